@@ -1,0 +1,1 @@
+"""Analyses over normalized code; each returns plain data and changes nothing."""

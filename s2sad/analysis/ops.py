@@ -1,0 +1,60 @@
+"""What a normalized statement reads, writes, and whether derivatives flow through it."""
+
+import gast
+
+from ..rules import registry
+from ..syntax import anno
+
+
+def targets(stmt):
+    """Names a normalized statement assigns."""
+    if isinstance(stmt, gast.Assign):
+        target = stmt.targets[0]
+        if isinstance(target, gast.Name):
+            return {target.id}
+        if isinstance(target, gast.Tuple):
+            return {e.id for e in target.elts}
+    return set()
+
+
+def names_in(node):
+    return {n.id for n in gast.walk(node)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def differentiable_reads(stmt):
+    """Names whose derivative can flow into the statement's targets."""
+    value = stmt.value
+    if isinstance(value, gast.Subscript):
+        return names_in(value.value)      # never the index
+    if isinstance(value, gast.Call):
+        rule = registry.lookup(anno.get(value, anno.CALLEE))
+        if rule is not None and rule.params:
+            nondiff = set(rule.params) - set(rule.diff_params)
+            reads = set()
+            for kw in value.keywords:
+                if kw.arg not in nondiff:
+                    reads |= names_in(kw.value)
+            positional = list(value.args)
+            for index, arg in enumerate(positional):
+                param = rule.params[index] if index < len(rule.params) else None
+                if param not in nondiff:
+                    reads |= names_in(arg)
+            return reads
+        return names_in(value)
+    return names_in(value)
+
+
+def carries_derivative(stmt):
+    """False for statements whose result is constant whatever their inputs."""
+    if not isinstance(stmt, gast.Assign):
+        return False
+    value = stmt.value
+    if isinstance(value, gast.Compare):
+        return False
+    if isinstance(value, gast.Attribute):
+        return False  # .shape, .ndim and friends
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)):
+        rule = registry.lookup(registry.operation_target(value))
+        return not (rule is not None and rule.nondifferentiable)
+    return True

@@ -1,0 +1,233 @@
+"""The Python API: grad, value_and_grad, vjp, source.
+
+Generation is cached per (code object, wrt, flavor): a second ``grad(f)``
+for the same function reuses the generated module.  Each returned function
+reads the user's globals and closure cells when it is called, so it always
+differentiates the function as it is now; if a name that selected a
+derivative rule (a module or a function) has been rebound, the module is
+generated again.
+"""
+
+import functools
+import inspect
+import threading
+
+import numpy as np
+
+from . import pipeline
+from .errors import NonScalarOutputError, S2sadError
+from .runtime import float_like
+
+_CACHE = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_LIMIT = 512
+
+
+class _Entry:
+    """One generated module, compiled, with what it needs refreshed per call."""
+
+    def __init__(self, func, wrt, flavor):
+        header = pipeline.header(
+            func.__name__, pipeline.display_path(inspect.getsourcefile(func) or "?"),
+            "reverse", flavor, wrt,
+            f"s2sad.source({func.__name__}, wrt={wrt!r})" if flavor == "value_and_grad"
+            else f"s2sad.vjp({func.__name__}, wrt={wrt!r})")
+        result = pipeline.generate(func, wrt, "reverse", flavor, header)
+        self.emitted = result.emitted
+        self.text = result.emitted.text
+        self.free = result.free
+        # names whose identity chose a rule: a rebinding means regenerate
+        self.guards = {k: v for k, v in result.free.items()
+                       if callable(v) or inspect.ismodule(v)}
+
+    def valid_for(self, func):
+        for name, obj in self.guards.items():
+            if _current(func, name) is not obj:
+                return False
+        return True
+
+
+def _current(func, name):
+    code = func.__code__
+    if func.__closure__ and name in code.co_freevars:
+        cell = func.__closure__[code.co_freevars.index(name)]
+        try:
+            return cell.cell_contents
+        except ValueError:
+            raise S2sadError(f"the closure variable {name!r} of {func.__name__} is not bound "
+                             f"yet") from None
+    g = func.__globals__
+    if name in g:
+        return g[name]
+    import builtins
+    return getattr(builtins, name)
+
+
+def _entry(func, wrt, flavor):
+    func = inspect.unwrap(func)
+    key = (getattr(func, "__code__", func), wrt, flavor)
+    with _CACHE_LOCK:
+        entry = _CACHE.get(key)
+    if entry is not None and entry.valid_for(func):
+        return entry
+    entry = _Entry(func, wrt, flavor)
+    with _CACHE_LOCK:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = entry
+    return entry
+
+
+class _Bound:
+    """A generated function bound to one user function's current free values."""
+
+    def __init__(self, func, wrt, flavor):
+        self.func = inspect.unwrap(func)
+        self.wrt = wrt
+        self.flavor = flavor
+        self._rebuild()
+
+    def _rebuild(self):
+        from .emit import compile_module
+        self.entry = _entry(self.func, self.wrt, self.flavor)
+        values = {name: _current(self.func, name) for name in self.entry.free}
+        self.impl = compile_module(self.entry.emitted, values)
+        self.namespace = self.impl.__globals__
+        self.names = tuple(self.entry.free)
+
+    def __call__(self, *args, **kwargs):
+        func, namespace = self.func, self.namespace
+        for name in self.names:
+            value = _current(func, name)
+            if namespace.get(name) is not value:
+                if name in self.entry.guards:
+                    self._rebuild()
+                    return self.impl(*args, **kwargs)
+                namespace[name] = value
+        return self.impl(*args, **kwargs)
+
+
+def _bound_arguments(func, args, kwargs, wrt):
+    sig = inspect.signature(func)
+    ba = sig.bind(*args, **kwargs)
+    ba.apply_defaults()
+    return [ba.arguments[name] for name in wrt]
+
+
+def _match(g, like):
+    """Give the gradient ``g`` the type and shape of the argument ``like``."""
+    if isinstance(like, np.ndarray):
+        g = np.asarray(g, dtype=float_like(like))
+        if g.shape != like.shape:
+            raise S2sadError(f"internal error: a gradient of shape {g.shape} was computed for "
+                             f"an argument of shape {like.shape}; please report this")
+        return g
+    if isinstance(like, (list, tuple)):
+        return type(like)(_match(gi, li) for gi, li in zip(g, like))
+    if isinstance(like, np.generic):
+        dtype = float_like(like)
+        return dtype.type(g)
+    if isinstance(like, complex):
+        return complex(g)
+    if isinstance(like, (int, float)):
+        if np.ndim(g) != 0:
+            raise S2sadError(f"internal error: a gradient of shape {np.shape(g)} was computed "
+                             f"for a scalar argument; please report this")
+        return float(g)
+    return g
+
+
+def _with_source(wrapper, func, text):
+    functools.update_wrapper(wrapper, func)
+    wrapper.__wrapped__ = None
+    del wrapper.__wrapped__
+    wrapper.source = text
+    return wrapper
+
+
+def _gradient_transform(func, wrt, with_value):
+    if func is None:
+        return lambda f: _gradient_transform(f, wrt, with_value)
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    bound = _Bound(func, wrt_names, "value_and_grad")
+
+    def gradient(*args, **kwargs):
+        try:
+            value, grads = bound(*args, **kwargs)
+        except ValueError as exc:
+            if "use s2sad.vjp" in str(exc):
+                raise NonScalarOutputError(str(exc)) from None
+            raise
+        likes = _bound_arguments(bound.func, args, kwargs, wrt_names)
+        if many:
+            grads = tuple(_match(g, a) for g, a in zip(grads, likes))
+        else:
+            grads = _match(grads, likes[0])
+        return (value, grads) if with_value else grads
+
+    gradient = _with_source(gradient, func, bound.entry.text)
+    gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
+    gradient.__qualname__ = gradient.__name__
+    return gradient
+
+
+def grad(func=None, wrt=0):
+    """The gradient of a scalar-valued ``func`` with respect to ``wrt``.
+
+    ``wrt`` is a parameter index or name, or a tuple of them (then the
+    gradient is a tuple).  Works as a decorator: ``@grad`` or
+    ``@grad(wrt="w")``.  The returned function has the generated code as
+    ``.source``.
+    """
+    return _gradient_transform(func, wrt, with_value=False)
+
+
+def value_and_grad(func=None, wrt=0):
+    """Like :func:`grad`, but returns ``(value, gradient)``."""
+    return _gradient_transform(func, wrt, with_value=True)
+
+
+def vjp(func=None, wrt=0):
+    """Vector-Jacobian products: returns ``g(*args) -> (value, pullback)``.
+
+    ``pullback(cotangent)`` maps a cotangent shaped like the output (a tuple
+    of them when ``func`` returns a tuple) to the gradients; it may be called
+    any number of times.
+    """
+    if func is None:
+        return lambda f: vjp(f, wrt)
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    bound = _Bound(func, wrt_names, "vjp")
+
+    def forward(*args, **kwargs):
+        value, pullback_impl = bound(*args, **kwargs)
+        likes = _bound_arguments(bound.func, args, kwargs, wrt_names)
+        outputs = value if isinstance(value, tuple) else (value,)
+
+        def pullback(cotangent):
+            cts = cotangent if isinstance(value, tuple) else (cotangent,)
+            if len(cts) != len(outputs):
+                raise ValueError(f"pullback expects {len(outputs)} cotangents, got {len(cts)}")
+            checked = []
+            for ct, out in zip(cts, outputs):
+                if np.shape(ct) != np.shape(out):
+                    raise ValueError(f"the cotangent has shape {np.shape(ct)} but the output "
+                                     f"has shape {np.shape(out)}")
+                checked.append(np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else
+                               float_like(ct).type(ct))
+            grads = pullback_impl(*checked)
+            if many:
+                return tuple(_match(g, a) for g, a in zip(grads, likes))
+            return _match(grads, likes[0])
+
+        return value, pullback
+
+    return _with_source(forward, func, bound.entry.text)
+
+
+def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):
+    """The generated module text for ``func`` (what ``grad(func).source`` holds)."""
+    wrt_names, _ = pipeline.resolve_wrt(func, wrt)
+    if mode != "reverse":
+        pipeline.generate(func, wrt_names, mode)  # raises a clear error for forward mode
+    return _entry(func, wrt_names, flavor).text

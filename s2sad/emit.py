@@ -1,0 +1,165 @@
+"""Emit: generated gast function -> module source text -> compiled function.
+
+``emit_module`` renders a :class:`~s2sad.transform.common.Generated` with
+``astor``: a header saying what produced it, the imports it needs (numpy, the
+s2sad runtime, and whatever else the function reads), then the function,
+with comment markers turned into ``#`` comments.  The text depends only on
+its inputs: names are sorted, nothing random or machine-specific enters
+unless the caller puts it in the header.
+
+``compile_module`` turns the text into a live function through ``linecache``
+so tracebacks and ``inspect.getsource`` show the generated code.
+"""
+
+import ast
+import builtins
+import hashlib
+import importlib
+import linecache
+import re
+import types
+from dataclasses import dataclass, field
+from typing import Any, Dict, List
+
+import astor
+import gast
+
+from .transform.common import COMMENT_MARKER
+
+_NUMBER_TYPES = (bool, int, float, complex)
+_MARKER_LINE = re.compile(r"^(\s*)" + COMMENT_MARKER + r"\((\d+)\)\s*$")
+
+
+@dataclass
+class Emitted:
+    text: str
+    function_name: str
+    bindings: Dict[str, Any]
+    #: names bound by lines that import or copy the user's own module state;
+    #: in-process compilation supplies these directly instead of importing.
+    user_names: List[str] = field(default_factory=list)
+
+
+def _is_runtime(name, obj):
+    runtime = importlib.import_module("s2sad.runtime")
+    return getattr(runtime, name, None) is obj
+
+
+def _importable(obj, name):
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if not module or not qualname or "." in qualname or module == "__main__":
+        return None
+    try:
+        if getattr(importlib.import_module(module), qualname) is obj:
+            return module, qualname
+    except Exception:  # noqa: BLE001 - any failure means "not importable"
+        return None
+    return None
+
+
+def import_lines(bindings):
+    """``(standard lines, user lines, user names)`` that bind every free name."""
+    modules, runtime, user, user_names = [], [], [], []
+    for name in sorted(bindings):
+        obj = bindings[name]
+        if getattr(builtins, name, None) is obj:
+            continue
+        if isinstance(obj, types.ModuleType):
+            if obj.__name__ == name:
+                modules.append(f"import {name}")
+            else:
+                modules.append(f"import {obj.__name__} as {name}")
+            continue
+        if _is_runtime(name, obj):
+            runtime.append(name)
+            continue
+        user_names.append(name)
+        if obj is None or isinstance(obj, _NUMBER_TYPES + (str,)):
+            user.append(f"{name} = {obj!r}")
+            continue
+        where = _importable(obj, name)
+        if where is not None:
+            module, qualname = where
+            alias = "" if qualname == name else f" as {name}"
+            user.append(f"from {module} import {qualname}{alias}")
+        else:
+            user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")
+    lines = sorted(modules)
+    if runtime:
+        lines.append(_wrap_from_import("s2sad.runtime", runtime))
+    return lines, user, user_names
+
+
+def _wrap_from_import(module, names):
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= 88:
+        return line
+    body = ",\n".join(f"    {n}" for n in names)
+    return f"from {module} import (\n{body},\n)"
+
+
+def render_function(node, comments):
+    """astor source of one gast function with comment markers turned into comments."""
+    tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
+    ast.fix_missing_locations(tree)
+    text = astor.to_source(tree, pretty_source=''.join)  # no line wrapping
+    out = []
+    for line in text.splitlines():
+        match = _MARKER_LINE.match(line)
+        if match:
+            indent, index = match.group(1), int(match.group(2))
+            for part in comments[index].split("\n"):
+                out.append(f"{indent}# {part}" if not part.startswith("#") else f"{indent}{part}")
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def emit_module(generated, free_bindings, header_lines):
+    """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects."""
+    bindings = dict(free_bindings)
+    for name, obj in generated.bindings.items():
+        if name in bindings and bindings[name] is not obj:
+            raise AssertionError(f"generated code binds {name!r} twice")  # pragma: no cover
+        bindings[name] = obj
+    used = {n.id for n in gast.walk(generated.node) if isinstance(n, gast.Name)}
+    bindings = {k: v for k, v in bindings.items() if k in used}
+    standard, user, user_names = import_lines(bindings)
+    parts = ["\n".join(f"# {h}" if h else "#" for h in header_lines), "\n".join(standard)]
+    if user:
+        parts.append("\n".join(user))
+    parts.append(render_function(generated.node, generated.comments))
+    text = "\n\n".join(p for p in parts[:-1] if p) + "\n\n\n" + parts[-1]
+    return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
+                   user_names=user_names)
+
+
+def compile_module(emitted, values=None):
+    """Compile the module text in-process; returns the generated function.
+
+    ``values`` overrides the user's free names (current globals and closure
+    cells); the module's lines that would bind them are skipped, so compiling
+    never imports or re-reads the user's module.
+    """
+    digest = hashlib.sha1(emitted.text.encode()).hexdigest()[:12]
+    filename = f"<s2sad {emitted.function_name} {digest}>"
+    lines = emitted.text.splitlines(keepends=True)
+    linecache.cache[filename] = (len(emitted.text), None, lines, filename)
+    tree = ast.parse(emitted.text, filename=filename)
+    skip = set(emitted.user_names)
+    tree.body = [stmt for stmt in tree.body if not _binds_only(stmt, skip)]
+    namespace = {"__name__": f"s2sad_generated_{emitted.function_name}"}
+    namespace.update({k: v for k, v in emitted.bindings.items()})
+    if values:
+        namespace.update(values)
+    exec(compile(tree, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace[emitted.function_name]
+
+
+def _binds_only(stmt, names):
+    if isinstance(stmt, ast.Assign):
+        return all(isinstance(t, ast.Name) and t.id in names for t in stmt.targets)
+    if isinstance(stmt, ast.ImportFrom):
+        return all((a.asname or a.name) in names for a in stmt.names)
+    return False

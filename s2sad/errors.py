@@ -1,0 +1,78 @@
+"""Exceptions raised by s2sad.
+
+Every error about the user's code carries a :class:`SourceLocation` so the
+message names the file, line and column, quotes the offending line with a
+caret under it, and says what to do instead.
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a construct stands in the user's source (1-based line, 0-based column)."""
+
+    filename: str
+    line: int
+    column: int
+    code: str = ""
+
+    def render(self) -> str:
+        """``file:line:col`` followed by the source line and a caret."""
+        head = f"{self.filename}:{self.line}:{self.column}"
+        if not self.code:
+            return head
+        text = self.code.rstrip("\n")
+        stripped = text.lstrip()
+        indent = len(text) - len(stripped)
+        caret = " " * max(self.column - indent, 0) + "^"
+        return f"{head}\n    {stripped}\n    {caret}"
+
+
+class S2sadError(Exception):
+    """Base class of every error s2sad raises on purpose."""
+
+    def __init__(self, message: str, location: Optional[SourceLocation] = None,
+                 hint: str = ""):
+        self.message = message
+        self.location = location
+        self.hint = hint
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        parts = []
+        if self.location is not None:
+            loc = self.location
+            parts.append(f"{loc.filename}:{loc.line}:{loc.column}: {self.message}")
+            if loc.code:
+                parts.append(self.location.render().split("\n", 1)[1])
+        else:
+            parts.append(self.message)
+        if self.hint:
+            parts.append(f"hint: {self.hint}")
+        return "\n".join(parts)
+
+
+class UnsupportedSyntaxError(S2sadError):
+    """The function uses a Python construct s2sad cannot differentiate."""
+
+
+class NoDerivativeRuleError(S2sadError):
+    """A call has no derivative rule and no Python source to differentiate."""
+
+
+class NonScalarOutputError(S2sadError):
+    """``grad`` was asked for the gradient of a function with a non-scalar output."""
+
+
+class SourceUnavailableError(S2sadError):
+    """The source of the function to differentiate cannot be read."""
+
+
+class WrtError(S2sadError):
+    """The ``wrt`` argument names no parameter of the function."""
+
+
+class RuleDefinitionError(S2sadError):
+    """A derivative rule does not fit the function it is registered for."""

@@ -1,0 +1,432 @@
+"""Rules for numpy functions and the ndarray methods and attributes that call them.
+
+One adjoint and one tangent per function, side by side.  Adjoints of
+elementwise functions with several array inputs are declared ``broadcast``;
+the transformer reduces them to each argument's shape.
+"""
+
+import builtins
+
+import numpy as np
+
+from ..runtime import (clip_mask, concatenate_bar, dot_lhs_bar, dot_rhs_bar, extremum_bar,
+                       mean_bar, outer_lhs_bar, outer_rhs_bar, prod_bar, stack_bar, sum_bar,
+                       tie_mask, transpose_bar)
+from .registry import adjoint, method, nondifferentiable, tangent, view_attribute
+
+# ------------------------------------------------------------- elementwise
+
+
+@adjoint(np.sin)
+def sin_adjoint(y, y_bar, x):
+    return y_bar * np.cos(x)
+
+
+@tangent(np.sin)
+def sin_tangent(y, x, x_dot):
+    return x_dot * np.cos(x)
+
+
+@adjoint(np.cos)
+def cos_adjoint(y, y_bar, x):
+    return -y_bar * np.sin(x)
+
+
+@tangent(np.cos)
+def cos_tangent(y, x, x_dot):
+    return -x_dot * np.sin(x)
+
+
+@adjoint(np.tan)
+def tan_adjoint(y, y_bar, x):
+    return y_bar * (1.0 + y * y)
+
+
+@tangent(np.tan)
+def tan_tangent(y, x, x_dot):
+    return x_dot * (1.0 + y * y)
+
+
+@adjoint(np.arcsin)
+def arcsin_adjoint(y, y_bar, x):
+    return y_bar / np.sqrt(1.0 - x * x)
+
+
+@tangent(np.arcsin)
+def arcsin_tangent(y, x, x_dot):
+    return x_dot / np.sqrt(1.0 - x * x)
+
+
+@adjoint(np.arccos)
+def arccos_adjoint(y, y_bar, x):
+    return -y_bar / np.sqrt(1.0 - x * x)
+
+
+@tangent(np.arccos)
+def arccos_tangent(y, x, x_dot):
+    return -x_dot / np.sqrt(1.0 - x * x)
+
+
+@adjoint(np.arctan)
+def arctan_adjoint(y, y_bar, x):
+    return y_bar / (1.0 + x * x)
+
+
+@tangent(np.arctan)
+def arctan_tangent(y, x, x_dot):
+    return x_dot / (1.0 + x * x)
+
+
+@adjoint(np.sinh)
+def sinh_adjoint(y, y_bar, x):
+    return y_bar * np.cosh(x)
+
+
+@tangent(np.sinh)
+def sinh_tangent(y, x, x_dot):
+    return x_dot * np.cosh(x)
+
+
+@adjoint(np.cosh)
+def cosh_adjoint(y, y_bar, x):
+    return y_bar * np.sinh(x)
+
+
+@tangent(np.cosh)
+def cosh_tangent(y, x, x_dot):
+    return x_dot * np.sinh(x)
+
+
+@adjoint(np.tanh)
+def tanh_adjoint(y, y_bar, x):
+    return y_bar * (1.0 - y * y)
+
+
+@tangent(np.tanh)
+def tanh_tangent(y, x, x_dot):
+    return x_dot * (1.0 - y * y)
+
+
+@adjoint(np.exp)
+def exp_adjoint(y, y_bar, x):
+    return y_bar * y
+
+
+@tangent(np.exp)
+def exp_tangent(y, x, x_dot):
+    return x_dot * y
+
+
+@adjoint(np.expm1)
+def expm1_adjoint(y, y_bar, x):
+    return y_bar * (y + 1.0)
+
+
+@tangent(np.expm1)
+def expm1_tangent(y, x, x_dot):
+    return x_dot * (y + 1.0)
+
+
+@adjoint(np.log)
+def log_adjoint(y, y_bar, x):
+    return y_bar / x
+
+
+@tangent(np.log)
+def log_tangent(y, x, x_dot):
+    return x_dot / x
+
+
+@adjoint(np.log1p)
+def log1p_adjoint(y, y_bar, x):
+    return y_bar / (1.0 + x)
+
+
+@tangent(np.log1p)
+def log1p_tangent(y, x, x_dot):
+    return x_dot / (1.0 + x)
+
+
+@adjoint(np.sqrt)
+def sqrt_adjoint(y, y_bar, x):
+    return y_bar * 0.5 / y
+
+
+@tangent(np.sqrt)
+def sqrt_tangent(y, x, x_dot):
+    return x_dot * 0.5 / y
+
+
+@adjoint(np.square)
+def square_adjoint(y, y_bar, x):
+    return y_bar * 2.0 * x
+
+
+@tangent(np.square)
+def square_tangent(y, x, x_dot):
+    return x_dot * 2.0 * x
+
+
+@adjoint(np.reciprocal)
+def reciprocal_adjoint(y, y_bar, x):
+    return -y_bar * y * y
+
+
+@tangent(np.reciprocal)
+def reciprocal_tangent(y, x, x_dot):
+    return -x_dot * y * y
+
+
+@adjoint(np.abs, aliases=(builtins.abs, np.absolute))
+def abs_adjoint(y, y_bar, x):
+    return y_bar * np.sign(x)
+
+
+@tangent(np.abs, aliases=(builtins.abs, np.absolute))
+def abs_tangent(y, x, x_dot):
+    return x_dot * np.sign(x)
+
+
+@adjoint(np.maximum, broadcast=True)
+def maximum_adjoint(y, y_bar, a, b):
+    return y_bar * tie_mask(a, b), y_bar * tie_mask(b, a)
+
+
+@tangent(np.maximum)
+def maximum_tangent(y, a, b, a_dot, b_dot):
+    return a_dot * tie_mask(a, b) + b_dot * tie_mask(b, a)
+
+
+@adjoint(np.minimum, broadcast=True)
+def minimum_adjoint(y, y_bar, a, b):
+    return y_bar * tie_mask(b, a), y_bar * tie_mask(a, b)
+
+
+@tangent(np.minimum)
+def minimum_tangent(y, a, b, a_dot, b_dot):
+    return a_dot * tie_mask(b, a) + b_dot * tie_mask(a, b)
+
+
+@adjoint(np.where, nondiff=("condition",), broadcast=True)
+def where_adjoint(out, out_bar, condition, x, y):
+    return np.where(condition, out_bar, 0.0), np.where(condition, 0.0, out_bar)
+
+
+@tangent(np.where)
+def where_tangent(out, condition, x, y, x_dot, y_dot):
+    return np.where(condition, x_dot, y_dot)
+
+
+@adjoint(np.clip, broadcast=True)
+def clip_adjoint(y, y_bar, a, a_min, a_max):
+    return (y_bar * clip_mask(a, a_min, a_max), y_bar * np.less(a, a_min),
+            y_bar * np.greater(a, a_max))
+
+
+@tangent(np.clip)
+def clip_tangent(y, a, a_min, a_max, a_dot, a_min_dot, a_max_dot):
+    return (a_dot * clip_mask(a, a_min, a_max) + a_min_dot * np.less(a, a_min)
+            + a_max_dot * np.greater(a, a_max))
+
+
+# --------------------------------------------------------- products of arrays
+
+
+@adjoint(np.dot)
+def dot_adjoint(y, y_bar, a, b):
+    return dot_lhs_bar(y_bar, a, b), dot_rhs_bar(y_bar, a, b)
+
+
+@tangent(np.dot)
+def dot_tangent(y, a, b, a_dot, b_dot):
+    return np.dot(a_dot, b) + np.dot(a, b_dot)
+
+
+@adjoint(np.outer)
+def outer_adjoint(y, y_bar, a, b):
+    return outer_lhs_bar(y_bar, a, b), outer_rhs_bar(y_bar, a, b)
+
+
+@tangent(np.outer)
+def outer_tangent(y, a, b, a_dot, b_dot):
+    return np.outer(a_dot, b) + np.outer(a, b_dot)
+
+
+# ------------------------------------------------------------------ reductions
+
+
+@adjoint(np.sum, nondiff=("axis", "keepdims"))
+def sum_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return sum_bar(y_bar, a, axis, keepdims)
+
+
+@tangent(np.sum)
+def sum_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(a_dot, axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.mean, nondiff=("axis", "keepdims"))
+def mean_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return mean_bar(y_bar, a, axis, keepdims)
+
+
+@tangent(np.mean)
+def mean_tangent(y, a, axis, keepdims, a_dot):
+    return np.mean(a_dot, axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.prod, nondiff=("axis", "keepdims"))
+def prod_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return prod_bar(y_bar, a, axis, keepdims)
+
+
+@tangent(np.prod)
+def prod_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(a_dot * prod_bar(np.ones_like(y), a, axis, keepdims), axis=axis,
+                  keepdims=keepdims)
+
+
+@adjoint(np.max, nondiff=("axis", "keepdims"), aliases=(np.amax,))
+def max_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return extremum_bar(y_bar, y, a, axis, keepdims)
+
+
+@tangent(np.max, aliases=(np.amax,))
+def max_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
+                  keepdims=keepdims)
+
+
+@adjoint(np.min, nondiff=("axis", "keepdims"), aliases=(np.amin,))
+def min_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return extremum_bar(y_bar, y, a, axis, keepdims)
+
+
+@tangent(np.min, aliases=(np.amin,))
+def min_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
+                  keepdims=keepdims)
+
+
+# ------------------------------------------------------------- shape changes
+
+
+@adjoint(np.reshape, nondiff=("shape",))
+def reshape_adjoint(y, y_bar, a, shape):
+    return np.reshape(y_bar, np.shape(a))
+
+
+@tangent(np.reshape)
+def reshape_tangent(y, a, shape, a_dot):
+    return np.reshape(a_dot, shape)
+
+
+@adjoint(np.ravel)
+def ravel_adjoint(y, y_bar, a):
+    return np.reshape(y_bar, np.shape(a))
+
+
+@tangent(np.ravel)
+def ravel_tangent(y, a, a_dot):
+    return np.ravel(a_dot)
+
+
+@adjoint(np.transpose, nondiff=("axes",))
+def transpose_adjoint(y, y_bar, a, axes=None):
+    return transpose_bar(y_bar, axes)
+
+
+@tangent(np.transpose)
+def transpose_tangent(y, a, axes, a_dot):
+    return np.transpose(a_dot, axes)
+
+
+@adjoint(np.expand_dims, nondiff=("axis",))
+def expand_dims_adjoint(y, y_bar, a, axis):
+    return np.reshape(y_bar, np.shape(a))
+
+
+@tangent(np.expand_dims)
+def expand_dims_tangent(y, a, axis, a_dot):
+    return np.expand_dims(a_dot, axis)
+
+
+@adjoint(np.squeeze, nondiff=("axis",))
+def squeeze_adjoint(y, y_bar, a, axis=None):
+    return np.reshape(y_bar, np.shape(a))
+
+
+@tangent(np.squeeze)
+def squeeze_tangent(y, a, axis, a_dot):
+    return np.squeeze(a_dot, axis)
+
+
+@adjoint(np.concatenate, nondiff=("axis",))
+def concatenate_adjoint(y, y_bar, arrays, axis=0):
+    return concatenate_bar(y_bar, arrays, axis)
+
+
+@tangent(np.concatenate)
+def concatenate_tangent(y, arrays, axis, arrays_dot):
+    return np.concatenate(arrays_dot, axis)
+
+
+@adjoint(np.stack, nondiff=("axis",))
+def stack_adjoint(y, y_bar, arrays, axis=0):
+    return stack_bar(y_bar, arrays, axis)
+
+
+@tangent(np.stack)
+def stack_tangent(y, arrays, axis, arrays_dot):
+    return np.stack(arrays_dot, axis)
+
+
+@adjoint(np.array)
+def array_adjoint(y, y_bar, object):
+    return y_bar
+
+
+@tangent(np.array)
+def array_tangent(y, object, object_dot):
+    return np.array(object_dot)
+
+
+@adjoint(np.asarray)
+def asarray_adjoint(y, y_bar, a):
+    return y_bar
+
+
+@tangent(np.asarray)
+def asarray_tangent(y, a, a_dot):
+    return np.asarray(a_dot)
+
+
+@adjoint(float)
+def float_adjoint(y, y_bar, x):
+    return y_bar
+
+
+@tangent(float)
+def float_tangent(y, x, x_dot):
+    return x_dot
+
+
+# ------------------------------------------------------------ no derivative
+
+nondifferentiable(
+    np.zeros_like, np.ones_like, np.full_like, np.empty_like, np.zeros, np.ones, np.full,
+    np.shape, np.ndim, np.size, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
+    np.argmax, np.argmin, np.argsort, np.equal, np.not_equal, np.greater, np.greater_equal,
+    np.less, np.less_equal, np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
+    np.logical_not, np.arange, np.linspace, np.eye, np.floor_divide,
+    builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
+    builtins.isinstance,
+)
+
+# ----------------------------------------- ndarray methods and attributes
+
+for _name, _fn in [("sum", np.sum), ("mean", np.mean), ("prod", np.prod), ("max", np.max),
+                   ("min", np.min), ("dot", np.dot), ("reshape", np.reshape),
+                   ("transpose", np.transpose), ("ravel", np.ravel), ("squeeze", np.squeeze)]:
+    method(_name, _fn, f"np.{_name}")
+view_attribute("T", np.transpose, "np.transpose")

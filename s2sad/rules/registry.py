@@ -1,0 +1,248 @@
+"""The rule registry: which callable has which adjoint and tangent template.
+
+A rule is a plain Python function whose body is spliced into generated code.
+
+Adjoint templates take ``(y, y_bar, <the call's parameters>)`` and return the
+contribution to the adjoint of each differentiable parameter, in order (a
+single expression when there is one)::
+
+    @adjoint(np.tanh)
+    def tanh_adjoint(y, y_bar, x):
+        return y_bar * (1.0 - y * y)
+
+Tangent templates take ``(y, <parameters>, <parameter>_dot...)`` for the
+differentiable parameters and return the output tangent.
+
+The registry stores rules keyed by the identity of the callable they serve;
+it imports neither numpy nor any pass.
+"""
+
+import inspect
+import operator
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
+
+import gast
+
+from ..errors import RuleDefinitionError
+
+
+@dataclass
+class Template:
+    """A rule function parsed once: its parameters, body and returned expression."""
+
+    fn: Any
+    params: Tuple[str, ...]
+    body: list
+    result: Any               # gast expression returned by the template
+    assigned: Tuple[str, ...]  # names the body assigns (renamed fresh at splicing)
+    free: Dict[str, Any]      # free names -> the objects they denote
+
+
+@dataclass
+class Rule:
+    target: Any
+    label: str
+    params: Tuple[str, ...] = ()         # the call's parameters, in order
+    defaults: Dict[str, Any] = field(default_factory=dict)
+    diff_params: Tuple[str, ...] = ()    # parameters that carry derivatives
+    broadcast: Tuple[str, ...] = ()      # parameters broadcast elementwise
+    adjoint: Optional[Template] = None
+    tangent: Optional[Template] = None
+    nondifferentiable: bool = False
+
+
+#: gast operator node type -> the function it calls (rules are keyed by these)
+BINARY = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
+    gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
+}
+UNARY = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
+         gast.Invert: operator.invert}
+COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
+           gast.GtE: operator.ge, gast.Eq: operator.eq, gast.NotEq: operator.ne,
+           gast.Is: operator.is_, gast.IsNot: operator.is_not}
+
+_RULES: Dict[int, Rule] = {}
+#: every name generated code may read besides the user's: template free names
+#: and the helpers the transforms call.  The namer never hands these out.
+HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
+                "slice"}
+#: ndarray method name -> (numpy function, the dotted name generated code calls)
+METHODS: Dict[str, Tuple[Any, str]] = {}
+#: ndarray attribute name -> (numpy function, dotted name) for attributes that compute
+VIEW_ATTRIBUTES: Dict[str, Tuple[Any, str]] = {}
+#: ndarray attributes whose value carries no derivative
+CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes"})
+
+
+def operation_target(value):
+    """The callable a normalized operation applies (operator function or callee)."""
+    if isinstance(value, gast.BinOp):
+        return BINARY.get(type(value.op))
+    if isinstance(value, gast.UnaryOp):
+        return UNARY.get(type(value.op))
+    if isinstance(value, gast.Compare):
+        return COMPARE.get(type(value.ops[0]))
+    if isinstance(value, gast.Call):
+        return getattr(value, "s2sad_callee", None)
+    return None
+
+
+def lookup(target) -> Optional[Rule]:
+    rule = _RULES.get(id(target))
+    if rule is not None and rule.target is target:
+        return rule
+    return None
+
+
+def _label(target):
+    return getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
+
+
+def _rule_for(target, label=None) -> Rule:
+    rule = lookup(target)
+    if rule is None:
+        rule = Rule(target=target, label=label or _label(target))
+        _RULES[id(target)] = rule
+    return rule
+
+
+def parse_template(fn) -> Template:
+    """Parse a rule function into a :class:`Template` (checked, reusable)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+    except (OSError, TypeError) as exc:
+        raise RuleDefinitionError(f"cannot read the source of rule {fn.__name__}: {exc}") from None
+    node = gast.parse(source).body[0]
+    if not isinstance(node, gast.FunctionDef):
+        raise RuleDefinitionError(f"rule {fn.__name__} must be defined with 'def'")
+    params = tuple(a.id for a in node.args.args)
+    body = [s for s in node.body
+            if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
+        raise RuleDefinitionError(f"rule {fn.__name__} must end with 'return <expression>'")
+    assigned = []
+    for stmt in body[:-1]:
+        if not isinstance(stmt, gast.Assign) or not all(
+                isinstance(t, gast.Name) for t in stmt.targets):
+            raise RuleDefinitionError(
+                f"rule {fn.__name__}: only 'name = expression' statements may precede the return")
+        assigned.extend(t.id for t in stmt.targets)
+    loaded = sorted({n.id for s in body for n in gast.walk(s)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)})
+    free = {}
+    import builtins
+    for name in loaded:
+        if name in params or name in assigned:
+            continue
+        if name in fn.__globals__:
+            free[name] = fn.__globals__[name]
+        elif hasattr(builtins, name):
+            free[name] = getattr(builtins, name)
+        else:
+            raise RuleDefinitionError(f"rule {fn.__name__} uses the undefined name {name!r}")
+    HELPER_NAMES.update(free)
+    return Template(fn=fn, params=params, body=body[:-1], result=body[-1].value,
+                    assigned=tuple(assigned), free=free)
+
+
+def _check_signature(target, label, params):
+    """The rule's parameters must be parameters of the target, by name or position."""
+    nin = getattr(target, "nin", None)
+    if nin is not None:  # a numpy ufunc: positional inputs only
+        if len(params) != nin:
+            raise RuleDefinitionError(
+                f"rule for {label} takes {len(params)} inputs, but {label} takes {nin}")
+        return
+    sig = signature_of(target)
+    if sig is None:
+        return  # a C function without a signature: nothing to check against
+    kinds = [p for p in sig.parameters.values()]
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in kinds):
+        return
+    names = [p.name for p in kinds]
+    positional_only = [p.name for p in kinds if p.kind == p.POSITIONAL_ONLY]
+    for index, param in enumerate(params):
+        if param in names:
+            continue
+        if index < len(positional_only):
+            continue  # positional-only: only the position matters
+        raise RuleDefinitionError(
+            f"rule for {label} names the parameter {param!r}, which {label} does not have "
+            f"(its parameters are {names})")
+
+
+def signature_of(target):
+    """``inspect.signature(target)`` or None when the callable has none."""
+    try:
+        return inspect.signature(target)
+    except (TypeError, ValueError):
+        return None
+
+
+def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=()):
+    """Register the decorated function as the adjoint (reverse) rule of ``target``.
+
+    ``nondiff`` names parameters that carry no derivative (axis, shape...).
+    ``broadcast=True`` says the differentiable parameters combine elementwise
+    with numpy broadcasting, so their adjoints are reduced back to each
+    argument's shape in one place (the transformer), never in the rule.
+    """
+    def register(fn):
+        template = parse_template(fn)
+        if len(template.params) < 2:
+            raise RuleDefinitionError(
+                f"adjoint rule {fn.__name__} must take (y, y_bar, *parameters)")
+        params = template.params[2:]
+        sig = inspect.signature(fn)
+        defaults = {p.name: p.default for p in sig.parameters.values()
+                    if p.default is not inspect.Parameter.empty}
+        for tgt in (target,) + tuple(aliases):
+            lbl = label or _label(tgt)
+            _check_signature(tgt, lbl, params)
+            rule = _rule_for(tgt, lbl)
+            if rule.tangent is not None and rule.params and rule.params != params:
+                raise RuleDefinitionError(
+                    f"adjoint and tangent rules of {lbl} disagree on the parameters")
+            rule.params = params
+            rule.defaults = defaults
+            rule.diff_params = tuple(p for p in params if p not in nondiff)
+            rule.broadcast = rule.diff_params if broadcast else ()
+            rule.adjoint = template
+        return fn
+    return register
+
+
+def tangent(target, *, label=None, aliases=()):
+    """Register the decorated function as the tangent (forward) rule of ``target``.
+
+    The template takes ``(y, <parameters>, <p>_dot for each differentiable p)``.
+    """
+    def register(fn):
+        template = parse_template(fn)
+        for tgt in (target,) + tuple(aliases):
+            rule = _rule_for(tgt, label or _label(tgt))
+            rule.tangent = template
+        return fn
+    return register
+
+
+def nondifferentiable(*targets):
+    """Declare that the outputs of ``targets`` carry no derivative (constants)."""
+    for tgt in targets:
+        rule = _rule_for(tgt)
+        rule.nondifferentiable = True
+    return targets[0] if len(targets) == 1 else targets
+
+
+def method(name, target, dotted):
+    """``x.<name>(...)`` on an array means ``<dotted>(x, ...)``."""
+    METHODS[name] = (target, dotted)
+
+
+def view_attribute(name, target, dotted):
+    """``x.<name>`` on an array means ``<dotted>(x)``."""
+    VIEW_ATTRIBUTES[name] = (target, dotted)

@@ -1,0 +1,102 @@
+"""Splicing: bind a call's arguments to a rule's parameters and instantiate its template.
+
+``bind_arguments`` maps one normalized operation (BinOp, UnaryOp or Call) to
+``{parameter: atom}``; ``splice`` copies a template's statements and result
+with parameters replaced by those atoms and the template's own locals renamed
+fresh.  Neither mutates its inputs.
+"""
+
+import copy
+
+import gast
+
+from ..errors import NoDerivativeRuleError
+from ..syntax import nodes
+from . import registry
+
+_NO_DEFAULT = object()
+
+
+def bind_arguments(rule, value, locate):
+    """``{parameter name: atom node}`` for the operation ``value`` under ``rule``.
+
+    ``locate(node)`` gives the SourceLocation used in errors.
+    """
+    params = rule.params
+    if isinstance(value, gast.BinOp):
+        return {params[0]: value.left, params[1]: value.right}
+    if isinstance(value, gast.UnaryOp):
+        return {params[0]: value.operand}
+    site = getattr(value, "s2sad_call_site", value)
+    args, keywords = list(value.args), {kw.arg: kw.value for kw in value.keywords}
+    sig = registry.signature_of(rule.target)
+    bound = {}
+    if sig is not None and getattr(rule.target, "nin", None) is None:
+        try:
+            ba = sig.bind(*args, **keywords)
+        except TypeError as exc:
+            raise NoDerivativeRuleError(f"cannot match the call to {rule.label}: {exc}",
+                                        locate(site)) from None
+        for name, node in ba.arguments.items():
+            if name in ("shape", "newshape") and "shape" in params:
+                name = "shape"
+            bound[name] = node
+    else:
+        if len(args) > len(params):
+            raise NoDerivativeRuleError(
+                f"{rule.label} is called with {len(args)} positional arguments; its derivative "
+                f"rule knows {len(params)}", locate(site))
+        bound.update(zip(params, args))
+        bound.update(keywords)
+    unknown = sorted(k for k in bound if k not in params)
+    if unknown:
+        raise NoDerivativeRuleError(
+            f"the derivative rule of {rule.label} does not support its argument "
+            f"{unknown[0]!r}", locate(site),
+            hint=f"call {rule.label} without {unknown[0]!r}, or register your own rule with "
+                 f"@s2sad.adjoint")
+    for name in params:
+        if name not in bound:
+            default = rule.defaults.get(name, _NO_DEFAULT)
+            if default is _NO_DEFAULT:
+                raise NoDerivativeRuleError(
+                    f"the call to {rule.label} leaves its argument {name!r} out, which its "
+                    f"derivative rule needs", locate(site), hint=f"pass {name!r} explicitly")
+            else:
+                bound[name] = nodes.const(default)
+    return bound
+
+
+def splice(template, bindings, namer):
+    """Instantiate ``template``.
+
+    Returns ``(statements, results)`` where ``results`` has one expression per
+    returned value (a tuple return is split).  Locals of the template get
+    fresh names from ``namer``; free names (``np``, runtime helpers) are kept.
+    """
+    renames = {name: namer.fresh(name) for name in template.assigned}
+
+    def substitute(tree):
+        tree = copy.deepcopy(tree)
+        return _Substitute(bindings, renames).visit(tree)
+
+    statements = [substitute(s) for s in template.body]
+    result = substitute(template.result)
+    if isinstance(result, gast.Tuple):
+        results = list(result.elts)
+    else:
+        results = [result]
+    return statements, results
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, bindings, renames):
+        self.bindings = bindings
+        self.renames = renames
+
+    def visit_Name(self, node):
+        if node.id in self.bindings and isinstance(node.ctx, gast.Load):
+            return copy.deepcopy(self.bindings[node.id])
+        if node.id in self.renames:
+            node.id = self.renames[node.id]
+        return node

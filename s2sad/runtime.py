@@ -1,0 +1,301 @@
+"""The small runtime that generated derivative code imports.
+
+Everything here is plain numpy: a generated module needs ``numpy`` and this
+file, never the code generator.  Helpers take the adjoint (``g``) first, then
+the primal values they need, and return a value with the shape of the primal
+argument whose adjoint they compute.
+"""
+
+
+import numpy as np
+
+__all__ = [
+    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar",
+    "mean_bar", "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar",
+    "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
+    "tie_mask", "clip_mask", "transpose_bar", "concatenate_bar", "stack_bar",
+    "getitem_bar", "add_at", "sequence_bar", "float_like",
+]
+
+
+# --------------------------------------------------------------------- shapes
+
+def unbroadcast(g, like):
+    """Sum ``g`` over the axes along which ``like`` was broadcast.
+
+    Returns ``g`` itself when the shapes already match.
+    """
+    target = np.shape(like)
+    shape = np.shape(g)
+    if shape == target:
+        return g
+    extra = len(shape) - len(target)
+    if extra > 0:
+        g = np.sum(g, axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(target) if n == 1 and np.shape(g)[i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    if np.shape(g) != target:
+        g = np.broadcast_to(g, target)
+    return g
+
+
+def float_like(x):
+    """The floating dtype an adjoint of ``x`` has: x's own if it is inexact."""
+    dtype = np.result_type(x)
+    if dtype.kind in "fc":
+        return dtype
+    return np.dtype(np.float64)
+
+
+def zeros_like(x):
+    """A zero adjoint for ``x``: ``0.0`` for a scalar, a writable float array otherwise."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=float_like(x))
+    if isinstance(x, (list, tuple)):
+        return type(x)(zeros_like(item) for item in x)
+    if isinstance(x, complex):
+        return 0j
+    if np.ndim(x) == 0:
+        return 0.0
+    return np.zeros(np.shape(x), dtype=float_like(x))
+
+
+def ensure_scalar_output(value, function_name):
+    """Refuse to seed a gradient from a non-scalar output (that would silently sum it)."""
+    if np.ndim(value) != 0:
+        raise ValueError(
+            f"the gradient of {function_name} is only defined for a scalar output, "
+            f"but it returned an array of shape {np.shape(value)}; "
+            f"use s2sad.vjp for non-scalar outputs")
+
+
+# ----------------------------------------------------------------- reductions
+
+def _normalize_axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (tuple, list)):
+        return tuple(sorted(a % ndim for a in axis))
+    return (axis % ndim,)
+
+
+def _keepdims_shape(shape, axes):
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def sum_bar(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
+    shape = np.shape(x)
+    axes = _normalize_axes(axis, len(shape))
+    if not keepdims:
+        g = np.reshape(g, _keepdims_shape(shape, axes))
+    return np.broadcast_to(g, shape)
+
+
+def mean_bar(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.mean(x, axis, keepdims)``."""
+    shape = np.shape(x)
+    axes = _normalize_axes(axis, len(shape))
+    count = 1
+    for a in axes:
+        count *= shape[a]
+    return sum_bar(g, x, axis, keepdims) / count
+
+
+def extremum_bar(g, y, x, axis=None, keepdims=False):
+    """Adjoint of ``np.max``/``np.min``: ``g`` shared equally among the tied extrema."""
+    shape = np.shape(x)
+    axes = _normalize_axes(axis, len(shape))
+    if not keepdims:
+        y = np.reshape(y, _keepdims_shape(shape, axes))
+        g = np.reshape(g, _keepdims_shape(shape, axes))
+    mask = np.asarray(x) == y
+    return g * mask / np.sum(mask, axis=axes, keepdims=True)
+
+
+def prod_bar(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.prod``: the product of all *other* elements, exact with zeros."""
+    x = np.asarray(x)
+    shape = x.shape
+    if axis is None:
+        flat = x.reshape(-1)
+        others = _exclusive_products(flat, 0).reshape(shape)
+        return np.reshape(g, ()) * others
+    axes = _normalize_axes(axis, x.ndim)
+    if not keepdims:
+        g = np.reshape(g, _keepdims_shape(shape, axes))
+    moved = np.moveaxis(x, axes, tuple(range(len(axes))))
+    lead = moved.shape[:len(axes)]
+    flat = moved.reshape((-1,) + moved.shape[len(axes):])
+    others = _exclusive_products(flat, 0).reshape(lead + moved.shape[len(axes):])
+    others = np.moveaxis(others, tuple(range(len(axes))), axes)
+    return g * others
+
+
+def _exclusive_products(x, axis):
+    """Product of every element but the one at each position, along ``axis``."""
+    n = x.shape[axis]
+    ones = np.ones_like(np.take(x, [0], axis=axis))
+    left = np.cumprod(np.concatenate([ones, np.take(x, range(n - 1), axis=axis)], axis=axis), axis=axis)
+    rev = np.flip(x, axis=axis)
+    right = np.cumprod(np.concatenate([ones, np.take(rev, range(n - 1), axis=axis)], axis=axis), axis=axis)
+    return left * np.flip(right, axis=axis)
+
+
+# ---------------------------------------------------------- products of arrays
+
+def dot_lhs_bar(g, a, b):
+    """Adjoint of ``np.dot(a, b)`` with respect to ``a``."""
+    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    if a_nd == 0 or b_nd == 0:
+        return unbroadcast(g * b, a)
+    if b_nd == 1:
+        return np.multiply.outer(g, b) if a_nd > 1 else g * b
+    if a_nd == 2 and b_nd == 2:
+        return np.dot(g, np.transpose(b))
+    # dot(a, b)[i.., j.., k] = sum_m a[i.., m] b[j.., m, k]
+    b_axes = list(range(b_nd - 2)) + [b_nd - 1]
+    g_axes = list(range(a_nd - 1, a_nd - 1 + b_nd - 1))
+    return np.tensordot(g, b, axes=(g_axes, b_axes))
+
+
+def dot_rhs_bar(g, a, b):
+    """Adjoint of ``np.dot(a, b)`` with respect to ``b``."""
+    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    if a_nd == 0 or b_nd == 0:
+        return unbroadcast(g * a, b)
+    if a_nd == 1 and b_nd == 1:
+        return g * a
+    if a_nd == 2 and b_nd == 2:
+        return np.dot(np.transpose(a), g)
+    if b_nd == 1:
+        # g has a's leading axes; contract them away.
+        return np.tensordot(a, g, axes=(list(range(a_nd - 1)), list(range(a_nd - 1))))
+    # g[i.., j.., k]; b[j.., m, k] = sum_i a[i.., m] g[i.., j.., k]
+    lead = list(range(a_nd - 1))
+    out = np.tensordot(a, g, axes=(lead, lead))  # shape (m, j.., k)
+    return np.moveaxis(out, 0, b_nd - 2)
+
+
+def matmul_lhs_bar(g, a, b):
+    """Adjoint of ``a @ b`` with respect to ``a`` (numpy matmul semantics)."""
+    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    if a_nd == 1 and b_nd == 1:
+        return g * b
+    if b_nd == 1:
+        return np.multiply.outer(g, b) if a_nd > 1 else g * b
+    if a_nd == 1:
+        return unbroadcast(np.matmul(b, np.expand_dims(g, -1))[..., 0], a)
+    return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
+
+
+def matmul_rhs_bar(g, a, b):
+    """Adjoint of ``a @ b`` with respect to ``b`` (numpy matmul semantics)."""
+    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    if a_nd == 1 and b_nd == 1:
+        return g * a
+    if b_nd == 1:
+        return unbroadcast(np.matmul(np.expand_dims(g, -2), a)[..., 0, :], b)
+    if a_nd == 1:
+        return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(g, -2), b)
+    return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
+
+
+def outer_lhs_bar(g, a, b):
+    """Adjoint of ``np.outer(a, b)`` with respect to ``a``."""
+    return np.reshape(np.dot(g, np.ravel(b)), np.shape(a))
+
+
+def outer_rhs_bar(g, a, b):
+    """Adjoint of ``np.outer(a, b)`` with respect to ``b``."""
+    return np.reshape(np.dot(np.ravel(a), g), np.shape(b))
+
+
+# ------------------------------------------------------------- selections
+
+def tie_mask(a, b):
+    """1 where ``a > b``, 1/2 where they tie, 0 elsewhere (adjoint of maximum/minimum)."""
+    return (np.greater(a, b) + 0.5 * np.equal(a, b))
+
+
+def clip_mask(a, a_min, a_max):
+    """1 where ``np.clip`` passed ``a`` through unchanged, 0 where it clipped."""
+    inside = np.ones(np.shape(a), dtype=bool)
+    if a_min is not None:
+        inside &= np.greater_equal(a, a_min)
+    if a_max is not None:
+        inside &= np.less_equal(a, a_max)
+    return inside
+
+
+def transpose_bar(g, axes=None):
+    """Adjoint of ``np.transpose(x, axes)``."""
+    if axes is None:
+        return np.transpose(g)
+    return np.transpose(g, np.argsort(axes))
+
+
+def concatenate_bar(g, arrays, axis=0):
+    """Adjoint of ``np.concatenate(arrays, axis)``: one slice of ``g`` per input."""
+    if axis is None:
+        sizes = [np.size(a) for a in arrays]
+        pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
+        return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays)]
+    sizes = [np.shape(a)[axis] for a in arrays]
+    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+
+
+def stack_bar(g, arrays, axis=0):
+    """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``."""
+    moved = np.moveaxis(g, axis, 0)
+    return [moved[i] for i in range(len(arrays))]
+
+
+def getitem_bar(g, x, index):
+    """Adjoint of ``x[index]`` as a fresh array (repeated integer indices accumulate)."""
+    out = zeros_like(x)
+    np.add.at(out, index, g)
+    return out
+
+
+def add_at(x_bar, index, g):
+    """``x_bar`` with ``g`` added at ``index``, without touching ``x_bar`` itself."""
+    out = np.array(x_bar, dtype=float_like(x_bar), copy=True)
+    np.add.at(out, index, g)
+    return out
+
+
+def sequence_bar(items):
+    """Adjoint of a tuple or list literal, turned back into a list of adjoints."""
+    return list(items)
+
+
+# ------------------------------------------------------------------- the tape
+
+class Stack:
+    """The tape: values the forward sweep saves for the backward sweep.
+
+    One instance lives inside one call of a generated function, so two calls
+    (in two threads, or a gradient inside a gradient) never share a tape.
+    """
+
+    __slots__ = ("_items", "peak")
+
+    def __init__(self):
+        self._items = []
+        self.peak = 0
+
+    def push(self, value):
+        items = self._items
+        items.append(value)
+        if len(items) > self.peak:
+            self.peak = len(items)
+
+    def pop(self):
+        return self._items.pop()
+
+    def __len__(self):
+        return len(self._items)
+
+

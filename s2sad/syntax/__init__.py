@@ -1,0 +1,1 @@
+"""Reading user functions: parse, fence, normalize, and deterministic names."""

@@ -1,0 +1,26 @@
+"""Annotations carried on gast nodes between passes.
+
+Each key is a module-level constant whose name says what it holds, so a reader
+of any pass can grep for the key to find who writes and who reads it.
+"""
+
+#: SourceRef of the user statement a normalized statement came from.
+SOURCE = "s2sad_source"
+#: The Python object a callee expression resolves to (e.g. ``numpy.tanh``).
+CALLEE = "s2sad_callee"
+
+
+def get(node, key, default=None):
+    return getattr(node, key, default)
+
+
+def set(node, key, value):  # noqa: A001 - mirrors getattr/setattr
+    setattr(node, key, value)
+    return node
+
+
+def copy(src, dst, *keys):
+    for key in keys:
+        if hasattr(src, key):
+            setattr(dst, key, getattr(src, key))
+    return dst

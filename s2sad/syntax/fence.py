@@ -1,0 +1,110 @@
+"""Fence: reject, with a located error, every construct s2sad cannot differentiate.
+
+Input: a :class:`~s2sad.syntax.parse.ParsedFunction`.
+Output: nothing; raises :class:`UnsupportedSyntaxError` at the first construct
+outside the supported subset.  After this pass, ``normalize`` may assume it
+meets only node types it knows.
+
+The table below is the single list of what is refused and why.
+"""
+
+import gast
+
+from ..errors import UnsupportedSyntaxError
+
+# node type -> (what it is, what to do instead)
+UNSUPPORTED = {
+    gast.Try: ("'try' statements cannot be differentiated",
+               "move the try/except outside the function you differentiate"),
+    gast.With: ("'with' statements cannot be differentiated",
+                "move the 'with' block outside the function you differentiate"),
+    gast.AsyncWith: ("'async with' cannot be differentiated", "use a plain function"),
+    gast.AsyncFor: ("'async for' cannot be differentiated", "use a plain function"),
+    gast.AsyncFunctionDef: ("async functions cannot be differentiated", "use a plain function"),
+    gast.Await: ("'await' cannot be differentiated", "use a plain function"),
+    gast.Yield: ("generators ('yield') cannot be differentiated",
+                 "return a value (an array or a tuple) instead of yielding"),
+    gast.YieldFrom: ("generators ('yield from') cannot be differentiated",
+                     "return a value instead of yielding"),
+    gast.Global: ("'global' statements cannot be differentiated",
+                  "pass the value in as an argument and return the new value"),
+    gast.Nonlocal: ("'nonlocal' statements cannot be differentiated",
+                    "pass the value in as an argument and return the new value"),
+    gast.ClassDef: ("class definitions inside a differentiated function are not supported",
+                    "define the class at module level"),
+    gast.Import: ("imports inside a differentiated function are not supported",
+                  "import at module level"),
+    gast.ImportFrom: ("imports inside a differentiated function are not supported",
+                      "import at module level"),
+    gast.Delete: ("'del' statements are not supported", "drop the 'del'; names go out of scope"),
+    gast.Raise: ("'raise' statements are not supported in a differentiated function",
+                 "validate inputs before calling the differentiated function"),
+    gast.NamedExpr: ("assignment expressions (':=') are not supported",
+                     "assign to the name in a statement of its own"),
+    gast.Lambda: ("lambda expressions are not supported yet",
+                  "define the function with 'def' at module level"),
+    gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
+    gast.SetComp: ("set comprehensions cannot be differentiated", "use a list and np.array"),
+    gast.DictComp: ("dict comprehensions are not supported", "build the values one by one"),
+    gast.Dict: ("dict literals are not supported yet", "pass arrays as separate arguments"),
+    gast.GeneratorExp: ("generator expressions are not supported",
+                        "use np.sum over an array, or a list"),
+    gast.ListComp: ("list comprehensions are not supported yet",
+                    "write the computation with numpy array operations"),
+    gast.JoinedStr: ("f-strings are not supported in a differentiated function",
+                     "format strings outside the function"),
+    gast.Starred: ("starred expressions ('*x') are not supported",
+                   "pass the arguments one by one"),
+    gast.FunctionDef: ("nested function definitions are not supported yet",
+                       "define the helper at module level"),
+    gast.If: ("'if' statements are not supported yet",
+              "use np.where(cond, a, b) for data-dependent choices"),
+    gast.For: ("'for' loops are not supported yet",
+               "write the loop with vectorized numpy operations"),
+    gast.While: ("'while' loops are not supported yet",
+                 "write the loop with vectorized numpy operations"),
+    gast.Break: ("'break' is not supported yet", "restructure the loop"),
+    gast.Continue: ("'continue' is not supported yet", "restructure the loop"),
+    gast.IfExp: ("conditional expressions are not supported yet",
+                 "use np.where(cond, a, b)"),
+    gast.BoolOp: ("'and'/'or' are not supported yet", "use np.logical_and / np.logical_or"),
+}
+
+
+def check(parsed):
+    """Raise at the first unsupported construct in ``parsed``'s body."""
+    fn = parsed.node
+    args = fn.args
+    for kind, node in (("*args", args.vararg), ("**kwargs", args.kwarg)):
+        if node is not None:
+            raise UnsupportedSyntaxError(
+                f"functions with {kind} parameters cannot be differentiated yet",
+                parsed.location(node), hint="list the parameters explicitly")
+    if getattr(args, "posonlyargs", None):
+        raise UnsupportedSyntaxError(
+            "positional-only parameters are not supported",
+            parsed.location(args.posonlyargs[0]), hint="drop the '/' marker")
+    for stmt in fn.body:
+        for node in gast.walk(stmt):
+            entry = UNSUPPORTED.get(type(node))
+            if entry is not None:
+                raise UnsupportedSyntaxError(entry[0], parsed.location(node), hint=entry[1])
+    _check_returns(parsed)
+
+
+def _check_returns(parsed):
+    body = parsed.node.body
+    returns = [n for stmt in body for n in gast.walk(stmt) if isinstance(n, gast.Return)]
+    if not returns:
+        raise UnsupportedSyntaxError(
+            f"{parsed.name} returns nothing, so there is nothing to differentiate",
+            parsed.location(parsed.node), hint="return the value to differentiate")
+    for node in returns:
+        if node is not body[-1]:
+            raise UnsupportedSyntaxError(
+                "a 'return' before the end of the function is not supported yet",
+                parsed.location(node), hint="compute the result and return it once, at the end")
+        if node.value is None:
+            raise UnsupportedSyntaxError(
+                "'return' without a value", parsed.location(node),
+                hint="return the value to differentiate")

@@ -1,0 +1,462 @@
+"""Normalize: a fenced function -> SSA/ANF form.
+
+Input: a :class:`ParsedFunction` that passed the fence.
+Output: a :class:`NormalFunction` whose ``node`` is a ``gast.FunctionDef``
+whose body holds only
+
+* ``t = <op>`` where ``<op>`` is one operation on atoms: a binary or unary
+  operator, a comparison, a call (callee resolved, annotated ``anno.CALLEE``),
+  an attribute, a subscript, or a tuple/list literal;
+* ``a, b = t`` (unpacking a tuple-valued name);
+* ``assert <atom>``;
+* a final ``return <atom>`` or ``return (<atom>, ...)``.
+
+An *atom* is a ``Name``, a ``Constant``, or a dotted reference to a global
+(``np.pi``).  Every name is assigned once: a user name assigned again gets a
+new version (``x``, ``x_1``, ...), a plain copy ``y = x`` becomes an alias and
+emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
+came from, for the comments of the generated code.
+"""
+
+import builtins
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Set
+
+import gast
+
+from ..errors import UnsupportedSyntaxError
+from ..rules import registry
+from . import anno, nodes
+from .names import Namer
+
+_BINOP_NAMES = {
+    gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+    gast.Pow: "power", gast.MatMult: "matmul", gast.FloorDiv: "floordiv",
+    gast.Mod: "mod",
+}
+_UNARY_NAMES = {gast.USub: "neg", gast.UAdd: "pos", gast.Not: "negation", gast.Invert: "inverted"}
+#: calls whose result may share memory with their first argument
+_VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "squeeze",
+                             "swapaxes", "moveaxis", "asarray", "broadcast_to", "atleast_1d",
+                             "atleast_2d", "diagonal", "real", "imag"})
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+@dataclass
+class NormalFunction:
+    parsed: Any
+    node: gast.FunctionDef
+    params: List[str]
+    namer: Namer
+    free_names: Set[str] = field(default_factory=set)
+
+
+def user_names(fn_node) -> Set[str]:
+    """Every identifier the function mentions (parameters, locals, globals)."""
+    found = set()
+    for node in gast.walk(fn_node):
+        if isinstance(node, gast.Name):
+            found.add(node.id)
+    return found
+
+
+def normalize(parsed) -> NormalFunction:
+    return _Normalizer(parsed).run()
+
+
+class _Normalizer:
+    def __init__(self, parsed):
+        self.parsed = parsed
+        fn = parsed.node
+        self.params = [a.id for a in fn.args.args]
+        self.locals = {t.id for s in fn.body for t in gast.walk(s)
+                       if isinstance(t, gast.Name) and isinstance(t.ctx, gast.Store)}
+        self.namer = Namer(user_names(fn) | registry.HELPER_NAMES)
+        self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
+        self.defined: Set[str] = set(self.params)   # SSA names defined so far
+        self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
+        self.free_names: Set[str] = set()
+        self.claimed: Set[str] = set()              # user names whose first version is taken
+        self.out: List[Any] = []
+        self.source = None
+
+    # ------------------------------------------------------------ driver
+    def run(self) -> NormalFunction:
+        fn = self.parsed.node
+        body = list(fn.body)
+        if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body = body[1:]  # docstring
+        for stmt in body:
+            self.source = self.parsed.source_ref(stmt)
+            self.statement(stmt)
+        new = nodes.function(fn.name, self.params, self.out,
+                             defaults=[copy.deepcopy(d) for d in fn.args.defaults])
+        return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names)
+
+    def error(self, message, node, hint=""):
+        return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
+
+    def emit(self, stmt):
+        anno.set(stmt, anno.SOURCE, self.source)
+        self.out.append(stmt)
+        return stmt
+
+    # -------------------------------------------------------- statements
+    def statement(self, stmt):
+        if isinstance(stmt, gast.Assign):
+            self.assign(stmt)
+        elif isinstance(stmt, gast.AugAssign):
+            self.aug_assign(stmt)
+        elif isinstance(stmt, gast.AnnAssign):
+            if stmt.value is None:
+                return
+            self.bind_target(stmt.target, stmt.value)
+        elif isinstance(stmt, gast.Return):
+            value = stmt.value
+            if isinstance(value, gast.Tuple):
+                atom = nodes.tuple_([self.atom(e) for e in value.elts])
+            else:
+                atom = self.atom(value)
+            self.emit(nodes.ret(atom))
+        elif isinstance(stmt, gast.Pass):
+            return
+        elif isinstance(stmt, gast.Assert):
+            self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
+        elif isinstance(stmt, gast.Expr):
+            raise self.error("an expression statement has no effect on the result, and its "
+                             "side effects cannot be differentiated", stmt,
+                             hint="remove the statement (print and logging calls included)")
+        else:
+            raise self.error(f"'{type(stmt).__name__}' statements are not supported", stmt)
+
+    def assign(self, stmt):
+        if len(stmt.targets) == 1:
+            self.bind_target(stmt.targets[0], stmt.value)
+            return
+        atom = self.atom(stmt.value)
+        for target in stmt.targets:
+            self.bind_atom(target, atom)
+
+    def bind_target(self, target, value):
+        if isinstance(target, gast.Name):
+            self.bind_name(target.id, value)
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            self.bind_tuple(target, value)
+        elif isinstance(target, gast.Subscript):
+            raise self.error("assigning into an array element or slice is not supported yet",
+                             target, hint="build the array with np.where, np.concatenate or "
+                                          "np.stack instead of writing into it")
+        else:
+            raise self.error(f"cannot assign to a {type(target).__name__}", target)
+
+    def bind_name(self, user_name, value):
+        if _is_atomic(value):
+            self.env[user_name] = self.atom(value)
+            return
+        result = self.operation(value, target=user_name)
+        self.env[user_name] = nodes.name(result)
+
+    def bind_atom(self, target, atom):
+        if isinstance(target, gast.Name):
+            self.env[target.id] = copy.deepcopy(atom)
+        else:
+            raise self.error("chained assignment to non-names is not supported", target)
+
+    def bind_tuple(self, target, value):
+        for elt in target.elts:
+            if not isinstance(elt, gast.Name):
+                raise self.error("nested or starred unpacking is not supported", elt,
+                                 hint="unpack one level at a time")
+        names = [e.id for e in target.elts]
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
+            # parallel assignment (a, b = b, a): evaluate every element, then bind
+            results = []
+            for user_name, elt in zip(names, value.elts):
+                if _is_atomic(elt):
+                    results.append(self.atom(elt))
+                else:
+                    results.append(nodes.name(self.operation(elt, target=user_name)))
+            for user_name, atom in zip(names, results):
+                self.env[user_name] = atom
+            return
+        source = self.atom(value)
+        new = [self.new_version(n) for n in names]
+        self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in new],
+                                            store=True), source))
+        for user_name, ssa in zip(names, new):
+            self.env[user_name] = nodes.name(ssa)
+            self.defined.add(ssa)
+            if isinstance(source, gast.Name):
+                self.link(ssa, source.id)
+
+    def aug_assign(self, stmt):
+        target = stmt.target
+        if not isinstance(target, gast.Name):
+            raise self.error("augmented assignment into an array element or slice is not "
+                             "supported yet", target,
+                             hint="build the new array with np.where or np.concatenate")
+        current = self.read_name(target.id, target)
+        if isinstance(current, gast.Name):
+            sharing = sorted(u for u, a in self.env.items()
+                             if u != target.id and isinstance(a, gast.Name)
+                             and (a.id == current.id or a.id in self.shares.get(current.id, ())))
+            if sharing:
+                raise self.error(
+                    f"'{target.id} {_op_symbol(stmt.op)}= ...' may change {sharing[0]!r} too, "
+                    f"since the two may share memory", stmt,
+                    hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
+                         f"to make a new array")
+        right = self.atom(stmt.value)
+        result = self.new_version(target.id)
+        self.emit(nodes.assign(result, gast.BinOp(left=copy.deepcopy(current), op=stmt.op,
+                                                  right=right)))
+        self.defined.add(result)
+        self.env[target.id] = nodes.name(result)
+
+    # ------------------------------------------------------- expressions
+    def new_version(self, user_name):
+        if user_name not in self.claimed and user_name not in self.params:
+            self.claimed.add(user_name)
+            return user_name
+        return self.namer.version(user_name)
+
+    def read_name(self, name, node):
+        if name in self.env:
+            return copy.deepcopy(self.env[name])
+        if name in self.locals:
+            raise self.error(f"local variable {name!r} is used before it is assigned", node)
+        try:
+            self.parsed.resolve(name)
+        except KeyError:
+            raise self.error(f"name {name!r} is not defined", node) from None
+        self.free_names.add(name)
+        return nodes.name(name)
+
+    def atom(self, node):
+        """Normalize ``node`` to an atom, emitting statements for its parts."""
+        if isinstance(node, gast.Name):
+            return self.read_name(node.id, node)
+        if isinstance(node, gast.Constant):
+            return nodes.const(node.value)
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+                and isinstance(node.operand, gast.Constant) \
+                and type(node.operand.value) in (int, float, complex):
+            value = node.operand.value
+            return nodes.const(-value if isinstance(node.op, gast.USub) else value)
+        if isinstance(node, gast.Attribute) and self.global_path(node) is not None:
+            self.resolve_path(node)
+            return copy.deepcopy(node)
+        return nodes.name(self.operation(node))
+
+    def global_path(self, node):
+        """``np.linalg.norm`` -> ["np", "linalg", "norm"] when rooted at a free name."""
+        parts = []
+        while isinstance(node, gast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, gast.Name) and node.id not in self.env and node.id not in self.locals:
+            parts.append(node.id)
+            return parts[::-1]
+        return None
+
+    def resolve_path(self, node):
+        path = self.global_path(node)
+        root = path[0]
+        try:
+            obj = self.parsed.resolve(root)
+        except KeyError:
+            raise self.error(f"name {root!r} is not defined", node) from None
+        self.free_names.add(root)
+        for part in path[1:]:
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                raise self.error(f"{'.'.join(path)} does not exist", node) from None
+        return obj
+
+    def operation(self, node, target=None):
+        """Emit one statement computing ``node``; return the name it assigns."""
+        base = target or _base_name(node)
+        if isinstance(node, gast.BinOp):
+            value = gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        elif isinstance(node, gast.UnaryOp):
+            value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
+        elif isinstance(node, gast.Compare):
+            if len(node.ops) != 1:
+                raise self.error("chained comparisons are not supported", node,
+                                 hint="compare two values at a time")
+            value = gast.Compare(left=self.atom(node.left), ops=node.ops,
+                                 comparators=[self.atom(node.comparators[0])])
+        elif isinstance(node, gast.Call):
+            value = self.call(node)
+            if target is None:
+                base = _call_base(value)
+        elif isinstance(node, gast.Attribute):
+            value = self.attribute(node)
+            if target is None:
+                base = _attribute_base(node)
+        elif isinstance(node, gast.Subscript):
+            value = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
+                                   ctx=gast.Load())
+            if target is None:
+                base = _subscript_base(value)
+        elif isinstance(node, (gast.Tuple, gast.List)):
+            value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        else:
+            raise self.error(f"'{type(node).__name__}' expressions are not supported", node)
+        name = self.new_version(target) if target else self.namer.fresh(base)
+        self.emit(nodes.assign(name, value))
+        self.defined.add(name)
+        self.track_views(name, value)
+        return name
+
+    def track_views(self, name, value):
+        source = None
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            source = value.value.id
+        elif isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
+            fn = anno.get(value, anno.CALLEE)
+            if getattr(fn, "__name__", "") in _VIEW_FUNCTIONS:
+                source = value.args[0].id
+        if source is not None:
+            self.link(name, source)
+
+    def link(self, a, b):
+        group = self.shares.get(a, {a}) | self.shares.get(b, {b})
+        for member in group:
+            self.shares[member] = group
+
+    def index(self, node):
+        if isinstance(node, gast.Slice):
+            return gast.Slice(lower=node.lower and self.atom(node.lower),
+                              upper=node.upper and self.atom(node.upper),
+                              step=node.step and self.atom(node.step))
+        if isinstance(node, gast.Tuple):
+            return nodes.tuple_([self.index(e) for e in node.elts])
+        return self.atom(node)
+
+    def attribute(self, node):
+        if self.global_path(node) is not None:
+            raise AssertionError("global attribute paths are atoms")  # pragma: no cover
+        owner = self.atom(node.value)
+        if node.attr in registry.CONSTANT_ATTRIBUTES:
+            return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
+        if node.attr in registry.VIEW_ATTRIBUTES:
+            target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
+            self.free_names.add(dotted.split(".")[0])
+            return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
+        raise self.error(f"the attribute '.{node.attr}' is not supported", node,
+                         hint="use the numpy function instead (e.g. np.real(x))")
+
+    def call(self, node):
+        func = node.func
+        if isinstance(func, gast.Attribute) and self.global_path(func) is None:
+            # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
+            entry = registry.METHODS.get(func.attr)
+            if entry is None:
+                raise self.error(f"the method '.{func.attr}()' is not supported", node,
+                                 hint=f"call the numpy function instead (np.{func.attr}(x, ...))")
+            target, dotted = entry
+            owner = self.atom(func.value)
+            self.free_names.add(dotted.split(".")[0])
+            callee_expr = nodes.dotted(dotted)
+            args = [owner]
+            if func.attr in ("reshape", "transpose") and len(node.args) > 1:
+                args.append(nodes.tuple_([self.atom(a) for a in node.args]))
+                extra = []
+            else:
+                extra = node.args
+        elif isinstance(func, gast.Name):
+            if func.id in self.env or func.id in self.locals:
+                raise self.error(f"calling the local value {func.id!r} is not supported", node,
+                                 hint="call the function by its global name")
+            try:
+                target = self.parsed.resolve(func.id)
+            except KeyError:
+                raise self.error(f"name {func.id!r} is not defined", node) from None
+            self.free_names.add(func.id)
+            callee_expr = nodes.name(func.id)
+            args, extra = [], node.args
+        elif isinstance(func, gast.Attribute):
+            target = self.resolve_path(func)
+            callee_expr = copy.deepcopy(func)
+            args, extra = [], node.args
+        else:
+            raise self.error("only calls of named functions are supported", node)
+        for arg in extra:
+            if isinstance(arg, (gast.List, gast.Tuple)):
+                args.append(type(arg)(elts=[self.atom(e) for e in arg.elts], ctx=gast.Load()))
+            else:
+                args.append(self.atom(arg))
+        keywords = []
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.error("'**' arguments are not supported", kw.value,
+                                 hint="pass the keyword arguments by name")
+            value = kw.value
+            if isinstance(value, (gast.List, gast.Tuple)):
+                value = type(value)(elts=[self.atom(e) for e in value.elts], ctx=gast.Load())
+            else:
+                value = self.atom(value)
+            keywords.append((kw.arg, value))
+        call = nodes.call(callee_expr, args, keywords)
+        anno.set(call, anno.CALLEE, target)
+        anno.set(call, "s2sad_call_site", node)
+        return call
+
+
+def _is_atomic(node):
+    if isinstance(node, (gast.Name, gast.Constant)):
+        return True
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+            and isinstance(node.operand, gast.Constant):
+        return True
+    return False
+
+
+def _op_symbol(op):
+    return {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
+            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}.get(type(op), "?")
+
+
+def _base_name(node):
+    if isinstance(node, gast.BinOp):
+        return _BINOP_NAMES.get(type(node.op), "binop")
+    if isinstance(node, gast.UnaryOp):
+        return _UNARY_NAMES.get(type(node.op), "unary")
+    if isinstance(node, gast.Compare):
+        return "cond"
+    if isinstance(node, gast.Tuple):
+        return "tup"
+    if isinstance(node, gast.List):
+        return "items"
+    return "tmp"
+
+
+def _call_base(call):
+    func = call.func
+    name = func.attr if isinstance(func, gast.Attribute) else func.id
+    if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
+        return f"{name}_{call.args[0].id}"   # np.sum(x) -> sum_x, never shadowing sum
+    return name
+
+
+def _attribute_base(node):
+    owner = node.value
+    prefix = owner.id if isinstance(owner, gast.Name) else "value"
+    return f"{prefix}_{node.attr}"
+
+
+def _subscript_base(sub):
+    owner = sub.value.id if isinstance(sub.value, gast.Name) else "value"
+    index = sub.slice
+    if isinstance(index, gast.Constant) and isinstance(index.value, int):
+        suffix = str(index.value) if index.value >= 0 else f"m{-index.value}"
+        return f"{owner}_{suffix}"
+    if isinstance(index, gast.Slice):
+        return f"{owner}_slice"
+    return f"{owner}_item"

@@ -1,0 +1,1 @@
+"""Transforms from normalized code to derivative code."""

@@ -1,0 +1,373 @@
+"""Reverse mode: normalized function -> forward sweep + backward sweep.
+
+Input: a :class:`NormalFunction` (straight-line SSA body ending in a return),
+the ``wrt`` parameter names, and a flavor:
+
+* ``"value_and_grad"``: one function ``f_value_and_grad(*params)`` that
+  computes the scalar output, seeds its adjoint with 1, and returns
+  ``(value, gradient)`` (a tuple of gradients when several ``wrt``);
+* ``"vjp"``: ``f_vjp(*params)`` returning ``(value, f_pullback)`` where
+  ``f_pullback(*cotangents)`` returns the gradients and may be called often.
+
+Output: a :class:`Generated` whose function holds the primal statements
+(forward sweep) followed by the adjoint statements in reverse order, each
+adjoint block preceded by a comment quoting its source line.  Adjoints are
+named ``<name>_bar``; only active names get one (see ``analysis.activity``).
+Broadcasting is undone in one place, ``_contribute``.
+"""
+
+import copy
+
+import gast
+
+from ..analysis.activity import analyze
+from ..errors import NonScalarOutputError, RuleDefinitionError, UnsupportedSyntaxError
+from ..optimize import eliminate_dead, fold, is_zero, propagate_copies
+from ..rules.template import bind_arguments, splice
+from ..syntax import nodes
+from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
+                     numpy_module, rule_for, runtime_helper, source_of)
+
+FLAVORS = ("value_and_grad", "vjp")
+
+
+def reverse(nf, wrt, flavor="value_and_grad"):
+    if flavor not in FLAVORS:
+        raise ValueError(f"unknown reverse flavor {flavor!r}")
+    return _Reverse(nf, tuple(wrt), flavor).run()
+
+
+def _is_basic_index(index):
+    """True when the index holds only literal ints and slices (no repeated positions)."""
+    for node in gast.walk(index):
+        if isinstance(node, gast.Name):
+            return False
+        if isinstance(node, gast.Constant) and node.value is not None \
+                and not isinstance(node.value, int) and node.value is not Ellipsis:
+            return False
+    return True
+
+
+class _Reverse:
+    def __init__(self, nf, wrt, flavor):
+        self.nf = nf
+        self.parsed = nf.parsed
+        self.wrt = wrt
+        self.flavor = flavor
+        self.namer = nf.namer
+        self.adj = {}          # primal name -> expression holding its adjoint
+        self.adj_names = {}    # primal name -> the <name>_bar identifier chosen for it
+        self.owned = set()     # adjoint names holding a fresh array we may update in place
+        self.bindings = {}
+        self.comments = []
+
+    # ------------------------------------------------------------ helpers
+    def helper(self, name):
+        self.bindings[name] = runtime_helper(name)
+        return nodes.name(name)
+
+    def adjoint_name(self, primal):
+        if primal not in self.adj_names:
+            self.adj_names[primal] = self.namer.adjoint(primal)
+        return self.adj_names[primal]
+
+    def accumulate(self, primal, contribution, out):
+        contribution = fold(contribution)
+        if primal not in self.adj and isinstance(contribution, gast.Constant):
+            self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
+            return
+        if primal not in self.adj:
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, contribution))
+            self.adj[primal] = nodes.name(name)
+            return
+        current = self.adj[primal]
+        name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
+        out.append(nodes.assign(name, fold(gast.BinOp(left=copy.deepcopy(current),
+                                                       op=gast.Add(), right=contribution))))
+        self.adj[primal] = nodes.name(name)
+        self.owned.add(name)
+
+    def is_active(self, atom):
+        return isinstance(atom, gast.Name) and self.activity.is_active(atom.id)
+
+    # --------------------------------------------------------------- driver
+    def run(self):
+        fn = self.nf.node
+        body = fn.body
+        ret = body[-1]
+        primal = body[:-1]
+        out_atoms = list(ret.value.elts) if isinstance(ret.value, gast.Tuple) else [ret.value]
+        if self.flavor == "value_and_grad" and isinstance(ret.value, gast.Tuple):
+            raise NonScalarOutputError(
+                f"{fn.name} returns a tuple, so it has no gradient", self.parsed.location(
+                    self.parsed.node.body[-1]),
+                hint="use s2sad.vjp for functions with several outputs, or return one scalar")
+        outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
+        self.activity = analyze(primal, self.wrt, outputs)
+        self.scalars = known_scalars(primal)
+
+        forward = self.forward_sweep(primal)
+        seed_params = []
+        if self.flavor == "value_and_grad":
+            out = out_atoms[0]
+            if isinstance(out, gast.Name):
+                forward.append(nodes.expr_stmt(nodes.call(
+                    self.helper("ensure_scalar_output"),
+                    [nodes.name(out.id), nodes.const(fn.name)])))
+                if self.is_active(out):
+                    self.adj[out.id] = nodes.const(1.0)
+        else:
+            for atom in out_atoms:
+                base = atom.id if isinstance(atom, gast.Name) else "out"
+                param = self.namer.adjoint(base)
+                seed_params.append(param)
+                if self.is_active(atom):
+                    if atom.id in self.adj:
+                        self.accumulate(atom.id, nodes.name(param), [])
+                    else:
+                        self.adj[atom.id] = nodes.name(param)
+                        self.adj_names.setdefault(atom.id, param)
+
+        backward = self.backward_sweep(primal)
+        grads = []
+        for p in self.wrt:
+            if p in self.adj:
+                grads.append(copy.deepcopy(self.adj[p]))
+            else:
+                grads.append(nodes.call(self.helper("zeros_like"), [nodes.name(p)]))
+        grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
+        returned = {g.id for g in grads if isinstance(g, gast.Name)}
+        backward = propagate_copies(backward, protected=returned | set(seed_params))
+        backward = eliminate_dead(backward, live_out=returned)
+        backward = drop_orphan_comments(backward)
+        value_expr = copy.deepcopy(ret.value)
+
+        if self.flavor == "value_and_grad":
+            body = forward + backward + [nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
+            body = eliminate_dead(body)
+            name = f"{fn.name}_value_and_grad"
+            new = nodes.function(name, self.nf.params, body,
+                                 defaults=copy.deepcopy(fn.args.defaults))
+        else:
+            pull_name = self.namer.fresh(f"{fn.name}_pullback")
+            pullback = nodes.function(pull_name, seed_params,
+                                      backward + [nodes.ret(grad_expr)])
+            body = forward + [pullback, nodes.ret(nodes.tuple_([value_expr,
+                                                                nodes.name(pull_name)]))]
+            body = eliminate_dead(body)
+            new = nodes.function(f"{fn.name}_vjp", self.nf.params, body,
+                                 defaults=copy.deepcopy(fn.args.defaults))
+        body[:] = drop_orphan_comments(body)
+        return Generated(node=new, comments=self.comments, bindings=self.bindings,
+                         wrt=self.wrt, flavor=self.flavor)
+
+    # -------------------------------------------------------------- sweeps
+    def forward_sweep(self, primal):
+        out, last = [], None
+        for stmt in primal:
+            source = source_of(stmt)
+            if source is not None and source is not last:
+                out.append(comment(self.comments, describe(source)))
+                last = source
+            out.append(copy.deepcopy(stmt))
+        return out
+
+    def backward_sweep(self, primal):
+        out = []
+        for stmt in reversed(primal):
+            block = self.adjoint_of(stmt)
+            if not block:
+                continue
+            source = source_of(stmt)
+            if source is not None and (not out or out[-1][0] is not source):
+                out.append((source, []))
+            out[-1][1].extend(block)
+        body = []
+        for source, block in out:
+            body.append(comment(self.comments, "grad of " + describe(source)))
+            body.extend(block)
+        return body
+
+    # ------------------------------------------------------- one statement
+    def adjoint_of(self, stmt):
+        if not isinstance(stmt, gast.Assign):
+            return []
+        target = stmt.targets[0]
+        if isinstance(target, gast.Tuple):
+            return self.adjoint_of_unpack(stmt)
+        name = target.id
+        if not self.activity.is_active(name) or name not in self.adj:
+            return []
+        value = stmt.value
+        g = self.adj[name]
+        out = []
+        if isinstance(value, gast.Subscript):
+            self.adjoint_of_subscript(value, g, out)
+        elif isinstance(value, (gast.Tuple, gast.List)):
+            for i, elt in enumerate(value.elts):
+                if self.is_active(elt):
+                    self.accumulate(elt.id, _element(g, i), out)
+        elif isinstance(value, gast.Name):
+            if self.is_active(value):
+                self.accumulate(value.id, copy.deepcopy(g), out)
+        else:
+            self.adjoint_of_operation(name, value, g, out)
+        return out
+
+    def adjoint_of_operation(self, name, value, g, out):
+        rule = rule_for(value, self.parsed, "adjoint")
+        bound = bind_arguments(rule, value, self.parsed.location)
+        template = rule.adjoint
+        collect_bindings(template, self.bindings)
+        role = {template.params[0]: nodes.name(name), template.params[1]: copy.deepcopy(g)}
+        role.update(bound)
+        statements, results = splice(template, role, self.namer)
+        if len(results) != len(rule.diff_params):
+            raise RuleDefinitionError(
+                f"the adjoint rule of {rule.label} returns {len(results)} values for "
+                f"{len(rule.diff_params)} differentiable parameters")
+        out.extend(statements)
+        for param, contribution in zip(rule.diff_params, results):
+            atom = bound[param]
+            if isinstance(atom, (gast.List, gast.Tuple)):
+                active = [(i, e) for i, e in enumerate(atom.elts) if self.is_active(e)]
+                if not active:
+                    continue
+                holder = self.namer.fresh(f"{param}_bar")
+                out.append(nodes.assign(holder, fold(contribution)))
+                for i, elt in active:
+                    self.accumulate(elt.id, nodes.subscript(nodes.name(holder), nodes.const(i)),
+                                    out)
+                continue
+            if not self.is_active(atom):
+                continue
+            contribution = fold(contribution)
+            if is_zero(contribution):
+                continue
+            if param in rule.broadcast and not isinstance(g, gast.Constant) \
+                    and _may_broadcast(param, bound, self.scalars):
+                contribution = nodes.call(self.helper("unbroadcast"),
+                                          [contribution, nodes.name(atom.id)])
+            self.accumulate(atom.id, contribution, out)
+
+    def adjoint_of_subscript(self, value, g, out):
+        base = value.value
+        if not self.is_active(base):
+            return
+        index = copy.deepcopy(value.slice)
+        basic = _is_basic_index(index)
+        primal = base.id
+        g = copy.deepcopy(g)
+        if primal not in self.adj:
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
+                                                     [nodes.name(primal)])))
+            self.adj[primal] = nodes.name(name)
+            self.owned.add(name)
+            if basic:
+                out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
+            else:
+                out.append(self.add_at(name, index, g))
+            return
+        current = self.adj[primal]
+        if isinstance(current, gast.Name) and current.id in self.owned:
+            if basic:
+                out.append(gast.AugAssign(
+                    target=nodes.subscript(nodes.name(current.id), index, store=True),
+                    op=gast.Add(), value=g))
+            else:
+                out.append(self.add_at(current.id, index, g))
+            return
+        name = self.adjoint_name(primal)
+        out.append(nodes.assign(name, nodes.call(self.helper("add_at"),
+                                                 [copy.deepcopy(current), _index_expr(index), g])))
+        self.adj[primal] = nodes.name(name)
+        self.owned.add(name)
+
+    def add_at(self, name, index, g):
+        self.bindings["np"] = numpy_module()
+        return nodes.expr_stmt(nodes.call("np.add.at", [nodes.name(name), _index_expr(index), g]))
+
+    def adjoint_of_unpack(self, stmt):
+        source = stmt.value
+        names = [e.id for e in stmt.targets[0].elts]
+        if not self.is_active(source) or not any(n in self.adj for n in names):
+            return []
+        if source.id in self.adj:
+            raise UnsupportedSyntaxError(
+                f"the tuple {source.id!r} is unpacked and also used elsewhere",
+                self.parsed.location(self.parsed.node), hint="unpack it once")
+        parts = [copy.deepcopy(self.adj[n]) if n in self.adj
+                 else nodes.call(self.helper("zeros_like"), [nodes.name(n)]) for n in names]
+        out = []
+        self.accumulate(source.id, nodes.tuple_(parts), out)
+        return out
+
+
+def _may_broadcast(param, bound, scalars):
+    """Can the other arguments broadcast ``param`` to a larger shape?
+
+    Not when every other argument is a literal, a name known to hold a Python
+    scalar, or the very same name.
+    """
+    mine = bound[param]
+    for other, atom in bound.items():
+        if other == param or isinstance(atom, gast.Constant):
+            continue
+        if isinstance(atom, gast.Name) and (atom.id in scalars or (
+                isinstance(mine, gast.Name) and atom.id == mine.id)):
+            continue
+        return True
+    return False
+
+
+def known_scalars(primal):
+    """Names that certainly hold Python numbers: sizes, lengths, and arithmetic on them."""
+    scalars = set()
+
+    def is_scalar(atom):
+        return isinstance(atom, gast.Constant) or (
+            isinstance(atom, gast.Name) and atom.id in scalars)
+
+    for stmt in primal:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        value, name = stmt.value, stmt.targets[0].id
+        if isinstance(value, gast.Attribute) and value.attr in ("ndim", "size"):
+            scalars.add(name)
+        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and value.value.id in shapes_of(primal) and isinstance(value.slice, gast.Constant):
+            scalars.add(name)
+        elif isinstance(value, gast.BinOp) and is_scalar(value.left) and is_scalar(value.right):
+            scalars.add(name)
+        elif isinstance(value, gast.Call) and getattr(
+                getattr(value, "s2sad_callee", None), "__name__", "") == "len":
+            scalars.add(name)
+    return scalars
+
+
+def shapes_of(primal):
+    return {stmt.targets[0].id for stmt in primal
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Attribute) and stmt.value.attr == "shape"}
+
+
+def _element(g, i):
+    if isinstance(g, (gast.Tuple, gast.List)):
+        return copy.deepcopy(g.elts[i])
+    return nodes.subscript(copy.deepcopy(g), nodes.const(i))
+
+
+def _index_expr(index):
+    """An index as an expression usable as a call argument (slices become slice())."""
+    if isinstance(index, gast.Slice):
+        parts = [index.lower, index.upper, index.step]
+        return nodes.call(nodes.name("slice"),
+                          [copy.deepcopy(p) if p is not None else nodes.const(None)
+                           for p in parts])
+    if isinstance(index, gast.Tuple):
+        return nodes.tuple_([_index_expr(e) for e in index.elts])
+    return copy.deepcopy(index)
+
+
