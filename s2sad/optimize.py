@@ -105,7 +105,13 @@ def _reads(node):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Store)}
 
 
+_COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)
+
+
 def _writes(stmt):
+    if isinstance(stmt, _COMPOUND):
+        return {n.id for n in gast.walk(stmt)
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     if isinstance(stmt, gast.Assign):
         out = set()
         for target in stmt.targets:
@@ -118,6 +124,8 @@ def _writes(stmt):
 
 
 def _has_effect(stmt):
+    if isinstance(stmt, _COMPOUND):
+        return True
     if isinstance(stmt, gast.Assign):
         return any(not isinstance(t, (gast.Name, gast.Tuple)) for t in stmt.targets)
     return not isinstance(stmt, gast.Pass)
@@ -213,8 +221,12 @@ def _forward_substitute(body, i, a, b):
             break
     if end < len(rest) and a not in _writes(rest[end]) and count_reads(rest[end + 1:], a):
         return False  # b is rebound while a still holds the old value
-    for stmt in rest[:end + 1]:
+    if end < len(rest) and isinstance(rest[end], _COMPOUND) and count_reads(rest[end:end + 1], a):
+        return False  # a block that rebinds a or b: its reads may follow the rebinding
+    for stmt in rest[:end]:
         _rename_reads(stmt, a, b)
+    if end < len(rest):
+        _rename_reads(rest[end], a, b)
     del body[i]
     return True
 

@@ -29,16 +29,27 @@ class Activity:
 
 
 def analyze(body, wrt, outputs) -> Activity:
+    """Loops feed values back, so both sweeps repeat until nothing changes."""
+    simple = list(ops.flatten(body))
     varied = set(wrt)
-    for stmt in body:
-        targets = ops.targets(stmt)
-        if not targets:
-            continue
-        if ops.carries_derivative(stmt) and ops.differentiable_reads(stmt) & varied:
-            varied.update(targets)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in simple:
+            targets = ops.targets(stmt)
+            if targets - varied and ops.carries_derivative(stmt) \
+                    and ops.differentiable_reads(stmt) & varied:
+                varied.update(targets)
+                changed = True
     useful = set(outputs)
-    for stmt in reversed(body):
-        targets = ops.targets(stmt)
-        if targets & useful and ops.carries_derivative(stmt):
-            useful |= ops.differentiable_reads(stmt)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in reversed(simple):
+            targets = ops.targets(stmt)
+            if targets & useful and ops.carries_derivative(stmt):
+                reads = ops.differentiable_reads(stmt)
+                if reads - useful:
+                    useful |= reads
+                    changed = True
     return Activity(frozenset(varied), frozenset(useful))

@@ -6,6 +6,22 @@ from ..rules import registry
 from ..syntax import anno
 
 
+def flatten(body):
+    """Every simple statement in ``body``, nested blocks included, in source order."""
+    for stmt in body:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            yield from flatten(stmt.body)
+            yield from flatten(stmt.orelse)
+        else:
+            yield stmt
+
+
+def assigned_in(stmts):
+    """Names stored anywhere in ``stmts``."""
+    return {n.id for s in stmts for n in gast.walk(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+
 def targets(stmt):
     """Names a normalized statement assigns."""
     if isinstance(stmt, gast.Assign):

@@ -24,3 +24,8 @@ def copy(src, dst, *keys):
         if hasattr(src, key):
             setattr(dst, key, getattr(src, key))
     return dst
+
+#: on a normalized For/While: the names carried from one iteration to the next
+CARRIED = "s2sad_carried"
+#: on a normalized While: the name counting its iterations
+TRIPS = "s2sad_trips"

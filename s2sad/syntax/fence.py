@@ -57,17 +57,8 @@ UNSUPPORTED = {
                    "pass the arguments one by one"),
     gast.FunctionDef: ("nested function definitions are not supported yet",
                        "define the helper at module level"),
-    gast.If: ("'if' statements are not supported yet",
-              "use np.where(cond, a, b) for data-dependent choices"),
-    gast.For: ("'for' loops are not supported yet",
-               "write the loop with vectorized numpy operations"),
-    gast.While: ("'while' loops are not supported yet",
-                 "write the loop with vectorized numpy operations"),
     gast.Break: ("'break' is not supported yet", "restructure the loop"),
     gast.Continue: ("'continue' is not supported yet", "restructure the loop"),
-    gast.IfExp: ("conditional expressions are not supported yet",
-                 "use np.where(cond, a, b)"),
-    gast.BoolOp: ("'and'/'or' are not supported yet", "use np.logical_and / np.logical_or"),
 }
 
 
@@ -90,6 +81,19 @@ def check(parsed):
             if entry is not None:
                 raise UnsupportedSyntaxError(entry[0], parsed.location(node), hint=entry[1])
     _check_returns(parsed)
+    _check_loops(parsed)
+
+
+def _check_loops(parsed):
+    for node in gast.walk(parsed.node):
+        if isinstance(node, (gast.For, gast.While)) and node.orelse:
+            raise UnsupportedSyntaxError(
+                f"'{type(node).__name__.lower()} ... else' is not supported",
+                parsed.location(node.orelse[0]),
+                hint="set a flag before 'break' and test it after the loop")
+        if isinstance(node, gast.For) and not isinstance(node.target, (gast.Name, gast.Tuple)):
+            raise UnsupportedSyntaxError("the loop target must be a name or a tuple of names",
+                                         parsed.location(node.target))
 
 
 def _check_returns(parsed):

@@ -9,7 +9,16 @@ whose body holds only
   an attribute, a subscript, or a tuple/list literal;
 * ``a, b = t`` (unpacking a tuple-valued name);
 * ``assert <atom>``;
+* ``if <atom>: ... else: ...`` whose branches end by assigning every name the
+  two branches disagree on (the merge, or "phi", copies);
+* ``for <name> in range(<atoms>): ...`` and ``while <name>: ...`` whose
+  ``anno.CARRIED`` names are copied in before the loop and assigned again at
+  the end of the body; a ``while`` also counts its iterations in
+  ``anno.TRIPS``;
 * a final ``return <atom>`` or ``return (<atom>, ...)``.
+
+Loops over arrays, ``enumerate`` and ``zip`` become loops over ``range``;
+conditional expressions and ``and``/``or`` become ``if`` statements.
 
 An *atom* is a ``Name``, a ``Constant``, or a dotted reference to a global
 (``np.pi``).  Every name is assigned once: a user name assigned again gets a
@@ -105,6 +114,201 @@ class _Normalizer:
         self.out.append(stmt)
         return stmt
 
+    # ------------------------------------------------------------ blocks
+    def block(self, stmts, prologue=None):
+        """Normalize ``stmts`` into a fresh list (env changes stay in self.env)."""
+        saved_out, saved_source = self.out, self.source
+        self.out = []
+        if prologue is not None:
+            prologue()
+        for stmt in stmts:
+            self.source = self.parsed.source_ref(stmt)
+            self.statement(stmt)
+        out = self.out
+        self.out, self.source = saved_out, saved_source
+        return out
+
+    def merge_copies(self, body, pairs, loop=False):
+        """Append ``target = atom`` for each pair, renaming atom's definition instead
+        where that is the only use of a name defined in ``body``.
+
+        In a loop body (``loop=True``) a carried name read earlier in the body
+        keeps its copy: the backward sweep needs its old and new values apart.
+        """
+        sources = [a.id for _, a in pairs if isinstance(a, gast.Name)]
+        for target, atom in pairs:
+            body.append(anno.set(nodes.assign(target, copy.deepcopy(atom)), anno.SOURCE,
+                                 self.source))
+        for target, atom in reversed(pairs):
+            if isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
+                _coalesce_copy(body, target, loop)
+
+    def merge_copy(self, body, target, atom):
+        self.merge_copies(body, [(target, atom)])
+
+    def if_statement(self, stmt):
+        test = self.atom(stmt.test)
+        self.branch(test, lambda: self.block(stmt.body), lambda: self.block(stmt.orelse))
+
+    def branch(self, test, then_fn, else_fn, extra=None):
+        """Emit ``if test`` with both branches normalized and their names merged."""
+        before = dict(self.env)
+        then_body = then_fn()
+        then_env, self.env = self.env, dict(before)
+        else_body = else_fn()
+        else_env, self.env = self.env, dict(before)
+        merged = sorted(u for u in set(then_env) | set(else_env)
+                        if not _same_atom(then_env.get(u), else_env.get(u)))
+        then_pairs, else_pairs = [], []
+        for user in merged:
+            phi = self.new_version(user)
+            self.defined.add(phi)
+            then_pairs.append((phi, then_env.get(user, nodes.const(None))))
+            else_pairs.append((phi, else_env.get(user, nodes.const(None))))
+            self.env[user] = nodes.name(phi)
+        self.merge_copies(then_body, then_pairs)
+        self.merge_copies(else_body, else_pairs)
+        self.emit(gast.If(test=test, body=then_body or [gast.Pass()], orelse=else_body))
+
+    def carried_names(self, loop):
+        """User names a loop assigns that hold a value before it or are read after it."""
+        assigned = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name)
+                    and isinstance(n.ctx, gast.Store)}
+        targets = set()
+        if isinstance(loop, gast.For):
+            targets = {n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)}
+        inside = {id(n) for n in gast.walk(loop)}
+        read_outside = {n.id for n in gast.walk(self.parsed.node)
+                        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+                        and id(n) not in inside}
+        return sorted(u for u in assigned - targets if u in self.env or u in read_outside)
+
+    def enter_loop(self, carried):
+        names = {}
+        for user in carried:
+            name = self.new_version(user)
+            self.emit(nodes.assign(name, copy.deepcopy(self.env.get(user, nodes.const(None)))))
+            self.defined.add(name)
+            names[user] = name
+            self.env[user] = nodes.name(name)
+        return names
+
+    def leave_loop(self, body, names, before):
+        pairs = []
+        for user, name in names.items():
+            atom = self.env.get(user)
+            if not (isinstance(atom, gast.Name) and atom.id == name):
+                pairs.append((name, atom))
+        self.merge_copies(body, pairs, loop=True)
+        self.env = dict(before)
+        for user, name in names.items():
+            self.env[user] = nodes.name(name)
+
+    def for_statement(self, stmt):
+        iterable = stmt.iter
+        callee = None
+        if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
+                and iterable.func.id not in self.env:
+            callee = self.parsed.resolve(iterable.func.id, None)
+        if callee is builtins.range and not iterable.keywords:
+            bounds = [self.atom(a) for a in iterable.args]
+            sequences, kind = [], "range"
+        elif callee in (builtins.enumerate, builtins.zip) and not iterable.keywords:
+            sequences = [self.atom(a) for a in iterable.args]
+            kind = callee.__name__
+        else:
+            sequences, kind = [self.atom(iterable)], "items"
+        if kind != "range":
+            lengths = [self.operation_value(nodes.call("len", [copy.deepcopy(s)]), "n",
+                                            builtins.len) for s in sequences]
+            length = lengths[0]
+            for other in lengths[1:]:
+                length = self.operation_value(nodes.call("min", [length, other]), "n",
+                                              builtins.min)
+            bounds = [length]
+            self.free_names.add("len")
+        carried = self.carried_names(stmt)
+        before = dict(self.env)
+        names = self.enter_loop(carried)
+        target = stmt.target
+        if kind == "range":
+            if not isinstance(target, gast.Name):
+                raise self.error("a range loop's target must be a single name", target)
+            index = self.new_version(target.id)
+        else:
+            index = self.namer.fresh("index")
+        self.defined.add(index)
+        self.env[index] = nodes.name(index)   # lets the desugared body read the index
+        header_source = self.source
+
+        def prologue():
+            self.source = header_source
+            if kind == "range":
+                self.env[target.id] = nodes.name(index)
+                return
+            items = [nodes.subscript(copy.deepcopy(s), nodes.name(index)) for s in sequences]
+            if kind == "enumerate":
+                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
+                    raise self.error("unpack enumerate() into two names", target)
+                self.env[target.elts[0].id] = nodes.name(index)
+                self.bind_target(target.elts[1], items[0])
+            elif kind == "zip":
+                if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
+                    raise self.error("unpack zip() into one name per sequence", target)
+                for elt, item in zip(target.elts, items):
+                    self.bind_target(elt, item)
+            else:
+                self.bind_target(target, items[0])
+
+        body = self.block(stmt.body, prologue)
+        self.leave_loop(body, names, before)
+        loop = gast.For(target=nodes.name(index, store=True),
+                        iter=anno.set(nodes.call("range", bounds), anno.CALLEE, builtins.range),
+                        body=body or [gast.Pass()], orelse=[], type_comment=None)
+        anno.set(loop, anno.CARRIED, tuple(names.values()))
+        self.emit(loop)
+
+    def while_statement(self, stmt):
+        carried = self.carried_names(stmt)
+        before = dict(self.env)
+        names = self.enter_loop(carried)
+        trips = self.namer.fresh("n_iter")
+        self.emit(nodes.assign(trips, nodes.const(0)))
+        self.defined.add(trips)
+        cond = self.namer.fresh("cond")
+        self.defined.add(cond)
+        self.merge_copy(self.out, cond, self.atom(stmt.test))
+        header_source = self.source
+
+        def epilogue_source():
+            self.source = header_source
+
+        body = self.block(stmt.body)
+        saved_out, self.out = self.out, body
+        epilogue_source()
+        again = self.atom(stmt.test)
+        self.out = saved_out
+        self.merge_copies(body, [(cond, again)], loop=True)
+        counted = self.namer.version(trips)
+        body.append(anno.set(nodes.assign(counted, gast.BinOp(
+            left=nodes.name(trips), op=gast.Add(), right=nodes.const(1))), anno.SOURCE,
+            header_source))
+        self.merge_copies(body, [(trips, nodes.name(counted))], loop=True)
+        self.leave_loop(body, names, before)
+        loop = gast.While(test=nodes.name(cond), body=body, orelse=[])
+        anno.set(loop, anno.CARRIED, tuple(names.values()) + (cond, trips))
+        anno.set(loop, anno.TRIPS, trips)
+        self.emit(loop)
+
+    def operation_value(self, value, base, callee=None):
+        """Emit ``<fresh base> = value`` for an already-normalized value; return its Name."""
+        if callee is not None:
+            anno.set(value, anno.CALLEE, callee)
+        name = self.namer.fresh(base)
+        self.emit(nodes.assign(name, value))
+        self.defined.add(name)
+        return nodes.name(name)
+
     # -------------------------------------------------------- statements
     def statement(self, stmt):
         if isinstance(stmt, gast.Assign):
@@ -124,6 +328,12 @@ class _Normalizer:
             self.emit(nodes.ret(atom))
         elif isinstance(stmt, gast.Pass):
             return
+        elif isinstance(stmt, gast.If):
+            self.if_statement(stmt)
+        elif isinstance(stmt, gast.For):
+            self.for_statement(stmt)
+        elif isinstance(stmt, gast.While):
+            self.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
         elif isinstance(stmt, gast.Expr):
@@ -232,7 +442,9 @@ class _Normalizer:
         try:
             self.parsed.resolve(name)
         except KeyError:
-            raise self.error(f"name {name!r} is not defined", node) from None
+            raise self.error(f"name {name!r} is not defined", node,
+                             hint="define it at module level or pass it in as an argument"
+                             ) from None
         self.free_names.add(name)
         return nodes.name(name)
 
@@ -306,6 +518,10 @@ class _Normalizer:
                 base = _subscript_base(value)
         elif isinstance(node, (gast.Tuple, gast.List)):
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        elif isinstance(node, gast.IfExp):
+            return self.if_expression(node, target)
+        elif isinstance(node, gast.BoolOp):
+            return self.bool_operation(node, target)
         else:
             raise self.error(f"'{type(node).__name__}' expressions are not supported", node)
         name = self.new_version(target) if target else self.namer.fresh(base)
@@ -313,6 +529,42 @@ class _Normalizer:
         self.defined.add(name)
         self.track_views(name, value)
         return name
+
+    def choice(self, test, then_fn, else_fn, target, base):
+        """``result = then_fn() if test else else_fn()`` as an if statement."""
+        result = self.new_version(target) if target else self.namer.fresh(base)
+        self.defined.add(result)
+
+        def arm(fn):
+            def run():
+                saved, self.out = self.out, []
+                atom = fn()
+                out, self.out = self.out, saved
+                self.merge_copy(out, result, atom)
+                return out
+            return run
+
+        then_body = arm(then_fn)()
+        else_body = arm(else_fn)()
+        self.emit(gast.If(test=test, body=then_body, orelse=else_body))
+        return result
+
+    def if_expression(self, node, target):
+        test = self.atom(node.test)
+        return self.choice(test, lambda: self.atom(node.body), lambda: self.atom(node.orelse),
+                           target, "choice")
+
+    def bool_operation(self, node, target):
+        """``a and b`` / ``a or b`` with Python's short-circuit semantics."""
+        first = self.atom(node.values[0])
+        if len(node.values) > 2:
+            rest = gast.BoolOp(op=node.op, values=node.values[1:])
+        else:
+            rest = node.values[1]
+        then_fn = (lambda: self.atom(rest)) if isinstance(node.op, gast.And) else (lambda: first)
+        else_fn = (lambda: first) if isinstance(node.op, gast.And) else (lambda: self.atom(rest))
+        return self.choice(first, then_fn, else_fn, target,
+                           "both" if isinstance(node.op, gast.And) else "either")
 
     def track_views(self, name, value):
         source = None
@@ -407,6 +659,59 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _same_atom(a, b):
+    if a is None or b is None:
+        return a is b
+    if isinstance(a, gast.Name) and isinstance(b, gast.Name):
+        return a.id == b.id
+    if isinstance(a, gast.Constant) and isinstance(b, gast.Constant):
+        return type(a.value) is type(b.value) and a.value == b.value
+    return False
+
+
+def _coalesce_copy(body, target, loop=False):
+    """Turn ``t = <op>; ...; target = t`` (the copy somewhere after) into
+    ``target = <op>; ...`` when nothing but the copy reads t, and nothing
+    between the definition and the copy reads or writes ``target``."""
+    copy_index = next((i for i in range(len(body) - 1, -1, -1)
+                       if isinstance(body[i], gast.Assign)
+                       and isinstance(body[i].targets[0], gast.Name)
+                       and body[i].targets[0].id == target
+                       and isinstance(body[i].value, gast.Name)), None)
+    if copy_index is None:
+        return
+    source = body[copy_index].value.id
+    for index in range(copy_index - 1, -1, -1):
+        stmt = body[index]
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == source:
+            between = body[index + 1:copy_index] + body[copy_index + 1:]
+            names = {n.id for s in between for n in gast.walk(s) if isinstance(n, gast.Name)}
+            if source in names or target in names:
+                return
+            if loop:
+                earlier = {n.id for s in body[:index] for n in gast.walk(s)
+                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+                reads_self = any(isinstance(n, gast.Name) and n.id == target
+                                 for n in gast.walk(stmt.value))
+                if target in earlier or (reads_self and not _accumulates(stmt, target)):
+                    return
+            stmt.targets[0].id = target
+            del body[copy_index]
+            return
+        if any(isinstance(n, gast.Name) and n.id == source for n in gast.walk(stmt)):
+            return
+
+
+def _accumulates(stmt, name):
+    """``t = name + a`` or ``t = name - a``: an update whose adjoint needs no value."""
+    value = stmt.value
+    if not (isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub))):
+        return False
+    operands = [value.left, value.right]
+    return any(isinstance(o, gast.Name) and o.id == name for o in operands)
 
 
 def _is_atomic(node):

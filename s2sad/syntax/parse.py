@@ -60,6 +60,8 @@ class ParsedFunction:
     def source_ref(self, stmt) -> SourceRef:
         first = stmt.lineno
         last = getattr(stmt, "end_lineno", None) or first
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            last = first  # a compound statement is quoted by its header line
         text = textwrap.dedent("\n".join(self.lines[first - 1:last])).strip()
         return SourceRef(self.filename, first + self.line_offset,
                          stmt.col_offset + self.column_offset, text)

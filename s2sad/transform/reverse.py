@@ -20,11 +20,13 @@ import copy
 
 import gast
 
+from ..analysis import ops
 from ..analysis.activity import analyze
+from ..analysis.ops import assigned_in, flatten
 from ..errors import NonScalarOutputError, RuleDefinitionError, UnsupportedSyntaxError
 from ..optimize import eliminate_dead, fold, is_zero, propagate_copies
 from ..rules.template import bind_arguments, splice
-from ..syntax import nodes
+from ..syntax import anno, nodes
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
                      numpy_module, rule_for, runtime_helper, source_of)
 
@@ -60,6 +62,7 @@ class _Reverse:
         self.owned = set()     # adjoint names holding a fresh array we may update in place
         self.bindings = {}
         self.comments = []
+        self.pushes = {}       # id(loop) -> names its forward body pushes on the tape
 
     # ------------------------------------------------------------ helpers
     def helper(self, name):
@@ -105,14 +108,18 @@ class _Reverse:
                 hint="use s2sad.vjp for functions with several outputs, or return one scalar")
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
         self.activity = analyze(primal, self.wrt, outputs)
-        self.scalars = known_scalars(primal)
+        self.scalars = known_scalars(list(flatten(primal)))
+        self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
+        self.tape = self.namer.fresh("tape")
+        self.tape_read = self.tape if self.flavor == "value_and_grad" \
+            else self.namer.fresh("tape_copy")
 
-        forward = self.forward_sweep(primal)
         seed_params = []
+        check_scalar = []
         if self.flavor == "value_and_grad":
             out = out_atoms[0]
             if isinstance(out, gast.Name):
-                forward.append(nodes.expr_stmt(nodes.call(
+                check_scalar.append(nodes.expr_stmt(nodes.call(
                     self.helper("ensure_scalar_output"),
                     [nodes.name(out.id), nodes.const(fn.name)])))
                 if self.is_active(out):
@@ -129,7 +136,13 @@ class _Reverse:
                         self.adj[atom.id] = nodes.name(param)
                         self.adj_names.setdefault(atom.id, param)
 
-        backward = self.backward_sweep(primal)
+        backward = self.backward_block(primal)
+        forward = self.forward_block(primal) + check_scalar
+        if self.pushes:
+            forward.insert(0, nodes.assign(self.tape, nodes.call(self.helper("Stack"))))
+            if self.flavor == "vjp":
+                backward.insert(0, nodes.assign(self.tape_read, nodes.call(
+                    nodes.attr(nodes.name(self.tape), "copy"))))
         grads = []
         for p in self.wrt:
             if p in self.adj:
@@ -163,31 +176,140 @@ class _Reverse:
                          wrt=self.wrt, flavor=self.flavor)
 
     # -------------------------------------------------------------- sweeps
-    def forward_sweep(self, primal):
+    def forward_block(self, stmts):
+        """The primal statements with comments, and pushes at the end of loop bodies."""
         out, last = [], None
-        for stmt in primal:
+        for stmt in stmts:
             source = source_of(stmt)
             if source is not None and source is not last:
                 out.append(comment(self.comments, describe(source)))
                 last = source
-            out.append(copy.deepcopy(stmt))
+            if isinstance(stmt, gast.If):
+                out.append(gast.If(test=copy.deepcopy(stmt.test),
+                                   body=self.forward_block(stmt.body) or [gast.Pass()],
+                                   orelse=self.forward_block(stmt.orelse)))
+            elif isinstance(stmt, (gast.For, gast.While)):
+                body = self.forward_block(stmt.body)
+                saved = self.pushes.get(id(stmt), ())
+                if saved:
+                    split = _carried_copies_start(body, anno.get(stmt, anno.CARRIED, ()))
+                    pushes = [nodes.expr_stmt(nodes.call(
+                        nodes.attr(nodes.name(self.tape), "push"), [nodes.name(n)]))
+                        for n in saved]
+                    body[split:split] = pushes
+                loop = copy.copy(stmt)
+                loop.body = body
+                if isinstance(stmt, gast.For):
+                    loop.target = copy.deepcopy(stmt.target)
+                    loop.iter = copy.deepcopy(stmt.iter)
+                else:
+                    loop.test = copy.deepcopy(stmt.test)
+                out.append(loop)
+            else:
+                out.append(copy.deepcopy(stmt))
         return out
 
-    def backward_sweep(self, primal):
-        out = []
-        for stmt in reversed(primal):
-            block = self.adjoint_of(stmt)
+    def backward_block(self, stmts):
+        """Adjoint statements of ``stmts`` in reverse order, grouped under comments."""
+        groups = []
+        for stmt in reversed(stmts):
+            if isinstance(stmt, gast.If):
+                block = self.adjoint_of_if(stmt)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                block = self.adjoint_of_loop(stmt)
+            else:
+                block = self.adjoint_of(stmt)
             if not block:
                 continue
             source = source_of(stmt)
-            if source is not None and (not out or out[-1][0] is not source):
-                out.append((source, []))
-            out[-1][1].extend(block)
+            compound = isinstance(stmt, (gast.If, gast.For, gast.While))
+            if compound or not groups or groups[-1][0] is not source or groups[-1][2]:
+                groups.append((source, [], compound))
+            groups[-1][1].extend(block)
         body = []
-        for source, block in out:
-            body.append(comment(self.comments, "grad of " + describe(source)))
+        for source, block, _ in groups:
+            if source is not None:
+                body.append(comment(self.comments, "grad of " + describe(source)))
             body.extend(block)
         return body
+
+    # ----------------------------------------------------------- control flow
+    def materialize(self, names, out):
+        """Put the adjoint of each name in its canonical ``<name>_bar`` variable."""
+        for primal in sorted(names):
+            name = self.adjoint_name(primal)
+            current = self.adj.get(primal)
+            if current is None:
+                out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
+                                                         [nodes.name(primal)])))
+                self.owned.add(name)
+            elif not (isinstance(current, gast.Name) and current.id == name):
+                out.append(nodes.assign(name, copy.deepcopy(current)))
+                self.owned.discard(name)
+            self.adj[primal] = nodes.name(name)
+
+    def adjoint_of_if(self, stmt):
+        local = assigned_in([stmt])
+        entry_adj, entry_owned = dict(self.adj), set(self.owned)
+        then_body = self.backward_block(stmt.body)
+        then_adj, then_owned = self.adj, self.owned
+        self.adj, self.owned = dict(entry_adj), set(entry_owned)
+        else_body = self.backward_block(stmt.orelse)
+        else_adj, else_owned = self.adj, self.owned
+        merged = {n for n in set(then_adj) | set(else_adj) if n not in local
+                  and not _same(then_adj.get(n), else_adj.get(n))}
+        self.adj, self.owned = then_adj, then_owned
+        self.materialize(merged, then_body)
+        then_adj, then_owned = self.adj, self.owned
+        self.adj, self.owned = else_adj, else_owned
+        self.materialize(merged, else_body)
+        self.adj = {n: a for n, a in self.adj.items() if n not in local}
+        self.owned = self.owned & then_owned
+        if not then_body and not else_body:
+            return []
+        return [gast.If(test=copy.deepcopy(stmt.test), body=then_body or [gast.Pass()],
+                        orelse=else_body)]
+
+    def adjoint_of_loop(self, stmt):
+        carried = set(anno.get(stmt, anno.CARRIED, ()))
+        local = assigned_in(stmt.body) - carried
+        if isinstance(stmt, gast.For):
+            local |= assigned_in([stmt.target])
+        reads = set()
+        for simple in flatten(stmt.body):
+            if ops.targets(simple) & self.activity.active and ops.carries_derivative(simple):
+                reads |= ops.differentiable_reads(simple)
+        keep = {n for n in (carried | (reads - local)) if self.activity.is_active(n)}
+        if not keep:
+            return []
+        out = []
+        self.materialize(keep, out)
+        self.owned -= {self.adjoint_name(n) for n in carried}
+        entry_owned = set(self.owned)
+        body = self.backward_block(stmt.body)
+        self.materialize(keep, body)
+        self.adj = {n: a for n, a in self.adj.items() if n not in local}
+        self.owned &= entry_owned
+        needed = _loads(body)
+        saved = sorted(n for n in needed if n in (local | carried)
+                       and not (isinstance(stmt, gast.For) and n == stmt.target.id))
+        if saved:
+            self.pushes[id(stmt)] = saved
+            pops = [nodes.assign(n, nodes.call(nodes.attr(nodes.name(self.tape_read), "pop")))
+                    for n in reversed(saved)]
+            body = pops + body
+        if isinstance(stmt, gast.For):
+            header = gast.For(target=copy.deepcopy(stmt.target),
+                              iter=nodes.call(nodes.name("reversed"), [copy.deepcopy(stmt.iter)]),
+                              body=body, orelse=[], type_comment=None)
+        else:
+            counter = self.namer.fresh("iteration")
+            header = gast.For(target=nodes.name(counter, store=True),
+                              iter=nodes.call(nodes.name("range"),
+                                              [nodes.name(anno.get(stmt, anno.TRIPS))]),
+                              body=body, orelse=[], type_comment=None)
+        out.append(header)
+        return out
 
     # ------------------------------------------------------- one statement
     def adjoint_of(self, stmt):
@@ -200,8 +322,12 @@ class _Reverse:
         if not self.activity.is_active(name) or name not in self.adj:
             return []
         value = stmt.value
-        g = self.adj[name]
+        g = self.adj.pop(name)  # the name's earlier value (in a loop) starts from zero
         out = []
+        if ops.names_in(value) & {name}:
+            held = self.namer.fresh(f"{name}_bar_out")
+            out.append(nodes.assign(held, copy.deepcopy(g)))
+            g = nodes.name(held)
         if isinstance(value, gast.Subscript):
             self.adjoint_of_subscript(value, g, out)
         elif isinstance(value, (gast.Tuple, gast.List)):
@@ -211,6 +337,8 @@ class _Reverse:
         elif isinstance(value, gast.Name):
             if self.is_active(value):
                 self.accumulate(value.id, copy.deepcopy(g), out)
+        elif isinstance(value, (gast.Constant, gast.Attribute)):
+            pass  # a literal or a global such as np.pi: nothing to propagate to
         else:
             self.adjoint_of_operation(name, value, g, out)
         return out
@@ -246,7 +374,7 @@ class _Reverse:
             if is_zero(contribution):
                 continue
             if param in rule.broadcast and not isinstance(g, gast.Constant) \
-                    and _may_broadcast(param, bound, self.scalars):
+                    and _may_broadcast(param, bound, self.scalars, self.same_shape):
                 contribution = nodes.call(self.helper("unbroadcast"),
                                           [contribution, nodes.name(atom.id)])
             self.accumulate(atom.id, contribution, out)
@@ -298,28 +426,75 @@ class _Reverse:
             raise UnsupportedSyntaxError(
                 f"the tuple {source.id!r} is unpacked and also used elsewhere",
                 self.parsed.location(self.parsed.node), hint="unpack it once")
-        parts = [copy.deepcopy(self.adj[n]) if n in self.adj
+        parts = [self.adj.pop(n) if n in self.adj
                  else nodes.call(self.helper("zeros_like"), [nodes.name(n)]) for n in names]
         out = []
         self.accumulate(source.id, nodes.tuple_(parts), out)
         return out
 
 
-def _may_broadcast(param, bound, scalars):
+def _may_broadcast(param, bound, scalars, same_shape):
     """Can the other arguments broadcast ``param`` to a larger shape?
 
     Not when every other argument is a literal, a name known to hold a Python
-    scalar, or the very same name.
+    scalar, or a name known to have the same shape as ``param``.
     """
     mine = bound[param]
     for other, atom in bound.items():
         if other == param or isinstance(atom, gast.Constant):
             continue
         if isinstance(atom, gast.Name) and (atom.id in scalars or (
-                isinstance(mine, gast.Name) and atom.id == mine.id)):
+                isinstance(mine, gast.Name) and same_shape(atom.id, mine.id))):
             continue
         return True
     return False
+
+
+def shape_classes(simple, scalars):
+    """A predicate ``same(a, b)``: names certain to have equal shapes.
+
+    Elementwise functions of one array (ufuncs with one input) and arithmetic
+    with a literal or a Python scalar keep their operand's shape; so does
+    arithmetic between two names already known to share a shape, and a plain
+    copy.  Everything else starts a class of its own.
+    """
+    parent = {}
+
+    def find(n):
+        while parent.get(n, n) != n:
+            n = parent[n]
+        return n
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    def scalar_like(atom):
+        return isinstance(atom, gast.Constant) or (
+            isinstance(atom, gast.Name) and atom.id in scalars)
+
+    for stmt in simple:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        name, value = stmt.targets[0].id, stmt.value
+        operands = None
+        if isinstance(value, gast.Name):
+            operands = [value]
+        elif isinstance(value, gast.UnaryOp):
+            operands = [value.operand]
+        elif isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+            operands = [value.left, value.right]
+        elif isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and getattr(anno.get(value, anno.CALLEE), "nin", None) == 1:
+            operands = [value.args[0]]
+        if not operands:
+            continue
+        arrays = [a for a in operands if not scalar_like(a)]
+        if not arrays or not all(isinstance(a, gast.Name) for a in arrays):
+            continue
+        roots = {find(a.id) for a in arrays}
+        if len(roots) == 1:
+            union(name, arrays[0].id)
+    return lambda a, b: a == b or find(a) == find(b)
 
 
 def known_scalars(primal):
@@ -371,3 +546,28 @@ def _index_expr(index):
     return copy.deepcopy(index)
 
 
+
+
+def _same(a, b):
+    if a is None or b is None:
+        return a is b
+    return gast.dump(a) == gast.dump(b)
+
+
+def _loads(stmts):
+    return {n.id for s in stmts for n in gast.walk(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def _carried_copies_start(body, carried):
+    """Index where the trailing copies into carried names begin."""
+    index = len(body)
+    while index > 0:
+        stmt = body[index - 1]
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in carried \
+                and isinstance(stmt.value, (gast.Name, gast.Constant)):
+            index -= 1
+        else:
+            break
+    return index
