@@ -1,0 +1,117 @@
+"""Programs with control flow for the reverse-mode zoo (s2sad reads their source)."""
+
+import numpy as np
+
+
+def scalar_loop(x, n):
+    for i in range(n):
+        x = 0.99 * x + np.sin(x)
+    return x
+
+
+def range_with_bounds(x):
+    s = 0.0
+    for i in range(1, 2 * len(x), 3):
+        s = s + x[i // 3] * i
+    return s
+
+
+def loop_over_rows(W, X):
+    total = 0.0
+    for row in X:
+        total = total + np.tanh(row @ W)
+    return total
+
+
+def enumerate_zip(a, b):
+    acc = 0.0
+    for k, v in enumerate(a):
+        acc = acc + k * v * v
+    for p, q in zip(a, b):
+        acc = acc + p * q
+    return acc
+
+
+def branch(x):
+    if x > 0:
+        y = x * 2.0
+    elif x > -1:
+        y = np.sin(x)
+    else:
+        y = x ** 3
+    return y * y
+
+
+def branch_on_array(x):
+    if np.sum(x) > 0:
+        y = np.exp(x)
+    else:
+        y = x * x
+    return np.sum(y)
+
+
+def one_sided_branch(x, w):
+    y = w * x
+    if np.max(x) > 1.0:
+        y = y * 3.0
+    return np.sum(y)
+
+
+def while_loop(x):
+    s = 0.0
+    while x < 10.0:
+        x = x * 1.5
+        s = s + x
+    return s
+
+
+def nested_loops(x, m):
+    s = 0.0
+    for i in range(3):
+        for j in range(m):
+            s = s + np.sin(x * i + j) * s + x
+    return s
+
+
+def branch_in_loop(x, n):
+    for i in range(n):
+        if x > 1.0:
+            x = x * 0.5
+        else:
+            x = x * x + 1.0
+    return x
+
+
+def conditional_expressions(x, y):
+    z = x * y if x > y else x + y
+    return z if z > 0 and x < 5 else -z
+
+
+def or_condition(x):
+    y = x
+    if x < -2.0 or x > 2.0:
+        y = x * x
+    return y
+
+
+def rnn(W, U, xs, h0):
+    h = h0
+    for x in xs:
+        h = np.tanh(W @ h + U @ x)
+    return np.sum(h)
+
+
+def euler(k, y0, steps):
+    y = y0
+    dt = 0.01
+    for step in range(steps):
+        y = y + dt * (-k * y + np.sin(y))
+    return y
+
+
+def two_outputs_in_loop(x, n):
+    a = x
+    b = 1.0
+    for i in range(n):
+        a, b = b * np.cos(a), a + b
+    return a, b
