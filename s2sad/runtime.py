@@ -13,8 +13,9 @@ __all__ = [
     "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar",
     "mean_bar", "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar",
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
-    "tie_mask", "clip_mask", "transpose_bar", "concatenate_bar", "stack_bar",
-    "getitem_bar", "add_at", "sequence_bar", "float_like",
+    "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
+    "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
+    "xlogy",
 ]
 
 
@@ -23,12 +24,19 @@ __all__ = [
 def unbroadcast(g, like):
     """Sum ``g`` over the axes along which ``like`` was broadcast.
 
-    Returns ``g`` itself when the shapes already match.
+    Returns ``g`` itself when the shapes already match.  A ``g`` smaller
+    than ``like`` (a contribution that is the same for every element) is
+    spread over ``like``'s shape as a fresh, writable array.
     """
     target = np.shape(like)
     shape = np.shape(g)
     if shape == target:
         return g
+    if len(shape) < len(target) or any(
+            n != t and n == 1 for n, t in zip(shape[len(shape) - len(target):], target)):
+        # g lacks some of like's axes or has size 1 where like does not: spread it first
+        g = np.broadcast_to(g, np.broadcast_shapes(shape, target))
+        shape = np.shape(g)
     extra = len(shape) - len(target)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
@@ -36,7 +44,9 @@ def unbroadcast(g, like):
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
     if np.shape(g) != target:
-        g = np.broadcast_to(g, target)
+        raise ValueError(f"an adjoint of shape {shape} cannot be reduced to shape {target}")
+    if isinstance(g, np.ndarray) and not g.flags.writeable:
+        g = g.copy()  # a broadcast view: never hand out a read-only adjoint
     return g
 
 
@@ -90,7 +100,8 @@ def sum_bar(g, x, axis=None, keepdims=False):
     axes = _normalize_axes(axis, len(shape))
     if not keepdims:
         g = np.reshape(g, _keepdims_shape(shape, axes))
-    return np.broadcast_to(g, shape)
+    # a copy, not a broadcast view: the adjoint may reach the user, who may write into it
+    return np.array(np.broadcast_to(g, shape))
 
 
 def mean_bar(g, x, axis=None, keepdims=False):
@@ -136,6 +147,8 @@ def prod_bar(g, x, axis=None, keepdims=False):
 def _exclusive_products(x, axis):
     """Product of every element but the one at each position, along ``axis``."""
     n = x.shape[axis]
+    if n == 0:
+        return np.ones_like(x)  # empty: nothing to multiply
     ones = np.ones_like(np.take(x, [0], axis=axis))
     left = np.cumprod(np.concatenate([ones, np.take(x, range(n - 1), axis=axis)], axis=axis), axis=axis)
     rev = np.flip(x, axis=axis)
@@ -147,6 +160,7 @@ def _exclusive_products(x, axis):
 
 def dot_lhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``a``."""
+    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = np.ndim(a), np.ndim(b)
     if a_nd == 0 or b_nd == 0:
         return unbroadcast(g * b, a)
@@ -162,6 +176,7 @@ def dot_lhs_bar(g, a, b):
 
 def dot_rhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``b``."""
+    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = np.ndim(a), np.ndim(b)
     if a_nd == 0 or b_nd == 0:
         return unbroadcast(g * a, b)
@@ -180,6 +195,7 @@ def dot_rhs_bar(g, a, b):
 
 def matmul_lhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``a`` (numpy matmul semantics)."""
+    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = np.ndim(a), np.ndim(b)
     if a_nd == 1 and b_nd == 1:
         return g * b
@@ -192,6 +208,7 @@ def matmul_lhs_bar(g, a, b):
 
 def matmul_rhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``b`` (numpy matmul semantics)."""
+    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = np.ndim(a), np.ndim(b)
     if a_nd == 1 and b_nd == 1:
         return g * a
@@ -212,6 +229,21 @@ def outer_rhs_bar(g, a, b):
     return np.reshape(np.dot(np.ravel(a), g), np.shape(b))
 
 
+# ----------------------------------------------------------- elementwise
+
+def xlogy(x, y):
+    """``x * log(y)``, and 0 where ``x`` is 0 (even where ``y`` is 0 too).
+
+    The adjoint of ``a ** b`` with respect to ``b`` is ``a ** b * log(a)``:
+    at ``a == 0`` (``b > 0``) the power is 0 whatever ``b``, so its
+    derivative is 0, not ``0 * -inf``.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    zero = x == 0
+    out = np.where(zero, 0.0, x * np.log(np.where(zero, 1.0, y)))
+    return out[()] if out.ndim == 0 else out
+
+
 # ------------------------------------------------------------- selections
 
 def tie_mask(a, b):
@@ -222,18 +254,35 @@ def tie_mask(a, b):
 def clip_mask(a, a_min, a_max):
     """1 where ``np.clip`` passed ``a`` through unchanged, 0 where it clipped."""
     inside = np.ones(np.shape(a), dtype=bool)
+    # not in place: the bounds may broadcast ``a`` to a larger shape
     if a_min is not None:
-        inside &= np.greater_equal(a, a_min)
+        inside = inside & np.greater_equal(a, a_min)
     if a_max is not None:
-        inside &= np.less_equal(a, a_max)
+        inside = inside & np.less_equal(a, a_max)
     return inside
+
+
+def clip_lower_mask(a, a_min, a_max):
+    """1 where ``np.clip`` returned ``a_min``: ``a`` below it, and ``a_min`` not above ``a_max``."""
+    below = np.less(a, a_min)
+    if a_max is not None:
+        below = below & np.less_equal(a_min, a_max)
+    return below
+
+
+def clip_upper_mask(a, a_min, a_max):
+    """1 where ``np.clip`` returned ``a_max``: ``max(a, a_min)`` above it (numpy's order)."""
+    if a_min is not None:
+        a = np.maximum(a, a_min)
+    return np.greater(a, a_max)
 
 
 def transpose_bar(g, axes=None):
     """Adjoint of ``np.transpose(x, axes)``."""
     if axes is None:
         return np.transpose(g)
-    return np.transpose(g, np.argsort(axes))
+    ndim = np.ndim(g)
+    return np.transpose(g, np.argsort([a % ndim for a in axes]))  # axes may be negative
 
 
 def concatenate_bar(g, arrays, axis=0):
@@ -294,6 +343,13 @@ class Stack:
 
     def pop(self):
         return self._items.pop()
+
+    def copy(self):
+        """A second tape with the same values, so a pullback can run more than once."""
+        other = Stack()
+        other._items = list(self._items)
+        other.peak = self.peak
+        return other
 
     def __len__(self):
         return len(self._items)

@@ -9,9 +9,9 @@ import builtins
 
 import numpy as np
 
-from ..runtime import (clip_mask, concatenate_bar, dot_lhs_bar, dot_rhs_bar, extremum_bar,
-                       mean_bar, outer_lhs_bar, outer_rhs_bar, prod_bar, stack_bar, sum_bar,
-                       tie_mask, transpose_bar)
+from ..runtime import (clip_lower_mask, clip_mask, clip_upper_mask, concatenate_bar,
+                       dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
+                       outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
 from .registry import adjoint, method, nondifferentiable, tangent, view_attribute
 
 # ------------------------------------------------------------- elementwise
@@ -219,14 +219,14 @@ def where_tangent(out, condition, x, y, x_dot, y_dot):
 
 @adjoint(np.clip, broadcast=True)
 def clip_adjoint(y, y_bar, a, a_min, a_max):
-    return (y_bar * clip_mask(a, a_min, a_max), y_bar * np.less(a, a_min),
-            y_bar * np.greater(a, a_max))
+    return (y_bar * clip_mask(a, a_min, a_max), y_bar * clip_lower_mask(a, a_min, a_max),
+            y_bar * clip_upper_mask(a, a_min, a_max))
 
 
 @tangent(np.clip)
 def clip_tangent(y, a, a_min, a_max, a_dot, a_min_dot, a_max_dot):
-    return (a_dot * clip_mask(a, a_min, a_max) + a_min_dot * np.less(a, a_min)
-            + a_max_dot * np.greater(a, a_max))
+    return (a_dot * clip_mask(a, a_min, a_max) + a_min_dot * clip_lower_mask(a, a_min, a_max)
+            + a_max_dot * clip_upper_mask(a, a_min, a_max))
 
 
 # --------------------------------------------------------- products of arrays

@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from ..runtime import matmul_lhs_bar, matmul_rhs_bar
+from ..runtime import matmul_lhs_bar, matmul_rhs_bar, xlogy
 from .registry import adjoint, nondifferentiable, tangent
 
 from .registry import BINARY, COMPARE, UNARY  # noqa: F401  (re-exported)
@@ -56,12 +56,12 @@ def div_tangent(y, a, b, a_dot, b_dot):
 
 @adjoint(operator.pow, broadcast=True, aliases=(np.power,))
 def pow_adjoint(y, y_bar, a, b):
-    return y_bar * b * a ** (b - 1), y_bar * y * np.log(a)
+    return y_bar * b * a ** (b - 1), y_bar * xlogy(y, a)
 
 
 @tangent(operator.pow, aliases=(np.power,))
 def pow_tangent(y, a, b, a_dot, b_dot):
-    return a_dot * b * a ** (b - 1) + b_dot * y * np.log(a)
+    return a_dot * b * a ** (b - 1) + b_dot * xlogy(y, a)
 
 
 @adjoint(operator.matmul, aliases=(np.matmul,))
