@@ -118,7 +118,7 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
     if mode not in MODES:
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
     if mode == "forward":
-        raise S2sadError("forward mode is not available yet", hint="use mode='reverse'")
+        return generate_forward(func, wrt_names, header_lines, dump)
     parsed = parse_function(func)
     stages = {}
     if dump:
@@ -134,6 +134,38 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
     emitted = emit_module(generated, free, header_lines)
     if dump:
         stages["reverse"] = emitted.text
+        stages["optimize"] = emitted.text
+    return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
+
+
+def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
+                     tangent_outputs=None):
+    """Forward mode: parse -> fence -> normalize -> forward -> emit; returns a :class:`Result`.
+
+    ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
+    (second-order derivatives use it on generated gradient code);
+    ``name`` and ``tangent_outputs`` are passed to the forward transform.
+    """
+    from .rules import runtime_rules  # noqa: F401  (tangents of runtime helpers)
+    from .transform.forward import forward
+    load_builtin_rules()
+    parsed = parse_function(func)
+    if prepare is not None:
+        prepare(parsed)
+    stages = {}
+    if dump:
+        stages["parse"] = render_function(parsed.node, [])
+    fence.check(parsed)
+    normal = normalize(parsed)
+    if dump:
+        stages["normalize"] = render_function(normal.node, [])
+    generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name)
+    free = {}
+    for free_name in sorted(normal.free_names):
+        free[free_name] = parsed.resolve(free_name)
+    emitted = emit_module(generated, free, header_lines)
+    if dump:
+        stages["forward"] = emitted.text
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
 

@@ -1,0 +1,500 @@
+"""Forward mode and higher order: jvp, jacobian, hessian, hvp.
+
+* :func:`jvp` runs generated forward-mode code: one sweep gives the
+  derivative of every output along one input direction.
+* :func:`jacobian` builds a full Jacobian from one-hot directions: forward
+  mode needs one sweep per input element, reverse mode one per output
+  element; ``mode="auto"`` takes the cheaper, and says so.
+* :func:`hessian` and :func:`hvp` are forward over reverse: the forward
+  transform runs on the gradient code reverse mode generated (see
+  ``transform.second_order``), giving ``H @ v`` in one sweep.
+
+Generated modules are cached per (code object, wrt) like the reverse ones,
+and each call reads the user's current globals and closure cells.
+"""
+
+import functools
+import inspect
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import api, pipeline
+from .emit import compile_module
+from .errors import NonScalarOutputError, S2sadError
+from .runtime import float_like
+
+JACOBIAN_MODES = ("auto", "forward", "reverse")
+
+_CACHE = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_LIMIT = 512
+
+
+# ------------------------------------------------------------------ caching
+
+class _Entry:
+    """One generated forward (or forward-over-reverse) module."""
+
+    def __init__(self, result, user_free, depends_on=None):
+        self.emitted = result.emitted
+        self.text = result.emitted.text
+        self.free = dict(user_free)       # the user's free names: refreshed at each call
+        self.guards = {k: v for k, v in self.free.items()
+                       if callable(v) or inspect.ismodule(v)}
+        self.depends_on = depends_on      # the reverse entry it was built from
+
+    def valid_for(self, func):
+        return all(api._current(func, name) is obj for name, obj in self.guards.items())
+
+
+def _cached(key, func, build, depends_on=None):
+    with _CACHE_LOCK:
+        entry = _CACHE.get(key)
+    if entry is not None and entry.depends_on is depends_on and entry.valid_for(func):
+        return entry
+    entry = build()
+    with _CACHE_LOCK:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = entry
+    return entry
+
+
+def _source_path(func):
+    return pipeline.display_path(inspect.getsourcefile(func) or "?")
+
+
+def _forward_entry(func, wrt):
+    func = inspect.unwrap(func)
+
+    def build():
+        header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
+                                 f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
+        result = pipeline.generate_forward(func, wrt, header)
+        return _Entry(result, result.free)
+
+    return _cached((getattr(func, "__code__", func), wrt, "jvp"), func, build)
+
+
+def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
+    """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
+    from .transform.second_order import prepare_gradient_code
+    func = inspect.unwrap(func)
+    rev = api._entry(func, rev_wrt, "value_and_grad")
+
+    def build():
+        values = {name: api._current(func, name) for name in rev.free}
+        gradient = compile_module(rev.emitted, values)
+        header = pipeline.header(
+            func.__name__, _source_path(func), "forward over reverse", "hvp", fwd_wrt,
+            regenerate or f"s2sad.hvp({func.__name__}, wrt={rev_wrt!r}).source")
+        header[2] = (f"mode: forward over reverse (hvp), gradient wrt: {', '.join(rev_wrt)}, "
+                     f"tangents wrt: {', '.join(fwd_wrt)}")
+        result = pipeline.generate_forward(
+            gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
+            prepare=prepare_gradient_code)
+        return _Entry(result, rev.free, depends_on=rev)
+
+    key = (getattr(func, "__code__", func), rev_wrt, fwd_wrt, "hvp", regenerate)
+    return _cached(key, func, build, depends_on=rev)
+
+
+class _Bound:
+    """A generated function bound to one user function's current free values."""
+
+    def __init__(self, func, make_entry):
+        self.func = inspect.unwrap(func)
+        self.make_entry = make_entry
+        self._rebuild()
+
+    def _rebuild(self):
+        self.entry = self.make_entry()
+        values = {name: api._current(self.func, name) for name in self.entry.free}
+        self.impl = compile_module(self.entry.emitted, values)
+        self.namespace = self.impl.__globals__
+
+    def __call__(self, *args):
+        func, namespace = self.func, self.namespace
+        for name in self.entry.free:
+            value = api._current(func, name)
+            if namespace.get(name) is not value:
+                if name in self.entry.guards:
+                    self._rebuild()
+                    return self.impl(*args)
+                namespace[name] = value
+        return self.impl(*args)
+
+
+# -------------------------------------------------------------- arguments
+
+def _parameters(func):
+    return [p.name for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def _arguments(func, args, kwargs):
+    """Every positional parameter's value, in order, defaults applied."""
+    ba = inspect.signature(func).bind(*args, **kwargs)
+    ba.apply_defaults()
+    return [ba.arguments[name] for name in _parameters(func)]
+
+
+def _as_tangent(t, like, label):
+    if np.shape(t) != np.shape(like):
+        raise ValueError(f"the tangent for {label!r} has shape {np.shape(t)} but {label!r} has "
+                         f"shape {np.shape(like)}")
+    dtype = float_like(like)
+    if isinstance(like, np.ndarray) or np.ndim(like) > 0:
+        return np.asarray(t, dtype=np.result_type(dtype, float_like(t)))
+    if isinstance(t, complex) or dtype.kind == "c":
+        return complex(t)
+    return float(t)
+
+
+def _match(t, like):
+    """Give the derivative ``t`` the type and shape of ``like`` (a value or an argument)."""
+    if isinstance(like, tuple):
+        return tuple(_match(ti, li) for ti, li in zip(t, like))
+    if isinstance(like, list):
+        return [_match(ti, li) for ti, li in zip(t, like)]
+    shape = np.shape(like)
+    if np.shape(t) != shape:
+        raise S2sadError(f"internal error: a derivative of shape {np.shape(t)} was computed for "
+                         f"a value of shape {shape}; please report this")
+    if isinstance(like, np.ndarray):
+        return np.asarray(t, dtype=np.result_type(float_like(like), float_like(t)))
+    if isinstance(like, np.generic):
+        return np.result_type(float_like(like), float_like(t)).type(t)
+    if isinstance(like, (bool, int, float)) and not isinstance(t, complex) \
+            and np.result_type(t).kind != "c":
+        return float(t)
+    return t
+
+
+def _one_hot(like, index):
+    """A float array (or float) shaped like ``like`` with a 1 at flat ``index``."""
+    if np.ndim(like) == 0 and not isinstance(like, np.ndarray):
+        return 1.0
+    e = np.zeros(np.shape(like), dtype=float_like(like))
+    e.reshape(-1)[index] = 1.0
+    return e
+
+
+def _zero(like):
+    if np.ndim(like) == 0 and not isinstance(like, np.ndarray):
+        return 0.0
+    return np.zeros(np.shape(like), dtype=float_like(like))
+
+
+def _check_scalar(value, func, what):
+    if isinstance(value, tuple) or np.ndim(value) != 0:
+        shape = "a tuple" if isinstance(value, tuple) else f"an array of shape {np.shape(value)}"
+        raise NonScalarOutputError(
+            f"{what} of {func.__name__} needs a scalar output, but it returned {shape}",
+            hint="use s2sad.jacobian for non-scalar outputs")
+
+
+# ---------------------------------------------------------------------- jvp
+
+def jvp(func=None, wrt=0):
+    """Jacobian-vector products by forward mode.
+
+    Returns ``g(*args, *tangents) -> (value, output_tangent)``: ``f``'s
+    arguments, then one tangent per ``wrt`` parameter (shaped like it).
+    The output tangent has the output's shape (a tuple for a tuple output).
+    The generated code is ``g.source``.
+    """
+    if func is None:
+        return lambda f: jvp(f, wrt)
+    wrt_names, _ = pipeline.resolve_wrt(func, wrt)
+    bound = _Bound(func, lambda: _forward_entry(func, wrt_names))
+    params = _parameters(bound.func)
+    positions = [params.index(w) for w in wrt_names]
+    k = len(wrt_names)
+
+    def pushforward(*args, **kwargs):
+        if len(args) < k:
+            raise TypeError(f"the jvp of {func.__name__} takes its arguments followed by "
+                            f"{k} tangent(s) (for {', '.join(wrt_names)})")
+        values = _arguments(bound.func, args[:len(args) - k], kwargs)
+        tangents = [_as_tangent(t, values[p], w)
+                    for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
+        value, tangent = bound(*values, *tangents)
+        return value, _match(tangent, value)
+
+    pushforward = api._with_source(pushforward, func, bound.entry.text)
+    pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
+    return pushforward
+
+
+def forward_source(func, wrt=0):
+    """The generated forward-mode module text for ``func``."""
+    wrt_names, _ = pipeline.resolve_wrt(func, wrt)
+    return _forward_entry(func, wrt_names).text
+
+
+# ----------------------------------------------------------------- jacobian
+
+@dataclass(frozen=True)
+class JacobianPlan:
+    """How a Jacobian was computed, and why."""
+
+    mode: str            # "forward" or "reverse"
+    sweeps: int          # jvp sweeps (forward) or pullback sweeps (reverse)
+    inputs: int          # elements of the wrt arguments
+    outputs: int         # elements of the output
+    reason: str
+
+    def __str__(self):
+        return (f"{self.mode} mode, {self.sweeps} sweep(s): {self.inputs} input element(s), "
+                f"{self.outputs} output element(s); {self.reason}")
+
+
+def choose_mode(inputs, outputs, mode="auto"):
+    """The :class:`JacobianPlan` for a Jacobian of ``outputs`` x ``inputs`` elements."""
+    if mode == "forward":
+        return JacobianPlan("forward", inputs, inputs, outputs, "forward mode was requested")
+    if mode == "reverse":
+        return JacobianPlan("reverse", outputs, inputs, outputs, "reverse mode was requested")
+    if inputs < outputs:
+        return JacobianPlan("forward", inputs, inputs, outputs,
+                            "fewer inputs than outputs: one forward sweep per input element")
+    return JacobianPlan("reverse", outputs, inputs, outputs,
+                        "no more outputs than inputs: one reverse sweep per output element")
+
+
+def jacobian(func=None, wrt=0, mode="auto", explain=False):
+    """The Jacobian of ``func``: an array of shape ``output.shape + input.shape``.
+
+    ``wrt`` is a parameter index or name, or a tuple of them (then a tuple of
+    Jacobians).  ``mode`` is ``"forward"`` (one jvp sweep per input
+    element), ``"reverse"`` (one pullback per output element) or ``"auto"``
+    (forward when the inputs have fewer elements than the output).  The
+    returned function records its last choice as ``.last_plan`` (a
+    :class:`JacobianPlan`); with ``explain=True`` it returns
+    ``(jacobian, plan)``.
+    """
+    if func is None:
+        return lambda f: jacobian(f, wrt, mode, explain)
+    if mode not in JACOBIAN_MODES:
+        raise S2sadError(f"unknown Jacobian mode {mode!r}", hint=f"choose one of {JACOBIAN_MODES}")
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    params = _parameters(inspect.unwrap(func))
+    positions = [params.index(w) for w in wrt_names]
+    transforms = {}
+
+    def transform(kind):
+        if kind not in transforms:
+            # a 1-tuple wrt would make api.vjp expect a tuple of gradients: pass the name
+            spec = wrt_names if len(wrt_names) > 1 else wrt_names[0]
+            transforms[kind] = (jvp if kind == "forward" else api.vjp)(func, spec)
+        return transforms[kind]
+
+    def jac(*args, **kwargs):
+        values = _arguments(inspect.unwrap(func), args, kwargs)
+        xs = [values[p] for p in positions]
+        inputs = int(sum(np.size(x) for x in xs))
+        if mode == "auto":
+            out = func(*args, **kwargs)
+            _check_array_output(out, func)
+            plan = choose_mode(inputs, int(np.size(out)), mode)
+        else:
+            plan = None
+        kind = plan.mode if plan is not None else mode
+        if kind == "forward":
+            blocks, out = _forward_jacobian(transform("forward"), values, xs)
+        else:
+            blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func)
+        if plan is None:
+            plan = choose_mode(inputs, int(np.size(out)), mode)
+        jac.last_plan = plan
+        result = tuple(blocks) if many else blocks[0]
+        return (result, plan) if explain else result
+
+    jac.last_plan = None
+    functools.update_wrapper(jac, func)
+    del jac.__wrapped__
+    jac.__name__ = jac.__qualname__ = f"{func.__name__}_jacobian"
+    return jac
+
+
+def _check_array_output(out, func):
+    if isinstance(out, (tuple, list)):
+        raise S2sadError(f"the Jacobian of {func.__name__} needs a single array output, but it "
+                         f"returned a {type(out).__name__}",
+                         hint="return one array (np.concatenate the outputs), or use s2sad.vjp")
+
+
+def _forward_jacobian(pushforward, values, xs):
+    columns = [[] for _ in xs]
+    out = None
+    for j, x in enumerate(xs):
+        for index in range(int(np.size(x))):
+            tangents = [_zero(xi) for xi in xs]
+            tangents[j] = _one_hot(x, index)
+            out, t = pushforward(*values, *tangents)
+            columns[j].append(np.ravel(t))
+    if out is None:  # no input elements at all: one primal evaluation for the shape
+        out, _ = pushforward(*values, *[_zero(x) for x in xs])
+    _check_array_output(out, pushforward)
+    blocks = []
+    for x, cols in zip(xs, columns):
+        dtype = np.result_type(float_like(out), float_like(x))
+        block = (np.stack(cols, axis=-1) if cols
+                 else np.zeros((int(np.size(out)), 0), dtype=dtype))
+        blocks.append(np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x)))
+    return blocks, out
+
+
+def _reverse_jacobian(vjp_fn, values, xs, func):
+    out, pullback = vjp_fn(*values)
+    _check_array_output(out, func)
+    rows = [[] for _ in xs]
+    for index in range(int(np.size(out))):
+        grads = pullback(_one_hot(out, index))
+        if len(xs) == 1:
+            grads = (grads,)
+        for j, g in enumerate(grads):
+            rows[j].append(np.ravel(g))
+    blocks = []
+    for x, r in zip(xs, rows):
+        dtype = np.result_type(float_like(out), float_like(x))
+        block = np.stack(r, axis=0) if r else np.zeros((0, int(np.size(x))), dtype=dtype)
+        blocks.append(np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x)))
+    return blocks, out
+
+
+# ---------------------------------------------------------- second order
+
+def _second_order(func, wrt, what):
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    bound = _Bound(func, lambda: _second_order_entry(func, wrt_names, wrt_names))
+    params = _parameters(bound.func)
+    positions = [params.index(w) for w in wrt_names]
+    return wrt_names, many, bound, positions
+
+
+def hvp(func=None, wrt=0):
+    """Hessian-vector products of a scalar ``func``, forward over reverse.
+
+    Returns ``h(*args, v) -> H @ v`` where ``v`` is shaped like the ``wrt``
+    argument (a tuple of them when ``wrt`` is a tuple; then the result is a
+    tuple too).  One forward sweep over the gradient code: about the cost of
+    two or three gradients, whatever the size of ``v``.
+    """
+    if func is None:
+        return lambda f: hvp(f, wrt)
+    wrt_names, many, bound, positions = _second_order(func, wrt, "hvp")
+
+    def product(*args, **kwargs):
+        if not args:
+            raise TypeError(f"the hvp of {func.__name__} takes its arguments followed by v")
+        values = _arguments(bound.func, args[:-1], kwargs)
+        vs = args[-1]
+        if many:
+            if not isinstance(vs, (tuple, list)) or len(vs) != len(wrt_names):
+                raise ValueError(f"v must be a tuple of {len(wrt_names)} directions "
+                                 f"(for {', '.join(wrt_names)})")
+        else:
+            vs = (vs,)
+        xs = [values[p] for p in positions]
+        tangents = [_as_tangent(v, x, w) for v, x, w in zip(vs, xs, wrt_names)]
+        (value, _), products = bound(*values, *tangents)
+        _check_scalar(value, func, "the Hessian")
+        if not many:
+            return _match(products, xs[0])
+        return tuple(_match(p, x) for p, x in zip(products, xs))
+
+    product = api._with_source(product, func, bound.entry.text)
+    product.__name__ = product.__qualname__ = f"{func.__name__}_hvp"
+    return product
+
+
+def hessian(func=None, wrt=0):
+    """The Hessian of a scalar ``func``: shape ``x.shape + x.shape``.
+
+    Forward over reverse: one Hessian-vector product per element of the
+    ``wrt`` arguments.  With a tuple ``wrt`` the result is a tuple of tuples:
+    ``H[i][j]`` has shape ``x_i.shape + x_j.shape``.
+    """
+    if func is None:
+        return lambda f: hessian(f, wrt)
+    wrt_names, many, bound, positions = _second_order(func, wrt, "hessian")
+
+    def hess(*args, **kwargs):
+        values = _arguments(bound.func, args, kwargs)
+        xs = [values[p] for p in positions]
+        blocks = [[None] * len(xs) for _ in xs]
+        for j, xj in enumerate(xs):
+            columns = [[] for _ in xs]
+            for index in range(int(np.size(xj))):
+                tangents = [_zero(x) for x in xs]
+                tangents[j] = _one_hot(xj, index)
+                (value, _), products = bound(*values, *tangents)
+                _check_scalar(value, func, "the Hessian")
+                if not many:
+                    products = (products,)
+                for i, p in enumerate(products):
+                    columns[i].append(np.ravel(p))
+            for i, xi in enumerate(xs):
+                dtype = np.result_type(float_like(xi), float_like(xj))
+                block = (np.stack(columns[i], axis=-1) if columns[i]
+                         else np.zeros((int(np.size(xi)), 0), dtype=dtype))
+                block = np.asarray(block, dtype=dtype).reshape(np.shape(xi) + np.shape(xj))
+                blocks[i][j] = block if block.ndim else dtype.type(block)
+        if not many:
+            return blocks[0][0]
+        return tuple(tuple(row) for row in blocks)
+
+    hess = api._with_source(hess, func, bound.entry.text)
+    hess.__name__ = hess.__qualname__ = f"{func.__name__}_hessian"
+    return hess
+
+
+def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
+    """``grad(grad(func, inner_wrt), outer_wrt)``, forward over reverse.
+
+    ``grad(func, wrt=i)`` is a scalar only when ``x_i`` is a scalar; its
+    gradient with respect to ``x_j`` is the mixed second derivative, which
+    (for twice continuously differentiable functions) equals the derivative of
+    ``grad(func, wrt=j)`` along ``x_i``: one forward sweep over the reverse
+    gradient code, with tangent 1 for ``x_i``.
+    """
+    inner, inner_many = pipeline.resolve_wrt(func, inner_wrt)
+    if inner_many:
+        raise NonScalarOutputError(
+            f"grad({func.__name__}, wrt={inner_wrt!r}) returns a tuple, so it has no gradient",
+            hint="use s2sad.hessian for all second derivatives at once")
+    outer, outer_many = pipeline.resolve_wrt(func, outer_wrt)
+    rev = tuple(outer) + (() if not with_value or inner[0] in outer else inner)
+    regenerate = (f"s2sad.grad(s2sad.grad({func.__name__}, wrt={inner[0]!r}), "
+                  f"wrt={outer_wrt!r}).source")
+    bound = _Bound(func, lambda: _second_order_entry(func, rev, inner, regenerate))
+    params = _parameters(bound.func)
+
+    def gradient(*args, **kwargs):
+        values = _arguments(bound.func, args, kwargs)
+        x_inner = values[params.index(inner[0])]
+        if np.ndim(x_inner) != 0:
+            raise NonScalarOutputError(
+                f"the gradient of {func.__name__} with respect to {inner[0]!r} has shape "
+                f"{np.shape(x_inner)}, so it has no gradient",
+                hint="use s2sad.hessian, s2sad.hvp or s2sad.jacobian for the derivatives of a "
+                     "gradient")
+        (value, grads), dots = bound(*values, _as_tangent(1.0, x_inner, inner[0]))
+        _check_scalar(value, func, "the gradient")
+        if len(rev) == 1:
+            grads, dots = (grads,), (dots,)
+        likes = [values[params.index(w)] for w in outer]
+        result = tuple(_match(d, x) for d, x in zip(dots[:len(outer)], likes))
+        result = result if outer_many else result[0]
+        if not with_value:
+            return result
+        inner_value = grads[rev.index(inner[0])]
+        return _match(inner_value, x_inner), result
+
+    gradient = api._with_source(gradient, func, bound.entry.text)
+    gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"
+    return gradient

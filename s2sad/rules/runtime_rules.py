@@ -1,0 +1,163 @@
+"""Tangent rules for the runtime helpers that generated gradient code calls.
+
+They make generated gradient code differentiable in forward mode, which is
+how s2sad computes second derivatives (forward over reverse: Hessians,
+Hessian-vector products).  Most helpers are linear in the adjoint ``g`` they
+receive and only read the *shape* of their other array arguments, so their
+tangent is the helper applied to ``g_dot``; the ``*_bar`` helpers of
+products are bilinear in ``g`` and the other factor.
+
+Helpers that compute masks or allocate zeros carry no derivative.
+"""
+
+import builtins
+import inspect
+
+from .. import runtime as rt
+from ..runtime import (add_at, concatenate_bar, dot_lhs_bar, dot_rhs_bar, extremum_bar,
+                       getitem_bar, matmul_lhs_bar, matmul_rhs_bar, mean_bar, outer_lhs_bar,
+                       outer_rhs_bar, prod_bar, sequence_bar, stack_bar, sum_bar, transpose_bar,
+                       unbroadcast, xlogy)
+from ..runtime_forward import broadcast_like, index_set, prod_bar_x_dot, writable_copy, xdivy
+from . import registry
+from .registry import nondifferentiable
+
+
+def runtime_tangent(target):
+    """Register a tangent rule for a runtime helper that has no adjoint rule.
+
+    The rule's parameters are read from the template ``(out, *params,
+    *<param>_dot)``: the parameters with a ``_dot`` twin carry derivatives,
+    the others (shapes, axes, indices, masks) do not.  Defaults come from
+    the helper's own signature.
+    """
+    def register(fn):
+        registry.tangent(target)(fn)
+        rule = registry.lookup(target)
+        names = rule.tangent.params[1:]
+        params = tuple(p for p in names if not (p.endswith("_dot") and p[:-4] in names))
+        if rule.adjoint is None:
+            rule.params = params
+            rule.diff_params = tuple(p for p in params if f"{p}_dot" in names)
+            sig = registry.signature_of(target)
+            rule.defaults = {} if sig is None else {
+                p.name: p.default for p in sig.parameters.values()
+                if p.default is not inspect.Parameter.empty}
+        return fn
+    return register
+
+
+nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.tie_mask, rt.clip_mask,
+                  rt.clip_lower_mask, rt.clip_upper_mask, rt.float_like, builtins.slice)
+
+
+@runtime_tangent(unbroadcast)
+def unbroadcast_tangent(out, g, like, g_dot):
+    return unbroadcast(g_dot, like)
+
+
+@runtime_tangent(sum_bar)
+def sum_bar_tangent(out, g, x, axis, keepdims, g_dot):
+    return sum_bar(g_dot, x, axis, keepdims)
+
+
+@runtime_tangent(mean_bar)
+def mean_bar_tangent(out, g, x, axis, keepdims, g_dot):
+    return mean_bar(g_dot, x, axis, keepdims)
+
+
+# which elements are extremal is piecewise constant in y and x: only g varies it
+@runtime_tangent(extremum_bar)
+def extremum_bar_tangent(out, g, y, x, axis, keepdims, g_dot):
+    return extremum_bar(g_dot, y, x, axis, keepdims)
+
+
+@runtime_tangent(prod_bar)
+def prod_bar_tangent(out, g, x, axis, keepdims, g_dot, x_dot):
+    return prod_bar(g_dot, x, axis, keepdims) + prod_bar_x_dot(g, x, x_dot, axis, keepdims)
+
+
+# the *_bar helpers of products read only the shape of the factor whose adjoint they give
+@runtime_tangent(dot_lhs_bar)
+def dot_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
+    return dot_lhs_bar(g_dot, a, b) + dot_lhs_bar(g, a, b_dot)
+
+
+@runtime_tangent(dot_rhs_bar)
+def dot_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
+    return dot_rhs_bar(g_dot, a, b) + dot_rhs_bar(g, a_dot, b)
+
+
+@runtime_tangent(matmul_lhs_bar)
+def matmul_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
+    return matmul_lhs_bar(g_dot, a, b) + matmul_lhs_bar(g, a, b_dot)
+
+
+@runtime_tangent(matmul_rhs_bar)
+def matmul_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
+    return matmul_rhs_bar(g_dot, a, b) + matmul_rhs_bar(g, a_dot, b)
+
+
+@runtime_tangent(outer_lhs_bar)
+def outer_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
+    return outer_lhs_bar(g_dot, a, b) + outer_lhs_bar(g, a, b_dot)
+
+
+@runtime_tangent(outer_rhs_bar)
+def outer_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
+    return outer_rhs_bar(g_dot, a, b) + outer_rhs_bar(g, a_dot, b)
+
+
+@runtime_tangent(xlogy)
+def xlogy_tangent(out, x, y, x_dot, y_dot):
+    return xlogy(x_dot, y) + xdivy(x * y_dot, y)
+
+
+@runtime_tangent(transpose_bar)
+def transpose_bar_tangent(out, g, axes, g_dot):
+    return transpose_bar(g_dot, axes)
+
+
+@runtime_tangent(concatenate_bar)
+def concatenate_bar_tangent(out, g, arrays, axis, g_dot):
+    return concatenate_bar(g_dot, arrays, axis)
+
+
+@runtime_tangent(stack_bar)
+def stack_bar_tangent(out, g, arrays, axis, g_dot):
+    return stack_bar(g_dot, arrays, axis)
+
+
+@runtime_tangent(getitem_bar)
+def getitem_bar_tangent(out, g, x, index, g_dot):
+    return getitem_bar(g_dot, x, index)
+
+
+@runtime_tangent(add_at)
+def add_at_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
+    return add_at(x_bar_dot, index, g_dot)
+
+
+@runtime_tangent(sequence_bar)
+def sequence_bar_tangent(out, items, items_dot):
+    return sequence_bar(items_dot)
+
+
+@runtime_tangent(index_set)
+def index_set_tangent(out, x, index, value, x_dot, value_dot):
+    return index_set(x_dot, index, value_dot)
+
+
+@runtime_tangent(broadcast_like)
+def broadcast_like_tangent(out, t, like, t_dot):
+    return broadcast_like(t_dot, like)
+
+
+@runtime_tangent(xdivy)
+def xdivy_tangent(out, x, y, x_dot, y_dot):
+    return xdivy(x_dot, y) - xdivy(out * y_dot, y)
+
+
+@runtime_tangent(writable_copy)
+def writable_copy_tangent(out, t, t_dot):
+    return writable_copy(t_dot)

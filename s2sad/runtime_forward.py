@@ -1,0 +1,83 @@
+"""Runtime helpers that forward-mode (and forward-over-reverse) code imports.
+
+Plain numpy, like :mod:`s2sad.runtime`; a generated module never needs the
+code generator.
+"""
+
+import numpy as np
+
+from .runtime import _keepdims_shape, _normalize_axes, float_like
+
+__all__ = ["broadcast_like", "writable_copy", "index_set", "prod_bar_x_dot", "xdivy"]
+
+
+def broadcast_like(t, like):
+    """The tangent ``t`` spread to the shape of ``like`` (``t`` itself when it matches).
+
+    A tangent of ``a + b`` with ``b`` constant is ``a_dot``, which is smaller
+    than the sum when ``b`` broadcasts ``a``; this gives it the sum's shape,
+    as a fresh writable array.
+    """
+    shape = np.shape(like)
+    if np.shape(t) == shape:
+        return t
+    return np.array(np.broadcast_to(t, shape), dtype=float_like(t))
+
+
+def writable_copy(t):
+    """A fresh float array holding ``t`` (before the tangent is written in place)."""
+    return np.array(t, dtype=float_like(t), copy=True)
+
+
+def index_set(x, index, value):
+    """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched)."""
+    out = np.array(x, dtype=float_like(x), copy=True)
+    out[index] = value
+    return out
+
+
+def xdivy(x, y):
+    """``x / y``, and 0 where ``x`` is 0 (even where ``y`` is 0 too)."""
+    x, y = np.asarray(x), np.asarray(y)
+    zero = x == 0
+    out = np.where(zero, 0.0, x / np.where(zero, 1.0, y))
+    return out[()] if out.ndim == 0 else out
+
+
+def _exclusive_products_dot(x, x_dot):
+    """Tangent of the exclusive products of ``x`` along axis 0."""
+    n = x.shape[0]
+    if n == 0:
+        return np.zeros_like(x)
+    left = [np.ones_like(x[0])] * n
+    left_dot = [np.zeros_like(x[0])] * n
+    acc, acc_dot = np.ones_like(x[0]), np.zeros_like(x[0])
+    for i in range(n):
+        left[i], left_dot[i] = acc, acc_dot
+        acc, acc_dot = acc * x[i], acc_dot * x[i] + acc * x_dot[i]
+    out = np.zeros_like(x)
+    acc, acc_dot = np.ones_like(x[0]), np.zeros_like(x[0])
+    for i in range(n - 1, -1, -1):
+        out[i] = left_dot[i] * acc + left[i] * acc_dot
+        acc, acc_dot = acc * x[i], acc_dot * x[i] + acc * x_dot[i]
+    return out
+
+
+def prod_bar_x_dot(g, x, x_dot, axis=None, keepdims=False):
+    """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``x_dot`` (``g`` held fixed)."""
+    x = np.asarray(x, dtype=float_like(x))
+    x_dot = np.broadcast_to(np.asarray(x_dot, dtype=x.dtype), x.shape)
+    shape = x.shape
+    if axis is None:
+        others_dot = _exclusive_products_dot(x.reshape(-1), x_dot.reshape(-1)).reshape(shape)
+        return np.reshape(g, ()) * others_dot
+    axes = _normalize_axes(axis, x.ndim)
+    if not keepdims:
+        g = np.reshape(g, _keepdims_shape(shape, axes))
+    front = tuple(range(len(axes)))
+    moved, moved_dot = np.moveaxis(x, axes, front), np.moveaxis(x_dot, axes, front)
+    lead = moved.shape[:len(axes)]
+    rest = moved.shape[len(axes):]
+    dot = _exclusive_products_dot(moved.reshape((-1,) + rest),
+                                  moved_dot.reshape((-1,) + rest)).reshape(lead + rest)
+    return g * np.moveaxis(dot, front, axes)
