@@ -159,6 +159,8 @@ def _gradient_transform(func, wrt, with_value):
                 raise NonScalarOutputError(str(exc)) from None
             raise
         likes = _bound_arguments(bound.func, args, kwargs, wrt_names)
+        if many and len(wrt_names) == 1:
+            grads = (grads,)   # generated code returns a lone gradient bare
         if many:
             grads = tuple(_match(g, a) for g, a in zip(grads, likes))
         else:
@@ -216,6 +218,8 @@ def vjp(func=None, wrt=0):
                 checked.append(np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else
                                float_like(ct).type(ct))
             grads = pullback_impl(*checked)
+            if many and len(wrt_names) == 1:
+                grads = (grads,)
             if many:
                 return tuple(_match(g, a) for g, a in zip(grads, likes))
             return _match(grads, likes[0])

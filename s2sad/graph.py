@@ -8,6 +8,13 @@ text.  Values active with respect to ``wrt`` (they depend on it and reach an
 output) are drawn in blue; reads a derivative never flows through (indices,
 ``.shape``, comparisons) are dashed edges.
 
+Control flow becomes clusters: the statements of a ``for``/``while`` body or
+an ``if``/``else`` branch are drawn inside a box labelled with its header.
+A plain copy ``a = b`` (loop-carried values, branch merges) is an edge from
+``b`` to ``a`` labelled ``copy``, so a loop shows as a cycle.  A name
+assigned in more than one place (a loop-carried or merged value) is drawn
+outside the clusters that assign it.
+
 Node ids are the value's name, ``op:N`` for the N-th operation and
 ``return`` for a constant output: Python names never contain ``:`` and
 ``return`` is a keyword, so ids cannot clash.  The text is deterministic.
@@ -41,6 +48,7 @@ class Node:
     active: bool = False
     wrt: bool = False
     tooltip: str = ""
+    cluster: Optional[int] = None      # index into Graph.clusters, None: top level
 
 
 @dataclass
@@ -48,6 +56,13 @@ class Edge:
     tail: str
     head: str
     differentiable: bool = True
+    label: str = ""
+
+
+@dataclass
+class Cluster:
+    label: str
+    parent: Optional[int] = None
 
 
 @dataclass
@@ -57,6 +72,7 @@ class Graph:
     wrt: List[str]
     nodes: List[Node] = field(default_factory=list)
     edges: List[Edge] = field(default_factory=list)
+    clusters: List[Cluster] = field(default_factory=list)
 
     def node(self, node_id) -> Optional[Node]:
         return next((n for n in self.nodes if n.id == node_id), None)
@@ -85,12 +101,20 @@ class _Builder:
         out_names = [o.id for o in outs if isinstance(o, gast.Name)]
         self.activity = analyze(body, tuple(wrt), out_names)
         self.params = [a.id for a in fn.args.args]
-        self.assigned = set()
+        self.assignments = {}           # name -> how many statements assign it
         for stmt in gast.walk(fn):
             if isinstance(stmt, gast.Assign):
-                self.assigned |= ops.targets(stmt)
+                names = ops.targets(stmt)
+            elif isinstance(stmt, gast.For):
+                names = {n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)}
+            else:
+                continue
+            for name in names:
+                self.assignments[name] = self.assignments.get(name, 0) + 1
+        self.assigned = set(self.assignments)
         self.graph = Graph(fn.name, self.params, list(wrt))
         self.count = 0
+        self.cluster = None
 
     def is_value(self, name):
         """A name that denotes data (not a module or a function)."""
@@ -107,6 +131,8 @@ class _Builder:
                 "intermediate" if name in self.assigned else "global")
             found = Node(name, name, kind, active=self.activity.is_active(name),
                          wrt=name in self.graph.wrt)
+            if kind == "intermediate" and self.assignments.get(name) == 1:
+                found.cluster = self.cluster
             self.graph.nodes.append(found)
         return found
 
@@ -124,8 +150,46 @@ class _Builder:
     def statements(self, body):
         for stmt in body:
             if isinstance(stmt, gast.Assign):
-                self.assignment(stmt)
-            # asserts and other statement kinds carry no data flow worth drawing
+                if isinstance(stmt.value, gast.Name) and isinstance(stmt.targets[0], gast.Name) \
+                        and self.is_value(stmt.value.id):
+                    self.copy(stmt)
+                else:
+                    self.assignment(stmt)
+            elif isinstance(stmt, gast.For):
+                self.nested(f"for {_source(stmt.target)} in {_source(stmt.iter)}", stmt.body,
+                            header=stmt)
+            elif isinstance(stmt, gast.While):
+                self.nested(f"while {_source(stmt.test)}", stmt.body)
+            elif isinstance(stmt, gast.If):
+                self.nested(f"if {_source(stmt.test)}", stmt.body)
+                if stmt.orelse:
+                    self.nested(f"else (not {_source(stmt.test)})", stmt.orelse)
+            # asserts carry no data flow worth drawing
+
+    def nested(self, label, body, header=None):
+        """Draw ``body`` inside a cluster labelled ``label``."""
+        self.graph.clusters.append(Cluster(label, self.cluster))
+        outer, self.cluster = self.cluster, len(self.graph.clusters) - 1
+        if header is not None:   # the loop variable comes from the iterable
+            self.count += 1
+            op_id = f"op:{self.count}"
+            self.graph.nodes.append(Node(op_id, _source(header.iter), "op",
+                                         cluster=self.cluster))
+            for name in self.reads(header.iter):
+                self.value_node(name)
+                self.graph.edges.append(Edge(name, op_id, False))
+            for node in gast.walk(header.target):
+                if isinstance(node, gast.Name):
+                    self.value_node(node.id)
+                    self.graph.edges.append(Edge(op_id, node.id, False))
+        self.statements(body)
+        self.cluster = outer
+
+    def copy(self, stmt):
+        source, target = stmt.value.id, stmt.targets[0].id
+        self.value_node(source)
+        self.value_node(target)
+        self.graph.edges.append(Edge(source, target, True, "copy"))
 
     def reads(self, expr):
         """The value names ``expr`` reads, in order, skipping callees and modules."""
@@ -146,7 +210,8 @@ class _Builder:
         tooltip = f"line {source.line}: {source.text}" if source is not None else ""
         active = any(self.activity.is_active(t) for t in targets)
         label = "unpack" if isinstance(stmt.targets[0], gast.Tuple) else self.label(value)
-        self.graph.nodes.append(Node(op_id, label, "op", active=active, tooltip=tooltip))
+        self.graph.nodes.append(Node(op_id, label, "op", active=active, tooltip=tooltip,
+                                     cluster=self.cluster))
         carries = self.ops.carries_derivative(stmt)
         diff_reads = self.ops.differentiable_reads(stmt) if carries else set()
         for name in reads:
@@ -289,15 +354,22 @@ def to_dot(graph, title=""):
              "    edge [arrowsize=\"0.7\"];"]
     kinds = {"input": [], "global": [], "intermediate": [], "output": []}
     for node in graph.nodes:
-        kinds["intermediate" if node.kind == "op" else node.kind].append(node)
+        if node.cluster is None:
+            kinds["intermediate" if node.kind == "op" else node.kind].append(node)
     for kind, heading in _SECTIONS:
         if kinds[kind]:
             lines.append(f"    // {heading}")
             lines += [f"    {_quote(n.id)} {_node_attrs(n)};" for n in kinds[kind]]
+            if kind == "intermediate":
+                lines += _clusters(graph, None, "    ")
+        elif kind == "intermediate" and graph.clusters:
+            lines += _clusters(graph, None, "    ")
     lines.append("    // data flow (dashed: no derivative flows)")
     by_id = {n.id: n for n in graph.nodes}
     for edge in graph.edges:
         pairs = []
+        if edge.label:
+            pairs.append(("label", edge.label))
         if not edge.differentiable:
             pairs.append(("style", "dashed"))
         if by_id[edge.tail].active and by_id[edge.head].active and edge.differentiable:
@@ -306,6 +378,23 @@ def to_dot(graph, title=""):
         lines.append(f"    {_quote(edge.tail)} -> {_quote(edge.head)}{attrs};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _clusters(graph, parent, indent):
+    """DOT lines of the clusters inside ``parent`` (None: the top level), nested."""
+    lines = []
+    for index, cluster in enumerate(graph.clusters):
+        if cluster.parent != parent:
+            continue
+        lines.append(f"{indent}subgraph {_quote(f'cluster_{index + 1}')} {{")
+        lines.append(f"{indent}    graph " + _attrs([("label", cluster.label),
+                                                    ("style", "rounded"),
+                                                    ("color", INACTIVE_COLOR)]) + ";")
+        lines += [f"{indent}    {_quote(n.id)} {_node_attrs(n)};"
+                  for n in graph.nodes if n.cluster == index]
+        lines += _clusters(graph, index, indent + "    ")
+        lines.append(f"{indent}}}")
+    return lines
 
 
 def function_dot(func, wrt, title=""):

@@ -101,3 +101,8 @@ def with_default(x, scale=2.0):
 def int_shape(x):
     n = x.shape[0]
     return np.sum(x) / n + len(x)
+
+
+def same_output_twice(x):
+    y = x * 2.0
+    return y, y

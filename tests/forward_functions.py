@@ -257,7 +257,12 @@ def f_tuple(a, b):
     t = (a * 2.0, b)
     u, v = t
     v, u = u, v
-    return u * v + t[0]
+    return u * v + u
+
+
+def f_tuple_index(a, b):
+    t = (a * 2.0, b)
+    return t[0] * t[1] + t[-1]
 
 
 def f_tuple_out(a, b):

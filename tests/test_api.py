@@ -149,3 +149,18 @@ def test_gradient_does_not_mutate_arguments():
     s2sad.grad(cf.seed, wrt=(0, 1))(x, w, 0.0)
     np.testing.assert_array_equal(x, before[0])
     np.testing.assert_array_equal(w, before[1])
+
+
+def test_vjp_same_name_returned_twice_sums_both_cotangents():
+    _, pullback = s2sad.vjp(cf.same_output_twice)(1.0)
+    assert pullback((1.0, 1.0)) == 4.0
+    assert pullback((1.0, 0.5)) == 3.0
+
+
+def test_single_wrt_in_a_tuple_gives_a_tuple():
+    x, w = np.ones(3), np.arange(3.0)
+    (gx,) = s2sad.grad(cf.seed, wrt=(0,))(x, w, 0.0)
+    np.testing.assert_allclose(gx, s2sad.grad(cf.seed, wrt=0)(x, w, 0.0))
+    _, pullback = s2sad.vjp(cf.vector_out, wrt=(0,))(x)
+    (g,) = pullback(np.ones(3))
+    np.testing.assert_allclose(g, 2 * np.cos(x))

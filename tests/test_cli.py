@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import cli
+from s2sad import cli, graph
 
 MODEL = textwrap.dedent("""\
     import numpy as np
@@ -335,7 +335,7 @@ _TOKEN = re.compile(r'\s+|//[^\n]*|/\*.*?\*/|"(?:[^"\\]|\\.)*"|->|[{}\[\];,=]|[\
 
 
 def parse_dot(text):
-    """A small DOT reader: ``(graph name, {node id: attrs}, [(tail, head, attrs)])``.
+    """A small DOT reader: ``(name, {node id: attrs}, [(tail, head, attrs)], [cluster])``.
 
     It accepts the subset of the grammar s2sad writes (one digraph; node,
     edge and default-attribute statements) and raises on anything else.
@@ -374,9 +374,21 @@ def parse_dot(text):
 
     if tokens[0] != "digraph" or tokens[2] != "{" or tokens[-1] != "}":
         raise ValueError("expected 'digraph NAME { ... }'")
-    name, nodes, edges, i = ident(tokens[1]), {}, [], 3
+    name, nodes, edges, i, depth = ident(tokens[1]), {}, [], 3, 0
+    clusters = []
     while i < len(tokens) - 1:
         first = tokens[i]
+        if first == "subgraph":
+            if tokens[i + 2] != "{":
+                raise ValueError("expected 'subgraph NAME {'")
+            clusters.append(ident(tokens[i + 1]))
+            depth, i = depth + 1, i + 3
+            continue
+        if first == "}":
+            if depth == 0:
+                raise ValueError("unbalanced '}'")
+            depth, i = depth - 1, i + 1
+            continue
         if first in ("graph", "node", "edge"):
             _, i = attrs(i + 1)
         elif tokens[i + 1] == "->":
@@ -391,16 +403,19 @@ def parse_dot(text):
         if tokens[i] != ";":
             raise ValueError(f"expected ';' before {tokens[i]!r}")
         i += 1
+    if depth != 0:
+        raise ValueError("unclosed subgraph")
     for tail, head, _ in edges:
         if tail not in nodes or head not in nodes:
             raise ValueError(f"edge {tail} -> {head} names an undeclared node")
-    return name, nodes, edges
+    return name, nodes, edges, clusters
 
 
 def test_graph_of_the_seed_example(project):
     proc = run("graph", "model.py:loss", "--wrt", "w", cwd=project)
     assert proc.returncode == 0, proc.stderr
-    name, nodes, edges = parse_dot(proc.stdout)
+    name, nodes, edges, clusters = parse_dot(proc.stdout)
+    assert clusters == []
     assert name == "loss"
     # inputs x, w, y; operations dot, -, ** 2; intermediates dot, sub; output z
     assert len(nodes) == 9
@@ -415,6 +430,30 @@ def test_graph_of_the_seed_example(project):
     flow = {(nodes[t]["label"], nodes[h]["label"]) for t, h, _ in edges}
     assert flow == {("x", "np.dot"), ("w", "np.dot"), ("np.dot", "dot"), ("dot", "-"),
                     ("y", "-"), ("-", "sub"), ("sub", "** 2"), ("** 2", "z")}
+
+
+def test_graph_of_a_loop_is_a_cycle_inside_a_cluster(tmp_path):
+    (tmp_path / "rnn.py").write_text(textwrap.dedent("""\
+        import numpy as np
+
+
+        def rnn(W, x, n):
+            h = x
+            for i in range(n):
+                h = np.tanh(np.dot(W, h))
+            return np.sum(h)
+        """))
+    with cli.user_module(str(tmp_path / "rnn.py")) as module:
+        text = graph.function_dot(module.rnn, ("W",), "rnn.py:rnn")
+    _, nodes, edges, clusters = parse_dot(text)
+    assert clusters == ["cluster_1"]
+    assert 'graph [label="for i in range(n)"' in text
+    labels = {(nodes[t]["label"], nodes[h]["label"]): a for t, h, a in edges}
+    assert labels[("x", "h")]["label"] == "copy"                       # h = x before the loop
+    assert labels[("h_1", "h")]["label"] == "copy"                     # carried to the next trip
+    assert ("h", "np.dot") in labels and ("np.tanh", "h_1") in labels  # so: a cycle through h
+    assert labels[("n", "range(n)")]["style"] == "dashed"
+    assert nodes["sum_h"]["peripheries"] == "2"
 
 
 def test_graph_to_dot_file_and_graphviz_formats(project):

@@ -1,5 +1,8 @@
 """The op table: every derivative rule checked against central finite differences.
 
+Each case runs in both modes: reverse (``value_and_grad`` and ``vjp``) and
+forward (``jvp``), see ``s2sad.testing.check_grads``.
+
 Each row names one operation, the function that exercises it (in
 ``op_functions.py``, since s2sad reads source) and the argument shapes and
 domains it is checked on.  A domain keeps the function smooth where it is
@@ -392,7 +395,7 @@ def sample(row_, case):
 
 @pytest.mark.parametrize("row_, case", CASES)
 def test_op_matches_finite_differences(row_, case):
-    check_grads(row_.fn, sample(row_, case))
+    check_grads(row_.fn, sample(row_, case), modes=("reverse", "forward"))
 
 
 def test_table_covers_every_function_in_op_functions():

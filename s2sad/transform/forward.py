@@ -379,7 +379,7 @@ class _Forward:
         if is_zero(expr):
             self.define(name, expr, out)
             return
-        expr = _drop_defaults(expr, rule, template.free)
+        expr = _drop_defaults(expr, template.free)
         exact = True
         if _elementwise(rule):
             exact = self.covers(name, expr, bound)
@@ -569,25 +569,30 @@ def _resolve(expr, free):
     return obj
 
 
-def _drop_defaults(expr, rule, free):
+def _drop_defaults(expr, free):
     """``np.sum(x_dot, axis=None, keepdims=False)`` -> ``np.sum(x_dot)``.
 
-    Only in calls to the rule's own function, and only arguments equal to the
-    default the rule itself declares for that parameter.
+    In calls to functions that have a rule, arguments equal to the default
+    that rule declares for the parameter are left out (trailing positional
+    ones and keywords), so a template's spelled-out parameters do not clutter
+    the generated code.
     """
-    sig = registry.signature_of(rule.target)
-    positional = []
-    if sig is not None:
-        positional = [p.name for p in sig.parameters.values()
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-
-    def is_default(param, node):
-        return (param in rule.defaults and isinstance(node, gast.Constant)
-                and _same_constant(node.value, rule.defaults[param]))
-
     for node in gast.walk(expr):
-        if not isinstance(node, gast.Call) or _resolve(node.func, free) is not rule.target:
+        if not isinstance(node, gast.Call):
             continue
+        target = _resolve(node.func, free)
+        rule = registry.lookup(target) if target is not None else None
+        if rule is None or not rule.defaults:
+            continue
+        sig = registry.signature_of(target)
+        positional = [] if sig is None else [
+            p.name for p in sig.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+        def is_default(param, value):
+            return (param in rule.defaults and isinstance(value, gast.Constant)
+                    and _same_constant(value.value, rule.defaults[param]))
+
         node.keywords = [kw for kw in node.keywords if not is_default(kw.arg, kw.value)]
         if node.keywords:
             continue

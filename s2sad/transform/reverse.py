@@ -115,6 +115,7 @@ class _Reverse:
             else self.namer.fresh("tape_copy")
 
         seed_params = []
+        seed_stmts = []
         check_scalar = []
         if self.flavor == "value_and_grad":
             out = out_atoms[0]
@@ -130,13 +131,13 @@ class _Reverse:
                 param = self.namer.adjoint(base)
                 seed_params.append(param)
                 if self.is_active(atom):
-                    if atom.id in self.adj:
-                        self.accumulate(atom.id, nodes.name(param), [])
+                    if atom.id in self.adj:   # the same name returned twice
+                        self.accumulate(atom.id, nodes.name(param), seed_stmts)
                     else:
                         self.adj[atom.id] = nodes.name(param)
                         self.adj_names.setdefault(atom.id, param)
 
-        backward = self.backward_block(primal)
+        backward = seed_stmts + self.backward_block(primal)
         forward = self.forward_block(primal) + check_scalar
         if self.pushes:
             forward.insert(0, nodes.assign(self.tape, nodes.call(self.helper("Stack"))))
