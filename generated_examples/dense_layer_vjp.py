@@ -12,13 +12,14 @@ def dense_tanh_vjp(W, b, x):
     # line 8: return np.tanh(np.dot(W, x) + b)
     dot = np.dot(W, x)
     add = dot + b
-    tanh = np.tanh(add)
+    dense_tanh = np.tanh(add)
 
-    def dense_tanh_pullback(tanh_bar):
+    def dense_tanh_pullback(dense_tanh_bar):
         # grad of line 8: return np.tanh(np.dot(W, x) + b)
-        add_bar = tanh_bar * (1.0 - tanh * tanh)
+        add_bar = dense_tanh_bar * (1.0 - dense_tanh * dense_tanh)
         dot_bar = unbroadcast(add_bar, dot)
         b_bar = unbroadcast(add_bar, b)
         W_bar = dot_lhs_bar(dot_bar, W, x)
         return W_bar, b_bar
-    return tanh, dense_tanh_pullback
+
+    return dense_tanh, dense_tanh_pullback

@@ -26,10 +26,10 @@ def loss_value_and_grad(w, b, X, y):
     mul_1 = sub * log_1
     add_1 = mul + mul_1
     mean = np.mean(add_1)
-    neg_1 = -mean
-    ensure_scalar_output(neg_1, 'loss')
+    loss = -mean
+    ensure_scalar_output(loss, 'loss')
     # grad of line 10: return -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
-    add_1_bar = mean_bar(-1.0, add_1, None, False)
+    add_1_bar = mean_bar(-1.0, add_1)
     mul_bar = unbroadcast(add_1_bar, mul)
     mul_1_bar = unbroadcast(add_1_bar, mul_1)
     log_1_bar = unbroadcast(sub * mul_1_bar, log_1)
@@ -45,4 +45,4 @@ def loss_value_and_grad(w, b, X, y):
     dot_bar = unbroadcast(logits_bar, dot)
     b_bar = unbroadcast(logits_bar, b)
     w_bar = dot_rhs_bar(dot_bar, X, w)
-    return neg_1, (w_bar, b_bar)
+    return loss, (w_bar, b_bar)

@@ -25,11 +25,11 @@ def loss_value_and_grad(W1, b1, W2, b2, X, y):
     # line 10: return np.mean((prediction - y) ** 2)
     sub = prediction - y
     power = sub ** 2
-    mean = np.mean(power)
-    ensure_scalar_output(mean, 'loss')
+    loss = np.mean(power)
+    ensure_scalar_output(loss, 'loss')
     # grad of line 10: return np.mean((prediction - y) ** 2)
-    power_bar = mean_bar(1.0, power, None, False)
-    sub_bar = power_bar * 2 * sub
+    power_bar = mean_bar(1.0, power)
+    sub_bar = 2 * power_bar * sub
     prediction_bar = unbroadcast(sub_bar, prediction)
     # grad of line 9: prediction = np.dot(hidden, W2) + b2
     dot_1_bar = unbroadcast(prediction_bar, dot_1)
@@ -41,4 +41,4 @@ def loss_value_and_grad(W1, b1, W2, b2, X, y):
     dot_bar = unbroadcast(add_bar, dot)
     b1_bar = unbroadcast(add_bar, b1)
     W1_bar = dot_rhs_bar(dot_bar, X, W1)
-    return mean, (W1_bar, b1_bar, W2_bar, b2_bar)
+    return loss, (W1_bar, b1_bar, W2_bar, b2_bar)

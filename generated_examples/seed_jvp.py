@@ -13,5 +13,5 @@ def loss_jvp(x, w, y, w_dot):
     dot_dot = np.dot(x, w_dot)
     sub = dot - y
     z = sub ** 2
-    z_dot = dot_dot * 2 * sub
+    z_dot = 2 * dot_dot * sub
     return z, z_dot

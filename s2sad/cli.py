@@ -28,6 +28,7 @@ import textwrap
 import traceback
 
 from . import __version__
+from .errors import S2sadError
 
 EXIT_OK = 0
 EXIT_STALE = 1
@@ -204,7 +205,7 @@ def user_module(path):
             line = exc.lineno or 0
             column = max((exc.offset or 1) - 1, 0)
             raise CliError(f"invalid Python syntax: {exc.msg}",
-                           where=f"{shown}:{line}:{column}",
+                           where=f"{shown}:{line}:{column + 1}",
                            detail=_source_detail(exc.text or "", column)) from None
         except SystemExit as exc:
             raise CliError(f"the module called sys.exit({exc.code!r}) while being imported",
@@ -281,7 +282,7 @@ def _def_line(func, path):
     index = next((i for i, line in enumerate(lines) if line.lstrip().startswith("def ")), 0)
     text = lines[index].rstrip("\n")
     column = len(text) - len(text.lstrip())
-    return {"where": f"{_shown(path)}:{first + index}:{column}",
+    return {"where": f"{_shown(path)}:{first + index}:{column + 1}",
             "detail": _source_detail(text, column)}
 
 
@@ -369,8 +370,14 @@ def cmd_grad(args):
     source, func_name = _parse_target(args.target)
     if args.output and not args.dump_after:
         _check_output_path(args.output, source, args.force)
-    text, result, _ = generate_module(source, func_name, args.wrt, args.mode, args.flavor,
-                                      output=args.output, dump=bool(args.dump_after))
+    try:
+        text, result, _ = generate_module(source, func_name, args.wrt, args.mode, args.flavor,
+                                          output=args.output, dump=bool(args.dump_after))
+    except S2sadError as exc:
+        partial = getattr(exc, "stages", {})
+        if args.dump_after in partial:   # show what ran before the failing pass
+            _write_stdout(partial[args.dump_after].encode("utf-8"))
+        raise
     if args.dump_after:
         if args.dump_after not in result.stages:
             raise CliError(f"the pass {args.dump_after!r} does not run in {args.mode} mode",
@@ -661,7 +668,7 @@ def _from_s2sad_error(exc, prefix=""):
         return CliError(prefix + exc.message, hint=exc.hint)
     where = f"{_shown(loc.filename)}:{loc.line}:{loc.column}"
     return CliError(prefix + exc.message, where=where,
-                    detail=_source_detail(loc.code, loc.column), hint=exc.hint)
+                    detail=_source_detail(loc.code, loc.column - 1), hint=exc.hint)
 
 
 def _print_error(error):

@@ -58,9 +58,13 @@ def _importable(obj, name):
     return None
 
 
-def import_lines(bindings):
-    """``(standard lines, user lines, user names)`` that bind every free name."""
-    modules, runtime, user, user_names = [], [], [], []
+def import_lines(bindings, source_module=None, module_globals=()):
+    """``(standard lines, user lines, user names)`` that bind every free name.
+
+    Objects that no module exports by name (a global array, say) are imported
+    from ``source_module`` when it holds them as globals (``module_globals``).
+    """
+    modules, runtime, user, constants, user_names = [], [], [], [], []
     for name in sorted(bindings):
         obj = bindings[name]
         if getattr(builtins, name, None) is obj:
@@ -76,19 +80,21 @@ def import_lines(bindings):
             continue
         user_names.append(name)
         if obj is None or isinstance(obj, _NUMBER_TYPES + (str,)):
-            user.append(f"{name} = {obj!r}")
+            constants.append(f"{name} = {obj!r}")
             continue
         where = _importable(obj, name)
         if where is not None:
             module, qualname = where
             alias = "" if qualname == name else f" as {name}"
             user.append(f"from {module} import {qualname}{alias}")
+        elif source_module and source_module != "__main__" and name in module_globals:
+            user.append(f"from {source_module} import {name}")
         else:
             user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")
     lines = sorted(modules)
     if runtime:
         lines.append(_wrap_from_import("s2sad.runtime", runtime))
-    return lines, user, user_names
+    return lines, user + constants, user_names
 
 
 def _wrap_from_import(module, names):
@@ -113,10 +119,27 @@ def render_function(node, comments):
                 out.append(f"{indent}# {part}" if not part.startswith("#") else f"{indent}{part}")
         else:
             out.append(line)
-    return "\n".join(out) + "\n"
+    return "\n".join(_space_nested_defs(out)) + "\n"
 
 
-def emit_module(generated, free_bindings, header_lines):
+def _space_nested_defs(lines):
+    """A blank line before and after each nested ``def`` block (PEP 8)."""
+    out, open_defs = [], []
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        while open_defs and stripped and indent <= open_defs[-1]:
+            open_defs.pop()
+            out.append("")
+        if stripped.startswith("def ") and indent > 0:
+            if out and out[-1].strip():
+                out.append("")
+            open_defs.append(indent)
+        out.append(line)
+    return out
+
+
+def emit_module(generated, free_bindings, header_lines, source_module=None, module_globals=()):
     """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects."""
     bindings = dict(free_bindings)
     for name, obj in generated.bindings.items():
@@ -125,7 +148,7 @@ def emit_module(generated, free_bindings, header_lines):
         bindings[name] = obj
     used = {n.id for n in gast.walk(generated.node) if isinstance(n, gast.Name)}
     bindings = {k: v for k, v in bindings.items() if k in used}
-    standard, user, user_names = import_lines(bindings)
+    standard, user, user_names = import_lines(bindings, source_module, module_globals)
     parts = ["\n".join(f"# {h}" if h else "#" for h in header_lines), "\n".join(standard)]
     if user:
         parts.append("\n".join(user))

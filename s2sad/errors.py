@@ -11,7 +11,8 @@ from typing import Optional
 
 @dataclass(frozen=True)
 class SourceLocation:
-    """Where a construct stands in the user's source (1-based line, 0-based column)."""
+    """Where a construct stands in the user's source (1-based line and column, as in
+    compilers and linters; ``code`` is the whole source line)."""
 
     filename: str
     line: int
@@ -26,7 +27,7 @@ class SourceLocation:
         text = self.code.rstrip("\n")
         stripped = text.lstrip()
         indent = len(text) - len(stripped)
-        caret = " " * max(self.column - indent, 0) + "^"
+        caret = " " * max(self.column - 1 - indent, 0) + "^"
         return f"{head}\n    {stripped}\n    {caret}"
 
 

@@ -68,6 +68,14 @@ class _Folder(gast.NodeTransformer):
             if _is_neg(node.left):
                 return self.visit(gast.UnaryOp(op=gast.USub(), operand=gast.BinOp(
                     left=node.left.operand, op=op, right=node.right)))
+            if right is not None and left is None:
+                # e * 2 -> 2 * e, and (e * 2) * f -> 2 * e * f: factors read first
+                return gast.BinOp(left=node.right, op=op, right=node.left)
+            inner = node.left
+            if isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult) \
+                    and _num(inner.right) is not None and _num(inner.left) is None:
+                return gast.BinOp(left=gast.BinOp(left=inner.right, op=gast.Mult(),
+                                                  right=inner.left), op=op, right=node.right)
         if isinstance(op, gast.Div):
             if right == 1:
                 return node.left

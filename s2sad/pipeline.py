@@ -119,21 +119,27 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
     if mode == "forward":
         return generate_forward(func, wrt_names, header_lines, dump)
-    parsed = parse_function(func)
     stages = {}
+    try:
+        parsed = parse_function(func)
+        if dump:
+            stages["parse"] = render_function(parsed.node, [])
+        fence.check(parsed)
+        normal = normalize(parsed)
+        if dump:
+            stages["normalize"] = render_function(normal.node, [])
+        free = {}
+        for name in sorted(normal.free_names):
+            free[name] = parsed.resolve(name)
+        if dump:
+            raw = reverse(normalize(parsed), wrt_names, flavor, clean=False)
+            stages["reverse"] = emit_module(raw, free, header_lines, *_source_module(parsed)).text
+        generated = reverse(normal, wrt_names, flavor)
+        emitted = emit_module(generated, free, header_lines, *_source_module(parsed))
+    except S2sadError as exc:
+        exc.stages = dict(stages)   # what ran before the failure, for --dump-after
+        raise
     if dump:
-        stages["parse"] = render_function(parsed.node, [])
-    fence.check(parsed)
-    normal = normalize(parsed)
-    if dump:
-        stages["normalize"] = render_function(normal.node, [])
-    generated = reverse(normal, wrt_names, flavor)
-    free = {}
-    for name in sorted(normal.free_names):
-        free[name] = parsed.resolve(name)
-    emitted = emit_module(generated, free, header_lines)
-    if dump:
-        stages["reverse"] = emitted.text
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
 
@@ -163,11 +169,16 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     free = {}
     for free_name in sorted(normal.free_names):
         free[free_name] = parsed.resolve(free_name)
-    emitted = emit_module(generated, free, header_lines)
+    emitted = emit_module(generated, free, header_lines, *_source_module(parsed))
     if dump:
         stages["forward"] = emitted.text
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
+
+
+def _source_module(parsed):
+    """(module name, its globals): where a standalone module imports user data from."""
+    return getattr(parsed.func, "__module__", None), parsed.globals
 
 
 def activity_report(normal, wrt_names):

@@ -204,7 +204,7 @@ def test_unsupported_construct_is_one_located_message(project):
     proc = run("grad", "model.py:guarded", cwd=project)
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr.startswith("model.py:10:4: error: 'try' statements")
+    assert proc.stderr.startswith("model.py:10:5: error: 'try' statements")
     assert proc.stderr.splitlines()[1] == "    try:"
     assert _caret_points_at(proc.stderr, "try:")
     assert "Traceback" not in proc.stderr
@@ -214,7 +214,7 @@ def test_call_without_rule_points_at_the_call(project):
     proc = run("grad", "model.py:sorted_sum", cwd=project)
     assert proc.returncode == 2
     first = proc.stderr.splitlines()[0]
-    assert re.match(r"model\.py:17:18: error: .*numpy\.sort", first), first
+    assert re.match(r"model\.py:17:19: error: .*numpy\.sort", first), first
     assert _caret_points_at(proc.stderr, "np.sort(x)")
     assert "hint:" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -223,7 +223,7 @@ def test_call_without_rule_points_at_the_call(project):
     (["grad", "missing.py:f"], "missing.py: error: no such file"),
     (["grad", "model.py:nope"], "model.py: error: no function named 'nope'"),
     (["grad", "model.py"], "s2sad: error: expected PATH.py:FUNCTION"),
-    (["grad", "model.py:loss", "--wrt", "q"], "model.py:4:0: error: bad --wrt: "),
+    (["grad", "model.py:loss", "--wrt", "q"], "model.py:4:1: error: bad --wrt: "),
     (["grad", "broken.py:f"], "broken.py:1:"),
 ])
 def test_user_errors_exit_2_without_traceback(project, args, expected):
@@ -242,7 +242,7 @@ def test_traceback_flag_shows_the_traceback(project):
     proc = run("grad", "model.py:guarded", "--traceback", cwd=project)
     assert proc.returncode == 2
     assert proc.stderr.startswith("Traceback (most recent call last):")
-    assert "model.py:10:4: error: 'try' statements" in proc.stderr
+    assert "model.py:10:5: error: 'try' statements" in proc.stderr
 
 
 def test_forward_mode_and_flavor_checks(project):
@@ -453,7 +453,7 @@ def test_graph_of_a_loop_is_a_cycle_inside_a_cluster(tmp_path):
     assert labels[("h_1", "h")]["label"] == "copy"                     # carried to the next trip
     assert ("h", "np.dot") in labels and ("np.tanh", "h_1") in labels  # so: a cycle through h
     assert labels[("n", "range(n)")]["style"] == "dashed"
-    assert nodes["sum_h"]["peripheries"] == "2"
+    assert nodes["rnn"]["peripheries"] == "2"   # the returned value, named after the function
 
 
 def test_graph_to_dot_file_and_graphviz_formats(project):

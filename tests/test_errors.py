@@ -40,7 +40,7 @@ def test_unsupported_syntax_is_located(func, needle, fragment):
     assert err.location.filename.endswith("core_functions.py")
     assert err.location.line == line
     assert err.location.code.strip() == code.strip()
-    assert err.location.column == code.index(needle.split()[0]) or err.location.column >= 0
+    assert err.location.column == code.index(needle.split()[0]) + 1
     text = str(err)
     assert f"core_functions.py:{line}:" in text
     assert code.strip() in text and "^" in text
@@ -51,7 +51,7 @@ def test_column_points_at_the_construct():
     with pytest.raises(UnsupportedSyntaxError) as info:
         s2sad.grad(cf.with_try)
     line, code = _line_of(cf.with_try, "try:")
-    assert info.value.location.column == code.index("try")
+    assert info.value.location.column == code.index("try") + 1  # 1-based, like linters
 
 
 def test_call_without_rule_names_function_and_suggests_fixes():

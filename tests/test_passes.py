@@ -46,8 +46,8 @@ def test_normalize_versions_reassigned_names_and_swaps_by_renaming():
     assert normalized(core_functions.swap) == textwrap.dedent("""\
         def swap(a, b):
             mul = b * 3.0
-            add = mul + a
-            return add
+            swap = mul + a
+            return swap
         """)
 
 
@@ -74,8 +74,8 @@ def test_normalize_branch_merges_names():
                 y_2 = y * 3.0
             else:
                 y_2 = y
-            sum_y_2 = np.sum(y_2)
-            return sum_y_2
+            one_sided_branch = np.sum(y_2)
+            return one_sided_branch
         """)
 
 

@@ -80,13 +80,40 @@ def splice(template, bindings, namer):
         tree = copy.deepcopy(tree)
         return _Substitute(bindings, renames).visit(tree)
 
-    statements = [substitute(s) for s in template.body]
-    result = substitute(template.result)
+    statements = [trim_default_arguments(substitute(s), template.free) for s in template.body]
+    result = trim_default_arguments(substitute(template.result), template.free)
     if isinstance(result, gast.Tuple):
         results = list(result.elts)
     else:
         results = [result]
     return statements, results
+
+
+def trim_default_arguments(tree, free):
+    """Drop trailing literal arguments equal to the callee's defaults.
+
+    ``sum_bar(g, x, None, False)`` reads as ``sum_bar(g, x)``.  Only calls of
+    names that ``free`` binds to Python functions are touched.
+    """
+    import inspect
+    for node in gast.walk(tree):
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                and not node.keywords):
+            continue
+        fn = free.get(node.func.id)
+        sig = registry.signature_of(fn) if inspect.isfunction(fn) else None
+        if sig is None:
+            continue
+        params = [p for p in sig.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        while node.args and len(node.args) <= len(params):
+            last, param = node.args[-1], params[len(node.args) - 1]
+            if not (isinstance(last, gast.Constant) and param.default is not param.empty
+                    and type(last.value) is type(param.default)
+                    and last.value == param.default):
+                break
+            node.args.pop()
+    return tree
 
 
 class _Substitute(gast.NodeTransformer):

@@ -323,8 +323,10 @@ class _Normalizer:
             value = stmt.value
             if isinstance(value, gast.Tuple):
                 atom = nodes.tuple_([self.atom(e) for e in value.elts])
-            else:
+            elif _is_atomic(value) or isinstance(value, gast.Attribute):
                 atom = self.atom(value)
+            else:  # name the returned value after the function: loss = ...
+                atom = nodes.name(self.operation(value, base=self.parsed.node.name))
             self.emit(nodes.ret(atom))
         elif isinstance(stmt, gast.Pass):
             return
@@ -490,9 +492,10 @@ class _Normalizer:
                 raise self.error(f"{'.'.join(path)} does not exist", node) from None
         return obj
 
-    def operation(self, node, target=None):
+    def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
-        base = target or _base_name(node)
+        named = base is not None
+        base = target or base or _base_name(node)
         if isinstance(node, gast.BinOp):
             value = gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
         elif isinstance(node, gast.UnaryOp):
@@ -505,16 +508,16 @@ class _Normalizer:
                                  comparators=[self.atom(node.comparators[0])])
         elif isinstance(node, gast.Call):
             value = self.call(node)
-            if target is None:
+            if target is None and not named:
                 base = _call_base(value)
         elif isinstance(node, gast.Attribute):
             value = self.attribute(node)
-            if target is None:
+            if target is None and not named:
                 base = _attribute_base(node)
         elif isinstance(node, gast.Subscript):
             value = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
                                    ctx=gast.Load())
-            if target is None:
+            if target is None and not named:
                 base = _subscript_base(value)
         elif isinstance(node, (gast.Tuple, gast.List)):
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())

@@ -55,7 +55,7 @@ class ParsedFunction:
         code = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         indent = " " * self.column_offset
         return SourceLocation(self.filename, line + self.line_offset,
-                              col + self.column_offset, indent + code)
+                              col + self.column_offset + 1, indent + code)
 
     def source_ref(self, stmt) -> SourceRef:
         first = stmt.lineno

@@ -55,7 +55,7 @@ def rule_for(value, parsed, need):
             label = f"{module}.{label}"
         if rule is not None and rule.nondifferentiable:  # pragma: no cover - activity skips
             raise AssertionError("nondifferentiable call reached the transform")
-        what = "a derivative rule" if need == "adjoint" else "a tangent (forward-mode) rule"
+        what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"
         hint = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for forward "
                 f"mode), or declare its output constant with s2sad.nondifferentiable({label})")
         if callable(target) and hasattr(target, "__code__"):

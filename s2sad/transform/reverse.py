@@ -33,10 +33,11 @@ from .common import (Generated, collect_bindings, comment, describe, drop_orphan
 FLAVORS = ("value_and_grad", "vjp")
 
 
-def reverse(nf, wrt, flavor="value_and_grad"):
+def reverse(nf, wrt, flavor="value_and_grad", clean=True):
+    """``clean=False`` skips copy propagation and dead-code removal (for --dump-after)."""
     if flavor not in FLAVORS:
         raise ValueError(f"unknown reverse flavor {flavor!r}")
-    return _Reverse(nf, tuple(wrt), flavor).run()
+    return _Reverse(nf, tuple(wrt), flavor, clean).run()
 
 
 def _is_basic_index(index):
@@ -51,7 +52,8 @@ def _is_basic_index(index):
 
 
 class _Reverse:
-    def __init__(self, nf, wrt, flavor):
+    def __init__(self, nf, wrt, flavor, clean=True):
+        self.clean = clean
         self.nf = nf
         self.parsed = nf.parsed
         self.wrt = wrt
@@ -152,14 +154,16 @@ class _Reverse:
                 grads.append(nodes.call(self.helper("zeros_like"), [nodes.name(p)]))
         grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
         returned = {g.id for g in grads if isinstance(g, gast.Name)}
-        backward = propagate_copies(backward, protected=returned | set(seed_params))
-        backward = eliminate_dead(backward, live_out=returned)
+        if self.clean:
+            backward = propagate_copies(backward, protected=returned | set(seed_params))
+            backward = eliminate_dead(backward, live_out=returned)
         backward = drop_orphan_comments(backward)
         value_expr = copy.deepcopy(ret.value)
 
         if self.flavor == "value_and_grad":
             body = forward + backward + [nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
-            body = eliminate_dead(body)
+            if self.clean:
+                body = eliminate_dead(body)
             name = f"{fn.name}_value_and_grad"
             new = nodes.function(name, self.nf.params, body,
                                  defaults=copy.deepcopy(fn.args.defaults))
@@ -169,7 +173,8 @@ class _Reverse:
                                       backward + [nodes.ret(grad_expr)])
             body = forward + [pullback, nodes.ret(nodes.tuple_([value_expr,
                                                                 nodes.name(pull_name)]))]
-            body = eliminate_dead(body)
+            if self.clean:
+                body = eliminate_dead(body)
             new = nodes.function(f"{fn.name}_vjp", self.nf.params, body,
                                  defaults=copy.deepcopy(fn.args.defaults))
         body[:] = drop_orphan_comments(body)
