@@ -148,6 +148,15 @@ def _with_source(wrapper, func, text):
 def _gradient_transform(func, wrt, with_value):
     if func is None:
         return lambda f: _gradient_transform(f, wrt, with_value)
+    inner = getattr(func, "_s2sad_gradient_of", None)
+    if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
+        from .api_forward import gradient_of_gradient
+        return gradient_of_gradient(inner[0], inner[1], wrt, with_value)
+    if getattr(func, "_s2sad_derivative", None) is not None:
+        raise S2sadError(f"{func.__name__} is a derivative s2sad computed "
+                         f"({func._s2sad_derivative}); s2sad differentiates derivatives only "
+                         f"as grad(grad(f))",
+                         hint="use s2sad.hessian or s2sad.hvp for second derivatives")
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = _Bound(func, wrt_names, "value_and_grad")
 
@@ -168,6 +177,8 @@ def _gradient_transform(func, wrt, with_value):
         return (value, grads) if with_value else grads
 
     gradient = _with_source(gradient, func, bound.entry.text)
+    if not with_value:
+        gradient._s2sad_gradient_of = (func, wrt)
     gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
     gradient.__qualname__ = gradient.__name__
     return gradient
@@ -232,6 +243,9 @@ def vjp(func=None, wrt=0):
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):
     """The generated module text for ``func`` (what ``grad(func).source`` holds)."""
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
+    if mode == "forward":
+        from .api_forward import forward_source
+        return forward_source(func, wrt_names)
     if mode != "reverse":
-        pipeline.generate(func, wrt_names, mode)  # raises a clear error for forward mode
+        pipeline.generate(func, wrt_names, mode)  # raises the unknown-mode error
     return _entry(func, wrt_names, flavor).text

@@ -92,9 +92,15 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
             regenerate or f"s2sad.hvp({func.__name__}, wrt={rev_wrt!r}).source")
         header[2] = (f"mode: forward over reverse (hvp), gradient wrt: {', '.join(rev_wrt)}, "
                      f"tangents wrt: {', '.join(fwd_wrt)}")
-        result = pipeline.generate_forward(
-            gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
-            prepare=prepare_gradient_code)
+        try:
+            result = pipeline.generate_forward(
+                gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
+                prepare=prepare_gradient_code)
+        except S2sadError as exc:
+            raise type(exc)(
+                f"second derivatives of {func.__name__} are not available: forward mode "
+                f"cannot differentiate its generated gradient code: {exc.message}",
+                exc.location, hint=exc.hint or "use finite differences of s2sad.grad") from None
         return _Entry(result, rev.free, depends_on=rev)
 
     key = (getattr(func, "__code__", func), rev_wrt, fwd_wrt, "hvp", regenerate)
@@ -226,6 +232,7 @@ def jvp(func=None, wrt=0):
 
     pushforward = api._with_source(pushforward, func, bound.entry.text)
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
+    pushforward._s2sad_derivative = "jvp"
     return pushforward
 
 
@@ -287,9 +294,12 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
 
     def transform(kind):
         if kind not in transforms:
-            # a 1-tuple wrt would make api.vjp expect a tuple of gradients: pass the name
-            spec = wrt_names if len(wrt_names) > 1 else wrt_names[0]
-            transforms[kind] = (jvp if kind == "forward" else api.vjp)(func, spec)
+            if kind == "forward":   # the generated jvp itself: no per-sweep argument binding
+                transforms[kind] = _Bound(func, lambda: _forward_entry(func, wrt_names))
+            else:
+                # a 1-tuple wrt would make api.vjp expect a tuple of gradients: pass the name
+                spec = wrt_names if len(wrt_names) > 1 else wrt_names[0]
+                transforms[kind] = api.vjp(func, spec)
         return transforms[kind]
 
     def jac(*args, **kwargs):
@@ -317,6 +327,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     functools.update_wrapper(jac, func)
     del jac.__wrapped__
     jac.__name__ = jac.__qualname__ = f"{func.__name__}_jacobian"
+    jac._s2sad_derivative = "jacobian"
     return jac
 
 
@@ -327,24 +338,27 @@ def _check_array_output(out, func):
                          hint="return one array (np.concatenate the outputs), or use s2sad.vjp")
 
 
-def _forward_jacobian(pushforward, values, xs):
+def _forward_jacobian(bound, values, xs):
     columns = [[] for _ in xs]
     out = None
+    zeros = [_zero(x) for x in xs]
     for j, x in enumerate(xs):
         for index in range(int(np.size(x))):
-            tangents = [_zero(xi) for xi in xs]
+            tangents = list(zeros)
             tangents[j] = _one_hot(x, index)
-            out, t = pushforward(*values, *tangents)
-            columns[j].append(np.ravel(t))
+            out, t = bound(*values, *tangents)
+            _check_array_output(out, bound.func)
+            columns[j].append(np.ravel(_match(t, out)))
     if out is None:  # no input elements at all: one primal evaluation for the shape
-        out, _ = pushforward(*values, *[_zero(x) for x in xs])
-    _check_array_output(out, pushforward)
+        out, _ = bound(*values, *zeros)
+    _check_array_output(out, bound.func)
     blocks = []
     for x, cols in zip(xs, columns):
         dtype = np.result_type(float_like(out), float_like(x))
         block = (np.stack(cols, axis=-1) if cols
                  else np.zeros((int(np.size(out)), 0), dtype=dtype))
-        blocks.append(np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x)))
+        block = np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x))
+        blocks.append(block if block.ndim else block[()])
     return blocks, out
 
 
@@ -362,13 +376,14 @@ def _reverse_jacobian(vjp_fn, values, xs, func):
     for x, r in zip(xs, rows):
         dtype = np.result_type(float_like(out), float_like(x))
         block = np.stack(r, axis=0) if r else np.zeros((0, int(np.size(x))), dtype=dtype)
-        blocks.append(np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x)))
+        block = np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x))
+        blocks.append(block if block.ndim else block[()])
     return blocks, out
 
 
 # ---------------------------------------------------------- second order
 
-def _second_order(func, wrt, what):
+def _second_order(func, wrt):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = _Bound(func, lambda: _second_order_entry(func, wrt_names, wrt_names))
     params = _parameters(bound.func)
@@ -386,7 +401,7 @@ def hvp(func=None, wrt=0):
     """
     if func is None:
         return lambda f: hvp(f, wrt)
-    wrt_names, many, bound, positions = _second_order(func, wrt, "hvp")
+    wrt_names, many, bound, positions = _second_order(func, wrt)
 
     def product(*args, **kwargs):
         if not args:
@@ -403,12 +418,14 @@ def hvp(func=None, wrt=0):
         tangents = [_as_tangent(v, x, w) for v, x, w in zip(vs, xs, wrt_names)]
         (value, _), products = bound(*values, *tangents)
         _check_scalar(value, func, "the Hessian")
-        if not many:
-            return _match(products, xs[0])
-        return tuple(_match(p, x) for p, x in zip(products, xs))
+        if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
+            products = (products,)
+        result = tuple(_match(p, x) for p, x in zip(products, xs))
+        return result if many else result[0]
 
     product = api._with_source(product, func, bound.entry.text)
     product.__name__ = product.__qualname__ = f"{func.__name__}_hvp"
+    product._s2sad_derivative = "hvp"
     return product
 
 
@@ -421,7 +438,7 @@ def hessian(func=None, wrt=0):
     """
     if func is None:
         return lambda f: hessian(f, wrt)
-    wrt_names, many, bound, positions = _second_order(func, wrt, "hessian")
+    wrt_names, many, bound, positions = _second_order(func, wrt)
 
     def hess(*args, **kwargs):
         values = _arguments(bound.func, args, kwargs)
@@ -434,7 +451,7 @@ def hessian(func=None, wrt=0):
                 tangents[j] = _one_hot(xj, index)
                 (value, _), products = bound(*values, *tangents)
                 _check_scalar(value, func, "the Hessian")
-                if not many:
+                if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
                     products = (products,)
                 for i, p in enumerate(products):
                     columns[i].append(np.ravel(p))
@@ -450,6 +467,7 @@ def hessian(func=None, wrt=0):
 
     hess = api._with_source(hess, func, bound.entry.text)
     hess.__name__ = hess.__qualname__ = f"{func.__name__}_hessian"
+    hess._s2sad_derivative = "hessian"
     return hess
 
 
@@ -497,4 +515,5 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
 
     gradient = api._with_source(gradient, func, bound.entry.text)
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"
+    gradient._s2sad_derivative = "grad of grad"
     return gradient

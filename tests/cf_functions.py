@@ -115,3 +115,57 @@ def two_outputs_in_loop(x, n):
     for i in range(n):
         a, b = b * np.cos(a), a + b
     return a, b
+
+
+def while_with_break(x):
+    steps = 0
+    while True:
+        x = x * 1.1 + 0.1 * np.sin(x)
+        steps = steps + 1
+        if x > 5.0:
+            break
+    return x * steps
+
+
+def for_with_break(x, n):
+    total = 0.0
+    for i in range(n):
+        total = total + np.sin(x * i)
+        if total > 1.5:
+            break
+    return total
+
+
+def for_with_continue(x):
+    total = 0.0
+    for i in range(6):
+        if i % 2 == 0:
+            continue
+        total = total + x ** i
+    return total
+
+
+def early_return(x):
+    if x > 1.0:
+        return x * x
+    y = np.sin(x)
+    return y * 2.0
+
+
+def return_in_loop(xs):
+    acc = 0.0
+    for v in xs:
+        acc = acc + v * v
+        if acc > 2.0:
+            return acc * 10.0
+    return acc
+
+
+def nested_break(x):
+    total = 0.0
+    for i in range(4):
+        for j in range(4):
+            if j > i:
+                break
+            total = total + x * (i + j)
+    return total

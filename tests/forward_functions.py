@@ -8,6 +8,9 @@ the same op in a scalar ``sum(sin(op(...)))`` so that its second derivative
 
 import numpy as np
 
+from s2sad import runtime as rt
+from s2sad import runtime_forward as rf
+
 IDX = np.array([0, 2, 0, 1])     # repeated indices: adjoints and tangents must accumulate
 C3 = np.array([0.5, -1.0, 2.0])
 
@@ -372,7 +375,7 @@ def s_shape(x):
 
 
 def s_concat(a, b):
-    return np.sum(np.sin(np.concatenate([a, b * a])) + np.stack([a, b]).sum(axis=0) ** 2)
+    return np.sum(np.sin(np.concatenate([a, b * a]))) + np.sum(np.stack([a, b]).sum(axis=0) ** 2)
 
 
 def s_index(x):
@@ -425,3 +428,77 @@ def quadratic(x, A):
 
 def vector_out(x):
     return x ** 2
+
+
+# ------------------------------------------- runtime helpers (tangent rules)
+# Generated gradient code calls these; forward over reverse needs their tangents.
+
+def r_unbroadcast(g, like):
+    return rt.unbroadcast(g, like)
+
+
+def r_sum_bar(g, x):
+    return rt.sum_bar(g, x, 1) + rt.sum_bar(np.sum(g), x)
+
+
+def r_mean_bar(g, x):
+    return rt.mean_bar(g, x, 0, True)
+
+
+def r_extremum_bar(g, x):
+    return rt.extremum_bar(g, np.max(x, axis=0), x, 0)
+
+
+def r_prod_bar(g, x):
+    return rt.prod_bar(g, x, 0) + rt.prod_bar(np.sum(g), x)
+
+
+def r_dot_bars(g, a, b):
+    return rt.dot_lhs_bar(g, a, b).sum() + rt.dot_rhs_bar(g, a, b).sum() * 2.0
+
+
+def r_matmul_bars(g, a, b):
+    return np.sum(rt.matmul_lhs_bar(g, a, b) ** 2) + np.sum(rt.matmul_rhs_bar(g, a, b) ** 2)
+
+
+def r_outer_bars(g, a, b):
+    return np.sum(rt.outer_lhs_bar(g, a, b)) * np.sum(rt.outer_rhs_bar(g, a, b))
+
+
+def r_xlogy(x, y):
+    return rt.xlogy(x, y) + rf.xdivy(x, y)
+
+
+def r_transpose_bar(g):
+    return rt.transpose_bar(g, (1, 0, 2)) * rt.transpose_bar(g[0])[0, 0]
+
+
+def r_concatenate_bar(g, a):
+    parts = rt.concatenate_bar(g, [a, a], 0)
+    return parts[0] * parts[1]
+
+
+def r_stack_bar(g, a):
+    parts = rt.stack_bar(g, [a, a, a], 1)
+    return parts[0] + parts[2]
+
+
+def r_getitem_bar(g, x):
+    return rt.getitem_bar(g, x, IDX)
+
+
+def r_add_at(x, g):
+    return rt.add_at(x, IDX, g)
+
+
+def r_sequence_bar(a, b):
+    items = rt.sequence_bar((a, b))
+    return items[0] * items[1]
+
+
+def r_index_set(x, v):
+    return rf.index_set(x, slice(1, 3), v) * rf.writable_copy(x)
+
+
+def r_broadcast_like(t, like):
+    return rf.broadcast_like(t, like) * like

@@ -151,6 +151,10 @@ def test_gradient_does_not_mutate_arguments():
     np.testing.assert_array_equal(w, before[1])
 
 
+def test_code_after_a_return_is_ignored():
+    assert s2sad.grad(cf.early_return)(3.0) == 1.0
+
+
 def test_vjp_same_name_returned_twice_sums_both_cotangents():
     _, pullback = s2sad.vjp(cf.same_output_twice)(1.0)
     assert pullback((1.0, 1.0)) == 4.0

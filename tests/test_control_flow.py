@@ -52,6 +52,15 @@ CASES = [
                         RNG.normal(size=(4, 2)), RNG.normal(size=3)], 3),
     ("euler_k", cf.euler, [0.7, 1.2, 50], 0),
     ("euler_y0", cf.euler, [0.7, 1.2, 50], 1),
+    ("while_with_break", cf.while_with_break, [1.2], 0),
+    ("for_with_break", cf.for_with_break, [0.4, 10], 0),
+    ("for_with_break_never", cf.for_with_break, [0.01, 3], 0),
+    ("for_with_continue", cf.for_with_continue, [0.7], 0),
+    ("early_return_taken", cf.early_return, [2.0], 0),
+    ("early_return_not_taken", cf.early_return, [0.5], 0),
+    ("return_in_loop_taken", cf.return_in_loop, [np.array([0.5, 0.9, 1.5, 0.1])], 0),
+    ("return_in_loop_not_taken", cf.return_in_loop, [np.array([0.5, 0.2])], 0),
+    ("nested_break", cf.nested_break, [0.3], 0),
 ]
 
 

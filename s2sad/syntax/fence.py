@@ -57,8 +57,6 @@ UNSUPPORTED = {
                    "pass the arguments one by one"),
     gast.FunctionDef: ("nested function definitions are not supported yet",
                        "define the helper at module level"),
-    gast.Break: ("'break' is not supported yet", "restructure the loop"),
-    gast.Continue: ("'continue' is not supported yet", "restructure the loop"),
 }
 
 
@@ -104,10 +102,6 @@ def _check_returns(parsed):
             f"{parsed.name} returns nothing, so there is nothing to differentiate",
             parsed.location(parsed.node), hint="return the value to differentiate")
     for node in returns:
-        if node is not body[-1]:
-            raise UnsupportedSyntaxError(
-                "a 'return' before the end of the function is not supported yet",
-                parsed.location(node), hint="compute the result and return it once, at the end")
         if node.value is None:
             raise UnsupportedSyntaxError(
                 "'return' without a value", parsed.location(node),

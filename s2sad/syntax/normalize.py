@@ -37,6 +37,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
+from .desugar import desugar
 from .names import Namer
 
 _BINOP_NAMES = {
@@ -73,6 +74,7 @@ def user_names(fn_node) -> Set[str]:
 
 
 def normalize(parsed) -> NormalFunction:
+    parsed.node = desugar(parsed.node, user_names(parsed.node))
     return _Normalizer(parsed).run()
 
 
@@ -533,6 +535,15 @@ class _Normalizer:
         self.track_views(name, value)
         return name
 
+    def bind_value(self, node, target, base):
+        """Name ``node``'s value (an expression, or an atom that needs a statement)."""
+        if _is_atomic(node):
+            name = self.new_version(target) if target else self.namer.fresh(base)
+            self.emit(nodes.assign(name, self.atom(node)))
+            self.defined.add(name)
+            return name
+        return self.operation(node, target)
+
     def choice(self, test, then_fn, else_fn, target, base):
         """``result = then_fn() if test else else_fn()`` as an if statement."""
         result = self.new_version(target) if target else self.namer.fresh(base)
@@ -564,6 +575,11 @@ class _Normalizer:
             rest = gast.BoolOp(op=node.op, values=node.values[1:])
         else:
             rest = node.values[1]
+        if isinstance(first, gast.Constant):   # True and x -> x; False or x -> x; ...
+            decided = bool(first.value) != isinstance(node.op, gast.And)
+            if decided:
+                return self.bind_value(first, target, "both")
+            return self.bind_value(rest, target, "both")
         then_fn = (lambda: self.atom(rest)) if isinstance(node.op, gast.And) else (lambda: first)
         else_fn = (lambda: first) if isinstance(node.op, gast.And) else (lambda: self.atom(rest))
         return self.choice(first, then_fn, else_fn, target,

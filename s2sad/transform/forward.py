@@ -40,7 +40,7 @@ import gast
 
 from ..analysis import ops
 from ..analysis.activity import analyze
-from ..errors import RuleDefinitionError, UnsupportedSyntaxError
+from ..errors import RuleDefinitionError, SourceLocation, UnsupportedSyntaxError
 from ..optimize import eliminate_dead, fold
 from ..rules import registry
 from ..rules.template import bind_arguments, splice
@@ -137,9 +137,23 @@ class _Forward:
     def location(self, stmt):
         site = source_of(stmt)
         if site is not None:
-            from ..errors import SourceLocation
             return SourceLocation(site.filename, site.line, site.column, site.text)
         return self.parsed.location(self.parsed.node)
+
+    def is_library_number(self, atom):
+        """``np.pi``, ``math.e``: a number that is an attribute of numpy or math."""
+        parts = []
+        while isinstance(atom, gast.Attribute):
+            parts.append(atom.attr)
+            atom = atom.value
+        if not isinstance(atom, gast.Name):
+            return False
+        obj = self.parsed.resolve(atom.id, None)
+        if getattr(obj, "__name__", "").split(".")[0] not in ("numpy", "math"):
+            return False
+        for part in reversed(parts):
+            obj = getattr(obj, part, None)
+        return isinstance(obj, (int, float)) and not isinstance(obj, bool)
 
     def tangent_of(self, atom):
         """The tangent expression of an atom (a zero marker when it has none)."""
@@ -192,7 +206,9 @@ class _Forward:
         tname = self.namer.tangent(name)
         out.append(nodes.assign(tname, expr))
         self.tangent_names.add(tname)
-        self.tangents[name] = Tangent(nodes.name(tname), exact, items)
+        # numpy arithmetic always returns a new array: it may be written in place later
+        owned = isinstance(expr, (gast.BinOp, gast.UnaryOp))
+        self.tangents[name] = Tangent(nodes.name(tname), exact, items, owned)
 
     def is_varied(self, stmt, name):
         """Forward activity, extended on the fly for values that mutation made varied."""
@@ -315,8 +331,10 @@ class _Forward:
         items = []
         for elt in value.elts:
             t = self.tangents.get(elt.id) if isinstance(elt, gast.Name) else None
-            items.append(dataclasses.replace(t, owned=False) if t is not None and not is_zero(t.expr)
-                         else Tangent(zero(elt)))
+            if t is None or is_zero(t.expr):
+                items.append(Tangent(zero(elt)))
+            else:
+                items.append(dataclasses.replace(t, owned=False))
         if all(is_zero(i.expr) for i in items):
             self.define(name, zero(), out)
             return
@@ -393,8 +411,8 @@ class _Forward:
         for atom in bound.values():
             if isinstance(atom, gast.Constant):
                 continue
-            if isinstance(atom, gast.Attribute):
-                continue  # a global constant such as np.pi
+            if isinstance(atom, gast.Attribute) and self.is_library_number(atom):
+                continue  # np.pi cannot broadcast anything
             if not isinstance(atom, gast.Name):
                 return False
             if atom.id in self.scalars or atom.id in reads:

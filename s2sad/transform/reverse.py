@@ -182,9 +182,12 @@ class _Reverse:
                          wrt=self.wrt, flavor=self.flavor)
 
     # -------------------------------------------------------------- sweeps
-    def forward_block(self, stmts):
-        """The primal statements with comments, and pushes at the end of loop bodies."""
-        out, last = [], None
+    def forward_block(self, stmts, last=None):
+        """The primal statements with comments, and pushes at the end of loop bodies.
+
+        ``last`` is the source already quoted by the enclosing statement.
+        """
+        out = []
         for stmt in stmts:
             source = source_of(stmt)
             if source is not None and source is not last:
@@ -192,10 +195,10 @@ class _Reverse:
                 last = source
             if isinstance(stmt, gast.If):
                 out.append(gast.If(test=copy.deepcopy(stmt.test),
-                                   body=self.forward_block(stmt.body) or [gast.Pass()],
-                                   orelse=self.forward_block(stmt.orelse)))
+                                   body=self.forward_block(stmt.body, last) or [gast.Pass()],
+                                   orelse=self.forward_block(stmt.orelse, last)))
             elif isinstance(stmt, (gast.For, gast.While)):
-                body = self.forward_block(stmt.body)
+                body = self.forward_block(stmt.body, last)
                 saved = self.pushes.get(id(stmt), ())
                 if saved:
                     split = _carried_copies_start(body, anno.get(stmt, anno.CARRIED, ()))
@@ -203,6 +206,9 @@ class _Reverse:
                         nodes.attr(nodes.name(self.tape), "push"), [nodes.name(n)]))
                         for n in saved]
                     body[split:split] = pushes
+                    nested = sorted(set(saved) & (assigned_in(stmt.body) - _top_level_targets(
+                        stmt.body)) - set(anno.get(stmt, anno.CARRIED, ())))
+                    out.extend(nodes.assign(n, nodes.const(None)) for n in nested)
                 loop = copy.copy(stmt)
                 loop.body = body
                 if isinstance(stmt, gast.For):
@@ -577,3 +583,9 @@ def _carried_copies_start(body, carried):
         else:
             break
     return index
+
+
+def _top_level_targets(stmts):
+    """Names assigned by the simple statements of ``stmts`` itself (not nested blocks)."""
+    return {t for s in stmts if not isinstance(s, (gast.If, gast.For, gast.While))
+            for t in ops.targets(s)}

@@ -1,0 +1,197 @@
+"""Desugar: early exits -> flags, so every later pass sees structured code.
+
+Input: a fenced ``gast.FunctionDef``.
+Output: the same function where ``break``, ``continue`` and every ``return``
+but a single final one are gone:
+
+* ``return v`` anywhere sets ``result = v; returned = True``; the function
+  ends with ``return result``;
+* ``break`` sets a per-loop flag; a ``while`` loop also tests it in its
+  condition, a ``for`` loop runs its remaining iterations as no-ops;
+* ``continue`` sets a per-iteration flag;
+* statements that follow a possible exit run under ``if not <flags>:``.
+
+New statements carry the position of the statement they replace, so errors
+and comments still point at the user's line.  Flag names are fresh.
+"""
+
+import copy
+
+import gast
+
+from . import nodes
+from .names import Namer
+
+
+def needs_desugaring(fn):
+    body = fn.body
+    for node in gast.walk(fn):
+        if isinstance(node, (gast.Break, gast.Continue)):
+            return True
+        if isinstance(node, gast.Return) and node is not body[-1]:
+            return True
+    return False
+
+
+def desugar(fn, user_names):
+    """Return ``fn`` itself when nothing needs desugaring, else a rewritten copy."""
+    if not needs_desugaring(fn):
+        return fn
+    fn = copy.deepcopy(fn)
+    return _Desugar(Namer(user_names)).function(fn)
+
+
+def _located(node, origin):
+    for sub in gast.walk(node):
+        if hasattr(origin, "lineno") and getattr(sub, "lineno", None) is None:
+            gast.copy_location(sub, origin)
+            if hasattr(origin, "end_lineno"):
+                sub.end_lineno = origin.end_lineno
+                sub.end_col_offset = origin.end_col_offset
+    return node
+
+
+def _not(expr):
+    return gast.UnaryOp(op=gast.Not(), operand=expr)
+
+
+def _any(names):
+    if len(names) == 1:
+        return nodes.name(names[0])
+    return gast.BoolOp(op=gast.Or(), values=[nodes.name(n) for n in names])
+
+
+class _Desugar:
+    def __init__(self, namer):
+        self.namer = namer
+        self.returned = None
+        self.result = None
+
+    def function(self, fn):
+        body = fn.body
+        final = body[-1] if body and isinstance(body[-1], gast.Return) else None
+        early = any(isinstance(n, gast.Return) and n is not final for n in gast.walk(fn))
+        if early:
+            self.returned = self.namer.fresh("returned")
+            self.result = self.namer.fresh("result")
+        new = self.block(body, loop=None)
+        if early:
+            origin = body[0]
+            prologue = [_located(nodes.assign(self.returned, nodes.const(False)), origin),
+                        _located(nodes.assign(self.result, nodes.const(None)), origin)]
+            last = body[-1]
+            new = prologue + new + [_located(nodes.ret(nodes.name(self.result)), last)]
+        fn.body = new
+        return fn
+
+    def exits(self, stmts, loop):
+        """Flags that running ``stmts`` may set, as seen by the enclosing block."""
+        flags = set()
+        for stmt in stmts:
+            for node in _walk_same_function(stmt):
+                if isinstance(node, gast.Return) and self.returned:
+                    flags.add(self.returned)
+                elif loop is not None and isinstance(node, gast.Break) \
+                        and _innermost_loop(stmt, node) is None:
+                    flags.add(loop["broke"])
+                elif loop is not None and isinstance(node, gast.Continue) \
+                        and _innermost_loop(stmt, node) is None:
+                    flags.add(loop["skipped"])
+        return flags
+
+    def block(self, stmts, loop):
+        out = []
+        for index, stmt in enumerate(stmts):
+            if isinstance(stmt, gast.Return):
+                if self.returned is None:      # the single final return
+                    out.append(stmt)
+                    return out
+                value = stmt.value if stmt.value is not None else nodes.const(None)
+                out.append(_located(nodes.assign(self.result, value), stmt))
+                out.append(_located(nodes.assign(self.returned, nodes.const(True)), stmt))
+                return out
+            if isinstance(stmt, gast.Break):
+                out.append(_located(nodes.assign(loop["broke"], nodes.const(True)), stmt))
+                return out
+            if isinstance(stmt, gast.Continue):
+                out.append(_located(nodes.assign(loop["skipped"], nodes.const(True)), stmt))
+                return out
+            if isinstance(stmt, gast.If):
+                flags = sorted(self.exits([stmt], loop))
+                stmt.body = self.block(stmt.body, loop) or [gast.Pass()]
+                stmt.orelse = self.block(stmt.orelse, loop)
+                out.append(stmt)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                flags = sorted(f for f in self.exits([stmt], None) if f == self.returned)
+                out.extend(self.loop(stmt, loop))
+            else:
+                flags = []
+                out.append(stmt)
+            rest = stmts[index + 1:]
+            if flags and rest:
+                guarded = self.block(rest, loop)
+                if guarded:
+                    out.append(_located(gast.If(test=_not(_any(flags)), body=guarded,
+                                                orelse=[]), rest[0]))
+                return out
+        return out
+
+    def loop(self, stmt, outer):
+        inner = list(_walk_same_function(stmt))
+        has_break = any(isinstance(n, gast.Break) and _innermost_loop(stmt, n) is stmt
+                        for n in inner)
+        has_continue = any(isinstance(n, gast.Continue) and _innermost_loop(stmt, n) is stmt
+                           for n in inner)
+        has_return = self.returned is not None and any(isinstance(n, gast.Return)
+                                                       for n in inner)
+        if not (has_break or has_continue or has_return):
+            stmt.body = self.block(stmt.body, None)
+            return [stmt]
+        flags = {"broke": self.namer.fresh("broke") if has_break else None,
+                 "skipped": self.namer.fresh("skipped") if has_continue else None}
+        body = self.block(stmt.body, flags)
+        before = []
+        if has_continue:
+            body = [_located(nodes.assign(flags["skipped"], nodes.const(False)), stmt)] + body
+        stop = [f for f in (flags["broke"], self.returned if has_return else None) if f]
+        if has_break:
+            before.append(_located(nodes.assign(flags["broke"], nodes.const(False)), stmt))
+        if stop:
+            if isinstance(stmt, gast.While):
+                stmt.test = _located(gast.BoolOp(op=gast.And(), values=[
+                    stmt.test, _not(_any(stop))]), stmt.test)
+            else:
+                body = [_located(gast.If(test=_not(_any(stop)), body=body, orelse=[]),
+                                 stmt.body[0])]
+        stmt.body = body or [gast.Pass()]
+        return before + [stmt]
+
+
+def _walk_same_function(node):
+    """gast.walk that does not enter nested function definitions."""
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        yield current
+        for child in gast.iter_child_nodes(current):
+            if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
+                todo.append(child)
+
+
+def _innermost_loop(root, target):
+    """The innermost loop (strictly inside ``root``, or ``root``) around ``target``."""
+    path = _path_to(root, target)
+    if path is None:
+        return None
+    loops = [n for n in path[:-1] if isinstance(n, (gast.For, gast.While))]
+    return loops[-1] if loops else None
+
+
+def _path_to(node, target):
+    if node is target:
+        return [node]
+    for child in gast.iter_child_nodes(node):
+        found = _path_to(child, target)
+        if found is not None:
+            return [node] + found
+    return None
