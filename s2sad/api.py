@@ -36,13 +36,14 @@ class _Entry:
         self.emitted = result.emitted
         self.text = result.emitted.text
         self.free = result.free
+        self.free_source = result.free_source
         # names whose identity chose a rule: a rebinding means regenerate
         self.guards = {k: v for k, v in result.free.items()
                        if callable(v) or inspect.ismodule(v)}
 
     def valid_for(self, func):
         for name, obj in self.guards.items():
-            if _current(func, name) is not obj:
+            if _current(self.free_source.get(name, func), name) is not obj:
                 return False
         return True
 
@@ -90,15 +91,18 @@ class _Bound:
     def _rebuild(self):
         from .emit import compile_module
         self.entry = _entry(self.func, self.wrt, self.flavor)
-        values = {name: _current(self.func, name) for name in self.entry.free}
+        sources = self.entry.free_source
+        values = {name: _current(sources.get(name, self.func), name)
+                  for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
         self.namespace = self.impl.__globals__
-        self.names = tuple(self.entry.free)
+        self.names = tuple((name, self.entry.free_source.get(name, self.func))
+                           for name in self.entry.free)
 
     def __call__(self, *args, **kwargs):
-        func, namespace = self.func, self.namespace
-        for name in self.names:
-            value = _current(func, name)
+        namespace = self.namespace
+        for name, source in self.names:
+            value = _current(source, name)
             if namespace.get(name) is not value:
                 if name in self.entry.guards:
                     self._rebuild()

@@ -139,21 +139,34 @@ def _space_nested_defs(lines):
     return out
 
 
-def emit_module(generated, free_bindings, header_lines, source_module=None, module_globals=()):
+def free_names_of(fn):
+    """Names a generated function reads but neither assigns nor takes as a parameter."""
+    loads, local = set(), set()
+    for n in gast.walk(fn):
+        if isinstance(n, gast.Name):
+            (local if isinstance(n.ctx, (gast.Store, gast.Param)) else loads).add(n.id)
+        elif isinstance(n, gast.FunctionDef) and n is not fn:
+            local.add(n.name)
+    return loads - local
+
+
+def emit_module(generated, free_bindings, header_lines, source_module=None, module_globals=(),
+                extras=()):
     """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects."""
     bindings = dict(free_bindings)
     for name, obj in generated.bindings.items():
         if name in bindings and bindings[name] is not obj:
             raise AssertionError(f"generated code binds {name!r} twice")  # pragma: no cover
         bindings[name] = obj
-    used = {n.id for n in gast.walk(generated.node) if isinstance(n, gast.Name)}
+    functions = list(extras) + [generated]
+    used = set().union(*(free_names_of(g.node) for g in functions))
     bindings = {k: v for k, v in bindings.items() if k in used}
     standard, user, user_names = import_lines(bindings, source_module, module_globals)
     parts = ["\n".join(f"# {h}" if h else "#" for h in header_lines), "\n".join(standard)]
     if user:
         parts.append("\n".join(user))
-    parts.append(render_function(generated.node, generated.comments))
-    text = "\n\n".join(p for p in parts[:-1] if p) + "\n\n\n" + parts[-1]
+    code = "\n\n".join(render_function(g.node, g.comments) for g in functions)
+    text = "\n\n".join(p for p in parts if p) + "\n\n\n" + code
     return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
                    user_names=user_names)
 

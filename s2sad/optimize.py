@@ -135,7 +135,12 @@ def _has_effect(stmt):
     if isinstance(stmt, _COMPOUND):
         return True
     if isinstance(stmt, gast.Assign):
-        return any(not isinstance(t, (gast.Name, gast.Tuple)) for t in stmt.targets)
+        if any(not isinstance(t, (gast.Name, gast.Tuple)) for t in stmt.targets):
+            return True
+        # a method call (tape.pop()) changes its object
+        return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
+                   and isinstance(n.func.value, gast.Name) and n.func.value.id != "np"
+                   for n in gast.walk(stmt.value))
     return not isinstance(stmt, gast.Pass)
 
 
@@ -153,18 +158,58 @@ def _stmt_reads(stmt):
 
 
 def eliminate_dead(body, live_out=()):
-    """Drop assignments whose names nobody reads later (straight-line ``body``)."""
-    live = set(live_out)
+    """Drop assignments whose names nobody reads later, inside blocks too.
+
+    Loops are handled with a fixpoint: what the next iteration reads is live at
+    the end of the body.  Statements with effects (calls of methods such as
+    ``tape.pop()``, expression statements, stores into subscripts) always stay.
+    """
+    kept, _ = _dead_block(body, set(live_out))
+    return kept
+
+
+def _dead_block(body, live):
+    live = set(live)
     kept = []
     for stmt in reversed(body):
-        writes = _writes(stmt)
-        if writes and not (writes & live) and not _has_effect(stmt):
-            continue
-        live -= writes
-        live |= _stmt_reads(stmt)
+        if isinstance(stmt, gast.If):
+            then, live_then = _dead_block(stmt.body, live)
+            orelse, live_else = _dead_block(stmt.orelse, live)
+            if not _effective(then) and not _effective(orelse):
+                continue
+            stmt = copy.copy(stmt)
+            stmt.body, stmt.orelse = then or [gast.Pass()], orelse
+            live = live_then | live_else | _reads(stmt.test)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            header = _reads(stmt.iter) if isinstance(stmt, gast.For) else _reads(stmt.test)
+            at_end = live | header
+            while True:
+                body_kept, live_in = _dead_block(stmt.body, at_end)
+                if live_in <= at_end:
+                    break
+                at_end |= live_in
+            stmt = copy.copy(stmt)
+            stmt.body = body_kept or [gast.Pass()]
+            live = at_end | live_in
+        else:
+            writes = _writes(stmt)
+            if writes and not (writes & live) and not _has_effect(stmt):
+                continue
+            live -= writes if not isinstance(stmt, _COMPOUND) else set()
+            live |= _stmt_reads(stmt)
         kept.append(stmt)
     kept.reverse()
-    return kept
+    return kept, live
+
+
+def _effective(block):
+    return any(not isinstance(s, gast.Pass) and not _is_comment_stmt(s) for s in block)
+
+
+def _is_comment_stmt(stmt):
+    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.value.func, gast.Name)
+            and stmt.value.func.id == "__s2sad_comment__")
 
 
 def count_reads(body, name):

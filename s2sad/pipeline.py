@@ -31,6 +31,8 @@ class Result:
     normal: object
     free: Dict[str, object]
     stages: Dict[str, str] = field(default_factory=dict)
+    #: free name -> the function whose globals/closure bind it (callees bring their own)
+    free_source: Dict[str, object] = field(default_factory=dict)
 
 
 def resolve_wrt(func, wrt):
@@ -132,16 +134,25 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
         for name in sorted(normal.free_names):
             free[name] = parsed.resolve(name)
         if dump:
-            raw = reverse(normalize(parsed), wrt_names, flavor, clean=False)
-            stages["reverse"] = emit_module(raw, free, header_lines, *_source_module(parsed)).text
-        generated = reverse(normal, wrt_names, flavor)
-        emitted = emit_module(generated, free, header_lines, *_source_module(parsed))
+            raw_calls = _call_graph(free, func)
+            raw = reverse(normalize(parsed), wrt_names, flavor, clean=False, calls=raw_calls)
+            stages["reverse"] = emit_module(raw, {**raw_calls.free, **raw_calls.helpers},
+                                            header_lines,
+                                            *_source_module(parsed),
+                                            extras=raw_calls.generated).text
+        calls = _call_graph(free, func)
+        generated = reverse(normal, wrt_names, flavor, calls=calls)
+        emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
+                              *_source_module(parsed),
+                              extras=calls.generated)
+        free, free_source = calls.free, calls.free_source
     except S2sadError as exc:
         exc.stages = dict(stages)   # what ran before the failure, for --dump-after
         raise
     if dump:
         stages["optimize"] = emitted.text
-    return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
+    return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages,
+                  free_source=free_source)
 
 
 def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
@@ -174,6 +185,14 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
         stages["forward"] = emitted.text
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
+
+
+def _call_graph(free, func):
+    from .transform.calls import CallGraph
+    calls = CallGraph(reserved=free)
+    for name, obj in free.items():
+        calls.free[name] = obj   # read from the differentiated function itself
+    return calls
 
 
 def _source_module(parsed):

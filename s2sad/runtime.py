@@ -15,7 +15,7 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy",
+    "xlogy", "tuple_item_bar", "tuple_add",
 ]
 
 
@@ -69,6 +69,18 @@ def zeros_like(x):
     if np.ndim(x) == 0:
         return 0.0
     return np.zeros(np.shape(x), dtype=float_like(x))
+
+
+def tuple_item_bar(seq, index, g):
+    """Adjoint of ``seq[index]`` for a tuple or list ``seq``: zeros but ``g`` at ``index``."""
+    parts = [zeros_like(item) for item in seq]
+    parts[index] = parts[index] + g
+    return tuple(parts)
+
+
+def tuple_add(a, b):
+    """Elementwise sum of two adjoints of the same tuple."""
+    return tuple(x + y for x, y in zip(a, b))
 
 
 def ensure_scalar_output(value, function_name):

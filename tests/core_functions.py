@@ -106,3 +106,14 @@ def int_shape(x):
 def same_output_twice(x):
     y = x * 2.0
     return y, y
+
+
+def tuple_indexed(x, y):
+    t = (x * 2.0, y)
+    return t[0] * t[1]
+
+
+def tuple_unpacked_and_indexed(x):
+    t = (np.sin(x), x * 3.0)
+    a, b = t
+    return a * b + t[0]

@@ -168,3 +168,11 @@ def test_single_wrt_in_a_tuple_gives_a_tuple():
     _, pullback = s2sad.vjp(cf.vector_out, wrt=(0,))(x)
     (g,) = pullback(np.ones(3))
     np.testing.assert_allclose(g, 2 * np.cos(x))
+
+
+def test_tuples_indexed_and_unpacked():
+    gx, gy = s2sad.grad(cf.tuple_indexed, wrt=(0, 1))(2.0, 3.0)
+    assert (gx, gy) == (6.0, 4.0)
+    x = 0.4
+    expected = 3.0 * np.sin(x) + 3.0 * x * np.cos(x) + np.cos(x)
+    assert s2sad.grad(cf.tuple_unpacked_and_indexed)(x) == pytest.approx(expected)

@@ -161,3 +161,13 @@ def xdivy_tangent(out, x, y, x_dot, y_dot):
 @runtime_tangent(writable_copy)
 def writable_copy_tangent(out, t, t_dot):
     return writable_copy(t_dot)
+
+
+@runtime_tangent(rt.tuple_item_bar)
+def tuple_item_bar_tangent(out, seq, index, g, g_dot):
+    return rt.tuple_item_bar(seq, index, g_dot)
+
+
+@runtime_tangent(rt.tuple_add)
+def tuple_add_tangent(out, a, b, a_dot, b_dot):
+    return rt.tuple_add(a_dot, b_dot)

@@ -31,7 +31,9 @@ def bind_arguments(rule, value, locate):
     args, keywords = list(value.args), {kw.arg: kw.value for kw in value.keywords}
     sig = registry.signature_of(rule.target)
     bound = {}
-    if sig is not None and getattr(rule.target, "nin", None) is None:
+    variadic = sig is not None and any(
+        p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
+    if sig is not None and getattr(rule.target, "nin", None) is None and not variadic:
         try:
             ba = sig.bind(*args, **keywords)
         except TypeError as exc:

@@ -17,6 +17,7 @@ Broadcasting is undone in one place, ``_contribute``.
 """
 
 import copy
+import inspect
 
 import gast
 
@@ -26,18 +27,29 @@ from ..analysis.ops import assigned_in, flatten
 from ..errors import NonScalarOutputError, RuleDefinitionError, UnsupportedSyntaxError
 from ..optimize import eliminate_dead, fold, is_zero, propagate_copies
 from ..rules.template import bind_arguments, splice
+from ..rules import registry
 from ..syntax import anno, nodes
+from .calls import CallGraph, is_user_function
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
                      numpy_module, rule_for, runtime_helper, source_of)
 
 FLAVORS = ("value_and_grad", "vjp")
+#: on a rewritten call of a user function: (Callee, pullback name, argument names)
+USER_CALL = "s2sad_user_call"
 
 
-def reverse(nf, wrt, flavor="value_and_grad", clean=True):
-    """``clean=False`` skips copy propagation and dead-code removal (for --dump-after)."""
+def reverse(nf, wrt, flavor="value_and_grad", clean=True, calls=None, name=None):
+    """``clean=False`` skips copy propagation and dead-code removal (for --dump-after).
+
+    ``calls`` is the module's :class:`~s2sad.transform.calls.CallGraph` (calls to
+    user functions are differentiated through it); ``name`` overrides the
+    generated function's name.
+    """
     if flavor not in FLAVORS:
         raise ValueError(f"unknown reverse flavor {flavor!r}")
-    return _Reverse(nf, tuple(wrt), flavor, clean).run()
+    if calls is None:
+        calls = CallGraph()
+    return _Reverse(nf, tuple(wrt), flavor, clean, calls, name).run()
 
 
 def _is_basic_index(index):
@@ -52,8 +64,10 @@ def _is_basic_index(index):
 
 
 class _Reverse:
-    def __init__(self, nf, wrt, flavor, clean=True):
+    def __init__(self, nf, wrt, flavor, clean=True, calls=None, name=None):
         self.clean = clean
+        self.calls = calls
+        self.name = name
         self.nf = nf
         self.parsed = nf.parsed
         self.wrt = wrt
@@ -88,8 +102,12 @@ class _Reverse:
             return
         current = self.adj[primal]
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
-        out.append(nodes.assign(name, fold(gast.BinOp(left=copy.deepcopy(current),
-                                                       op=gast.Add(), right=contribution))))
+        if primal in self.sequences:   # adjoints of tuples add elementwise
+            total = nodes.call(self.helper("tuple_add"), [copy.deepcopy(current), contribution])
+        else:
+            total = fold(gast.BinOp(left=copy.deepcopy(current), op=gast.Add(),
+                                    right=contribution))
+        out.append(nodes.assign(name, total))
         self.adj[primal] = nodes.name(name)
         self.owned.add(name)
 
@@ -112,6 +130,8 @@ class _Reverse:
         self.activity = analyze(primal, self.wrt, outputs)
         self.scalars = known_scalars(list(flatten(primal)))
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
+        primal = self.link_user_calls(primal)
+        self.sequences = _sequence_names(primal)
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
             else self.namer.fresh("tape_copy")
@@ -164,7 +184,7 @@ class _Reverse:
             body = forward + backward + [nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
             if self.clean:
                 body = eliminate_dead(body)
-            name = f"{fn.name}_value_and_grad"
+            name = self.name or f"{fn.name}_value_and_grad"
             new = nodes.function(name, self.nf.params, body,
                                  defaults=copy.deepcopy(fn.args.defaults))
         else:
@@ -175,11 +195,94 @@ class _Reverse:
                                                                 nodes.name(pull_name)]))]
             if self.clean:
                 body = eliminate_dead(body)
-            new = nodes.function(f"{fn.name}_vjp", self.nf.params, body,
+            new = nodes.function(self.name or f"{fn.name}_vjp", self.nf.params, body,
                                  defaults=copy.deepcopy(fn.args.defaults))
         body[:] = drop_orphan_comments(body)
         return Generated(node=new, comments=self.comments, bindings=self.bindings,
                          wrt=self.wrt, flavor=self.flavor)
+
+    # ------------------------------------------------------------ user calls
+    def link_user_calls(self, stmts):
+        """Rewrite active calls of user functions to call their generated vjp."""
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                stmt = copy.copy(stmt)
+                stmt.body = self.link_user_calls(stmt.body)
+                stmt.orelse = self.link_user_calls(stmt.orelse)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                stmt = copy.copy(stmt)
+                stmt.body = self.link_user_calls(stmt.body)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Call) \
+                    and self.activity.is_active(stmt.targets[0].id):
+                callee = anno.get(stmt.value, anno.CALLEE)
+                if registry.lookup(callee) is None and is_user_function(callee):
+                    stmt = self.user_call(stmt, callee)
+            out.append(stmt)
+        return out
+
+    def user_call(self, stmt, callee):
+        value = stmt.value
+        site = self.parsed.location(getattr(value, "s2sad_call_site", value))
+        sig = inspect.signature(callee)
+        try:
+            bound = sig.bind(*value.args, **{k.arg: k.value for k in value.keywords})
+        except TypeError as exc:
+            raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
+                                         site) from None
+        wrt, args = [], {}
+        for param, atom in bound.arguments.items():
+            if isinstance(atom, (gast.List, gast.Tuple)):
+                if any(self.is_active(e) for e in atom.elts):
+                    raise UnsupportedSyntaxError(
+                        f"passing a list or tuple literal to {callee.__name__} is not "
+                        f"differentiated yet", site, hint="pass the arrays one by one")
+                continue
+            if self.is_active(atom):
+                wrt.append(param)
+                args[param] = atom.id
+        info = self.calls.vjp_for(callee, tuple(wrt), site)
+        target = stmt.targets[0].id
+        pullback = self.namer.fresh(f"{target}_pullback")
+        call = copy.deepcopy(value)
+        call.func = nodes.name(info.name)
+        new = nodes.assign(nodes.tuple_([nodes.name(target, store=True),
+                                         nodes.name(pullback, store=True)], store=True), call)
+        anno.copy(stmt, new, anno.SOURCE)
+        anno.set(new, USER_CALL, (info, pullback, [args[p] for p in info.wrt]))
+        return new
+
+    def adjoint_of_user_call(self, stmt):
+        info, pullback, args = anno.get(stmt, USER_CALL)
+        target = stmt.targets[0].elts[0].id
+        if target not in self.adj:
+            return []
+        g = self.adj.pop(target)
+        if info.returns_tuple:
+            call = gast.Call(func=nodes.name(pullback),
+                             args=[gast.Starred(value=g, ctx=gast.Load())], keywords=[])
+        else:
+            call = nodes.call(nodes.name(pullback), [g])
+        out = []
+        if len(args) == 1:
+            self.accumulate(args[0], call, out)
+            return out
+        parts, direct = [], []
+        for arg, param in zip(args, info.wrt):
+            if arg not in self.adj and args.count(arg) == 1:
+                parts.append(self.adjoint_name(arg))   # the first contribution: name it x_bar
+                direct.append(arg)
+            else:
+                parts.append(self.namer.fresh(f"{arg}_bar_{param}"))
+        out.append(nodes.assign(nodes.tuple_([nodes.name(p, store=True) for p in parts],
+                                             store=True), call))
+        for arg, part in zip(args, parts):
+            if arg in direct:
+                self.adj[arg] = nodes.name(part)
+            else:
+                self.accumulate(arg, nodes.name(part), out)
+        return out
 
     # -------------------------------------------------------------- sweeps
     def forward_block(self, stmts, last=None):
@@ -190,7 +293,7 @@ class _Reverse:
         out = []
         for stmt in stmts:
             source = source_of(stmt)
-            if source is not None and source is not last:
+            if source is not None and source != last:
                 out.append(comment(self.comments, describe(source)))
                 last = source
             if isinstance(stmt, gast.If):
@@ -221,8 +324,11 @@ class _Reverse:
                 out.append(copy.deepcopy(stmt))
         return out
 
-    def backward_block(self, stmts):
-        """Adjoint statements of ``stmts`` in reverse order, grouped under comments."""
+    def backward_block(self, stmts, enclosing=None):
+        """Adjoint statements of ``stmts`` in reverse order, grouped under comments.
+
+        ``enclosing`` is the source the enclosing statement's comment quotes.
+        """
         groups = []
         for stmt in reversed(stmts):
             if isinstance(stmt, gast.If):
@@ -235,12 +341,12 @@ class _Reverse:
                 continue
             source = source_of(stmt)
             compound = isinstance(stmt, (gast.If, gast.For, gast.While))
-            if compound or not groups or groups[-1][0] is not source or groups[-1][2]:
+            if compound or not groups or groups[-1][0] != source or groups[-1][2]:
                 groups.append((source, [], compound))
             groups[-1][1].extend(block)
         body = []
-        for source, block, _ in groups:
-            if source is not None:
+        for index, (source, block, _) in enumerate(groups):
+            if source is not None and not (index == 0 and source == enclosing):
                 body.append(comment(self.comments, "grad of " + describe(source)))
             body.extend(block)
         return body
@@ -263,10 +369,10 @@ class _Reverse:
     def adjoint_of_if(self, stmt):
         local = assigned_in([stmt])
         entry_adj, entry_owned = dict(self.adj), set(self.owned)
-        then_body = self.backward_block(stmt.body)
+        then_body = self.backward_block(stmt.body, source_of(stmt))
         then_adj, then_owned = self.adj, self.owned
         self.adj, self.owned = dict(entry_adj), set(entry_owned)
-        else_body = self.backward_block(stmt.orelse)
+        else_body = self.backward_block(stmt.orelse, source_of(stmt))
         else_adj, else_owned = self.adj, self.owned
         merged = {n for n in set(then_adj) | set(else_adj) if n not in local
                   and not _same(then_adj.get(n), else_adj.get(n))}
@@ -298,7 +404,7 @@ class _Reverse:
         self.materialize(keep, out)
         self.owned -= {self.adjoint_name(n) for n in carried}
         entry_owned = set(self.owned)
-        body = self.backward_block(stmt.body)
+        body = self.backward_block(stmt.body, source_of(stmt))
         self.materialize(keep, body)
         self.adj = {n: a for n, a in self.adj.items() if n not in local}
         self.owned &= entry_owned
@@ -328,6 +434,8 @@ class _Reverse:
         if not isinstance(stmt, gast.Assign):
             return []
         target = stmt.targets[0]
+        if anno.get(stmt, USER_CALL) is not None:
+            return self.adjoint_of_user_call(stmt)
         if isinstance(target, gast.Tuple):
             return self.adjoint_of_unpack(stmt)
         name = target.id
@@ -398,6 +506,10 @@ class _Reverse:
         index = copy.deepcopy(value.slice)
         basic = _is_basic_index(index)
         primal = base.id
+        if primal in self.sequences:
+            self.accumulate(primal, nodes.call(self.helper("tuple_item_bar"), [
+                nodes.name(primal), _index_expr(index), copy.deepcopy(g)]), out)
+            return
         g = copy.deepcopy(g)
         if primal not in self.adj:
             name = self.adjoint_name(primal)
@@ -434,10 +546,6 @@ class _Reverse:
         names = [e.id for e in stmt.targets[0].elts]
         if not self.is_active(source) or not any(n in self.adj for n in names):
             return []
-        if source.id in self.adj:
-            raise UnsupportedSyntaxError(
-                f"the tuple {source.id!r} is unpacked and also used elsewhere",
-                self.parsed.location(self.parsed.node), hint="unpack it once")
         parts = [self.adj.pop(n) if n in self.adj
                  else nodes.call(self.helper("zeros_like"), [nodes.name(n)]) for n in names]
         out = []
@@ -589,3 +697,20 @@ def _top_level_targets(stmts):
     """Names assigned by the simple statements of ``stmts`` itself (not nested blocks)."""
     return {t for s in stmts if not isinstance(s, (gast.If, gast.For, gast.While))
             for t in ops.targets(s)}
+
+
+def _sequence_names(primal):
+    """Names certain to hold a tuple or list: literals, unpacked values, tuple results."""
+    names = set()
+    for stmt in flatten(primal):
+        if not isinstance(stmt, gast.Assign):
+            continue
+        target, value = stmt.targets[0], stmt.value
+        info = anno.get(stmt, USER_CALL)
+        if info is not None and info[0].returns_tuple:
+            names.add(target.elts[0].id)
+        elif isinstance(target, gast.Name) and isinstance(value, (gast.Tuple, gast.List)):
+            names.add(target.id)
+        elif isinstance(target, gast.Tuple) and isinstance(value, gast.Name):
+            names.add(value.id)
+    return names

@@ -1,0 +1,108 @@
+"""Calls to the user's own Python functions: each callee differentiated once.
+
+A call ``y = helper(a, b)`` whose result is active becomes, in the forward
+sweep, ``y, y_pullback = helper_vjp(a, b)``, and in the backward sweep
+``a_bar = y_pullback(y_bar)``.  :class:`CallGraph` generates ``helper_vjp``
+once per (function, differentiated parameters) pair and keeps every
+generated function and the free names they read, so the emitter writes them
+all into one module.  Recursion works: a function already being generated is
+referred to by name.
+"""
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, Dict, List, Tuple
+
+import gast
+
+from ..errors import UnsupportedSyntaxError
+
+
+@dataclass
+class Callee:
+    name: str              # the generated vjp function's name
+    returns_tuple: bool
+    wrt: Tuple[str, ...]
+
+
+def is_user_function(obj):
+    """A plain Python function s2sad can read and differentiate itself."""
+    return inspect.isfunction(obj) and obj.__name__ != "<lambda>"
+
+
+class CallGraph:
+    """Generated callees of one module, and the free names they read."""
+
+    def __init__(self, reserved=()):
+        self.callees: Dict[Tuple[Any, Tuple[str, ...]], Callee] = {}
+        self.generated: List[Any] = []         # Generated, callees first
+        self.free: Dict[str, Any] = {}         # the user's free names -> objects
+        self.helpers: Dict[str, Any] = {}      # s2sad's names (numpy, runtime) -> objects
+        self.free_source: Dict[str, Any] = {}  # free name -> function whose scope binds it
+        self.taken = set(reserved)
+
+    def reserve(self, names):
+        self.taken.update(names)
+
+    def _fresh(self, base):
+        name, counter = base, 1
+        while name in self.taken:
+            name = f"{base}_{counter}"
+            counter += 1
+        self.taken.add(name)
+        return name
+
+    def vjp_for(self, func, wrt, location):
+        """The vjp of ``func`` with respect to parameters ``wrt`` (generated on first use)."""
+        key = (func, tuple(wrt))
+        if key in self.callees:
+            return self.callees[key]
+        from ..syntax import fence
+        from ..syntax.normalize import normalize
+        from ..syntax.parse import parse_function
+        from .reverse import reverse
+        params = [p.name for p in inspect.signature(func).parameters.values()]
+        for p in inspect.signature(func).parameters.values():
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise UnsupportedSyntaxError(
+                    f"calls to {func.__name__}, which takes *{p.name}, cannot be "
+                    f"differentiated yet", location, hint="list its parameters explicitly")
+        parsed = parse_function(func)
+        fence.check(parsed)
+        normal = normalize(parsed)
+        ret = normal.node.body[-1]
+        suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
+        callee = Callee(name=self._fresh(f"{func.__name__}_vjp{suffix}"),
+                        returns_tuple=isinstance(ret.value, gast.Tuple), wrt=tuple(wrt))
+        self.callees[key] = callee
+        generated = reverse(normal, tuple(wrt), "vjp", calls=self, name=callee.name)
+        for free_name in sorted(normal.free_names):
+            obj = parsed.resolve(free_name)
+            self.bind(free_name, obj, func, generated.node)
+        for helper, obj in generated.bindings.items():
+            self.bind(helper, obj, None, generated.node, helper=True)
+        generated.bindings = {}
+        self.generated.append(generated)
+        return callee
+
+    def bind(self, name, obj, source_func, node, helper=False):
+        """Bind a free name module-wide, renaming it in ``node`` if taken by another object.
+
+        ``helper=True`` marks s2sad's own names (numpy, runtime helpers), which
+        never need refreshing from the user's scope.
+        """
+        known = {**self.free, **self.helpers}
+        if name in known and known[name] is not obj:
+            new = self._fresh(name)
+            for n in gast.walk(node):
+                if isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store):
+                    n.id = new
+            name = new
+        if helper:
+            self.helpers[name] = obj
+            self.taken.add(name)
+            return
+        self.free[name] = obj
+        if source_func is not None:
+            self.free_source.setdefault(name, source_func)
+        self.taken.add(name)
