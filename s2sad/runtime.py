@@ -15,7 +15,7 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy", "tuple_item_bar", "tuple_add",
+    "xlogy", "tuple_item_bar", "tuple_add", "overwritten", "zero_at",
 ]
 
 
@@ -69,6 +69,29 @@ def zeros_like(x):
     if np.ndim(x) == 0:
         return 0.0
     return np.zeros(np.shape(x), dtype=float_like(x))
+
+
+def overwritten(x, index):
+    """A copy of ``x[index]``, saved before a write overwrites it.
+
+    Refuses integer indices that name a position twice: numpy keeps only the
+    last of such writes, and the derivative of that is not what it seems.
+    """
+    for part in (index if isinstance(index, tuple) else (index,)):
+        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu":
+            flat = np.asarray(part).ravel()
+            if np.unique(flat).size != flat.size:
+                raise ValueError("a write into repeated positions of an array (x[idx] = v "
+                                 "with a repeated index) cannot be differentiated; use "
+                                 "np.add.at or distinct indices")
+    return np.copy(x[index])
+
+
+def zero_at(g, index):
+    """A copy of the adjoint ``g`` with zeros at ``index`` (the overwritten part)."""
+    out = np.array(g, dtype=float_like(g), copy=True)
+    out[index] = 0.0
+    return out
 
 
 def tuple_item_bar(seq, index, g):

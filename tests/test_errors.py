@@ -26,7 +26,6 @@ def _line_of(func, needle):
     (cf.with_global, "global SCALE", "'global' statements"),
     (cf.with_with, "with open", "'with' statements"),
     (cf.prints, "print(x)", "expression statement"),
-    (cf.store_into, "x[0] = 1.0", "assigning into an array element"),
     (cf.undefined_name, "not_defined_anywhere", "not defined"),
     (cf.alias_then_augment, "y += 1.0", "share memory"),
 ])

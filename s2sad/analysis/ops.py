@@ -23,14 +23,21 @@ def assigned_in(stmts):
 
 
 def targets(stmt):
-    """Names a normalized statement assigns."""
+    """Names a normalized statement assigns (a write ``x[i] = v`` changes ``x``)."""
     if isinstance(stmt, gast.Assign):
         target = stmt.targets[0]
         if isinstance(target, gast.Name):
             return {target.id}
         if isinstance(target, gast.Tuple):
             return {e.id for e in target.elts}
+        if is_store(stmt):
+            return {target.value.id}
     return set()
+
+
+def is_store(stmt):
+    """``x[index] = value``: a write into an array."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
 
 
 def names_in(node):
@@ -41,6 +48,8 @@ def names_in(node):
 def differentiable_reads(stmt):
     """Names whose derivative can flow into the statement's targets."""
     value = stmt.value
+    if is_store(stmt):   # the new value, and the old contents kept elsewhere
+        return names_in(value) | {stmt.targets[0].value.id}
     if isinstance(value, gast.Subscript):
         return names_in(value.value)      # never the index
     if isinstance(value, gast.Call):

@@ -401,6 +401,16 @@ def asarray_tangent(y, a, a_dot):
     return np.asarray(a_dot)
 
 
+@adjoint(np.copy)
+def copy_adjoint(y, y_bar, a):
+    return y_bar
+
+
+@tangent(np.copy)
+def copy_tangent(y, a, a_dot):
+    return np.copy(a_dot)
+
+
 @adjoint(float)
 def float_adjoint(y, y_bar, x):
     return y_bar
@@ -427,6 +437,7 @@ nondifferentiable(
 
 for _name, _fn in [("sum", np.sum), ("mean", np.mean), ("prod", np.prod), ("max", np.max),
                    ("min", np.min), ("dot", np.dot), ("reshape", np.reshape),
-                   ("transpose", np.transpose), ("ravel", np.ravel), ("squeeze", np.squeeze)]:
+                   ("transpose", np.transpose), ("ravel", np.ravel), ("squeeze", np.squeeze),
+                   ("copy", np.copy)]:
     method(_name, _fn, f"np.{_name}")
 view_attribute("T", np.transpose, "np.transpose")

@@ -171,3 +171,13 @@ def tuple_item_bar_tangent(out, seq, index, g, g_dot):
 @runtime_tangent(rt.tuple_add)
 def tuple_add_tangent(out, a, b, a_dot, b_dot):
     return rt.tuple_add(a_dot, b_dot)
+
+
+@runtime_tangent(rt.overwritten)
+def overwritten_tangent(out, x, index, x_dot):
+    return rt.overwritten(x_dot, index)
+
+
+@runtime_tangent(rt.zero_at)
+def zero_at_tangent(out, g, index, g_dot):
+    return rt.zero_at(g_dot, index)

@@ -8,6 +8,8 @@ whose body holds only
   operator, a comparison, a call (callee resolved, annotated ``anno.CALLEE``),
   an attribute, a subscript, or a tuple/list literal;
 * ``a, b = t`` (unpacking a tuple-valued name);
+* ``<name>[<index>] = <atom>``: a write into an array the function owns
+  (an argument it writes into is copied first, ``x_1 = np.copy(x)``);
 * ``assert <atom>``;
 * ``if <atom>: ... else: ...`` whose branches end by assigning every name the
   two branches disagree on (the merge, or "phi", copies);
@@ -91,6 +93,8 @@ class _Normalizer:
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
         self.free_names: Set[str] = set()
         self.claimed: Set[str] = set()              # user names whose first version is taken
+        self.loop_spans = [(n.lineno, getattr(n, "end_lineno", n.lineno))
+                           for n in gast.walk(fn) if isinstance(n, (gast.For, gast.While))]
         self.out: List[Any] = []
         self.source = None
 
@@ -101,6 +105,9 @@ class _Normalizer:
         if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]  # docstring
+        if body:
+            self.source = self.parsed.source_ref(body[0])
+            self.copy_written_arguments()
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
@@ -361,11 +368,59 @@ class _Normalizer:
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.bind_tuple(target, value)
         elif isinstance(target, gast.Subscript):
-            raise self.error("assigning into an array element or slice is not supported yet",
-                             target, hint="build the array with np.where, np.concatenate or "
-                                          "np.stack instead of writing into it")
+            self.store(target, self.atom(value))
         else:
             raise self.error(f"cannot assign to a {type(target).__name__}", target)
+
+    # ------------------------------------------------------ array writes
+    def store(self, target, value_atom):
+        """``x[index] = value`` on an array this function owns."""
+        base = target.value
+        if not isinstance(base, gast.Name):
+            raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
+                             target)
+        current = self.read_name(base.id, base)
+        if not isinstance(current, gast.Name) or current.id not in self.defined \
+                or current.id in self.params:
+            raise self.error(f"cannot write into {base.id!r}: it is not an array this "
+                             f"function created", target,
+                             hint=f"make a copy first: {base.id} = np.copy({base.id})")
+        line = getattr(target, "lineno", 0)
+        for user, atom in sorted(self.env.items()):
+            if user == base.id or not isinstance(atom, gast.Name):
+                continue
+            if (atom.id == current.id or atom.id in self.shares.get(current.id, ())) \
+                    and self.read_after(user, line):
+                raise self.error(
+                    f"writing into {base.id!r} would also change {user!r}, which shares its "
+                    f"memory and is read later", target,
+                    hint=f"make {user!r} a copy: {user} = np.copy(...)")
+        index = self.index(target.slice)
+        self.emit(nodes.assign(nodes.subscript(copy.deepcopy(current), index, store=True),
+                               value_atom))
+
+    def read_after(self, user, line):
+        """Is ``user`` read after source line ``line``, or anywhere in an enclosing loop?"""
+        start = min((s for s, e in self.loop_spans if s <= line <= e), default=line)
+        return any(isinstance(n, gast.Name) and n.id == user and isinstance(n.ctx, gast.Load)
+                   and (getattr(n, "lineno", 0) > line or getattr(n, "lineno", 0) >= start
+                        and start != line)
+                   for n in gast.walk(self.parsed.node))
+
+    def copy_written_arguments(self):
+        """Arguments the function writes into are copied once, at the start."""
+        written = sorted({t.value.id for t in gast.walk(self.parsed.node)
+                          if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
+                          and isinstance(t.value, gast.Name)})
+        for user in written:
+            if user in self.params:
+                name = self.new_version(user)
+                copier, dotted = registry.METHODS["copy"]
+                self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
+                                                      anno.CALLEE, copier)))
+                self.free_names.add("np")
+                self.defined.add(name)
+                self.env[user] = nodes.name(name)
 
     def bind_name(self, user_name, value):
         if _is_atomic(value):
@@ -409,10 +464,15 @@ class _Normalizer:
 
     def aug_assign(self, stmt):
         target = stmt.target
+        if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
+            read = gast.Subscript(value=copy.deepcopy(target.value), slice=target.slice,
+                                  ctx=gast.Load())
+            gast.copy_location(read, target)
+            total = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
+            self.store(target, nodes.name(self.operation(total)))
+            return
         if not isinstance(target, gast.Name):
-            raise self.error("augmented assignment into an array element or slice is not "
-                             "supported yet", target,
-                             hint="build the new array with np.where or np.concatenate")
+            raise self.error(f"cannot assign to a {type(target).__name__}", target)
         current = self.read_name(target.id, target)
         if isinstance(current, gast.Name):
             sharing = sorted(u for u, a in self.env.items()

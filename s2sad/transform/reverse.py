@@ -52,10 +52,15 @@ def reverse(nf, wrt, flavor="value_and_grad", clean=True, calls=None, name=None)
     return _Reverse(nf, tuple(wrt), flavor, clean, calls, name).run()
 
 
-def _is_basic_index(index):
-    """True when the index holds only literal ints and slices (no repeated positions)."""
+def _is_basic_index(index, scalars=()):
+    """True when the index holds only ints and slices (no repeated positions).
+
+    Names count when they are known to hold Python scalars (loop counters...).
+    """
     for node in gast.walk(index):
         if isinstance(node, gast.Name):
+            if node.id in scalars:
+                continue
             return False
         if isinstance(node, gast.Constant) and node.value is not None \
                 and not isinstance(node.value, int) and node.value is not Ellipsis:
@@ -79,6 +84,7 @@ class _Reverse:
         self.bindings = {}
         self.comments = []
         self.pushes = {}       # id(loop) -> names its forward body pushes on the tape
+        self.uses_tape = False  # writes into arrays save what they overwrite
 
     # ------------------------------------------------------------ helpers
     def helper(self, name):
@@ -128,7 +134,7 @@ class _Reverse:
                 hint="use s2sad.vjp for functions with several outputs, or return one scalar")
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
         self.activity = analyze(primal, self.wrt, outputs)
-        self.scalars = known_scalars(list(flatten(primal)))
+        self.scalars = known_scalars(list(_with_loops(primal)))
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
@@ -161,7 +167,7 @@ class _Reverse:
 
         backward = seed_stmts + self.backward_block(primal)
         forward = self.forward_block(primal) + check_scalar
-        if self.pushes:
+        if self.pushes or self.uses_tape:
             forward.insert(0, nodes.assign(self.tape, nodes.call(self.helper("Stack"))))
             if self.flavor == "vjp":
                 backward.insert(0, nodes.assign(self.tape_read, nodes.call(
@@ -321,6 +327,13 @@ class _Reverse:
                     loop.test = copy.deepcopy(stmt.test)
                 out.append(loop)
             else:
+                if ops.is_store(stmt):   # save what the write overwrites; undone backward
+                    self.uses_tape = True
+                    target = stmt.targets[0]
+                    out.append(nodes.expr_stmt(nodes.call(
+                        nodes.attr(nodes.name(self.tape), "push"),
+                        [nodes.call(self.helper("overwritten"),
+                                    [copy.deepcopy(target.value), _index_expr(target.slice)])])))
                 out.append(copy.deepcopy(stmt))
         return out
 
@@ -403,9 +416,21 @@ class _Reverse:
         out = []
         self.materialize(keep, out)
         self.owned -= {self.adjoint_name(n) for n in carried}
+        # adjoints the body updates in place are copied once here, not once per trip
+        for primal in sorted(keep - carried):
+            name = self.adjoint_name(primal)
+            if primal in _written_or_indexed(stmt.body) and name not in self.owned:
+                self.bindings["np"] = numpy_module()
+                out.append(nodes.assign(name, nodes.call("np.copy", [nodes.name(name)])))
+                self.owned.add(name)
         entry_owned = set(self.owned)
         body = self.backward_block(stmt.body, source_of(stmt))
         self.materialize(keep, body)
+        for name in sorted(entry_owned - self.owned):   # keep the invariant for the next trip
+            if any(self.adjoint_name(n) == name for n in keep):
+                self.bindings["np"] = numpy_module()
+                body.append(nodes.assign(name, nodes.call("np.copy", [nodes.name(name)])))
+                self.owned.add(name)
         self.adj = {n: a for n, a in self.adj.items() if n not in local}
         self.owned &= entry_owned
         needed = _loads(body)
@@ -436,6 +461,8 @@ class _Reverse:
         target = stmt.targets[0]
         if anno.get(stmt, USER_CALL) is not None:
             return self.adjoint_of_user_call(stmt)
+        if ops.is_store(stmt):
+            return self.adjoint_of_store(stmt)
         if isinstance(target, gast.Tuple):
             return self.adjoint_of_unpack(stmt)
         name = target.id
@@ -443,6 +470,8 @@ class _Reverse:
             return []
         value = stmt.value
         g = self.adj.pop(name)  # the name's earlier value (in a loop) starts from zero
+        if not ops.carries_derivative(stmt):
+            return []   # np.zeros(...) and friends: a constant start, nothing flows back
         out = []
         if ops.names_in(value) & {name}:
             held = self.namer.fresh(f"{name}_bar_out")
@@ -504,7 +533,7 @@ class _Reverse:
         if not self.is_active(base):
             return
         index = copy.deepcopy(value.slice)
-        basic = _is_basic_index(index)
+        basic = _is_basic_index(index, self.scalars)
         primal = base.id
         if primal in self.sequences:
             self.accumulate(primal, nodes.call(self.helper("tuple_item_bar"), [
@@ -536,6 +565,37 @@ class _Reverse:
                                                  [copy.deepcopy(current), _index_expr(index), g])))
         self.adj[primal] = nodes.name(name)
         self.owned.add(name)
+
+    def adjoint_of_store(self, stmt):
+        """``x[index] = v`` backward: v gets x_bar[index], which then becomes zero, and
+        the overwritten values come back from the tape."""
+        target, value = stmt.targets[0], stmt.value
+        base, index = target.value.id, target.slice
+        out = []
+        if self.activity.is_active(base) and base in self.adj:
+            g = self.adj[base]
+            name = self.adjoint_name(base)
+            in_place = isinstance(g, gast.Name) and g.id == name and name in self.owned
+            if self.is_active(value):
+                part = nodes.subscript(copy.deepcopy(g), copy.deepcopy(index))
+                if value.id not in self.scalars:
+                    part = nodes.call(self.helper("unbroadcast"), [part, nodes.name(value.id)])
+                if in_place:
+                    self.bindings["np"] = numpy_module()
+                    part = nodes.call("np.copy", [part])
+                self.accumulate(value.id, part, out)
+            if in_place:
+                out.append(nodes.assign(nodes.subscript(nodes.name(name), copy.deepcopy(index),
+                                                        store=True), nodes.const(0.0)))
+            else:
+                out.append(nodes.assign(name, nodes.call(self.helper("zero_at"), [
+                    copy.deepcopy(g), _index_expr(index)])))
+                self.owned.add(name)
+            self.adj[base] = nodes.name(name)
+        out.append(nodes.assign(nodes.subscript(nodes.name(base), copy.deepcopy(index),
+                                                store=True),
+                                nodes.call(nodes.attr(nodes.name(self.tape_read), "pop"))))
+        return out
 
     def add_at(self, name, index, g):
         self.bindings["np"] = numpy_module()
@@ -626,6 +686,9 @@ def known_scalars(primal):
             isinstance(atom, gast.Name) and atom.id in scalars)
 
     for stmt in primal:
+        if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
+            scalars.add(stmt.target.id)   # range() loops count in Python ints
+            continue
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         value, name = stmt.value, stmt.targets[0].id
@@ -713,4 +776,29 @@ def _sequence_names(primal):
             names.add(target.id)
         elif isinstance(target, gast.Tuple) and isinstance(value, gast.Name):
             names.add(value.id)
+    return names
+
+
+def _with_loops(primal):
+    """Simple statements and loop headers, in source order."""
+    for stmt in primal:
+        if isinstance(stmt, gast.If):
+            yield from _with_loops(stmt.body)
+            yield from _with_loops(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            yield stmt
+            yield from _with_loops(stmt.body)
+        else:
+            yield stmt
+
+
+def _written_or_indexed(stmts):
+    """Arrays written into or read by subscript in ``stmts`` (their adjoints change in place)."""
+    names = set()
+    for stmt in flatten(stmts):
+        if ops.is_store(stmt):
+            names.add(stmt.targets[0].value.id)
+        elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
+                and isinstance(stmt.value.value, gast.Name):
+            names.add(stmt.value.value.id)
     return names

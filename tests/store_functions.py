@@ -1,0 +1,55 @@
+"""Functions that write into arrays, for the reverse-mode tests (s2sad reads their source)."""
+
+import numpy as np
+
+def rnn_buffer(W, x0, T):
+    h = np.zeros((T + 1, x0.shape[0]))
+    h[0] = x0
+    for t in range(T):
+        h[t + 1] = np.tanh(W @ h[t])
+    return np.sum(h ** 2)
+
+def write_param(x):
+    x[0] = x[1] * 3.0
+    x[1:3] += x[0]
+    return np.sum(x * x)
+
+def overwrite_then_read(x):
+    y = np.zeros(3)
+    y[0] = x[0] ** 2
+    a = np.sum(y * x)
+    y[0] = np.sin(x[1])
+    return a + np.sum(y * y)
+
+def view_conflict(x):
+    y = np.copy(x)
+    row = y[0:2]
+    y[0] = 5.0
+    return np.sum(row)
+
+def scatter(x, idx):
+    y = np.zeros(5)
+    y[idx] = x
+    return np.sum(y * np.arange(5.0))
+
+
+def accumulate_rows(X):
+    out = np.zeros(X.shape[1])
+    for i in range(X.shape[0]):
+        out += X[i] * (i + 1.0)
+    return np.sum(np.sin(out))
+
+
+def write_in_branch(x):
+    y = np.copy(x)
+    if x[0] > 0:
+        y[1] = y[0] * y[2]
+    else:
+        y[1:] = np.cos(y[1:])
+    return np.sum(y * y)
+
+
+def write_scalar_into_slice(x, c):
+    y = np.ones(4)
+    y[1:3] = c
+    return np.sum(y * x)

@@ -1,0 +1,74 @@
+"""Writes into arrays: x[i] = v, x[i:j] += v, buffers filled in loops, in reverse mode."""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import UnsupportedSyntaxError
+
+import store_functions as sf
+
+RNG = np.random.default_rng(5)
+
+
+def fd(f, args, i, eps=1e-6):
+    x = np.array(args[i], dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        hi, lo = x.copy(), x.copy()
+        hi[idx] += eps
+        lo[idx] -= eps
+        a_hi, a_lo = list(args), list(args)
+        a_hi[i] = hi if x.ndim else float(hi)
+        a_lo[i] = lo if x.ndim else float(lo)
+        g[idx] = (f(*a_hi) - f(*a_lo)) / (2 * eps)
+    return g
+
+
+W, X0 = RNG.normal(size=(3, 3)) * 0.5, RNG.normal(size=3)
+CASES = [
+    ("rnn_buffer_W", sf.rnn_buffer, [W, X0, 4], 0),
+    ("rnn_buffer_x0", sf.rnn_buffer, [W, X0, 4], 1),
+    ("write_param", sf.write_param, [RNG.normal(size=4)], 0),
+    ("overwrite_then_read", sf.overwrite_then_read, [RNG.normal(size=3)], 0),
+    ("scatter_by_index_array", sf.scatter, [RNG.normal(size=2), np.array([1, 3])], 0),
+    ("accumulate_rows", sf.accumulate_rows, [RNG.normal(size=(4, 3))], 0),
+    ("write_in_branch_pos", sf.write_in_branch, [np.array([0.5, 0.2, -0.3])], 0),
+    ("write_in_branch_neg", sf.write_in_branch, [np.array([-0.5, 0.2, -0.3])], 0),
+    ("scalar_into_slice_x", sf.write_scalar_into_slice, [RNG.normal(size=4), 0.7], 0),
+    ("scalar_into_slice_c", sf.write_scalar_into_slice, [RNG.normal(size=4), 0.7], 1),
+]
+
+
+@pytest.mark.parametrize("label, func, args, wrt", CASES, ids=[c[0] for c in CASES])
+def test_gradient_with_writes(label, func, args, wrt):
+    before = [np.copy(a) for a in args]
+    g = s2sad.grad(func, wrt=wrt)(*args)
+    np.testing.assert_allclose(g, fd(func, args, wrt), rtol=1e-5, atol=1e-7)
+    for a, b in zip(args, before):   # the caller's arrays are never written
+        np.testing.assert_array_equal(a, b)
+
+
+def test_written_argument_is_copied_once_at_the_start():
+    text = s2sad.source(sf.write_param)
+    assert "x_1 = np.copy(x)" in text
+    assert text.count("np.copy(x)") == 1
+
+
+def test_each_write_saves_only_what_it_overwrites():
+    text = s2sad.source(sf.rnn_buffer)
+    assert "tape.push(overwritten(h, add_1))" in text
+    assert "h[add_1] = tape.pop()" in text
+    assert "h_bar[t] += h_item_bar" in text      # a Python-int index: no np.add.at
+    assert "zero_at" not in text                 # the adjoint buffer is updated in place
+
+
+def test_write_through_a_shared_view_is_refused():
+    with pytest.raises(UnsupportedSyntaxError, match="would also change 'row'") as info:
+        s2sad.grad(sf.view_conflict)
+    assert info.value.location.line > 0 and "y[0] = 5.0" in str(info.value)
+
+
+def test_write_into_repeated_positions_is_refused_at_run_time():
+    with pytest.raises(ValueError, match="repeated"):
+        s2sad.grad(sf.scatter)(np.ones(2), np.array([1, 1]))
