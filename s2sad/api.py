@@ -128,6 +128,8 @@ def _match(g, like):
         return g
     if isinstance(like, (list, tuple)):
         return type(like)(_match(gi, li) for gi, li in zip(g, like))
+    if isinstance(like, dict):
+        return {k: _match(g[k], v) for k, v in like.items()}
     if isinstance(like, np.generic):
         dtype = float_like(like)
         return dtype.type(g)

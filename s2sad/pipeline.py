@@ -134,13 +134,13 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
         for name in sorted(normal.free_names):
             free[name] = parsed.resolve(name)
         if dump:
-            raw_calls = _call_graph(free, func)
+            raw_calls = _call_graph(free, func, normal.helpers)
             raw = reverse(normalize(parsed), wrt_names, flavor, clean=False, calls=raw_calls)
             stages["reverse"] = emit_module(raw, {**raw_calls.free, **raw_calls.helpers},
                                             header_lines,
                                             *_source_module(parsed),
                                             extras=raw_calls.generated).text
-        calls = _call_graph(free, func)
+        calls = _call_graph(free, func, normal.helpers)
         generated = reverse(normal, wrt_names, flavor, calls=calls)
         emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
                               *_source_module(parsed),
@@ -187,11 +187,12 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
 
 
-def _call_graph(free, func):
+def _call_graph(free, func, helpers=()):
     from .transform.calls import CallGraph
-    calls = CallGraph(reserved=free)
+    calls = CallGraph(reserved=set(free) | set(helpers))
     for name, obj in free.items():
         calls.free[name] = obj   # read from the differentiated function itself
+    calls.helpers.update(helpers)
     return calls
 
 

@@ -15,7 +15,8 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy", "tuple_item_bar", "tuple_add", "overwritten", "zero_at",
+    "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
+    "dict_bar",
 ]
 
 
@@ -94,16 +95,40 @@ def zero_at(g, index):
     return out
 
 
-def tuple_item_bar(seq, index, g):
-    """Adjoint of ``seq[index]`` for a tuple or list ``seq``: zeros but ``g`` at ``index``."""
-    parts = [zeros_like(item) for item in seq]
-    parts[index] = parts[index] + g
-    return tuple(parts)
+def item_bar(container, key, g):
+    """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``."""
+    if isinstance(container, dict):
+        parts = {k: zeros_like(v) for k, v in container.items()}
+    else:
+        parts = [zeros_like(item) for item in container]
+    if isinstance(key, slice):
+        for position, value in zip(range(*key.indices(len(parts))), g):
+            parts[position] = parts[position] + value
+    else:
+        parts[key] = parts[key] + g
+    return parts
 
 
-def tuple_add(a, b):
-    """Elementwise sum of two adjoints of the same tuple."""
-    return tuple(x + y for x, y in zip(a, b))
+def add_items(a, b):
+    """Elementwise sum of two adjoints of the same tuple, list or dict."""
+    if isinstance(a, dict):
+        return {k: a[k] + b[k] for k in a}
+    return [x + y for x, y in zip(a, b)]
+
+
+def list_append(items, item):
+    """``items + [item]``: what ``items.append(item)`` means in generated code."""
+    return list(items) + [item]
+
+
+def repeat_bar(g, items):
+    """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape."""
+    return [unbroadcast(g, item) for item in items]
+
+
+def dict_bar(keys, values):
+    """Adjoint of a dict literal, as a dict of the values' adjoints."""
+    return dict(zip(keys, values))
 
 
 def ensure_scalar_output(value, function_name):

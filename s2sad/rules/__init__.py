@@ -6,4 +6,4 @@ the tables (``operators``, ``numpy_rules``), which register themselves.
 
 
 def load_builtin_rules():
-    from . import numpy_rules, operators  # noqa: F401  (registration on import)
+    from . import containers, numpy_rules, operators  # noqa: F401  (registration on import)

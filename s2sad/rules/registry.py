@@ -69,7 +69,10 @@ _RULES: Dict[int, Rule] = {}
 #: every name generated code may read besides the user's: template free names
 #: and the helpers the transforms call.  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
-                "slice", "tuple_item_bar", "tuple_add", "overwritten", "zero_at"}
+                "slice", "item_bar", "add_items", "overwritten", "zero_at",
+                "list_append", "repeat_bar", "dict_bar"}
+#: the function that ``xs.append(v)`` becomes (set by the container rules)
+LIST_APPEND = []
 #: ndarray method name -> (numpy function, the dotted name generated code calls)
 METHODS: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attribute name -> (numpy function, dotted name) for attributes that compute

@@ -163,14 +163,14 @@ def writable_copy_tangent(out, t, t_dot):
     return writable_copy(t_dot)
 
 
-@runtime_tangent(rt.tuple_item_bar)
-def tuple_item_bar_tangent(out, seq, index, g, g_dot):
-    return rt.tuple_item_bar(seq, index, g_dot)
+@runtime_tangent(rt.item_bar)
+def item_bar_tangent(out, seq, index, g, g_dot):
+    return rt.item_bar(seq, index, g_dot)
 
 
-@runtime_tangent(rt.tuple_add)
-def tuple_add_tangent(out, a, b, a_dot, b_dot):
-    return rt.tuple_add(a_dot, b_dot)
+@runtime_tangent(rt.add_items)
+def add_items_tangent(out, a, b, a_dot, b_dot):
+    return rt.add_items(a_dot, b_dot)
 
 
 @runtime_tangent(rt.overwritten)
@@ -181,3 +181,13 @@ def overwritten_tangent(out, x, index, x_dot):
 @runtime_tangent(rt.zero_at)
 def zero_at_tangent(out, g, index, g_dot):
     return rt.zero_at(g_dot, index)
+
+
+@runtime_tangent(rt.repeat_bar)
+def repeat_bar_tangent(out, g, items, g_dot):
+    return rt.repeat_bar(g_dot, items)
+
+
+@runtime_tangent(rt.dict_bar)
+def dict_bar_tangent(out, keys, values, values_dot):
+    return rt.dict_bar(keys, values_dot)

@@ -64,6 +64,7 @@ class NormalFunction:
     params: List[str]
     namer: Namer
     free_names: Set[str] = field(default_factory=set)
+    helpers: Dict[str, Any] = field(default_factory=dict)   # s2sad's own free names
 
 
 def user_names(fn_node) -> Set[str]:
@@ -92,6 +93,7 @@ class _Normalizer:
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
         self.free_names: Set[str] = set()
+        self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
         self.claimed: Set[str] = set()              # user names whose first version is taken
         self.loop_spans = [(n.lineno, getattr(n, "end_lineno", n.lineno))
                            for n in gast.walk(fn) if isinstance(n, (gast.For, gast.While))]
@@ -113,7 +115,8 @@ class _Normalizer:
             self.statement(stmt)
         new = nodes.function(fn.name, self.params, self.out,
                              defaults=[copy.deepcopy(d) for d in fn.args.defaults])
-        return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names)
+        return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
+                              self.helpers)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
@@ -183,6 +186,8 @@ class _Normalizer:
         """User names a loop assigns that hold a value before it or are read after it."""
         assigned = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name)
                     and isinstance(n.ctx, gast.Store)}
+        assigned |= {n.value.func.value.id for n in gast.walk(loop)
+                     if isinstance(n, gast.Expr) and _is_append(n.value)}
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)}
@@ -213,7 +218,7 @@ class _Normalizer:
         for user, name in names.items():
             self.env[user] = nodes.name(name)
 
-    def for_statement(self, stmt):
+    def for_statement(self, stmt, extra_carried=()):
         iterable = stmt.iter
         callee = None
         if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
@@ -227,6 +232,9 @@ class _Normalizer:
             kind = callee.__name__
         else:
             sequences, kind = [self.atom(iterable)], "items"
+        for seq in sequences:   # the desugared body reads the sequences by their SSA names
+            if isinstance(seq, gast.Name):
+                self.env.setdefault(seq.id, nodes.name(seq.id))
         if kind != "range":
             lengths = [self.operation_value(nodes.call("len", [copy.deepcopy(s)]), "n",
                                             builtins.len) for s in sequences]
@@ -236,7 +244,7 @@ class _Normalizer:
                                               builtins.min)
             bounds = [length]
             self.free_names.add("len")
-        carried = self.carried_names(stmt)
+        carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
         before = dict(self.env)
         names = self.enter_loop(carried)
         target = stmt.target
@@ -309,6 +317,30 @@ class _Normalizer:
         anno.set(loop, anno.TRIPS, trips)
         self.emit(loop)
 
+    def use_numpy(self, dotted):
+        """Generated code calls ``np.<...>``: bind ``np`` to numpy unless the user's is."""
+        root = dotted.split(".")[0]
+        import importlib
+        numpy = importlib.import_module("numpy")
+        mine = self.parsed.resolve(root, None)
+        if mine is numpy:
+            self.free_names.add(root)
+        elif mine is None:
+            self.helpers[root] = numpy
+        else:
+            raise UnsupportedSyntaxError(
+                f"the name {root!r} is bound to {mine!r}, not numpy, but the method calls of "
+                f"this function are written as numpy calls", self.parsed.location(
+                    self.parsed.node), hint="import numpy as np in the function's module")
+
+    def helper_call(self, fn, helper_name, args, user_name):
+        """Emit ``<new version of user_name> = helper(args)`` for an s2sad helper."""
+        self.helpers[helper_name] = fn
+        name = self.new_version(user_name)
+        self.emit(nodes.assign(name, anno.set(nodes.call(helper_name, args), anno.CALLEE, fn)))
+        self.defined.add(name)
+        return name
+
     def operation_value(self, value, base, callee=None):
         """Emit ``<fresh base> = value`` for an already-normalized value; return its Name."""
         if callee is not None:
@@ -347,6 +379,13 @@ class _Normalizer:
             self.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
+        elif isinstance(stmt, gast.Expr) and _is_append(stmt.value):
+            call = stmt.value
+            owner = call.func.value.id
+            items = self.read_name(owner, call.func.value)
+            item = self.atom(call.args[0])
+            self.env[owner] = nodes.name(self.helper_call(
+                registry.LIST_APPEND[0], "list_append", [items, item], owner))
         elif isinstance(stmt, gast.Expr):
             raise self.error("an expression statement has no effect on the result, and its "
                              "side effects cannot be differentiated", stmt,
@@ -418,7 +457,7 @@ class _Normalizer:
                 copier, dotted = registry.METHODS["copy"]
                 self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
                                                       anno.CALLEE, copier)))
-                self.free_names.add("np")
+                self.use_numpy(dotted)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
 
@@ -583,6 +622,16 @@ class _Normalizer:
                 base = _subscript_base(value)
         elif isinstance(node, (gast.Tuple, gast.List)):
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        elif isinstance(node, gast.Dict):
+            for key in node.keys:
+                if not (isinstance(key, gast.Constant) and isinstance(key.value, str)):
+                    raise self.error("only dicts with string keys can be differentiated",
+                                     key if key is not None else node,
+                                     hint="use string keys, e.g. {'W': W, 'b': b}")
+            value = gast.Dict(keys=[nodes.const(k.value) for k in node.keys],
+                              values=[self.atom(v) for v in node.values])
+        elif isinstance(node, gast.ListComp):
+            return self.list_comprehension(node)
         elif isinstance(node, gast.IfExp):
             return self.if_expression(node, target)
         elif isinstance(node, gast.BoolOp):
@@ -603,6 +652,36 @@ class _Normalizer:
             self.defined.add(name)
             return name
         return self.operation(node, target)
+
+    def list_comprehension(self, node):
+        """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
+        if len(node.generators) != 1:
+            raise self.error("list comprehensions with several 'for' clauses are not "
+                             "supported", node, hint="nest two loops with append")
+        gen = node.generators[0]
+        result = self.namer.fresh("items")
+
+        def located(new):
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
+
+        start = self.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
+        self.env[result] = nodes.name(start)
+        append = gast.Expr(value=gast.Call(
+            func=gast.Attribute(value=nodes.name(result), attr="append", ctx=gast.Load()),
+            args=[node.elt], keywords=[]))
+        body = [append]
+        if gen.ifs:
+            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
+                                                                     values=gen.ifs)
+            body = [gast.If(test=test, body=body, orelse=[])]
+        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
+                                type_comment=None))
+        self.for_statement(loop, extra_carried=(result,))
+        final = self.env.pop(result)
+        return final.id
 
     def choice(self, test, then_fn, else_fn, target, base):
         """``result = then_fn() if test else else_fn()`` as an if statement."""
@@ -678,7 +757,7 @@ class _Normalizer:
             return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
         if node.attr in registry.VIEW_ATTRIBUTES:
             target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
-            self.free_names.add(dotted.split(".")[0])
+            self.use_numpy(dotted)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
         raise self.error(f"the attribute '.{node.attr}' is not supported", node,
                          hint="use the numpy function instead (e.g. np.real(x))")
@@ -693,7 +772,7 @@ class _Normalizer:
                                  hint=f"call the numpy function instead (np.{func.attr}(x, ...))")
             target, dotted = entry
             owner = self.atom(func.value)
-            self.free_names.add(dotted.split(".")[0])
+            self.use_numpy(dotted)
             callee_expr = nodes.dotted(dotted)
             args = [owner]
             if func.attr in ("reshape", "transpose") and len(node.args) > 1:
@@ -738,6 +817,13 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _is_append(node):
+    """``xs.append(v)`` on a plain name with one positional argument."""
+    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+            and node.func.attr == "append" and isinstance(node.func.value, gast.Name)
+            and len(node.args) == 1 and not node.keywords)
 
 
 def _same_atom(a, b):

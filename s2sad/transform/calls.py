@@ -79,6 +79,8 @@ class CallGraph:
         for free_name in sorted(normal.free_names):
             obj = parsed.resolve(free_name)
             self.bind(free_name, obj, func, generated.node)
+        for helper, obj in normal.helpers.items():
+            self.bind(helper, obj, None, generated.node, helper=True)
         for helper, obj in generated.bindings.items():
             self.bind(helper, obj, None, generated.node, helper=True)
         generated.bindings = {}

@@ -109,7 +109,7 @@ class _Reverse:
         current = self.adj[primal]
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
-            total = nodes.call(self.helper("tuple_add"), [copy.deepcopy(current), contribution])
+            total = nodes.call(self.helper("add_items"), [copy.deepcopy(current), contribution])
         else:
             total = fold(gast.BinOp(left=copy.deepcopy(current), op=gast.Add(),
                                     right=contribution))
@@ -483,6 +483,11 @@ class _Reverse:
             for i, elt in enumerate(value.elts):
                 if self.is_active(elt):
                     self.accumulate(elt.id, _element(g, i), out)
+        elif isinstance(value, gast.Dict):
+            for key, elt in zip(value.keys, value.values):
+                if self.is_active(elt):
+                    self.accumulate(elt.id, nodes.subscript(copy.deepcopy(g),
+                                                            copy.deepcopy(key)), out)
         elif isinstance(value, gast.Name):
             if self.is_active(value):
                 self.accumulate(value.id, copy.deepcopy(g), out)
@@ -536,7 +541,7 @@ class _Reverse:
         basic = _is_basic_index(index, self.scalars)
         primal = base.id
         if primal in self.sequences:
-            self.accumulate(primal, nodes.call(self.helper("tuple_item_bar"), [
+            self.accumulate(primal, nodes.call(self.helper("item_bar"), [
                 nodes.name(primal), _index_expr(index), copy.deepcopy(g)]), out)
             return
         g = copy.deepcopy(g)
@@ -763,19 +768,39 @@ def _top_level_targets(stmts):
 
 
 def _sequence_names(primal):
-    """Names certain to hold a tuple or list: literals, unpacked values, tuple results."""
+    """Names certain to hold a tuple, list or dict: literals, unpacked values, tuple
+    results, lists built by append, and copies of those."""
     names = set()
-    for stmt in flatten(primal):
+    simple = list(flatten(primal))
+    for stmt in simple:
         if not isinstance(stmt, gast.Assign):
             continue
         target, value = stmt.targets[0], stmt.value
         info = anno.get(stmt, USER_CALL)
         if info is not None and info[0].returns_tuple:
             names.add(target.elts[0].id)
-        elif isinstance(target, gast.Name) and isinstance(value, (gast.Tuple, gast.List)):
+        elif isinstance(target, gast.Name) and isinstance(value, (gast.Tuple, gast.List,
+                                                                  gast.Dict)):
             names.add(target.id)
+        elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
+                and anno.get(value, anno.CALLEE) in registry.LIST_APPEND:
+            names.add(target.id)
+        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
+            names.add(value.value.id)   # d["key"]: d is a dict
         elif isinstance(target, gast.Tuple) and isinstance(value, gast.Name):
             names.add(value.id)
+        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
+            rule = registry.lookup(anno.get(value, anno.CALLEE))
+            if rule is not None and rule.params[:1] in (("arrays",), ("iterable",)):
+                names.add(value.args[0].id)   # np.stack(xs), sum(xs): xs is a sequence
+    for _ in range(2):   # copies of those (a second pass reaches loop-carried copies)
+        for stmt in simple:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Name):
+                pair = {stmt.targets[0].id, stmt.value.id}
+                if pair & names:
+                    names |= pair
     return names
 
 

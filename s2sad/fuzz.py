@@ -1,0 +1,1903 @@
+"""Differential fuzzer: random numeric programs, s2sad's derivatives against finite differences.
+
+Run a campaign::
+
+    python -m s2sad.fuzz --count 500 --seed 0
+    python -m s2sad.fuzz --count 100000 --seed 1 --max-statements 16 --modes reverse,forward
+
+Each program is generated deterministically from its integer seed (one
+``random.Random(seed)``, never the global generator) over the subset of
+Python that s2sad supports: straight-line arithmetic and numpy calls on
+scalars and small arrays of shapes ``(3,)``, ``(2,)`` and ``(2, 3)`` with
+broadcasting, branches on data, ``for`` loops (range, arrays, enumerate,
+zip) and ``while`` loops with carried state, and, when this version of
+s2sad supports them, ``break``/``continue``, early returns, calls to helper
+functions, in-place array updates and ``list.append``.
+
+What is supported is not assumed: at start-up every construct and every
+numpy operation the generator can emit is *probed* in each mode, by
+differentiating a tiny function that uses it.  A feature that raises
+``UnsupportedSyntaxError`` or ``NoDerivativeRuleError`` (or any other
+deliberate s2sad error) is switched off in that mode.  A program is
+generated from the features supported in at least one requested mode and is
+checked in each mode that supports all the features it uses ("n/a"
+otherwise).
+
+The reference is independent of s2sad: central finite differences in
+float64 on the program itself, computed with two step sizes (1e-6 and
+1e-4).  When the two disagree the program is not smooth at the sample point
+(a branch flips or a kink lies within a step) and it is skipped as
+"non-smooth"; programs whose values overflow are skipped as "overflow".
+Domains keep programs smooth and finite by construction: ``log`` and
+``sqrt`` see ``x * x + c``, ``exp`` sees bounded arguments, and a running
+bound estimate squashes any value that could grow (``np.tanh``) and caps
+loop-carried state so it cannot grow from one iteration to the next.
+
+A failing program is shrunk (statements deleted, compound statements
+replaced by their bodies, expressions replaced by their operands, loop
+counts reduced, unused parameters dropped) while it still fails in the same
+mode in the same way, and printed with its seed, its arguments and a line
+that reproduces it with ``s2sad.testing.check_grads``.
+"""
+
+import argparse
+import ast
+import copy
+import importlib.util
+import itertools
+import math
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+__all__ = ["generate", "Program", "Fuzzer", "probe_features", "shrink", "check_program",
+           "run_campaign", "main", "CONSTRUCTS", "OPS"]
+
+S, V, W, M = (), (3,), (2,), (2, 3)
+SHAPES = (S, V, W, M)
+#: the module-level constant of each array shape (programs mix them in)
+CONST = {V: "C3", W: "C2", M: "C23"}
+CONST_SOURCE = ("C3 = np.array([0.3, -0.7, 1.1])\n"
+                "C2 = np.array([0.5, -1.2])\n"
+                "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n")
+LIM = 4.0          # values whose estimated bound exceeds this are squashed
+EPS_REF = 1e-6     # finite-difference step of the reference
+EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
+RTOL, ATOL = 1e-5, 1e-6          # s2sad vs finite differences (atol scaled by 1 + max|fd|)
+FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
+BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
+
+
+# ------------------------------------------------------------------ operations
+#
+# Every numpy operation the generator emits is one row: its feature name, the
+# shapes it reads, the shape it returns ("T" = any shape, elementwise), its
+# format, and how it transforms bounds.  Probes are built from the same rows.
+
+@dataclass(frozen=True)
+class Op:
+    feature: str
+    ins: tuple          # input shapes, or "T"
+    out: object         # output shape, or "T"
+    fmt: str            # format with {0}, {1}
+    bound: object       # bounds of inputs -> bound of output
+    limit: float = LIM  # inputs with a larger bound are squashed first
+    weight: float = 1.0
+
+
+UNARY = [
+    Op("np.sin", ("T",), "T", "np.sin({0})", lambda b: min(b, 1.0), 1e9, 2),
+    Op("np.cos", ("T",), "T", "np.cos({0})", lambda b: 1.0, 1e9, 2),
+    Op("np.tanh", ("T",), "T", "np.tanh({0})", lambda b: min(b, 1.0), 1e9, 2),
+    Op("np.arctan", ("T",), "T", "np.arctan({0})", lambda b: min(b, 1.6), 1e9),
+    Op("np.exp", ("T",), "T", "np.exp({0})", lambda b: math.exp(b), 2.0, 1.5),
+    Op("np.log", ("T",), "T", "np.log({0} * {0} + 1.0)", lambda b: math.log(b * b + 1), 1e3),
+    Op("np.log1p", ("T",), "T", "np.log1p({0} * {0})", lambda b: math.log1p(b * b), 1e3),
+    Op("np.sqrt", ("T",), "T", "np.sqrt({0} * {0} + 0.5)", lambda b: math.sqrt(b * b + .5), 1e3),
+    Op("np.square", ("T",), "T", "np.square({0})", lambda b: b * b),
+    Op("pow2", ("T",), "T", "({0}) ** 2", lambda b: b * b),
+    Op("pow3", ("T",), "T", "({0}) ** 3", lambda b: b ** 3, 2.0, 0.5),
+    Op("neg", ("T",), "T", "(-{0})", lambda b: b),
+    Op("np.abs", ("T",), "T", "np.abs({0})", lambda b: b, LIM, 0.5),
+    Op("recip", ("T",), "T", "(1.0 / (1.0 + {0} * {0}))", lambda b: 1.0),
+    Op("np.reciprocal", ("T",), "T", "np.reciprocal({0} * {0} + 1.0)", lambda b: 1.0, LIM, 0.5),
+    Op("np.sinh", ("T",), "T", "np.sinh(np.tanh({0}))", lambda b: 1.2, 1e9, 0.5),
+    Op("np.cosh", ("T",), "T", "np.cosh(np.tanh({0}))", lambda b: 1.6, 1e9, 0.5),
+    Op("np.expm1", ("T",), "T", "np.expm1(np.tanh({0}))", lambda b: 1.8, 1e9, 0.5),
+    Op("np.arcsin", ("T",), "T", "np.arcsin(0.9 * np.tanh({0}))", lambda b: 1.2, 1e9, 0.5),
+    Op("np.arccos", ("T",), "T", "np.arccos(0.9 * np.tanh({0}))", lambda b: 2.7, 1e9, 0.5),
+    Op("np.tan", ("T",), "T", "np.tan(np.tanh({0}))", lambda b: 1.6, 1e9, 0.5),
+    Op("pow_half", ("T",), "T", "({0} * {0} + 1.0) ** 0.5", lambda b: math.sqrt(b * b + 1), 1e3,
+       0.5),
+    Op("np.power", ("T",), "T", "np.power({0} * {0} + 1.0, 1.5)",
+       lambda b: (b * b + 1) ** 1.5, 2.0, 0.5),
+    Op("const_pow", ("T",), "T", "2.0 ** np.tanh({0})", lambda b: 2.0, 1e9, 0.5),
+    Op("scale", ("T",), "T", "0.5 * {0}", lambda b: 0.5 * b, 1e9),
+    Op("shift", ("T",), "T", "({0} - 0.25)", lambda b: b + 0.25, 1e9),
+    Op("np.clip", ("T",), "T", "np.clip({0}, -1.0, 1.0)", lambda b: min(b, 1.0), 1e9, 0.3),
+    Op("mod", ("T",), "T", "({0} % 2.0)", lambda b: 2.0, 1e9, 0.2),
+]
+
+BINARY = [
+    Op("add", ("T", "T"), "T", "({0} + {1})", lambda a, b: a + b, LIM, 3),
+    Op("sub", ("T", "T"), "T", "({0} - {1})", lambda a, b: a + b, LIM, 2),
+    Op("mul", ("T", "T"), "T", "({0} * {1})", lambda a, b: a * b, LIM, 3),
+    Op("div", ("T", "T"), "T", "({0} / ({1} * {1} + 1.0))", lambda a, b: a, LIM, 1),
+    Op("div_sin", ("T", "T"), "T", "({0} / (2.0 + np.sin({1})))", lambda a, b: a, LIM, 0.5),
+    Op("pow_active", ("T", "T"), "T", "({0} * {0} + 1.0) ** (0.5 * np.tanh({1}))",
+       lambda a, b: math.sqrt(a * a + 1.0), LIM, 0.7),
+    Op("np.maximum", ("T", "T"), "T", "np.maximum({0}, {1})", lambda a, b: max(a, b), LIM, 0.4),
+    Op("np.minimum", ("T", "T"), "T", "np.minimum({0}, {1})", lambda a, b: max(a, b), LIM, 0.4),
+    Op("np.where", ("T", "T"), "T", "np.where({0} > {1}, {0}, 0.5 * {1})",
+       lambda a, b: max(a, b), LIM, 0.3),
+]
+
+#: shape-changing operations: (from shape, to shape) rows
+CONVERT = [
+    # scalar -> arrays
+    Op("bcast_mul", (S,), V, "({0} * C3)", lambda b: 1.1 * b),
+    Op("bcast_add", (S,), W, "({0} + C2)", lambda b: b + 1.2),
+    Op("bcast_sin", (S,), M, "np.sin({0} + C23)", lambda b: 1.0),
+    Op("bcast_mul", (S,), W, "(C2 * {0})", lambda b: 1.2 * b),
+    Op("bcast_mul", (S,), M, "({0} * C23)", lambda b: 1.1 * b),
+    Op("bcast_add", (S,), V, "(C3 + {0})", lambda b: b + 1.1),
+    # vectors -> scalar
+    Op("np.sum", (V,), S, "np.sum({0})", lambda b: 3 * b, LIM, 2),
+    Op("np.mean", (V,), S, "np.mean({0})", lambda b: b),
+    Op("index", (V,), S, "{0}[1]", lambda b: b),
+    Op("index", (V,), S, "{0}[-1]", lambda b: b),
+    Op("np.dot", (V,), S, "np.dot({0}, C3)", lambda b: 3.3 * b),
+    Op("matmul", (V, V), S, "({0} @ {1})", lambda a, b: 3 * a * b),
+    Op("np.max", (V,), S, "np.max({0})", lambda b: b, LIM, 0.5),
+    Op("method.sum", (V,), S, "{0}.sum()", lambda b: 3 * b),
+    Op("np.prod", (W,), S, "np.prod({0})", lambda b: b * b, LIM, 0.5),
+    Op("np.sum", (W,), S, "np.sum({0})", lambda b: 2 * b, LIM, 2),
+    Op("index", (W,), S, "{0}[0]", lambda b: b),
+    Op("np.min", (W,), S, "np.min({0})", lambda b: b, LIM, 0.5),
+    Op("np.dot", (W, W), S, "np.dot({0}, {1})", lambda a, b: 2 * a * b),
+    Op("method.mean", (W,), S, "{0}.mean()", lambda b: b),
+    Op("np.sum", (M,), S, "np.sum({0})", lambda b: 6 * b, LIM, 2),
+    Op("np.mean", (M,), S, "np.mean({0})", lambda b: b),
+    Op("index", (M,), S, "{0}[1, 2]", lambda b: b),
+    Op("np.sum", (M, M), S, "np.sum({0} * {1})", lambda a, b: 6 * a * b),
+    # vector <-> vector
+    Op("slice", (V,), W, "{0}[0:2]", lambda b: b),
+    Op("slice", (V,), W, "{0}[1:]", lambda b: b),
+    Op("matmul", (V,), W, "(C23 @ {0})", lambda b: 3.6 * b),
+    Op("np.dot", (V,), W, "np.dot(C23, {0})", lambda b: 3.6 * b),
+    Op("matmul", (W,), V, "({0} @ C23)", lambda b: 2.2 * b),
+    Op("np.concatenate", (W,), V, "np.concatenate([{0}, {0}[0:1]])", lambda b: b),
+    Op("np.concatenate", (W, S), V, "np.concatenate([{0}, np.array([{1}])])",
+       lambda a, b: max(a, b), LIM, 0.5),
+    Op("slice_step", (V,), V, "{0}[::-1]", lambda b: b, LIM, 0.5),
+    # vectors -> matrix
+    Op("np.outer", (W, V), M, "np.outer({0}, {1})", lambda a, b: a * b),
+    Op("np.outer", (W,), M, "np.outer({0}, C3)", lambda b: 1.1 * b),
+    Op("bcast_mul", (V,), M, "({0} * C23)", lambda b: 1.1 * b),
+    Op("bcast_add", (V, M), M, "({0} + {1})", lambda a, b: a + b),
+    Op("np.stack", (V, V), M, "np.stack([{0}, {1}])", lambda a, b: max(a, b)),
+    Op("np.expand_dims", (W,), M, "(np.expand_dims({0}, 1) * C3)", lambda b: 1.1 * b),
+    Op("method.reshape", (W,), M, "({0}.reshape((2, 1)) + C23)", lambda b: b + 1.1),
+    Op("np.reshape", (V,), M, "np.reshape(np.concatenate([{0}, {0}]), (2, 3))", lambda b: b, LIM,
+       0.5),
+    # matrix -> vectors
+    Op("np.sum_axis", (M,), V, "np.sum({0}, axis=0)", lambda b: 2 * b, LIM, 2),
+    Op("index", (M,), V, "{0}[0]", lambda b: b),
+    Op("slice", (M,), V, "{0}[1, :]", lambda b: b),
+    Op("np.mean_axis", (M,), V, "np.mean({0}, axis=0)", lambda b: b),
+    Op("matmul", (M,), V, "(C2 @ {0})", lambda b: 2.4 * b),
+    Op("transpose", (M, W), V, "({0}.T @ {1})", lambda a, b: 2 * a * b),
+    Op("np.max_axis", (M,), V, "np.max({0}, axis=0)", lambda b: b, LIM, 0.5),
+    Op("method.sum_axis", (M,), V, "{0}.sum(axis=0)", lambda b: 2 * b),
+    Op("np.sum_axis", (M,), W, "np.sum({0}, axis=1)", lambda b: 3 * b, LIM, 2),
+    Op("slice", (M,), W, "{0}[:, 0]", lambda b: b),
+    Op("slice", (M,), W, "{0}[:, -1]", lambda b: b),
+    Op("matmul", (M, V), W, "({0} @ {1})", lambda a, b: 3 * a * b),
+    Op("method.dot", (M,), W, "{0}.dot(C3)", lambda b: 3.3 * b),
+    Op("np.mean_axis", (M,), W, "np.mean({0}, axis=1)", lambda b: b),
+    Op("np.transpose", (M,), W, "np.transpose({0})[1]", lambda b: b),
+    # matrix -> matrix
+    Op("keepdims", (M,), M, "({0} - np.mean({0}, axis=1, keepdims=True))", lambda b: 2 * b),
+    Op("np.ravel", (M,), M, "np.reshape(np.ravel({0}), (2, 3))", lambda b: b, LIM, 0.5),
+    Op("transpose2", (M,), M, "{0}.T.T", lambda b: b, LIM, 0.3),
+]
+
+
+def _op_expr(op, shape, operands):
+    return op.fmt.format(*operands)
+
+
+# ------------------------------------------------------------------ constructs
+#
+# Each construct the generator can emit has a probe: a tiny function using it,
+# with arguments.  The probe decides whether the construct is enabled.
+
+@dataclass(frozen=True)
+class Construct:
+    source: str          # defines f (and maybe helpers); numpy is imported as np
+    args: tuple
+    output: str = "scalar"
+
+
+CONSTRUCTS = {
+    "straight": Construct("def f(x):\n    y = np.sin(x) * x\n    return y * y\n", (0.7,)),
+    "reassign": Construct("def f(x):\n    y = x * 2.0\n    y = y * x\n    return y\n", (0.7,)),
+    "aug_assign": Construct("def f(x):\n    y = x * 2.0\n    y += x\n    y *= 0.5\n"
+                            "    return y\n", (0.7,)),
+    "tuple_assign": Construct("def f(x):\n    a, b = x * 2.0, np.sin(x)\n    a, b = b, a\n"
+                              "    return a * b\n", (0.7,)),
+    "if": Construct("def f(x):\n    if x > 0.0:\n        y = x * x\n    elif x > -1.0:\n"
+                    "        y = np.sin(x)\n    else:\n        y = -x\n    return y\n", (0.7,)),
+    "ifexp": Construct("def f(x):\n    y = x * x if x > 0.0 else -x\n    return y\n", (0.7,)),
+    "boolop": Construct("def f(x):\n    y = x\n    if x > 0.0 and not x > 2.0 or x < -3.0:\n"
+                        "        y = x * x\n    return y\n", (0.7,)),
+    "for_range": Construct("def f(x, n):\n    s = 0.0\n    for i in range(n):\n"
+                           "        s = 0.5 * s + np.sin(x * i)\n    return s\n", (0.7, 3)),
+    "for_range_args": Construct("def f(x):\n    s = 0.0\n    for i in range(1, len(x), 1):\n"
+                                "        s = s + x[i] * i\n    return s\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
+    "for_array": Construct("def f(x):\n    s = 0.0\n    for r in x:\n        s = s + np.sum(r * r)\n"
+                           "    return s\n", (np.array([[0.5, 0.1], [-0.3, 0.2]]),)),
+    "for_enumerate": Construct("def f(x):\n    s = 0.0\n    for k, e in enumerate(x):\n"
+                               "        s = s + k * e * e\n    return s\n",
+                               (np.array([0.5, 0.1, -0.3]),)),
+    "for_zip": Construct("def f(x):\n    s = 0.0\n    for p, q in zip(x, C3):\n"
+                         "        s = s + p * q\n    return s\n", (np.array([0.5, 0.1, -0.3]),)),
+    "for_index": Construct("def f(x):\n    s = 0.0\n    for i in range(3):\n"
+                           "        s = s + x[i] * x[i]\n    return s\n",
+                           (np.array([0.5, 0.1, -0.3]),)),
+    "while_counter": Construct("def f(x):\n    k = 0\n    s = x\n    while k < 3:\n"
+                               "        k = k + 1\n        s = np.sin(s) * x\n    return s\n",
+                               (0.7,)),
+    "while_data": Construct("def f(x):\n    t = 0.1 * x\n    while t < 1.0:\n"
+                            "        t = t + 0.5 + 0.25 * np.tanh(x)\n    return t * x\n", (0.7,)),
+    "nested_loop": Construct("def f(x):\n    s = 0.0\n    for i in range(2):\n"
+                             "        for j in range(2):\n            s = s + x * i + j * x * x\n"
+                             "    return s\n", (0.7,)),
+    "if_in_loop": Construct("def f(x):\n    s = x\n    for i in range(3):\n"
+                            "        if s > 0.5:\n            s = s * 0.5\n        else:\n"
+                            "            s = s + x\n    return s\n", (0.7,)),
+    "break": Construct("def f(x):\n    s = x\n    for i in range(4):\n        s = s * x\n"
+                       "        if s < 0.2:\n            break\n    return s\n", (0.7,)),
+    "continue": Construct("def f(x):\n    s = x\n    for i in range(4):\n        if i == 1:\n"
+                          "            continue\n        s = s * x\n    return s\n", (0.7,)),
+    "return_in_if": Construct("def f(x):\n    if x > 0.0:\n        return x * x\n"
+                              "    y = np.sin(x)\n    return y\n", (0.7,)),
+    "return_in_loop": Construct("def f(x):\n    s = x\n    for i in range(3):\n        s = s * x\n"
+                                "        if s < 0.5:\n            return s\n    return s * 2.0\n",
+                                (0.7,)),
+    "helper_call": Construct("def h(a, b):\n    c = a * b\n    return np.sin(c) + a\n\n\n"
+                             "def f(x):\n    y = h(x, 2.0)\n    return y * h(y, x)\n", (0.7,)),
+    "helper_kwargs": Construct("def h(a, b=0.5):\n    return a * b\n\n\n"
+                               "def f(x):\n    return h(x) + h(x, b=x)\n", (0.7,)),
+    "helper_control": Construct("def h(a):\n    s = a\n    for i in range(2):\n"
+                                "        if s > 0.0:\n            s = s * a\n    return s\n\n\n"
+                                "def f(x):\n    return h(x) * x\n", (0.7,)),
+    "inplace": Construct("def f(x):\n    b = np.zeros(3)\n    b[0] = x[1] * x[2]\n"
+                         "    b[1:3] += np.sin(x[0:2])\n    return np.sum(b * x)\n",
+                         (np.array([0.5, 0.1, -0.3]),)),
+    "inplace_loop": Construct("def f(x):\n    b = np.zeros(3)\n    for i in range(3):\n"
+                              "        b[i] = np.sin(x[i]) * np.sum(b)\n    return np.sum(b * x)\n",
+                              (np.array([0.5, 0.1, -0.3]),)),
+    "list_append": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
+                             "        acc.append(x * i)\n    return np.sum(np.array(acc)) + sum(acc)\n",
+                             (0.7,)),
+    "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
+                              (np.array([0.5, 0.1, -0.3]),), "array"),
+    "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
+}
+
+#: constructs and the ones they need besides themselves
+REQUIRES = {
+    "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
+    "inplace_loop": ("inplace", "for_range"), "list_append": ("for_range",),
+    "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
+    "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
+    "for_index": ("for_range",),
+}
+
+PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",
+                M: "np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]])"}
+
+
+def _op_probe_terms(ops):
+    """(feature, scalar expression in xs, xv, xw, xm) for every op row."""
+    names = {S: "xs", V: "xv", W: "xw", M: "xm"}
+    terms = []
+    for op in ops:
+        if op.ins[0] == "T":
+            shape = V
+            operands = [names[V]] * len(op.ins)
+        else:
+            shape = op.out
+            operands = [names[s] for s in op.ins]
+        expr = op.fmt.format(*operands)
+        terms.append((op.feature, expr if shape == S else f"np.sum({expr})"))
+    return terms
+
+
+# ------------------------------------------------------------------ programs
+
+@dataclass
+class Param:
+    name: str
+    kind: str            # "float" or "int"
+    shape: tuple = ()
+    value: object = None
+
+    def fresh(self):
+        return np.array(self.value, dtype=np.float64) if self.shape else self.value
+
+
+@dataclass
+class Program:
+    """A generated module: source text, the function ``f``'s arguments, wrt, output kind."""
+
+    seed: int
+    source: str
+    params: List[Param]
+    wrt: Tuple[int, ...]
+    output: str = "scalar"            # "scalar", "array" or "tuple"
+    features: frozenset = frozenset()
+
+    def args(self):
+        return tuple(p.fresh() for p in self.params)
+
+    def statement_count(self):
+        return _count_statements(ast.parse(self.source))
+
+    def args_source(self):
+        parts = []
+        for p in self.params:
+            if p.kind == "int":
+                parts.append(repr(p.value))
+            elif p.shape:
+                parts.append(f"np.array({np.asarray(p.value).tolist()!r})")
+            else:
+                parts.append(repr(float(p.value)))
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+    def reproduction(self, modes=("reverse", "forward")):
+        """The program as a self-contained script that checks it with ``check_grads``."""
+        return (f"{self.source.rstrip()}\n\n\n"
+                f"args = {self.args_source()}\n"
+                f"# import s2sad.testing; s2sad.testing.check_grads(f, args, wrt={self.wrt!r}, "
+                f"modes={tuple(modes)!r})\n")
+
+
+def _count_statements(tree):
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.stmt)
+               and not isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom)))
+
+
+class _Var:
+    __slots__ = ("name", "shape", "bound", "kind", "locked", "buffer", "owned", "aliased")
+
+    def __init__(self, name, shape, bound, kind="float"):
+        self.name, self.shape, self.bound, self.kind = name, shape, bound, kind
+        self.locked = False      # a while-loop's counter: the body must not reassign it
+        self.buffer = False      # written in place: never aliased by a plain assignment
+        self.owned = False       # bound to a fresh array (not a view of another name)
+        self.aliased = False     # another name may be a view of it
+
+
+_VIEW_CALLS = {"reshape", "ravel", "transpose", "squeeze", "expand_dims", "asarray", "array"}
+
+
+def _alias_refs(code):
+    """Names whose arrays ``code`` may return a view of (None: a fresh value)."""
+    node = ast.parse(code, mode="eval").body
+    refs = set()
+
+    def visit(n):
+        if isinstance(n, ast.Name):
+            refs.add(n.id)
+        elif isinstance(n, ast.Subscript):
+            visit(n.value)
+        elif isinstance(n, ast.Attribute):
+            visit(n.value)
+        elif isinstance(n, ast.IfExp):
+            visit(n.body)
+            visit(n.orelse)
+        elif isinstance(n, ast.Call):
+            fn = n.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            if name in _VIEW_CALLS:
+                if isinstance(fn, ast.Attribute) and not (isinstance(fn.value, ast.Name)
+                                                          and fn.value.id == "np"):
+                    visit(fn.value)
+                for a in n.args[:1]:
+                    visit(a)
+            elif isinstance(fn, ast.Name) and fn.id.startswith("h"):
+                for a in n.args:   # a helper may return (a view of) an argument
+                    visit(a)
+
+    visit(node)
+    return refs or None
+
+
+class _Context:
+    """Where a statement is generated: loop depth, caps on loop-carried values."""
+
+    def __init__(self, loops=0, caps=None, nested=False, in_for=False, in_helper=False):
+        self.loops = loops
+        self.caps = caps or {}
+        self.nested = nested
+        self.in_for = in_for
+        self.in_helper = in_helper
+
+    def child(self, loop=False, caps=None, in_for=None):
+        return _Context(self.loops + (1 if loop else 0), caps if caps is not None else self.caps,
+                        True, self.in_for if in_for is None else in_for, self.in_helper)
+
+
+class Generator:
+    """Generate one program from a seed and the set of enabled features."""
+
+    def __init__(self, seed, features, max_statements=12):
+        self.seed = seed
+        self.r = random.Random(seed)
+        self.features = frozenset(features)
+        self.max_statements = max(1, max_statements)
+        self.used = set()
+        self.counter = itertools.count(1)
+        self.ops_unary = [op for op in UNARY if op.feature in self.features]
+        self.ops_binary = [op for op in BINARY if op.feature in self.features]
+        self.ops_convert = [op for op in CONVERT if op.feature in self.features]
+        self.helpers = []        # (name, [param shapes], out shape, has default)
+        self.env, self.lines, self.indent, self.count, self.params = [], [], 1, 0, []
+        self.depth = 0           # nesting of compound statements
+
+    # ---------------------------------------------------------------- helpers
+    def has(self, *features):
+        return all(f in self.features for f in features)
+
+    def use(self, feature):
+        self.used.add(feature)
+
+    def choice_weighted(self, items):
+        total = sum(w for w, _ in items)
+        x = self.r.random() * total
+        for w, item in items:
+            x -= w
+            if x <= 0:
+                return item
+        return items[-1][1]
+
+    def const(self):
+        return self.r.choice([0.25, 0.5, -0.5, 0.75, 1.5, -1.25, 0.3, 2.0])
+
+    def new_name(self, prefix="v"):
+        return f"{prefix}{next(self.counter)}"
+
+    def squash(self, code, bound, cap=LIM):
+        """``code`` unchanged if its bound is within ``cap``, else squashed into it."""
+        if bound <= cap:
+            return code, bound
+        self.use("np.tanh")
+        if cap >= 1.0:
+            kind = self.r.random()
+            if kind < 0.6 or "np.sin" not in self.features:
+                return f"np.tanh({code})", 1.0
+            self.use("np.sin")
+            return f"np.sin({code})", 1.0
+        c = math.floor(cap * 100) / 100
+        return f"({c} * np.tanh({code}))", c
+
+    # ------------------------------------------------------------ expressions
+    def float_vars(self, shape=None):
+        return [v for v in self.env if v.kind == "float" and (shape is None or v.shape == shape)]
+
+    def int_vars(self):
+        return [v for v in self.env if v.kind == "int"]
+
+    def leaf(self, shape):
+        cands = self.float_vars(shape)
+        r = self.r
+        if shape == S:
+            ints = self.int_vars()
+            vecs = [(v, i) for v in self.float_vars() if v.shape in (V, W)
+                    for i in ints if i.bound < v.shape[0]]
+            if vecs and r.random() < 0.3:
+                v, i = r.choice(vecs)
+                self.use("index_var")
+                return f"{v.name}[{i.name}]", v.bound
+            if ints and r.random() < 0.1:
+                i = r.choice(ints)
+                return f"({i.name} * 0.5)", i.bound * 0.5
+            if r.random() < 0.05:
+                return repr(self.const()), 2.0
+        elif shape == V and r.random() < 0.1:
+            mats = [v for v in self.float_vars(M)]
+            ints = [i for i in self.int_vars() if i.bound < 2]
+            if mats and ints:
+                self.use("index_var")
+                m = r.choice(mats)
+                return f"{m.name}[{r.choice(ints).name}]", m.bound
+        if cands and r.random() < 0.9:
+            # prefer recently defined names
+            v = cands[-1] if r.random() < 0.4 else r.choice(cands)
+            return v.name, v.bound
+        if shape != S and r.random() < 0.15:
+            return CONST[shape], 1.2
+        # derive from another variable
+        others = [v for v in self.float_vars() if v.shape != shape]
+        if not others:
+            return repr(self.const()), 2.0
+        src = r.choice(others)
+        return self.convert(src.name, src.bound, src.shape, shape, depth=0)
+
+    def convert(self, code, bound, src, dst, depth):
+        """An expression of shape ``dst`` computed from ``code`` (of shape ``src``)."""
+        rows = [op for op in self.ops_convert if op.ins[0] == src and op.out == dst]
+        if not rows:
+            # go through a scalar (always possible: every shape reduces to one, a
+            # scalar broadcasts to every shape)
+            if src != S and dst != S:
+                mid, b = self.convert(code, bound, src, S, depth)
+                return self.convert(mid, b, S, dst, depth)
+            if dst == S:
+                return f"np.sum({code})", bound * 6 if src == M else bound * 3
+            return f"({code} * {CONST[dst]})", bound * 1.2
+        op = self.choice_weighted([(o.weight, o) for o in rows])
+        self.use(op.feature)
+        code, bound = self.squash(code, bound, op.limit)
+        operands, bounds = [code], [bound]
+        for extra in op.ins[1:]:
+            c, b = self.expr(extra, depth - 1)
+            c, b = self.squash(c, b, op.limit)
+            operands.append(c)
+            bounds.append(b)
+        return op.fmt.format(*operands), op.bound(*bounds)
+
+    def expr(self, shape, depth):
+        """A random expression of ``shape``: (code, bound estimate)."""
+        r = self.r
+        if depth <= 0 or r.random() < 0.2:
+            return self.leaf(shape)
+        options = [(3.0, "unary"), (4.0, "binary"), (1.5, "convert")]
+        if self.has("ifexp"):
+            options.append((0.4, "ifexp"))
+        if self.helpers:
+            options.append((1.0, "call"))
+        kind = self.choice_weighted(options)
+        if kind == "unary" and self.ops_unary:
+            op = self.choice_weighted([(o.weight, o) for o in self.ops_unary])
+            self.use(op.feature)
+            c, b = self.expr(shape, depth - 1)
+            c, b = self.squash(c, b, op.limit)
+            return op.fmt.format(c), op.bound(b)
+        if kind == "binary" and self.ops_binary:
+            op = self.choice_weighted([(o.weight, o) for o in self.ops_binary])
+            self.use(op.feature)
+            shapes = [shape, shape]
+            if r.random() < 0.35:   # broadcast one side
+                small = S if shape != M or r.random() < 0.5 else V
+                if shape != S:
+                    shapes[r.randrange(2)] = small
+            a, ba = self.expr(shapes[0], depth - 1)
+            b, bb = self.expr(shapes[1], depth - 1)
+            a, ba = self.squash(a, ba, op.limit)
+            b, bb = self.squash(b, bb, op.limit)
+            if shapes != [shape, shape]:
+                self.use("broadcast")
+            return op.fmt.format(a, b), op.bound(ba, bb)
+        if kind == "convert" and self.ops_convert:
+            src = r.choice([s for s in SHAPES if s != shape])
+            c, b = self.expr(src, depth - 1)
+            return self.convert(c, b, src, shape, depth)
+        if kind == "ifexp":
+            self.use("ifexp")
+            a, ba = self.expr(shape, depth - 1)
+            b, bb = self.expr(shape, depth - 1)
+            return f"({a} if {self.condition(1)} else {b})", max(ba, bb)
+        if kind == "call" and self.helpers:
+            return self.call(shape, depth)
+        return self.leaf(shape)
+
+    def call(self, shape, depth):
+        r = self.r
+        name, pshapes, out, default = r.choice(self.helpers)
+        self.use("helper_call")
+        args = []
+        for s in pshapes:
+            c, b = self.expr(s, depth - 1)
+            c, _ = self.squash(c, b, LIM)
+            args.append(c)
+        if default and r.random() < 0.5:
+            self.use("helper_kwargs")
+            c, b = self.expr(S, depth - 1)
+            c, _ = self.squash(c, b, 1.0)
+            args.append(f"c={c}")
+        code, bound = f"{name}({', '.join(args)})", self.helper_bounds[name]
+        if out != shape:
+            return self.convert(code, bound, out, shape, depth)
+        return code, bound
+
+    def condition(self, depth=1):
+        """A scalar condition (a comparison, maybe combined with and/or/not)."""
+        r = self.r
+        ints = self.int_vars()
+        if ints and r.random() < 0.15:
+            i = r.choice(ints)
+            return f"{i.name} % 2 == {r.randrange(2)}"
+        c, _ = self.expr(S, depth)
+        op = r.choice([">", "<", ">=", "<="])
+        cond = f"{c} {op} {round(r.uniform(-0.6, 0.6), 2)}"
+        if self.has("boolop") and r.random() < 0.2:
+            self.use("boolop")
+            other = self.condition(0)
+            form = r.randrange(3)
+            if form == 0:
+                return f"{cond} and {other}"
+            if form == 1:
+                return f"{cond} or {other}"
+            return f"not ({cond})"
+        return cond
+
+    # -------------------------------------------------------------- statements
+    def emit(self, line):
+        self.lines.append("    " * self.indent + line)
+
+    def budget_left(self):
+        return self.max_statements - self.count
+
+    def assign(self, var, code, bound, ctx):
+        """``var = code`` bookkeeping for a reassignment of an existing name."""
+        cap = ctx.caps.get(var.name)
+        if cap is not None:
+            code, bound = self.squash(code, bound, cap)
+        else:
+            code, bound = self.squash(code, bound, LIM)
+        self.emit(f"{var.name} = {code}")
+        var.bound = max(var.bound, bound) if ctx.nested else bound
+
+    def statement(self, ctx):
+        self.count += 1
+        options = [(5.0, "new"), (3.0, "reassign")]
+        if self.has("aug_assign"):
+            options.append((1.0, "aug"))
+        if self.has("tuple_assign"):
+            options.append((0.6, "tuple"))
+        room = self.budget_left() >= 2 and self.depth < 3
+        compound = room and (not ctx.in_helper or (self.has("helper_control")
+                                                   and ctx.loops == 0))
+        if compound and self.has("if") and (ctx.loops == 0 or self.has("if_in_loop")):
+            options.append((2.0, "if"))
+        if compound and ctx.loops < 2 and (ctx.loops == 0 or self.has("nested_loop")):
+            if any(self.has(f) for f in ("for_range", "for_array", "for_enumerate",
+                                         "for_zip")):
+                options.append((2.0, "for"))
+            if self.has("while_counter") or self.has("while_data"):
+                options.append((0.8, "while"))
+        if ctx.loops and ctx.in_for and not ctx.in_helper:
+            if self.has("break"):
+                options.append((0.5, "break"))
+            if self.has("continue"):
+                options.append((0.4, "continue"))
+        if not ctx.in_helper and (self.has("return_in_if") and ctx.loops == 0
+                                  or self.has("return_in_loop") and ctx.loops > 0):
+            options.append((0.4, "return"))
+        if room and self.has("inplace") and not ctx.in_helper:
+            options.append((0.8, "inplace"))
+        if room and self.has("list_append") and ctx.loops == 0 and not ctx.in_helper:
+            options.append((0.6, "list"))
+        damp = 0.35 ** self.depth   # nested compound statements get rarer
+        options = [(w * damp if k in ("if", "for", "while", "list", "inplace") else w, k)
+                   for w, k in options]
+        kind = self.choice_weighted(options)
+        if ctx.in_helper and kind in ("if", "for", "while"):
+            self.use("helper_control")
+        self.depth += kind in ("if", "for", "while", "list")
+        getattr(self, "stmt_" + kind)(ctx)
+        self.depth -= kind in ("if", "for", "while", "list")
+
+    def block(self, n, ctx):
+        for _ in range(n):
+            if self.budget_left() <= 0:
+                break
+            self.statement(ctx)
+
+    def bind(self, code):
+        """Aliasing bookkeeping for ``name = code``: returns (code, owned).
+
+        numpy basic indexing, ``.T``, reshapes and plain names give views of
+        arrays that already exist.  A name bound to such a view is not
+        "owned": augmented assignment (which writes in place) is never used
+        on it, and the names it aliases are marked so they are never
+        written in place either.  A buffer written by ``b[i] = ...`` must
+        never be aliased, so a view of one is copied (``* 1.0``).
+        """
+        refs = _alias_refs(code)
+        if refs is None:
+            return code, True
+        byname = {v.name: v for v in self.env}
+        if any(byname[n].buffer for n in refs if n in byname):
+            return f"{code} * 1.0", True
+        for n in refs:
+            if n in byname:
+                byname[n].aliased = True
+        return code, False
+
+    def stmt_new(self, ctx):
+        shape = self.r.choice(SHAPES)
+        code, bound = self.expr(shape, self.r.randint(1, 3))
+        code, bound = self.squash(code, bound, LIM)
+        code, owned = self.bind(code)
+        name = self.new_name()
+        self.emit(f"{name} = {code}")
+        var = _Var(name, shape, bound)
+        var.owned = owned
+        self.env.append(var)
+
+    def reassignable(self):
+        return [v for v in self.float_vars() if not v.locked and not v.buffer]
+
+    def stmt_reassign(self, ctx):
+        cands = self.reassignable()
+        if not cands:
+            return self.stmt_new(ctx)
+        self.use("reassign")
+        var = self.r.choice(cands)
+        code, bound = self.expr(var.shape, self.r.randint(1, 3))
+        if var.name in ctx.caps and self.r.random() < 0.5:
+            # the typical loop update: contract the old value, add something new
+            self.use("add")
+            self.use("scale")
+            code, bound = f"0.5 * {var.name} + 0.5 * ({code})", 0.5 * var.bound + 0.5 * bound
+        cap = ctx.caps.get(var.name, LIM)
+        code, bound = self.squash(code, bound, cap)
+        code, owned = self.bind(code)
+        self.emit(f"{var.name} = {code}")
+        var.bound = max(var.bound, bound) if ctx.nested else bound
+        var.owned = owned if not ctx.nested else (var.owned and owned)
+
+    def stmt_aug(self, ctx):
+        # arrays are updated in place by augmented assignment: only owned, unaliased ones
+        cands = [v for v in self.reassignable()
+                 if v.owned and not v.aliased]
+        if not cands:
+            return self.stmt_new(ctx)
+        var = self.r.choice(cands)
+        self.use("aug_assign")
+        cap = ctx.caps.get(var.name)
+        if cap is not None or self.r.random() < 0.3:
+            c = self.r.choice([0.5, 0.9, -0.75])
+            self.emit(f"{var.name} *= {c}")
+            var.bound = var.bound * abs(c) if not ctx.nested else var.bound
+            return
+        shape = var.shape if self.r.random() < 0.7 else S
+        code, bound = self.expr(shape, self.r.randint(1, 2))
+        code, bound = self.squash(code, bound, LIM)
+        op = self.r.choice(["+=", "-="])
+        self.emit(f"{var.name} {op} {code}")
+        var.bound = var.bound + bound
+
+    def stmt_tuple(self, ctx):
+        r = self.r
+        self.use("tuple_assign")
+        same = {}
+        for v in self.reassignable():
+            same.setdefault(v.shape, []).append(v)
+        pairs = [vs for vs in same.values() if len(vs) >= 2]
+        if pairs and r.random() < 0.4:
+            a, b = r.sample(r.choice(pairs), 2)
+            cap = min(ctx.caps.get(a.name, 1e9), ctx.caps.get(b.name, 1e9))
+            if max(a.bound, b.bound) <= cap:
+                self.emit(f"{a.name}, {b.name} = {b.name}, {a.name}")
+                a.bound = b.bound = max(a.bound, b.bound)
+                a.owned, b.owned = a.owned and b.owned, a.owned and b.owned
+                return
+        items = []
+        for _ in range(2):
+            shape = r.choice(SHAPES)
+            code, bound = self.expr(shape, r.randint(1, 2))
+            code, bound = self.squash(code, bound, LIM)
+            code, owned = self.bind(code)
+            items.append((self.new_name(), shape, code, bound, owned))
+        self.emit(f"{items[0][0]}, {items[1][0]} = {items[0][2]}, {items[1][2]}")
+        for name, shape, _, bound, owned in items:
+            var = _Var(name, shape, bound)
+            var.owned = owned
+            self.env.append(var)
+
+    def scoped(self, body):
+        """Run ``body()``; names it defines go out of scope after it."""
+        size = len(self.env)
+        body()
+        del self.env[size:]
+
+    def stmt_if(self, ctx):
+        r = self.r
+        self.use("if")
+        if ctx.loops:
+            self.use("if_in_loop")
+        inner = ctx.child()
+        self.emit(f"if {self.condition()}:")
+        self.indent += 1
+        self.scoped(lambda: self.block(r.randint(1, 2), inner))
+        self.indent -= 1
+        if r.random() < 0.3 and self.budget_left() > 1:
+            self.emit(f"elif {self.condition()}:")
+            self.indent += 1
+            self.scoped(lambda: self.block(r.randint(1, 2), inner))
+            self.indent -= 1
+        if r.random() < 0.6 and self.budget_left() > 0:
+            self.emit("else:")
+            self.indent += 1
+            self.scoped(lambda: self.block(r.randint(1, 2), inner))
+            self.indent -= 1
+
+    def loop_caps(self, ctx):
+        """Loop-carried values may not grow: every existing name gets a cap."""
+        caps = dict(ctx.caps)
+        for v in self.float_vars():
+            if v.name not in caps:
+                v.bound = max(v.bound, 1.0)
+                caps[v.name] = v.bound
+        return caps
+
+    def stmt_for(self, ctx):
+        r = self.r
+        kinds = [k for k in ("for_range", "for_array", "for_enumerate", "for_zip")
+                 if self.has(k)]
+        kind = r.choice(kinds)
+        arrays = [v for v in self.float_vars() if v.shape != S and not v.buffer]
+        if kind in ("for_array", "for_enumerate", "for_zip") and not arrays:
+            kind = "for_range" if self.has("for_range") else None
+            if kind is None:
+                return self.stmt_new(ctx)
+        if ctx.loops:
+            self.use("nested_loop")
+        caps = self.loop_caps(ctx)
+        size = len(self.env)
+        if kind == "for_range":
+            self.use("for_range")
+            i = self.new_name("i")
+            ints = [p for p in self.params if p.kind == "int"]
+            form = r.randrange(5)
+            if form == 0 and ints:
+                p = r.choice(ints)
+                header, top = f"range({p.name})", 3
+            elif form == 1 and self.has("for_range_args"):
+                self.use("for_range_args")
+                header, top = "range(1, 4, 2)", 3
+            elif form == 2 and arrays and self.has("for_range_args"):
+                self.use("for_range_args")
+                a = r.choice(arrays)
+                header, top = f"range(len({a.name}))", a.shape[0] - 1
+            else:
+                k = r.randint(1, 4)
+                header, top = f"range({k})", k - 1
+            self.emit(f"for {i} in {header}:")
+            self.env.append(_Var(i, S, top, "int"))
+        elif kind == "for_array":
+            self.use("for_array")
+            a = r.choice(arrays)
+            e = self.new_name("row" if a.shape == M else "e")
+            self.emit(f"for {e} in {a.name}:")
+            self.env.append(_Var(e, a.shape[1:], a.bound))
+        elif kind == "for_enumerate":
+            self.use("for_enumerate")
+            a = r.choice(arrays)
+            k, e = self.new_name("k"), self.new_name("e")
+            self.emit(f"for {k}, {e} in enumerate({a.name}):")
+            self.env.append(_Var(k, S, a.shape[0] - 1, "int"))
+            self.env.append(_Var(e, a.shape[1:], a.bound))
+        else:
+            self.use("for_zip")
+            a = r.choice(arrays)
+            partners = [v for v in arrays if v.shape[0] == a.shape[0]]
+            b_name, b_shape, b_bound = (CONST[a.shape], a.shape, 1.2)
+            if partners and r.random() < 0.6:
+                b = r.choice(partners)
+                b_name, b_shape, b_bound = b.name, b.shape, b.bound
+            p, q = self.new_name("p"), self.new_name("q")
+            self.emit(f"for {p}, {q} in zip({a.name}, {b_name}):")
+            self.env.append(_Var(p, a.shape[1:], a.bound))
+            self.env.append(_Var(q, b_shape[1:], b_bound))
+        for v in self.env[size:]:
+            v.locked = True
+        self.indent += 1
+        inner = ctx.child(loop=True, caps=caps, in_for=True)
+        before = len(self.lines)
+        self.block(r.randint(1, 3), inner)
+        if len(self.lines) == before:
+            self.emit("pass")
+        self.indent -= 1
+        del self.env[size:]
+
+    def stmt_while(self, ctx):
+        r = self.r
+        kinds = [k for k in ("while_counter", "while_data") if self.has(k)]
+        kind = r.choice(kinds)
+        if ctx.loops:
+            self.use("nested_loop")
+        self.use(kind)
+        size = len(self.env)
+        if kind == "while_counter":
+            k = self.new_name("k")
+            top = r.randint(1, 4)
+            self.emit(f"{k} = 0")
+            caps = self.loop_caps(ctx)
+            self.emit(f"while {k} < {top}:")
+            self.indent += 1
+            self.emit(f"{k} = {k} + 1")
+            counter = _Var(k, S, top, "int")
+            counter.locked = True
+            self.env.append(counter)
+        else:
+            t = self.new_name("t")
+            c, b = self.expr(S, 1)
+            c, b = self.squash(c, b, 1.0)
+            self.use("scale")
+            self.emit(f"{t} = 0.5 * {c}")
+            limit = round(r.uniform(0.5, 2.0), 2)
+            caps = self.loop_caps(ctx)
+            self.emit(f"while {t} < {limit}:")
+            self.indent += 1
+            inc, ib = self.expr(S, 1)
+            self.use("np.tanh")
+            self.emit(f"{t} = {t} + 0.5 + 0.25 * np.tanh({inc})")
+            counter = _Var(t, S, limit + 0.75)
+            counter.locked = True
+            self.env.append(counter)
+            caps[t] = limit + 0.75
+        inner = ctx.child(loop=True, caps=caps, in_for=False)
+        self.block(r.randint(1, 3), inner)
+        self.indent -= 1
+        del self.env[size + 1:]
+        self.env[size].locked = False
+        if kind == "while_counter":
+            del self.env[size:]
+
+    def stmt_break(self, ctx):
+        self.use("break")
+        self.emit(f"if {self.condition()}:")
+        self.emit("    break")
+
+    def stmt_continue(self, ctx):
+        self.use("continue")
+        self.emit(f"if {self.condition()}:")
+        self.emit("    continue")
+
+    def stmt_return(self, ctx):
+        self.use("return_in_loop" if ctx.loops else "return_in_if")
+        self.emit(f"if {self.condition()}:")
+        self.indent += 1
+        self.emit(f"return {self.output_expr()}")
+        self.indent -= 1
+
+    def stmt_inplace(self, ctx):
+        r = self.r
+        self.use("inplace")
+        bufs = [v for v in self.float_vars() if v.buffer and v.shape != S]
+        if bufs and r.random() < 0.5:
+            buf = r.choice(bufs)
+        else:
+            shape = r.choice([V, W, M])
+            buf = _Var(self.new_name("buf"), shape, 1.0)
+            buf.buffer = buf.owned = True
+            dims = shape[0] if len(shape) == 1 else str(shape)
+            self.emit(f"{buf.name} = np.zeros({dims})")
+            self.env.append(buf)
+            self.count += 1
+        cap = ctx.caps.get(buf.name, LIM)
+        ints = [i for i in self.int_vars() if i.bound < buf.shape[0]]
+        r0 = r.random()
+        if ints and r0 < 0.4:
+            i = r.choice(ints)
+            target, tshape = f"{buf.name}[{i.name}]", buf.shape[1:]
+        elif buf.shape == M and r0 < 0.7:
+            target, tshape = f"{buf.name}[:, {r.randrange(3)}]", W
+        elif r0 < 0.8:
+            target, tshape = f"{buf.name}[{r.randrange(buf.shape[0])}]", buf.shape[1:]
+        else:
+            target, tshape = f"{buf.name}[0:2]", (2,) + buf.shape[1:]
+            if tshape not in SHAPES:
+                target, tshape = f"{buf.name}[1]", buf.shape[1:]
+        code, bound = self.expr(tshape, r.randint(1, 2))
+        if r.random() < 0.3 and buf.name not in ctx.caps:
+            code, bound = self.squash(code, bound, LIM)
+            self.emit(f"{target} += {code}")
+            buf.bound = buf.bound + bound
+        else:
+            code, bound = self.squash(code, bound, min(cap, LIM))
+            self.emit(f"{target} = {code}")
+            buf.bound = max(buf.bound, bound)
+        if ctx.loops:
+            self.use("inplace_loop")
+
+    def stmt_list(self, ctx):
+        r = self.r
+        self.use("list_append")
+        self.use("for_range")
+        acc = self.new_name("acc")
+        item = r.choice([S, V])
+        self.emit(f"{acc} = []")
+        caps = self.loop_caps(ctx)
+        i = self.new_name("i")
+        n = r.randint(1, 4)
+        self.emit(f"for {i} in range({n}):")
+        self.indent += 1
+        size = len(self.env)
+        iv = _Var(i, S, n - 1, "int")
+        iv.locked = True
+        self.env.append(iv)
+        inner = ctx.child(loop=True, caps=caps, in_for=True)
+        if self.budget_left() > 2 and r.random() < 0.5:
+            self.block(1, inner)
+        code, bound = self.expr(item, r.randint(1, 2))
+        code, bound = self.squash(code, bound, LIM)
+        code, _ = self.bind(code)
+        self.emit(f"{acc}.append({code})")
+        self.count += 1
+        del self.env[size:]
+        self.indent -= 1
+        name = self.new_name()
+        if item == S:
+            form = r.choice([f"sum({acc})", f"np.sum(np.array({acc}))", f"{acc}[-1] * 2.0"])
+            self.emit(f"{name} = {form}")
+            self.env.append(_Var(name, S, n * bound))
+        else:
+            form = r.choice([f"np.sum(np.stack({acc}), axis=0)", f"np.array({acc})[0]"])
+            self.emit(f"{name} = {form}")
+            self.env.append(_Var(name, V, n * bound))
+
+    # ------------------------------------------------------------------ output
+    def output_expr(self):
+        """The returned expression: a combination of a few live values."""
+        r = self.r
+        shape = {"scalar": S, "array": self.array_out, "tuple": S}[self.output]
+        if self.output == "tuple":
+            a = self.combine(S)
+            b = self.combine(self.array_out)
+            return f"{a}, {b}"
+        return self.combine(shape)
+
+    def combine(self, shape):
+        r = self.r
+        vars_ = [v for v in self.float_vars()]
+        k = min(len(vars_), r.randint(1, 3))
+        # the most recent values first: they depend on the most
+        picked = vars_[-k:] if r.random() < 0.6 else r.sample(vars_, k)
+        terms = []
+        for v in picked:
+            if v.shape == shape:
+                terms.append(v.name)
+            else:
+                c, _ = self.convert(v.name, v.bound, v.shape, shape, 1)
+                terms.append(c)
+        if len(terms) == 1:
+            return terms[0]
+        out = terms[0]
+        for t in terms[1:]:
+            out = f"{out} {r.choice(['+', '+', '*', '-'])} {t}"
+        return out
+
+    # ----------------------------------------------------------------- helpers
+    def helper(self, index):
+        """A module-level helper function, generated like ``f`` but smaller."""
+        r = self.r
+        self.params = []
+        name = f"h{index}"
+        nparams = r.randint(1, 2)
+        pshapes = [r.choice(SHAPES) for _ in range(nparams)]
+        names = ["a", "b"][:nparams]
+        default = self.has("helper_kwargs") and r.random() < 0.4
+        out = r.choice(SHAPES)
+        saved = (self.env, self.lines, self.indent, self.count, self.max_statements)
+        self.env = [_Var(n, s, LIM) for n, s in zip(names, pshapes)]
+        if default:
+            self.env.append(_Var("c", S, 1.0))
+        self.lines, self.indent, self.count = [], 1, 0
+        self.max_statements = r.randint(1, 3)
+        sig = ", ".join(names + (["c=0.5"] if default else []))
+        self.block(self.max_statements, _Context(in_helper=True))
+        code, bound = self.combine(out), None
+        code, bound = self.squash(code, 1e9, LIM)  # helpers return squashed values
+        self.lines.append(f"    return {code}")
+        text = f"def {name}({sig}):\n" + "\n".join(self.lines) + "\n"
+        self.env, self.lines, self.indent, self.count, self.max_statements = saved
+        self.helper_bounds[name] = bound
+        self.helpers.append((name, pshapes, out, default))
+        return text
+
+    # ----------------------------------------------------------------- program
+    def program(self):
+        r = self.r
+        self.helper_bounds = {}
+        helper_texts = []
+        if self.has("helper_call") and r.random() < 0.5:
+            for index in range(r.randint(1, 2)):
+                helper_texts.append(self.helper(index + 1))
+        # parameters
+        nfloat = r.randint(1, 3)
+        names = iter(["x", "y", "z"])
+        self.params = []
+        for _ in range(nfloat):
+            shape = r.choice(SHAPES)
+            size = int(np.prod(shape, dtype=int))
+            values = [round(r.uniform(-1.5, 1.5), 3) for _ in range(size)]
+            value = float(values[0]) if shape == S else np.array(values).reshape(shape)
+            self.params.append(Param(next(names), "float", shape, value))
+        if r.random() < 0.3 and self.has("for_range"):
+            self.params.append(Param("n", "int", (), r.randint(1, 4)))
+        self.env = [_Var(p.name, p.shape, 1.5) for p in self.params if p.kind == "float"]
+        # outputs
+        self.output = "scalar"
+        roll = r.random()
+        if roll < 0.12 and self.has("array_output"):
+            self.output = "array"
+        elif roll < 0.18 and self.has("tuple_output"):
+            self.output = "tuple"
+        self.array_out = r.choice([V, W, M])
+        if self.output != "scalar":
+            self.use(self.output + "_output")
+        self.lines, self.indent, self.count = [], 1, 0
+        self.use("straight")
+        self.block(self.max_statements, _Context())
+        self.emit(f"return {self.output_expr()}")
+        sig = ", ".join(p.name for p in self.params)
+        source = ("import numpy as np\n\n" + CONST_SOURCE + "\n\n"
+                  + "".join(t + "\n\n" for t in helper_texts)
+                  + f"def f({sig}):\n" + "\n".join(self.lines) + "\n")
+        source = _format(source)
+        floats = [i for i, p in enumerate(self.params) if p.kind == "float"]
+        wrt = tuple(floats)
+        if len(floats) > 1 and r.random() < 0.3:
+            wrt = tuple(sorted(r.sample(floats, r.randint(1, len(floats) - 1))))
+        return Program(self.seed, source, self.params, wrt, self.output,
+                       frozenset(self.used))
+
+
+def _format(source):
+    """Canonical source: ``ast.unparse`` with blank lines around top-level definitions."""
+    lines = [line for line in ast.unparse(ast.parse(source)).splitlines() if line.strip()]
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith("def ") and out:
+            out += ["", ""]
+        elif out and out[-1].startswith(" ") and not line.startswith(" "):
+            out += ["", ""]
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def generate(seed, features=None, max_statements=12):
+    """The program of ``seed`` (deterministic given the features and the size)."""
+    if features is None:
+        features = ALL_FEATURES
+    return Generator(seed, features, max_statements).program()
+
+
+ALL_FEATURES = frozenset(
+    list(CONSTRUCTS) + [op.feature for op in UNARY + BINARY + CONVERT]
+    + ["broadcast", "index_var"])
+
+
+# ------------------------------------------------------------------ loading
+
+class _Loader:
+    """Writes programs to files in one temporary directory and imports them."""
+
+    def __init__(self, directory=None):
+        self.own = directory is None
+        self.dir = directory or tempfile.mkdtemp(prefix="s2sad_fuzz_")
+        self.counter = itertools.count()
+        self.modules = []
+
+    def load(self, source, stem="prog"):
+        index = next(self.counter)
+        name = f"s2sad_fuzz_{stem}_{index}"
+        path = os.path.join(self.dir, name + ".py")
+        with open(path, "w") as fh:
+            fh.write(source)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        self.modules.append(name)
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module
+
+    def forget(self):
+        """Drop the imported modules (they stay in s2sad's caches until evicted)."""
+        for name in self.modules:
+            sys.modules.pop(name, None)
+        self.modules = []
+
+    def close(self):
+        self.forget()
+        if self.own:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ probing
+
+def _s2sad_error_types():
+    from s2sad import errors
+    return (errors.S2sadError, NotImplementedError)
+
+
+def _run_mode(s2sad, f, args, wrt, mode, output):
+    """Call s2sad in ``mode`` once (used by probes); returns nothing, raises what it raises."""
+    wrt = tuple(wrt)
+    if mode == "reverse":
+        if output == "scalar":
+            s2sad.value_and_grad(f, wrt=wrt)(*args)
+        else:
+            value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
+            ct = value if isinstance(value, tuple) else value
+            pullback(ct)
+    else:
+        tangents = [np.ones_like(a) if isinstance(a, np.ndarray) else 1.0
+                    for i, a in enumerate(args) if i in wrt]
+        s2sad.jvp(f, wrt=wrt)(*args, *tangents)
+
+
+def probe_features(modes=("reverse", "forward"), loader=None):
+    """{mode: frozenset of supported features}, by differentiating a tiny function each.
+
+    A feature is off in a mode when differentiating its probe raises one of
+    s2sad's own errors (``UnsupportedSyntaxError``, ``NoDerivativeRuleError``
+    ...) or ``NotImplementedError``; any other outcome (even a crash or a
+    wrong number) leaves it on, so the fuzzer will report it.
+    """
+    import s2sad
+    refusals = _s2sad_error_types()
+    own = loader is None
+    loader = loader or _Loader()
+    result = {}
+    try:
+        for mode in modes:
+            on = set()
+
+            def try_probe(source, args, output, stem):
+                module = loader.load("import numpy as np\n\n" + CONST_SOURCE + "\n\n" + source,
+                                     stem)
+                try:
+                    _run_mode(s2sad, module.f, args, [0], mode, output)
+                except refusals:
+                    return False
+                except Exception:
+                    return True
+                return True
+
+            for name, c in CONSTRUCTS.items():
+                if try_probe(c.source, c.args, c.output, "probe_" + name):
+                    on.add(name)
+            # operations: all at once first; one by one only if that fails
+            terms = _op_probe_terms(UNARY + BINARY + CONVERT)
+            args = tuple(eval(PROBE_SHAPES[s], {"np": np}) for s in SHAPES)
+
+            def op_source(items):
+                body = " + ".join(expr for _, expr in items)
+                return f"def f(xs, xv, xw, xm):\n    return {body}\n"
+
+            if try_probe(op_source(terms), args, "scalar", "probe_ops"):
+                on.update(feature for feature, _ in terms)
+            else:
+                by_feature = {}
+                for feature, expr in terms:
+                    by_feature.setdefault(feature, []).append((feature, expr))
+                for feature, items in by_feature.items():
+                    if try_probe(op_source(items), args, "scalar", "probe_op"):
+                        on.add(feature)
+            if {"np.sum", "np.sin", "mul"} <= on:
+                on.update({"broadcast", "index_var"})
+            for name, needs in REQUIRES.items():
+                if name in on and not all(n in on for n in needs):
+                    on.discard(name)
+            if "straight" not in on:
+                on = set()
+            result[mode] = frozenset(on)
+    finally:
+        if own:
+            loader.close()
+    return result
+
+
+# ------------------------------------------------------------------ checking
+
+@dataclass
+class Outcome:
+    status: str                     # "pass", "fail", "skip"
+    reason: str = ""                # skip reason, or failure kind
+    mode: str = ""                  # the failing mode
+    message: str = ""
+    modes_checked: Tuple[str, ...] = ()
+    modes_na: Tuple[str, ...] = ()
+
+    @property
+    def signature(self):
+        return (self.mode, self.reason)
+
+
+def _flatten(value):
+    if isinstance(value, (tuple, list)):
+        parts = [_flatten(v) for v in value]
+        return np.concatenate(parts) if parts else np.zeros(0)
+    return np.array(value, dtype=np.float64).reshape(-1)
+
+
+def _fd_jacobian(f, params, wrt, eps):
+    """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64."""
+    base = [p.fresh() for p in params]
+    columns = []
+    for index in wrt:
+        x0 = np.array(base[index], dtype=np.float64)
+        flat = x0.reshape(-1)
+        for k in range(flat.size):
+            outs = []
+            for sign in (1.0, -1.0):
+                x = flat.copy()
+                x[k] += sign * eps
+                args = [p.fresh() for p in params]
+                args[index] = x.reshape(x0.shape) if x0.ndim else float(x[0])
+                outs.append(_flatten(f(*args)))
+            columns.append((outs[0] - outs[1]) / (2 * eps))
+    return np.stack(columns, axis=1)
+
+
+def _close(actual, expected, rtol, atol):
+    scale = 1.0 + (np.max(np.abs(expected)) if expected.size else 0.0)
+    err = np.abs(actual - expected)
+    ok = err <= rtol * np.abs(expected) + atol * scale
+    return bool(np.all(ok)), err
+
+
+def _describe_mismatch(what, actual, expected):
+    err = np.abs(actual - expected)
+    i = int(np.nanargmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0
+    return (f"{what}: max abs error {np.nanmax(err) if err.size else 0:.3g}; element {i}: "
+            f"s2sad {actual[i]!r}, finite differences {expected[i]!r}\n"
+            f"  s2sad: {np.array2string(actual, precision=6)}\n"
+            f"  fd:    {np.array2string(expected, precision=6)}")
+
+
+def _check_layout(grads, args, wrt):
+    for g, i in zip(grads, wrt):
+        a = args[i]
+        if isinstance(a, np.ndarray):
+            if not isinstance(g, np.ndarray) or g.shape != a.shape:
+                return f"gradient of argument {i} is {type(g).__name__} {np.shape(g)}, " \
+                       f"expected ndarray {a.shape}"
+        elif not isinstance(g, float):
+            return f"gradient of float argument {i} is {type(g).__name__}"
+    return None
+
+
+def _check_mode(s2sad, prog, f, mode, value, jac):
+    """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
+    refusals = _s2sad_error_types()
+    args = prog.args()
+    wrt = tuple(prog.wrt)
+    rng = np.random.default_rng(prog.seed)
+    n_out = jac.shape[0]
+    try:
+        if mode == "reverse":
+            if prog.output == "scalar":
+                got_value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
+                expected = jac[0]
+            else:
+                got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
+                ct_flat = rng.standard_normal(n_out)
+                outs = value if isinstance(value, tuple) else (value,)
+                cts, start = [], 0
+                for o in outs:
+                    size = int(np.size(o))
+                    piece = ct_flat[start:start + size].reshape(np.shape(o))
+                    cts.append(piece if np.ndim(o) else float(piece))
+                    start += size
+                grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
+                expected = ct_flat @ jac
+            problem = _check_layout(grads, args, wrt)
+            if problem:
+                return "wrong-type", problem
+            actual = _flatten(list(grads))
+        else:
+            tangents = []
+            for i in wrt:
+                a = args[i]
+                tangents.append(rng.standard_normal(a.shape) if isinstance(a, np.ndarray)
+                                else float(rng.standard_normal()))
+            got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
+            actual = _flatten(out_tangent if isinstance(out_tangent, tuple)
+                              else [out_tangent])
+            expected = jac @ _flatten(tangents)
+            if actual.shape != expected.shape:
+                return "wrong-type", (f"output tangent has {actual.size} elements, expected "
+                                      f"{expected.size}")
+    except refusals as exc:
+        return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
+    except Exception as exc:
+        tb = traceback.format_exc(limit=-3)
+        return f"crash:{type(exc).__name__}", f"{type(exc).__name__}: {exc}\n{tb}"
+    for i, a in enumerate(args):
+        if isinstance(a, np.ndarray) and not np.array_equal(a, prog.params[i].fresh()):
+            return "mutated-input", f"s2sad modified argument {i} in place"
+    want = _flatten(list(value) if isinstance(value, tuple) else [value])
+    have = _flatten(list(got_value) if isinstance(got_value, tuple) else [got_value])
+    if have.shape != want.shape or not np.allclose(have, want, rtol=1e-9, atol=1e-12):
+        return "wrong-value", _describe_mismatch(f"{mode}: the value", have, want)
+    ok, _ = _close(actual, expected, RTOL, ATOL)
+    if not ok:
+        what = {"reverse": "gradient" if prog.output == "scalar" else "vector-Jacobian product",
+                "forward": "Jacobian-vector product"}[mode]
+        return "wrong-gradient", _describe_mismatch(f"{mode}: the {what}", actual, expected)
+    return None
+
+
+def check_program(prog, modes, supported, loader, only=None):
+    """Check one program in every mode that supports it; returns an :class:`Outcome`.
+
+    ``only`` = (mode, kind): stop after that mode and report whether it fails
+    in that way (the shrinker's question).
+    """
+    import s2sad
+    applicable = [m for m in modes if prog.features <= supported.get(m, frozenset())]
+    na = tuple(m for m in modes if m not in applicable)
+    if only is not None:
+        applicable = [only[0]] if only[0] in applicable else []
+    if not applicable:
+        return Outcome("skip", "unsupported", modes_na=na)
+    try:
+        module = loader.load(prog.source, f"s{prog.seed}")
+        f = module.f
+    except Exception as exc:
+        return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
+    with np.errstate(all="ignore"):
+        try:
+            value = f(*prog.args())
+            ref = _fd_jacobian(f, prog.params, prog.wrt, EPS_REF)
+            chk = _fd_jacobian(f, prog.params, prog.wrt, EPS_CHECK)
+        except RecursionError:
+            return Outcome("skip", "invalid", message="recursion")
+        except Exception as exc:
+            return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
+    shape_ok = {"scalar": lambda v: not isinstance(v, tuple) and np.ndim(v) == 0,
+                "array": lambda v: isinstance(v, np.ndarray) and v.ndim > 0,
+                "tuple": lambda v: isinstance(v, tuple)}[prog.output]
+    if not shape_ok(value):
+        return Outcome("skip", "invalid", message=f"the output is not a {prog.output}")
+    flat = _flatten(list(value) if isinstance(value, tuple) else [value])
+    if not (np.all(np.isfinite(flat)) and np.all(np.isfinite(ref)) and np.all(np.isfinite(chk))):
+        return Outcome("skip", "overflow")
+    if np.max(np.abs(flat), initial=0) > BIG or np.max(np.abs(ref), initial=0) > BIG:
+        return Outcome("skip", "overflow")
+    smooth, _ = _close(ref, chk, FD_RTOL, FD_ATOL)
+    if not smooth:
+        return Outcome("skip", "non-smooth")
+    for mode in applicable:
+        problem = _check_mode(s2sad, prog, f, mode, value, ref)
+        if problem is not None:
+            kind, message = problem
+            return Outcome("fail", kind, mode, message, tuple(applicable), na)
+    return Outcome("pass", modes_checked=tuple(applicable), modes_na=na)
+
+
+# ------------------------------------------------------------------ shrinking
+
+class _Candidates:
+    """Smaller variants of a module's source, biggest reductions first."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def __iter__(self):
+        tree = ast.parse(self.source)
+        funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+        # 1. drop whole module-level statements (constants, helpers)
+        for i, node in enumerate(tree.body):
+            if isinstance(node, ast.Import) or (isinstance(node, ast.FunctionDef)
+                                                 and node.name == "f"):
+                continue
+            t = copy.deepcopy(tree)
+            del t.body[i]
+            yield t
+        # 2. statements inside functions: delete, or replace by their bodies
+        for path in self._statement_paths(tree):
+            yield from self._statement_variants(tree, path)
+        # 3. expressions: replace by a sub-expression, or numbers by simpler ones
+        nexpr = sum(1 for _ in self._expr_nodes(tree))
+        for k in range(nexpr):
+            yield from self._expr_variants(tree, k)
+
+    @staticmethod
+    def _statement_paths(tree):
+        """(list-owner path) for each statement in a function body, outermost first."""
+        paths = []
+
+        def visit(owner_path, body):
+            for i, stmt in enumerate(body):
+                paths.append((owner_path, i))
+                for attr in ("body", "orelse"):
+                    sub = getattr(stmt, attr, None)
+                    if isinstance(sub, list) and sub and isinstance(sub[0], ast.stmt):
+                        visit(owner_path + ((i, attr),), sub)
+
+        for fi, node in enumerate(tree.body):
+            if isinstance(node, ast.FunctionDef):
+                visit(((fi, "body"),), node.body)
+        return paths
+
+    @staticmethod
+    def _resolve(tree, owner_path):
+        node = tree
+        body = None
+        for index, attr in owner_path:
+            container = node.body if body is None else body
+            node = container[index]
+            body = getattr(node, attr)
+        return body
+
+    def _statement_variants(self, tree, path):
+        owner_path, i = path
+        body = self._resolve(tree, owner_path)
+        stmt = body[i]
+        is_final_return = len(owner_path) == 1 and i == len(body) - 1 and isinstance(
+            stmt, ast.Return)
+        if not is_final_return:
+            t = copy.deepcopy(tree)
+            b = self._resolve(t, owner_path)
+            del b[i]
+            if not b:
+                b.append(ast.Pass())
+            yield t
+        replacements = []
+        if isinstance(stmt, ast.If):
+            replacements.append(stmt.body)
+            if stmt.orelse:
+                replacements.append(stmt.orelse)
+        elif isinstance(stmt, ast.While):
+            replacements.append(stmt.body)
+        elif isinstance(stmt, ast.For):
+            first = self._first_item(stmt)
+            if first is not None:
+                replacements.append([first] + stmt.body)
+        for rep in replacements:
+            t = copy.deepcopy(tree)
+            b = self._resolve(t, owner_path)
+            b[i:i + 1] = copy.deepcopy(rep)
+            yield t
+
+    @staticmethod
+    def _first_item(loop):
+        """``target = <first item>`` for a for-loop, when it is easy to say."""
+        it = loop.iter
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name):
+            if it.func.id == "range":
+                start = it.args[0] if len(it.args) > 1 else ast.Constant(0)
+                return ast.Assign([copy.deepcopy(loop.target)], copy.deepcopy(start))
+            if it.func.id == "enumerate" and len(it.args) == 1:
+                value = ast.Tuple([ast.Constant(0), ast.Subscript(copy.deepcopy(it.args[0]),
+                                                                  ast.Constant(0), ast.Load())],
+                                  ast.Load())
+                return ast.Assign([copy.deepcopy(loop.target)], value)
+            if it.func.id == "zip":
+                value = ast.Tuple([ast.Subscript(copy.deepcopy(a), ast.Constant(0), ast.Load())
+                                   for a in it.args], ast.Load())
+                return ast.Assign([copy.deepcopy(loop.target)], value)
+            return None
+        return ast.Assign([copy.deepcopy(loop.target)],
+                          ast.Subscript(copy.deepcopy(it), ast.Constant(0), ast.Load()))
+
+    @staticmethod
+    def _expr_nodes(tree):
+        """Expressions that may be replaced (inside functions, not assignment targets)."""
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for sub in ast.walk(node):
+                for name, value in ast.iter_fields(sub):
+                    if isinstance(value, ast.expr):
+                        values = [(name, None, value)]
+                    elif isinstance(value, list):
+                        values = [(name, j, v) for j, v in enumerate(value)
+                                  if isinstance(v, ast.expr)]
+                    else:
+                        continue
+                    for fname, j, v in values:
+                        if isinstance(getattr(v, "ctx", None), (ast.Store, ast.Del)):
+                            continue
+                        if isinstance(sub, ast.Call) and fname == "func":
+                            continue
+                        if isinstance(sub, ast.Attribute):
+                            continue
+                        yield sub, fname, j, v
+
+    def _expr_variants(self, tree, k):
+        parent, fname, j, node = list(self._expr_nodes(tree))[k]
+        options = []
+        if isinstance(node, ast.BinOp):
+            options += [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp):
+            options.append(node.operand)
+        elif isinstance(node, ast.Call):
+            options += [a for a in node.args if not isinstance(a, ast.Starred)]
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.expr) \
+                    and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "np"):
+                options.append(node.func.value)
+        elif isinstance(node, ast.IfExp):
+            options += [node.body, node.orelse]
+        elif isinstance(node, ast.BoolOp):
+            options += node.values
+        elif isinstance(node, ast.Subscript):
+            options.append(node.value)
+        elif isinstance(node, ast.Attribute) and node.attr == "T":
+            options.append(node.value)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            v = node.value
+            simpler = [0, 1] if isinstance(v, int) else [1.0, 0.5, 0.0]
+            options += [ast.Constant(s) for s in simpler if s != v and abs(s) <= abs(v)]
+        for option in options:
+            t = copy.deepcopy(tree)
+            p, fn, jj, _ = list(self._expr_nodes(t))[k]
+            new = copy.deepcopy(option)
+            if jj is None:
+                setattr(p, fn, new)
+            else:
+                getattr(p, fn)[jj] = new
+            yield t
+
+
+def _drop_unused_params(prog):
+    """Variants of ``prog`` without one parameter that ``f`` never reads."""
+    tree = ast.parse(prog.source)
+    f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+    read = {n.id for n in ast.walk(f) if isinstance(n, ast.Name)}
+    for i, arg in enumerate(f.args.args):
+        if arg.arg in read:
+            continue
+        if i in prog.wrt and len(prog.wrt) == 1:
+            continue
+        t = copy.deepcopy(tree)
+        tf = next(n for n in t.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+        del tf.args.args[i]
+        wrt = tuple(w - (w > i) for w in prog.wrt if w != i)
+        params = prog.params[:i] + prog.params[i + 1:]
+        yield Program(prog.seed, _format(ast.unparse(t)), params, wrt, prog.output, prog.features)
+    if len(prog.wrt) > 1:
+        for w in prog.wrt:
+            yield Program(prog.seed, prog.source, prog.params,
+                          tuple(x for x in prog.wrt if x != w), prog.output, prog.features)
+    for i, p in enumerate(prog.params):
+        if p.kind == "int" and p.value > 1:
+            params = list(prog.params)
+            params[i] = Param(p.name, "int", (), 1)
+            yield Program(prog.seed, prog.source, params, prog.wrt, prog.output, prog.features)
+
+
+def shrink(prog, outcome, modes, supported, loader, max_attempts=3000, time_limit=120.0):
+    """The smallest variant of ``prog`` found that fails in the same mode the same way.
+
+    Greedy: try candidate edits in order (drop a module-level statement or a
+    parameter, delete a statement, replace a compound statement by its body,
+    replace an expression by one of its operands, simplify a number); keep
+    the first that still fails, start again; stop when no edit keeps the
+    failure.  Returns ``(program, attempts)``.
+    """
+    target = outcome.signature
+    attempts = 0
+    start = time.perf_counter()
+    current = prog
+    seen = {prog.source}
+
+    def still_fails(candidate):
+        nonlocal attempts
+        attempts += 1
+        result = check_program(candidate, modes, supported, loader, only=target)
+        return result.status == "fail" and result.signature == target
+
+    progress = True
+    while progress and attempts < max_attempts and time.perf_counter() - start < time_limit:
+        progress = False
+        for variant in _drop_unused_params(current):
+            if still_fails(variant):
+                current, progress = variant, True
+                break
+        if progress:
+            continue
+        for tree in _Candidates(current.source):
+            if attempts >= max_attempts or time.perf_counter() - start > time_limit:
+                break
+            try:
+                text = _format(ast.unparse(ast.fix_missing_locations(tree)))
+            except Exception:
+                continue
+            if text in seen:
+                continue
+            seen.add(text)
+            candidate = Program(current.seed, text, current.params, current.wrt,
+                                current.output, current.features)
+            if still_fails(candidate):
+                current, progress = candidate, True
+                break
+        loader.forget()
+    return current, attempts
+
+
+# ------------------------------------------------------------------ campaigns
+
+@dataclass
+class Report:
+    programs: int = 0
+    passed: int = 0
+    failed: int = 0
+    skipped: Dict[str, int] = field(default_factory=dict)
+    checked: Dict[str, int] = field(default_factory=dict)
+    not_applicable: Dict[str, int] = field(default_factory=dict)
+    failures: list = field(default_factory=list)       # (seed, outcome, shrunk program)
+    seconds: float = 0.0
+    statements: int = 0
+
+    @property
+    def skipped_total(self):
+        return sum(self.skipped.values())
+
+    def summary(self):
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped.items())) or "none"
+        return (f"programs: {self.programs}, passed: {self.passed}, failed: {self.failed}, "
+                f"skipped: {self.skipped_total} ({reasons})")
+
+
+class Fuzzer:
+    """Probe once, then generate and check programs."""
+
+    def __init__(self, modes=("reverse", "forward"), max_statements=12, features=None,
+                 shrink=True, out=None, verbose=False):
+        self.modes = tuple(modes)
+        self.max_statements = max_statements
+        self.loader = _Loader()
+        self.supported = probe_features(self.modes, self.loader)
+        if features is not None:
+            self.supported = {m: s & frozenset(features) for m, s in self.supported.items()}
+        self.features = frozenset().union(*self.supported.values())
+        self.shrink = shrink
+        self.out = out
+        self.verbose = verbose
+
+    def close(self):
+        self.loader.close()
+
+    def program(self, seed):
+        return generate(seed, self.features, self.max_statements)
+
+    def say(self, text):
+        if self.out is not None:
+            print(text, file=self.out, flush=True)
+
+    def run(self, seeds, time_limit=None):
+        report = Report()
+        start = time.perf_counter()
+        for n, seed in enumerate(seeds):
+            if time_limit is not None and time.perf_counter() - start > time_limit:
+                break
+            prog = self.program(seed)
+            report.programs += 1
+            report.statements += prog.statement_count()
+            outcome = check_program(prog, self.modes, self.supported, self.loader)
+            for m in outcome.modes_checked:
+                report.checked[m] = report.checked.get(m, 0) + 1
+            for m in outcome.modes_na:
+                report.not_applicable[m] = report.not_applicable.get(m, 0) + 1
+            if outcome.status == "pass":
+                report.passed += 1
+            elif outcome.status == "skip":
+                report.skipped[outcome.reason] = report.skipped.get(outcome.reason, 0) + 1
+                if self.verbose and outcome.reason == "invalid":
+                    self.say(f"seed {seed}: invalid program ({outcome.message})\n{prog.source}")
+            else:
+                report.failed += 1
+                small, attempts = prog, 0
+                if self.shrink:
+                    small, attempts = shrink(prog, outcome, self.modes, self.supported,
+                                             self.loader)
+                final = check_program(small, self.modes, self.supported, self.loader,
+                                      only=outcome.signature)
+                report.failures.append((seed, outcome, small))
+                self.say(self.failure_text(seed, prog, outcome, small, final, attempts))
+            if n % 50 == 49:
+                self.loader.forget()
+        self.loader.forget()
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def failure_text(self, seed, prog, outcome, small, final, attempts):
+        lines = [f"FAIL seed {seed}: {outcome.mode} mode, {outcome.reason}",
+                 f"  reproduce the campaign program: python -m s2sad.fuzz --seed {seed} "
+                 f"--count 1 --max-statements {self.max_statements} "
+                 f"--modes {','.join(self.modes)}",
+                 "  " + outcome.message.replace("\n", "\n  ")]
+        if small is not prog:
+            lines.append(f"--- shrunk from {prog.statement_count()} to "
+                         f"{small.statement_count()} statements in {attempts} attempts; "
+                         f"it fails with:")
+            lines.append("  " + final.message.replace("\n", "\n  "))
+        lines.append("--- minimal program ---")
+        lines.append(small.reproduction((outcome.mode,)).rstrip())
+        lines.append("---")
+        return "\n".join(lines)
+
+
+def run_campaign(count, seed=0, modes=("reverse", "forward"), max_statements=12,
+                 features=None, shrink=True, out=None, verbose=False):
+    """Generate and check ``count`` programs with seeds ``seed .. seed + count - 1``."""
+    fuzzer = Fuzzer(modes, max_statements, features, shrink, out, verbose)
+    try:
+        report = fuzzer.run(range(seed, seed + count))
+        report.supported = fuzzer.supported
+        return report
+    finally:
+        fuzzer.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m s2sad.fuzz",
+        description="Differential fuzzer: random programs, s2sad vs finite differences.")
+    parser.add_argument("--count", type=int, default=200, help="number of programs")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first program")
+    parser.add_argument("--max-statements", type=int, default=12,
+                        help="statements per program at most (default 12)")
+    parser.add_argument("--modes", default="reverse,forward",
+                        help="comma-separated modes to check (reverse, forward)")
+    parser.add_argument("--features", default=None,
+                        help="comma-separated features to allow (default: all that probe ok)")
+    parser.add_argument("--no-shrink", action="store_true", help="report failures unshrunk")
+    parser.add_argument("--show", action="store_true",
+                        help="print each program's source (with --count 1: reproduce a seed)")
+    parser.add_argument("--probe", action="store_true",
+                        help="print which features each mode supports and exit")
+    parser.add_argument("--verbose", action="store_true")
+    opts = parser.parse_args(argv)
+    modes = tuple(m.strip() for m in opts.modes.split(",") if m.strip())
+    for m in modes:
+        if m not in ("reverse", "forward"):
+            parser.error(f"unknown mode {m!r}")
+    features = None
+    if opts.features:
+        features = frozenset(x.strip() for x in opts.features.split(","))
+    out = sys.stdout
+    t0 = time.perf_counter()
+    fuzzer = Fuzzer(modes, opts.max_statements, features, not opts.no_shrink, out, opts.verbose)
+    try:
+        probe_time = time.perf_counter() - t0
+        for m in modes:
+            off = sorted(ALL_FEATURES - fuzzer.supported[m])
+            print(f"{m}: {len(fuzzer.supported[m])} features on; off: "
+                  f"{', '.join(off) if off else 'none'}")
+        if opts.probe:
+            return 0
+        if opts.show:
+            for s in range(opts.seed, opts.seed + opts.count):
+                prog = fuzzer.program(s)
+                print(f"# seed {s}, wrt {prog.wrt}, output {prog.output}, "
+                      f"args {prog.args_source()}")
+                print(prog.source)
+        report = fuzzer.run(range(opts.seed, opts.seed + opts.count))
+    finally:
+        fuzzer.close()
+    checked = ", ".join(f"{m} {report.checked.get(m, 0)} (n/a {report.not_applicable.get(m, 0)})"
+                        for m in modes)
+    print(f"checked: {checked}; {report.statements} statements; probes {probe_time:.1f} s, "
+          f"programs {report.seconds:.1f} s")
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
