@@ -64,3 +64,23 @@ def calls_closure(x):
 def vector_helper(x):
     y = split(x * 2.0)
     return np.sum(y[0] * y[1])
+def with_lambda(x, w):
+    sq = lambda a: a * a
+    act = lambda z: np.tanh(z) * w
+    return np.sum(sq(act(x)) + sq(w))
+
+def with_def(x, c):
+    def step(v, k):
+        t = np.sin(v) * c
+        if k > 1:
+            return t * k
+        return t + v
+    y = x
+    for i in range(3):
+        y = step(y, i)
+    return np.sum(y)
+
+
+def local_function_as_value(x):
+    f = lambda a: a * 2.0
+    return np.sum(list(map(f, x)))

@@ -37,6 +37,10 @@ CASES = [
     ("same_argument_twice", cf.same_argument_twice, [0.7], 0),
     ("closure", cf.calls_closure, [X], 0),
     ("tuple_result_indexed", cf.vector_helper, [X], 0),
+    ("lambdas_x", cf.with_lambda, [X, 0.7], 0),
+    ("lambdas_closure_w", cf.with_lambda, [X, 0.7], 1),
+    ("nested_def_with_early_return_x", cf.with_def, [X, 0.8], 0),
+    ("nested_def_closure_c", cf.with_def, [X, 0.8], 1),
 ]
 
 
@@ -88,3 +92,10 @@ def test_nondifferentiable_declaration():
 def test_inactive_calls_of_helpers_need_no_derivative():
     import math_rules
     assert s2sad.grad(math_rules.inactive_helper_call, wrt=0)(2.0, 3.0) == 3.0 * 4.0
+
+
+def test_local_function_used_as_a_value_is_refused():
+    from s2sad.errors import UnsupportedSyntaxError
+    with pytest.raises(UnsupportedSyntaxError, match="can only be called") as info:
+        s2sad.grad(cf.local_function_as_value)
+    assert "map(f, x)" in str(info.value)

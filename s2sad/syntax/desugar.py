@@ -25,7 +25,7 @@ from .names import Namer
 
 def needs_desugaring(fn):
     body = fn.body
-    for node in gast.walk(fn):
+    for node in _walk_same_function(fn):
         if isinstance(node, (gast.Break, gast.Continue)):
             return True
         if isinstance(node, gast.Return) and node is not body[-1]:
@@ -70,7 +70,8 @@ class _Desugar:
     def function(self, fn):
         body = fn.body
         final = body[-1] if body and isinstance(body[-1], gast.Return) else None
-        early = any(isinstance(n, gast.Return) and n is not final for n in gast.walk(fn))
+        early = any(isinstance(n, gast.Return) and n is not final
+                    for n in _walk_same_function(fn))
         if early:
             self.returned = self.namer.fresh("returned")
             self.result = self.namer.fresh("result")
@@ -173,9 +174,9 @@ def _walk_same_function(node):
     while todo:
         current = todo.pop()
         yield current
-        for child in gast.iter_child_nodes(current):
-            if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
-                todo.append(child)
+        if current is not node and isinstance(current, (gast.FunctionDef, gast.Lambda)):
+            continue
+        todo.extend(gast.iter_child_nodes(current))
 
 
 def _innermost_loop(root, target):

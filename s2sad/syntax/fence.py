@@ -41,8 +41,6 @@ UNSUPPORTED = {
                  "validate inputs before calling the differentiated function"),
     gast.NamedExpr: ("assignment expressions (':=') are not supported",
                      "assign to the name in a statement of its own"),
-    gast.Lambda: ("lambda expressions are not supported yet",
-                  "define the function with 'def' at module level"),
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
     gast.SetComp: ("set comprehensions cannot be differentiated", "use a list and np.array"),
     gast.DictComp: ("dict comprehensions are not supported", "build the values one by one"),
@@ -52,8 +50,6 @@ UNSUPPORTED = {
                      "format strings outside the function"),
     gast.Starred: ("starred expressions ('*x') are not supported",
                    "pass the arguments one by one"),
-    gast.FunctionDef: ("nested function definitions are not supported yet",
-                       "define the helper at module level"),
 }
 
 
@@ -77,6 +73,25 @@ def check(parsed):
                 raise UnsupportedSyntaxError(entry[0], parsed.location(node), hint=entry[1])
     _check_returns(parsed)
     _check_loops(parsed)
+    _check_local_functions(parsed)
+
+
+def _check_local_functions(parsed):
+    """Nested defs and lambdas are inlined where they are called: keep them simple."""
+    for node in gast.walk(parsed.node):
+        if node is parsed.node or not isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            continue
+        args = node.args
+        if args.vararg or args.kwarg or args.kwonlyargs or args.defaults \
+                or getattr(args, "posonlyargs", None):
+            raise UnsupportedSyntaxError(
+                "local functions with default values, *args, **kwargs or keyword-only "
+                "parameters are not supported", parsed.location(node),
+                hint="give the local function plain parameters, or define it at module level")
+        if isinstance(node, gast.FunctionDef) and node.decorator_list:
+            raise UnsupportedSyntaxError("decorated local functions are not supported",
+                                         parsed.location(node.decorator_list[0]),
+                                         hint="define the function at module level")
 
 
 def _check_loops(parsed):
@@ -93,7 +108,9 @@ def _check_loops(parsed):
 
 def _check_returns(parsed):
     body = parsed.node.body
-    returns = [n for stmt in body for n in gast.walk(stmt) if isinstance(n, gast.Return)]
+    from .desugar import _walk_same_function
+    returns = [n for stmt in body for n in _walk_same_function(stmt)
+               if isinstance(n, gast.Return)]
     if not returns:
         raise UnsupportedSyntaxError(
             f"{parsed.name} returns nothing, so there is nothing to differentiate",

@@ -94,6 +94,8 @@ class _Normalizer:
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
         self.free_names: Set[str] = set()
         self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
+        self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
+        self.inlining: List[str] = []
         self.claimed: Set[str] = set()              # user names whose first version is taken
         self.loop_spans = [(n.lineno, getattr(n, "end_lineno", n.lineno))
                            for n in gast.walk(fn) if isinstance(n, (gast.For, gast.While))]
@@ -371,6 +373,8 @@ class _Normalizer:
             self.emit(nodes.ret(atom))
         elif isinstance(stmt, gast.Pass):
             return
+        elif isinstance(stmt, gast.FunctionDef):   # a local function: inlined where called
+            self.local_functions[stmt.name] = stmt
         elif isinstance(stmt, gast.If):
             self.if_statement(stmt)
         elif isinstance(stmt, gast.For):
@@ -462,6 +466,9 @@ class _Normalizer:
                 self.env[user] = nodes.name(name)
 
     def bind_name(self, user_name, value):
+        if isinstance(value, gast.Lambda):   # a local function: inlined where called
+            self.local_functions[user_name] = value
+            return
         if _is_atomic(value):
             self.env[user_name] = self.atom(value)
             return
@@ -540,6 +547,9 @@ class _Normalizer:
     def read_name(self, name, node):
         if name in self.env:
             return copy.deepcopy(self.env[name])
+        if name in self.local_functions:
+            raise self.error(f"the local function {name!r} can only be called here", node,
+                             hint="define it at module level to pass it around as a value")
         if name in self.locals:
             raise self.error(f"local variable {name!r} is used before it is assigned", node)
         try:
@@ -607,6 +617,15 @@ class _Normalizer:
                                  hint="compare two values at a time")
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id in self.local_functions and node.func.id not in self.env:
+            result = self.inline_call(node)
+            if isinstance(result, gast.Name) and target is None:
+                return result.id
+            name = self.new_version(target) if target else self.namer.fresh(node.func.id)
+            self.emit(nodes.assign(name, result))
+            self.defined.add(name)
+            return name
         elif isinstance(node, gast.Call):
             value = self.call(node)
             if target is None and not named:
@@ -682,6 +701,49 @@ class _Normalizer:
         self.for_statement(loop, extra_carried=(result,))
         final = self.env.pop(result)
         return final.id
+
+    def inline_call(self, node):
+        """The body of a local function, in place of a call to it; returns the result atom."""
+        name = node.func.id
+        fn = self.local_functions[name]
+        if name in self.inlining:
+            raise self.error(f"the local function {name!r} calls itself", node,
+                             hint="define recursive functions at module level")
+        params = [a.id for a in fn.args.args]
+        args = [self.atom(a) for a in node.args]
+        keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords if kw.arg}
+        if len(args) > len(params) or set(keywords) - set(params[len(args):]) \
+                or len(args) + len(keywords) != len(params):
+            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
+        bound = dict(zip(params, args))
+        bound.update(keywords)
+        saved_env, saved_source = dict(self.env), self.source
+        self.inlining.append(name)
+        try:
+            self.env.update(bound)
+            if isinstance(fn, gast.Lambda):
+                result = self.atom(fn.body)
+            else:
+                inner = desugar(fn, user_names(fn) | set(self.env))
+                body = [s for s in inner.body if not (
+                    isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+                if not body or not isinstance(body[-1], gast.Return):
+                    raise self.error(f"the local function {name!r} must end with a return", fn)
+                for stmt in body[:-1]:
+                    self.source = self.parsed.source_ref(stmt)
+                    self.statement(stmt)
+                self.source = self.parsed.source_ref(body[-1])
+                value = body[-1].value
+                if isinstance(value, gast.Tuple):
+                    result = nodes.name(self.operation(gast.Tuple(
+                        elts=value.elts, ctx=gast.Load())))
+                else:
+                    result = self.atom(value)
+        finally:
+            self.inlining.pop()
+            self.env = saved_env
+            self.source = saved_source
+        return result
 
     def choice(self, test, then_fn, else_fn, target, base):
         """``result = then_fn() if test else else_fn()`` as an if statement."""
