@@ -47,8 +47,25 @@ def _dense_inputs():
             "x": r.normal(size=4)}
 
 
+def _rnn_inputs():
+    r = _rng()
+    return {"W": r.normal(size=(4, 4)) * 0.4, "U": r.normal(size=(4, 3)) * 0.5,
+            "xs": r.normal(size=(5, 3)), "h0": r.normal(size=4) * 0.1}
+
+
+def _euler_inputs():
+    return {"k": 0.7, "y0": 1.3, "steps": 40}
+
+
+def _growth_inputs():
+    return {"x": 0.8, "rate": 1.2}
+
+
 #: every generated module in generated_examples/, with inputs to check it on
 INPUTS = {
+    "rnn_grad.py": _rnn_inputs,
+    "euler_grad.py": _euler_inputs,
+    "growth_grad.py": _growth_inputs,
     "seed_grad.py": _seed_inputs,
     "seed_jvp.py": _seed_inputs,
     "logistic_regression_grad.py": _logistic_inputs,

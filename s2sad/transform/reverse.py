@@ -185,9 +185,22 @@ class _Reverse:
             backward = eliminate_dead(backward, live_out=returned)
         backward = drop_orphan_comments(backward)
         value_expr = copy.deepcopy(ret.value)
+        rebound, rewritten = _restored_by(backward)
 
         if self.flavor == "value_and_grad":
-            body = forward + backward + [nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
+            # the backward sweep restores earlier values: keep the output's final one
+            snapshots = []
+            for atom in (value_expr.elts if isinstance(value_expr, gast.Tuple) else [value_expr]):
+                if isinstance(atom, gast.Name) and atom.id in rebound | rewritten:
+                    keep = self.namer.fresh(f"{atom.id}_out")
+                    value = nodes.name(atom.id)
+                    if atom.id in rewritten:
+                        self.bindings["np"] = numpy_module()
+                        value = nodes.call("np.copy", [value])
+                    snapshots.append(nodes.assign(keep, value))
+                    atom.id = keep
+            body = forward + snapshots + backward + [
+                nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
             if self.clean:
                 body = eliminate_dead(body)
             name = self.name or f"{fn.name}_value_and_grad"
@@ -195,8 +208,20 @@ class _Reverse:
                                  defaults=copy.deepcopy(fn.args.defaults))
         else:
             pull_name = self.namer.fresh(f"{fn.name}_pullback")
+            # the pullback restores earlier values into names and arrays of the forward
+            # sweep: it works on its own copies, so it can run any number of times
+            finals, starts = [], []
+            for name in sorted(rebound | rewritten):
+                final = self.namer.fresh(f"{name}_final")
+                finals.append(nodes.assign(final, nodes.name(name)))
+                start = nodes.name(final)
+                if name in rewritten:
+                    self.bindings["np"] = numpy_module()
+                    start = nodes.call("np.copy", [start])
+                starts.append(nodes.assign(name, start))
             pullback = nodes.function(pull_name, seed_params,
-                                      backward + [nodes.ret(grad_expr)])
+                                      starts + backward + [nodes.ret(grad_expr)])
+            forward = forward + finals
             body = forward + [pullback, nodes.ret(nodes.tuple_([value_expr,
                                                                 nodes.name(pull_name)]))]
             if self.clean:
@@ -827,3 +852,18 @@ def _written_or_indexed(stmts):
                 and isinstance(stmt.value.value, gast.Name):
             names.add(stmt.value.value.id)
     return names
+
+
+def _restored_by(backward):
+    """(names the backward sweep rebinds, arrays it writes into) among primal values."""
+    rebound, rewritten = set(), set()
+    for node in gast.walk(gast.Module(body=list(backward), type_ignores=[])):
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                and isinstance(node.value.func, gast.Attribute) \
+                and node.value.func.attr == "pop":
+            target = node.targets[0]
+            if isinstance(target, gast.Name):
+                rebound.add(target.id)
+            elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                rewritten.add(target.value.id)
+    return rebound, rewritten
