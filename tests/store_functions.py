@@ -53,3 +53,11 @@ def write_scalar_into_slice(x, c):
     y = np.ones(4)
     y[1:3] = c
     return np.sum(y * x)
+
+
+def buffer_out(x, T):
+    h = np.zeros(T + 1)
+    h[0] = x
+    for t in range(T):
+        h[t + 1] = np.sin(h[t]) * 1.5
+    return h

@@ -72,3 +72,13 @@ def test_write_through_a_shared_view_is_refused():
 def test_write_into_repeated_positions_is_refused_at_run_time():
     with pytest.raises(ValueError, match="repeated"):
         s2sad.grad(sf.scatter)(np.ones(2), np.array([1, 1]))
+
+
+def test_vjp_with_writes_returns_the_final_buffer_and_repeats():
+    value, pullback = s2sad.vjp(sf.buffer_out)(0.4, 5)
+    np.testing.assert_allclose(value, sf.buffer_out(0.4, 5))
+    for seed in range(3):
+        ct = np.random.default_rng(seed).normal(size=6)
+        expected = fd(lambda x: float(np.sum(ct * sf.buffer_out(x, 5))), [0.4], 0)
+        np.testing.assert_allclose(pullback(ct), expected, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(value, sf.buffer_out(0.4, 5))   # untouched by the pullbacks
