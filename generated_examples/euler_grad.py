@@ -5,7 +5,14 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import Stack, ensure_scalar_output, unbroadcast, zeros_like
+from s2sad.runtime import (
+    Stack,
+    ensure_scalar_output,
+    shape_of,
+    unbroadcast,
+    unbroadcast_to,
+    zeros_like,
+)
 
 
 def final_state_value_and_grad(k, y0, steps):
@@ -21,10 +28,6 @@ def final_state_value_and_grad(k, y0, steps):
         mul_1 = 0.01 * add
         y_1 = y + mul_1
         # line 9: for step in range(steps):
-        tape.push(mul)
-        tape.push(mul_1)
-        tape.push(neg)
-        tape.push(sin)
         tape.push(y)
         y = y_1
     ensure_scalar_output(y, 'final_state')
@@ -34,19 +37,15 @@ def final_state_value_and_grad(k, y0, steps):
     y_bar = 1.0
     for step in reversed(range(steps)):
         y = tape.pop()
-        sin = tape.pop()
-        neg = tape.pop()
-        mul_1 = tape.pop()
-        mul = tape.pop()
         y_1_bar = y_bar
         # grad of line 10: y = y + dt * (-k * y + np.sin(y))
         y_bar = unbroadcast(y_1_bar, y)
-        mul_1_bar = unbroadcast(y_1_bar, mul_1)
+        mul_1_bar = unbroadcast_to(y_1_bar, shape_of(k, y))
         add_bar = 0.01 * mul_1_bar
-        mul_bar = unbroadcast(add_bar, mul)
-        sin_bar = unbroadcast(add_bar, sin)
+        mul_bar = unbroadcast_to(add_bar, shape_of(k, y))
+        sin_bar = unbroadcast(add_bar, y)
         y_bar = y_bar + sin_bar * np.cos(y)
-        neg_bar = unbroadcast(mul_bar * y, neg)
+        neg_bar = unbroadcast(mul_bar * y, k)
         y_bar = y_bar + unbroadcast(neg * mul_bar, y)
         k_bar = k_bar - neg_bar
     # grad of line 9: for step in range(steps):

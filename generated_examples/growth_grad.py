@@ -5,7 +5,14 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import Stack, ensure_scalar_output, unbroadcast, zeros_like
+from s2sad.runtime import (
+    Stack,
+    ensure_scalar_output,
+    shape_of,
+    unbroadcast,
+    unbroadcast_to,
+    zeros_like,
+)
 
 
 def grow_value_and_grad(x, rate):
@@ -37,8 +44,6 @@ def grow_value_and_grad(x, rate):
         # line 8: while True:
         cond = not broke_1
         n_iter = n_iter + 1
-        tape.push(mul)
-        tape.push(mul_1)
         tape.push(x_1)
         broke = broke_1
         steps = steps_1
@@ -52,12 +57,10 @@ def grow_value_and_grad(x, rate):
     rate_bar = zeros_like(rate)
     for iteration in range(n_iter):
         x_1 = tape.pop()
-        mul_1 = tape.pop()
-        mul = tape.pop()
         x_2_bar = x_1_bar
         # grad of line 9: x = x * rate + 0.1 * np.sin(x)
-        mul_bar = unbroadcast(x_2_bar, mul)
-        mul_1_bar = unbroadcast(x_2_bar, mul_1)
+        mul_bar = unbroadcast_to(x_2_bar, shape_of(x_1, rate))
+        mul_1_bar = unbroadcast(x_2_bar, x_1)
         sin_bar = 0.1 * mul_1_bar
         x_1_bar = sin_bar * np.cos(x_1)
         x_1_bar = x_1_bar + unbroadcast(mul_bar * rate, x_1)

@@ -16,7 +16,7 @@ __all__ = [
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
-    "dict_bar",
+    "dict_bar", "shape_of", "unbroadcast_to",
 ]
 
 
@@ -29,7 +29,18 @@ def unbroadcast(g, like):
     than ``like`` (a contribution that is the same for every element) is
     spread over ``like``'s shape as a fresh, writable array.
     """
-    target = np.shape(like)
+    return unbroadcast_to(g, np.shape(like))
+
+
+def shape_of(*values):
+    """The shape of the broadcast of ``values``: a temporary's shape, from its operands."""
+    if len(values) == 1:
+        return np.shape(values[0])
+    return np.broadcast_shapes(*(np.shape(v) for v in values))
+
+
+def unbroadcast_to(g, target):
+    """:func:`unbroadcast` to a shape rather than to an array's shape."""
     shape = np.shape(g)
     if shape == target:
         return g

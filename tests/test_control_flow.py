@@ -100,3 +100,9 @@ def test_tape_is_local_to_each_call():
     first = g(0.5, 10)
     assert g(0.5, 10) == first
     assert g(0.5, 3) == pytest.approx(fd(cf.scalar_loop, [0.5, 3], 0))
+
+
+def test_euler_steps_tape_one_value_per_step():
+    text = s2sad.source(cf.euler, wrt=(0, 1))
+    assert _loop_pushes(text) == 1 and "tape.push(y)" in text
+    assert "neg = -k" in text   # loop-invariant: read after the loop, never taped

@@ -164,8 +164,8 @@ def writable_copy_tangent(out, t, t_dot):
 
 
 @runtime_tangent(rt.item_bar)
-def item_bar_tangent(out, seq, index, g, g_dot):
-    return rt.item_bar(seq, index, g_dot)
+def item_bar_tangent(out, container, key, g, g_dot):
+    return rt.item_bar(container, key, g_dot)
 
 
 @runtime_tangent(rt.add_items)
@@ -191,3 +191,11 @@ def repeat_bar_tangent(out, g, items, g_dot):
 @runtime_tangent(rt.dict_bar)
 def dict_bar_tangent(out, keys, values, values_dot):
     return rt.dict_bar(keys, values_dot)
+
+
+@runtime_tangent(rt.unbroadcast_to)
+def unbroadcast_to_tangent(out, g, target, g_dot):
+    return rt.unbroadcast_to(g_dot, target)
+
+
+nondifferentiable(rt.shape_of)

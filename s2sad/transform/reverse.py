@@ -135,6 +135,7 @@ class _Reverse:
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
         self.activity = analyze(primal, self.wrt, outputs)
         self.scalars = known_scalars(list(_with_loops(primal)))
+        self.single_defs, self.loop_temps = _definitions(primal)
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
@@ -459,7 +460,8 @@ class _Reverse:
         self.adj = {n: a for n, a in self.adj.items() if n not in local}
         self.owned &= entry_owned
         needed = _loads(body)
-        saved = sorted(n for n in needed if n in (local | carried)
+        invariant = _loop_invariants(stmt, carried)
+        saved = sorted(n for n in needed if n in (local | carried) and n not in invariant
                        and not (isinstance(stmt, gast.For) and n == stmt.target.id))
         if saved:
             self.pushes[id(stmt)] = saved
@@ -554,8 +556,7 @@ class _Reverse:
                 continue
             if param in rule.broadcast and not isinstance(g, gast.Constant) \
                     and _may_broadcast(param, bound, self.scalars, self.same_shape):
-                contribution = nodes.call(self.helper("unbroadcast"),
-                                          [contribution, nodes.name(atom.id)])
+                contribution = self.unbroadcast(contribution, atom.id)
             self.accumulate(atom.id, contribution, out)
 
     def adjoint_of_subscript(self, value, g, out):
@@ -609,7 +610,7 @@ class _Reverse:
             if self.is_active(value):
                 part = nodes.subscript(copy.deepcopy(g), copy.deepcopy(index))
                 if value.id not in self.scalars:
-                    part = nodes.call(self.helper("unbroadcast"), [part, nodes.name(value.id)])
+                    part = self.unbroadcast(part, value.id)
                 if in_place:
                     self.bindings["np"] = numpy_module()
                     part = nodes.call("np.copy", [part])
@@ -626,6 +627,49 @@ class _Reverse:
                                                 store=True),
                                 nodes.call(nodes.attr(nodes.name(self.tape_read), "pop"))))
         return out
+
+    def unbroadcast(self, contribution, name):
+        """``unbroadcast(contribution, name)``, reading the shape from names the backward
+        sweep has anyway when ``name`` is a temporary of a loop (so it need not be taped)."""
+        if name in self.loop_temps:
+            witness = self.shape_witness(name)
+            if witness != (name,):
+                if len(witness) == 1:
+                    return nodes.call(self.helper("unbroadcast"),
+                                      [contribution, nodes.name(witness[0])])
+                shape = nodes.call(self.helper("shape_of"), [nodes.name(w) for w in witness])
+                return nodes.call(self.helper("unbroadcast_to"), [contribution, shape])
+        return nodes.call(self.helper("unbroadcast"), [contribution, nodes.name(name)])
+
+    def shape_witness(self, name, depth=0):
+        """Names whose broadcast has ``name``'s shape: its elementwise operands, recursively,
+        stopping at names that are not temporaries of a loop."""
+        stmt = self.single_defs.get(name)
+        if stmt is None or name not in self.loop_temps or depth > 20:
+            return (name,)
+        value = stmt.value
+        operands = None
+        if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
+            operands = [value.operand]
+        elif isinstance(value, gast.BinOp) and isinstance(
+                value.op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)):
+            operands = [value.left, value.right]
+        elif isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and getattr(anno.get(value, anno.CALLEE), "nin", None) == 1:
+            operands = [value.args[0]]
+        if operands is None:
+            return (name,)
+        names = []
+        for atom in operands:
+            if isinstance(atom, gast.Constant) or (
+                    isinstance(atom, gast.Name) and atom.id in self.scalars):
+                continue
+            if not isinstance(atom, gast.Name):
+                return (name,)
+            for w in self.shape_witness(atom.id, depth + 1):
+                if w not in names:
+                    names.append(w)
+        return tuple(names) if names else (name,)
 
     def add_at(self, name, index, g):
         self.bindings["np"] = numpy_module()
@@ -867,3 +911,67 @@ def _restored_by(backward):
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 rewritten.add(target.value.id)
     return rebound, rewritten
+
+
+def _definitions(primal):
+    """(name -> its one defining statement, names assigned inside some loop body)."""
+    counts, defs, loop_temps = {}, {}, set()
+
+    def visit(stmts, in_loop):
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, in_loop)
+                visit(stmt.orelse, in_loop)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                carried = set(anno.get(stmt, anno.CARRIED, ()))
+                visit(stmt.body, True)
+                loop_temps.difference_update(carried)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                name = stmt.targets[0].id
+                counts[name] = counts.get(name, 0) + 1
+                defs[name] = stmt
+                if in_loop:
+                    loop_temps.add(name)
+    visit(primal, False)
+    single = {n: s for n, s in defs.items() if counts[n] == 1}
+    return single, loop_temps
+
+
+def _loop_invariants(loop, carried):
+    """Names a loop body computes only from values the loop never changes (the same
+    value on every trip, so the backward sweep can read the last one)."""
+    changed = set(carried) | assigned_in([loop.target] if isinstance(loop, gast.For) else [])
+    changed |= {s.targets[0].value.id for s in flatten(loop.body) if ops.is_store(s)}
+    simple = [s for s in flatten(loop.body)]
+    assigned = assigned_in(loop.body)
+    counts = {}
+    for stmt in simple:
+        for t in ops.targets(stmt):
+            counts[t] = counts.get(t, 0) + 1
+    # a name assigned twice in the body (branches, nested loops) is not one value
+    changed |= {n for n, c in counts.items() if c != 1}
+    invariant = set()
+    grew = True
+    while grew:
+        grew = False
+        for stmt in simple:
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name in invariant or name in changed:
+                continue
+            reads = ops.names_in(stmt.value)
+            if all(r in invariant or r not in assigned and r not in changed for r in reads) \
+                    and _pure(stmt.value):
+                invariant.add(name)
+                grew = True
+    return invariant
+
+
+def _pure(value):
+    """Gives the same value for the same inputs: no calls but to functions with rules
+    (np.random.normal, user functions and method calls such as tape.pop() are not)."""
+    for node in gast.walk(value):
+        if isinstance(node, gast.Call) and registry.lookup(anno.get(node, anno.CALLEE)) is None:
+            return False
+    return True
