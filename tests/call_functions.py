@@ -84,3 +84,18 @@ def with_def(x, c):
 def local_function_as_value(x):
     f = lambda a: a * 2.0
     return np.sum(list(map(f, x)))
+
+
+def total(*terms):
+    return sum(terms) * 2.0
+
+
+def weighted(w, *xs):
+    acc = 0.0
+    for x in xs:
+        acc = acc + w * x * x
+    return acc
+
+
+def uses_varargs(a, b):
+    return total(a, np.sin(b), a * b) + weighted(0.5, a, b) + total(b)

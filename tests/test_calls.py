@@ -37,6 +37,8 @@ CASES = [
     ("same_argument_twice", cf.same_argument_twice, [0.7], 0),
     ("closure", cf.calls_closure, [X], 0),
     ("tuple_result_indexed", cf.vector_helper, [X], 0),
+    ("varargs_a", cf.uses_varargs, [0.3, 1.1], 0),
+    ("varargs_b", cf.uses_varargs, [0.3, 1.1], 1),
     ("lambdas_x", cf.with_lambda, [X, 0.7], 0),
     ("lambdas_closure_w", cf.with_lambda, [X, 0.7], 1),
     ("nested_def_with_early_return_x", cf.with_def, [X, 0.8], 0),

@@ -52,9 +52,13 @@ class CallGraph:
         self.taken.add(name)
         return name
 
-    def vjp_for(self, func, wrt, location):
-        """The vjp of ``func`` with respect to parameters ``wrt`` (generated on first use)."""
-        key = (func, tuple(wrt))
+    def vjp_for(self, func, wrt, location, arity=None):
+        """The vjp of ``func`` with respect to parameters ``wrt`` (generated on first use).
+
+        A function taking ``*args`` is specialized to the call's ``arity``: its
+        extra arguments become parameters ``args_0, args_1, ...``.
+        """
+        key = (func, tuple(wrt), arity)
         if key in self.callees:
             return self.callees[key]
         from ..syntax import fence
@@ -63,11 +67,13 @@ class CallGraph:
         from .reverse import reverse
         params = [p.name for p in inspect.signature(func).parameters.values()]
         for p in inspect.signature(func).parameters.values():
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            if p.kind == p.VAR_KEYWORD:
                 raise UnsupportedSyntaxError(
-                    f"calls to {func.__name__}, which takes *{p.name}, cannot be "
+                    f"calls to {func.__name__}, which takes **{p.name}, cannot be "
                     f"differentiated yet", location, hint="list its parameters explicitly")
         parsed = parse_function(func)
+        if parsed.node.args.vararg is not None:
+            params = _expand_varargs(parsed.node, arity or 0)
         fence.check(parsed)
         normal = normalize(parsed)
         ret = normal.node.body[-1]
@@ -108,3 +114,38 @@ class CallGraph:
         if source_func is not None:
             self.free_source.setdefault(name, source_func)
         self.taken.add(name)
+
+
+def expanded_parameters(func, arity):
+    """Parameter names of ``func`` once ``*args`` is expanded for ``arity`` positional
+    arguments (``args_0``, ``args_1``, ...)."""
+    names = []
+    for p in inspect.signature(func).parameters.values():
+        if p.kind == p.VAR_POSITIONAL:
+            fixed = len(names)
+            names.extend(f"{p.name}_{i}" for i in range(max(arity - fixed, 0)))
+        else:
+            names.append(p.name)
+    return names
+
+
+def _expand_varargs(fn, arity):
+    """Rewrite ``def f(a, *rest)`` as ``def f(a, rest_0, ..., rest_k)`` with
+    ``rest = (rest_0, ..., rest_k)`` as its first statement; returns the new names."""
+    from ..syntax import nodes
+    vararg = fn.args.vararg
+    fixed = len(fn.args.args)
+    extra = [f"{vararg.id}_{i}" for i in range(max(arity - fixed, 0))]
+    for name in extra:
+        param = nodes.name(name)
+        param.ctx = gast.Param()
+        gast.copy_location(param, vararg)
+        fn.args.args.append(param)
+    fn.args.vararg = None
+    pack = nodes.assign(vararg.id, nodes.tuple_([nodes.name(n) for n in extra]))
+    for node in gast.walk(pack):
+        gast.copy_location(node, fn.body[0])
+        node.end_lineno = getattr(fn.body[0], "end_lineno", None)
+        node.end_col_offset = getattr(fn.body[0], "end_col_offset", None)
+    fn.body.insert(0, pack)
+    return [a.id for a in fn.args.args]

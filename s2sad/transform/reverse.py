@@ -29,7 +29,7 @@ from ..optimize import eliminate_dead, fold, is_zero, propagate_copies
 from ..rules.template import bind_arguments, splice
 from ..rules import registry
 from ..syntax import anno, nodes
-from .calls import CallGraph, is_user_function
+from .calls import CallGraph, expanded_parameters, is_user_function
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
                      numpy_module, rule_for, runtime_helper, source_of)
 
@@ -257,7 +257,13 @@ class _Reverse:
     def user_call(self, stmt, callee):
         value = stmt.value
         site = self.parsed.location(getattr(value, "s2sad_call_site", value))
-        sig = inspect.signature(callee)
+        arity = None
+        if any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(callee).parameters.values()):
+            arity = len(value.args)   # *args: specialize the callee to this many arguments
+            sig = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                     for n in expanded_parameters(callee, arity)])
+        else:
+            sig = inspect.signature(callee)
         try:
             bound = sig.bind(*value.args, **{k.arg: k.value for k in value.keywords})
         except TypeError as exc:
@@ -274,7 +280,7 @@ class _Reverse:
             if self.is_active(atom):
                 wrt.append(param)
                 args[param] = atom.id
-        info = self.calls.vjp_for(callee, tuple(wrt), site)
+        info = self.calls.vjp_for(callee, tuple(wrt), site, arity)
         target = stmt.targets[0].id
         pullback = self.namer.fresh(f"{target}_pullback")
         call = copy.deepcopy(value)
