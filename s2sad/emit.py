@@ -105,8 +105,29 @@ def _wrap_from_import(module, names):
     return f"from {module} import (\n{body},\n)"
 
 
+class _NoEmptyBlocks(gast.NodeTransformer):
+    """A block left with only comment markers gets a ``pass`` (comments are no statements)."""
+
+    def generic_visit(self, node):
+        super().generic_visit(node)
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and all(
+                    _is_marker(s) for s in block):
+                block.append(gast.Pass())
+        return node
+
+
+def _is_marker(stmt):
+    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.value.func, gast.Name)
+            and stmt.value.func.id == COMMENT_MARKER)
+
+
 def render_function(node, comments):
     """astor source of one gast function with comment markers turned into comments."""
+    import copy
+    node = _NoEmptyBlocks().visit(copy.deepcopy(node))
     tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
     ast.fix_missing_locations(tree)
     text = astor.to_source(tree, pretty_source=''.join)  # no line wrapping

@@ -188,8 +188,10 @@ def _dead_block(body, live):
                 if live_in <= at_end:
                     break
                 at_end |= live_in
+            if not _effective(body_kept):
+                continue   # a loop whose body does nothing that matters
             stmt = copy.copy(stmt)
-            stmt.body = body_kept or [gast.Pass()]
+            stmt.body = body_kept
             live = at_end | live_in
         else:
             writes = _writes(stmt)

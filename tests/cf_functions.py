@@ -169,3 +169,16 @@ def nested_break(x):
                 break
             total = total + x * (i + j)
     return total
+
+
+def loop_over_a_rebound_name(x, z):
+    for e in x:
+        z = z + e
+        x = 0.0 * x
+    return z * np.sum(x + 1.0)
+
+
+def tuple_returns_in_branches(x):
+    if x > 0.0:
+        return x * 2.0, x
+    return x * x, np.sin(x)

@@ -61,3 +61,19 @@ def buffer_out(x, T):
     for t in range(T):
         h[t + 1] = np.sin(h[t]) * 1.5
     return h
+
+
+def inactive_loop_writes_after_active_read(x):
+    buf = np.ones(3)
+    y = x * buf
+    for i in range(3):
+        buf[i] = 5.0
+    return np.sum(y * y) + np.sum(buf)
+
+
+def array_made_in_a_branch(x, z):
+    if np.sum(x) < 0.0:
+        buf = np.zeros(2)
+        buf[0] = np.sum(x * x)
+        x = x * buf[0]
+    return x * 2.0, np.sum(z)

@@ -61,6 +61,9 @@ CASES = [
     ("return_in_loop_taken", cf.return_in_loop, [np.array([0.5, 0.9, 1.5, 0.1])], 0),
     ("return_in_loop_not_taken", cf.return_in_loop, [np.array([0.5, 0.2])], 0),
     ("nested_break", cf.nested_break, [0.3], 0),
+    # found by the fuzzer: the loop reads the sequence as it was before the loop
+    ("loop_over_a_rebound_name_x", cf.loop_over_a_rebound_name, [np.array([0.4, -0.3]), 0.2], 0),
+    ("loop_over_a_rebound_name_z", cf.loop_over_a_rebound_name, [np.array([0.4, -0.3]), 0.2], 1),
 ]
 
 
@@ -106,3 +109,11 @@ def test_euler_steps_tape_one_value_per_step():
     text = s2sad.source(cf.euler, wrt=(0, 1))
     assert _loop_pushes(text) == 1 and "tape.push(y)" in text
     assert "neg = -k" in text   # loop-invariant: read after the loop, never taped
+
+
+def test_tuple_returned_from_several_places():
+    for x in (0.7, -0.7):
+        (a, b), pullback = s2sad.vjp(cf.tuple_returns_in_branches)(x)
+        expected = fd(lambda v: 2.0 * cf.tuple_returns_in_branches(v)[0]
+                      - cf.tuple_returns_in_branches(v)[1], [x], 0)
+        np.testing.assert_allclose(pullback((2.0, -1.0)), expected, rtol=1e-5, atol=1e-7)

@@ -82,3 +82,18 @@ def test_vjp_with_writes_returns_the_final_buffer_and_repeats():
         expected = fd(lambda x: float(np.sum(ct * sf.buffer_out(x, 5))), [0.4], 0)
         np.testing.assert_allclose(pullback(ct), expected, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(value, sf.buffer_out(0.4, 5))   # untouched by the pullbacks
+
+
+def test_a_loop_with_no_derivative_still_undoes_its_writes():
+    # the backward sweep of y = x * buf must see buf before the loop overwrote it
+    x = np.array([0.3, -0.2, 0.5])
+    np.testing.assert_allclose(s2sad.grad(sf.inactive_loop_writes_after_active_read)(x), 2 * x)
+
+
+def test_vjp_of_an_array_made_in_a_branch():
+    for x in (np.array([-0.5, 0.2]), np.array([0.5, 0.2])):
+        (a, b), pullback = s2sad.vjp(sf.array_made_in_a_branch)(x, np.ones(2))
+        ct = np.array([1.0, -2.0])
+        expected = fd(lambda v: float(np.sum(ct * sf.array_made_in_a_branch(v, np.ones(2))[0])),
+                      [x], 0)
+        np.testing.assert_allclose(pullback((ct, 0.0)), expected, rtol=1e-5, atol=1e-7)

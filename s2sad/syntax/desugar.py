@@ -81,7 +81,14 @@ class _Desugar:
             prologue = [_located(nodes.assign(self.returned, nodes.const(False)), origin),
                         _located(nodes.assign(self.result, nodes.const(None)), origin)]
             last = body[-1]
-            new = prologue + new + [_located(nodes.ret(nodes.name(self.result)), last)]
+            final = nodes.name(self.result)
+            sizes = {len(n.value.elts) if isinstance(n.value, gast.Tuple) else None
+                     for n in _walk_same_function(fn) if isinstance(n, gast.Return)}
+            if len(sizes) == 1 and None not in sizes:
+                # every return gives a tuple of the same size: so does the final one
+                final = nodes.tuple_([nodes.subscript(nodes.name(self.result), nodes.const(i))
+                                      for i in range(sizes.pop())])
+            new = prologue + new + [_located(nodes.ret(final), last)]
         fn.body = new
         return fn
 

@@ -234,9 +234,6 @@ class _Normalizer:
             kind = callee.__name__
         else:
             sequences, kind = [self.atom(iterable)], "items"
-        for seq in sequences:   # the desugared body reads the sequences by their SSA names
-            if isinstance(seq, gast.Name):
-                self.env.setdefault(seq.id, nodes.name(seq.id))
         if kind != "range":
             lengths = [self.operation_value(nodes.call("len", [copy.deepcopy(s)]), "n",
                                             builtins.len) for s in sequences]
@@ -265,19 +262,21 @@ class _Normalizer:
             if kind == "range":
                 self.env[target.id] = nodes.name(index)
                 return
+            # the items come from the sequences as they were before the loop (SSA atoms
+            # captured above), even when the body rebinds the sequence's name
             items = [nodes.subscript(copy.deepcopy(s), nodes.name(index)) for s in sequences]
             if kind == "enumerate":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
                     raise self.error("unpack enumerate() into two names", target)
                 self.env[target.elts[0].id] = nodes.name(index)
-                self.bind_target(target.elts[1], items[0])
+                self.bind_item(target.elts[1], items[0])
             elif kind == "zip":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
                     raise self.error("unpack zip() into one name per sequence", target)
                 for elt, item in zip(target.elts, items):
-                    self.bind_target(elt, item)
+                    self.bind_item(elt, item)
             else:
-                self.bind_target(target, items[0])
+                self.bind_item(target, items[0])
 
         body = self.block(stmt.body, prologue)
         self.leave_loop(body, names, before)
@@ -286,6 +285,21 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(names.values()))
         self.emit(loop)
+
+    def bind_item(self, target, item):
+        """Bind a loop target to an already-normalized ``sequence[index]``."""
+        if isinstance(target, gast.Name):
+            name = self.new_version(target.id)
+        else:
+            name = self.namer.fresh("item")
+        self.emit(nodes.assign(name, item))
+        self.defined.add(name)
+        self.track_views(name, item)
+        if isinstance(target, gast.Name):
+            self.env[target.id] = nodes.name(name)
+        else:
+            self.env[name] = nodes.name(name)   # read back by the unpacking below
+            self.bind_target(target, nodes.name(name))
 
     def while_statement(self, stmt):
         carried = self.carried_names(stmt)

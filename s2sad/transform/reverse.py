@@ -212,6 +212,11 @@ class _Reverse:
             # the pullback restores earlier values into names and arrays of the forward
             # sweep: it works on its own copies, so it can run any number of times
             finals, starts = [], []
+            # a name assigned only inside a block may be unbound on some paths: start it
+            # at None so the snapshot below always exists (the pullback then never uses it)
+            top = _top_level_targets(primal) | set(self.nf.params)
+            forward = [nodes.assign(n, nodes.const(None))
+                       for n in sorted((rebound | rewritten) - top)] + forward
             for name in sorted(rebound | rewritten):
                 final = self.namer.fresh(f"{name}_final")
                 finals.append(nodes.assign(final, nodes.name(name)))
@@ -443,8 +448,9 @@ class _Reverse:
             if ops.targets(simple) & self.activity.active and ops.carries_derivative(simple):
                 reads |= ops.differentiable_reads(simple)
         keep = {n for n in (carried | (reads - local)) if self.activity.is_active(n)}
-        if not keep:
-            return []
+        writes = any(ops.is_store(s) for s in flatten(stmt.body))
+        if not keep and not writes:
+            return []   # (a loop that writes into arrays is always undone: its saved values)
         out = []
         self.materialize(keep, out)
         self.owned -= {self.adjoint_name(n) for n in carried}
