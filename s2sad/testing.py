@@ -137,6 +137,13 @@ def _flatten(value):
     return np.array(value, dtype=np.float64).reshape(-1)
 
 
+def _fresh(args):
+    """Copies of the arguments, so a function that writes into its arguments cannot
+    change the point at which it is differentiated."""
+    import copy
+    return [copy.deepcopy(a) for a in args]
+
+
 def _as_float64(value):
     """A float64 copy of a differentiated argument, keeping its layout."""
     return _Layout(value).unflatten(_flatten(value))
@@ -173,7 +180,7 @@ def _fd_jacobian(f, args, index, eps):
         hi, lo = x.copy(), x.copy()
         hi[k] += eps
         lo[k] -= eps
-        args_hi, args_lo = list(args), list(args)
+        args_hi, args_lo = _fresh(args), _fresh(args)   # f may write into its arguments
         args_hi[index] = layout.unflatten(hi)
         args_lo[index] = layout.unflatten(lo)
         f_hi = _flatten(list(_outputs(f(*args_hi))))
@@ -182,7 +189,7 @@ def _fd_jacobian(f, args, index, eps):
     if columns:
         jac = np.stack(columns, axis=1)
     else:
-        out_size = _flatten(list(_outputs(f(*args)))).size
+        out_size = _flatten(list(_outputs(f(*_fresh(args))))).size
         jac = np.zeros((out_size, 0))
     return layout, jac
 
@@ -199,7 +206,7 @@ def finite_difference_gradient(f, args, argnum=0, eps=1e-6):
     """
     args = list(args)
     args[argnum] = _as_float64(args[argnum])
-    value = f(*args)
+    value = f(*_fresh(args))
     layout, jac = _fd_jacobian(f, args, argnum, eps)
     if not isinstance(value, tuple) and np.ndim(value) == 0:
         return layout.unflatten(jac[0])

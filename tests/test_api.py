@@ -6,21 +6,11 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad.testing import finite_difference_gradient as fd_grad
 
 import core_functions as cf
 
 
-def fd_grad(f, args, i, eps=1e-6):
-    x = np.array(args[i], dtype=float)
-    g = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[idx] += eps
-        lo[idx] -= eps
-        a_hi, a_lo = list(args), list(args)
-        a_hi[i], a_lo[i] = (hi if x.ndim else float(hi)), (lo if x.ndim else float(lo))
-        g[idx] = (f(*a_hi) - f(*a_lo)) / (2 * eps)
-    return g if x.ndim else float(g)
 
 
 def test_seed_example_matches_hand_derivative():

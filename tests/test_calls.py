@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad.testing import finite_difference_gradient as fd
 
 import call_functions as cf
 import call_helpers
@@ -11,18 +12,6 @@ import call_helpers
 RNG = np.random.default_rng(11)
 
 
-def fd(f, args, i, eps=1e-6):
-    x = np.array(args[i], dtype=float)
-    g = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[idx] += eps
-        lo[idx] -= eps
-        a_hi, a_lo = list(args), list(args)
-        a_hi[i] = hi if x.ndim else float(hi)
-        a_lo[i] = lo if x.ndim else float(lo)
-        g[idx] = (f(*a_hi) - f(*a_lo)) / (2 * eps)
-    return g
 
 
 W, X = RNG.normal(size=(3, 3)), RNG.normal(size=3)
