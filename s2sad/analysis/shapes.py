@@ -1,0 +1,94 @@
+"""Shape facts that hold whatever the inputs: plain data for the transforms.
+
+``known_scalars(stmts)`` names values that are certainly Python numbers (sizes,
+lengths, range() counters and arithmetic on them); ``shape_classes(stmts,
+scalars)`` gives a predicate telling which names certainly share a shape.
+The reverse transform uses both to leave out ``unbroadcast`` where nothing can
+have been broadcast.  Input: normalized simple statements (and loop headers).
+"""
+
+import gast
+
+from ..syntax import anno
+
+def known_scalars(primal):
+    """Names that certainly hold Python numbers: sizes, lengths, and arithmetic on them."""
+    scalars = set()
+
+    def is_scalar(atom):
+        return isinstance(atom, gast.Constant) or (
+            isinstance(atom, gast.Name) and atom.id in scalars)
+
+    for stmt in primal:
+        if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
+            scalars.add(stmt.target.id)   # range() loops count in Python ints
+            continue
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        value, name = stmt.value, stmt.targets[0].id
+        if isinstance(value, gast.Attribute) and value.attr in ("ndim", "size"):
+            scalars.add(name)
+        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and value.value.id in shapes_of(primal) and isinstance(value.slice, gast.Constant):
+            scalars.add(name)
+        elif isinstance(value, gast.BinOp) and is_scalar(value.left) and is_scalar(value.right):
+            scalars.add(name)
+        elif isinstance(value, gast.Call) and getattr(
+                getattr(value, "s2sad_callee", None), "__name__", "") == "len":
+            scalars.add(name)
+    return scalars
+
+
+def shapes_of(primal):
+    return {stmt.targets[0].id for stmt in primal
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Attribute) and stmt.value.attr == "shape"}
+
+
+def shape_classes(simple, scalars):
+    """A predicate ``same(a, b)``: names certain to have equal shapes.
+
+    Elementwise functions of one array (ufuncs with one input) and arithmetic
+    with a literal or a Python scalar keep their operand's shape; so does
+    arithmetic between two names already known to share a shape, and a plain
+    copy.  Everything else starts a class of its own.
+    """
+    parent = {}
+
+    def find(n):
+        while parent.get(n, n) != n:
+            n = parent[n]
+        return n
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    def scalar_like(atom):
+        return isinstance(atom, gast.Constant) or (
+            isinstance(atom, gast.Name) and atom.id in scalars)
+
+    for stmt in simple:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        name, value = stmt.targets[0].id, stmt.value
+        operands = None
+        if isinstance(value, gast.Name):
+            operands = [value]
+        elif isinstance(value, gast.UnaryOp):
+            operands = [value.operand]
+        elif isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+            operands = [value.left, value.right]
+        elif isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and getattr(anno.get(value, anno.CALLEE), "nin", None) == 1:
+            operands = [value.args[0]]
+        if not operands:
+            continue
+        arrays = [a for a in operands if not scalar_like(a)]
+        if not arrays or not all(isinstance(a, gast.Name) for a in arrays):
+            continue
+        roots = {find(a.id) for a in arrays}
+        if len(roots) == 1:
+            union(name, arrays[0].id)
+    return lambda a, b: a == b or find(a) == find(b)
+
+
