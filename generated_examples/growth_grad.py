@@ -57,10 +57,9 @@ def grow_value_and_grad(x, rate):
     rate_bar = zeros_like(rate)
     for iteration in range(n_iter):
         x_1 = tape.pop()
-        x_2_bar = x_1_bar
         # grad of line 9: x = x * rate + 0.1 * np.sin(x)
-        mul_bar = unbroadcast_to(x_2_bar, shape_of(x_1, rate))
-        mul_1_bar = unbroadcast(x_2_bar, x_1)
+        mul_bar = unbroadcast_to(x_1_bar, shape_of(x_1, rate))
+        mul_1_bar = unbroadcast(x_1_bar, x_1)
         sin_bar = 0.1 * mul_1_bar
         x_1_bar = sin_bar * np.cos(x_1)
         x_1_bar = x_1_bar + unbroadcast(mul_bar * rate, x_1)

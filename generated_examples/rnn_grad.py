@@ -51,9 +51,8 @@ def loss_value_and_grad(W, U, xs, h0):
         matmul = tape.pop()
         h_1 = tape.pop()
         h = tape.pop()
-        h_1_bar = h_bar
         # grad of line 9: h = np.tanh(W @ h + U @ x)
-        add_bar = h_1_bar * (1.0 - h_1 * h_1)
+        add_bar = h_bar * (1.0 - h_1 * h_1)
         matmul_bar = unbroadcast(add_bar, matmul)
         matmul_1_bar = unbroadcast(add_bar, matmul_1)
         U_bar = U_bar + matmul_lhs_bar(matmul_1_bar, U, x)

@@ -96,30 +96,57 @@ class _Bound:
                   for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
         self.namespace = self.impl.__globals__
-        self.names = tuple((name, self.entry.free_source.get(name, self.func))
-                           for name in self.entry.free)
+        self.readers = tuple(_reader(sources.get(name, self.func), name)
+                             for name in self.entry.free)
+        self.guards = self.entry.guards
 
     def __call__(self, *args, **kwargs):
         namespace = self.namespace
-        for name, source in self.names:
-            value = _current(source, name)
+        for name, scope, cell in self.readers:
+            value = cell.cell_contents if cell is not None else scope[name]
             if namespace.get(name) is not value:
-                if name in self.entry.guards:
+                if name in self.guards:
                     self._rebuild()
                     return self.impl(*args, **kwargs)
                 namespace[name] = value
         return self.impl(*args, **kwargs)
 
 
-def _bound_arguments(func, args, kwargs, wrt):
-    sig = inspect.signature(func)
-    ba = sig.bind(*args, **kwargs)
-    ba.apply_defaults()
-    return [ba.arguments[name] for name in wrt]
+def _reader(func, name):
+    """How to read ``name`` as ``func`` sees it now: (name, globals or builtins, cell)."""
+    code = func.__code__
+    if func.__closure__ and name in code.co_freevars:
+        return name, None, func.__closure__[code.co_freevars.index(name)]
+    if name in func.__globals__:
+        return name, func.__globals__, None
+    import builtins
+    return name, vars(builtins), None
+
+
+class _Arguments:
+    """Picks the differentiated arguments out of a call, without inspect in the
+    common case of positional arguments."""
+
+    def __init__(self, func, wrt):
+        self.sig = inspect.signature(func)
+        names = [p.name for p in self.sig.parameters.values()]
+        self.wrt = wrt
+        self.positions = [names.index(n) for n in wrt]
+        self.needed = max(self.positions) + 1
+
+    def __call__(self, args, kwargs):
+        if not kwargs and len(args) >= self.needed:
+            return [args[i] for i in self.positions]
+        ba = self.sig.bind(*args, **kwargs)
+        ba.apply_defaults()
+        return [ba.arguments[name] for name in self.wrt]
 
 
 def _match(g, like):
     """Give the gradient ``g`` the type and shape of the argument ``like``."""
+    if type(g) is np.ndarray and type(like) is np.ndarray and g.shape == like.shape \
+            and g.dtype == like.dtype:
+        return g   # already right: the common case, kept cheap
     if isinstance(like, np.ndarray):
         g = np.asarray(g, dtype=float_like(like))
         if g.shape != like.shape:
@@ -165,6 +192,7 @@ def _gradient_transform(func, wrt, with_value):
                          hint="use s2sad.hessian or s2sad.hvp for second derivatives")
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = _Bound(func, wrt_names, "value_and_grad")
+    arguments = _Arguments(bound.func, wrt_names)
 
     def gradient(*args, **kwargs):
         try:
@@ -173,7 +201,7 @@ def _gradient_transform(func, wrt, with_value):
             if "use s2sad.vjp" in str(exc):
                 raise NonScalarOutputError(str(exc)) from None
             raise
-        likes = _bound_arguments(bound.func, args, kwargs, wrt_names)
+        likes = arguments(args, kwargs)
         if many and len(wrt_names) == 1:
             grads = (grads,)   # generated code returns a lone gradient bare
         if many:
@@ -217,10 +245,11 @@ def vjp(func=None, wrt=0):
         return lambda f: vjp(f, wrt)
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = _Bound(func, wrt_names, "vjp")
+    arguments = _Arguments(bound.func, wrt_names)
 
     def forward(*args, **kwargs):
         value, pullback_impl = bound(*args, **kwargs)
-        likes = _bound_arguments(bound.func, args, kwargs, wrt_names)
+        likes = arguments(args, kwargs)
         outputs = value if isinstance(value, tuple) else (value,)
 
         def pullback(cotangent):

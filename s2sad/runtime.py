@@ -393,36 +393,38 @@ def sequence_bar(items):
 
 # ------------------------------------------------------------------- the tape
 
-class Stack:
+class Stack(list):
     """The tape: values the forward sweep saves for the backward sweep.
 
     One instance lives inside one call of a generated function, so two calls
     (in two threads, or a gradient inside a gradient) never share a tape.
+    ``push`` is ``list.append`` itself (the forward sweep's hot path); the
+    high-water mark ``peak`` is exact all the same: it is reached right before
+    some ``pop``, or is the size now.
     """
 
-    __slots__ = ("_items", "peak")
+    __slots__ = ("_peak",)
+    push = list.append
 
-    def __init__(self):
-        self._items = []
-        self.peak = 0
-
-    def push(self, value):
-        items = self._items
-        items.append(value)
-        if len(items) > self.peak:
-            self.peak = len(items)
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._peak = 0
 
     def pop(self):
-        return self._items.pop()
+        size = len(self)
+        if size > self._peak:
+            self._peak = size
+        return list.pop(self)
+
+    @property
+    def peak(self):
+        """The most values the tape has held at once."""
+        return max(self._peak, len(self))
 
     def copy(self):
         """A second tape with the same values, so a pullback can run more than once."""
-        other = Stack()
-        other._items = list(self._items)
-        other.peak = self.peak
+        other = Stack(self)
+        other._peak = self.peak
         return other
-
-    def __len__(self):
-        return len(self._items)
 
 

@@ -472,6 +472,11 @@ class _Reverse:
                 self.owned.add(name)
         self.adj = {n: a for n, a in self.adj.items() if n not in local}
         self.owned &= entry_owned
+        if self.clean:
+            # copies between this trip's own adjoints go; anything another trip or the
+            # code after the loop may read stays
+            lasting = {a for n, a in self.adj_names.items() if n not in local}
+            body = propagate_copies(body, protected=lasting | _upward_exposed(body))
         needed = _loads(body)
         invariant = _loop_invariants(stmt, carried)
         saved = sorted(n for n in needed if n in (local | carried) and n not in invariant
@@ -907,3 +912,13 @@ def _pure(value):
         if isinstance(node, gast.Call) and registry.lookup(anno.get(node, anno.CALLEE)) is None:
             return False
     return True
+
+
+def _upward_exposed(body):
+    """Names a block reads before assigning them (their values come from outside)."""
+    assigned, exposed = set(), set()
+    for stmt in body:
+        exposed |= _loads([stmt]) - assigned
+        assigned |= {n.id for n in gast.walk(stmt)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return exposed
