@@ -182,3 +182,10 @@ def tuple_returns_in_branches(x):
     if x > 0.0:
         return x * 2.0, x
     return x * x, np.sin(x)
+
+
+def shape_changes_across_trips(x0, W, c):
+    h = x0
+    for i in range(2):
+        h = W @ (h + c)
+    return np.sum(h)

@@ -53,6 +53,11 @@ CASES = [
     # found by the fuzzer: the loop reads the sequence as it was before the loop
     ("loop_over_a_rebound_name_x", cf.loop_over_a_rebound_name, [np.array([0.4, -0.3]), 0.2], 0),
     ("loop_over_a_rebound_name_z", cf.loop_over_a_rebound_name, [np.array([0.4, -0.3]), 0.2], 1),
+    # a carried name that starts as a scalar and becomes a vector
+    ("shape_changes_across_trips_x0", cf.shape_changes_across_trips,
+     [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 0),
+    ("shape_changes_across_trips_c", cf.shape_changes_across_trips,
+     [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 2),
 ]
 
 

@@ -11,9 +11,25 @@ import gast
 
 from ..syntax import anno
 
+
+def _defined_once(stmts):
+    """Names assigned by exactly one statement: only they have one shape to speak of
+    (a loop-carried name may change its shape from one trip to the next)."""
+    counts = {}
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign):
+            for target in stmt.targets:
+                for node in gast.walk(target):
+                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                        counts[node.id] = counts.get(node.id, 0) + 1
+    return {n for n, c in counts.items() if c == 1}
+
+
 def known_scalars(primal):
     """Names that certainly hold Python numbers: sizes, lengths, and arithmetic on them."""
+    import builtins
     scalars = set()
+    once = _defined_once(primal)
 
     def is_scalar(atom):
         return isinstance(atom, gast.Constant) or (
@@ -26,6 +42,8 @@ def known_scalars(primal):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         value, name = stmt.value, stmt.targets[0].id
+        if name not in once:
+            continue
         if isinstance(value, gast.Attribute) and value.attr in ("ndim", "size"):
             scalars.add(name)
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
@@ -33,8 +51,7 @@ def known_scalars(primal):
             scalars.add(name)
         elif isinstance(value, gast.BinOp) and is_scalar(value.left) and is_scalar(value.right):
             scalars.add(name)
-        elif isinstance(value, gast.Call) and getattr(
-                getattr(value, "s2sad_callee", None), "__name__", "") == "len":
+        elif isinstance(value, gast.Call) and anno.get(value, anno.CALLEE) is builtins.len:
             scalars.add(name)
     return scalars
 
@@ -67,10 +84,20 @@ def shape_classes(simple, scalars):
         return isinstance(atom, gast.Constant) or (
             isinstance(atom, gast.Name) and atom.id in scalars)
 
+    once = _defined_once(simple)
+    assigned = {n.id for s in simple if isinstance(s, gast.Assign) for t in s.targets
+                for n in gast.walk(t) if isinstance(n, gast.Name)}
+
+    def once_or_input(name):
+        # a parameter or global (never assigned) keeps its one shape too
+        return once | ({name} - assigned)
+
     for stmt in simple:
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         name, value = stmt.targets[0].id, stmt.value
+        if name not in once:
+            continue
         operands = None
         if isinstance(value, gast.Name):
             operands = [value]
@@ -84,7 +111,8 @@ def shape_classes(simple, scalars):
         if not operands:
             continue
         arrays = [a for a in operands if not scalar_like(a)]
-        if not arrays or not all(isinstance(a, gast.Name) for a in arrays):
+        if not arrays or not all(isinstance(a, gast.Name) and a.id in once_or_input(a.id)
+                                 for a in arrays):
             continue
         roots = {find(a.id) for a in arrays}
         if len(roots) == 1:
