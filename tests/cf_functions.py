@@ -189,3 +189,10 @@ def shape_changes_across_trips(x0, W, c):
     for i in range(2):
         h = W @ (h + c)
     return np.sum(h)
+
+
+def carried_name_meets_its_start(x0, W, c):
+    h = x0
+    for i in range(2):
+        h = W @ (h + c)
+    return np.sum(h * x0)

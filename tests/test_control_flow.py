@@ -58,6 +58,8 @@ CASES = [
      [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 0),
     ("shape_changes_across_trips_c", cf.shape_changes_across_trips,
      [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 2),
+    ("carried_name_meets_its_start", cf.carried_name_meets_its_start,
+     [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 0),
 ]
 
 
