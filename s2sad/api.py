@@ -11,6 +11,7 @@ generated again.
 import functools
 import inspect
 import threading
+import weakref
 
 import numpy as np
 
@@ -178,9 +179,39 @@ def _with_source(wrapper, func, text):
     return wrapper
 
 
+_TRANSFORMS = weakref.WeakKeyDictionary()   # function -> {(kind, wrt): transformed}
+
+
+def _cached_transform(func, kind, wrt, make):
+    """The function ``make()`` builds for ``func`` (a plain dict lookup once built).
+
+    A transformed function reads the user's globals and closure cells when it is
+    called, so reusing it for the same function object is always right.
+    """
+    try:
+        key = (kind, wrt if not isinstance(wrt, list) else tuple(wrt))
+        hash(key)
+        per_function = _TRANSFORMS.get(func)
+    except TypeError:   # an unhashable wrt or func: no caching, same result
+        return make()
+    if per_function is not None and key in per_function:
+        return per_function[key]
+    made = make()
+    try:
+        _TRANSFORMS.setdefault(func, {})[key] = made
+    except TypeError:
+        pass
+    return made
+
+
 def _gradient_transform(func, wrt, with_value):
     if func is None:
         return lambda f: _gradient_transform(f, wrt, with_value)
+    return _cached_transform(func, "value_and_grad" if with_value else "grad", wrt,
+                             lambda: _build_gradient(func, wrt, with_value))
+
+
+def _build_gradient(func, wrt, with_value):
     inner = getattr(func, "_s2sad_gradient_of", None)
     if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
         from .api_forward import gradient_of_gradient
@@ -243,6 +274,10 @@ def vjp(func=None, wrt=0):
     """
     if func is None:
         return lambda f: vjp(f, wrt)
+    return _cached_transform(func, "vjp", wrt, lambda: _build_vjp(func, wrt))
+
+
+def _build_vjp(func, wrt):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = _Bound(func, wrt_names, "vjp")
     arguments = _Arguments(bound.func, wrt_names)

@@ -196,3 +196,9 @@ def carried_name_meets_its_start(x0, W, c):
     for i in range(2):
         h = W @ (h + c)
     return np.sum(h * x0)
+
+
+def swap_in_loop(x, y, z):
+    for k, e in enumerate(y):
+        z, x = x, z * e
+    return z * 2.0 + x

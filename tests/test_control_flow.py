@@ -58,6 +58,10 @@ CASES = [
      [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 0),
     ("shape_changes_across_trips_c", cf.shape_changes_across_trips,
      [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 2),
+    # found by the fuzzer: carried names swapped in the body (the copies act at once)
+    ("swap_in_loop_x", cf.swap_in_loop, [0.3, np.array([0.5, -1.2, 0.7]), 1.1], 0),
+    ("swap_in_loop_z", cf.swap_in_loop, [0.3, np.array([0.5, -1.2, 0.7]), 1.1], 2),
+    ("swap_in_loop_y", cf.swap_in_loop, [0.3, np.array([0.5, -1.2, 0.7]), 1.1], 1),
     ("carried_name_meets_its_start", cf.carried_name_meets_its_start,
      [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 0),
 ]
@@ -65,7 +69,8 @@ CASES = [
 
 @pytest.mark.parametrize("label, func, args, wrt", CASES, ids=[c[0] for c in CASES])
 def test_gradient_matches_finite_differences(label, func, args, wrt):
-    g = s2sad.grad(func, wrt=wrt)(*args)
+    value, g = s2sad.value_and_grad(func, wrt=wrt)(*args)
+    np.testing.assert_allclose(value, func(*args), rtol=1e-12)
     np.testing.assert_allclose(g, fd(func, args, wrt), rtol=1e-5, atol=1e-7)
 
 

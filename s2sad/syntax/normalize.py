@@ -149,6 +149,17 @@ class _Normalizer:
         In a loop body (``loop=True``) a carried name read earlier in the body
         keeps its copy: the backward sweep needs its old and new values apart.
         """
+        targets = {t for t, _ in pairs}
+        held = []
+        for index, (target, atom) in enumerate(pairs):
+            if isinstance(atom, gast.Name) and atom.id in targets and atom.id != target:
+                # the copies act at once (a swap of carried names): read the old value
+                # into a temporary before any of them overwrites it
+                hold = self.namer.fresh(f"{atom.id}_old")
+                held.append(anno.set(nodes.assign(hold, copy.deepcopy(atom)), anno.SOURCE,
+                                     self.source))
+                pairs[index] = (target, nodes.name(hold))
+        body.extend(held)
         sources = [a.id for _, a in pairs if isinstance(a, gast.Name)]
         for target, atom in pairs:
             body.append(anno.set(nodes.assign(target, copy.deepcopy(atom)), anno.SOURCE,
