@@ -30,10 +30,8 @@ def loss_value_and_grad(W, U, xs, h0):
         h_1 = np.tanh(add)
         # line 8: for x in xs:
         tape.push(h)
-        tape.push(h_1)
         tape.push(matmul)
         tape.push(matmul_1)
-        tape.push(x)
         h = h_1
     # line 10: return np.sum(h ** 2)
     power = h ** 2
@@ -46,11 +44,11 @@ def loss_value_and_grad(W, U, xs, h0):
     U_bar = zeros_like(U)
     W_bar = zeros_like(W)
     for index in reversed(range(n)):
-        x = tape.pop()
+        h_1 = h
         matmul_1 = tape.pop()
         matmul = tape.pop()
-        h_1 = tape.pop()
         h = tape.pop()
+        x = xs[index]
         # grad of line 9: h = np.tanh(W @ h + U @ x)
         add_bar = h_bar * (1.0 - h_1 * h_1)
         matmul_bar = unbroadcast(add_bar, matmul)

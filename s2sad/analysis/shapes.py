@@ -25,35 +25,68 @@ def _defined_once(stmts):
     return {n for n, c in counts.items() if c == 1}
 
 
-def known_scalars(primal):
-    """Names that certainly hold Python numbers: sizes, lengths, and arithmetic on them."""
+_WHOLE_REDUCTIONS = ("sum", "mean", "max", "min", "prod", "amax", "amin")
+
+
+def _reduces_to_scalar(value):
+    """``np.sum(x)`` and friends without ``axis`` or ``keepdims``: one number."""
     import builtins
+    callee = anno.get(value, anno.CALLEE)
+    if callee is builtins.len or callee is builtins.float:
+        return True
+    name = getattr(callee, "__name__", "")
+    module = getattr(callee, "__module__", "") or ""
+    return (name in _WHOLE_REDUCTIONS and module.startswith("numpy") and len(value.args) == 1
+            and not value.keywords)
+
+
+def known_scalars(primal):
+    """Names that certainly hold a single number (shape ``()``): sizes, lengths,
+    range() counters, whole-array reductions, arithmetic on those, and carried
+    names (accumulators) every one of whose definitions is such a number."""
     scalars = set()
     once = _defined_once(primal)
-
-    def is_scalar(atom):
-        return isinstance(atom, gast.Constant) or (
-            isinstance(atom, gast.Name) and atom.id in scalars)
-
+    defs = {}
     for stmt in primal:
-        if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
-            scalars.add(stmt.target.id)   # range() loops count in Python ints
-            continue
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-            continue
-        value, name = stmt.value, stmt.targets[0].id
-        if name not in once:
-            continue
-        if isinstance(value, gast.Attribute) and value.attr in ("ndim", "size"):
-            scalars.add(name)
-        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
-                and value.value.id in shapes_of(primal) and isinstance(value.slice, gast.Constant):
-            scalars.add(name)
-        elif isinstance(value, gast.BinOp) and is_scalar(value.left) and is_scalar(value.right):
-            scalars.add(name)
-        elif isinstance(value, gast.Call) and anno.get(value, anno.CALLEE) is builtins.len:
-            scalars.add(name)
-    return scalars
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    shape_names = shapes_of(primal)
+
+    def number(value, known):
+        if isinstance(value, gast.Constant):
+            return type(value.value) in (int, float, bool)
+        if isinstance(value, gast.Name):
+            return value.id in known
+        if isinstance(value, gast.Attribute):
+            return value.attr in ("ndim", "size")
+        if isinstance(value, gast.Subscript):
+            return isinstance(value.value, gast.Name) and value.value.id in shape_names \
+                and isinstance(value.slice, gast.Constant)
+        if isinstance(value, gast.BinOp):
+            return number(value.left, known) and number(value.right, known)
+        if isinstance(value, gast.UnaryOp):
+            return number(value.operand, known)
+        if isinstance(value, gast.Call):
+            return _reduces_to_scalar(value)
+        return False
+
+    # names assigned several times (loop-carried accumulators): assume numbers, then
+    # drop any with a definition that is not one, until nothing changes
+    loop_targets = {s.target.id for s in primal
+                    if isinstance(s, gast.For) and isinstance(s.target, gast.Name)}
+    candidates = {n for n in defs if n not in once}
+    while True:
+        known = set(loop_targets) | candidates
+        for _ in range(len(defs) + 1):   # single definitions, in dependency order
+            grew = {n for n in once & set(defs) if n not in known
+                    and number(defs[n][0], known)}
+            if not grew:
+                break
+            known |= grew
+        bad = {n for n in candidates if not all(number(v, known) for v in defs[n])}
+        if not bad:
+            return known
+        candidates -= bad
 
 
 def shapes_of(primal):

@@ -255,7 +255,7 @@ def outer_tangent(y, a, b, a_dot, b_dot):
 # ------------------------------------------------------------------ reductions
 
 
-@adjoint(np.sum, nondiff=("axis", "keepdims"))
+@adjoint(np.sum, nondiff=("axis", "keepdims"), shape_only=("a",))
 def sum_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return sum_bar(y_bar, a, axis, keepdims)
 
@@ -265,7 +265,7 @@ def sum_tangent(y, a, axis, keepdims, a_dot):
     return np.sum(a_dot, axis=axis, keepdims=keepdims)
 
 
-@adjoint(np.mean, nondiff=("axis", "keepdims"))
+@adjoint(np.mean, nondiff=("axis", "keepdims"), shape_only=("a",))
 def mean_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return mean_bar(y_bar, a, axis, keepdims)
 

@@ -48,6 +48,7 @@ class Rule:
     defaults: Dict[str, Any] = field(default_factory=dict)
     diff_params: Tuple[str, ...] = ()    # parameters that carry derivatives
     broadcast: Tuple[str, ...] = ()      # parameters broadcast elementwise
+    shape_only: Tuple[str, ...] = ()     # parameters the adjoint reads only for their shape
     adjoint: Optional[Template] = None
     tangent: Optional[Template] = None
     nondifferentiable: bool = False
@@ -186,7 +187,7 @@ def signature_of(target):
         return None
 
 
-def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=()):
+def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=()):
     """Register the decorated function as the adjoint (reverse) rule of ``target``.
 
     ``nondiff`` names parameters that carry no derivative (axis, shape...).
@@ -214,6 +215,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=()):
             rule.defaults = defaults
             rule.diff_params = tuple(p for p in params if p not in nondiff)
             rule.broadcast = rule.diff_params if broadcast else ()
+            rule.shape_only = tuple(shape_only)
             rule.adjoint = template
         return fn
     return register

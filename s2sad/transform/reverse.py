@@ -137,6 +137,7 @@ class _Reverse:
         self.activity = analyze(primal, self.wrt, outputs)
         self.scalars = known_scalars(list(_with_loops(primal)))
         self.single_defs, self.loop_temps = _definitions(primal)
+        self.written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
@@ -481,11 +482,21 @@ class _Reverse:
         invariant = _loop_invariants(stmt, carried)
         saved = sorted(n for n in needed if n in (local | carried) and n not in invariant
                        and not (isinstance(stmt, gast.For) and n == stmt.target.id))
-        if saved:
+        # values the backward sweep can get back without the tape: reads of arrays the
+        # loop never changes, at the loop's counter (xs[t]), are made again; the value a
+        # carried name gets at the end of a trip is that name as the next trip starts
+        recomputed = [self.single_defs[n] for n in saved
+                      if _recomputable(self.single_defs.get(n), stmt, self.written)]
+        recovered = [(v, c) for c, v in _carried_copies(stmt) if v in saved and c in saved]
+        drop = {s.targets[0].id for s in recomputed} | {v for v, _ in recovered}
+        saved = [n for n in saved if n not in drop]
+        before_pops = [nodes.assign(v, nodes.name(c)) for v, c in recovered]
+        after_pops = [copy.deepcopy(s) for s in recomputed]
+        if saved or before_pops or after_pops:
             self.pushes[id(stmt)] = saved
             pops = [nodes.assign(n, nodes.call(nodes.attr(nodes.name(self.tape_read), "pop")))
                     for n in reversed(saved)]
-            body = pops + body
+            body = before_pops + pops + after_pops + body
         if isinstance(stmt, gast.For):
             header = gast.For(target=copy.deepcopy(stmt.target),
                               iter=nodes.call(nodes.name("reversed"), [copy.deepcopy(stmt.iter)]),
@@ -549,6 +560,12 @@ class _Reverse:
         collect_bindings(template, self.bindings)
         role = {template.params[0]: nodes.name(name), template.params[1]: copy.deepcopy(g)}
         role.update(bound)
+        for param in rule.shape_only:   # read the shape from a name the sweep has anyway
+            atom = bound.get(param)
+            if isinstance(atom, gast.Name) and atom.id in self.loop_temps:
+                witness = self.shape_witness(atom.id)
+                if len(witness) == 1:
+                    role[param] = nodes.name(witness[0])
         statements, results = splice(template, role, self.namer)
         if len(results) != len(rule.diff_params):
             raise RuleDefinitionError(
@@ -677,6 +694,14 @@ class _Reverse:
             operands = [value.args[0]]
         if operands is None:
             return (name,)
+        direct = {a.id for a in operands if isinstance(a, gast.Name)
+                  and a.id not in self.scalars}
+        full = self._full_witness(name, operands, depth)
+        if any(w in self.loop_temps for w in full) and len(direct) == 1:
+            return (direct.pop(),)   # one operand carries the shape: cheaper than temporaries
+        return full
+
+    def _full_witness(self, name, operands, depth):
         names = []
         for atom in operands:
             if isinstance(atom, gast.Constant) or (
@@ -922,3 +947,36 @@ def _upward_exposed(body):
         assigned |= {n.id for n in gast.walk(stmt)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     return exposed
+
+
+def _carried_copies(loop):
+    """``(carried, value)`` for the copies ``carried = value`` that end a loop body."""
+    carried = set(anno.get(loop, anno.CARRIED, ()))
+    pairs = []
+    for stmt in reversed(loop.body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in carried and isinstance(stmt.value, gast.Name):
+            pairs.append((stmt.targets[0].id, stmt.value.id))
+        elif not (isinstance(stmt, gast.Expr)):   # comment markers may sit among them
+            break
+    sources = [v for _, v in pairs]
+    # only when the value is not itself carried (a swap needs the tape)
+    return [(c, v) for c, v in pairs if v not in carried and sources.count(v) == 1]
+
+
+def _recomputable(stmt, loop, written):
+    """``x = a[i]`` where ``a`` never changes in the loop (nor anywhere by a write) and
+    ``i`` is the loop counter, a constant, or a name the loop does not assign."""
+    if stmt is None or not isinstance(stmt.value, gast.Subscript):
+        return False
+    base = stmt.value.value
+    if not isinstance(base, gast.Name) or base.id in written:
+        return False
+    changed = assigned_in(loop.body) | set(anno.get(loop, anno.CARRIED, ()))
+    if base.id in changed:
+        return False
+    counter = loop.target.id if isinstance(loop, gast.For) else None
+    for node in gast.walk(stmt.value.slice):
+        if isinstance(node, gast.Name) and node.id != counter and node.id in changed:
+            return False
+    return stmt in list(flatten(loop.body)) and stmt in loop.body
