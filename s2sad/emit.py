@@ -105,17 +105,18 @@ def _wrap_from_import(module, names):
     return f"from {module} import (\n{body},\n)"
 
 
-class _NoEmptyBlocks(gast.NodeTransformer):
-    """A block left with only comment markers gets a ``pass`` (comments are no statements)."""
+def _fill_empty_blocks(stmts):
+    """A block left with only comment markers gets a ``pass`` (comments are no statements).
 
-    def generic_visit(self, node):
-        super().generic_visit(node)
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and all(
-                    _is_marker(s) for s in block):
-                block.append(gast.Pass())
-        return node
+    Walks statements only, never into expressions.
+    """
+    for stmt in stmts:
+        for name in ("body", "orelse"):
+            block = getattr(stmt, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                _fill_empty_blocks(block)
+                if all(_is_marker(s) for s in block):
+                    block.append(gast.Pass())
 
 
 def _is_marker(stmt):
@@ -126,8 +127,7 @@ def _is_marker(stmt):
 
 def render_function(node, comments):
     """astor source of one gast function with comment markers turned into comments."""
-    import copy
-    node = _NoEmptyBlocks().visit(copy.deepcopy(node))
+    _fill_empty_blocks([node])   # adds only a ``pass`` where nothing else stands
     tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
     ast.fix_missing_locations(tree)
     text = astor.to_source(tree, pretty_source=''.join)  # no line wrapping

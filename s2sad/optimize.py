@@ -26,8 +26,12 @@ def _num(node):
 
 
 def fold(node):
-    """Fold identities bottom-up in an expression tree; returns a new tree."""
-    return _Folder().visit(copy.deepcopy(node))
+    """Fold identities bottom-up in an expression tree.
+
+    Works in place on ``node``, which the caller must own (a fresh tree), and
+    returns the folded tree.
+    """
+    return _Folder().visit(node)
 
 
 def is_zero(node):
@@ -225,64 +229,86 @@ def propagate_copies(body, protected=()):
     When ``b`` is a temporary read only by the copy, its definition is renamed
     to ``a``; otherwise later reads of ``a`` are replaced by ``b`` while
     neither is reassigned.  Names in ``protected`` (parameters, returned
-    names) are never renamed away.
+    names) are never renamed away.  Each pass looks at every statement's reads
+    and writes once, so the pass is linear in practice.
     """
     body = list(body)
     changed = True
     while changed:
         changed = False
-        for i, stmt in enumerate(body):
+        reads = [_read_counts(s) for s in body]
+        writes = [_writes(s) for s in body]
+        i = 0
+        while i < len(body):
+            stmt = body[i]
             if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                     and isinstance(stmt.targets[0], gast.Name)
                     and isinstance(stmt.value, gast.Name)):
+                i += 1
                 continue
             a, b = stmt.targets[0].id, stmt.value.id
-            if a == b:
-                del body[i]
+            if a == b or _rename_definition(body, reads, writes, i, a, b, protected) \
+                    or (a not in protected
+                        and _forward_substitute(body, reads, writes, i, a, b)):
+                del body[i], reads[i], writes[i]
                 changed = True
-                break
-            if _rename_definition(body, i, a, b, protected):
-                changed = True
-                break
-            if a not in protected and _forward_substitute(body, i, a, b):
-                changed = True
-                break
+                continue
+            i += 1
     return body
 
 
-def _rename_definition(body, i, a, b, protected):
-    if b in protected or count_reads(body, b) != 1:
+def _read_counts(stmt):
+    counts = {}
+    for name in _iter_reads(stmt):
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _iter_reads(stmt):
+    roots = [stmt.value] if isinstance(stmt, gast.Assign) else [stmt]
+    if isinstance(stmt, gast.Assign):
+        roots += [t for t in stmt.targets if not isinstance(t, (gast.Name, gast.Tuple))]
+    for root in roots:
+        for n in gast.walk(root):
+            if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Store):
+                yield n.id
+
+
+def _rename_definition(body, reads, writes, i, a, b, protected):
+    """``t = <op>; ...; a = t`` with t read only here -> ``a = <op>; ...``."""
+    if b in protected or sum(r.get(b, 0) for r in reads) != 1:
         return False
     for j in range(i - 1, -1, -1):
-        prev = body[j]
-        if b in _writes(prev):
+        if b in writes[j]:
+            prev = body[j]
             if not (isinstance(prev, gast.Assign) and len(prev.targets) == 1
                     and isinstance(prev.targets[0], gast.Name)):
                 return False
-            if any(a in _writes(s) or a in _stmt_reads(s) for s in body[j + 1:i]):
+            if any(a in writes[k] or a in reads[k] for k in range(j + 1, i)):
                 return False
             prev.targets[0].id = a
-            del body[i]
+            writes[j] = {a}
             return True
     return False
 
 
-def _forward_substitute(body, i, a, b):
-    rest = body[i + 1:]
-    end = len(rest)
-    for k, stmt in enumerate(rest):
-        if a in _writes(stmt) or b in _writes(stmt):
+def _forward_substitute(body, reads, writes, i, a, b):
+    """Later reads of ``a`` become reads of ``b`` while neither is rebound."""
+    n = len(body)
+    end = n
+    for k in range(i + 1, n):
+        if a in writes[k] or b in writes[k]:
             end = k
             break
-    if end < len(rest) and a not in _writes(rest[end]) and count_reads(rest[end + 1:], a):
+    if end < n and a not in writes[end] and any(a in reads[k] for k in range(end + 1, n)):
         return False  # b is rebound while a still holds the old value
-    if end < len(rest) and isinstance(rest[end], _COMPOUND) and count_reads(rest[end:end + 1], a):
+    if end < n and isinstance(body[end], _COMPOUND) and a in reads[end]:
         return False  # a block that rebinds a or b: its reads may follow the rebinding
-    for stmt in rest[:end]:
-        _rename_reads(stmt, a, b)
-    if end < len(rest):
-        _rename_reads(rest[end], a, b)
-    del body[i]
+    for k in range(i + 1, min(end + 1, n)):
+        if a in reads[k]:
+            _rename_reads(body[k], a, b)
+            moved = reads[k].pop(a)
+            reads[k][b] = reads[k].get(b, 0) + moved
     return True
 
 

@@ -44,7 +44,6 @@ def known_scalars(primal):
     """Names that certainly hold a single number (shape ``()``): sizes, lengths,
     range() counters, whole-array reductions, arithmetic on those, and carried
     names (accumulators) every one of whose definitions is such a number."""
-    scalars = set()
     once = _defined_once(primal)
     defs = {}
     for stmt in primal:

@@ -6,7 +6,6 @@ with parameters replaced by those atoms and the template's own locals renamed
 fresh.  Neither mutates its inputs.
 """
 
-import copy
 
 import gast
 
@@ -79,7 +78,7 @@ def splice(template, bindings, namer):
     renames = {name: namer.fresh(name) for name in template.assigned}
 
     def substitute(tree):
-        tree = copy.deepcopy(tree)
+        tree = nodes.clone(tree)
         return _Substitute(bindings, renames).visit(tree)
 
     statements = [trim_default_arguments(substitute(s), template.free) for s in template.body]
@@ -125,7 +124,7 @@ class _Substitute(gast.NodeTransformer):
 
     def visit_Name(self, node):
         if node.id in self.bindings and isinstance(node.ctx, gast.Load):
-            return copy.deepcopy(self.bindings[node.id])
+            return nodes.clone(self.bindings[node.id])
         if node.id in self.renames:
             node.id = self.renames[node.id]
         return node

@@ -15,7 +15,6 @@ New statements carry the position of the statement they replace, so errors
 and comments still point at the user's line.  Flag names are fresh.
 """
 
-import copy
 
 import gast
 
@@ -37,7 +36,7 @@ def desugar(fn, user_names):
     """Return ``fn`` itself when nothing needs desugaring, else a rewritten copy."""
     if not needs_desugaring(fn):
         return fn
-    fn = copy.deepcopy(fn)
+    fn = nodes.clone(fn)
     return _Desugar(Namer(user_names)).function(fn)
 
 

@@ -30,7 +30,6 @@ came from, for the comments of the generated code.
 """
 
 import builtins
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Set
 
@@ -116,7 +115,7 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         new = nodes.function(fn.name, self.params, self.out,
-                             defaults=[copy.deepcopy(d) for d in fn.args.defaults])
+                             defaults=[nodes.clone(d) for d in fn.args.defaults])
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
                               self.helpers)
 
@@ -156,13 +155,13 @@ class _Normalizer:
                 # the copies act at once (a swap of carried names): read the old value
                 # into a temporary before any of them overwrites it
                 hold = self.namer.fresh(f"{atom.id}_old")
-                held.append(anno.set(nodes.assign(hold, copy.deepcopy(atom)), anno.SOURCE,
+                held.append(anno.set(nodes.assign(hold, nodes.clone(atom)), anno.SOURCE,
                                      self.source))
                 pairs[index] = (target, nodes.name(hold))
         body.extend(held)
         sources = [a.id for _, a in pairs if isinstance(a, gast.Name)]
         for target, atom in pairs:
-            body.append(anno.set(nodes.assign(target, copy.deepcopy(atom)), anno.SOURCE,
+            body.append(anno.set(nodes.assign(target, nodes.clone(atom)), anno.SOURCE,
                                  self.source))
         for target, atom in reversed(pairs):
             if isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
@@ -214,7 +213,7 @@ class _Normalizer:
         names = {}
         for user in carried:
             name = self.new_version(user)
-            self.emit(nodes.assign(name, copy.deepcopy(self.env.get(user, nodes.const(None)))))
+            self.emit(nodes.assign(name, nodes.clone(self.env.get(user, nodes.const(None)))))
             self.defined.add(name)
             names[user] = name
             self.env[user] = nodes.name(name)
@@ -246,7 +245,7 @@ class _Normalizer:
         else:
             sequences, kind = [self.atom(iterable)], "items"
         if kind != "range":
-            lengths = [self.operation_value(nodes.call("len", [copy.deepcopy(s)]), "n",
+            lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
                                             builtins.len) for s in sequences]
             length = lengths[0]
             for other in lengths[1:]:
@@ -275,7 +274,7 @@ class _Normalizer:
                 return
             # the items come from the sequences as they were before the loop (SSA atoms
             # captured above), even when the body rebinds the sequence's name
-            items = [nodes.subscript(copy.deepcopy(s), nodes.name(index)) for s in sequences]
+            items = [nodes.subscript(nodes.clone(s), nodes.name(index)) for s in sequences]
             if kind == "enumerate":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
                     raise self.error("unpack enumerate() into two names", target)
@@ -464,7 +463,7 @@ class _Normalizer:
                     f"memory and is read later", target,
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
         index = self.index(target.slice)
-        self.emit(nodes.assign(nodes.subscript(copy.deepcopy(current), index, store=True),
+        self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
 
     def read_after(self, user, line):
@@ -502,7 +501,7 @@ class _Normalizer:
 
     def bind_atom(self, target, atom):
         if isinstance(target, gast.Name):
-            self.env[target.id] = copy.deepcopy(atom)
+            self.env[target.id] = nodes.clone(atom)
         else:
             raise self.error("chained assignment to non-names is not supported", target)
 
@@ -536,7 +535,7 @@ class _Normalizer:
     def aug_assign(self, stmt):
         target = stmt.target
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
-            read = gast.Subscript(value=copy.deepcopy(target.value), slice=target.slice,
+            read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
                                   ctx=gast.Load())
             gast.copy_location(read, target)
             total = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
@@ -557,7 +556,7 @@ class _Normalizer:
                          f"to make a new array")
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
-        self.emit(nodes.assign(result, gast.BinOp(left=copy.deepcopy(current), op=stmt.op,
+        self.emit(nodes.assign(result, gast.BinOp(left=nodes.clone(current), op=stmt.op,
                                                   right=right)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
@@ -571,7 +570,7 @@ class _Normalizer:
 
     def read_name(self, name, node):
         if name in self.env:
-            return copy.deepcopy(self.env[name])
+            return nodes.clone(self.env[name])
         if name in self.local_functions:
             raise self.error(f"the local function {name!r} can only be called here", node,
                              hint="define it at module level to pass it around as a value")
@@ -599,7 +598,7 @@ class _Normalizer:
             return nodes.const(-value if isinstance(node.op, gast.USub) else value)
         if isinstance(node, gast.Attribute) and self.global_path(node) is not None:
             self.resolve_path(node)
-            return copy.deepcopy(node)
+            return nodes.clone(node)
         return nodes.name(self.operation(node))
 
     def global_path(self, node):
@@ -880,7 +879,7 @@ class _Normalizer:
             args, extra = [], node.args
         elif isinstance(func, gast.Attribute):
             target = self.resolve_path(func)
-            callee_expr = copy.deepcopy(func)
+            callee_expr = nodes.clone(func)
             args, extra = [], node.args
         else:
             raise self.error("only calls of named functions are supported", node)

@@ -110,9 +110,9 @@ class _Reverse:
         current = self.adj[primal]
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
-            total = nodes.call(self.helper("add_items"), [copy.deepcopy(current), contribution])
+            total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
         else:
-            total = fold(gast.BinOp(left=copy.deepcopy(current), op=gast.Add(),
+            total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
                                     right=contribution))
         out.append(nodes.assign(name, total))
         self.adj[primal] = nodes.name(name)
@@ -178,7 +178,7 @@ class _Reverse:
         grads = []
         for p in self.wrt:
             if p in self.adj:
-                grads.append(copy.deepcopy(self.adj[p]))
+                grads.append(nodes.clone(self.adj[p]))
             else:
                 grads.append(nodes.call(self.helper("zeros_like"), [nodes.name(p)]))
         grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
@@ -187,7 +187,7 @@ class _Reverse:
             backward = propagate_copies(backward, protected=returned | set(seed_params))
             backward = eliminate_dead(backward, live_out=returned)
         backward = drop_orphan_comments(backward)
-        value_expr = copy.deepcopy(ret.value)
+        value_expr = nodes.clone(ret.value)
         rebound, rewritten = _restored_by(backward)
 
         if self.flavor == "value_and_grad":
@@ -208,7 +208,7 @@ class _Reverse:
                 body = eliminate_dead(body)
             name = self.name or f"{fn.name}_value_and_grad"
             new = nodes.function(name, self.nf.params, body,
-                                 defaults=copy.deepcopy(fn.args.defaults))
+                                 defaults=nodes.clone(fn.args.defaults))
         else:
             pull_name = self.namer.fresh(f"{fn.name}_pullback")
             # the pullback restores earlier values into names and arrays of the forward
@@ -235,7 +235,7 @@ class _Reverse:
             if self.clean:
                 body = eliminate_dead(body)
             new = nodes.function(self.name or f"{fn.name}_vjp", self.nf.params, body,
-                                 defaults=copy.deepcopy(fn.args.defaults))
+                                 defaults=nodes.clone(fn.args.defaults))
         body[:] = drop_orphan_comments(body)
         return Generated(node=new, comments=self.comments, bindings=self.bindings,
                          wrt=self.wrt, flavor=self.flavor)
@@ -290,7 +290,7 @@ class _Reverse:
         info = self.calls.vjp_for(callee, tuple(wrt), site, arity)
         target = stmt.targets[0].id
         pullback = self.namer.fresh(f"{target}_pullback")
-        call = copy.deepcopy(value)
+        call = nodes.clone(value)
         call.func = nodes.name(info.name)
         new = nodes.assign(nodes.tuple_([nodes.name(target, store=True),
                                          nodes.name(pullback, store=True)], store=True), call)
@@ -342,7 +342,7 @@ class _Reverse:
                 out.append(comment(self.comments, describe(source)))
                 last = source
             if isinstance(stmt, gast.If):
-                out.append(gast.If(test=copy.deepcopy(stmt.test),
+                out.append(gast.If(test=nodes.clone(stmt.test),
                                    body=self.forward_block(stmt.body, last) or [gast.Pass()],
                                    orelse=self.forward_block(stmt.orelse, last)))
             elif isinstance(stmt, (gast.For, gast.While)):
@@ -360,10 +360,10 @@ class _Reverse:
                 loop = copy.copy(stmt)
                 loop.body = body
                 if isinstance(stmt, gast.For):
-                    loop.target = copy.deepcopy(stmt.target)
-                    loop.iter = copy.deepcopy(stmt.iter)
+                    loop.target = nodes.clone(stmt.target)
+                    loop.iter = nodes.clone(stmt.iter)
                 else:
-                    loop.test = copy.deepcopy(stmt.test)
+                    loop.test = nodes.clone(stmt.test)
                 out.append(loop)
             else:
                 if ops.is_store(stmt):   # save what the write overwrites; undone backward
@@ -372,8 +372,8 @@ class _Reverse:
                     out.append(nodes.expr_stmt(nodes.call(
                         nodes.attr(nodes.name(self.tape), "push"),
                         [nodes.call(self.helper("overwritten"),
-                                    [copy.deepcopy(target.value), _index_expr(target.slice)])])))
-                out.append(copy.deepcopy(stmt))
+                                    [nodes.clone(target.value), _index_expr(target.slice)])])))
+                out.append(nodes.clone(stmt))
         return out
 
     def backward_block(self, stmts, enclosing=None):
@@ -414,7 +414,7 @@ class _Reverse:
                                                          [nodes.name(primal)])))
                 self.owned.add(name)
             elif not (isinstance(current, gast.Name) and current.id == name):
-                out.append(nodes.assign(name, copy.deepcopy(current)))
+                out.append(nodes.assign(name, nodes.clone(current)))
                 self.owned.discard(name)
             self.adj[primal] = nodes.name(name)
 
@@ -437,7 +437,7 @@ class _Reverse:
         self.owned = self.owned & then_owned
         if not then_body and not else_body:
             return []
-        return [gast.If(test=copy.deepcopy(stmt.test), body=then_body or [gast.Pass()],
+        return [gast.If(test=nodes.clone(stmt.test), body=then_body or [gast.Pass()],
                         orelse=else_body)]
 
     def adjoint_of_loop(self, stmt):
@@ -491,15 +491,15 @@ class _Reverse:
         drop = {s.targets[0].id for s in recomputed} | {v for v, _ in recovered}
         saved = [n for n in saved if n not in drop]
         before_pops = [nodes.assign(v, nodes.name(c)) for v, c in recovered]
-        after_pops = [copy.deepcopy(s) for s in recomputed]
+        after_pops = [nodes.clone(s) for s in recomputed]
         if saved or before_pops or after_pops:
             self.pushes[id(stmt)] = saved
             pops = [nodes.assign(n, nodes.call(nodes.attr(nodes.name(self.tape_read), "pop")))
                     for n in reversed(saved)]
             body = before_pops + pops + after_pops + body
         if isinstance(stmt, gast.For):
-            header = gast.For(target=copy.deepcopy(stmt.target),
-                              iter=nodes.call(nodes.name("reversed"), [copy.deepcopy(stmt.iter)]),
+            header = gast.For(target=nodes.clone(stmt.target),
+                              iter=nodes.call(nodes.name("reversed"), [nodes.clone(stmt.iter)]),
                               body=body, orelse=[], type_comment=None)
         else:
             counter = self.namer.fresh("iteration")
@@ -531,7 +531,7 @@ class _Reverse:
         out = []
         if ops.names_in(value) & {name}:
             held = self.namer.fresh(f"{name}_bar_out")
-            out.append(nodes.assign(held, copy.deepcopy(g)))
+            out.append(nodes.assign(held, nodes.clone(g)))
             g = nodes.name(held)
         if isinstance(value, gast.Subscript):
             self.adjoint_of_subscript(value, g, out)
@@ -542,11 +542,11 @@ class _Reverse:
         elif isinstance(value, gast.Dict):
             for key, elt in zip(value.keys, value.values):
                 if self.is_active(elt):
-                    self.accumulate(elt.id, nodes.subscript(copy.deepcopy(g),
-                                                            copy.deepcopy(key)), out)
+                    self.accumulate(elt.id, nodes.subscript(nodes.clone(g),
+                                                            nodes.clone(key)), out)
         elif isinstance(value, gast.Name):
             if self.is_active(value):
-                self.accumulate(value.id, copy.deepcopy(g), out)
+                self.accumulate(value.id, nodes.clone(g), out)
         elif isinstance(value, (gast.Constant, gast.Attribute)):
             pass  # a literal or a global such as np.pi: nothing to propagate to
         else:
@@ -558,7 +558,7 @@ class _Reverse:
         bound = bind_arguments(rule, value, self.parsed.location)
         template = rule.adjoint
         collect_bindings(template, self.bindings)
-        role = {template.params[0]: nodes.name(name), template.params[1]: copy.deepcopy(g)}
+        role = {template.params[0]: nodes.name(name), template.params[1]: nodes.clone(g)}
         role.update(bound)
         for param in rule.shape_only:   # read the shape from a name the sweep has anyway
             atom = bound.get(param)
@@ -598,14 +598,14 @@ class _Reverse:
         base = value.value
         if not self.is_active(base):
             return
-        index = copy.deepcopy(value.slice)
+        index = nodes.clone(value.slice)
         basic = _is_basic_index(index, self.scalars)
         primal = base.id
         if primal in self.sequences:
             self.accumulate(primal, nodes.call(self.helper("item_bar"), [
-                nodes.name(primal), _index_expr(index), copy.deepcopy(g)]), out)
+                nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
             return
-        g = copy.deepcopy(g)
+        g = nodes.clone(g)
         if primal not in self.adj:
             name = self.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
@@ -628,7 +628,7 @@ class _Reverse:
             return
         name = self.adjoint_name(primal)
         out.append(nodes.assign(name, nodes.call(self.helper("add_at"),
-                                                 [copy.deepcopy(current), _index_expr(index), g])))
+                                                 [nodes.clone(current), _index_expr(index), g])))
         self.adj[primal] = nodes.name(name)
         self.owned.add(name)
 
@@ -643,7 +643,7 @@ class _Reverse:
             name = self.adjoint_name(base)
             in_place = isinstance(g, gast.Name) and g.id == name and name in self.owned
             if self.is_active(value):
-                part = nodes.subscript(copy.deepcopy(g), copy.deepcopy(index))
+                part = nodes.subscript(nodes.clone(g), nodes.clone(index))
                 if value.id not in self.scalars:
                     part = self.unbroadcast(part, value.id)
                 if in_place:
@@ -651,14 +651,14 @@ class _Reverse:
                     part = nodes.call("np.copy", [part])
                 self.accumulate(value.id, part, out)
             if in_place:
-                out.append(nodes.assign(nodes.subscript(nodes.name(name), copy.deepcopy(index),
+                out.append(nodes.assign(nodes.subscript(nodes.name(name), nodes.clone(index),
                                                         store=True), nodes.const(0.0)))
             else:
                 out.append(nodes.assign(name, nodes.call(self.helper("zero_at"), [
-                    copy.deepcopy(g), _index_expr(index)])))
+                    nodes.clone(g), _index_expr(index)])))
                 self.owned.add(name)
             self.adj[base] = nodes.name(name)
-        out.append(nodes.assign(nodes.subscript(nodes.name(base), copy.deepcopy(index),
+        out.append(nodes.assign(nodes.subscript(nodes.name(base), nodes.clone(index),
                                                 store=True),
                                 nodes.call(nodes.attr(nodes.name(self.tape_read), "pop"))))
         return out
@@ -749,8 +749,8 @@ def _may_broadcast(param, bound, scalars, same_shape):
 
 def _element(g, i):
     if isinstance(g, (gast.Tuple, gast.List)):
-        return copy.deepcopy(g.elts[i])
-    return nodes.subscript(copy.deepcopy(g), nodes.const(i))
+        return nodes.clone(g.elts[i])
+    return nodes.subscript(nodes.clone(g), nodes.const(i))
 
 
 def _index_expr(index):
@@ -758,11 +758,11 @@ def _index_expr(index):
     if isinstance(index, gast.Slice):
         parts = [index.lower, index.upper, index.step]
         return nodes.call(nodes.name("slice"),
-                          [copy.deepcopy(p) if p is not None else nodes.const(None)
+                          [nodes.clone(p) if p is not None else nodes.const(None)
                            for p in parts])
     if isinstance(index, gast.Tuple):
         return nodes.tuple_([_index_expr(e) for e in index.elts])
-    return copy.deepcopy(index)
+    return nodes.clone(index)
 
 
 
