@@ -3,7 +3,9 @@
 For f: R^n -> R^m a full Jacobian takes n forward sweeps (one jvp per input
 direction) or m reverse sweeps (one pullback per output direction).  This
 script times both on the same generated code for a few (n, m) and prints a
-markdown table, with the mode ``s2sad.jacobian(..., mode="auto")`` picks.
+markdown table, with the mode ``s2sad.jacobian(..., mode="auto")`` picks, for a
+straight-line model and for one with a loop; then the cost of second order
+(a Hessian-vector product against a gradient, and a full Hessian).
 
     python benchmarks/jacobian_cost.py            # the table
     python benchmarks/jacobian_cost.py --quick    # smaller sizes, for a smoke run
@@ -27,6 +29,18 @@ def model(x, A, b):
     return h * h + np.exp(-h)
 
 
+def loop_model(x, A, b):
+    """R^n -> R^m through a loop: four recurrent steps on an m-vector state."""
+    h = A @ np.sin(x)
+    for step in range(4):
+        h = np.tanh(h + b) * 0.9
+    return h * h
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
 def best_time(fn, repeat):
     best = float("inf")
     for _ in range(repeat):
@@ -36,13 +50,13 @@ def best_time(fn, repeat):
     return best, result
 
 
-def measure(n, m, repeat, rng):
+def measure(n, m, repeat, rng, fn=model):
     x = rng.standard_normal(n)
     A = rng.standard_normal((m, n)) / np.sqrt(n)
     b = rng.standard_normal(m)
-    forward = s2sad.jacobian(model, mode="forward", explain=True)
-    reverse = s2sad.jacobian(model, mode="reverse", explain=True)
-    auto = s2sad.jacobian(model, mode="auto", explain=True)
+    forward = s2sad.jacobian(fn, mode="forward", explain=True)
+    reverse = s2sad.jacobian(fn, mode="reverse", explain=True)
+    auto = s2sad.jacobian(fn, mode="auto", explain=True)
     forward(x, A, b), reverse(x, A, b)          # generate and compile outside the timing
     t_fwd, (j_fwd, p_fwd) = best_time(lambda: forward(x, A, b), repeat)
     t_rev, (j_rev, p_rev) = best_time(lambda: reverse(x, A, b), repeat)
@@ -77,7 +91,39 @@ def main(argv=None):
     print(f"Full Jacobian of model: R^n -> R^m (tanh(A @ sin(x) + b) ...), best of {repeat}, "
           f"numpy {np.__version__}\n")
     print(table(rows))
-    return rows
+    loop_rows = [measure(n, m, repeat, rng, loop_model) for n, m in sizes]
+    print("\nThe same through a loop (loop_model: four recurrent steps; reverse mode keeps "
+          "each step's state on a tape, forward mode needs none)\n")
+    print(table(loop_rows))
+    hessian_rows = [measure_hessian(n, repeat, rng) for n in ((10, 100) if not args.quick
+                                                              else (4,))]
+    print("\nSecond order, forward over reverse, on rosenbrock: R^n -> R\n")
+    print(hessian_table(hessian_rows))
+    return rows + loop_rows
+
+
+def measure_hessian(n, repeat, rng):
+    x = rng.standard_normal(n)
+    v = rng.standard_normal(n)
+    grad, hvp, hessian = (s2sad.grad(rosenbrock), s2sad.hvp(rosenbrock),
+                          s2sad.hessian(rosenbrock))
+    grad(x), hvp(x, v), hessian(x)
+    t_grad, _ = best_time(lambda: grad(x), repeat)
+    t_hvp, hv = best_time(lambda: hvp(x, v), repeat)
+    t_hess, H = best_time(lambda: hessian(x), repeat)
+    if not np.allclose(H @ v, hv, rtol=1e-10, atol=1e-10):
+        raise AssertionError("hvp and hessian disagree")
+    return dict(n=n, grad_ms=1e3 * t_grad, hvp_ms=1e3 * t_hvp, hess_ms=1e3 * t_hess)
+
+
+def hessian_table(rows):
+    lines = ["| n | gradient ms | one hvp ms (H @ v) | hvp / gradient | full Hessian ms "
+             "(n hvp sweeps) |",
+             "|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['n']} | {r['grad_ms']:.3f} | {r['hvp_ms']:.3f} | "
+                     f"{r['hvp_ms'] / r['grad_ms']:.1f}x | {r['hess_ms']:.2f} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

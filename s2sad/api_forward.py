@@ -37,16 +37,21 @@ _CACHE_LIMIT = 512
 class _Entry:
     """One generated forward (or forward-over-reverse) module."""
 
-    def __init__(self, result, user_free, depends_on=None):
+    def __init__(self, result, user_free, depends_on=None, free_source=None):
         self.emitted = result.emitted
         self.text = result.emitted.text
         self.free = dict(user_free)       # the user's free names: refreshed at each call
+        #: free name -> the function whose globals/closure bind it (default: the user's)
+        self.free_source = dict(free_source or {})
         self.guards = {k: v for k, v in self.free.items()
                        if callable(v) or inspect.ismodule(v)}
         self.depends_on = depends_on      # the reverse entry it was built from
 
+    def current(self, func, name):
+        return api._current(self.free_source.get(name, func), name)
+
     def valid_for(self, func):
-        return all(api._current(func, name) is obj for name, obj in self.guards.items())
+        return all(self.current(func, name) is obj for name, obj in self.guards.items())
 
 
 def _cached(key, func, build, depends_on=None):
@@ -73,7 +78,7 @@ def _forward_entry(func, wrt):
         header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
                                  f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
         result = pipeline.generate_forward(func, wrt, header)
-        return _Entry(result, result.free)
+        return _Entry(result, result.free, free_source=result.free_source)
 
     return _cached((getattr(func, "__code__", func), wrt, "jvp"), func, build)
 
@@ -85,7 +90,8 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
     rev = api._entry(func, rev_wrt, "value_and_grad")
 
     def build():
-        values = {name: api._current(func, name) for name in rev.free}
+        values = {name: api._current(rev.free_source.get(name, func), name)
+                  for name in rev.free}
         gradient = compile_module(rev.emitted, values)
         header = pipeline.header(
             func.__name__, _source_path(func), "forward over reverse", "hvp", fwd_wrt,
@@ -101,10 +107,49 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
                 f"second derivatives of {func.__name__} are not available: forward mode "
                 f"cannot differentiate its generated gradient code: {exc.message}",
                 exc.location, hint=exc.hint or "use finite differences of s2sad.grad") from None
-        return _Entry(result, rev.free, depends_on=rev)
+        return _Entry(result, rev.free, depends_on=rev, free_source=rev.free_source)
 
     key = (getattr(func, "__code__", func), rev_wrt, fwd_wrt, "hvp", regenerate)
     return _cached(key, func, build, depends_on=rev)
+
+
+def generate_hvp(func, wrt, header_lines, dump=False):
+    """The Hessian-vector-product module of ``func`` as a :class:`pipeline.Result`.
+
+    For ``s2sad grad --mode forward --flavor hvp``: the function is
+    ``<f>_hvp(*params, *<wrt>_dot) -> ((value, gradient), H @ <wrt>_dot)``.
+    Global data the function reads is imported from the function's own
+    module (not from the in-memory gradient module).
+    """
+    from .emit import emit_module, render_function
+    from .rules import load_builtin_rules, runtime_rules  # noqa: F401
+    from .syntax import fence
+    from .syntax.normalize import normalize
+    from .syntax.parse import parse_function
+    from .transform.forward import forward
+    from .transform.second_order import prepare_gradient_code
+    func = inspect.unwrap(func)
+    load_builtin_rules()
+    rev = api._entry(func, tuple(wrt), "value_and_grad")
+    values = {name: api._current(rev.free_source.get(name, func), name) for name in rev.free}
+    gradient = compile_module(rev.emitted, values)
+    stages = {}
+    parsed = parse_function(gradient)
+    prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
+    if dump:
+        stages["parse"] = render_function(parsed.node, [])
+    fence.check(parsed)
+    normal = normalize(parsed)
+    if dump:
+        stages["normalize"] = render_function(normal.node, [])
+    generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")
+    free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
+    emitted = emit_module(generated, free, header_lines, getattr(func, "__module__", None),
+                          func.__globals__)
+    if dump:
+        stages["forward"] = stages["optimize"] = emitted.text
+    return pipeline.Result(emitted=emitted, parsed=parsed, normal=normal, free=free,
+                           stages=stages)
 
 
 class _Bound:
@@ -117,14 +162,14 @@ class _Bound:
 
     def _rebuild(self):
         self.entry = self.make_entry()
-        values = {name: api._current(self.func, name) for name in self.entry.free}
+        values = {name: self.entry.current(self.func, name) for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
         self.namespace = self.impl.__globals__
 
     def __call__(self, *args):
         func, namespace = self.func, self.namespace
         for name in self.entry.free:
-            value = api._current(func, name)
+            value = self.entry.current(func, name)
             if namespace.get(name) is not value:
                 if name in self.entry.guards:
                     self._rebuild()
@@ -135,16 +180,27 @@ class _Bound:
 
 # -------------------------------------------------------------- arguments
 
+@functools.lru_cache(maxsize=1024)
+def _signature(func):
+    """(signature, positional parameter names, whether that is every parameter)."""
+    sig = inspect.signature(func)
+    names = [p.name for p in sig.parameters.values()
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return sig, names, len(names) == len(sig.parameters)
+
+
 def _parameters(func):
-    return [p.name for p in inspect.signature(func).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return list(_signature(func)[1])
 
 
 def _arguments(func, args, kwargs):
     """Every positional parameter's value, in order, defaults applied."""
-    ba = inspect.signature(func).bind(*args, **kwargs)
+    sig, names, plain = _signature(func)
+    if plain and not kwargs and len(args) == len(names):
+        return list(args)          # the common call: every argument by position
+    ba = sig.bind(*args, **kwargs)
     ba.apply_defaults()
-    return [ba.arguments[name] for name in _parameters(func)]
+    return [ba.arguments[name] for name in names]
 
 
 def _as_tangent(t, like, label):

@@ -301,7 +301,7 @@ def _source_detail(code, column, caret=True):
 # --------------------------------------------------------------------------- generation
 
 #: the flavors each mode offers; the first is its default
-FLAVORS = {"reverse": ("value_and_grad", "vjp"), "forward": ("jvp",)}
+FLAVORS = {"reverse": ("value_and_grad", "vjp"), "forward": ("jvp", "hvp")}
 
 
 def resolve_flavor(mode, flavor):
@@ -347,10 +347,15 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         output_rel = (pipeline.display_path(os.path.abspath(output), base)
                       if output else None)
         command = regenerate_command(source_rel, func_name, wrt, mode, flavor, output_rel)
-        lines = pipeline.header(func_name, source_rel, mode, flavor, wrt, command,
+        shown_mode = "forward over reverse" if flavor == "hvp" else mode
+        lines = pipeline.header(func_name, source_rel, shown_mode, flavor, wrt, command,
                                 relative_paths=True)
-        result = pipeline.generate(func, wrt, mode=mode, flavor=flavor, header_lines=lines,
-                                   dump=dump)
+        if flavor == "hvp":   # Hessian-vector products: forward mode over the gradient code
+            from .api_forward import generate_hvp
+            result = generate_hvp(func, wrt, lines, dump=dump)
+        else:
+            result = pipeline.generate(func, wrt, mode=mode, flavor=flavor, header_lines=lines,
+                                       dump=dump)
         if dump:
             result.stages.setdefault("activity", _activity_stage(result, wrt))
     return result.emitted.text, result, wrt
@@ -608,10 +613,12 @@ def build_parser():
                            "with respect to; default: the first parameter")
     grad.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
                       help="differentiation mode (default: reverse)")
-    grad.add_argument("--flavor", choices=("value_and_grad", "vjp", "jvp"),
+    grad.add_argument("--flavor", choices=("value_and_grad", "vjp", "jvp", "hvp"),
                       help="reverse mode: value_and_grad (default), f(...) -> (value, "
                            "gradient), or vjp, f(...) -> (value, pullback); forward mode: "
-                           "jvp, f(..., x_dot) -> (value, tangent)")
+                           "jvp (default), f(..., x_dot) -> (value, tangent), or hvp, "
+                           "f(..., x_dot) -> ((value, gradient), Hessian @ x_dot), forward "
+                           "over reverse")
     grad.add_argument("-o", "--output", metavar="OUT.py",
                       help="write here (atomically) instead of stdout; never the source file")
     grad.add_argument("--force", action="store_true",

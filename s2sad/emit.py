@@ -40,9 +40,19 @@ class Emitted:
     user_names: List[str] = field(default_factory=list)
 
 
+_RUNTIME_MODULES = ("s2sad.runtime", "s2sad.runtime_forward")
+
+
+def _runtime_module(name, obj):
+    """The s2sad runtime module that exports ``obj`` as ``name``, or None."""
+    for module in _RUNTIME_MODULES:
+        if getattr(importlib.import_module(module), name, None) is obj:
+            return module
+    return None
+
+
 def _is_runtime(name, obj):
-    runtime = importlib.import_module("s2sad.runtime")
-    return getattr(runtime, name, None) is obj
+    return _runtime_module(name, obj) is not None
 
 
 def _importable(obj, name):
@@ -64,7 +74,8 @@ def import_lines(bindings, source_module=None, module_globals=()):
     Objects that no module exports by name (a global array, say) are imported
     from ``source_module`` when it holds them as globals (``module_globals``).
     """
-    modules, runtime, user, constants, user_names = [], [], [], [], []
+    modules, user, constants, user_names = [], [], [], []
+    runtime = {module: [] for module in _RUNTIME_MODULES}
     for name in sorted(bindings):
         obj = bindings[name]
         if getattr(builtins, name, None) is obj:
@@ -75,8 +86,9 @@ def import_lines(bindings, source_module=None, module_globals=()):
             else:
                 modules.append(f"import {obj.__name__} as {name}")
             continue
-        if _is_runtime(name, obj):
-            runtime.append(name)
+        module = _runtime_module(name, obj)
+        if module is not None:
+            runtime[module].append(name)
             continue
         user_names.append(name)
         if obj is None or isinstance(obj, _NUMBER_TYPES + (str,)):
@@ -92,8 +104,9 @@ def import_lines(bindings, source_module=None, module_globals=()):
         else:
             user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")
     lines = sorted(modules)
-    if runtime:
-        lines.append(_wrap_from_import("s2sad.runtime", runtime))
+    for module, names in runtime.items():
+        if names:
+            lines.append(_wrap_from_import(module, names))
     return lines, user + constants, user_names
 
 
@@ -125,10 +138,25 @@ def _is_marker(stmt):
             and stmt.value.func.id == COMMENT_MARKER)
 
 
+class _NegativeBase(ast.NodeTransformer):
+    """``(-2.0) ** k``: a negative literal as a power's base becomes a unary minus, which
+    astor parenthesizes (``-2.0 ** k`` would mean ``-(2.0 ** k)``)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left = node.left
+        if isinstance(node.op, ast.Pow) and isinstance(left, ast.Constant) \
+                and isinstance(left.value, (int, float, complex)) \
+                and not isinstance(left.value, bool) and str(left.value).startswith("-"):
+            node.left = ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-left.value))
+        return node
+
+
 def render_function(node, comments):
     """astor source of one gast function with comment markers turned into comments."""
     _fill_empty_blocks([node])   # adds only a ``pass`` where nothing else stands
     tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
+    tree = _NegativeBase().visit(tree)
     ast.fix_missing_locations(tree)
     text = astor.to_source(tree, pretty_source=''.join)  # no line wrapping
     out = []

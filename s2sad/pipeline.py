@@ -176,15 +176,19 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     normal = normalize(parsed)
     if dump:
         stages["normalize"] = render_function(normal.node, [])
-    generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name)
     free = {}
     for free_name in sorted(normal.free_names):
         free[free_name] = parsed.resolve(free_name)
-    emitted = emit_module(generated, free, header_lines, *_source_module(parsed))
+    calls = _call_graph(free, func, getattr(normal, "helpers", {}))
+    generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
+                        calls=calls)
+    emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
+                          *_source_module(parsed), extras=calls.generated)
     if dump:
         stages["forward"] = emitted.text
         stages["optimize"] = emitted.text
-    return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages)
+    return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
+                  stages=stages, free_source=calls.free_source)
 
 
 def _call_graph(free, func, helpers=()):

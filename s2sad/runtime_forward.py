@@ -8,7 +8,8 @@ import numpy as np
 
 from .runtime import _keepdims_shape, _normalize_axes, float_like
 
-__all__ = ["broadcast_like", "writable_copy", "index_set", "prod_bar_x_dot", "xdivy"]
+__all__ = ["broadcast_like", "writable_copy", "index_set", "prod_bar_x_dot", "xdivy",
+           "tape_push", "tape_pop", "reversed_range"]
 
 
 def broadcast_like(t, like):
@@ -81,3 +82,27 @@ def prod_bar_x_dot(g, x, x_dot, axis=None, keepdims=False):
     dot = _exclusive_products_dot(moved.reshape((-1,) + rest),
                                   moved_dot.reshape((-1,) + rest)).reshape(lead + rest)
     return g * np.moveaxis(dot, front, axes)
+
+
+def tape_push(tape, value, key):
+    """``tape.push(value)``: how second-order code spells a push for the normalizer.
+
+    The forward transform turns it back into ``tape.push(value)`` (and
+    ``tape.push(value_dot)``); ``key`` pairs it with its pops.
+    """
+    tape.push(value)
+    return value
+
+
+def tape_pop(tape, key):
+    """``tape.pop()``, spelled as a plain call (see :func:`tape_push`)."""
+    return tape.pop()
+
+
+tape_push.s2sad_tape_op = "push"
+tape_pop.s2sad_tape_op = "pop"
+
+
+def reversed_range(*bounds):
+    """``reversed(range(*bounds))`` as a sequence (it has a length and items)."""
+    return range(*bounds)[::-1]

@@ -202,3 +202,16 @@ def swap_in_loop(x, y, z):
     for k, e in enumerate(y):
         z, x = x, z * e
     return z * 2.0 + x
+
+
+def same_value_on_both_sides(x):
+    y = 0.0
+    if x > 0:
+        y = x
+    else:
+        y = x
+    return y * 2.0
+
+
+def negative_base_power(x):
+    return (-2.0) ** 2 * x

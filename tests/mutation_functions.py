@@ -53,3 +53,9 @@ def has_loop(x):
     for i in range(3):
         y = y * x
     return y
+
+
+def has_delete(x):
+    y = x * 2.0
+    del x
+    return y

@@ -256,6 +256,29 @@ def test_forward_mode_and_flavor_checks(project):
     assert mismatch.stderr.startswith("s2sad: error: --flavor vjp needs --mode reverse")
 
 
+def test_hvp_flavor_writes_a_checkable_hessian_vector_product_module(project):
+    made = run("grad", "model.py:loss", "--wrt", "w", "--mode", "forward", "--flavor", "hvp",
+               "-o", "loss_hvp.py", cwd=project)
+    assert made.returncode == 0, made.stderr
+    text = (project / "loss_hvp.py").read_text()
+    assert "# mode: forward over reverse (hvp), wrt: w\n" in text
+    assert ("# regenerate: s2sad grad model.py:loss --wrt w --mode forward --flavor hvp "
+            "-o loss_hvp.py\n") in text
+    assert "def loss_hvp(x, w, y, w_dot):" in text
+    namespace = {}
+    exec(compile(text, "loss_hvp.py", "exec"), namespace)
+    x, w, v = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array([0.3, -0.7])
+    (z, w_bar), hv = namespace["loss_hvp"](x, w, 0.3, v)
+    assert z == pytest.approx((x @ w - 0.3) ** 2)
+    np.testing.assert_allclose(w_bar, 2 * (x @ w - 0.3) * x)
+    np.testing.assert_allclose(hv, 2 * x * (x @ v))     # H = 2 x x^T
+    check = run("check", "loss_hvp.py", cwd=project)
+    assert check.returncode == 0, check.stderr
+    reverse_hvp = run("grad", "model.py:loss", "--flavor", "hvp", cwd=project)
+    assert reverse_hvp.returncode == 2
+    assert reverse_hvp.stderr.startswith("s2sad: error: --flavor hvp needs --mode forward")
+
+
 # --------------------------------------------------------------------------- --dump-after
 
 @pytest.mark.parametrize("stage, expected", [

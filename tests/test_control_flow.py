@@ -62,6 +62,9 @@ CASES = [
     ("swap_in_loop_x", cf.swap_in_loop, [0.3, np.array([0.5, -1.2, 0.7]), 1.1], 0),
     ("swap_in_loop_z", cf.swap_in_loop, [0.3, np.array([0.5, -1.2, 0.7]), 1.1], 2),
     ("swap_in_loop_y", cf.swap_in_loop, [0.3, np.array([0.5, -1.2, 0.7]), 1.1], 1),
+    # both branches leave the same value; a negative literal raised to a power
+    ("same_value_on_both_sides", cf.same_value_on_both_sides, [1.5], 0),
+    ("negative_base_power", cf.negative_base_power, [1.5], 0),
     ("carried_name_meets_its_start", cf.carried_name_meets_its_start,
      [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 0),
 ]

@@ -61,10 +61,16 @@ def _growth_inputs():
     return {"x": 0.8, "rate": 1.2}
 
 
+def _rosenbrock_inputs():
+    return {"x": _rng().normal(size=5)}
+
+
 #: every generated module in generated_examples/, with inputs to check it on
 INPUTS = {
     "rnn_grad.py": _rnn_inputs,
     "euler_grad.py": _euler_inputs,
+    "euler_jvp.py": _euler_inputs,
+    "rosenbrock_hvp.py": _rosenbrock_inputs,
     "growth_grad.py": _growth_inputs,
     "seed_grad.py": _seed_inputs,
     "seed_jvp.py": _seed_inputs,
@@ -109,6 +115,8 @@ def test_examples_cover_the_issue():
     assert "hidden_bar" in texts["mlp_grad.py"] and "W1_bar" in texts["mlp_grad.py"]
     assert "mode: reverse (vjp)" in texts["dense_layer_vjp.py"]
     assert "mode: forward (jvp)" in texts["seed_jvp.py"]
+    assert "for step in range(steps):" in texts["euler_jvp.py"]
+    assert "mode: forward over reverse (hvp)" in texts["rosenbrock_hvp.py"]
     readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
     assert "python -m s2sad check --update generated_examples" in readme
     for name in INPUTS:
@@ -153,7 +161,7 @@ def test_module_is_standalone_and_has_no_machine_paths(name):
             imported |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             imported.add(node.module)
-    assert imported <= {"numpy", "s2sad.runtime"}
+    assert imported <= {"numpy", "s2sad.runtime", "s2sad.runtime_forward"}
     assert str(EXAMPLES) not in text and str(Path.home()) not in text
     header = [line for line in text.splitlines() if line.startswith("# regenerate: ")]
     assert header == [f"# regenerate: {cli.regenerate_command(*_command_parts(name))}"]
@@ -202,6 +210,25 @@ def test_gradient_matches_central_differences(name):
             grads.append(np.reshape(columns, np.shape(args[param])))
         grads = tuple(grads)
         objective = original
+    elif flavor == "hvp":
+        # ((value, gradient), H @ v): the gradient against central differences of the
+        # function (below), H @ v against central differences of that gradient
+        zeros = {f"{p}_dot": np.zeros_like(args[p]) for p in wrt}
+        (value, grads), _ = function(**args, **zeros)
+        objective = original
+        v = {f"{p}_dot": np.random.default_rng(3).normal(size=np.shape(args[p])) for p in wrt}
+        _, products = function(**args, **v)
+        products = products if isinstance(products, tuple) else (products,)
+        eps = 1e-6
+
+        def gradient_at(step):
+            moved = {p: args[p] + step * v[f"{p}_dot"] for p in wrt}
+            g = function(**{**args, **moved}, **zeros)[0][1]
+            return g if isinstance(g, tuple) else (g,)
+
+        expected = [(hi - lo) / (2 * eps) for hi, lo in zip(gradient_at(eps), gradient_at(-eps))]
+        for param, product, exp in zip(wrt, products, expected):
+            np.testing.assert_allclose(product, exp, rtol=1e-6, atol=1e-6, err_msg=param)
     else:
         value, pullback = function(**args)
         cotangent = np.random.default_rng(7).normal(size=np.shape(value))

@@ -455,7 +455,17 @@ def test_written_tangent_is_copied_before_it_is_changed():
 def test_forward_refuses_statements_it_does_not_know():
     import mutation_functions as MF
     with pytest.raises(UnsupportedSyntaxError, match="forward mode"):
-        _compile_forward(MF.has_loop, ("x",))
+        _compile_forward(MF.has_delete, ("x",))
+
+
+def test_loop_without_carried_annotation_carries_the_names_it_reassigns():
+    import mutation_functions as MF
+    impl, text = _compile_forward(MF.has_loop, ("x",))
+    x, t = np.array([0.5, -1.2]), np.array([1.0, 0.3])
+    value, tangent = impl(x, t)
+    np.testing.assert_allclose(value, MF.has_loop(x))
+    np.testing.assert_allclose(tangent, fd_directional(MF.has_loop, (x,), [0], [t]),
+                               rtol=1e-6, atol=1e-8)
 
 
 def test_errors_are_s2sad_errors():
@@ -529,7 +539,7 @@ def test_every_runtime_helper_has_a_tangent_or_is_constant():
     for name in runtime.__all__:
         obj = getattr(runtime, name)
         if inspect.isclass(obj):
-            continue   # the tape (loops) is not differentiated in forward mode yet
+            continue   # the tape: forward mode handles push and pop itself
         rule = registry.lookup(obj)
         if rule is None or not (rule.tangent or rule.nondifferentiable):
             missing.append(name)

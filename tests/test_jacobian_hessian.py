@@ -267,3 +267,100 @@ def test_grad_of_grad_never_gives_a_wrong_number():
     except S2sadError:
         return
     assert result == pytest.approx(-np.sin(x) * y)
+
+
+# ------------------------------------------------------ second order through loops
+# The gradient code of these functions keeps values on a tape; forward over reverse
+# pushes each saved value's tangent beside it and pops it back in the same order.
+
+import cf_functions as CF  # noqa: E402
+
+R_LOOP = rng_for("loops")
+LOOP_HESSIANS = [
+    ("scalar_loop", CF.scalar_loop, (0.5, 7), (0,)),
+    ("euler", CF.euler, (0.7, 1.2, 30), (0, 1)),
+    ("rnn", CF.rnn, (R_LOOP.standard_normal((3, 3)) * 0.5, R_LOOP.standard_normal((3, 2)),
+                     R_LOOP.standard_normal((4, 2)), R_LOOP.standard_normal(3)), (0, 3)),
+    ("while_loop", CF.while_loop, (1.3,), (0,)),
+    ("branch_pos", CF.branch, (0.7,), (0,)),
+    ("branch_mid", CF.branch, (-0.5,), (0,)),
+    ("branch_neg", CF.branch, (-1.5,), (0,)),
+    ("branch_in_loop", CF.branch_in_loop, (3.0, 5), (0,)),
+    ("nested_loops", CF.nested_loops, (0.3, 2), (0,)),
+    ("loop_over_rows", CF.loop_over_rows, (R_LOOP.standard_normal(3),
+                                           R_LOOP.standard_normal((4, 3))), (0, 1)),
+    ("while_with_break", CF.while_with_break, (1.2,), (0,)),
+    ("return_in_loop", CF.return_in_loop, (np.array([0.5, 0.9, 1.5, 0.1]),), (0,)),
+    ("enumerate_zip", CF.enumerate_zip, (R_LOOP.standard_normal(4),
+                                         R_LOOP.standard_normal(4)), (0, 1)),
+    ("swap_in_loop", CF.swap_in_loop, (0.3, np.array([0.5, -1.2, 0.7]), 1.1), (0, 1, 2)),
+    ("shape_changes_across_trips", CF.shape_changes_across_trips,
+     (0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])), (0, 1, 2)),
+]
+
+
+@pytest.mark.parametrize("name, fn, args, wrt", LOOP_HESSIANS, ids=[c[0] for c in LOOP_HESSIANS])
+def test_hessian_through_loops_matches_finite_differences_of_the_gradient(name, fn, args, wrt):
+    blocks = s2sad.hessian(fn, wrt=wrt)(*args)
+    for a, i in enumerate(wrt):
+        grad_i = s2sad.grad(fn, wrt=i)
+        for b, j in enumerate(wrt):
+            expected = fd_jacobian(grad_i, args, j)
+            got = blocks[a][b]
+            assert np.shape(got) == np.shape(args[i]) + np.shape(args[j])
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6,
+                                       err_msg=f"{name}: d2f/d{i}d{j}")
+
+
+@pytest.mark.parametrize("name, fn, args, wrt", LOOP_HESSIANS[:4],
+                         ids=[c[0] for c in LOOP_HESSIANS[:4]])
+def test_hvp_through_loops_is_hessian_times_v(name, fn, args, wrt):
+    i = wrt[0]
+    r = rng_for("hvp" + name)
+    v = r.standard_normal(np.shape(args[i]))
+    v = v if np.ndim(args[i]) else float(v)
+    H = s2sad.hessian(fn, wrt=i)(*args)
+    n = int(np.size(args[i]))
+    np.testing.assert_allclose(np.ravel(s2sad.hvp(fn, wrt=i)(*args, v)),
+                               np.reshape(H, (n, n)) @ np.ravel(v), rtol=1e-10, atol=1e-12)
+
+
+def test_grad_of_grad_through_a_loop():
+    x = 0.5
+    eps = 1e-6
+    g = s2sad.grad(CF.scalar_loop)
+    expected = (g(x + eps, 6) - g(x - eps, 6)) / (2 * eps)
+    gg = api_forward.gradient_of_gradient(CF.scalar_loop)
+    assert gg(x, 6) == pytest.approx(expected, rel=1e-6)
+    assert gg(x, 0) == 0.0   # no iterations: the gradient is the constant 1
+    assert s2sad.grad(s2sad.grad(CF.scalar_loop))(x, 6) == pytest.approx(expected, rel=1e-6)
+
+
+def test_tape_carries_each_saved_tangent_beside_its_value():
+    text = s2sad.hvp(CF.scalar_loop).source
+    assert "tape.push(x_1)\n        tape.push(x_1_dot)\n" in text
+    lines = [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
+    pops = [k for k, line in enumerate(lines) if line.endswith("= tape.pop()")]
+    assert len(pops) == 2 and pops[1] == pops[0] + 1
+    assert lines[pops[0]].split(" = ")[0] == lines[pops[1]].split(" = ")[0] + "_dot"
+    # the backward loop runs over a plain decreasing range
+    assert "for i_1 in range(sub, -1, -1):" in lines and "reversed(" not in "\n".join(lines)
+
+
+def test_tape_keys_without_varied_values_push_no_tangent():
+    text = s2sad.hvp(CF.branch_in_loop).source
+    assert "tape.push(cond)\n" in text and "cond_dot" not in text
+
+
+def test_jacobian_cost_benchmark_runs_and_checks_both_modes(capsys):
+    """benchmarks/jacobian_cost.py (the README table) asserts the two modes agree."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "jacobian_cost.py"
+    spec = importlib.util.spec_from_file_location("jacobian_cost", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.main(["--quick"])
+    assert [(r["n"], r["m"], r["auto"]) for r in rows] == [
+        (2, 20, "forward"), (20, 2, "reverse")] * 2
+    assert "| n (inputs) | m (outputs) |" in capsys.readouterr().out

@@ -14,11 +14,13 @@ import builtins
 import inspect
 
 from .. import runtime as rt
-from ..runtime import (add_at, concatenate_bar, dot_lhs_bar, dot_rhs_bar, extremum_bar,
-                       getitem_bar, matmul_lhs_bar, matmul_rhs_bar, mean_bar, outer_lhs_bar,
-                       outer_rhs_bar, prod_bar, sequence_bar, stack_bar, sum_bar, transpose_bar,
-                       unbroadcast, xlogy)
-from ..runtime_forward import broadcast_like, index_set, prod_bar_x_dot, writable_copy, xdivy
+from ..runtime import (add_at, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
+                       extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
+                       mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, prod_bar, repeat_bar,
+                       sequence_bar, stack_bar, sum_bar, transpose_bar, unbroadcast,
+                       unbroadcast_to, xlogy, zero_at)
+from ..runtime_forward import (broadcast_like, index_set, prod_bar_x_dot, reversed_range,
+                               tape_pop, tape_push, writable_copy, xdivy)
 from . import registry
 from .registry import nondifferentiable
 
@@ -48,7 +50,11 @@ def runtime_tangent(target):
 
 
 nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.tie_mask, rt.clip_mask,
-                  rt.clip_lower_mask, rt.clip_upper_mask, rt.float_like, builtins.slice)
+                  rt.clip_lower_mask, rt.clip_upper_mask, rt.float_like, builtins.slice,
+                  builtins.range, reversed_range)
+# the tape markers of second-order code: the forward transform handles them itself
+# (a pop has the tangent its paired pushes give it; see transform.forward)
+nondifferentiable(tape_push, tape_pop)
 
 
 @runtime_tangent(unbroadcast)
@@ -165,37 +171,37 @@ def writable_copy_tangent(out, t, t_dot):
 
 @runtime_tangent(rt.item_bar)
 def item_bar_tangent(out, container, key, g, g_dot):
-    return rt.item_bar(container, key, g_dot)
+    return item_bar(container, key, g_dot)
 
 
 @runtime_tangent(rt.add_items)
 def add_items_tangent(out, a, b, a_dot, b_dot):
-    return rt.add_items(a_dot, b_dot)
+    return add_items(a_dot, b_dot)
 
 
 @runtime_tangent(rt.overwritten)
 def overwritten_tangent(out, x, index, x_dot):
-    return rt.overwritten(x_dot, index)
+    return overwritten(x_dot, index)
 
 
 @runtime_tangent(rt.zero_at)
 def zero_at_tangent(out, g, index, g_dot):
-    return rt.zero_at(g_dot, index)
+    return zero_at(g_dot, index)
 
 
 @runtime_tangent(rt.repeat_bar)
 def repeat_bar_tangent(out, g, items, g_dot):
-    return rt.repeat_bar(g_dot, items)
+    return repeat_bar(g_dot, items)
 
 
 @runtime_tangent(rt.dict_bar)
 def dict_bar_tangent(out, keys, values, values_dot):
-    return rt.dict_bar(keys, values_dot)
+    return dict_bar(keys, values_dot)
 
 
 @runtime_tangent(rt.unbroadcast_to)
 def unbroadcast_to_tangent(out, g, target, g_dot):
-    return rt.unbroadcast_to(g_dot, target)
+    return unbroadcast_to(g_dot, target)
 
 
 nondifferentiable(rt.shape_of)

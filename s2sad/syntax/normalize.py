@@ -190,6 +190,9 @@ class _Normalizer:
             then_pairs.append((phi, then_env.get(user, nodes.const(None))))
             else_pairs.append((phi, else_env.get(user, nodes.const(None))))
             self.env[user] = nodes.name(phi)
+        for user in sorted(set(then_env) & set(else_env)):
+            if user not in merged:   # both paths leave the same value (y = x on each side)
+                self.env[user] = nodes.clone(then_env[user])
         self.merge_copies(then_body, then_pairs)
         self.merge_copies(else_body, else_pairs)
         self.emit(gast.If(test=test, body=then_body or [gast.Pass()], orelse=else_body))

@@ -26,7 +26,45 @@ How tangents are represented while transforming:
   its primal's shape once, where it is defined (``broadcast_like``).
 
 Statements are visited by a recursive visitor over statement lists
-(:meth:`_Forward.block`), so compound statements slot in as new handlers.
+(:meth:`_Forward.block`); tangent statements go inline, inside the same
+blocks as the primal ones (forward mode needs no tape).
+
+Control flow.  The tangent of a primal name ``v`` lives, where it has to be
+a variable, in one *canonical* variable ``v_dot`` (:meth:`_Forward.tangent_var`).
+Between control-flow points a tangent may be symbolic (a zero, an alias of
+another name's tangent, a narrow tangent); at the points where paths join it
+is made canonical (:meth:`_Forward.canonicalize`):
+
+* ``if``: each branch is transformed from the same entry state; every name
+  whose tangent differs between the two ends of the branches (the merge
+  copies, and arrays written in one branch) is put in its canonical variable
+  at the end of both branches, a zero as ``zeros_like(v)`` (or ``0.0`` when
+  ``v`` holds a Python number), so a tangent that is zero in one branch and
+  real in the other is materialized in the first;
+* ``for``/``while``: activity is the fixpoint over the whole body, so a
+  carried name (``anno.CARRIED``) that is constant on entry but varied
+  inside has a tangent too.  Each varied carried name, and each array the
+  body writes into, gets its canonical tangent before the loop (zeros where
+  the entry value is constant; a private copy for arrays written in place)
+  and again at the end of the body, so every iteration starts from the same
+  state.  Rebinding a canonical variable that another tangent still aliases
+  first saves the old value (:meth:`_Forward.release`).
+
+Calls of the user's own functions.  ``y = helper(a, b)`` with a varied
+argument becomes ``y, y_dot = helper_jvp(a, b, a_dot=<tangent of a>)``:
+:func:`jvp_for` generates the jvp of each callee once per set of varied
+parameters into the module's :class:`~s2sad.transform.calls.CallGraph`
+(recursion refers to it by name), tangents passed by keyword.
+
+Tape operations (forward over reverse).  The gradient code reverse mode
+generates saves values on a tape; :mod:`s2sad.transform.second_order`
+rewrites ``tape.push(v)`` and ``v = tape.pop()`` into calls of the
+``tape_push``/``tape_pop`` markers, with a *key* that pairs each push with its
+pops (the name pushed).  A key carries tangents when any value pushed under
+it is varied; then every push of that key also pushes the tangent (zeros
+where the value is constant) right after the value, and every pop of it pops
+the tangent first.  The order of pushes and pops stays consistent because
+the decision is made per key, not per statement.
 """
 
 import copy
@@ -40,6 +78,7 @@ import gast
 
 from ..analysis import ops
 from ..analysis.activity import analyze
+from ..analysis.ops import assigned_in, flatten
 from ..errors import RuleDefinitionError, SourceLocation, UnsupportedSyntaxError
 from ..optimize import eliminate_dead, fold
 from ..rules import registry
@@ -52,6 +91,8 @@ from .common import (Generated, collect_bindings, comment, describe, drop_orphan
 ZERO_ID = "__s2sad_zero__"
 #: annotation on a zero marker: the atom whose shape the zero has (None: a scalar zero)
 ZERO_OF = "s2sad_zero_of"
+#: attribute of the runtime functions that stand for tape operations ("push" or "pop")
+TAPE_OP = "s2sad_tape_op"
 
 
 def zero(of=None):
@@ -75,14 +116,76 @@ class Tangent:
     owned: bool = False             # ``expr`` names an array only this tangent uses
 
 
-def forward(nf, wrt, tangent_outputs=None, name=None):
+def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params=None):
     """Generate the forward-mode function of ``nf`` with respect to ``wrt``.
 
     ``tangent_outputs``: indices of the returned tuple whose tangents are
     returned (default: all, mirroring the output); ``name``: the generated
-    function's name (default ``<f>_jvp``).
+    function's name (default ``<f>_jvp``); ``calls``: the module's
+    :class:`~s2sad.transform.calls.CallGraph`, which receives the jvp of every
+    user function called with varied arguments (see :func:`jvp_for`);
+    ``tangent_params``: names for the tangent parameters (wrt name -> name).
     """
-    return _Forward(nf, tuple(wrt), tangent_outputs, name).run()
+    return _Forward(nf, tuple(wrt), tangent_outputs, name, calls, tangent_params).run()
+
+
+@dataclass
+class ForwardCallee:
+    """A user function's generated jvp: ``name(*params, **{tangents[p]: p_dot})``."""
+
+    name: str
+    wrt: tuple
+    tangents: dict          # parameter -> the name of its tangent parameter
+    returns_tuple: bool
+
+
+def jvp_for(calls, func, wrt, location, arity=None):
+    """The jvp of the user function ``func`` with respect to its parameters ``wrt``,
+    generated into ``calls`` on first use (recursion refers to it by name).
+
+    Its tangent parameters follow the function's own; they are keyword-only
+    when the function has defaults, and call sites always pass them by name.
+    """
+    from ..syntax import fence
+    from ..syntax.normalize import normalize
+    from ..syntax.parse import parse_function
+    from .calls import _expand_varargs
+    key = ("jvp", func, tuple(wrt), arity)
+    if key in calls.callees:
+        return calls.callees[key]
+    sig = inspect.signature(func)
+    for p in sig.parameters.values():
+        if p.kind == p.VAR_KEYWORD:
+            raise UnsupportedSyntaxError(
+                f"calls to {func.__name__}, which takes **{p.name}, cannot be differentiated "
+                f"yet", location, hint="list its parameters explicitly")
+    parsed = parse_function(func)
+    params = [p.name for p in sig.parameters.values()]
+    if parsed.node.args.vararg is not None:
+        params = _expand_varargs(parsed.node, arity or 0)
+    fence.check(parsed)
+    normal = normalize(parsed)
+    suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
+    tangents = {p: normal.namer.tangent(p) for p in wrt}
+    ret = normal.node.body[-1]
+    callee = ForwardCallee(name=calls._fresh(f"{func.__name__}_jvp{suffix}"), wrt=tuple(wrt),
+                           tangents=tangents, returns_tuple=isinstance(ret.value, gast.Tuple))
+    calls.callees[key] = callee
+    generated = forward(normal, tuple(wrt), calls=calls, name=callee.name,
+                        tangent_params=tangents)
+    args = generated.node.args
+    if args.defaults or args.kwonlyargs:   # tangents after parameters with defaults
+        count = len(wrt)
+        args.kwonlyargs = args.args[-count:]
+        args.kw_defaults = [None] * count
+        args.args = args.args[:-count]
+    for free_name in sorted(normal.free_names):
+        calls.bind(free_name, parsed.resolve(free_name), func, generated.node)
+    for helper, obj in sorted({**getattr(normal, "helpers", {}), **generated.bindings}.items()):
+        calls.bind(helper, obj, None, generated.node, helper=True)
+    generated.bindings = {}
+    calls.generated.append(generated)
+    return callee
 
 
 def _elementwise(rule):
@@ -108,7 +211,9 @@ def _same_constant(a, b):
 
 
 class _Forward:
-    def __init__(self, nf, wrt, tangent_outputs, name):
+    def __init__(self, nf, wrt, tangent_outputs, name, calls=None, tangent_params=None):
+        self.calls = calls
+        self.tangent_params = dict(tangent_params or {})
         self.nf = nf
         self.parsed = nf.parsed
         self.namer = nf.namer
@@ -117,7 +222,13 @@ class _Forward:
         self.name = name
         self.tangents = {}          # primal name -> Tangent
         self.tangent_names = set()  # every identifier that holds a tangent
-        self.bindings = {}
+        self.vars = {}              # primal name -> its canonical tangent variable
+        self.bound = set()          # canonical variables assigned somewhere already
+        self.constants = {}         # name -> the Python number (or None) it holds now
+        self.carrying = set()       # tape keys whose pushes carry a tangent
+        self.seen = set(nf.params)  # names assigned so far
+        # s2sad's own names the normalized code reads (list_append...)
+        self.bindings = dict(getattr(nf, "helpers", None) or {})
         self.comments = []
 
     # ------------------------------------------------------------ helpers
@@ -166,13 +277,16 @@ class _Forward:
             return type(atom)(elts=[self.tangent_of(e) for e in atom.elts], ctx=gast.Load())
         return zero(atom)
 
+    def zero_value(self, of):
+        """A real zero shaped like the atom ``of``: ``0.0`` for a Python number."""
+        if isinstance(of, gast.Name) and of.id not in self.constants:
+            return nodes.call(self.helper("zeros_like"), [copy.deepcopy(of)])
+        return nodes.const(0.0)
+
     def materialize(self, node):
         """Replace zero markers left in ``node`` by real zeros."""
         if is_zero(node):
-            of = anno.get(node, ZERO_OF)
-            if isinstance(of, gast.Name):
-                return nodes.call(self.helper("zeros_like"), [copy.deepcopy(of)])
-            return nodes.const(0.0)
+            return self.zero_value(anno.get(node, ZERO_OF))
         for field, value in gast.iter_fields(node):
             if isinstance(value, list):
                 setattr(node, field, [self.materialize(v) if isinstance(v, gast.AST) else v
@@ -192,6 +306,34 @@ class _Forward:
             return node
         return fold(self.materialize(node))
 
+    def tangent_var(self, name):
+        """The canonical variable holding the tangent of ``name`` (``name_dot``)."""
+        var = self.vars.get(name)
+        if var is None:
+            var = self.vars[name] = self.namer.tangent(name)
+            self.tangent_names.add(var)
+        return var
+
+    def bind(self, var, owner, value, out):
+        """Emit ``var = value`` (``var`` is ``owner``'s canonical tangent variable)."""
+        self.release(var, owner, out)
+        out.append(nodes.assign(var, value))
+        self.bound.add(var)
+
+    def release(self, var, owner, out):
+        """Before ``var`` is assigned again: tangents of other names that alias it keep
+        its old value in a saved copy."""
+        if var not in self.bound:
+            return
+        holders = [n for n, t in self.tangents.items() if n != owner and _mentions(t, var)]
+        if not holders:
+            return
+        saved = self.namer.fresh(f"{var}_old")
+        self.tangent_names.add(saved)
+        out.append(nodes.assign(saved, nodes.name(var)))
+        for n in holders:
+            self.tangents[n] = _renamed(self.tangents[n], var, saved)
+
     def define(self, name, expr, out, exact=True, items=None):
         """Record ``expr`` as the tangent of ``name``; emit ``name_dot = expr`` if needed."""
         if is_zero(expr):
@@ -203,15 +345,42 @@ class _Forward:
         if isinstance(expr, gast.Name):
             self.tangents[name] = Tangent(expr, exact, items)
             return
-        tname = self.namer.tangent(name)
-        out.append(nodes.assign(tname, expr))
-        self.tangent_names.add(tname)
+        var = self.tangent_var(name)
+        self.bind(var, name, expr, out)
         # numpy arithmetic always returns a new array: it may be written in place later
         owned = isinstance(expr, (gast.BinOp, gast.UnaryOp))
-        self.tangents[name] = Tangent(nodes.name(tname), exact, items, owned)
+        self.tangents[name] = Tangent(nodes.name(var), exact, items, owned)
+
+    def canonicalize(self, names, need_owned=frozenset()):
+        """Put the tangent of each name in its canonical variable, exact (full shape).
+
+        Names in ``need_owned`` get a tangent array no other tangent shares (they
+        are written in place).  Returns the statements; updates the state.
+        """
+        out = []
+        for name in names:
+            t = self.tangents.get(name)
+            var = self.tangent_var(name)
+            want = name in need_owned
+            if t is not None and not is_zero(t.expr) and isinstance(t.expr, gast.Name) \
+                    and t.expr.id == var and t.exact and (t.owned or not want):
+                self.tangents[name] = Tangent(nodes.name(var), True, None, t.owned and want)
+                continue
+            if t is None or is_zero(t.expr):
+                value, owned = self.zero_value(nodes.name(name)), True
+            else:
+                value = copy.deepcopy(t.expr)
+                owned = t.owned and isinstance(value, gast.Name) and value.id == var
+                if not t.exact:
+                    value = nodes.call(self.helper("broadcast_like"), [value, nodes.name(name)])
+                if want and not owned:
+                    value, owned = nodes.call(self.helper("writable_copy"), [value]), True
+            self.bind(var, name, value, out)
+            self.tangents[name] = Tangent(nodes.name(var), True, None, owned and want)
+        return out
 
     def is_varied(self, stmt, name):
-        """Forward activity, extended on the fly for values that mutation made varied."""
+        """Forward activity (:func:`_forward_activity`), extended on the fly."""
         if name in self.varied:
             return True
         if ops.carries_derivative(stmt) and ops.differentiable_reads(stmt) & self.varied:
@@ -230,15 +399,18 @@ class _Forward:
         many = isinstance(ret.value, gast.Tuple)
         out_atoms = list(ret.value.elts) if many else [ret.value]
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
-        self.varied = set(analyze(primal, self.wrt, outputs).varied)
+        self.varied, self.carrying = _forward_activity(primal, self.wrt, outputs)
         self.scalars = _known_scalars(primal)
         self.sensitive = _shape_sensitive(primal, out_atoms)
 
         params = []
         for p in self.wrt:
-            tname = self.namer.tangent(p)
+            if p in self.tangent_params:
+                self.vars[p] = self.tangent_params[p]
+                self.tangent_names.add(self.tangent_params[p])
+            tname = self.tangent_var(p)
             params.append(tname)
-            self.tangent_names.add(tname)
+            self.bound.add(tname)
             self.tangents[p] = Tangent(nodes.name(tname))
         out = self.block(primal)
 
@@ -250,8 +422,9 @@ class _Forward:
         else:
             tangent_expr = nodes.tuple_([self.output_tangent(out_atoms[i]) for i in selected])
         body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
-        body = drop_orphan_comments(eliminate_dead(body))
-        new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body)
+        body = _tidy(eliminate_dead(body))
+        new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body,
+                             defaults=copy.deepcopy(fn.args.defaults))
         return Generated(node=new, comments=self.comments, bindings=self.bindings,
                          wrt=self.wrt, flavor="jvp")
 
@@ -259,19 +432,32 @@ class _Forward:
         return self.materialize(self.tangent_of(atom))
 
     # ------------------------------------------------------------ statements
-    def block(self, stmts):
-        """Primal and tangent statements of a statement list, grouped by source line."""
-        out, last = [], None
+    def block(self, stmts, last=None):
+        """Primal and tangent statements of a statement list, grouped by source line.
+
+        ``last`` is the source the enclosing statement's comment already quotes.
+        """
+        out = []
         for stmt in stmts:
             source = source_of(stmt)
-            if source is not None and source is not last:
+            if source is not None and source != last:
                 out.append(comment(self.comments, describe(source)))
                 last = source
-            out.extend(self.statement(stmt))
+            out.extend(self.statement(stmt, last))
         return out
 
-    def statement(self, stmt):
+    def statement(self, stmt, last=None):
+        if isinstance(stmt, gast.If):
+            return self.if_statement(stmt, last)
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self.loop(stmt, last)
+        if isinstance(stmt, gast.Pass):
+            return []
+        op = _tape_op(stmt)
+        if op is not None:
+            return self.tape_operation(stmt, op)
         out = [copy.deepcopy(stmt)]
+        self.track_constant(stmt)
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             if isinstance(target, gast.Name):
@@ -297,9 +483,124 @@ class _Forward:
                 self.location(stmt), hint="use mode='reverse'")
         return out
 
+    # ---------------------------------------------------------- control flow
+    def if_statement(self, stmt, last):
+        """Both branches from the same entry state; differing tangents made canonical."""
+        entry, entry_constants = dict(self.tangents), dict(self.constants)
+        then_body = self.block(stmt.body, last)
+        then_state = self.tangents
+        self.tangents, self.constants = dict(entry), dict(entry_constants)
+        else_body = self.block(stmt.orelse, last)
+        else_state = self.tangents
+        in_then, in_else = assigned_in(stmt.body), assigned_in(stmt.orelse)
+        local = in_then ^ in_else      # defined on one path only: not read after the if
+        merged = sorted(n for n in set(then_state) | set(else_state) if n not in local
+                        and not _same_tangent(then_state.get(n), else_state.get(n)))
+        self.tangents = then_state
+        then_body += self.canonicalize(merged)
+        self.tangents = else_state
+        else_body += self.canonicalize(merged)
+        self.tangents = {n: t for n, t in else_state.items() if n not in local}
+        self.constants = {n: v for n, v in entry_constants.items()
+                          if n not in in_then | in_else}
+        return [gast.If(test=copy.deepcopy(stmt.test), body=then_body or [gast.Pass()],
+                        orelse=else_body)]
+
+    def loop(self, stmt, last):
+        """A loop whose carried tangents are canonical at the start of every iteration."""
+        carried = anno.get(stmt, anno.CARRIED)
+        assigned = assigned_in(stmt.body)
+        if isinstance(stmt, gast.For):
+            assigned |= assigned_in([stmt.target])
+        if carried is None:   # not from the normalizer: names that live across iterations
+            carried = assigned & self.seen
+        carried = set(carried)
+        stored = _store_bases(stmt.body)
+        kept = stored - (assigned - carried)      # arrays written in place across iterations
+        head = sorted(n for n in carried | kept if n in self.varied)
+        owned = set(head) & kept
+        before = []
+        for name in head:      # nothing defined before the loop may alias a carried tangent
+            self.release(self.tangent_var(name), name, before)
+        before += self.canonicalize(head, owned)
+        entry = dict(self.tangents)
+        for name in assigned:
+            self.constants.pop(name, None)
+        body = self.block(stmt.body, last)
+        body += self.canonicalize(head, owned)
+        self.tangents = {n: t for n, t in entry.items() if n not in assigned or n in head}
+        for name in assigned:
+            self.constants.pop(name, None)
+        new = copy.copy(stmt)
+        new.body = body or [gast.Pass()]
+        if isinstance(stmt, gast.For):
+            new.target, new.iter = copy.deepcopy(stmt.target), copy.deepcopy(stmt.iter)
+        else:
+            new.test = copy.deepcopy(stmt.test)
+        return before + [new]
+
+    def tape_operation(self, stmt, op):
+        """``tape_push(tape, v, key)`` and ``v = tape_pop(tape, key)`` (see module doc)."""
+        call = stmt.value
+        tape, key = call.args[0], call.args[-1].value
+
+        def method(name, args=()):
+            return nodes.call(nodes.attr(copy.deepcopy(tape), name), list(args))
+
+        if op == "push":
+            value = call.args[1]
+            out = [nodes.expr_stmt(method("push", [copy.deepcopy(value)]))]
+            if key in self.carrying:
+                t = self.tangents.get(value.id) if isinstance(value, gast.Name) else None
+                expr = self.materialize(self.tangent_of(value))
+                if t is not None and not is_zero(t.expr) and not t.exact:
+                    expr = nodes.call(self.helper("broadcast_like"), [expr, copy.deepcopy(value)])
+                out.append(nodes.expr_stmt(method("push", [expr])))
+            return out
+        target = stmt.targets[0].id
+        self.constants.pop(target, None)
+        out = []
+        if key in self.carrying:
+            var = self.tangent_var(target)
+            self.bind(var, target, method("pop"), out)
+            self.tangents[target] = Tangent(nodes.name(var))
+        elif target in self.tangents:
+            self.tangents[target] = Tangent(zero(nodes.name(target)))
+        out.append(nodes.assign(target, method("pop")))
+        return out
+
+    def track_constant(self, stmt):
+        self.seen |= ops.targets(stmt)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+            if isinstance(value, gast.Constant) and (value.value is None or type(
+                    value.value) in (bool, int, float)):
+                self.constants[name] = value.value
+            else:
+                self.constants.pop(name, None)
+
     def assign(self, stmt, name, value, out):
         if not self.is_varied(stmt, name):
+            if name in self.tangents:   # a name assigned again (in a loop) drops its tangent
+                self.tangents[name] = Tangent(zero(nodes.name(name)))
             return
+        if not ops.carries_derivative(stmt):
+            self.define(name, zero(), out)   # np.zeros(...), comparisons, .shape
+            return
+        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and all(
+                is_zero(self.tangent_of(nodes.name(n))) for n in ops.differentiable_reads(stmt)):
+            # a name varied elsewhere (a merge) but constant here: C.sum(axis=0)
+            self.define(name, zero(), out)
+            return
+        if name in _loads(value):
+            # ``y = y * x``: the tangent reads the old y, saved before the primal runs
+            # (dead, and removed, when the tangent needs only y's tangent: s = s + x)
+            saved = self.namer.fresh(f"{name}_old")
+            out.insert(0, nodes.assign(saved, nodes.name(name)))
+            old = self.tangents.get(name)
+            if old is not None:
+                self.tangents[saved] = dataclasses.replace(old, owned=False)
+            value = _replace_names(copy.deepcopy(value), {name: nodes.name(saved)})
         if isinstance(value, gast.Subscript):
             self.subscript(name, value, out)
         elif isinstance(value, (gast.Tuple, gast.List)):
@@ -309,9 +610,62 @@ class _Forward:
             self.tangents[name] = copy.deepcopy(t) if t is not None else Tangent(zero(value))
             if t is not None:
                 self.tangents[name].owned = False
+        elif isinstance(value, gast.Call) and _user_callee(value) is not None:
+            self.user_call(name, value, _user_callee(value), out)
         elif isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)):
             self.operation(name, value, out)
-        # attributes (.shape) and comparisons carry no derivative
+        else:   # a literal, or a global such as np.pi
+            self.define(name, zero(), out)
+
+    def user_call(self, name, value, callee, out):
+        """``y = helper(a, b)`` -> ``y, y_dot = helper_jvp(a, b, a_dot=...)`` (in place of
+        the primal call, which ``out[-1]`` holds)."""
+        site = self.parsed.location(getattr(value, "s2sad_call_site", value))
+        if self.calls is None:
+            from .calls import CallGraph
+            self.calls = CallGraph()
+        sig = inspect.signature(callee)
+        arity = None
+        if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+            from .calls import expanded_parameters
+            arity = len(value.args)
+            sig = inspect.Signature([inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                     for p in expanded_parameters(callee, arity)])
+        try:
+            bound = sig.bind(*value.args, **{k.arg: k.value for k in value.keywords})
+        except TypeError as exc:
+            raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
+                                         site) from None
+        wrt, tangents = [], {}
+        for param, atom in bound.arguments.items():
+            if isinstance(atom, (gast.List, gast.Tuple)):
+                if any(not is_zero(self.tangent_of(e)) for e in atom.elts):
+                    raise UnsupportedSyntaxError(
+                        f"passing a list or tuple literal to {callee.__name__} is not "
+                        f"differentiated yet", site, hint="pass the arrays one by one")
+                continue
+            t = self.tangent_of(atom)
+            if is_zero(t):
+                continue
+            record = self.tangents.get(atom.id) if isinstance(atom, gast.Name) else None
+            if record is not None and not record.exact:
+                t = nodes.call(self.helper("broadcast_like"), [t, copy.deepcopy(atom)])
+            wrt.append(param)
+            tangents[param] = t
+        if not wrt:
+            self.define(name, zero(), out)
+            return
+        info = jvp_for(self.calls, callee, tuple(wrt), site, arity)
+        call = copy.deepcopy(value)
+        call.func = nodes.name(info.name)
+        call.keywords = list(call.keywords) + [
+            gast.keyword(arg=info.tangents[p], value=tangents[p]) for p in wrt]
+        var = self.tangent_var(name)
+        self.release(var, name, out)
+        out[-1:] = [nodes.assign(nodes.tuple_([nodes.name(name, store=True),
+                                                nodes.name(var, store=True)], store=True), call)]
+        self.bound.add(var)
+        self.tangents[name] = Tangent(nodes.name(var))
 
     def subscript(self, name, value, out):
         base = value.value
@@ -357,11 +711,13 @@ class _Forward:
             for n, item in zip(names, t.items):
                 self.tangents[n] = dataclasses.replace(item, owned=False)
             return
-        tnames = [self.namer.tangent(n) for n in names]
+        tnames = [self.tangent_var(n) for n in names]
+        for n, tn in zip(names, tnames):
+            self.release(tn, n, out)
         out.append(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in tnames],
                                              store=True), copy.deepcopy(t.expr)))
         for n, tn in zip(names, tnames):
-            self.tangent_names.add(tn)
+            self.bound.add(tn)
             self.tangents[n] = Tangent(nodes.name(tn))
 
     def operation(self, name, value, out):
@@ -430,13 +786,15 @@ class _Forward:
         t = self.tangents.get(base)
         if t is not None and not is_zero(t.expr) and t.owned:
             return t.expr.id
-        tname = self.namer.tangent(base)
+        tname = self.tangent_var(base)
         if t is None or is_zero(t.expr):
             value = nodes.call(self.helper("zeros_like"), [nodes.name(base)])
         else:
-            value = nodes.call(self.helper("writable_copy"), [copy.deepcopy(t.expr)])
-        out.append(nodes.assign(tname, value))
-        self.tangent_names.add(tname)
+            value = copy.deepcopy(t.expr)
+            if not t.exact:
+                value = nodes.call(self.helper("broadcast_like"), [value, nodes.name(base)])
+            value = nodes.call(self.helper("writable_copy"), [value])
+        self.bind(tname, base, value, out)
         self.tangents[base] = Tangent(nodes.name(tname), owned=True)
         self.varied.add(base)
         return tname
@@ -633,18 +991,27 @@ def _is_add_at(call, parsed):
 
 
 def _known_scalars(primal):
-    """Names that certainly hold Python numbers: sizes, lengths, arithmetic on them."""
+    """Names that certainly hold Python numbers: sizes, lengths, arithmetic on them,
+    and the indices of ``range`` loops.  A name assigned more than once (carried
+    through a loop) counts only if every assignment gives a number."""
     scalars = set()
     shapes = set()
+    counts = {}
+    simple = list(flatten(primal))
+    for stmt in simple:
+        for t in ops.targets(stmt):
+            counts[t] = counts.get(t, 0) + 1
 
     def scalar(atom):
         return isinstance(atom, gast.Constant) or (
             isinstance(atom, gast.Name) and atom.id in scalars)
 
-    for stmt in primal:
+    for stmt in simple:
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         name, value = stmt.targets[0].id, stmt.value
+        if counts.get(name, 0) != 1:
+            continue
         if isinstance(value, gast.Attribute):
             if value.attr in ("ndim", "size"):
                 scalars.add(name)
@@ -658,17 +1025,32 @@ def _known_scalars(primal):
         elif isinstance(value, gast.Call) and getattr(
                 anno.get(value, anno.CALLEE), "__name__", "") == "len":
             scalars.add(name)
+    for loop in _loops(primal):
+        if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) \
+                and isinstance(loop.iter, gast.Call) and isinstance(loop.iter.func, gast.Name) \
+                and loop.iter.func.id == "range" and loop.target.id not in counts:
+            scalars.add(loop.target.id)
     return scalars
+
+
+def _loops(body):
+    """Every For and While statement in ``body``, nested ones included."""
+    for stmt in body:
+        for node in gast.walk(stmt):
+            if isinstance(node, (gast.For, gast.While)):
+                yield node
 
 
 def _shape_sensitive(primal, out_atoms):
     """Names whose tangent must have exactly the primal's shape where it is read.
 
     Everything read by an operation that is not elementwise (reductions,
-    products of matrices, indexing, literals, calls), and the outputs.
+    products of matrices, indexing, literals, calls, tape pushes), the
+    outputs, and the names that meet at control-flow joins: names carried by
+    loops, names both branches of an ``if`` assign, arrays written into.
     """
     sensitive = set()
-    for stmt in primal:
+    for stmt in flatten(primal):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             value = stmt.value
             if isinstance(value, (gast.Attribute, gast.Compare)):
@@ -682,8 +1064,135 @@ def _shape_sensitive(primal, out_atoms):
             sensitive |= _loads(value)
         elif isinstance(stmt, gast.Assign):
             sensitive |= _loads(stmt.value)
+            if isinstance(stmt.targets[0], gast.Subscript):
+                sensitive |= _loads(stmt.targets[0].value)
         elif isinstance(stmt, (gast.AugAssign, gast.Expr)):
             sensitive |= _loads(stmt.value)
+    for node in primal:
+        for sub in gast.walk(node):
+            if isinstance(sub, (gast.For, gast.While)):
+                sensitive |= set(anno.get(sub, anno.CARRIED, ()))
+                sensitive |= assigned_in(sub.body) & _store_bases(sub.body)
+            elif isinstance(sub, gast.If):
+                sensitive |= assigned_in(sub.body) & assigned_in(sub.orelse)
     for atom in out_atoms:
         sensitive |= _loads(atom)
     return sensitive
+
+
+def _store_bases(body):
+    """Names of the arrays ``body`` writes into (``x[i] = v``, ``x[i] += v``,
+    ``np.add.at(x, ...)``), nested blocks included."""
+    bases = set()
+    for stmt in flatten(body):
+        target = None
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            target = stmt.targets[0]
+        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
+            target = stmt.target
+        if target is not None and isinstance(target.value, gast.Name):
+            bases.add(target.value.id)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and len(stmt.value.args) == 3 and isinstance(stmt.value.args[0], gast.Name) \
+                and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "at":
+            bases.add(stmt.value.args[0].id)
+    return bases
+
+
+def _user_callee(call):
+    """The user's Python function a call applies, when no rule covers it."""
+    from .calls import is_user_function
+    target = anno.get(call, anno.CALLEE)
+    if registry.lookup(target) is None and is_user_function(target):
+        return target
+    return None
+
+
+def _tape_op(stmt):
+    """"push" or "pop" for the tape markers of second-order code, else None."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call):
+        return getattr(anno.get(stmt.value, anno.CALLEE), TAPE_OP, None)
+    return None
+
+
+def _forward_activity(primal, wrt, outputs):
+    """(varied names, tape keys that carry tangents): the activity fixpoint.
+
+    ``analysis.activity`` gives the names that depend on ``wrt``, loops
+    included; on top of it, an array written with a varied value (or holding
+    one) is varied, and the pops of a tape key are varied when a push of that
+    key pushes a varied value.  Repeats until nothing changes.
+    """
+    simple = list(flatten(primal))
+    seeds = set(wrt)
+    while True:
+        varied = set(analyze(primal, tuple(sorted(seeds)), outputs).varied)
+        carrying = set()
+        for stmt in simple:
+            if _tape_op(stmt) == "push":
+                value = stmt.value.args[1]
+                if isinstance(value, gast.Name) and value.id in varied:
+                    carrying.add(stmt.value.args[-1].value)
+        extra = set()
+        for stmt in simple:
+            if _tape_op(stmt) == "pop" and stmt.value.args[-1].value in carrying:
+                extra.add(stmt.targets[0].id)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+                    and isinstance(stmt.targets[0].value, gast.Name):
+                base = stmt.targets[0].value.id
+                if (_loads(stmt.value) | {base}) & varied:
+                    extra.add(base)
+            elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript) \
+                    and isinstance(stmt.target.value, gast.Name):
+                base = stmt.target.value.id
+                if (_loads(stmt.value) | {base}) & varied:
+                    extra.add(base)
+            elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                    and len(stmt.value.args) == 3 and isinstance(stmt.value.args[0], gast.Name):
+                if _loads(stmt.value.args[2]) & varied:
+                    extra.add(stmt.value.args[0].id)
+        if extra <= varied:
+            return varied, carrying
+        seeds |= extra
+
+
+def _mentions(t, var):
+    """Does the Tangent ``t`` (or one of its items) read the variable ``var``?"""
+    if isinstance(t.expr, gast.Name) and t.expr.id == var:
+        return True
+    return any(_mentions(item, var) for item in (t.items or ()))
+
+
+def _renamed(t, old, new):
+    expr = t.expr
+    if isinstance(expr, gast.Name) and expr.id == old:
+        expr = nodes.name(new)
+    items = None if t.items is None else [_renamed(i, old, new) for i in t.items]
+    return Tangent(expr, t.exact, items, False)
+
+
+def _same_tangent(a, b):
+    """Do two tangent states of one name agree (so no merge copy is needed)?"""
+    za = a is None or is_zero(a.expr)
+    zb = b is None or is_zero(b.expr)
+    if za or zb:
+        return za and zb
+    if gast.dump(a.expr) != gast.dump(b.expr) or a.exact != b.exact or a.owned != b.owned:
+        return False
+    if (a.items is None) != (b.items is None):
+        return False
+    return a.items is None or (len(a.items) == len(b.items) and all(
+        _same_tangent(x, y) for x, y in zip(a.items, b.items)))
+
+
+def _tidy(body):
+    """Drop orphan comments in every block; an emptied block holds ``pass``."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.If):
+            stmt.body = _tidy(stmt.body) or [gast.Pass()]
+            stmt.orelse = _tidy(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            stmt.body = _tidy(stmt.body) or [gast.Pass()]
+        out.append(stmt)
+    return drop_orphan_comments(out)

@@ -529,6 +529,8 @@ class _Reverse:
         if not ops.carries_derivative(stmt):
             return []   # np.zeros(...) and friends: a constant start, nothing flows back
         out = []
+        if self.accumulator(name, value, g, out):
+            return out
         if ops.names_in(value) & {name}:
             held = self.namer.fresh(f"{name}_bar_out")
             out.append(nodes.assign(held, nodes.clone(g)))
@@ -552,6 +554,28 @@ class _Reverse:
         else:
             self.adjoint_of_operation(name, value, g, out)
         return out
+
+    def accumulator(self, name, value, g, out):
+        """``s = s + e`` / ``s = s - e``: the adjoint of s passes through unchanged and
+        e gets it (negated for -), with no temporary.  False when shapes may differ."""
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub))
+                and isinstance(value.left, gast.Name) and value.left.id == name):
+            return False
+        other = value.right
+        if isinstance(other, gast.Name) and other.id == name:
+            return False
+        bound = {"a": value.left, "b": other}
+        if isinstance(g, gast.Constant) or not (
+                _may_broadcast("a", bound, self.scalars, self.same_shape)
+                or _may_broadcast("b", bound, self.scalars, self.same_shape)):
+            self.adj[name] = g
+            if self.is_active(other):
+                part = nodes.clone(g)
+                if isinstance(value.op, gast.Sub):
+                    part = gast.UnaryOp(op=gast.USub(), operand=part)
+                self.accumulate(other.id, part, out)
+            return True
+        return False
 
     def adjoint_of_operation(self, name, value, g, out):
         rule = rule_for(value, self.parsed, "adjoint")

@@ -11,8 +11,25 @@ into pure assignments of the same value (through a copy):
 * ``np.add.at(x_bar, i, g)`` -> ``x_bar = add_at(x_bar, i, g)``
 
 and drops ``ensure_scalar_output(...)`` checks (the caller checks the value).
-Slices in indices become ``slice(...)`` calls.  The rewritten statements keep
-the line of the statement they replace, so comments quote the gradient code.
+Slices in indices become ``slice(...)`` calls.
+
+Gradient code with loops uses a tape (``tape = Stack()``).  Its operations
+become calls the normalizer accepts, and the forward transform turns back
+into tape operations that also carry tangents (see ``transform.forward``):
+
+* ``tape.push(v)``        -> ``pushed = tape_push(tape, v, "v")``
+* ``v = tape.pop()``      -> ``v = tape_pop(tape, "v")``
+* ``x[i] = tape.pop()``   -> ``x = index_set(x, i, tape_pop(tape, "x[]"))``
+  (paired with ``tape.push(overwritten(x, i))``, key ``"x[]"``);
+* ``for i in reversed(range(a, b, s))`` -> ``for i in range(b - 1, a - 1, -1)``
+  (or ``reversed_range(a, b, s)`` with a step): the order of iteration is
+  not differentiable.
+
+The last argument of the tape markers is the *key* that pairs pushes with
+pops: the name pushed and popped (reverse mode pops a saved value back into
+the name it pushed).  Every statement is rewritten in nested blocks too, and
+keeps the line of the statement it replaces, so comments quote the gradient
+code.
 """
 
 import copy
@@ -25,20 +42,20 @@ from ..syntax import nodes
 
 def prepare_gradient_code(parsed, name=None):
     """Rewrite ``parsed.node`` (a generated gradient function) in place; see module doc."""
-    from ..runtime import add_at, ensure_scalar_output
-    from ..runtime_forward import index_set
-    helpers = {"index_set": index_set, "add_at": add_at}
+    from ..runtime import Stack, add_at, ensure_scalar_output
+    from ..runtime_forward import index_set, reversed_range, tape_pop, tape_push
+    helpers = {"index_set": index_set, "add_at": add_at, "tape_push": tape_push,
+               "tape_pop": tape_pop, "reversed_range": reversed_range}
     fn = parsed.node
-    body = []
-    for stmt in fn.body:
-        new = _rewrite(stmt, parsed, ensure_scalar_output)
-        if new is None:
-            continue
-        if new is not stmt:
-            gast.copy_location(new, stmt)
-            new.end_lineno = getattr(stmt, "end_lineno", None)
-        body.append(new)
-    fn.body = body
+    tapes = {s.targets[0].id for s in gast.walk(fn)
+             if isinstance(s, gast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call)
+             and isinstance(s.value.func, gast.Name)
+             and parsed.resolve(s.value.func.id, None) is Stack}
+    taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
+                  if (f"pushed_{i}" if i else "pushed") not in taken)
+    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed))
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
             parsed.closure[key] = obj
@@ -47,7 +64,94 @@ def prepare_gradient_code(parsed, name=None):
     return parsed
 
 
-def _rewrite(stmt, parsed, ensure_scalar_output):
+class _Context:
+    def __init__(self, parsed, ensure_scalar_output, tapes, pushed):
+        self.parsed = parsed
+        self.ensure_scalar_output = ensure_scalar_output
+        self.tapes = tapes
+        self.pushed = pushed     # a name no statement reads: what a push "returns"
+
+
+def _rewrite_block(stmts, ctx):
+    body = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            stmt.body = _rewrite_block(stmt.body, ctx) or [gast.Pass()]
+            stmt.orelse = _rewrite_block(stmt.orelse, ctx)
+            new = stmt
+        elif isinstance(stmt, (gast.For, gast.While)):
+            stmt.body = _rewrite_block(stmt.body, ctx) or [gast.Pass()]
+            if isinstance(stmt, gast.For):
+                stmt.iter = _forward_iteration(stmt.iter, ctx.parsed)
+            new = stmt
+        else:
+            new = _rewrite(stmt, ctx)
+        if new is None:
+            continue
+        if new is not stmt:
+            for node in gast.walk(new):
+                if getattr(node, "lineno", None) is None and hasattr(stmt, "lineno"):
+                    gast.copy_location(node, stmt)
+                    node.end_lineno = getattr(stmt, "end_lineno", None)
+                    node.end_col_offset = getattr(stmt, "end_col_offset", None)
+        body.append(new)
+    return body
+
+
+def _is_tape_method(node, ctx, method):
+    """``<tape>.<method>(...)`` on one of the function's tapes."""
+    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+            and node.func.attr == method and isinstance(node.func.value, gast.Name)
+            and node.func.value.id in ctx.tapes)
+
+
+def _pop(call, key):
+    return nodes.call(nodes.name("tape_pop"), [copy.deepcopy(call.func.value), nodes.const(key)])
+
+
+def _push_key(value):
+    """The key of ``tape.push(value)``: the name pushed, ``"x[]"`` for what a write into
+    ``x`` overwrites (``overwritten(x, i)``), ``""`` for anything else."""
+    if isinstance(value, gast.Name):
+        return value.id
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+            and value.func.id == "overwritten" and value.args \
+            and isinstance(value.args[0], gast.Name):
+        return f"{value.args[0].id}[]"
+    return ""
+
+
+class _Pops(gast.NodeTransformer):
+    """Any other ``tape.pop()``: a pop under the shared key ``""``."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if _is_tape_method(node, self.ctx, "pop") and not node.args:
+            return _pop(node, "")
+        return node
+
+
+def _rewrite(stmt, ctx):
+    parsed = ctx.parsed
+    if isinstance(stmt, gast.Expr) and _is_tape_method(stmt.value, ctx, "push") \
+            and len(stmt.value.args) == 1:
+        call = stmt.value
+        value = call.args[0]
+        return nodes.assign(ctx.pushed, nodes.call(nodes.name("tape_push"), [
+            copy.deepcopy(call.func.value), copy.deepcopy(value),
+            nodes.const(_push_key(value))]))
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+            and _is_tape_method(stmt.value, ctx, "pop") and not stmt.value.args:
+        target = stmt.targets[0]
+        if isinstance(target, gast.Name):
+            return nodes.assign(target.id, _pop(stmt.value, target.id))
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            return _functional("index_set", target, _pop(stmt.value, f"{target.value.id}[]"),
+                               parsed, stmt)
+    stmt = _Pops(ctx).visit(stmt)
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], gast.Subscript):
         target = stmt.targets[0]
@@ -58,7 +162,7 @@ def _rewrite(stmt, parsed, ensure_scalar_output):
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
         call = stmt.value
         if isinstance(call.func, gast.Name) and \
-                parsed.resolve(call.func.id, None) is ensure_scalar_output:
+                parsed.resolve(call.func.id, None) is ctx.ensure_scalar_output:
             return None
         if _is_np_add_at(call.func, parsed) and len(call.args) == 3 and not call.keywords:
             base, index, value = call.args
@@ -95,3 +199,29 @@ def _is_np_add_at(func, parsed):
         return False
     module = parsed.resolve(func.value.value.id, None)
     return getattr(module, "__name__", None) == "numpy"
+
+
+def _forward_iteration(iterable, parsed):
+    """``reversed(range(...))`` -> the same indices as a ``range`` (or ``reversed_range``)."""
+    import builtins
+    if not (isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name)
+            and parsed.resolve(iterable.func.id, None) is builtins.reversed
+            and len(iterable.args) == 1 and not iterable.keywords):
+        return iterable
+    inner = iterable.args[0]
+    if not (isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name)
+            and parsed.resolve(inner.func.id, None) is builtins.range and not inner.keywords
+            and 1 <= len(inner.args) <= 3):
+        return iterable
+    args = inner.args
+    if len(args) == 3:
+        return nodes.call(nodes.name("reversed_range"), [copy.deepcopy(a) for a in args])
+    start, stop = (nodes.const(0), args[0]) if len(args) == 1 else args
+    return nodes.call(nodes.name("range"), [_minus_one(stop), _minus_one(start),
+                                            nodes.const(-1)])
+
+
+def _minus_one(expr):
+    if isinstance(expr, gast.Constant) and type(expr.value) is int:
+        return nodes.const(expr.value - 1)
+    return gast.BinOp(left=copy.deepcopy(expr), op=gast.Sub(), right=nodes.const(1))
