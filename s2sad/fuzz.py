@@ -33,6 +33,10 @@ Domains keep programs smooth and finite by construction: ``log`` and
 bound estimate squashes any value that could grow (``np.tanh``) and caps
 loop-carried state so it cannot grow from one iteration to the next.
 
+A program is a function of its seed, ``--max-statements`` and the set of
+enabled features; when s2sad learns a construct, the same seed may give a
+different program (``--features`` pins the set, ``--probe`` prints it).
+
 A failing program is shrunk (statements deleted, compound statements
 replaced by their bodies, expressions replaced by their operands, loop
 counts reduced, unused parameters dropped) while it still fails in the same
@@ -48,13 +52,14 @@ import itertools
 import math
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import numpy as np
 
@@ -211,8 +216,16 @@ CONVERT = [
 ]
 
 
-def _op_expr(op, shape, operands):
-    return op.fmt.format(*operands)
+_ATOM = re.compile(r"^[A-Za-z_][A-Za-z_0-9.]*$|^-?[0-9.]+$")
+
+
+def _p(code):
+    """``code`` in parentheses unless it is a name or a number."""
+    return code if _ATOM.match(code) else f"({code})"
+
+
+def _fill(op, *operands):
+    return op.fmt.format(*[_p(c) for c in operands])
 
 
 # ------------------------------------------------------------------ constructs
@@ -374,8 +387,9 @@ class Program:
 
 
 def _count_statements(tree):
-    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.stmt)
-               and not isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom)))
+    """Statements inside function bodies (compound ones count once, plus their bodies)."""
+    return sum(1 for fn in tree.body if isinstance(fn, ast.FunctionDef)
+               for node in ast.walk(fn) if isinstance(node, ast.stmt) and node is not fn)
 
 
 class _Var:
@@ -482,15 +496,17 @@ class Generator:
         """``code`` unchanged if its bound is within ``cap``, else squashed into it."""
         if bound <= cap:
             return code, bound
-        self.use("np.tanh")
+        squashers = [(f, fmt) for f, fmt in (("np.tanh", "np.tanh({0})"),
+                                             ("np.sin", "np.sin({0})"),
+                                             ("recip", "(1.0 / (1.0 + {0} * {0}))"))
+                     if f in self.features] or [("np.tanh", "np.tanh({0})")]
+        feature, fmt = squashers[0] if self.r.random() < 0.6 else self.r.choice(squashers)
+        self.use(feature)
+        squashed = fmt.format(_p(code))
         if cap >= 1.0:
-            kind = self.r.random()
-            if kind < 0.6 or "np.sin" not in self.features:
-                return f"np.tanh({code})", 1.0
-            self.use("np.sin")
-            return f"np.sin({code})", 1.0
+            return squashed, 1.0
         c = math.floor(cap * 100) / 100
-        return f"({c} * np.tanh({code}))", c
+        return f"({c} * {squashed})", c
 
     # ------------------------------------------------------------ expressions
     def float_vars(self, shape=None):
@@ -508,7 +524,7 @@ class Generator:
                     for i in ints if i.bound < v.shape[0]]
             if vecs and r.random() < 0.3:
                 v, i = r.choice(vecs)
-                self.use("index_var")
+                self.use("for_index")
                 return f"{v.name}[{i.name}]", v.bound
             if ints and r.random() < 0.1:
                 i = r.choice(ints)
@@ -519,7 +535,7 @@ class Generator:
             mats = [v for v in self.float_vars(M)]
             ints = [i for i in self.int_vars() if i.bound < 2]
             if mats and ints:
-                self.use("index_var")
+                self.use("for_index")
                 m = r.choice(mats)
                 return f"{m.name}[{r.choice(ints).name}]", m.bound
         if cands and r.random() < 0.9:
@@ -531,7 +547,7 @@ class Generator:
         # derive from another variable
         others = [v for v in self.float_vars() if v.shape != shape]
         if not others:
-            return repr(self.const()), 2.0
+            return (repr(self.const()), 2.0) if shape == S else (CONST[shape], 1.2)
         src = r.choice(others)
         return self.convert(src.name, src.bound, src.shape, shape, depth=0)
 
@@ -546,7 +562,7 @@ class Generator:
                 return self.convert(mid, b, S, dst, depth)
             if dst == S:
                 return f"np.sum({code})", bound * 6 if src == M else bound * 3
-            return f"({code} * {CONST[dst]})", bound * 1.2
+            return f"({_p(code)} * {CONST[dst]})", bound * 1.2
         op = self.choice_weighted([(o.weight, o) for o in rows])
         self.use(op.feature)
         code, bound = self.squash(code, bound, op.limit)
@@ -556,7 +572,7 @@ class Generator:
             c, b = self.squash(c, b, op.limit)
             operands.append(c)
             bounds.append(b)
-        return op.fmt.format(*operands), op.bound(*bounds)
+        return _fill(op, *operands), op.bound(*bounds)
 
     def expr(self, shape, depth):
         """A random expression of ``shape``: (code, bound estimate)."""
@@ -574,12 +590,12 @@ class Generator:
             self.use(op.feature)
             c, b = self.expr(shape, depth - 1)
             c, b = self.squash(c, b, op.limit)
-            return op.fmt.format(c), op.bound(b)
+            return _fill(op, c), op.bound(b)
         if kind == "binary" and self.ops_binary:
             op = self.choice_weighted([(o.weight, o) for o in self.ops_binary])
             self.use(op.feature)
             shapes = [shape, shape]
-            if r.random() < 0.35:   # broadcast one side
+            if r.random() < 0.35 and self.has("broadcast"):   # broadcast one side
                 small = S if shape != M or r.random() < 0.5 else V
                 if shape != S:
                     shapes[r.randrange(2)] = small
@@ -589,9 +605,10 @@ class Generator:
             b, bb = self.squash(b, bb, op.limit)
             if shapes != [shape, shape]:
                 self.use("broadcast")
-            return op.fmt.format(a, b), op.bound(ba, bb)
+            return _fill(op, a, b), op.bound(ba, bb)
         if kind == "convert" and self.ops_convert:
-            src = r.choice([s for s in SHAPES if s != shape])
+            src = r.choice([s for s in SHAPES if s != shape or any(
+                o.ins[0] == s and o.out == s for o in self.ops_convert)])
             c, b = self.expr(src, depth - 1)
             return self.convert(c, b, src, shape, depth)
         if kind == "ifexp":
@@ -631,7 +648,7 @@ class Generator:
             return f"{i.name} % 2 == {r.randrange(2)}"
         c, _ = self.expr(S, depth)
         op = r.choice([">", "<", ">=", "<="])
-        cond = f"{c} {op} {round(r.uniform(-0.6, 0.6), 2)}"
+        cond = f"{_p(c)} {op} {round(r.uniform(-0.6, 0.6), 2)}"
         if self.has("boolop") and r.random() < 0.2:
             self.use("boolop")
             other = self.condition(0)
@@ -649,16 +666,6 @@ class Generator:
 
     def budget_left(self):
         return self.max_statements - self.count
-
-    def assign(self, var, code, bound, ctx):
-        """``var = code`` bookkeeping for a reassignment of an existing name."""
-        cap = ctx.caps.get(var.name)
-        if cap is not None:
-            code, bound = self.squash(code, bound, cap)
-        else:
-            code, bound = self.squash(code, bound, LIM)
-        self.emit(f"{var.name} = {code}")
-        var.bound = max(var.bound, bound) if ctx.nested else bound
 
     def statement(self, ctx):
         self.count += 1
@@ -721,7 +728,7 @@ class Generator:
             return code, True
         byname = {v.name: v for v in self.env}
         if any(byname[n].buffer for n in refs if n in byname):
-            return f"{code} * 1.0", True
+            return f"{_p(code)} * 1.0", True
         for n in refs:
             if n in byname:
                 byname[n].aliased = True
@@ -748,7 +755,7 @@ class Generator:
         self.use("reassign")
         var = self.r.choice(cands)
         code, bound = self.expr(var.shape, self.r.randint(1, 3))
-        if var.name in ctx.caps and self.r.random() < 0.5:
+        if var.name in ctx.caps and self.has("add", "scale") and self.r.random() < 0.5:
             # the typical loop update: contract the old value, add something new
             self.use("add")
             self.use("scale")
@@ -906,6 +913,11 @@ class Generator:
             self.env.append(_Var(q, b_shape[1:], b_bound))
         for v in self.env[size:]:
             v.locked = True
+        if kind != "for_range":
+            # the loop's items may be views of the arrays iterated over
+            for v in self.float_vars():
+                if v.name in self.lines[-1].split(" in ", 1)[1]:
+                    v.aliased = True
         self.indent += 1
         inner = ctx.child(loop=True, caps=caps, in_for=True)
         before = len(self.lines)
@@ -939,7 +951,7 @@ class Generator:
             c, b = self.expr(S, 1)
             c, b = self.squash(c, b, 1.0)
             self.use("scale")
-            self.emit(f"{t} = 0.5 * {c}")
+            self.emit(f"{t} = 0.5 * {_p(c)}")
             limit = round(r.uniform(0.5, 2.0), 2)
             caps = self.loop_caps(ctx)
             self.emit(f"while {t} < {limit}:")
@@ -1032,7 +1044,8 @@ class Generator:
         iv = _Var(i, S, n - 1, "int")
         iv.locked = True
         self.env.append(iv)
-        inner = ctx.child(loop=True, caps=caps, in_for=True)
+        # no break/continue directly in this loop: the list must not stay empty
+        inner = ctx.child(loop=True, caps=caps, in_for=False)
         if self.budget_left() > 2 and r.random() < 0.5:
             self.block(1, inner)
         code, bound = self.expr(item, r.randint(1, 2))
@@ -1055,7 +1068,6 @@ class Generator:
     # ------------------------------------------------------------------ output
     def output_expr(self):
         """The returned expression: a combination of a few live values."""
-        r = self.r
         shape = {"scalar": S, "array": self.array_out, "tuple": S}[self.output]
         if self.output == "tuple":
             a = self.combine(S)
@@ -1080,7 +1092,7 @@ class Generator:
             return terms[0]
         out = terms[0]
         for t in terms[1:]:
-            out = f"{out} {r.choice(['+', '+', '*', '-'])} {t}"
+            out = f"{_p(out)} {r.choice(['+', '+', '*', '-'])} {_p(t)}"
         return out
 
     # ----------------------------------------------------------------- helpers
@@ -1181,7 +1193,7 @@ def generate(seed, features=None, max_statements=12):
 
 ALL_FEATURES = frozenset(
     list(CONSTRUCTS) + [op.feature for op in UNARY + BINARY + CONVERT]
-    + ["broadcast", "index_var"])
+    + ["broadcast"])
 
 
 # ------------------------------------------------------------------ loading
@@ -1296,7 +1308,7 @@ def probe_features(modes=("reverse", "forward"), loader=None):
                     if try_probe(op_source(items), args, "scalar", "probe_op"):
                         on.add(feature)
             if {"np.sum", "np.sin", "mul"} <= on:
-                on.update({"broadcast", "index_var"})
+                on.add("broadcast")
             for name, needs in REQUIRES.items():
                 if name in on and not all(n in on for n in needs):
                     on.discard(name)
@@ -1322,7 +1334,19 @@ class Outcome:
 
     @property
     def signature(self):
-        return (self.mode, self.reason)
+        """What a shrunk program must reproduce: mode, kind, and the error's gist."""
+        return (self.mode, self.reason, _fingerprint(self.reason, self.message))
+
+
+def _fingerprint(reason, message):
+    """An error message with its locations, names and numbers blanked out."""
+    if not (reason.startswith("crash") or reason.startswith("rejected")):
+        return ""
+    first = message.split("\n", 1)[0]
+    first = re.sub(r"\S+\.py:\d+:\d+: ", "", first)
+    first = re.sub(r"<s2sad [^>]*>", "<s2sad>", first)
+    first = re.sub(r"'[^']*'", "'_'", first)
+    return re.sub(r"\d+", "#", first)
 
 
 def _flatten(value):
@@ -1440,6 +1464,43 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     return None
 
 
+class _Timeout(BaseException):
+    """A program (or s2sad on it) ran longer than its time limit."""
+
+
+class _time_limit:
+    """Raise :class:`_Timeout` in the main thread after ``seconds`` (no-op elsewhere)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.active = False
+
+    def __enter__(self):
+        import signal
+        import threading
+        if threading.current_thread() is threading.main_thread() and hasattr(signal,
+                                                                             "setitimer"):
+            self.active = True
+            self.previous = signal.signal(signal.SIGALRM, self._raise)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise _Timeout()
+
+    def __exit__(self, *exc):
+        if self.active:
+            import signal
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+#: seconds for the program itself (one call, then all finite differences), and for s2sad
+PRIMAL_TIMEOUT, FD_TIMEOUT, S2SAD_TIMEOUT = 1.0, 10.0, 60.0
+
+
 def check_program(prog, modes, supported, loader, only=None):
     """Check one program in every mode that supports it; returns an :class:`Outcome`.
 
@@ -1460,9 +1521,13 @@ def check_program(prog, modes, supported, loader, only=None):
         return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
     with np.errstate(all="ignore"):
         try:
-            value = f(*prog.args())
-            ref = _fd_jacobian(f, prog.params, prog.wrt, EPS_REF)
-            chk = _fd_jacobian(f, prog.params, prog.wrt, EPS_CHECK)
+            with _time_limit(PRIMAL_TIMEOUT):
+                value = f(*prog.args())
+            with _time_limit(FD_TIMEOUT):
+                ref = _fd_jacobian(f, prog.params, prog.wrt, EPS_REF)
+                chk = _fd_jacobian(f, prog.params, prog.wrt, EPS_CHECK)
+        except _Timeout:
+            return Outcome("skip", "timeout")
         except RecursionError:
             return Outcome("skip", "invalid", message="recursion")
         except Exception as exc:
@@ -1481,7 +1546,12 @@ def check_program(prog, modes, supported, loader, only=None):
     if not smooth:
         return Outcome("skip", "non-smooth")
     for mode in applicable:
-        problem = _check_mode(s2sad, prog, f, mode, value, ref)
+        try:
+            with _time_limit(S2SAD_TIMEOUT):
+                problem = _check_mode(s2sad, prog, f, mode, value, ref)
+        except _Timeout:
+            problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
+                               f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
         if problem is not None:
             kind, message = problem
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
@@ -1510,7 +1580,9 @@ class _Candidates:
         # 2. statements inside functions: delete, or replace by their bodies
         for path in self._statement_paths(tree):
             yield from self._statement_variants(tree, path)
-        # 3. expressions: replace by a sub-expression, or numbers by simpler ones
+        # 3. copies: drop "a = b" and read b wherever a was read
+        yield from self._copy_variants(tree)
+        # 4. expressions: replace by a sub-expression, or numbers by simpler ones
         nexpr = sum(1 for _ in self._expr_nodes(tree))
         for k in range(nexpr):
             yield from self._expr_variants(tree, k)
@@ -1572,6 +1644,33 @@ class _Candidates:
             b = self._resolve(t, owner_path)
             b[i:i + 1] = copy.deepcopy(rep)
             yield t
+
+    @staticmethod
+    def _copy_variants(tree):
+        for fi, fn in enumerate(tree.body):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            for k, stmt in enumerate(list(ast.walk(fn))):
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                        and isinstance(stmt.targets[0], ast.Name)
+                        and isinstance(stmt.value, ast.Name)):
+                    continue
+                old, new = stmt.targets[0].id, stmt.value.id
+                t = copy.deepcopy(tree)
+                tfn = t.body[fi]
+                target = list(ast.walk(tfn))[k]
+                for node in ast.walk(tfn):
+                    for attr in ("body", "orelse"):
+                        block = getattr(node, attr, None)
+                        if isinstance(block, list) and target in block:
+                            block.remove(target)
+                            if not block:
+                                block.append(ast.Pass())
+                for node in ast.walk(tfn):
+                    if isinstance(node, ast.Name) and node.id == old and isinstance(
+                            node.ctx, ast.Load):
+                        node.id = new
+                yield t
 
     @staticmethod
     def _first_item(loop):
@@ -1644,6 +1743,8 @@ class _Candidates:
             simpler = [0, 1] if isinstance(v, int) else [1.0, 0.5, 0.0]
             options += [ast.Constant(s) for s in simpler if s != v and abs(s) <= abs(v)]
         for option in options:
+            if isinstance(option, (ast.List, ast.Tuple, ast.Slice, ast.Starred)):
+                continue
             t = copy.deepcopy(tree)
             p, fn, jj, _ = list(self._expr_nodes(t))[k]
             new = copy.deepcopy(option)
@@ -1652,6 +1753,37 @@ class _Candidates:
             else:
                 getattr(p, fn)[jj] = new
             yield t
+
+
+def _well_formed(source):
+    """No name read that nothing defines, no statement after a return/break/continue."""
+    import builtins
+    tree = ast.parse(source)
+    module_names = {"np"}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            module_names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            module_names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            module_names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        defined = set(module_names) | {a.arg for a in fn.args.args}
+        defined |= {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Store)}
+        for n in ast.walk(fn):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) \
+                    and n.id not in defined and not hasattr(builtins, n.id):
+                return False
+            for attr in ("body", "orelse"):
+                block = getattr(n, attr, None)
+                if isinstance(block, list):
+                    for i, stmt in enumerate(block[:-1]):
+                        if isinstance(stmt, (ast.Return, ast.Break, ast.Continue)):
+                            return False
+    return True
 
 
 def _drop_unused_params(prog):
@@ -1699,7 +1831,9 @@ def shrink(prog, outcome, modes, supported, loader, max_attempts=3000, time_limi
     def still_fails(candidate):
         nonlocal attempts
         attempts += 1
-        result = check_program(candidate, modes, supported, loader, only=target)
+        if not _well_formed(candidate.source):
+            return False
+        result = check_program(candidate, modes, supported, loader, only=target[:2])
         return result.status == "fail" and result.signature == target
 
     progress = True
@@ -1769,6 +1903,8 @@ class Fuzzer:
         self.shrink = shrink
         self.out = out
         self.verbose = verbose
+        self.progress = 0      # print a summary every this many programs (0: never)
+        self.extra_flags = ""  # command-line flags that reproduce the feature set
 
     def close(self):
         self.loader.close()
@@ -1812,6 +1948,8 @@ class Fuzzer:
                 self.say(self.failure_text(seed, prog, outcome, small, final, attempts))
             if n % 50 == 49:
                 self.loader.forget()
+            if self.progress and (n + 1) % self.progress == 0:
+                self.say(f"... {report.summary()} [{time.perf_counter() - start:.0f} s]")
         self.loader.forget()
         report.seconds = time.perf_counter() - start
         return report
@@ -1820,7 +1958,7 @@ class Fuzzer:
         lines = [f"FAIL seed {seed}: {outcome.mode} mode, {outcome.reason}",
                  f"  reproduce the campaign program: python -m s2sad.fuzz --seed {seed} "
                  f"--count 1 --max-statements {self.max_statements} "
-                 f"--modes {','.join(self.modes)}",
+                 f"--modes {','.join(self.modes)}{self.extra_flags}",
                  "  " + outcome.message.replace("\n", "\n  ")]
         if small is not prog:
             lines.append(f"--- shrunk from {prog.statement_count()} to "
@@ -1857,11 +1995,16 @@ def main(argv=None):
                         help="comma-separated modes to check (reverse, forward)")
     parser.add_argument("--features", default=None,
                         help="comma-separated features to allow (default: all that probe ok)")
+    parser.add_argument("--without", default=None,
+                        help="comma-separated features to switch off (e.g. one whose bug is "
+                             "known, to look for others)")
     parser.add_argument("--no-shrink", action="store_true", help="report failures unshrunk")
     parser.add_argument("--show", action="store_true",
                         help="print each program's source (with --count 1: reproduce a seed)")
     parser.add_argument("--probe", action="store_true",
                         help="print which features each mode supports and exit")
+    parser.add_argument("--progress", type=int, default=0, metavar="N",
+                        help="print a summary line every N programs")
     parser.add_argument("--verbose", action="store_true")
     opts = parser.parse_args(argv)
     modes = tuple(m.strip() for m in opts.modes.split(",") if m.strip())
@@ -1871,9 +2014,15 @@ def main(argv=None):
     features = None
     if opts.features:
         features = frozenset(x.strip() for x in opts.features.split(","))
+    if opts.without:
+        features = (features or ALL_FEATURES) - {x.strip() for x in opts.without.split(",")}
     out = sys.stdout
     t0 = time.perf_counter()
     fuzzer = Fuzzer(modes, opts.max_statements, features, not opts.no_shrink, out, opts.verbose)
+    fuzzer.progress = opts.progress
+    for flag in ("features", "without"):
+        if getattr(opts, flag):
+            fuzzer.extra_flags += f" --{flag} {getattr(opts, flag)}"
     try:
         probe_time = time.perf_counter() - t0
         for m in modes:

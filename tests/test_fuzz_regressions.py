@@ -1,0 +1,148 @@
+"""Programs the differential fuzzer (s2sad.fuzz) found, as it shrank them.
+
+Each was a wrong value or gradient, or a crash, in some earlier version; each
+is checked here in both modes against central finite differences.  The
+comment above each says what went wrong and which seed found it.
+"""
+
+import numpy as np
+import pytest
+
+from s2sad.testing import check_grads
+
+C2 = np.array([0.5, -1.2])
+C3 = np.array([0.3, -0.7, 1.1])
+C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])
+
+
+# Wrong value: the loop iterated over the rebound name instead of the array it
+# started with (Python evaluates the iterable once).  Seeds 149 and 91.
+def rebinds_iterated_array_same_shape(x):
+    s = 0.0
+    for e in x:
+        s = s + e * e
+        x = 2.0 * x
+    return s + np.sum(x)
+
+
+def rebinds_iterated_rows(x):
+    for e in x:
+        x = (e * C23)[:, 0]
+    return np.dot(x, x)
+
+
+# Wrong value: the iterated name and another one rebound inside the loop (seed 11).
+def rebinds_iterated_and_other(x, z):
+    for e in x:
+        z = e
+        x = 0.0 * x
+    return C2 * z
+
+
+# Wrong gradient (zero): a loop that runs no trip rebinds a name to a constant,
+# and a later loop iterates over it (seed 53).
+def zero_trip_loop_then_iterate(x):
+    v = np.tanh(x)
+    for i in range(0):
+        v = 0.0
+    for e in v:
+        pass
+    return np.sum(v)
+
+
+# Crash (IndentationError in the generated code): a loop whose body has no
+# effect on the result left an empty block (many seeds, e.g. 22).
+def loop_without_effect(x):
+    for e in x:
+        v = e - e
+    return np.mean(x)
+
+
+def loop_with_break_only(x, y):
+    for row in y:
+        break
+    return np.dot(x, x)
+
+
+# Crash (UnboundLocalError in the pullback): a value restored from the tape
+# was read before the loop that restores it (seed 11, vjp of an array output).
+def array_output_after_loop(x):
+    s = x
+    for i in range(2):
+        s = np.sin(s)
+    return s * C3
+
+
+def array_output_loop_constant(x, z):
+    for e in x:
+        z = 0.0 + z * e
+    return z + C2
+
+
+# Crash (pullback called with the wrong number of cotangents): tuples
+# returned from several places (seeds 8, 39, 105).
+def returns_parameters(x, y):
+    return x, y
+
+
+def returns_tuple_early(x):
+    if np.max(x) < 0.0:
+        return x, x
+    return np.sum(x), C3 * x
+
+
+# Wrong value: names swapped in a loop body ("z, x = x, z") were copied one
+# after the other, so both ended up equal (seeds 136, 196, 1452, 1805).
+def swaps_in_loop(x, z):
+    for i in range(2):
+        z, x = x, z
+    return x * 1.0
+
+
+def swaps_in_loop_over_rows(x, y, z):
+    for row in y:
+        z, x = x, z
+    return x * np.sum(y)
+
+
+def swaps_arrays_in_zip_loop(x, y):
+    for p, q in zip(y, x):
+        y, x = x, y
+    return y[0] + 2.0 * x[1]
+
+
+def swaps_in_while(x, y):
+    k = 0
+    while k < 3:
+        k = k + 1
+        y, x = x, y
+    return np.min(y) + np.sum(x * x)
+
+
+CASES = [
+    (rebinds_iterated_array_same_shape, (np.array([0.5, -0.2, 0.9]),)),
+    (rebinds_iterated_rows, (np.array([0.847, 0.067]),)),
+    (rebinds_iterated_and_other, (np.array([0.836, -0.691, -1.239]), -1.096)),
+    (zero_trip_loop_then_iterate, (np.array([[0.006, -0.052, 0.654], [-0.418, -0.136, -1.4]]),)),
+    (loop_without_effect, (np.array([-1.429, 1.496, -0.947]),)),
+    (loop_with_break_only, (np.array([-1.24, 1.282]), np.array([[-0.25, 1.4, -1.2],
+                                                                [-0.17, -0.83, -0.45]]))),
+    (array_output_after_loop, (0.5,)),
+    (array_output_loop_constant, (np.array([0.836, -0.691, -1.239]), -1.096)),
+    (returns_parameters, (1.355, np.array([0.072, 0.211]))),
+    (swaps_in_loop, (0.5, 2.0)),
+    (swaps_in_loop_over_rows, (0.945, np.array([[0.308, -0.119, 0.284], [1.178, -0.351, -0.346]]),
+                               1.139)),
+    (swaps_arrays_in_zip_loop, (np.array([-1.227, -1.457, -0.538]),
+                                np.array([-1.38, 1.466, 1.267]))),
+    (swaps_in_while, (np.array([-1.102, 0.653]), np.array([0.873, 0.968]))),
+    (returns_tuple_early, (np.array([-0.878, -1.051, -0.004]),)),
+    (returns_tuple_early, (np.array([0.878, -1.051, 0.004]),)),
+]
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("func, args", CASES,
+                         ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(CASES)])
+def test_fuzzer_finding(func, args, mode):
+    check_grads(func, args, modes=(mode,))
