@@ -215,3 +215,18 @@ def same_value_on_both_sides(x):
 
 def negative_base_power(x):
     return (-2.0) ** 2 * x
+
+
+C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])
+C3 = np.array([0.3, -0.7, 1.1])
+
+
+def transpose_of_a_constant(x):
+    v = C23.T
+    return x * np.sum(v * v)
+
+
+def constant_method_in_a_branch(x):
+    if x > 0.0:
+        x = C3.sum()
+    return x * 2.0

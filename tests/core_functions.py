@@ -117,3 +117,12 @@ def tuple_unpacked_and_indexed(x):
     t = (np.sin(x), x * 3.0)
     a, b = t
     return a * b + t[0]
+
+
+def appended_then_updated(x):
+    v = x * 1.0
+    acc = []
+    for i in range(2):
+        v *= 0.5
+        acc.append(v)
+    return np.sum(np.array(acc))

@@ -77,3 +77,10 @@ def array_made_in_a_branch(x, z):
         buf[0] = np.sum(x * x)
         x = x * buf[0]
     return x * 2.0, np.sum(z)
+
+
+def write_array_into_itself(x):
+    b = np.zeros(3)
+    b[0] = x[0] * x[1]
+    b[0:3] = b
+    return np.sum(b * b)

@@ -65,6 +65,10 @@ CASES = [
     # both branches leave the same value; a negative literal raised to a power
     ("same_value_on_both_sides", cf.same_value_on_both_sides, [1.5], 0),
     ("negative_base_power", cf.negative_base_power, [1.5], 0),
+    # found by the fuzzer: .T of a module constant; a constant's method in a branch
+    ("transpose_of_a_constant", cf.transpose_of_a_constant, [0.7], 0),
+    ("constant_method_in_a_branch_taken", cf.constant_method_in_a_branch, [0.7], 0),
+    ("constant_method_in_a_branch_not_taken", cf.constant_method_in_a_branch, [-0.7], 0),
     ("carried_name_meets_its_start", cf.carried_name_meets_its_start,
      [0.7, np.array([[0.5, 0.2], [0.1, -0.3]]), np.array([0.3, -0.2])], 0),
 ]

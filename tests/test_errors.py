@@ -28,6 +28,7 @@ def _line_of(func, needle):
     (cf.prints, "print(x)", "expression statement"),
     (cf.undefined_name, "not_defined_anywhere", "not defined"),
     (cf.alias_then_augment, "y += 1.0", "share memory"),
+    (cf.appended_then_updated, "v *= 0.5", "the list or tuple that holds 'v'"),
 ])
 def test_unsupported_syntax_is_located(func, needle, fragment):
     with pytest.raises(UnsupportedSyntaxError) as info:

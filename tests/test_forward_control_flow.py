@@ -100,6 +100,9 @@ PROGRAMS = [
     ("same_value_on_both_sides", cf.same_value_on_both_sides, [1.5], (0,)),
     ("same_value_on_both_sides_neg", cf.same_value_on_both_sides, [-1.5], (0,)),
     ("negative_base_power", cf.negative_base_power, [1.5], (0,)),
+    ("transpose_of_a_constant", cf.transpose_of_a_constant, [0.7], (0,)),
+    ("constant_method_in_a_branch", cf.constant_method_in_a_branch, [0.7], (0,)),
+    ("constant_method_in_a_branch_neg", cf.constant_method_in_a_branch, [-0.7], (0,)),
 ]
 IDS = [p[0] for p in PROGRAMS]
 

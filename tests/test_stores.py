@@ -26,6 +26,8 @@ CASES = [
     ("write_in_branch_neg", sf.write_in_branch, [np.array([-0.5, 0.2, -0.3])], 0),
     ("scalar_into_slice_x", sf.write_scalar_into_slice, [RNG.normal(size=4), 0.7], 0),
     ("scalar_into_slice_c", sf.write_scalar_into_slice, [RNG.normal(size=4), 0.7], 1),
+    # found by the fuzzer: b[0:3] = b gave a zero gradient
+    ("write_array_into_itself", sf.write_array_into_itself, [np.array([0.5, 1.5, 2.0])], 0),
 ]
 
 

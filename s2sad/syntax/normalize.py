@@ -96,6 +96,15 @@ class _Normalizer:
         self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
         self.inlining: List[str] = []
         self.claimed: Set[str] = set()              # user names whose first version is taken
+        # names put into a list or tuple somewhere: an in-place update would reach it
+        # (appended to a list, or an item of a list/tuple literal bound to one name)
+        self.held_in_containers = {
+            n.id for node in gast.walk(fn)
+            for n in ((node.args if isinstance(node, gast.Call) and _is_append(node) else [])
+                      + (node.value.elts if isinstance(node, gast.Assign)
+                         and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)
+                         and isinstance(node.value, (gast.List, gast.Tuple)) else []))
+            if isinstance(n, gast.Name)}
         self.loop_spans = [(n.lineno, getattr(n, "end_lineno", n.lineno))
                            for n in gast.walk(fn) if isinstance(n, (gast.For, gast.While))]
         self.out: List[Any] = []
@@ -415,8 +424,11 @@ class _Normalizer:
             owner = call.func.value.id
             items = self.read_name(owner, call.func.value)
             item = self.atom(call.args[0])
-            self.env[owner] = nodes.name(self.helper_call(
-                registry.LIST_APPEND[0], "list_append", [items, item], owner))
+            new = self.helper_call(registry.LIST_APPEND[0], "list_append", [items, item], owner)
+            self.env[owner] = nodes.name(new)
+            for held in (items, item):   # the list holds its items (and the old list's)
+                if isinstance(held, gast.Name):
+                    self.link(new, held.id)
         elif isinstance(stmt, gast.Expr):
             raise self.error("an expression statement has no effect on the result, and its "
                              "side effects cannot be differentiated", stmt,
@@ -496,7 +508,8 @@ class _Normalizer:
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
             self.local_functions[user_name] = value
             return
-        if _is_atomic(value):
+        if _is_atomic(value) or (isinstance(value, gast.Attribute)
+                                 and self.global_path(value) is not None):
             self.env[user_name] = self.atom(value)
             return
         result = self.operation(value, target=user_name)
@@ -546,6 +559,12 @@ class _Normalizer:
             return
         if not isinstance(target, gast.Name):
             raise self.error(f"cannot assign to a {type(target).__name__}", target)
+        if target.id in self.held_in_containers:
+            raise self.error(
+                f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
+                f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
+                hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' to make a "
+                     f"new value")
         current = self.read_name(target.id, target)
         if isinstance(current, gast.Name):
             sharing = sorted(u for u, a in self.env.items()
@@ -814,6 +833,11 @@ class _Normalizer:
                            "both" if isinstance(node.op, gast.And) else "either")
 
     def track_views(self, name, value):
+        if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
+            for elt in value.elts:
+                if isinstance(elt, gast.Name):
+                    self.link(name, elt.id)
+            return
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id

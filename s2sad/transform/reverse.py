@@ -528,6 +528,8 @@ class _Reverse:
         g = self.adj.pop(name)  # the name's earlier value (in a loop) starts from zero
         if not ops.carries_derivative(stmt):
             return []   # np.zeros(...) and friends: a constant start, nothing flows back
+        if not any(self.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
+            return []   # e.g. C.sum() of a constant, merged into an active name
         out = []
         if self.accumulator(name, value, g, out):
             return out
@@ -666,6 +668,7 @@ class _Reverse:
             g = self.adj[base]
             name = self.adjoint_name(base)
             in_place = isinstance(g, gast.Name) and g.id == name and name in self.owned
+            later = []
             if self.is_active(value):
                 part = nodes.subscript(nodes.clone(g), nodes.clone(index))
                 if value.id not in self.scalars:
@@ -673,7 +676,12 @@ class _Reverse:
                 if in_place:
                     self.bindings["np"] = numpy_module()
                     part = nodes.call("np.copy", [part])
-                self.accumulate(value.id, part, out)
+                if value.id == base:   # b[idx] = b: the part reaches b after the zeroing
+                    held = self.namer.fresh(f"{base}_part")
+                    out.append(nodes.assign(held, part))
+                    later.append(nodes.name(held))
+                else:
+                    self.accumulate(value.id, part, out)
             if in_place:
                 out.append(nodes.assign(nodes.subscript(nodes.name(name), nodes.clone(index),
                                                         store=True), nodes.const(0.0)))
@@ -682,6 +690,8 @@ class _Reverse:
                     nodes.clone(g), _index_expr(index)])))
                 self.owned.add(name)
             self.adj[base] = nodes.name(name)
+            for held in later:
+                self.accumulate(base, held, out)
         out.append(nodes.assign(nodes.subscript(nodes.name(base), nodes.clone(index),
                                                 store=True),
                                 nodes.call(nodes.attr(nodes.name(self.tape_read), "pop"))))
