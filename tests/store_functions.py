@@ -84,3 +84,11 @@ def write_array_into_itself(x):
     b[0] = x[0] * x[1]
     b[0:3] = b
     return np.sum(b * b)
+
+
+def copy_by_arithmetic_then_write(x):
+    b = np.zeros(1)
+    b[0] = x * x
+    v = b * 1.0
+    b[0] = x
+    return v[0] + b[0]

@@ -28,6 +28,7 @@ CASES = [
     ("scalar_into_slice_c", sf.write_scalar_into_slice, [RNG.normal(size=4), 0.7], 1),
     # found by the fuzzer: b[0:3] = b gave a zero gradient
     ("write_array_into_itself", sf.write_array_into_itself, [np.array([0.5, 1.5, 2.0])], 0),
+    ("copy_by_arithmetic_then_write", sf.copy_by_arithmetic_then_write, [0.7], 0),
 ]
 
 
@@ -88,3 +89,10 @@ def test_vjp_of_an_array_made_in_a_branch():
         expected = fd(lambda v: float(np.sum(ct * sf.array_made_in_a_branch(v, np.ones(2))[0])),
                       [x], 0)
         np.testing.assert_allclose(pullback((ct, 0.0)), expected, rtol=1e-5, atol=1e-7)
+
+
+def test_forward_mode_keeps_a_copy_apart_from_later_writes():
+    # found by the fuzzer: v = b * 1.0 folded to an alias of b's tangent, which the
+    # write into b then changed
+    from s2sad.testing import check_grads
+    check_grads(sf.copy_by_arithmetic_then_write, (0.7,), modes=("reverse", "forward"))

@@ -343,6 +343,10 @@ class _Forward:
             expr = nodes.call(self.helper("broadcast_like"), [expr, nodes.name(name)])
             exact = True
         if isinstance(expr, gast.Name):
+            # an alias: the array it names is no longer any one tangent's to write into
+            for other, t in list(self.tangents.items()):
+                if t.owned and isinstance(t.expr, gast.Name) and t.expr.id == expr.id:
+                    self.tangents[other] = dataclasses.replace(t, owned=False)
             self.tangents[name] = Tangent(expr, exact, items)
             return
         var = self.tangent_var(name)
