@@ -230,3 +230,8 @@ def constant_method_in_a_branch(x):
     if x > 0.0:
         x = C3.sum()
     return x * 2.0
+
+
+def constant_attribute_in_a_tuple(x):
+    t, s = C23.T, 0.5
+    return x @ x * s + np.sum(t)

@@ -67,6 +67,8 @@ CASES = [
     ("negative_base_power", cf.negative_base_power, [1.5], 0),
     # found by the fuzzer: .T of a module constant; a constant's method in a branch
     ("transpose_of_a_constant", cf.transpose_of_a_constant, [0.7], 0),
+    ("constant_attribute_in_a_tuple", cf.constant_attribute_in_a_tuple,
+     [np.array([-0.4, 1.3, -0.3])], 0),
     ("constant_method_in_a_branch_taken", cf.constant_method_in_a_branch, [0.7], 0),
     ("constant_method_in_a_branch_not_taken", cf.constant_method_in_a_branch, [-0.7], 0),
     ("carried_name_meets_its_start", cf.carried_name_meets_its_start,

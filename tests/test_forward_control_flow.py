@@ -101,6 +101,8 @@ PROGRAMS = [
     ("same_value_on_both_sides_neg", cf.same_value_on_both_sides, [-1.5], (0,)),
     ("negative_base_power", cf.negative_base_power, [1.5], (0,)),
     ("transpose_of_a_constant", cf.transpose_of_a_constant, [0.7], (0,)),
+    ("constant_attribute_in_a_tuple", cf.constant_attribute_in_a_tuple,
+     [np.array([-0.4, 1.3, -0.3])], (0,)),
     ("constant_method_in_a_branch", cf.constant_method_in_a_branch, [0.7], (0,)),
     ("constant_method_in_a_branch_neg", cf.constant_method_in_a_branch, [-0.7], (0,)),
 ]

@@ -97,14 +97,20 @@ class _Normalizer:
         self.inlining: List[str] = []
         self.claimed: Set[str] = set()              # user names whose first version is taken
         # names put into a list or tuple somewhere: an in-place update would reach it
-        # (appended to a list, or an item of a list/tuple literal bound to one name)
-        self.held_in_containers = {
-            n.id for node in gast.walk(fn)
-            for n in ((node.args if isinstance(node, gast.Call) and _is_append(node) else [])
-                      + (node.value.elts if isinstance(node, gast.Assign)
-                         and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)
-                         and isinstance(node.value, (gast.List, gast.Tuple)) else []))
-            if isinstance(n, gast.Name)}
+        # (appended to a list, or an item of a list/tuple literal bound to one name):
+        # name -> the lines where that happens
+        self.held_in_containers = {}
+        for node in gast.walk(fn):
+            items = []
+            if isinstance(node, gast.Call) and _is_append(node):
+                items = node.args
+            elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], gast.Name) \
+                    and isinstance(node.value, (gast.List, gast.Tuple)):
+                items = node.value.elts
+            for n in items:
+                if isinstance(n, gast.Name):
+                    self.held_in_containers.setdefault(n.id, []).append(node.lineno)
         self.loop_spans = [(n.lineno, getattr(n, "end_lineno", n.lineno))
                            for n in gast.walk(fn) if isinstance(n, (gast.For, gast.While))]
         self.out: List[Any] = []
@@ -481,6 +487,13 @@ class _Normalizer:
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
 
+    def held_before(self, user, line):
+        """Was ``user`` put into a list or tuple before ``line`` (or in a loop around it)?"""
+        for held in self.held_in_containers.get(user, ()):
+            if held < line or any(s <= line <= e and s <= held <= e for s, e in self.loop_spans):
+                return True
+        return False
+
     def read_after(self, user, line):
         """Is ``user`` read after source line ``line``, or anywhere in an enclosing loop?"""
         start = min((s for s, e in self.loop_spans if s <= line <= e), default=line)
@@ -559,7 +572,7 @@ class _Normalizer:
             return
         if not isinstance(target, gast.Name):
             raise self.error(f"cannot assign to a {type(target).__name__}", target)
-        if target.id in self.held_in_containers:
+        if self.held_before(target.id, stmt.lineno):
             raise self.error(
                 f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
                 f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
@@ -676,6 +689,8 @@ class _Normalizer:
             value = self.call(node)
             if target is None and not named:
                 base = _call_base(value)
+        elif isinstance(node, gast.Attribute) and self.global_path(node) is not None:
+            value = self.atom(node)   # C.T, np.pi: a constant of the module
         elif isinstance(node, gast.Attribute):
             value = self.attribute(node)
             if target is None and not named:
