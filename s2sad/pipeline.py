@@ -123,16 +123,7 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
         return generate_forward(func, wrt_names, header_lines, dump)
     stages = {}
     try:
-        parsed = parse_function(func)
-        if dump:
-            stages["parse"] = render_function(parsed.node, [])
-        fence.check(parsed)
-        normal = normalize(parsed)
-        if dump:
-            stages["normalize"] = render_function(normal.node, [])
-        free = {}
-        for name in sorted(normal.free_names):
-            free[name] = parsed.resolve(name)
+        parsed, normal, free = _front_end(func, stages, dump)
         if dump:
             raw_calls = _call_graph(free, func, normal.helpers)
             raw = reverse(normalize(parsed), wrt_names, flavor, clean=False, calls=raw_calls)
@@ -166,19 +157,8 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     from .rules import runtime_rules  # noqa: F401  (tangents of runtime helpers)
     from .transform.forward import forward
     load_builtin_rules()
-    parsed = parse_function(func)
-    if prepare is not None:
-        prepare(parsed)
     stages = {}
-    if dump:
-        stages["parse"] = render_function(parsed.node, [])
-    fence.check(parsed)
-    normal = normalize(parsed)
-    if dump:
-        stages["normalize"] = render_function(normal.node, [])
-    free = {}
-    for free_name in sorted(normal.free_names):
-        free[free_name] = parsed.resolve(free_name)
+    parsed, normal, free = _front_end(func, stages, dump, prepare)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
                         calls=calls)
@@ -189,6 +169,21 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
                   stages=stages, free_source=calls.free_source)
+
+
+def _front_end(func, stages, dump, prepare=None):
+    """parse -> (prepare) -> fence -> normalize; returns (parsed, normal, free names)."""
+    parsed = parse_function(func)
+    if prepare is not None:
+        prepare(parsed)
+    if dump:
+        stages["parse"] = render_function(parsed.node, [])
+    fence.check(parsed)
+    normal = normalize(parsed)
+    if dump:
+        stages["normalize"] = render_function(normal.node, [])
+    free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
+    return parsed, normal, free
 
 
 def _call_graph(free, func, helpers=()):

@@ -101,7 +101,33 @@ def shape_classes(simple, scalars):
     with a literal or a Python scalar keep their operand's shape; so does
     arithmetic between two names already known to share a shape, and a plain
     copy.  Everything else starts a class of its own.
+
+    A name assigned several times (a loop-carried name) is trusted by
+    induction: its first value has some shape, and if every later assignment
+    provably keeps the shape the name has, every value has that shape.  Names
+    for which that cannot be shown are left out, and the classes computed again.
     """
+    once = _defined_once(simple)
+    assigned = {n.id for s in simple if isinstance(s, gast.Assign) for t in s.targets
+                for n in gast.walk(t) if isinstance(n, gast.Name)}
+    defs = {}
+    for stmt in simple:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    candidates = {n for n in defs if n not in once}
+    while True:
+        find, same_as_name = _classes(simple, scalars, once | candidates, assigned, defs,
+                                      candidates)
+        broken = {c for c in candidates
+                  if not all(same_as_name(c, value) for value in defs[c][1:])}
+        if not broken:
+            return lambda a, b: a == b or find(a) == find(b)
+        candidates -= broken
+
+
+def _classes(simple, scalars, trusted, assigned, defs, carried):
+    """Union-find over ``simple`` using only ``trusted`` names (and never-assigned inputs);
+    a carried name is joined with its first value only."""
     parent = {}
 
     def find(n):
@@ -116,39 +142,51 @@ def shape_classes(simple, scalars):
         return isinstance(atom, gast.Constant) or (
             isinstance(atom, gast.Name) and atom.id in scalars)
 
-    once = _defined_once(simple)
-    assigned = {n.id for s in simple if isinstance(s, gast.Assign) for t in s.targets
-                for n in gast.walk(t) if isinstance(n, gast.Name)}
+    def usable(name):
+        return name in trusted or name not in assigned
 
-    def once_or_input(name):
-        # a parameter or global (never assigned) keeps its one shape too
-        return once | ({name} - assigned)
+    def operands_of(value):
+        if isinstance(value, gast.Name):
+            return [value]
+        if isinstance(value, gast.UnaryOp):
+            return [value.operand]
+        if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+            return [value.left, value.right]
+        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and getattr(anno.get(value, anno.CALLEE), "nin", None) == 1:
+            return [value.args[0]]
+        return None
 
+    def shape_root(value):
+        """The class a value's shape is that of, or None when unknown."""
+        operands = operands_of(value)
+        if operands is None:
+            return None
+        arrays = [a for a in operands if not scalar_like(a)]
+        if not arrays or not all(isinstance(a, gast.Name) and usable(a.id) for a in arrays):
+            return None
+        roots = {find(a.id) for a in arrays}
+        return roots.pop() if len(roots) == 1 else None
+
+    seen_first = set()
     for stmt in simple:
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
-        name, value = stmt.targets[0].id, stmt.value
-        if name not in once:
+        name = stmt.targets[0].id
+        if name not in trusted:
             continue
-        operands = None
-        if isinstance(value, gast.Name):
-            operands = [value]
-        elif isinstance(value, gast.UnaryOp):
-            operands = [value.operand]
-        elif isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
-            operands = [value.left, value.right]
-        elif isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
-                and getattr(anno.get(value, anno.CALLEE), "nin", None) == 1:
-            operands = [value.args[0]]
-        if not operands:
-            continue
-        arrays = [a for a in operands if not scalar_like(a)]
-        if not arrays or not all(isinstance(a, gast.Name) and a.id in once_or_input(a.id)
-                                 for a in arrays):
-            continue
-        roots = {find(a.id) for a in arrays}
-        if len(roots) == 1:
-            union(name, arrays[0].id)
-    return lambda a, b: a == b or find(a) == find(b)
+        if name in carried:
+            if name in seen_first:
+                continue            # later values: checked, not joined
+            seen_first.add(name)
+        root = shape_root(stmt.value)
+        if root is not None:
+            union(name, root)
 
+    def same_as_name(name, value):
+        if scalar_like(value):
+            return name in scalars
+        root = shape_root(value)
+        return root is not None and root == find(name)
 
+    return find, same_as_name

@@ -149,3 +149,20 @@ def _expand_varargs(fn, arity):
         node.end_col_offset = getattr(fn.body[0], "end_col_offset", None)
     fn.body.insert(0, pack)
     return [a.id for a in fn.args.args]
+
+
+def bind_call(callee, call, site):
+    """The call's arguments by the callee's parameter names, and the arity a ``*args``
+    callee is specialized to (None when it takes no ``*args``)."""
+    arity = None
+    sig = inspect.signature(callee)
+    if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+        arity = len(call.args)   # *args: specialize the callee to this many arguments
+        sig = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                 for n in expanded_parameters(callee, arity)])
+    try:
+        bound = sig.bind(*call.args, **{k.arg: k.value for k in call.keywords})
+    except TypeError as exc:
+        raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
+                                     site) from None
+    return bound.arguments, arity

@@ -628,20 +628,10 @@ class _Forward:
         if self.calls is None:
             from .calls import CallGraph
             self.calls = CallGraph()
-        sig = inspect.signature(callee)
-        arity = None
-        if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
-            from .calls import expanded_parameters
-            arity = len(value.args)
-            sig = inspect.Signature([inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-                                     for p in expanded_parameters(callee, arity)])
-        try:
-            bound = sig.bind(*value.args, **{k.arg: k.value for k in value.keywords})
-        except TypeError as exc:
-            raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
-                                         site) from None
+        from .calls import bind_call
+        arguments, arity = bind_call(callee, value, site)
         wrt, tangents = [], {}
-        for param, atom in bound.arguments.items():
+        for param, atom in arguments.items():
             if isinstance(atom, (gast.List, gast.Tuple)):
                 if any(not is_zero(self.tangent_of(e)) for e in atom.elts):
                     raise UnsupportedSyntaxError(

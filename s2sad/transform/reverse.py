@@ -17,7 +17,6 @@ Broadcasting is undone in one place, ``_contribute``.
 """
 
 import copy
-import inspect
 
 import gast
 
@@ -30,7 +29,7 @@ from ..optimize import eliminate_dead, fold, is_zero, propagate_copies
 from ..rules.template import bind_arguments, splice
 from ..rules import registry
 from ..syntax import anno, nodes
-from .calls import CallGraph, expanded_parameters, is_user_function
+from .calls import CallGraph, bind_call, is_user_function
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
                      numpy_module, rule_for, runtime_helper, source_of)
 
@@ -264,20 +263,9 @@ class _Reverse:
     def user_call(self, stmt, callee):
         value = stmt.value
         site = self.parsed.location(getattr(value, "s2sad_call_site", value))
-        arity = None
-        if any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(callee).parameters.values()):
-            arity = len(value.args)   # *args: specialize the callee to this many arguments
-            sig = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-                                     for n in expanded_parameters(callee, arity)])
-        else:
-            sig = inspect.signature(callee)
-        try:
-            bound = sig.bind(*value.args, **{k.arg: k.value for k in value.keywords})
-        except TypeError as exc:
-            raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
-                                         site) from None
+        arguments, arity = bind_call(callee, value, site)
         wrt, args = [], {}
-        for param, atom in bound.arguments.items():
+        for param, atom in arguments.items():
             if isinstance(atom, (gast.List, gast.Tuple)):
                 if any(self.is_active(e) for e in atom.elts):
                     raise UnsupportedSyntaxError(
