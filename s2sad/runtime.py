@@ -29,7 +29,13 @@ def unbroadcast(g, like):
     than ``like`` (a contribution that is the same for every element) is
     spread over ``like``'s shape as a fresh, writable array.
     """
+    if g.__class__ is like.__class__ and g.__class__ in _SCALAR_TYPES:
+        return g   # two numbers: nothing was broadcast (the hot path of scalar code)
     return unbroadcast_to(g, np.shape(like))
+
+
+#: number types whose shape is () for certain
+_SCALAR_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.complex128})
 
 
 def shape_of(*values):
@@ -144,6 +150,8 @@ def dict_bar(keys, values):
 
 def ensure_scalar_output(value, function_name):
     """Refuse to seed a gradient from a non-scalar output (that would silently sum it)."""
+    if value.__class__ in _SCALAR_TYPES:
+        return   # the common case, without numpy's dispatch
     if np.ndim(value) != 0:
         raise ValueError(
             f"the gradient of {function_name} is only defined for a scalar output, "
@@ -232,7 +240,7 @@ def _exclusive_products(x, axis):
 def dot_lhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``a``."""
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
-    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 0 or b_nd == 0:
         return unbroadcast(g * b, a)
     if b_nd == 1:
@@ -248,7 +256,7 @@ def dot_lhs_bar(g, a, b):
 def dot_rhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``b``."""
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
-    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 0 or b_nd == 0:
         return unbroadcast(g * a, b)
     if a_nd == 1 and b_nd == 1:
@@ -267,7 +275,7 @@ def dot_rhs_bar(g, a, b):
 def matmul_lhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``a`` (numpy matmul semantics)."""
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
-    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
         return g * b
     if b_nd == 1:
@@ -280,7 +288,7 @@ def matmul_lhs_bar(g, a, b):
 def matmul_rhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``b`` (numpy matmul semantics)."""
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
-    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
         return g * a
     if b_nd == 1:
