@@ -19,6 +19,7 @@ from . import pipeline
 from .errors import NonScalarOutputError, S2sadError
 from .runtime import float_like
 
+_ndarray = np.ndarray
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 _CACHE_LIMIT = 512
@@ -101,16 +102,21 @@ class _Bound:
                              for name in self.entry.free)
         self.guards = self.entry.guards
 
-    def __call__(self, *args, **kwargs):
+    def current(self):
+        """The generated function, its globals refreshed from the user's current values
+        (regenerated when a name that chose a rule has been rebound)."""
         namespace = self.namespace
         for name, scope, cell in self.readers:
             value = cell.cell_contents if cell is not None else scope[name]
             if namespace.get(name) is not value:
                 if name in self.guards:
                     self._rebuild()
-                    return self.impl(*args, **kwargs)
+                    return self.impl
                 namespace[name] = value
-        return self.impl(*args, **kwargs)
+        return self.impl
+
+    def __call__(self, *args, **kwargs):
+        return self.current()(*args, **kwargs)
 
 
 def _reader(func, name):
@@ -145,9 +151,11 @@ class _Arguments:
 
 def _match(g, like):
     """Give the gradient ``g`` the type and shape of the argument ``like``."""
-    if type(g) is np.ndarray and type(like) is np.ndarray and g.shape == like.shape \
-            and g.dtype == like.dtype:
+    if g.__class__ is _ndarray and like.__class__ is _ndarray and g.shape == like.shape \
+            and (g.dtype is like.dtype or g.dtype == like.dtype):
         return g   # already right: the common case, kept cheap
+    if g.__class__ is float and like.__class__ is float:
+        return g
     if isinstance(like, np.ndarray):
         g = np.asarray(g, dtype=float_like(like))
         if g.shape != like.shape:
@@ -224,21 +232,24 @@ def _build_gradient(func, wrt, with_value):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = _Bound(func, wrt_names, "value_and_grad")
     arguments = _Arguments(bound.func, wrt_names)
+    lone = len(wrt_names) == 1   # generated code returns a lone gradient bare
+    position, needed = arguments.positions[0], arguments.needed
 
     def gradient(*args, **kwargs):
         try:
-            value, grads = bound(*args, **kwargs)
+            value, grads = bound.current()(*args, **kwargs)
         except ValueError as exc:
             if "use s2sad.vjp" in str(exc):
                 raise NonScalarOutputError(str(exc)) from None
             raise
-        likes = arguments(args, kwargs)
-        if many and len(wrt_names) == 1:
-            grads = (grads,)   # generated code returns a lone gradient bare
-        if many:
-            grads = tuple(_match(g, a) for g, a in zip(grads, likes))
+        if lone:   # the common case, without building lists
+            like = args[position] if not kwargs and len(args) >= needed \
+                else arguments(args, kwargs)[0]
+            grads = _match(grads, like)
+            if many:
+                grads = (grads,)
         else:
-            grads = _match(grads, likes[0])
+            grads = tuple(_match(g, a) for g, a in zip(grads, arguments(args, kwargs)))
         return (value, grads) if with_value else grads
 
     gradient = _with_source(gradient, func, bound.entry.text)

@@ -29,10 +29,16 @@ def unbroadcast(g, like):
     than ``like`` (a contribution that is the same for every element) is
     spread over ``like``'s shape as a fresh, writable array.
     """
-    if g.__class__ is like.__class__ and g.__class__ in _SCALAR_TYPES:
-        return g   # two numbers: nothing was broadcast (the hot path of scalar code)
+    kind = g.__class__
+    if kind is like.__class__:
+        if kind in _SCALAR_TYPES:
+            return g   # two numbers: nothing was broadcast (the hot path of scalar code)
+        if kind is _ndarray and g.shape == like.shape:
+            return g   # two arrays of one shape (the hot path of array code)
     return unbroadcast_to(g, np.shape(like))
 
+
+_ndarray = np.ndarray
 
 #: number types whose shape is () for certain
 _SCALAR_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.complex128})
@@ -40,9 +46,11 @@ _SCALAR_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.comp
 
 def shape_of(*values):
     """The shape of the broadcast of ``values``: a temporary's shape, from its operands."""
-    if len(values) == 1:
-        return np.shape(values[0])
-    return np.broadcast_shapes(*(np.shape(v) for v in values))
+    shapes = [np.shape(v) for v in values]
+    first = shapes[0]
+    if all(shape == first for shape in shapes):
+        return first   # nothing was broadcast (the common case), without numpy's dispatch
+    return np.broadcast_shapes(*shapes)
 
 
 def unbroadcast_to(g, target):
@@ -176,11 +184,11 @@ def _keepdims_shape(shape, axes):
 def sum_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
     shape = np.shape(x)
-    axes = _normalize_axes(axis, len(shape))
-    if not keepdims:
-        g = np.reshape(g, _keepdims_shape(shape, axes))
-    # a copy, not a broadcast view: the adjoint may reach the user, who may write into it
-    return np.array(np.broadcast_to(g, shape))
+    if axis is not None and not keepdims:
+        g = np.reshape(g, _keepdims_shape(shape, _normalize_axes(axis, len(shape))))
+    # a fresh array, not a broadcast view: the adjoint may reach the user, who may
+    # write into it
+    return np.full(shape, g)
 
 
 def mean_bar(g, x, axis=None, keepdims=False):
@@ -239,6 +247,14 @@ def _exclusive_products(x, axis):
 
 def dot_lhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``a``."""
+    if a.__class__ is _ndarray and b.__class__ is _ndarray:
+        a_nd, b_nd = a.ndim, b.ndim   # the common cases, without the dispatch below
+        if a_nd == 1 and b_nd == 1:
+            return g * b   # an inner product: g is a number
+        if a_nd == 2 and b_nd == 2:
+            return g @ b.T
+        if a_nd == 2 and b_nd == 1:
+            return np.outer(g, b)
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 0 or b_nd == 0:
@@ -255,6 +271,12 @@ def dot_lhs_bar(g, a, b):
 
 def dot_rhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``b``."""
+    if a.__class__ is _ndarray and b.__class__ is _ndarray:
+        a_nd, b_nd = a.ndim, b.ndim   # the common cases, without the dispatch below
+        if a_nd == 1 and b_nd == 1:
+            return g * a   # an inner product: g is a number
+        if a_nd == 2 and (b_nd == 2 or b_nd == 1):
+            return a.T @ g
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 0 or b_nd == 0:
@@ -274,6 +296,14 @@ def dot_rhs_bar(g, a, b):
 
 def matmul_lhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``a`` (numpy matmul semantics)."""
+    if a.__class__ is _ndarray and b.__class__ is _ndarray and g.__class__ is _ndarray:
+        shapes = (a.ndim, b.ndim)   # the common cases, without the general dispatch below
+        if shapes == (2, 2):
+            return g @ b.T
+        if shapes == (2, 1):
+            return np.outer(g, b)
+        if shapes == (1, 2):
+            return b @ g
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
@@ -287,6 +317,12 @@ def matmul_lhs_bar(g, a, b):
 
 def matmul_rhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``b`` (numpy matmul semantics)."""
+    if a.__class__ is _ndarray and b.__class__ is _ndarray and g.__class__ is _ndarray:
+        shapes = (a.ndim, b.ndim)   # the common cases, without the general dispatch below
+        if shapes == (2, 2) or shapes == (2, 1):
+            return a.T @ g
+        if shapes == (1, 2):
+            return np.outer(a, g)
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
@@ -406,33 +442,14 @@ class Stack(list):
 
     One instance lives inside one call of a generated function, so two calls
     (in two threads, or a gradient inside a gradient) never share a tape.
-    ``push`` is ``list.append`` itself (the forward sweep's hot path); the
-    high-water mark ``peak`` is exact all the same: it is reached right before
-    some ``pop``, or is the size now.
+    ``push`` is ``list.append`` and ``pop`` is ``list.pop``, both in C: they
+    run once per saved value, so the tape of a scalar loop costs no more than
+    the list a hand-written gradient would keep.
     """
 
-    __slots__ = ("_peak",)
+    __slots__ = ()
     push = list.append
-
-    def __init__(self, items=()):
-        super().__init__(items)
-        self._peak = 0
-
-    def pop(self):
-        size = len(self)
-        if size > self._peak:
-            self._peak = size
-        return list.pop(self)
-
-    @property
-    def peak(self):
-        """The most values the tape has held at once."""
-        return max(self._peak, len(self))
 
     def copy(self):
         """A second tape with the same values, so a pullback can run more than once."""
-        other = Stack(self)
-        other._peak = self.peak
-        return other
-
-
+        return Stack(self)

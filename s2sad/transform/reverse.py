@@ -138,6 +138,7 @@ class _Reverse:
         self.single_defs, self.loop_temps = _definitions(primal)
         self.written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
+        self.read_counts = _read_counts(fn)
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
         self.tape = self.namer.fresh("tape")
@@ -370,8 +371,13 @@ class _Reverse:
         ``enclosing`` is the source the enclosing statement's comment quotes.
         """
         groups = []
+        fused = self.fused_products(stmts)
         for stmt in reversed(stmts):
-            if isinstance(stmt, gast.If):
+            if id(stmt) in fused:
+                block = self.adjoint_of_sum_of_products(stmt, fused[id(stmt)])
+                if block is None:
+                    continue   # the product, done with the sum that reads it
+            elif isinstance(stmt, gast.If):
                 block = self.adjoint_of_if(stmt)
             elif isinstance(stmt, (gast.For, gast.While)):
                 block = self.adjoint_of_loop(stmt)
@@ -390,6 +396,70 @@ class _Reverse:
                 body.append(comment(self.comments, "grad of " + describe(source)))
             body.extend(block)
         return body
+
+    def fused_products(self, stmts):
+        """Pairs ``x = a * b; s = np.sum(x)`` (adjacent, one source line, ``x`` read
+        nowhere else), by ``id`` of both statements: the sum and the product.
+
+        Their adjoints fuse: ``a`` gets ``unbroadcast(s_bar * b, a)`` straight from the
+        scalar ``s_bar``, without spreading it over ``x``'s shape first (the
+        ``np.sum(r * r)`` of every least-squares loss).  Value: ``{id: product}`` for
+        the sum, ``{id: None}`` for the product.
+        """
+        fused = {}
+        for product, total in zip(stmts, stmts[1:]):
+            if not (isinstance(product, gast.Assign) and isinstance(total, gast.Assign)
+                    and isinstance(product.targets[0], gast.Name)
+                    and isinstance(total.targets[0], gast.Name)):
+                continue
+            x, value, reduction = product.targets[0].id, product.value, total.value
+            if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)
+                    and all(isinstance(v, (gast.Name, gast.Constant))
+                            for v in (value.left, value.right))
+                    and isinstance(reduction, gast.Call)
+                    and _is_whole_sum(reduction) and isinstance(reduction.args[0], gast.Name)
+                    and reduction.args[0].id == x
+                    and self.read_counts.get(x) == 1 and x in self.single_defs
+                    and source_of(product) == source_of(total)
+                    and anno.get(product, USER_CALL) is None
+                    and anno.get(total, USER_CALL) is None):
+                continue
+            fused[id(total)] = product
+            fused[id(product)] = None
+        return fused
+
+    def adjoint_of_sum_of_products(self, stmt, product):
+        """The fused adjoint of ``x = a * b; s = np.sum(x)`` (see :meth:`fused_products`):
+        None for the product, the block for the sum."""
+        if product is None:
+            return None
+        name = stmt.targets[0].id
+        if not self.activity.is_active(name) or name not in self.adj:
+            return []
+        g = self.adj.pop(name)   # a whole-array sum: its adjoint is one number
+        a, b = product.value.left, product.value.right
+        out = []
+        if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
+            if self.is_active(a):   # s = sum(a * a): a gets 2 s_bar a, a's shape already
+                self.accumulate(a.id, gast.BinOp(
+                    left=gast.BinOp(left=nodes.const(2.0), op=gast.Mult(),
+                                    right=nodes.clone(g)),
+                    op=gast.Mult(), right=nodes.name(a.id)), out)
+            return out
+        same = isinstance(a, gast.Name) and isinstance(b, gast.Name) \
+            and self.same_shape(a.id, b.id)
+        for mine, other in ((a, b), (b, a)):
+            if not self.is_active(mine):
+                continue
+            part = fold(gast.BinOp(left=nodes.clone(g), op=gast.Mult(),
+                                   right=nodes.clone(other)))
+            if isinstance(part, gast.Name):   # 1.0 * b: an adjoint never aliases a value
+                self.bindings["np"] = numpy_module()
+                part = nodes.call("np.copy", [part])
+            if not same:   # s_bar * other has other's shape: reduce or spread it to mine
+                part = nodes.call(self.helper("unbroadcast"), [part, nodes.name(mine.id)])
+            self.accumulate(mine.id, part, out)
+        return out
 
     # ----------------------------------------------------------- control flow
     def materialize(self, names, out):
@@ -895,6 +965,23 @@ def _restored_by(backward):
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 rewritten.add(target.value.id)
     return rebound, rewritten
+
+
+def _read_counts(node):
+    """How many times each name is read anywhere in ``node``."""
+    counts = {}
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
+
+
+def _is_whole_sum(call):
+    """``np.sum(x)``: numpy's sum of every element (no axis, no keepdims)."""
+    callee = anno.get(call, anno.CALLEE)
+    return (getattr(callee, "__name__", None) == "sum"
+            and (getattr(callee, "__module__", None) or "").startswith("numpy")
+            and len(call.args) == 1 and not call.keywords)
 
 
 def _definitions(primal):
