@@ -66,11 +66,11 @@ def rosenbrock_hvp(x, x_dot):
     # line 34: x_slice_bar = unbroadcast(sub_bar, x_slice)
     x_slice_bar = unbroadcast(sub_bar, x_slice)
     x_slice_bar_dot = unbroadcast(sub_bar_dot, x_slice)
-    # line 35: power_bar = unbroadcast(-sub_bar, power)
-    neg = -sub_bar
-    neg_dot = -sub_bar_dot
-    power_bar = unbroadcast(neg, power)
-    power_bar_dot = unbroadcast(neg_dot, power)
+    # line 35: power_bar = -unbroadcast(sub_bar, power)
+    unbroadcast_1 = unbroadcast(sub_bar, power)
+    unbroadcast_1_dot = unbroadcast(sub_bar_dot, power)
+    power_bar = -unbroadcast_1
+    power_bar_dot = -unbroadcast_1_dot
     # line 36: x_slice_1_bar = 2 * power_bar * x_slice_1
     mul_3 = 2 * power_bar
     mul_3_dot = 2 * power_bar_dot

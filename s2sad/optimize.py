@@ -93,6 +93,10 @@ class _Folder(gast.NodeTransformer):
                 return node.left
             if _is_neg(node.right):
                 return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
+            if _negative_factor(node.right):   # a + -2.0 * b -> a - 2.0 * b
+                factor = node.right
+                return gast.BinOp(left=node.left, op=gast.Sub(), right=gast.BinOp(
+                    left=nodes.const(-_num(factor.left)), op=factor.op, right=factor.right))
         if isinstance(op, gast.Sub):
             if right == 0:
                 return node.left
@@ -107,6 +111,14 @@ class _Folder(gast.NodeTransformer):
 
 def _is_neg(node):
     return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
+
+
+def _negative_factor(node):
+    """``-2.0 * e``: a product whose first factor is a negative number."""
+    if not (isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult)):
+        return False
+    value = _num(node.left)
+    return value is not None and not isinstance(value, complex) and value < 0
 
 
 # --------------------------------------------------------------- liveness

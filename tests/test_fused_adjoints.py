@@ -57,6 +57,34 @@ def sum_of_products_on_two_lines(a, b):
     return np.sum(p)
 
 
+def sums_over_axes(a, b):
+    p = np.sum(a * a, axis=1)
+    q = np.sum(a * b, axis=-1, keepdims=True)
+    r = np.sum(b * a, 0)
+    t = np.sum(a * b, axis=(0, 2))
+    return np.sum(p * p) + np.sum(np.sin(q)) + np.sum(r * r) + np.sum(t * t)
+
+
+def elementwise_sums(a, b):
+    e = np.sum(np.exp(a), axis=1, keepdims=True)
+    d = np.sum(a / b, axis=0)
+    w = np.sum(a ** 2.0, axis=2)
+    c = np.sum(a + 1.5, axis=1)
+    n = np.sum(-a, axis=2)
+    k = np.sum(np.tanh(b))
+    return np.sum(np.log(e)) + np.sum(d * d) + np.sum(w * c[:, :1]) + np.sum(n * n) + k
+
+
+def broadcasting_sums(a, b):
+    s = np.sum(a + b, axis=0)
+    t = np.sum(b - a, axis=(0, 1))
+    return np.sum(s * s) + np.sum(t * t)
+
+
+def whole_sums(a, b):
+    return np.sum(np.exp(a)) + np.sum(a / b) + np.sum(a - b) + np.sum(-b)
+
+
 def body_of(text):
     return text[text.index("def "):]
 
@@ -143,3 +171,37 @@ def test_second_order_through_the_fused_adjoint():
     np.testing.assert_array_equal(ab, np.eye(3))
     np.testing.assert_array_equal(ba, np.eye(3))
     np.testing.assert_array_equal(bb, np.zeros((3, 3)))
+
+
+def _arrays(*shapes, seed=5):
+    rng = np.random.default_rng(seed)
+    return tuple(rng.uniform(0.5, 1.5, shape) for shape in shapes)
+
+
+@pytest.mark.parametrize("func, shapes", [
+    (sums_over_axes, [(2, 3, 4), (2, 3, 4)]),
+    (sums_over_axes, [(2, 3, 4), (3, 1)]),
+    (elementwise_sums, [(2, 3, 4), (2, 3, 4)]),
+    (elementwise_sums, [(2, 3, 4), (3, 4)]),
+    (broadcasting_sums, [(3, 4), (2, 3, 4)]),
+    (broadcasting_sums, [(4,), (2, 3, 4)]),
+    (whole_sums, [(3, 4), (3, 4)]),
+    (whole_sums, [(3, 4), (4,)]),
+])
+def test_sums_over_axes_and_elementwise_operations(func, shapes):
+    check_grads(func, _arrays(*shapes), wrt=(0, 1), modes=("reverse", "forward"))
+
+
+def test_elementwise_sums_fuse():
+    text = s2sad.source(elementwise_sums, wrt=(0, 1))
+    assert "sum_bar" not in text
+    text = s2sad.source(sums_over_axes, wrt=(0, 1))
+    assert "sum_bar" not in text
+
+
+def test_fused_gradients_are_fresh_arrays():
+    a, b = _arrays((3, 4), (3, 4))
+    grads = s2sad.grad(whole_sums, wrt=(0, 1))(a, b)
+    for g in grads:
+        assert not np.shares_memory(g, a) and not np.shares_memory(g, b)
+    assert not np.shares_memory(grads[0], grads[1])

@@ -78,6 +78,23 @@ def test_unbroadcast_spreads_a_smaller_adjoint_as_a_writable_array():
                                   np.ones((2, 3)))
 
 
+@pytest.mark.parametrize("shape, target", [
+    ((7, 3), (3,)), ((7, 3), (1, 3)), ((7, 3), (7, 1)), ((4, 5, 3), (5, 3)),
+    ((4, 5, 3), (3,)), ((4, 5, 3), (4, 1, 1)), ((4, 5, 3), (1, 5, 1)), ((4, 5, 3), (1, 1, 3)),
+    ((4, 5, 3), ()), ((2, 1, 3), (3,)), ((0, 3), (3,))])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64])
+def test_unbroadcast_sums_like_numpy_for_every_layout(shape, target, dtype):
+    g = (np.arange(int(np.prod(shape))).reshape(shape) % 7 - 3).astype(dtype)
+    for layout in (g, np.asfortranarray(g)):
+        out = rt.unbroadcast_to(layout, target)
+        extra = len(shape) - len(target)
+        expected = np.sum(g, axis=tuple(range(extra)))
+        axes = tuple(i for i, n in enumerate(target) if n == 1 and expected.shape[i] != 1)
+        expected = np.sum(expected, axis=axes, keepdims=True)
+        assert np.shape(out) == target and np.result_type(out) == expected.dtype
+        np.testing.assert_allclose(out, expected, rtol=1e-6)
+
+
 def test_unbroadcast_refuses_incompatible_shapes():
     with pytest.raises(ValueError):
         rt.unbroadcast(np.ones((3, 4)), np.zeros((3, 2)))
@@ -201,6 +218,15 @@ def test_extremum_bar_shares_the_adjoint_among_ties():
     # the shares of a tie always add up to the adjoint (the derivative along x + t)
     x = np.array([[2.0, 2.0], [2.0, 1.0]])
     assert rt.extremum_bar(1.0, np.max(x), x).sum() == pytest.approx(1.0)
+
+
+def test_extremum_bar_shares_ties_even_beside_a_slot_without_extremum():
+    # a NaN slot holds no element equal to its maximum, a tied slot holds two: the
+    # count of equal elements matches the number of slots, yet the tie must be shared
+    x = np.array([[np.nan, 1.0], [5.0, 5.0]])
+    with np.errstate(invalid="ignore"):   # the NaN slot's own share is 0 / 0
+        out = rt.extremum_bar(np.array([1.0, 1.0]), np.max(x, axis=1), x, axis=1)
+    np.testing.assert_array_equal(out[1], [0.5, 0.5])
 
 
 def test_extremum_bar_tuple_axis_against_finite_differences():

@@ -399,12 +399,15 @@ class _Reverse:
 
     def fused_products(self, stmts):
         """Pairs ``x = a * b; s = np.sum(x)`` (adjacent, one source line, ``x`` read
-        nowhere else), by ``id`` of both statements: the sum and the product.
+        nowhere else), by ``id`` of both statements: the sum and the product.  Any
+        elementwise operation that :meth:`spreads_exactly` fuses the same way.
 
-        Their adjoints fuse: ``a`` gets ``unbroadcast(s_bar * b, a)`` straight from the
-        scalar ``s_bar``, without spreading it over ``x``'s shape first (the
-        ``np.sum(r * r)`` of every least-squares loss).  Value: ``{id: product}`` for
-        the sum, ``{id: None}`` for the product.
+        Their adjoints fuse: ``a`` gets ``unbroadcast(s_bar * b, a)`` straight from
+        ``s_bar``, without spreading it over ``x``'s shape first (the
+        ``np.sum(r * r)`` of every least-squares loss).  A sum over some axes
+        (literal ``axis`` and ``keepdims``) fuses too, with ``s_bar``'s summed axes
+        put back as axes of length 1.  Value: ``{id: product}`` for the sum,
+        ``{id: None}`` for the product.
         """
         fused = {}
         for product, total in zip(stmts, stmts[1:]):
@@ -413,11 +416,9 @@ class _Reverse:
                     and isinstance(total.targets[0], gast.Name)):
                 continue
             x, value, reduction = product.targets[0].id, product.value, total.value
-            if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)
-                    and all(isinstance(v, (gast.Name, gast.Constant))
-                            for v in (value.left, value.right))
+            if not (self.spreads_exactly(value)
                     and isinstance(reduction, gast.Call)
-                    and _is_whole_sum(reduction) and isinstance(reduction.args[0], gast.Name)
+                    and _summed_axes(reduction) is not None and isinstance(reduction.args[0], gast.Name)
                     and reduction.args[0].id == x
                     and self.read_counts.get(x) == 1 and x in self.single_defs
                     and source_of(product) == source_of(total)
@@ -428,6 +429,37 @@ class _Reverse:
             fused[id(product)] = None
         return fused
 
+    def spreads_exactly(self, value):
+        """Whether the adjoint rule of the elementwise operation ``value`` gives every
+        operand its exact adjoint from a ``y_bar`` smaller than ``y`` (the summed axes of
+        length 1), once each contribution is unbroadcast to its operand's shape.
+
+        That holds when spreading a contribution to its operand's shape restores
+        ``y``'s whole shape: for a function of one array (``y`` has its shape), for
+        ``*``, ``/`` and ``**`` (each contribution reads the other operand or ``y``),
+        and for ``+`` and ``-`` when the operands cannot broadcast against each other.
+        """
+        if isinstance(value, gast.BinOp):
+            operands = (value.left, value.right)
+            if not all(isinstance(v, (gast.Name, gast.Constant)) for v in operands):
+                return False
+            if isinstance(value.op, (gast.Mult, gast.Div, gast.Pow)):
+                return True
+            if isinstance(value.op, (gast.Add, gast.Sub)):
+                scalar = [isinstance(v, gast.Constant) or v.id in self.scalars
+                          for v in operands]
+                return any(scalar) or self.same_shape(value.left.id, value.right.id)
+            return False
+        if isinstance(value, gast.UnaryOp):
+            return isinstance(value.operand, gast.Name)
+        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and isinstance(value.args[0], gast.Name):
+            callee = anno.get(value, anno.CALLEE)
+            rule = registry.lookup(callee)
+            return getattr(callee, "nin", None) == 1 and rule is not None \
+                and rule.adjoint is not None
+        return False
+
     def adjoint_of_sum_of_products(self, stmt, product):
         """The fused adjoint of ``x = a * b; s = np.sum(x)`` (see :meth:`fused_products`):
         None for the product, the block for the sum."""
@@ -436,11 +468,20 @@ class _Reverse:
         name = stmt.targets[0].id
         if not self.activity.is_active(name) or name not in self.adj:
             return []
-        g = self.adj.pop(name)   # a whole-array sum: its adjoint is one number
-        a, b = product.value.left, product.value.right
+        g = self.adj.pop(name)
+        axis, keepdims = _summed_axes(stmt.value)
+        if axis is not None and not keepdims:   # the summed axes back, of length 1
+            self.bindings["np"] = numpy_module()
+            g = nodes.call("np.expand_dims", [nodes.clone(g), nodes.clone(axis)])
         out = []
+        value = product.value
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)):
+            self.adjoint_of_operation(product.targets[0].id, value, g, out, spread=True)
+            return out
+        a, b = value.left, value.right
         if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
             if self.is_active(a):   # s = sum(a * a): a gets 2 s_bar a, a's shape already
+                # (s_bar has a's shape but for the summed axes, which have length 1)
                 self.accumulate(a.id, gast.BinOp(
                     left=gast.BinOp(left=nodes.const(2.0), op=gast.Mult(),
                                     right=nodes.clone(g)),
@@ -637,7 +678,13 @@ class _Reverse:
             return True
         return False
 
-    def adjoint_of_operation(self, name, value, g, out):
+    def adjoint_of_operation(self, name, value, g, out, spread=False):
+        """The adjoint of ``name = value`` for an operation with a rule.
+
+        ``spread``: ``g`` lacks some of ``name``'s axes (length 1 there, see
+        :meth:`adjoint_of_sum_of_products`), so every contribution is unbroadcast to
+        its operand's shape, and copied when it is ``g`` itself or a value.
+        """
         rule = rule_for(value, self.parsed, "adjoint")
         bound = bind_arguments(rule, value, self.parsed.location)
         template = rule.adjoint
@@ -673,7 +720,18 @@ class _Reverse:
             contribution = fold(contribution)
             if is_zero(contribution):
                 continue
-            if param in rule.broadcast and not isinstance(g, gast.Constant) \
+            if spread:
+                if isinstance(contribution, gast.Name) or _is_call_of(contribution,
+                                                                      "np.expand_dims"):
+                    self.bindings["np"] = numpy_module()   # never alias g or a value
+                    contribution = nodes.call("np.copy", [contribution])
+                elif self.same_shape(name, atom.id) and any(
+                        self.same_shape(n, atom.id) for n in ops.names_in(contribution)):
+                    # it reads an array of the operand's shape, the result's too
+                    self.accumulate(atom.id, contribution, out)
+                    continue
+                contribution = self.unbroadcast(contribution, atom.id)
+            elif param in rule.broadcast and not isinstance(g, gast.Constant) \
                     and _may_broadcast(param, bound, self.scalars, self.same_shape):
                 contribution = self.unbroadcast(contribution, atom.id)
             self.accumulate(atom.id, contribution, out)
@@ -757,7 +815,12 @@ class _Reverse:
 
     def unbroadcast(self, contribution, name):
         """``unbroadcast(contribution, name)``, reading the shape from names the backward
-        sweep has anyway when ``name`` is a temporary of a loop (so it need not be taped)."""
+        sweep has anyway when ``name`` is a temporary of a loop (so it need not be taped).
+        A negation moves outside (``-unbroadcast(g, x)``): it then acts on the reduced
+        array, never on a larger one."""
+        if isinstance(contribution, gast.UnaryOp) and isinstance(contribution.op, gast.USub):
+            return gast.UnaryOp(op=gast.USub(),
+                                operand=self.unbroadcast(contribution.operand, name))
         if name in self.loop_temps:
             witness = self.shape_witness(name)
             if witness != (name,):
@@ -976,12 +1039,41 @@ def _read_counts(node):
     return counts
 
 
-def _is_whole_sum(call):
-    """``np.sum(x)``: numpy's sum of every element (no axis, no keepdims)."""
+def _is_call_of(node, dotted):
+    """``node`` is a call of the function spelled ``dotted`` (``"np.copy"``)."""
+    if not isinstance(node, gast.Call):
+        return False
+    func, parts = node.func, dotted.split(".")
+    for part in reversed(parts[1:]):
+        if not (isinstance(func, gast.Attribute) and func.attr == part):
+            return False
+        func = func.value
+    return isinstance(func, gast.Name) and func.id == parts[0]
+
+
+def _summed_axes(call):
+    """For ``np.sum(x)``, ``np.sum(x, axis)`` or ``np.sum(x, axis=..., keepdims=...)``
+    with literal arguments: ``(axis, keepdims)``, axis a node or None for every axis.
+    None for anything else (other functions, dtype or out arguments, computed axes)."""
     callee = anno.get(call, anno.CALLEE)
-    return (getattr(callee, "__name__", None) == "sum"
+    if not (getattr(callee, "__name__", None) == "sum"
             and (getattr(callee, "__module__", None) or "").startswith("numpy")
-            and len(call.args) == 1 and not call.keywords)
+            and 1 <= len(call.args) <= 2):
+        return None
+    given = dict(zip(("x", "axis"), call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in ("axis", "keepdims") or keyword.arg in given:
+            return None
+        given[keyword.arg] = keyword.value
+    axis, keepdims = given.get("axis"), given.get("keepdims")
+    if keepdims is not None and not (isinstance(keepdims, gast.Constant)
+                                     and isinstance(keepdims.value, bool)):
+        return None
+    if axis is not None:
+        literal = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+        if not all(isinstance(a, gast.Constant) and type(a.value) is int for a in literal):
+            return None   # axis=None spelled out, or an axis computed at run time
+    return axis, bool(keepdims is not None and keepdims.value)
 
 
 def _definitions(primal):
