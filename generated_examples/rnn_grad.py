@@ -29,8 +29,6 @@ def loss_value_and_grad(W, U, xs, h0):
         h_1 = np.tanh(add)
         # line 8: for x in xs:
         tape.push(h)
-        tape.push(matmul)
-        tape.push(matmul_1)
         h = h_1
     # line 10: return np.sum(h ** 2)
     power = h ** 2
@@ -43,15 +41,11 @@ def loss_value_and_grad(W, U, xs, h0):
     W_bar = zeros_like(W)
     for index in reversed(range(n)):
         h_1 = h
-        matmul_1 = tape.pop()
-        matmul = tape.pop()
         h = tape.pop()
         x = xs[index]
         # grad of line 9: h = np.tanh(W @ h + U @ x)
         add_bar = h_bar * (1.0 - h_1 * h_1)
-        matmul_bar = unbroadcast(add_bar, matmul)
-        matmul_1_bar = unbroadcast(add_bar, matmul_1)
-        U_bar = U_bar + matmul_lhs_bar(matmul_1_bar, U, x)
-        W_bar = W_bar + matmul_lhs_bar(matmul_bar, W, h)
-        h_bar = matmul_rhs_bar(matmul_bar, W, h)
+        U_bar = U_bar + matmul_lhs_bar(add_bar, U, x)
+        W_bar = W_bar + matmul_lhs_bar(add_bar, W, h)
+        h_bar = matmul_rhs_bar(add_bar, W, h)
     return loss, (W_bar, U_bar)

@@ -328,17 +328,34 @@ def dot_rhs_bar(g, a, b):
     return np.moveaxis(out, 0, b_nd - 2)
 
 
+def matmul_shape(a, b):
+    """The shape of ``a @ b``, from the operands' shapes alone."""
+    a_shape, b_shape = np.shape(a), np.shape(b)
+    if len(a_shape) == 1 and len(b_shape) == 1:
+        return ()
+    if len(b_shape) == 1:
+        return a_shape[:-1]
+    if len(a_shape) == 1:
+        return b_shape[:-2] + b_shape[-1:]
+    return np.broadcast_shapes(a_shape[:-2], b_shape[:-2]) + (a_shape[-2], b_shape[-1])
+
+
 def matmul_lhs_bar(g, a, b):
-    """Adjoint of ``a @ b`` with respect to ``a`` (numpy matmul semantics)."""
+    """Adjoint of ``a @ b`` with respect to ``a`` (numpy matmul semantics).
+
+    ``g`` may be larger than ``a @ b`` (the product was broadcast in a sum): it is
+    reduced to the product's shape first.
+    """
     if a.__class__ is _ndarray and b.__class__ is _ndarray and g.__class__ is _ndarray:
-        shapes = (a.ndim, b.ndim)   # the common cases, without the general dispatch below
-        if shapes == (2, 2):
+        a_nd, b_nd = a.ndim, b.ndim   # the common cases, without the dispatch below
+        if a_nd == 2 and b_nd == 2 and g.shape == (a.shape[0], b.shape[1]):
             return g @ b.T
-        if shapes == (2, 1):
+        if a_nd == 2 and b_nd == 1 and g.shape == a.shape[:1]:
             return np.outer(g, b)
-        if shapes == (1, 2):
+        if a_nd == 1 and b_nd == 2 and g.shape == b.shape[1:]:
             return b @ g
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
+    g = unbroadcast_to(g, matmul_shape(a, b))
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
         return g * b
@@ -350,14 +367,20 @@ def matmul_lhs_bar(g, a, b):
 
 
 def matmul_rhs_bar(g, a, b):
-    """Adjoint of ``a @ b`` with respect to ``b`` (numpy matmul semantics)."""
+    """Adjoint of ``a @ b`` with respect to ``b`` (numpy matmul semantics).
+
+    ``g`` may be larger than ``a @ b``, as for :func:`matmul_lhs_bar`.
+    """
     if a.__class__ is _ndarray and b.__class__ is _ndarray and g.__class__ is _ndarray:
-        shapes = (a.ndim, b.ndim)   # the common cases, without the general dispatch below
-        if shapes == (2, 2) or shapes == (2, 1):
+        a_nd, b_nd = a.ndim, b.ndim   # the common cases, without the dispatch below
+        if a_nd == 2 and b_nd == 2 and g.shape == (a.shape[0], b.shape[1]):
             return a.T @ g
-        if shapes == (1, 2):
+        if a_nd == 2 and b_nd == 1 and g.shape == a.shape[:1]:
+            return a.T @ g
+        if a_nd == 1 and b_nd == 2 and g.shape == b.shape[1:]:
             return np.outer(a, g)
     a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
+    g = unbroadcast_to(g, matmul_shape(a, b))
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
         return g * a

@@ -17,6 +17,7 @@ Broadcasting is undone in one place, ``_contribute``.
 """
 
 import copy
+import operator
 
 import gast
 
@@ -139,6 +140,8 @@ class _Reverse:
         self.written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
         self.read_counts = _read_counts(fn)
+        self.positions = _positions(primal)
+        self.unreduced = set()   # names whose adjoint may be larger than they are
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
         self.tape = self.namer.fresh("tape")
@@ -476,7 +479,7 @@ class _Reverse:
         out = []
         value = product.value
         if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)):
-            self.adjoint_of_operation(product.targets[0].id, value, g, out, spread=True)
+            self.adjoint_of_operation(product.targets[0].id, value, g, out, spread="smaller")
             return out
         a, b = value.left, value.right
         if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
@@ -653,7 +656,8 @@ class _Reverse:
         elif isinstance(value, (gast.Constant, gast.Attribute)):
             pass  # a literal or a global such as np.pi: nothing to propagate to
         else:
-            self.adjoint_of_operation(name, value, g, out)
+            self.adjoint_of_operation(name, value, g, out, consumer=stmt,
+                                      spread="larger" if name in self.unreduced else None)
         return out
 
     def accumulator(self, name, value, g, out):
@@ -678,12 +682,16 @@ class _Reverse:
             return True
         return False
 
-    def adjoint_of_operation(self, name, value, g, out, spread=False):
-        """The adjoint of ``name = value`` for an operation with a rule.
+    def adjoint_of_operation(self, name, value, g, out, spread=None, consumer=None):
+        """The adjoint of ``name = value`` (the statement ``consumer``) for an operation
+        with a rule.
 
-        ``spread``: ``g`` lacks some of ``name``'s axes (length 1 there, see
+        ``spread="smaller"``: ``g`` lacks some of ``name``'s axes (length 1 there, see
         :meth:`adjoint_of_sum_of_products`), so every contribution is unbroadcast to
         its operand's shape, and copied when it is ``g`` itself or a value.
+        ``spread="larger"``: ``g`` may be larger than ``name`` (its reduction was
+        deferred, see :meth:`defers_reduction`), so every contribution of a
+        broadcasting rule is unbroadcast.
         """
         rule = rule_for(value, self.parsed, "adjoint")
         bound = bind_arguments(rule, value, self.parsed.location)
@@ -720,7 +728,7 @@ class _Reverse:
             contribution = fold(contribution)
             if is_zero(contribution):
                 continue
-            if spread:
+            if spread == "smaller":
                 if isinstance(contribution, gast.Name) or _is_call_of(contribution,
                                                                       "np.expand_dims"):
                     self.bindings["np"] = numpy_module()   # never alias g or a value
@@ -731,10 +739,54 @@ class _Reverse:
                     self.accumulate(atom.id, contribution, out)
                     continue
                 contribution = self.unbroadcast(contribution, atom.id)
-            elif param in rule.broadcast and not isinstance(g, gast.Constant) \
-                    and _may_broadcast(param, bound, self.scalars, self.same_shape):
-                contribution = self.unbroadcast(contribution, atom.id)
+            elif param in rule.broadcast and (spread == "larger" or (
+                    not isinstance(g, gast.Constant)
+                    and _may_broadcast(param, bound, self.scalars, self.same_shape))):
+                if self.defers_reduction(atom.id, consumer):
+                    self.unreduced.add(atom.id)
+                else:
+                    contribution = self.unbroadcast(contribution, atom.id)
             self.accumulate(atom.id, contribution, out)
+
+    def defers_reduction(self, name, consumer):
+        """Whether the adjoint of the loop temporary ``name`` may stay larger than
+        ``name`` (unreduced) until its own definition is differentiated.
+
+        Reducing it needs ``name``'s shape, and when nothing else in the backward
+        sweep tells that shape, ``name`` itself would go on the tape only for it
+        (``xs[t] @ Wx + h @ Wh`` in an RNN).  The reduction can wait when ``name``
+        is read once, by ``consumer``, in the same block with only simple
+        statements between, and is defined by ``+ - * /`` (whose contributions are
+        then unbroadcast to their own operands) or by ``@`` (whose adjoint helpers
+        reduce a larger adjoint themselves).
+        """
+        if consumer is None or name not in self.loop_temps or self.read_counts.get(name) != 1:
+            return False
+        definition = self.single_defs.get(name)
+        if definition is None or not self.simple_between(definition, consumer):
+            return False
+        if not any(w in self.loop_temps for w in self.shape_witness(name)):
+            return False   # names the sweep has anyway tell the shape: reduce now
+        value = definition.value
+        if isinstance(value, gast.BinOp) and isinstance(
+                value.op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.MatMult)):
+            return all(isinstance(v, (gast.Name, gast.Constant))
+                       for v in (value.left, value.right)) \
+                and anno.get(definition, USER_CALL) is None
+        if not (isinstance(value, gast.Call) and not value.keywords and len(value.args) == 2
+                and all(isinstance(v, gast.Name) for v in value.args)
+                and anno.get(definition, USER_CALL) is None):
+            return False
+        rule, matmul = registry.lookup(registry.operation_target(value)), \
+            registry.lookup(operator.matmul)
+        return rule is not None and matmul is not None and rule.adjoint is matmul.adjoint
+
+    def simple_between(self, first, last):
+        """``first`` and ``last`` are in one block, with only assignments between."""
+        where, here = self.positions.get(id(first)), self.positions.get(id(last))
+        if where is None or here is None or where[0] is not here[0] or where[1] >= here[1]:
+            return False
+        return all(isinstance(s, gast.Assign) for s in where[0][where[1]:here[1]])
 
     def adjoint_of_subscript(self, value, g, out):
         base = value.value
@@ -1028,6 +1080,21 @@ def _restored_by(backward):
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 rewritten.add(target.value.id)
     return rebound, rewritten
+
+
+def _positions(body):
+    """``{id(stmt): (the statement list holding it, its index there)}``, in every block."""
+    out = {}
+
+    def visit(stmts):
+        for index, stmt in enumerate(stmts):
+            out[id(stmt)] = (stmts, index)
+            for field in ("body", "orelse"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    visit(inner)
+    visit(body)
+    return out
 
 
 def _read_counts(node):
