@@ -55,9 +55,25 @@ def shape_of(*values):
 
 def unbroadcast_to(g, target):
     """:func:`unbroadcast` to a shape rather than to an array's shape."""
-    shape = np.shape(g)
+    shape = g.shape if g.__class__ is _ndarray else np.shape(g)
     if shape == target:
         return g
+    extra = len(shape) - len(target)
+    if extra >= 0 and g.__class__ is _ndarray and g.size and g.dtype.kind in "fc" \
+            and g.flags.c_contiguous:
+        # the common reductions, each one call (see _sum_axes for the products)
+        if not target:
+            return g.sum()   # everything, to one number
+        if extra and shape[extra:] == target:   # leading axes only (a bias's adjoint)
+            rows = g.size // _product(target)
+            return (_ones(rows, g.dtype) @ g.reshape(rows, -1)).reshape(target)
+        if not extra:   # trailing axes only, kept with length 1 (keepdims)
+            kept = len(target)
+            while kept and target[kept - 1] == 1 and shape[kept - 1] != 1:
+                kept -= 1
+            if shape[:kept] == target[:kept]:
+                columns = g.size // _product(shape[:kept])
+                return (g.reshape(-1, columns) @ _ones(columns, g.dtype)).reshape(target)
     if len(shape) < len(target) or any(
             n != t and n == 1 for n, t in zip(shape[len(shape) - len(target):], target)):
         # g lacks some of like's axes or has size 1 where like does not: spread it first
@@ -90,14 +106,30 @@ def _sum_axes(g, axes, keepdims):
         if axes == tuple(range(count)):
             kept = shape[count:]
             rows = g.size // _product(kept)
-            out = np.ones(rows, dtype=g.dtype) @ g.reshape(rows, -1)
+            out = _ones(rows, g.dtype) @ g.reshape(rows, -1)
             return out.reshape(((1,) * count if keepdims else ()) + kept)
         if axes == tuple(range(g.ndim - count, g.ndim)):
             kept = shape[:g.ndim - count]
             columns = g.size // _product(kept)
-            out = g.reshape(-1, columns) @ np.ones(columns, dtype=g.dtype)
+            out = g.reshape(-1, columns) @ _ones(columns, g.dtype)
             return out.reshape(kept + ((1,) * count if keepdims else ()))
     return np.sum(g, axis=axes, keepdims=keepdims)
+
+
+_ONES = {}
+
+
+def _ones(n, dtype):
+    """A read-only vector of ``n`` ones, made once per size (the sums above reuse it)."""
+    key = (n, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) >= 64:
+            _ONES.clear()
+        ones = np.ones(n, dtype=dtype)
+        ones.flags.writeable = False
+        _ONES[key] = ones
+    return ones
 
 
 def _product(sizes):
