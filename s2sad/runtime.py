@@ -456,14 +456,18 @@ def tie_mask(a, b):
 
 
 def clip_mask(a, a_min, a_max):
-    """1 where ``np.clip`` passed ``a`` through unchanged, 0 where it clipped."""
+    """1.0 where ``np.clip`` passed ``a`` through unchanged, 0.0 where it clipped.
+
+    The clip masks are numbers, not booleans: an adjoint may negate them
+    (``-clip_mask(...)`` when the clipped value is subtracted).
+    """
     inside = np.ones(np.shape(a), dtype=bool)
     # not in place: the bounds may broadcast ``a`` to a larger shape
     if a_min is not None:
         inside = inside & np.greater_equal(a, a_min)
     if a_max is not None:
         inside = inside & np.less_equal(a, a_max)
-    return inside
+    return inside * 1.0
 
 
 def clip_lower_mask(a, a_min, a_max):
@@ -471,14 +475,14 @@ def clip_lower_mask(a, a_min, a_max):
     below = np.less(a, a_min)
     if a_max is not None:
         below = below & np.less_equal(a_min, a_max)
-    return below
+    return below * 1.0
 
 
 def clip_upper_mask(a, a_min, a_max):
     """1 where ``np.clip`` returned ``a_max``: ``max(a, a_min)`` above it (numpy's order)."""
     if a_min is not None:
         a = np.maximum(a, a_min)
-    return np.greater(a, a_max)
+    return np.greater(a, a_max) * 1.0
 
 
 def transpose_bar(g, axes=None):

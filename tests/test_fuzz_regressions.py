@@ -119,6 +119,29 @@ def swaps_in_while(x, y):
     return np.min(y) + np.sum(x * x)
 
 
+# Wrong gradient: the fused adjoint of np.sum(C3 + v1) gave the number v1 the
+# sum's adjoint once instead of once per element of C3 (seed 600050).
+def sums_a_number_added_to_an_array(x):
+    v1 = x.mean()
+    v2 = np.sum(C3 + v1)
+    acc5 = []
+    acc5.append(v2)
+    return np.mean(acc5)
+
+
+def sums_a_number_subtracted_over_an_axis(x):
+    v = np.sum(x)
+    return np.sum(np.sum(C23 - v, axis=1) ** 2)
+
+
+# Crash: the clip mask was boolean, and the adjoint of a subtracted np.clip
+# negated it (seed 600743).
+def subtracts_a_clipped_number(x):
+    v1 = np.sum(x)
+    v11 = np.clip(v1, 0.0, 0.0)
+    return C3[0] - v11 - np.clip(x[1], -1.0, 1.0)
+
+
 CASES = [
     (rebinds_iterated_array_same_shape, (np.array([0.5, -0.2, 0.9]),)),
     (rebinds_iterated_rows, (np.array([0.847, 0.067]),)),
@@ -138,6 +161,10 @@ CASES = [
     (swaps_in_while, (np.array([-1.102, 0.653]), np.array([0.873, 0.968]))),
     (returns_tuple_early, (np.array([-0.878, -1.051, -0.004]),)),
     (returns_tuple_early, (np.array([0.878, -1.051, 0.004]),)),
+    (sums_a_number_added_to_an_array, (np.array([1.449, 1.049]),)),
+    (sums_a_number_subtracted_over_an_axis, (np.array([0.3, -0.8]),)),
+    (subtracts_a_clipped_number, (np.array([-0.27, -1.416]),)),
+    (subtracts_a_clipped_number, (np.array([0.27, 0.416]),)),
 ]
 
 

@@ -13,7 +13,13 @@ Output: a :class:`Generated` whose function holds the primal statements
 (forward sweep) followed by the adjoint statements in reverse order, each
 adjoint block preceded by a comment quoting its source line.  Adjoints are
 named ``<name>_bar``; only active names get one (see ``analysis.activity``).
-Broadcasting is undone in one place, ``_contribute``.
+Broadcasting is undone by ``unbroadcast`` calls that :meth:`_Reverse.unbroadcast`
+writes, left out where the shape analysis proves nothing was broadcast.  Two
+rewrites keep the sweep as lean as a hand-written one: an elementwise
+temporary that only a sum reads differentiates together with the sum
+(:meth:`_Reverse.fused_products`), and a loop temporary whose shape nothing
+else tells keeps an unreduced adjoint until its own definition reduces it
+(:meth:`_Reverse.defers_reduction`), so it is not taped for its shape.
 """
 
 import copy
@@ -440,7 +446,9 @@ class _Reverse:
         That holds when spreading a contribution to its operand's shape restores
         ``y``'s whole shape: for a function of one array (``y`` has its shape), for
         ``*``, ``/`` and ``**`` (each contribution reads the other operand or ``y``),
-        and for ``+`` and ``-`` when the operands cannot broadcast against each other.
+        and for ``+`` and ``-`` when every active operand has ``y``'s shape (their
+        contribution is ``y_bar`` alone: a number added to an array gets the sum
+        over the array, which spreading to the number's shape would lose).
         """
         if isinstance(value, gast.BinOp):
             operands = (value.left, value.right)
@@ -449,9 +457,12 @@ class _Reverse:
             if isinstance(value.op, (gast.Mult, gast.Div, gast.Pow)):
                 return True
             if isinstance(value.op, (gast.Add, gast.Sub)):
-                scalar = [isinstance(v, gast.Constant) or v.id in self.scalars
-                          for v in operands]
-                return any(scalar) or self.same_shape(value.left.id, value.right.id)
+                for mine, other in (operands, operands[::-1]):
+                    if not self.is_active(mine) or isinstance(other, gast.Constant):
+                        continue
+                    if not (other.id in self.scalars or self.same_shape(mine.id, other.id)):
+                        return False   # the other operand may be larger than this one
+                return True
             return False
         if isinstance(value, gast.UnaryOp):
             return isinstance(value.operand, gast.Name)
