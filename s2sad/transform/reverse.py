@@ -465,7 +465,8 @@ class _Reverse:
                 return True
             return False
         if isinstance(value, gast.UnaryOp):
-            return isinstance(value.operand, gast.Name)
+            return isinstance(value.op, (gast.USub, gast.UAdd)) \
+                and isinstance(value.operand, gast.Name)
         if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
                 and isinstance(value.args[0], gast.Name):
             callee = anno.get(value, anno.CALLEE)
