@@ -427,7 +427,8 @@ class _Reverse:
             x, value, reduction = product.targets[0].id, product.value, total.value
             if not (self.spreads_exactly(value)
                     and isinstance(reduction, gast.Call)
-                    and _summed_axes(reduction) is not None and isinstance(reduction.args[0], gast.Name)
+                    and _summed_axes(reduction) is not None
+                    and isinstance(reduction.args[0], gast.Name)
                     and reduction.args[0].id == x
                     and self.read_counts.get(x) == 1 and x in self.single_defs
                     and source_of(product) == source_of(total)
@@ -993,8 +994,8 @@ def _same(a, b):
 
 
 def _loads(stmts):
-    return {n.id for s in stmts for n in gast.walk(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    """Names the statements ``stmts`` load."""
+    return {n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Load)}
 
 
 def _carried_copies_start(body, carried):
@@ -1082,7 +1083,7 @@ def _written_or_indexed(stmts):
 def _restored_by(backward):
     """(names the backward sweep rebinds, arrays it writes into) among primal values."""
     rebound, rewritten = set(), set()
-    for node in gast.walk(gast.Module(body=list(backward), type_ignores=[])):
+    for node in nodes.statements(list(backward)):   # assignments are statements
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
                 and isinstance(node.value.func, gast.Attribute) \
                 and node.value.func.attr == "pop":
@@ -1112,8 +1113,8 @@ def _positions(body):
 def _read_counts(node):
     """How many times each name is read anywhere in ``node``."""
     counts = {}
-    for n in gast.walk(node):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+    for n in nodes.names(node):
+        if isinstance(n.ctx, gast.Load):
             counts[n.id] = counts.get(n.id, 0) + 1
     return counts
 
