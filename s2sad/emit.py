@@ -24,6 +24,7 @@ from typing import Any, Dict, List
 import astor
 import gast
 
+from .syntax import nodes
 from .transform.common import COMMENT_MARKER
 
 _NUMBER_TYPES = (bool, int, float, complex)
@@ -138,26 +139,96 @@ def _is_marker(stmt):
             and stmt.value.func.id == COMMENT_MARKER)
 
 
-class _NegativeBase(ast.NodeTransformer):
+def _negative_base(node):
     """``(-2.0) ** k``: a negative literal as a power's base becomes a unary minus, which
-    astor parenthesizes (``-2.0 ** k`` would mean ``-(2.0 ** k)``)."""
+    astor parenthesizes (``-2.0 ** k`` would mean ``-(2.0 ** k)``).  Returns ``node``
+    (an ``ast.BinOp``), changed in place."""
+    left = node.left
+    if isinstance(node.op, ast.Pow) and isinstance(left, ast.Constant) \
+            and isinstance(left.value, (int, float, complex)) \
+            and not isinstance(left.value, bool) and str(left.value).startswith("-"):
+        node.left = ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-left.value))
+    return node
 
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        left = node.left
-        if isinstance(node.op, ast.Pow) and isinstance(left, ast.Constant) \
-                and isinstance(left.value, (int, float, complex)) \
-                and not isinstance(left.value, bool) and str(left.value).startswith("-"):
-            node.left = ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-left.value))
+
+_AST_CLASSES = {}   # gast class -> (ast class or None, fields to copy, shared instance)
+#: Leaf markers: ``ast.parse`` too gives one shared instance of each (``Load``, ``Add``...).
+_MARKER_CLASSES = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
+
+
+def _ast_class(cls):
+    """``(the ast class named like gast class cls, the fields both define, the one
+    shared instance for a marker class or None)``; ``(None, (), None)`` when this
+    Python's ``ast`` has no such class."""
+    found = _AST_CLASSES.get(cls)
+    if found is None:
+        target = getattr(ast, cls.__name__, None)
+        if isinstance(target, type) and issubclass(target, ast.AST):
+            shared = target() if issubclass(cls, _MARKER_CLASSES) else None
+            found = (target, tuple(f for f in cls._fields if f in target._fields), shared)
+        else:
+            found = (None, (), None)
+        _AST_CLASSES[cls] = found
+    return found
+
+
+_MISSING = object()
+
+
+def _to_ast(node):
+    """The standard ``ast`` tree for gast ``node`` (a node, a list of them, or a leaf value).
+
+    What ``gast.gast_to_ast`` gives on Python 3.9 and later, less the source
+    locations (astor reads none), and with :func:`_negative_base` applied to
+    powers: names, parameters and exception handler names become their
+    ``ast`` forms, every other node the ``ast`` node of the same name with the
+    fields both define.
+    """
+    if isinstance(node, list):
+        return [_to_ast(item) for item in node]
+    if not isinstance(node, gast.AST):
         return node
+    cls = node.__class__
+    if cls is gast.Name:
+        return ast.Name(id=node.id, ctx=_to_ast(node.ctx))
+    if cls is gast.arguments:
+        return ast.arguments(
+            posonlyargs=[_to_arg(a) for a in getattr(node, "posonlyargs", [])],
+            args=[_to_arg(a) for a in node.args], vararg=_to_arg(node.vararg),
+            kwonlyargs=[_to_arg(a) for a in node.kwonlyargs],
+            kw_defaults=_to_ast(node.kw_defaults), kwarg=_to_arg(node.kwarg),
+            defaults=_to_ast(node.defaults))
+    if cls is gast.ExceptHandler and node.name:
+        return ast.ExceptHandler(type=_to_ast(node.type), name=node.name.id,
+                                 body=_to_ast(node.body))
+    target, fields, shared = _AST_CLASSES.get(cls) or _ast_class(cls)
+    if shared is not None:
+        return shared
+    if target is None:
+        return None
+    new = target.__new__(target)   # fields set directly, as nodes.clone does: faster
+    values = new.__dict__
+    for field in fields:
+        value = getattr(node, field, _MISSING)
+        if value is not _MISSING:
+            if value.__class__ is list or isinstance(value, gast.AST):
+                value = _to_ast(value)
+            values[field] = value   # leaves (identifiers, numbers, None) as they are
+    return _negative_base(new) if cls is gast.BinOp else new
+
+
+def _to_arg(node):
+    """A parameter (a gast ``Name``) as an ``ast.arg``; None stays None."""
+    if node is None:
+        return None
+    return ast.arg(arg=node.id, annotation=_to_ast(node.annotation),
+                   type_comment=_to_ast(node.type_comment))
 
 
 def render_function(node, comments):
     """astor source of one gast function with comment markers turned into comments."""
     _fill_empty_blocks([node])   # adds only a ``pass`` where nothing else stands
-    tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
-    tree = _NegativeBase().visit(tree)
-    ast.fix_missing_locations(tree)
+    tree = _to_ast(gast.Module(body=[node], type_ignores=[]))
     text = astor.to_source(tree, pretty_source=''.join)  # no line wrapping
     out = []
     for line in text.splitlines():
@@ -191,11 +262,9 @@ def _space_nested_defs(lines):
 def free_names_of(fn):
     """Names a generated function reads but neither assigns nor takes as a parameter."""
     loads, local = set(), set()
-    for n in gast.walk(fn):
-        if isinstance(n, gast.Name):
-            (local if isinstance(n.ctx, (gast.Store, gast.Param)) else loads).add(n.id)
-        elif isinstance(n, gast.FunctionDef) and n is not fn:
-            local.add(n.name)
+    for n in nodes.names(fn):
+        (local if isinstance(n.ctx, (gast.Store, gast.Param)) else loads).add(n.id)
+    local.update(s.name for s in nodes.statements(fn.body) if isinstance(s, gast.FunctionDef))
     return loads - local
 
 

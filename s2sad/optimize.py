@@ -125,17 +125,16 @@ def _negative_factor(node):
 
 def _reads(node):
     """Names read by a statement or expression (stores excluded)."""
-    return {n.id for n in gast.walk(node)
-            if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Store)}
+    return {n.id for n in nodes.names(node) if not isinstance(n.ctx, gast.Store)}
 
 
 _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)
 
 
 def _writes(stmt):
+    """Names a statement binds (all stores inside a compound statement)."""
     if isinstance(stmt, _COMPOUND):
-        return {n.id for n in gast.walk(stmt)
-                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        return {n.id for n in nodes.names(stmt) if isinstance(n.ctx, gast.Store)}
     if isinstance(stmt, gast.Assign):
         out = set()
         for target in stmt.targets:
@@ -231,8 +230,9 @@ def _is_comment_stmt(stmt):
 
 
 def count_reads(body, name):
-    return sum(1 for stmt in body for n in gast.walk(stmt)
-               if isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store))
+    """How many times the statements of ``body`` read ``name``."""
+    return sum(1 for n in nodes.names(body)
+               if n.id == name and not isinstance(n.ctx, gast.Store))
 
 
 def propagate_copies(body, protected=()):
@@ -270,6 +270,7 @@ def propagate_copies(body, protected=()):
 
 
 def _read_counts(stmt):
+    """{name: how many times ``stmt`` reads it}."""
     counts = {}
     for name in _iter_reads(stmt):
         counts[name] = counts.get(name, 0) + 1
@@ -277,13 +278,11 @@ def _read_counts(stmt):
 
 
 def _iter_reads(stmt):
+    """The names ``stmt`` reads, once per read (an assignment's plain targets excluded)."""
     roots = [stmt.value] if isinstance(stmt, gast.Assign) else [stmt]
     if isinstance(stmt, gast.Assign):
         roots += [t for t in stmt.targets if not isinstance(t, (gast.Name, gast.Tuple))]
-    for root in roots:
-        for n in gast.walk(root):
-            if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Store):
-                yield n.id
+    return [n.id for n in nodes.names(roots) if not isinstance(n.ctx, gast.Store)]
 
 
 def _rename_definition(body, reads, writes, i, a, b, protected):
@@ -325,11 +324,8 @@ def _forward_substitute(body, reads, writes, i, a, b):
 
 
 def _rename_reads(stmt, old, new):
-    if isinstance(stmt, gast.Assign):
-        roots = [stmt.value]
-    else:
-        roots = [stmt]
-    for root in roots:
-        for n in gast.walk(root):
-            if isinstance(n, gast.Name) and n.id == old and not isinstance(n.ctx, gast.Store):
-                n.id = new
+    """Rename the reads of ``old`` in ``stmt`` (an assignment's value only) to ``new``."""
+    root = stmt.value if isinstance(stmt, gast.Assign) else stmt
+    for n in nodes.names(root):
+        if n.id == old and not isinstance(n.ctx, gast.Store):
+            n.id = new

@@ -30,26 +30,24 @@ class Activity:
 
 def analyze(body, wrt, outputs) -> Activity:
     """Loops feed values back, so both sweeps repeat until nothing changes."""
-    simple = list(ops.flatten(body))
+    # (targets, differentiable reads) of each simple statement that carries a
+    # derivative, worked out once for all the passes of both sweeps
+    flows = [(ops.targets(stmt), ops.differentiable_reads(stmt))
+             for stmt in ops.flatten(body) if ops.carries_derivative(stmt)]
     varied = set(wrt)
     changed = True
     while changed:
         changed = False
-        for stmt in simple:
-            targets = ops.targets(stmt)
-            if targets - varied and ops.carries_derivative(stmt) \
-                    and ops.differentiable_reads(stmt) & varied:
+        for targets, reads in flows:
+            if targets - varied and reads & varied:
                 varied.update(targets)
                 changed = True
     useful = set(outputs)
     changed = True
     while changed:
         changed = False
-        for stmt in reversed(simple):
-            targets = ops.targets(stmt)
-            if targets & useful and ops.carries_derivative(stmt):
-                reads = ops.differentiable_reads(stmt)
-                if reads - useful:
-                    useful |= reads
-                    changed = True
+        for targets, reads in reversed(flows):
+            if targets & useful and reads - useful:
+                useful |= reads
+                changed = True
     return Activity(frozenset(varied), frozenset(useful))

@@ -3,7 +3,7 @@
 import gast
 
 from ..rules import registry
-from ..syntax import anno
+from ..syntax import anno, nodes
 
 
 def flatten(body):
@@ -18,8 +18,7 @@ def flatten(body):
 
 def assigned_in(stmts):
     """Names stored anywhere in ``stmts``."""
-    return {n.id for s in stmts for n in gast.walk(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Store)}
 
 
 def targets(stmt):
@@ -41,8 +40,8 @@ def is_store(stmt):
 
 
 def names_in(node):
-    return {n.id for n in gast.walk(node)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    """Names ``node`` (an expression or statement) loads."""
+    return {n.id for n in nodes.names(node) if isinstance(n.ctx, gast.Load)}
 
 
 def differentiable_reads(stmt):

@@ -9,7 +9,7 @@ have been broadcast.  Input: normalized simple statements (and loop headers).
 
 import gast
 
-from ..syntax import anno
+from ..syntax import anno, nodes
 
 
 def _defined_once(stmts):
@@ -19,8 +19,8 @@ def _defined_once(stmts):
     for stmt in stmts:
         if isinstance(stmt, gast.Assign):
             for target in stmt.targets:
-                for node in gast.walk(target):
-                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                for node in nodes.names(target):
+                    if isinstance(node.ctx, gast.Store):
                         counts[node.id] = counts.get(node.id, 0) + 1
     return {n for n, c in counts.items() if c == 1}
 
@@ -109,7 +109,7 @@ def shape_classes(simple, scalars):
     """
     once = _defined_once(simple)
     assigned = {n.id for s in simple if isinstance(s, gast.Assign) for t in s.targets
-                for n in gast.walk(t) if isinstance(n, gast.Name)}
+                for n in nodes.names(t)}
     defs = {}
     for stmt in simple:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):

@@ -76,13 +76,10 @@ def splice(template, bindings, namer):
     fresh names from ``namer``; free names (``np``, runtime helpers) are kept.
     """
     renames = {name: namer.fresh(name) for name in template.assigned}
-
-    def substitute(tree):
-        tree = nodes.clone(tree)
-        return _Substitute(bindings, renames).visit(tree)
-
-    statements = [trim_default_arguments(substitute(s), template.free) for s in template.body]
-    result = trim_default_arguments(substitute(template.result), template.free)
+    calls = []   # every call in the copies, for trim_default_arguments
+    statements = [_instantiate(s, bindings, renames, calls) for s in template.body]
+    result = _instantiate(template.result, bindings, renames, calls)
+    _trim_calls(calls, template.free)
     if isinstance(result, gast.Tuple):
         results = list(result.elts)
     else:
@@ -94,12 +91,18 @@ def trim_default_arguments(tree, free):
     """Drop trailing literal arguments equal to the callee's defaults.
 
     ``sum_bar(g, x, None, False)`` reads as ``sum_bar(g, x)``.  Only calls of
-    names that ``free`` binds to Python functions are touched.
+    names that ``free`` binds to Python functions are touched.  Returns ``tree``,
+    changed in place.
     """
+    _trim_calls([node for node in nodes.walk(tree) if isinstance(node, gast.Call)], free)
+    return tree
+
+
+def _trim_calls(calls, free):
+    """:func:`trim_default_arguments` on each ``gast.Call`` node of ``calls``."""
     import inspect
-    for node in gast.walk(tree):
-        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
-                and not node.keywords):
+    for node in calls:
+        if not (isinstance(node.func, gast.Name) and not node.keywords):
             continue
         fn = free.get(node.func.id)
         sig = registry.signature_of(fn) if inspect.isfunction(fn) else None
@@ -114,17 +117,36 @@ def trim_default_arguments(tree, free):
                     and last.value == param.default):
                 break
             node.args.pop()
-    return tree
 
 
-class _Substitute(gast.NodeTransformer):
-    def __init__(self, bindings, renames):
-        self.bindings = bindings
-        self.renames = renames
+def _instantiate(tree, bindings, renames, calls):
+    """A copy of the template tree ``tree`` (a node, a list of nodes or a leaf value).
 
-    def visit_Name(self, node):
-        if node.id in self.bindings and isinstance(node.ctx, gast.Load):
-            return nodes.clone(self.bindings[node.id])
-        if node.id in self.renames:
-            node.id = self.renames[node.id]
-        return node
+    A load of a parameter (a name in ``bindings``) becomes a copy of the node
+    bound to it; every other name found in ``renames`` is renamed.  Copies
+    like :func:`nodes.clone` (annotations shared, everything else new) in the
+    same single pass, and appends every ``gast.Call`` of the copy to ``calls``.
+    """
+    if isinstance(tree, list):
+        return [_instantiate(item, bindings, renames, calls) for item in tree]
+    if not isinstance(tree, gast.AST):
+        return tree
+    if tree.__class__ is gast.Name:
+        if tree.id in bindings and isinstance(tree.ctx, gast.Load):
+            new = nodes.clone(bindings[tree.id])
+            if isinstance(new, gast.AST):
+                calls.extend(n for n in nodes.walk(new) if isinstance(n, gast.Call))
+            return new
+        new = nodes.clone(tree)
+        new.id = renames.get(new.id, new.id)
+        return new
+    new = tree.__class__.__new__(tree.__class__)
+    fields = new.__dict__
+    for key, value in tree.__dict__.items():
+        if (value.__class__ is list or isinstance(value, gast.AST)) \
+                and not key.startswith("s2sad_"):
+            value = _instantiate(value, bindings, renames, calls)
+        fields[key] = value   # leaves (names, numbers, None) and annotations as they are
+    if isinstance(new, gast.Call):
+        calls.append(new)
+    return new

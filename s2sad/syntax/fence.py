@@ -11,6 +11,7 @@ The table below is the single list of what is refused and why.
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from . import nodes
 
 # node type -> (what it is, what to do instead)
 UNSUPPORTED = {
@@ -66,19 +67,26 @@ def check(parsed):
         raise UnsupportedSyntaxError(
             "positional-only parameters are not supported",
             parsed.location(args.posonlyargs[0]), hint="drop the '/' marker")
-    for stmt in fn.body:
-        for node in gast.walk(stmt):
-            entry = UNSUPPORTED.get(type(node))
-            if entry is not None:
-                raise UnsupportedSyntaxError(entry[0], parsed.location(node), hint=entry[1])
+    everything = nodes.walk(fn)   # in gast.walk's order, for the checks below
+    if any(type(node) in UNSUPPORTED for node in everything):
+        # report the first one statement by statement, as before the fast check
+        for stmt in fn.body:
+            for node in nodes.walk(stmt):
+                entry = UNSUPPORTED.get(type(node))
+                if entry is not None:
+                    raise UnsupportedSyntaxError(entry[0], parsed.location(node),
+                                                 hint=entry[1])
     _check_returns(parsed)
-    _check_loops(parsed)
-    _check_local_functions(parsed)
+    _check_loops(parsed, everything)
+    _check_local_functions(parsed, everything)
 
 
-def _check_local_functions(parsed):
-    """Nested defs and lambdas are inlined where they are called: keep them simple."""
-    for node in gast.walk(parsed.node):
+def _check_local_functions(parsed, everything):
+    """Nested defs and lambdas are inlined where they are called: keep them simple.
+
+    ``everything`` is ``nodes.walk(parsed.node)``.
+    """
+    for node in everything:
         if node is parsed.node or not isinstance(node, (gast.FunctionDef, gast.Lambda)):
             continue
         args = node.args
@@ -94,8 +102,10 @@ def _check_local_functions(parsed):
                                          hint="define the function at module level")
 
 
-def _check_loops(parsed):
-    for node in gast.walk(parsed.node):
+def _check_loops(parsed, everything):
+    """``for``/``while`` without ``else`` and with a plain target; ``everything`` is
+    ``nodes.walk(parsed.node)``."""
+    for node in everything:
         if isinstance(node, (gast.For, gast.While)) and node.orelse:
             raise UnsupportedSyntaxError(
                 f"'{type(node).__name__.lower()} ... else' is not supported",

@@ -96,5 +96,116 @@ def clone(node):
     new = node.__class__.__new__(node.__class__)
     fields = new.__dict__
     for key, value in node.__dict__.items():
-        fields[key] = value if key.startswith("s2sad_") else clone(value)
+        if (value.__class__ is list or isinstance(value, gast.AST)) \
+                and not key.startswith("s2sad_"):
+            value = clone(value)
+        fields[key] = value   # leaves (names, numbers, None) and annotations as they are
     return new
+
+
+# ------------------------------------------------------------------ walking
+#
+# ``gast.walk`` builds a chain of generators per node (``iter_child_nodes`` over
+# ``iter_fields``) and looks at every field, strings included; the passes walk
+# every statement several times, so these list-building walkers do the same
+# job at a fraction of the cost.  Both skip expression contexts and operators
+# (``Load``, ``Add``, ...): leaf markers that nobody walks to find.
+
+#: Fields that hold only identifiers, numbers or strings in every gast node class.
+_SCALAR_FIELDS = frozenset(("id", "attr", "arg", "asname", "kind", "type_comment", "module",
+                            "level", "conversion", "is_async", "simple", "lineno", "tag",
+                            "nl", "rest", "str"))
+#: Fields that hold only expression contexts and operators.
+_MARKER_FIELDS = frozenset(("ctx", "op", "ops"))
+
+_CHILD_FIELDS = {}   # class of anything met on a walk -> its fields worth walking into
+
+
+def _child_fields(cls):
+    """The fields of ``cls`` that may hold nodes to walk into: every field of a gast
+    node class but scalar and marker fields (none of a ``Constant``); ``()`` for
+    any other class (a constant's value, ``None``)."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        if cls is gast.Constant:
+            fields = ()   # its value is a Python value, never a node
+        elif isinstance(cls, type) and issubclass(cls, gast.AST):
+            fields = tuple(f for f in cls._fields
+                           if f not in _SCALAR_FIELDS and f not in _MARKER_FIELDS)
+        else:
+            fields = ()
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+def walk(tree):
+    """The list of the nodes in ``tree`` (a node), ``tree`` first, contexts and
+    operators left out: otherwise the same nodes in the same (breadth-first)
+    order as ``gast.walk``."""
+    found = [tree]
+    child_fields = _CHILD_FIELDS
+    # ``found`` grows while the loop runs: each node's children are appended
+    # after it, and the loop reaches them in turn.
+    for node in found:
+        fields = child_fields.get(node.__class__)
+        if fields is None:
+            fields = _child_fields(node.__class__)
+        for field in fields:
+            value = getattr(node, field, None)
+            if isinstance(value, gast.AST):
+                found.append(value)
+            elif value.__class__ is list:
+                found.extend([item for item in value if isinstance(item, gast.AST)])
+    return found
+
+
+def names(tree):
+    """The list of every ``gast.Name`` node in ``tree`` (a node or an iterable of nodes).
+
+    Any context: callers pick loads or stores by ``ctx``.  The order is
+    deterministic (it depends on the tree only) but unspecified; use the
+    result as a set, or use :func:`walk` when order matters.
+    """
+    if tree.__class__ is gast.Name and getattr(tree, "annotation", None) is None:
+        return [tree]   # the commonest case: an atom
+    found = []
+    stack = [tree] if isinstance(tree, gast.AST) else list(tree)
+    pop, push, extend, keep = stack.pop, stack.append, stack.extend, found.append
+    child_fields, name_class = _CHILD_FIELDS, gast.Name
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is list:
+            extend(node)
+            continue
+        if cls is name_class:
+            keep(node)
+        fields = child_fields.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value is not None:
+                push(value)
+    return found
+
+
+#: Fields through which statements hold nested statements (directly, or through
+#: except handlers and match cases).
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(body):
+    """The list of every statement in ``body`` (a list of statements), nested blocks
+    included, in source order; never looks into expressions."""
+    found = []
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, gast.stmt):
+            found.append(node)
+        for field in _BLOCK_FIELDS:
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                stack.extend(reversed(block))
+    return found

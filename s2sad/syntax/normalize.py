@@ -68,11 +68,7 @@ class NormalFunction:
 
 def user_names(fn_node) -> Set[str]:
     """Every identifier the function mentions (parameters, locals, globals)."""
-    found = set()
-    for node in gast.walk(fn_node):
-        if isinstance(node, gast.Name):
-            found.add(node.id)
-    return found
+    return {node.id for node in nodes.names(fn_node)}
 
 
 def normalize(parsed) -> NormalFunction:
@@ -85,8 +81,7 @@ class _Normalizer:
         self.parsed = parsed
         fn = parsed.node
         self.params = [a.id for a in fn.args.args]
-        self.locals = {t.id for s in fn.body for t in gast.walk(s)
-                       if isinstance(t, gast.Name) and isinstance(t.ctx, gast.Store)}
+        self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         self.namer = Namer(user_names(fn) | registry.HELPER_NAMES)
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
@@ -100,7 +95,8 @@ class _Normalizer:
         # (appended to a list, or an item of a list/tuple literal bound to one name):
         # name -> the lines where that happens
         self.held_in_containers = {}
-        for node in gast.walk(fn):
+        everything = nodes.walk(fn)
+        for node in everything:
             items = []
             if isinstance(node, gast.Call) and _is_append(node):
                 items = node.args
@@ -112,7 +108,7 @@ class _Normalizer:
                 if isinstance(n, gast.Name):
                     self.held_in_containers.setdefault(n.id, []).append(node.lineno)
         self.loop_spans = [(n.lineno, getattr(n, "end_lineno", n.lineno))
-                           for n in gast.walk(fn) if isinstance(n, (gast.For, gast.While))]
+                           for n in everything if isinstance(n, (gast.For, gast.While))]
         self.out: List[Any] = []
         self.source = None
 
@@ -214,17 +210,16 @@ class _Normalizer:
 
     def carried_names(self, loop):
         """User names a loop assigns that hold a value before it or are read after it."""
-        assigned = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name)
-                    and isinstance(n.ctx, gast.Store)}
-        assigned |= {n.value.func.value.id for n in gast.walk(loop)
+        loop_names = nodes.names(loop)
+        assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
+        assigned |= {n.value.func.value.id for n in nodes.statements(loop.body + loop.orelse)
                      if isinstance(n, gast.Expr) and _is_append(n.value)}
         targets = set()
         if isinstance(loop, gast.For):
-            targets = {n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)}
-        inside = {id(n) for n in gast.walk(loop)}
-        read_outside = {n.id for n in gast.walk(self.parsed.node)
-                        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
-                        and id(n) not in inside}
+            targets = {n.id for n in nodes.names(loop.target)}
+        inside = {id(n) for n in loop_names}
+        read_outside = {n.id for n in nodes.names(self.parsed.node)
+                        if isinstance(n.ctx, gast.Load) and id(n) not in inside}
         return sorted(u for u in assigned - targets if u in self.env or u in read_outside)
 
     def enter_loop(self, carried):
@@ -497,14 +492,14 @@ class _Normalizer:
     def read_after(self, user, line):
         """Is ``user`` read after source line ``line``, or anywhere in an enclosing loop?"""
         start = min((s for s, e in self.loop_spans if s <= line <= e), default=line)
-        return any(isinstance(n, gast.Name) and n.id == user and isinstance(n.ctx, gast.Load)
+        return any(n.id == user and isinstance(n.ctx, gast.Load)
                    and (getattr(n, "lineno", 0) > line or getattr(n, "lineno", 0) >= start
                         and start != line)
-                   for n in gast.walk(self.parsed.node))
+                   for n in nodes.names(self.parsed.node))
 
     def copy_written_arguments(self):
         """Arguments the function writes into are copied once, at the start."""
-        written = sorted({t.value.id for t in gast.walk(self.parsed.node)
+        written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                           and isinstance(t.value, gast.Name)})
         for user in written:
@@ -981,20 +976,19 @@ def _coalesce_copy(body, target, loop=False):
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == source:
             between = body[index + 1:copy_index] + body[copy_index + 1:]
-            names = {n.id for s in between for n in gast.walk(s) if isinstance(n, gast.Name)}
+            names = {n.id for n in nodes.names(between)}
             if source in names or target in names:
                 return
             if loop:
-                earlier = {n.id for s in body[:index] for n in gast.walk(s)
-                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-                reads_self = any(isinstance(n, gast.Name) and n.id == target
-                                 for n in gast.walk(stmt.value))
+                earlier = {n.id for n in nodes.names(body[:index])
+                           if isinstance(n.ctx, gast.Load)}
+                reads_self = any(n.id == target for n in nodes.names(stmt.value))
                 if target in earlier or (reads_self and not _accumulates(stmt, target)):
                     return
             stmt.targets[0].id = target
             del body[copy_index]
             return
-        if any(isinstance(n, gast.Name) and n.id == source for n in gast.walk(stmt)):
+        if any(n.id == source for n in nodes.names(stmt)):
             return
 
 
