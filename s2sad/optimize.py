@@ -250,6 +250,10 @@ def propagate_copies(body, protected=()):
         changed = False
         reads = [_read_counts(s) for s in body]
         writes = [_writes(s) for s in body]
+        total = {}   # name -> its reads in the whole body, kept up to date below
+        for counts in reads:
+            for name, count in counts.items():
+                total[name] = total.get(name, 0) + count
         i = 0
         while i < len(body):
             stmt = body[i]
@@ -259,9 +263,11 @@ def propagate_copies(body, protected=()):
                 i += 1
                 continue
             a, b = stmt.targets[0].id, stmt.value.id
-            if a == b or _rename_definition(body, reads, writes, i, a, b, protected) \
+            if a == b or _rename_definition(body, reads, writes, total, i, a, b, protected) \
                     or (a not in protected
-                        and _forward_substitute(body, reads, writes, i, a, b)):
+                        and _forward_substitute(body, reads, writes, total, i, a, b)):
+                for name, count in reads[i].items():
+                    total[name] -= count
                 del body[i], reads[i], writes[i]
                 changed = True
                 continue
@@ -285,9 +291,10 @@ def _iter_reads(stmt):
     return [n.id for n in nodes.names(roots) if not isinstance(n.ctx, gast.Store)]
 
 
-def _rename_definition(body, reads, writes, i, a, b, protected):
-    """``t = <op>; ...; a = t`` with t read only here -> ``a = <op>; ...``."""
-    if b in protected or sum(r.get(b, 0) for r in reads) != 1:
+def _rename_definition(body, reads, writes, total, i, a, b, protected):
+    """``t = <op>; ...; a = t`` with t read only here -> ``a = <op>; ...``.
+    ``total`` holds each name's reads in the whole body."""
+    if b in protected or total.get(b, 0) != 1:
         return False
     for j in range(i - 1, -1, -1):
         if b in writes[j]:
@@ -303,8 +310,9 @@ def _rename_definition(body, reads, writes, i, a, b, protected):
     return False
 
 
-def _forward_substitute(body, reads, writes, i, a, b):
-    """Later reads of ``a`` become reads of ``b`` while neither is rebound."""
+def _forward_substitute(body, reads, writes, total, i, a, b):
+    """Later reads of ``a`` become reads of ``b`` while neither is rebound (``total``,
+    each name's reads in the whole body, follows)."""
     n = len(body)
     end = n
     for k in range(i + 1, n):
@@ -320,6 +328,8 @@ def _forward_substitute(body, reads, writes, i, a, b):
             _rename_reads(body[k], a, b)
             moved = reads[k].pop(a)
             reads[k][b] = reads[k].get(b, 0) + moved
+            total[a] -= moved
+            total[b] = total.get(b, 0) + moved
     return True
 
 

@@ -22,6 +22,7 @@ class Namer:
 
     def __init__(self, reserved=()):
         self._taken = set(reserved)
+        self._next = {}   # base -> the number after the last base_<n> handed out
 
     def reserve(self, name):
         self._taken.add(name)
@@ -33,23 +34,29 @@ class Namer:
         base = _sanitize(base)
         if base in _BUILTINS or keyword.iskeyword(base):
             base = base + "_val"
-        name = base
-        counter = 1
-        while name in self._taken:
-            name = f"{base}_{counter}"
-            counter += 1
-        self._taken.add(name)
-        return name
+        if base in self._taken:
+            return self._numbered(base)
+        self._taken.add(base)
+        return base
 
     def version(self, user_name):
         """A new SSA version of ``user_name``: ``x_1``, ``x_2``..."""
-        counter = 1
-        while True:
-            name = f"{user_name}_{counter}"
-            if name not in self._taken:
-                self._taken.add(name)
-                return name
+        return self._numbered(user_name)
+
+    def _numbered(self, base):
+        """The first of ``base_1``, ``base_2``... not taken, now taken.
+
+        Names are never given back, so the search starts after the last number
+        handed out for ``base`` (a long function asks for ``mul`` a thousand times).
+        """
+        counter = self._next.get(base, 1)
+        name = f"{base}_{counter}"
+        while name in self._taken:
             counter += 1
+            name = f"{base}_{counter}"
+        self._next[base] = counter + 1
+        self._taken.add(name)
+        return name
 
     def adjoint(self, name):
         return self.fresh(f"{name}_bar")
