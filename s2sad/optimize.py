@@ -31,82 +31,98 @@ def fold(node):
     Works in place on ``node``, which the caller must own (a fresh tree), and
     returns the folded tree.
     """
-    return _Folder().visit(node)
+    cls = node.__class__
+    if cls is gast.Name or cls is gast.Constant:
+        return node   # atoms: the commonest case
+    for field in nodes.child_fields(cls):
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            value[:] = [fold(item) if isinstance(item, gast.AST) else item for item in value]
+        elif isinstance(value, gast.AST):
+            setattr(node, field, fold(value))
+    if cls is gast.BinOp:
+        return _fold_binary(node)
+    if cls is gast.UnaryOp:
+        return _fold_unary(node)
+    return node
 
 
 def is_zero(node):
     return _num(node) == 0
 
 
-class _Folder(gast.NodeTransformer):
-    def visit_UnaryOp(self, node):
-        self.generic_visit(node)
-        value = _num(node.operand)
-        if isinstance(node.op, gast.USub):
-            if value is not None:
-                return nodes.const(-value)
-            if isinstance(node.operand, gast.UnaryOp) and isinstance(node.operand.op, gast.USub):
-                return node.operand.operand
-        if isinstance(node.op, gast.UAdd):
-            return node.operand
-        return node
+def _fold_unary(node):
+    """A unary operation whose operand is folded already."""
+    value = _num(node.operand)
+    if isinstance(node.op, gast.USub):
+        if value is not None:
+            return nodes.const(-value)
+        if isinstance(node.operand, gast.UnaryOp) and isinstance(node.operand.op, gast.USub):
+            return node.operand.operand
+    if isinstance(node.op, gast.UAdd):
+        return node.operand
+    return node
 
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        left, right = _num(node.left), _num(node.right)
-        op = node.op
-        if left is not None and right is not None and isinstance(
-                op, (gast.Add, gast.Sub, gast.Mult)):
-            result = {gast.Add: left + right, gast.Sub: left - right,
-                      gast.Mult: left * right}[type(op)]
-            return nodes.const(result)
-        if isinstance(op, gast.Mult):
-            if left == 1:
-                return node.right
-            if right == 1:
-                return node.left
-            if left == -1:
-                return self.visit(gast.UnaryOp(op=gast.USub(), operand=node.right))
-            if right == -1:
-                return self.visit(gast.UnaryOp(op=gast.USub(), operand=node.left))
-            if _is_neg(node.left):
-                return self.visit(gast.UnaryOp(op=gast.USub(), operand=gast.BinOp(
-                    left=node.left.operand, op=op, right=node.right)))
-            if right is not None and left is None:
-                # e * 2 -> 2 * e, and (e * 2) * f -> 2 * e * f: factors read first
-                return gast.BinOp(left=node.right, op=op, right=node.left)
-            inner = node.left
-            if isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult) \
-                    and _num(inner.right) is not None and _num(inner.left) is None:
-                return gast.BinOp(left=gast.BinOp(left=inner.right, op=gast.Mult(),
-                                                  right=inner.left), op=op, right=node.right)
-        if isinstance(op, gast.Div):
-            if right == 1:
-                return node.left
-            if _is_neg(node.left):
-                return self.visit(gast.UnaryOp(op=gast.USub(), operand=gast.BinOp(
-                    left=node.left.operand, op=op, right=node.right)))
-        if isinstance(op, gast.Add):
-            if left == 0:
-                return node.right
-            if right == 0:
-                return node.left
-            if _is_neg(node.right):
-                return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
-            if _negative_factor(node.right):   # a + -2.0 * b -> a - 2.0 * b
-                factor = node.right
-                return gast.BinOp(left=node.left, op=gast.Sub(), right=gast.BinOp(
-                    left=nodes.const(-_num(factor.left)), op=factor.op, right=factor.right))
-        if isinstance(op, gast.Sub):
-            if right == 0:
-                return node.left
-            if left == 0:
-                return self.visit(gast.UnaryOp(op=gast.USub(), operand=node.right))
-            if _is_neg(node.right):
-                return gast.BinOp(left=node.left, op=gast.Add(), right=node.right.operand)
-        if isinstance(op, gast.Pow) and right == 1:
+
+def _negated(operand):
+    """``-operand``, folded."""
+    return fold(gast.UnaryOp(op=gast.USub(), operand=operand))
+
+
+def _fold_binary(node):
+    """A binary operation whose operands are folded already."""
+    left, right = _num(node.left), _num(node.right)
+    op = node.op
+    if left is not None and right is not None and isinstance(
+            op, (gast.Add, gast.Sub, gast.Mult)):
+        result = {gast.Add: left + right, gast.Sub: left - right,
+                  gast.Mult: left * right}[type(op)]
+        return nodes.const(result)
+    if isinstance(op, gast.Mult):
+        if left == 1:
+            return node.right
+        if right == 1:
             return node.left
-        return node
+        if left == -1:
+            return _negated(node.right)
+        if right == -1:
+            return _negated(node.left)
+        if _is_neg(node.left):
+            return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
+        if right is not None and left is None:
+            # e * 2 -> 2 * e, and (e * 2) * f -> 2 * e * f: factors read first
+            return gast.BinOp(left=node.right, op=op, right=node.left)
+        inner = node.left
+        if isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult) \
+                and _num(inner.right) is not None and _num(inner.left) is None:
+            return gast.BinOp(left=gast.BinOp(left=inner.right, op=gast.Mult(),
+                                              right=inner.left), op=op, right=node.right)
+    if isinstance(op, gast.Div):
+        if right == 1:
+            return node.left
+        if _is_neg(node.left):
+            return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
+    if isinstance(op, gast.Add):
+        if left == 0:
+            return node.right
+        if right == 0:
+            return node.left
+        if _is_neg(node.right):
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
+        if _negative_factor(node.right):   # a + -2.0 * b -> a - 2.0 * b
+            factor = node.right
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=gast.BinOp(
+                left=nodes.const(-_num(factor.left)), op=factor.op, right=factor.right))
+    if isinstance(op, gast.Sub):
+        if right == 0:
+            return node.left
+        if left == 0:
+            return _negated(node.right)
+        if _is_neg(node.right):
+            return gast.BinOp(left=node.left, op=gast.Add(), right=node.right.operand)
+    if isinstance(op, gast.Pow) and right == 1:
+        return node.left
+    return node
 
 
 def _is_neg(node):

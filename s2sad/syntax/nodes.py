@@ -138,6 +138,13 @@ def _child_fields(cls):
     return fields
 
 
+def child_fields(cls):
+    """The fields of gast node class ``cls`` that may hold nodes (no identifiers,
+    numbers, contexts or operators), as the walkers below use them."""
+    fields = _CHILD_FIELDS.get(cls)
+    return fields if fields is not None else _child_fields(cls)
+
+
 def walk(tree):
     """The list of the nodes in ``tree`` (a node), ``tree`` first, contexts and
     operators left out: otherwise the same nodes in the same (breadth-first)
