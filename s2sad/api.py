@@ -245,11 +245,13 @@ def _build_gradient(func, wrt, with_value):
         if lone:   # the common case, without building lists
             like = args[position] if not kwargs and len(args) >= needed \
                 else arguments(args, kwargs)[0]
-            grads = _match(grads, like)
+            if not (grads.__class__ is _ndarray and like.__class__ is _ndarray
+                    and grads.shape == like.shape and grads.dtype is like.dtype):
+                grads = _match(grads, like)   # (inline above: _match's own fast path)
             if many:
                 grads = (grads,)
         else:
-            grads = tuple(_match(g, a) for g, a in zip(grads, arguments(args, kwargs)))
+            grads = tuple([_match(g, a) for g, a in zip(grads, arguments(args, kwargs))])
         return (value, grads) if with_value else grads
 
     gradient = _with_source(gradient, func, bound.entry.text)
