@@ -10,7 +10,6 @@ from s2sad.runtime import (
     ensure_scalar_output,
     matmul_lhs_bar,
     matmul_rhs_bar,
-    unbroadcast,
     zeros_like,
 )
 
@@ -35,7 +34,7 @@ def loss_value_and_grad(W, U, xs, h0):
     loss = np.sum(power)
     ensure_scalar_output(loss, 'loss')
     # grad of line 10: return np.sum(h ** 2)
-    h_bar = unbroadcast(2.0 * h, h)
+    h_bar = 2.0 * h
     # grad of line 8: for x in xs:
     U_bar = zeros_like(U)
     W_bar = zeros_like(W)

@@ -746,8 +746,9 @@ class _Reverse:
                                                                       "np.expand_dims"):
                     self.bindings["np"] = numpy_module()   # never alias g or a value
                     contribution = nodes.call("np.copy", [contribution])
-                elif self.same_shape(name, atom.id) and any(
-                        self.same_shape(n, atom.id) for n in ops.names_in(contribution)):
+                elif (self.same_shape(name, atom.id) or self.only_array_operand(value, atom))\
+                        and any(self.same_shape(n, atom.id) or n == name
+                                for n in ops.names_in(contribution)):
                     # it reads an array of the operand's shape, the result's too
                     self.accumulate(atom.id, contribution, out)
                     continue
@@ -760,6 +761,22 @@ class _Reverse:
                 else:
                     contribution = self.unbroadcast(contribution, atom.id)
             self.accumulate(atom.id, contribution, out)
+
+    def only_array_operand(self, value, atom):
+        """``atom`` is the one operand of ``value`` that may be an array (the others are
+        literals or numbers): the result has its shape, whatever that shape is."""
+        if isinstance(value, gast.UnaryOp):
+            operands = [value.operand]
+        elif isinstance(value, gast.BinOp):
+            operands = [value.left, value.right]
+        elif isinstance(value, gast.Call) and not value.keywords:
+            operands = list(value.args)
+        else:
+            return False
+        arrays = [v for v in operands if not (isinstance(v, gast.Constant) or (
+            isinstance(v, gast.Name) and v.id in self.scalars))]
+        return len(arrays) == 1 and isinstance(arrays[0], gast.Name) \
+            and arrays[0].id == atom.id
 
     def defers_reduction(self, name, consumer):
         """Whether the adjoint of the loop temporary ``name`` may stay larger than
