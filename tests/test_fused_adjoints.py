@@ -205,3 +205,33 @@ def test_fused_gradients_are_fresh_arrays():
     for g in grads:
         assert not np.shares_memory(g, a) and not np.shares_memory(g, b)
     assert not np.shares_memory(grads[0], grads[1])
+
+
+def carried_then_squared(h, W, n):
+    for i in range(n):
+        h = np.tanh(W @ h)
+    return np.sum(h ** 2) + np.sum(np.exp(h) * 0.5)
+
+
+def test_the_one_array_operand_needs_no_unbroadcast_and_chains_spread():
+    rng = np.random.default_rng(6)
+    args = (rng.standard_normal(3), 0.5 * rng.standard_normal((3, 3)), 2)
+    check_grads(carried_then_squared, args, wrt=(0, 1), modes=("reverse", "forward"))
+    text = s2sad.source(carried_then_squared, wrt=(0, 1))
+    assert "2.0 * h_1" in text and "0.5 * exp" in text
+    assert "unbroadcast" not in text and "sum_bar" not in text
+
+
+def chains(a, b, c):
+    s = np.sum(np.exp(np.sin(a) * 2.0) * 0.5, axis=0)   # a chain of one-array operations
+    t = np.sum(np.tanh(a * b) / c)                       # b and c broadcast against a
+    u = np.sum(-(a + b), axis=1)
+    return np.sum(s * s) + t + np.sum(u * u)
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (3, 4), (3, 4)), ((3, 4), (4,), (3, 1)),
+                                    ((3, 4), (1, 4), ())])
+def test_spread_adjoints_along_chains(shapes):
+    a, b = _arrays(*shapes[:2], seed=7)
+    c = _arrays(shapes[2], seed=8)[0] + 1.0 if shapes[2] else 1.7
+    check_grads(chains, (a, b, c), wrt=(0, 1, 2), modes=("reverse", "forward"))

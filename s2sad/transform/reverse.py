@@ -148,6 +148,7 @@ class _Reverse:
         self.read_counts = _read_counts(fn)
         self.positions = _positions(primal)
         self.unreduced = set()   # names whose adjoint may be larger than they are
+        self.spread = set()      # names whose adjoint may be smaller (see fused_products)
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
         self.tape = self.namer.fresh("tape")
@@ -492,7 +493,8 @@ class _Reverse:
         out = []
         value = product.value
         if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)):
-            self.adjoint_of_operation(product.targets[0].id, value, g, out, spread="smaller")
+            self.adjoint_of_operation(product.targets[0].id, value, g, out, spread="smaller",
+                                      consumer=product)
             return out
         a, b = value.left, value.right
         if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
@@ -510,6 +512,11 @@ class _Reverse:
                 continue
             part = fold(gast.BinOp(left=nodes.clone(g), op=gast.Mult(),
                                    right=nodes.clone(other)))
+            whole = same or self.only_array_operand(value, mine)
+            if whole and self.defers_spread(mine.id, product):
+                self.spread.add(mine.id)   # s_bar * other, spread by mine's own definition
+                self.accumulate(mine.id, part, out)
+                continue
             if isinstance(part, gast.Name):   # 1.0 * b: an adjoint never aliases a value
                 self.bindings["np"] = numpy_module()
                 part = nodes.call("np.copy", [part])
@@ -669,8 +676,9 @@ class _Reverse:
         elif isinstance(value, (gast.Constant, gast.Attribute)):
             pass  # a literal or a global such as np.pi: nothing to propagate to
         else:
-            self.adjoint_of_operation(name, value, g, out, consumer=stmt,
-                                      spread="larger" if name in self.unreduced else None)
+            spread = "larger" if name in self.unreduced else \
+                "smaller" if name in self.spread else None
+            self.adjoint_of_operation(name, value, g, out, consumer=stmt, spread=spread)
         return out
 
     def accumulator(self, name, value, g, out):
@@ -742,17 +750,19 @@ class _Reverse:
             if is_zero(contribution):
                 continue
             if spread == "smaller":
-                if isinstance(contribution, gast.Name) or _is_call_of(contribution,
-                                                                      "np.expand_dims"):
+                whole = self.same_shape(name, atom.id) or self.only_array_operand(value, atom)
+                if whole and self.defers_spread(atom.id, consumer):
+                    self.spread.add(atom.id)   # its own definition takes it smaller too
+                elif isinstance(contribution, gast.Name) or _is_call_of(contribution,
+                                                                        "np.expand_dims"):
                     self.bindings["np"] = numpy_module()   # never alias g or a value
-                    contribution = nodes.call("np.copy", [contribution])
-                elif (self.same_shape(name, atom.id) or self.only_array_operand(value, atom))\
-                        and any(self.same_shape(n, atom.id) or n == name
-                                for n in ops.names_in(contribution)):
-                    # it reads an array of the operand's shape, the result's too
-                    self.accumulate(atom.id, contribution, out)
-                    continue
-                contribution = self.unbroadcast(contribution, atom.id)
+                    contribution = self.unbroadcast(nodes.call("np.copy", [contribution]),
+                                                    atom.id)
+                elif not (whole and any(self.same_shape(n, atom.id) or n == name
+                                        for n in ops.names_in(contribution))):
+                    # (when it reads an array of the operand's shape, the result's too,
+                    # it has that shape already)
+                    contribution = self.unbroadcast(contribution, atom.id)
             elif param in rule.broadcast and (spread == "larger" or (
                     not isinstance(g, gast.Constant)
                     and _may_broadcast(param, bound, self.scalars, self.same_shape))):
@@ -761,6 +771,20 @@ class _Reverse:
                 else:
                     contribution = self.unbroadcast(contribution, atom.id)
             self.accumulate(atom.id, contribution, out)
+
+    def defers_spread(self, name, consumer):
+        """Whether the temporary ``name`` may take an adjoint smaller than itself
+        (missing axes or length 1 where ``name`` is longer) from ``consumer``, because
+        its own elementwise definition spreads such an adjoint exactly
+        (:meth:`spreads_exactly`): ``name`` is read once, by ``consumer``, in the same
+        block with only assignments between.  ``np.sum(np.exp(h) * 0.5)`` then
+        differentiates to ``h_bar = 0.5 * exp`` without an array of 0.5s."""
+        if consumer is None or self.read_counts.get(name) != 1:
+            return False
+        definition = self.single_defs.get(name)
+        return definition is not None and self.simple_between(definition, consumer) \
+            and anno.get(definition, USER_CALL) is None \
+            and self.spreads_exactly(definition.value)
 
     def only_array_operand(self, value, atom):
         """``atom`` is the one operand of ``value`` that may be an array (the others are
