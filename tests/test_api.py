@@ -1,11 +1,14 @@
 """The public API: shapes and types of gradients, decorators, vjp, caching, source."""
 
+import inspect
 import time
+import warnings
 
 import numpy as np
 import pytest
 
 import s2sad
+from s2sad.testing import check_grads
 from s2sad.testing import finite_difference_gradient as fd_grad
 
 import core_functions as cf
@@ -166,3 +169,27 @@ def test_tuples_indexed_and_unpacked():
     x = 0.4
     expected = 3.0 * np.sin(x) + 3.0 * x * np.cos(x) + np.cos(x)
     assert s2sad.grad(cf.tuple_unpacked_and_indexed)(x) == pytest.approx(expected)
+
+
+def _reshape_shape_keyword(x):
+    return np.sum(np.sin(np.reshape(x, shape=(2, 3))) * np.arange(6.0).reshape(2, 3))
+
+
+def _reshape_newshape_keyword(x):
+    return np.sum(np.sin(np.reshape(x, newshape=(2, 3))) * np.arange(6.0).reshape(2, 3))
+
+
+#: the spellings of np.reshape's shape parameter the installed numpy takes (numpy 2.1
+#: renamed ``newshape`` to ``shape``; ``newshape`` stayed, deprecated, until 2.4)
+_RESHAPE_KEYWORDS = [(func, keyword) for func, keyword in [
+    (_reshape_shape_keyword, "shape"), (_reshape_newshape_keyword, "newshape")]
+    if keyword in inspect.signature(np.reshape).parameters]
+
+
+@pytest.mark.parametrize("func, keyword", _RESHAPE_KEYWORDS,
+                         ids=[keyword for _, keyword in _RESHAPE_KEYWORDS])
+def test_reshape_shape_by_keyword_in_either_numpy_spelling(func, keyword):
+    """The reshape rule binds whichever spelling the installed numpy takes."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)   # newshape, on numpy >= 2.1
+        check_grads(func, (np.linspace(0.1, 0.6, 6),), modes=("reverse", "forward"))

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.errors import (NoDerivativeRuleError, NonScalarOutputError, S2sadError,
-                          UnsupportedSyntaxError, WrtError)
+from s2sad.errors import (NoDerivativeRuleError, NonScalarOutputError, RuleDefinitionError,
+                          S2sadError, UnsupportedSyntaxError, WrtError)
 
 import core_functions as cf
 
@@ -88,3 +88,26 @@ def test_builtin_function_is_refused():
 def test_every_error_is_an_s2sad_error():
     for cls in (UnsupportedSyntaxError, NoDerivativeRuleError, NonScalarOutputError, WrtError):
         assert issubclass(cls, S2sadError)
+
+
+def scaled(x, newfactor):
+    """A target that spells its second parameter as old numpy spelled reshape's."""
+    return x * newfactor
+
+
+def uses_scaled_by_keyword(x):
+    return np.sum(scaled(x, newfactor=3.0))
+
+
+def test_rule_parameters_are_the_targets_under_a_declared_spelling():
+    with pytest.raises(RuleDefinitionError, match="names the parameter 'factor'"):
+        @s2sad.adjoint(scaled, nondiff=("factor",))
+        def misnamed_adjoint(y, y_bar, x, factor):
+            return y_bar * factor
+
+    @s2sad.adjoint(scaled, nondiff=("factor",), spellings={"newfactor": "factor"})
+    def scaled_adjoint(y, y_bar, x, factor):
+        return y_bar * factor
+
+    x = np.array([0.5, -1.0])
+    np.testing.assert_allclose(s2sad.grad(uses_scaled_by_keyword)(x), [3.0, 3.0])

@@ -12,7 +12,7 @@ import numpy as np
 from ..runtime import (clip_lower_mask, clip_mask, clip_upper_mask, concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
                        outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
-from .registry import adjoint, method, nondifferentiable, tangent, view_attribute
+from .registry import adjoint, method, nondifferentiable, signature_for, tangent, view_attribute
 
 # ------------------------------------------------------------- elementwise
 
@@ -311,7 +311,7 @@ def min_tangent(y, a, axis, keepdims, a_dot):
 # ------------------------------------------------------------- shape changes
 
 
-@adjoint(np.reshape, nondiff=("shape",))
+@adjoint(np.reshape, nondiff=("shape",), spellings={"newshape": "shape"})  # numpy < 2.1
 def reshape_adjoint(y, y_bar, a, shape):
     return np.reshape(y_bar, np.shape(a))
 
@@ -359,6 +359,12 @@ def squeeze_adjoint(y, y_bar, a, axis=None):
 @tangent(np.squeeze)
 def squeeze_tangent(y, a, axis, a_dot):
     return np.squeeze(a_dot, axis)
+
+
+@signature_for(np.concatenate)
+def concatenate_signature(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    """numpy 2.1's, for numpy < 2.1, whose np.concatenate has none (tangents would
+    read ``np.concatenate(arrays_dot, 0)`` there, and calls bind differently)."""
 
 
 @adjoint(np.concatenate, nondiff=("axis",))

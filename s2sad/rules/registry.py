@@ -52,6 +52,9 @@ class Rule:
     adjoint: Optional[Template] = None
     tangent: Optional[Template] = None
     nondifferentiable: bool = False
+    #: another spelling of a parameter's name in some version of the target -> the
+    #: rule's name for it (numpy < 2.1 calls ``np.reshape``'s ``shape`` ``newshape``)
+    spellings: Dict[str, str] = field(default_factory=dict)
 
 
 #: gast operator node type -> the function it calls (rules are keyed by these)
@@ -153,8 +156,12 @@ def parse_template(fn) -> Template:
                     assigned=tuple(assigned), free=free)
 
 
-def _check_signature(target, label, params):
-    """The rule's parameters must be parameters of the target, by name or position."""
+def _check_signature(target, label, params, spellings=None):
+    """The rule's parameters must be parameters of the target, by name or position.
+
+    ``spellings`` maps a target's other name for a parameter to the rule's name:
+    the rule's parameter matches when the installed target has either.
+    """
     nin = getattr(target, "nin", None)
     if nin is not None:  # a numpy ufunc: positional inputs only
         if len(params) != nin:
@@ -169,8 +176,11 @@ def _check_signature(target, label, params):
         return
     names = [p.name for p in kinds]
     positional_only = [p.name for p in kinds if p.kind == p.POSITIONAL_ONLY]
+    also = {}
+    for spelling, param in (spellings or {}).items():
+        also.setdefault(param, []).append(spelling)
     for index, param in enumerate(params):
-        if param in names:
+        if param in names or any(spelling in names for spelling in also.get(param, ())):
             continue
         if index < len(positional_only):
             continue  # positional-only: only the position matters
@@ -179,21 +189,47 @@ def _check_signature(target, label, params):
             f"(its parameters are {names})")
 
 
+#: id(target) -> (target, signature) declared by :func:`signature_for`
+_SIGNATURES: Dict[int, Tuple[Any, inspect.Signature]] = {}
+
+
 def signature_of(target):
-    """``inspect.signature(target)`` or None when the callable has none."""
+    """``inspect.signature(target)``, else the one :func:`signature_for` declared,
+    else None (a C function without a signature)."""
     try:
         return inspect.signature(target)
     except (TypeError, ValueError):
-        return None
+        declared = _SIGNATURES.get(id(target))
+        return declared[1] if declared is not None and declared[0] is target else None
 
 
-def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=()):
+def signature_for(target):
+    """Declare the decorated (empty) function's signature as ``target``'s.
+
+    For C functions that carry no signature in some supported version
+    (numpy < 2.1 compiles ``np.concatenate`` without one): rules are checked,
+    calls bound and default arguments left out by the signature, so declaring
+    the one later versions report keeps generated code the same on every
+    version.  A target that has a signature of its own keeps it.
+    """
+    def register(fn):
+        _SIGNATURES[id(target)] = (target, inspect.signature(fn))
+        return fn
+    return register
+
+
+def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
+            spellings=None):
     """Register the decorated function as the adjoint (reverse) rule of ``target``.
 
     ``nondiff`` names parameters that carry no derivative (axis, shape...).
     ``broadcast=True`` says the differentiable parameters combine elementwise
     with numpy broadcasting, so their adjoints are reduced back to each
     argument's shape in one place (the transformer), never in the rule.
+    ``spellings`` maps other names a parameter has (or had) in some version of
+    the target to the rule's name for it, e.g. ``{"newshape": "shape"}`` for
+    ``np.reshape``: the rule then loads whichever name the installed version
+    uses, and a call that passes either name by keyword binds to it.
     """
     def register(fn):
         template = parse_template(fn)
@@ -206,7 +242,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
                     if p.default is not inspect.Parameter.empty}
         for tgt in (target,) + tuple(aliases):
             lbl = label or _label(tgt)
-            _check_signature(tgt, lbl, params)
+            _check_signature(tgt, lbl, params, spellings)
             rule = _rule_for(tgt, lbl)
             if rule.tangent is not None and rule.params and rule.params != params:
                 raise RuleDefinitionError(
@@ -216,6 +252,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             rule.diff_params = tuple(p for p in params if p not in nondiff)
             rule.broadcast = rule.diff_params if broadcast else ()
             rule.shape_only = tuple(shape_only)
+            rule.spellings = dict(spellings or {})
             rule.adjoint = template
         return fn
     return register

@@ -39,16 +39,14 @@ def bind_arguments(rule, value, locate):
             raise NoDerivativeRuleError(f"cannot match the call to {rule.label}: {exc}",
                                         locate(site)) from None
         for name, node in ba.arguments.items():
-            if name in ("shape", "newshape") and "shape" in params:
-                name = "shape"
-            bound[name] = node
+            bound[rule.spellings.get(name, name)] = node
     else:
         if len(args) > len(params):
             raise NoDerivativeRuleError(
                 f"{rule.label} is called with {len(args)} positional arguments; its derivative "
                 f"rule knows {len(params)}", locate(site))
         bound.update(zip(params, args))
-        bound.update(keywords)
+        bound.update((rule.spellings.get(k, k), v) for k, v in keywords.items())
     unknown = sorted(k for k in bound if k not in params)
     if unknown:
         raise NoDerivativeRuleError(

@@ -960,6 +960,7 @@ def _drop_defaults(expr, free):
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
         def is_default(param, value):
+            param = rule.spellings.get(param, param)   # the rule's name for it
             return (param in rule.defaults and isinstance(value, gast.Constant)
                     and _same_constant(value.value, rule.defaults[param]))
 
