@@ -208,12 +208,12 @@ def _to_ast(node):
         return None
     new = target.__new__(target)   # fields set directly, as nodes.clone does: faster
     values = new.__dict__
-    for field in fields:
-        value = getattr(node, field, _MISSING)
+    for name in fields:
+        value = getattr(node, name, _MISSING)
         if value is not _MISSING:
             if value.__class__ is list or isinstance(value, gast.AST):
                 value = _to_ast(value)
-            values[field] = value   # leaves (identifiers, numbers, None) as they are
+            values[name] = value   # leaves (identifiers, numbers, None) as they are
     return _negative_base(new) if cls is gast.BinOp else new
 
 

@@ -64,7 +64,7 @@ from typing import Dict, List, Tuple
 import numpy as np
 
 __all__ = ["generate", "Program", "Fuzzer", "probe_features", "shrink", "check_program",
-           "run_campaign", "main", "CONSTRUCTS", "OPS"]
+           "run_campaign", "main", "CONSTRUCTS", "UNARY", "BINARY", "CONVERT"]
 
 S, V, W, M = (), (3,), (2,), (2, 3)
 SHAPES = (S, V, W, M)
@@ -1577,7 +1577,6 @@ class _Candidates:
 
     def __iter__(self):
         tree = ast.parse(self.source)
-        funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
         # 1. drop whole module-level statements (constants, helpers)
         for i, node in enumerate(tree.body):
             if isinstance(node, ast.Import) or (isinstance(node, ast.FunctionDef)
