@@ -235,3 +235,39 @@ def test_spread_adjoints_along_chains(shapes):
     a, b = _arrays(*shapes[:2], seed=7)
     c = _arrays(shapes[2], seed=8)[0] + 1.0 if shapes[2] else 1.7
     check_grads(chains, (a, b, c), wrt=(0, 1, 2), modes=("reverse", "forward"))
+
+
+def means(a, b):
+    p = np.mean((a - b) ** 2)
+    q = np.mean(a * b, axis=1)
+    r = np.mean(np.exp(a), axis=(0, 2), keepdims=True)
+    t = np.mean(a * a, -1)
+    return p + np.sum(q * q) + np.sum(r * r) + np.sum(np.sin(t))
+
+
+def mean_in_a_loop(a, n):
+    s = 0.0
+    for i in range(n):
+        a = np.tanh(a)
+        s = s + np.mean(a * a)
+    return s
+
+
+@pytest.mark.parametrize("shapes", [((2, 3, 4), (2, 3, 4)), ((2, 3, 4), (3, 4)),
+                                    ((2, 3, 4), (1, 1, 4))])
+def test_means_fuse_and_differentiate(shapes):
+    a, b = _arrays(*shapes, seed=9)
+    check_grads(means, (a, b), wrt=(0, 1), modes=("reverse", "forward"))
+
+
+def test_a_whole_mean_is_one_share_per_element():
+    text = body_of(s2sad.source(means, wrt=(0, 1)))
+    assert "mean_bar" not in text
+    assert "_bar = 1.0 / np.size(" in text
+
+
+def test_a_mean_in_a_loop_is_not_fused_and_stays_right():
+    check_grads(mean_in_a_loop, (np.array([0.3, -0.2, 0.8]), 3), wrt=(0,),
+                modes=("reverse", "forward"))
+    text = s2sad.source(mean_in_a_loop)
+    assert "mean_bar" in text and "np.size" not in text

@@ -426,9 +426,10 @@ class _Reverse:
                     and isinstance(total.targets[0], gast.Name)):
                 continue
             x, value, reduction = product.targets[0].id, product.value, total.value
+            axes = _summed_axes(reduction) if isinstance(reduction, gast.Call) else None
             if not (self.spreads_exactly(value)
-                    and isinstance(reduction, gast.Call)
-                    and _summed_axes(reduction) is not None
+                    and axes is not None
+                    and not (axes[2] and x in self.loop_temps)   # a mean reads x's size
                     and isinstance(reduction.args[0], gast.Name)
                     and reduction.args[0].id == x
                     and self.read_counts.get(x) == 1 and x in self.single_defs
@@ -486,15 +487,25 @@ class _Reverse:
         if not self.activity.is_active(name) or name not in self.adj:
             return []
         g = self.adj.pop(name)
-        axis, keepdims = _summed_axes(stmt.value)
+        axis, keepdims, mean = _summed_axes(stmt.value)
         if axis is not None and not keepdims:   # the summed axes back, of length 1
             self.bindings["np"] = numpy_module()
             g = nodes.call("np.expand_dims", [nodes.clone(g), nodes.clone(axis)])
         out = []
+        x = product.targets[0].id
+        if mean:   # each element's share: s_bar over the count averaged, named x_bar
+            self.bindings["np"] = numpy_module()
+            count = nodes.call("np.size", [nodes.name(x)])
+            if axis is not None:
+                count = gast.BinOp(left=count, op=gast.FloorDiv(),
+                                   right=nodes.call("np.size", [nodes.name(name)]))
+            share = self.adjoint_name(x)
+            out.append(nodes.assign(share, fold(gast.BinOp(left=g, op=gast.Div(),
+                                                           right=count))))
+            g = nodes.name(share)
         value = product.value
         if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)):
-            self.adjoint_of_operation(product.targets[0].id, value, g, out, spread="smaller",
-                                      consumer=product)
+            self.adjoint_of_operation(x, value, g, out, spread="smaller", consumer=product)
             return out
         a, b = value.left, value.right
         if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
@@ -1174,10 +1185,12 @@ def _is_call_of(node, dotted):
 
 def _summed_axes(call):
     """For ``np.sum(x)``, ``np.sum(x, axis)`` or ``np.sum(x, axis=..., keepdims=...)``
-    with literal arguments: ``(axis, keepdims)``, axis a node or None for every axis.
-    None for anything else (other functions, dtype or out arguments, computed axes)."""
+    with literal arguments, and ``np.mean`` the same way: ``(axis, keepdims, mean)``,
+    axis a node or None for every axis.  None for anything else (other functions,
+    dtype or out arguments, computed axes)."""
     callee = anno.get(call, anno.CALLEE)
-    if not (getattr(callee, "__name__", None) == "sum"
+    kind = getattr(callee, "__name__", None)
+    if not (kind in ("sum", "mean")
             and (getattr(callee, "__module__", None) or "").startswith("numpy")
             and 1 <= len(call.args) <= 2):
         return None
@@ -1194,7 +1207,7 @@ def _summed_axes(call):
         literal = axis.elts if isinstance(axis, gast.Tuple) else [axis]
         if not all(isinstance(a, gast.Constant) and type(a.value) is int for a in literal):
             return None   # axis=None spelled out, or an axis computed at run time
-    return axis, bool(keepdims is not None and keepdims.value)
+    return axis, bool(keepdims is not None and keepdims.value), kind == "mean"
 
 
 def _definitions(primal):
