@@ -1564,7 +1564,8 @@ def check_program(prog, modes, supported, loader, only=None):
 
 #: the located refusals of in-place updates that may change another name (by design)
 ALIASING_REFUSALS = ("would also change the list or tuple that holds",
-                     "since the two may share memory", "which shares its memory")
+                     "since the two may share memory", "which shares its memory",
+                     "may write into an array another name holds")
 
 
 # ------------------------------------------------------------------ shrinking

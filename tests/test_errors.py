@@ -111,3 +111,62 @@ def test_rule_parameters_are_the_targets_under_a_declared_spelling():
 
     x = np.array([0.5, -1.0])
     np.testing.assert_allclose(s2sad.grad(uses_scaled_by_keyword)(x), [3.0, 3.0])
+
+
+# In-place updates (x op= v) of an array that another name may hold: Python writes
+# into the shared array, s2sad makes a new value, so s2sad refuses them with a
+# location.  Found by the fuzzer (seed 1002446): a wrong value, before.
+GLOBAL_ARRAY = np.array([0.3, -0.7, 1.1])
+
+
+def updates_a_global_array(x):
+    v = GLOBAL_ARRAY
+    v *= 0.0
+    return np.sum(v + GLOBAL_ARRAY * x)
+
+
+def updates_what_it_entered_the_loop_with(x):
+    v = x
+    for i in range(2):
+        v *= 2.0
+    return np.sum(v * x)
+
+
+def updates_what_the_last_trip_copied(x):
+    v = x * 1.0
+    for i in range(2):
+        v *= 2.0
+        v = x
+    return np.sum(v)
+
+
+@pytest.mark.parametrize("func, line, owner", [
+    (updates_a_global_array, 2, "'GLOBAL_ARRAY', defined outside the function"),
+    (updates_what_it_entered_the_loop_with, 3, "'x', which 'v' holds when the loop starts"),
+    (updates_what_the_last_trip_copied, 3, "line 5 binds 'v' to an existing array"),
+])
+def test_in_place_update_of_a_shared_array_is_refused_with_its_location(func, line, owner):
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(func)(np.array([0.5, -1.0, 2.0]))
+    message = str(info.value)
+    first = func.__code__.co_firstlineno
+    assert f"test_errors.py:{first + line}:" in message, message
+    assert "may write into an array another name holds: " + owner in message, message
+    assert "v = v * ..." in message
+
+
+def accumulates_in_place(x, n):
+    acc = np.zeros(3)
+    y = x * 1.0
+    s = 0.0
+    for i in range(n):
+        acc += y * i
+        s += np.sum(acc)
+        y *= 0.9
+    return s + np.sum(acc * y)
+
+
+def test_in_place_updates_of_own_values_are_differentiated():
+    from s2sad.testing import check_grads
+    check_grads(accumulates_in_place, (np.array([0.5, -1.0, 2.0]), 3),
+                modes=("reverse", "forward"))

@@ -86,6 +86,8 @@ class _Normalizer:
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
+        # a loop's carried SSA name -> (user name, its value on entry, the loop)
+        self.carried_from: Dict[str, Any] = {}
         self.free_names: Set[str] = set()
         self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
         self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
@@ -222,14 +224,16 @@ class _Normalizer:
                         if isinstance(n.ctx, gast.Load) and id(n) not in inside}
         return sorted(u for u in assigned - targets if u in self.env or u in read_outside)
 
-    def enter_loop(self, carried):
+    def enter_loop(self, carried, loop):
         names = {}
         for user in carried:
             name = self.new_version(user)
-            self.emit(nodes.assign(name, nodes.clone(self.env.get(user, nodes.const(None)))))
+            entry = self.env.get(user, nodes.const(None))
+            self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
             names[user] = name
             self.env[user] = nodes.name(name)
+            self.carried_from[name] = (user, entry, loop)
         return names
 
     def leave_loop(self, body, names, before):
@@ -268,7 +272,7 @@ class _Normalizer:
             self.free_names.add("len")
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
         before = dict(self.env)
-        names = self.enter_loop(carried)
+        names = self.enter_loop(carried, stmt)
         target = stmt.target
         if kind == "range":
             if not isinstance(target, gast.Name):
@@ -327,7 +331,7 @@ class _Normalizer:
     def while_statement(self, stmt):
         carried = self.carried_names(stmt)
         before = dict(self.env)
-        names = self.enter_loop(carried)
+        names = self.enter_loop(carried, stmt)
         trips = self.namer.fresh("n_iter")
         self.emit(nodes.assign(trips, nodes.const(0)))
         self.defined.add(trips)
@@ -575,6 +579,14 @@ class _Normalizer:
                      f"new value")
         current = self.read_name(target.id, target)
         if isinstance(current, gast.Name):
+            owner = self.outside_owner(current.id, target.id)
+            if owner is not None:
+                raise self.error(
+                    f"'{target.id} {_op_symbol(stmt.op)}= ...' may write into an array "
+                    f"another name holds: {owner} (for arrays, {_op_symbol(stmt.op)}= "
+                    f"writes in place)", stmt,
+                    hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
+                         f"to make a new array")
             sharing = sorted(u for u, a in self.env.items()
                              if u != target.id and isinstance(a, gast.Name)
                              and (a.id == current.id or a.id in self.shares.get(current.id, ())))
@@ -590,6 +602,36 @@ class _Normalizer:
                                                   right=right)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
+
+    def outside_owner(self, ssa, user):
+        """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
+        into besides a value of its own, in words, or None.
+
+        The environment shows the names bound to the same value where the update
+        is written; this covers what it cannot: a module-level (global) array, and
+        a loop-carried name, which on some trip may hold what a plain copy gave it
+        (``v = x`` later in the body) or the value it entered the loop with.
+        """
+        if ssa not in self.defined:
+            return f"{ssa!r}, defined outside the function"
+        carried = self.carried_from.get(ssa)
+        if carried is None:
+            return None
+        name, entry, loop = carried
+        if isinstance(entry, gast.Name):
+            others = sorted(u for u, a in self.env.items() if u != user
+                            and isinstance(a, gast.Name) and a.id == entry.id)
+            if others:
+                return f"{others[0]!r}, which {user!r} holds when the loop starts"
+            outer = self.outside_owner(entry.id, user)
+            if outer is not None:
+                return outer
+        for stmt in nodes.statements(loop.body):
+            if isinstance(stmt, gast.Assign) and _may_alias(stmt.value) and any(
+                    n.id == name for t in stmt.targets for n in nodes.names(t)):
+                return (f"line {stmt.lineno} binds {name!r} to an existing array for the "
+                        f"next trip")
+        return None
 
     # ------------------------------------------------------- expressions
     def new_version(self, user_name):
@@ -940,6 +982,24 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _may_alias(value):
+    """Whether assigning ``value`` may bind a name to an existing array rather than a
+    new one: a name, an item or attribute of one, a view, or a tuple or choice of them."""
+    if isinstance(value, (gast.Name, gast.Subscript, gast.Attribute, gast.Starred)):
+        return True
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return any(_may_alias(e) for e in value.elts)
+    if isinstance(value, gast.IfExp):
+        return _may_alias(value.body) or _may_alias(value.orelse)
+    if isinstance(value, gast.BoolOp):
+        return any(_may_alias(v) for v in value.values)
+    if isinstance(value, gast.Call):
+        func = value.func
+        called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+        return called in _VIEW_FUNCTIONS
+    return False
 
 
 def _is_append(node):
