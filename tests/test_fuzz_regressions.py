@@ -142,6 +142,27 @@ def subtracts_a_clipped_number(x):
     return C3[0] - v11 - np.clip(x[1], -1.0, 1.0)
 
 
+# Wrong forward-mode derivative: ``x * 1.0`` made a new array in the primal, but
+# its folded tangent only named another tangent array, which a later write into
+# the array changed in place (seeds 1102957 and 1103379).
+def copies_then_writes_the_source(x):
+    buf2 = np.zeros(3)
+    buf2[0] = x[0]
+    for i3 in range(0, 1, 1):
+        x = buf2 * 1.0
+    buf2[0] = buf2[1]
+    return np.sum(x)
+
+
+def copies_a_row_then_overwrites_it(y, z):
+    v3 = y + z
+    buf4 = np.zeros((2, 3))
+    buf4[:, 2] = C23 @ v3
+    v5 = buf4[0, :] * 1.0
+    buf4[:, 2] = 0.0
+    return v5[-1]
+
+
 CASES = [
     (rebinds_iterated_array_same_shape, (np.array([0.5, -0.2, 0.9]),)),
     (rebinds_iterated_rows, (np.array([0.847, 0.067]),)),
@@ -165,6 +186,8 @@ CASES = [
     (sums_a_number_subtracted_over_an_axis, (np.array([0.3, -0.8]),)),
     (subtracts_a_clipped_number, (np.array([-0.27, -1.416]),)),
     (subtracts_a_clipped_number, (np.array([0.27, 0.416]),)),
+    (copies_then_writes_the_source, (np.array([-0.801, -1.168, -1.24]),)),
+    (copies_a_row_then_overwrites_it, (np.array([-0.378, 1.183, -0.469]), 1.244)),
 ]
 
 

@@ -406,6 +406,7 @@ class _Forward:
         self.varied, self.carrying = _forward_activity(primal, self.wrt, outputs)
         self.scalars = _known_scalars(primal)
         self.sensitive = _shape_sensitive(primal, out_atoms)
+        self.writes_in_place = bool(_store_bases(primal))
 
         params = []
         for p in self.wrt:
@@ -748,6 +749,10 @@ class _Forward:
             self.define(name, expr, out)
             return
         expr = _drop_defaults(expr, template.free)
+        if isinstance(expr, gast.Name) and self.writes_in_place:
+            # ``y = x * 1.0``: the primal makes a new array, but the folded tangent only
+            # names another tangent array, which a later write may change in place
+            expr = nodes.call(self.helper("writable_copy"), [expr])
         exact = True
         if _elementwise(rule):
             exact = self.covers(name, expr, bound)
