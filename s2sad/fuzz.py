@@ -25,9 +25,11 @@ otherwise).
 
 The reference is independent of s2sad: central finite differences in
 float64 on the program itself, computed with two step sizes (1e-6 and
-1e-4).  When the two disagree the program is not smooth at the sample point
-(a branch flips or a kink lies within a step) and it is skipped as
-"non-smooth"; programs whose values overflow are skipped as "overflow".
+1e-4).  When the two disagree, or the one-sided differences of the larger
+step do (a kink right at the point, such as a tie of ``max``, leaves central
+differences of every step alike), the program is not smooth at the sample
+point and it is skipped as "non-smooth"; programs whose values overflow are
+skipped as "overflow".
 Domains keep programs smooth and finite by construction: ``log`` and
 ``sqrt`` see ``x * x + c``, ``exp`` sees bounded arguments, and a running
 bound estimate squashes any value that could grow (``np.tanh``) and caps
@@ -78,6 +80,9 @@ EPS_REF = 1e-6     # finite-difference step of the reference
 EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
 RTOL, ATOL = 1e-5, 1e-6          # s2sad vs finite differences (atol scaled by 1 + max|fd|)
 FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
+#: one-sided differences at EPS_CHECK vs each other: they differ by about f'' * step
+#: where the program is smooth, by the jump in slope at a kink
+ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
 BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
 
 
@@ -1356,10 +1361,16 @@ def _flatten(value):
     return np.array(value, dtype=np.float64).reshape(-1)
 
 
-def _fd_jacobian(f, params, wrt, eps):
-    """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64."""
+def _fd_jacobian(f, params, wrt, eps, center=None):
+    """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64.
+
+    Given ``center`` (the flattened output at the sample point), also the
+    one-sided differences ``(forward, backward)``: at a kink they differ by the
+    jump in slope even where central differences of every step agree (a tie
+    of ``max`` between two linear pieces).
+    """
     base = [p.fresh() for p in params]
-    columns = []
+    columns, forward, backward = [], [], []
     for index in wrt:
         x0 = np.array(base[index], dtype=np.float64)
         flat = x0.reshape(-1)
@@ -1372,7 +1383,13 @@ def _fd_jacobian(f, params, wrt, eps):
                 args[index] = x.reshape(x0.shape) if x0.ndim else float(x[0])
                 outs.append(_flatten(f(*args)))
             columns.append((outs[0] - outs[1]) / (2 * eps))
-    return np.stack(columns, axis=1)
+            if center is not None:
+                forward.append((outs[0] - center) / eps)
+                backward.append((center - outs[1]) / eps)
+    central = np.stack(columns, axis=1)
+    if center is None:
+        return central
+    return central, np.stack(forward, axis=1), np.stack(backward, axis=1)
 
 
 def _close(actual, expected, rtol, atol):
@@ -1525,7 +1542,9 @@ def check_program(prog, modes, supported, loader, only=None):
                 value = f(*prog.args())
             with _time_limit(FD_TIMEOUT):
                 ref = _fd_jacobian(f, prog.params, prog.wrt, EPS_REF)
-                chk = _fd_jacobian(f, prog.params, prog.wrt, EPS_CHECK)
+                center = _flatten(f(*prog.args()))
+                chk, ahead, behind = _fd_jacobian(f, prog.params, prog.wrt, EPS_CHECK,
+                                                  center)
         except _Timeout:
             return Outcome("skip", "timeout")
         except RecursionError:
@@ -1543,6 +1562,8 @@ def check_program(prog, modes, supported, loader, only=None):
     if np.max(np.abs(flat), initial=0) > BIG or np.max(np.abs(ref), initial=0) > BIG:
         return Outcome("skip", "overflow")
     smooth, _ = _close(ref, chk, FD_RTOL, FD_ATOL)
+    if smooth and np.all(np.isfinite(ahead)) and np.all(np.isfinite(behind)):
+        smooth, _ = _close(ahead, behind, ONE_SIDED_RTOL, ONE_SIDED_ATOL)
     if not smooth:
         return Outcome("skip", "non-smooth")
     for mode in applicable:
