@@ -16,7 +16,7 @@ __all__ = [
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
-    "dict_bar", "shape_of", "unbroadcast_to",
+    "dict_bar", "shape_of", "unbroadcast_to", "unshared",
 ]
 
 
@@ -526,6 +526,59 @@ def add_at(x_bar, index, g):
 def sequence_bar(items):
     """Adjoint of a tuple or list literal, turned back into a list of adjoints."""
     return list(items)
+
+
+# ------------------------------------------------------------- results
+
+def unshared(g, others):
+    """``g``, or a copy of it if it shares memory with one of ``others``.
+
+    A generated derivative returns arrays the caller owns and may write into
+    (``g *= 0.5``): never an argument, a global, a returned value or another
+    derivative it returns.  The generator wraps a result in this call where it
+    cannot prove that; lists, tuples and dicts of arrays are checked item by
+    item, and their items against each other.
+    """
+    if g.__class__ is _ndarray:   # the common case: one array, a few others
+        owner = g if g.base is None else g.base
+        for other in others:
+            if other.__class__ is _ndarray and (other is g or (
+                    other if other.base is None else other.base) is owner) \
+                    and np.may_share_memory(g, other):
+                return g.copy()
+            if other.__class__ in (list, tuple, dict):
+                break   # containers: the general case below
+        else:
+            return g
+    held = []
+    _arrays_in(others, held)
+    return _own(g, held)
+
+
+def _arrays_in(value, found):
+    if isinstance(value, np.ndarray):
+        found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _arrays_in(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _arrays_in(item, found)
+
+
+def _own(g, held):
+    """``g`` with every array in it sharing memory with none of ``held`` (nor with
+    another of its own items); the arrays kept are added to ``held``."""
+    if isinstance(g, np.ndarray):
+        if any(np.may_share_memory(g, other) for other in held):
+            g = g.copy()
+        held.append(g)
+        return g
+    if type(g) in (list, tuple):
+        return type(g)([_own(item, held) for item in g])
+    if type(g) is dict:
+        return {key: _own(item, held) for key, item in g.items()}
+    return g
 
 
 # ------------------------------------------------------------------- the tape

@@ -163,6 +163,22 @@ def copies_a_row_then_overwrites_it(y, z):
     return v5[-1]
 
 
+# Wrong gradient: a helper's pullback kept the array it was called with, which
+# the caller then wrote into, so the pullback read the new values (seed 1300348).
+# The helper now gets a copy of an array the caller writes into later.
+def _dot_then_sum(a, b):
+    v1 = b.T @ a
+    return v1.sum()
+
+
+def writes_into_an_array_a_helper_read(x, z):
+    buf5 = np.zeros((2, 1))
+    buf5[:, 0] = z
+    v7 = _dot_then_sum(buf5, x)
+    buf5[:, 0] = v7
+    return buf5
+
+
 CASES = [
     (rebinds_iterated_array_same_shape, (np.array([0.5, -0.2, 0.9]),)),
     (rebinds_iterated_rows, (np.array([0.847, 0.067]),)),
@@ -188,6 +204,9 @@ CASES = [
     (subtracts_a_clipped_number, (np.array([0.27, 0.416]),)),
     (copies_then_writes_the_source, (np.array([-0.801, -1.168, -1.24]),)),
     (copies_a_row_then_overwrites_it, (np.array([-0.378, 1.183, -0.469]), 1.244)),
+    (writes_into_an_array_a_helper_read, (np.array([[0.956, -0.557, -0.022],
+                                                    [-1.148, -0.349, 0.195]]),
+                                          np.array([-0.506, -1.446]))),
 ]
 
 

@@ -71,14 +71,19 @@ def user_names(fn_node) -> Set[str]:
     return {node.id for node in nodes.names(fn_node)}
 
 
-def normalize(parsed) -> NormalFunction:
+def normalize(parsed, callee=False) -> NormalFunction:
+    """``callee=True`` for a function a differentiated function calls: its arguments
+    are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
+    would change the caller's array, which the caller's derivative would not see:
+    it is refused with a location instead of copied."""
     parsed.node = desugar(parsed.node, user_names(parsed.node))
-    return _Normalizer(parsed).run()
+    return _Normalizer(parsed, callee).run()
 
 
 class _Normalizer:
-    def __init__(self, parsed):
+    def __init__(self, parsed, callee=False):
         self.parsed = parsed
+        self.callee = callee
         fn = parsed.node
         self.params = [a.id for a in fn.args.args]
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
@@ -88,6 +93,8 @@ class _Normalizer:
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
+        # the result of a call of a user's function -> the argument names it may hold
+        self.call_holds: Dict[str, Set[str]] = {}
         self.free_names: Set[str] = set()
         self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
         self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
@@ -121,7 +128,7 @@ class _Normalizer:
         if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]  # docstring
-        if body:
+        if body and not self.callee:
             self.source = self.parsed.source_ref(body[0])
             self.copy_written_arguments()
         for stmt in body:
@@ -467,6 +474,13 @@ class _Normalizer:
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
+        if self.callee and isinstance(current, gast.Name) and current.id in self.params:
+            fn = self.parsed.node.name
+            raise self.error(
+                f"{fn} writes into its argument {base.id!r} ({base.id}[...] = ...): that "
+                f"changes the caller's array too, which s2sad does not follow into the caller",
+                target, hint=f"write into a copy ({base.id} = np.copy({base.id}) first) and "
+                             f"return it if the caller needs the new values")
         if not isinstance(current, gast.Name) or current.id not in self.defined \
                 or current.id in self.params:
             raise self.error(f"cannot write into {base.id!r}: it is not an array this "
@@ -482,6 +496,15 @@ class _Normalizer:
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", target,
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
+        for user, atom in sorted(self.env.items()):
+            if isinstance(atom, gast.Name) and current.id in self.call_holds.get(atom.id, ()) \
+                    and self.read_after(user, line):
+                raise self.error(
+                    f"writing into {base.id!r} may also change {user!r}, which a function "
+                    f"call made from it (and may share its memory), and {user!r} is read "
+                    f"later", target,
+                    hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
+                         f"{base.id!r}")
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
@@ -614,6 +637,8 @@ class _Normalizer:
         """
         if ssa not in self.defined:
             return f"{ssa!r}, defined outside the function"
+        if self.callee and ssa in self.params:
+            return f"the caller's array passed as {ssa!r}"
         carried = self.carried_from.get(ssa)
         if carried is None:
             return None
@@ -890,6 +915,12 @@ class _Normalizer:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
             return
+        fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
+        if _is_python_function(fn) and not _returns_new_values(fn):
+            # a helper of the user's may return an argument, or a view of one
+            self.call_holds[name] = {a.id for a in list(value.args) +
+                                     [k.value for k in value.keywords]
+                                     if isinstance(a, gast.Name)}
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
@@ -1112,3 +1143,46 @@ def _subscript_base(sub):
     if isinstance(index, gast.Slice):
         return f"{owner}_slice"
     return f"{owner}_item"
+
+
+def _is_python_function(fn):
+    """A user's own Python function (no derivative rule): it may return an argument."""
+    import inspect
+    module = getattr(fn, "__module__", None) or ""
+    return inspect.isfunction(fn) and registry.lookup(fn) is None \
+        and module != "numpy" and not module.startswith("numpy.")
+
+
+def _returns_new_values(fn):
+    """Whether every ``return`` of ``fn`` is an operator, a constant, or a call that
+    allocates its result (``np.sum(a * b)``), so it never hands back an argument.
+    """
+    import ast
+    import inspect
+    import textwrap
+    from ..rules.fresh import allocates
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+
+    def resolve(node):
+        if isinstance(node, ast.Name):
+            return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
+        if isinstance(node, ast.Attribute):
+            base = resolve(node.value)
+            return getattr(base, node.attr, None) if inspect.ismodule(base) else None
+        return None
+
+    def new(node):
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant)):
+            return True
+        if isinstance(node, ast.Tuple):
+            return all(new(e) for e in node.elts)
+        if isinstance(node, ast.Call):
+            return not any(k.arg == "out" for k in node.keywords) \
+                and allocates(resolve(node.func))
+        return False
+
+    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
+    return bool(returns) and all(r.value is not None and new(r.value) for r in returns)

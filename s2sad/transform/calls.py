@@ -82,7 +82,7 @@ class CallGraph:
         if parsed.node.args.vararg is not None:
             params = _expand_varargs(parsed.node, arity or 0)
         fence.check(parsed)
-        normal = normalize(parsed)
+        normal = normalize(parsed, callee=True)
         ret = normal.node.body[-1]
         suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
         callee = Callee(name=self._fresh(f"{func.__name__}_vjp{suffix}"),

@@ -87,6 +87,90 @@ def numpy_module():
     return importlib.import_module("numpy")
 
 
+def unshared_results(results, stmts, params, values, bindings, helper, fresh_name, comments):
+    """Guard the derivatives a generated function returns against sharing memory.
+
+    ``results`` are the returned derivative expressions, ``stmts`` the whole
+    generated body they are computed by, ``params`` every parameter the caller
+    passes (arguments, cotangents, tangents), ``values`` the returned values'
+    expressions.  A result whose origins (:mod:`s2sad.analysis.aliases`) meet a
+    parameter's, a global's, a returned value's or an earlier result's becomes
+    ``unshared(result, (those names...))``, which copies it at run time only if
+    it does share memory with one of them.
+
+    Returns ``(results, kept)``: the new results, and the statements that keep the
+    given value of a parameter the body assigns again (``x_bar_given = x_bar``,
+    under a comment), for the start of the function taking it.  ``helper(name)``
+    names a runtime helper (recording its binding), ``fresh_name(base)`` makes a
+    new name, ``comments`` collects comment texts.
+    """
+    from ..analysis.aliases import ANYWHERE, origins
+    from ..rules.fresh import allocates as fresh
+
+    def allocates(call):
+        if any(k.arg == "out" for k in call.keywords):
+            return False
+        callee = anno.get(call, anno.CALLEE)
+        if callee is not None and fresh(callee):
+            return True
+        obj = _resolve(call.func, bindings)
+        return obj is not None and fresh(obj)
+
+    def is_function(call):
+        return anno.get(call, anno.CALLEE) is not None \
+            or _resolve(call.func, bindings) is not None
+
+    of_name, at_end = origins(stmts, params, allocates, is_function)
+    assigned = {n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Store)}
+    value_names = sorted({n.id for v in values for n in nodes.names(v)})
+    # the caller holds the given values of the parameters: a token of their own
+    visible = [(p, frozenset({f"name:{p}"}), True) for p in params]
+    visible += [(n, at_end(n), False) for n in value_names if n not in params]
+    out, earlier, entries = [], [], {}
+    for result in results:
+        if not isinstance(result, gast.Name):
+            out.append(result)   # a call of zeros_like: fresh
+            continue
+        mine = at_end(result.id)
+        free = sorted(o[5:] for o in mine if o.startswith("name:") and o[5:] not in params
+                      and o[5:] not in value_names)
+        candidates = visible + [(n, of_name(n), False) for n in free]
+        known = {name for name, _, _ in candidates}
+        candidates += [(n, at_end(n), False) for n in earlier if n not in known]
+        others = []
+        for name, theirs, given in candidates:
+            if not (ANYWHERE in mine or ANYWHERE in theirs or mine & theirs):
+                continue
+            if given and name in assigned:   # read the value the caller gave
+                if name not in entries:
+                    entries[name] = fresh_name(f"{name}_given")
+                name = entries[name]
+            others.append(name)
+        earlier.append(result.id)
+        if others:
+            result = nodes.call(helper("unshared"), [
+                nodes.name(result.id), nodes.tuple_([nodes.name(n) for n in others])])
+        out.append(result)
+    kept = []
+    for param, name in sorted(entries.items(), key=lambda item: params.index(item[0])):
+        kept.append(comment(comments, f"{param} as given: what is returned must not share "
+                                      f"its memory"))
+        kept.append(nodes.assign(name, nodes.name(param)))
+    return out, kept
+
+
+def _resolve(func, bindings):
+    """The object a callee expression names through ``bindings`` (modules only)."""
+    import types
+    if isinstance(func, gast.Name):
+        return bindings.get(func.id)
+    if isinstance(func, gast.Attribute):
+        base = _resolve(func.value, bindings)
+        if isinstance(base, types.ModuleType):
+            return getattr(base, func.attr, None)
+    return None
+
+
 def is_comment(stmt):
     return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
             and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == COMMENT_MARKER)

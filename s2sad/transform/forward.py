@@ -85,7 +85,7 @@ from ..rules import registry
 from ..rules.template import bind_arguments, splice
 from ..syntax import anno, nodes
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
-                     numpy_module, rule_for, source_of)
+                     numpy_module, rule_for, source_of, unshared_results)
 
 #: identifier of the symbolic zero marker; it never reaches emitted code
 ZERO_ID = "__s2sad_zero__"
@@ -164,7 +164,7 @@ def jvp_for(calls, func, wrt, location, arity=None):
     if parsed.node.args.vararg is not None:
         params = _expand_varargs(parsed.node, arity or 0)
     fence.check(parsed)
-    normal = normalize(parsed)
+    normal = normalize(parsed, callee=True)
     suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
     tangents = {p: normal.namer.tangent(p) for p in wrt}
     ret = normal.node.body[-1]
@@ -423,9 +423,14 @@ class _Forward:
         if selected is None:
             selected = tuple(range(len(out_atoms))) if many else 0
         if isinstance(selected, int):
-            tangent_expr = self.output_tangent(out_atoms[selected])
+            results = [self.output_tangent(out_atoms[selected])]
         else:
-            tangent_expr = nodes.tuple_([self.output_tangent(out_atoms[i]) for i in selected])
+            results = [self.output_tangent(out_atoms[i]) for i in selected]
+        results, given = unshared_results(results, out, list(self.nf.params) + params,
+                                          [ret.value], self.bindings, self.helper,
+                                          self.namer.fresh, self.comments)
+        tangent_expr = results[0] if isinstance(selected, int) else nodes.tuple_(results)
+        out = given + out
         body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
         body = _tidy(eliminate_dead(body))
         new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body,

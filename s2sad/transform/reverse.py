@@ -38,7 +38,7 @@ from ..rules import registry
 from ..syntax import anno, nodes
 from .calls import CallGraph, bind_call, is_user_function
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
-                     numpy_module, rule_for, runtime_helper, source_of)
+                     numpy_module, rule_for, runtime_helper, source_of, unshared_results)
 
 FLAVORS = ("value_and_grad", "vjp")
 #: on a rewritten call of a user function: (Callee, pullback name, argument names)
@@ -212,7 +212,12 @@ class _Reverse:
                         value = nodes.call("np.copy", [value])
                     snapshots.append(nodes.assign(keep, value))
                     atom.id = keep
-            body = forward + snapshots + backward + [
+            body = forward + snapshots + backward
+            grads, given = unshared_results(grads, body, list(self.nf.params), [value_expr],
+                                            self.bindings, self.helper, self.namer.fresh,
+                                            self.comments)
+            grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
+            body = given + body + [
                 nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
             if self.clean:
                 body = eliminate_dead(body)
@@ -237,6 +242,17 @@ class _Reverse:
                     self.bindings["np"] = numpy_module()
                     start = nodes.call("np.copy", [start])
                 starts.append(nodes.assign(name, start))
+            grads, given = unshared_results(
+                grads, forward + finals + starts + backward,
+                list(self.nf.params) + seed_params, [value_expr], self.bindings, self.helper,
+                self.namer.fresh, self.comments)
+            grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
+            # (each kept value comes as a comment and an assignment)
+            pairs = list(zip(given[::2], given[1::2]))
+            forward = [s for pair in pairs if pair[1].value.id not in seed_params
+                       for s in pair] + forward
+            starts = [s for pair in pairs if pair[1].value.id in seed_params
+                      for s in pair] + starts
             pullback = nodes.function(pull_name, seed_params,
                                       starts + backward + [nodes.ret(grad_expr)])
             forward = forward + finals
@@ -291,6 +307,17 @@ class _Reverse:
         pullback = self.namer.fresh(f"{target}_pullback")
         call = nodes.clone(value)
         call.func = nodes.name(info.name)
+        # the callee's pullback keeps its arguments: an array this function writes into
+        # later goes in as a copy, so the pullback sees the values of the call
+        for part in list(call.args) + [k for k in call.keywords]:
+            atom = part.value if isinstance(part, gast.keyword) else part
+            if isinstance(atom, gast.Name) and atom.id in self.written:
+                self.bindings["np"] = numpy_module()
+                copied = nodes.call("np.copy", [atom])
+                if isinstance(part, gast.keyword):
+                    part.value = copied
+                else:
+                    call.args[call.args.index(part)] = copied
         new = nodes.assign(nodes.tuple_([nodes.name(target, store=True),
                                          nodes.name(pullback, store=True)], store=True), call)
         anno.copy(stmt, new, anno.SOURCE)

@@ -1,0 +1,172 @@
+"""Where a value in generated code may come from: which arrays it may share memory with.
+
+A generated derivative hands its results to the user, who may write into them
+(``g *= scale``).  Each result must then be an array of its own: not one of the
+user's arguments or cotangents, not a global, not another result.  This
+analysis finds the results for which that is not certain, so the transform
+can guard just those.
+
+Input: the statements of a generated function (forward sweep, backward sweep,
+a nested pullback's body: all of them at once; the analysis ignores order, so
+it holds on every path and every trip of a loop), and ``allocates(call)``, a
+predicate telling which calls always return a new object that holds no
+argument (numpy's ufuncs, ``np.zeros``, the runtime's adjoint helpers...).
+
+Output: :func:`origins` returns two functions of a name, ``of_name`` (the
+origins of any value the name holds at any point) and ``at_end`` (of the value
+it holds after the last statement), each a frozenset of places a value may
+come from:
+
+* ``"name:x"``: the object a name holds that the generated code does not
+  assign (a parameter, a global), or the name's parameter value;
+* ``"site:N"``: an object the ``N``-th assignment created;
+* :data:`ANYWHERE`: a value the analysis cannot follow.
+
+A value read back from the tape has the origins of every value pushed on it.
+
+Two values whose origins are disjoint never share memory; values whose origins
+meet may (views and pass-through helpers such as ``unbroadcast`` keep their
+argument's origins).
+"""
+
+import gast
+
+from ..syntax import nodes
+
+#: the origin of a value read back from the tape: it may be anything
+ANYWHERE = "?"
+
+#: calls that return their first argument or a view of it (the rest is fresh)
+PASS_THROUGH = frozenset({"unbroadcast", "unbroadcast_to", "broadcast_like",
+                          "transpose_bar", "concatenate_bar", "stack_bar",
+                          "sequence_bar", "repeat_bar"})
+
+
+def origins(stmts, params, allocates, is_function=lambda call: False):
+    """``(of_name, at_end)``: ``name -> frozenset of origins`` for every name read
+    or assigned in ``stmts`` (nested blocks and function bodies included).
+
+    ``params`` are the parameters of the generated functions: names whose entry
+    value the caller holds.  ``is_function(call)`` tells a call of a module's
+    function (``np.reshape(g)``) from a method call, whose result may be the
+    object itself (``g.reshape()``).
+    """
+    definitions, pushed = _definitions(stmts)
+    top = {id(stmt) for stmt in stmts}
+    params = set(params)
+    found = {name: ({f"name:{name}"} if name in params else set()) for name in definitions}
+
+    def of_name(name):
+        if name not in found:
+            return frozenset({f"name:{name}"})   # not assigned here: a parameter or global
+        return frozenset(found[name])
+
+    def of_tape():
+        return set().union(set(), *(of_expr(value, site) for site, value in pushed))
+
+    def of_expr(expr, site):
+        if isinstance(expr, gast.Constant):
+            return set()   # numbers and strings: immutable
+        if isinstance(expr, gast.Name):
+            return set(of_name(expr.id))
+        if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+            return {f"site:{site}"}   # arithmetic makes a new array (or an immutable number)
+        if isinstance(expr, gast.BoolOp):
+            return set().union(*(of_expr(v, site) for v in expr.values))
+        if isinstance(expr, gast.IfExp):
+            return of_expr(expr.body, site) | of_expr(expr.orelse, site)
+        if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
+            return of_expr(expr.value, site)   # a view, an element or a field of it
+        if isinstance(expr, (gast.Tuple, gast.List, gast.Set)):
+            return set().union(set(), *(of_expr(e, site) for e in expr.elts))
+        if isinstance(expr, gast.Dict):
+            return set().union(set(), *(of_expr(v, site) for v in expr.values))
+        if isinstance(expr, gast.Call):
+            return of_call(expr, site)
+        return {ANYWHERE}
+
+    def of_call(call, site):
+        func = call.func
+        if (isinstance(func, gast.Attribute) and func.attr == "pop" and not call.args) \
+                or (isinstance(func, gast.Name) and func.id == "tape_pop"):
+            return of_tape()   # whatever was saved
+        if isinstance(func, gast.Attribute) and func.attr == "copy" and not call.args:
+            return {f"site:{site}"}
+        if allocates(call):
+            return {f"site:{site}"}
+        if isinstance(func, gast.Name) and func.id in PASS_THROUGH and call.args:
+            return {f"site:{site}"} | of_expr(call.args[0], site)
+        found = {f"site:{site}"}
+        if isinstance(func, gast.Attribute) and not is_function(call):
+            found |= of_expr(func.value, site)   # a method may return its object
+        for arg in call.args:
+            found |= of_expr(arg, site)
+        for keyword in call.keywords:
+            found |= of_expr(keyword.value, site)
+        return found
+
+    # a loop may carry a value from a later assignment to an earlier one: go over
+    # every assignment until nothing grows (origins only ever grow, so this ends)
+    changed = True
+    while changed:
+        changed = False
+        for name, defs in definitions.items():
+            before = len(found[name])
+            for site, value, _ in defs:
+                found[name] |= of_expr(value, site)
+            changed = changed or len(found[name]) != before
+
+    def at_end(name):
+        """The origins of the value ``name`` holds after the last statement."""
+        defs = definitions.get(name, ())
+        if defs and defs[-1][2] in top:   # the last assignment is not inside a block:
+            return frozenset(of_expr(defs[-1][1], defs[-1][0]))   # it alone reaches the end
+        return of_name(name)
+
+    return of_name, at_end
+
+
+def _definitions(stmts):
+    """``name -> [(site, value, id of the statement), ...]``, every plain or tuple
+    assignment to a name, in order; and ``[(site, value), ...]``, every value
+    pushed on a tape.
+
+    ``x op= e`` and ``x[i] = e`` are left out: they change the object ``x``
+    holds (or rebind a number), never make ``x`` hold another array.
+    """
+    found, pushed = {}, []
+    for site, stmt in enumerate(nodes.statements(stmts)):
+        for call in _calls(stmt):
+            func = call.func
+            if isinstance(func, gast.Attribute) and func.attr == "push" and call.args:
+                pushed.append((site, call.args[0]))
+            elif isinstance(func, gast.Name) and func.id == "tape_push" and len(call.args) > 1:
+                pushed.append((site, call.args[1]))
+        if isinstance(stmt, gast.Assign):
+            for target in stmt.targets:
+                _bind(target, stmt.value, (site, stmt), found)
+        elif isinstance(stmt, gast.For):
+            for node in nodes.names(stmt.target):   # elements of the iterable
+                found.setdefault(node.id, []).append((site, stmt.iter, id(stmt)))
+        elif isinstance(stmt, gast.FunctionDef):
+            found.setdefault(stmt.name, []).append(
+                (site, gast.Constant(value=None, kind=None), id(stmt)))
+    return found, pushed
+
+
+def _calls(stmt):
+    """The calls a simple statement makes (a compound one's header only)."""
+    if isinstance(stmt, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign)):
+        return [n for n in nodes.walk(stmt) if isinstance(n, gast.Call)]
+    return []
+
+
+def _bind(target, value, where, found):
+    site, stmt = where
+    if isinstance(target, gast.Name):
+        found.setdefault(target.id, []).append((site, value, id(stmt)))
+    elif isinstance(target, (gast.Tuple, gast.List)):
+        for elt in target.elts:   # each target may hold any part of the value
+            _bind(elt, value, where, found)
+    elif isinstance(target, gast.Starred):
+        _bind(target.value, value, where, found)
