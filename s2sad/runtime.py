@@ -16,7 +16,7 @@ __all__ = [
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
-    "dict_bar", "shape_of", "unbroadcast_to", "unshared",
+    "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot",
 ]
 
 
@@ -174,6 +174,14 @@ def overwritten(x, index):
                                  "with a repeated index) cannot be differentiated; use "
                                  "np.add.at or distinct indices")
     return np.copy(x[index])
+
+
+def snapshot(x):
+    """A copy of the array ``x`` (a number as it is): its values now, before a write
+    through another name that shares its memory changes them."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    return x
 
 
 def zero_at(g, index):

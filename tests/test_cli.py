@@ -281,6 +281,27 @@ def test_hvp_flavor_writes_a_checkable_hessian_vector_product_module(project):
     assert reverse_hvp.stderr.startswith("s2sad: error: --flavor hvp needs --mode forward")
 
 
+def test_a_written_module_hands_back_gradients_of_their_own(project):
+    (project / "sums.py").write_text(textwrap.dedent("""\
+        import numpy as np
+
+
+        def loss(x, y):
+            s = x + y
+            return np.sum(s * s)
+        """), encoding="utf-8")
+    made = run("grad", "sums.py:loss", "--wrt", "x,y", "-o", "loss_grad.py", cwd=project)
+    assert made.returncode == 0, made.stderr
+    text = (project / "loss_grad.py").read_text()
+    assert "unshared(y_bar, (x_bar,))" in text
+    namespace = {}
+    exec(compile(text, "loss_grad.py", "exec"), namespace)
+    x, y = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    _, (gx, gy) = namespace["loss_value_and_grad"](x, y)
+    np.testing.assert_allclose(gx, 2 * (x + y))   # by hand
+    assert not np.shares_memory(gx, gy)
+
+
 # --------------------------------------------------------------------------- --dump-after
 
 @pytest.mark.parametrize("stage, expected", [

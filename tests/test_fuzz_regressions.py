@@ -179,6 +179,26 @@ def writes_into_an_array_a_helper_read(x, z):
     return buf5
 
 
+# Wrong gradient (vjp): a name bound to an array in both branches of an `if`
+# kept seeing a later write into that array, since the pullback restores the
+# written array in its own copy (seed 1403062).  The forward sweep now saves
+# such a name before the write and the backward sweep takes it back.
+def selects_an_array_then_writes_into_it(x):
+    buf2 = np.zeros(1)
+    v3 = x
+    v3 = (buf2 if x.mean() < 0.0 else buf2) * v3
+    buf2[0] = 0.5
+    return v3
+
+
+def reads_a_view_then_writes_through_its_base(x):
+    buf = np.zeros(3)
+    v = buf[0:2]
+    y = v * x
+    buf[0] = 5.0
+    return np.sum(y * y) + y
+
+
 CASES = [
     (rebinds_iterated_array_same_shape, (np.array([0.5, -0.2, 0.9]),)),
     (rebinds_iterated_rows, (np.array([0.847, 0.067]),)),
@@ -207,6 +227,9 @@ CASES = [
     (writes_into_an_array_a_helper_read, (np.array([[0.956, -0.557, -0.022],
                                                     [-1.148, -0.349, 0.195]]),
                                           np.array([-0.506, -1.446]))),
+    (selects_an_array_then_writes_into_it, (np.array([0.122, -0.724]),)),
+    (selects_an_array_then_writes_into_it, (np.array([-0.122, -0.724]),)),
+    (reads_a_view_then_writes_through_its_base, (np.array([0.3, -0.4]),)),
 ]
 
 

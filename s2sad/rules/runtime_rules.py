@@ -17,7 +17,7 @@ from .. import runtime as rt
 from ..runtime import (add_at, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
                        extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
                        mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, prod_bar, repeat_bar,
-                       sequence_bar, stack_bar, sum_bar, transpose_bar, unbroadcast,
+                       sequence_bar, snapshot, stack_bar, sum_bar, transpose_bar, unbroadcast,
                        unbroadcast_to, unshared, xlogy, zero_at)
 from ..runtime_forward import (broadcast_like, index_set, prod_bar_x_dot, reversed_range,
                                tape_pop, tape_push, writable_copy, xdivy)
@@ -60,6 +60,11 @@ nondifferentiable(tape_push, tape_pop)
 @runtime_tangent(unbroadcast)
 def unbroadcast_tangent(out, g, like, g_dot):
     return unbroadcast(g_dot, like)
+
+
+@runtime_tangent(snapshot)
+def snapshot_tangent(out, x, x_dot):
+    return snapshot(x_dot)
 
 
 @runtime_tangent(unshared)

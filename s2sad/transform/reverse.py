@@ -144,6 +144,7 @@ class _Reverse:
         self.scalars = known_scalars(list(_with_loops(primal)))
         self.single_defs, self.loop_temps = _definitions(primal)
         self.written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
+        self.store_aliases = self.aliases_at_stores(primal) if self.flavor == "vjp" else {}
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
         self.read_counts = _read_counts(fn)
         self.positions = _positions(primal)
@@ -242,9 +243,15 @@ class _Reverse:
                     self.bindings["np"] = numpy_module()
                     start = nodes.call("np.copy", [start])
                 starts.append(nodes.assign(name, start))
+            # the pullback restores forward names it rebinds (from copies, for arrays it
+            # writes into): the value returned is the one its final snapshot holds
+            final_of = {a.value.id: a.targets[0].id for a in finals}
+            returned = nodes.clone(value_expr)
+            for atom in nodes.names(returned):
+                atom.id = final_of.get(atom.id, atom.id)
             grads, given = unshared_results(
                 grads, forward + finals + starts + backward,
-                list(self.nf.params) + seed_params, [value_expr], self.bindings, self.helper,
+                list(self.nf.params) + seed_params, [returned], self.bindings, self.helper,
                 self.namer.fresh, self.comments)
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
             # (each kept value comes as a comment and an assignment)
@@ -395,12 +402,72 @@ class _Reverse:
                 if ops.is_store(stmt):   # save what the write overwrites; undone backward
                     self.uses_tape = True
                     target = stmt.targets[0]
+                    for alias in self.store_aliases.get(id(stmt), ()):
+                        out.append(nodes.expr_stmt(nodes.call(
+                            nodes.attr(nodes.name(self.tape), "push"),
+                            [nodes.call(self.helper("snapshot"), [nodes.name(alias)])])))
                     out.append(nodes.expr_stmt(nodes.call(
                         nodes.attr(nodes.name(self.tape), "push"),
                         [nodes.call(self.helper("overwritten"),
                                     [nodes.clone(target.value), _index_expr(target.slice)])])))
                 out.append(nodes.clone(stmt))
         return out
+
+    def aliases_at_stores(self, primal):
+        """``{id(store): [names]}``: for each write ``b[i] = v``, the other names that
+        may share memory with ``b`` (a view ``u = b[0:2]``, a branch's ``u = b``) and are
+        bound by then.
+
+        A pullback restores what the writes overwrote in its own copies of the
+        written arrays (it may run many times; the arrays the function returns stay
+        as they are).  Such a name would keep seeing the values written later, so
+        the forward sweep saves it before the write and the backward sweep takes it
+        back from the tape at the write's adjoint.
+        """
+        from ..analysis.aliases import ANYWHERE, origins
+        stores = [stmt for stmt in nodes.statements(primal) if ops.is_store(stmt)]
+        if not stores:
+            return {}
+        from ..rules.fresh import allocates as fresh
+
+        def allocates(call):
+            callee = anno.get(call, anno.CALLEE)
+            return callee is not None and not any(k.arg == "out" for k in call.keywords) \
+                and fresh(callee)
+
+        of_name, _ = origins(primal, self.nf.params, allocates,
+                             lambda call: anno.get(call, anno.CALLEE) is not None)
+        order = {}   # name -> the flattened position of its first assignment
+        for position, stmt in enumerate(nodes.statements(primal)):
+            for node in nodes.names(stmt.targets if isinstance(stmt, gast.Assign) else
+                                    stmt.target if isinstance(stmt, gast.For) else []):
+                if isinstance(node.ctx, gast.Store):
+                    order.setdefault(node.id, position)
+        read = {n.id for n in nodes.names(primal) if isinstance(n.ctx, gast.Load)}
+        positions = {id(stmt): k for k, stmt in enumerate(nodes.statements(primal))}
+        found = {}
+        for stmt in stores:
+            base = stmt.targets[0].value.id
+            mine = of_name(base)
+            names = []
+            for name in sorted(read):
+                if name == base or name in self.scalars or order.get(name, positions[id(stmt)]) \
+                        >= positions[id(stmt)]:
+                    continue
+                theirs = of_name(name)
+                if not (ANYWHERE in mine or ANYWHERE in theirs or mine & theirs):
+                    continue
+                if name in self.written:
+                    raise UnsupportedSyntaxError(
+                        f"writing into {base!r} may change {name!r}, which may share its "
+                        f"memory and is written into too: a pullback cannot restore both",
+                        self.parsed.location(stmt),
+                        hint=f"make one of them a copy ({name} = np.copy(...)), or use "
+                             f"s2sad.grad / value_and_grad for a scalar output")
+                names.append(name)
+            if names:
+                found[id(stmt)] = names
+        return found
 
     def backward_block(self, stmts, enclosing=None):
         """Adjoint statements of ``stmts`` in reverse order, grouped under comments.
@@ -955,6 +1022,9 @@ class _Reverse:
         out.append(nodes.assign(nodes.subscript(nodes.name(base), nodes.clone(index),
                                                 store=True),
                                 nodes.call(nodes.attr(nodes.name(self.tape_read), "pop"))))
+        for alias in reversed(self.store_aliases.get(id(stmt), ())):
+            out.append(nodes.assign(alias, nodes.call(nodes.attr(nodes.name(self.tape_read),
+                                                                 "pop"))))
         return out
 
     def unbroadcast(self, contribution, name):
