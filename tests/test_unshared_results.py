@@ -244,3 +244,42 @@ def test_a_helper_returning_a_new_number_leaves_the_array_free():
     x = 1.5
     # by hand: v = x * x, sum(buf) = x + x * x, so f' = 2x + 1 + 2x
     assert s2sad.grad(writes_after_a_helper_made_a_number)(x) == pytest.approx(4 * x + 1)
+
+
+def _layer(W, x):
+    y = W @ x
+    y = np.tanh(y)
+    return y
+
+
+def writes_after_a_helper_made_a_new_array(x):
+    buf = np.zeros(2)
+    buf[0] = x
+    h = _layer(np.eye(2), buf)
+    buf[1] = x * x
+    return np.sum(h * x) + np.sum(buf)
+
+
+def test_a_helper_returning_a_local_new_array_leaves_the_array_free():
+    x = 1.5
+    # by hand: h = (tanh x, 0), so f = x tanh x + x + x^2
+    expected = np.tanh(x) + x * (1 - np.tanh(x) ** 2) + 1 + 2 * x
+    assert s2sad.grad(writes_after_a_helper_made_a_new_array)(x) == pytest.approx(expected)
+
+
+def _renamed(a):
+    b = a
+    return b
+
+
+def keeps_what_a_helper_renamed(x):
+    buf = np.zeros(2)
+    buf[0] = x
+    h = _renamed(buf)
+    buf[1] = x * x
+    return np.sum(h * x)
+
+
+def test_a_helper_returning_its_argument_under_another_name_is_caught():
+    with pytest.raises(UnsupportedSyntaxError, match="may also change 'h'"):
+        s2sad.grad(keeps_what_a_helper_renamed)(1.5)

@@ -7,8 +7,9 @@ analysis finds the results for which that is not certain, so the transform
 can guard just those.
 
 Input: the statements of a generated function (forward sweep, backward sweep,
-a nested pullback's body: all of them at once; the analysis ignores order, so
-it holds on every path and every trip of a loop), and ``allocates(call)``, a
+a nested pullback's body: all of them at once; the analysis ignores their
+order, so it holds on every path and every trip of a loop, but for the value a
+name holds at the end), and ``allocates(call)``, a
 predicate telling which calls always return a new object that holds no
 argument (numpy's ufuncs, ``np.zeros``, the runtime's adjoint helpers...).
 
@@ -33,7 +34,7 @@ import gast
 
 from ..syntax import nodes
 
-#: the origin of a value read back from the tape: it may be anything
+#: the origin of a value the analysis cannot follow: it may be anything
 ANYWHERE = "?"
 
 #: calls that return their first argument or a view of it (the rest is fresh)
@@ -61,8 +62,10 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
             return frozenset({f"name:{name}"})   # not assigned here: a parameter or global
         return frozenset(found[name])
 
+    tape = set()   # the origins of every value pushed, as far as known
+
     def of_tape():
-        return set().union(set(), *(of_expr(value, site) for site, value in pushed))
+        return set(tape)
 
     def of_expr(expr, site):
         if isinstance(expr, gast.Constant):
@@ -109,7 +112,10 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
     # every assignment until nothing grows (origins only ever grow, so this ends)
     changed = True
     while changed:
-        changed = False
+        before = len(tape)
+        for site, value in pushed:
+            tape.update(of_expr(value, site))
+        changed = len(tape) != before
         for name, defs in definitions.items():
             before = len(found[name])
             for site, value, _ in defs:

@@ -1174,6 +1174,23 @@ def _returns_new_values(fn):
             return getattr(base, node.attr, None) if inspect.ismodule(base) else None
         return None
 
+    assigned = {}   # local name -> the values assigned to it (None: something else)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+                else:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            assigned.setdefault(name.id, []).append(None)
+        elif isinstance(node, (ast.For, ast.With, ast.NamedExpr, ast.comprehension)):
+            for name in ast.walk(getattr(node, "target", node)):
+                if isinstance(name, ast.Name):
+                    assigned.setdefault(name.id, []).append(None)
+    params = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    seen = set()
+
     def new(node):
         if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant)):
             return True
@@ -1182,6 +1199,11 @@ def _returns_new_values(fn):
         if isinstance(node, ast.Call):
             return not any(k.arg == "out" for k in node.keywords) \
                 and allocates(resolve(node.func))
+        if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
+            if node.id in seen:
+                return True   # a loop-carried name: its other assignments decide
+            seen.add(node.id)
+            return all(v is not None and new(v) for v in assigned[node.id])
         return False
 
     returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
