@@ -1420,6 +1420,28 @@ def _check_layout(grads, args, wrt):
     return None
 
 
+def _arrays(values):
+    found = []
+    for v in values:
+        if isinstance(v, np.ndarray):
+            found.append(v)
+        elif isinstance(v, (list, tuple)):
+            found.extend(_arrays(v))
+    return found
+
+
+def _check_unshared(results, inputs):
+    """A derivative handed back must be an array of its own: never (a view of) an
+    argument, a cotangent or tangent given, the returned value, or another result."""
+    results, held = _arrays(results), _arrays(inputs)
+    for i, r in enumerate(results):
+        for other in held + results[:i]:
+            if np.shares_memory(r, other):
+                return "a returned derivative shares memory with an input, the value or " \
+                       "another derivative"
+    return None
+
+
 def _check_mode(s2sad, prog, f, mode, value, jac):
     """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
     refusals = _s2sad_error_types()
@@ -1447,6 +1469,10 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             problem = _check_layout(grads, args, wrt)
             if problem:
                 return "wrong-type", problem
+            given = list(args) + ([] if prog.output == "scalar" else cts) + [got_value]
+            problem = _check_unshared(list(grads), given)
+            if problem:
+                return "shared-result", problem
             actual = _flatten(list(grads))
         else:
             tangents = []
@@ -1455,6 +1481,9 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
                 tangents.append(rng.standard_normal(a.shape) if isinstance(a, np.ndarray)
                                 else float(rng.standard_normal()))
             got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
+            problem = _check_unshared([out_tangent], list(args) + tangents + [got_value])
+            if problem:
+                return "shared-result", problem
             actual = _flatten(out_tangent if isinstance(out_tangent, tuple)
                               else [out_tangent])
             expected = jac @ _flatten(tangents)
@@ -1586,7 +1615,9 @@ def check_program(prog, modes, supported, loader, only=None):
 #: the located refusals of in-place updates that may change another name (by design)
 ALIASING_REFUSALS = ("would also change the list or tuple that holds",
                      "since the two may share memory", "which shares its memory",
-                     "may write into an array another name holds")
+                     "may write into an array another name holds",
+                     "writes into its argument", "which a function call made from it",
+                     "and is written into too")
 
 
 # ------------------------------------------------------------------ shrinking
