@@ -550,12 +550,13 @@ def unshared(g, others):
     if g.__class__ is _ndarray:   # the common case: one array, a few others
         owner = g if g.base is None else g.base
         for other in others:
-            if other.__class__ is _ndarray and (other is g or (
-                    other if other.base is None else other.base) is owner) \
+            if other.__class__ is not _ndarray:
+                if isinstance(other, (np.ndarray, list, tuple, dict)):
+                    break   # array subclasses and containers: the general case below
+                continue    # a number, None: nothing to share
+            if (other is g or (other if other.base is None else other.base) is owner) \
                     and np.may_share_memory(g, other):
                 return g.copy()
-            if other.__class__ in (list, tuple, dict):
-                break   # containers: the general case below
         else:
             return g
     held = []

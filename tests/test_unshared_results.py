@@ -150,6 +150,12 @@ def test_unshared_copies_only_what_shares_memory():
     again = unshared([fresh, fresh], (base,))
     assert again[0] is fresh and again[1] is not fresh   # items against each other too
     assert unshared({"a": view}, ([base],))["a"] is not view
+    tagged = rows.view(_Tagged)
+    assert unshared(first, (tagged,)) is not first   # an ndarray subclass shares too
+
+
+class _Tagged(np.ndarray):
+    """An ndarray subclass, as memmaps and masked arrays are."""
 
 
 # ------------------------------------------------------------- the analysis

@@ -98,9 +98,10 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     ``unshared(result, (those names...))``, which copies it at run time only if
     it does share memory with one of them.
 
-    Returns ``(results, kept)``: the new results, and the statements that keep the
-    given value of a parameter the body assigns again (``x_bar_given = x_bar``,
-    under a comment), for the start of the function taking it.  ``helper(name)``
+    Returns ``(results, kept)``: the new results, and ``[(param, statements)]``
+    for each parameter the body assigns again whose given value a guard reads:
+    the comment and ``x_bar_given = x_bar`` that keep it, for the start of the
+    function taking ``param``.  ``helper(name)``
     names a runtime helper (recording its binding), ``fresh_name(base)`` makes a
     new name, ``comments`` collects comment texts.
     """
@@ -153,9 +154,9 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
         out.append(result)
     kept = []
     for param, name in sorted(entries.items(), key=lambda item: params.index(item[0])):
-        kept.append(comment(comments, f"{param} as given: what is returned must not share "
-                                      f"its memory"))
-        kept.append(nodes.assign(name, nodes.name(param)))
+        kept.append((param, [
+            comment(comments, f"{param} as given: what is returned must not share its memory"),
+            nodes.assign(name, nodes.name(param))]))
     return out, kept
 
 

@@ -430,7 +430,7 @@ class _Forward:
                                           [ret.value], self.bindings, self.helper,
                                           self.namer.fresh, self.comments)
         tangent_expr = results[0] if isinstance(selected, int) else nodes.tuple_(results)
-        out = given + out
+        out = [s for _, kept in given for s in kept] + out
         body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
         body = _tidy(eliminate_dead(body))
         new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body,

@@ -218,7 +218,7 @@ class _Reverse:
                                             self.bindings, self.helper, self.namer.fresh,
                                             self.comments)
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
-            body = given + body + [
+            body = [s for _, kept in given for s in kept] + body + [
                 nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
             if self.clean:
                 body = eliminate_dead(body)
@@ -254,12 +254,9 @@ class _Reverse:
                 list(self.nf.params) + seed_params, [returned], self.bindings, self.helper,
                 self.namer.fresh, self.comments)
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
-            # (each kept value comes as a comment and an assignment)
-            pairs = list(zip(given[::2], given[1::2]))
-            forward = [s for pair in pairs if pair[1].value.id not in seed_params
-                       for s in pair] + forward
-            starts = [s for pair in pairs if pair[1].value.id in seed_params
-                      for s in pair] + starts
+            # a cotangent is kept where the pullback starts, an argument where f_vjp does
+            forward = [s for p, kept in given if p not in seed_params for s in kept] + forward
+            starts = [s for p, kept in given if p in seed_params for s in kept] + starts
             pullback = nodes.function(pull_name, seed_params,
                                       starts + backward + [nodes.ret(grad_expr)])
             forward = forward + finals
@@ -316,7 +313,7 @@ class _Reverse:
         call.func = nodes.name(info.name)
         # the callee's pullback keeps its arguments: an array this function writes into
         # later goes in as a copy, so the pullback sees the values of the call
-        for part in list(call.args) + [k for k in call.keywords]:
+        for part in list(call.args) + list(call.keywords):
             atom = part.value if isinstance(part, gast.keyword) else part
             if isinstance(atom, gast.Name) and atom.id in self.written:
                 self.bindings["np"] = numpy_module()
