@@ -1146,7 +1146,8 @@ def _subscript_base(sub):
 
 
 def _is_python_function(fn):
-    """A user's own Python function (no derivative rule): it may return an argument."""
+    """A user's own Python function (no derivative rule): it may return an argument.
+    (The test of ``transform.calls.is_user_function``, which this layer cannot import.)"""
     import inspect
     module = getattr(fn, "__module__", None) or ""
     return inspect.isfunction(fn) and registry.lookup(fn) is None \
@@ -1168,6 +1169,8 @@ def _returns_new_values(fn):
 
     def resolve(node):
         if isinstance(node, ast.Name):
+            if node.id in assigned or node.id in params:
+                return None   # a local name: whatever it holds
             return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
         if isinstance(node, ast.Attribute):
             base = resolve(node.value)
@@ -1189,7 +1192,7 @@ def _returns_new_values(fn):
                 if isinstance(name, ast.Name):
                     assigned.setdefault(name.id, []).append(None)
     params = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    seen = set()
+    known = {}   # local name -> whether it holds only new values (True while in progress)
 
     def new(node):
         if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant)):
@@ -1200,10 +1203,10 @@ def _returns_new_values(fn):
             return not any(k.arg == "out" for k in node.keywords) \
                 and allocates(resolve(node.func))
         if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
-            if node.id in seen:
-                return True   # a loop-carried name: its other assignments decide
-            seen.add(node.id)
-            return all(v is not None and new(v) for v in assigned[node.id])
+            if node.id not in known:
+                known[node.id] = True   # a loop-carried name: its other assignments decide
+                known[node.id] = all(v is not None and new(v) for v in assigned[node.id])
+            return known[node.id]
         return False
 
     returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
