@@ -28,13 +28,14 @@ _CACHE_LIMIT = 512
 class _Entry:
     """One generated module, compiled, with what it needs refreshed per call."""
 
-    def __init__(self, func, wrt, flavor):
+    def __init__(self, func, wrt, flavor, inline_helpers=False):
         header = pipeline.header(
             func.__name__, pipeline.display_path(inspect.getsourcefile(func) or "?"),
             "reverse", flavor, wrt,
             f"s2sad.source({func.__name__}, wrt={wrt!r})" if flavor == "value_and_grad"
             else f"s2sad.vjp({func.__name__}, wrt={wrt!r})")
-        result = pipeline.generate(func, wrt, "reverse", flavor, header)
+        result = pipeline.generate(func, wrt, "reverse", flavor, header,
+                                   inline_helpers=inline_helpers)
         self.emitted = result.emitted
         self.text = result.emitted.text
         self.free = result.free
@@ -66,14 +67,16 @@ def _current(func, name):
     return getattr(builtins, name)
 
 
-def _entry(func, wrt, flavor):
+def _entry(func, wrt, flavor, inline_helpers=False):
+    """The generated module for ``func`` (cached); ``inline_helpers`` for the reverse
+    code second derivatives are computed from (see ``pipeline.generate``)."""
     func = inspect.unwrap(func)
-    key = (getattr(func, "__code__", func), wrt, flavor)
+    key = (getattr(func, "__code__", func), wrt, flavor, inline_helpers)
     with _CACHE_LOCK:
         entry = _CACHE.get(key)
     if entry is not None and entry.valid_for(func):
         return entry
-    entry = _Entry(func, wrt, flavor)
+    entry = _Entry(func, wrt, flavor, inline_helpers)
     with _CACHE_LOCK:
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.pop(next(iter(_CACHE)))

@@ -87,7 +87,7 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
     """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
     from .transform.second_order import prepare_gradient_code
     func = inspect.unwrap(func)
-    rev = api._entry(func, rev_wrt, "value_and_grad")
+    rev = api._entry(func, rev_wrt, "value_and_grad", inline_helpers=True)
 
     def build():
         values = {name: api._current(rev.free_source.get(name, func), name)
@@ -130,7 +130,7 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     from .transform.second_order import prepare_gradient_code
     func = inspect.unwrap(func)
     load_builtin_rules()
-    rev = api._entry(func, tuple(wrt), "value_and_grad")
+    rev = api._entry(func, tuple(wrt), "value_and_grad", inline_helpers=True)
     values = {name: api._current(rev.free_source.get(name, func), name) for name in rev.free}
     gradient = compile_module(rev.emitted, values)
     stages = {}

@@ -139,8 +139,12 @@ def _collector_paused(passes):
 
 @_collector_paused
 def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_lines=(),
-             dump=False):
-    """Run every pass on ``func``; return a :class:`Result`."""
+             dump=False, inline_helpers=False):
+    """Run every pass on ``func``; return a :class:`Result`.
+
+    ``inline_helpers=True`` (reverse mode, for second derivatives) puts the bodies
+    of the user's own functions in place of their calls (see ``normalize``).
+    """
     load_builtin_rules()
     if mode not in MODES:
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
@@ -148,10 +152,11 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
         return generate_forward(func, wrt_names, header_lines, dump)
     stages = {}
     try:
-        parsed, normal, free = _front_end(func, stages, dump)
+        parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers)
         if dump:
             raw_calls = _call_graph(free, func, normal.helpers)
-            raw = reverse(normalize(parsed), wrt_names, flavor, clean=False, calls=raw_calls)
+            raw = reverse(normalize(parsed, inline_helpers=inline_helpers), wrt_names, flavor,
+                          clean=False, calls=raw_calls)
             stages["reverse"] = emit_module(raw, {**raw_calls.free, **raw_calls.helpers},
                                             header_lines,
                                             *_source_module(parsed),
@@ -197,7 +202,7 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
                   stages=stages, free_source=calls.free_source)
 
 
-def _front_end(func, stages, dump, prepare=None):
+def _front_end(func, stages, dump, prepare=None, inline_helpers=False):
     """parse -> (prepare) -> fence -> normalize; returns (parsed, normal, free names)."""
     parsed = parse_function(func)
     if prepare is not None:
@@ -205,7 +210,7 @@ def _front_end(func, stages, dump, prepare=None):
     if dump:
         stages["parse"] = render_function(parsed.node, [])
     fence.check(parsed)
-    normal = normalize(parsed)
+    normal = normalize(parsed, inline_helpers=inline_helpers)
     if dump:
         stages["normalize"] = render_function(normal.node, [])
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}

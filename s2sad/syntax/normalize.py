@@ -71,23 +71,38 @@ def user_names(fn_node) -> Set[str]:
     return {node.id for node in nodes.names(fn_node)}
 
 
-def normalize(parsed, callee=False) -> NormalFunction:
+def normalize(parsed, callee=False, inline_helpers=False) -> NormalFunction:
     """``callee=True`` for a function a differentiated function calls: its arguments
     are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
     would change the caller's array, which the caller's derivative would not see:
-    it is refused with a location instead of copied."""
+    it is refused with a location instead of copied.
+
+    ``inline_helpers=True`` puts the body of each call of the user's own
+    module-level functions (same module, no closure; see :func:`_inlinable`) in
+    place of the call, so the result calls no user function: second derivatives
+    (forward over the reverse code) need code without pullback closures.
+    """
     parsed.node = desugar(parsed.node, user_names(parsed.node))
-    return _Normalizer(parsed, callee).run()
+    return _Normalizer(parsed, callee, inline_helpers).run()
 
 
 class _Normalizer:
-    def __init__(self, parsed, callee=False):
+    def __init__(self, parsed, callee=False, inline_helpers=False):
         self.parsed = parsed
         self.callee = callee
+        self.inline_helpers = inline_helpers
         fn = parsed.node
+        self.function_name = fn.name
         self.params = [a.id for a in fn.args.args]
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
-        self.namer = Namer(user_names(fn) | registry.HELPER_NAMES)
+        reserved = user_names(fn)
+        if inline_helpers:   # the names of inlined helpers are never handed out as temps
+            for helper in _reachable_helpers(parsed):
+                reserved |= user_names(helper.node)
+        self.namer = Namer(reserved | registry.HELPER_NAMES)
+        # while a helper's body is inlined: the caller's values bound to its parameters
+        self.inlined_args: Set[str] = set()
+        self.inlined_functions: List[Any] = []
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
@@ -103,21 +118,7 @@ class _Normalizer:
         # names put into a list or tuple somewhere: an in-place update would reach it
         # (appended to a list, or an item of a list/tuple literal bound to one name):
         # name -> the lines where that happens
-        self.held_in_containers = {}
-        everything = nodes.walk(fn)
-        for node in everything:
-            items = []
-            if isinstance(node, gast.Call) and _is_append(node):
-                items = node.args
-            elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                    and isinstance(node.targets[0], gast.Name) \
-                    and isinstance(node.value, (gast.List, gast.Tuple)):
-                items = node.value.elts
-            for n in items:
-                if isinstance(n, gast.Name):
-                    self.held_in_containers.setdefault(n.id, []).append(node.lineno)
-        self.loop_spans = [(n.lineno, getattr(n, "end_lineno", n.lineno))
-                           for n in everything if isinstance(n, (gast.For, gast.While))]
+        self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
         self.out: List[Any] = []
         self.source = None
 
@@ -474,7 +475,8 @@ class _Normalizer:
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
-        if self.callee and isinstance(current, gast.Name) and current.id in self.params:
+        if isinstance(current, gast.Name) and (
+                (self.callee and current.id in self.params) or current.id in self.inlined_args):
             fn = self.parsed.node.name
             raise self.error(
                 f"{fn} writes into its argument {base.id!r} ({base.id}[...] = ...): that "
@@ -637,7 +639,7 @@ class _Normalizer:
         """
         if ssa not in self.defined:
             return f"{ssa!r}, defined outside the function"
-        if self.callee and ssa in self.params:
+        if (self.callee and ssa in self.params) or ssa in self.inlined_args:
             return f"the caller's array passed as {ssa!r}"
         carried = self.carried_from.get(ssa)
         if carried is None:
@@ -660,6 +662,10 @@ class _Normalizer:
 
     # ------------------------------------------------------- expressions
     def new_version(self, user_name):
+        if self.inline_helpers and user_name in self.parsed.globals:
+            # an inlined helper may read the module's value of this name in the same
+            # generated function: a local keeps a version of the name instead
+            return self.namer.version(user_name)
         if user_name not in self.claimed and user_name not in self.params:
             self.claimed.add(user_name)
             return user_name
@@ -679,8 +685,19 @@ class _Normalizer:
             raise self.error(f"name {name!r} is not defined", node,
                              hint="define it at module level or pass it in as an argument"
                              ) from None
-        self.free_names.add(name)
+        self.use_global(name, node)
         return nodes.name(name)
+
+    def use_global(self, name, node):
+        """Record that the code reads the module's ``name``; an inlined helper may not
+        read one the differentiated function takes as a parameter."""
+        if self.inlined_functions and name in self.params:
+            raise self.error(
+                f"{self.inlined_functions[-1].__name__} reads the module's {name!r}, which "
+                f"{self.function_name} takes as a parameter: its body cannot go in place "
+                f"of the call for second derivatives", node,
+                hint=f"rename the parameter or the global {name!r}")
+        self.free_names.add(name)
 
     def atom(self, node):
         """Normalize ``node`` to an atom, emitting statements for its parts."""
@@ -716,7 +733,7 @@ class _Normalizer:
             obj = self.parsed.resolve(root)
         except KeyError:
             raise self.error(f"name {root!r} is not defined", node) from None
-        self.free_names.add(root)
+        self.use_global(root, node)
         for part in path[1:]:
             try:
                 obj = getattr(obj, part)
@@ -741,6 +758,15 @@ class _Normalizer:
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
                 and node.func.id in self.local_functions and node.func.id not in self.env:
             result = self.inline_call(node)
+            if isinstance(result, gast.Name) and target is None:
+                return result.id
+            name = self.new_version(target) if target else self.namer.fresh(node.func.id)
+            self.emit(nodes.assign(name, result))
+            self.defined.add(name)
+            return name
+        elif isinstance(node, gast.Call) and self.inline_helpers \
+                and self.inlinable(node) is not None:
+            result = self.inline_helper(node, self.inlinable(node))
             if isinstance(result, gast.Name) and target is None:
                 return result.id
             name = self.new_version(target) if target else self.namer.fresh(node.func.id)
@@ -833,40 +859,99 @@ class _Normalizer:
             raise self.error(f"the local function {name!r} calls itself", node,
                              hint="define recursive functions at module level")
         params = [a.id for a in fn.args.args]
-        args = [self.atom(a) for a in node.args]
-        keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords if kw.arg}
-        if len(args) > len(params) or set(keywords) - set(params[len(args):]) \
-                or len(args) + len(keywords) != len(params):
-            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
-        bound = dict(zip(params, args))
-        bound.update(keywords)
-        saved_env, saved_source = dict(self.env), self.source
+        bound = self.bind_inlined_args(node, name, params, {})
+        saved_env = dict(self.env)
         self.inlining.append(name)
         try:
             self.env.update(bound)
             if isinstance(fn, gast.Lambda):
-                result = self.atom(fn.body)
-            else:
-                inner = desugar(fn, user_names(fn) | set(self.env))
-                body = [s for s in inner.body if not (
-                    isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
-                if not body or not isinstance(body[-1], gast.Return):
-                    raise self.error(f"the local function {name!r} must end with a return", fn)
-                for stmt in body[:-1]:
-                    self.source = self.parsed.source_ref(stmt)
-                    self.statement(stmt)
-                self.source = self.parsed.source_ref(body[-1])
-                value = body[-1].value
-                if isinstance(value, gast.Tuple):
-                    result = nodes.name(self.operation(gast.Tuple(
-                        elts=value.elts, ctx=gast.Load())))
-                else:
-                    result = self.atom(value)
+                return self.atom(fn.body)
+            return self.inline_body(fn, name)
         finally:
             self.inlining.pop()
             self.env = saved_env
+
+    def bind_inlined_args(self, node, name, params, defaults):
+        """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
+        parameters with a default, as constants)."""
+        args = [self.atom(a) for a in node.args]
+        keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords if kw.arg}
+        bound = dict(zip(params, args))
+        if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
+                or set(keywords) - set(params[len(args):]):
+            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
+        bound.update(keywords)
+        for param in params:
+            if param not in bound and param in defaults:
+                bound[param] = nodes.const(defaults[param])
+        if len(bound) != len(params):
+            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
+        return bound
+
+    def inline_body(self, fn, name):
+        """Normalize the body of the function ``fn`` (its parameters bound in the
+        environment) into the current block; returns the atom of its result."""
+        saved_source = self.source
+        try:
+            inner = desugar(fn, user_names(fn) | set(self.env))
+            body = [s for s in inner.body if not (
+                isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+            if not body or not isinstance(body[-1], gast.Return):
+                raise self.error(f"the function {name!r} must end with a return", fn)
+            for stmt in body[:-1]:
+                self.source = self.parsed.source_ref(stmt)
+                self.statement(stmt)
+            self.source = self.parsed.source_ref(body[-1])
+            value = body[-1].value
+            if isinstance(value, gast.Tuple):
+                return nodes.name(self.operation(gast.Tuple(elts=value.elts, ctx=gast.Load())))
+            return self.atom(value)
+        finally:
             self.source = saved_source
-        return result
+
+    def inlinable(self, node):
+        """The user's module-level function ``node`` calls, if its body can go in place
+        of the call (see :func:`_inlinable`), else None."""
+        func = node.func
+        if not isinstance(func, gast.Name) or func.id in self.env or func.id in self.locals \
+                or any(isinstance(a, gast.Starred) for a in node.args):
+            return None
+        obj = self.parsed.resolve(func.id, None)
+        return obj if _inlinable(obj, self.parsed.globals) else None
+
+    def inline_helper(self, node, obj):
+        """The body of the user's function ``obj`` in place of the call ``node``, in the
+        function's own scope: its parameters bound to the call's atoms, nothing else."""
+        from . import fence
+        from .parse import parse_function
+        if obj in self.inlined_functions:
+            raise self.error(f"{obj.__name__} calls itself, so its body cannot be put in "
+                             f"place of the call for second derivatives", node,
+                             hint="write the recursion as a loop")
+        self.free_names.add(node.func.id)   # rebinding the name regenerates the code
+        helper = parse_function(obj)
+        fence.check(helper)
+        fn = helper.node
+        params = [a.id for a in fn.args.args]
+        defaults = dict(zip(params[len(params) - len(obj.__defaults__ or ()):],
+                            obj.__defaults__ or ()))
+        bound = self.bind_inlined_args(node, obj.__name__, params, defaults)
+        saved = (self.env, self.parsed, self.locals, self.local_functions,
+                 self.held_in_containers, self.loop_spans, self.inlined_args)
+        self.env = dict(bound)
+        self.parsed = helper
+        self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
+        self.local_functions = {}
+        self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
+        self.inlined_args = self.inlined_args | {
+            a.id for a in bound.values() if isinstance(a, gast.Name)}
+        self.inlined_functions.append(obj)
+        try:
+            return self.inline_body(fn, obj.__name__)
+        finally:
+            self.inlined_functions.pop()
+            (self.env, self.parsed, self.locals, self.local_functions,
+             self.held_in_containers, self.loop_spans, self.inlined_args) = saved
 
     def choice(self, test, then_fn, else_fn, target, base):
         """``result = then_fn() if test else else_fn()`` as an if statement."""
@@ -984,7 +1069,7 @@ class _Normalizer:
                 target = self.parsed.resolve(func.id)
             except KeyError:
                 raise self.error(f"name {func.id!r} is not defined", node) from None
-            self.free_names.add(func.id)
+            self.use_global(func.id, node)
             callee_expr = nodes.name(func.id)
             args, extra = [], node.args
         elif isinstance(func, gast.Attribute):
@@ -1211,3 +1296,60 @@ def _returns_new_values(fn):
 
     returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
     return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
+
+
+def _containers_and_loops(fn):
+    """(name -> the lines where a list or tuple takes it, the (first, last) lines of
+    each loop) in the function ``fn``: what in-place updates are checked against."""
+    held = {}
+    everything = nodes.walk(fn)
+    for node in everything:
+        items = []
+        if isinstance(node, gast.Call) and _is_append(node):
+            items = node.args
+        elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) \
+                and isinstance(node.value, (gast.List, gast.Tuple)):
+            items = node.value.elts
+        for n in items:
+            if isinstance(n, gast.Name):
+                held.setdefault(n.id, []).append(node.lineno)
+    loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
+             for n in everything if isinstance(n, (gast.For, gast.While))]
+    return held, loops
+
+
+_CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
+
+
+def _inlinable(obj, module_globals):
+    """Whether the body of ``obj`` can go in place of a call to it: a plain function
+    of the user's in the same module (so its names mean what they mean to the
+    caller), without a closure, ``*args``, ``**kwargs`` or keyword-only
+    parameters, whose defaults are numbers, strings or None."""
+    import inspect
+    if not _is_python_function(obj) or obj.__globals__ is not module_globals \
+            or obj.__closure__ or obj.__kwdefaults__:
+        return False
+    code = obj.__code__
+    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or code.co_kwonlyargcount:
+        return False
+    return all(type(d) in _CONSTANT_DEFAULTS for d in obj.__defaults__ or ())
+
+
+def _reachable_helpers(parsed):
+    """The parsed functions :func:`_inlinable` admits that ``parsed`` calls, directly or
+    through each other (each once)."""
+    from .parse import parse_function
+    found, seen, todo = [], set(), [parsed]
+    while todo:
+        current = todo.pop()
+        for node in nodes.walk(current.node):
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+                obj = current.resolve(node.func.id, None)
+                if id(obj) not in seen and _inlinable(obj, parsed.globals):
+                    seen.add(id(obj))
+                    helper = parse_function(obj)
+                    found.append(helper)
+                    todo.append(helper)
+    return found

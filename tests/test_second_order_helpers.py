@@ -1,0 +1,123 @@
+"""Second derivatives of functions that call the user's own helpers.
+
+Forward over reverse needs gradient code without pullback closures, so for
+second derivatives the helpers' bodies go in place of their calls.  The
+references are central differences of a hand-written gradient, or of the
+function itself.
+"""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import UnsupportedSyntaxError
+
+import helper_functions as H
+
+
+def fd_hessian(grad, x, eps=1e-5):
+    """Central differences of the gradient ``grad(x)``, column by column."""
+    x = np.asarray(x, dtype=float)
+    cols = []
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = eps
+        e = e.reshape(x.shape)
+        cols.append((np.ravel(grad(x + e)) - np.ravel(grad(x - e))) / (2 * eps))
+    return np.stack(cols, axis=-1).reshape(x.shape + x.shape)
+
+
+def fd_gradient(f, x, eps=1e-6):
+    x = np.asarray(x, dtype=float)
+    g = np.zeros(x.size)
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = eps
+        e = e.reshape(x.shape)
+        g[i] = (f(x + e) - f(x - e)) / (2 * eps)
+    return g.reshape(x.shape)
+
+
+X = np.array([[1.0, 2.0], [0.5, -1.0], [0.2, 0.3]])
+Y = np.array([0.1, 0.2, 0.3])
+
+
+def loss_gradient_by_hand(w):
+    t = np.tanh(X @ w)
+    return X.T @ (2.0 * (t - Y) * (1.0 - t * t))
+
+
+def test_hessian_of_a_loss_that_calls_its_model():
+    w = np.array([0.3, -0.2])
+    h = s2sad.hessian(H.loss)(w, X, Y)
+    np.testing.assert_allclose(h, fd_hessian(loss_gradient_by_hand, w), rtol=1e-6, atol=1e-8)
+    v = np.array([0.7, -1.1])
+    np.testing.assert_allclose(s2sad.hvp(H.loss)(w, X, Y, v), h @ v, rtol=1e-10)
+
+
+@pytest.mark.parametrize("func, x", [
+    (H.smooth_norm, np.array([0.4, -1.3, 2.2])),    # loops, branches, defaults, keywords
+    (H.shadows_a_global, np.array([0.3, -0.6])),    # the helper's own globals
+    (H.collides, np.array([0.5, 1.5])),             # a helper's names like temporaries
+])
+def test_hessian_through_helpers_matches_differences_of_the_gradient(func, x):
+    h = s2sad.hessian(func)(x)
+    reference = fd_hessian(lambda z: fd_gradient(func, z, eps=1e-4), x, eps=1e-4)
+    np.testing.assert_allclose(h, reference, rtol=1e-4, atol=1e-5)
+    # the first derivatives still use the helpers' own generated vjp
+    np.testing.assert_allclose(s2sad.grad(func)(x), fd_gradient(func, x), rtol=1e-6,
+                               atol=1e-8)
+
+
+def test_grad_of_grad_through_a_helper():
+    def f_prime(v):   # by hand: d/dv tanh(2v)^2 = 4 tanh(2v) (1 - tanh(2v)^2)
+        t = np.tanh(2.0 * v)
+        return 4.0 * t * (1.0 - t * t)
+
+    g2 = s2sad.grad(s2sad.grad(H.tanh_squared))
+    for v in (0.3, -0.8):
+        assert g2(v) == pytest.approx((f_prime(v + 1e-6) - f_prime(v - 1e-6)) / 2e-6, rel=1e-6)
+
+
+def test_a_recursive_helper_is_refused_with_its_location():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.hessian(H.calls_recursive)(np.array([0.5, 1.5]))
+    message = str(info.value)
+    assert "recursive_power calls itself" in message and "helper_functions.py:" in message
+
+
+def test_a_helper_writing_into_its_argument_is_refused_in_second_order_too():
+    with pytest.raises(UnsupportedSyntaxError, match="writes into its argument"):
+        s2sad.hessian(H.calls_writer)(np.array([0.5, 1.5]))
+
+
+def test_the_hvp_module_from_the_command_line_inlines_the_model(tmp_path):
+    from s2sad import cli
+    out = tmp_path / "loss_hvp.py"
+    import os
+    here = os.path.dirname(H.__file__)
+    code = cli.main(["grad", os.path.join(here, "helper_functions.py") + ":loss", "--wrt", "w",
+                     "--mode", "forward", "--flavor", "hvp", "-o", str(out)])
+    assert code == 0
+    text = out.read_text()
+    assert "model" not in text.split("def loss_hvp")[1].split("\n")[0]
+    assert "pullback" not in text
+    namespace = {}
+    exec(compile(text, str(out), "exec"), namespace)
+    w, v = np.array([0.3, -0.2]), np.array([0.7, -1.1])
+    (value, grad), hv = namespace["loss_hvp"](w, X, Y, v)
+    np.testing.assert_allclose(grad, loss_gradient_by_hand(w), rtol=1e-10)
+    np.testing.assert_allclose(hv, fd_hessian(loss_gradient_by_hand, w) @ v, rtol=1e-6)
+
+
+def test_a_helper_reading_a_global_the_caller_takes_as_a_parameter_is_refused():
+    with pytest.raises(UnsupportedSyntaxError, match="reads the module's 'W'"):
+        s2sad.hessian(H.takes_the_global_name, wrt=1)(np.ones(2), np.array([0.3, -0.6]))
+
+
+def test_second_derivative_through_a_helper_called_in_a_loop():
+    xs = np.array([0.5, -0.3, 0.8, 0.1])
+    f = lambda w: H.unrolled(w, xs)   # noqa: E731 (the reference only)
+    for w in (0.7, -1.2):
+        expected = (f(w + 1e-4) - 2 * f(w) + f(w - 1e-4)) / 1e-8
+        assert s2sad.grad(s2sad.grad(H.unrolled))(w, xs) == pytest.approx(expected, rel=1e-5)
