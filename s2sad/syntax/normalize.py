@@ -755,18 +755,8 @@ class _Normalizer:
                                  hint="compare two values at a time")
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
-        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id in self.local_functions and node.func.id not in self.env:
-            result = self.inline_call(node)
-            if isinstance(result, gast.Name) and target is None:
-                return result.id
-            name = self.new_version(target) if target else self.namer.fresh(node.func.id)
-            self.emit(nodes.assign(name, result))
-            self.defined.add(name)
-            return name
-        elif isinstance(node, gast.Call) and self.inline_helpers \
-                and self.inlinable(node) is not None:
-            result = self.inline_helper(node, self.inlinable(node))
+        elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
+            result = inline()
             if isinstance(result, gast.Name) and target is None:
                 return result.id
             name = self.new_version(target) if target else self.namer.fresh(node.func.id)
@@ -850,6 +840,19 @@ class _Normalizer:
         self.for_statement(loop, extra_carried=(result,))
         final = self.env.pop(result)
         return final.id
+
+    def inlined_body(self, node):
+        """For a call whose callee's body goes in its place (a local function; the
+        user's helper when inlining them), what emits that body and returns the result
+        atom; else None."""
+        func = node.func
+        if isinstance(func, gast.Name) and func.id in self.local_functions \
+                and func.id not in self.env:
+            return lambda: self.inline_call(node)
+        helper = self.inlinable(node) if self.inline_helpers else None
+        if helper is not None:
+            return lambda: self.inline_helper(node, helper)
+        return None
 
     def inline_call(self, node):
         """The body of a local function, in place of a call to it; returns the result atom."""
