@@ -65,12 +65,19 @@ def _rosenbrock_inputs():
     return {"x": _rng().normal(size=5)}
 
 
+def _regression_inputs():
+    r = _rng()
+    return {"w": r.normal(size=3) * 0.5, "X": r.normal(size=(8, 3)), "y": r.normal(size=8) * 0.3}
+
+
 #: every generated module in generated_examples/, with inputs to check it on
 INPUTS = {
     "rnn_grad.py": _rnn_inputs,
     "euler_grad.py": _euler_inputs,
     "euler_jvp.py": _euler_inputs,
     "rosenbrock_hvp.py": _rosenbrock_inputs,
+    "regression_grad.py": _regression_inputs,
+    "regression_hvp.py": _regression_inputs,
     "growth_grad.py": _growth_inputs,
     "seed_grad.py": _seed_inputs,
     "seed_jvp.py": _seed_inputs,
@@ -117,6 +124,9 @@ def test_examples_cover_the_issue():
     assert "mode: forward (jvp)" in texts["seed_jvp.py"]
     assert "for step in range(steps):" in texts["euler_jvp.py"]
     assert "mode: forward over reverse (hvp)" in texts["rosenbrock_hvp.py"]
+    # a helper: its own vjp in first order, its body in place of the call in second
+    assert "def model_vjp_w(w, X):" in texts["regression_grad.py"]
+    assert "pullback" not in texts["regression_hvp.py"]
     readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
     assert "python -m s2sad check --update generated_examples" in readme
     for name in INPUTS:
