@@ -30,6 +30,12 @@ step do (a kink right at the point, such as a tie of ``max``, leaves central
 differences of every step alike), the program is not smooth at the sample
 point and it is skipped as "non-smooth"; programs whose values overflow are
 skipped as "overflow".
+
+``--modes reverse,second`` also checks second derivatives (scalar programs):
+``s2sad.hvp`` along a random direction against central differences of the
+gradient reverse mode gives (checked itself against the program's
+differences), skipped as "non-smooth" where the one-sided differences of the
+gradient disagree.
 Domains keep programs smooth and finite by construction: ``log`` and
 ``sqrt`` see ``x * x + c``, ``exp`` sees bounded arguments, and a running
 bound estimate squashes any value that could grow (``np.tanh``) and caps
@@ -84,6 +90,8 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
 #: where the program is smooth, by the jump in slope at a kink
 ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
 BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
+EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
+MODES = ("reverse", "forward", "second")
 
 
 # ------------------------------------------------------------------ operations
@@ -1258,6 +1266,12 @@ def _run_mode(s2sad, f, args, wrt, mode, output):
             value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
             ct = value if isinstance(value, tuple) else value
             pullback(ct)
+    elif mode == "second":
+        if output != "scalar":
+            raise NotImplementedError("second derivatives of a non-scalar output")
+        v = tuple(np.ones_like(a) if isinstance(a, np.ndarray) else 1.0
+                  for i, a in enumerate(args) if i in wrt)
+        s2sad.hvp(f, wrt=wrt)(*args, v)
     else:
         tangents = [np.ones_like(a) if isinstance(a, np.ndarray) else 1.0
                     for i, a in enumerate(args) if i in wrt]
@@ -1442,6 +1456,41 @@ def _check_unshared(results, inputs):
     return None
 
 
+def _check_second(s2sad, prog, f, wrt, rng):
+    """``hvp`` along a random direction against central differences of the gradient."""
+    if prog.output != "scalar":
+        return None   # (probes switch the mode off for these)
+    args = prog.args()
+    v = [rng.standard_normal(args[i].shape) if isinstance(args[i], np.ndarray)
+         else float(rng.standard_normal()) for i in wrt]
+    hv = s2sad.hvp(f, wrt=wrt)(*args, tuple(v))
+    gradient = s2sad.value_and_grad(f, wrt=wrt)
+
+    def grad_at(t):
+        moved = list(prog.args())
+        for i, d in zip(wrt, v):
+            moved[i] = moved[i] + t * d
+        with np.errstate(all="ignore"):
+            return _flatten(list(gradient(*moved)[1]))
+
+    ahead, center, behind = grad_at(EPS_SECOND), grad_at(0.0), grad_at(-EPS_SECOND)
+    expected = (ahead - behind) / (2 * EPS_SECOND)
+    smooth, _ = _close((ahead - center) / EPS_SECOND, (center - behind) / EPS_SECOND,
+                       ONE_SIDED_RTOL, ONE_SIDED_ATOL)
+    if not (smooth and np.all(np.isfinite(expected))):
+        return "non-smooth", "the gradient has a kink at the sample point"
+    actual = _flatten(list(hv))
+    ok, _ = _close(actual, expected, SECOND_RTOL, SECOND_ATOL)
+    if not ok:
+        return "wrong-gradient", _describe_mismatch(
+            "second: the Hessian-vector product", actual, expected)
+    return None
+
+
+#: hvp vs central differences of the gradient (truncation and rounding of a 1e-5 step)
+SECOND_RTOL, SECOND_ATOL = 1e-4, 1e-5
+
+
 def _check_mode(s2sad, prog, f, mode, value, jac):
     """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
     refusals = _s2sad_error_types()
@@ -1474,6 +1523,8 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             if problem:
                 return "shared-result", problem
             actual = _flatten(list(grads))
+        elif mode == "second":
+            return _check_second(s2sad, prog, f, wrt, rng)
         else:
             tangents = []
             for i in wrt:
@@ -1604,6 +1655,8 @@ def check_program(prog, modes, supported, loader, only=None):
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
         if problem is not None:
             kind, message = problem
+            if kind == "non-smooth":
+                return Outcome("skip", "non-smooth", message=message)
             if kind.startswith("rejected:") and any(m in message for m in ALIASING_REFUSALS):
                 # s2sad refuses, on purpose and with a location, an in-place update whose
                 # effect on another name it cannot follow: never a wrong number
@@ -2053,7 +2106,7 @@ def main(argv=None):
     parser.add_argument("--max-statements", type=int, default=12,
                         help="statements per program at most (default 12)")
     parser.add_argument("--modes", default="reverse,forward",
-                        help="comma-separated modes to check (reverse, forward)")
+                        help="comma-separated modes to check (reverse, forward, second)")
     parser.add_argument("--features", default=None,
                         help="comma-separated features to allow (default: all that probe ok)")
     parser.add_argument("--without", default=None,
@@ -2070,8 +2123,8 @@ def main(argv=None):
     opts = parser.parse_args(argv)
     modes = tuple(m.strip() for m in opts.modes.split(",") if m.strip())
     for m in modes:
-        if m not in ("reverse", "forward"):
-            parser.error(f"unknown mode {m!r}")
+        if m not in MODES:
+            parser.error(f"unknown mode {m!r} (choose from {', '.join(MODES)})")
     features = None
     if opts.features:
         features = frozenset(x.strip() for x in opts.features.split(","))

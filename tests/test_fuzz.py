@@ -3,7 +3,9 @@
 The campaign generates random programs over everything this version of s2sad
 supports (probed at start-up), differentiates each in reverse and forward
 mode and compares with central finite differences.  It must find nothing.
-A longer campaign: ``python -m s2sad.fuzz --count 5000``.
+A second campaign checks Hessian-vector products against differences of the
+gradient.  A longer campaign: ``python -m s2sad.fuzz --count 5000`` (add
+``--modes reverse,second`` for second derivatives).
 """
 
 import ast
@@ -33,6 +35,62 @@ def test_campaign_finds_no_wrong_derivative():
     assert report.skipped.get("invalid", 0) == 0, report.summary()
     assert report.checked.get("reverse", 0) >= 0.9 * count
     assert report.checked.get("forward", 0) >= 0.3 * count
+
+
+def test_second_order_campaign_finds_no_wrong_hessian_vector_product():
+    out = io.StringIO()
+    report = fuzz.run_campaign(60, seed=500, modes=("reverse", "second"),
+                               max_statements=CAMPAIGN_STATEMENTS, out=out)
+    assert report.failed == 0, f"{report.summary()}\n{out.getvalue()}"
+    assert report.checked.get("second", 0) >= 0.5 * 60, report.summary()
+
+
+PLANTED_SECOND = '''
+import numpy as np
+import s2sad
+
+
+def cube(x):
+    return x * x * x
+
+
+def three_x_squared(x):
+    return 3.0 * x * x
+
+
+@s2sad.adjoint(cube)
+def cube_adjoint(y, y_bar, x):
+    return y_bar * three_x_squared(x)
+
+
+@s2sad.tangent(cube)
+def cube_tangent(y, x, x_dot):
+    return x_dot * three_x_squared(x)
+
+
+@s2sad.tangent(three_x_squared)
+def three_x_squared_tangent(y, x, x_dot):
+    return x_dot * 3.0 * x      # wrong on purpose (6 x): only second derivatives see it
+'''
+
+
+def test_second_mode_catches_a_wrong_second_derivative(tmp_path, monkeypatch):
+    (tmp_path / "planted_second.py").write_text(textwrap.dedent(PLANTED_SECOND).lstrip())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import planted_second  # noqa: F401 (registers the rules)
+    source = ("import numpy as np\nfrom planted_second import cube\n\n\n"
+              "def f(x):\n    return np.sum(cube(x))\n")
+    prog = fuzz.Program(5, source, [fuzz.Param("x", "float", (3,), np.array([0.4, -0.7, 1.3]))],
+                        (0,), "scalar", frozenset({"straight"}))
+    supported = {"reverse": frozenset({"straight"}), "second": frozenset({"straight"})}
+    loader = fuzz._Loader(str(tmp_path / "programs"))
+    os.makedirs(loader.dir, exist_ok=True)
+    try:
+        outcome = fuzz.check_program(prog, ("reverse", "second"), supported, loader)
+    finally:
+        loader.close()
+    assert (outcome.status, outcome.mode, outcome.reason) == ("fail", "second",
+                                                              "wrong-gradient")
 
 
 def test_same_seed_same_program():
