@@ -238,3 +238,38 @@ CASES = [
                          ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(CASES)])
 def test_fuzzer_finding(func, args, mode):
     check_grads(func, args, modes=(mode,))
+
+
+# Wrong values: a list took a view of an array (`v[::1]`) or the array through a
+# branch (`v if c else v`), and a later `v *= ...` changed the list's item too,
+# which s2sad did not follow (seeds 1800263 and 1810592).  Now refused, located.
+def appends_a_view_then_updates_in_place(z):
+    v1 = np.sum(z, axis=0)
+    acc4 = []
+    for i5 in range(3):
+        v1 *= 0.5
+        acc4.append(v1[::1])
+    v6 = acc4[0]
+    return v6 @ v6
+
+
+def appends_through_a_branch_then_updates_in_place(y, z):
+    v3 = np.concatenate([z, z])
+    acc10 = []
+    for i11 in range(4):
+        v3 *= 0.5
+        acc10.append(v3 if np.mean(y) > 0.0 else v3)
+    return np.sum(acc10, axis=0)[0]
+
+
+@pytest.mark.parametrize("func, args", [
+    (appends_a_view_then_updates_in_place, (C23,)),
+    (appends_through_a_branch_then_updates_in_place, (C23, C2)),
+])
+def test_in_place_update_of_an_array_a_list_holds_is_refused(func, args):
+    import s2sad
+    from s2sad.errors import UnsupportedSyntaxError
+    with pytest.raises(UnsupportedSyntaxError,
+                       match="would also change the list or tuple that holds") as info:
+        s2sad.grad(func, wrt=len(args) - 1)(*args)
+    assert "test_fuzz_regressions.py:" in str(info.value)

@@ -1314,9 +1314,9 @@ def _containers_and_loops(fn):
                 and isinstance(node.targets[0], gast.Name) \
                 and isinstance(node.value, (gast.List, gast.Tuple)):
             items = node.value.elts
-        for n in items:
-            if isinstance(n, gast.Name):
-                held.setdefault(n.id, []).append(node.lineno)
+        for item in items:
+            for name in _held_names(item):
+                held.setdefault(name, []).append(node.lineno)
     loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
              for n in everything if isinstance(n, (gast.For, gast.While))]
     return held, loops
@@ -1356,3 +1356,30 @@ def _reachable_helpers(parsed):
                     found.append(helper)
                     todo.append(helper)
     return found
+
+
+def _held_names(expr):
+    """The names whose array a list may hold after taking ``expr``: the value itself,
+    or a view of it (``v[::2]``, ``v.T``, ``np.reshape(v, ...)``, either arm of
+    ``a if c else b``); arithmetic makes a new array.  A call of anything else but a
+    numpy function may hand back any of its arguments."""
+    if isinstance(expr, gast.Name):
+        return {expr.id}
+    if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
+        return _held_names(expr.value)
+    if isinstance(expr, gast.IfExp):
+        return _held_names(expr.body) | _held_names(expr.orelse)
+    if isinstance(expr, gast.BoolOp):
+        return set().union(*(_held_names(v) for v in expr.values))
+    if isinstance(expr, (gast.Tuple, gast.List)):
+        return set().union(set(), *(_held_names(e) for e in expr.elts))
+    if isinstance(expr, gast.Call):
+        func = expr.func
+        if isinstance(func, gast.Attribute) and func.attr in _VIEW_FUNCTIONS:
+            if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
+                return set().union(set(), *(_held_names(a) for a in expr.args[:1]))
+            return _held_names(func.value)   # v.reshape(...), v.ravel()
+        if isinstance(func, gast.Attribute):
+            return set()   # np.sin(v), np.concatenate(...): a new array
+        return set().union(set(), *(_held_names(a) for a in expr.args))
+    return set()
