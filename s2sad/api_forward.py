@@ -145,7 +145,7 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
     emitted = emit_module(generated, free, header_lines, getattr(func, "__module__", None),
-                          func.__globals__)
+                          func.__globals__, sources=rev.free_source)
     if dump:
         stages["forward"] = stages["optimize"] = emitted.text
     return pipeline.Result(emitted=emitted, parsed=parsed, normal=normal, free=free,

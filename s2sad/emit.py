@@ -69,12 +69,16 @@ def _importable(obj, name):
     return None
 
 
-def import_lines(bindings, source_module=None, module_globals=()):
+def import_lines(bindings, source_module=None, module_globals=None, sources=None):
     """``(standard lines, user lines, user names)`` that bind every free name.
 
     Objects that no module exports by name (a global array, say) are imported
-    from ``source_module`` when it holds them as globals (``module_globals``).
+    from the module of the function that reads them (``sources``: name -> that
+    function, for names a helper of another module reads), else from
+    ``source_module`` when it holds that very object under the name
+    (``module_globals``).
     """
+    sources, module_globals = sources or {}, module_globals or {}
     modules, user, constants, user_names = [], [], [], []
     runtime = {module: [] for module in _RUNTIME_MODULES}
     for name in sorted(bindings):
@@ -96,11 +100,16 @@ def import_lines(bindings, source_module=None, module_globals=()):
             constants.append(f"{name} = {obj!r}")
             continue
         where = _importable(obj, name)
+        reader = sources.get(name)
         if where is not None:
             module, qualname = where
             alias = "" if qualname == name else f" as {name}"
             user.append(f"from {module} import {qualname}{alias}")
-        elif source_module and source_module != "__main__" and name in module_globals:
+        elif reader is not None and getattr(reader, "__module__", "__main__") != "__main__" \
+                and reader.__globals__.get(name, _NOTHING) is obj:
+            user.append(f"from {reader.__module__} import {name}")
+        elif source_module and source_module != "__main__" \
+                and module_globals.get(name, _NOTHING) is obj:
             user.append(f"from {source_module} import {name}")
         else:
             user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")
@@ -259,6 +268,9 @@ def _space_nested_defs(lines):
     return out
 
 
+_NOTHING = object()   # a missing global (no object is this one)
+
+
 def free_names_of(fn):
     """Names a generated function reads but neither assigns nor takes as a parameter."""
     loads, local = set(), set()
@@ -268,9 +280,10 @@ def free_names_of(fn):
     return loads - local
 
 
-def emit_module(generated, free_bindings, header_lines, source_module=None, module_globals=(),
-                extras=()):
-    """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects."""
+def emit_module(generated, free_bindings, header_lines, source_module=None,
+                module_globals=None, extras=(), sources=None):
+    """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects
+    (``sources``: see :func:`import_lines`)."""
     bindings = dict(free_bindings)
     for name, obj in generated.bindings.items():
         if name in bindings and bindings[name] is not obj:
@@ -279,7 +292,8 @@ def emit_module(generated, free_bindings, header_lines, source_module=None, modu
     functions = list(extras) + [generated]
     used = set().union(*(free_names_of(g.node) for g in functions))
     bindings = {k: v for k, v in bindings.items() if k in used}
-    standard, user, user_names = import_lines(bindings, source_module, module_globals)
+    standard, user, user_names = import_lines(bindings, source_module, module_globals,
+                                              sources)
     parts = ["\n".join(f"# {h}" if h else "#" for h in header_lines), "\n".join(standard)]
     if user:
         parts.append("\n".join(user))

@@ -162,10 +162,11 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
                                             *_source_module(parsed),
                                             extras=raw_calls.generated).text
         calls = _call_graph(free, func, normal.helpers)
+        calls.free_source.update(normal.free_sources)   # read by inlined helpers
         generated = reverse(normal, wrt_names, flavor, calls=calls)
         emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
                               *_source_module(parsed),
-                              extras=calls.generated)
+                              extras=calls.generated, sources=calls.free_source)
         free, free_source = calls.free, calls.free_source
     except S2sadError as exc:
         exc.stages = dict(stages)   # what ran before the failure, for --dump-after
@@ -194,7 +195,8 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
                         calls=calls)
     emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
-                          *_source_module(parsed), extras=calls.generated)
+                          *_source_module(parsed), extras=calls.generated,
+                          sources=calls.free_source)
     if dump:
         stages["forward"] = emitted.text
         stages["optimize"] = emitted.text
@@ -213,7 +215,8 @@ def _front_end(func, stages, dump, prepare=None, inline_helpers=False):
     normal = normalize(parsed, inline_helpers=inline_helpers)
     if dump:
         stages["normalize"] = render_function(normal.node, [])
-    free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
+    free = {name: normal.free_objects[name] if name in normal.free_objects
+            else parsed.resolve(name) for name in sorted(normal.free_names)}
     return parsed, normal, free
 
 

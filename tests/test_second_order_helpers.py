@@ -121,3 +121,65 @@ def test_second_derivative_through_a_helper_called_in_a_loop():
     for w in (0.7, -1.2):
         expected = (f(w + 1e-4) - 2 * f(w) + f(w - 1e-4)) / 1e-8
         assert s2sad.grad(s2sad.grad(H.unrolled))(w, xs) == pytest.approx(expected, rel=1e-5)
+
+
+XF = np.array([[1.0, 2.0], [0.5, -1.0], [0.2, 0.3]])
+
+
+def test_hessian_through_a_helper_of_another_module():
+    w = np.array([0.3, -0.2])
+    gain = np.array([1.5, -0.5, 0.25])
+
+    def gradient_by_hand(w):
+        t = np.tanh(XF @ w)
+        r = t * gain
+        return XF.T @ ((2.0 * r + 1.0) * gain * (1.0 - t * t))
+
+    h = s2sad.hessian(H.loss_of_a_foreign_model)(w, XF)
+    np.testing.assert_allclose(h, fd_hessian(gradient_by_hand, w), rtol=1e-6, atol=1e-8)
+
+
+def test_one_name_for_two_objects_is_refused():
+    # the function reads its module's GAIN, the helper its own: one name in the code
+    with pytest.raises(UnsupportedSyntaxError, match="another object than the 'GAIN'"):
+        s2sad.hessian(H.reads_its_own_gain)(np.array([0.3, -0.2]), XF)
+
+
+def test_the_hvp_module_imports_the_helper_module_s_data_from_there(tmp_path):
+    import os
+    from s2sad import cli
+    here = os.path.dirname(H.__file__)
+    out = tmp_path / "foreign_hvp.py"
+    code = cli.main(["grad", os.path.join(here, "helper_functions.py") + ":loss_of_a_foreign_model",
+                     "--wrt", "w", "--mode", "forward", "--flavor", "hvp", "-o", str(out)])
+    assert code == 0
+    text = out.read_text()
+    assert "from foreign_model import GAIN" in text   # not the caller module's GAIN
+    namespace = {}
+    exec(compile(text, str(out), "exec"), namespace)
+    w, v = np.array([0.3, -0.2]), np.array([0.7, -1.1])
+    _, hv = namespace["loss_of_a_foreign_model_hvp"](w, XF, v)
+    np.testing.assert_allclose(hv, s2sad.hessian(H.loss_of_a_foreign_model)(w, XF) @ v,
+                               rtol=1e-12)
+
+
+def test_a_gradient_module_imports_a_helper_module_s_data_from_there(tmp_path):
+    # first order calls the helper's own vjp; its data must still come from its module
+    import os
+    from s2sad import cli
+    here = os.path.dirname(H.__file__)
+    out = tmp_path / "foreign_grad.py"
+    code = cli.main(["grad", os.path.join(here, "helper_functions.py") + ":loss_of_a_foreign_model",
+                     "--wrt", "w", "-o", str(out)])
+    assert code == 0
+    text = out.read_text()
+    assert "from foreign_model import GAIN" in text and "from helper_functions import GAIN" \
+        not in text
+    namespace = {}
+    exec(compile(text, str(out), "exec"), namespace)
+    w = np.array([0.3, -0.2])
+    _, g = namespace["loss_of_a_foreign_model_value_and_grad"](w, XF)
+    t = np.tanh(XF @ w)
+    gain = np.array([1.5, -0.5, 0.25])
+    by_hand = XF.T @ ((2.0 * t * gain + 1.0) * gain * (1.0 - t * t))
+    np.testing.assert_allclose(g, by_hand, rtol=1e-12)

@@ -30,6 +30,7 @@ came from, for the comments of the generated code.
 """
 
 import builtins
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Set
 
@@ -64,6 +65,10 @@ class NormalFunction:
     namer: Namer
     free_names: Set[str] = field(default_factory=set)
     helpers: Dict[str, Any] = field(default_factory=dict)   # s2sad's own free names
+    #: free name -> the object it denotes (names read by inlined helpers included)
+    free_objects: Dict[str, Any] = field(default_factory=dict)
+    #: free name -> the helper function of another module whose globals bind it
+    free_sources: Dict[str, Any] = field(default_factory=dict)
 
 
 def user_names(fn_node) -> Set[str]:
@@ -96,10 +101,19 @@ class _Normalizer:
         self.params = [a.id for a in fn.args.args]
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         reserved = user_names(fn)
+        # names an inlined helper of another module reads as its module's globals: a
+        # local of this function never takes one (see new_version)
+        self.foreign_globals: Set[str] = set()
         if inline_helpers:   # the names of inlined helpers are never handed out as temps
             for helper in _reachable_helpers(parsed):
-                reserved |= user_names(helper.node)
+                names = user_names(helper.node)
+                reserved |= names
+                if helper.globals is not parsed.globals:
+                    self.foreign_globals |= {n for n in names if n in helper.globals}
         self.namer = Namer(reserved | registry.HELPER_NAMES)
+        self.root = parsed   # the differentiated function (self.parsed: the one inlined now)
+        self.free_objects: Dict[str, Any] = {}
+        self.free_sources: Dict[str, Any] = {}
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
         self.inlined_functions: List[Any] = []
@@ -138,7 +152,7 @@ class _Normalizer:
         new = nodes.function(fn.name, self.params, self.out,
                              defaults=[nodes.clone(d) for d in fn.args.defaults])
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
-                              self.helpers)
+                              self.helpers, self.free_objects, self.free_sources)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
@@ -375,7 +389,7 @@ class _Normalizer:
         numpy = importlib.import_module("numpy")
         mine = self.parsed.resolve(root, None)
         if mine is numpy:
-            self.free_names.add(root)
+            self.use_global(root, self.parsed.node)
         elif mine is None:
             self.helpers[root] = numpy
         else:
@@ -662,7 +676,8 @@ class _Normalizer:
 
     # ------------------------------------------------------- expressions
     def new_version(self, user_name):
-        if self.inline_helpers and user_name in self.parsed.globals:
+        if self.inline_helpers and (user_name in self.parsed.globals
+                                    or user_name in self.foreign_globals):
             # an inlined helper may read the module's value of this name in the same
             # generated function: a local keeps a version of the name instead
             return self.namer.version(user_name)
@@ -697,6 +712,24 @@ class _Normalizer:
                 f"{self.function_name} takes as a parameter: its body cannot go in place "
                 f"of the call for second derivatives", node,
                 hint=f"rename the parameter or the global {name!r}")
+        obj = self.parsed.resolve(name, None)
+        if self.parsed is not self.root and self.parsed.globals is not self.root.globals:
+            # a helper of another module: the name must mean one thing in the code
+            # generated for both, and is read from the helper's module
+            if self.free_objects.get(name, obj) is not obj:
+                raise self.error(
+                    f"{self.inlined_functions[-1].__name__} reads {name!r} from its module, "
+                    f"where it is another object than the {name!r} the code read before: "
+                    f"its body cannot go in place of the call for second derivatives", node,
+                    hint=f"import {name!r} into one module from the other, or rename it")
+            if self.root.resolve(name, None) is not obj:
+                self.free_sources.setdefault(name, self.inlined_functions[-1])
+        elif self.free_objects.get(name, obj) is not obj:
+            raise self.error(
+                f"{name!r} here is another object than the {name!r} an inlined helper of "
+                f"another module reads: second derivatives cannot tell them apart", node,
+                hint=f"import {name!r} into one module from the other, or rename it")
+        self.free_objects.setdefault(name, obj)
         self.free_names.add(name)
 
     def atom(self, node):
@@ -759,7 +792,9 @@ class _Normalizer:
             result = inline()
             if isinstance(result, gast.Name) and target is None:
                 return result.id
-            name = self.new_version(target) if target else self.namer.fresh(node.func.id)
+            func = node.func
+            name = self.new_version(target) if target else self.namer.fresh(
+                func.id if isinstance(func, gast.Name) else func.attr)
             self.emit(nodes.assign(name, result))
             self.defined.add(name)
             return name
@@ -915,12 +950,15 @@ class _Normalizer:
     def inlinable(self, node):
         """The user's module-level function ``node`` calls, if its body can go in place
         of the call (see :func:`_inlinable`), else None."""
-        func = node.func
-        if not isinstance(func, gast.Name) or func.id in self.env or func.id in self.locals \
-                or any(isinstance(a, gast.Starred) for a in node.args):
+        path = self.global_path(node.func)   # helper(...), or models.helper(...)
+        if path is None or any(isinstance(a, gast.Starred) for a in node.args):
             return None
-        obj = self.parsed.resolve(func.id, None)
-        return obj if _inlinable(obj, self.parsed.globals) else None
+        obj = self.parsed.resolve(path[0], None)
+        for part in path[1:]:
+            if not inspect.ismodule(obj):
+                return None
+            obj = getattr(obj, part, None)
+        return obj if _inlinable(obj) else None
 
     def inline_helper(self, node, obj):
         """The body of the user's function ``obj`` in place of the call ``node``, in the
@@ -931,7 +969,8 @@ class _Normalizer:
             raise self.error(f"{obj.__name__} calls itself, so its body cannot be put in "
                              f"place of the call for second derivatives", node,
                              hint="write the recursion as a loop")
-        self.free_names.add(node.func.id)   # rebinding the name regenerates the code
+        # rebinding the name regenerates the code
+        self.use_global(self.global_path(node.func)[0], node)
         helper = parse_function(obj)
         fence.check(helper)
         fn = helper.node
@@ -1325,14 +1364,13 @@ def _containers_and_loops(fn):
 _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 
-def _inlinable(obj, module_globals):
+def _inlinable(obj):
     """Whether the body of ``obj`` can go in place of a call to it: a plain function
-    of the user's in the same module (so its names mean what they mean to the
-    caller), without a closure, ``*args``, ``**kwargs`` or keyword-only
-    parameters, whose defaults are numbers, strings or None."""
+    of the user's, without a closure, ``*args``, ``**kwargs`` or keyword-only
+    parameters, whose defaults are numbers, strings or None.  (Names its body reads
+    from its module are checked where they are read: see ``use_global``.)"""
     import inspect
-    if not _is_python_function(obj) or obj.__globals__ is not module_globals \
-            or obj.__closure__ or obj.__kwdefaults__:
+    if not _is_python_function(obj) or obj.__closure__ or obj.__kwdefaults__:
         return False
     code = obj.__code__
     if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or code.co_kwonlyargcount:
@@ -1350,7 +1388,7 @@ def _reachable_helpers(parsed):
         for node in nodes.walk(current.node):
             if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
                 obj = current.resolve(node.func.id, None)
-                if id(obj) not in seen and _inlinable(obj, parsed.globals):
+                if id(obj) not in seen and _inlinable(obj):
                     seen.add(id(obj))
                     helper = parse_function(obj)
                     found.append(helper)
