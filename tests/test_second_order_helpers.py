@@ -6,10 +6,13 @@ references are central differences of a hand-written gradient, or of the
 function itself.
 """
 
+import os
+
 import numpy as np
 import pytest
 
 import s2sad
+from s2sad import cli
 from s2sad.errors import UnsupportedSyntaxError
 
 import helper_functions as H
@@ -92,16 +95,13 @@ def test_a_helper_writing_into_its_argument_is_refused_in_second_order_too():
 
 
 def test_the_hvp_module_from_the_command_line_inlines_the_model(tmp_path):
-    from s2sad import cli
     out = tmp_path / "loss_hvp.py"
-    import os
     here = os.path.dirname(H.__file__)
     code = cli.main(["grad", os.path.join(here, "helper_functions.py") + ":loss", "--wrt", "w",
                      "--mode", "forward", "--flavor", "hvp", "-o", str(out)])
     assert code == 0
     text = out.read_text()
-    assert "model" not in text.split("def loss_hvp")[1].split("\n")[0]
-    assert "pullback" not in text
+    assert "model_vjp" not in text and "pullback" not in text   # the body, not a call
     namespace = {}
     exec(compile(text, str(out), "exec"), namespace)
     w, v = np.array([0.3, -0.2]), np.array([0.7, -1.1])
@@ -126,17 +126,19 @@ def test_second_derivative_through_a_helper_called_in_a_loop():
 XF = np.array([[1.0, 2.0], [0.5, -1.0], [0.2, 0.3]])
 
 
+def foreign_gradient_by_hand(w):
+    """The gradient of ``loss_of_a_foreign_model``: r = tanh(X w) * GAIN,
+    f = sum(r * r) + sum(r)."""
+    gain = np.array([1.5, -0.5, 0.25])
+    t = np.tanh(XF @ w)
+    return XF.T @ ((2.0 * t * gain + 1.0) * gain * (1.0 - t * t))
+
+
 def test_hessian_through_a_helper_of_another_module():
     w = np.array([0.3, -0.2])
-    gain = np.array([1.5, -0.5, 0.25])
-
-    def gradient_by_hand(w):
-        t = np.tanh(XF @ w)
-        r = t * gain
-        return XF.T @ ((2.0 * r + 1.0) * gain * (1.0 - t * t))
-
     h = s2sad.hessian(H.loss_of_a_foreign_model)(w, XF)
-    np.testing.assert_allclose(h, fd_hessian(gradient_by_hand, w), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(h, fd_hessian(foreign_gradient_by_hand, w), rtol=1e-6,
+                               atol=1e-8)
 
 
 def test_one_name_for_two_objects_is_refused():
@@ -146,8 +148,6 @@ def test_one_name_for_two_objects_is_refused():
 
 
 def test_the_hvp_module_imports_the_helper_module_s_data_from_there(tmp_path):
-    import os
-    from s2sad import cli
     here = os.path.dirname(H.__file__)
     out = tmp_path / "foreign_hvp.py"
     code = cli.main(["grad", os.path.join(here, "helper_functions.py") + ":loss_of_a_foreign_model",
@@ -159,14 +159,12 @@ def test_the_hvp_module_imports_the_helper_module_s_data_from_there(tmp_path):
     exec(compile(text, str(out), "exec"), namespace)
     w, v = np.array([0.3, -0.2]), np.array([0.7, -1.1])
     _, hv = namespace["loss_of_a_foreign_model_hvp"](w, XF, v)
-    np.testing.assert_allclose(hv, s2sad.hessian(H.loss_of_a_foreign_model)(w, XF) @ v,
-                               rtol=1e-12)
+    np.testing.assert_allclose(hv, fd_hessian(foreign_gradient_by_hand, w) @ v, rtol=1e-6,
+                               atol=1e-8)
 
 
 def test_a_gradient_module_imports_a_helper_module_s_data_from_there(tmp_path):
     # first order calls the helper's own vjp; its data must still come from its module
-    import os
-    from s2sad import cli
     here = os.path.dirname(H.__file__)
     out = tmp_path / "foreign_grad.py"
     code = cli.main(["grad", os.path.join(here, "helper_functions.py") + ":loss_of_a_foreign_model",
@@ -179,7 +177,4 @@ def test_a_gradient_module_imports_a_helper_module_s_data_from_there(tmp_path):
     exec(compile(text, str(out), "exec"), namespace)
     w = np.array([0.3, -0.2])
     _, g = namespace["loss_of_a_foreign_model_value_and_grad"](w, XF)
-    t = np.tanh(XF @ w)
-    gain = np.array([1.5, -0.5, 0.25])
-    by_hand = XF.T @ ((2.0 * t * gain + 1.0) * gain * (1.0 - t * t))
-    np.testing.assert_allclose(g, by_hand, rtol=1e-12)
+    np.testing.assert_allclose(g, foreign_gradient_by_hand(w), rtol=1e-12)
