@@ -548,13 +548,21 @@ def unshared(g, others):
     item, and their items against each other.
     """
     if g.__class__ is _ndarray:   # the common case: one array, a few others
+        # two arrays whose owners hold their own memory share it only if the owners are
+        # one array; any other pair (a view of a view of a buffer...) asks numpy
         owner = g if g.base is None else g.base
+        plain = owner.__class__ is _ndarray and owner.base is None
         for other in others:
             if other.__class__ is not _ndarray:
                 if isinstance(other, (np.ndarray, list, tuple, dict)):
                     break   # array subclasses and containers: the general case below
                 continue    # a number, None: nothing to share
-            if (other is g or (other if other.base is None else other.base) is owner) \
+            theirs = other.base
+            if theirs is None:
+                theirs = other
+            elif theirs.__class__ is not _ndarray or theirs.base is not None:
+                theirs = None   # not an array holding its own memory: ask numpy
+            if (theirs is owner or theirs is None or not plain) \
                     and np.may_share_memory(g, other):
                 return g.copy()
         else:

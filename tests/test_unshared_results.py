@@ -152,6 +152,9 @@ def test_unshared_copies_only_what_shares_memory():
     assert unshared({"a": view}, ([base],))["a"] is not view
     tagged = rows.view(_Tagged)
     assert unshared(first, (tagged,)) is not first   # an ndarray subclass shares too
+    strided = np.lib.stride_tricks.as_strided(base, shape=(3,), strides=(16,))
+    tail = strided[1:]   # owned by a view whose base is not an array
+    assert unshared(tail, (base,)) is not tail
 
 
 class _Tagged(np.ndarray):
@@ -289,3 +292,21 @@ def keeps_what_a_helper_renamed(x):
 def test_a_helper_returning_its_argument_under_another_name_is_caught():
     with pytest.raises(UnsupportedSyntaxError, match="may also change 'h'"):
         s2sad.grad(keeps_what_a_helper_renamed)(1.5)
+
+
+def _dot_of(a, b):
+    return np.sum(a * b)
+
+
+def passes_a_view_then_writes_through_its_base(x):
+    buf = np.zeros(3)
+    buf[0] = x[0]
+    u = buf[0:2]
+    v = _dot_of(u, x[1:])
+    buf[0] = 5.0
+    return v * buf
+
+
+def test_a_helper_keeps_the_values_of_a_view_written_through_later():
+    # the helper's pullback kept the view u, which the later write changed (vjp)
+    check_grads(passes_a_view_then_writes_through_its_base, (np.array([0.4, -0.7, 1.3]),))

@@ -41,6 +41,7 @@ from ..rules import registry
 from . import anno, nodes
 from .desugar import desugar
 from .names import Namer
+from .parse import is_user_function
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -104,8 +105,11 @@ class _Normalizer:
         # names an inlined helper of another module reads as its module's globals: a
         # local of this function never takes one (see new_version)
         self.foreign_globals: Set[str] = set()
+        # id(helper function) -> its parsed source, for every helper that may be inlined
+        self.helper_sources: Dict[int, Any] = {}
         if inline_helpers:   # the names of inlined helpers are never handed out as temps
-            for helper in _reachable_helpers(parsed):
+            self.helper_sources = _reachable_helpers(parsed)
+            for helper in self.helper_sources.values():
                 names = user_names(helper.node)
                 reserved |= names
                 if helper.globals is not parsed.globals:
@@ -950,28 +954,23 @@ class _Normalizer:
     def inlinable(self, node):
         """The user's module-level function ``node`` calls, if its body can go in place
         of the call (see :func:`_inlinable`), else None."""
-        path = self.global_path(node.func)   # helper(...), or models.helper(...)
-        if path is None or any(isinstance(a, gast.Starred) for a in node.args):
-            return None
-        obj = self.parsed.resolve(path[0], None)
-        for part in path[1:]:
-            if not inspect.ismodule(obj):
-                return None
-            obj = getattr(obj, part, None)
+        if self.global_path(node.func) is None \
+                or any(isinstance(a, gast.Starred) for a in node.args):
+            return None   # a local value, or *args at the call
+        obj = _callee_of(node.func, self.parsed)   # helper(...), or models.helper(...)
         return obj if _inlinable(obj) else None
 
     def inline_helper(self, node, obj):
         """The body of the user's function ``obj`` in place of the call ``node``, in the
         function's own scope: its parameters bound to the call's atoms, nothing else."""
         from . import fence
-        from .parse import parse_function
         if obj in self.inlined_functions:
             raise self.error(f"{obj.__name__} calls itself, so its body cannot be put in "
                              f"place of the call for second derivatives", node,
                              hint="write the recursion as a loop")
         # rebinding the name regenerates the code
         self.use_global(self.global_path(node.func)[0], node)
-        helper = parse_function(obj)
+        helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
         fence.check(helper)
         fn = helper.node
         params = [a.id for a in fn.args.args]
@@ -1273,12 +1272,8 @@ def _subscript_base(sub):
 
 
 def _is_python_function(fn):
-    """A user's own Python function (no derivative rule): it may return an argument.
-    (The test of ``transform.calls.is_user_function``, which this layer cannot import.)"""
-    import inspect
-    module = getattr(fn, "__module__", None) or ""
-    return inspect.isfunction(fn) and registry.lookup(fn) is None \
-        and module != "numpy" and not module.startswith("numpy.")
+    """A user's own Python function without a derivative rule: it may return an argument."""
+    return is_user_function(fn) and registry.lookup(fn) is None
 
 
 def _returns_new_values(fn):
@@ -1378,21 +1373,36 @@ def _inlinable(obj):
     return all(type(d) in _CONSTANT_DEFAULTS for d in obj.__defaults__ or ())
 
 
+def _callee_of(func, parsed):
+    """The object the callee expression ``func`` (``f`` or ``module.f``) names in
+    ``parsed``'s scope, or None."""
+    path = []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if not isinstance(func, gast.Name):
+        return None
+    obj = parsed.resolve(func.id, None)
+    for part in reversed(path):
+        if not inspect.ismodule(obj):
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
 def _reachable_helpers(parsed):
-    """The parsed functions :func:`_inlinable` admits that ``parsed`` calls, directly or
-    through each other (each once)."""
+    """``{id(function): parsed}`` for the functions :func:`_inlinable` admits that
+    ``parsed`` calls, directly or through each other."""
     from .parse import parse_function
-    found, seen, todo = [], set(), [parsed]
+    found, todo = {}, [parsed]
     while todo:
         current = todo.pop()
         for node in nodes.walk(current.node):
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
-                obj = current.resolve(node.func.id, None)
-                if id(obj) not in seen and _inlinable(obj):
-                    seen.add(id(obj))
-                    helper = parse_function(obj)
-                    found.append(helper)
-                    todo.append(helper)
+            if isinstance(node, gast.Call):
+                obj = _callee_of(node.func, current)
+                if id(obj) not in found and _inlinable(obj):
+                    found[id(obj)] = parse_function(obj)
+                    todo.append(found[id(obj)])
     return found
 
 

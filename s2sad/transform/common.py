@@ -106,22 +106,7 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     new name, ``comments`` collects comment texts.
     """
     from ..analysis.aliases import ANYWHERE, origins
-    from ..rules.fresh import allocates as fresh
-
-    def allocates(call):
-        if any(k.arg == "out" for k in call.keywords):
-            return False
-        callee = anno.get(call, anno.CALLEE)
-        if callee is not None and fresh(callee):
-            return True
-        obj = _resolve(call.func, bindings)
-        return obj is not None and fresh(obj)
-
-    def is_function(call):
-        return anno.get(call, anno.CALLEE) is not None \
-            or _resolve(call.func, bindings) is not None
-
-    of_name, at_end = origins(stmts, params, allocates, is_function)
+    of_name, at_end = origins(stmts, params, *call_predicates(bindings))
     assigned = {n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Store)}
     value_names = sorted({n.id for v in values for n in nodes.names(v)})
     # the caller holds the given values of the parameters: a token of their own
@@ -158,6 +143,28 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
             comment(comments, f"{param} as given: what is returned must not share its memory"),
             nodes.assign(name, nodes.name(param))]))
     return out, kept
+
+
+def call_predicates(bindings):
+    """``(allocates, is_function)`` for :func:`s2sad.analysis.aliases.origins`: whether a
+    call always returns a new object, and whether it calls a module's function (not a
+    method of a value), by the callee annotation or the generated module's
+    ``bindings``."""
+    from ..rules.fresh import allocates as fresh
+
+    def callee(call):
+        found = anno.get(call, anno.CALLEE)
+        return found if found is not None else _resolve(call.func, bindings)
+
+    def allocates(call):
+        found = callee(call)
+        return found is not None and not any(k.arg == "out" for k in call.keywords) \
+            and fresh(found)
+
+    def is_function(call):
+        return callee(call) is not None
+
+    return allocates, is_function
 
 
 def _resolve(func, bindings):

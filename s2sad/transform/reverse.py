@@ -36,9 +36,11 @@ from ..optimize import eliminate_dead, fold, is_zero, propagate_copies
 from ..rules.template import bind_arguments, splice
 from ..rules import registry
 from ..syntax import anno, nodes
-from .calls import CallGraph, bind_call, is_user_function
-from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
-                     numpy_module, rule_for, runtime_helper, source_of, unshared_results)
+from ..syntax.parse import is_user_function
+from .calls import CallGraph, bind_call
+from .common import (Generated, call_predicates, collect_bindings, comment, describe,
+                     drop_orphan_comments, numpy_module, rule_for, runtime_helper, source_of,
+                     unshared_results)
 
 FLAVORS = ("value_and_grad", "vjp")
 #: on a rewritten call of a user function: (Callee, pullback name, argument names)
@@ -144,7 +146,8 @@ class _Reverse:
         self.scalars = known_scalars(list(_with_loops(primal)))
         self.single_defs, self.loop_temps = _definitions(primal)
         self.written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
-        self.store_aliases = self.aliases_at_stores(primal) if self.flavor == "vjp" else {}
+        at_stores, self.shares_written = self.aliases_at_stores(primal)
+        self.store_aliases = at_stores if self.flavor == "vjp" else {}
         self.same_shape = shape_classes(list(flatten(primal)), self.scalars)
         self.read_counts = _read_counts(fn)
         self.positions = _positions(primal)
@@ -312,10 +315,12 @@ class _Reverse:
         call = nodes.clone(value)
         call.func = nodes.name(info.name)
         # the callee's pullback keeps its arguments: an array this function writes into
-        # later goes in as a copy, so the pullback sees the values of the call
+        # (or a name that may share its memory) goes in as a copy, so the pullback
+        # sees the values of the call
         for part in list(call.args) + list(call.keywords):
             atom = part.value if isinstance(part, gast.keyword) else part
-            if isinstance(atom, gast.Name) and atom.id in self.written:
+            if isinstance(atom, gast.Name) and (atom.id in self.written
+                                                or atom.id in self.shares_written):
                 self.bindings["np"] = numpy_module()
                 copied = nodes.call("np.copy", [atom])
                 if isinstance(part, gast.keyword):
@@ -411,50 +416,47 @@ class _Reverse:
         return out
 
     def aliases_at_stores(self, primal):
-        """``{id(store): [names]}``: for each write ``b[i] = v``, the other names that
-        may share memory with ``b`` (a view ``u = b[0:2]``, a branch's ``u = b``) and are
-        bound by then.
+        """``({id(store): [names]}, names)``: for each write ``b[i] = v``, the other
+        names that may share memory with ``b`` (a view ``u = b[0:2]``, a branch's
+        ``u = b``) and are bound by then; and every name that may share memory with an
+        array the function writes into.
 
         A pullback restores what the writes overwrote in its own copies of the
         written arrays (it may run many times; the arrays the function returns stay
-        as they are).  Such a name would keep seeing the values written later, so
-        the forward sweep saves it before the write and the backward sweep takes it
-        back from the tape at the write's adjoint.
+        as they are).  A name of the first kind would keep seeing the values written
+        later, so in a vjp the forward sweep saves it before the write and the
+        backward sweep takes it back from the tape at the write's adjoint.  A name of
+        the second kind goes to a helper's vjp as a copy (see :meth:`user_call`).
         """
         from ..analysis.aliases import ANYWHERE, origins
         stores = [stmt for stmt in nodes.statements(primal) if ops.is_store(stmt)]
         if not stores:
-            return {}
-        from ..rules.fresh import allocates as fresh
-
-        def allocates(call):
-            callee = anno.get(call, anno.CALLEE)
-            return callee is not None and not any(k.arg == "out" for k in call.keywords) \
-                and fresh(callee)
-
-        of_name, _ = origins(primal, self.nf.params, allocates,
-                             lambda call: anno.get(call, anno.CALLEE) is not None)
+            return {}, set()
+        allocates, is_function = call_predicates(self.bindings)
+        of_name, _ = origins(primal, self.nf.params, allocates, is_function)
         order = {}   # name -> the flattened position of its first assignment
         for position, stmt in enumerate(nodes.statements(primal)):
             for node in nodes.names(stmt.targets if isinstance(stmt, gast.Assign) else
                                     stmt.target if isinstance(stmt, gast.For) else []):
                 if isinstance(node.ctx, gast.Store):
                     order.setdefault(node.id, position)
+        everywhere = {n.id for n in nodes.names(primal)}
         read = {n.id for n in nodes.names(primal) if isinstance(n.ctx, gast.Load)}
         positions = {id(stmt): k for k, stmt in enumerate(nodes.statements(primal))}
-        found = {}
+        found, sharing = {}, set()
         for stmt in stores:
             base = stmt.targets[0].value.id
             mine = of_name(base)
             names = []
-            for name in sorted(read):
-                if name == base or name in self.scalars or order.get(name, positions[id(stmt)]) \
-                        >= positions[id(stmt)]:
-                    continue
+            for name in sorted(everywhere - {base}):
                 theirs = of_name(name)
                 if not (ANYWHERE in mine or ANYWHERE in theirs or mine & theirs):
                     continue
-                if name in self.written:
+                sharing.add(name)
+                if name not in read or name in self.scalars \
+                        or order.get(name, positions[id(stmt)]) >= positions[id(stmt)]:
+                    continue
+                if name in self.written and self.flavor == "vjp":
                     raise UnsupportedSyntaxError(
                         f"writing into {base!r} may change {name!r}, which may share its "
                         f"memory and is written into too: a pullback cannot restore both",
@@ -464,7 +466,7 @@ class _Reverse:
                 names.append(name)
             if names:
                 found[id(stmt)] = names
-        return found
+        return found, sharing
 
     def backward_block(self, stmts, enclosing=None):
         """Adjoint statements of ``stmts`` in reverse order, grouped under comments.
