@@ -110,3 +110,8 @@ def loss_of_a_foreign_model(w, x):
 
 def reads_its_own_gain(w, x):
     return np.sum(GAIN * predict(w, x))
+
+
+def calls_the_module_attribute(v):
+    s = np.sum(v * v) * np.tanh(v[0])
+    return s + np.sum(foreign_model.squashed(v * 2.0))

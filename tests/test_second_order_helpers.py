@@ -178,3 +178,11 @@ def test_a_gradient_module_imports_a_helper_module_s_data_from_there(tmp_path):
     w = np.array([0.3, -0.2])
     _, g = namespace["loss_of_a_foreign_model_value_and_grad"](w, XF)
     np.testing.assert_allclose(g, foreign_gradient_by_hand(w), rtol=1e-12)
+
+
+def test_a_helper_called_as_a_module_attribute_keeps_its_names_apart():
+    x = np.array([0.4, -0.3, 0.7])
+    h = s2sad.hessian(H.calls_the_module_attribute)(x)
+    reference = fd_hessian(lambda z: fd_gradient(H.calls_the_module_attribute, z, eps=1e-4),
+                           x, eps=1e-4)
+    np.testing.assert_allclose(h, reference, rtol=1e-4, atol=1e-5)

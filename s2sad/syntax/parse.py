@@ -134,3 +134,15 @@ def parse_function(func) -> ParsedFunction:
         raise UnsupportedSyntaxError("async functions cannot be differentiated",
                                      parsed.location(node))
     return parsed
+
+
+def is_user_function(obj):
+    """A plain Python function s2sad can read and differentiate itself.
+
+    Not numpy's own: before numpy 1.25 its array functions (``np.sort``,
+    ``np.linalg.slogdet`` ...) are Python functions too, but a call to one
+    without a rule must say so, not differentiate numpy's internals.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    return (inspect.isfunction(obj) and obj.__name__ != "<lambda>"
+            and module != "numpy" and not module.startswith("numpy."))

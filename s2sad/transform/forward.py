@@ -1106,7 +1106,7 @@ def _store_bases(body):
 
 def _user_callee(call):
     """The user's Python function a call applies, when no rule covers it."""
-    from .calls import is_user_function
+    from ..syntax.parse import is_user_function
     target = anno.get(call, anno.CALLEE)
     if registry.lookup(target) is None and is_user_function(target):
         return target
