@@ -16,7 +16,8 @@ __all__ = [
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
-    "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot",
+    "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
+    "power_log",
 ]
 
 
@@ -453,6 +454,58 @@ def xlogy(x, y):
     x, y = np.asarray(x), np.asarray(y)
     zero = x == 0
     out = np.where(zero, 0.0, x * np.log(np.where(zero, 1.0, y)))
+    return out[()] if out.ndim == 0 else out
+
+
+def power_slope(a, b, c=1.0):
+    """``c * b * a ** (b - 1)``: the derivative of ``a ** b`` in ``a`` (times ``c``).
+
+    0 wherever ``c * b`` is 0: ``a ** 0`` is the constant 1, so its slope is 0
+    even at ``a == 0``, where the formula would give ``0 * inf`` (nan) or, for
+    Python floats, a ZeroDivisionError.  Elsewhere a pole stays a pole (the
+    slope of ``a ** 0.5`` at 0 is inf).
+    """
+    scale = c * b
+    if a.__class__ is float and scale.__class__ in (float, int):
+        if scale == 0:
+            return 0.0
+        if a > 0.0:
+            return scale * a ** (b - 1)
+    base = np.asarray(a)
+    if base.dtype.kind not in "fc":
+        base = base.astype(np.float64)
+    scale = np.asarray(scale)
+    zero = scale == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(zero, 0.0, scale * np.power(np.where(zero, 1.0, base), np.asarray(b) - 1))
+    return out[()] if out.ndim == 0 else out
+
+
+def power_log(y, a):
+    """``y * log(a)`` for ``y = a ** b``: the derivative of ``a ** b`` in ``b``.
+
+    Taken as 0 wherever ``a == 0`` (the convention of numpy-based AD systems):
+    ``0 ** b`` is 0 for every ``b > 0``, so the derivative there is exactly 0;
+    at ``b == 0`` (where ``0 ** b`` jumps from 1 to 0) and ``b < 0`` (a pole)
+    the value 0 is a convention, not a limit.
+    """
+    y, a = np.asarray(y), np.asarray(a)
+    zero = a == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(zero, 0.0, y * np.log(np.where(zero, 1.0, a)))
+    return out[()] if out.ndim == 0 else out
+
+
+def power_slope_b(a, b, c=1.0):
+    """The derivative of :func:`power_slope` in ``b``: ``c * a ** (b - 1) * (1 + b log a)``,
+    with the log term taken as 0 at ``a == 0`` as in :func:`power_log`."""
+    base = np.asarray(a)
+    if base.dtype.kind not in "fc":
+        base = base.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = c * np.power(base, np.asarray(b) - 1)
+        out = first + power_log(first * b, base)
+    out = np.asarray(out)
     return out[()] if out.ndim == 0 else out
 
 

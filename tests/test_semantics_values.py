@@ -1,0 +1,96 @@
+"""Issue 11, class 4 (values and types) and class 6 (misleading messages).
+
+Every expected derivative here is derived by hand or by central finite differences,
+never produced by s2sad itself.
+"""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.testing import finite_difference_gradient
+
+
+# ------------------------------------------------------------ zero exponents
+# d/dx x**0 = 0 everywhere (x**0 is the constant 1), also at x = 0; d/dx x**p at
+# x = 0 is 1 for p = 1 and 0 for p = 2; d/dp x**p at x = 0 is taken as 0 (README).
+
+def power_zero(x):
+    return x ** 0
+
+
+def power_zero_array(x):
+    return np.sum(np.power(x, 0) * 3.0)
+
+
+def power_param(x, p):
+    return x ** p
+
+
+def power_param_array(x, p):
+    return np.sum(np.power(x, p))
+
+
+def square(x):
+    return x ** 2
+
+
+def first_power(x):
+    return x ** 1
+
+
+def test_zero_exponent_reverse_and_forward_at_zero():
+    assert s2sad.value_and_grad(power_zero)(0.0) == (1.0, 0.0)
+    assert s2sad.jvp(power_zero)(0.0, 1.0) == (1.0, 0.0)
+    value, grad = s2sad.value_and_grad(power_zero_array)(np.zeros(3))
+    assert value == 9.0 and np.array_equal(grad, np.zeros(3))
+    value, tangent = s2sad.jvp(power_zero_array)(np.zeros(3), np.ones(3))
+    assert value == 9.0 and tangent == 0.0
+
+
+@pytest.mark.parametrize("p, dx", [(0.0, 0.0), (1.0, 1.0), (2.0, 0.0), (3.0, 0.0)])
+def test_parameter_exponent_at_zero(p, dx):
+    gx, gp = s2sad.grad(power_param, wrt=(0, 1))(0.0, p)
+    assert (gx, gp) == (dx, 0.0)
+    _, tx = s2sad.jvp(power_param, wrt=0)(0.0, p, 1.0)
+    _, tp = s2sad.jvp(power_param, wrt=1)(0.0, p, 1.0)
+    assert (tx, tp) == (dx, 0.0)
+    gx, gp = s2sad.grad(power_param_array, wrt=(0, 1))(np.zeros(2), p)
+    assert np.array_equal(gx, np.full(2, dx)) and gp == 0.0
+    assert not np.isnan(s2sad.hvp(power_param, wrt=0)(0.0, p, 1.0))
+
+
+def test_parameter_exponent_away_from_zero_matches_finite_differences():
+    x, p = np.array([0.5, 1.5, 2.0]), 2.5
+    gx, gp = s2sad.grad(power_param_array, wrt=(0, 1))(x, p)
+    np.testing.assert_allclose(gx, finite_difference_gradient(power_param_array, (x, p), 0),
+                               rtol=1e-6)
+    np.testing.assert_allclose(gp, finite_difference_gradient(power_param_array, (x, p), 1),
+                               rtol=1e-6)
+    # hand-derived: d/dx x**p = p x**(p-1), d2/dx2 = p (p-1) x**(p-2)
+    np.testing.assert_allclose(s2sad.hvp(power_param, wrt=0)(1.5, 2.5, 1.0),
+                               2.5 * 1.5 * 1.5 ** 0.5)
+
+
+def test_second_derivatives_of_powers_at_zero():
+    assert s2sad.hvp(square)(0.0, 1.0) == 2.0
+    assert s2sad.hvp(first_power)(0.0, 1.0) == 0.0
+    assert s2sad.hvp(power_zero)(0.0, 1.0) == 0.0
+    assert s2sad.hvp(power_param, wrt=0)(0.0, 2.0, 1.0) == 2.0
+    assert s2sad.hvp(power_param, wrt=0)(0.0, 1.0, 1.0) == 0.0
+    assert s2sad.hvp(power_param, wrt=0)(0.0, 0.0, 1.0) == 0.0
+    h = s2sad.hessian(power_zero_array)(np.zeros(2))
+    assert np.array_equal(h, np.zeros((2, 2)))
+
+
+def test_constant_exponents_read_as_before():
+    assert "2.0 * x" in s2sad.source(square)
+    assert "x ** 0" in s2sad.source(power_zero) and "power_slope(x, 0)" in s2sad.source(power_zero)
+
+
+def test_hessian_of_power_in_base_and_exponent_is_hand_derived():
+    x, p = 1.5, 2.5
+    h = s2sad.hessian(power_param, wrt=(0, 1))(x, p)
+    expected = ((p * (p - 1) * x ** (p - 2), x ** (p - 1) * (1 + p * np.log(x))),
+                (x ** (p - 1) * (1 + p * np.log(x)), x ** p * np.log(x) ** 2))
+    np.testing.assert_allclose(np.array(h, dtype=float), np.array(expected), rtol=1e-12)
