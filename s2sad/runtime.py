@@ -228,10 +228,15 @@ def dict_bar(keys, values):
     return dict(zip(keys, values))
 
 
+_REAL_SCALAR_TYPES = _SCALAR_TYPES - {np.complex128}
+
+
 def ensure_scalar_output(value, function_name):
     """Refuse to seed a gradient from a non-scalar output (that would silently sum it)."""
-    if value.__class__ in _SCALAR_TYPES:
+    if value.__class__ in _REAL_SCALAR_TYPES:
         return   # the common case, without numpy's dispatch
+    from .values import refuse_value
+    refuse_value(value, "the output", function_name)   # None, a string, a complex value
     if np.ndim(value) != 0:
         raise ValueError(
             f"the gradient of {function_name} is only defined for a scalar output, "

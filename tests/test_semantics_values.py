@@ -94,3 +94,121 @@ def test_hessian_of_power_in_base_and_exponent_is_hand_derived():
     expected = ((p * (p - 1) * x ** (p - 2), x ** (p - 1) * (1 + p * np.log(x))),
                 (x ** (p - 1) * (1 + p * np.log(x)), x ** p * np.log(x) ** 2))
     np.testing.assert_allclose(np.array(h, dtype=float), np.array(expected), rtol=1e-12)
+
+
+# ------------------------------------------------------- non-numeric outputs
+
+def returns_none(x):
+    return None
+
+
+def returns_string(x):
+    y = x * 2.0
+    return "done"
+
+
+def returns_none_by_name(x):
+    out = None if x > 0 else None
+    return out
+
+
+@pytest.mark.parametrize("fn", [returns_none, returns_string])
+def test_constant_non_numeric_output_is_refused_at_generation(fn):
+    with pytest.raises(s2sad.errors.ValueTypeError) as info:
+        s2sad.value_and_grad(fn)(2.0)
+    err = info.value
+    assert err.location is not None and err.location.filename == __file__
+    assert "has no gradient" in err.message
+    with pytest.raises(s2sad.errors.ValueTypeError, match="not a number"):
+        s2sad.jvp(fn)(2.0, 1.0)
+    with pytest.raises(s2sad.errors.ValueTypeError, match="not a number"):
+        s2sad.vjp(fn)(2.0)
+
+
+def test_non_numeric_output_by_name_is_refused_when_the_code_runs():
+    with pytest.raises(s2sad.errors.ValueTypeError, match="the output of returns_none_by_name is None"):
+        s2sad.grad(returns_none_by_name)(2.0)
+    with pytest.raises(s2sad.errors.ValueTypeError):
+        s2sad.hvp(returns_none_by_name)(2.0, 1.0)
+
+
+# ------------------------------------------------------------ complex values
+
+def abs_of_rotated(z):
+    return abs(1j * z)
+
+
+def abs_of_complex_cast(z):
+    return np.sum(np.abs(z.astype(complex)))
+
+
+def abs_of_complex128(z):
+    return np.abs(np.complex128(z))
+
+
+def abs_of_complex_array(z):
+    a = np.zeros(2, dtype="complex128")
+    a[0] = z
+    return np.sum(np.abs(a))
+
+
+def plain_abs(z):
+    return np.sum(np.abs(z))
+
+
+def scaled_by(x, c):
+    return np.sum(np.abs(c * x))
+
+
+COMPLEX_CONSTANT = 1j
+
+
+def scaled_by_global(x):
+    return np.sum(np.abs(COMPLEX_CONSTANT * x))
+
+
+@pytest.mark.parametrize("fn, column", [(abs_of_rotated, 16), (abs_of_complex_cast, 35),
+                                        (abs_of_complex128, 19), (abs_of_complex_array, 27)])
+def test_complex_intermediates_are_refused_where_written(fn, column):
+    for make in (lambda: s2sad.grad(fn)(np.array(2.0)), lambda: s2sad.jvp(fn)(2.0, 1.0)):
+        with pytest.raises(s2sad.errors.UnsupportedSyntaxError, match="complex") as info:
+            make()
+        loc = info.value.location
+        assert loc.filename == __file__ and loc.column == column
+
+
+def test_complex_arguments_tangents_and_cotangents_are_refused():
+    z = np.array([1.0 + 2.0j, -1.0j])
+    for call in (lambda: s2sad.grad(plain_abs)(z), lambda: s2sad.value_and_grad(plain_abs)(z),
+                 lambda: s2sad.vjp(plain_abs)(z), lambda: s2sad.jvp(plain_abs)(z, z),
+                 lambda: s2sad.hvp(plain_abs)(z, z), lambda: s2sad.hessian(plain_abs)(z),
+                 lambda: s2sad.jacobian(plain_abs)(z),
+                 lambda: s2sad.grad(scaled_by)(np.ones(2), 1j),
+                 lambda: s2sad.jvp(plain_abs)(np.ones(2), z)):
+        with pytest.raises(s2sad.errors.S2sadError, match="complex"):
+            call()
+    _, pullback = s2sad.vjp(lambda_free_identity)(np.ones(2))
+    with pytest.raises(s2sad.errors.ValueTypeError, match="complex"):
+        pullback(np.array([1j, 1.0]))
+
+
+def lambda_free_identity(x):
+    return x * 2.0
+
+
+def test_complex_value_from_a_global_is_refused_when_the_code_runs():
+    # the two spellings abs(1j * x) and abs(x) must not give gradients of opposite sign:
+    # the complex one is refused, the real one matches finite differences
+    with pytest.raises(s2sad.errors.S2sadError, match="complex"):
+        s2sad.grad(scaled_by_global)(np.array([1.5, -2.0]))
+    with pytest.raises(s2sad.errors.S2sadError, match="complex"):
+        s2sad.jvp(scaled_by_global)(np.array([1.5, -2.0]), np.ones(2))
+    x = np.array([1.5, -2.0])
+    np.testing.assert_allclose(s2sad.grad(plain_abs)(x),
+                               finite_difference_gradient(plain_abs, (x,), 0))
+
+
+def test_none_cotangent_is_refused():
+    _, pullback = s2sad.vjp(lambda_free_identity)(np.ones(2))
+    with pytest.raises(s2sad.errors.ValueTypeError, match="cotangent .* is None"):
+        pullback(None)

@@ -170,6 +170,9 @@ class _Reverse:
                     [nodes.name(out.id), nodes.const(fn.name)])))
                 if self.is_active(out):
                     self.adj[out.id] = nodes.const(1.0)
+            elif isinstance(out, gast.Constant) and (
+                    out.value is None or isinstance(out.value, (str, bytes, complex))):
+                self.refuse_constant_output(out.value)
         else:
             for atom in out_atoms:
                 base = atom.id if isinstance(atom, gast.Name) else "out"
@@ -467,6 +470,20 @@ class _Reverse:
             if names:
                 found[id(stmt)] = names
         return found, sharing
+
+    def refuse_constant_output(self, value):
+        """``return None`` (or a string, or a complex number) in a function asked for its
+        gradient: there is no number to differentiate (the gradient would read 0)."""
+        from ..errors import ValueTypeError
+        where = next((n for n in gast.walk(self.parsed.node) if isinstance(n, gast.Return)
+                      and isinstance(n.value, gast.Constant) and n.value.value == value),
+                     self.parsed.node)
+        kind = "None" if value is None else "a complex number" if isinstance(
+            value, complex) else "a string"
+        raise ValueTypeError(
+            f"{self.parsed.name} returns {kind}, which has no gradient",
+            self.parsed.location(where),
+            hint="return the float (or 0-d array) to differentiate")
 
     def backward_block(self, stmts, enclosing=None):
         """Adjoint statements of ``stmts`` in reverse order, grouped under comments.
