@@ -17,7 +17,7 @@ __all__ = [
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
-    "power_log",
+    "power_log", "ensure_real_target", "ensure_same_kind",
 ]
 
 
@@ -242,6 +242,51 @@ def ensure_scalar_output(value, function_name):
             f"the gradient of {function_name} is only defined for a scalar output, "
             f"but it returned an array of shape {np.shape(value)}; "
             f"use s2sad.vjp for non-scalar outputs")
+
+
+def ensure_real_target(array, filename, line, column):
+    """Refuse a differentiated value written into an integer or bool array.
+
+    numpy truncates (or tests for nonzero) what such a write stores, so the
+    derivative the adjoint would carry is not the function's.  The dtype is
+    known only now: ``filename:line:column`` is where the write stands.
+    Returns ``array`` (second-order code keeps the check as ``x = check(x, ...)``).
+    """
+    if array.__class__ is _ndarray and array.dtype.kind == "f":
+        return array   # the common case
+    if not isinstance(array, np.ndarray) or array.dtype.kind in "fc":
+        return array   # a list, or a complex array (refused where it is made)
+    import linecache
+    from .errors import SourceLocation, ValueTypeError
+    kind = "a bool" if array.dtype.kind == "b" else "an integer"
+    raise ValueTypeError(
+        f"a differentiated value is written into {kind} array (dtype {array.dtype}): numpy "
+        f"{'keeps only whether it is nonzero' if kind == 'a bool' else 'truncates it'}, "
+        f"so it has no useful derivative",
+        SourceLocation(filename, line, column, linecache.getline(filename, line)),
+        hint="make the array a float array (np.zeros(n) or dtype=float), or write a value "
+             "that does not depend on the differentiated inputs (np.floor(v) is still "
+             "differentiated: use int(v) outside, or s2sad.nondifferentiable)")
+
+
+def ensure_same_kind(array, value, filename, line, column):
+    """Before ``x += v`` (``x = x + v`` in generated code) with a differentiated ``v``:
+    for an integer or bool array ``x``, numpy works in place and refuses the float
+    result (Python raises UFuncTypeError), so s2sad refuses too, at the statement.
+    Returns ``array``."""
+    if array.__class__ is not _ndarray or array.dtype.kind in "fc":
+        return array   # numbers and float arrays (the common case)
+    if np.can_cast(np.result_type(array, value), array.dtype, "same_kind"):
+        return array
+    import linecache
+    from .errors import SourceLocation, ValueTypeError
+    raise ValueTypeError(
+        f"an augmented assignment adds a differentiated value to an array of dtype "
+        f"{array.dtype} in place; numpy refuses to store the result "
+        f"({np.result_type(array, value)}) there, as Python would when this code runs",
+        SourceLocation(filename, line, column, linecache.getline(filename, line)),
+        hint="make the array a float array (np.zeros(n) or dtype=float), or write "
+             "'x = x + v' for a new array")
 
 
 # ----------------------------------------------------------------- reductions

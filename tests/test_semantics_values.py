@@ -212,3 +212,75 @@ def test_none_cotangent_is_refused():
     _, pullback = s2sad.vjp(lambda_free_identity)(np.ones(2))
     with pytest.raises(s2sad.errors.ValueTypeError, match="cotangent .* is None"):
         pullback(None)
+
+
+# ---------------------------------------------- integer and bool arrays written into
+
+def write_into_int(x):
+    a = np.zeros(3, dtype=int)
+    a[0] = x
+    return np.sum(a) * 1.0
+
+
+def write_into_bool(x):
+    a = np.zeros(3, dtype=bool)
+    a[1:] = x * 2.0
+    return np.sum(a) * 1.0
+
+
+def add_into_int_element(x):
+    a = np.zeros(3, dtype=int)
+    a[0] += x
+    return np.sum(a) * 1.0
+
+
+def add_into_int_array(x):
+    a = np.zeros(3, dtype=int)
+    a += x
+    return np.sum(a) * 1.0
+
+
+def write_into_argument(x, a):
+    for i in range(2):
+        a[i] = x * i
+    return np.sum(a * x)
+
+
+def float_and_int_arrays(x):
+    a = np.zeros(3)
+    a[0] = x * x
+    b = np.zeros(3, dtype=int)
+    b[1] = 2
+    b += 1
+    return np.sum(a * a + a * b)
+
+
+INT_CASES = [(write_into_int, (2.5,), (3, 5)), (write_into_bool, (2.5,), (3, 5)),
+             (add_into_int_element, (2.5,), (3, 5)), (add_into_int_array, (2.5,), (3, 5)),
+             (write_into_argument, (2.5, np.zeros(3, dtype=int)), (3, 9))]
+
+
+def _line_of(fn, offset):
+    return fn.__code__.co_firstlineno + offset - 1
+
+
+@pytest.mark.parametrize("fn, args, where", INT_CASES)
+def test_differentiated_writes_into_integer_arrays_are_refused_with_a_location(fn, args, where):
+    line, column = _line_of(fn, where[0]), where[1]
+    calls = [lambda: s2sad.value_and_grad(fn)(*args), lambda: s2sad.vjp(fn)(*args),
+             lambda: s2sad.jvp(fn)(*args, 1.0), lambda: s2sad.hvp(fn)(*args, 1.0)]
+    for call in calls:
+        with pytest.raises(s2sad.errors.ValueTypeError) as info:
+            call()
+        loc = info.value.location
+        assert (loc.filename, loc.line, loc.column) == (__file__, line, column)
+
+
+def test_float_arrays_and_constant_writes_into_int_arrays_still_differentiate():
+    # f = x**4 + x**2 * 0 (b[0] = 1 after b += 1): f' = 4x^3 + 2x, f'' = 12x^2 + 2
+    x = 1.5
+    value, g = s2sad.value_and_grad(float_and_int_arrays)(x)
+    assert value == float_and_int_arrays(x)
+    np.testing.assert_allclose(g, 4 * x ** 3 + 2 * x)
+    np.testing.assert_allclose(s2sad.jvp(float_and_int_arrays)(x, 1.0)[1], 4 * x ** 3 + 2 * x)
+    np.testing.assert_allclose(s2sad.hvp(float_and_int_arrays)(x, 1.0), 12 * x ** 2 + 2)

@@ -130,6 +130,16 @@ def xlogy_tangent(out, x, y, x_dot, y_dot):
     return xlogy(x_dot, y) + xdivy(x * y_dot, y)
 
 
+@runtime_tangent(rt.ensure_real_target)
+def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
+    return array_dot
+
+
+@runtime_tangent(rt.ensure_same_kind)
+def ensure_same_kind_tangent(out, array, value, filename, line, column, array_dot):
+    return array_dot
+
+
 @runtime_tangent(power_slope)
 def power_slope_tangent(out, a, b, c, a_dot, b_dot, c_dot):
     return power_slope(a, b - 1, c * b) * a_dot + power_slope_b(a, b, c) * b_dot \

@@ -641,8 +641,8 @@ class _Normalizer:
                          f"to make a new array")
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
-        self.emit(nodes.assign(result, gast.BinOp(left=nodes.clone(current), op=stmt.op,
-                                                  right=right)))
+        self.emit(nodes.assign(result, anno.set(gast.BinOp(
+            left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
 

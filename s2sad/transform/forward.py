@@ -248,7 +248,9 @@ class _Forward:
     def location(self, stmt):
         site = source_of(stmt)
         if site is not None:
-            return SourceLocation(site.filename, site.line, site.column, site.text)
+            import linecache   # the whole line: the caret counts its indentation
+            code = linecache.getline(site.filename, site.line) or site.text
+            return SourceLocation(site.filename, site.line, site.column + 1, code)
         return self.parsed.location(self.parsed.node)
 
     def is_library_number(self, atom):
@@ -472,6 +474,13 @@ class _Forward:
             target = stmt.targets[0]
             if isinstance(target, gast.Name):
                 self.assign(stmt, target.id, stmt.value, out)
+                value = stmt.value
+                if anno.get(value, anno.IN_PLACE) and isinstance(value.left, gast.Name) \
+                        and value.left.id not in self.scalars \
+                        and not is_zero(self.tangent_of(value.right)):
+                    # x += v on an integer array: numpy refuses the float result in place
+                    out.insert(0, self.dtype_check(stmt, "ensure_same_kind",
+                                                   [value.left, value.right]))
             elif isinstance(target, gast.Tuple):
                 self.unpack(stmt, out)
             elif isinstance(target, gast.Subscript):
@@ -803,6 +812,14 @@ class _Forward:
         self.varied.add(base)
         return tname
 
+    def dtype_check(self, stmt, helper, args):
+        """``helper(*args, file, line, column)``: a run-time check of a write's dtype."""
+        site = source_of(stmt)
+        where = (site.filename, site.line, site.column + 1) if site is not None else (
+            self.parsed.filename, self.parsed.node.lineno, 1)
+        return nodes.expr_stmt(nodes.call(
+            self.helper(helper), [nodes.clone(a) for a in args] + [nodes.const(w) for w in where]))
+
     def store(self, stmt, target, value, out, add):
         """``x[i] = v`` and ``x[i] += v``: the tangent array is written the same way."""
         base = target.value
@@ -811,6 +828,8 @@ class _Forward:
                                          self.location(stmt))
         v = self.tangent_of(value)
         current = self.tangents.get(base.id)
+        if not is_zero(v):   # an integer or bool array truncates what is written: refused
+            out.append(self.dtype_check(stmt, "ensure_real_target", [base]))
         if is_zero(v) and (current is None or is_zero(current.expr)):
             return
         if is_zero(v) and add:

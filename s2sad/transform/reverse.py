@@ -407,6 +407,8 @@ class _Reverse:
                 if ops.is_store(stmt):   # save what the write overwrites; undone backward
                     self.uses_tape = True
                     target = stmt.targets[0]
+                    if self.is_active(stmt.value):
+                        out.append(self.real_target_check(stmt))
                     for alias in self.store_aliases.get(id(stmt), ()):
                         out.append(nodes.expr_stmt(nodes.call(
                             nodes.attr(nodes.name(self.tape), "push"),
@@ -415,8 +417,27 @@ class _Reverse:
                         nodes.attr(nodes.name(self.tape), "push"),
                         [nodes.call(self.helper("overwritten"),
                                     [nodes.clone(target.value), _index_expr(target.slice)])])))
+                elif isinstance(stmt, gast.Assign) and anno.get(stmt.value, anno.IN_PLACE) \
+                        and isinstance(stmt.value.left, gast.Name) \
+                        and stmt.value.left.id not in self.scalars \
+                        and self.is_active(stmt.value.right):
+                    out.append(self.real_target_check(stmt, "ensure_same_kind"))
                 out.append(nodes.clone(stmt))
         return out
+
+    def real_target_check(self, stmt, helper="ensure_real_target"):
+        """``ensure_real_target(x, file, line, column)`` before ``x[i] = v`` with an active
+        ``v``: a write into an integer or bool array is refused when the code runs; and
+        ``ensure_same_kind(x, v, ...)`` before ``x_1 = x + v`` from ``x += v``."""
+        site = source_of(stmt)
+        where = (site.filename, site.line, site.column + 1) if site is not None else (
+            self.parsed.filename, self.parsed.node.lineno, 1)
+        if helper == "ensure_real_target":
+            args = [nodes.clone(stmt.targets[0].value)]
+        else:
+            args = [nodes.clone(stmt.value.left), nodes.clone(stmt.value.right)]
+        return nodes.expr_stmt(nodes.call(
+            self.helper(helper), args + [nodes.const(v) for v in where]))
 
     def aliases_at_stores(self, primal):
         """``({id(store): [names]}, names)``: for each write ``b[i] = v``, the other
