@@ -204,6 +204,27 @@ def _arguments(func, args, kwargs):
     return [ba.arguments[name] for name in names]
 
 
+def _arguments_then(func, args, kwargs, count, what, kind):
+    """``_arguments`` of ``args[:-count]``: the call passes ``func``'s arguments followed by
+    ``count`` directions (``what``).  A call that leaves the directions out gets a message
+    that says so, not "missing a required argument" about one of ``func``'s own."""
+    head = args[:len(args) - count] if count else args
+    try:
+        return _arguments(func, head, kwargs)
+    except TypeError as exc:
+        try:
+            _arguments(func, args, kwargs)
+        except TypeError:
+            names = ", ".join(_signature(func)[1])
+            raise TypeError(f"the {kind} of {func.__name__} takes its arguments ({names}) "
+                            f"followed by {what}; it was given {len(args)} positional "
+                            f"value(s) ({exc} once the last {count} are taken as {what})") \
+                from None
+        raise TypeError(f"the {kind} of {func.__name__} takes its arguments followed by "
+                        f"{what}; the call passes {func.__name__}'s arguments only, so {what} "
+                        f"is missing") from None
+
+
 def _as_tangent(t, like, label):
     if np.shape(t) != np.shape(like):
         raise ValueError(f"the tangent for {label!r} has shape {np.shape(t)} but {label!r} has "
@@ -286,7 +307,8 @@ def jvp(func=None, wrt=0):
             raise TypeError(f"the jvp of {func.__name__} takes its arguments followed by "
                             f"{k} tangent(s) (for {', '.join(wrt_names)})")
         refuse_complex_arguments(args, kwargs, func.__name__)
-        values = _arguments(bound.func, args[:len(args) - k], kwargs)
+        values = _arguments_then(bound.func, args, kwargs, k,
+                                 f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
         tangents = [_as_tangent(t, values[p], w)
                     for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
         value, tangent = bound(*values, *tangents)
@@ -471,7 +493,8 @@ def hvp(func=None, wrt=0):
         if not args:
             raise TypeError(f"the hvp of {func.__name__} takes its arguments followed by v")
         refuse_complex_arguments(args, kwargs, func.__name__)
-        values = _arguments(bound.func, args[:-1], kwargs)
+        values = _arguments_then(bound.func, args, kwargs, 1,
+                                 f"the direction v (shaped like {', '.join(wrt_names)})", "hvp")
         vs = args[-1]
         if many:
             if not isinstance(vs, (tuple, list)) or len(vs) != len(wrt_names):

@@ -284,3 +284,110 @@ def test_float_arrays_and_constant_writes_into_int_arrays_still_differentiate():
     np.testing.assert_allclose(g, 4 * x ** 3 + 2 * x)
     np.testing.assert_allclose(s2sad.jvp(float_and_int_arrays)(x, 1.0)[1], 4 * x ** 3 + 2 * x)
     np.testing.assert_allclose(s2sad.hvp(float_and_int_arrays)(x, 1.0), 12 * x ** 2 + 2)
+
+
+# ------------------------------------------------------------- class 6: messages
+
+def dict_items_loop(p):
+    t = 0.0
+    for k, v in p.items():
+        t = t + v
+    return t
+
+
+def list_pop(x):
+    xs = [x, x * 2.0]
+    y = xs.pop()
+    return y
+
+
+class Holder:
+    def __init__(self):
+        self.k = 2.0
+
+
+def reads_attribute(m, x):
+    return m.k * x
+
+
+def array_method_unknown(x):
+    return x.cumsum_twice()
+
+
+@pytest.mark.parametrize("fn, args, bad, good", [
+    (dict_items_loop, ({"a": 1.0},), "np.items", "d['w']"),
+    (list_pop, (1.0,), "np.pop", "xs[-1]"),
+    (reads_attribute, (Holder(), 1.0), "np.real", "as an argument"),
+    (array_method_unknown, (np.ones(2),), "np.cumsum_twice", "outside the differentiated"),
+])
+def test_hints_suggest_only_what_exists(fn, args, bad, good):
+    wrt = 1 if fn is reads_attribute else 0
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError) as info:
+        s2sad.grad(fn, wrt=wrt)(*args)
+    assert bad not in info.value.hint and good in info.value.hint
+    assert info.value.location.filename == __file__
+
+
+def test_hint_for_a_numpy_method_names_the_numpy_function():
+    from s2sad.rules.hints import attribute_hint, method_hint
+    assert "np.cumprod(x" in method_hint("cumprod") or "np.cumprod" not in method_hint("cumprod")
+    assert "np.real(x)" in attribute_hint("real")
+
+
+def zip_strict(x, y):
+    t = 0.0
+    for a, b in zip(x, y, strict=True):
+        t = t + a * b
+    return t
+
+
+def enumerate_from(x, k):
+    t = 0.0
+    for i, a in enumerate(x, start=k):
+        t = t + a * i * a
+    return t
+
+
+def enumerate_from_one(x):
+    t = 0.0
+    for i, a in enumerate(x, 1):
+        t = t + a * i
+    return t
+
+
+def test_zip_with_keywords_says_what_is_supported():
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError) as info:
+        s2sad.grad(zip_strict)(np.ones(2), np.ones(2))
+    err = info.value
+    assert "no derivative rule" not in str(err) and "for a, b in zip(x, y)" in err.message
+    assert (err.location.line, err.location.column) == (
+        zip_strict.__code__.co_firstlineno + 2, 17)
+
+
+def test_enumerate_with_a_start_works_in_every_mode():
+    x = np.array([1.0, 2.0, 3.0])
+    # f = sum(x_j^2 (k + j)): df/dx_j = 2 x_j (k + j), d2f/dx_j^2 = 2 (k + j)
+    counts = np.arange(2, 5)
+    np.testing.assert_allclose(s2sad.grad(enumerate_from)(x, 2), 2 * x * counts)
+    np.testing.assert_allclose(s2sad.jvp(enumerate_from)(x, 2, np.ones(3))[1],
+                               np.sum(2 * x * counts))
+    np.testing.assert_allclose(s2sad.hvp(enumerate_from)(x, 2, np.ones(3)), 2.0 * counts)
+    np.testing.assert_allclose(s2sad.grad(enumerate_from_one)(x), [1.0, 2.0, 3.0])
+
+
+def test_missing_direction_is_named_in_hvp_and_jvp():
+    with pytest.raises(TypeError, match="the direction v .* is missing"):
+        s2sad.hvp(power_param)(1.0, 2.0)
+    with pytest.raises(TypeError, match="tangent.* is missing"):
+        s2sad.jvp(power_param)(1.0, 2.0)
+    with pytest.raises(TypeError, match=r"takes its arguments \(x, p\) followed by"):
+        s2sad.hvp(power_param)(1.0)
+
+
+def test_forward_mode_run_time_refusal_has_a_one_based_column_and_the_whole_line():
+    with pytest.raises(s2sad.errors.ValueTypeError) as info:
+        s2sad.jvp(write_into_argument)(2.5, np.zeros(3, dtype=int), 1.0)
+    loc = info.value.location
+    assert (loc.line, loc.column) == (write_into_argument.__code__.co_firstlineno + 2, 9)
+    assert loc.code.strip() == "a[i] = x * i"
+    assert str(info.value).splitlines()[2] == "    ^"   # under the 'a' of 'a[i]'
