@@ -4,6 +4,8 @@ Every expected derivative here is derived by hand or by central finite differenc
 never produced by s2sad itself.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -391,3 +393,98 @@ def test_forward_mode_run_time_refusal_has_a_one_based_column_and_the_whole_line
     assert (loc.line, loc.column) == (write_into_argument.__code__.co_firstlineno + 2, 9)
     assert loc.code.strip() == "a[i] = x * i"
     assert str(info.value).splitlines()[2] == "    ^"   # under the 'a' of 'a[i]'
+
+
+# ------------------------------------------------------ class 6: the command line
+
+CLASS_MODULE = """import numpy as np
+
+
+class Model:
+    def loss(self, x):
+        return x * x
+
+
+def f(x):
+    return x * x
+"""
+
+
+def _cli(capsys, *argv):
+    from s2sad import cli
+    code = cli.main([str(a) for a in argv])
+    return code, capsys.readouterr().err
+
+
+def test_cli_class_where_a_function_is_expected(tmp_path, capsys, monkeypatch):
+    (tmp_path / "cls.py").write_text(CLASS_MODULE)
+    monkeypatch.chdir(tmp_path)
+    code, err = _cli(capsys, "grad", "cls.py:Model")
+    assert code == 2 and "--wrt" not in err
+    assert "'Model' is a class, not a function" in err and "cls.py:Model.loss" in err
+
+
+def test_cli_function_error_without_wrt_does_not_blame_wrt(tmp_path, capsys, monkeypatch):
+    (tmp_path / "obj.py").write_text("import numpy as np\nf = np.sin\n")
+    monkeypatch.chdir(tmp_path)
+    code, err = _cli(capsys, "grad", "obj.py:f")
+    assert code == 2 and "bad --wrt" not in err and "def" in err
+
+
+def test_cli_bad_wrt_still_says_wrt(tmp_path, capsys, monkeypatch):
+    (tmp_path / "cls.py").write_text(CLASS_MODULE)
+    monkeypatch.chdir(tmp_path)
+    code, err = _cli(capsys, "grad", "cls.py:f", "--wrt", "q")
+    assert code == 2 and "bad --wrt" in err and "cls.py:9:1" in err
+
+
+def test_source_file_not_utf8_is_named(tmp_path):
+    import importlib.util
+    path = tmp_path / "latin.py"
+    path.write_bytes(b"import numpy as np\n\ndef f(x):\n    # caf\xe9\n    return x * x\n")
+    spec = importlib.util.spec_from_file_location("latin_source_mod", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(s2sad.errors.SourceUnavailableError) as info:
+        s2sad.grad(module.f)(1.0)
+    assert "interactive prompt" not in str(info.value)
+    assert "not valid utf-8" in info.value.message and "line 4" in info.value.message
+    assert "coding" in info.value.hint
+
+
+def test_cli_write_error_names_the_output_not_the_temporary_file(tmp_path, capsys,
+                                                                monkeypatch):
+    import os
+    import tempfile
+    (tmp_path / "cls.py").write_text(CLASS_MODULE)
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+    def denied(prefix="", suffix="", dir=None):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x" + suffix))
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    code, err = _cli(capsys, "grad", "cls.py:f", "-o", "out/f_grad.py")
+    assert code == 2 and "out/f_grad.py: error: Permission denied" in err
+    assert "s2sad-tmp" not in err
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+
+    def refused(src, dst):
+        raise PermissionError(13, "Permission denied", src)
+    monkeypatch.setattr(os, "replace", refused)
+    code, err = _cli(capsys, "grad", "cls.py:f", "-o", "out/f_grad.py")
+    assert code == 2 and "out/f_grad.py: error" in err and "s2sad-tmp" not in err
+    assert os.listdir(tmp_path / "out") == []
+
+
+def test_cli_import_error_column_is_one_based(tmp_path, capsys, monkeypatch):
+    (tmp_path / "boom.py").write_text(
+        "import numpy as np\n\n\ndef f(x):\n    return x\n\n\nZ = np.zeros(2)[5]\n")
+    (tmp_path / "boom2.py").write_text("import numpy as np\nraise ValueError('boom')\n")
+    monkeypatch.chdir(tmp_path)
+    code, err = _cli(capsys, "grad", "boom.py:f")
+    # column 5 (the subscript) where Python reports columns (3.11+), else the statement's 1
+    assert code == 2 and re.search(r"boom.py:8:(5|1): error: importing the module raised "
+                                   r"IndexError", err)
+    code, err = _cli(capsys, "grad", "boom2.py:f")
+    assert code == 2 and "boom2.py:2:1: error" in err and ":0:" not in err
