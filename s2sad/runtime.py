@@ -244,16 +244,26 @@ def ensure_scalar_output(value, function_name):
             f"use s2sad.vjp for non-scalar outputs")
 
 
-def ensure_real_target(array, filename, line, column):
+def ensure_real_target(array, filename, line, column, tangent=0.0):
     """Refuse a differentiated value written into an integer or bool array.
 
     numpy truncates (or tests for nonzero) what such a write stores, so the
     derivative the adjoint would carry is not the function's.  The dtype is
     known only now: ``filename:line:column`` is where the write stands.
     Returns ``array`` (second-order code keeps the check as ``x = check(x, ...)``).
+    Forward mode passes the ``tangent`` it writes next: a complex one would lose its
+    imaginary part in the real tangent array.
     """
     if array.__class__ is _ndarray and array.dtype.kind == "f":
-        return array   # the common case
+        if tangent.__class__ is float or not _is_complex(tangent):
+            return array   # the common case
+        import linecache
+        from .errors import SourceLocation, ValueTypeError
+        raise ValueTypeError(
+            "a complex value reached the derivative here (its imaginary part would be "
+            "dropped in a real array); s2sad does not differentiate complex values",
+            SourceLocation(filename, line, column, linecache.getline(filename, line)),
+            hint="compute with real arrays only")
     if not isinstance(array, np.ndarray) or array.dtype.kind in "fc":
         return array   # a list, or a complex array (refused where it is made)
     import linecache
@@ -267,6 +277,11 @@ def ensure_real_target(array, filename, line, column):
         hint="make the array a float array (np.zeros(n) or dtype=float), or write a value "
              "that does not depend on the differentiated inputs (np.floor(v) is still "
              "differentiated: use int(v) outside, or s2sad.nondifferentiable)")
+
+
+def _is_complex(value):
+    return value.__class__ is complex or isinstance(value, np.complexfloating) or (
+        isinstance(value, np.ndarray) and value.dtype.kind == "c")
 
 
 def ensure_same_kind(array, value, filename, line, column):

@@ -488,3 +488,29 @@ def test_cli_import_error_column_is_one_based(tmp_path, capsys, monkeypatch):
                                    r"IndexError", err)
     code, err = _cli(capsys, "grad", "boom2.py:f")
     assert code == 2 and "boom2.py:2:1: error" in err and ":0:" not in err
+
+
+def abs_rotated_into_array(x):
+    a = np.zeros(2)
+    a[0] = abs(COMPLEX_CONSTANT * x)
+    return np.sum(a * 3.0)
+
+
+def test_complex_tangent_written_into_a_real_array_is_refused():
+    # forward mode wrote the complex tangent of abs(1j x) into a real tangent array and
+    # kept its real part: -3.0 where d/dx 3|x| = 3.0
+    with pytest.raises(s2sad.errors.ValueTypeError, match="complex") as info:
+        s2sad.jvp(abs_rotated_into_array)(2.0, 1.0)
+    loc = info.value.location
+    assert (loc.line, loc.column) == (abs_rotated_into_array.__code__.co_firstlineno + 2, 5)
+    for call in (lambda: s2sad.grad(abs_rotated_into_array)(2.0),
+                 lambda: s2sad.hvp(abs_rotated_into_array)(2.0, 1.0)):
+        with pytest.raises(s2sad.errors.S2sadError, match="complex"):
+            call()
+
+
+def test_index_set_refuses_a_complex_value_in_a_real_array():
+    from s2sad.runtime_forward import index_set
+    with pytest.raises(s2sad.errors.ValueTypeError, match="complex"):
+        index_set(np.zeros(2), 0, 1j)
+    np.testing.assert_array_equal(index_set(np.zeros(2), 1, 2.0), [0.0, 2.0])

@@ -812,13 +812,14 @@ class _Forward:
         self.varied.add(base)
         return tname
 
-    def dtype_check(self, stmt, helper, args):
-        """``helper(*args, file, line, column)``: a run-time check of a write's dtype."""
+    def dtype_check(self, stmt, helper, args, extra=()):
+        """``helper(*args, file, line, column, *extra)``: a run-time check of a write."""
         site = source_of(stmt)
         where = (site.filename, site.line, site.column + 1) if site is not None else (
             self.parsed.filename, self.parsed.node.lineno, 1)
         return nodes.expr_stmt(nodes.call(
-            self.helper(helper), [nodes.clone(a) for a in args] + [nodes.const(w) for w in where]))
+            self.helper(helper), [nodes.clone(a) for a in args]
+            + [nodes.const(w) for w in where] + [nodes.clone(e) for e in extra]))
 
     def store(self, stmt, target, value, out, add):
         """``x[i] = v`` and ``x[i] += v``: the tangent array is written the same way."""
@@ -828,8 +829,7 @@ class _Forward:
                                          self.location(stmt))
         v = self.tangent_of(value)
         current = self.tangents.get(base.id)
-        if not is_zero(v):   # an integer or bool array truncates what is written: refused
-            out.append(self.dtype_check(stmt, "ensure_real_target", [base]))
+        checked = not is_zero(v)
         if is_zero(v) and (current is None or is_zero(current.expr)):
             return
         if is_zero(v) and add:
@@ -837,6 +837,14 @@ class _Forward:
         tname = self.owned_tangent(base.id, out)
         dest = nodes.subscript(nodes.name(tname), copy.deepcopy(target.slice), store=True)
         v = self.materialize(v)
+        if checked:
+            # an integer or bool array truncates what is written, and a real tangent array
+            # drops the imaginary part of a complex tangent: both refused when the code runs
+            if not isinstance(v, (gast.Name, gast.Constant)):
+                held = self.namer.fresh(f"{base.id}_item_dot")
+                out.append(nodes.assign(held, v))
+                v = nodes.name(held)
+            out.append(self.dtype_check(stmt, "ensure_real_target", [base], [v]))
         if add:
             out.append(gast.AugAssign(target=dest, op=gast.Add(), value=v))
         else:
