@@ -320,6 +320,9 @@ def _build_vjp(func, wrt):
                 if np.shape(ct) != np.shape(out):
                     raise ValueError(f"the cotangent has shape {np.shape(ct)} but the output "
                                      f"has shape {np.shape(out)}")
+                if isinstance(ct, (list, dict)):   # the cotangent of a list (dict) output
+                    checked.append(ct)
+                    continue
                 checked.append(np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else
                                float_like(ct).type(ct))
             grads = pullback_impl(*checked)

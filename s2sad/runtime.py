@@ -237,6 +237,10 @@ def ensure_scalar_output(value, function_name):
         return   # the common case, without numpy's dispatch
     from .values import refuse_value
     refuse_value(value, "the output", function_name)   # None, a string, a complex value
+    if isinstance(value, (list, tuple, dict)):
+        raise ValueError(
+            f"the gradient of {function_name} is only defined for a scalar output, "
+            f"but it returned a {type(value).__name__}; use s2sad.vjp for non-scalar outputs")
     if np.ndim(value) != 0:
         raise ValueError(
             f"the gradient of {function_name} is only defined for a scalar output, "

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import s2sad
+import s2sad.errors  # noqa: F401  (s2sad.errors.* below)
 from s2sad.testing import finite_difference_gradient
 
 
@@ -514,3 +515,19 @@ def test_index_set_refuses_a_complex_value_in_a_real_array():
     with pytest.raises(s2sad.errors.ValueTypeError, match="complex"):
         index_set(np.zeros(2), 0, 1j)
     np.testing.assert_array_equal(index_set(np.zeros(2), 1, 2.0), [0.0, 2.0])
+
+
+def returns_list(x):
+    y = [x, 2.0 * x]
+    return y
+
+
+def test_list_output_is_refused_at_generation_for_a_gradient():
+    with pytest.raises(s2sad.errors.NonScalarOutputError) as info:
+        s2sad.grad(returns_list)(2.0)
+    assert info.value.location.line == returns_list.__code__.co_firstlineno + 2
+    assert "s2sad.vjp" in info.value.hint
+    # vjp and jvp differentiate it: d[x, 2x]/dx = [1, 2]
+    value, pullback = s2sad.vjp(returns_list)(2.0)
+    assert value == [2.0, 4.0] and pullback([1.0, 1.0]) == 3.0
+    assert s2sad.jvp(returns_list)(2.0, 1.0)[1] == [1.0, 2.0]

@@ -164,6 +164,14 @@ class _Reverse:
         check_scalar = []
         if self.flavor == "value_and_grad":
             out = out_atoms[0]
+            if isinstance(out, gast.Name) and out.id in self.sequences:
+                raise NonScalarOutputError(
+                    f"{fn.name} returns a list, tuple or dict, so it has no gradient",
+                    self.parsed.location(next(
+                        (n for n in gast.walk(self.parsed.node) if isinstance(n, gast.Return)),
+                        self.parsed.node)),
+                    hint="use s2sad.vjp for functions with several outputs, or return one "
+                         "scalar")
             if isinstance(out, gast.Name):
                 check_scalar.append(nodes.expr_stmt(nodes.call(
                     self.helper("ensure_scalar_output"),
