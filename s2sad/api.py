@@ -243,7 +243,13 @@ def _build_gradient(func, wrt, with_value):
     position, needed = arguments.positions[0], arguments.needed
 
     def gradient(*args, **kwargs):
-        refuse_complex_arguments(args, kwargs, func.__name__)
+        for value in args:   # complex arguments are refused (inline: the hot path)
+            if value.__class__ is not float and (
+                    value.__class__ is not _ndarray or value.dtype.kind == "c"):
+                refuse_complex_arguments(args, kwargs, func.__name__)
+                break
+        if kwargs:
+            refuse_complex_arguments((), kwargs, func.__name__)
         try:
             value, grads = bound.current()(*args, **kwargs)
         except ValueError as exc:
