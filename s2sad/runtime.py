@@ -289,10 +289,9 @@ def _is_complex(value):
 
 
 def ensure_same_kind(array, value, filename, line, column):
-    """Before ``x += v`` (``x = x + v`` in generated code) with a differentiated ``v``:
-    for an integer or bool array ``x``, numpy works in place and refuses the float
-    result (Python raises UFuncTypeError), so s2sad refuses too, at the statement.
-    Returns ``array``."""
+    """Before ``x += v`` (``x = x + v`` in generated code): for an integer or bool
+    array ``x``, numpy works in place and refuses a float result (Python raises
+    UFuncTypeError), so s2sad refuses too, at the statement.  Returns ``array``."""
     if array.__class__ is not _ndarray or array.dtype.kind in "fc":
         return array   # numbers and float arrays (the common case)
     if np.can_cast(np.result_type(array, value), array.dtype, "same_kind"):
@@ -300,9 +299,9 @@ def ensure_same_kind(array, value, filename, line, column):
     import linecache
     from .errors import SourceLocation, ValueTypeError
     raise ValueTypeError(
-        f"an augmented assignment adds a differentiated value to an array of dtype "
-        f"{array.dtype} in place; numpy refuses to store the result "
-        f"({np.result_type(array, value)}) there, as Python would when this code runs",
+        f"an augmented assignment updates an array of dtype {array.dtype} in place, and "
+        f"numpy refuses to store its result ({np.result_type(array, value)}) there: Python "
+        f"raises here too (UFuncTypeError)",
         SourceLocation(filename, line, column, linecache.getline(filename, line)),
         hint="make the array a float array (np.zeros(n) or dtype=float), or write "
              "'x = x + v' for a new array")

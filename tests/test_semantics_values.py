@@ -531,3 +531,31 @@ def test_list_output_is_refused_at_generation_for_a_gradient():
     value, pullback = s2sad.vjp(returns_list)(2.0)
     assert value == [2.0, 4.0] and pullback([1.0, 1.0]) == 3.0
     assert s2sad.jvp(returns_list)(2.0, 1.0)[1] == [1.0, 2.0]
+
+
+def constant_added_into_int_array(x):
+    a = np.zeros(3, dtype=int)
+    a += 0.5
+    return np.sum(a) * x
+
+
+def int_added_into_int_array(x):
+    a = np.zeros(3, dtype=int)
+    a += 2
+    return np.sum(a) * x
+
+
+def test_constant_float_added_in_place_to_an_int_array_raises_as_python_does():
+    # Python raises UFuncTypeError at 'a += 0.5'; s2sad returned a value and a gradient
+    with pytest.raises(TypeError):
+        constant_added_into_int_array(2.0)
+    line = constant_added_into_int_array.__code__.co_firstlineno + 2
+    for call in (lambda: s2sad.value_and_grad(constant_added_into_int_array)(2.0),
+                 lambda: s2sad.jvp(constant_added_into_int_array)(2.0, 1.0),
+                 lambda: s2sad.hvp(constant_added_into_int_array)(2.0, 1.0)):
+        with pytest.raises(s2sad.errors.ValueTypeError) as info:
+            call()
+        assert (info.value.location.line, info.value.location.column) == (line, 5)
+    # an int added in place stays an int array: f = 6x
+    assert s2sad.value_and_grad(int_added_into_int_array)(2.0) == (12.0, 6.0)
+    assert s2sad.jvp(int_added_into_int_array)(2.0, 1.0) == (12.0, 6.0)

@@ -476,9 +476,8 @@ class _Forward:
                 self.assign(stmt, target.id, stmt.value, out)
                 value = stmt.value
                 if anno.get(value, anno.IN_PLACE) and isinstance(value.left, gast.Name) \
-                        and value.left.id not in self.scalars \
-                        and not is_zero(self.tangent_of(value.right)):
-                    # x += v on an integer array: numpy refuses the float result in place
+                        and value.left.id not in self.scalars:
+                    # x += v on an integer array: numpy refuses a float result in place
                     out.insert(0, self.dtype_check(stmt, "ensure_same_kind",
                                                    [value.left, value.right]))
             elif isinstance(target, gast.Tuple):

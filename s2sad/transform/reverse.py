@@ -427,8 +427,7 @@ class _Reverse:
                                     [nodes.clone(target.value), _index_expr(target.slice)])])))
                 elif isinstance(stmt, gast.Assign) and anno.get(stmt.value, anno.IN_PLACE) \
                         and isinstance(stmt.value.left, gast.Name) \
-                        and stmt.value.left.id not in self.scalars \
-                        and self.is_active(stmt.value.right):
+                        and stmt.value.left.id not in self.scalars:
                     out.append(self.real_target_check(stmt, "ensure_same_kind"))
                 out.append(nodes.clone(stmt))
         return out
