@@ -68,6 +68,9 @@ class _Context:
     def __init__(self, parsed, ensure_scalar_output, tapes, pushed):
         self.parsed = parsed
         self.ensure_scalar_output = ensure_scalar_output
+        from ..runtime import ensure_real_target, ensure_same_kind
+        # the checks of writes into integer arrays: kept as ``x = check(x, ...)``
+        self.dtype_checks = (ensure_real_target, ensure_same_kind)
         self.tapes = tapes
         self.pushed = pushed     # a name no statement reads: what a push "returns"
 
@@ -164,6 +167,10 @@ def _rewrite(stmt, ctx):
         if isinstance(call.func, gast.Name) and \
                 parsed.resolve(call.func.id, None) is ctx.ensure_scalar_output:
             return None
+        if isinstance(call.func, gast.Name) and call.args \
+                and isinstance(call.args[0], gast.Name) \
+                and parsed.resolve(call.func.id, None) in ctx.dtype_checks:
+            return nodes.assign(call.args[0].id, copy.deepcopy(call))
         if _is_np_add_at(call.func, parsed) and len(call.args) == 3 and not call.keywords:
             base, index, value = call.args
             if isinstance(base, gast.Name):
