@@ -11,18 +11,84 @@ generated again.
 import functools
 import inspect
 import threading
-import weakref
 
 import numpy as np
 
 from . import pipeline
 from .errors import NonScalarOutputError, S2sadError
+from .rules import registry as _registry
 from .runtime import float_like
 
 _ndarray = np.ndarray
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 _CACHE_LIMIT = 512
+
+
+def _defaults_kinds(func):
+    """The types of ``func``'s default values: generated code may depend on them
+    (an int counter, a float), while the values themselves are read at each call."""
+    kw = func.__kwdefaults__
+    return (tuple(type(d) for d in func.__defaults__ or ()),
+            tuple(sorted((k, type(v)) for k, v in kw.items())) if kw else ())
+
+
+def _same(current, recorded):
+    """Whether ``current`` is still the object generation saw (a method bound to an
+    object is made anew at each attribute read: same function, same object is same)."""
+    if current is recorded:
+        return True
+    self_ = getattr(recorded, "__self__", None)
+    if self_ is None or inspect.ismodule(self_) or type(current) is not type(recorded) \
+            or getattr(current, "__self__", None) is not self_:
+        return False
+    if hasattr(recorded, "__func__"):
+        return current.__func__ is recorded.__func__
+    return getattr(current, "__name__", None) == getattr(recorded, "__name__", None)
+
+
+class _Dependencies:
+    """What a generated module was made from, besides the function's free values:
+    its code object, the types of its defaults, the rule registry's version, the code
+    of every other user function it read, and the object each dotted name
+    (``np.tanh``, ``module.helper``) resolved to.  ``valid(func)`` says whether the
+    module still fits ``func`` as it is now."""
+
+    __slots__ = ("code", "kinds", "version", "functions", "paths", "free_source")
+
+    def __init__(self, func, result, free_source):
+        self.code = func.__code__
+        self.kinds = _defaults_kinds(func)
+        self.version = _registry.version
+        self.free_source = free_source
+        deps = result.dependencies
+        functions, paths = {}, {}
+        if deps is not None:
+            for f in deps.functions:
+                if f is not func and id(f) not in functions:
+                    functions[id(f)] = (f, f.__code__, _defaults_kinds(f))
+            for root, scope, attrs, obj in deps.paths:
+                scope = None if scope is func else scope
+                paths.setdefault((root, id(scope), attrs), (root, scope, attrs, obj))
+        self.functions = tuple(functions.values())
+        self.paths = tuple(paths.values())
+
+    def valid(self, func):
+        if func.__code__ is not self.code or _registry.version != self.version:
+            return False
+        for f, code, kinds in self.functions:
+            if f.__code__ is not code or _defaults_kinds(f) != kinds:
+                return False
+        for root, scope, attrs, obj in self.paths:
+            try:
+                current = _current(scope or self.free_source.get(root, func), root)
+                for attr in attrs:
+                    current = getattr(current, attr)
+            except (AttributeError, KeyError, S2sadError):
+                return False
+            if not _same(current, obj):
+                return False
+        return True
 
 
 class _Entry:
@@ -36,19 +102,30 @@ class _Entry:
             else f"s2sad.vjp({func.__name__}, wrt={wrt!r})")
         result = pipeline.generate(func, wrt, "reverse", flavor, header,
                                    inline_helpers=inline_helpers)
-        self.emitted = result.emitted
+        self.emitted = _without_user_values(result.emitted, result.free)
         self.text = result.emitted.text
-        self.free = result.free
-        self.free_source = result.free_source
         # names whose identity chose a rule: a rebinding means regenerate
         self.guards = {k: v for k, v in result.free.items()
                        if callable(v) or inspect.ismodule(v)}
+        # the free names (values only for guards: the cache keeps no user data alive)
+        self.free = {k: self.guards.get(k) for k in result.free}
+        self.free_source = result.free_source
+        self.deps = _Dependencies(func, result, self.free_source)
 
     def valid_for(self, func):
+        if _defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
+            return False
         for name, obj in self.guards.items():
             if _current(self.free_source.get(name, func), name) is not obj:
                 return False
         return True
+
+
+def _without_user_values(emitted, free):
+    """``emitted`` holding none of the user's values (each compile is given the
+    current ones): a cached module must not keep the user's data alive."""
+    emitted.bindings = {k: v for k, v in emitted.bindings.items() if k not in free}
+    return emitted
 
 
 def _current(func, name):
@@ -69,8 +146,12 @@ def _current(func, name):
 
 def _entry(func, wrt, flavor, inline_helpers=False):
     """The generated module for ``func`` (cached); ``inline_helpers`` for the reverse
-    code second derivatives are computed from (see ``pipeline.generate``)."""
-    func = inspect.unwrap(func)
+    code second derivatives are computed from (see ``pipeline.generate``).
+
+    The key is the code object; an entry is reused only while everything else it
+    was made from still holds (see :class:`_Dependencies`): another function with
+    the same code (a fresh closure over new data) reuses it.
+    """
     key = (getattr(func, "__code__", func), wrt, flavor, inline_helpers)
     with _CACHE_LOCK:
         entry = _CACHE.get(key)
@@ -84,11 +165,25 @@ def _entry(func, wrt, flavor, inline_helpers=False):
     return entry
 
 
+def _set_defaults(impl, func):
+    """Give the generated ``impl`` the defaults ``func`` has now (Python reads
+    ``__defaults__`` at each call; the generated text holds those of the source)
+    when both take the same parameters."""
+    mine, theirs = impl.__code__, func.__code__
+    n, k = theirs.co_argcount, theirs.co_kwonlyargcount
+    if mine.co_argcount == n and mine.co_varnames[:n] == theirs.co_varnames[:n]:
+        impl.__defaults__ = func.__defaults__
+    if k and mine.co_kwonlyargcount == k and \
+            mine.co_varnames[mine.co_argcount:mine.co_argcount + k] == \
+            theirs.co_varnames[n:n + k]:
+        impl.__kwdefaults__ = func.__kwdefaults__
+
+
 class _Bound:
     """A generated function bound to one user function's current free values."""
 
     def __init__(self, func, wrt, flavor):
-        self.func = inspect.unwrap(func)
+        self.func = func
         self.wrt = wrt
         self.flavor = flavor
         self._rebuild()
@@ -100,14 +195,28 @@ class _Bound:
         values = {name: _current(sources.get(name, self.func), name)
                   for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
+        _set_defaults(self.impl, self.func)
+        self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
         self.namespace = self.impl.__globals__
         self.readers = tuple(_reader(sources.get(name, self.func), name)
                              for name in self.entry.free)
         self.guards = self.entry.guards
+        self.deps = self.entry.deps
 
     def current(self):
         """The generated function, its globals refreshed from the user's current values
-        (regenerated when a name that chose a rule has been rebound)."""
+        (regenerated when the code, a helper, a rule or a name that chose a rule changed)."""
+        func = self.func
+        if not self.deps.valid(func):
+            self._rebuild()
+            return self.impl
+        defaults = self.defaults
+        if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1]:
+            if _defaults_kinds(func) != self.deps.kinds:
+                self._rebuild()
+                return self.impl
+            _set_defaults(self.impl, func)
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
         namespace = self.namespace
         for name, scope, cell in self.readers:
             value = cell.cell_contents if cell is not None else scope[name]
@@ -138,7 +247,9 @@ class _Arguments:
     common case of positional arguments."""
 
     def __init__(self, func, wrt):
-        self.sig = inspect.signature(func)
+        self.func = func
+        self.sig = inspect.signature(func, follow_wrapped=False)
+        self.defaults = (func.__defaults__, func.__kwdefaults__)
         names = [p.name for p in self.sig.parameters.values()]
         self.wrt = wrt
         self.positions = [names.index(n) for n in wrt]
@@ -147,6 +258,11 @@ class _Arguments:
     def __call__(self, args, kwargs):
         if not kwargs and len(args) >= self.needed:
             return [args[i] for i in self.positions]
+        func = self.func
+        if func.__defaults__ is not self.defaults[0] or \
+                func.__kwdefaults__ is not self.defaults[1]:   # defaults set since
+            self.sig = inspect.signature(func, follow_wrapped=False)
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
         ba = self.sig.bind(*args, **kwargs)
         ba.apply_defaults()
         return [ba.arguments[name] for name in self.wrt]
@@ -186,31 +302,42 @@ def _with_source(wrapper, func, text):
     functools.update_wrapper(wrapper, func)
     wrapper.__wrapped__ = None
     del wrapper.__wrapped__
+    wrapper.__dict__.pop(_TRANSFORMS, None)   # func's cache, copied with its __dict__
     wrapper.source = text
     return wrapper
 
 
-_TRANSFORMS = weakref.WeakKeyDictionary()   # function -> {(kind, wrt): transformed}
+#: the attribute of a function holding ``(function, {(kind, wrt): transformed})``.
+#: Kept on the function itself, not in a global table: a transformed function refers to
+#: its function, so a global table would keep every function given to grad alive, with
+#: its closure data; on the function, both go when neither is used any more.
+_TRANSFORMS = "_s2sad_transforms"
 
 
 def _cached_transform(func, kind, wrt, make):
     """The function ``make()`` builds for ``func`` (a plain dict lookup once built).
 
     A transformed function reads the user's globals and closure cells when it is
-    called, so reusing it for the same function object is always right.
+    called, and checks that its code still fits the function, so reusing it for
+    the same function object is always right.
     """
     try:
         key = (kind, wrt if not isinstance(wrt, list) else tuple(wrt))
         hash(key)
-        per_function = _TRANSFORMS.get(func)
-    except TypeError:   # an unhashable wrt or func: no caching, same result
+        store = func.__dict__.get(_TRANSFORMS)
+    except (TypeError, AttributeError):   # an unhashable wrt, no __dict__: no caching
         return make()
-    if per_function is not None and key in per_function:
-        return per_function[key]
+    if store is not None and store[0] is func:   # (a wraps() copy of another's is not)
+        made = store[1].get(key)
+        if made is not None:
+            return made
     made = make()
     try:
-        _TRANSFORMS.setdefault(func, {})[key] = made
-    except TypeError:
+        if store is None or store[0] is not func:
+            store = (func, {})
+            func.__dict__[_TRANSFORMS] = store
+        store[1][key] = made
+    except (TypeError, AttributeError):
         pass
     return made
 

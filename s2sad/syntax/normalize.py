@@ -41,7 +41,7 @@ from ..rules import registry
 from . import anno, nodes
 from .desugar import desugar
 from .names import Namer
-from .parse import is_user_function
+from .parse import is_user_function, record_path
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -776,6 +776,7 @@ class _Normalizer:
                 obj = getattr(obj, part)
             except AttributeError:
                 raise self.error(f"{'.'.join(path)} does not exist", node) from None
+        record_path(root, self.parsed.func, path[1:], obj)   # rules are chosen by identity
         return obj
 
     def operation(self, node, target=None, base=None):
@@ -1387,6 +1388,8 @@ def _callee_of(func, parsed):
         if not inspect.ismodule(obj):
             return None
         obj = getattr(obj, part, None)
+    if path:
+        record_path(func.id, parsed.func, path[::-1], obj)
     return obj
 
 
