@@ -33,6 +33,15 @@ def _defaults_kinds(func):
             tuple(sorted((k, type(v)) for k, v in kw.items())) if kw else ())
 
 
+def _kw_items(func):
+    kw = func.__kwdefaults__
+    return tuple(kw.items()) if kw else ()
+
+
+def _same_items(a, b):
+    return len(a) == len(b) and all(x[0] == y[0] and x[1] is y[1] for x, y in zip(a, b))
+
+
 def _same(current, recorded):
     """Whether ``current`` is still the object generation saw (a method bound to an
     object is made anew at each attribute read: same function, same object is same)."""
@@ -66,27 +75,34 @@ class _Dependencies:
         if deps is not None:
             for f in deps.functions:
                 if f is not func and id(f) not in functions:
-                    functions[id(f)] = (f, f.__code__, _defaults_kinds(f))
+                    functions[id(f)] = (f, f.__code__, f.__defaults__, _kw_items(f))
             for root, scope, attrs, obj in deps.paths:
                 scope = None if scope is func else scope
                 paths.setdefault((root, id(scope), attrs), (root, scope, attrs, obj))
         self.functions = tuple(functions.values())
         self.paths = tuple(paths.values())
 
-    def valid(self, func):
+    def valid(self, func, namespace=None):
+        """Whether the module still fits ``func``; ``namespace``, when given, holds the
+        current values of the function's own free names (a bound module's globals)."""
         if func.__code__ is not self.code or _registry.version != self.version:
             return False
-        for f, code, kinds in self.functions:
-            if f.__code__ is not code or _defaults_kinds(f) != kinds:
+        for f, code, defaults, kw in self.functions:
+            # another function's code or defaults (inlined helpers hold their values)
+            if f.__code__ is not code or f.__defaults__ is not defaults or \
+                    (kw or f.__kwdefaults__) and not _same_items(_kw_items(f), kw):
                 return False
         for root, scope, attrs, obj in self.paths:
             try:
-                current = _current(scope or self.free_source.get(root, func), root)
+                if scope is None and namespace is not None and root not in self.free_source:
+                    current = namespace[root]
+                else:
+                    current = _current(scope or self.free_source.get(root, func), root)
                 for attr in attrs:
                     current = getattr(current, attr)
             except (AttributeError, KeyError, S2sadError):
                 return False
-            if not _same(current, obj):
+            if current is not obj and not _same(current, obj):
                 return False
         return True
 
@@ -111,6 +127,8 @@ class _Entry:
         self.free = {k: self.guards.get(k) for k in result.free}
         self.free_source = result.free_source
         self.deps = _Dependencies(func, result, self.free_source)
+        #: (generated function name, user function): given its current defaults
+        self.callees = tuple(result.callees.items())
 
     def valid_for(self, func):
         if _defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
@@ -196,6 +214,8 @@ class _Bound:
                   for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
         _set_defaults(self.impl, self.func)
+        for name, helper in self.entry.callees:
+            _set_defaults(self.impl.__globals__[name], helper)
         self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
         self.namespace = self.impl.__globals__
         self.readers = tuple(_reader(sources.get(name, self.func), name)
@@ -207,7 +227,15 @@ class _Bound:
         """The generated function, its globals refreshed from the user's current values
         (regenerated when the code, a helper, a rule or a name that chose a rule changed)."""
         func = self.func
-        if not self.deps.valid(func):
+        namespace = self.namespace
+        for name, scope, cell in self.readers:
+            value = cell.cell_contents if cell is not None else scope[name]
+            if namespace.get(name) is not value:
+                if name in self.guards:
+                    self._rebuild()
+                    return self.impl
+                namespace[name] = value
+        if not self.deps.valid(func, namespace):
             self._rebuild()
             return self.impl
         defaults = self.defaults
@@ -217,14 +245,6 @@ class _Bound:
                 return self.impl
             _set_defaults(self.impl, func)
             self.defaults = (func.__defaults__, func.__kwdefaults__)
-        namespace = self.namespace
-        for name, scope, cell in self.readers:
-            value = cell.cell_contents if cell is not None else scope[name]
-            if namespace.get(name) is not value:
-                if name in self.guards:
-                    self._rebuild()
-                    return self.impl
-                namespace[name] = value
         return self.impl
 
     def __call__(self, *args, **kwargs):

@@ -48,6 +48,7 @@ class _Entry:
         self.free = {k: self.guards.get(k) for k in user_free}
         self.depends_on = depends_on      # the reverse entry it was built from
         self.deps = deps                  # what else the module was made from (api)
+        self.callees = tuple(result.callees.items())
 
     def current(self, func, name):
         return api._current(self.free_source.get(name, func), name)
@@ -167,16 +168,11 @@ class _Bound:
         values = {name: self.entry.current(self.func, name) for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
         self.namespace = self.impl.__globals__
+        for name, helper in self.entry.callees:   # helpers' current defaults
+            api._set_defaults(self.namespace[name], helper)
 
     def __call__(self, *args):
         func, namespace = self.func, self.namespace
-        deps = self.entry.deps
-        if not deps.valid(func) or (
-                (func.__defaults__ or func.__kwdefaults__)
-                and api._defaults_kinds(func) != deps.kinds):
-            # the code, a helper, a rule or a default's type changed: generate again
-            self._rebuild()
-            return self.impl(*args)
         for name in self.entry.free:
             value = self.entry.current(func, name)
             if namespace.get(name) is not value:
@@ -184,6 +180,12 @@ class _Bound:
                     self._rebuild()
                     return self.impl(*args)
                 namespace[name] = value
+        deps = self.entry.deps
+        if not deps.valid(func, namespace) or (
+                (func.__defaults__ or func.__kwdefaults__)
+                and api._defaults_kinds(func) != deps.kinds):
+            # the code, a helper, a rule or a default's type changed: generate again
+            self._rebuild()
         return self.impl(*args)
 
 

@@ -38,6 +38,8 @@ class Result:
     #: what the generated code depends on besides the free names (a ``parse.recording``):
     #: every user function read, and the objects dotted names resolved to
     dependencies: object = None
+    #: generated callee function name -> the user function it differentiates
+    callees: Dict[str, object] = field(default_factory=dict)
 
 
 def resolve_wrt(func, wrt):
@@ -217,7 +219,7 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
     if dump:
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages,
-                  free_source=free_source)
+                  free_source=free_source, callees=_callee_functions(calls))
 
 
 @_collector_paused
@@ -253,7 +255,20 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
         stages["forward"] = emitted.text
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
-                  stages=stages, free_source=calls.free_source)
+                  stages=stages, free_source=calls.free_source,
+                  callees=_callee_functions(calls))
+
+
+def _callee_functions(calls):
+    """{generated function name: the user function it differentiates} for the callees
+    whose generated function takes the user function's own parameters first (the API
+    gives those the user function's current defaults)."""
+    found = {}
+    for key, callee in calls.callees.items():
+        funcs = [k for k in key if inspect.isfunction(k)]
+        if funcs and key[-1] is None:   # not specialized to a *args arity
+            found[callee.name] = funcs[0]
+    return found
 
 
 def _front_end(func, stages, dump, prepare=None, inline_helpers=False):

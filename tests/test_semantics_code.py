@@ -247,6 +247,27 @@ def test_changed_defaults_are_used(load):
     assert h(3.0) == pytest.approx(2.0)
 
 
+def test_changed_defaults_of_a_helper_are_used(load):
+    m = load("helper_defaults_mod", """\
+        def helper(x, k=2.0):
+            return x * x * k
+
+
+        def f(x):
+            return helper(x) * 1.0
+        """)
+    g, j, h = s2sad.grad(m.f), s2sad.jvp(m.f), s2sad.hessian(m.f)
+    assert g(3.0) == pytest.approx(12.0) and h(3.0) == pytest.approx(4.0)
+    assert j(3.0, 1.0) == (pytest.approx(18.0), pytest.approx(12.0))
+    m.helper.__defaults__ = (5.0,)       # f(x) = 5 x^2 now
+    assert m.f(3.0) == pytest.approx(45.0)
+    assert g(3.0) == pytest.approx(30.0)
+    assert s2sad.grad(m.f)(3.0) == pytest.approx(30.0)
+    assert j(3.0, 1.0) == (pytest.approx(45.0), pytest.approx(30.0))
+    assert h(3.0) == pytest.approx(10.0)
+    assert s2sad.hvp(m.f)(3.0, 1.0) == pytest.approx(10.0)
+
+
 # ------------------------------------------------------------------------ rules
 
 def test_a_rule_registered_after_use_is_used(load):
