@@ -96,6 +96,8 @@ class _Dependencies:
             try:
                 if scope is None and namespace is not None and root not in self.free_source:
                     current = namespace[root]
+                elif inspect.ismodule(scope):   # s2sad's own binding of a module
+                    current = scope
                 else:
                     current = _current(scope or self.free_source.get(root, func), root)
                 for attr in attrs:

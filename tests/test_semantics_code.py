@@ -431,6 +431,31 @@ def test_a_monkeypatched_numpy_function_is_never_paired_with_the_old_rule(load):
     np.testing.assert_allclose(g(x), 2.0 * (1.0 - np.tanh(x) ** 2))
 
 
+def test_an_array_method_is_refused_while_its_numpy_function_is_replaced(load):
+    m = load("patched_method_mod", """\
+        def f(x):
+            return x.sum() * 2.0
+
+
+        def my_sum(x):
+            return 0.0
+        """)
+    x = np.array([0.5, -1.0])
+    g = s2sad.grad(m.f)
+    np.testing.assert_allclose(g(x), [2.0, 2.0])
+    real = np.sum
+    try:
+        np.sum = m.my_sum    # x.sum() still sums; generated code calling np.sum would not
+        assert m.f(x) == pytest.approx(-1.0)
+        with pytest.raises(s2sad.UnsupportedSyntaxError, match="not numpy's own function"):
+            g(x)
+        with pytest.raises(s2sad.UnsupportedSyntaxError, match="not numpy's own function"):
+            s2sad.jvp(m.f)(x, x)
+    finally:
+        np.sum = real
+    np.testing.assert_allclose(g(x), [2.0, 2.0])
+
+
 def test_a_swapped_module_attribute_selects_the_rule_of_the_new_object(load):
     lib = load("swapped_lib", """\
         import numpy as np
