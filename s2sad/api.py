@@ -11,6 +11,7 @@ generated again.
 import functools
 import inspect
 import threading
+import types
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from .rules import registry as _registry
 from .runtime import float_like
 
 _ndarray = np.ndarray
+_ModuleType = types.ModuleType
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 _CACHE_LIMIT = 512
@@ -63,11 +65,14 @@ class _Dependencies:
     (``np.tanh``, ``module.helper``) resolved to.  ``valid(func)`` says whether the
     module still fits ``func`` as it is now."""
 
-    __slots__ = ("code", "kinds", "version", "functions", "paths", "free_source")
+    __slots__ = ("code", "kinds", "version", "functions", "paths", "free_source", "types")
 
     def __init__(self, func, result, free_source):
         self.code = func.__code__
         self.kinds = _defaults_kinds(func)
+        #: free name -> the type of its value: code made for one type of value is
+        #: reused for another value of that type only (a fresh closure over new data)
+        self.types = {name: type(value) for name, value in result.free.items()}
         self.version = _registry.version
         self.free_source = free_source
         deps = result.dependencies
@@ -77,7 +82,10 @@ class _Dependencies:
                 if f is not func and id(f) not in functions:
                     functions[id(f)] = (f, f.__code__, f.__defaults__, _kw_items(f))
             for root, scope, attrs, obj in deps.paths:
-                scope = None if scope is func else scope
+                if scope is func or scope is None:
+                    # None: read from the function's own scope (or the helper that binds
+                    # the name, when the name comes from a helper of another module)
+                    scope = free_source.get(root)
                 paths.setdefault((root, id(scope), attrs), (root, scope, attrs, obj))
         self.functions = tuple(functions.values())
         self.paths = tuple(paths.values())
@@ -92,20 +100,20 @@ class _Dependencies:
             if f.__code__ is not code or f.__defaults__ is not defaults or \
                     (kw or f.__kwdefaults__) and not _same_items(_kw_items(f), kw):
                 return False
-        for root, scope, attrs, obj in self.paths:
-            try:
-                if scope is None and namespace is not None and root not in self.free_source:
+        try:
+            for root, scope, attrs, obj in self.paths:
+                if scope is None and namespace is not None:
                     current = namespace[root]
-                elif inspect.ismodule(scope):   # s2sad's own binding of a module
+                elif scope.__class__ is _ModuleType:   # s2sad's own binding of a module
                     current = scope
                 else:
                     current = _current(scope or self.free_source.get(root, func), root)
                 for attr in attrs:
                     current = getattr(current, attr)
-            except (AttributeError, KeyError, S2sadError):
-                return False
-            if current is not obj and not _same(current, obj):
-                return False
+                if current is not obj and not _same(current, obj):
+                    return False
+        except (AttributeError, KeyError, S2sadError):
+            return False
         return True
 
 
@@ -135,8 +143,11 @@ class _Entry:
     def valid_for(self, func):
         if _defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
             return False
-        for name, obj in self.guards.items():
-            if _current(self.free_source.get(name, func), name) is not obj:
+        types = self.deps.types
+        for name in self.free:
+            value = _current(self.free_source.get(name, func), name)
+            if type(value) is not types[name] or \
+                    name in self.guards and value is not self.guards[name]:
                 return False
         return True
 
@@ -223,7 +234,13 @@ class _Bound:
         self.readers = tuple(_reader(sources.get(name, self.func), name)
                              for name in self.entry.free)
         self.guards = self.entry.guards
-        self.deps = self.entry.deps
+        deps = self.deps = self.entry.deps
+        self.code, self.version = deps.code, deps.version
+        # the dotted names read in the function's own scope, checked inline per call;
+        # anything else (other functions, names of other scopes) by deps.valid
+        self.local_paths = tuple((root, attrs[0], obj) for root, scope, attrs, obj in deps.paths
+                                 if scope is None and len(attrs) == 1)
+        self.slow = bool(deps.functions) or len(self.local_paths) != len(deps.paths)
 
     def current(self):
         """The generated function, its globals refreshed from the user's current values
@@ -233,13 +250,19 @@ class _Bound:
         for name, scope, cell in self.readers:
             value = cell.cell_contents if cell is not None else scope[name]
             if namespace.get(name) is not value:
-                if name in self.guards:
+                if name in self.guards or type(value) is not self.deps.types[name]:
                     self._rebuild()
                     return self.impl
                 namespace[name] = value
-        if not self.deps.valid(func, namespace):
+        if func.__code__ is not self.code or _registry.version != self.version or \
+                self.slow and not self.deps.valid(func, namespace):
             self._rebuild()
             return self.impl
+        for root, attr, obj in self.local_paths:   # np.dot is still np.dot
+            current = getattr(namespace.get(root), attr, None)
+            if current is not obj and not _same(current, obj):
+                self._rebuild()
+                return self.impl
         defaults = self.defaults
         if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1]:
             if _defaults_kinds(func) != self.deps.kinds:

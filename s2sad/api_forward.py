@@ -56,7 +56,13 @@ class _Entry:
     def valid_for(self, func):
         if api._defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
             return False
-        return all(self.current(func, name) is obj for name, obj in self.guards.items())
+        types = self.deps.types
+        for name in self.free:
+            value = self.current(func, name)
+            if type(value) is not types[name] or \
+                    name in self.guards and value is not self.guards[name]:
+                return False
+        return True
 
 
 def _cached(key, func, build, depends_on=None):
@@ -176,7 +182,7 @@ class _Bound:
         for name in self.entry.free:
             value = self.entry.current(func, name)
             if namespace.get(name) is not value:
-                if name in self.entry.guards:
+                if name in self.entry.guards or type(value) is not self.entry.deps.types[name]:
                     self._rebuild()
                     return self.impl(*args)
                 namespace[name] = value
