@@ -1,11 +1,17 @@
 """The Python API: grad, value_and_grad, vjp, source.
 
-Generation is cached per (code object, wrt, flavor): a second ``grad(f)``
-for the same function reuses the generated module.  Each returned function
-reads the user's globals and closure cells when it is called, so it always
-differentiates the function as it is now; if a name that selected a
-derivative rule (a module or a function) has been rebound, the module is
-generated again.
+s2sad differentiates the function object it is given, as it runs now: a
+``functools.wraps`` wrapper itself (never what it wraps), read from its source
+file, which must still compile to the function's ``__code__``.
+
+Generation is cached per (code object, wrt, flavor): another function with the
+same code (a fresh closure over new data) reuses the generated module.  Each
+returned function reads the user's globals and closure cells, and the
+function's current defaults, when it is called; the module is generated again
+when what it was made from changed: the code object, the type of a free value
+or default, the code or defaults of a helper it read, the object a name or a
+dotted name (``np.tanh``, ``module.helper``) that chose a rule resolves to, or
+the rule registry.  The caches keep no function or closure data alive.
 """
 
 import functools
@@ -352,11 +358,35 @@ def _with_source(wrapper, func, text):
     return wrapper
 
 
-#: the attribute of a function holding ``(function, {(kind, wrt): transformed})``.
-#: Kept on the function itself, not in a global table: a transformed function refers to
-#: its function, so a global table would keep every function given to grad alive, with
-#: its closure data; on the function, both go when neither is used any more.
+#: the attribute of a function holding its :class:`_Transforms`.  Kept on the function
+#: itself, not in a global table: a transformed function refers to its function, so a
+#: global table would keep every function given to grad alive, with its closure data;
+#: on the function, both go when neither is used any more.
 _TRANSFORMS = "_s2sad_transforms"
+
+
+class _Transforms:
+    """A function's transformed functions: ``{(kind, wrt): transformed}``.
+
+    ``owner`` tells the function's own table from a copy of another's
+    (``functools.wraps`` copies ``__dict__``); pickling or copying the function
+    carries an empty table, never the generated code.
+    """
+
+    __slots__ = ("owner", "table", "__weakref__")
+
+    def __init__(self, owner=None):
+        self.owner = owner
+        self.table = {}
+
+    def __reduce__(self):
+        return _Transforms, ()
+
+    def __copy__(self):
+        return _Transforms()
+
+    def __deepcopy__(self, memo):
+        return _Transforms()
 
 
 def _cached_transform(func, kind, wrt, make):
@@ -372,16 +402,16 @@ def _cached_transform(func, kind, wrt, make):
         store = func.__dict__.get(_TRANSFORMS)
     except (TypeError, AttributeError):   # an unhashable wrt, no __dict__: no caching
         return make()
-    if store is not None and store[0] is func:   # (a wraps() copy of another's is not)
-        made = store[1].get(key)
+    if store is not None and store.owner is func:
+        made = store.table.get(key)
         if made is not None:
             return made
     made = make()
     try:
-        if store is None or store[0] is not func:
-            store = (func, {})
+        if store is None or store.owner is not func:
+            store = _Transforms(func)
             func.__dict__[_TRANSFORMS] = store
-        store[1][key] = made
+        store.table[key] = made
     except (TypeError, AttributeError):
         pass
     return made

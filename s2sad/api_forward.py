@@ -10,7 +10,8 @@
   ``transform.second_order``), giving ``H @ v`` in one sweep.
 
 Generated modules are cached per (code object, wrt) like the reverse ones,
-and each call reads the user's current globals and closure cells.
+each call reads the user's current globals and closure cells, and a module is
+generated again under the same conditions (see ``api``).
 """
 
 import functools

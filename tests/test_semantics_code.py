@@ -510,6 +510,26 @@ def test_the_cache_does_not_keep_functions_or_their_data_alive(load, transform):
     assert dead_data() is None
 
 
+def test_a_function_copied_or_pickled_after_grad_carries_no_generated_code(load):
+    import copy
+    import functools
+    import pickle
+    m = load("pickled_mod", CLOSURES)
+    loss = m.make_loss(np.eye(3))
+    g = s2sad.grad(loss)
+    assert s2sad.grad(loss) is g                     # reused while the function lives
+    np.testing.assert_allclose(g(np.ones(3)), 2.0 * np.ones(3))
+
+    @functools.wraps(loss)
+    def scaled(w):
+        return loss(w) * 3.0
+    # the wrapper got a copy of loss's __dict__: its gradient is its own
+    np.testing.assert_allclose(s2sad.grad(scaled)(np.ones(3)), 6.0 * np.ones(3))
+    table = vars(loss)["_s2sad_transforms"]
+    assert pickle.loads(pickle.dumps(table)).table == {}
+    assert copy.deepcopy(table).table == {}
+
+
 def test_fresh_closures_reuse_the_generated_code_and_get_their_own_data(load, monkeypatch):
     m = load("closures_mod2", CLOSURES)
     calls = []
