@@ -161,6 +161,7 @@ def record_path(root, scope_func, attrs, obj):
 
 
 #: filename -> (the lines compiled, the module code object): one compile per file version
+#: (the lines are linecache's list, which stays the same object until the file changes)
 _COMPILED = {}
 
 
@@ -207,6 +208,8 @@ def _source_is_running_code(func, filename, lines):
             module_code = compile("".join(lines), filename, "exec", dont_inherit=True)
         except (SyntaxError, ValueError):
             return False
+        if len(_COMPILED) >= 64:   # a few files at a time (a fuzz campaign writes many)
+            _COMPILED.pop(next(iter(_COMPILED)))
         _COMPILED[filename] = (lines, module_code)
     code = func.__code__
     for candidate in _code_objects(module_code):
