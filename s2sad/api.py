@@ -240,13 +240,8 @@ class _Bound:
         self.readers = tuple(_reader(sources.get(name, self.func), name)
                              for name in self.entry.free)
         self.guards = self.entry.guards
-        deps = self.deps = self.entry.deps
-        self.code, self.version = deps.code, deps.version
-        # the dotted names read in the function's own scope, checked inline per call;
-        # anything else (other functions, names of other scopes) by deps.valid
-        self.local_paths = tuple((root, attrs[0], obj) for root, scope, attrs, obj in deps.paths
-                                 if scope is None and len(attrs) == 1)
-        self.slow = bool(deps.functions) or len(self.local_paths) != len(deps.paths)
+        self.deps = self.entry.deps
+        _prepare_checks(self, self.deps)
 
     def current(self):
         """The generated function, its globals refreshed from the user's current values
@@ -260,15 +255,9 @@ class _Bound:
                     self._rebuild()
                     return self.impl
                 namespace[name] = value
-        if func.__code__ is not self.code or _registry.version != self.version or \
-                self.slow and not self.deps.valid(func, namespace):
+        if not _fits(self, func, namespace):
             self._rebuild()
             return self.impl
-        for root, attr, obj in self.local_paths:   # np.dot is still np.dot
-            current = getattr(namespace.get(root), attr, None)
-            if current is not obj and not _same(current, obj):
-                self._rebuild()
-                return self.impl
         defaults = self.defaults
         if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1]:
             if _defaults_kinds(func) != self.deps.kinds:
@@ -280,6 +269,29 @@ class _Bound:
 
     def __call__(self, *args, **kwargs):
         return self.current()(*args, **kwargs)
+
+
+def _prepare_checks(bound, deps):
+    """Set up what :func:`_fits` reads on ``bound`` (a bound generated function)."""
+    bound.code, bound.version = deps.code, deps.version
+    # the dotted names read in the function's own scope, checked inline per call;
+    # anything else (other functions, names of other scopes) by deps.valid
+    bound.local_paths = tuple((root, attrs[0], obj) for root, scope, attrs, obj in deps.paths
+                              if scope is None and len(attrs) == 1)
+    bound.slow = bool(deps.functions) or len(bound.local_paths) != len(deps.paths)
+
+
+def _fits(bound, func, namespace):
+    """Whether ``bound``'s module still fits ``func`` (its free values just refreshed
+    into ``namespace``): the per-call form of :meth:`_Dependencies.valid`."""
+    if func.__code__ is not bound.code or _registry.version != bound.version or \
+            bound.slow and not bound.deps.valid(func, namespace):
+        return False
+    for root, attr, obj in bound.local_paths:   # np.dot is still np.dot
+        current = getattr(namespace.get(root), attr, None)
+        if current is not obj and not _same(current, obj):
+            return False
+    return True
 
 
 def _reader(func, name):

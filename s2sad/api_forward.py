@@ -177,6 +177,9 @@ class _Bound:
         self.namespace = self.impl.__globals__
         for name, helper in self.entry.callees:   # helpers' current defaults
             api._set_defaults(self.namespace[name], helper)
+        self.deps = self.entry.deps
+        api._prepare_checks(self, self.deps)
+        self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
 
     def __call__(self, *args):
         func, namespace = self.func, self.namespace
@@ -187,12 +190,15 @@ class _Bound:
                     self._rebuild()
                     return self.impl(*args)
                 namespace[name] = value
-        deps = self.entry.deps
-        if not deps.valid(func, namespace) or (
-                (func.__defaults__ or func.__kwdefaults__)
-                and api._defaults_kinds(func) != deps.kinds):
-            # the code, a helper, a rule or a default's type changed: generate again
+        # the code, a helper, a rule or a default's type changed: generate again
+        # (the defaults themselves are applied to the arguments, see _arguments)
+        if not api._fits(self, func, namespace):
             self._rebuild()
+        elif func.__defaults__ is not self.defaults[0] or \
+                func.__kwdefaults__ is not self.defaults[1]:
+            if api._defaults_kinds(func) != self.deps.kinds:
+                self._rebuild()
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
         return self.impl(*args)
 
 
