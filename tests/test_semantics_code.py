@@ -110,6 +110,9 @@ def test_a_wraps_wrapper_is_differentiated_with_its_own_arithmetic(load):
     assert s2sad.hvp(m.square)(3.0, 2.0) == pytest.approx(8.0)
     assert s2sad.grad(s2sad.grad(m.square))(3.0) == pytest.approx(4.0)
     assert s2sad.grad(m.square, wrt="x")(x=3.0) == pytest.approx(12.0)
+    jac = s2sad.jacobian(m.square)(np.array([1.0, 3.0]))
+    np.testing.assert_allclose(jac, np.diag([4.0, 12.0]))
+    assert "fn(x) * 2.0" in s2sad.source(m.square)   # the wrapper's line is differentiated
 
 
 def test_a_wraps_wrapper_with_two_parameters_against_finite_differences(load):
@@ -548,6 +551,19 @@ def test_fresh_closures_reuse_the_generated_code_and_get_their_own_data(load, mo
         np.testing.assert_allclose(s2sad.grad(loss)(w), 2.0 * data.T @ (data @ w))
         np.testing.assert_allclose(s2sad.hessian(loss)(w), 2.0 * data.T @ data)
     assert len(calls) == 2   # once for the gradient, once for the second-order code
+    forward_calls = []
+    generate_forward = pipeline.generate_forward
+
+    def counting_forward(*args, **kwargs):
+        forward_calls.append(args[0])
+        return generate_forward(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "generate_forward", counting_forward)
+    for _ in range(3):
+        data = rng.normal(size=(4, 3))
+        value, tangent = s2sad.jvp(m.make_loss(data))(w, np.ones(3))
+        assert tangent == pytest.approx(np.sum(2.0 * data.T @ (data @ w)))
+    assert len(forward_calls) == 1
 
 
 def test_fresh_closures_over_another_callable_regenerate(load):
