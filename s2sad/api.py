@@ -311,7 +311,7 @@ class _Arguments:
 
     def __init__(self, func, wrt):
         self.func = func
-        self.sig = inspect.signature(func, follow_wrapped=False)
+        self.sig = pipeline.signature(func)
         self.defaults = (func.__defaults__, func.__kwdefaults__)
         names = [p.name for p in self.sig.parameters.values()]
         self.wrt = wrt
@@ -324,7 +324,7 @@ class _Arguments:
         func = self.func
         if func.__defaults__ is not self.defaults[0] or \
                 func.__kwdefaults__ is not self.defaults[1]:   # defaults set since
-            self.sig = inspect.signature(func, follow_wrapped=False)
+            self.sig = pipeline.signature(func)
             self.defaults = (func.__defaults__, func.__kwdefaults__)
         ba = self.sig.bind(*args, **kwargs)
         ba.apply_defaults()

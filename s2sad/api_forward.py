@@ -216,16 +216,16 @@ def _signature(func):
     kw = func.__kwdefaults__
     key = (func.__code__, func.__defaults__, tuple(kw.items()) if kw else None)
     try:
-        found = _SIGNATURES.get(key)
+        found = _SIGNATURES.get(key) if "__signature__" not in func.__dict__ else None
     except TypeError:   # an unhashable default: no caching
         found, key = None, None
     if found is not None:
         return found
-    sig = inspect.signature(func, follow_wrapped=False)
+    sig = pipeline.signature(func)
     names = [p.name for p in sig.parameters.values()
              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     found = sig, names, len(names) == len(sig.parameters)
-    if key is not None:
+    if key is not None and "__signature__" not in func.__dict__:
         if len(_SIGNATURES) >= 1024:
             _SIGNATURES.clear()
         _SIGNATURES[key] = found

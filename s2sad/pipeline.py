@@ -42,12 +42,35 @@ class Result:
     callees: Dict[str, object] = field(default_factory=dict)
 
 
+_SIGNATURES = {}
+
+
+def signature(func):
+    """``inspect.signature(func, follow_wrapped=False)``, cached per (code object,
+    defaults): never per function, so the cache keeps no function (nor its closure
+    data) alive, and a fresh closure over new data does not pay for it again."""
+    kw = func.__kwdefaults__
+    key = (func.__code__, func.__defaults__, tuple(kw.items()) if kw else None)
+    try:
+        if "__signature__" in func.__dict__:
+            raise TypeError   # a signature of its own: not the code's
+        found = _SIGNATURES.get(key)
+    except TypeError:   # an unhashable default: no caching
+        return inspect.signature(func, follow_wrapped=False)
+    if found is None:
+        found = inspect.signature(func, follow_wrapped=False)
+        if len(_SIGNATURES) >= 1024:
+            _SIGNATURES.clear()
+        _SIGNATURES[key] = found
+    return found
+
+
 def resolve_wrt(func, wrt):
     """``wrt`` (index, name, or tuple of them) -> (tuple of parameter names, was_tuple)."""
     if not inspect.isfunction(func):
         raise not_a_function_error(func)
     # the function's own parameters: a functools.wraps wrapper is differentiated itself
-    params = [p.name for p in inspect.signature(func, follow_wrapped=False).parameters.values()
+    params = [p.name for p in signature(func).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     _refuse_star_parameters(func)
     many = isinstance(wrt, (tuple, list))
