@@ -1,29 +1,127 @@
 """The Python API: grad, value_and_grad, vjp, source.
 
-Generation is cached per (code object, wrt, flavor): a second ``grad(f)``
-for the same function reuses the generated module.  Each returned function
-reads the user's globals and closure cells when it is called, so it always
-differentiates the function as it is now; if a name that selected a
-derivative rule (a module or a function) has been rebound, the module is
-generated again.
+s2sad differentiates the function object it is given, as it runs now: a
+``functools.wraps`` wrapper itself (never what it wraps), read from its source
+file, which must still compile to the function's ``__code__``.
+
+Generation is cached per (code object, wrt, flavor): another function with the
+same code (a fresh closure over new data) reuses the generated module.  Each
+returned function reads the user's globals and closure cells, and the
+function's current defaults, when it is called; the module is generated again
+when what it was made from changed: the code object, the type of a free value
+or default, the code or defaults of a helper it read, the object a name or a
+dotted name (``np.tanh``, ``module.helper``) that chose a rule resolves to, or
+the rule registry.  The caches keep no function or closure data alive.
 """
 
 import functools
 import inspect
 import threading
-import weakref
+import types
 
 import numpy as np
 
 from . import pipeline
 from .errors import NonScalarOutputError, S2sadError
+from .rules import registry as _registry
 from .runtime import float_like
 from .values import is_complex, refuse_complex_arguments, refuse_value
 
 _ndarray = np.ndarray
+_ModuleType = types.ModuleType
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 _CACHE_LIMIT = 512
+
+
+def _defaults_kinds(func):
+    """The types of ``func``'s default values: generated code may depend on them
+    (an int counter, a float), while the values themselves are read at each call."""
+    kw = func.__kwdefaults__
+    return (tuple(type(d) for d in func.__defaults__ or ()),
+            tuple(sorted((k, type(v)) for k, v in kw.items())) if kw else ())
+
+
+def _kw_items(func):
+    kw = func.__kwdefaults__
+    return tuple(kw.items()) if kw else ()
+
+
+def _same_items(a, b):
+    return len(a) == len(b) and all(x[0] == y[0] and x[1] is y[1] for x, y in zip(a, b))
+
+
+def _same(current, recorded):
+    """Whether ``current`` is still the object generation saw (a method bound to an
+    object is made anew at each attribute read: same function, same object is same)."""
+    if current is recorded:
+        return True
+    self_ = getattr(recorded, "__self__", None)
+    if self_ is None or inspect.ismodule(self_) or type(current) is not type(recorded) \
+            or getattr(current, "__self__", None) is not self_:
+        return False
+    if hasattr(recorded, "__func__"):
+        return current.__func__ is recorded.__func__
+    return getattr(current, "__name__", None) == getattr(recorded, "__name__", None)
+
+
+class _Dependencies:
+    """What a generated module was made from, besides the function's free values:
+    its code object, the types of its defaults, the rule registry's version, the code
+    of every other user function it read, and the object each dotted name
+    (``np.tanh``, ``module.helper``) resolved to.  ``valid(func)`` says whether the
+    module still fits ``func`` as it is now."""
+
+    __slots__ = ("code", "kinds", "version", "functions", "paths", "free_source", "types")
+
+    def __init__(self, func, result, free_source):
+        self.code = func.__code__
+        self.kinds = _defaults_kinds(func)
+        #: free name -> the type of its value: code made for one type of value is
+        #: reused for another value of that type only (a fresh closure over new data)
+        self.types = {name: type(value) for name, value in result.free.items()}
+        self.version = _registry.version
+        self.free_source = free_source
+        deps = result.dependencies
+        functions, paths = {}, {}
+        if deps is not None:
+            for f in deps.functions:
+                if f is not func and id(f) not in functions:
+                    functions[id(f)] = (f, f.__code__, f.__defaults__, _kw_items(f))
+            for root, scope, attrs, obj in deps.paths:
+                if scope is func or scope is None:
+                    # None: read from the function's own scope (or the helper that binds
+                    # the name, when the name comes from a helper of another module)
+                    scope = free_source.get(root)
+                paths.setdefault((root, id(scope), attrs), (root, scope, attrs, obj))
+        self.functions = tuple(functions.values())
+        self.paths = tuple(paths.values())
+
+    def valid(self, func, namespace=None):
+        """Whether the module still fits ``func``; ``namespace``, when given, holds the
+        current values of the function's own free names (a bound module's globals)."""
+        if func.__code__ is not self.code or _registry.version != self.version:
+            return False
+        for f, code, defaults, kw in self.functions:
+            # another function's code or defaults (inlined helpers hold their values)
+            if f.__code__ is not code or f.__defaults__ is not defaults or \
+                    (kw or f.__kwdefaults__) and not _same_items(_kw_items(f), kw):
+                return False
+        try:
+            for root, scope, attrs, obj in self.paths:
+                if scope is None and namespace is not None:
+                    current = namespace[root]
+                elif scope.__class__ is _ModuleType:   # s2sad's own binding of a module
+                    current = scope
+                else:
+                    current = _current(scope or self.free_source.get(root, func), root)
+                for attr in attrs:
+                    current = getattr(current, attr)
+                if current is not obj and not _same(current, obj):
+                    return False
+        except (AttributeError, KeyError, S2sadError):
+            return False
+        return True
 
 
 class _Entry:
@@ -37,19 +135,35 @@ class _Entry:
             else f"s2sad.vjp({func.__name__}, wrt={wrt!r})")
         result = pipeline.generate(func, wrt, "reverse", flavor, header,
                                    inline_helpers=inline_helpers)
-        self.emitted = result.emitted
+        self.emitted = _without_user_values(result.emitted, result.free)
         self.text = result.emitted.text
-        self.free = result.free
-        self.free_source = result.free_source
         # names whose identity chose a rule: a rebinding means regenerate
         self.guards = {k: v for k, v in result.free.items()
                        if callable(v) or inspect.ismodule(v)}
+        # the free names (values only for guards: the cache keeps no user data alive)
+        self.free = {k: self.guards.get(k) for k in result.free}
+        self.free_source = result.free_source
+        self.deps = _Dependencies(func, result, self.free_source)
+        #: (generated function name, user function): given its current defaults
+        self.callees = tuple(result.callees.items())
 
     def valid_for(self, func):
-        for name, obj in self.guards.items():
-            if _current(self.free_source.get(name, func), name) is not obj:
+        if _defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
+            return False
+        types = self.deps.types
+        for name in self.free:
+            value = _current(self.free_source.get(name, func), name)
+            if type(value) is not types[name] or \
+                    name in self.guards and value is not self.guards[name]:
                 return False
         return True
+
+
+def _without_user_values(emitted, free):
+    """``emitted`` holding none of the user's values (each compile is given the
+    current ones): a cached module must not keep the user's data alive."""
+    emitted.bindings = {k: v for k, v in emitted.bindings.items() if k not in free}
+    return emitted
 
 
 def _current(func, name):
@@ -70,8 +184,12 @@ def _current(func, name):
 
 def _entry(func, wrt, flavor, inline_helpers=False):
     """The generated module for ``func`` (cached); ``inline_helpers`` for the reverse
-    code second derivatives are computed from (see ``pipeline.generate``)."""
-    func = inspect.unwrap(func)
+    code second derivatives are computed from (see ``pipeline.generate``).
+
+    The key is the code object; an entry is reused only while everything else it
+    was made from still holds (see :class:`_Dependencies`): another function with
+    the same code (a fresh closure over new data) reuses it.
+    """
     key = (getattr(func, "__code__", func), wrt, flavor, inline_helpers)
     with _CACHE_LOCK:
         entry = _CACHE.get(key)
@@ -85,11 +203,25 @@ def _entry(func, wrt, flavor, inline_helpers=False):
     return entry
 
 
+def _set_defaults(impl, func):
+    """Give the generated ``impl`` the defaults ``func`` has now (Python reads
+    ``__defaults__`` at each call; the generated text holds those of the source)
+    when both take the same parameters."""
+    mine, theirs = impl.__code__, func.__code__
+    n, k = theirs.co_argcount, theirs.co_kwonlyargcount
+    if mine.co_argcount == n and mine.co_varnames[:n] == theirs.co_varnames[:n]:
+        impl.__defaults__ = func.__defaults__
+    if k and mine.co_kwonlyargcount == k and \
+            mine.co_varnames[mine.co_argcount:mine.co_argcount + k] == \
+            theirs.co_varnames[n:n + k]:
+        impl.__kwdefaults__ = func.__kwdefaults__
+
+
 class _Bound:
     """A generated function bound to one user function's current free values."""
 
     def __init__(self, func, wrt, flavor):
-        self.func = inspect.unwrap(func)
+        self.func = func
         self.wrt = wrt
         self.flavor = flavor
         self._rebuild()
@@ -101,26 +233,66 @@ class _Bound:
         values = {name: _current(sources.get(name, self.func), name)
                   for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
+        _set_defaults(self.impl, self.func)
+        for name, helper in self.entry.callees:
+            _set_defaults(self.impl.__globals__[name], helper)
+        self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
         self.namespace = self.impl.__globals__
         self.readers = tuple(_reader(sources.get(name, self.func), name)
                              for name in self.entry.free)
         self.guards = self.entry.guards
+        self.deps = self.entry.deps
+        _prepare_checks(self, self.deps)
 
     def current(self):
         """The generated function, its globals refreshed from the user's current values
-        (regenerated when a name that chose a rule has been rebound)."""
+        (regenerated when the code, a helper, a rule or a name that chose a rule changed)."""
+        func = self.func
         namespace = self.namespace
         for name, scope, cell in self.readers:
             value = cell.cell_contents if cell is not None else scope[name]
             if namespace.get(name) is not value:
-                if name in self.guards:
+                if name in self.guards or type(value) is not self.deps.types[name]:
                     self._rebuild()
                     return self.impl
                 namespace[name] = value
+        if not _fits(self, func, namespace):
+            self._rebuild()
+            return self.impl
+        defaults = self.defaults
+        if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1]:
+            if _defaults_kinds(func) != self.deps.kinds:
+                self._rebuild()
+                return self.impl
+            _set_defaults(self.impl, func)
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
         return self.impl
 
     def __call__(self, *args, **kwargs):
         return self.current()(*args, **kwargs)
+
+
+def _prepare_checks(bound, deps):
+    """Set up what :func:`_fits` reads on ``bound`` (a bound generated function)."""
+    bound.code, bound.version = deps.code, deps.version
+    # the dotted names read in the function's own scope, checked inline per call;
+    # anything else (other functions, names of other scopes) by deps.valid
+    bound.local_paths = tuple((root, attrs[0], obj) for root, scope, attrs, obj in deps.paths
+                              if scope is None and len(attrs) == 1)
+    bound.slow = bool(deps.functions) or len(bound.local_paths) != len(deps.paths)
+
+
+def _fits(bound, func, namespace):
+    """Whether ``bound``'s module still fits ``func`` (its free values just refreshed
+    into ``namespace``): the per-call form of :meth:`_Dependencies.valid`."""
+    if func.__code__ is not bound.code or _registry.version != bound.version or \
+            bound.slow and not bound.deps.valid(func, namespace):
+        return False
+    for root, attr, obj in bound.local_paths:   # np.dot is still np.dot
+        current = getattr(namespace.get(root), attr, None)
+        if current is not obj and not _same(current, obj):
+            return False
+    return True
 
 
 def _reader(func, name):
@@ -139,7 +311,9 @@ class _Arguments:
     common case of positional arguments."""
 
     def __init__(self, func, wrt):
-        self.sig = inspect.signature(func)
+        self.func = func
+        self.sig = pipeline.signature(func)
+        self.defaults = (func.__defaults__, func.__kwdefaults__)
         names = [p.name for p in self.sig.parameters.values()]
         self.wrt = wrt
         self.positions = [names.index(n) for n in wrt]
@@ -148,6 +322,11 @@ class _Arguments:
     def __call__(self, args, kwargs):
         if not kwargs and len(args) >= self.needed:
             return [args[i] for i in self.positions]
+        func = self.func
+        if func.__defaults__ is not self.defaults[0] or \
+                func.__kwdefaults__ is not self.defaults[1]:   # defaults set since
+            self.sig = pipeline.signature(func)
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
         ba = self.sig.bind(*args, **kwargs)
         ba.apply_defaults()
         return [ba.arguments[name] for name in self.wrt]
@@ -190,31 +369,66 @@ def _with_source(wrapper, func, text):
     functools.update_wrapper(wrapper, func)
     wrapper.__wrapped__ = None
     del wrapper.__wrapped__
+    wrapper.__dict__.pop(_TRANSFORMS, None)   # func's cache, copied with its __dict__
     wrapper.source = text
     return wrapper
 
 
-_TRANSFORMS = weakref.WeakKeyDictionary()   # function -> {(kind, wrt): transformed}
+#: the attribute of a function holding its :class:`_Transforms`.  Kept on the function
+#: itself, not in a global table: a transformed function refers to its function, so a
+#: global table would keep every function given to grad alive, with its closure data;
+#: on the function, both go when neither is used any more.
+_TRANSFORMS = "_s2sad_transforms"
+
+
+class _Transforms:
+    """A function's transformed functions: ``{(kind, wrt): transformed}``.
+
+    ``owner`` tells the function's own table from a copy of another's
+    (``functools.wraps`` copies ``__dict__``); pickling or copying the function
+    carries an empty table, never the generated code.
+    """
+
+    __slots__ = ("owner", "table", "__weakref__")
+
+    def __init__(self, owner=None):
+        self.owner = owner
+        self.table = {}
+
+    def __reduce__(self):
+        return _Transforms, ()
+
+    def __copy__(self):
+        return _Transforms()
+
+    def __deepcopy__(self, memo):
+        return _Transforms()
 
 
 def _cached_transform(func, kind, wrt, make):
     """The function ``make()`` builds for ``func`` (a plain dict lookup once built).
 
     A transformed function reads the user's globals and closure cells when it is
-    called, so reusing it for the same function object is always right.
+    called, and checks that its code still fits the function, so reusing it for
+    the same function object is always right.
     """
     try:
         key = (kind, wrt if not isinstance(wrt, list) else tuple(wrt))
         hash(key)
-        per_function = _TRANSFORMS.get(func)
-    except TypeError:   # an unhashable wrt or func: no caching, same result
+        store = func.__dict__.get(_TRANSFORMS)
+    except (TypeError, AttributeError):   # an unhashable wrt, no __dict__: no caching
         return make()
-    if per_function is not None and key in per_function:
-        return per_function[key]
+    if store is not None and store.owner is func:
+        made = store.table.get(key)
+        if made is not None:
+            return made
     made = make()
     try:
-        _TRANSFORMS.setdefault(func, {})[key] = made
-    except TypeError:
+        if store is None or store.owner is not func:
+            store = _Transforms(func)
+            func.__dict__[_TRANSFORMS] = store
+        store.table[key] = made
+    except (TypeError, AttributeError):
         pass
     return made
 

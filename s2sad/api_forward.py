@@ -10,7 +10,8 @@
   ``transform.second_order``), giving ``H @ v`` in one sweep.
 
 Generated modules are cached per (code object, wrt) like the reverse ones,
-and each call reads the user's current globals and closure cells.
+each call reads the user's current globals and closure cells, and a module is
+generated again under the same conditions (see ``api``).
 """
 
 import functools
@@ -38,21 +39,32 @@ _CACHE_LIMIT = 512
 class _Entry:
     """One generated forward (or forward-over-reverse) module."""
 
-    def __init__(self, result, user_free, depends_on=None, free_source=None):
-        self.emitted = result.emitted
+    def __init__(self, result, user_free, depends_on=None, free_source=None, deps=None):
+        self.emitted = api._without_user_values(result.emitted, user_free)
         self.text = result.emitted.text
-        self.free = dict(user_free)       # the user's free names: refreshed at each call
         #: free name -> the function whose globals/closure bind it (default: the user's)
         self.free_source = dict(free_source or {})
-        self.guards = {k: v for k, v in self.free.items()
+        self.guards = {k: v for k, v in user_free.items()
                        if callable(v) or inspect.ismodule(v)}
+        # the user's free names, refreshed at each call (values kept for guards only)
+        self.free = {k: self.guards.get(k) for k in user_free}
         self.depends_on = depends_on      # the reverse entry it was built from
+        self.deps = deps                  # what else the module was made from (api)
+        self.callees = tuple(result.callees.items())
 
     def current(self, func, name):
         return api._current(self.free_source.get(name, func), name)
 
     def valid_for(self, func):
-        return all(self.current(func, name) is obj for name, obj in self.guards.items())
+        if api._defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
+            return False
+        types = self.deps.types
+        for name in self.free:
+            value = self.current(func, name)
+            if type(value) is not types[name] or \
+                    name in self.guards and value is not self.guards[name]:
+                return False
+        return True
 
 
 def _cached(key, func, build, depends_on=None):
@@ -73,13 +85,12 @@ def _source_path(func):
 
 
 def _forward_entry(func, wrt):
-    func = inspect.unwrap(func)
-
     def build():
         header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
                                  f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
         result = pipeline.generate_forward(func, wrt, header)
-        return _Entry(result, result.free, free_source=result.free_source)
+        return _Entry(result, result.free, free_source=result.free_source,
+                      deps=api._Dependencies(func, result, result.free_source))
 
     return _cached((getattr(func, "__code__", func), wrt, "jvp"), func, build)
 
@@ -87,7 +98,6 @@ def _forward_entry(func, wrt):
 def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
     """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
     from .transform.second_order import prepare_gradient_code
-    func = inspect.unwrap(func)
     rev = api._entry(func, rev_wrt, "value_and_grad", inline_helpers=True)
 
     def build():
@@ -108,7 +118,8 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
                 f"second derivatives of {func.__name__} are not available: forward mode "
                 f"cannot differentiate its generated gradient code: {exc.message}",
                 exc.location, hint=exc.hint or "use finite differences of s2sad.grad") from None
-        return _Entry(result, rev.free, depends_on=rev, free_source=rev.free_source)
+        return _Entry(result, rev.free, depends_on=rev, free_source=rev.free_source,
+                      deps=rev.deps)
 
     key = (getattr(func, "__code__", func), rev_wrt, fwd_wrt, "hvp", regenerate)
     return _cached(key, func, build, depends_on=rev)
@@ -129,7 +140,6 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     from .syntax.parse import parse_function
     from .transform.forward import forward
     from .transform.second_order import prepare_gradient_code
-    func = inspect.unwrap(func)
     load_builtin_rules()
     rev = api._entry(func, tuple(wrt), "value_and_grad", inline_helpers=True)
     values = {name: api._current(rev.free_source.get(name, func), name) for name in rev.free}
@@ -157,7 +167,7 @@ class _Bound:
     """A generated function bound to one user function's current free values."""
 
     def __init__(self, func, make_entry):
-        self.func = inspect.unwrap(func)
+        self.func = func
         self.make_entry = make_entry
         self._rebuild()
 
@@ -166,28 +176,61 @@ class _Bound:
         values = {name: self.entry.current(self.func, name) for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
         self.namespace = self.impl.__globals__
+        for name, helper in self.entry.callees:   # helpers' current defaults
+            api._set_defaults(self.namespace[name], helper)
+        self.deps = self.entry.deps
+        api._prepare_checks(self, self.deps)
+        self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
 
     def __call__(self, *args):
         func, namespace = self.func, self.namespace
         for name in self.entry.free:
             value = self.entry.current(func, name)
             if namespace.get(name) is not value:
-                if name in self.entry.guards:
+                if name in self.entry.guards or type(value) is not self.entry.deps.types[name]:
                     self._rebuild()
                     return self.impl(*args)
                 namespace[name] = value
+        # the code, a helper, a rule or a default's type changed: generate again
+        # (the defaults themselves are applied to the arguments, see _arguments)
+        if not api._fits(self, func, namespace):
+            self._rebuild()
+        elif func.__defaults__ is not self.defaults[0] or \
+                func.__kwdefaults__ is not self.defaults[1]:
+            if api._defaults_kinds(func) != self.deps.kinds:
+                self._rebuild()
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
         return self.impl(*args)
 
 
 # -------------------------------------------------------------- arguments
 
-@functools.lru_cache(maxsize=1024)
+_SIGNATURES = {}
+
+
 def _signature(func):
-    """(signature, positional parameter names, whether that is every parameter)."""
-    sig = inspect.signature(func)
+    """(signature, positional parameter names, whether that is every parameter).
+
+    Cached per (code, defaults), never per function: the cache keeps no function
+    (nor its closure data) alive, and a changed ``__defaults__`` is seen.
+    """
+    kw = func.__kwdefaults__
+    key = (func.__code__, func.__defaults__, tuple(kw.items()) if kw else None)
+    try:
+        found = _SIGNATURES.get(key) if "__signature__" not in func.__dict__ else None
+    except TypeError:   # an unhashable default: no caching
+        found, key = None, None
+    if found is not None:
+        return found
+    sig = pipeline.signature(func)
     names = [p.name for p in sig.parameters.values()
              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return sig, names, len(names) == len(sig.parameters)
+    found = sig, names, len(names) == len(sig.parameters)
+    if key is not None and "__signature__" not in func.__dict__:
+        if len(_SIGNATURES) >= 1024:
+            _SIGNATURES.clear()
+        _SIGNATURES[key] = found
+    return found
 
 
 def _parameters(func):
@@ -373,7 +416,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     if mode not in JACOBIAN_MODES:
         raise S2sadError(f"unknown Jacobian mode {mode!r}", hint=f"choose one of {JACOBIAN_MODES}")
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
-    params = _parameters(inspect.unwrap(func))
+    params = _parameters(func)
     positions = [params.index(w) for w in wrt_names]
     transforms = {}
 
@@ -389,7 +432,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
 
     def jac(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
-        values = _arguments(inspect.unwrap(func), args, kwargs)
+        values = _arguments(func, args, kwargs)
         xs = [values[p] for p in positions]
         inputs = int(sum(np.size(x) for x in xs))
         if mode == "auto":
@@ -412,6 +455,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     jac.last_plan = None
     functools.update_wrapper(jac, func)
     del jac.__wrapped__
+    jac.__dict__.pop(api._TRANSFORMS, None)
     jac.__name__ = jac.__qualname__ = f"{func.__name__}_jacobian"
     jac._s2sad_derivative = "jacobian"
     return jac

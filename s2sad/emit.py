@@ -310,18 +310,22 @@ def compile_module(emitted, values=None):
     cells); the module's lines that would bind them are skipped, so compiling
     never imports or re-reads the user's module.
     """
-    digest = hashlib.sha1(emitted.text.encode()).hexdigest()[:12]
-    filename = f"<s2sad {emitted.function_name} {digest}>"
-    lines = emitted.text.splitlines(keepends=True)
-    linecache.cache[filename] = (len(emitted.text), None, lines, filename)
-    tree = ast.parse(emitted.text, filename=filename)
-    skip = set(emitted.user_names)
-    tree.body = [stmt for stmt in tree.body if not _binds_only(stmt, skip)]
+    compiled = emitted.__dict__.get("_compiled")
+    if compiled is None or compiled[0] != emitted.text:   # compiled once per module text
+        digest = hashlib.sha1(emitted.text.encode()).hexdigest()[:12]
+        filename = f"<s2sad {emitted.function_name} {digest}>"
+        lines = emitted.text.splitlines(keepends=True)
+        linecache.cache[filename] = (len(emitted.text), None, lines, filename)
+        tree = ast.parse(emitted.text, filename=filename)
+        skip = set(emitted.user_names)
+        tree.body = [stmt for stmt in tree.body if not _binds_only(stmt, skip)]
+        compiled = (emitted.text, compile(tree, filename, "exec"))
+        emitted.__dict__["_compiled"] = compiled
     namespace = {"__name__": f"s2sad_generated_{emitted.function_name}"}
     namespace.update({k: v for k, v in emitted.bindings.items()})
     if values:
         namespace.update(values)
-    exec(compile(tree, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(compiled[1], namespace)  # noqa: S102 - our own generated code
     return namespace[emitted.function_name]
 
 

@@ -15,11 +15,11 @@ import gast
 
 from . import __version__
 from .emit import emit_module, render_function
-from .errors import S2sadError, SourceUnavailableError, WrtError
+from .errors import S2sadError, WrtError
 from .rules import load_builtin_rules
 from .syntax import fence
 from .syntax.normalize import normalize
-from .syntax.parse import parse_function
+from .syntax.parse import not_a_function_error, parse_function, recording
 from .transform.reverse import reverse
 
 PASSES = ("parse", "normalize", "activity", "reverse", "optimize")
@@ -35,16 +35,44 @@ class Result:
     stages: Dict[str, str] = field(default_factory=dict)
     #: free name -> the function whose globals/closure bind it (callees bring their own)
     free_source: Dict[str, object] = field(default_factory=dict)
+    #: what the generated code depends on besides the free names (a ``parse.recording``):
+    #: every user function read, and the objects dotted names resolved to
+    dependencies: object = None
+    #: generated callee function name -> the user function it differentiates
+    callees: Dict[str, object] = field(default_factory=dict)
+
+
+_SIGNATURES = {}
+
+
+def signature(func):
+    """``inspect.signature(func, follow_wrapped=False)``, cached per (code object,
+    defaults): never per function, so the cache keeps no function (nor its closure
+    data) alive, and a fresh closure over new data does not pay for it again."""
+    kw = func.__kwdefaults__
+    key = (func.__code__, func.__defaults__, tuple(kw.items()) if kw else None)
+    try:
+        if "__signature__" in func.__dict__:
+            raise TypeError   # a signature of its own: not the code's
+        found = _SIGNATURES.get(key)
+    except TypeError:   # an unhashable default: no caching
+        return inspect.signature(func, follow_wrapped=False)
+    if found is None:
+        found = inspect.signature(func, follow_wrapped=False)
+        if len(_SIGNATURES) >= 1024:
+            _SIGNATURES.clear()
+        _SIGNATURES[key] = found
+    return found
 
 
 def resolve_wrt(func, wrt):
     """``wrt`` (index, name, or tuple of them) -> (tuple of parameter names, was_tuple)."""
-    if not inspect.isfunction(inspect.unwrap(func)):
-        raise SourceUnavailableError(
-            f"s2sad differentiates Python functions written with 'def'; got {func!r}",
-            hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
-    params = [p.name for p in inspect.signature(func).parameters.values()
+    if not inspect.isfunction(func):
+        raise not_a_function_error(func)
+    # the function's own parameters: a functools.wraps wrapper is differentiated itself
+    params = [p.name for p in signature(func).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    _refuse_star_parameters(func)
     many = isinstance(wrt, (tuple, list))
     items = list(wrt) if many else [wrt]
     if not items:
@@ -68,6 +96,39 @@ def resolve_wrt(func, wrt):
             raise WrtError(f"wrt names {name!r} twice")
         names.append(name)
     return tuple(names), many
+
+
+def _refuse_star_parameters(func):
+    """A function taking ``*args`` or ``**kwargs`` (often a ``functools.wraps``
+    wrapper, which s2sad differentiates itself): refused at its ``def`` line."""
+    import linecache
+    from .errors import SourceLocation, UnsupportedSyntaxError
+    code = func.__code__
+    star = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+    if not star:
+        return
+    filename = code.co_filename
+    line = code.co_firstlineno
+    text = linecache.getline(filename, line)
+    for n in range(line, line + 50):   # past decorators to the def line
+        candidate = linecache.getline(filename, n)
+        if candidate.lstrip().startswith(("def ", "async def ")):
+            line, text = n, candidate
+            break
+    column = len(text) - len(text.lstrip()) + 1
+    wrapped = getattr(func, "__wrapped__", None)
+    what = "*args or **kwargs parameters"
+    if wrapped is not None:
+        hint = (f"{func.__name__} wraps {getattr(wrapped, '__name__', wrapped)!r} "
+                f"(functools.wraps) and is the code that runs, so s2sad differentiates it: "
+                f"give the wrapper named parameters (def {code.co_name}(x, ...)), or pass "
+                f"the undecorated function ({func.__name__}.__wrapped__) if the wrapper "
+                f"changes no value")
+    else:
+        hint = "list the parameters by name"
+    raise UnsupportedSyntaxError(
+        f"{func.__name__} takes {what}: s2sad differentiates functions whose parameters "
+        f"are named", SourceLocation(filename, line, column, text), hint=hint)
 
 
 def display_path(filename, relative_to=None):
@@ -150,6 +211,13 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
     if mode == "forward":
         return generate_forward(func, wrt_names, header_lines, dump)
+    with recording() as deps:
+        result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers)
+    result.dependencies = deps
+    return result
+
+
+def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers):
     stages = {}
     try:
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers)
@@ -174,7 +242,7 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
     if dump:
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages,
-                  free_source=free_source)
+                  free_source=free_source, callees=_callee_functions(calls))
 
 
 @_collector_paused
@@ -189,6 +257,15 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     from .rules import runtime_rules  # noqa: F401  (tangents of runtime helpers)
     from .transform.forward import forward
     load_builtin_rules()
+    with recording() as deps:
+        result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
+                                   tangent_outputs, forward)
+    result.dependencies = deps
+    return result
+
+
+def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
+                      forward):
     stages = {}
     parsed, normal, free = _front_end(func, stages, dump, prepare)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
@@ -201,7 +278,20 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
         stages["forward"] = emitted.text
         stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
-                  stages=stages, free_source=calls.free_source)
+                  stages=stages, free_source=calls.free_source,
+                  callees=_callee_functions(calls))
+
+
+def _callee_functions(calls):
+    """{generated function name: the user function it differentiates} for the callees
+    whose generated function takes the user function's own parameters first (the API
+    gives those the user function's current defaults)."""
+    found = {}
+    for key, callee in calls.callees.items():
+        funcs = [k for k in key if inspect.isfunction(k)]
+        if funcs and key[-1] is None:   # not specialized to a *args arity
+            found[callee.name] = funcs[0]
+    return found
 
 
 def _front_end(func, stages, dump, prepare=None, inline_helpers=False):

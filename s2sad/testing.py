@@ -399,7 +399,7 @@ _CHECKERS = {"reverse": _check_reverse, "forward": _check_forward}
 def _resolve_wrt(f, args, wrt):
     """``wrt`` (None, index, name, or tuple of them) -> sorted positional indices."""
     try:
-        params = [p.name for p in inspect.signature(f).parameters.values()
+        params = [p.name for p in inspect.signature(f, follow_wrapped=False).parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except (TypeError, ValueError):
         params = []

@@ -70,6 +70,14 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
            gast.Is: operator.is_, gast.IsNot: operator.is_not}
 
 _RULES: Dict[int, Rule] = {}
+#: counts changes to the rules: generated code made before a change may use a rule that
+#: changed since (or miss one registered since), so the API regenerates when it moved
+version = 0
+
+
+def _changed():
+    global version
+    version += 1
 #: every name generated code may read besides the user's: template free names
 #: and the helpers the transforms call.  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
@@ -214,6 +222,7 @@ def signature_for(target):
     """
     def register(fn):
         _SIGNATURES[id(target)] = (target, inspect.signature(fn))
+        _changed()
         return fn
     return register
 
@@ -254,6 +263,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             rule.shape_only = tuple(shape_only)
             rule.spellings = dict(spellings or {})
             rule.adjoint = template
+        _changed()
         return fn
     return register
 
@@ -268,6 +278,7 @@ def tangent(target, *, label=None, aliases=()):
         for tgt in (target,) + tuple(aliases):
             rule = _rule_for(tgt, label or _label(tgt))
             rule.tangent = template
+        _changed()
         return fn
     return register
 
@@ -277,14 +288,17 @@ def nondifferentiable(*targets):
     for tgt in targets:
         rule = _rule_for(tgt)
         rule.nondifferentiable = True
+    _changed()
     return targets[0] if len(targets) == 1 else targets
 
 
 def method(name, target, dotted):
     """``x.<name>(...)`` on an array means ``<dotted>(x, ...)``."""
     METHODS[name] = (target, dotted)
+    _changed()
 
 
 def view_attribute(name, target, dotted):
     """``x.<name>`` on an array means ``<dotted>(x)``."""
     VIEW_ATTRIBUTES[name] = (target, dotted)
+    _changed()

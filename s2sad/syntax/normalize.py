@@ -41,7 +41,7 @@ from ..rules import registry
 from . import anno, nodes
 from .desugar import desugar
 from .names import Namer
-from .parse import is_user_function
+from .parse import is_user_function, record_path
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -396,11 +396,29 @@ class _Normalizer:
         anno.set(loop, anno.TRIPS, trips)
         self.emit(loop)
 
-    def use_numpy(self, dotted):
-        """Generated code calls ``np.<...>``: bind ``np`` to numpy unless the user's is."""
-        root = dotted.split(".")[0]
+    def use_numpy(self, dotted, target=None):
+        """Generated code calls ``np.<...>``: bind ``np`` to numpy unless the user's is.
+
+        ``target``: the function the rule is for (a method ``x.sum()`` is computed as
+        ``np.sum(x)``), which ``numpy.<...>`` must still be: generated code reads
+        the attribute, so a replaced (monkeypatched) one would pair another
+        function's call with the rule.
+        """
+        root, *attrs = dotted.split(".")
         import importlib
         numpy = importlib.import_module("numpy")
+        if target is not None:
+            obj = numpy
+            for attr in attrs:
+                obj = getattr(obj, attr, None)
+            if obj is not target:
+                raise UnsupportedSyntaxError(
+                    f"numpy.{'.'.join(attrs)} is not numpy's own function now (it was replaced "
+                    f"by {obj!r}), and s2sad computes an array method or attribute of this "
+                    f"function with it", self.parsed.location(self.parsed.node),
+                    hint=f"restore numpy.{'.'.join(attrs)}, or call your function by its "
+                         f"own name")
+            record_path(root, numpy, attrs, obj)
         mine = self.parsed.resolve(root, None)
         if mine is numpy:
             self.use_global(root, self.parsed.node)
@@ -565,7 +583,7 @@ class _Normalizer:
                 copier, dotted = registry.METHODS["copy"]
                 self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
                                                       anno.CALLEE, copier)))
-                self.use_numpy(dotted)
+                self.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
 
@@ -786,6 +804,7 @@ class _Normalizer:
                 obj = getattr(obj, part)
             except AttributeError:
                 raise self.error(f"{'.'.join(path)} does not exist", node) from None
+        record_path(root, self.parsed.func, path[1:], obj)   # rules are chosen by identity
         return obj
 
     def operation(self, node, target=None, base=None):
@@ -1089,7 +1108,7 @@ class _Normalizer:
             return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
         if node.attr in registry.VIEW_ATTRIBUTES:
             target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
-            self.use_numpy(dotted)
+            self.use_numpy(dotted, target)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
         from ..rules.hints import attribute_hint
         raise self.error(f"the attribute '.{node.attr}' is not supported", node,
@@ -1106,7 +1125,7 @@ class _Normalizer:
                                  hint=method_hint(func.attr))
             target, dotted = entry
             owner = self.atom(func.value)
-            self.use_numpy(dotted)
+            self.use_numpy(dotted, target)
             callee_expr = nodes.dotted(dotted)
             args = [owner]
             if func.attr in ("reshape", "transpose") and len(node.args) > 1:
@@ -1399,6 +1418,8 @@ def _callee_of(func, parsed):
         if not inspect.ismodule(obj):
             return None
         obj = getattr(obj, part, None)
+    if path:
+        record_path(func.id, parsed.func, path[::-1], obj)
     return obj
 
 

@@ -10,7 +10,9 @@ function's globals, then builtins).
 
 import builtins
 import inspect
+import linecache
 import textwrap
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
@@ -85,23 +87,167 @@ class ParsedFunction:
 _MISSING_SENTINEL = object()
 
 
+def not_a_function_error(func):
+    """The error for a callable that is not a plain ``def`` function: what to pass instead."""
+    if inspect.ismethod(func) and inspect.isfunction(getattr(func, "__func__", None)):
+        owner = type(func.__self__).__name__ if not inspect.isclass(func.__self__) \
+            else func.__self__.__name__
+        name = func.__func__.__name__
+        return SourceUnavailableError(
+            f"s2sad differentiates Python functions written with 'def'; got the bound method "
+            f"{owner}.{name} (a function with its first argument already given)",
+            hint=f"differentiate the function itself with the instance as its first argument "
+                 f"and wrt counted from it: s2sad.grad({owner}.{name}, wrt=1)(obj, x)")
+    call = getattr(type(func), "__call__", None)
+    if not inspect.isclass(func) and not inspect.isbuiltin(func) \
+            and inspect.isfunction(call):
+        owner = type(func).__name__
+        return SourceUnavailableError(
+            f"s2sad differentiates Python functions written with 'def'; got an instance of "
+            f"{owner}, a callable object",
+            hint=f"differentiate its __call__ with the instance as its first argument and wrt "
+                 f"counted from it: s2sad.grad({owner}.__call__, wrt=1)(obj, x)")
+    return SourceUnavailableError(
+        f"s2sad differentiates Python functions written with 'def'; got {func!r}",
+        hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
+
+
+# ------------------------------------------------------------ what generation read
+#
+# Generated code depends on more than the differentiated function's code object:
+# the code of every user function it reads (helpers, their helpers, a wrapper's
+# wrapped function) and the object each dotted name (``np.tanh``, ``mod.helper``)
+# resolved to, since rules are chosen by identity.  While :func:`recording` is
+# active, :func:`parse_function` and the normalizer note these here, so the API
+# can tell when a cached module no longer fits the code that runs now.
+
+_RECORDING = threading.local()
+
+
+class recording:
+    """``with recording() as deps:`` collects what the generation inside read.
+
+    ``deps.functions``: every user function parsed; ``deps.paths``: (root name,
+    function whose scope binds it, attribute names, object) for each dotted name
+    that resolved to a callable or a module.
+    """
+
+    def __init__(self):
+        self.functions = []
+        self.paths = []
+
+    def __enter__(self):
+        stack = getattr(_RECORDING, "stack", None)
+        if stack is None:
+            stack = _RECORDING.stack = []
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _RECORDING.stack.pop()
+        return False
+
+
+def _recorders():
+    return getattr(_RECORDING, "stack", None) or ()
+
+
+def record_path(root, scope_func, attrs, obj):
+    """Note that ``root.attrs`` (``root`` read in ``scope_func``'s scope) was ``obj``."""
+    if not (callable(obj) or inspect.ismodule(obj)):
+        return
+    for rec in _recorders():
+        rec.paths.append((root, scope_func, tuple(attrs), obj))
+
+
+#: filename -> (the lines compiled, the module code object): one compile per file version
+#: (the lines are linecache's list, which stays the same object until the file changes)
+_COMPILED = {}
+
+
+def _code_objects(code):
+    yield code
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            yield from _code_objects(const)
+
+
+def same_code(a, b):
+    """Whether code objects ``a`` and ``b`` do the same (line numbers aside)."""
+    if a is b:
+        return True
+    if (a.co_code != b.co_code or a.co_names != b.co_names or a.co_varnames != b.co_varnames
+            or a.co_freevars != b.co_freevars or a.co_cellvars != b.co_cellvars
+            or a.co_argcount != b.co_argcount or a.co_kwonlyargcount != b.co_kwonlyargcount
+            or a.co_posonlyargcount != b.co_posonlyargcount or a.co_flags != b.co_flags
+            or len(a.co_consts) != len(b.co_consts)):
+        return False
+    for x, y in zip(a.co_consts, b.co_consts):
+        if inspect.iscode(x) or inspect.iscode(y):
+            if not (inspect.iscode(x) and inspect.iscode(y) and same_code(x, y)):
+                return False
+        elif type(x) is not type(y) or repr(x) != repr(y):
+            return False
+    return True
+
+
+def _source_is_running_code(func, filename, lines):
+    """Whether the file text s2sad read (``lines``) defines ``func``'s code as it runs.
+
+    The whole text is compiled as an import would compile it, and the function
+    defined at the code's first line, with its name, must compile to the same
+    code as ``func.__code__``: a file edited on disk after the import fails this.
+    """
+    if filename.startswith("<s2sad "):   # s2sad's own generated code (second order)
+        return True
+    cached = _COMPILED.get(filename)
+    if cached is not None and cached[0] is lines:
+        module_code = cached[1]
+    else:
+        try:
+            module_code = compile("".join(lines), filename, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
+        if len(_COMPILED) >= 64:   # a few files at a time (a fuzz campaign writes many)
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[filename] = (lines, module_code)
+    code = func.__code__
+    for candidate in _code_objects(module_code):
+        if candidate.co_firstlineno == code.co_firstlineno and \
+                candidate.co_name == code.co_name and same_code(candidate, code):
+            return True
+    return False
+
+
 def parse_function(func) -> ParsedFunction:
-    """Read ``func``'s source and return it as a :class:`ParsedFunction`."""
-    func = inspect.unwrap(func)
+    """Read ``func``'s source and return it as a :class:`ParsedFunction`.
+
+    ``func`` itself, never what it wraps: a ``functools.wraps`` wrapper is the
+    code that runs, and its own arithmetic is part of the derivative.
+    """
     if not inspect.isfunction(func):
-        raise SourceUnavailableError(
-            f"s2sad differentiates Python functions written with 'def'; got {func!r}",
-            hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
+        raise not_a_function_error(func)
     if func.__name__ == "<lambda>":
         raise SourceUnavailableError(
             "s2sad cannot read the source of a lambda passed directly",
             hint="define the function with 'def' and pass that")
     try:
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
-        raw_lines, first_line = inspect.getsourcelines(func)
-    except (OSError, TypeError) as exc:
+        all_lines, start = inspect.findsource(func)
+        raw_lines = inspect.getblock(all_lines[start:])
+        first_line = start + 1
+    except (OSError, TypeError, IndexError) as exc:
         message, hint = _why_no_source(func, exc)
         raise SourceUnavailableError(message, hint=hint) from None
+    if not _source_is_running_code(func, filename, all_lines):
+        raise SourceUnavailableError(
+            f"the source of {func.__qualname__} changed on disk since it was imported: "
+            f"{filename} line {func.__code__.co_firstlineno} no longer defines the code that "
+            f"runs",
+            hint="reload the module (importlib.reload, or restart Python), then "
+                 "differentiate again")
+    for rec in _recorders():
+        rec.functions.append(func)
     text = "".join(raw_lines)
     dedented = textwrap.dedent(text)
     first_code = next((ln for ln in raw_lines if ln.strip()), "")

@@ -60,8 +60,8 @@ class CallGraph:
         from ..syntax.normalize import normalize
         from ..syntax.parse import parse_function
         from .reverse import reverse
-        params = [p.name for p in inspect.signature(func).parameters.values()]
-        for p in inspect.signature(func).parameters.values():
+        params = [p.name for p in inspect.signature(func, follow_wrapped=False).parameters.values()]
+        for p in inspect.signature(func, follow_wrapped=False).parameters.values():
             if p.kind == p.VAR_KEYWORD:
                 raise UnsupportedSyntaxError(
                     f"calls to {func.__name__}, which takes **{p.name}, cannot be "
@@ -115,7 +115,7 @@ def expanded_parameters(func, arity):
     """Parameter names of ``func`` once ``*args`` is expanded for ``arity`` positional
     arguments (``args_0``, ``args_1``, ...)."""
     names = []
-    for p in inspect.signature(func).parameters.values():
+    for p in inspect.signature(func, follow_wrapped=False).parameters.values():
         if p.kind == p.VAR_POSITIONAL:
             fixed = len(names)
             names.extend(f"{p.name}_{i}" for i in range(max(arity - fixed, 0)))
@@ -150,7 +150,7 @@ def bind_call(callee, call, site):
     """The call's arguments by the callee's parameter names, and the arity a ``*args``
     callee is specialized to (None when it takes no ``*args``)."""
     arity = None
-    sig = inspect.signature(callee)
+    sig = inspect.signature(callee, follow_wrapped=False)
     if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         arity = len(call.args)   # *args: specialize the callee to this many arguments
         sig = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)

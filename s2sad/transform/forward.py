@@ -153,7 +153,7 @@ def jvp_for(calls, func, wrt, location, arity=None):
     key = ("jvp", func, tuple(wrt), arity)
     if key in calls.callees:
         return calls.callees[key]
-    sig = inspect.signature(func)
+    sig = inspect.signature(func, follow_wrapped=False)
     for p in sig.parameters.values():
         if p.kind == p.VAR_KEYWORD:
             raise UnsupportedSyntaxError(
