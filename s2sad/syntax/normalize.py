@@ -124,6 +124,13 @@ class _Normalizer:
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
+        # the may-alias facts over every path (see may_share_memory): SSA name -> the
+        # (name, loop or None) whose value it may hold (a copy, a merge of branches, a
+        # loop-carried value, a view, an item of a container, a helper's result)
+        self.holds: Dict[str, List[Any]] = {}
+        self.loop_stack: List[Any] = []             # (key, SSA names defined before)
+        self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
+        self.writes: List[Any] = []                 # writes checked when all is known
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -153,6 +160,7 @@ class _Normalizer:
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
+        self.check_writes()
         new = nodes.function(fn.name, self.params, self.out,
                              defaults=[nodes.clone(d) for d in fn.args.defaults])
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
@@ -180,7 +188,7 @@ class _Normalizer:
         self.out, self.source = saved_out, saved_source
         return out
 
-    def merge_copies(self, body, pairs, loop=False):
+    def merge_copies(self, body, pairs, loop=False, back=None):
         """Append ``target = atom`` for each pair, renaming atom's definition instead
         where that is the only use of a name defined in ``body``.
 
@@ -194,6 +202,8 @@ class _Normalizer:
                 # the copies act at once (a swap of carried names): read the old value
                 # into a temporary before any of them overwrites it
                 hold = self.namer.fresh(f"{atom.id}_old")
+                self.hold(hold, atom.id)
+                self.defined.add(hold)
                 held.append(anno.set(nodes.assign(hold, nodes.clone(atom)), anno.SOURCE,
                                      self.source))
                 pairs[index] = (target, nodes.name(hold))
@@ -202,6 +212,8 @@ class _Normalizer:
         for target, atom in pairs:
             body.append(anno.set(nodes.assign(target, nodes.clone(atom)), anno.SOURCE,
                                  self.source))
+            if isinstance(atom, gast.Name):
+                self.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
             if isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
                 _coalesce_copy(body, target, loop)
@@ -260,15 +272,20 @@ class _Normalizer:
             names[user] = name
             self.env[user] = nodes.name(name)
             self.carried_from[name] = (user, entry, loop)
+            if isinstance(entry, gast.Name):
+                self.hold(name, entry.id)
+        self.loop_stack.append((id(loop), set(self.defined)))
         return names
 
     def leave_loop(self, body, names, before):
+        key, defined_before = self.loop_stack.pop()
+        self.loop_inside[key] = self.defined - defined_before
         pairs = []
         for user, name in names.items():
             atom = self.env.get(user)
             if not (isinstance(atom, gast.Name) and atom.id == name):
                 pairs.append((name, atom))
-        self.merge_copies(body, pairs, loop=True)
+        self.merge_copies(body, pairs, loop=True, back=key)
         self.env = dict(before)
         for user, name in names.items():
             self.env[user] = nodes.name(name)
@@ -525,6 +542,7 @@ class _Normalizer:
                     f"later", target,
                     hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
                          f"{base.id!r}")
+        self.record_write(current.id, target, base.id)
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
@@ -639,6 +657,7 @@ class _Normalizer:
                     f"since the two may share memory", stmt,
                     hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
                          f"to make a new array")
+            self.record_write(current.id, stmt, target.id, stmt.op)
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
         self.emit(nodes.assign(result, gast.BinOp(left=nodes.clone(current), op=stmt.op,
@@ -801,6 +820,8 @@ class _Normalizer:
                 func.id if isinstance(func, gast.Name) else func.attr)
             self.emit(nodes.assign(name, result))
             self.defined.add(name)
+            if isinstance(result, gast.Name):
+                self.hold(name, result.id)
             return name
         elif isinstance(node, gast.Call):
             value = self.call(node)
@@ -845,8 +866,11 @@ class _Normalizer:
         """Name ``node``'s value (an expression, or an atom that needs a statement)."""
         if _is_atomic(node):
             name = self.new_version(target) if target else self.namer.fresh(base)
-            self.emit(nodes.assign(name, self.atom(node)))
+            atom = self.atom(node)
+            self.emit(nodes.assign(name, atom))
             self.defined.add(name)
+            if isinstance(atom, gast.Name):
+                self.hold(name, atom.id)
             return name
         return self.operation(node, target)
 
@@ -1041,12 +1065,19 @@ class _Normalizer:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
             return
+        if isinstance(value, gast.Dict):   # and a dict its values
+            for item in value.values:
+                if isinstance(item, gast.Name):
+                    self.hold(name, item.id)
+            return
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             self.call_holds[name] = {a.id for a in list(value.args) +
                                      [k.value for k in value.keywords]
                                      if isinstance(a, gast.Name)}
+            for held in sorted(self.call_holds[name]):
+                self.hold(name, held)
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
@@ -1061,6 +1092,88 @@ class _Normalizer:
         group = self.shares.get(a, {a}) | self.shares.get(b, {b})
         for member in group:
             self.shares[member] = group
+        self.hold(a, b)
+
+    # ------------------------------------------------------ may-alias
+    def hold(self, name, source, back=None):
+        """``name`` may hold (a view of, or an object holding) what ``source`` holds;
+        ``back``: the loop whose next trip sees ``name`` (a loop-carried value)."""
+        if name != source:
+            self.holds.setdefault(name, []).append((source, back))
+
+    def origins(self):
+        """``SSA name -> frozenset of (name, loops)``: the values a name may hold, each
+        named by the SSA name that made it and the loops whose earlier trips made it.
+
+        Every path counts: both branches of an ``if`` (conditional expressions and
+        ``and``/``or`` included), every trip of a loop, views, containers and helper
+        results.  A value made in a loop and carried to its next trip is not the one
+        the next trip makes (``c = b * 2; c[0] = v; b = c`` writes into a new array
+        each trip), so it is marked with that loop.
+        """
+        found = {}
+
+        def of(name):
+            return found.get(name) or {(name, frozenset())}
+
+        changed = True
+        while changed:
+            changed = False
+            for name, sources in self.holds.items():
+                value = set(of(name))
+                for source, back in sources:
+                    for origin, loops in of(source):
+                        if back is not None and origin in self.loop_inside.get(back, ()):
+                            loops = loops | {back}
+                        value.add((origin, loops))
+                if value != found.get(name):
+                    found[name] = value
+                    changed = True
+        return of
+
+    def record_write(self, written, node, user, update=None):
+        """Check, once every path is known, that a write through ``written`` (the SSA
+        value the user's name ``user`` holds) changes no other array that is read
+        later, and no array the function does not own.  ``update``: the operator of
+        ``user op= ...`` (which makes a new value where Python writes in place)."""
+        line = getattr(node, "lineno", 0)
+        others = sorted((u, a.id) for u, a in self.env.items()
+                        if u != user and isinstance(a, gast.Name) and a.id != written
+                        and self.read_after(u, line))
+        # the caller's arrays: a parameter's own value (one the function writes into
+        # by its name was copied at the start), and an inlined helper's arguments
+        outside = set(self.params) | set(self.inlined_args)
+        self.writes.append((written, user, update, others, outside,
+                            self.parsed.location(node)))
+
+    def check_writes(self):
+        if not self.writes:
+            return
+        of = self.origins()
+        for written, user, update, others, outside, where in self.writes:
+            mine = of(written)
+            how = ("(through a branch, a conditional expression, an earlier loop trip, a "
+                   "view, a container or a helper's result)")
+            if update is None:
+                what = f"writing into {user!r}"
+                fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
+            else:
+                op = _op_symbol(update)
+                what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
+                fix = f"write '{user} = {user} {op} ...' to make a new array"
+            for origin, _ in sorted(mine, key=repr):
+                if origin in outside or origin not in self.defined:
+                    owner = (f"the caller's array {origin!r}" if origin in outside
+                             else f"{origin!r}, defined outside the function")
+                    raise UnsupportedSyntaxError(
+                        f"{what} may change {owner}: {user!r} may hold that array {how}, "
+                        f"and s2sad writes only into arrays the function made", where, hint=fix)
+            for other, atom in others:
+                if mine & of(atom):
+                    raise UnsupportedSyntaxError(
+                        f"{what} may also change {other!r}, which is read later: {user!r} "
+                        f"may hold the same array as {other!r} {how}", where,
+                        hint=f"to leave {other!r} as it is, {fix}")
 
     def index(self, node):
         if isinstance(node, gast.Slice):
