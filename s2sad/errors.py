@@ -77,3 +77,12 @@ class WrtError(S2sadError):
 
 class RuleDefinitionError(S2sadError):
     """A derivative rule does not fit the function it is registered for."""
+
+
+class SharedArgumentsError(S2sadError, ValueError):
+    """Two arguments share memory, and the function writes into one of them.
+
+    The generated code writes into a copy of such an argument (the caller's
+    arrays are never changed), so the other argument would not see the write
+    that Python's own call makes it see.
+    """

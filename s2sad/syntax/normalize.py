@@ -70,6 +70,9 @@ class NormalFunction:
     free_objects: Dict[str, Any] = field(default_factory=dict)
     #: free name -> the helper function of another module whose globals bind it
     free_sources: Dict[str, Any] = field(default_factory=dict)
+    #: statements a generated function runs first, before it reads its arguments: the
+    #: check that no argument shares memory with one the function writes into
+    entry_checks: List[Any] = field(default_factory=list)
 
 
 def user_names(fn_node) -> Set[str]:
@@ -131,6 +134,9 @@ class _Normalizer:
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.writes: List[Any] = []                 # writes checked when all is known
+        # second order: the checks of the gradient code this function is (see
+        # transform.second_order), else made by copy_written_arguments
+        self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -164,7 +170,8 @@ class _Normalizer:
         new = nodes.function(fn.name, self.params, self.out,
                              defaults=[nodes.clone(d) for d in fn.args.defaults])
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
-                              self.helpers, self.free_objects, self.free_sources)
+                              self.helpers, self.free_objects, self.free_sources,
+                              self.entry_checks)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
@@ -564,9 +571,25 @@ class _Normalizer:
 
     def copy_written_arguments(self):
         """Arguments the function writes into are copied once, at the start."""
+        first_lines = {}
+        for t in nodes.walk(self.parsed.node):
+            if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
+                    and isinstance(t.value, gast.Name) and t.value.id in self.params:
+                line = self.parsed.location(t).line
+                first_lines[t.value.id] = min(line, first_lines.get(t.value.id, line))
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                           and isinstance(t.value, gast.Name)})
+        if first_lines and len(self.params) > 1:
+            # the copies below are what the function writes into, so an argument that
+            # shares memory with one of them would not see the writes Python's call
+            # makes it see: refused when the code runs (nothing runs when none is written)
+            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", [
+                nodes.const(self.function_name),
+                gast.Dict(keys=[nodes.const(p) for p in sorted(first_lines)],
+                          values=[nodes.const(first_lines[p]) for p in sorted(first_lines)]),
+                gast.Dict(keys=[nodes.const(p) for p in self.params],
+                          values=[nodes.name(p) for p in self.params])])))
         for user in written:
             if user in self.params:
                 name = self.new_version(user)

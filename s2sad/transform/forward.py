@@ -431,6 +431,10 @@ class _Forward:
                                           self.namer.fresh, self.comments)
         tangent_expr = results[0] if isinstance(selected, int) else nodes.tuple_(results)
         out = [s for _, kept in given for s in kept] + out
+        checks = [copy.deepcopy(c) for c in getattr(self.nf, "entry_checks", ())]
+        if checks:   # before anything reads an argument
+            self.helper("ensure_unshared")
+            out = checks + out
         body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
         body = _tidy(eliminate_dead(body))
         new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body,

@@ -184,6 +184,9 @@ class _Reverse:
 
         backward = seed_stmts + self.backward_block(primal)
         forward = self.forward_block(primal) + check_scalar
+        for check in reversed(self.nf.entry_checks):   # before anything reads an argument
+            self.helper("ensure_unshared")
+            forward.insert(0, copy.deepcopy(check))
         if self.pushes or self.uses_tape:
             forward.insert(0, nodes.assign(self.tape, nodes.call(self.helper("Stack"))))
             if self.flavor == "vjp":

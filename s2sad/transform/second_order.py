@@ -42,7 +42,7 @@ from ..syntax import nodes
 
 def prepare_gradient_code(parsed, name=None):
     """Rewrite ``parsed.node`` (a generated gradient function) in place; see module doc."""
-    from ..runtime import Stack, add_at, ensure_scalar_output
+    from ..runtime import Stack, add_at, ensure_scalar_output, ensure_unshared
     from ..runtime_forward import index_set, reversed_range, tape_pop, tape_push
     helpers = {"index_set": index_set, "add_at": add_at, "tape_push": tape_push,
                "tape_pop": tape_pop, "reversed_range": reversed_range}
@@ -55,7 +55,9 @@ def prepare_gradient_code(parsed, name=None):
     taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
                   if (f"pushed_{i}" if i else "pushed") not in taken)
-    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed))
+    context = _Context(parsed, ensure_scalar_output, tapes, pushed)
+    context.ensure_unshared = ensure_unshared
+    fn.body = _rewrite_block(fn.body, context)
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
             parsed.closure[key] = obj
@@ -163,6 +165,11 @@ def _rewrite(stmt, ctx):
         call = stmt.value
         if isinstance(call.func, gast.Name) and \
                 parsed.resolve(call.func.id, None) is ctx.ensure_scalar_output:
+            return None
+        if isinstance(call.func, gast.Name) and call.func.id == "ensure_unshared" \
+                and parsed.resolve(call.func.id, None) is ctx.ensure_unshared:
+            # the arguments' check: the forward transform puts it first again
+            parsed.entry_checks = getattr(parsed, "entry_checks", []) + [stmt]
             return None
         if _is_np_add_at(call.func, parsed) and len(call.args) == 3 and not call.keywords:
             base, index, value = call.args
