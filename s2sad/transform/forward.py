@@ -619,6 +619,8 @@ class _Forward:
             self.subscript(name, value, out)
         elif isinstance(value, (gast.Tuple, gast.List)):
             self.sequence(name, value, out)
+        elif isinstance(value, gast.Dict):
+            self.mapping(name, value, out)
         elif isinstance(value, gast.Name):
             t = self.tangents.get(value.id)
             self.tangents[name] = copy.deepcopy(t) if t is not None else Tangent(zero(value))
@@ -699,6 +701,17 @@ class _Forward:
         expr = type(value)(elts=[self.materialize(copy.deepcopy(i.expr)) for i in items],
                            ctx=gast.Load())
         self.define(name, expr, out, items=items)
+
+    def mapping(self, name, value, out):
+        """``d = {'k': v, ...}``: the tangent is the dict of the values' tangents (a dict
+        literal used to get no tangent at all, so ``d['k']`` read as a constant)."""
+        tangents = [self.tangent_of(v) for v in value.values]
+        if all(is_zero(t) for t in tangents):
+            self.define(name, zero(), out)
+            return
+        expr = gast.Dict(keys=[copy.deepcopy(k) for k in value.keys],
+                         values=[self.materialize(t) for t in tangents])
+        self.define(name, expr, out)
 
     def unpack(self, stmt, out):
         names = [e.id for e in stmt.targets[0].elts]
