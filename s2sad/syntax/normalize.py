@@ -133,6 +133,7 @@ class _Normalizer:
         self.holds: Dict[str, List[Any]] = {}
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
+        self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
         self.writes: List[Any] = []                 # writes checked when all is known
         # second order: the checks of the gradient code this function is (see
         # transform.second_order), else made by copy_written_arguments
@@ -282,6 +283,7 @@ class _Normalizer:
             if isinstance(entry, gast.Name):
                 self.hold(name, entry.id)
         self.loop_stack.append((id(loop), set(self.defined)))
+        self.loop_carried[id(loop)] = list(names.values())
         return names
 
     def leave_loop(self, body, names, before):
@@ -1125,34 +1127,107 @@ class _Normalizer:
             self.holds.setdefault(name, []).append((source, back))
 
     def origins(self):
-        """``SSA name -> frozenset of (name, loops)``: the values a name may hold, each
-        named by the SSA name that made it and the loops whose earlier trips made it.
+        """``conflict(a, b)``: may the SSA values ``a`` and ``b`` share memory, on some
+        path?  And ``expand(a)``: the values ``a`` may hold, each named by the SSA name
+        that made it (an operation, a parameter, a global) and the loops whose earlier
+        trips made it.
 
         Every path counts: both branches of an ``if`` (conditional expressions and
         ``and``/``or`` included), every trip of a loop, views, containers and helper
-        results.  A value made in a loop and carried to its next trip is not the one
-        the next trip makes (``c = b * 2; c[0] = v; b = c`` writes into a new array
-        each trip), so it is marked with that loop.
+        results.  A loop-carried name stands for "what it holds as this trip starts"
+        (a *slot*).  A value made in a loop and carried to its next trip is not the
+        one the next trip makes (``c = b * 2; c[0] = v; b = c`` writes into a new
+        array each trip), so it is marked with that loop.  When a loop's carried
+        names start with values that share no memory, and each trip ends with each
+        holding either a value the trip made or what one of them held as it started,
+        no two of them holding the same, they never share memory with each other
+        (``a, b = b, a`` in a loop, ping-pong buffers).
         """
-        found = {}
+        slot_loop = {name: key for key, names in self.loop_carried.items() for name in names}
+        entries, ends = {}, {}
+        for name, sources in self.holds.items():
+            if name in slot_loop:
+                entries[name] = [s for s, back in sources if back is None]
+                ends[name] = [s for s, back in sources if back is not None]
 
-        def of(name):
-            return found.get(name) or {(name, frozenset())}
+        direct = {}   # name -> its tokens: ("slot", carried name) or ("made", SSA name)
+
+        def tokens(name, seen=()):
+            if name in direct:
+                return direct[name]
+            if name in slot_loop:
+                found = {("slot", name)}
+            elif name not in self.holds:
+                found = {("made", name)}
+            elif name in seen:
+                return set()
+            else:
+                found = set()
+                for source, _ in self.holds[name]:
+                    found |= tokens(source, seen + (name,))
+            direct[name] = found
+            return found
+
+        for name in list(self.holds) + list(slot_loop):
+            tokens(name)
+
+        # a slot holds what its entry value holds, or, from an earlier trip, what the
+        # end of a trip gave it (the loop's own values marked with the loop)
+        expanded = {}
+
+        def of_token(token):
+            kind, name = token
+            if kind == "made":
+                return {(name, frozenset())}
+            return expanded.get(name, set())
 
         changed = True
         while changed:
             changed = False
-            for name, sources in self.holds.items():
-                value = set(of(name))
-                for source, back in sources:
-                    for origin, loops in of(source):
-                        if back is not None and origin in self.loop_inside.get(back, ()):
-                            loops = loops | {back}
-                        value.add((origin, loops))
-                if value != found.get(name):
-                    found[name] = value
+            for name, key in slot_loop.items():
+                value = set(expanded.get(name, ()))
+                for source in entries.get(name, ()):
+                    for token in tokens(source):
+                        value |= of_token(token)
+                for source in ends.get(name, ()):
+                    for token in tokens(source):
+                        for origin, loops in of_token(token):
+                            if origin in self.loop_inside.get(key, ()):
+                                loops = loops | {key}
+                            value.add((origin, loops))
+                if value != expanded.get(name, set()):
+                    expanded[name] = value
                     changed = True
-        return of
+
+        distinct = set()   # loops whose carried names never share memory with each other
+        for key, names in self.loop_carried.items():
+            starts = [set().union(*(of_token(t) for s in entries.get(n, ()) for t in tokens(s)))
+                      for n in names]
+            finals = [set().union(*(tokens(s) for s in ends[n])) if ends.get(n)
+                      else {("slot", n)} for n in names]
+            inside = self.loop_inside.get(key, set())
+            if all(kind == "slot" and slot_loop.get(n) == key or kind == "made" and n in inside
+                   for final in finals for kind, n in final) \
+                    and _pairwise_disjoint(starts) and _pairwise_disjoint(finals):
+                distinct.add(key)
+
+        def expand(name):
+            return set().union(set(), *(of_token(t) for t in tokens(name)))
+
+        def conflict(a, b):
+            mine, theirs = tokens(a), tokens(b)
+            if mine & theirs:
+                return True
+            for one in mine:
+                for other in theirs:
+                    if one[0] == other[0] == "slot" and slot_loop[one[1]] in distinct \
+                            and slot_loop[one[1]] == slot_loop[other[1]]:
+                        continue   # two carried names of a loop that keeps them apart
+                    if of_token(one) & of_token(other):
+                        return True
+            return False
+
+        return conflict, expand
 
     def record_write(self, written, node, user, update=None):
         """Check, once every path is known, that a write through ``written`` (the SSA
@@ -1172,9 +1247,9 @@ class _Normalizer:
     def check_writes(self):
         if not self.writes:
             return
-        of = self.origins()
+        conflict, expand = self.origins()
         for written, user, update, others, outside, where in self.writes:
-            mine = of(written)
+            mine = expand(written)
             how = ("(through a branch, a conditional expression, an earlier loop trip, a "
                    "view, a container or a helper's result)")
             if update is None:
@@ -1192,7 +1267,7 @@ class _Normalizer:
                         f"{what} may change {owner}: {user!r} may hold that array {how}, "
                         f"and s2sad writes only into arrays the function made", where, hint=fix)
             for other, atom in others:
-                if mine & of(atom):
+                if conflict(written, atom):
                     raise UnsupportedSyntaxError(
                         f"{what} may also change {other!r}, which is read later: {user!r} "
                         f"may hold the same array as {other!r} {how}", where,
@@ -1275,6 +1350,15 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _pairwise_disjoint(sets):
+    seen = set()
+    for one in sets:
+        if seen & one:
+            return False
+        seen |= one
+    return True
 
 
 def _may_alias(value):
