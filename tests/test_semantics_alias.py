@@ -288,6 +288,37 @@ def test_second_order_of_writes_that_never_alias_by_hand():
                                hessian @ v)
 
 
+def returns_early_or_updates(x, y):
+    v = np.sum(x, axis=0)
+    if y < 0.0:
+        return v
+    v += v
+    return y * np.sum(v)
+
+
+def test_a_name_returned_on_another_path_is_not_read_after_the_write():
+    # found by the fuzzer (seed 7228) after the first version of the check: the
+    # early return's value is set only on the path that never reaches the update
+    x = np.array([[-0.6, 1.3, 1.2], [0.6, 1.1, 1.4]])
+    assert s2sad.grad(returns_early_or_updates, wrt=1)(x, 0.5) == \
+        pytest.approx(2 * np.sum(x))
+    check_grads(returns_early_or_updates, (x, 0.5), modes=("reverse", "forward"))
+
+
+def returns_early_then_aliases(x):
+    a = x * 1.0
+    if x[0] > 5.0:
+        return np.sum(a)
+    b = a if x[1] > 0 else x * 2.0
+    b += x
+    return np.sum(a * x)
+
+
+def test_an_early_return_does_not_hide_a_later_alias():
+    _refusal(lambda: s2sad.grad(returns_early_then_aliases)(X.copy()),
+             returns_early_then_aliases, 5)
+
+
 # -------------------------------------------- loop-carried names that trade arrays
 
 def swap_keeps_an_alias(x):

@@ -135,6 +135,9 @@ class _Normalizer:
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
         self.writes: List[Any] = []                 # writes checked when all is known
+        # the names desugaring gave the result of an early return: set just before the
+        # function (or an inlined body) ends, so no write happens while they hold a value
+        self.return_names: Set[str] = {getattr(parsed.node, "s2sad_result", None)}
         # second order: the checks of the gradient code this function is (see
         # transform.second_order), else made by copy_written_arguments
         self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
@@ -985,6 +988,7 @@ class _Normalizer:
         saved_source = self.source
         try:
             inner = desugar(fn, user_names(fn) | set(self.env))
+            self.return_names.add(getattr(inner, "s2sad_result", None))
             body = [s for s in inner.body if not (
                 isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
             if not body or not isinstance(body[-1], gast.Return):
@@ -1237,7 +1241,7 @@ class _Normalizer:
         line = getattr(node, "lineno", 0)
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
-                        and self.read_after(u, line))
+                        and u not in self.return_names and self.read_after(u, line))
         # the caller's arrays: a parameter's own value (one the function writes into
         # by its name was copied at the start), and an inlined helper's arguments
         outside = set(self.params) | set(self.inlined_args)
