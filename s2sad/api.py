@@ -18,6 +18,7 @@ import numpy as np
 from . import pipeline
 from .errors import NonScalarOutputError, S2sadError
 from .runtime import float_like
+from .values import is_complex, refuse_complex_arguments, refuse_value
 
 _ndarray = np.ndarray
 _CACHE = {}
@@ -159,6 +160,9 @@ def _match(g, like):
         return g   # already right: the common case, kept cheap
     if g.__class__ is float and like.__class__ is float:
         return g
+    if is_complex(g):   # real arguments (checked): a complex intermediate leaked
+        raise S2sadError("a complex value reached the gradient; s2sad does not "
+                         "differentiate complex values", hint="compute with real arrays only")
     if isinstance(like, np.ndarray):
         g = np.asarray(g, dtype=float_like(like))
         if g.shape != like.shape:
@@ -239,6 +243,13 @@ def _build_gradient(func, wrt, with_value):
     position, needed = arguments.positions[0], arguments.needed
 
     def gradient(*args, **kwargs):
+        for value in args:   # complex arguments are refused (inline: the hot path)
+            if value.__class__ is not float and (
+                    value.__class__ is not _ndarray or value.dtype.kind == "c"):
+                refuse_complex_arguments(args, kwargs, func.__name__)
+                break
+        if kwargs:
+            refuse_complex_arguments((), kwargs, func.__name__)
         try:
             value, grads = bound.current()(*args, **kwargs)
         except ValueError as exc:
@@ -299,7 +310,9 @@ def _build_vjp(func, wrt):
     arguments = _Arguments(bound.func, wrt_names)
 
     def forward(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
         value, pullback_impl = bound(*args, **kwargs)
+        refuse_value(value, "the output", func.__name__)
         likes = arguments(args, kwargs)
         outputs = value if isinstance(value, tuple) else (value,)
 
@@ -309,9 +322,13 @@ def _build_vjp(func, wrt):
                 raise ValueError(f"pullback expects {len(outputs)} cotangents, got {len(cts)}")
             checked = []
             for ct, out in zip(cts, outputs):
+                refuse_value(ct, "the cotangent given to the pullback", func.__name__)
                 if np.shape(ct) != np.shape(out):
                     raise ValueError(f"the cotangent has shape {np.shape(ct)} but the output "
                                      f"has shape {np.shape(out)}")
+                if isinstance(ct, (list, dict)):   # the cotangent of a list (dict) output
+                    checked.append(ct)
+                    continue
                 checked.append(np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else
                                float_like(ct).type(ct))
             grads = pullback_impl(*checked)

@@ -24,6 +24,7 @@ from . import api, pipeline
 from .emit import compile_module
 from .errors import NonScalarOutputError, S2sadError
 from .runtime import float_like
+from .values import is_complex, refuse_complex_arguments, refuse_value
 
 JACOBIAN_MODES = ("auto", "forward", "reverse")
 
@@ -203,6 +204,27 @@ def _arguments(func, args, kwargs):
     return [ba.arguments[name] for name in names]
 
 
+def _arguments_then(func, args, kwargs, count, what, kind):
+    """``_arguments`` of ``args[:-count]``: the call passes ``func``'s arguments followed by
+    ``count`` directions (``what``).  A call that leaves the directions out gets a message
+    that says so, not "missing a required argument" about one of ``func``'s own."""
+    head = args[:len(args) - count] if count else args
+    try:
+        return _arguments(func, head, kwargs)
+    except TypeError as exc:
+        try:
+            _arguments(func, args, kwargs)
+        except TypeError:
+            names = ", ".join(_signature(func)[1])
+            raise TypeError(f"the {kind} of {func.__name__} takes its arguments ({names}) "
+                            f"followed by {what}; it was given {len(args)} positional "
+                            f"value(s) ({exc} once the last {count} are taken as {what})") \
+                from None
+        raise TypeError(f"the {kind} of {func.__name__} takes its arguments followed by "
+                        f"{what}; the call passes {func.__name__}'s arguments only, so {what} "
+                        f"is missing") from None
+
+
 def _as_tangent(t, like, label):
     if np.shape(t) != np.shape(like):
         raise ValueError(f"the tangent for {label!r} has shape {np.shape(t)} but {label!r} has "
@@ -221,6 +243,9 @@ def _match(t, like):
         return tuple(_match(ti, li) for ti, li in zip(t, like))
     if isinstance(like, list):
         return [_match(ti, li) for ti, li in zip(t, like)]
+    if is_complex(t):   # real arguments (checked): a complex intermediate leaked
+        raise S2sadError("a complex value reached the derivative; s2sad does not "
+                         "differentiate complex values", hint="compute with real arrays only")
     shape = np.shape(like)
     if np.shape(t) != shape:
         raise S2sadError(f"internal error: a derivative of shape {np.shape(t)} was computed for "
@@ -251,6 +276,7 @@ def _zero(like):
 
 
 def _check_scalar(value, func, what):
+    refuse_value(value, "the output", func.__name__)
     if isinstance(value, tuple) or np.ndim(value) != 0:
         shape = "a tuple" if isinstance(value, tuple) else f"an array of shape {np.shape(value)}"
         raise NonScalarOutputError(
@@ -280,10 +306,13 @@ def jvp(func=None, wrt=0):
         if len(args) < k:
             raise TypeError(f"the jvp of {func.__name__} takes its arguments followed by "
                             f"{k} tangent(s) (for {', '.join(wrt_names)})")
-        values = _arguments(bound.func, args[:len(args) - k], kwargs)
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        values = _arguments_then(bound.func, args, kwargs, k,
+                                 f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
         tangents = [_as_tangent(t, values[p], w)
                     for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
         value, tangent = bound(*values, *tangents)
+        refuse_value(value, "the output", func.__name__)
         return value, _match(tangent, value)
 
     pushforward = api._with_source(pushforward, func, bound.entry.text)
@@ -359,6 +388,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
         return transforms[kind]
 
     def jac(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments(inspect.unwrap(func), args, kwargs)
         xs = [values[p] for p in positions]
         inputs = int(sum(np.size(x) for x in xs))
@@ -462,7 +492,9 @@ def hvp(func=None, wrt=0):
     def product(*args, **kwargs):
         if not args:
             raise TypeError(f"the hvp of {func.__name__} takes its arguments followed by v")
-        values = _arguments(bound.func, args[:-1], kwargs)
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        values = _arguments_then(bound.func, args, kwargs, 1,
+                                 f"the direction v (shaped like {', '.join(wrt_names)})", "hvp")
         vs = args[-1]
         if many:
             if not isinstance(vs, (tuple, list)) or len(vs) != len(wrt_names):
@@ -497,6 +529,7 @@ def hessian(func=None, wrt=0):
     wrt_names, many, bound, positions = _second_order(func, wrt)
 
     def hess(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments(bound.func, args, kwargs)
         xs = [values[p] for p in positions]
         blocks = [[None] * len(xs) for _ in xs]
@@ -549,6 +582,7 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
     params = _parameters(bound.func)
 
     def gradient(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments(bound.func, args, kwargs)
         x_inner = values[params.index(inner[0])]
         if np.ndim(x_inner) != 0:

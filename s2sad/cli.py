@@ -18,6 +18,7 @@ import difflib
 import importlib.util
 import inspect
 import io
+import linecache
 import os
 import shlex
 import shutil
@@ -123,7 +124,10 @@ def write_atomic(path, data):
     path = os.path.abspath(path)
     directory, name = os.path.split(path)
     mode = (os.stat(path).st_mode & 0o7777) if os.path.exists(path) else (0o666 & ~_umask())
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".s2sad-tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".s2sad-tmp", dir=directory)
+    except OSError as exc:
+        raise _write_error(exc, path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -131,10 +135,19 @@ def write_atomic(path, data):
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            _write_error(exc, path)
         raise
+
+
+def _write_error(exc, path):
+    """The OSError of a failed write, naming ``path`` (the output the user asked for),
+    not the temporary file s2sad writes first (the name it carried)."""
+    exc.filename, exc.filename2 = path, None
+    return exc
 
 
 def _write_stdout(data):
@@ -213,8 +226,14 @@ def user_module(path):
                                              "'if __name__ == \"__main__\":'") from None
         except Exception as exc:  # noqa: BLE001 - the user's module failed to import
             entry = _frame_in(exc.__traceback__, path)
-            where = f"{shown}:{entry.lineno}:0" if entry else shown
-            detail = _source_detail(entry.line, 0, caret=False) if entry and entry.line else ""
+            where, detail = shown, ""
+            if entry:   # 1-based columns, as everywhere else
+                code = linecache.getline(path, entry.lineno) or entry.line or ""
+                column = getattr(entry, "colno", None)
+                if column is None:   # no column (Python < 3.11): the statement's start
+                    column = len(code) - len(code.lstrip())
+                where = f"{shown}:{entry.lineno}:{column + 1}"
+                detail = _source_detail(code, column) if code.strip() else ""
             raise CliError(f"importing the module raised {type(exc).__name__}: {exc}",
                            where=where, detail=detail,
                            hint="s2sad imports the module to read its functions; "
@@ -241,6 +260,13 @@ def _get_function(module, func_name, path):
         obj = getattr(obj, part, None)
         if obj is None:
             break
+    if inspect.isclass(obj):
+        methods = sorted(n for n, v in vars(obj).items()
+                         if inspect.isfunction(v) and not n.startswith("__"))
+        raise CliError(f"{func_name!r} is a class, not a function", where=_shown(path),
+                       hint=f"name a function defined with 'def'" + (
+                           f", or a method: {path}:{func_name}.{methods[0]} (its 'self' is "
+                           f"a parameter)" if methods else ""))
     if obj is None or not callable(obj):
         functions = sorted(n for n, v in vars(module).items()
                            if inspect.isfunction(v) and v.__module__ == module.__name__)
@@ -268,6 +294,9 @@ def _parse_wrt(text, func, path):
         from .errors import S2sadError
         if not isinstance(exc, S2sadError):
             raise
+        from .errors import WrtError
+        if not isinstance(exc, WrtError):   # about the function, not about --wrt
+            raise CliError(exc.message, hint=exc.hint, **_def_line(func, path)) from None
         raise CliError(f"bad --wrt: {exc.message}", hint=exc.hint,
                        **_def_line(func, path)) from None
     return names
@@ -557,8 +586,11 @@ def cmd_graph(args):
 
 def _render_with_graphviz(dot_program, fmt, data, output):
     directory = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(output)}.", suffix=".s2sad-tmp",
-                               dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(output)}.",
+                                   suffix=".s2sad-tmp", dir=directory)
+    except OSError as exc:
+        raise _write_error(exc, output)
     os.close(fd)
     try:
         proc = subprocess.run([dot_program, f"-T{fmt}", "-o", tmp], input=data,
@@ -576,7 +608,10 @@ def _render_with_graphviz(dot_program, fmt, data, output):
             with open(tmp, "wb") as handle:
                 handle.write(svg)
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, output)
+        try:
+            os.replace(tmp, output)
+        except OSError as exc:
+            raise _write_error(exc, output)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -79,6 +79,11 @@ class RuleDefinitionError(S2sadError):
     """A derivative rule does not fit the function it is registered for."""
 
 
+class ValueTypeError(S2sadError):
+    """A value has a type s2sad does not differentiate: not a number (None, a string),
+    a complex number, or a differentiated value written into an integer or bool array."""
+
+
 class SharedArgumentsError(S2sadError, ValueError):
     """Two arguments share memory, and the function writes into one of them.
 

@@ -16,7 +16,8 @@ __all__ = [
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
-    "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "ensure_unshared",
+    "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
+    "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
 ]
 
 
@@ -227,10 +228,19 @@ def dict_bar(keys, values):
     return dict(zip(keys, values))
 
 
+_REAL_SCALAR_TYPES = _SCALAR_TYPES - {np.complex128}
+
+
 def ensure_scalar_output(value, function_name):
     """Refuse to seed a gradient from a non-scalar output (that would silently sum it)."""
-    if value.__class__ in _SCALAR_TYPES:
+    if value.__class__ in _REAL_SCALAR_TYPES:
         return   # the common case, without numpy's dispatch
+    from .values import refuse_value
+    refuse_value(value, "the output", function_name)   # None, a string, a complex value
+    if isinstance(value, (list, tuple, dict)):
+        raise ValueError(
+            f"the gradient of {function_name} is only defined for a scalar output, "
+            f"but it returned a {type(value).__name__}; use s2sad.vjp for non-scalar outputs")
     if np.ndim(value) != 0:
         raise ValueError(
             f"the gradient of {function_name} is only defined for a scalar output, "
@@ -243,8 +253,9 @@ def ensure_unshared(function_name, written, arguments):
 
     ``written``: the parameters the function writes into (the generated code
     writes into copies of them), each with the line of its first write;
-    ``arguments``: every parameter's value by name.  Python's own call would let the other arguments see the
-    writes; the copies would not, so the two would compute different things.
+    ``arguments``: every parameter's value by name.  Python's own call would let
+    the other arguments see the writes; the copies would not, so the two would
+    compute different things.
     Arrays inside tuples, lists and dicts count too.
     """
     for name, line in written.items():
@@ -254,8 +265,7 @@ def ensure_unshared(function_name, written, arguments):
                 from .errors import SharedArgumentsError
                 raise SharedArgumentsError(
                     f"{function_name} writes into its argument {name!r} (line {line}), and "
-                    f"{name!r} shares "
-                    f"memory with its argument {other!r}: s2sad writes into a copy of "
+                    f"{name!r} shares memory with its argument {other!r}: s2sad writes into a copy of "
                     f"{name!r} (it never changes the caller's arrays), so {other!r} would "
                     f"not see the write that {function_name} itself makes it see",
                     hint=f"pass a copy of one of them, e.g. {name}.copy()")
@@ -273,6 +283,65 @@ def _shares(written, other, depth=0):
     if depth < 4 and isinstance(other, dict):
         return any(_shares(written, item, depth + 1) for item in other.values())
     return False
+
+
+def ensure_real_target(array, filename, line, column, tangent=0.0):
+    """Refuse a differentiated value written into an integer or bool array.
+
+    numpy truncates (or tests for nonzero) what such a write stores, so the
+    derivative the adjoint would carry is not the function's.  The dtype is
+    known only now: ``filename:line:column`` is where the write stands.
+    Returns ``array`` (second-order code keeps the check as ``x = check(x, ...)``).
+    Forward mode passes the ``tangent`` it writes next: a complex one would lose its
+    imaginary part in the real tangent array.
+    """
+    if array.__class__ is _ndarray and array.dtype.kind == "f":
+        if tangent.__class__ is float or not _is_complex(tangent):
+            return array   # the common case
+        import linecache
+        from .errors import SourceLocation, ValueTypeError
+        raise ValueTypeError(
+            "a complex value reached the derivative here (its imaginary part would be "
+            "dropped in a real array); s2sad does not differentiate complex values",
+            SourceLocation(filename, line, column, linecache.getline(filename, line)),
+            hint="compute with real arrays only")
+    if not isinstance(array, np.ndarray) or array.dtype.kind in "fc":
+        return array   # a list, or a complex array (refused where it is made)
+    import linecache
+    from .errors import SourceLocation, ValueTypeError
+    kind = "a bool" if array.dtype.kind == "b" else "an integer"
+    raise ValueTypeError(
+        f"a differentiated value is written into {kind} array (dtype {array.dtype}): numpy "
+        f"{'keeps only whether it is nonzero' if kind == 'a bool' else 'truncates it'}, "
+        f"so it has no useful derivative",
+        SourceLocation(filename, line, column, linecache.getline(filename, line)),
+        hint="make the array a float array (np.zeros(n) or dtype=float), or write a value "
+             "that does not depend on the differentiated inputs (np.floor(v) is still "
+             "differentiated: use int(v) outside, or s2sad.nondifferentiable)")
+
+
+def _is_complex(value):
+    return value.__class__ is complex or isinstance(value, np.complexfloating) or (
+        isinstance(value, np.ndarray) and value.dtype.kind == "c")
+
+
+def ensure_same_kind(array, value, filename, line, column):
+    """Before ``x += v`` (``x = x + v`` in generated code): for an integer or bool
+    array ``x``, numpy works in place and refuses a float result (Python raises
+    UFuncTypeError), so s2sad refuses too, at the statement.  Returns ``array``."""
+    if array.__class__ is not _ndarray or array.dtype.kind in "fc":
+        return array   # numbers and float arrays (the common case)
+    if np.can_cast(np.result_type(array, value), array.dtype, "same_kind"):
+        return array
+    import linecache
+    from .errors import SourceLocation, ValueTypeError
+    raise ValueTypeError(
+        f"an augmented assignment updates an array of dtype {array.dtype} in place, and "
+        f"numpy refuses to store its result ({np.result_type(array, value)}) there: Python "
+        f"raises here too (UFuncTypeError)",
+        SourceLocation(filename, line, column, linecache.getline(filename, line)),
+        hint="make the array a float array (np.zeros(n) or dtype=float), or write "
+             "'x = x + v' for a new array")
 
 
 # ----------------------------------------------------------------- reductions
@@ -490,6 +559,58 @@ def xlogy(x, y):
     x, y = np.asarray(x), np.asarray(y)
     zero = x == 0
     out = np.where(zero, 0.0, x * np.log(np.where(zero, 1.0, y)))
+    return out[()] if out.ndim == 0 else out
+
+
+def power_slope(a, b, c=1.0):
+    """``c * b * a ** (b - 1)``: the derivative of ``a ** b`` in ``a`` (times ``c``).
+
+    0 wherever ``c * b`` is 0: ``a ** 0`` is the constant 1, so its slope is 0
+    even at ``a == 0``, where the formula would give ``0 * inf`` (nan) or, for
+    Python floats, a ZeroDivisionError.  Elsewhere a pole stays a pole (the
+    slope of ``a ** 0.5`` at 0 is inf).
+    """
+    scale = c * b
+    if a.__class__ is float and scale.__class__ in (float, int):
+        if scale == 0:
+            return 0.0
+        if a > 0.0:
+            return scale * a ** (b - 1)
+    base = np.asarray(a)
+    if base.dtype.kind not in "fc":
+        base = base.astype(np.float64)
+    scale = np.asarray(scale)
+    zero = scale == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(zero, 0.0, scale * np.power(np.where(zero, 1.0, base), np.asarray(b) - 1))
+    return out[()] if out.ndim == 0 else out
+
+
+def power_log(y, a):
+    """``y * log(a)`` for ``y = a ** b``: the derivative of ``a ** b`` in ``b``.
+
+    Taken as 0 wherever ``a == 0`` (the convention of numpy-based AD systems):
+    ``0 ** b`` is 0 for every ``b > 0``, so the derivative there is exactly 0;
+    at ``b == 0`` (where ``0 ** b`` jumps from 1 to 0) and ``b < 0`` (a pole)
+    the value 0 is a convention, not a limit.
+    """
+    y, a = np.asarray(y), np.asarray(a)
+    zero = a == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(zero, 0.0, y * np.log(np.where(zero, 1.0, a)))
+    return out[()] if out.ndim == 0 else out
+
+
+def power_slope_b(a, b, c=1.0):
+    """The derivative of :func:`power_slope` in ``b``: ``c * a ** (b - 1) * (1 + b log a)``,
+    with the log term taken as 0 at ``a == 0`` as in :func:`power_log`."""
+    base = np.asarray(a)
+    if base.dtype.kind not in "fc":
+        base = base.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = c * np.power(base, np.asarray(b) - 1)
+        out = first + power_log(first * b, base)
+    out = np.asarray(out)
     return out[()] if out.ndim == 0 else out
 
 

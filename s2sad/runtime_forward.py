@@ -33,8 +33,24 @@ def writable_copy(t):
 def index_set(x, index, value):
     """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched)."""
     out = np.array(x, dtype=float_like(x), copy=True)
+    if out.dtype.kind != "c" and _is_complex(value):
+        _refuse_complex_write()
     out[index] = value
     return out
+
+
+def _is_complex(value):
+    return value.__class__ is complex or isinstance(value, np.complexfloating) or (
+        isinstance(value, np.ndarray) and value.dtype.kind == "c")
+
+
+def _refuse_complex_write():
+    """numpy would keep only the real part (a ComplexWarning): the derivative would be
+    wrong without a word."""
+    from .errors import ValueTypeError
+    raise ValueTypeError("a complex value reached the derivative (written into a real "
+                         "array); s2sad does not differentiate complex values",
+                         hint="compute with real arrays only")
 
 
 def xdivy(x, y):

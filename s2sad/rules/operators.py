@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from ..runtime import matmul_lhs_bar, matmul_rhs_bar, xlogy
+from ..runtime import matmul_lhs_bar, matmul_rhs_bar, power_log, power_slope
 from .registry import adjoint, nondifferentiable, tangent
 
 from .registry import BINARY, COMPARE, UNARY  # noqa: F401  (re-exported)
@@ -56,12 +56,14 @@ def div_tangent(y, a, b, a_dot, b_dot):
 
 @adjoint(operator.pow, broadcast=True, aliases=(np.power,))
 def pow_adjoint(y, y_bar, a, b):
-    return y_bar * b * a ** (b - 1), y_bar * xlogy(y, a)
+    # power_slope and power_log are 0 where the formulas give 0 * inf: the slope of
+    # a ** 0 (even at a == 0), and the b-derivative at a == 0 (see their docstrings)
+    return y_bar * power_slope(a, b), y_bar * power_log(y, a)
 
 
 @tangent(operator.pow, aliases=(np.power,))
 def pow_tangent(y, a, b, a_dot, b_dot):
-    return a_dot * b * a ** (b - 1) + b_dot * xlogy(y, a)
+    return a_dot * power_slope(a, b) + b_dot * power_log(y, a)
 
 
 @adjoint(operator.matmul, aliases=(np.matmul,))

@@ -16,7 +16,8 @@ import inspect
 from .. import runtime as rt
 from ..runtime import (add_at, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
                        extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
-                       mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, prod_bar, repeat_bar,
+                       mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, power_log,
+                       power_slope, power_slope_b, prod_bar, repeat_bar,
                        sequence_bar, snapshot, stack_bar, sum_bar, transpose_bar, unbroadcast,
                        unbroadcast_to, unshared, xlogy, zero_at)
 from ..runtime_forward import (broadcast_like, index_set, prod_bar_x_dot, reversed_range,
@@ -128,6 +129,27 @@ def outer_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
 @runtime_tangent(xlogy)
 def xlogy_tangent(out, x, y, x_dot, y_dot):
     return xlogy(x_dot, y) + xdivy(x * y_dot, y)
+
+
+@runtime_tangent(rt.ensure_real_target)
+def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
+    return array_dot
+
+
+@runtime_tangent(rt.ensure_same_kind)
+def ensure_same_kind_tangent(out, array, value, filename, line, column, array_dot):
+    return array_dot
+
+
+@runtime_tangent(power_slope)
+def power_slope_tangent(out, a, b, c, a_dot, b_dot, c_dot):
+    return power_slope(a, b - 1, c * b) * a_dot + power_slope_b(a, b, c) * b_dot \
+        + power_slope(a, b) * c_dot
+
+
+@runtime_tangent(power_log)
+def power_log_tangent(out, y, a, y_dot, a_dot):
+    return power_log(y_dot, a) + xdivy(y * a_dot, a)
 
 
 @runtime_tangent(transpose_bar)

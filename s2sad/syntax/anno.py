@@ -29,3 +29,6 @@ def copy(src, dst, *keys):
 CARRIED = "s2sad_carried"
 #: on a normalized While: the name counting its iterations
 TRIPS = "s2sad_trips"
+#: on the BinOp a name's augmented assignment ``x += v`` becomes (``x_1 = x + v``): numpy
+#: does it in place for an array, keeping x's dtype (checked when the code runs)
+IN_PLACE = "s2sad_in_place"

@@ -76,6 +76,7 @@ def check(parsed):
                 if entry is not None:
                     raise UnsupportedSyntaxError(entry[0], parsed.location(node),
                                                  hint=entry[1])
+    _check_complex(parsed, everything)
     _check_returns(parsed)
     _check_loops(parsed, everything)
     _check_local_functions(parsed, everything)
@@ -130,3 +131,39 @@ def _check_returns(parsed):
             raise UnsupportedSyntaxError(
                 "'return' without a value", parsed.location(node),
                 hint="return the value to differentiate")
+
+
+# numpy's complex types, by attribute name (``np.complex128``...)
+_COMPLEX_ATTRIBUTES = {"complex64", "complex128", "complex256", "complex_", "csingle",
+                       "cdouble", "clongdouble", "cfloat", "clongfloat", "complexfloating"}
+# complex dtypes spelled as strings (``dtype="complex"``, ``x.astype("c16")``)
+_COMPLEX_STRINGS = {"c8", "c16", "c32", "F", "D", "G"}
+
+
+def _check_complex(parsed, everything):
+    """Complex literals and complex types: s2sad has no complex convention (conjugation),
+    so a complex intermediate would give a gradient whose sign depends on the spelling
+    (``abs(1j * z)`` against ``abs(z)``).  Refused where they are written."""
+    hint = ("s2sad differentiates real-valued code only: carry the real and imaginary "
+            "parts as two real values")
+    for node in everything:
+        what = None
+        if isinstance(node, gast.Constant) and isinstance(node.value, complex):
+            what = f"the complex literal {node.value!r}"
+        elif isinstance(node, gast.Name) and node.id == "complex" \
+                and isinstance(node.ctx, gast.Load) and parsed.resolve("complex", None) is complex:
+            what = "the complex type"
+        elif isinstance(node, gast.Attribute) and node.attr in _COMPLEX_ATTRIBUTES:
+            what = f"the complex type {node.attr}"
+        elif isinstance(node, gast.Call):
+            spelled = [kw.value for kw in node.keywords if kw.arg == "dtype"]
+            if isinstance(node.func, gast.Attribute) and node.func.attr == "astype":
+                spelled += node.args[:1]
+            for dtype in spelled:
+                if isinstance(dtype, gast.Constant) and isinstance(dtype.value, str) and (
+                        dtype.value.startswith("complex") or dtype.value in _COMPLEX_STRINGS):
+                    what, node = f"the complex dtype {dtype.value!r}", dtype
+        if what is not None:
+            raise UnsupportedSyntaxError(
+                f"{what} cannot be differentiated: s2sad does not differentiate complex values",
+                parsed.location(node), hint=hint)

@@ -311,9 +311,15 @@ class _Normalizer:
         if callee is builtins.range and not iterable.keywords:
             bounds = [self.atom(a) for a in iterable.args]
             sequences, kind = [], "range"
-        elif callee in (builtins.enumerate, builtins.zip) and not iterable.keywords:
+        elif callee is builtins.zip and not iterable.keywords:
             sequences = [self.atom(a) for a in iterable.args]
-            kind = callee.__name__
+            kind = "zip"
+        elif callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
+                kw.arg == "start" for kw in iterable.keywords) \
+                and len(iterable.args) + len(iterable.keywords) <= 2:
+            # enumerate(x, start): the index counts from start (read in the body)
+            sequences, kind = [self.atom(iterable.args[0])], "enumerate"
+            start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
         else:
             sequences, kind = [self.atom(iterable)], "items"
         if kind != "range":
@@ -350,7 +356,11 @@ class _Normalizer:
             if kind == "enumerate":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
                     raise self.error("unpack enumerate() into two names", target)
-                self.env[target.elts[0].id] = nodes.name(index)
+                counter = nodes.name(index)
+                if start is not None:
+                    counter = nodes.name(self.operation(
+                        gast.BinOp(left=nodes.name(index), op=gast.Add(), right=start)))
+                self.env[target.elts[0].id] = counter
                 self.bind_item(target.elts[1], items[0])
             elif kind == "zip":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
@@ -688,8 +698,8 @@ class _Normalizer:
             self.record_write(current.id, stmt, target.id, stmt.op)
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
-        self.emit(nodes.assign(result, gast.BinOp(left=nodes.clone(current), op=stmt.op,
-                                                  right=right)))
+        self.emit(nodes.assign(result, anno.set(gast.BinOp(
+            left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
 
@@ -1296,8 +1306,9 @@ class _Normalizer:
             target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
             self.use_numpy(dotted)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
+        from ..rules.hints import attribute_hint
         raise self.error(f"the attribute '.{node.attr}' is not supported", node,
-                         hint="use the numpy function instead (e.g. np.real(x))")
+                         hint=attribute_hint(node.attr))
 
     def call(self, node):
         func = node.func
@@ -1305,8 +1316,9 @@ class _Normalizer:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)
             if entry is None:
+                from ..rules.hints import method_hint
                 raise self.error(f"the method '.{func.attr}()' is not supported", node,
-                                 hint=f"call the numpy function instead (np.{func.attr}(x, ...))")
+                                 hint=method_hint(func.attr))
             target, dotted = entry
             owner = self.atom(func.value)
             self.use_numpy(dotted)

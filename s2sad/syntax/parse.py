@@ -100,10 +100,8 @@ def parse_function(func) -> ParsedFunction:
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
         raw_lines, first_line = inspect.getsourcelines(func)
     except (OSError, TypeError) as exc:
-        raise SourceUnavailableError(
-            f"cannot read the source of {func.__qualname__}: {exc}",
-            hint="s2sad needs the function's source file; functions typed into an "
-                 "interactive prompt have none: put them in a module") from None
+        message, hint = _why_no_source(func, exc)
+        raise SourceUnavailableError(message, hint=hint) from None
     text = "".join(raw_lines)
     dedented = textwrap.dedent(text)
     first_code = next((ln for ln in raw_lines if ln.strip()), "")
@@ -134,6 +132,35 @@ def parse_function(func) -> ParsedFunction:
         raise UnsupportedSyntaxError("async functions cannot be differentiated",
                                      parsed.location(node))
     return parsed
+
+
+def _why_no_source(func, exc):
+    """(message, hint) for a function whose source inspect cannot read: a file that is
+    not text in its declared encoding (UTF-8 unless declared) says so; a function with
+    no file at all is one typed into an interactive prompt (or made by exec)."""
+    import os
+    import tokenize
+    filename = func.__code__.co_filename
+    what = f"cannot read the source of {func.__qualname__}"
+    if os.path.isfile(filename):
+        try:
+            with open(filename, "rb") as handle:
+                data = handle.read()
+            encoding, _ = tokenize.detect_encoding(iter(data.splitlines(True)).__next__)
+            data.decode(encoding)
+        except (OSError, SyntaxError) as problem:
+            return f"{what}: {filename}: {problem}", "check that the file can be read"
+        except UnicodeDecodeError as problem:
+            line = data[:problem.start].count(b"\n") + 1
+            return (f"{what}: {filename} is not valid {encoding} text (byte "
+                    f"0x{data[problem.start]:02x} on line {line})",
+                    "save the file as UTF-8, or declare its encoding on its first line "
+                    "(# -*- coding: latin-1 -*-)")
+        return (f"{what}: {exc}", "the file may have changed since it was imported: "
+                                  "re-import it (or restart) and try again")
+    return (f"{what}: {exc}",
+            "s2sad needs the function's source file; functions typed into an "
+            "interactive prompt have none: put them in a module")
 
 
 def is_user_function(obj):

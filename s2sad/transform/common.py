@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
+import builtins
+
 import gast
 
 from ..errors import NoDerivativeRuleError, UnsupportedSyntaxError
@@ -55,6 +57,14 @@ def rule_for(value, parsed, need):
             label = f"{module}.{label}"
         if rule is not None and rule.nondifferentiable:  # pragma: no cover - activity skips
             raise AssertionError("nondifferentiable call reached the transform")
+        if target is builtins.zip or target is builtins.enumerate:
+            raise UnsupportedSyntaxError(
+                f"{label}(...) is supported only as the iterable of a for loop, over "
+                f"sequences given by position (for i, v in enumerate(x, start):, "
+                f"for a, b in zip(x, y):)", location,
+                hint="write the loop over it directly"
+                     + (", without strict=... (the loop stops at the shortest sequence)"
+                        if target is builtins.zip else ""))
         what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"
         hint = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for forward "
                 f"mode), or declare its output constant with s2sad.nondifferentiable({label})")

@@ -248,7 +248,9 @@ class _Forward:
     def location(self, stmt):
         site = source_of(stmt)
         if site is not None:
-            return SourceLocation(site.filename, site.line, site.column, site.text)
+            import linecache   # the whole line: the caret counts its indentation
+            code = linecache.getline(site.filename, site.line) or site.text
+            return SourceLocation(site.filename, site.line, site.column + 1, code)
         return self.parsed.location(self.parsed.node)
 
     def is_library_number(self, atom):
@@ -476,6 +478,12 @@ class _Forward:
             target = stmt.targets[0]
             if isinstance(target, gast.Name):
                 self.assign(stmt, target.id, stmt.value, out)
+                value = stmt.value
+                if anno.get(value, anno.IN_PLACE) and isinstance(value.left, gast.Name) \
+                        and value.left.id not in self.scalars:
+                    # x += v on an integer array: numpy refuses a float result in place
+                    out.insert(0, self.dtype_check(stmt, "ensure_same_kind",
+                                                   [value.left, value.right]))
             elif isinstance(target, gast.Tuple):
                 self.unpack(stmt, out)
             elif isinstance(target, gast.Subscript):
@@ -820,6 +828,15 @@ class _Forward:
         self.varied.add(base)
         return tname
 
+    def dtype_check(self, stmt, helper, args, extra=()):
+        """``helper(*args, file, line, column, *extra)``: a run-time check of a write."""
+        site = source_of(stmt)
+        where = (site.filename, site.line, site.column + 1) if site is not None else (
+            self.parsed.filename, self.parsed.node.lineno, 1)
+        return nodes.expr_stmt(nodes.call(
+            self.helper(helper), [nodes.clone(a) for a in args]
+            + [nodes.const(w) for w in where] + [nodes.clone(e) for e in extra]))
+
     def store(self, stmt, target, value, out, add):
         """``x[i] = v`` and ``x[i] += v``: the tangent array is written the same way."""
         base = target.value
@@ -828,6 +845,7 @@ class _Forward:
                                          self.location(stmt))
         v = self.tangent_of(value)
         current = self.tangents.get(base.id)
+        checked = not is_zero(v)
         if is_zero(v) and (current is None or is_zero(current.expr)):
             return
         if is_zero(v) and add:
@@ -835,6 +853,14 @@ class _Forward:
         tname = self.owned_tangent(base.id, out)
         dest = nodes.subscript(nodes.name(tname), copy.deepcopy(target.slice), store=True)
         v = self.materialize(v)
+        if checked:
+            # an integer or bool array truncates what is written, and a real tangent array
+            # drops the imaginary part of a complex tangent: both refused when the code runs
+            if not isinstance(v, (gast.Name, gast.Constant)):
+                held = self.namer.fresh(f"{base.id}_item_dot")
+                out.append(nodes.assign(held, v))
+                v = nodes.name(held)
+            out.append(self.dtype_check(stmt, "ensure_real_target", [base], [v]))
         if add:
             out.append(gast.AugAssign(target=dest, op=gast.Add(), value=v))
         else:

@@ -164,12 +164,23 @@ class _Reverse:
         check_scalar = []
         if self.flavor == "value_and_grad":
             out = out_atoms[0]
+            if isinstance(out, gast.Name) and out.id in self.sequences:
+                raise NonScalarOutputError(
+                    f"{fn.name} returns a list, tuple or dict, so it has no gradient",
+                    self.parsed.location(next(
+                        (n for n in gast.walk(self.parsed.node) if isinstance(n, gast.Return)),
+                        self.parsed.node)),
+                    hint="use s2sad.vjp for functions with several outputs, or return one "
+                         "scalar")
             if isinstance(out, gast.Name):
                 check_scalar.append(nodes.expr_stmt(nodes.call(
                     self.helper("ensure_scalar_output"),
                     [nodes.name(out.id), nodes.const(fn.name)])))
                 if self.is_active(out):
                     self.adj[out.id] = nodes.const(1.0)
+            elif isinstance(out, gast.Constant) and (
+                    out.value is None or isinstance(out.value, (str, bytes, complex))):
+                self.refuse_constant_output(out.value)
         else:
             for atom in out_atoms:
                 base = atom.id if isinstance(atom, gast.Name) else "out"
@@ -418,6 +429,8 @@ class _Reverse:
                 if ops.is_store(stmt):   # save what the write overwrites; undone backward
                     self.uses_tape = True
                     target = stmt.targets[0]
+                    if self.is_active(stmt.value):
+                        out.append(self.real_target_check(stmt))
                     for alias in self.store_aliases.get(id(stmt), ()):
                         out.append(nodes.expr_stmt(nodes.call(
                             nodes.attr(nodes.name(self.tape), "push"),
@@ -426,8 +439,26 @@ class _Reverse:
                         nodes.attr(nodes.name(self.tape), "push"),
                         [nodes.call(self.helper("overwritten"),
                                     [nodes.clone(target.value), _index_expr(target.slice)])])))
+                elif isinstance(stmt, gast.Assign) and anno.get(stmt.value, anno.IN_PLACE) \
+                        and isinstance(stmt.value.left, gast.Name) \
+                        and stmt.value.left.id not in self.scalars:
+                    out.append(self.real_target_check(stmt, "ensure_same_kind"))
                 out.append(nodes.clone(stmt))
         return out
+
+    def real_target_check(self, stmt, helper="ensure_real_target"):
+        """``ensure_real_target(x, file, line, column)`` before ``x[i] = v`` with an active
+        ``v``: a write into an integer or bool array is refused when the code runs; and
+        ``ensure_same_kind(x, v, ...)`` before ``x_1 = x + v`` from ``x += v``."""
+        site = source_of(stmt)
+        where = (site.filename, site.line, site.column + 1) if site is not None else (
+            self.parsed.filename, self.parsed.node.lineno, 1)
+        if helper == "ensure_real_target":
+            args = [nodes.clone(stmt.targets[0].value)]
+        else:
+            args = [nodes.clone(stmt.value.left), nodes.clone(stmt.value.right)]
+        return nodes.expr_stmt(nodes.call(
+            self.helper(helper), args + [nodes.const(v) for v in where]))
 
     def aliases_at_stores(self, primal):
         """``({id(store): [names]}, names)``: for each write ``b[i] = v``, the other
@@ -481,6 +512,20 @@ class _Reverse:
             if names:
                 found[id(stmt)] = names
         return found, sharing
+
+    def refuse_constant_output(self, value):
+        """``return None`` (or a string, or a complex number) in a function asked for its
+        gradient: there is no number to differentiate (the gradient would read 0)."""
+        from ..errors import ValueTypeError
+        where = next((n for n in gast.walk(self.parsed.node) if isinstance(n, gast.Return)
+                      and isinstance(n.value, gast.Constant) and n.value.value == value),
+                     self.parsed.node)
+        kind = "None" if value is None else "a complex number" if isinstance(
+            value, complex) else "a string"
+        raise ValueTypeError(
+            f"{self.parsed.name} returns {kind}, which has no gradient",
+            self.parsed.location(where),
+            hint="return the float (or 0-d array) to differentiate")
 
     def backward_block(self, stmts, enclosing=None):
         """Adjoint statements of ``stmts`` in reverse order, grouped under comments.

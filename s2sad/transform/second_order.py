@@ -42,7 +42,7 @@ from ..syntax import nodes
 
 def prepare_gradient_code(parsed, name=None):
     """Rewrite ``parsed.node`` (a generated gradient function) in place; see module doc."""
-    from ..runtime import Stack, add_at, ensure_scalar_output, ensure_unshared
+    from ..runtime import Stack, add_at, ensure_scalar_output
     from ..runtime_forward import index_set, reversed_range, tape_pop, tape_push
     helpers = {"index_set": index_set, "add_at": add_at, "tape_push": tape_push,
                "tape_pop": tape_pop, "reversed_range": reversed_range}
@@ -55,9 +55,7 @@ def prepare_gradient_code(parsed, name=None):
     taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
                   if (f"pushed_{i}" if i else "pushed") not in taken)
-    context = _Context(parsed, ensure_scalar_output, tapes, pushed)
-    context.ensure_unshared = ensure_unshared
-    fn.body = _rewrite_block(fn.body, context)
+    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed))
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
             parsed.closure[key] = obj
@@ -70,6 +68,10 @@ class _Context:
     def __init__(self, parsed, ensure_scalar_output, tapes, pushed):
         self.parsed = parsed
         self.ensure_scalar_output = ensure_scalar_output
+        from ..runtime import ensure_real_target, ensure_same_kind, ensure_unshared
+        # the checks of writes into integer arrays: kept as ``x = check(x, ...)``
+        self.dtype_checks = (ensure_real_target, ensure_same_kind)
+        self.ensure_unshared = ensure_unshared   # the arguments' check (moved first)
         self.tapes = tapes
         self.pushed = pushed     # a name no statement reads: what a push "returns"
 
@@ -171,6 +173,10 @@ def _rewrite(stmt, ctx):
             # the arguments' check: the forward transform puts it first again
             parsed.entry_checks = getattr(parsed, "entry_checks", []) + [stmt]
             return None
+        if isinstance(call.func, gast.Name) and call.args \
+                and isinstance(call.args[0], gast.Name) \
+                and parsed.resolve(call.func.id, None) in ctx.dtype_checks:
+            return nodes.assign(call.args[0].id, copy.deepcopy(call))
         if _is_np_add_at(call.func, parsed) and len(call.args) == 3 and not call.keywords:
             base, index, value = call.args
             if isinstance(base, gast.Name):

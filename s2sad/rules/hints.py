@@ -1,0 +1,53 @@
+"""What to suggest when a method or an attribute of a local value is not supported.
+
+A hint must be true: suggest ``np.<name>(x)`` only when numpy has a function of
+that name with a derivative rule, and say what to do for the methods of dicts
+and lists and for the attributes of other objects.
+"""
+
+import numpy as np
+
+from . import registry
+
+_DICT_METHODS = {"items", "keys", "values", "get", "update", "setdefault", "popitem"}
+_LIST_METHODS = {"pop", "insert", "extend", "remove", "sort", "reverse", "index", "count",
+                 "clear", "copy"}
+
+
+def _numpy_rule(name):
+    """``np.<name>`` when it has a derivative rule (or is declared constant), else None."""
+    target = getattr(np, name, None)
+    if target is None or not callable(target):
+        return None
+    rule = registry.lookup(target)
+    return target if rule is not None else None
+
+
+def _supported(table):
+    return ", ".join(f".{name}" + ("()" if table is registry.METHODS else "")
+                     for name in sorted(table)[:12])
+
+
+def method_hint(name):
+    """The hint for ``x.<name>(...)`` on a local value, which s2sad does not support."""
+    if name in _DICT_METHODS:
+        return "index the dict by its string keys, written out (d['w'], d['b'])"
+    if name == "pop":
+        return "index the list instead (xs[-1]) and slice off what is left (xs[:-1])"
+    if name in _LIST_METHODS:
+        return (f"lists support xs.append(v), indexing and slicing: build a new list "
+                f"instead of '.{name}()'")
+    if _numpy_rule(name) is not None:
+        return f"call the numpy function instead (np.{name}(x, ...))"
+    return (f"s2sad knows these array methods: {_supported(registry.METHODS)}...; compute "
+            f"'.{name}()' outside the differentiated function, or with numpy functions")
+
+
+def attribute_hint(name):
+    """The hint for ``x.<name>`` on a local value (``self.k``, ``model.w``)."""
+    if name in ("real", "imag") or _numpy_rule(name) is not None:
+        return f"call the numpy function instead (np.{name}(x))"
+    return (f"s2sad reads only these attributes of arrays: "
+            f"{', '.join('.' + a for a in sorted(registry.CONSTANT_ATTRIBUTES | set(registry.VIEW_ATTRIBUTES)))}; "
+            f"pass the value of '.{name}' as an argument (f(x, k=obj.{name})) or make it a "
+            f"module-level constant")
