@@ -82,3 +82,12 @@ class RuleDefinitionError(S2sadError):
 class ValueTypeError(S2sadError):
     """A value has a type s2sad does not differentiate: not a number (None, a string),
     a complex number, or a differentiated value written into an integer or bool array."""
+
+
+class SharedArgumentsError(S2sadError, ValueError):
+    """Two arguments share memory, and the function writes into one of them.
+
+    The generated code writes into a copy of such an argument (the caller's
+    arrays are never changed), so the other argument would not see the write
+    that Python's own call makes it see.
+    """

@@ -1670,7 +1670,9 @@ ALIASING_REFUSALS = ("would also change the list or tuple that holds",
                      "since the two may share memory", "which shares its memory",
                      "may write into an array another name holds",
                      "writes into its argument", "which a function call made from it",
-                     "and is written into too")
+                     "and is written into too",
+                     # the may-alias check over every path (branches, loops, helpers...)
+                     "may hold the same array as", "may hold that array")
 
 
 # ------------------------------------------------------------------ shrinking

@@ -17,7 +17,7 @@ __all__ = [
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
-    "power_log", "ensure_real_target", "ensure_same_kind",
+    "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
 ]
 
 
@@ -246,6 +246,43 @@ def ensure_scalar_output(value, function_name):
             f"the gradient of {function_name} is only defined for a scalar output, "
             f"but it returned an array of shape {np.shape(value)}; "
             f"use s2sad.vjp for non-scalar outputs")
+
+
+def ensure_unshared(function_name, written, arguments):
+    """Refuse arguments that share memory with an argument the function writes into.
+
+    ``written``: the parameters the function writes into (the generated code
+    writes into copies of them), each with the line of its first write;
+    ``arguments``: every parameter's value by name.  Python's own call would let
+    the other arguments see the writes; the copies would not, so the two would
+    compute different things.
+    Arrays inside tuples, lists and dicts count too.
+    """
+    for name, line in written.items():
+        value = arguments[name]
+        for other, given in arguments.items():
+            if other != name and _shares(value, given):
+                from .errors import SharedArgumentsError
+                raise SharedArgumentsError(
+                    f"{function_name} writes into its argument {name!r} (line {line}), and "
+                    f"{name!r} shares memory with its argument {other!r}: s2sad writes into a copy of "
+                    f"{name!r} (it never changes the caller's arrays), so {other!r} would "
+                    f"not see the write that {function_name} itself makes it see",
+                    hint=f"pass a copy of one of them, e.g. {name}.copy()")
+
+
+def _shares(written, other, depth=0):
+    """May writing into ``written`` change ``other`` (or an array inside it)?"""
+    if written is other and isinstance(written, (_ndarray, list, dict)):
+        return True
+    if isinstance(other, _ndarray):
+        return (isinstance(written, _ndarray) and np.may_share_memory(written, other)
+                and np.shares_memory(written, other))
+    if depth < 4 and isinstance(other, (tuple, list)):
+        return any(_shares(written, item, depth + 1) for item in other)
+    if depth < 4 and isinstance(other, dict):
+        return any(_shares(written, item, depth + 1) for item in other.values())
+    return False
 
 
 def ensure_real_target(array, filename, line, column, tangent=0.0):

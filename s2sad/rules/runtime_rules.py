@@ -50,7 +50,8 @@ def runtime_tangent(target):
     return register
 
 
-nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.tie_mask, rt.clip_mask,
+nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.ensure_unshared, rt.tie_mask,
+                  rt.clip_mask,
                   rt.clip_lower_mask, rt.clip_upper_mask, rt.float_like, builtins.slice,
                   builtins.range, reversed_range)
 # the tape markers of second-order code: the forward transform handles them itself

@@ -70,6 +70,9 @@ class NormalFunction:
     free_objects: Dict[str, Any] = field(default_factory=dict)
     #: free name -> the helper function of another module whose globals bind it
     free_sources: Dict[str, Any] = field(default_factory=dict)
+    #: statements a generated function runs first, before it reads its arguments: the
+    #: check that no argument shares memory with one the function writes into
+    entry_checks: List[Any] = field(default_factory=list)
 
 
 def user_names(fn_node) -> Set[str]:
@@ -124,6 +127,20 @@ class _Normalizer:
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
+        # the may-alias facts over every path (see may_share_memory): SSA name -> the
+        # (name, loop or None) whose value it may hold (a copy, a merge of branches, a
+        # loop-carried value, a view, an item of a container, a helper's result)
+        self.holds: Dict[str, List[Any]] = {}
+        self.loop_stack: List[Any] = []             # (key, SSA names defined before)
+        self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
+        self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
+        self.writes: List[Any] = []                 # writes checked when all is known
+        # the names desugaring gave the result of an early return: set just before the
+        # function (or an inlined body) ends, so no write happens while they hold a value
+        self.return_names: Set[str] = {getattr(parsed.node, "s2sad_result", None)}
+        # second order: the checks of the gradient code this function is (see
+        # transform.second_order), else made by copy_written_arguments
+        self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -153,10 +170,12 @@ class _Normalizer:
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
+        self.check_writes()
         new = nodes.function(fn.name, self.params, self.out,
                              defaults=[nodes.clone(d) for d in fn.args.defaults])
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
-                              self.helpers, self.free_objects, self.free_sources)
+                              self.helpers, self.free_objects, self.free_sources,
+                              self.entry_checks)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
@@ -180,7 +199,7 @@ class _Normalizer:
         self.out, self.source = saved_out, saved_source
         return out
 
-    def merge_copies(self, body, pairs, loop=False):
+    def merge_copies(self, body, pairs, loop=False, back=None):
         """Append ``target = atom`` for each pair, renaming atom's definition instead
         where that is the only use of a name defined in ``body``.
 
@@ -194,6 +213,8 @@ class _Normalizer:
                 # the copies act at once (a swap of carried names): read the old value
                 # into a temporary before any of them overwrites it
                 hold = self.namer.fresh(f"{atom.id}_old")
+                self.hold(hold, atom.id)
+                self.defined.add(hold)
                 held.append(anno.set(nodes.assign(hold, nodes.clone(atom)), anno.SOURCE,
                                      self.source))
                 pairs[index] = (target, nodes.name(hold))
@@ -202,6 +223,8 @@ class _Normalizer:
         for target, atom in pairs:
             body.append(anno.set(nodes.assign(target, nodes.clone(atom)), anno.SOURCE,
                                  self.source))
+            if isinstance(atom, gast.Name):
+                self.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
             if isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
                 _coalesce_copy(body, target, loop)
@@ -260,15 +283,21 @@ class _Normalizer:
             names[user] = name
             self.env[user] = nodes.name(name)
             self.carried_from[name] = (user, entry, loop)
+            if isinstance(entry, gast.Name):
+                self.hold(name, entry.id)
+        self.loop_stack.append((id(loop), set(self.defined)))
+        self.loop_carried[id(loop)] = list(names.values())
         return names
 
     def leave_loop(self, body, names, before):
+        key, defined_before = self.loop_stack.pop()
+        self.loop_inside[key] = self.defined - defined_before
         pairs = []
         for user, name in names.items():
             atom = self.env.get(user)
             if not (isinstance(atom, gast.Name) and atom.id == name):
                 pairs.append((name, atom))
-        self.merge_copies(body, pairs, loop=True)
+        self.merge_copies(body, pairs, loop=True, back=key)
         self.env = dict(before)
         for user, name in names.items():
             self.env[user] = nodes.name(name)
@@ -553,6 +582,7 @@ class _Normalizer:
                     f"later", target,
                     hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
                          f"{base.id!r}")
+        self.record_write(current.id, target, base.id)
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
@@ -574,9 +604,25 @@ class _Normalizer:
 
     def copy_written_arguments(self):
         """Arguments the function writes into are copied once, at the start."""
+        first_lines = {}
+        for t in nodes.walk(self.parsed.node):
+            if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
+                    and isinstance(t.value, gast.Name) and t.value.id in self.params:
+                line = self.parsed.location(t).line
+                first_lines[t.value.id] = min(line, first_lines.get(t.value.id, line))
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                           and isinstance(t.value, gast.Name)})
+        if first_lines and len(self.params) > 1:
+            # the copies below are what the function writes into, so an argument that
+            # shares memory with one of them would not see the writes Python's call
+            # makes it see: refused when the code runs (nothing runs when none is written)
+            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", [
+                nodes.const(self.function_name),
+                gast.Dict(keys=[nodes.const(p) for p in sorted(first_lines)],
+                          values=[nodes.const(first_lines[p]) for p in sorted(first_lines)]),
+                gast.Dict(keys=[nodes.const(p) for p in self.params],
+                          values=[nodes.name(p) for p in self.params])])))
         for user in written:
             if user in self.params:
                 name = self.new_version(user)
@@ -667,6 +713,7 @@ class _Normalizer:
                     f"since the two may share memory", stmt,
                     hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
                          f"to make a new array")
+            self.record_write(current.id, stmt, target.id, stmt.op)
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
@@ -830,6 +877,8 @@ class _Normalizer:
                 func.id if isinstance(func, gast.Name) else func.attr)
             self.emit(nodes.assign(name, result))
             self.defined.add(name)
+            if isinstance(result, gast.Name):
+                self.hold(name, result.id)
             return name
         elif isinstance(node, gast.Call):
             value = self.call(node)
@@ -874,8 +923,11 @@ class _Normalizer:
         """Name ``node``'s value (an expression, or an atom that needs a statement)."""
         if _is_atomic(node):
             name = self.new_version(target) if target else self.namer.fresh(base)
-            self.emit(nodes.assign(name, self.atom(node)))
+            atom = self.atom(node)
+            self.emit(nodes.assign(name, atom))
             self.defined.add(name)
+            if isinstance(atom, gast.Name):
+                self.hold(name, atom.id)
             return name
         return self.operation(node, target)
 
@@ -965,6 +1017,7 @@ class _Normalizer:
         saved_source = self.source
         try:
             inner = desugar(fn, user_names(fn) | set(self.env))
+            self.return_names.add(getattr(inner, "s2sad_result", None))
             body = [s for s in inner.body if not (
                 isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
             if not body or not isinstance(body[-1], gast.Return):
@@ -1070,12 +1123,19 @@ class _Normalizer:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
             return
+        if isinstance(value, gast.Dict):   # and a dict its values
+            for item in value.values:
+                if isinstance(item, gast.Name):
+                    self.hold(name, item.id)
+            return
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             self.call_holds[name] = {a.id for a in list(value.args) +
                                      [k.value for k in value.keywords]
                                      if isinstance(a, gast.Name)}
+            for held in sorted(self.call_holds[name]):
+                self.hold(name, held)
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
@@ -1090,6 +1150,161 @@ class _Normalizer:
         group = self.shares.get(a, {a}) | self.shares.get(b, {b})
         for member in group:
             self.shares[member] = group
+        self.hold(a, b)
+
+    # ------------------------------------------------------ may-alias
+    def hold(self, name, source, back=None):
+        """``name`` may hold (a view of, or an object holding) what ``source`` holds;
+        ``back``: the loop whose next trip sees ``name`` (a loop-carried value)."""
+        if name != source:
+            self.holds.setdefault(name, []).append((source, back))
+
+    def origins(self):
+        """``conflict(a, b)``: may the SSA values ``a`` and ``b`` share memory, on some
+        path?  And ``expand(a)``: the values ``a`` may hold, each named by the SSA name
+        that made it (an operation, a parameter, a global) and the loops whose earlier
+        trips made it.
+
+        Every path counts: both branches of an ``if`` (conditional expressions and
+        ``and``/``or`` included), every trip of a loop, views, containers and helper
+        results.  A loop-carried name stands for "what it holds as this trip starts"
+        (a *slot*).  A value made in a loop and carried to its next trip is not the
+        one the next trip makes (``c = b * 2; c[0] = v; b = c`` writes into a new
+        array each trip), so it is marked with that loop.  When a loop's carried
+        names start with values that share no memory, and each trip ends with each
+        holding either a value the trip made or what one of them held as it started,
+        no two of them holding the same, they never share memory with each other
+        (``a, b = b, a`` in a loop, ping-pong buffers).
+        """
+        slot_loop = {name: key for key, names in self.loop_carried.items() for name in names}
+        entries, ends = {}, {}
+        for name, sources in self.holds.items():
+            if name in slot_loop:
+                entries[name] = [s for s, back in sources if back is None]
+                ends[name] = [s for s, back in sources if back is not None]
+
+        direct = {}   # name -> its tokens: ("slot", carried name) or ("made", SSA name)
+
+        def tokens(name, seen=()):
+            if name in direct:
+                return direct[name]
+            if name in slot_loop:
+                found = {("slot", name)}
+            elif name not in self.holds:
+                found = {("made", name)}
+            elif name in seen:
+                return set()
+            else:
+                found = set()
+                for source, _ in self.holds[name]:
+                    found |= tokens(source, seen + (name,))
+            direct[name] = found
+            return found
+
+        for name in list(self.holds) + list(slot_loop):
+            tokens(name)
+
+        # a slot holds what its entry value holds, or, from an earlier trip, what the
+        # end of a trip gave it (the loop's own values marked with the loop)
+        expanded = {}
+
+        def of_token(token):
+            kind, name = token
+            if kind == "made":
+                return {(name, frozenset())}
+            return expanded.get(name, set())
+
+        changed = True
+        while changed:
+            changed = False
+            for name, key in slot_loop.items():
+                value = set(expanded.get(name, ()))
+                for source in entries.get(name, ()):
+                    for token in tokens(source):
+                        value |= of_token(token)
+                for source in ends.get(name, ()):
+                    for token in tokens(source):
+                        for origin, loops in of_token(token):
+                            if origin in self.loop_inside.get(key, ()):
+                                loops = loops | {key}
+                            value.add((origin, loops))
+                if value != expanded.get(name, set()):
+                    expanded[name] = value
+                    changed = True
+
+        distinct = set()   # loops whose carried names never share memory with each other
+        for key, names in self.loop_carried.items():
+            starts = [set().union(*(of_token(t) for s in entries.get(n, ()) for t in tokens(s)))
+                      for n in names]
+            finals = [set().union(*(tokens(s) for s in ends[n])) if ends.get(n)
+                      else {("slot", n)} for n in names]
+            inside = self.loop_inside.get(key, set())
+            if all(kind == "slot" and slot_loop.get(n) == key or kind == "made" and n in inside
+                   for final in finals for kind, n in final) \
+                    and _pairwise_disjoint(starts) and _pairwise_disjoint(finals):
+                distinct.add(key)
+
+        def expand(name):
+            return set().union(set(), *(of_token(t) for t in tokens(name)))
+
+        def conflict(a, b):
+            mine, theirs = tokens(a), tokens(b)
+            if mine & theirs:
+                return True
+            for one in mine:
+                for other in theirs:
+                    if one[0] == other[0] == "slot" and slot_loop[one[1]] in distinct \
+                            and slot_loop[one[1]] == slot_loop[other[1]]:
+                        continue   # two carried names of a loop that keeps them apart
+                    if of_token(one) & of_token(other):
+                        return True
+            return False
+
+        return conflict, expand
+
+    def record_write(self, written, node, user, update=None):
+        """Check, once every path is known, that a write through ``written`` (the SSA
+        value the user's name ``user`` holds) changes no other array that is read
+        later, and no array the function does not own.  ``update``: the operator of
+        ``user op= ...`` (which makes a new value where Python writes in place)."""
+        line = getattr(node, "lineno", 0)
+        others = sorted((u, a.id) for u, a in self.env.items()
+                        if u != user and isinstance(a, gast.Name) and a.id != written
+                        and u not in self.return_names and self.read_after(u, line))
+        # the caller's arrays: a parameter's own value (one the function writes into
+        # by its name was copied at the start), and an inlined helper's arguments
+        outside = set(self.params) | set(self.inlined_args)
+        self.writes.append((written, user, update, others, outside,
+                            self.parsed.location(node)))
+
+    def check_writes(self):
+        if not self.writes:
+            return
+        conflict, expand = self.origins()
+        for written, user, update, others, outside, where in self.writes:
+            mine = expand(written)
+            how = ("(through a branch, a conditional expression, an earlier loop trip, a "
+                   "view, a container or a helper's result)")
+            if update is None:
+                what = f"writing into {user!r}"
+                fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
+            else:
+                op = _op_symbol(update)
+                what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
+                fix = f"write '{user} = {user} {op} ...' to make a new array"
+            for origin, _ in sorted(mine, key=repr):
+                if origin in outside or origin not in self.defined:
+                    owner = (f"the caller's array {origin!r}" if origin in outside
+                             else f"{origin!r}, defined outside the function")
+                    raise UnsupportedSyntaxError(
+                        f"{what} may change {owner}: {user!r} may hold that array {how}, "
+                        f"and s2sad writes only into arrays the function made", where, hint=fix)
+            for other, atom in others:
+                if conflict(written, atom):
+                    raise UnsupportedSyntaxError(
+                        f"{what} may also change {other!r}, which is read later: {user!r} "
+                        f"may hold the same array as {other!r} {how}", where,
+                        hint=f"to leave {other!r} as it is, {fix}")
 
     def index(self, node):
         if isinstance(node, gast.Slice):
@@ -1170,6 +1385,15 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _pairwise_disjoint(sets):
+    seen = set()
+    for one in sets:
+        if seen & one:
+            return False
+        seen |= one
+    return True
 
 
 def _may_alias(value):

@@ -433,6 +433,10 @@ class _Forward:
                                           self.namer.fresh, self.comments)
         tangent_expr = results[0] if isinstance(selected, int) else nodes.tuple_(results)
         out = [s for _, kept in given for s in kept] + out
+        checks = [copy.deepcopy(c) for c in getattr(self.nf, "entry_checks", ())]
+        if checks:   # before anything reads an argument
+            self.helper("ensure_unshared")
+            out = checks + out
         body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
         body = _tidy(eliminate_dead(body))
         new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body,
@@ -623,6 +627,8 @@ class _Forward:
             self.subscript(name, value, out)
         elif isinstance(value, (gast.Tuple, gast.List)):
             self.sequence(name, value, out)
+        elif isinstance(value, gast.Dict):
+            self.mapping(name, value, out)
         elif isinstance(value, gast.Name):
             t = self.tangents.get(value.id)
             self.tangents[name] = copy.deepcopy(t) if t is not None else Tangent(zero(value))
@@ -703,6 +709,17 @@ class _Forward:
         expr = type(value)(elts=[self.materialize(copy.deepcopy(i.expr)) for i in items],
                            ctx=gast.Load())
         self.define(name, expr, out, items=items)
+
+    def mapping(self, name, value, out):
+        """``d = {'k': v, ...}``: the tangent is the dict of the values' tangents (a dict
+        literal used to get no tangent at all, so ``d['k']`` read as a constant)."""
+        tangents = [self.tangent_of(v) for v in value.values]
+        if all(is_zero(t) for t in tangents):
+            self.define(name, zero(), out)
+            return
+        expr = gast.Dict(keys=[copy.deepcopy(k) for k in value.keys],
+                         values=[self.materialize(t) for t in tangents])
+        self.define(name, expr, out)
 
     def unpack(self, stmt, out):
         names = [e.id for e in stmt.targets[0].elts]

@@ -195,6 +195,9 @@ class _Reverse:
 
         backward = seed_stmts + self.backward_block(primal)
         forward = self.forward_block(primal) + check_scalar
+        for check in reversed(self.nf.entry_checks):   # before anything reads an argument
+            self.helper("ensure_unshared")
+            forward.insert(0, copy.deepcopy(check))
         if self.pushes or self.uses_tape:
             forward.insert(0, nodes.assign(self.tape, nodes.call(self.helper("Stack"))))
             if self.flavor == "vjp":
@@ -244,6 +247,17 @@ class _Reverse:
             # the pullback restores earlier values into names and arrays of the forward
             # sweep: it works on its own copies, so it can run any number of times
             finals, starts = [], []
+            # an array popped from the tape is the tape's own object (the tape copy is
+            # shallow), and other entries may hold it too: one the pullback writes into
+            # is popped as a copy, or the next call would see the values this one put back
+            for node in nodes.statements(list(backward)):
+                if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) \
+                        and node.targets[0].id in rewritten \
+                        and isinstance(node.value, gast.Call) \
+                        and isinstance(node.value.func, gast.Attribute) \
+                        and node.value.func.attr == "pop":
+                    self.bindings["np"] = numpy_module()
+                    node.value = nodes.call("np.copy", [node.value])
             # a name assigned only inside a block may be unbound on some paths: start it
             # at None so the snapshot below always exists (the pullback then never uses it)
             top = _top_level_targets(primal) | set(self.nf.params)

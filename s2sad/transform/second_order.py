@@ -68,9 +68,10 @@ class _Context:
     def __init__(self, parsed, ensure_scalar_output, tapes, pushed):
         self.parsed = parsed
         self.ensure_scalar_output = ensure_scalar_output
-        from ..runtime import ensure_real_target, ensure_same_kind
+        from ..runtime import ensure_real_target, ensure_same_kind, ensure_unshared
         # the checks of writes into integer arrays: kept as ``x = check(x, ...)``
         self.dtype_checks = (ensure_real_target, ensure_same_kind)
+        self.ensure_unshared = ensure_unshared   # the arguments' check (moved first)
         self.tapes = tapes
         self.pushed = pushed     # a name no statement reads: what a push "returns"
 
@@ -166,6 +167,11 @@ def _rewrite(stmt, ctx):
         call = stmt.value
         if isinstance(call.func, gast.Name) and \
                 parsed.resolve(call.func.id, None) is ctx.ensure_scalar_output:
+            return None
+        if isinstance(call.func, gast.Name) and call.func.id == "ensure_unshared" \
+                and parsed.resolve(call.func.id, None) is ctx.ensure_unshared:
+            # the arguments' check: the forward transform puts it first again
+            parsed.entry_checks = getattr(parsed, "entry_checks", []) + [stmt]
             return None
         if isinstance(call.func, gast.Name) and call.args \
                 and isinstance(call.args[0], gast.Name) \
