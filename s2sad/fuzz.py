@@ -1303,8 +1303,11 @@ class Generator:
                 if self.has("reversed_range") and r.random() < 0.3:
                     self.use("reversed_range")
                     header = f"reversed({header})"
+                if r.random() < 0.35:
+                    # bound before the loop too: the loop must rebind it
+                    self.emit(f"{t} = {r.randint(0, 2)}")
                 self.emit(f"for {t} in {header}:")
-                target = _Var(t, S, k - 1, "int")
+                target = _Var(t, S, max(k - 1, 2), "int")
             self.loop_body(ctx, caps, [target], brk=kind == "after_break")
         # after the loop: the target is bound (every loop here runs a trip, or the name
         # was bound before it), may be read and rebound
