@@ -14,6 +14,18 @@ zip) and ``while`` loops with carried state, and, when this version of
 s2sad supports them, ``break``/``continue``, early returns, calls to helper
 functions, in-place array updates and ``list.append``.
 
+The constructs of :data:`CLAIMED` are Python's own semantics, which the
+README claims s2sad follows: loop targets read after their loop (after
+``break``, nested loops reusing the name, loops that may run no trip),
+``reversed(range(n))``, writes through a name that may alias another array
+(branches, conditional expressions, a helper returning its argument,
+containers), a ``functools.wraps`` decorator, parameter defaults and
+keyword-only parameters, integer counters started from an int parameter,
+differentiated values written into integer and bool arrays, zero exponents.
+They are checked even where their probe is refused (a false refusal is a
+failure); a located refusal of one of the :data:`REFUSABLE` constructs is a
+deliberate skip, ``refused:<feature>``, never a pass.
+
 What is supported is not assumed: at start-up every construct and every
 numpy operation the generator can emit is *probed* in each mode, by
 differentiating a tiny function that uses it.  A feature that raises
@@ -1263,7 +1275,7 @@ class Generator:
                 header = r.choice(["range(0)", "range(2, 2)", "range(2)"]
                                   + ([f"range({ns[0].name} - 1)"] if ns else []))
                 self.emit(f"for {t} in {header}:")
-                target = _Var(t, S, max(first, 3), "int")
+                target = _Var(t, S, max(first, 2), "int")
             self.count += 1
             self.loop_body(ctx, caps, [target])
         elif kind == "after_nested_reuse":
