@@ -19,7 +19,7 @@ README claims s2sad follows: loop targets read after their loop (after
 ``break``, nested loops reusing the name, loops that may run no trip),
 ``reversed(range(n))``, writes through a name that may alias another array
 (branches, conditional expressions, a helper returning its argument,
-containers), a ``functools.wraps`` decorator, parameter defaults and
+containers, a loop-carried name), a ``functools.wraps`` decorator, parameter defaults and
 keyword-only parameters, integer counters started from an int parameter,
 differentiated values written into integer and bool arrays, zero exponents.
 They are checked even where their probe is refused (a false refusal is a
@@ -365,6 +365,9 @@ CONSTRUCTS = {
     "alias_container": Construct("def f(x):\n    a = x * 1.0\n    box = {'p': a, 'q': x * 2.0}\n"
                                  "    b = box['p']\n    b[0] = x[1] * x[2]\n    b -= x\n"
                                  "    return np.sum(a * x)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "alias_loop": Construct("def f(x):\n    a = x * 1.0\n    b = x * 2.0\n    for i in range(2):\n"
+                            "        b += x\n        b = a\n    return np.sum(a * x)\n",
+                            (np.array([0.5, 0.1, -0.3]),)),
     "decorator": Construct("import functools\n\n\ndef deco(fn):\n\n    @functools.wraps(fn)\n"
                            "    def wrapper(*args, **kwargs):\n"
                            "        return 2.0 * fn(*args, **kwargs) + 0.5\n    return wrapper\n"
@@ -387,7 +390,8 @@ CONSTRUCTS = {
 #: that a false refusal shows up as a failure ("rejected") instead of switching them off
 CLAIMED = frozenset({
     "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
-    "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "decorator", "defaults",
+    "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
+    "decorator", "defaults",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow"})
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -400,6 +404,7 @@ REFUSABLE = {
     "alias_ifexp": r"\b(ar|al)\d+\b",
     "alias_helper": r"\b(ar|al)\d+\b|\bsame\b",
     "alias_container": r"\b(ar|al|box)\d+\b",
+    "alias_loop": r"\b(ar|al)\d+\b",
     "int_array_write": r"\bia\d+\b",
     "bool_array_write": r"\bba\d+\b",
     "decorator": r"\b(deco|wrapper|functools)\b|^\s*@",
@@ -415,6 +420,7 @@ REQUIRES = {
     "after_break": ("for_range",), "after_nested_reuse": ("for_range",),
     "after_loop": ("for_range",), "after_zero_trip": ("for_range",),
     "int_counter": ("for_range",), "reversed_range": ("for_range",),
+    "alias_loop": ("for_range",),
 }
 
 PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",
@@ -1365,6 +1371,10 @@ class Generator:
                 self.emit(f"    {b} = same({first})")
                 self.emit("else:")
                 self.emit(f"    {b} = {second}")
+        elif kind == "alias_loop":
+            # a loop-carried name that holds the array from the second trip on
+            self.use("for_range")
+            self.emit(f"{b} = {other}")
         else:
             box = self.new_name("box")
             form = r.randrange(3)
@@ -1379,6 +1389,11 @@ class Generator:
                 self.emit(f"{b} = {box}['p']")
         self.count += 2
         bound = max(ba, bo)
+        trips = 1
+        if kind == "alias_loop":
+            trips = r.randint(2, 3)
+            self.emit(f"for {self.new_name('i')} in range({trips}):")
+            self.indent += 1
         for _ in range(r.randint(1, 2)):
             w = r.randrange(4)
             if w == 0:
@@ -1391,7 +1406,7 @@ class Generator:
                 c, cb = self.expr(r.choice([shape, S]), 1)
                 c, cb = self.squash(c, cb, LIM)
                 self.emit(f"{b} {r.choice(['+=', '-='])} {c}")
-                bound += cb
+                bound += trips * cb
             elif w == 2:
                 self.emit(f"{b} *= {r.choice([0.5, -0.75, 0.9])}")
             else:
@@ -1399,8 +1414,11 @@ class Generator:
                 c, cb = self.expr(shape[1:], 1)
                 c, cb = self.squash(c, cb, LIM)
                 self.emit(f"{b}[{k}] += {c}")
-                bound += cb
+                bound += trips * cb
             self.count += 1
+        if kind == "alias_loop":
+            self.emit(f"{b} = {a}")
+            self.indent -= 1
         for name in (a, b):
             v = _Var(name, shape, bound)
             v.locked = v.aliased = True     # never rebound or written again
@@ -1660,7 +1678,8 @@ class Generator:
 
 
 AFTER_FEATURES = ("after_loop", "after_break", "after_nested_reuse", "after_zero_trip")
-ALIAS_FEATURES = ("alias_branch", "alias_ifexp", "alias_helper", "alias_container")
+ALIAS_FEATURES = ("alias_branch", "alias_ifexp", "alias_helper", "alias_container",
+                  "alias_loop")
 
 
 def _format(source):

@@ -327,6 +327,7 @@ CONSTRUCT_SIGNS = {
                      r"al\d+(\[\d+\])? ([-+*]?)= "],
     "alias_container": [r"box\d+ = [\[{].*ar\d+", r"al\d+ = box\d+\[",
                         r"al\d+(\[\d+\])? ([-+*]?)= "],
+    "alias_loop": [r"\n(\s+)al\d+ = .*\n\1for i\d+ in range\(\d\):\n(.*\n)*\1    al\d+ = ar\d+\n"],
     "decorator": [r"@functools\.wraps\(fn\)\n    def wrapper\(", r"@deco\ndef f\("],
     "defaults": [r"def f\([^)]*\bd\d=K\d", r"def f\([^)]*\bd\d=-?\d",
                  r"def f\([^)]*\bd\d=C\d"],
