@@ -1990,25 +1990,39 @@ def _check_second(s2sad, prog, f, wrt, rng):
 SECOND_RTOL, SECOND_ATOL = 1e-4, 1e-5
 
 
-def _refused_construct(prog, exc):
+def _refused_line(prog, exc):
+    """The source line a located s2sad error points at ("" without a location)."""
+    location = getattr(exc, "location", None)
+    if location is None or not getattr(location, "line", 0):
+        return ""
+    lines = prog.source.splitlines()
+    code = location.code or ""
+    if not code and os.path.basename(str(location.filename)).startswith("s2sad_fuzz_") \
+            and 0 < location.line <= len(lines):
+        code = lines[location.line - 1]
+    return code
+
+
+def _refused_construct(prog, exc, table=None):
     """The refusable construct (see REFUSABLE) a located s2sad error points at, else None.
 
     The error must carry a location in the program's source, and the line it
     names must be one of a construct that may be refused: a refusal of
     anything else (or one without a location) stays a failure.
     """
-    location = getattr(exc, "location", None)
-    if location is None or not getattr(location, "line", 0):
+    table = REFUSABLE if table is None else table
+    code = _refused_line(prog, exc)
+    if not code:
         return None
-    lines = prog.source.splitlines()
-    code = location.code or ""
-    if not code and os.path.basename(str(location.filename)).startswith("s2sad_fuzz_") \
-            and 0 < location.line <= len(lines):
-        code = lines[location.line - 1]
-    for feature in sorted(prog.features & set(REFUSABLE)):
-        if re.search(REFUSABLE[feature], code):
+    for feature in sorted(prog.features & set(table)):
+        if re.search(table[feature], code):
             return feature
     return None
+
+
+#: lines of claimed constructs that must never be refused, whatever the message says
+#: (an int counter's ``c += 1`` is not an in-place write into an array)
+MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)"}
 
 
 def _check_mode(s2sad, prog, f, mode, value, jac):
@@ -2065,6 +2079,9 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
         construct = _refused_construct(prog, exc)
         if construct is not None:
             return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
+        construct = _refused_construct(prog, exc, MUST_WORK)
+        if construct is not None:
+            return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
         return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
     except Exception as exc:
         tb = traceback.format_exc(limit=-3)

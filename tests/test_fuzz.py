@@ -468,3 +468,43 @@ def test_refusal_without_a_location_is_a_failure():
                         frozenset({"straight", "int_array_write"}))
     assert fuzz._refused_construct(prog, UnsupportedSyntaxError("no location")) is None
     assert fuzz._refused_construct(prog, NotImplementedError("no location")) is None
+
+
+COUNTER_PROGRAM = '''
+import numpy as np
+
+
+def f(x, start):
+    c1 = start
+    for i2 in range(2):
+        v3 = x[c1] * x[c1]
+        c1 += 1
+    return v3 * c1
+'''
+
+
+def test_a_refused_integer_counter_is_a_failure_even_with_an_aliasing_message(tmp_path,
+                                                                             monkeypatch):
+    """``c += 1`` on an int counter is no array write: refusing it as one is a false
+    refusal, a failure, although the message is one of the deliberate aliasing refusals."""
+    from s2sad.errors import SourceLocation, UnsupportedSyntaxError
+    source = textwrap.dedent(COUNTER_PROGRAM).lstrip()
+    features = frozenset({"straight", "for_range", "int_counter"})
+    prog = fuzz.Program(3, source, [fuzz.Param("x", "float", (3,), np.array([0.3, 0.5, -0.2])),
+                                    fuzz.Param("start", "int", (), 0)], (0,), "scalar",
+                        features)
+
+    def refuse(f, wrt=None):
+        def run(*args):
+            raise UnsupportedSyntaxError(
+                "'c1 += ...' may write into an array another name holds: 'start'",
+                SourceLocation(f.__code__.co_filename, 7, 9, "        c1 += 1\n"))
+        return run
+
+    monkeypatch.setattr(s2sad, "value_and_grad", refuse)
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        outcome = fuzz.check_program(prog, ("reverse",), {"reverse": features}, loader)
+    finally:
+        loader.close()
+    assert (outcome.status, outcome.reason) == ("fail", "false-refusal:int_counter")
