@@ -578,6 +578,7 @@ class Generator:
         self.counter_start = None  # the int parameter integer counters start from
         self.exponent = None       # the int parameter that is 0 at the sample point
         self.need_same = False     # the helper that returns its argument is used
+        self.constant_params = set()  # parameters defaulting to a module array
 
     # ---------------------------------------------------------------- helpers
     def has(self, *features):
@@ -852,6 +853,11 @@ class Generator:
             return code, True
         byname = {v.name: v for v in self.env}
         if any(byname[n].buffer for n in refs if n in byname):
+            return f"{_p(code)} * 1.0", True
+        if refs & (set(CONST.values()) | self.constant_params):
+            # a module array (or a parameter defaulting to one) must never be written
+            # into: a loop-carried name written by ``op=`` may be bound to it on a later
+            # trip, and the program would change its own constants
             return f"{_p(code)} * 1.0", True
         for n in refs:
             if n in byname:
@@ -1624,6 +1630,7 @@ class Generator:
                 else:
                     shape = r.choice([V, W, M])
                     extra.append(f"{name}={CONST[shape]}")
+                    self.constant_params.add(name)
                     self.env.append(_Var(name, shape, 1.2))   # never written: not owned
         if self.has("kwonly") and r.random() < 0.4:
             self.use("kwonly")
