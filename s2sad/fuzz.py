@@ -813,11 +813,11 @@ class Generator:
         top = not ctx.in_helper
         loop_room = compound and ctx.loops < 2 and (ctx.loops == 0 or self.has("nested_loop"))
         if loop_room and top and any(self.has(f) for f in AFTER_FEATURES):
-            options.append((1.2, "loop_after"))
+            options.append((1.6, "loop_after"))
         if room and top and any(self.has(f) for f in ALIAS_FEATURES):
-            options.append((1.0, "alias"))
+            options.append((1.6, "alias"))
         if loop_room and top and self.has("int_counter") and self.counter_start:
-            options.append((0.8, "counter"))
+            options.append((1.2, "counter"))
         if top and (self.has("int_array_write") or self.has("bool_array_write")):
             options.append((0.6, "int_array"))
         damp = 0.35 ** self.depth   # nested compound statements get rarer
@@ -1606,14 +1606,14 @@ class Generator:
         if self.has("int_counter", "for_range") and r.random() < 0.6:
             self.params.append(Param("start", "int", (), r.randint(0, 1)))
             self.counter_start = "start"
-        if self.has("zero_pow") and r.random() < 0.4:
+        if self.has("zero_pow") and r.random() < 0.25:
             self.params.append(Param("p", "int", (), 0))
             self.exponent = "p"
         self.env = [_Var(p.name, p.shape, 1.5) for p in self.params if p.kind == "float"]
         # parameters with defaults (constants, module globals), keyword-only ones: the
         # caller never passes them
         module_globals, extra, kwonly = [], [], []
-        if self.has("defaults") and r.random() < 0.5:
+        if self.has("defaults") and r.random() < 0.35:
             self.use("defaults")
             for k in range(r.randint(1, 2)):
                 name = f"d{k + 1}"
@@ -1632,7 +1632,7 @@ class Generator:
                     extra.append(f"{name}={CONST[shape]}")
                     self.constant_params.add(name)
                     self.env.append(_Var(name, shape, 1.2))   # never written: not owned
-        if self.has("kwonly") and r.random() < 0.4:
+        if self.has("kwonly") and r.random() < 0.3:
             self.use("kwonly")
             for k in range(r.randint(1, 2)):
                 value = self.const()
@@ -1667,7 +1667,7 @@ class Generator:
         if self.need_same:
             defs += "\n\ndef same(a):\n    return a\n"
         decorated = ""
-        if self.has("decorator") and self.output != "tuple" and r.random() < 0.3:
+        if self.has("decorator") and self.output != "tuple" and r.random() < 0.25:
             self.use("decorator")
             imports += "import functools\n"
             defs += "\n\n" + self.decorator()
@@ -2195,7 +2195,7 @@ def check_program(prog, modes, supported, loader, only=None):
         return Outcome("skip", "non-smooth")
     for mode in applicable:
         try:
-            with _time_limit(S2SAD_TIMEOUT):
+            with _time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
                 problem = _check_mode(s2sad, prog, f, mode, value, ref)
         except _Timeout:
             problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
@@ -2542,6 +2542,7 @@ class Report:
     failures: list = field(default_factory=list)       # (seed, outcome, shrunk program)
     seconds: float = 0.0
     statements: int = 0
+    features: Dict[str, int] = field(default_factory=dict)   # programs using each feature
 
     @property
     def skipped_total(self):
@@ -2593,6 +2594,8 @@ class Fuzzer:
             prog = self.program(seed)
             report.programs += 1
             report.statements += prog.statement_count()
+            for feature in prog.features:
+                report.features[feature] = report.features.get(feature, 0) + 1
             outcome = check_program(prog, self.modes, self.supported, self.loader)
             for m in outcome.modes_checked:
                 report.checked[m] = report.checked.get(m, 0) + 1
