@@ -1923,7 +1923,8 @@ def _close(actual, expected, rtol, atol):
 def _describe_mismatch(what, actual, expected):
     err = np.abs(actual - expected)
     i = int(np.nanargmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0
-    return (f"{what}: max abs error {np.nanmax(err) if err.size else 0:.3g}; element {i}: "
+    worst = np.max(np.where(np.isnan(err), np.inf, err)) if err.size else 0
+    return (f"{what}: max abs error {worst:.3g}; element {i}: "
             f"s2sad {actual[i]!r}, finite differences {expected[i]!r}\n"
             f"  s2sad: {np.array2string(actual, precision=6)}\n"
             f"  fd:    {np.array2string(expected, precision=6)}")
@@ -2014,17 +2015,21 @@ def _refused_line(prog, exc):
 def _refused_construct(prog, exc, table=None):
     """The refusable construct (see REFUSABLE) a located s2sad error points at, else None.
 
-    The error must carry a location in the program's source, and the line it
-    names must be one of a construct that may be refused: a refusal of
-    anything else (or one without a location) stays a failure.
+    The error must carry a location in the program's source, and its column
+    must fall on a name of a construct that may be refused (``al3`` of
+    ``al3 += ...``, not ``kw1`` of ``ia4[0] = 2.5 * kw1``): a refusal of
+    anything else (or one without a location) stays a failure.  With
+    ``table`` (:data:`MUST_WORK`), any refusal on a line of the construct.
     """
-    table = REFUSABLE if table is None else table
     code = _refused_line(prog, exc)
     if not code:
         return None
-    for feature in sorted(prog.features & set(table)):
-        if re.search(table[feature], code):
-            return feature
+    column = getattr(exc.location, "column", 0) - 1
+    for feature in sorted(prog.features & set(table or REFUSABLE)):
+        for match in re.finditer((table or REFUSABLE)[feature], code):
+            if table is not None or match.start() <= column < max(match.end(),
+                                                                  match.start() + 1):
+                return feature
     return None
 
 
@@ -2577,6 +2582,7 @@ class Fuzzer:
         self.out = out
         self.verbose = verbose
         self.progress = 0      # print a summary every this many programs (0: never)
+        self.max_shrinks = None  # shrink at most this many failures (None: all)
         self.extra_flags = ""  # command-line flags that reproduce the feature set
 
     def close(self):
@@ -2614,7 +2620,8 @@ class Fuzzer:
             else:
                 report.failed += 1
                 small, attempts = prog, 0
-                if self.shrink:
+                if self.shrink and (self.max_shrinks is None
+                                    or len(report.failures) < self.max_shrinks):
                     small, attempts = shrink(prog, outcome, self.modes, self.supported,
                                              self.loader)
                 final = check_program(small, self.modes, self.supported, self.loader,
@@ -2655,9 +2662,11 @@ def _claimed_on(probed):
 
 
 def run_campaign(count, seed=0, modes=("reverse", "forward"), max_statements=12,
-                 features=None, shrink=True, out=None, verbose=False):
-    """Generate and check ``count`` programs with seeds ``seed .. seed + count - 1``."""
+                 features=None, shrink=True, out=None, verbose=False, max_shrinks=None):
+    """Generate and check ``count`` programs with seeds ``seed .. seed + count - 1``
+    (failures after the first ``max_shrinks`` are reported unshrunk)."""
     fuzzer = Fuzzer(modes, max_statements, features, shrink, out, verbose)
+    fuzzer.max_shrinks = max_shrinks
     try:
         report = fuzzer.run(range(seed, seed + count))
         report.supported = fuzzer.supported
@@ -2682,6 +2691,9 @@ def main(argv=None):
                         help="comma-separated features to switch off (e.g. one whose bug is "
                              "known, to look for others)")
     parser.add_argument("--no-shrink", action="store_true", help="report failures unshrunk")
+    parser.add_argument("--max-shrinks", type=int, default=None, metavar="N",
+                        help="shrink the first N failures only (the others are reported "
+                             "unshrunk)")
     parser.add_argument("--show", action="store_true",
                         help="print each program's source (with --count 1: reproduce a seed)")
     parser.add_argument("--probe", action="store_true",
@@ -2703,6 +2715,7 @@ def main(argv=None):
     t0 = time.perf_counter()
     fuzzer = Fuzzer(modes, opts.max_statements, features, not opts.no_shrink, out, opts.verbose)
     fuzzer.progress = opts.progress
+    fuzzer.max_shrinks = opts.max_shrinks
     for flag in ("features", "without"):
         if getattr(opts, flag):
             fuzzer.extra_flags += f" --{flag} {getattr(opts, flag)}"

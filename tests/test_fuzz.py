@@ -29,7 +29,8 @@ CAMPAIGN_STATEMENTS = 6
 def test_campaign_finds_no_wrong_derivative():
     out = io.StringIO()
     first, count = CAMPAIGN_SEEDS
-    report = fuzz.run_campaign(count, seed=first, max_statements=CAMPAIGN_STATEMENTS, out=out)
+    report = fuzz.run_campaign(count, seed=first, max_statements=CAMPAIGN_STATEMENTS, out=out,
+                               max_shrinks=2)
     assert report.programs == count
     assert report.failed == 0, f"{report.summary()}\n{out.getvalue()}"
     # the campaign must actually check things: few skips, both modes exercised (a located
@@ -47,7 +48,7 @@ def test_campaign_finds_no_wrong_derivative():
 def test_second_order_campaign_finds_no_wrong_hessian_vector_product():
     out = io.StringIO()
     report = fuzz.run_campaign(60, seed=500, modes=("reverse", "second"),
-                               max_statements=CAMPAIGN_STATEMENTS, out=out)
+                               max_statements=CAMPAIGN_STATEMENTS, out=out, max_shrinks=2)
     assert report.failed == 0, f"{report.summary()}\n{out.getvalue()}"
     assert report.checked.get("second", 0) >= 0.5 * 60, report.summary()
 
@@ -426,8 +427,8 @@ def f(x):
 '''
 
 
-def _refusing(line_number):
-    """value_and_grad/jvp stand-ins raising a located s2sad error at ``line_number``."""
+def _refusing(line_number, column=5):
+    """value_and_grad stand-ins raising a located s2sad error at ``line_number``."""
     from s2sad.errors import SourceLocation, UnsupportedSyntaxError
     source = textwrap.dedent(INT_ARRAY_PROGRAM).lstrip()
     code = source.splitlines()[line_number - 1]
@@ -436,7 +437,7 @@ def _refusing(line_number):
         def run(*args):
             raise UnsupportedSyntaxError("cannot write a differentiated value here",
                                          SourceLocation(f.__code__.co_filename, line_number,
-                                                        5, code + "\n"))
+                                                        column, code + "\n"))
         return run
     return refuse
 
@@ -454,6 +455,11 @@ def test_a_located_refusal_of_a_refusable_construct_is_a_skip_never_a_pass(tmp_p
         monkeypatch.setattr(s2sad, "value_and_grad", _refusing(6))
         outcome = fuzz.check_program(prog, ("reverse",), supported, loader)
         assert (outcome.status, outcome.reason) == ("skip", "refused:int_array_write")
+        # refused on that line, but at another name (the refusal is about x, not the int
+        # array): a failure
+        monkeypatch.setattr(s2sad, "value_and_grad", _refusing(6, 28))
+        outcome = fuzz.check_program(prog, ("reverse",), supported, loader)
+        assert (outcome.status, outcome.reason) == ("fail", "rejected:UnsupportedSyntaxError")
         # refused elsewhere (the return line): a false refusal, a failure
         monkeypatch.setattr(s2sad, "value_and_grad", _refusing(8))
         outcome = fuzz.check_program(prog, ("reverse",), supported, loader)
