@@ -14,6 +14,18 @@ zip) and ``while`` loops with carried state, and, when this version of
 s2sad supports them, ``break``/``continue``, early returns, calls to helper
 functions, in-place array updates and ``list.append``.
 
+The constructs of :data:`CLAIMED` are Python's own semantics, which the
+README claims s2sad follows: loop targets read after their loop (after
+``break``, nested loops reusing the name, loops that may run no trip),
+``reversed(range(n))``, writes through a name that may alias another array
+(branches, conditional expressions, a helper returning its argument,
+containers, a loop-carried name), a ``functools.wraps`` decorator,
+parameter defaults and keyword-only parameters, integer counters started from an int parameter,
+differentiated values written into integer and bool arrays, zero exponents.
+They are checked even where their probe is refused (a false refusal is a
+failure); a located refusal of one of the :data:`REFUSABLE` constructs is a
+deliberate skip, ``refused:<feature>``, never a pass.
+
 What is supported is not assumed: at start-up every construct and every
 numpy operation the generator can emit is *probed* in each mode, by
 differentiating a tiny function that uses it.  A feature that raises
@@ -142,6 +154,11 @@ UNARY = [
     Op("shift", ("T",), "T", "({0} - 0.25)", lambda b: b + 0.25, 1e9),
     Op("np.clip", ("T",), "T", "np.clip({0}, -1.0, 1.0)", lambda b: min(b, 1.0), 1e9, 0.3),
     Op("mod", ("T",), "T", "({0} % 2.0)", lambda b: 2.0, 1e9, 0.2),
+    # zero exponents: the value is 1, the derivative 0, also where the base is 0
+    Op("zero_pow", ("T",), "T", "({0}) ** 0", lambda b: 1.0, 1e9, 0.25),
+    Op("zero_pow", ("T",), "T", "np.power({0}, 0.0)", lambda b: 1.0, 1e9, 0.25),
+    Op("zero_pow", ("T",), "T", "({0} * 0.0) ** 0", lambda b: 1.0, 1e9, 0.25),
+    Op("zero_pow", ("T",), "T", "np.power(0.0 * {0}, 0.0)", lambda b: 1.0, 1e9, 0.25),
 ]
 
 BINARY = [
@@ -319,6 +336,80 @@ CONSTRUCTS = {
     "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
                               (np.array([0.5, 0.1, -0.3]),), "array"),
     "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
+    # constructs of issue 11: Python's own semantics (see CLAIMED)
+    "after_loop": Construct("def f(x):\n    i = 0\n    for i in range(3):\n        pass\n"
+                            "    s = 0.0\n    for row in x:\n        s = s + np.sum(row)\n"
+                            "    return x[0, 0] * i + np.sum(row * row) + s\n",
+                            (np.array([[0.5, 0.1], [-0.3, 0.2]]),)),
+    "after_break": Construct("def f(x):\n    for i in range(4):\n        if i * x > 1.0:\n"
+                             "            break\n    return x * i\n", (0.7,)),
+    "after_nested_reuse": Construct("def f(x):\n    s = x\n    for i in range(2):\n"
+                                    "        for i in range(3):\n            s = s + x * i\n"
+                                    "    return s * i\n", (0.7,)),
+    "after_zero_trip": Construct("def f(x):\n    i = 1\n    for i in range(0):\n        pass\n"
+                                 "    e = x[0] * 2.0\n    for e in x[3:]:\n        pass\n"
+                                 "    return e * i\n", (np.array([0.5, 0.1, -0.3]),)),
+    "reversed_range": Construct("def f(x):\n    s = 0.0\n    for i in reversed(range(3)):\n"
+                                "        s = 0.5 * s + x[i]\n    return s * s\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
+    "alias_branch": Construct("def f(x):\n    a = x * 1.0\n    if x[0] > 0.0:\n        b = a\n"
+                              "    else:\n        b = x * 3.0\n    b[1] = x[2] * x[0]\n"
+                              "    b += x\n    return np.sum(a * x) + np.sum(b)\n",
+                              (np.array([0.5, 0.1, -0.3]),)),
+    "alias_ifexp": Construct("def f(x):\n    a = x * 1.0\n    b = a if x[0] > 0.0 else x * 3.0\n"
+                             "    b += x\n    return np.sum(a * x)\n",
+                             (np.array([0.5, 0.1, -0.3]),)),
+    "alias_helper": Construct("def same(a):\n    return a\n\n\ndef f(x):\n    a = x * 1.0\n"
+                              "    b = same(a)\n    b[0] = x[1] * x[1]\n    b *= 0.5\n"
+                              "    return np.sum(a * x)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "alias_container": Construct("def f(x):\n    a = x * 1.0\n    box = {'p': a, 'q': x * 2.0}\n"
+                                 "    b = box['p']\n    b[0] = x[1] * x[2]\n    b -= x\n"
+                                 "    return np.sum(a * x)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "alias_loop": Construct("def f(x):\n    a = x * 1.0\n    b = x * 2.0\n    for i in range(2):\n"
+                            "        b += x\n        b = a\n    return np.sum(a * x)\n",
+                            (np.array([0.5, 0.1, -0.3]),)),
+    "decorator": Construct("import functools\n\n\ndef deco(fn):\n\n    @functools.wraps(fn)\n"
+                           "    def wrapper(*args, **kwargs):\n"
+                           "        return 2.0 * fn(*args, **kwargs) + 0.5\n    return wrapper\n"
+                           "\n\n@deco\ndef f(x):\n    return x * x\n", (0.7,)),
+    "defaults": Construct("K1 = 0.6\n\n\ndef f(x, k1=0.5, k2=K1, k3=C3):\n"
+                          "    return np.sum(x * k1 * k2 * k3)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "kwonly": Construct("def f(x, *, s1=2.0):\n    return x * s1 * x\n", (0.7,)),
+    "int_counter": Construct("def f(x, start):\n    idx = start\n    s = 0.0\n"
+                             "    for i in range(2):\n        s = s + x[idx]\n        idx += 1\n"
+                             "    return s * idx\n", (np.array([0.5, 0.1, -0.3]), 0)),
+    "int_array_write": Construct("def f(x):\n    ia = np.zeros(3, dtype=int)\n"
+                                 "    ia[1] = 2.0 * np.tanh(x)\n    return np.sum(x * ia) + x\n",
+                                 (0.7,)),
+    "bool_array_write": Construct("def f(x):\n    ba = np.zeros(3, dtype=bool)\n"
+                                  "    ba[1] = x - 0.25\n"
+                                  "    return np.sum(np.where(ba, x, 2.0 * x))\n",
+                                  (0.7,)),
+}
+
+#: constructs the README claims s2sad handles: kept on even when their probe is refused, so
+#: that a false refusal shows up as a failure ("rejected") instead of switching them off
+CLAIMED = frozenset({
+    "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
+    "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
+    "decorator", "defaults",
+    "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow"})
+
+#: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
+#: or refused with a location"): a located s2sad error on a line of such a construct (a line
+#: naming one of its names) is a deliberate skip, "refused:<feature>", never a pass.  The
+#: names are the generator's: arrays ``arN``/``alN`` and containers ``boxN`` of the may-alias
+#: constructs, ``iaN``/``baN`` integer and bool arrays, ``deco``/``wrapper`` (or ``def f``)
+#: the decorator.  The error's column must fall on such a name.
+REFUSABLE = {
+    "alias_branch": r"\b(ar|al)\d+\b",
+    "alias_ifexp": r"\b(ar|al)\d+\b",
+    "alias_helper": r"\b(ar|al)\d+\b|\bsame\b",
+    "alias_container": r"\b(ar|al|box)\d+\b",
+    "alias_loop": r"\b(ar|al)\d+\b",
+    "int_array_write": r"\bia\d+\b",
+    "bool_array_write": r"\bba\d+\b",
+    "decorator": r"\b(deco|wrapper|functools)\b|^\s*@|^\s*def f\b",
 }
 
 #: constructs and the ones they need besides themselves
@@ -328,6 +419,10 @@ REQUIRES = {
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
     "for_index": ("for_range",),
+    "after_break": ("for_range",), "after_nested_reuse": ("for_range",),
+    "after_loop": ("for_range",), "after_zero_trip": ("for_range",),
+    "int_counter": ("for_range",), "reversed_range": ("for_range",),
+    "alias_loop": ("for_range",),
 }
 
 PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",
@@ -482,6 +577,10 @@ class Generator:
         self.helpers = []        # (name, [param shapes], out shape, has default)
         self.env, self.lines, self.indent, self.count, self.params = [], [], 1, 0, []
         self.depth = 0           # nesting of compound statements
+        self.counter_start = None  # the int parameter integer counters start from
+        self.exponent = None       # the int parameter that is 0 at the sample point
+        self.need_same = False     # the helper that returns its argument is used
+        self.constant_params = set()  # parameters defaulting to a module array
 
     # ---------------------------------------------------------------- helpers
     def has(self, *features):
@@ -603,6 +702,9 @@ class Generator:
             self.use(op.feature)
             c, b = self.expr(shape, depth - 1)
             c, b = self.squash(c, b, op.limit)
+            if op.feature == "zero_pow" and self.exponent and r.random() < 0.4:
+                fmt = r.choice(["({0}) ** {1}", "np.power({0} * 0.0, {1})"])
+                return fmt.format(_p(c), self.exponent), 1.0
             return _fill(op, c), op.bound(b)
         if kind == "binary" and self.ops_binary:
             op = self.choice_weighted([(o.weight, o) for o in self.ops_binary])
@@ -710,15 +812,27 @@ class Generator:
             options.append((0.8, "inplace"))
         if room and self.has("list_append") and ctx.loops == 0 and not ctx.in_helper:
             options.append((0.6, "list"))
+        top = not ctx.in_helper
+        loop_room = compound and ctx.loops < 2 and (ctx.loops == 0 or self.has("nested_loop"))
+        if loop_room and top and any(self.has(f) for f in AFTER_FEATURES):
+            options.append((1.6, "loop_after"))
+        if room and top and any(self.has(f) for f in ALIAS_FEATURES):
+            options.append((1.6, "alias"))
+        if loop_room and top and self.has("int_counter") and self.counter_start:
+            options.append((1.2, "counter"))
+        if top and (self.has("int_array_write") or self.has("bool_array_write")):
+            options.append((0.6, "int_array"))
         damp = 0.35 ** self.depth   # nested compound statements get rarer
-        options = [(w * damp if k in ("if", "for", "while", "list", "inplace") else w, k)
+        options = [(w * damp if k in ("if", "for", "while", "list", "inplace", "loop_after",
+                                      "alias", "counter") else w, k)
                    for w, k in options]
         kind = self.choice_weighted(options)
         if ctx.in_helper and kind in ("if", "for", "while"):
             self.use("helper_control")
-        self.depth += kind in ("if", "for", "while", "list")
+        nests = kind in ("if", "for", "while", "list", "loop_after", "alias", "counter")
+        self.depth += nests
         getattr(self, "stmt_" + kind)(ctx)
-        self.depth -= kind in ("if", "for", "while", "list")
+        self.depth -= nests
 
     def block(self, n, ctx):
         for _ in range(n):
@@ -741,6 +855,11 @@ class Generator:
             return code, True
         byname = {v.name: v for v in self.env}
         if any(byname[n].buffer for n in refs if n in byname):
+            return f"{_p(code)} * 1.0", True
+        if refs & (set(CONST.values()) | self.constant_params):
+            # a module array (or a parameter defaulting to one) must never be written
+            # into: a loop-carried name written by ``op=`` may be bound to it on a later
+            # trip, and the program would change its own constants
             return f"{_p(code)} * 1.0", True
         for n in refs:
             if n in byname:
@@ -882,7 +1001,7 @@ class Generator:
         if kind == "for_range":
             self.use("for_range")
             i = self.new_name("i")
-            ints = [p for p in self.params if p.kind == "int"]
+            ints = [p for p in self.params if p.kind == "int" and p.name == "n"]
             form = r.randrange(5)
             if form == 0 and ints:
                 p = r.choice(ints)
@@ -897,6 +1016,9 @@ class Generator:
             else:
                 k = r.randint(1, 4)
                 header, top = f"range({k})", k - 1
+            if self.has("reversed_range") and r.random() < 0.3:
+                self.use("reversed_range")
+                header = f"reversed({header})"
             self.emit(f"for {i} in {header}:")
             self.env.append(_Var(i, S, top, "int"))
         elif kind == "for_array":
@@ -1078,6 +1200,311 @@ class Generator:
             self.emit(f"{name} = {form}")
             self.env.append(_Var(name, V, n * bound))
 
+    # ------------------------------------------------- Python's own semantics
+    def read_after(self, var):
+        """``vN = ...`` reading ``var`` right away (a loop target after its loop, ...)."""
+        r = self.r
+        name = self.new_name()
+        if var.kind == "int":
+            vecs = [v for v in self.float_vars() if v.shape in (V, W) and var.bound < v.shape[0]]
+            if vecs and r.random() < 0.5:
+                v = r.choice(vecs)
+                code, bound = f"{v.name}[{var.name}]", v.bound
+                shape = S
+            else:
+                shape = r.choice(SHAPES)
+                c, b = self.expr(shape, 1)
+                c, b = self.squash(c, b, LIM)
+                code, bound = f"{_p(c)} * ({var.name} * 0.5 + 0.25)", b * (var.bound * 0.5 + 0.25)
+        else:
+            shape = var.shape
+            c, b = self.expr(shape, 1)
+            c, b = self.squash(c, b, LIM)
+            code, bound = f"{var.name} * {_p(c)}", var.bound * b
+        code, bound = self.squash(code, bound, LIM)
+        code, owned = self.bind(code)
+        self.emit(f"{name} = {code}")
+        new = _Var(name, shape, bound)
+        new.owned = owned
+        self.env.append(new)
+        self.count += 1
+
+    def loop_body(self, ctx, caps, targets, brk=False):
+        """The indented body of a for loop whose targets are ``targets`` (locked in it)."""
+        r = self.r
+        size = len(self.env)
+        for t in targets:
+            t.locked = True
+            self.env.append(t)
+        self.indent += 1
+        inner = ctx.child(loop=True, caps=caps, in_for=True)
+        before = len(self.lines)
+        n = r.randint(1, 2)
+        at = r.randint(0, n) if brk else -1
+        for k in range(n + 1):
+            if k == at:
+                self.emit(f"if {self.condition()}:")
+                self.emit("    break")
+            if k < n and self.budget_left() > 0:
+                self.statement(inner)
+        if len(self.lines) == before:
+            self.emit("pass")
+        self.indent -= 1
+        del self.env[size:]
+
+    def stmt_loop_after(self, ctx):
+        """A for loop whose target is read after it (Python keeps the last trip's value)."""
+        r = self.r
+        kind = r.choice([k for k in AFTER_FEATURES if self.has(k)])
+        self.use(kind)
+        self.use("for_range")
+        if ctx.loops:
+            self.use("nested_loop")
+        caps = self.loop_caps(ctx)
+        size = len(self.env)
+        arrays = [v for v in self.float_vars() if v.shape != S and not v.buffer
+                  and not v.locked]
+        if kind == "after_zero_trip":
+            if arrays and r.random() < 0.5:
+                # a float pre-bound, then a loop over a slice that may be empty
+                a = r.choice(arrays)
+                t = self.new_name("e")
+                code, bound = self.expr(a.shape[1:], 1)
+                code, bound = self.squash(code, bound, LIM)
+                code, _ = self.bind(code)
+                if a.shape[1:]:
+                    code = f"{_p(code)} * 1.0"
+                self.emit(f"{t} = {code}")
+                start = r.choice([a.shape[0], a.shape[0], a.shape[0] - 1])
+                self.emit(f"for {t} in {a.name}[{start}:]:")
+                for v in self.float_vars():
+                    if v.name == a.name:
+                        v.aliased = True
+                target = _Var(t, a.shape[1:], max(bound, a.bound))
+            else:
+                t = self.new_name("i")
+                first = r.randint(0, 2)
+                self.emit(f"{t} = {first}")
+                ns = [p for p in self.params if p.kind == "int" and p.name == "n"]
+                header = r.choice(["range(0)", "range(2, 2)", "range(2)"]
+                                  + ([f"range({ns[0].name} - 1)"] if ns else []))
+                self.emit(f"for {t} in {header}:")
+                target = _Var(t, S, max(first, 2), "int")
+            self.count += 1
+            self.loop_body(ctx, caps, [target])
+        elif kind == "after_nested_reuse":
+            t = self.new_name("i")
+            k1, k2 = r.randint(1, 3), r.randint(1, 3)
+            target = _Var(t, S, max(k1, k2) - 1, "int")
+            self.emit(f"for {t} in range({k1}):")
+            target.locked = True
+            self.env.append(target)
+            self.indent += 1
+            inner = ctx.child(loop=True, caps=caps, in_for=True)
+            if self.budget_left() > 2 and r.random() < 0.5:
+                self.statement(inner)
+            self.emit(f"for {t} in range({k2}):")
+            self.use("nested_loop")
+            self.loop_body(inner, caps, [])
+            if self.budget_left() > 0 and r.random() < 0.5:
+                self.statement(inner)
+            self.indent -= 1
+            del self.env[size:]
+        else:
+            if arrays and r.random() < 0.4:
+                a = r.choice(arrays)
+                t = self.new_name("row" if a.shape == M else "e")
+                self.emit(f"for {t} in {a.name}:")
+                for v in self.float_vars():
+                    if v.name == a.name:
+                        v.aliased = True
+                target = _Var(t, a.shape[1:], a.bound)
+            else:
+                t = self.new_name("i")
+                k = r.randint(1, 4)
+                header = f"range({k})"
+                ns = [p for p in self.params if p.kind == "int" and p.name == "n"]
+                if ns and r.random() < 0.3:
+                    header, k = f"range({ns[0].name})", 4
+                if self.has("reversed_range") and r.random() < 0.3:
+                    self.use("reversed_range")
+                    header = f"reversed({header})"
+                if r.random() < 0.35:
+                    # bound before the loop too: the loop must rebind it
+                    self.emit(f"{t} = {r.randint(0, 2)}")
+                self.emit(f"for {t} in {header}:")
+                target = _Var(t, S, max(k - 1, 2), "int")
+            self.loop_body(ctx, caps, [target], brk=kind == "after_break")
+        # after the loop: the target is bound (every loop here runs a trip, or the name
+        # was bound before it), may be read and rebound
+        target.locked = False
+        self.env.append(target)
+        self.read_after(target)
+
+    def stmt_alias(self, ctx):
+        """``b`` may alias a fresh array ``a`` (branch, conditional expression, helper,
+        container), then ``b`` is written into (``b[k] = ...``, ``b op= ...``) and ``a`` read."""
+        r = self.r
+        kind = r.choice([k for k in ALIAS_FEATURES if self.has(k)])
+        self.use(kind)
+        shape = r.choice([V, W, M])
+        a, b = self.new_name("ar"), self.new_name("al")
+        code, ba = self.expr(shape, r.randint(1, 2))
+        code, ba = self.squash(code, ba, LIM)
+        self.emit(f"{a} = {_p(code)} * 1.0")
+        other, bo = self.expr(shape, r.randint(1, 2))
+        other, bo = self.squash(other, bo, LIM)
+        other = f"{_p(other)} * {r.choice([1.0, 0.5, -1.5, 2.0])}"
+        bo *= 2.0
+        first, second = (a, other) if r.random() < 0.6 else (other, a)
+        if kind == "alias_branch":
+            self.use("if")
+            self.emit(f"if {self.condition()}:")
+            self.emit(f"    {b} = {first}")
+            self.emit("else:")
+            self.emit(f"    {b} = {second}")
+        elif kind == "alias_ifexp":
+            self.use("ifexp")
+            self.emit(f"{b} = {first} if {self.condition()} else {second}")
+        elif kind == "alias_helper":
+            self.need_same = True
+            form = r.randrange(3)
+            if form == 0:
+                self.emit(f"{b} = same({a})")
+            elif form == 1:
+                self.emit(f"{b} = same({first} if {self.condition()} else {second})")
+            else:
+                self.use("if")
+                self.emit(f"if {self.condition()}:")
+                self.emit(f"    {b} = same({first})")
+                self.emit("else:")
+                self.emit(f"    {b} = {second}")
+        elif kind == "alias_loop":
+            # a loop-carried name that holds the array from the second trip on
+            self.use("for_range")
+            self.emit(f"{b} = {other}")
+        else:
+            box = self.new_name("box")
+            form = r.randrange(3)
+            if form == 0:
+                self.emit(f"{box} = [{first}, {second}]")
+                self.emit(f"{b} = {box}[{0 if first == a else 1}]")
+            elif form == 1:
+                self.emit(f"{box} = {{'p': {first}, 'q': {second}}}")
+                self.emit(f"{b} = {box}['p' if {self.condition()} else 'q']")
+            else:
+                self.emit(f"{box} = {{'p': {a}}}")
+                self.emit(f"{b} = {box}['p']")
+        self.count += 2
+        bound = max(ba, bo)
+        trips = 1
+        if kind == "alias_loop":
+            trips = r.randint(2, 3)
+            self.emit(f"for {self.new_name('i')} in range({trips}):")
+            self.indent += 1
+        for _ in range(r.randint(1, 2)):
+            w = r.randrange(4)
+            if w == 0:
+                k = r.randrange(shape[0])
+                c, cb = self.expr(shape[1:], 1)
+                c, cb = self.squash(c, cb, LIM)
+                self.emit(f"{b}[{k}] = {c}")
+                bound = max(bound, cb)
+            elif w == 1:
+                c, cb = self.expr(r.choice([shape, S]), 1)
+                c, cb = self.squash(c, cb, LIM)
+                self.emit(f"{b} {r.choice(['+=', '-='])} {c}")
+                bound += trips * cb
+            elif w == 2:
+                self.emit(f"{b} *= {r.choice([0.5, -0.75, 0.9])}")
+            else:
+                k = r.randrange(shape[0])
+                c, cb = self.expr(shape[1:], 1)
+                c, cb = self.squash(c, cb, LIM)
+                self.emit(f"{b}[{k}] += {c}")
+                bound += trips * cb
+            self.count += 1
+        if kind == "alias_loop":
+            self.emit(f"{b} = {a}")
+            self.indent -= 1
+        for name in (a, b):
+            v = _Var(name, shape, bound)
+            v.locked = v.aliased = True     # never rebound or written again
+            self.env.append(v)
+        self.read_after(self.env[-2])      # a: what the write through b did to it
+
+    def stmt_counter(self, ctx):
+        """An integer counter from an int parameter: ``c = start``, ``c += 1`` in a loop."""
+        r = self.r
+        self.use("int_counter")
+        self.use("for_range")
+        if ctx.loops:
+            self.use("nested_loop")
+        c = self.new_name("c")
+        k = r.randint(1, 2)
+        plus = r.choice([0, 0, 1])
+        self.emit(f"{c} = {self.counter_start}" + (f" + {plus}" if plus else ""))
+        caps = self.loop_caps(ctx)
+        t = self.new_name("i")
+        self.emit(f"for {t} in range({k}):")
+        counter = _Var(c, S, 1 + plus + k - 1, "int")
+        counter.locked = True
+        self.env.append(counter)
+        size = len(self.env)
+        self.env.append(_Var(t, S, k - 1, "int"))
+        self.env[-1].locked = True
+        self.indent += 1
+        self.block(r.randint(1, 2), ctx.child(loop=True, caps=caps, in_for=False))
+        self.emit(f"{c} += 1")
+        self.indent -= 1
+        del self.env[size:]
+        counter.bound = 1 + plus + k
+        counter.locked = False
+        self.count += 1
+        self.read_after(counter)
+
+    def stmt_int_array(self, ctx):
+        """A differentiated value written into an integer or bool array, which is then read."""
+        r = self.r
+        kinds = [k for k in ("int_array_write", "bool_array_write") if self.has(k)]
+        kind = r.choice(kinds)
+        self.use(kind)
+        shape = r.choice([V, W])
+        n = shape[0]
+        if kind == "int_array_write":
+            name = self.new_name("ia")
+            init = r.choice([f"np.zeros({n}, dtype=int)", f"np.arange({n})",
+                             f"np.array({[r.randint(-1, 2) for _ in range(n)]!r})"])
+        else:
+            name = self.new_name("ba")
+            init = r.choice([f"np.zeros({n}, dtype=bool)", f"np.ones({n}, dtype=bool)",
+                             f"np.array({[r.random() < 0.5 for _ in range(n)]!r})"])
+        self.emit(f"{name} = {init}")
+        c, cb = self.expr(S, r.randint(1, 2))
+        c, cb = self.squash(c, cb, 1.0)
+        k = r.randrange(n)
+        if kind == "int_array_write":
+            op = r.choice(["=", "=", "+="])
+            self.emit(f"{name}[{k}] {op} 2.5 * {_p(c)}")
+        else:
+            self.emit(f"{name}[{k}] = {_p(c)}")
+        e, eb = self.expr(shape, 1)
+        e, eb = self.squash(e, eb, LIM)
+        out = self.new_name()
+        if kind == "int_array_write":
+            self.emit(f"{out} = {_p(e)} * {name}")
+            bound = eb * 5.0
+        elif r.random() < 0.5:
+            self.emit(f"{out} = {_p(e)} * {name}")
+            bound = eb
+        else:
+            e2, eb2 = self.expr(shape, 1)
+            e2, eb2 = self.squash(e2, eb2, LIM)
+            self.emit(f"{out} = np.where({name}, {e}, {e2})")
+            bound = max(eb, eb2)
+        self.count += 2
+        self.env.append(_Var(out, shape, bound))
+
     # ------------------------------------------------------------------ output
     def output_expr(self):
         """The returned expression: a combination of a few live values."""
@@ -1136,6 +1563,28 @@ class Generator:
         self.helpers.append((name, pshapes, out, default))
         return text
 
+    def decorator(self):
+        """``deco``: a ``functools.wraps`` wrapper doing arithmetic around the call of f."""
+        r = self.r
+        c1, c2 = r.choice([2.0, -0.5, 1.5, 0.75]), r.choice([0.5, -0.25, 1.0])
+        names = [p.name for p in self.params]
+        if r.random() < 0.5:
+            sig = call = "*args, **kwargs"
+            first = "args[0]"
+        else:
+            sig = call = ", ".join(names)
+            first = names[0]
+        form = r.randrange(3)
+        if form == 0:
+            body = f"        return {c1} * fn({call}) + {c2}\n"
+        elif form == 1:
+            body = (f"        value = fn({call})\n"
+                    f"        return value * {c1} + np.sin(np.sum({first}))\n")
+        else:
+            body = f"        return np.tanh(fn({call})) * {c1}\n"
+        return ("def deco(fn):\n\n    @functools.wraps(fn)\n"
+                f"    def wrapper({sig}):\n{body}    return wrapper\n")
+
     # ----------------------------------------------------------------- program
     def program(self):
         r = self.r
@@ -1156,7 +1605,41 @@ class Generator:
             self.params.append(Param(next(names), "float", shape, value))
         if r.random() < 0.3 and self.has("for_range"):
             self.params.append(Param("n", "int", (), r.randint(1, 4)))
+        if self.has("int_counter", "for_range") and r.random() < 0.6:
+            self.params.append(Param("start", "int", (), r.randint(0, 1)))
+            self.counter_start = "start"
+        if self.has("zero_pow") and r.random() < 0.25:
+            self.params.append(Param("p", "int", (), 0))
+            self.exponent = "p"
         self.env = [_Var(p.name, p.shape, 1.5) for p in self.params if p.kind == "float"]
+        # parameters with defaults (constants, module globals), keyword-only ones: the
+        # caller never passes them
+        module_globals, extra, kwonly = [], [], []
+        if self.has("defaults") and r.random() < 0.35:
+            self.use("defaults")
+            for k in range(r.randint(1, 2)):
+                name = f"d{k + 1}"
+                form = r.randrange(3)
+                if form == 0:
+                    value = self.const()
+                    extra.append(f"{name}={value!r}")
+                    self.env.append(_Var(name, S, abs(value)))
+                elif form == 1:
+                    value = self.const()
+                    module_globals.append(f"K{k + 1} = {value!r}")
+                    extra.append(f"{name}=K{k + 1}")
+                    self.env.append(_Var(name, S, abs(value)))
+                else:
+                    shape = r.choice([V, W, M])
+                    extra.append(f"{name}={CONST[shape]}")
+                    self.constant_params.add(name)
+                    self.env.append(_Var(name, shape, 1.2))   # never written: not owned
+        if self.has("kwonly") and r.random() < 0.3:
+            self.use("kwonly")
+            for k in range(r.randint(1, 2)):
+                value = self.const()
+                kwonly.append(f"kw{k + 1}={value!r}")
+                self.env.append(_Var(f"kw{k + 1}", S, abs(value)))
         # outputs
         self.output = "scalar"
         roll = r.random()
@@ -1170,11 +1653,30 @@ class Generator:
         self.lines, self.indent, self.count = [], 1, 0
         self.use("straight")
         self.block(self.max_statements, _Context())
+        if self.exponent and not any(re.search(r"\bp\b", line) for line in self.lines):
+            # the exponent parameter is unused: one factor that reads it
+            first = self.params[0].name
+            self.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
+            self.env.append(_Var("p_one", S, 1.0))
         self.emit(f"return {self.output_expr()}")
-        sig = ", ".join(p.name for p in self.params)
-        source = ("import numpy as np\n\n" + CONST_SOURCE + "\n\n"
+        if self.exponent:
+            self.use("zero_pow")
+        names = [p.name for p in self.params] + extra + (["*"] + kwonly if kwonly else [])
+        sig = ", ".join(names)
+        imports, defs = "import numpy as np\n", ""
+        if module_globals:
+            defs += "\n".join(module_globals) + "\n"
+        if self.need_same:
+            defs += "\n\ndef same(a):\n    return a\n"
+        decorated = ""
+        if self.has("decorator") and self.output != "tuple" and r.random() < 0.25:
+            self.use("decorator")
+            imports += "import functools\n"
+            defs += "\n\n" + self.decorator()
+            decorated = "@deco\n"
+        source = (imports + "\n" + CONST_SOURCE + defs + "\n\n"
                   + "".join(t + "\n\n" for t in helper_texts)
-                  + f"def f({sig}):\n" + "\n".join(self.lines) + "\n")
+                  + f"{decorated}def f({sig}):\n" + "\n".join(self.lines) + "\n")
         source = _format(source)
         floats = [i for i, p in enumerate(self.params) if p.kind == "float"]
         wrt = tuple(floats)
@@ -1184,12 +1686,18 @@ class Generator:
                        frozenset(self.used))
 
 
+AFTER_FEATURES = ("after_loop", "after_break", "after_nested_reuse", "after_zero_trip")
+ALIAS_FEATURES = ("alias_branch", "alias_ifexp", "alias_helper", "alias_container",
+                  "alias_loop")
+
+
 def _format(source):
     """Canonical source: ``ast.unparse`` with blank lines around top-level definitions."""
     lines = [line for line in ast.unparse(ast.parse(source)).splitlines() if line.strip()]
     out = []
     for i, line in enumerate(lines):
-        if line.startswith("def ") and out:
+        if (line.startswith("def ") or line.startswith("@")) and out \
+                and not out[-1].startswith("@"):
             out += ["", ""]
         elif out and out[-1].startswith(" ") and not line.startswith(" "):
             out += ["", ""]
@@ -1416,7 +1924,8 @@ def _close(actual, expected, rtol, atol):
 def _describe_mismatch(what, actual, expected):
     err = np.abs(actual - expected)
     i = int(np.nanargmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0
-    return (f"{what}: max abs error {np.nanmax(err) if err.size else 0:.3g}; element {i}: "
+    worst = np.max(np.where(np.isnan(err), np.inf, err)) if err.size else 0
+    return (f"{what}: max abs error {worst:.3g}; element {i}: "
             f"s2sad {actual[i]!r}, finite differences {expected[i]!r}\n"
             f"  s2sad: {np.array2string(actual, precision=6)}\n"
             f"  fd:    {np.array2string(expected, precision=6)}")
@@ -1491,6 +2000,45 @@ def _check_second(s2sad, prog, f, wrt, rng):
 SECOND_RTOL, SECOND_ATOL = 1e-4, 1e-5
 
 
+def _refused_line(prog, exc):
+    """The source line a located s2sad error points at ("" without a location)."""
+    location = getattr(exc, "location", None)
+    if location is None or not getattr(location, "line", 0):
+        return ""
+    lines = prog.source.splitlines()
+    code = location.code or ""
+    if not code and os.path.basename(str(location.filename)).startswith("s2sad_fuzz_") \
+            and 0 < location.line <= len(lines):
+        code = lines[location.line - 1]
+    return code
+
+
+def _refused_construct(prog, exc, table=None):
+    """The refusable construct (see REFUSABLE) a located s2sad error points at, else None.
+
+    The error must carry a location in the program's source, and its column
+    must fall on a name of a construct that may be refused (``al3`` of
+    ``al3 += ...``, not ``kw1`` of ``ia4[0] = 2.5 * kw1``): a refusal of
+    anything else (or one without a location) stays a failure.  With
+    ``table`` (:data:`MUST_WORK`), any refusal on a line of the construct.
+    """
+    code = _refused_line(prog, exc)
+    if not code:
+        return None
+    column = getattr(exc.location, "column", 0) - 1
+    for feature in sorted(prog.features & set(table or REFUSABLE)):
+        for match in re.finditer((table or REFUSABLE)[feature], code):
+            if table is not None or match.start() <= column < max(match.end(),
+                                                                  match.start() + 1):
+                return feature
+    return None
+
+
+#: lines of claimed constructs that must never be refused, whatever the message says
+#: (an int counter's ``c += 1`` is not an in-place write into an array)
+MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)"}
+
+
 def _check_mode(s2sad, prog, f, mode, value, jac):
     """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
     refusals = _s2sad_error_types()
@@ -1542,6 +2090,12 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
                 return "wrong-type", (f"output tangent has {actual.size} elements, expected "
                                       f"{expected.size}")
     except refusals as exc:
+        construct = _refused_construct(prog, exc)
+        if construct is not None:
+            return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
+        construct = _refused_construct(prog, exc, MUST_WORK)
+        if construct is not None:
+            return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
         return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
     except Exception as exc:
         tb = traceback.format_exc(limit=-3)
@@ -1637,6 +2191,9 @@ def check_program(prog, modes, supported, loader, only=None):
     if not shape_ok(value):
         return Outcome("skip", "invalid", message=f"the output is not a {prog.output}")
     flat = _flatten(list(value) if isinstance(value, tuple) else [value])
+    if flat.shape != center.shape or not np.array_equal(flat, center, equal_nan=True):
+        # it changes its own module's arrays (a shrunk program may write into one)
+        return Outcome("skip", "invalid", message="the program is not deterministic")
     if not (np.all(np.isfinite(flat)) and np.all(np.isfinite(ref)) and np.all(np.isfinite(chk))):
         return Outcome("skip", "overflow")
     if np.max(np.abs(flat), initial=0) > BIG or np.max(np.abs(ref), initial=0) > BIG:
@@ -1648,7 +2205,7 @@ def check_program(prog, modes, supported, loader, only=None):
         return Outcome("skip", "non-smooth")
     for mode in applicable:
         try:
-            with _time_limit(S2SAD_TIMEOUT):
+            with _time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
                 problem = _check_mode(s2sad, prog, f, mode, value, ref)
         except _Timeout:
             problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
@@ -1657,6 +2214,9 @@ def check_program(prog, modes, supported, loader, only=None):
             kind, message = problem
             if kind == "non-smooth":
                 return Outcome("skip", "non-smooth", message=message)
+            if kind.startswith("refused:"):
+                # a located refusal of a construct s2sad may refuse: deliberate, not a pass
+                return Outcome("skip", kind, message=message)
             if kind.startswith("rejected:") and any(m in message for m in ALIASING_REFUSALS):
                 # s2sad refuses, on purpose and with a location, an in-place update whose
                 # effect on another name it cannot follow: never a wrong number
@@ -1886,7 +2446,8 @@ def _well_formed(source):
     for fn in tree.body:
         if not isinstance(fn, ast.FunctionDef):
             continue
-        defined = set(module_names) | {a.arg for a in fn.args.args}
+        defined = set(module_names) | {a.arg for a in ast.walk(fn) if isinstance(a, ast.arg)}
+        defined |= {d.name for d in ast.walk(fn) if isinstance(d, ast.FunctionDef)}
         defined |= {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Store)}
         for n in ast.walk(fn):
@@ -1993,6 +2554,7 @@ class Report:
     failures: list = field(default_factory=list)       # (seed, outcome, shrunk program)
     seconds: float = 0.0
     statements: int = 0
+    features: Dict[str, int] = field(default_factory=dict)   # programs using each feature
 
     @property
     def skipped_total(self):
@@ -2012,7 +2574,10 @@ class Fuzzer:
         self.modes = tuple(modes)
         self.max_statements = max_statements
         self.loader = _Loader()
-        self.supported = probe_features(self.modes, self.loader)
+        self.probed = probe_features(self.modes, self.loader)
+        # what the README claims is checked even where its probe is refused (a false
+        # refusal must show up as a failure, not switch the construct off)
+        self.supported = {m: s | _claimed_on(s) for m, s in self.probed.items()}
         if features is not None:
             self.supported = {m: s & frozenset(features) for m, s in self.supported.items()}
         self.features = frozenset().union(*self.supported.values())
@@ -2020,6 +2585,7 @@ class Fuzzer:
         self.out = out
         self.verbose = verbose
         self.progress = 0      # print a summary every this many programs (0: never)
+        self.max_shrinks = None  # shrink at most this many failures (None: all)
         self.extra_flags = ""  # command-line flags that reproduce the feature set
 
     def close(self):
@@ -2041,6 +2607,8 @@ class Fuzzer:
             prog = self.program(seed)
             report.programs += 1
             report.statements += prog.statement_count()
+            for feature in prog.features:
+                report.features[feature] = report.features.get(feature, 0) + 1
             outcome = check_program(prog, self.modes, self.supported, self.loader)
             for m in outcome.modes_checked:
                 report.checked[m] = report.checked.get(m, 0) + 1
@@ -2055,7 +2623,8 @@ class Fuzzer:
             else:
                 report.failed += 1
                 small, attempts = prog, 0
-                if self.shrink:
+                if self.shrink and (self.max_shrinks is None
+                                    or len(report.failures) < self.max_shrinks):
                     small, attempts = shrink(prog, outcome, self.modes, self.supported,
                                              self.loader)
                 final = check_program(small, self.modes, self.supported, self.loader,
@@ -2087,10 +2656,20 @@ class Fuzzer:
         return "\n".join(lines)
 
 
+def _claimed_on(probed):
+    """The claimed features whose prerequisites the probes enabled."""
+    if "straight" not in probed:
+        return frozenset()
+    return frozenset(c for c in CLAIMED
+                     if all(n in probed or n in CLAIMED for n in REQUIRES.get(c, ())))
+
+
 def run_campaign(count, seed=0, modes=("reverse", "forward"), max_statements=12,
-                 features=None, shrink=True, out=None, verbose=False):
-    """Generate and check ``count`` programs with seeds ``seed .. seed + count - 1``."""
+                 features=None, shrink=True, out=None, verbose=False, max_shrinks=None):
+    """Generate and check ``count`` programs with seeds ``seed .. seed + count - 1``
+    (failures after the first ``max_shrinks`` are reported unshrunk)."""
     fuzzer = Fuzzer(modes, max_statements, features, shrink, out, verbose)
+    fuzzer.max_shrinks = max_shrinks
     try:
         report = fuzzer.run(range(seed, seed + count))
         report.supported = fuzzer.supported
@@ -2115,6 +2694,9 @@ def main(argv=None):
                         help="comma-separated features to switch off (e.g. one whose bug is "
                              "known, to look for others)")
     parser.add_argument("--no-shrink", action="store_true", help="report failures unshrunk")
+    parser.add_argument("--max-shrinks", type=int, default=None, metavar="N",
+                        help="shrink the first N failures only (the others are reported "
+                             "unshrunk)")
     parser.add_argument("--show", action="store_true",
                         help="print each program's source (with --count 1: reproduce a seed)")
     parser.add_argument("--probe", action="store_true",
@@ -2136,6 +2718,7 @@ def main(argv=None):
     t0 = time.perf_counter()
     fuzzer = Fuzzer(modes, opts.max_statements, features, not opts.no_shrink, out, opts.verbose)
     fuzzer.progress = opts.progress
+    fuzzer.max_shrinks = opts.max_shrinks
     for flag in ("features", "without"):
         if getattr(opts, flag):
             fuzzer.extra_flags += f" --{flag} {getattr(opts, flag)}"
@@ -2145,6 +2728,10 @@ def main(argv=None):
             off = sorted(ALL_FEATURES - fuzzer.supported[m])
             print(f"{m}: {len(fuzzer.supported[m])} features on; off: "
                   f"{', '.join(off) if off else 'none'}")
+            kept = sorted((CLAIMED & fuzzer.supported[m]) - fuzzer.probed[m])
+            if kept:
+                print(f"{m}: claimed, checked although the probe was refused: "
+                      f"{', '.join(kept)}")
         if opts.probe:
             return 0
         if opts.show:
