@@ -77,3 +77,9 @@ class WrtError(S2sadError):
 
 class RuleDefinitionError(S2sadError):
     """A derivative rule does not fit the function it is registered for."""
+
+
+class UnboundVariableError(S2sadError, UnboundLocalError):
+    """Generated code read a local name that holds no value on the path taken (bound
+    only in a branch not taken, or by a loop that ran no trip), where Python raises
+    ``UnboundLocalError``."""

@@ -9,6 +9,8 @@ argument whose adjoint they compute.
 
 import numpy as np
 
+from .checks import UNBOUND, check_bound, check_not_inplace  # noqa: F401 (exported)
+
 __all__ = [
     "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar",
     "mean_bar", "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar",
@@ -17,6 +19,7 @@ __all__ = [
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot",
+    "UNBOUND", "check_bound", "check_not_inplace",
 ]
 
 

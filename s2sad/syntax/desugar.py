@@ -67,6 +67,7 @@ class _Desugar:
         self.result = None
 
     def function(self, fn):
+        self.fn = fn
         body = fn.body
         final = body[-1] if body and isinstance(body[-1], gast.Return) else None
         early = any(isinstance(n, gast.Return) and n is not final
@@ -157,6 +158,8 @@ class _Desugar:
         flags = {"broke": self.namer.fresh("broke") if has_break else None,
                  "skipped": self.namer.fresh("skipped") if has_continue else None}
         body = self.block(stmt.body, flags)
+        if has_break and isinstance(stmt, gast.For):
+            body = self.bind_target_in_body(stmt) + body
         before = []
         if has_continue:
             body = [_located(nodes.assign(flags["skipped"], nodes.const(False)), stmt)] + body
@@ -172,6 +175,35 @@ class _Desugar:
                                  stmt.body[0])]
         stmt.body = body or [gast.Pass()]
         return before + [stmt]
+
+
+    def bind_target_in_body(self, stmt):
+        """After a ``break`` the remaining trips of a ``for`` loop run as no-ops, but
+        Python's loop target keeps the value of the trip that broke: a target read
+        after the loop is bound from a fresh loop name inside the guarded body."""
+        read = [n for n in nodes.names(stmt.target)
+                if read_after_loop(self.fn, stmt, n.id)]
+        assigns = []
+        for old in read:
+            new = self.namer.fresh(old.id)
+            assigns.append(_located(nodes.assign(old.id, nodes.name(new)), stmt.target))
+            old.id = new
+        return assigns
+
+
+def read_after_loop(fn, loop, name):
+    """Whether the value the ``for`` loop ``loop`` leaves in its target ``name`` may
+    be read: a read of ``name`` outside the loop, unless another ``for`` loop that
+    binds ``name`` (and is not around ``loop``) binds it first."""
+    inside = {id(n) for n in gast.walk(loop)}
+    shielded = set()
+    for other in gast.walk(fn):
+        if isinstance(other, gast.For) and id(other) not in inside \
+                and any(n.id == name for n in nodes.names(other.target)) \
+                and not any(n is loop for n in gast.walk(other)):
+            shielded |= {id(n) for s in other.body for n in gast.walk(s)}
+    return any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load)
+               and id(n) not in inside and id(n) not in shielded for n in gast.walk(fn))
 
 
 def _walk_same_function(node):

@@ -39,7 +39,8 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
-from .desugar import desugar
+from ..checks import UNBOUND, check_bound
+from .desugar import desugar, read_after_loop
 from .names import Namer
 from .parse import is_user_function
 
@@ -124,6 +125,10 @@ class _Normalizer:
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
+        # SSA names that hold UNBOUND on some path (where Python leaves the user's name
+        # unbound), and those of them a read on the current path has checked already
+        self.maybe_unbound: Set[str] = set()
+        self.checked: Set[str] = set()
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -169,7 +174,7 @@ class _Normalizer:
     # ------------------------------------------------------------ blocks
     def block(self, stmts, prologue=None):
         """Normalize ``stmts`` into a fresh list (env changes stay in self.env)."""
-        saved_out, saved_source = self.out, self.source
+        saved_out, saved_source, saved_checked = self.out, self.source, set(self.checked)
         self.out = []
         if prologue is not None:
             prologue()
@@ -177,8 +182,19 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         out = self.out
-        self.out, self.source = saved_out, saved_source
+        self.out, self.source, self.checked = saved_out, saved_source, saved_checked
         return out
+
+    def unbound(self):
+        """The atom of a user name's value on a path where Python leaves it unbound."""
+        self.helpers["UNBOUND"] = UNBOUND
+        return anno.set(nodes.name("UNBOUND"), "s2sad_unbound", True)
+
+    def may_be_unbound(self, atom):
+        """Whether ``atom`` may be the marker of an unbound name (made here: generated
+        code read back for second order names UNBOUND without being unbound itself)."""
+        return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
+                                                or atom.id in self.maybe_unbound)
 
     def merge_copies(self, body, pairs, loop=False):
         """Append ``target = atom`` for each pair, renaming atom's definition instead
@@ -226,8 +242,10 @@ class _Normalizer:
         for user in merged:
             phi = self.new_version(user)
             self.defined.add(phi)
-            then_pairs.append((phi, then_env.get(user, nodes.const(None))))
-            else_pairs.append((phi, else_env.get(user, nodes.const(None))))
+            then_pairs.append((phi, then_env.get(user) or self.unbound()))
+            else_pairs.append((phi, else_env.get(user) or self.unbound()))
+            if self.may_be_unbound(then_pairs[-1][1]) or self.may_be_unbound(else_pairs[-1][1]):
+                self.maybe_unbound.add(phi)
             self.env[user] = nodes.name(phi)
         for user in sorted(set(then_env) & set(else_env)):
             if user not in merged:   # both paths leave the same value (y = x on each side)
@@ -248,15 +266,30 @@ class _Normalizer:
         inside = {id(n) for n in loop_names}
         read_outside = {n.id for n in nodes.names(self.parsed.node)
                         if isinstance(n.ctx, gast.Load) and id(n) not in inside}
-        return sorted(u for u in assigned - targets if u in self.env or u in read_outside)
+        # a loop target keeps its last trip's value after the loop (its old value, or
+        # none, after a loop that ran no trip): carried when that value may be read
+        kept = {u for u in targets if read_after_loop(self.parsed.node, loop, u)}
+        # a name read in the body above its first assignment there reads, from the
+        # second trip on, what the trip before assigned
+        first_store = {}
+        for n in loop_names:
+            if isinstance(n.ctx, gast.Store):
+                at = (n.lineno, n.col_offset)
+                first_store[n.id] = min(first_store.get(n.id, at), at)
+        early = {n.id for n in loop_names if isinstance(n.ctx, gast.Load)
+                 and n.id in first_store and (n.lineno, n.col_offset) < first_store[n.id]}
+        return sorted({u for u in assigned - targets
+                       if u in self.env or u in read_outside or u in early} | kept)
 
     def enter_loop(self, carried, loop):
         names = {}
         for user in carried:
             name = self.new_version(user)
-            entry = self.env.get(user, nodes.const(None))
+            entry = self.env.get(user) or self.unbound()
             self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
+            if self.may_be_unbound(entry):
+                self.maybe_unbound.add(name)
             names[user] = name
             self.env[user] = nodes.name(name)
             self.carried_from[name] = (user, entry, loop)
@@ -663,7 +696,7 @@ class _Normalizer:
         if carried is None:
             return None
         name, entry, loop = carried
-        if isinstance(entry, gast.Name):
+        if isinstance(entry, gast.Name) and not getattr(entry, "s2sad_unbound", False):
             others = sorted(u for u, a in self.env.items() if u != user
                             and isinstance(a, gast.Name) and a.id == entry.id)
             if others:
@@ -692,7 +725,10 @@ class _Normalizer:
 
     def read_name(self, name, node):
         if name in self.env:
-            return nodes.clone(self.env[name])
+            atom = self.env[name]
+            if self.may_be_unbound(atom) and atom.id not in self.checked:
+                self.check_bound(name, atom, node)
+            return nodes.clone(atom)
         if name in self.local_functions:
             raise self.error(f"the local function {name!r} can only be called here", node,
                              hint="define it at module level to pass it around as a value")
@@ -706,6 +742,20 @@ class _Normalizer:
                              ) from None
         self.use_global(name, node)
         return nodes.name(name)
+
+    def check_bound(self, user, atom, node):
+        """Emit the run-time check that ``user`` (now ``atom``) holds a value, where
+        Python raises UnboundLocalError on a path that left it unbound."""
+        self.checked.add(atom.id)
+        self.helpers["check_bound"] = check_bound
+        where = self.parsed.location(node)
+        ok = self.namer.fresh(f"{user}_bound")
+        call = nodes.call("check_bound", [nodes.clone(atom), nodes.const(user),
+                                          nodes.const(where.filename), nodes.const(where.line),
+                                          nodes.const(where.column)])
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
     def use_global(self, name, node):
         """Record that the code reads the module's ``name``; an inlined helper may not

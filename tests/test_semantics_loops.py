@@ -1,0 +1,306 @@
+"""Issue 11, classes 1 and 5: the value a name holds after a loop (the last trip's,
+after ``break`` too; unbound after a loop that ran no trip), unbound names raise as
+Python does, and plain Python that must simply work.
+
+Every derivative is compared with central finite differences (first order) or with
+finite differences of a hand-written gradient (second order), never with s2sad.
+"""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import UnboundVariableError, UnsupportedSyntaxError
+from s2sad.testing import check_grads
+
+RNG = np.random.default_rng(11)
+X = RNG.normal(size=(3, 2))
+
+
+def hvp_reference(grad, args, v, eps=1e-5):
+    """H v from central differences of a hand-written gradient of argument 0."""
+    plus = (args[0] + eps * v,) + tuple(args[1:])
+    minus = (args[0] - eps * v,) + tuple(args[1:])
+    return (np.asarray(grad(*plus)) - np.asarray(grad(*minus))) / (2 * eps)
+
+
+def check_all(f, args, grad_of_first, wrt=0):
+    """Value (against Python), reverse and forward (against finite differences) and
+    second order (against finite differences of the hand-written gradient)."""
+    check_grads(f, args, wrt=wrt, modes=("reverse", "forward"))
+    x = np.asarray(args[0], dtype=float)
+    v = np.ones_like(x) * 0.7 if x.ndim else 0.7
+    expected = hvp_reference(grad_of_first, args, v)
+    np.testing.assert_allclose(s2sad.hvp(f)(*args, v), expected, rtol=1e-5, atol=1e-6)
+    if x.ndim == 0:
+        np.testing.assert_allclose(s2sad.hessian(f)(*args), expected / 0.7,
+                                   rtol=1e-5, atol=1e-6)
+
+
+# ----------------------------------------------------------- class 1: loop targets
+
+def pre_bound_range(x):
+    i = 0
+    for i in range(3):
+        pass
+    return x * x * i
+
+
+def unbound_before_range(x):
+    for i in range(3):
+        pass
+    return x * x * i
+
+
+def computed_bounds(x, n):
+    for i in range(n - 1, 2 * n + 1, 2):
+        pass
+    return x * x * i
+
+
+def after_break(x):
+    for i in range(5):
+        if i == 2:
+            break
+    return x * x * i
+
+
+def after_break_in_while_body(x):
+    k = 0
+    for i in range(6):
+        k = k + 1
+        if k * 2 > 5:
+            break
+    return x * x * (i + k)
+
+
+def last_row(X):
+    for row in X:
+        pass
+    return np.sum(row * row)
+
+
+def last_row_after_break(X):
+    for row in X:
+        if np.sum(row) > 0.5:
+            break
+    return np.sum(row * row * row)
+
+
+def last_list_item(x):
+    for item in [x, 2.0 * x, x * x]:
+        pass
+    return item * x
+
+
+def last_of_enumerate(X):
+    for j, row in enumerate(X):
+        pass
+    return np.sum(row * row) * j
+
+
+def last_of_zip(X):
+    for a, b in zip(X, X * 2.0):
+        pass
+    return np.sum(a * b)
+
+
+def tuple_unpacking_target(X):
+    for a, b in X:
+        pass
+    return a * a * b
+
+
+def nested_loops_reuse_name(x):
+    for i in range(2):
+        for i in range(4):
+            pass
+    return x * x * i
+
+
+def inner_zero_trip_keeps_outer_value(x):
+    for i in range(3):
+        for i in range(0):
+            pass
+    return x * x * i
+
+
+def loop_inside_branch(x):
+    i = 10
+    if x > 0:
+        for i in range(3):
+            pass
+    return x * x * i
+
+
+def sequential_loops(x):
+    s = 0.0
+    for i in range(3):
+        s = s + x * i
+    for i in range(2):
+        s = s + x * x
+    return s * i
+
+
+def target_read_in_next_trip(x):
+    s = 0.0
+    for k in range(3):
+        s = s + x * x * k
+        for i in range(k + 1):
+            pass
+        s = s + x * i
+    return s
+
+
+def zero_trip_keeps_old_value(x, n):
+    i = 7
+    for i in range(n):
+        pass
+    return x * x * i
+
+
+def grad_sq(factor):
+    return lambda x, *rest: 2.0 * x * factor
+
+
+LOOP_CASES = [
+    (pre_bound_range, (1.5,), grad_sq(2)),
+    (unbound_before_range, (1.5,), grad_sq(2)),
+    (computed_bounds, (1.5, 3), grad_sq(6)),   # range(2, 7, 2): 6
+    (after_break, (1.5,), grad_sq(2)),
+    (after_break_in_while_body, (1.5,), grad_sq(2 + 3)),
+    (last_list_item, (1.5,), lambda x: 3.0 * x * x),
+    (nested_loops_reuse_name, (1.5,), grad_sq(3)),
+    (inner_zero_trip_keeps_outer_value, (1.5,), grad_sq(2)),
+    (loop_inside_branch, (1.5,), grad_sq(2)),
+    (loop_inside_branch, (-1.5,), grad_sq(10)),
+    (sequential_loops, (1.5,), lambda x: 3.0 + 4.0 * x),
+    (target_read_in_next_trip, (1.5,), lambda x: 6.0 * x + 3.0),
+    (zero_trip_keeps_old_value, (1.5, 0), grad_sq(7)),
+    (zero_trip_keeps_old_value, (1.5, 4), grad_sq(3)),
+]
+
+
+@pytest.mark.parametrize("f, args, grad", LOOP_CASES,
+                         ids=[f"{c[0].__name__}{c[1]}" for c in LOOP_CASES])
+def test_loop_target_keeps_last_trip_value(f, args, grad):
+    assert s2sad.value_and_grad(f)(*args)[0] == pytest.approx(f(*args))
+    check_all(f, args, grad)
+    g = s2sad.grad(f)(*args)
+    assert g == pytest.approx(grad(*args), rel=1e-12)
+
+
+def test_last_row_of_an_array():
+    expected = np.zeros_like(X)
+    expected[-1] = 2.0 * X[-1]
+    value, g = s2sad.value_and_grad(last_row)(X)
+    assert value == pytest.approx(np.sum(X[-1] ** 2))
+    np.testing.assert_allclose(g, expected)
+    check_grads(last_row, (X,), modes=("reverse", "forward"))
+    v = RNG.normal(size=X.shape)
+    hv = np.zeros_like(X)
+    hv[-1] = 2.0 * v[-1]
+    np.testing.assert_allclose(s2sad.hvp(last_row)(X, v), hv, atol=1e-12)
+
+
+def test_row_after_break_is_the_row_that_broke():
+    A = np.array([[0.1, 0.2], [0.4, 0.3], [-1.0, 2.0]])
+    value, g = s2sad.value_and_grad(last_row_after_break)(A)
+    assert value == pytest.approx(last_row_after_break(A))
+    expected = np.zeros_like(A)
+    expected[1] = 3.0 * A[1] ** 2
+    np.testing.assert_allclose(g, expected)
+    check_grads(last_row_after_break, (A,), modes=("reverse", "forward"))
+    v = RNG.normal(size=A.shape)
+    hv = np.zeros_like(A)
+    hv[1] = 6.0 * A[1] * v[1]
+    np.testing.assert_allclose(s2sad.hvp(last_row_after_break)(A, v), hv, atol=1e-12)
+
+
+@pytest.mark.parametrize("f", [last_of_enumerate, last_of_zip, tuple_unpacking_target])
+def test_enumerate_zip_and_unpacking_targets(f):
+    grads = {
+        last_of_enumerate: lambda A: np.concatenate([np.zeros((2, 2)), 4.0 * A[2:]]),
+        last_of_zip: lambda A: np.concatenate([np.zeros((2, 2)), 4.0 * A[2:]]),
+        tuple_unpacking_target: lambda A: np.array(
+            [[0.0, 0.0], [0.0, 0.0], [2.0 * A[2, 0] * A[2, 1], A[2, 0] ** 2]]),
+    }
+    value, g = s2sad.value_and_grad(f)(X)
+    assert value == pytest.approx(f(X))
+    np.testing.assert_allclose(g, grads[f](X), rtol=1e-12)
+    check_grads(f, (X,), modes=("reverse", "forward"))
+    v = RNG.normal(size=X.shape)
+    np.testing.assert_allclose(s2sad.hvp(f)(X, v), hvp_reference(grads[f], (X,), v),
+                               rtol=1e-6, atol=1e-8)
+
+
+# ----------------------------------------------------------- class 1: unbound names
+
+def bound_in_untaken_branch(x):
+    if x > 100:
+        y = x
+    return y
+
+
+def zero_trip_unbound(x, n):
+    for i in range(n):
+        pass
+    return x * i
+
+
+def zero_trip_row(X):
+    for row in X:
+        pass
+    return np.sum(row)
+
+
+def assigned_only_in_loop(x, n):
+    for i in range(n):
+        last = x * i
+    return last
+
+
+def read_in_first_trip(x):
+    for i in range(3):
+        if i > 0:
+            x = x + prev
+        prev = x * x
+    return x
+
+
+UNBOUND_CASES = [
+    (bound_in_untaken_branch, (1.0,), "y"),
+    (zero_trip_unbound, (1.0, 0), "i"),
+    (zero_trip_row, (np.zeros((0, 2)),), "row"),
+    (assigned_only_in_loop, (1.0, 0), "last"),
+]
+
+
+@pytest.mark.parametrize("f, args, name", UNBOUND_CASES,
+                         ids=[c[0].__name__ for c in UNBOUND_CASES])
+def test_reading_an_unbound_name_raises_like_python(f, args, name):
+    with pytest.raises(UnboundLocalError):
+        f(*args)
+    line = next(n for n, text in enumerate(open(__file__).read().splitlines(), 1)
+                if text.startswith(f"def {f.__name__}("))
+    tangent = np.ones_like(np.asarray(args[0], dtype=float))
+    calls = [lambda: s2sad.value_and_grad(f)(*args), lambda: s2sad.vjp(f)(*args),
+             lambda: s2sad.jvp(f)(*args, tangent)]
+    for call in calls:
+        with pytest.raises(UnboundVariableError) as info:
+            call()
+        assert isinstance(info.value, UnboundLocalError)
+        text = str(info.value)
+        assert f"local variable {name!r}" in text, text
+        assert f"test_semantics_loops.py:{info.value.location.line}:" in text, text
+        assert line < info.value.location.line < line + 6
+    with pytest.raises(UnboundLocalError):
+        s2sad.hvp(f)(*args, np.ones_like(np.asarray(args[0], dtype=float)))
+
+
+def test_bound_on_the_path_taken_works():
+    check_all(bound_in_untaken_branch, (150.0,), lambda x: 1.0)
+    check_all(assigned_only_in_loop, (1.5, 3), lambda x, n: 2.0)
+    check_grads(zero_trip_row, (X,), modes=("reverse", "forward"))
+    # the name read in the first trip: read only from the second trip on
+    check_grads(read_in_first_trip, (0.3,), modes=("reverse", "forward"))
