@@ -113,6 +113,7 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
     return _cached(key, func, build, depends_on=rev)
 
 
+@pipeline._collector_paused
 def generate_hvp(func, wrt, header_lines, dump=False):
     """The Hessian-vector-product module of ``func`` as a :class:`pipeline.Result`.
 

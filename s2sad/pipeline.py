@@ -8,6 +8,7 @@ import functools
 import gc
 import inspect
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Dict
 
@@ -129,12 +130,24 @@ def _collector_paused(passes):
     def run(*args, **kwargs):
         enabled = gc.isenabled()
         gc.disable()
+        # the passes walk syntax trees recursively, a few frames per level: a long
+        # expression Python compiles (x*x + ... with 300 terms, 200 nested calls)
+        # needs more than the default limit.  Raised while they run, then restored.
+        limit = sys.getrecursionlimit()
+        if limit < DEEP_RECURSION_LIMIT:
+            sys.setrecursionlimit(DEEP_RECURSION_LIMIT)
         try:
             return passes(*args, **kwargs)
         finally:
+            if limit < DEEP_RECURSION_LIMIT:
+                sys.setrecursionlimit(limit)
             if enabled:
                 gc.enable()
     return run
+
+
+#: the recursion limit while the passes run (see ``_collector_paused``)
+DEEP_RECURSION_LIMIT = 20000
 
 
 @_collector_paused

@@ -304,3 +304,156 @@ def test_bound_on_the_path_taken_works():
     check_grads(zero_trip_row, (X,), modes=("reverse", "forward"))
     # the name read in the first trip: read only from the second trip on
     check_grads(read_in_first_trip, (0.3,), modes=("reverse", "forward"))
+
+
+# ----------------------------------------------------------- class 5: plain Python
+
+K = 3.0
+
+
+def reversed_range(x, n):
+    s = 0.0
+    for i in reversed(range(n)):
+        s = s * x + i
+    return s
+
+
+def reversed_computed_range(x, n):
+    s = 0.0
+    for i in reversed(range(1, 2 * n, 2)):
+        s = s * x + i
+    return s * i
+
+
+def reversed_rows(X):
+    s = 0.0
+    for row in reversed(X):
+        s = s * 0.5 + np.sum(row * row)
+    return s
+
+
+def reversed_list(x):
+    s = 0.0
+    for item in reversed([x, x * x, 3.0]):
+        s = s * x + item
+    return s
+
+
+def test_reversed_range():
+    # s = 3x^3 + 2x^2 + x for n = 4
+    assert s2sad.value_and_grad(reversed_range)(2.0, 4) == (34.0, 45.0)
+    check_all(reversed_range, (2.0, 4), lambda x, n: 9 * x * x + 4 * x + 1)
+    # items 5, 3, 1: s = 5x^2 + 3x + 1, times the last item, 1
+    check_all(reversed_computed_range, (0.7, 3), lambda x, n: 10 * x + 3)
+
+
+def test_reversed_rows_and_lists():
+    weights = np.array([1.0, 0.5, 0.25])[:, None]
+    value, g = s2sad.value_and_grad(reversed_rows)(X)
+    assert value == pytest.approx(reversed_rows(X))
+    np.testing.assert_allclose(g, 2.0 * weights * X)
+    check_grads(reversed_rows, (X,), modes=("reverse", "forward"))
+    v = RNG.normal(size=X.shape)
+    np.testing.assert_allclose(s2sad.hvp(reversed_rows)(X, v), 2.0 * weights * v)
+    # s = 3x^2 + x^2 * x + x = x^3 + 3x^2 + x
+    check_all(reversed_list, (0.7,), lambda x: 3 * x * x + 6 * x + 1)
+
+
+def default_names_a_global(x, k=K):
+    return x * x * k
+
+
+def test_default_naming_a_module_global(tmp_path):
+    assert s2sad.value_and_grad(default_names_a_global)(2.0) == (12.0, 12.0)
+    assert s2sad.value_and_grad(default_names_a_global)(2.0, 5.0) == (20.0, 20.0)
+    assert s2sad.grad(default_names_a_global, wrt="k")(2.0) == 4.0
+    check_all(default_names_a_global, (1.5,), lambda x: 2.0 * x * K)
+    assert s2sad.jvp(default_names_a_global)(2.0, 1.0) == (12.0, 12.0)
+    assert s2sad.hessian(default_names_a_global)(2.0) == 6.0
+
+
+def test_default_naming_a_module_global_in_the_cli_module(tmp_path):
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+    here = os.path.dirname(__file__)
+    out = tmp_path / "dg.py"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(here)] + os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    subprocess.run([sys.executable, "-m", "s2sad", "grad",
+                    f"{__file__}:default_names_a_global", "--wrt", "x", "-o", str(out)],
+                   check=True, env=env, cwd=here)
+    sys.path.insert(0, here)
+    try:
+        spec = importlib.util.spec_from_file_location("dg_generated", out)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(here)
+    assert module.default_names_a_global_value_and_grad(2.0) == (12.0, 12.0)
+
+
+def counter_from_parameter(x, start):
+    idx = start
+    s = 0.0
+    for j in range(3):
+        s = s + x[idx] * x[idx]
+        idx += 1
+    return s
+
+
+def counter_grad(x, start):
+    g = np.zeros_like(x)
+    g[start:start + 3] = 2.0 * x[start:start + 3]
+    return g
+
+
+def test_integer_counter_from_a_parameter():
+    x = np.array([0.5, -1.0, 2.0, 0.3, 1.7, -0.4])
+    value, g = s2sad.value_and_grad(counter_from_parameter)(x, 1)
+    assert value == pytest.approx(counter_from_parameter(x, 1))
+    np.testing.assert_allclose(g, counter_grad(x, 1))
+    check_all(counter_from_parameter, (x, 2), counter_grad)
+    # a 0-d array start would be updated in place by idx += 1: refused when it runs
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(counter_from_parameter)(x, np.array(1))
+    assert "may write into an array another name holds: 'start'" in str(info.value)
+    assert "test_semantics_loops.py:" in str(info.value)
+
+
+def _module_from_source(tmp_path, name, source):
+    import importlib.util
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_long_expressions(tmp_path):
+    import sys
+    terms = " + ".join(["x * x"] * 300)
+    nested = "x"
+    for _ in range(200):
+        nested = f"np.sin({nested})"
+    module = _module_from_source(tmp_path, "deep_expressions", (
+        f"import numpy as np\n\n\ndef long_sum(x):\n    return {terms}\n\n\n"
+        f"def nested_calls(x):\n    return {nested}\n"))
+    limit = sys.getrecursionlimit()
+    x = 0.3
+    value, g = s2sad.value_and_grad(module.long_sum)(x)
+    assert value == pytest.approx(300 * x * x) and g == pytest.approx(600 * x)
+    assert s2sad.jvp(module.long_sum)(x, 1.0)[1] == pytest.approx(600 * x)
+    assert s2sad.hessian(module.long_sum)(x) == pytest.approx(600.0)
+    # d/dx sin^200(x): the product of cos of each inner value
+    inner, derivative = x, 1.0
+    for _ in range(200):
+        derivative *= np.cos(inner)
+        inner = np.sin(inner)
+    value, g = s2sad.value_and_grad(module.nested_calls)(x)
+    assert value == pytest.approx(inner) and g == pytest.approx(derivative)
+    assert s2sad.jvp(module.nested_calls)(x, 1.0)[1] == pytest.approx(derivative)
+    check_grads(module.nested_calls, (x,), modes=("reverse", "forward"))
+    assert sys.getrecursionlimit() == limit   # raised only while s2sad generates

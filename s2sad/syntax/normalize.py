@@ -39,7 +39,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
-from ..checks import UNBOUND, check_bound
+from ..checks import _IMMUTABLE, UNBOUND, check_bound, check_not_inplace
 from .desugar import desugar, read_after_loop
 from .names import Namer
 from .parse import is_user_function
@@ -158,10 +158,22 @@ class _Normalizer:
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
+        self.default_names(fn.args.defaults)
         new = nodes.function(fn.name, self.params, self.out,
                              defaults=[nodes.clone(d) for d in fn.args.defaults])
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
                               self.helpers, self.free_objects, self.free_sources)
+
+    def default_names(self, defaults):
+        """The generated function keeps the parameters' defaults as written
+        (``k=K``): the module names they read are free names of the generated code."""
+        for default in defaults:
+            for name in nodes.names(default):
+                if isinstance(name.ctx, gast.Load):
+                    if not self.parsed.is_resolvable(name.id):
+                        raise self.error(f"the default value names {name.id!r}, which is not "
+                                         f"defined in the function's module", name)
+                    self.use_global(name.id, name)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
@@ -318,6 +330,10 @@ class _Normalizer:
         elif callee in (builtins.enumerate, builtins.zip) and not iterable.keywords:
             sequences = [self.atom(a) for a in iterable.args]
             kind = callee.__name__
+        elif callee is builtins.reversed and len(iterable.args) == 1 \
+                and not iterable.keywords:
+            # reversed(range(...)), reversed(rows), reversed(list): the items from the end
+            sequences, kind = [self.atom(iterable.args[0])], "reversed"
         else:
             sequences, kind = [self.atom(iterable)], "items"
         if kind != "range":
@@ -329,6 +345,9 @@ class _Normalizer:
                                               builtins.min)
             bounds = [length]
             self.free_names.add("len")
+            if kind == "reversed":
+                last = self.operation_value(gast.BinOp(left=nodes.clone(length), op=gast.Sub(),
+                                                       right=nodes.const(1)), "last")
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
         before = dict(self.env)
         names = self.enter_loop(carried, stmt)
@@ -350,7 +369,11 @@ class _Normalizer:
                 return
             # the items come from the sequences as they were before the loop (SSA atoms
             # captured above), even when the body rebinds the sequence's name
-            items = [nodes.subscript(nodes.clone(s), nodes.name(index)) for s in sequences]
+            position = nodes.name(index)
+            if kind == "reversed":
+                position = self.operation_value(gast.BinOp(
+                    left=nodes.clone(last), op=gast.Sub(), right=nodes.name(index)), "position")
+            items = [nodes.subscript(nodes.clone(s), nodes.clone(position)) for s in sequences]
             if kind == "enumerate":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
                     raise self.error("unpack enumerate() into two names", target)
@@ -657,12 +680,19 @@ class _Normalizer:
         if isinstance(current, gast.Name):
             owner = self.outside_owner(current.id, target.id)
             if owner is not None:
-                raise self.error(
-                    f"'{target.id} {_op_symbol(stmt.op)}= ...' may write into an array "
-                    f"another name holds: {owner} (for arrays, {_op_symbol(stmt.op)}= "
-                    f"writes in place)", stmt,
-                    hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
-                         f"to make a new array")
+                message = (f"'{target.id} {_op_symbol(stmt.op)}= ...' may write into an array "
+                           f"another name holds: {owner} (for arrays, {_op_symbol(stmt.op)}= "
+                           f"writes in place)")
+                hint = (f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
+                        f"to make a new array")
+                if current.id not in self.defined:   # a global: its value is known now
+                    if not isinstance(self.parsed.resolve(current.id, None), _IMMUTABLE):
+                        raise self.error(message, stmt, hint=hint)
+                else:
+                    # a number (an integer counter that starts from a parameter) makes a
+                    # new value, as the generated code does: only an array or a list,
+                    # which += updates in place, is refused, when the code runs
+                    self.check_not_inplace(current, message, hint, stmt)
             sharing = sorted(u for u, a in self.env.items()
                              if u != target.id and isinstance(a, gast.Name)
                              and (a.id == current.id or a.id in self.shares.get(current.id, ())))
@@ -754,6 +784,18 @@ class _Normalizer:
                                           nodes.const(where.filename), nodes.const(where.line),
                                           nodes.const(where.column)])
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
+    def check_not_inplace(self, atom, message, hint, node):
+        """Emit the run-time refusal of an update in place of what ``atom`` holds."""
+        self.helpers["check_not_inplace"] = check_not_inplace
+        where = self.parsed.location(node)
+        ok = self.namer.fresh("new_value")
+        call = nodes.call("check_not_inplace", [
+            nodes.clone(atom), nodes.const(message), nodes.const(hint),
+            nodes.const(where.filename), nodes.const(where.line), nodes.const(where.column)])
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_inplace)))
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
