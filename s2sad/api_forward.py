@@ -183,11 +183,14 @@ class _Bound:
 
 @functools.lru_cache(maxsize=1024)
 def _signature(func):
-    """(signature, positional parameter names, whether that is every parameter)."""
+    """(signature, parameter names (positional, then keyword-only: the generated
+    forward code takes them all by position), whether every parameter is positional)."""
     sig = inspect.signature(func)
     names = [p.name for p in sig.parameters.values()
-             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return sig, names, len(names) == len(sig.parameters)
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                for p in sig.parameters.values())
+    return sig, names, plain
 
 
 def _parameters(func):
@@ -195,7 +198,7 @@ def _parameters(func):
 
 
 def _arguments(func, args, kwargs):
-    """Every positional parameter's value, in order, defaults applied."""
+    """Every parameter's value, in order (keyword-only ones last), defaults applied."""
     sig, names, plain = _signature(func)
     if plain and not kwargs and len(args) == len(names):
         return list(args)          # the common call: every argument by position

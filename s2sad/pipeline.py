@@ -45,7 +45,7 @@ def resolve_wrt(func, wrt):
             f"s2sad differentiates Python functions written with 'def'; got {func!r}",
             hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
     params = [p.name for p in inspect.signature(func).parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     many = isinstance(wrt, (tuple, list))
     items = list(wrt) if many else [wrt]
     if not items:

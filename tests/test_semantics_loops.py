@@ -457,3 +457,92 @@ def test_long_expressions(tmp_path):
     assert s2sad.jvp(module.nested_calls)(x, 1.0)[1] == pytest.approx(derivative)
     check_grads(module.nested_calls, (x,), modes=("reverse", "forward"))
     assert sys.getrecursionlimit() == limit   # raised only while s2sad generates
+
+
+def keyword_only(x, *, k=2.0):
+    return x * x * k
+
+
+def keyword_only_required(x, *, k):
+    return np.sum(x * x) * k
+
+
+def keyword_only_two(x, *, k=2.0, m=K):
+    return x * x * k + m * x
+
+
+def test_keyword_only_parameters_reverse_and_forward():
+    f = keyword_only
+    assert s2sad.value_and_grad(f)(2.0) == (8.0, 8.0)              # 2 x k
+    assert s2sad.value_and_grad(f)(2.0, k=3.0) == (12.0, 12.0)
+    assert s2sad.grad(f, wrt="k")(2.0, k=5.0) == 4.0                # x^2
+    assert s2sad.grad(f, wrt=("x", "k"))(2.0, k=5.0) == (20.0, 4.0)
+    assert s2sad.vjp(f)(2.0, k=3.0)[1](1.0) == 12.0
+    assert s2sad.jvp(f)(2.0, 1.0) == (8.0, 8.0)
+    assert s2sad.jvp(f)(2.0, 1.0, k=3.0) == (12.0, 12.0)
+    assert s2sad.jvp(f, wrt="k")(2.0, 1.0, k=3.0) == (12.0, 4.0)
+    x = np.array([1.0, -2.0, 0.5])
+    value, g = s2sad.value_and_grad(keyword_only_required)(x, k=2.0)
+    assert value == pytest.approx(np.sum(x * x) * 2.0)
+    np.testing.assert_allclose(g, 4.0 * x)
+    assert s2sad.grad(keyword_only_required, wrt="k")(x, k=2.0) == pytest.approx(np.sum(x * x))
+    _, t = s2sad.jvp(keyword_only_required)(x, np.ones(3), k=2.0)
+    assert t == pytest.approx(4.0 * np.sum(x))
+    value, (gx, gm) = s2sad.value_and_grad(keyword_only_two, wrt=("x", "m"))(2.0, m=1.0)
+    assert (value, gx, gm) == (10.0, 9.0, 2.0)
+    assert s2sad.jvp(keyword_only_two)(2.0, 1.0, m=1.0) == (10.0, 9.0)
+    with pytest.raises(TypeError):
+        s2sad.grad(keyword_only_required)(x)   # k is required, as in Python
+
+
+def test_keyword_only_parameters_second_order():
+    f = keyword_only
+    assert s2sad.hvp(f)(2.0, 1.0) == pytest.approx(4.0)             # 2 k
+    assert s2sad.hvp(f)(2.0, 1.0, k=3.0) == pytest.approx(6.0)
+    assert s2sad.hessian(f)(2.0, k=3.0) == pytest.approx(6.0)
+    h = s2sad.hessian(f, wrt=("x", "k"))(2.0, k=3.0)
+    np.testing.assert_allclose(np.array(h, dtype=float), [[6.0, 4.0], [4.0, 0.0]])
+    x = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(s2sad.hvp(keyword_only_required)(x, np.ones(3), k=2.0),
+                               4.0 * np.ones(3))
+    assert s2sad.hessian(keyword_only_two)(2.0, k=1.0) == pytest.approx(2.0)
+
+
+def test_keyword_only_parameters_in_cli_modules(tmp_path):
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+    here = os.path.dirname(__file__)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(here)] + os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    modules = {}
+    for name, extra in [("rev", ["--wrt", "k"]), ("fwd", ["--mode", "forward", "--wrt", "x"]),
+                        ("hvp", ["--mode", "forward", "--flavor", "hvp", "--wrt", "x"])]:
+        out = tmp_path / f"kw_{name}.py"
+        subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{__file__}:keyword_only_two",
+                        *extra, "-o", str(out)], check=True, env=env, cwd=here)
+        sys.path.insert(0, here)
+        try:
+            spec = importlib.util.spec_from_file_location(f"kw_{name}", out)
+            modules[name] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(modules[name])
+        finally:
+            sys.path.remove(here)
+    # f = x^2 k + m x at x = 2, k = 2, m = 3
+    assert modules["rev"].keyword_only_two_value_and_grad(2.0) == (14.0, 4.0)
+    assert modules["rev"].keyword_only_two_value_and_grad(2.0, k=1.0) == (10.0, 4.0)
+    assert modules["fwd"].keyword_only_two_jvp(2.0, 2.0, 3.0, 1.0) == (14.0, 11.0)
+    (value, g), hv = modules["hvp"].keyword_only_two_hvp(2.0, 2.0, 3.0, 1.0)
+    assert (value, g, hv) == (14.0, 11.0, 4.0)
+
+
+def default_then_tangent(x, k=K):
+    return x * x * k
+
+
+def test_forward_module_of_a_function_with_defaults_has_no_default_on_a_tangent():
+    # the generated jvp takes (x, k, x_dot): k's default used to fall on x_dot
+    source = s2sad.jvp(default_then_tangent).source
+    assert "def default_then_tangent_jvp(x, k, x_dot):" in source, source
+    assert s2sad.jvp(default_then_tangent)(2.0, 1.0) == (12.0, 12.0)

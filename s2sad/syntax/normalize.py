@@ -100,7 +100,9 @@ class _Normalizer:
         self.inline_helpers = inline_helpers
         fn = parsed.node
         self.function_name = fn.name
-        self.params = [a.id for a in fn.args.args]
+        # keyword-only parameters (def f(x, *, k=2.0)) are parameters like the others;
+        # the generated functions keep them keyword-only where the user's call reaches
+        self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         reserved = user_names(fn)
         # names an inlined helper of another module reads as its module's globals: a
@@ -159,8 +161,11 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         self.default_names(fn.args.defaults)
-        new = nodes.function(fn.name, self.params, self.out,
-                             defaults=[nodes.clone(d) for d in fn.args.defaults])
+        self.default_names([d for d in fn.args.kw_defaults if d is not None])
+        new = nodes.function(fn.name, [a.id for a in fn.args.args], self.out,
+                             defaults=[nodes.clone(d) for d in fn.args.defaults],
+                             kwonly=[a.id for a in fn.args.kwonlyargs],
+                             kw_defaults=nodes.clone(fn.args.kw_defaults))
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
                               self.helpers, self.free_objects, self.free_sources)
 
