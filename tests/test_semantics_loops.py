@@ -546,3 +546,125 @@ def test_forward_module_of_a_function_with_defaults_has_no_default_on_a_tangent(
     source = s2sad.jvp(default_then_tangent).source
     assert "def default_then_tangent_jvp(x, k, x_dot):" in source, source
     assert s2sad.jvp(default_then_tangent)(2.0, 1.0) == (12.0, 12.0)
+
+
+def carried_through_a_branch(x):
+    for i in range(4):
+        if i == 0:
+            t = x
+        else:
+            t = t * x
+    return t
+
+
+def test_name_read_from_the_previous_trip_in_a_branch():
+    # t = x^4
+    check_all(carried_through_a_branch, (1.3,), lambda x: 4.0 * x ** 3)
+
+
+# ------------------------------------------- class 1: more targets, second order by FD
+
+def enum_break(X):
+    for j, row in enumerate(X):
+        if np.sum(row) > 0.0:
+            break
+    return np.sum(row * row) * (j + 1)
+
+def zip_break(X, Y):
+    for a, b in zip(X, Y):
+        if np.sum(a) > 0.0:
+            break
+    return np.sum(a * b * b)
+
+def nested_unpack_enum_break(X):
+    for j, (a, b) in enumerate(X):
+        if a > 0.0:
+            break
+    return a * b * b * (j + 1)
+
+def inner_break_outer_read(x):
+    s = 0.0
+    for k in range(3):
+        for i in range(5):
+            if i >= k:
+                break
+        s = s + x * x * i
+    return s
+
+def continue_loop(x):
+    for i in range(5):
+        if i > 2:
+            continue
+        x = x * 1.5
+    return x * x * i
+
+def while_then_for(x):
+    n = 0
+    while n < 3:
+        n = n + 1
+    for i in range(n):
+        pass
+    return x * x * (i + n)
+
+def return_inside(x):
+    for i in range(5):
+        if i == 3:
+            return x * x * i
+    return x
+
+def lambda_reads_target(x):
+    for i in range(3):
+        pass
+    g = lambda t: t * i
+    return g(x * x)
+
+def appended_last(x):
+    acc = []
+    for i in range(3):
+        acc.append(x * i)
+    for v in acc:
+        pass
+    return v * x
+
+def break_then_zero_trip(x, n):
+    for i in range(5):
+        if i == 1:
+            break
+    for i in range(n):
+        pass
+    return x * x * i
+
+def row_modified_after(X):
+    for row in X:
+        pass
+    row = row * 2.0
+    return np.sum(row * X[0])
+
+
+def fd_hvp(f, args, v, h=1e-4):
+    """H v from central differences of s2sad-independent finite-difference gradients."""
+    from s2sad.testing import finite_difference_gradient
+    x = np.asarray(args[0], dtype=float)
+    plus = finite_difference_gradient(f, (x + h * v,) + tuple(args[1:]), 0, eps=1e-5)
+    minus = finite_difference_gradient(f, (x - h * v,) + tuple(args[1:]), 0, eps=1e-5)
+    return (np.asarray(plus) - np.asarray(minus)) / (2 * h)
+
+
+XB = np.array([[-1.0, 0.3], [0.5, 0.4], [2.0, -0.1]])
+MORE_CASES = [
+    (enum_break, (XB,)), (zip_break, (XB, XB[::-1] * 1.3)), (nested_unpack_enum_break, (XB,)),
+    (inner_break_outer_read, (1.3,)), (continue_loop, (1.3,)), (while_then_for, (1.3,)),
+    (return_inside, (1.3,)), (lambda_reads_target, (1.3,)), (appended_last, (1.3,)),
+    (break_then_zero_trip, (1.3, 0)), (break_then_zero_trip, (1.3, 3)),
+    (row_modified_after, (XB,)),
+]
+
+
+@pytest.mark.parametrize("f, args", MORE_CASES,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(MORE_CASES)])
+def test_more_loop_targets_all_modes(f, args):
+    assert s2sad.value_and_grad(f)(*args)[0] == pytest.approx(f(*args), rel=1e-12)
+    check_grads(f, args, wrt=0, modes=("reverse", "forward"))
+    v = np.full_like(np.asarray(args[0], dtype=float), 0.7)
+    np.testing.assert_allclose(s2sad.hvp(f)(*args, v), fd_hvp(f, args, v),
+                               rtol=1e-4, atol=1e-5)

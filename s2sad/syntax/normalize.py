@@ -286,15 +286,9 @@ class _Normalizer:
         # a loop target keeps its last trip's value after the loop (its old value, or
         # none, after a loop that ran no trip): carried when that value may be read
         kept = {u for u in targets if read_after_loop(self.parsed.node, loop, u)}
-        # a name read in the body above its first assignment there reads, from the
-        # second trip on, what the trip before assigned
-        first_store = {}
-        for n in loop_names:
-            if isinstance(n.ctx, gast.Store):
-                at = (n.lineno, n.col_offset)
-                first_store[n.id] = min(first_store.get(n.id, at), at)
-        early = {n.id for n in loop_names if isinstance(n.ctx, gast.Load)
-                 and n.id in first_store and (n.lineno, n.col_offset) < first_store[n.id]}
+        # a name the body may read before a trip assigns it reads, from the second
+        # trip on, what the trip before assigned
+        early = _exposed_reads(loop, assigned)
         return sorted({u for u in assigned - targets
                        if u in self.env or u in read_outside or u in early} | kept)
 
@@ -1236,6 +1230,59 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _exposed_reads(loop, candidates):
+    """The names of ``candidates`` that one trip of ``loop`` may read before it
+    assigns them (on some path through the body: the value of the trip before)."""
+    exposed = set()
+
+    def reads(node, bound):
+        for n in nodes.names(node):
+            if isinstance(n.ctx, gast.Load) and n.id in candidates and n.id not in bound:
+                exposed.add(n.id)
+
+    def stores(target):
+        return {n.id for n in nodes.names(target) if isinstance(n.ctx, gast.Store)}
+
+    def block(stmts, bound):
+        bound = set(bound)
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                reads(stmt.test, bound)
+                bound = block(stmt.body, bound) & block(stmt.orelse, bound)
+            elif isinstance(stmt, gast.For):
+                reads(stmt.iter, bound)
+                block(stmt.body, bound | stores(stmt.target))
+            elif isinstance(stmt, gast.While):
+                reads(stmt.test, bound)
+                block(stmt.body, bound)
+            elif isinstance(stmt, (gast.FunctionDef, gast.Lambda)):
+                continue
+            elif isinstance(stmt, gast.AugAssign):
+                reads(stmt.target, bound)
+                for n in nodes.names(stmt.target):
+                    if n.id in candidates and n.id not in bound:
+                        exposed.add(n.id)
+                reads(stmt.value, bound)
+                bound |= stores(stmt.target)
+            elif isinstance(stmt, (gast.Assign, gast.AnnAssign)):
+                reads(stmt.value, bound)
+                targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+                for target in targets:
+                    reads(target, bound)   # x[i] = v reads x
+                    bound |= stores(target) if not isinstance(target, gast.Subscript) \
+                        else set()
+            else:
+                reads(stmt, bound)
+        return bound
+
+    if isinstance(loop, gast.While):
+        reads(loop.test, set())
+        block(loop.body, set())
+    else:
+        block(loop.body, stores(loop.target))
+    return exposed
 
 
 def _may_alias(value):
