@@ -668,3 +668,21 @@ def test_more_loop_targets_all_modes(f, args):
     v = np.full_like(np.asarray(args[0], dtype=float), 0.7)
     np.testing.assert_allclose(s2sad.hvp(f)(*args, v), fd_hvp(f, args, v),
                                rtol=1e-4, atol=1e-5)
+
+
+def read_before_assignment_on_a_path(x, flag):
+    if flag:
+        return x * y   # noqa: F821 - y is assigned below: unbound when flag is true
+    y = 2.0
+    return x * x * y
+
+
+def test_read_before_assignment_raises_only_on_the_path_that_reads():
+    check_all(read_before_assignment_on_a_path, (1.5, False), lambda x, flag: 4.0 * x)
+    with pytest.raises(UnboundLocalError):
+        read_before_assignment_on_a_path(1.5, True)
+    for call in (lambda: s2sad.value_and_grad(read_before_assignment_on_a_path)(1.5, True),
+                 lambda: s2sad.jvp(read_before_assignment_on_a_path)(1.5, True, 1.0),
+                 lambda: s2sad.hvp(read_before_assignment_on_a_path)(1.5, True, 1.0)):
+        with pytest.raises(UnboundVariableError, match="local variable 'y'"):
+            call()

@@ -762,7 +762,11 @@ class _Normalizer:
             raise self.error(f"the local function {name!r} can only be called here", node,
                              hint="define it at module level to pass it around as a value")
         if name in self.locals:
-            raise self.error(f"local variable {name!r} is used before it is assigned", node)
+            # assigned later, or only on other paths: Python raises UnboundLocalError
+            # if this read runs, so the generated code does the same
+            atom = self.unbound()
+            self.check_bound(name, atom, node)
+            return atom
         try:
             self.parsed.resolve(name)
         except KeyError:
