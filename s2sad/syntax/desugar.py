@@ -191,19 +191,36 @@ class _Desugar:
         return assigns
 
 
-def read_after_loop(fn, loop, name):
+def read_after_loop(fn, loop, name, cache=None):
     """Whether the value the ``for`` loop ``loop`` leaves in its target ``name`` may
     be read: a read of ``name`` outside the loop, unless another ``for`` loop that
-    binds ``name`` (and is not around ``loop``) binds it first."""
-    inside = {id(n) for n in gast.walk(loop)}
+    binds ``name`` (and is not around ``loop``) binds it first.
+
+    ``cache``: a dict kept by a caller that asks about one unchanging tree often."""
+    cache = {} if cache is None else cache
+    everything = cache.get(id(fn))
+    if everything is None:
+        everything = cache[id(fn)] = nodes.walk(fn)
+
+    def ids(key, roots):
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = {id(n) for r in roots for n in nodes.walk(r)}
+        return found
+
+    inside = ids(("in", id(loop)), [loop])
+    reads = [n for n in everything if n.__class__ is gast.Name and n.id == name
+             and isinstance(n.ctx, gast.Load) and id(n) not in inside]
+    if not reads:
+        return False
     shielded = set()
-    for other in gast.walk(fn):
-        if isinstance(other, gast.For) and id(other) not in inside \
-                and any(n.id == name for n in nodes.names(other.target)) \
-                and not any(n is loop for n in gast.walk(other)):
-            shielded |= {id(n) for s in other.body for n in gast.walk(s)}
-    return any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load)
-               and id(n) not in inside and id(n) not in shielded for n in gast.walk(fn))
+    for other in everything:
+        if other.__class__ is gast.For and id(other) not in inside \
+                and any(n.id == name for n in nodes.names(other.target)):
+            body = ids(("body", id(other)), other.body)
+            if id(loop) not in body:   # not a loop around this one
+                shielded |= body
+    return any(id(n) not in shielded for n in reads)
 
 
 def _walk_same_function(node):

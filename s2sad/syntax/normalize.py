@@ -130,6 +130,7 @@ class _Normalizer:
         # SSA names that hold UNBOUND on some path (where Python leaves the user's name
         # unbound), and those of them a read on the current path has checked already
         self.maybe_unbound: Set[str] = set()
+        self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.checked: Set[str] = set()
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
@@ -285,7 +286,8 @@ class _Normalizer:
                         if isinstance(n.ctx, gast.Load) and id(n) not in inside}
         # a loop target keeps its last trip's value after the loop (its old value, or
         # none, after a loop that ran no trip): carried when that value may be read
-        kept = {u for u in targets if read_after_loop(self.parsed.node, loop, u)}
+        kept = {u for u in targets if u in read_outside
+                and read_after_loop(self.parsed.node, loop, u, self.tree_cache)}
         # a name the body may read before a trip assigns it reads, from the second
         # trip on, what the trip before assigned
         early = _exposed_reads(loop, assigned)
