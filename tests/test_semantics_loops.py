@@ -686,3 +686,36 @@ def test_read_before_assignment_raises_only_on_the_path_that_reads():
                  lambda: s2sad.hvp(read_before_assignment_on_a_path)(1.5, True, 1.0)):
         with pytest.raises(UnboundVariableError, match="local variable 'y'"):
             call()
+
+
+def helper_reads_its_target(x):
+    for i in range(5):
+        if i == 3:
+            break
+    return x * x * i
+
+
+def helper_reads_its_last_row(X):
+    for row in X:
+        pass
+    return np.sum(row * row)
+
+
+def calls_helpers_that_read_targets(x):
+    return helper_reads_its_target(x) + helper_reads_its_target(2.0 * x)
+
+
+def calls_row_helper(X):
+    return helper_reads_its_last_row(X) * 2.0
+
+
+def test_loop_targets_in_helpers_first_and_second_order():
+    # 3 x^2 + 3 (2x)^2 = 15 x^2
+    assert s2sad.value_and_grad(calls_helpers_that_read_targets)(1.3) == \
+        pytest.approx((15 * 1.3 ** 2, 30 * 1.3))
+    check_all(calls_helpers_that_read_targets, (1.3,), lambda x: 30.0 * x)
+    check_grads(calls_row_helper, (X,), modes=("reverse", "forward"))
+    v = RNG.normal(size=X.shape)
+    hv = np.zeros_like(X)
+    hv[-1] = 4.0 * v[-1]
+    np.testing.assert_allclose(s2sad.hvp(calls_row_helper)(X, v), hv, atol=1e-12)
