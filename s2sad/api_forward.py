@@ -423,7 +423,11 @@ def _forward_jacobian(bound, values, xs):
 
 
 def _reverse_jacobian(vjp_fn, values, xs, func):
-    out, pullback = vjp_fn(*values)
+    sig, names, _ = _signature(inspect.unwrap(func))
+    count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                for p in sig.parameters.values())
+    # the vjp takes the user's arguments as the user does: keyword-only ones by name
+    out, pullback = vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
     _check_array_output(out, func)
     rows = [[] for _ in xs]
     for index in range(int(np.size(out))):

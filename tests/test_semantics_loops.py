@@ -719,3 +719,20 @@ def test_loop_targets_in_helpers_first_and_second_order():
     hv = np.zeros_like(X)
     hv[-1] = 4.0 * v[-1]
     np.testing.assert_allclose(s2sad.hvp(calls_row_helper)(X, v), hv, atol=1e-12)
+
+
+def keyword_only_vector(x, *, k=2.0):
+    return x * x * k
+
+
+def test_keyword_only_parameters_jacobian_and_grad_of_grad():
+    x = np.array([1.0, 2.0])
+    for mode in ("reverse", "forward", "auto"):
+        np.testing.assert_allclose(s2sad.jacobian(keyword_only_vector, mode=mode)(x, k=3.0),
+                                   np.diag(6.0 * x))
+        np.testing.assert_allclose(
+            s2sad.jacobian(keyword_only_vector, wrt="k", mode=mode)(x, k=3.0), x * x)
+    np.testing.assert_allclose(s2sad.jacobian(keyword_only_vector)(x), np.diag(4.0 * x))
+    assert s2sad.vjp(keyword_only_vector, wrt="k")(x, k=3.0)[1](np.ones(2)) == 5.0
+    # d/dk of d/dx (x^2 k) = 2x
+    assert s2sad.grad(s2sad.grad(keyword_only), wrt="k")(2.0, k=3.0) == pytest.approx(4.0)
