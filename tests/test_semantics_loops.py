@@ -736,3 +736,30 @@ def test_keyword_only_parameters_jacobian_and_grad_of_grad():
     assert s2sad.vjp(keyword_only_vector, wrt="k")(x, k=3.0)[1](np.ones(2)) == 5.0
     # d/dk of d/dx (x^2 k) = 2x
     assert s2sad.grad(s2sad.grad(keyword_only), wrt="k")(2.0, k=3.0) == pytest.approx(4.0)
+
+
+def enumerate_reversed_rows(X):
+    s = 0.0
+    for j, row in enumerate(reversed(X)):
+        s = s * 0.5 + np.sum(row * row) * (j + 1)
+    return s
+
+
+def zip_reversed_list(x):
+    s = 0.0
+    for a, b in zip(reversed([x, 2.0 * x, x * x]), [1.0, 2.0, 3.0]):
+        s = s * x + a * b
+    return s
+
+
+def test_reversed_inside_enumerate_and_zip():
+    # rows from the end: row 2 weighs 1 * 0.25, row 1 2 * 0.5, row 0 3
+    weights = np.array([3.0, 1.0, 0.25])[:, None]
+    value, g = s2sad.value_and_grad(enumerate_reversed_rows)(X)
+    assert value == pytest.approx(enumerate_reversed_rows(X))
+    np.testing.assert_allclose(g, 2.0 * weights * X)
+    check_grads(enumerate_reversed_rows, (X,), modes=("reverse", "forward"))
+    v = RNG.normal(size=X.shape)
+    np.testing.assert_allclose(s2sad.hvp(enumerate_reversed_rows)(X, v), 2.0 * weights * v)
+    # s = x^4 + 4 x^2 + 3 x
+    check_all(zip_reversed_list, (1.3,), lambda x: 4 * x ** 3 + 8 * x + 3)

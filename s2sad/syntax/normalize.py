@@ -325,18 +325,20 @@ class _Normalizer:
         if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
                 and iterable.func.id not in self.env:
             callee = self.parsed.resolve(iterable.func.id, None)
+        # reversed(range(...)), reversed(rows), reversed(list), also inside enumerate
+        # and zip: the items of the sequence from its end (backwards[k] for sequence k)
         if callee is builtins.range and not iterable.keywords:
             bounds = [self.atom(a) for a in iterable.args]
             sequences, kind = [], "range"
         elif callee in (builtins.enumerate, builtins.zip) and not iterable.keywords:
-            sequences = [self.atom(a) for a in iterable.args]
+            inner = [self.reversed_argument(a) for a in iterable.args]
+            backwards = [r is not None for r in inner]
+            sequences = [self.atom(a if r is None else r) for a, r in zip(iterable.args, inner)]
             kind = callee.__name__
-        elif callee is builtins.reversed and len(iterable.args) == 1 \
-                and not iterable.keywords:
-            # reversed(range(...)), reversed(rows), reversed(list): the items from the end
-            sequences, kind = [self.atom(iterable.args[0])], "reversed"
         else:
-            sequences, kind = [self.atom(iterable)], "items"
+            inner = self.reversed_argument(iterable)
+            backwards = [inner is not None]
+            sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
         if kind != "range":
             lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
                                             builtins.len) for s in sequences]
@@ -346,9 +348,9 @@ class _Normalizer:
                                               builtins.min)
             bounds = [length]
             self.free_names.add("len")
-            if kind == "reversed":
-                last = self.operation_value(gast.BinOp(left=nodes.clone(length), op=gast.Sub(),
-                                                       right=nodes.const(1)), "last")
+            lasts = [self.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
+                                                     right=nodes.const(1)), "last")
+                     if back else None for n, back in zip(lengths, backwards)]
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
         before = dict(self.env)
         names = self.enter_loop(carried, stmt)
@@ -370,11 +372,13 @@ class _Normalizer:
                 return
             # the items come from the sequences as they were before the loop (SSA atoms
             # captured above), even when the body rebinds the sequence's name
-            position = nodes.name(index)
-            if kind == "reversed":
-                position = self.operation_value(gast.BinOp(
-                    left=nodes.clone(last), op=gast.Sub(), right=nodes.name(index)), "position")
-            items = [nodes.subscript(nodes.clone(s), nodes.clone(position)) for s in sequences]
+            items = []
+            for sequence, last in zip(sequences, lasts):
+                position = nodes.name(index)
+                if last is not None:
+                    position = self.operation_value(gast.BinOp(
+                        left=nodes.clone(last), op=gast.Sub(), right=position), "position")
+                items.append(nodes.subscript(nodes.clone(sequence), position))
             if kind == "enumerate":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
                     raise self.error("unpack enumerate() into two names", target)
@@ -395,6 +399,15 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(names.values()))
         self.emit(loop)
+
+    def reversed_argument(self, node):
+        """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id not in self.env and len(node.args) == 1 \
+                and not node.keywords \
+                and self.parsed.resolve(node.func.id, None) is builtins.reversed:
+            return node.args[0]
+        return None
 
     def bind_item(self, target, item):
         """Bind a loop target to an already-normalized ``sequence[index]``."""
