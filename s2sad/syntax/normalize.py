@@ -314,6 +314,10 @@ class _Normalizer:
             atom = self.env.get(user)
             if not (isinstance(atom, gast.Name) and atom.id == name):
                 pairs.append((name, atom))
+                if isinstance(atom, gast.Name):
+                    # after the loop the name holds what a trip left in it (a row of X,
+                    # a view): a write into that array must see the name as sharing it
+                    self.link(name, atom.id)
         self.merge_copies(body, pairs, loop=True)
         self.env = dict(before)
         for user, name in names.items():
