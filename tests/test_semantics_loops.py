@@ -791,3 +791,18 @@ def test_a_row_kept_after_the_loop_shares_its_array(f, name):
         s2sad.grad(f)(np.array([0.5, 1.5, -2.0]))
     assert f"would also change {name!r}" in str(info.value)
     assert "X[-1] = 5.0" in str(info.value)
+
+
+def view_kept_through_a_zero_trip_loop(x, n):
+    X = np.outer(x, x)
+    last = X[-1]
+    for i in range(n):
+        last = last * 2.0
+    X[-1] = 5.0
+    return np.sum(last * x)
+
+
+def test_a_view_held_on_entry_of_a_loop_shares_its_array():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(view_kept_through_a_zero_trip_loop)(np.array([0.5, 1.5, -2.0]), 0)
+    assert "would also change 'last'" in str(info.value)

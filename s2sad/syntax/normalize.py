@@ -584,8 +584,7 @@ class _Normalizer:
         for user, atom in sorted(self.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
-            if (atom.id == current.id or atom.id in self.shares.get(current.id, ())) \
-                    and self.read_after(user, line):
+            if self.may_hold(atom.id, current.id) and self.read_after(user, line):
                 raise self.error(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", target,
@@ -602,6 +601,21 @@ class _Normalizer:
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
+
+    def may_hold(self, ssa, array):
+        """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
+        the same value, a value linked to it, or (a loop-carried name, after a loop
+        that may run no trip) the value it entered the loop with."""
+        seen = set()
+        while ssa not in seen:
+            seen.add(ssa)
+            if ssa == array or ssa in self.shares.get(array, ()):
+                return True
+            carried = self.carried_from.get(ssa)
+            if carried is None or not isinstance(carried[1], gast.Name):
+                return False
+            ssa = carried[1].id
+        return False
 
     def held_before(self, user, line):
         """Was ``user`` put into a list or tuple before ``line`` (or in a loop around it)?"""
