@@ -806,3 +806,31 @@ def test_a_view_held_on_entry_of_a_loop_shares_its_array():
     with pytest.raises(UnsupportedSyntaxError) as info:
         s2sad.grad(view_kept_through_a_zero_trip_loop)(np.array([0.5, 1.5, -2.0]), 0)
     assert "would also change 'last'" in str(info.value)
+
+
+def counter_without_a_loop(x, start):
+    idx = start
+    idx += 1
+    return x[idx] * x[idx] + x[start]
+
+
+def array_bumped_through_an_alias(x):
+    y = x * 1.0
+    z = y
+    z += 1
+    return np.sum(y * x)
+
+
+def test_integer_counter_copied_from_a_parameter_without_a_loop():
+    x = np.array([0.5, -1.0, 2.0, 0.3])
+    value, g = s2sad.value_and_grad(counter_without_a_loop)(x, 1)
+    assert value == pytest.approx(counter_without_a_loop(x, 1))
+    np.testing.assert_allclose(g, [0.0, 1.0, 4.0, 0.0])
+    check_grads(counter_without_a_loop, (x, 1), wrt=0, modes=("reverse", "forward"))
+    np.testing.assert_allclose(s2sad.hvp(counter_without_a_loop)(x, 1, np.ones(4)),
+                               [0.0, 0.0, 2.0, 0.0])
+    # when the value is an array, z += 1 changes y too (Python): refused when it runs
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(array_bumped_through_an_alias)(x)
+    assert "'z += ...' may change 'y' too" in str(info.value)
+    assert "test_semantics_loops.py:" in str(info.value)

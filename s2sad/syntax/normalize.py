@@ -729,11 +729,17 @@ class _Normalizer:
                              if u != target.id and isinstance(a, gast.Name)
                              and (a.id == current.id or a.id in self.shares.get(current.id, ())))
             if sharing:
-                raise self.error(
-                    f"'{target.id} {_op_symbol(stmt.op)}= ...' may change {sharing[0]!r} too, "
-                    f"since the two may share memory", stmt,
-                    hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
-                         f"to make a new array")
+                message = (f"'{target.id} {_op_symbol(stmt.op)}= ...' may change "
+                           f"{sharing[0]!r} too, since the two may share memory")
+                hint = (f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
+                        f"to make a new array")
+                if not (isinstance(stmt.value, gast.Constant)
+                        and type(stmt.value.value) is int):
+                    raise self.error(message, stmt, hint=hint)
+                # an integer step (idx = start; idx += 1) is the counter idiom: a number
+                # gets a new value, as in the generated code; an array that += would
+                # update in place is refused when the code runs
+                self.check_not_inplace(current, message, hint, stmt)
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
         self.emit(nodes.assign(result, gast.BinOp(left=nodes.clone(current), op=stmt.op,
