@@ -834,3 +834,24 @@ def test_integer_counter_copied_from_a_parameter_without_a_loop():
         s2sad.grad(array_bumped_through_an_alias)(x)
     assert "'z += ...' may change 'y' too" in str(info.value)
     assert "test_semantics_loops.py:" in str(info.value)
+
+
+C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])
+
+
+def unbound_on_the_early_return_path(x, z):
+    if x[0] < -0.06:
+        return C23
+    v3 = z[0]
+    acc8 = []
+    return v3 + v3 + 0.0 * len(acc8)
+
+
+def test_names_unbound_on_another_path_keep_their_own_kind():
+    # (found by the fuzzer) v3 and the list acc8 are both unbound on the early-return
+    # path: the reverse transform took v3 for a list as well
+    args = (np.array([-0.031, -0.175]), np.array([-0.742, 0.85, 1.191]))
+    value, g = s2sad.value_and_grad(unbound_on_the_early_return_path, wrt=1)(*args)
+    assert value == pytest.approx(-1.484)
+    np.testing.assert_allclose(g, [2.0, 0.0, 0.0])
+    check_grads(unbound_on_the_early_return_path, args, wrt=1, modes=("reverse", "forward"))

@@ -1196,7 +1196,9 @@ def _sequence_names(primal):
     for _ in range(2):   # copies of those (a second pass reaches loop-carried copies)
         for stmt in simple:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                    and isinstance(stmt.value, gast.Name):
+                    and isinstance(stmt.value, gast.Name) and stmt.value.id != "UNBOUND":
+                # (UNBOUND, the value of a name on a path that leaves it unbound, is
+                # copied into names of every kind)
                 pair = {stmt.targets[0].id, stmt.value.id}
                 if pair & names:
                     names |= pair
