@@ -38,14 +38,15 @@ def check_bound(value, name, filename, line, column):
     return True
 
 
+#: values whose ``+=`` makes a new value (numpy's scalars too, see below)
+IMMUTABLE_TYPES = (int, float, complex, str, bytes, tuple, frozenset, type(None))
+
+
 def check_not_inplace(value, message, hint, filename, line, column):
     """``True`` when an augmented assignment (``v += ...``) of ``value`` makes a new
     value, as it does for numbers; raise the refusal ``message`` when ``value`` is
     updated in place (an array, a list), which would reach another name."""
-    if isinstance(value, _IMMUTABLE) or (type(value).__module__ == "numpy"
-                                         and type(value).__name__ != "ndarray"):
+    if isinstance(value, IMMUTABLE_TYPES) or (
+            type(value).__module__ == "numpy" and type(value).__name__ != "ndarray"):
         return True   # a number, a numpy scalar (np.float64...): += makes a new one
     raise UnsupportedSyntaxError(message, _location(filename, line, column), hint=hint)
-
-
-_IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))

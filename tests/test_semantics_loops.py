@@ -855,3 +855,16 @@ def test_names_unbound_on_another_path_keep_their_own_kind():
     assert value == pytest.approx(-1.484)
     np.testing.assert_allclose(g, [2.0, 0.0, 0.0])
     check_grads(unbound_on_the_early_return_path, args, wrt=1, modes=("reverse", "forward"))
+
+
+STEP = 2
+
+
+def bumps_a_number_global(x):
+    v = STEP
+    v += 1
+    return x * x * v
+
+
+def test_update_of_a_name_holding_a_number_global():
+    check_all(bumps_a_number_global, (1.5,), lambda x: 6.0 * x)

@@ -36,10 +36,10 @@ from typing import Any, Dict, List, Set
 
 import gast
 
+from ..checks import IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
-from ..checks import _IMMUTABLE, UNBOUND, check_bound, check_not_inplace
 from .desugar import desugar, read_after_loop
 from .names import Namer
 from .parse import is_user_function
@@ -130,8 +130,8 @@ class _Normalizer:
         # SSA names that hold UNBOUND on some path (where Python leaves the user's name
         # unbound), and those of them a read on the current path has checked already
         self.maybe_unbound: Set[str] = set()
-        self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.checked: Set[str] = set()
+        self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -718,7 +718,7 @@ class _Normalizer:
                 hint = (f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
                         f"to make a new array")
                 if current.id not in self.defined:   # a global: its value is known now
-                    if not isinstance(self.parsed.resolve(current.id, None), _IMMUTABLE):
+                    if not isinstance(self.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
                         raise self.error(message, stmt, hint=hint)
                 else:
                     # a number (an integer counter that starts from a parameter) makes a
