@@ -868,3 +868,19 @@ def bumps_a_number_global(x):
 
 def test_update_of_a_name_holding_a_number_global():
     check_all(bumps_a_number_global, (1.5,), lambda x: 6.0 * x)
+
+
+def loops_over_a_dict(x):
+    d = {"a": x, "b": 2.0 * x}
+    s = 0.0
+    for k in d:
+        s = s + d[k]
+    return s
+
+
+def test_a_loop_over_a_dict_is_refused_with_its_location():
+    # the loop would read d[0], d[1]: positions, where Python gives the keys
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(loops_over_a_dict)
+    assert "a loop over a dict is not supported" in str(info.value)
+    assert "for k in d:" in str(info.value)

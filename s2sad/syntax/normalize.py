@@ -132,6 +132,7 @@ class _Normalizer:
         self.maybe_unbound: Set[str] = set()
         self.checked: Set[str] = set()
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
+        self.dicts: Set[str] = set()   # SSA names of dict literals
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -343,6 +344,12 @@ class _Normalizer:
             inner = self.reversed_argument(iterable)
             backwards = [inner is not None]
             sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
+        for sequence in sequences:
+            if isinstance(sequence, gast.Name) and sequence.id in self.dicts:
+                raise self.error("a loop over a dict is not supported (its keys would be "
+                                 "read as positions)", stmt.iter,
+                                 hint="index the dict by its string keys, written out "
+                                      "(d['W'], d['b'])")
         if kind != "range":
             lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
                                             builtins.len) for s in sequences]
@@ -972,6 +979,8 @@ class _Normalizer:
         name = self.new_version(target) if target else self.namer.fresh(base)
         self.emit(nodes.assign(name, value))
         self.defined.add(name)
+        if isinstance(value, gast.Dict):
+            self.dicts.add(name)
         self.track_views(name, value)
         return name
 
