@@ -884,3 +884,22 @@ def test_a_loop_over_a_dict_is_refused_with_its_location():
         s2sad.grad(loops_over_a_dict)
     assert "a loop over a dict is not supported" in str(info.value)
     assert "for k in d:" in str(info.value)
+
+
+def while_assigns_only_in_its_body(x, n):
+    k = 0
+    while k < n:
+        y = x * x * k
+        k = k + 1
+    return y
+
+
+def test_while_loop_that_ran_no_trip_leaves_its_names_unbound():
+    check_all(while_assigns_only_in_its_body, (1.5, 3), lambda x, n: 4.0 * x)
+    with pytest.raises(UnboundLocalError):
+        while_assigns_only_in_its_body(1.5, 0)
+    for call in (lambda: s2sad.value_and_grad(while_assigns_only_in_its_body)(1.5, 0),
+                 lambda: s2sad.jvp(while_assigns_only_in_its_body)(1.5, 0, 1.0),
+                 lambda: s2sad.hvp(while_assigns_only_in_its_body)(1.5, 0, 1.0)):
+        with pytest.raises(UnboundVariableError, match="local variable 'y'"):
+            call()
