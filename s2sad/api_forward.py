@@ -125,6 +125,7 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
     return _cached(key, func, build, depends_on=rev)
 
 
+@pipeline._collector_paused
 def generate_hvp(func, wrt, header_lines, dump=False):
     """The Hessian-vector-product module of ``func`` as a :class:`pipeline.Result`.
 
@@ -209,7 +210,8 @@ _SIGNATURES = {}
 
 
 def _signature(func):
-    """(signature, positional parameter names, whether that is every parameter).
+    """(signature, parameter names (positional, then keyword-only: the generated
+    forward code takes them all by position), whether every parameter is positional).
 
     Cached per (code, defaults), never per function: the cache keeps no function
     (nor its closure data) alive, and a changed ``__defaults__`` is seen.
@@ -224,8 +226,10 @@ def _signature(func):
         return found
     sig = pipeline.signature(func)
     names = [p.name for p in sig.parameters.values()
-             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    found = sig, names, len(names) == len(sig.parameters)
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                for p in sig.parameters.values())
+    found = sig, names, plain
     if key is not None and "__signature__" not in func.__dict__:
         if len(_SIGNATURES) >= 1024:
             _SIGNATURES.clear()
@@ -238,7 +242,7 @@ def _parameters(func):
 
 
 def _arguments(func, args, kwargs):
-    """Every positional parameter's value, in order, defaults applied."""
+    """Every parameter's value, in order (keyword-only ones last), defaults applied."""
     sig, names, plain = _signature(func)
     if plain and not kwargs and len(args) == len(names):
         return list(args)          # the common call: every argument by position
@@ -493,7 +497,11 @@ def _forward_jacobian(bound, values, xs):
 
 
 def _reverse_jacobian(vjp_fn, values, xs, func):
-    out, pullback = vjp_fn(*values)
+    sig, names, _ = _signature(inspect.unwrap(func))
+    count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                for p in sig.parameters.values())
+    # the vjp takes the user's arguments as the user does: keyword-only ones by name
+    out, pullback = vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
     _check_array_output(out, func)
     rows = [[] for _ in xs]
     for index in range(int(np.size(out))):

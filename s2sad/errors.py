@@ -91,3 +91,9 @@ class SharedArgumentsError(S2sadError, ValueError):
     arrays are never changed), so the other argument would not see the write
     that Python's own call makes it see.
     """
+
+
+class UnboundVariableError(S2sadError, UnboundLocalError):
+    """Generated code read a local name that holds no value on the path taken (bound
+    only in a branch not taken, or by a loop that ran no trip), where Python raises
+    ``UnboundLocalError``."""

@@ -8,6 +8,7 @@ import functools
 import gc
 import inspect
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Dict
 
@@ -71,7 +72,7 @@ def resolve_wrt(func, wrt):
         raise not_a_function_error(func)
     # the function's own parameters: a functools.wraps wrapper is differentiated itself
     params = [p.name for p in signature(func).parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     _refuse_star_parameters(func)
     many = isinstance(wrt, (tuple, list))
     items = list(wrt) if many else [wrt]
@@ -190,12 +191,24 @@ def _collector_paused(passes):
     def run(*args, **kwargs):
         enabled = gc.isenabled()
         gc.disable()
+        # the passes walk syntax trees recursively, a few frames per level: a long
+        # expression Python compiles (x*x + ... with 300 terms, 200 nested calls)
+        # needs more than the default limit.  Raised while they run, then restored.
+        limit = sys.getrecursionlimit()
+        if limit < DEEP_RECURSION_LIMIT:
+            sys.setrecursionlimit(DEEP_RECURSION_LIMIT)
         try:
             return passes(*args, **kwargs)
         finally:
+            if limit < DEEP_RECURSION_LIMIT:
+                sys.setrecursionlimit(limit)
             if enabled:
                 gc.enable()
     return run
+
+
+#: the recursion limit while the passes run (see ``_collector_paused``)
+DEEP_RECURSION_LIMIT = 20000
 
 
 @_collector_paused

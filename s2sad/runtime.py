@@ -9,6 +9,8 @@ argument whose adjoint they compute.
 
 import numpy as np
 
+from .checks import UNBOUND, check_bound, check_not_inplace  # noqa: F401 (exported)
+
 __all__ = [
     "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar",
     "mean_bar", "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar",
@@ -18,6 +20,7 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
+    "UNBOUND", "check_bound", "check_not_inplace",
 ]
 
 

@@ -27,7 +27,6 @@ def _line_of(func, needle):
     (cf.with_with, "with open", "'with' statements"),
     (cf.prints, "print(x)", "expression statement"),
     (cf.undefined_name, "not_defined_anywhere", "not defined"),
-    (cf.alias_then_augment, "y += 1.0", "share memory"),
     (cf.appended_then_updated, "v *= 0.5", "the list or tuple that holds 'v'"),
 ])
 def test_unsupported_syntax_is_located(func, needle, fragment):
@@ -111,6 +110,18 @@ def test_rule_parameters_are_the_targets_under_a_declared_spelling():
 
     x = np.array([0.5, -1.0])
     np.testing.assert_allclose(s2sad.grad(uses_scaled_by_keyword)(x), [3.0, 3.0])
+
+
+def test_an_update_through_a_name_that_shares_an_array_is_decided_when_the_code_runs():
+    # y = x; y += 1.0: Python makes a new number when x is a number (d/dx x(x+1) = 2x+1),
+    # and writes into x's array when x is an array: that is refused, located
+    assert s2sad.grad(cf.alias_then_augment)(1.5) == pytest.approx(4.0)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(cf.alias_then_augment)(np.array([0.5, -1.0]))
+    message = str(info.value)
+    first = cf.alias_then_augment.__code__.co_firstlineno
+    assert f"core_functions.py:{first + 2}:5:" in message, message
+    assert "share memory" in message and "y = y + ..." in message
 
 
 # In-place updates (x op= v) of an array that another name may hold: Python writes

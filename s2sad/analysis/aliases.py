@@ -59,6 +59,8 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
 
     def of_name(name):
         if name not in found:
+            if name == "UNBOUND":   # s2sad's marker of an unbound name: never an array
+                return frozenset()
             return frozenset({f"name:{name}"})   # not assigned here: a parameter or global
         return frozenset(found[name])
 

@@ -67,6 +67,7 @@ class _Desugar:
         self.result = None
 
     def function(self, fn):
+        self.fn = fn
         body = fn.body
         final = body[-1] if body and isinstance(body[-1], gast.Return) else None
         early = any(isinstance(n, gast.Return) and n is not final
@@ -160,6 +161,8 @@ class _Desugar:
         flags = {"broke": self.namer.fresh("broke") if has_break else None,
                  "skipped": self.namer.fresh("skipped") if has_continue else None}
         body = self.block(stmt.body, flags)
+        if has_break and isinstance(stmt, gast.For):
+            body = self.bind_target_in_body(stmt) + body
         before = []
         if has_continue:
             body = [_located(nodes.assign(flags["skipped"], nodes.const(False)), stmt)] + body
@@ -175,6 +178,52 @@ class _Desugar:
                                  stmt.body[0])]
         stmt.body = body or [gast.Pass()]
         return before + [stmt]
+
+
+    def bind_target_in_body(self, stmt):
+        """After a ``break`` the remaining trips of a ``for`` loop run as no-ops, but
+        Python's loop target keeps the value of the trip that broke: a target read
+        after the loop is bound from a fresh loop name inside the guarded body."""
+        read = [n for n in nodes.names(stmt.target)
+                if read_after_loop(self.fn, stmt, n.id)]
+        assigns = []
+        for old in read:
+            new = self.namer.fresh(old.id)
+            assigns.append(_located(nodes.assign(old.id, nodes.name(new)), stmt.target))
+            old.id = new
+        return assigns
+
+
+def read_after_loop(fn, loop, name, cache=None):
+    """Whether the value the ``for`` loop ``loop`` leaves in its target ``name`` may
+    be read: a read of ``name`` outside the loop, unless another ``for`` loop that
+    binds ``name`` (and is not around ``loop``) binds it first.
+
+    ``cache``: a dict kept by a caller that asks about one unchanging tree often."""
+    cache = {} if cache is None else cache
+    everything = cache.get(id(fn))
+    if everything is None:
+        everything = cache[id(fn)] = nodes.walk(fn)
+
+    def ids(key, roots):
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = {id(n) for r in roots for n in nodes.walk(r)}
+        return found
+
+    inside = ids(("in", id(loop)), [loop])
+    reads = [n for n in everything if n.__class__ is gast.Name and n.id == name
+             and isinstance(n.ctx, gast.Load) and id(n) not in inside]
+    if not reads:
+        return False
+    shielded = set()
+    for other in everything:
+        if other.__class__ is gast.For and id(other) not in inside \
+                and any(n.id == name for n in nodes.names(other.target)):
+            body = ids(("body", id(other)), other.body)
+            if id(loop) not in body:   # not a loop around this one
+                shielded |= body
+    return any(id(n) not in shielded for n in reads)
 
 
 def _walk_same_function(node):

@@ -59,11 +59,14 @@ def ret(value):
     return gast.Return(value=value)
 
 
-def function(name_, params, body, defaults=()):
+def function(name_, params, body, defaults=(), kwonly=(), kw_defaults=()):
+    """``def name_(params, *, kwonly):``; ``kw_defaults`` has one entry (None: no
+    default) per keyword-only parameter."""
     args = gast.arguments(args=[name(p, store=False) for p in params], posonlyargs=[],
-                          vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                          vararg=None, kwonlyargs=[name(p, store=False) for p in kwonly],
+                          kw_defaults=list(kw_defaults) or [None] * len(kwonly), kwarg=None,
                           defaults=list(defaults))
-    for a in args.args:
+    for a in args.args + args.kwonlyargs:
         a.ctx = gast.Param()
     fields = dict(name=name_, args=args, body=body, decorator_list=[], returns=None,
                   type_comment=None, type_params=[])

@@ -36,10 +36,11 @@ from typing import Any, Dict, List, Set
 
 import gast
 
+from ..checks import IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
-from .desugar import desugar
+from .desugar import desugar, read_after_loop
 from .names import Namer
 from .parse import is_user_function, record_path
 
@@ -102,7 +103,9 @@ class _Normalizer:
         self.inline_helpers = inline_helpers
         fn = parsed.node
         self.function_name = fn.name
-        self.params = [a.id for a in fn.args.args]
+        # keyword-only parameters (def f(x, *, k=2.0)) are parameters like the others;
+        # the generated functions keep them keyword-only where the user's call reaches
+        self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         reserved = user_names(fn)
         # names an inlined helper of another module reads as its module's globals: a
@@ -141,6 +144,12 @@ class _Normalizer:
         # second order: the checks of the gradient code this function is (see
         # transform.second_order), else made by copy_written_arguments
         self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
+        # SSA names that hold UNBOUND on some path (where Python leaves the user's name
+        # unbound), and those of them a read on the current path has checked already
+        self.maybe_unbound: Set[str] = set()
+        self.checked: Set[str] = set()
+        self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
+        self.dicts: Set[str] = set()   # SSA names of dict literals
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -171,11 +180,26 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         self.check_writes()
-        new = nodes.function(fn.name, self.params, self.out,
-                             defaults=[nodes.clone(d) for d in fn.args.defaults])
+        self.default_names(fn.args.defaults)
+        self.default_names([d for d in fn.args.kw_defaults if d is not None])
+        new = nodes.function(fn.name, [a.id for a in fn.args.args], self.out,
+                             defaults=[nodes.clone(d) for d in fn.args.defaults],
+                             kwonly=[a.id for a in fn.args.kwonlyargs],
+                             kw_defaults=nodes.clone(fn.args.kw_defaults))
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
                               self.helpers, self.free_objects, self.free_sources,
                               self.entry_checks)
+
+    def default_names(self, defaults):
+        """The generated function keeps the parameters' defaults as written
+        (``k=K``): the module names they read are free names of the generated code."""
+        for default in defaults:
+            for name in nodes.names(default):
+                if isinstance(name.ctx, gast.Load):
+                    if not self.parsed.is_resolvable(name.id):
+                        raise self.error(f"the default value names {name.id!r}, which is not "
+                                         f"defined in the function's module", name)
+                    self.use_global(name.id, name)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
@@ -188,7 +212,7 @@ class _Normalizer:
     # ------------------------------------------------------------ blocks
     def block(self, stmts, prologue=None):
         """Normalize ``stmts`` into a fresh list (env changes stay in self.env)."""
-        saved_out, saved_source = self.out, self.source
+        saved_out, saved_source, saved_checked = self.out, self.source, set(self.checked)
         self.out = []
         if prologue is not None:
             prologue()
@@ -196,8 +220,19 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         out = self.out
-        self.out, self.source = saved_out, saved_source
+        self.out, self.source, self.checked = saved_out, saved_source, saved_checked
         return out
+
+    def unbound(self):
+        """The atom of a user name's value on a path where Python leaves it unbound."""
+        self.helpers["UNBOUND"] = UNBOUND
+        return anno.set(nodes.name("UNBOUND"), "s2sad_unbound", True)
+
+    def may_be_unbound(self, atom):
+        """Whether ``atom`` may be the marker of an unbound name (made here: generated
+        code read back for second order names UNBOUND without being unbound itself)."""
+        return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
+                                                or atom.id in self.maybe_unbound)
 
     def merge_copies(self, body, pairs, loop=False, back=None):
         """Append ``target = atom`` for each pair, renaming atom's definition instead
@@ -249,8 +284,10 @@ class _Normalizer:
         for user in merged:
             phi = self.new_version(user)
             self.defined.add(phi)
-            then_pairs.append((phi, then_env.get(user, nodes.const(None))))
-            else_pairs.append((phi, else_env.get(user, nodes.const(None))))
+            then_pairs.append((phi, then_env.get(user) or self.unbound()))
+            else_pairs.append((phi, else_env.get(user) or self.unbound()))
+            if self.may_be_unbound(then_pairs[-1][1]) or self.may_be_unbound(else_pairs[-1][1]):
+                self.maybe_unbound.add(phi)
             self.env[user] = nodes.name(phi)
         for user in sorted(set(then_env) & set(else_env)):
             if user not in merged:   # both paths leave the same value (y = x on each side)
@@ -271,15 +308,25 @@ class _Normalizer:
         inside = {id(n) for n in loop_names}
         read_outside = {n.id for n in nodes.names(self.parsed.node)
                         if isinstance(n.ctx, gast.Load) and id(n) not in inside}
-        return sorted(u for u in assigned - targets if u in self.env or u in read_outside)
+        # a loop target keeps its last trip's value after the loop (its old value, or
+        # none, after a loop that ran no trip): carried when that value may be read
+        kept = {u for u in targets if u in read_outside
+                and read_after_loop(self.parsed.node, loop, u, self.tree_cache)}
+        # a name the body may read before a trip assigns it reads, from the second
+        # trip on, what the trip before assigned
+        early = _exposed_reads(loop, assigned)
+        return sorted({u for u in assigned - targets
+                       if u in self.env or u in read_outside or u in early} | kept)
 
     def enter_loop(self, carried, loop):
         names = {}
         for user in carried:
             name = self.new_version(user)
-            entry = self.env.get(user, nodes.const(None))
+            entry = self.env.get(user) or self.unbound()
             self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
+            if self.may_be_unbound(entry):
+                self.maybe_unbound.add(name)
             names[user] = name
             self.env[user] = nodes.name(name)
             self.carried_from[name] = (user, entry, loop)
@@ -304,24 +351,41 @@ class _Normalizer:
 
     def for_statement(self, stmt, extra_carried=()):
         iterable = stmt.iter
-        callee = None
+        callee = start = None
         if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
                 and iterable.func.id not in self.env:
             callee = self.parsed.resolve(iterable.func.id, None)
+        # reversed(range(...)), reversed(rows), reversed(list), also inside enumerate
+        # and zip: the items of the sequence from its end (backwards[k] for sequence k)
         if callee is builtins.range and not iterable.keywords:
             bounds = [self.atom(a) for a in iterable.args]
             sequences, kind = [], "range"
         elif callee is builtins.zip and not iterable.keywords:
-            sequences = [self.atom(a) for a in iterable.args]
+            inner = [self.reversed_argument(a) for a in iterable.args]
+            backwards = [r is not None for r in inner]
+            sequences = [self.atom(a if r is None else r) for a, r in zip(iterable.args, inner)]
             kind = "zip"
         elif callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
                 kw.arg == "start" for kw in iterable.keywords) \
                 and len(iterable.args) + len(iterable.keywords) <= 2:
             # enumerate(x, start): the index counts from start (read in the body)
-            sequences, kind = [self.atom(iterable.args[0])], "enumerate"
+            inner = self.reversed_argument(iterable.args[0])
+            backwards = [inner is not None]
+            sequences = [self.atom(iterable.args[0] if inner is None else inner)]
+            kind = "enumerate"
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
+            if start is not None:
+                start = self.atom(start)   # evaluated once, before the loop, as Python does
         else:
-            sequences, kind = [self.atom(iterable)], "items"
+            inner = self.reversed_argument(iterable)
+            backwards = [inner is not None]
+            sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
+        for sequence in sequences:
+            if isinstance(sequence, gast.Name) and sequence.id in self.dicts:
+                raise self.error("a loop over a dict is not supported (its keys would be "
+                                 "read as positions)", stmt.iter,
+                                 hint="index the dict by its string keys, written out "
+                                      "(d['W'], d['b'])")
         if kind != "range":
             lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
                                             builtins.len) for s in sequences]
@@ -331,6 +395,9 @@ class _Normalizer:
                                               builtins.min)
             bounds = [length]
             self.free_names.add("len")
+            lasts = [self.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
+                                                     right=nodes.const(1)), "last")
+                     if back else None for n, back in zip(lengths, backwards)]
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
         before = dict(self.env)
         names = self.enter_loop(carried, stmt)
@@ -352,7 +419,13 @@ class _Normalizer:
                 return
             # the items come from the sequences as they were before the loop (SSA atoms
             # captured above), even when the body rebinds the sequence's name
-            items = [nodes.subscript(nodes.clone(s), nodes.name(index)) for s in sequences]
+            items = []
+            for sequence, last in zip(sequences, lasts):
+                position = nodes.name(index)
+                if last is not None:
+                    position = self.operation_value(gast.BinOp(
+                        left=nodes.clone(last), op=gast.Sub(), right=position), "position")
+                items.append(nodes.subscript(nodes.clone(sequence), position))
             if kind == "enumerate":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
                     raise self.error("unpack enumerate() into two names", target)
@@ -377,6 +450,15 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(names.values()))
         self.emit(loop)
+
+    def reversed_argument(self, node):
+        """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id not in self.env and len(node.args) == 1 \
+                and not node.keywords \
+                and self.parsed.resolve(node.func.id, None) is builtins.reversed:
+            return node.args[0]
+        return None
 
     def bind_item(self, target, item):
         """Bind a loop target to an already-normalized ``sequence[index]``."""
@@ -567,8 +649,7 @@ class _Normalizer:
         for user, atom in sorted(self.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
-            if (atom.id == current.id or atom.id in self.shares.get(current.id, ())) \
-                    and self.read_after(user, line):
+            if self.may_hold(atom.id, current.id) and self.read_after(user, line):
                 raise self.error(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", target,
@@ -586,6 +667,21 @@ class _Normalizer:
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
+
+    def may_hold(self, ssa, array):
+        """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
+        the same value, a value linked to it, or (a loop-carried name, after a loop
+        that may run no trip) the value it entered the loop with."""
+        seen = set()
+        while ssa not in seen:
+            seen.add(ssa)
+            if ssa == array or ssa in self.shares.get(array, ()):
+                return True
+            carried = self.carried_from.get(ssa)
+            if carried is None or not isinstance(carried[1], gast.Name):
+                return False
+            ssa = carried[1].id
+        return False
 
     def held_before(self, user, line):
         """Was ``user`` put into a list or tuple before ``line`` (or in a loop around it)?"""
@@ -696,24 +792,34 @@ class _Normalizer:
                      f"new value")
         current = self.read_name(target.id, target)
         if isinstance(current, gast.Name):
+            # Python's 'v op= e' updates in place exactly when v holds an array (or a
+            # list): a number gets a new value.  Where v may share an array with another
+            # name, whether it does is decided when the code runs (check_not_inplace)
+            op = _op_symbol(stmt.op)
+            hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
+            checked = False
             owner = self.outside_owner(current.id, target.id)
             if owner is not None:
-                raise self.error(
-                    f"'{target.id} {_op_symbol(stmt.op)}= ...' may write into an array "
-                    f"another name holds: {owner} (for arrays, {_op_symbol(stmt.op)}= "
-                    f"writes in place)", stmt,
-                    hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
-                         f"to make a new array")
+                message = (f"'{target.id} {op}= ...' may write into an array another name "
+                           f"holds: {owner} (for arrays, {op}= writes in place)")
+                if current.id not in self.defined:   # a global: its value is known now
+                    if not isinstance(self.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
+                        raise self.error(message, stmt, hint=hint)
+                else:
+                    self.check_not_inplace(current, message, hint, stmt)
+                checked = True
             sharing = sorted(u for u, a in self.env.items()
                              if u != target.id and isinstance(a, gast.Name)
                              and (a.id == current.id or a.id in self.shares.get(current.id, ())))
-            if sharing:
-                raise self.error(
-                    f"'{target.id} {_op_symbol(stmt.op)}= ...' may change {sharing[0]!r} too, "
-                    f"since the two may share memory", stmt,
-                    hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' "
-                         f"to make a new array")
-            self.record_write(current.id, stmt, target.id, stmt.op)
+            if sharing and not checked:
+                self.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
+                                       f"{sharing[0]!r} too, since the two may share memory",
+                                       hint, stmt)
+                checked = True
+            # the may-alias analysis over every path (check_writes) fills in this
+            # check's message, or drops it where no other array can be reached
+            pending = None if checked else self.check_not_inplace(current, "", hint, stmt)
+            self.record_write(current.id, stmt, target.id, stmt.op, pending)
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
@@ -738,7 +844,7 @@ class _Normalizer:
         if carried is None:
             return None
         name, entry, loop = carried
-        if isinstance(entry, gast.Name):
+        if isinstance(entry, gast.Name) and not getattr(entry, "s2sad_unbound", False):
             others = sorted(u for u, a in self.env.items() if u != user
                             and isinstance(a, gast.Name) and a.id == entry.id)
             if others:
@@ -767,12 +873,19 @@ class _Normalizer:
 
     def read_name(self, name, node):
         if name in self.env:
-            return nodes.clone(self.env[name])
+            atom = self.env[name]
+            if self.may_be_unbound(atom) and atom.id not in self.checked:
+                self.check_bound(name, atom, node)
+            return nodes.clone(atom)
         if name in self.local_functions:
             raise self.error(f"the local function {name!r} can only be called here", node,
                              hint="define it at module level to pass it around as a value")
         if name in self.locals:
-            raise self.error(f"local variable {name!r} is used before it is assigned", node)
+            # assigned later, or only on other paths: Python raises UnboundLocalError
+            # if this read runs, so the generated code does the same
+            atom = self.unbound()
+            self.check_bound(name, atom, node)
+            return atom
         try:
             self.parsed.resolve(name)
         except KeyError:
@@ -781,6 +894,35 @@ class _Normalizer:
                              ) from None
         self.use_global(name, node)
         return nodes.name(name)
+
+    def check_bound(self, user, atom, node):
+        """Emit the run-time check that ``user`` (now ``atom``) holds a value, where
+        Python raises UnboundLocalError on a path that left it unbound."""
+        self.checked.add(atom.id)
+        self.helpers["check_bound"] = check_bound
+        where = self.parsed.location(node)
+        ok = self.namer.fresh(f"{user}_bound")
+        call = nodes.call("check_bound", [nodes.clone(atom), nodes.const(user),
+                                          nodes.const(where.filename), nodes.const(where.line),
+                                          nodes.const(where.column)])
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
+    def check_not_inplace(self, atom, message, hint, node):
+        """Emit the run-time refusal of an update in place of what ``atom`` holds;
+        return (the message's constant node, the statements emitted)."""
+        self.helpers["check_not_inplace"] = check_not_inplace
+        where = self.parsed.location(node)
+        ok = self.namer.fresh("new_value")
+        text = nodes.const(message)
+        call = nodes.call("check_not_inplace", [
+            nodes.clone(atom), text, nodes.const(hint),
+            nodes.const(where.filename), nodes.const(where.line), nodes.const(where.column)])
+        emitted = (self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_inplace))),
+                   self.emit(gast.Assert(test=nodes.name(ok), msg=None)))
+        self.defined.add(ok)
+        return text, emitted
 
     def use_global(self, name, node):
         """Record that the code reads the module's ``name``; an inlined helper may not
@@ -916,6 +1058,8 @@ class _Normalizer:
         name = self.new_version(target) if target else self.namer.fresh(base)
         self.emit(nodes.assign(name, value))
         self.defined.add(name)
+        if isinstance(value, gast.Dict):
+            self.dicts.add(name)
         self.track_views(name, value)
         return name
 
@@ -1262,11 +1406,13 @@ class _Normalizer:
 
         return conflict, expand
 
-    def record_write(self, written, node, user, update=None):
+    def record_write(self, written, node, user, update=None, pending=None):
         """Check, once every path is known, that a write through ``written`` (the SSA
         value the user's name ``user`` holds) changes no other array that is read
         later, and no array the function does not own.  ``update``: the operator of
-        ``user op= ...`` (which makes a new value where Python writes in place)."""
+        ``user op= ...`` (which makes a new value where Python writes in place), and
+        ``pending`` its run-time check (see aug_assign): for a number, op= makes a new
+        value, so a conflict is refused when the code runs, where the value is known."""
         line = getattr(node, "lineno", 0)
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
@@ -1275,36 +1421,54 @@ class _Normalizer:
         # by its name was copied at the start), and an inlined helper's arguments
         outside = set(self.params) | set(self.inlined_args)
         self.writes.append((written, user, update, others, outside,
-                            self.parsed.location(node)))
+                            self.parsed.location(node), pending))
 
     def check_writes(self):
+        """Refuse each recorded write that may change an array another name reads later
+        or one the function does not own.  An update ``v op= ...`` is decided when the
+        code runs (a number gets a new value): its pending check gets the reason, or is
+        dropped where no other array can be reached."""
         if not self.writes:
             return
         conflict, expand = self.origins()
-        for written, user, update, others, outside, where in self.writes:
-            mine = expand(written)
-            how = ("(through a branch, a conditional expression, an earlier loop trip, a "
-                   "view, a container or a helper's result)")
-            if update is None:
-                what = f"writing into {user!r}"
-                fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
-            else:
-                op = _op_symbol(update)
-                what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
-                fix = f"write '{user} = {user} {op} ...' to make a new array"
-            for origin, _ in sorted(mine, key=repr):
-                if origin in outside or origin not in self.defined:
-                    owner = (f"the caller's array {origin!r}" if origin in outside
-                             else f"{origin!r}, defined outside the function")
-                    raise UnsupportedSyntaxError(
-                        f"{what} may change {owner}: {user!r} may hold that array {how}, "
-                        f"and s2sad writes only into arrays the function made", where, hint=fix)
-            for other, atom in others:
-                if conflict(written, atom):
-                    raise UnsupportedSyntaxError(
-                        f"{what} may also change {other!r}, which is read later: {user!r} "
-                        f"may hold the same array as {other!r} {how}", where,
-                        hint=f"to leave {other!r} as it is, {fix}")
+        unneeded = set()
+        for written, user, update, others, outside, where, pending in self.writes:
+            reason = self.write_conflict(written, user, update, others, outside,
+                                         conflict, expand)
+            if reason is None:
+                if pending is not None:
+                    unneeded.update(id(stmt) for stmt in pending[1])
+            elif update is None:
+                raise UnsupportedSyntaxError(reason[0], where, hint=reason[1])
+            elif pending is not None:
+                pending[0].value = reason[0]
+        if unneeded:
+            _drop_statements(self.out, unneeded)
+
+    def write_conflict(self, written, user, update, others, outside, conflict, expand):
+        """(message, hint) of why a write through ``user`` may change another array, or
+        None."""
+        how = ("(through a branch, a conditional expression, an earlier loop trip, a "
+               "view, a container or a helper's result)")
+        if update is None:
+            what = f"writing into {user!r}"
+            fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
+        else:
+            op = _op_symbol(update)
+            what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
+            fix = f"write '{user} = {user} {op} ...' to make a new array"
+        for origin, _ in sorted(expand(written), key=repr):
+            if origin in outside or origin not in self.defined:
+                owner = (f"the caller's array {origin!r}" if origin in outside
+                         else f"{origin!r}, defined outside the function")
+                return (f"{what} may change {owner}: {user!r} may hold that array {how}, "
+                        f"and s2sad writes only into arrays the function made", fix)
+        for other, atom in others:
+            if conflict(written, atom):
+                return (f"{what} may also change {other!r}, which is read later: {user!r} "
+                        f"may hold the same array as {other!r} {how}",
+                        f"to leave {other!r} as it is, {fix}")
+        return None
 
     def index(self, node):
         if isinstance(node, gast.Slice):
@@ -1387,6 +1551,17 @@ class _Normalizer:
         return call
 
 
+def _drop_statements(body, doomed):
+    """Remove the statements whose id is in ``doomed`` from ``body`` and the bodies
+    nested in it (in place: the normalizer's own output, not its input)."""
+    body[:] = [stmt for stmt in body if id(stmt) not in doomed]
+    for stmt in body:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                _drop_statements(inner, doomed)
+
+
 def _pairwise_disjoint(sets):
     seen = set()
     for one in sets:
@@ -1394,6 +1569,59 @@ def _pairwise_disjoint(sets):
             return False
         seen |= one
     return True
+
+
+def _exposed_reads(loop, candidates):
+    """The names of ``candidates`` that one trip of ``loop`` may read before it
+    assigns them (on some path through the body: the value of the trip before)."""
+    exposed = set()
+
+    def reads(node, bound):
+        for n in nodes.names(node):
+            if isinstance(n.ctx, gast.Load) and n.id in candidates and n.id not in bound:
+                exposed.add(n.id)
+
+    def stores(target):
+        return {n.id for n in nodes.names(target) if isinstance(n.ctx, gast.Store)}
+
+    def block(stmts, bound):
+        bound = set(bound)
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                reads(stmt.test, bound)
+                bound = block(stmt.body, bound) & block(stmt.orelse, bound)
+            elif isinstance(stmt, gast.For):
+                reads(stmt.iter, bound)
+                block(stmt.body, bound | stores(stmt.target))
+            elif isinstance(stmt, gast.While):
+                reads(stmt.test, bound)
+                block(stmt.body, bound)
+            elif isinstance(stmt, (gast.FunctionDef, gast.Lambda)):
+                continue
+            elif isinstance(stmt, gast.AugAssign):
+                reads(stmt.target, bound)
+                for n in nodes.names(stmt.target):
+                    if n.id in candidates and n.id not in bound:
+                        exposed.add(n.id)
+                reads(stmt.value, bound)
+                bound |= stores(stmt.target)
+            elif isinstance(stmt, (gast.Assign, gast.AnnAssign)):
+                reads(stmt.value, bound)
+                targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+                for target in targets:
+                    reads(target, bound)   # x[i] = v reads x
+                    bound |= stores(target) if not isinstance(target, gast.Subscript) \
+                        else set()
+            else:
+                reads(stmt, bound)
+        return bound
+
+    if isinstance(loop, gast.While):
+        reads(loop.test, set())
+        block(loop.body, set())
+    else:
+        block(loop.body, stores(loop.target))
+    return exposed
 
 
 def _may_alias(value):

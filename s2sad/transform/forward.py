@@ -439,8 +439,12 @@ class _Forward:
             out = checks + out
         body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
         body = _tidy(eliminate_dead(body))
+        # the tangents follow every parameter (keyword-only ones included, passed by
+        # position): defaults would fall on the tangents, so a top-level jvp, called
+        # with every value, has none (a callee's tangents become keyword-only instead)
+        defaults = copy.deepcopy(fn.args.defaults) if self.tangent_params else []
         new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body,
-                             defaults=copy.deepcopy(fn.args.defaults))
+                             defaults=defaults)
         return Generated(node=new, comments=self.comments, bindings=self.bindings,
                          wrt=self.wrt, flavor="jvp")
 

@@ -240,8 +240,8 @@ class _Reverse:
             if self.clean:
                 body = eliminate_dead(body)
             name = self.name or f"{fn.name}_value_and_grad"
-            new = nodes.function(name, self.nf.params, body,
-                                 defaults=nodes.clone(fn.args.defaults))
+            new = nodes.function(name, [a.id for a in fn.args.args], body,
+                                 **_signature_of(fn))
         else:
             pull_name = self.namer.fresh(f"{fn.name}_pullback")
             # the pullback restores earlier values into names and arrays of the forward
@@ -292,8 +292,8 @@ class _Reverse:
                                                                 nodes.name(pull_name)]))]
             if self.clean:
                 body = eliminate_dead(body)
-            new = nodes.function(self.name or f"{fn.name}_vjp", self.nf.params, body,
-                                 defaults=nodes.clone(fn.args.defaults))
+            new = nodes.function(self.name or f"{fn.name}_vjp", [a.id for a in fn.args.args],
+                                 body, **_signature_of(fn))
         body[:] = drop_orphan_comments(body)
         return Generated(node=new, comments=self.comments, bindings=self.bindings,
                          wrt=self.wrt, flavor=self.flavor)
@@ -1255,11 +1255,21 @@ def _sequence_names(primal):
     for _ in range(2):   # copies of those (a second pass reaches loop-carried copies)
         for stmt in simple:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                    and isinstance(stmt.value, gast.Name):
+                    and isinstance(stmt.value, gast.Name) and stmt.value.id != "UNBOUND":
+                # (UNBOUND, the value of a name on a path that leaves it unbound, is
+                # copied into names of every kind)
                 pair = {stmt.targets[0].id, stmt.value.id}
                 if pair & names:
                     names |= pair
     return names
+
+
+def _signature_of(fn):
+    """The defaults and keyword-only parameters of ``fn``, for a generated function
+    called with the user's own arguments."""
+    return dict(defaults=nodes.clone(fn.args.defaults),
+                kwonly=[a.id for a in fn.args.kwonlyargs],
+                kw_defaults=nodes.clone(fn.args.kw_defaults))
 
 
 def _with_loops(primal):

@@ -74,6 +74,10 @@ class _Context:
         self.ensure_unshared = ensure_unshared   # the arguments' check (moved first)
         self.tapes = tapes
         self.pushed = pushed     # a name no statement reads: what a push "returns"
+        fn = parsed.node
+        self.local_names = {a.id for a in fn.args.args + fn.args.kwonlyargs} | {
+            n.id for n in gast.walk(fn) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store)}
 
 
 def _rewrite_block(stmts, ctx):
@@ -176,6 +180,10 @@ def _rewrite(stmt, ctx):
         if isinstance(call.func, gast.Name) and call.args \
                 and isinstance(call.args[0], gast.Name) \
                 and parsed.resolve(call.func.id, None) in ctx.dtype_checks:
+            if call.args[0].id not in ctx.local_names:
+                # a module global: an update of one is refused unless it holds a number,
+                # whose kind needs no check (and rebinding it would make it a local)
+                return None
             return nodes.assign(call.args[0].id, copy.deepcopy(call))
         if _is_np_add_at(call.func, parsed) and len(call.args) == 3 and not call.keywords:
             base, index, value = call.args

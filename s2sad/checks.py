@@ -1,0 +1,58 @@
+"""Checks that generated code makes when it runs, where Python's own semantics
+decide on values s2sad cannot see when it generates the code.  Plain Python, no
+numpy: the code generator names these objects and ``s2sad.runtime`` exports them.
+"""
+
+from .errors import SourceLocation, UnboundVariableError, UnsupportedSyntaxError
+
+
+class _Unbound:
+    """The value generated code gives a local name on a path where Python leaves it
+    unbound; :func:`check_bound` refuses to let it be read."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "UNBOUND"
+
+    def __reduce__(self):
+        return "UNBOUND"
+
+
+UNBOUND = _Unbound()
+
+
+def _location(filename, line, column):
+    import linecache
+    return SourceLocation(filename, line, column, linecache.getline(filename, line))
+
+
+def check_bound(value, name, filename, line, column):
+    """``True``, or raise where Python would raise ``UnboundLocalError``."""
+    if value is UNBOUND:
+        raise UnboundVariableError(
+            f"local variable {name!r} is read here, but it holds no value on the path the "
+            f"code took (it is assigned only in a branch not taken or in a loop that ran "
+            f"no trip); Python raises UnboundLocalError here", _location(filename, line, column),
+            hint=f"give {name!r} a value on every path before this line")
+    return True
+
+
+#: values whose ``+=`` makes a new value (numpy's scalars too, see below)
+IMMUTABLE_TYPES = (int, float, complex, str, bytes, tuple, frozenset, type(None))
+
+
+def check_not_inplace(value, message, hint, filename, line, column):
+    """``True`` when an augmented assignment (``v += ...``) of ``value`` makes a new
+    value, as it does for numbers (numpy's scalars too); raise the refusal ``message``
+    when ``value`` is updated in place (an array of any kind, a list), which would
+    reach another name.  Python updates in place exactly when the type defines the
+    in-place operator (``__iadd__``, ``__imul__``, ...)."""
+    kind = type(value)
+    if not any(hasattr(kind, method) for method in _IN_PLACE_METHODS):
+        return True
+    raise UnsupportedSyntaxError(message, _location(filename, line, column), hint=hint)
+
+
+_IN_PLACE_METHODS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",
+                     "__imatmul__", "__ifloordiv__", "__imod__")
