@@ -362,6 +362,9 @@ def _forward_substitute(body, reads, writes, total, i, a, b):
         return False  # b is rebound while a still holds the old value
     if end < n and isinstance(body[end], _COMPOUND) and a in reads[end]:
         return False  # a block that rebinds a or b: its reads may follow the rebinding
+    if end < n and isinstance(body[end], _COMPOUND) and a in writes[end] \
+            and any(a in reads[k] for k in range(end + 1, n)):
+        return False  # a loop may run no trip, a branch may not be taken: a survives
     for k in range(i + 1, min(end + 1, n)):
         if a in reads[k]:
             _rename_reads(body[k], a, b)

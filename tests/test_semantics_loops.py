@@ -903,3 +903,22 @@ def test_while_loop_that_ran_no_trip_leaves_its_names_unbound():
                  lambda: s2sad.hvp(while_assigns_only_in_its_body)(1.5, 0, 1.0)):
         with pytest.raises(UnboundVariableError, match="local variable 'y'"):
             call()
+
+
+def overwritten_by_a_loop_that_may_run_no_trip(x, y, z, n):
+    v = z
+    for i in range(n):
+        v = x[i]
+    return v * y
+
+
+@pytest.mark.parametrize("n, expected", [(0, 3.0), (2, 0.0)])
+def test_an_adjoint_survives_a_loop_that_runs_no_trip(n, expected):
+    # the clean-up substituted 'v_bar = y' away because the backward loop rebinds
+    # v_bar, as if it always ran: a zero-trip loop crashed (fuzzer seed 3000513)
+    x = np.array([1.0, 2.0])
+    assert s2sad.grad(overwritten_by_a_loop_that_may_run_no_trip, wrt=2)(x, 3.0, 0.5, n) \
+        == pytest.approx(expected)
+    value, tangent = s2sad.jvp(overwritten_by_a_loop_that_may_run_no_trip, wrt=2)(
+        x, 3.0, 0.5, n, 1.0)
+    assert tangent == pytest.approx(expected)
