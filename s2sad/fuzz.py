@@ -1427,11 +1427,15 @@ class Generator:
         if kind == "alias_loop":
             self.emit(f"{b} = {a}")
             self.indent -= 1
-        for name in (a, b):
+        # half the time a is read afterwards (what the write through b did to it: s2sad
+        # must refuse, or follow the write); else a is never read again, and the write is
+        # differentiated as written (a refusal would be a false one)
+        read_a = r.random() < 0.5
+        for name in ((a, b) if read_a else (b,)):
             v = _Var(name, shape, bound)
             v.locked = v.aliased = True     # never rebound or written again
             self.env.append(v)
-        self.read_after(self.env[-2])      # a: what the write through b did to it
+        self.read_after(self.env[-2] if read_a else self.env[-1])
 
     def stmt_counter(self, ctx):
         """An integer counter from an int parameter: ``c = start``, ``c += 1`` in a loop."""
@@ -1483,7 +1487,10 @@ class Generator:
         c, cb = self.expr(S, r.randint(1, 2))
         c, cb = self.squash(c, cb, 1.0)
         k = r.randrange(n)
-        if kind == "int_array_write":
+        if r.random() < 0.4:
+            # a constant: numpy truncates it (or keeps whether it is nonzero), no refusal
+            self.emit(f"{name}[{k}] = {r.choice([0.5, 1.7, -2.5, 3])}")
+        elif kind == "int_array_write":
             op = r.choice(["=", "=", "+="])
             self.emit(f"{name}[{k}] {op} 2.5 * {_p(c)}")
         else:
