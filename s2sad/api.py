@@ -211,10 +211,11 @@ def _set_defaults(impl, func):
     n, k = theirs.co_argcount, theirs.co_kwonlyargcount
     if mine.co_argcount == n and mine.co_varnames[:n] == theirs.co_varnames[:n]:
         impl.__defaults__ = func.__defaults__
-    if k and mine.co_kwonlyargcount == k and \
-            mine.co_varnames[mine.co_argcount:mine.co_argcount + k] == \
-            theirs.co_varnames[n:n + k]:
-        impl.__kwdefaults__ = func.__kwdefaults__
+    kw = func.__kwdefaults__
+    mine_kwonly = mine.co_varnames[mine.co_argcount:mine.co_argcount + mine.co_kwonlyargcount]
+    if k and set(theirs.co_varnames[n:n + k]) <= set(mine_kwonly):
+        # the same keyword-only parameters (a jvp's keyword-only tangents besides)
+        impl.__kwdefaults__ = dict(kw) if kw else None
 
 
 class _Bound:

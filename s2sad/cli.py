@@ -387,7 +387,37 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
                                        dump=dump)
         if dump:
             result.stages.setdefault("activity", _activity_stage(result, wrt))
+        _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))
     return result.emitted.text, result, wrt
+
+
+def _refuse_unwritten_defaults(functions):
+    """A default that reads a name its module does not hold (a value of the enclosing
+    function, a global deleted since) cannot be spelled in a written module: refused,
+    located (in-process gradients are given the function's own default values)."""
+    from .errors import UnsupportedSyntaxError
+    from .syntax.parse import parse_function
+    for func in functions:
+        if not (func.__defaults__ or func.__kwdefaults__):
+            continue
+        parsed = parse_function(func)
+        args = parsed.node.args
+        for default in list(args.defaults) + [d for d in args.kw_defaults if d is not None]:
+            for name in nodes_names(default):
+                if not parsed.is_resolvable(name):
+                    raise UnsupportedSyntaxError(
+                        f"the default value of a parameter of {func.__name__} reads {name!r}, "
+                        f"which its module does not hold: a written module cannot spell it",
+                        parsed.location(default),
+                        hint="make it a module-level name, or give the value as an argument "
+                             "(s2sad.grad computes this function in-process with its own "
+                             "defaults)")
+
+
+def nodes_names(node):
+    import gast
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)]
 
 
 def _activity_stage(result, wrt):

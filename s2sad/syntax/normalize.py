@@ -74,6 +74,9 @@ class NormalFunction:
     #: statements a generated function runs first, before it reads its arguments: the
     #: check that no argument shares memory with one the function writes into
     entry_checks: List[Any] = field(default_factory=list)
+    #: (parameter, location) of defaults the generated text cannot spell (they read a
+    #: name the module does not hold): given at run time, refused in a written module
+    unwritten_defaults: List[Any] = field(default_factory=list)
 
 
 def user_names(fn_node) -> Set[str]:
@@ -144,6 +147,7 @@ class _Normalizer:
         # second order: the checks of the gradient code this function is (see
         # transform.second_order), else made by copy_written_arguments
         self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
+        self.unwritten_defaults: List[Any] = []
         # SSA names that hold UNBOUND on some path (where Python leaves the user's name
         # unbound), and those of them a read on the current path has checked already
         self.maybe_unbound: Set[str] = set()
@@ -180,26 +184,31 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         self.check_writes()
-        self.default_names(fn.args.defaults)
-        self.default_names([d for d in fn.args.kw_defaults if d is not None])
+        positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
+        defaults = [self.default(a.id, d) for a, d in zip(positional, fn.args.defaults)]
+        kw_defaults = [d if d is None else self.default(a.id, d)
+                       for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)]
         new = nodes.function(fn.name, [a.id for a in fn.args.args], self.out,
-                             defaults=[nodes.clone(d) for d in fn.args.defaults],
-                             kwonly=[a.id for a in fn.args.kwonlyargs],
-                             kw_defaults=nodes.clone(fn.args.kw_defaults))
+                             defaults=defaults, kwonly=[a.id for a in fn.args.kwonlyargs],
+                             kw_defaults=kw_defaults)
         return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
                               self.helpers, self.free_objects, self.free_sources,
-                              self.entry_checks)
+                              self.entry_checks, self.unwritten_defaults)
 
-    def default_names(self, defaults):
-        """The generated function keeps the parameters' defaults as written
-        (``k=K``): the module names they read are free names of the generated code."""
-        for default in defaults:
-            for name in nodes.names(default):
-                if isinstance(name.ctx, gast.Load):
-                    if not self.parsed.is_resolvable(name.id):
-                        raise self.error(f"the default value names {name.id!r}, which is not "
-                                         f"defined in the function's module", name)
-                    self.use_global(name.id, name)
+    def default(self, param, default):
+        """The default of ``param`` in the generated function, as written (``k=K``: the
+        module names it reads are free names of the generated code).  A default that
+        reads a name the module does not hold (a value of the enclosing function, a
+        global deleted since) is ``None`` in the text: the function's own value is
+        given when the code is compiled (see api), and a written module, which cannot
+        hold it, is refused (``unwritten_defaults``)."""
+        names = [n for n in nodes.names(default) if isinstance(n.ctx, gast.Load)]
+        if any(not self.parsed.is_resolvable(n.id) for n in names):
+            self.unwritten_defaults.append((param, self.parsed.location(default)))
+            return nodes.const(None)
+        for name in names:
+            self.use_global(name.id, name)
+        return nodes.clone(default)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
