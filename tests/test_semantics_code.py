@@ -606,3 +606,20 @@ def test_bound_methods_and_callable_objects_get_a_message_that_works(load):
         s2sad.jvp(model)
     assert "s2sad.grad(Model.__call__, wrt=1)(obj, x)" in str(info.value)
     np.testing.assert_allclose(s2sad.grad(m.Model.__call__, wrt=1)(model, x), np.cos(x))
+
+
+def softplus_for_rules(x):
+    return np.log1p(np.exp(x))
+
+
+def test_an_adjoint_rule_with_its_output_and_cotangent_swapped_is_refused():
+    # (found by a stranger) the output and cotangent are bound by position: a rule
+    # written (y_bar, y, x) received the output as its cotangent, a wrong gradient
+    with pytest.raises(s2sad.RuleDefinitionError, match=r"it takes \(y_bar, y, x\)"):
+        @s2sad.adjoint(softplus_for_rules)
+        def swapped(y_bar, y, x):
+            return y_bar * 100.0
+    with pytest.raises(s2sad.RuleDefinitionError, match=r"it takes \(g, ans, x\)"):
+        @s2sad.adjoint(softplus_for_rules)
+        def autograd_style(g, ans, x):
+            return g * 100.0

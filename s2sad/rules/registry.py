@@ -243,9 +243,13 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
     """
     def register(fn):
         template = parse_template(fn)
-        if len(template.params) < 2:
+        if len(template.params) < 2 or template.params[1] != template.params[0] + "_bar":
+            # the output and its cotangent are bound by position: a rule written
+            # (y_bar, y, x) or (g, ans, x) would receive one for the other
             raise RuleDefinitionError(
-                f"adjoint rule {fn.__name__} must take (y, y_bar, *parameters)")
+                f"adjoint rule {fn.__name__} must take (y, y_bar, *parameters): the output, "
+                f"then its cotangent named after it with '_bar', then the target's "
+                f"parameters; it takes ({', '.join(template.params)})")
         params = template.params[2:]
         sig = inspect.signature(fn)
         defaults = {p.name: p.default for p in sig.parameters.values()
