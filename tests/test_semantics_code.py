@@ -623,3 +623,30 @@ def test_an_adjoint_rule_with_its_output_and_cotangent_swapped_is_refused():
         @s2sad.adjoint(softplus_for_rules)
         def autograd_style(g, ans, x):
             return g * 100.0
+
+
+MODULE_LIST = []
+MODULE_DICT = {}
+
+
+def appends_to_a_module_list(x):
+    MODULE_LIST.append(x * 2.0)
+    return x * x
+
+
+def writes_into_a_module_dict(x):
+    MODULE_DICT["k"] = x
+    return x * x
+
+
+def test_changes_to_module_containers_are_refused_with_their_location():
+    # (found by a stranger) the append crashed with UnboundLocalError, or was dropped
+    # without a word (a timing decorator's TIMES.append): the module's list never grew
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(appends_to_a_module_list)(3.0)
+    first = appends_to_a_module_list.__code__.co_firstlineno
+    assert f"test_semantics_code.py:{first + 1}:5:" in str(info.value)
+    assert "appending to 'MODULE_LIST', which is not a local name" in str(info.value)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match=r"local = dict\(MODULE_DICT\)"):
+        s2sad.grad(writes_into_a_module_dict)(3.0)
+    assert MODULE_LIST == [] and MODULE_DICT == {}

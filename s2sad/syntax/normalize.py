@@ -601,6 +601,13 @@ class _Normalizer:
         elif isinstance(stmt, gast.Expr) and _is_append(stmt.value):
             call = stmt.value
             owner = call.func.value.id
+            if owner not in self.env and owner not in self.locals:
+                raise self.error(
+                    f"appending to {owner!r}, which is not a local name, would change a list "
+                    f"outside the function (Python keeps the item there; the derivative "
+                    f"cannot follow it)", stmt,
+                    hint=f"build a local list (items = list({owner}); items.append(...)), "
+                         f"or move the append outside the function you differentiate")
             items = self.read_name(owner, call.func.value)
             item = self.atom(call.args[0])
             new = self.helper_call(registry.LIST_APPEND[0], "list_append", [items, item], owner)
@@ -651,6 +658,15 @@ class _Normalizer:
                              f"return it if the caller needs the new values")
         if not isinstance(current, gast.Name) or current.id not in self.defined \
                 or current.id in self.params:
+            if isinstance(current, gast.Name) and current.id not in self.defined:
+                value = self.parsed.resolve(base.id, None)
+                copy_of = ("dict" if isinstance(value, dict) else "list"
+                           if isinstance(value, list) else "np.copy")
+                raise self.error(
+                    f"cannot write into {base.id!r}: it is defined outside the function, and "
+                    f"the write would change it there, which the derivative cannot follow",
+                    target, hint=f"write into a local copy under another name "
+                                 f"(local = {copy_of}({base.id}))")
             raise self.error(f"cannot write into {base.id!r}: it is not an array this "
                              f"function created", target,
                              hint=f"make a copy first: {base.id} = np.copy({base.id})")
