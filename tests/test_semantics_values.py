@@ -574,3 +574,35 @@ def test_second_order_truncates_a_constant_written_into_an_int_array():
     v = np.array([1.0, -2.0, 0.5])
     np.testing.assert_allclose(s2sad.grad(writes_a_constant_into_an_int_array)(z), 2 * z)
     np.testing.assert_allclose(s2sad.hvp(writes_a_constant_into_an_int_array)(z, v), 2 * v)
+
+
+def softplus_with_adjoint_only(x):
+    return np.log1p(np.exp(x))
+
+
+def uses_softplus_with_adjoint_only(x):
+    return np.sum(softplus_with_adjoint_only(x) * 2.0)
+
+
+SQUARE_LAMBDA = lambda v: v ** 2  # noqa: E731
+
+
+def uses_module_lambda(x):
+    return np.sum(SQUARE_LAMBDA(x))
+
+
+def test_messages_for_a_rule_without_its_tangent_and_for_a_module_lambda():
+    # (found by a stranger) both said "calls to Python helper functions are not
+    # differentiated yet", which is false; each message now says what is missing
+    @s2sad.adjoint(softplus_with_adjoint_only)
+    def softplus_adjoint(y, y_bar, x):
+        return y_bar / (1.0 + np.exp(-x))
+
+    x = np.array([0.3, -1.0])
+    np.testing.assert_allclose(s2sad.grad(uses_softplus_with_adjoint_only)(x),
+                               2.0 / (1.0 + np.exp(-x)))
+    with pytest.raises(s2sad.NoDerivativeRuleError,
+                       match="has an adjoint rule: a registered rule replaces"):
+        s2sad.jvp(uses_softplus_with_adjoint_only)(x, np.ones(2))
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="a lambda is differentiated only"):
+        s2sad.grad(uses_module_lambda)(x)

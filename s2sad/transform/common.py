@@ -68,12 +68,32 @@ def rule_for(value, parsed, need):
         what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"
         hint = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for forward "
                 f"mode), or declare its output constant with s2sad.nondifferentiable({label})")
-        if callable(target) and hasattr(target, "__code__"):
-            hint = ("calls to Python helper functions are not differentiated yet: inline the "
-                    "helper's body, or " + hint)
-        raise NoDerivativeRuleError(f"no {what} for {label}", location, hint=hint)
+        message = f"no {what} for {label}"
+        if rule is not None and need == "tangent" and rule.adjoint is not None:
+            # a rule replaces the function's own source in both modes
+            message += (", which has an adjoint rule: a registered rule replaces the "
+                        "function's source, so forward mode needs its tangent rule too")
+            hint = f"register one with @s2sad.tangent({label})"
+        elif callable(target) and getattr(target, "__name__", "") == "<lambda>":
+            message += (": a lambda is differentiated only where it is bound to a name "
+                        "inside the function; s2sad reads module-level functions from "
+                        "their 'def'")
+            hint = "define it with 'def' (def name(v): return ...), or " + hint
+        elif callable(target) and hasattr(target, "__code__") and not _has_source(target):
+            message += ": s2sad cannot read this function's source"
+            hint = "define it with 'def' in a module file, or " + hint
+        raise NoDerivativeRuleError(message, location, hint=hint)
     raise UnsupportedSyntaxError(
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
+
+
+def _has_source(func):
+    import inspect
+    try:
+        inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        return False
+    return True
 
 
 def collect_bindings(template, bindings):
