@@ -650,3 +650,30 @@ def test_changes_to_module_containers_are_refused_with_their_location():
     with pytest.raises(s2sad.UnsupportedSyntaxError, match=r"local = dict\(MODULE_DICT\)"):
         s2sad.grad(writes_into_a_module_dict)(3.0)
     assert MODULE_LIST == [] and MODULE_DICT == {}
+
+
+class ModelReadingSelf:
+    def __init__(self, W):
+        self.W = W
+
+    def loss(self, x):
+        return np.sum(np.tanh(self.W @ x) ** 2)
+
+    @classmethod
+    def class_loss(cls, x):
+        return np.sum(x * x)
+
+
+def test_method_hints_lead_to_code_that_works():
+    # (found by a stranger) the hint s2sad.grad(Model.loss, wrt=1)(obj, x) failed for
+    # any method reading self.W, and a classmethod's spelling was still a bound method
+    model = ModelReadingSelf(np.eye(2))
+    x = np.array([0.3, 0.4])
+    with pytest.raises(s2sad.SourceUnavailableError,
+                       match="reads attributes of self, which s2sad does not differentiate"):
+        s2sad.grad(model.loss)(x)
+    with pytest.raises(s2sad.SourceUnavailableError) as info:
+        s2sad.grad(ModelReadingSelf.class_loss)(x)
+    assert "ModelReadingSelf.class_loss.__func__, wrt=1" in str(info.value)
+    np.testing.assert_allclose(
+        s2sad.grad(ModelReadingSelf.class_loss.__func__, wrt=1)(ModelReadingSelf, x), 2 * x)

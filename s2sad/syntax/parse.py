@@ -93,23 +93,43 @@ def not_a_function_error(func):
         owner = type(func.__self__).__name__ if not inspect.isclass(func.__self__) \
             else func.__self__.__name__
         name = func.__func__.__name__
+        spelled = (f"{owner}.{name}.__func__" if inspect.isclass(func.__self__)
+                   else f"{owner}.{name}")
         return SourceUnavailableError(
             f"s2sad differentiates Python functions written with 'def'; got the bound method "
             f"{owner}.{name} (a function with its first argument already given)",
-            hint=f"differentiate the function itself with the instance as its first argument "
-                 f"and wrt counted from it: s2sad.grad({owner}.{name}, wrt=1)(obj, x)")
+            hint=_method_hint(func.__func__, spelled))
     call = getattr(type(func), "__call__", None)
     if not inspect.isclass(func) and not inspect.isbuiltin(func) \
             and inspect.isfunction(call):
         owner = type(func).__name__
         return SourceUnavailableError(
             f"s2sad differentiates Python functions written with 'def'; got an instance of "
-            f"{owner}, a callable object",
-            hint=f"differentiate its __call__ with the instance as its first argument and wrt "
-                 f"counted from it: s2sad.grad({owner}.__call__, wrt=1)(obj, x)")
+            f"{owner}, a callable object", hint=_method_hint(call, f"{owner}.__call__"))
     return SourceUnavailableError(
         f"s2sad differentiates Python functions written with 'def'; got {func!r}",
         hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
+
+
+def _method_hint(function, spelled):
+    """How to differentiate a method: through the plain function with the instance as
+    its first argument, when its body does not read the instance's attributes (s2sad
+    does not differentiate attribute reads of objects); else with the arrays as
+    arguments of a function of their own."""
+    import ast
+    first = function.__code__.co_varnames[:1]
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        reads_self = any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                         and n.value.id in first for n in ast.walk(tree))
+    except (OSError, TypeError, SyntaxError):
+        reads_self = True
+    if reads_self:
+        return (f"{spelled} reads attributes of {first[0] if first else 'self'}, which s2sad "
+                f"does not differentiate: write a function that takes the arrays it uses as "
+                f"arguments (def loss(W, b, x): ...), and call it with obj.W, obj.b")
+    return (f"differentiate the function itself with the instance as its first argument "
+            f"and wrt counted from it: s2sad.grad({spelled}, wrt=1)(obj, x)")
 
 
 # ------------------------------------------------------------ what generation read
