@@ -606,3 +606,16 @@ def test_messages_for_a_rule_without_its_tangent_and_for_a_module_lambda():
         s2sad.jvp(uses_softplus_with_adjoint_only)(x, np.ones(2))
     with pytest.raises(s2sad.NoDerivativeRuleError, match="a lambda is differentiated only"):
         s2sad.grad(uses_module_lambda)(x)
+
+
+def unsupported_after_non_ascii(x):
+    note = "ü é"; return np.sinc(x) + len(note)  # noqa: E702
+
+
+def test_columns_count_characters_not_bytes():
+    with pytest.raises(s2sad.S2sadError) as info:
+        s2sad.grad(unsupported_after_non_ascii)(0.5)
+    line = unsupported_after_non_ascii.__code__.co_firstlineno + 1
+    text = info.value.location.code
+    assert info.value.location.line == line
+    assert text[info.value.location.column - 1:].startswith("np.sinc")

@@ -55,6 +55,8 @@ class ParsedFunction:
         line = getattr(node, "lineno", None) or self.node.lineno
         col = getattr(node, "col_offset", 0) or 0
         code = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if not code.isascii():   # Python counts UTF-8 bytes: a column counts characters
+            col = len(code.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
         indent = " " * self.column_offset
         return SourceLocation(self.filename, line + self.line_offset,
                               col + self.column_offset + 1, indent + code)
