@@ -17,6 +17,7 @@ the rule registry.  The caches keep no function or closure data alive.
 import functools
 import inspect
 import threading
+import weakref
 import types
 
 import numpy as np
@@ -65,6 +66,47 @@ def _same(current, recorded):
     return getattr(current, "__name__", None) == getattr(recorded, "__name__", None)
 
 
+class _Held:
+    """A guard's object, held weakly where Python allows it (functions, modules): the
+    cache compares identities and must not keep a closure and its data alive."""
+
+    __slots__ = ("get",)
+
+    def __init__(self, obj):
+        try:
+            self.get = weakref.ref(obj)
+        except TypeError:   # builtins, ufuncs: long-lived, held as they are
+            self.get = lambda: obj
+
+
+class _WeakSources:
+    """{free name: the function whose globals or closure bind it}, held weakly (the
+    cache must not keep a helper closure and its data alive); ``get`` as a dict's."""
+
+    __slots__ = ("refs",)
+
+    def __init__(self, sources):
+        self.refs = {name: weakref.ref(f) for name, f in dict(sources or {}).items()}
+
+    def get(self, name, default=None):
+        ref = self.refs.get(name)
+        found = ref() if ref is not None else None
+        return default if found is None else found
+
+    def __contains__(self, name):
+        return name in self.refs
+
+    def alive(self):
+        return all(ref() is not None for ref in self.refs.values())
+
+
+def guards_of(free):
+    """{name: _Held(object)} for the free values whose identity chose a rule (callables
+    and modules): a rebinding of one means regenerating."""
+    return {k: v if isinstance(v, _Held) else _Held(v) for k, v in free.items()
+            if isinstance(v, _Held) or callable(v) or inspect.ismodule(v)}
+
+
 class _Dependencies:
     """What a generated module was made from, besides the function's free values:
     its code object, the types of its defaults, the rule registry's version, the code
@@ -87,13 +129,18 @@ class _Dependencies:
         if deps is not None:
             for f in deps.functions:
                 if f is not func and id(f) not in functions:
-                    functions[id(f)] = (f, f.__code__, f.__defaults__, _kw_items(f))
+                    # weakly: a helper closure (a decorator's wrapped function) and its
+                    # data must not outlive the user's own references
+                    functions[id(f)] = (weakref.ref(f), f.__code__, f.__defaults__,
+                                        _kw_items(f))
             for root, scope, attrs, obj in deps.paths:
                 if scope is func or scope is None:
                     # None: read from the function's own scope (or the helper that binds
                     # the name, when the name comes from a helper of another module)
                     scope = free_source.get(root)
-                paths.setdefault((root, id(scope), attrs), (root, scope, attrs, obj))
+                held = None if scope is None else weakref.ref(scope) \
+                    if not isinstance(scope, _ModuleType) else (lambda scope=scope: scope)
+                paths.setdefault((root, id(scope), attrs), (root, held, attrs, obj))
         self.functions = tuple(functions.values())
         self.paths = tuple(paths.values())
 
@@ -102,13 +149,19 @@ class _Dependencies:
         current values of the function's own free names (a bound module's globals)."""
         if func.__code__ is not self.code or _registry.version != self.version:
             return False
-        for f, code, defaults, kw in self.functions:
+        for ref, code, defaults, kw in self.functions:
             # another function's code or defaults (inlined helpers hold their values)
-            if f.__code__ is not code or f.__defaults__ is not defaults or \
+            f = ref()
+            if f is None or f.__code__ is not code or f.__defaults__ is not defaults or \
                     (kw or f.__kwdefaults__) and not _same_items(_kw_items(f), kw):
                 return False
+        if not self.free_source.alive():
+            return False
         try:
-            for root, scope, attrs, obj in self.paths:
+            for root, held, attrs, obj in self.paths:
+                scope = None if held is None else held()
+                if held is not None and scope is None:
+                    return False   # the function that bound the name is gone
                 if scope is None and namespace is not None:
                     current = namespace[root]
                 elif scope.__class__ is _ModuleType:   # s2sad's own binding of a module
@@ -138,14 +191,14 @@ class _Entry:
         self.emitted = _without_user_values(result.emitted, result.free)
         self.text = result.emitted.text
         # names whose identity chose a rule: a rebinding means regenerate
-        self.guards = {k: v for k, v in result.free.items()
-                       if callable(v) or inspect.ismodule(v)}
+        self.guards = guards_of(result.free)
         # the free names (values only for guards: the cache keeps no user data alive)
         self.free = {k: self.guards.get(k) for k in result.free}
-        self.free_source = result.free_source
+        self.free_source = _WeakSources(result.free_source)
         self.deps = _Dependencies(func, result, self.free_source)
         #: (generated function name, user function): given its current defaults
-        self.callees = tuple(result.callees.items())
+        # weakly, as the guards: the cache keeps no user function alive
+        self.callees = tuple((name, weakref.ref(f)) for name, f in result.callees.items())
 
     def valid_for(self, func):
         if _defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
@@ -154,7 +207,7 @@ class _Entry:
         for name in self.free:
             value = _current(self.free_source.get(name, func), name)
             if type(value) is not types[name] or \
-                    name in self.guards and value is not self.guards[name]:
+                    name in self.guards and value is not self.guards[name].get():
                 return False
         return True
 
@@ -236,7 +289,8 @@ class _Bound:
         self.impl = compile_module(self.entry.emitted, values)
         _set_defaults(self.impl, self.func)
         for name, helper in self.entry.callees:
-            _set_defaults(self.impl.__globals__[name], helper)
+            if helper() is not None:
+                _set_defaults(self.impl.__globals__[name], helper())
         self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
         self.namespace = self.impl.__globals__
         self.readers = tuple(_reader(sources.get(name, self.func), name)

@@ -16,6 +16,7 @@ generated again under the same conditions (see ``api``).
 
 import functools
 import inspect
+import weakref
 import threading
 from dataclasses import dataclass
 
@@ -43,14 +44,15 @@ class _Entry:
         self.emitted = api._without_user_values(result.emitted, user_free)
         self.text = result.emitted.text
         #: free name -> the function whose globals/closure bind it (default: the user's)
-        self.free_source = dict(free_source or {})
-        self.guards = {k: v for k, v in user_free.items()
-                       if callable(v) or inspect.ismodule(v)}
+        self.free_source = free_source if isinstance(free_source, api._WeakSources) \
+            else api._WeakSources(free_source)
+        self.guards = api.guards_of(user_free)
         # the user's free names, refreshed at each call (values kept for guards only)
         self.free = {k: self.guards.get(k) for k in user_free}
         self.depends_on = depends_on      # the reverse entry it was built from
         self.deps = deps                  # what else the module was made from (api)
-        self.callees = tuple(result.callees.items())
+        # weakly, as the guards: the cache keeps no user function alive
+        self.callees = tuple((name, weakref.ref(f)) for name, f in result.callees.items())
 
     def current(self, func, name):
         return api._current(self.free_source.get(name, func), name)
@@ -62,7 +64,7 @@ class _Entry:
         for name in self.free:
             value = self.current(func, name)
             if type(value) is not types[name] or \
-                    name in self.guards and value is not self.guards[name]:
+                    name in self.guards and value is not self.guards[name].get():
                 return False
         return True
 
@@ -89,8 +91,9 @@ def _forward_entry(func, wrt):
         header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
                                  f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
         result = pipeline.generate_forward(func, wrt, header)
-        return _Entry(result, result.free, free_source=result.free_source,
-                      deps=api._Dependencies(func, result, result.free_source))
+        sources = api._WeakSources(result.free_source)
+        return _Entry(result, result.free, free_source=sources,
+                      deps=api._Dependencies(func, result, sources))
 
     return _cached((getattr(func, "__code__", func), wrt, "jvp"), func, build)
 
@@ -178,7 +181,8 @@ class _Bound:
         self.impl = compile_module(self.entry.emitted, values)
         self.namespace = self.impl.__globals__
         for name, helper in self.entry.callees:   # helpers' current defaults
-            api._set_defaults(self.namespace[name], helper)
+            if helper() is not None:
+                api._set_defaults(self.namespace[name], helper())
         self.deps = self.entry.deps
         api._prepare_checks(self, self.deps)
         self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)

@@ -7,6 +7,7 @@ methods and callable objects.  Every expected derivative is derived by hand or b
 central finite differences, never by s2sad.
 """
 
+import functools
 import gc
 import importlib
 import importlib.util
@@ -677,3 +678,31 @@ def test_method_hints_lead_to_code_that_works():
     assert "ModelReadingSelf.class_loss.__func__, wrt=1" in str(info.value)
     np.testing.assert_allclose(
         s2sad.grad(ModelReadingSelf.class_loss.__func__, wrt=1)(ModelReadingSelf, x), 2 * x)
+
+
+def _decorate_doubling(fn):
+    @functools.wraps(fn)
+    def doubled(w):
+        return 2.0 * fn(w)
+    return doubled
+
+
+def _make_decorated_loss(n):
+    data = np.ones(n)
+
+    @_decorate_doubling
+    def loss(w):
+        return np.sum(data * w)
+    return loss, weakref.ref(data)
+
+
+def test_a_decorated_function_and_its_data_are_freed():
+    # (found by a stranger) the wrapped function and its closure data stayed in the
+    # cache (as a guard, a callee, and the scope of its free names)
+    for name, run in (("grad", lambda f: s2sad.grad(f)(np.ones(5))),
+                      ("jvp", lambda f: s2sad.jvp(f)(np.ones(5), np.ones(5))[1])):
+        loss, data = _make_decorated_loss(5)
+        np.testing.assert_allclose(run(loss), 2.0 * np.ones(5) if name == "grad" else 10.0)
+        del loss
+        gc.collect()
+        assert data() is None, name
