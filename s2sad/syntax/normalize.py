@@ -106,6 +106,7 @@ class _Normalizer:
         # keyword-only parameters (def f(x, *, k=2.0)) are parameters like the others;
         # the generated functions keep them keyword-only where the user's call reaches
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
+        self.root_params = frozenset(self.params)
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         reserved = user_names(fn)
         # names an inlined helper of another module reads as its module's globals: a
@@ -709,16 +710,31 @@ class _Normalizer:
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                           and isinstance(t.value, gast.Name)})
-        if first_lines and len(self.params) > 1:
-            # the copies below are what the function writes into, so an argument that
-            # shares memory with one of them would not see the writes Python's call
-            # makes it see: refused when the code runs (nothing runs when none is written)
-            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", [
-                nodes.const(self.function_name),
-                gast.Dict(keys=[nodes.const(p) for p in sorted(first_lines)],
-                          values=[nodes.const(first_lines[p]) for p in sorted(first_lines)]),
-                gast.Dict(keys=[nodes.const(p) for p in self.params],
-                          values=[nodes.name(p) for p in self.params])])))
+        # 'x op= ...' on an argument: computed into a new value (the caller's array
+        # stays as it is, as with the copies below), so the other arguments and the
+        # module's arrays sharing its memory would not see the update either
+        for t in nodes.walk(self.parsed.node):
+            if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
+                    and t.target.id in self.params:
+                line = self.parsed.location(t).line
+                first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
+        outside = self.outside_values() if first_lines else []
+        if first_lines and (len(self.params) > 1 or outside):
+            # the copies below are what the function writes into, so an argument (or a
+            # global or closure value the function reads) that shares memory with one
+            # of them would not see the writes Python's call makes it see: refused when
+            # the code runs (nothing runs when no argument is written)
+            args = [nodes.const(self.function_name),
+                    gast.Dict(keys=[nodes.const(p) for p in sorted(first_lines)],
+                              values=[nodes.const(first_lines[p]) for p in sorted(first_lines)]),
+                    gast.Dict(keys=[nodes.const(p) for p in self.params],
+                              values=[nodes.name(p) for p in self.params])]
+            if outside:
+                for name in outside:
+                    self.use_global(name, self.parsed.node)
+                args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
+                                      values=[nodes.name(n) for n in outside]))
+            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args)))
         for user in written:
             if user in self.params:
                 name = self.new_version(user)
@@ -728,6 +744,20 @@ class _Normalizer:
                 self.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
+
+    def outside_values(self):
+        """The module globals and closure values the function reads that may hold an
+        array (not a module, a function, a class or a number), sorted."""
+        found = set()
+        for n in nodes.names(self.parsed.node):
+            if isinstance(n.ctx, gast.Load) and n.id not in self.params \
+                    and n.id not in self.locals and n.id not in found:
+                obj = self.parsed.resolve(n.id, None)
+                if obj is None or inspect.ismodule(obj) or callable(obj) \
+                        or isinstance(obj, (bool, int, float, complex, str, bytes)):
+                    continue
+                found.add(n.id)
+        return sorted(found)
 
     def bind_name(self, user_name, value):
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
@@ -1458,6 +1488,14 @@ class _Normalizer:
             what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
             fix = f"write '{user} = {user} {op} ...' to make a new array"
         for origin, _ in sorted(expand(written), key=repr):
+            if update is not None and not self.callee and origin in self.root_params \
+                    and origin not in self.inlined_args:
+                # 'x op= ...' on the function's own argument: the update makes a new
+                # value (the caller's array stays as it is, as it does for the copies
+                # of arguments written by subscript), and the other arguments and
+                # globals sharing its memory are refused when the code runs
+                # (ensure_unshared); other names holding it are checked below
+                continue
             if origin in outside or origin not in self.defined:
                 owner = (f"the caller's array {origin!r}" if origin in outside
                          else f"{origin!r}, defined outside the function")

@@ -1,0 +1,222 @@
+"""Issue 11, class 2 (more): which arrays share memory, found by a new user.
+
+1. An argument the function writes into that is also a module global (or a closure
+   value) the function reads: s2sad writes into a copy, so the global would not see
+   the write.  Refused when the code runs, in every mode and in the CLI's modules.
+2. ``x op= ...`` on an argument: computed into a new value (the caller's array stays
+   as it is), and differentiated, not refused.
+3. ``old = y[1]`` of a 1-D array is a number, not a view: writing into ``y`` later is
+   differentiated; a view (a slice, a partial index) is still refused.
+4. A name rebound on every loop trip before it is read is not "read later".
+5. A helper whose every return allocates leaves its argument free.
+6. Messages that name the real alias; tuple assignment into subscripts.
+
+References: Python's own call for the value, central finite differences (or a
+hand-derived derivative) for the derivatives, in reverse, forward and second order.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import SharedArgumentsError, UnsupportedSyntaxError
+from s2sad.testing import finite_difference_gradient
+
+def _copies(args):
+    return [np.array(a) if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _check(f, *args):
+    """Value against Python's own call, gradient (reverse) and tangent (forward) against
+    central finite differences, the Hessian-vector product against finite differences
+    of the gradient.  Every call gets fresh copies: f may write into its arguments."""
+    args = [np.array(a, dtype=float) if isinstance(a, np.ndarray) else a for a in args]
+    expected = f(*_copies(args))
+    value, grads = s2sad.value_and_grad(f, wrt=tuple(range(len(args))))(*_copies(args))
+    np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-12)
+    for i, grad in enumerate(grads):
+        np.testing.assert_allclose(grad, finite_difference_gradient(f, _copies(args), i),
+                                   rtol=1e-6, atol=1e-7)
+    x, rest = args[0], args[1:]
+    v = np.linspace(0.3, 1.1, np.size(x)).reshape(np.shape(x)) if np.ndim(x) else 0.7
+    primal, tangent = s2sad.jvp(f)(*_copies(args), v)
+    np.testing.assert_allclose(primal, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(tangent, np.sum(grads[0] * v), rtol=1e-6, atol=1e-7)
+    grad = s2sad.grad(f)
+    eps = 1e-5
+    fd = (np.asarray(grad(*_copies([x + eps * v] + rest)))
+          - np.asarray(grad(*_copies([x - eps * v] + rest)))) / (2 * eps)
+    np.testing.assert_allclose(s2sad.hvp(f)(*_copies(args), v), fd, rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------ 1. an argument that is a global too
+
+G = np.array([0.3, -0.7, 1.1, 0.5])
+
+
+def writes_into_an_argument_and_reads_a_global(a):
+    a[0] = a[1] * 3.0
+    return np.sum(a * G)
+
+
+def updates_an_argument_and_reads_a_global(a):
+    a *= 2.0
+    return np.sum(a * G)
+
+
+def _closure():
+    W = np.array([0.3, -0.7, 1.1, 0.5])
+
+    def writes_and_reads_a_closure_value(a):
+        a[0] = a[1] * 3.0
+        return np.sum(a * W)
+    return writes_and_reads_a_closure_value, W
+
+
+GLOBAL_CALLS = [
+    ("grad", lambda f, a: s2sad.grad(f)(a)),
+    ("value_and_grad", lambda f, a: s2sad.value_and_grad(f)(a)),
+    ("vjp", lambda f, a: s2sad.vjp(f)(a)),
+    ("jvp", lambda f, a: s2sad.jvp(f)(a, np.ones(4))),
+    ("hvp", lambda f, a: s2sad.hvp(f)(a, np.ones(4))),
+    ("hessian", lambda f, a: s2sad.hessian(f)(a)),
+]
+
+
+@pytest.mark.parametrize("mode, call", GLOBAL_CALLS, ids=[m for m, _ in GLOBAL_CALLS])
+@pytest.mark.parametrize("func", [writes_into_an_argument_and_reads_a_global,
+                                  updates_an_argument_and_reads_a_global])
+def test_an_argument_that_is_a_global_the_function_reads_is_refused(func, mode, call):
+    # Python: f(G) = 6.36 (G itself changes); the copy on entry gave 1.32, silently
+    before = G.copy()
+    for given in (G, G[:], G[::-1]):
+        with pytest.raises(SharedArgumentsError) as info:
+            call(func, given)
+        message = str(info.value)
+        assert f"{func.__name__} writes into its argument 'a' (line " \
+               f"{func.__code__.co_firstlineno + 1})" in message, message
+        assert "'G', a global or closure value" in message and "hint:" in message, message
+    np.testing.assert_array_equal(G, before)
+
+
+@pytest.mark.parametrize("mode, call", GLOBAL_CALLS, ids=[m for m, _ in GLOBAL_CALLS])
+def test_an_argument_that_is_a_closure_value_is_refused(mode, call):
+    f, W = _closure()
+    with pytest.raises(SharedArgumentsError, match="'W', a global or closure value"):
+        call(f, W)
+
+
+def test_an_argument_apart_from_the_globals_is_differentiated():
+    _check(writes_into_an_argument_and_reads_a_global, G.copy())
+    _check(updates_an_argument_and_reads_a_global, G.copy())
+    f, W = _closure()
+    _check(f, W.copy())
+    # f(a) = 3 a1 G0 + sum_{i>0} a_i G_i: by hand
+    grad = s2sad.grad(writes_into_an_argument_and_reads_a_global)(G.copy())
+    np.testing.assert_allclose(grad, [0.0, 3 * G[0] + G[1], G[2], G[3]])
+
+
+def test_the_global_check_costs_nothing_without_writes():
+    def reads_a_global(a):
+        return np.sum(a * G)
+    assert "ensure_unshared" not in s2sad.source(reads_a_global)
+    np.testing.assert_allclose(s2sad.grad(reads_a_global)(G), G)
+
+
+CLI_MODULE = textwrap.dedent("""\
+    import numpy as np
+
+    G = np.array([0.3, -0.7, 1.1, 0.5])
+
+
+    def g(a):
+        a[0] = a[1] * 3.0
+        return np.sum(a * G)
+    """)
+
+
+@pytest.mark.parametrize("flags", [[], ["--flavor", "vjp"], ["--mode", "forward"],
+                                   ["--mode", "forward", "--flavor", "hvp"]])
+def test_cli_modules_check_the_globals_too(tmp_path, flags):
+    (tmp_path / "model.py").write_text(CLI_MODULE, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "s2sad", "grad", "model.py:g", *flags,
+                           "-o", "g_d.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    script = textwrap.dedent("""\
+        import numpy as np
+        import g_d, model
+        from s2sad.errors import SharedArgumentsError
+        fn = [getattr(g_d, n) for n in dir(g_d) if n.startswith("g_")][0]
+        extra = [np.ones(4)] if fn.__name__.endswith(("jvp", "hvp")) else []
+        try:
+            fn(model.G, *extra)
+        except SharedArgumentsError as exc:
+            print("refused:", exc)
+        fn(model.G.copy(), *extra)
+        """)
+    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    assert "refused: g writes into its argument 'a' (line 7)" in run.stdout, run.stdout
+
+
+# ------------------------------------------------ 2. op= on an argument
+
+def scales_an_argument(x):
+    x *= 2.0
+    return np.sum(x * x)
+
+
+def adds_the_sine_of_an_argument(x):
+    x += np.sin(x)
+    return np.sum(x ** 2)
+
+
+def shifts_a_number(x):
+    x -= 0.5
+    return x ** 2
+
+
+def updates_one_argument_reads_another(x, y):
+    x *= y
+    x += 1.0
+    return np.sum(x * y)
+
+
+def test_an_argument_updated_with_op_equals_is_differentiated():
+    X = np.array([0.4, -1.2, 0.9])
+    _check(scales_an_argument, X)
+    _check(adds_the_sine_of_an_argument, X)
+    _check(updates_one_argument_reads_another, X, np.array([1.5, 0.2, -0.6]))
+    # f(x) = (x - 0.5)^2 for a float: f' = 2 (x - 0.5), f'' = 2, by hand
+    value, grad = s2sad.value_and_grad(shifts_a_number)(0.7)
+    assert value == pytest.approx(0.04) and grad == pytest.approx(0.4)
+    assert isinstance(grad, float)
+    assert s2sad.jvp(shifts_a_number)(0.7, 1.0)[1] == pytest.approx(0.4)
+    assert s2sad.hvp(shifts_a_number)(0.7, 1.0) == pytest.approx(2.0)
+    # the caller's array is left as it is (s2sad never changes the caller's arrays)
+    np.testing.assert_array_equal(X, [0.4, -1.2, 0.9])
+
+
+def test_an_argument_updated_and_shared_with_another_is_refused():
+    A = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(SharedArgumentsError, match="its argument 'y'"):
+        s2sad.grad(updates_one_argument_reads_another)(A, A)
+    # numbers share nothing
+    assert s2sad.grad(updates_one_argument_reads_another, wrt=(0, 1))(0.5, 0.5) is not None
+
+
+def keeps_the_argument_under_another_name(x):
+    y = x
+    x *= 2.0
+    return np.sum(y)
+
+
+def test_an_update_another_name_sees_is_still_refused():
+    # Python: y is x, so y doubles too; s2sad must not give sum(x)
+    with pytest.raises(UnsupportedSyntaxError):
+        s2sad.grad(keeps_the_argument_under_another_name)(np.array([1.0, 2.0]))
