@@ -220,3 +220,59 @@ def test_an_update_another_name_sees_is_still_refused():
     # Python: y is x, so y doubles too; s2sad must not give sum(x)
     with pytest.raises(UnsupportedSyntaxError):
         s2sad.grad(keeps_the_argument_under_another_name)(np.array([1.0, 2.0]))
+
+
+# ------------------------------------------------ 5. helpers whose every return allocates
+
+def _zeros_then_item(v):
+    w = np.zeros_like(v)
+    w[0] = v[0]
+    return w
+
+
+def _product_then_item(v):
+    w = v * 1.0
+    w[0] = 0.0
+    return w
+
+
+def _copy_then_item(v):
+    w = np.copy(v)
+    w[1] = 2.0
+    return w
+
+
+def _array_of(v):
+    return np.array(v)
+
+
+def _clipped(v):
+    return np.clip(v, -10, 10)
+
+
+def _method_copy(v):
+    return v.copy()
+
+
+def _slice_of(v):
+    return v[0:3]
+
+
+def _writes_into_the_result(h):
+    def f(x):
+        a = x * 1.0
+        z = h(a)
+        z[1] = z[0] * 3.0
+        return np.sum(z * a) + np.sum(a ** 2)
+    return f
+
+
+@pytest.mark.parametrize("helper", [_zeros_then_item, _product_then_item, _copy_then_item,
+                                    _array_of, _clipped, _method_copy])
+def test_a_helper_that_allocates_leaves_its_argument_free(helper):
+    _check(_writes_into_the_result(helper), np.array([0.3, -0.7, 1.1, 0.5]))
+
+
+def test_a_helper_returning_a_view_is_still_refused():
+    with pytest.raises(UnsupportedSyntaxError, match="'a'"):
+        s2sad.grad(_writes_into_the_result(_slice_of))(np.array([0.3, -0.7, 1.1, 0.5]))

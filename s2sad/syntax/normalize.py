@@ -1826,9 +1826,9 @@ def _returns_new_values(fn):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     assigned.setdefault(target.id, []).append(node.value)
-                else:
+                else:   # unpacking rebinds its names; w[0] = v writes into w, keeping it
                     for name in ast.walk(target):
-                        if isinstance(name, ast.Name):
+                        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
                             assigned.setdefault(name.id, []).append(None)
         elif isinstance(node, (ast.For, ast.With, ast.NamedExpr, ast.comprehension)):
             for name in ast.walk(getattr(node, "target", node)):
@@ -1843,8 +1843,17 @@ def _returns_new_values(fn):
         if isinstance(node, ast.Tuple):
             return all(new(e) for e in node.elts)
         if isinstance(node, ast.Call):
-            return not any(k.arg == "out" for k in node.keywords) \
-                and allocates(resolve(node.func))
+            if any(k.arg == "out" for k in node.keywords):
+                return False
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
+                    and not node.args and not node.keywords \
+                    and not inspect.ismodule(resolve(node.func.value)):
+                return True   # v.copy(): a new array (numpy's copy() always is one)
+            callee = resolve(node.func)
+            if callee is _np_function("array") or callee is _np_function("clip"):
+                # np.array copies unless told not to; np.clip makes a new array
+                return not any(k.arg == "copy" for k in node.keywords)
+            return allocates(callee)
         if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
             if node.id not in known:
                 known[node.id] = True   # a loop-carried name: its other assignments decide
@@ -1854,6 +1863,13 @@ def _returns_new_values(fn):
 
     returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
     return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
+
+
+def _np_function(name):
+    """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
+    import sys
+    numpy = sys.modules.get("numpy")
+    return getattr(numpy, name, None) if numpy is not None else None
 
 
 def _containers_and_loops(fn):
