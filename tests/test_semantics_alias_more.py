@@ -276,3 +276,65 @@ def test_a_helper_that_allocates_leaves_its_argument_free(helper):
 def test_a_helper_returning_a_view_is_still_refused():
     with pytest.raises(UnsupportedSyntaxError, match="'a'"):
         s2sad.grad(_writes_into_the_result(_slice_of))(np.array([0.3, -0.7, 1.1, 0.5]))
+
+
+# ------------------------------------------------ 4. a name rebound before it is read again
+
+def rebinds_new_each_trip(x):
+    h = x * 1.0
+    for t in range(3):
+        new = np.tanh(h)
+        h = new
+        h[0] = 0.0
+    return np.sum(h * x)
+def rebinds_next_each_trip(x):
+    cur = x * 0.5
+    for t in range(3):
+        nxt = cur * x + 1.0
+        cur = nxt
+        cur[0] = cur[1] * 0.5
+    return np.sum(cur)
+def aliases_a_fresh_array_each_trip(x):
+    s = 0.0
+    for t in range(2):
+        y = x * 2.0
+        z = y
+        z[0] = x[1]
+        s = s + np.sum(z * x)
+    return s
+def reads_the_alias_on_the_next_trip(x):
+    h = x * 1.0
+    new = x * 2.0
+    for t in range(3):
+        h = new * 1.0 + np.sum(new)
+        new = h
+        h[0] = 0.0
+    return np.sum(h * x)
+
+
+@pytest.mark.parametrize("func", [rebinds_new_each_trip, rebinds_next_each_trip,
+                                  aliases_a_fresh_array_each_trip])
+def test_a_name_rebound_before_any_read_is_not_read_later(func):
+    _check(func, np.array([0.3, -0.7, 1.1, 0.5]))
+
+
+def test_a_name_read_on_the_next_trip_is_still_refused():
+    # 'new' holds h's array when h[0] = 0.0 writes, and the next trip reads it first
+    with pytest.raises(UnsupportedSyntaxError, match="'new'"):
+        s2sad.grad(reads_the_alias_on_the_next_trip)(np.array([0.3, -0.7, 1.1, 0.5]))
+
+
+def read_in_one_branch_later(x, flag):
+    y = x * 1.0
+    z = y
+    z[0] = 2.0
+    if flag > 0:
+        return np.sum(y * x)
+    y = x * 3.0
+    return np.sum(y * x)
+
+
+def test_a_read_on_one_path_counts():
+    # y holds z's array and is read on one path before any rebinding: still refused
+    with pytest.raises(UnsupportedSyntaxError, match="'y'"):
+        s2sad.grad(read_in_one_branch_later)(np.array([1.0, 2.0]), 1.0)

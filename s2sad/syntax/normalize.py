@@ -650,14 +650,14 @@ class _Normalizer:
         for user, atom in sorted(self.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
-            if self.may_hold(atom.id, current.id) and self.read_after(user, line):
+            if self.may_hold(atom.id, current.id) and self.read_after(user, line, target):
                 raise self.error(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", target,
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
         for user, atom in sorted(self.env.items()):
             if isinstance(atom, gast.Name) and current.id in self.call_holds.get(atom.id, ()) \
-                    and self.read_after(user, line):
+                    and self.read_after(user, line, target):
                 raise self.error(
                     f"writing into {base.id!r} may also change {user!r}, which a function "
                     f"call made from it (and may share its memory), and {user!r} is read "
@@ -691,8 +691,15 @@ class _Normalizer:
                 return True
         return False
 
-    def read_after(self, user, line):
-        """Is ``user`` read after source line ``line``, or anywhere in an enclosing loop?"""
+    def read_after(self, user, line, node=None):
+        """May ``user`` be read after the statement holding ``node`` (at source line
+        ``line``) before it is bound again, on some path (the next trips of the loops
+        around it included)?  Where the statement is not found in the function's
+        tree: is ``user`` read after ``line``, or anywhere in an enclosing loop?"""
+        if node is not None:
+            found = _live_after(self.parsed.node, node, user, self.tree_cache)
+            if found is not None:
+                return found
         start = min((s for s, e in self.loop_spans if s <= line <= e), default=line)
         return any(n.id == user and isinstance(n.ctx, gast.Load)
                    and (getattr(n, "lineno", 0) > line or getattr(n, "lineno", 0) >= start
@@ -1446,7 +1453,7 @@ class _Normalizer:
         line = getattr(node, "lineno", 0)
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
-                        and u not in self.return_names and self.read_after(u, line))
+                        and u not in self.return_names and self.read_after(u, line, node))
         # the caller's arrays: a parameter's own value (one the function writes into
         # by its name was copied at the start), and an inlined helper's arguments
         outside = set(self.params) | set(self.inlined_args)
@@ -1598,6 +1605,97 @@ def _drop_statements(body, doomed):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 _drop_statements(inner, doomed)
+
+
+def _live_after(root, node, name, cache):
+    """Whether the statement of ``root`` holding ``node`` may be followed, on some path,
+    by a read of ``name`` before an assignment to it (None: ``node`` is not in
+    ``root``)."""
+    key = ("parents", id(root))
+    parents = cache.get(key)
+    if parents is None:
+        parents = {}
+        for parent in nodes.walk(root):
+            for child in gast.iter_child_nodes(parent):
+                parents[id(child)] = parent
+        cache[key] = parents
+    # the chain of (block, position) from the statement out to the function's body
+    chain, current = [], node
+    while current is not root:
+        parent = parents.get(id(current))
+        if parent is None:
+            return None
+        for field in ("body", "orelse"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(s is current for s in block):
+                index = next(i for i, s in enumerate(block) if s is current)
+                chain.append((parent, field, block, index))
+        current = parent
+    if not chain:
+        return None
+    for parent, field, block, index in chain:
+        state = _scan(block[index + 1:], name)
+        if state == "read":
+            return True
+        if state == "bound":
+            return False
+        if isinstance(parent, (gast.For, gast.While)) and field == "body":
+            # the next trip: the loop's test, then its body from the top
+            if isinstance(parent, gast.While) and _reads(parent.test, name):
+                return True
+            bound = isinstance(parent, gast.For) and any(
+                n.id == name for n in nodes.names(parent.target))
+            if not bound and _scan(parent.body, name) == "read":
+                return True
+        if isinstance(parent, gast.FunctionDef):
+            return False
+    return False
+
+
+def _reads(node, name):
+    return any(n.id == name and isinstance(n.ctx, gast.Load) for n in nodes.names(node))
+
+
+def _scan(stmts, name):
+    """"read" when running ``stmts`` may read ``name`` before binding it, "bound" when
+    every path binds it first (or leaves the function), else "open"."""
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            if _reads(stmt.test, name):
+                return "read"
+            states = {_scan(stmt.body, name), _scan(stmt.orelse, name)}
+            if "read" in states:
+                return "read"
+            if states == {"bound"}:
+                return "bound"
+        elif isinstance(stmt, (gast.For, gast.While)):
+            header = stmt.iter if isinstance(stmt, gast.For) else stmt.test
+            if _reads(header, name):
+                return "read"
+            if _scan(stmt.body, name) == "read" or _scan(stmt.orelse, name) == "read":
+                return "read"   # a loop may run no trip: it binds nothing for certain
+        elif isinstance(stmt, gast.Assign):
+            if _reads(stmt.value, name) or any(_reads(t, name) for t in stmt.targets):
+                return "read"   # x[i] = v reads x
+            if any(isinstance(t, gast.Name) and t.id == name or isinstance(
+                    t, (gast.Tuple, gast.List)) and any(
+                    isinstance(e, gast.Name) and e.id == name for e in t.elts)
+                    for t in stmt.targets):
+                return "bound"
+        elif isinstance(stmt, gast.AnnAssign):
+            if stmt.value is not None and _reads(stmt.value, name):
+                return "read"
+            if isinstance(stmt.target, gast.Name) and stmt.target.id == name \
+                    and stmt.value is not None:
+                return "bound"
+        elif isinstance(stmt, gast.AugAssign):
+            if any(n.id == name for n in nodes.names(stmt)):
+                return "read"
+        elif isinstance(stmt, gast.Return):
+            return "read" if stmt.value is not None and _reads(stmt.value, name) else "bound"
+        elif any(n.id == name for n in nodes.names(stmt)):
+            return "read"   # anything else that mentions the name (a local def, a call)
+    return "open"
 
 
 def _pairwise_disjoint(sets):
