@@ -9,7 +9,7 @@ argument whose adjoint they compute.
 
 import numpy as np
 
-from .checks import UNBOUND, check_bound, check_not_inplace  # noqa: F401 (exported)
+from .checks import UNBOUND, check_bound, check_not_inplace, check_not_shared  # noqa: F401
 
 __all__ = [
     "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar",
@@ -20,7 +20,7 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
-    "UNBOUND", "check_bound", "check_not_inplace",
+    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
 

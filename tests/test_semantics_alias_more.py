@@ -338,3 +338,80 @@ def test_a_read_on_one_path_counts():
     # y holds z's array and is read on one path before any rebinding: still refused
     with pytest.raises(UnsupportedSyntaxError, match="'y'"):
         s2sad.grad(read_in_one_branch_later)(np.array([1.0, 2.0]), 1.0)
+
+
+# ------------------------------------------------ 3. an item read is a number, not a view
+
+def keeps_an_item_then_writes(x):
+    y = x.copy()
+    old = y[1]
+    y[1] = old * 2.0 + x[0]
+    return np.sum(y ** 2) + old
+
+
+def keeps_an_element_of_a_matrix(x):
+    Y = np.outer(x, x)
+    corner = Y[0, 1]
+    Y[0, 1] = corner * 3.0
+    return np.sum(Y) + corner
+
+
+def keeps_a_fancy_index(x):
+    y = x * 2.0
+    picked = y[[0, 2]]
+    y[0] = 7.0
+    return np.sum(y * x) + np.sum(picked * x[1])
+
+
+def keeps_an_item_by_a_computed_index(x):
+    y = x * 1.0
+    k = len(x) - 1
+    last = y[k]
+    y[k] = last ** 2
+    return np.sum(y) * last
+
+
+@pytest.mark.parametrize("func", [keeps_an_item_then_writes, keeps_an_element_of_a_matrix,
+                                  keeps_a_fancy_index, keeps_an_item_by_a_computed_index])
+def test_an_item_copied_out_of_an_array_is_differentiated(func):
+    _check(func, np.array([0.3, -0.7, 1.1, 0.5]))
+
+
+def keeps_a_row(X):
+    Y = X * 1.0
+    row = Y[0]
+    Y[0, 1] = 5.0
+    return np.sum(row * X)
+
+
+def writes_into_a_row(X):
+    Y = X * 1.0
+    row = Y[1]
+    row[0] = 5.0
+    return np.sum(Y * X)
+
+
+def keeps_a_slice(x):
+    y = x * 1.0
+    head = y[0:2]
+    y[0] = 5.0
+    return np.sum(head * x[0:2])
+
+
+@pytest.mark.parametrize("func", [keeps_a_row, writes_into_a_row])
+def test_a_row_of_a_matrix_is_a_view_and_refused_where_it_is_written(func):
+    X = np.arange(6.0).reshape(2, 3)
+    for call in (lambda: s2sad.grad(func)(X), lambda: s2sad.jvp(func)(X, np.ones((2, 3))),
+                 lambda: s2sad.hvp(func)(X, np.ones((2, 3)))):
+        with pytest.raises(UnsupportedSyntaxError) as info:
+            call()
+        where = info.value.location
+        assert where.line == func.__code__.co_firstlineno + 3, str(info.value)
+        assert "'row'" in str(info.value) and "hint:" in str(info.value)
+    # the same code over a vector: y[0] is a number and row[0] = ... is a TypeError in
+    # Python; keeps_a_row over a vector fails in numpy too (Y[0, 1]), so neither applies
+
+
+def test_a_slice_is_still_refused_when_the_code_is_generated():
+    with pytest.raises(UnsupportedSyntaxError, match="'head'"):
+        s2sad.source(keeps_a_slice)

@@ -36,7 +36,8 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace,
+                      check_not_shared)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -135,6 +136,10 @@ class _Normalizer:
         # (name, loop or None) whose value it may hold (a copy, a merge of branches, a
         # loop-carried value, a view, an item of a container, a helper's result)
         self.holds: Dict[str, List[Any]] = {}
+        # (name, source) of the holds where ``name = source[i]`` may be a view of
+        # ``source`` or a value copied from it (a number, a fancy index): which one
+        # only the values tell, so a write they decide is checked when the code runs
+        self.maybe_links: Set[Any] = set()
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
@@ -1320,6 +1325,12 @@ class _Normalizer:
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
+            if not _is_view_index(value.slice):
+                # y[i], y[i, j], y[idx]: a number (a 0-d result copies), a view (fewer
+                # indices than axes), or a copy (a fancy index): decided when it runs
+                self.hold(name, source)
+                self.maybe_links.add((name, source))
+                return
         elif isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
             fn = anno.get(value, anno.CALLEE)
             if getattr(fn, "__name__", "") in _VIEW_FUNCTIONS:
@@ -1340,7 +1351,7 @@ class _Normalizer:
         if name != source:
             self.holds.setdefault(name, []).append((source, back))
 
-    def origins(self):
+    def origins(self, skip=frozenset()):
         """``conflict(a, b)``: may the SSA values ``a`` and ``b`` share memory, on some
         path?  And ``expand(a)``: the values ``a`` may hold, each named by the SSA name
         that made it (an operation, a parameter, a global) and the loops whose earlier
@@ -1358,8 +1369,11 @@ class _Normalizer:
         (``a, b = b, a`` in a loop, ping-pong buffers).
         """
         slot_loop = {name: key for key, names in self.loop_carried.items() for name in names}
+        holds = {name: [(s, b) for s, b in sources if (name, s) not in skip]
+                 for name, sources in self.holds.items()}
+        holds = {name: sources for name, sources in holds.items() if sources}
         entries, ends = {}, {}
-        for name, sources in self.holds.items():
+        for name, sources in holds.items():
             if name in slot_loop:
                 entries[name] = [s for s, back in sources if back is None]
                 ends[name] = [s for s, back in sources if back is not None]
@@ -1371,18 +1385,18 @@ class _Normalizer:
                 return direct[name]
             if name in slot_loop:
                 found = {("slot", name)}
-            elif name not in self.holds:
+            elif name not in holds:
                 found = {("made", name)}
             elif name in seen:
                 return set()
             else:
                 found = set()
-                for source, _ in self.holds[name]:
+                for source, _ in holds[name]:
                     found |= tokens(source, seen + (name,))
             direct[name] = found
             return found
 
-        for name in list(self.holds) + list(slot_loop):
+        for name in list(holds) + list(slot_loop):
             tokens(name)
 
         # a slot holds what its entry value holds, or, from an earlier trip, what the
@@ -1457,8 +1471,34 @@ class _Normalizer:
         # the caller's arrays: a parameter's own value (one the function writes into
         # by its name was copied at the start), and an inlined helper's arguments
         outside = set(self.params) | set(self.inlined_args)
-        self.writes.append((written, user, update, others, outside,
-                            self.parsed.location(node), pending))
+        where = self.parsed.location(node)
+        shared = []   # the run-time checks of the others a maybe-view may reach
+        if others and self.item_reads():
+            self.helpers["check_not_shared"] = check_not_shared
+            for other, atom in others:
+                text = nodes.const("")
+                call = nodes.call("check_not_shared", [
+                    nodes.name(written), nodes.name(atom), text, nodes.const(""),
+                    nodes.const(where.filename), nodes.const(where.line),
+                    nodes.const(where.column)])
+                ok = nodes.name("")
+                shared.append((atom, text, call.args[3], ok, (
+                    self.emit(gast.Assign(targets=[ok], value=anno.set(
+                        call, anno.CALLEE, check_not_shared), type_comment=None)),
+                    self.emit(gast.Assert(test=nodes.name(""), msg=None)))))
+        self.writes.append((written, user, update, others, outside, where, pending, shared))
+
+    def item_reads(self):
+        """Whether the function (or the helper inlined now) reads an item of an array
+        (``y[i]``) or loops over one: the reads that may copy or may be views."""
+        key = ("item reads", id(self.parsed.node))
+        found = self.tree_cache.get(key)
+        if found is None:
+            found = any(isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Load)
+                        and not _is_view_index(n.slice) or isinstance(n, gast.For)
+                        for n in nodes.walk(self.parsed.node))
+            self.tree_cache[key] = found
+        return found or bool(self.maybe_links)
 
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
@@ -1467,11 +1507,25 @@ class _Normalizer:
         dropped where no other array can be reached."""
         if not self.writes:
             return
+        # exact: the items read (y[i]) taken for values of their own; loose: for views
         conflict, expand = self.origins()
+        exact, _ = self.origins(self.maybe_links) if self.maybe_links else (conflict, expand)
         unneeded = set()
-        for written, user, update, others, outside, where, pending in self.writes:
+        for written, user, update, others, outside, where, pending, shared in self.writes:
             reason = self.write_conflict(written, user, update, others, outside,
-                                         conflict, expand)
+                                         exact, expand)
+            for atom, text, hint, ok, emitted in shared:
+                # a maybe-view of the written array: refused when the code runs if the
+                # two share memory then
+                loose = None if reason is not None else self.write_conflict(
+                    written, user, update, [o for o in others if o[1] == atom], set(),
+                    conflict, expand)
+                if loose is None:
+                    unneeded.update(id(stmt) for stmt in emitted)
+                    continue
+                text.value, hint.value = loose
+                ok.id = emitted[1].test.id = self.namer.fresh("not_shared")
+                self.defined.add(ok.id)
             if reason is None:
                 if pending is not None:
                     unneeded.update(id(stmt) for stmt in pending[1])
@@ -1605,6 +1659,14 @@ def _drop_statements(body, doomed):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 _drop_statements(inner, doomed)
+
+
+def _is_view_index(index):
+    """Whether ``x[index]`` is a view of ``x`` whatever the values: a slice, ``None``
+    or ``...`` among the indices."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and (
+        p.value is None or p.value is Ellipsis) for p in parts)
 
 
 def _live_after(root, node, name, cache):
