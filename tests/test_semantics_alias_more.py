@@ -415,3 +415,143 @@ def test_a_row_of_a_matrix_is_a_view_and_refused_where_it_is_written(func):
 def test_a_slice_is_still_refused_when_the_code_is_generated():
     with pytest.raises(UnsupportedSyntaxError, match="'head'"):
         s2sad.source(keeps_a_slice)
+
+
+# ------------------------------------------------ 6. messages that name the real alias
+
+def _pair(v):
+    return v, 2.0
+
+
+def writes_into_the_first_of_a_pair(x):
+    a = x * 1.0
+    z, k = _pair(a)
+    z[0] = 1.0
+    return np.sum(a * x) * k
+
+
+def writes_into_a_copy_of_the_first_of_a_pair(x):
+    a = x * 1.0
+    z, k = _pair(a)
+    z = np.copy(z)
+    z[0] = 1.0
+    return np.sum(a * x) * k + np.sum(z * x)
+
+
+def test_the_message_names_the_array_the_helper_was_given():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(writes_into_the_first_of_a_pair)(np.array([1.0, 2.0]))
+    message = str(info.value)
+    assert "may also change 'a'" in message and "'k'" not in message, message
+    assert "z = np.copy(z)" in message   # the hint, which the next function follows
+    _check(writes_into_a_copy_of_the_first_of_a_pair, np.array([0.3, -0.7, 1.1]))
+
+
+def writes_into_an_item_of_a_tuple_argument(p):
+    a, b = p
+    a[0] = 3.0
+    return np.sum(a * b)
+
+
+def writes_into_a_copy_of_an_item(p):
+    a, b = p
+    a = np.copy(a)
+    a[0] = 3.0
+    return np.sum(a * b)
+
+
+def test_an_item_of_a_tuple_argument_names_the_argument():
+    p = (np.array([1.0, 2.0]), np.array([3.0, 5.0]))
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(writes_into_an_item_of_a_tuple_argument)(p)
+    message = str(info.value)
+    assert "the caller's array 'p'" in message and "'b'" not in message, message
+    assert "a = np.copy(a)" in message
+    # following the hint: f = 3 b0 + a1 b1; d/db = (3, a1), d/da = (0, b1), by hand
+    value, grad = s2sad.value_and_grad(writes_into_a_copy_of_an_item)(p)
+    assert value == pytest.approx(writes_into_a_copy_of_an_item(p))
+    np.testing.assert_allclose(grad[0], [0.0, 5.0])
+    np.testing.assert_allclose(grad[1], [3.0, 2.0])
+
+
+def item_of_an_item_from_a_pair_of_arrays(x):
+    y = x * 1.0
+    w = x * 2.0
+    t = (y, w)
+    u, v = t
+    u[0] = 5.0
+    return np.sum(v * x) + np.sum(u)
+
+
+def the_same_array_twice(x):
+    y = x * 1.0
+    t = (y, y)
+    u, v = t
+    u[0] = 5.0
+    return np.sum(v * x) + np.sum(u)
+
+
+def test_items_of_a_local_tuple_are_decided_by_their_values():
+    # u and v are two arrays: differentiated; the same array twice: refused when it runs
+    _check(item_of_an_item_from_a_pair_of_arrays, np.array([0.3, -0.7, 1.1]))
+    with pytest.raises(UnsupportedSyntaxError, match="'v'"):
+        s2sad.grad(the_same_array_twice)(np.array([0.3, -0.7, 1.1]))
+
+
+def swaps_two_items(x):
+    y = x * 1.0
+    y[1], y[2] = y[2], y[1]
+    return np.sum(y * x)
+
+
+def stores_items_and_a_name(x):
+    y = x * 2.0
+    s, y[0], y[2] = np.sum(x), x[1] ** 2, y[0]
+    return np.sum(y * x) * s
+
+
+def stores_items_of_a_tuple(x):
+    y = x * 1.0
+    t = (np.sin(x[0]), x[2] * x[1])
+    y[0], y[1] = t
+    return np.sum(y * y)
+
+
+def swaps_two_rows(X):
+    Y = X * 1.0
+    Y[0], Y[1] = Y[1], Y[0]
+    return np.sum(Y * X)
+
+
+def swaps_two_row_copies(X):
+    Y = X * 1.0
+    Y[0], Y[1] = Y[1].copy(), Y[0].copy()
+    return np.sum(Y * X)
+
+
+@pytest.mark.parametrize("func", [swaps_two_items, stores_items_and_a_name,
+                                  stores_items_of_a_tuple])
+def test_tuple_assignment_into_items(func):
+    _check(func, np.array([0.3, -0.7, 1.1, 0.5]))
+
+
+def test_tuple_assignment_of_rows_that_are_views_is_refused_when_it_runs():
+    X = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(UnsupportedSyntaxError, match="a view of 'Y'") as info:
+        s2sad.grad(swaps_two_rows)(X)
+    assert info.value.location.line == swaps_two_rows.__code__.co_firstlineno + 2
+    with pytest.raises(UnsupportedSyntaxError, match="a view of 'Y'"):
+        s2sad.jvp(swaps_two_rows)(X, np.ones((2, 3)))
+    # the hint's copies: the rows swap; f = sum(Y * X) with Y = X swapped: grad = 2 X swapped
+    _check(swaps_two_row_copies, X)
+    np.testing.assert_allclose(s2sad.grad(swaps_two_row_copies)(X), 2 * X[::-1])
+
+
+def unpacks_a_nested_pair(x):
+    (a, b), c = (x[0], x[1]), x[2]
+    return a * b * c
+
+
+def test_nested_unpacking_says_so():
+    with pytest.raises(UnsupportedSyntaxError, match="nested unpacking is not supported"):
+        s2sad.grad(unpacks_a_nested_pair)(np.array([1.0, 2.0, 3.0]))

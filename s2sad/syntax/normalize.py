@@ -790,9 +790,15 @@ class _Normalizer:
 
     def bind_tuple(self, target, value):
         for elt in target.elts:
-            if not isinstance(elt, gast.Name):
-                raise self.error("nested or starred unpacking is not supported", elt,
+            if isinstance(elt, gast.Starred):
+                raise self.error("starred unpacking is not supported", elt,
+                                 hint="unpack every item by name")
+            if not isinstance(elt, (gast.Name, gast.Subscript)):
+                raise self.error("nested unpacking is not supported", elt,
                                  hint="unpack one level at a time")
+        if any(isinstance(e, gast.Subscript) for e in target.elts):
+            self.bind_tuple_items(target, value)
+            return
         names = [e.id for e in target.elts]
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
             # parallel assignment (a, b = b, a): evaluate every element, then bind
@@ -813,7 +819,56 @@ class _Normalizer:
             self.env[user_name] = nodes.name(ssa)
             self.defined.add(ssa)
             if isinstance(source, gast.Name):
-                self.link(ssa, source.id)
+                # an item may hold what the tuple holds; whether it shares memory with
+                # another item (or with an array it was made from) only the values
+                # tell: a write they decide is checked when the code runs
+                self.hold(ssa, source.id)
+                self.maybe_links.add((ssa, source.id))
+
+    def bind_tuple_items(self, target, value):
+        """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
+        first, then assigns the targets from left to right."""
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+            atoms = [self.atom(e) for e in value.elts]
+        else:
+            source = self.atom(value)
+            fresh = [self.namer.fresh("item") for _ in target.elts]
+            self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in fresh],
+                                                store=True), source))
+            self.defined.update(fresh)
+            atoms = [nodes.name(n) for n in fresh]
+            for name in fresh:
+                if isinstance(source, gast.Name):
+                    self.hold(name, source.id)
+                    self.maybe_links.add((name, source.id))
+        for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
+            if isinstance(elt, gast.Name):
+                self.env[elt.id] = atom
+                continue
+            base = self.read_name(elt.value.id, elt.value) \
+                if isinstance(elt.value, gast.Name) else None
+            later = [a for a in atoms[position + 1:] if isinstance(a, gast.Name)]
+            if isinstance(base, gast.Name) and later:
+                # a later item read from the right side may be a view of the array this
+                # item writes into (rows of a matrix): Python's later assignment would
+                # then store the changed row.  Refused when it runs, where it does
+                self.helpers["check_not_shared"] = check_not_shared
+                where = self.parsed.location(elt)
+                for other in later:
+                    call = nodes.call("check_not_shared", [
+                        nodes.clone(base), nodes.clone(other), nodes.const(
+                            f"writing into {elt.value.id!r} here changes a value the "
+                            f"assignment stores next (a view of {elt.value.id!r}, such as "
+                            f"a row of a matrix): Python stores the changed values"),
+                        nodes.const("copy the right side's items first, e.g. "
+                                    "a[0], a[1] = a[1].copy(), a[0].copy()"),
+                        nodes.const(where.filename), nodes.const(where.line),
+                        nodes.const(where.column)])
+                    ok = self.namer.fresh("not_shared")
+                    self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_shared)))
+                    self.defined.add(ok)
+                    self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+            self.store(elt, atom)
 
     def aug_assign(self, stmt):
         target = stmt.target
@@ -1509,7 +1564,8 @@ class _Normalizer:
             return
         # exact: the items read (y[i]) taken for values of their own; loose: for views
         conflict, expand = self.origins()
-        exact, _ = self.origins(self.maybe_links) if self.maybe_links else (conflict, expand)
+        decidable = self.decidable_links()
+        exact, _ = self.origins(decidable) if decidable else (conflict, expand)
         unneeded = set()
         for written, user, update, others, outside, where, pending, shared in self.writes:
             reason = self.write_conflict(written, user, update, others, outside,
@@ -1535,6 +1591,24 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def decidable_links(self):
+        """The maybe-links (see ``maybe_links``) whose sharing the generated code shows
+        as Python's call would: not through the result of a call of the user's function
+        (reverse mode passes a copy of an argument the function writes into)."""
+        found = set()
+        for name, source in self.maybe_links:
+            seen, todo, through_call = set(), [source], False
+            while todo and not through_call:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                through_call = current in self.call_holds
+                todo.extend(s for s, _ in self.holds.get(current, ()))
+            if not through_call:
+                found.add((name, source))
+        return frozenset(found)
 
     def write_conflict(self, written, user, update, others, outside, conflict, expand):
         """(message, hint) of why a write through ``user`` may change another array, or
@@ -1562,7 +1636,9 @@ class _Normalizer:
                          else f"{origin!r}, defined outside the function")
                 return (f"{what} may change {owner}: {user!r} may hold that array {how}, "
                         f"and s2sad writes only into arrays the function made", fix)
-        for other, atom in others:
+        # the arrays the write may reach themselves first, then names holding them
+        reached = {origin for origin, _ in expand(written)}
+        for other, atom in sorted(others, key=lambda o: o[1] not in reached):
             if conflict(written, atom):
                 return (f"{what} may also change {other!r}, which is read later: {user!r} "
                         f"may hold the same array as {other!r} {how}",
