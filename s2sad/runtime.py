@@ -281,7 +281,7 @@ def ensure_unshared(function_name, written, arguments, outside=None):
                 raise SharedArgumentsError(
                     f"{function_name} writes into its argument {name!r} (line {line}), and "
                     f"{name!r} shares memory with {other!r}, a global or closure value "
-                    f"{function_name} reads: s2sad writes into a copy of {name!r} (it never "
+                    f"{function_name} (or a function it calls) reads: s2sad writes into a copy of {name!r} (it never "
                     f"changes the caller's arrays), so {other!r} would not see the write "
                     f"that {function_name} itself makes it see",
                     hint=f"pass a copy: {function_name}({other}.copy()), or have "

@@ -68,6 +68,15 @@ def updates_an_argument_and_reads_a_global(a):
     return np.sum(a * G)
 
 
+def _reads_the_global(v):
+    return np.sum(v * G)
+
+
+def writes_into_an_argument_a_helper_reads_as_a_global(a):
+    a[0] = a[1] * 3.0
+    return _reads_the_global(a)
+
+
 def _closure():
     W = np.array([0.3, -0.7, 1.1, 0.5])
 
@@ -89,7 +98,8 @@ GLOBAL_CALLS = [
 
 @pytest.mark.parametrize("mode, call", GLOBAL_CALLS, ids=[m for m, _ in GLOBAL_CALLS])
 @pytest.mark.parametrize("func", [writes_into_an_argument_and_reads_a_global,
-                                  updates_an_argument_and_reads_a_global])
+                                  updates_an_argument_and_reads_a_global,
+                                  writes_into_an_argument_a_helper_reads_as_a_global])
 def test_an_argument_that_is_a_global_the_function_reads_is_refused(func, mode, call):
     # Python: f(G) = 6.36 (G itself changes); the copy on entry gave 1.32, silently
     before = G.copy()
@@ -113,6 +123,7 @@ def test_an_argument_that_is_a_closure_value_is_refused(mode, call):
 def test_an_argument_apart_from_the_globals_is_differentiated():
     _check(writes_into_an_argument_and_reads_a_global, G.copy())
     _check(updates_an_argument_and_reads_a_global, G.copy())
+    _check(writes_into_an_argument_a_helper_reads_as_a_global, G.copy())
     f, W = _closure()
     _check(f, W.copy())
     # f(a) = 3 a1 G0 + sum_{i>0} a_i G_i: by hand

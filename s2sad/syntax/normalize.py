@@ -760,15 +760,38 @@ class _Normalizer:
     def outside_values(self):
         """The module globals and closure values the function reads that may hold an
         array (not a module, a function, a class or a number), sorted."""
-        found = set()
+        found, seen = set(), set()
+
+        def value(name):
+            obj = self.parsed.resolve(name, None)
+            return not (obj is None or inspect.ismodule(obj) or callable(obj)
+                        or isinstance(obj, (bool, int, float, complex, str, bytes)))
+
+        def helper_reads(fn):
+            """The globals of this module that the user's function ``fn`` (and the
+            functions of this module it calls) reads: they see the argument too."""
+            if id(fn) in seen or not is_user_function(fn) \
+                    or fn.__globals__ is not self.parsed.globals:
+                return
+            seen.add(id(fn))
+            codes = [fn.__code__]
+            while codes:
+                code = codes.pop()
+                codes.extend(c for c in code.co_consts if inspect.iscode(c))
+                for name in code.co_names:
+                    obj = self.parsed.globals.get(name)
+                    if inspect.isfunction(obj):
+                        helper_reads(obj)
+                    elif name in self.parsed.globals and value(name):
+                        found.add(name)
+
         for n in nodes.names(self.parsed.node):
             if isinstance(n.ctx, gast.Load) and n.id not in self.params \
                     and n.id not in self.locals and n.id not in found:
-                obj = self.parsed.resolve(n.id, None)
-                if obj is None or inspect.ismodule(obj) or callable(obj) \
-                        or isinstance(obj, (bool, int, float, complex, str, bytes)):
-                    continue
-                found.add(n.id)
+                if value(n.id):
+                    found.add(n.id)
+                elif n.id not in self.parsed.closure:
+                    helper_reads(self.parsed.resolve(n.id, None))
         return sorted(found)
 
     def bind_name(self, user_name, value):
