@@ -566,3 +566,43 @@ def unpacks_a_nested_pair(x):
 def test_nested_unpacking_says_so():
     with pytest.raises(UnsupportedSyntaxError, match="nested unpacking is not supported"):
         s2sad.grad(unpacks_a_nested_pair)(np.array([1.0, 2.0, 3.0]))
+
+
+def updates_an_argument_in_a_loop(x):
+    for i in range(3):
+        x *= 1.1
+        x += np.sin(x)
+    return np.sum(x ** 2)
+
+
+def keeps_the_argument_then_updates_it_in_a_loop(x):
+    y = x
+    for i in range(3):
+        x *= 2.0
+    return np.sum(y * y)
+
+
+def test_an_argument_updated_in_a_loop():
+    _check(updates_an_argument_in_a_loop, np.array([0.3, -0.7]))
+    # y is x: Python's y is 8x at the end; refused rather than differentiated as sum(x*x)
+    with pytest.raises(UnsupportedSyntaxError, match="'y'"):
+        s2sad.grad(keeps_the_argument_then_updates_it_in_a_loop)(np.array([0.3, -0.7]))
+
+
+def local_function_writes_into_a_captured_array(x):
+    a = x * 1.0
+    b = a
+
+    def g():
+        a[0] = 5.0
+        return 1.0
+    c = g()
+    return np.sum(b * x) * c
+
+
+def test_a_write_in_a_local_function_reaches_the_callers_names():
+    # b is a: b[0] becomes 5, f = 5 x0 + x1^2: grad (5, 2 x1), by hand
+    x = np.array([1.0, 2.0])
+    value, grad = s2sad.value_and_grad(local_function_writes_into_a_captured_array)(x)
+    assert value == pytest.approx(local_function_writes_into_a_captured_array(x.copy()))
+    np.testing.assert_allclose(grad, [5.0, 4.0])

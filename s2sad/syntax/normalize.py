@@ -1808,8 +1808,8 @@ def _live_after(root, node, name, cache):
                 n.id == name for n in nodes.names(parent.target))
             if not bound and _scan(parent.body, name) == "read":
                 return True
-        if isinstance(parent, gast.FunctionDef):
-            return False
+        if isinstance(parent, gast.FunctionDef) and parent is not root:
+            return None   # a local function's body: inlined where it is called
     return False
 
 
