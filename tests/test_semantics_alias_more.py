@@ -606,3 +606,20 @@ def test_a_write_in_a_local_function_reaches_the_callers_names():
     value, grad = s2sad.value_and_grad(local_function_writes_into_a_captured_array)(x)
     assert value == pytest.approx(local_function_writes_into_a_captured_array(x.copy()))
     np.testing.assert_allclose(grad, [5.0, 4.0])
+
+
+def swaps_items_of_an_argument(x):
+    x[0], x[2] = x[2] * 2.0, x[0]
+    return np.sum(x * np.arange(1.0, 5.0)) * x[0]
+
+
+def rotates_items_in_a_loop(x):
+    y = x * 1.0
+    for i in range(3):
+        y[0], y[1], y[2] = y[1], y[2], y[0] * x[3]
+    return np.sum(y * y)
+
+
+@pytest.mark.parametrize("func", [swaps_items_of_an_argument, rotates_items_in_a_loop])
+def test_tuple_assignment_into_an_argument_and_in_loops(func):
+    _check(func, np.array([0.3, -0.7, 1.1, 0.5]))
