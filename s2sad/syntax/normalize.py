@@ -1551,7 +1551,7 @@ class _Normalizer:
         outside = set(self.params) | set(self.inlined_args)
         where = self.parsed.location(node)
         shared = []   # the run-time checks of the others a maybe-view may reach
-        if others and self.item_reads():
+        if others:
             self.helpers["check_not_shared"] = check_not_shared
             for other, atom in others:
                 text = nodes.const("")
@@ -1566,18 +1566,6 @@ class _Normalizer:
                     self.emit(gast.Assert(test=nodes.name(""), msg=None)))))
         self.writes.append((written, user, update, others, outside, where, pending, shared))
 
-    def item_reads(self):
-        """Whether the function (or the helper inlined now) reads an item of an array
-        (``y[i]``) or loops over one: the reads that may copy or may be views."""
-        key = ("item reads", id(self.parsed.node))
-        found = self.tree_cache.get(key)
-        if found is None:
-            found = any(isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Load)
-                        and not _is_view_index(n.slice) or isinstance(n, gast.For)
-                        for n in nodes.walk(self.parsed.node))
-            self.tree_cache[key] = found
-        return found or bool(self.maybe_links)
-
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
         or one the function does not own.  An update ``v op= ...`` is decided when the
@@ -1591,8 +1579,15 @@ class _Normalizer:
         exact, _ = self.origins(decidable) if decidable else (conflict, expand)
         unneeded = set()
         for written, user, update, others, outside, where, pending, shared in self.writes:
-            reason = self.write_conflict(written, user, update, others, outside,
-                                         exact, expand)
+            # an array the function does not own: refused; another name read later:
+            # decided when the code runs where the generated code's values share memory
+            # as Python's do (not through a helper's result: reverse mode passes a copy)
+            reason = self.write_conflict(written, user, update, [], outside, exact, expand)
+            undecidable = [o for o in others if exact(written, o[1])
+                           and not (self.run_decides(written) and self.run_decides(o[1]))]
+            if reason is None and undecidable:
+                reason = self.write_conflict(written, user, update, undecidable, set(),
+                                             exact, expand)
             for atom, text, hint, ok, emitted in shared:
                 # a maybe-view of the written array: refused when the code runs if the
                 # two share memory then
@@ -1614,6 +1609,20 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def run_decides(self, name):
+        """Whether the values ``name`` may hold share memory in the generated code as
+        in Python's call: none of them comes through a call of the user's function."""
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current in self.call_holds:
+                return False
+            todo.extend(s for s, _ in self.holds.get(current, ()))
+        return True
 
     def decidable_links(self):
         """The maybe-links (see ``maybe_links``) whose sharing the generated code shows
