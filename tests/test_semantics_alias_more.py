@@ -623,3 +623,60 @@ def rotates_items_in_a_loop(x):
 @pytest.mark.parametrize("func", [swaps_items_of_an_argument, rotates_items_in_a_loop])
 def test_tuple_assignment_into_an_argument_and_in_loops(func):
     _check(func, np.array([0.3, -0.7, 1.1, 0.5]))
+
+
+# ------------------------------------------------ may alias on one path only
+
+def updates_a_name_that_may_be_another(x):
+    a = x * 1.0
+    b = a if x[0] > 0 else x * 3.0
+    b += x
+    return np.sum(a * x) + np.sum(b)
+
+
+def writes_a_name_bound_in_one_branch(x):
+    a = x * 1.0
+    if x[0] > 0:
+        b = a
+    else:
+        b = x * 3.0
+    b[1] = x[2] ** 2
+    return np.sum(a * x) + np.sum(b * x)
+
+
+def carries_an_alias_on_some_trips(x, n):
+    a = x * 1.0
+    b = x * 2.0
+    for i in range(n):
+        b[0] = b[0] * x[1]
+        b = a
+    return np.sum(a * x) + np.sum(b)
+
+
+@pytest.mark.parametrize("func", [updates_a_name_that_may_be_another,
+                                  writes_a_name_bound_in_one_branch])
+def test_a_name_that_may_alias_is_decided_on_the_path_taken(func):
+    # the path that shares: refused when it runs, at the write, in every mode
+    sharing = np.array([0.3, -0.7, 1.1])
+    line = func.__code__.co_firstlineno + (3 if func is updates_a_name_that_may_be_another
+                                          else 6)
+    for call in (lambda: s2sad.grad(func)(sharing.copy()),
+                 lambda: s2sad.jvp(func)(sharing.copy(), np.ones(3)),
+                 lambda: s2sad.hvp(func)(sharing.copy(), np.ones(3))):
+        with pytest.raises(UnsupportedSyntaxError, match="'a'") as info:
+            call()
+        assert info.value.location.line == line
+    # the path that makes a new array: differentiated
+    _check(func, np.array([-0.3, -0.7, 1.1]))
+
+
+def test_a_loop_carried_alias_is_decided_on_the_trips_taken():
+    x = np.array([0.3, -0.7, 1.1])
+    for n in (0, 1):   # the write happens before b holds a
+        value, grad = s2sad.value_and_grad(carries_an_alias_on_some_trips)(x.copy(), n)
+        assert value == pytest.approx(carries_an_alias_on_some_trips(x.copy(), n))
+        np.testing.assert_allclose(
+            grad, finite_difference_gradient(carries_an_alias_on_some_trips, [x, n]),
+            rtol=1e-6, atol=1e-7)
+    with pytest.raises(UnsupportedSyntaxError, match="'a'"):   # trip 2 writes into a
+        s2sad.grad(carries_an_alias_on_some_trips)(x.copy(), 2)
