@@ -56,3 +56,13 @@ def check_not_inplace(value, message, hint, filename, line, column):
 
 _IN_PLACE_METHODS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",
                      "__imatmul__", "__ifloordiv__", "__imod__")
+
+
+def check_not_shared(written, other, message, hint, filename, line, column):
+    """``True`` when writing into ``written`` leaves ``other`` as it is; raise the
+    refusal ``message`` when the two share memory now (``other = y[i]`` is a view of
+    ``y`` or a number copied from it, which only its value tells)."""
+    from .runtime import _shares   # numpy, only when the generated code runs
+    if not _shares(written, other):
+        return True
+    raise UnsupportedSyntaxError(message, _location(filename, line, column), hint=hint)

@@ -9,7 +9,7 @@ argument whose adjoint they compute.
 
 import numpy as np
 
-from .checks import UNBOUND, check_bound, check_not_inplace  # noqa: F401 (exported)
+from .checks import UNBOUND, check_bound, check_not_inplace, check_not_shared  # noqa: F401
 
 __all__ = [
     "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar",
@@ -20,7 +20,7 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
-    "UNBOUND", "check_bound", "check_not_inplace",
+    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
 
@@ -251,18 +251,21 @@ def ensure_scalar_output(value, function_name):
             f"use s2sad.vjp for non-scalar outputs")
 
 
-def ensure_unshared(function_name, written, arguments):
+def ensure_unshared(function_name, written, arguments, outside=None):
     """Refuse arguments that share memory with an argument the function writes into.
 
     ``written``: the parameters the function writes into (the generated code
-    writes into copies of them), each with the line of its first write;
-    ``arguments``: every parameter's value by name.  Python's own call would let
-    the other arguments see the writes; the copies would not, so the two would
-    compute different things.
+    writes into copies of them, or computes ``x op= v`` into a new value), each
+    with the line of its first write; ``arguments``: every parameter's value by
+    name; ``outside``: the module globals and closure values the function reads,
+    by name.  Python's own call would let the other arguments (and those globals)
+    see the writes; the copies would not, so the two would compute different things.
     Arrays inside tuples, lists and dicts count too.
     """
     for name, line in written.items():
         value = arguments[name]
+        if value.__class__ in _SCALAR_TYPES:
+            continue   # a number: op= makes a new one, as in Python
         for other, given in arguments.items():
             if other != name and _shares(value, given):
                 from .errors import SharedArgumentsError
@@ -272,6 +275,17 @@ def ensure_unshared(function_name, written, arguments):
                     f"{name!r} (it never changes the caller's arrays), so {other!r} would "
                     f"not see the write that {function_name} itself makes it see",
                     hint=f"pass a copy of one of them, e.g. {name}.copy()")
+        for other, given in (outside or {}).items():
+            if _shares(value, given):
+                from .errors import SharedArgumentsError
+                raise SharedArgumentsError(
+                    f"{function_name} writes into its argument {name!r} (line {line}), and "
+                    f"{name!r} shares memory with {other!r}, a global or closure value "
+                    f"{function_name} (or a function it calls) reads: s2sad writes into a copy of {name!r} (it never "
+                    f"changes the caller's arrays), so {other!r} would not see the write "
+                    f"that {function_name} itself makes it see",
+                    hint=f"pass a copy: {function_name}({other}.copy()), or have "
+                         f"{function_name} write into a copy of {name!r}")
 
 
 def _shares(written, other, depth=0):

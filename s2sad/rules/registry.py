@@ -83,7 +83,7 @@ def _changed():
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
                 "slice", "item_bar", "add_items", "overwritten", "zero_at",
                 "list_append", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
-                "UNBOUND", "check_bound", "check_not_inplace"}
+                "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: ndarray method name -> (numpy function, the dotted name generated code calls)

@@ -36,7 +36,8 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace,
+                      check_not_shared)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -109,6 +110,7 @@ class _Normalizer:
         # keyword-only parameters (def f(x, *, k=2.0)) are parameters like the others;
         # the generated functions keep them keyword-only where the user's call reaches
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
+        self.root_params = frozenset(self.params)
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         reserved = user_names(fn)
         # names an inlined helper of another module reads as its module's globals: a
@@ -137,6 +139,10 @@ class _Normalizer:
         # (name, loop or None) whose value it may hold (a copy, a merge of branches, a
         # loop-carried value, a view, an item of a container, a helper's result)
         self.holds: Dict[str, List[Any]] = {}
+        # (name, source) of the holds where ``name = source[i]`` may be a view of
+        # ``source`` or a value copied from it (a number, a fancy index): which one
+        # only the values tell, so a write they decide is checked when the code runs
+        self.maybe_links: Set[Any] = set()
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
@@ -674,14 +680,14 @@ class _Normalizer:
         for user, atom in sorted(self.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
-            if self.may_hold(atom.id, current.id) and self.read_after(user, line):
+            if self.may_hold(atom.id, current.id) and self.read_after(user, line, target):
                 raise self.error(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", target,
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
         for user, atom in sorted(self.env.items()):
             if isinstance(atom, gast.Name) and current.id in self.call_holds.get(atom.id, ()) \
-                    and self.read_after(user, line):
+                    and self.read_after(user, line, target):
                 raise self.error(
                     f"writing into {base.id!r} may also change {user!r}, which a function "
                     f"call made from it (and may share its memory), and {user!r} is read "
@@ -715,8 +721,15 @@ class _Normalizer:
                 return True
         return False
 
-    def read_after(self, user, line):
-        """Is ``user`` read after source line ``line``, or anywhere in an enclosing loop?"""
+    def read_after(self, user, line, node=None):
+        """May ``user`` be read after the statement holding ``node`` (at source line
+        ``line``) before it is bound again, on some path (the next trips of the loops
+        around it included)?  Where the statement is not found in the function's
+        tree: is ``user`` read after ``line``, or anywhere in an enclosing loop?"""
+        if node is not None:
+            found = _live_after(self.parsed.node, node, user, self.tree_cache)
+            if found is not None:
+                return found
         start = min((s for s, e in self.loop_spans if s <= line <= e), default=line)
         return any(n.id == user and isinstance(n.ctx, gast.Load)
                    and (getattr(n, "lineno", 0) > line or getattr(n, "lineno", 0) >= start
@@ -734,16 +747,31 @@ class _Normalizer:
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                           and isinstance(t.value, gast.Name)})
-        if first_lines and len(self.params) > 1:
-            # the copies below are what the function writes into, so an argument that
-            # shares memory with one of them would not see the writes Python's call
-            # makes it see: refused when the code runs (nothing runs when none is written)
-            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", [
-                nodes.const(self.function_name),
-                gast.Dict(keys=[nodes.const(p) for p in sorted(first_lines)],
-                          values=[nodes.const(first_lines[p]) for p in sorted(first_lines)]),
-                gast.Dict(keys=[nodes.const(p) for p in self.params],
-                          values=[nodes.name(p) for p in self.params])])))
+        # 'x op= ...' on an argument: computed into a new value (the caller's array
+        # stays as it is, as with the copies below), so the other arguments and the
+        # module's arrays sharing its memory would not see the update either
+        for t in nodes.walk(self.parsed.node):
+            if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
+                    and t.target.id in self.params:
+                line = self.parsed.location(t).line
+                first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
+        outside = self.outside_values() if first_lines else []
+        if first_lines and (len(self.params) > 1 or outside):
+            # the copies below are what the function writes into, so an argument (or a
+            # global or closure value the function reads) that shares memory with one
+            # of them would not see the writes Python's call makes it see: refused when
+            # the code runs (nothing runs when no argument is written)
+            args = [nodes.const(self.function_name),
+                    gast.Dict(keys=[nodes.const(p) for p in sorted(first_lines)],
+                              values=[nodes.const(first_lines[p]) for p in sorted(first_lines)]),
+                    gast.Dict(keys=[nodes.const(p) for p in self.params],
+                              values=[nodes.name(p) for p in self.params])]
+            if outside:
+                for name in outside:
+                    self.use_global(name, self.parsed.node)
+                args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
+                                      values=[nodes.name(n) for n in outside]))
+            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args)))
         for user in written:
             if user in self.params:
                 name = self.new_version(user)
@@ -753,6 +781,43 @@ class _Normalizer:
                 self.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
+
+    def outside_values(self):
+        """The module globals and closure values the function reads that may hold an
+        array (not a module, a function, a class or a number), sorted."""
+        found, seen = set(), set()
+
+        def value(name):
+            obj = self.parsed.resolve(name, None)
+            return not (obj is None or inspect.ismodule(obj) or callable(obj)
+                        or isinstance(obj, (bool, int, float, complex, str, bytes)))
+
+        def helper_reads(fn):
+            """The globals of this module that the user's function ``fn`` (and the
+            functions of this module it calls) reads: they see the argument too."""
+            if id(fn) in seen or not is_user_function(fn) \
+                    or fn.__globals__ is not self.parsed.globals:
+                return
+            seen.add(id(fn))
+            codes = [fn.__code__]
+            while codes:
+                code = codes.pop()
+                codes.extend(c for c in code.co_consts if inspect.iscode(c))
+                for name in code.co_names:
+                    obj = self.parsed.globals.get(name)
+                    if inspect.isfunction(obj):
+                        helper_reads(obj)
+                    elif name in self.parsed.globals and value(name):
+                        found.add(name)
+
+        for n in nodes.names(self.parsed.node):
+            if isinstance(n.ctx, gast.Load) and n.id not in self.params \
+                    and n.id not in self.locals and n.id not in found:
+                if value(n.id):
+                    found.add(n.id)
+                elif n.id not in self.parsed.closure:
+                    helper_reads(self.parsed.resolve(n.id, None))
+        return sorted(found)
 
     def bind_name(self, user_name, value):
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
@@ -773,9 +838,15 @@ class _Normalizer:
 
     def bind_tuple(self, target, value):
         for elt in target.elts:
-            if not isinstance(elt, gast.Name):
-                raise self.error("nested or starred unpacking is not supported", elt,
+            if isinstance(elt, gast.Starred):
+                raise self.error("starred unpacking is not supported", elt,
+                                 hint="unpack every item by name")
+            if not isinstance(elt, (gast.Name, gast.Subscript)):
+                raise self.error("nested unpacking is not supported", elt,
                                  hint="unpack one level at a time")
+        if any(isinstance(e, gast.Subscript) for e in target.elts):
+            self.bind_tuple_items(target, value)
+            return
         names = [e.id for e in target.elts]
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
             # parallel assignment (a, b = b, a): evaluate every element, then bind
@@ -796,7 +867,56 @@ class _Normalizer:
             self.env[user_name] = nodes.name(ssa)
             self.defined.add(ssa)
             if isinstance(source, gast.Name):
-                self.link(ssa, source.id)
+                # an item may hold what the tuple holds; whether it shares memory with
+                # another item (or with an array it was made from) only the values
+                # tell: a write they decide is checked when the code runs
+                self.hold(ssa, source.id)
+                self.maybe_links.add((ssa, source.id))
+
+    def bind_tuple_items(self, target, value):
+        """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
+        first, then assigns the targets from left to right."""
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+            atoms = [self.atom(e) for e in value.elts]
+        else:
+            source = self.atom(value)
+            fresh = [self.namer.fresh("item") for _ in target.elts]
+            self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in fresh],
+                                                store=True), source))
+            self.defined.update(fresh)
+            atoms = [nodes.name(n) for n in fresh]
+            for name in fresh:
+                if isinstance(source, gast.Name):
+                    self.hold(name, source.id)
+                    self.maybe_links.add((name, source.id))
+        for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
+            if isinstance(elt, gast.Name):
+                self.env[elt.id] = atom
+                continue
+            base = self.read_name(elt.value.id, elt.value) \
+                if isinstance(elt.value, gast.Name) else None
+            later = [a for a in atoms[position + 1:] if isinstance(a, gast.Name)]
+            if isinstance(base, gast.Name) and later:
+                # a later item read from the right side may be a view of the array this
+                # item writes into (rows of a matrix): Python's later assignment would
+                # then store the changed row.  Refused when it runs, where it does
+                self.helpers["check_not_shared"] = check_not_shared
+                where = self.parsed.location(elt)
+                for other in later:
+                    call = nodes.call("check_not_shared", [
+                        nodes.clone(base), nodes.clone(other), nodes.const(
+                            f"writing into {elt.value.id!r} here changes a value the "
+                            f"assignment stores next (a view of {elt.value.id!r}, such as "
+                            f"a row of a matrix): Python stores the changed values"),
+                        nodes.const("copy the right side's items first, e.g. "
+                                    "a[0], a[1] = a[1].copy(), a[0].copy()"),
+                        nodes.const(where.filename), nodes.const(where.line),
+                        nodes.const(where.column)])
+                    ok = self.namer.fresh("not_shared")
+                    self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_shared)))
+                    self.defined.add(ok)
+                    self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+            self.store(elt, atom)
 
     def aug_assign(self, stmt):
         target = stmt.target
@@ -1308,6 +1428,12 @@ class _Normalizer:
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
+            if not _is_view_index(value.slice):
+                # y[i], y[i, j], y[idx]: a number (a 0-d result copies), a view (fewer
+                # indices than axes), or a copy (a fancy index): decided when it runs
+                self.hold(name, source)
+                self.maybe_links.add((name, source))
+                return
         elif isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
             fn = anno.get(value, anno.CALLEE)
             if getattr(fn, "__name__", "") in _VIEW_FUNCTIONS:
@@ -1328,7 +1454,7 @@ class _Normalizer:
         if name != source:
             self.holds.setdefault(name, []).append((source, back))
 
-    def origins(self):
+    def origins(self, skip=frozenset()):
         """``conflict(a, b)``: may the SSA values ``a`` and ``b`` share memory, on some
         path?  And ``expand(a)``: the values ``a`` may hold, each named by the SSA name
         that made it (an operation, a parameter, a global) and the loops whose earlier
@@ -1346,8 +1472,11 @@ class _Normalizer:
         (``a, b = b, a`` in a loop, ping-pong buffers).
         """
         slot_loop = {name: key for key, names in self.loop_carried.items() for name in names}
+        holds = {name: [(s, b) for s, b in sources if (name, s) not in skip]
+                 for name, sources in self.holds.items()}
+        holds = {name: sources for name, sources in holds.items() if sources}
         entries, ends = {}, {}
-        for name, sources in self.holds.items():
+        for name, sources in holds.items():
             if name in slot_loop:
                 entries[name] = [s for s, back in sources if back is None]
                 ends[name] = [s for s, back in sources if back is not None]
@@ -1359,18 +1488,18 @@ class _Normalizer:
                 return direct[name]
             if name in slot_loop:
                 found = {("slot", name)}
-            elif name not in self.holds:
+            elif name not in holds:
                 found = {("made", name)}
             elif name in seen:
                 return set()
             else:
                 found = set()
-                for source, _ in self.holds[name]:
+                for source, _ in holds[name]:
                     found |= tokens(source, seen + (name,))
             direct[name] = found
             return found
 
-        for name in list(self.holds) + list(slot_loop):
+        for name in list(holds) + list(slot_loop):
             tokens(name)
 
         # a slot holds what its entry value holds, or, from an earlier trip, what the
@@ -1441,12 +1570,26 @@ class _Normalizer:
         line = getattr(node, "lineno", 0)
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
-                        and u not in self.return_names and self.read_after(u, line))
+                        and u not in self.return_names and self.read_after(u, line, node))
         # the caller's arrays: a parameter's own value (one the function writes into
         # by its name was copied at the start), and an inlined helper's arguments
         outside = set(self.params) | set(self.inlined_args)
-        self.writes.append((written, user, update, others, outside,
-                            self.parsed.location(node), pending))
+        where = self.parsed.location(node)
+        shared = []   # the run-time checks of the others a maybe-view may reach
+        if others:
+            self.helpers["check_not_shared"] = check_not_shared
+            for other, atom in others:
+                text = nodes.const("")
+                call = nodes.call("check_not_shared", [
+                    nodes.name(written), nodes.name(atom), text, nodes.const(""),
+                    nodes.const(where.filename), nodes.const(where.line),
+                    nodes.const(where.column)])
+                ok = nodes.name("")
+                shared.append((atom, text, call.args[3], ok, (
+                    self.emit(gast.Assign(targets=[ok], value=anno.set(
+                        call, anno.CALLEE, check_not_shared), type_comment=None)),
+                    self.emit(gast.Assert(test=nodes.name(""), msg=None)))))
+        self.writes.append((written, user, update, others, outside, where, pending, shared))
 
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
@@ -1455,11 +1598,33 @@ class _Normalizer:
         dropped where no other array can be reached."""
         if not self.writes:
             return
+        # exact: the items read (y[i]) taken for values of their own; loose: for views
         conflict, expand = self.origins()
+        decidable = self.decidable_links()
+        exact, _ = self.origins(decidable) if decidable else (conflict, expand)
         unneeded = set()
-        for written, user, update, others, outside, where, pending in self.writes:
-            reason = self.write_conflict(written, user, update, others, outside,
-                                         conflict, expand)
+        for written, user, update, others, outside, where, pending, shared in self.writes:
+            # an array the function does not own: refused; another name read later:
+            # decided when the code runs where the generated code's values share memory
+            # as Python's do (not through a helper's result: reverse mode passes a copy)
+            reason = self.write_conflict(written, user, update, [], outside, exact, expand)
+            undecidable = [o for o in others if exact(written, o[1])
+                           and not (self.run_decides(written) and self.run_decides(o[1]))]
+            if reason is None and undecidable:
+                reason = self.write_conflict(written, user, update, undecidable, set(),
+                                             exact, expand)
+            for atom, text, hint, ok, emitted in shared:
+                # a maybe-view of the written array: refused when the code runs if the
+                # two share memory then
+                loose = None if reason is not None else self.write_conflict(
+                    written, user, update, [o for o in others if o[1] == atom], set(),
+                    conflict, expand)
+                if loose is None:
+                    unneeded.update(id(stmt) for stmt in emitted)
+                    continue
+                text.value, hint.value = loose
+                ok.id = emitted[1].test.id = self.namer.fresh("not_shared")
+                self.defined.add(ok.id)
             if reason is None:
                 if pending is not None:
                     unneeded.update(id(stmt) for stmt in pending[1])
@@ -1469,6 +1634,38 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def run_decides(self, name):
+        """Whether the values ``name`` may hold share memory in the generated code as
+        in Python's call: none of them comes through a call of the user's function."""
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current in self.call_holds:
+                return False
+            todo.extend(s for s, _ in self.holds.get(current, ()))
+        return True
+
+    def decidable_links(self):
+        """The maybe-links (see ``maybe_links``) whose sharing the generated code shows
+        as Python's call would: not through the result of a call of the user's function
+        (reverse mode passes a copy of an argument the function writes into)."""
+        found = set()
+        for name, source in self.maybe_links:
+            seen, todo, through_call = set(), [source], False
+            while todo and not through_call:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                through_call = current in self.call_holds
+                todo.extend(s for s, _ in self.holds.get(current, ()))
+            if not through_call:
+                found.add((name, source))
+        return frozenset(found)
 
     def write_conflict(self, written, user, update, others, outside, conflict, expand):
         """(message, hint) of why a write through ``user`` may change another array, or
@@ -1483,12 +1680,22 @@ class _Normalizer:
             what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
             fix = f"write '{user} = {user} {op} ...' to make a new array"
         for origin, _ in sorted(expand(written), key=repr):
+            if update is not None and not self.callee and origin in self.root_params \
+                    and origin not in self.inlined_args:
+                # 'x op= ...' on the function's own argument: the update makes a new
+                # value (the caller's array stays as it is, as it does for the copies
+                # of arguments written by subscript), and the other arguments and
+                # globals sharing its memory are refused when the code runs
+                # (ensure_unshared); other names holding it are checked below
+                continue
             if origin in outside or origin not in self.defined:
                 owner = (f"the caller's array {origin!r}" if origin in outside
                          else f"{origin!r}, defined outside the function")
                 return (f"{what} may change {owner}: {user!r} may hold that array {how}, "
                         f"and s2sad writes only into arrays the function made", fix)
-        for other, atom in others:
+        # the arrays the write may reach themselves first, then names holding them
+        reached = {origin for origin, _ in expand(written)}
+        for other, atom in sorted(others, key=lambda o: o[1] not in reached):
             if conflict(written, atom):
                 return (f"{what} may also change {other!r}, which is read later: {user!r} "
                         f"may hold the same array as {other!r} {how}",
@@ -1585,6 +1792,105 @@ def _drop_statements(body, doomed):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 _drop_statements(inner, doomed)
+
+
+def _is_view_index(index):
+    """Whether ``x[index]`` is a view of ``x`` whatever the values: a slice, ``None``
+    or ``...`` among the indices."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and (
+        p.value is None or p.value is Ellipsis) for p in parts)
+
+
+def _live_after(root, node, name, cache):
+    """Whether the statement of ``root`` holding ``node`` may be followed, on some path,
+    by a read of ``name`` before an assignment to it (None: ``node`` is not in
+    ``root``)."""
+    key = ("parents", id(root))
+    parents = cache.get(key)
+    if parents is None:
+        parents = {}
+        for parent in nodes.walk(root):
+            for child in gast.iter_child_nodes(parent):
+                parents[id(child)] = parent
+        cache[key] = parents
+    # the chain of (block, position) from the statement out to the function's body
+    chain, current = [], node
+    while current is not root:
+        parent = parents.get(id(current))
+        if parent is None:
+            return None
+        for field in ("body", "orelse"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(s is current for s in block):
+                index = next(i for i, s in enumerate(block) if s is current)
+                chain.append((parent, field, block, index))
+        current = parent
+    if not chain:
+        return None
+    for parent, field, block, index in chain:
+        state = _scan(block[index + 1:], name)
+        if state == "read":
+            return True
+        if state == "bound":
+            return False
+        if isinstance(parent, (gast.For, gast.While)) and field == "body":
+            # the next trip: the loop's test, then its body from the top
+            if isinstance(parent, gast.While) and _reads(parent.test, name):
+                return True
+            bound = isinstance(parent, gast.For) and any(
+                n.id == name for n in nodes.names(parent.target))
+            if not bound and _scan(parent.body, name) == "read":
+                return True
+        if isinstance(parent, gast.FunctionDef) and parent is not root:
+            return None   # a local function's body: inlined where it is called
+    return False
+
+
+def _reads(node, name):
+    return any(n.id == name and isinstance(n.ctx, gast.Load) for n in nodes.names(node))
+
+
+def _scan(stmts, name):
+    """"read" when running ``stmts`` may read ``name`` before binding it, "bound" when
+    every path binds it first (or leaves the function), else "open"."""
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            if _reads(stmt.test, name):
+                return "read"
+            states = {_scan(stmt.body, name), _scan(stmt.orelse, name)}
+            if "read" in states:
+                return "read"
+            if states == {"bound"}:
+                return "bound"
+        elif isinstance(stmt, (gast.For, gast.While)):
+            header = stmt.iter if isinstance(stmt, gast.For) else stmt.test
+            if _reads(header, name):
+                return "read"
+            if _scan(stmt.body, name) == "read" or _scan(stmt.orelse, name) == "read":
+                return "read"   # a loop may run no trip: it binds nothing for certain
+        elif isinstance(stmt, gast.Assign):
+            if _reads(stmt.value, name) or any(_reads(t, name) for t in stmt.targets):
+                return "read"   # x[i] = v reads x
+            if any(isinstance(t, gast.Name) and t.id == name or isinstance(
+                    t, (gast.Tuple, gast.List)) and any(
+                    isinstance(e, gast.Name) and e.id == name for e in t.elts)
+                    for t in stmt.targets):
+                return "bound"
+        elif isinstance(stmt, gast.AnnAssign):
+            if stmt.value is not None and _reads(stmt.value, name):
+                return "read"
+            if isinstance(stmt.target, gast.Name) and stmt.target.id == name \
+                    and stmt.value is not None:
+                return "bound"
+        elif isinstance(stmt, gast.AugAssign):
+            if any(n.id == name for n in nodes.names(stmt)):
+                return "read"
+        elif isinstance(stmt, gast.Return):
+            return "read" if stmt.value is not None and _reads(stmt.value, name) else "bound"
+        elif any(n.id == name for n in nodes.names(stmt)):
+            return "read"   # anything else that mentions the name (a local def, a call)
+    return "open"
 
 
 def _pairwise_disjoint(sets):
@@ -1813,9 +2119,9 @@ def _returns_new_values(fn):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     assigned.setdefault(target.id, []).append(node.value)
-                else:
+                else:   # unpacking rebinds its names; w[0] = v writes into w, keeping it
                     for name in ast.walk(target):
-                        if isinstance(name, ast.Name):
+                        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
                             assigned.setdefault(name.id, []).append(None)
         elif isinstance(node, (ast.For, ast.With, ast.NamedExpr, ast.comprehension)):
             for name in ast.walk(getattr(node, "target", node)):
@@ -1830,8 +2136,17 @@ def _returns_new_values(fn):
         if isinstance(node, ast.Tuple):
             return all(new(e) for e in node.elts)
         if isinstance(node, ast.Call):
-            return not any(k.arg == "out" for k in node.keywords) \
-                and allocates(resolve(node.func))
+            if any(k.arg == "out" for k in node.keywords):
+                return False
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
+                    and not node.args and not node.keywords \
+                    and not inspect.ismodule(resolve(node.func.value)):
+                return True   # v.copy(): a new array (numpy's copy() always is one)
+            callee = resolve(node.func)
+            if callee is _np_function("array") or callee is _np_function("clip"):
+                # np.array copies unless told not to; np.clip makes a new array
+                return not any(k.arg == "copy" for k in node.keywords)
+            return allocates(callee)
         if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
             if node.id not in known:
                 known[node.id] = True   # a loop-carried name: its other assignments decide
@@ -1841,6 +2156,13 @@ def _returns_new_values(fn):
 
     returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
     return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
+
+
+def _np_function(name):
+    """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
+    import sys
+    numpy = sys.modules.get("numpy")
+    return getattr(numpy, name, None) if numpy is not None else None
 
 
 def _containers_and_loops(fn):
