@@ -277,6 +277,17 @@ def _arguments_then(func, args, kwargs, count, what, kind):
 
 
 def _as_tangent(t, like, label):
+    if isinstance(like, (tuple, list, dict)):   # a container: its tangent is one too
+        if isinstance(like, dict):
+            if not isinstance(t, dict) or set(t) != set(like):
+                raise ValueError(f"the tangent for {label!r} must be a dict with the keys "
+                                 f"{sorted(like)}")
+            return {k: _as_tangent(t[k], v, f"{label}[{k!r}]") for k, v in like.items()}
+        if not isinstance(t, (tuple, list)) or len(t) != len(like):
+            raise ValueError(f"the tangent for {label!r} must be a {type(like).__name__} of "
+                             f"{len(like)} tangents")
+        return type(like)(_as_tangent(ti, li, f"{label}[{i}]")
+                          for i, (ti, li) in enumerate(zip(t, like)))
     if np.shape(t) != np.shape(like):
         raise ValueError(f"the tangent for {label!r} has shape {np.shape(t)} but {label!r} has "
                          f"shape {np.shape(like)}")

@@ -619,3 +619,29 @@ def test_columns_count_characters_not_bytes():
     text = info.value.location.code
     assert info.value.location.line == line
     assert text[info.value.location.column - 1:].startswith("np.sinc")
+
+
+def _unpacks_a_pair(p):
+    a, b = p
+    return np.sum(a * b)
+
+
+def _reads_a_dict(d):
+    return np.sum(d["w"] * d["b"])
+
+
+def _indexes_a_list(xs):
+    return np.sum(xs[0] * xs[1])
+
+
+def test_jvp_takes_tangents_of_containers_of_the_same_structure():
+    # (found by a stranger) a tuple tangent crashed in float_like
+    A, B = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    dA, dB = np.array([0.5, -1.0]), np.array([2.0, 1.0])
+    expected = np.sum(dA * B + A * dB)   # by hand: d(a . b) = da . b + a . db
+    assert s2sad.jvp(_unpacks_a_pair)((A, B), (dA, dB))[1] == pytest.approx(expected)
+    assert s2sad.jvp(_reads_a_dict)({"w": A, "b": B}, {"w": dA, "b": dB})[1] \
+        == pytest.approx(expected)
+    assert s2sad.jvp(_indexes_a_list)([A, B], [dA, dB])[1] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="must be a list of 2 tangents"):
+        s2sad.jvp(_indexes_a_list)([A, B], [dA])
