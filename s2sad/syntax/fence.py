@@ -49,8 +49,9 @@ UNSUPPORTED = {
                         "use np.sum over an array, or a list"),
     gast.JoinedStr: ("f-strings are not supported in a differentiated function",
                      "format strings outside the function"),
-    gast.Starred: ("starred expressions ('*x') are not supported",
-                   "pass the arguments one by one"),
+    gast.Starred: ("starred expressions ('*x', 'a, *rest = x') are not supported",
+                   "write the items out: f(x[0], x[1]) for a call, a, b, c = x or "
+                   "a, rest = x[0], x[1:] for unpacking"),
 }
 
 
