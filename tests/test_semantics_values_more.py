@@ -1,0 +1,138 @@
+"""Issue 11, more of class 4 (values and types) and class 6 (messages): second
+derivatives of ``x ** p`` at ``x == 0``, container outputs in vjp/jacobian,
+located run-time refusals, and in-place writes that are not "statements with no
+effect".
+
+Every expected derivative here is derived by hand or by central finite
+differences, never produced by s2sad itself.
+"""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import S2sadError
+
+
+def _fd_hessian(f, args, eps=1e-4):
+    """Central second differences of a function of flat float arguments."""
+    flat = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in args])
+    sizes = [np.size(a) for a in args]
+    shapes = [np.shape(a) for a in args]
+
+    def call(v):
+        parts, start = [], 0
+        for size, shape in zip(sizes, shapes):
+            part = v[start:start + size].reshape(shape)
+            parts.append(float(part) if shape == () else part)
+            start += size
+        return float(f(*parts))
+
+    n = flat.size
+    hess = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            def at(si, sj):
+                v = flat.copy()
+                v[i] += si * eps
+                v[j] += sj * eps
+                return call(v)
+            hess[i, j] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * eps * eps)
+    return hess
+
+
+# ------------------------------------------------ x ** p, p differentiated too
+# f = x ** p: f_xx = p (p - 1) x ** (p - 2), f_xp = f_px = x ** (p - 1) (1 + p ln x),
+# f_pp = x ** p (ln x) ** 2.  At x == 0 (README convention: d/dp x ** p = 0 there):
+# f_xx is 0 for p in {0, 1} or p > 2, f_xp is 0 for p > 1 and infinite for p <= 1
+# (refused), f_pp is 0.
+
+def power_sum(x, p):
+    return np.sum(x ** p)
+
+
+def power_scalar(x, p):
+    return x ** p
+
+
+def np_power_sum(x, p):
+    return np.sum(np.power(x, p) * 2.0)
+
+
+def _hand_blocks(x, p, scale=1.0):
+    x = np.asarray(x, dtype=float)
+    hxx = np.diag(scale * p * (p - 1) * x ** (p - 2))
+    hxp = scale * x ** (p - 1) * (1 + p * np.log(x))
+    hpp = scale * np.sum(x ** p * np.log(x) ** 2)
+    return hxx, hxp, hpp
+
+
+@pytest.mark.parametrize("func,scale", [(power_sum, 1.0), (np_power_sum, 2.0)])
+@pytest.mark.parametrize("p", [0.0, 1.0, 1.3, 2.0, 2.5, -0.5])
+def test_power_hessian_interior_matches_hand_and_fd(func, scale, p):
+    x = np.array([0.7, 1.5])
+    (hxx, hxp), (hpx, hpp) = s2sad.hessian(func, wrt=(0, 1))(x, p)
+    exx, exp_, epp = _hand_blocks(x, p, scale)
+    np.testing.assert_allclose(hxx, exx, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hxp, exp_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hpx, exp_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hpp, epp, rtol=1e-10, atol=1e-12)
+    fd = _fd_hessian(func, (x, p))
+    full = np.block([[hxx, hxp[:, None]], [hpx[None, :], np.array([[hpp]])]])
+    np.testing.assert_allclose(full, fd, rtol=1e-4, atol=1e-5)
+
+
+def test_power_hessian_zero_exponent_in_x_only_is_zero_at_zero():
+    # x ** 0 is the constant 1: every second derivative in x is 0, also at x == 0
+    hxx = s2sad.hessian(power_sum, wrt=0)(np.array([0.0, 1.5]), 0.0)
+    np.testing.assert_array_equal(hxx, np.zeros((2, 2)))
+    assert s2sad.hvp(power_scalar, wrt=0)(0.0, 0.0, 1.0) == 0.0
+
+
+@pytest.mark.parametrize("p", [2.5, 3.0])
+def test_power_hessian_at_zero_base_with_exponent_above_two(p):
+    # at x0 == 0: f_xx = 0 (p > 2), f_xp = 0 (p > 1), f_pp = 0; x1 interior
+    x = np.array([0.0, 1.5])
+    (hxx, hxp), (hpx, hpp) = s2sad.hessian(power_sum, wrt=(0, 1))(x, p)
+    np.testing.assert_allclose(hxx, np.diag([0.0, p * (p - 1) * 1.5 ** (p - 2)]))
+    np.testing.assert_allclose(hxp, [0.0, 1.5 ** (p - 1) * (1 + p * np.log(1.5))])
+    np.testing.assert_allclose(hpx, hxp)
+    np.testing.assert_allclose(hpp, 1.5 ** p * np.log(1.5) ** 2)
+    assert np.all(np.isfinite(hxx)) and np.isfinite(hpp)
+
+
+def test_power_hessian_at_zero_base_square():
+    # x ** 2 at x == 0 with p differentiated: f_xx = 2, f_xp = 0, f_pp = 0
+    (hxx, hxp), (hpx, hpp) = s2sad.hessian(power_scalar, wrt=(0, 1))(0.0, 2.0)
+    assert (hxx, hxp, hpx, hpp) == (2.0, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.5, 1.0])
+def test_power_mixed_partial_that_diverges_is_refused(p):
+    # f_xp = x ** (p - 1) (1 + p ln x) has no finite value at x == 0 for p <= 1:
+    # refused, in both orders (symmetric), never nan or an arbitrary number
+    with pytest.raises(S2sadError, match="mixed partial"):
+        s2sad.hessian(power_scalar, wrt=(0, 1))(0.0, p)
+    with pytest.raises(S2sadError, match="mixed partial"):
+        s2sad.hvp(power_scalar, wrt=(0, 1))(0.0, p, (1.0, 0.0))
+    with pytest.raises(S2sadError, match="mixed partial"):
+        s2sad.hvp(power_scalar, wrt=(0, 1))(0.0, p, (0.0, 1.0))
+    with pytest.raises(S2sadError, match="mixed partial"):
+        s2sad.hessian(power_sum, wrt=(0, 1))(np.array([0.0, 1.5]), p)
+
+
+def test_power_hvp_direction_away_from_the_divergent_entry_is_exact():
+    # x = [0, 1.5], p = 0, v = ([0, 1], 0): H v = (H_xx v_x, H_px v_x) needs only the
+    # column of x1, which is finite: H_xx = 0 (p == 0), H_p,x1 = 1.5 ** -1
+    hx, hp = s2sad.hvp(power_sum, wrt=(0, 1))(np.array([0.0, 1.5]), 0.0,
+                                              (np.array([0.0, 1.0]), 0.0))
+    np.testing.assert_array_equal(hx, [0.0, 0.0])
+    np.testing.assert_allclose(hp, 1 / 1.5)
+
+
+def test_power_first_order_unchanged_at_zero():
+    # README: d/dx x ** p = 0 where p == 0, d/dp x ** p = 0 at x == 0
+    assert s2sad.grad(power_scalar, wrt=(0, 1))(0.0, 0.0) == (0.0, 0.0)
+    assert s2sad.grad(power_scalar, wrt=(0, 1))(0.0, 1.0) == (1.0, 0.0)
+    _, t = s2sad.jvp(power_scalar, wrt=(0, 1))(0.0, 2.0, 1.0, 1.0)
+    assert t == 0.0
