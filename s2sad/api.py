@@ -22,7 +22,7 @@ import types
 import numpy as np
 
 from . import pipeline
-from .errors import NonScalarOutputError, S2sadError
+from .errors import CotangentError, NonScalarOutputError, S2sadError
 from .rules import registry as _registry
 from .runtime import float_like
 from .values import is_complex, refuse_complex_arguments, refuse_value
@@ -531,20 +531,8 @@ def _build_vjp(func, wrt):
         outputs = value if isinstance(value, tuple) else (value,)
 
         def pullback(cotangent):
-            cts = cotangent if isinstance(value, tuple) else (cotangent,)
-            if len(cts) != len(outputs):
-                raise ValueError(f"pullback expects {len(outputs)} cotangents, got {len(cts)}")
-            checked = []
-            for ct, out in zip(cts, outputs):
-                refuse_value(ct, "the cotangent given to the pullback", func.__name__)
-                if np.shape(ct) != np.shape(out):
-                    raise ValueError(f"the cotangent has shape {np.shape(ct)} but the output "
-                                     f"has shape {np.shape(out)}")
-                if isinstance(ct, (list, dict)):   # the cotangent of a list (dict) output
-                    checked.append(ct)
-                    continue
-                checked.append(np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else
-                               float_like(ct).type(ct))
+            checked = _check_cotangent(cotangent, value, "", func.__name__)
+            checked = checked if isinstance(value, tuple) else (checked,)
             grads = pullback_impl(*checked)
             if many and len(wrt_names) == 1:
                 grads = (grads,)
@@ -555,6 +543,55 @@ def _build_vjp(func, wrt):
         return value, pullback
 
     return _with_source(forward, func, bound.entry.text)
+
+
+def _structure(value):
+    """How an output looks, for messages: ``tuple of 2``, ``array of shape (3,)``..."""
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} ({', '.join(map(_structure, value))})"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value, key=repr)!r}"
+    shape = np.shape(value)
+    return f"an array of shape {shape}" if shape else "a number"
+
+
+def _check_cotangent(ct, out, where, name):
+    """The cotangent ``ct`` checked against the output ``out`` it stands for, with
+    the same structure (tuple, list, dict), shapes and real float leaves; an s2sad
+    error saying what was expected otherwise.  A list output takes a tuple of the
+    same length too (and a tuple output a list)."""
+    at = f" at {where}" if where else ""
+
+    def refuse(found):
+        raise CotangentError(
+            f"the cotangent given to the pullback of {name}{at} is {found}, but the output"
+            f"{at} is {_structure(out)}: the cotangent must have the output's structure",
+            hint="pass one cotangent per output, shaped like it (a tuple for a tuple "
+                 "output, a dict with the same keys for a dict output)")
+
+    if isinstance(out, (tuple, list)):
+        if not isinstance(ct, (tuple, list)) or len(ct) != len(out):
+            refuse(_structure(ct))
+        items = [_check_cotangent(c, o, f"{where}[{i}]", name)
+                 for i, (c, o) in enumerate(zip(ct, out))]
+        return tuple(items) if isinstance(out, tuple) else items
+    if isinstance(out, dict):
+        if not isinstance(ct, dict) or set(ct) != set(out):
+            if isinstance(ct, dict):
+                missing = [k for k in out if k not in ct]
+                extra = [k for k in ct if k not in out]
+                refuse(_structure(ct) + (f", missing {missing!r}" if missing else "")
+                       + (f", with unknown {extra!r}" if extra else ""))
+            refuse(_structure(ct))
+        return {k: _check_cotangent(ct[k], o, f"{where}[{k!r}]", name) for k, o in out.items()}
+    if isinstance(ct, (tuple, list, dict)):
+        refuse(_structure(ct))
+    refuse_value(ct, "the cotangent given to the pullback", name)
+    if np.shape(ct) != np.shape(out):
+        raise CotangentError(f"the cotangent given to the pullback of {name}{at} has shape "
+                             f"{np.shape(ct)} but the output{at} has shape {np.shape(out)}",
+                             hint="pass a cotangent shaped like the output")
+    return (np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else float_like(ct).type(ct))
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):

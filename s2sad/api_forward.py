@@ -466,7 +466,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
 
 
 def _check_array_output(out, func):
-    if isinstance(out, (tuple, list)):
+    if isinstance(out, (tuple, list, dict)):
         raise S2sadError(f"the Jacobian of {func.__name__} needs a single array output, but it "
                          f"returned a {type(out).__name__}",
                          hint="return one array (np.concatenate the outputs), or use s2sad.vjp")

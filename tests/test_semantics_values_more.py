@@ -136,3 +136,80 @@ def test_power_first_order_unchanged_at_zero():
     assert s2sad.grad(power_scalar, wrt=(0, 1))(0.0, 1.0) == (1.0, 0.0)
     _, t = s2sad.jvp(power_scalar, wrt=(0, 1))(0.0, 2.0, 1.0, 1.0)
     assert t == 0.0
+
+
+# ------------------------------------------- vjp cotangents of container outputs
+# outputs: s = sum(x ** 2) (gradient 2x), t = sum(x) (gradient 1), u = 2x (vjp 2 v)
+
+def out_with_constant(x):
+    return np.sum(x ** 2), 1.0
+
+
+def out_list(x):
+    return [np.sum(x ** 2), np.sum(x)]
+
+
+def out_list_one(x):
+    return [np.sum(x ** 2)]
+
+
+def out_dict(x):
+    return {"a": np.sum(x ** 2), "b": x * 2.0}
+
+
+def out_nested(x):
+    return np.sum(x ** 2), [x * 2.0, {"k": np.sum(x)}]
+
+
+X2 = np.array([1.0, 2.0])
+
+
+def test_vjp_tuple_output_given_one_number_is_a_clear_error():
+    _, pullback = s2sad.vjp(out_with_constant)(X2)
+    with pytest.raises(s2sad.errors.CotangentError, match="tuple of 2"):
+        pullback(1.0)
+    np.testing.assert_allclose(pullback((1.0, 0.0)), 2 * X2)
+    np.testing.assert_allclose(pullback([3.0, 5.0]), 6 * X2)   # a list for a tuple
+
+
+def test_vjp_list_output_takes_a_tuple_of_the_same_length():
+    _, pullback = s2sad.vjp(out_list)(X2)
+    np.testing.assert_allclose(pullback((1.0, 2.0)), 2 * X2 + 2.0)
+    np.testing.assert_allclose(pullback([1.0, 2.0]), 2 * X2 + 2.0)
+    with pytest.raises(s2sad.errors.CotangentError, match="list of 2"):
+        pullback((1.0, 2.0, 3.0))
+
+
+def test_vjp_list_output_given_a_number_names_the_list():
+    _, pullback = s2sad.vjp(out_list_one)(X2)
+    with pytest.raises(s2sad.errors.CotangentError, match="list of 1"):
+        pullback(1.0)
+    np.testing.assert_allclose(pullback([1.5]), 3 * X2)
+
+
+def test_vjp_dict_output_missing_or_extra_key_is_a_clear_error():
+    _, pullback = s2sad.vjp(out_dict)(X2)
+    with pytest.raises(s2sad.errors.CotangentError, match=r"missing \['b'\]"):
+        pullback({"a": 1.0})
+    with pytest.raises(s2sad.errors.CotangentError, match="unknown"):
+        pullback({"a": 1.0, "b": np.ones(2), "c": 1.0})
+    with pytest.raises(s2sad.errors.CotangentError, match="dict with keys"):
+        pullback(1.0)
+    v = np.array([0.5, -1.0])
+    np.testing.assert_allclose(pullback({"a": 1.0, "b": v}), 2 * X2 + 2 * v)
+
+
+def test_vjp_nested_output_checks_every_level():
+    _, pullback = s2sad.vjp(out_nested)(X2)
+    v = np.array([0.5, -1.0])
+    np.testing.assert_allclose(pullback((1.0, [v, {"k": 3.0}])), 2 * X2 + 2 * v + 3.0)
+    with pytest.raises(s2sad.errors.CotangentError, match=r"at \[1\]\[0\] has shape"):
+        pullback((1.0, [np.ones(3), {"k": 3.0}]))
+    with pytest.raises(s2sad.errors.CotangentError, match=r"at \[1\]\[1\]"):
+        pullback((1.0, [v, 3.0]))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_jacobian_of_a_dict_output_is_refused_clearly(mode):
+    with pytest.raises(S2sadError, match="returned a dict"):
+        s2sad.jacobian(out_dict, mode=mode)(X2)
