@@ -20,7 +20,7 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
-    "power_cross", "power_log_cross",
+    "power_cross", "power_log_cross", "stored_part",
     "UNBOUND", "check_bound", "check_not_inplace",
 ]
 
@@ -166,19 +166,37 @@ def zeros_like(x):
 
 
 def overwritten(x, index):
-    """A copy of ``x[index]``, saved before a write overwrites it.
-
-    Refuses integer indices that name a position twice: numpy keeps only the
-    last of such writes, and the derivative of that is not what it seems.
-    """
-    for part in (index if isinstance(index, tuple) else (index,)):
-        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu":
-            flat = np.asarray(part).ravel()
-            if np.unique(flat).size != flat.size:
-                raise ValueError("a write into repeated positions of an array (x[idx] = v "
-                                 "with a repeated index) cannot be differentiated; use "
-                                 "np.add.at or distinct indices")
+    """A copy of ``x[index]``, saved before a write overwrites it."""
     return np.copy(x[index])
+
+
+def stored_part(g, index):
+    """The adjoint of ``v`` in ``x[index] = v``: ``g[index]``, with zeros for the
+    elements of ``v`` that numpy does not keep.
+
+    With an integer index that names a position twice (``x[[0, 0, 1]] = v``,
+    also ``x[[0, 0, 1]] += v``), numpy keeps one write per position, the last
+    one: only that element of ``v`` reaches ``x``.  Which one numpy keeps is
+    found by the same write of the element numbers, so the adjoint follows
+    numpy whatever its order.
+    """
+    part = np.array(g[index], dtype=float_like(g), copy=True)
+    if not _may_repeat(index):
+        return part
+    numbers = np.arange(part.size).reshape(part.shape)
+    kept = np.full(np.shape(g), -1, dtype=np.intp)
+    kept[index] = numbers
+    part[kept[index] != numbers] = 0.0
+    return part
+
+
+def _may_repeat(index):
+    """Whether ``index`` holds an integer array (or list) that names a position twice."""
+    for part in (index if isinstance(index, tuple) else (index,)):
+        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu" \
+                and np.asarray(part).size > 1:
+            return True
+    return False
 
 
 def snapshot(x):

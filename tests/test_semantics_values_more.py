@@ -213,3 +213,69 @@ def test_vjp_nested_output_checks_every_level():
 def test_jacobian_of_a_dict_output_is_refused_clearly(mode):
     with pytest.raises(S2sadError, match="returned a dict"):
         s2sad.jacobian(out_dict, mode=mode)(X2)
+
+
+# ------------------------------------------- writes into repeated positions
+# numpy's y[[0, 0, 1]] = v (and += v) keeps one write per position, the last:
+# every mode differentiates exactly that
+
+def repeat_add(x):
+    y = np.zeros(3)
+    y[[0, 0, 1]] += x
+    return np.sum(y * np.array([1.0, 2.0, 3.0]))
+
+
+def repeat_store(x):
+    y = x * 1.0
+    y[[0, 0, 1]] = x[[1, 2, 0]] * 2.0
+    return np.sum(y * y)
+
+
+def repeat_store_2d(X):
+    Y = X * 1.0
+    Y[:, [2, 0, 2]] = X[:, [0, 1, 1]] ** 2
+    return np.sum(Y * np.arange(6.0).reshape(2, 3))
+
+
+def repeat_store_broadcast(x):
+    y = x * 1.0
+    y[np.array([1, 1, 2])] = x[0] * 3.0
+    return np.sum(y * np.array([1.0, 2.0, 5.0]))
+
+
+def _fd_grad(f, x, eps=1e-6):
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[i] += eps
+        down[i] -= eps
+        g[i] = (f(up) - f(down)) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("func,x", [
+    (repeat_add, np.array([1.0, 2.0, 3.0])),
+    (repeat_store, np.array([1.0, 2.0, 3.0])),
+    (repeat_store_2d, np.array([[0.5, 1.5, -1.0], [2.0, -0.5, 1.0]])),
+    (repeat_store_broadcast, np.array([0.7, 2.0, 3.0])),
+])
+def test_repeated_write_positions_agree_in_every_mode(func, x):
+    expected = _fd_grad(func, x)
+    np.testing.assert_allclose(s2sad.grad(func)(x), expected, rtol=1e-6, atol=1e-8)
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=x.shape)
+    _, t = s2sad.jvp(func)(x, v)
+    np.testing.assert_allclose(t, np.sum(expected * v), rtol=1e-6, atol=1e-8)
+    hv = s2sad.hvp(func)(x, v)
+    fd_hv = (_fd_grad(func, x + 1e-4 * v) - _fd_grad(func, x - 1e-4 * v)) / 2e-4
+    np.testing.assert_allclose(hv, fd_hv, rtol=1e-4, atol=1e-5)
+
+
+def test_repeated_write_hand_derivatives():
+    # repeat_add: y = [x1, x2, 0] so f = x1 + 2 x2
+    np.testing.assert_array_equal(s2sad.grad(repeat_add)(np.array([1.0, 2.0, 3.0])),
+                                  [0.0, 1.0, 2.0])
+    # repeat_store: y = [2 x2, 2 x0, x2], f = 4 x0^2 + 5 x2^2, H = diag(8, 0, 10)
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(s2sad.grad(repeat_store)(x), [8.0, 0.0, 30.0])
+    np.testing.assert_array_equal(s2sad.hvp(repeat_store)(x, np.ones(3)), [8.0, 0.0, 10.0])

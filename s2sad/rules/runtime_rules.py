@@ -223,6 +223,11 @@ def overwritten_tangent(out, x, index, x_dot):
     return overwritten(x_dot, index)
 
 
+@runtime_tangent(rt.stored_part)
+def stored_part_tangent(out, g, index, g_dot):
+    return rt.stored_part(g_dot, index)
+
+
 @runtime_tangent(rt.zero_at)
 def zero_at_tangent(out, g, index, g_dot):
     return zero_at(g_dot, index)
