@@ -20,7 +20,7 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
-    "power_cross", "power_log_cross", "stored_part",
+    "stored_part",
     "UNBOUND", "check_bound", "check_not_inplace",
 ]
 
@@ -649,7 +649,8 @@ def power_cross(a, b, w):
     step in that direction is refused with an s2sad error rather than given an
     arbitrary number.  This one function gives both orders of the mixed partial
     (``power_slope`` differentiated in ``b``, ``power_log`` in ``a``), so the
-    Hessian is symmetric.
+    Hessian is symmetric.  Only second-order code calls it (never differentiated
+    again), so it has no tangent rule and stays out of ``__all__``.
     """
     base = np.asarray(a)
     if base.dtype.kind not in "fc":
