@@ -25,7 +25,8 @@ from . import pipeline
 from .errors import CotangentError, NonScalarOutputError, S2sadError
 from .rules import registry as _registry
 from .runtime import float_like
-from .values import is_complex, refuse_complex_arguments, refuse_value
+from .values import (NoneOutputError, complex_leak, is_complex, none_output,
+                     refuse_complex_arguments, refuse_value)
 
 _ndarray = np.ndarray
 _ModuleType = types.ModuleType
@@ -332,16 +333,15 @@ class _Arguments:
         return [ba.arguments[name] for name in self.wrt]
 
 
-def _match(g, like):
-    """Give the gradient ``g`` the type and shape of the argument ``like``."""
+def _match(g, like, func=None):
+    """Give the gradient ``g`` the type and shape of the argument ``like`` (of ``func``)."""
     if g.__class__ is _ndarray and like.__class__ is _ndarray and g.shape == like.shape \
             and (g.dtype is like.dtype or g.dtype == like.dtype):
         return g   # already right: the common case, kept cheap
     if g.__class__ is float and like.__class__ is float:
         return g
     if is_complex(g):   # real arguments (checked): a complex intermediate leaked
-        raise S2sadError("a complex value reached the gradient; s2sad does not "
-                         "differentiate complex values", hint="compute with real arrays only")
+        raise complex_leak(func, "gradient")
     if isinstance(like, np.ndarray):
         g = np.asarray(g, dtype=float_like(like))
         if g.shape != like.shape:
@@ -349,9 +349,9 @@ def _match(g, like):
                              f"an argument of shape {like.shape}; please report this")
         return g
     if isinstance(like, (list, tuple)):
-        return type(like)(_match(gi, li) for gi, li in zip(g, like))
+        return type(like)(_match(gi, li, func) for gi, li in zip(g, like))
     if isinstance(like, dict):
-        return {k: _match(g[k], v) for k, v in like.items()}
+        return {k: _match(g[k], v, func) for k, v in like.items()}
     if isinstance(like, np.generic):
         dtype = float_like(like)
         return dtype.type(g)
@@ -466,6 +466,8 @@ def _build_gradient(func, wrt, with_value):
             refuse_complex_arguments((), kwargs, func.__name__)
         try:
             value, grads = bound.current()(*args, **kwargs)
+        except NoneOutputError:   # raised by generated code, which knows no source lines
+            raise none_output(func) from None
         except ValueError as exc:
             if "use s2sad.vjp" in str(exc):
                 raise NonScalarOutputError(str(exc)) from None
@@ -475,11 +477,11 @@ def _build_gradient(func, wrt, with_value):
                 else arguments(args, kwargs)[0]
             if not (grads.__class__ is _ndarray and like.__class__ is _ndarray
                     and grads.shape == like.shape and grads.dtype is like.dtype):
-                grads = _match(grads, like)   # (inline above: _match's own fast path)
+                grads = _match(grads, like, func)   # (inline above: _match's own fast path)
             if many:
                 grads = (grads,)
         else:
-            grads = tuple([_match(g, a) for g, a in zip(grads, arguments(args, kwargs))])
+            grads = tuple([_match(g, a, func) for g, a in zip(grads, arguments(args, kwargs))])
         return (value, grads) if with_value else grads
 
     gradient = _with_source(gradient, func, bound.entry.text)
@@ -526,7 +528,7 @@ def _build_vjp(func, wrt):
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
         value, pullback_impl = bound(*args, **kwargs)
-        refuse_value(value, "the output", func.__name__)
+        refuse_value(value, "the output", func.__name__, func)
         likes = arguments(args, kwargs)
         outputs = value if isinstance(value, tuple) else (value,)
 
@@ -537,8 +539,8 @@ def _build_vjp(func, wrt):
             if many and len(wrt_names) == 1:
                 grads = (grads,)
             if many:
-                return tuple(_match(g, a) for g, a in zip(grads, likes))
-            return _match(grads, likes[0])
+                return tuple(_match(g, a, func) for g, a in zip(grads, likes))
+            return _match(grads, likes[0], func)
 
         return value, pullback
 

@@ -25,7 +25,7 @@ from . import api, pipeline
 from .emit import compile_module
 from .errors import NonScalarOutputError, S2sadError
 from .runtime import float_like
-from .values import is_complex, refuse_complex_arguments, refuse_value
+from .values import complex_leak, is_complex, refuse_complex_arguments, refuse_value
 
 JACOBIAN_MODES = ("auto", "forward", "reverse")
 
@@ -284,15 +284,14 @@ def _as_tangent(t, like, label):
     return float(t)
 
 
-def _match(t, like):
+def _match(t, like, func=None):
     """Give the derivative ``t`` the type and shape of ``like`` (a value or an argument)."""
     if isinstance(like, tuple):
-        return tuple(_match(ti, li) for ti, li in zip(t, like))
+        return tuple(_match(ti, li, func) for ti, li in zip(t, like))
     if isinstance(like, list):
-        return [_match(ti, li) for ti, li in zip(t, like)]
+        return [_match(ti, li, func) for ti, li in zip(t, like)]
     if is_complex(t):   # real arguments (checked): a complex intermediate leaked
-        raise S2sadError("a complex value reached the derivative; s2sad does not "
-                         "differentiate complex values", hint="compute with real arrays only")
+        raise complex_leak(func, "derivative")
     shape = np.shape(like)
     if np.shape(t) != shape:
         raise S2sadError(f"internal error: a derivative of shape {np.shape(t)} was computed for "
@@ -323,7 +322,7 @@ def _zero(like):
 
 
 def _check_scalar(value, func, what):
-    refuse_value(value, "the output", func.__name__)
+    refuse_value(value, "the output", func.__name__, func)
     if isinstance(value, tuple) or np.ndim(value) != 0:
         shape = "a tuple" if isinstance(value, tuple) else f"an array of shape {np.shape(value)}"
         raise NonScalarOutputError(
@@ -359,8 +358,8 @@ def jvp(func=None, wrt=0):
         tangents = [_as_tangent(t, values[p], w)
                     for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
         value, tangent = bound(*values, *tangents)
-        refuse_value(value, "the output", func.__name__)
-        return value, _match(tangent, value)
+        refuse_value(value, "the output", func.__name__, func)
+        return value, _match(tangent, value, func)
 
     pushforward = api._with_source(pushforward, func, bound.entry.text)
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
@@ -482,7 +481,7 @@ def _forward_jacobian(bound, values, xs):
             tangents[j] = _one_hot(x, index)
             out, t = bound(*values, *tangents)
             _check_array_output(out, bound.func)
-            columns[j].append(np.ravel(_match(t, out)))
+            columns[j].append(np.ravel(_match(t, out, bound.func)))
     if out is None:  # no input elements at all: one primal evaluation for the shape
         out, _ = bound(*values, *zeros)
     _check_array_output(out, bound.func)
@@ -560,7 +559,7 @@ def hvp(func=None, wrt=0):
         _check_scalar(value, func, "the Hessian")
         if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
             products = (products,)
-        result = tuple(_match(p, x) for p, x in zip(products, xs))
+        result = tuple(_match(p, x, func) for p, x in zip(products, xs))
         return result if many else result[0]
 
     product = api._with_source(product, func, bound.entry.text)
@@ -595,7 +594,7 @@ def hessian(func=None, wrt=0):
                 if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
                     products = (products,)
                 for i, p in enumerate(products):
-                    columns[i].append(np.ravel(p))
+                    columns[i].append(np.ravel(_match(p, xs[i], func)))
             for i, xi in enumerate(xs):
                 dtype = np.result_type(float_like(xi), float_like(xj))
                 block = (np.stack(columns[i], axis=-1) if columns[i]
@@ -648,12 +647,12 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
         if len(rev) == 1:
             grads, dots = (grads,), (dots,)
         likes = [values[params.index(w)] for w in outer]
-        result = tuple(_match(d, x) for d, x in zip(dots[:len(outer)], likes))
+        result = tuple(_match(d, x, func) for d, x in zip(dots[:len(outer)], likes))
         result = result if outer_many else result[0]
         if not with_value:
             return result
         inner_value = grads[rev.index(inner[0])]
-        return _match(inner_value, x_inner), result
+        return _match(inner_value, x_inner, func), result
 
     gradient = api._with_source(gradient, func, bound.entry.text)
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"

@@ -279,3 +279,77 @@ def test_repeated_write_hand_derivatives():
     x = np.array([1.0, 2.0, 3.0])
     np.testing.assert_array_equal(s2sad.grad(repeat_store)(x), [8.0, 0.0, 30.0])
     np.testing.assert_array_equal(s2sad.hvp(repeat_store)(x, np.ones(3)), [8.0, 0.0, 10.0])
+
+
+# ------------------------------------------- run-time refusals name the source line
+import inspect  # noqa: E402
+
+J = 1j
+
+
+def complex_global(x):
+    return np.sum(np.abs(x * J))
+
+
+def _complex_closure():
+    k = 2j
+
+    def complex_closure(x):
+        return np.sum(np.abs(x * k))
+    return complex_closure
+
+
+complex_closure = _complex_closure()
+
+
+def _line_of(func, text):
+    lines, first = inspect.getsourcelines(func)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+@pytest.mark.parametrize("func,name", [(complex_global, "J"), (complex_closure, "k")])
+@pytest.mark.parametrize("call", [
+    lambda f, x: s2sad.grad(f)(x),
+    lambda f, x: s2sad.value_and_grad(f)(x),
+    lambda f, x: s2sad.vjp(f)(x)[1](1.0),
+    lambda f, x: s2sad.jvp(f)(x, x),
+    lambda f, x: s2sad.hvp(f)(x, x),
+    lambda f, x: s2sad.hessian(f)(x),
+])
+def test_complex_free_value_is_refused_at_its_use(func, name, call):
+    with pytest.raises(s2sad.errors.ValueTypeError, match="complex") as info:
+        call(func, np.array([1.0, 2.0]))
+    loc = info.value.location
+    assert loc is not None and loc.line == _line_of(func, f"x * {name}")
+    assert loc.filename == __file__ and f"'{name}'" in str(info.value)
+
+
+def none_on_one_branch(x):
+    if x > 0:
+        return x * 2.0
+    return None
+
+
+def none_by_falling_off(x):
+    y = x * 3.0
+    if x > 0:
+        return y
+
+
+@pytest.mark.parametrize("func,text", [(none_on_one_branch, "return None"),
+                                       (none_by_falling_off, "if x > 0")])
+@pytest.mark.parametrize("call", [
+    lambda f: s2sad.grad(f)(-1.0),
+    lambda f: s2sad.value_and_grad(f)(-1.0),
+    lambda f: s2sad.vjp(f)(-1.0),
+    lambda f: s2sad.jvp(f)(-1.0, 1.0),
+    lambda f: s2sad.hvp(f)(-1.0, 1.0),
+    lambda f: s2sad.hessian(f)(-1.0),
+])
+def test_none_output_names_the_return_that_gives_it(func, text, call):
+    with pytest.raises(s2sad.errors.ValueTypeError, match="is None") as info:
+        call(func)
+    assert info.value.location is not None
+    assert info.value.location.line == _line_of(func, text)
+    # the path that returns a number still works: d/dx 2x = 2, d/dx 3x = 3
+    assert s2sad.grad(func)(1.0) == (2.0 if func is none_on_one_branch else 3.0)
