@@ -353,3 +353,127 @@ def test_none_output_names_the_return_that_gives_it(func, text, call):
     assert info.value.location.line == _line_of(func, text)
     # the path that returns a number still works: d/dx 2x = 2, d/dx 3x = 3
     assert s2sad.grad(func)(1.0) == (2.0 if func is none_on_one_branch else 3.0)
+
+
+# ------------------------------------------- in-place calls are not "no effect"
+
+def fill_in_place(x):
+    a = x * 2.0
+    a.fill(1.0)
+    return np.sum(a * x)
+
+
+def sort_in_place(x):
+    a = x * 2.0
+    a.sort()
+    return np.sum(a * x)
+
+
+def copyto_in_place(x):
+    a = x * 2.0
+    b = x * 3.0
+    np.copyto(a, b)
+    return np.sum(a)
+
+
+def sin_out(x):
+    a = x * 2.0
+    np.sin(a, out=a)
+    return np.sum(a)
+
+
+def add_out(x):
+    a = x * 2.0
+    np.add(a, x, out=a)
+    return np.sum(a)
+
+
+def put_in_place(x):
+    a = x * 2.0
+    a.put([0], 1.0)
+    return np.sum(a)
+
+
+def partition_in_place(x):
+    a = x * 2.0
+    a.partition(1)
+    return np.sum(a * x)
+
+
+@pytest.mark.parametrize("func,text,hint", [
+    (fill_in_place, "a.fill(1.0)", "np.full_like"),
+    (sort_in_place, "a.sort()", "a = np.sort(a)"),
+    (copyto_in_place, "np.copyto(a, b)", "a = b.copy()"),
+    (sin_out, "np.sin(a, out=a)", "a = np.sin(a)"),
+    (add_out, "np.add(a, x, out=a)", "a = np.add(a, x)"),
+    (put_in_place, "a.put([0], 1.0)", "a[indices] = values"),
+    (partition_in_place, "a.partition(1)", "np.partition"),
+])
+@pytest.mark.parametrize("call", [lambda f: s2sad.grad(f), lambda f: s2sad.jvp(f)])
+def test_in_place_call_is_refused_with_a_true_message(func, text, hint, call):
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError, match="in place") as info:
+        call(func)(np.array([1.0, -2.0, 3.0]), np.ones(3))
+    message = str(info.value)
+    assert "no effect" not in message and "remove the statement" not in message
+    assert hint in message
+    assert info.value.location.line == _line_of(func, text)
+
+
+def real_attribute(x):
+    return np.sum(x.real * x)
+
+
+def np_real(x):
+    return np.sum(np.real(x) * x)
+
+
+def imag_attribute(x):
+    return np.sum(x.imag * x + x)
+
+
+def astype_mask(x):
+    return np.sum((x > 0).astype(float) * x)
+
+
+def where_mask(x):
+    return np.sum(np.where(x > 0, 1.0, 0.0) * x)
+
+
+@pytest.mark.parametrize("func,grad,hess", [
+    # sum(x * x): gradient 2x, Hessian 2 I; sum(0 * x + x): gradient 1, Hessian 0
+    (real_attribute, lambda x: 2 * x, 2.0),
+    (np_real, lambda x: 2 * x, 2.0),
+    (imag_attribute, lambda x: np.ones_like(x), 0.0),
+    # the hint's spelling of (x > 0).astype(float) * x: gradient 1 where x > 0
+    (where_mask, lambda x: (x > 0) * 1.0, 0.0),
+])
+def test_real_imag_and_the_mask_hint_work_in_every_mode(func, grad, hess):
+    x = np.array([1.0, -2.0, 3.0])
+    v = np.array([0.5, 1.0, -1.5])
+    np.testing.assert_allclose(s2sad.grad(func)(x), grad(x))
+    np.testing.assert_allclose(s2sad.jvp(func)(x, v)[1], np.dot(grad(x), v))
+    np.testing.assert_allclose(s2sad.hvp(func)(x, v), hess * v)
+
+
+def test_astype_hint_gives_a_spelling_that_works():
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError, match="astype") as info:
+        s2sad.grad(astype_mask)
+    assert "np.where(x > 0, 1.0, 0.0)" in str(info.value)
+
+
+def test_attribute_hint_does_not_suggest_numpy_functions_without_rules():
+    with pytest.raises(S2sadError) as info:
+        s2sad.grad(_uses_self_k)(np.ones(2))
+    assert "np.k" not in str(info.value) and "np.real" not in str(info.value)
+
+
+class _Holder:
+    k = 2.0
+
+
+_HOLDER = _Holder()
+
+
+def _uses_self_k(x):
+    h = _HOLDER
+    return np.sum(x * h.k)

@@ -37,6 +37,10 @@ def method_hint(name):
     if name in _LIST_METHODS:
         return (f"lists support xs.append(v), indexing and slicing: build a new list "
                 f"instead of '.{name}()'")
+    if name == "astype":
+        return ("for a 0/1 mask write np.where(x > 0, 1.0, 0.0); a float array needs no "
+                "cast (drop '.astype(float)'); cast to int outside the differentiated "
+                "function (an integer cast has no derivative)")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x, ...))"
     return (f"s2sad knows these array methods: {_supported(registry.METHODS)}...; compute "
@@ -45,7 +49,7 @@ def method_hint(name):
 
 def attribute_hint(name):
     """The hint for ``x.<name>`` on a local value (``self.k``, ``model.w``)."""
-    if name in ("real", "imag") or _numpy_rule(name) is not None:
+    if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x))"
     return (f"s2sad reads only these attributes of arrays: "
             f"{', '.join('.' + a for a in sorted(registry.CONSTANT_ATTRIBUTES | set(registry.VIEW_ATTRIBUTES)))}; "

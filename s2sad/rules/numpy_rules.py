@@ -427,6 +427,19 @@ def float_tangent(y, x, x_dot):
     return x_dot
 
 
+# real and imaginary parts: complex values are refused (s2sad.values), so the values
+# here are real: np.real (x.real) is x itself, np.imag (x.imag) is 0
+
+@adjoint(np.real)
+def real_adjoint(y, y_bar, val):
+    return y_bar
+
+
+@tangent(np.real)
+def real_tangent(y, val, val_dot):
+    return np.real(val_dot)
+
+
 # ------------------------------------------------------------ no derivative
 
 nondifferentiable(
@@ -436,7 +449,7 @@ nondifferentiable(
     np.less, np.less_equal, np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
     np.logical_not, np.arange, np.linspace, np.eye, np.floor_divide,
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
-    builtins.isinstance,
+    builtins.isinstance, np.imag,
 )
 
 # ----------------------------------------- ndarray methods and attributes
@@ -447,3 +460,5 @@ for _name, _fn in [("sum", np.sum), ("mean", np.mean), ("prod", np.prod), ("max"
                    ("copy", np.copy)]:
     method(_name, _fn, f"np.{_name}")
 view_attribute("T", np.transpose, "np.transpose")
+view_attribute("real", np.real, "np.real")
+view_attribute("imag", np.imag, "np.imag")
