@@ -20,7 +20,7 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
-    "stored_part",
+    "stored_part", "cast_bar",
     "UNBOUND", "check_bound", "check_not_inplace",
 ]
 
@@ -197,6 +197,25 @@ def _may_repeat(index):
                 and np.asarray(part).size > 1:
             return True
     return False
+
+
+def cast_bar(g, y, x):
+    """The adjoint of ``x`` in ``y = np.array(x, dtype)`` (``x.astype(dtype)``): ``g``
+    in ``x``'s float dtype for a float ``y``, and zeros for an integer or bool ``y``
+    (numpy truncates, or keeps only whether the value is nonzero: a constant)."""
+    if np.result_type(y).kind in "fc":
+        if isinstance(x, (list, tuple)):
+            return g
+        return np.asarray(g, dtype=float_like(x)) if np.ndim(g) else float_like(x).type(g)
+    return zeros_like(x)
+
+
+def cast_dot(t, y):
+    """The tangent of ``y = np.array(x, dtype)``: ``t`` in ``y``'s dtype for a float
+    ``y``, zeros for an integer or bool ``y``."""
+    if np.result_type(y).kind in "fc":
+        return np.array(t, dtype=np.result_type(y))
+    return np.zeros(np.shape(y))
 
 
 def snapshot(x):

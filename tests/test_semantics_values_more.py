@@ -455,10 +455,52 @@ def test_real_imag_and_the_mask_hint_work_in_every_mode(func, grad, hess):
     np.testing.assert_allclose(s2sad.hvp(func)(x, v), hess * v)
 
 
-def test_astype_hint_gives_a_spelling_that_works():
-    with pytest.raises(s2sad.errors.UnsupportedSyntaxError, match="astype") as info:
-        s2sad.grad(astype_mask)
-    assert "np.where(x > 0, 1.0, 0.0)" in str(info.value)
+def astype_int(x):
+    return np.sum(x.astype(int) * x)
+
+
+def astype_bool(x):
+    return np.sum(x.astype(bool) * x)
+
+
+def astype_float_copy(x):
+    a = x.astype(float)
+    a[0] = 5.0              # a copy: x is unchanged
+    return np.sum(a * x) + np.sum(x)
+
+
+def array_int_of_list(x):
+    return np.sum(np.array([x[0], x[1] * 2.0], dtype=int) * x)
+
+
+def array_float_of_list(x):
+    return np.sum(np.array([x[0], x[1] * 2.0], dtype=float) * x)
+
+
+XA = np.array([1.5, -2.3])   # away from the jumps of int()
+
+
+@pytest.mark.parametrize("func,grad,hess", [
+    # sum((x > 0) x): gradient (x > 0), Hessian 0
+    ("astype_mask", lambda x: (x > 0) * 1.0, np.zeros((2, 2))),
+    # int(x) is constant: sum(int(x) x) has gradient int(x), Hessian 0
+    ("astype_int", lambda x: np.trunc(x), np.zeros((2, 2))),
+    ("astype_bool", lambda x: (x != 0) * 1.0, np.zeros((2, 2))),
+    # f = 5 x0 + x1^2 + x0 + x1
+    ("astype_float_copy", lambda x: np.array([6.0, 2 * x[1] + 1]), np.diag([0.0, 2.0])),
+    # y = trunc([x0, 2 x1]) is constant: the gradient is y
+    ("array_int_of_list", lambda x: np.trunc([x[0], 2 * x[1]]), np.zeros((2, 2))),
+    # f = x0^2 + 2 x1^2
+    ("array_float_of_list", lambda x: np.array([2 * x[0], 4 * x[1]]), np.diag([2.0, 4.0])),
+])
+def test_astype_and_array_dtype_in_every_mode(func, grad, hess):
+    func = globals()[func]
+    v = np.array([0.3, -0.7])
+    expected = grad(XA)
+    np.testing.assert_allclose(expected, _fd_grad(func, XA), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(s2sad.grad(func)(XA), expected, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.jvp(func)(XA, v)[1], expected @ v, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hvp(func)(XA, v), hess @ v, atol=1e-12)
 
 
 def test_attribute_hint_does_not_suggest_numpy_functions_without_rules():

@@ -37,10 +37,6 @@ def method_hint(name):
     if name in _LIST_METHODS:
         return (f"lists support xs.append(v), indexing and slicing: build a new list "
                 f"instead of '.{name}()'")
-    if name == "astype":
-        return ("for a 0/1 mask write np.where(x > 0, 1.0, 0.0); a float array needs no "
-                "cast (drop '.astype(float)'); cast to int outside the differentiated "
-                "function (an integer cast has no derivative)")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x, ...))"
     return (f"s2sad knows these array methods: {_supported(registry.METHODS)}...; compute "

@@ -223,6 +223,11 @@ def overwritten_tangent(out, x, index, x_dot):
     return overwritten(x_dot, index)
 
 
+@runtime_tangent(rt.cast_bar)
+def cast_bar_tangent(out, g, y, x, g_dot):
+    return rt.cast_bar(g_dot, y, x)
+
+
 @runtime_tangent(rt.stored_part)
 def stored_part_tangent(out, g, index, g_dot):
     return rt.stored_part(g_dot, index)
