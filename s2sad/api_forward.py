@@ -25,7 +25,8 @@ from . import api, pipeline
 from .emit import compile_module
 from .errors import NonScalarOutputError, S2sadError
 from .runtime import float_like
-from .values import complex_leak, is_complex, refuse_complex_arguments, refuse_value
+from .values import (PowerDivergesError, complex_leak, is_complex, located_power_error,
+                     refuse_complex_arguments, refuse_value)
 
 JACOBIAN_MODES = ("auto", "forward", "reverse")
 
@@ -162,6 +163,15 @@ def generate_hvp(func, wrt, header_lines, dump=False):
         stages["forward"] = stages["optimize"] = emitted.text
     return pipeline.Result(emitted=emitted, parsed=parsed, normal=normal, free=free,
                            stages=stages)
+
+
+def _second_order_call(bound, func, *args):
+    """``bound(*args)`` for second-order code, whose refusals of an infinite second
+    derivative of a power get the location of the power in ``func``."""
+    try:
+        return bound(*args)
+    except PowerDivergesError as exc:
+        raise located_power_error(exc, func) from None
 
 
 class _Bound:
@@ -555,7 +565,7 @@ def hvp(func=None, wrt=0):
             vs = (vs,)
         xs = [values[p] for p in positions]
         tangents = [_as_tangent(v, x, w) for v, x, w in zip(vs, xs, wrt_names)]
-        (value, _), products = bound(*values, *tangents)
+        (value, _), products = _second_order_call(bound, func, *values, *tangents)
         _check_scalar(value, func, "the Hessian")
         if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
             products = (products,)
@@ -589,7 +599,7 @@ def hessian(func=None, wrt=0):
             for index in range(int(np.size(xj))):
                 tangents = [_zero(x) for x in xs]
                 tangents[j] = _one_hot(xj, index)
-                (value, _), products = bound(*values, *tangents)
+                (value, _), products = _second_order_call(bound, func, *values, *tangents)
                 _check_scalar(value, func, "the Hessian")
                 if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
                     products = (products,)
@@ -642,7 +652,8 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
                 f"{np.shape(x_inner)}, so it has no gradient",
                 hint="use s2sad.hessian, s2sad.hvp or s2sad.jacobian for the derivatives of a "
                      "gradient")
-        (value, grads), dots = bound(*values, _as_tangent(1.0, x_inner, inner[0]))
+        (value, grads), dots = _second_order_call(bound, func, *values,
+                                                  _as_tangent(1.0, x_inner, inner[0]))
         _check_scalar(value, func, "the gradient")
         if len(rev) == 1:
             grads, dots = (grads,), (dots,)

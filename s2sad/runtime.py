@@ -646,11 +646,11 @@ def power_log(y, a, b=None):
 
 def _power_diverges(a, b, where):
     """Raise: the mixed partial derivative of ``a ** b`` diverges at ``a == 0``."""
-    from .errors import ValueTypeError
+    from .values import PowerDivergesError
     index = tuple(int(i) for i in np.argwhere(where)[0]) if np.ndim(where) else ()
     at = f" (at index {index})" if index else ""
     b_value = np.broadcast_to(b, np.shape(where))[index] if np.ndim(where) else b
-    raise ValueTypeError(
+    raise PowerDivergesError(
         f"the second derivative of 'a ** b' in a and b is infinite where a == 0 and "
         f"b <= 1{at}: a == 0, b == {float(b_value)!r}; the mixed partial derivative "
         f"a ** (b - 1) * (1 + b * log(a)) has no finite value there",

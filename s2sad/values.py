@@ -84,6 +84,11 @@ def refuse_complex_arguments(args, kwargs, function_name):
                 f"differentiate complex values", hint=_COMPLEX_HINT)
 
 
+class PowerDivergesError(ValueTypeError):
+    """A second derivative of ``a ** b`` in both ``a`` and ``b`` is infinite (``a == 0``,
+    ``b <= 1``); raised by second-order code, located by :func:`located_power_error`."""
+
+
 class NoneOutputError(ValueTypeError):
     """The function returned None (a ``return`` without a value, or the end of its body),
     where a number or an array is needed."""
@@ -250,3 +255,33 @@ def _falls_through(body):
             and last.test.value is True:
         return any(isinstance(n, ast.Break) for n in ast.walk(last))
     return True
+
+
+def located_power_error(exc, func):
+    """``exc`` (a :class:`PowerDivergesError` from generated code, which knows no source
+    lines) located at the powers ``func``'s source computes (``**``, ``np.power``)."""
+    import ast
+    import inspect
+    import linecache
+    import textwrap
+
+    from .errors import SourceLocation
+    try:
+        lines, first = inspect.getsourcelines(func)
+        filename = inspect.getsourcefile(func) or func.__code__.co_filename
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError, AttributeError):
+        return exc
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    sites = sorted(((n.lineno, n.col_offset) for n in ast.walk(tree)
+                    if (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow))
+                    or (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                        and n.func.attr in ("power", "float_power"))))
+    if not sites:
+        return exc
+    line, column = first + sites[0][0] - 1, sites[0][1] + indent + 1
+    others = sorted({first + s[0] - 1 for s in sites[1:]} - {line})
+    also = f" (or the power at line {', '.join(map(str, others))})" if others else ""
+    return PowerDivergesError(
+        exc.message + also, SourceLocation(filename, line, column,
+                                           linecache.getline(filename, line)), exc.hint)

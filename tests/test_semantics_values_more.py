@@ -117,8 +117,10 @@ def test_power_mixed_partial_that_diverges_is_refused(p):
         s2sad.hvp(power_scalar, wrt=(0, 1))(0.0, p, (1.0, 0.0))
     with pytest.raises(S2sadError, match="mixed partial"):
         s2sad.hvp(power_scalar, wrt=(0, 1))(0.0, p, (0.0, 1.0))
-    with pytest.raises(S2sadError, match="mixed partial"):
+    with pytest.raises(S2sadError, match="mixed partial") as info:
         s2sad.hessian(power_sum, wrt=(0, 1))(np.array([0.0, 1.5]), p)
+    assert info.value.location.line == _line_of(power_sum, "x ** p")
+    assert info.value.location.filename == __file__
 
 
 def test_power_hvp_direction_away_from_the_divergent_entry_is_exact():
