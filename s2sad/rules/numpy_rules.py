@@ -9,7 +9,8 @@ import builtins
 
 import numpy as np
 
-from ..runtime import (cast_bar, cast_dot, clip_lower_mask, clip_mask, clip_upper_mask, concatenate_bar,
+from ..runtime import (cast_bar, cast_dot, clip_lower_mask, clip_mask, clip_upper_mask,
+                       concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
                        outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
 from .registry import adjoint, method, nondifferentiable, signature_for, tangent, view_attribute
