@@ -23,10 +23,11 @@ import types
 import numpy as np
 
 from . import pipeline
-from .errors import NonScalarOutputError, S2sadError
+from .errors import CotangentError, NonScalarOutputError, S2sadError
 from .rules import registry as _registry
 from .runtime import float_like
-from .values import is_complex, refuse_complex_arguments, refuse_value
+from .values import (NoneOutputError, complex_leak, is_complex, none_output,
+                     refuse_complex_arguments, refuse_value)
 
 _ndarray = np.ndarray
 _ModuleType = types.ModuleType
@@ -387,16 +388,15 @@ class _Arguments:
         return [ba.arguments[name] for name in self.wrt]
 
 
-def _match(g, like):
-    """Give the gradient ``g`` the type and shape of the argument ``like``."""
+def _match(g, like, func=None):
+    """Give the gradient ``g`` the type and shape of the argument ``like`` (of ``func``)."""
     if g.__class__ is _ndarray and like.__class__ is _ndarray and g.shape == like.shape \
             and (g.dtype is like.dtype or g.dtype == like.dtype):
         return g   # already right: the common case, kept cheap
     if g.__class__ is float and like.__class__ is float:
         return g
     if is_complex(g):   # real arguments (checked): a complex intermediate leaked
-        raise S2sadError("a complex value reached the gradient; s2sad does not "
-                         "differentiate complex values", hint="compute with real arrays only")
+        raise complex_leak(func, "gradient")
     if isinstance(like, np.ndarray):
         g = np.asarray(g, dtype=float_like(like))
         if g.shape != like.shape:
@@ -404,9 +404,9 @@ def _match(g, like):
                              f"an argument of shape {like.shape}; please report this")
         return g
     if isinstance(like, (list, tuple)):
-        return type(like)(_match(gi, li) for gi, li in zip(g, like))
+        return type(like)(_match(gi, li, func) for gi, li in zip(g, like))
     if isinstance(like, dict):
-        return {k: _match(g[k], v) for k, v in like.items()}
+        return {k: _match(g[k], v, func) for k, v in like.items()}
     if isinstance(like, np.generic):
         dtype = float_like(like)
         return dtype.type(g)
@@ -521,6 +521,8 @@ def _build_gradient(func, wrt, with_value):
             refuse_complex_arguments((), kwargs, func.__name__)
         try:
             value, grads = bound.current()(*args, **kwargs)
+        except NoneOutputError:   # raised by generated code, which knows no source lines
+            raise none_output(func) from None
         except ValueError as exc:
             if "use s2sad.vjp" in str(exc):
                 raise NonScalarOutputError(str(exc)) from None
@@ -530,11 +532,11 @@ def _build_gradient(func, wrt, with_value):
                 else arguments(args, kwargs)[0]
             if not (grads.__class__ is _ndarray and like.__class__ is _ndarray
                     and grads.shape == like.shape and grads.dtype is like.dtype):
-                grads = _match(grads, like)   # (inline above: _match's own fast path)
+                grads = _match(grads, like, func)   # (inline above: _match's own fast path)
             if many:
                 grads = (grads,)
         else:
-            grads = tuple([_match(g, a) for g, a in zip(grads, arguments(args, kwargs))])
+            grads = tuple([_match(g, a, func) for g, a in zip(grads, arguments(args, kwargs))])
         return (value, grads) if with_value else grads
 
     gradient = _with_source(gradient, func, bound.entry.text)
@@ -581,35 +583,72 @@ def _build_vjp(func, wrt):
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
         value, pullback_impl = bound(*args, **kwargs)
-        refuse_value(value, "the output", func.__name__)
+        refuse_value(value, "the output", func.__name__, func)
         likes = arguments(args, kwargs)
         outputs = value if isinstance(value, tuple) else (value,)
 
         def pullback(cotangent):
-            cts = cotangent if isinstance(value, tuple) else (cotangent,)
-            if len(cts) != len(outputs):
-                raise ValueError(f"pullback expects {len(outputs)} cotangents, got {len(cts)}")
-            checked = []
-            for ct, out in zip(cts, outputs):
-                refuse_value(ct, "the cotangent given to the pullback", func.__name__)
-                if np.shape(ct) != np.shape(out):
-                    raise ValueError(f"the cotangent has shape {np.shape(ct)} but the output "
-                                     f"has shape {np.shape(out)}")
-                if isinstance(ct, (list, dict)):   # the cotangent of a list (dict) output
-                    checked.append(ct)
-                    continue
-                checked.append(np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else
-                               float_like(ct).type(ct))
+            checked = _check_cotangent(cotangent, value, "", func.__name__)
+            checked = checked if isinstance(value, tuple) else (checked,)
             grads = pullback_impl(*checked)
             if many and len(wrt_names) == 1:
                 grads = (grads,)
             if many:
-                return tuple(_match(g, a) for g, a in zip(grads, likes))
-            return _match(grads, likes[0])
+                return tuple(_match(g, a, func) for g, a in zip(grads, likes))
+            return _match(grads, likes[0], func)
 
         return value, pullback
 
     return _with_source(forward, func, bound.entry.text)
+
+
+def _structure(value):
+    """How an output looks, for messages: ``tuple of 2``, ``array of shape (3,)``..."""
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} ({', '.join(map(_structure, value))})"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value, key=repr)!r}"
+    shape = np.shape(value)
+    return f"an array of shape {shape}" if shape else "a number"
+
+
+def _check_cotangent(ct, out, where, name):
+    """The cotangent ``ct`` checked against the output ``out`` it stands for, with
+    the same structure (tuple, list, dict), shapes and real float leaves; an s2sad
+    error saying what was expected otherwise.  A list output takes a tuple of the
+    same length too (and a tuple output a list)."""
+    at = f" at {where}" if where else ""
+
+    def refuse(found):
+        raise CotangentError(
+            f"the cotangent given to the pullback of {name}{at} is {found}, but the output"
+            f"{at} is {_structure(out)}: the cotangent must have the output's structure",
+            hint="pass one cotangent per output, shaped like it (a tuple for a tuple "
+                 "output, a dict with the same keys for a dict output)")
+
+    if isinstance(out, (tuple, list)):
+        if not isinstance(ct, (tuple, list)) or len(ct) != len(out):
+            refuse(_structure(ct))
+        items = [_check_cotangent(c, o, f"{where}[{i}]", name)
+                 for i, (c, o) in enumerate(zip(ct, out))]
+        return tuple(items) if isinstance(out, tuple) else items
+    if isinstance(out, dict):
+        if not isinstance(ct, dict) or set(ct) != set(out):
+            if isinstance(ct, dict):
+                missing = [k for k in out if k not in ct]
+                extra = [k for k in ct if k not in out]
+                refuse(_structure(ct) + (f", missing {missing!r}" if missing else "")
+                       + (f", with unknown {extra!r}" if extra else ""))
+            refuse(_structure(ct))
+        return {k: _check_cotangent(ct[k], o, f"{where}[{k!r}]", name) for k, o in out.items()}
+    if isinstance(ct, (tuple, list, dict)):
+        refuse(_structure(ct))
+    refuse_value(ct, "the cotangent given to the pullback", name)
+    if np.shape(ct) != np.shape(out):
+        raise CotangentError(f"the cotangent given to the pullback of {name}{at} has shape "
+                             f"{np.shape(ct)} but the output{at} has shape {np.shape(out)}",
+                             hint="pass a cotangent shaped like the output")
+    return (np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else float_like(ct).type(ct))
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):

@@ -26,7 +26,8 @@ from . import api, pipeline
 from .emit import compile_module
 from .errors import NonScalarOutputError, S2sadError
 from .runtime import float_like
-from .values import is_complex, refuse_complex_arguments, refuse_value
+from .values import (PowerDivergesError, complex_leak, is_complex, located_power_error,
+                     refuse_complex_arguments, refuse_value)
 
 JACOBIAN_MODES = ("auto", "forward", "reverse")
 
@@ -167,6 +168,15 @@ def generate_hvp(func, wrt, header_lines, dump=False):
                            stages=stages)
 
 
+def _second_order_call(bound, func, *args):
+    """``bound(*args)`` for second-order code, whose refusals of an infinite second
+    derivative of a power get the location of the power in ``func``."""
+    try:
+        return bound(*args)
+    except PowerDivergesError as exc:
+        raise located_power_error(exc, func) from None
+
+
 class _Bound:
     """A generated function bound to one user function's current free values."""
 
@@ -299,15 +309,14 @@ def _as_tangent(t, like, label):
     return float(t)
 
 
-def _match(t, like):
+def _match(t, like, func=None):
     """Give the derivative ``t`` the type and shape of ``like`` (a value or an argument)."""
     if isinstance(like, tuple):
-        return tuple(_match(ti, li) for ti, li in zip(t, like))
+        return tuple(_match(ti, li, func) for ti, li in zip(t, like))
     if isinstance(like, list):
-        return [_match(ti, li) for ti, li in zip(t, like)]
+        return [_match(ti, li, func) for ti, li in zip(t, like)]
     if is_complex(t):   # real arguments (checked): a complex intermediate leaked
-        raise S2sadError("a complex value reached the derivative; s2sad does not "
-                         "differentiate complex values", hint="compute with real arrays only")
+        raise complex_leak(func, "derivative")
     shape = np.shape(like)
     if np.shape(t) != shape:
         raise S2sadError(f"internal error: a derivative of shape {np.shape(t)} was computed for "
@@ -338,7 +347,7 @@ def _zero(like):
 
 
 def _check_scalar(value, func, what):
-    refuse_value(value, "the output", func.__name__)
+    refuse_value(value, "the output", func.__name__, func)
     if isinstance(value, tuple) or np.ndim(value) != 0:
         shape = "a tuple" if isinstance(value, tuple) else f"an array of shape {np.shape(value)}"
         raise NonScalarOutputError(
@@ -374,8 +383,8 @@ def jvp(func=None, wrt=0):
         tangents = [_as_tangent(t, values[p], w)
                     for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
         value, tangent = bound(*values, *tangents)
-        refuse_value(value, "the output", func.__name__)
-        return value, _match(tangent, value)
+        refuse_value(value, "the output", func.__name__, func)
+        return value, _match(tangent, value, func)
 
     pushforward = api._with_source(pushforward, func, bound.entry.text)
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
@@ -481,7 +490,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
 
 
 def _check_array_output(out, func):
-    if isinstance(out, (tuple, list)):
+    if isinstance(out, (tuple, list, dict)):
         raise S2sadError(f"the Jacobian of {func.__name__} needs a single array output, but it "
                          f"returned a {type(out).__name__}",
                          hint="return one array (np.concatenate the outputs), or use s2sad.vjp")
@@ -497,7 +506,7 @@ def _forward_jacobian(bound, values, xs):
             tangents[j] = _one_hot(x, index)
             out, t = bound(*values, *tangents)
             _check_array_output(out, bound.func)
-            columns[j].append(np.ravel(_match(t, out)))
+            columns[j].append(np.ravel(_match(t, out, bound.func)))
     if out is None:  # no input elements at all: one primal evaluation for the shape
         out, _ = bound(*values, *zeros)
     _check_array_output(out, bound.func)
@@ -571,11 +580,11 @@ def hvp(func=None, wrt=0):
             vs = (vs,)
         xs = [values[p] for p in positions]
         tangents = [_as_tangent(v, x, w) for v, x, w in zip(vs, xs, wrt_names)]
-        (value, _), products = bound(*values, *tangents)
+        (value, _), products = _second_order_call(bound, func, *values, *tangents)
         _check_scalar(value, func, "the Hessian")
         if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
             products = (products,)
-        result = tuple(_match(p, x) for p, x in zip(products, xs))
+        result = tuple(_match(p, x, func) for p, x in zip(products, xs))
         return result if many else result[0]
 
     product = api._with_source(product, func, bound.entry.text)
@@ -605,12 +614,12 @@ def hessian(func=None, wrt=0):
             for index in range(int(np.size(xj))):
                 tangents = [_zero(x) for x in xs]
                 tangents[j] = _one_hot(xj, index)
-                (value, _), products = bound(*values, *tangents)
+                (value, _), products = _second_order_call(bound, func, *values, *tangents)
                 _check_scalar(value, func, "the Hessian")
                 if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
                     products = (products,)
                 for i, p in enumerate(products):
-                    columns[i].append(np.ravel(p))
+                    columns[i].append(np.ravel(_match(p, xs[i], func)))
             for i, xi in enumerate(xs):
                 dtype = np.result_type(float_like(xi), float_like(xj))
                 block = (np.stack(columns[i], axis=-1) if columns[i]
@@ -658,17 +667,18 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
                 f"{np.shape(x_inner)}, so it has no gradient",
                 hint="use s2sad.hessian, s2sad.hvp or s2sad.jacobian for the derivatives of a "
                      "gradient")
-        (value, grads), dots = bound(*values, _as_tangent(1.0, x_inner, inner[0]))
+        (value, grads), dots = _second_order_call(bound, func, *values,
+                                                  _as_tangent(1.0, x_inner, inner[0]))
         _check_scalar(value, func, "the gradient")
         if len(rev) == 1:
             grads, dots = (grads,), (dots,)
         likes = [values[params.index(w)] for w in outer]
-        result = tuple(_match(d, x) for d, x in zip(dots[:len(outer)], likes))
+        result = tuple(_match(d, x, func) for d, x in zip(dots[:len(outer)], likes))
         result = result if outer_many else result[0]
         if not with_value:
             return result
         inner_value = grads[rev.index(inner[0])]
-        return _match(inner_value, x_inner), result
+        return _match(inner_value, x_inner, func), result
 
     gradient = api._with_source(gradient, func, bound.entry.text)
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"

@@ -84,6 +84,11 @@ class ValueTypeError(S2sadError):
     a complex number, or a differentiated value written into an integer or bool array."""
 
 
+class CotangentError(S2sadError, ValueError):
+    """A cotangent given to a pullback does not have the structure (tuple, list, dict,
+    shape) of the output it stands for."""
+
+
 class SharedArgumentsError(S2sadError, ValueError):
     """Two arguments share memory, and the function writes into one of them.
 

@@ -20,6 +20,7 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
+    "stored_part", "cast_bar",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
@@ -165,19 +166,56 @@ def zeros_like(x):
 
 
 def overwritten(x, index):
-    """A copy of ``x[index]``, saved before a write overwrites it.
-
-    Refuses integer indices that name a position twice: numpy keeps only the
-    last of such writes, and the derivative of that is not what it seems.
-    """
-    for part in (index if isinstance(index, tuple) else (index,)):
-        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu":
-            flat = np.asarray(part).ravel()
-            if np.unique(flat).size != flat.size:
-                raise ValueError("a write into repeated positions of an array (x[idx] = v "
-                                 "with a repeated index) cannot be differentiated; use "
-                                 "np.add.at or distinct indices")
+    """A copy of ``x[index]``, saved before a write overwrites it."""
     return np.copy(x[index])
+
+
+def stored_part(g, index):
+    """The adjoint of ``v`` in ``x[index] = v``: ``g[index]``, with zeros for the
+    elements of ``v`` that numpy does not keep.
+
+    With an integer index that names a position twice (``x[[0, 0, 1]] = v``,
+    also ``x[[0, 0, 1]] += v``), numpy keeps one write per position, the last
+    one: only that element of ``v`` reaches ``x``.  Which one numpy keeps is
+    found by the same write of the element numbers, so the adjoint follows
+    numpy whatever its order.
+    """
+    part = np.array(g[index], dtype=float_like(g), copy=True)
+    if not _may_repeat(index):
+        return part
+    numbers = np.arange(part.size).reshape(part.shape)
+    kept = np.full(np.shape(g), -1, dtype=np.intp)
+    kept[index] = numbers
+    part[kept[index] != numbers] = 0.0
+    return part
+
+
+def _may_repeat(index):
+    """Whether ``index`` holds an integer array (or list) that names a position twice."""
+    for part in (index if isinstance(index, tuple) else (index,)):
+        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu" \
+                and np.asarray(part).size > 1:
+            return True
+    return False
+
+
+def cast_bar(g, y, x):
+    """The adjoint of ``x`` in ``y = np.array(x, dtype)`` (``x.astype(dtype)``): ``g``
+    in ``x``'s float dtype for a float ``y``, and zeros for an integer or bool ``y``
+    (numpy truncates, or keeps only whether the value is nonzero: a constant)."""
+    if np.result_type(y).kind in "fc":
+        if isinstance(x, (list, tuple)):
+            return g
+        return np.asarray(g, dtype=float_like(x)) if np.ndim(g) else float_like(x).type(g)
+    return zeros_like(x)
+
+
+def cast_dot(t, y):
+    """The tangent of ``y = np.array(x, dtype)``: ``t`` in ``y``'s dtype for a float
+    ``y``, zeros for an integer or bool ``y``."""
+    if np.result_type(y).kind in "fc":
+        return np.array(t, dtype=np.result_type(y))
+    return np.zeros(np.shape(y))
 
 
 def snapshot(x):
@@ -603,13 +641,15 @@ def power_slope(a, b, c=1.0):
     return out[()] if out.ndim == 0 else out
 
 
-def power_log(y, a):
+def power_log(y, a, b=None):
     """``y * log(a)`` for ``y = a ** b``: the derivative of ``a ** b`` in ``b``.
 
     Taken as 0 wherever ``a == 0`` (the convention of numpy-based AD systems):
     ``0 ** b`` is 0 for every ``b > 0``, so the derivative there is exactly 0;
     at ``b == 0`` (where ``0 ** b`` jumps from 1 to 0) and ``b < 0`` (a pole)
-    the value 0 is a convention, not a limit.
+    the value 0 is a convention, not a limit.  ``b`` does not change the
+    value; it tells the tangent rule (second order) which mixed partial
+    derivative ``y`` stands for at ``a == 0`` (see :func:`power_cross`).
     """
     y, a = np.asarray(y), np.asarray(a)
     zero = a == 0
@@ -618,16 +658,67 @@ def power_log(y, a):
     return out[()] if out.ndim == 0 else out
 
 
-def power_slope_b(a, b, c=1.0):
-    """The derivative of :func:`power_slope` in ``b``: ``c * a ** (b - 1) * (1 + b log a)``,
-    with the log term taken as 0 at ``a == 0`` as in :func:`power_log`."""
+def _power_diverges(a, b, where):
+    """Raise: the mixed partial derivative of ``a ** b`` diverges at ``a == 0``."""
+    from .values import PowerDivergesError
+    index = tuple(int(i) for i in np.argwhere(where)[0]) if np.ndim(where) else ()
+    at = f" (at index {index})" if index else ""
+    b_value = np.broadcast_to(b, np.shape(where))[index] if np.ndim(where) else b
+    raise PowerDivergesError(
+        f"the second derivative of 'a ** b' in a and b is infinite where a == 0 and "
+        f"b <= 1{at}: a == 0, b == {float(b_value)!r}; the mixed partial derivative "
+        f"a ** (b - 1) * (1 + b * log(a)) has no finite value there",
+        hint="differentiate the exponent only at bases a > 0 (or a == 0 with b > 1), "
+             "or keep the exponent constant (leave it out of wrt)")
+
+
+def power_cross(a, b, w):
+    """``w * a ** (b - 1) * (1 + b log a)``: the mixed second derivative of ``a ** b``
+    (in ``a`` and ``b``, times the weight ``w``, a tangent times a factor).
+
+    0 wherever ``w`` is 0 (no step in that direction: the partial derivative is
+    not needed).  At ``a == 0`` it is the limit, 0, for ``b > 1``; for ``b <= 1``
+    it diverges (``1 + log a`` at ``b == 1``, ``1 / a`` at ``b == 0``), and a
+    step in that direction is refused with an s2sad error rather than given an
+    arbitrary number.  This one function gives both orders of the mixed partial
+    (``power_slope`` differentiated in ``b``, ``power_log`` in ``a``), so the
+    Hessian is symmetric.  Only second-order code calls it (never differentiated
+    again), so it has no tangent rule and stays out of ``__all__``.
+    """
     base = np.asarray(a)
     if base.dtype.kind not in "fc":
         base = base.astype(np.float64)
+    b, w = np.asarray(b), np.asarray(w)
+    quiet = w == 0
+    at_zero = (base == 0) & ~quiet
+    if np.any(at_zero & (b <= 1)):
+        _power_diverges(base, b, np.broadcast_to(at_zero & (b <= 1),
+                                                 np.broadcast_shapes(base.shape, b.shape,
+                                                                     w.shape)))
+    skip = quiet | (base == 0)
+    safe = np.where(skip, 1.0, base)
     with np.errstate(divide="ignore", invalid="ignore"):
-        first = c * np.power(base, np.asarray(b) - 1)
-        out = first + power_log(first * b, base)
-    out = np.asarray(out)
+        out = np.where(skip, 0.0, w * np.power(safe, b - 1) * (1 + b * np.log(safe)))
+    return out[()] if out.ndim == 0 else out
+
+
+def power_log_cross(y, a, a_dot, b=None):
+    """``y * a_dot / a`` for ``y = a ** b``: the ``a``-part of the tangent of
+    :func:`power_log`.  Where ``a == 0`` it is the mixed partial of
+    :func:`power_cross` times ``a_dot`` (0 for ``b > 1``, refused for ``b <= 1``
+    when ``a_dot`` is not 0).  Without ``b`` (``None``) 0 where ``y * a_dot`` is 0."""
+    if b is None:
+        from .runtime_forward import xdivy
+        return xdivy(y * a_dot, a)
+    base, b = np.asarray(a), np.asarray(b)
+    a_dot, y = np.asarray(a_dot), np.asarray(y)
+    at_zero = (base == 0) & (a_dot != 0)
+    if np.any(at_zero & (b <= 1)):
+        _power_diverges(base, b, np.broadcast_to(at_zero & (b <= 1), np.broadcast_shapes(
+            base.shape, b.shape, a_dot.shape, y.shape)))
+    skip = (base == 0) | (a_dot == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(skip, 0.0, y * a_dot / np.where(skip, 1.0, base))
     return out[()] if out.ndim == 0 else out
 
 

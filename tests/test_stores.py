@@ -61,9 +61,10 @@ def test_write_through_a_shared_view_is_refused():
     assert info.value.location.line > 0 and "y[0] = 5.0" in str(info.value)
 
 
-def test_write_into_repeated_positions_is_refused_at_run_time():
-    with pytest.raises(ValueError, match="repeated"):
-        s2sad.grad(sf.scatter)(np.ones(2), np.array([1, 1]))
+def test_write_into_repeated_positions_keeps_the_last_write():
+    # numpy keeps the last of the writes into position 1: y[1] = x[1], so f = x[1]
+    grad = s2sad.grad(sf.scatter)(np.array([2.0, 3.0]), np.array([1, 1]))
+    np.testing.assert_array_equal(grad, [0.0, 1.0])
 
 
 def test_vjp_with_writes_returns_the_final_buffer_and_repeats():

@@ -16,10 +16,11 @@ from .. import runtime_forward as rtf
 
 #: runtime helpers whose every return path builds a new array or number
 _HELPERS = (rt.zeros_like, rt.zero_at, rt.snapshot, rt.add_at, rt.getitem_bar, rt.item_bar,
-            rt.add_items, rt.overwritten, rt.sum_bar, rt.mean_bar, rt.extremum_bar, rt.prod_bar,
+            rt.add_items, rt.overwritten, rt.stored_part, rt.sum_bar, rt.mean_bar,
+            rt.extremum_bar, rt.prod_bar,
             rt.dot_lhs_bar, rt.dot_rhs_bar, rt.matmul_lhs_bar, rt.matmul_rhs_bar,
             rt.outer_lhs_bar, rt.outer_rhs_bar, rt.xlogy, rt.power_slope, rt.power_log,
-            rt.power_slope_b, rt.tie_mask, rt.clip_mask,
+            rt.power_cross, rt.power_log_cross, rt.tie_mask, rt.clip_mask,
             rt.clip_lower_mask, rt.clip_upper_mask, rt.matmul_shape, rt.shape_of,
             rtf.writable_copy, rtf.index_set, rtf.xdivy, rtf.prod_bar_x_dot)
 

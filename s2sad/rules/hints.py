@@ -45,7 +45,7 @@ def method_hint(name):
 
 def attribute_hint(name):
     """The hint for ``x.<name>`` on a local value (``self.k``, ``model.w``)."""
-    if name in ("real", "imag") or _numpy_rule(name) is not None:
+    if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x))"
     return (f"s2sad reads only these attributes of arrays: "
             f"{', '.join('.' + a for a in sorted(registry.CONSTANT_ATTRIBUTES | set(registry.VIEW_ATTRIBUTES)))}; "

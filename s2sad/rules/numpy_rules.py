@@ -9,7 +9,8 @@ import builtins
 
 import numpy as np
 
-from ..runtime import (clip_lower_mask, clip_mask, clip_upper_mask, concatenate_bar,
+from ..runtime import (cast_bar, cast_dot, clip_lower_mask, clip_mask, clip_upper_mask,
+                       concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
                        outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
 from .registry import adjoint, method, nondifferentiable, signature_for, tangent, view_attribute
@@ -387,14 +388,15 @@ def stack_tangent(y, arrays, axis, arrays_dot):
     return np.stack(arrays_dot, axis)
 
 
-@adjoint(np.array)
-def array_adjoint(y, y_bar, object):
-    return y_bar
+@adjoint(np.array, nondiff=("dtype",))
+def array_adjoint(y, y_bar, object, dtype=None):
+    # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
+    return cast_bar(y_bar, y, object)
 
 
 @tangent(np.array)
-def array_tangent(y, object, object_dot):
-    return np.array(object_dot)
+def array_tangent(y, object, dtype, object_dot):
+    return cast_dot(object_dot, y)
 
 
 @adjoint(np.asarray)
@@ -427,6 +429,19 @@ def float_tangent(y, x, x_dot):
     return x_dot
 
 
+# real and imaginary parts: complex values are refused (s2sad.values), so the values
+# here are real: np.real (x.real) is x itself, np.imag (x.imag) is 0
+
+@adjoint(np.real)
+def real_adjoint(y, y_bar, val):
+    return y_bar
+
+
+@tangent(np.real)
+def real_tangent(y, val, val_dot):
+    return np.real(val_dot)
+
+
 # ------------------------------------------------------------ no derivative
 
 nondifferentiable(
@@ -436,7 +451,7 @@ nondifferentiable(
     np.less, np.less_equal, np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
     np.logical_not, np.arange, np.linspace, np.eye, np.floor_divide,
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
-    builtins.isinstance,
+    builtins.isinstance, np.imag,
 )
 
 # ----------------------------------------- ndarray methods and attributes
@@ -446,4 +461,9 @@ for _name, _fn in [("sum", np.sum), ("mean", np.mean), ("prod", np.prod), ("max"
                    ("transpose", np.transpose), ("ravel", np.ravel), ("squeeze", np.squeeze),
                    ("copy", np.copy)]:
     method(_name, _fn, f"np.{_name}")
+# x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
+# dtypes are constant, see array_adjoint)
+method("astype", np.array, "np.array")
 view_attribute("T", np.transpose, "np.transpose")
+view_attribute("real", np.real, "np.real")
+view_attribute("imag", np.imag, "np.imag")

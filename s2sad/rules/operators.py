@@ -58,12 +58,12 @@ def div_tangent(y, a, b, a_dot, b_dot):
 def pow_adjoint(y, y_bar, a, b):
     # power_slope and power_log are 0 where the formulas give 0 * inf: the slope of
     # a ** 0 (even at a == 0), and the b-derivative at a == 0 (see their docstrings)
-    return y_bar * power_slope(a, b), y_bar * power_log(y, a)
+    return y_bar * power_slope(a, b), y_bar * power_log(y, a, b)
 
 
 @tangent(operator.pow, aliases=(np.power,))
 def pow_tangent(y, a, b, a_dot, b_dot):
-    return a_dot * power_slope(a, b) + b_dot * power_log(y, a)
+    return a_dot * power_slope(a, b) + b_dot * power_log(y, a, b)
 
 
 @adjoint(operator.matmul, aliases=(np.matmul,))

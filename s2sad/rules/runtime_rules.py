@@ -16,8 +16,9 @@ import inspect
 from .. import runtime as rt
 from ..runtime import (add_at, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
                        extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
-                       mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, power_log,
-                       power_slope, power_slope_b, prod_bar, repeat_bar,
+                       mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, power_cross, power_log,
+                       power_log_cross,
+                       power_slope, prod_bar, repeat_bar,
                        sequence_bar, snapshot, stack_bar, sum_bar, transpose_bar, unbroadcast,
                        unbroadcast_to, unshared, xlogy, zero_at)
 from ..runtime_forward import (broadcast_like, index_set, prod_bar_x_dot, reversed_range,
@@ -145,13 +146,16 @@ def ensure_same_kind_tangent(out, array, value, filename, line, column, array_do
 
 @runtime_tangent(power_slope)
 def power_slope_tangent(out, a, b, c, a_dot, b_dot, c_dot):
-    return power_slope(a, b - 1, c * b) * a_dot + power_slope_b(a, b, c) * b_dot \
+    # the mixed term takes its step b_dot as an argument: where the step is 0 the
+    # (maybe infinite, at a == 0) mixed partial is not needed, so it gives 0, not nan
+    return power_slope(a, b - 1, c * b) * a_dot + power_cross(a, b, c * b_dot) \
         + power_slope(a, b) * c_dot
 
 
 @runtime_tangent(power_log)
-def power_log_tangent(out, y, a, y_dot, a_dot):
-    return power_log(y_dot, a) + xdivy(y * a_dot, a)
+def power_log_tangent(out, y, a, b, y_dot, a_dot):
+    # the same mixed partial as in power_slope_tangent (a symmetric Hessian)
+    return power_log(y_dot, a, b) + power_log_cross(y, a, a_dot, b)
 
 
 @runtime_tangent(transpose_bar)
@@ -217,6 +221,16 @@ def add_items_tangent(out, a, b, a_dot, b_dot):
 @runtime_tangent(rt.overwritten)
 def overwritten_tangent(out, x, index, x_dot):
     return overwritten(x_dot, index)
+
+
+@runtime_tangent(rt.cast_bar)
+def cast_bar_tangent(out, g, y, x, g_dot):
+    return rt.cast_bar(g_dot, y, x)
+
+
+@runtime_tangent(rt.stored_part)
+def stored_part_tangent(out, g, index, g_dot):
+    return rt.stored_part(g_dot, index)
 
 
 @runtime_tangent(rt.zero_at)

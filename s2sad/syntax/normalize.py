@@ -59,6 +59,60 @@ _VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "sq
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
+#: ndarray methods that change the array they are called on -> what to write instead
+_IN_PLACE_METHODS = {
+    "fill": "a = np.full_like(a, value)", "sort": "a = np.sort(a)",
+    "put": "a = a.copy(); a[indices] = values", "resize": "a = np.resize(a, shape)",
+    "itemset": "a[index] = value", "setfield": "build the new array",
+    "partition": "a = np.partition(a, k)", "setflags": "drop the call",
+    "byteswap": "a = a.byteswap()", "shuffle": "a = rng.permutation(a)",
+}
+#: numpy functions that write into their first argument -> what to write instead
+_IN_PLACE_FUNCTIONS = {
+    "copyto": "a = b.copy() (or a = np.where(mask, b, a))", "put": "a[indices] = values",
+    "place": "a = np.where(mask, values, a)", "putmask": "a = np.where(mask, values, a)",
+    "fill_diagonal": "a[np.arange(n), np.arange(n)] = value",
+}
+
+
+def _writes_in_place(call):
+    """(message, hint) when the discarded call ``call`` writes into an array (an
+    ``out=`` argument, an in-place ndarray method, np.copyto...), else None."""
+    if not isinstance(call, gast.Call):
+        return None
+    func = call.func
+    parts, node = [], func
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    parts.append(node.id if isinstance(node, gast.Name) else "...")
+    spelled = ".".join(reversed(parts))
+    name = parts[0]
+    out = [kw.value for kw in call.keywords if kw.arg == "out"]
+    if out:
+        target = out[0].id if isinstance(out[0], gast.Name) else "a"
+        rest = gast.Call(func=func, args=call.args,
+                         keywords=[kw for kw in call.keywords if kw.arg != "out"])
+        try:
+            import ast
+            written = ast.unparse(gast.gast_to_ast(rest))
+        except Exception:   # pragma: no cover - a hint only
+            written = f"{spelled}(...)"
+        return (f"'{spelled}(..., out=...)' writes its result into an array in place; s2sad "
+                f"differentiates values, not writes through out=",
+                f"assign the result instead: {target} = {written}")
+    owner = func.value if isinstance(func, gast.Attribute) else None
+    on_numpy = isinstance(owner, gast.Name) and owner.id in ("np", "numpy")
+    if owner is not None and on_numpy and name in _IN_PLACE_FUNCTIONS:
+        return (f"'{spelled}(a, ...)' writes into its first argument in place; s2sad "
+                f"differentiates values, not such writes",
+                f"compute the new array and assign it: {_IN_PLACE_FUNCTIONS[name]}")
+    if owner is not None and not on_numpy and name in _IN_PLACE_METHODS:
+        return (f"'.{name}()' changes the array it is called on in place, which s2sad "
+                f"cannot differentiate",
+                f"compute the new array and assign it: {_IN_PLACE_METHODS[name]}")
+    return None
+
 
 @dataclass
 class NormalFunction:
@@ -622,9 +676,18 @@ class _Normalizer:
                 if isinstance(held, gast.Name):
                     self.link(new, held.id)
         elif isinstance(stmt, gast.Expr):
-            raise self.error("an expression statement has no effect on the result, and its "
-                             "side effects cannot be differentiated", stmt,
-                             hint="remove the statement (print and logging calls included)")
+            in_place = _writes_in_place(stmt.value)
+            if in_place is not None:
+                raise self.error(in_place[0], stmt, hint=in_place[1])
+            if isinstance(stmt.value, gast.Call):
+                raise self.error("an expression statement discards the result of a call: s2sad "
+                                 "cannot differentiate what a call does besides returning a "
+                                 "value (print, logging, a write into an argument)", stmt,
+                                 hint="remove the call if it only prints or logs; if it "
+                                      "changes an array, compute the new array and assign "
+                                      "it (a = f(a))")
+            raise self.error("an expression statement has no effect on the result", stmt,
+                             hint="remove the statement")
         else:
             raise self.error(f"'{type(stmt).__name__}' statements are not supported", stmt)
 

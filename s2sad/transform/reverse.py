@@ -1055,10 +1055,15 @@ class _Reverse:
             in_place = isinstance(g, gast.Name) and g.id == name and name in self.owned
             later = []
             if self.is_active(value):
-                part = nodes.subscript(nodes.clone(g), nodes.clone(index))
+                basic = _is_basic_index(index, self.scalars)
+                if basic:
+                    part = nodes.subscript(nodes.clone(g), nodes.clone(index))
+                else:   # an integer array may name a position twice: the last write wins
+                    part = nodes.call(self.helper("stored_part"),
+                                      [nodes.clone(g), _index_expr(index)])
                 if value.id not in self.scalars:
                     part = self.unbroadcast(part, value.id)
-                if in_place:
+                if in_place and basic:
                     self.bindings["np"] = numpy_module()
                     part = nodes.call("np.copy", [part])
                 if value.id == base:   # b[idx] = b: the part reaches b after the zeroing
