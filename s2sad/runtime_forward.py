@@ -31,8 +31,11 @@ def writable_copy(t):
 
 
 def index_set(x, index, value):
-    """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched)."""
-    out = np.array(x, dtype=float_like(x), copy=True)
+    """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched).  An
+    integer or bool array keeps its dtype, so the value is truncated as numpy's own
+    write truncates it (a differentiated value is refused before it gets here)."""
+    keep = isinstance(x, np.ndarray) and x.dtype.kind in "biu"
+    out = np.array(x, dtype=x.dtype if keep else float_like(x), copy=True)
     if out.dtype.kind != "c" and _is_complex(value):
         _refuse_complex_write()
     out[index] = value

@@ -559,3 +559,18 @@ def test_constant_float_added_in_place_to_an_int_array_raises_as_python_does():
     # an int added in place stays an int array: f = 6x
     assert s2sad.value_and_grad(int_added_into_int_array)(2.0) == (12.0, 6.0)
     assert s2sad.jvp(int_added_into_int_array)(2.0, 1.0) == (12.0, 6.0)
+
+
+def writes_a_constant_into_an_int_array(z):
+    ia = np.zeros(3, dtype=int)
+    ia[2] = 0.5            # numpy truncates: ia stays all zeros
+    return np.sin(z * ia)[-1] + np.sum(z * z)
+
+
+def test_second_order_truncates_a_constant_written_into_an_int_array():
+    # found by the fuzzer (seed 100072): the second-order code wrote 0.5 into a float
+    # copy of the int array, so the Hessian-vector product saw sin(0.5 z)
+    z = np.array([0.422, 0.477, 0.51])
+    v = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(s2sad.grad(writes_a_constant_into_an_int_array)(z), 2 * z)
+    np.testing.assert_allclose(s2sad.hvp(writes_a_constant_into_an_int_array)(z, v), 2 * v)

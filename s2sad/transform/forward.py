@@ -174,12 +174,6 @@ def jvp_for(calls, func, wrt, location, arity=None):
     calls.callees[key] = callee
     generated = forward(normal, tuple(wrt), calls=calls, name=callee.name,
                         tangent_params=tangents)
-    args = generated.node.args
-    if args.defaults or args.kwonlyargs:   # tangents after parameters with defaults
-        count = len(wrt)
-        args.kwonlyargs = args.args[-count:]
-        args.kw_defaults = [None] * count
-        args.args = args.args[:-count]
     for free_name in sorted(normal.free_names):
         calls.bind(free_name, parsed.resolve(free_name), func, generated.node)
     for helper, obj in sorted({**getattr(normal, "helpers", {}), **generated.bindings}.items()):
@@ -440,12 +434,19 @@ class _Forward:
             out = checks + out
         body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
         body = _tidy(eliminate_dead(body))
-        # the tangents follow every parameter (keyword-only ones included, passed by
-        # position): defaults would fall on the tangents, so a top-level jvp, called
-        # with every value, has none (a callee's tangents become keyword-only instead)
-        defaults = copy.deepcopy(fn.args.defaults) if self.tangent_params else []
-        new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params, body,
-                             defaults=defaults)
+        if self.tangent_params:
+            # a callee's jvp, called from generated code: its parameters keep their
+            # kinds and defaults, and the tangents are keyword-only (passed by name)
+            new = nodes.function(
+                self.name or f"{fn.name}_jvp", [a.id for a in fn.args.args], body,
+                defaults=copy.deepcopy(fn.args.defaults),
+                kwonly=[a.id for a in fn.args.kwonlyargs] + params,
+                kw_defaults=copy.deepcopy(fn.args.kw_defaults) + [None] * len(params))
+        else:
+            # a top-level jvp takes every value by position (keyword-only parameters
+            # too), then the tangents: no defaults, which would fall on the tangents
+            new = nodes.function(self.name or f"{fn.name}_jvp", list(self.nf.params) + params,
+                                 body)
         return Generated(node=new, comments=self.comments, bindings=self.bindings,
                          wrt=self.wrt, flavor="jvp")
 
