@@ -373,7 +373,7 @@ REFUSED = """\
     ("mutated", 19, "uses its **kwargs other than by passing it whole"),
     ("passed_on", 27, "to another function than the one it wraps"),
     ("timed", 36, "print"),
-    ("bare", 41, "takes *args or **kwargs parameters"),
+    ("bare", 42, "takes *args or **kwargs parameters"),
 ])
 def test_wrappers_that_cannot_be_read_right_are_refused_with_their_location(
         load, name, line, words):
