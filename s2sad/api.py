@@ -207,6 +207,10 @@ def _set_defaults(impl, func):
     """Give the generated ``impl`` the defaults ``func`` has now (Python reads
     ``__defaults__`` at each call; the generated text holds those of the source)
     when both take the same parameters."""
+    from .syntax import wrappers
+    if wrappers.is_forwarding(func):   # def wrapper(*args, **kwargs): the wrapped defaults
+        _set_forwarded_defaults(impl, wrappers.signature(func))
+        return
     mine, theirs = impl.__code__, func.__code__
     n, k = theirs.co_argcount, theirs.co_kwonlyargcount
     if mine.co_argcount == n and mine.co_varnames[:n] == theirs.co_varnames[:n]:
@@ -215,6 +219,25 @@ def _set_defaults(impl, func):
             mine.co_varnames[mine.co_argcount:mine.co_argcount + k] == \
             theirs.co_varnames[n:n + k]:
         impl.__kwdefaults__ = func.__kwdefaults__
+
+
+def _set_forwarded_defaults(impl, sig):
+    """Give ``impl`` the current defaults of the parameters ``sig`` (a forwarding
+    wrapper's, see ``syntax.wrappers``) when it takes them first, in that order."""
+    params = list(sig.parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword = [p for p in params if p.kind == p.KEYWORD_ONLY]
+    code = impl.__code__
+    n, k = len(positional), len(keyword)
+    if code.co_argcount != n or code.co_varnames[:n] != tuple(p.name for p in positional):
+        return
+    defaults = tuple(p.default for p in positional if p.default is not p.empty)
+    impl.__defaults__ = defaults or None
+    names = code.co_varnames[n:n + code.co_kwonlyargcount]
+    if k and names[:k] == tuple(p.name for p in keyword):
+        kw = dict(impl.__kwdefaults__ or {})
+        kw.update({p.name: p.default for p in keyword if p.default is not p.empty})
+        impl.__kwdefaults__ = kw
 
 
 class _Bound:

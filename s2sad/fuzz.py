@@ -1569,8 +1569,10 @@ class Generator:
         c1, c2 = r.choice([2.0, -0.5, 1.5, 0.75]), r.choice([0.5, -0.25, 1.0])
         names = [p.name for p in self.params]
         if r.random() < 0.5:
+            # the wrapper passes *args, **kwargs on whole; reading args[0] is refused
+            # (what args holds depends on how the caller spelled the call)
             sig = call = "*args, **kwargs"
-            first = "args[0]"
+            first = "value"
         else:
             sig = call = ", ".join(names)
             first = names[0]

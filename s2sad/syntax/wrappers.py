@@ -80,19 +80,9 @@ def _key(func):
 
 
 def _node_signature(fn, func):
-    a = fn.args
-    params = []
-    positional = list(a.posonlyargs) + list(a.args)
-    defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
-    for index, (arg, default) in enumerate(zip(positional, defaults)):
-        kind = (inspect.Parameter.POSITIONAL_ONLY if index < len(a.posonlyargs)
-                else inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        params.append(inspect.Parameter(arg.id, kind, default=(
-            inspect.Parameter.empty if default is None else default.value)))
-    for arg, default in zip(a.kwonlyargs, a.kw_defaults):
-        params.append(inspect.Parameter(arg.id, inspect.Parameter.KEYWORD_ONLY, default=(
-            inspect.Parameter.empty if default is None else default.value)))
-    return inspect.Signature(params)
+    """The signature :func:`rewrite` left on the wrapper's node: the wrapped function's
+    parameters (with their current default values) that the wrapper's caller gives."""
+    return inspect.Signature(fn.s2sad_effective)
 
 
 def rewrite(parsed):
@@ -242,10 +232,6 @@ def _effective(call, star, dstar, wrapped, parsed, func):
             continue   # never passed: the wrapped function's default
         if dstar is None and kind == P.POSITIONAL_OR_KEYWORD:
             kind = P.POSITIONAL_ONLY
-        if p.default is not P.empty and type(p.default) not in _CONSTANT_DEFAULTS:
-            raise refuse(f"arguments to {wrapped.__name__}, whose parameter {p.name} has a "
-                         f"default that is not a number, string, bool or None "
-                         f"({type(p.default).__name__})")
         result.append(p.replace(kind=kind))
     return result
 
@@ -273,8 +259,25 @@ def _set_parameters(fn, effective, parsed, func):
         node.ctx = gast.Param()
         return gast.copy_location(node, at)
 
+    sources = _default_sources(func.__wrapped__, parsed)
+
     def default(p):
-        return None if p.default is P.empty else gast.copy_location(nodes.const(p.default), at)
+        # the generated text's default: the number itself, else the wrapped function's
+        # default expression (when its names mean the same in the wrapper's scope); the
+        # API gives the generated function the current values (api._set_defaults)
+        if p.default is P.empty:
+            return None
+        if type(p.default) in _CONSTANT_DEFAULTS:
+            return gast.copy_location(nodes.const(p.default), at)
+        expr = sources.get(p.name)
+        if expr is None:
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} passes its arguments on to "
+                f"{getattr(func.__wrapped__, '__name__', 'a function')}, whose default for "
+                f"{p.name} ({type(p.default).__name__}) s2sad cannot spell in the wrapper's "
+                f"module", parsed.location(fn),
+                hint=f"give {_who(func)} named parameters, or pass {p.name} explicitly")
+        return expr
     positional = [p for p in effective if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
     keyword = [p for p in effective if p.kind == P.KEYWORD_ONLY]
     # positional-only ones too, as plain parameters (s2sad's code has no '/'): the
@@ -295,4 +298,29 @@ def _set_parameters(fn, effective, parsed, func):
     a.kw_defaults = [default(p) for p in keyword]
     a.vararg = None
     a.kwarg = None
+    fn.s2sad_effective = effective
+
+
+def _default_sources(wrapped, parsed):
+    """{parameter: a copy of its default expression in ``wrapped``'s source} for the
+    defaults whose names denote the same objects in the wrapper's scope."""
+    from .parse import parse_function
+    try:
+        theirs = parse_function(wrapped)
+    except Exception:   # no source: only numbers can be written
+        return {}
+    a = theirs.node.args
+    positional = list(a.posonlyargs) + list(a.args)
+    pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+    pairs += [(arg, d) for arg, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+    found = {}
+    for arg, expr in pairs:
+        names = [n.id for n in nodes.walk(expr) if isinstance(n, gast.Name)]
+        if all(parsed.resolve(n, _MISSING) is theirs.resolve(n, _MISSING) is not _MISSING
+               for n in names):
+            found[arg.id] = nodes.clone(expr)
+    return found
+
+
+_MISSING = object()
 
