@@ -212,6 +212,31 @@ def test_keyword_only_parameters_of_the_wrapped_function(load):
                                2.0 * (2.0 * np.cos(X) + 0.5 * X))
 
 
+def test_second_derivatives_through_keyword_only_parameters(load):
+    m = load("deco_kwonly_second", DECORATED)
+    # kw = 2 (sum(k sin x) + m sum(x^2)) + 1: Hessian in x diag(-2k sin x + 4m)
+    np.testing.assert_allclose(s2sad.hessian(m.kw)(X, m=3.0),
+                               np.diag(-4.0 * np.sin(X) + 12.0), atol=1e-12)
+    np.testing.assert_allclose(s2sad.hvp(m.kw)(X, V, m=3.0), (-4.0 * np.sin(X) + 12.0) * V)
+    # the mixed derivative d/dm d/dx = 4x
+    np.testing.assert_allclose(s2sad.hessian(m.kw, wrt=("x", "m"))(X, m=3.0)[0][1], 4.0 * X)
+    user = load("deco_kwonly_user", """\
+        import numpy as np
+
+
+        def h(x, k=2.0, *, m=0.5):
+            return np.sum(np.sin(x) * k) + m * np.sum(x * x)
+
+
+        def loss(x):
+            return h(x, m=1.5) + h(x, k=1.0)
+        """)
+    # a plain helper with a keyword-only parameter, its body put in place of the call
+    hessian = np.diag(-2.0 * np.sin(X) + 3.0 - np.sin(X) + 1.0)
+    np.testing.assert_allclose(s2sad.hessian(user.loss)(X), hessian, atol=1e-12)
+    np.testing.assert_allclose(s2sad.grad(user.loss)(X), fd(user.loss, (X,)), rtol=1e-6)
+
+
 def test_stacked_decorators_and_decorators_with_arguments(load):
     m = load("deco_stacked", DECORATED)
     # stacked = 3 (2 sum(k sin x) + 1): gradient 6k cos x
@@ -289,6 +314,38 @@ def test_through_the_cli(load):
     exec(compile(proc.stdout, "f_grad_k.py", "exec"), namespace)
     value, grad = namespace["wrapper_value_and_grad"](X, 3.0)
     assert grad == pytest.approx(2.0 * np.sum(np.sin(X)))
+
+
+def test_wrapped_defaults_of_any_type_and_their_current_values(load):
+    m = load("deco_array_default", """\
+        import functools
+
+        import numpy as np
+
+        C = np.array([0.5, -1.0, 2.0])
+
+
+        def deco(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs) * 2.0 + 1.0
+            return wrapper
+
+
+        @deco
+        def f(x, d=C):
+            return np.sum(np.sin(x) * d)
+        """)
+    # f = 2 sum(d sin x) + 1: gradient 2 d cos x, d/dd = 2 sin x
+    np.testing.assert_allclose(s2sad.grad(m.f)(X), 2.0 * m.C * np.cos(X))
+    np.testing.assert_allclose(s2sad.grad(m.f)(X), fd(m.f, (X,)), rtol=1e-6)
+    np.testing.assert_allclose(s2sad.grad(m.f, wrt="d")(X, Y), 2.0 * np.sin(X))
+    assert s2sad.jvp(m.f)(X, V)[1] == pytest.approx(np.dot(2.0 * m.C * np.cos(X), V))
+    g, j = s2sad.grad(m.f), s2sad.jvp(m.f)
+    m.f.__wrapped__.__defaults__ = (Y,)   # the wrapped function's default, changed
+    np.testing.assert_allclose(g(X), 2.0 * Y * np.cos(X))
+    assert j(X, V)[0] == pytest.approx(m.f(X))
+    assert j(X, V)[1] == pytest.approx(np.dot(2.0 * Y * np.cos(X), V))
 
 
 REFUSED = """\

@@ -1138,21 +1138,22 @@ class _Normalizer:
             self.inlining.pop()
             self.env = saved_env
 
-    def bind_inlined_args(self, node, name, params, defaults):
+    def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
         """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
-        parameters with a default, as constants)."""
+        parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
         args = [self.atom(a) for a in node.args]
         keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords if kw.arg}
         bound = dict(zip(params, args))
+        spelled = ", ".join(params + (["*"] if kwonly else []) + list(kwonly))
         if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
-                or set(keywords) - set(params[len(args):]):
-            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
+                or set(keywords) - set(params[len(args):]) - set(kwonly):
+            raise self.error(f"the call does not match {name}({spelled})", node)
         bound.update(keywords)
-        for param in params:
+        for param in list(params) + list(kwonly):
             if param not in bound and param in defaults:
                 bound[param] = nodes.const(defaults[param])
-        if len(bound) != len(params):
-            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
+        if len(bound) != len(params) + len(kwonly):
+            raise self.error(f"the call does not match {name}({spelled})", node)
         return bound
 
     def inline_body(self, fn, name):
@@ -1200,9 +1201,11 @@ class _Normalizer:
         fence.check(helper)
         fn = helper.node
         params = [a.id for a in fn.args.args]
+        kwonly = [a.id for a in fn.args.kwonlyargs]
         defaults = dict(zip(params[len(params) - len(obj.__defaults__ or ()):],
                             obj.__defaults__ or ()))
-        bound = self.bind_inlined_args(node, obj.__name__, params, defaults)
+        defaults.update(obj.__kwdefaults__ or {})
+        bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
         saved = (self.env, self.parsed, self.locals, self.local_functions,
                  self.held_in_containers, self.loop_spans, self.inlined_args)
         self.env = dict(bound)
@@ -1844,16 +1847,17 @@ _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 def _inlinable(obj):
     """Whether the body of ``obj`` can go in place of a call to it: a plain function
-    of the user's, without a closure, ``*args``, ``**kwargs`` or keyword-only
-    parameters, whose defaults are numbers, strings or None.  (Names its body reads
+    of the user's, without a closure, ``*args`` or ``**kwargs``, whose defaults
+    (keyword-only ones too) are numbers, strings or None.  (Names its body reads
     from its module are checked where they are read: see ``use_global``.)"""
     import inspect
-    if not _is_python_function(obj) or obj.__closure__ or obj.__kwdefaults__:
+    if not _is_python_function(obj) or obj.__closure__:
         return False
     code = obj.__code__
-    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or code.co_kwonlyargcount:
+    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
         return False
-    return all(type(d) in _CONSTANT_DEFAULTS for d in obj.__defaults__ or ())
+    return all(type(d) in _CONSTANT_DEFAULTS
+               for d in list(obj.__defaults__ or ()) + list((obj.__kwdefaults__ or {}).values()))
 
 
 def _callee_of(func, parsed):
