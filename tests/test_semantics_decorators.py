@@ -442,3 +442,43 @@ def test_wrappers_that_cannot_be_read_right_are_refused_with_their_location(
         message = str(info.value)
         assert f"deco_refused_{name}.py:{line}:" in message, message
         assert words in message, message
+
+
+def test_second_derivatives_through_a_helper_whose_loop_target_is_read_after_break(load):
+    # found by the fuzzer's second-order campaign (seed 116) through a decorator: the
+    # names the helper's desugared loop brought were handed out again when its body was
+    # put in place of the call, so the gradient the Hessian is computed from was 0
+    m = load("deco_inlined_loop", """\
+        import functools
+
+
+        def deco(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs)
+            return wrapper
+
+
+        def first_squared(y):
+            for e in y:
+                break
+            v = e * e
+            return v
+
+
+        def loss(y):
+            return first_squared(y) * 3.0
+
+
+        @deco
+        def decorated(y):
+            for e in y:
+                break
+            return e * e
+        """)
+    y = np.array([-0.058, -0.048, -0.762])
+    # loss = 3 y0^2: Hessian diag(6, 0, 0); decorated = y0^2: Hessian diag(2, 0, 0)
+    np.testing.assert_allclose(s2sad.hvp(m.loss)(y, np.ones(3)), [6.0, 0.0, 0.0])
+    np.testing.assert_allclose(s2sad.hessian(m.loss)(y), np.diag([6.0, 0.0, 0.0]))
+    np.testing.assert_allclose(s2sad.hvp(m.decorated)(y, np.ones(3)), [2.0, 0.0, 0.0])
+    np.testing.assert_allclose(s2sad.grad(m.loss)(y), [6.0 * y[0], 0.0, 0.0])

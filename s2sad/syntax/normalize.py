@@ -1161,7 +1161,11 @@ class _Normalizer:
         environment) into the current block; returns the atom of its result."""
         saved_source = self.source
         try:
-            inner = desugar(fn, user_names(fn) | set(self.env))
+            # the names the desugared body brings (loop indices, flags, renamed loop
+            # targets) must be new here, and never handed out again afterwards
+            inner = desugar(fn, user_names(fn) | set(self.env) | self.namer.taken())
+            for introduced in user_names(inner) - user_names(fn):
+                self.namer.reserve(introduced)
             self.return_names.add(getattr(inner, "s2sad_result", None))
             body = [s for s in inner.body if not (
                 isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
