@@ -482,3 +482,45 @@ def test_second_derivatives_through_a_helper_whose_loop_target_is_read_after_bre
     np.testing.assert_allclose(s2sad.hessian(m.loss)(y), np.diag([6.0, 0.0, 0.0]))
     np.testing.assert_allclose(s2sad.hvp(m.decorated)(y, np.ones(3)), [2.0, 0.0, 0.0])
     np.testing.assert_allclose(s2sad.grad(m.loss)(y), [6.0 * y[0], 0.0, 0.0])
+
+
+def test_wrappers_passing_arguments_on_in_other_ways_are_refused_at_the_call(load):
+    m = load("deco_refused_calls", """\
+        import functools
+
+
+        def other(x):
+            return x * 3.0
+
+
+        def rebinding(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                fn = other
+                return fn(*args, **kwargs)
+            return wrapper
+
+
+        def half(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs) + fn(*args)
+            return wrapper
+
+
+        @rebinding
+        def f(x):
+            return x * x
+
+
+        @half
+        def g(x):
+            return x * x
+        """)
+    for func, line, words in ((m.f, 12, "to another function than the one it wraps"),
+                              (m.g, 19, "must pass **kwargs on too")):
+        for transform in (s2sad.grad, s2sad.jvp):
+            with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+                transform(func)(2.0)
+            assert f"deco_refused_calls.py:{line}:" in str(info.value), str(info.value)
+            assert words in str(info.value)

@@ -125,9 +125,12 @@ def rewrite(parsed):
             f"{_who(func)} takes {what} but never passes them to the function it wraps",
             parsed.location(fn), hint=f"give {_who(func)} named parameters")
     effective = None
+    stored = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
+              and isinstance(n.ctx, (gast.Store, gast.Del))}
     for call in calls:
         target = call.func
-        if not (isinstance(target, gast.Name) and parsed.resolve(target.id, None) is wrapped):
+        if not (isinstance(target, gast.Name) and target.id not in stored
+                and parsed.resolve(target.id, None) is wrapped):
             raise UnsupportedSyntaxError(
                 f"{_who(func)} passes {what} to another function than the one it wraps "
                 f"({getattr(wrapped, '__name__', wrapped)!r}, its __wrapped__): s2sad cannot "
@@ -174,21 +177,23 @@ def _effective(call, star, dstar, wrapped, parsed, func):
     location = parsed.location(call)
 
     def refuse(why):
-        return UnsupportedSyntaxError(f"{_who(func)} passes its arguments on as {why}",
+        return UnsupportedSyntaxError(f"{_who(func)} passes its arguments on in a way "
+                                      f"s2sad does not follow: {why}",
                                       location,
                                       hint=f"give {_who(func)} named parameters")
     args, keywords = call.args, call.keywords
     starred = [i for i, item in enumerate(args) if isinstance(item, gast.Starred)]
     if star is not None and (starred != [len(args) - 1] or args[-1].value.id != star):
-        raise refuse(f"fn(..., *{star}) must pass *{star} once, after its other positional "
-                     f"arguments")
+        raise refuse(f"each call passing *{star} on must pass it once, after the call's "
+                     f"other positional arguments")
     if star is None and starred:
-        raise refuse("a call with another *sequence")
+        raise refuse("a call unpacks another *sequence")
     double = [k for k in keywords if k.arg is None]
     if dstar is not None and (len(double) != 1 or double[0].value.id != dstar):
-        raise refuse(f"fn(..., **{dstar}) must pass **{dstar} once")
+        raise refuse(f"each call passing *args or **kwargs on must pass **{dstar} on too, "
+                     f"once")
     if dstar is None and double:
-        raise refuse("a call with another **mapping")
+        raise refuse("a call unpacks another **mapping")
     leading = len(args) - (1 if star is not None else 0)
     explicit = {k.arg for k in keywords if k.arg is not None}
     try:
@@ -197,13 +202,13 @@ def _effective(call, star, dstar, wrapped, parsed, func):
     except (TypeError, ValueError):
         params = None
     if params is None:
-        raise refuse(f"a call of {wrapped!r}, which is not a Python function")
+        raise refuse(f"it wraps {wrapped!r}, which is not a Python function")
     P = inspect.Parameter
     if any(p.kind in (P.VAR_POSITIONAL, P.VAR_KEYWORD) for p in params):
-        raise refuse(f"a call of {wrapped.__name__}, which takes *args or **kwargs itself")
+        raise refuse(f"{wrapped.__name__}, which it wraps, takes *args or **kwargs itself")
     positional = [p for p in params if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
     if leading > len(positional):
-        raise refuse(f"{leading} positional arguments of its own, more than "
+        raise refuse(f"it passes {leading} positional arguments of its own, more than "
                      f"{wrapped.__name__} takes")
     consumed = {p.name for p in positional[:leading]}
     result, keyword_only_now = [], False
@@ -212,7 +217,8 @@ def _effective(call, star, dstar, wrapped, parsed, func):
             continue
         if p.name in explicit:
             if p.kind == P.POSITIONAL_ONLY:
-                raise refuse(f"a keyword {p.name}= for a positional-only parameter")
+                raise refuse(f"it passes the keyword {p.name}= for a positional-only "
+                             f"parameter")
             keyword_only_now = keyword_only_now or p.kind == P.POSITIONAL_OR_KEYWORD
             continue
         kind = p.kind
@@ -220,15 +226,15 @@ def _effective(call, star, dstar, wrapped, parsed, func):
             kind = P.KEYWORD_ONLY   # a caller's positional would fill the parameter passed
         if star is None and kind == P.POSITIONAL_ONLY:
             if p.default is P.empty:
-                raise refuse(f"keywords only, while {wrapped.__name__}'s {p.name} is "
-                             f"positional-only")
+                raise refuse(f"it passes keywords only, while {wrapped.__name__}'s "
+                             f"{p.name} is positional-only")
             continue   # never passed: the wrapped function's default
         if star is None and kind == P.POSITIONAL_OR_KEYWORD:
             kind = P.KEYWORD_ONLY
         if dstar is None and kind == P.KEYWORD_ONLY:
             if p.default is P.empty:
-                raise refuse(f"positions only, while {wrapped.__name__}'s {p.name} can "
-                             f"only be given by keyword")
+                raise refuse(f"it passes positions only, while {wrapped.__name__}'s "
+                             f"{p.name} can only be given by keyword")
             continue   # never passed: the wrapped function's default
         if dstar is None and kind == P.POSITIONAL_OR_KEYWORD:
             kind = P.POSITIONAL_ONLY
