@@ -524,3 +524,40 @@ def test_wrappers_passing_arguments_on_in_other_ways_are_refused_at_the_call(loa
                 transform(func)(2.0)
             assert f"deco_refused_calls.py:{line}:" in str(info.value), str(info.value)
             assert words in str(info.value)
+
+
+def test_second_derivatives_of_a_decorated_function_with_an_array_default(load):
+    m = load("deco_array_default_second", """\
+        import functools
+
+        import numpy as np
+
+        C = np.array([0.5, -1.0, 2.0])
+
+
+        def deco(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs) * 2.0
+            return wrapper
+
+
+        @deco
+        def f(x, d=C):
+            return np.sum(np.sin(x) * d)
+
+
+        def helper(x, d=C):
+            return np.sum(x * x * d)
+
+
+        def loss(x):
+            return helper(x, d=C * 2.0)
+        """)
+    # f = 2 sum(d sin x): Hessian diag(-2 d sin x); the wrapper passes d on, so f's body
+    # goes in place of the call
+    np.testing.assert_allclose(s2sad.hessian(m.f)(X), np.diag(-2.0 * m.C * np.sin(X)),
+                               atol=1e-12)
+    np.testing.assert_allclose(s2sad.hvp(m.f)(X, V), -2.0 * m.C * np.sin(X) * V)
+    # a helper with an array default, the call passing it: Hessian diag(4 C)
+    np.testing.assert_allclose(s2sad.hessian(m.loss)(X), np.diag(4.0 * m.C), atol=1e-12)

@@ -1189,7 +1189,18 @@ class _Normalizer:
                 or any(isinstance(a, gast.Starred) for a in node.args):
             return None   # a local value, or *args at the call
         obj = _callee_of(node.func, self.parsed)   # helper(...), or models.helper(...)
-        return obj if _inlinable(obj) else None
+        if not _inlinable(obj):
+            return None
+        # a default that is not a number, string or None (an array) has no spelling in
+        # place of the call: the call must pass that parameter (a forwarding wrapper
+        # passes them all), else the helper keeps its own generated code
+        code = obj.__code__
+        names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        passed = set(names[:len(node.args)]) | {kw.arg for kw in node.keywords}
+        if any(name not in passed for name, value in _defaults_of(obj).items()
+               if type(value) not in _CONSTANT_DEFAULTS):
+            return None
+        return obj
 
     def inline_helper(self, node, obj):
         """The body of the user's function ``obj`` in place of the call ``node``, in the
@@ -1206,9 +1217,8 @@ class _Normalizer:
         fn = helper.node
         params = [a.id for a in fn.args.args]
         kwonly = [a.id for a in fn.args.kwonlyargs]
-        defaults = dict(zip(params[len(params) - len(obj.__defaults__ or ()):],
-                            obj.__defaults__ or ()))
-        defaults.update(obj.__kwdefaults__ or {})
+        defaults = {name: value for name, value in _defaults_of(obj).items()
+                    if type(value) in _CONSTANT_DEFAULTS}   # the others are passed
         bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
         saved = (self.env, self.parsed, self.locals, self.local_functions,
                  self.held_in_containers, self.loop_spans, self.inlined_args)
@@ -1851,17 +1861,25 @@ _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 def _inlinable(obj):
     """Whether the body of ``obj`` can go in place of a call to it: a plain function
-    of the user's, without a closure, ``*args`` or ``**kwargs``, whose defaults
-    (keyword-only ones too) are numbers, strings or None.  (Names its body reads
-    from its module are checked where they are read: see ``use_global``.)"""
+    of the user's, without a closure, ``*args`` or ``**kwargs``.  (A default that is
+    not a number, string or None must be passed by the call: see ``inlinable``;
+    names its body reads from its module are checked where they are read: see
+    ``use_global``.)"""
     import inspect
     if not _is_python_function(obj) or obj.__closure__:
         return False
     code = obj.__code__
-    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
-        return False
-    return all(type(d) in _CONSTANT_DEFAULTS
-               for d in list(obj.__defaults__ or ()) + list((obj.__kwdefaults__ or {}).values()))
+    return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+
+
+def _defaults_of(obj):
+    """``{parameter: default value}`` of the function ``obj`` (keyword-only ones too)."""
+    code = obj.__code__
+    positional = code.co_varnames[:code.co_argcount]
+    found = dict(zip(positional[len(positional) - len(obj.__defaults__ or ()):],
+                     obj.__defaults__ or ()))
+    found.update(obj.__kwdefaults__ or {})
+    return found
 
 
 def _callee_of(func, parsed):
