@@ -553,6 +553,22 @@ def test_second_derivatives_of_a_decorated_function_with_an_array_default(load):
 
         def loss(x):
             return helper(x, d=C * 2.0)
+
+
+        def loss_default(x):
+            return helper(x) * 3.0
+
+
+        def named(fn):
+            @functools.wraps(fn)
+            def wrapper(x):
+                return fn(x) + 1.0
+            return wrapper
+
+
+        @named
+        def g(x, d=C):
+            return np.sum(np.sin(x) * d)
         """)
     # f = 2 sum(d sin x): Hessian diag(-2 d sin x); the wrapper passes d on, so f's body
     # goes in place of the call
@@ -561,3 +577,12 @@ def test_second_derivatives_of_a_decorated_function_with_an_array_default(load):
     np.testing.assert_allclose(s2sad.hvp(m.f)(X, V), -2.0 * m.C * np.sin(X) * V)
     # a helper with an array default, the call passing it: Hessian diag(4 C)
     np.testing.assert_allclose(s2sad.hessian(m.loss)(X), np.diag(4.0 * m.C), atol=1e-12)
+    # the call leaves the array default out: it is read where the call runs
+    np.testing.assert_allclose(s2sad.hessian(m.loss_default)(X), np.diag(6.0 * m.C),
+                               atol=1e-12)
+    np.testing.assert_allclose(s2sad.hvp(m.g)(X, V), -m.C * np.sin(X) * V)
+    h = s2sad.hessian(m.loss_default)
+    m.helper.__defaults__ = (Y,)   # Python reads the default at each call
+    np.testing.assert_allclose(h(X), np.diag(6.0 * Y), atol=1e-12)
+    np.testing.assert_allclose(s2sad.grad(m.loss_default)(X), fd(m.loss_default, (X,)),
+                               rtol=1e-6)

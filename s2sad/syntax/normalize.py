@@ -1151,7 +1151,9 @@ class _Normalizer:
         bound.update(keywords)
         for param in list(params) + list(kwonly):
             if param not in bound and param in defaults:
-                bound[param] = nodes.const(defaults[param])
+                value = defaults[param]
+                bound[param] = self.atom(value) if isinstance(value, gast.AST) \
+                    else nodes.const(value)
         if len(bound) != len(params) + len(kwonly):
             raise self.error(f"the call does not match {name}({spelled})", node)
         return bound
@@ -1189,18 +1191,7 @@ class _Normalizer:
                 or any(isinstance(a, gast.Starred) for a in node.args):
             return None   # a local value, or *args at the call
         obj = _callee_of(node.func, self.parsed)   # helper(...), or models.helper(...)
-        if not _inlinable(obj):
-            return None
-        # a default that is not a number, string or None (an array) has no spelling in
-        # place of the call: the call must pass that parameter (a forwarding wrapper
-        # passes them all), else the helper keeps its own generated code
-        code = obj.__code__
-        names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
-        passed = set(names[:len(node.args)]) | {kw.arg for kw in node.keywords}
-        if any(name not in passed for name, value in _defaults_of(obj).items()
-               if type(value) not in _CONSTANT_DEFAULTS):
-            return None
-        return obj
+        return obj if _inlinable(obj) else None
 
     def inline_helper(self, node, obj):
         """The body of the user's function ``obj`` in place of the call ``node``, in the
@@ -1217,8 +1208,24 @@ class _Normalizer:
         fn = helper.node
         params = [a.id for a in fn.args.args]
         kwonly = [a.id for a in fn.args.kwonlyargs]
-        defaults = {name: value for name, value in _defaults_of(obj).items()
-                    if type(value) in _CONSTANT_DEFAULTS}   # the others are passed
+        # a default that is not a number, string or None (an array) is read where the
+        # call runs, as Python does: helper.__defaults__[i], helper.__kwdefaults__[name]
+        defaults = {}
+        positional = len(obj.__defaults__ or ())
+        for index, (name, value) in enumerate(_defaults_of(obj).items()):
+            if type(value) in _CONSTANT_DEFAULTS:
+                defaults[name] = value
+            elif index < positional:
+                defaults[name] = gast.Subscript(
+                    value=nodes.attr(nodes.clone(node.func), "__defaults__"),
+                    slice=nodes.const(index), ctx=gast.Load())
+            else:
+                defaults[name] = gast.Subscript(
+                    value=nodes.attr(nodes.clone(node.func), "__kwdefaults__"),
+                    slice=nodes.const(name), ctx=gast.Load())
+            if isinstance(defaults[name], gast.AST):
+                for sub in gast.walk(defaults[name]):
+                    gast.copy_location(sub, node)
         bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
         saved = (self.env, self.parsed, self.locals, self.local_functions,
                  self.held_in_containers, self.loop_spans, self.inlined_args)
