@@ -87,7 +87,7 @@ class _WeakSources:
     __slots__ = ("refs",)
 
     def __init__(self, sources):
-        self.refs = {name: weakref.ref(f) for name, f in dict(sources or {}).items()}
+        self.refs = {name: _weak_function(f) for name, f in dict(sources or {}).items()}
 
     def get(self, name, default=None):
         ref = self.refs.get(name)
@@ -99,6 +99,23 @@ class _WeakSources:
 
     def alive(self):
         return all(ref() is not None for ref in self.refs.values())
+
+
+def _weak_function(func):
+    """A callable giving ``func`` back while the user holds it (None after).  A function
+    s2sad made to read a renamed closure variable (see transform.calls.reading_as)
+    is made again from the user's function, which is the one held weakly."""
+    made = getattr(func, "_s2sad_reading_as", None)
+    if made is None:
+        return weakref.ref(func)
+    original, name, new = made
+    ref = weakref.ref(original)
+
+    def again():
+        from .transform.calls import reading_as
+        found = ref()
+        return None if found is None else reading_as(found, name, new)
+    return again
 
 
 def guards_of(free):
@@ -261,6 +278,10 @@ def _set_defaults(impl, func):
     """Give the generated ``impl`` the defaults ``func`` has now (Python reads
     ``__defaults__`` at each call; the generated text holds those of the source)
     when both take the same parameters."""
+    from .syntax import wrappers
+    if wrappers.is_forwarding(func):   # def wrapper(*args, **kwargs): the wrapped defaults
+        _set_forwarded_defaults(impl, wrappers.signature(func))
+        return
     mine, theirs = impl.__code__, func.__code__
     n, k = theirs.co_argcount, theirs.co_kwonlyargcount
     if mine.co_argcount == n and mine.co_varnames[:n] == theirs.co_varnames[:n]:
@@ -270,6 +291,25 @@ def _set_defaults(impl, func):
     if k and set(theirs.co_varnames[n:n + k]) <= set(mine_kwonly):
         # the same keyword-only parameters (a jvp's keyword-only tangents besides)
         impl.__kwdefaults__ = dict(kw) if kw else None
+
+
+def _set_forwarded_defaults(impl, sig):
+    """Give ``impl`` the current defaults of the parameters ``sig`` (a forwarding
+    wrapper's, see ``syntax.wrappers``) when it takes them first, in that order."""
+    params = list(sig.parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword = [p for p in params if p.kind == p.KEYWORD_ONLY]
+    code = impl.__code__
+    n, k = len(positional), len(keyword)
+    if code.co_argcount != n or code.co_varnames[:n] != tuple(p.name for p in positional):
+        return
+    defaults = tuple(p.default for p in positional if p.default is not p.empty)
+    impl.__defaults__ = defaults or None
+    names = code.co_varnames[n:n + code.co_kwonlyargcount]
+    if k and names[:k] == tuple(p.name for p in keyword):
+        kw = dict(impl.__kwdefaults__ or {})
+        kw.update({p.name: p.default for p in keyword if p.default is not p.empty})
+        impl.__kwdefaults__ = kw
 
 
 class _Bound:

@@ -26,6 +26,7 @@ from . import api, pipeline
 from .emit import compile_module
 from .errors import NonScalarOutputError, S2sadError
 from .runtime import float_like
+from .syntax import wrappers
 from .values import (PowerDivergesError, complex_leak, is_complex, located_power_error,
                      refuse_complex_arguments, refuse_value)
 
@@ -232,6 +233,8 @@ def _signature(func):
     """
     kw = func.__kwdefaults__
     key = (func.__code__, func.__defaults__, tuple(kw.items()) if kw else None)
+    if wrappers.is_forwarding(func):   # its signature is the wrapped function's, not its code's
+        key = None
     try:
         found = _SIGNATURES.get(key) if "__signature__" not in func.__dict__ else None
     except TypeError:   # an unhashable default: no caching
@@ -521,7 +524,7 @@ def _forward_jacobian(bound, values, xs):
 
 
 def _reverse_jacobian(vjp_fn, values, xs, func):
-    sig, names, _ = _signature(inspect.unwrap(func))
+    sig, names, _ = _signature(func if wrappers.is_forwarding(func) else inspect.unwrap(func))
     count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                 for p in sig.parameters.values())
     # the vjp takes the user's arguments as the user does: keyword-only ones by name

@@ -399,8 +399,9 @@ CLAIMED = frozenset({
 #: or refused with a location"): a located s2sad error on a line of such a construct (a line
 #: naming one of its names) is a deliberate skip, "refused:<feature>", never a pass.  The
 #: names are the generator's: arrays ``arN``/``alN`` and containers ``boxN`` of the may-alias
-#: constructs, ``iaN``/``baN`` integer and bool arrays, ``deco``/``wrapper`` (or ``def f``)
-#: the decorator.  The error's column must fall on such a name.
+#: constructs, ``iaN``/``baN`` integer and bool arrays.  The error's column must fall on such
+#: a name.  (The decorator is not refusable: its wrapper, with named parameters or
+#: ``*args, **kwargs`` passed on whole, is differentiated in every mode.)
 REFUSABLE = {
     "alias_branch": r"\b(ar|al)\d+\b",
     "alias_ifexp": r"\b(ar|al)\d+\b",
@@ -409,7 +410,6 @@ REFUSABLE = {
     "alias_loop": r"\b(ar|al)\d+\b",
     "int_array_write": r"\bia\d+\b",
     "bool_array_write": r"\bba\d+\b",
-    "decorator": r"\b(deco|wrapper|functools)\b|^\s*@|^\s*def f\b",
 }
 
 #: constructs and the ones they need besides themselves
@@ -1576,8 +1576,10 @@ class Generator:
         c1, c2 = r.choice([2.0, -0.5, 1.5, 0.75]), r.choice([0.5, -0.25, 1.0])
         names = [p.name for p in self.params]
         if r.random() < 0.5:
+            # the wrapper passes *args, **kwargs on whole; reading args[0] is refused
+            # (what args holds depends on how the caller spelled the call)
             sig = call = "*args, **kwargs"
-            first = "args[0]"
+            first = "value"
         else:
             sig = call = ", ".join(names)
             first = names[0]

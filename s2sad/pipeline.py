@@ -18,7 +18,7 @@ from . import __version__
 from .emit import emit_module, render_function
 from .errors import S2sadError, WrtError
 from .rules import load_builtin_rules
-from .syntax import fence
+from .syntax import fence, wrappers
 from .syntax.normalize import normalize
 from .syntax.parse import not_a_function_error, parse_function, recording
 from .transform.reverse import reverse
@@ -47,9 +47,12 @@ _SIGNATURES = {}
 
 
 def signature(func):
-    """``inspect.signature(func, follow_wrapped=False)``, cached per (code object,
-    defaults): never per function, so the cache keeps no function (nor its closure
+    """``inspect.signature(func, follow_wrapped=False)`` (for a wrapper that passes
+    ``*args``/``**kwargs`` on, the parameters it passes: see ``syntax.wrappers``),
+    cached per (code object, defaults): never per function, so the cache keeps no function (nor its closure
     data) alive, and a fresh closure over new data does not pay for it again."""
+    if wrappers.is_forwarding(func):   # def wrapper(*args, **kwargs): what it passes on
+        return wrappers.signature(func)
     kw = func.__kwdefaults__
     key = (func.__code__, func.__defaults__, tuple(kw.items()) if kw else None)
     try:
@@ -71,9 +74,10 @@ def resolve_wrt(func, wrt):
     if not inspect.isfunction(func):
         raise not_a_function_error(func)
     # the function's own parameters: a functools.wraps wrapper is differentiated itself
+    # (one taking *args/**kwargs: the parameters of the function it passes them to)
+    _refuse_star_parameters(func)
     params = [p.name for p in signature(func).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    _refuse_star_parameters(func)
     many = isinstance(wrt, (tuple, list))
     items = list(wrt) if many else [wrt]
     if not items:
@@ -106,7 +110,7 @@ def _refuse_star_parameters(func):
     from .errors import SourceLocation, UnsupportedSyntaxError
     code = func.__code__
     star = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-    if not star:
+    if not star or wrappers.is_forwarding(func):
         return
     filename = code.co_filename
     line = code.co_firstlineno
@@ -122,11 +126,11 @@ def _refuse_star_parameters(func):
     if wrapped is not None:
         hint = (f"{func.__name__} wraps {getattr(wrapped, '__name__', wrapped)!r} "
                 f"(functools.wraps) and is the code that runs, so s2sad differentiates it: "
-                f"give the wrapper named parameters (def {code.co_name}(x, ...)), or pass "
-                f"the undecorated function ({func.__name__}.__wrapped__) if the wrapper "
-                f"changes no value")
+                f"a wrapper works when its parameters are named (def {code.co_name}(x, ...)) "
+                f"or are only *args and **kwargs passed on whole to the function it wraps")
     else:
-        hint = "list the parameters by name"
+        hint = ("list the parameters by name (a decorator's wrapper taking *args, **kwargs "
+                "works when made with functools.wraps)")
     raise UnsupportedSyntaxError(
         f"{func.__name__} takes {what}: s2sad differentiates functions whose parameters "
         f"are named", SourceLocation(filename, line, column, text), hint=hint)

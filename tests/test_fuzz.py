@@ -41,7 +41,9 @@ def test_campaign_finds_no_wrong_derivative():
     # the constructs of issue 11 are in the campaign
     assert fuzz.CLAIMED - set(report.features) == set(), report.features
     assert report.skipped.get("invalid", 0) == 0, report.summary()
-    assert report.checked.get("reverse", 0) >= 0.9 * count
+    # (a deliberate, located refusal of a may-alias write or an int/bool array write
+    # is not checked: about one program in seven writes one)
+    assert report.checked.get("reverse", 0) >= 0.8 * count
     assert report.checked.get("forward", 0) >= 0.3 * count
 
 

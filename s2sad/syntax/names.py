@@ -30,6 +30,10 @@ class Namer:
     def is_taken(self, name):
         return name in self._taken
 
+    def taken(self):
+        """Every name taken so far (a copy)."""
+        return set(self._taken)
+
     def fresh(self, base):
         base = _sanitize(base)
         if base in _BUILTINS or keyword.iskeyword(base):

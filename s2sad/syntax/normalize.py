@@ -1346,21 +1346,24 @@ class _Normalizer:
             self.inlining.pop()
             self.env = saved_env
 
-    def bind_inlined_args(self, node, name, params, defaults):
+    def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
         """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
-        parameters with a default, as constants)."""
+        parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
         args = [self.atom(a) for a in node.args]
         keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords if kw.arg}
         bound = dict(zip(params, args))
+        spelled = ", ".join(params + (["*"] if kwonly else []) + list(kwonly))
         if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
-                or set(keywords) - set(params[len(args):]):
-            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
+                or set(keywords) - set(params[len(args):]) - set(kwonly):
+            raise self.error(f"the call does not match {name}({spelled})", node)
         bound.update(keywords)
-        for param in params:
+        for param in list(params) + list(kwonly):
             if param not in bound and param in defaults:
-                bound[param] = nodes.const(defaults[param])
-        if len(bound) != len(params):
-            raise self.error(f"the call does not match {name}({', '.join(params)})", node)
+                value = defaults[param]
+                bound[param] = self.atom(value) if isinstance(value, gast.AST) \
+                    else nodes.const(value)
+        if len(bound) != len(params) + len(kwonly):
+            raise self.error(f"the call does not match {name}({spelled})", node)
         return bound
 
     def inline_body(self, fn, name):
@@ -1368,7 +1371,11 @@ class _Normalizer:
         environment) into the current block; returns the atom of its result."""
         saved_source = self.source
         try:
-            inner = desugar(fn, user_names(fn) | set(self.env))
+            # the names the desugared body brings (loop indices, flags, renamed loop
+            # targets) must be new here, and never handed out again afterwards
+            inner = desugar(fn, user_names(fn) | set(self.env) | self.namer.taken())
+            for introduced in user_names(inner) - user_names(fn):
+                self.namer.reserve(introduced)
             self.return_names.add(getattr(inner, "s2sad_result", None))
             body = [s for s in inner.body if not (
                 isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
@@ -1408,9 +1415,26 @@ class _Normalizer:
         fence.check(helper)
         fn = helper.node
         params = [a.id for a in fn.args.args]
-        defaults = dict(zip(params[len(params) - len(obj.__defaults__ or ()):],
-                            obj.__defaults__ or ()))
-        bound = self.bind_inlined_args(node, obj.__name__, params, defaults)
+        kwonly = [a.id for a in fn.args.kwonlyargs]
+        # a default that is not a number, string or None (an array) is read where the
+        # call runs, as Python does: helper.__defaults__[i], helper.__kwdefaults__[name]
+        defaults = {}
+        positional = len(obj.__defaults__ or ())
+        for index, (name, value) in enumerate(_defaults_of(obj).items()):
+            if type(value) in _CONSTANT_DEFAULTS:
+                defaults[name] = value
+            elif index < positional:
+                defaults[name] = gast.Subscript(
+                    value=nodes.attr(nodes.clone(node.func), "__defaults__"),
+                    slice=nodes.const(index), ctx=gast.Load())
+            else:
+                defaults[name] = gast.Subscript(
+                    value=nodes.attr(nodes.clone(node.func), "__kwdefaults__"),
+                    slice=nodes.const(name), ctx=gast.Load())
+            if isinstance(defaults[name], gast.AST):
+                for sub in gast.walk(defaults[name]):
+                    gast.copy_location(sub, node)
+        bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
         saved = (self.env, self.parsed, self.locals, self.local_functions,
                  self.held_in_containers, self.loop_spans, self.inlined_args)
         self.env = dict(bound)
@@ -2254,16 +2278,25 @@ _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 def _inlinable(obj):
     """Whether the body of ``obj`` can go in place of a call to it: a plain function
-    of the user's, without a closure, ``*args``, ``**kwargs`` or keyword-only
-    parameters, whose defaults are numbers, strings or None.  (Names its body reads
-    from its module are checked where they are read: see ``use_global``.)"""
+    of the user's, without a closure, ``*args`` or ``**kwargs``.  (A default that is
+    not a number, string or None must be passed by the call: see ``inlinable``;
+    names its body reads from its module are checked where they are read: see
+    ``use_global``.)"""
     import inspect
-    if not _is_python_function(obj) or obj.__closure__ or obj.__kwdefaults__:
+    if not _is_python_function(obj) or obj.__closure__:
         return False
     code = obj.__code__
-    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or code.co_kwonlyargcount:
-        return False
-    return all(type(d) in _CONSTANT_DEFAULTS for d in obj.__defaults__ or ())
+    return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+
+
+def _defaults_of(obj):
+    """``{parameter: default value}`` of the function ``obj`` (keyword-only ones too)."""
+    code = obj.__code__
+    positional = code.co_varnames[:code.co_argcount]
+    found = dict(zip(positional[len(positional) - len(obj.__defaults__ or ()):],
+                     obj.__defaults__ or ()))
+    found.update(obj.__kwdefaults__ or {})
+    return found
 
 
 def _callee_of(func, parsed):

@@ -299,6 +299,8 @@ def parse_function(func) -> ParsedFunction:
     if isinstance(node, gast.AsyncFunctionDef):  # pragma: no cover - defs filter
         raise UnsupportedSyntaxError("async functions cannot be differentiated",
                                      parsed.location(node))
+    from .wrappers import rewrite
+    rewrite(parsed)   # def wrapper(*args, **kwargs): the wrapped function's parameters
     return parsed
 
 

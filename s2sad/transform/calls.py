@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Tuple
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from ..syntax.wrappers import signature
 
 
 @dataclass
@@ -60,8 +61,8 @@ class CallGraph:
         from ..syntax.normalize import normalize
         from ..syntax.parse import parse_function
         from .reverse import reverse
-        params = [p.name for p in inspect.signature(func, follow_wrapped=False).parameters.values()]
-        for p in inspect.signature(func, follow_wrapped=False).parameters.values():
+        params = [p.name for p in signature(func).parameters.values()]
+        for p in signature(func).parameters.values():
             if p.kind == p.VAR_KEYWORD:
                 raise UnsupportedSyntaxError(
                     f"calls to {func.__name__}, which takes **{p.name}, cannot be "
@@ -100,6 +101,8 @@ class CallGraph:
             for n in gast.walk(node):
                 if isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store):
                     n.id = new
+            if source_func is not None and name in source_func.__code__.co_freevars:
+                source_func = reading_as(source_func, name, new)
             name = new
         if helper:
             self.helpers[name] = obj
@@ -111,11 +114,26 @@ class CallGraph:
         self.taken.add(name)
 
 
+def reading_as(func, name, new):
+    """A function sharing ``func``'s closure cells and globals whose closure variable
+    ``name`` is called ``new``: where the API reads the current value of a free name
+    renamed in the generated module (two wrappers of stacked decorators each close
+    over their own ``fn``)."""
+    import types
+    code = func.__code__
+    freevars = tuple(new if v == name else v for v in code.co_freevars)
+    reader = types.FunctionType(code.replace(co_freevars=freevars), func.__globals__,
+                                func.__name__, func.__defaults__, func.__closure__)
+    reader._s2sad_reading_as = (func, name, new)   # how to make it again (api holds it weakly)
+    return reader
+
+
+
 def expanded_parameters(func, arity):
     """Parameter names of ``func`` once ``*args`` is expanded for ``arity`` positional
     arguments (``args_0``, ``args_1``, ...)."""
     names = []
-    for p in inspect.signature(func, follow_wrapped=False).parameters.values():
+    for p in signature(func).parameters.values():
         if p.kind == p.VAR_POSITIONAL:
             fixed = len(names)
             names.extend(f"{p.name}_{i}" for i in range(max(arity - fixed, 0)))
@@ -150,7 +168,7 @@ def bind_call(callee, call, site):
     """The call's arguments by the callee's parameter names, and the arity a ``*args``
     callee is specialized to (None when it takes no ``*args``)."""
     arity = None
-    sig = inspect.signature(callee, follow_wrapped=False)
+    sig = signature(callee)
     if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         arity = len(call.args)   # *args: specialize the callee to this many arguments
         sig = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)

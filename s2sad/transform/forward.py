@@ -153,7 +153,8 @@ def jvp_for(calls, func, wrt, location, arity=None):
     key = ("jvp", func, tuple(wrt), arity)
     if key in calls.callees:
         return calls.callees[key]
-    sig = inspect.signature(func, follow_wrapped=False)
+    from ..syntax.wrappers import signature
+    sig = signature(func)   # a wrapper passing *args, **kwargs on: what it passes
     for p in sig.parameters.values():
         if p.kind == p.VAR_KEYWORD:
             raise UnsupportedSyntaxError(

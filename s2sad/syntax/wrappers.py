@@ -1,0 +1,332 @@
+"""Forwarding wrappers: ``def wrapper(*args, **kwargs)`` that pass their arguments on.
+
+Almost every decorator's wrapper takes ``*args, **kwargs`` and hands them,
+whole, to the function it wraps (``functools.wraps`` records that function as
+``wrapper.__wrapped__``)::
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            return fn(*args, **kwargs) * 2.0 + 1.0
+        return wrapper
+
+Such a wrapper computes exactly what it computes when its parameters are the
+wrapped function's, listed by name, and each ``fn(*args, **kwargs)`` passes them
+on: positional ones by position, keyword-only ones by keyword.  This module
+rewrites the parsed wrapper that way (:func:`rewrite`), and gives its
+*effective* signature (:func:`signature`), which is what the user's call binds
+(``inspect.signature`` shows the same, following ``__wrapped__``).  Leading
+arguments the wrapper adds (``fn(c, *args, **kwargs)``) and keywords it passes
+itself (``fn(*args, scale=2.0, **kwargs)``) take those parameters out of the
+effective signature, as Python would refuse them from the caller.
+
+The rewrite holds only while ``args`` and ``kwargs`` are never looked into:
+anything else done with them (``len(args)``, ``args[0]``, ``kwargs.pop(...)``,
+passing them to another function than the wrapped one) is refused with its
+location.
+"""
+
+import inspect
+
+import gast
+
+from ..errors import UnsupportedSyntaxError
+from . import nodes
+
+_CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
+
+
+def is_forwarding(func):
+    """Whether ``func`` takes only ``*args`` and/or ``**kwargs`` and wraps a function."""
+    code = getattr(func, "__code__", None)
+    return (code is not None
+            and code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+            and code.co_argcount == 0 and code.co_kwonlyargcount == 0
+            and getattr(func, "__wrapped__", None) is not None)
+
+
+_SIGNATURES = {}
+
+
+def signature(func):
+    """The signature a call of ``func`` binds: its own (``follow_wrapped=False``), or
+    for a forwarding wrapper the one of :func:`rewrite`."""
+    if not is_forwarding(func):
+        return inspect.signature(func, follow_wrapped=False)
+    key = _key(func)
+    try:
+        found = _SIGNATURES.get(key)
+    except TypeError:   # an unhashable default
+        key, found = None, None
+    if found is None:
+        from .parse import parse_function
+        found = _node_signature(parse_function(func).node, func)
+        if key is not None:
+            if len(_SIGNATURES) >= 256:
+                _SIGNATURES.clear()
+            _SIGNATURES[key] = found
+    return found
+
+
+def _key(func):
+    """What decides a forwarding wrapper's effective signature: its code, and the code
+    and defaults of every function along its ``__wrapped__`` chain."""
+    chain = []
+    while func is not None and hasattr(func, "__code__"):
+        kw = func.__kwdefaults__
+        chain.append((func.__code__, func.__defaults__, tuple(kw.items()) if kw else None))
+        func = getattr(func, "__wrapped__", None) if is_forwarding(func) else None
+    return tuple(chain)
+
+
+def _node_signature(fn, func):
+    """The signature :func:`rewrite` left on the wrapper's node: the wrapped function's
+    parameters (with their current default values) that the wrapper's caller gives."""
+    return inspect.Signature(fn.s2sad_effective)
+
+
+def rewrite(parsed):
+    """Give the parsed forwarding wrapper ``parsed`` the parameters its calls bind, and
+    pass them, by name, where it passes ``*args`` and ``**kwargs`` on."""
+    func = parsed.func
+    if not is_forwarding(func):
+        return
+    fn = parsed.node
+    a = fn.args
+    star = a.vararg.id if a.vararg is not None else None
+    dstar = a.kwarg.id if a.kwarg is not None else None
+    wrapped = func.__wrapped__
+    what = " and ".join(f"{p}{n}" for p, n in (("*", star), ("**", dstar)) if n)
+    calls = []
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Call) and _forwards(node, star, dstar):
+            calls.append(node)
+    forwarded = set()
+    for call in calls:
+        for item in call.args:
+            if isinstance(item, gast.Starred):
+                forwarded.add(id(item.value))
+        for kw in call.keywords:
+            if kw.arg is None:
+                forwarded.add(id(kw.value))
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Name) and node.id in (star, dstar) and id(node) not in forwarded \
+                and node not in (a.vararg, a.kwarg):
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} uses its {'*' if node.id == star else '**'}{node.id} other "
+                f"than by passing it whole to the function it wraps: s2sad differentiates a "
+                f"wrapper taking {what} only when it forwards them unchanged",
+                parsed.location(node),
+                hint=f"give {_who(func)} named parameters (those of the function it wraps), "
+                     f"or differentiate {func.__name__}.__wrapped__ if the wrapper changes "
+                     f"no value")
+    if not calls:
+        raise UnsupportedSyntaxError(
+            f"{_who(func)} takes {what} but never passes them to the function it wraps",
+            parsed.location(fn), hint=f"give {_who(func)} named parameters")
+    effective = None
+    stored = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
+              and isinstance(n.ctx, (gast.Store, gast.Del))}
+    for call in calls:
+        target = call.func
+        if not (isinstance(target, gast.Name) and target.id not in stored
+                and parsed.resolve(target.id, None) is wrapped):
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} passes {what} to another function than the one it wraps "
+                f"({getattr(wrapped, '__name__', wrapped)!r}, its __wrapped__): s2sad cannot "
+                f"tell which parameters they hold", parsed.location(call),
+                hint=f"give {_who(func)} named parameters")
+        params = _effective(call, star, dstar, wrapped, parsed, func)
+        if effective is None:
+            effective = params
+        elif [(p.name, p.kind) for p in params] != [(p.name, p.kind) for p in effective]:
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} passes {what} on twice with different arguments of its own",
+                parsed.location(call), hint=f"give {_who(func)} named parameters")
+    taken = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)} - {star, dstar}
+    for p in effective:
+        if p.name in taken:
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} uses the name {p.name!r}, which is also a parameter of "
+                f"{getattr(wrapped, '__name__', 'the function it wraps')}: s2sad gives the "
+                f"wrapper that function's parameters by name", parsed.location(fn),
+                hint=f"rename {p.name!r} in {_who(func)}")
+    for call in calls:
+        _pass_by_name(call, effective)
+    from .parse import _recorders
+    for rec in _recorders():   # its defaults are the wrapper's now
+        rec.functions.append(wrapped)
+    _set_parameters(fn, effective, parsed, func)
+
+
+def _who(func):
+    """``the wrapper 'wrapper' of f``: ``functools.wraps`` gave it f's name."""
+    own = func.__code__.co_name
+    return f"the wrapper {own!r} of {func.__name__}" if own != func.__name__ else own
+
+
+def _forwards(call, star, dstar):
+    return any(isinstance(i, gast.Starred) and isinstance(i.value, gast.Name)
+               and i.value.id == star for i in call.args) or \
+        any(k.arg is None and isinstance(k.value, gast.Name) and k.value.id == dstar
+            for k in call.keywords)
+
+
+def _effective(call, star, dstar, wrapped, parsed, func):
+    """The wrapper's parameters, as ``call`` passes them on to ``wrapped``."""
+    location = parsed.location(call)
+
+    def refuse(why):
+        return UnsupportedSyntaxError(f"{_who(func)} passes its arguments on in a way "
+                                      f"s2sad does not follow: {why}",
+                                      location,
+                                      hint=f"give {_who(func)} named parameters")
+    args, keywords = call.args, call.keywords
+    starred = [i for i, item in enumerate(args) if isinstance(item, gast.Starred)]
+    if star is not None and (starred != [len(args) - 1] or args[-1].value.id != star):
+        raise refuse(f"each call passing *{star} on must pass it once, after the call's "
+                     f"other positional arguments")
+    if star is None and starred:
+        raise refuse("a call unpacks another *sequence")
+    double = [k for k in keywords if k.arg is None]
+    if dstar is not None and (len(double) != 1 or double[0].value.id != dstar):
+        raise refuse(f"each call passing *args or **kwargs on must pass **{dstar} on too, "
+                     f"once")
+    if dstar is None and double:
+        raise refuse("a call unpacks another **mapping")
+    leading = len(args) - (1 if star is not None else 0)
+    explicit = {k.arg for k in keywords if k.arg is not None}
+    try:
+        params = list(signature(wrapped).parameters.values()) if inspect.isfunction(wrapped) \
+            else None
+    except (TypeError, ValueError):
+        params = None
+    if params is None:
+        raise refuse(f"it wraps {wrapped!r}, which is not a Python function")
+    P = inspect.Parameter
+    if any(p.kind in (P.VAR_POSITIONAL, P.VAR_KEYWORD) for p in params):
+        raise refuse(f"{wrapped.__name__}, which it wraps, takes *args or **kwargs itself")
+    positional = [p for p in params if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+    if leading > len(positional):
+        raise refuse(f"it passes {leading} positional arguments of its own, more than "
+                     f"{wrapped.__name__} takes")
+    consumed = {p.name for p in positional[:leading]}
+    result, keyword_only_now = [], False
+    for p in params:
+        if p.name in consumed:
+            continue
+        if p.name in explicit:
+            if p.kind == P.POSITIONAL_ONLY:
+                raise refuse(f"it passes the keyword {p.name}= for a positional-only "
+                             f"parameter")
+            keyword_only_now = keyword_only_now or p.kind == P.POSITIONAL_OR_KEYWORD
+            continue
+        kind = p.kind
+        if kind == P.POSITIONAL_OR_KEYWORD and keyword_only_now:
+            kind = P.KEYWORD_ONLY   # a caller's positional would fill the parameter passed
+        if star is None and kind == P.POSITIONAL_ONLY:
+            if p.default is P.empty:
+                raise refuse(f"it passes keywords only, while {wrapped.__name__}'s "
+                             f"{p.name} is positional-only")
+            continue   # never passed: the wrapped function's default
+        if star is None and kind == P.POSITIONAL_OR_KEYWORD:
+            kind = P.KEYWORD_ONLY
+        if dstar is None and kind == P.KEYWORD_ONLY:
+            if p.default is P.empty:
+                raise refuse(f"it passes positions only, while {wrapped.__name__}'s "
+                             f"{p.name} can only be given by keyword")
+            continue   # never passed: the wrapped function's default
+        if dstar is None and kind == P.POSITIONAL_OR_KEYWORD:
+            kind = P.POSITIONAL_ONLY
+        result.append(p.replace(kind=kind))
+    return result
+
+
+def _pass_by_name(call, effective):
+    P = inspect.Parameter
+    args = [a for a in call.args if not isinstance(a, gast.Starred)]
+    keywords = [k for k in call.keywords if k.arg is not None]
+    for p in effective:
+        value = gast.copy_location(nodes.name(p.name), call)
+        if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD):
+            args.append(value)
+        else:
+            keywords.append(gast.copy_location(gast.keyword(arg=p.name, value=value), call))
+    call.args, call.keywords = args, keywords
+
+
+def _set_parameters(fn, effective, parsed, func):
+    P = inspect.Parameter
+    a = fn.args
+    at = a.vararg if a.vararg is not None else a.kwarg
+
+    def param(p):
+        node = nodes.name(p.name)
+        node.ctx = gast.Param()
+        return gast.copy_location(node, at)
+
+    sources = _default_sources(func.__wrapped__, parsed)
+
+    def default(p):
+        # the generated text's default: the number itself, else the wrapped function's
+        # default expression (when its names mean the same in the wrapper's scope); the
+        # API gives the generated function the current values (api._set_defaults)
+        if p.default is P.empty:
+            return None
+        if type(p.default) in _CONSTANT_DEFAULTS:
+            return gast.copy_location(nodes.const(p.default), at)
+        expr = sources.get(p.name)
+        if expr is None:
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} passes its arguments on to "
+                f"{getattr(func.__wrapped__, '__name__', 'a function')}, whose default for "
+                f"{p.name} ({type(p.default).__name__}) s2sad cannot spell in the wrapper's "
+                f"module", parsed.location(fn),
+                hint=f"give {_who(func)} named parameters, or pass {p.name} explicitly")
+        return expr
+    positional = [p for p in effective if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+    keyword = [p for p in effective if p.kind == P.KEYWORD_ONLY]
+    # positional-only ones too, as plain parameters (s2sad's code has no '/'): the
+    # effective signature, which the API binds calls with, keeps them positional-only
+    a.posonlyargs = []
+    a.args = [param(p) for p in positional]
+    a.defaults = [default(p) for p in positional if p.default is not P.empty]
+    seen_default = False
+    for p in positional:   # Python's rule: no parameter without a default after one with
+        if p.default is not P.empty:
+            seen_default = True
+        elif seen_default:
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} passes its arguments on so that {p.name}, without a "
+                f"default, follows a parameter with one", parsed.location(fn),
+                hint=f"give {_who(func)} named parameters")
+    a.kwonlyargs = [param(p) for p in keyword]
+    a.kw_defaults = [default(p) for p in keyword]
+    a.vararg = None
+    a.kwarg = None
+    fn.s2sad_effective = effective
+
+
+def _default_sources(wrapped, parsed):
+    """{parameter: a copy of its default expression in ``wrapped``'s source} for the
+    defaults whose names denote the same objects in the wrapper's scope."""
+    from .parse import parse_function
+    try:
+        theirs = parse_function(wrapped)
+    except Exception:   # no source: only numbers can be written
+        return {}
+    a = theirs.node.args
+    positional = list(a.posonlyargs) + list(a.args)
+    pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+    pairs += [(arg, d) for arg, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+    found = {}
+    for arg, expr in pairs:
+        names = [n.id for n in nodes.walk(expr) if isinstance(n, gast.Name)]
+        if all(parsed.resolve(n, _MISSING) is theirs.resolve(n, _MISSING) is not _MISSING
+               for n in names):
+            found[arg.id] = nodes.clone(expr)
+    return found
+
+
+_MISSING = object()
+
