@@ -14,45 +14,17 @@ import importlib.util
 import os
 import subprocess
 import sys
-import textwrap
-import time
 import weakref
 
 import numpy as np
 import pytest
 
 import s2sad
-from s2sad import api, pipeline
+from s2sad import pipeline
 from s2sad.rules import registry
 from s2sad.testing import finite_difference_gradient
 
-
-def write(path, text):
-    """Write ``text`` and make its modification time differ from the file it replaces."""
-    old = path.stat().st_mtime_ns if path.exists() else None
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    if old is not None:
-        os.utime(path, ns=(old + 2_000_000_000, old + 2_000_000_000))
-
-
-@pytest.fixture
-def load(tmp_path, monkeypatch):
-    """``load(name, text)`` writes ``name.py`` into a fresh directory and imports it."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    names = []
-
-    def _load(name, text):
-        write(tmp_path / f"{name}.py", text)
-        importlib.invalidate_caches()
-        sys.modules.pop(name, None)
-        names.append(name)
-        return importlib.import_module(name)
-
-    _load.path = tmp_path
-    yield _load
-    for name in names:
-        sys.modules.pop(name, None)
+from conftest import write
 
 
 # ----------------------------------------------------------------- functools.wraps

@@ -9,38 +9,16 @@ its location.  Every expected derivative is derived by hand or by central finite
 differences, never by s2sad.
 """
 
-import importlib
 import inspect
 import os
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
 
 import s2sad
 from s2sad.testing import finite_difference_gradient
-
-
-@pytest.fixture
-def load(tmp_path, monkeypatch):
-    """``load(name, text)`` writes ``name.py`` into a fresh directory and imports it."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    names = []
-
-    def _load(name, text):
-        (tmp_path / f"{name}.py").write_text(textwrap.dedent(text), encoding="utf-8")
-        importlib.invalidate_caches()
-        sys.modules.pop(name, None)
-        names.append(name)
-        return importlib.import_module(name)
-
-    _load.path = tmp_path
-    yield _load
-    for name in names:
-        sys.modules.pop(name, None)
 
 
 DECORATED = """\
