@@ -22,7 +22,8 @@ class _Unbound:
 UNBOUND = _Unbound()
 
 
-def _location(filename, line, column):
+def source_location(filename, line, column):
+    """The location generated code names in a refusal it makes when it runs."""
     import linecache
     return SourceLocation(filename, line, column, linecache.getline(filename, line))
 
@@ -33,7 +34,8 @@ def check_bound(value, name, filename, line, column):
         raise UnboundVariableError(
             f"local variable {name!r} is read here, but it holds no value on the path the "
             f"code took (it is assigned only in a branch not taken or in a loop that ran "
-            f"no trip); Python raises UnboundLocalError here", _location(filename, line, column),
+            f"no trip); Python raises UnboundLocalError here",
+            source_location(filename, line, column),
             hint=f"give {name!r} a value on every path before this line")
     return True
 
@@ -51,7 +53,7 @@ def check_not_inplace(value, message, hint, filename, line, column):
     kind = type(value)
     if not any(hasattr(kind, method) for method in _IN_PLACE_METHODS):
         return True
-    raise UnsupportedSyntaxError(message, _location(filename, line, column), hint=hint)
+    raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
 
 
 _IN_PLACE_METHODS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",
@@ -65,4 +67,4 @@ def check_not_shared(written, other, message, hint, filename, line, column):
     from .runtime import _shares   # numpy, only when the generated code runs
     if not _shares(written, other):
         return True
-    raise UnsupportedSyntaxError(message, _location(filename, line, column), hint=hint)
+    raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)

@@ -10,6 +10,7 @@ argument whose adjoint they compute.
 import numpy as np
 
 from .checks import UNBOUND, check_bound, check_not_inplace, check_not_shared  # noqa: F401
+from .checks import source_location
 
 __all__ = [
     "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar",
@@ -353,23 +354,21 @@ def ensure_real_target(array, filename, line, column, tangent=0.0):
     if array.__class__ is _ndarray and array.dtype.kind == "f":
         if tangent.__class__ is float or not _is_complex(tangent):
             return array   # the common case
-        import linecache
-        from .errors import SourceLocation, ValueTypeError
+        from .errors import ValueTypeError
         raise ValueTypeError(
             "a complex value reached the derivative here (its imaginary part would be "
             "dropped in a real array); s2sad does not differentiate complex values",
-            SourceLocation(filename, line, column, linecache.getline(filename, line)),
+            source_location(filename, line, column),
             hint="compute with real arrays only")
     if not isinstance(array, np.ndarray) or array.dtype.kind in "fc":
         return array   # a list, or a complex array (refused where it is made)
-    import linecache
-    from .errors import SourceLocation, ValueTypeError
+    from .errors import ValueTypeError
     kind = "a bool" if array.dtype.kind == "b" else "an integer"
     raise ValueTypeError(
         f"a differentiated value is written into {kind} array (dtype {array.dtype}): numpy "
         f"{'keeps only whether it is nonzero' if kind == 'a bool' else 'truncates it'}, "
         f"so it has no useful derivative",
-        SourceLocation(filename, line, column, linecache.getline(filename, line)),
+        source_location(filename, line, column),
         hint="make the array a float array (np.zeros(n) or dtype=float), or write a value "
              "that does not depend on the differentiated inputs (np.floor(v) is still "
              "differentiated: use int(v) outside, or s2sad.nondifferentiable)")
@@ -388,13 +387,12 @@ def ensure_same_kind(array, value, filename, line, column):
         return array   # numbers and float arrays (the common case)
     if np.can_cast(np.result_type(array, value), array.dtype, "same_kind"):
         return array
-    import linecache
-    from .errors import SourceLocation, ValueTypeError
+    from .errors import ValueTypeError
     raise ValueTypeError(
         f"an augmented assignment updates an array of dtype {array.dtype} in place, and "
         f"numpy refuses to store its result ({np.result_type(array, value)}) there: Python "
         f"raises here too (UFuncTypeError)",
-        SourceLocation(filename, line, column, linecache.getline(filename, line)),
+        source_location(filename, line, column),
         hint="make the array a float array (np.zeros(n) or dtype=float), or write "
              "'x = x + v' for a new array")
 
