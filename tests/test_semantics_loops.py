@@ -923,3 +923,42 @@ def test_an_adjoint_survives_a_loop_that_runs_no_trip(n, expected):
     value, tangent = s2sad.jvp(overwritten_by_a_loop_that_may_run_no_trip, wrt=2)(
         x, 3.0, 0.5, n, 1.0)
     assert tangent == pytest.approx(expected)
+
+
+def chooses_a_lambda_in_a_branch(x):
+    if x[0] > 0:
+        g = lambda u: np.sin(u)  # noqa: E731
+    else:
+        g = lambda u: np.cos(u)  # noqa: E731
+    return np.sum(g(x))
+
+
+def chooses_a_def_in_a_branch(x, flag):
+    if flag:
+        def g(u):
+            return u * 2
+    else:
+        def g(u):
+            return u ** 2
+    return np.sum(g(x))
+
+
+def rebinds_a_lambda_in_a_branch(x):
+    g = lambda u: u * 3.0  # noqa: E731
+    if x[0] > 5:
+        g = lambda u: u ** 2  # noqa: E731
+    return np.sum(g(x))
+
+
+@pytest.mark.parametrize("f, line", [(chooses_a_lambda_in_a_branch, 4),
+                                     (chooses_a_def_in_a_branch, 5),
+                                     (rebinds_a_lambda_in_a_branch, 3)])
+def test_a_local_function_chosen_by_the_path_is_refused_with_its_location(f, line):
+    # (found by a stranger) the last definition was inlined at every call: sin's
+    # branch was differentiated as cos, without a word
+    x = np.array([0.3, -1.2, 0.7])
+    args = (x, True) if f is chooses_a_def_in_a_branch else (x,)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(f)(*args)
+    assert f"test_semantics_loops.py:{f.__code__.co_firstlineno + line}:" in str(info.value)
+    assert "may not depend on the path taken" in str(info.value)

@@ -166,6 +166,7 @@ class _Normalizer:
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.root_params = frozenset(self.params)
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
+        self.check_local_functions(fn)
         reserved = user_names(fn)
         # names an inlined helper of another module reads as its module's globals: a
         # local of this function never takes one (see new_version)
@@ -882,6 +883,42 @@ class _Normalizer:
                     helper_reads(self.parsed.resolve(n.id, None))
         return sorted(found)
 
+    def check_local_functions(self, fn):
+        """A local function (nested ``def``, or a lambda bound to a name) is put in
+        place of its calls, so which one a call means must not depend on the path:
+        each is bound once, at the top level of the body, and its name nothing else."""
+        sites = {}   # name -> [(statement, at the top level)]
+
+        def visit(stmts, top):
+            for stmt in stmts:
+                if isinstance(stmt, gast.FunctionDef):
+                    sites.setdefault(stmt.name, []).append((stmt, top))
+                    continue   # its body is a scope of its own
+                if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Lambda):
+                    for target in stmt.targets:
+                        if isinstance(target, gast.Name):
+                            sites.setdefault(target.id, []).append((stmt, top))
+                for field in ("body", "orelse"):
+                    inner = getattr(stmt, field, None)
+                    if isinstance(inner, list):
+                        visit(inner, False)
+
+        visit(fn.body, True)
+        for name, found in sorted(sites.items()):
+            lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _ in found)
+            stores = [n for n in nodes.names(fn.body)
+                      if n.id == name and isinstance(n.ctx, gast.Store)]
+            stmt, top = found[-1] if len(found) > 1 else found[0]
+            if len(found) > 1 or not top or len(stores) > lambdas:
+                where = stmt if len(found) > 1 or not top else stores[-1]
+                raise self.error(
+                    f"the local function {name!r} is defined in a branch or a loop, more than "
+                    f"once, or its name is bound to something else too: s2sad puts a local "
+                    f"function's body in place of its calls, so the function a call means "
+                    f"may not depend on the path taken", where,
+                    hint=f"define each function once at the top of the body under its own "
+                         f"name, and choose between the calls in the branch")
+
     def bind_name(self, user_name, value):
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
             self.local_functions[user_name] = value
@@ -1440,6 +1477,7 @@ class _Normalizer:
         self.env = dict(bound)
         self.parsed = helper
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
+        self.check_local_functions(fn)
         self.local_functions = {}
         self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
         self.inlined_args = self.inlined_args | {
