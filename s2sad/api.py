@@ -237,6 +237,15 @@ def _without_user_values(emitted, free):
     return emitted
 
 
+def _global_name(func, name):
+    """The name ``func``'s globals hold ``name`` under: its own, or the user's name of
+    a global the generated module renamed (see transform.calls.reading_as)."""
+    made = getattr(func, "_s2sad_reading_as", None)
+    if made is not None and made[2] == name and name not in func.__code__.co_freevars:
+        return made[1]
+    return name
+
+
 def _current(func, name):
     code = func.__code__
     if func.__closure__ and name in code.co_freevars:
@@ -247,6 +256,7 @@ def _current(func, name):
             raise S2sadError(f"the closure variable {name!r} of {func.__name__} is not bound "
                              f"yet") from None
     g = func.__globals__
+    name = _global_name(func, name)
     if name in g:
         return g[name]
     import builtins
@@ -345,8 +355,8 @@ class _Bound:
         (regenerated when the code, a helper, a rule or a name that chose a rule changed)."""
         func = self.func
         namespace = self.namespace
-        for name, scope, cell in self.readers:
-            value = cell.cell_contents if cell is not None else scope[name]
+        for name, key, scope, cell in self.readers:
+            value = cell.cell_contents if cell is not None else scope[key]
             if namespace.get(name) is not value:
                 if name in self.guards or type(value) is not self.deps.types[name]:
                     self._rebuild()
@@ -392,14 +402,16 @@ def _fits(bound, func, namespace):
 
 
 def _reader(func, name):
-    """How to read ``name`` as ``func`` sees it now: (name, globals or builtins, cell)."""
+    """How to read ``name`` as ``func`` sees it now: (name, key, globals or builtins,
+    cell); ``key`` is the name in those globals."""
     code = func.__code__
     if func.__closure__ and name in code.co_freevars:
-        return name, None, func.__closure__[code.co_freevars.index(name)]
-    if name in func.__globals__:
-        return name, func.__globals__, None
+        return name, name, None, func.__closure__[code.co_freevars.index(name)]
+    key = _global_name(func, name)
+    if key in func.__globals__:
+        return name, key, func.__globals__, None
     import builtins
-    return name, vars(builtins), None
+    return name, key, vars(builtins), None
 
 
 class _Arguments:

@@ -564,3 +564,51 @@ def test_second_derivatives_of_a_decorated_function_with_an_array_default(load):
     np.testing.assert_allclose(h(X), np.diag(6.0 * Y), atol=1e-12)
     np.testing.assert_allclose(s2sad.grad(m.loss_default)(X), fd(m.loss_default, (X,)),
                                rtol=1e-6)
+
+
+SAME_NAME_TWICE = """\
+    import functools
+    import numpy as np
+
+    factor = 10.0
+    k = 5.0
+
+
+    def scale(factor):
+        def deco(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                return factor * fn(*args, **kwargs)
+            return wrapper
+        return deco
+
+
+    @scale(3.0)
+    def loss(x):
+        return np.sum(x ** 2) * factor
+
+
+    def helper(x):
+        return np.sum(x) * k
+
+
+    def make(k):
+        def loss2(x):
+            return k * helper(x)
+        return loss2
+"""
+
+
+def test_a_closure_variable_and_a_helpers_global_of_the_same_name(load):
+    # (found by a stranger) the generated module renames one of them (factor_1), and
+    # the API looked the new name up in the user's scope: an AttributeError
+    mod = load("same_name_twice", SAME_NAME_TWICE)
+    x = np.array([0.5, -1.0])
+    np.testing.assert_allclose(s2sad.grad(mod.loss)(x), 60.0 * x)       # 3 * 10 * 2x
+    assert s2sad.jvp(mod.loss)(x, np.ones(2))[1] == pytest.approx(np.sum(60.0 * x))
+    np.testing.assert_allclose(s2sad.vjp(mod.loss)(x)[1](1.0), 60.0 * x)
+    loss2 = mod.make(2.0)
+    gradient = s2sad.grad(loss2)
+    np.testing.assert_allclose(gradient(x), [10.0, 10.0])              # 2 * 5
+    mod.k = 7.0                                                          # read at each call
+    np.testing.assert_allclose(gradient(x), [14.0, 14.0])

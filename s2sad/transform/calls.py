@@ -101,7 +101,7 @@ class CallGraph:
             for n in gast.walk(node):
                 if isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store):
                     n.id = new
-            if source_func is not None and name in source_func.__code__.co_freevars:
+            if source_func is not None:
                 source_func = reading_as(source_func, name, new)
             name = new
         if helper:
@@ -115,15 +115,19 @@ class CallGraph:
 
 
 def reading_as(func, name, new):
-    """A function sharing ``func``'s closure cells and globals whose closure variable
-    ``name`` is called ``new``: where the API reads the current value of a free name
-    renamed in the generated module (two wrappers of stacked decorators each close
-    over their own ``fn``)."""
+    """A function sharing ``func``'s closure cells and globals that reads ``func``'s
+    free name ``name`` as ``new``: where the API reads the current value of a free
+    name renamed in the generated module (two wrappers of stacked decorators each
+    close over their own ``fn``; a closure's ``factor`` and a helper's global
+    ``factor``).  A closure variable is renamed in the code; a global is looked up
+    under its own name (``api._current`` follows ``_s2sad_reading_as``)."""
     import types
     code = func.__code__
-    freevars = tuple(new if v == name else v for v in code.co_freevars)
-    reader = types.FunctionType(code.replace(co_freevars=freevars), func.__globals__,
-                                func.__name__, func.__defaults__, func.__closure__)
+    if name in code.co_freevars:
+        code = code.replace(co_freevars=tuple(new if v == name else v
+                                              for v in code.co_freevars))
+    reader = types.FunctionType(code, func.__globals__, func.__name__, func.__defaults__,
+                                func.__closure__)
     reader._s2sad_reading_as = (func, name, new)   # how to make it again (api holds it weakly)
     return reader
 
