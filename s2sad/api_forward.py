@@ -100,6 +100,27 @@ def _forward_entry(func, wrt):
     return _cached((getattr(func, "__code__", func), wrt, "jvp"), func, build)
 
 
+def second_order_error(func, exc):
+    """The error for gradient code forward mode cannot differentiate.  The common
+    cause is a helper whose body could not go in place of its call, so the gradient
+    calls its generated pullback: say which helper, not where in generated code."""
+    import re
+    found = re.search(r"calling the local value '(\w+?)(?:_\d+)?_pullback'", exc.message)
+    if found:
+        return type(exc)(
+            f"second derivatives of {func.__name__} are not available: they go through a "
+            f"helper only when its body can be put in place of its call, and "
+            f"{found.group(1)!r} cannot (a closure, such as a decorator's wrapped function "
+            f"or a nested function, or a helper taking *args or **kwargs); first "
+            f"derivatives work", None,
+            hint=f"make {found.group(1)!r} a module-level function with named parameters, "
+                 f"or use finite differences of s2sad.grad")
+    return type(exc)(
+        f"second derivatives of {func.__name__} are not available: forward mode cannot "
+        f"differentiate its generated gradient code: {exc.message}",
+        exc.location, hint=exc.hint or "use finite differences of s2sad.grad")
+
+
 def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
     """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
     from .transform.second_order import prepare_gradient_code
@@ -119,10 +140,7 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
                 gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
                 prepare=prepare_gradient_code)
         except S2sadError as exc:
-            raise type(exc)(
-                f"second derivatives of {func.__name__} are not available: forward mode "
-                f"cannot differentiate its generated gradient code: {exc.message}",
-                exc.location, hint=exc.hint or "use finite differences of s2sad.grad") from None
+            raise second_order_error(func, exc) from None
         return _Entry(result, rev.free, depends_on=rev, free_source=rev.free_source,
                       deps=rev.deps)
 
@@ -155,8 +173,11 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
     if dump:
         stages["parse"] = render_function(parsed.node, [])
-    fence.check(parsed)
-    normal = normalize(parsed)
+    try:
+        fence.check(parsed)
+        normal = normalize(parsed)
+    except S2sadError as exc:
+        raise second_order_error(func, exc) from None
     if dump:
         stages["normalize"] = render_function(normal.node, [])
     generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")

@@ -612,3 +612,29 @@ def test_a_closure_variable_and_a_helpers_global_of_the_same_name(load):
     np.testing.assert_allclose(gradient(x), [10.0, 10.0])              # 2 * 5
     mod.k = 7.0                                                          # read at each call
     np.testing.assert_allclose(gradient(x), [14.0, 14.0])
+
+
+def test_second_order_through_a_closure_helper_names_the_helper(load):
+    # (found by a stranger) the refusal pointed into generated code ('fn_1_pullback')
+    mod = load("stacked_twice", """\
+        import functools
+        import numpy as np
+
+
+        def double(fn):
+            @functools.wraps(fn)
+            def wrapper(x):
+                return 2.0 * fn(x)
+            return wrapper
+
+
+        @double
+        @double
+        def g(x):
+            return np.sin(x)
+    """)
+    assert s2sad.grad(mod.g)(0.5) == pytest.approx(4.0 * np.cos(0.5))
+    with pytest.raises(s2sad.S2sadError) as info:
+        s2sad.hessian(mod.g)(0.5)
+    assert "'fn' cannot (a closure" in str(info.value)
+    assert "<s2sad" not in str(info.value)
