@@ -1043,7 +1043,12 @@ class Generator:
                 b = r.choice(partners)
                 b_name, b_shape, b_bound = b.name, b.shape, b.bound
             p, q = self.new_name("p"), self.new_name("q")
-            self.emit(f"for {p}, {q} in zip({a.name}, {b_name}):")
+            if r.random() < 0.3:   # enumerate(zip(...)): the index and each sequence's item
+                k = self.new_name("k")
+                self.emit(f"for {k}, ({p}, {q}) in enumerate(zip({a.name}, {b_name})):")
+                self.env.append(_Var(k, S, a.shape[0] - 1, "int"))
+            else:
+                self.emit(f"for {p}, {q} in zip({a.name}, {b_name}):")
             self.env.append(_Var(p, a.shape[1:], a.bound))
             self.env.append(_Var(q, b_shape[1:], b_bound))
         for v in self.env[size:]:

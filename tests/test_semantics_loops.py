@@ -962,3 +962,37 @@ def test_a_local_function_chosen_by_the_path_is_refused_with_its_location(f, lin
         s2sad.grad(f)(*args)
     assert f"test_semantics_loops.py:{f.__code__.co_firstlineno + line}:" in str(info.value)
     assert "may not depend on the path taken" in str(info.value)
+
+
+def enumerates_a_zip(x, y):
+    acc = 0.0
+    for k, (a, b) in enumerate(zip(x, y)):
+        acc = acc + a * b * k
+    return acc
+
+
+def enumerates_a_reversed_zip_from_one(x, y):
+    acc = 0.0
+    for k, (a, b) in enumerate(zip(x, reversed(y)), 1):
+        acc = acc + a * b * k
+    return acc + k
+
+
+def test_enumerate_over_zip_in_every_mode():
+    # (found by a stranger) refused: "zip(...) is supported only as the iterable of a
+    # for loop"; by hand d/dx sum(k x y) = k y, d/dy = k x
+    x, y = np.array([0.3, -1.2, 0.7]), np.array([1.0, 2.0, -0.5])
+    k = np.arange(3.0)
+    gx, gy = s2sad.grad(enumerates_a_zip, wrt=(0, 1))(x, y)
+    np.testing.assert_allclose(gx, k * y)
+    np.testing.assert_allclose(gy, k * x)
+    assert s2sad.jvp(enumerates_a_zip)(x, y, np.ones(3))[1] == pytest.approx(np.sum(k * y))
+    hx, hy = s2sad.hvp(enumerates_a_zip, wrt=(0, 1))(x, y, (np.ones(3), np.zeros(3)))
+    np.testing.assert_allclose(hx, 0.0)
+    np.testing.assert_allclose(hy, k)
+    k1 = np.arange(1.0, 4.0)
+    value, (gx, gy) = s2sad.value_and_grad(enumerates_a_reversed_zip_from_one,
+                                           wrt=(0, 1))(x, y)
+    assert value == pytest.approx(enumerates_a_reversed_zip_from_one(x, y))
+    np.testing.assert_allclose(gx, k1 * y[::-1])
+    np.testing.assert_allclose(gy, (k1 * x)[::-1])

@@ -438,11 +438,14 @@ class _Normalizer:
         elif callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
                 kw.arg == "start" for kw in iterable.keywords) \
                 and len(iterable.args) + len(iterable.keywords) <= 2:
-            # enumerate(x, start): the index counts from start (read in the body)
-            inner = self.reversed_argument(iterable.args[0])
-            backwards = [inner is not None]
-            sequences = [self.atom(iterable.args[0] if inner is None else inner)]
-            kind = "enumerate"
+            # enumerate(x, start): the index counts from start (read in the body);
+            # enumerate(zip(a, b)): the index and the items of each sequence
+            zipped = self.zip_arguments(iterable.args[0])
+            parts = [iterable.args[0]] if zipped is None else zipped
+            inner = [self.reversed_argument(a) for a in parts]
+            backwards = [r is not None for r in inner]
+            sequences = [self.atom(a if r is None else r) for a, r in zip(parts, inner)]
+            kind = "enumerate" if zipped is None else "enumerate_zip"
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
             if start is not None:
                 start = self.atom(start)   # evaluated once, before the loop, as Python does
@@ -496,15 +499,25 @@ class _Normalizer:
                     position = self.operation_value(gast.BinOp(
                         left=nodes.clone(last), op=gast.Sub(), right=position), "position")
                 items.append(nodes.subscript(nodes.clone(sequence), position))
-            if kind == "enumerate":
-                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
+            if kind in ("enumerate", "enumerate_zip"):
+                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                        and isinstance(target.elts[0], gast.Name)):
                     raise self.error("unpack enumerate() into two names", target)
                 counter = nodes.name(index)
                 if start is not None:
                     counter = nodes.name(self.operation(
                         gast.BinOp(left=nodes.name(index), op=gast.Add(), right=start)))
                 self.env[target.elts[0].id] = counter
-                self.bind_item(target.elts[1], items[0])
+                if kind == "enumerate":
+                    self.bind_item(target.elts[1], items[0])
+                else:
+                    inner_target = target.elts[1]
+                    if not (isinstance(inner_target, gast.Tuple)
+                            and len(inner_target.elts) == len(items)):
+                        raise self.error("unpack zip() into one name per sequence",
+                                         inner_target)
+                    for elt, item in zip(inner_target.elts, items):
+                        self.bind_item(elt, item)
             elif kind == "zip":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
                     raise self.error("unpack zip() into one name per sequence", target)
@@ -520,6 +533,14 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(names.values()))
         self.emit(loop)
+
+    def zip_arguments(self, node):
+        """The sequences of ``zip(a, b, ...)`` (a plain call of the builtin), or None."""
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id not in self.env and not node.keywords \
+                and self.parsed.resolve(node.func.id, None) is builtins.zip:
+            return list(node.args)
+        return None
 
     def reversed_argument(self, node):
         """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
