@@ -680,3 +680,34 @@ def test_a_loop_carried_alias_is_decided_on_the_trips_taken():
             rtol=1e-6, atol=1e-7)
     with pytest.raises(UnsupportedSyntaxError, match="'a'"):   # trip 2 writes into a
         s2sad.grad(carries_an_alias_on_some_trips)(x.copy(), 2)
+
+
+def writes_the_last_row_after_the_loop(X, w):
+    Y = np.sin(X)
+    s = 0.0
+    for row in Y:
+        s = s + np.sum(row * w)
+    row[0] = w[0] * 3.0
+    return s + np.sum(row * row)
+
+
+def writes_the_last_row_then_reads_the_matrix(X, w):
+    Y = np.sin(X)
+    s = 0.0
+    for row in Y:
+        s = s + np.sum(row * w)
+    row[0] = w[0] * 3.0
+    return s + np.sum(row * row) + np.sum(Y * Y)
+
+
+def test_a_loop_target_written_after_its_loop():
+    # (found by a stranger) the path where the loop ran no trip (row unbound) was
+    # taken for an array defined outside the function: a false refusal naming 'UNBOUND'
+    X = np.array([[0.1, 0.2, 0.3], [0.4, -0.5, 0.6], [0.7, 0.8, -0.9]])
+    w = np.array([0.3, -0.2, 0.5])
+    expected = finite_difference_gradient(writes_the_last_row_after_the_loop, (X, w), argnum=1)
+    np.testing.assert_allclose(s2sad.grad(writes_the_last_row_after_the_loop, wrt=1)(X, w),
+                               expected, rtol=1e-6, atol=1e-8)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(writes_the_last_row_then_reads_the_matrix, wrt=1)(X, w)
+    assert "may also change 'Y'" in str(info.value) and "UNBOUND" not in str(info.value)

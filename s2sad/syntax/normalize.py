@@ -1121,8 +1121,8 @@ class _Normalizer:
         for stmt in nodes.statements(loop.body):
             if isinstance(stmt, gast.Assign) and _may_alias(stmt.value) and any(
                     n.id == name for t in stmt.targets for n in nodes.names(t)):
-                return (f"line {stmt.lineno} binds {name!r} to an existing array for the "
-                        f"next trip")
+                return (f"line {self.parsed.location(stmt).line} binds {name!r} to an "
+                        f"existing array for the next trip")
         return None
 
     # ------------------------------------------------------- expressions
@@ -1834,6 +1834,8 @@ class _Normalizer:
                 # globals sharing its memory are refused when the code runs
                 # (ensure_unshared); other names holding it are checked below
                 continue
+            if origin == "UNBOUND":
+                continue   # a path where the name holds nothing: reading it raises there
             if origin in outside or origin not in self.defined:
                 owner = (f"the caller's array {origin!r}" if origin in outside
                          else f"{origin!r}, defined outside the function")
