@@ -30,6 +30,7 @@ from .values import (NoneOutputError, complex_leak, is_complex, none_output,
                      refuse_complex_arguments, refuse_value)
 
 _ndarray = np.ndarray
+_FLOAT64 = np.dtype(np.float64)
 _ModuleType = types.ModuleType
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
@@ -362,9 +363,17 @@ class _Bound:
                     self._rebuild()
                     return self.impl
                 namespace[name] = value
-        if not _fits(self, func, namespace):
-            self._rebuild()
-            return self.impl
+        if func.__code__ is not self.code or _registry.version != self.version \
+                or self.slow:   # (the common case inline: _fits's fast path)
+            if not _fits(self, func, namespace):
+                self._rebuild()
+                return self.impl
+        else:
+            for root, attr, obj in self.local_paths:   # np.dot is still np.dot
+                found = getattr(namespace.get(root), attr, None)
+                if found is not obj and not _same(found, obj):
+                    self._rebuild()
+                    return self.impl
         defaults = self.defaults
         if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1]:
             if _defaults_kinds(func) != self.deps.kinds:
@@ -565,8 +574,10 @@ def _build_gradient(func, wrt, with_value):
 
     def gradient(*args, **kwargs):
         for value in args:   # complex arguments are refused (inline: the hot path)
-            if value.__class__ is not float and (
-                    value.__class__ is not _ndarray or value.dtype.kind == "c"):
+            if value.__class__ is _ndarray:
+                if value.dtype is not _FLOAT64 and value.dtype.kind == "c":
+                    refuse_complex_arguments(args, kwargs, func.__name__)
+            elif value.__class__ is not float:
                 refuse_complex_arguments(args, kwargs, func.__name__)
                 break
         if kwargs:
