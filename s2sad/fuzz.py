@@ -372,6 +372,15 @@ CONSTRUCTS = {
                            "    def wrapper(*args, **kwargs):\n"
                            "        return 2.0 * fn(*args, **kwargs) + 0.5\n    return wrapper\n"
                            "\n\n@deco\ndef f(x):\n    return x * x\n", (0.7,)),
+    "local_function": Construct("def f(x):\n    g = lambda u: np.tanh(u) * 0.5 + u\n\n"
+                                "    def h(u):\n        return np.sin(u) - 0.5 * u\n"
+                                "    return np.sum(g(x) * h(x))\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
+    "local_function_branch": Construct("def f(x):\n    if x[0] > 0.0:\n"
+                                       "        g1 = lambda u: np.tanh(u)\n    else:\n"
+                                       "        g1 = lambda u: np.sin(u)\n"
+                                       "    return np.sum(g1(x))\n",
+                                       (np.array([0.5, 0.1, -0.3]),)),
     "defaults": Construct("K1 = 0.6\n\n\ndef f(x, k1=0.5, k2=K1, k3=C3):\n"
                           "    return np.sum(x * k1 * k2 * k3)\n", (np.array([0.5, 0.1, -0.3]),)),
     "kwonly": Construct("def f(x, *, s1=2.0):\n    return x * s1 * x\n", (0.7,)),
@@ -392,7 +401,7 @@ CONSTRUCTS = {
 CLAIMED = frozenset({
     "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
     "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
-    "decorator", "defaults",
+    "decorator", "defaults", "local_function", "local_function_branch",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow"})
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -410,6 +419,8 @@ REFUSABLE = {
     "alias_loop": r"\b(ar|al)\d+\b",
     "int_array_write": r"\bia\d+\b",
     "bool_array_write": r"\bba\d+\b",
+    # a local function chosen by the path: which body a call means depends on it
+    "local_function_branch": r"\bg\d+\b",
 }
 
 #: constructs and the ones they need besides themselves
@@ -822,6 +833,9 @@ class Generator:
             options.append((1.2, "counter"))
         if top and (self.has("int_array_write") or self.has("bool_array_write")):
             options.append((0.6, "int_array"))
+        if top and ctx.loops == 0 and self.depth == 0 and self.float_vars() and (
+                self.has("local_function") or self.has("local_function_branch")):
+            options.append((0.7, "local_fn"))
         damp = 0.35 ** self.depth   # nested compound statements get rarer
         options = [(w * damp if k in ("if", "for", "while", "list", "inplace", "loop_after",
                                       "alias", "counter") else w, k)
@@ -1441,6 +1455,34 @@ class Generator:
             v.locked = v.aliased = True     # never rebound or written again
             self.env.append(v)
         self.read_after(self.env[-2] if read_a else self.env[-1])
+
+    def stmt_local_fn(self, ctx):
+        """A local function (a lambda bound to a name, or a nested def) called on a value;
+        or one chosen by a branch (``g = lambda ...`` in each), which s2sad must refuse:
+        it puts a local function's body in place of its calls."""
+        r = self.r
+        kind = r.choice([k for k in ("local_function", "local_function_branch")
+                         if self.has(k)])
+        self.use(kind)
+        v = r.choice(self.float_vars())
+        g = self.new_name("g")
+        first, second = r.sample(["np.tanh(u) * 0.5 + u", "np.sin(u) - 0.5 * u",
+                                  "u * 0.75 + np.cos(u) * 0.25"], 2)
+        if kind == "local_function" and r.random() < 0.5:
+            self.emit(f"{g} = lambda u: {first}")
+        elif kind == "local_function":
+            self.emit(f"def {g}(u):")
+            self.emit(f"    return {first}")
+        else:
+            self.use("if")
+            self.emit(f"if {self.condition()}:")
+            self.emit(f"    {g} = lambda u: {first}")
+            self.emit("else:")
+            self.emit(f"    {g} = lambda u: {second}")
+        out = self.new_name()
+        self.emit(f"{out} = {g}({v.name})")
+        self.count += 2
+        self.env.append(_Var(out, v.shape, v.bound + 1.0))
 
     def stmt_counter(self, ctx):
         """An integer counter from an int parameter: ``c = start``, ``c += 1`` in a loop."""

@@ -340,6 +340,8 @@ CONSTRUCT_SIGNS = {
     "defaults": [r"def f\([^)]*\bd\d=K\d", r"def f\([^)]*\bd\d=-?\d",
                  r"def f\([^)]*\bd\d=C\d"],
     "kwonly": [r"def f\([^)]*\*, kw1=-?\d"],
+    "local_function": [r"\n\s+g\d+ = lambda u: ", r"\n\s+def g\d+\(u\):", r"= g\d+\("],
+    "local_function_branch": [r"if .*:\n\s+g\d+ = lambda u: .*\n\s+else:\n\s+g\d+ = lambda"],
     "int_counter": [r"def f\([^)]*\bstart\b", r"\n\s+c\d+ = start", r"\n\s+c\d+ \+= 1\n"],
     "int_array_write": [r"ia\d+ = np\.(zeros\(\d, dtype=int\)|arange|array)",
                         r"ia\d+\[\d\] = 2\.5 \*", r"ia\d+\[\d\] \+= 2\.5 \*"],

@@ -996,3 +996,22 @@ def test_enumerate_over_zip_in_every_mode():
     assert value == pytest.approx(enumerates_a_reversed_zip_from_one(x, y))
     np.testing.assert_allclose(gx, k1 * y[::-1])
     np.testing.assert_allclose(gy, (k1 * x)[::-1])
+
+
+def defines_a_local_function_after_an_early_return(x, y):
+    if np.sum(x) >= 0.0:
+        return np.sum(y)
+    g = lambda u: u * u  # noqa: E731
+    return np.sum(g(y))
+
+
+def test_a_local_function_after_an_early_return_is_differentiated():
+    # (found by the fuzzer, seed 888097) the early return puts the rest of the body in
+    # a block, and the definition was taken for one chosen by the path
+    y = np.array([-1.0, 0.5])
+    np.testing.assert_allclose(
+        s2sad.grad(defines_a_local_function_after_an_early_return, wrt=1)(-np.ones(2), y),
+        2 * y)
+    np.testing.assert_allclose(
+        s2sad.grad(defines_a_local_function_after_an_early_return, wrt=1)(np.ones(2), y),
+        np.ones(2))

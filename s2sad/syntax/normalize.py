@@ -907,38 +907,46 @@ class _Normalizer:
     def check_local_functions(self, fn):
         """A local function (nested ``def``, or a lambda bound to a name) is put in
         place of its calls, so which one a call means must not depend on the path:
-        each is bound once, at the top level of the body, and its name nothing else."""
-        sites = {}   # name -> [(statement, at the top level)]
+        each is bound once, its name nothing else, and it is read only after its
+        definition in the block that defines it (where Python holds it on every path)."""
+        sites = {}   # name -> [(statement, the block holding it, its position there)]
 
-        def visit(stmts, top):
-            for stmt in stmts:
+        def visit(stmts):
+            for position, stmt in enumerate(stmts):
                 if isinstance(stmt, gast.FunctionDef):
-                    sites.setdefault(stmt.name, []).append((stmt, top))
+                    sites.setdefault(stmt.name, []).append((stmt, stmts, position))
                     continue   # its body is a scope of its own
                 if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Lambda):
                     for target in stmt.targets:
                         if isinstance(target, gast.Name):
-                            sites.setdefault(target.id, []).append((stmt, top))
+                            sites.setdefault(target.id, []).append((stmt, stmts, position))
                 for field in ("body", "orelse"):
                     inner = getattr(stmt, field, None)
                     if isinstance(inner, list):
-                        visit(inner, False)
+                        visit(inner)
 
-        visit(fn.body, True)
+        visit(fn.body)
         for name, found in sorted(sites.items()):
-            lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _ in found)
+            lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _, _ in found)
             stores = [n for n in nodes.names(fn.body)
                       if n.id == name and isinstance(n.ctx, gast.Store)]
-            stmt, top = found[-1] if len(found) > 1 else found[0]
-            if len(found) > 1 or not top or len(stores) > lambdas:
-                where = stmt if len(found) > 1 or not top else stores[-1]
-                raise self.error(
-                    f"the local function {name!r} is defined in a branch or a loop, more than "
-                    f"once, or its name is bound to something else too: s2sad puts a local "
-                    f"function's body in place of its calls, so the function a call means "
-                    f"may not depend on the path taken", where,
-                    hint=f"define each function once at the top of the body under its own "
-                         f"name, and choose between the calls in the branch")
+            stmt, block, position = found[-1]
+            reads = [n for n in nodes.names(fn.body)
+                     if n.id == name and isinstance(n.ctx, gast.Load)]
+            after = {id(n) for later in block[position + 1:] for n in nodes.names(later)}
+            if len(found) > 1 or len(stores) > lambdas:
+                where = stmt if len(found) > 1 else stores[-1]
+            elif any(id(n) not in after for n in reads):
+                where = next(n for n in reads if id(n) not in after)
+            else:
+                continue
+            raise self.error(
+                f"the local function {name!r} is defined in a branch or a loop and used "
+                f"outside it, more than once, or its name is bound to something else too: "
+                f"s2sad puts a local function's body in place of its calls, so the function "
+                f"a call means may not depend on the path taken", where,
+                hint=f"define each function once at the top of the body under its own "
+                     f"name, and choose between the calls in the branch")
 
     def bind_name(self, user_name, value):
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
