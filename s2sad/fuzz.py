@@ -1461,8 +1461,9 @@ class Generator:
         or one chosen by a branch (``g = lambda ...`` in each), which s2sad must refuse:
         it puts a local function's body in place of its calls."""
         r = self.r
-        kind = r.choice([k for k in ("local_function", "local_function_branch")
-                         if self.has(k)])
+        kinds = [k for k in ("local_function", "local_function_branch") if self.has(k)]
+        # the branch-chosen kind is refused by design: rarer, so campaigns check more
+        kind = kinds[0] if len(kinds) == 1 or r.random() < 0.75 else kinds[1]
         self.use(kind)
         v = r.choice(self.float_vars())
         g = self.new_name("g")
