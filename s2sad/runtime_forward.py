@@ -6,7 +6,7 @@ code generator.
 
 import numpy as np
 
-from .runtime import _keepdims_shape, _normalize_axes, float_like
+from .runtime import _is_complex, _keepdims_shape, _normalize_axes, float_like
 
 __all__ = ["broadcast_like", "writable_copy", "index_set", "prod_bar_x_dot", "xdivy",
            "tape_push", "tape_pop", "reversed_range"]
@@ -40,11 +40,6 @@ def index_set(x, index, value):
         _refuse_complex_write()
     out[index] = value
     return out
-
-
-def _is_complex(value):
-    return value.__class__ is complex or isinstance(value, np.complexfloating) or (
-        isinstance(value, np.ndarray) and value.dtype.kind == "c")
 
 
 def _refuse_complex_write():
