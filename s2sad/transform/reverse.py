@@ -1089,7 +1089,15 @@ class _Reverse:
             return
         current = self.adj[primal]
         if isinstance(current, gast.Name) and current.id in self.owned:
-            if basic:
+            if basic and isinstance(index, gast.Slice) \
+                    and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
+                # a list's slice: ``xs_bar[1:] += g`` would concatenate; add_tree adds
+                # item by item (and is ``+`` for an array)
+                out.append(nodes.assign(
+                    nodes.subscript(nodes.name(current.id), index, store=True),
+                    nodes.call(self.helper("add_tree"), [
+                        nodes.subscript(nodes.name(current.id), nodes.clone(index)), g])))
+            elif basic:
                 out.append(gast.AugAssign(
                     target=nodes.subscript(nodes.name(current.id), index, store=True),
                     op=gast.Add(), value=g))
