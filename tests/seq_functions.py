@@ -115,3 +115,11 @@ def tuple_state(x, n):
     for _ in range(n):
         state = (state[0] * state[1], state[0] + 0.5)
     return state[0] + state[1]
+
+
+def zip_bound_to_a_name(xs, ys, w):
+    pairs = zip(xs, ys)
+    s = 0.0
+    for i, (u, v) in enumerate(pairs):
+        s = s + w * u * v * i
+    return s

@@ -39,6 +39,7 @@ CASES = [
     ("layers_loop_tuple", sf.layers_loop, (((W1, B1), (W2, B2)), X), (0, 1)),
     ("layers_nested_index", sf.layers_index, ([(W1, B1), (W2, B2)], X), (0, 1)),
     ("zip_enumerate_w", sf.zip_enumerate, ([1.0, 2.0], [3.0, 4.0], 0.5), 2),
+    ("zip_bound_to_a_name", sf.zip_bound_to_a_name, ([1.0, 2.0, 3.0], (3.0, 4.0, 1.0), 0.5), 2),
     ("zip_enumerate_all", sf.zip_enumerate, ([1.0, 2.0, 5.0], (3.0, 4.0), 0.5), (0, 1, 2)),
     ("reversed_items", sf.reversed_items, ([1.0, 2.0, 3.0],), 0),
     ("comprehension_over_tuple", sf.comprehension_tuple, ((1.0, 2.0, 3.0),), 0),
@@ -50,6 +51,14 @@ CASES = [
 @pytest.mark.parametrize("label, func, args, wrt", CASES, ids=[c[0] for c in CASES])
 def test_reverse_and_forward_against_finite_differences(label, func, args, wrt):
     check_grads(func, args, wrt=wrt, modes=("reverse", "forward"))
+
+
+def test_a_loop_over_zip_bound_to_a_name_with_only_w_differentiated():
+    # (the loop read len(pairs) of a zip object); w * sum(i * u * v)
+    g = s2sad.grad(sf.zip_bound_to_a_name, wrt=2)([1.0, 2.0, 3.0], [3.0, 4.0, 1.0], 0.5)
+    assert g == pytest.approx(0 * 3.0 + 1 * 8.0 + 2 * 3.0)
+    _, t = s2sad.jvp(sf.zip_bound_to_a_name, wrt=2)([1.0, 2.0], [3.0, 4.0], 0.5, 1.0)
+    assert t == pytest.approx(8.0)
 
 
 def test_slice_of_a_list_parameter_is_not_concatenated():
