@@ -140,7 +140,7 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None):
         try:
             result = pipeline.generate_forward(
                 gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
-                prepare=prepare_gradient_code)
+                prepare=prepare_gradient_code, kinds=dict(kinds) if kinds else None)
         except S2sadError as exc:
             raise second_order_error(func, exc) from None
         return _Entry(result, rev.free, depends_on=rev, free_source=rev.free_source,

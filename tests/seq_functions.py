@@ -123,3 +123,8 @@ def zip_bound_to_a_name(xs, ys, w):
     for i, (u, v) in enumerate(pairs):
         s = s + w * u * v * i
     return s
+
+
+def concat_product(xs, v):
+    a = xs + [v]
+    return a[0] * a[1] * a[2]

@@ -142,6 +142,12 @@ def test_hvp_with_a_list_parameter():
     np.testing.assert_allclose(np.asarray(hv, dtype=float), [2.0, 0.0])
 
 
+def test_hvp_with_a_list_parameter_that_is_concatenated():
+    # f = x0 * x1 * v: d2f/dx0 dx1 = v, so H t = [v t1, v t0]
+    hv = s2sad.hvp(sf.concat_product)([1.5, 2.0], 3.0, [1.0, 0.5])
+    np.testing.assert_allclose(np.asarray(hv, dtype=float), [1.5, 3.0])
+
+
 def _compiled(func):
     """The module ``s2sad.source(func)`` shows (no argument structure known), compiled."""
     namespace = {}
