@@ -38,6 +38,7 @@ CASES = [
     ("layers_loop", sf.layers_loop, ([(W1, B1), (W2, B2)], X), (0, 1)),
     ("layers_loop_tuple", sf.layers_loop, (((W1, B1), (W2, B2)), X), (0, 1)),
     ("layers_nested_index", sf.layers_index, ([(W1, B1), (W2, B2)], X), (0, 1)),
+    ("layers_nested_index_tuple", sf.layers_index, (((W1, B1), (W2, B2)), X), (0, 1)),
     ("zip_enumerate_w", sf.zip_enumerate, ([1.0, 2.0], [3.0, 4.0], 0.5), 2),
     ("zip_bound_to_a_name", sf.zip_bound_to_a_name, ([1.0, 2.0, 3.0], (3.0, 4.0, 1.0), 0.5), 2),
     ("zip_enumerate_all", sf.zip_enumerate, ([1.0, 2.0, 5.0], (3.0, 4.0), 0.5), (0, 1, 2)),
