@@ -128,3 +128,10 @@ def zip_bound_to_a_name(xs, ys, w):
 def concat_product(xs, v):
     a = xs + [v]
     return a[0] * a[1] * a[2]
+
+
+def item_read_twice(xs, w):
+    a = xs[0]
+    b = xs[0]
+    t = b + w
+    return np.sum(t * t) + np.sum(a * 3.0)

@@ -166,6 +166,24 @@ def test_unknown_kind_slice_adjoint_is_right_for_lists_and_arrays():
         np.testing.assert_allclose(np.asarray(g, dtype=float), [1.0, 3.0, 2.0])
 
 
+def test_unknown_kind_item_adjoints_never_add_into_another_adjoint():
+    # xs_bar[0] = b_bar stores b_bar's array in a list; xs_bar[0] += a_bar then added
+    # into it, and b_bar was w_bar too (t = b + w): w's gradient came out 2 t + 3
+    impl = s2sad.source(sf.item_read_twice, wrt=(0, 1))
+    namespace = {}
+    exec(compile(impl, "<generated>", "exec"), namespace)
+    impl = namespace["item_read_twice_value_and_grad"]
+    w = np.array([0.5, -1.0])
+    for xs in ([np.ones(2), np.ones(2)], np.ones((2, 2))):
+        _, (g_xs, g_w) = impl(xs, w)
+        t = 1.0 + w
+        np.testing.assert_allclose(g_w, 2 * t)
+        np.testing.assert_allclose(np.asarray(g_xs)[0], 2 * t + 3.0)
+        np.testing.assert_allclose(np.asarray(g_xs)[1], 0.0)
+    check_grads(sf.item_read_twice, ([np.ones(2), np.ones(2)], w), wrt=(0, 1),
+                modes=("reverse", "forward"))
+
+
 # ----------------------------------------------------------------- the kinds module
 
 @pytest.fixture(name="K")

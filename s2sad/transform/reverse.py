@@ -1089,10 +1089,11 @@ class _Reverse:
             return
         current = self.adj[primal]
         if isinstance(current, gast.Name) and current.id in self.owned:
-            if basic and isinstance(index, gast.Slice) \
-                    and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
-                # a list's slice: ``xs_bar[1:] += g`` would concatenate; add_tree adds
-                # item by item (and is ``+`` for an array)
+            if basic and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
+                # not known to be an array: for a list, ``xs_bar[1:] += g`` would
+                # concatenate and ``xs_bar[0] += g`` add in place into the array stored
+                # there (another adjoint); add_tree adds item by item into a new value
+                # (and is ``+`` for an array)
                 out.append(nodes.assign(
                     nodes.subscript(nodes.name(current.id), index, store=True),
                     nodes.call(self.helper("add_tree"), [
