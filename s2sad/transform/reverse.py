@@ -138,6 +138,13 @@ class _Reverse:
             return self.kinds.get(atom.id, kinds_.UNKNOWN)
         return kinds_.LEAF if isinstance(atom, gast.Constant) else kinds_.UNKNOWN
 
+    def in_structures(self, grads):
+        """The returned adjoints of list, tuple and dict parameters in the parameter's
+        own structure (the sweep builds them as lists: tuples come back as tuples)."""
+        return [nodes.call(self.helper("tree_like"), [g, nodes.name(p)])
+                if p in self.adj and kinds_.is_container(self.kinds.get(p)) else g
+                for g, p in zip(grads, self.wrt)]
+
     def copy_of(self, primal, name):
         """A copy of the adjoint ``name`` of ``primal`` the sweep may write items into."""
         if kinds_.is_sequence(self.kind(nodes.name(primal))):
@@ -225,15 +232,10 @@ class _Reverse:
         for p in self.wrt:
             if p in self.adj:
                 grads.append(nodes.clone(self.adj[p]))
-                if kinds_.is_container(self.kinds.get(p)):
-                    # container adjoints are built as lists: the parameter's structure back
-                    grads[-1] = nodes.call(self.helper("tree_like"), [grads[-1], nodes.name(p)])
             else:
                 grads.append(nodes.call(self.helper("zeros_like"), [nodes.name(p)]))
         grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
-        returned = {g.id for g in grads if isinstance(g, gast.Name)} | {
-            g.args[0].id for g in grads if _is_call_of(g, "tree_like")
-            and isinstance(g.args[0], gast.Name)}
+        returned = {g.id for g in grads if isinstance(g, gast.Name)}
         if self.clean:
             backward = propagate_copies(backward, protected=returned | set(seed_params))
             backward = eliminate_dead(backward, live_out=returned)
@@ -257,6 +259,7 @@ class _Reverse:
             grads, given = unshared_results(grads, body, list(self.nf.params), [value_expr],
                                             self.bindings, self.helper, self.namer.fresh,
                                             self.comments)
+            grads = self.in_structures(grads)
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
             body = [s for _, kept in given for s in kept] + body + [
                 nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
@@ -304,6 +307,7 @@ class _Reverse:
                 grads, forward + finals + starts + backward,
                 list(self.nf.params) + seed_params, [returned], self.bindings, self.helper,
                 self.namer.fresh, self.comments)
+            grads = self.in_structures(grads)
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
             # a cotangent is kept where the pullback starts, an argument where f_vjp does
             forward = [s for p, kept in given if p not in seed_params for s in kept] + forward
