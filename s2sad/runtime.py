@@ -22,7 +22,7 @@ __all__ = [
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "zeros_tree", "add_tree", "tree_like", "repetition_bar",
-    "container_copy", "iterable_bar",
+    "container_copy", "iterable_bar", "times_bar",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
@@ -303,6 +303,16 @@ def tree_like(g, x):
     if isinstance(x, dict):
         return {k: tree_like(g.get(k), v) for k, v in x.items()}
     return g
+
+
+def times_bar(g, x, n):
+    """The adjoint of ``x`` in ``x * n`` or ``n * x`` when the kind of ``x`` was not known
+    where the code was made: for a list or tuple (``n`` an int), a repetition (each
+    item gets the sum of its copies' adjoints); for a number or an array, ``g * n``
+    reduced to ``x``'s shape."""
+    if isinstance(x, (list, tuple)):
+        return repetition_bar(g, x)
+    return unbroadcast(g * n, x)
 
 
 def iterable_bar(g, items):

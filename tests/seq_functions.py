@@ -135,3 +135,8 @@ def item_read_twice(xs, w):
     b = xs[0]
     t = b + w
     return np.sum(t * t) + np.sum(a * 3.0)
+
+
+def int_times_array(x):
+    a = 3 * x
+    return np.sum(a) * 2.0

@@ -166,6 +166,16 @@ def test_unknown_kind_slice_adjoint_is_right_for_lists_and_arrays():
         np.testing.assert_allclose(np.asarray(g, dtype=float), [1.0, 3.0, 2.0])
 
 
+def test_unknown_kind_repetition_by_an_int_literal():
+    # 2 * xs: a repetition for a list, a product for an array, decided when it runs
+    impl = _compiled(sf.repeat_param)
+    _, g = impl([1.0, 2.0])
+    assert g == [2.0, 1.0]     # f = x0 ** 2 + x1
+    impl = _compiled(sf.int_times_array)
+    _, g = impl(np.array([1.0, 2.0]))
+    np.testing.assert_allclose(g, [6.0, 6.0])   # f = sum(3 * x) * 2
+
+
 def test_unknown_kind_item_adjoints_never_add_into_another_adjoint():
     # xs_bar[0] = b_bar stores b_bar's array in a list; xs_bar[0] += a_bar then added
     # into it, and b_bar was w_bar too (t = b + w): w's gradient came out 2 t + 3

@@ -281,4 +281,9 @@ def iterable_bar_tangent(out, g, items, g_dot):
     return rt.iterable_bar(g_dot, items)
 
 
+@runtime_tangent(rt.times_bar)
+def times_bar_tangent(out, g, x, n, g_dot):
+    return rt.times_bar(g_dot, x, n)
+
+
 nondifferentiable(rt.zeros_tree)

@@ -122,6 +122,8 @@ class _Reverse:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
+        elif _is_call_of(contribution, "times_bar"):   # maybe a list: never concatenated
+            total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
                                     right=contribution))
@@ -167,6 +169,12 @@ class _Reverse:
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
         self.activity = analyze(primal, self.wrt, outputs)
         self.kinds = kinds_.infer(primal, self.param_kinds)
+        # names of unknown kind that are copies of a number or an array on some path (a
+        # loop-carried value): ``n * v`` of those keeps its arithmetic adjoint
+        self.leaf_on_a_path = {
+            s.targets[0].id for s in flatten(primal) if isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name)
+            and self.kinds.get(s.value.id) == kinds_.LEAF}
         self.scalars = known_scalars(list(_with_loops(primal)))
         self.single_defs, self.loop_temps = _definitions(primal)
         self.written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
@@ -869,11 +877,38 @@ class _Reverse:
             pass  # a literal or a global such as np.pi: nothing to propagate to
         elif isinstance(value, gast.BinOp) and kinds_.is_sequence(self.kinds.get(name)):
             self.adjoint_of_container_op(name, value, g, out)
+        elif self.may_repeat(name, value):
+            count, items = (value.left, value.right) if self.is_count(value.left) \
+                else (value.right, value.left)
+            self.accumulate(items.id, nodes.call(self.helper("times_bar"), [
+                nodes.clone(g), nodes.name(items.id), nodes.clone(count)]), out)
         else:
             spread = "larger" if name in self.unreduced else \
                 "smaller" if name in self.spread else None
             self.adjoint_of_operation(name, value, g, out, consumer=stmt, spread=spread)
         return out
+
+    def is_count(self, atom):
+        """An int literal, or a number that carries no derivative: maybe a repetition
+        count."""
+        if isinstance(atom, gast.Constant):
+            return type(atom.value) is int
+        return isinstance(atom, gast.Name) and atom.id in self.scalars \
+            and not self.is_active(atom)
+
+    def may_repeat(self, name, value):
+        """``a = n * b`` where ``b`` is not known to be an array or a container and ``n``
+        may be an int: a list's repetition or an array's product, as the values decide
+        when the code runs (``times_bar``)."""
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
+                or self.kinds.get(name, kinds_.UNKNOWN) != kinds_.UNKNOWN:
+            return False
+        for count, items in ((value.left, value.right), (value.right, value.left)):
+            if self.is_count(count) and self.is_active(items) \
+                    and self.kind(items) == kinds_.UNKNOWN \
+                    and items.id not in self.leaf_on_a_path:
+                return True
+        return False
 
     def adjoint_of_container_op(self, name, value, g, out):
         """``a = b + c`` (a concatenation) and ``a = b * n`` / ``a = n * b`` (a repetition)
