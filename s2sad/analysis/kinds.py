@@ -178,6 +178,15 @@ def _constant_index(node):
     return False, None
 
 
+#: numpy functions returning a list or tuple of arrays (ufuncs with several outputs,
+#: np.modf..., are told by their ``nout``)
+_NUMPY_SEQUENCES = frozenset((
+    "split", "array_split", "hsplit", "vsplit", "dsplit", "unstack", "meshgrid",
+    "broadcast_arrays", "nonzero", "unravel_index", "histogram", "histogram2d",
+    "histogramdd", "gradient", "eig", "eigh", "svd", "qr", "slogdet", "lstsq",
+    "tril_indices", "triu_indices", "diag_indices", "mask_indices"))
+
+
 def _callee_kind(callee, args, kind_of):
     """The kind of a call's result, from what is called."""
     import builtins
@@ -195,19 +204,23 @@ def _callee_kind(callee, args, kind_of):
             source = kind_of(args[0])
             return source if source[0:1] == ("dict",) else ("dict", None, UNKNOWN)
         return ("dict", None, UNKNOWN)
-    if callee in (builtins.len, builtins.float, builtins.int, builtins.abs,
-                  builtins.range, builtins.min, builtins.max, builtins.round, builtins.bool):
-        if callee in (builtins.min, builtins.max) and len(args) == 1:
+    if callee in (builtins.min, builtins.max):
+        if len(args) == 1:
             return element(kind_of(args[0])) if is_container(kind_of(args[0])) else UNKNOWN
+        return _join_all(kind_of(a) for a in args)   # one of the arguments
+    if callee in (builtins.len, builtins.float, builtins.int, builtins.abs,
+                  builtins.range, builtins.round, builtins.bool):
         return LEAF
     if callee is builtins.sum:
-        return LEAF
+        return kind_of(args[1]) if len(args) > 1 else LEAF   # sum(lists, []) is a list
     from ..rules import registry
     if callee in registry.LIST_APPEND:
         items, new = (kind_of(a) for a in args[:2])
         return ("list", join(element(items) if is_container(items) else _BOTTOM, new)) \
             if is_container(items) or items is _BOTTOM else UNKNOWN
     module = getattr(callee, "__module__", None) or ""
+    if getattr(callee, "__name__", None) in _NUMPY_SEQUENCES or getattr(callee, "nout", 1) > 1:
+        return UNKNOWN   # np.split, np.linalg.svd, np.modf...: a list or tuple of arrays
     if module.split(".")[0] == "numpy" or type(callee).__name__ == "ufunc":
         return LEAF
     if module.startswith("s2sad.runtime") or module == "math":
@@ -289,7 +302,7 @@ def infer(body, params=None):
                     return right if right[0] == "list" else ("tuple", None, right[2])
                 return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
             if isinstance(value.op, gast.Mult):
-                for seq, count in ((left, right), (right, left)):
+                for seq in (left, right):
                     if is_sequence(seq):
                         return seq if seq[0] == "list" else ("tuple", None, seq[2])
                 if left == LEAF and right == LEAF:
@@ -298,7 +311,9 @@ def infer(body, params=None):
                     return LEAF   # a float repeats nothing
                 return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
             return UNKNOWN
-        if isinstance(value, (gast.UnaryOp, gast.Compare, gast.BoolOp)):
+        if isinstance(value, gast.BoolOp):   # one of its operands
+            return _join_all(kind_of(v) for v in value.values)
+        if isinstance(value, (gast.UnaryOp, gast.Compare)):
             return LEAF
         if isinstance(value, gast.Attribute):
             if value.attr in ("T", "real", "imag", "ndim", "size", "dtype", "mT"):
