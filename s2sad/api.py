@@ -199,14 +199,15 @@ class _Dependencies:
 class _Entry:
     """One generated module, compiled, with what it needs refreshed per call."""
 
-    def __init__(self, func, wrt, flavor, inline_helpers=False):
+    def __init__(self, func, wrt, flavor, inline_helpers=False, kinds=None):
         header = pipeline.header(
             func.__name__, pipeline.display_path(inspect.getsourcefile(func) or "?"),
             "reverse", flavor, wrt,
             f"s2sad.source({func.__name__}, wrt={wrt!r})" if flavor == "value_and_grad"
             else f"s2sad.vjp({func.__name__}, wrt={wrt!r})")
         result = pipeline.generate(func, wrt, "reverse", flavor, header,
-                                   inline_helpers=inline_helpers)
+                                   inline_helpers=inline_helpers,
+                                   kinds=dict(kinds) if kinds else None)
         self.emitted = _without_user_values(result.emitted, result.free)
         self.text = result.emitted.text
         # names whose identity chose a rule: a rebinding means regenerate
@@ -264,20 +265,21 @@ def _current(func, name):
     return getattr(builtins, name)
 
 
-def _entry(func, wrt, flavor, inline_helpers=False):
+def _entry(func, wrt, flavor, inline_helpers=False, kinds=None):
     """The generated module for ``func`` (cached); ``inline_helpers`` for the reverse
-    code second derivatives are computed from (see ``pipeline.generate``).
+    code second derivatives are computed from (see ``pipeline.generate``); ``kinds``,
+    the structure of the arguments it is specialized on (see :func:`argument_kinds`).
 
     The key is the code object; an entry is reused only while everything else it
     was made from still holds (see :class:`_Dependencies`): another function with
     the same code (a fresh closure over new data) reuses it.
     """
-    key = (getattr(func, "__code__", func), wrt, flavor, inline_helpers)
+    key = (getattr(func, "__code__", func), wrt, flavor, inline_helpers, kinds)
     with _CACHE_LOCK:
         entry = _CACHE.get(key)
     if entry is not None and entry.valid_for(func):
         return entry
-    entry = _Entry(func, wrt, flavor, inline_helpers)
+    entry = _Entry(func, wrt, flavor, inline_helpers, kinds)
     with _CACHE_LOCK:
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.pop(next(iter(_CACHE)))
@@ -323,18 +325,63 @@ def _set_forwarded_defaults(impl, sig):
         impl.__kwdefaults__ = kw
 
 
-class _Bound:
-    """A generated function bound to one user function's current free values."""
+_CONTAINER_CLASSES = (list, tuple, dict)
 
-    def __init__(self, func, wrt, flavor):
+
+def has_containers(args, kwargs):
+    """Whether an argument is a list, tuple or dict (the common case, only numbers and
+    arrays, is one class test per argument)."""
+    for value in args:
+        if value.__class__ in _CONTAINER_CLASSES:
+            return True
+    if kwargs:
+        for value in kwargs.values():
+            if value.__class__ in _CONTAINER_CLASSES:
+                return True
+    return False
+
+
+def argument_kinds(func, args, kwargs):
+    """``((parameter, kind), ...)`` for the arguments of a call of ``func`` (hashable:
+    part of the cache key); see ``analysis.kinds.kind_of_value``.  A list's kind is the
+    join of its items' (code made for a list of 3 arrays serves a list of 5)."""
+    from .analysis.kinds import kind_of_value
+    names = [p.name for p in pipeline.signature(func).parameters.values()]
+    found = dict(zip(names, (kind_of_value(v) for v in args)))
+    for name, value in (kwargs or {}).items():
+        if name in names:
+            found[name] = kind_of_value(value)
+    return tuple(sorted(found.items()))
+
+
+class _Bound:
+    """A generated function bound to one user function's current free values.
+
+    Called with a list, tuple or dict among the arguments, it uses the code generated
+    for the structure of the arguments (``analysis.kinds``), one bound module per
+    structure; with numbers and arrays only, its own."""
+
+    def __init__(self, func, wrt, flavor, kinds=None):
         self.func = func
         self.wrt = wrt
         self.flavor = flavor
+        self.kinds = kinds
+        self.structures = {}   # argument kinds -> _Bound specialized on them
         self._rebuild()
+
+    def specialized(self, args, kwargs):
+        """The bound module generated for the structure of ``args`` and ``kwargs``."""
+        kinds = argument_kinds(self.func, args, kwargs)
+        found = self.structures.get(kinds)
+        if found is None:
+            if len(self.structures) >= 64:
+                self.structures.clear()
+            found = self.structures[kinds] = _Bound(self.func, self.wrt, self.flavor, kinds)
+        return found
 
     def _rebuild(self):
         from .emit import compile_module
-        self.entry = _entry(self.func, self.wrt, self.flavor)
+        self.entry = _entry(self.func, self.wrt, self.flavor, kinds=self.kinds)
         sources = self.entry.free_source
         values = {name: _current(sources.get(name, self.func), name)
                   for name in self.entry.free}
@@ -351,9 +398,15 @@ class _Bound:
         self.deps = self.entry.deps
         _prepare_checks(self, self.deps)
 
-    def current(self):
+    def current(self, args=(), kwargs=None):
         """The generated function, its globals refreshed from the user's current values
-        (regenerated when the code, a helper, a rule or a name that chose a rule changed)."""
+        (regenerated when the code, a helper, a rule or a name that chose a rule changed);
+        the one made for the structure of ``args`` and ``kwargs`` when one is a container."""
+        for value in args:
+            if value.__class__ in _CONTAINER_CLASSES:
+                return self.specialized(args, kwargs).current()
+        if kwargs and has_containers((), kwargs):
+            return self.specialized(args, kwargs).current()
         func = self.func
         namespace = self.namespace
         for name, key, scope, cell in self.readers:
@@ -384,7 +437,7 @@ class _Bound:
         return self.impl
 
     def __call__(self, *args, **kwargs):
-        return self.current()(*args, **kwargs)
+        return self.current(args, kwargs)(*args, **kwargs)
 
 
 def _prepare_checks(bound, deps):
@@ -583,7 +636,7 @@ def _build_gradient(func, wrt, with_value):
         if kwargs:
             refuse_complex_arguments((), kwargs, func.__name__)
         try:
-            value, grads = bound.current()(*args, **kwargs)
+            value, grads = bound.current(args, kwargs)(*args, **kwargs)
         except NoneOutputError:   # raised by generated code, which knows no source lines
             raise none_output(func) from None
         except ValueError as exc:

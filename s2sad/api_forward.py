@@ -88,16 +88,18 @@ def _source_path(func):
     return pipeline.display_path(inspect.getsourcefile(func) or "?")
 
 
-def _forward_entry(func, wrt):
+def _forward_entry(func, wrt, kinds=None):
+    """``kinds``: the structure of the arguments (see ``api.argument_kinds``), or None."""
     def build():
         header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
                                  f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
-        result = pipeline.generate_forward(func, wrt, header)
+        result = pipeline.generate_forward(func, wrt, header,
+                                           kinds=dict(kinds) if kinds else None)
         sources = api._WeakSources(result.free_source)
         return _Entry(result, result.free, free_source=sources,
                       deps=api._Dependencies(func, result, sources))
 
-    return _cached((getattr(func, "__code__", func), wrt, "jvp"), func, build)
+    return _cached((getattr(func, "__code__", func), wrt, "jvp", kinds), func, build)
 
 
 def second_order_error(func, exc):
@@ -121,10 +123,10 @@ def second_order_error(func, exc):
         exc.location, hint=exc.hint or "use finite differences of s2sad.grad")
 
 
-def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
+def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None):
     """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
     from .transform.second_order import prepare_gradient_code
-    rev = api._entry(func, rev_wrt, "value_and_grad", inline_helpers=True)
+    rev = api._entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds)
 
     def build():
         values = {name: api._current(rev.free_source.get(name, func), name)
@@ -138,13 +140,13 @@ def _second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None):
         try:
             result = pipeline.generate_forward(
                 gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
-                prepare=prepare_gradient_code)
+                prepare=prepare_gradient_code, kinds=dict(kinds) if kinds else None)
         except S2sadError as exc:
             raise second_order_error(func, exc) from None
         return _Entry(result, rev.free, depends_on=rev, free_source=rev.free_source,
                       deps=rev.deps)
 
-    key = (getattr(func, "__code__", func), rev_wrt, fwd_wrt, "hvp", regenerate)
+    key = (getattr(func, "__code__", func), rev_wrt, fwd_wrt, "hvp", regenerate, kinds)
     return _cached(key, func, build, depends_on=rev)
 
 
@@ -200,15 +202,21 @@ def _second_order_call(bound, func, *args):
 
 
 class _Bound:
-    """A generated function bound to one user function's current free values."""
+    """A generated function bound to one user function's current free values.
 
-    def __init__(self, func, make_entry):
+    ``make_entry(kinds)`` makes the entry for the structure ``kinds`` of the arguments
+    (None: numbers and arrays); a call with a list, tuple or dict among the arguments
+    uses the one made for their structure (see ``api.argument_kinds``)."""
+
+    def __init__(self, func, make_entry, kinds=None):
         self.func = func
         self.make_entry = make_entry
+        self.kinds = kinds
+        self.structures = {}
         self._rebuild()
 
     def _rebuild(self):
-        self.entry = self.make_entry()
+        self.entry = self.make_entry(self.kinds)
         values = {name: self.entry.current(self.func, name) for name in self.entry.free}
         self.impl = compile_module(self.entry.emitted, values)
         self.namespace = self.impl.__globals__
@@ -220,6 +228,14 @@ class _Bound:
         self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
 
     def __call__(self, *args):
+        if self.kinds is None and api.has_containers(args, None):
+            kinds = api.argument_kinds(self.func, args, None)
+            found = self.structures.get(kinds)
+            if found is None:
+                if len(self.structures) >= 64:
+                    self.structures.clear()
+                found = self.structures[kinds] = _Bound(self.func, self.make_entry, kinds)
+            return found(*args)
         func, namespace = self.func, self.namespace
         for name in self.entry.free:
             value = self.entry.current(func, name)
@@ -392,7 +408,7 @@ def jvp(func=None, wrt=0):
     if func is None:
         return lambda f: jvp(f, wrt)
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
-    bound = _Bound(func, lambda: _forward_entry(func, wrt_names))
+    bound = _Bound(func, lambda kinds: _forward_entry(func, wrt_names, kinds))
     params = _parameters(bound.func)
     positions = [params.index(w) for w in wrt_names]
     k = len(wrt_names)
@@ -475,7 +491,8 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     def transform(kind):
         if kind not in transforms:
             if kind == "forward":   # the generated jvp itself: no per-sweep argument binding
-                transforms[kind] = _Bound(func, lambda: _forward_entry(func, wrt_names))
+                transforms[kind] = _Bound(func,
+                                          lambda kinds: _forward_entry(func, wrt_names, kinds))
             else:
                 # a 1-tuple wrt would make api.vjp expect a tuple of gradients: pass the name
                 spec = wrt_names if len(wrt_names) > 1 else wrt_names[0]
@@ -571,7 +588,8 @@ def _reverse_jacobian(vjp_fn, values, xs, func):
 
 def _second_order(func, wrt):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
-    bound = _Bound(func, lambda: _second_order_entry(func, wrt_names, wrt_names))
+    bound = _Bound(func, lambda kinds: _second_order_entry(func, wrt_names, wrt_names,
+                                                           kinds=kinds))
     params = _parameters(bound.func)
     positions = [params.index(w) for w in wrt_names]
     return wrt_names, many, bound, positions
@@ -678,7 +696,8 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
     rev = tuple(outer) + (() if not with_value or inner[0] in outer else inner)
     regenerate = (f"s2sad.grad(s2sad.grad({func.__name__}, wrt={inner[0]!r}), "
                   f"wrt={outer_wrt!r}).source")
-    bound = _Bound(func, lambda: _second_order_entry(func, rev, inner, regenerate))
+    bound = _Bound(func, lambda kinds: _second_order_entry(func, rev, inner, regenerate,
+                                                           kinds=kinds))
     params = _parameters(bound.func)
 
     def gradient(*args, **kwargs):

@@ -217,38 +217,41 @@ DEEP_RECURSION_LIMIT = 20000
 
 @_collector_paused
 def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_lines=(),
-             dump=False, inline_helpers=False):
+             dump=False, inline_helpers=False, kinds=None):
     """Run every pass on ``func``; return a :class:`Result`.
 
     ``inline_helpers=True`` (reverse mode, for second derivatives) puts the bodies
     of the user's own functions in place of their calls (see ``normalize``).
+    ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``), the structure of the
+    arguments the code is generated for (the API's specialization); none: unknown.
     """
     load_builtin_rules()
     if mode not in MODES:
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
     if mode == "forward":
-        return generate_forward(func, wrt_names, header_lines, dump)
+        return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds)
     with recording() as deps:
-        result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers)
+        result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers,
+                                   kinds)
     result.dependencies = deps
     return result
 
 
-def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers):
+def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers, kinds=None):
     stages = {}
     try:
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers)
         if dump:
             raw_calls = _call_graph(free, func, normal.helpers)
             raw = reverse(normalize(parsed, inline_helpers=inline_helpers), wrt_names, flavor,
-                          clean=False, calls=raw_calls)
+                          clean=False, calls=raw_calls, kinds=kinds)
             stages["reverse"] = emit_module(raw, {**raw_calls.free, **raw_calls.helpers},
                                             header_lines,
                                             *_source_module(parsed),
                                             extras=raw_calls.generated).text
         calls = _call_graph(free, func, normal.helpers)
         calls.free_source.update(normal.free_sources)   # read by inlined helpers
-        generated = reverse(normal, wrt_names, flavor, calls=calls)
+        generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds)
         emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
                               *_source_module(parsed),
                               extras=calls.generated, sources=calls.free_source)
@@ -264,7 +267,7 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
 
 @_collector_paused
 def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
-                     tangent_outputs=None):
+                     tangent_outputs=None, kinds=None):
     """Forward mode: parse -> fence -> normalize -> forward -> emit; returns a :class:`Result`.
 
     ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
@@ -276,18 +279,18 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
-                                   tangent_outputs, forward)
+                                   tangent_outputs, forward, kinds)
     result.dependencies = deps
     return result
 
 
 def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
-                      forward):
+                      forward, kinds=None):
     stages = {}
     parsed, normal, free = _front_end(func, stages, dump, prepare)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
-                        calls=calls)
+                        calls=calls, kinds=kinds)
     emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
                           *_source_module(parsed), extras=calls.generated,
                           sources=calls.free_source)

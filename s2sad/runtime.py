@@ -21,7 +21,8 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
-    "stored_part", "cast_bar",
+    "stored_part", "cast_bar", "zeros_tree", "add_tree", "tree_like", "repetition_bar",
+    "container_copy", "iterable_bar", "times_bar",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
@@ -242,17 +243,103 @@ def item_bar(container, key, g):
         parts = [zeros_like(item) for item in container]
     if isinstance(key, slice):
         for position, value in zip(range(*key.indices(len(parts))), g):
-            parts[position] = parts[position] + value
+            parts[position] = add_tree(parts[position], value)
     else:
-        parts[key] = parts[key] + g
+        parts[key] = add_tree(parts[key], g)
     return parts
 
 
 def add_items(a, b):
     """Elementwise sum of two adjoints of the same tuple, list or dict."""
     if isinstance(a, dict):
-        return {k: a[k] + b[k] for k in a}
-    return [x + y for x, y in zip(a, b)]
+        return {k: add_tree(a[k], b[k]) for k in a}
+    return [add_tree(x, y) for x, y in zip(a, b)]
+
+
+def add_tree(a, b):
+    """The sum of two adjoints of one value: leaf by leaf for (nested) lists, tuples
+    and dicts (never a concatenation), ``a + b`` for numbers and arrays; ``None``
+    stands for zero.  A new container (a list for a list or tuple)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, (list, tuple)):
+        return [add_tree(x, y) for x, y in zip(a, b)]
+    if isinstance(a, dict):
+        return {k: add_tree(v, b.get(k)) for k, v in a.items()}
+    return a + b
+
+
+def zeros_tree(x):
+    """A zero adjoint for ``x`` that generated code may write into: lists for lists
+    and tuples (at every depth), dicts for dicts, ``zeros_like`` for the leaves."""
+    if isinstance(x, (list, tuple)):
+        return [zeros_tree(item) for item in x]
+    if isinstance(x, dict):
+        return {k: zeros_tree(v) for k, v in x.items()}
+    return zeros_like(x)
+
+
+def container_copy(g):
+    """A shallow copy of a container adjoint (a list for a list or tuple), which
+    generated code then writes items into; leaves are replaced, never changed in place."""
+    if isinstance(g, dict):
+        return dict(g)
+    if isinstance(g, (list, tuple)):
+        return list(g)
+    return np.array(g, dtype=float_like(g), copy=True)
+
+
+def tree_like(g, x):
+    """The adjoint ``g`` in the structure of the value ``x``: tuples where ``x`` holds
+    tuples (generated code builds container adjoints as lists), zeros where ``g`` holds
+    ``None``."""
+    if g is None:
+        return zeros_like(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(tree_like(gi, xi) for gi, xi in zip(g, x)) \
+            if type(x) in (list, tuple) else [tree_like(gi, xi) for gi, xi in zip(g, x)]
+    if isinstance(x, dict):
+        return {k: tree_like(g.get(k), v) for k, v in x.items()}
+    return g
+
+
+def times_bar(g, x, n):
+    """The adjoint of ``x`` in ``x * n`` or ``n * x`` when the kind of ``x`` was not known
+    where the code was made: for a list or tuple (``n`` an int), a repetition (each
+    item gets the sum of its copies' adjoints); for a number or an array, ``g * n``
+    reduced to ``x``'s shape."""
+    if isinstance(x, (list, tuple)):
+        return repetition_bar(g, x)
+    return unbroadcast(g * n, x)
+
+
+def iterable_bar(g, items):
+    """The adjoint of ``items`` in ``list(items)`` or ``tuple(items)``: ``g`` (a list of
+    the items' adjoints) as a list, or stacked into an array shaped like ``items`` when
+    it is an array (its rows); zeros for a dict (whose keys are listed)."""
+    if isinstance(items, dict):
+        return zeros_tree(items)
+    if isinstance(items, np.ndarray):
+        out = np.zeros(items.shape, dtype=float_like(items))
+        for position, value in enumerate(g):
+            if value is not None:
+                out[position] = value
+        return out
+    return list(g)
+
+
+def repetition_bar(g, items):
+    """The adjoint of ``items`` in ``items * n`` (a list or tuple repeated ``n`` times):
+    item ``i`` gets the sum of the adjoints of its ``n`` copies."""
+    size = len(items)
+    if size == 0:
+        return []
+    parts = [None] * size
+    for position, value in enumerate(g):
+        parts[position % size] = add_tree(parts[position % size], value)
+    return [zeros_tree(x) if p is None else p for p, x in zip(parts, items)]
 
 
 def list_append(items, item):

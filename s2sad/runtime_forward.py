@@ -33,7 +33,12 @@ def writable_copy(t):
 def index_set(x, index, value):
     """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched).  An
     integer or bool array keeps its dtype, so the value is truncated as numpy's own
-    write truncates it (a differentiated value is refused before it gets here)."""
+    write truncates it (a differentiated value is refused before it gets here).  A list
+    or dict (a container adjoint of gradient code) is copied shallowly and its item set."""
+    if isinstance(x, (list, dict)):
+        out = list(x) if isinstance(x, list) else dict(x)
+        out[index] = value
+        return out
     keep = isinstance(x, np.ndarray) and x.dtype.kind in "biu"
     out = np.array(x, dtype=x.dtype if keep else float_like(x), copy=True)
     if out.dtype.kind != "c" and _is_complex(value):

@@ -83,7 +83,8 @@ def _changed():
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
                 "slice", "item_bar", "add_items", "overwritten", "zero_at", "stored_part",
                 "list_append", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
-                "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared"}
+                "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
+                "zeros_tree", "add_tree", "tree_like", "repetition_bar", "container_copy", "iterable_bar", "times_bar", "len"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: ndarray method name -> (numpy function, the dotted name generated code calls)

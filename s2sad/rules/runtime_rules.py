@@ -254,3 +254,36 @@ def unbroadcast_to_tangent(out, g, target, g_dot):
 
 
 nondifferentiable(rt.shape_of)
+
+
+@runtime_tangent(rt.add_tree)
+def add_tree_tangent(out, a, b, a_dot, b_dot):
+    return rt.add_tree(a_dot, b_dot)
+
+
+@runtime_tangent(rt.tree_like)
+def tree_like_tangent(out, g, x, g_dot):
+    return rt.tree_like(g_dot, x)
+
+
+@runtime_tangent(rt.container_copy)
+def container_copy_tangent(out, g, g_dot):
+    return rt.container_copy(g_dot)
+
+
+@runtime_tangent(rt.repetition_bar)
+def repetition_bar_tangent(out, g, items, g_dot):
+    return rt.repetition_bar(g_dot, items)
+
+
+@runtime_tangent(rt.iterable_bar)
+def iterable_bar_tangent(out, g, items, g_dot):
+    return rt.iterable_bar(g_dot, items)
+
+
+@runtime_tangent(rt.times_bar)
+def times_bar_tangent(out, g, x, n, g_dot):
+    return rt.times_bar(g_dot, x, n)
+
+
+nondifferentiable(rt.zeros_tree)

@@ -114,6 +114,11 @@ def _writes_in_place(call):
     return None
 
 
+#: builtins whose result is an iterator (no len(), no items by position)
+_ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
+                      builtins.iter, builtins.reversed)
+
+
 @dataclass
 class NormalFunction:
     parsed: Any
@@ -215,6 +220,8 @@ class _Normalizer:
         self.checked: Set[str] = set()
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.dicts: Set[str] = set()   # SSA names of dict literals
+        # SSA names of iterators (zip(...), map(...)...): no len(), no items by position
+        self.iterators: Set[str] = set()
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -459,6 +466,11 @@ class _Normalizer:
                                  "read as positions)", stmt.iter,
                                  hint="index the dict by its string keys, written out "
                                       "(d['W'], d['b'])")
+        # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
+        # its items, which consumes it as the loop would
+        sequences = [self.operation_value(nodes.call("list", [s]), "items", builtins.list)
+                     if isinstance(s, gast.Name) and s.id in self.iterators else s
+                     for s in sequences]
         if kind != "range":
             lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
                                             builtins.len) for s in sequences]
@@ -1334,6 +1346,10 @@ class _Normalizer:
         self.defined.add(name)
         if isinstance(value, gast.Dict):
             self.dicts.add(name)
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+                and value.func.id not in self.env \
+                and self.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
+            self.iterators.add(name)
         self.track_views(name, value)
         return name
 

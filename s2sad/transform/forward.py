@@ -76,6 +76,7 @@ from typing import Any, List, Optional
 
 import gast
 
+from ..analysis import kinds as kinds_
 from ..analysis import ops
 from ..analysis.activity import analyze
 from ..analysis.ops import assigned_in, flatten
@@ -116,7 +117,8 @@ class Tangent:
     owned: bool = False             # ``expr`` names an array only this tangent uses
 
 
-def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params=None):
+def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params=None,
+            kinds=None):
     """Generate the forward-mode function of ``nf`` with respect to ``wrt``.
 
     ``tangent_outputs``: indices of the returned tuple whose tangents are
@@ -124,9 +126,11 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     function's name (default ``<f>_jvp``); ``calls``: the module's
     :class:`~s2sad.transform.calls.CallGraph`, which receives the jvp of every
     user function called with varied arguments (see :func:`jvp_for`);
-    ``tangent_params``: names for the tangent parameters (wrt name -> name).
+    ``tangent_params``: names for the tangent parameters (wrt name -> name);
+    ``kinds``: the parameters' kinds when known (see ``analysis.kinds``).
     """
-    return _Forward(nf, tuple(wrt), tangent_outputs, name, calls, tangent_params).run()
+    return _Forward(nf, tuple(wrt), tangent_outputs, name, calls, tangent_params,
+                    kinds).run()
 
 
 @dataclass
@@ -206,7 +210,9 @@ def _same_constant(a, b):
 
 
 class _Forward:
-    def __init__(self, nf, wrt, tangent_outputs, name, calls=None, tangent_params=None):
+    def __init__(self, nf, wrt, tangent_outputs, name, calls=None, tangent_params=None,
+                 kinds=None):
+        self.param_kinds = dict(kinds or {})
         self.calls = calls
         self.tangent_params = dict(tangent_params or {})
         self.nf = nf
@@ -401,6 +407,7 @@ class _Forward:
         out_atoms = list(ret.value.elts) if many else [ret.value]
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
         self.varied, self.carrying = _forward_activity(primal, self.wrt, outputs)
+        self.kinds = kinds_.infer(primal, self.param_kinds)
         self.scalars = _known_scalars(primal)
         self.sensitive = _shape_sensitive(primal, out_atoms)
         self.writes_in_place = bool(_store_bases(primal))
@@ -642,10 +649,40 @@ class _Forward:
                 self.tangents[name].owned = False
         elif isinstance(value, gast.Call) and _user_callee(value) is not None:
             self.user_call(name, value, _user_callee(value), out)
+        elif isinstance(value, gast.BinOp) and kinds_.is_sequence(self.kinds.get(name)):
+            self.container_operation(name, value, out)
         elif isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)):
             self.operation(name, value, out)
         else:   # a literal, or a global such as np.pi
             self.define(name, zero(), out)
+
+    def container_operation(self, name, value, out):
+        """``a = b + c`` (a concatenation) and ``a = b * n`` (a repetition) of lists or
+        tuples: the same operation on the tangents (a zero tangent is a container of
+        zeros, so the items stay where they are), never an arithmetic rule."""
+        left, right = value.left, value.right
+        if isinstance(value.op, gast.Add):
+            parts = [self.materialize(self.tangent_of(a)) for a in (left, right)]
+            self.define(name, gast.BinOp(left=parts[0], op=gast.Add(), right=parts[1]), out)
+            return
+        if not isinstance(value.op, gast.Mult):
+            raise UnsupportedSyntaxError(
+                f"{type(value.op).__name__} of lists or tuples has no derivative",
+                self.parsed.location(value))
+        seq = left if kinds_.is_sequence(self._kind(left)) else right \
+            if kinds_.is_sequence(self._kind(right)) else \
+            right if isinstance(left, gast.Constant) else left
+        count = right if seq is left else left
+        t = self.tangent_of(seq)
+        if is_zero(t):
+            self.define(name, zero(), out)
+            return
+        self.define(name, gast.BinOp(left=t, op=gast.Mult(), right=copy.deepcopy(count)), out)
+
+    def _kind(self, atom):
+        if isinstance(atom, gast.Name):
+            return self.kinds.get(atom.id, kinds_.UNKNOWN)
+        return kinds_.LEAF if isinstance(atom, gast.Constant) else kinds_.UNKNOWN
 
     def user_call(self, name, value, callee, out):
         """``y = helper(a, b)`` -> ``y, y_dot = helper_jvp(a, b, a_dot=...)`` (in place of

@@ -28,6 +28,7 @@ import operator
 import gast
 
 from ..analysis import ops
+from ..analysis import kinds as kinds_
 from ..analysis.activity import analyze
 from ..analysis.ops import assigned_in, flatten
 from ..analysis.shapes import known_scalars, shape_classes
@@ -47,18 +48,19 @@ FLAVORS = ("value_and_grad", "vjp")
 USER_CALL = "s2sad_user_call"
 
 
-def reverse(nf, wrt, flavor="value_and_grad", clean=True, calls=None, name=None):
+def reverse(nf, wrt, flavor="value_and_grad", clean=True, calls=None, name=None, kinds=None):
     """``clean=False`` skips copy propagation and dead-code removal (for --dump-after).
 
     ``calls`` is the module's :class:`~s2sad.transform.calls.CallGraph` (calls to
     user functions are differentiated through it); ``name`` overrides the
-    generated function's name.
+    generated function's name; ``kinds``: the parameters' kinds when known
+    (``{name: kind}``, see ``analysis.kinds``).
     """
     if flavor not in FLAVORS:
         raise ValueError(f"unknown reverse flavor {flavor!r}")
     if calls is None:
         calls = CallGraph()
-    return _Reverse(nf, tuple(wrt), flavor, clean, calls, name).run()
+    return _Reverse(nf, tuple(wrt), flavor, clean, calls, name, kinds).run()
 
 
 def _is_basic_index(index, scalars=()):
@@ -78,7 +80,8 @@ def _is_basic_index(index, scalars=()):
 
 
 class _Reverse:
-    def __init__(self, nf, wrt, flavor, clean=True, calls=None, name=None):
+    def __init__(self, nf, wrt, flavor, clean=True, calls=None, name=None, kinds=None):
+        self.param_kinds = dict(kinds or {})
         self.clean = clean
         self.calls = calls
         self.name = name
@@ -119,6 +122,8 @@ class _Reverse:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
+        elif _is_call_of(contribution, "times_bar"):   # maybe a list: never concatenated
+            total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
                                     right=contribution))
@@ -128,6 +133,26 @@ class _Reverse:
 
     def is_active(self, atom):
         return isinstance(atom, gast.Name) and self.activity.is_active(atom.id)
+
+    def kind(self, atom):
+        """The kind (see ``analysis.kinds``) of an atom: a literal is a leaf."""
+        if isinstance(atom, gast.Name):
+            return self.kinds.get(atom.id, kinds_.UNKNOWN)
+        return kinds_.LEAF if isinstance(atom, gast.Constant) else kinds_.UNKNOWN
+
+    def in_structures(self, grads):
+        """The returned adjoints of list, tuple and dict parameters in the parameter's
+        own structure (the sweep builds them as lists: tuples come back as tuples)."""
+        return [nodes.call(self.helper("tree_like"), [g, nodes.name(p)])
+                if p in self.adj and kinds_.is_container(self.kinds.get(p)) else g
+                for g, p in zip(grads, self.wrt)]
+
+    def copy_of(self, primal, name):
+        """A copy of the adjoint ``name`` of ``primal`` the sweep may write items into."""
+        if kinds_.is_sequence(self.kind(nodes.name(primal))):
+            return nodes.call(self.helper("container_copy"), [nodes.name(name)])
+        self.bindings["np"] = numpy_module()
+        return nodes.call("np.copy", [nodes.name(name)])
 
     # --------------------------------------------------------------- driver
     def run(self):
@@ -143,6 +168,13 @@ class _Reverse:
                 hint="use s2sad.vjp for functions with several outputs, or return one scalar")
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
         self.activity = analyze(primal, self.wrt, outputs)
+        self.kinds = kinds_.infer(primal, self.param_kinds)
+        # names of unknown kind that are copies of a number or an array on some path (a
+        # loop-carried value): ``n * v`` of those keeps its arithmetic adjoint
+        self.leaf_on_a_path = {
+            s.targets[0].id for s in flatten(primal) if isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name)
+            and self.kinds.get(s.value.id) == kinds_.LEAF}
         self.scalars = known_scalars(list(_with_loops(primal)))
         self.single_defs, self.loop_temps = _definitions(primal)
         self.written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
@@ -154,7 +186,8 @@ class _Reverse:
         self.unreduced = set()   # names whose adjoint may be larger than they are
         self.spread = set()      # names whose adjoint may be smaller (see fused_products)
         primal = self.link_user_calls(primal)
-        self.sequences = _sequence_names(primal)
+        self.sequences = _sequence_names(primal) | {
+            n for n, k in self.kinds.items() if kinds_.is_container(k)}
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
             else self.namer.fresh("tape_copy")
@@ -234,6 +267,7 @@ class _Reverse:
             grads, given = unshared_results(grads, body, list(self.nf.params), [value_expr],
                                             self.bindings, self.helper, self.namer.fresh,
                                             self.comments)
+            grads = self.in_structures(grads)
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
             body = [s for _, kept in given for s in kept] + body + [
                 nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
@@ -281,6 +315,7 @@ class _Reverse:
                 grads, forward + finals + starts + backward,
                 list(self.nf.params) + seed_params, [returned], self.bindings, self.helper,
                 self.namer.fresh, self.comments)
+            grads = self.in_structures(grads)
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
             # a cotangent is kept where the pullback starts, an argument where f_vjp does
             forward = [s for p, kept in given if p not in seed_params for s in kept] + forward
@@ -695,7 +730,10 @@ class _Reverse:
             name = self.adjoint_name(primal)
             current = self.adj.get(primal)
             if current is None:
-                out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
+                # (a list or tuple's adjoint is a list the sweep writes items into)
+                zeros = "zeros_tree" if kinds_.is_sequence(self.kinds.get(primal)) \
+                    else "zeros_like"
+                out.append(nodes.assign(name, nodes.call(self.helper(zeros),
                                                          [nodes.name(primal)])))
                 self.owned.add(name)
             elif not (isinstance(current, gast.Name) and current.id == name):
@@ -745,16 +783,15 @@ class _Reverse:
         for primal in sorted(keep - carried):
             name = self.adjoint_name(primal)
             if primal in _written_or_indexed(stmt.body) and name not in self.owned:
-                self.bindings["np"] = numpy_module()
-                out.append(nodes.assign(name, nodes.call("np.copy", [nodes.name(name)])))
+                out.append(nodes.assign(name, self.copy_of(primal, name)))
                 self.owned.add(name)
         entry_owned = set(self.owned)
         body = self.backward_block(stmt.body, source_of(stmt))
         self.materialize(keep, body)
         for name in sorted(entry_owned - self.owned):   # keep the invariant for the next trip
-            if any(self.adjoint_name(n) == name for n in keep):
-                self.bindings["np"] = numpy_module()
-                body.append(nodes.assign(name, nodes.call("np.copy", [nodes.name(name)])))
+            primal = next((n for n in keep if self.adjoint_name(n) == name), None)
+            if primal is not None:
+                body.append(nodes.assign(name, self.copy_of(primal, name)))
                 self.owned.add(name)
         self.adj = {n: a for n, a in self.adj.items() if n not in local}
         self.owned &= entry_owned
@@ -838,11 +875,68 @@ class _Reverse:
                 self.accumulate(value.id, nodes.clone(g), out)
         elif isinstance(value, (gast.Constant, gast.Attribute)):
             pass  # a literal or a global such as np.pi: nothing to propagate to
+        elif isinstance(value, gast.BinOp) and kinds_.is_sequence(self.kinds.get(name)):
+            self.adjoint_of_container_op(name, value, g, out)
+        elif self.may_repeat(name, value):
+            count, items = (value.left, value.right) if self.is_count(value.left) \
+                else (value.right, value.left)
+            self.accumulate(items.id, nodes.call(self.helper("times_bar"), [
+                nodes.clone(g), nodes.name(items.id), nodes.clone(count)]), out)
         else:
             spread = "larger" if name in self.unreduced else \
                 "smaller" if name in self.spread else None
             self.adjoint_of_operation(name, value, g, out, consumer=stmt, spread=spread)
         return out
+
+    def is_count(self, atom):
+        """An int literal, or a number that carries no derivative: maybe a repetition
+        count."""
+        if isinstance(atom, gast.Constant):
+            return type(atom.value) is int
+        return isinstance(atom, gast.Name) and atom.id in self.scalars \
+            and not self.is_active(atom)
+
+    def may_repeat(self, name, value):
+        """``a = n * b`` where ``b`` is not known to be an array or a container and ``n``
+        may be an int: a list's repetition or an array's product, as the values decide
+        when the code runs (``times_bar``)."""
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
+                or self.kinds.get(name, kinds_.UNKNOWN) != kinds_.UNKNOWN:
+            return False
+        for count, items in ((value.left, value.right), (value.right, value.left)):
+            if self.is_count(count) and self.is_active(items) \
+                    and self.kind(items) == kinds_.UNKNOWN \
+                    and items.id not in self.leaf_on_a_path:
+                return True
+        return False
+
+    def adjoint_of_container_op(self, name, value, g, out):
+        """``a = b + c`` (a concatenation) and ``a = b * n`` / ``a = n * b`` (a repetition)
+        of lists or tuples: the adjoint of each operand is its part of ``a``'s adjoint,
+        never an arithmetic one."""
+        left, right = value.left, value.right
+        if isinstance(value.op, gast.Add):
+            if self.is_active(left):
+                part = nodes.subscript(nodes.clone(g), gast.Slice(
+                    lower=None, upper=nodes.call("len", [nodes.clone(left)]), step=None))
+                self.accumulate(left.id, part, out)
+            if self.is_active(right):
+                lower = nodes.call("len", [nodes.clone(left)]) if isinstance(left, gast.Name) \
+                    else nodes.const(len(left.elts))
+                part = nodes.subscript(nodes.clone(g), gast.Slice(lower=lower, upper=None,
+                                                                  step=None))
+                self.accumulate(right.id, part, out)
+            return
+        if not isinstance(value.op, gast.Mult):
+            raise UnsupportedSyntaxError(
+                f"{type(value.op).__name__} of lists or tuples has no derivative",
+                self.parsed.location(value))
+        items = left if kinds_.is_sequence(self.kind(left)) else right \
+            if kinds_.is_sequence(self.kind(right)) else \
+            right if isinstance(left, gast.Constant) else left
+        if self.is_active(items):
+            self.accumulate(items.id, nodes.call(self.helper("repetition_bar"), [
+                nodes.clone(g), nodes.name(items.id)]), out)
 
     def accumulator(self, name, value, g, out):
         """``s = s + e`` / ``s = s - e``: the adjoint of s passes through unchanged and
@@ -1012,6 +1106,10 @@ class _Reverse:
         index = nodes.clone(value.slice)
         basic = _is_basic_index(index, self.scalars)
         primal = base.id
+        if kinds_.is_sequence(self.kinds.get(primal)) and not isinstance(index, gast.Slice) \
+                and basic:
+            self.adjoint_of_item(primal, index, g, out)
+            return
         if primal in self.sequences:
             self.accumulate(primal, nodes.call(self.helper("item_bar"), [
                 nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
@@ -1030,7 +1128,16 @@ class _Reverse:
             return
         current = self.adj[primal]
         if isinstance(current, gast.Name) and current.id in self.owned:
-            if basic:
+            if basic and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
+                # not known to be an array: for a list, ``xs_bar[1:] += g`` would
+                # concatenate and ``xs_bar[0] += g`` add in place into the array stored
+                # there (another adjoint); add_tree adds item by item into a new value
+                # (and is ``+`` for an array)
+                out.append(nodes.assign(
+                    nodes.subscript(nodes.name(current.id), index, store=True),
+                    nodes.call(self.helper("add_tree"), [
+                        nodes.subscript(nodes.name(current.id), nodes.clone(index)), g])))
+            elif basic:
                 out.append(gast.AugAssign(
                     target=nodes.subscript(nodes.name(current.id), index, store=True),
                     op=gast.Add(), value=g))
@@ -1042,6 +1149,32 @@ class _Reverse:
                                                  [nodes.clone(current), _index_expr(index), g])))
         self.adj[primal] = nodes.name(name)
         self.owned.add(name)
+
+    def adjoint_of_item(self, primal, index, g, out):
+        """``v = xs[i]`` of a list or tuple ``xs`` (an int index): ``xs_bar[i]`` gets
+        ``g``, in a list adjoint the sweep owns (made by ``zeros_tree``, or copied once:
+        O(1) per item in a loop).  Items are replaced, never changed in place, so an
+        adjoint stored into the list is never written through."""
+        name = self.adjoint_name(primal)
+        current = self.adj.get(primal)
+        if current is None:
+            out.append(nodes.assign(name, nodes.call(self.helper("zeros_tree"),
+                                                     [nodes.name(primal)])))
+            self.owned.add(name)
+        elif not (isinstance(current, gast.Name) and current.id in self.owned):
+            out.append(nodes.assign(name, nodes.call(self.helper("container_copy"),
+                                                     [nodes.clone(current)])))
+            self.owned.add(name)
+        elif current.id != name:
+            name = current.id
+        self.adj[primal] = nodes.name(name)
+        item = nodes.subscript(nodes.name(name), nodes.clone(index))
+        if kinds_.element(self.kinds.get(primal)) == kinds_.LEAF:
+            total = fold(gast.BinOp(left=item, op=gast.Add(), right=nodes.clone(g)))
+        else:
+            total = nodes.call(self.helper("add_tree"), [item, nodes.clone(g)])
+        out.append(nodes.assign(nodes.subscript(nodes.name(name), nodes.clone(index),
+                                                store=True), total))
 
     def adjoint_of_store(self, stmt):
         """``x[index] = v`` backward: v gets x_bar[index], which then becomes zero, and

@@ -1,0 +1,436 @@
+"""Which values are containers: a kind for every name of a normalized function.
+
+Plain data in, plain data out (no numpy).  A *kind* is one of
+
+* ``LEAF``: a number or an array (anything arithmetic treats elementwise);
+* ``UNKNOWN``: nothing certain (a helper's result, a parameter of unknown kind);
+* ``("list", elem)``: a list whose items all have kinds joined into ``elem``;
+* ``("tuple", items, elem)``: a tuple; ``items`` is the tuple of the kinds per
+  position when its length is known (else ``None``), ``elem`` their join;
+* ``("dict", items, elem)``: a dict; ``items`` is a tuple of ``(key, kind)`` pairs
+  when its (constant) keys are known (else ``None``), ``elem`` the join of its values.
+
+``infer(body, params=None)`` gives ``{name: kind}`` for every name ``body`` (a
+normalized function body: simple statements and ``If``/``For``/``While`` blocks)
+assigns, and for the parameters in ``params`` (``{name: kind}``; a parameter not
+given is ``UNKNOWN``).  Kinds come from literals, ``list()``/``tuple()``/``dict()``,
+appends, string-key subscripts, slices and items of containers of known kind,
+unpacking, concatenation and repetition of containers, and arithmetic or numpy
+calls (``LEAF``); a name assigned several times (a loop-carried name) gets the join
+of its definitions.  A name known nothing about by its definitions but used as an
+operand of ``-``, ``/``, ``**``, ``@`` or a unary minus (which lists, tuples and
+dicts do not support) is a ``LEAF``, and so is what it was sliced from.
+
+``kind_of_value(value)`` describes an actual Python value (the API specializes
+generated code on the structure of the arguments); the result is hashable.
+"""
+
+import gast
+
+from ..syntax import anno
+
+LEAF = "leaf"
+UNKNOWN = "?"
+_BOTTOM = None   # not assigned yet (internal to the fixed point)
+
+_CONTAINERS = ("list", "tuple", "dict")
+
+
+def is_container(kind):
+    """A list, tuple or dict kind."""
+    return isinstance(kind, tuple) and kind[0] in _CONTAINERS
+
+
+def is_sequence(kind):
+    """A list or tuple kind."""
+    return isinstance(kind, tuple) and kind[0] in ("list", "tuple")
+
+
+def element(kind):
+    """The joined kind of a container's items (``UNKNOWN`` for anything else)."""
+    if not is_container(kind):
+        return UNKNOWN
+    return kind[1] if kind[0] == "list" else kind[2]
+
+
+def item(kind, key):
+    """The kind of ``container[key]`` for a constant ``key`` (an int or a str)."""
+    if not is_container(kind):
+        return LEAF if kind == LEAF else UNKNOWN
+    if kind[0] == "tuple" and kind[1] is not None and isinstance(key, int) \
+            and not isinstance(key, bool) and -len(kind[1]) <= key < len(kind[1]):
+        return kind[1][key]
+    if kind[0] == "dict" and kind[1] is not None:
+        for k, v in kind[1]:
+            if k == key:
+                return v
+        return UNKNOWN
+    return element(kind)
+
+
+def list_of(elem):
+    return ("list", elem)
+
+
+def tuple_of(items):
+    items = tuple(items)
+    return ("tuple", items, _join_all(items))
+
+
+def dict_of(pairs):
+    pairs = tuple(pairs)
+    return ("dict", pairs, _join_all(v for _, v in pairs))
+
+
+def _join_all(kinds):
+    found = _BOTTOM
+    for k in kinds:
+        found = join(found, k)
+    return LEAF if found is _BOTTOM else found
+
+
+def join(a, b):
+    """The kind of a value that may be of kind ``a`` or of kind ``b``."""
+    if a is _BOTTOM:
+        return b
+    if b is _BOTTOM or a == b:
+        return a
+    if not (is_container(a) and is_container(b)) or a[0] != b[0]:
+        return UNKNOWN
+    if a[0] == "list":
+        return ("list", join(a[1], b[1]))
+    elem = join(a[2], b[2])
+    if a[1] is None or b[1] is None or len(a[1]) != len(b[1]):
+        return (a[0], None, elem)
+    if a[0] == "tuple":
+        return ("tuple", tuple(join(x, y) for x, y in zip(a[1], b[1])), elem)
+    if [k for k, _ in a[1]] != [k for k, _ in b[1]]:
+        return ("dict", None, elem)
+    return ("dict", tuple((k, join(x, y)) for (k, x), (_, y) in zip(a[1], b[1])), elem)
+
+
+def kind_of_value(value):
+    """The kind of an actual value: containers by their items (a list by the join of
+    its items' kinds, so lists of any length share one kind), anything else ``LEAF``."""
+    cls = value.__class__
+    if cls is list:
+        return ("list", _join_all(kind_of_value(v) for v in value))
+    if cls is tuple:
+        return tuple_of(kind_of_value(v) for v in value)
+    if cls is dict:
+        keys = list(value)
+        if all(isinstance(k, (str, int)) and not isinstance(k, bool) for k in keys):
+            return dict_of((k, kind_of_value(value[k])) for k in keys)
+        return ("dict", None, _join_all(kind_of_value(v) for v in value.values()))
+    if isinstance(value, (list, tuple, dict)):   # subclasses (a namedtuple...): not known
+        return UNKNOWN
+    return LEAF
+
+
+def describe(kind):
+    """Readable text for a kind (for messages and dumps)."""
+    if kind == LEAF:
+        return "leaf"
+    if kind == UNKNOWN:
+        return "unknown"
+    if kind[0] == "list":
+        return f"list of {describe(kind[1])}"
+    if kind[1] is None:
+        return f"{kind[0]} of {describe(kind[2])}"
+    if kind[0] == "tuple":
+        return "(" + ", ".join(describe(k) for k in kind[1]) + ("," if len(kind[1]) == 1
+                                                               else "") + ")"
+    return "{" + ", ".join(f"{k!r}: {describe(v)}" for k, v in kind[1]) + "}"
+
+
+# ----------------------------------------------------------------- inference
+
+_LEAF_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow, gast.MatMult, gast.Mod,
+             gast.BitAnd, gast.BitOr, gast.BitXor, gast.LShift, gast.RShift)
+
+
+def _simple(body):
+    for stmt in body:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            yield from _simple(stmt.body)
+            yield from _simple(stmt.orelse)
+        else:
+            yield stmt
+
+
+def _loop_targets(body):
+    for stmt in body:
+        if isinstance(stmt, gast.For):
+            yield stmt
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            yield from _loop_targets(stmt.body)
+            yield from _loop_targets(stmt.orelse)
+
+
+def _constant_index(node):
+    if isinstance(node, gast.Constant) and isinstance(node.value, (int, str)) \
+            and not isinstance(node.value, bool):
+        return True, node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) \
+            and isinstance(node.operand, gast.Constant) \
+            and isinstance(node.operand.value, int):
+        return True, -node.operand.value
+    return False, None
+
+
+#: numpy functions returning a list or tuple of arrays (ufuncs with several outputs,
+#: np.modf..., are told by their ``nout``)
+_NUMPY_SEQUENCES = frozenset((
+    "split", "array_split", "hsplit", "vsplit", "dsplit", "unstack", "meshgrid",
+    "broadcast_arrays", "nonzero", "unravel_index", "histogram", "histogram2d",
+    "histogramdd", "gradient", "eig", "eigh", "svd", "qr", "slogdet", "lstsq",
+    "tril_indices", "triu_indices", "diag_indices", "mask_indices"))
+
+
+def _callee_kind(callee, args, kind_of):
+    """The kind of a call's result, from what is called."""
+    import builtins
+    if callee is builtins.list or callee is builtins.sorted:
+        return ("list", element(kind_of(args[0])) if args else LEAF)
+    if callee is builtins.tuple:
+        if not args:
+            return tuple_of(())
+        source = kind_of(args[0])
+        if source[0:1] == ("tuple",):
+            return source
+        return ("tuple", None, element(source))
+    if callee is builtins.dict:
+        if args:
+            source = kind_of(args[0])
+            return source if source[0:1] == ("dict",) else ("dict", None, UNKNOWN)
+        return ("dict", None, UNKNOWN)
+    if callee in (builtins.min, builtins.max):
+        if len(args) == 1:
+            return element(kind_of(args[0])) if is_container(kind_of(args[0])) else UNKNOWN
+        return _join_all(kind_of(a) for a in args)   # one of the arguments
+    if callee in (builtins.len, builtins.float, builtins.int, builtins.abs,
+                  builtins.range, builtins.round, builtins.bool):
+        return LEAF
+    if callee is builtins.sum:
+        return kind_of(args[1]) if len(args) > 1 else LEAF   # sum(lists, []) is a list
+    from ..rules import registry
+    if callee in registry.LIST_APPEND:
+        items, new = (kind_of(a) for a in args[:2])
+        return ("list", join(element(items) if is_container(items) else _BOTTOM, new)) \
+            if is_container(items) or items is _BOTTOM else UNKNOWN
+    module = getattr(callee, "__module__", None) or ""
+    if getattr(callee, "__name__", None) in _NUMPY_SEQUENCES or getattr(callee, "nout", 1) > 1:
+        return UNKNOWN   # np.split, np.linalg.svd, np.modf...: a list or tuple of arrays
+    if module.split(".")[0] == "numpy" or type(callee).__name__ == "ufunc":
+        return LEAF
+    if module.startswith("s2sad.runtime") or module == "math":
+        return LEAF
+    return UNKNOWN
+
+
+def infer(body, params=None):
+    """``{name: kind}`` for the names ``body`` assigns and the parameters ``params``."""
+    params = dict(params or {})
+    simple = list(_simple(body))
+    loops = list(_loop_targets(body))
+    kinds = dict(params)
+
+    def kind_of(atom):
+        if isinstance(atom, gast.Name):
+            if atom.id in kinds:
+                return kinds[atom.id]
+            return _BOTTOM if atom.id in assigned else UNKNOWN
+        if isinstance(atom, gast.Constant):
+            return LEAF
+        return value_kind(atom)
+
+    def value_kind(value):
+        if isinstance(value, gast.Name):
+            return kind_of(value)
+        if isinstance(value, gast.Constant):
+            return LEAF
+        if isinstance(value, gast.List):
+            elem = _BOTTOM   # an empty list: its items' kind comes from its appends
+            for k in map(kind_of, value.elts):
+                elem = join(elem, UNKNOWN if k is _BOTTOM else k)
+            return ("list", elem)
+        if isinstance(value, gast.Tuple):
+            return tuple_of(UNKNOWN if k is _BOTTOM else k for k in map(kind_of, value.elts))
+        if isinstance(value, gast.Dict):
+            pairs = []
+            for k, v in zip(value.keys, value.values):
+                known, key = _constant_index(k) if k is not None else (False, None)
+                if not known:
+                    return ("dict", None, _join_all(kind_of(x) for x in value.values))
+                pairs.append((key, UNKNOWN if kind_of(v) is _BOTTOM else kind_of(v)))
+            return dict_of(pairs)
+        if isinstance(value, gast.Subscript):
+            base = kind_of(value.value)
+            if base is _BOTTOM:
+                return _BOTTOM
+            index = value.slice
+            if isinstance(index, gast.Slice):
+                if base == LEAF:
+                    return LEAF
+                if base[0:1] == ("list",):
+                    return base
+                if base[0:1] == ("tuple",):
+                    return ("tuple", None, base[2])
+                return UNKNOWN
+            known, key = _constant_index(index)
+            if known:
+                return item(base, key)
+            if base == LEAF:
+                return LEAF
+            return element(base)
+        if isinstance(value, gast.BinOp):
+            left, right = kind_of(value.left), kind_of(value.right)
+            if isinstance(value.op, _LEAF_OPS):
+                return LEAF
+            if isinstance(value.op, gast.Add):
+                if is_sequence(left) and is_sequence(right) and left[0] == right[0]:
+                    if left[0] == "list":
+                        return ("list", join(left[1], right[1]))
+                    if left[1] is not None and right[1] is not None:
+                        return tuple_of(left[1] + right[1])
+                    return ("tuple", None, join(left[2], right[2]))
+                if LEAF in (left, right) and not (is_container(left) or is_container(right)):
+                    return LEAF
+                if is_sequence(left) and right is _BOTTOM:
+                    return left if left[0] == "list" else ("tuple", None, left[2])
+                if is_sequence(right) and left is _BOTTOM:
+                    return right if right[0] == "list" else ("tuple", None, right[2])
+                return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
+            if isinstance(value.op, gast.Mult):
+                for seq in (left, right):
+                    if is_sequence(seq):
+                        return seq if seq[0] == "list" else ("tuple", None, seq[2])
+                if left == LEAF and right == LEAF:
+                    return LEAF
+                if _is_float(value.left) or _is_float(value.right):
+                    return LEAF   # a float repeats nothing
+                return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
+            return UNKNOWN
+        if isinstance(value, gast.BoolOp):   # one of its operands
+            return _join_all(kind_of(v) for v in value.values)
+        if isinstance(value, (gast.UnaryOp, gast.Compare)):
+            return LEAF
+        if isinstance(value, gast.Attribute):
+            if value.attr in ("T", "real", "imag", "ndim", "size", "dtype", "mT"):
+                return LEAF
+            if value.attr == "shape":
+                return ("tuple", None, LEAF)
+            return UNKNOWN
+        if isinstance(value, gast.Call):
+            callee = anno.get(value, anno.CALLEE)
+            if callee is None and isinstance(value.func, gast.Attribute):
+                return UNKNOWN
+            return _callee_kind(callee, value.args, lambda a: kind_of(a))
+        return UNKNOWN
+
+    assigned = set()
+    for stmt in simple:
+        if isinstance(stmt, gast.Assign):
+            for target in stmt.targets:
+                for node in gast.walk(target):
+                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                        assigned.add(node.id)
+    for loop in loops:
+        for node in gast.walk(loop.target):
+            if isinstance(node, gast.Name):
+                assigned.add(node.id)
+    assigned -= set(params)
+
+    def assign(name, kind, new):
+        if kind is _BOTTOM or name in params:
+            return False
+        old = new.get(name, _BOTTOM)
+        joined = join(old, kind)
+        if joined != old:
+            new[name] = joined
+            return True
+        return False
+
+    for _ in range(50):   # joins only climb: a few passes reach the fixed point
+        changed = False
+        for loop in loops:
+            if isinstance(loop.target, gast.Name):
+                k = _callee_kind(anno.get(loop.iter, anno.CALLEE), [], kind_of) \
+                    if isinstance(loop.iter, gast.Call) else UNKNOWN
+                iterated = kind_of(loop.iter) if not isinstance(loop.iter, gast.Call) else None
+                k = element(iterated) if is_container(iterated) else \
+                    (LEAF if k == LEAF else UNKNOWN)
+                changed |= assign(loop.target.id, k, kinds)
+        for stmt in simple:
+            if not isinstance(stmt, gast.Assign):
+                continue
+            target, value = stmt.targets[0], stmt.value
+            if isinstance(target, gast.Name):
+                if isinstance(value, gast.Name) and value.id == "UNBOUND":
+                    continue
+                changed |= assign(target.id, value_kind(value), kinds)
+            elif isinstance(target, gast.Tuple):
+                source = value_kind(value)
+                if source is _BOTTOM:
+                    continue
+                for i, elt in enumerate(target.elts):
+                    if isinstance(elt, gast.Name):
+                        k = item(source, i) if is_sequence(source) else UNKNOWN
+                        changed |= assign(elt.id, k, kinds)
+        if not changed:
+            break
+    for name in assigned:
+        kinds[name] = _finished(kinds.get(name, _BOTTOM))
+    _leaves_by_use(simple, kinds, params)
+    return kinds
+
+
+def _finished(kind):
+    """``kind`` with the items of lists never filled (and names never assigned) unknown."""
+    if kind is _BOTTOM:
+        return UNKNOWN
+    if kind[0:1] == ("list",):
+        return ("list", _finished(kind[1]))
+    if is_container(kind):
+        items = kind[1]
+        if items is not None:
+            items = tuple((k, _finished(v)) for k, v in items) if kind[0] == "dict" \
+                else tuple(_finished(v) for v in items)
+        return (kind[0], items, _finished(kind[2]))
+    return kind
+
+
+def _is_float(atom):
+    return isinstance(atom, gast.Constant) and isinstance(atom.value, float)
+
+
+def _leaves_by_use(simple, kinds, params):
+    """Names still ``UNKNOWN`` that an operation containers do not support reads are
+    ``LEAF``, and so is what such a name is a slice or a copy of (slicing a list gives
+    a list)."""
+    slices = {}
+    copies = {}
+    used = set()
+    for stmt in simple:
+        if not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
+            continue
+        value, name = stmt.value, stmt.targets[0].id
+        if isinstance(value, gast.BinOp) and isinstance(value.op, _LEAF_OPS):
+            used |= {a.id for a in (value.left, value.right) if isinstance(a, gast.Name)}
+        elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
+                and isinstance(value.operand, gast.Name):
+            used.add(value.operand.id)
+        elif isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice) \
+                and isinstance(value.value, gast.Name):
+            slices.setdefault(name, set()).add(value.value.id)
+        elif isinstance(value, gast.Name):
+            copies.setdefault(name, set()).add(value.id)
+    work = [n for n in used if kinds.get(n, UNKNOWN) == UNKNOWN]
+    while work:
+        name = work.pop()
+        if kinds.get(name, UNKNOWN) != UNKNOWN:
+            continue
+        kinds[name] = LEAF
+        for source in slices.get(name, set()) | copies.get(name, set()):
+            if kinds.get(source, UNKNOWN) == UNKNOWN:
+                work.append(source)
