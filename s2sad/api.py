@@ -702,7 +702,7 @@ def checked_tree(value, like, root, what, subject, error, hint, convert):
     try:
         return trees.match(value, like, leaf)
     except _NotNumeric as exc:
-        at = f" (at {exc.text(root)})" if exc.keys else ""
+        at = f" at {trees.path_text(root, exc.keys)}" if exc.keys else ""
         if "complex" in exc.detail:
             raise ValueTypeError(f"{what} is {exc.detail}{at}; s2sad does not differentiate "
                                  f"complex values", hint=_COMPLEX_HINT) from None

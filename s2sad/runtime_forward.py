@@ -8,8 +8,9 @@ import numpy as np
 
 from .runtime import _is_complex, _keepdims_shape, _normalize_axes, float_like
 
-__all__ = ["broadcast_like", "writable_copy", "index_set", "prod_bar_x_dot", "xdivy",
-           "tape_push", "tape_pop", "reversed_range"]
+__all__ = ["broadcast_like", "writable_copy", "index_set", "container_set",
+           "container_add_at", "prod_bar_x_dot", "xdivy", "tape_push", "tape_pop",
+           "reversed_range"]
 
 
 def broadcast_like(t, like):
@@ -34,12 +35,68 @@ def index_set(x, index, value):
     """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched).  An
     integer or bool array keeps its dtype, so the value is truncated as numpy's own
     write truncates it (a differentiated value is refused before it gets here)."""
+    if isinstance(x, (list, tuple, dict)):
+        return container_set(x, index, value)
     keep = isinstance(x, np.ndarray) and x.dtype.kind in "biu"
     out = np.array(x, dtype=x.dtype if keep else float_like(x), copy=True)
     if out.dtype.kind != "c" and _is_complex(value):
         _refuse_complex_write()
     out[index] = value
     return out
+
+
+def container_set(x, index, value):
+    """``x`` with ``x[index] = value``, as a new container of ``x``'s type (``x`` is
+    left untouched): how second-order code spells a write into the adjoint of a
+    list, tuple or dict (``params_bar["W"] = g``).  A dict takes a new key; a
+    slice of a list or tuple takes a sequence of the slice's length."""
+    if isinstance(x, dict):
+        out = dict(x)
+        out[index] = value
+        return out
+    out = list(x)
+    out[index] = value
+    return out if isinstance(x, list) else tuple(out)
+
+
+def container_add_at(x, index, value):
+    """``x`` with ``value`` added to ``x[index]``, as a new container of ``x``'s type
+    (``x`` is left untouched): a list, tuple or dict adjoint accumulating the
+    adjoint of one item (``xs_bar[1] += g``); an item that is None or absent holds
+    no adjoint yet and takes ``value``.  A slice of a list or tuple adds item by
+    item (never list concatenation)."""
+    if isinstance(x, dict):
+        out = dict(x)
+        old = out.get(index)
+        out[index] = value if old is None else _added(old, value)
+        return out
+    out = list(x)
+    if isinstance(index, slice):
+        positions = range(len(out))[index]
+        values = list(value)
+        if len(values) != len(positions):
+            raise ValueError(f"an adjoint of {len(values)} items added to a slice of "
+                             f"{len(positions)}")
+        for i, v in zip(positions, values):
+            out[i] = v if out[i] is None else _added(out[i], v)
+    else:
+        out[index] = value if out[index] is None else _added(out[index], value)
+    return out if isinstance(x, list) else tuple(out)
+
+
+def _added(a, b):
+    """``a + b`` for adjoints: item by item for containers, None as zero."""
+    if b is None:
+        return a
+    if isinstance(a, (list, tuple, dict)):
+        if isinstance(a, dict):
+            out = dict(a)
+            for k, v in b.items():
+                out[k] = v if out.get(k) is None else _added(out[k], v)
+            return out
+        items = [v if u is None else _added(u, v) for u, v in zip(a, b)]
+        return items if isinstance(a, list) else tuple(items)
+    return a + b
 
 
 def _refuse_complex_write():

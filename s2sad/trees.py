@@ -164,7 +164,7 @@ def describe(x, depth=0):
     (3,))``, ``a dict with keys ['W', 'b']``, ``an array of shape (2,)``."""
     if isinstance(x, (list, tuple)):
         head = f"a {type(x).__name__} of {len(x)}"
-        if depth >= 2 or len(x) > 6 or not x:
+        if depth >= 1 or len(x) > 6 or not x:
             return head
         return f"{head} ({', '.join(describe(v, depth + 1) for v in x)})"
     if isinstance(x, dict):
