@@ -488,9 +488,9 @@ def _match_tree(g, like, func, match=None):
     try:
         return trees.complete(g, like, lambda gi, li: leaf(gi, li, func))
     except trees.Mismatch as exc:
-        raise S2sadError(f"internal error: the derivative computed for "
-                         f"{exc.text('the argument')} does not fit it ({exc.detail}); "
-                         f"please report this") from None
+        raise S2sadError(f"internal error: a derivative computed by generated code does "
+                         f"not fit the value it belongs to: {exc.text('value')}; please "
+                         f"report this") from None
 
 
 def _with_source(wrapper, func, text):
