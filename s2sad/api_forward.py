@@ -326,6 +326,11 @@ def _as_tangent(t, like, label, what="the tangent"):
     keys), nested, each leaf shaped like its parameter leaf; otherwise a
     :class:`TangentError` naming the path (``params[1]["W"]: expected shape (3, 2),
     got (2,)``)."""
+    if t.__class__ is like.__class__ is np.ndarray and t.shape == like.shape \
+            and t.dtype is like.dtype and t.dtype.kind == "f":
+        return t   # the common case, kept cheap
+    if t.__class__ is like.__class__ is float:
+        return t
     return api.checked_tree(
         t, like, label, f"{what} for {label!r}", f"the parameter {label!r}", TangentError,
         f"pass a tangent shaped like {label!r} (for a container, a container of the same "
