@@ -8,8 +8,8 @@ import numpy as np
 
 from .runtime import _is_complex, _keepdims_shape, _normalize_axes, float_like
 
-__all__ = ["broadcast_like", "writable_copy", "index_set", "container_set",
-           "container_add_at", "prod_bar_x_dot", "xdivy", "tape_push", "tape_pop",
+__all__ = ["broadcast_like", "writable_copy", "index_set", "container_add_at",
+           "prod_bar_x_dot", "xdivy", "tape_push", "tape_pop",
            "reversed_range"]
 
 
@@ -34,29 +34,18 @@ def writable_copy(t):
 def index_set(x, index, value):
     """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched).  An
     integer or bool array keeps its dtype, so the value is truncated as numpy's own
-    write truncates it (a differentiated value is refused before it gets here)."""
-    if isinstance(x, (list, tuple, dict)):
-        return container_set(x, index, value)
+    write truncates it (a differentiated value is refused before it gets here).  A list
+    or dict (a container adjoint of gradient code) is copied shallowly and its item set."""
+    if isinstance(x, (list, dict)):
+        out = list(x) if isinstance(x, list) else dict(x)
+        out[index] = value
+        return out
     keep = isinstance(x, np.ndarray) and x.dtype.kind in "biu"
     out = np.array(x, dtype=x.dtype if keep else float_like(x), copy=True)
     if out.dtype.kind != "c" and _is_complex(value):
         _refuse_complex_write()
     out[index] = value
     return out
-
-
-def container_set(x, index, value):
-    """``x`` with ``x[index] = value``, as a new container of ``x``'s type (``x`` is
-    left untouched): how second-order code spells a write into the adjoint of a
-    list, tuple or dict (``params_bar["W"] = g``).  A dict takes a new key; a
-    slice of a list or tuple takes a sequence of the slice's length."""
-    if isinstance(x, dict):
-        out = dict(x)
-        out[index] = value
-        return out
-    out = list(x)
-    out[index] = value
-    return out if isinstance(x, list) else tuple(out)
 
 
 def container_add_at(x, index, value):

@@ -17,7 +17,7 @@ import pytest
 import s2sad
 from s2sad.errors import CotangentError, NonScalarOutputError, TangentError, ValueTypeError
 from s2sad.runtime import add_at
-from s2sad.runtime_forward import container_add_at, container_set, index_set
+from s2sad.runtime_forward import container_add_at, index_set
 
 RNG = np.random.default_rng(12)
 W = RNG.normal(size=(3, 2)) * 0.5
@@ -469,16 +469,19 @@ def test_grad_of_grad_with_respect_to_a_container_is_refused():
 
 def test_container_writes_build_new_containers_of_the_same_type():
     xs = [1.0, None, np.ones(2)]
-    out = container_set(xs, 1, 2.0)
+    out = index_set(xs, 1, 2.0)
     assert out == [1.0, 2.0, xs[2]] and xs[1] is None and type(out) is list
-    assert container_set((1.0, 2.0), 0, 5.0) == (5.0, 2.0)
     d = {"a": 1.0}
-    assert container_set(d, "b", 2.0) == {"a": 1.0, "b": 2.0} and d == {"a": 1.0}
-    assert index_set([0.0, 0.0], 1, 3.0) == [0.0, 3.0]
+    assert index_set(d, "b", 2.0) == {"a": 1.0, "b": 2.0} and d == {"a": 1.0}
     added = add_at([1.0, None, (1.0, 2.0)], 2, (0.5, 0.5))
     assert added == [1.0, None, (1.5, 2.5)]
+    assert add_at((1.0, 2.0), 0, 0.5) == (1.5, 2.0)
+    assert add_at([1.0, None], 1, 0.5) == [1.0, 0.5]
     assert add_at({"a": 1.0}, "b", 2.0) == {"a": 1.0, "b": 2.0}
     assert add_at({"a": 1.0}, "a", 2.0) == {"a": 3.0}
+    nested = {"a": [1.0, {"k": 2.0}]}
+    assert add_at(nested, "a", [1.0, {"k": 1.0}]) == {"a": [2.0, {"k": 3.0}]}
+    assert nested == {"a": [1.0, {"k": 2.0}]}
     # a slice adds item by item, never concatenates
     assert container_add_at([1.0, 2.0, 3.0], slice(1, None), [10.0, 20.0]) == [1.0, 12.0, 23.0]
     with pytest.raises(ValueError):
