@@ -19,6 +19,7 @@ imports them.
   value it belongs to.
 """
 
+import copy
 import json
 
 import numpy as np
@@ -45,12 +46,15 @@ def _rebuild(like, children):
     """A container of ``like``'s type holding ``children`` (in ``like``'s key order)."""
     cls = like.__class__
     if isinstance(like, dict):
-        pairs = zip(like.keys(), children)
+        pairs = list(zip(like.keys(), children))
         if cls is dict:
             return dict(pairs)
-        try:   # OrderedDict and the like keep their type
-            return cls(pairs)
-        except TypeError:
+        try:   # OrderedDict, defaultdict (with its factory) and the like keep their type
+            out = copy.copy(like)
+            out.clear()
+            out.update(pairs)
+            return out
+        except Exception:   # a mapping that cannot be copied and emptied: a plain dict
             return dict(pairs)
     if cls is list:
         return list(children)

@@ -486,3 +486,87 @@ def test_container_writes_build_new_containers_of_the_same_type():
     assert container_add_at([1.0, 2.0, 3.0], slice(1, None), [10.0, 20.0]) == [1.0, 12.0, 23.0]
     with pytest.raises(ValueError):
         container_add_at([1.0, 2.0, 3.0], slice(1, None), [10.0])
+
+
+# ------------------------------------------------- container types, mixed transforms
+
+def test_dict_subclasses_keep_their_type_and_order():
+    od = collections.OrderedDict([("b", B), ("W", W)])
+    g = s2sad.grad(dict_params)(od, X)
+    assert type(g) is collections.OrderedDict and list(g) == ["b", "W"]
+    assert_tree_close(g, fd_gradient(dict_params, (od, X), 0), od)
+    dd = collections.defaultdict(list, {"W": W, "b": B})
+    g = s2sad.grad(dict_params)(dd, X)
+    assert type(g) is collections.defaultdict and g.default_factory is list
+    assert_tree_close(g, fd_gradient(dict_params, (dd, X), 0), dd)
+
+
+def scaled_sum(s, p):
+    return s * s * np.sum(p["W"]) + s * np.sum(p["b"] ** 2)
+
+
+def test_grad_of_grad_with_respect_to_a_container_is_a_container():
+    p = {"W": W, "b": B}
+    s = 1.5
+    gg = s2sad.grad(s2sad.grad(scaled_sum, wrt=0), wrt=1)(s, p)
+    # by hand: d/ds f = 2 s sum(W) + sum(b^2); its gradient in W is 2 s, in b 2 b
+    assert list(gg) == ["W", "b"]
+    np.testing.assert_allclose(gg["W"], 2 * s * np.ones_like(W))
+    np.testing.assert_allclose(gg["b"], 2 * B)
+
+
+def test_hvp_with_a_container_and_an_array():
+    p = {"W": W[:2], "b": B[:2]}
+    v = ({"W": np.ones((2, 2)), "b": np.array([1.0, -1.0])}, np.array([0.5, 2.0]))
+    hp, hx = s2sad.hvp(dict_params, wrt=(0, 1))(p, X, v)
+
+    def of_both(both):
+        return dict_params(both[0], both[1])
+    expected = fd_hessian(of_both, ((p, X),), 0)
+    leaves = _leaves((p, X))
+    for p1, _ in leaves:
+        want = sum(np.tensordot(expected[p1, p2], np.asarray(_get(v, p2)), axes=np.ndim(l2))
+                   for p2, l2 in leaves)
+        got = _get((hp, hx), p1)
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6, err_msg=str(p1))
+    assert type(hp) is dict and list(hp) == ["W", "b"]
+
+
+# ------------------------------------------------------------- s2sad.trees itself
+
+def test_tree_utilities():
+    from s2sad import trees
+    t = {"a": [1.0, (np.ones(2), 3)], "b": {"c": 2.0}}
+    leaves, like = trees.flatten(t)
+    assert [np.shape(v) for v in leaves] == [(), (2,), (), ()]
+    back = trees.unflatten(like, [10.0, np.zeros(2), 30.0, 20.0])
+    assert type(back["a"][1]) is tuple and back["a"][0] == 10.0 and back["b"]["c"] == 20.0
+    assert trees.structure(t) == ("dict", ("a", "b"), (("list", ("*", ("tuple", ("*", "*")))),
+                                                      ("dict", ("c",), ("*",))))
+    doubled = trees.tree_map(lambda v, w: v + w, t, t)
+    assert doubled["a"][1][1] == 6 and doubled["b"]["c"] == 4.0
+    zeros = trees.zeros_like(t)
+    assert zeros["a"][1][1] == 0.0 and type(zeros["a"][1][1]) is float
+    assert zeros["a"][1][0].dtype == np.float64 and not zeros["a"][1][0].any()
+    with pytest.raises(ValueError):
+        trees.unflatten(like, [1.0])
+
+    def same_shape(v, like_leaf):
+        if np.shape(v) != np.shape(like_leaf):
+            raise trees.Mismatch((), f"expected shape {np.shape(like_leaf)}, got {np.shape(v)}")
+        return v
+    with pytest.raises(trees.Mismatch) as info:
+        trees.match({"a": [1.0, (np.ones(3), 3)], "b": {"c": 2.0}}, t, same_shape)
+    assert info.value.text("params") == 'params["a"][1][0]: expected shape (2,), got (3,)'
+    # a list stands for a tuple (and back) unless asked not to
+    assert type(trees.match({"a": [1.0, [np.ones(2), 3]], "b": {"c": 2.0}}, t,
+                            same_shape)["a"][1]) is tuple
+    with pytest.raises(trees.Mismatch):
+        trees.match({"a": [1.0, [np.ones(2), 3]], "b": {"c": 2.0}}, t, same_shape,
+                    swap_sequences=False)
+    # complete: None, a missing key and a zero number stand for zeros
+    done = trees.complete({"a": None}, t, lambda v, l: v)
+    assert done["b"] == {"c": 0.0} and done["a"][1][0].shape == (2,)
+    assert trees.complete(0.0, [1.0, np.ones(2)], lambda v, l: v)[1].shape == (2,)
+    with pytest.raises(trees.Mismatch):
+        trees.complete(1.0, [1.0, 2.0], lambda v, l: v)
