@@ -462,7 +462,11 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     """The Jacobian of ``func``: an array of shape ``output.shape + input.shape``.
 
     ``wrt`` is a parameter index or name, or a tuple of them (then a tuple of
-    Jacobians).  ``mode`` is ``"forward"`` (one jvp sweep per input
+    Jacobians).  Containers are laid out as ``jax.jacobian`` lays them out: with
+    respect to a list, tuple or dict argument, the Jacobian is that container
+    holding a block ``output.shape + leaf.shape`` per leaf; of a list, tuple or
+    dict output, it is that container holding, per output leaf, what the
+    Jacobian of that leaf alone would be.  ``mode`` is ``"forward"`` (one jvp sweep per input
     element), ``"reverse"`` (one pullback per output element) or ``"auto"``
     (forward when the inputs have fewer elements than the output).  The
     returned function records its last choice as ``.last_plan`` (a
@@ -492,11 +496,11 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments(func, args, kwargs)
         xs = [values[p] for p in positions]
-        inputs = int(sum(np.size(leaf) for x in xs for leaf in trees.leaves(x)))
+        inputs = sum(_size(x) for x in xs)
         if mode == "auto":
             out = func(*args, **kwargs)
-            _check_array_output(out, func)
-            plan = choose_mode(inputs, int(np.size(out)), mode)
+            _check_output(out, func)
+            plan = choose_mode(inputs, _size(out), mode)
         else:
             plan = None
         kind = plan.mode if plan is not None else mode
@@ -505,9 +509,11 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
         else:
             blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func)
         if plan is None:
-            plan = choose_mode(inputs, int(np.size(out)), mode)
+            plan = choose_mode(inputs, _size(out), mode)
         jac.last_plan = plan
-        result = tuple(blocks) if many else blocks[0]
+        # per output leaf: a tuple over the wrt arguments (several) or the one Jacobian
+        result = trees.unflatten(out, [tuple(per_wrt) if many else per_wrt[0]
+                                       for per_wrt in blocks])
         return (result, plan) if explain else result
 
     jac.last_plan = None
@@ -519,11 +525,15 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     return jac
 
 
-def _check_array_output(out, func):
-    if isinstance(out, (tuple, list, dict)):
-        raise S2sadError(f"the Jacobian of {func.__name__} needs a single array output, but it "
-                         f"returned a {type(out).__name__}",
-                         hint="return one array (np.concatenate the outputs), or use s2sad.vjp")
+def _check_output(out, func):
+    """Refuse an output with no Jacobian: None, a string, a complex value (a list,
+    tuple or dict of numbers and arrays has one per leaf)."""
+    refuse_value(out, "the output", func.__name__, func)
+
+
+def _size(tree):
+    """The number of elements of the leaves of ``tree``."""
+    return int(sum(np.size(leaf) for leaf in trees.leaves(tree)))
 
 
 def _block(parts, rows_like, cols_like, rows_first):
@@ -557,22 +567,28 @@ def _directions(xs):
 
 
 def _forward_jacobian(bound, values, xs):
-    """One jvp sweep per input element: the Jacobian with respect to each of ``xs``,
-    with that argument's structure: for a container argument, a container of the
-    same structure whose leaf ``l`` is the block ``out.shape + l.shape``."""
+    """One jvp sweep per input element: ``(blocks, out)``, ``blocks[o][j]`` the
+    Jacobian of leaf ``o`` of the output with respect to ``xs[j]``, with that
+    argument's structure: for a container argument, a container of the same
+    structure whose leaf ``l`` is the block ``o.shape + l.shape``."""
     flat = [trees.leaves(x) for x in xs]
-    columns = [[[] for _ in ls] for ls in flat]
+    columns = None   # columns[o][j][l]: raveled columns, one per element of leaf l
     out = None
     for j, l, tangents in _directions(xs):
         out, t = bound(*values, *tangents)
-        _check_array_output(out, bound.func)
-        columns[j][l].append(np.ravel(_match(t, out, bound.func)))
+        if columns is None:
+            _check_output(out, bound.func)
+            columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
+        for o, to in enumerate(trees.leaves(_match(t, out, bound.func))):
+            columns[o][j][l].append(np.ravel(to))
     if out is None:  # no input elements at all: one primal evaluation for the shape
         out, _ = bound(*values, *[trees.zeros_like(x) for x in xs])
-    _check_array_output(out, bound.func)
-    blocks = [trees.unflatten(x, [_block(cols, out, leaf, False)
-                                  for leaf, cols in zip(ls, columns[j])])
-              for j, (x, ls) in enumerate(zip(xs, flat))]
+        _check_output(out, bound.func)
+        columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
+    blocks = [[trees.unflatten(x, [_block(cols, lo, leaf, False)
+                                   for leaf, cols in zip(ls, columns[o][j])])
+               for j, (x, ls) in enumerate(zip(xs, flat))]
+              for o, lo in enumerate(trees.leaves(out))]
     return blocks, out
 
 
@@ -584,19 +600,24 @@ def _reverse_jacobian(vjp_fn, values, xs, func):
                 for p in sig.parameters.values())
     # the vjp takes the user's arguments as the user does: keyword-only ones by name
     out, pullback = vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
-    _check_array_output(out, func)
+    _check_output(out, func)
     flat = [trees.leaves(x) for x in xs]
-    rows = [[[] for _ in ls] for ls in flat]
-    for index in range(int(np.size(out))):
-        grads = pullback(_one_hot(out, index))
-        if len(xs) == 1:
-            grads = (grads,)
-        for j, g in enumerate(grads):
-            for l, gl in enumerate(trees.leaves(g)):
-                rows[j][l].append(np.ravel(gl))
-    blocks = [trees.unflatten(x, [_block(r, out, leaf, True)
-                                  for leaf, r in zip(ls, rows[j])])
-              for j, (x, ls) in enumerate(zip(xs, flat))]
+    outs = trees.leaves(out)
+    rows = [[[[] for _ in ls] for ls in flat] for _ in outs]   # rows[o][j][l]
+    for o, lo in enumerate(outs):
+        for index in range(int(np.size(lo))):
+            moved = [_zero(v) for v in outs]
+            moved[o] = _one_hot(lo, index)
+            grads = pullback(trees.unflatten(out, moved))
+            if len(xs) == 1:
+                grads = (grads,)
+            for j, g in enumerate(grads):
+                for l, gl in enumerate(trees.leaves(g)):
+                    rows[o][j][l].append(np.ravel(gl))
+    blocks = [[trees.unflatten(x, [_block(r, lo, leaf, True)
+                                   for leaf, r in zip(ls, rows[o][j])])
+               for j, (x, ls) in enumerate(zip(xs, flat))]
+              for o, lo in enumerate(outs)]
     return blocks, out
 
 

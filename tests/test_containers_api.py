@@ -570,3 +570,46 @@ def test_tree_utilities():
     assert trees.complete(0.0, [1.0, np.ones(2)], lambda v, l: v)[1].shape == (2,)
     with pytest.raises(trees.Mismatch):
         trees.complete(1.0, [1.0, 2.0], lambda v, l: v)
+
+
+# --------------------------------------------------- Jacobians of container outputs
+
+def layer_and_norm(p, x):
+    h = np.tanh(p["W"] @ x + p["b"])
+    return {"h": h, "stats": (np.sum(h ** 2), 2.0)}
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse", "auto"])
+def test_jacobian_of_a_container_output_is_nested_as_jax_nests_it(mode):
+    p = {"W": W, "b": B}
+    J = s2sad.jacobian(layer_and_norm, mode=mode)(p, X)
+    out = layer_and_norm(p, X)
+    assert_same_structure(J, out, shapes=False)
+    for path, leaf in _leaves(out):
+        def part(q, x, path=path):
+            return np.asarray(_get(layer_and_norm(q, x), path), dtype=float)
+        # J[output path] is the Jacobian of that output leaf alone: p's structure
+        assert_tree_close(_get(J, path), fd_jacobian(part, (p, X), 0), p, shapes=False)
+        for wpath, wleaf in _leaves(p):
+            assert _get(_get(J, path), wpath).shape == np.shape(leaf) + np.shape(wleaf)
+    Jboth = s2sad.jacobian(layer_and_norm, wrt=(0, 1), mode=mode)(p, X)
+    # several wrt: each output leaf holds a tuple, one Jacobian per wrt argument
+    assert isinstance(Jboth["stats"][0], tuple) and len(Jboth["stats"][0]) == 2
+    np.testing.assert_allclose(Jboth["h"][1], fd_jacobian(
+        lambda q, x: layer_and_norm(q, x)["h"], (p, X), 1)[()], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(Jboth["stats"][0][0]["W"], J["stats"][0]["W"])
+
+
+def test_jacobian_plan_counts_the_elements_of_a_container_output():
+    _, plan = s2sad.jacobian(layer_and_norm, explain=True)({"W": W, "b": B}, X)
+    assert plan.outputs == 3 + 1 + 1 and plan.inputs == W.size + B.size
+
+
+def none_in_output(x):
+    return [x * 2.0, None]
+
+
+def test_jacobian_of_an_output_holding_none_is_refused():
+    for mode in ("forward", "reverse", "auto"):
+        with pytest.raises(ValueTypeError, match="None"):
+            s2sad.jacobian(none_in_output, mode=mode)(X)
