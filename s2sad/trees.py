@@ -241,8 +241,8 @@ def _is_zero_number(x):
 def complete(value, like, leaf, keys=()):
     """The derivative ``value`` that generated code computed for ``like``, with
     ``like``'s containers: ``None``, a missing dict key or a zero number where a
-    container belongs stand for zeros (:func:`zero` for each leaf); each leaf is
-    ``leaf(v, l)``.  A structure that differs otherwise is an internal error:
+    container belongs stand for zeros (:func:`zero` for each leaf), and an array
+    where a list or tuple belongs stands for its rows; each leaf is ``leaf(v, l)``.  A structure that differs otherwise is an internal error:
     :class:`Mismatch`."""
     if value is None:
         return zeros_like(like)
@@ -254,7 +254,10 @@ def complete(value, like, leaf, keys=()):
                 raise Mismatch(keys, f"expected {describe(like)}, got {describe(value)}")
             return _rebuild(like, [complete(value.get(k), v, leaf, keys + (k,))
                                    for k, v in like.items()])
-        if not isinstance(value, (list, tuple)) or len(value) != len(like):
+        # numpy reads a list of numbers (or of arrays of one shape) as an array: the
+        # derivative generated code computes for it may be that array, row by row
+        array = isinstance(value, np.ndarray) and value.ndim >= 1
+        if not (isinstance(value, (list, tuple)) or array) or len(value) != len(like):
             raise Mismatch(keys, f"expected {describe(like)}, got {describe(value)}")
         return _rebuild(like, [complete(v, l, leaf, keys + (i,))
                                for i, (v, l) in enumerate(zip(value, like))])

@@ -613,3 +613,24 @@ def test_jacobian_of_an_output_holding_none_is_refused():
     for mode in ("forward", "reverse", "auto"):
         with pytest.raises(ValueTypeError, match="None"):
             s2sad.jacobian(none_in_output, mode=mode)(X)
+
+
+# ------------------------------------ a list numpy reads as an array, in every mode
+
+def sines_of_a_list(xs):
+    return np.sum(np.sin(xs)) + np.sum(np.array(xs) ** 2)
+
+
+def test_a_list_numpy_reads_as_an_array_gets_a_list_gradient_and_hessian():
+    xs = [0.5, -1.0, 2.0]
+    g = s2sad.grad(sines_of_a_list)(xs)
+    assert type(g) is list and all(type(v) is float for v in g)
+    np.testing.assert_allclose(g, np.cos(xs) + 2 * np.array(xs))   # by hand
+    _, pullback = s2sad.vjp(sines_of_a_list)(xs)
+    np.testing.assert_allclose(pullback(2.0), 2 * (np.cos(xs) + 2 * np.array(xs)))
+    H = s2sad.hessian(sines_of_a_list)(xs)
+    assert type(H) is list and all(type(row) is list for row in H)
+    np.testing.assert_allclose(np.array(H, dtype=float), np.diag(2.0 - np.sin(xs)))
+    hv = s2sad.hvp(sines_of_a_list)(xs, [1.0, 0.0, 2.0])
+    assert type(hv) is list
+    np.testing.assert_allclose(hv, (2.0 - np.sin(xs)) * np.array([1.0, 0.0, 2.0]))
