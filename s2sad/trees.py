@@ -241,16 +241,17 @@ def _is_zero_number(x):
 def complete(value, like, leaf, keys=()):
     """The derivative ``value`` that generated code computed for ``like``, with
     ``like``'s containers: ``None``, a missing dict key or a zero number where a
-    container belongs stand for zeros (:func:`zero` for each leaf), and an array
-    where a list or tuple belongs stands for its rows; each leaf is ``leaf(v, l)``.  A structure that differs otherwise is an internal error:
-    :class:`Mismatch`."""
+    container belongs stand for zeros (:func:`zero` for each leaf), an array where
+    a list or tuple belongs stands for its rows, a key ``like`` does not have is
+    left out; each leaf is ``leaf(v, l)``.  A structure that differs otherwise (a
+    list of another length) is an internal error: :class:`Mismatch`."""
     if value is None:
         return zeros_like(like)
     if isinstance(like, _CONTAINERS):
         if not isinstance(value, _CONTAINERS) and _is_zero_number(value):
             return zeros_like(like)
-        if isinstance(like, dict):
-            if not isinstance(value, dict) or not value.keys() <= like.keys():
+        if isinstance(like, dict):   # (a key ``like`` does not have carries nothing to it)
+            if not isinstance(value, dict):
                 raise Mismatch(keys, f"expected {describe(like)}, got {describe(value)}")
             return _rebuild(like, [complete(value.get(k), v, leaf, keys + (k,))
                                    for k, v in like.items()])
