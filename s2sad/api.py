@@ -626,9 +626,11 @@ def grad(func=None, wrt=0):
     """The gradient of a scalar-valued ``func`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them (then the
-    gradient is a tuple).  Works as a decorator: ``@grad`` or
-    ``@grad(wrt="w")``.  The returned function has the generated code as
-    ``.source``.
+    gradient is a tuple).  The gradient of a list, tuple or dict argument is a
+    container of the same type and structure (a dict's keys in its order,
+    nested); a leaf with no derivative gets a zero of its type and shape.
+    Works as a decorator: ``@grad`` or ``@grad(wrt="w")``.  The returned
+    function has the generated code as ``.source``.
     """
     return _gradient_transform(func, wrt, with_value=False)
 
@@ -642,8 +644,9 @@ def vjp(func=None, wrt=0):
     """Vector-Jacobian products: returns ``g(*args) -> (value, pullback)``.
 
     ``pullback(cotangent)`` maps a cotangent shaped like the output (a tuple
-    of them when ``func`` returns a tuple) to the gradients; it may be called
-    any number of times.
+    of them when ``func`` returns a tuple; a list, tuple or dict output takes a
+    container of its structure, nested) to the gradients, each with its
+    argument's structure; it may be called any number of times.
     """
     if func is None:
         return lambda f: vjp(f, wrt)

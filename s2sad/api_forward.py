@@ -389,8 +389,10 @@ def jvp(func=None, wrt=0):
     """Jacobian-vector products by forward mode.
 
     Returns ``g(*args, *tangents) -> (value, output_tangent)``: ``f``'s
-    arguments, then one tangent per ``wrt`` parameter (shaped like it).
-    The output tangent has the output's shape (a tuple for a tuple output).
+    arguments, then one tangent per ``wrt`` parameter (shaped like it: for a
+    list, tuple or dict parameter, a container of its structure, nested).
+    The output tangent has the output's structure (a tuple for a tuple output,
+    a dict with the same keys for a dict output, nested).
     The generated code is ``g.source``.
     """
     if func is None:
@@ -466,12 +468,13 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     respect to a list, tuple or dict argument, the Jacobian is that container
     holding a block ``output.shape + leaf.shape`` per leaf; of a list, tuple or
     dict output, it is that container holding, per output leaf, what the
-    Jacobian of that leaf alone would be.  ``mode`` is ``"forward"`` (one jvp sweep per input
-    element), ``"reverse"`` (one pullback per output element) or ``"auto"``
-    (forward when the inputs have fewer elements than the output).  The
-    returned function records its last choice as ``.last_plan`` (a
-    :class:`JacobianPlan`); with ``explain=True`` it returns
-    ``(jacobian, plan)``.
+    Jacobian of that leaf alone would be.
+
+    ``mode`` is ``"forward"`` (one jvp sweep per input element), ``"reverse"``
+    (one pullback per output element) or ``"auto"`` (forward when the inputs
+    have fewer elements than the output).  The returned function records its
+    last choice as ``.last_plan`` (a :class:`JacobianPlan`); with
+    ``explain=True`` it returns ``(jacobian, plan)``.
     """
     if func is None:
         return lambda f: jacobian(f, wrt, mode, explain)
@@ -636,8 +639,9 @@ def hvp(func=None, wrt=0):
 
     Returns ``h(*args, v) -> H @ v`` where ``v`` is shaped like the ``wrt``
     argument (a tuple of them when ``wrt`` is a tuple; then the result is a
-    tuple too).  One forward sweep over the gradient code: about the cost of
-    two or three gradients, whatever the size of ``v``.
+    tuple too); for a list, tuple or dict argument, ``v`` and the result are
+    containers of its structure.  One forward sweep over the gradient code:
+    about the cost of two or three gradients, whatever the size of ``v``.
     """
     if func is None:
         return lambda f: hvp(f, wrt)
@@ -680,7 +684,10 @@ def hessian(func=None, wrt=0):
 
     Forward over reverse: one Hessian-vector product per element of the
     ``wrt`` arguments.  With a tuple ``wrt`` the result is a tuple of tuples:
-    ``H[i][j]`` has shape ``x_i.shape + x_j.shape``.
+    ``H[i][j]`` has shape ``x_i.shape + x_j.shape``.  With respect to a list,
+    tuple or dict argument, as ``jax.hessian``: that container, each leaf ``a``
+    holding that container again, each leaf ``b`` of which is the block
+    ``a.shape + b.shape`` (a dict of dicts, a tuple of tuples).
     """
     if func is None:
         return lambda f: hessian(f, wrt)

@@ -170,7 +170,8 @@ def fd_hessian(f, args, argnum, eps=1e-4):
             block = np.zeros((int(np.size(l1)), int(np.size(l2))))
             for i in range(block.shape[0]):
                 for j in range(block.shape[1]):
-                    block[i, j] = (at([(p1, i, eps), (p2, j, eps)]) - at([(p1, i, eps), (p2, j, -eps)])
+                    block[i, j] = (at([(p1, i, eps), (p2, j, eps)])
+                                   - at([(p1, i, eps), (p2, j, -eps)])
                                    - at([(p1, i, -eps), (p2, j, eps)])
                                    + at([(p1, i, -eps), (p2, j, -eps)])) / (4 * eps * eps)
             out[p1, p2] = block.reshape(np.shape(l1) + np.shape(l2))
@@ -316,7 +317,8 @@ def test_jvp_tangent_mismatch_names_the_path():
     with pytest.raises(TangentError, match=r'p\["layers"\]\[1\]\[1\]: expected shape \(3,\), '
                                            r'got \(2,\)'):
         jvp(p, X, tangent(layers=[(W, B), (W, X)]))
-    with pytest.raises(TangentError, match=r'p\["layers"\]: expected a list of 2 .*got a list of 1'):
+    with pytest.raises(TangentError,
+                       match=r'p\["layers"\]: expected a list of 2 .*got a list of 1'):
         jvp(p, X, tangent(layers=[(W, B)]))
     with pytest.raises(TangentError, match=r"p: expected a dict .*missing \['scale'\]"):
         jvp(p, X, {"layers": [(W, B), (W, B)]})
