@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import s2sad
+import op_functions
 from s2sad.errors import CotangentError, NonScalarOutputError, TangentError, ValueTypeError
 from s2sad.runtime import add_at
 from s2sad.runtime_forward import container_add_at, index_set
@@ -636,3 +637,26 @@ def test_a_list_numpy_reads_as_an_array_gets_a_list_gradient_and_hessian():
     hv = s2sad.hvp(sines_of_a_list)(xs, [1.0, 0.0, 2.0])
     assert type(hv) is list
     np.testing.assert_allclose(hv, (2.0 - np.sin(xs)) * np.array([1.0, 0.0, 2.0]))
+
+
+# ------------------------------------------------------- check_grads with dicts
+
+def wrongly_doubled_dict(p):
+    return op_functions.wrong_double(p["a"]) + np.sum(p["b"] ** 2)
+
+
+def test_check_grads_takes_dict_arguments_and_outputs():
+    from s2sad.testing import check_grads, finite_difference_gradient
+    p = {"W": W, "b": B}
+    check_grads(dict_params, (p, X), modes=("reverse", "forward"))
+    check_grads(dict_layer, (p, X), wrt=0, modes=("reverse", "forward"))
+    check_grads(layer_and_norm, (p, X), modes=("reverse", "forward"))
+    g = finite_difference_gradient(dict_params, (p, X), 0)
+    assert list(g) == ["W", "b"] and g["W"].shape == W.shape
+    # a wrong derivative is caught, and the element named by its key
+    with pytest.raises(AssertionError, match=r"first bad index \['a'\]"):
+        check_grads(wrongly_doubled_dict, ({"a": 0.5, "b": np.ones(2)},))
+    # the value of a dict output must keep the output's keys, in order
+    from s2sad.testing import _same_containers
+    assert _same_containers({"b": 1.0, "a": 2.0}, {"a": 2.0, "b": 1.0}) is not None
+    assert _same_containers({"a": [1.0, np.ones(2)]}, {"a": [2.0, np.zeros(2)]}) is None
