@@ -660,3 +660,37 @@ def test_check_grads_takes_dict_arguments_and_outputs():
     from s2sad.testing import _same_containers
     assert _same_containers({"b": 1.0, "a": 2.0}, {"a": 2.0, "b": 1.0}) is not None
     assert _same_containers({"a": [1.0, np.ones(2)]}, {"a": [2.0, np.zeros(2)]}) is None
+
+
+# ------------------------------ a container derivative that does not fit is never returned
+
+def mlp_of_pairs(layers, x):
+    h = x
+    for Wl, bl in layers:
+        h = np.tanh(Wl @ h + bl)
+    return np.sum(h ** 2)
+
+
+def test_a_derivative_of_the_wrong_structure_is_an_error_not_a_gradient():
+    from s2sad.api import _match
+    # a list adjoint concatenated instead of added ([a, b] + [c, d]) was cut to its
+    # first items by zip: a silently wrong gradient; it is an internal error now
+    with pytest.raises(s2sad.S2sadError, match=r"internal error.*value\[0\]: expected a tuple "
+                                               r"of 2 .*got a tuple of 4"):
+        _match([(W, B, W, B)], [(W, B)])
+    with pytest.raises(s2sad.S2sadError, match=r'value\["W"\]: expected a dict'):
+        _match({"W": 1.5}, {"W": {"a": 1.0}})
+    assert _match({"W": None, "extra": 1.0}, {"W": W})["W"].shape == W.shape
+
+
+def test_mlp_over_a_list_of_pairs_is_right_or_refused():
+    rng = np.random.default_rng(0)
+    layers = [(rng.normal(size=(3, 2)) * .5, rng.normal(size=3) * .5),
+              (rng.normal(size=(1, 3)) * .5, rng.normal(size=1) * .5)]
+    x = rng.normal(size=2)
+    try:
+        g = s2sad.grad(mlp_of_pairs)(layers, x)
+    except s2sad.S2sadError as exc:   # never a wrong number (it was 0.0 for a bias entry)
+        assert "internal error" in str(exc) or exc.location is not None
+        return
+    assert_tree_close(g, fd_gradient(mlp_of_pairs, (layers, x), 0), layers)
