@@ -22,12 +22,12 @@ import types
 
 import numpy as np
 
-from . import pipeline
-from .errors import CotangentError, NonScalarOutputError, S2sadError
+from . import pipeline, trees
+from .errors import CotangentError, NonScalarOutputError, S2sadError, ValueTypeError
 from .rules import registry as _registry
 from .runtime import float_like
-from .values import (NoneOutputError, complex_leak, is_complex, none_output,
-                     refuse_complex_arguments, refuse_value)
+from .values import (_COMPLEX_HINT, NoneOutputError, complex_leak, is_complex,
+                     none_output, problem, refuse_complex_arguments, refuse_value)
 
 _ndarray = np.ndarray
 _FLOAT64 = np.dtype(np.float64)
@@ -509,6 +509,8 @@ def _match(g, like, func=None):
         return g   # already right: the common case, kept cheap
     if g.__class__ is float and like.__class__ is float:
         return g
+    if g is None or isinstance(like, (list, tuple, dict)):
+        return _match_tree(g, like, func)
     if is_complex(g):   # real arguments (checked): a complex intermediate leaked
         raise complex_leak(func, "gradient")
     if isinstance(like, np.ndarray):
@@ -517,10 +519,6 @@ def _match(g, like, func=None):
             raise S2sadError(f"internal error: a gradient of shape {g.shape} was computed for "
                              f"an argument of shape {like.shape}; please report this")
         return g
-    if isinstance(like, (list, tuple)):
-        return type(like)(_match(gi, li, func) for gi, li in zip(g, like))
-    if isinstance(like, dict):
-        return {k: _match(g[k], v, func) for k, v in like.items()}
     if isinstance(like, np.generic):
         dtype = float_like(like)
         return dtype.type(g)
@@ -532,6 +530,20 @@ def _match(g, like, func=None):
                              f"for a scalar argument; please report this")
         return float(g)
     return g
+
+
+def _match_tree(g, like, func, match=None):
+    """The derivative ``g`` of a container ``like`` given ``like``'s containers exactly
+    (a tuple stays a tuple, a dict keeps its keys and their order, nested), each
+    leaf matched by ``match`` (default :func:`_match`); where generated code left
+    ``None``, a key out or a zero number, the zeros of that part."""
+    leaf = match or _match
+    try:
+        return trees.complete(g, like, lambda gi, li: leaf(gi, li, func))
+    except trees.Mismatch as exc:
+        raise S2sadError(f"internal error: a derivative computed by generated code does "
+                         f"not fit the value it belongs to: {exc.text('value')}; please "
+                         f"report this") from None
 
 
 def _with_source(wrapper, func, text):
@@ -667,9 +679,11 @@ def grad(func=None, wrt=0):
     """The gradient of a scalar-valued ``func`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them (then the
-    gradient is a tuple).  Works as a decorator: ``@grad`` or
-    ``@grad(wrt="w")``.  The returned function has the generated code as
-    ``.source``.
+    gradient is a tuple).  The gradient of a list, tuple or dict argument is a
+    container of the same type and structure (a dict's keys in its order,
+    nested); a leaf with no derivative gets a zero of its type and shape.
+    Works as a decorator: ``@grad`` or ``@grad(wrt="w")``.  The returned
+    function has the generated code as ``.source``.
     """
     return _gradient_transform(func, wrt, with_value=False)
 
@@ -683,8 +697,9 @@ def vjp(func=None, wrt=0):
     """Vector-Jacobian products: returns ``g(*args) -> (value, pullback)``.
 
     ``pullback(cotangent)`` maps a cotangent shaped like the output (a tuple
-    of them when ``func`` returns a tuple) to the gradients; it may be called
-    any number of times.
+    of them when ``func`` returns a tuple; a list, tuple or dict output takes a
+    container of its structure, nested) to the gradients, each with its
+    argument's structure; it may be called any number of times.
     """
     if func is None:
         return lambda f: vjp(f, wrt)
@@ -718,53 +733,62 @@ def _build_vjp(func, wrt):
     return _with_source(forward, func, bound.entry.text)
 
 
-def _structure(value):
-    """How an output looks, for messages: ``tuple of 2``, ``array of shape (3,)``..."""
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} ({', '.join(map(_structure, value))})"
-    if isinstance(value, dict):
-        return f"a dict with keys {sorted(value, key=repr)!r}"
-    shape = np.shape(value)
-    return f"an array of shape {shape}" if shape else "a number"
+class _NotNumeric(trees.Mismatch):
+    """A leaf that is no real number or array (None, a string, a complex number)."""
+
+
+def checked_tree(value, like, root, what, subject, error, hint, convert):
+    """``value`` (``what``: "the cotangent given to the pullback of f") checked against
+    ``like`` (``subject``: "the output", "the parameter 'p'"; named ``root`` in paths)
+    and given its containers: the same structure (a list and a tuple stand for each
+    other), the same shapes, real numbers; each leaf converted by
+    ``convert(leaf, like_leaf)``.
+    A structure or shape that differs raises ``error`` naming the path, as
+    ``params[1]["W"]: expected shape (3, 2), got (2,)``; a leaf that is no real
+    number a ValueTypeError naming it too."""
+    def leaf(v, like_leaf):
+        found = problem(v)
+        if found is not None:
+            raise _NotNumeric((), found)
+        if np.shape(v) != np.shape(like_leaf):
+            raise trees.Mismatch((), f"expected shape {np.shape(like_leaf)}, "
+                                     f"got {np.shape(v)}")
+        return convert(v, like_leaf)
+
+    try:
+        return trees.match(value, like, leaf)
+    except _NotNumeric as exc:
+        at = f" at {trees.path_text(root, exc.keys)}" if exc.keys else ""
+        if "complex" in exc.detail:
+            raise ValueTypeError(f"{what} is {exc.detail}{at}; s2sad does not differentiate "
+                                 f"complex values", hint=_COMPLEX_HINT) from None
+        raise ValueTypeError(f"{what} is {exc.detail}{at}, not a number or an array of "
+                             f"numbers, so it has no derivative",
+                             hint="pass floats or float arrays") from None
+    except trees.Mismatch as exc:
+        raise error(f"{what} does not fit {subject}: {exc.text(root)}",
+                    hint=hint) from None
+
+
+def _as_cotangent(ct, out):
+    return np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else float_like(ct).type(ct)
 
 
 def _check_cotangent(ct, out, where, name):
     """The cotangent ``ct`` checked against the output ``out`` it stands for, with
-    the same structure (tuple, list, dict), shapes and real float leaves; an s2sad
-    error saying what was expected otherwise.  A list output takes a tuple of the
-    same length too (and a tuple output a list)."""
-    at = f" at {where}" if where else ""
-
-    def refuse(found):
-        raise CotangentError(
-            f"the cotangent given to the pullback of {name}{at} is {found}, but the output"
-            f"{at} is {_structure(out)}: the cotangent must have the output's structure",
-            hint="pass one cotangent per output, shaped like it (a tuple for a tuple "
-                 "output, a dict with the same keys for a dict output)")
-
-    if isinstance(out, (tuple, list)):
-        if not isinstance(ct, (tuple, list)) or len(ct) != len(out):
-            refuse(_structure(ct))
-        items = [_check_cotangent(c, o, f"{where}[{i}]", name)
-                 for i, (c, o) in enumerate(zip(ct, out))]
-        return tuple(items) if isinstance(out, tuple) else items
-    if isinstance(out, dict):
-        if not isinstance(ct, dict) or set(ct) != set(out):
-            if isinstance(ct, dict):
-                missing = [k for k in out if k not in ct]
-                extra = [k for k in ct if k not in out]
-                refuse(_structure(ct) + (f", missing {missing!r}" if missing else "")
-                       + (f", with unknown {extra!r}" if extra else ""))
-            refuse(_structure(ct))
-        return {k: _check_cotangent(ct[k], o, f"{where}[{k!r}]", name) for k, o in out.items()}
-    if isinstance(ct, (tuple, list, dict)):
-        refuse(_structure(ct))
-    refuse_value(ct, "the cotangent given to the pullback", name)
-    if np.shape(ct) != np.shape(out):
-        raise CotangentError(f"the cotangent given to the pullback of {name}{at} has shape "
-                             f"{np.shape(ct)} but the output{at} has shape {np.shape(out)}",
-                             hint="pass a cotangent shaped like the output")
-    return (np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else float_like(ct).type(ct))
+    the same structure (tuple, list, dict, nested), shapes and real float leaves;
+    a :class:`CotangentError` naming the path where it differs otherwise
+    (``output[1]["W"]: expected shape (3, 2), got (2,)``).  A list output takes a
+    tuple of the same length too (and a tuple output a list)."""
+    if ct.__class__ is out.__class__ is _ndarray and ct.shape == out.shape \
+            and ct.dtype is _FLOAT64:
+        return ct   # the common case, kept cheap
+    return checked_tree(
+        ct, out, where or "output", f"the cotangent given to the pullback of {name}",
+        "the output", CotangentError,
+        "pass one cotangent per output, shaped like it (a tuple for a tuple output, a "
+        "dict with the same keys for a dict output, nested as the output is)",
+        _as_cotangent)
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):

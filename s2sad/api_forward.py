@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import api, pipeline
+from . import api, pipeline, trees
 from .emit import compile_module
-from .errors import NonScalarOutputError, S2sadError
+from .errors import NonScalarOutputError, S2sadError, TangentError
 from .runtime import float_like
 from .syntax import wrappers
 from .values import (PowerDivergesError, complex_leak, is_complex, located_power_error,
@@ -326,21 +326,7 @@ def _arguments_then(func, args, kwargs, count, what, kind):
                         f"is missing") from None
 
 
-def _as_tangent(t, like, label):
-    if isinstance(like, (tuple, list, dict)):   # a container: its tangent is one too
-        if isinstance(like, dict):
-            if not isinstance(t, dict) or set(t) != set(like):
-                raise ValueError(f"the tangent for {label!r} must be a dict with the keys "
-                                 f"{sorted(like)}")
-            return {k: _as_tangent(t[k], v, f"{label}[{k!r}]") for k, v in like.items()}
-        if not isinstance(t, (tuple, list)) or len(t) != len(like):
-            raise ValueError(f"the tangent for {label!r} must be a {type(like).__name__} of "
-                             f"{len(like)} tangents")
-        return type(like)(_as_tangent(ti, li, f"{label}[{i}]")
-                          for i, (ti, li) in enumerate(zip(t, like)))
-    if np.shape(t) != np.shape(like):
-        raise ValueError(f"the tangent for {label!r} has shape {np.shape(t)} but {label!r} has "
-                         f"shape {np.shape(like)}")
+def _tangent_leaf(t, like):
     dtype = float_like(like)
     if isinstance(like, np.ndarray) or np.ndim(like) > 0:
         return np.asarray(t, dtype=np.result_type(dtype, float_like(t)))
@@ -349,12 +335,30 @@ def _as_tangent(t, like, label):
     return float(t)
 
 
+def _as_tangent(t, like, label, what="the tangent"):
+    """The tangent ``t`` given for the parameter ``label`` (whose value is ``like``),
+    checked and given ``like``'s structure: a container's tangent is a container of
+    the same structure (a list and a tuple stand for each other, a dict has the same
+    keys), nested, each leaf shaped like its parameter leaf; otherwise a
+    :class:`TangentError` naming the path (``params[1]["W"]: expected shape (3, 2),
+    got (2,)``)."""
+    if t.__class__ is like.__class__ is np.ndarray and t.shape == like.shape \
+            and t.dtype is like.dtype and t.dtype.kind == "f":
+        return t   # the common case, kept cheap
+    if t.__class__ is like.__class__ is float:
+        return t
+    return api.checked_tree(
+        t, like, label, f"{what} for {label!r}", f"the parameter {label!r}", TangentError,
+        f"pass a tangent shaped like {label!r} (for a container, a container of the same "
+        f"structure: a tuple for a tuple, a dict with the same keys, nested as it is)",
+        _tangent_leaf)
+
+
 def _match(t, like, func=None):
-    """Give the derivative ``t`` the type and shape of ``like`` (a value or an argument)."""
-    if isinstance(like, tuple):
-        return tuple(_match(ti, li, func) for ti, li in zip(t, like))
-    if isinstance(like, list):
-        return [_match(ti, li, func) for ti, li in zip(t, like)]
+    """Give the derivative ``t`` the type and shape of ``like`` (a value or an argument):
+    a container's derivative has its containers exactly (see ``api._match_tree``)."""
+    if t is None or isinstance(like, (list, tuple, dict)):
+        return api._match_tree(t, like, func, _match)
     if is_complex(t):   # real arguments (checked): a complex intermediate leaked
         raise complex_leak(func, "derivative")
     shape = np.shape(like)
@@ -401,8 +405,10 @@ def jvp(func=None, wrt=0):
     """Jacobian-vector products by forward mode.
 
     Returns ``g(*args, *tangents) -> (value, output_tangent)``: ``f``'s
-    arguments, then one tangent per ``wrt`` parameter (shaped like it).
-    The output tangent has the output's shape (a tuple for a tuple output).
+    arguments, then one tangent per ``wrt`` parameter (shaped like it: for a
+    list, tuple or dict parameter, a container of its structure, nested).
+    The output tangent has the output's structure (a tuple for a tuple output,
+    a dict with the same keys for a dict output, nested).
     The generated code is ``g.source``.
     """
     if func is None:
@@ -413,6 +419,8 @@ def jvp(func=None, wrt=0):
     positions = [params.index(w) for w in wrt_names]
     k = len(wrt_names)
 
+    what = f"the tangent given to the jvp of {func.__name__}"
+
     def pushforward(*args, **kwargs):
         if len(args) < k:
             raise TypeError(f"the jvp of {func.__name__} takes its arguments followed by "
@@ -420,7 +428,7 @@ def jvp(func=None, wrt=0):
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments_then(bound.func, args, kwargs, k,
                                  f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
-        tangents = [_as_tangent(t, values[p], w)
+        tangents = [_as_tangent(t, values[p], w, what)
                     for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
         value, tangent = bound(*values, *tangents)
         refuse_value(value, "the output", func.__name__, func)
@@ -472,12 +480,17 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     """The Jacobian of ``func``: an array of shape ``output.shape + input.shape``.
 
     ``wrt`` is a parameter index or name, or a tuple of them (then a tuple of
-    Jacobians).  ``mode`` is ``"forward"`` (one jvp sweep per input
-    element), ``"reverse"`` (one pullback per output element) or ``"auto"``
-    (forward when the inputs have fewer elements than the output).  The
-    returned function records its last choice as ``.last_plan`` (a
-    :class:`JacobianPlan`); with ``explain=True`` it returns
-    ``(jacobian, plan)``.
+    Jacobians).  Containers are laid out as ``jax.jacobian`` lays them out: with
+    respect to a list, tuple or dict argument, the Jacobian is that container
+    holding a block ``output.shape + leaf.shape`` per leaf; of a list, tuple or
+    dict output, it is that container holding, per output leaf, what the
+    Jacobian of that leaf alone would be.
+
+    ``mode`` is ``"forward"`` (one jvp sweep per input element), ``"reverse"``
+    (one pullback per output element) or ``"auto"`` (forward when the inputs
+    have fewer elements than the output).  The returned function records its
+    last choice as ``.last_plan`` (a :class:`JacobianPlan`); with
+    ``explain=True`` it returns ``(jacobian, plan)``.
     """
     if func is None:
         return lambda f: jacobian(f, wrt, mode, explain)
@@ -503,11 +516,11 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments(func, args, kwargs)
         xs = [values[p] for p in positions]
-        inputs = int(sum(np.size(x) for x in xs))
+        inputs = sum(_size(x) for x in xs)
         if mode == "auto":
             out = func(*args, **kwargs)
-            _check_array_output(out, func)
-            plan = choose_mode(inputs, int(np.size(out)), mode)
+            _check_output(out, func)
+            plan = choose_mode(inputs, _size(out), mode)
         else:
             plan = None
         kind = plan.mode if plan is not None else mode
@@ -516,9 +529,11 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
         else:
             blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func)
         if plan is None:
-            plan = choose_mode(inputs, int(np.size(out)), mode)
+            plan = choose_mode(inputs, _size(out), mode)
         jac.last_plan = plan
-        result = tuple(blocks) if many else blocks[0]
+        # per output leaf: a tuple over the wrt arguments (several) or the one Jacobian
+        result = trees.unflatten(out, [tuple(per_wrt) if many else per_wrt[0]
+                                       for per_wrt in blocks])
         return (result, plan) if explain else result
 
     jac.last_plan = None
@@ -530,57 +545,99 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     return jac
 
 
-def _check_array_output(out, func):
-    if isinstance(out, (tuple, list, dict)):
-        raise S2sadError(f"the Jacobian of {func.__name__} needs a single array output, but it "
-                         f"returned a {type(out).__name__}",
-                         hint="return one array (np.concatenate the outputs), or use s2sad.vjp")
+def _check_output(out, func):
+    """Refuse an output with no Jacobian: None, a string, a complex value (a list,
+    tuple or dict of numbers and arrays has one per leaf)."""
+    refuse_value(out, "the output", func.__name__, func)
+
+
+def _size(tree):
+    """The number of elements of the leaves of ``tree``."""
+    return int(sum(np.size(leaf) for leaf in trees.leaves(tree)))
+
+
+def _block(parts, rows_like, cols_like, rows_first):
+    """The block of a Jacobian or Hessian for the leaves ``rows_like`` (rows) and
+    ``cols_like`` (columns) from ``parts``, its raveled columns (``rows_first``
+    False) or rows: shape ``rows_like.shape + cols_like.shape``."""
+    dtype = np.result_type(float_like(rows_like), float_like(cols_like))
+    n, m = int(np.size(rows_like)), int(np.size(cols_like))
+    if parts:
+        block = np.stack(parts, axis=0 if rows_first else -1)
+    else:
+        block = np.zeros((n, m), dtype=dtype)
+    block = np.asarray(block, dtype=dtype).reshape(np.shape(rows_like) + np.shape(cols_like))
+    return block if block.ndim else block[()]
+
+
+def _directions(xs):
+    """Each one-hot direction over the (possibly container) arguments ``xs``:
+    ``(j, l, tangents)`` for every element of leaf ``l`` of ``xs[j]``, ``tangents``
+    one per argument with ``xs``' structure (fresh zeros but for the one)."""
+    flat = [trees.leaves(x) for x in xs]
+    for j, (xj, leaves_j) in enumerate(zip(xs, flat)):
+        for l, leaf in enumerate(leaves_j):
+            for index in range(int(np.size(leaf))):
+                tangents = [trees.unflatten(x, [_zero(v) for v in ls])
+                            for x, ls in zip(xs, flat)]
+                moved = [_zero(v) for v in leaves_j]
+                moved[l] = _one_hot(leaf, index)
+                tangents[j] = trees.unflatten(xj, moved)
+                yield j, l, tangents
 
 
 def _forward_jacobian(bound, values, xs):
-    columns = [[] for _ in xs]
+    """One jvp sweep per input element: ``(blocks, out)``, ``blocks[o][j]`` the
+    Jacobian of leaf ``o`` of the output with respect to ``xs[j]``, with that
+    argument's structure: for a container argument, a container of the same
+    structure whose leaf ``l`` is the block ``o.shape + l.shape``."""
+    flat = [trees.leaves(x) for x in xs]
+    columns = None   # columns[o][j][l]: raveled columns, one per element of leaf l
     out = None
-    zeros = [_zero(x) for x in xs]
-    for j, x in enumerate(xs):
-        for index in range(int(np.size(x))):
-            tangents = list(zeros)
-            tangents[j] = _one_hot(x, index)
-            out, t = bound(*values, *tangents)
-            _check_array_output(out, bound.func)
-            columns[j].append(np.ravel(_match(t, out, bound.func)))
+    for j, l, tangents in _directions(xs):
+        out, t = bound(*values, *tangents)
+        if columns is None:
+            _check_output(out, bound.func)
+            columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
+        for o, to in enumerate(trees.leaves(_match(t, out, bound.func))):
+            columns[o][j][l].append(np.ravel(to))
     if out is None:  # no input elements at all: one primal evaluation for the shape
-        out, _ = bound(*values, *zeros)
-    _check_array_output(out, bound.func)
-    blocks = []
-    for x, cols in zip(xs, columns):
-        dtype = np.result_type(float_like(out), float_like(x))
-        block = (np.stack(cols, axis=-1) if cols
-                 else np.zeros((int(np.size(out)), 0), dtype=dtype))
-        block = np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x))
-        blocks.append(block if block.ndim else block[()])
+        out, _ = bound(*values, *[trees.zeros_like(x) for x in xs])
+        _check_output(out, bound.func)
+        columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
+    blocks = [[trees.unflatten(x, [_block(cols, lo, leaf, False)
+                                   for leaf, cols in zip(ls, columns[o][j])])
+               for j, (x, ls) in enumerate(zip(xs, flat))]
+              for o, lo in enumerate(trees.leaves(out))]
     return blocks, out
 
 
 def _reverse_jacobian(vjp_fn, values, xs, func):
+    """One pullback per output element: the Jacobian laid out as in
+    :func:`_forward_jacobian`."""
     sig, names, _ = _signature(func if wrappers.is_forwarding(func) else inspect.unwrap(func))
     count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                 for p in sig.parameters.values())
     # the vjp takes the user's arguments as the user does: keyword-only ones by name
     out, pullback = vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
-    _check_array_output(out, func)
-    rows = [[] for _ in xs]
-    for index in range(int(np.size(out))):
-        grads = pullback(_one_hot(out, index))
-        if len(xs) == 1:
-            grads = (grads,)
-        for j, g in enumerate(grads):
-            rows[j].append(np.ravel(g))
-    blocks = []
-    for x, r in zip(xs, rows):
-        dtype = np.result_type(float_like(out), float_like(x))
-        block = np.stack(r, axis=0) if r else np.zeros((0, int(np.size(x))), dtype=dtype)
-        block = np.asarray(block, dtype=dtype).reshape(np.shape(out) + np.shape(x))
-        blocks.append(block if block.ndim else block[()])
+    _check_output(out, func)
+    flat = [trees.leaves(x) for x in xs]
+    outs = trees.leaves(out)
+    rows = [[[[] for _ in ls] for ls in flat] for _ in outs]   # rows[o][j][l]
+    for o, lo in enumerate(outs):
+        for index in range(int(np.size(lo))):
+            moved = [_zero(v) for v in outs]
+            moved[o] = _one_hot(lo, index)
+            grads = pullback(trees.unflatten(out, moved))
+            if len(xs) == 1:
+                grads = (grads,)
+            for j, g in enumerate(grads):
+                for l, gl in enumerate(trees.leaves(g)):
+                    rows[o][j][l].append(np.ravel(gl))
+    blocks = [[trees.unflatten(x, [_block(r, lo, leaf, True)
+                                   for leaf, r in zip(ls, rows[o][j])])
+               for j, (x, ls) in enumerate(zip(xs, flat))]
+              for o, lo in enumerate(outs)]
     return blocks, out
 
 
@@ -600,12 +657,15 @@ def hvp(func=None, wrt=0):
 
     Returns ``h(*args, v) -> H @ v`` where ``v`` is shaped like the ``wrt``
     argument (a tuple of them when ``wrt`` is a tuple; then the result is a
-    tuple too).  One forward sweep over the gradient code: about the cost of
-    two or three gradients, whatever the size of ``v``.
+    tuple too); for a list, tuple or dict argument, ``v`` and the result are
+    containers of its structure.  One forward sweep over the gradient code:
+    about the cost of two or three gradients, whatever the size of ``v``.
     """
     if func is None:
         return lambda f: hvp(f, wrt)
     wrt_names, many, bound, positions = _second_order(func, wrt)
+
+    what = f"the direction v given to the hvp of {func.__name__}"
 
     def product(*args, **kwargs):
         if not args:
@@ -616,12 +676,14 @@ def hvp(func=None, wrt=0):
         vs = args[-1]
         if many:
             if not isinstance(vs, (tuple, list)) or len(vs) != len(wrt_names):
-                raise ValueError(f"v must be a tuple of {len(wrt_names)} directions "
-                                 f"(for {', '.join(wrt_names)})")
+                raise TangentError(f"v must be a tuple of {len(wrt_names)} directions "
+                                   f"(for {', '.join(wrt_names)}), but it is {trees.describe(vs)}",
+                                   hint="pass one direction per wrt parameter, shaped like it")
         else:
             vs = (vs,)
         xs = [values[p] for p in positions]
-        tangents = [_as_tangent(v, x, w) for v, x, w in zip(vs, xs, wrt_names)]
+        tangents = [_as_tangent(v, x, w, what)
+                    for v, x, w in zip(vs, xs, wrt_names)]
         (value, _), products = _second_order_call(bound, func, *values, *tangents)
         _check_scalar(value, func, "the Hessian")
         if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
@@ -640,7 +702,10 @@ def hessian(func=None, wrt=0):
 
     Forward over reverse: one Hessian-vector product per element of the
     ``wrt`` arguments.  With a tuple ``wrt`` the result is a tuple of tuples:
-    ``H[i][j]`` has shape ``x_i.shape + x_j.shape``.
+    ``H[i][j]`` has shape ``x_i.shape + x_j.shape``.  With respect to a list,
+    tuple or dict argument, as ``jax.hessian``: that container, each leaf ``a``
+    holding that container again, each leaf ``b`` of which is the block
+    ``a.shape + b.shape`` (a dict of dicts, a tuple of tuples).
     """
     if func is None:
         return lambda f: hessian(f, wrt)
@@ -650,24 +715,25 @@ def hessian(func=None, wrt=0):
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments(bound.func, args, kwargs)
         xs = [values[p] for p in positions]
-        blocks = [[None] * len(xs) for _ in xs]
-        for j, xj in enumerate(xs):
-            columns = [[] for _ in xs]
-            for index in range(int(np.size(xj))):
-                tangents = [_zero(x) for x in xs]
-                tangents[j] = _one_hot(xj, index)
-                (value, _), products = _second_order_call(bound, func, *values, *tangents)
-                _check_scalar(value, func, "the Hessian")
-                if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
-                    products = (products,)
-                for i, p in enumerate(products):
-                    columns[i].append(np.ravel(_match(p, xs[i], func)))
-            for i, xi in enumerate(xs):
-                dtype = np.result_type(float_like(xi), float_like(xj))
-                block = (np.stack(columns[i], axis=-1) if columns[i]
-                         else np.zeros((int(np.size(xi)), 0), dtype=dtype))
-                block = np.asarray(block, dtype=dtype).reshape(np.shape(xi) + np.shape(xj))
-                blocks[i][j] = block if block.ndim else dtype.type(block)
+        flat = [trees.leaves(x) for x in xs]
+        # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
+        # (rows) and leaf l of xs[j] (columns), one per element of leaf l
+        columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
+        for j, l, tangents in _directions(xs):
+            (value, _), products = _second_order_call(bound, func, *values, *tangents)
+            _check_scalar(value, func, "the Hessian")
+            if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
+                products = (products,)
+            for i, p in enumerate(products):
+                for m, pm in enumerate(trees.leaves(_match(p, xs[i], func))):
+                    columns[i][m][j][l].append(np.ravel(pm))
+        # H[i][j]: xs[i]'s structure, each leaf m holding xs[j]'s structure, each
+        # leaf l of that the block of shape m.shape + l.shape (as jax.hessian)
+        blocks = [[trees.unflatten(xi, [
+            trees.unflatten(xj, [_block(columns[i][m][j][l], lm, ll, False)
+                                 for l, ll in enumerate(flat[j])])
+            for m, lm in enumerate(flat[i])]) for j, xj in enumerate(xs)]
+            for i, xi in enumerate(xs)]
         if not many:
             return blocks[0][0]
         return tuple(tuple(row) for row in blocks)
@@ -704,10 +770,12 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = _arguments(bound.func, args, kwargs)
         x_inner = values[params.index(inner[0])]
-        if np.ndim(x_inner) != 0:
+        if trees.is_container(x_inner) or np.ndim(x_inner) != 0:
+            shape = trees.describe(x_inner) if trees.is_container(x_inner) \
+                else f"an array of shape {np.shape(x_inner)}"
             raise NonScalarOutputError(
-                f"the gradient of {func.__name__} with respect to {inner[0]!r} has shape "
-                f"{np.shape(x_inner)}, so it has no gradient",
+                f"the gradient of {func.__name__} with respect to {inner[0]!r} is "
+                f"{shape}, not a number, so it has no gradient",
                 hint="use s2sad.hessian, s2sad.hvp or s2sad.jacobian for the derivatives of a "
                      "gradient")
         (value, grads), dots = _second_order_call(bound, func, *values,

@@ -102,3 +102,8 @@ class UnboundVariableError(S2sadError, UnboundLocalError):
     """Generated code read a local name that holds no value on the path taken (bound
     only in a branch not taken, or by a loop that ran no trip), where Python raises
     ``UnboundLocalError``."""
+
+
+class TangentError(S2sadError, ValueError):
+    """A tangent given to a jvp (or a direction given to an hvp) does not have the
+    structure (tuple, list, dict, shape) of the parameter it stands for."""

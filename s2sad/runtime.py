@@ -876,7 +876,11 @@ def getitem_bar(g, x, index):
 
 
 def add_at(x_bar, index, g):
-    """``x_bar`` with ``g`` added at ``index``, without touching ``x_bar`` itself."""
+    """``x_bar`` with ``g`` added at ``index``, without touching ``x_bar`` itself (a
+    list, tuple or dict adjoint item by item: see ``runtime_forward.container_add_at``)."""
+    if isinstance(x_bar, (list, tuple, dict)):
+        from .runtime_forward import container_add_at
+        return container_add_at(x_bar, index, g)
     out = np.array(x_bar, dtype=float_like(x_bar), copy=True)
     np.add.at(out, index, g)
     return out

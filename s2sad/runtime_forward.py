@@ -8,8 +8,9 @@ import numpy as np
 
 from .runtime import _is_complex, _keepdims_shape, _normalize_axes, float_like
 
-__all__ = ["broadcast_like", "writable_copy", "index_set", "prod_bar_x_dot", "xdivy",
-           "tape_push", "tape_pop", "reversed_range"]
+__all__ = ["broadcast_like", "writable_copy", "index_set", "container_add_at",
+           "prod_bar_x_dot", "xdivy", "tape_push", "tape_pop",
+           "reversed_range"]
 
 
 def broadcast_like(t, like):
@@ -45,6 +46,46 @@ def index_set(x, index, value):
         _refuse_complex_write()
     out[index] = value
     return out
+
+
+def container_add_at(x, index, value):
+    """``x`` with ``value`` added to ``x[index]``, as a new container of ``x``'s type
+    (``x`` is left untouched): a list, tuple or dict adjoint accumulating the
+    adjoint of one item (``xs_bar[1] += g``); an item that is None or absent holds
+    no adjoint yet and takes ``value``.  A slice of a list or tuple adds item by
+    item (never list concatenation)."""
+    if isinstance(x, dict):
+        out = dict(x)
+        old = out.get(index)
+        out[index] = value if old is None else _added(old, value)
+        return out
+    out = list(x)
+    if isinstance(index, slice):
+        positions = range(len(out))[index]
+        values = list(value)
+        if len(values) != len(positions):
+            raise ValueError(f"an adjoint of {len(values)} items added to a slice of "
+                             f"{len(positions)}")
+        for i, v in zip(positions, values):
+            out[i] = v if out[i] is None else _added(out[i], v)
+    else:
+        out[index] = value if out[index] is None else _added(out[index], value)
+    return out if isinstance(x, list) else tuple(out)
+
+
+def _added(a, b):
+    """``a + b`` for adjoints: item by item for containers, None as zero."""
+    if b is None:
+        return a
+    if isinstance(a, (list, tuple, dict)):
+        if isinstance(a, dict):
+            out = dict(a)
+            for k, v in b.items():
+                out[k] = v if out.get(k) is None else _added(out[k], v)
+            return out
+        items = [v if u is None else _added(u, v) for u, v in zip(a, b)]
+        return items if isinstance(a, list) else tuple(items)
+    return a + b
 
 
 def _refuse_complex_write():

@@ -44,16 +44,22 @@ _VALUE_RTOL = 1e-10  # the value a derivative function returns is the primal's
 
 # ------------------------------------------------------------------ structure
 #
-# A differentiated argument is a float, an ndarray, or a list/tuple of them
-# (nested freely).  ``_flatten`` turns it into one float64 vector and
+# A differentiated argument is a float, an ndarray, or a list/tuple/dict of them
+# (nested freely; a dict's values in its key order).  ``_flatten`` turns it into one float64 vector and
 # ``_Layout`` remembers how to turn a vector back and how to name an element.
 
 class _Layout:
-    """The structure of one value: leaves (shape, kind) in order, inside lists/tuples."""
+    """The structure of one value: leaves (shape, kind) in order, inside
+    lists/tuples/dicts."""
 
     def __init__(self, value):
-        self.kind, self.shape, self.children = None, (), []
-        if isinstance(value, (list, tuple)):
+        self.kind, self.shape, self.children, self.keys = None, (), [], None
+        if isinstance(value, dict):
+            self.kind = dict
+            self.keys = list(value)
+            self.children = [_Layout(v) for v in value.values()]
+            self.size = sum(c.size for c in self.children)
+        elif isinstance(value, (list, tuple)):
             self.kind = type(value)
             self.children = [_Layout(v) for v in value]
             self.size = sum(c.size for c in self.children)
@@ -69,12 +75,12 @@ class _Layout:
 
     def unflatten(self, vector):
         """A value of this layout holding ``vector`` (float64)."""
-        if self.children or self.kind in (list, tuple):
+        if self.children or self.kind in (list, tuple, dict):
             parts, start = [], 0
             for child in self.children:
                 parts.append(child.unflatten(vector[start:start + child.size]))
                 start += child.size
-            return self.kind(parts)
+            return dict(zip(self.keys, parts)) if self.kind is dict else self.kind(parts)
         if self.kind == "array":
             return np.array(vector, dtype=np.float64).reshape(self.shape)
         if self.kind == "numpy scalar":
@@ -82,12 +88,14 @@ class _Layout:
         return float(vector[0])
 
     def describe(self, flat_index):
-        """The element at ``flat_index`` as an indexing expression, e.g. ``[1][2, 0]``."""
-        if self.children or self.kind in (list, tuple):
+        """The element at ``flat_index`` as an indexing expression, e.g. ``[1][2, 0]``
+        (``['W'][2, 0]`` in a dict)."""
+        if self.children or self.kind in (list, tuple, dict):
             start = 0
             for i, child in enumerate(self.children):
                 if flat_index < start + child.size:
-                    return f"[{i}]" + child.describe(flat_index - start)
+                    key = self.keys[i] if self.kind is dict else i
+                    return f"[{key!r}]" + child.describe(flat_index - start)
                 start += child.size
             raise IndexError(flat_index)
         if not self.shape:
@@ -97,6 +105,15 @@ class _Layout:
 
     def matches(self, value):
         """None if ``value`` has this layout, else a sentence saying how it differs."""
+        if self.kind is dict:
+            if not isinstance(value, dict) or list(value) != self.keys:
+                return f"expected a dict with the keys {self.keys!r} in order, got " \
+                       f"{_summary(value)}"
+            for key, child in zip(self.keys, self.children):
+                problem = child.matches(value[key])
+                if problem:
+                    return f"item {key!r}: {problem}"
+            return None
         if self.children or self.kind in (list, tuple):
             if not isinstance(value, (list, tuple)) or len(value) != len(self.children):
                 return (f"expected a {self.kind.__name__} of {len(self.children)} items, "
@@ -126,13 +143,15 @@ def _summary(value):
         return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, dict):
+        return f"a dict with the keys {list(value)!r}"
     return f"{type(value).__name__} {value!r}"
 
 
 def _flatten(value):
-    """``value`` (float, array, or nested list/tuple of them) as a float64 vector."""
-    if isinstance(value, (list, tuple)):
-        parts = [_flatten(v) for v in value]
+    """``value`` (float, array, or nested list/tuple/dict of them) as a float64 vector."""
+    if isinstance(value, (list, tuple, dict)):
+        parts = [_flatten(v) for v in (value.values() if isinstance(value, dict) else value)]
         return np.concatenate(parts) if parts else np.zeros(0)
     return np.array(value, dtype=np.float64).reshape(-1)
 
@@ -154,6 +173,8 @@ def _is_differentiable(value):
         return False
     if isinstance(value, (list, tuple)):
         return bool(value) and all(_is_differentiable(v) for v in value)
+    if isinstance(value, dict):
+        return bool(value) and all(_is_differentiable(v) for v in value.values())
     if isinstance(value, np.ndarray):
         return value.dtype.kind == "f"
     return isinstance(value, (float, np.floating))
@@ -208,10 +229,10 @@ def finite_difference_gradient(f, args, argnum=0, eps=1e-6):
     args[argnum] = _as_float64(args[argnum])
     value = f(*_fresh(args))
     layout, jac = _fd_jacobian(f, args, argnum, eps)
-    if not isinstance(value, tuple) and np.ndim(value) == 0:
+    if not isinstance(value, (tuple, list, dict)) and np.ndim(value) == 0:
         return layout.unflatten(jac[0])
-    if layout.kind in (list, tuple):
-        raise ValueError("finite_difference_gradient: a list or tuple argument needs a "
+    if layout.kind in (list, tuple, dict):
+        raise ValueError("finite_difference_gradient: a list, tuple or dict argument needs a "
                          "scalar output")
     results, start = [], 0
     for out in _outputs(value):
@@ -260,6 +281,15 @@ def _check_value(value, expected, what):
         raise AssertionError(f"{what} returned {_summary(value)} as the value, but the "
                              f"function returns {_summary(expected)}")
     for i, (g, w) in enumerate(zip(got, want)):
+        if isinstance(w, (list, tuple, dict)):   # a container output: its structure, then
+            problem = _same_containers(g, w)      # its numbers
+            if problem or not np.allclose(_flatten(g), _flatten(w), rtol=_VALUE_RTOL,
+                                          atol=0, equal_nan=True):
+                label = f" (output {i})" if len(want) > 1 else ""
+                raise AssertionError(f"{what} returned the value{label} {g!r}, but the "
+                                     f"function returns {w!r}"
+                                     + (f" ({problem})" if problem else ""))
+            continue
         if np.shape(g) != np.shape(w) or not np.allclose(g, w, rtol=_VALUE_RTOL, atol=0,
                                                          equal_nan=True):
             label = f" (output {i})" if len(want) > 1 else ""
@@ -267,10 +297,27 @@ def _check_value(value, expected, what):
                                  f"returns {w!r}")
 
 
+def _same_containers(value, expected):
+    """None if ``value`` has ``expected``'s lists, tuples and dicts (keys in order) and
+    leaf shapes, else a phrase saying where it differs."""
+    if isinstance(expected, (list, tuple, dict)):
+        if type(value) is not type(expected) or len(value) != len(expected) or \
+                isinstance(expected, dict) and list(value) != list(expected):
+            return f"expected {_summary(expected)}, got {_summary(value)}"
+        pairs = (zip(value.values(), expected.values()) if isinstance(expected, dict)
+                 else zip(value, expected))
+        return next((p for p in (_same_containers(v, e) for v, e in pairs) if p), None)
+    if isinstance(value, (list, tuple, dict)) or np.shape(value) != np.shape(expected):
+        return f"expected {_summary(expected)}, got {_summary(value)}"
+    return None
+
+
 def _random_like(value, rng):
     """A random float64 value with ``value``'s layout (a float for a scalar)."""
     if isinstance(value, (list, tuple)):
         return type(value)(_random_like(v, rng) for v in value)
+    if isinstance(value, dict):
+        return {k: _random_like(v, rng) for k, v in value.items()}
     if isinstance(value, np.ndarray):
         return rng.standard_normal(value.shape)
     return float(rng.standard_normal())
@@ -298,7 +345,8 @@ class _Case:
         self.value = f(*args)
         self.outputs = _outputs(self.value)
         self.out_layout = _Layout(list(self.outputs))
-        self.scalar = not isinstance(self.value, tuple) and np.ndim(self.value) == 0
+        self.scalar = not isinstance(self.value, (tuple, list, dict)) and \
+            np.ndim(self.value) == 0
         self.jacobians = {}
         self.layouts = {}
         for i in indices:
@@ -437,7 +485,7 @@ def check_grads(f, args, wrt=None, *, modes=("reverse",), eps=1e-6, rtol=1e-5, a
     ``args`` is the tuple of positional arguments.  ``wrt`` selects the
     arguments to differentiate: an index, a parameter name, or a tuple of
     them; ``None`` (the default) means every argument that is a float, a
-    floating ndarray, or a list/tuple of those.  Differentiated arguments are
+    floating ndarray, or a list/tuple/dict of those.  Differentiated arguments are
     converted to float64 first; the others are passed as given.
 
     ``modes`` is a tuple drawn from ``MODES``:

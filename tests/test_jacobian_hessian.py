@@ -91,8 +91,14 @@ def test_auto_mode_picks_the_cheaper_sweep_and_says_why():
 def test_jacobian_refuses_unknown_modes_and_tuple_outputs():
     with pytest.raises(S2sadError, match="mode"):
         s2sad.jacobian(F.tall, mode="sideways")
-    with pytest.raises(S2sadError, match="single array"):
-        s2sad.jacobian(F.f_tuple_out)(np.ones(2), np.ones(2))
+    # a tuple output has a Jacobian per item (as jax.jacobian lays it out)
+    a, b = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+    for mode in ("forward", "reverse"):
+        J = s2sad.jacobian(F.f_tuple_out, mode=mode)(a, b)
+        assert isinstance(J, tuple) and len(J) == 3
+        np.testing.assert_allclose(J[0], np.diag(b))      # by hand: d(a * b)/da
+        np.testing.assert_allclose(J[1], np.ones(2))      # d sum(a)/da
+        np.testing.assert_allclose(J[2], np.zeros((2, 2)))
 
 
 # ----------------------------------------------------------------- Hessians
