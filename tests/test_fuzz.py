@@ -775,3 +775,59 @@ def test_container_features_stay_out_of_array_programs():
         assert not prog.features & fuzz.CONTAINER_FEATURES
         assert all(p.kind != "tree" for p in prog.params)
         assert not re.search(r"\b(ls|tp|dc|st|co|ca)\d+ = ", prog.source), prog.source
+
+
+DICT_WRITE_PROGRAM = '''
+import numpy as np
+
+
+def f(x):
+    dc1 = {'a': x * 2.0, 'b': np.sin(x)}
+    dc1['a'] = dc1['a'] * 0.5 + np.cos(x) * 0.5
+    return dc1['a'] * dc1['b']
+'''
+
+
+def test_a_refused_write_into_a_dict_only_one_name_holds_is_a_failure(tmp_path, monkeypatch):
+    """``dc1['a'] = ...`` writes into a dict no other name holds: refusing it is a false
+    refusal, a failure, even with one of the deliberate aliasing messages."""
+    from s2sad.errors import SourceLocation, UnsupportedSyntaxError
+    source = textwrap.dedent(DICT_WRITE_PROGRAM).lstrip()
+    features = frozenset({"straight", "dict_literal", "dict_write"})
+    prog = fuzz.Program(3, source, [fuzz.Param("x", "float", (), 0.4)], (0,), "scalar",
+                        features)
+
+    def refuse(f, wrt=None):
+        def run(*args):
+            raise UnsupportedSyntaxError(
+                "'dc1[...] = ...' may write into an array another name holds: 'x'",
+                SourceLocation(f.__code__.co_filename, 6, 5,
+                               "    dc1['a'] = dc1['a'] * 0.5 + np.cos(x) * 0.5\n"))
+        return run
+
+    monkeypatch.setattr(s2sad, "value_and_grad", refuse)
+    outcome = _check(prog, features, ("reverse",), tmp_path)
+    assert (outcome.status, outcome.reason) == ("fail", "false-refusal:dict_write")
+
+
+def test_every_construct_probe_is_a_checkable_program(tmp_path):
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        for feature in sorted(fuzz.CONSTRUCTS):
+            prog = fuzz.construct_program(feature)
+            module = loader.load(prog.source, "probe")
+            with np.errstate(all="ignore"):
+                module.f(*prog.args())
+            ns = {}
+            exec(compile(prog.reproduction(), "<repro>", "exec"), ns)
+            assert all(fuzz._tree_equal(a, p.fresh()) for a, p in zip(ns["args"], prog.params))
+        assert fuzz.construct_program("param_nested").params[0].kind == "tree"
+    finally:
+        loader.close()
+
+
+def test_probe_checks_the_claimed_constructs(monkeypatch):
+    out = io.StringIO()
+    results = fuzz.check_constructs(["list_literal", "dict_literal"], ("reverse",), out=out)
+    assert set(results) == {"list_literal", "dict_literal"}
+    assert out.getvalue().count("\n") == 2 and "list_literal: reverse " in out.getvalue()
