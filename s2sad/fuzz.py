@@ -2557,6 +2557,7 @@ class Generator:
         self.indent += 1
         iv = _Var(i, S, 3, "int")
         iv.locked = True
+        size = len(self.env)
         self.env.append(iv)
         self.boxes.append(box)
         inner = ctx.child(loop=True, caps=caps, in_for=True)
@@ -2590,7 +2591,7 @@ class Generator:
             else:
                 self.emit(f"{st} = [" + ", ".join(u for _, u in parts) + "]")
         self.indent -= 1
-        self.env.remove(iv)
+        del self.env[size:]      # names bound in the loop's body are not read after it
         self.count += 2
         self.box_summary(box)
 
@@ -3452,7 +3453,8 @@ def check_program(prog, modes, supported, loader, only=None):
             return Outcome("skip", "invalid", message="recursion")
         except Exception as exc:
             return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
-    shape_ok = {"scalar": lambda v: not isinstance(v, tuple) and np.ndim(v) == 0,
+    shape_ok = {"scalar": lambda v: isinstance(v, (float, int, np.number, np.ndarray))
+                and np.ndim(v) == 0,
                 "array": lambda v: isinstance(v, np.ndarray) and v.ndim > 0,
                 "tuple": lambda v: isinstance(v, tuple)}[prog.output]
     if not shape_ok(value):
@@ -3742,6 +3744,9 @@ def _drop_unused_params(prog):
             continue
         t = copy.deepcopy(tree)
         tf = next(n for n in t.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+        first_default = len(tf.args.args) - len(tf.args.defaults)
+        if i >= first_default:      # its default goes with it (not to the one before it)
+            del tf.args.defaults[i - first_default]
         del tf.args.args[i]
         wrt = tuple(w - (w > i) for w in prog.wrt if w != i)
         params = prog.params[:i] + prog.params[i + 1:]
