@@ -359,6 +359,9 @@ CONSTRUCTS = {
     "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
                               (np.array([0.5, 0.1, -0.3]),), "array"),
     "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
+    # a list or dict output (nested): its cotangent is a container of its structure
+    "container_output": Construct("def f(x):\n    return [np.sin(x), {'a': x * 2.0}]\n", (0.7,),
+                                  "container"),
     # constructs of issue 11: Python's own semantics (see CLAIMED)
     "after_loop": Construct("def f(x):\n    i = 0\n    for i in range(3):\n        pass\n"
                             "    s = 0.0\n    for row in x:\n        s = s + np.sum(row)\n"
@@ -498,6 +501,9 @@ CONTAINER_FEATURES = frozenset({
     "iter_list", "iter_zip", "iter_enumerate", "iter_reversed", "iter_dict", "loop_index",
     "comprehension", "container_alias", "container_carry", "container_helper"})
 CONTAINER_SHARE = 0.4
+#: what makes a container program (for the campaign's records): the constructs above, or an
+#: output that is a list or dict (a feature switched off in a mode whose probe refuses it)
+CONTAINER_PROGRAM_FEATURES = CONTAINER_FEATURES | {"container_output"}
 
 #: constructs the README claims s2sad handles: kept on even when their probe is refused, so
 #: that a false refusal shows up as a failure ("rejected") instead of switching them off
@@ -2670,7 +2676,23 @@ class Generator:
     # ------------------------------------------------------------------ output
     def output_expr(self):
         """The returned expression: a combination of a few live values."""
-        shape = {"scalar": S, "array": self.array_out, "tuple": S}[self.output]
+        shape = {"scalar": S, "array": self.array_out, "tuple": S, "container": S}[self.output]
+        if self.output == "container":
+            # a list or dict of values (maybe nested): the same structure on every path
+            if not hasattr(self, "out_spec"):
+                inner = self.random_spec(self.r.choice(["list", "dict"]), n=2)
+                self.out_spec = (self.r.choice(["list", "dict"]), None, inner)
+            kind, _, inner = self.out_spec
+            first = self.combine(self.array_out)
+            rest = "[" if inner[0] == "list" else "{"
+            rest += ", ".join((f"{k!r}: " if inner[0] == "dict" else "")
+                              + self.combine(s[1]) for k, s in (
+                                  inner[1] if inner[0] == "dict"
+                                  else [(None, x) for x in inner[1]]))
+            rest += "]" if inner[0] == "list" else "}"
+            if kind == "list":
+                return f"[{first}, {rest}]"
+            return f"{{'out': {first}, 'more': {rest}}}"
         if self.output == "tuple":
             a = self.combine(S)
             b = self.combine(self.array_out)
@@ -2829,6 +2851,8 @@ class Generator:
             self.output = "array"
         elif roll < 0.18 and self.has("tuple_output"):
             self.output = "tuple"
+        elif roll < 0.3 and self.container_mode and self.has("container_output"):
+            self.output = "container"
         self.array_out = r.choice([V, W, M])
         if self.output != "scalar":
             self.use(self.output + "_output")
@@ -2853,7 +2877,7 @@ class Generator:
         if self.need_same:
             defs += "\n\ndef same(a):\n    return a\n"
         decorated = ""
-        if self.has("decorator") and self.output != "tuple" and r.random() < 0.25:
+        if self.has("decorator") and self.output in ("scalar", "array") and r.random() < 0.25:
             self.use("decorator")
             imports += "import functools\n"
             defs += "\n\n" + self.decorator()
@@ -3323,14 +3347,19 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             else:
                 got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
                 ct_flat = rng.standard_normal(n_out)
-                outs = value if isinstance(value, tuple) else (value,)
-                cts, start = [], 0
-                for o in outs:
-                    size = int(np.size(o))
-                    piece = ct_flat[start:start + size].reshape(np.shape(o))
-                    cts.append(piece if np.ndim(o) else float(piece))
-                    start += size
-                grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
+                if prog.output == "container":
+                    # a cotangent of the output's structure (its leaves in order)
+                    cts = [_unflat_arg(ct_flat, value)]
+                    grads = pullback(cts[0])
+                else:
+                    outs = value if isinstance(value, tuple) else (value,)
+                    cts, start = [], 0
+                    for o in outs:
+                        size = int(np.size(o))
+                        piece = ct_flat[start:start + size].reshape(np.shape(o))
+                        cts.append(piece if np.ndim(o) else float(piece))
+                        start += size
+                    grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
                 expected = ct_flat @ jac
             # against the arguments as given (s2sad must not have changed them: below)
             problem = _check_layout(grads, prog.args(), wrt)
@@ -3350,6 +3379,10 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             problem = _check_unshared([out_tangent], list(args) + tangents + [got_value])
             if problem:
                 return "shared-result", problem
+            if prog.output == "container":
+                problem = _layout_problem(out_tangent, value, "the output tangent")
+                if problem:
+                    return "wrong-type", problem
             actual = _flatten(out_tangent if isinstance(out_tangent, tuple)
                               else [out_tangent])
             expected = jac @ _flatten(tangents)
@@ -3371,6 +3404,10 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
         if isinstance(a, (np.ndarray, list, tuple, dict)) \
                 and not _tree_equal(a, prog.params[i].fresh()):
             return "mutated-input", f"s2sad modified argument {i} in place"
+    if prog.output == "container":
+        problem = _layout_problem(got_value, value, "the value")
+        if problem:
+            return "wrong-type", problem
     want = _flatten(list(value) if isinstance(value, tuple) else [value])
     have = _flatten(list(got_value) if isinstance(got_value, tuple) else [got_value])
     if have.shape != want.shape or not np.allclose(have, want, rtol=1e-9, atol=1e-12):
@@ -3456,7 +3493,8 @@ def check_program(prog, modes, supported, loader, only=None):
     shape_ok = {"scalar": lambda v: isinstance(v, (float, int, np.number, np.ndarray))
                 and np.ndim(v) == 0,
                 "array": lambda v: isinstance(v, np.ndarray) and v.ndim > 0,
-                "tuple": lambda v: isinstance(v, tuple)}[prog.output]
+                "tuple": lambda v: isinstance(v, tuple),
+                "container": lambda v: isinstance(v, (list, dict))}[prog.output]
     if not shape_ok(value):
         return Outcome("skip", "invalid", message=f"the output is not a {prog.output}")
     flat = _flatten(list(value) if isinstance(value, tuple) else [value])
@@ -3885,7 +3923,7 @@ class Fuzzer:
                 report.features[feature] = report.features.get(feature, 0) + 1
             outcome = check_program(prog, self.modes, self.supported, self.loader)
             report.records.append((seed, outcome.status, outcome.reason, outcome.mode,
-                                   bool(prog.features & CONTAINER_FEATURES)))
+                                   bool(prog.features & CONTAINER_PROGRAM_FEATURES)))
             for m in outcome.modes_checked:
                 report.checked[m] = report.checked.get(m, 0) + 1
             for m in outcome.modes_na:

@@ -170,6 +170,8 @@ def test_generated_programs_are_valid_python_that_runs(tmp_path):
             assert np.ndim(value) == 0, (seed, prog.source)
         elif prog.output == "tuple":
             assert isinstance(value, tuple)
+        elif prog.output == "container":
+            assert isinstance(value, (list, dict))
         else:
             assert isinstance(value, np.ndarray) and value.ndim >= 1
     loader.forget()
@@ -831,3 +833,34 @@ def test_probe_checks_the_claimed_constructs(monkeypatch):
     results = fuzz.check_constructs(["list_literal", "dict_literal"], ("reverse",), out=out)
     assert set(results) == {"list_literal", "dict_literal"}
     assert out.getvalue().count("\n") == 2 and "list_literal: reverse " in out.getvalue()
+
+
+def test_a_container_output_gets_a_cotangent_and_a_tangent_of_its_structure(tmp_path,
+                                                                           monkeypatch):
+    source = ("import numpy as np\n\n\ndef f(x):\n"
+              "    return [np.sin(x), {'a': x * 2.0}]\n")
+    features = frozenset({"straight", "container_output"})
+    prog = fuzz.Program(6, source, [fuzz.Param("x", "float", (3,), np.array([0.3, -0.5, 1.2]))],
+                        (0,), "container", features)
+    seen = []
+
+    def vjp(f, wrt=0):
+        def run(x):
+            def pullback(ct):
+                seen.append(ct)
+                return (np.cos(x) * ct[0] + 2.0 * ct[1]["a"],)
+            return f(x), pullback
+        return run
+
+    def jvp(f, wrt=0):
+        return lambda x, t: (f(x), [np.cos(x) * t, {"a": 2.0 * t}])
+
+    monkeypatch.setattr(s2sad, "vjp", vjp)
+    monkeypatch.setattr(s2sad, "jvp", jvp)
+    assert _check(prog, features, ("reverse", "forward"), tmp_path).status == "pass"
+    ct = seen[0]
+    assert isinstance(ct, list) and ct[0].shape == (3,) and list(ct[1]) == ["a"]
+    monkeypatch.setattr(s2sad, "jvp", lambda f, wrt=0: lambda x, t: (
+        f(x), (np.cos(x) * t, {"a": 2.0 * t})))
+    outcome = _check(prog, features, ("forward",), tmp_path)
+    assert (outcome.status, outcome.reason) == ("fail", "wrong-type")
