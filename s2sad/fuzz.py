@@ -3239,15 +3239,28 @@ def _arrays(values):
     return found
 
 
-def _check_unshared(results, inputs):
+def _check_unshared(results, inputs, among=True):
     """A derivative handed back must be an array of its own: never (a view of) an
-    argument, a cotangent or tangent given, the returned value, or another result."""
+    argument, a cotangent or tangent given, the returned value, or (``among``) another
+    result."""
     results, held = _arrays(results), _arrays(inputs)
     for i, r in enumerate(results):
-        for other in held + results[:i]:
+        for other in held + (results[:i] if among else []):
             if np.shares_memory(r, other):
                 return "a returned derivative shares memory with an input, the value or " \
                        "another derivative"
+    return None
+
+
+def _shared_leaves(tangent, value):
+    """Two leaves of an output tangent may be one array only where the output holds one
+    array twice (``[v, [w, v]]``): elsewhere they must not share memory."""
+    t, v = _tree_leaves(tangent), _tree_leaves(value)
+    for i in range(len(t)):
+        for j in range(i):
+            if isinstance(t[i], np.ndarray) and isinstance(t[j], np.ndarray) \
+                    and np.shares_memory(t[i], t[j]) and v[i] is not v[j]:
+                return f"leaves {j} and {i} of the output tangent share memory"
     return None
 
 
@@ -3376,13 +3389,17 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             # tangents of the arguments' structure (a container's tangent is a container)
             tangents = [_random_like(args[i], rng) for i in wrt]
             got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
-            problem = _check_unshared([out_tangent], list(args) + tangents + [got_value])
-            if problem:
-                return "shared-result", problem
-            if prog.output == "container":
+            container = prog.output == "container"
+            if container:
                 problem = _layout_problem(out_tangent, value, "the output tangent")
                 if problem:
                     return "wrong-type", problem
+            problem = _check_unshared([out_tangent], list(args) + tangents + [got_value],
+                                      among=not container)
+            if problem is None and container:
+                problem = _shared_leaves(out_tangent, got_value)
+            if problem:
+                return "shared-result", problem
             actual = _flatten(out_tangent if isinstance(out_tangent, tuple)
                               else [out_tangent])
             expected = jac @ _flatten(tangents)

@@ -864,3 +864,25 @@ def test_a_container_output_gets_a_cotangent_and_a_tangent_of_its_structure(tmp_
         f(x), (np.cos(x) * t, {"a": 2.0 * t})))
     outcome = _check(prog, features, ("forward",), tmp_path)
     assert (outcome.status, outcome.reason) == ("fail", "wrong-type")
+
+
+def test_an_output_holding_one_array_twice_may_have_one_tangent_twice(tmp_path, monkeypatch):
+    source = ("import numpy as np\n\n\ndef f(x):\n    v = np.sin(x)\n"
+              "    return [v, [x * 2.0, v]]\n")
+    features = frozenset({"straight", "container_output"})
+    prog = fuzz.Program(6, source, [fuzz.Param("x", "float", (2,), np.array([0.3, -0.5]))],
+                        (0,), "container", features)
+
+    def jvp(f, wrt=0):
+        def run(x, t):
+            dv = np.cos(x) * t
+            return f(x), [dv, [2.0 * t, dv]]
+        return run
+    monkeypatch.setattr(s2sad, "jvp", jvp)
+    assert _check(prog, features, ("forward",), tmp_path).status == "pass"
+
+    # the same numbers, but the output holds two arrays there: two tangents are due
+    other = fuzz.Program(6, source.replace("[x * 2.0, v]", "[x * 2.0, v * 1.0]"), prog.params,
+                         (0,), "container", features)
+    outcome = _check(other, features, ("forward",), tmp_path)
+    assert (outcome.status, outcome.reason) == ("fail", "shared-result")
