@@ -3734,7 +3734,10 @@ class _Candidates:
         elif isinstance(node, ast.BoolOp):
             options += node.values
         elif isinstance(node, ast.Subscript):
-            options.append(node.value)
+            if not _container_base(node.value):
+                # (an item of a generated container is never replaced by the container:
+                # ``dc2['u'] = dc2`` is another program, not a smaller one)
+                options.append(node.value)
         elif isinstance(node, ast.Attribute) and node.attr == "T":
             options.append(node.value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
@@ -3753,6 +3756,16 @@ class _Candidates:
             else:
                 getattr(p, fn)[jj] = new
             yield t
+
+
+_CONTAINER_NAME = re.compile(r"((ls|tp|dc|st|co|ca|hold|box)\d+|xs|tup|prm|layers|c)$")
+
+
+def _container_base(node):
+    """Whether ``node`` is a generated container, or an item of one (``layers[0]``)."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Name) and bool(_CONTAINER_NAME.match(node.id))
 
 
 def _well_formed(source):

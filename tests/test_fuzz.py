@@ -886,3 +886,11 @@ def test_an_output_holding_one_array_twice_may_have_one_tangent_twice(tmp_path, 
                          (0,), "container", features)
     outcome = _check(other, features, ("forward",), tmp_path)
     assert (outcome.status, outcome.reason) == ("fail", "shared-result")
+
+
+def test_the_shrinker_never_puts_a_container_in_place_of_its_item():
+    source = ("import numpy as np\n\n\ndef f(x):\n    dc1 = {'a': x * 2.0}\n"
+              "    ls2 = [(x, x * x)]\n    return dc1['a'] * ls2[0][1] + x[0]\n")
+    variants = [ast.unparse(t) for t in fuzz._Candidates(source)]
+    assert variants and not any(re.search(r"\bdc1 \*|\* ls2(\[0\])?\b(?!\[)", v) for v in variants)
+    assert any("* ls2[0][1] + x\n" in v + "\n" for v in variants)    # x[0] -> x: still tried
