@@ -444,8 +444,9 @@ CONSTRUCTS = {
                              "    return a[1] * b[1] + a[0]\n", (0.7,)),
     "list_repeat": Construct("def f(x):\n    a = [x, 2.0 * x] * 3\n    return a[3] * a[4]\n",
                              (0.7,)),
-    "list_slice": Construct("def f(xs):\n    rest = xs[1:]\n    return rest[0] * 3.0 + rest[1] * 2.0 "
-                            "+ xs[0]\n", ([0.5, 0.1, -0.3],)),
+    "list_slice": Construct("def f(xs):\n    rest = xs[1:]\n"
+                            "    return rest[0] * 3.0 + rest[1] * 2.0 + xs[0]\n",
+                            ([0.5, 0.1, -0.3],)),
     "list_len": Construct("def f(xs):\n    return sum(xs) / len(xs)\n", ([0.5, 0.1, -0.3],)),
     "unpack": Construct("def f(tup):\n    a, b = tup\n    first, *rest = [a, b, a * b]\n"
                         "    return first * rest[1]\n", ((0.5, 0.7),)),
