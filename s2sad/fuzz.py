@@ -26,6 +26,29 @@ They are checked even where their probe is refused (a false refusal is a
 failure); a located refusal of one of the :data:`REFUSABLE` constructs is a
 deliberate skip, ``refused:<feature>``, never a pass.
 
+Containers (issue 12): about two programs in five (``CONTAINER_SHARE``) are
+container programs, decided at their start; the others are generated as
+before.  A container program may take parameters that are containers
+(``xs`` a list, ``tup`` a tuple, ``prm`` a dict, ``layers`` a list of
+``(W, b)`` tuples or another nesting) and builds lists ``lsN``, tuples
+``tpN`` and dicts ``dcN`` of differentiated values (nested too), then uses
+them the ways :data:`CONTAINER_FEATURES` name: concatenation, repetition,
+slicing, constant, negative and loop indices, ``len``, unpacking (also
+``first, *rest = ...``), ``append``/``extend``/``pop``/``insert``, item
+assignment and new keys (into parameters too: ``param_write``), ``dict.get``,
+loops over lists, tuples, ``zip``, ``enumerate``, ``reversed``, dict keys,
+items and values and ``range(len(xs))``, list, tuple and dict comprehensions,
+a container mutated through a second name (``caN = coN``; refusable), a
+container carried through a loop (``stN``) and helpers ``hcN`` taking and
+returning containers.  The generator knows each container's structure, so
+every read is valid.  The checker works on the leaves itself: central
+differences perturb each element of each leaf of a container parameter, a
+gradient must be a container of the parameter's structure (the same types,
+lengths, and keys in order; a leaf of its shape), forward mode is given a
+tangent of that structure and second mode a direction of it.  ``--probe``
+also checks the probe of every claimed construct against finite differences
+in each mode and prints one line per construct.
+
 What is supported is not assumed: at start-up every construct and every
 numpy operation the generator can emit is *probed* in each mode, by
 differentiating a tiny function that uses it.  A feature that raises
@@ -336,6 +359,9 @@ CONSTRUCTS = {
     "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
                               (np.array([0.5, 0.1, -0.3]),), "array"),
     "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
+    # a list or dict output (nested): its cotangent is a container of its structure
+    "container_output": Construct("def f(x):\n    return [np.sin(x), {'a': x * 2.0}]\n", (0.7,),
+                                  "container"),
     # constructs of issue 11: Python's own semantics (see CLAIMED)
     "after_loop": Construct("def f(x):\n    i = 0\n    for i in range(3):\n        pass\n"
                             "    s = 0.0\n    for row in x:\n        s = s + np.sum(row)\n"
@@ -394,7 +420,91 @@ CONSTRUCTS = {
                                   "    ba[1] = x - 0.25\n"
                                   "    return np.sum(np.where(ba, x, 2.0 * x))\n",
                                   (0.7,)),
+    # containers (issue 12): lists, tuples and dicts as values, parameters, loop state
+    "list_literal": Construct("def f(x):\n    ls = [x * 2.0, np.sin(x)]\n"
+                              "    return ls[0] * ls[1] + ls[-1]\n", (0.7,)),
+    "tuple_literal": Construct("def f(x):\n    tp = (x * 2.0, np.sin(x))\n"
+                               "    return tp[0] * tp[1]\n", (0.7,)),
+    "dict_literal": Construct("def f(x):\n    dc = {'a': x * 2.0, 'b': np.sin(x)}\n"
+                              "    return dc['a'] * dc['b']\n", (0.7,)),
+    "nested_literal": Construct("def f(x):\n    ls = [(x * 2.0, np.sin(x)), (x * x, x)]\n"
+                                "    return ls[0][1] * ls[1][0]\n", (0.7,)),
+    "param_list": Construct("def f(xs):\n    return np.sum(xs[0] * xs[1]) + xs[-1][0]\n",
+                            ([np.array([0.5, 0.1, -0.3]), np.array([0.2, 0.4, 0.6])],)),
+    "param_tuple": Construct("def f(tup):\n    return np.sum(tup[0]) * tup[1]\n",
+                             ((np.array([0.5, 0.1, -0.3]), 0.7),)),
+    "param_dict": Construct("def f(prm):\n    return np.sum(np.tanh(prm['W'] @ C3 + prm['b']))\n",
+                            ({"W": np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),
+                              "b": np.array([0.4, -0.2])},)),
+    "param_nested": Construct("def f(layers):\n    s = 0.0\n    for W, b in layers:\n"
+                              "        s = s + np.sum(np.tanh(W @ C3 + b))\n    return s\n",
+                              ([(np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),
+                                 np.array([0.4, -0.2]))] * 2,)),
+    "list_concat": Construct("def f(x):\n    a = [x] + [x * x]\n    b = (x,) + (2.0 * x,)\n"
+                             "    return a[1] * b[1] + a[0]\n", (0.7,)),
+    "list_repeat": Construct("def f(x):\n    a = [x, 2.0 * x] * 3\n    return a[3] * a[4]\n",
+                             (0.7,)),
+    "list_slice": Construct("def f(xs):\n    rest = xs[1:]\n"
+                            "    return rest[0] * 3.0 + rest[1] * 2.0 + xs[0]\n",
+                            ([0.5, 0.1, -0.3],)),
+    "list_len": Construct("def f(xs):\n    return sum(xs) / len(xs)\n", ([0.5, 0.1, -0.3],)),
+    "unpack": Construct("def f(tup):\n    a, b = tup\n    first, *rest = [a, b, a * b]\n"
+                        "    return first * rest[1]\n", ((0.5, 0.7),)),
+    # (names as the generator writes them: a refusal on such a line is a false one)
+    "list_mutate": Construct("def f(x):\n    ls1 = [x]\n    ls1.append(x * x)\n"
+                             "    ls1.extend([2.0 * x])\n    ls1.insert(0, np.sin(x))\n"
+                             "    v = ls1.pop()\n    ls1[1] = ls1[1] * v\n"
+                             "    return ls1[0] + ls1[1]\n", (0.7,)),
+    "dict_write": Construct("def f(x):\n    dc1 = {'v': x}\n    dc1['v'] = dc1['v'] * 2.0\n"
+                            "    dc1['w'] = np.sin(x)\n    return dc1['v'] * dc1['w']\n",
+                            (0.7,)),
+    "dict_get": Construct("def f(prm):\n    return prm.get('a') * prm.get('zz', 2.0)\n",
+                          ({"a": 0.7},)),
+    "param_write": Construct("def f(prm, xs):\n    prm['b'] = prm['b'] * 2.0\n"
+                             "    xs.append(prm['b'])\n    return prm['b'] * xs[0] + xs[-1]\n",
+                             ({"b": 0.7}, [0.3])),
+    "iter_list": Construct("def f(xs):\n    s = 0.0\n    for e in xs:\n        s = s + e * e\n"
+                           "    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_zip": Construct("def f(xs):\n    s = 0.0\n    for a, b in zip(xs, xs[1:]):\n"
+                          "        s = s + a * b\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_enumerate": Construct("def f(xs):\n    s = 0.0\n    for k, e in enumerate(xs):\n"
+                                "        s = s + k * e\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_reversed": Construct("def f(xs):\n    s = 0.0\n    for e in reversed(xs):\n"
+                               "        s = 0.5 * s + e\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_dict": Construct("def f(prm):\n    s = 0.0\n    for k in prm:\n        s = s + prm[k]\n"
+                           "    for k, v in prm.items():\n        s = s * v\n"
+                           "    for v in prm.values():\n        s = s + v\n    return s\n",
+                           ({"a": 0.7, "b": -0.4},)),
+    "loop_index": Construct("def f(xs):\n    s = 0.0\n    for i in range(len(xs)):\n"
+                            "        s = s + xs[i] * i\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "comprehension": Construct("def f(xs):\n    ys = [e * e for e in xs]\n"
+                               "    d = {k: v * 2.0 for k, v in {'a': xs[0]}.items()}\n"
+                               "    return sum(ys) + d['a']\n", ([0.5, 0.1, -0.3],)),
+    "container_alias": Construct("def f(x):\n    co = [x]\n    ca = co\n    ca.append(x * x)\n"
+                                 "    return co[-1] * len(co)\n", (0.7,)),
+    "container_carry": Construct("def f(x):\n    st1 = {'pos': x, 'vel': 0.5 * x}\n"
+                                 "    for i in range(3):\n"
+                                 "        st1['pos'] = st1['pos'] + 0.1 * st1['vel']\n"
+                                 "        st1 = {'pos': st1['pos'], 'vel': 0.5 * st1['vel'] - "
+                                 "0.1 * np.sin(st1['pos'])}\n    return st1['pos']\n", (0.7,)),
+    "container_helper": Construct("def hc(c):\n    return {'u': c[0] * c[1], 'v': np.sin(c[1])}\n"
+                                  "\n\ndef f(x):\n    d = hc([x, x * 2.0])\n"
+                                  "    return d['u'] + d['v']\n", (0.7,)),
 }
+
+#: the container constructs (issue 12); a program uses them only when the generator
+#: decides, at its start, to write a container program (CONTAINER_SHARE of them)
+CONTAINER_FEATURES = frozenset({
+    "list_literal", "tuple_literal", "dict_literal", "nested_literal",
+    "param_list", "param_tuple", "param_dict", "param_nested",
+    "list_concat", "list_repeat", "list_slice", "list_len", "unpack",
+    "list_mutate", "dict_write", "dict_get", "param_write",
+    "iter_list", "iter_zip", "iter_enumerate", "iter_reversed", "iter_dict", "loop_index",
+    "comprehension", "container_alias", "container_carry", "container_helper"})
+CONTAINER_SHARE = 0.4
+#: what makes a container program (for the campaign's records): the constructs above, or an
+#: output that is a list or dict (a feature switched off in a mode whose probe refuses it)
+CONTAINER_PROGRAM_FEATURES = CONTAINER_FEATURES | {"container_output"}
 
 #: constructs the README claims s2sad handles: kept on even when their probe is refused, so
 #: that a false refusal shows up as a failure ("rejected") instead of switching them off
@@ -402,7 +512,8 @@ CLAIMED = frozenset({
     "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
     "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
     "decorator", "defaults", "local_function", "local_function_branch",
-    "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow"})
+    "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow"}
+    | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
 #: or refused with a location"): a located s2sad error on a line of such a construct (a line
@@ -421,6 +532,8 @@ REFUSABLE = {
     "bool_array_write": r"\bba\d+\b",
     # a local function chosen by the path: which body a call means depends on it
     "local_function_branch": r"\bg\d+\b",
+    # a container mutated through a second name (issue 12: followed exactly or refused)
+    "container_alias": r"\b(co|ca|hold)\d+\b",
 }
 
 #: constructs and the ones they need besides themselves
@@ -434,6 +547,7 @@ REQUIRES = {
     "after_loop": ("for_range",), "after_zero_trip": ("for_range",),
     "int_counter": ("for_range",), "reversed_range": ("for_range",),
     "alias_loop": ("for_range",),
+    "container_carry": ("for_range",), "loop_index": ("for_range",),
 }
 
 PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",
@@ -461,12 +575,113 @@ def _op_probe_terms(ops):
 @dataclass
 class Param:
     name: str
-    kind: str            # "float" or "int"
-    shape: tuple = ()
+    kind: str            # "float", "int", or "tree" (a list, tuple or dict of floats and arrays)
+    shape: tuple = ()    # a tree's structure: see :func:`_spec_paths`
     value: object = None
 
     def fresh(self):
+        if self.kind == "tree":
+            return _tree_copy(self.value)
         return np.array(self.value, dtype=np.float64) if self.shape else self.value
+
+
+# ------------------------------------------------------------------ containers (pytrees)
+#
+# A parameter may be a container: a list, tuple or dict (nested to any depth) whose leaves
+# are floats and float arrays.  The checker works on its leaves itself (flattened in
+# order: list and tuple items, dict values in insertion order), independently of how
+# s2sad's API flattens them; a derivative of a container must be a container of the same
+# structure (the same types, lengths and keys in the same order) whose leaves have the
+# shapes of the primal's.
+
+def _tree_map(fn, value):
+    if isinstance(value, dict):
+        return {k: _tree_map(fn, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_tree_map(fn, v) for v in value)
+    return fn(value)
+
+
+def _tree_leaves(value):
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _tree_leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _tree_leaves(v)]
+    return [value]
+
+
+def _tree_copy(value):
+    return _tree_map(lambda x: np.array(x, dtype=np.float64) if isinstance(x, np.ndarray)
+                     else x, value)
+
+
+def _tree_source(value):
+    """Python source that builds ``value`` (numpy imported as np)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_tree_source(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_tree_source(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_tree_source(v) for v in value) + ("," if len(value) == 1
+                                                                    else "") + ")"
+    if isinstance(value, np.ndarray):
+        return f"np.array({value.tolist()!r})"
+    if isinstance(value, (bool, int, np.integer)):
+        return repr(value)
+    return repr(float(value))
+
+
+def _flat_arg(value):
+    """The leaves of an argument (a float, an array or a container) as one float64 vector."""
+    parts = [np.array(leaf, dtype=np.float64).reshape(-1) for leaf in _tree_leaves(value)]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _unflat_arg(vector, like):
+    """An argument shaped like ``like`` whose leaves are read in order from ``vector``."""
+    position = [0]
+
+    def take(leaf):
+        size = int(np.size(leaf))
+        piece = vector[position[0]:position[0] + size]
+        position[0] += size
+        if isinstance(leaf, np.ndarray):
+            return np.array(piece, dtype=np.float64).reshape(leaf.shape)
+        return float(piece[0])
+    return _tree_map(take, like)
+
+
+def _random_like(value, rng):
+    """A random direction (tangent, cotangent) of the structure and shapes of ``value``."""
+    return _tree_map(lambda x: rng.standard_normal(x.shape) if isinstance(x, np.ndarray)
+                     else float(rng.standard_normal()), value)
+
+
+def _ones_like(value):
+    return _tree_map(lambda x: np.ones_like(x, dtype=np.float64) if isinstance(x, np.ndarray)
+                     else 1.0, value)
+
+
+def _tree_axpy(x, t, d):
+    """``x + t * d`` leaf by leaf (same structures)."""
+    if isinstance(x, dict):
+        return {k: _tree_axpy(x[k], t, d[k]) for k in x}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_tree_axpy(a, t, b) for a, b in zip(x, d))
+    return x + t * d
+
+
+def _tree_equal(a, b):
+    """Same structure, same types of leaves, equal values."""
+    if isinstance(b, dict):
+        return isinstance(a, dict) and list(a) == list(b) and all(
+            _tree_equal(a[k], b[k]) for k in b)
+    if isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(
+            _tree_equal(x, y) for x, y in zip(a, b))
+    if isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+    return not isinstance(a, (list, tuple, dict, np.ndarray)) and a == b
 
 
 @dataclass
@@ -489,7 +704,9 @@ class Program:
     def args_source(self):
         parts = []
         for p in self.params:
-            if p.kind == "int":
+            if p.kind == "tree":
+                parts.append(_tree_source(p.value))
+            elif p.kind == "int":
                 parts.append(repr(p.value))
             elif p.shape:
                 parts.append(f"np.array({np.asarray(p.value).tolist()!r})")
@@ -509,6 +726,78 @@ def _count_statements(tree):
     """Statements inside function bodies (compound ones count once, plus their bodies)."""
     return sum(1 for fn in tree.body if isinstance(fn, ast.FunctionDef)
                for node in ast.walk(fn) if isinstance(node, ast.stmt) and node is not fn)
+
+
+# ------------------------------------------------------------------ container specs
+#
+# The generator knows the structure of every container it writes (a "spec"):
+# ("leaf", shape), ("list", items), ("tuple", items), ("dict", ((key, spec), ...)).
+
+#: keys of generated dicts (a new key is one of these not yet in the dict)
+KEYS = ("a", "b", "w", "u", "pos", "vel", "W", "bias")
+
+
+def _leaf_spec(shape):
+    return ("leaf", shape)
+
+
+def _spec_items(spec):
+    """(accessor source, item spec) of a container spec: ``[0]``, ``['W']``."""
+    if spec[0] == "dict":
+        return [(f"[{k!r}]", s) for k, s in spec[1]]
+    if spec[0] in ("list", "tuple"):
+        return [(f"[{i}]", s) for i, s in enumerate(spec[1])]
+    return []
+
+
+def _spec_paths(spec, prefix=""):
+    """(accessor path, shape) of every leaf of ``spec``."""
+    if spec[0] == "leaf":
+        return [(prefix, spec[1])]
+    return [p for acc, s in _spec_items(spec) for p in _spec_paths(s, prefix + acc)]
+
+
+def _item_spec(spec):
+    """The spec all the items of ``spec`` share (None if they differ or there are none)."""
+    items = [s for _, s in _spec_items(spec)]
+    if items and all(s == items[0] for s in items):
+        return items[0]
+    return None
+
+
+def _spec_value(spec, r):
+    """A random value of ``spec`` (leaves in -1.5 .. 1.5)."""
+    if spec[0] == "leaf":
+        shape = spec[1]
+        values = [round(r.uniform(-1.5, 1.5), 3) for _ in range(int(np.prod(shape, dtype=int)))]
+        return float(values[0]) if shape == S else np.array(values).reshape(shape)
+    if spec[0] == "dict":
+        return {k: _spec_value(s, r) for k, s in spec[1]}
+    items = [_spec_value(s, r) for s in spec[1]]
+    return items if spec[0] == "list" else tuple(items)
+
+
+def _flat_leaves(spec):
+    """Whether ``spec`` is a container of leaves only."""
+    return spec[0] != "leaf" and all(s[0] == "leaf" for _, s in _spec_items(spec))
+
+
+def _unpackable(spec):
+    """A leaf, or a list or tuple of leaves (a target ``a`` or ``(a, b)`` takes it)."""
+    return spec is not None and (spec[0] == "leaf" or spec[0] in ("list", "tuple")
+                                 and _flat_leaves(spec))
+
+
+class _Box:
+    """A container in scope: its name and structure (values bounded by ``bound``)."""
+
+    __slots__ = ("name", "spec", "bound", "param", "frozen")
+
+    def __init__(self, name, spec, bound, param=False):
+        self.name, self.spec, self.bound, self.param = name, spec, bound, param
+        self.frozen = False      # another name holds it: never mutated again
+
+
 
 
 class _Var:
@@ -543,7 +832,11 @@ def _alias_refs(code):
         elif isinstance(n, ast.Call):
             fn = n.func
             name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
-            if name in _VIEW_CALLS:
+            if name in ("get", "pop") and isinstance(fn, ast.Attribute):
+                visit(fn.value)     # an item of a container (or get's default)
+                for a in n.args[1:]:
+                    visit(a)
+            elif name in _VIEW_CALLS:
                 if isinstance(fn, ast.Attribute) and not (isinstance(fn.value, ast.Name)
                                                           and fn.value.id == "np"):
                     visit(fn.value)
@@ -592,6 +885,9 @@ class Generator:
         self.exponent = None       # the int parameter that is 0 at the sample point
         self.need_same = False     # the helper that returns its argument is used
         self.constant_params = set()  # parameters defaulting to a module array
+        self.boxes = []            # containers in scope (see _Box)
+        self.box_helpers = []      # module-level helpers taking containers
+        self.container_mode = False  # a container program (CONTAINER_SHARE of them)
 
     # ---------------------------------------------------------------- helpers
     def has(self, *features):
@@ -641,6 +937,10 @@ class Generator:
     def leaf(self, shape):
         cands = self.float_vars(shape)
         r = self.r
+        if self.boxes and r.random() < (0.3 if cands else 0.7):
+            got = self.box_read(shape)
+            if got is not None:
+                return got
         if shape == S:
             ints = self.int_vars()
             vecs = [(v, i) for v in self.float_vars() if v.shape in (V, W)
@@ -836,6 +1136,16 @@ class Generator:
         if top and ctx.loops == 0 and self.depth == 0 and self.float_vars() and (
                 self.has("local_function") or self.has("local_function_branch")):
             options.append((0.7, "local_fn"))
+        if self.container_mode and top and ctx.loops == 0 and self.depth == 0 \
+                and self.budget_left() >= 1:
+            # about half the top-level statements of a container program
+            options += [(3.0, "box_new"), (3.0, "box_op"), (0.8, "box_len"),
+                        (1.5, "box_unpack"), (2.5, "box_mutate"), (2.0, "dict_write"),
+                        (5.0, "box_loop"), (2.5, "box_comp"), (1.2, "box_helper")]
+            if self.has("container_alias"):
+                options.append((1.3, "box_alias"))
+            if room and self.has("container_carry") and self.has("for_range"):
+                options.append((1.8, "box_carry"))
         damp = 0.35 ** self.depth   # nested compound statements get rarer
         options = [(w * damp if k in ("if", "for", "while", "list", "inplace", "loop_after",
                                       "alias", "counter") else w, k)
@@ -843,7 +1153,8 @@ class Generator:
         kind = self.choice_weighted(options)
         if ctx.in_helper and kind in ("if", "for", "while"):
             self.use("helper_control")
-        nests = kind in ("if", "for", "while", "list", "loop_after", "alias", "counter")
+        nests = kind in ("if", "for", "while", "list", "loop_after", "alias", "counter") \
+            or kind.startswith("box_") or kind == "dict_write"
         self.depth += nests
         getattr(self, "stmt_" + kind)(ctx)
         self.depth -= nests
@@ -1560,10 +1871,829 @@ class Generator:
         self.count += 2
         self.env.append(_Var(out, shape, bound))
 
+    # ------------------------------------------------------------ containers
+    def box_read(self, shape):
+        """A leaf of ``shape`` read out of a container in scope: ``ls3[1]``, ``prm['W']``,
+        ``layers[0][1]``, ``dc4.get('a')``; None if no container has one."""
+        r = self.r
+        cands = [(b, path) for b in self.boxes for path, s in _spec_paths(b.spec) if s == shape]
+        if not cands:
+            return None
+        box, path = r.choice(cands)
+        if box.spec[0] == "dict" and self.has("dict_get") and path.count("[") == 1 \
+                and r.random() < 0.25:
+            self.use("dict_get")
+            key = path[1:-1]
+            default = "0.0" if shape == S else CONST[shape]
+            form = r.randrange(3)
+            if form == 0:
+                return f"{box.name}.get({key})", box.bound
+            if form == 1:
+                return f"{box.name}.get({key}, {default})", box.bound
+            missing = next(k for k in KEYS + ("zz",) if k not in dict(box.spec[1]))
+            return f"{box.name}.get({missing!r}, {default})", 1.2
+        if box.spec[0] in ("list", "tuple") and r.random() < 0.25:
+            first = path[1:path.index("]")]
+            if first == str(len(box.spec[1]) - 1):   # the last item, counted from the end
+                path = "[-1]" + path[path.index("]") + 1:]
+        return f"{box.name}{path}", box.bound
+
+    def box_item(self, shape):
+        """A fresh item of ``shape`` to put into a container."""
+        code, bound = self.expr(shape, self.r.randint(1, 2))
+        code, bound = self.squash(code, bound, LIM)
+        code, _ = self.bind(code)    # the container holds the array: never written in place
+        return code, bound
+
+    def literal(self, spec):
+        """Source of a container literal of ``spec`` with fresh items: (code, bound)."""
+        if spec[0] == "leaf":
+            return self.box_item(spec[1])
+        parts, bound = [], 0.0
+        for acc, s in _spec_items(spec):
+            c, b = self.literal(s)
+            bound = max(bound, b)
+            parts.append(f"{acc[1:-1]}: {c}" if spec[0] == "dict" else c)
+        if spec[0] == "list":
+            return "[" + ", ".join(parts) + "]", bound
+        if spec[0] == "tuple":
+            return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")", bound
+        return "{" + ", ".join(parts) + "}", bound
+
+    def random_spec(self, kind, n=None, same=None):
+        """A container of ``kind`` holding 2-3 leaves (of one shape, mostly)."""
+        r = self.r
+        n = n or r.randint(2, 3)
+        shape = r.choice(SHAPES)
+        same = r.random() < 0.7 if same is None else same
+        leaves = tuple(_leaf_spec(shape if same else r.choice(SHAPES)) for _ in range(n))
+        if kind == "dict":
+            return ("dict", tuple(zip(r.sample(KEYS, n), leaves)))
+        return (kind, leaves)
+
+    def add_box(self, spec, bound, prefix=None):
+        name = self.new_name(prefix or {"list": "ls", "tuple": "tp", "dict": "dc"}[spec[0]])
+        box = _Box(name, spec, bound)
+        self.boxes.append(box)
+        return box
+
+    def add_leaf_vars(self, names_specs, bound):
+        """Names bound to items of a container (views of its arrays: never written)."""
+        for name, spec in names_specs:
+            v = _Var(name, spec[1], bound)
+            v.aliased = True
+            self.env.append(v)
+
+    def target(self, spec, bound):
+        """A loop or unpacking target for an item of ``spec``: (source, [(name, leaf spec)])."""
+        if spec[0] == "leaf":
+            name = self.new_name("e")
+            return name, [(name, spec)]
+        names = [(self.new_name("t"), s) for _, s in _spec_items(spec)]
+        return "(" + ", ".join(n for n, _ in names) + ")", names
+
+    def fresh_list(self):
+        """A new list of 2-3 leaves of one shape (for a construct that needs one)."""
+        if not self.has("list_literal"):
+            return None
+        self.use("list_literal")
+        spec = self.random_spec("list", same=True)
+        code, bound = self.literal(spec)
+        box = self.add_box(spec, bound)
+        self.emit(f"{box.name} = {code}")
+        self.count += 1
+        return box
+
+    def seq_boxes(self, homogeneous=False, flat=False):
+        return [b for b in self.boxes if b.spec[0] in ("list", "tuple") and b.spec[1]
+                and (not homogeneous or _item_spec(b.spec) is not None)
+                and (not flat or _unpackable(_item_spec(b.spec)))]
+
+    def box_summary(self, box):
+        """``vN = ...`` reading a container right away (so that it matters)."""
+        r = self.r
+        name = self.new_name()
+        item = _item_spec(box.spec)
+        n = len(box.spec[1])
+        if item is not None and item[0] == "leaf" and r.random() < 0.35 and (
+                box.spec[0] != "dict" or self.has("iter_dict")):
+            if box.spec[0] == "dict":
+                self.use("iter_dict")
+            src = f"{box.name}.values()" if box.spec[0] == "dict" else box.name
+            code, shape, bound = f"sum({src})", item[1], n * box.bound
+            if self.has("list_len") and r.random() < 0.4:
+                self.use("list_len")
+                code, bound = f"{code} / len({box.name})", box.bound
+        else:
+            path, shape = r.choice(_spec_paths(box.spec))
+            c, b = self.expr(shape, 1)
+            c, b = self.squash(c, b, LIM)
+            code, bound = f"{box.name}{path} * {_p(c)}", box.bound * b
+        code, bound = self.squash(code, bound, LIM)
+        code, owned = self.bind(code)
+        self.emit(f"{name} = {code}")
+        v = _Var(name, shape, bound)
+        v.owned = owned
+        self.env.append(v)
+
+    def stmt_box_new(self, ctx):
+        """A list, tuple or dict literal holding differentiated values (maybe nested)."""
+        r = self.r
+        kinds = [k for k in ("list_literal", "tuple_literal", "dict_literal", "nested_literal")
+                 if self.has(k)]
+        if not kinds:
+            return self.stmt_new(ctx)
+        kind = r.choice(kinds)
+        self.use(kind)
+        if kind == "nested_literal":
+            inner = self.random_spec(r.choice(["tuple", "tuple", "list", "dict"]), n=2)
+            n = r.randint(2, 3)
+            outer = r.choice(["list", "list", "tuple", "dict"])
+            spec = (("dict", tuple((k, inner) for k in r.sample(KEYS, n))) if outer == "dict"
+                    else (outer, (inner,) * n))
+        else:
+            spec = self.random_spec(kind.split("_")[0])
+        code, bound = self.literal(spec)
+        box = self.add_box(spec, bound)
+        self.emit(f"{box.name} = {code}")
+        if r.random() < 0.5:
+            self.box_summary(box)
+
+    def stmt_box_op(self, ctx):
+        """A new list or tuple by concatenation, repetition or slicing."""
+        r = self.r
+        kinds = [k for k in ("list_concat", "list_repeat", "list_slice") if self.has(k)]
+        seqs = self.seq_boxes()
+        if not kinds or not seqs:
+            return self.stmt_box_new(ctx)
+        kind = r.choice(kinds)
+        self.use(kind)
+        a = r.choice(seqs)
+        items, bound = list(a.spec[1]), a.bound
+        if kind == "list_concat":
+            others = [b for b in seqs if b.spec[0] == a.spec[0] and b is not a
+                      and len(b.spec[1]) + len(items) <= 6]
+            if others and r.random() < 0.5:
+                b = r.choice(others)
+                code, new, bound = f"{a.name} + {b.name}", items + list(b.spec[1]), max(
+                    bound, b.bound)
+            else:
+                item = _item_spec(a.spec) or _leaf_spec(r.choice(SHAPES))
+                lit = (a.spec[0], (item,) * r.randint(1, 2))
+                lcode, lb = self.literal(lit)
+                bound = max(bound, lb)
+                if r.random() < 0.6:
+                    code, new = f"{a.name} + {lcode}", items + list(lit[1])
+                else:
+                    code, new = f"{lcode} + {a.name}", list(lit[1]) + items
+        elif kind == "list_repeat":
+            k = 2 if len(items) > 2 else r.randint(2, 3)
+            if r.random() < 0.3:
+                item = _item_spec(a.spec) or _leaf_spec(r.choice(SHAPES))
+                icode, ib = self.literal(item)
+                bracket = f"[{icode}]" if a.spec[0] == "list" else f"({icode},)"
+                code, new, bound = f"{bracket} * {k}", [item] * k, ib
+            else:
+                code = f"{a.name} * {k}" if r.random() < 0.6 else f"{k} * {a.name}"
+                new = items * k
+        else:
+            forms = ["[1:]", "[:2]", "[::-1]", "[-2:]", "[1:3]", "[::2]", "[:-1]"]
+            r.shuffle(forms)
+            for form in forms:
+                new = eval(f"items{form}")
+                if new:
+                    break
+            code = f"{a.name}{form}"
+        box = self.add_box((a.spec[0], tuple(new)), bound)
+        self.emit(f"{box.name} = {code}")
+        if r.random() < 0.6:
+            self.box_summary(box)
+
+    def stmt_box_len(self, ctx):
+        """``len`` of a container scales a value."""
+        r = self.r
+        if not self.boxes or not self.has("list_len"):
+            return self.stmt_box_new(ctx)
+        self.use("list_len")
+        box = r.choice(self.boxes)
+        shape = r.choice(SHAPES)
+        c, b = self.expr(shape, r.randint(1, 2))
+        c, b = self.squash(c, b, LIM)
+        name = self.new_name()
+        n = len(box.spec[1])
+        if r.random() < 0.5:
+            self.emit(f"{name} = {_p(c)} * len({box.name})")
+            bound = b * n
+        else:
+            self.emit(f"{name} = {_p(c)} / len({box.name})")
+            bound = b
+        self.env.append(_Var(name, shape, bound))
+
+    def stmt_box_unpack(self, ctx):
+        """``a, b = tp3``, ``w, b = layers[0]``, ``first, *rest = ls3``."""
+        r = self.r
+        cands = []
+        for b in self.seq_boxes():
+            if 2 <= len(b.spec[1]) <= 3 and all(_unpackable(s) for s in b.spec[1]):
+                cands.append((b.name, b.spec, b))
+            for acc, s in _spec_items(b.spec):
+                if s[0] in ("list", "tuple") and _flat_leaves(s) and 2 <= len(s[1]) <= 3:
+                    cands.append((b.name + acc, s, b))
+        if not cands or not self.has("unpack"):
+            return self.stmt_box_new(ctx)
+        self.use("unpack")
+        source, spec, box = r.choice(cands)
+        if spec[1][0][0] == "leaf" and self.has("list_literal") and r.random() < 0.25:
+            first = self.new_name("e")
+            rest = self.new_name("ls")
+            self.emit(f"{first}, *{rest} = {source}")
+            self.add_leaf_vars([(first, spec[1][0])], box.bound)
+            self.boxes.append(_Box(rest, ("list", tuple(spec[1][1:])), box.bound))
+            return
+        parts, leaves = [], []
+        for s in spec[1]:
+            text, names = self.target(s, box.bound)
+            parts.append(text)
+            leaves += names
+        self.emit(f"{', '.join(parts)} = {source}")
+        self.add_leaf_vars(leaves, box.bound)
+
+    def mutable(self, kind):
+        return [b for b in self.boxes if b.spec[0] == kind and not b.frozen
+                and (not b.param or self.has("param_write"))]
+
+    def stmt_box_mutate(self, ctx):
+        """append / extend / pop / insert / item assignment on a list (maybe a parameter)."""
+        r = self.r
+        lists = self.mutable("list")
+        if not lists and self.has("list_mutate") and self.fresh_list() is not None:
+            lists = self.mutable("list")
+        if not lists or not self.has("list_mutate"):
+            return self.stmt_dict_write(ctx) if self.mutable("dict") else self.stmt_box_new(ctx)
+        self.use("list_mutate")
+        box = r.choice(lists)
+        if box.param:
+            self.use("param_write")
+        items = list(box.spec[1])
+        item = _item_spec(box.spec) if r.random() < 0.85 else None
+        item = item or _leaf_spec(r.choice(SHAPES))
+        form = r.choice(["append", "extend", "pop", "insert", "setitem", "setitem", "loop"])
+        if form == "pop" and len(items) < 2:
+            form = "append"
+        if form == "loop" and not self.has("for_range"):
+            form = "append"
+        if form == "append":
+            code, b = self.literal(item)
+            self.emit(f"{box.name}.append({code})")
+            items.append(item)
+        elif form == "extend":
+            others = [o for o in self.seq_boxes() if len(o.spec[1]) + len(items) <= 6]
+            if others and r.random() < 0.4:
+                o = r.choice(others)
+                self.emit(f"{box.name}.extend({o.name})")
+                items += list(o.spec[1])
+                b = o.bound
+            else:
+                lit = ("list", (item,) * r.randint(1, 2))
+                code, b = self.literal(lit)
+                self.emit(f"{box.name}.extend({code})")
+                items += list(lit[1])
+        elif form == "pop":
+            k = r.choice([None, 0, len(items) - 1, 1])
+            popped = items.pop(-1 if k is None else k)
+            call = f"{box.name}.pop({'' if k is None else k})"
+            if popped[0] == "leaf":
+                name = self.new_name()
+                self.emit(f"{name} = {call}")
+                self.add_leaf_vars([(name, popped)], box.bound)
+            else:
+                self.emit(call)
+            b = box.bound
+        elif form == "insert":
+            k = r.randint(0, len(items))
+            code, b = self.literal(item)
+            self.emit(f"{box.name}.insert({k}, {code})")
+            items.insert(k, item)
+        elif form == "setitem":
+            k = r.randrange(len(items))
+            if items[k][0] == "leaf" and r.random() < 0.5:
+                c, b = self.expr(items[k][1], 1)
+                c, b = self.squash(c, b, LIM)
+                self.emit(f"{box.name}[{k}] = 0.5 * {box.name}[{k}] + 0.5 * {_p(c)}")
+                b = max(b, box.bound)
+            else:
+                code, b = self.literal(item)
+                self.emit(f"{box.name}[{k}] = {code}")
+                items[k] = item
+        else:
+            # append in a loop (the tape pattern), or an update of every item by index
+            i = self.new_name("i")
+            if _item_spec(box.spec) is not None and _item_spec(box.spec)[0] == "leaf" \
+                    and self.has("loop_index") and r.random() < 0.5:
+                self.use("loop_index")
+                self.use("for_range")
+                if self.has("list_len"):
+                    self.use("list_len")
+                    header = f"range(len({box.name}))"
+                else:
+                    header = f"range({len(items)})"
+                shape = items[0][1]
+                self.emit(f"for {i} in {header}:")
+                self.env.append(_Var(i, S, len(items) - 1, "int"))
+                self.env[-1].locked = True
+                c, b = self.expr(shape, 1)
+                c, b = self.squash(c, b, LIM)
+                self.emit(f"    {box.name}[{i}] = 0.5 * {box.name}[{i}] + 0.5 * {_p(c)}")
+                self.env.pop()
+                b = max(b, box.bound)
+            else:
+                self.use("for_range")
+                k = r.randint(1, 3)
+                self.emit(f"for {i} in range({k}):")
+                self.env.append(_Var(i, S, k - 1, "int"))
+                self.env[-1].locked = True
+                self.indent += 1
+                code, b = self.literal(item)
+                self.emit(f"{box.name}.append({code})")
+                self.indent -= 1
+                self.env.pop()
+                items += [item] * k
+        box.spec = ("list", tuple(items))
+        box.bound = max(box.bound, b)
+        if r.random() < 0.5 and items:
+            self.box_summary(box)
+
+    def stmt_dict_write(self, ctx):
+        """``d[k] = ...`` on a dict (a key it has, or a new one; maybe a parameter)."""
+        r = self.r
+        dicts = self.mutable("dict")
+        if not dicts or not self.has("dict_write"):
+            return self.stmt_box_new(ctx)
+        self.use("dict_write")
+        box = r.choice(dicts)
+        if box.param:
+            self.use("param_write")
+        entries = list(box.spec[1])
+        keys = [k for k, _ in entries]
+        item = _item_spec(box.spec) or _leaf_spec(r.choice(SHAPES))
+        form = r.choice(["new", "overwrite", "update", "update", "loop"])
+        if form == "loop" and not (self.has("iter_dict") and _item_spec(box.spec) is not None
+                                   and _item_spec(box.spec)[0] == "leaf"):
+            form = "update"
+        fresh = [k for k in KEYS if k not in keys]
+        if form == "new" and fresh:
+            key = r.choice(fresh)
+            code, b = self.literal(item)
+            self.emit(f"{box.name}[{key!r}] = {code}")
+            entries.append((key, item))
+        elif form == "loop":
+            self.use("iter_dict")
+            k = self.new_name("k")
+            self.emit(f"for {k} in {box.name}:")
+            c, b = self.expr(item[1], 1)
+            c, b = self.squash(c, b, LIM)
+            self.emit(f"    {box.name}[{k}] = 0.5 * {box.name}[{k}] + 0.5 * {_p(c)}")
+            b = max(b, box.bound)
+        else:
+            j = r.randrange(len(entries))
+            key, spec = entries[j]
+            if form == "update" and spec[0] == "leaf":
+                c, b = self.expr(spec[1], 1)
+                c, b = self.squash(c, b, LIM)
+                self.emit(f"{box.name}[{key!r}] = {box.name}[{key!r}] * 0.5 + {_p(c)} * 0.5")
+                b = max(b, box.bound)
+            else:
+                new = item if r.random() < 0.7 else _leaf_spec(r.choice(SHAPES))
+                code, b = self.literal(new)
+                self.emit(f"{box.name}[{key!r}] = {code}")
+                entries[j] = (key, new)
+        box.spec = ("dict", tuple(entries))
+        box.bound = max(box.bound, b)
+        if r.random() < 0.5:
+            self.box_summary(box)
+
+    def stmt_box_loop(self, ctx):
+        """A for loop over a container: its items, ``zip``, ``enumerate``, ``reversed``,
+        a dict's keys, items or values, or indices ``range(len(xs))``; it accumulates."""
+        r = self.r
+        seqs = self.seq_boxes(flat=True)
+        dicts = [b for b in self.boxes if b.spec[0] == "dict" and b.spec[1]
+                 and _item_spec(b.spec) is not None and _item_spec(b.spec)[0] == "leaf"]
+        if not seqs and (not dicts or self.r.random() < 0.5) and self.fresh_list() is not None:
+            seqs = self.seq_boxes(flat=True)
+        kinds = [k for k in ("iter_list", "iter_zip", "iter_enumerate", "iter_reversed",
+                             "loop_index") if self.has(k) and seqs]
+        if self.has("iter_dict") and dicts:
+            kinds.append("iter_dict")
+        if not kinds:
+            return self.stmt_box_new(ctx)
+        kind = r.choice(kinds)
+        self.use(kind)
+        if ctx.loops:
+            self.use("nested_loop")
+        acc = self.new_name("s")
+        self.emit(f"{acc} = 0.0")
+        caps = self.loop_caps(ctx)
+        caps[acc] = LIM
+        acc_var = _Var(acc, S, LIM)
+        acc_var.owned = True
+        self.env.append(acc_var)
+        size = len(self.env)
+        leaves, ints = [], []
+        if kind == "iter_dict":
+            box = r.choice(dicts)
+            item = _item_spec(box.spec)
+            form = r.randrange(4)
+            if form in (0, 1):
+                k = self.new_name("k")
+                self.emit(f"for {k} in {box.name}{'.keys()' if form else ''}:")
+                leaves.append((f"{box.name}[{k}]", item))
+            elif form == 2:
+                k, v = self.new_name("k"), self.new_name("v")
+                self.emit(f"for {k}, {v} in {box.name}.items():")
+                leaves.append((v, item))
+            else:
+                v = self.new_name("v")
+                self.emit(f"for {v} in {box.name}.values():")
+                leaves.append((v, item))
+            bound = box.bound
+        elif kind == "loop_index":
+            box = r.choice(seqs)
+            item = _item_spec(box.spec)
+            i = self.new_name("i")
+            if self.has("list_len") and r.random() < 0.7:
+                self.use("list_len")
+                header = f"range(len({box.name}))"
+            else:
+                header = f"range({len(box.spec[1])})"
+            self.use("for_range")
+            self.emit(f"for {i} in {header}:")
+            ints.append(_Var(i, S, len(box.spec[1]) - 1, "int"))
+            if item[0] == "leaf":
+                leaves.append((f"{box.name}[{i}]", item))
+            else:
+                leaves += [(f"{box.name}[{i}]{acc_}", s) for acc_, s in _spec_items(item)]
+            bound = box.bound
+        elif kind == "iter_zip":
+            a = r.choice(seqs)
+            others = [b for b in seqs if b is not a]
+            if others and r.random() < 0.6:
+                b = r.choice(others)
+                second = b.name
+            else:
+                b, second = a, f"{a.name}[1:]"
+            ta, la = self.target(_item_spec(a.spec), a.bound)
+            tb, lb = self.target(_item_spec(b.spec), b.bound)
+            leaves += la + lb
+            if self.has("iter_enumerate") and r.random() < 0.3:
+                self.use("iter_enumerate")
+                k = self.new_name("k")
+                self.emit(f"for {k}, ({ta}, {tb}) in enumerate(zip({a.name}, {second})):")
+                ints.append(_Var(k, S, len(a.spec[1]) - 1, "int"))
+            else:
+                self.emit(f"for {ta}, {tb} in zip({a.name}, {second}):")
+            bound = max(a.bound, b.bound)
+        else:
+            box = r.choice(seqs)
+            t, names = self.target(_item_spec(box.spec), box.bound)
+            leaves += names
+            if kind == "iter_enumerate":
+                k = self.new_name("k")
+                self.emit(f"for {k}, {t} in enumerate({box.name}):")
+                ints.append(_Var(k, S, len(box.spec[1]) - 1, "int"))
+            elif kind == "iter_reversed":
+                self.emit(f"for {t} in reversed({box.name}):")
+            else:
+                self.emit(f"for {t} in {box.name}:")
+            bound = box.bound
+        for v in ints:
+            v.locked = True
+            self.env.append(v)
+        targets = []
+        for name, spec in leaves:
+            v = _Var(name, spec[1], bound)
+            v.locked = v.aliased = True
+            self.env.append(v)
+            targets.append(v)
+        self.indent += 1
+        inner = ctx.child(loop=True, caps=caps, in_for=True)
+        if self.budget_left() > 1 and r.random() < 0.5:
+            self.block(1, inner)
+        t = r.choice(targets)
+        term, tb = self.convert(t.name, t.bound, t.shape, S, 1) if t.shape != S \
+            else (t.name, t.bound)
+        c, b = self.expr(S, 1)
+        term, tb = self.squash(f"{_p(term)} * {_p(c)}", tb * b, LIM)
+        self.emit(f"{acc} = 0.5 * {acc} + 0.5 * {_p(term)}")
+        self.indent -= 1
+        del self.env[size:]
+
+    def stmt_box_comp(self, ctx):
+        """A list, tuple or dict comprehension over a container (or ``sum`` of one)."""
+        r = self.r
+        seqs = self.seq_boxes(homogeneous=True)
+        seqs = [b for b in seqs if _item_spec(b.spec)[0] == "leaf"]
+        dicts = [b for b in self.boxes if b.spec[0] == "dict" and b.spec[1]
+                 and _item_spec(b.spec) is not None and _item_spec(b.spec)[0] == "leaf"]
+        if not self.has("comprehension") or not (seqs or dicts):
+            return self.stmt_box_new(ctx)
+        self.use("comprehension")
+        out = r.choice(SHAPES)
+        size = len(self.env)
+
+        def element(names):
+            t = r.choice(names)
+            term, tb = (self.convert(t.name, t.bound, t.shape, out, 1) if t.shape != out
+                        else (t.name, t.bound))
+            c, b = self.expr(out, 1)
+            op = r.choice(["*", "+"])
+            code, bound = self.squash(f"{_p(term)} {op} {_p(c)}",
+                                      tb * b if op == "*" else tb + b, LIM)
+            return code, bound
+
+        def bind(name, spec, bound):
+            v = _Var(name, spec[1], bound)
+            v.locked = v.aliased = True
+            self.env.append(v)
+            return v
+
+        use_dict = dicts and (not seqs or r.random() < 0.35)
+        if use_dict:
+            box = r.choice(dicts)
+            k, v = self.new_name("k"), self.new_name("v")
+            code, bound = element([bind(v, _item_spec(box.spec), box.bound)])
+            del self.env[size:]
+            if self.has("iter_dict"):
+                self.use("iter_dict")
+            new = self.add_box(("dict", tuple((key, _leaf_spec(out)) for key, _ in box.spec[1])),
+                               bound)
+            self.emit(f"{new.name} = {{{k}: {code} for {k}, {v} in {box.name}.items()}}")
+            if r.random() < 0.5:
+                self.box_summary(new)
+            return
+        box = r.choice(seqs)
+        n = len(box.spec[1])
+        form = r.randrange(4)
+        e = self.new_name("e")
+        names = [bind(e, _item_spec(box.spec), box.bound)]
+        if form == 1 and self.has("iter_zip"):
+            others = [b for b in seqs if b is not box]
+            other = r.choice(others) if others else box
+            f2 = self.new_name("e")
+            names.append(bind(f2, _item_spec(other.spec), other.bound))
+            self.use("iter_zip")
+            clause = f"for {e}, {f2} in zip({box.name}, {other.name})"
+            n = min(n, len(other.spec[1]))
+        elif form == 2 and self.has("iter_enumerate"):
+            self.use("iter_enumerate")
+            k = self.new_name("k")
+            iv = _Var(k, S, n - 1, "int")
+            iv.locked = True
+            self.env.append(iv)
+            clause = f"for {k}, {e} in enumerate({box.name})"
+        else:
+            clause = f"for {e} in {box.name}"
+        code, bound = element(names)
+        del self.env[size:]
+        how = r.random()
+        if how < 0.25:
+            name = self.new_name()
+            cond = ""
+            if r.random() < 0.5:
+                cond = f" if np.sum({e}) > {round(r.uniform(-0.5, 0.5), 2)}"
+            self.emit(f"{name} = sum([{code} {clause}{cond}])")
+            v = _Var(name, out, n * bound)
+            self.env.append(v)
+        elif how < 0.4 and self.has("tuple_literal"):
+            new = self.add_box(("tuple", (_leaf_spec(out),) * n), bound)
+            self.emit(f"{new.name} = tuple(({code} {clause}))")
+        else:
+            new = self.add_box(("list", (_leaf_spec(out),) * n), bound)
+            self.emit(f"{new.name} = [{code} {clause}]")
+        if how >= 0.25 and r.random() < 0.6:
+            self.box_summary(new)
+
+    def stmt_box_alias(self, ctx):
+        """A container mutated through a second name (``ca = co; ca.append(...)``, or one
+        held by another container), then read through the first: s2sad must follow the
+        mutation exactly or refuse it with a location."""
+        r = self.r
+        self.use("container_alias")
+        kind = r.choice(["list", "list", "dict"])
+        spec = self.random_spec(kind)
+        code, bound = self.literal(spec)
+        co, ca = self.new_name("co"), self.new_name("ca")
+        self.emit(f"{co} = {code}")
+        form = r.randrange(3)
+        if form == 0:
+            self.emit(f"{ca} = {co}")
+        elif form == 1:
+            hold = self.new_name("hold")
+            if r.random() < 0.5:
+                self.emit(f"{hold} = [{co}]")
+                self.emit(f"{ca} = {hold}[0]")
+            else:
+                self.emit(f"{hold} = {{'c': {co}}}")
+                self.emit(f"{ca} = {hold}['c']")
+        else:
+            other, ob = self.literal(spec)
+            self.emit(f"{ca} = {co} if {self.condition()} else {other}")
+            bound = max(bound, ob)
+        self.count += 2
+        items = list(spec[1])
+        for _ in range(r.randint(1, 2)):
+            if kind == "list":
+                w = r.randrange(4) if form != 2 else 0
+                item = _item_spec(("list", tuple(items))) or items[0]
+                if r.random() < 0.3:
+                    item = _leaf_spec(r.choice(SHAPES))
+                if w == 0:
+                    k = r.randrange(len(items))
+                    c, b = self.literal(items[k])
+                    self.emit(f"{ca}[{k}] = {c}")
+                elif w == 1:
+                    c, b = self.literal(item)
+                    self.emit(f"{ca}.append({c})")
+                    items.append(item)
+                elif w == 2:
+                    c, b = self.literal(("list", (item,)))
+                    self.emit(f"{ca}.extend({c})")
+                    items.append(item)
+                else:
+                    if len(items) < 2:
+                        continue
+                    self.emit(f"{ca}.pop()")
+                    items.pop()
+                    b = 0.0
+            else:
+                keys = [k for k, _ in items]
+                fresh = [k for k in KEYS if k not in keys]
+                if form != 2 and fresh and r.random() < 0.5:
+                    key = r.choice(fresh)
+                    leaf = _leaf_spec(r.choice(SHAPES))
+                    items.append((key, leaf))
+                else:
+                    j = r.randrange(len(items))
+                    key, leaf = items[j]
+                c, b = self.literal(leaf)
+                self.emit(f"{ca}[{key!r}] = {c}")
+            bound = max(bound, b)
+            self.count += 1
+        box = _Box(co, (kind, tuple(items)), bound)
+        box.frozen = True
+        self.boxes.append(box)
+        self.box_summary(box)
+
+    def stmt_box_carry(self, ctx):
+        """A container carried through a loop: ``state = {'pos': x, 'vel': v}`` updated each
+        trip (item by item, or rebound whole)."""
+        r = self.r
+        if not (self.has("container_carry") and self.has("for_range")):
+            return self.stmt_box_new(ctx)
+        self.use("container_carry")
+        self.use("for_range")
+        kind = r.choice(["dict", "dict", "tuple", "list"])
+        spec = self.random_spec(kind, n=2)
+        code, bound = self.literal(spec)
+        st = self.new_name("st")
+        self.emit(f"{st} = {code}")
+        box = _Box(st, spec, max(bound, 1.0))
+        caps = self.loop_caps(ctx)
+        i = self.new_name("i")
+        self.emit(f"for {i} in range({r.randint(2, 4)}):")
+        self.indent += 1
+        iv = _Var(i, S, 3, "int")
+        iv.locked = True
+        size = len(self.env)
+        self.env.append(iv)
+        self.boxes.append(box)
+        inner = ctx.child(loop=True, caps=caps, in_for=True)
+        if self.budget_left() > 1 and r.random() < 0.4:
+            self.block(1, inner)
+        parts = []
+        for acc, s in _spec_items(spec):
+            c, b = self.expr(s[1], 1)
+            c, b = self.squash(c, b, LIM)
+            parts.append((acc, f"0.5 * {st}{acc} + 0.5 * {_p(c)}"))
+            box.bound = max(box.bound, b)
+        homog = _item_spec(spec) is not None
+        form = r.randrange(3) if kind != "tuple" else 0
+        if form == 2 and homog and kind == "dict" and self.has("iter_dict"):
+            self.use("iter_dict")
+            k = self.new_name("k")
+            c, b = self.expr(_item_spec(spec)[1], 1)
+            c, b = self.squash(c, b, LIM)
+            box.bound = max(box.bound, b)
+            self.emit(f"for {k} in {st}:")
+            self.emit(f"    {st}[{k}] = 0.5 * {st}[{k}] + 0.5 * {_p(c)}")
+        elif form >= 1:
+            for acc, update in parts:           # in place, item by item
+                self.emit(f"{st}{acc} = {update}")
+        else:                                   # rebound whole
+            if kind == "dict":
+                self.emit(f"{st} = {{" + ", ".join(f"{acc[1:-1]}: {u}" for acc, u in parts)
+                          + "}")
+            elif kind == "tuple":
+                self.emit(f"{st} = (" + ", ".join(u for _, u in parts) + ")")
+            else:
+                self.emit(f"{st} = [" + ", ".join(u for _, u in parts) + "]")
+        self.indent -= 1
+        del self.env[size:]      # names bound in the loop's body are not read after it
+        self.count += 2
+        self.box_summary(box)
+
+    def stmt_box_helper(self, ctx):
+        """A module-level helper taking a container and returning one (or a float)."""
+        r = self.r
+        if not self.boxes or not self.has("container_helper"):
+            return self.stmt_box_new(ctx)
+        self.use("container_helper")
+        src = r.choice(self.boxes)
+        name = f"hc{len(self.box_helpers) + 1}"
+        saved = (self.env, self.lines, self.indent, self.boxes)
+        self.env, self.lines, self.indent = [], [], 1
+        self.boxes = [_Box("c", src.spec, src.bound)]
+        for _ in range(r.randint(1, 2)):
+            shape = r.choice(SHAPES)
+            code, bound = self.expr(shape, r.randint(1, 2))
+            code, bound = self.squash(code, bound, LIM)
+            t = self.new_name("t")
+            self.emit(f"{t} = {code}")
+            self.env.append(_Var(t, shape, bound))
+        kind = r.choice(["list", "tuple", "dict", "float"])
+        if kind == "float":
+            code = self.combine(S)
+            code, _ = self.squash(code, 1e9, LIM)
+            self.emit(f"return {code}")
+            spec = None
+        else:
+            spec = self.random_spec(kind, n=2)
+            code, _ = self.literal(spec)
+            self.emit(f"return {code}")
+        text = f"def {name}(c):\n" + "\n".join(self.lines) + "\n"
+        self.env, self.lines, self.indent, self.boxes = saved
+        self.box_helpers.append(text)
+        call = f"{name}({src.name})"
+        if spec is None:
+            out = self.new_name()
+            self.emit(f"{out} = {call}")
+            self.env.append(_Var(out, S, 1.0))
+            return
+        box = self.add_box(spec, 1.0)
+        self.emit(f"{box.name} = {call}")
+        if r.random() < 0.6:
+            self.box_summary(box)
+
+    def container_params(self):
+        """Parameters that are containers: ``xs`` (a list), ``tup`` (a tuple), ``prm`` (a
+        dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting)."""
+        r = self.r
+        kinds = [k for k in ("param_list", "param_tuple", "param_dict", "param_nested")
+                 if self.has(k)]
+        params = []
+        for kind in r.sample(kinds, min(len(kinds), r.choice([0, 1, 1, 2]))):
+            self.use(kind)
+            if kind == "param_list":
+                name, spec = "xs", self.random_spec("list", same=r.random() < 0.8)
+            elif kind == "param_tuple":
+                name, spec = "tup", self.random_spec("tuple", n=2, same=False)
+            elif kind == "param_dict":
+                name = "prm"
+                spec = ("dict", (("W", _leaf_spec(M)), ("b", _leaf_spec(W)))) \
+                    if r.random() < 0.4 else self.random_spec("dict")
+            else:
+                name = "layers"
+                if r.random() < 0.5:
+                    layer = ("tuple", (_leaf_spec(M), _leaf_spec(W)))
+                    spec = ("list", (layer,) * r.randint(2, 3))
+                else:
+                    inner = self.random_spec(r.choice(["tuple", "list", "dict"]), n=2)
+                    spec = (r.choice(["list", "tuple"]), (inner,) * 2) if r.random() < 0.6 \
+                        else ("dict", (("enc", inner), ("dec", inner)))
+            params.append(Param(name, "tree", spec, _spec_value(spec, r)))
+            self.boxes.append(_Box(name, spec, 1.5, param=True))
+        return params
+
     # ------------------------------------------------------------------ output
     def output_expr(self):
         """The returned expression: a combination of a few live values."""
-        shape = {"scalar": S, "array": self.array_out, "tuple": S}[self.output]
+        shape = {"scalar": S, "array": self.array_out, "tuple": S, "container": S}[self.output]
+        if self.output == "container":
+            # a list or dict of values (maybe nested): the same structure on every path
+            if not hasattr(self, "out_spec"):
+                inner = self.random_spec(self.r.choice(["list", "dict"]), n=2)
+                self.out_spec = (self.r.choice(["list", "dict"]), None, inner)
+            kind, _, inner = self.out_spec
+            first = self.combine(self.array_out)
+            rest = "[" if inner[0] == "list" else "{"
+            rest += ", ".join((f"{k!r}: " if inner[0] == "dict" else "")
+                              + self.combine(s[1]) for k, s in (
+                                  inner[1] if inner[0] == "dict"
+                                  else [(None, x) for x in inner[1]]))
+            rest += "]" if inner[0] == "list" else "}"
+            if kind == "list":
+                return f"[{first}, {rest}]"
+            return f"{{'out': {first}, 'more': {rest}}}"
         if self.output == "tuple":
             a = self.combine(S)
             b = self.combine(self.array_out)
@@ -1573,6 +2703,14 @@ class Generator:
     def combine(self, shape):
         r = self.r
         vars_ = [v for v in self.float_vars()]
+        if not vars_:
+            # only containers in scope (a container program without float parameters)
+            reads = [(f"{b.name}{path}", s, b.bound) for b in self.boxes
+                     for path, s in _spec_paths(b.spec)]
+            if reads:
+                code, s, bound = r.choice(reads)
+                return code if s == shape else self.convert(code, bound, s, shape, 1)[0]
+            return repr(self.const()) if shape == S else CONST[shape]
         k = min(len(vars_), r.randint(1, 3))
         # the most recent values first: they depend on the most
         picked = vars_[-k:] if r.random() < 0.6 else r.sample(vars_, k)
@@ -1601,7 +2739,9 @@ class Generator:
         names = ["a", "b"][:nparams]
         default = self.has("helper_kwargs") and r.random() < 0.4
         out = r.choice(SHAPES)
-        saved = (self.env, self.lines, self.indent, self.count, self.max_statements)
+        saved = (self.env, self.lines, self.indent, self.count, self.max_statements,
+                 self.boxes)
+        self.boxes = []
         self.env = [_Var(n, s, LIM) for n, s in zip(names, pshapes)]
         if default:
             self.env.append(_Var("c", S, 1.0))
@@ -1613,7 +2753,8 @@ class Generator:
         code, bound = self.squash(code, 1e9, LIM)  # helpers return squashed values
         self.lines.append(f"    return {code}")
         text = f"def {name}({sig}):\n" + "\n".join(self.lines) + "\n"
-        self.env, self.lines, self.indent, self.count, self.max_statements = saved
+        (self.env, self.lines, self.indent, self.count, self.max_statements,
+         self.boxes) = saved
         self.helper_bounds[name] = bound
         self.helpers.append((name, pshapes, out, default))
         return text
@@ -1623,14 +2764,15 @@ class Generator:
         r = self.r
         c1, c2 = r.choice([2.0, -0.5, 1.5, 0.75]), r.choice([0.5, -0.25, 1.0])
         names = [p.name for p in self.params]
-        if r.random() < 0.5:
+        floats = [p.name for p in self.params if p.kind == "float"]
+        if r.random() < 0.5 or not floats:
             # the wrapper passes *args, **kwargs on whole; reading args[0] is refused
             # (what args holds depends on how the caller spelled the call)
             sig = call = "*args, **kwargs"
             first = "value"
         else:
             sig = call = ", ".join(names)
-            first = names[0]
+            first = floats[0]
         form = r.randrange(3)
         if form == 0:
             body = f"        return {c1} * fn({call}) + {c2}\n"
@@ -1651,15 +2793,21 @@ class Generator:
             for index in range(r.randint(1, 2)):
                 helper_texts.append(self.helper(index + 1))
         # parameters
-        nfloat = r.randint(1, 3)
+        self.container_mode = any(self.has(f) for f in CONTAINER_FEATURES) \
+            and r.random() < CONTAINER_SHARE
+        nfloat = r.randint(1, 3) if not self.container_mode else r.randint(0, 2)
         names = iter(["x", "y", "z"])
         self.params = []
+        trees = self.container_params() if self.container_mode else []
+        if not trees:
+            nfloat = max(nfloat, 1)
         for _ in range(nfloat):
             shape = r.choice(SHAPES)
             size = int(np.prod(shape, dtype=int))
             values = [round(r.uniform(-1.5, 1.5), 3) for _ in range(size)]
             value = float(values[0]) if shape == S else np.array(values).reshape(shape)
             self.params.append(Param(next(names), "float", shape, value))
+        self.params += trees
         if r.random() < 0.3 and self.has("for_range"):
             self.params.append(Param("n", "int", (), r.randint(1, 4)))
         if self.has("int_counter", "for_range") and r.random() < 0.6:
@@ -1704,6 +2852,8 @@ class Generator:
             self.output = "array"
         elif roll < 0.18 and self.has("tuple_output"):
             self.output = "tuple"
+        elif roll < 0.3 and self.container_mode and self.has("container_output"):
+            self.output = "container"
         self.array_out = r.choice([V, W, M])
         if self.output != "scalar":
             self.use(self.output + "_output")
@@ -1713,6 +2863,8 @@ class Generator:
         if self.exponent and not any(re.search(r"\bp\b", line) for line in self.lines):
             # the exponent parameter is unused: one factor that reads it
             first = self.params[0].name
+            if self.params[0].kind == "tree":
+                first += _spec_paths(self.params[0].shape)[0][0]
             self.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
             self.env.append(_Var("p_one", S, 1.0))
         self.emit(f"return {self.output_expr()}")
@@ -1726,16 +2878,16 @@ class Generator:
         if self.need_same:
             defs += "\n\ndef same(a):\n    return a\n"
         decorated = ""
-        if self.has("decorator") and self.output != "tuple" and r.random() < 0.25:
+        if self.has("decorator") and self.output in ("scalar", "array") and r.random() < 0.25:
             self.use("decorator")
             imports += "import functools\n"
             defs += "\n\n" + self.decorator()
             decorated = "@deco\n"
         source = (imports + "\n" + CONST_SOURCE + defs + "\n\n"
-                  + "".join(t + "\n\n" for t in helper_texts)
+                  + "".join(t + "\n\n" for t in helper_texts + self.box_helpers)
                   + f"{decorated}def f({sig}):\n" + "\n".join(self.lines) + "\n")
         source = _format(source)
-        floats = [i for i, p in enumerate(self.params) if p.kind == "float"]
+        floats = [i for i, p in enumerate(self.params) if p.kind in ("float", "tree")]
         wrt = tuple(floats)
         if len(floats) > 1 and r.random() < 0.3:
             wrt = tuple(sorted(r.sample(floats, r.randint(1, len(floats) - 1))))
@@ -1834,12 +2986,10 @@ def _run_mode(s2sad, f, args, wrt, mode, output):
     elif mode == "second":
         if output != "scalar":
             raise NotImplementedError("second derivatives of a non-scalar output")
-        v = tuple(np.ones_like(a) if isinstance(a, np.ndarray) else 1.0
-                  for i, a in enumerate(args) if i in wrt)
+        v = tuple(_ones_like(a) for i, a in enumerate(args) if i in wrt)
         s2sad.hvp(f, wrt=wrt)(*args, v)
     else:
-        tangents = [np.ones_like(a) if isinstance(a, np.ndarray) else 1.0
-                    for i, a in enumerate(args) if i in wrt]
+        tangents = [_ones_like(a) for i, a in enumerate(args) if i in wrt]
         s2sad.jvp(f, wrt=wrt)(*args, *tangents)
 
 
@@ -1905,6 +3055,54 @@ def probe_features(modes=("reverse", "forward"), loader=None):
     return result
 
 
+def construct_program(feature):
+    """The probe of a construct as a :class:`Program` (differentiated in its first argument),
+    so that it can be checked against finite differences like a generated program."""
+    c = CONSTRUCTS[feature]
+    source = "import numpy as np\n\n" + CONST_SOURCE + "\n\n" + c.source
+    tree = ast.parse(source)
+    f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+    params = []
+    for arg, value in zip(f.args.args, c.args):
+        if isinstance(value, (list, tuple, dict)):
+            params.append(Param(arg.arg, "tree", None, value))
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            params.append(Param(arg.arg, "int", (), int(value)))
+        else:
+            params.append(Param(arg.arg, "float", np.shape(value), value))
+    return Program(0, _format(source), params, (0,), c.output,
+                   frozenset({feature, "straight"}))
+
+
+def check_constructs(features, modes, out=sys.stdout):
+    """Check the probe of each construct in each mode against finite differences; print one
+    line per construct ("pass", or how it fails).  Returns {feature: {mode: outcome}}."""
+    loader = _Loader()
+    results = {}
+    try:
+        for feature in sorted(features):
+            prog = construct_program(feature)
+            row = {}
+            for mode in modes:
+                row[mode] = check_program(prog, (mode,), {mode: prog.features}, loader)
+            results[feature] = row
+            cells = []
+            for mode, o in row.items():
+                text = o.status if o.status != "fail" else f"FAIL {o.reason}"
+                if o.status == "skip":
+                    text = f"skip {o.reason}"
+                elif o.reason.startswith("rejected:"):
+                    # (a probe's names are not the generator's: a refusal of a construct
+                    # that may be refused is not told apart here)
+                    text = f"refused ({o.reason.split(':', 1)[1]})"
+                cells.append(f"{mode} {text}")
+            print(f"  {feature}: {', '.join(cells)}", file=out)
+            loader.forget()
+    finally:
+        loader.close()
+    return results
+
+
 # ------------------------------------------------------------------ checking
 
 @dataclass
@@ -1934,6 +3132,8 @@ def _fingerprint(reason, message):
 
 
 def _flatten(value):
+    if isinstance(value, dict):
+        value = list(value.values())
     if isinstance(value, (tuple, list)):
         parts = [_flatten(v) for v in value]
         return np.concatenate(parts) if parts else np.zeros(0)
@@ -1951,15 +3151,15 @@ def _fd_jacobian(f, params, wrt, eps, center=None):
     base = [p.fresh() for p in params]
     columns, forward, backward = [], [], []
     for index in wrt:
-        x0 = np.array(base[index], dtype=np.float64)
-        flat = x0.reshape(-1)
+        like = base[index]
+        flat = _flat_arg(like)
         for k in range(flat.size):
             outs = []
             for sign in (1.0, -1.0):
                 x = flat.copy()
                 x[k] += sign * eps
                 args = [p.fresh() for p in params]
-                args[index] = x.reshape(x0.shape) if x0.ndim else float(x[0])
+                args[index] = _unflat_arg(x, like)
                 outs.append(_flatten(f(*args)))
             columns.append((outs[0] - outs[1]) / (2 * eps))
             if center is not None:
@@ -1988,15 +3188,43 @@ def _describe_mismatch(what, actual, expected):
             f"  fd:    {np.array2string(expected, precision=6)}")
 
 
-def _check_layout(grads, args, wrt):
+def _check_layout(grads, args, wrt, what="gradient"):
+    """None when each derivative has its argument's structure (containers of the same
+    types, lengths and keys in order; leaves: an ndarray of the shape, or a float)."""
+    if len(grads) != len(wrt):
+        return f"{len(grads)} derivatives for {len(wrt)} arguments"
     for g, i in zip(grads, wrt):
-        a = args[i]
-        if isinstance(a, np.ndarray):
-            if not isinstance(g, np.ndarray) or g.shape != a.shape:
-                return f"gradient of argument {i} is {type(g).__name__} {np.shape(g)}, " \
-                       f"expected ndarray {a.shape}"
-        elif not isinstance(g, float):
-            return f"gradient of float argument {i} is {type(g).__name__}"
+        problem = _layout_problem(g, args[i], f"{what} of argument {i}")
+        if problem:
+            return problem
+    return None
+
+
+def _layout_problem(g, a, where):
+    if isinstance(a, dict):
+        if not isinstance(g, dict):
+            return f"{where} is {type(g).__name__}, expected a dict"
+        if list(g) != list(a):
+            return f"{where} has keys {list(g)!r}, expected {list(a)!r} (in that order)"
+        for k in a:
+            problem = _layout_problem(g[k], a[k], f"{where}[{k!r}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, (list, tuple)):
+        if type(g) is not type(a) or len(g) != len(a):
+            return f"{where} is {type(g).__name__} of {len(g) if hasattr(g, '__len__') else '?'}" \
+                   f" items, expected {type(a).__name__} of {len(a)}"
+        for k, (gk, ak) in enumerate(zip(g, a)):
+            problem = _layout_problem(gk, ak, f"{where}[{k}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, np.ndarray):
+        if not isinstance(g, np.ndarray) or g.shape != a.shape:
+            return f"{where} is {type(g).__name__} {np.shape(g)}, expected ndarray {a.shape}"
+    elif not isinstance(g, float):
+        return f"{where} (of a float) is {type(g).__name__}"
     return None
 
 
@@ -2005,20 +3233,35 @@ def _arrays(values):
     for v in values:
         if isinstance(v, np.ndarray):
             found.append(v)
+        elif isinstance(v, dict):
+            found.extend(_arrays(list(v.values())))
         elif isinstance(v, (list, tuple)):
             found.extend(_arrays(v))
     return found
 
 
-def _check_unshared(results, inputs):
+def _check_unshared(results, inputs, among=True):
     """A derivative handed back must be an array of its own: never (a view of) an
-    argument, a cotangent or tangent given, the returned value, or another result."""
+    argument, a cotangent or tangent given, the returned value, or (``among``) another
+    result."""
     results, held = _arrays(results), _arrays(inputs)
     for i, r in enumerate(results):
-        for other in held + results[:i]:
+        for other in held + (results[:i] if among else []):
             if np.shares_memory(r, other):
                 return "a returned derivative shares memory with an input, the value or " \
                        "another derivative"
+    return None
+
+
+def _shared_leaves(tangent, value):
+    """Two leaves of an output tangent may be one array only where the output holds one
+    array twice (``[v, [w, v]]``): elsewhere they must not share memory."""
+    t, v = _tree_leaves(tangent), _tree_leaves(value)
+    for i in range(len(t)):
+        for j in range(i):
+            if isinstance(t[i], np.ndarray) and isinstance(t[j], np.ndarray) \
+                    and np.shares_memory(t[i], t[j]) and v[i] is not v[j]:
+                return f"leaves {j} and {i} of the output tangent share memory"
     return None
 
 
@@ -2027,15 +3270,17 @@ def _check_second(s2sad, prog, f, wrt, rng):
     if prog.output != "scalar":
         return None   # (probes switch the mode off for these)
     args = prog.args()
-    v = [rng.standard_normal(args[i].shape) if isinstance(args[i], np.ndarray)
-         else float(rng.standard_normal()) for i in wrt]
+    v = [_random_like(args[i], rng) for i in wrt]   # a container's direction is a container
     hv = s2sad.hvp(f, wrt=wrt)(*args, tuple(v))
+    problem = _check_layout(hv, prog.args(), wrt, "Hessian-vector product")
+    if problem:
+        return "wrong-type", problem
     gradient = s2sad.value_and_grad(f, wrt=wrt)
 
     def grad_at(t):
         moved = list(prog.args())
         for i, d in zip(wrt, v):
-            moved[i] = moved[i] + t * d
+            moved[i] = _tree_axpy(moved[i], t, d)
         with np.errstate(all="ignore"):
             return _flatten(list(gradient(*moved)[1]))
 
@@ -2093,7 +3338,12 @@ def _refused_construct(prog, exc, table=None):
 
 #: lines of claimed constructs that must never be refused, whatever the message says
 #: (an int counter's ``c += 1`` is not an in-place write into an array)
-MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)"}
+MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
+             # a write into a container only one name holds (issue 12): no aliasing to
+             # refuse, whatever the message says
+             "dict_write": r"\b(dc\d+|prm)\[('\w+'|k\d+)\] = ",
+             "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
+             "container_carry": r"\bst\d+\b"}
 
 
 def _check_mode(s2sad, prog, f, mode, value, jac):
@@ -2111,16 +3361,22 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             else:
                 got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
                 ct_flat = rng.standard_normal(n_out)
-                outs = value if isinstance(value, tuple) else (value,)
-                cts, start = [], 0
-                for o in outs:
-                    size = int(np.size(o))
-                    piece = ct_flat[start:start + size].reshape(np.shape(o))
-                    cts.append(piece if np.ndim(o) else float(piece))
-                    start += size
-                grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
+                if prog.output == "container":
+                    # a cotangent of the output's structure (its leaves in order)
+                    cts = [_unflat_arg(ct_flat, value)]
+                    grads = pullback(cts[0])
+                else:
+                    outs = value if isinstance(value, tuple) else (value,)
+                    cts, start = [], 0
+                    for o in outs:
+                        size = int(np.size(o))
+                        piece = ct_flat[start:start + size].reshape(np.shape(o))
+                        cts.append(piece if np.ndim(o) else float(piece))
+                        start += size
+                    grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
                 expected = ct_flat @ jac
-            problem = _check_layout(grads, args, wrt)
+            # against the arguments as given (s2sad must not have changed them: below)
+            problem = _check_layout(grads, prog.args(), wrt)
             if problem:
                 return "wrong-type", problem
             given = list(args) + ([] if prog.output == "scalar" else cts) + [got_value]
@@ -2131,13 +3387,18 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
         elif mode == "second":
             return _check_second(s2sad, prog, f, wrt, rng)
         else:
-            tangents = []
-            for i in wrt:
-                a = args[i]
-                tangents.append(rng.standard_normal(a.shape) if isinstance(a, np.ndarray)
-                                else float(rng.standard_normal()))
+            # tangents of the arguments' structure (a container's tangent is a container)
+            tangents = [_random_like(args[i], rng) for i in wrt]
             got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
-            problem = _check_unshared([out_tangent], list(args) + tangents + [got_value])
+            container = prog.output == "container"
+            if container:
+                problem = _layout_problem(out_tangent, value, "the output tangent")
+                if problem:
+                    return "wrong-type", problem
+            problem = _check_unshared([out_tangent], list(args) + tangents + [got_value],
+                                      among=not container)
+            if problem is None and container:
+                problem = _shared_leaves(out_tangent, got_value)
             if problem:
                 return "shared-result", problem
             actual = _flatten(out_tangent if isinstance(out_tangent, tuple)
@@ -2158,8 +3419,13 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
         tb = traceback.format_exc(limit=-3)
         return f"crash:{type(exc).__name__}", f"{type(exc).__name__}: {exc}\n{tb}"
     for i, a in enumerate(args):
-        if isinstance(a, np.ndarray) and not np.array_equal(a, prog.params[i].fresh()):
+        if isinstance(a, (np.ndarray, list, tuple, dict)) \
+                and not _tree_equal(a, prog.params[i].fresh()):
             return "mutated-input", f"s2sad modified argument {i} in place"
+    if prog.output == "container":
+        problem = _layout_problem(got_value, value, "the value")
+        if problem:
+            return "wrong-type", problem
     want = _flatten(list(value) if isinstance(value, tuple) else [value])
     have = _flatten(list(got_value) if isinstance(got_value, tuple) else [got_value])
     if have.shape != want.shape or not np.allclose(have, want, rtol=1e-9, atol=1e-12):
@@ -2242,9 +3508,11 @@ def check_program(prog, modes, supported, loader, only=None):
             return Outcome("skip", "invalid", message="recursion")
         except Exception as exc:
             return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
-    shape_ok = {"scalar": lambda v: not isinstance(v, tuple) and np.ndim(v) == 0,
+    shape_ok = {"scalar": lambda v: isinstance(v, (float, int, np.number, np.ndarray))
+                and np.ndim(v) == 0,
                 "array": lambda v: isinstance(v, np.ndarray) and v.ndim > 0,
-                "tuple": lambda v: isinstance(v, tuple)}[prog.output]
+                "tuple": lambda v: isinstance(v, tuple),
+                "container": lambda v: isinstance(v, (list, dict))}[prog.output]
     if not shape_ok(value):
         return Outcome("skip", "invalid", message=f"the output is not a {prog.output}")
     flat = _flatten(list(value) if isinstance(value, tuple) else [value])
@@ -2467,7 +3735,10 @@ class _Candidates:
         elif isinstance(node, ast.BoolOp):
             options += node.values
         elif isinstance(node, ast.Subscript):
-            options.append(node.value)
+            if not _container_base(node.value):
+                # (an item of a generated container is never replaced by the container:
+                # ``dc2['u'] = dc2`` is another program, not a smaller one)
+                options.append(node.value)
         elif isinstance(node, ast.Attribute) and node.attr == "T":
             options.append(node.value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
@@ -2486,6 +3757,16 @@ class _Candidates:
             else:
                 getattr(p, fn)[jj] = new
             yield t
+
+
+_CONTAINER_NAME = re.compile(r"((ls|tp|dc|st|co|ca|hold|box)\d+|xs|tup|prm|layers|c)$")
+
+
+def _container_base(node):
+    """Whether ``node`` is a generated container, or an item of one (``layers[0]``)."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Name) and bool(_CONTAINER_NAME.match(node.id))
 
 
 def _well_formed(source):
@@ -2532,6 +3813,9 @@ def _drop_unused_params(prog):
             continue
         t = copy.deepcopy(tree)
         tf = next(n for n in t.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+        first_default = len(tf.args.args) - len(tf.args.defaults)
+        if i >= first_default:      # its default goes with it (not to the one before it)
+            del tf.args.defaults[i - first_default]
         del tf.args.args[i]
         wrt = tuple(w - (w > i) for w in prog.wrt if w != i)
         params = prog.params[:i] + prog.params[i + 1:]
@@ -2612,6 +3896,8 @@ class Report:
     seconds: float = 0.0
     statements: int = 0
     features: Dict[str, int] = field(default_factory=dict)   # programs using each feature
+    #: one (seed, status, reason, mode, uses a container feature) per program, in order
+    records: list = field(default_factory=list)
 
     @property
     def skipped_total(self):
@@ -2667,6 +3953,8 @@ class Fuzzer:
             for feature in prog.features:
                 report.features[feature] = report.features.get(feature, 0) + 1
             outcome = check_program(prog, self.modes, self.supported, self.loader)
+            report.records.append((seed, outcome.status, outcome.reason, outcome.mode,
+                                   bool(prog.features & CONTAINER_PROGRAM_FEATURES)))
             for m in outcome.modes_checked:
                 report.checked[m] = report.checked.get(m, 0) + 1
             for m in outcome.modes_na:
@@ -2790,6 +4078,10 @@ def main(argv=None):
                 print(f"{m}: claimed, checked although the probe was refused: "
                       f"{', '.join(kept)}")
         if opts.probe:
+            claimed = sorted(CLAIMED & fuzzer.features & set(CONSTRUCTS))
+            print(f"the probes of the {len(claimed)} claimed constructs, checked against "
+                  f"finite differences:")
+            check_constructs(claimed, modes)
             return 0
         if opts.show:
             for s in range(opts.seed, opts.seed + opts.count):
