@@ -215,6 +215,9 @@ class _Normalizer:
         self.checked: Set[str] = set()
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.dicts: Set[str] = set()   # SSA names of dict literals
+        # SSA name of a list (or tuple) -> SSA names of its items (put in, or read out):
+        # a change of the list does not change them
+        self.list_items: Dict[str, Set[str]] = {}
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -370,8 +373,13 @@ class _Normalizer:
         """User names a loop assigns that hold a value before it or are read after it."""
         loop_names = nodes.names(loop)
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
-        assigned |= {n.value.func.value.id for n in nodes.statements(loop.body + loop.orelse)
-                     if isinstance(n, gast.Expr) and _is_append(n.value)}
+        mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
+        if mutated:   # and the names holding the same list (they follow its changes)
+            mutated = _mutated_lists(self.parsed.node) & (mutated | {
+                u for u, a in self.env.items() if isinstance(a, gast.Name)
+                and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
+                        for m in mutated)})
+        assigned |= mutated
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}
@@ -680,23 +688,9 @@ class _Normalizer:
             self.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
-        elif isinstance(stmt, gast.Expr) and _is_append(stmt.value):
-            call = stmt.value
-            owner = call.func.value.id
-            if owner not in self.env and owner not in self.locals:
-                raise self.error(
-                    f"appending to {owner!r}, which is not a local name, would change a list "
-                    f"outside the function (Python keeps the item there; the derivative "
-                    f"cannot follow it)", stmt,
-                    hint=f"build a local list (items = list({owner}); items.append(...)), "
-                         f"or move the append outside the function you differentiate")
-            items = self.read_name(owner, call.func.value)
-            item = self.atom(call.args[0])
-            new = self.helper_call(registry.LIST_APPEND[0], "list_append", [items, item], owner)
-            self.env[owner] = nodes.name(new)
-            for held in (items, item):   # the list holds its items (and the old list's)
-                if isinstance(held, gast.Name):
-                    self.link(new, held.id)
+        elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value) \
+                and self.global_path(stmt.value.func) is None:
+            self.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr):
             in_place = _writes_in_place(stmt.value)
             if in_place is not None:
@@ -712,6 +706,63 @@ class _Normalizer:
                              hint="remove the statement")
         else:
             raise self.error(f"'{type(stmt).__name__}' statements are not supported", stmt)
+
+    def list_method(self, call, target=None):
+        """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop(i)``: a new
+        version of the list (``xs_1 = list_append(xs, v)``...) that every name holding
+        the list follows; ``xs.pop(i)`` reads ``xs[i]`` first and returns its name."""
+        owner, method = call.func.value.id, call.func.attr
+        if owner not in self.env and owner not in self.locals:
+            raise self.error(
+                f"calling {owner}.{method}(...), on a name that is not local, would change a "
+                f"list outside the function (Python keeps the change there; the derivative "
+                f"cannot follow it)", call,
+                hint=f"build a local list (items = list({owner}); items.{method}(...)), "
+                     f"or move the call outside the function you differentiate")
+        items = self.read_name(owner, call.func.value)
+        args = [self.atom(a) for a in call.args]
+        popped = None
+        if method == "append":
+            helper, args = "list_append", [items] + args
+        elif method == "extend":
+            helper, args = "list_extend", [items] + args
+        elif method == "insert":
+            helper, args = "list_insert", [items] + args
+        else:
+            index = args[0] if args else nodes.const(-1)
+            if isinstance(index, gast.Constant) and not isinstance(index.value, int):
+                raise self.error(f"{owner}.pop({index.value!r}): s2sad differentiates .pop() "
+                                 f"of a list (by position) only", call,
+                                 hint=f"read {owner}[key] and build what is left without it")
+            read = gast.Subscript(value=nodes.name(owner), slice=nodes.clone(index),
+                                  ctx=gast.Load())
+            gast.copy_location(read, call)
+            popped = nodes.name(self.operation(read, target=target,
+                                               base=None if target else f"{owner}_item"))
+            helper, args = "list_delete", [items, nodes.clone(index), popped]
+        fn = registry.LIST_HELPERS[helper]
+        new = self.helper_call(fn, helper, args, owner)
+        if isinstance(items, gast.Name):
+            self.list_items[new] = set(self.list_items.get(items.id, ()))
+            self.list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
+        self.follow_list(owner, items, new, call)
+        for held in args[:1] + args[-1:]:   # the list holds its items (and the old list's)
+            if isinstance(held, gast.Name) and method != "pop":
+                self.link(new, held.id)
+        return None if popped is None else popped.id
+
+    def follow_list(self, owner, old, new, node):
+        """After a change of the list ``old`` through the name ``owner`` (now ``new``):
+        every name that holds the same list holds the new one, as in Python.  A name
+        that only may hold it (through a branch, a container, a loop) is refused where
+        it is read later (see record_write)."""
+        self.env[owner] = nodes.name(new)
+        if isinstance(old, gast.Name):
+            # (checked before the names holding the same list follow it: those are fine)
+            self.record_write(old.id, node, owner, kind="list")
+            for user, atom in list(self.env.items()):
+                if user != owner and isinstance(atom, gast.Name) and atom.id == old.id:
+                    self.env[user] = nodes.name(new)
 
     def assign(self, stmt):
         if len(stmt.targets) == 1:
@@ -1284,6 +1335,9 @@ class _Normalizer:
                                  hint="compare two values at a time")
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
+        elif _list_mutation(node) and node.func.attr == "pop" \
+                and self.global_path(node.func) is None:
+            return self.list_method(node, target)
         elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
             result = inline()
             if isinstance(result, gast.Name) and target is None:
@@ -1565,6 +1619,7 @@ class _Normalizer:
             for elt in value.elts:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
+                    self.list_items.setdefault(name, set()).add(elt.id)
             return
         if isinstance(value, gast.Dict):   # and a dict its values
             for item in value.values:
@@ -1582,6 +1637,7 @@ class _Normalizer:
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
+            self.list_items.setdefault(source, set()).add(name)
             if not _is_view_index(value.slice):
                 # y[i], y[i, j], y[idx]: a number (a 0-d result copies), a view (fewer
                 # indices than axes), or a copy (a fancy index): decided when it runs
@@ -1714,7 +1770,7 @@ class _Normalizer:
 
         return conflict, expand
 
-    def record_write(self, written, node, user, update=None, pending=None):
+    def record_write(self, written, node, user, update=None, pending=None, kind="array"):
         """Check, once every path is known, that a write through ``written`` (the SSA
         value the user's name ``user`` holds) changes no other array that is read
         later, and no array the function does not own.  ``update``: the operator of
@@ -1722,8 +1778,11 @@ class _Normalizer:
         ``pending`` its run-time check (see aug_assign): for a number, op= makes a new
         value, so a conflict is refused when the code runs, where the value is known."""
         line = getattr(node, "lineno", 0)
+        # (a change of a list leaves the items it holds as they are)
+        items = self.list_items.get(written, ()) if kind == "list" else ()
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
+                        and a.id not in items
                         and u not in self.return_names and self.read_after(u, line, node))
         # the caller's arrays: a parameter's own value (one the function writes into
         # by its name was copied at the start), and an inlined helper's arguments
@@ -1743,7 +1802,7 @@ class _Normalizer:
                     self.emit(gast.Assign(targets=[ok], value=anno.set(
                         call, anno.CALLEE, check_not_shared), type_comment=None)),
                     self.emit(gast.Assert(test=nodes.name(""), msg=None)))))
-        self.writes.append((written, user, update, others, outside, where, pending, shared))
+        self.writes.append((written, user, update, others, outside, where, pending, shared, kind))
 
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
@@ -1757,22 +1816,26 @@ class _Normalizer:
         decidable = self.decidable_links()
         exact, _ = self.origins(decidable) if decidable else (conflict, expand)
         unneeded = set()
-        for written, user, update, others, outside, where, pending, shared in self.writes:
+        for written, user, update, others, outside, where, pending, shared, kind in self.writes:
             # an array the function does not own: refused; another name read later:
             # decided when the code runs where the generated code's values share memory
             # as Python's do (not through a helper's result: reverse mode passes a copy)
-            reason = self.write_conflict(written, user, update, [], outside, exact, expand)
+            if kind == "list":
+                reason = self.list_from_outside(written, user, outside)
+            else:
+                reason = self.write_conflict(written, user, update, [], outside, exact,
+                                             expand, kind)
             undecidable = [o for o in others if exact(written, o[1])
                            and not (self.run_decides(written) and self.run_decides(o[1]))]
             if reason is None and undecidable:
                 reason = self.write_conflict(written, user, update, undecidable, set(),
-                                             exact, expand)
+                                             exact, expand, kind)
             for atom, text, hint, ok, emitted in shared:
                 # a maybe-view of the written array: refused when the code runs if the
                 # two share memory then
                 loose = None if reason is not None else self.write_conflict(
                     written, user, update, [o for o in others if o[1] == atom], set(),
-                    conflict, expand)
+                    conflict, expand, kind)
                 if loose is None:
                     unneeded.update(id(stmt) for stmt in emitted)
                     continue
@@ -1788,6 +1851,30 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def list_from_outside(self, written, user, outside):
+        """(message, hint) when the list ``written`` may be one the function did not
+        make (an argument not copied, a global, an inlined helper's argument, or a list
+        inside one of those), else None.  The items a list holds are other objects:
+        the search does not go into them."""
+        seen, todo = set(), [written]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            sources = [s for s, _ in self.holds.get(current, ())
+                       if s not in self.list_items.get(current, ())]
+            if sources:
+                todo.extend(sources)
+            elif current in outside or current not in self.defined:
+                owner = (f"the caller's value {current!r}" if current in outside
+                         else f"{current!r}, defined outside the function")
+                return (f"changing the list {user!r} (by a list method or item assignment) "
+                        f"may change {owner}: {user!r} may hold that list or one inside it, "
+                        f"and s2sad changes only lists the function made",
+                        f"make {user!r} a list of its own first: {user} = list({user})")
+        return None
 
     def run_decides(self, name):
         """Whether the values ``name`` may hold share memory in the generated code as
@@ -1821,12 +1908,16 @@ class _Normalizer:
                 found.add((name, source))
         return frozenset(found)
 
-    def write_conflict(self, written, user, update, others, outside, conflict, expand):
+    def write_conflict(self, written, user, update, others, outside, conflict, expand,
+                       kind="array"):
         """(message, hint) of why a write through ``user`` may change another array, or
         None."""
         how = ("(through a branch, a conditional expression, an earlier loop trip, a "
                "view, a container or a helper's result)")
-        if update is None:
+        if kind == "list":
+            what = f"changing the list {user!r} (by a list method or item assignment)"
+            fix = f"make {user!r} a list of its own first: {user} = list({user})"
+        elif update is None:
             what = f"writing into {user!r}"
             fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
         else:
@@ -2129,6 +2220,33 @@ def _may_alias(value):
     return False
 
 
+def _list_mutation(node):
+    """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop()`` or
+    ``xs.pop(i)`` on a plain name, with positional arguments."""
+    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+            and isinstance(node.func.value, gast.Name) and not node.keywords
+            and (node.func.attr, len(node.args)) in _LIST_METHOD_ARITY)
+
+
+_LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
+
+
+def _mutated_lists(tree):
+    """User names a list method changes in ``tree``, and the names copied to or from
+    them (``b = a``), which hold the same list."""
+    found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)}
+    copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
+              and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
+    changed = bool(found)
+    while changed:
+        changed = False
+        for a, b in copies:
+            if (a in found) != (b in found):
+                found |= {a, b}
+                changed = True
+    return found
+
+
 def _is_append(node):
     """``xs.append(v)`` on a plain name with one positional argument."""
     return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
@@ -2328,8 +2446,8 @@ def _containers_and_loops(fn):
     everything = nodes.walk(fn)
     for node in everything:
         items = []
-        if isinstance(node, gast.Call) and _is_append(node):
-            items = node.args
+        if isinstance(node, gast.Call) and _list_mutation(node) and node.func.attr != "pop":
+            items = node.args[-1:]
         elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
                 and isinstance(node.value, (gast.List, gast.Tuple)):

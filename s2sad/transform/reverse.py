@@ -1246,7 +1246,7 @@ def _sequence_names(primal):
                                                                   gast.Dict)):
             names.add(target.id)
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
-                and anno.get(value, anno.CALLEE) in registry.LIST_APPEND:
+                and anno.get(value, anno.CALLEE) in registry.LIST_RESULTS:
             names.add(target.id)
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
