@@ -218,6 +218,7 @@ class _Normalizer:
         # SSA name of a list (or tuple) -> SSA names of its items (put in, or read out):
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
+        self.list_values: Set[str] = set()   # SSA names certain to hold a list
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -403,6 +404,8 @@ class _Normalizer:
             entry = self.env.get(user) or self.unbound()
             self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
+            if isinstance(entry, gast.Name) and entry.id in self.list_values:
+                self.list_values.add(name)
             if self.may_be_unbound(entry):
                 self.maybe_unbound.add(name)
             names[user] = name
@@ -742,6 +745,7 @@ class _Normalizer:
             helper, args = "list_delete", [items, nodes.clone(index), popped]
         fn = registry.LIST_HELPERS[helper]
         new = self.helper_call(fn, helper, args, owner)
+        self.list_values.add(new)
         if isinstance(items, gast.Name):
             self.list_items[new] = set(self.list_items.get(items.id, ()))
             self.list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
@@ -790,6 +794,20 @@ class _Normalizer:
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
+            # xs[i] = v on a list: a new version of the list, as for xs.append(v)
+            args = [current, self.atom(target.slice), value_atom]
+            new = self.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args,
+                                   base.id)
+            self.list_values.add(new)
+            self.list_items[new] = set(self.list_items.get(current.id, ()))
+            if isinstance(value_atom, gast.Name):
+                self.list_items[new].add(value_atom.id)
+                self.link(new, value_atom.id)
+            self.link(new, current.id)
+            self.follow_list(base.id, current, new, target)
+            return
         if isinstance(current, gast.Name) and (
                 (self.callee and current.id in self.params) or current.id in self.inlined_args):
             fn = self.parsed.node.name
@@ -891,6 +909,14 @@ class _Normalizer:
                     and t.target.id in self.params:
                 line = self.parsed.location(t).line
                 first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
+        # a list the function changes by a method (xs.append(v)...), or through a name
+        # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
+        # stays as it is
+        changed = _mutated_lists(self.parsed.node) & set(self.params)
+        for t in nodes.walk(self.parsed.node):
+            if _list_mutation(t) and t.func.value.id in changed:
+                line = self.parsed.location(t).line
+                first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         outside = self.outside_values() if first_lines else []
         if first_lines and (len(self.params) > 1 or outside):
             # the copies below are what the function writes into, so an argument (or a
@@ -908,8 +934,16 @@ class _Normalizer:
                 args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
                                       values=[nodes.name(n) for n in outside]))
             self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args)))
+        for user in sorted(changed):
+            name = self.new_version(user)
+            copier = registry.LIST_HELPERS["copy_container"]
+            self.helpers["copy_container"] = copier
+            self.emit(nodes.assign(name, anno.set(nodes.call("copy_container", [
+                nodes.name(user)]), anno.CALLEE, copier)))
+            self.defined.add(name)
+            self.env[user] = nodes.name(name)
         for user in written:
-            if user in self.params:
+            if user in self.params and user not in changed:
                 name = self.new_version(user)
                 copier, dotted = registry.METHODS["copy"]
                 self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
@@ -1116,6 +1150,17 @@ class _Normalizer:
                 hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' to make a "
                      f"new value")
         current = self.read_name(target.id, target)
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and isinstance(stmt.op, gast.Add):
+            # xs += ys on a list is xs.extend(ys): every name holding the list sees it
+            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="extend",
+                                                 ctx=gast.Load()),
+                             args=[stmt.value], keywords=[])
+            gast.copy_location(call, stmt)
+            gast.copy_location(call.func, stmt)
+            gast.copy_location(call.func.value, stmt)
+            self.list_method(call)
+            return
         if isinstance(current, gast.Name):
             # Python's 'v op= e' updates in place exactly when v holds an array (or a
             # list): a number gets a new value.  Where v may share an array with another
@@ -1616,6 +1661,8 @@ class _Normalizer:
 
     def track_views(self, name, value):
         if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
+            if isinstance(value, gast.List):
+                self.list_values.add(name)
             for elt in value.elts:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
@@ -1942,10 +1989,11 @@ class _Normalizer:
                         f"and s2sad writes only into arrays the function made", fix)
         # the arrays the write may reach themselves first, then names holding them
         reached = {origin for origin, _ in expand(written)}
+        thing = "list" if kind == "list" else "array"
         for other, atom in sorted(others, key=lambda o: o[1] not in reached):
             if conflict(written, atom):
                 return (f"{what} may also change {other!r}, which is read later: {user!r} "
-                        f"may hold the same array as {other!r} {how}",
+                        f"may hold the same {thing} as {other!r} {how}",
                         f"to leave {other!r} as it is, {fix}")
         return None
 
