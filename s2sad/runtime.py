@@ -352,6 +352,9 @@ def set_bar(g, items, index):
 
 def repeat_bar(g, items):
     """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape."""
+    if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
+        return [g if item.__class__ in _SCALAR_TYPES else unbroadcast(g, item)
+                for item in items]
     return [unbroadcast(g, item) for item in items]
 
 

@@ -155,6 +155,7 @@ class _Reverse:
         self.spread = set()      # names whose adjoint may be smaller (see fused_products)
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
+        self.in_place = _in_place_appends(primal)
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
             else self.namer.fresh("tape_copy")
@@ -443,6 +444,12 @@ class _Reverse:
                         and isinstance(stmt.value.left, gast.Name) \
                         and stmt.value.left.id not in self.scalars:
                     out.append(self.real_target_check(stmt, "ensure_same_kind"))
+                if id(stmt) in self.in_place:   # items.append(item); y = items
+                    items, item = stmt.value.args
+                    out.append(nodes.expr_stmt(nodes.call(
+                        nodes.attr(nodes.clone(items), "append"), [nodes.clone(item)])))
+                    out.append(nodes.assign(stmt.targets[0].id, nodes.clone(items)))
+                    continue
                 out.append(nodes.clone(stmt))
         return out
 
@@ -748,6 +755,13 @@ class _Reverse:
                 self.bindings["np"] = numpy_module()
                 out.append(nodes.assign(name, nodes.call("np.copy", [nodes.name(name)])))
                 self.owned.add(name)
+        # a list the body pops adjoints off (appends in place) is one of this sweep's
+        # own, copied once here
+        popped = set().union(*(self.in_place[id(s)] for s in flatten(stmt.body)
+                               if id(s) in self.in_place))
+        for primal in sorted(keep & carried & popped):
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])))
         entry_owned = set(self.owned)
         body = self.backward_block(stmt.body, source_of(stmt))
         self.materialize(keep, body)
@@ -816,6 +830,18 @@ class _Reverse:
         if not any(self.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
             return []   # e.g. C.sum() of a constant, merged into an active name
         out = []
+        if id(stmt) in self.in_place and isinstance(g, gast.Name):
+            # the item's adjoint is popped off the list's (a list of the backward
+            # sweep's own: see adjoint_of_loop), which then is the shorter list's
+            items, item = value.args
+            popped = nodes.call(nodes.attr(nodes.clone(g), "pop"))
+            if self.is_active(item):
+                self.accumulate(item.id, popped, out)
+            else:
+                out.append(nodes.expr_stmt(popped))
+            if self.is_active(items):
+                self.accumulate(items.id, nodes.clone(g), out)
+            return out
         if self.accumulator(name, value, g, out):
             return out
         if ops.names_in(value) & {name}:
@@ -1267,6 +1293,95 @@ def _sequence_names(primal):
                 if pair & names:
                     names |= pair
     return names
+
+
+def _in_place_appends(primal):
+    """``{id(stmt): chain}`` for the statements ``y = list_append(items, item)`` in a
+    loop that may append in place (``items.append(item); y = items``), their adjoint
+    popping the item's adjoint off the list's (O(1) per trip in both sweeps, not a
+    copy of the list); ``chain``: the SSA names of that list.
+
+    Allowed when the list is one the function made (a literal, a copy of an
+    argument, or a version of those), nothing but appends and copies between its
+    names reads any of its names until the outermost loop around its appends ends
+    (so neither sweep needs one of its earlier versions), and no item appended is
+    the list itself.
+    """
+    order = []
+
+    def visit(stmts, loops):
+        for stmt in stmts:
+            order.append((stmt, loops))
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, loops)
+                visit(stmt.orelse, loops)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                visit(stmt.body, loops + (stmt,))
+    visit(primal, ())
+    last = {}
+    for index, (stmt, loops) in enumerate(order):
+        for loop in loops:
+            last[id(loop)] = index
+
+    def is_append(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.Call) and len(stmt.value.args) == 2 \
+            and anno.get(stmt.value, anno.CALLEE) in registry.LIST_APPEND \
+            and all(isinstance(a, gast.Name) for a in stmt.value.args)
+
+    def is_copy(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.Name)
+
+    found = {}
+    for stmt, loops in order:
+        if not is_append(stmt) or not loops or id(stmt) in found:
+            continue
+        chain = {stmt.targets[0].id, stmt.value.args[0].id}
+        grown = True
+        while grown:
+            grown = False
+            for other, _ in order:
+                if is_copy(other) or is_append(other):
+                    pair = {other.targets[0].id, (other.value if is_copy(other)
+                                                  else other.value.args[0]).id}
+                    if pair & chain and not pair <= chain and "UNBOUND" not in pair:
+                        chain |= pair
+                        grown = True
+        appends = [(a, ls) for a, ls in order if is_append(a) and a.value.args[0].id in chain]
+        if any(not ls for _, ls in appends):
+            continue
+        end = max(last[id(ls[0])] for _, ls in appends)
+        ok = all(a.value.args[1].id not in chain for a, _ in appends)
+        for index, (other, _) in enumerate(order):
+            if not ok:
+                break
+            if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                    and other.targets[0].id in chain and not (
+                        is_copy(other) or is_append(other)
+                        or isinstance(other.value, gast.List)
+                        or (isinstance(other.value, gast.Call) and anno.get(
+                            other.value, anno.CALLEE) is registry.LIST_HELPERS.get(
+                                "copy_container"))):
+                ok = False   # a list the function may not own (or not a list)
+            if is_copy(other) and other.value.id in chain or is_append(other) \
+                    and other.value.args[0].id in chain:
+                continue
+            if isinstance(other, gast.If):
+                read = other.test
+            elif isinstance(other, gast.For):
+                read = other.iter
+            elif isinstance(other, gast.While):
+                read = other.test
+            else:
+                read = other
+            loads = {n.id for n in nodes.names(read) if isinstance(n.ctx, gast.Load)}
+            if loads & chain and index <= end:
+                ok = False
+        if ok:
+            for a, _ in appends:
+                found[id(a)] = chain
+    return found
 
 
 def _signature_of(fn):
