@@ -18,7 +18,7 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "list_extend",
+    "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "list_push", "list_extend",
     "list_insert", "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar", "delete_bar",
     "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
@@ -260,6 +260,13 @@ def add_items(a, b):
 def list_append(items, item):
     """``items + [item]``: what ``items.append(item)`` means in generated code."""
     return list(items) + [item]
+
+
+def list_push(items, item):
+    """``items.append(item)``, returning ``items``: an append in place, where forward
+    mode knows that no other name reads the list before it."""
+    items.append(item)
+    return items
 
 
 def list_extend(items, more):

@@ -225,3 +225,92 @@ def drop_orphan_comments(body):
     while kept and is_comment(kept[-1]):
         kept.pop()
     return kept
+
+
+def in_place_appends(primal):
+    """``{id(stmt): chain}`` for the statements ``y = list_append(items, item)`` in a
+    loop that may append in place (``items.append(item); y = items``), their adjoint
+    popping the item's adjoint off the list's (O(1) per trip in both sweeps, not a
+    copy of the list); ``chain``: the SSA names of that list.
+
+    Allowed when the list is one the function made (a literal, a copy of an
+    argument, or a version of those), nothing but appends and copies between its
+    names reads any of its names until the outermost loop around its appends ends
+    (so neither sweep needs one of its earlier versions), and no item appended is
+    the list itself.
+    """
+    order = []
+
+    def visit(stmts, loops):
+        for stmt in stmts:
+            order.append((stmt, loops))
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, loops)
+                visit(stmt.orelse, loops)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                visit(stmt.body, loops + (stmt,))
+    visit(primal, ())
+    last = {}
+    for index, (stmt, loops) in enumerate(order):
+        for loop in loops:
+            last[id(loop)] = index
+
+    def is_append(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.Call) and len(stmt.value.args) == 2 \
+            and anno.get(stmt.value, anno.CALLEE) in registry.LIST_APPEND \
+            and all(isinstance(a, gast.Name) for a in stmt.value.args)
+
+    def is_copy(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.Name)
+
+    found = {}
+    for stmt, loops in order:
+        if not is_append(stmt) or not loops or id(stmt) in found:
+            continue
+        chain = {stmt.targets[0].id, stmt.value.args[0].id}
+        grown = True
+        while grown:
+            grown = False
+            for other, _ in order:
+                if is_copy(other) or is_append(other):
+                    pair = {other.targets[0].id, (other.value if is_copy(other)
+                                                  else other.value.args[0]).id}
+                    if pair & chain and not pair <= chain and "UNBOUND" not in pair:
+                        chain |= pair
+                        grown = True
+        appends = [(a, ls) for a, ls in order if is_append(a) and a.value.args[0].id in chain]
+        if any(not ls for _, ls in appends):
+            continue
+        end = max(last[id(ls[0])] for _, ls in appends)
+        ok = all(a.value.args[1].id not in chain for a, _ in appends)
+        for index, (other, _) in enumerate(order):
+            if not ok:
+                break
+            if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                    and other.targets[0].id in chain and not (
+                        is_copy(other) or is_append(other)
+                        or isinstance(other.value, gast.List)
+                        or (isinstance(other.value, gast.Call) and anno.get(
+                            other.value, anno.CALLEE) is registry.LIST_HELPERS.get(
+                                "copy_container"))):
+                ok = False   # a list the function may not own (or not a list)
+            if is_copy(other) and other.value.id in chain or is_append(other) \
+                    and other.value.args[0].id in chain:
+                continue
+            if isinstance(other, gast.If):
+                read = other.test
+            elif isinstance(other, gast.For):
+                read = other.iter
+            elif isinstance(other, gast.While):
+                read = other.test
+            else:
+                read = other
+            loads = {n.id for n in nodes.names(read) if isinstance(n.ctx, gast.Load)}
+            if loads & chain and index <= end:
+                ok = False
+        if ok:
+            for a, _ in appends:
+                found[id(a)] = chain
+    return found

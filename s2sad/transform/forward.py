@@ -85,7 +85,7 @@ from ..rules import registry
 from ..rules.template import bind_arguments, splice
 from ..syntax import anno, nodes
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
-                     numpy_module, rule_for, source_of, unshared_results)
+                     in_place_appends, numpy_module, rule_for, source_of, unshared_results)
 
 #: identifier of the symbolic zero marker; it never reaches emitted code
 ZERO_ID = "__s2sad_zero__"
@@ -404,6 +404,7 @@ class _Forward:
         self.scalars = _known_scalars(primal)
         self.sensitive = _shape_sensitive(primal, out_atoms)
         self.writes_in_place = bool(_store_bases(primal))
+        self.in_place = in_place_appends(primal)
 
         params = []
         for p in self.wrt:
@@ -478,6 +479,14 @@ class _Forward:
         op = _tape_op(stmt)
         if op is not None:
             return self.tape_operation(stmt, op)
+        if id(stmt) in self.in_place and self.pushes_in_place(stmt):
+            # y = list_append(items, v) -> y = list_push(items, v): appended in place
+            # (O(1), not a copy of the list), and so is the list's tangent
+            stmt = copy.deepcopy(stmt)
+            push = registry.LIST_HELPERS["list_push"]
+            stmt.value.func = nodes.name("list_push")
+            anno.set(stmt.value, anno.CALLEE, push)
+            self.bindings["list_push"] = push
         out = [copy.deepcopy(stmt)]
         self.track_constant(stmt)
         if isinstance(stmt, gast.Assign):
@@ -510,6 +519,14 @@ class _Forward:
                 f"forward mode does not support '{type(stmt).__name__}' statements yet",
                 self.location(stmt), hint="use mode='reverse'")
         return out
+
+    def pushes_in_place(self, stmt):
+        """Whether the list the append ``stmt`` changes has no tangent or one held in a
+        variable (its list, which the tangent rule appends to in place)."""
+        items = stmt.value.args[0]
+        t = self.tangents.get(items.id)
+        return not self.is_varied(stmt, stmt.targets[0].id) or (
+            t is not None and isinstance(t.expr, gast.Name))
 
     # ---------------------------------------------------------- control flow
     def if_statement(self, stmt, last):

@@ -39,8 +39,8 @@ from ..syntax import anno, nodes
 from ..syntax.parse import is_user_function
 from .calls import CallGraph, bind_call
 from .common import (Generated, call_predicates, collect_bindings, comment, describe,
-                     drop_orphan_comments, numpy_module, rule_for, runtime_helper, source_of,
-                     unshared_results)
+                     drop_orphan_comments, in_place_appends, numpy_module, rule_for,
+                     runtime_helper, source_of, unshared_results)
 
 FLAVORS = ("value_and_grad", "vjp")
 #: on a rewritten call of a user function: (Callee, pullback name, argument names)
@@ -155,7 +155,7 @@ class _Reverse:
         self.spread = set()      # names whose adjoint may be smaller (see fused_products)
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal)
-        self.in_place = _in_place_appends(primal)
+        self.in_place = in_place_appends(primal)
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
             else self.namer.fresh("tape_copy")
@@ -761,7 +761,8 @@ class _Reverse:
                                if id(s) in self.in_place))
         for primal in sorted(keep & carried & popped):
             name = self.adjoint_name(primal)
-            out.append(nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])))
+            out.append(nodes.assign(name, nodes.call(self.helper("copy_container"),
+                                                     [nodes.name(name)])))
         entry_owned = set(self.owned)
         body = self.backward_block(stmt.body, source_of(stmt))
         self.materialize(keep, body)
@@ -1293,95 +1294,6 @@ def _sequence_names(primal):
                 if pair & names:
                     names |= pair
     return names
-
-
-def _in_place_appends(primal):
-    """``{id(stmt): chain}`` for the statements ``y = list_append(items, item)`` in a
-    loop that may append in place (``items.append(item); y = items``), their adjoint
-    popping the item's adjoint off the list's (O(1) per trip in both sweeps, not a
-    copy of the list); ``chain``: the SSA names of that list.
-
-    Allowed when the list is one the function made (a literal, a copy of an
-    argument, or a version of those), nothing but appends and copies between its
-    names reads any of its names until the outermost loop around its appends ends
-    (so neither sweep needs one of its earlier versions), and no item appended is
-    the list itself.
-    """
-    order = []
-
-    def visit(stmts, loops):
-        for stmt in stmts:
-            order.append((stmt, loops))
-            if isinstance(stmt, gast.If):
-                visit(stmt.body, loops)
-                visit(stmt.orelse, loops)
-            elif isinstance(stmt, (gast.For, gast.While)):
-                visit(stmt.body, loops + (stmt,))
-    visit(primal, ())
-    last = {}
-    for index, (stmt, loops) in enumerate(order):
-        for loop in loops:
-            last[id(loop)] = index
-
-    def is_append(stmt):
-        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-            and isinstance(stmt.value, gast.Call) and len(stmt.value.args) == 2 \
-            and anno.get(stmt.value, anno.CALLEE) in registry.LIST_APPEND \
-            and all(isinstance(a, gast.Name) for a in stmt.value.args)
-
-    def is_copy(stmt):
-        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-            and isinstance(stmt.value, gast.Name)
-
-    found = {}
-    for stmt, loops in order:
-        if not is_append(stmt) or not loops or id(stmt) in found:
-            continue
-        chain = {stmt.targets[0].id, stmt.value.args[0].id}
-        grown = True
-        while grown:
-            grown = False
-            for other, _ in order:
-                if is_copy(other) or is_append(other):
-                    pair = {other.targets[0].id, (other.value if is_copy(other)
-                                                  else other.value.args[0]).id}
-                    if pair & chain and not pair <= chain and "UNBOUND" not in pair:
-                        chain |= pair
-                        grown = True
-        appends = [(a, ls) for a, ls in order if is_append(a) and a.value.args[0].id in chain]
-        if any(not ls for _, ls in appends):
-            continue
-        end = max(last[id(ls[0])] for _, ls in appends)
-        ok = all(a.value.args[1].id not in chain for a, _ in appends)
-        for index, (other, _) in enumerate(order):
-            if not ok:
-                break
-            if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
-                    and other.targets[0].id in chain and not (
-                        is_copy(other) or is_append(other)
-                        or isinstance(other.value, gast.List)
-                        or (isinstance(other.value, gast.Call) and anno.get(
-                            other.value, anno.CALLEE) is registry.LIST_HELPERS.get(
-                                "copy_container"))):
-                ok = False   # a list the function may not own (or not a list)
-            if is_copy(other) and other.value.id in chain or is_append(other) \
-                    and other.value.args[0].id in chain:
-                continue
-            if isinstance(other, gast.If):
-                read = other.test
-            elif isinstance(other, gast.For):
-                read = other.iter
-            elif isinstance(other, gast.While):
-                read = other.test
-            else:
-                read = other
-            loads = {n.id for n in nodes.names(read) if isinstance(n.ctx, gast.Load)}
-            if loads & chain and index <= end:
-                ok = False
-        if ok:
-            for a, _ in appends:
-                found[id(a)] = chain
-    return found
 
 
 def _signature_of(fn):
