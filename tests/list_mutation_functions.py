@@ -1,0 +1,164 @@
+"""Functions that change lists (append, extend, insert, pop, item assignment, +=),
+through one name or several, for tests/test_containers_lists.py."""
+
+import numpy as np
+
+GLOBAL_ITEMS = [1.0, 2.0]
+
+
+def append_through_alias(x, y):
+    a = [x]
+    b = a
+    b.append(y)
+    return a[0] * a[1]
+
+
+def every_method(x, y):
+    a = [x]
+    b = a
+    b.append(y)
+    b.insert(0, x * y)
+    a.extend([x, y])
+    v = a.pop(1)
+    w = b.pop()
+    return v * a[0] + w * 3.0 + len(a) * a[-1]
+
+
+def insert_negative(x, y):
+    a = [x, y, x * y]
+    a.insert(-1, y * y)
+    a.insert(10, x)
+    return a[0] * a[1] + a[2] * a[3] - a[4] * a[2]
+
+
+def item_assignment_and_iadd(x, y):
+    a = [x, y]
+    b = a
+    a[0] = a[1] * x
+    a += [y * y]
+    b += (x,)
+    return b[0] * b[1] + a[2] * a[3]
+
+
+def pop_into_expression(x, y):
+    a = [x, y, x * y]
+    s = a.pop() * a.pop(0)
+    return s + a[0]
+
+
+def append_to_argument(xs, y):
+    xs.append(y * y)
+    return xs[0] * xs[-1] + len(xs)
+
+
+def extend_argument_through_alias(xs, y):
+    b = xs
+    b.extend([y, y * 2.0])
+    return xs[-1] * xs[0]
+
+
+def append_in_loop(x, n):
+    xs = []
+    h = x
+    for i in range(n):
+        h = np.sin(h) * 0.9 + 0.1
+        xs.append(h * h)
+    return sum(xs)
+
+
+def append_reading_the_list(x, n):
+    xs = [x]
+    for i in range(n):
+        xs.append(np.cos(xs[-1]) * x)
+    return xs[-1] + xs[1]
+
+
+def read_before_appending(x, n):
+    xs = [x, 2.0 * x]
+    first = xs[0] * xs[-1]
+    for i in range(n):
+        xs.append(xs[0] * i)
+    return first + sum(xs)
+
+
+def append_in_nested_loops(x, n):
+    total = 0.0
+    for j in range(2):
+        xs = []
+        for i in range(n):
+            xs.append(x * (i + j))
+        total = total + sum(xs) * x
+    return total
+
+
+def append_arrays(w, n):
+    hs = []
+    h = w
+    for i in range(n):
+        h = np.tanh(h * 1.1)
+        hs.append(h)
+    return np.sum(np.stack(hs) ** 2)
+
+
+def append_constants_and_values(x, n):
+    xs = []
+    for i in range(n):
+        xs.append(1.0)
+        xs.append(x * i)
+    return sum(xs) * x
+
+
+def pop_in_loop(x, n):
+    xs = [x * i for i in range(n)]
+    s = 0.0
+    while len(xs) > 0:
+        v = xs.pop()
+        s = s + v * v
+    return s
+
+
+def list_output(x, n):
+    xs = []
+    for i in range(n):
+        xs.append(x * i)
+    return xs
+
+
+def of_vector(v):
+    a = [v[0], v[1]]
+    b = a
+    b.append(v[0] * v[1])
+    a.insert(1, v[1] * v[1])
+    u = b.pop(0)
+    a[0] = a[0] * u
+    a += [v[0]]
+    return a[0] * a[1] + a[2] * a[-1] + append_in_loop(v[1], 3) * v[0]
+
+
+def held_in_a_container(x, y):
+    a = [x]
+    p = [a, 1.0]
+    a.append(y)
+    return p[0][1]
+
+
+def through_a_helper(x, y):
+    a = [x]
+    b = _same(a)
+    b.append(y)
+    return a[-1]
+
+
+def _same(z):
+    return z
+
+
+def global_list(x):
+    b = GLOBAL_ITEMS
+    b.append(x)
+    return b[-1] * x
+
+
+def dict_pop(x):
+    d = [x, 2.0 * x]
+    return d.pop("key")
