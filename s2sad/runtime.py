@@ -18,9 +18,9 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "list_push", "list_extend",
-    "list_insert", "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar", "delete_bar",
-    "set_bar", "repeat_bar",
+    "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "list_push",
+    "list_remove", "list_extend", "list_insert", "list_delete", "list_set", "copy_container",
+    "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar",
@@ -266,6 +266,13 @@ def list_push(items, item):
     """``items.append(item)``, returning ``items``: an append in place, where forward
     mode knows that no other name reads the list before it."""
     items.append(item)
+    return items
+
+
+def list_remove(items, index, item):
+    """``del items[index]`` (``items[index]`` is ``item``), returning ``items``: a pop
+    in place, where forward mode knows that no other name reads the list before it."""
+    del items[index]
     return items
 
 

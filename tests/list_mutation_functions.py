@@ -162,3 +162,30 @@ def global_list(x):
 def dict_pop(x):
     d = [x, 2.0 * x]
     return d.pop("key")
+
+
+def pop_front_in_loop(x, n):
+    xs = [x * (i + 1.0) for i in range(n)]
+    s = 0.0
+    for i in range(n - 1):
+        v = xs.pop(0)
+        s = s + v * np.sin(v)
+    return s + xs[0]
+
+
+def pop_second_last(x, n):
+    xs = [x * (i + 1.0) for i in range(n)]
+    s = 0.0
+    for i in range(n - 2):
+        s = s + xs.pop(-2) ** 2
+    return s * xs[-1] + xs[0]
+
+
+def pops_of_vector(v):
+    xs = []
+    for i in range(4):
+        xs.append(v[0] * np.cos(v[1] * i))
+    s = 0.0
+    while len(xs) > 1:
+        s = s + xs.pop() * v[1] + xs.pop(0) ** 2
+    return s

@@ -49,6 +49,8 @@ def test_append_through_an_alias_keeps_the_value():
     (lm.append_in_nested_loops, (0.8, 4)),
     (lm.append_constants_and_values, (1.2, 4)),
     (lm.pop_in_loop, (0.6, 5)),
+    (lm.pop_front_in_loop, (0.6, 5)),
+    (lm.pop_second_last, (0.7, 6)),
     (lm.append_in_loop, (0.5, 0)),               # a loop that runs no trip
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_lists_changed_in_loops(func, args):
@@ -91,6 +93,8 @@ def test_second_order_through_list_methods():
     assert np.allclose(h, _fd_hessian(lm.of_vector, x), atol=1e-4)
     v = np.array([0.3, -1.1])
     assert np.allclose(s2sad.hvp(lm.of_vector)(x, v), h @ v, atol=1e-8)
+    h = s2sad.hessian(lm.pops_of_vector)(x)
+    assert np.allclose(h, _fd_hessian(lm.pops_of_vector, x), atol=1e-4)
 
 
 @pytest.mark.parametrize("func, args, line, words", [
@@ -114,6 +118,14 @@ def test_append_and_its_adjoint_do_not_copy_the_list():
     assert "xs_1.append(mul_1)" in reverse and "xs_1_bar.pop()" in reverse
     forward = s2sad.jvp(lm.append_in_loop).source
     assert "list_append" not in forward and "list_push(xs_1_dot, mul_1_dot)" in forward
+    # a pop: the item taken off the list, its adjoint put back
+    reverse = s2sad.source(lm.pop_in_loop)
+    assert "list_delete" not in reverse and "delete_bar" not in reverse
+    assert "v = xs.pop(-1)" in reverse and "xs_bar.append(v_bar)" in reverse
+    reverse = s2sad.source(lm.pop_front_in_loop)
+    assert "xs.pop(0)" in reverse and "xs_bar.insert(0, v_bar)" in reverse
+    forward = s2sad.jvp(lm.pop_in_loop).source
+    assert "list_delete" not in forward and "list_remove(xs_dot, -1, v)" in forward
 
 
 def test_append_cost_is_linear_in_the_list_length():
@@ -130,5 +142,8 @@ def test_append_cost_is_linear_in_the_list_length():
             best = min(best, time.perf_counter() - start)
         return best / n
     grad(0.5, 10)
+    small, large = per_step(4000), per_step(32000)
+    assert large < 3.0 * small
+    grad = s2sad.value_and_grad(lm.pop_in_loop)
     small, large = per_step(4000), per_step(32000)
     assert large < 3.0 * small

@@ -7,14 +7,14 @@ values like any other; the adjoint of a list is a list of adjoints.
 import builtins
 
 from ..runtime import (copy_container, delete_bar, extend_bar, insert_bar, list_append,
-                       list_delete, list_extend, list_insert, list_push, list_set, repeat_bar,
-                       set_bar)
+                       list_delete, list_extend, list_insert, list_push, list_remove, list_set,
+                       repeat_bar, set_bar)
 from .registry import LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint, tangent
 
 LIST_APPEND.append(list_append)
 LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_insert=list_insert,
                     list_delete=list_delete, list_set=list_set, copy_container=copy_container,
-                    list_push=list_push)
+                    list_push=list_push, list_remove=list_remove)
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
 
 
@@ -31,6 +31,11 @@ def list_append_tangent(y, items, item, items_dot, item_dot):
 @tangent(list_push)
 def list_push_tangent(y, items, item, items_dot, item_dot):
     return list_push(items_dot, item_dot)
+
+
+@tangent(list_remove)
+def list_remove_tangent(y, items, index, item, items_dot):
+    return list_remove(items_dot, index, item)
 
 
 @adjoint(list_extend)

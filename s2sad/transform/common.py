@@ -228,16 +228,19 @@ def drop_orphan_comments(body):
 
 
 def in_place_appends(primal):
-    """``{id(stmt): chain}`` for the statements ``y = list_append(items, item)`` in a
-    loop that may append in place (``items.append(item); y = items``), their adjoint
-    popping the item's adjoint off the list's (O(1) per trip in both sweeps, not a
-    copy of the list); ``chain``: the SSA names of that list.
+    """``{id(stmt): chain}`` for the statements that may change a list in place: in a
+    loop, ``y = list_append(items, item)`` (``items.append(item); y = items``, its
+    adjoint popping the item's adjoint off the list's), and ``y = list_delete(items,
+    i, v)`` with the read ``v = items[i]`` just before it (``v = items.pop(i); y =
+    items``, its adjoint putting ``v``'s adjoint back), the read included: O(1) per
+    trip in both sweeps, not a copy of the list.  ``chain``: the SSA names of that
+    list.
 
     Allowed when the list is one the function made (a literal, a copy of an
-    argument, or a version of those), nothing but appends and copies between its
-    names reads any of its names until the outermost loop around its appends ends
-    (so neither sweep needs one of its earlier versions), and no item appended is
-    the list itself.
+    argument, or a version of those), nothing but these changes, copies between its
+    names and ``len`` reads any of its names until the outermost loop around the
+    changes ends (so neither sweep needs one of its earlier versions), and no item
+    appended is the list itself.
     """
     order = []
 
@@ -255,49 +258,79 @@ def in_place_appends(primal):
         for loop in loops:
             last[id(loop)] = index
 
-    def is_append(stmt):
+    def assigns_call(stmt):
         return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-            and isinstance(stmt.value, gast.Call) and len(stmt.value.args) == 2 \
+            and isinstance(stmt.value, gast.Call)
+
+    def is_append(stmt):
+        return assigns_call(stmt) and len(stmt.value.args) == 2 \
             and anno.get(stmt.value, anno.CALLEE) in registry.LIST_APPEND \
             and all(isinstance(a, gast.Name) for a in stmt.value.args)
+
+    paired = {}   # id(list_delete statement) -> its read v = items[i]
+    for index, (stmt, _) in enumerate(order):
+        if assigns_call(stmt) and len(stmt.value.args) == 3 and index \
+                and anno.get(stmt.value, anno.CALLEE) is registry.LIST_HELPERS.get(
+                    "list_delete"):
+            items, position, item = stmt.value.args
+            read = order[index - 1][0]
+            if isinstance(items, gast.Name) and isinstance(item, gast.Name) \
+                    and isinstance(read, gast.Assign) \
+                    and isinstance(read.targets[0], gast.Name) \
+                    and read.targets[0].id == item.id \
+                    and isinstance(read.value, gast.Subscript) \
+                    and isinstance(read.value.value, gast.Name) \
+                    and read.value.value.id == items.id \
+                    and isinstance(position, gast.Constant) \
+                    and isinstance(position.value, int) \
+                    and gast.dump(read.value.slice) == gast.dump(position):
+                paired[id(stmt)] = read
+
+    def changes(stmt):
+        return is_append(stmt) or id(stmt) in paired
 
     def is_copy(stmt):
         return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
             and isinstance(stmt.value, gast.Name)
 
+    def is_len(stmt):
+        return assigns_call(stmt) and len(stmt.value.args) == 1 \
+            and anno.get(stmt.value, anno.CALLEE) is builtins.len
+
+    reads = {id(r) for r in paired.values()}
     found = {}
     for stmt, loops in order:
-        if not is_append(stmt) or not loops or id(stmt) in found:
+        if not changes(stmt) or not loops or id(stmt) in found:
             continue
         chain = {stmt.targets[0].id, stmt.value.args[0].id}
         grown = True
         while grown:
             grown = False
             for other, _ in order:
-                if is_copy(other) or is_append(other):
+                if is_copy(other) or changes(other):
                     pair = {other.targets[0].id, (other.value if is_copy(other)
                                                   else other.value.args[0]).id}
                     if pair & chain and not pair <= chain and "UNBOUND" not in pair:
                         chain |= pair
                         grown = True
-        appends = [(a, ls) for a, ls in order if is_append(a) and a.value.args[0].id in chain]
-        if any(not ls for _, ls in appends):
+        mine = [(a, ls) for a, ls in order if changes(a) and a.value.args[0].id in chain]
+        if any(not ls for _, ls in mine):
             continue
-        end = max(last[id(ls[0])] for _, ls in appends)
-        ok = all(a.value.args[1].id not in chain for a, _ in appends)
+        end = max(last[id(ls[0])] for _, ls in mine)
+        ok = all(a.value.args[1].id not in chain for a, _ in mine if is_append(a))
         for index, (other, _) in enumerate(order):
             if not ok:
                 break
             if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
                     and other.targets[0].id in chain and not (
-                        is_copy(other) or is_append(other)
+                        is_copy(other) or changes(other)
                         or isinstance(other.value, gast.List)
                         or (isinstance(other.value, gast.Call) and anno.get(
                             other.value, anno.CALLEE) is registry.LIST_HELPERS.get(
                                 "copy_container"))):
                 ok = False   # a list the function may not own (or not a list)
-            if is_copy(other) and other.value.id in chain or is_append(other) \
-                    and other.value.args[0].id in chain:
+            if is_copy(other) and other.value.id in chain or changes(other) \
+                    and other.value.args[0].id in chain or is_len(other) or id(other) in reads:
                 continue
             if isinstance(other, gast.If):
                 read = other.test
@@ -311,6 +344,8 @@ def in_place_appends(primal):
             if loads & chain and index <= end:
                 ok = False
         if ok:
-            for a, _ in appends:
+            for a, _ in mine:
                 found[id(a)] = chain
+                if id(a) in paired:
+                    found[id(paired[id(a)])] = chain
     return found

@@ -479,14 +479,17 @@ class _Forward:
         op = _tape_op(stmt)
         if op is not None:
             return self.tape_operation(stmt, op)
-        if id(stmt) in self.in_place and self.pushes_in_place(stmt):
+        if id(stmt) in self.in_place and isinstance(stmt.value, gast.Call) \
+                and self.pushes_in_place(stmt):
             # y = list_append(items, v) -> y = list_push(items, v): appended in place
-            # (O(1), not a copy of the list), and so is the list's tangent
+            # (O(1), not a copy of the list), and so is the list's tangent; and
+            # y = list_delete(items, i, v) -> y = list_remove(items, i, v)
             stmt = copy.deepcopy(stmt)
-            push = registry.LIST_HELPERS["list_push"]
-            stmt.value.func = nodes.name("list_push")
-            anno.set(stmt.value, anno.CALLEE, push)
-            self.bindings["list_push"] = push
+            helper = "list_push" if len(stmt.value.args) == 2 else "list_remove"
+            fn = registry.LIST_HELPERS[helper]
+            stmt.value.func = nodes.name(helper)
+            anno.set(stmt.value, anno.CALLEE, fn)
+            self.bindings[helper] = fn
         out = [copy.deepcopy(stmt)]
         self.track_constant(stmt)
         if isinstance(stmt, gast.Assign):

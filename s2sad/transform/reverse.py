@@ -444,6 +444,16 @@ class _Reverse:
                         and isinstance(stmt.value.left, gast.Name) \
                         and stmt.value.left.id not in self.scalars:
                     out.append(self.real_target_check(stmt, "ensure_same_kind"))
+                if id(stmt) in self.in_place and isinstance(stmt.value, gast.Subscript):
+                    # v = items.pop(i) (the list_delete after it: y = items)
+                    out.append(nodes.assign(stmt.targets[0].id, nodes.call(
+                        nodes.attr(nodes.clone(stmt.value.value), "pop"),
+                        [nodes.clone(stmt.value.slice)])))
+                    continue
+                if id(stmt) in self.in_place and len(stmt.value.args) == 3:
+                    out.append(nodes.assign(stmt.targets[0].id,
+                                            nodes.clone(stmt.value.args[0])))
+                    continue
                 if id(stmt) in self.in_place:   # items.append(item); y = items
                     items, item = stmt.value.args
                     out.append(nodes.expr_stmt(nodes.call(
@@ -821,6 +831,10 @@ class _Reverse:
             return self.adjoint_of_store(stmt)
         if isinstance(target, gast.Tuple):
             return self.adjoint_of_unpack(stmt)
+        if id(stmt) in self.in_place and isinstance(stmt.value, gast.Subscript):
+            return []   # v = items.pop(i): its adjoint goes back with the pop's
+        if id(stmt) in self.in_place and len(stmt.value.args) == 3:
+            return self.adjoint_of_pop(stmt)
         name = target.id
         if not self.activity.is_active(name) or name not in self.adj:
             return []
@@ -869,6 +883,35 @@ class _Reverse:
             spread = "larger" if name in self.unreduced else \
                 "smaller" if name in self.spread else None
             self.adjoint_of_operation(name, value, g, out, consumer=stmt, spread=spread)
+        return out
+
+    def adjoint_of_pop(self, stmt):
+        """``v = items.pop(i); y = items`` in place, backward: the adjoint of ``v``
+        (zeros without one) put back into ``y``'s adjoint at ``i``, which then is the
+        adjoint of ``items`` (a list of the backward sweep's own: see
+        adjoint_of_loop)."""
+        name = stmt.targets[0].id
+        items, index, item = stmt.value.args
+        g = self.adj.pop(name, None) if self.activity.is_active(name) else None
+        item_g = self.adj.pop(item.id, None) if self.is_active(item) else None
+        if not isinstance(g, gast.Name):
+            if item_g is None:
+                return []
+            raise RuleDefinitionError(   # never expected: a wrong gradient otherwise
+                f"internal: the list {name!r} a pop in place leaves has no adjoint")
+        if item_g is None:
+            item_g = nodes.call(self.helper("zeros_like"), [nodes.name(item.id)])
+        position = index.value
+        if position == -1:
+            put = nodes.call(nodes.attr(nodes.clone(g), "append"), [item_g])
+        else:
+            where = nodes.const(position) if position >= 0 else gast.BinOp(
+                left=nodes.call(nodes.name("len"), [nodes.clone(g)]), op=gast.Add(),
+                right=nodes.const(position + 1))
+            put = nodes.call(nodes.attr(nodes.clone(g), "insert"), [where, item_g])
+        out = [nodes.expr_stmt(put)]
+        if self.is_active(items):
+            self.accumulate(items.id, nodes.clone(g), out)
         return out
 
     def accumulator(self, name, value, g, out):
