@@ -19,8 +19,8 @@ __all__ = [
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "list_push",
-    "list_remove", "list_extend", "list_insert", "list_delete", "list_set", "copy_container",
-    "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
+    "list_remove", "list_bar", "list_extend", "list_insert", "list_delete", "list_set",
+    "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar",
@@ -265,6 +265,8 @@ def list_append(items, item):
 def list_push(items, item):
     """``items.append(item)``, returning ``items``: an append in place, where forward
     mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:   # (a tangent given as an array, say)
+        return list(items) + [item]
     items.append(item)
     return items
 
@@ -272,8 +274,17 @@ def list_push(items, item):
 def list_remove(items, index, item):
     """``del items[index]`` (``items[index]`` is ``item``), returning ``items``: a pop
     in place, where forward mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:
+        items = list(items)
     del items[index]
     return items
+
+
+def list_bar(g):
+    """The adjoint of a list as a list of the backward sweep's own, which it pops the
+    adjoints of appended items off and puts those of popped items back into (in
+    place): a copy, and an array adjoint (of ``np.array(xs)``...) as its items."""
+    return list(g)
 
 
 def list_extend(items, more):

@@ -189,3 +189,10 @@ def pops_of_vector(v):
     while len(xs) > 1:
         s = s + xs.pop() * v[1] + xs.pop(0) ** 2
     return s
+
+
+def appended_then_array(x, n):
+    acc = []
+    for i in range(n):
+        acc.append(np.log(x[i] * x[i] + 1.0) * x[i])
+    return np.sum(np.array(acc) ** 2) + np.sum(np.array([0.3, -0.7]) * acc)

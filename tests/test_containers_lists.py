@@ -62,6 +62,12 @@ def test_appending_arrays_in_a_loop():
     check_grads(lm.append_arrays, (w, 4), wrt=0, modes=BOTH)
 
 
+def test_a_list_appended_in_place_then_used_as_an_array():
+    # the list's adjoint comes back as an array (np.array(acc), C + acc): popped as
+    # items all the same (fuzzer seeds 141...)
+    check_grads(lm.appended_then_array, (np.array([0.4, -1.2, 0.9]), 2), wrt=0, modes=BOTH)
+
+
 def test_a_list_output_built_in_place_pulls_back_twice_the_same():
     value, pullback = s2sad.vjp(lm.list_output)(1.5, 4)
     assert value == [0.0, 1.5, 3.0, 4.5]

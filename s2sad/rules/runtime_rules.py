@@ -213,6 +213,11 @@ def item_bar_tangent(out, container, key, g, g_dot):
     return item_bar(container, key, g_dot)
 
 
+@runtime_tangent(rt.list_bar)
+def list_bar_tangent(out, g, g_dot):
+    return rt.list_bar(g_dot)
+
+
 @runtime_tangent(rt.extend_bar)
 def extend_bar_tangent(out, g, more, g_dot):
     return rt.extend_bar(g_dot, more)

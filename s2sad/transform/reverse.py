@@ -771,7 +771,7 @@ class _Reverse:
                                if id(s) in self.in_place))
         for primal in sorted(keep & carried & popped):
             name = self.adjoint_name(primal)
-            out.append(nodes.assign(name, nodes.call(self.helper("copy_container"),
+            out.append(nodes.assign(name, nodes.call(self.helper("list_bar"),
                                                      [nodes.name(name)])))
         entry_owned = set(self.owned)
         body = self.backward_block(stmt.body, source_of(stmt))
