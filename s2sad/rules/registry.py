@@ -84,7 +84,8 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_outp
                 "slice", "item_bar", "add_items", "overwritten", "zero_at", "stored_part",
                 "list_append", "list_push", "list_remove", "list_bar", "list_extend",
                 "list_insert", "list_delete", "list_set", "copy_container", "extend_bar",
-                "insert_bar", "delete_bar", "set_bar", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
+                "insert_bar", "delete_bar", "set_bar", "repeat_bar", "dict_bar", "shape_of",
+                "unbroadcast_to",
                 "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
