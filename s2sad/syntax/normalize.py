@@ -691,8 +691,7 @@ class _Normalizer:
             self.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
-        elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value) \
-                and self.global_path(stmt.value.func) is None:
+        elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value):
             self.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr):
             in_place = _writes_in_place(stmt.value)
@@ -716,10 +715,11 @@ class _Normalizer:
         the list follows; ``xs.pop(i)`` reads ``xs[i]`` first and returns its name."""
         owner, method = call.func.value.id, call.func.attr
         if owner not in self.env and owner not in self.locals:
+            what = "appending to" if method == "append" else f"calling .{method}() on"
             raise self.error(
-                f"calling {owner}.{method}(...), on a name that is not local, would change a "
-                f"list outside the function (Python keeps the change there; the derivative "
-                f"cannot follow it)", call,
+                f"{what} {owner!r}, which is not a local name, would change a list outside "
+                f"the function (Python keeps the change there; the derivative cannot "
+                f"follow it)", call,
                 hint=f"build a local list (items = list({owner}); items.{method}(...)), "
                      f"or move the call outside the function you differentiate")
         items = self.read_name(owner, call.func.value)
