@@ -196,3 +196,29 @@ def appended_then_array(x, n):
     for i in range(n):
         acc.append(np.log(x[i] * x[i] + 1.0) * x[i])
     return np.sum(np.array(acc) ** 2) + np.sum(np.array([0.3, -0.7]) * acc)
+
+
+def append_in_loop_through_alias(x, n):
+    a = [x]
+    b = a
+    for i in range(n):
+        b.append(b[-1] * x)
+    return a[-1] + len(a) * a[1]
+
+
+def pop_in_while_through_alias(x, n):
+    a = [x * (i + 1.0) for i in range(n)]
+    b = a
+    s = 0.0
+    while len(a) > 1:
+        s = s + b.pop() * a[0]
+    return s + b[0]
+
+
+def alias_broken_in_loop(x, n):
+    a = [x]
+    b = a
+    for i in range(n):
+        b.append(x * i)
+        b = [x]
+    return a[-1]

@@ -52,6 +52,8 @@ def test_append_through_an_alias_keeps_the_value():
     (lm.pop_front_in_loop, (0.6, 5)),
     (lm.pop_second_last, (0.7, 6)),
     (lm.append_in_loop, (0.5, 0)),               # a loop that runs no trip
+    (lm.append_in_loop_through_alias, (1.1, 3)),  # b = a before the loop
+    (lm.pop_in_while_through_alias, (0.7, 4)),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_lists_changed_in_loops(func, args):
     check_grads(func, args, wrt=0, modes=BOTH)
@@ -108,6 +110,7 @@ def test_second_order_through_list_methods():
     (lm.through_a_helper, (2.0, 3.0), "b.append(y)", "may also change 'a'"),
     (lm.global_list, (2.0,), "b.append(x)", "defined outside the function"),
     (lm.dict_pop, (2.0,), "d.pop(\"key\")", "of a list (by position) only"),
+    (lm.alias_broken_in_loop, (2.0, 3), "for i in range(n):", "'a' and 'b' hold the same list"),
 ])
 def test_changes_it_cannot_follow_are_refused_with_their_line(func, args, line, words):
     with pytest.raises(UnsupportedSyntaxError) as info:

@@ -399,13 +399,24 @@ class _Normalizer:
 
     def enter_loop(self, carried, loop):
         names = {}
+        lists = {}   # a list two names hold as the loop starts -> their one carried name
+        changed = _mutated_lists(self.parsed.node) if carried else set()
         for user in carried:
+            entry = self.env.get(user)
+            if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
+                names[user] = lists[entry.id]   # it changes through either name
+                self.env[user] = nodes.name(names[user])
+                continue
             name = self.new_version(user)
-            entry = self.env.get(user) or self.unbound()
+            if user in changed and isinstance(entry, gast.Name) \
+                    and entry.id in self.list_values:
+                lists[entry.id] = name
+            entry = entry or self.unbound()
             self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
             if isinstance(entry, gast.Name) and entry.id in self.list_values:
                 self.list_values.add(name)
+                self.list_items[name] = set(self.list_items.get(entry.id, ()))
             if self.may_be_unbound(entry):
                 self.maybe_unbound.add(name)
             names[user] = name
@@ -414,15 +425,26 @@ class _Normalizer:
             if isinstance(entry, gast.Name):
                 self.hold(name, entry.id)
         self.loop_stack.append((id(loop), set(self.defined)))
-        self.loop_carried[id(loop)] = list(names.values())
+        self.loop_carried[id(loop)] = sorted(set(names.values()))
         return names
 
-    def leave_loop(self, body, names, before):
+    def leave_loop(self, body, names, before, loop=None):
         key, defined_before = self.loop_stack.pop()
         self.loop_inside[key] = self.defined - defined_before
-        pairs = []
+        pairs, ends = [], {}
         for user, name in names.items():
             atom = self.env.get(user)
+            if name in ends:   # two names of one list: they must hold one value again
+                other, end = ends[name]
+                if not _same_atom(atom, end):
+                    raise self.error(
+                        f"{other!r} and {user!r} hold the same list as the loop starts, and "
+                        f"a trip leaves them holding different values: s2sad follows a list "
+                        f"changed in a loop through names that keep holding it", loop,
+                        hint=f"make one of them a list of its own before the loop "
+                             f"({user} = list({other}))")
+                continue
+            ends[name] = (user, atom)
             if not (isinstance(atom, gast.Name) and atom.id == name):
                 pairs.append((name, atom))
         self.merge_copies(body, pairs, loop=True, back=key)
@@ -538,11 +560,11 @@ class _Normalizer:
                 self.bind_item(target, items[0])
 
         body = self.block(stmt.body, prologue)
-        self.leave_loop(body, names, before)
+        self.leave_loop(body, names, before, stmt)
         loop = gast.For(target=nodes.name(index, store=True),
                         iter=anno.set(nodes.call("range", bounds), anno.CALLEE, builtins.range),
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
-        anno.set(loop, anno.CARRIED, tuple(names.values()))
+        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
 
     def zip_arguments(self, node):
@@ -603,9 +625,9 @@ class _Normalizer:
             left=nodes.name(trips), op=gast.Add(), right=nodes.const(1))), anno.SOURCE,
             header_source))
         self.merge_copies(body, [(trips, nodes.name(counted))], loop=True)
-        self.leave_loop(body, names, before)
+        self.leave_loop(body, names, before, stmt)
         loop = gast.While(test=nodes.name(cond), body=body, orelse=[])
-        anno.set(loop, anno.CARRIED, tuple(names.values()) + (cond, trips))
+        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())) + (cond, trips))
         anno.set(loop, anno.TRIPS, trips)
         self.emit(loop)
 
