@@ -18,7 +18,7 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "list_push",
+    "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "list_append", "list_push",
     "list_remove", "list_bar", "list_extend", "list_insert", "list_delete", "list_set",
     "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
@@ -248,6 +248,16 @@ def item_bar(container, key, g):
     else:
         parts[key] = parts[key] + g
     return parts
+
+
+def add_item(bar, key, g):
+    """``bar[key] += g`` on an adjoint of a list or dict the backward sweep owns, in
+    place (a new item, never a write into the old one); a tuple's adjoint becomes
+    a list of its items first."""
+    if isinstance(bar, tuple):
+        bar = list(bar)
+    bar[key] = bar[key] + g
+    return bar
 
 
 def add_items(a, b):

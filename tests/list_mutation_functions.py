@@ -222,3 +222,25 @@ def alias_broken_in_loop(x, n):
         b.append(x * i)
         b = [x]
     return a[-1]
+
+
+def append_then_iterate(x, n):
+    xs = []
+    for i in range(n):
+        xs.append(x * i + 1.0)
+    s = 0.0
+    for v in xs:
+        s = s + v * v * x
+    return s + xs[0] * xs[-1]
+
+
+def append_then_iterate_of_vector(v):
+    return append_then_iterate(v[0], 4) * v[1]
+
+
+def tuple_items_read_in_loop(x):
+    t = (x, 2.0 * x, x * x)
+    s = 0.0
+    for i in range(3):
+        s = s + t[i] * t[i]
+    return s

@@ -213,6 +213,11 @@ def item_bar_tangent(out, container, key, g, g_dot):
     return item_bar(container, key, g_dot)
 
 
+@runtime_tangent(rt.add_item)
+def add_item_tangent(out, bar, key, g, bar_dot, g_dot):
+    return rt.add_item(bar_dot, key, g_dot)
+
+
 @runtime_tangent(rt.list_bar)
 def list_bar_tangent(out, g, g_dot):
     return rt.list_bar(g_dot)

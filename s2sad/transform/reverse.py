@@ -1083,6 +1083,14 @@ class _Reverse:
         basic = _is_basic_index(index, self.scalars)
         primal = base.id
         if primal in self.sequences:
+            current = self.adj.get(primal)
+            if isinstance(current, gast.Name) and current.id in self.owned \
+                    and not isinstance(index, (gast.Slice, gast.Tuple)):
+                # an adjoint of the sweep's own gets g at index in place (O(1), not a
+                # new list per read: a loop reading every item stays linear)
+                out.append(nodes.assign(current.id, nodes.call(self.helper("add_item"), [
+                    nodes.name(current.id), _index_expr(index), nodes.clone(g)])))
+                return
             self.accumulate(primal, nodes.call(self.helper("item_bar"), [
                 nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
             return
