@@ -18,9 +18,9 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "list_append", "list_push",
-    "list_remove", "list_bar", "list_extend", "list_insert", "list_delete", "list_set",
-    "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
+    "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "list_append",
+    "list_push", "list_remove", "list_bar", "sequence_as", "list_extend", "list_insert",
+    "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar",
@@ -294,6 +294,17 @@ def list_bar(g):
     """The adjoint of a list as a list of the backward sweep's own, which it pops the
     adjoints of appended items off and puts those of popped items back into (in
     place): a copy, and an array adjoint (of ``np.array(xs)``...) as its items."""
+    return list(g)
+
+
+def sequence_as(g, like):
+    """Adjoint of ``list(like)``: ``g`` (the list's adjoint) as ``like``'s kind, a tuple
+    for a tuple, an array for an array, else a list (a copy)."""
+    if isinstance(like, tuple):
+        return tuple(g)
+    if isinstance(like, np.ndarray):
+        return np.array([np.asarray(item, dtype=float_like(like)) for item in g],
+                        dtype=float_like(like)).reshape(like.shape)
     return list(g)
 
 

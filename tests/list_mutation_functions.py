@@ -244,3 +244,13 @@ def tuple_items_read_in_loop(x):
     for i in range(3):
         s = s + t[i] * t[i]
     return s
+
+
+def append_to_a_copy(xs, n):
+    ys = list(xs)
+    for i in range(n):
+        ys.append(ys[0] * i)
+    zs = list(xs)
+    for i in range(n):
+        zs.append(xs[1] * i)
+    return sum(ys) * sum(zs) + sum(xs)

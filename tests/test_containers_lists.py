@@ -82,6 +82,20 @@ def test_a_list_output_built_in_place_pulls_back_twice_the_same():
     check_grads(lm.list_output, (1.5, 4), wrt=0, modes=BOTH)
 
 
+def test_appending_to_a_copy_of_an_argument():
+    xs = [0.5, -1.5]
+    value, g = s2sad.value_and_grad(lm.append_to_a_copy)(xs, 3)
+    assert xs == [0.5, -1.5] and value == pytest.approx(lm.append_to_a_copy(xs, 3))
+    eps = 1e-6
+    for k in range(2):
+        hi, lo = list(xs), list(xs)
+        hi[k] += eps
+        lo[k] -= eps
+        fd = (lm.append_to_a_copy(hi, 3) - lm.append_to_a_copy(lo, 3)) / (2 * eps)
+        assert g[k] == pytest.approx(fd, rel=1e-6)
+    assert "zs.append(" in s2sad.source(lm.append_to_a_copy)
+
+
 def test_a_list_argument_is_copied_not_changed():
     xs = [2.0, 5.0]
     value, (g_xs, g_y) = s2sad.value_and_grad(lm.append_to_argument, wrt=(0, 1))(xs, 3.0)
@@ -144,20 +158,21 @@ def test_append_and_its_adjoint_do_not_copy_the_list():
 
 
 def test_append_cost_is_linear_in_the_list_length():
-    """The gradient's time over the function's own stays about the same at 8x the
-    length (a copy of the list per append, or per read, made it grow about 8x)."""
+    """The time per item stays about the same at 8x the length: a copy of the list
+    per append, pop or read made it grow about 8x and more (memory effects alone
+    stay well below 5x)."""
     import time
 
-    def best(fn, n):
+    def per_item(fn, n):
         out = float("inf")
         for _ in range(3):
             start = time.perf_counter()
             fn(0.5, n)
             out = min(out, time.perf_counter() - start)
-        return out
+        return out / n
 
     for func in (lm.append_in_loop, lm.pop_in_loop, lm.append_then_iterate):
         grad = s2sad.value_and_grad(func)
         grad(0.5, 10)
-        small, large = (best(grad, n) / best(func, n) for n in (4000, 32000))
-        assert large < 2.5 * small, func.__name__
+        small, large = per_item(grad, 4000), per_item(grad, 32000)
+        assert large < 5.0 * small, func.__name__

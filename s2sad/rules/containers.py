@@ -8,7 +8,7 @@ import builtins
 
 from ..runtime import (copy_container, delete_bar, extend_bar, insert_bar, list_append,
                        list_delete, list_extend, list_insert, list_push, list_remove, list_set,
-                       repeat_bar, set_bar)
+                       repeat_bar, sequence_as, set_bar)
 from .registry import LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint, tangent
 
 LIST_APPEND.append(list_append)
@@ -89,6 +89,16 @@ def copy_container_adjoint(y, y_bar, x):
 @tangent(copy_container)
 def copy_container_tangent(y, x, x_dot):
     return copy_container(x_dot)
+
+
+@adjoint(builtins.list)
+def list_call_adjoint(y, y_bar, iterable):
+    return sequence_as(y_bar, iterable)
+
+
+@tangent(builtins.list)
+def list_call_tangent(y, iterable, iterable_dot):
+    return builtins.list(iterable_dot)
 
 
 @adjoint(builtins.sum)

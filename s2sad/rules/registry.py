@@ -81,11 +81,11 @@ def _changed():
 #: every name generated code may read besides the user's: template free names
 #: and the helpers the transforms call.  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
-                "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "stored_part",
-                "list_append", "list_push", "list_remove", "list_bar", "list_extend",
-                "list_insert", "list_delete", "list_set", "copy_container", "extend_bar",
-                "insert_bar", "delete_bar", "set_bar", "repeat_bar", "dict_bar", "shape_of",
-                "unbroadcast_to",
+                "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
+                "stored_part", "list_append", "list_push", "list_remove", "list_bar",
+                "sequence_as", "list_extend", "list_insert", "list_delete", "list_set",
+                "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
+                "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
                 "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []

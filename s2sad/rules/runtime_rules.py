@@ -218,6 +218,11 @@ def add_item_tangent(out, bar, key, g, bar_dot, g_dot):
     return rt.add_item(bar_dot, key, g_dot)
 
 
+@runtime_tangent(rt.sequence_as)
+def sequence_as_tangent(out, g, like, g_dot):
+    return rt.sequence_as(g_dot, like)
+
+
 @runtime_tangent(rt.list_bar)
 def list_bar_tangent(out, g, g_dot):
     return rt.list_bar(g_dot)

@@ -236,8 +236,8 @@ def in_place_appends(primal):
     trip in both sweeps, not a copy of the list.  ``chain``: the SSA names of that
     list.
 
-    Allowed when the list is one the function made (a literal, a copy of an
-    argument, or a version of those), nothing but these changes, copies between its
+    Allowed when the list is one the function made (a literal, ``list(...)``, a copy
+    of an argument, or a version of those), nothing but these changes, copies between its
     names and ``len`` reads any of its names until the outermost loop around the
     changes ends (so neither sweep needs one of its earlier versions), and no item
     appended is the list itself.
@@ -297,6 +297,10 @@ def in_place_appends(primal):
         return assigns_call(stmt) and len(stmt.value.args) == 1 \
             and anno.get(stmt.value, anno.CALLEE) is builtins.len
 
+    def fresh_list(fn):   # list(xs), a copy of an argument, a new version of a list
+        return fn is builtins.list or fn is registry.LIST_HELPERS.get("copy_container") \
+            or fn in registry.LIST_RESULTS
+
     reads = {id(r) for r in paired.values()}
     found = {}
     for stmt, loops in order:
@@ -325,9 +329,8 @@ def in_place_appends(primal):
                     and other.targets[0].id in chain and not (
                         is_copy(other) or changes(other)
                         or isinstance(other.value, gast.List)
-                        or (isinstance(other.value, gast.Call) and anno.get(
-                            other.value, anno.CALLEE) is registry.LIST_HELPERS.get(
-                                "copy_container"))):
+                        or (isinstance(other.value, gast.Call) and fresh_list(anno.get(
+                            other.value, anno.CALLEE)))):
                 ok = False   # a list the function may not own (or not a list)
             if is_copy(other) and other.value.id in chain or changes(other) \
                     and other.value.args[0].id in chain or is_len(other) or id(other) in reads:
