@@ -254,3 +254,16 @@ def append_to_a_copy(xs, n):
     for i in range(n):
         zs.append(xs[1] * i)
     return sum(ys) * sum(zs) + sum(xs)
+
+
+def append_to_an_item(x):
+    outer = [[x], [2.0 * x]]
+    outer[0].append(x * x)
+    return outer[0][1]
+
+
+def append_to_a_list_inside_another(x):
+    outer = [[x], [2.0 * x]]
+    inner = outer[0]
+    inner.append(x * x)
+    return inner[1] + outer[1][0]

@@ -131,6 +131,9 @@ def test_reading_a_tuple_in_a_loop():
     (lm.global_list, (2.0,), "b.append(x)", "defined outside the function"),
     (lm.dict_pop, (2.0,), "d.pop(\"key\")", "of a list (by position) only"),
     (lm.alias_broken_in_loop, (2.0, 3), "for i in range(n):", "'a' and 'b' hold the same list"),
+    (lm.append_to_an_item, (2.0,), "outer[0].append(x * x)", "inside a container"),
+    (lm.append_to_a_list_inside_another, (2.0,), "inner.append(x * x)",
+     "may also change 'outer'"),
 ])
 def test_changes_it_cannot_follow_are_refused_with_their_line(func, args, line, words):
     with pytest.raises(UnsupportedSyntaxError) as info:

@@ -715,6 +715,16 @@ class _Normalizer:
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
         elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value):
             self.list_method(stmt.value)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) \
+                and isinstance(stmt.value.func.value, gast.Subscript) \
+                and stmt.value.func.attr in ("append", "extend", "insert", "pop"):
+            raise self.error(f"changing a list inside a container (.{stmt.value.func.attr}() "
+                             f"on an item) is not supported: s2sad follows the changes of a "
+                             f"list through the names that hold it", stmt,
+                             hint="change the inner list under a name of its own, then put "
+                                  "it into the container: inner.append(v); "
+                                  "outer = [inner, ...]")
         elif isinstance(stmt, gast.Expr):
             in_place = _writes_in_place(stmt.value)
             if in_place is not None:
