@@ -267,3 +267,21 @@ def append_to_a_list_inside_another(x):
     inner = outer[0]
     inner.append(x * x)
     return inner[1] + outer[1][0]
+
+
+def while_the_list_is_not_empty(x, n):
+    xs = [x * (i + 1.0) for i in range(n)]
+    xs.pop()
+    s = 0.0
+    while xs:
+        s = s + xs.pop() * x
+    return s
+
+
+def while_a_counter(x, n):
+    k = n
+    s = 0.0
+    while k:
+        s = s + x * k
+        k = k - 1
+    return s

@@ -308,7 +308,7 @@ class _Normalizer:
         return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
                                                 or atom.id in self.maybe_unbound)
 
-    def merge_copies(self, body, pairs, loop=False, back=None):
+    def merge_copies(self, body, pairs, loop=False, back=None, coalesce=True):
         """Append ``target = atom`` for each pair, renaming atom's definition instead
         where that is the only use of a name defined in ``body``.
 
@@ -335,11 +335,11 @@ class _Normalizer:
             if isinstance(atom, gast.Name):
                 self.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
-            if isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
+            if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
                 _coalesce_copy(body, target, loop)
 
-    def merge_copy(self, body, target, atom):
-        self.merge_copies(body, [(target, atom)])
+    def merge_copy(self, body, target, atom, coalesce=True):
+        self.merge_copies(body, [(target, atom)], coalesce=coalesce)
 
     def if_statement(self, stmt):
         test = self.atom(stmt.test)
@@ -608,7 +608,10 @@ class _Normalizer:
         self.defined.add(trips)
         cond = self.namer.fresh("cond")
         self.defined.add(cond)
-        self.merge_copy(self.out, cond, self.atom(stmt.test))
+        # (a test that is a name, 'while xs:', keeps the name's own value: the loop
+        # carries it besides the condition)
+        named = isinstance(stmt.test, gast.Name)
+        self.merge_copy(self.out, cond, self.atom(stmt.test), coalesce=not named)
         header_source = self.source
 
         def epilogue_source():
@@ -619,7 +622,7 @@ class _Normalizer:
         epilogue_source()
         again = self.atom(stmt.test)
         self.out = saved_out
-        self.merge_copies(body, [(cond, again)], loop=True)
+        self.merge_copies(body, [(cond, again)], loop=True, coalesce=not named)
         counted = self.namer.version(trips)
         body.append(anno.set(nodes.assign(counted, gast.BinOp(
             left=nodes.name(trips), op=gast.Add(), right=nodes.const(1))), anno.SOURCE,
