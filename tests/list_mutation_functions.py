@@ -285,3 +285,9 @@ def while_a_counter(x, n):
         s = s + x * k
         k = k - 1
     return s
+
+
+def dict_pop_by_name(x):
+    d = {"a": x, "b": 2.0 * x}
+    k = "a"
+    return d.pop(k) * x

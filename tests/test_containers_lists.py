@@ -134,6 +134,7 @@ def test_reading_a_tuple_in_a_loop():
     (lm.dict_pop, (2.0,), "d.pop(\"key\")", "of a list (by position) only"),
     (lm.alias_broken_in_loop, (2.0, 3), "for i in range(n):", "'a' and 'b' hold the same list"),
     (lm.append_to_an_item, (2.0,), "outer[0].append(x * x)", "inside a container"),
+    (lm.dict_pop_by_name, (2.0,), "d.pop(k)", "of a list (by position) only"),
     (lm.append_to_a_list_inside_another, (2.0,), "inner.append(x * x)",
      "may also change 'outer'"),
 ])

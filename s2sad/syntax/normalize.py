@@ -768,8 +768,10 @@ class _Normalizer:
             helper, args = "list_insert", [items] + args
         else:
             index = args[0] if args else nodes.const(-1)
-            if isinstance(index, gast.Constant) and not isinstance(index.value, int):
-                raise self.error(f"{owner}.pop({index.value!r}): s2sad differentiates .pop() "
+            if isinstance(index, gast.Constant) and not isinstance(index.value, int) \
+                    or isinstance(items, gast.Name) and items.id in self.dicts:
+                key = getattr(index, "value", getattr(index, "id", "..."))
+                raise self.error(f"{owner}.pop({key!r}): s2sad differentiates .pop() "
                                  f"of a list (by position) only", call,
                                  hint=f"read {owner}[key] and build what is left without it")
             read = gast.Subscript(value=nodes.name(owner), slice=nodes.clone(index),
