@@ -291,3 +291,10 @@ def dict_pop_by_name(x):
     d = {"a": x, "b": 2.0 * x}
     k = "a"
     return d.pop(k) * x
+
+
+def list_made_on_one_path(x, flag):
+    if flag:
+        xs = [x]
+    xs.append(x * x)
+    return xs[0] * xs[1]

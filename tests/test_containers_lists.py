@@ -98,6 +98,12 @@ def test_appending_to_a_copy_of_an_argument():
     assert "zs.append(" in s2sad.source(lm.append_to_a_copy)
 
 
+def test_a_list_bound_on_one_path_only():
+    assert s2sad.grad(lm.list_made_on_one_path)(1.5, True) == pytest.approx(3 * 1.5 ** 2)
+    with pytest.raises(UnboundLocalError):
+        s2sad.grad(lm.list_made_on_one_path)(1.5, False)
+
+
 def test_a_list_argument_is_copied_not_changed():
     xs = [2.0, 5.0]
     value, (g_xs, g_y) = s2sad.value_and_grad(lm.append_to_argument, wrt=(0, 1))(xs, 3.0)

@@ -1951,7 +1951,7 @@ class _Normalizer:
                        if s not in self.list_items.get(current, ())]
             if sources:
                 todo.extend(sources)
-            elif current in outside or current not in self.defined:
+            elif current != "UNBOUND" and (current in outside or current not in self.defined):
                 owner = (f"the caller's value {current!r}" if current in outside
                          else f"{current!r}, defined outside the function")
                 return (f"changing the list {user!r} (by a list method or item assignment) "
