@@ -333,7 +333,12 @@ def list_delete(items, index, item):
 
 
 def list_set(items, index, item):
-    """A copy of the list ``items`` with ``item`` at ``index``: ``items[index] = item``."""
+    """A copy of the list ``items`` with ``item`` at ``index``: ``items[index] = item``
+    (of the array, for an array)."""
+    if isinstance(items, np.ndarray):
+        new = np.array(items, dtype=np.result_type(items, item), copy=True)
+        new[index] = item
+        return new
     new = list(items)
     new[index] = item
     return new
@@ -390,6 +395,11 @@ def delete_bar(g, index, item):
 def set_bar(g, items, index):
     """Adjoint of ``list_set(items, index, item)``: ``(items_bar, item_bar)``, the
     overwritten item getting zeros."""
+    if isinstance(g, np.ndarray):
+        item = np.array(g[index], copy=True)
+        g = np.array(g, copy=True)
+        g[index] = 0.0
+        return g, item
     g = list(g)
     item = g[index]
     g[index] = zeros_like(items[index])

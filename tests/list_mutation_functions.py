@@ -298,3 +298,4 @@ def list_made_on_one_path(x, flag):
         xs = [x]
     xs.append(x * x)
     return xs[0] * xs[1]
+

@@ -401,6 +401,8 @@ class _Normalizer:
         names = {}
         lists = {}   # a list two names hold as the loop starts -> their one carried name
         changed = _mutated_lists(self.parsed.node) if carried else set()
+        # (a name the loop assigns may hold something else than a list after a trip)
+        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)}
         for user in carried:
             entry = self.env.get(user)
             if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
@@ -414,7 +416,8 @@ class _Normalizer:
             entry = entry or self.unbound()
             self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
-            if isinstance(entry, gast.Name) and entry.id in self.list_values:
+            if isinstance(entry, gast.Name) and entry.id in self.list_values \
+                    and user not in stored:
                 self.list_values.add(name)
                 self.list_items[name] = set(self.list_items.get(entry.id, ()))
             if self.may_be_unbound(entry):
