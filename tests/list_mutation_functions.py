@@ -299,3 +299,19 @@ def list_made_on_one_path(x, flag):
     xs.append(x * x)
     return xs[0] * xs[1]
 
+
+
+def through_a_local_helper(x, y):
+    def same(z):
+        return z
+    a = [x]
+    b = same(a)
+    b.append(y)
+    return a[-1] * a[0]
+
+
+def through_a_helper_of_vector(v):
+    a = [v[0]]
+    b = _same(a)
+    b.append(v[1] * v[0])
+    return a[-1] * a[0]

@@ -32,6 +32,7 @@ def _fd_hessian(f, x, eps=1e-4):
     (lm.insert_negative, (0.7, -1.3)),
     (lm.item_assignment_and_iadd, (2.0, 3.0)),
     (lm.pop_into_expression, (1.5, -0.5)),
+    (lm.through_a_local_helper, (2.0, 3.0)),     # an inlined helper returning the list
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_methods_through_every_name_holding_the_list(func, args):
     check_grads(func, args, wrt=(0, 1), modes=BOTH)
@@ -124,7 +125,8 @@ def test_second_order_through_list_methods():
     assert np.allclose(h, _fd_hessian(lm.of_vector, x), atol=1e-4)
     v = np.array([0.3, -1.1])
     assert np.allclose(s2sad.hvp(lm.of_vector)(x, v), h @ v, atol=1e-8)
-    for func in (lm.pops_of_vector, lm.append_then_iterate_of_vector):
+    for func in (lm.pops_of_vector, lm.append_then_iterate_of_vector,
+                 lm.through_a_helper_of_vector):
         h = s2sad.hessian(func)(x)
         assert np.allclose(h, _fd_hessian(func, x), atol=1e-4)
 

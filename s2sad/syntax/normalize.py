@@ -219,6 +219,9 @@ class _Normalizer:
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
         self.list_values: Set[str] = set()   # SSA names certain to hold a list
+        # SSA name -> SSA names certain to hold the very same object (a helper's result
+        # that is its argument)
+        self.same_object: Dict[str, Set[str]] = {}
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -802,10 +805,16 @@ class _Normalizer:
         it is read later (see record_write)."""
         self.env[owner] = nodes.name(new)
         if isinstance(old, gast.Name):
+            same, todo = set(), [old.id]
+            while todo:
+                current = todo.pop()
+                if current not in same:
+                    same.add(current)
+                    todo.extend(self.same_object.get(current, ()))
             # (checked before the names holding the same list follow it: those are fine)
-            self.record_write(old.id, node, owner, kind="list")
+            self.record_write(old.id, node, owner, kind="list", same=same)
             for user, atom in list(self.env.items()):
-                if user != owner and isinstance(atom, gast.Name) and atom.id == old.id:
+                if user != owner and isinstance(atom, gast.Name) and atom.id in same:
                     self.env[user] = nodes.name(new)
 
     def assign(self, stmt):
@@ -1434,6 +1443,10 @@ class _Normalizer:
             self.defined.add(name)
             if isinstance(result, gast.Name):
                 self.hold(name, result.id)
+                # (the helper returned its argument: the very object, which a change
+                # through either name changes)
+                self.same_object.setdefault(name, set()).add(result.id)
+                self.same_object.setdefault(result.id, set()).add(name)
             return name
         elif isinstance(node, gast.Call):
             value = self.call(node)
@@ -1857,7 +1870,8 @@ class _Normalizer:
 
         return conflict, expand
 
-    def record_write(self, written, node, user, update=None, pending=None, kind="array"):
+    def record_write(self, written, node, user, update=None, pending=None, kind="array",
+                     same=()):
         """Check, once every path is known, that a write through ``written`` (the SSA
         value the user's name ``user`` holds) changes no other array that is read
         later, and no array the function does not own.  ``update``: the operator of
@@ -1869,7 +1883,7 @@ class _Normalizer:
         items = self.list_items.get(written, ()) if kind == "list" else ()
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
-                        and a.id not in items
+                        and a.id not in items and a.id not in same
                         and u not in self.return_names and self.read_after(u, line, node))
         # the caller's arrays: a parameter's own value (one the function writes into
         # by its name was copied at the start), and an inlined helper's arguments
