@@ -315,3 +315,35 @@ def through_a_helper_of_vector(v):
     b = _same(a)
     b.append(v[1] * v[0])
     return a[-1] * a[0]
+
+
+def item_assignment_in_loop(x, n):
+    xs = [x, x * 2.0, x * 3.0]
+    for i in range(n):
+        xs[i % 3] = xs[(i + 1) % 3] * x + xs[i % 3]
+    return xs[0] * xs[1] * xs[2]
+
+
+def item_assignment_in_loop_through_alias(x, n):
+    a = [x, x * 2.0, x * 3.0]
+    b = a
+    for i in range(n):
+        b[i % 3] = a[(i + 1) % 3] * x + b[i % 3]
+    return a[0] * a[1] * b[2]
+
+
+def iadd_in_loop_through_alias(x, n):
+    a = [x]
+    b = a
+    for i in range(n):
+        b += [b[-1] * x]
+    return sum(a) * a[-1]
+
+
+def insert_and_extend_in_loop(x, n):
+    xs = [x]
+    for i in range(n):
+        xs.insert(0, xs[-1] * x)
+        xs.extend([x * i, np.sin(xs[0])])
+        xs += (x + i,)
+    return sum(xs) * xs[1]

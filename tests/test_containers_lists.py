@@ -57,6 +57,10 @@ def test_append_through_an_alias_keeps_the_value():
     (lm.append_then_iterate, (0.8, 5)),
     (lm.while_the_list_is_not_empty, (0.7, 5)),   # 'while xs:' lost xs's entry copy
     (lm.while_a_counter, (1.5, 3)),
+    (lm.item_assignment_in_loop, (0.8, 5)),      # the list was not carried: wrong value
+    (lm.item_assignment_in_loop_through_alias, (0.8, 5)),
+    (lm.iadd_in_loop_through_alias, (0.8, 3)),
+    (lm.insert_and_extend_in_loop, (0.6, 3)),
     (lm.pop_in_while_through_alias, (0.7, 4)),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_lists_changed_in_loops(func, args):

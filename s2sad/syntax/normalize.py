@@ -378,8 +378,9 @@ class _Normalizer:
         loop_names = nodes.names(loop)
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
         mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
+        mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
         if mutated:   # and the names holding the same list (they follow its changes)
-            mutated = _mutated_lists(self.parsed.node) & (mutated | {
+            mutated = self.changed_lists() & (mutated | {
                 u for u, a in self.env.items() if isinstance(a, gast.Name)
                 and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
                         for m in mutated)})
@@ -400,12 +401,30 @@ class _Normalizer:
         return sorted({u for u in assigned - targets
                        if u in self.env or u in read_outside or u in early} | kept)
 
+    def list_stores(self, tree):
+        """User names written by subscript in ``tree`` (xs[i] = v), or extended by
+        ``xs += ys``, that hold a list now."""
+        names = {n.value.id for n in nodes.walk(tree)
+                 if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
+                 and isinstance(n.value, gast.Name)}
+        names |= _list_extensions(tree)
+        return {u for u in names if isinstance(self.env.get(u), gast.Name)
+                and self.env[u].id in self.list_values}
+
+    def changed_lists(self):
+        """User names a list method or an item assignment may change, and the names
+        copied to or from them."""
+        return _mutated_lists(self.parsed.node, self.list_stores(self.parsed.node))
+
     def enter_loop(self, carried, loop):
         names = {}
         lists = {}   # a list two names hold as the loop starts -> their one carried name
-        changed = _mutated_lists(self.parsed.node) if carried else set()
+        changed = self.changed_lists() if carried else set()
         # (a name the loop assigns may hold something else than a list after a trip)
-        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)}
+        extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
+                    and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
+        stored = {n.id for n in nodes.names(loop)
+                  if isinstance(n.ctx, gast.Store) and id(n) not in extended}
         for user in carried:
             entry = self.env.get(user)
             if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
@@ -2333,10 +2352,16 @@ def _list_mutation(node):
 _LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
 
 
-def _mutated_lists(tree):
-    """User names a list method changes in ``tree``, and the names copied to or from
-    them (``b = a``), which hold the same list."""
-    found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)}
+def _list_extensions(tree):
+    """User names ``tree`` updates by ``name += ...``."""
+    return {n.target.id for n in nodes.walk(tree) if isinstance(n, gast.AugAssign)
+            and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
+
+
+def _mutated_lists(tree, extra=()):
+    """User names a list method changes in ``tree`` (and ``extra``), and the names
+    copied to or from them (``b = a``), which hold the same list."""
+    found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)} | set(extra)
     copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
               and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
     changed = bool(found)
