@@ -347,3 +347,21 @@ def insert_and_extend_in_loop(x, n):
         xs.extend([x * i, np.sin(xs[0])])
         xs += (x + i,)
     return sum(xs) * xs[1]
+
+
+def append_in_a_branch_through_alias(x, c):
+    a = [x]
+    b = a
+    if c > 0:
+        b.append(x * 2.0)
+    a.append(x * 3.0)
+    return sum(b) * b[-1]
+
+
+def change_in_branches(x, c):
+    a = [x, 2.0 * x]
+    if c > 0:
+        a[0] = a[1] * x
+    else:
+        a.insert(0, x * x)
+    return a[0] * a[-1]

@@ -33,6 +33,10 @@ def _fd_hessian(f, x, eps=1e-4):
     (lm.item_assignment_and_iadd, (2.0, 3.0)),
     (lm.pop_into_expression, (1.5, -0.5)),
     (lm.through_a_local_helper, (2.0, 3.0)),     # an inlined helper returning the list
+    (lm.append_in_a_branch_through_alias, (0.8, 1.0)),
+    (lm.append_in_a_branch_through_alias, (0.8, -1.0)),
+    (lm.change_in_branches, (0.7, 1.0)),
+    (lm.change_in_branches, (0.7, -1.0)),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_methods_through_every_name_holding_the_list(func, args):
     check_grads(func, args, wrt=(0, 1), modes=BOTH)

@@ -358,8 +358,19 @@ class _Normalizer:
         merged = sorted(u for u in set(then_env) | set(else_env)
                         if not _same_atom(then_env.get(u), else_env.get(u)))
         then_pairs, else_pairs = [], []
+        shared = {}   # names holding one list on both paths (b = a; b.append(v)) share a phi
         for user in merged:
+            key = (_atom_key(then_env.get(user)), _atom_key(else_env.get(user)))
+            if None not in key and key in shared:
+                self.env[user] = nodes.name(shared[key])
+                continue
             phi = self.new_version(user)
+            if any(isinstance(env.get(user), gast.Name) and env[user].id in self.list_values
+                   for env in (then_env, else_env)):
+                shared[key] = phi
+                if all(isinstance(env.get(user), gast.Name)
+                       and env[user].id in self.list_values for env in (then_env, else_env)):
+                    self.list_values.add(phi)
             self.defined.add(phi)
             then_pairs.append((phi, then_env.get(user) or self.unbound()))
             else_pairs.append((phi, else_env.get(user) or self.unbound()))
@@ -2379,6 +2390,11 @@ def _is_append(node):
     return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
             and node.func.attr == "append" and isinstance(node.func.value, gast.Name)
             and len(node.args) == 1 and not node.keywords)
+
+
+def _atom_key(atom):
+    """A hashable stand-in for a Name atom (None for anything else)."""
+    return atom.id if isinstance(atom, gast.Name) else None
 
 
 def _same_atom(a, b):
