@@ -365,3 +365,13 @@ def change_in_branches(x, c):
     else:
         a.insert(0, x * x)
     return a[0] * a[-1]
+
+
+def list_made_again_in_the_loop(x, n):
+    xs = [x * 1.0]
+    for i in range(n):
+        if i % 3 == 2:
+            xs = [x * i]
+        else:
+            xs.append(np.sin(x * i))
+    return sum(xs) * xs[0]

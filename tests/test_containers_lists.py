@@ -65,6 +65,7 @@ def test_append_through_an_alias_keeps_the_value():
     (lm.item_assignment_in_loop_through_alias, (0.8, 5)),
     (lm.iadd_in_loop_through_alias, (0.8, 3)),
     (lm.insert_and_extend_in_loop, (0.6, 3)),
+    (lm.list_made_again_in_the_loop, (0.8, 7)),
     (lm.pop_in_while_through_alias, (0.7, 4)),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_lists_changed_in_loops(func, args):

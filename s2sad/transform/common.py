@@ -236,8 +236,8 @@ def in_place_appends(primal):
     trip in both sweeps, not a copy of the list.  ``chain``: the SSA names of that
     list.
 
-    Allowed when the list is one the function made (a literal, ``list(...)``, a copy
-    of an argument, or a version of those), nothing but these changes, copies between its
+    Allowed when the list is one the function made before those loops (a literal,
+    ``list(...)``, a copy of an argument, or a version of those), nothing but these changes, copies between its
     names and ``len`` reads any of its names until the outermost loop around the
     changes ends (so neither sweep needs one of its earlier versions), and no item
     appended is the list itself.
@@ -321,6 +321,8 @@ def in_place_appends(primal):
         if any(not ls for _, ls in mine):
             continue
         end = max(last[id(ls[0])] for _, ls in mine)
+        start = min(index for index, (a, _) in enumerate(order)
+                    if any(a is ls[0] for _, ls in mine))
         ok = all(a.value.args[1].id not in chain for a, _ in mine if is_append(a))
         for index, (other, _) in enumerate(order):
             if not ok:
@@ -332,6 +334,12 @@ def in_place_appends(primal):
                         or (isinstance(other.value, gast.Call) and fresh_list(anno.get(
                             other.value, anno.CALLEE)))):
                 ok = False   # a list the function may not own (or not a list)
+            elif isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                    and other.targets[0].id in chain and not (
+                        is_copy(other) or changes(other)) and start <= index <= end:
+                # a list made again inside the loops that change it: the backward sweep
+                # needs the zeros of the list it replaces, an earlier version
+                ok = False
             if is_copy(other) and other.value.id in chain or changes(other) \
                     and other.value.args[0].id in chain or is_len(other) or id(other) in reads:
                 continue

@@ -195,6 +195,12 @@ class _Reverse:
                         self.adj_names.setdefault(atom.id, param)
 
         backward = seed_stmts + self.backward_block(primal)
+        saved = {n for names in self.pushes.values() for n in names}
+        for chain in self.in_place.values():
+            if chain & saved:   # never expected (see in_place_appends): no wrong gradient
+                raise RuleDefinitionError(
+                    f"internal: the backward sweep needs an earlier version of a list "
+                    f"changed in place ({sorted(chain & saved)[0]!r})")
         forward = self.forward_block(primal) + check_scalar
         for check in reversed(self.nf.entry_checks):   # before anything reads an argument
             self.helper("ensure_unshared")
