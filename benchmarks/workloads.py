@@ -193,6 +193,36 @@ def reprojection_hand(R, t, X, focal, cam_idx, pt_idx, obs, tape=None):
 
 # ------------------------------------------------------------------ table
 
+# ------------------------------------------------------- list append in a loop
+
+def list_append(x, n):
+    xs = []
+    h = x
+    for i in range(n):
+        h = np.sin(h) * 0.9 + 0.1
+        xs.append(h * h)
+    return sum(xs)
+
+
+def list_append_hand(x, n, tape=None):
+    tape = [] if tape is None else tape   # the values of h, as the backward sweep needs
+    xs = []
+    h = x
+    tape.append(h)
+    for i in range(n):
+        h = np.sin(h) * 0.9 + 0.1
+        tape.append(h)
+        xs.append(h * h)
+    value = sum(xs)
+    xs_bar = [1.0] * len(xs)
+    h_bar = 0.0
+    for i in range(n):
+        h = tape.pop()
+        h_bar = h_bar + 2.0 * h * xs_bar.pop()
+        h_bar = h_bar * 0.9 * np.cos(tape[-1])
+    return value, (h_bar,)
+
+
 @dataclass
 class Workload:
     name: str
@@ -232,6 +262,11 @@ def workloads(seed_value=0):
     out.append(Workload("seed example", "vectorized", seed, seed_hand,
                         (rng.standard_normal(1000), rng.standard_normal(1000), 0.3), (1,),
                         "x, w of 1000"))
+
+    # O(1) per append in both sweeps: the same ratio at both sizes (linear in n)
+    for steps in (8000, 32000):
+        out.append(Workload(f"list append {steps}", "loop", list_append, list_append_hand,
+                            (0.5, steps), (0,), f"{steps} appends"))
 
     n, k, d = 1000, 8, 3
     out.append(Workload("GMM NLL", "vectorized", gmm_nll, gmm_nll_hand,

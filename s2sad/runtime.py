@@ -18,7 +18,9 @@ __all__ = [
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
-    "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
+    "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "list_append",
+    "list_push", "list_remove", "list_bar", "sequence_as", "list_extend", "list_insert",
+    "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "zeros_tree", "add_tree", "tree_like", "repetition_bar",
@@ -249,6 +251,16 @@ def item_bar(container, key, g):
     return parts
 
 
+def add_item(bar, key, g):
+    """``bar[key] += g`` on an adjoint of a list or dict the backward sweep owns, in
+    place (a new item, never a write into the old one); a tuple's adjoint becomes
+    a list of its items first."""
+    if isinstance(bar, tuple):
+        bar = list(bar)
+    bar[key] = bar[key] + g
+    return bar
+
+
 def add_items(a, b):
     """Elementwise sum of two adjoints of the same tuple, list or dict."""
     if isinstance(a, dict):
@@ -347,8 +359,145 @@ def list_append(items, item):
     return list(items) + [item]
 
 
+def list_push(items, item):
+    """``items.append(item)``, returning ``items``: an append in place, where forward
+    mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:   # (a tangent given as an array, say)
+        return list(items) + [item]
+    items.append(item)
+    return items
+
+
+def list_remove(items, index, item):
+    """``del items[index]`` (``items[index]`` is ``item``), returning ``items``: a pop
+    in place, where forward mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:
+        items = list(items)
+    del items[index]
+    return items
+
+
+def list_bar(g):
+    """The adjoint of a list as a list of the backward sweep's own, which it pops the
+    adjoints of appended items off and puts those of popped items back into (in
+    place): a copy, and an array adjoint (of ``np.array(xs)``...) as its items."""
+    return list(g)
+
+
+def sequence_as(g, like):
+    """Adjoint of ``list(like)``: ``g`` (the list's adjoint) as ``like``'s kind, a tuple
+    for a tuple, an array for an array, else a list (a copy)."""
+    if isinstance(like, tuple):
+        return tuple(g)
+    if isinstance(like, np.ndarray):
+        return np.array([np.asarray(item, dtype=float_like(like)) for item in g],
+                        dtype=float_like(like)).reshape(like.shape)
+    return list(g)
+
+
+def list_extend(items, more):
+    """``items + list(more)``: what ``items.extend(more)`` (and ``items += more`` on a
+    list) means in generated code."""
+    return list(items) + list(more)
+
+
+def list_insert(items, index, item):
+    """A copy of ``items`` with ``item`` inserted at ``index``: ``items.insert(index, item)``."""
+    new = list(items)
+    new.insert(index, item)
+    return new
+
+
+def list_delete(items, index, item):
+    """A copy of ``items`` without ``items[index]``, which is ``item``: what
+    ``items.pop(index)`` leaves (the value popped is read as ``items[index]``)."""
+    if isinstance(items, dict):
+        raise TypeError("s2sad differentiates .pop() on a list only, not on a dict: "
+                        "read d[key] and build the dict without the key")
+    new = list(items)
+    del new[index]
+    return new
+
+
+def list_set(items, index, item):
+    """A copy of the list ``items`` with ``item`` at ``index``: ``items[index] = item``
+    (of the array, for an array)."""
+    if isinstance(items, np.ndarray):
+        new = np.array(items, dtype=np.result_type(items, item), copy=True)
+        new[index] = item
+        return new
+    new = list(items)
+    new[index] = item
+    return new
+
+
+def copy_container(x):
+    """A shallow copy of an argument the function changes by a container method
+    (a list it appends to, a dict it writes a key of): the caller's value stays as it
+    is.  An array is copied (``np.copy``), a tuple (immutable) is kept."""
+    if isinstance(x, list):
+        return list(x)
+    if isinstance(x, dict):
+        return dict(x)
+    if isinstance(x, tuple):
+        return x
+    return np.copy(x)
+
+
+def _position(index, length):
+    """Where ``list.insert(index, ...)`` puts an item into a list of ``length``."""
+    if index < 0:
+        index += length
+    return min(max(index, 0), length)
+
+
+def extend_bar(g, more):
+    """Adjoint of ``list_extend(items, more)``: ``(items_bar, more_bar)``, ``g`` split
+    where ``more`` starts (``more_bar`` a tuple for a tuple, an array for an array)."""
+    n = len(more)
+    head, tail = list(g[:len(g) - n]), list(g[len(g) - n:])
+    if isinstance(more, tuple):
+        tail = tuple(tail)
+    elif isinstance(more, np.ndarray):
+        tail = np.array(tail, dtype=float_like(more)).reshape(more.shape)
+    return head, tail
+
+
+def insert_bar(g, index):
+    """Adjoint of ``list_insert(items, index, item)``: ``(items_bar, item_bar)``."""
+    g = list(g)
+    item = g.pop(_position(index, len(g) - 1))
+    return g, item
+
+
+def delete_bar(g, index, item):
+    """Adjoint of ``list_delete(items, index, item)``: ``g`` with a zero like the item
+    popped (``item``) put back where it was."""
+    g = list(g)
+    position = index + len(g) + 1 if index < 0 else index
+    g.insert(position, zeros_like(item))
+    return g
+
+
+def set_bar(g, items, index):
+    """Adjoint of ``list_set(items, index, item)``: ``(items_bar, item_bar)``, the
+    overwritten item getting zeros."""
+    if isinstance(g, np.ndarray):
+        item = np.array(g[index], copy=True)
+        g = np.array(g, copy=True)
+        g[index] = 0.0
+        return g, item
+    g = list(g)
+    item = g[index]
+    g[index] = zeros_like(items[index])
+    return g, item
+
+
 def repeat_bar(g, items):
     """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape."""
+    if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
+        return [g if item.__class__ in _SCALAR_TYPES else unbroadcast(g, item)
+                for item in items]
     return [unbroadcast(g, item) for item in items]
 
 

@@ -1,4 +1,4 @@
-"""Rules for Python containers: list append, ``sum`` of a list, ``list()``, ``tuple()``.
+"""Rules for Python containers: list methods, ``sum`` of a list, ``list()``, ``tuple()``.
 
 ``xs.append(v)`` is normalized to ``xs_1 = list_append(xs, v)``, so lists are
 values like any other; the adjoint of a list is a list of adjoints.
@@ -6,10 +6,16 @@ values like any other; the adjoint of a list is a list of adjoints.
 
 import builtins
 
-from ..runtime import iterable_bar, list_append, repeat_bar
-from .registry import LIST_APPEND, adjoint, tangent
+from ..runtime import (copy_container, delete_bar, extend_bar, insert_bar, iterable_bar,
+                       list_append, list_delete, list_extend, list_insert, list_push,
+                       list_remove, list_set, repeat_bar, set_bar)
+from .registry import LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint, tangent
 
 LIST_APPEND.append(list_append)
+LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_insert=list_insert,
+                    list_delete=list_delete, list_set=list_set, copy_container=copy_container,
+                    list_push=list_push, list_remove=list_remove)
+LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
 
 
 @adjoint(list_append)
@@ -20,6 +26,69 @@ def list_append_adjoint(y, y_bar, items, item):
 @tangent(list_append)
 def list_append_tangent(y, items, item, items_dot, item_dot):
     return list_append(items_dot, item_dot)
+
+
+@tangent(list_push)
+def list_push_tangent(y, items, item, items_dot, item_dot):
+    return list_push(items_dot, item_dot)
+
+
+@tangent(list_remove)
+def list_remove_tangent(y, items, index, item, items_dot):
+    return list_remove(items_dot, index, item)
+
+
+@adjoint(list_extend)
+def list_extend_adjoint(y, y_bar, items, more):
+    parts = extend_bar(y_bar, more)
+    return parts[0], parts[1]
+
+
+@tangent(list_extend)
+def list_extend_tangent(y, items, more, items_dot, more_dot):
+    return list_extend(items_dot, more_dot)
+
+
+@adjoint(list_insert, nondiff=("index",))
+def list_insert_adjoint(y, y_bar, items, index, item):
+    parts = insert_bar(y_bar, index)
+    return parts[0], parts[1]
+
+
+@tangent(list_insert)
+def list_insert_tangent(y, items, index, item, items_dot, item_dot):
+    return list_insert(items_dot, index, item_dot)
+
+
+@adjoint(list_delete, nondiff=("index", "item"))
+def list_delete_adjoint(y, y_bar, items, index, item):
+    return delete_bar(y_bar, index, item)
+
+
+@tangent(list_delete)
+def list_delete_tangent(y, items, index, item, items_dot):
+    return list_delete(items_dot, index, item)
+
+
+@adjoint(list_set, nondiff=("index",))
+def list_set_adjoint(y, y_bar, items, index, item):
+    parts = set_bar(y_bar, items, index)
+    return parts[0], parts[1]
+
+
+@tangent(list_set)
+def list_set_tangent(y, items, index, item, items_dot, item_dot):
+    return list_set(items_dot, index, item_dot)
+
+
+@adjoint(copy_container)
+def copy_container_adjoint(y, y_bar, x):
+    return y_bar
+
+
+@tangent(copy_container)
+def copy_container_tangent(y, x, x_dot):
+    return copy_container(x_dot)
 
 
 @adjoint(builtins.sum)

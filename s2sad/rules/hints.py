@@ -32,11 +32,13 @@ def method_hint(name):
     """The hint for ``x.<name>(...)`` on a local value, which s2sad does not support."""
     if name in _DICT_METHODS:
         return "index the dict by its string keys, written out (d['w'], d['b'])"
-    if name == "pop":
-        return "index the list instead (xs[-1]) and slice off what is left (xs[:-1])"
+    if name in ("pop", "insert", "extend"):
+        return (f"call xs.{name}(...) with positional arguments on a list a local name "
+                f"holds, or index the list instead (xs[-1]) and slice off what is left "
+                f"(xs[:-1])")
     if name in _LIST_METHODS:
-        return (f"lists support xs.append(v), indexing and slicing: build a new list "
-                f"instead of '.{name}()'")
+        return (f"lists support xs.append(v), xs.extend(ys), xs.insert(i, v), xs.pop(i), "
+                f"xs[i] = v, indexing and slicing: build a new list instead of '.{name}()'")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x, ...))"
     return (f"s2sad knows these array methods: {_supported(registry.METHODS)}...; compute "

@@ -213,6 +213,41 @@ def item_bar_tangent(out, container, key, g, g_dot):
     return item_bar(container, key, g_dot)
 
 
+@runtime_tangent(rt.add_item)
+def add_item_tangent(out, bar, key, g, bar_dot, g_dot):
+    return rt.add_item(bar_dot, key, g_dot)
+
+
+@runtime_tangent(rt.sequence_as)
+def sequence_as_tangent(out, g, like, g_dot):
+    return rt.sequence_as(g_dot, like)
+
+
+@runtime_tangent(rt.list_bar)
+def list_bar_tangent(out, g, g_dot):
+    return rt.list_bar(g_dot)
+
+
+@runtime_tangent(rt.extend_bar)
+def extend_bar_tangent(out, g, more, g_dot):
+    return rt.extend_bar(g_dot, more)
+
+
+@runtime_tangent(rt.insert_bar)
+def insert_bar_tangent(out, g, index, g_dot):
+    return rt.insert_bar(g_dot, index)
+
+
+@runtime_tangent(rt.delete_bar)
+def delete_bar_tangent(out, g, index, item, g_dot):
+    return rt.delete_bar(g_dot, index, item)
+
+
+@runtime_tangent(rt.set_bar)
+def set_bar_tangent(out, g, items, index, g_dot):
+    return rt.set_bar(g_dot, items, index)
+
+
 @runtime_tangent(rt.add_items)
 def add_items_tangent(out, a, b, a_dot, b_dot):
     return add_items(a_dot, b_dot)

@@ -222,6 +222,13 @@ class _Normalizer:
         self.dicts: Set[str] = set()   # SSA names of dict literals
         # SSA names of iterators (zip(...), map(...)...): no len(), no items by position
         self.iterators: Set[str] = set()
+        # SSA name of a list (or tuple) -> SSA names of its items (put in, or read out):
+        # a change of the list does not change them
+        self.list_items: Dict[str, Set[str]] = {}
+        self.list_values: Set[str] = set()   # SSA names certain to hold a list
+        # SSA name -> SSA names certain to hold the very same object (a helper's result
+        # that is its argument)
+        self.same_object: Dict[str, Set[str]] = {}
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -311,7 +318,7 @@ class _Normalizer:
         return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
                                                 or atom.id in self.maybe_unbound)
 
-    def merge_copies(self, body, pairs, loop=False, back=None):
+    def merge_copies(self, body, pairs, loop=False, back=None, coalesce=True):
         """Append ``target = atom`` for each pair, renaming atom's definition instead
         where that is the only use of a name defined in ``body``.
 
@@ -338,11 +345,11 @@ class _Normalizer:
             if isinstance(atom, gast.Name):
                 self.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
-            if isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
+            if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
                 _coalesce_copy(body, target, loop)
 
-    def merge_copy(self, body, target, atom):
-        self.merge_copies(body, [(target, atom)])
+    def merge_copy(self, body, target, atom, coalesce=True):
+        self.merge_copies(body, [(target, atom)], coalesce=coalesce)
 
     def if_statement(self, stmt):
         test = self.atom(stmt.test)
@@ -358,8 +365,19 @@ class _Normalizer:
         merged = sorted(u for u in set(then_env) | set(else_env)
                         if not _same_atom(then_env.get(u), else_env.get(u)))
         then_pairs, else_pairs = [], []
+        shared = {}   # names holding one list on both paths (b = a; b.append(v)) share a phi
         for user in merged:
+            key = (_atom_key(then_env.get(user)), _atom_key(else_env.get(user)))
+            if None not in key and key in shared:
+                self.env[user] = nodes.name(shared[key])
+                continue
             phi = self.new_version(user)
+            if any(isinstance(env.get(user), gast.Name) and env[user].id in self.list_values
+                   for env in (then_env, else_env)):
+                shared[key] = phi
+                if all(isinstance(env.get(user), gast.Name)
+                       and env[user].id in self.list_values for env in (then_env, else_env)):
+                    self.list_values.add(phi)
             self.defined.add(phi)
             then_pairs.append((phi, then_env.get(user) or self.unbound()))
             else_pairs.append((phi, else_env.get(user) or self.unbound()))
@@ -377,8 +395,14 @@ class _Normalizer:
         """User names a loop assigns that hold a value before it or are read after it."""
         loop_names = nodes.names(loop)
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
-        assigned |= {n.value.func.value.id for n in nodes.statements(loop.body + loop.orelse)
-                     if isinstance(n, gast.Expr) and _is_append(n.value)}
+        mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
+        mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
+        if mutated:   # and the names holding the same list (they follow its changes)
+            mutated = self.changed_lists() & (mutated | {
+                u for u, a in self.env.items() if isinstance(a, gast.Name)
+                and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
+                        for m in mutated)})
+        assigned |= mutated
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}
@@ -395,13 +419,47 @@ class _Normalizer:
         return sorted({u for u in assigned - targets
                        if u in self.env or u in read_outside or u in early} | kept)
 
+    def list_stores(self, tree):
+        """User names written by subscript in ``tree`` (xs[i] = v), or extended by
+        ``xs += ys``, that hold a list now."""
+        names = {n.value.id for n in nodes.walk(tree)
+                 if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
+                 and isinstance(n.value, gast.Name)}
+        names |= _list_extensions(tree)
+        return {u for u in names if isinstance(self.env.get(u), gast.Name)
+                and self.env[u].id in self.list_values}
+
+    def changed_lists(self):
+        """User names a list method or an item assignment may change, and the names
+        copied to or from them."""
+        return _mutated_lists(self.parsed.node, self.list_stores(self.parsed.node))
+
     def enter_loop(self, carried, loop):
         names = {}
+        lists = {}   # a list two names hold as the loop starts -> their one carried name
+        changed = self.changed_lists() if carried else set()
+        # (a name the loop assigns may hold something else than a list after a trip)
+        extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
+                    and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
+        stored = {n.id for n in nodes.names(loop)
+                  if isinstance(n.ctx, gast.Store) and id(n) not in extended}
         for user in carried:
+            entry = self.env.get(user)
+            if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
+                names[user] = lists[entry.id]   # it changes through either name
+                self.env[user] = nodes.name(names[user])
+                continue
             name = self.new_version(user)
-            entry = self.env.get(user) or self.unbound()
+            if user in changed and isinstance(entry, gast.Name) \
+                    and entry.id in self.list_values:
+                lists[entry.id] = name
+            entry = entry or self.unbound()
             self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
+            if isinstance(entry, gast.Name) and entry.id in self.list_values \
+                    and user not in stored:
+                self.list_values.add(name)
+                self.list_items[name] = set(self.list_items.get(entry.id, ()))
             if self.may_be_unbound(entry):
                 self.maybe_unbound.add(name)
             names[user] = name
@@ -410,15 +468,26 @@ class _Normalizer:
             if isinstance(entry, gast.Name):
                 self.hold(name, entry.id)
         self.loop_stack.append((id(loop), set(self.defined)))
-        self.loop_carried[id(loop)] = list(names.values())
+        self.loop_carried[id(loop)] = sorted(set(names.values()))
         return names
 
-    def leave_loop(self, body, names, before):
+    def leave_loop(self, body, names, before, loop=None):
         key, defined_before = self.loop_stack.pop()
         self.loop_inside[key] = self.defined - defined_before
-        pairs = []
+        pairs, ends = [], {}
         for user, name in names.items():
             atom = self.env.get(user)
+            if name in ends:   # two names of one list: they must hold one value again
+                other, end = ends[name]
+                if not _same_atom(atom, end):
+                    raise self.error(
+                        f"{other!r} and {user!r} hold the same list as the loop starts, and "
+                        f"a trip leaves them holding different values: s2sad follows a list "
+                        f"changed in a loop through names that keep holding it", loop,
+                        hint=f"make one of them a list of its own before the loop "
+                             f"({user} = list({other}))")
+                continue
+            ends[name] = (user, atom)
             if not (isinstance(atom, gast.Name) and atom.id == name):
                 pairs.append((name, atom))
         self.merge_copies(body, pairs, loop=True, back=key)
@@ -539,11 +608,11 @@ class _Normalizer:
                 self.bind_item(target, items[0])
 
         body = self.block(stmt.body, prologue)
-        self.leave_loop(body, names, before)
+        self.leave_loop(body, names, before, stmt)
         loop = gast.For(target=nodes.name(index, store=True),
                         iter=anno.set(nodes.call("range", bounds), anno.CALLEE, builtins.range),
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
-        anno.set(loop, anno.CARRIED, tuple(names.values()))
+        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
 
     def zip_arguments(self, node):
@@ -587,7 +656,10 @@ class _Normalizer:
         self.defined.add(trips)
         cond = self.namer.fresh("cond")
         self.defined.add(cond)
-        self.merge_copy(self.out, cond, self.atom(stmt.test))
+        # (a test that is a name, 'while xs:', keeps the name's own value: the loop
+        # carries it besides the condition)
+        named = isinstance(stmt.test, gast.Name)
+        self.merge_copy(self.out, cond, self.atom(stmt.test), coalesce=not named)
         header_source = self.source
 
         def epilogue_source():
@@ -598,15 +670,15 @@ class _Normalizer:
         epilogue_source()
         again = self.atom(stmt.test)
         self.out = saved_out
-        self.merge_copies(body, [(cond, again)], loop=True)
+        self.merge_copies(body, [(cond, again)], loop=True, coalesce=not named)
         counted = self.namer.version(trips)
         body.append(anno.set(nodes.assign(counted, gast.BinOp(
             left=nodes.name(trips), op=gast.Add(), right=nodes.const(1))), anno.SOURCE,
             header_source))
         self.merge_copies(body, [(trips, nodes.name(counted))], loop=True)
-        self.leave_loop(body, names, before)
+        self.leave_loop(body, names, before, stmt)
         loop = gast.While(test=nodes.name(cond), body=body, orelse=[])
-        anno.set(loop, anno.CARRIED, tuple(names.values()) + (cond, trips))
+        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())) + (cond, trips))
         anno.set(loop, anno.TRIPS, trips)
         self.emit(loop)
 
@@ -692,23 +764,18 @@ class _Normalizer:
             self.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
-        elif isinstance(stmt, gast.Expr) and _is_append(stmt.value):
-            call = stmt.value
-            owner = call.func.value.id
-            if owner not in self.env and owner not in self.locals:
-                raise self.error(
-                    f"appending to {owner!r}, which is not a local name, would change a list "
-                    f"outside the function (Python keeps the item there; the derivative "
-                    f"cannot follow it)", stmt,
-                    hint=f"build a local list (items = list({owner}); items.append(...)), "
-                         f"or move the append outside the function you differentiate")
-            items = self.read_name(owner, call.func.value)
-            item = self.atom(call.args[0])
-            new = self.helper_call(registry.LIST_APPEND[0], "list_append", [items, item], owner)
-            self.env[owner] = nodes.name(new)
-            for held in (items, item):   # the list holds its items (and the old list's)
-                if isinstance(held, gast.Name):
-                    self.link(new, held.id)
+        elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value):
+            self.list_method(stmt.value)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) \
+                and isinstance(stmt.value.func.value, gast.Subscript) \
+                and stmt.value.func.attr in ("append", "extend", "insert", "pop"):
+            raise self.error(f"changing a list inside a container (.{stmt.value.func.attr}() "
+                             f"on an item) is not supported: s2sad follows the changes of a "
+                             f"list through the names that hold it", stmt,
+                             hint="change the inner list under a name of its own, then put "
+                                  "it into the container: inner.append(v); "
+                                  "outer = [inner, ...]")
         elif isinstance(stmt, gast.Expr):
             in_place = _writes_in_place(stmt.value)
             if in_place is not None:
@@ -724,6 +791,73 @@ class _Normalizer:
                              hint="remove the statement")
         else:
             raise self.error(f"'{type(stmt).__name__}' statements are not supported", stmt)
+
+    def list_method(self, call, target=None):
+        """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop(i)``: a new
+        version of the list (``xs_1 = list_append(xs, v)``...) that every name holding
+        the list follows; ``xs.pop(i)`` reads ``xs[i]`` first and returns its name."""
+        owner, method = call.func.value.id, call.func.attr
+        if owner not in self.env and owner not in self.locals:
+            what = "appending to" if method == "append" else f"calling .{method}() on"
+            raise self.error(
+                f"{what} {owner!r}, which is not a local name, would change a list outside "
+                f"the function (Python keeps the change there; the derivative cannot "
+                f"follow it)", call,
+                hint=f"build a local list (items = list({owner}); items.{method}(...)), "
+                     f"or move the call outside the function you differentiate")
+        items = self.read_name(owner, call.func.value)
+        args = [self.atom(a) for a in call.args]
+        popped = None
+        if method == "append":
+            helper, args = "list_append", [items] + args
+        elif method == "extend":
+            helper, args = "list_extend", [items] + args
+        elif method == "insert":
+            helper, args = "list_insert", [items] + args
+        else:
+            index = args[0] if args else nodes.const(-1)
+            if isinstance(index, gast.Constant) and not isinstance(index.value, int) \
+                    or isinstance(items, gast.Name) and items.id in self.dicts:
+                key = getattr(index, "value", getattr(index, "id", "..."))
+                raise self.error(f"{owner}.pop({key!r}): s2sad differentiates .pop() "
+                                 f"of a list (by position) only", call,
+                                 hint=f"read {owner}[key] and build what is left without it")
+            read = gast.Subscript(value=nodes.name(owner), slice=nodes.clone(index),
+                                  ctx=gast.Load())
+            gast.copy_location(read, call)
+            popped = nodes.name(self.operation(read, target=target,
+                                               base=None if target else f"{owner}_item"))
+            helper, args = "list_delete", [items, nodes.clone(index), popped]
+        fn = registry.LIST_HELPERS[helper]
+        new = self.helper_call(fn, helper, args, owner)
+        self.list_values.add(new)
+        if isinstance(items, gast.Name):
+            self.list_items[new] = set(self.list_items.get(items.id, ()))
+            self.list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
+        self.follow_list(owner, items, new, call)
+        for held in args[:1] + args[-1:]:   # the list holds its items (and the old list's)
+            if isinstance(held, gast.Name) and method != "pop":
+                self.link(new, held.id)
+        return None if popped is None else popped.id
+
+    def follow_list(self, owner, old, new, node):
+        """After a change of the list ``old`` through the name ``owner`` (now ``new``):
+        every name that holds the same list holds the new one, as in Python.  A name
+        that only may hold it (through a branch, a container, a loop) is refused where
+        it is read later (see record_write)."""
+        self.env[owner] = nodes.name(new)
+        if isinstance(old, gast.Name):
+            same, todo = set(), [old.id]
+            while todo:
+                current = todo.pop()
+                if current not in same:
+                    same.add(current)
+                    todo.extend(self.same_object.get(current, ()))
+            # (checked before the names holding the same list follow it: those are fine)
+            self.record_write(old.id, node, owner, kind="list", same=same)
+            for user, atom in list(self.env.items()):
+                if user != owner and isinstance(atom, gast.Name) and atom.id in same:
+                    self.env[user] = nodes.name(new)
 
     def assign(self, stmt):
         if len(stmt.targets) == 1:
@@ -751,6 +885,20 @@ class _Normalizer:
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
+            # xs[i] = v on a list: a new version of the list, as for xs.append(v)
+            args = [current, self.atom(target.slice), value_atom]
+            new = self.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args,
+                                   base.id)
+            self.list_values.add(new)
+            self.list_items[new] = set(self.list_items.get(current.id, ()))
+            if isinstance(value_atom, gast.Name):
+                self.list_items[new].add(value_atom.id)
+                self.link(new, value_atom.id)
+            self.link(new, current.id)
+            self.follow_list(base.id, current, new, target)
+            return
         if isinstance(current, gast.Name) and (
                 (self.callee and current.id in self.params) or current.id in self.inlined_args):
             fn = self.parsed.node.name
@@ -852,6 +1000,14 @@ class _Normalizer:
                     and t.target.id in self.params:
                 line = self.parsed.location(t).line
                 first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
+        # a list the function changes by a method (xs.append(v)...), or through a name
+        # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
+        # stays as it is
+        changed = _mutated_lists(self.parsed.node) & set(self.params)
+        for t in nodes.walk(self.parsed.node):
+            if _list_mutation(t) and t.func.value.id in changed:
+                line = self.parsed.location(t).line
+                first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         outside = self.outside_values() if first_lines else []
         if first_lines and (len(self.params) > 1 or outside):
             # the copies below are what the function writes into, so an argument (or a
@@ -869,8 +1025,16 @@ class _Normalizer:
                 args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
                                       values=[nodes.name(n) for n in outside]))
             self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args)))
+        for user in sorted(changed):
+            name = self.new_version(user)
+            copier = registry.LIST_HELPERS["copy_container"]
+            self.helpers["copy_container"] = copier
+            self.emit(nodes.assign(name, anno.set(nodes.call("copy_container", [
+                nodes.name(user)]), anno.CALLEE, copier)))
+            self.defined.add(name)
+            self.env[user] = nodes.name(name)
         for user in written:
-            if user in self.params:
+            if user in self.params and user not in changed:
                 name = self.new_version(user)
                 copier, dotted = registry.METHODS["copy"]
                 self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
@@ -1077,6 +1241,17 @@ class _Normalizer:
                 hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' to make a "
                      f"new value")
         current = self.read_name(target.id, target)
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and isinstance(stmt.op, gast.Add):
+            # xs += ys on a list is xs.extend(ys): every name holding the list sees it
+            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="extend",
+                                                 ctx=gast.Load()),
+                             args=[stmt.value], keywords=[])
+            gast.copy_location(call, stmt)
+            gast.copy_location(call.func, stmt)
+            gast.copy_location(call.func.value, stmt)
+            self.list_method(call)
+            return
         if isinstance(current, gast.Name):
             # Python's 'v op= e' updates in place exactly when v holds an array (or a
             # list): a number gets a new value.  Where v may share an array with another
@@ -1296,6 +1471,9 @@ class _Normalizer:
                                  hint="compare two values at a time")
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
+        elif _list_mutation(node) and node.func.attr == "pop" \
+                and self.global_path(node.func) is None:
+            return self.list_method(node, target)
         elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
             result = inline()
             if isinstance(result, gast.Name) and target is None:
@@ -1307,6 +1485,10 @@ class _Normalizer:
             self.defined.add(name)
             if isinstance(result, gast.Name):
                 self.hold(name, result.id)
+                # (the helper returned its argument: the very object, which a change
+                # through either name changes)
+                self.same_object.setdefault(name, set()).add(result.id)
+                self.same_object.setdefault(result.id, set()).add(name)
             return name
         elif isinstance(node, gast.Call):
             value = self.call(node)
@@ -1578,9 +1760,12 @@ class _Normalizer:
 
     def track_views(self, name, value):
         if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
+            if isinstance(value, gast.List):
+                self.list_values.add(name)
             for elt in value.elts:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
+                    self.list_items.setdefault(name, set()).add(elt.id)
             return
         if isinstance(value, gast.Dict):   # and a dict its values
             for item in value.values:
@@ -1598,6 +1783,7 @@ class _Normalizer:
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
+            self.list_items.setdefault(source, set()).add(name)
             if not _is_view_index(value.slice):
                 # y[i], y[i, j], y[idx]: a number (a 0-d result copies), a view (fewer
                 # indices than axes), or a copy (a fancy index): decided when it runs
@@ -1730,7 +1916,8 @@ class _Normalizer:
 
         return conflict, expand
 
-    def record_write(self, written, node, user, update=None, pending=None):
+    def record_write(self, written, node, user, update=None, pending=None, kind="array",
+                     same=()):
         """Check, once every path is known, that a write through ``written`` (the SSA
         value the user's name ``user`` holds) changes no other array that is read
         later, and no array the function does not own.  ``update``: the operator of
@@ -1738,8 +1925,11 @@ class _Normalizer:
         ``pending`` its run-time check (see aug_assign): for a number, op= makes a new
         value, so a conflict is refused when the code runs, where the value is known."""
         line = getattr(node, "lineno", 0)
+        # (a change of a list leaves the items it holds as they are)
+        items = self.list_items.get(written, ()) if kind == "list" else ()
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
+                        and a.id not in items and a.id not in same
                         and u not in self.return_names and self.read_after(u, line, node))
         # the caller's arrays: a parameter's own value (one the function writes into
         # by its name was copied at the start), and an inlined helper's arguments
@@ -1759,7 +1949,7 @@ class _Normalizer:
                     self.emit(gast.Assign(targets=[ok], value=anno.set(
                         call, anno.CALLEE, check_not_shared), type_comment=None)),
                     self.emit(gast.Assert(test=nodes.name(""), msg=None)))))
-        self.writes.append((written, user, update, others, outside, where, pending, shared))
+        self.writes.append((written, user, update, others, outside, where, pending, shared, kind))
 
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
@@ -1773,22 +1963,26 @@ class _Normalizer:
         decidable = self.decidable_links()
         exact, _ = self.origins(decidable) if decidable else (conflict, expand)
         unneeded = set()
-        for written, user, update, others, outside, where, pending, shared in self.writes:
+        for written, user, update, others, outside, where, pending, shared, kind in self.writes:
             # an array the function does not own: refused; another name read later:
             # decided when the code runs where the generated code's values share memory
             # as Python's do (not through a helper's result: reverse mode passes a copy)
-            reason = self.write_conflict(written, user, update, [], outside, exact, expand)
+            if kind == "list":
+                reason = self.list_from_outside(written, user, outside)
+            else:
+                reason = self.write_conflict(written, user, update, [], outside, exact,
+                                             expand, kind)
             undecidable = [o for o in others if exact(written, o[1])
                            and not (self.run_decides(written) and self.run_decides(o[1]))]
             if reason is None and undecidable:
                 reason = self.write_conflict(written, user, update, undecidable, set(),
-                                             exact, expand)
+                                             exact, expand, kind)
             for atom, text, hint, ok, emitted in shared:
                 # a maybe-view of the written array: refused when the code runs if the
                 # two share memory then
                 loose = None if reason is not None else self.write_conflict(
                     written, user, update, [o for o in others if o[1] == atom], set(),
-                    conflict, expand)
+                    conflict, expand, kind)
                 if loose is None:
                     unneeded.update(id(stmt) for stmt in emitted)
                     continue
@@ -1804,6 +1998,30 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def list_from_outside(self, written, user, outside):
+        """(message, hint) when the list ``written`` may be one the function did not
+        make (an argument not copied, a global, an inlined helper's argument, or a list
+        inside one of those), else None.  The items a list holds are other objects:
+        the search does not go into them."""
+        seen, todo = set(), [written]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            sources = [s for s, _ in self.holds.get(current, ())
+                       if s not in self.list_items.get(current, ())]
+            if sources:
+                todo.extend(sources)
+            elif current != "UNBOUND" and (current in outside or current not in self.defined):
+                owner = (f"the caller's value {current!r}" if current in outside
+                         else f"{current!r}, defined outside the function")
+                return (f"changing the list {user!r} (by a list method or item assignment) "
+                        f"may change {owner}: {user!r} may hold that list or one inside it, "
+                        f"and s2sad changes only lists the function made",
+                        f"make {user!r} a list of its own first: {user} = list({user})")
+        return None
 
     def run_decides(self, name):
         """Whether the values ``name`` may hold share memory in the generated code as
@@ -1837,12 +2055,16 @@ class _Normalizer:
                 found.add((name, source))
         return frozenset(found)
 
-    def write_conflict(self, written, user, update, others, outside, conflict, expand):
+    def write_conflict(self, written, user, update, others, outside, conflict, expand,
+                       kind="array"):
         """(message, hint) of why a write through ``user`` may change another array, or
         None."""
         how = ("(through a branch, a conditional expression, an earlier loop trip, a "
                "view, a container or a helper's result)")
-        if update is None:
+        if kind == "list":
+            what = f"changing the list {user!r} (by a list method or item assignment)"
+            fix = f"make {user!r} a list of its own first: {user} = list({user})"
+        elif update is None:
             what = f"writing into {user!r}"
             fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
         else:
@@ -1867,10 +2089,11 @@ class _Normalizer:
                         f"and s2sad writes only into arrays the function made", fix)
         # the arrays the write may reach themselves first, then names holding them
         reached = {origin for origin, _ in expand(written)}
+        thing = "list" if kind == "list" else "array"
         for other, atom in sorted(others, key=lambda o: o[1] not in reached):
             if conflict(written, atom):
                 return (f"{what} may also change {other!r}, which is read later: {user!r} "
-                        f"may hold the same array as {other!r} {how}",
+                        f"may hold the same {thing} as {other!r} {how}",
                         f"to leave {other!r} as it is, {fix}")
         return None
 
@@ -2145,11 +2368,49 @@ def _may_alias(value):
     return False
 
 
+def _list_mutation(node):
+    """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop()`` or
+    ``xs.pop(i)`` on a plain name, with positional arguments."""
+    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+            and isinstance(node.func.value, gast.Name) and not node.keywords
+            and (node.func.attr, len(node.args)) in _LIST_METHOD_ARITY)
+
+
+_LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
+
+
+def _list_extensions(tree):
+    """User names ``tree`` updates by ``name += ...``."""
+    return {n.target.id for n in nodes.walk(tree) if isinstance(n, gast.AugAssign)
+            and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
+
+
+def _mutated_lists(tree, extra=()):
+    """User names a list method changes in ``tree`` (and ``extra``), and the names
+    copied to or from them (``b = a``), which hold the same list."""
+    found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)} | set(extra)
+    copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
+              and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
+    changed = bool(found)
+    while changed:
+        changed = False
+        for a, b in copies:
+            if (a in found) != (b in found):
+                found |= {a, b}
+                changed = True
+    return found
+
+
 def _is_append(node):
     """``xs.append(v)`` on a plain name with one positional argument."""
     return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
             and node.func.attr == "append" and isinstance(node.func.value, gast.Name)
             and len(node.args) == 1 and not node.keywords)
+
+
+def _atom_key(atom):
+    """A hashable stand-in for a Name atom (None for anything else)."""
+    return atom.id if isinstance(atom, gast.Name) else None
 
 
 def _same_atom(a, b):
@@ -2344,8 +2605,8 @@ def _containers_and_loops(fn):
     everything = nodes.walk(fn)
     for node in everything:
         items = []
-        if isinstance(node, gast.Call) and _is_append(node):
-            items = node.args
+        if isinstance(node, gast.Call) and _list_mutation(node) and node.func.attr != "pop":
+            items = node.args[-1:]
         elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
                 and isinstance(node.value, (gast.List, gast.Tuple)):

@@ -225,3 +225,138 @@ def drop_orphan_comments(body):
     while kept and is_comment(kept[-1]):
         kept.pop()
     return kept
+
+
+def in_place_appends(primal):
+    """``{id(stmt): chain}`` for the statements that may change a list in place: in a
+    loop, ``y = list_append(items, item)`` (``items.append(item); y = items``, its
+    adjoint popping the item's adjoint off the list's), and ``y = list_delete(items,
+    i, v)`` with the read ``v = items[i]`` just before it (``v = items.pop(i); y =
+    items``, its adjoint putting ``v``'s adjoint back), the read included: O(1) per
+    trip in both sweeps, not a copy of the list.  ``chain``: the SSA names of that
+    list.
+
+    Allowed when the list is one the function made before those loops (a literal,
+    ``list(...)``, a copy of an argument, or a version of those), nothing but these changes, copies between its
+    names and ``len`` reads any of its names until the outermost loop around the
+    changes ends (so neither sweep needs one of its earlier versions), and no item
+    appended is the list itself.
+    """
+    order = []
+
+    def visit(stmts, loops):
+        for stmt in stmts:
+            order.append((stmt, loops))
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, loops)
+                visit(stmt.orelse, loops)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                visit(stmt.body, loops + (stmt,))
+    visit(primal, ())
+    last = {}
+    for index, (stmt, loops) in enumerate(order):
+        for loop in loops:
+            last[id(loop)] = index
+
+    def assigns_call(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.Call)
+
+    def is_append(stmt):
+        return assigns_call(stmt) and len(stmt.value.args) == 2 \
+            and anno.get(stmt.value, anno.CALLEE) in registry.LIST_APPEND \
+            and all(isinstance(a, gast.Name) for a in stmt.value.args)
+
+    paired = {}   # id(list_delete statement) -> its read v = items[i]
+    for index, (stmt, _) in enumerate(order):
+        if assigns_call(stmt) and len(stmt.value.args) == 3 and index \
+                and anno.get(stmt.value, anno.CALLEE) is registry.LIST_HELPERS.get(
+                    "list_delete"):
+            items, position, item = stmt.value.args
+            read = order[index - 1][0]
+            if isinstance(items, gast.Name) and isinstance(item, gast.Name) \
+                    and isinstance(read, gast.Assign) \
+                    and isinstance(read.targets[0], gast.Name) \
+                    and read.targets[0].id == item.id \
+                    and isinstance(read.value, gast.Subscript) \
+                    and isinstance(read.value.value, gast.Name) \
+                    and read.value.value.id == items.id \
+                    and isinstance(position, gast.Constant) \
+                    and isinstance(position.value, int) \
+                    and gast.dump(read.value.slice) == gast.dump(position):
+                paired[id(stmt)] = read
+
+    def changes(stmt):
+        return is_append(stmt) or id(stmt) in paired
+
+    def is_copy(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.Name)
+
+    def is_len(stmt):
+        return assigns_call(stmt) and len(stmt.value.args) == 1 \
+            and anno.get(stmt.value, anno.CALLEE) is builtins.len
+
+    def fresh_list(fn):   # list(xs), a copy of an argument, a new version of a list
+        return fn is builtins.list or fn is registry.LIST_HELPERS.get("copy_container") \
+            or fn in registry.LIST_RESULTS
+
+    reads = {id(r) for r in paired.values()}
+    found = {}
+    for stmt, loops in order:
+        if not changes(stmt) or not loops or id(stmt) in found:
+            continue
+        chain = {stmt.targets[0].id, stmt.value.args[0].id}
+        grown = True
+        while grown:
+            grown = False
+            for other, _ in order:
+                if is_copy(other) or changes(other):
+                    pair = {other.targets[0].id, (other.value if is_copy(other)
+                                                  else other.value.args[0]).id}
+                    if pair & chain and not pair <= chain and "UNBOUND" not in pair:
+                        chain |= pair
+                        grown = True
+        mine = [(a, ls) for a, ls in order if changes(a) and a.value.args[0].id in chain]
+        if any(not ls for _, ls in mine):
+            continue
+        end = max(last[id(ls[0])] for _, ls in mine)
+        start = min(index for index, (a, _) in enumerate(order)
+                    if any(a is ls[0] for _, ls in mine))
+        ok = all(a.value.args[1].id not in chain for a, _ in mine if is_append(a))
+        for index, (other, _) in enumerate(order):
+            if not ok:
+                break
+            if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                    and other.targets[0].id in chain and not (
+                        is_copy(other) or changes(other)
+                        or isinstance(other.value, gast.List)
+                        or (isinstance(other.value, gast.Call) and fresh_list(anno.get(
+                            other.value, anno.CALLEE)))):
+                ok = False   # a list the function may not own (or not a list)
+            elif isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                    and other.targets[0].id in chain and not (
+                        is_copy(other) or changes(other)) and start <= index <= end:
+                # a list made again inside the loops that change it: the backward sweep
+                # needs the zeros of the list it replaces, an earlier version
+                ok = False
+            if is_copy(other) and other.value.id in chain or changes(other) \
+                    and other.value.args[0].id in chain or is_len(other) or id(other) in reads:
+                continue
+            if isinstance(other, gast.If):
+                read = other.test
+            elif isinstance(other, gast.For):
+                read = other.iter
+            elif isinstance(other, gast.While):
+                read = other.test
+            else:
+                read = other
+            loads = {n.id for n in nodes.names(read) if isinstance(n.ctx, gast.Load)}
+            if loads & chain and index <= end:
+                ok = False
+        if ok:
+            for a, _ in mine:
+                found[id(a)] = chain
+                if id(a) in paired:
+                    found[id(paired[id(a)])] = chain
+    return found

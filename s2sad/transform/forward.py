@@ -86,7 +86,7 @@ from ..rules import registry
 from ..rules.template import bind_arguments, splice
 from ..syntax import anno, nodes
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
-                     numpy_module, rule_for, source_of, unshared_results)
+                     in_place_appends, numpy_module, rule_for, source_of, unshared_results)
 
 #: identifier of the symbolic zero marker; it never reaches emitted code
 ZERO_ID = "__s2sad_zero__"
@@ -411,6 +411,7 @@ class _Forward:
         self.scalars = _known_scalars(primal)
         self.sensitive = _shape_sensitive(primal, out_atoms)
         self.writes_in_place = bool(_store_bases(primal))
+        self.in_place = in_place_appends(primal)
 
         params = []
         for p in self.wrt:
@@ -485,6 +486,17 @@ class _Forward:
         op = _tape_op(stmt)
         if op is not None:
             return self.tape_operation(stmt, op)
+        if id(stmt) in self.in_place and isinstance(stmt.value, gast.Call) \
+                and self.pushes_in_place(stmt):
+            # y = list_append(items, v) -> y = list_push(items, v): appended in place
+            # (O(1), not a copy of the list), and so is the list's tangent; and
+            # y = list_delete(items, i, v) -> y = list_remove(items, i, v)
+            stmt = copy.deepcopy(stmt)
+            helper = "list_push" if len(stmt.value.args) == 2 else "list_remove"
+            fn = registry.LIST_HELPERS[helper]
+            stmt.value.func = nodes.name(helper)
+            anno.set(stmt.value, anno.CALLEE, fn)
+            self.bindings[helper] = fn
         out = [copy.deepcopy(stmt)]
         self.track_constant(stmt)
         if isinstance(stmt, gast.Assign):
@@ -517,6 +529,14 @@ class _Forward:
                 f"forward mode does not support '{type(stmt).__name__}' statements yet",
                 self.location(stmt), hint="use mode='reverse'")
         return out
+
+    def pushes_in_place(self, stmt):
+        """Whether the list the append ``stmt`` changes has no tangent or one held in a
+        variable (its list, which the tangent rule appends to in place)."""
+        items = stmt.value.args[0]
+        t = self.tangents.get(items.id)
+        return not self.is_varied(stmt, stmt.targets[0].id) or (
+            t is not None and isinstance(t.expr, gast.Name))
 
     # ---------------------------------------------------------- control flow
     def if_statement(self, stmt, last):

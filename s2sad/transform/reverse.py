@@ -40,8 +40,8 @@ from ..syntax import anno, nodes
 from ..syntax.parse import is_user_function
 from .calls import CallGraph, bind_call
 from .common import (Generated, call_predicates, collect_bindings, comment, describe,
-                     drop_orphan_comments, numpy_module, rule_for, runtime_helper, source_of,
-                     unshared_results)
+                     drop_orphan_comments, in_place_appends, numpy_module, rule_for,
+                     runtime_helper, source_of, unshared_results)
 
 FLAVORS = ("value_and_grad", "vjp")
 #: on a rewritten call of a user function: (Callee, pullback name, argument names)
@@ -188,6 +188,7 @@ class _Reverse:
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal) | {
             n for n, k in self.kinds.items() if kinds_.is_container(k)}
+        self.in_place = in_place_appends(primal)
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
             else self.namer.fresh("tape_copy")
@@ -227,6 +228,12 @@ class _Reverse:
                         self.adj_names.setdefault(atom.id, param)
 
         backward = seed_stmts + self.backward_block(primal)
+        saved = {n for names in self.pushes.values() for n in names}
+        for chain in self.in_place.values():
+            if chain & saved:   # never expected (see in_place_appends): no wrong gradient
+                raise RuleDefinitionError(
+                    f"internal: the backward sweep needs an earlier version of a list "
+                    f"changed in place ({sorted(chain & saved)[0]!r})")
         forward = self.forward_block(primal) + check_scalar
         for check in reversed(self.nf.entry_checks):   # before anything reads an argument
             self.helper("ensure_unshared")
@@ -478,6 +485,22 @@ class _Reverse:
                         and isinstance(stmt.value.left, gast.Name) \
                         and stmt.value.left.id not in self.scalars:
                     out.append(self.real_target_check(stmt, "ensure_same_kind"))
+                if id(stmt) in self.in_place and isinstance(stmt.value, gast.Subscript):
+                    # v = items.pop(i) (the list_delete after it: y = items)
+                    out.append(nodes.assign(stmt.targets[0].id, nodes.call(
+                        nodes.attr(nodes.clone(stmt.value.value), "pop"),
+                        [nodes.clone(stmt.value.slice)])))
+                    continue
+                if id(stmt) in self.in_place and len(stmt.value.args) == 3:
+                    out.append(nodes.assign(stmt.targets[0].id,
+                                            nodes.clone(stmt.value.args[0])))
+                    continue
+                if id(stmt) in self.in_place:   # items.append(item); y = items
+                    items, item = stmt.value.args
+                    out.append(nodes.expr_stmt(nodes.call(
+                        nodes.attr(nodes.clone(items), "append"), [nodes.clone(item)])))
+                    out.append(nodes.assign(stmt.targets[0].id, nodes.clone(items)))
+                    continue
                 out.append(nodes.clone(stmt))
         return out
 
@@ -785,6 +808,14 @@ class _Reverse:
             if primal in _written_or_indexed(stmt.body) and name not in self.owned:
                 out.append(nodes.assign(name, self.copy_of(primal, name)))
                 self.owned.add(name)
+        # a list the body pops adjoints off (appends in place) is one of this sweep's
+        # own, copied once here
+        popped = set().union(*(self.in_place[id(s)] for s in flatten(stmt.body)
+                               if id(s) in self.in_place))
+        for primal in sorted(keep & carried & popped):
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, nodes.call(self.helper("list_bar"),
+                                                     [nodes.name(name)])))
         entry_owned = set(self.owned)
         body = self.backward_block(stmt.body, source_of(stmt))
         self.materialize(keep, body)
@@ -843,6 +874,10 @@ class _Reverse:
             return self.adjoint_of_store(stmt)
         if isinstance(target, gast.Tuple):
             return self.adjoint_of_unpack(stmt)
+        if id(stmt) in self.in_place and isinstance(stmt.value, gast.Subscript):
+            return []   # v = items.pop(i): its adjoint goes back with the pop's
+        if id(stmt) in self.in_place and len(stmt.value.args) == 3:
+            return self.adjoint_of_pop(stmt)
         name = target.id
         if not self.activity.is_active(name) or name not in self.adj:
             return []
@@ -853,6 +888,18 @@ class _Reverse:
         if not any(self.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
             return []   # e.g. C.sum() of a constant, merged into an active name
         out = []
+        if id(stmt) in self.in_place and isinstance(g, gast.Name):
+            # the item's adjoint is popped off the list's (a list of the backward
+            # sweep's own: see adjoint_of_loop), which then is the shorter list's
+            items, item = value.args
+            popped = nodes.call(nodes.attr(nodes.clone(g), "pop"))
+            if self.is_active(item):
+                self.accumulate(item.id, popped, out)
+            else:
+                out.append(nodes.expr_stmt(popped))
+            if self.is_active(items):
+                self.accumulate(items.id, nodes.clone(g), out)
+            return out
         if self.accumulator(name, value, g, out):
             return out
         if ops.names_in(value) & {name}:
@@ -937,6 +984,35 @@ class _Reverse:
         if self.is_active(items):
             self.accumulate(items.id, nodes.call(self.helper("repetition_bar"), [
                 nodes.clone(g), nodes.name(items.id)]), out)
+
+    def adjoint_of_pop(self, stmt):
+        """``v = items.pop(i); y = items`` in place, backward: the adjoint of ``v``
+        (zeros without one) put back into ``y``'s adjoint at ``i``, which then is the
+        adjoint of ``items`` (a list of the backward sweep's own: see
+        adjoint_of_loop)."""
+        name = stmt.targets[0].id
+        items, index, item = stmt.value.args
+        g = self.adj.pop(name, None) if self.activity.is_active(name) else None
+        item_g = self.adj.pop(item.id, None) if self.is_active(item) else None
+        if not isinstance(g, gast.Name):
+            if item_g is None:
+                return []
+            raise RuleDefinitionError(   # never expected: a wrong gradient otherwise
+                f"internal: the list {name!r} a pop in place leaves has no adjoint")
+        if item_g is None:
+            item_g = nodes.call(self.helper("zeros_like"), [nodes.name(item.id)])
+        position = index.value
+        if position == -1:
+            put = nodes.call(nodes.attr(nodes.clone(g), "append"), [item_g])
+        else:
+            where = nodes.const(position) if position >= 0 else gast.BinOp(
+                left=nodes.call(nodes.name("len"), [nodes.clone(g)]), op=gast.Add(),
+                right=nodes.const(position + 1))
+            put = nodes.call(nodes.attr(nodes.clone(g), "insert"), [where, item_g])
+        out = [nodes.expr_stmt(put)]
+        if self.is_active(items):
+            self.accumulate(items.id, nodes.clone(g), out)
+        return out
 
     def accumulator(self, name, value, g, out):
         """``s = s + e`` / ``s = s - e``: the adjoint of s passes through unchanged and
@@ -1111,6 +1187,14 @@ class _Reverse:
             self.adjoint_of_item(primal, index, g, out)
             return
         if primal in self.sequences:
+            current = self.adj.get(primal)
+            if isinstance(current, gast.Name) and current.id in self.owned \
+                    and not isinstance(index, (gast.Slice, gast.Tuple)):
+                # an adjoint of the sweep's own gets g at index in place (O(1), not a
+                # new list per read: a loop reading every item stays linear)
+                out.append(nodes.assign(current.id, nodes.call(self.helper("add_item"), [
+                    nodes.name(current.id), _index_expr(index), nodes.clone(g)])))
+                return
             self.accumulate(primal, nodes.call(self.helper("item_bar"), [
                 nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
             return
@@ -1379,7 +1463,7 @@ def _sequence_names(primal):
                                                                   gast.Dict)):
             names.add(target.id)
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
-                and anno.get(value, anno.CALLEE) in registry.LIST_APPEND:
+                and anno.get(value, anno.CALLEE) in registry.LIST_RESULTS:
             names.add(target.id)
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
