@@ -2156,8 +2156,11 @@ class _Normalizer:
             args, extra = [], node.args
         else:
             raise self.error("only calls of named functions are supported", node)
+        # a rule reads a list literal's items (np.stack([a, b])); a function of the
+        # user's gets the list as a value, named like any other
+        literals = not (is_user_function(target) and registry.lookup(target) is None)
         for arg in extra:
-            if isinstance(arg, (gast.List, gast.Tuple)):
+            if isinstance(arg, (gast.List, gast.Tuple)) and literals:
                 args.append(type(arg)(elts=[self.atom(e) for e in arg.elts], ctx=gast.Load()))
             else:
                 args.append(self.atom(arg))
@@ -2167,7 +2170,7 @@ class _Normalizer:
                 raise self.error("'**' arguments are not supported", kw.value,
                                  hint="pass the keyword arguments by name")
             value = kw.value
-            if isinstance(value, (gast.List, gast.Tuple)):
+            if isinstance(value, (gast.List, gast.Tuple)) and literals:
                 value = type(value)(elts=[self.atom(e) for e in value.elts], ctx=gast.Load())
             else:
                 value = self.atom(value)

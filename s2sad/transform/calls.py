@@ -48,13 +48,15 @@ class CallGraph:
         self.taken.add(name)
         return name
 
-    def vjp_for(self, func, wrt, location, arity=None):
+    def vjp_for(self, func, wrt, location, arity=None, kinds=()):
         """The vjp of ``func`` with respect to parameters ``wrt`` (generated on first use).
 
         A function taking ``*args`` is specialized to the call's ``arity``: its
-        extra arguments become parameters ``args_0, args_1, ...``.
+        extra arguments become parameters ``args_0, args_1, ...``.  ``kinds``:
+        ``(parameter, kind)`` pairs for the arguments whose kind the caller knows
+        (see ``analysis.kinds``); the callee is made for them.
         """
-        key = (func, tuple(wrt), arity)
+        key = (func, tuple(wrt), arity, kinds)
         if key in self.callees:
             return self.callees[key]
         from ..syntax import fence
@@ -77,7 +79,8 @@ class CallGraph:
         callee = Callee(name=self._fresh(f"{func.__name__}_vjp{suffix}"),
                         returns_tuple=isinstance(ret.value, gast.Tuple), wrt=tuple(wrt))
         self.callees[key] = callee
-        generated = reverse(normal, tuple(wrt), "vjp", calls=self, name=callee.name)
+        generated = reverse(normal, tuple(wrt), "vjp", calls=self, name=callee.name,
+                            kinds=dict(kinds))
         for free_name in sorted(normal.free_names):
             obj = parsed.resolve(free_name)
             self.bind(free_name, obj, func, generated.node)

@@ -1,0 +1,40 @@
+"""Helpers that take and return containers: each callee is generated for the kinds
+its arguments hold at the call (a tuple argument's adjoint was written item by item
+into a tuple: TypeError).  References: central finite differences (s2sad.testing)."""
+
+import numpy as np
+
+import s2sad
+from s2sad.testing import check_grads
+
+
+def test_helper_reading_a_tuple_argument_by_index(load):
+    mod = load("callee_tuple", """
+        import numpy as np
+
+        def head(c):
+            return [np.log(c[0] * c[0] + 1.0), c[0] * c[1]]
+
+        def f(x, tup):
+            ls = head(tup)
+            return np.sum(ls[0] * x) + np.sum(ls[1])
+    """)
+    args = (np.array([0.3, -0.2]), (np.array([0.5, 1.5]), 2.0))
+    check_grads(mod.f, args, wrt=(0, 1), modes=("reverse", "forward"))
+    g = s2sad.grad(mod.f, wrt=1)(*args)
+    assert type(g) is tuple and isinstance(g[1], float)
+
+
+def test_helper_taking_a_list_and_a_dict(load):
+    mod = load("callee_mixed", """
+        import numpy as np
+
+        def layer(p, xs):
+            return np.tanh(p["W"] @ xs[0] + p["b"]) * xs[1]
+
+        def f(p, x):
+            return np.sum(layer(p, [x, 2.0]) ** 2)
+    """)
+    r = np.random.default_rng(3)
+    args = ({"W": r.normal(size=(2, 3)), "b": r.normal(size=2)}, r.normal(size=3))
+    check_grads(mod.f, args, wrt=(0, 1), modes=("reverse", "forward"))
