@@ -143,9 +143,10 @@ class ForwardCallee:
     returns_tuple: bool
 
 
-def jvp_for(calls, func, wrt, location, arity=None):
+def jvp_for(calls, func, wrt, location, arity=None, kinds=()):
     """The jvp of the user function ``func`` with respect to its parameters ``wrt``,
-    generated into ``calls`` on first use (recursion refers to it by name).
+    generated into ``calls`` on first use (recursion refers to it by name), for the
+    ``(parameter, kind)`` pairs ``kinds`` its call knows (see ``analysis.kinds``).
 
     Its tangent parameters follow the function's own; they are keyword-only
     when the function has defaults, and call sites always pass them by name.
@@ -154,7 +155,7 @@ def jvp_for(calls, func, wrt, location, arity=None):
     from ..syntax.normalize import normalize
     from ..syntax.parse import parse_function
     from .calls import _expand_varargs
-    key = ("jvp", func, tuple(wrt), arity)
+    key = ("jvp", func, tuple(wrt), arity, kinds)
     if key in calls.callees:
         return calls.callees[key]
     from ..syntax.wrappers import signature
@@ -177,7 +178,7 @@ def jvp_for(calls, func, wrt, location, arity=None):
                            tangents=tangents, returns_tuple=isinstance(ret.value, gast.Tuple))
     calls.callees[key] = callee
     generated = forward(normal, tuple(wrt), calls=calls, name=callee.name,
-                        tangent_params=tangents)
+                        tangent_params=tangents, kinds=dict(kinds))
     for free_name in sorted(normal.free_names):
         calls.bind(free_name, parsed.resolve(free_name), func, generated.node)
     for helper, obj in sorted({**getattr(normal, "helpers", {}), **generated.bindings}.items()):
@@ -732,7 +733,11 @@ class _Forward:
         if not wrt:
             self.define(name, zero(), out)
             return
-        info = jvp_for(self.calls, callee, tuple(wrt), site, arity)
+        # the callee is made for the containers its arguments hold here
+        kinds = tuple(sorted((param, self._kind(atom)) for param, atom in arguments.items()
+                             if isinstance(atom, (gast.Name, gast.Constant))
+                             and kinds_.is_container(self._kind(atom))))
+        info = jvp_for(self.calls, callee, tuple(wrt), site, arity, kinds)
         call = copy.deepcopy(value)
         call.func = nodes.name(info.name)
         call.keywords = list(call.keywords) + [

@@ -376,10 +376,10 @@ class _Reverse:
             if self.is_active(atom):
                 wrt.append(param)
                 args[param] = atom.id
-        # the callee is made for what its arguments hold here (lists, tuples, dicts)
+        # the callee is made for the containers its arguments hold here
         kinds = tuple(sorted((param, self.kind(atom)) for param, atom in arguments.items()
                              if isinstance(atom, (gast.Name, gast.Constant))
-                             and self.kind(atom) != kinds_.UNKNOWN))
+                             and kinds_.is_container(self.kind(atom))))
         info = self.calls.vjp_for(callee, tuple(wrt), site, arity, kinds)
         target = stmt.targets[0].id
         pullback = self.namer.fresh(f"{target}_pullback")
