@@ -21,7 +21,8 @@ __all__ = [
     "xlogy", "item_bar", "add_items", "overwritten", "zero_at", "list_append", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
-    "stored_part", "cast_bar",
+    "stored_part", "cast_bar", "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
+    "dict_get_bar", "dict_default_bar", "dict_keys", "ensure_own_dicts",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
@@ -159,6 +160,8 @@ def zeros_like(x):
         return np.zeros(x.shape, dtype=float_like(x))
     if isinstance(x, (list, tuple)):
         return type(x)(zeros_like(item) for item in x)
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, complex):
         return 0j
     if np.ndim(x) == 0:
@@ -244,20 +247,121 @@ def item_bar(container, key, g):
         for position, value in zip(range(*key.indices(len(parts))), g):
             parts[position] = parts[position] + value
     else:
-        parts[key] = parts[key] + g
+        parts[key] = _add_tree(parts[key], g)
     return parts
 
 
 def add_items(a, b):
     """Elementwise sum of two adjoints of the same tuple, list or dict."""
     if isinstance(a, dict):
-        return {k: a[k] + b[k] for k in a}
-    return [x + y for x, y in zip(a, b)]
+        return {k: _add_tree(a[k], b[k]) for k in a}
+    return [_add_tree(x, y) for x, y in zip(a, b)]
+
+
+def _add_tree(a, b):
+    """``a + b`` for two adjoints of the same value, itself maybe a container."""
+    if isinstance(a, (dict, list, tuple)) and isinstance(b, (dict, list, tuple)):
+        return add_items(a, b)
+    return a + b
 
 
 def list_append(items, item):
     """``items + [item]``: what ``items.append(item)`` means in generated code."""
     return list(items) + [item]
+
+
+def dict_set(d, key, value):
+    """``d`` with ``d[key] = value``, as a new dict (``d`` stays as it is): what the
+    item write ``d[key] = value`` on a dict means in generated code.  A new key goes
+    last, an existing one keeps its place, as in Python."""
+    out = dict(d)
+    out[key] = value
+    return out
+
+
+def dict_set_bar(g, d, key):
+    """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches ``d``:
+    ``g``'s items for ``d``'s keys, with a zero at ``key`` (overwritten, or absent
+    from ``d``)."""
+    got = g if isinstance(g, dict) else {}
+    out = {k: got[k] if k in got else zeros_like(v) for k, v in d.items()}
+    if key in out:
+        out[key] = zeros_like(d[key])
+    return out
+
+
+def dict_item_bar(g, key, value):
+    """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches
+    ``value``: ``g[key]`` (a zero of ``value``'s kind where ``g`` has none)."""
+    if isinstance(g, dict) and key in g:
+        return g[key]
+    return zeros_like(value)
+
+
+def dict_get(d, key, default=None):
+    """``d.get(key, default)``: a function of its own so that its adjoint knows which
+    of the two the value came from."""
+    return d.get(key, default)
+
+
+def dict_get_bar(g, d, key):
+    """Adjoint of ``d.get(key, default)`` for ``d``: zeros but ``g`` at ``key``
+    (all zeros when ``key`` is absent: the value was the default)."""
+    out = {k: zeros_like(v) for k, v in d.items()}
+    if key in out:
+        out[key] = out[key] + g
+    return out
+
+
+def dict_default_bar(g, d, key, default):
+    """Adjoint of ``d.get(key, default)`` for ``default``: ``g`` when ``key`` is absent."""
+    return zeros_like(default) if key in d else g
+
+
+def dict_keys(d):
+    """``list(d)``: the keys a loop over a dict (``for k in d``, ``d.items()``,
+    ``d.keys()``, ``d.values()``) visits, in insertion order."""
+    if not isinstance(d, dict):
+        from .errors import ValueTypeError
+        raise ValueTypeError(f"a loop over .items(), .keys() or .values() needs a dict, "
+                             f"got {type(d).__name__}")
+    return list(d)
+
+
+def _containers_in(value, found, depth=0):
+    """The ids of the lists and dicts ``value`` is or holds (tuples looked into)."""
+    if isinstance(value, (list, dict)):
+        found.add(id(value))
+    if depth < 6 and isinstance(value, (list, tuple)):
+        for item in value:
+            _containers_in(item, found, depth + 1)
+    elif depth < 6 and isinstance(value, dict):
+        for item in value.values():
+            _containers_in(item, found, depth + 1)
+    return found
+
+
+def ensure_own_dicts(function_name, written, arguments):
+    """Refuse a dict argument the function writes items into (``p["b"] = ...``) when
+    another argument is that dict or holds it (or a dict inside it).
+
+    Generated code writes such items into new dicts (the caller's dict never
+    changes), so the other argument would not see the write that Python's own call
+    makes it see.  ``written``: the parameter's name -> the line of its first item
+    write; ``arguments``: every parameter's value by name.
+    """
+    for name, line in written.items():
+        mine = _containers_in(arguments[name], set())
+        for other, given in arguments.items():
+            if other != name and mine & _containers_in(given, set()):
+                from .errors import SharedArgumentsError
+                raise SharedArgumentsError(
+                    f"{function_name} writes items into its argument {name!r} (line {line}), "
+                    f"and its argument {other!r} is (or holds) that dict or one inside it: "
+                    f"s2sad writes into a new dict (it never changes the caller's dicts), so "
+                    f"{other!r} would not see the write that {function_name} makes it see",
+                    hint=f"pass a copy of one of them, e.g. dict({name})")
+    return None
 
 
 def repeat_bar(g, items):

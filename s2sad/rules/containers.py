@@ -6,10 +6,13 @@ values like any other; the adjoint of a list is a list of adjoints.
 
 import builtins
 
-from ..runtime import list_append, repeat_bar
-from .registry import LIST_APPEND, adjoint, tangent
+from ..runtime import (dict_default_bar, dict_get, dict_get_bar, dict_item_bar, dict_keys,
+                       dict_set, dict_set_bar, ensure_own_dicts, list_append, repeat_bar)
+from .registry import DICT_HELPERS, LIST_APPEND, adjoint, nondifferentiable, tangent
 
 LIST_APPEND.append(list_append)
+DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
+                    ensure_own_dicts=ensure_own_dicts)
 
 
 @adjoint(list_append)
@@ -30,3 +33,26 @@ def sum_adjoint(y, y_bar, iterable, start=0):
 @tangent(builtins.sum)
 def sum_tangent(y, iterable, start, iterable_dot, start_dot):
     return builtins.sum(iterable_dot, start_dot)
+
+
+@adjoint(dict_set, nondiff=("key",))
+def dict_set_adjoint(y, y_bar, d, key, value):
+    return dict_set_bar(y_bar, d, key), dict_item_bar(y_bar, key, value)
+
+
+@tangent(dict_set)
+def dict_set_tangent(y, d, key, value, d_dot, value_dot):
+    return dict_set(d_dot, key, value_dot)
+
+
+@adjoint(dict_get, nondiff=("key",))
+def dict_get_adjoint(y, y_bar, d, key, default=None):
+    return dict_get_bar(y_bar, d, key), dict_default_bar(y_bar, d, key, default)
+
+
+@tangent(dict_get)
+def dict_get_tangent(y, d, key, default, d_dot, default_dot):
+    return dict_get(d_dot, key, default_dot)
+
+
+nondifferentiable(dict_keys)

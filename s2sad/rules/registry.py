@@ -82,10 +82,14 @@ def _changed():
 #: and the helpers the transforms call.  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
                 "slice", "item_bar", "add_items", "overwritten", "zero_at", "stored_part",
-                "list_append", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
+                "list_append", "repeat_bar", "dict_bar", "dict_set", "dict_get", "dict_keys",
+                "ensure_own_dicts", "shape_of", "unbroadcast_to",
                 "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
+#: the runtime functions dict item writes, .get() and loops over dicts become (set by
+#: the container rules): name -> function
+DICT_HELPERS: Dict[str, Any] = {}
 #: ndarray method name -> (numpy function, the dotted name generated code calls)
 METHODS: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attribute name -> (numpy function, dotted name) for attributes that compute

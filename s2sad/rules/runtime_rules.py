@@ -254,3 +254,26 @@ def unbroadcast_to_tangent(out, g, target, g_dot):
 
 
 nondifferentiable(rt.shape_of)
+
+
+@runtime_tangent(rt.dict_set_bar)
+def dict_set_bar_tangent(out, g, d, key, g_dot):
+    return rt.dict_set_bar(g_dot, d, key)
+
+
+@runtime_tangent(rt.dict_item_bar)
+def dict_item_bar_tangent(out, g, key, value, g_dot):
+    return rt.dict_item_bar(g_dot, key, value)
+
+
+@runtime_tangent(rt.dict_get_bar)
+def dict_get_bar_tangent(out, g, d, key, g_dot):
+    return rt.dict_get_bar(g_dot, d, key)
+
+
+@runtime_tangent(rt.dict_default_bar)
+def dict_default_bar_tangent(out, g, d, key, default, g_dot):
+    return rt.dict_default_bar(g_dot, d, key, default)
+
+
+nondifferentiable(rt.ensure_own_dicts)

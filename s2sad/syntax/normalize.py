@@ -215,6 +215,14 @@ class _Normalizer:
         self.checked: Set[str] = set()
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.dicts: Set[str] = set()   # SSA names of dict literals
+        # dicts written by item (d[k] = v becomes d_1 = dict_set(d, k, v)): the holds
+        # that put a value into a container (a literal's items, dict_set's dict and
+        # value), the item reads (name -> (container, key)), and the item writes
+        # checked once every path is known (see check_dict_writes)
+        self.container_edges: Set[Any] = set()
+        self.item_edges: Dict[str, Any] = {}
+        self.dict_writes: List[Any] = []
+        self.dict_names_cache: Dict[int, Set[str]] = {}
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -245,6 +253,7 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         self.check_writes()
+        self.check_dict_writes()
         positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
         defaults = [self.default(a.id, d) for a, d in zip(positional, fn.args.defaults)]
         kw_defaults = [d if d is None else self.default(a.id, d)
@@ -372,6 +381,7 @@ class _Normalizer:
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
         assigned |= {n.value.func.value.id for n in nodes.statements(loop.body + loop.orelse)
                      if isinstance(n, gast.Expr) and _is_append(n.value)}
+        assigned |= self.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}
@@ -734,6 +744,8 @@ class _Normalizer:
     # ------------------------------------------------------ array writes
     def store(self, target, value_atom):
         """``x[index] = value`` on an array this function owns."""
+        if self.dict_store(target, value_atom):
+            return
         base = target.value
         if not isinstance(base, gast.Name):
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
@@ -783,6 +795,184 @@ class _Normalizer:
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
+
+    # ------------------------------------------------------ dict item writes
+    def dict_names(self):
+        """The user's names certain to hold a dict in the function being normalized."""
+        node = self.parsed.node
+        found = self.dict_names_cache.get(id(node))
+        if found is None:
+            found = self.dict_names_cache[id(node)] = _dict_names(node)
+        return found
+
+    def is_dict_target(self, target):
+        """Is the subscript ``target`` an item of a dict: a string key, or a name the
+        function's code shows to be a dict (a literal, a string key, a dict method)?"""
+        key = target.slice
+        if isinstance(key, gast.Constant) and isinstance(key.value, str):
+            return True
+        return isinstance(target.value, gast.Name) and target.value.id in self.dict_names()
+
+    def dict_roots(self, stmts):
+        """The names whose dicts the statements write items into (rebinding the name)."""
+        found = set()
+        for node in nodes.statements(stmts):
+            targets = node.targets if isinstance(node, gast.Assign) else [
+                node.target] if isinstance(node, (gast.AugAssign, gast.AnnAssign)) else []
+            if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
+                    and isinstance(node.value.func, gast.Attribute) \
+                    and node.value.func.attr == "update" \
+                    and isinstance(node.value.func.value, gast.Name):
+                found.add(node.value.func.value.id)
+            for target in targets:
+                for sub in gast.walk(target):
+                    if isinstance(sub, gast.Subscript) and self.is_dict_target(sub):
+                        root = sub.value
+                        while isinstance(root, gast.Subscript):
+                            root = root.value
+                        if isinstance(root, gast.Name):
+                            found.add(root.id)
+        return found
+
+    def dict_store(self, target, value_atom):
+        """``d[key] = value`` on a dict: ``d_1 = dict_set(d, key, value)``, a new dict
+        (a dict item write rebinds the item: no array is written into).  ``d[a][b] =
+        value``: the inner dict's new version is stored into ``d`` the same way.  The
+        names that may hold the same dict are checked in check_dict_writes.  Returns
+        False where ``target`` is not known to be an item of a dict."""
+        if not self.is_dict_target(target):
+            return False
+        base = target.value
+        root = base
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        if not isinstance(root, gast.Name):
+            raise self.error("write into a dict held by a name (d[k] = v)", target)
+        if isinstance(base, gast.Subscript):
+            if not self.is_dict_target(base):
+                raise self.error(
+                    "an item write into a dict held by a list, tuple or array is not "
+                    "supported", target,
+                    hint="take the dict out under a name, write into it and put it back "
+                         "(inner = xs[i]; inner[k] = v; xs[i] = inner)")
+            inner = self.atom(base)   # the inner dict, read from the outer one
+            key = self.index(target.slice)
+            dict_set = registry.DICT_HELPERS["dict_set"]
+            self.helpers["dict_set"] = dict_set
+            name = self.namer.fresh(inner.id if isinstance(inner, gast.Name) else "item")
+            self.emit(nodes.assign(name, anno.set(nodes.call("dict_set", [inner, key, value_atom]),
+                                                  anno.CALLEE, dict_set)))
+            self.defined.add(name)
+            self.dict_link(name, inner, value_atom)
+            if isinstance(inner, gast.Name):
+                self.record_dict_write(inner.id, root.id, target)
+            return self.dict_store(base, nodes.name(name))
+        current = self.read_name(base.id, base)
+        if isinstance(current, gast.Name) and (
+                (self.callee and current.id in self.params) or current.id in self.inlined_args):
+            fn = self.parsed.node.name
+            raise self.error(
+                f"{fn} writes an item into its argument {base.id!r} ({base.id}[...] = ...): "
+                f"that changes the caller's dict too, which s2sad does not follow into the "
+                f"caller", target, hint=f"write into a copy ({base.id} = dict({base.id}) "
+                                        f"first) and return it if the caller needs it")
+        if isinstance(current, gast.Name) and current.id not in self.defined:
+            raise self.error(
+                f"cannot write into {base.id!r}: it is defined outside the function, and "
+                f"the write would change it there, which the derivative cannot follow",
+                target, hint=f"write into a local copy under another name "
+                             f"(local = dict({base.id}))")
+        key = self.index(target.slice)
+        dict_set = registry.DICT_HELPERS["dict_set"]
+        if isinstance(current, gast.Name):
+            self.record_dict_write(current.id, base.id, target)
+        new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
+        self.env[base.id] = nodes.name(new)
+        self.dict_link(new, current, value_atom)
+        self.dicts.add(new)
+        return True
+
+    def sibling(self, name, key, closure, same):
+        """Is ``name`` read as an item of one of the dicts ``key[0]``, under the key
+        ``key[1]`` (either key unknown counts)?"""
+        if name not in self.item_edges:
+            return False
+        parent, item_key = self.item_edges[name]
+        return bool(closure(parent, same) & key[0]) and (
+            None in (item_key, key[1]) or item_key == key[1])
+
+    def dict_link(self, new, old, value):
+        """``new = dict_set(old, key, value)``: ``new`` holds ``old``'s items and ``value``
+        (a new dict: not the same object as ``old``)."""
+        for held in (old, value):
+            if isinstance(held, gast.Name):
+                self.hold(new, held.id)
+                self.container_edges.add((new, held.id))
+
+    def record_dict_write(self, written, user, node):
+        """Remember an item write into the dict ``written`` (the SSA value ``user``'s
+        write reaches) with the other names read after it, for check_dict_writes."""
+        line = getattr(node, "lineno", 0)
+        others = sorted((u, a.id) for u, a in self.env.items()
+                        if u != user and isinstance(a, gast.Name) and a.id != "UNBOUND"
+                        and u not in self.return_names and self.read_after(u, line, node))
+        self.dict_writes.append((written, user, others, self.parsed.location(node)))
+
+    def check_dict_writes(self):
+        """Refuse an item write into a dict (made a new dict in generated code) when
+        another name read later may hold the same dict object, on some path: Python's
+        write would change what that name reads, the new dict would not.  Names that
+        hold the dict (a copy ``e = d``, a branch, a loop-carried value, a container
+        holding it) count, and for a dict that is an item of another one (``d["a"]``,
+        ``inner = outer["a"]``), the names that hold that other one or read the same
+        item from it."""
+        if not self.dict_writes:
+            return
+        same, reach = {}, {}
+        for name, sources in self.holds.items():
+            for source, _ in sources:
+                if self.item_edges.get(name, (None,))[0] == source:
+                    continue   # name = source[key]: an item, not the container
+                reach.setdefault(name, set()).add(source)
+                if (name, source) not in self.container_edges:
+                    same.setdefault(name, set()).add(source)
+
+        def closure(start, edges):
+            seen, todo = set(), [start]
+            while todo:
+                n = todo.pop()
+                if n not in seen:
+                    seen.add(n)
+                    todo.extend(edges.get(n, ()))
+            return seen
+
+        for written, user, others, where in self.dict_writes:
+            todo, done = [(closure(written, same), None)], []
+            while todo:
+                objects, key = todo.pop()
+                if objects in done:
+                    continue
+                done.append(objects)
+                for other, atom in others:
+                    if atom == written or closure(atom, reach) & objects:
+                        reason = f"{other!r} may hold that dict"
+                    elif key is not None and any(
+                            self.sibling(m, key, closure, same) for m in closure(atom, same)):
+                        reason = f"{other!r} may hold the same item of it"
+                    else:
+                        continue
+                    raise UnsupportedSyntaxError(
+                        f"writing an item into {user!r} would also change {other!r}, which "
+                        f"is read later: {reason} (through a copy, a branch, an earlier loop "
+                        f"trip or a container), and s2sad writes dict items into a new dict",
+                        where, hint=f"make {user!r} a dict of its own before the write "
+                                    f"({user} = dict({user})), or read {other!r} before it")
+                for m in objects:
+                    if m in self.item_edges:   # an item of another dict: protect that one
+                        parent, item_key = self.item_edges[m]
+                        parents = closure(parent, same)
+                        todo.append((parents, None))
+                        todo.append((objects, (parents, item_key)))
 
     def may_hold(self, ssa, array):
         """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
@@ -1565,12 +1755,17 @@ class _Normalizer:
             for elt in value.elts:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
+                    self.container_edges.add((name, elt.id))
             return
         if isinstance(value, gast.Dict):   # and a dict its values
             for item in value.values:
                 if isinstance(item, gast.Name):
                     self.hold(name, item.id)
+                    self.container_edges.add((name, item.id))
             return
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            key = value.slice.value if isinstance(value.slice, gast.Constant) else None
+            self.item_edges[name] = (value.value.id, key)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
@@ -1937,6 +2132,29 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _dict_names(fn):
+    """Names ``fn``'s code shows to hold a dict: bound to a dict literal, a dict
+    comprehension or ``dict(...)``, indexed by a string, or with a dict method called."""
+    found = set()
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) and (
+                    isinstance(node.value, (gast.Dict, gast.DictComp))
+                    or isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Name)
+                    and node.value.func.id == "dict"):
+            found.add(node.targets[0].id)
+        elif isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
+                and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, str):
+            found.add(node.value.id)
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and node.func.attr in _DICT_METHODS and isinstance(node.func.value, gast.Name):
+            found.add(node.func.value.id)
+    return found
+
+
+_DICT_METHODS = frozenset({"items", "keys", "values", "get", "update"})
 
 
 def _drop_statements(body, doomed):
