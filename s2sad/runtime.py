@@ -323,8 +323,10 @@ def dict_keys(d):
     ``d.keys()``, ``d.values()``) visits, in insertion order."""
     if not isinstance(d, dict):
         from .errors import ValueTypeError
-        raise ValueTypeError(f"a loop over .items(), .keys() or .values() needs a dict, "
-                             f"got {type(d).__name__}")
+        raise ValueTypeError(f"s2sad reads this loop as a loop over the keys of a dict "
+                             f"(.items(), .keys(), .values(), or 'for k in d' with d[k] in "
+                             f"its body), but the value is a {type(d).__name__}",
+                             hint="loop over range(len(xs)) to index a list by position")
     return list(d)
 
 

@@ -223,6 +223,7 @@ class _Normalizer:
         self.item_edges: Dict[str, Any] = {}
         self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
+        self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -459,6 +460,15 @@ class _Normalizer:
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
             if start is not None:
                 start = self.atom(start)   # evaluated once, before the loop, as Python does
+        elif (over := self.dict_iteration(iterable, stmt.target, stmt.body)) is not None:
+            # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
+            # insertion order), each value read from the dict as the trip starts
+            owner, kind = over
+            keys = self.operation_value(anno.set(nodes.call("dict_keys", [
+                self.read_name(owner.id, owner)]), "s2sad_call_site", iterable), "keys",
+                registry.DICT_HELPERS["dict_keys"])
+            self.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
+            sequences, backwards = [keys], [False]
         else:
             inner = self.reversed_argument(iterable)
             backwards = [inner is not None]
@@ -528,6 +538,19 @@ class _Normalizer:
                                          inner_target)
                     for elt, item in zip(inner_target.elts, items):
                         self.bind_item(elt, item)
+            elif kind in ("dict_items", "dict_values"):
+                key = self.namer.fresh("key")
+                self.emit(nodes.assign(key, items[0]))
+                self.defined.add(key)
+                value = nodes.subscript(self.read_name(owner.id, owner), nodes.name(key))
+                if kind == "dict_values":
+                    self.bind_item(target, value)
+                elif not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
+                    raise self.error("unpack .items() into two names: for k, v in "
+                                     "d.items()", target)
+                else:
+                    self.bind_item(target.elts[0], nodes.name(key))
+                    self.bind_item(target.elts[1], value)
             elif kind == "zip":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
                     raise self.error("unpack zip() into one name per sequence", target)
@@ -543,6 +566,25 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(names.values()))
         self.emit(loop)
+
+    def dict_iteration(self, node, loop_target=None, body=()):
+        """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
+        ``d.keys()``, ``d.items()`` or ``d.values()`` on a name, else None."""
+        if isinstance(node, gast.Name) and node.id in self.dict_names():
+            return node, "dict_keys"
+        if isinstance(node, gast.Name) and isinstance(loop_target, gast.Name) and any(
+                isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+                and n.value.id == node.id and isinstance(n.slice, gast.Name)
+                and n.slice.id == loop_target.id for stmt in body for n in gast.walk(stmt)):
+            # for k in p: ... p[k] ...: the items of p are its keys (refused when the
+            # code runs if p is not a dict)
+            return node, "dict_keys"
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and node.func.attr in ("keys", "items", "values") and not node.args \
+                and not node.keywords and isinstance(node.func.value, gast.Name) \
+                and node.func.value.id in (set(self.env) | self.locals | set(self.params)):
+            return node.func.value, f"dict_{node.func.attr}"
+        return None
 
     def zip_arguments(self, node):
         """The sequences of ``zip(a, b, ...)`` (a plain call of the builtin), or None."""
@@ -811,7 +853,8 @@ class _Normalizer:
         key = target.slice
         if isinstance(key, gast.Constant) and isinstance(key.value, str):
             return True
-        return isinstance(target.value, gast.Name) and target.value.id in self.dict_names()
+        return isinstance(target.value, gast.Name) and (
+            target.value.id in self.dict_names() or target.value.id in self.built_dicts)
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""
@@ -1013,15 +1056,42 @@ class _Normalizer:
 
     def copy_written_arguments(self):
         """Arguments the function writes into are copied once, at the start."""
-        first_lines = {}
+        first_lines, dict_lines = {}, {}
+        # an item write into a dict makes a new dict (see dict_store): the caller's dict
+        # is never changed, so it needs no copy; an argument that is (or holds) the same
+        # dict is refused when the code runs (ensure_own_dicts)
+        dict_roots = self.dict_roots(self.parsed.node.body)
         for t in nodes.walk(self.parsed.node):
             if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
                     and isinstance(t.value, gast.Name) and t.value.id in self.params:
                 line = self.parsed.location(t).line
-                first_lines[t.value.id] = min(line, first_lines.get(t.value.id, line))
+                lines = dict_lines if t.value.id in dict_roots else first_lines
+                lines[t.value.id] = min(line, lines.get(t.value.id, line))
+        for t in nodes.walk(self.parsed.node):   # d[a][b] = v on a parameter d
+            if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
+                    and isinstance(t.value, gast.Subscript):
+                root = t.value
+                while isinstance(root, gast.Subscript):
+                    root = root.value
+                if isinstance(root, gast.Name) and root.id in self.params \
+                        and root.id in dict_roots:
+                    line = self.parsed.location(t).line
+                    dict_lines[root.id] = min(line, dict_lines.get(root.id, line))
+        for user in sorted(dict_lines):
+            if user in first_lines:   # written as a dict and as an array: not one kind
+                dict_lines.pop(user)
+        if dict_lines and len(self.params) > 1:
+            own = registry.DICT_HELPERS["ensure_own_dicts"]
+            self.helpers["ensure_own_dicts"] = own
+            self.entry_checks.append(nodes.expr_stmt(anno.set(nodes.call("ensure_own_dicts", [
+                nodes.const(self.function_name),
+                gast.Dict(keys=[nodes.const(p) for p in sorted(dict_lines)],
+                          values=[nodes.const(dict_lines[p]) for p in sorted(dict_lines)]),
+                gast.Dict(keys=[nodes.const(p) for p in self.params],
+                          values=[nodes.name(p) for p in self.params])]), anno.CALLEE, own)))
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
-                          and isinstance(t.value, gast.Name)})
+                          and isinstance(t.value, gast.Name)} - set(dict_lines))
         # 'x op= ...' on an argument: computed into a new value (the caller's array
         # stays as it is, as with the copies below), so the other arguments and the
         # module's arrays sharing its memory would not see the update either
@@ -1462,6 +1532,10 @@ class _Normalizer:
 
     def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
+        if isinstance(node, gast.Call):
+            node = self.dict_call(node)
+        if isinstance(node, gast.DictComp):
+            return self.dict_comprehension(node, target)
         named = base is not None
         base = target or base or _base_name(node)
         if isinstance(node, gast.BinOp):
@@ -1538,6 +1612,82 @@ class _Normalizer:
                 self.hold(name, atom.id)
             return name
         return self.operation(node, target)
+
+    def dict_call(self, node):
+        """``dict(a=x, b=y)`` as the literal ``{'a': x, 'b': y}``; ``dict(zip(ks, vs))`` as
+        ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
+        new dict); any other call as it is."""
+        func = node.func
+        if not (isinstance(func, gast.Name) and func.id not in self.env
+                and func.id not in self.locals
+                and self.parsed.resolve(func.id, None) is builtins.dict):
+            return node
+        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
+                or node.args and node.keywords:
+            raise self.error("this form of dict(...) is not supported", node,
+                             hint="write a dict literal, dict(zip(keys, values)), dict(d) "
+                                  "or a dict comprehension")
+
+        def located(new):
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
+
+        if not node.args:
+            return located(gast.Dict(keys=[nodes.const(kw.arg) for kw in node.keywords],
+                                     values=[kw.value for kw in node.keywords]))
+        arg = node.args[0]
+        if isinstance(arg, gast.Dict):
+            return arg
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        if self.zip_arguments(arg) is not None and len(arg.args) == 2:
+            target = gast.Tuple(elts=[nodes.name(key, store=True),
+                                      nodes.name(value, store=True)], ctx=gast.Store())
+            entry = nodes.name(value)
+        else:
+            target = nodes.name(key, store=True)
+            entry = gast.Subscript(value=arg, slice=nodes.name(key), ctx=gast.Load())
+            if not isinstance(arg, gast.Name):
+                raise self.error("dict(...) of this value is not supported", arg,
+                                 hint="name the dict first (d = ...; dict(d))")
+        return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
+            gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
+
+    def dict_comprehension(self, node, target=None):
+        """``{k: v for x in xs if c}`` as a loop that writes items into a fresh dict
+        (named after ``target``, the user's name it is bound to, when the comprehension
+        does not read that name)."""
+        if len(node.generators) != 1:
+            raise self.error("dict comprehensions with several 'for' clauses are not "
+                             "supported", node, hint="nest two loops writing d[k] = v")
+        gen = node.generators[0]
+        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        result = target if target is not None and target not in reads \
+            and target not in self.params else self.namer.fresh("entries")
+        self.built_dicts.add(result)
+
+        def located(new):
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
+
+        start = self.operation(located(gast.Dict(keys=[], values=[])), target=result)
+        self.env[result] = nodes.name(start)
+        body = [gast.Assign(targets=[gast.Subscript(value=located(nodes.name(result)),
+                                                    slice=node.key, ctx=gast.Store())],
+                            value=node.value, type_comment=None)]
+        gast.copy_location(body[0], node)
+        if gen.ifs:
+            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
+                                                                     values=gen.ifs)
+            body = [gast.If(test=test, body=body, orelse=[])]
+        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
+                                type_comment=None))
+        self.for_statement(loop, extra_carried=(result,))
+        final = self.env.pop(result)
+        return final.id
 
     def list_comprehension(self, node):
         """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
@@ -1767,6 +1917,16 @@ class _Normalizer:
             key = value.slice.value if isinstance(value.slice, gast.Constant) else None
             self.item_edges[name] = (value.value.id, key)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
+        if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
+            # d.get(key, default): an item of d (or the default), as d[key] is
+            for held in value.args[:1] + value.args[2:]:
+                if isinstance(held, gast.Name):
+                    self.hold(name, held.id)
+                    self.maybe_links.add((name, held.id))
+            if isinstance(value.args[0], gast.Name):
+                key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
+                self.item_edges[name] = (value.args[0].id, key)
+            return
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             self.call_holds[name] = {a.id for a in list(value.args) +
@@ -2078,6 +2238,16 @@ class _Normalizer:
 
     def call(self, node):
         func = node.func
+        if isinstance(func, gast.Attribute) and self.global_path(func) is None \
+                and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
+            # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
+            target = registry.DICT_HELPERS["dict_get"]
+            self.helpers["dict_get"] = target
+            call = nodes.call("dict_get", [self.atom(func.value)] +
+                              [self.atom(a) for a in node.args])
+            anno.set(call, anno.CALLEE, target)
+            anno.set(call, "s2sad_call_site", node)
+            return call
         if isinstance(func, gast.Attribute) and self.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)

@@ -744,7 +744,8 @@ class _Reverse:
         # adjoints the body updates in place are copied once here, not once per trip
         for primal in sorted(keep - carried):
             name = self.adjoint_name(primal)
-            if primal in _written_or_indexed(stmt.body) and name not in self.owned:
+            if primal in _written_or_indexed(stmt.body) and name not in self.owned \
+                    and primal not in self.sequences:   # (those add with add_items)
                 self.bindings["np"] = numpy_module()
                 out.append(nodes.assign(name, nodes.call("np.copy", [nodes.name(name)])))
                 self.owned.add(name)
@@ -752,7 +753,7 @@ class _Reverse:
         body = self.backward_block(stmt.body, source_of(stmt))
         self.materialize(keep, body)
         for name in sorted(entry_owned - self.owned):   # keep the invariant for the next trip
-            if any(self.adjoint_name(n) == name for n in keep):
+            if any(self.adjoint_name(n) == name and n not in self.sequences for n in keep):
                 self.bindings["np"] = numpy_module()
                 body.append(nodes.assign(name, nodes.call("np.copy", [nodes.name(name)])))
                 self.owned.add(name)
@@ -1247,6 +1248,9 @@ def _sequence_names(primal):
             names.add(target.id)
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
                 and anno.get(value, anno.CALLEE) in registry.LIST_APPEND:
+            names.add(target.id)
+        elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
+                and anno.get(value, anno.CALLEE) is registry.DICT_HELPERS.get("dict_set"):
             names.add(target.id)
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
