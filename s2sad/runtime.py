@@ -22,7 +22,7 @@ __all__ = [
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
-    "dict_get_bar", "dict_default_bar", "dict_keys", "ensure_own_dicts",
+    "dict_get_bar", "dict_default_bar", "dict_keys",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
@@ -343,23 +343,25 @@ def _containers_in(value, found, depth=0):
     return found
 
 
-def ensure_own_dicts(function_name, written, arguments):
+def ensure_own_dicts(function_name, written, arguments, outside=None):
     """Refuse a dict argument the function writes items into (``p["b"] = ...``) when
     another argument is that dict or holds it (or a dict inside it).
 
     Generated code writes such items into new dicts (the caller's dict never
     changes), so the other argument would not see the write that Python's own call
     makes it see.  ``written``: the parameter's name -> the line of its first item
-    write; ``arguments``: every parameter's value by name.
+    write; ``arguments``: every parameter's value by name; ``outside``: the globals
+    and closure values the function reads.
     """
     for name, line in written.items():
         mine = _containers_in(arguments[name], set())
-        for other, given in arguments.items():
-            if other != name and mine & _containers_in(given, set()):
+        for other, given in list(arguments.items()) + list((outside or {}).items()):
+            if (other != name or given is not arguments[name]) \
+                    and mine & _containers_in(given, set()):
                 from .errors import SharedArgumentsError
                 raise SharedArgumentsError(
                     f"{function_name} writes items into its argument {name!r} (line {line}), "
-                    f"and its argument {other!r} is (or holds) that dict or one inside it: "
+                    f"and {other!r} is (or holds) that dict or one inside it: "
                     f"s2sad writes into a new dict (it never changes the caller's dicts), so "
                     f"{other!r} would not see the write that {function_name} makes it see",
                     hint=f"pass a copy of one of them, e.g. dict({name})")
@@ -396,7 +398,7 @@ def ensure_scalar_output(value, function_name):
             f"use s2sad.vjp for non-scalar outputs")
 
 
-def ensure_unshared(function_name, written, arguments, outside=None):
+def ensure_unshared(function_name, written, arguments, outside=None, dicts=None):
     """Refuse arguments that share memory with an argument the function writes into.
 
     ``written``: the parameters the function writes into (the generated code
@@ -405,8 +407,12 @@ def ensure_unshared(function_name, written, arguments, outside=None):
     name; ``outside``: the module globals and closure values the function reads,
     by name.  Python's own call would let the other arguments (and those globals)
     see the writes; the copies would not, so the two would compute different things.
-    Arrays inside tuples, lists and dicts count too.
+    Arrays inside tuples, lists and dicts count too.  ``dicts``: the parameters
+    the function writes dict items into, each with its first line (see
+    :func:`ensure_own_dicts`).
     """
+    if dicts:
+        ensure_own_dicts(function_name, dicts, arguments, outside)
     for name, line in written.items():
         value = arguments[name]
         if value.__class__ in _SCALAR_TYPES:

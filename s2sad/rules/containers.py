@@ -7,12 +7,11 @@ values like any other; the adjoint of a list is a list of adjoints.
 import builtins
 
 from ..runtime import (dict_default_bar, dict_get, dict_get_bar, dict_item_bar, dict_keys,
-                       dict_set, dict_set_bar, ensure_own_dicts, list_append, repeat_bar)
+                       dict_set, dict_set_bar, list_append, repeat_bar)
 from .registry import DICT_HELPERS, LIST_APPEND, adjoint, nondifferentiable, tangent
 
 LIST_APPEND.append(list_append)
-DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
-                    ensure_own_dicts=ensure_own_dicts)
+DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys)
 
 
 @adjoint(list_append)

@@ -275,5 +275,3 @@ def dict_get_bar_tangent(out, g, d, key, g_dot):
 def dict_default_bar_tangent(out, g, d, key, default, g_dot):
     return rt.dict_default_bar(g_dot, d, key, default)
 
-
-nondifferentiable(rt.ensure_own_dicts)

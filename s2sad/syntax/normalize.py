@@ -1080,15 +1080,20 @@ class _Normalizer:
         for user in sorted(dict_lines):
             if user in first_lines:   # written as a dict and as an array: not one kind
                 dict_lines.pop(user)
-        if dict_lines and len(self.params) > 1:
-            own = registry.DICT_HELPERS["ensure_own_dicts"]
-            self.helpers["ensure_own_dicts"] = own
-            self.entry_checks.append(nodes.expr_stmt(anno.set(nodes.call("ensure_own_dicts", [
-                nodes.const(self.function_name),
-                gast.Dict(keys=[nodes.const(p) for p in sorted(dict_lines)],
-                          values=[nodes.const(dict_lines[p]) for p in sorted(dict_lines)]),
-                gast.Dict(keys=[nodes.const(p) for p in self.params],
-                          values=[nodes.name(p) for p in self.params])]), anno.CALLEE, own)))
+        outside = self.outside_values() if dict_lines else []
+        if dict_lines and (len(self.params) > 1 or outside):
+            args = [nodes.const(self.function_name), gast.Dict(keys=[], values=[]),
+                    gast.Dict(keys=[nodes.const(p) for p in self.params],
+                              values=[nodes.name(p) for p in self.params])]
+            if outside:
+                for name in outside:
+                    self.use_global(name, self.parsed.node)
+                args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
+                                      values=[nodes.name(n) for n in outside]))
+            lines = gast.Dict(keys=[nodes.const(p) for p in sorted(dict_lines)],
+                              values=[nodes.const(dict_lines[p]) for p in sorted(dict_lines)])
+            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args,
+                                                                [("dicts", lines)])))
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                           and isinstance(t.value, gast.Name)} - set(dict_lines))
