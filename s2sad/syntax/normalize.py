@@ -749,6 +749,12 @@ class _Normalizer:
             for held in (items, item):   # the list holds its items (and the old list's)
                 if isinstance(held, gast.Name):
                     self.link(new, held.id)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) \
+                and stmt.value.func.attr == "update" \
+                and isinstance(stmt.value.func.value, gast.Name) \
+                and stmt.value.func.value.id in self.dict_names():
+            self.dict_update(stmt)
         elif isinstance(stmt, gast.Expr):
             in_place = _writes_in_place(stmt.value)
             if in_place is not None:
@@ -943,6 +949,47 @@ class _Normalizer:
         parent, item_key = self.item_edges[name]
         return bool(closure(parent, same) & key[0]) and (
             None in (item_key, key[1]) or item_key == key[1])
+
+    def dict_update(self, stmt):
+        """``d.update({k: v, ...})``, ``d.update(k=v, ...)``: the values first, then one
+        item write each; ``d.update(other)``: a loop writing ``d[k] = other[k]``."""
+        call = stmt.value
+        owner = call.func.value
+
+        def item(key):
+            return gast.copy_location(gast.Subscript(
+                value=gast.copy_location(nodes.name(owner.id), owner), slice=key,
+                ctx=gast.Store()), stmt)
+
+        pairs = [(nodes.const(kw.arg), kw.value) for kw in call.keywords if kw.arg]
+        if len(call.args) > 1 or any(kw.arg is None for kw in call.keywords):
+            raise self.error("this form of .update() is not supported", stmt,
+                             hint="pass one dict, or the new items as keywords")
+        if call.args and isinstance(call.args[0], gast.Dict):
+            pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
+        elif call.args:
+            other = call.args[0]
+            if not isinstance(other, gast.Name) or pairs:
+                raise self.error("this form of .update() is not supported", stmt,
+                                 hint="name the other dict first: d.update(other)")
+            key = self.namer.fresh("key")
+            loop = gast.For(
+                target=nodes.name(key, store=True),
+                iter=gast.Call(func=gast.Attribute(value=nodes.clone(other), attr="keys",
+                                                   ctx=gast.Load()), args=[], keywords=[]),
+                body=[gast.Assign(targets=[item(nodes.name(key))], value=gast.Subscript(
+                    value=nodes.clone(other), slice=nodes.name(key), ctx=gast.Load()),
+                    type_comment=None)], orelse=[], type_comment=None)
+            for sub in gast.walk(loop):
+                gast.copy_location(sub, stmt)
+                sub.end_lineno, sub.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+            self.for_statement(loop)
+            return
+        values = [(key, self.atom(value)) for key, value in pairs]
+        for key, value in values:
+            if not isinstance(key, gast.Constant):
+                raise self.error("the keys of d.update({...}) must be constants", key)
+            self.dict_store(item(nodes.const(key.value)), value)
 
     def dict_link(self, new, old, value):
         """``new = dict_set(old, key, value)``: ``new`` holds ``old``'s items and ``value``
@@ -2313,7 +2360,16 @@ def _dict_names(fn):
     """Names ``fn``'s code shows to hold a dict: bound to a dict literal, a dict
     comprehension or ``dict(...)``, indexed by a string, or with a dict method called."""
     found = set()
+    # the targets of loops over a literal list or tuple of strings: string keys too
+    string_keys = {node.target.id for node in gast.walk(fn)
+                   if isinstance(node, gast.For) and isinstance(node.target, gast.Name)
+                   and isinstance(node.iter, (gast.List, gast.Tuple)) and node.iter.elts
+                   and all(isinstance(e, gast.Constant) and isinstance(e.value, str)
+                           for e in node.iter.elts)}
     for node in gast.walk(fn):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
+                and isinstance(node.slice, gast.Name) and node.slice.id in string_keys:
+            found.add(node.value.id)
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) and (
                     isinstance(node.value, (gast.Dict, gast.DictComp))
