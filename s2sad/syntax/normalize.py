@@ -1037,12 +1037,12 @@ class _Normalizer:
             return seen
 
         for written, user, others, where in self.dict_writes:
-            todo, done = [(closure(written, same), None)], []
+            todo, done = [(frozenset(closure(written, same)), None)], []
             while todo:
                 objects, key = todo.pop()
-                if objects in done:
+                if (objects, key) in done:
                     continue
-                done.append(objects)
+                done.append((objects, key))
                 for other, atom in others:
                     if atom == written or closure(atom, reach) & objects:
                         reason = f"{other!r} may hold that dict"
@@ -1060,7 +1060,7 @@ class _Normalizer:
                 for m in objects:
                     if m in self.item_edges:   # an item of another dict: protect that one
                         parent, item_key = self.item_edges[m]
-                        parents = closure(parent, same)
+                        parents = frozenset(closure(parent, same))
                         todo.append((parents, None))
                         todo.append((objects, (parents, item_key)))
 
