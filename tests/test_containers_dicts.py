@@ -144,6 +144,16 @@ def ordered_over_keys_method(x):
     return s
 
 
+def enumerate_zip_reversed(x):
+    d = {"a": x, "b": x * x}
+    s = 0.0
+    for i, k in enumerate(d):
+        s = s * 0.5 + (i + 1.0) * np.sum(d[k])
+    for k, c in zip(reversed(d), [2.0, 3.0]):
+        s = s * 0.5 + c * np.sum(np.sin(d[k]))
+    return s
+
+
 def iterate_parameter(p, x):
     s = 0.0
     for k in p:
@@ -262,7 +272,7 @@ ARRAY_CASES = [
     write_existing_key, write_new_key, write_loop_keys, write_nested, write_int_keys,
     update_in_loop, augmented_items, item_read_then_written, get_in_len, dict_constructors,
     comprehensions, updates, ordered_over_keys, ordered_over_items, ordered_over_values,
-    ordered_over_keys_method,
+    ordered_over_keys_method, enumerate_zip_reversed,
 ]
 
 

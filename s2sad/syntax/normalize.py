@@ -473,12 +473,15 @@ class _Normalizer:
             inner = self.reversed_argument(iterable)
             backwards = [inner is not None]
             sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
-        for sequence in sequences:
-            if isinstance(sequence, gast.Name) and sequence.id in self.dicts:
-                raise self.error("a loop over a dict is not supported (its keys would be "
-                                 "read as positions)", stmt.iter,
-                                 hint="index the dict by its string keys, written out "
-                                      "(d['W'], d['b'])")
+        for position, sequence in enumerate(sequences):
+            if isinstance(sequence, gast.Name) and (sequence.id in self.dicts or any(
+                    u in self.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
+                    for u, a in self.env.items())):
+                # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
+                helper = registry.DICT_HELPERS["dict_keys"]
+                self.helpers["dict_keys"] = helper
+                sequences[position] = self.operation_value(
+                    nodes.call("dict_keys", [sequence]), "keys", helper)
         if kind != "range":
             lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
                                             builtins.len) for s in sequences]
