@@ -905,8 +905,8 @@ class _Normalizer:
                 raise self.error(
                     "an item write into a dict held by a list, tuple or array is not "
                     "supported", target,
-                    hint="take the dict out under a name, write into it and put it back "
-                         "(inner = xs[i]; inner[k] = v; xs[i] = inner)")
+                    hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
+                         "a new list or tuple holding it")
             inner = self.atom(base)   # the inner dict, read from the outer one
             key = self.index(target.slice)
             dict_set = registry.DICT_HELPERS["dict_set"]
@@ -1702,10 +1702,13 @@ class _Normalizer:
             entry = nodes.name(value)
         else:
             target = nodes.name(key, store=True)
+            if not isinstance(arg, gast.Name) or arg.id not in self.env:
+                # dict(xs[i]), dict(f(x)): the dict is read once, under a name of its own
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(arg)
+                arg = located(nodes.name(source))
             entry = gast.Subscript(value=arg, slice=nodes.name(key), ctx=gast.Load())
-            if not isinstance(arg, gast.Name):
-                raise self.error("dict(...) of this value is not supported", arg,
-                                 hint="name the dict first (d = ...; dict(d))")
+            arg = nodes.clone(arg)
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
             gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
 
