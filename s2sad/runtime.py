@@ -417,6 +417,14 @@ def ensure_unshared(function_name, written, arguments, outside=None, dicts=None)
         value = arguments[name]
         if value.__class__ in _SCALAR_TYPES:
             continue   # a number: op= makes a new one, as in Python
+        if isinstance(value, dict):
+            from .errors import ValueTypeError
+            raise ValueTypeError(
+                f"{function_name} writes items into its argument {name!r} (line {line}) "
+                f"with keys its code does not show to be a dict's, so s2sad read {name!r} "
+                f"as an array; it is a dict",
+                hint=f"write into a dict made in the function ({name} = dict({name}) "
+                     f"first), or read it once with a string key or {name}.get(k)")
         for other, given in arguments.items():
             if other != name and _shares(value, given):
                 from .errors import SharedArgumentsError
@@ -475,6 +483,14 @@ def ensure_real_target(array, filename, line, column, tangent=0.0):
     if not isinstance(array, np.ndarray) or array.dtype.kind in "fc":
         return array   # a list, or a complex array (refused where it is made)
     from .errors import ValueTypeError
+    if array.dtype.kind == "O" and array.ndim == 0 and isinstance(array[()], dict):
+        # a dict argument the code does not show to be a dict, copied as an array
+        raise ValueTypeError(
+            "this item write reads its target as an array, but the value is a dict: the "
+            "function's code shows no string key or dict method on it",
+            source_location(filename, line, column),
+            hint="write into a dict made in the function (d = dict(d) first), or read it "
+                 "once with a string key or d.get(k)")
     kind = "a bool" if array.dtype.kind == "b" else "an integer"
     raise ValueTypeError(
         f"a differentiated value is written into {kind} array (dtype {array.dtype}): numpy "

@@ -154,6 +154,90 @@ def enumerate_zip_reversed(x):
     return s
 
 
+def write_while_iterating(x):
+    d = {"a": x, "b": x * x}
+    for k in d:
+        d[k] = d[k] * x            # existing keys: allowed while iterating, as in Python
+    for k, v in d.items():
+        d[k] = v + x
+    return np.sum(d["a"] * d["b"])
+
+
+def three_levels(x):
+    d = {"p": {"q": {"r": x}}}
+    d["p"]["q"]["r"] = d["p"]["q"]["r"] * x
+    d["p"]["s"] = np.sin(x)
+    d["p"]["q"]["r"] += x
+    return np.sum(d["p"]["q"]["r"] + d["p"]["s"])
+
+
+def while_state(x):
+    d = {"v": x, "n": 0.0}
+    while d["n"] < 3:
+        d["v"] = d["v"] * x
+        d["n"] = d["n"] + 1.0
+    return np.sum(d["v"])
+
+
+def _make(x):
+    return {"a": x, "b": x * x}
+
+
+def _item(d):
+    return d["a"] * 2.0
+
+
+def _set_on_copy(d, x):
+    d = dict(d)
+    d["z"] = x * 2.0
+    return d
+
+
+def through_helpers(x):
+    d = _make(x)
+    d["c"] = _item(d)
+    e = _set_on_copy(d, x)
+    f = dict(_make(x))
+    f["a"] = f["b"] * e["z"]
+    return np.sum(d["c"] * d["b"] + e["z"] * f["a"])
+
+
+def _set_in_place(d, x):
+    d["z"] = x * 2.0
+    return np.sum(d["z"])
+
+
+def helper_writes_its_dict(x):
+    d = {"a": x}
+    s = _set_in_place(d, x)
+    return s + np.sum(d["a"])
+
+
+def branches(x, c):
+    d = {"a": x}
+    if c > 0:
+        d["a"] = x * 2.0
+    else:
+        d["b"] = np.sin(x)
+    s = 0.0
+    for k, v in d.items():
+        s = s * 0.5 + np.sum(v * x)
+    return s
+
+
+def unknown_kind_parameter(p, keys, x):
+    for k in keys:
+        p[k] = p[k] * x
+    return np.sum(p[keys[0]])
+
+
+def copied_parameter(p, keys, x):
+    p = dict(p)
+    for k in keys:
+        p[k] = p[k] * x
+    return np.sum(p[keys[0]])
+
+
 def iterate_parameter(p, x):
     s = 0.0
     for k in p:
@@ -272,7 +356,8 @@ ARRAY_CASES = [
     write_existing_key, write_new_key, write_loop_keys, write_nested, write_int_keys,
     update_in_loop, augmented_items, item_read_then_written, get_in_len, dict_constructors,
     comprehensions, updates, ordered_over_keys, ordered_over_items, ordered_over_values,
-    ordered_over_keys_method, enumerate_zip_reversed,
+    ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
+    while_state, through_helpers,
 ]
 
 
@@ -389,3 +474,31 @@ def test_a_dict_changed_through_another_name_is_refused_with_its_place(func, lin
 def test_a_write_into_an_array_through_an_item_is_refused():
     with pytest.raises(UnsupportedSyntaxError, match="one array at a time"):
         s2sad.grad(array_through_item)(X.copy())
+
+
+@pytest.mark.parametrize("c", [1.0, -1.0])
+def test_items_written_in_branches(c):
+    g = s2sad.grad(branches)(X.copy(), c)
+    np.testing.assert_allclose(g, _fd_grad(branches, [X, c], 0), rtol=1e-6, atol=1e-7)
+    t = RNG.normal(size=X.shape)
+    _, tangent = s2sad.jvp(branches)(X.copy(), c, t)
+    assert tangent == pytest.approx(_fd_directional(branches, [X, c], 0, t), rel=1e-6)
+    H = s2sad.hessian(branches)(X.copy(), c)
+    np.testing.assert_allclose(H, _fd_hessian(branches, [X, c], 0), rtol=1e-5, atol=1e-5)
+
+
+def test_a_helper_writing_into_its_dict_argument_is_refused():
+    with pytest.raises(UnsupportedSyntaxError, match="writes an item into its argument 'd'"):
+        s2sad.grad(helper_writes_its_dict)(X.copy())
+
+
+def test_a_dict_argument_written_with_unknown_keys():
+    from s2sad.errors import ValueTypeError
+    p = {"W": np.array([0.5, 1.5, -0.4])}
+    # its code shows no sign of a dict: read as an array, refused when it runs
+    with pytest.raises(ValueTypeError, match="it is a dict"):
+        s2sad.grad(unknown_kind_parameter, wrt=2)(p, ["W"], X.copy())
+    # the hint's way works
+    g = s2sad.grad(copied_parameter, wrt=2)(p, ["W"], X.copy())
+    np.testing.assert_allclose(g, p["W"])
+    assert np.array_equal(p["W"], [0.5, 1.5, -0.4])

@@ -1990,8 +1990,11 @@ class _Normalizer:
             self.call_holds[name] = {a.id for a in list(value.args) +
                                      [k.value for k in value.keywords]
                                      if isinstance(a, gast.Name)}
+            fresh = _returns_displays(fn)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
+                if fresh:   # a new dict, list or tuple that may hold the argument
+                    self.container_edges.add((name, held))
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
@@ -2360,6 +2363,22 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _returns_displays(fn):
+    """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
+    tuple display (or comprehension): a new container, never one of its arguments."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    returns = [n for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
+    return bool(returns) and all(isinstance(r.value, (ast.Dict, ast.List, ast.Tuple,
+                                                      ast.DictComp, ast.ListComp))
+                                 for r in returns)
 
 
 def _dict_names(fn):
