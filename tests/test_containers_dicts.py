@@ -450,6 +450,7 @@ def test_item_writes_are_new_dicts_not_taped_overwrites():
 def test_loop_over_items_reads_keys_in_order():
     text = s2sad.source(ordered_over_items)
     assert "keys = dict_keys(d_1)" in text
+    assert "k = keys[index]" in text and "v = d_1[k]" in text
     assert "reversed(range(n))" in text
 
 

@@ -541,19 +541,21 @@ class _Normalizer:
                                          inner_target)
                     for elt, item in zip(inner_target.elts, items):
                         self.bind_item(elt, item)
-            elif kind in ("dict_items", "dict_values"):
+            elif kind == "dict_values":
                 key = self.namer.fresh("key")
                 self.emit(nodes.assign(key, items[0]))
                 self.defined.add(key)
-                value = nodes.subscript(self.read_name(owner.id, owner), nodes.name(key))
-                if kind == "dict_values":
-                    self.bind_item(target, value)
-                elif not (isinstance(target, gast.Tuple) and len(target.elts) == 2):
+                self.bind_item(target, nodes.subscript(self.read_name(owner.id, owner),
+                                                       nodes.name(key)))
+            elif kind == "dict_items":
+                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                        and isinstance(target.elts[0], gast.Name)):
                     raise self.error("unpack .items() into two names: for k, v in "
                                      "d.items()", target)
-                else:
-                    self.bind_item(target.elts[0], nodes.name(key))
-                    self.bind_item(target.elts[1], value)
+                self.bind_item(target.elts[0], items[0])
+                key = self.env[target.elts[0].id]
+                self.bind_item(target.elts[1], nodes.subscript(
+                    self.read_name(owner.id, owner), nodes.clone(key)))
             elif kind == "zip":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
                     raise self.error("unpack zip() into one name per sequence", target)
