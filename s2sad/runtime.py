@@ -22,7 +22,7 @@ __all__ = [
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
-    "dict_get_bar", "dict_default_bar", "dict_keys",
+    "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
@@ -328,6 +328,14 @@ def dict_keys(d):
                              f"its body), but the value is a {type(d).__name__}",
                              hint="loop over range(len(xs)) to index a list by position")
     return list(d)
+
+
+def dict_size_kept(d, n):
+    """After a trip of a loop over the dict ``d`` that had ``n`` keys: Python's loop
+    raises at its next step when the trip added a key; so does generated code."""
+    if len(d) != n:
+        raise RuntimeError("dictionary changed size during iteration")
+    return True
 
 
 def _containers_in(value, found, depth=0):

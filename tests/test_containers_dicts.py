@@ -503,3 +503,19 @@ def test_a_dict_argument_written_with_unknown_keys():
     g = s2sad.grad(copied_parameter, wrt=2)(p, ["W"], X.copy())
     np.testing.assert_allclose(g, p["W"])
     assert np.array_equal(p["W"], [0.5, 1.5, -0.4])
+
+
+def adds_a_key_while_iterating(x):
+    d = {"a": x}
+    for k in d:
+        d[k + "2"] = x
+    return np.sum(d["a"])
+
+
+def test_a_key_added_while_iterating_raises_as_in_python():
+    with pytest.raises(RuntimeError, match="changed size during iteration"):
+        adds_a_key_while_iterating(X.copy())
+    for run in (lambda: s2sad.grad(adds_a_key_while_iterating)(X.copy()),
+                lambda: s2sad.jvp(adds_a_key_while_iterating)(X.copy(), X.copy())):
+        with pytest.raises(RuntimeError, match="changed size during iteration"):
+            run()

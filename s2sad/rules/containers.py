@@ -7,11 +7,12 @@ values like any other; the adjoint of a list is a list of adjoints.
 import builtins
 
 from ..runtime import (dict_default_bar, dict_get, dict_get_bar, dict_item_bar, dict_keys,
-                       dict_set, dict_set_bar, list_append, repeat_bar)
+                       dict_set, dict_set_bar, dict_size_kept, list_append, repeat_bar)
 from .registry import DICT_HELPERS, LIST_APPEND, adjoint, nondifferentiable, tangent
 
 LIST_APPEND.append(list_append)
-DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys)
+DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
+                    dict_size_kept=dict_size_kept)
 
 
 @adjoint(list_append)
@@ -54,4 +55,4 @@ def dict_get_tangent(y, d, key, default, d_dot, default_dot):
     return dict_get(d_dot, key, default_dot)
 
 
-nondifferentiable(dict_keys)
+nondifferentiable(dict_keys, dict_size_kept)

@@ -432,7 +432,7 @@ class _Normalizer:
 
     def for_statement(self, stmt, extra_carried=()):
         iterable = stmt.iter
-        callee = start = None
+        callee = start = over = None
         if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
                 and iterable.func.id not in self.env:
             callee = self.parsed.resolve(iterable.func.id, None)
@@ -565,6 +565,18 @@ class _Normalizer:
                 self.bind_item(target, items[0])
 
         body = self.block(stmt.body, prologue)
+        if over is not None and over[0].id in self.dict_roots(stmt.body):
+            # the body writes items into the dict it loops over: a new key changes its
+            # size, and Python's loop raises RuntimeError then (at its next step)
+            helper = registry.DICT_HELPERS["dict_size_kept"]
+            self.helpers["dict_size_kept"] = helper
+            ok = self.namer.fresh("same_size")
+            self.defined.add(ok)
+            check = nodes.assign(ok, anno.set(nodes.call("dict_size_kept", [
+                self.read_name(over[0].id, over[0]), nodes.clone(length)]), anno.CALLEE, helper))
+            for new in (check, gast.Assert(test=nodes.name(ok), msg=None)):
+                anno.set(new, anno.SOURCE, header_source)
+                body.append(new)
         self.leave_loop(body, names, before)
         loop = gast.For(target=nodes.name(index, store=True),
                         iter=anno.set(nodes.call("range", bounds), anno.CALLEE, builtins.range),
