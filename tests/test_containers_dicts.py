@@ -154,6 +154,14 @@ def enumerate_zip_reversed(x):
     return s
 
 
+def display_keys(x):
+    k1, k2 = "a", "b"
+    d = {"a": x, "a": np.sin(x), 0: x * x}   # a key twice: its last value, as in Python
+    e = {k1: x, k2: d["a"] * 2.0, "c": d[0]}   # keys computed when the code runs
+    f = {k1: x, "a": e["b"]}
+    return np.sum(d["a"] * d[0] + e["b"] * e["c"] + f["a"] * x)
+
+
 def write_while_iterating(x):
     d = {"a": x, "b": x * x}
     for k in d:
@@ -357,7 +365,7 @@ ARRAY_CASES = [
     update_in_loop, augmented_items, item_read_then_written, get_in_len, dict_constructors,
     comprehensions, updates, ordered_over_keys, ordered_over_items, ordered_over_values,
     ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
-    while_state, through_helpers,
+    while_state, through_helpers, display_keys,
 ]
 
 

@@ -1648,12 +1648,21 @@ class _Normalizer:
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
         elif isinstance(node, gast.Dict):
             for key in node.keys:
-                if not (isinstance(key, gast.Constant) and isinstance(key.value, str)):
-                    raise self.error("only dicts with string keys can be differentiated",
-                                     key if key is not None else node,
-                                     hint="use string keys, e.g. {'W': W, 'b': b}")
-            value = gast.Dict(keys=[nodes.const(k.value) for k in node.keys],
-                              values=[self.atom(v) for v in node.values])
+                if key is None:
+                    raise self.error("'**' in a dict display is not supported", node,
+                                     hint="copy the dict and update it: d = dict(other); "
+                                          "d.update({...})")
+            if not all(_constant_key(k) for k in node.keys):
+                return self.dict_display(node, target)
+            # a key written twice keeps its first place and its last value, as in Python
+            # (every value is still computed, in order)
+            entries = {}
+            for key, item in zip(node.keys, node.values):
+                atom = self.atom(item)
+                slot = (type(key.value), key.value)
+                entries[slot] = (entries[slot][0] if slot in entries else key.value, atom)
+            value = gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
+                              values=[v for _, v in entries.values()])
         elif isinstance(node, gast.ListComp):
             return self.list_comprehension(node)
         elif isinstance(node, gast.IfExp):
@@ -1725,6 +1734,23 @@ class _Normalizer:
             arg = nodes.clone(arg)
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
             gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
+
+    def dict_display(self, node, target=None):
+        """``{k: v, ...}`` with keys computed when the code runs: an empty dict, then one
+        item write per entry (a key that comes twice keeps its last value)."""
+        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        result = target if target is not None and target not in reads \
+            and target not in self.params else self.namer.fresh("entries")
+        pairs = [(self.atom(k), self.atom(v)) for k, v in zip(node.keys, node.values)]
+        empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
+        current = nodes.name(self.operation(empty, target=result))
+        dict_set = registry.DICT_HELPERS["dict_set"]
+        for key, value in pairs:
+            new = self.helper_call(dict_set, "dict_set", [current, key, value], result)
+            self.dict_link(new, current, value)
+            self.dicts.add(new)
+            current = nodes.name(new)
+        return current.id
 
     def dict_comprehension(self, node, target=None):
         """``{k: v for x in xs if c}`` as a loop that writes items into a fresh dict
@@ -2377,6 +2403,12 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+def _constant_key(key):
+    """A dict display's key written as a string or integer constant."""
+    return isinstance(key, gast.Constant) and (
+        isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
 
 
 def _returns_displays(fn):
