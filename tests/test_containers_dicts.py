@@ -271,10 +271,29 @@ def write_parameter_nested(p, x):
     return np.sum(p["layer"]["W"] * p["b"])
 
 
-def alias_copy(x):
+def alias_followed(x):
+    d = {"v": x * 1.0}
+    e = d                          # the same dict: the write through d shows in e
+    d["v"] = x * 3.0
+    e["w"] = np.sin(e["v"])
+    return np.sum(e["v"] * d["w"])
+
+
+def alias_followed_in_branch(x):
+    d = {"v": x * 1.0}
+    if np.sum(x) > 0:
+        e = d
+        e["v"] = e["v"] * x
+    else:
+        e = {"v": x}
+    return np.sum(d["v"] * e["v"])
+
+
+def alias_in_loop(x):
     d = {"v": x * 1.0}
     e = d
-    d["v"] = x * 3.0
+    for _ in range(2):
+        d["v"] = d["v"] * x
     return np.sum(e["v"])
 
 
@@ -365,7 +384,7 @@ ARRAY_CASES = [
     update_in_loop, augmented_items, item_read_then_written, get_in_len, dict_constructors,
     comprehensions, updates, ordered_over_keys, ordered_over_items, ordered_over_values,
     ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
-    while_state, through_helpers, display_keys,
+    while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
 ]
 
 
@@ -465,7 +484,7 @@ def test_loop_over_items_reads_keys_in_order():
 # ---------------------------------------------------------------- aliasing
 
 @pytest.mark.parametrize("func, line, other", [
-    (alias_copy, "d[\"v\"] = x * 3.0", "'e'"),
+    (alias_in_loop, "d[\"v\"] = d[\"v\"] * x", "'e'"),
     (alias_inner, "inner[\"v\"] = x * 2.0", "'outer'"),
     (alias_branch, "f[\"a\"] = x * 5.0", "'d'"),
     (alias_nested_read, "d[\"layer\"][\"W\"] = x * 2.0", "'layer'"),
@@ -527,3 +546,8 @@ def test_a_key_added_while_iterating_raises_as_in_python():
                 lambda: s2sad.jvp(adds_a_key_while_iterating)(X.copy(), X.copy())):
         with pytest.raises(RuntimeError, match="changed size during iteration"):
             run()
+
+
+def test_an_alias_followed_in_the_arm_not_taken():
+    g = s2sad.grad(alias_followed_in_branch)(-X)
+    np.testing.assert_allclose(g, _fd_grad(alias_followed_in_branch, [-X], 0), rtol=1e-6)

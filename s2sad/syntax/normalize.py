@@ -950,10 +950,18 @@ class _Normalizer:
                              f"(local = dict({base.id}))")
         key = self.index(target.slice)
         dict_set = registry.DICT_HELPERS["dict_set"]
+        followed = []
+        if isinstance(current, gast.Name) and not self.loop_stack:
+            # names certain to hold this very dict (e = d, on every path: the same SSA
+            # value) see the write: they are rebound to the new dict too
+            followed = sorted(u for u, a in self.env.items() if u != base.id
+                              and isinstance(a, gast.Name) and a.id == current.id)
         if isinstance(current, gast.Name):
-            self.record_dict_write(current.id, base.id, target)
+            self.record_dict_write(current.id, base.id, target, skip=followed)
         new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
         self.env[base.id] = nodes.name(new)
+        for user in followed:
+            self.env[user] = nodes.name(new)
         self.dict_link(new, current, value_atom)
         self.dicts.add(new)
         return True
@@ -1016,12 +1024,14 @@ class _Normalizer:
                 self.hold(new, held.id)
                 self.container_edges.add((new, held.id))
 
-    def record_dict_write(self, written, user, node):
+    def record_dict_write(self, written, user, node, skip=()):
         """Remember an item write into the dict ``written`` (the SSA value ``user``'s
-        write reaches) with the other names read after it, for check_dict_writes."""
+        write reaches) with the other names read after it (but ``skip``, the names the
+        write rebinds too), for check_dict_writes."""
         line = getattr(node, "lineno", 0)
         others = sorted((u, a.id) for u, a in self.env.items()
-                        if u != user and isinstance(a, gast.Name) and a.id != "UNBOUND"
+                        if u != user and u not in skip and isinstance(a, gast.Name)
+                        and a.id != "UNBOUND"
                         and u not in self.return_names and self.read_after(u, line, node))
         self.dict_writes.append((written, user, others, self.parsed.location(node)))
 
