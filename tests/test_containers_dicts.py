@@ -322,6 +322,29 @@ def alias_nested_read(x):
     return np.sum(layer["W"])
 
 
+def alias_copy_of_outer(x):
+    n = {"in": {"w": x}}
+    m = dict(n)                    # a shallow copy: m["in"] is n["in"]
+    inner = n["in"]
+    inner["w"] = x * 2.0
+    return np.sum(m["in"]["w"])
+
+
+def alias_item_in_list(x):
+    n = {"in": {"w": x}}
+    m = [n["in"]]
+    n["in"]["w"] = x * 2.0
+    return np.sum(m[0]["w"])
+
+
+def alias_given_inner(x):
+    inner = {"w": x}
+    n = {"a": 1.0}
+    n["in"] = inner
+    n["in"]["w"] = x * 2.0
+    return np.sum(inner["w"])
+
+
 def array_through_item(x):
     d = {"v": x}
     d["v"][0] = 5.0
@@ -488,6 +511,9 @@ def test_loop_over_items_reads_keys_in_order():
     (alias_inner, "inner[\"v\"] = x * 2.0", "'outer'"),
     (alias_branch, "f[\"a\"] = x * 5.0", "'d'"),
     (alias_nested_read, "d[\"layer\"][\"W\"] = x * 2.0", "'layer'"),
+    (alias_copy_of_outer, "inner[\"w\"] = x * 2.0", "'m'"),
+    (alias_item_in_list, "n[\"in\"][\"w\"] = x * 2.0", "'m'"),
+    (alias_given_inner, "n[\"in\"][\"w\"] = x * 2.0", "'inner'"),
 ])
 def test_a_dict_changed_through_another_name_is_refused_with_its_place(func, line, other):
     args = (X.copy(), 1.0) if func is alias_branch else (X.copy(),)

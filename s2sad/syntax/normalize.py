@@ -220,6 +220,7 @@ class _Normalizer:
         # value), the item reads (name -> (container, key)), and the item writes
         # checked once every path is known (see check_dict_writes)
         self.container_edges: Set[Any] = set()
+        self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
         self.item_edges: Dict[str, Any] = {}
         self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
@@ -929,7 +930,7 @@ class _Normalizer:
             self.emit(nodes.assign(name, anno.set(nodes.call("dict_set", [inner, key, value_atom]),
                                                   anno.CALLEE, dict_set)))
             self.defined.add(name)
-            self.dict_link(name, inner, value_atom)
+            self.dict_link(name, inner, value_atom, key)
             if isinstance(inner, gast.Name):
                 self.record_dict_write(inner.id, root.id, target)
             return self.dict_store(base, nodes.name(name))
@@ -962,7 +963,7 @@ class _Normalizer:
         self.env[base.id] = nodes.name(new)
         for user in followed:
             self.env[user] = nodes.name(new)
-        self.dict_link(new, current, value_atom)
+        self.dict_link(new, current, value_atom, key)
         self.dicts.add(new)
         return True
 
@@ -1016,13 +1017,42 @@ class _Normalizer:
                 raise self.error("the keys of d.update({...}) must be constants", key)
             self.dict_store(item(nodes.const(key.value)), value)
 
-    def dict_link(self, new, old, value):
+    def dict_link(self, new, old, value, key=None):
         """``new = dict_set(old, key, value)``: ``new`` holds ``old``'s items and ``value``
         (a new dict: not the same object as ``old``)."""
-        for held in (old, value):
+        for held, under in ((old, _CONTENTS), (value, _key_of(key))):
             if isinstance(held, gast.Name):
                 self.hold(new, held.id)
                 self.container_edges.add((new, held.id))
+                self.key_under(new, held.id, under)
+
+    def key_under(self, container, held, key):
+        """Record the key under which ``container`` holds ``held`` (None: unknown)."""
+        pair = (container, held)
+        if pair in self.container_keys and self.container_keys[pair] != key:
+            key = None   # held under two keys
+        self.container_keys[pair] = key
+
+    def children(self, parents, key, closure, same):
+        """The values the dicts ``parents`` may hold under ``key`` (None: any key), each
+        with the values that are the same object: what ``parent[key]`` may be."""
+        found, todo, seen = set(), list(parents), set()
+        while todo:
+            parent = todo.pop()
+            if parent in seen:
+                continue
+            seen.add(parent)
+            for (container, held), under in self.container_keys.items():
+                if container != parent:
+                    continue
+                if under is _CONTENTS:   # dict_set's old dict: its items, bar the new key
+                    todo.extend(closure(held, same))
+                elif under is None or key is None or under == key:
+                    found |= closure(held, same)
+            for container, held in self.container_edges:
+                if container == parent and (container, held) not in self.container_keys:
+                    found |= closure(held, same)   # a list or tuple: any item
+        return found
 
     def record_dict_write(self, written, user, node, skip=()):
         """Remember an item write into the dict ``written`` (the SSA value ``user``'s
@@ -1074,8 +1104,8 @@ class _Normalizer:
                     if atom == written or closure(atom, reach) & objects:
                         reason = f"{other!r} may hold that dict"
                     elif key is not None and any(
-                            self.sibling(m, key, closure, same) for m in closure(atom, same)):
-                        reason = f"{other!r} may hold the same item of it"
+                            self.sibling(m, key, closure, same) for m in closure(atom, reach)):
+                        reason = f"{other!r} may hold the same inner dict"
                     else:
                         continue
                     raise UnsupportedSyntaxError(
@@ -1090,6 +1120,10 @@ class _Normalizer:
                         parents = frozenset(closure(parent, same))
                         todo.append((parents, None))
                         todo.append((objects, (parents, item_key)))
+                        # and the value the parent was given under that key is this dict
+                        held = self.children(parents, item_key, closure, same)
+                        if held - objects:
+                            todo.append((frozenset(objects | held), key))
 
     def may_hold(self, ssa, array):
         """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
@@ -1757,7 +1791,7 @@ class _Normalizer:
         dict_set = registry.DICT_HELPERS["dict_set"]
         for key, value in pairs:
             new = self.helper_call(dict_set, "dict_set", [current, key, value], result)
-            self.dict_link(new, current, value)
+            self.dict_link(new, current, value, key)
             self.dicts.add(new)
             current = nodes.name(new)
         return current.id
@@ -2016,10 +2050,11 @@ class _Normalizer:
                     self.container_edges.add((name, elt.id))
             return
         if isinstance(value, gast.Dict):   # and a dict its values
-            for item in value.values:
+            for key, item in zip(value.keys, value.values):
                 if isinstance(item, gast.Name):
                     self.hold(name, item.id)
                     self.container_edges.add((name, item.id))
+                    self.key_under(name, item.id, _key_of(key))
             return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             key = value.slice.value if isinstance(value.slice, gast.Constant) else None
@@ -2413,6 +2448,14 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+_CONTENTS = object()   # dict_set(old, ...): the new dict holds old's items
+
+
+def _key_of(key):
+    """A normalized key's constant value, or None when it is known only at run time."""
+    return key.value if isinstance(key, gast.Constant) else None
 
 
 def _constant_key(key):
