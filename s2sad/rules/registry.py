@@ -82,7 +82,8 @@ def _changed():
 #: and the helpers the transforms call.  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
                 "slice", "item_bar", "add_items", "overwritten", "zero_at", "stored_part",
-                "list_append", "repeat_bar", "dict_bar", "dict_set", "dict_get", "dict_keys", "dict_size_kept", "shape_of", "unbroadcast_to",
+                "list_append", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
+                "dict_set", "dict_get", "dict_keys", "dict_size_kept",
                 "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []

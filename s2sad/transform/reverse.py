@@ -1252,16 +1252,16 @@ def _sequence_names(primal):
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
                 and anno.get(value, anno.CALLEE) is registry.DICT_HELPERS.get("dict_set"):
             names.add(target.id)
-        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
-                and anno.get(value, anno.CALLEE) in (registry.DICT_HELPERS.get("dict_keys"),
-                                                     registry.DICT_HELPERS.get("dict_set"),
-                                                     registry.DICT_HELPERS.get("dict_get")):
-            names.add(value.args[0].id)   # dict_keys(d), d.get(k): d is a dict
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
             names.add(value.value.id)   # d["key"]: d is a dict
         elif isinstance(target, gast.Tuple) and isinstance(value, gast.Name):
             names.add(value.id)
+        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
+                and anno.get(value, anno.CALLEE) in (registry.DICT_HELPERS.get("dict_keys"),
+                                                     registry.DICT_HELPERS.get("dict_set"),
+                                                     registry.DICT_HELPERS.get("dict_get")):
+            names.add(value.args[0].id)   # dict_keys(d), d.get(k): d is a dict
         if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
             rule = registry.lookup(anno.get(value, anno.CALLEE))
             if rule is not None and rule.params[:1] in (("arrays",), ("iterable",)):
