@@ -162,6 +162,18 @@ def display_keys(x):
     return np.sum(d["a"] * d[0] + e["b"] * e["c"] + f["a"] * x)
 
 
+SCALES = {"a": 2.0, "b": 3.0}
+
+
+def over_a_global_dict(x):
+    s = 0.0
+    for k, v in SCALES.items():
+        s = s * 0.5 + v * np.sum(x ** 2)
+    for k in SCALES:
+        s = s + SCALES[k] * np.sum(np.sin(x))
+    return s
+
+
 def write_while_iterating(x):
     d = {"a": x, "b": x * x}
     for k in d:
@@ -408,6 +420,7 @@ ARRAY_CASES = [
     comprehensions, updates, ordered_over_keys, ordered_over_items, ordered_over_values,
     ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
     while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
+    over_a_global_dict,
 ]
 
 

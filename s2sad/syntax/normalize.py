@@ -599,8 +599,7 @@ class _Normalizer:
             return node, "dict_keys"
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
                 and node.func.attr in ("keys", "items", "values") and not node.args \
-                and not node.keywords and isinstance(node.func.value, gast.Name) \
-                and node.func.value.id in (set(self.env) | self.locals | set(self.params)):
+                and not node.keywords and isinstance(node.func.value, gast.Name):
             return node.func.value, f"dict_{node.func.attr}"
         return None
 
