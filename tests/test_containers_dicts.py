@@ -162,6 +162,15 @@ def display_keys(x):
     return np.sum(d["a"] * d[0] + e["b"] * e["c"] + f["a"] * x)
 
 
+def rebinds_the_looped_name(x):
+    d = {"a": x, "b": x * 2.0}
+    s = 0.0
+    for k, v in d.items():         # Python keeps looping over the first dict
+        s = s * 0.5 + np.sum(v * x)
+        d = {"a": v * 3.0, "b": v * 5.0}
+    return s + np.sum(d["a"])
+
+
 SCALES = {"a": 2.0, "b": 3.0}
 
 
@@ -420,7 +429,7 @@ ARRAY_CASES = [
     comprehensions, updates, ordered_over_keys, ordered_over_items, ordered_over_values,
     ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
     while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
-    over_a_global_dict,
+    over_a_global_dict, rebinds_the_looped_name,
 ]
 
 
@@ -590,3 +599,16 @@ def test_a_key_added_while_iterating_raises_as_in_python():
 def test_an_alias_followed_in_the_arm_not_taken():
     g = s2sad.grad(alias_followed_in_branch)(-X)
     np.testing.assert_allclose(g, _fd_grad(alias_followed_in_branch, [-X], 0), rtol=1e-6)
+
+
+def rebinds_and_writes_the_looped_name(x):
+    d = {"a": x, "b": x * 2.0}
+    for k in d:
+        d = dict(d)
+        d["c"] = x
+    return np.sum(d["c"])
+
+
+def test_a_loop_that_rebinds_and_writes_its_dict_is_refused():
+    with pytest.raises(UnsupportedSyntaxError, match="both binds 'd' to another value"):
+        s2sad.grad(rebinds_and_writes_the_looped_name)(X.copy())

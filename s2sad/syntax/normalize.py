@@ -433,7 +433,8 @@ class _Normalizer:
 
     def for_statement(self, stmt, extra_carried=()):
         iterable = stmt.iter
-        callee = start = over = None
+        callee = start = over = looped = None
+        rebound = False
         if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
                 and iterable.func.id not in self.env:
             callee = self.parsed.resolve(iterable.func.id, None)
@@ -465,8 +466,18 @@ class _Normalizer:
             # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
             # insertion order), each value read from the dict as the trip starts
             owner, kind = over
+            looped = self.read_name(owner.id, owner)
+            rebound = owner.id in {n.id for n in nodes.names(stmt.body)
+                                   if isinstance(n.ctx, gast.Store)}
+            if rebound and owner.id in self.dict_roots(stmt.body):
+                raise self.error(
+                    f"this loop over the dict {owner.id!r} both binds {owner.id!r} to another "
+                    f"value and writes items into it: which dict each step reads is not "
+                    f"followed", stmt.iter,
+                    hint=f"loop over a copy (for k in list({owner.id})) or use another "
+                         f"name for the new dict")
             keys = self.operation_value(anno.set(nodes.call("dict_keys", [
-                self.read_name(owner.id, owner)]), "s2sad_call_site", iterable), "keys",
+                nodes.clone(looped)]), "s2sad_call_site", iterable), "keys",
                 registry.DICT_HELPERS["dict_keys"])
             self.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
             sequences, backwards = [keys], [False]
@@ -509,6 +520,12 @@ class _Normalizer:
         self.env[index] = nodes.name(index)   # lets the desugared body read the index
         header_source = self.source
 
+        def looped_now():
+            # the dict the loop runs over as this step starts: the name's current value
+            # when the body writes items into it, else the dict from before the loop
+            # (the body may bind the name to another dict, as Python's loop ignores)
+            return self.read_name(owner.id, owner) if not rebound else nodes.clone(looped)
+
         def prologue():
             self.source = header_source
             if kind == "range":
@@ -546,8 +563,7 @@ class _Normalizer:
                 key = self.namer.fresh("key")
                 self.emit(nodes.assign(key, items[0]))
                 self.defined.add(key)
-                self.bind_item(target, nodes.subscript(self.read_name(owner.id, owner),
-                                                       nodes.name(key)))
+                self.bind_item(target, nodes.subscript(looped_now(), nodes.name(key)))
             elif kind == "dict_items":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
                         and isinstance(target.elts[0], gast.Name)):
@@ -555,8 +571,7 @@ class _Normalizer:
                                      "d.items()", target)
                 self.bind_item(target.elts[0], items[0])
                 key = self.env[target.elts[0].id]
-                self.bind_item(target.elts[1], nodes.subscript(
-                    self.read_name(owner.id, owner), nodes.clone(key)))
+                self.bind_item(target.elts[1], nodes.subscript(looped_now(), nodes.clone(key)))
             elif kind == "zip":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
                     raise self.error("unpack zip() into one name per sequence", target)
