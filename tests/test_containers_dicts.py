@@ -171,6 +171,14 @@ def rebinds_the_looped_name(x):
     return s + np.sum(d["a"])
 
 
+def comprehension_scope(x):
+    k = x * 2.0                    # the comprehensions' k and i are their own
+    d = {k: x * 3.0 for k in ["a", "b"]}
+    i = x * 0.5
+    ys = [x * i for i in range(3)]
+    return np.sum(k * d["b"] + i * ys[2])
+
+
 SCALES = {"a": 2.0, "b": 3.0}
 
 
@@ -429,7 +437,7 @@ ARRAY_CASES = [
     comprehensions, updates, ordered_over_keys, ordered_over_items, ordered_over_values,
     ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
     while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
-    over_a_global_dict, rebinds_the_looped_name,
+    over_a_global_dict, rebinds_the_looped_name, comprehension_scope,
 ]
 
 

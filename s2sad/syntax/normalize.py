@@ -1793,6 +1793,18 @@ class _Normalizer:
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
             gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
 
+    def comprehension_loop(self, loop, result):
+        """Run a comprehension's loop: its target names are its own (Python 3 gives a
+        comprehension a scope), so the names keep the values they had before it."""
+        targets = {n.id for n in nodes.names(loop.target)}
+        saved = {t: self.env[t] for t in targets if t in self.env}
+        self.for_statement(loop, extra_carried=(result,))
+        for t in targets:
+            if t in saved:
+                self.env[t] = saved[t]
+            else:
+                self.env.pop(t, None)
+
     def dict_display(self, node, target=None):
         """``{k: v, ...}`` with keys computed when the code runs: an empty dict, then one
         item write per entry (a key that comes twice keeps its last value)."""
@@ -1841,7 +1853,7 @@ class _Normalizer:
             body = [gast.If(test=test, body=body, orelse=[])]
         loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
                                 type_comment=None))
-        self.for_statement(loop, extra_carried=(result,))
+        self.comprehension_loop(loop, result)
         final = self.env.pop(result)
         return final.id
 
@@ -1871,7 +1883,7 @@ class _Normalizer:
             body = [gast.If(test=test, body=body, orelse=[])]
         loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
                                 type_comment=None))
-        self.for_statement(loop, extra_carried=(result,))
+        self.comprehension_loop(loop, result)
         final = self.env.pop(result)
         return final.id
 
