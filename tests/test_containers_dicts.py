@@ -326,6 +326,21 @@ def alias_in_loop(x):
     return np.sum(e["v"])
 
 
+def alias_inner_in_a_list(x):
+    n = {"in": {"w": x}}
+    m = [n]                        # a list holding n: not followed
+    inner = n["in"]
+    inner["w"] = x * 2.0
+    return np.sum(m[0]["in"]["w"])
+
+
+def alias_held_under_two_keys(x):
+    inner = {"w": x}
+    n = {"b": inner, "c": inner}
+    inner["w"] = x * 2.0
+    return np.sum(n["b"]["w"])
+
+
 def alias_inner(x):
     outer = {"in": {"v": x}}
     inner = outer["in"]
@@ -349,6 +364,19 @@ def alias_nested_read(x):
     layer = d["layer"]
     d["layer"]["W"] = x * 2.0
     return np.sum(layer["W"])
+
+
+def alias_through_levels(x):
+    top = {"n": {"in": {"w": x}}}
+    n = top["n"]
+    inner = n["in"]
+    a = n["in"]
+    inner["w"] = inner["w"] * x    # the same dict as a, n["in"], top["n"]["in"]
+    a["v"] = np.sin(x)
+    d = {"a": x}
+    outer = {"d": d, "z": 2.0}
+    d["a"] = d["a"] * x
+    return np.sum(top["n"]["in"]["w"] * a["v"] + n["in"]["v"] + outer["d"]["a"])
 
 
 def alias_copy_of_outer(x):
@@ -438,6 +466,7 @@ ARRAY_CASES = [
     ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
     while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
     over_a_global_dict, rebinds_the_looped_name, comprehension_scope,
+    alias_inner, alias_nested_read, alias_given_inner, alias_through_levels,
 ]
 
 
@@ -538,12 +567,11 @@ def test_loop_over_items_reads_keys_in_order():
 
 @pytest.mark.parametrize("func, line, other", [
     (alias_in_loop, "d[\"v\"] = d[\"v\"] * x", "'e'"),
-    (alias_inner, "inner[\"v\"] = x * 2.0", "'outer'"),
     (alias_branch, "f[\"a\"] = x * 5.0", "'d'"),
-    (alias_nested_read, "d[\"layer\"][\"W\"] = x * 2.0", "'layer'"),
     (alias_copy_of_outer, "inner[\"w\"] = x * 2.0", "'m'"),
     (alias_item_in_list, "n[\"in\"][\"w\"] = x * 2.0", "'m'"),
-    (alias_given_inner, "n[\"in\"][\"w\"] = x * 2.0", "'inner'"),
+    (alias_inner_in_a_list, "inner[\"w\"] = x * 2.0", "'m'"),
+    (alias_held_under_two_keys, "inner[\"w\"] = x * 2.0", "'n'"),
 ])
 def test_a_dict_changed_through_another_name_is_refused_with_its_place(func, line, other):
     args = (X.copy(), 1.0) if func is alias_branch else (X.copy(),)

@@ -945,8 +945,11 @@ class _Normalizer:
                                                   anno.CALLEE, dict_set)))
             self.defined.add(name)
             self.dict_link(name, inner, value_atom, key)
+            twins = self.same_item_users(inner) if not self.loop_stack else []
             if isinstance(inner, gast.Name):
-                self.record_dict_write(inner.id, root.id, target)
+                self.record_dict_write(inner.id, root.id, target, skip=twins)
+            for user in twins:   # layer = d["layer"] before: the same dict, written
+                self.env[user] = nodes.name(name)
             return self.dict_store(base, nodes.name(name))
         current = self.read_name(base.id, base)
         if isinstance(current, gast.Name) and (
@@ -971,15 +974,81 @@ class _Normalizer:
             # value) see the write: they are rebound to the new dict too
             followed = sorted(u for u, a in self.env.items() if u != base.id
                               and isinstance(a, gast.Name) and a.id == current.id)
+            followed += [u for u in self.same_item_users(current)
+                         if u != base.id and u not in followed]
+        # inner = n["k"], or n = {"k": inner} (n unchanged since): the write shows in
+        # n["k"] too, so n is given the new inner dict under "k" (and so on up)
+        parents = self.holders_of(current) if not self.loop_stack and not self.callee else []
+        chain, seen, todo = [], set(), [p for p, _ in parents]
+        while todo:
+            up = todo.pop()
+            if up in seen:
+                continue
+            seen.add(up)
+            chain += [u for u, a in self.env.items() if isinstance(a, gast.Name) and a.id == up]
+            todo += [p for p, _ in self.holders_of(nodes.name(up))]
         if isinstance(current, gast.Name):
-            self.record_dict_write(current.id, base.id, target, skip=followed)
+            self.record_dict_write(current.id, base.id, target, skip=followed + chain)
         new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
         self.env[base.id] = nodes.name(new)
         for user in followed:
             self.env[user] = nodes.name(new)
         self.dict_link(new, current, value_atom, key)
         self.dicts.add(new)
+        for parent, parent_key in parents:
+            holders = sorted(u for u, a in self.env.items()
+                             if isinstance(a, gast.Name) and a.id == parent)
+            if not holders:
+                continue   # no name holds that dict any longer
+            outer = gast.Subscript(value=gast.copy_location(nodes.name(holders[0]), target),
+                                   slice=nodes.const(parent_key), ctx=gast.Store())
+            self.dict_store(gast.copy_location(outer, target), nodes.name(new))
         return True
+
+    def holders_of(self, atom):
+        """``(dict, key)``: the dicts some user's name holds now that certainly hold the
+        dict ``atom`` under the constant ``key``: the one it was read from (``a =
+        n["k"]``) and those made holding it (``n = {"k": a}``, ``n["k"] = a``)."""
+        if not isinstance(atom, gast.Name):
+            return []
+        found = []
+        if atom.id in self.item_edges:
+            found.append(self.item_edges[atom.id])
+        found += [(c, k) for (c, h), k in sorted(self.container_keys.items(), key=repr)
+                  if h == atom.id and k is not _CONTENTS]
+        held = {a.id for a in self.env.values() if isinstance(a, gast.Name)}
+        return [(p, k) for p, k in found if isinstance(k, (str, int)) and p in held]
+
+    def same_item_users(self, atom):
+        """The user names holding the same item of the same dict value as ``atom``
+        (``a = n["k"]``, ``b = n["k"]`` with ``n`` unchanged between): one object."""
+        if not isinstance(atom, gast.Name) or atom.id not in self.item_edges:
+            return []
+        parent, key = self.item_edges[atom.id]
+        if not isinstance(key, (str, int)):
+            return []
+        given = self.value_under(parent, key)
+        return sorted(u for u, a in self.env.items() if isinstance(a, gast.Name)
+                      and a.id != atom.id and (self.item_edges.get(a.id) == (parent, key)
+                                               or a.id == given))
+
+    def value_under(self, parent, key):
+        """The value the dict ``parent`` certainly holds under the constant ``key`` (put
+        there by its display or an item write), else None."""
+        seen = set()
+        while parent not in seen:
+            seen.add(parent)
+            mine = [(h, k) for (c, h), k in self.container_keys.items() if c == parent]
+            direct = [h for h, k in mine if k == key and k is not _CONTENTS]
+            if direct:
+                return direct[0] if len(direct) == 1 else None
+            if any(k is None for _, k in mine):
+                return None   # something held under a key not known here
+            olds = [h for h, k in mine if k is _CONTENTS]
+            if len(olds) != 1:
+                return None
+            parent = olds[0]
+        return None
 
     def sibling(self, name, key, closure, same):
         """Is ``name`` read as an item of one of the dicts ``key[0]``, under the key
