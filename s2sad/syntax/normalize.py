@@ -1167,14 +1167,20 @@ class _Normalizer:
                 if (name, source) not in self.container_edges:
                     same.setdefault(name, set()).add(source)
 
+        cache = {}
+
         def closure(start, edges):
+            found = cache.get((start, id(edges)))
+            if found is not None:
+                return found
             seen, todo = set(), [start]
             while todo:
                 n = todo.pop()
                 if n not in seen:
                     seen.add(n)
                     todo.extend(edges.get(n, ()))
-            return seen
+            cache[(start, id(edges))] = frozenset(seen)
+            return cache[(start, id(edges))]
 
         for written, user, others, where in self.dict_writes:
             todo, done = [(frozenset(closure(written, same)), None)], []
