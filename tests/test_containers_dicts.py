@@ -90,7 +90,9 @@ def dict_constructors(x):
     e = dict(d)                    # a new dict: writing e leaves d as it is
     e["a"] = e["a"] * 3.0
     f = dict(u=np.sin(x), w=2.0)
-    return np.sum(d["a"] * e["a"] + e["b"] + f["u"] * f["w"])
+    g = f.copy()                   # a dict's copy, not np.copy
+    g["w"] = g["u"] * x
+    return np.sum(d["a"] * e["a"] + e["b"] + f["u"] * f["w"] + g["w"])
 
 
 def comprehensions(x):

@@ -1829,6 +1829,18 @@ class _Normalizer:
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
         new dict); any other call as it is."""
         func = node.func
+        if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args \
+                and not node.keywords and isinstance(func.value, gast.Name) \
+                and func.value.id in self.dict_names():
+            node = gast.copy_location(gast.Call(   # d.copy() is dict(d)
+                func=gast.copy_location(gast.Name(id="dict", ctx=gast.Load(), annotation=None,
+                                                  type_comment=None), func),
+                args=[func.value], keywords=[]), node)
+            node.end_lineno, node.end_col_offset = func.end_lineno, func.end_col_offset
+            if "dict" in self.env or "dict" in self.locals \
+                    or self.parsed.resolve("dict", None) is not builtins.dict:
+                raise self.error("d.copy() where the name 'dict' is not the builtin", node)
+            func = node.func
         if not (isinstance(func, gast.Name) and func.id not in self.env
                 and func.id not in self.locals
                 and self.parsed.resolve(func.id, None) is builtins.dict):
@@ -2610,7 +2622,8 @@ def _dict_names(fn):
     return found
 
 
-_DICT_METHODS = frozenset({"items", "keys", "values", "get", "update"})
+_DICT_METHODS = frozenset({"items", "keys", "values", "get", "update", "setdefault",
+                           "popitem"})
 
 
 def _drop_statements(body, doomed):
