@@ -181,6 +181,16 @@ def comprehension_scope(x):
     return np.sum(k * d["b"] + i * ys[2])
 
 
+def views_as_values(x):
+    d = {"a": x, "b": np.sin(x), "c": x * x}
+    s = sum(d.values())
+    return np.sum(s * x) + len(d.keys())
+
+
+def sum_of_parameter_values(p, x):
+    return np.sum(sum(p.values()) * x)
+
+
 SCALES = {"a": 2.0, "b": 3.0}
 
 
@@ -468,7 +478,7 @@ ARRAY_CASES = [
     ordered_over_keys_method, enumerate_zip_reversed, write_while_iterating, three_levels,
     while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
     over_a_global_dict, rebinds_the_looped_name, comprehension_scope,
-    alias_inner, alias_nested_read, alias_given_inner, alias_through_levels,
+    alias_inner, alias_nested_read, alias_given_inner, alias_through_levels, views_as_values,
 ]
 
 
@@ -499,7 +509,8 @@ def test_second_order(func):
 
 # ---------------------------------------------------------------- dict parameters
 
-PARAM_CASES = [iterate_parameter, write_parameter, write_parameter_keys]
+PARAM_CASES = [iterate_parameter, write_parameter, write_parameter_keys,
+               sum_of_parameter_values]
 
 
 @pytest.mark.parametrize("func", PARAM_CASES, ids=[f.__name__ for f in PARAM_CASES])

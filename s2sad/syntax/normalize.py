@@ -1829,6 +1829,20 @@ class _Normalizer:
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
         new dict); any other call as it is."""
         func = node.func
+        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values") \
+                and not node.args and not node.keywords and isinstance(func.value, gast.Name):
+            # d.values() / d.keys() as a value (sum(d.values()), list(d.keys())): the
+            # list [d[k] for k in d] / [k for k in d], in insertion order
+            key = self.namer.fresh("key")
+            elt = nodes.name(key) if func.attr == "keys" else gast.Subscript(
+                value=nodes.clone(func.value), slice=nodes.name(key), ctx=gast.Load())
+            new = gast.ListComp(elt=elt, generators=[gast.comprehension(
+                target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
+                is_async=0)])
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
         if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args \
                 and not node.keywords and isinstance(func.value, gast.Name) \
                 and func.value.id in self.dict_names():
