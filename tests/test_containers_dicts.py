@@ -187,6 +187,15 @@ def views_as_values(x):
     return np.sum(s * x) + len(d.keys())
 
 
+def unpacking_displays(x):
+    p = {"W": x, "b": np.sin(x)}
+    q = {**p, "W": p["W"] * 3.0}               # a functional update
+    r = {"z": x * x, **q, "b": q["b"] * x}
+    s = {**r}
+    s["W"] = x * 5.0
+    return np.sum(q["W"] * p["W"] + r["b"] * r["z"] + q["b"] + s["W"] * r["W"])
+
+
 def sum_of_parameter_values(p, x):
     return np.sum(sum(p.values()) * x)
 
@@ -479,6 +488,7 @@ ARRAY_CASES = [
     while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
     over_a_global_dict, rebinds_the_looped_name, comprehension_scope,
     alias_inner, alias_nested_read, alias_given_inner, alias_through_levels, views_as_values,
+    unpacking_displays,
 ]
 
 

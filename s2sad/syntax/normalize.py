@@ -1780,11 +1780,8 @@ class _Normalizer:
         elif isinstance(node, (gast.Tuple, gast.List)):
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
         elif isinstance(node, gast.Dict):
-            for key in node.keys:
-                if key is None:
-                    raise self.error("'**' in a dict display is not supported", node,
-                                     hint="copy the dict and update it: d = dict(other); "
-                                          "d.update({...})")
+            if any(key is None for key in node.keys):
+                return self.dict_unpacking(node, target)
             if not all(_constant_key(k) for k in node.keys):
                 return self.dict_display(node, target)
             # a key written twice keeps its first place and its last value, as in Python
@@ -1905,6 +1902,35 @@ class _Normalizer:
                 self.env[t] = saved[t]
             else:
                 self.env.pop(t, None)
+
+    def dict_unpacking(self, node, target=None):
+        """``{**a, k: v, **b}``: a new dict, then each entry in order: the items of
+        ``a``, ``v`` under ``k``, the items of ``b`` (a key seen again keeps its place
+        and takes the new value, as in Python)."""
+        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        result = target if target is not None and target not in reads \
+            and target not in self.params else self.namer.fresh("entries")
+        self.built_dicts.add(result)
+        empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
+        self.env[result] = nodes.name(self.operation(empty, target=result))
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                if not isinstance(value, gast.Name):
+                    other = self.namer.fresh("source")
+                    self.env[other] = self.atom(value)
+                    value = gast.copy_location(nodes.name(other), value)
+                update = gast.Expr(value=gast.Call(func=gast.Attribute(
+                    value=gast.copy_location(nodes.name(result), node), attr="update",
+                    ctx=gast.Load()), args=[value], keywords=[]))
+                for sub in gast.walk(update):
+                    gast.copy_location(sub, node)
+                    sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+                self.dict_update(update)
+            else:
+                item = gast.Subscript(value=gast.copy_location(nodes.name(result), node),
+                                      slice=key, ctx=gast.Store())
+                self.dict_store(gast.copy_location(item, node), self.atom(value))
+        return self.env.pop(result).id
 
     def dict_display(self, node, target=None):
         """``{k: v, ...}`` with keys computed when the code runs: an empty dict, then one
