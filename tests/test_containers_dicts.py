@@ -196,6 +196,14 @@ def unpacking_displays(x):
     return np.sum(q["W"] * p["W"] + r["b"] * r["z"] + q["b"] + s["W"] * r["W"])
 
 
+def rebuilt_in_a_loop(x):
+    state = {"m": x * 0.0, "v": x}
+    for _ in range(3):
+        state = {**state, "m": state["m"] * 0.9 + x}      # a new dict each step
+        state = {k: v * np.cos(x) for k, v in state.items()}
+    return np.sum(state["m"] * state["v"])
+
+
 def sum_of_parameter_values(p, x):
     return np.sum(sum(p.values()) * x)
 
@@ -488,7 +496,7 @@ ARRAY_CASES = [
     while_state, through_helpers, display_keys, alias_followed, alias_followed_in_branch,
     over_a_global_dict, rebinds_the_looped_name, comprehension_scope,
     alias_inner, alias_nested_read, alias_given_inner, alias_through_levels, views_as_values,
-    unpacking_displays,
+    unpacking_displays, rebuilt_in_a_loop,
 ]
 
 

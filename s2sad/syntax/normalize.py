@@ -225,6 +225,7 @@ class _Normalizer:
         self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
+        self.building: Set[str] = set()   # those being filled now: no other name holds them
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -987,7 +988,7 @@ class _Normalizer:
             seen.add(up)
             chain += [u for u, a in self.env.items() if isinstance(a, gast.Name) and a.id == up]
             todo += [p for p, _ in self.holders_of(nodes.name(up))]
-        if isinstance(current, gast.Name):
+        if isinstance(current, gast.Name) and base.id not in self.building:
             self.record_dict_write(current.id, base.id, target, skip=followed + chain)
         new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
         self.env[base.id] = nodes.name(new)
@@ -1911,6 +1912,7 @@ class _Normalizer:
         result = target if target is not None and target not in reads \
             and target not in self.params else self.namer.fresh("entries")
         self.built_dicts.add(result)
+        self.building.add(result)
         empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
         self.env[result] = nodes.name(self.operation(empty, target=result))
         for key, value in zip(node.keys, node.values):
@@ -1930,6 +1932,7 @@ class _Normalizer:
                 item = gast.Subscript(value=gast.copy_location(nodes.name(result), node),
                                       slice=key, ctx=gast.Store())
                 self.dict_store(gast.copy_location(item, node), self.atom(value))
+        self.building.discard(result)
         return self.env.pop(result).id
 
     def dict_display(self, node, target=None):
@@ -1980,7 +1983,9 @@ class _Normalizer:
             body = [gast.If(test=test, body=body, orelse=[])]
         loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
                                 type_comment=None))
+        self.building.add(result)
         self.comprehension_loop(loop, result)
+        self.building.discard(result)
         final = self.env.pop(result)
         return final.id
 
