@@ -679,3 +679,16 @@ def rebinds_and_writes_the_looped_name(x):
 def test_a_loop_that_rebinds_and_writes_its_dict_is_refused():
     with pytest.raises(UnsupportedSyntaxError, match="both binds 'd' to another value"):
         s2sad.grad(rebinds_and_writes_the_looped_name)(X.copy())
+
+
+def adds_a_key_then_breaks(x):
+    d = {"a": x}
+    for k in d:
+        d["b"] = x * 2.0           # no next step: Python raises nothing
+        break
+    return np.sum(d["a"] * d["b"])
+
+
+def test_a_key_added_in_the_trip_that_breaks_is_fine():
+    g = s2sad.grad(adds_a_key_then_breaks)(X.copy())
+    np.testing.assert_allclose(g, _fd_grad(adds_a_key_then_breaks, [X], 0), rtol=1e-6)

@@ -582,9 +582,11 @@ class _Normalizer:
                 self.bind_item(target, items[0])
 
         body = self.block(stmt.body, prologue)
-        if over is not None and over[0].id in self.dict_roots(stmt.body):
+        if over is not None and over[0].id in self.dict_roots(stmt.body) \
+                and not getattr(stmt, "s2sad_may_exit", False):
             # the body writes items into the dict it loops over: a new key changes its
-            # size, and Python's loop raises RuntimeError then (at its next step)
+            # size, and Python's loop raises RuntimeError then (at its next step; not
+            # checked in a loop that may break or return, where no next step may come)
             helper = registry.DICT_HELPERS["dict_size_kept"]
             self.helpers["dict_size_kept"] = helper
             ok = self.namer.fresh("same_size")
