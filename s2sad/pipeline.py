@@ -307,9 +307,9 @@ def _callee_functions(calls):
     whose generated function takes the user function's own parameters first (the API
     gives those the user function's current defaults)."""
     found = {}
-    for key, callee in calls.callees.items():
+    for key, callee in calls.callees.items():   # (["jvp",] func, wrt, arity, kinds)
         funcs = [k for k in key if inspect.isfunction(k)]
-        if funcs and key[-1] is None:   # not specialized to a *args arity
+        if funcs and key[-2] is None:   # not specialized to a *args arity
             found[callee.name] = funcs[0]
     return found
 

@@ -19,12 +19,14 @@ __all__ = [
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
     "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "list_append",
-    "list_push", "list_remove", "list_bar", "sequence_as", "list_extend", "list_insert",
+    "list_push", "list_remove", "list_bar", "list_extend", "list_insert",
     "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "zeros_tree", "add_tree", "tree_like", "repetition_bar",
     "container_copy", "iterable_bar", "times_bar",
+    "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
+    "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
 ]
 
@@ -162,6 +164,8 @@ def zeros_like(x):
         return np.zeros(x.shape, dtype=float_like(x))
     if isinstance(x, (list, tuple)):
         return type(x)(zeros_like(item) for item in x)
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, complex):
         return 0j
     if np.ndim(x) == 0:
@@ -257,7 +261,7 @@ def add_item(bar, key, g):
     a list of its items first."""
     if isinstance(bar, tuple):
         bar = list(bar)
-    bar[key] = bar[key] + g
+    bar[key] = add_tree(bar[key], g)
     return bar
 
 
@@ -278,8 +282,10 @@ def add_tree(a, b):
         return a
     if isinstance(a, (list, tuple)):
         return [add_tree(x, y) for x, y in zip(a, b)]
-    if isinstance(a, dict):
-        return {k: add_tree(v, b.get(k)) for k, v in a.items()}
+    if isinstance(a, dict):   # keys of both (a dict adjoint may lack a key)
+        out = {k: add_tree(v, b.get(k)) for k, v in a.items()}
+        out.update((k, v) for k, v in b.items() if k not in a)
+        return out
     return a + b
 
 
@@ -384,17 +390,6 @@ def list_bar(g):
     return list(g)
 
 
-def sequence_as(g, like):
-    """Adjoint of ``list(like)``: ``g`` (the list's adjoint) as ``like``'s kind, a tuple
-    for a tuple, an array for an array, else a list (a copy)."""
-    if isinstance(like, tuple):
-        return tuple(g)
-    if isinstance(like, np.ndarray):
-        return np.array([np.asarray(item, dtype=float_like(like)) for item in g],
-                        dtype=float_like(like)).reshape(like.shape)
-    return list(g)
-
-
 def list_extend(items, more):
     """``items + list(more)``: what ``items.extend(more)`` (and ``items += more`` on a
     list) means in generated code."""
@@ -493,6 +488,112 @@ def set_bar(g, items, index):
     return g, item
 
 
+def dict_set(d, key, value):
+    """``d`` with ``d[key] = value``, as a new dict (``d`` stays as it is): what the
+    item write ``d[key] = value`` on a dict means in generated code.  A new key goes
+    last, an existing one keeps its place, as in Python."""
+    out = dict(d)
+    out[key] = value
+    return out
+
+
+def dict_set_bar(g, d, key):
+    """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches ``d``:
+    ``g``'s items for ``d``'s keys, with a zero at ``key`` (overwritten, or absent
+    from ``d``)."""
+    got = g if isinstance(g, dict) else {}
+    out = {k: got[k] if k in got else zeros_like(v) for k, v in d.items()}
+    if key in out:
+        out[key] = zeros_like(d[key])
+    return out
+
+
+def dict_item_bar(g, key, value):
+    """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches
+    ``value``: ``g[key]`` (a zero of ``value``'s kind where ``g`` has none)."""
+    if isinstance(g, dict) and key in g:
+        return g[key]
+    return zeros_like(value)
+
+
+def dict_get(d, key, default=None):
+    """``d.get(key, default)``: a function of its own so that its adjoint knows which
+    of the two the value came from."""
+    return d.get(key, default)
+
+
+def dict_get_bar(g, d, key):
+    """Adjoint of ``d.get(key, default)`` for ``d``: zeros but ``g`` at ``key``
+    (all zeros when ``key`` is absent: the value was the default)."""
+    out = {k: zeros_like(v) for k, v in d.items()}
+    if key in out:
+        out[key] = out[key] + g
+    return out
+
+
+def dict_default_bar(g, d, key, default):
+    """Adjoint of ``d.get(key, default)`` for ``default``: ``g`` when ``key`` is absent."""
+    return zeros_like(default) if key in d else g
+
+
+def dict_keys(d):
+    """``list(d)``: the keys a loop over a dict (``for k in d``, ``d.items()``,
+    ``d.keys()``, ``d.values()``) visits, in insertion order."""
+    if not isinstance(d, dict):
+        from .errors import ValueTypeError
+        raise ValueTypeError(f"s2sad reads this loop as a loop over the keys of a dict "
+                             f"(.items(), .keys(), .values(), or 'for k in d' with d[k] in "
+                             f"its body), but the value is a {type(d).__name__}",
+                             hint="loop over range(len(xs)) to index a list by position")
+    return list(d)
+
+
+def dict_size_kept(d, n):
+    """After a trip of a loop over the dict ``d`` that had ``n`` keys: Python's loop
+    raises at its next step when the trip added a key; so does generated code."""
+    if len(d) != n:
+        raise RuntimeError("dictionary changed size during iteration")
+    return True
+
+
+def _containers_in(value, found, depth=0):
+    """The ids of the lists and dicts ``value`` is or holds (tuples looked into)."""
+    if isinstance(value, (list, dict)):
+        found.add(id(value))
+    if depth < 6 and isinstance(value, (list, tuple)):
+        for item in value:
+            _containers_in(item, found, depth + 1)
+    elif depth < 6 and isinstance(value, dict):
+        for item in value.values():
+            _containers_in(item, found, depth + 1)
+    return found
+
+
+def ensure_own_dicts(function_name, written, arguments, outside=None):
+    """Refuse a dict argument the function writes items into (``p["b"] = ...``) when
+    another argument is that dict or holds it (or a dict inside it).
+
+    Generated code writes such items into new dicts (the caller's dict never
+    changes), so the other argument would not see the write that Python's own call
+    makes it see.  ``written``: the parameter's name -> the line of its first item
+    write; ``arguments``: every parameter's value by name; ``outside``: the globals
+    and closure values the function reads.
+    """
+    for name, line in written.items():
+        mine = _containers_in(arguments[name], set())
+        for other, given in list(arguments.items()) + list((outside or {}).items()):
+            if (other != name or given is not arguments[name]) \
+                    and mine & _containers_in(given, set()):
+                from .errors import SharedArgumentsError
+                raise SharedArgumentsError(
+                    f"{function_name} writes items into its argument {name!r} (line {line}), "
+                    f"and {other!r} is (or holds) that dict or one inside it: "
+                    f"s2sad writes into a new dict (it never changes the caller's dicts), so "
+                    f"{other!r} would not see the write that {function_name} makes it see",
+                    hint=f"pass a copy of one of them, e.g. dict({name})")
+    return None
+
+
 def repeat_bar(g, items):
     """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape."""
     if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
@@ -526,7 +627,7 @@ def ensure_scalar_output(value, function_name):
             f"use s2sad.vjp for non-scalar outputs")
 
 
-def ensure_unshared(function_name, written, arguments, outside=None):
+def ensure_unshared(function_name, written, arguments, outside=None, dicts=None):
     """Refuse arguments that share memory with an argument the function writes into.
 
     ``written``: the parameters the function writes into (the generated code
@@ -535,12 +636,24 @@ def ensure_unshared(function_name, written, arguments, outside=None):
     name; ``outside``: the module globals and closure values the function reads,
     by name.  Python's own call would let the other arguments (and those globals)
     see the writes; the copies would not, so the two would compute different things.
-    Arrays inside tuples, lists and dicts count too.
+    Arrays inside tuples, lists and dicts count too.  ``dicts``: the parameters
+    the function writes dict items into, each with its first line (see
+    :func:`ensure_own_dicts`).
     """
+    if dicts:
+        ensure_own_dicts(function_name, dicts, arguments, outside)
     for name, line in written.items():
         value = arguments[name]
         if value.__class__ in _SCALAR_TYPES:
             continue   # a number: op= makes a new one, as in Python
+        if isinstance(value, dict):
+            from .errors import ValueTypeError
+            raise ValueTypeError(
+                f"{function_name} writes items into its argument {name!r} (line {line}) "
+                f"with keys its code does not show to be a dict's, so s2sad read {name!r} "
+                f"as an array; it is a dict",
+                hint=f"write into a dict made in the function ({name} = dict({name}) "
+                     f"first), or read it once with a string key or {name}.get(k)")
         for other, given in arguments.items():
             if other != name and _shares(value, given):
                 from .errors import SharedArgumentsError
@@ -599,6 +712,14 @@ def ensure_real_target(array, filename, line, column, tangent=0.0):
     if not isinstance(array, np.ndarray) or array.dtype.kind in "fc":
         return array   # a list, or a complex array (refused where it is made)
     from .errors import ValueTypeError
+    if array.dtype.kind == "O" and array.ndim == 0 and isinstance(array[()], dict):
+        # a dict argument the code does not show to be a dict, copied as an array
+        raise ValueTypeError(
+            "this item write reads its target as an array, but the value is a dict: the "
+            "function's code shows no string key or dict method on it",
+            source_location(filename, line, column),
+            hint="write into a dict made in the function (d = dict(d) first), or read it "
+                 "once with a string key or d.get(k)")
     kind = "a bool" if array.dtype.kind == "b" else "an integer"
     raise ValueTypeError(
         f"a differentiated value is written into {kind} array (dtype {array.dtype}): numpy "

@@ -879,12 +879,9 @@ def loops_over_a_dict(x):
     return s
 
 
-def test_a_loop_over_a_dict_is_refused_with_its_location():
-    # the loop would read d[0], d[1]: positions, where Python gives the keys
-    with pytest.raises(UnsupportedSyntaxError) as info:
-        s2sad.grad(loops_over_a_dict)
-    assert "a loop over a dict is not supported" in str(info.value)
-    assert "for k in d:" in str(info.value)
+def test_a_loop_over_a_dict_visits_its_keys():
+    # (issue 12: it was refused; the loop reads the keys, as Python does)
+    assert s2sad.grad(loops_over_a_dict)(1.5) == pytest.approx(3.0)
 
 
 def while_assigns_only_in_its_body(x, n):

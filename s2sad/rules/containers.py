@@ -6,16 +6,21 @@ values like any other; the adjoint of a list is a list of adjoints.
 
 import builtins
 
-from ..runtime import (copy_container, delete_bar, extend_bar, insert_bar, iterable_bar,
-                       list_append, list_delete, list_extend, list_insert, list_push,
-                       list_remove, list_set, repeat_bar, set_bar)
-from .registry import LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint, tangent
+from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
+                       dict_get_bar, dict_item_bar, dict_keys, dict_set, dict_set_bar,
+                       dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
+                       list_delete, list_extend, list_insert, list_push, list_remove,
+                       list_set, repeat_bar, set_bar)
+from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
+                       nondifferentiable, tangent)
 
 LIST_APPEND.append(list_append)
 LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_insert=list_insert,
                     list_delete=list_delete, list_set=list_set, copy_container=copy_container,
                     list_push=list_push, list_remove=list_remove)
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
+DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
+                    dict_size_kept=dict_size_kept)
 
 
 @adjoint(list_append)
@@ -119,3 +124,26 @@ def tuple_adjoint(y, y_bar, items):
 @tangent(builtins.tuple, label="tuple")
 def tuple_tangent(y, items, items_dot):
     return builtins.tuple(items_dot)
+
+
+@adjoint(dict_set, nondiff=("key",))
+def dict_set_adjoint(y, y_bar, d, key, value):
+    return dict_set_bar(y_bar, d, key), dict_item_bar(y_bar, key, value)
+
+
+@tangent(dict_set)
+def dict_set_tangent(y, d, key, value, d_dot, value_dot):
+    return dict_set(d_dot, key, value_dot)
+
+
+@adjoint(dict_get, nondiff=("key",))
+def dict_get_adjoint(y, y_bar, d, key, default=None):
+    return dict_get_bar(y_bar, d, key), dict_default_bar(y_bar, d, key, default)
+
+
+@tangent(dict_get)
+def dict_get_tangent(y, d, key, default, d_dot, default_dot):
+    return dict_get(d_dot, key, default_dot)
+
+
+nondifferentiable(dict_keys, dict_size_kept)

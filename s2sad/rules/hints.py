@@ -31,7 +31,9 @@ def _supported(table):
 def method_hint(name):
     """The hint for ``x.<name>(...)`` on a local value, which s2sad does not support."""
     if name in _DICT_METHODS:
-        return "index the dict by its string keys, written out (d['w'], d['b'])"
+        return ("dicts support d[k], d[k] = v, d.get(k, default), d.update(...), len(d), "
+                f"k in d and loops (for k in d, for k, v in d.items(), d.keys(), d.values()): "
+                f"write '.{name}()' with those")
     if name in ("pop", "insert", "extend"):
         return (f"call xs.{name}(...) with positional arguments on a list a local name "
                 f"holds, or index the list instead (xs[-1]) and slice off what is left "

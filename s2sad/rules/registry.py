@@ -83,18 +83,22 @@ def _changed():
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
                 "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
                 "stored_part", "list_append", "list_push", "list_remove", "list_bar",
-                "sequence_as", "list_extend", "list_insert", "list_delete", "list_set",
+                "list_extend", "list_insert", "list_delete", "list_set",
                 "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
                 "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
                 "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
                 "zeros_tree", "add_tree", "tree_like", "repetition_bar", "container_copy",
-                "iterable_bar", "times_bar", "len"}
+                "iterable_bar", "times_bar", "len",
+                "dict_set", "dict_get", "dict_keys", "dict_size_kept"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: helper name -> the function a list method becomes (list_delete for xs.pop(i)...)
 LIST_HELPERS: Dict[str, Any] = {}
 #: the helpers in LIST_HELPERS whose result is always a list
 LIST_RESULTS = []
+#: the runtime functions dict item writes, .get() and loops over dicts become (set by
+#: the container rules): name -> function
+DICT_HELPERS: Dict[str, Any] = {}
 #: ndarray method name -> (numpy function, the dotted name generated code calls)
 METHODS: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attribute name -> (numpy function, dotted name) for attributes that compute

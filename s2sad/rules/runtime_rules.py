@@ -218,11 +218,6 @@ def add_item_tangent(out, bar, key, g, bar_dot, g_dot):
     return rt.add_item(bar_dot, key, g_dot)
 
 
-@runtime_tangent(rt.sequence_as)
-def sequence_as_tangent(out, g, like, g_dot):
-    return rt.sequence_as(g_dot, like)
-
-
 @runtime_tangent(rt.list_bar)
 def list_bar_tangent(out, g, g_dot):
     return rt.list_bar(g_dot)
@@ -322,3 +317,24 @@ def times_bar_tangent(out, g, x, n, g_dot):
 
 
 nondifferentiable(rt.zeros_tree)
+
+
+@runtime_tangent(rt.dict_set_bar)
+def dict_set_bar_tangent(out, g, d, key, g_dot):
+    return rt.dict_set_bar(g_dot, d, key)
+
+
+@runtime_tangent(rt.dict_item_bar)
+def dict_item_bar_tangent(out, g, key, value, g_dot):
+    return rt.dict_item_bar(g_dot, key, value)
+
+
+@runtime_tangent(rt.dict_get_bar)
+def dict_get_bar_tangent(out, g, d, key, g_dot):
+    return rt.dict_get_bar(g_dot, d, key)
+
+
+@runtime_tangent(rt.dict_default_bar)
+def dict_default_bar_tangent(out, g, d, key, default, g_dot):
+    return rt.dict_default_bar(g_dot, d, key, default)
+

@@ -177,6 +177,8 @@ class _Desugar:
                 body = [_located(gast.If(test=_not(_any(stop)), body=body, orelse=[]),
                                  stmt.body[0])]
         stmt.body = body or [gast.Pass()]
+        if stop:   # (a loop over a dict checks its size after a trip only without these)
+            stmt.s2sad_may_exit = True
         return before + [stmt]
 
 

@@ -44,7 +44,6 @@ UNSUPPORTED = {
                      "assign to the name in a statement of its own"),
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
     gast.SetComp: ("set comprehensions cannot be differentiated", "use a list and np.array"),
-    gast.DictComp: ("dict comprehensions are not supported", "build the values one by one"),
     gast.GeneratorExp: ("generator expressions are not supported",
                         "use np.sum over an array, or a list"),
     gast.JoinedStr: ("f-strings are not supported in a differentiated function",

@@ -229,6 +229,17 @@ class _Normalizer:
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
+        # dicts written by item (d[k] = v becomes d_1 = dict_set(d, k, v)): the holds
+        # that put a value into a container (a literal's items, dict_set's dict and
+        # value), the item reads (name -> (container, key)), and the item writes
+        # checked once every path is known (see check_dict_writes)
+        self.container_edges: Set[Any] = set()
+        self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
+        self.item_edges: Dict[str, Any] = {}
+        self.dict_writes: List[Any] = []
+        self.dict_names_cache: Dict[int, Set[str]] = {}
+        self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
+        self.building: Set[str] = set()   # those being filled now: no other name holds them
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
@@ -259,6 +270,7 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         self.check_writes()
+        self.check_dict_writes()
         positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
         defaults = [self.default(a.id, d) for a, d in zip(positional, fn.args.defaults)]
         kw_defaults = [d if d is None else self.default(a.id, d)
@@ -403,6 +415,7 @@ class _Normalizer:
                 and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
                         for m in mutated)})
         assigned |= mutated
+        assigned |= self.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}
@@ -497,7 +510,8 @@ class _Normalizer:
 
     def for_statement(self, stmt, extra_carried=()):
         iterable = stmt.iter
-        callee = start = None
+        callee = start = over = looped = None
+        rebound = False
         if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
                 and iterable.func.id not in self.env:
             callee = self.parsed.resolve(iterable.func.id, None)
@@ -525,16 +539,38 @@ class _Normalizer:
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
             if start is not None:
                 start = self.atom(start)   # evaluated once, before the loop, as Python does
+        elif (over := self.dict_iteration(iterable, stmt.target, stmt.body)) is not None:
+            # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
+            # insertion order), each value read from the dict as the trip starts
+            owner, kind = over
+            looped = self.read_name(owner.id, owner)
+            rebound = owner.id in {n.id for n in nodes.names(stmt.body)
+                                   if isinstance(n.ctx, gast.Store)}
+            if rebound and owner.id in self.dict_roots(stmt.body):
+                raise self.error(
+                    f"this loop over the dict {owner.id!r} both binds {owner.id!r} to another "
+                    f"value and writes items into it: which dict each step reads is not "
+                    f"followed", stmt.iter,
+                    hint=f"loop over a copy (for k in list({owner.id})) or use another "
+                         f"name for the new dict")
+            keys = self.operation_value(anno.set(nodes.call("dict_keys", [
+                nodes.clone(looped)]), "s2sad_call_site", iterable), "keys",
+                registry.DICT_HELPERS["dict_keys"])
+            self.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
+            sequences, backwards = [keys], [False]
         else:
             inner = self.reversed_argument(iterable)
             backwards = [inner is not None]
             sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
-        for sequence in sequences:
-            if isinstance(sequence, gast.Name) and sequence.id in self.dicts:
-                raise self.error("a loop over a dict is not supported (its keys would be "
-                                 "read as positions)", stmt.iter,
-                                 hint="index the dict by its string keys, written out "
-                                      "(d['W'], d['b'])")
+        for position, sequence in enumerate(sequences):
+            if isinstance(sequence, gast.Name) and (sequence.id in self.dicts or any(
+                    u in self.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
+                    for u, a in self.env.items())):
+                # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
+                helper = registry.DICT_HELPERS["dict_keys"]
+                self.helpers["dict_keys"] = helper
+                sequences[position] = self.operation_value(
+                    nodes.call("dict_keys", [sequence]), "keys", helper)
         # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
         # its items, which consumes it as the loop would
         sequences = [self.operation_value(nodes.call("list", [s]), "items", builtins.list)
@@ -565,6 +601,12 @@ class _Normalizer:
         self.defined.add(index)
         self.env[index] = nodes.name(index)   # lets the desugared body read the index
         header_source = self.source
+
+        def looped_now():
+            # the dict the loop runs over as this step starts: the name's current value
+            # when the body writes items into it, else the dict from before the loop
+            # (the body may bind the name to another dict, as Python's loop ignores)
+            return self.read_name(owner.id, owner) if not rebound else nodes.clone(looped)
 
         def prologue():
             self.source = header_source
@@ -599,6 +641,19 @@ class _Normalizer:
                                          inner_target)
                     for elt, item in zip(inner_target.elts, items):
                         self.bind_item(elt, item)
+            elif kind == "dict_values":
+                key = self.namer.fresh("key")
+                self.emit(nodes.assign(key, items[0]))
+                self.defined.add(key)
+                self.bind_item(target, nodes.subscript(looped_now(), nodes.name(key)))
+            elif kind == "dict_items":
+                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                        and isinstance(target.elts[0], gast.Name)):
+                    raise self.error("unpack .items() into two names: for k, v in "
+                                     "d.items()", target)
+                self.bind_item(target.elts[0], items[0])
+                key = self.env[target.elts[0].id]
+                self.bind_item(target.elts[1], nodes.subscript(looped_now(), nodes.clone(key)))
             elif kind == "zip":
                 if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
                     raise self.error("unpack zip() into one name per sequence", target)
@@ -608,12 +663,44 @@ class _Normalizer:
                 self.bind_item(target, items[0])
 
         body = self.block(stmt.body, prologue)
+        if over is not None and over[0].id in self.dict_roots(stmt.body) \
+                and not getattr(stmt, "s2sad_may_exit", False):
+            # the body writes items into the dict it loops over: a new key changes its
+            # size, and Python's loop raises RuntimeError then (at its next step; not
+            # checked in a loop that may break or return, where no next step may come)
+            helper = registry.DICT_HELPERS["dict_size_kept"]
+            self.helpers["dict_size_kept"] = helper
+            ok = self.namer.fresh("same_size")
+            self.defined.add(ok)
+            check = nodes.assign(ok, anno.set(nodes.call("dict_size_kept", [
+                self.read_name(over[0].id, over[0]), nodes.clone(length)]), anno.CALLEE, helper))
+            for new in (check, gast.Assert(test=nodes.name(ok), msg=None)):
+                anno.set(new, anno.SOURCE, header_source)
+                body.append(new)
         self.leave_loop(body, names, before, stmt)
         loop = gast.For(target=nodes.name(index, store=True),
                         iter=anno.set(nodes.call("range", bounds), anno.CALLEE, builtins.range),
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
+
+    def dict_iteration(self, node, loop_target=None, body=()):
+        """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
+        ``d.keys()``, ``d.items()`` or ``d.values()`` on a name, else None."""
+        if isinstance(node, gast.Name) and node.id in self.dict_names():
+            return node, "dict_keys"
+        if isinstance(node, gast.Name) and isinstance(loop_target, gast.Name) and any(
+                isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+                and n.value.id == node.id and isinstance(n.slice, gast.Name)
+                and n.slice.id == loop_target.id for stmt in body for n in gast.walk(stmt)):
+            # for k in p: ... p[k] ...: the items of p are its keys (refused when the
+            # code runs if p is not a dict)
+            return node, "dict_keys"
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and node.func.attr in ("keys", "items", "values") and not node.args \
+                and not node.keywords and isinstance(node.func.value, gast.Name):
+            return node.func.value, f"dict_{node.func.attr}"
+        return None
 
     def zip_arguments(self, node):
         """The sequences of ``zip(a, b, ...)`` (a plain call of the builtin), or None."""
@@ -776,6 +863,12 @@ class _Normalizer:
                              hint="change the inner list under a name of its own, then put "
                                   "it into the container: inner.append(v); "
                                   "outer = [inner, ...]")
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) \
+                and stmt.value.func.attr == "update" \
+                and isinstance(stmt.value.func.value, gast.Name) \
+                and stmt.value.func.value.id in self.dict_names():
+            self.dict_update(stmt)
         elif isinstance(stmt, gast.Expr):
             in_place = _writes_in_place(stmt.value)
             if in_place is not None:
@@ -880,6 +973,8 @@ class _Normalizer:
     # ------------------------------------------------------ array writes
     def store(self, target, value_atom):
         """``x[index] = value`` on an array this function owns."""
+        if self.dict_store(target, value_atom):
+            return
         base = target.value
         if not isinstance(base, gast.Name):
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
@@ -944,6 +1039,344 @@ class _Normalizer:
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
 
+    # ------------------------------------------------------ dict item writes
+    def dict_names(self):
+        """The user's names certain to hold a dict in the function being normalized."""
+        node = self.parsed.node
+        found = self.dict_names_cache.get(id(node))
+        if found is None:
+            found = self.dict_names_cache[id(node)] = _dict_names(node)
+        return found
+
+    def is_dict_target(self, target):
+        """Is the subscript ``target`` an item of a dict: a string key, or a name the
+        function's code shows to be a dict (a literal, a string key, a dict method)?"""
+        key = target.slice
+        if isinstance(key, gast.Constant) and isinstance(key.value, str):
+            return True
+        return isinstance(target.value, gast.Name) and (
+            target.value.id in self.dict_names() or target.value.id in self.built_dicts)
+
+    def dict_roots(self, stmts):
+        """The names whose dicts the statements write items into (rebinding the name)."""
+        found = set()
+        for node in nodes.statements(stmts):
+            targets = node.targets if isinstance(node, gast.Assign) else [
+                node.target] if isinstance(node, (gast.AugAssign, gast.AnnAssign)) else []
+            if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
+                    and isinstance(node.value.func, gast.Attribute) \
+                    and node.value.func.attr == "update" \
+                    and isinstance(node.value.func.value, gast.Name):
+                found.add(node.value.func.value.id)
+            for target in targets:
+                for sub in gast.walk(target):
+                    if isinstance(sub, gast.Subscript) and self.is_dict_target(sub):
+                        root = sub.value
+                        while isinstance(root, gast.Subscript):
+                            root = root.value
+                        if isinstance(root, gast.Name):
+                            found.add(root.id)
+        return found
+
+    def dict_store(self, target, value_atom):
+        """``d[key] = value`` on a dict: ``d_1 = dict_set(d, key, value)``, a new dict
+        (a dict item write rebinds the item: no array is written into).  ``d[a][b] =
+        value``: the inner dict's new version is stored into ``d`` the same way.  The
+        names that may hold the same dict are checked in check_dict_writes.  Returns
+        False where ``target`` is not known to be an item of a dict."""
+        if not self.is_dict_target(target):
+            return False
+        base = target.value
+        root = base
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        if not isinstance(root, gast.Name):
+            raise self.error("write into a dict held by a name (d[k] = v)", target)
+        if isinstance(base, gast.Subscript):
+            if not self.is_dict_target(base):
+                raise self.error(
+                    "an item write into a dict held by a list, tuple or array is not "
+                    "supported", target,
+                    hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
+                         "a new list or tuple holding it")
+            inner = self.atom(base)   # the inner dict, read from the outer one
+            key = self.index(target.slice)
+            dict_set = registry.DICT_HELPERS["dict_set"]
+            self.helpers["dict_set"] = dict_set
+            name = self.namer.fresh(inner.id if isinstance(inner, gast.Name) else "item")
+            self.emit(nodes.assign(name, anno.set(nodes.call("dict_set", [inner, key, value_atom]),
+                                                  anno.CALLEE, dict_set)))
+            self.defined.add(name)
+            self.dict_link(name, inner, value_atom, key)
+            twins = self.same_item_users(inner) if not self.loop_stack else []
+            if isinstance(inner, gast.Name):
+                self.record_dict_write(inner.id, root.id, target, skip=twins)
+            for user in twins:   # layer = d["layer"] before: the same dict, written
+                self.env[user] = nodes.name(name)
+            return self.dict_store(base, nodes.name(name))
+        current = self.read_name(base.id, base)
+        if isinstance(current, gast.Name) and (
+                (self.callee and current.id in self.params) or current.id in self.inlined_args):
+            fn = self.parsed.node.name
+            raise self.error(
+                f"{fn} writes an item into its argument {base.id!r} ({base.id}[...] = ...): "
+                f"that changes the caller's dict too, which s2sad does not follow into the "
+                f"caller", target, hint=f"write into a copy ({base.id} = dict({base.id}) "
+                                        f"first) and return it if the caller needs it")
+        if isinstance(current, gast.Name) and current.id not in self.defined:
+            raise self.error(
+                f"cannot write into {base.id!r}: it is defined outside the function, and "
+                f"the write would change it there, which the derivative cannot follow",
+                target, hint=f"write into a local copy under another name "
+                             f"(local = dict({base.id}))")
+        key = self.index(target.slice)
+        dict_set = registry.DICT_HELPERS["dict_set"]
+        followed = []
+        if isinstance(current, gast.Name) and not self.loop_stack:
+            # names certain to hold this very dict (e = d, on every path: the same SSA
+            # value) see the write: they are rebound to the new dict too
+            followed = sorted(u for u, a in self.env.items() if u != base.id
+                              and isinstance(a, gast.Name) and a.id == current.id)
+            followed += [u for u in self.same_item_users(current)
+                         if u != base.id and u not in followed]
+        # inner = n["k"], or n = {"k": inner} (n unchanged since): the write shows in
+        # n["k"] too, so n is given the new inner dict under "k" (and so on up)
+        parents = self.holders_of(current) if not self.loop_stack and not self.callee else []
+        chain, seen, todo = [], set(), [p for p, _ in parents]
+        while todo:
+            up = todo.pop()
+            if up in seen:
+                continue
+            seen.add(up)
+            chain += [u for u, a in self.env.items() if isinstance(a, gast.Name) and a.id == up]
+            todo += [p for p, _ in self.holders_of(nodes.name(up))]
+        if isinstance(current, gast.Name) and base.id not in self.building:
+            self.record_dict_write(current.id, base.id, target, skip=followed + chain)
+        new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
+        self.env[base.id] = nodes.name(new)
+        for user in followed:
+            self.env[user] = nodes.name(new)
+        self.dict_link(new, current, value_atom, key)
+        self.dicts.add(new)
+        for parent, parent_key in parents:
+            holders = sorted(u for u, a in self.env.items()
+                             if isinstance(a, gast.Name) and a.id == parent)
+            if not holders:
+                continue   # no name holds that dict any longer
+            outer = gast.Subscript(value=gast.copy_location(nodes.name(holders[0]), target),
+                                   slice=nodes.const(parent_key), ctx=gast.Store())
+            self.dict_store(gast.copy_location(outer, target), nodes.name(new))
+        return True
+
+    def holders_of(self, atom):
+        """``(dict, key)``: the dicts some user's name holds now that certainly hold the
+        dict ``atom`` under the constant ``key``: the one it was read from (``a =
+        n["k"]``) and those made holding it (``n = {"k": a}``, ``n["k"] = a``)."""
+        if not isinstance(atom, gast.Name):
+            return []
+        found = []
+        if atom.id in self.item_edges:
+            found.append(self.item_edges[atom.id])
+        found += [(c, k) for (c, h), k in sorted(self.container_keys.items(), key=repr)
+                  if h == atom.id and k is not _CONTENTS]
+        held = {a.id for a in self.env.values() if isinstance(a, gast.Name)}
+        return [(p, k) for p, k in found if isinstance(k, (str, int)) and p in held]
+
+    def same_item_users(self, atom):
+        """The user names holding the same item of the same dict value as ``atom``
+        (``a = n["k"]``, ``b = n["k"]`` with ``n`` unchanged between): one object."""
+        if not isinstance(atom, gast.Name) or atom.id not in self.item_edges:
+            return []
+        parent, key = self.item_edges[atom.id]
+        if not isinstance(key, (str, int)):
+            return []
+        given = self.value_under(parent, key)
+        return sorted(u for u, a in self.env.items() if isinstance(a, gast.Name)
+                      and a.id != atom.id and (self.item_edges.get(a.id) == (parent, key)
+                                               or a.id == given))
+
+    def value_under(self, parent, key):
+        """The value the dict ``parent`` certainly holds under the constant ``key`` (put
+        there by its display or an item write), else None."""
+        seen = set()
+        while parent not in seen:
+            seen.add(parent)
+            mine = [(h, k) for (c, h), k in self.container_keys.items() if c == parent]
+            direct = [h for h, k in mine if k == key and k is not _CONTENTS]
+            if direct:
+                return direct[0] if len(direct) == 1 else None
+            if any(k is None for _, k in mine):
+                return None   # something held under a key not known here
+            olds = [h for h, k in mine if k is _CONTENTS]
+            if len(olds) != 1:
+                return None
+            parent = olds[0]
+        return None
+
+    def sibling(self, name, key, closure, same):
+        """Is ``name`` read as an item of one of the dicts ``key[0]``, under the key
+        ``key[1]`` (either key unknown counts)?"""
+        if name not in self.item_edges:
+            return False
+        parent, item_key = self.item_edges[name]
+        return bool(closure(parent, same) & key[0]) and (
+            None in (item_key, key[1]) or item_key == key[1])
+
+    def dict_update(self, stmt):
+        """``d.update({k: v, ...})``, ``d.update(k=v, ...)``: the values first, then one
+        item write each; ``d.update(other)``: a loop writing ``d[k] = other[k]``."""
+        call = stmt.value
+        owner = call.func.value
+
+        def item(key):
+            return gast.copy_location(gast.Subscript(
+                value=gast.copy_location(nodes.name(owner.id), owner), slice=key,
+                ctx=gast.Store()), stmt)
+
+        pairs = [(nodes.const(kw.arg), kw.value) for kw in call.keywords if kw.arg]
+        if len(call.args) > 1 or any(kw.arg is None for kw in call.keywords):
+            raise self.error("this form of .update() is not supported", stmt,
+                             hint="pass one dict, or the new items as keywords")
+        if call.args and isinstance(call.args[0], gast.Dict):
+            pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
+        elif call.args:
+            other = call.args[0]
+            if not isinstance(other, gast.Name) or pairs:
+                raise self.error("this form of .update() is not supported", stmt,
+                                 hint="name the other dict first: d.update(other)")
+            key = self.namer.fresh("key")
+            loop = gast.For(
+                target=nodes.name(key, store=True),
+                iter=gast.Call(func=gast.Attribute(value=nodes.clone(other), attr="keys",
+                                                   ctx=gast.Load()), args=[], keywords=[]),
+                body=[gast.Assign(targets=[item(nodes.name(key))], value=gast.Subscript(
+                    value=nodes.clone(other), slice=nodes.name(key), ctx=gast.Load()),
+                    type_comment=None)], orelse=[], type_comment=None)
+            for sub in gast.walk(loop):
+                gast.copy_location(sub, stmt)
+                sub.end_lineno, sub.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+            self.for_statement(loop)
+            return
+        values = [(key, self.atom(value)) for key, value in pairs]
+        for key, value in values:
+            if not isinstance(key, gast.Constant):
+                raise self.error("the keys of d.update({...}) must be constants", key)
+            self.dict_store(item(nodes.const(key.value)), value)
+
+    def dict_link(self, new, old, value, key=None):
+        """``new = dict_set(old, key, value)``: ``new`` holds ``old``'s items and ``value``
+        (a new dict: not the same object as ``old``)."""
+        for held, under in ((old, _CONTENTS), (value, _key_of(key))):
+            if isinstance(held, gast.Name):
+                self.hold(new, held.id)
+                self.container_edges.add((new, held.id))
+                self.key_under(new, held.id, under)
+
+    def key_under(self, container, held, key):
+        """Record the key under which ``container`` holds ``held`` (None: unknown)."""
+        pair = (container, held)
+        if pair in self.container_keys and self.container_keys[pair] != key:
+            key = None   # held under two keys
+        self.container_keys[pair] = key
+
+    def children(self, parents, key, closure, same):
+        """The values the dicts ``parents`` may hold under ``key`` (None: any key), each
+        with the values that are the same object: what ``parent[key]`` may be."""
+        found, todo, seen = set(), list(parents), set()
+        while todo:
+            parent = todo.pop()
+            if parent in seen:
+                continue
+            seen.add(parent)
+            for (container, held), under in self.container_keys.items():
+                if container != parent:
+                    continue
+                if under is _CONTENTS:   # dict_set's old dict: its items, bar the new key
+                    todo.extend(closure(held, same))
+                elif under is None or key is None or under == key:
+                    found |= closure(held, same)
+            for container, held in self.container_edges:
+                if container == parent and (container, held) not in self.container_keys:
+                    found |= closure(held, same)   # a list or tuple: any item
+        return found
+
+    def record_dict_write(self, written, user, node, skip=()):
+        """Remember an item write into the dict ``written`` (the SSA value ``user``'s
+        write reaches) with the other names read after it (but ``skip``, the names the
+        write rebinds too), for check_dict_writes."""
+        line = getattr(node, "lineno", 0)
+        others = sorted((u, a.id) for u, a in self.env.items()
+                        if u != user and u not in skip and isinstance(a, gast.Name)
+                        and a.id != "UNBOUND"
+                        and u not in self.return_names and self.read_after(u, line, node))
+        self.dict_writes.append((written, user, others, self.parsed.location(node)))
+
+    def check_dict_writes(self):
+        """Refuse an item write into a dict (made a new dict in generated code) when
+        another name read later may hold the same dict object, on some path: Python's
+        write would change what that name reads, the new dict would not.  Names that
+        hold the dict (a copy ``e = d``, a branch, a loop-carried value, a container
+        holding it) count, and for a dict that is an item of another one (``d["a"]``,
+        ``inner = outer["a"]``), the names that hold that other one or read the same
+        item from it."""
+        if not self.dict_writes:
+            return
+        same, reach = {}, {}
+        for name, sources in self.holds.items():
+            for source, _ in sources:
+                if self.item_edges.get(name, (None,))[0] == source:
+                    continue   # name = source[key]: an item, not the container
+                reach.setdefault(name, set()).add(source)
+                if (name, source) not in self.container_edges:
+                    same.setdefault(name, set()).add(source)
+
+        cache = {}
+
+        def closure(start, edges):
+            found = cache.get((start, id(edges)))
+            if found is not None:
+                return found
+            seen, todo = set(), [start]
+            while todo:
+                n = todo.pop()
+                if n not in seen:
+                    seen.add(n)
+                    todo.extend(edges.get(n, ()))
+            cache[(start, id(edges))] = frozenset(seen)
+            return cache[(start, id(edges))]
+
+        for written, user, others, where in self.dict_writes:
+            todo, done = [(frozenset(closure(written, same)), None)], []
+            while todo:
+                objects, key = todo.pop()
+                if (objects, key) in done:
+                    continue
+                done.append((objects, key))
+                for other, atom in others:
+                    if atom == written or closure(atom, reach) & objects:
+                        reason = f"{other!r} may hold that dict"
+                    elif key is not None and any(
+                            self.sibling(m, key, closure, same) for m in closure(atom, reach)):
+                        reason = f"{other!r} may hold the same inner dict"
+                    else:
+                        continue
+                    raise UnsupportedSyntaxError(
+                        f"writing an item into {user!r} would also change {other!r}, which "
+                        f"is read later: {reason} (through a copy, a branch, an earlier loop "
+                        f"trip or a container), and s2sad writes dict items into a new dict",
+                        where, hint=f"make {user!r} a dict of its own before the write "
+                                    f"({user} = dict({user})), or read {other!r} before it")
+                for m in objects:
+                    if m in self.item_edges:   # an item of another dict: protect that one
+                        parent, item_key = self.item_edges[m]
+                        parents = frozenset(closure(parent, same))
+                        todo.append((parents, None))
+                        todo.append((objects, (parents, item_key)))
+                        # and the value the parent was given under that key is this dict
+                        held = self.children(parents, item_key, closure, same)
+                        if held - objects:
+                            todo.append((frozenset(objects | held), key))
+
     def may_hold(self, ssa, array):
         """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
         the same value, a value linked to it, or (a loop-carried name, after a loop
@@ -983,15 +1416,47 @@ class _Normalizer:
 
     def copy_written_arguments(self):
         """Arguments the function writes into are copied once, at the start."""
-        first_lines = {}
+        first_lines, dict_lines = {}, {}
+        # an item write into a dict makes a new dict (see dict_store): the caller's dict
+        # is never changed, so it needs no copy; an argument that is (or holds) the same
+        # dict is refused when the code runs (ensure_own_dicts)
+        dict_roots = self.dict_roots(self.parsed.node.body)
         for t in nodes.walk(self.parsed.node):
             if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
                     and isinstance(t.value, gast.Name) and t.value.id in self.params:
                 line = self.parsed.location(t).line
-                first_lines[t.value.id] = min(line, first_lines.get(t.value.id, line))
+                lines = dict_lines if t.value.id in dict_roots else first_lines
+                lines[t.value.id] = min(line, lines.get(t.value.id, line))
+        for t in nodes.walk(self.parsed.node):   # d[a][b] = v on a parameter d
+            if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
+                    and isinstance(t.value, gast.Subscript):
+                root = t.value
+                while isinstance(root, gast.Subscript):
+                    root = root.value
+                if isinstance(root, gast.Name) and root.id in self.params \
+                        and root.id in dict_roots:
+                    line = self.parsed.location(t).line
+                    dict_lines[root.id] = min(line, dict_lines.get(root.id, line))
+        for user in sorted(dict_lines):
+            if user in first_lines:   # written as a dict and as an array: not one kind
+                dict_lines.pop(user)
+        outside = self.outside_values() if dict_lines else []
+        if dict_lines and (len(self.params) > 1 or outside):
+            args = [nodes.const(self.function_name), gast.Dict(keys=[], values=[]),
+                    gast.Dict(keys=[nodes.const(p) for p in self.params],
+                              values=[nodes.name(p) for p in self.params])]
+            if outside:
+                for name in outside:
+                    self.use_global(name, self.parsed.node)
+                args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
+                                      values=[nodes.name(n) for n in outside]))
+            lines = gast.Dict(keys=[nodes.const(p) for p in sorted(dict_lines)],
+                              values=[nodes.const(dict_lines[p]) for p in sorted(dict_lines)])
+            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args,
+                                                                [("dicts", lines)])))
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
-                          and isinstance(t.value, gast.Name)})
+                          and isinstance(t.value, gast.Name)} - set(dict_lines))
         # 'x op= ...' on an argument: computed into a new value (the caller's array
         # stays as it is, as with the copies below), so the other arguments and the
         # module's arrays sharing its memory would not see the update either
@@ -1459,6 +1924,10 @@ class _Normalizer:
 
     def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
+        if isinstance(node, gast.Call):
+            node = self.dict_call(node)
+        if isinstance(node, gast.DictComp):
+            return self.dict_comprehension(node, target)
         named = base is not None
         base = target or base or _base_name(node)
         if isinstance(node, gast.BinOp):
@@ -1508,13 +1977,19 @@ class _Normalizer:
         elif isinstance(node, (gast.Tuple, gast.List)):
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
         elif isinstance(node, gast.Dict):
-            for key in node.keys:
-                if not (isinstance(key, gast.Constant) and isinstance(key.value, str)):
-                    raise self.error("only dicts with string keys can be differentiated",
-                                     key if key is not None else node,
-                                     hint="use string keys, e.g. {'W': W, 'b': b}")
-            value = gast.Dict(keys=[nodes.const(k.value) for k in node.keys],
-                              values=[self.atom(v) for v in node.values])
+            if any(key is None for key in node.keys):
+                return self.dict_unpacking(node, target)
+            if not all(_constant_key(k) for k in node.keys):
+                return self.dict_display(node, target)
+            # a key written twice keeps its first place and its last value, as in Python
+            # (every value is still computed, in order)
+            entries = {}
+            for key, item in zip(node.keys, node.values):
+                atom = self.atom(item)
+                slot = (type(key.value), key.value)
+                entries[slot] = (entries[slot][0] if slot in entries else key.value, atom)
+            value = gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
+                              values=[v for _, v in entries.values()])
         elif isinstance(node, gast.ListComp):
             return self.list_comprehension(node)
         elif isinstance(node, gast.IfExp):
@@ -1547,6 +2022,173 @@ class _Normalizer:
             return name
         return self.operation(node, target)
 
+    def dict_call(self, node):
+        """``dict(a=x, b=y)`` as the literal ``{'a': x, 'b': y}``; ``dict(zip(ks, vs))`` as
+        ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
+        new dict); any other call as it is."""
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values") \
+                and not node.args and not node.keywords and isinstance(func.value, gast.Name):
+            # d.values() / d.keys() as a value (sum(d.values()), list(d.keys())): the
+            # list [d[k] for k in d] / [k for k in d], in insertion order
+            key = self.namer.fresh("key")
+            elt = nodes.name(key) if func.attr == "keys" else gast.Subscript(
+                value=nodes.clone(func.value), slice=nodes.name(key), ctx=gast.Load())
+            new = gast.ListComp(elt=elt, generators=[gast.comprehension(
+                target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
+                is_async=0)])
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
+        if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args \
+                and not node.keywords and isinstance(func.value, gast.Name) \
+                and func.value.id in self.dict_names():
+            node = gast.copy_location(gast.Call(   # d.copy() is dict(d)
+                func=gast.copy_location(gast.Name(id="dict", ctx=gast.Load(), annotation=None,
+                                                  type_comment=None), func),
+                args=[func.value], keywords=[]), node)
+            node.end_lineno, node.end_col_offset = func.end_lineno, func.end_col_offset
+            if "dict" in self.env or "dict" in self.locals \
+                    or self.parsed.resolve("dict", None) is not builtins.dict:
+                raise self.error("d.copy() where the name 'dict' is not the builtin", node)
+            func = node.func
+        if not (isinstance(func, gast.Name) and func.id not in self.env
+                and func.id not in self.locals
+                and self.parsed.resolve(func.id, None) is builtins.dict):
+            return node
+        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
+                or node.args and node.keywords:
+            raise self.error("this form of dict(...) is not supported", node,
+                             hint="write a dict literal, dict(zip(keys, values)), dict(d) "
+                                  "or a dict comprehension")
+
+        def located(new):
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
+
+        if not node.args:
+            return located(gast.Dict(keys=[nodes.const(kw.arg) for kw in node.keywords],
+                                     values=[kw.value for kw in node.keywords]))
+        arg = node.args[0]
+        if isinstance(arg, gast.Dict):
+            return arg
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        if self.zip_arguments(arg) is not None and len(arg.args) == 2:
+            target = gast.Tuple(elts=[nodes.name(key, store=True),
+                                      nodes.name(value, store=True)], ctx=gast.Store())
+            entry = nodes.name(value)
+        else:
+            target = nodes.name(key, store=True)
+            if not isinstance(arg, gast.Name) or arg.id not in self.env:
+                # dict(xs[i]), dict(f(x)): the dict is read once, under a name of its own
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(arg)
+                arg = located(nodes.name(source))
+            entry = gast.Subscript(value=arg, slice=nodes.name(key), ctx=gast.Load())
+            arg = nodes.clone(arg)
+        return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
+            gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
+
+    def comprehension_loop(self, loop, result):
+        """Run a comprehension's loop: its target names are its own (Python 3 gives a
+        comprehension a scope), so the names keep the values they had before it."""
+        targets = {n.id for n in nodes.names(loop.target)}
+        saved = {t: self.env[t] for t in targets if t in self.env}
+        self.for_statement(loop, extra_carried=(result,))
+        for t in targets:
+            if t in saved:
+                self.env[t] = saved[t]
+            else:
+                self.env.pop(t, None)
+
+    def dict_unpacking(self, node, target=None):
+        """``{**a, k: v, **b}``: a new dict, then each entry in order: the items of
+        ``a``, ``v`` under ``k``, the items of ``b`` (a key seen again keeps its place
+        and takes the new value, as in Python)."""
+        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        result = target if target is not None and target not in reads \
+            and target not in self.params else self.namer.fresh("entries")
+        self.built_dicts.add(result)
+        self.building.add(result)
+        empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
+        self.env[result] = nodes.name(self.operation(empty, target=result))
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                if not isinstance(value, gast.Name):
+                    other = self.namer.fresh("source")
+                    self.env[other] = self.atom(value)
+                    value = gast.copy_location(nodes.name(other), value)
+                update = gast.Expr(value=gast.Call(func=gast.Attribute(
+                    value=gast.copy_location(nodes.name(result), node), attr="update",
+                    ctx=gast.Load()), args=[value], keywords=[]))
+                for sub in gast.walk(update):
+                    gast.copy_location(sub, node)
+                    sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+                self.dict_update(update)
+            else:
+                item = gast.Subscript(value=gast.copy_location(nodes.name(result), node),
+                                      slice=key, ctx=gast.Store())
+                self.dict_store(gast.copy_location(item, node), self.atom(value))
+        self.building.discard(result)
+        return self.env.pop(result).id
+
+    def dict_display(self, node, target=None):
+        """``{k: v, ...}`` with keys computed when the code runs: an empty dict, then one
+        item write per entry (a key that comes twice keeps its last value)."""
+        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        result = target if target is not None and target not in reads \
+            and target not in self.params else self.namer.fresh("entries")
+        pairs = [(self.atom(k), self.atom(v)) for k, v in zip(node.keys, node.values)]
+        empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
+        current = nodes.name(self.operation(empty, target=result))
+        dict_set = registry.DICT_HELPERS["dict_set"]
+        for key, value in pairs:
+            new = self.helper_call(dict_set, "dict_set", [current, key, value], result)
+            self.dict_link(new, current, value, key)
+            self.dicts.add(new)
+            current = nodes.name(new)
+        return current.id
+
+    def dict_comprehension(self, node, target=None):
+        """``{k: v for x in xs if c}`` as a loop that writes items into a fresh dict
+        (named after ``target``, the user's name it is bound to, when the comprehension
+        does not read that name)."""
+        if len(node.generators) != 1:
+            raise self.error("dict comprehensions with several 'for' clauses are not "
+                             "supported", node, hint="nest two loops writing d[k] = v")
+        gen = node.generators[0]
+        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        result = target if target is not None and target not in reads \
+            and target not in self.params else self.namer.fresh("entries")
+        self.built_dicts.add(result)
+
+        def located(new):
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
+
+        start = self.operation(located(gast.Dict(keys=[], values=[])), target=result)
+        self.env[result] = nodes.name(start)
+        body = [gast.Assign(targets=[gast.Subscript(value=located(nodes.name(result)),
+                                                    slice=node.key, ctx=gast.Store())],
+                            value=node.value, type_comment=None)]
+        gast.copy_location(body[0], node)
+        if gen.ifs:
+            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
+                                                                     values=gen.ifs)
+            body = [gast.If(test=test, body=body, orelse=[])]
+        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
+                                type_comment=None))
+        self.building.add(result)
+        self.comprehension_loop(loop, result)
+        self.building.discard(result)
+        final = self.env.pop(result)
+        return final.id
+
     def list_comprehension(self, node):
         """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
         if len(node.generators) != 1:
@@ -1573,7 +2215,7 @@ class _Normalizer:
             body = [gast.If(test=test, body=body, orelse=[])]
         loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
                                 type_comment=None))
-        self.for_statement(loop, extra_carried=(result,))
+        self.comprehension_loop(loop, result)
         final = self.env.pop(result)
         return final.id
 
@@ -1766,20 +2408,39 @@ class _Normalizer:
                 if isinstance(elt, gast.Name):
                     self.link(name, elt.id)
                     self.list_items.setdefault(name, set()).add(elt.id)
+                    self.container_edges.add((name, elt.id))
             return
         if isinstance(value, gast.Dict):   # and a dict its values
-            for item in value.values:
+            for key, item in zip(value.keys, value.values):
                 if isinstance(item, gast.Name):
                     self.hold(name, item.id)
+                    self.container_edges.add((name, item.id))
+                    self.key_under(name, item.id, _key_of(key))
             return
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            key = value.slice.value if isinstance(value.slice, gast.Constant) else None
+            self.item_edges[name] = (value.value.id, key)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
+        if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
+            # d.get(key, default): an item of d (or the default), as d[key] is
+            for held in value.args[:1] + value.args[2:]:
+                if isinstance(held, gast.Name):
+                    self.hold(name, held.id)
+                    self.maybe_links.add((name, held.id))
+            if isinstance(value.args[0], gast.Name):
+                key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
+                self.item_edges[name] = (value.args[0].id, key)
+            return
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             self.call_holds[name] = {a.id for a in list(value.args) +
                                      [k.value for k in value.keywords]
                                      if isinstance(a, gast.Name)}
+            fresh = _returns_displays(fn)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
+                if fresh:   # a new dict, list or tuple that may hold the argument
+                    self.container_edges.add((name, held))
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
@@ -2122,6 +2783,16 @@ class _Normalizer:
 
     def call(self, node):
         func = node.func
+        if isinstance(func, gast.Attribute) and self.global_path(func) is None \
+                and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
+            # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
+            target = registry.DICT_HELPERS["dict_get"]
+            self.helpers["dict_get"] = target
+            call = nodes.call("dict_get", [self.atom(func.value)] +
+                              [self.atom(a) for a in node.args])
+            anno.set(call, anno.CALLEE, target)
+            anno.set(call, "s2sad_call_site", node)
+            return call
         if isinstance(func, gast.Attribute) and self.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)
@@ -2179,6 +2850,69 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
+
+
+_CONTENTS = object()   # dict_set(old, ...): the new dict holds old's items
+
+
+def _key_of(key):
+    """A normalized key's constant value, or None when it is known only at run time."""
+    return key.value if isinstance(key, gast.Constant) else None
+
+
+def _constant_key(key):
+    """A dict display's key written as a string or integer constant."""
+    return isinstance(key, gast.Constant) and (
+        isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
+
+
+def _returns_displays(fn):
+    """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
+    tuple display (or comprehension): a new container, never one of its arguments."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    returns = [n for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
+    return bool(returns) and all(isinstance(r.value, (ast.Dict, ast.List, ast.Tuple,
+                                                      ast.DictComp, ast.ListComp))
+                                 for r in returns)
+
+
+def _dict_names(fn):
+    """Names ``fn``'s code shows to hold a dict: bound to a dict literal, a dict
+    comprehension or ``dict(...)``, indexed by a string, or with a dict method called."""
+    found = set()
+    # the targets of loops over a literal list or tuple of strings: string keys too
+    string_keys = {node.target.id for node in gast.walk(fn)
+                   if isinstance(node, gast.For) and isinstance(node.target, gast.Name)
+                   and isinstance(node.iter, (gast.List, gast.Tuple)) and node.iter.elts
+                   and all(isinstance(e, gast.Constant) and isinstance(e.value, str)
+                           for e in node.iter.elts)}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
+                and isinstance(node.slice, gast.Name) and node.slice.id in string_keys:
+            found.add(node.value.id)
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) and (
+                    isinstance(node.value, (gast.Dict, gast.DictComp))
+                    or isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Name)
+                    and node.value.func.id == "dict"):
+            found.add(node.targets[0].id)
+        elif isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
+                and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, str):
+            found.add(node.value.id)
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and node.func.attr in _DICT_METHODS and isinstance(node.func.value, gast.Name):
+            found.add(node.func.value.id)
+    return found
+
+
+_DICT_METHODS = frozenset({"items", "keys", "values", "get", "update", "setdefault",
+                           "popitem"})
 
 
 def _drop_statements(body, doomed):

@@ -149,7 +149,7 @@ class _Reverse:
 
     def copy_of(self, primal, name):
         """A copy of the adjoint ``name`` of ``primal`` the sweep may write items into."""
-        if kinds_.is_sequence(self.kind(nodes.name(primal))):
+        if kinds_.is_container(self.kind(nodes.name(primal))) or primal in self.sequences:
             return nodes.call(self.helper("container_copy"), [nodes.name(name)])
         self.bindings["np"] = numpy_module()
         return nodes.call("np.copy", [nodes.name(name)])
@@ -1469,11 +1469,19 @@ def _sequence_names(primal):
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
                 and anno.get(value, anno.CALLEE) in registry.LIST_RESULTS:
             names.add(target.id)
+        elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
+                and anno.get(value, anno.CALLEE) is registry.DICT_HELPERS.get("dict_set"):
+            names.add(target.id)
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
             names.add(value.value.id)   # d["key"]: d is a dict
         elif isinstance(target, gast.Tuple) and isinstance(value, gast.Name):
             names.add(value.id)
+        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
+                and anno.get(value, anno.CALLEE) in (registry.DICT_HELPERS.get("dict_keys"),
+                                                     registry.DICT_HELPERS.get("dict_set"),
+                                                     registry.DICT_HELPERS.get("dict_get")):
+            names.add(value.args[0].id)   # dict_keys(d), d.get(k): d is a dict
         if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
             rule = registry.lookup(anno.get(value, anno.CALLEE))
             if rule is not None and rule.params[:1] in (("arrays",), ("iterable",)):
