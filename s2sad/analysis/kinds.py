@@ -218,6 +218,9 @@ def _callee_kind(callee, args, kind_of):
         items, new = (kind_of(a) for a in args[:2])
         return ("list", join(element(items) if is_container(items) else _BOTTOM, new)) \
             if is_container(items) or items is _BOTTOM else UNKNOWN
+    helper = _container_helper_kind(callee, args, kind_of, registry)
+    if helper is not None:
+        return helper
     module = getattr(callee, "__module__", None) or ""
     if getattr(callee, "__name__", None) in _NUMPY_SEQUENCES or getattr(callee, "nout", 1) > 1:
         return UNKNOWN   # np.split, np.linalg.svd, np.modf...: a list or tuple of arrays
@@ -226,6 +229,57 @@ def _callee_kind(callee, args, kind_of):
     if module.startswith("s2sad.runtime") or module == "math":
         return LEAF
     return UNKNOWN
+
+
+def _list_result(kinds):
+    """A list holding the items of the sequences and the single items in ``kinds``
+    (``(kind, is_a_sequence)`` pairs)."""
+    elem = _BOTTOM
+    for kind, sequence in kinds:
+        if not sequence:
+            elem = join(elem, kind)
+        elif is_container(kind):
+            elem = join(elem, element(kind))
+        elif kind is not _BOTTOM:
+            elem = join(elem, UNKNOWN)
+    return ("list", elem)
+
+
+def _container_helper_kind(callee, args, kind_of, registry):
+    """The kind of what an s2sad helper standing for a container operation returns
+    (``xs.extend(ys)`` is ``list_extend(xs, ys)``...), or None for other callees."""
+    name = next((n for n, f in list(registry.LIST_HELPERS.items())
+                 + list(registry.DICT_HELPERS.items()) if f is callee), None)
+    if name is None:
+        return None
+    kinds = [kind_of(a) for a in args]
+    if name == "copy_container":
+        return kinds[0] if kinds else UNKNOWN
+    if name in ("list_append", "list_push"):
+        return _list_result([(kinds[0], True), (kinds[1], False)])
+    if name == "list_extend":
+        return _list_result([(kinds[0], True), (kinds[1], True)])
+    if name in ("list_insert", "list_set"):
+        return _list_result([(kinds[0], True), (kinds[2], False)])
+    if name in ("list_delete", "list_remove"):
+        return _list_result([(kinds[0], True)])
+    if name == "dict_set":
+        base, value = kinds[0], kinds[2]
+        known, key = _constant_index(args[1])
+        if is_container(base) and base[0] == "dict" and base[1] is not None and known:
+            pairs = [(k, value if k == key else v) for k, v in base[1]]
+            if all(k != key for k, _ in base[1]):
+                pairs.append((key, value))
+            return dict_of(pairs)
+        elem = join(element(base) if is_container(base) else UNKNOWN, value)
+        return ("dict", None, elem)
+    if name == "dict_get":
+        known, key = _constant_index(args[1])
+        found = item(kinds[0], key) if known else element(kinds[0])
+        return join(found, kinds[2]) if len(kinds) > 2 else found
+    if name == "dict_keys":
+        return ("list", LEAF)
+    return LEAF   # dict_size_kept: a bool
 
 
 def infer(body, params=None):

@@ -1467,7 +1467,9 @@ def _sequence_names(primal):
                                                                   gast.Dict)):
             names.add(target.id)
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
-                and anno.get(value, anno.CALLEE) in registry.LIST_RESULTS:
+                and (anno.get(value, anno.CALLEE) in registry.LIST_RESULTS
+                     or anno.get(value, anno.CALLEE) is registry.LIST_HELPERS.get(
+                         "copy_container")):   # (made for a list or dict changed later)
             names.add(target.id)
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
                 and anno.get(value, anno.CALLEE) is registry.DICT_HELPERS.get("dict_set"):
