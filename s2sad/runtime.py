@@ -281,7 +281,10 @@ def add_tree(a, b):
     if b is None:
         return a
     if isinstance(a, (list, tuple)):
-        return [add_tree(x, y) for x, y in zip(a, b)]
+        items = [add_tree(x, y) for x, y in zip(a, b)]
+        # (a tuple's adjoint stays a tuple where both are: code made without the
+        # arguments returns it as it is built)
+        return tuple(items) if isinstance(a, tuple) and isinstance(b, tuple) else items
     if isinstance(a, dict):   # keys of both (a dict adjoint may lack a key)
         out = {k: add_tree(v, b.get(k)) for k, v in a.items()}
         out.update((k, v) for k, v in b.items() if k not in a)
