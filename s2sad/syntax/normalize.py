@@ -29,6 +29,7 @@ emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
 """
 
+import ast
 import builtins
 import inspect
 from dataclasses import dataclass, field
@@ -36,8 +37,8 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace,
-                      check_not_shared)
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
+                      check_not_inplace, check_not_shared)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -1688,6 +1689,9 @@ class _Normalizer:
 
     def aug_assign(self, stmt):
         target = stmt.target
+        if isinstance(target, gast.Subscript) and self.is_dict_target(target):
+            self.dict_item_update(stmt)
+            return
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
             read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
                                   ctx=gast.Load())
@@ -1750,6 +1754,57 @@ class _Normalizer:
             left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
+
+    def dict_item_update(self, stmt):
+        """``d[k] op= v`` on a dict item.  Python reads the item, updates it and stores
+        it back: a number gets a new value, but an array is updated in place, so every
+        other name or container holding that array sees the change.  The generated
+        code makes a new value (``item_1 = item op v``; ``d_1 = dict_set(d, k,
+        item_1)``), which is Python's result exactly when no other name or container
+        read later holds the item's array: where one may, the code refuses, when it
+        runs, an item that is an array updated in place (check_not_shared,
+        check_not_inplace), as for ``v op= ...`` on a name."""
+        target = stmt.target
+        label = ast.unparse(gast.gast_to_ast(gast.Subscript(
+            value=nodes.clone(target.value), slice=nodes.clone(target.slice),
+            ctx=gast.Load())))
+        container = self.atom(target.value)
+        key = self.index(target.slice)
+        read = gast.Subscript(value=nodes.clone(container), slice=key, ctx=gast.Load())
+        item = self.namer.fresh(_subscript_base(read))
+        self.emit(nodes.assign(item, read))
+        self.defined.add(item)
+        self.track_views(item, read)
+        root = target.value
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        # the dict (and every name holding the very same dict) is given the new item
+        # by the store below: only other holders of the item's array are conflicts
+        same = set()
+        if isinstance(root, gast.Name) and isinstance(self.env.get(root.id), gast.Name):
+            same.add(self.env[root.id].id)
+        op = _op_symbol(stmt.op)
+        hint = f"write '{label} = {label} {op} ...' to make a new array"
+        # the dict's other items may hold the same array ({"a": y, "b": y})
+        self.helpers["check_item_alone"] = check_item_alone
+        where = self.parsed.location(stmt)
+        ok = self.namer.fresh("item_alone")
+        self.emit(nodes.assign(ok, anno.set(nodes.call("check_item_alone", [
+            nodes.clone(container), nodes.clone(key), nodes.const(
+                f"'{label} {op}= ...' (for arrays, {op}= writes in place) would also change "
+                f"another item of the dict that holds the same array"),
+            nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
+            nodes.const(where.column)]), anno.CALLEE, check_item_alone)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+        pending = self.check_not_inplace(nodes.name(item), "", hint, stmt)
+        self.record_write(item, stmt, label, stmt.op, pending, same=same)
+        right = self.atom(stmt.value)
+        result = self.namer.fresh(item)
+        self.emit(nodes.assign(result, anno.set(gast.BinOp(
+            left=nodes.name(item), op=stmt.op, right=right), anno.IN_PLACE, True)))
+        self.defined.add(result)
+        self.store(target, nodes.name(result))
 
     def outside_owner(self, ssa, user):
         """What an in-place update of ``user`` (now the SSA value ``ssa``) could write

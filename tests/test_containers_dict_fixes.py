@@ -1,0 +1,247 @@
+"""Dict fixes found by a stranger reading the README (issue 12): ``d[k] op= v`` on an
+item holding an array (Python updates the array in place: every other holder sees
+it), ``d.get`` of a list, tuple or dict, loops over dicts that are not bare local
+names, dicts returned by helpers, non-numeric dict leaves in forward mode, and the
+refusals around ``.items()``/``dict(...)``.  Every derivative is checked against
+central finite differences of the function itself (reverse, forward, second order),
+and in code made without the arguments (``s2sad.source(f)`` exec'd, as the CLI
+writes it)."""
+
+import copy
+import inspect
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import S2sadError
+from s2sad.testing import check_grads
+
+X = np.array([0.3, -0.7, 1.1])
+
+
+def _fd_grad(f, args, index, h=1e-6):
+    """Central differences of scalar ``f`` with respect to the array ``args[index]``."""
+    base = np.asarray(args[index], dtype=float)
+    g = np.zeros(base.shape)
+    for i in np.ndindex(base.shape):
+        plus, minus = base.copy(), base.copy()
+        plus[i] += h
+        minus[i] -= h
+        a = [copy.deepcopy(v) for v in args]
+        b = [copy.deepcopy(v) for v in args]
+        a[index], b[index] = plus, minus
+        g[i] = (f(*a) - f(*b)) / (2 * h)
+    return g
+
+
+def _fd_hvp(f, x, v, h=1e-5):
+    """Hessian-vector product by central differences of the (checked) gradient."""
+    g = s2sad.grad(f)
+    return (g(x + h * v) - g(x - h * v)) / (2 * h)
+
+
+def _generated(f, **options):
+    """The module ``s2sad.source(f)`` writes (no arguments seen), exec'd."""
+    namespace = {}
+    exec(compile(s2sad.source(f, **options), "<generated>", "exec"), namespace)
+    return namespace
+
+
+# ------------------------------------------------ 1. d[k] op= v on an array item
+
+def float_item_updated_on_a_copy(x):
+    d = {"n": np.sum(x), "a": x * 1.0}
+    e = dict(d)
+    e["n"] += np.sum(x ** 2)      # a number: a new value, d["n"] stays
+    e["n"] *= 2.0
+    return d["n"] * e["n"]
+
+
+def float_item_updated_in_a_loop(ws):
+    stats = {"sum": 0.0, "sq": 0.0}
+    for w in ws:
+        stats["sum"] += np.sum(w)
+        stats["sq"] += np.sum(w ** 2)
+    return stats["sq"] / stats["sum"]
+
+
+def array_item_updated_alone(x):
+    acc = {"g": np.zeros(3), "h": x * 2.0}
+    for i in range(3):
+        acc["g"] += x * i
+        acc["h"] -= 0.5 * x ** 2
+    acc["g"] *= acc["h"]
+    return np.sum(acc["g"] ** 2)
+
+
+def array_item_of_a_parameter(p):
+    for k in p:
+        p[k] *= 2.0
+    p["a"] += p["b"]
+    return np.sum(p["a"] * p["b"])
+
+
+UPDATED_CASES = [float_item_updated_on_a_copy, array_item_updated_alone]
+
+
+@pytest.mark.parametrize("func", UPDATED_CASES, ids=[f.__name__ for f in UPDATED_CASES])
+def test_item_updates_that_make_no_shared_change(func):
+    check_grads(func, (X.copy(),), modes=("reverse", "forward"))
+    v = np.array([0.4, -1.2, 0.9])
+    np.testing.assert_allclose(s2sad.hvp(func)(X.copy(), v), _fd_hvp(func, X.copy(), v),
+                               rtol=1e-5, atol=1e-6)
+    ns = _generated(func)
+    value, g = ns[f"{func.__name__}_value_and_grad"](X.copy())
+    assert value == pytest.approx(func(X.copy()))
+    np.testing.assert_allclose(g, _fd_grad(func, [X], 0), rtol=1e-6, atol=1e-7)
+
+
+def test_float_items_updated_in_a_loop():
+    ws = [np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0])]
+    check_grads(float_item_updated_in_a_loop, (ws,), modes=("reverse", "forward"))
+
+
+def test_array_items_of_a_parameter_updated():
+    p = {"a": np.array([0.5, -1.0, 2.0]), "b": np.array([1.5, 0.25, -0.5])}
+    before = copy.deepcopy(p)
+    f = array_item_of_a_parameter
+    value, g = s2sad.value_and_grad(f)(p)
+    assert all(np.array_equal(p[k], before[k]) for k in p), "the caller's dict changed"
+    assert value == pytest.approx(f(copy.deepcopy(before)))
+
+    def at(k, arr):
+        q = copy.deepcopy(before)
+        q[k] = arr
+        return f(q)
+    t = {"a": np.array([0.3, 0.1, -0.2]), "b": np.array([-1.0, 0.5, 0.7])}
+    directional = 0.0
+    for k in before:
+        expected = _fd_grad(lambda arr: at(k, arr), [before[k]], 0)
+        np.testing.assert_allclose(g[k], expected, rtol=1e-6, atol=1e-7)
+        directional += expected @ t[k]
+    value, tangent = s2sad.jvp(f)(copy.deepcopy(before), t)
+    assert tangent == pytest.approx(directional, rel=1e-6)
+    hv = s2sad.hvp(f)(copy.deepcopy(before), t)
+    h = 1e-5
+    plus = s2sad.grad(f)({k: before[k] + h * t[k] for k in before})
+    minus = s2sad.grad(f)({k: before[k] - h * t[k] for k in before})
+    for k in before:
+        np.testing.assert_allclose(hv[k], (plus[k] - minus[k]) / (2 * h), rtol=1e-5, atol=1e-6)
+
+
+def copy_then_update(x):
+    d = {"a": x * 2.0}
+    e = d.copy()
+    e["a"] *= 3.0                 # Python: d["a"] is the same array, tripled too
+    return np.sum(d["a"] * x)
+
+
+def splat_copy_then_update(x):
+    d = {"a": x * 2.0}
+    e = {**d}
+    e["a"] += 1.0
+    return np.sum(d["a"] * x)
+
+
+def comprehension_copy_then_update(x):
+    d = {"a": x * 2.0}
+    e = {k: v for k, v in d.items()}
+    e["a"] *= 3.0
+    return np.sum(d["a"] * x)
+
+
+def dict_of_parameter_then_update(p):
+    q = dict(p)
+    q["a"] *= 3.0
+    return np.sum(p["a"] * q["a"])
+
+
+def updated_then_update(p):
+    q = {}
+    q.update(p)
+    q["a"] *= 3.0
+    return np.sum(p["a"] * q["a"])
+
+
+def name_read_after_update(p):
+    w = p["a"]
+    p["a"] += 1.0
+    return np.sum(w * p["a"])
+
+
+def local_name_in_the_dict(x):
+    y = x * 2.0
+    d = {"a": y}
+    d["a"] *= 3.0
+    return np.sum(y * d["a"])
+
+
+def same_array_under_two_keys(x):
+    y = x * 2.0
+    d = {"a": y, "b": y}
+    d["a"] += x
+    return np.sum(d["b"])
+
+
+def array_in_a_loop_also_named(p):
+    z = np.zeros(3)
+    acc = {"g": z}
+    for i in range(3):
+        acc["g"] += p * i
+    return np.sum(acc["g"] ** 2) + np.sum(z * p)
+
+
+def _step(params, grads, lr):
+    new = dict(params)
+    for k in new:
+        new[k] -= lr * grads[k]
+    return new
+
+
+def optimizer_step_then_old_read(p, x):
+    g = {"w": x * p["w"]}
+    p2 = _step(p, g, 0.1)
+    return np.sum(p["w"] ** 2) + np.sum(p2["w"] ** 2)
+
+
+SHARED_CASES = [
+    (copy_then_update, "e['a'] *= ..."), (splat_copy_then_update, "e['a'] += ..."),
+    (comprehension_copy_then_update, "e['a'] *= ..."),
+    (local_name_in_the_dict, "d['a'] *= ..."), (same_array_under_two_keys, "d['a'] += ..."),
+    (array_in_a_loop_also_named, "acc['g'] += ..."),
+]
+
+
+@pytest.mark.parametrize("func, construct", SHARED_CASES,
+                         ids=[f.__name__ for f, _ in SHARED_CASES])
+def test_an_array_item_updated_in_place_that_another_holder_reads_is_refused(func, construct):
+    # Python updates the array in place, and the other holder sees it: s2sad refuses
+    # (never the old value), naming the line of the update
+    lines, first = inspect.getsourcelines(func)
+    written = construct.replace("'", '"').replace(" ...", "")
+    line = first + [i for i, text in enumerate(lines) if written in text][0]
+    for call in (lambda: s2sad.grad(func)(X.copy()),
+                 lambda: s2sad.jvp(func)(X.copy(), np.ones(3)),
+                 lambda: s2sad.hvp(func)(X.copy(), np.ones(3)),
+                 lambda: _generated(func)[f"{func.__name__}_value_and_grad"](X.copy())):
+        with pytest.raises(S2sadError) as info:
+            call()
+        assert construct in str(info.value)
+        assert f":{line}:" in str(info.value)
+
+
+@pytest.mark.parametrize("func", [dict_of_parameter_then_update, updated_then_update,
+                                  name_read_after_update])
+def test_an_array_item_of_a_parameter_updated_while_read_elsewhere_is_refused(func):
+    p = {"a": np.array([0.5, -1.0, 2.0])}
+    with pytest.raises(S2sadError, match="writes in place"):
+        s2sad.grad(func)(copy.deepcopy(p))
+    with pytest.raises(S2sadError, match="writes in place"):
+        s2sad.jvp(func)(copy.deepcopy(p), {"a": np.ones(3)})
+
+
+def test_a_helper_updating_its_argument_items_in_place_is_refused():
+    p = {"w": np.array([0.5, -1.0, 2.0])}
+    with pytest.raises(S2sadError, match=r"new\[k\] -= \.\.\."):
+        s2sad.grad(optimizer_step_then_old_read, wrt=0)(copy.deepcopy(p), X.copy())
