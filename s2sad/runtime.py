@@ -530,8 +530,8 @@ def dict_get_bar(g, d, key):
     """Adjoint of ``d.get(key, default)`` for ``d``: zeros but ``g`` at ``key``
     (all zeros when ``key`` is absent: the value was the default)."""
     out = {k: zeros_like(v) for k, v in d.items()}
-    if key in out:
-        out[key] = out[key] + g
+    if key in out:   # an item that is a list, tuple or dict gets its adjoint by leaf
+        out[key] = add_tree(out[key], g)
     return out
 
 

@@ -41,6 +41,93 @@ def _fd_hvp(f, x, v, h=1e-5):
     return (g(x + h * v) - g(x - h * v)) / (2 * h)
 
 
+def _paths(tree, at=()):
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            yield from _paths(v, at + (k,))
+    elif isinstance(tree, (list, tuple)):
+        for i, v in enumerate(tree):
+            yield from _paths(v, at + (i,))
+    elif isinstance(tree, (float, np.ndarray)):
+        yield at
+
+
+def _get(tree, path):
+    for k in path:
+        tree = tree[k]
+    return tree
+
+
+def _replaced(tree, path, leaf):
+    if not path:
+        return leaf
+    head, rest = path[0], path[1:]
+    if isinstance(tree, dict):
+        out = dict(tree)
+    else:
+        out = list(tree)
+    out[head] = _replaced(tree[head], rest, leaf)
+    return type(tree)(out) if isinstance(tree, tuple) else out
+
+
+def _fd_tree(f, tree, h=1e-6):
+    """{path: central-difference gradient of the leaf} for scalar ``f`` of ``tree``."""
+    out = {}
+    for path in _paths(tree):
+        leaf = _get(tree, path)
+        arr = np.atleast_1d(np.asarray(leaf, dtype=float))
+        g = np.zeros(arr.shape)
+        for i in np.ndindex(arr.shape):
+            plus, minus = arr.copy(), arr.copy()
+            plus[i] += h
+            minus[i] -= h
+            back = (lambda a: a) if isinstance(leaf, np.ndarray) else (lambda a: float(a[0]))
+            g[i] = (f(_replaced(copy.deepcopy(tree), path, back(plus)))
+                    - f(_replaced(copy.deepcopy(tree), path, back(minus)))) / (2 * h)
+        out[path] = g if isinstance(leaf, np.ndarray) else g[0]
+    return out
+
+
+def _check_tree_gradient(f, tree, grad):
+    """``grad`` has the structure of ``tree`` and matches central differences."""
+    assert type(grad) is type(tree) or isinstance(tree, (list, tuple)) and isinstance(
+        grad, (list, tuple))
+    assert list(_paths(grad)) == list(_paths(tree)), "the gradient's structure differs"
+    for path, expected in _fd_tree(f, tree).items():
+        np.testing.assert_allclose(_get(grad, path), expected, rtol=1e-6, atol=1e-7,
+                                   err_msg=repr(path))
+
+
+def _check_tree_every_mode(f, tree, direction):
+    """Reverse, forward, second order and code made without the arguments, each
+    against central differences."""
+    _check_tree_gradient(f, tree, s2sad.grad(f)(copy.deepcopy(tree)))
+    value, g = s2sad.value_and_grad(f)(copy.deepcopy(tree))
+    assert value == pytest.approx(f(copy.deepcopy(tree)))
+    fd = _fd_tree(f, tree)
+    directional = sum(float(np.sum(fd[p] * _get(direction, p))) for p in fd)
+    value, tangent = s2sad.jvp(f)(copy.deepcopy(tree), direction)
+    assert value == pytest.approx(f(copy.deepcopy(tree)))
+    assert tangent == pytest.approx(directional, rel=1e-6, abs=1e-8)
+    # hvp against central differences of the gradient (itself checked above)
+    hv = s2sad.hvp(f)(copy.deepcopy(tree), direction)
+    h = 1e-5
+
+    def shifted(sign):
+        out = copy.deepcopy(tree)
+        for p in _paths(tree):
+            out = _replaced(out, p, _get(tree, p) + sign * h * _get(direction, p))
+        return s2sad.grad(f)(out)
+    plus, minus = shifted(1.0), shifted(-1.0)
+    for p in _paths(tree):
+        np.testing.assert_allclose(_get(hv, p), (_get(plus, p) - _get(minus, p)) / (2 * h),
+                                   rtol=1e-5, atol=1e-6, err_msg=repr(p))
+    ns = _generated(f)
+    value, g = ns[f"{f.__name__}_value_and_grad"](copy.deepcopy(tree))
+    assert value == pytest.approx(f(copy.deepcopy(tree)))
+    _check_tree_gradient(f, tree, g)
+
+
 def _generated(f, **options):
     """The module ``s2sad.source(f)`` writes (no arguments seen), exec'd."""
     namespace = {}
@@ -245,3 +332,53 @@ def test_a_helper_updating_its_argument_items_in_place_is_refused():
     p = {"w": np.array([0.5, -1.0, 2.0])}
     with pytest.raises(S2sadError, match=r"new\[k\] -= \.\.\."):
         s2sad.grad(optimizer_step_then_old_read, wrt=0)(copy.deepcopy(p), X.copy())
+
+
+# ------------------------------------------------ 2. d.get(k) of a list, tuple or dict
+
+def get_a_list(p):
+    layers = p.get("layers", [])
+    return np.sum(layers[0] ** 2) + np.sum(layers[1] * 3.0) * p["s"]
+
+
+def get_a_tuple(p):
+    W, b = p.get("wb")
+    return np.sum(W ** 2) * b + b * 3.0
+
+
+def get_a_dict(p):
+    enc = p.get("enc", {})
+    tot = 0.0
+    for k in enc:
+        tot = tot * 2.0 + np.sum(enc[k] ** 2)
+    return tot * p["s"]
+
+
+def get_a_dict_then_read(p):
+    enc = p.get("enc")
+    return np.sum(enc["W"] ** 2) * enc["b"] + np.sum(p.get("enc")["W"])
+
+
+GET_CASES = [
+    (get_a_list, {"layers": [np.array([0.5, 1.0, 2.0]), np.ones(2)], "s": 1.5},
+     {"layers": [np.array([1.0, -0.5, 0.2]), np.array([0.3, 0.7])], "s": -0.4}),
+    (get_a_tuple, {"wb": (np.array([0.5, 1.0, 2.0]), 2.0)},
+     {"wb": (np.array([1.0, -0.5, 0.2]), 0.6)}),
+    (get_a_dict, {"enc": {"W": np.array([0.5, 1.0, 2.0]), "b": 2.0}, "s": 1.5},
+     {"enc": {"W": np.array([1.0, -0.5, 0.2]), "b": 0.3}, "s": -0.4}),
+    (get_a_dict_then_read, {"enc": {"W": np.array([0.5, 1.0, 2.0]), "b": 2.0}},
+     {"enc": {"W": np.array([1.0, -0.5, 0.2]), "b": 0.3}}),
+]
+
+
+@pytest.mark.parametrize("func, tree, direction", GET_CASES,
+                         ids=[c[0].__name__ for c in GET_CASES])
+def test_get_of_a_container_item(func, tree, direction):
+    _check_tree_every_mode(func, tree, direction)
+
+
+def test_hessian_through_get_of_a_list():
+    p = {"layers": [np.array([0.5, 1.0, 2.0]), np.ones(2)], "s": 1.5}
+    H = s2sad.hessian(get_a_list)(p)
+    np.testing.assert_allclose(H["layers"][0]["layers"][0], 2.0 * np.eye(3))
+    np.testing.assert_allclose(H["layers"][1]["s"], [3.0, 3.0])
