@@ -28,6 +28,7 @@ __all__ = [
     "adjoint_copy", "iterable_bar", "times_bar",
     "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
+    "loop_items", "loop_items_bar", "loop_items_dot",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_alone",
 ]
 
@@ -550,6 +551,32 @@ def dict_keys(d):
                              f"its body), but the value is a {type(d).__name__}",
                              hint="loop over range(len(xs)) to index a list by position")
     return list(d)
+
+
+def loop_items(sequence):
+    """What a ``for`` loop over ``sequence`` visits, by position: the keys of a dict
+    (in insertion order), ``sequence`` itself for anything else (a list, a tuple, an
+    array's rows).  Generated code calls it where it cannot know whether the value
+    is a dict (a parameter, an item of a container, a helper's result)."""
+    if isinstance(sequence, dict):
+        return list(sequence)
+    return sequence
+
+
+def loop_items_bar(g, sequence):
+    """The adjoint of ``sequence`` in ``loop_items(sequence)``: ``g`` itself, or zeros
+    for a dict (whose keys were listed: they carry no derivative)."""
+    if isinstance(sequence, dict):
+        return zeros_tree(sequence)
+    return g
+
+
+def loop_items_dot(sequence, tangent):
+    """The tangent of ``loop_items(sequence)``: ``tangent`` itself, or a zero per key
+    for a dict."""
+    if isinstance(sequence, dict):
+        return [0.0] * len(sequence)
+    return tangent
 
 
 def dict_size_kept(d, n):

@@ -10,7 +10,8 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_get_bar, dict_item_bar, dict_keys, dict_set, dict_set_bar,
                        dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
                        list_delete, list_extend, list_insert, list_push, list_remove,
-                       list_set, repeat_bar, set_bar)
+                       list_set, loop_items, loop_items_bar, loop_items_dot, repeat_bar,
+                       set_bar)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
                        nondifferentiable, tangent)
 
@@ -20,7 +21,7 @@ LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_inser
                     list_push=list_push, list_remove=list_remove)
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
 DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
-                    dict_size_kept=dict_size_kept)
+                    dict_size_kept=dict_size_kept, loop_items=loop_items)
 
 
 @adjoint(list_append)
@@ -147,3 +148,13 @@ def dict_get_tangent(y, d, key, default, d_dot, default_dot):
 
 
 nondifferentiable(dict_keys, dict_size_kept)
+
+
+@adjoint(loop_items)
+def loop_items_adjoint(y, y_bar, sequence):
+    return loop_items_bar(y_bar, sequence)
+
+
+@tangent(loop_items)
+def loop_items_tangent(y, sequence, sequence_dot):
+    return loop_items_dot(sequence, sequence_dot)

@@ -335,6 +335,16 @@ def dict_get_bar_tangent(out, g, d, key, g_dot):
     return rt.dict_get_bar(g_dot, d, key)
 
 
+@runtime_tangent(rt.loop_items_bar)
+def loop_items_bar_tangent(out, g, sequence, g_dot):
+    return rt.loop_items_bar(g_dot, sequence)
+
+
+@runtime_tangent(rt.loop_items_dot)
+def loop_items_dot_tangent(out, sequence, tangent, tangent_dot):
+    return rt.loop_items_dot(sequence, tangent_dot)
+
+
 @runtime_tangent(rt.dict_default_bar)
 def dict_default_bar_tangent(out, g, d, key, default, g_dot):
     return rt.dict_default_bar(g_dot, d, key, default)

@@ -237,6 +237,7 @@ class _Normalizer:
         self.container_edges: Set[Any] = set()
         self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
         self.item_edges: Dict[str, Any] = {}
+        self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
         self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
@@ -572,6 +573,16 @@ class _Normalizer:
                 self.helpers["dict_keys"] = helper
                 sequences[position] = self.operation_value(
                     nodes.call("dict_keys", [sequence]), "keys", helper)
+            elif isinstance(sequence, gast.Name) and self.may_be_dict(sequence.id):
+                # a value whose kind the code does not show (a parameter, an item of a
+                # container, a helper's result): its keys if it is a dict, decided when
+                # the code runs, else its items
+                helper = registry.DICT_HELPERS["loop_items"]
+                self.helpers["loop_items"] = helper
+                items = self.operation_value(nodes.call("loop_items", [sequence]), "items",
+                                             helper)
+                self.link(items.id, sequence.id)   # (the very list, for a list)
+                sequences[position] = items
         # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
         # its items, which consumes it as the loop would
         sequences = [self.operation_value(nodes.call("list", [s]), "items", builtins.list)
@@ -684,6 +695,17 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
+
+    def may_be_dict(self, ssa):
+        """Whether the SSA value ``ssa``, looped over, may be a dict the code does not
+        show to be one: a parameter, an item read from a container (``p["enc"]``,
+        ``ps[0]``, ``d.get(k)``), or the result of a call of the user's function.  A
+        value the code made (an operation, a list, a slice) is not."""
+        if ssa in self.list_values or ssa in self.iterators or ssa in self.dicts \
+                or ssa in self.slices:
+            return False
+        return (ssa in self.params or ssa in self.item_edges or ssa in self.call_holds
+                or ssa in self.inlined_args)
 
     def dict_iteration(self, node, loop_target=None, body=()):
         """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
@@ -2473,6 +2495,8 @@ class _Normalizer:
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             key = value.slice.value if isinstance(value.slice, gast.Constant) else None
             self.item_edges[name] = (value.value.id, key)
+            if _is_view_index(value.slice):
+                self.slices.add(name)   # (a dict has no slices)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
         if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
             # d.get(key, default): an item of d (or the default), as d[key] is
