@@ -18,7 +18,7 @@ __all__ = [
     "mean_bar", "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar",
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
-    "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
+    "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "add_at_key", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "list_append",
     "list_push", "list_remove", "list_bar", "list_extend", "list_insert",
     "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
@@ -1185,6 +1185,18 @@ def add_at(x_bar, index, g):
     out = np.array(x_bar, dtype=float_like(x_bar), copy=True)
     np.add.at(out, index, g)
     return out
+
+
+def add_at_key(x_bar, index, g):
+    """``x_bar`` (an adjoint the backward sweep owns) with ``g`` added at ``index``,
+    where the code did not show whether ``x`` is an array or a container: a list,
+    tuple or dict adjoint gets a new container (``index`` a position or a key), an
+    array gets ``g`` added in place (``np.add.at``, repeated indices summed)."""
+    if isinstance(x_bar, (list, tuple, dict)):
+        from .runtime_forward import container_add_at
+        return container_add_at(x_bar, index, g)
+    np.add.at(x_bar, index, g)
+    return x_bar
 
 
 def sequence_bar(items):

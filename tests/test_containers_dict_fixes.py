@@ -382,3 +382,124 @@ def test_hessian_through_get_of_a_list():
     H = s2sad.hessian(get_a_list)(p)
     np.testing.assert_allclose(H["layers"][0]["layers"][0], 2.0 * np.eye(3))
     np.testing.assert_allclose(H["layers"][1]["s"], [3.0, 3.0])
+
+
+# ------------------------------------------------ 3. loops over dicts not bare local names
+
+def over_an_int_key_dict(x, order):
+    s = 0.0
+    for k in order:                # the keys 0, 1, 2 (never the values)
+        s = s * 2.0 + x[k] ** 2
+    return s
+
+
+def enumerate_an_int_key_dict(x, order):
+    s = 0.0
+    for i, k in enumerate(order):
+        s = s + (i + 1.0) * x[k] * x[order[k]]
+    return s
+
+
+def over_a_list_in_a_dict(x, cfg):
+    s = 0.0
+    for i in cfg["perm"]:          # a list: its items
+        s = s * 3.0 + x[i] ** 2
+    return s
+
+
+def over_an_item_dict(p):
+    tot = 0.0
+    for k in p["enc"]:
+        tot = tot * 2.0 + np.sum(p["enc"][k] ** 2)
+    return tot
+
+
+def nested_key_loops(p):
+    tot = 0.0
+    for k in p:
+        for k2 in p[k]:
+            tot = tot * 1.5 + np.sum(p[k][k2] * p[k][k2])
+    return tot
+
+
+def reversed_keys(p):
+    tot = 0.0
+    for k in reversed(p):
+        tot = tot * 2.0 + np.sum(np.sin(p[k]))
+    return tot
+
+
+def zipped_keys(p):
+    tot = 0.0
+    for k, j in zip(p, p["b"]):
+        tot = tot + np.sum(p[k]) * j
+    return tot
+
+
+def enumerated_keys(p):
+    tot = 0.0
+    for i, k in enumerate(p):
+        tot = tot + (i + 1.0) * np.sum(p[k] ** 2)
+    return tot
+
+
+def _first_layer(ps):
+    return ps[0]
+
+
+def over_an_item_of_a_list(ps):
+    tot = 0.0
+    for name in ps[0]:
+        tot = tot + np.sum(ps[0][name] * ps[1][name])
+    return tot
+
+
+NESTED = {"enc": {"W": np.array([0.5, 1.0, 2.0]), "b": 2.0},
+          "dec": {"W": np.array([-0.5, 0.3, 1.2]), "c": 0.7}}
+NESTED_T = {"enc": {"W": np.array([1.0, -0.5, 0.2]), "b": 0.3},
+            "dec": {"W": np.array([0.1, 0.2, -0.3]), "c": -1.0}}
+FLAT = {"a": np.array([0.5, 1.0, 2.0]), "b": np.array([1.5, -0.5, 0.25])}
+FLAT_T = {"a": np.array([1.0, -0.5, 0.2]), "b": np.array([0.3, 0.1, -0.4])}
+
+LOOP_CASES = [
+    (over_an_item_dict, NESTED, NESTED_T), (nested_key_loops, NESTED, NESTED_T),
+    (reversed_keys, FLAT, FLAT_T), (zipped_keys, FLAT, FLAT_T),
+    (enumerated_keys, FLAT, FLAT_T),
+]
+
+
+@pytest.mark.parametrize("func, tree, direction", LOOP_CASES,
+                         ids=[c[0].__name__ for c in LOOP_CASES])
+def test_loops_over_dicts_that_are_not_bare_names(func, tree, direction):
+    _check_tree_every_mode(func, tree, direction)
+
+
+def test_loop_over_an_item_of_a_list_of_dicts():
+    ps = [{"u": np.array([0.5, 1.0]), "v": 2.0}, {"u": np.array([1.5, -1.0]), "v": -0.5}]
+    check_grads(over_an_item_of_a_list, (ps,), modes=("reverse", "forward"))
+    ns = _generated(over_an_item_of_a_list)
+    value, g = ns["over_an_item_of_a_list_value_and_grad"](copy.deepcopy(ps))
+    assert value == pytest.approx(over_an_item_of_a_list(ps))
+    _check_tree_gradient(over_an_item_of_a_list, ps, g)
+
+
+INDEX_CASES = [(over_an_int_key_dict, {0: 1, 1: 0, 2: 2}),
+               (enumerate_an_int_key_dict, {2: 0, 0: 1, 1: 2}),
+               (over_a_list_in_a_dict, {"perm": [2, 0, 1, 0]})]
+
+
+@pytest.mark.parametrize("func, order", INDEX_CASES, ids=[c[0].__name__ for c in INDEX_CASES])
+def test_loops_over_a_non_differentiated_dict_argument(func, order):
+    x = np.array([1.0, 2.0, -0.5])
+    check_grads(func, (x, order), wrt=0, modes=("reverse", "forward"))
+    v = np.array([0.4, -1.2, 0.9])
+    f = lambda a: func(a, order)   # noqa: E731
+    h = 1e-5
+    expected = (s2sad.grad(func, wrt=0)(x + h * v, order)
+                - s2sad.grad(func, wrt=0)(x - h * v, order)) / (2 * h)
+    np.testing.assert_allclose(s2sad.hvp(func, wrt=0)(x, order, v), expected,
+                               rtol=1e-5, atol=1e-6)
+    ns = _generated(func, wrt=0)
+    value, g = ns[f"{func.__name__}_value_and_grad"](x.copy(), order)
+    assert value == pytest.approx(func(x, order))
+    np.testing.assert_allclose(g, _fd_grad(f, [x], 0), rtol=1e-6, atol=1e-7)

@@ -80,7 +80,8 @@ def _changed():
     version += 1
 #: every name generated code may read besides the user's: template free names
 #: and the helpers the transforms call.  The namer never hands these out.
-HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
+HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
+                "Stack",
                 "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
                 "stored_part", "list_append", "list_push", "list_remove", "list_bar",
                 "list_extend", "list_insert", "list_delete", "list_set",

@@ -14,7 +14,7 @@ import builtins
 import inspect
 
 from .. import runtime as rt
-from ..runtime import (add_at, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
+from ..runtime import (add_at, add_at_key, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
                        extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
                        mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, power_cross, power_log,
                        power_log_cross,
@@ -182,6 +182,11 @@ def getitem_bar_tangent(out, g, x, index, g_dot):
 @runtime_tangent(add_at)
 def add_at_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
     return add_at(x_bar_dot, index, g_dot)
+
+
+@runtime_tangent(add_at_key)
+def add_at_key_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
+    return add_at_key(x_bar_dot, index, g_dot)
 
 
 @runtime_tangent(sequence_bar)

@@ -1203,6 +1203,11 @@ class _Reverse:
                 nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
             return
         g = nodes.clone(g)
+        # a single name as the index of a value not known to be an array may be a key
+        # of a dict (a loop over the keys of a parameter of unknown kind): add_at_key
+        # decides when the code runs (np.add.at in place for an array)
+        keyed = isinstance(index, gast.Name) and not basic \
+            and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF
         if primal not in self.adj:
             name = self.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
@@ -1211,10 +1216,17 @@ class _Reverse:
             self.owned.add(name)
             if basic:
                 out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
+            elif keyed:
+                out.append(nodes.assign(name, nodes.call(self.helper("add_at_key"), [
+                    nodes.name(name), index, g])))
             else:
                 out.append(self.add_at(name, index, g))
             return
         current = self.adj[primal]
+        if isinstance(current, gast.Name) and current.id in self.owned and keyed:
+            out.append(nodes.assign(current.id, nodes.call(self.helper("add_at_key"), [
+                nodes.name(current.id), index, g])))
+            return
         if isinstance(current, gast.Name) and current.id in self.owned:
             if basic and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
                 # not known to be an array: for a list, ``xs_bar[1:] += g`` would
