@@ -503,3 +503,43 @@ def test_loops_over_a_non_differentiated_dict_argument(func, order):
     value, g = ns[f"{func.__name__}_value_and_grad"](x.copy(), order)
     assert value == pytest.approx(func(x, order))
     np.testing.assert_allclose(g, _fd_grad(f, [x], 0), rtol=1e-6, atol=1e-7)
+
+
+# ------------------------------------------------ 4. a helper's dict indexed by other keys
+
+def _make(p):
+    return {"w": p["w"] * 2.0, "b": np.sin(p["b"]) * 3.0}
+
+
+def _descend(p, g):
+    return {k: p[k] - 0.05 * g[k] * p[k] for k in p}
+
+
+def helper_dict_in_a_comprehension(p):
+    g = _make(p)
+    q = {k: p[k] - 0.05 * g[k] * p[k] for k in p}
+    return np.sum(q["w"] ** 2) + q["b"] ** 2
+
+
+def helper_dict_in_a_loop(p):
+    g = _make(p)
+    s = 0.0
+    for k in p:
+        s = s + np.sum(g[k] ** 2) * 0.5 + np.sum(p[k] * g[k])
+    return s
+
+
+def helper_dicts_through_helpers(p):
+    g = _make(p)
+    q = _descend(p, g)
+    return np.sum(q["w"] ** 2) + q["b"] ** 2
+
+
+HELPER_CASES = [helper_dict_in_a_comprehension, helper_dict_in_a_loop,
+                helper_dicts_through_helpers]
+
+
+@pytest.mark.parametrize("func", HELPER_CASES, ids=[f.__name__ for f in HELPER_CASES])
+def test_a_helpers_dict_indexed_by_the_keys_of_another(func):
+    _check_tree_every_mode(func, {"w": np.array([0.5, 1.0, -2.0]), "b": 0.2},
+                           {"w": np.array([1.0, -0.5, 0.2]), "b": 0.7})

@@ -108,7 +108,9 @@ class _Reverse:
             self.adj_names[primal] = self.namer.adjoint(primal)
         return self.adj_names[primal]
 
-    def accumulate(self, primal, contribution, out):
+    def accumulate(self, primal, contribution, out, tree=False):
+        """Add ``contribution`` to the adjoint of ``primal``; ``tree``: it comes from a
+        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one."""
         contribution = fold(contribution)
         if primal not in self.adj and isinstance(contribution, gast.Constant):
             self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
@@ -122,7 +124,8 @@ class _Reverse:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
-        elif _is_call_of(contribution, "times_bar"):   # maybe a list: never concatenated
+        elif _is_call_of(contribution, "times_bar") or tree and self.kinds.get(
+                primal, kinds_.UNKNOWN) != kinds_.LEAF:   # maybe a container: by leaf
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
@@ -417,7 +420,7 @@ class _Reverse:
             call = nodes.call(nodes.name(pullback), [g])
         out = []
         if len(args) == 1:
-            self.accumulate(args[0], call, out)
+            self.accumulate(args[0], call, out, tree=True)
             return out
         parts, direct = [], []
         for arg, param in zip(args, info.wrt):
@@ -432,7 +435,7 @@ class _Reverse:
             if arg in direct:
                 self.adj[arg] = nodes.name(part)
             else:
-                self.accumulate(arg, nodes.name(part), out)
+                self.accumulate(arg, nodes.name(part), out, tree=True)
         return out
 
     # -------------------------------------------------------------- sweeps
