@@ -543,3 +543,53 @@ HELPER_CASES = [helper_dict_in_a_comprehension, helper_dict_in_a_loop,
 def test_a_helpers_dict_indexed_by_the_keys_of_another(func):
     _check_tree_every_mode(func, {"w": np.array([0.5, 1.0, -2.0]), "b": 0.2},
                            {"w": np.array([1.0, -0.5, 0.2]), "b": 0.7})
+
+
+# ------------------------------------------------ 5. settings (strings) inside a dict argument
+
+def with_a_setting(p):
+    scale = 2.0 if p["mode"] == "x" else 1.0
+    return np.sum(p["w"] ** 2 * np.sin(p["w"])) * scale * p["c"]
+
+
+SETTING = {"w": np.array([0.5, 1.0, -2.0]), "mode": "x", "c": 1.5}
+
+
+@pytest.mark.parametrize("none", [0.0, None])
+def test_a_setting_takes_no_tangent(none):
+    t = {"w": np.array([1.0, -0.5, 0.2]), "mode": none, "c": 0.3}
+    fd = _fd_tree(with_a_setting, SETTING)
+    value, tangent = s2sad.jvp(with_a_setting)(copy.deepcopy(SETTING), t)
+    assert value == pytest.approx(with_a_setting(SETTING))
+    assert tangent == pytest.approx(fd[("w",)] @ t["w"] + fd[("c",)] * 0.3, rel=1e-6)
+    hv = s2sad.hvp(with_a_setting)(copy.deepcopy(SETTING), t)
+    h = 1e-5
+    plus = s2sad.grad(with_a_setting)({**SETTING, "w": SETTING["w"] + h * t["w"],
+                                       "c": SETTING["c"] + h * 0.3})
+    minus = s2sad.grad(with_a_setting)({**SETTING, "w": SETTING["w"] - h * t["w"],
+                                        "c": SETTING["c"] - h * 0.3})
+    assert list(hv) == ["w", "mode", "c"] and hv["mode"] == 0.0
+    np.testing.assert_allclose(hv["w"], (plus["w"] - minus["w"]) / (2 * h), rtol=1e-5)
+    assert hv["c"] == pytest.approx((plus["c"] - minus["c"]) / (2 * h), rel=1e-5)
+
+
+def test_hessian_and_jacobian_of_a_dict_with_a_setting():
+    fd = _fd_tree(with_a_setting, SETTING)
+    J = s2sad.jacobian(with_a_setting)(copy.deepcopy(SETTING))
+    np.testing.assert_allclose(J["w"], fd[("w",)], rtol=1e-6)
+    assert J["c"] == pytest.approx(fd[("c",)], rel=1e-6) and J["mode"] == 0.0
+    H = s2sad.hessian(with_a_setting)(copy.deepcopy(SETTING))
+    w = SETTING["w"]
+    # d2/dw2 of sum(w^2 sin w) * 2 * c: diagonal (2 sin w + 4 w cos w - w^2 sin w) * 2c
+    diag = (2 * np.sin(w) + 4 * w * np.cos(w) - w ** 2 * np.sin(w)) * 2.0 * SETTING["c"]
+    np.testing.assert_allclose(H["w"]["w"], np.diag(diag), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(H["w"]["c"], fd[("w",)] / SETTING["c"], rtol=1e-6)
+    np.testing.assert_array_equal(H["w"]["mode"], np.zeros(3))
+    np.testing.assert_array_equal(H["mode"]["w"], np.zeros(3))
+    assert H["mode"]["mode"] == 0.0 and H["c"]["c"] == 0.0
+
+
+def test_a_nonzero_tangent_for_a_setting_is_refused_with_its_path():
+    t = {"w": np.ones(3), "mode": 1.5, "c": 0.0}
+    with pytest.raises(S2sadError, match=r"p\[.mode.\].*str \('x'\).*no derivative"):
+        s2sad.jvp(with_a_setting)(copy.deepcopy(SETTING), t)
