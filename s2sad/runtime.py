@@ -28,7 +28,7 @@ __all__ = [
     "adjoint_copy", "iterable_bar", "times_bar",
     "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
-    "loop_items", "loop_items_bar", "loop_items_dot",
+    "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_alone",
 ]
 
@@ -551,6 +551,39 @@ def dict_keys(d):
                              f"its body), but the value is a {type(d).__name__}",
                              hint="loop over range(len(xs)) to index a list by position")
     return list(d)
+
+
+def _sorted_order(items):
+    """The positions of ``items`` in the order ``sorted(items)`` gives them (stable)."""
+    if isinstance(items, dict):
+        items = list(items)
+    return sorted(range(len(items)), key=items.__getitem__)
+
+
+def sorted_bar(g, items):
+    """The adjoint of ``items`` in ``sorted(items)``: the adjoint of the item sorted to
+    position ``j`` goes back to the position it came from (zeros for a dict, whose
+    keys were sorted)."""
+    if isinstance(items, dict):
+        return zeros_tree(items)
+    parts = [None] * len(items)
+    for position, origin in enumerate(_sorted_order(items)):
+        parts[origin] = g[position]
+    if isinstance(items, np.ndarray):
+        out = np.zeros(items.shape, dtype=float_like(items))
+        for position, value in enumerate(parts):
+            if value is not None:
+                out[position] = value
+        return out
+    return [zeros_tree(x) if p is None else p for p, x in zip(parts, items)]
+
+
+def sorted_dot(items, tangent):
+    """The tangent of ``sorted(items)``: the items' tangents in sorted order (zeros
+    for the keys of a dict)."""
+    if isinstance(items, dict):
+        return [0.0] * len(items)
+    return [tangent[origin] for origin in _sorted_order(items)]
 
 
 def loop_items(sequence):

@@ -593,3 +593,75 @@ def test_a_nonzero_tangent_for_a_setting_is_refused_with_its_path():
     t = {"w": np.ones(3), "mode": 1.5, "c": 0.0}
     with pytest.raises(S2sadError, match=r"p\[.mode.\].*str \('x'\).*no derivative"):
         s2sad.jvp(with_a_setting)(copy.deepcopy(SETTING), t)
+
+
+# ------------------------------------------------ 6. .items() of any dict, dict(...) forms, |
+
+def items_of_an_item(p):
+    tot = 0.0
+    for k, v in p["enc"].items():
+        tot = tot * 2.0 + np.sum(v ** 2)
+    for v in p["enc"].values():
+        tot = tot + np.sum(np.sin(v))
+    for k in p["enc"].keys():
+        tot = tot + np.sum(p["enc"][k])
+    return tot
+
+
+def enumerate_and_zip_items(p):
+    tot = 0.0
+    for i, (k, v) in enumerate(p["enc"].items()):
+        tot = tot + (i + 1.0) * np.sum(v ** 2)
+    for (k, v), (k2, w) in zip(p["enc"].items(), p["dec"].items()):
+        tot = tot + np.sum(v) * np.sum(w)
+    return tot
+
+
+def sorted_and_reversed_items(p):
+    tot = 0.0
+    for i, (k, v) in enumerate(sorted(p["dec"].items())):
+        tot = tot * 2.0 + np.sum(v ** 2) * (i + 1.0)
+    for k, v in reversed(list(p["enc"].items())):
+        tot = tot * 1.5 + np.sum(v * v)
+    return tot
+
+
+def dict_forms(p):
+    a = dict([("u", p["enc"]["W"]), ("v", p["enc"]["b"] * 2.0)])
+    b = dict(a, w=p["dec"]["c"] * 3.0)
+    c = b | {"z": np.sum(p["dec"]["W"])}
+    c |= {"u": a["u"] * c["z"]}
+    return np.sum(c["u"] ** 2) * c["v"] + c["w"] * c["z"]
+
+
+FORM_CASES = [items_of_an_item, enumerate_and_zip_items, sorted_and_reversed_items,
+              dict_forms]
+
+
+@pytest.mark.parametrize("func", FORM_CASES, ids=[f.__name__ for f in FORM_CASES])
+def test_items_of_any_dict_and_the_forms_of_dict(func):
+    _check_tree_every_mode(func, NESTED, NESTED_T)
+
+
+def sorted_values(x):
+    ys = sorted([x[2], x[0] * 3.0, x[1]])
+    return ys[0] + 2.0 * ys[1] + 3.0 * ys[2] * ys[0]
+
+
+def test_sorted_list():
+    x = np.array([0.3, -1.0, 2.0])
+    check_grads(sorted_values, (x,), modes=("reverse", "forward"))
+    v = np.array([0.4, -1.2, 0.9])
+    np.testing.assert_allclose(s2sad.hvp(sorted_values)(x, v), _fd_hvp(sorted_values, x, v),
+                               rtol=1e-5, atol=1e-6)
+
+
+def alias_updated_by_or(x):
+    d = {"a": x * 2.0}
+    e = d
+    e |= {"b": x ** 2}
+    return np.sum(d["b"] * d["a"])
+
+
+def test_or_update_is_seen_through_every_name():
+    check_grads(alias_updated_by_or, (X.copy(),), modes=("reverse", "forward"))

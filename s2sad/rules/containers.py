@@ -11,7 +11,7 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
                        list_delete, list_extend, list_insert, list_push, list_remove,
                        list_set, loop_items, loop_items_bar, loop_items_dot, repeat_bar,
-                       set_bar)
+                       set_bar, sorted_bar, sorted_dot)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
                        nondifferentiable, tangent)
 
@@ -115,6 +115,16 @@ def list_adjoint(y, y_bar, items):
 @tangent(builtins.list, label="list")
 def list_tangent(y, items, items_dot):
     return builtins.list(items_dot)
+
+
+@adjoint(builtins.sorted, label="sorted", spellings={"iterable": "items"})
+def sorted_adjoint(y, y_bar, items):
+    return sorted_bar(y_bar, items)
+
+
+@tangent(builtins.sorted, label="sorted")
+def sorted_tangent(y, items, items_dot):
+    return sorted_dot(items, items_dot)
 
 
 @adjoint(builtins.tuple, label="tuple", spellings={"iterable": "items"})

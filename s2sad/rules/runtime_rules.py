@@ -340,6 +340,16 @@ def dict_get_bar_tangent(out, g, d, key, g_dot):
     return rt.dict_get_bar(g_dot, d, key)
 
 
+@runtime_tangent(rt.sorted_bar)
+def sorted_bar_tangent(out, g, items, g_dot):
+    return rt.sorted_bar(g_dot, items)
+
+
+@runtime_tangent(rt.sorted_dot)
+def sorted_dot_tangent(out, items, tangent, tangent_dot):
+    return rt.sorted_dot(items, tangent_dot)
+
+
 @runtime_tangent(rt.loop_items_bar)
 def loop_items_bar_tangent(out, g, sequence, g_dot):
     return rt.loop_items_bar(g_dot, sequence)

@@ -541,6 +541,25 @@ class _Normalizer:
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
             if start is not None:
                 start = self.atom(start)   # evaluated once, before the loop, as Python does
+        elif isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) \
+                and iterable.func.attr in ("keys", "items", "values") and not iterable.args \
+                and not iterable.keywords and not isinstance(iterable.func.value, gast.Name) \
+                and self.global_path(iterable.func) is None:
+            # p["enc"].items(): the dict read once, under a name of its own, then looped
+            # over as d.items() is
+            source = self.namer.fresh("source")
+            self.env[source] = self.atom(iterable.func.value)
+            named = gast.copy_location(nodes.name(source), iterable.func.value)
+            loop = gast.copy_location(gast.For(
+                target=stmt.target, iter=gast.copy_location(gast.Call(
+                    func=gast.copy_location(gast.Attribute(value=named, attr=iterable.func.attr,
+                                                           ctx=gast.Load()), iterable.func),
+                    args=[], keywords=[]), iterable),
+                body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
+            for name in ("s2sad_may_exit",):
+                if hasattr(stmt, name):
+                    setattr(loop, name, getattr(stmt, name))
+            return self.for_statement(loop, extra_carried)
         elif (over := self.dict_iteration(iterable, stmt.target, stmt.body)) is not None:
             # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
             # insertion order), each value read from the dict as the trip starts
@@ -1723,6 +1742,17 @@ class _Normalizer:
             return
         if not isinstance(target, gast.Name):
             raise self.error(f"cannot assign to a {type(target).__name__}", target)
+        if isinstance(stmt.op, gast.BitOr) and (
+                target.id in self.dict_names() or isinstance(stmt.value, (gast.Dict,
+                                                                          gast.DictComp))):
+            # d |= other on a dict is d.update(other): every name holding d sees it
+            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
+                                                 ctx=gast.Load()),
+                             args=[stmt.value], keywords=[])
+            for sub in (call, call.func, call.func.value):
+                gast.copy_location(sub, stmt)
+            self.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
+            return
         if self.held_before(target.id, stmt.lineno):
             raise self.error(
                 f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
@@ -2003,6 +2033,13 @@ class _Normalizer:
             node = self.dict_call(node)
         if isinstance(node, gast.DictComp):
             return self.dict_comprehension(node, target)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
+                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
+                and side.id in self.dict_names() for side in (node.left, node.right)):
+            # d | {...}: a new dict with the items of both (the right one's win), as
+            # {**d, **{...}}
+            node = gast.copy_location(gast.Dict(keys=[None, None],
+                                                values=[node.left, node.right]), node)
         named = base is not None
         base = target or base or _base_name(node)
         if isinstance(node, gast.BinOp):
@@ -2102,13 +2139,24 @@ class _Normalizer:
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
         new dict); any other call as it is."""
         func = node.func
-        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values") \
-                and not node.args and not node.keywords and isinstance(func.value, gast.Name):
-            # d.values() / d.keys() as a value (sum(d.values()), list(d.keys())): the
-            # list [d[k] for k in d] / [k for k in d], in insertion order
+        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
+                and not node.args and not node.keywords and self.global_path(func) is None:
+            # d.values() / d.keys() / d.items() as a value (sum(d.values()), list(d.keys()),
+            # enumerate(d.items()), zip(p.items(), q.items())): the list [d[k] for k in d]
+            # / [k for k in d] / [(k, d[k]) for k in d], in insertion order; a dict that
+            # is not a name (p["enc"].items()) is read once, under a name of its own
+            base = func.value
+            if not isinstance(base, gast.Name) or base.id not in self.env:
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(base)
+                base = gast.copy_location(nodes.name(source), base)
             key = self.namer.fresh("key")
-            elt = nodes.name(key) if func.attr == "keys" else gast.Subscript(
-                value=nodes.clone(func.value), slice=nodes.name(key), ctx=gast.Load())
+            item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
+                                  ctx=gast.Load())
+            elt = nodes.name(key) if func.attr == "keys" else item \
+                if func.attr == "values" else gast.Tuple(elts=[nodes.name(key), item],
+                                                         ctx=gast.Load())
+            func = gast.Attribute(value=base, attr=func.attr, ctx=gast.Load())
             new = gast.ListComp(elt=elt, generators=[gast.comprehension(
                 target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
                 is_async=0)])
@@ -2132,17 +2180,29 @@ class _Normalizer:
                 and func.id not in self.locals
                 and self.parsed.resolve(func.id, None) is builtins.dict):
             return node
-        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
-                or node.args and node.keywords:
-            raise self.error("this form of dict(...) is not supported", node,
-                             hint="write a dict literal, dict(zip(keys, values)), dict(d) "
-                                  "or a dict comprehension")
-
         def located(new):
             for sub in gast.walk(new):
                 gast.copy_location(sub, node)
                 sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
             return new
+
+        if len(node.args) == 1 and node.keywords and all(kw.arg is not None
+                                                          for kw in node.keywords):
+            # dict(d, c=v): the items of d, then c (a new dict, as {**d, 'c': v})
+            return located(gast.Dict(keys=[None] + [nodes.const(kw.arg) for kw in node.keywords],
+                                     values=[node.args[0]] + [kw.value for kw in node.keywords]))
+        if len(node.args) == 1 and not node.keywords \
+                and isinstance(node.args[0], (gast.List, gast.Tuple)) \
+                and all(isinstance(e, gast.Tuple) and len(e.elts) == 2
+                        for e in node.args[0].elts):
+            # dict([("a", x), ("b", y)]): the literal {"a": x, "b": y}
+            return located(gast.Dict(keys=[e.elts[0] for e in node.args[0].elts],
+                                     values=[e.elts[1] for e in node.args[0].elts]))
+        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
+                or node.args and node.keywords:
+            raise self.error("this form of dict(...) is not supported", node,
+                             hint="write a dict literal, dict(zip(keys, values)), dict(d), "
+                                  "dict(d, key=value) or a dict comprehension")
 
         if not node.args:
             return located(gast.Dict(keys=[nodes.const(kw.arg) for kw in node.keywords],
