@@ -29,6 +29,7 @@ __all__ = [
     "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
     "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
+    "dict_entries", "dict_entries_bar", "dict_entries_dot",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_alone",
 ]
 
@@ -551,6 +552,34 @@ def dict_keys(d):
                              f"its body), but the value is a {type(d).__name__}",
                              hint="loop over range(len(xs)) to index a list by position")
     return list(d)
+
+
+def dict_entries(source):
+    """The ``(key, value)`` pairs ``dict(source)`` is built from, where the code did not
+    show whether ``source`` is a dict (its items) or pairs (a list of tuples)."""
+    if isinstance(source, dict):
+        return list(source.items())
+    return [tuple(pair) for pair in source]
+
+
+def dict_entries_bar(g, source):
+    """The adjoint of ``source`` in ``dict_entries(source)``: for a dict, each value's
+    adjoint under its key; for pairs, the pairs' adjoints (zeros where none came)."""
+    if isinstance(source, dict):
+        out = zeros_tree(source)
+        for key, pair in zip(source, g):
+            if pair is not None and pair[1] is not None:
+                out[key] = add_tree(out[key], pair[1])
+        return out
+    return [zeros_tree(tuple(x)) if p is None else p for p, x in zip(g, source)]
+
+
+def dict_entries_dot(source, tangent):
+    """The tangent of ``dict_entries(source)``: ``(0.0, value tangent)`` per key of a
+    dict, else the pairs' tangents."""
+    if isinstance(source, dict):
+        return [(0.0, tangent[key]) for key in source]
+    return [tuple(pair) for pair in tangent]
 
 
 def _sorted_order(items):

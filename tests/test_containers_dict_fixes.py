@@ -665,3 +665,49 @@ def alias_updated_by_or(x):
 
 def test_or_update_is_seen_through_every_name():
     check_grads(alias_updated_by_or, (X.copy(),), modes=("reverse", "forward"))
+
+
+def dict_of_pairs(x):
+    pairs = [("a", x * 1.5), ("b", np.sin(x))]
+    d = dict(pairs)
+    return np.sum(d["a"] * d["b"])
+
+
+def dict_of_pairs_argument(x, pairs):
+    d = dict(pairs)
+    return np.sum(d["a"] * x ** 2) + d["b"]
+
+
+def dict_of_a_dict_updated_in_place(p):
+    q = dict(p)
+    for k in q:
+        q[k] *= 2.0
+    s = 0.0
+    for k in p:
+        s = s + np.sum(p[k] * q[k])
+    return s
+
+
+def test_dict_of_pairs_held_by_a_name():
+    check_grads(dict_of_pairs, (X.copy(),), modes=("reverse", "forward"))
+    v = np.array([0.4, -1.2, 0.9])
+    np.testing.assert_allclose(s2sad.hvp(dict_of_pairs)(X.copy(), v),
+                               _fd_hvp(dict_of_pairs, X.copy(), v), rtol=1e-5, atol=1e-6)
+    ns = _generated(dict_of_pairs)
+    value, g = ns["dict_of_pairs_value_and_grad"](X.copy())
+    assert value == pytest.approx(dict_of_pairs(X.copy()))
+    np.testing.assert_allclose(g, _fd_grad(dict_of_pairs, [X], 0), rtol=1e-6, atol=1e-7)
+
+
+def test_dict_of_pairs_given_as_an_argument():
+    pairs = [("a", np.array([0.5, -1.0, 2.0])), ("b", 0.75)]
+    check_grads(dict_of_pairs_argument, (X.copy(), pairs), modes=("reverse", "forward"))
+
+
+def test_dict_of_a_dict_argument_then_updated_in_place_is_refused():
+    p = {"a": np.array([0.5, -1.0, 2.0]), "b": np.ones(2)}
+    with pytest.raises(S2sadError, match=r"q\[k\] \*= \.\.\..*may also change 'p'"):
+        s2sad.grad(dict_of_a_dict_updated_in_place)(copy.deepcopy(p))
+    ns = _generated(dict_of_a_dict_updated_in_place)
+    with pytest.raises(S2sadError, match=r"q\[k\] \*= \.\.\."):
+        ns["dict_of_a_dict_updated_in_place_value_and_grad"](copy.deepcopy(p))

@@ -11,7 +11,8 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
                        list_delete, list_extend, list_insert, list_push, list_remove,
                        list_set, loop_items, loop_items_bar, loop_items_dot, repeat_bar,
-                       set_bar, sorted_bar, sorted_dot)
+                       set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
+                       dict_entries_dot)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
                        nondifferentiable, tangent)
 
@@ -21,7 +22,8 @@ LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_inser
                     list_push=list_push, list_remove=list_remove)
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
 DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
-                    dict_size_kept=dict_size_kept, loop_items=loop_items)
+                    dict_size_kept=dict_size_kept, loop_items=loop_items,
+                    dict_entries=dict_entries)
 
 
 @adjoint(list_append)
@@ -158,6 +160,16 @@ def dict_get_tangent(y, d, key, default, d_dot, default_dot):
 
 
 nondifferentiable(dict_keys, dict_size_kept)
+
+
+@adjoint(dict_entries)
+def dict_entries_adjoint(y, y_bar, source):
+    return dict_entries_bar(y_bar, source)
+
+
+@tangent(dict_entries)
+def dict_entries_tangent(y, source, source_dot):
+    return dict_entries_dot(source, source_dot)
 
 
 @adjoint(loop_items)

@@ -91,7 +91,8 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "zeros_tree", "add_tree", "tree_like", "repetition_bar", "adjoint_copy",
                 "iterable_bar", "times_bar", "len",
                 "dict_set", "dict_get", "dict_keys", "dict_size_kept",
-                "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot"}
+                "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
+                "dict_entries", "dict_entries_bar", "dict_entries_dot"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: helper name -> the function a list method becomes (list_delete for xs.pop(i)...)

@@ -340,6 +340,16 @@ def dict_get_bar_tangent(out, g, d, key, g_dot):
     return rt.dict_get_bar(g_dot, d, key)
 
 
+@runtime_tangent(rt.dict_entries_bar)
+def dict_entries_bar_tangent(out, g, source, g_dot):
+    return rt.dict_entries_bar(g_dot, source)
+
+
+@runtime_tangent(rt.dict_entries_dot)
+def dict_entries_dot_tangent(out, source, tangent, tangent_dot):
+    return rt.dict_entries_dot(source, tangent_dot)
+
+
 @runtime_tangent(rt.sorted_bar)
 def sorted_bar_tangent(out, g, items, g_dot):
     return rt.sorted_bar(g_dot, items)

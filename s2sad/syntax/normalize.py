@@ -2215,13 +2215,24 @@ class _Normalizer:
             target = gast.Tuple(elts=[nodes.name(key, store=True),
                                       nodes.name(value, store=True)], ctx=gast.Store())
             entry = nodes.name(value)
+        elif not (isinstance(arg, gast.Name) and arg.id in self.dict_names()):
+            # dict(pairs), dict(xs[i]), dict(f(x)): a dict or (key, value) pairs, which
+            # only the value tells: dict_entries decides when the code runs
+            helper = registry.DICT_HELPERS["dict_entries"]
+            self.helpers["dict_entries"] = helper
+            held = self.atom(arg)
+            entries = self.operation_value(nodes.call("dict_entries", [held]), "entries",
+                                           helper)
+            if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
+                self.link(entries.id, held.id)
+            source = self.namer.fresh("source")
+            self.env[source] = entries
+            target = gast.Tuple(elts=[nodes.name(key, store=True),
+                                      nodes.name(value, store=True)], ctx=gast.Store())
+            entry = nodes.name(value)
+            arg = located(nodes.name(source))
         else:
             target = nodes.name(key, store=True)
-            if not isinstance(arg, gast.Name) or arg.id not in self.env:
-                # dict(xs[i]), dict(f(x)): the dict is read once, under a name of its own
-                source = self.namer.fresh("source")
-                self.env[source] = self.atom(arg)
-                arg = located(nodes.name(source))
             entry = gast.Subscript(value=arg, slice=nodes.name(key), ctx=gast.Load())
             arg = nodes.clone(arg)
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
