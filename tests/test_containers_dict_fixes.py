@@ -711,3 +711,17 @@ def test_dict_of_a_dict_argument_then_updated_in_place_is_refused():
     ns = _generated(dict_of_a_dict_updated_in_place)
     with pytest.raises(S2sadError, match=r"q\[k\] \*= \.\.\."):
         ns["dict_of_a_dict_updated_in_place_value_and_grad"](copy.deepcopy(p))
+
+
+def update_from_an_item(p):
+    q = dict(p["outer"])
+    q.update(p["inner"])
+    return np.sum(q["W"] ** 2) * q["c"]
+
+
+def test_update_from_an_item_of_a_dict():
+    p = {"outer": {"W": np.array([0.5, -1.0, 2.0]), "c": 1.5},
+         "inner": {"W": np.array([1.0, 0.25, -0.5])}}
+    t = {"outer": {"W": np.array([0.1, 0.2, 0.3]), "c": -0.5},
+         "inner": {"W": np.array([1.0, -1.0, 0.5])}}
+    _check_tree_every_mode(update_from_an_item, p, t)

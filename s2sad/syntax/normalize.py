@@ -1283,9 +1283,15 @@ class _Normalizer:
             pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
         elif call.args:
             other = call.args[0]
-            if not isinstance(other, gast.Name) or pairs:
+            if pairs:
                 raise self.error("this form of .update() is not supported", stmt,
-                                 hint="name the other dict first: d.update(other)")
+                                 hint="update with the dict, then with the keywords: "
+                                      "d.update(other); d.update(k=v)")
+            if not isinstance(other, gast.Name) or other.id not in self.env:
+                # d.update(p["inner"]): the other dict read once, under a name of its own
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(other)
+                other = gast.copy_location(nodes.name(source), other)
             key = self.namer.fresh("key")
             loop = gast.For(
                 target=nodes.name(key, store=True),
