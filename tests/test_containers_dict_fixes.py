@@ -725,3 +725,24 @@ def test_update_from_an_item_of_a_dict():
     t = {"outer": {"W": np.array([0.1, 0.2, 0.3]), "c": -0.5},
          "inner": {"W": np.array([1.0, -1.0, 0.5])}}
     _check_tree_every_mode(update_from_an_item, p, t)
+
+
+def over_a_dict_chosen_in_a_branch(x, order, other, flag):
+    src = order if flag > 0 else other
+    s = 0.0
+    for k in src:
+        s = s * 2.0 + x[k] ** 2
+    return s
+
+
+def test_loop_over_a_dict_argument_chosen_in_a_branch():
+    x = np.array([1.0, 2.0, -0.5])
+    order, other = {0: 2, 1: 0, 2: 1}, {2: 0, 1: 1}
+    for flag in (1.0, -1.0):
+        check_grads(over_a_dict_chosen_in_a_branch, (x, order, other, flag), wrt=0,
+                    modes=("reverse", "forward"))
+        ns = _generated(over_a_dict_chosen_in_a_branch, wrt=0)
+        value, g = ns["over_a_dict_chosen_in_a_branch_value_and_grad"](x, order, other, flag)
+        f = lambda a: over_a_dict_chosen_in_a_branch(a, order, other, flag)   # noqa: E731
+        assert value == pytest.approx(f(x))
+        np.testing.assert_allclose(g, _fd_grad(f, [x], 0), rtol=1e-6, atol=1e-7)

@@ -720,11 +720,18 @@ class _Normalizer:
         show to be one: a parameter, an item read from a container (``p["enc"]``,
         ``ps[0]``, ``d.get(k)``), or the result of a call of the user's function.  A
         value the code made (an operation, a list, a slice) is not."""
-        if ssa in self.list_values or ssa in self.iterators or ssa in self.dicts \
-                or ssa in self.slices:
-            return False
-        return (ssa in self.params or ssa in self.item_edges or ssa in self.call_holds
-                or ssa in self.inlined_args)
+        seen, todo = set(), [ssa]
+        while todo:   # through copies, branches and loop-carried values
+            current = todo.pop()
+            if current in seen or current in self.list_values or current in self.iterators \
+                    or current in self.dicts or current in self.slices:
+                continue
+            seen.add(current)
+            if current in self.params or current in self.item_edges \
+                    or current in self.call_holds or current in self.inlined_args:
+                return True
+            todo.extend(s for s, _ in self.holds.get(current, ()))
+        return False
 
     def dict_iteration(self, node, loop_target=None, body=()):
         """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
