@@ -746,3 +746,26 @@ def test_loop_over_a_dict_argument_chosen_in_a_branch():
         f = lambda a: over_a_dict_chosen_in_a_branch(a, order, other, flag)   # noqa: E731
         assert value == pytest.approx(f(x))
         np.testing.assert_allclose(g, _fd_grad(f, [x], 0), rtol=1e-6, atol=1e-7)
+
+
+def loop_and_item_of_a_list(xs):
+    tot = 0.0
+    for e in xs:
+        tot = tot + np.sin(e) * xs[0]
+    return tot
+
+
+def test_loop_over_a_list_argument_also_read_by_item():
+    # the loop's adjoint (through loop_items) and the item's add leaf by leaf
+    xs = [0.5, -1.5, 2.0]
+    check_grads(loop_and_item_of_a_list, (xs,), modes=("reverse", "forward"))
+    ns = _generated(loop_and_item_of_a_list)
+    value, g = ns["loop_and_item_of_a_list_value_and_grad"](list(xs))
+    assert value == pytest.approx(loop_and_item_of_a_list(xs))
+    h = 1e-6
+    for i in range(3):
+        up, down = list(xs), list(xs)
+        up[i] += h
+        down[i] -= h
+        fd = (loop_and_item_of_a_list(up) - loop_and_item_of_a_list(down)) / (2 * h)
+        assert g[i] == pytest.approx(fd, rel=1e-6)

@@ -124,7 +124,8 @@ class _Reverse:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
-        elif _is_call_of(contribution, "times_bar") or tree and self.kinds.get(
+        elif _is_call_of(contribution, "times_bar") or (tree or any(
+                _is_call_of(contribution, h) for h in _TREE_ADJOINTS)) and self.kinds.get(
                 primal, kinds_.UNKNOWN) != kinds_.LEAF:   # maybe a container: by leaf
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
@@ -1585,6 +1586,11 @@ def _read_counts(node):
         if isinstance(n.ctx, gast.Load):
             counts[n.id] = counts.get(n.id, 0) + 1
     return counts
+
+
+#: runtime adjoints that give a list or dict where the value is one (decided when the
+#: code runs): added to other contributions leaf by leaf, never concatenated
+_TREE_ADJOINTS = ("loop_items_bar", "dict_entries_bar", "sorted_bar")
 
 
 def _is_call_of(node, dotted):
