@@ -36,7 +36,7 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace,
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace, check_unpacked,
                       check_not_shared)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
@@ -822,7 +822,9 @@ class _Normalizer:
 
     # -------------------------------------------------------- statements
     def statement(self, stmt):
-        if isinstance(stmt, gast.Assign):
+        if anno.get(stmt, anno.UNPACK_CHECK) is not None:
+            self.check_unpacked(stmt)
+        elif isinstance(stmt, gast.Assign):
             self.assign(stmt)
         elif isinstance(stmt, gast.AugAssign):
             self.aug_assign(stmt)
@@ -1832,6 +1834,17 @@ class _Normalizer:
                                           nodes.const(where.filename), nodes.const(where.line),
                                           nodes.const(where.column)])
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
+    def check_unpacked(self, stmt):
+        """Emit the run-time check of a starred assignment (see ``desugar``): Python's
+        ``ValueError`` when the unpacked list holds fewer values than the targets."""
+        self.helpers["check_unpacked"] = check_unpacked
+        ok = self.namer.fresh("unpacked")
+        call = nodes.call("check_unpacked", [self.atom(stmt.value),
+                                             nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
