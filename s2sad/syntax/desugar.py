@@ -95,10 +95,8 @@ def _lower_block(stmts, namer):
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
                 setattr(stmt, field, _lower_block(inner, namer))
         if isinstance(stmt, gast.For) and _has_star(stmt.target):
-            item = namer.fresh("item")
-            unpack = _lower_assign(stmt.target, _located(nodes.name(item), stmt.target),
-                                   stmt.target, namer)
-            stmt.target = _located(nodes.name(item, store=True), stmt.target)
+            unpack = []
+            stmt.target = _loop_target(stmt.target, namer, unpack)
             stmt.body = unpack + stmt.body
             out.append(stmt)
         elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
@@ -107,6 +105,20 @@ def _lower_block(stmts, namer):
         else:
             out.append(stmt)
     return out
+
+
+def _loop_target(target, namer, unpack):
+    """The ``for`` target ``target`` with each part that holds a starred target at its
+    own level (``a, *rest``) replaced by a fresh loop name, which the statements
+    appended to ``unpack`` unpack (the tuples around it stay: ``for i, (a, *rest) in
+    enumerate(rows)`` is still a loop over ``enumerate``)."""
+    if not any(isinstance(e, gast.Starred) for e in target.elts):
+        target.elts = [_loop_target(e, namer, unpack) if _has_star(e) else e
+                       for e in target.elts]
+        return target
+    item = namer.fresh("item")
+    unpack += _lower_assign(target, _located(nodes.name(item), target), target, namer)
+    return _located(nodes.name(item, store=True), target)
 
 
 def _lower_assign(target, value, origin, namer):

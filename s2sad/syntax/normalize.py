@@ -2454,6 +2454,14 @@ class _Normalizer:
                 self.hold(name, held)
                 if fresh:   # a new dict, list or tuple that may hold the argument
                     self.container_edges.add((name, held))
+        if fn in (builtins.list, builtins.tuple) and len(value.args) == 1 \
+                and isinstance(value.args[0], gast.Name):
+            # list(x), tuple(x): a new container (not x) of x's items, the views of
+            # the rows of an array x (a write into one changes x)
+            self.hold(name, value.args[0].id)
+            self.container_edges.add((name, value.args[0].id))
+            self.list_items.setdefault(name, set()).add(value.args[0].id)
+            return
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
