@@ -452,3 +452,29 @@ def test_a_write_into_a_row_taken_from_a_list_of_rows_is_refused(func):
             else:
                 make(func)(x.copy(), np.ones_like(x))
         assert "a[0] = 5.0" in str(info.value)
+
+
+def second_order_list(xs):
+    a, *rest = xs
+    return sum(v * v * a for v in rest) + a ** 3 + np.prod(np.stack([*rest, a]))
+
+
+def test_hessian_and_hvp_of_a_list_parameter():
+    xs = [0.5, -0.3, 1.2]
+    expected = _fd_hessian(lambda x: second_order_list(list(x)), np.array(xs))
+    H = s2sad.hessian(second_order_list)(list(xs))
+    assert type(H) is list and all(type(row) is list for row in H)
+    np.testing.assert_allclose(np.array(H, dtype=float), expected, rtol=1e-5, atol=1e-5)
+    v = [1.0, -0.5, 0.25]
+    hv = s2sad.hvp(second_order_list)(list(xs), list(v))
+    assert type(hv) is list
+    np.testing.assert_allclose(np.array(hv, dtype=float), expected @ np.array(v),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_second_order_through_a_helper_and_a_starred_target():
+    x, h = 0.7, 1e-4
+    f = unpack_into_helper
+    expected = (f(x + h) - 2.0 * f(x) + f(x - h)) / (h * h)
+    assert s2sad.hessian(f)(x) == pytest.approx(expected, rel=1e-5)
+    assert s2sad.hvp(f)(x, 2.0) == pytest.approx(2.0 * expected, rel=1e-5)
