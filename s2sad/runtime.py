@@ -25,7 +25,7 @@ __all__ = [
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "zeros_tree", "add_tree", "tree_like", "repetition_bar",
-    "container_copy", "iterable_bar", "times_bar",
+    "adjoint_copy", "iterable_bar", "times_bar",
     "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_unpacked",
@@ -282,7 +282,10 @@ def add_tree(a, b):
     if b is None:
         return a
     if isinstance(a, (list, tuple)):
-        return [add_tree(x, y) for x, y in zip(a, b)]
+        items = [add_tree(x, y) for x, y in zip(a, b)]
+        # (a tuple's adjoint stays a tuple where both are: code made without the
+        # arguments returns it as it is built)
+        return tuple(items) if isinstance(a, tuple) and isinstance(b, tuple) else items
     if isinstance(a, dict):   # keys of both (a dict adjoint may lack a key)
         out = {k: add_tree(v, b.get(k)) for k, v in a.items()}
         out.update((k, v) for k, v in b.items() if k not in a)
@@ -300,7 +303,7 @@ def zeros_tree(x):
     return zeros_like(x)
 
 
-def container_copy(g):
+def adjoint_copy(g):
     """A shallow copy of a container adjoint (a list for a list or tuple), which
     generated code then writes items into; leaves are replaced, never changed in place."""
     if isinstance(g, dict):

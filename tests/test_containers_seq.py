@@ -250,7 +250,7 @@ def test_a_name_used_in_array_arithmetic_is_a_leaf(K):
 def test_adding_adjoints_of_nested_tuples_adds_leaves():
     from s2sad.runtime import add_items, add_tree, item_bar, repetition_bar
     a = [(1.0, 2.0), (3.0, 4.0)]
-    assert add_items(a, a) == [[2.0, 4.0], [6.0, 8.0]]
+    assert add_items(a, a) == [(2.0, 4.0), (6.0, 8.0)]   # leaves added, tuples kept
     assert add_tree(None, [1.0]) == [1.0]
     parts = item_bar([(1.0, 1.0), (1.0, 1.0)], 0, (5.0, 6.0))
     assert [list(p) for p in parts] == [[5.0, 6.0], [0.0, 0.0]]

@@ -70,6 +70,20 @@ def _regression_inputs():
     return {"w": r.normal(size=3) * 0.5, "X": r.normal(size=(8, 3)), "y": r.normal(size=8) * 0.3}
 
 
+def _containers_mlp_inputs():
+    r = _rng()
+    layers = [(r.normal(size=(3, 4)) * 0.5, r.normal(size=4) * 0.1),
+              (r.normal(size=(4, 4)) * 0.5, r.normal(size=4) * 0.1),
+              (r.normal(size=(4, 2)) * 0.5, r.normal(size=2) * 0.1)]
+    return {"layers": layers, "X": r.normal(size=(6, 3)), "y": r.normal(size=(6, 2))}
+
+
+def _containers_adam_inputs():
+    r = _rng()
+    return {"params": {"w": r.normal(size=3) * 0.5, "b": 0.1}, "X": r.normal(size=(6, 3)),
+            "y": r.normal(size=6), "steps": 4}
+
+
 #: every generated module in generated_examples/, with inputs to check it on
 INPUTS = {
     "rnn_grad.py": _rnn_inputs,
@@ -84,6 +98,8 @@ INPUTS = {
     "logistic_regression_grad.py": _logistic_inputs,
     "mlp_grad.py": _mlp_inputs,
     "dense_layer_vjp.py": _dense_inputs,
+    "containers_mlp_grad.py": _containers_mlp_inputs,
+    "containers_adam_grad.py": _containers_adam_inputs,
 }
 
 
@@ -127,6 +143,9 @@ def test_examples_cover_the_issue():
     # a helper: its own vjp in first order, its body in place of the call in second
     assert "def model_vjp_w(w, X):" in texts["regression_grad.py"]
     assert "pullback" not in texts["regression_hvp.py"]
+    # containers: a list of (W, b) tuples, and optimizer state in dicts
+    assert "for W, b in layers[:-1]:" in texts["containers_mlp_grad.py"]
+    assert "dict_set(m_2, k, add_2)" in texts["containers_adam_grad.py"]
     readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
     assert "python -m s2sad check --update generated_examples" in readme
     for name in INPUTS:
@@ -182,7 +201,45 @@ def _command_parts(name):
     return source.name, func, wrt, mode, flavor, name
 
 
+def _leaves(value, path=()):
+    """(path, leaf) for every array or number in a (nested) list, tuple or dict."""
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _leaves(item, path + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,))
+    else:
+        yield path, value
+
+
+def _replaced(value, path, new):
+    """``value`` with the leaf at ``path`` replaced by ``new`` (containers rebuilt)."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {k: _replaced(v, rest, new) if k == head else v for k, v in value.items()}
+    return type(value)(_replaced(v, rest, new) if i == head else v
+                       for i, v in enumerate(value))
+
+
+def _structure(value):
+    if isinstance(value, (list, tuple, dict)):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        return (type(value).__name__, tuple((k, _structure(v)) for k, v in items))
+    return np.shape(value)
+
+
 def _central_difference(f, args, name, eps=1e-6):
+    if isinstance(args[name], (list, tuple, dict)):   # leaf by leaf, a container back
+        grad = args[name]
+        for path, leaf in _leaves(args[name]):
+            def at_leaf(value, path=path):
+                return f(**{**args, name: _replaced(args[name], path, value)})
+            part = _central_difference(at_leaf, {"value": leaf}, "value", eps)
+            grad = _replaced(grad, path, part)
+        return grad
     base = np.asarray(args[name], dtype=float)
     grad = np.zeros(base.shape)
     for index in np.ndindex(base.shape):
@@ -252,5 +309,7 @@ def test_gradient_matches_central_differences(name):
     assert len(grads) == len(wrt)
     for param, grad in zip(wrt, grads):
         expected = _central_difference(objective, args, param)
-        assert np.shape(grad) == np.shape(args[param]), param
-        np.testing.assert_allclose(grad, expected, rtol=1e-6, atol=1e-8, err_msg=param)
+        assert _structure(grad) == _structure(args[param]), param
+        for (path, got), (_, want) in zip(_leaves(grad), _leaves(expected)):
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8,
+                                       err_msg=f"{param}{list(path)}")

@@ -297,9 +297,9 @@ def tree_like_tangent(out, g, x, g_dot):
     return rt.tree_like(g_dot, x)
 
 
-@runtime_tangent(rt.container_copy)
+@runtime_tangent(rt.adjoint_copy)
 def container_copy_tangent(out, g, g_dot):
-    return rt.container_copy(g_dot)
+    return rt.adjoint_copy(g_dot)
 
 
 @runtime_tangent(rt.repetition_bar)

@@ -1416,6 +1416,25 @@ class _Normalizer:
                         and start != line)
                    for n in nodes.names(self.parsed.node))
 
+    def check_unshared_on_entry(self, written, outside, dicts=None):
+        """Add ``ensure_unshared(...)`` to the entry checks: no argument (nor global or
+        closure value in ``outside``) may share memory with one the function writes
+        into (``written``: parameter -> line of the first write), nor hold a dict it
+        writes items into (``dicts``, the same form)."""
+        def table(pairs):
+            return gast.Dict(keys=[nodes.const(k) for k, _ in pairs],
+                             values=[v for _, v in pairs])
+        args = [nodes.const(self.function_name),
+                table([(p, nodes.const(written[p])) for p in sorted(written)]),
+                table([(p, nodes.name(p)) for p in self.params])]
+        if outside:
+            for name in outside:
+                self.use_global(name, self.parsed.node)
+            args.append(table([(n, nodes.name(n)) for n in outside]))
+        keywords = [("dicts", table([(p, nodes.const(dicts[p])) for p in sorted(dicts)]))] \
+            if dicts else []
+        self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args, keywords)))
+
     def copy_written_arguments(self):
         """Arguments the function writes into are copied once, at the start."""
         first_lines, dict_lines = {}, {}
@@ -1444,18 +1463,7 @@ class _Normalizer:
                 dict_lines.pop(user)
         outside = self.outside_values() if dict_lines else []
         if dict_lines and (len(self.params) > 1 or outside):
-            args = [nodes.const(self.function_name), gast.Dict(keys=[], values=[]),
-                    gast.Dict(keys=[nodes.const(p) for p in self.params],
-                              values=[nodes.name(p) for p in self.params])]
-            if outside:
-                for name in outside:
-                    self.use_global(name, self.parsed.node)
-                args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
-                                      values=[nodes.name(n) for n in outside]))
-            lines = gast.Dict(keys=[nodes.const(p) for p in sorted(dict_lines)],
-                              values=[nodes.const(dict_lines[p]) for p in sorted(dict_lines)])
-            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args,
-                                                                [("dicts", lines)])))
+            self.check_unshared_on_entry({}, outside, dicts=dict_lines)
         written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
                           if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                           and isinstance(t.value, gast.Name)} - set(dict_lines))
@@ -1481,17 +1489,7 @@ class _Normalizer:
             # global or closure value the function reads) that shares memory with one
             # of them would not see the writes Python's call makes it see: refused when
             # the code runs (nothing runs when no argument is written)
-            args = [nodes.const(self.function_name),
-                    gast.Dict(keys=[nodes.const(p) for p in sorted(first_lines)],
-                              values=[nodes.const(first_lines[p]) for p in sorted(first_lines)]),
-                    gast.Dict(keys=[nodes.const(p) for p in self.params],
-                              values=[nodes.name(p) for p in self.params])]
-            if outside:
-                for name in outside:
-                    self.use_global(name, self.parsed.node)
-                args.append(gast.Dict(keys=[nodes.const(n) for n in outside],
-                                      values=[nodes.name(n) for n in outside]))
-            self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args)))
+            self.check_unshared_on_entry(first_lines, outside)
         for user in sorted(changed):
             name = self.new_version(user)
             copier = registry.LIST_HELPERS["copy_container"]

@@ -153,7 +153,7 @@ class _Reverse:
     def copy_of(self, primal, name):
         """A copy of the adjoint ``name`` of ``primal`` the sweep may write items into."""
         if kinds_.is_container(self.kind(nodes.name(primal))) or primal in self.sequences:
-            return nodes.call(self.helper("container_copy"), [nodes.name(name)])
+            return nodes.call(self.helper("adjoint_copy"), [nodes.name(name)])
         self.bindings["np"] = numpy_module()
         return nodes.call("np.copy", [nodes.name(name)])
 
@@ -1253,7 +1253,7 @@ class _Reverse:
                                                      [nodes.name(primal)])))
             self.owned.add(name)
         elif not (isinstance(current, gast.Name) and current.id in self.owned):
-            out.append(nodes.assign(name, nodes.call(self.helper("container_copy"),
+            out.append(nodes.assign(name, nodes.call(self.helper("adjoint_copy"),
                                                      [nodes.clone(current)])))
             self.owned.add(name)
         elif current.id != name:
