@@ -335,6 +335,17 @@ def test_rest_is_a_list_whatever_is_unpacked(xs):
     np.testing.assert_allclose(np.asarray(g, dtype=float), [0.0] + [1.0] * len(value))
 
 
+@pytest.mark.parametrize("xs", [[0.5, -1.5], (0.5, -1.5, 2.0)])
+def test_the_pullback_of_a_tuple_made_by_tuple(xs):
+    """A tuple output that is not a display (``return tuple(...)``) takes its cotangent
+    whole (the API passed its items one by one: a TypeError)."""
+    value, pullback = s2sad.vjp(returns_tuple_of_generator)(xs)
+    assert value == returns_tuple_of_generator(xs) and type(value) is tuple
+    g = pullback(tuple(float(i + 1) for i in range(len(xs))))
+    np.testing.assert_allclose(g, [2.0 * (i + 1) for i in range(len(xs))])
+    check_grads(returns_tuple_of_generator, (xs,), modes=BOTH)
+
+
 def test_a_generator_given_to_tuple_makes_a_tuple():
     value, tangent = s2sad.jvp(returns_tuple_of_generator)([0.5, -1.5], [1.0, 3.0])
     assert value == returns_tuple_of_generator([0.5, -1.5]) and type(value) is tuple
