@@ -164,6 +164,17 @@ def max_of_lengths(table):
     return table[0][0] * n
 
 
+def generator_unpacked_by_a_starred_target(xs):
+    a, *rest = (v * v for v in xs)
+    return a * rest[-1] + sum(rest)
+
+
+def generator_unpacked_in_displays(xs, y):
+    t = (y, *(np.sin(v) for v in xs))
+    items = [*(v * y for v in xs), y]
+    return t[1] * t[0] + items[0] * items[-1] + len(t)
+
+
 def local_function_with_generator(xs):
     def squares(t):
         return tuple(e * e for e in t)
@@ -206,6 +217,9 @@ CASES = [
     (dict_of_generator, ({"a": 0.5, "b": -1.5},)),
     (max_of_lengths, ([[0.5, 1.0], [0.25, 2.0, 3.0]],)),
     (local_function_with_generator, ((0.5, -1.5),)),
+    (generator_unpacked_by_a_starred_target, ([0.5, -1.5, 2.0],)),
+    (generator_unpacked_in_displays, ([0.5, -1.5, 2.0], 0.7)),
+    (generator_unpacked_in_displays, (np.array([0.5, -1.5]), 0.7)),
 ]
 
 
@@ -420,6 +434,11 @@ def generator_to_stack(xs):
     return np.sum(np.stack(v * 2.0 for v in xs))
 
 
+def generator_unpacked_into_names(xs):
+    a, b = (v * v for v in xs)
+    return a * b
+
+
 def starred_comprehension_target(table):
     return sum([a * rest[0] for a, *rest in table])
 
@@ -441,6 +460,8 @@ def write_through_list_of_rows(x):
 @pytest.mark.parametrize("func, args, what, line", [
     (star_into_call, (0.5, (1.0, 2.0)), "'f(*xs)'", "np.hypot(*args)"),
     (generator_to_stack, ([0.5, 1.0],), "generator expression", "np.stack(v * 2.0"),
+    (generator_unpacked_into_names, ([0.5, 1.0],), "generator expression",
+     "a, b = (v * v for v in xs)"),
     (starred_comprehension_target, ([(0.5, 1.0)],), "starred target",
      "for a, *rest in table"),
 ], ids=lambda v: getattr(v, "__name__", "") if callable(v) else None)

@@ -75,10 +75,12 @@ def lower(fn, namer):
       ``f(*[a, b])`` -> ``f(a, b)``;
     * ``sum(e for x in xs)`` (any builtin of :data:`CONSUMERS`) -> ``sum([e for x
       in xs])``; ``list(...)`` of one is the list comprehension, ``dict((k, v) for
-      ...)`` the dict comprehension ``{k: v for ...}``.
+      ...)`` the dict comprehension ``{k: v for ...}``; a generator unpacked by a
+      starred target or item (``a, *rest = (e for x in xs)``, ``[*(e for x in
+      xs)]``) is read whole too, into the list comprehension.
     """
+    fn.body = _lower_block(fn.body, namer)   # (list(value) of a generator, lowered next)
     _LowerExpressions().visit(fn)
-    fn.body = _lower_block(fn.body, namer)
     return fn
 
 
@@ -188,7 +190,13 @@ class _LowerExpressions(gast.NodeTransformer):
                 if run:
                     parts.append(make(elts=run, ctx=gast.Load()))
                     run = []
-                parts.append(nodes.call(kind, [elt.value]))
+                value = elt.value
+                if isinstance(value, gast.GeneratorExp):   # [*(e for x in xs)]
+                    value = _located(gast.ListComp(elt=value.elt,
+                                                   generators=value.generators), value)
+                    parts.append(value if kind == "list" else nodes.call(kind, [value]))
+                else:
+                    parts.append(nodes.call(kind, [value]))
             else:
                 run.append(elt)
         if run:

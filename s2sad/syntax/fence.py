@@ -140,10 +140,19 @@ def _check_starred_and_generators(parsed, everything):
             consumer = up.func.id if isinstance(up, gast.Call) and up.args \
                 and up.args[0] is node and isinstance(up.func, gast.Name) \
                 and up.func.id in CONSUMERS and builtin(up.func.id) else None
+            if consumer is None and (
+                    isinstance(up, gast.Starred) and isinstance(parent.get(id(up)), (
+                        gast.List, gast.Tuple))
+                    or isinstance(up, gast.Assign) and up.value is node
+                    and len(up.targets) == 1 and isinstance(up.targets[0], (
+                        gast.List, gast.Tuple))
+                    and any(isinstance(e, gast.Starred) for e in up.targets[0].elts)):
+                consumer = "list"   # [*(e for x in xs)], a, *rest = (e for x in xs)
             if consumer is None:
                 refuse("a generator expression is supported only as the iterable given to "
                        "tuple(), list(), sum(), min(), max(), sorted(), any(), all() or "
-                       "dict(), which behave as with the list comprehension", node,
+                       "dict(), or unpacked by a starred target or item ('a, *rest = ...', "
+                       "'[*(...)]'), which read it whole as the list comprehension", node,
                        "write a list comprehension: [e for x in xs]")
             if consumer == "dict" and (len(up.args) != 1 or up.keywords or not (
                     isinstance(node.elt, gast.Tuple) and len(node.elt.elts) == 2
