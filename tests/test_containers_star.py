@@ -58,6 +58,20 @@ def list_and_index(xs):
     return items[1] * xs[0] + items[0]
 
 
+def rest_item_written(xs, v):
+    first, *rest = xs
+    rest[0] = rest[0] * v
+    return np.sum(rest[0] + first * xs[1])
+
+
+def rest_slice_written(xs, v):
+    items = list(xs)
+    rest = items[1:]
+    rest[-1] = rest[-1] * v + items[0]
+    items[0] = items[0] * 2.0
+    return np.sum(rest[-1] * items[0] + xs[0] * rest[0])
+
+
 def rest_is_a_new_list(xs, v):
     first, *rest = xs
     rest.append(v * first)
@@ -196,6 +210,11 @@ CASES = [
     (nested, ([[0.5, 1.5, -2.0], 0.7],)),
     (rest_is_a_new_list, ([0.5, -1.5, 2.0], 0.9)),
     (list_and_index, ([0.5, -1.5, 2.0],)),        # list(xs)'s adjoint was concatenated
+    (rest_item_written, ([0.5, -1.5, 2.0], 0.9)),  # a write into a list of its own
+    (rest_item_written, ((0.5, -1.5, 2.0), 0.9)),  # (was refused as a write into xs)
+    (rest_item_written, (np.array([[0.5, -1.5], [2.0, 0.3], [0.1, 0.2]]), 0.9)),
+    (rest_slice_written, ([0.5, -1.5, 2.0], 0.9)),
+    (rest_slice_written, (np.array([[0.5, -1.5], [2.0, 0.3], [0.1, 0.2]]), 0.9)),
     (subscript_target, (np.array([0.5, -1.5, 2.0]),)),
     (loop_target, ([(0.5, 1.0, -2.0), (1.5, 0.25)],)),
     (loop_target_in_enumerate, ([(0.5, 1.0, -2.0), (1.5, 0.25)],)),
@@ -230,10 +249,12 @@ def test_reverse_and_forward_against_finite_differences(func, args):
 
 # (made without the arguments, s2sad does not know a tuple from a list: a tuple's
 # gradient may come back as a list there; the API gives a tuple, checked above)
-# (a dict indexed by a key held in a name, and a comprehension over a tuple
-# parameter, crash in code made without the arguments whatever the spelling: left out)
+# (a dict indexed by a key held in a name, and a tuple parameter read by index
+# (xs[1], also in a comprehension's loop), crash in code made without the arguments
+# whatever the spelling, as on main: left out)
 WITHOUT_ARGUMENTS = [(f, a) for f, a in CASES if f not in (
-    dict_keys, tuple_of_generator, local_function_with_generator)] + [
+    dict_keys, tuple_of_generator, local_function_with_generator) and not (
+        f is rest_item_written and isinstance(a[0], tuple))] + [
     (tuple_of_generator, ([0.5, -1.5, 2.0],)),
     (local_function_with_generator, ([0.5, -1.5],)),
 ]

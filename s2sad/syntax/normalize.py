@@ -2459,8 +2459,18 @@ class _Normalizer:
             self.hold(name, value.args[0].id)
             self.container_edges.add((name, value.args[0].id))
             self.list_items.setdefault(name, set()).add(value.args[0].id)
+            if fn is builtins.list:
+                self.list_values.add(name)
             return
         source = None
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
+            # items[1:] of a list: a new list (not items) of some of its items
+            self.hold(name, value.value.id)
+            self.container_edges.add((name, value.value.id))
+            self.list_items.setdefault(name, set()).add(value.value.id)
+            self.list_values.add(name)
+            return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
             self.list_items.setdefault(source, set()).add(name)
