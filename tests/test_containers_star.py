@@ -531,3 +531,65 @@ def test_second_order_through_a_helper_and_a_starred_target():
     expected = (f(x + h) - 2.0 * f(x) + f(x - h)) / (h * h)
     assert s2sad.hessian(f)(x) == pytest.approx(expected, rel=1e-5)
     assert s2sad.hvp(f)(x, 2.0) == pytest.approx(2.0 * expected, rel=1e-5)
+
+
+CLI_MODEL = '''
+import numpy as np
+
+
+def loss(xs, w):
+    first, *rest = xs
+    scaled = [*(r * w for r in rest), first]
+    return sum(np.sum(s * s) for s in scaled) + np.sum(np.stack([*rest, first])[0] * w)
+'''
+
+
+@pytest.mark.parametrize("mode, flavor", [("reverse", "value_and_grad"),
+                                          ("forward", "jvp")])
+def test_the_command_line(tmp_path, mode, flavor):
+    """``s2sad grad`` writes a module for these constructs; imported and called, it gives
+    Python's value and the finite differences (for reverse mode, the gradient; for
+    forward mode, the derivative along a direction)."""
+    import os
+    import subprocess
+    import sys
+    (tmp_path / "model.py").write_text(CLI_MODEL, encoding="utf-8")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [os.path.dirname(os.path.dirname(os.path.abspath(s2sad.__file__)))]
+        + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "model.py:loss",
+                           "--wrt", "xs,w", "--mode", mode, "--flavor", flavor,
+                           "-o", "loss_d.py"], cwd=tmp_path, capture_output=True, text=True,
+                          env=env)
+    assert proc.returncode == 0, proc.stderr
+    namespace = {}
+    exec(compile((tmp_path / "loss_d.py").read_text(), "loss_d.py", "exec"), namespace)
+    model = {}
+    exec(compile(CLI_MODEL, "model.py", "exec"), model)
+    xs = [np.array([0.5, -1.5]), np.array([2.0, 0.3]), np.array([0.1, 0.2])]
+    w = np.array([0.7, -0.4])
+    expected = model["loss"](xs, w)
+    eps = 1e-6
+    g_w = np.array([(model["loss"](xs, w + eps * e) - model["loss"](xs, w - eps * e))
+                    / (2 * eps) for e in np.eye(2)])
+
+    def moved(i, step):
+        return [x + step if j == i else x for j, x in enumerate(xs)]
+    g_xs = [np.array([(model["loss"](moved(i, eps * e), w)
+                       - model["loss"](moved(i, -eps * e), w)) / (2 * eps)
+                      for e in np.eye(2)]) for i in range(len(xs))]
+    function = [v for k, v in namespace.items() if k.startswith("loss_") and callable(v)]
+    assert len(function) == 1
+    if mode == "reverse":
+        value, (gx, gw) = function[0](list(xs), w)
+        np.testing.assert_allclose(gw, g_w, rtol=1e-5)
+        for got, want in zip(gx, g_xs):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-8)
+    else:
+        dxs = [np.ones(2), -np.ones(2), np.full(2, 0.5)]
+        dw = np.array([0.3, 1.0])
+        value, tangent = function[0](list(xs), w, dxs, dw)
+        want = np.dot(g_w, dw) + sum(np.dot(a, b) for a, b in zip(g_xs, dxs))
+        assert tangent == pytest.approx(want, rel=1e-5)
+    assert value == pytest.approx(expected, rel=1e-12)
