@@ -59,7 +59,8 @@ nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.ensure_unshared, rt
 # (a pop has the tangent its paired pushes give it; see transform.forward)
 nondifferentiable(tape_push, tape_pop)
 # run-time checks of Python's semantics (an unbound name, an in-place update)
-nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND)
+nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
+                  rt.check_unpacked)
 
 
 @runtime_tangent(unbroadcast)

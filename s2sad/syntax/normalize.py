@@ -36,7 +36,7 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace,
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace, check_unpacked,
                       check_not_shared)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
@@ -822,7 +822,9 @@ class _Normalizer:
 
     # -------------------------------------------------------- statements
     def statement(self, stmt):
-        if isinstance(stmt, gast.Assign):
+        if anno.get(stmt, anno.UNPACK_CHECK) is not None:
+            self.check_unpacked(stmt)
+        elif isinstance(stmt, gast.Assign):
             self.assign(stmt)
         elif isinstance(stmt, gast.AugAssign):
             self.aug_assign(stmt)
@@ -1833,6 +1835,17 @@ class _Normalizer:
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
+    def check_unpacked(self, stmt):
+        """Emit the run-time check of a starred assignment (see ``desugar``): Python's
+        ``ValueError`` when the unpacked list holds fewer values than the targets."""
+        self.helpers["check_unpacked"] = check_unpacked
+        ok = self.namer.fresh("unpacked")
+        call = nodes.call("check_unpacked", [self.atom(stmt.value),
+                                             nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
     def check_not_inplace(self, atom, message, hint, node):
         """Emit the run-time refusal of an update in place of what ``atom`` holds;
         return (the message's constant node, the statements emitted)."""
@@ -2439,7 +2452,25 @@ class _Normalizer:
                 self.hold(name, held)
                 if fresh:   # a new dict, list or tuple that may hold the argument
                     self.container_edges.add((name, held))
+        if fn in (builtins.list, builtins.tuple) and len(value.args) == 1 \
+                and isinstance(value.args[0], gast.Name):
+            # list(x), tuple(x): a new container (not x) of x's items, the views of
+            # the rows of an array x (a write into one changes x)
+            self.hold(name, value.args[0].id)
+            self.container_edges.add((name, value.args[0].id))
+            self.list_items.setdefault(name, set()).add(value.args[0].id)
+            if fn is builtins.list:
+                self.list_values.add(name)
+            return
         source = None
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
+            # items[1:] of a list: a new list (not items) of some of its items
+            self.hold(name, value.value.id)
+            self.container_edges.add((name, value.value.id))
+            self.list_items.setdefault(name, set()).add(value.value.id)
+            self.list_values.add(name)
+            return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
             self.list_items.setdefault(source, set()).add(name)

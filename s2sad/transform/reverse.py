@@ -122,7 +122,10 @@ class _Reverse:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
-        elif _is_call_of(contribution, "times_bar"):   # maybe a list: never concatenated
+        elif _is_call_of(contribution, "times_bar") or (
+                self.kind(nodes.name(primal)) != kinds_.LEAF
+                and any(_is_call_of(contribution, h) for h in _CONTAINER_ADJOINTS)):
+            # maybe a list: never concatenated
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
@@ -1570,6 +1573,12 @@ def _read_counts(node):
         if isinstance(n.ctx, gast.Load):
             counts[n.id] = counts.get(n.id, 0) + 1
     return counts
+
+
+#: runtime helpers whose result is the adjoint of a list when the value is one
+#: (``list(xs)``'s ``iterable_bar``): added to another adjoint of a value that may be a
+#: list by ``add_tree``, never by ``+`` (which would concatenate two lists)
+_CONTAINER_ADJOINTS = ("iterable_bar", "item_bar", "repetition_bar", "repeat_bar")
 
 
 def _is_call_of(node, dotted):
