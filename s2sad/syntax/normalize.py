@@ -144,7 +144,7 @@ def user_names(fn_node) -> Set[str]:
     return {node.id for node in nodes.names(fn_node)}
 
 
-def normalize(parsed, callee=False, inline_helpers=False) -> NormalFunction:
+def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalFunction:
     """``callee=True`` for a function a differentiated function calls: its arguments
     are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
     would change the caller's array, which the caller's derivative would not see:
@@ -154,13 +154,18 @@ def normalize(parsed, callee=False, inline_helpers=False) -> NormalFunction:
     module-level functions (same module, no closure; see :func:`_inlinable`) in
     place of the call, so the result calls no user function: second derivatives
     (forward over the reverse code) need code without pullback closures.
+
+    ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``), the structure of the
+    arguments the code is made for, when known: an item write into a list parameter
+    is a list's (``list_set``), into a dict parameter a dict's (``dict_set``), never
+    an array's (``np.copy`` of a list makes an array of it).
     """
     parsed.node = desugar(parsed.node, user_names(parsed.node))
-    return _Normalizer(parsed, callee, inline_helpers).run()
+    return _Normalizer(parsed, callee, inline_helpers, kinds).run()
 
 
 class _Normalizer:
-    def __init__(self, parsed, callee=False, inline_helpers=False):
+    def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
         self.parsed = parsed
         self.callee = callee
         self.inline_helpers = inline_helpers
@@ -226,6 +231,12 @@ class _Normalizer:
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
         self.list_values: Set[str] = set()   # SSA names certain to hold a list
+        # the parameters the arguments' structure shows to be lists and dicts (a dict
+        # parameter never rebound: dict item writes are found by user name)
+        kinds = kinds or {}
+        self.list_values.update(p for p in self.params if _kind_name(kinds.get(p)) == "list")
+        self.param_dicts = {p for p in self.params if _kind_name(kinds.get(p)) == "dict"
+                            and p not in self.locals}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -1055,7 +1066,8 @@ class _Normalizer:
         if isinstance(key, gast.Constant) and isinstance(key.value, str):
             return True
         return isinstance(target.value, gast.Name) and (
-            target.value.id in self.dict_names() or target.value.id in self.built_dicts)
+            target.value.id in self.dict_names() or target.value.id in self.built_dicts
+            or target.value.id in self.param_dicts)
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""
@@ -1469,6 +1481,8 @@ class _Normalizer:
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
         changed = _mutated_lists(self.parsed.node) & set(self.params)
+        # and a list parameter written by item (xs[i] = v: list_set on the copy)
+        changed |= {user for user in written if user in self.list_values}
         for t in nodes.walk(self.parsed.node):
             if _list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
@@ -1498,6 +1512,8 @@ class _Normalizer:
                 nodes.name(user)]), anno.CALLEE, copier)))
             self.defined.add(name)
             self.env[user] = nodes.name(name)
+            if user in self.list_values:
+                self.list_values.add(name)
         for user in written:
             if user in self.params and user not in changed:
                 name = self.new_version(user)
@@ -2880,6 +2896,12 @@ def _returns_displays(fn):
     return bool(returns) and all(isinstance(r.value, (ast.Dict, ast.List, ast.Tuple,
                                                       ast.DictComp, ast.ListComp))
                                  for r in returns)
+
+
+def _kind_name(kind):
+    """``"list"``, ``"tuple"`` or ``"dict"`` for a container kind (``analysis.kinds``),
+    else None."""
+    return kind[0] if isinstance(kind, tuple) and kind else None
 
 
 def _dict_names(fn):

@@ -1,0 +1,125 @@
+"""Container programs the differential fuzzer (s2sad.fuzz) found failing, reduced to
+the class each stands for.  References are central finite differences of the
+original functions (s2sad.testing.check_grads; second differences along a direction
+for second order), never a value s2sad computed."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.testing import check_grads
+
+RNG = np.random.default_rng(1206)
+W1, B1 = RNG.normal(size=(2, 3)), RNG.normal(size=2)
+W2, B2 = RNG.normal(size=(2, 3)), RNG.normal(size=2)
+X23 = RNG.normal(size=(2, 3))
+
+
+def _flat(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return np.concatenate([_flat(v) for v in value]) if value else np.zeros(0)
+    return np.asarray(value, dtype=float).reshape(-1)
+
+
+def _unflat(vector, like):
+    """``vector`` in the structure of ``like`` (lists, tuples, dicts of leaves)."""
+    def build(v, start):
+        if isinstance(v, dict):
+            out = {}
+            for k, item in v.items():
+                out[k], start = build(item, start)
+            return out, start
+        if isinstance(v, (list, tuple)):
+            items = []
+            for item in v:
+                built, start = build(item, start)
+                items.append(built)
+            return type(v)(items), start
+        size = int(np.size(v))
+        part = vector[start:start + size]
+        return (float(part[0]) if np.ndim(v) == 0 else part.reshape(np.shape(v))), start + size
+    return build(like, 0)[0]
+
+
+def _curvature_fd(f, args, wrt, direction, h=1e-4):
+    """d^2/dt^2 f(args + t * direction) at t = 0 (direction over the arguments ``wrt``),
+    by central second differences on fresh copies (f may write into its arguments)."""
+    def at(t):
+        moved = list(copy.deepcopy(args))
+        for i, d in zip(wrt, direction):
+            moved[i] = _unflat(_flat(args[i]) + t * _flat(d), args[i])
+        return f(*moved)
+    return (at(h) - 2.0 * at(0.0) + at(-h)) / (h * h)
+
+
+def _check_hvp(f, args, wrt):
+    """v . hvp(v) against the second differences of f along a random direction v."""
+    direction = tuple(_unflat(RNG.normal(size=_flat(args[i]).size), args[i]) for i in wrt)
+    out = s2sad.hvp(f, wrt=wrt)(*copy.deepcopy(args), direction)
+    hv = out[-1] if isinstance(out, tuple) and len(wrt) == 1 else out
+    hv = hv if len(wrt) > 1 else (hv,)
+    got = sum(float(_flat(d) @ _flat(h)) for d, h in zip(direction, hv))
+    assert got == pytest.approx(_curvature_fd(f, args, wrt, direction), rel=1e-4, abs=1e-5)
+
+
+# --- an item write into a list or dict parameter (fuzzer seed 6020) ----------------
+# The parameter was copied on entry with np.copy, as an array: a list of numbers
+# became an array (xs * 2 then doubled it instead of repeating it: a wrong value
+# and gradient), a list of (W, b) tuples crashed numpy, and a dict written with keys
+# the code does not show to be strings was refused.
+
+def list_param_item_then_repeated(x, xs):
+    xs[0] = 2.0 * x
+    zs = xs * 2
+    return zs[2] * zs[1] + x * xs[1]
+
+
+def layer_replaced(x, layers):
+    W, b = layers[1]
+    layers[0] = (x * W, b)
+    return np.sum(layers[0][0] * layers[1][0]) + np.sum(layers[0][1] * b)
+
+
+def layer_replaced_in_loop(x, layers):
+    for i in range(len(layers)):
+        W, b = layers[i]
+        layers[i] = (np.tanh(W * x), b * x)
+    total = 0.0
+    for W, b in layers:
+        total = total + np.sum(W ** 2) + np.sum(b)
+    return total
+
+
+def dict_param_written_by_loop_key(x, prm):
+    for k in prm:
+        prm[k] = prm[k] * x
+    total = 0.0
+    for k in prm:
+        total = total + np.sum(prm[k] ** 2)
+    return total
+
+
+PARAM_WRITES = [
+    ("list_of_numbers", list_param_item_then_repeated, (1.5, [1.0, 2.0, 3.0])),
+    ("list_of_tuples", layer_replaced, (0.7, [(W1, B1), (W2, B2)])),
+    ("list_of_tuples_loop", layer_replaced_in_loop, (0.7, [(W1, B1), (W2, B2)])),
+    ("dict_loop_keys", dict_param_written_by_loop_key, (0.7, {"a": W1, "b": B1})),
+]
+
+
+@pytest.mark.parametrize("label, func, args", PARAM_WRITES, ids=[c[0] for c in PARAM_WRITES])
+def test_item_write_into_a_container_parameter(label, func, args):
+    check_grads(func, args, wrt=(0, 1), modes=("reverse", "forward"))
+    _check_hvp(func, args, (0, 1))
+
+
+def test_item_write_into_a_list_parameter_keeps_the_list():
+    # the primal value: the list is repeated, not doubled (np.copy made it an array)
+    xs = [1.0, 2.0, 3.0]
+    value, _ = s2sad.value_and_grad(list_param_item_then_repeated, wrt=0)(1.5, xs)
+    assert value == pytest.approx(list_param_item_then_repeated(1.5, [1.0, 2.0, 3.0]))
+    assert xs == [1.0, 2.0, 3.0]   # the caller's list is not changed
