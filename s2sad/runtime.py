@@ -242,7 +242,10 @@ def zero_at(g, index):
 
 
 def item_bar(container, key, g):
-    """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``."""
+    """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``
+    (of an array too, where generated code did not know which it is: ``getitem_bar``)."""
+    if isinstance(container, np.ndarray):
+        return getitem_bar(g, container, key)
     if isinstance(container, dict):
         parts = {k: zeros_like(v) for k, v in container.items()}
     else:

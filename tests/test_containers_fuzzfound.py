@@ -123,3 +123,42 @@ def test_item_write_into_a_list_parameter_keeps_the_list():
     value, _ = s2sad.value_and_grad(list_param_item_then_repeated, wrt=0)(1.5, xs)
     assert value == pytest.approx(list_param_item_then_repeated(1.5, [1.0, 2.0, 3.0]))
     assert xs == [1.0, 2.0, 3.0]   # the caller's list is not changed
+
+
+# --- an item of unknown kind read from a container (fuzzer seed 6167) --------------
+# A list of arrays extended with tuples holds arrays and tuples: an item read out of it
+# is of unknown kind.  Its adjoint was made as an array's (zeros_like, then an item
+# written into it), which a tuple's zeros cannot take.
+
+def extended_with_tuples(xs, y):
+    first = xs[0]
+    pairs = ((y, y * y), (y * 3.0, first))
+    xs.extend(pairs)
+    inner = xs[2]
+    a = inner[0] * inner[1]
+    b = inner[1] * 2.0
+    last = xs[-1]
+    return np.sum(a * b) + np.sum(last[1] * first) + np.sum(last[0] * y)
+
+
+def mixed_items_in_a_loop(xs, y):
+    xs.append((y, 2.0 * y))
+    total = 0.0
+    for i in range(len(xs)):
+        item = xs[i]
+        total = total + np.sum(item[0] * item[1])
+    return total
+
+
+MIXED = [
+    ("extend_with_tuples", extended_with_tuples, ([RNG.normal(size=2), RNG.normal(size=2)],
+                                                  RNG.normal(size=2))),
+    ("loop_over_mixed_items", mixed_items_in_a_loop, ([RNG.normal(size=3), RNG.normal(size=3)],
+                                                      RNG.normal(size=3))),
+]
+
+
+@pytest.mark.parametrize("label, func, args", MIXED, ids=[c[0] for c in MIXED])
+def test_an_item_of_unknown_kind_read_from_a_container(label, func, args):
+    check_grads(func, args, wrt=(0, 1), modes=("reverse", "forward"))
+    _check_hvp(func, args, (0, 1))

@@ -188,6 +188,13 @@ class _Reverse:
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal) | {
             n for n, k in self.kinds.items() if kinds_.is_container(k)}
+        # names of unknown kind read out of a list, tuple or dict (v = xs[i])
+        self.container_items = {
+            s.targets[0].id for s in flatten(primal) if isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript)
+            and isinstance(s.value.value, gast.Name)
+            and self.kinds.get(s.targets[0].id, kinds_.UNKNOWN) == kinds_.UNKNOWN
+            and kinds_.is_container(self.kinds.get(s.value.value.id))}
         self.in_place = in_place_appends(primal)
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
@@ -1203,6 +1210,15 @@ class _Reverse:
                 nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
             return
         g = nodes.clone(g)
+        if primal not in self.adj and basic and primal in self.container_items:
+            # an item of a container, of unknown kind (an array, or a tuple in a list
+            # of arrays and tuples): item_bar decides when the code runs
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, nodes.call(self.helper("item_bar"), [
+                nodes.name(primal), _index_expr(index), g])))
+            self.adj[primal] = nodes.name(name)
+            self.owned.add(name)
+            return
         if primal not in self.adj:
             name = self.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
