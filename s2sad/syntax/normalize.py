@@ -2379,11 +2379,13 @@ class _Normalizer:
         """``result = then_fn() if test else else_fn()`` as an if statement."""
         result = self.new_version(target) if target else self.namer.fresh(base)
         self.defined.add(result)
+        atoms = []
 
         def arm(fn):
             def run():
                 saved, self.out = self.out, []
                 atom = fn()
+                atoms.append(atom)
                 out, self.out = self.out, saved
                 self.merge_copy(out, result, atom)
                 return out
@@ -2391,6 +2393,11 @@ class _Normalizer:
 
         then_body = arm(then_fn)()
         else_body = arm(else_fn)()
+        if all(isinstance(a, gast.Name) and a.id in self.list_values for a in atoms):
+            # a list on both paths (a = b if c else [..]): an item write is a list's
+            self.list_values.add(result)
+            self.list_items[result] = set().union(*(self.list_items.get(a.id, set())
+                                                    for a in atoms))
         self.emit(gast.If(test=test, body=then_body, orelse=else_body))
         return result
 
