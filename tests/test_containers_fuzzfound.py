@@ -211,3 +211,43 @@ def test_a_list_chosen_by_a_conditional_expression_shared_and_read_later():
                 modes=("reverse", "forward"))
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="may also change 'first'"):
         s2sad.grad(chosen_list_written_then_first_read)(-V3)
+
+
+# --- a list a helper makes, changed by the caller (fuzzer seed 8132) ---------------
+# A helper whose every return is a list display returns a new list: appending to it or
+# writing an item changes none of the helper's arguments.  It was refused as a change
+# of the caller's value.
+
+C3 = np.array([0.3, -0.7, 1.1])
+
+
+def new_list_of(c):
+    return [C3 * c["b"][0], c["W"]]
+
+
+def helper_list_changed(prm):
+    items = new_list_of(prm)
+    items.append(prm["W"] * 2.0)
+    items[0] = items[0] * items[2]
+    return np.sum(items[0] * items[1]) + np.sum(prm["W"] ** 2)
+
+
+def same_list_of(c):
+    return c
+
+
+def helper_argument_changed(prm):
+    items = same_list_of(prm["L"])
+    items.append(prm["W"] * 2.0)
+    return np.sum(items[-1]) + len(prm["L"])
+
+
+def test_a_list_a_helper_makes_is_the_callers_to_change():
+    args = ({"W": RNG.normal(size=3), "b": RNG.normal(size=2)},)
+    check_grads(helper_list_changed, args, modes=("reverse", "forward"))
+    _check_hvp(helper_list_changed, args, (0,))
+
+
+def test_a_list_a_helper_returns_as_given_is_still_refused():
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="may change the caller's value"):
+        s2sad.grad(helper_argument_changed)({"W": C3, "L": [C3]})

@@ -2464,6 +2464,8 @@ class _Normalizer:
                 self.hold(name, held)
                 if fresh:   # a new dict, list or tuple that may hold the argument
                     self.container_edges.add((name, held))
+                    # (as an item, or items of it: a change of the new list leaves it)
+                    self.list_items.setdefault(name, set()).add(held)
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
