@@ -251,3 +251,12 @@ def test_a_list_a_helper_makes_is_the_callers_to_change():
 def test_a_list_a_helper_returns_as_given_is_still_refused():
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="may change the caller's value"):
         s2sad.grad(helper_argument_changed)({"W": C3, "L": [C3]})
+
+
+def test_the_fuzzer_lets_tangent_leaves_share_memory_where_the_outputs_do():
+    # (a checker bug, seed 9155: [v13[:, -1], v13[0]] are two views of one array in
+    # Python, so their tangents are two views of one tangent)
+    from s2sad.fuzz import _shared_leaves
+    v, t = np.arange(6.0).reshape(2, 3), np.ones((2, 3))
+    assert _shared_leaves([t[:, -1], t[0]], [v[:, -1], v[0]]) is None
+    assert _shared_leaves([t[:, -1], t[0]], [v[:, -1].copy(), v[0]]) is not None
