@@ -260,3 +260,43 @@ def test_the_fuzzer_lets_tangent_leaves_share_memory_where_the_outputs_do():
     v, t = np.arange(6.0).reshape(2, 3), np.ones((2, 3))
     assert _shared_leaves([t[:, -1], t[0]], [v[:, -1], v[0]]) is None
     assert _shared_leaves([t[:, -1], t[0]], [v[:, -1].copy(), v[0]]) is not None
+
+
+# --- nested unpacking (fuzzer seeds 9122, 9166) -------------------------------------
+# ``(W1, b1), (W2, b2) = layers`` was refused ("nested unpacking is not supported"):
+# it is the outer level into fresh names, then each inner target from its name.
+
+def nested_layers(x, layers):
+    (W1, b1), (W2, b2) = layers
+    h = np.tanh(W1 @ x + b1)
+    return np.sum(np.tanh(W2 @ h + b2))
+
+
+def nested_literal(x, y):
+    a, (b, (c, d)) = x, (y, (x * y, 2.0))
+    return np.sum(a * b * c * d)
+
+
+def nested_in_a_loop(x, layers):
+    total = 0.0
+    for i in range(len(layers)):
+        (W, b), s = layers[i], i + 0.5
+        total = total + np.sum(np.sin(W @ x + b)) * s
+    return total
+
+
+X2 = RNG.normal(size=2)
+LAYERS = [(RNG.normal(size=(3, 2)), RNG.normal(size=3)), (RNG.normal(size=(2, 3)),
+                                                          RNG.normal(size=2))]
+NESTED = [
+    ("layers", nested_layers, (X2, LAYERS)),
+    ("layers_tuple", nested_layers, (X2, tuple(LAYERS))),
+    ("literal", nested_literal, (X2, 2.0 * X2)),
+    ("loop", nested_in_a_loop, (X2, [LAYERS[0], (RNG.normal(size=(3, 2)), RNG.normal(size=3))])),
+]
+
+
+@pytest.mark.parametrize("label, func, args", NESTED, ids=[c[0] for c in NESTED])
+def test_nested_unpacking(label, func, args):
+    check_grads(func, args, wrt=(0, 1), modes=("reverse", "forward"))
+    _check_hvp(func, args, (0, 1))

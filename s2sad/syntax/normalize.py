@@ -1623,6 +1623,11 @@ class _Normalizer:
             raise self.error("chained assignment to non-names is not supported", target)
 
     def bind_tuple(self, target, value):
+        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
+                isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
+                for n in gast.walk(e) if not isinstance(n, (gast.Store, gast.Load))):
+            self.bind_nested(target, value)
+            return
         for elt in target.elts:
             if isinstance(elt, gast.Starred):
                 raise self.error("starred unpacking is not supported", elt,
@@ -1658,6 +1663,20 @@ class _Normalizer:
                 # tell: a write they decide is checked when the code runs
                 self.hold(ssa, source.id)
                 self.maybe_links.add((ssa, source.id))
+
+    def bind_nested(self, target, value):
+        """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
+        names, then each inner target from its name, as Python unpacks them."""
+        fresh = [self.namer.fresh("item") if isinstance(e, (gast.Tuple, gast.List)) else None
+                 for e in target.elts]
+        outer = gast.copy_location(gast.Tuple(
+            elts=[gast.copy_location(nodes.name(f, store=True), e) if f else e
+                  for f, e in zip(fresh, target.elts)], ctx=gast.Store()), target)
+        self.bind_tuple(outer, value)
+        for name, elt in zip(fresh, target.elts):
+            if name is not None:
+                self.bind_tuple(elt, nodes.name(name))
+                self.env.pop(name, None)   # (not a user's name: no merge, no carry)
 
     def bind_tuple_items(self, target, value):
         """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
