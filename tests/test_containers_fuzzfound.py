@@ -300,3 +300,41 @@ NESTED = [
 def test_nested_unpacking(label, func, args):
     check_grads(func, args, wrt=(0, 1), modes=("reverse", "forward"))
     _check_hvp(func, args, (0, 1))
+
+
+# --- the items of a list being changed are not the list (fuzzer seed 9050) ---------
+# d.values() is a new list filled by appends; its items come out of a dict a helper made
+# holding x.  Changing the list was refused as "may also change 'x'": the search went
+# into the list's items, which a change of the list leaves as they are.  A container
+# holding the list itself still counts (refused, as before).
+
+C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])
+
+
+def made_dict(c):
+    return {"pos": C23 * c[0]["b"], "vel": C3}
+
+
+def values_of_a_helpers_dict(x, tup):
+    pairs = ({"b": tup[1], "a": x},)
+    d = made_dict(pairs)
+    vals = list(d.values())
+    return np.sum(x ** 2) + np.sum(vals[0] * tup[1])
+
+
+def list_in_a_container_changed(x):
+    items = [x * 1.0]
+    outer = [items]
+    items.append(x * 2.0)
+    return np.sum(outer[0][1]) + np.sum(items[0])
+
+
+def test_a_list_filled_from_a_helpers_dict_is_changed():
+    args = (RNG.normal(size=2), (RNG.normal(size=2), 0.7))
+    check_grads(values_of_a_helpers_dict, args, wrt=(0, 1), modes=("reverse", "forward"))
+    _check_hvp(values_of_a_helpers_dict, args, (0, 1))
+
+
+def test_a_list_held_by_another_container_is_still_refused():
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="may also change 'outer'"):
+        s2sad.grad(list_in_a_container_changed)(np.array([1.0, 2.0]))

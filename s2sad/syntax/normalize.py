@@ -2672,16 +2672,20 @@ class _Normalizer:
             # an array the function does not own: refused; another name read later:
             # decided when the code runs where the generated code's values share memory
             # as Python's do (not through a helper's result: reverse mode passes a copy)
+            exact_here = exact
             if kind == "list":
                 reason = self.list_from_outside(written, user, outside)
+                items = self.list_item_edges(written)
+                if items:   # a change of the list leaves the items it holds as they are
+                    exact_here, _ = self.origins(decidable | items)
             else:
                 reason = self.write_conflict(written, user, update, [], outside, exact,
                                              expand, kind)
-            undecidable = [o for o in others if exact(written, o[1])
+            undecidable = [o for o in others if exact_here(written, o[1])
                            and not (self.run_decides(written) and self.run_decides(o[1]))]
             if reason is None and undecidable:
                 reason = self.write_conflict(written, user, update, undecidable, set(),
-                                             exact, expand, kind)
+                                             exact_here, expand, kind)
             for atom, text, hint, ok, emitted in shared:
                 # a maybe-view of the written array: refused when the code runs if the
                 # two share memory then
@@ -2703,6 +2707,23 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def list_item_edges(self, written):
+        """The holds ``(list, item)`` from the list ``written`` and the versions of it
+        it was made from (appends, item writes, copies) to the items they hold."""
+        found, seen, todo = set(), set(), [written]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            items = self.list_items.get(current, ())
+            for source, _ in self.holds.get(current, ()):
+                if source in items:
+                    found.add((current, source))
+                else:
+                    todo.append(source)
+        return frozenset(found)
 
     def list_from_outside(self, written, user, outside):
         """(message, hint) when the list ``written`` may be one the function did not
