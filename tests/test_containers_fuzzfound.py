@@ -338,3 +338,21 @@ def test_a_list_filled_from_a_helpers_dict_is_changed():
 def test_a_list_held_by_another_container_is_still_refused():
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="may also change 'outer'"):
         s2sad.grad(list_in_a_container_changed)(np.array([1.0, 2.0]))
+
+
+# --- a slice of a list is a new list (fuzzer seed 12154) ---------------------------
+# ``rest = items[1:]`` was taken for a view (an array's slice): ``rest[0] = v`` was
+# refused as a write that "would also change 'items'", which Python's list slice,
+# a copy, never does.
+
+def slice_of_a_list_written(x):
+    items = [np.exp(x), np.sin(x), x * 2.0]
+    rest = items[1:]
+    rest[0] = rest[0] * 3.0
+    rest.append(items[0] * x)
+    return np.sum(rest[0] * items[1]) + np.sum(rest[1]) + np.sum(rest[-1])
+
+
+def test_a_slice_of_a_list_is_a_list_of_its_own():
+    check_grads(slice_of_a_list_written, (V3,), modes=("reverse", "forward"))
+    _check_hvp(slice_of_a_list_written, (V3,), (0,))

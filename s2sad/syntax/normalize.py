@@ -2486,6 +2486,15 @@ class _Normalizer:
                     # (as an item, or items of it: a change of the new list leaves it)
                     self.list_items.setdefault(name, set()).add(held)
         source = None
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
+            # a slice of a list is a new list holding some of the same items: a change
+            # of it leaves the list it was cut from as it is
+            self.list_values.add(name)
+            self.list_items[name] = set(self.list_items.get(value.value.id, ()))
+            self.list_items[name].add(value.value.id)
+            self.hold(name, value.value.id)
+            return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
             self.list_items.setdefault(source, set()).add(name)
