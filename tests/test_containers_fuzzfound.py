@@ -356,3 +356,40 @@ def slice_of_a_list_written(x):
 def test_a_slice_of_a_list_is_a_list_of_its_own():
     check_grads(slice_of_a_list_written, (V3,), modes=("reverse", "forward"))
     _check_hvp(slice_of_a_list_written, (V3,), (0,))
+
+
+# --- what a helper is given for a parameter it never reads (seeds 14030, 14142) ----
+# A helper returning a new list was taken to hold each of its arguments, also one it
+# never reads: a later item write into that argument (a dict) or a change of the list
+# was refused.  A helper that does put its argument into the list is still followed.
+
+def list_ignoring(c):
+    return [np.concatenate([C3, C3]), C3]
+
+
+def list_holding(c):
+    return [c]
+
+
+def ignores_its_argument(prm, d1):
+    made = list_ignoring(prm)
+    prm["u"] = d1 * prm["b"]
+    last = made.pop()
+    return np.sum(last * d1) + np.sum(prm["u"] * prm["W"])
+
+
+def holds_its_argument(prm, d1):
+    made = list_holding(prm)
+    prm["u"] = d1 * prm["b"]
+    last = made.pop()
+    return np.sum(last["b"])
+
+
+PRM = {"W": RNG.normal(size=2), "b": RNG.normal(size=2)}
+
+
+def test_an_argument_a_helper_never_reads_is_in_nothing_it_returns():
+    check_grads(ignores_its_argument, (PRM, 0.5), modes=("reverse", "forward"))
+    _check_hvp(ignores_its_argument, (PRM, 0.5), (0, 1))
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="would also change 'made'"):
+        s2sad.grad(holds_its_argument)(PRM, 0.5)

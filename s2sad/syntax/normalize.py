@@ -2475,9 +2475,15 @@ class _Normalizer:
             return
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
-            self.call_holds[name] = {a.id for a in list(value.args) +
-                                     [k.value for k in value.keywords]
-                                     if isinstance(a, gast.Name)}
+            # (not what it is given for a parameter it never reads)
+            unread = _unread_parameters(fn)
+            code = fn.__code__
+            positional = code.co_varnames[:code.co_argcount]
+            given = [(a, positional[i] if i < len(positional) else None)
+                     for i, a in enumerate(value.args)]
+            given += [(k.value, k.arg) for k in value.keywords]
+            self.call_holds[name] = {a.id for a, param in given
+                                     if isinstance(a, gast.Name) and param not in unread}
             fresh = _returns_displays(fn)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
@@ -3338,6 +3344,30 @@ def _subscript_base(sub):
 def _is_python_function(fn):
     """A user's own Python function without a derivative rule: it may return an argument."""
     return is_user_function(fn) and registry.lookup(fn) is None
+
+
+def _unread_parameters(fn):
+    """The parameters of the Python function ``fn`` its code never reads (no load of
+    the name anywhere in it, nested functions included): what a call gives them can
+    be in nothing the call returns.  Empty when the source is not at hand."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return frozenset()
+    node = tree.body[0]
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset()
+    args = node.args
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and not isinstance(n.ctx, ast.Store)}
+    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
+           for n in ast.walk(node)):
+        return frozenset()
+    return frozenset(params - read)
 
 
 def _returns_new_values(fn):
