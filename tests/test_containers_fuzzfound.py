@@ -393,3 +393,41 @@ def test_an_argument_a_helper_never_reads_is_in_nothing_it_returns():
     _check_hvp(ignores_its_argument, (PRM, 0.5), (0, 1))
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="would also change 'made'"):
         s2sad.grad(holds_its_argument)(PRM, 0.5)
+
+
+# --- a list plus a helper's result (fuzzer seed 15018) -------------------------------
+# ``made + items`` where ``items`` is a list and ``made`` a helper's result (of unknown
+# kind) got the arithmetic adjoint (unbroadcast of a list): a crash, or parts of the
+# wrong length.  It is a concatenation of two lists, or numpy's sum when the helper
+# returns an array: plus_bar decides when the code runs.
+
+def first_twice(c):
+    first = c[0]
+    return [first, first]
+
+
+def first_as_array(c):
+    return np.asarray(c[0]) * 1.0
+
+
+def list_plus_helper_list(x, y):
+    items = [np.sin(y), x * y]
+    made = first_twice(items)
+    joined = made + items
+    return np.sum(joined[0] * joined[3]) + np.sum(joined[1] * joined[2])
+
+
+def list_plus_helper_array(x, y):
+    items = [x * y[0], x * y[1]]
+    made = first_as_array(items)
+    total = made + items
+    return np.sum(total * total)
+
+
+def test_a_list_plus_a_value_of_unknown_kind():
+    args = (RNG.normal(size=3), RNG.normal(size=3))
+    check_grads(list_plus_helper_list, args, modes=("reverse", "forward"))
+    _check_hvp(list_plus_helper_list, args, (0, 1))
+    args = (RNG.normal(size=3), RNG.normal(size=2))
+    check_grads(list_plus_helper_array, args, modes=("reverse", "forward"))
+    _check_hvp(list_plus_helper_array, args, (0, 1))

@@ -316,6 +316,11 @@ def times_bar_tangent(out, g, x, n, g_dot):
     return rt.times_bar(g_dot, x, n)
 
 
+@runtime_tangent(rt.plus_bar)
+def plus_bar_tangent(out, g, a, b, g_dot):
+    return rt.plus_bar(g_dot, a, b)
+
+
 nondifferentiable(rt.zeros_tree)
 
 

@@ -935,6 +935,16 @@ class _Reverse:
             pass  # a literal or a global such as np.pi: nothing to propagate to
         elif isinstance(value, gast.BinOp) and kinds_.is_sequence(self.kinds.get(name)):
             self.adjoint_of_container_op(name, value, g, out)
+        elif self.may_concatenate(name, value):
+            # a list plus a value of unknown kind: a concatenation (another list) or
+            # numpy's sum (an array): plus_bar decides when the code runs
+            parts = self.namer.fresh("parts")
+            out.append(nodes.assign(parts, nodes.call(self.helper("plus_bar"), [
+                nodes.clone(g), nodes.clone(value.left), nodes.clone(value.right)])))
+            for position, operand in enumerate((value.left, value.right)):
+                if self.is_active(operand):
+                    self.accumulate(operand.id, nodes.subscript(
+                        nodes.name(parts), nodes.const(position)), out)
         elif self.may_repeat(name, value):
             count, items = (value.left, value.right) if self.is_count(value.left) \
                 else (value.right, value.left)
@@ -953,6 +963,12 @@ class _Reverse:
             return type(atom.value) is int
         return isinstance(atom, gast.Name) and atom.id in self.scalars \
             and not self.is_active(atom)
+
+    def may_concatenate(self, name, value):
+        """``a = b + c`` of unknown kind where ``b`` or ``c`` is a list or tuple."""
+        return isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
+            and self.kinds.get(name, kinds_.UNKNOWN) == kinds_.UNKNOWN \
+            and any(kinds_.is_sequence(self.kind(o)) for o in (value.left, value.right))
 
     def may_repeat(self, name, value):
         """``a = n * b`` where ``b`` is not known to be an array or a container and ``n``
