@@ -4,6 +4,7 @@ original functions (s2sad.testing.check_grads; second differences along a direct
 for second order), never a value s2sad computed."""
 
 import copy
+import functools
 
 import numpy as np
 import pytest
@@ -431,3 +432,27 @@ def test_a_list_plus_a_value_of_unknown_kind():
     args = (RNG.normal(size=3), RNG.normal(size=2))
     check_grads(list_plus_helper_array, args, modes=("reverse", "forward"))
     _check_hvp(list_plus_helper_array, args, (0, 1))
+
+
+def swapped_by_a_wrapper(fn):
+    @functools.wraps(fn)
+    def wrapper(c, d):
+        return fn(d, c)
+    return wrapper
+
+
+@swapped_by_a_wrapper
+def reads_its_first(c, d):
+    return [c]
+
+
+def wrapper_swaps_arguments(prm, d1):
+    made = reads_its_first(0.0, prm)   # the wrapper passes prm as c: made holds it
+    prm["u"] = d1 * prm["b"]
+    return np.sum(made[0]["b"])
+
+
+def test_a_wrapper_passing_its_arguments_on_is_not_read_as_the_wrapped_function():
+    # (the wrapped function's source names other parameters than the wrapper's)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="would also change 'made'"):
+        s2sad.grad(wrapper_swaps_arguments)(PRM, 0.5)

@@ -3358,9 +3358,14 @@ def _unread_parameters(fn):
     except (OSError, TypeError, SyntaxError):
         return frozenset()
     node = tree.body[0]
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return frozenset()
+    code = getattr(fn, "__code__", None)
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or code is None \
+            or node.name != code.co_name or hasattr(fn, "__wrapped__"):
+        return frozenset()   # (the source of another function: a wrapper's wrapped one)
     args = node.args
+    if [a.arg for a in args.posonlyargs + args.args] != \
+            list(code.co_varnames[:code.co_argcount]):
+        return frozenset()
     params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
     read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
             and not isinstance(n.ctx, ast.Store)}
