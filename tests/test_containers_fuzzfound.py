@@ -456,3 +456,23 @@ def test_a_wrapper_passing_its_arguments_on_is_not_read_as_the_wrapped_function(
     # (the wrapped function's source names other parameters than the wrapper's)
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="would also change 'made'"):
         s2sad.grad(wrapper_swaps_arguments)(PRM, 0.5)
+
+
+# --- a list carried through a loop that rebinds it to list displays (seed 18157) ----
+# ``st = [..]`` before a loop whose body binds st only to list displays is a list on
+# every trip and after the loop: an item write into it was an array write (a crash in
+# reverse mode, or a refusal "make 'st' an array of its own").
+
+def carried_list_written(x, n):
+    st = [x, np.sin(x)]
+    for i in range(n):
+        st[0] = st[0] * st[1]
+        st = [st[1] * 0.5, np.cos(st[0])]
+    st[1] = st[1] * x
+    return np.sum(st[0] * st[1])
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_an_item_write_into_a_list_carried_through_a_loop(n):
+    check_grads(carried_list_written, (V3, n), wrt=0, modes=("reverse", "forward"))
+    _check_hvp(carried_list_written, (V3, n), (0,))

@@ -465,8 +465,12 @@ class _Normalizer:
         # (a name the loop assigns may hold something else than a list after a trip)
         extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
                     and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
-        stored = {n.id for n in nodes.names(loop)
-                  if isinstance(n.ctx, gast.Store) and id(n) not in extended}
+        # (a name the loop only binds to list displays, st = [a, b], stays a list)
+        to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
+                    and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
+                    and isinstance(n.value, (gast.List, gast.ListComp))}
+        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
+                  and id(n) not in extended and id(n) not in to_lists}
         for user in carried:
             entry = self.env.get(user)
             if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
