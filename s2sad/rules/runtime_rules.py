@@ -298,7 +298,7 @@ def tree_like_tangent(out, g, x, g_dot):
 
 
 @runtime_tangent(rt.adjoint_copy)
-def container_copy_tangent(out, g, g_dot):
+def adjoint_copy_tangent(out, g, g_dot):
     return rt.adjoint_copy(g_dot)
 
 
@@ -315,6 +315,11 @@ def iterable_bar_tangent(out, g, items, g_dot):
 @runtime_tangent(rt.times_bar)
 def times_bar_tangent(out, g, x, n, g_dot):
     return rt.times_bar(g_dot, x, n)
+
+
+@runtime_tangent(rt.plus_bar)
+def plus_bar_tangent(out, g, a, b, g_dot):
+    return rt.plus_bar(g_dot, a, b)
 
 
 nondifferentiable(rt.zeros_tree)

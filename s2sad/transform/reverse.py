@@ -191,6 +191,13 @@ class _Reverse:
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal) | {
             n for n, k in self.kinds.items() if kinds_.is_container(k)}
+        # names of unknown kind read out of a list, tuple or dict (v = xs[i])
+        self.container_items = {
+            s.targets[0].id for s in flatten(primal) if isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript)
+            and isinstance(s.value.value, gast.Name)
+            and self.kinds.get(s.targets[0].id, kinds_.UNKNOWN) == kinds_.UNKNOWN
+            and kinds_.is_container(self.kinds.get(s.value.value.id))}
         self.in_place = in_place_appends(primal)
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
@@ -931,6 +938,16 @@ class _Reverse:
             pass  # a literal or a global such as np.pi: nothing to propagate to
         elif isinstance(value, gast.BinOp) and kinds_.is_sequence(self.kinds.get(name)):
             self.adjoint_of_container_op(name, value, g, out)
+        elif self.may_concatenate(name, value):
+            # a list plus a value of unknown kind: a concatenation (another list) or
+            # numpy's sum (an array): plus_bar decides when the code runs
+            parts = self.namer.fresh("parts")
+            out.append(nodes.assign(parts, nodes.call(self.helper("plus_bar"), [
+                nodes.clone(g), nodes.clone(value.left), nodes.clone(value.right)])))
+            for position, operand in enumerate((value.left, value.right)):
+                if self.is_active(operand):
+                    self.accumulate(operand.id, nodes.subscript(
+                        nodes.name(parts), nodes.const(position)), out)
         elif self.may_repeat(name, value):
             count, items = (value.left, value.right) if self.is_count(value.left) \
                 else (value.right, value.left)
@@ -949,6 +966,12 @@ class _Reverse:
             return type(atom.value) is int
         return isinstance(atom, gast.Name) and atom.id in self.scalars \
             and not self.is_active(atom)
+
+    def may_concatenate(self, name, value):
+        """``a = b + c`` of unknown kind where ``b`` or ``c`` is a list or tuple."""
+        return isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
+            and self.kinds.get(name, kinds_.UNKNOWN) == kinds_.UNKNOWN \
+            and any(kinds_.is_sequence(self.kind(o)) for o in (value.left, value.right))
 
     def may_repeat(self, name, value):
         """``a = n * b`` where ``b`` is not known to be an array or a container and ``n``
@@ -1206,6 +1229,15 @@ class _Reverse:
                 nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
             return
         g = nodes.clone(g)
+        if primal not in self.adj and basic and primal in self.container_items:
+            # an item of a container, of unknown kind (an array, or a tuple in a list
+            # of arrays and tuples): item_bar decides when the code runs
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, nodes.call(self.helper("item_bar"), [
+                nodes.name(primal), _index_expr(index), g])))
+            self.adj[primal] = nodes.name(name)
+            self.owned.add(name)
+            return
         if primal not in self.adj:
             name = self.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
