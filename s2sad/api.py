@@ -219,6 +219,10 @@ class _Entry:
         #: (generated function name, user function): given its current defaults
         # weakly, as the guards: the cache keeps no user function alive
         self.callees = tuple((name, weakref.ref(f)) for name, f in result.callees.items())
+        #: the function returns a tuple display (``return a, b``): its pullback takes
+        #: one cotangent per item; any other value (``return tuple(...)``) one cotangent
+        returns = result.normal.node.body[-1] if result.normal is not None else None
+        self.returns_items = type(getattr(returns, "value", None)).__name__ == "Tuple"
 
     def valid_for(self, func):
         if _defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
@@ -720,7 +724,8 @@ def _build_vjp(func, wrt):
 
         def pullback(cotangent):
             checked = _check_cotangent(cotangent, value, "", func.__name__)
-            checked = checked if isinstance(value, tuple) else (checked,)
+            checked = checked if isinstance(value, tuple) and bound.entry.returns_items \
+                else (checked,)
             grads = pullback_impl(*checked)
             if many and len(wrt_names) == 1:
                 grads = (grads,)

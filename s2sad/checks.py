@@ -44,6 +44,15 @@ def check_bound(value, name, filename, line, column):
 IMMUTABLE_TYPES = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 
 
+def check_unpacked(items, at_least):
+    """``True`` when the list ``items`` holds enough values for a starred assignment
+    (``a, *rest, b = xs`` needs at least 2); else raise Python's own ``ValueError``."""
+    if len(items) < at_least:
+        raise ValueError(f"not enough values to unpack (expected at least {at_least}, "
+                         f"got {len(items)})")
+    return True
+
+
 def check_not_inplace(value, message, hint, filename, line, column):
     """``True`` when an augmented assignment (``v += ...``) of ``value`` makes a new
     value, as it does for numbers (numpy's scalars too); raise the refusal ``message``

@@ -10,7 +10,7 @@ argument whose adjoint they compute.
 import numpy as np
 
 from .checks import (UNBOUND, check_bound, check_item_alone, check_not_inplace,  # noqa: F401
-                     check_not_shared)
+                     check_not_shared, check_unpacked)
 from .checks import source_location
 
 __all__ = [
@@ -25,12 +25,13 @@ __all__ = [
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "zeros_tree", "add_tree", "tree_like", "repetition_bar",
-    "adjoint_copy", "iterable_bar", "times_bar",
+    "adjoint_copy", "iterable_bar", "times_bar", "plus_bar",
     "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
     "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
     "dict_entries", "dict_entries_bar", "dict_entries_dot",
-    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_alone",
+    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_unpacked",
+    "check_item_alone",
 ]
 
 
@@ -245,7 +246,10 @@ def zero_at(g, index):
 
 
 def item_bar(container, key, g):
-    """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``."""
+    """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``
+    (of an array too, where generated code did not know which it is: ``getitem_bar``)."""
+    if isinstance(container, np.ndarray):
+        return getitem_bar(g, container, key)
     if isinstance(container, dict):
         parts = {k: zeros_like(v) for k, v in container.items()}
     else:
@@ -337,6 +341,23 @@ def times_bar(g, x, n):
     if isinstance(x, (list, tuple)):
         return repetition_bar(g, x)
     return unbroadcast(g * n, x)
+
+
+def plus_bar(g, a, b):
+    """The adjoints ``(a_bar, b_bar)`` of ``a + b`` where the code did not know whether
+    it concatenates (two lists, or two tuples: each gets its part of ``g``) or adds
+    (numbers and arrays, numpy reading a list as an array: ``g`` reduced to each)."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        n = len(a)
+        return list(g[:n]), list(g[n:])
+    return _sum_part(g, a), _sum_part(g, b)
+
+
+def _sum_part(g, x):
+    """``x``'s part of the adjoint ``g`` of an elementwise sum (a list's as a list)."""
+    if isinstance(x, (list, tuple)):
+        return list(unbroadcast(g, np.asarray(x, dtype=float)))
+    return unbroadcast(g, x)
 
 
 def iterable_bar(g, items):

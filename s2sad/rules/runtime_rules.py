@@ -59,8 +59,8 @@ nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.ensure_unshared, rt
 # (a pop has the tangent its paired pushes give it; see transform.forward)
 nondifferentiable(tape_push, tape_pop)
 # run-time checks of Python's semantics (an unbound name, an in-place update)
-nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared,
-                  rt.check_item_alone, rt.UNBOUND)
+nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
+                  rt.check_unpacked, rt.check_item_alone)
 
 
 @runtime_tangent(unbroadcast)
@@ -303,7 +303,7 @@ def tree_like_tangent(out, g, x, g_dot):
 
 
 @runtime_tangent(rt.adjoint_copy)
-def container_copy_tangent(out, g, g_dot):
+def adjoint_copy_tangent(out, g, g_dot):
     return rt.adjoint_copy(g_dot)
 
 
@@ -320,6 +320,11 @@ def iterable_bar_tangent(out, g, items, g_dot):
 @runtime_tangent(rt.times_bar)
 def times_bar_tangent(out, g, x, n, g_dot):
     return rt.times_bar(g_dot, x, n)
+
+
+@runtime_tangent(rt.plus_bar)
+def plus_bar_tangent(out, g, a, b, g_dot):
+    return rt.plus_bar(g_dot, a, b)
 
 
 nondifferentiable(rt.zeros_tree)

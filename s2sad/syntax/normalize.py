@@ -38,7 +38,7 @@ from typing import Any, Dict, List, Set
 import gast
 
 from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
-                      check_not_inplace, check_not_shared)
+                      check_not_inplace, check_not_shared, check_unpacked)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -145,7 +145,7 @@ def user_names(fn_node) -> Set[str]:
     return {node.id for node in nodes.names(fn_node)}
 
 
-def normalize(parsed, callee=False, inline_helpers=False) -> NormalFunction:
+def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalFunction:
     """``callee=True`` for a function a differentiated function calls: its arguments
     are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
     would change the caller's array, which the caller's derivative would not see:
@@ -155,13 +155,18 @@ def normalize(parsed, callee=False, inline_helpers=False) -> NormalFunction:
     module-level functions (same module, no closure; see :func:`_inlinable`) in
     place of the call, so the result calls no user function: second derivatives
     (forward over the reverse code) need code without pullback closures.
+
+    ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``), the structure of the
+    arguments the code is made for, when known: an item write into a list parameter
+    is a list's (``list_set``), into a dict parameter a dict's (``dict_set``), never
+    an array's (``np.copy`` of a list makes an array of it).
     """
     parsed.node = desugar(parsed.node, user_names(parsed.node))
-    return _Normalizer(parsed, callee, inline_helpers).run()
+    return _Normalizer(parsed, callee, inline_helpers, kinds).run()
 
 
 class _Normalizer:
-    def __init__(self, parsed, callee=False, inline_helpers=False):
+    def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
         self.parsed = parsed
         self.callee = callee
         self.inline_helpers = inline_helpers
@@ -227,6 +232,12 @@ class _Normalizer:
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
         self.list_values: Set[str] = set()   # SSA names certain to hold a list
+        # the parameters the arguments' structure shows to be lists and dicts (a dict
+        # parameter never rebound: dict item writes are found by user name)
+        kinds = kinds or {}
+        self.list_values.update(p for p in self.params if _kind_name(kinds.get(p)) == "list")
+        self.param_dicts = {p for p in self.params if _kind_name(kinds.get(p)) == "dict"
+                            and p not in self.locals}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -456,8 +467,12 @@ class _Normalizer:
         # (a name the loop assigns may hold something else than a list after a trip)
         extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
                     and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
-        stored = {n.id for n in nodes.names(loop)
-                  if isinstance(n.ctx, gast.Store) and id(n) not in extended}
+        # (a name the loop only binds to list displays, st = [a, b], stays a list)
+        to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
+                    and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
+                    and isinstance(n.value, (gast.List, gast.ListComp))}
+        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
+                  and id(n) not in extended and id(n) not in to_lists}
         for user in carried:
             entry = self.env.get(user)
             if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
@@ -871,7 +886,9 @@ class _Normalizer:
 
     # -------------------------------------------------------- statements
     def statement(self, stmt):
-        if isinstance(stmt, gast.Assign):
+        if anno.get(stmt, anno.UNPACK_CHECK) is not None:
+            self.check_unpacked(stmt)
+        elif isinstance(stmt, gast.Assign):
             self.assign(stmt)
         elif isinstance(stmt, gast.AugAssign):
             self.aug_assign(stmt)
@@ -1104,7 +1121,8 @@ class _Normalizer:
         if isinstance(key, gast.Constant) and isinstance(key.value, str):
             return True
         return isinstance(target.value, gast.Name) and (
-            target.value.id in self.dict_names() or target.value.id in self.built_dicts)
+            target.value.id in self.dict_names() or target.value.id in self.built_dicts
+            or target.value.id in self.param_dicts)
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""
@@ -1532,6 +1550,8 @@ class _Normalizer:
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
         changed = _mutated_lists(self.parsed.node) & set(self.params)
+        # and a list parameter written by item (xs[i] = v: list_set on the copy)
+        changed |= {user for user in written if user in self.list_values}
         for t in nodes.walk(self.parsed.node):
             if _list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
@@ -1551,6 +1571,8 @@ class _Normalizer:
                 nodes.name(user)]), anno.CALLEE, copier)))
             self.defined.add(name)
             self.env[user] = nodes.name(name)
+            if user in self.list_values:
+                self.list_values.add(name)
         for user in written:
             if user in self.params and user not in changed:
                 name = self.new_version(user)
@@ -1660,6 +1682,11 @@ class _Normalizer:
             raise self.error("chained assignment to non-names is not supported", target)
 
     def bind_tuple(self, target, value):
+        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
+                isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
+                for n in gast.walk(e) if not isinstance(n, (gast.Store, gast.Load))):
+            self.bind_nested(target, value)
+            return
         for elt in target.elts:
             if isinstance(elt, gast.Starred):
                 raise self.error("starred unpacking is not supported", elt,
@@ -1695,6 +1722,20 @@ class _Normalizer:
                 # tell: a write they decide is checked when the code runs
                 self.hold(ssa, source.id)
                 self.maybe_links.add((ssa, source.id))
+
+    def bind_nested(self, target, value):
+        """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
+        names, then each inner target from its name, as Python unpacks them."""
+        fresh = [self.namer.fresh("item") if isinstance(e, (gast.Tuple, gast.List)) else None
+                 for e in target.elts]
+        outer = gast.copy_location(gast.Tuple(
+            elts=[gast.copy_location(nodes.name(f, store=True), e) if f else e
+                  for f, e in zip(fresh, target.elts)], ctx=gast.Store()), target)
+        self.bind_tuple(outer, value)
+        for name, elt in zip(fresh, target.elts):
+            if name is not None:
+                self.bind_tuple(elt, nodes.name(name))
+                self.env.pop(name, None)   # (not a user's name: no merge, no carry)
 
     def bind_tuple_items(self, target, value):
         """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
@@ -1950,6 +1991,17 @@ class _Normalizer:
                                           nodes.const(where.filename), nodes.const(where.line),
                                           nodes.const(where.column)])
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
+    def check_unpacked(self, stmt):
+        """Emit the run-time check of a starred assignment (see ``desugar``): Python's
+        ``ValueError`` when the unpacked list holds fewer values than the targets."""
+        self.helpers["check_unpacked"] = check_unpacked
+        ok = self.namer.fresh("unpacked")
+        call = nodes.call("check_unpacked", [self.atom(stmt.value),
+                                             nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
@@ -2522,11 +2574,13 @@ class _Normalizer:
         """``result = then_fn() if test else else_fn()`` as an if statement."""
         result = self.new_version(target) if target else self.namer.fresh(base)
         self.defined.add(result)
+        atoms = []
 
         def arm(fn):
             def run():
                 saved, self.out = self.out, []
                 atom = fn()
+                atoms.append(atom)
                 out, self.out = self.out, saved
                 self.merge_copy(out, result, atom)
                 return out
@@ -2534,6 +2588,11 @@ class _Normalizer:
 
         then_body = arm(then_fn)()
         else_body = arm(else_fn)()
+        if all(isinstance(a, gast.Name) and a.id in self.list_values for a in atoms):
+            # a list on both paths (a = b if c else [..]): an item write is a list's
+            self.list_values.add(result)
+            self.list_items[result] = set().union(*(self.list_items.get(a.id, set())
+                                                    for a in atoms))
         self.emit(gast.If(test=test, body=then_body, orelse=else_body))
         return result
 
@@ -2594,15 +2653,43 @@ class _Normalizer:
             return
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
-            self.call_holds[name] = {a.id for a in list(value.args) +
-                                     [k.value for k in value.keywords]
-                                     if isinstance(a, gast.Name)}
+            # (not what it is given for a parameter it never reads)
+            unread = _unread_parameters(fn)
+            code = fn.__code__
+            positional = code.co_varnames[:code.co_argcount]
+            given = [(a, positional[i] if i < len(positional) else None)
+                     for i, a in enumerate(value.args)]
+            given += [(k.value, k.arg) for k in value.keywords]
+            self.call_holds[name] = {a.id for a, param in given
+                                     if isinstance(a, gast.Name) and param not in unread}
             fresh = _returns_displays(fn)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
                 if fresh:   # a new dict, list or tuple that may hold the argument
                     self.container_edges.add((name, held))
+                    # (as an item, or items of it: a change of the new list leaves it)
+                    self.list_items.setdefault(name, set()).add(held)
+        if fn in (builtins.list, builtins.tuple) and len(value.args) == 1 \
+                and isinstance(value.args[0], gast.Name):
+            # list(x), tuple(x): a new container (not x) of x's items, the views of
+            # the rows of an array x (a write into one changes x)
+            self.hold(name, value.args[0].id)
+            self.container_edges.add((name, value.args[0].id))
+            self.list_items.setdefault(name, set()).add(value.args[0].id)
+            if fn is builtins.list:
+                self.list_values.add(name)
+            return
         source = None
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
+            # a slice of a list is a new list holding some of the same items: a change
+            # of it leaves the list it was cut from as it is
+            self.list_values.add(name)
+            self.list_items[name] = set(self.list_items.get(value.value.id, ()))
+            self.list_items[name].add(value.value.id)
+            self.hold(name, value.value.id)
+            self.container_edges.add((name, value.value.id))
+            return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
             self.list_items.setdefault(source, set()).add(name)
@@ -2789,16 +2876,20 @@ class _Normalizer:
             # an array the function does not own: refused; another name read later:
             # decided when the code runs where the generated code's values share memory
             # as Python's do (not through a helper's result: reverse mode passes a copy)
+            exact_here = exact
             if kind == "list":
                 reason = self.list_from_outside(written, user, outside)
+                items = self.list_item_edges(written)
+                if items:   # a change of the list leaves the items it holds as they are
+                    exact_here, _ = self.origins(decidable | items)
             else:
                 reason = self.write_conflict(written, user, update, [], outside, exact,
                                              expand, kind)
-            undecidable = [o for o in others if exact(written, o[1])
+            undecidable = [o for o in others if exact_here(written, o[1])
                            and not (self.run_decides(written) and self.run_decides(o[1]))]
             if reason is None and undecidable:
                 reason = self.write_conflict(written, user, update, undecidable, set(),
-                                             exact, expand, kind)
+                                             exact_here, expand, kind)
             for atom, text, hint, ok, emitted in shared:
                 # a maybe-view of the written array: refused when the code runs if the
                 # two share memory then
@@ -2820,6 +2911,23 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def list_item_edges(self, written):
+        """The holds ``(list, item)`` from the list ``written`` and the versions of it
+        it was made from (appends, item writes, copies) to the items they hold."""
+        found, seen, todo = set(), set(), [written]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            items = self.list_items.get(current, ())
+            for source, _ in self.holds.get(current, ()):
+                if source in items:
+                    found.add((current, source))
+                else:
+                    todo.append(source)
+        return frozenset(found)
 
     def list_from_outside(self, written, user, outside):
         """(message, hint) when the list ``written`` may be one the function did not
@@ -3041,6 +3149,12 @@ def _returns_displays(fn):
     return bool(returns) and all(isinstance(r.value, (ast.Dict, ast.List, ast.Tuple,
                                                       ast.DictComp, ast.ListComp))
                                  for r in returns)
+
+
+def _kind_name(kind):
+    """``"list"``, ``"tuple"`` or ``"dict"`` for a container kind (``analysis.kinds``),
+    else None."""
+    return kind[0] if isinstance(kind, tuple) and kind else None
 
 
 def _dict_names(fn):
@@ -3419,6 +3533,35 @@ def _subscript_base(sub):
 def _is_python_function(fn):
     """A user's own Python function without a derivative rule: it may return an argument."""
     return is_user_function(fn) and registry.lookup(fn) is None
+
+
+def _unread_parameters(fn):
+    """The parameters of the Python function ``fn`` its code never reads (no load of
+    the name anywhere in it, nested functions included): what a call gives them can
+    be in nothing the call returns.  Empty when the source is not at hand."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return frozenset()
+    node = tree.body[0]
+    code = getattr(fn, "__code__", None)
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or code is None \
+            or node.name != code.co_name or hasattr(fn, "__wrapped__"):
+        return frozenset()   # (the source of another function: a wrapper's wrapped one)
+    args = node.args
+    if [a.arg for a in args.posonlyargs + args.args] != \
+            list(code.co_varnames[:code.co_argcount]):
+        return frozenset()
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and not isinstance(n.ctx, ast.Store)}
+    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
+           for n in ast.walk(node)):
+        return frozenset()
+    return frozenset(params - read)
 
 
 def _returns_new_values(fn):
