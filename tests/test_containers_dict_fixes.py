@@ -769,3 +769,34 @@ def test_loop_over_a_list_argument_also_read_by_item():
         down[i] -= h
         fd = (loop_and_item_of_a_list(up) - loop_and_item_of_a_list(down)) / (2 * h)
         assert g[i] == pytest.approx(fd, rel=1e-6)
+
+
+def int_key_item_updated_while_named(p):
+    w = p[0]
+    for k in p:
+        p[k] *= 2.0
+    return np.sum(w * p[0])
+
+
+def int_key_items_updated(p):
+    for k in p:
+        p[k] *= 2.0
+    s = 0.0
+    for k in p:
+        s = s + np.sum(p[k] ** 2)
+    return s
+
+
+def test_int_key_items_updated_in_place():
+    p = {0: np.array([0.5, -1.0, 2.0]), 1: np.ones(2)}
+    # Python: w is p[0] itself, doubled too (s2sad gave the old w: half the value)
+    with pytest.raises(S2sadError, match=r"p\[k\] \*= \.\.\..*'w'"):
+        s2sad.grad(int_key_item_updated_while_named)(copy.deepcopy(p))
+    value, g = s2sad.value_and_grad(int_key_items_updated)(copy.deepcopy(p))
+    assert value == pytest.approx(int_key_items_updated(copy.deepcopy(p)))
+    for k in p:
+        def at(arr, k=k):
+            q = copy.deepcopy(p)
+            q[k] = arr
+            return int_key_items_updated(q)
+        np.testing.assert_allclose(g[k], _fd_grad(at, [p[k]], 0), rtol=1e-6)
