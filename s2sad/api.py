@@ -742,6 +742,12 @@ class _NotNumeric(trees.Mismatch):
     """A leaf that is no real number or array (None, a string, a complex number)."""
 
 
+def describe_setting(value):
+    """A non-numeric leaf in words: ``a str ('relu')``."""
+    text = repr(value)
+    return f"a {type(value).__name__}" + (f" ({text})" if len(text) <= 30 else "")
+
+
 def checked_tree(value, like, root, what, subject, error, hint, convert):
     """``value`` (``what``: "the cotangent given to the pullback of f") checked against
     ``like`` (``subject``: "the output", "the parameter 'p'"; named ``root`` in paths)
@@ -752,6 +758,13 @@ def checked_tree(value, like, root, what, subject, error, hint, convert):
     ``params[1]["W"]: expected shape (3, 2), got (2,)``; a leaf that is no real
     number a ValueTypeError naming it too."""
     def leaf(v, like_leaf):
+        if not trees.is_numeric(like_leaf):
+            # a setting (a string, None...) carries no derivative: it takes none
+            if v is None or trees._is_zero_number(v):
+                return 0.0
+            raise trees.Mismatch((), f"this holds {describe_setting(like_leaf)}, which "
+                                     f"carries no derivative: expected 0.0 or None, got "
+                                     f"{trees.describe(v)}")
         found = problem(v)
         if found is not None:
             raise _NotNumeric((), found)

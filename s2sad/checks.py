@@ -77,3 +77,17 @@ def check_not_shared(written, other, message, hint, filename, line, column):
     if not _shares(written, other):
         return True
     raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
+
+
+def check_item_alone(container, key, message, hint, filename, line, column):
+    """``True`` when an update ``d[key] op= ...`` of a dict item leaves the dict's other
+    items as they are: the item is a number (op= makes a new value), or an array no
+    other item of ``d`` shares memory with; raise the refusal ``message`` otherwise
+    (``d = {"a": y, "b": y}; d["a"] += x`` changes ``d["b"]`` too, in Python)."""
+    value = container[key]
+    if not any(hasattr(type(value), method) for method in _IN_PLACE_METHODS):
+        return True
+    from .runtime import _shares   # numpy, only when the generated code runs
+    if not any(_shares(value, other) for k, other in container.items() if k != key):
+        return True
+    raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)

@@ -29,6 +29,7 @@ emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
 """
 
+import ast
 import builtins
 import inspect
 from dataclasses import dataclass, field
@@ -36,8 +37,8 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace, check_unpacked,
-                      check_not_shared)
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
+                      check_not_inplace, check_not_shared, check_unpacked)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -247,6 +248,7 @@ class _Normalizer:
         self.container_edges: Set[Any] = set()
         self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
         self.item_edges: Dict[str, Any] = {}
+        self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
         self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
@@ -554,6 +556,25 @@ class _Normalizer:
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
             if start is not None:
                 start = self.atom(start)   # evaluated once, before the loop, as Python does
+        elif isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) \
+                and iterable.func.attr in ("keys", "items", "values") and not iterable.args \
+                and not iterable.keywords and not isinstance(iterable.func.value, gast.Name) \
+                and self.global_path(iterable.func) is None:
+            # p["enc"].items(): the dict read once, under a name of its own, then looped
+            # over as d.items() is
+            source = self.namer.fresh("source")
+            self.env[source] = self.atom(iterable.func.value)
+            named = gast.copy_location(nodes.name(source), iterable.func.value)
+            loop = gast.copy_location(gast.For(
+                target=stmt.target, iter=gast.copy_location(gast.Call(
+                    func=gast.copy_location(gast.Attribute(value=named, attr=iterable.func.attr,
+                                                           ctx=gast.Load()), iterable.func),
+                    args=[], keywords=[]), iterable),
+                body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
+            for name in ("s2sad_may_exit",):
+                if hasattr(stmt, name):
+                    setattr(loop, name, getattr(stmt, name))
+            return self.for_statement(loop, extra_carried)
         elif (over := self.dict_iteration(iterable, stmt.target, stmt.body)) is not None:
             # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
             # insertion order), each value read from the dict as the trip starts
@@ -586,6 +607,16 @@ class _Normalizer:
                 self.helpers["dict_keys"] = helper
                 sequences[position] = self.operation_value(
                     nodes.call("dict_keys", [sequence]), "keys", helper)
+            elif isinstance(sequence, gast.Name) and self.may_be_dict(sequence.id):
+                # a value whose kind the code does not show (a parameter, an item of a
+                # container, a helper's result): its keys if it is a dict, decided when
+                # the code runs, else its items
+                helper = registry.DICT_HELPERS["loop_items"]
+                self.helpers["loop_items"] = helper
+                items = self.operation_value(nodes.call("loop_items", [sequence]), "items",
+                                             helper)
+                self.link(items.id, sequence.id)   # (the very list, for a list)
+                sequences[position] = items
         # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
         # its items, which consumes it as the loop would
         sequences = [self.operation_value(nodes.call("list", [s]), "items", builtins.list)
@@ -698,6 +729,24 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
+
+    def may_be_dict(self, ssa):
+        """Whether the SSA value ``ssa``, looped over, may be a dict the code does not
+        show to be one: a parameter, an item read from a container (``p["enc"]``,
+        ``ps[0]``, ``d.get(k)``), or the result of a call of the user's function.  A
+        value the code made (an operation, a list, a slice) is not."""
+        seen, todo = set(), [ssa]
+        while todo:   # through copies, branches and loop-carried values
+            current = todo.pop()
+            if current in seen or current in self.list_values or current in self.iterators \
+                    or current in self.dicts or current in self.slices:
+                continue
+            seen.add(current)
+            if current in self.params or current in self.item_edges \
+                    or current in self.call_holds or current in self.inlined_args:
+                return True
+            todo.extend(s for s, _ in self.holds.get(current, ()))
+        return False
 
     def dict_iteration(self, node, loop_target=None, body=()):
         """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
@@ -1259,9 +1308,15 @@ class _Normalizer:
             pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
         elif call.args:
             other = call.args[0]
-            if not isinstance(other, gast.Name) or pairs:
+            if pairs:
                 raise self.error("this form of .update() is not supported", stmt,
-                                 hint="name the other dict first: d.update(other)")
+                                 hint="update with the dict, then with the keywords: "
+                                      "d.update(other); d.update(k=v)")
+            if not isinstance(other, gast.Name) or other.id not in self.env:
+                # d.update(p["inner"]): the other dict read once, under a name of its own
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(other)
+                other = gast.copy_location(nodes.name(source), other)
             key = self.namer.fresh("key")
             loop = gast.For(
                 target=nodes.name(key, store=True),
@@ -1729,6 +1784,9 @@ class _Normalizer:
 
     def aug_assign(self, stmt):
         target = stmt.target
+        if isinstance(target, gast.Subscript) and self.is_dict_target(target):
+            self.dict_item_update(stmt)
+            return
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
             read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
                                   ctx=gast.Load())
@@ -1738,6 +1796,17 @@ class _Normalizer:
             return
         if not isinstance(target, gast.Name):
             raise self.error(f"cannot assign to a {type(target).__name__}", target)
+        if isinstance(stmt.op, gast.BitOr) and (
+                target.id in self.dict_names() or isinstance(stmt.value, (gast.Dict,
+                                                                          gast.DictComp))):
+            # d |= other on a dict is d.update(other): every name holding d sees it
+            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
+                                                 ctx=gast.Load()),
+                             args=[stmt.value], keywords=[])
+            for sub in (call, call.func, call.func.value):
+                gast.copy_location(sub, stmt)
+            self.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
+            return
         if self.held_before(target.id, stmt.lineno):
             raise self.error(
                 f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
@@ -1791,6 +1860,57 @@ class _Normalizer:
             left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
+
+    def dict_item_update(self, stmt):
+        """``d[k] op= v`` on a dict item.  Python reads the item, updates it and stores
+        it back: a number gets a new value, but an array is updated in place, so every
+        other name or container holding that array sees the change.  The generated
+        code makes a new value (``item_1 = item op v``; ``d_1 = dict_set(d, k,
+        item_1)``), which is Python's result exactly when no other name or container
+        read later holds the item's array: where one may, the code refuses, when it
+        runs, an item that is an array updated in place (check_not_shared,
+        check_not_inplace), as for ``v op= ...`` on a name."""
+        target = stmt.target
+        label = ast.unparse(gast.gast_to_ast(gast.Subscript(
+            value=nodes.clone(target.value), slice=nodes.clone(target.slice),
+            ctx=gast.Load())))
+        container = self.atom(target.value)
+        key = self.index(target.slice)
+        read = gast.Subscript(value=nodes.clone(container), slice=key, ctx=gast.Load())
+        item = self.namer.fresh(_subscript_base(read))
+        self.emit(nodes.assign(item, read))
+        self.defined.add(item)
+        self.track_views(item, read)
+        root = target.value
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        # the dict (and every name holding the very same dict) is given the new item
+        # by the store below: only other holders of the item's array are conflicts
+        same = set()
+        if isinstance(root, gast.Name) and isinstance(self.env.get(root.id), gast.Name):
+            same.add(self.env[root.id].id)
+        op = _op_symbol(stmt.op)
+        hint = f"write '{label} = {label} {op} ...' to make a new array"
+        # the dict's other items may hold the same array ({"a": y, "b": y})
+        self.helpers["check_item_alone"] = check_item_alone
+        where = self.parsed.location(stmt)
+        ok = self.namer.fresh("item_alone")
+        self.emit(nodes.assign(ok, anno.set(nodes.call("check_item_alone", [
+            nodes.clone(container), nodes.clone(key), nodes.const(
+                f"'{label} {op}= ...' (for arrays, {op}= writes in place) would also change "
+                f"another item of the dict that holds the same array"),
+            nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
+            nodes.const(where.column)]), anno.CALLEE, check_item_alone)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+        pending = self.check_not_inplace(nodes.name(item), "", hint, stmt)
+        self.record_write(item, stmt, label, stmt.op, pending, same=same)
+        right = self.atom(stmt.value)
+        result = self.namer.fresh(item)
+        self.emit(nodes.assign(result, anno.set(gast.BinOp(
+            left=nodes.name(item), op=stmt.op, right=right), anno.IN_PLACE, True)))
+        self.defined.add(result)
+        self.store(target, nodes.name(result))
 
     def outside_owner(self, ssa, user):
         """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
@@ -1978,6 +2098,13 @@ class _Normalizer:
             node = self.dict_call(node)
         if isinstance(node, gast.DictComp):
             return self.dict_comprehension(node, target)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
+                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
+                and side.id in self.dict_names() for side in (node.left, node.right)):
+            # d | {...}: a new dict with the items of both (the right one's win), as
+            # {**d, **{...}}
+            node = gast.copy_location(gast.Dict(keys=[None, None],
+                                                values=[node.left, node.right]), node)
         named = base is not None
         base = target or base or _base_name(node)
         if isinstance(node, gast.BinOp):
@@ -2077,13 +2204,24 @@ class _Normalizer:
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
         new dict); any other call as it is."""
         func = node.func
-        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values") \
-                and not node.args and not node.keywords and isinstance(func.value, gast.Name):
-            # d.values() / d.keys() as a value (sum(d.values()), list(d.keys())): the
-            # list [d[k] for k in d] / [k for k in d], in insertion order
+        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
+                and not node.args and not node.keywords and self.global_path(func) is None:
+            # d.values() / d.keys() / d.items() as a value (sum(d.values()), list(d.keys()),
+            # enumerate(d.items()), zip(p.items(), q.items())): the list [d[k] for k in d]
+            # / [k for k in d] / [(k, d[k]) for k in d], in insertion order; a dict that
+            # is not a name (p["enc"].items()) is read once, under a name of its own
+            base = func.value
+            if not isinstance(base, gast.Name) or base.id not in self.env:
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(base)
+                base = gast.copy_location(nodes.name(source), base)
             key = self.namer.fresh("key")
-            elt = nodes.name(key) if func.attr == "keys" else gast.Subscript(
-                value=nodes.clone(func.value), slice=nodes.name(key), ctx=gast.Load())
+            item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
+                                  ctx=gast.Load())
+            elt = nodes.name(key) if func.attr == "keys" else item \
+                if func.attr == "values" else gast.Tuple(elts=[nodes.name(key), item],
+                                                         ctx=gast.Load())
+            func = gast.Attribute(value=base, attr=func.attr, ctx=gast.Load())
             new = gast.ListComp(elt=elt, generators=[gast.comprehension(
                 target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
                 is_async=0)])
@@ -2107,17 +2245,29 @@ class _Normalizer:
                 and func.id not in self.locals
                 and self.parsed.resolve(func.id, None) is builtins.dict):
             return node
-        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
-                or node.args and node.keywords:
-            raise self.error("this form of dict(...) is not supported", node,
-                             hint="write a dict literal, dict(zip(keys, values)), dict(d) "
-                                  "or a dict comprehension")
-
         def located(new):
             for sub in gast.walk(new):
                 gast.copy_location(sub, node)
                 sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
             return new
+
+        if len(node.args) == 1 and node.keywords and all(kw.arg is not None
+                                                          for kw in node.keywords):
+            # dict(d, c=v): the items of d, then c (a new dict, as {**d, 'c': v})
+            return located(gast.Dict(keys=[None] + [nodes.const(kw.arg) for kw in node.keywords],
+                                     values=[node.args[0]] + [kw.value for kw in node.keywords]))
+        if len(node.args) == 1 and not node.keywords \
+                and isinstance(node.args[0], (gast.List, gast.Tuple)) \
+                and all(isinstance(e, gast.Tuple) and len(e.elts) == 2
+                        for e in node.args[0].elts):
+            # dict([("a", x), ("b", y)]): the literal {"a": x, "b": y}
+            return located(gast.Dict(keys=[e.elts[0] for e in node.args[0].elts],
+                                     values=[e.elts[1] for e in node.args[0].elts]))
+        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
+                or node.args and node.keywords:
+            raise self.error("this form of dict(...) is not supported", node,
+                             hint="write a dict literal, dict(zip(keys, values)), dict(d), "
+                                  "dict(d, key=value) or a dict comprehension")
 
         if not node.args:
             return located(gast.Dict(keys=[nodes.const(kw.arg) for kw in node.keywords],
@@ -2130,13 +2280,24 @@ class _Normalizer:
             target = gast.Tuple(elts=[nodes.name(key, store=True),
                                       nodes.name(value, store=True)], ctx=gast.Store())
             entry = nodes.name(value)
+        elif not (isinstance(arg, gast.Name) and arg.id in self.dict_names()):
+            # dict(pairs), dict(xs[i]), dict(f(x)): a dict or (key, value) pairs, which
+            # only the value tells: dict_entries decides when the code runs
+            helper = registry.DICT_HELPERS["dict_entries"]
+            self.helpers["dict_entries"] = helper
+            held = self.atom(arg)
+            entries = self.operation_value(nodes.call("dict_entries", [held]), "entries",
+                                           helper)
+            if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
+                self.link(entries.id, held.id)
+            source = self.namer.fresh("source")
+            self.env[source] = entries
+            target = gast.Tuple(elts=[nodes.name(key, store=True),
+                                      nodes.name(value, store=True)], ctx=gast.Store())
+            entry = nodes.name(value)
+            arg = located(nodes.name(source))
         else:
             target = nodes.name(key, store=True)
-            if not isinstance(arg, gast.Name) or arg.id not in self.env:
-                # dict(xs[i]), dict(f(x)): the dict is read once, under a name of its own
-                source = self.namer.fresh("source")
-                self.env[source] = self.atom(arg)
-                arg = located(nodes.name(source))
             entry = gast.Subscript(value=arg, slice=nodes.name(key), ctx=gast.Load())
             arg = nodes.clone(arg)
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
@@ -2477,6 +2638,8 @@ class _Normalizer:
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             key = value.slice.value if isinstance(value.slice, gast.Constant) else None
             self.item_edges[name] = (value.value.id, key)
+            if _is_view_index(value.slice):
+                self.slices.add(name)   # (a dict has no slices)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
         if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
             # d.get(key, default): an item of d (or the default), as d[key] is

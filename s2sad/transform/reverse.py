@@ -108,7 +108,9 @@ class _Reverse:
             self.adj_names[primal] = self.namer.adjoint(primal)
         return self.adj_names[primal]
 
-    def accumulate(self, primal, contribution, out):
+    def accumulate(self, primal, contribution, out, tree=False):
+        """Add ``contribution`` to the adjoint of ``primal``; ``tree``: it comes from a
+        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one."""
         contribution = fold(contribution)
         if primal not in self.adj and isinstance(contribution, gast.Constant):
             self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
@@ -124,8 +126,9 @@ class _Reverse:
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
         elif _is_call_of(contribution, "times_bar") or (
                 self.kind(nodes.name(primal)) != kinds_.LEAF
-                and any(_is_call_of(contribution, h) for h in _CONTAINER_ADJOINTS)):
-            # maybe a list: never concatenated
+                and (tree or any(_is_call_of(contribution, h) for h in _CONTAINER_ADJOINTS))):
+            # maybe a list or dict (``tree``: a helper's pullback gives a container
+            # argument's adjoint as a container): never concatenated, added leaf by leaf
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
@@ -427,7 +430,7 @@ class _Reverse:
             call = nodes.call(nodes.name(pullback), [g])
         out = []
         if len(args) == 1:
-            self.accumulate(args[0], call, out)
+            self.accumulate(args[0], call, out, tree=True)
             return out
         parts, direct = [], []
         for arg, param in zip(args, info.wrt):
@@ -442,7 +445,7 @@ class _Reverse:
             if arg in direct:
                 self.adj[arg] = nodes.name(part)
             else:
-                self.accumulate(arg, nodes.name(part), out)
+                self.accumulate(arg, nodes.name(part), out, tree=True)
         return out
 
     # -------------------------------------------------------------- sweeps
@@ -1238,6 +1241,11 @@ class _Reverse:
             self.adj[primal] = nodes.name(name)
             self.owned.add(name)
             return
+        # a single name as the index of a value not known to be an array may be a key
+        # of a dict (a loop over the keys of a parameter of unknown kind): add_at_key
+        # decides when the code runs (np.add.at in place for an array)
+        keyed = isinstance(index, gast.Name) and not basic \
+            and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF
         if primal not in self.adj:
             name = self.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
@@ -1246,10 +1254,17 @@ class _Reverse:
             self.owned.add(name)
             if basic:
                 out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
+            elif keyed:
+                out.append(nodes.assign(name, nodes.call(self.helper("add_at_key"), [
+                    nodes.name(name), index, g])))
             else:
                 out.append(self.add_at(name, index, g))
             return
         current = self.adj[primal]
+        if isinstance(current, gast.Name) and current.id in self.owned and keyed:
+            out.append(nodes.assign(current.id, nodes.call(self.helper("add_at_key"), [
+                nodes.name(current.id), index, g])))
+            return
         if isinstance(current, gast.Name) and current.id in self.owned:
             if basic and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
                 # not known to be an array: for a list, ``xs_bar[1:] += g`` would
@@ -1607,10 +1622,12 @@ def _read_counts(node):
     return counts
 
 
-#: runtime helpers whose result is the adjoint of a list when the value is one
-#: (``list(xs)``'s ``iterable_bar``): added to another adjoint of a value that may be a
-#: list by ``add_tree``, never by ``+`` (which would concatenate two lists)
-_CONTAINER_ADJOINTS = ("iterable_bar", "item_bar", "repetition_bar", "repeat_bar")
+#: runtime helpers whose result is the adjoint of a list (or dict) when the value is
+#: one (``list(xs)``'s ``iterable_bar``, a loop's ``loop_items_bar``): added to another
+#: adjoint of a value that may be a list by ``add_tree``, never by ``+`` (which would
+#: concatenate two lists)
+_CONTAINER_ADJOINTS = ("iterable_bar", "item_bar", "repetition_bar", "repeat_bar",
+                       "loop_items_bar", "dict_entries_bar", "sorted_bar")
 
 
 def _is_call_of(node, dotted):
