@@ -23,7 +23,8 @@ import types
 import numpy as np
 
 from . import pipeline, trees
-from .errors import CotangentError, NonScalarOutputError, S2sadError, ValueTypeError
+from .errors import (CotangentError, NonScalarOutputError, S2sadError, SharedWriteError,
+                     ValueTypeError)
 from .rules import registry as _registry
 from .runtime import float_like
 from .values import (_COMPLEX_HINT, NoneOutputError, complex_leak, is_complex,
@@ -371,7 +372,15 @@ class _Bound:
         self.flavor = flavor
         self.kinds = kinds
         self.structures = {}   # argument kinds -> _Bound specialized on them
-        self._rebuild()
+        self.refusal = None
+        try:
+            self._rebuild()
+        except SharedWriteError as exc:
+            if kinds is not None:
+                raise
+            # refused for numbers and arrays: raised when called with those (a list, tuple
+            # or dict argument may make the program one s2sad differentiates)
+            self.refusal, self.entry = exc, None
 
     def specialized(self, args, kwargs):
         """The bound module generated for the structure of ``args`` and ``kwargs``."""
@@ -411,6 +420,8 @@ class _Bound:
                 return self.specialized(args, kwargs).current()
         if kwargs and has_containers((), kwargs):
             return self.specialized(args, kwargs).current()
+        if self.refusal is not None:
+            raise self.refusal.with_traceback(None)
         func = self.func
         namespace = self.namespace
         for name, key, scope, cell in self.readers:
@@ -550,6 +561,18 @@ def _match_tree(g, like, func, match=None):
                          f"report this") from None
 
 
+def _text(bound):
+    """The generated module text for numbers and arrays (None where that is refused:
+    the refusal is raised when the function is called with them)."""
+    return None if bound.entry is None else bound.entry.text
+
+
+def returns_items(bound, args, kwargs):
+    """Whether the generated function returns a tuple output's items one by one."""
+    entry = bound.entry if bound.entry is not None else bound.specialized(args, kwargs).entry
+    return entry.returns_items
+
+
 def _with_source(wrapper, func, text):
     functools.update_wrapper(wrapper, func)
     wrapper.__wrapped__ = None
@@ -671,7 +694,7 @@ def _build_gradient(func, wrt, with_value):
             grads = tuple([_match(g, a, func) for g, a in zip(grads, arguments(args, kwargs))])
         return (value, grads) if with_value else grads
 
-    gradient = _with_source(gradient, func, bound.entry.text)
+    gradient = _with_source(gradient, func, _text(bound))
     if not with_value:
         gradient._s2sad_gradient_of = (func, wrt)
     gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
@@ -724,7 +747,7 @@ def _build_vjp(func, wrt):
 
         def pullback(cotangent):
             checked = _check_cotangent(cotangent, value, "", func.__name__)
-            checked = checked if isinstance(value, tuple) and bound.entry.returns_items \
+            checked = checked if isinstance(value, tuple) and returns_items(bound, args, kwargs) \
                 else (checked,)
             grads = pullback_impl(*checked)
             if many and len(wrt_names) == 1:
@@ -735,7 +758,7 @@ def _build_vjp(func, wrt):
 
         return value, pullback
 
-    return _with_source(forward, func, bound.entry.text)
+    return _with_source(forward, func, _text(bound))
 
 
 class _NotNumeric(trees.Mismatch):

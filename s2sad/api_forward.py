@@ -24,7 +24,7 @@ import numpy as np
 
 from . import api, pipeline, trees
 from .emit import compile_module
-from .errors import NonScalarOutputError, S2sadError, TangentError
+from .errors import NonScalarOutputError, S2sadError, SharedWriteError, TangentError
 from .runtime import float_like
 from .syntax import wrappers
 from .values import (PowerDivergesError, complex_leak, is_complex, located_power_error,
@@ -213,7 +213,14 @@ class _Bound:
         self.make_entry = make_entry
         self.kinds = kinds
         self.structures = {}
-        self._rebuild()
+        self.refusal = None
+        try:
+            self._rebuild()
+        except SharedWriteError as exc:
+            if kinds is not None:
+                raise
+            # refused for numbers and arrays: raised when called with those (see api._Bound)
+            self.refusal, self.entry = exc, None
 
     def _rebuild(self):
         self.entry = self.make_entry(self.kinds)
@@ -236,6 +243,8 @@ class _Bound:
                     self.structures.clear()
                 found = self.structures[kinds] = _Bound(self.func, self.make_entry, kinds)
             return found(*args)
+        if self.refusal is not None:
+            raise self.refusal.with_traceback(None)
         func, namespace = self.func, self.namespace
         for name in self.entry.free:
             value = self.entry.current(func, name)
@@ -434,7 +443,7 @@ def jvp(func=None, wrt=0):
         refuse_value(value, "the output", func.__name__, func)
         return value, _match(tangent, value, func)
 
-    pushforward = api._with_source(pushforward, func, bound.entry.text)
+    pushforward = api._with_source(pushforward, func, api._text(bound))
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
     pushforward._s2sad_derivative = "jvp"
     return pushforward
@@ -701,7 +710,7 @@ def hvp(func=None, wrt=0):
         result = tuple(_match(p, x, func) for p, x in zip(products, xs))
         return result if many else result[0]
 
-    product = api._with_source(product, func, bound.entry.text)
+    product = api._with_source(product, func, api._text(bound))
     product.__name__ = product.__qualname__ = f"{func.__name__}_hvp"
     product._s2sad_derivative = "hvp"
     return product
@@ -748,7 +757,7 @@ def hessian(func=None, wrt=0):
             return blocks[0][0]
         return tuple(tuple(row) for row in blocks)
 
-    hess = api._with_source(hess, func, bound.entry.text)
+    hess = api._with_source(hess, func, api._text(bound))
     hess.__name__ = hess.__qualname__ = f"{func.__name__}_hessian"
     hess._s2sad_derivative = "hessian"
     return hess
@@ -801,7 +810,7 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
         inner_value = grads[rev.index(inner[0])]
         return _match(inner_value, x_inner, func), result
 
-    gradient = api._with_source(gradient, func, bound.entry.text)
+    gradient = api._with_source(gradient, func, api._text(bound))
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"
     gradient._s2sad_derivative = "grad of grad"
     return gradient

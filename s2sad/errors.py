@@ -59,6 +59,12 @@ class UnsupportedSyntaxError(S2sadError):
     """The function uses a Python construct s2sad cannot differentiate."""
 
 
+class SharedWriteError(UnsupportedSyntaxError):
+    """A write through a name that may share memory with a value read later.  Whether
+    it does may depend on what the arguments are (a slice of a list is a new list, of
+    an array a view), so the Python API raises it for the arguments it was made for."""
+
+
 class NoDerivativeRuleError(S2sadError):
     """A call has no derivative rule and no Python source to differentiate."""
 

@@ -56,9 +56,13 @@ def test_each_write_saves_only_what_it_overwrites():
 
 
 def test_write_through_a_shared_view_is_refused():
+    # (raised for the arrays the function is called with: a list argument may make
+    # such a write one s2sad follows, see errors.SharedWriteError)
+    gradient = s2sad.grad(sf.view_conflict)
     with pytest.raises(UnsupportedSyntaxError, match="would also change 'row'") as info:
-        s2sad.grad(sf.view_conflict)
+        gradient(np.array([1.0, 2.0, 3.0]))
     assert info.value.location.line > 0 and "y[0] = 5.0" in str(info.value)
+    assert gradient.source is None
 
 
 def test_write_into_repeated_positions_keeps_the_last_write():

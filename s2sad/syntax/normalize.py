@@ -39,7 +39,7 @@ import gast
 
 from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
                       check_not_inplace, check_not_shared, check_unpacked)
-from ..errors import UnsupportedSyntaxError
+from ..errors import SharedWriteError, UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
 from .desugar import desugar, read_after_loop
@@ -1087,9 +1087,9 @@ class _Normalizer:
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
             if self.may_hold(atom.id, current.id) and self.read_after(user, line, target):
-                raise self.error(
+                raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
-                    f"memory and is read later", target,
+                    f"memory and is read later", self.parsed.location(target),
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
         for user, atom in sorted(self.env.items()):
             if isinstance(atom, gast.Name) and current.id in self.call_holds.get(atom.id, ()) \
@@ -2906,7 +2906,7 @@ class _Normalizer:
                 if pending is not None:
                     unneeded.update(id(stmt) for stmt in pending[1])
             elif update is None:
-                raise UnsupportedSyntaxError(reason[0], where, hint=reason[1])
+                raise SharedWriteError(reason[0], where, hint=reason[1])
             elif pending is not None:
                 pending[0].value = reason[0]
         if unneeded:
