@@ -409,6 +409,9 @@ class _Normalizer:
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
         mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
         mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
+        # a list changed through a name the body binds to it (u = t; u.append(v) in
+        # the loop): the copies are followed over the whole body, not one statement
+        mutated |= self.lists_changed_through(loop)
         if mutated:   # and the names holding the same list (they follow its changes)
             mutated = self.changed_lists() & (mutated | {
                 u for u, a in self.env.items() if isinstance(a, gast.Name)
@@ -445,7 +448,18 @@ class _Normalizer:
     def changed_lists(self):
         """User names a list method or an item assignment may change, and the names
         copied to or from them."""
-        return _mutated_lists(self.parsed.node, self.list_stores(self.parsed.node))
+        tree = self.parsed.node
+        return _mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
+
+    def lists_changed_through(self, tree):
+        """User names holding a list now that ``tree`` may change through a name it
+        binds to the list later (``u = t`` then ``u[i] = v`` or ``u += [v]``, in a loop
+        body where ``u`` holds nothing yet as the loop starts)."""
+        stored = {n.value.id for n in nodes.walk(tree) if isinstance(n, gast.Subscript)
+                  and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
+        through = _mutated_lists(tree, stored | _list_extensions(tree))
+        return {u for u in through if isinstance(self.env.get(u), gast.Name)
+                and self.env[u].id in self.list_values}
 
     def enter_loop(self, carried, loop):
         names = {}
