@@ -88,3 +88,118 @@ def alias_in_loop_two_steps(w):
 def test_a_list_changed_through_a_name_bound_in_the_loop_body(f):
     _scalar_checks(f, 0.7)
     check_grads(f, (0.7,), modes=BOTH)
+
+
+# ---------------------------------------------------------------- 2. a list changed while looped over
+def write_ahead_in_enumerate(w):
+    b = [w, 2.0 * w, 3.0 * w]
+    for i, v in enumerate(b):
+        if i + 1 < len(b):
+            b[i + 1] = b[i + 1] + v
+    return b[-1]
+
+
+def write_in_zip(w):
+    b = [w, 2.0 * w, 3.0 * w]
+    c = [1.0, w, w * w]
+    for u, v in zip(b, c):
+        b[2] = b[2] * u + v
+    return b[-1]
+
+
+def write_in_reversed(w):
+    b = [w, 2.0 * w, 3.0 * w]
+    for v in reversed(b):
+        b[0] = b[0] * v
+    return b[0]
+
+
+def write_through_alias_while_looping(w):
+    b = [w, 2.0 * w, 3.0 * w]
+    c = b
+    for v in b:
+        c[2] = c[2] + v * w
+    return b[2]
+
+
+def write_through_name_bound_in_body(w):
+    b = [w, 2.0 * w, 3.0 * w]
+    for i, v in enumerate(b):
+        u = b
+        u[(i + 1) % 3] = v * w + u[(i + 1) % 3]
+    return b[0] + b[1]
+
+
+def list_argument_written_while_looped(a):
+    for i, v in enumerate(a):
+        if i + 1 < len(a):
+            a[i + 1] = a[i + 1] * v
+    return a[-1]
+
+
+@pytest.mark.parametrize("f", [write_ahead_in_enumerate, write_in_zip, write_in_reversed,
+                               write_through_alias_while_looping,
+                               write_through_name_bound_in_body],
+                         ids=lambda f: f.__name__)
+def test_a_loop_reads_the_items_of_a_list_its_body_writes(f):
+    _scalar_checks(f, 0.7)
+    check_grads(f, (0.7,), modes=BOTH)
+
+
+def _fd_list(f, a, eps=1e-6):
+    """Central differences of f at the list of floats a, leaf by leaf (f gets copies:
+    it may change its argument)."""
+    out = []
+    for i in range(len(a)):
+        up, down = list(a), list(a)
+        up[i] += eps
+        down[i] -= eps
+        out.append((f(up) - f(down)) / (2 * eps))
+    return out
+
+
+def test_a_loop_over_a_list_argument_its_body_writes():
+    f = list_argument_written_while_looped
+    a = [0.7, 1.3, -0.4]
+    value, grad = s2sad.value_and_grad(f)(list(a))
+    assert value == pytest.approx(f(list(a)))
+    assert grad == pytest.approx(_fd_list(f, a), rel=1e-6)
+    tangent = [0.3, -1.0, 2.0]
+    value, out = s2sad.jvp(f)(list(a), tangent)
+    assert value == pytest.approx(f(list(a)))
+    assert out == pytest.approx(sum(g * t for g, t in zip(_fd_list(f, a), tangent)), rel=1e-6)
+
+
+def append_while_looping(w):
+    b = [w, 2.0 * w]
+    for v in b:
+        if len(b) < 4:
+            b.append(v * w)
+    return b[-1]
+
+
+def pop_while_looping(w):
+    b = [w, 2.0 * w, 3.0 * w]
+    c = b
+    for v in b:
+        c.pop()
+    return b[0]
+
+
+def rebind_and_write_while_looping(w):
+    b = [w, 2.0 * w]
+    for v in b:
+        b[1] = v * w
+        b = [v]
+    return b[0]
+
+
+@pytest.mark.parametrize("f, line", [(append_while_looping, 4), (pop_while_looping, 4),
+                                     (rebind_and_write_while_looping, 4)],
+                         ids=lambda v: getattr(v, "__name__", ""))
+def test_changing_a_looped_list_length_is_refused_with_its_location(f, line):
+    with pytest.raises(S2sadError) as info:
+        s2sad.grad(f)(0.7)
+    first = f.__code__.co_firstlineno
+    assert f":{first + line}:" in str(info.value)
+    assert "list" in str(info.value)

@@ -531,12 +531,14 @@ class _Normalizer:
             callee = self.parsed.resolve(iterable.func.id, None)
         # reversed(range(...)), reversed(rows), reversed(list), also inside enumerate
         # and zip: the items of the sequence from its end (backwards[k] for sequence k)
+        written = []   # the sequences as the code names them (a loop over a list it changes)
         if callee is builtins.range and not iterable.keywords:
             bounds = [self.atom(a) for a in iterable.args]
             sequences, kind = [], "range"
         elif callee is builtins.zip and not iterable.keywords:
             inner = [self.reversed_argument(a) for a in iterable.args]
             backwards = [r is not None for r in inner]
+            written = [a if r is None else r for a, r in zip(iterable.args, inner)]
             sequences = [self.atom(a if r is None else r) for a, r in zip(iterable.args, inner)]
             kind = "zip"
         elif callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
@@ -548,6 +550,7 @@ class _Normalizer:
             parts = [iterable.args[0]] if zipped is None else zipped
             inner = [self.reversed_argument(a) for a in parts]
             backwards = [r is not None for r in inner]
+            written = [a if r is None else r for a, r in zip(parts, inner)]
             sequences = [self.atom(a if r is None else r) for a, r in zip(parts, inner)]
             kind = "enumerate" if zipped is None else "enumerate_zip"
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
@@ -575,6 +578,7 @@ class _Normalizer:
         else:
             inner = self.reversed_argument(iterable)
             backwards = [inner is not None]
+            written = [iterable if inner is None else inner]
             sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
         for position, sequence in enumerate(sequences):
             if isinstance(sequence, gast.Name) and (sequence.id in self.dicts or any(
@@ -603,6 +607,7 @@ class _Normalizer:
                                                      right=nodes.const(1)), "last")
                      if back else None for n, back in zip(lengths, backwards)]
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
+        live = self.changed_while_looped(stmt, written, sequences, carried)
         before = dict(self.env)
         names = self.enter_loop(carried, stmt)
         target = stmt.target
@@ -630,7 +635,9 @@ class _Normalizer:
             # the items come from the sequences as they were before the loop (SSA atoms
             # captured above), even when the body rebinds the sequence's name
             items = []
-            for sequence, last in zip(sequences, lasts):
+            for k, (sequence, last) in enumerate(zip(sequences, lasts)):
+                if k in live:   # a list the body writes items into: read as it is now
+                    sequence = self.read_name(written[k].id, written[k])
                 position = nodes.name(index)
                 if last is not None:
                     position = self.operation_value(gast.BinOp(
@@ -697,6 +704,60 @@ class _Normalizer:
                         body=body or [gast.Pass()], orelse=[], type_comment=None)
         anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
+
+    def changed_while_looped(self, loop, written, sequences, carried):
+        """The positions of the sequences a ``for`` loop runs over that are lists its
+        body writes items into (through any name holding them): Python's loop reads
+        such a list's item as each trip starts, so those trips read the list's current
+        value.  A body that changes such a list's length (append, pop, insert, extend,
+        +=), or binds its name to another value while writing into it, is refused."""
+        live = set()
+        body = loop.body + loop.orelse
+        inside = [n for stmt in body for n in nodes.walk(stmt)]
+        copies = [(t.id, n.value.id) for n in inside if isinstance(n, gast.Assign)
+                  and isinstance(n.value, gast.Name) for t in n.targets
+                  if isinstance(t, gast.Name)]
+        for k, (node, sequence) in enumerate(zip(written, sequences)):
+            if not (isinstance(node, gast.Name) and node.id in carried
+                    and isinstance(sequence, gast.Name) and sequence.id in self.list_values):
+                continue
+            group = {u for u, a in self.env.items()
+                     if isinstance(a, gast.Name) and a.id == sequence.id} | {node.id}
+            changed = True
+            while changed:
+                changed = False
+                for a, b in copies:
+                    if (a in group) != (b in group):
+                        group |= {a, b}
+                        changed = True
+            sized = [n for n in inside if _list_mutation(n)
+                     and n.func.value.id in group] + [
+                     n for n in inside if isinstance(n, gast.AugAssign)
+                     and isinstance(n.target, gast.Name) and n.target.id in group]
+            if sized:
+                raise self.error(
+                    f"this loop runs over the list {node.id!r} and its body changes the "
+                    f"list's length: s2sad does not follow a list that grows or shrinks "
+                    f"while a loop runs over it", sized[0],
+                    hint=f"loop over a copy (for ... in list({node.id})) if the loop should "
+                         f"see the items as they were, or loop over the positions with a "
+                         f"while loop (i = 0; while i < len({node.id}): ...)")
+            items_written = [n for n in inside if isinstance(n, gast.Subscript)
+                             and isinstance(n.ctx, gast.Store)
+                             and isinstance(n.value, gast.Name) and n.value.id in group]
+            if not items_written:
+                continue   # the name is only bound to another value: the loop ignores that
+            rebound = [n for n in nodes.names(body) if isinstance(n.ctx, gast.Store)
+                       and n.id == node.id]
+            if rebound:
+                raise self.error(
+                    f"this loop runs over the list {node.id!r}, and its body both writes "
+                    f"items into that list and binds {rebound[0].id!r} to a value: which "
+                    f"list each step reads is not followed", rebound[0],
+                    hint=f"loop over a copy (for ... in list({node.id})) or use another "
+                         f"name for the other value")
+            live.add(k)
+        return live
 
     def dict_iteration(self, node, loop_target=None, body=()):
         """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
