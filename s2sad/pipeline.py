@@ -240,10 +240,12 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
 def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers, kinds=None):
     stages = {}
     try:
-        parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers)
+        parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers,
+                                          kinds=kinds)
         if dump:
             raw_calls = _call_graph(free, func, normal.helpers)
-            raw = reverse(normalize(parsed, inline_helpers=inline_helpers), wrt_names, flavor,
+            raw = reverse(normalize(parsed, inline_helpers=inline_helpers, kinds=kinds),
+                          wrt_names, flavor,
                           clean=False, calls=raw_calls, kinds=kinds)
             stages["reverse"] = emit_module(raw, {**raw_calls.free, **raw_calls.helpers},
                                             header_lines,
@@ -287,7 +289,7 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
 def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
                       forward, kinds=None):
     stages = {}
-    parsed, normal, free = _front_end(func, stages, dump, prepare)
+    parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
                         calls=calls, kinds=kinds)
@@ -314,15 +316,16 @@ def _callee_functions(calls):
     return found
 
 
-def _front_end(func, stages, dump, prepare=None, inline_helpers=False):
-    """parse -> (prepare) -> fence -> normalize; returns (parsed, normal, free names)."""
+def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=None):
+    """parse -> (prepare) -> fence -> normalize; returns (parsed, normal, free names).
+    ``kinds``: the parameters' kinds when known (a list argument is a list)."""
     parsed = parse_function(func)
     if prepare is not None:
         prepare(parsed)
     if dump:
         stages["parse"] = render_function(parsed.node, [])
     fence.check(parsed)
-    normal = normalize(parsed, inline_helpers=inline_helpers)
+    normal = normalize(parsed, inline_helpers=inline_helpers, kinds=kinds)
     if dump:
         stages["normalize"] = render_function(normal.node, [])
     free = {name: normal.free_objects[name] if name in normal.free_objects

@@ -10,6 +10,7 @@ argument whose adjoint they compute.
 import numpy as np
 
 from .checks import UNBOUND, check_bound, check_not_inplace, check_not_shared  # noqa: F401
+from .checks import check_item_update  # noqa: F401
 from .checks import source_location
 
 __all__ = [
@@ -27,7 +28,7 @@ __all__ = [
     "adjoint_copy", "iterable_bar", "times_bar",
     "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
-    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
+    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_update",
 ]
 
 

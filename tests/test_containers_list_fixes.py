@@ -203,3 +203,101 @@ def test_changing_a_looped_list_length_is_refused_with_its_location(f, line):
     first = f.__code__.co_firstlineno
     assert f":{first + line}:" in str(info.value)
     assert "list" in str(info.value)
+
+
+# ---------------------------------------------------------------- 3-4. op= on an array held twice
+def repeated_slot_update(x, w):
+    b = [x * 1.0] * 2
+    b[0] += w
+    return np.sum(b[1])
+
+
+def name_update_held_by_concatenation(x, w):
+    v = x * 1.0
+    b = [1.0] + [v]
+    v += w
+    return np.sum(b[1])
+
+
+def item_update_held_by_a_name(x, w):
+    c = x * 1.0
+    b = [c]
+    b[0] *= w
+    return np.sum(c)
+
+
+def argument_item_update(a, w):
+    a[0] += w
+    return np.sum(a[1])
+
+
+def copied_list_item_update(a, w):
+    b = list(a)
+    c = b[0]
+    b[0] += w
+    return np.sum(c * a[0])
+
+
+@pytest.mark.parametrize("f, args, line", [
+    (repeated_slot_update, (X, W), 2),
+    (name_update_held_by_concatenation, (X, W), 3),
+    (item_update_held_by_a_name, (X, W), 3),
+    (argument_item_update, ([X, X], W), 1),
+    (copied_list_item_update, ([X, W], W), 3),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_op_assign_on_an_array_held_elsewhere_is_refused_where_it_runs(f, args, line):
+    first = f.__code__.co_firstlineno
+    for run in (lambda: s2sad.value_and_grad(f, wrt=(0, 1))(*args),
+                lambda: s2sad.jvp(f, wrt=(0, 1))(*args, *args)):
+        with pytest.raises(S2sadError) as info:
+            run()
+        assert f":{first + line}:" in str(info.value)
+        assert "in place" in str(info.value)
+
+
+def own_slot_update(x, w):
+    b = [x * 1.0, x * 2.0]
+    b[0] += w
+    b[1] *= w
+    return np.sum(b[0] * b[1])
+
+
+def number_slot_update(s, t):
+    b = [s, s]
+    b[0] += t
+    return b[0] * b[1]
+
+
+def test_op_assign_on_an_item_held_nowhere_else_is_followed():
+    check_grads(own_slot_update, (X, W), modes=BOTH)
+    check_grads(number_slot_update, (0.7, -1.3), modes=BOTH)
+    x, w = X.copy(), W.copy()
+    assert s2sad.value_and_grad(own_slot_update, wrt=(0, 1))(x, w)[0] == \
+        pytest.approx(own_slot_update(X.copy(), W.copy()))
+
+
+def test_a_list_argument_item_update_with_arrays_of_their_own():
+    a, w = [X.copy(), X * 1.0], W.copy()
+    value, (ga, gw) = s2sad.value_and_grad(argument_item_update, wrt=(0, 1))(a, w)
+    assert value == pytest.approx(argument_item_update([X.copy(), X * 1.0], W.copy()))
+    assert np.allclose(ga[0], 0.0) and np.allclose(ga[1], 1.0) and np.allclose(gw, 0.0)
+    assert np.array_equal(a[0], X) and np.array_equal(a[1], X)   # the caller's list
+
+
+# ---------------------------------------------------------------- 6. b = list(a); b[i] = ...
+def copied_list_item_write(a, i):
+    b = list(a)
+    b[i] = b[i] * 2.0
+    return b[i] * a[0]
+
+
+def test_an_item_write_into_a_copied_list_argument():
+    a = [1.5, 2.0, 3.0]
+    value, grad = s2sad.value_and_grad(copied_list_item_write)(list(a), 1)
+    assert value == pytest.approx(copied_list_item_write(list(a), 1))
+    assert grad == pytest.approx(_fd_list(lambda v: copied_list_item_write(v, 1), a), rel=1e-6)
+    t = [0.3, -1.0, 2.0]
+    value, out = s2sad.jvp(copied_list_item_write, wrt=0)(list(a), 1, t)
+    assert value == pytest.approx(copied_list_item_write(list(a), 1))
+    fd = _fd_list(lambda v: copied_list_item_write(v, 1), a)
+    assert out == pytest.approx(sum(g * s for g, s in zip(fd, t)), rel=1e-6)

@@ -86,7 +86,7 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_outp
                 "list_extend", "list_insert", "list_delete", "list_set",
                 "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
                 "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
-                "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
+                "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_update",
                 "zeros_tree", "add_tree", "tree_like", "repetition_bar", "adjoint_copy",
                 "iterable_bar", "times_bar", "len",
                 "dict_set", "dict_get", "dict_keys", "dict_size_kept"}

@@ -60,6 +60,7 @@ nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.ensure_unshared, rt
 nondifferentiable(tape_push, tape_pop)
 # run-time checks of Python's semantics (an unbound name, an in-place update)
 nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND)
+nondifferentiable(rt.check_item_update)
 
 
 @runtime_tangent(unbroadcast)

@@ -36,8 +36,8 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_inplace,
-                      check_not_shared)
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_update,
+                      check_not_inplace, check_not_shared)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -144,7 +144,7 @@ def user_names(fn_node) -> Set[str]:
     return {node.id for node in nodes.names(fn_node)}
 
 
-def normalize(parsed, callee=False, inline_helpers=False) -> NormalFunction:
+def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalFunction:
     """``callee=True`` for a function a differentiated function calls: its arguments
     are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
     would change the caller's array, which the caller's derivative would not see:
@@ -154,14 +154,21 @@ def normalize(parsed, callee=False, inline_helpers=False) -> NormalFunction:
     module-level functions (same module, no closure; see :func:`_inlinable`) in
     place of the call, so the result calls no user function: second derivatives
     (forward over the reverse code) need code without pullback closures.
+
+    ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``) where the arguments'
+    structure is known: a list argument is followed as a list (item writes make new
+    versions of a copy of it), and a tuple argument's changes are refused.
     """
     parsed.node = desugar(parsed.node, user_names(parsed.node))
-    return _Normalizer(parsed, callee, inline_helpers).run()
+    return _Normalizer(parsed, callee, inline_helpers, kinds).run()
 
 
 class _Normalizer:
-    def __init__(self, parsed, callee=False, inline_helpers=False):
+    def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
         self.parsed = parsed
+        # the parameters known to hold a list / a tuple (kinds of the actual arguments)
+        self.param_sequences = {p: k[0] for p, k in (kinds or {}).items()
+                                if isinstance(k, tuple) and k and k[0] in ("list", "tuple")}
         self.callee = callee
         self.inline_helpers = inline_helpers
         fn = parsed.node
@@ -226,6 +233,9 @@ class _Normalizer:
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
         self.list_values: Set[str] = set()   # SSA names certain to hold a list
+        self.argument_copies: Set[str] = set()   # copies of arguments written by item
+        self.list_values |= {p for p, k in self.param_sequences.items()
+                             if k == "list" and p in self.params}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -1552,6 +1562,9 @@ class _Normalizer:
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
         changed = _mutated_lists(self.parsed.node) & set(self.params)
+        # a list argument written by item (the structure of the arguments is known):
+        # a shallow copy, as for a list method, whose item writes make new versions
+        changed |= {u for u in written if self.param_sequences.get(u) == "list"}
         for t in nodes.walk(self.parsed.node):
             if _list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
@@ -1571,6 +1584,9 @@ class _Normalizer:
                 nodes.name(user)]), anno.CALLEE, copier)))
             self.defined.add(name)
             self.env[user] = nodes.name(name)
+            if self.param_sequences.get(user) == "list":
+                self.list_values.add(name)
+                self.argument_copies.add(name)
         for user in written:
             if user in self.params and user not in changed:
                 name = self.new_version(user)
@@ -1580,6 +1596,7 @@ class _Normalizer:
                 self.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
+                self.argument_copies.add(name)
 
     def outside_values(self):
         """The module globals and closure values the function reads that may hold an
@@ -1764,6 +1781,7 @@ class _Normalizer:
     def aug_assign(self, stmt):
         target = stmt.target
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
+            self.check_item_update(stmt)
             read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
                                   ctx=gast.Load())
             gast.copy_location(read, target)
@@ -1825,6 +1843,43 @@ class _Normalizer:
             left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
+
+    def check_item_update(self, stmt):
+        """``xs[i] op= v`` on a list: Python updates the item in place when it is an
+        array, which changes every other slot and name holding that array; s2sad stores
+        a new value into the one slot.  The two agree unless the array is held
+        elsewhere, which only the values tell: refused when the code runs if it is
+        (check_item_update; other slots of the list and the names read later)."""
+        target = stmt.target
+        base = target.value
+        if not isinstance(base, gast.Name) or isinstance(target.slice, (gast.Slice, gast.Tuple)):
+            return
+        current = self.env.get(base.id)
+        if not (isinstance(current, gast.Name) and (
+                current.id in self.list_values
+                or current.id in self.argument_copies)):
+            return   # (an argument may be a list: decided when the code runs)
+        line = getattr(stmt, "lineno", 0)
+        others = sorted((u, a) for u, a in self.env.items()
+                        if u != base.id and isinstance(a, gast.Name) and a.id != current.id
+                        and u not in self.return_names and self.read_after(u, line, stmt))
+        op = _op_symbol(stmt.op)
+        message = (f"'{base.id}[...] {op}= ...' updates the array that item holds in place "
+                   f"(for arrays, {op}= writes in place), and {{}} holds that array too: "
+                   f"Python changes it there as well, which s2sad does not follow")
+        hint = (f"write '{base.id}[i] = {base.id}[i] {op} ...' to store a new array into "
+                f"the one slot (or give each slot an array of its own: np.copy(...))")
+        where = self.parsed.location(stmt)
+        self.helpers["check_item_update"] = check_item_update
+        call = nodes.call("check_item_update", [
+            nodes.clone(current), self.atom(target.slice), nodes.const(message),
+            nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
+            nodes.const(where.column), nodes.const(",".join(u for u, _ in others))]
+            + [nodes.clone(a) for _, a in others])
+        ok = self.namer.fresh("alone")
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_item_update)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
     def outside_owner(self, ssa, user):
         """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
@@ -2483,6 +2538,17 @@ class _Normalizer:
                     self.list_items.setdefault(name, set()).add(elt.id)
                     self.container_edges.add((name, elt.id))
             return
+        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Mult)) \
+                and any(isinstance(o, gast.Name) and o.id in self.list_values
+                        for o in (value.left, value.right)):
+            # a + b, [v] * n of lists: a new list holding the very items of its operands
+            self.list_values.add(name)
+            for operand in (value.left, value.right):
+                if isinstance(operand, gast.Name) and operand.id in self.list_values:
+                    self.hold(name, operand.id)
+                    self.list_items.setdefault(name, set()).update(
+                        self.list_items.get(operand.id, ()))
+            return
         if isinstance(value, gast.Dict):   # and a dict its values
             for key, item in zip(value.keys, value.values):
                 if isinstance(item, gast.Name):
@@ -2494,6 +2560,8 @@ class _Normalizer:
             key = value.slice.value if isinstance(value.slice, gast.Constant) else None
             self.item_edges[name] = (value.value.id, key)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
+        if fn is builtins.list and len(value.args) == 1 and not value.keywords:
+            self.list_values.add(name)   # list(a): a new list (holding a's items)
         if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
             # d.get(key, default): an item of d (or the default), as d[key] is
             for held in value.args[:1] + value.args[2:]:
