@@ -301,3 +301,44 @@ def test_an_item_write_into_a_copied_list_argument():
     assert value == pytest.approx(copied_list_item_write(list(a), 1))
     fd = _fd_list(lambda v: copied_list_item_write(v, 1), a)
     assert out == pytest.approx(sum(g * s for g, s in zip(fd, t)), rel=1e-6)
+
+
+# ---------------------------------------------------------------- 5. a tuple argument changed
+def tuple_append(a, w):
+    a.append(w)
+    return np.sum(a[-1] ** 2)
+
+
+def tuple_item_update(a, w):
+    a[0] += w
+    return np.sum(a[0])
+
+
+def tuple_item_write(a, w):
+    a[1] = w * 2.0
+    return np.sum(a[1])
+
+
+@pytest.mark.parametrize("f, python_error", [(tuple_append, AttributeError),
+                                              (tuple_item_update, TypeError),
+                                              (tuple_item_write, TypeError)],
+                         ids=lambda v: getattr(v, "__name__", ""))
+def test_changing_a_tuple_argument_is_refused_as_python_raises(f, python_error):
+    with pytest.raises(python_error):
+        f((X.copy(), X.copy()), W.copy())
+    first = f.__code__.co_firstlineno
+    for run in (lambda: s2sad.value_and_grad(f, wrt=(0, 1))((X, X), W),
+                lambda: s2sad.jvp(f, wrt=(0, 1))((X, X), W, (X, X), W)):
+        with pytest.raises(S2sadError) as info:
+            run()
+        assert f":{first + 1}:" in str(info.value)
+        assert "tuple" in str(info.value) and python_error.__name__ in str(info.value)
+
+
+def tuple_extended(a, w):
+    a += (w,)
+    return np.sum(a[-1] * a[0])
+
+
+def test_a_tuple_argument_extended_into_a_new_tuple():
+    check_grads(tuple_extended, ((X, X * 2.0), W), wrt=(0, 1), modes=BOTH)

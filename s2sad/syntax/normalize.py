@@ -236,6 +236,8 @@ class _Normalizer:
         self.argument_copies: Set[str] = set()   # copies of arguments written by item
         self.list_values |= {p for p, k in self.param_sequences.items()
                              if k == "list" and p in self.params}
+        self.tuple_params = {p for p, k in self.param_sequences.items()
+                             if k == "tuple" and p in self.params}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -984,6 +986,8 @@ class _Normalizer:
                 hint=f"build a local list (items = list({owner}); items.{method}(...)), "
                      f"or move the call outside the function you differentiate")
         items = self.read_name(owner, call.func.value)
+        self.refuse_tuple_change(owner, items, call, f"has no .{method}() method",
+                                 "AttributeError")
         args = [self.atom(a) for a in call.args]
         popped = None
         if method == "append":
@@ -1017,6 +1021,16 @@ class _Normalizer:
             if isinstance(held, gast.Name) and method != "pop":
                 self.link(new, held.id)
         return None if popped is None else popped.id
+
+    def refuse_tuple_change(self, user, current, node, what, python_error):
+        """Refuse a change of a tuple argument (known from the arguments' structure):
+        Python raises ``python_error`` there, so there is nothing to differentiate."""
+        if isinstance(current, gast.Name) and current.id in self.tuple_params:
+            raise self.error(
+                f"{user!r} holds the tuple passed as {current.id!r}, and a tuple {what} "
+                f"(Python raises {python_error} here)", node,
+                hint=f"build a list of its items first ({user} = list({user})), or a new "
+                     f"tuple ({user} = {user}[:i] + (value,) + {user}[i + 1:])")
 
     def follow_list(self, owner, old, new, node):
         """After a change of the list ``old`` through the name ``owner`` (now ``new``):
@@ -1065,6 +1079,8 @@ class _Normalizer:
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
+        self.refuse_tuple_change(base.id, current, target, "does not support item "
+                                 "assignment", "TypeError")
         if isinstance(current, gast.Name) and current.id in self.list_values \
                 and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
             # xs[i] = v on a list: a new version of the list, as for xs.append(v)
@@ -1561,7 +1577,8 @@ class _Normalizer:
         # a list the function changes by a method (xs.append(v)...), or through a name
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
-        changed = _mutated_lists(self.parsed.node) & set(self.params)
+        changed = _mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
+        written = [u for u in written if u not in self.tuple_params]
         # a list argument written by item (the structure of the arguments is known):
         # a shallow copy, as for a list method, whose item writes make new versions
         changed |= {u for u in written if self.param_sequences.get(u) == "list"}
