@@ -718,9 +718,15 @@ def _build_vjp(func, wrt):
         likes = arguments(args, kwargs)
         outputs = value if isinstance(value, tuple) else (value,)
 
+        # a tuple value is several outputs when the code returns a tuple display
+        # (return a, b): its pullback takes one cotangent per output; a tuple made
+        # otherwise (return tuple(a), return p) is one output, a tuple
+        arity = getattr(getattr(pullback_impl, "__code__", None), "co_argcount", None)
+        several = isinstance(value, tuple) and (arity is None or arity == len(value))
+
         def pullback(cotangent):
             checked = _check_cotangent(cotangent, value, "", func.__name__)
-            checked = checked if isinstance(value, tuple) else (checked,)
+            checked = checked if several else (checked,)
             grads = pullback_impl(*checked)
             if many and len(wrt_names) == 1:
                 grads = (grads,)

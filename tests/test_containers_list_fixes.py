@@ -342,3 +342,45 @@ def tuple_extended(a, w):
 
 def test_a_tuple_argument_extended_into_a_new_tuple():
     check_grads(tuple_extended, ((X, X * 2.0), W), wrt=(0, 1), modes=BOTH)
+
+
+# ---------------------------------------------------------------- 6. crashes
+def concatenated_in_a_loop(a):
+    t = []
+    for v in a:
+        t = t + [v * v]
+    return np.sum(t[1])
+
+
+def test_a_list_concatenated_in_a_loop_then_read_by_index():
+    check_grads(concatenated_in_a_loop, ([X, W, X * 3.0],), modes=BOTH)
+    g = s2sad.grad(concatenated_in_a_loop)([X, W])
+    assert np.allclose(g[0], 0.0) and np.allclose(g[1], 2.0 * W)
+
+
+def ident(p):
+    return p
+
+
+def through_a_helper_returning_its_tuple(p):
+    t = ident(p)
+    return np.sum(t[1] * t[0])
+
+
+def test_a_helper_result_that_is_the_tuple_argument():
+    check_grads(through_a_helper_returning_its_tuple, ((X, W),), modes=BOTH)
+    g = s2sad.grad(through_a_helper_returning_its_tuple)((X, W))
+    assert type(g) is tuple and np.allclose(g[0], W) and np.allclose(g[1], X)
+
+
+def as_tuple(a):
+    return tuple(a)
+
+
+def test_the_pullback_of_a_function_returning_a_tuple_it_made():
+    value, pullback = s2sad.vjp(as_tuple)([1.0, 2.0])
+    assert value == (1.0, 2.0)
+    assert pullback((1.0, 3.0)) == pytest.approx([1.0, 3.0])
+    jac = s2sad.jacobian(as_tuple)([1.0, 2.0])
+    assert np.allclose(np.array(jac, dtype=float), np.eye(2))
+    check_grads(as_tuple, ([0.5, -2.0, 3.0],), modes=BOTH)

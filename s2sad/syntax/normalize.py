@@ -370,7 +370,7 @@ class _Normalizer:
                 self.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
             if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
-                _coalesce_copy(body, target, loop)
+                _coalesce_copy(body, target, loop, self.list_values)
 
     def merge_copy(self, body, target, atom, coalesce=True):
         self.merge_copies(body, [(target, atom)], coalesce=coalesce)
@@ -3318,10 +3318,13 @@ def _same_atom(a, b):
     return False
 
 
-def _coalesce_copy(body, target, loop=False):
+def _coalesce_copy(body, target, loop=False, lists=()):
     """Turn ``t = <op>; ...; target = t`` (the copy somewhere after) into
     ``target = <op>; ...`` when nothing but the copy reads t, and nothing
-    between the definition and the copy reads or writes ``target``."""
+    between the definition and the copy reads or writes ``target``.  (In a loop,
+    ``target = target + a`` stays a copy when ``t`` is a list in ``lists``: the
+    adjoint of a concatenation splits at the old list's length, which the backward
+    sweep reads from the tape.)"""
     copy_index = next((i for i in range(len(body) - 1, -1, -1)
                        if isinstance(body[i], gast.Assign)
                        and isinstance(body[i].targets[0], gast.Name)
@@ -3342,7 +3345,8 @@ def _coalesce_copy(body, target, loop=False):
                 earlier = {n.id for n in nodes.names(body[:index])
                            if isinstance(n.ctx, gast.Load)}
                 reads_self = any(n.id == target for n in nodes.names(stmt.value))
-                if target in earlier or (reads_self and not _accumulates(stmt, target)):
+                if target in earlier or (reads_self and not (
+                        _accumulates(stmt, target) and source not in lists)):
                     return
             stmt.targets[0].id = target
             del body[copy_index]
