@@ -234,6 +234,8 @@ class _Normalizer:
         self.list_items: Dict[str, Set[str]] = {}
         self.list_values: Set[str] = set()   # SSA names certain to hold a list
         self.argument_copies: Set[str] = set()   # copies of arguments written by item
+        # (new list, list): a new list holding the other's items (a[1:] of a list), not it
+        self.list_copies: Set[tuple] = set()
         self.list_values |= {p for p, k in self.param_sequences.items()
                              if k == "list" and p in self.params}
         self.tuple_params = {p for p, k in self.param_sequences.items()
@@ -1578,6 +1580,9 @@ class _Normalizer:
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
         changed = _mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
+        # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
+        changed |= _mutated_lists(self.parsed.node, _list_extensions(self.parsed.node)) & {
+            p for p in self.params if self.param_sequences.get(p) == "list"}
         written = [u for u in written if u not in self.tuple_params]
         # a list argument written by item (the structure of the arguments is known):
         # a shallow copy, as for a list method, whose item writes make new versions
@@ -1714,6 +1719,24 @@ class _Normalizer:
             raise self.error("chained assignment to non-names is not supported", target)
 
     def bind_tuple(self, target, value):
+        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts):
+            # (W1, b1), (W2, b2) = params: each inner target unpacks the item bound to a
+            # name of its own, left to right, after the outer unpacking
+            inner, elts = [], []
+            for elt in target.elts:
+                if isinstance(elt, (gast.Tuple, gast.List)):
+                    temp = self.namer.fresh("item")
+                    inner.append((elt, temp))
+                    elt = gast.copy_location(gast.Name(id=temp, ctx=gast.Store(),
+                                                       annotation=None, type_comment=None), elt)
+                elts.append(elt)
+            outer = gast.copy_location(gast.Tuple(elts=elts, ctx=gast.Store()), target)
+            self.bind_tuple(outer, value)
+            for elt, temp in inner:
+                self.bind_target(elt, gast.copy_location(
+                    gast.Name(id=temp, ctx=gast.Load(), annotation=None, type_comment=None), elt))
+                self.env.pop(temp, None)
+            return
         for elt in target.elts:
             if isinstance(elt, gast.Starred):
                 raise self.error("starred unpacking is not supported", elt,
@@ -2589,6 +2612,16 @@ class _Normalizer:
                 key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
                 self.item_edges[name] = (value.args[0].id, key)
             return
+        item_of = _returns_item_of(fn) if _is_python_function(fn) else None
+        if item_of is not None and item_of < len(value.args) \
+                and isinstance(value.args[item_of], gast.Name) \
+                and value.args[item_of].id in self.list_values:
+            # def first(b): return b[0] on a list: an item of the list, as b[0] is
+            source = value.args[item_of].id
+            self.list_items.setdefault(source, set()).add(name)
+            self.hold(name, source)
+            self.maybe_links.add((name, source))
+            return
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             self.call_holds[name] = {a.id for a in list(value.args) +
@@ -2600,6 +2633,14 @@ class _Normalizer:
                 if fresh:   # a new dict, list or tuple that may hold the argument
                     self.container_edges.add((name, held))
         source = None
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
+            # a[1:] of a list: a new list holding the same items (not a view)
+            self.list_values.add(name)
+            self.list_items[name] = set(self.list_items.get(value.value.id, ()))
+            self.hold(name, value.value.id)
+            self.list_copies.add((name, value.value.id))
+            return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
             self.list_items.setdefault(source, set()).add(name)
@@ -2830,7 +2871,8 @@ class _Normalizer:
                 continue
             seen.add(current)
             sources = [s for s, _ in self.holds.get(current, ())
-                       if s not in self.list_items.get(current, ())]
+                       if s not in self.list_items.get(current, ())
+                       and (current, s) not in self.list_copies]
             if sources:
                 todo.extend(sources)
             elif current != "UNBOUND" and (current in outside or current not in self.defined):
@@ -3420,6 +3462,34 @@ def _subscript_base(sub):
 def _is_python_function(fn):
     """A user's own Python function without a derivative rule: it may return an argument."""
     return is_user_function(fn) and registry.lookup(fn) is None
+
+
+def _returns_item_of(fn):
+    """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
+    item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never
+    assigned, else None."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef) or node.args.vararg or node.args.kwarg:
+        return None
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+    if not returns or not all(
+            isinstance(r.value, ast.Subscript) and isinstance(r.value.value, ast.Name)
+            and not isinstance(r.value.slice, (ast.Slice, ast.Tuple)) for r in returns):
+        return None
+    held = {r.value.value.id for r in returns}
+    stores = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+              and not isinstance(n.ctx, ast.Load)}
+    if len(held) != 1 or not held <= set(params) or held & stores:
+        return None
+    return params.index(held.pop())
 
 
 def _returns_new_values(fn):
