@@ -563,9 +563,10 @@ def unpacks_a_nested_pair(x):
     return a * b * c
 
 
-def test_nested_unpacking_says_so():
-    with pytest.raises(UnsupportedSyntaxError, match="nested unpacking is not supported"):
-        s2sad.grad(unpacks_a_nested_pair)(np.array([1.0, 2.0, 3.0]))
+def test_nested_unpacking_is_followed():
+    # (refused before issue 12; each inner target now unpacks an item of its own)
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(s2sad.grad(unpacks_a_nested_pair)(x), [6.0, 3.0, 2.0])
 
 
 def updates_an_argument_in_a_loop(x):
