@@ -482,3 +482,62 @@ def test_a_slice_of_a_list_is_a_new_list_when_the_structure_is_known(f):
     value, grad = bound.impl(list(a))
     assert value == pytest.approx(f(list(a)))
     assert grad == pytest.approx(_fd_list(f, a), rel=1e-6)
+
+
+# ---------------------------------------------------------------- 6. slice assignment, hints
+def slice_assignment_shrinks(x, w):
+    t = [x, x * 2.0, x * 3.0]
+    t[0:2] = [w]
+    return np.sum(t[1] * t[0]) + len(t)
+
+
+def slice_assignment_through_alias(x, w):
+    t = [x, x * 2.0, x * 3.0]
+    u = t
+    t[1:] = [w * w, w, x]
+    return np.sum(u[1] * u[-1]) + len(u)
+
+
+def whole_slice_assignment(x, w):
+    t = [x * 2.0]
+    u = t
+    t[:] = [w, x * w]
+    return np.sum(u[0] * u[1])
+
+
+def negative_slice_assignment(x, w):
+    t = [x, x * 2.0, x * 3.0]
+    t[:-1] = (w, w * x, x)
+    return np.sum(t[2] * t[-1] + t[0])
+
+
+@pytest.mark.parametrize("f", [slice_assignment_shrinks, slice_assignment_through_alias,
+                               whole_slice_assignment, negative_slice_assignment],
+                         ids=lambda f: f.__name__)
+def test_slice_assignment_into_a_local_list(f):
+    assert s2sad.value_and_grad(f, wrt=(0, 1))(X, W)[0] == pytest.approx(f(X.copy(), W.copy()))
+    check_grads(f, (X, W), modes=BOTH)
+
+
+def mixed_sign_slice_assignment(x, w):
+    t = [x, x * 2.0, x * 3.0]
+    t[1:-3] = [w]
+    return np.sum(t[1])
+
+
+def write_into_an_item_of_a_list(x, w):
+    b = [x * 1.0, x * 2.0]
+    b[0][1] = w[1]
+    return np.sum(b[0])
+
+
+@pytest.mark.parametrize("f, words", [
+    (mixed_sign_slice_assignment, "constant bounds of one sign"),
+    (write_into_an_item_of_a_list, "a write into an item of a list"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_true_refusals_of_writes_into_lists(f, words):
+    with pytest.raises(S2sadError) as info:
+        s2sad.grad(f, wrt=1)(X, W)
+    assert f":{f.__code__.co_firstlineno + 2}:" in str(info.value)
+    assert words in str(info.value) and "caller" not in str(info.value)
+    assert "x[i, j]" not in str(info.value)

@@ -1024,6 +1024,51 @@ class _Normalizer:
                 self.link(new, held.id)
         return None if popped is None else popped.id
 
+    def list_slice_store(self, target, current, value_atom):
+        """``xs[i:j] = ys`` on a list: the list becomes ``xs[:i] + list(ys) + xs[j:]``
+        (its length may change), a new version every name holding it follows."""
+        base = target.value.id
+        lower, upper = target.slice.lower, target.slice.upper
+        bounds = [-b.operand.value if isinstance(b, gast.UnaryOp)
+                  and isinstance(b.op, gast.USub) and isinstance(b.operand, gast.Constant)
+                  else b.value if isinstance(b, gast.Constant) else b
+                  for b in (lower, upper) if b is not None]
+        if not all(type(b) is int for b in bounds) or len(bounds) == 2 and (
+                (bounds[0] < 0) != (bounds[1] < 0) or bounds[1] < bounds[0]):
+            raise self.error(
+                f"s2sad follows a slice assignment into the list {base!r} with constant "
+                f"bounds of one sign, in order ({base}[1:3] = ..., {base}[:-1] = ...)",
+                target, hint=f"build the new list: {base} = {base}[:i] + list(...) + "
+                             f"{base}[j:]")
+        temp = self.namer.fresh("items")   # the right side, read back by name below
+        self.env[temp] = value_atom
+
+        def name(id_):
+            return gast.copy_location(gast.Name(id=id_, ctx=gast.Load(), annotation=None,
+                                                type_comment=None), target)
+
+        def part(lower, upper):
+            read = gast.Subscript(value=name(base), slice=gast.Slice(
+                lower=lower, upper=upper, step=None), ctx=gast.Load())
+            return gast.copy_location(read, target)
+
+        middle = gast.copy_location(gast.Call(func=name("list"), args=[name(temp)],
+                                              keywords=[]), target)
+        whole = middle
+        if lower is not None:
+            whole = gast.copy_location(gast.BinOp(left=part(None, lower), op=gast.Add(),
+                                                  right=whole), target)
+        if upper is not None:
+            whole = gast.copy_location(gast.BinOp(left=whole, op=gast.Add(),
+                                                  right=part(upper, None)), target)
+        new = self.operation(whole, base=f"{base}_new")
+        self.env.pop(temp, None)
+        self.list_values.add(new)
+        self.list_items[new] = set(self.list_items.get(current.id, ()))
+        self.hold(new, current.id)
+        self.list_copies.add((new, current.id))
+        self.follow_list(base, current, new, target)
+
     def refuse_tuple_change(self, user, current, node, what, python_error):
         """Refuse a change of a tuple argument (known from the arguments' structure):
         Python raises ``python_error`` there, so there is nothing to differentiate."""
@@ -1078,9 +1123,25 @@ class _Normalizer:
             return
         base = target.value
         if not isinstance(base, gast.Name):
+            root = base
+            while isinstance(root, gast.Subscript):
+                root = root.value
+            held = self.env.get(root.id) if isinstance(root, gast.Name) else None
+            if isinstance(held, gast.Name) and held.id in self.list_values:
+                raise self.error(
+                    f"writing into a value the list {root.id!r} holds "
+                    f"({root.id}[...][...] = ...) changes it in place, for the list and "
+                    f"every name holding that value: s2sad does not follow a write into "
+                    f"an item of a list", target,
+                    hint=f"build the new item and store it into the list: item = "
+                         f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and isinstance(target.slice, gast.Slice) and target.slice.step is None:
+            self.list_slice_store(target, current, value_atom)
+            return
         self.refuse_tuple_change(base.id, current, target, "does not support item "
                                  "assignment", "TypeError")
         if isinstance(current, gast.Name) and current.id in self.list_values \
