@@ -541,3 +541,17 @@ def test_true_refusals_of_writes_into_lists(f, words):
     assert f":{f.__code__.co_firstlineno + 2}:" in str(info.value)
     assert words in str(info.value) and "caller" not in str(info.value)
     assert "x[i, j]" not in str(info.value)
+
+
+def repeated_in_place_through_alias(x, w):
+    t = [x, x * 2.0]
+    u = t
+    t *= 2
+    t[0] = w
+    return np.sum(u[0] * 3.0 * u[-1]) + len(u)
+
+
+def test_list_repeated_in_place_is_seen_through_every_name():
+    assert s2sad.value_and_grad(repeated_in_place_through_alias, wrt=(0, 1))(X, W)[0] == \
+        pytest.approx(repeated_in_place_through_alias(X.copy(), W.copy()))
+    check_grads(repeated_in_place_through_alias, (X, W), modes=BOTH)

@@ -1909,6 +1909,14 @@ class _Normalizer:
             gast.copy_location(call.func.value, stmt)
             self.list_method(call)
             return
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and isinstance(stmt.op, gast.Mult):
+            # xs *= n on a list repeats it in place: every name holding the list sees it
+            times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
+                                                  right=stmt.value), stmt)
+            new = self.operation(times, base=f"{target.id}_new")
+            self.follow_list(target.id, current, new, stmt)
+            return
         if isinstance(current, gast.Name):
             # Python's 'v op= e' updates in place exactly when v holds an array (or a
             # list): a number gets a new value.  Where v may share an array with another
