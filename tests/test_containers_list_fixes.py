@@ -555,3 +555,22 @@ def test_list_repeated_in_place_is_seen_through_every_name():
     assert s2sad.value_and_grad(repeated_in_place_through_alias, wrt=(0, 1))(X, W)[0] == \
         pytest.approx(repeated_in_place_through_alias(X.copy(), W.copy()))
     check_grads(repeated_in_place_through_alias, (X, W), modes=BOTH)
+
+
+def concatenation_of_an_argument_then_changed(x, xs):
+    s = 0.0
+    ls = xs + [s, x]
+    v = ls[0]
+    ls.insert(0, v * x)
+    return v * ls[0] + ls[-1] * len(ls)
+
+
+def test_a_new_list_made_by_concatenating_an_argument_may_be_changed():
+    # (the concatenation holds the argument's items, not the argument: fuzzer seed 1247)
+    xs = [-1.472, 0.571, -0.66]
+    value, (gx, gxs) = s2sad.value_and_grad(
+        concatenation_of_an_argument_then_changed, wrt=(0, 1))(0.3, list(xs))
+    f = concatenation_of_an_argument_then_changed
+    assert value == pytest.approx(f(0.3, list(xs)))
+    assert gx == pytest.approx(_fd(lambda t: f(t, list(xs)), 0.3), rel=1e-6)
+    assert gxs == pytest.approx(_fd_list(lambda v: f(0.3, v), xs), rel=1e-6)

@@ -2655,6 +2655,7 @@ class _Normalizer:
             for operand in (value.left, value.right):
                 if isinstance(operand, gast.Name) and operand.id in self.list_values:
                     self.hold(name, operand.id)
+                    self.list_copies.add((name, operand.id))   # (its items, not it)
                     self.list_items.setdefault(name, set()).update(
                         self.list_items.get(operand.id, ()))
             return
