@@ -8,6 +8,7 @@ import numpy as np
 from s2sad.runtime import (
     Stack,
     ensure_scalar_output,
+    loop_items,
     matmul_lhs_bar,
     matmul_rhs_bar,
     zeros_like,
@@ -17,10 +18,11 @@ from s2sad.runtime import (
 def loss_value_and_grad(W, U, xs, h0):
     tape = Stack()
     # line 8: for x in xs:
-    n = len(xs)
+    items = loop_items(xs)
+    n = len(items)
     h = h0
     for index in range(n):
-        x = xs[index]
+        x = items[index]
         # line 9: h = np.tanh(W @ h + U @ x)
         matmul = W @ h
         matmul_1 = U @ x
@@ -41,7 +43,7 @@ def loss_value_and_grad(W, U, xs, h0):
     for index in reversed(range(n)):
         h_1 = h
         h = tape.pop()
-        x = xs[index]
+        x = items[index]
         # grad of line 9: h = np.tanh(W @ h + U @ x)
         add_bar = h_bar * (1.0 - h_1 * h_1)
         U_bar = U_bar + matmul_lhs_bar(add_bar, U, x)

@@ -219,6 +219,10 @@ class _Entry:
         #: (generated function name, user function): given its current defaults
         # weakly, as the guards: the cache keeps no user function alive
         self.callees = tuple((name, weakref.ref(f)) for name, f in result.callees.items())
+        #: the function returns a tuple display (``return a, b``): its pullback takes
+        #: one cotangent per item; any other value (``return tuple(...)``) one cotangent
+        returns = result.normal.node.body[-1] if result.normal is not None else None
+        self.returns_items = type(getattr(returns, "value", None)).__name__ == "Tuple"
 
     def valid_for(self, func):
         if _defaults_kinds(func) != self.deps.kinds or not self.deps.valid(func):
@@ -718,15 +722,10 @@ def _build_vjp(func, wrt):
         likes = arguments(args, kwargs)
         outputs = value if isinstance(value, tuple) else (value,)
 
-        # a tuple value is several outputs when the code returns a tuple display
-        # (return a, b): its pullback takes one cotangent per output; a tuple made
-        # otherwise (return tuple(a), return p) is one output, a tuple
-        arity = getattr(getattr(pullback_impl, "__code__", None), "co_argcount", None)
-        several = isinstance(value, tuple) and (arity is None or arity == len(value))
-
         def pullback(cotangent):
             checked = _check_cotangent(cotangent, value, "", func.__name__)
-            checked = checked if several else (checked,)
+            checked = checked if isinstance(value, tuple) and bound.entry.returns_items \
+                else (checked,)
             grads = pullback_impl(*checked)
             if many and len(wrt_names) == 1:
                 grads = (grads,)
@@ -743,6 +742,12 @@ class _NotNumeric(trees.Mismatch):
     """A leaf that is no real number or array (None, a string, a complex number)."""
 
 
+def describe_setting(value):
+    """A non-numeric leaf in words: ``a str ('relu')``."""
+    text = repr(value)
+    return f"a {type(value).__name__}" + (f" ({text})" if len(text) <= 30 else "")
+
+
 def checked_tree(value, like, root, what, subject, error, hint, convert):
     """``value`` (``what``: "the cotangent given to the pullback of f") checked against
     ``like`` (``subject``: "the output", "the parameter 'p'"; named ``root`` in paths)
@@ -753,6 +758,13 @@ def checked_tree(value, like, root, what, subject, error, hint, convert):
     ``params[1]["W"]: expected shape (3, 2), got (2,)``; a leaf that is no real
     number a ValueTypeError naming it too."""
     def leaf(v, like_leaf):
+        if not trees.is_numeric(like_leaf):
+            # a setting (a string, None...) carries no derivative: it takes none
+            if v is None or trees._is_zero_number(v):
+                return 0.0
+            raise trees.Mismatch((), f"this holds {describe_setting(like_leaf)}, which "
+                                     f"carries no derivative: expected 0.0 or None, got "
+                                     f"{trees.describe(v)}")
         found = problem(v)
         if found is not None:
             raise _NotNumeric((), found)

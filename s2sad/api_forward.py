@@ -385,7 +385,7 @@ def _one_hot(like, index):
 
 
 def _zero(like):
-    if np.ndim(like) == 0 and not isinstance(like, np.ndarray):
+    if not trees.is_numeric(like) or np.ndim(like) == 0 and not isinstance(like, np.ndarray):
         return 0.0
     return np.zeros(np.shape(like), dtype=float_like(like))
 
@@ -553,13 +553,19 @@ def _check_output(out, func):
 
 def _size(tree):
     """The number of elements of the leaves of ``tree``."""
-    return int(sum(np.size(leaf) for leaf in trees.leaves(tree)))
+    return int(sum(np.size(leaf) for leaf in trees.leaves(tree) if trees.is_numeric(leaf)))
 
 
 def _block(parts, rows_like, cols_like, rows_first):
     """The block of a Jacobian or Hessian for the leaves ``rows_like`` (rows) and
     ``cols_like`` (columns) from ``parts``, its raveled columns (``rows_first``
-    False) or rows: shape ``rows_like.shape + cols_like.shape``."""
+    False) or rows: shape ``rows_like.shape + cols_like.shape``.  A leaf that is no
+    number (a setting such as a string) carries no derivative: its blocks are zeros
+    (of the other leaf's shape)."""
+    if not (trees.is_numeric(rows_like) and trees.is_numeric(cols_like)):
+        numeric = [x for x in (rows_like, cols_like) if trees.is_numeric(x)]
+        shape = sum((np.shape(x) for x in numeric), ())
+        return np.zeros(shape, dtype=float_like(numeric[0])) if shape else 0.0
     dtype = np.result_type(float_like(rows_like), float_like(cols_like))
     n, m = int(np.size(rows_like)), int(np.size(cols_like))
     if parts:
@@ -577,6 +583,8 @@ def _directions(xs):
     flat = [trees.leaves(x) for x in xs]
     for j, (xj, leaves_j) in enumerate(zip(xs, flat)):
         for l, leaf in enumerate(leaves_j):
+            if not trees.is_numeric(leaf):
+                continue   # a setting (a string...): no direction along it
             for index in range(int(np.size(leaf))):
                 tangents = [trees.unflatten(x, [_zero(v) for v in ls])
                             for x, ls in zip(xs, flat)]
@@ -625,6 +633,8 @@ def _reverse_jacobian(vjp_fn, values, xs, func):
     outs = trees.leaves(out)
     rows = [[[[] for _ in ls] for ls in flat] for _ in outs]   # rows[o][j][l]
     for o, lo in enumerate(outs):
+        if not trees.is_numeric(lo):
+            continue   # an output that is a setting: no row
         for index in range(int(np.size(lo))):
             moved = [_zero(v) for v in outs]
             moved[o] = _one_hot(lo, index)

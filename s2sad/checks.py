@@ -44,6 +44,15 @@ def check_bound(value, name, filename, line, column):
 IMMUTABLE_TYPES = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 
 
+def check_unpacked(items, at_least):
+    """``True`` when the list ``items`` holds enough values for a starred assignment
+    (``a, *rest, b = xs`` needs at least 2); else raise Python's own ``ValueError``."""
+    if len(items) < at_least:
+        raise ValueError(f"not enough values to unpack (expected at least {at_least}, "
+                         f"got {len(items)})")
+    return True
+
+
 def check_not_inplace(value, message, hint, filename, line, column):
     """``True`` when an augmented assignment (``v += ...``) of ``value`` makes a new
     value, as it does for numbers (numpy's scalars too); raise the refusal ``message``
@@ -92,5 +101,19 @@ def check_not_shared(written, other, message, hint, filename, line, column):
     ``y`` or a number copied from it, which only its value tells)."""
     from .runtime import _shares   # numpy, only when the generated code runs
     if not _shares(written, other):
+        return True
+    raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
+
+
+def check_item_alone(container, key, message, hint, filename, line, column):
+    """``True`` when an update ``d[key] op= ...`` of a dict item leaves the dict's other
+    items as they are: the item is a number (op= makes a new value), or an array no
+    other item of ``d`` shares memory with; raise the refusal ``message`` otherwise
+    (``d = {"a": y, "b": y}; d["a"] += x`` changes ``d["b"]`` too, in Python)."""
+    value = container[key]
+    if not any(hasattr(type(value), method) for method in _IN_PLACE_METHODS):
+        return True
+    from .runtime import _shares   # numpy, only when the generated code runs
+    if not any(_shares(value, other) for k, other in container.items() if k != key):
         return True
     raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)

@@ -3257,13 +3257,16 @@ def _check_unshared(results, inputs, among=True):
 
 
 def _shared_leaves(tangent, value):
-    """Two leaves of an output tangent may be one array only where the output holds one
-    array twice (``[v, [w, v]]``): elsewhere they must not share memory."""
+    """Two leaves of an output tangent may share memory only where those of the output
+    do (one array twice, ``[v, [w, v]]``, or two views of one, ``[v[0], v[:, -1]]``):
+    elsewhere they must not."""
     t, v = _tree_leaves(tangent), _tree_leaves(value)
     for i in range(len(t)):
         for j in range(i):
             if isinstance(t[i], np.ndarray) and isinstance(t[j], np.ndarray) \
-                    and np.shares_memory(t[i], t[j]) and v[i] is not v[j]:
+                    and np.shares_memory(t[i], t[j]) and v[i] is not v[j] \
+                    and not (isinstance(v[i], np.ndarray) and isinstance(v[j], np.ndarray)
+                             and np.shares_memory(v[i], v[j])):
                 return f"leaves {j} and {i} of the output tangent share memory"
     return None
 

@@ -318,7 +318,7 @@ def _callee_functions(calls):
 
 def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=None):
     """parse -> (prepare) -> fence -> normalize; returns (parsed, normal, free names).
-    ``kinds``: the parameters' kinds when known (a list argument is a list)."""
+    ``kinds``: the structure of the arguments (see ``normalize``), when known."""
     parsed = parse_function(func)
     if prepare is not None:
         prepare(parsed)

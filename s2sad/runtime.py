@@ -9,7 +9,8 @@ argument whose adjoint they compute.
 
 import numpy as np
 
-from .checks import UNBOUND, check_bound, check_not_inplace, check_not_shared  # noqa: F401
+from .checks import (UNBOUND, check_bound, check_item_alone, check_not_inplace,  # noqa: F401
+                     check_not_shared, check_unpacked)
 from .checks import check_item_update  # noqa: F401
 from .checks import source_location
 
@@ -18,17 +19,20 @@ __all__ = [
     "mean_bar", "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar",
     "matmul_lhs_bar", "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar",
     "tie_mask", "clip_mask", "clip_lower_mask", "clip_upper_mask", "transpose_bar",
-    "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "sequence_bar", "float_like",
+    "concatenate_bar", "stack_bar", "getitem_bar", "add_at", "add_at_key", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at", "list_append",
     "list_push", "list_remove", "list_bar", "list_extend", "list_insert",
     "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar", "repeat_bar",
     "dict_bar", "shape_of", "unbroadcast_to", "unshared", "snapshot", "power_slope",
     "power_log", "ensure_real_target", "ensure_same_kind", "ensure_unshared",
     "stored_part", "cast_bar", "zeros_tree", "add_tree", "tree_like", "repetition_bar",
-    "adjoint_copy", "iterable_bar", "times_bar",
+    "adjoint_copy", "iterable_bar", "times_bar", "plus_bar",
     "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept",
-    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_update",
+    "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
+    "dict_entries", "dict_entries_bar", "dict_entries_dot",
+    "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_unpacked",
+    "check_item_alone", "check_item_update",
 ]
 
 
@@ -243,7 +247,10 @@ def zero_at(g, index):
 
 
 def item_bar(container, key, g):
-    """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``."""
+    """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``
+    (of an array too, where generated code did not know which it is: ``getitem_bar``)."""
+    if isinstance(container, np.ndarray):
+        return getitem_bar(g, container, key)
     if isinstance(container, dict):
         parts = {k: zeros_like(v) for k, v in container.items()}
     else:
@@ -335,6 +342,23 @@ def times_bar(g, x, n):
     if isinstance(x, (list, tuple)):
         return repetition_bar(g, x)
     return unbroadcast(g * n, x)
+
+
+def plus_bar(g, a, b):
+    """The adjoints ``(a_bar, b_bar)`` of ``a + b`` where the code did not know whether
+    it concatenates (two lists, or two tuples: each gets its part of ``g``) or adds
+    (numbers and arrays, numpy reading a list as an array: ``g`` reduced to each)."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        n = len(a)
+        return list(g[:n]), list(g[n:])
+    return _sum_part(g, a), _sum_part(g, b)
+
+
+def _sum_part(g, x):
+    """``x``'s part of the adjoint ``g`` of an elementwise sum (a list's as a list)."""
+    if isinstance(x, (list, tuple)):
+        return list(unbroadcast(g, np.asarray(x, dtype=float)))
+    return unbroadcast(g, x)
 
 
 def iterable_bar(g, items):
@@ -530,8 +554,8 @@ def dict_get_bar(g, d, key):
     """Adjoint of ``d.get(key, default)`` for ``d``: zeros but ``g`` at ``key``
     (all zeros when ``key`` is absent: the value was the default)."""
     out = {k: zeros_like(v) for k, v in d.items()}
-    if key in out:
-        out[key] = out[key] + g
+    if key in out:   # an item that is a list, tuple or dict gets its adjoint by leaf
+        out[key] = add_tree(out[key], g)
     return out
 
 
@@ -550,6 +574,93 @@ def dict_keys(d):
                              f"its body), but the value is a {type(d).__name__}",
                              hint="loop over range(len(xs)) to index a list by position")
     return list(d)
+
+
+def dict_entries(source):
+    """The ``(key, value)`` pairs ``dict(source)`` is built from, where the code did not
+    show whether ``source`` is a dict (its items) or pairs (a list of tuples)."""
+    if isinstance(source, dict):
+        return list(source.items())
+    return [tuple(pair) for pair in source]
+
+
+def dict_entries_bar(g, source):
+    """The adjoint of ``source`` in ``dict_entries(source)``: for a dict, each value's
+    adjoint under its key; for pairs, the pairs' adjoints (zeros where none came)."""
+    if isinstance(source, dict):
+        out = zeros_tree(source)
+        for key, pair in zip(source, g):
+            if pair is not None and pair[1] is not None:
+                out[key] = add_tree(out[key], pair[1])
+        return out
+    return [zeros_tree(tuple(x)) if p is None else p for p, x in zip(g, source)]
+
+
+def dict_entries_dot(source, tangent):
+    """The tangent of ``dict_entries(source)``: ``(0.0, value tangent)`` per key of a
+    dict, else the pairs' tangents."""
+    if isinstance(source, dict):
+        return [(0.0, tangent[key]) for key in source]
+    return [tuple(pair) for pair in tangent]
+
+
+def _sorted_order(items):
+    """The positions of ``items`` in the order ``sorted(items)`` gives them (stable)."""
+    if isinstance(items, dict):
+        items = list(items)
+    return sorted(range(len(items)), key=items.__getitem__)
+
+
+def sorted_bar(g, items):
+    """The adjoint of ``items`` in ``sorted(items)``: the adjoint of the item sorted to
+    position ``j`` goes back to the position it came from (zeros for a dict, whose
+    keys were sorted)."""
+    if isinstance(items, dict):
+        return zeros_tree(items)
+    parts = [None] * len(items)
+    for position, origin in enumerate(_sorted_order(items)):
+        parts[origin] = g[position]
+    if isinstance(items, np.ndarray):
+        out = np.zeros(items.shape, dtype=float_like(items))
+        for position, value in enumerate(parts):
+            if value is not None:
+                out[position] = value
+        return out
+    return [zeros_tree(x) if p is None else p for p, x in zip(parts, items)]
+
+
+def sorted_dot(items, tangent):
+    """The tangent of ``sorted(items)``: the items' tangents in sorted order (zeros
+    for the keys of a dict)."""
+    if isinstance(items, dict):
+        return [0.0] * len(items)
+    return [tangent[origin] for origin in _sorted_order(items)]
+
+
+def loop_items(sequence):
+    """What a ``for`` loop over ``sequence`` visits, by position: the keys of a dict
+    (in insertion order), ``sequence`` itself for anything else (a list, a tuple, an
+    array's rows).  Generated code calls it where it cannot know whether the value
+    is a dict (a parameter, an item of a container, a helper's result)."""
+    if isinstance(sequence, dict):
+        return list(sequence)
+    return sequence
+
+
+def loop_items_bar(g, sequence):
+    """The adjoint of ``sequence`` in ``loop_items(sequence)``: ``g`` itself, or zeros
+    for a dict (whose keys were listed: they carry no derivative)."""
+    if isinstance(sequence, dict):
+        return zeros_tree(sequence)
+    return g
+
+
+def loop_items_dot(sequence, tangent):
+    """The tangent of ``loop_items(sequence)``: ``tangent`` itself, or a zero per key
+    for a dict."""
+    if isinstance(sequence, dict):
+        return [0.0] * len(sequence)
+    return tangent
 
 
 def dict_size_kept(d, n):
@@ -1158,6 +1269,18 @@ def add_at(x_bar, index, g):
     out = np.array(x_bar, dtype=float_like(x_bar), copy=True)
     np.add.at(out, index, g)
     return out
+
+
+def add_at_key(x_bar, index, g):
+    """``x_bar`` (an adjoint the backward sweep owns) with ``g`` added at ``index``,
+    where the code did not show whether ``x`` is an array or a container: a list,
+    tuple or dict adjoint gets a new container (``index`` a position or a key), an
+    array gets ``g`` added in place (``np.add.at``, repeated indices summed)."""
+    if isinstance(x_bar, (list, tuple, dict)):
+        from .runtime_forward import container_add_at
+        return container_add_at(x_bar, index, g)
+    np.add.at(x_bar, index, g)
+    return x_bar
 
 
 def sequence_bar(items):

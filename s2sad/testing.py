@@ -342,7 +342,7 @@ class _Case:
     def __init__(self, f, args, indices, names, eps, rtol, atol):
         self.f, self.args, self.indices, self.names = f, args, indices, names
         self.rtol, self.atol = rtol, atol
-        self.value = f(*args)
+        self.value = f(*_fresh(args))   # f may write into its arguments (a list's items)
         self.outputs = _outputs(self.value)
         self.out_layout = _Layout(list(self.outputs))
         self.scalar = not isinstance(self.value, (tuple, list, dict)) and \

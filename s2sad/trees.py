@@ -148,6 +148,15 @@ def zero(like):
     return np.zeros(np.shape(like), dtype=_float_like(like))
 
 
+def is_numeric(leaf):
+    """Whether the leaf ``leaf`` is a number or an array of numbers (bools and ints
+    included): what carries a derivative.  A string, ``None`` or another object (a
+    setting such as ``{"mode": "relu"}``) carries none."""
+    if isinstance(leaf, np.ndarray):
+        return leaf.dtype.kind in "biufc"
+    return isinstance(leaf, (bool, int, float, complex, np.number, np.bool_))
+
+
 def zeros_like(tree):
     """Zeros of ``tree``'s structure: each leaf a zero of its type and shape."""
     return tree_map(zero, tree)

@@ -638,9 +638,16 @@ def test_a_helper_writing_into_its_dict_argument_is_refused():
 def test_a_dict_argument_written_with_unknown_keys():
     from s2sad.errors import ValueTypeError
     p = {"W": np.array([0.5, 1.5, -0.4])}
-    # its code shows no sign of a dict: read as an array, refused when it runs
+    # its code shows no sign of a dict, the argument does: code made for a dict
+    g = s2sad.grad(unknown_kind_parameter, wrt=2)(p, ["W"], X.copy())
+    np.testing.assert_allclose(g, p["W"])
+    assert np.array_equal(p["W"], [0.5, 1.5, -0.4])
+    # code made without the arguments reads it as an array: refused when it runs
+    namespace = {}
+    exec(compile(s2sad.source(unknown_kind_parameter, wrt=2), "<generated>", "exec"),
+         namespace)
     with pytest.raises(ValueTypeError, match="it is a dict"):
-        s2sad.grad(unknown_kind_parameter, wrt=2)(p, ["W"], X.copy())
+        namespace["unknown_kind_parameter_value_and_grad"](p, ["W"], X.copy())
     # the hint's way works
     g = s2sad.grad(copied_parameter, wrt=2)(p, ["W"], X.copy())
     np.testing.assert_allclose(g, p["W"])

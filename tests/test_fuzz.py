@@ -25,19 +25,10 @@ from s2sad import fuzz
 CAMPAIGN_SEEDS = (0, 200)          # first seed, number of programs
 CAMPAIGN_STATEMENTS = 6
 
-#: THE SWITCH for issue 12 (containers).  The generator writes container programs (lists,
-#: tuples and dicts as values and parameters: ``fuzz.CONTAINER_FEATURES``, about 40% of the
-#: programs) whatever this says.  While it is False, the campaigns below do not count them
-#: as required passes (most of them fail before the container fixes are merged: they are
-#: still generated and checked, and their outcomes are in ``report.records``).  Flip it to
-#: True once the fixes are merged: then every container program must pass or be a located
-#: refusal of a construct that may be refused, like every other program.
-CONTAINER_PROGRAMS_MUST_PASS = False
-
 
 def _counted(report):
-    """(programs, passed, failed, refused) among the programs the campaign must pass."""
-    records = [r for r in report.records if CONTAINER_PROGRAMS_MUST_PASS or not r[4]]
+    """(programs, passed, failed, refused) of a campaign (container programs included)."""
+    records = report.records
     passed = sum(1 for r in records if r[1] == "pass")
     failed = [r for r in records if r[1] == "fail"]
     refused = sum(1 for r in records if r[1] == "skip" and r[2].startswith("refused:"))
@@ -48,7 +39,7 @@ def test_campaign_finds_no_wrong_derivative():
     out = io.StringIO()
     first, count = CAMPAIGN_SEEDS
     report = fuzz.run_campaign(count, seed=first, max_statements=CAMPAIGN_STATEMENTS, out=out,
-                               max_shrinks=2 if CONTAINER_PROGRAMS_MUST_PASS else 0)
+                               max_shrinks=2)
     assert report.programs == count
     counted, passed, failed, refused = _counted(report)
     assert failed == [], f"{report.summary()}\n{out.getvalue()}"
@@ -72,7 +63,7 @@ def test_second_order_campaign_finds_no_wrong_hessian_vector_product():
     out = io.StringIO()
     report = fuzz.run_campaign(60, seed=500, modes=("reverse", "second"),
                                max_statements=CAMPAIGN_STATEMENTS, out=out,
-                               max_shrinks=2 if CONTAINER_PROGRAMS_MUST_PASS else 0)
+                               max_shrinks=2)
     counted, passed, failed, refused = _counted(report)
     assert failed == [], f"{report.summary()}\n{out.getvalue()}"
     assert report.checked.get("second", 0) >= 0.5 * 60, report.summary()
@@ -288,11 +279,9 @@ def test_failure_report_names_seed_and_reproduction():
 
 
 def test_command_line_summary(tmp_path):
-    without = [] if CONTAINER_PROGRAMS_MUST_PASS else [
-        "--without", ",".join(sorted(fuzz.CONTAINER_FEATURES))]
     result = subprocess.run(
         [sys.executable, "-m", "s2sad.fuzz", "--count", "5", "--seed", "3",
-         "--max-statements", "4"] + without, capture_output=True, text=True, timeout=120)
+         "--max-statements", "4"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("programs: 5, passed: ")

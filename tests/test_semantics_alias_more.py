@@ -563,10 +563,18 @@ def unpacks_a_nested_pair(x):
     return a * b * c
 
 
-def test_nested_unpacking_is_followed():
-    # (refused before issue 12; each inner target now unpacks an item of its own)
-    x = np.array([1.0, 2.0, 3.0])
-    np.testing.assert_allclose(s2sad.grad(unpacks_a_nested_pair)(x), [6.0, 3.0, 2.0])
+def unpacks_a_nested_pair_into_an_item(x):
+    y = np.zeros(2)
+    (y[0], b), c = (x[0], x[1]), x[2]
+    return y[0] * b * c
+
+
+def test_nested_unpacking():
+    # into names: works (grad of a * b * c); into an item of an array: says so
+    np.testing.assert_allclose(s2sad.grad(unpacks_a_nested_pair)(np.array([1.0, 2.0, 3.0])),
+                               [6.0, 3.0, 2.0])
+    with pytest.raises(UnsupportedSyntaxError, match="nested unpacking is not supported"):
+        s2sad.grad(unpacks_a_nested_pair_into_an_item)(np.array([1.0, 2.0, 3.0]))
 
 
 def updates_an_argument_in_a_loop(x):

@@ -293,8 +293,8 @@ def test_float_arrays_and_constant_writes_into_int_arrays_still_differentiate():
 
 def dict_items_loop(p):
     t = 0.0
-    for k, v in sorted(p.items()):   # (a loop over p.items() itself is supported)
-        t = t + v
+    for k, v in sorted(p.items()):   # (sorted(p.items()) is supported too)
+        t = t + v * p.setdefault("b", 1.0)
     return t
 
 

@@ -317,6 +317,14 @@ def _container_helper_kind(callee, args, kind_of, registry):
         return join(found, kinds[2]) if len(kinds) > 2 else found
     if name == "dict_keys":
         return ("list", LEAF)
+    if name == "dict_entries":   # (key, value) pairs
+        if kinds[0][0:1] == ("dict",):
+            return ("list", ("tuple", (LEAF, element(kinds[0])), join(LEAF, element(kinds[0]))))
+        return ("list", element(kinds[0])) if is_sequence(kinds[0]) else UNKNOWN
+    if name == "loop_items":   # a dict's keys, or the sequence itself
+        if kinds[0][0:1] == ("dict",):
+            return ("list", LEAF)
+        return kinds[0] if kinds[0] == LEAF or is_sequence(kinds[0]) else UNKNOWN
     return LEAF   # dict_size_kept: a bool
 
 

@@ -10,7 +10,9 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_get_bar, dict_item_bar, dict_keys, dict_set, dict_set_bar,
                        dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
                        list_delete, list_extend, list_insert, list_push, list_remove,
-                       list_set, repeat_bar, set_bar)
+                       list_set, loop_items, loop_items_bar, loop_items_dot, repeat_bar,
+                       set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
+                       dict_entries_dot)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
                        nondifferentiable, tangent)
 
@@ -20,7 +22,8 @@ LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_inser
                     list_push=list_push, list_remove=list_remove)
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
 DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
-                    dict_size_kept=dict_size_kept)
+                    dict_size_kept=dict_size_kept, loop_items=loop_items,
+                    dict_entries=dict_entries)
 
 
 @adjoint(list_append)
@@ -116,6 +119,16 @@ def list_tangent(y, items, items_dot):
     return builtins.list(items_dot)
 
 
+@adjoint(builtins.sorted, label="sorted", spellings={"iterable": "items"})
+def sorted_adjoint(y, y_bar, items):
+    return sorted_bar(y_bar, items)
+
+
+@tangent(builtins.sorted, label="sorted")
+def sorted_tangent(y, items, items_dot):
+    return sorted_dot(items, items_dot)
+
+
 @adjoint(builtins.tuple, label="tuple", spellings={"iterable": "items"})
 def tuple_adjoint(y, y_bar, items):
     return iterable_bar(y_bar, items)
@@ -147,3 +160,23 @@ def dict_get_tangent(y, d, key, default, d_dot, default_dot):
 
 
 nondifferentiable(dict_keys, dict_size_kept)
+
+
+@adjoint(dict_entries)
+def dict_entries_adjoint(y, y_bar, source):
+    return dict_entries_bar(y_bar, source)
+
+
+@tangent(dict_entries)
+def dict_entries_tangent(y, source, source_dot):
+    return dict_entries_dot(source, source_dot)
+
+
+@adjoint(loop_items)
+def loop_items_adjoint(y, y_bar, sequence):
+    return loop_items_bar(y_bar, sequence)
+
+
+@tangent(loop_items)
+def loop_items_tangent(y, sequence, sequence_dot):
+    return loop_items_dot(sequence, sequence_dot)

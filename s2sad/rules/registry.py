@@ -80,16 +80,20 @@ def _changed():
     version += 1
 #: every name generated code may read besides the user's: template free names
 #: and the helpers the transforms call.  The namer never hands these out.
-HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "ensure_scalar_output", "Stack",
+HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
+                "Stack",
                 "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
                 "stored_part", "list_append", "list_push", "list_remove", "list_bar",
                 "list_extend", "list_insert", "list_delete", "list_set",
                 "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
                 "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
-                "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_item_update",
+                "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared",
+                "check_unpacked", "check_item_alone", "check_item_update",
                 "zeros_tree", "add_tree", "tree_like", "repetition_bar", "adjoint_copy",
                 "iterable_bar", "times_bar", "len",
-                "dict_set", "dict_get", "dict_keys", "dict_size_kept"}
+                "dict_set", "dict_get", "dict_keys", "dict_size_kept",
+                "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
+                "dict_entries", "dict_entries_bar", "dict_entries_dot"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: helper name -> the function a list method becomes (list_delete for xs.pop(i)...)

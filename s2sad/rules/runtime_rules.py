@@ -14,7 +14,7 @@ import builtins
 import inspect
 
 from .. import runtime as rt
-from ..runtime import (add_at, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
+from ..runtime import (add_at, add_at_key, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
                        extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
                        mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, power_cross, power_log,
                        power_log_cross,
@@ -59,7 +59,8 @@ nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.ensure_unshared, rt
 # (a pop has the tangent its paired pushes give it; see transform.forward)
 nondifferentiable(tape_push, tape_pop)
 # run-time checks of Python's semantics (an unbound name, an in-place update)
-nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND)
+nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
+                  rt.check_unpacked, rt.check_item_alone)
 nondifferentiable(rt.check_item_update)
 
 
@@ -184,6 +185,11 @@ def add_at_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
     return add_at(x_bar_dot, index, g_dot)
 
 
+@runtime_tangent(add_at_key)
+def add_at_key_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
+    return add_at_key(x_bar_dot, index, g_dot)
+
+
 @runtime_tangent(sequence_bar)
 def sequence_bar_tangent(out, items, items_dot):
     return sequence_bar(items_dot)
@@ -298,7 +304,7 @@ def tree_like_tangent(out, g, x, g_dot):
 
 
 @runtime_tangent(rt.adjoint_copy)
-def container_copy_tangent(out, g, g_dot):
+def adjoint_copy_tangent(out, g, g_dot):
     return rt.adjoint_copy(g_dot)
 
 
@@ -317,6 +323,11 @@ def times_bar_tangent(out, g, x, n, g_dot):
     return rt.times_bar(g_dot, x, n)
 
 
+@runtime_tangent(rt.plus_bar)
+def plus_bar_tangent(out, g, a, b, g_dot):
+    return rt.plus_bar(g_dot, a, b)
+
+
 nondifferentiable(rt.zeros_tree)
 
 
@@ -333,6 +344,36 @@ def dict_item_bar_tangent(out, g, key, value, g_dot):
 @runtime_tangent(rt.dict_get_bar)
 def dict_get_bar_tangent(out, g, d, key, g_dot):
     return rt.dict_get_bar(g_dot, d, key)
+
+
+@runtime_tangent(rt.dict_entries_bar)
+def dict_entries_bar_tangent(out, g, source, g_dot):
+    return rt.dict_entries_bar(g_dot, source)
+
+
+@runtime_tangent(rt.dict_entries_dot)
+def dict_entries_dot_tangent(out, source, tangent, tangent_dot):
+    return rt.dict_entries_dot(source, tangent_dot)
+
+
+@runtime_tangent(rt.sorted_bar)
+def sorted_bar_tangent(out, g, items, g_dot):
+    return rt.sorted_bar(g_dot, items)
+
+
+@runtime_tangent(rt.sorted_dot)
+def sorted_dot_tangent(out, items, tangent, tangent_dot):
+    return rt.sorted_dot(items, tangent_dot)
+
+
+@runtime_tangent(rt.loop_items_bar)
+def loop_items_bar_tangent(out, g, sequence, g_dot):
+    return rt.loop_items_bar(g_dot, sequence)
+
+
+@runtime_tangent(rt.loop_items_dot)
+def loop_items_dot_tangent(out, sequence, tangent, tangent_dot):
+    return rt.loop_items_dot(sequence, tangent_dot)
 
 
 @runtime_tangent(rt.dict_default_bar)

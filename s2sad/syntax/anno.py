@@ -32,3 +32,6 @@ TRIPS = "s2sad_trips"
 #: on the BinOp a name's augmented assignment ``x += v`` becomes (``x_1 = x + v``): numpy
 #: does it in place for an array, keeping x's dtype (checked when the code runs)
 IN_PLACE = "s2sad_in_place"
+#: on the ``Expr`` statement desugaring puts before a starred assignment's items
+#: (``a, *rest = xs``): how many values the unpacked list must hold at least
+UNPACK_CHECK = "s2sad_unpack_check"

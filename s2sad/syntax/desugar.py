@@ -13,13 +13,29 @@ but a single final one are gone:
 
 New statements carry the position of the statement they replace, so errors
 and comments still point at the user's line.  Flag names are fresh.
+
+Before that, three container constructs are lowered to ones s2sad
+differentiates (see :func:`lower`): starred targets (``a, *rest = xs``, also
+as a ``for`` target), starred items of list and tuple displays
+(``[*xs, v]``) and generator expressions given to a builtin that consumes its
+iterable whole (``sum(v * v for v in xs)``).  ``fence`` lets through only
+those it can lower.
 """
 
 
 import gast
 
-from . import nodes
+from . import anno, nodes
 from .names import Namer
+
+#: the builtins that consume an iterable whole: a generator expression given to one
+#: (as its first argument) behaves as the list comprehension (fence.py checks that
+#: the name is the builtin's)
+CONSUMERS = ("tuple", "list", "sum", "min", "max", "sorted", "any", "all", "dict")
+
+
+def needs_lowering(fn):
+    return any(isinstance(n, (gast.Starred, gast.GeneratorExp)) for n in gast.walk(fn))
 
 
 def needs_desugaring(fn):
@@ -34,10 +50,185 @@ def needs_desugaring(fn):
 
 def desugar(fn, user_names):
     """Return ``fn`` itself when nothing needs desugaring, else a rewritten copy."""
-    if not needs_desugaring(fn):
+    lowering = needs_lowering(fn)
+    if not lowering and not needs_desugaring(fn):
         return fn
     fn = nodes.clone(fn)
-    return _Desugar(Namer(user_names)).function(fn)
+    namer = Namer(user_names)
+    if lowering:
+        lower(fn, namer)
+    if not needs_desugaring(fn):
+        return fn
+    return _Desugar(namer).function(fn)
+
+
+def lower(fn, namer):
+    """Lower, in place, what Python spells with ``*`` or a generator expression:
+
+    * ``a, *mid, b = xs`` -> ``items = list(xs)``, a check that ``items`` holds at
+      least 2 values (Python's ``ValueError`` otherwise), then ``a = items[0]``,
+      ``mid = items[1:-1]``, ``b = items[-1]``: ``mid`` is a list whatever ``xs``
+      is (a tuple, an array's rows, a dict's keys), as in Python; nested targets
+      are unpacked one level at a time; ``for a, *rest in rows:`` binds a fresh
+      loop name and unpacks it first in the body;
+    * ``[*xs, v]`` -> ``list(xs) + [v]``, ``(a, *xs)`` -> ``(a,) + tuple(xs)``;
+      ``f(*[a, b])`` -> ``f(a, b)``;
+    * ``sum(e for x in xs)`` (any builtin of :data:`CONSUMERS`) -> ``sum([e for x
+      in xs])``; ``list(...)`` of one is the list comprehension, ``dict((k, v) for
+      ...)`` the dict comprehension ``{k: v for ...}``; a generator unpacked by a
+      starred target or item (``a, *rest = (e for x in xs)``, ``[*(e for x in
+      xs)]``) is read whole too, into the list comprehension.
+    """
+    fn.body = _lower_block(fn.body, namer)   # (list(value) of a generator, lowered next)
+    _LowerExpressions().visit(fn)
+    return fn
+
+
+def _has_star(target):
+    return isinstance(target, (gast.Tuple, gast.List)) and any(
+        isinstance(e, gast.Starred) or _has_star(e) for e in target.elts)
+
+
+def _lower_block(stmts, namer):
+    out = []
+    for stmt in stmts:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                setattr(stmt, field, _lower_block(inner, namer))
+        if isinstance(stmt, gast.For) and _has_star(stmt.target):
+            unpack = []
+            stmt.target = _loop_target(stmt.target, namer, unpack)
+            stmt.body = unpack + stmt.body
+            out.append(stmt)
+        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and _has_star(stmt.targets[0]):
+            out.extend(_lower_assign(stmt.targets[0], stmt.value, stmt, namer))
+        else:
+            out.append(stmt)
+    return out
+
+
+def _loop_target(target, namer, unpack):
+    """The ``for`` target ``target`` with each part that holds a starred target at its
+    own level (``a, *rest``) replaced by a fresh loop name, which the statements
+    appended to ``unpack`` unpack (the tuples around it stay: ``for i, (a, *rest) in
+    enumerate(rows)`` is still a loop over ``enumerate``)."""
+    if not any(isinstance(e, gast.Starred) for e in target.elts):
+        target.elts = [_loop_target(e, namer, unpack) if _has_star(e) else e
+                       for e in target.elts]
+        return target
+    item = namer.fresh("item")
+    unpack += _lower_assign(target, _located(nodes.name(item), target), target, namer)
+    return _located(nodes.name(item, store=True), target)
+
+
+def _lower_assign(target, value, origin, namer):
+    """Statements that assign ``value`` to ``target`` as Python does, with no starred
+    target left."""
+    if not _has_star(target):
+        target.ctx = gast.Store()
+        return [_located(gast.Assign(targets=[target], value=value, type_comment=None),
+                         origin)]
+    elts = target.elts
+    starred = [i for i, e in enumerate(elts) if isinstance(e, gast.Starred)]
+    if not starred:   # (a, *b), c = xs: this level unpacks as it is, then each item
+        names = [namer.fresh("item") for _ in elts]
+        out = [_located(gast.Assign(targets=[nodes.tuple_(
+            [nodes.name(n, store=True) for n in names], store=True)], value=value,
+            type_comment=None), origin)]
+        for elt, name in zip(elts, names):
+            out += _lower_assign(elt, _located(nodes.name(name), origin), origin, namer)
+        return out
+    star = starred[0]
+    before, after = star, len(elts) - star - 1
+    items = namer.fresh("items")
+    out = [_located(nodes.assign(items, nodes.call("list", [value])), origin)]
+    if before + after:
+        check = gast.Expr(value=nodes.name(items))
+        anno.set(check, anno.UNPACK_CHECK, before + after)
+        out.append(_located(check, origin))
+    for i, elt in enumerate(elts):
+        if i < star:
+            part = nodes.subscript(nodes.name(items), nodes.const(i))
+        elif i > star:
+            part = nodes.subscript(nodes.name(items), _negative(len(elts) - i))
+        elif before + after == 0:
+            part = nodes.name(items)
+        else:
+            part = gast.Subscript(value=nodes.name(items), slice=gast.Slice(
+                lower=nodes.const(before) if before else None,
+                upper=_negative(after) if after else None, step=None), ctx=gast.Load())
+            elt = elt.value
+        if isinstance(elt, gast.Starred):
+            elt = elt.value
+        out += _lower_assign(elt, _located(part, origin), origin, namer)
+    return out
+
+
+def _negative(n):
+    return gast.UnaryOp(op=gast.USub(), operand=nodes.const(n))
+
+
+class _LowerExpressions(gast.NodeTransformer):
+    """Starred items of displays and calls, and generator expressions (see :func:`lower`)."""
+
+    def visit_List(self, node):
+        return self.display(self.generic_visit(node), "list")
+
+    def visit_Tuple(self, node):
+        return self.display(self.generic_visit(node), "tuple")
+
+    def display(self, node, kind):
+        if not isinstance(node.ctx, gast.Load) \
+                or not any(isinstance(e, gast.Starred) for e in node.elts):
+            return node
+        make = gast.List if kind == "list" else gast.Tuple
+        parts, run = [], []
+        for elt in node.elts:
+            if isinstance(elt, gast.Starred):
+                if run:
+                    parts.append(make(elts=run, ctx=gast.Load()))
+                    run = []
+                value = elt.value
+                if isinstance(value, gast.GeneratorExp):   # [*(e for x in xs)]
+                    value = _located(gast.ListComp(elt=value.elt,
+                                                   generators=value.generators), value)
+                    parts.append(value if kind == "list" else nodes.call(kind, [value]))
+                else:
+                    parts.append(nodes.call(kind, [value]))
+            else:
+                run.append(elt)
+        if run:
+            parts.append(make(elts=run, ctx=gast.Load()))
+        result = parts[0]
+        for part in parts[1:]:
+            result = gast.BinOp(left=result, op=gast.Add(), right=part)
+        return _located(result, node)
+
+    def visit_Call(self, node):
+        node = self.generic_visit(node)
+        args = []
+        for arg in node.args:
+            if isinstance(arg, gast.Starred) and isinstance(arg.value, (gast.List, gast.Tuple)) \
+                    and not any(isinstance(e, gast.Starred) for e in arg.value.elts):
+                args.extend(arg.value.elts)   # f(*[a, b]) is f(a, b)
+            else:
+                args.append(arg)
+        node.args = args
+        func = node.func
+        if not (isinstance(func, gast.Name) and func.id in CONSUMERS and args
+                and isinstance(args[0], gast.GeneratorExp)):
+            return node
+        gen = args[0]
+        if func.id == "list" and len(args) == 1 and not node.keywords:
+            return _located(gast.ListComp(elt=gen.elt, generators=gen.generators), node)
+        if func.id == "dict":
+            key, value = gen.elt.elts   # a (key, value) display: fence.py checks it
+            return _located(gast.DictComp(key=key, value=value, generators=gen.generators),
+                            node)
+        args[0] = _located(gast.ListComp(elt=gen.elt, generators=gen.generators), gen)
+        return node
 
 
 def _located(node, origin):

@@ -44,13 +44,8 @@ UNSUPPORTED = {
                      "assign to the name in a statement of its own"),
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
     gast.SetComp: ("set comprehensions cannot be differentiated", "use a list and np.array"),
-    gast.GeneratorExp: ("generator expressions are not supported",
-                        "use np.sum over an array, or a list"),
     gast.JoinedStr: ("f-strings are not supported in a differentiated function",
                      "format strings outside the function"),
-    gast.Starred: ("starred expressions ('*x', 'a, *rest = x') are not supported",
-                   "write the items out: f(x[0], x[1]) for a call, a, b, c = x or "
-                   "a, rest = x[0], x[1:] for unpacking"),
 }
 
 
@@ -77,9 +72,94 @@ def check(parsed):
                     raise UnsupportedSyntaxError(entry[0], parsed.location(node),
                                                  hint=entry[1])
     _check_complex(parsed, everything)
+    _check_starred_and_generators(parsed, everything)
     _check_returns(parsed)
     _check_loops(parsed, everything)
     _check_local_functions(parsed, everything)
+
+
+def _check_starred_and_generators(parsed, everything):
+    """Starred items and generator expressions where ``desugar.lower`` gives them
+    Python's meaning: starred targets of an assignment or a ``for`` loop, starred
+    items of list and tuple displays (and of a call, when what is starred is a
+    display), generator expressions consumed whole by a builtin (``sum(...)``)."""
+    from .desugar import CONSUMERS
+    if not any(isinstance(n, (gast.Starred, gast.GeneratorExp)) for n in everything):
+        return
+    parent = {}
+    for node in everything:
+        for child in gast.iter_child_nodes(node):
+            parent[id(child)] = node
+    bound = {n.id for n in everything if isinstance(n, gast.Name)
+             and not isinstance(n.ctx, gast.Load)}
+    bound |= {a.arg if hasattr(a, "arg") else getattr(a, "id", None)
+              for n in everything if isinstance(n, (gast.FunctionDef, gast.Lambda))
+              for a in n.args.args + n.args.kwonlyargs}
+    bound |= {n.name for n in everything if isinstance(n, gast.FunctionDef)}
+
+    def builtin(name):
+        import builtins
+        return name not in bound and parsed.resolve(name, None) is getattr(builtins, name)
+
+    def refuse(message, node, hint):
+        raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+
+    for node in everything:
+        if isinstance(node, gast.Starred):
+            up = parent.get(id(node))
+            if isinstance(up, gast.Call):
+                if not isinstance(node.value, (gast.List, gast.Tuple)):
+                    refuse("unpacking a sequence into a call's arguments ('f(*xs)') is not "
+                           "supported: how many arguments the call passes depends on the "
+                           "value", node,
+                           "pass the items by position (f(xs[0], xs[1])), or pass the "
+                           "container itself")
+            elif isinstance(up, (gast.List, gast.Tuple)) and isinstance(up.ctx, gast.Store):
+                top = up
+                while isinstance(parent.get(id(top)), (gast.List, gast.Tuple)):
+                    top = parent[id(top)]
+                owner = parent.get(id(top))
+                if not (isinstance(owner, gast.Assign) and owner.targets == [top]
+                        or isinstance(owner, gast.For) and owner.target is top):
+                    refuse("a starred target is supported in an assignment with one target "
+                           "and in a 'for' loop only", node,
+                           "unpack in a statement of its own: first, *rest = item")
+                if not builtin("list"):
+                    refuse("a starred target makes a list, but the name 'list' is not the "
+                           "builtin here", node, "rename what is called 'list'")
+            elif isinstance(up, (gast.List, gast.Tuple)):
+                kind = "list" if isinstance(up, gast.List) else "tuple"
+                if not builtin(kind):
+                    refuse(f"a starred item of a {kind} display, but the name {kind!r} is not "
+                           f"the builtin here", node, f"rename what is called {kind!r}")
+            else:
+                refuse("this starred expression is not supported", node,
+                       "write the items out")
+        elif isinstance(node, gast.GeneratorExp):
+            up = parent.get(id(node))
+            consumer = up.func.id if isinstance(up, gast.Call) and up.args \
+                and up.args[0] is node and isinstance(up.func, gast.Name) \
+                and up.func.id in CONSUMERS and builtin(up.func.id) else None
+            if consumer is None and (
+                    isinstance(up, gast.Starred) and isinstance(parent.get(id(up)), (
+                        gast.List, gast.Tuple))
+                    or isinstance(up, gast.Assign) and up.value is node
+                    and len(up.targets) == 1 and isinstance(up.targets[0], (
+                        gast.List, gast.Tuple))
+                    and any(isinstance(e, gast.Starred) for e in up.targets[0].elts)):
+                consumer = "list"   # [*(e for x in xs)], a, *rest = (e for x in xs)
+            if consumer is None:
+                refuse("a generator expression is supported only as the iterable given to "
+                       "tuple(), list(), sum(), min(), max(), sorted(), any(), all() or "
+                       "dict(), or unpacked by a starred target or item ('a, *rest = ...', "
+                       "'[*(...)]'), which read it whole as the list comprehension", node,
+                       "write a list comprehension: [e for x in xs]")
+            if consumer == "dict" and (len(up.args) != 1 or up.keywords or not (
+                    isinstance(node.elt, gast.Tuple) and len(node.elt.elts) == 2
+                    and not any(isinstance(e, gast.Starred) for e in node.elt.elts))):
+                refuse("dict(...) of a generator expression is supported when each item is "
+                       "written as a (key, value) pair", node,
+                       "write a dict comprehension: {k: v for k, v in pairs}")
 
 
 def _check_local_functions(parsed, everything):

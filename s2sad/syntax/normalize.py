@@ -29,6 +29,7 @@ emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
 """
 
+import ast
 import builtins
 import inspect
 from dataclasses import dataclass, field
@@ -36,8 +37,9 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_update,
-                      check_not_inplace, check_not_shared)
+from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
+                      check_item_update, check_not_inplace, check_not_shared,
+                      check_unpacked)
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -155,9 +157,11 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     place of the call, so the result calls no user function: second derivatives
     (forward over the reverse code) need code without pullback closures.
 
-    ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``) where the arguments'
-    structure is known: a list argument is followed as a list (item writes make new
-    versions of a copy of it), and a tuple argument's changes are refused.
+    ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``), the structure of the
+    arguments the code is made for, when known: an item write into a list parameter
+    is a list's (``list_set``), into a dict parameter a dict's (``dict_set``), never
+    an array's (``np.copy`` of a list makes an array of it).
+    A tuple argument's changes are refused (Python raises there).
     """
     parsed.node = desugar(parsed.node, user_names(parsed.node))
     return _Normalizer(parsed, callee, inline_helpers, kinds).run()
@@ -233,11 +237,15 @@ class _Normalizer:
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
         self.list_values: Set[str] = set()   # SSA names certain to hold a list
+        # the parameters the arguments' structure shows to be lists and dicts (a dict
+        # parameter never rebound: dict item writes are found by user name)
+        kinds = kinds or {}
+        self.list_values.update(p for p in self.params if _kind_name(kinds.get(p)) == "list")
+        self.param_dicts = {p for p in self.params if _kind_name(kinds.get(p)) == "dict"
+                            and p not in self.locals}
         self.argument_copies: Set[str] = set()   # copies of arguments written by item
         # (new list, list): a new list holding the other's items (a[1:] of a list), not it
         self.list_copies: Set[tuple] = set()
-        self.list_values |= {p for p, k in self.param_sequences.items()
-                             if k == "list" and p in self.params}
         self.tuple_params = {p for p, k in self.param_sequences.items()
                              if k == "tuple" and p in self.params}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
@@ -250,6 +258,7 @@ class _Normalizer:
         self.container_edges: Set[Any] = set()
         self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
         self.item_edges: Dict[str, Any] = {}
+        self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
         self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
@@ -482,8 +491,12 @@ class _Normalizer:
         # (a name the loop assigns may hold something else than a list after a trip)
         extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
                     and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
-        stored = {n.id for n in nodes.names(loop)
-                  if isinstance(n.ctx, gast.Store) and id(n) not in extended}
+        # (a name the loop only binds to list displays, st = [a, b], stays a list)
+        to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
+                    and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
+                    and isinstance(n.value, (gast.List, gast.ListComp))}
+        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
+                  and id(n) not in extended and id(n) not in to_lists}
         for user in carried:
             entry = self.env.get(user)
             if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
@@ -570,6 +583,25 @@ class _Normalizer:
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
             if start is not None:
                 start = self.atom(start)   # evaluated once, before the loop, as Python does
+        elif isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) \
+                and iterable.func.attr in ("keys", "items", "values") and not iterable.args \
+                and not iterable.keywords and not isinstance(iterable.func.value, gast.Name) \
+                and self.global_path(iterable.func) is None:
+            # p["enc"].items(): the dict read once, under a name of its own, then looped
+            # over as d.items() is
+            source = self.namer.fresh("source")
+            self.env[source] = self.atom(iterable.func.value)
+            named = gast.copy_location(nodes.name(source), iterable.func.value)
+            loop = gast.copy_location(gast.For(
+                target=stmt.target, iter=gast.copy_location(gast.Call(
+                    func=gast.copy_location(gast.Attribute(value=named, attr=iterable.func.attr,
+                                                           ctx=gast.Load()), iterable.func),
+                    args=[], keywords=[]), iterable),
+                body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
+            for name in ("s2sad_may_exit",):
+                if hasattr(stmt, name):
+                    setattr(loop, name, getattr(stmt, name))
+            return self.for_statement(loop, extra_carried)
         elif (over := self.dict_iteration(iterable, stmt.target, stmt.body)) is not None:
             # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
             # insertion order), each value read from the dict as the trip starts
@@ -603,6 +635,16 @@ class _Normalizer:
                 self.helpers["dict_keys"] = helper
                 sequences[position] = self.operation_value(
                     nodes.call("dict_keys", [sequence]), "keys", helper)
+            elif isinstance(sequence, gast.Name) and self.may_be_dict(sequence.id):
+                # a value whose kind the code does not show (a parameter, an item of a
+                # container, a helper's result): its keys if it is a dict, decided when
+                # the code runs, else its items
+                helper = registry.DICT_HELPERS["loop_items"]
+                self.helpers["loop_items"] = helper
+                items = self.operation_value(nodes.call("loop_items", [sequence]), "items",
+                                             helper)
+                self.link(items.id, sequence.id)   # (the very list, for a list)
+                sequences[position] = items
         # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
         # its items, which consumes it as the loop would
         sequences = [self.operation_value(nodes.call("list", [s]), "items", builtins.list)
@@ -772,6 +814,23 @@ class _Normalizer:
                          f"name for the other value")
             live.add(k)
         return live
+    def may_be_dict(self, ssa):
+        """Whether the SSA value ``ssa``, looped over, may be a dict the code does not
+        show to be one: a parameter, an item read from a container (``p["enc"]``,
+        ``ps[0]``, ``d.get(k)``), or the result of a call of the user's function.  A
+        value the code made (an operation, a list, a slice) is not."""
+        seen, todo = set(), [ssa]
+        while todo:   # through copies, branches and loop-carried values
+            current = todo.pop()
+            if current in seen or current in self.list_values or current in self.iterators \
+                    or current in self.dicts or current in self.slices:
+                continue
+            seen.add(current)
+            if current in self.params or current in self.item_edges \
+                    or current in self.call_holds or current in self.inlined_args:
+                return True
+            todo.extend(s for s, _ in self.holds.get(current, ()))
+        return False
 
     def dict_iteration(self, node, loop_target=None, body=()):
         """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
@@ -911,7 +970,9 @@ class _Normalizer:
 
     # -------------------------------------------------------- statements
     def statement(self, stmt):
-        if isinstance(stmt, gast.Assign):
+        if anno.get(stmt, anno.UNPACK_CHECK) is not None:
+            self.check_unpacked(stmt)
+        elif isinstance(stmt, gast.Assign):
             self.assign(stmt)
         elif isinstance(stmt, gast.AugAssign):
             self.aug_assign(stmt)
@@ -1219,7 +1280,8 @@ class _Normalizer:
         if isinstance(key, gast.Constant) and isinstance(key.value, str):
             return True
         return isinstance(target.value, gast.Name) and (
-            target.value.id in self.dict_names() or target.value.id in self.built_dicts)
+            target.value.id in self.dict_names() or target.value.id in self.built_dicts
+            or target.value.id in self.param_dicts)
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""
@@ -1405,9 +1467,15 @@ class _Normalizer:
             pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
         elif call.args:
             other = call.args[0]
-            if not isinstance(other, gast.Name) or pairs:
+            if pairs:
                 raise self.error("this form of .update() is not supported", stmt,
-                                 hint="name the other dict first: d.update(other)")
+                                 hint="update with the dict, then with the keywords: "
+                                      "d.update(other); d.update(k=v)")
+            if not isinstance(other, gast.Name) or other.id not in self.env:
+                # d.update(p["inner"]): the other dict read once, under a name of its own
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(other)
+                other = gast.copy_location(nodes.name(source), other)
             key = self.namer.fresh("key")
             loop = gast.For(
                 target=nodes.name(key, store=True),
@@ -1645,9 +1713,8 @@ class _Normalizer:
         changed |= _mutated_lists(self.parsed.node, _list_extensions(self.parsed.node)) & {
             p for p in self.params if self.param_sequences.get(p) == "list"}
         written = [u for u in written if u not in self.tuple_params]
-        # a list argument written by item (the structure of the arguments is known):
-        # a shallow copy, as for a list method, whose item writes make new versions
-        changed |= {u for u in written if self.param_sequences.get(u) == "list"}
+        # and a list parameter written by item (xs[i] = v: list_set on the copy)
+        changed |= {user for user in written if user in self.list_values}
         for t in nodes.walk(self.parsed.node):
             if _list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
@@ -1667,7 +1734,7 @@ class _Normalizer:
                 nodes.name(user)]), anno.CALLEE, copier)))
             self.defined.add(name)
             self.env[user] = nodes.name(name)
-            if self.param_sequences.get(user) == "list":
+            if user in self.list_values:
                 self.list_values.add(name)
                 self.argument_copies.add(name)
         for user in written:
@@ -1780,23 +1847,10 @@ class _Normalizer:
             raise self.error("chained assignment to non-names is not supported", target)
 
     def bind_tuple(self, target, value):
-        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts):
-            # (W1, b1), (W2, b2) = params: each inner target unpacks the item bound to a
-            # name of its own, left to right, after the outer unpacking
-            inner, elts = [], []
-            for elt in target.elts:
-                if isinstance(elt, (gast.Tuple, gast.List)):
-                    temp = self.namer.fresh("item")
-                    inner.append((elt, temp))
-                    elt = gast.copy_location(gast.Name(id=temp, ctx=gast.Store(),
-                                                       annotation=None, type_comment=None), elt)
-                elts.append(elt)
-            outer = gast.copy_location(gast.Tuple(elts=elts, ctx=gast.Store()), target)
-            self.bind_tuple(outer, value)
-            for elt, temp in inner:
-                self.bind_target(elt, gast.copy_location(
-                    gast.Name(id=temp, ctx=gast.Load(), annotation=None, type_comment=None), elt))
-                self.env.pop(temp, None)
+        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
+                isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
+                for n in gast.walk(e) if not isinstance(n, (gast.Store, gast.Load))):
+            self.bind_nested(target, value)
             return
         for elt in target.elts:
             if isinstance(elt, gast.Starred):
@@ -1833,6 +1887,20 @@ class _Normalizer:
                 # tell: a write they decide is checked when the code runs
                 self.hold(ssa, source.id)
                 self.maybe_links.add((ssa, source.id))
+
+    def bind_nested(self, target, value):
+        """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
+        names, then each inner target from its name, as Python unpacks them."""
+        fresh = [self.namer.fresh("item") if isinstance(e, (gast.Tuple, gast.List)) else None
+                 for e in target.elts]
+        outer = gast.copy_location(gast.Tuple(
+            elts=[gast.copy_location(nodes.name(f, store=True), e) if f else e
+                  for f, e in zip(fresh, target.elts)], ctx=gast.Store()), target)
+        self.bind_tuple(outer, value)
+        for name, elt in zip(fresh, target.elts):
+            if name is not None:
+                self.bind_tuple(elt, nodes.name(name))
+                self.env.pop(name, None)   # (not a user's name: no merge, no carry)
 
     def bind_tuple_items(self, target, value):
         """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
@@ -1881,6 +1949,9 @@ class _Normalizer:
 
     def aug_assign(self, stmt):
         target = stmt.target
+        if isinstance(target, gast.Subscript) and self.is_dict_target(target):
+            self.dict_item_update(stmt)
+            return
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
             self.check_item_update(stmt)
             read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
@@ -1891,6 +1962,17 @@ class _Normalizer:
             return
         if not isinstance(target, gast.Name):
             raise self.error(f"cannot assign to a {type(target).__name__}", target)
+        if isinstance(stmt.op, gast.BitOr) and (
+                target.id in self.dict_names() or isinstance(stmt.value, (gast.Dict,
+                                                                          gast.DictComp))):
+            # d |= other on a dict is d.update(other): every name holding d sees it
+            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
+                                                 ctx=gast.Load()),
+                             args=[stmt.value], keywords=[])
+            for sub in (call, call.func, call.func.value):
+                gast.copy_location(sub, stmt)
+            self.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
+            return
         if self.held_before(target.id, stmt.lineno):
             raise self.error(
                 f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
@@ -1989,6 +2071,56 @@ class _Normalizer:
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_item_update)))
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+    def dict_item_update(self, stmt):
+        """``d[k] op= v`` on a dict item.  Python reads the item, updates it and stores
+        it back: a number gets a new value, but an array is updated in place, so every
+        other name or container holding that array sees the change.  The generated
+        code makes a new value (``item_1 = item op v``; ``d_1 = dict_set(d, k,
+        item_1)``), which is Python's result exactly when no other name or container
+        read later holds the item's array: where one may, the code refuses, when it
+        runs, an item that is an array updated in place (check_not_shared,
+        check_not_inplace), as for ``v op= ...`` on a name."""
+        target = stmt.target
+        label = ast.unparse(gast.gast_to_ast(gast.Subscript(
+            value=nodes.clone(target.value), slice=nodes.clone(target.slice),
+            ctx=gast.Load())))
+        container = self.atom(target.value)
+        key = self.index(target.slice)
+        read = gast.Subscript(value=nodes.clone(container), slice=key, ctx=gast.Load())
+        item = self.namer.fresh(_subscript_base(read))
+        self.emit(nodes.assign(item, read))
+        self.defined.add(item)
+        self.track_views(item, read)
+        root = target.value
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        # the dict (and every name holding the very same dict) is given the new item
+        # by the store below: only other holders of the item's array are conflicts
+        same = set()
+        if isinstance(root, gast.Name) and isinstance(self.env.get(root.id), gast.Name):
+            same.add(self.env[root.id].id)
+        op = _op_symbol(stmt.op)
+        hint = f"write '{label} = {label} {op} ...' to make a new array"
+        # the dict's other items may hold the same array ({"a": y, "b": y})
+        self.helpers["check_item_alone"] = check_item_alone
+        where = self.parsed.location(stmt)
+        ok = self.namer.fresh("item_alone")
+        self.emit(nodes.assign(ok, anno.set(nodes.call("check_item_alone", [
+            nodes.clone(container), nodes.clone(key), nodes.const(
+                f"'{label} {op}= ...' (for arrays, {op}= writes in place) would also change "
+                f"another item of the dict that holds the same array"),
+            nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
+            nodes.const(where.column)]), anno.CALLEE, check_item_alone)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+        pending = self.check_not_inplace(nodes.name(item), "", hint, stmt)
+        self.record_write(item, stmt, label, stmt.op, pending, same=same)
+        right = self.atom(stmt.value)
+        result = self.namer.fresh(item)
+        self.emit(nodes.assign(result, anno.set(gast.BinOp(
+            left=nodes.name(item), op=stmt.op, right=right), anno.IN_PLACE, True)))
+        self.defined.add(result)
+        self.store(target, nodes.name(result))
 
     def outside_owner(self, ssa, user):
         """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
@@ -2069,6 +2201,17 @@ class _Normalizer:
                                           nodes.const(where.filename), nodes.const(where.line),
                                           nodes.const(where.column)])
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
+    def check_unpacked(self, stmt):
+        """Emit the run-time check of a starred assignment (see ``desugar``): Python's
+        ``ValueError`` when the unpacked list holds fewer values than the targets."""
+        self.helpers["check_unpacked"] = check_unpacked
+        ok = self.namer.fresh("unpacked")
+        call = nodes.call("check_unpacked", [self.atom(stmt.value),
+                                             nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
@@ -2165,6 +2308,13 @@ class _Normalizer:
             node = self.dict_call(node)
         if isinstance(node, gast.DictComp):
             return self.dict_comprehension(node, target)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
+                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
+                and side.id in self.dict_names() for side in (node.left, node.right)):
+            # d | {...}: a new dict with the items of both (the right one's win), as
+            # {**d, **{...}}
+            node = gast.copy_location(gast.Dict(keys=[None, None],
+                                                values=[node.left, node.right]), node)
         named = base is not None
         base = target or base or _base_name(node)
         if isinstance(node, gast.BinOp):
@@ -2264,13 +2414,24 @@ class _Normalizer:
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
         new dict); any other call as it is."""
         func = node.func
-        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values") \
-                and not node.args and not node.keywords and isinstance(func.value, gast.Name):
-            # d.values() / d.keys() as a value (sum(d.values()), list(d.keys())): the
-            # list [d[k] for k in d] / [k for k in d], in insertion order
+        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
+                and not node.args and not node.keywords and self.global_path(func) is None:
+            # d.values() / d.keys() / d.items() as a value (sum(d.values()), list(d.keys()),
+            # enumerate(d.items()), zip(p.items(), q.items())): the list [d[k] for k in d]
+            # / [k for k in d] / [(k, d[k]) for k in d], in insertion order; a dict that
+            # is not a name (p["enc"].items()) is read once, under a name of its own
+            base = func.value
+            if not isinstance(base, gast.Name) or base.id not in self.env:
+                source = self.namer.fresh("source")
+                self.env[source] = self.atom(base)
+                base = gast.copy_location(nodes.name(source), base)
             key = self.namer.fresh("key")
-            elt = nodes.name(key) if func.attr == "keys" else gast.Subscript(
-                value=nodes.clone(func.value), slice=nodes.name(key), ctx=gast.Load())
+            item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
+                                  ctx=gast.Load())
+            elt = nodes.name(key) if func.attr == "keys" else item \
+                if func.attr == "values" else gast.Tuple(elts=[nodes.name(key), item],
+                                                         ctx=gast.Load())
+            func = gast.Attribute(value=base, attr=func.attr, ctx=gast.Load())
             new = gast.ListComp(elt=elt, generators=[gast.comprehension(
                 target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
                 is_async=0)])
@@ -2294,17 +2455,29 @@ class _Normalizer:
                 and func.id not in self.locals
                 and self.parsed.resolve(func.id, None) is builtins.dict):
             return node
-        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
-                or node.args and node.keywords:
-            raise self.error("this form of dict(...) is not supported", node,
-                             hint="write a dict literal, dict(zip(keys, values)), dict(d) "
-                                  "or a dict comprehension")
-
         def located(new):
             for sub in gast.walk(new):
                 gast.copy_location(sub, node)
                 sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
             return new
+
+        if len(node.args) == 1 and node.keywords and all(kw.arg is not None
+                                                          for kw in node.keywords):
+            # dict(d, c=v): the items of d, then c (a new dict, as {**d, 'c': v})
+            return located(gast.Dict(keys=[None] + [nodes.const(kw.arg) for kw in node.keywords],
+                                     values=[node.args[0]] + [kw.value for kw in node.keywords]))
+        if len(node.args) == 1 and not node.keywords \
+                and isinstance(node.args[0], (gast.List, gast.Tuple)) \
+                and all(isinstance(e, gast.Tuple) and len(e.elts) == 2
+                        for e in node.args[0].elts):
+            # dict([("a", x), ("b", y)]): the literal {"a": x, "b": y}
+            return located(gast.Dict(keys=[e.elts[0] for e in node.args[0].elts],
+                                     values=[e.elts[1] for e in node.args[0].elts]))
+        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
+                or node.args and node.keywords:
+            raise self.error("this form of dict(...) is not supported", node,
+                             hint="write a dict literal, dict(zip(keys, values)), dict(d), "
+                                  "dict(d, key=value) or a dict comprehension")
 
         if not node.args:
             return located(gast.Dict(keys=[nodes.const(kw.arg) for kw in node.keywords],
@@ -2317,13 +2490,24 @@ class _Normalizer:
             target = gast.Tuple(elts=[nodes.name(key, store=True),
                                       nodes.name(value, store=True)], ctx=gast.Store())
             entry = nodes.name(value)
+        elif not (isinstance(arg, gast.Name) and arg.id in self.dict_names()):
+            # dict(pairs), dict(xs[i]), dict(f(x)): a dict or (key, value) pairs, which
+            # only the value tells: dict_entries decides when the code runs
+            helper = registry.DICT_HELPERS["dict_entries"]
+            self.helpers["dict_entries"] = helper
+            held = self.atom(arg)
+            entries = self.operation_value(nodes.call("dict_entries", [held]), "entries",
+                                           helper)
+            if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
+                self.link(entries.id, held.id)
+            source = self.namer.fresh("source")
+            self.env[source] = entries
+            target = gast.Tuple(elts=[nodes.name(key, store=True),
+                                      nodes.name(value, store=True)], ctx=gast.Store())
+            entry = nodes.name(value)
+            arg = located(nodes.name(source))
         else:
             target = nodes.name(key, store=True)
-            if not isinstance(arg, gast.Name) or arg.id not in self.env:
-                # dict(xs[i]), dict(f(x)): the dict is read once, under a name of its own
-                source = self.namer.fresh("source")
-                self.env[source] = self.atom(arg)
-                arg = located(nodes.name(source))
             entry = gast.Subscript(value=arg, slice=nodes.name(key), ctx=gast.Load())
             arg = nodes.clone(arg)
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
@@ -2600,11 +2784,13 @@ class _Normalizer:
         """``result = then_fn() if test else else_fn()`` as an if statement."""
         result = self.new_version(target) if target else self.namer.fresh(base)
         self.defined.add(result)
+        atoms = []
 
         def arm(fn):
             def run():
                 saved, self.out = self.out, []
                 atom = fn()
+                atoms.append(atom)
                 out, self.out = self.out, saved
                 self.merge_copy(out, result, atom)
                 return out
@@ -2612,6 +2798,11 @@ class _Normalizer:
 
         then_body = arm(then_fn)()
         else_body = arm(else_fn)()
+        if all(isinstance(a, gast.Name) and a.id in self.list_values for a in atoms):
+            # a list on both paths (a = b if c else [..]): an item write is a list's
+            self.list_values.add(result)
+            self.list_items[result] = set().union(*(self.list_items.get(a.id, set())
+                                                    for a in atoms))
         self.emit(gast.If(test=test, body=then_body, orelse=else_body))
         return result
 
@@ -2669,6 +2860,8 @@ class _Normalizer:
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             key = value.slice.value if isinstance(value.slice, gast.Constant) else None
             self.item_edges[name] = (value.value.id, key)
+            if _is_view_index(value.slice):
+                self.slices.add(name)   # (a dict has no slices)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
         if fn is builtins.list and len(value.args) == 1 and not value.keywords:
             self.list_values.add(name)   # list(a): a new list (holding a's items)
@@ -2694,21 +2887,42 @@ class _Normalizer:
             return
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
-            self.call_holds[name] = {a.id for a in list(value.args) +
-                                     [k.value for k in value.keywords]
-                                     if isinstance(a, gast.Name)}
+            # (not what it is given for a parameter it never reads)
+            unread = _unread_parameters(fn)
+            code = fn.__code__
+            positional = code.co_varnames[:code.co_argcount]
+            given = [(a, positional[i] if i < len(positional) else None)
+                     for i, a in enumerate(value.args)]
+            given += [(k.value, k.arg) for k in value.keywords]
+            self.call_holds[name] = {a.id for a, param in given
+                                     if isinstance(a, gast.Name) and param not in unread}
             fresh = _returns_displays(fn)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
                 if fresh:   # a new dict, list or tuple that may hold the argument
                     self.container_edges.add((name, held))
+                    # (as an item, or items of it: a change of the new list leaves it)
+                    self.list_items.setdefault(name, set()).add(held)
+        if fn in (builtins.list, builtins.tuple) and len(value.args) == 1 \
+                and isinstance(value.args[0], gast.Name):
+            # list(x), tuple(x): a new container (not x) of x's items, the views of
+            # the rows of an array x (a write into one changes x)
+            self.hold(name, value.args[0].id)
+            self.container_edges.add((name, value.args[0].id))
+            self.list_items.setdefault(name, set()).add(value.args[0].id)
+            if fn is builtins.list:
+                self.list_values.add(name)
+            return
         source = None
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
-            # a[1:] of a list: a new list holding the same items (not a view)
+            # a slice of a list is a new list holding some of the same items: a change
+            # of it leaves the list it was cut from as it is
             self.list_values.add(name)
             self.list_items[name] = set(self.list_items.get(value.value.id, ()))
+            self.list_items[name].add(value.value.id)
             self.hold(name, value.value.id)
+            self.container_edges.add((name, value.value.id))
             self.list_copies.add((name, value.value.id))
             return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
@@ -2897,16 +3111,20 @@ class _Normalizer:
             # an array the function does not own: refused; another name read later:
             # decided when the code runs where the generated code's values share memory
             # as Python's do (not through a helper's result: reverse mode passes a copy)
+            exact_here = exact
             if kind == "list":
                 reason = self.list_from_outside(written, user, outside)
+                items = self.list_item_edges(written)
+                if items:   # a change of the list leaves the items it holds as they are
+                    exact_here, _ = self.origins(decidable | items)
             else:
                 reason = self.write_conflict(written, user, update, [], outside, exact,
                                              expand, kind)
-            undecidable = [o for o in others if exact(written, o[1])
+            undecidable = [o for o in others if exact_here(written, o[1])
                            and not (self.run_decides(written) and self.run_decides(o[1]))]
             if reason is None and undecidable:
                 reason = self.write_conflict(written, user, update, undecidable, set(),
-                                             exact, expand, kind)
+                                             exact_here, expand, kind)
             for atom, text, hint, ok, emitted in shared:
                 # a maybe-view of the written array: refused when the code runs if the
                 # two share memory then
@@ -2928,6 +3146,23 @@ class _Normalizer:
                 pending[0].value = reason[0]
         if unneeded:
             _drop_statements(self.out, unneeded)
+
+    def list_item_edges(self, written):
+        """The holds ``(list, item)`` from the list ``written`` and the versions of it
+        it was made from (appends, item writes, copies) to the items they hold."""
+        found, seen, todo = set(), set(), [written]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            items = self.list_items.get(current, ())
+            for source, _ in self.holds.get(current, ()):
+                if source in items:
+                    found.add((current, source))
+                else:
+                    todo.append(source)
+        return frozenset(found)
 
     def list_from_outside(self, written, user, outside):
         """(message, hint) when the list ``written`` may be one the function did not
@@ -3150,6 +3385,12 @@ def _returns_displays(fn):
     return bool(returns) and all(isinstance(r.value, (ast.Dict, ast.List, ast.Tuple,
                                                       ast.DictComp, ast.ListComp))
                                  for r in returns)
+
+
+def _kind_name(kind):
+    """``"list"``, ``"tuple"`` or ``"dict"`` for a container kind (``analysis.kinds``),
+    else None."""
+    return kind[0] if isinstance(kind, tuple) and kind else None
 
 
 def _dict_names(fn):
@@ -3560,6 +3801,35 @@ def _returns_item_of(fn):
     if len(held) != 1 or not held <= set(params) or held & stores:
         return None
     return params.index(held.pop())
+
+
+def _unread_parameters(fn):
+    """The parameters of the Python function ``fn`` its code never reads (no load of
+    the name anywhere in it, nested functions included): what a call gives them can
+    be in nothing the call returns.  Empty when the source is not at hand."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return frozenset()
+    node = tree.body[0]
+    code = getattr(fn, "__code__", None)
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or code is None \
+            or node.name != code.co_name or hasattr(fn, "__wrapped__"):
+        return frozenset()   # (the source of another function: a wrapper's wrapped one)
+    args = node.args
+    if [a.arg for a in args.posonlyargs + args.args] != \
+            list(code.co_varnames[:code.co_argcount]):
+        return frozenset()
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and not isinstance(n.ctx, ast.Store)}
+    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
+           for n in ast.walk(node)):
+        return frozenset()
+    return frozenset(params - read)
 
 
 def _returns_new_values(fn):

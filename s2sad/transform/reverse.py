@@ -108,7 +108,9 @@ class _Reverse:
             self.adj_names[primal] = self.namer.adjoint(primal)
         return self.adj_names[primal]
 
-    def accumulate(self, primal, contribution, out):
+    def accumulate(self, primal, contribution, out, tree=False):
+        """Add ``contribution`` to the adjoint of ``primal``; ``tree``: it comes from a
+        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one."""
         contribution = fold(contribution)
         if primal not in self.adj and isinstance(contribution, gast.Constant):
             self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
@@ -122,7 +124,11 @@ class _Reverse:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
-        elif _is_call_of(contribution, "times_bar"):   # maybe a list: never concatenated
+        elif _is_call_of(contribution, "times_bar") or (
+                self.kind(nodes.name(primal)) != kinds_.LEAF
+                and (tree or any(_is_call_of(contribution, h) for h in _CONTAINER_ADJOINTS))):
+            # maybe a list or dict (``tree``: a helper's pullback gives a container
+            # argument's adjoint as a container): never concatenated, added leaf by leaf
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
@@ -188,6 +194,13 @@ class _Reverse:
         primal = self.link_user_calls(primal)
         self.sequences = _sequence_names(primal) | {
             n for n, k in self.kinds.items() if kinds_.is_container(k)}
+        # names of unknown kind read out of a list, tuple or dict (v = xs[i])
+        self.container_items = {
+            s.targets[0].id for s in flatten(primal) if isinstance(s, gast.Assign)
+            and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript)
+            and isinstance(s.value.value, gast.Name)
+            and self.kinds.get(s.targets[0].id, kinds_.UNKNOWN) == kinds_.UNKNOWN
+            and kinds_.is_container(self.kinds.get(s.value.value.id))}
         self.in_place = in_place_appends(primal)
         self.tape = self.namer.fresh("tape")
         self.tape_read = self.tape if self.flavor == "value_and_grad" \
@@ -417,7 +430,7 @@ class _Reverse:
             call = nodes.call(nodes.name(pullback), [g])
         out = []
         if len(args) == 1:
-            self.accumulate(args[0], call, out)
+            self.accumulate(args[0], call, out, tree=True)
             return out
         parts, direct = [], []
         for arg, param in zip(args, info.wrt):
@@ -432,7 +445,7 @@ class _Reverse:
             if arg in direct:
                 self.adj[arg] = nodes.name(part)
             else:
-                self.accumulate(arg, nodes.name(part), out)
+                self.accumulate(arg, nodes.name(part), out, tree=True)
         return out
 
     # -------------------------------------------------------------- sweeps
@@ -928,6 +941,16 @@ class _Reverse:
             pass  # a literal or a global such as np.pi: nothing to propagate to
         elif isinstance(value, gast.BinOp) and kinds_.is_sequence(self.kinds.get(name)):
             self.adjoint_of_container_op(name, value, g, out)
+        elif self.may_concatenate(name, value):
+            # a list plus a value of unknown kind: a concatenation (another list) or
+            # numpy's sum (an array): plus_bar decides when the code runs
+            parts = self.namer.fresh("parts")
+            out.append(nodes.assign(parts, nodes.call(self.helper("plus_bar"), [
+                nodes.clone(g), nodes.clone(value.left), nodes.clone(value.right)])))
+            for position, operand in enumerate((value.left, value.right)):
+                if self.is_active(operand):
+                    self.accumulate(operand.id, nodes.subscript(
+                        nodes.name(parts), nodes.const(position)), out)
         elif self.may_repeat(name, value):
             count, items = (value.left, value.right) if self.is_count(value.left) \
                 else (value.right, value.left)
@@ -946,6 +969,12 @@ class _Reverse:
             return type(atom.value) is int
         return isinstance(atom, gast.Name) and atom.id in self.scalars \
             and not self.is_active(atom)
+
+    def may_concatenate(self, name, value):
+        """``a = b + c`` of unknown kind where ``b`` or ``c`` is a list or tuple."""
+        return isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
+            and self.kinds.get(name, kinds_.UNKNOWN) == kinds_.UNKNOWN \
+            and any(kinds_.is_sequence(self.kind(o)) for o in (value.left, value.right))
 
     def may_repeat(self, name, value):
         """``a = n * b`` where ``b`` is not known to be an array or a container and ``n``
@@ -1203,6 +1232,20 @@ class _Reverse:
                 nodes.name(primal), _index_expr(index), nodes.clone(g)]), out)
             return
         g = nodes.clone(g)
+        if primal not in self.adj and basic and primal in self.container_items:
+            # an item of a container, of unknown kind (an array, or a tuple in a list
+            # of arrays and tuples): item_bar decides when the code runs
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, nodes.call(self.helper("item_bar"), [
+                nodes.name(primal), _index_expr(index), g])))
+            self.adj[primal] = nodes.name(name)
+            self.owned.add(name)
+            return
+        # a single name as the index of a value not known to be an array may be a key
+        # of a dict (a loop over the keys of a parameter of unknown kind): add_at_key
+        # decides when the code runs (np.add.at in place for an array)
+        keyed = isinstance(index, gast.Name) and not basic \
+            and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF
         if primal not in self.adj:
             name = self.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.helper("zeros_like"),
@@ -1211,10 +1254,17 @@ class _Reverse:
             self.owned.add(name)
             if basic:
                 out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
+            elif keyed:
+                out.append(nodes.assign(name, nodes.call(self.helper("add_at_key"), [
+                    nodes.name(name), index, g])))
             else:
                 out.append(self.add_at(name, index, g))
             return
         current = self.adj[primal]
+        if isinstance(current, gast.Name) and current.id in self.owned and keyed:
+            out.append(nodes.assign(current.id, nodes.call(self.helper("add_at_key"), [
+                nodes.name(current.id), index, g])))
+            return
         if isinstance(current, gast.Name) and current.id in self.owned:
             if basic and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
                 # not known to be an array: for a list, ``xs_bar[1:] += g`` would
@@ -1570,6 +1620,14 @@ def _read_counts(node):
         if isinstance(n.ctx, gast.Load):
             counts[n.id] = counts.get(n.id, 0) + 1
     return counts
+
+
+#: runtime helpers whose result is the adjoint of a list (or dict) when the value is
+#: one (``list(xs)``'s ``iterable_bar``, a loop's ``loop_items_bar``): added to another
+#: adjoint of a value that may be a list by ``add_tree``, never by ``+`` (which would
+#: concatenate two lists)
+_CONTAINER_ADJOINTS = ("iterable_bar", "item_bar", "repetition_bar", "repeat_bar",
+                       "loop_items_bar", "dict_entries_bar", "sorted_bar")
 
 
 def _is_call_of(node, dotted):
