@@ -69,6 +69,32 @@ _IN_PLACE_METHODS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow
                      "__imatmul__", "__ifloordiv__", "__imod__")
 
 
+def check_item_update(items, index, message, hint, filename, line, column, names, *others):
+    """``True`` when ``items[index] op= ...`` on a list changes only that slot: the
+    item is a number (op= makes a new value), or an array (a list...) no other slot of
+    ``items`` and none of ``others`` (the values the names in ``names``, comma-separated,
+    hold) shares.  Else raise the refusal ``message`` (with ``{}`` filled by what else
+    holds the item): Python's op= updates the item in place, which changes it there too,
+    while the generated code stores a new value into the one slot."""
+    try:
+        item = items[index]
+    except (IndexError, KeyError, TypeError):
+        return True   # the statement itself raises as Python does
+    if not isinstance(items, list) or not any(
+            hasattr(type(item), method) for method in _IN_PLACE_METHODS):
+        return True   # an array's item (its row is written in place too), or a number
+    from .runtime import _shares   # numpy, only when the generated code runs
+    position = index % len(items) if isinstance(index, int) and len(items) else index
+    holders = [(f"the item at position {j}", other) for j, other in enumerate(items)
+               if j != position]
+    holders += list(zip([repr(n) for n in names.split(",") if n], others))
+    for holder, other in holders:
+        if _shares(item, other):
+            raise UnsupportedSyntaxError(message.format(holder),
+                                         source_location(filename, line, column), hint=hint)
+    return True
+
+
 def check_not_shared(written, other, message, hint, filename, line, column):
     """``True`` when writing into ``written`` leaves ``other`` as it is; raise the
     refusal ``message`` when the two share memory now (``other = y[i]`` is a view of

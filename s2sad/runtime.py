@@ -11,6 +11,7 @@ import numpy as np
 
 from .checks import (UNBOUND, check_bound, check_item_alone, check_not_inplace,  # noqa: F401
                      check_not_shared, check_unpacked)
+from .checks import check_item_update  # noqa: F401
 from .checks import source_location
 
 __all__ = [
@@ -31,7 +32,7 @@ __all__ = [
     "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
     "dict_entries", "dict_entries_bar", "dict_entries_dot",
     "UNBOUND", "check_bound", "check_not_inplace", "check_not_shared", "check_unpacked",
-    "check_item_alone",
+    "check_item_alone", "check_item_update",
 ]
 
 

@@ -61,6 +61,7 @@ nondifferentiable(tape_push, tape_pop)
 # run-time checks of Python's semantics (an unbound name, an in-place update)
 nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
                   rt.check_unpacked, rt.check_item_alone)
+nondifferentiable(rt.check_item_update)
 
 
 @runtime_tangent(unbroadcast)

@@ -38,7 +38,8 @@ from typing import Any, Dict, List, Set
 import gast
 
 from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
-                      check_not_inplace, check_not_shared, check_unpacked)
+                      check_item_update, check_not_inplace, check_not_shared,
+                      check_unpacked)
 from ..errors import SharedWriteError, UnsupportedSyntaxError
 from ..rules import registry
 from . import anno, nodes
@@ -160,6 +161,7 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     arguments the code is made for, when known: an item write into a list parameter
     is a list's (``list_set``), into a dict parameter a dict's (``dict_set``), never
     an array's (``np.copy`` of a list makes an array of it).
+    A tuple argument's changes are refused (Python raises there).
     """
     parsed.node = desugar(parsed.node, user_names(parsed.node))
     return _Normalizer(parsed, callee, inline_helpers, kinds).run()
@@ -168,6 +170,9 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
 class _Normalizer:
     def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
         self.parsed = parsed
+        # the parameters known to hold a list / a tuple (kinds of the actual arguments)
+        self.param_sequences = {p: k[0] for p, k in (kinds or {}).items()
+                                if isinstance(k, tuple) and k and k[0] in ("list", "tuple")}
         self.callee = callee
         self.inline_helpers = inline_helpers
         fn = parsed.node
@@ -238,6 +243,11 @@ class _Normalizer:
         self.list_values.update(p for p in self.params if _kind_name(kinds.get(p)) == "list")
         self.param_dicts = {p for p in self.params if _kind_name(kinds.get(p)) == "dict"
                             and p not in self.locals}
+        self.argument_copies: Set[str] = set()   # copies of arguments written by item
+        # (new list, list): a new list holding the other's items (a[1:] of a list), not it
+        self.list_copies: Set[tuple] = set()
+        self.tuple_params = {p for p, k in self.param_sequences.items()
+                             if k == "tuple" and p in self.params}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -371,7 +381,7 @@ class _Normalizer:
                 self.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
             if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
-                _coalesce_copy(body, target, loop)
+                _coalesce_copy(body, target, loop, self.list_values)
 
     def merge_copy(self, body, target, atom, coalesce=True):
         self.merge_copies(body, [(target, atom)], coalesce=coalesce)
@@ -422,6 +432,9 @@ class _Normalizer:
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
         mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
         mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
+        # a list changed through a name the body binds to it (u = t; u.append(v) in
+        # the loop): the copies are followed over the whole body, not one statement
+        mutated |= self.lists_changed_through(loop)
         if mutated:   # and the names holding the same list (they follow its changes)
             mutated = self.changed_lists() & (mutated | {
                 u for u, a in self.env.items() if isinstance(a, gast.Name)
@@ -458,7 +471,18 @@ class _Normalizer:
     def changed_lists(self):
         """User names a list method or an item assignment may change, and the names
         copied to or from them."""
-        return _mutated_lists(self.parsed.node, self.list_stores(self.parsed.node))
+        tree = self.parsed.node
+        return _mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
+
+    def lists_changed_through(self, tree):
+        """User names holding a list now that ``tree`` may change through a name it
+        binds to the list later (``u = t`` then ``u[i] = v`` or ``u += [v]``, in a loop
+        body where ``u`` holds nothing yet as the loop starts)."""
+        stored = {n.value.id for n in nodes.walk(tree) if isinstance(n, gast.Subscript)
+                  and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
+        through = _mutated_lists(tree, stored | _list_extensions(tree))
+        return {u for u in through if isinstance(self.env.get(u), gast.Name)
+                and self.env[u].id in self.list_values}
 
     def enter_loop(self, carried, loop):
         names = {}
@@ -534,12 +558,14 @@ class _Normalizer:
             callee = self.parsed.resolve(iterable.func.id, None)
         # reversed(range(...)), reversed(rows), reversed(list), also inside enumerate
         # and zip: the items of the sequence from its end (backwards[k] for sequence k)
+        written = []   # the sequences as the code names them (a loop over a list it changes)
         if callee is builtins.range and not iterable.keywords:
             bounds = [self.atom(a) for a in iterable.args]
             sequences, kind = [], "range"
         elif callee is builtins.zip and not iterable.keywords:
             inner = [self.reversed_argument(a) for a in iterable.args]
             backwards = [r is not None for r in inner]
+            written = [a if r is None else r for a, r in zip(iterable.args, inner)]
             sequences = [self.atom(a if r is None else r) for a, r in zip(iterable.args, inner)]
             kind = "zip"
         elif callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
@@ -551,6 +577,7 @@ class _Normalizer:
             parts = [iterable.args[0]] if zipped is None else zipped
             inner = [self.reversed_argument(a) for a in parts]
             backwards = [r is not None for r in inner]
+            written = [a if r is None else r for a, r in zip(parts, inner)]
             sequences = [self.atom(a if r is None else r) for a, r in zip(parts, inner)]
             kind = "enumerate" if zipped is None else "enumerate_zip"
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
@@ -597,6 +624,7 @@ class _Normalizer:
         else:
             inner = self.reversed_argument(iterable)
             backwards = [inner is not None]
+            written = [iterable if inner is None else inner]
             sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
         for position, sequence in enumerate(sequences):
             if isinstance(sequence, gast.Name) and (sequence.id in self.dicts or any(
@@ -635,6 +663,7 @@ class _Normalizer:
                                                      right=nodes.const(1)), "last")
                      if back else None for n, back in zip(lengths, backwards)]
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
+        live = self.changed_while_looped(stmt, written, sequences, carried)
         before = dict(self.env)
         names = self.enter_loop(carried, stmt)
         target = stmt.target
@@ -662,7 +691,9 @@ class _Normalizer:
             # the items come from the sequences as they were before the loop (SSA atoms
             # captured above), even when the body rebinds the sequence's name
             items = []
-            for sequence, last in zip(sequences, lasts):
+            for k, (sequence, last) in enumerate(zip(sequences, lasts)):
+                if k in live:   # a list the body writes items into: read as it is now
+                    sequence = self.read_name(written[k].id, written[k])
                 position = nodes.name(index)
                 if last is not None:
                     position = self.operation_value(gast.BinOp(
@@ -730,6 +761,59 @@ class _Normalizer:
         anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
 
+    def changed_while_looped(self, loop, written, sequences, carried):
+        """The positions of the sequences a ``for`` loop runs over that are lists its
+        body writes items into (through any name holding them): Python's loop reads
+        such a list's item as each trip starts, so those trips read the list's current
+        value.  A body that changes such a list's length (append, pop, insert, extend,
+        +=), or binds its name to another value while writing into it, is refused."""
+        live = set()
+        body = loop.body + loop.orelse
+        inside = [n for stmt in body for n in nodes.walk(stmt)]
+        copies = [(t.id, n.value.id) for n in inside if isinstance(n, gast.Assign)
+                  and isinstance(n.value, gast.Name) for t in n.targets
+                  if isinstance(t, gast.Name)]
+        for k, (node, sequence) in enumerate(zip(written, sequences)):
+            if not (isinstance(node, gast.Name) and node.id in carried
+                    and isinstance(sequence, gast.Name) and sequence.id in self.list_values):
+                continue
+            group = {u for u, a in self.env.items()
+                     if isinstance(a, gast.Name) and a.id == sequence.id} | {node.id}
+            changed = True
+            while changed:
+                changed = False
+                for a, b in copies:
+                    if (a in group) != (b in group):
+                        group |= {a, b}
+                        changed = True
+            sized = [n for n in inside if _list_mutation(n)
+                     and n.func.value.id in group] + [
+                     n for n in inside if isinstance(n, gast.AugAssign)
+                     and isinstance(n.target, gast.Name) and n.target.id in group]
+            if sized:
+                raise self.error(
+                    f"this loop runs over the list {node.id!r} and its body changes the "
+                    f"list's length: s2sad does not follow a list that grows or shrinks "
+                    f"while a loop runs over it", sized[0],
+                    hint=f"loop over a copy (for ... in list({node.id})) if the loop should "
+                         f"see the items as they were, or loop over the positions with a "
+                         f"while loop (i = 0; while i < len({node.id}): ...)")
+            items_written = [n for n in inside if isinstance(n, gast.Subscript)
+                             and isinstance(n.ctx, gast.Store)
+                             and isinstance(n.value, gast.Name) and n.value.id in group]
+            if not items_written:
+                continue   # the name is only bound to another value: the loop ignores that
+            rebound = [n for n in nodes.names(body) if isinstance(n.ctx, gast.Store)
+                       and n.id == node.id]
+            if rebound:
+                raise self.error(
+                    f"this loop runs over the list {node.id!r}, and its body both writes "
+                    f"items into that list and binds {rebound[0].id!r} to a value: which "
+                    f"list each step reads is not followed", rebound[0],
+                    hint=f"loop over a copy (for ... in list({node.id})) or use another "
+                         f"name for the other value")
+            live.add(k)
+        return live
     def may_be_dict(self, ssa):
         """Whether the SSA value ``ssa``, looped over, may be a dict the code does not
         show to be one: a parameter, an item read from a container (``p["enc"]``,
@@ -965,6 +1049,8 @@ class _Normalizer:
                 hint=f"build a local list (items = list({owner}); items.{method}(...)), "
                      f"or move the call outside the function you differentiate")
         items = self.read_name(owner, call.func.value)
+        self.refuse_tuple_change(owner, items, call, f"has no .{method}() method",
+                                 "AttributeError")
         args = [self.atom(a) for a in call.args]
         popped = None
         if method == "append":
@@ -998,6 +1084,61 @@ class _Normalizer:
             if isinstance(held, gast.Name) and method != "pop":
                 self.link(new, held.id)
         return None if popped is None else popped.id
+
+    def list_slice_store(self, target, current, value_atom):
+        """``xs[i:j] = ys`` on a list: the list becomes ``xs[:i] + list(ys) + xs[j:]``
+        (its length may change), a new version every name holding it follows."""
+        base = target.value.id
+        lower, upper = target.slice.lower, target.slice.upper
+        bounds = [-b.operand.value if isinstance(b, gast.UnaryOp)
+                  and isinstance(b.op, gast.USub) and isinstance(b.operand, gast.Constant)
+                  else b.value if isinstance(b, gast.Constant) else b
+                  for b in (lower, upper) if b is not None]
+        if not all(type(b) is int for b in bounds) or len(bounds) == 2 and (
+                (bounds[0] < 0) != (bounds[1] < 0) or bounds[1] < bounds[0]):
+            raise self.error(
+                f"s2sad follows a slice assignment into the list {base!r} with constant "
+                f"bounds of one sign, in order ({base}[1:3] = ..., {base}[:-1] = ...)",
+                target, hint=f"build the new list: {base} = {base}[:i] + list(...) + "
+                             f"{base}[j:]")
+        temp = self.namer.fresh("items")   # the right side, read back by name below
+        self.env[temp] = value_atom
+
+        def name(id_):
+            return gast.copy_location(gast.Name(id=id_, ctx=gast.Load(), annotation=None,
+                                                type_comment=None), target)
+
+        def part(lower, upper):
+            read = gast.Subscript(value=name(base), slice=gast.Slice(
+                lower=lower, upper=upper, step=None), ctx=gast.Load())
+            return gast.copy_location(read, target)
+
+        middle = gast.copy_location(gast.Call(func=name("list"), args=[name(temp)],
+                                              keywords=[]), target)
+        whole = middle
+        if lower is not None:
+            whole = gast.copy_location(gast.BinOp(left=part(None, lower), op=gast.Add(),
+                                                  right=whole), target)
+        if upper is not None:
+            whole = gast.copy_location(gast.BinOp(left=whole, op=gast.Add(),
+                                                  right=part(upper, None)), target)
+        new = self.operation(whole, base=f"{base}_new")
+        self.env.pop(temp, None)
+        self.list_values.add(new)
+        self.list_items[new] = set(self.list_items.get(current.id, ()))
+        self.hold(new, current.id)
+        self.list_copies.add((new, current.id))
+        self.follow_list(base, current, new, target)
+
+    def refuse_tuple_change(self, user, current, node, what, python_error):
+        """Refuse a change of a tuple argument (known from the arguments' structure):
+        Python raises ``python_error`` there, so there is nothing to differentiate."""
+        if isinstance(current, gast.Name) and current.id in self.tuple_params:
+            raise self.error(
+                f"{user!r} holds the tuple passed as {current.id!r}, and a tuple {what} "
+                f"(Python raises {python_error} here)", node,
+                hint=f"build a list of its items first ({user} = list({user})), or a new "
+                     f"tuple ({user} = {user}[:i] + (value,) + {user}[i + 1:])")
 
     def follow_list(self, owner, old, new, node):
         """After a change of the list ``old`` through the name ``owner`` (now ``new``):
@@ -1043,9 +1184,27 @@ class _Normalizer:
             return
         base = target.value
         if not isinstance(base, gast.Name):
+            root = base
+            while isinstance(root, gast.Subscript):
+                root = root.value
+            held = self.env.get(root.id) if isinstance(root, gast.Name) else None
+            if isinstance(held, gast.Name) and held.id in self.list_values:
+                raise self.error(
+                    f"writing into a value the list {root.id!r} holds "
+                    f"({root.id}[...][...] = ...) changes it in place, for the list and "
+                    f"every name holding that value: s2sad does not follow a write into "
+                    f"an item of a list", target,
+                    hint=f"build the new item and store it into the list: item = "
+                         f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and isinstance(target.slice, gast.Slice) and target.slice.step is None:
+            self.list_slice_store(target, current, value_atom)
+            return
+        self.refuse_tuple_change(base.id, current, target, "does not support item "
+                                 "assignment", "TypeError")
         if isinstance(current, gast.Name) and current.id in self.list_values \
                 and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
             # xs[i] = v on a list: a new version of the list, as for xs.append(v)
@@ -1549,7 +1708,11 @@ class _Normalizer:
         # a list the function changes by a method (xs.append(v)...), or through a name
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
-        changed = _mutated_lists(self.parsed.node) & set(self.params)
+        changed = _mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
+        # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
+        changed |= _mutated_lists(self.parsed.node, _list_extensions(self.parsed.node)) & {
+            p for p in self.params if self.param_sequences.get(p) == "list"}
+        written = [u for u in written if u not in self.tuple_params]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in self.list_values}
         for t in nodes.walk(self.parsed.node):
@@ -1573,6 +1736,7 @@ class _Normalizer:
             self.env[user] = nodes.name(name)
             if user in self.list_values:
                 self.list_values.add(name)
+                self.argument_copies.add(name)
         for user in written:
             if user in self.params and user not in changed:
                 name = self.new_version(user)
@@ -1582,6 +1746,7 @@ class _Normalizer:
                 self.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
+                self.argument_copies.add(name)
 
     def outside_values(self):
         """The module globals and closure values the function reads that may hold an
@@ -1788,6 +1953,7 @@ class _Normalizer:
             self.dict_item_update(stmt)
             return
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
+            self.check_item_update(stmt)
             read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
                                   ctx=gast.Load())
             gast.copy_location(read, target)
@@ -1825,6 +1991,14 @@ class _Normalizer:
             gast.copy_location(call.func.value, stmt)
             self.list_method(call)
             return
+        if isinstance(current, gast.Name) and current.id in self.list_values \
+                and isinstance(stmt.op, gast.Mult):
+            # xs *= n on a list repeats it in place: every name holding the list sees it
+            times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
+                                                  right=stmt.value), stmt)
+            new = self.operation(times, base=f"{target.id}_new")
+            self.follow_list(target.id, current, new, stmt)
+            return
         if isinstance(current, gast.Name):
             # Python's 'v op= e' updates in place exactly when v holds an array (or a
             # list): a number gets a new value.  Where v may share an array with another
@@ -1861,6 +2035,42 @@ class _Normalizer:
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
 
+    def check_item_update(self, stmt):
+        """``xs[i] op= v`` on a list: Python updates the item in place when it is an
+        array, which changes every other slot and name holding that array; s2sad stores
+        a new value into the one slot.  The two agree unless the array is held
+        elsewhere, which only the values tell: refused when the code runs if it is
+        (check_item_update; other slots of the list and the names read later)."""
+        target = stmt.target
+        base = target.value
+        if not isinstance(base, gast.Name) or isinstance(target.slice, (gast.Slice, gast.Tuple)):
+            return
+        current = self.env.get(base.id)
+        if not (isinstance(current, gast.Name) and (
+                current.id in self.list_values
+                or current.id in self.argument_copies)):
+            return   # (an argument may be a list: decided when the code runs)
+        line = getattr(stmt, "lineno", 0)
+        others = sorted((u, a) for u, a in self.env.items()
+                        if u != base.id and isinstance(a, gast.Name) and a.id != current.id
+                        and u not in self.return_names and self.read_after(u, line, stmt))
+        op = _op_symbol(stmt.op)
+        message = (f"'{base.id}[...] {op}= ...' updates the array that item holds in place "
+                   f"(for arrays, {op}= writes in place), and {{}} holds that array too: "
+                   f"Python changes it there as well, which s2sad does not follow")
+        hint = (f"write '{base.id}[i] = {base.id}[i] {op} ...' to store a new array into "
+                f"the one slot (or give each slot an array of its own: np.copy(...))")
+        where = self.parsed.location(stmt)
+        self.helpers["check_item_update"] = check_item_update
+        call = nodes.call("check_item_update", [
+            nodes.clone(current), self.atom(target.slice), nodes.const(message),
+            nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
+            nodes.const(where.column), nodes.const(",".join(u for u, _ in others))]
+            + [nodes.clone(a) for _, a in others])
+        ok = self.namer.fresh("alone")
+        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_item_update)))
+        self.defined.add(ok)
+        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
     def dict_item_update(self, stmt):
         """``d[k] op= v`` on a dict item.  Python reads the item, updates it and stores
         it back: a number gets a new value, but an array is updated in place, so every
@@ -2628,6 +2838,18 @@ class _Normalizer:
                     self.list_items.setdefault(name, set()).add(elt.id)
                     self.container_edges.add((name, elt.id))
             return
+        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Mult)) \
+                and any(isinstance(o, gast.Name) and o.id in self.list_values
+                        for o in (value.left, value.right)):
+            # a + b, [v] * n of lists: a new list holding the very items of its operands
+            self.list_values.add(name)
+            for operand in (value.left, value.right):
+                if isinstance(operand, gast.Name) and operand.id in self.list_values:
+                    self.hold(name, operand.id)
+                    self.list_copies.add((name, operand.id))   # (its items, not it)
+                    self.list_items.setdefault(name, set()).update(
+                        self.list_items.get(operand.id, ()))
+            return
         if isinstance(value, gast.Dict):   # and a dict its values
             for key, item in zip(value.keys, value.values):
                 if isinstance(item, gast.Name):
@@ -2641,6 +2863,8 @@ class _Normalizer:
             if _is_view_index(value.slice):
                 self.slices.add(name)   # (a dict has no slices)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
+        if fn is builtins.list and len(value.args) == 1 and not value.keywords:
+            self.list_values.add(name)   # list(a): a new list (holding a's items)
         if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
             # d.get(key, default): an item of d (or the default), as d[key] is
             for held in value.args[:1] + value.args[2:]:
@@ -2650,6 +2874,16 @@ class _Normalizer:
             if isinstance(value.args[0], gast.Name):
                 key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
                 self.item_edges[name] = (value.args[0].id, key)
+            return
+        item_of = _returns_item_of(fn) if _is_python_function(fn) else None
+        if item_of is not None and item_of < len(value.args) \
+                and isinstance(value.args[item_of], gast.Name) \
+                and value.args[item_of].id in self.list_values:
+            # def first(b): return b[0] on a list: an item of the list, as b[0] is
+            source = value.args[item_of].id
+            self.list_items.setdefault(source, set()).add(name)
+            self.hold(name, source)
+            self.maybe_links.add((name, source))
             return
         if _is_python_function(fn) and not _returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
@@ -2689,6 +2923,7 @@ class _Normalizer:
             self.list_items[name].add(value.value.id)
             self.hold(name, value.value.id)
             self.container_edges.add((name, value.value.id))
+            self.list_copies.add((name, value.value.id))
             return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
@@ -2941,7 +3176,8 @@ class _Normalizer:
                 continue
             seen.add(current)
             sources = [s for s, _ in self.holds.get(current, ())
-                       if s not in self.list_items.get(current, ())]
+                       if s not in self.list_items.get(current, ())
+                       and (current, s) not in self.list_copies]
             if sources:
                 todo.extend(sources)
             elif current != "UNBOUND" and (current in outside or current not in self.defined):
@@ -3435,10 +3671,13 @@ def _same_atom(a, b):
     return False
 
 
-def _coalesce_copy(body, target, loop=False):
+def _coalesce_copy(body, target, loop=False, lists=()):
     """Turn ``t = <op>; ...; target = t`` (the copy somewhere after) into
     ``target = <op>; ...`` when nothing but the copy reads t, and nothing
-    between the definition and the copy reads or writes ``target``."""
+    between the definition and the copy reads or writes ``target``.  (In a loop,
+    ``target = target + a`` stays a copy when ``t`` is a list in ``lists``: the
+    adjoint of a concatenation splits at the old list's length, which the backward
+    sweep reads from the tape.)"""
     copy_index = next((i for i in range(len(body) - 1, -1, -1)
                        if isinstance(body[i], gast.Assign)
                        and isinstance(body[i].targets[0], gast.Name)
@@ -3459,7 +3698,8 @@ def _coalesce_copy(body, target, loop=False):
                 earlier = {n.id for n in nodes.names(body[:index])
                            if isinstance(n.ctx, gast.Load)}
                 reads_self = any(n.id == target for n in nodes.names(stmt.value))
-                if target in earlier or (reads_self and not _accumulates(stmt, target)):
+                if target in earlier or (reads_self and not (
+                        _accumulates(stmt, target) and source not in lists)):
                     return
             stmt.targets[0].id = target
             del body[copy_index]
@@ -3533,6 +3773,34 @@ def _subscript_base(sub):
 def _is_python_function(fn):
     """A user's own Python function without a derivative rule: it may return an argument."""
     return is_user_function(fn) and registry.lookup(fn) is None
+
+
+def _returns_item_of(fn):
+    """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
+    item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never
+    assigned, else None."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef) or node.args.vararg or node.args.kwarg:
+        return None
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+    if not returns or not all(
+            isinstance(r.value, ast.Subscript) and isinstance(r.value.value, ast.Name)
+            and not isinstance(r.value.slice, (ast.Slice, ast.Tuple)) for r in returns):
+        return None
+    held = {r.value.value.id for r in returns}
+    stores = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+              and not isinstance(n.ctx, ast.Load)}
+    if len(held) != 1 or not held <= set(params) or held & stores:
+        return None
+    return params.index(held.pop())
 
 
 def _unread_parameters(fn):
