@@ -714,7 +714,11 @@ def repeat_bar(g, items):
     if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
         return [g if item.__class__ in _SCALAR_TYPES else unbroadcast(g, item)
                 for item in items]
-    return [unbroadcast(g, item) for item in items]
+    parts = []
+    for item in items:   # each item its own array: never one array for two items
+        part = unbroadcast(g, item)
+        parts.append(part.copy() if parts and part is g else part)
+    return parts
 
 
 def dict_bar(keys, values):

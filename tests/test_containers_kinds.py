@@ -86,3 +86,16 @@ def test_a_dict_written_and_copied(mod):
     assert gy == pytest.approx(x * x + 2 * x)
     (_, t) = s2sad.jvp(mod.dict_grown, wrt=(0, 1))(x, y, 1.0, 0.0)
     assert t == pytest.approx(2 * y * x + 2 * y)
+
+
+def test_the_items_of_a_summed_list_get_arrays_of_their_own():
+    # sum(xs) of a list of arrays: each item's gradient is all ones, and no two items
+    # may share one array (fuzzer seed 9001357: [g, g])
+    def f(xs):
+        return np.sum(sum(xs))
+    s2sad_grad = s2sad.grad(f)
+    xs = [np.arange(3.0), np.ones(3)]
+    g = s2sad_grad(xs)
+    np.testing.assert_array_equal(g[0], np.ones(3))
+    np.testing.assert_array_equal(g[1], np.ones(3))
+    assert not np.shares_memory(g[0], g[1])
