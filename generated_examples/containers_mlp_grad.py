@@ -7,6 +7,7 @@
 import numpy as np
 from s2sad.runtime import (
     Stack,
+    add_item,
     add_tree,
     dot_lhs_bar,
     dot_rhs_bar,
@@ -58,7 +59,7 @@ def mlp_loss_value_and_grad(layers, X, y):
     # grad of line 17: W, b = layers[-1]
     layers_m1_bar = W_2_bar, b_2_bar
     layers_bar = zeros_like(layers)
-    layers_bar[-1] = layers_m1_bar
+    layers_bar = add_item(layers_bar, -1, layers_m1_bar)
     # grad of line 15: for W, b in layers[:-1]:
     layers_slice_bar = zeros_like(layers_slice)
     for index in reversed(range(n)):

@@ -38,3 +38,26 @@ def test_helper_taking_a_list_and_a_dict(load):
     r = np.random.default_rng(3)
     args = ({"W": r.normal(size=(2, 3)), "b": r.normal(size=2)}, r.normal(size=3))
     check_grads(mod.f, args, wrt=(0, 1), modes=("reverse", "forward"))
+
+
+def test_helper_reading_a_tuple_a_helper_returned(load):
+    # the helper's argument is of unknown kind (another helper's result): its adjoint
+    # takes the items as a list (a tuple took them by item assignment: TypeError,
+    # fuzzer seed 9001397)
+    mod = load("callee_tuple_result", """
+        import numpy as np
+
+        def pair(c):
+            return (c * 1.0, c * 2.0)
+
+        def head(c):
+            return [np.abs(c[0] * c[0]), c[1]]
+
+        def f(x):
+            t = pair(x)
+            ls = head(t)
+            return np.sum(ls[0]) + np.sum(ls[1])
+    """)
+    x = np.array([0.5, -1.0])
+    np.testing.assert_allclose(s2sad.grad(mod.f)(x), 2 * x + 2.0)
+    check_grads(mod.f, (x,), wrt=(0,), modes=("reverse", "forward"))

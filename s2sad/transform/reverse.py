@@ -1252,7 +1252,12 @@ class _Reverse:
                                                      [nodes.name(primal)])))
             self.adj[primal] = nodes.name(name)
             self.owned.add(name)
-            if basic:
+            if basic and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
+                # not known to be an array: a tuple's adjoint becomes a list to take
+                # the item (add_item), an array's takes it in place
+                out.append(nodes.assign(name, nodes.call(self.helper("add_item"), [
+                    nodes.name(name), _index_expr(index), g])))
+            elif basic:
                 out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
             elif keyed:
                 out.append(nodes.assign(name, nodes.call(self.helper("add_at_key"), [
