@@ -8,7 +8,6 @@ import numpy as np
 from s2sad.runtime import (
     Stack,
     add_item,
-    add_tree,
     dot_lhs_bar,
     dot_rhs_bar,
     ensure_scalar_output,
@@ -76,7 +75,7 @@ def mlp_loss_value_and_grad(layers, X, y):
         W_1_bar = dot_rhs_bar(dot_bar, h, W_1)
         # grad of line 15: for W, b in layers[:-1]:
         item_bar_1 = W_1_bar, b_1_bar
-        layers_slice_bar[index] = add_tree(layers_slice_bar[index], item_bar_1)
+        layers_slice_bar = add_item(layers_slice_bar, index, item_bar_1)
     # grad of line 15: for W, b in layers[:-1]:
-    layers_bar[:-1] = add_tree(layers_bar[:-1], layers_slice_bar)
+    layers_bar = add_item(layers_bar, slice(None, -1, None), layers_slice_bar)
     return mlp_loss, layers_bar

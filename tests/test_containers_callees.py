@@ -61,3 +61,23 @@ def test_helper_reading_a_tuple_a_helper_returned(load):
     x = np.array([0.5, -1.0])
     np.testing.assert_allclose(s2sad.grad(mod.f)(x), 2 * x + 2.0)
     check_grads(mod.f, (x,), wrt=(0,), modes=("reverse", "forward"))
+
+
+def test_a_loop_over_a_tuple_a_helper_returned(load):
+    # the loop's items are of unknown kind (a helper's result): each trip's adjoint
+    # goes into a list (a tuple took it by item assignment: fuzzer seed 9002123)
+    mod = load("callee_tuple_loop", """
+        import numpy as np
+
+        def pair(c):
+            return (c * 2.0, np.sum(c * c))
+
+        def f(x):
+            total = 0.0
+            for k, e in enumerate(pair(x)):
+                total = total + np.sum(e) * (k + 1.0)
+            return total
+    """)
+    x = np.array([0.5, -1.0])
+    np.testing.assert_allclose(s2sad.grad(mod.f)(x), 2.0 + 4.0 * x)
+    check_grads(mod.f, (x,), wrt=(0,), modes=("reverse", "forward"))

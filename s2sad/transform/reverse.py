@@ -1274,12 +1274,10 @@ class _Reverse:
             if basic and self.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF:
                 # not known to be an array: for a list, ``xs_bar[1:] += g`` would
                 # concatenate and ``xs_bar[0] += g`` add in place into the array stored
-                # there (another adjoint); add_tree adds item by item into a new value
-                # (and is ``+`` for an array)
-                out.append(nodes.assign(
-                    nodes.subscript(nodes.name(current.id), index, store=True),
-                    nodes.call(self.helper("add_tree"), [
-                        nodes.subscript(nodes.name(current.id), nodes.clone(index)), g])))
+                # there (another adjoint); add_item adds item by item into a new value
+                # (``+`` for an array), a tuple's adjoint becoming a list to take it
+                out.append(nodes.assign(current.id, nodes.call(self.helper("add_item"), [
+                    nodes.name(current.id), _index_expr(index), g])))
             elif basic:
                 out.append(gast.AugAssign(
                     target=nodes.subscript(nodes.name(current.id), index, store=True),
