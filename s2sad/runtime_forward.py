@@ -27,7 +27,13 @@ def broadcast_like(t, like):
 
 
 def writable_copy(t):
-    """A fresh float array holding ``t`` (before the tangent is written in place)."""
+    """A fresh float array holding ``t`` (before the tangent is written in place); for
+    the tangent of a list, tuple or dict (a value of unknown kind where the code was
+    made: a helper's result), a new list or dict of its items."""
+    if isinstance(t, (list, tuple)):
+        return list(t)
+    if isinstance(t, dict):
+        return dict(t)
     return np.array(t, dtype=float_like(t), copy=True)
 
 

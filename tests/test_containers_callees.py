@@ -81,3 +81,22 @@ def test_a_loop_over_a_tuple_a_helper_returned(load):
     x = np.array([0.5, -1.0])
     np.testing.assert_allclose(s2sad.grad(mod.f)(x), 2.0 + 4.0 * x)
     check_grads(mod.f, (x,), wrt=(0,), modes=("reverse", "forward"))
+
+
+def test_forward_item_write_into_a_list_a_helper_returned(load):
+    # the list's kind is unknown where the code is made (a helper's result): its
+    # tangent is copied as a list before the item's tangent goes in (np.array of the
+    # list's tangent failed: fuzzer seed 9102941)
+    mod = load("callee_list_write", """
+        import numpy as np
+
+        def parts(x):
+            return [np.sin(x), x * 3.0]
+
+        def f(x):
+            ls = parts(x)
+            ls[0] = ls[0] * ls[1]
+            return np.sum(ls[0]) + np.sum(ls[1])
+    """)
+    x = np.array([0.3, -0.8])
+    check_grads(mod.f, (x,), wrt=(0,), modes=("reverse", "forward"))
