@@ -2897,6 +2897,8 @@ class _Normalizer:
             self.call_holds[name] = {a.id for a, param in given
                                      if isinstance(a, gast.Name) and param not in unread}
             fresh = _returns_displays(fn)
+            if _returned_display(fn) == "list":   # a new list: changed as a list
+                self.list_values.add(name)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
                 if fresh:   # a new dict, list or tuple that may hold the argument
@@ -3374,17 +3376,27 @@ def _constant_key(key):
 def _returns_displays(fn):
     """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
     tuple display (or comprehension): a new container, never one of its arguments."""
+    return _returned_display(fn) is not None
+
+
+def _returned_display(fn):
+    """``"list"``, ``"tuple"``, ``"dict"`` when every ``return`` of the Python function
+    ``fn`` returns a display (or comprehension) of that one kind, ``"mixed"`` for
+    displays of several kinds, else None."""
     import ast
     import inspect
     import textwrap
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
-        return False
+        return None
+    kinds = {ast.List: "list", ast.ListComp: "list", ast.Tuple: "tuple",
+             ast.Dict: "dict", ast.DictComp: "dict"}
     returns = [n for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
-    return bool(returns) and all(isinstance(r.value, (ast.Dict, ast.List, ast.Tuple,
-                                                      ast.DictComp, ast.ListComp))
-                                 for r in returns)
+    found = {kinds.get(type(r.value)) for r in returns}
+    if not returns or None in found:
+        return None
+    return found.pop() if len(found) == 1 else "mixed"
 
 
 def _kind_name(kind):
