@@ -777,15 +777,9 @@ class _Normalizer:
             if not (isinstance(node, gast.Name) and node.id in carried
                     and isinstance(sequence, gast.Name) and sequence.id in self.list_values):
                 continue
-            group = {u for u, a in self.env.items()
-                     if isinstance(a, gast.Name) and a.id == sequence.id} | {node.id}
-            changed = True
-            while changed:
-                changed = False
-                for a, b in copies:
-                    if (a in group) != (b in group):
-                        group |= {a, b}
-                        changed = True
+            group = _closed_under_copies({u for u, a in self.env.items()
+                                          if isinstance(a, gast.Name) and a.id == sequence.id}
+                                         | {node.id}, copies)
             sized = [n for n in inside if _list_mutation(n)
                      and n.func.value.id in group] + [
                      n for n in inside if isinstance(n, gast.AugAssign)
@@ -3651,6 +3645,13 @@ def _mutated_lists(tree, extra=()):
     found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)} | set(extra)
     copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
               and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
+    return _closed_under_copies(found, copies)
+
+
+def _closed_under_copies(names, copies):
+    """``names`` with every name a copy ``a = b`` (a pair of ``copies``) joins to one of
+    them, in either direction, until nothing more joins."""
+    found = set(names)
     changed = bool(found)
     while changed:
         changed = False
