@@ -28,6 +28,7 @@ generated code on the structure of the arguments); the result is hashable.
 import gast
 
 from ..syntax import anno
+from .ops import flatten
 
 LEAF = "leaf"
 UNKNOWN = "?"
@@ -147,15 +148,6 @@ def describe(kind):
 
 _LEAF_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow, gast.MatMult, gast.Mod,
              gast.BitAnd, gast.BitOr, gast.BitXor, gast.LShift, gast.RShift)
-
-
-def _simple(body):
-    for stmt in body:
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            yield from _simple(stmt.body)
-            yield from _simple(stmt.orelse)
-        else:
-            yield stmt
 
 
 def _loop_targets(body):
@@ -331,7 +323,7 @@ def _container_helper_kind(callee, args, kind_of, registry):
 def infer(body, params=None):
     """``{name: kind}`` for the names ``body`` assigns and the parameters ``params``."""
     params = dict(params or {})
-    simple = list(_simple(body))
+    simple = list(flatten(body))
     loops = list(_loop_targets(body))
     kinds = dict(params)
 
