@@ -37,15 +37,15 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ..checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
+from ...checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
                       check_item_update, check_not_inplace, check_not_shared,
                       check_unpacked)
-from ..errors import SharedWriteError, UnsupportedSyntaxError
-from ..rules import registry
-from . import anno, nodes
-from .desugar import desugar, read_after_loop
-from .names import Namer
-from .parse import is_user_function, record_path
+from ...errors import SharedWriteError, UnsupportedSyntaxError
+from ...rules import registry
+from .. import anno, nodes
+from ..desugar import desugar, read_after_loop
+from ..names import Namer
+from ..parse import is_user_function, record_path
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -2725,7 +2725,7 @@ class _Normalizer:
     def inline_helper(self, node, obj):
         """The body of the user's function ``obj`` in place of the call ``node``, in the
         function's own scope: its parameters bound to the call's atoms, nothing else."""
-        from . import fence
+        from .. import fence
         if obj in self.inlined_functions:
             raise self.error(f"{obj.__name__} calls itself, so its body cannot be put in "
                              f"place of the call for second derivatives", node,
@@ -3278,7 +3278,7 @@ class _Normalizer:
             target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
             self.use_numpy(dotted, target)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
-        from ..rules.hints import attribute_hint
+        from ...rules.hints import attribute_hint
         raise self.error(f"the attribute '.{node.attr}' is not supported", node,
                          hint=attribute_hint(node.attr))
 
@@ -3298,7 +3298,7 @@ class _Normalizer:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)
             if entry is None:
-                from ..rules.hints import method_hint
+                from ...rules.hints import method_hint
                 raise self.error(f"the method '.{func.attr}()' is not supported", node,
                                  hint=method_hint(func.attr))
             target, dotted = entry
@@ -3852,7 +3852,7 @@ def _returns_new_values(fn):
     import ast
     import inspect
     import textwrap
-    from ..rules.fresh import allocates
+    from ...rules.fresh import allocates
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -3989,7 +3989,7 @@ def _callee_of(func, parsed):
 def _reachable_helpers(parsed):
     """``{id(function): parsed}`` for the functions :func:`_inlinable` admits that
     ``parsed`` calls, directly or through each other."""
-    from .parse import parse_function
+    from ..parse import parse_function
     found, todo = {}, [parsed]
     while todo:
         current = todo.pop()
