@@ -5,9 +5,11 @@
 
 import numpy as np
 
+from ..rules.records import fact
 from ..values import PowerDivergesError
 
 
+@fact(allocates=True)
 def xlogy(x, y):
     """``x * log(y)``, and 0 where ``x`` is 0 (even where ``y`` is 0 too).
 
@@ -22,6 +24,7 @@ def xlogy(x, y):
 
 
 
+@fact(allocates=True)
 def power_slope(a, b, c=1.0):
     """``c * b * a ** (b - 1)``: the derivative of ``a ** b`` in ``a`` (times ``c``).
 
@@ -47,6 +50,7 @@ def power_slope(a, b, c=1.0):
 
 
 
+@fact(allocates=True)
 def power_log(y, a, b=None):
     """``y * log(a)`` for ``y = a ** b``: the derivative of ``a ** b`` in ``b``.
 
@@ -79,6 +83,7 @@ def _power_diverges(a, b, where):
 
 
 
+@fact(allocates=True)
 def power_cross(a, b, w):
     """``w * a ** (b - 1) * (1 + b log a)``: the mixed second derivative of ``a ** b``
     (in ``a`` and ``b``, times the weight ``w``, a tangent times a factor).
@@ -110,6 +115,7 @@ def power_cross(a, b, w):
 
 
 
+@fact(allocates=True)
 def power_log_cross(y, a, a_dot, b=None):
     """``y * a_dot / a`` for ``y = a ** b``: the ``a``-part of the tangent of
     :func:`power_log`.  Where ``a == 0`` it is the mixed partial of
@@ -130,12 +136,14 @@ def power_log_cross(y, a, a_dot, b=None):
 
 
 
+@fact(allocates=True)
 def tie_mask(a, b):
     """1 where ``a > b``, 1/2 where they tie, 0 elsewhere (adjoint of maximum/minimum)."""
     return (np.greater(a, b) + 0.5 * np.equal(a, b))
 
 
 
+@fact(allocates=True)
 def clip_mask(a, a_min, a_max):
     """1.0 where ``np.clip`` passed ``a`` through unchanged, 0.0 where it clipped.
 
@@ -152,6 +160,7 @@ def clip_mask(a, a_min, a_max):
 
 
 
+@fact(allocates=True)
 def clip_lower_mask(a, a_min, a_max):
     """1 where ``np.clip`` returned ``a_min``: ``a`` below it, and ``a_min`` not above ``a_max``."""
     below = np.less(a, a_min)
@@ -161,6 +170,7 @@ def clip_lower_mask(a, a_min, a_max):
 
 
 
+@fact(allocates=True)
 def clip_upper_mask(a, a_min, a_max):
     """1 where ``np.clip`` returned ``a_max``: ``max(a, a_min)`` above it (numpy's order)."""
     if a_min is not None:
@@ -169,6 +179,7 @@ def clip_upper_mask(a, a_min, a_max):
 
 
 
+@fact(allocates=True)
 def xdivy(x, y):
     """``x / y``, and 0 where ``x`` is 0 (even where ``y`` is 0 too)."""
     x, y = np.asarray(x), np.asarray(y)

@@ -5,9 +5,9 @@ write into (``unshared``).  Each returns its input (or a copy) or raises an s2sa
 
 import numpy as np
 
+from ..checks import _shares, source_location
 from ..errors import SharedArgumentsError, ValueTypeError
 from ..values import refuse_value
-from ..checks import _shares, source_location
 from .shapes import _SCALAR_TYPES, _ndarray
 
 

@@ -6,16 +6,19 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 import numpy as np
 
 from ..errors import ValueTypeError
+from ..rules.records import fact
 from .guards import _is_complex
 from .shapes import float_like, zeros_like
 
 
+@fact(allocates=True)
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
     return np.copy(x[index])
 
 
 
+@fact(allocates=True)
 def stored_part(g, index):
     """The adjoint of ``v`` in ``x[index] = v``: ``g[index]``, with zeros for the
     elements of ``v`` that numpy does not keep.
@@ -68,6 +71,7 @@ def cast_dot(t, y):
 
 
 
+@fact(allocates=True)
 def snapshot(x):
     """A copy of the array ``x`` (a number as it is): its values now, before a write
     through another name that shares its memory changes them."""
@@ -77,6 +81,7 @@ def snapshot(x):
 
 
 
+@fact(allocates=True)
 def zero_at(g, index):
     """A copy of the adjoint ``g`` with zeros at ``index`` (the overwritten part)."""
     out = np.array(g, dtype=float_like(g), copy=True)
@@ -85,6 +90,7 @@ def zero_at(g, index):
 
 
 
+@fact(view=True)
 def transpose_bar(g, axes=None):
     """Adjoint of ``np.transpose(x, axes)``."""
     if axes is None:
@@ -94,6 +100,7 @@ def transpose_bar(g, axes=None):
 
 
 
+@fact(view=True)
 def concatenate_bar(g, arrays, axis=0):
     """Adjoint of ``np.concatenate(arrays, axis)``: one slice of ``g`` per input."""
     if axis is None:
@@ -105,6 +112,7 @@ def concatenate_bar(g, arrays, axis=0):
 
 
 
+@fact(view=True)
 def stack_bar(g, arrays, axis=0):
     """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``."""
     moved = np.moveaxis(g, axis, 0)
@@ -112,6 +120,7 @@ def stack_bar(g, arrays, axis=0):
 
 
 
+@fact(allocates=True)
 def getitem_bar(g, x, index):
     """Adjoint of ``x[index]`` as a fresh array (repeated integer indices accumulate)."""
     out = zeros_like(x)
@@ -120,6 +129,7 @@ def getitem_bar(g, x, index):
 
 
 
+@fact(allocates=True)
 def add_at(x_bar, index, g):
     """``x_bar`` with ``g`` added at ``index``, without touching ``x_bar`` itself (a
     list, tuple or dict adjoint item by item: see ``runtime_forward.container_add_at``)."""
@@ -143,12 +153,14 @@ def add_at_key(x_bar, index, g):
 
 
 
+@fact(view=True)
 def sequence_bar(items):
     """Adjoint of a tuple or list literal, turned back into a list of adjoints."""
     return list(items)
 
 
 
+@fact(allocates=True)
 def index_set(x, index, value):
     """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched).  An
     integer or bool array keeps its dtype, so the value is truncated as numpy's own

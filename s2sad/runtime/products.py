@@ -5,9 +5,12 @@ array of that factor's shape.
 
 import numpy as np
 
+from ..rules.records import fact
+
 from .shapes import _ndarray, unbroadcast, unbroadcast_to
 
 
+@fact(allocates=True)
 def dot_lhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``a``."""
     if a.__class__ is _ndarray and b.__class__ is _ndarray:
@@ -33,6 +36,7 @@ def dot_lhs_bar(g, a, b):
 
 
 
+@fact(allocates=True)
 def dot_rhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``b``."""
     if a.__class__ is _ndarray and b.__class__ is _ndarray:
@@ -59,6 +63,7 @@ def dot_rhs_bar(g, a, b):
 
 
 
+@fact(allocates=True)
 def matmul_shape(a, b):
     """The shape of ``a @ b``, from the operands' shapes alone."""
     a_shape, b_shape = np.shape(a), np.shape(b)
@@ -72,6 +77,7 @@ def matmul_shape(a, b):
 
 
 
+@fact(allocates=True)
 def matmul_lhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``a`` (numpy matmul semantics).
 
@@ -99,6 +105,7 @@ def matmul_lhs_bar(g, a, b):
 
 
 
+@fact(allocates=True)
 def matmul_rhs_bar(g, a, b):
     """Adjoint of ``a @ b`` with respect to ``b`` (numpy matmul semantics).
 
@@ -125,12 +132,14 @@ def matmul_rhs_bar(g, a, b):
 
 
 
+@fact(allocates=True)
 def outer_lhs_bar(g, a, b):
     """Adjoint of ``np.outer(a, b)`` with respect to ``a``."""
     return np.reshape(np.dot(g, np.ravel(b)), np.shape(a))
 
 
 
+@fact(allocates=True)
 def outer_rhs_bar(g, a, b):
     """Adjoint of ``np.outer(a, b)`` with respect to ``b``."""
     return np.reshape(np.dot(np.ravel(a), g), np.shape(b))

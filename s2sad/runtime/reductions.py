@@ -5,6 +5,8 @@ reduction's result and the primal values; output: an array of the argument's sha
 
 import numpy as np
 
+from ..rules.records import fact
+
 from .shapes import float_like
 
 
@@ -22,6 +24,7 @@ def _keepdims_shape(shape, axes):
 
 
 
+@fact(allocates=True)
 def sum_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
     shape = np.shape(x)
@@ -33,6 +36,7 @@ def sum_bar(g, x, axis=None, keepdims=False):
 
 
 
+@fact(allocates=True)
 def mean_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.mean(x, axis, keepdims)``."""
     shape = np.shape(x)
@@ -44,6 +48,7 @@ def mean_bar(g, x, axis=None, keepdims=False):
 
 
 
+@fact(allocates=True)
 def extremum_bar(g, y, x, axis=None, keepdims=False):
     """Adjoint of ``np.max``/``np.min``: ``g`` shared equally among the tied extrema."""
     shape = np.shape(x)
@@ -59,6 +64,7 @@ def extremum_bar(g, y, x, axis=None, keepdims=False):
 
 
 
+@fact(allocates=True)
 def prod_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.prod``: the product of all *other* elements, exact with zeros."""
     x = np.asarray(x)
@@ -112,6 +118,7 @@ def _exclusive_products_dot(x, x_dot):
 
 
 
+@fact(allocates=True)
 def prod_bar_x_dot(g, x, x_dot, axis=None, keepdims=False):
     """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``x_dot`` (``g`` held fixed)."""
     x = np.asarray(x, dtype=float_like(x))

@@ -5,8 +5,11 @@ arrays (or the input itself when it already has the shape asked for).
 
 import numpy as np
 
+from ..rules.records import fact
 
 
+
+@fact(view=True)
 def unbroadcast(g, like):
     """Sum ``g`` over the axes along which ``like`` was broadcast.
 
@@ -32,6 +35,7 @@ _SCALAR_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.comp
 
 
 
+@fact(allocates=True)
 def shape_of(*values):
     """The shape of the broadcast of ``values``: a temporary's shape, from its operands."""
     shapes = [np.shape(v) for v in values]
@@ -42,6 +46,7 @@ def shape_of(*values):
 
 
 
+@fact(view=True)
 def unbroadcast_to(g, target):
     """:func:`unbroadcast` to a shape rather than to an array's shape."""
     shape = g.shape if g.__class__ is _ndarray else np.shape(g)
@@ -142,6 +147,7 @@ def float_like(x):
 
 
 
+@fact(allocates=True)
 def zeros_like(x):
     """A zero adjoint for ``x``: ``0.0`` for a scalar, a writable float array otherwise."""
     if isinstance(x, np.ndarray):
@@ -158,6 +164,7 @@ def zeros_like(x):
 
 
 
+@fact(view=True)
 def broadcast_like(t, like):
     """The tangent ``t`` spread to the shape of ``like`` (``t`` itself when it matches).
 
@@ -172,6 +179,7 @@ def broadcast_like(t, like):
 
 
 
+@fact(allocates=True)
 def writable_copy(t):
     """A fresh float array holding ``t`` (before the tangent is written in place); for
     the tangent of a list, tuple or dict (a value of unknown kind where the code was

@@ -5,10 +5,13 @@ returns a new list, tuple, dict or array and never changes its arguments.
 
 import numpy as np
 
+from ..rules.records import fact
+
 from .indexing import getitem_bar
 from .shapes import _SCALAR_TYPES, float_like, unbroadcast, zeros_like
 
 
+@fact(allocates=True)
 def item_bar(container, key, g):
     """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``
     (of an array too, where generated code did not know which it is: ``getitem_bar``)."""
@@ -38,6 +41,7 @@ def add_item(bar, key, g):
 
 
 
+@fact(allocates=True)
 def add_items(a, b):
     """Elementwise sum of two adjoints of the same tuple, list or dict."""
     if isinstance(a, dict):
@@ -163,6 +167,7 @@ def repetition_bar(g, items):
 
 
 
+@fact(view=True)
 def repeat_bar(g, items):
     """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape."""
     if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
