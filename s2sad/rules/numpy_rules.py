@@ -79,6 +79,16 @@ def arctan_tangent(y, x, x_dot):
     return x_dot / (1.0 + x * x)
 
 
+@adjoint(np.hypot, broadcast=True)
+def hypot_adjoint(y, y_bar, x1, x2):
+    return y_bar * x1 / y, y_bar * x2 / y
+
+
+@tangent(np.hypot)
+def hypot_tangent(y, x1, x2, x1_dot, x2_dot):
+    return (x1_dot * x1 + x2_dot * x2) / y
+
+
 @adjoint(np.sinh)
 def sinh_adjoint(y, y_bar, x):
     return y_bar * np.cosh(x)

@@ -125,3 +125,22 @@ def fact(**given):
     def mark(fn):
         return declare(fn, **given)
     return mark
+
+
+#: (helper, tangent rule function) declared beside the helper, in declaration order
+_HELPER_TANGENTS: list = []
+
+
+def tangent_beside(helper):
+    """Declare the decorated function as the tangent rule of ``helper``, written next
+    to the helper's definition (the runtime imports no code generator: the rule is
+    parsed and registered by :mod:`s2sad.rules.runtime_rules` when tangent rules load)."""
+    def mark(fn):
+        _HELPER_TANGENTS.append((helper, fn))
+        return fn
+    return mark
+
+
+def helper_tangents():
+    """Every ``(helper, tangent rule function)`` declared with :func:`tangent_beside`."""
+    return list(_HELPER_TANGENTS)

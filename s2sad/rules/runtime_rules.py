@@ -1,4 +1,6 @@
-"""Tangent rules for the runtime helpers that generated gradient code calls.
+"""Tangent rules for the runtime helpers that generated gradient code calls, and the
+registration of those written beside their helpers (``@tangent_beside`` in
+:mod:`s2sad.runtime`).
 
 They make generated gradient code differentiable in forward mode, which is
 how s2sad computes second derivatives (forward over reverse: Hessians,
@@ -14,16 +16,14 @@ import builtins
 import inspect
 
 from .. import runtime as rt
-from ..runtime import (add_at, add_at_key, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
-                       extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
-                       mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, power_cross, power_log,
-                       power_log_cross,
-                       power_slope, prod_bar, repeat_bar,
-                       sequence_bar, snapshot, stack_bar, sum_bar, transpose_bar, unbroadcast,
-                       unbroadcast_to, unshared, xlogy, zero_at)
-from ..runtime_forward import (broadcast_like, index_set, prod_bar_x_dot, reversed_range,
+from ..runtime import (add_at, add_at_key, add_items, concatenate_bar, dict_bar, getitem_bar,
+                       item_bar, overwritten, power_cross, power_log, power_log_cross,
+                       power_slope, repeat_bar, sequence_bar, snapshot, stack_bar,
+                       transpose_bar, unbroadcast, unbroadcast_to, unshared, xlogy, zero_at)
+from ..runtime_forward import (broadcast_like, index_set, reversed_range,
                                tape_pop, tape_push, writable_copy, xdivy)
 from . import registry
+from .records import helper_tangents
 from .registry import nondifferentiable
 
 
@@ -77,58 +77,6 @@ def snapshot_tangent(out, x, x_dot):
 @runtime_tangent(unshared)
 def unshared_tangent(out, g, others, g_dot):
     return g_dot   # the value is g's; the forward transform guards its own results
-
-
-@runtime_tangent(sum_bar)
-def sum_bar_tangent(out, g, x, axis, keepdims, g_dot):
-    return sum_bar(g_dot, x, axis, keepdims)
-
-
-@runtime_tangent(mean_bar)
-def mean_bar_tangent(out, g, x, axis, keepdims, g_dot):
-    return mean_bar(g_dot, x, axis, keepdims)
-
-
-# which elements are extremal is piecewise constant in y and x: only g varies it
-@runtime_tangent(extremum_bar)
-def extremum_bar_tangent(out, g, y, x, axis, keepdims, g_dot):
-    return extremum_bar(g_dot, y, x, axis, keepdims)
-
-
-@runtime_tangent(prod_bar)
-def prod_bar_tangent(out, g, x, axis, keepdims, g_dot, x_dot):
-    return prod_bar(g_dot, x, axis, keepdims) + prod_bar_x_dot(g, x, x_dot, axis, keepdims)
-
-
-# the *_bar helpers of products read only the shape of the factor whose adjoint they give
-@runtime_tangent(dot_lhs_bar)
-def dot_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
-    return dot_lhs_bar(g_dot, a, b) + dot_lhs_bar(g, a, b_dot)
-
-
-@runtime_tangent(dot_rhs_bar)
-def dot_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
-    return dot_rhs_bar(g_dot, a, b) + dot_rhs_bar(g, a_dot, b)
-
-
-@runtime_tangent(matmul_lhs_bar)
-def matmul_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
-    return matmul_lhs_bar(g_dot, a, b) + matmul_lhs_bar(g, a, b_dot)
-
-
-@runtime_tangent(matmul_rhs_bar)
-def matmul_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
-    return matmul_rhs_bar(g_dot, a, b) + matmul_rhs_bar(g, a_dot, b)
-
-
-@runtime_tangent(outer_lhs_bar)
-def outer_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
-    return outer_lhs_bar(g_dot, a, b) + outer_lhs_bar(g, a, b_dot)
-
-
-@runtime_tangent(outer_rhs_bar)
-def outer_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
-    return outer_rhs_bar(g_dot, a, b) + outer_rhs_bar(g, a_dot, b)
 
 
 @runtime_tangent(xlogy)
@@ -380,3 +328,8 @@ def loop_items_dot_tangent(out, sequence, tangent, tangent_dot):
 def dict_default_bar_tangent(out, g, d, key, default, g_dot):
     return rt.dict_default_bar(g_dot, d, key, default)
 
+
+# the tangent rules written beside their helpers (s2sad/runtime/products.py and
+# reductions.py: the second order of np.dot, np.sum... lives with their adjoint helpers)
+for _helper, _rule in helper_tangents():
+    runtime_tangent(_helper)(_rule)

@@ -5,7 +5,7 @@ array of that factor's shape.
 
 import numpy as np
 
-from ..rules.records import fact
+from ..rules.records import fact, tangent_beside
 
 from .shapes import _ndarray, unbroadcast, unbroadcast_to
 
@@ -143,4 +143,38 @@ def outer_lhs_bar(g, a, b):
 def outer_rhs_bar(g, a, b):
     """Adjoint of ``np.outer(a, b)`` with respect to ``b``."""
     return np.reshape(np.dot(np.ravel(a), g), np.shape(b))
+
+
+# ------------------------------------------- tangent rules (second order)
+
+
+# the *_bar helpers of products read only the shape of the factor whose adjoint they give
+@tangent_beside(dot_lhs_bar)
+def dot_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
+    return dot_lhs_bar(g_dot, a, b) + dot_lhs_bar(g, a, b_dot)
+
+
+@tangent_beside(dot_rhs_bar)
+def dot_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
+    return dot_rhs_bar(g_dot, a, b) + dot_rhs_bar(g, a_dot, b)
+
+
+@tangent_beside(matmul_lhs_bar)
+def matmul_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
+    return matmul_lhs_bar(g_dot, a, b) + matmul_lhs_bar(g, a, b_dot)
+
+
+@tangent_beside(matmul_rhs_bar)
+def matmul_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
+    return matmul_rhs_bar(g_dot, a, b) + matmul_rhs_bar(g, a_dot, b)
+
+
+@tangent_beside(outer_lhs_bar)
+def outer_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
+    return outer_lhs_bar(g_dot, a, b) + outer_lhs_bar(g, a, b_dot)
+
+
+@tangent_beside(outer_rhs_bar)
+def outer_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
+    return outer_rhs_bar(g_dot, a, b) + outer_rhs_bar(g, a_dot, b)
 

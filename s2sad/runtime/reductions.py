@@ -5,7 +5,7 @@ reduction's result and the primal values; output: an array of the argument's sha
 
 import numpy as np
 
-from ..rules.records import fact
+from ..rules.records import fact, tangent_beside
 
 from .shapes import float_like
 
@@ -137,4 +137,28 @@ def prod_bar_x_dot(g, x, x_dot, axis=None, keepdims=False):
     dot = _exclusive_products_dot(moved.reshape((-1,) + rest),
                                   moved_dot.reshape((-1,) + rest)).reshape(lead + rest)
     return g * np.moveaxis(dot, front, axes)
+
+
+# ------------------------------------------- tangent rules (second order)
+
+
+@tangent_beside(sum_bar)
+def sum_bar_tangent(out, g, x, axis, keepdims, g_dot):
+    return sum_bar(g_dot, x, axis, keepdims)
+
+
+@tangent_beside(mean_bar)
+def mean_bar_tangent(out, g, x, axis, keepdims, g_dot):
+    return mean_bar(g_dot, x, axis, keepdims)
+
+
+# which elements are extremal is piecewise constant in y and x: only g varies it
+@tangent_beside(extremum_bar)
+def extremum_bar_tangent(out, g, y, x, axis, keepdims, g_dot):
+    return extremum_bar(g_dot, y, x, axis, keepdims)
+
+
+@tangent_beside(prod_bar)
+def prod_bar_tangent(out, g, x, axis, keepdims, g_dot, x_dot):
+    return prod_bar(g_dot, x, axis, keepdims) + prod_bar_x_dot(g, x, x_dot, axis, keepdims)
 
