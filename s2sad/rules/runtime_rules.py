@@ -10,18 +10,18 @@ tangent is the helper applied to ``g_dot``; the ``*_bar`` helpers of
 products are bilinear in ``g`` and the other factor.
 
 Helpers that compute masks or allocate zeros carry no derivative.
+
+The tangent rules of most helpers sit beside them in :mod:`s2sad.runtime`'s
+modules; the ones here are those generated code spells ``rt.<helper>`` (through
+``import s2sad.runtime as rt``): a rule's spelling is the generated code's, and a
+runtime module does not import its own package under that name.
 """
 
 import builtins
 import inspect
 
 from .. import runtime as rt
-from ..runtime import (add_at, add_at_key, add_items, concatenate_bar, dict_bar, getitem_bar,
-                       item_bar, overwritten, power_cross, power_log, power_log_cross,
-                       power_slope, repeat_bar, sequence_bar, snapshot, stack_bar,
-                       transpose_bar, unbroadcast, unbroadcast_to, unshared, xlogy, zero_at)
-from ..runtime_forward import (broadcast_like, index_set, reversed_range,
-                               tape_pop, tape_push, writable_copy, xdivy)
+from ..runtime_forward import reversed_range, tape_pop, tape_push
 from . import registry
 from .records import helper_tangents
 from .registry import nondifferentiable
@@ -64,110 +64,6 @@ nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.
 nondifferentiable(rt.check_item_update)
 
 
-@runtime_tangent(unbroadcast)
-def unbroadcast_tangent(out, g, like, g_dot):
-    return unbroadcast(g_dot, like)
-
-
-@runtime_tangent(snapshot)
-def snapshot_tangent(out, x, x_dot):
-    return snapshot(x_dot)
-
-
-@runtime_tangent(unshared)
-def unshared_tangent(out, g, others, g_dot):
-    return g_dot   # the value is g's; the forward transform guards its own results
-
-
-@runtime_tangent(xlogy)
-def xlogy_tangent(out, x, y, x_dot, y_dot):
-    return xlogy(x_dot, y) + xdivy(x * y_dot, y)
-
-
-@runtime_tangent(rt.ensure_real_target)
-def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
-    return array_dot
-
-
-@runtime_tangent(rt.ensure_same_kind)
-def ensure_same_kind_tangent(out, array, value, filename, line, column, array_dot):
-    return array_dot
-
-
-@runtime_tangent(power_slope)
-def power_slope_tangent(out, a, b, c, a_dot, b_dot, c_dot):
-    # the mixed term takes its step b_dot as an argument: where the step is 0 the
-    # (maybe infinite, at a == 0) mixed partial is not needed, so it gives 0, not nan
-    return power_slope(a, b - 1, c * b) * a_dot + power_cross(a, b, c * b_dot) \
-        + power_slope(a, b) * c_dot
-
-
-@runtime_tangent(power_log)
-def power_log_tangent(out, y, a, b, y_dot, a_dot):
-    # the same mixed partial as in power_slope_tangent (a symmetric Hessian)
-    return power_log(y_dot, a, b) + power_log_cross(y, a, a_dot, b)
-
-
-@runtime_tangent(transpose_bar)
-def transpose_bar_tangent(out, g, axes, g_dot):
-    return transpose_bar(g_dot, axes)
-
-
-@runtime_tangent(concatenate_bar)
-def concatenate_bar_tangent(out, g, arrays, axis, g_dot):
-    return concatenate_bar(g_dot, arrays, axis)
-
-
-@runtime_tangent(stack_bar)
-def stack_bar_tangent(out, g, arrays, axis, g_dot):
-    return stack_bar(g_dot, arrays, axis)
-
-
-@runtime_tangent(getitem_bar)
-def getitem_bar_tangent(out, g, x, index, g_dot):
-    return getitem_bar(g_dot, x, index)
-
-
-@runtime_tangent(add_at)
-def add_at_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
-    return add_at(x_bar_dot, index, g_dot)
-
-
-@runtime_tangent(add_at_key)
-def add_at_key_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
-    return add_at_key(x_bar_dot, index, g_dot)
-
-
-@runtime_tangent(sequence_bar)
-def sequence_bar_tangent(out, items, items_dot):
-    return sequence_bar(items_dot)
-
-
-@runtime_tangent(index_set)
-def index_set_tangent(out, x, index, value, x_dot, value_dot):
-    return index_set(x_dot, index, value_dot)
-
-
-@runtime_tangent(broadcast_like)
-def broadcast_like_tangent(out, t, like, t_dot):
-    return broadcast_like(t_dot, like)
-
-
-@runtime_tangent(xdivy)
-def xdivy_tangent(out, x, y, x_dot, y_dot):
-    return xdivy(x_dot, y) - xdivy(out * y_dot, y)
-
-
-@runtime_tangent(writable_copy)
-def writable_copy_tangent(out, t, t_dot):
-    return writable_copy(t_dot)
-
-
-@runtime_tangent(rt.item_bar)
-def item_bar_tangent(out, container, key, g, g_dot):
-    return item_bar(container, key, g_dot)
-
-
 @runtime_tangent(rt.add_item)
 def add_item_tangent(out, bar, key, g, bar_dot, g_dot):
     return rt.add_item(bar_dot, key, g_dot)
@@ -198,16 +94,6 @@ def set_bar_tangent(out, g, items, index, g_dot):
     return rt.set_bar(g_dot, items, index)
 
 
-@runtime_tangent(rt.add_items)
-def add_items_tangent(out, a, b, a_dot, b_dot):
-    return add_items(a_dot, b_dot)
-
-
-@runtime_tangent(rt.overwritten)
-def overwritten_tangent(out, x, index, x_dot):
-    return overwritten(x_dot, index)
-
-
 @runtime_tangent(rt.cast_bar)
 def cast_bar_tangent(out, g, y, x, g_dot):
     return rt.cast_bar(g_dot, y, x)
@@ -216,26 +102,6 @@ def cast_bar_tangent(out, g, y, x, g_dot):
 @runtime_tangent(rt.stored_part)
 def stored_part_tangent(out, g, index, g_dot):
     return rt.stored_part(g_dot, index)
-
-
-@runtime_tangent(rt.zero_at)
-def zero_at_tangent(out, g, index, g_dot):
-    return zero_at(g_dot, index)
-
-
-@runtime_tangent(rt.repeat_bar)
-def repeat_bar_tangent(out, g, items, g_dot):
-    return repeat_bar(g_dot, items)
-
-
-@runtime_tangent(rt.dict_bar)
-def dict_bar_tangent(out, keys, values, values_dot):
-    return dict_bar(keys, values_dot)
-
-
-@runtime_tangent(rt.unbroadcast_to)
-def unbroadcast_to_tangent(out, g, target, g_dot):
-    return unbroadcast_to(g_dot, target)
 
 
 nondifferentiable(rt.shape_of)

@@ -5,7 +5,7 @@
 
 import numpy as np
 
-from ..rules.records import fact
+from ..rules.records import fact, tangent_beside
 from ..values import PowerDivergesError
 
 
@@ -186,4 +186,31 @@ def xdivy(x, y):
     zero = x == 0
     out = np.where(zero, 0.0, x / np.where(zero, 1.0, y))
     return out[()] if out.ndim == 0 else out
+
+
+# ------------------------------------------- tangent rules (second order)
+
+
+@tangent_beside(xlogy)
+def xlogy_tangent(out, x, y, x_dot, y_dot):
+    return xlogy(x_dot, y) + xdivy(x * y_dot, y)
+
+
+@tangent_beside(power_slope)
+def power_slope_tangent(out, a, b, c, a_dot, b_dot, c_dot):
+    # the mixed term takes its step b_dot as an argument: where the step is 0 the
+    # (maybe infinite, at a == 0) mixed partial is not needed, so it gives 0, not nan
+    return power_slope(a, b - 1, c * b) * a_dot + power_cross(a, b, c * b_dot) \
+        + power_slope(a, b) * c_dot
+
+
+@tangent_beside(power_log)
+def power_log_tangent(out, y, a, b, y_dot, a_dot):
+    # the same mixed partial as in power_slope_tangent (a symmetric Hessian)
+    return power_log(y_dot, a, b) + power_log_cross(y, a, a_dot, b)
+
+
+@tangent_beside(xdivy)
+def xdivy_tangent(out, x, y, x_dot, y_dot):
+    return xdivy(x_dot, y) - xdivy(out * y_dot, y)
 

@@ -8,6 +8,7 @@ import numpy as np
 from ..checks import _shares, source_location
 from ..errors import SharedArgumentsError, ValueTypeError
 from ..values import refuse_value
+from ..rules.records import tangent_beside
 from .shapes import _SCALAR_TYPES, _ndarray
 
 
@@ -242,4 +243,21 @@ def _own(g, held):
     if type(g) is dict:
         return {key: _own(item, held) for key, item in g.items()}
     return g
+
+
+# ------------------------------------------- tangent rules (second order)
+
+@tangent_beside(ensure_real_target)
+def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
+    return array_dot
+
+
+@tangent_beside(ensure_same_kind)
+def ensure_same_kind_tangent(out, array, value, filename, line, column, array_dot):
+    return array_dot
+
+
+@tangent_beside(unshared)
+def unshared_tangent(out, g, others, g_dot):
+    return g_dot   # the value is g's; the forward transform guards its own results
 

@@ -6,7 +6,7 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 import numpy as np
 
 from ..errors import ValueTypeError
-from ..rules.records import fact
+from ..rules.records import fact, tangent_beside
 from .guards import _is_complex
 from .shapes import float_like, zeros_like
 
@@ -227,4 +227,62 @@ def _refuse_complex_write():
     raise ValueTypeError("a complex value reached the derivative (written into a real "
                          "array); s2sad does not differentiate complex values",
                          hint="compute with real arrays only")
+
+
+# ------------------------------------------- tangent rules (second order)
+
+
+@tangent_beside(transpose_bar)
+def transpose_bar_tangent(out, g, axes, g_dot):
+    return transpose_bar(g_dot, axes)
+
+
+@tangent_beside(concatenate_bar)
+def concatenate_bar_tangent(out, g, arrays, axis, g_dot):
+    return concatenate_bar(g_dot, arrays, axis)
+
+
+@tangent_beside(stack_bar)
+def stack_bar_tangent(out, g, arrays, axis, g_dot):
+    return stack_bar(g_dot, arrays, axis)
+
+
+@tangent_beside(getitem_bar)
+def getitem_bar_tangent(out, g, x, index, g_dot):
+    return getitem_bar(g_dot, x, index)
+
+
+@tangent_beside(add_at)
+def add_at_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
+    return add_at(x_bar_dot, index, g_dot)
+
+
+@tangent_beside(add_at_key)
+def add_at_key_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
+    return add_at_key(x_bar_dot, index, g_dot)
+
+
+@tangent_beside(sequence_bar)
+def sequence_bar_tangent(out, items, items_dot):
+    return sequence_bar(items_dot)
+
+
+@tangent_beside(index_set)
+def index_set_tangent(out, x, index, value, x_dot, value_dot):
+    return index_set(x_dot, index, value_dot)
+
+
+@tangent_beside(snapshot)
+def snapshot_tangent(out, x, x_dot):
+    return snapshot(x_dot)
+
+
+@tangent_beside(overwritten)
+def overwritten_tangent(out, x, index, x_dot):
+    return overwritten(x_dot, index)
+
+
+@tangent_beside(zero_at)
+def zero_at_tangent(out, g, index, g_dot):
+    return zero_at(g_dot, index)
 

@@ -5,7 +5,7 @@ arrays (or the input itself when it already has the shape asked for).
 
 import numpy as np
 
-from ..rules.records import fact
+from ..rules.records import fact, tangent_beside
 
 
 
@@ -189,4 +189,27 @@ def writable_copy(t):
     if isinstance(t, dict):
         return dict(t)
     return np.array(t, dtype=float_like(t), copy=True)
+
+
+# ------------------------------------------- tangent rules (second order)
+
+
+@tangent_beside(unbroadcast)
+def unbroadcast_tangent(out, g, like, g_dot):
+    return unbroadcast(g_dot, like)
+
+
+@tangent_beside(broadcast_like)
+def broadcast_like_tangent(out, t, like, t_dot):
+    return broadcast_like(t_dot, like)
+
+
+@tangent_beside(writable_copy)
+def writable_copy_tangent(out, t, t_dot):
+    return writable_copy(t_dot)
+
+
+@tangent_beside(unbroadcast_to)
+def unbroadcast_to_tangent(out, g, target, g_dot):
+    return unbroadcast_to(g_dot, target)
 

@@ -5,7 +5,7 @@ returns a new list, tuple, dict or array and never changes its arguments.
 
 import numpy as np
 
-from ..rules.records import fact
+from ..rules.records import fact, tangent_beside
 
 from .indexing import getitem_bar
 from .shapes import _SCALAR_TYPES, float_like, unbroadcast, zeros_like
@@ -184,4 +184,27 @@ def repeat_bar(g, items):
 def dict_bar(keys, values):
     """Adjoint of a dict literal, as a dict of the values' adjoints."""
     return dict(zip(keys, values))
+
+
+# ------------------------------------------- tangent rules (second order)
+
+
+@tangent_beside(item_bar)
+def item_bar_tangent(out, container, key, g, g_dot):
+    return item_bar(container, key, g_dot)
+
+
+@tangent_beside(add_items)
+def add_items_tangent(out, a, b, a_dot, b_dot):
+    return add_items(a_dot, b_dot)
+
+
+@tangent_beside(repeat_bar)
+def repeat_bar_tangent(out, g, items, g_dot):
+    return repeat_bar(g_dot, items)
+
+
+@tangent_beside(dict_bar)
+def dict_bar_tangent(out, keys, values, values_dot):
+    return dict_bar(keys, values_dot)
 
