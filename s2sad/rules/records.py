@@ -24,8 +24,11 @@ class Facts:
     """What a call of one op does, besides computing a derivative."""
 
     #: the tangent is the op applied to the tangents of its differentiable
-    #: parameters (its other parameters as they are): the registry derives it
-    linear: bool = False
+    #: parameters (its other parameters as they are): the registry derives it.
+    #: ``True`` for an op with an adjoint rule (linear in the parameters that are not
+    #: ``nondiff``); a runtime helper names the parameters it is linear in, the others
+    #: being constant (``linear=("g",)`` on ``def sum_bar(g, x, axis, keepdims)``)
+    linear: Any = False
     #: the result may share memory with (be a view of) its first argument
     view: bool = False
     #: the result is always a new object holding none of the arguments (without ``out=``)
@@ -55,7 +58,8 @@ def declare(target, **given):
     if given.get("reduction") not in (None,) + REDUCTIONS:
         raise RuleDefinitionError(
             f"reduction must be one of {REDUCTIONS}, not {given['reduction']!r}")
-    for key in ("methods", "attributes"):
+    for key in ("methods", "attributes") + (("linear",) if isinstance(
+            given.get("linear"), (list, tuple)) else ()):
         if key in given:
             given[key] = tuple(given[key])
     _FACTS[id(target)] = (target, replace(facts(target), **given))

@@ -273,6 +273,14 @@ def _install(target, label, template, kind):
     return rule
 
 
+def install_tangent(target, template):
+    """Set the derived ``template`` as the tangent of ``target`` (a runtime helper
+    declared linear, see :mod:`.runtime_rules`).  Returns the rule."""
+    rule = _install(target, _label(target), template, "tangent")
+    _changed()
+    return rule
+
+
 def _declare_facts(targets, namespace, given):
     """Record the facts ``given`` about each of ``targets`` (the first is the op, the
     others its aliases); method and attribute spellings name the first, spelled as

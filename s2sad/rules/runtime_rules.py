@@ -23,7 +23,7 @@ import inspect
 from .. import runtime as rt
 from ..runtime_forward import reversed_range, tape_pop, tape_push
 from . import registry
-from .records import helper_tangents
+from .records import declared, helper_tangents
 from .registry import nondifferentiable
 
 
@@ -199,3 +199,24 @@ def dict_default_bar_tangent(out, g, d, key, default, g_dot):
 # reductions.py: the second order of np.dot, np.sum... lives with their adjoint helpers)
 for _helper, _rule in helper_tangents():
     runtime_tangent(_helper)(_rule)
+
+
+def linear_helper(target, diff_params):
+    """Register the tangent of the runtime helper ``target``, linear in ``diff_params``
+    (declared ``@fact(linear=(...))`` above its definition): the helper applied to their
+    tangents and to its other parameters as they are, ``sum_bar(g_dot, x, axis, keepdims)``."""
+    sig = registry.signature_of(target)
+    params = tuple(p.name for p in sig.parameters.values()
+                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+    template = registry.linear_template(target, params, tuple(diff_params),
+                                        {target.__name__: target}, target)
+    rule = registry.install_tangent(target, template)
+    rule.params = params
+    rule.diff_params = tuple(diff_params)
+    rule.defaults = {p.name: p.default for p in sig.parameters.values()
+                     if p.default is not inspect.Parameter.empty}
+
+
+for _helper, _facts in declared():
+    if isinstance(_facts.linear, tuple):
+        linear_helper(_helper, _facts.linear)

@@ -6,12 +6,12 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 import numpy as np
 
 from ..errors import ValueTypeError
-from ..rules.records import fact, tangent_beside
+from ..rules.records import fact
 from .guards import _is_complex
 from .shapes import float_like, zeros_like
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("x",))
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
     return np.copy(x[index])
@@ -71,7 +71,7 @@ def cast_dot(t, y):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("x",))
 def snapshot(x):
     """A copy of the array ``x`` (a number as it is): its values now, before a write
     through another name that shares its memory changes them."""
@@ -81,7 +81,7 @@ def snapshot(x):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("g",))
 def zero_at(g, index):
     """A copy of the adjoint ``g`` with zeros at ``index`` (the overwritten part)."""
     out = np.array(g, dtype=float_like(g), copy=True)
@@ -90,7 +90,7 @@ def zero_at(g, index):
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("g",))
 def transpose_bar(g, axes=None):
     """Adjoint of ``np.transpose(x, axes)``."""
     if axes is None:
@@ -100,7 +100,7 @@ def transpose_bar(g, axes=None):
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("g",))
 def concatenate_bar(g, arrays, axis=0):
     """Adjoint of ``np.concatenate(arrays, axis)``: one slice of ``g`` per input."""
     if axis is None:
@@ -112,7 +112,7 @@ def concatenate_bar(g, arrays, axis=0):
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("g",))
 def stack_bar(g, arrays, axis=0):
     """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``."""
     moved = np.moveaxis(g, axis, 0)
@@ -120,7 +120,7 @@ def stack_bar(g, arrays, axis=0):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("g",))
 def getitem_bar(g, x, index):
     """Adjoint of ``x[index]`` as a fresh array (repeated integer indices accumulate)."""
     out = zeros_like(x)
@@ -129,7 +129,7 @@ def getitem_bar(g, x, index):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("x_bar", "g"))
 def add_at(x_bar, index, g):
     """``x_bar`` with ``g`` added at ``index``, without touching ``x_bar`` itself (a
     list, tuple or dict adjoint item by item: see ``runtime_forward.container_add_at``)."""
@@ -141,6 +141,7 @@ def add_at(x_bar, index, g):
 
 
 
+@fact(linear=("x_bar", "g"))
 def add_at_key(x_bar, index, g):
     """``x_bar`` (an adjoint the backward sweep owns) with ``g`` added at ``index``,
     where the code did not show whether ``x`` is an array or a container: a list,
@@ -153,14 +154,14 @@ def add_at_key(x_bar, index, g):
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("items",))
 def sequence_bar(items):
     """Adjoint of a tuple or list literal, turned back into a list of adjoints."""
     return list(items)
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("x", "value"))
 def index_set(x, index, value):
     """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched).  An
     integer or bool array keeps its dtype, so the value is truncated as numpy's own
@@ -227,62 +228,3 @@ def _refuse_complex_write():
     raise ValueTypeError("a complex value reached the derivative (written into a real "
                          "array); s2sad does not differentiate complex values",
                          hint="compute with real arrays only")
-
-
-# ------------------------------------------- tangent rules (second order)
-
-
-@tangent_beside(transpose_bar)
-def transpose_bar_tangent(out, g, axes, g_dot):
-    return transpose_bar(g_dot, axes)
-
-
-@tangent_beside(concatenate_bar)
-def concatenate_bar_tangent(out, g, arrays, axis, g_dot):
-    return concatenate_bar(g_dot, arrays, axis)
-
-
-@tangent_beside(stack_bar)
-def stack_bar_tangent(out, g, arrays, axis, g_dot):
-    return stack_bar(g_dot, arrays, axis)
-
-
-@tangent_beside(getitem_bar)
-def getitem_bar_tangent(out, g, x, index, g_dot):
-    return getitem_bar(g_dot, x, index)
-
-
-@tangent_beside(add_at)
-def add_at_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
-    return add_at(x_bar_dot, index, g_dot)
-
-
-@tangent_beside(add_at_key)
-def add_at_key_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
-    return add_at_key(x_bar_dot, index, g_dot)
-
-
-@tangent_beside(sequence_bar)
-def sequence_bar_tangent(out, items, items_dot):
-    return sequence_bar(items_dot)
-
-
-@tangent_beside(index_set)
-def index_set_tangent(out, x, index, value, x_dot, value_dot):
-    return index_set(x_dot, index, value_dot)
-
-
-@tangent_beside(snapshot)
-def snapshot_tangent(out, x, x_dot):
-    return snapshot(x_dot)
-
-
-@tangent_beside(overwritten)
-def overwritten_tangent(out, x, index, x_dot):
-    return overwritten(x_dot, index)
-
-
-@tangent_beside(zero_at)
-def zero_at_tangent(out, g, index, g_dot):
-    return zero_at(g_dot, index)
-

@@ -24,7 +24,7 @@ def _keepdims_shape(shape, axes):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("g",))
 def sum_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
     shape = np.shape(x)
@@ -36,7 +36,7 @@ def sum_bar(g, x, axis=None, keepdims=False):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("g",))
 def mean_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.mean(x, axis, keepdims)``."""
     shape = np.shape(x)
@@ -48,7 +48,8 @@ def mean_bar(g, x, axis=None, keepdims=False):
 
 
 
-@fact(allocates=True)
+# which elements are extremal is piecewise constant in y and x: only g varies it
+@fact(allocates=True, linear=("g",))
 def extremum_bar(g, y, x, axis=None, keepdims=False):
     """Adjoint of ``np.max``/``np.min``: ``g`` shared equally among the tied extrema."""
     shape = np.shape(x)
@@ -140,22 +141,6 @@ def prod_bar_x_dot(g, x, x_dot, axis=None, keepdims=False):
 
 
 # ------------------------------------------- tangent rules (second order)
-
-
-@tangent_beside(sum_bar)
-def sum_bar_tangent(out, g, x, axis, keepdims, g_dot):
-    return sum_bar(g_dot, x, axis, keepdims)
-
-
-@tangent_beside(mean_bar)
-def mean_bar_tangent(out, g, x, axis, keepdims, g_dot):
-    return mean_bar(g_dot, x, axis, keepdims)
-
-
-# which elements are extremal is piecewise constant in y and x: only g varies it
-@tangent_beside(extremum_bar)
-def extremum_bar_tangent(out, g, y, x, axis, keepdims, g_dot):
-    return extremum_bar(g_dot, y, x, axis, keepdims)
 
 
 @tangent_beside(prod_bar)

@@ -5,11 +5,11 @@ arrays (or the input itself when it already has the shape asked for).
 
 import numpy as np
 
-from ..rules.records import fact, tangent_beside
+from ..rules.records import fact
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("g",))
 def unbroadcast(g, like):
     """Sum ``g`` over the axes along which ``like`` was broadcast.
 
@@ -46,7 +46,7 @@ def shape_of(*values):
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("g",))
 def unbroadcast_to(g, target):
     """:func:`unbroadcast` to a shape rather than to an array's shape."""
     shape = g.shape if g.__class__ is _ndarray else np.shape(g)
@@ -164,7 +164,7 @@ def zeros_like(x):
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("t",))
 def broadcast_like(t, like):
     """The tangent ``t`` spread to the shape of ``like`` (``t`` itself when it matches).
 
@@ -179,7 +179,7 @@ def broadcast_like(t, like):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("t",))
 def writable_copy(t):
     """A fresh float array holding ``t`` (before the tangent is written in place); for
     the tangent of a list, tuple or dict (a value of unknown kind where the code was
@@ -189,27 +189,3 @@ def writable_copy(t):
     if isinstance(t, dict):
         return dict(t)
     return np.array(t, dtype=float_like(t), copy=True)
-
-
-# ------------------------------------------- tangent rules (second order)
-
-
-@tangent_beside(unbroadcast)
-def unbroadcast_tangent(out, g, like, g_dot):
-    return unbroadcast(g_dot, like)
-
-
-@tangent_beside(broadcast_like)
-def broadcast_like_tangent(out, t, like, t_dot):
-    return broadcast_like(t_dot, like)
-
-
-@tangent_beside(writable_copy)
-def writable_copy_tangent(out, t, t_dot):
-    return writable_copy(t_dot)
-
-
-@tangent_beside(unbroadcast_to)
-def unbroadcast_to_tangent(out, g, target, g_dot):
-    return unbroadcast_to(g_dot, target)
-

@@ -5,13 +5,13 @@ returns a new list, tuple, dict or array and never changes its arguments.
 
 import numpy as np
 
-from ..rules.records import fact, tangent_beside
+from ..rules.records import fact
 
 from .indexing import getitem_bar
 from .shapes import _SCALAR_TYPES, float_like, unbroadcast, zeros_like
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("g",))
 def item_bar(container, key, g):
     """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``
     (of an array too, where generated code did not know which it is: ``getitem_bar``)."""
@@ -41,7 +41,7 @@ def add_item(bar, key, g):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("a", "b"))
 def add_items(a, b):
     """Elementwise sum of two adjoints of the same tuple, list or dict."""
     if isinstance(a, dict):
@@ -167,7 +167,7 @@ def repetition_bar(g, items):
 
 
 
-@fact(view=True)
+@fact(view=True, linear=("g",))
 def repeat_bar(g, items):
     """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape."""
     if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
@@ -181,30 +181,7 @@ def repeat_bar(g, items):
 
 
 
+@fact(linear=("values",))
 def dict_bar(keys, values):
     """Adjoint of a dict literal, as a dict of the values' adjoints."""
     return dict(zip(keys, values))
-
-
-# ------------------------------------------- tangent rules (second order)
-
-
-@tangent_beside(item_bar)
-def item_bar_tangent(out, container, key, g, g_dot):
-    return item_bar(container, key, g_dot)
-
-
-@tangent_beside(add_items)
-def add_items_tangent(out, a, b, a_dot, b_dot):
-    return add_items(a_dot, b_dot)
-
-
-@tangent_beside(repeat_bar)
-def repeat_bar_tangent(out, g, items, g_dot):
-    return repeat_bar(g_dot, items)
-
-
-@tangent_beside(dict_bar)
-def dict_bar_tangent(out, keys, values, values_dot):
-    return dict_bar(keys, values_dot)
-
