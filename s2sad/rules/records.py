@@ -40,6 +40,10 @@ class Facts:
     methods: Tuple[str, ...] = ()
     #: ``x.<name>`` on an array is the op applied to ``x``
     attributes: Tuple[str, ...] = ()
+    #: the dotted name generated code calls the op by, when it is not the name it is
+    #: defined under (s2sad's container helpers are called ``rt.<name>``, ``rt`` being
+    #: ``s2sad.runtime``): a derived tangent spells the call the same way
+    spelling: Optional[str] = None
 
 
 #: id(target) -> (target, its facts)

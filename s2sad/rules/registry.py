@@ -318,16 +318,17 @@ _OPERATOR_SIGNS = {operator.add: "{0} + {1}", operator.sub: "{0} - {1}",
                    operator.neg: "-{0}"}
 
 
-def linear_template(target, params, diff_params, namespace, fn):
+def linear_template(target, params, diff_params, namespace, fn, spelled=None):
     """The tangent :class:`Template` of an op linear in ``diff_params``: the op applied
     to their tangents (``<p>_dot``) and to its other parameters as they are, called
-    positionally, spelled as ``namespace`` names the op (an operator as its operator)."""
+    positionally, spelled ``spelled`` (a dotted name whose first part ``namespace``
+    binds), else as ``namespace`` names the op (an operator as its operator)."""
     out = "y" if "y" not in params else "out"
     args = [f"{p}_dot" if p in diff_params else p for p in params]
     if target in _OPERATOR_SIGNS:
         text = _OPERATOR_SIGNS[target].format(*args)
     else:
-        text = f"{spelling(target, namespace)}({', '.join(args)})"
+        text = f"{spelled or spelling(target, namespace)}({', '.join(args)})"
     result = gast.parse(text).body[0].value
     root = text.split(".")[0].split("(")[0] if target not in _OPERATOR_SIGNS else None
     free = {root: namespace[root]} if root else {}

@@ -5,6 +5,7 @@ items, ``sorted``) and their adjoints and tangents.  Each returns a new value.
 import numpy as np
 
 from ..errors import ValueTypeError
+from ..rules.records import fact
 from .shapes import float_like, zeros_like
 from .trees import add_tree, zeros_tree
 
@@ -19,6 +20,7 @@ def dict_set(d, key, value):
 
 
 
+@fact(linear=("g",), spelling="rt.dict_set_bar")
 def dict_set_bar(g, d, key):
     """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches ``d``:
     ``g``'s items for ``d``'s keys, with a zero at ``key`` (overwritten, or absent
@@ -31,6 +33,7 @@ def dict_set_bar(g, d, key):
 
 
 
+@fact(linear=("g",), spelling="rt.dict_item_bar")
 def dict_item_bar(g, key, value):
     """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches
     ``value``: ``g[key]`` (a zero of ``value``'s kind where ``g`` has none)."""
@@ -47,6 +50,7 @@ def dict_get(d, key, default=None):
 
 
 
+@fact(linear=("g",), spelling="rt.dict_get_bar")
 def dict_get_bar(g, d, key):
     """Adjoint of ``d.get(key, default)`` for ``d``: zeros but ``g`` at ``key``
     (all zeros when ``key`` is absent: the value was the default)."""
@@ -57,6 +61,7 @@ def dict_get_bar(g, d, key):
 
 
 
+@fact(linear=("g",), spelling="rt.dict_default_bar")
 def dict_default_bar(g, d, key, default):
     """Adjoint of ``d.get(key, default)`` for ``default``: ``g`` when ``key`` is absent."""
     return zeros_like(default) if key in d else g
@@ -84,6 +89,7 @@ def dict_entries(source):
 
 
 
+@fact(linear=("g",), spelling="rt.dict_entries_bar")
 def dict_entries_bar(g, source):
     """The adjoint of ``source`` in ``dict_entries(source)``: for a dict, each value's
     adjoint under its key; for pairs, the pairs' adjoints (zeros where none came)."""
@@ -97,6 +103,7 @@ def dict_entries_bar(g, source):
 
 
 
+@fact(linear=("tangent",), spelling="rt.dict_entries_dot")
 def dict_entries_dot(source, tangent):
     """The tangent of ``dict_entries(source)``: ``(0.0, value tangent)`` per key of a
     dict, else the pairs' tangents."""
@@ -114,6 +121,7 @@ def _sorted_order(items):
 
 
 
+@fact(linear=("g",), spelling="rt.sorted_bar")
 def sorted_bar(g, items):
     """The adjoint of ``items`` in ``sorted(items)``: the adjoint of the item sorted to
     position ``j`` goes back to the position it came from (zeros for a dict, whose
@@ -133,6 +141,7 @@ def sorted_bar(g, items):
 
 
 
+@fact(linear=("tangent",), spelling="rt.sorted_dot")
 def sorted_dot(items, tangent):
     """The tangent of ``sorted(items)``: the items' tangents in sorted order (zeros
     for the keys of a dict)."""
@@ -153,6 +162,7 @@ def loop_items(sequence):
 
 
 
+@fact(linear=("g",), spelling="rt.loop_items_bar")
 def loop_items_bar(g, sequence):
     """The adjoint of ``sequence`` in ``loop_items(sequence)``: ``g`` itself, or zeros
     for a dict (whose keys were listed: they carry no derivative)."""
@@ -162,6 +172,7 @@ def loop_items_bar(g, sequence):
 
 
 
+@fact(linear=("tangent",), spelling="rt.loop_items_dot")
 def loop_items_dot(sequence, tangent):
     """The tangent of ``loop_items(sequence)``: ``tangent`` itself, or a zero per key
     for a dict."""

@@ -18,7 +18,7 @@ def overwritten(x, index):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, linear=("g",), spelling="rt.stored_part")
 def stored_part(g, index):
     """The adjoint of ``v`` in ``x[index] = v``: ``g[index]``, with zeros for the
     elements of ``v`` that numpy does not keep.
@@ -50,6 +50,7 @@ def _may_repeat(index):
 
 
 
+@fact(linear=("g",), spelling="rt.cast_bar")
 def cast_bar(g, y, x):
     """The adjoint of ``x`` in ``y = np.array(x, dtype)`` (``x.astype(dtype)``): ``g``
     in ``x``'s float dtype for a float ``y``, and zeros for an integer or bool ``y``

@@ -5,6 +5,7 @@ except ``list_push``, the one that appends in place to a list the code owns.
 
 import numpy as np
 
+from ..rules.records import fact
 from .shapes import float_like, zeros_like
 
 
@@ -34,6 +35,7 @@ def list_remove(items, index, item):
 
 
 
+@fact(linear=("g",), spelling="rt.list_bar")
 def list_bar(g):
     """The adjoint of a list as a list of the backward sweep's own, which it pops the
     adjoints of appended items off and puts those of popped items back into (in
@@ -104,6 +106,7 @@ def _position(index, length):
 
 
 
+@fact(linear=("g",), spelling="rt.extend_bar")
 def extend_bar(g, more):
     """Adjoint of ``list_extend(items, more)``: ``(items_bar, more_bar)``, ``g`` split
     where ``more`` starts (``more_bar`` a tuple for a tuple, an array for an array)."""
@@ -117,6 +120,7 @@ def extend_bar(g, more):
 
 
 
+@fact(linear=("g",), spelling="rt.insert_bar")
 def insert_bar(g, index):
     """Adjoint of ``list_insert(items, index, item)``: ``(items_bar, item_bar)``."""
     g = list(g)
@@ -125,6 +129,7 @@ def insert_bar(g, index):
 
 
 
+@fact(linear=("g",), spelling="rt.delete_bar")
 def delete_bar(g, index, item):
     """Adjoint of ``list_delete(items, index, item)``: ``g`` with a zero like the item
     popped (``item``) put back where it was."""
@@ -135,6 +140,7 @@ def delete_bar(g, index, item):
 
 
 
+@fact(linear=("g",), spelling="rt.set_bar")
 def set_bar(g, items, index):
     """Adjoint of ``list_set(items, index, item)``: ``(items_bar, item_bar)``, the
     overwritten item getting zeros."""

@@ -30,6 +30,7 @@ def item_bar(container, key, g):
 
 
 
+@fact(linear=("bar", "g"), spelling="rt.add_item")
 def add_item(bar, key, g):
     """``bar[key] += g`` on an adjoint of a list or dict the backward sweep owns, in
     place (a new item, never a write into the old one); a tuple's adjoint becomes
@@ -50,6 +51,7 @@ def add_items(a, b):
 
 
 
+@fact(linear=("a", "b"), spelling="rt.add_tree")
 def add_tree(a, b):
     """The sum of two adjoints of one value: leaf by leaf for (nested) lists, tuples
     and dicts (never a concatenation), ``a + b`` for numbers and arrays; ``None``
@@ -82,6 +84,7 @@ def zeros_tree(x):
 
 
 
+@fact(linear=("g",), spelling="rt.adjoint_copy")
 def adjoint_copy(g):
     """A shallow copy of a container adjoint (a list for a list or tuple), which
     generated code then writes items into; leaves are replaced, never changed in place."""
@@ -93,6 +96,7 @@ def adjoint_copy(g):
 
 
 
+@fact(linear=("g",), spelling="rt.tree_like")
 def tree_like(g, x):
     """The adjoint ``g`` in the structure of the value ``x``: tuples where ``x`` holds
     tuples (generated code builds container adjoints as lists), zeros where ``g`` holds
@@ -108,6 +112,7 @@ def tree_like(g, x):
 
 
 
+@fact(linear=("g",), spelling="rt.times_bar")
 def times_bar(g, x, n):
     """The adjoint of ``x`` in ``x * n`` or ``n * x`` when the kind of ``x`` was not known
     where the code was made: for a list or tuple (``n`` an int), a repetition (each
@@ -119,6 +124,7 @@ def times_bar(g, x, n):
 
 
 
+@fact(linear=("g",), spelling="rt.plus_bar")
 def plus_bar(g, a, b):
     """The adjoints ``(a_bar, b_bar)`` of ``a + b`` where the code did not know whether
     it concatenates (two lists, or two tuples: each gets its part of ``g``) or adds
@@ -138,6 +144,7 @@ def _sum_part(g, x):
 
 
 
+@fact(linear=("g",), spelling="rt.iterable_bar")
 def iterable_bar(g, items):
     """The adjoint of ``items`` in ``list(items)`` or ``tuple(items)``: ``g`` (a list of
     the items' adjoints) as a list, or stacked into an array shaped like ``items`` when
@@ -154,6 +161,7 @@ def iterable_bar(g, items):
 
 
 
+@fact(linear=("g",), spelling="rt.repetition_bar")
 def repetition_bar(g, items):
     """The adjoint of ``items`` in ``items * n`` (a list or tuple repeated ``n`` times):
     item ``i`` gets the sum of the adjoints of its ``n`` copies."""
