@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import s2sad
+import s2sad.runtime
 from s2sad.testing import check_grads
 
 import op_functions as F
@@ -578,3 +579,33 @@ def test_user_rules_declare_the_same_facts_and_derive_a_linear_tangent():
         @s2sad.tangent(twice)
         def twice_tangent(y, x, x_dot):
             return 2.0 * x_dot
+
+
+def test_the_facts_the_passes_read():
+    """What normalize, aliases, shapes and reverse read about ops, as declared with them."""
+    import operator
+
+    from s2sad.rules import fresh, load_builtin_rules, registry
+    load_builtin_rules()
+    assert registry.view_names() == {
+        "transpose", "reshape", "ravel", "expand_dims", "squeeze", "swapaxes", "moveaxis",
+        "asarray", "broadcast_to", "atleast_1d", "atleast_2d", "diagonal", "real", "imag"}
+    assert registry.view_names(runtime=True) == {
+        "unbroadcast", "unbroadcast_to", "broadcast_like", "transpose_bar", "concatenate_bar",
+        "stack_bar", "sequence_bar", "repeat_bar"}
+    assert {name: registry.reduction(getattr(np, name))
+            for name in ("sum", "mean", "prod", "max", "min", "amax", "amin")} == {
+        "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min",
+        "amax": "max", "amin": "min"}
+    assert registry.reduction(np.cumsum) is None and registry.reduction(np.dot) is None
+    for op in (np.zeros, np.sum, np.dot, np.sin, np.add, len, float, s2sad.runtime.sum_bar):
+        assert registry.allocates(op) and fresh.allocates(op), op
+    for op in (np.reshape, np.asarray, operator.matmul, np.amax, s2sad.runtime.unbroadcast):
+        assert not registry.allocates(op), op
+    assert registry.view_of(np.transpose) and not registry.view_of(np.copy)
+    assert registry.facts(np.reshape).linear and registry.facts(np.reshape).methods == (
+        "reshape",)
+    assert registry.METHODS["astype"] == (np.array, "np.array")
+    assert registry.VIEW_ATTRIBUTES == {"T": (np.transpose, "np.transpose"),
+                                        "real": (np.real, "np.real"),
+                                        "imag": (np.imag, "np.imag")}

@@ -13,7 +13,7 @@ from ..runtime import (cast_bar, cast_dot, clip_lower_mask, clip_mask, clip_uppe
                        concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
                        outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
-from .registry import (VIEW_ATTRIBUTES, adjoint, declare, declare_allocating_type,
+from .registry import (adjoint, declare, declare_allocating_type,
                        nondifferentiable, signature_for, tangent)
 
 # ------------------------------------------------------------- elementwise
@@ -366,6 +366,8 @@ def stack_adjoint(y, y_bar, arrays, axis=0):
     return stack_bar(y_bar, arrays, axis)
 
 
+# x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
+# dtypes are constant, see array_adjoint)
 @adjoint(np.array, nondiff=("dtype",), methods=("astype",))
 def array_adjoint(y, y_bar, object, dtype=None):
     # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
@@ -414,13 +416,11 @@ nondifferentiable(
     np.less, np.less_equal, np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
     np.logical_not, np.arange, np.linspace, np.eye, np.floor_divide,
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
-    builtins.isinstance, np.imag,
+    builtins.isinstance,
 )
 
-# x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
-# dtypes are constant, see array_adjoint); x.imag of a real x is 0
-declare(np.imag, view=True, attributes=("imag",))
-VIEW_ATTRIBUTES["imag"] = (np.imag, "np.imag")
+# x.imag of a real x is 0
+nondifferentiable(np.imag, view=True, attributes=("imag",), spelling="np.imag")
 
 # ----------------------------------------------- facts of ops without a rule
 

@@ -421,11 +421,16 @@ def tangent(target, *, label=None, aliases=(), view=False, allocates=False, redu
 
 def nondifferentiable(*targets, **given):
     """Declare that the outputs of ``targets`` carry no derivative (constants), with
-    the facts ``given`` about each (``allocates=True``...)."""
+    the facts ``given`` about each (``allocates=True``...; method and attribute
+    spellings with the ``spelling`` generated code calls the op by)."""
     for tgt in targets:
         rule = _rule_for(tgt)
         rule.nondifferentiable = True
         if given:
             declare(tgt, **given)
+            for name in given.get("methods", ()):
+                METHODS[name] = (tgt, given["spelling"])
+            for name in given.get("attributes", ()):
+                VIEW_ATTRIBUTES[name] = (tgt, given["spelling"])
     _changed()
     return targets[0] if len(targets) == 1 else targets
