@@ -83,7 +83,6 @@ def check_item_update(items, index, message, hint, filename, line, column, names
     if not isinstance(items, list) or not any(
             hasattr(type(item), method) for method in _IN_PLACE_METHODS):
         return True   # an array's item (its row is written in place too), or a number
-    from .runtime import _shares   # numpy, only when the generated code runs
     position = index % len(items) if isinstance(index, int) and len(items) else index
     holders = [(f"the item at position {j}", other) for j, other in enumerate(items)
                if j != position]
@@ -99,7 +98,6 @@ def check_not_shared(written, other, message, hint, filename, line, column):
     """``True`` when writing into ``written`` leaves ``other`` as it is; raise the
     refusal ``message`` when the two share memory now (``other = y[i]`` is a view of
     ``y`` or a number copied from it, which only its value tells)."""
-    from .runtime import _shares   # numpy, only when the generated code runs
     if not _shares(written, other):
         return True
     raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
@@ -113,7 +111,23 @@ def check_item_alone(container, key, message, hint, filename, line, column):
     value = container[key]
     if not any(hasattr(type(value), method) for method in _IN_PLACE_METHODS):
         return True
-    from .runtime import _shares   # numpy, only when the generated code runs
     if not any(_shares(value, other) for k, other in container.items() if k != key):
         return True
     raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
+
+
+def _shares(written, other, depth=0):
+    """May writing into ``written`` change ``other`` (or an array inside it)?"""
+    # numpy is imported here, not at the top: the code generator imports this module
+    # for the names of the checks and never imports numpy (generated code runs this)
+    import numpy as np
+    if written is other and isinstance(written, (np.ndarray, list, dict)):
+        return True
+    if isinstance(other, np.ndarray):
+        return (isinstance(written, np.ndarray) and np.may_share_memory(written, other)
+                and np.shares_memory(written, other))
+    if depth < 4 and isinstance(other, (tuple, list)):
+        return any(_shares(written, item, depth + 1) for item in other)
+    if depth < 4 and isinstance(other, dict):
+        return any(_shares(written, item, depth + 1) for item in other.values())
+    return False

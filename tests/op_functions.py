@@ -133,6 +133,26 @@ def arctan(x):
     return np.arctan(x)
 
 
+def hypot(a, b):
+    return np.hypot(a, b)
+
+
+def asarray(x):
+    return np.asarray(x) * x
+
+
+def copy(x):
+    return np.copy(x) * x
+
+
+def real(x):
+    return np.real(x) * x
+
+
+def to_float(x):
+    return float(x) * x
+
+
 def sinh(x):
     return np.sinh(x)
 

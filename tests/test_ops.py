@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import s2sad
+import s2sad.runtime
 from s2sad.testing import check_grads
 
 import op_functions as F
@@ -195,6 +196,7 @@ ROWS = [
     unary("arcsin", F.arcsin, "unit"),
     unary("arccos", F.arccos, "unit"),
     unary("arctan", F.arctan),
+    binary("hypot", F.hypot, "nonzero", "nonzero"),
     unary("sinh", F.sinh),
     unary("cosh", F.cosh),
     unary("tanh", F.tanh),
@@ -338,6 +340,10 @@ ROWS = [
     row("array-vectors", F.array_of_vectors, ("vector", Arg((3,)), Arg((3,)))),
     unary("zeros_like", F.zeros_like),
     unary("ones_like", F.ones_like_scaled),
+    unary("asarray", F.asarray),
+    unary("copy", F.copy),
+    unary("real", F.real),
+    row("float", F.to_float, ("scalar", Arg(()))),
 
     # subscripts
     row("x[0]", F.index_first, ("vector", Arg((5,))), ("matrix", Arg((3, 4)))),
@@ -478,3 +484,128 @@ def test_check_grads_refuses_unknown_modes_and_empty_wrt():
         check_grads(F.sin, (0.5,), modes=("sideways",))
     with pytest.raises(ValueError, match="nothing to differentiate"):
         check_grads(F.index_int_array_param, (np.arange(5), IDX))
+
+
+# ------------------------------------------- every rule a row, every row a rule
+
+#: rows that check the transforms' own handling of Python (subscripts, tuples,
+#: attributes, lengths, reused names), not one rule of operators.py or numpy_rules.py
+STRUCTURAL = {"x[0]", "x[-1]", "x[1:4]", "x[:, 0]", "x[::2]", "x[1:, :-1]", "x[INDEX]",
+              "x[[1, 1, 0]]", "x[idx]", "x[x > 0]", "x[mask]", "tuple-pack-unpack", "swap",
+              "parallel-assign", "x.shape", "len(x)", "x[0]*x[1]+x[-1]", "x[1, 2]*x[0, 0]",
+              "x.shape[-1]"}
+
+
+class _Recording(dict):
+    """The registry's rule table, noting every rule looked up (``registry.lookup``)."""
+
+    def __init__(self, rules):
+        super().__init__(rules)
+        self.seen = set()
+
+    def get(self, key, default=None):
+        self.seen.add(key)
+        return super().get(key, default)
+
+
+def _op_rules():
+    """{template: the targets it serves} for every derivative rule of operators.py and
+    numpy_rules.py (an op and its aliases share one template)."""
+    from s2sad.rules import load_builtin_rules, registry
+    load_builtin_rules()
+    served = {}
+    for rule in list(registry._RULES.values()):
+        template = rule.adjoint or rule.tangent
+        if template is not None and template.fn.__module__ in (
+                "s2sad.rules.operators", "s2sad.rules.numpy_rules"):
+            served.setdefault(id(template), (template, []))[1].append(rule.target)
+    return served
+
+
+def _rules_of_row(row_, monkeypatch):
+    """The ids of the targets whose rules generating ``row_.fn``'s derivatives looks up."""
+    from s2sad import pipeline
+    from s2sad.rules import registry
+    recording = _Recording(registry._RULES)
+    monkeypatch.setattr(registry, "_RULES", recording)
+    case = row_.cases[0]
+    params = list(__import__("inspect").signature(row_.fn).parameters)
+    wrt = [p for p, a in zip(params, case.args) if isinstance(a, Arg)]
+    for mode in ("reverse", "forward"):
+        pipeline.generate(row_.fn, wrt, mode)
+    monkeypatch.setattr(registry, "_RULES", dict(recording))
+    return recording.seen
+
+
+def test_every_rule_has_a_row_and_every_row_a_rule(monkeypatch):
+    served = _op_rules()
+    used, ruleless = set(), []
+    for row_ in ROWS:
+        seen = _rules_of_row(row_, monkeypatch)
+        covered = {key for key, (_, targets) in served.items()
+                   if any(id(t) in seen for t in targets)}
+        used |= covered
+        if not covered and row_.op not in STRUCTURAL:
+            ruleless.append(row_.op)
+    missing = sorted(served[key][0].fn.__name__ for key in set(served) - used)
+    assert missing == [], f"rules without a row in the op table: {missing}"
+    assert ruleless == [], f"rows that check no rule (add them to STRUCTURAL?): {ruleless}"
+    assert STRUCTURAL <= {r.op for r in ROWS}
+
+
+def twice(x):
+    """An op s2sad knows only by the rule the test below registers for it."""
+    return 2.0 * np.asarray(x)
+
+
+def uses_twice(x):
+    return np.sum(twice(x) * x)
+
+
+def test_user_rules_declare_the_same_facts_and_derive_a_linear_tangent():
+    from s2sad.rules import registry
+
+    @s2sad.adjoint(twice, linear=True, allocates=True)
+    def twice_adjoint(y, y_bar, x):
+        return 2.0 * y_bar
+
+    record = registry.facts(twice)
+    assert record.linear and record.allocates and not record.view
+    assert registry.allocates(twice) and not registry.view_of(twice)
+    assert registry.reduction(twice) is None
+    check_grads(uses_twice, (np.array([0.5, -1.0, 2.0]),), modes=("reverse", "forward"))
+    assert "twice(x_dot)" in s2sad.jvp(uses_twice).source
+    with pytest.raises(s2sad.RuleDefinitionError, match="linear"):
+        @s2sad.tangent(twice)
+        def twice_tangent(y, x, x_dot):
+            return 2.0 * x_dot
+
+
+def test_the_facts_the_passes_read():
+    """What normalize, aliases, shapes and reverse read about ops, as declared with them."""
+    import operator
+
+    from s2sad.rules import fresh, load_builtin_rules, registry
+    load_builtin_rules()
+    assert registry.view_names() == {
+        "transpose", "reshape", "ravel", "expand_dims", "squeeze", "swapaxes", "moveaxis",
+        "asarray", "broadcast_to", "atleast_1d", "atleast_2d", "diagonal", "real", "imag"}
+    assert registry.view_names(runtime=True) == {
+        "unbroadcast", "unbroadcast_to", "broadcast_like", "transpose_bar", "concatenate_bar",
+        "stack_bar", "sequence_bar", "repeat_bar"}
+    assert {name: registry.reduction(getattr(np, name))
+            for name in ("sum", "mean", "prod", "max", "min", "amax", "amin")} == {
+        "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min",
+        "amax": "max", "amin": "min"}
+    assert registry.reduction(np.cumsum) is None and registry.reduction(np.dot) is None
+    for op in (np.zeros, np.sum, np.dot, np.sin, np.add, len, float, s2sad.runtime.sum_bar):
+        assert registry.allocates(op) and fresh.allocates(op), op
+    for op in (np.reshape, np.asarray, operator.matmul, np.amax, s2sad.runtime.unbroadcast):
+        assert not registry.allocates(op), op
+    assert registry.view_of(np.transpose) and not registry.view_of(np.copy)
+    assert registry.facts(np.reshape).linear and registry.facts(np.reshape).methods == (
+        "reshape",)
+    assert registry.METHODS["astype"] == (np.array, "np.array")
+    assert registry.VIEW_ATTRIBUTES == {"T": (np.transpose, "np.transpose"),
+                                        "real": (np.real, "np.real"),
+                                        "imag": (np.imag, "np.imag")}

@@ -13,7 +13,8 @@ from ..runtime import (cast_bar, cast_dot, clip_lower_mask, clip_mask, clip_uppe
                        concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
                        outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
-from .registry import adjoint, method, nondifferentiable, signature_for, tangent, view_attribute
+from .registry import (adjoint, declare, declare_allocating_type,
+                       nondifferentiable, signature_for, tangent)
 
 # ------------------------------------------------------------- elementwise
 
@@ -76,6 +77,16 @@ def arctan_adjoint(y, y_bar, x):
 @tangent(np.arctan)
 def arctan_tangent(y, x, x_dot):
     return x_dot / (1.0 + x * x)
+
+
+@adjoint(np.hypot, broadcast=True)
+def hypot_adjoint(y, y_bar, x1, x2):
+    return y_bar * x1 / y, y_bar * x2 / y
+
+
+@tangent(np.hypot)
+def hypot_tangent(y, x1, x2, x1_dot, x2_dot):
+    return (x1_dot * x1 + x2_dot * x2) / y
 
 
 @adjoint(np.sinh)
@@ -208,14 +219,9 @@ def minimum_tangent(y, a, b, a_dot, b_dot):
     return a_dot * tie_mask(b, a) + b_dot * tie_mask(a, b)
 
 
-@adjoint(np.where, nondiff=("condition",), broadcast=True)
+@adjoint(np.where, nondiff=("condition",), broadcast=True, linear=True, allocates=True)
 def where_adjoint(out, out_bar, condition, x, y):
     return np.where(condition, out_bar, 0.0), np.where(condition, 0.0, out_bar)
-
-
-@tangent(np.where)
-def where_tangent(out, condition, x, y, x_dot, y_dot):
-    return np.where(condition, x_dot, y_dot)
 
 
 @adjoint(np.clip, broadcast=True)
@@ -233,7 +239,7 @@ def clip_tangent(y, a, a_min, a_max, a_dot, a_min_dot, a_max_dot):
 # --------------------------------------------------------- products of arrays
 
 
-@adjoint(np.dot)
+@adjoint(np.dot, allocates=True, methods=("dot",))
 def dot_adjoint(y, y_bar, a, b):
     return dot_lhs_bar(y_bar, a, b), dot_rhs_bar(y_bar, a, b)
 
@@ -243,7 +249,7 @@ def dot_tangent(y, a, b, a_dot, b_dot):
     return np.dot(a_dot, b) + np.dot(a, b_dot)
 
 
-@adjoint(np.outer)
+@adjoint(np.outer, allocates=True)
 def outer_adjoint(y, y_bar, a, b):
     return outer_lhs_bar(y_bar, a, b), outer_rhs_bar(y_bar, a, b)
 
@@ -256,7 +262,8 @@ def outer_tangent(y, a, b, a_dot, b_dot):
 # ------------------------------------------------------------------ reductions
 
 
-@adjoint(np.sum, nondiff=("axis", "keepdims"), shape_only=("a",))
+@adjoint(np.sum, nondiff=("axis", "keepdims"), shape_only=("a",), allocates=True,
+         reduction="sum", methods=("sum",))
 def sum_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return sum_bar(y_bar, a, axis, keepdims)
 
@@ -266,7 +273,8 @@ def sum_tangent(y, a, axis, keepdims, a_dot):
     return np.sum(a_dot, axis=axis, keepdims=keepdims)
 
 
-@adjoint(np.mean, nondiff=("axis", "keepdims"), shape_only=("a",))
+@adjoint(np.mean, nondiff=("axis", "keepdims"), shape_only=("a",), allocates=True,
+         reduction="mean", methods=("mean",))
 def mean_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return mean_bar(y_bar, a, axis, keepdims)
 
@@ -276,7 +284,8 @@ def mean_tangent(y, a, axis, keepdims, a_dot):
     return np.mean(a_dot, axis=axis, keepdims=keepdims)
 
 
-@adjoint(np.prod, nondiff=("axis", "keepdims"))
+@adjoint(np.prod, nondiff=("axis", "keepdims"), allocates=True, reduction="prod",
+         methods=("prod",))
 def prod_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return prod_bar(y_bar, a, axis, keepdims)
 
@@ -287,7 +296,8 @@ def prod_tangent(y, a, axis, keepdims, a_dot):
                   keepdims=keepdims)
 
 
-@adjoint(np.max, nondiff=("axis", "keepdims"), aliases=(np.amax,))
+@adjoint(np.max, nondiff=("axis", "keepdims"), aliases=(np.amax,), reduction="max",
+         methods=("max",))
 def max_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return extremum_bar(y_bar, y, a, axis, keepdims)
 
@@ -298,7 +308,8 @@ def max_tangent(y, a, axis, keepdims, a_dot):
                   keepdims=keepdims)
 
 
-@adjoint(np.min, nondiff=("axis", "keepdims"), aliases=(np.amin,))
+@adjoint(np.min, nondiff=("axis", "keepdims"), aliases=(np.amin,), reduction="min",
+         methods=("min",))
 def min_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return extremum_bar(y_bar, y, a, axis, keepdims)
 
@@ -312,54 +323,31 @@ def min_tangent(y, a, axis, keepdims, a_dot):
 # ------------------------------------------------------------- shape changes
 
 
-@adjoint(np.reshape, nondiff=("shape",), spellings={"newshape": "shape"})  # numpy < 2.1
+@adjoint(np.reshape, nondiff=("shape",), spellings={"newshape": "shape"},  # numpy < 2.1
+         linear=True, view=True, methods=("reshape",))
 def reshape_adjoint(y, y_bar, a, shape):
     return np.reshape(y_bar, np.shape(a))
 
 
-@tangent(np.reshape)
-def reshape_tangent(y, a, shape, a_dot):
-    return np.reshape(a_dot, shape)
-
-
-@adjoint(np.ravel)
+@adjoint(np.ravel, linear=True, view=True, methods=("ravel",))
 def ravel_adjoint(y, y_bar, a):
     return np.reshape(y_bar, np.shape(a))
 
 
-@tangent(np.ravel)
-def ravel_tangent(y, a, a_dot):
-    return np.ravel(a_dot)
-
-
-@adjoint(np.transpose, nondiff=("axes",))
+@adjoint(np.transpose, nondiff=("axes",), linear=True, view=True, methods=("transpose",),
+         attributes=("T",))
 def transpose_adjoint(y, y_bar, a, axes=None):
     return transpose_bar(y_bar, axes)
 
 
-@tangent(np.transpose)
-def transpose_tangent(y, a, axes, a_dot):
-    return np.transpose(a_dot, axes)
-
-
-@adjoint(np.expand_dims, nondiff=("axis",))
+@adjoint(np.expand_dims, nondiff=("axis",), linear=True, view=True)
 def expand_dims_adjoint(y, y_bar, a, axis):
     return np.reshape(y_bar, np.shape(a))
 
 
-@tangent(np.expand_dims)
-def expand_dims_tangent(y, a, axis, a_dot):
-    return np.expand_dims(a_dot, axis)
-
-
-@adjoint(np.squeeze, nondiff=("axis",))
+@adjoint(np.squeeze, nondiff=("axis",), linear=True, view=True, methods=("squeeze",))
 def squeeze_adjoint(y, y_bar, a, axis=None):
     return np.reshape(y_bar, np.shape(a))
-
-
-@tangent(np.squeeze)
-def squeeze_tangent(y, a, axis, a_dot):
-    return np.squeeze(a_dot, axis)
 
 
 @signature_for(np.concatenate)
@@ -368,27 +356,19 @@ def concatenate_signature(arrays, /, axis=0, out=None, *, dtype=None, casting="s
     read ``np.concatenate(arrays_dot, 0)`` there, and calls bind differently)."""
 
 
-@adjoint(np.concatenate, nondiff=("axis",))
+@adjoint(np.concatenate, nondiff=("axis",), linear=True, allocates=True)
 def concatenate_adjoint(y, y_bar, arrays, axis=0):
     return concatenate_bar(y_bar, arrays, axis)
 
 
-@tangent(np.concatenate)
-def concatenate_tangent(y, arrays, axis, arrays_dot):
-    return np.concatenate(arrays_dot, axis)
-
-
-@adjoint(np.stack, nondiff=("axis",))
+@adjoint(np.stack, nondiff=("axis",), linear=True, allocates=True)
 def stack_adjoint(y, y_bar, arrays, axis=0):
     return stack_bar(y_bar, arrays, axis)
 
 
-@tangent(np.stack)
-def stack_tangent(y, arrays, axis, arrays_dot):
-    return np.stack(arrays_dot, axis)
-
-
-@adjoint(np.array, nondiff=("dtype",))
+# x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
+# dtypes are constant, see array_adjoint)
+@adjoint(np.array, nondiff=("dtype",), methods=("astype",))
 def array_adjoint(y, y_bar, object, dtype=None):
     # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
     return cast_bar(y_bar, y, object)
@@ -399,27 +379,17 @@ def array_tangent(y, object, dtype, object_dot):
     return cast_dot(object_dot, y)
 
 
-@adjoint(np.asarray)
+@adjoint(np.asarray, linear=True, view=True)
 def asarray_adjoint(y, y_bar, a):
     return y_bar
 
 
-@tangent(np.asarray)
-def asarray_tangent(y, a, a_dot):
-    return np.asarray(a_dot)
-
-
-@adjoint(np.copy)
+@adjoint(np.copy, linear=True, allocates=True, methods=("copy",))
 def copy_adjoint(y, y_bar, a):
     return y_bar
 
 
-@tangent(np.copy)
-def copy_tangent(y, a, a_dot):
-    return np.copy(a_dot)
-
-
-@adjoint(float)
+@adjoint(float, allocates=True)
 def float_adjoint(y, y_bar, x):
     return y_bar
 
@@ -432,14 +402,9 @@ def float_tangent(y, x, x_dot):
 # real and imaginary parts: complex values are refused (s2sad.values), so the values
 # here are real: np.real (x.real) is x itself, np.imag (x.imag) is 0
 
-@adjoint(np.real)
+@adjoint(np.real, linear=True, view=True, attributes=("real",))
 def real_adjoint(y, y_bar, val):
     return y_bar
-
-
-@tangent(np.real)
-def real_tangent(y, val, val_dot):
-    return np.real(val_dot)
 
 
 # ------------------------------------------------------------ no derivative
@@ -451,19 +416,24 @@ nondifferentiable(
     np.less, np.less_equal, np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
     np.logical_not, np.arange, np.linspace, np.eye, np.floor_divide,
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
-    builtins.isinstance, np.imag,
+    builtins.isinstance,
 )
 
-# ----------------------------------------- ndarray methods and attributes
+# x.imag of a real x is 0
+nondifferentiable(np.imag, view=True, attributes=("imag",), spelling="np.imag")
 
-for _name, _fn in [("sum", np.sum), ("mean", np.mean), ("prod", np.prod), ("max", np.max),
-                   ("min", np.min), ("dot", np.dot), ("reshape", np.reshape),
-                   ("transpose", np.transpose), ("ravel", np.ravel), ("squeeze", np.squeeze),
-                   ("copy", np.copy)]:
-    method(_name, _fn, f"np.{_name}")
-# x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
-# dtypes are constant, see array_adjoint)
-method("astype", np.array, "np.array")
-view_attribute("T", np.transpose, "np.transpose")
-view_attribute("real", np.real, "np.real")
-view_attribute("imag", np.imag, "np.imag")
+# ----------------------------------------------- facts of ops without a rule
+
+# the result is always new (the max and min of an array are new numbers; np.amax and
+# np.amin are not declared: what does not allocate is only checked at run time)
+for _op in (np.max, np.min, np.matmul, np.tensordot, np.cumsum, np.cumprod):
+    declare(_op, allocates=True)
+nondifferentiable(np.zeros_like, np.ones_like, np.full_like, np.zeros, np.ones, np.full,
+                  np.shape, np.size, np.ndim, builtins.len, builtins.range, builtins.int,
+                  allocates=True)
+# the result may be a view of the first argument
+for _op in (np.swapaxes, np.moveaxis, np.broadcast_to, np.atleast_1d, np.atleast_2d,
+            np.diagonal):
+    declare(_op, view=True)
+# every ufunc (np.sin, np.add...) makes a new array
+declare_allocating_type(np.ufunc)

@@ -14,24 +14,14 @@ from .registry import adjoint, nondifferentiable, tangent
 from .registry import BINARY, COMPARE, UNARY  # noqa: F401  (re-exported)
 
 
-@adjoint(operator.add, broadcast=True, aliases=(np.add,))
+@adjoint(operator.add, broadcast=True, aliases=(np.add,), linear=True)
 def add_adjoint(y, y_bar, a, b):
     return y_bar, y_bar
 
 
-@tangent(operator.add, aliases=(np.add,))
-def add_tangent(y, a, b, a_dot, b_dot):
-    return a_dot + b_dot
-
-
-@adjoint(operator.sub, broadcast=True, aliases=(np.subtract,))
+@adjoint(operator.sub, broadcast=True, aliases=(np.subtract,), linear=True)
 def sub_adjoint(y, y_bar, a, b):
     return y_bar, -y_bar
-
-
-@tangent(operator.sub, aliases=(np.subtract,))
-def sub_tangent(y, a, b, a_dot, b_dot):
-    return a_dot - b_dot
 
 
 @adjoint(operator.mul, broadcast=True, aliases=(np.multiply,))
@@ -76,14 +66,9 @@ def matmul_tangent(y, a, b, a_dot, b_dot):
     return a_dot @ b + a @ b_dot
 
 
-@adjoint(operator.neg, aliases=(np.negative,))
+@adjoint(operator.neg, aliases=(np.negative,), linear=True)
 def neg_adjoint(y, y_bar, a):
     return -y_bar
-
-
-@tangent(operator.neg, aliases=(np.negative,))
-def neg_tangent(y, a, a_dot):
-    return -a_dot
 
 
 @adjoint(operator.pos, aliases=(np.positive,))

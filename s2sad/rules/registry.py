@@ -13,6 +13,18 @@ single expression when there is one)::
 Tangent templates take ``(y, <parameters>, <parameter>_dot...)`` for the
 differentiable parameters and return the output tangent.
 
+An op's facts (``linear``, ``view``, ``allocates``, ``reduction``, its ndarray
+method and attribute spellings) are declared in the same decorator as its
+adjoint, so one block says everything about the op (see :mod:`.records`)::
+
+    @adjoint(np.reshape, nondiff=("shape",), linear=True, view=True, methods=("reshape",))
+    def reshape_adjoint(y, y_bar, a, shape):
+        return np.reshape(y_bar, np.shape(a))
+
+``linear=True`` derives the tangent template (the op applied to the tangents of
+its differentiable parameters, ``np.reshape(a_dot, shape)``); there is no
+``@tangent`` to write.
+
 The registry stores rules keyed by the identity of the callable they serve;
 it imports neither numpy nor any pass.
 """
@@ -26,6 +38,8 @@ from typing import Any, Dict, Optional, Tuple
 import gast
 
 from ..errors import RuleDefinitionError
+from .records import (Facts, allocates, declare, declare_allocating_type, facts,  # noqa: F401
+                      linear, reduction, view_names, view_of)
 
 
 @dataclass
@@ -78,8 +92,9 @@ version = 0
 def _changed():
     global version
     version += 1
-#: every name generated code may read besides the user's: template free names
-#: and the helpers the transforms call.  The namer never hands these out.
+#: every name generated code may read besides the user's: the helpers the transforms
+#: call, and the free names of every registered template (added when a rule is
+#: registered, see :func:`_install`).  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
                 "Stack",
                 "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
@@ -177,7 +192,6 @@ def parse_template(fn) -> Template:
             free[name] = getattr(builtins, name)
         else:
             raise RuleDefinitionError(f"rule {fn.__name__} uses the undefined name {name!r}")
-    HELPER_NAMES.update(free)
     return Template(fn=fn, params=params, body=body[:-1], result=body[-1].value,
                     assigned=tuple(assigned), free=free)
 
@@ -245,9 +259,88 @@ def signature_for(target):
     return register
 
 
+def helper_names():
+    """Every name generated code may read besides the user's (see :data:`HELPER_NAMES`)."""
+    return frozenset(HELPER_NAMES)
+
+
+def _install(target, label, template, kind):
+    """Set ``template`` as the ``kind`` ("adjoint" or "tangent") of ``target``'s rule and
+    reserve the names it reads.  Returns the rule."""
+    rule = _rule_for(target, label)
+    setattr(rule, kind, template)
+    HELPER_NAMES.update(template.free)
+    return rule
+
+
+def install_tangent(target, template):
+    """Set the derived ``template`` as the tangent of ``target`` (a runtime helper
+    declared linear, see :mod:`.runtime_rules`).  Returns the rule."""
+    rule = _install(target, _label(target), template, "tangent")
+    _changed()
+    return rule
+
+
+def _declare_facts(targets, namespace, given):
+    """Record the facts ``given`` about each of ``targets`` (the first is the op, the
+    others its aliases); method and attribute spellings name the first, spelled as
+    ``namespace`` (the rule's module globals) names it."""
+    given = {key: value for key, value in given.items() if value}
+    spellings = {key: given.pop(key, ()) for key in ("methods", "attributes")}
+    for tgt in targets:
+        declare(tgt, **given)
+    if any(spellings.values()):
+        declare(targets[0], **spellings)
+        dotted = spelling(targets[0], namespace)
+        for name in spellings["methods"]:
+            METHODS[name] = (targets[0], dotted)
+        for name in spellings["attributes"]:
+            VIEW_ATTRIBUTES[name] = (targets[0], dotted)
+
+
+def spelling(target, namespace):
+    """The dotted name that denotes ``target`` in ``namespace`` (a module's globals):
+    a name bound to it (``sum_bar``), else an attribute of a module bound to a name
+    (``np.reshape``, ``rt.add_item``).  Raises when there is none."""
+    for name, obj in namespace.items():
+        if obj is target and not name.startswith("_"):
+            return name
+    attr = getattr(target, "__name__", None)
+    for name, obj in namespace.items():
+        if type(obj).__name__ == "module" and attr and getattr(obj, attr, None) is target:
+            return f"{name}.{attr}"
+    raise RuleDefinitionError(
+        f"cannot spell {_label(target)} in the rule's module: import it (or its module) there")
+
+
+#: operator function -> how a linear tangent of it is written (see :func:`linear_template`)
+_OPERATOR_SIGNS = {operator.add: "{0} + {1}", operator.sub: "{0} - {1}",
+                   operator.neg: "-{0}"}
+
+
+def linear_template(target, params, diff_params, namespace, fn, spelled=None):
+    """The tangent :class:`Template` of an op linear in ``diff_params``: the op applied
+    to their tangents (``<p>_dot``) and to its other parameters as they are, called
+    positionally, spelled ``spelled`` (a dotted name whose first part ``namespace``
+    binds), else as ``namespace`` names the op (an operator as its operator)."""
+    out = "y" if "y" not in params else "out"
+    args = [f"{p}_dot" if p in diff_params else p for p in params]
+    if target in _OPERATOR_SIGNS:
+        text = _OPERATOR_SIGNS[target].format(*args)
+    else:
+        text = f"{spelled or spelling(target, namespace)}({', '.join(args)})"
+    result = gast.parse(text).body[0].value
+    root = text.split(".")[0].split("(")[0] if target not in _OPERATOR_SIGNS else None
+    free = {root: namespace[root]} if root else {}
+    return Template(fn=fn, params=(out,) + tuple(params) + tuple(f"{p}_dot" for p in diff_params),
+                    body=[], result=result, assigned=(), free=free)
+
+
 def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
-            spellings=None):
-    """Register the decorated function as the adjoint (reverse) rule of ``target``.
+            spellings=None, linear=False, view=False, allocates=False, reduction=None,
+            methods=(), attributes=()):
+    """Register the decorated function as the adjoint (reverse) rule of ``target``,
+    with the facts about ``target`` (see :class:`.records.Facts`).
 
     ``nondiff`` names parameters that carry no derivative (axis, shape...).
     ``broadcast=True`` says the differentiable parameters combine elementwise
@@ -257,6 +350,9 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
     the target to the rule's name for it, e.g. ``{"newshape": "shape"}`` for
     ``np.reshape``: the rule then loads whichever name the installed version
     uses, and a call that passes either name by keyword binds to it.
+    ``linear=True`` derives the tangent rule: ``target`` applied to the tangents
+    of the differentiable parameters.  ``view``, ``allocates``, ``reduction``,
+    ``methods`` and ``attributes`` are facts the passes read.
     """
     def register(fn):
         template = parse_template(fn)
@@ -271,6 +367,9 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
         sig = inspect.signature(fn)
         defaults = {p.name: p.default for p in sig.parameters.values()
                     if p.default is not inspect.Parameter.empty}
+        diff_params = tuple(p for p in params if p not in nondiff)
+        derived = linear_template(target, params, diff_params, fn.__globals__, fn) \
+            if linear else None
         for tgt in (target,) + tuple(aliases):
             lbl = label or _label(tgt)
             _check_signature(tgt, lbl, params, spellings)
@@ -280,47 +379,58 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
                     f"adjoint and tangent rules of {lbl} disagree on the parameters")
             rule.params = params
             rule.defaults = defaults
-            rule.diff_params = tuple(p for p in params if p not in nondiff)
+            rule.diff_params = diff_params
             rule.broadcast = rule.diff_params if broadcast else ()
             rule.shape_only = tuple(shape_only)
             rule.spellings = dict(spellings or {})
-            rule.adjoint = template
+            _install(tgt, lbl, template, "adjoint")
+            if derived is not None:
+                _install(tgt, lbl, derived, "tangent")
+        _declare_facts((target,) + tuple(aliases), fn.__globals__, dict(
+            linear=linear, view=view, allocates=allocates, reduction=reduction,
+            methods=methods, attributes=attributes))
         _changed()
         return fn
     return register
 
 
-def tangent(target, *, label=None, aliases=()):
+def tangent(target, *, label=None, aliases=(), view=False, allocates=False, reduction=None,
+            methods=(), attributes=()):
     """Register the decorated function as the tangent (forward) rule of ``target``.
 
     The template takes ``(y, <parameters>, <p>_dot for each differentiable p)``.
+    The facts are those :func:`adjoint` takes (an op without an adjoint rule, such
+    as a runtime helper, declares them here); a ``linear`` op has its tangent
+    derived already.
     """
     def register(fn):
         template = parse_template(fn)
         for tgt in (target,) + tuple(aliases):
-            rule = _rule_for(tgt, label or _label(tgt))
-            rule.tangent = template
+            if facts(tgt).linear:
+                raise RuleDefinitionError(
+                    f"{_label(tgt)} is declared linear: its tangent rule is derived, "
+                    f"remove linear=True to write it by hand")
+            _install(tgt, label or _label(tgt), template, "tangent")
+        _declare_facts((target,) + tuple(aliases), fn.__globals__, dict(
+            view=view, allocates=allocates, reduction=reduction, methods=methods,
+            attributes=attributes))
         _changed()
         return fn
     return register
 
 
-def nondifferentiable(*targets):
-    """Declare that the outputs of ``targets`` carry no derivative (constants)."""
+def nondifferentiable(*targets, **given):
+    """Declare that the outputs of ``targets`` carry no derivative (constants), with
+    the facts ``given`` about each (``allocates=True``...; method and attribute
+    spellings with the ``spelling`` generated code calls the op by)."""
     for tgt in targets:
         rule = _rule_for(tgt)
         rule.nondifferentiable = True
+        if given:
+            declare(tgt, **given)
+            for name in given.get("methods", ()):
+                METHODS[name] = (tgt, given["spelling"])
+            for name in given.get("attributes", ()):
+                VIEW_ATTRIBUTES[name] = (tgt, given["spelling"])
     _changed()
     return targets[0] if len(targets) == 1 else targets
-
-
-def method(name, target, dotted):
-    """``x.<name>(...)`` on an array means ``<dotted>(x, ...)``."""
-    METHODS[name] = (target, dotted)
-    _changed()
-
-
-def view_attribute(name, target, dotted):
-    """``x.<name>`` on an array means ``<dotted>(x)``."""
-    VIEW_ATTRIBUTES[name] = (target, dotted)
-    _changed()

@@ -1,29 +1,27 @@
-"""Tangent rules for the runtime helpers that generated gradient code calls.
+"""The derivative rules of the runtime helpers that generated gradient code calls.
 
 They make generated gradient code differentiable in forward mode, which is
 how s2sad computes second derivatives (forward over reverse: Hessians,
-Hessian-vector products).  Most helpers are linear in the adjoint ``g`` they
-receive and only read the *shape* of their other array arguments, so their
-tangent is the helper applied to ``g_dot``; the ``*_bar`` helpers of
-products are bilinear in ``g`` and the other factor.
+Hessian-vector products).  Each helper declares its rule beside its definition
+in :mod:`s2sad.runtime`'s modules: most are linear in the adjoint ``g`` they
+receive and only read the *shape* of their other array arguments, so they say
+``@fact(linear=("g",))`` and their tangent (the helper applied to ``g_dot``) is
+derived here by :func:`linear_helper`; the others (the ``*_bar`` helpers of
+products, bilinear in ``g`` and the other factor; the slopes of ``a ** b``...)
+write their tangent beside them with ``@tangent_beside``, registered here by
+:func:`runtime_tangent`.
 
-Helpers that compute masks or allocate zeros carry no derivative.
+Helpers that compute masks, allocate zeros or check values carry no derivative:
+they are declared below.
 """
 
 import builtins
 import inspect
 
 from .. import runtime as rt
-from ..runtime import (add_at, add_at_key, add_items, concatenate_bar, dict_bar, dot_lhs_bar, dot_rhs_bar,
-                       extremum_bar, getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar,
-                       mean_bar, outer_lhs_bar, outer_rhs_bar, overwritten, power_cross, power_log,
-                       power_log_cross,
-                       power_slope, prod_bar, repeat_bar,
-                       sequence_bar, snapshot, stack_bar, sum_bar, transpose_bar, unbroadcast,
-                       unbroadcast_to, unshared, xlogy, zero_at)
-from ..runtime_forward import (broadcast_like, index_set, prod_bar_x_dot, reversed_range,
-                               tape_pop, tape_push, writable_copy, xdivy)
+from ..runtime_forward import reversed_range, tape_pop, tape_push
 from . import registry
+from .records import declared, helper_tangents
 from .registry import nondifferentiable
 
 
@@ -62,321 +60,31 @@ nondifferentiable(tape_push, tape_pop)
 nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
                   rt.check_unpacked, rt.check_item_alone)
 nondifferentiable(rt.check_item_update)
-
-
-@runtime_tangent(unbroadcast)
-def unbroadcast_tangent(out, g, like, g_dot):
-    return unbroadcast(g_dot, like)
-
-
-@runtime_tangent(snapshot)
-def snapshot_tangent(out, x, x_dot):
-    return snapshot(x_dot)
-
-
-@runtime_tangent(unshared)
-def unshared_tangent(out, g, others, g_dot):
-    return g_dot   # the value is g's; the forward transform guards its own results
-
-
-@runtime_tangent(sum_bar)
-def sum_bar_tangent(out, g, x, axis, keepdims, g_dot):
-    return sum_bar(g_dot, x, axis, keepdims)
-
-
-@runtime_tangent(mean_bar)
-def mean_bar_tangent(out, g, x, axis, keepdims, g_dot):
-    return mean_bar(g_dot, x, axis, keepdims)
-
-
-# which elements are extremal is piecewise constant in y and x: only g varies it
-@runtime_tangent(extremum_bar)
-def extremum_bar_tangent(out, g, y, x, axis, keepdims, g_dot):
-    return extremum_bar(g_dot, y, x, axis, keepdims)
-
-
-@runtime_tangent(prod_bar)
-def prod_bar_tangent(out, g, x, axis, keepdims, g_dot, x_dot):
-    return prod_bar(g_dot, x, axis, keepdims) + prod_bar_x_dot(g, x, x_dot, axis, keepdims)
-
-
-# the *_bar helpers of products read only the shape of the factor whose adjoint they give
-@runtime_tangent(dot_lhs_bar)
-def dot_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
-    return dot_lhs_bar(g_dot, a, b) + dot_lhs_bar(g, a, b_dot)
-
-
-@runtime_tangent(dot_rhs_bar)
-def dot_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
-    return dot_rhs_bar(g_dot, a, b) + dot_rhs_bar(g, a_dot, b)
-
-
-@runtime_tangent(matmul_lhs_bar)
-def matmul_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
-    return matmul_lhs_bar(g_dot, a, b) + matmul_lhs_bar(g, a, b_dot)
-
-
-@runtime_tangent(matmul_rhs_bar)
-def matmul_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
-    return matmul_rhs_bar(g_dot, a, b) + matmul_rhs_bar(g, a_dot, b)
-
-
-@runtime_tangent(outer_lhs_bar)
-def outer_lhs_bar_tangent(out, g, a, b, g_dot, b_dot):
-    return outer_lhs_bar(g_dot, a, b) + outer_lhs_bar(g, a, b_dot)
-
-
-@runtime_tangent(outer_rhs_bar)
-def outer_rhs_bar_tangent(out, g, a, b, g_dot, a_dot):
-    return outer_rhs_bar(g_dot, a, b) + outer_rhs_bar(g, a_dot, b)
-
-
-@runtime_tangent(xlogy)
-def xlogy_tangent(out, x, y, x_dot, y_dot):
-    return xlogy(x_dot, y) + xdivy(x * y_dot, y)
-
-
-@runtime_tangent(rt.ensure_real_target)
-def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
-    return array_dot
-
-
-@runtime_tangent(rt.ensure_same_kind)
-def ensure_same_kind_tangent(out, array, value, filename, line, column, array_dot):
-    return array_dot
-
-
-@runtime_tangent(power_slope)
-def power_slope_tangent(out, a, b, c, a_dot, b_dot, c_dot):
-    # the mixed term takes its step b_dot as an argument: where the step is 0 the
-    # (maybe infinite, at a == 0) mixed partial is not needed, so it gives 0, not nan
-    return power_slope(a, b - 1, c * b) * a_dot + power_cross(a, b, c * b_dot) \
-        + power_slope(a, b) * c_dot
-
-
-@runtime_tangent(power_log)
-def power_log_tangent(out, y, a, b, y_dot, a_dot):
-    # the same mixed partial as in power_slope_tangent (a symmetric Hessian)
-    return power_log(y_dot, a, b) + power_log_cross(y, a, a_dot, b)
-
-
-@runtime_tangent(transpose_bar)
-def transpose_bar_tangent(out, g, axes, g_dot):
-    return transpose_bar(g_dot, axes)
-
-
-@runtime_tangent(concatenate_bar)
-def concatenate_bar_tangent(out, g, arrays, axis, g_dot):
-    return concatenate_bar(g_dot, arrays, axis)
-
-
-@runtime_tangent(stack_bar)
-def stack_bar_tangent(out, g, arrays, axis, g_dot):
-    return stack_bar(g_dot, arrays, axis)
-
-
-@runtime_tangent(getitem_bar)
-def getitem_bar_tangent(out, g, x, index, g_dot):
-    return getitem_bar(g_dot, x, index)
-
-
-@runtime_tangent(add_at)
-def add_at_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
-    return add_at(x_bar_dot, index, g_dot)
-
-
-@runtime_tangent(add_at_key)
-def add_at_key_tangent(out, x_bar, index, g, x_bar_dot, g_dot):
-    return add_at_key(x_bar_dot, index, g_dot)
-
-
-@runtime_tangent(sequence_bar)
-def sequence_bar_tangent(out, items, items_dot):
-    return sequence_bar(items_dot)
-
-
-@runtime_tangent(index_set)
-def index_set_tangent(out, x, index, value, x_dot, value_dot):
-    return index_set(x_dot, index, value_dot)
-
-
-@runtime_tangent(broadcast_like)
-def broadcast_like_tangent(out, t, like, t_dot):
-    return broadcast_like(t_dot, like)
-
-
-@runtime_tangent(xdivy)
-def xdivy_tangent(out, x, y, x_dot, y_dot):
-    return xdivy(x_dot, y) - xdivy(out * y_dot, y)
-
-
-@runtime_tangent(writable_copy)
-def writable_copy_tangent(out, t, t_dot):
-    return writable_copy(t_dot)
-
-
-@runtime_tangent(rt.item_bar)
-def item_bar_tangent(out, container, key, g, g_dot):
-    return item_bar(container, key, g_dot)
-
-
-@runtime_tangent(rt.add_item)
-def add_item_tangent(out, bar, key, g, bar_dot, g_dot):
-    return rt.add_item(bar_dot, key, g_dot)
-
-
-@runtime_tangent(rt.list_bar)
-def list_bar_tangent(out, g, g_dot):
-    return rt.list_bar(g_dot)
-
-
-@runtime_tangent(rt.extend_bar)
-def extend_bar_tangent(out, g, more, g_dot):
-    return rt.extend_bar(g_dot, more)
-
-
-@runtime_tangent(rt.insert_bar)
-def insert_bar_tangent(out, g, index, g_dot):
-    return rt.insert_bar(g_dot, index)
-
-
-@runtime_tangent(rt.delete_bar)
-def delete_bar_tangent(out, g, index, item, g_dot):
-    return rt.delete_bar(g_dot, index, item)
-
-
-@runtime_tangent(rt.set_bar)
-def set_bar_tangent(out, g, items, index, g_dot):
-    return rt.set_bar(g_dot, items, index)
-
-
-@runtime_tangent(rt.add_items)
-def add_items_tangent(out, a, b, a_dot, b_dot):
-    return add_items(a_dot, b_dot)
-
-
-@runtime_tangent(rt.overwritten)
-def overwritten_tangent(out, x, index, x_dot):
-    return overwritten(x_dot, index)
-
-
-@runtime_tangent(rt.cast_bar)
-def cast_bar_tangent(out, g, y, x, g_dot):
-    return rt.cast_bar(g_dot, y, x)
-
-
-@runtime_tangent(rt.stored_part)
-def stored_part_tangent(out, g, index, g_dot):
-    return rt.stored_part(g_dot, index)
-
-
-@runtime_tangent(rt.zero_at)
-def zero_at_tangent(out, g, index, g_dot):
-    return zero_at(g_dot, index)
-
-
-@runtime_tangent(rt.repeat_bar)
-def repeat_bar_tangent(out, g, items, g_dot):
-    return repeat_bar(g_dot, items)
-
-
-@runtime_tangent(rt.dict_bar)
-def dict_bar_tangent(out, keys, values, values_dot):
-    return dict_bar(keys, values_dot)
-
-
-@runtime_tangent(rt.unbroadcast_to)
-def unbroadcast_to_tangent(out, g, target, g_dot):
-    return unbroadcast_to(g_dot, target)
-
-
 nondifferentiable(rt.shape_of)
-
-
-@runtime_tangent(rt.add_tree)
-def add_tree_tangent(out, a, b, a_dot, b_dot):
-    return rt.add_tree(a_dot, b_dot)
-
-
-@runtime_tangent(rt.tree_like)
-def tree_like_tangent(out, g, x, g_dot):
-    return rt.tree_like(g_dot, x)
-
-
-@runtime_tangent(rt.adjoint_copy)
-def adjoint_copy_tangent(out, g, g_dot):
-    return rt.adjoint_copy(g_dot)
-
-
-@runtime_tangent(rt.repetition_bar)
-def repetition_bar_tangent(out, g, items, g_dot):
-    return rt.repetition_bar(g_dot, items)
-
-
-@runtime_tangent(rt.iterable_bar)
-def iterable_bar_tangent(out, g, items, g_dot):
-    return rt.iterable_bar(g_dot, items)
-
-
-@runtime_tangent(rt.times_bar)
-def times_bar_tangent(out, g, x, n, g_dot):
-    return rt.times_bar(g_dot, x, n)
-
-
-@runtime_tangent(rt.plus_bar)
-def plus_bar_tangent(out, g, a, b, g_dot):
-    return rt.plus_bar(g_dot, a, b)
-
-
 nondifferentiable(rt.zeros_tree)
 
 
-@runtime_tangent(rt.dict_set_bar)
-def dict_set_bar_tangent(out, g, d, key, g_dot):
-    return rt.dict_set_bar(g_dot, d, key)
+def linear_helper(target, diff_params):
+    """Register the tangent of the runtime helper ``target``, linear in ``diff_params``
+    (declared ``@fact(linear=(...))`` above its definition): the helper applied to their
+    tangents and to its other parameters as they are, ``sum_bar(g_dot, x, axis, keepdims)``."""
+    sig = registry.signature_of(target)
+    params = tuple(p.name for p in sig.parameters.values()
+                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+    spelled = registry.facts(target).spelling or target.__name__
+    template = registry.linear_template(target, params, tuple(diff_params),
+                                        {target.__name__: target, "rt": rt}, target, spelled)
+    rule = registry.install_tangent(target, template)
+    rule.params = params
+    rule.diff_params = tuple(diff_params)
+    rule.defaults = {p.name: p.default for p in sig.parameters.values()
+                     if p.default is not inspect.Parameter.empty}
 
 
-@runtime_tangent(rt.dict_item_bar)
-def dict_item_bar_tangent(out, g, key, value, g_dot):
-    return rt.dict_item_bar(g_dot, key, value)
-
-
-@runtime_tangent(rt.dict_get_bar)
-def dict_get_bar_tangent(out, g, d, key, g_dot):
-    return rt.dict_get_bar(g_dot, d, key)
-
-
-@runtime_tangent(rt.dict_entries_bar)
-def dict_entries_bar_tangent(out, g, source, g_dot):
-    return rt.dict_entries_bar(g_dot, source)
-
-
-@runtime_tangent(rt.dict_entries_dot)
-def dict_entries_dot_tangent(out, source, tangent, tangent_dot):
-    return rt.dict_entries_dot(source, tangent_dot)
-
-
-@runtime_tangent(rt.sorted_bar)
-def sorted_bar_tangent(out, g, items, g_dot):
-    return rt.sorted_bar(g_dot, items)
-
-
-@runtime_tangent(rt.sorted_dot)
-def sorted_dot_tangent(out, items, tangent, tangent_dot):
-    return rt.sorted_dot(items, tangent_dot)
-
-
-@runtime_tangent(rt.loop_items_bar)
-def loop_items_bar_tangent(out, g, sequence, g_dot):
-    return rt.loop_items_bar(g_dot, sequence)
-
-
-@runtime_tangent(rt.loop_items_dot)
-def loop_items_dot_tangent(out, sequence, tangent, tangent_dot):
-    return rt.loop_items_dot(sequence, tangent_dot)
-
-
-@runtime_tangent(rt.dict_default_bar)
-def dict_default_bar_tangent(out, g, d, key, default, g_dot):
-    return rt.dict_default_bar(g_dot, d, key, default)
-
+# the tangent rules written beside their helpers (the second order of np.dot, np.sum...
+# lives with their adjoint helpers), and those derived from a helper's linear fact
+for _helper, _rule in helper_tangents():
+    runtime_tangent(_helper)(_rule)
+for _helper, _facts in declared():
+    if isinstance(_facts.linear, tuple):
+        linear_helper(_helper, _facts.linear)

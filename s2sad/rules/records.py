@@ -1,0 +1,154 @@
+"""One frozen record per op: the facts passes may read about a callable besides its derivative.
+
+An op's facts are declared where its rule is (``@adjoint(np.reshape, view=True,
+linear=True, methods=("reshape",))``), or, for an op without a derivative, by
+:func:`declare` (``declare(np.zeros, allocates=True)``).  The passes read them
+through the query functions here (re-exported by :mod:`s2sad.rules.registry`);
+none of them imports numpy: the record is keyed by the identity of the callable.
+
+Input: declarations, made while the rule tables are imported.  Output: for any
+object, a :class:`Facts` (all fields false/empty for an object nobody declared).
+"""
+
+from dataclasses import dataclass, fields, replace
+from typing import Any, Dict, Optional, Tuple
+
+from ..errors import RuleDefinitionError
+
+#: the reductions a ``reduction`` fact may name (how the reduced values combine)
+REDUCTIONS = ("sum", "mean", "prod", "max", "min")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a call of one op does, besides computing a derivative."""
+
+    #: the tangent is the op applied to the tangents of its differentiable
+    #: parameters (its other parameters as they are): the registry derives it.
+    #: ``True`` for an op with an adjoint rule (linear in the parameters that are not
+    #: ``nondiff``); a runtime helper names the parameters it is linear in, the others
+    #: being constant (``linear=("g",)`` on ``def sum_bar(g, x, axis, keepdims)``)
+    linear: Any = False
+    #: the result may share memory with (be a view of) its first argument
+    view: bool = False
+    #: the result is always a new object holding none of the arguments (without ``out=``)
+    allocates: bool = False
+    #: a reduction (whole, or along ``axis`` with ``keepdims``): how it combines the
+    #: values, one of :data:`REDUCTIONS`; called with one argument it gives one number
+    reduction: Optional[str] = None
+    #: ``x.<name>(...)`` on an array calls the op with ``x`` first
+    methods: Tuple[str, ...] = ()
+    #: ``x.<name>`` on an array is the op applied to ``x``
+    attributes: Tuple[str, ...] = ()
+    #: the dotted name generated code calls the op by, when it is not the name it is
+    #: defined under (s2sad's container helpers are called ``rt.<name>``, ``rt`` being
+    #: ``s2sad.runtime``): a derived tangent spells the call the same way
+    spelling: Optional[str] = None
+
+
+#: id(target) -> (target, its facts)
+_FACTS: Dict[int, Tuple[Any, Facts]] = {}
+#: types every instance of which allocates its result (numpy's ufuncs)
+_ALLOCATING_TYPES: list = []
+
+
+def declare(target, **given):
+    """Record the facts ``given`` (fields of :class:`Facts`) about ``target``; facts
+    declared before for it are kept unless named again.  Returns ``target``."""
+    names = {f.name for f in fields(Facts)}
+    unknown = sorted(set(given) - names)
+    if unknown:
+        raise RuleDefinitionError(f"unknown fact {unknown[0]!r} (facts are {sorted(names)})")
+    if given.get("reduction") not in (None,) + REDUCTIONS:
+        raise RuleDefinitionError(
+            f"reduction must be one of {REDUCTIONS}, not {given['reduction']!r}")
+    for key in ("methods", "attributes") + (("linear",) if isinstance(
+            given.get("linear"), (list, tuple)) else ()):
+        if key in given:
+            given[key] = tuple(given[key])
+    _FACTS[id(target)] = (target, replace(facts(target), **given))
+    return target
+
+
+def declare_allocating_type(kind):
+    """Every instance of the type ``kind`` allocates its result (numpy's ``ufunc``)."""
+    if kind not in _ALLOCATING_TYPES:
+        _ALLOCATING_TYPES.append(kind)
+
+
+def facts(obj) -> Facts:
+    """The facts declared about ``obj`` (a :class:`Facts` of defaults when none were)."""
+    entry = _FACTS.get(id(obj))
+    if entry is not None and entry[0] is obj:
+        return entry[1]
+    return Facts()
+
+
+def declared():
+    """Every ``(target, facts)`` declared, in the order of declaration."""
+    return [entry for entry in _FACTS.values()]
+
+
+def allocates(obj):
+    """Whether calling ``obj`` (without ``out=``) always returns a new object that holds
+    none of its arguments.  A callable nobody declared is assumed to possibly return
+    an argument: the price is a run-time check, never a wrong answer."""
+    return facts(obj).allocates or isinstance(obj, tuple(_ALLOCATING_TYPES))
+
+
+def view_of(obj):
+    """Whether the result of calling ``obj`` may share memory with its first argument."""
+    return facts(obj).view
+
+
+def reduction(obj):
+    """How ``obj`` combines the values it reduces (``"sum"``, ``"mean"``...), or None
+    when it is not a reduction."""
+    return facts(obj).reduction
+
+
+def linear(obj):
+    """Whether ``obj``'s tangent is ``obj`` applied to the tangents."""
+    return facts(obj).linear
+
+
+def view_names(runtime=False):
+    """The names a view may be called by: the ``__name__`` and method spellings of the
+    ops declared ``view``; with ``runtime=True`` instead the names of s2sad's own runtime
+    helpers declared ``view`` (which return their first argument or a view of it)."""
+    names = set()
+    for target, record in _FACTS.values():
+        if not record.view:
+            continue
+        helper = (getattr(target, "__module__", None) or "").startswith("s2sad.runtime")
+        if helper == runtime:
+            names.add(target.__name__)
+            names.update(() if runtime else record.methods)
+    return frozenset(names)
+
+
+def fact(**given):
+    """Decorator form of :func:`declare`, for a function defined with its facts
+    (s2sad's runtime helpers: ``@fact(allocates=True)`` above ``def sum_bar``)."""
+    def mark(fn):
+        return declare(fn, **given)
+    return mark
+
+
+#: (helper, tangent rule function) declared beside the helper, in declaration order
+_HELPER_TANGENTS: list = []
+
+
+def tangent_beside(helper):
+    """Declare the decorated function as the tangent rule of ``helper``, written next
+    to the helper's definition (the runtime imports no code generator: the rule is
+    parsed and registered by :mod:`s2sad.rules.runtime_rules` when tangent rules load)."""
+    def mark(fn):
+        _HELPER_TANGENTS.append((helper, fn))
+        return fn
+    return mark
+
+
+def helper_tangents():
+    """Every ``(helper, tangent rule function)`` declared with :func:`tangent_beside`."""
+    return list(_HELPER_TANGENTS)

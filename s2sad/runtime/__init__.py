@@ -1,0 +1,62 @@
+"""The small runtime that generated derivative code imports.
+
+Everything here is plain numpy: a generated module needs ``numpy`` and this
+package, never the code generator.  Helpers take the adjoint (``g``) first, then
+the primal values they need, and return a value with the shape of the primal
+argument whose adjoint they compute.
+
+The helpers live in modules by job (shapes, indexing, trees, lists, dicts,
+reductions, products, elementwise, guards, tape); this module exports every name
+generated code imports from ``s2sad.runtime``.  The helpers only forward-mode code
+calls are exported by :mod:`s2sad.runtime_forward` instead (generated code names
+the module it imports each helper from).
+"""
+
+import numpy as np  # noqa: F401  (s2sad.runtime.np, as before the split)
+
+from ..checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
+                      check_not_inplace, check_not_shared, check_unpacked, source_location)
+from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
+                    dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,
+                    dict_set_bar, dict_size_kept, loop_items, loop_items_bar,
+                    loop_items_dot, sorted_bar, sorted_dot)  # noqa: F401
+from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cross,
+                          power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
+from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
+                     ensure_scalar_output, ensure_unshared, unshared)  # noqa: F401
+from .indexing import (add_at, add_at_key, cast_bar, cast_dot, concatenate_bar,
+                       getitem_bar, overwritten, sequence_bar, snapshot, stack_bar,
+                       stored_part, transpose_bar, zero_at)  # noqa: F401
+from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_append,
+                    list_bar, list_delete, list_extend, list_insert, list_push,
+                    list_remove, list_set, set_bar)  # noqa: F401
+from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
+                       matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
+from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
+from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa: F401
+                     zeros_like)
+from .tape import Stack  # noqa: F401
+from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_bar,
+                    iterable_bar, plus_bar, repeat_bar, repetition_bar, times_bar,
+                    tree_like, zeros_tree)  # noqa: F401
+
+__all__ = [
+    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar", "mean_bar",
+    "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar", "matmul_lhs_bar",
+    "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar", "tie_mask", "clip_mask",
+    "clip_lower_mask", "clip_upper_mask", "transpose_bar", "concatenate_bar",
+    "stack_bar", "getitem_bar", "add_at", "add_at_key", "sequence_bar", "float_like",
+    "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
+    "list_append", "list_push", "list_remove", "list_bar", "list_extend", "list_insert",
+    "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar",
+    "delete_bar", "set_bar", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
+    "unshared", "snapshot", "power_slope", "power_log", "ensure_real_target",
+    "ensure_same_kind", "ensure_unshared", "stored_part", "cast_bar", "zeros_tree",
+    "add_tree", "tree_like", "repetition_bar", "adjoint_copy", "iterable_bar",
+    "times_bar", "plus_bar", "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
+    "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept", "loop_items",
+    "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot", "dict_entries",
+    "dict_entries_bar", "dict_entries_dot", "UNBOUND", "check_bound",
+    "check_not_inplace", "check_not_shared", "check_unpacked", "check_item_alone",
+    "check_item_update",
+]

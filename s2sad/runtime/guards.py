@@ -1,0 +1,263 @@
+"""Checks generated code makes on the values it gets: a scalar output, arguments that
+share memory with one the function writes, real dtypes, and results the caller may
+write into (``unshared``).  Each returns its input (or a copy) or raises an s2sad error.
+"""
+
+import numpy as np
+
+from ..checks import _shares, source_location
+from ..errors import SharedArgumentsError, ValueTypeError
+from ..values import refuse_value
+from ..rules.records import tangent_beside
+from .shapes import _SCALAR_TYPES, _ndarray
+
+
+def _containers_in(value, found, depth=0):
+    """The ids of the lists and dicts ``value`` is or holds (tuples looked into)."""
+    if isinstance(value, (list, dict)):
+        found.add(id(value))
+    if depth < 6 and isinstance(value, (list, tuple)):
+        for item in value:
+            _containers_in(item, found, depth + 1)
+    elif depth < 6 and isinstance(value, dict):
+        for item in value.values():
+            _containers_in(item, found, depth + 1)
+    return found
+
+
+
+def ensure_own_dicts(function_name, written, arguments, outside=None):
+    """Refuse a dict argument the function writes items into (``p["b"] = ...``) when
+    another argument is that dict or holds it (or a dict inside it).
+
+    Generated code writes such items into new dicts (the caller's dict never
+    changes), so the other argument would not see the write that Python's own call
+    makes it see.  ``written``: the parameter's name -> the line of its first item
+    write; ``arguments``: every parameter's value by name; ``outside``: the globals
+    and closure values the function reads.
+    """
+    for name, line in written.items():
+        mine = _containers_in(arguments[name], set())
+        for other, given in list(arguments.items()) + list((outside or {}).items()):
+            if (other != name or given is not arguments[name]) \
+                    and mine & _containers_in(given, set()):
+                raise SharedArgumentsError(
+                    f"{function_name} writes items into its argument {name!r} (line {line}), "
+                    f"and {other!r} is (or holds) that dict or one inside it: "
+                    f"s2sad writes into a new dict (it never changes the caller's dicts), so "
+                    f"{other!r} would not see the write that {function_name} makes it see",
+                    hint=f"pass a copy of one of them, e.g. dict({name})")
+    return None
+
+
+
+_REAL_SCALAR_TYPES = _SCALAR_TYPES - {np.complex128}
+
+
+
+def ensure_scalar_output(value, function_name):
+    """Refuse to seed a gradient from a non-scalar output (that would silently sum it)."""
+    if value.__class__ in _REAL_SCALAR_TYPES:
+        return   # the common case, without numpy's dispatch
+    refuse_value(value, "the output", function_name)   # None, a string, a complex value
+    if isinstance(value, (list, tuple, dict)):
+        raise ValueError(
+            f"the gradient of {function_name} is only defined for a scalar output, "
+            f"but it returned a {type(value).__name__}; use s2sad.vjp for non-scalar outputs")
+    if np.ndim(value) != 0:
+        raise ValueError(
+            f"the gradient of {function_name} is only defined for a scalar output, "
+            f"but it returned an array of shape {np.shape(value)}; "
+            f"use s2sad.vjp for non-scalar outputs")
+
+
+
+def ensure_unshared(function_name, written, arguments, outside=None, dicts=None):
+    """Refuse arguments that share memory with an argument the function writes into.
+
+    ``written``: the parameters the function writes into (the generated code
+    writes into copies of them, or computes ``x op= v`` into a new value), each
+    with the line of its first write; ``arguments``: every parameter's value by
+    name; ``outside``: the module globals and closure values the function reads,
+    by name.  Python's own call would let the other arguments (and those globals)
+    see the writes; the copies would not, so the two would compute different things.
+    Arrays inside tuples, lists and dicts count too.  ``dicts``: the parameters
+    the function writes dict items into, each with its first line (see
+    :func:`ensure_own_dicts`).
+    """
+    if dicts:
+        ensure_own_dicts(function_name, dicts, arguments, outside)
+    for name, line in written.items():
+        value = arguments[name]
+        if value.__class__ in _SCALAR_TYPES:
+            continue   # a number: op= makes a new one, as in Python
+        if isinstance(value, dict):
+            raise ValueTypeError(
+                f"{function_name} writes items into its argument {name!r} (line {line}) "
+                f"with keys its code does not show to be a dict's, so s2sad read {name!r} "
+                f"as an array; it is a dict",
+                hint=f"write into a dict made in the function ({name} = dict({name}) "
+                     f"first), or read it once with a string key or {name}.get(k)")
+        for other, given in arguments.items():
+            if other != name and _shares(value, given):
+                raise SharedArgumentsError(
+                    f"{function_name} writes into its argument {name!r} (line {line}), and "
+                    f"{name!r} shares memory with its argument {other!r}: s2sad writes into a copy of "
+                    f"{name!r} (it never changes the caller's arrays), so {other!r} would "
+                    f"not see the write that {function_name} itself makes it see",
+                    hint=f"pass a copy of one of them, e.g. {name}.copy()")
+        for other, given in (outside or {}).items():
+            if _shares(value, given):
+                raise SharedArgumentsError(
+                    f"{function_name} writes into its argument {name!r} (line {line}), and "
+                    f"{name!r} shares memory with {other!r}, a global or closure value "
+                    f"{function_name} (or a function it calls) reads: s2sad writes into a copy of {name!r} (it never "
+                    f"changes the caller's arrays), so {other!r} would not see the write "
+                    f"that {function_name} itself makes it see",
+                    hint=f"pass a copy: {function_name}({other}.copy()), or have "
+                         f"{function_name} write into a copy of {name!r}")
+
+
+
+def ensure_real_target(array, filename, line, column, tangent=0.0):
+    """Refuse a differentiated value written into an integer or bool array.
+
+    numpy truncates (or tests for nonzero) what such a write stores, so the
+    derivative the adjoint would carry is not the function's.  The dtype is
+    known only now: ``filename:line:column`` is where the write stands.
+    Returns ``array`` (second-order code keeps the check as ``x = check(x, ...)``).
+    Forward mode passes the ``tangent`` it writes next: a complex one would lose its
+    imaginary part in the real tangent array.
+    """
+    if array.__class__ is _ndarray and array.dtype.kind == "f":
+        if tangent.__class__ is float or not _is_complex(tangent):
+            return array   # the common case
+        raise ValueTypeError(
+            "a complex value reached the derivative here (its imaginary part would be "
+            "dropped in a real array); s2sad does not differentiate complex values",
+            source_location(filename, line, column),
+            hint="compute with real arrays only")
+    if not isinstance(array, np.ndarray) or array.dtype.kind in "fc":
+        return array   # a list, or a complex array (refused where it is made)
+    if array.dtype.kind == "O" and array.ndim == 0 and isinstance(array[()], dict):
+        # a dict argument the code does not show to be a dict, copied as an array
+        raise ValueTypeError(
+            "this item write reads its target as an array, but the value is a dict: the "
+            "function's code shows no string key or dict method on it",
+            source_location(filename, line, column),
+            hint="write into a dict made in the function (d = dict(d) first), or read it "
+                 "once with a string key or d.get(k)")
+    kind = "a bool" if array.dtype.kind == "b" else "an integer"
+    raise ValueTypeError(
+        f"a differentiated value is written into {kind} array (dtype {array.dtype}): numpy "
+        f"{'keeps only whether it is nonzero' if kind == 'a bool' else 'truncates it'}, "
+        f"so it has no useful derivative",
+        source_location(filename, line, column),
+        hint="make the array a float array (np.zeros(n) or dtype=float), or write a value "
+             "that does not depend on the differentiated inputs (np.floor(v) is still "
+             "differentiated: use int(v) outside, or s2sad.nondifferentiable)")
+
+
+
+def _is_complex(value):
+    return value.__class__ is complex or isinstance(value, np.complexfloating) or (
+        isinstance(value, np.ndarray) and value.dtype.kind == "c")
+
+
+
+def ensure_same_kind(array, value, filename, line, column):
+    """Before ``x += v`` (``x = x + v`` in generated code): for an integer or bool
+    array ``x``, numpy works in place and refuses a float result (Python raises
+    UFuncTypeError), so s2sad refuses too, at the statement.  Returns ``array``."""
+    if array.__class__ is not _ndarray or array.dtype.kind in "fc":
+        return array   # numbers and float arrays (the common case)
+    if np.can_cast(np.result_type(array, value), array.dtype, "same_kind"):
+        return array
+    raise ValueTypeError(
+        f"an augmented assignment updates an array of dtype {array.dtype} in place, and "
+        f"numpy refuses to store its result ({np.result_type(array, value)}) there: Python "
+        f"raises here too (UFuncTypeError)",
+        source_location(filename, line, column),
+        hint="make the array a float array (np.zeros(n) or dtype=float), or write "
+             "'x = x + v' for a new array")
+
+
+
+def unshared(g, others):
+    """``g``, or a copy of it if it shares memory with one of ``others``.
+
+    A generated derivative returns arrays the caller owns and may write into
+    (``g *= 0.5``): never an argument, a global, a returned value or another
+    derivative it returns.  The generator wraps a result in this call where it
+    cannot prove that; lists, tuples and dicts of arrays are checked item by
+    item, and their items against each other.
+    """
+    if g.__class__ is _ndarray:   # the common case: one array, a few others
+        # two arrays whose owners hold their own memory share it only if the owners are
+        # one array; any other pair (a view of a view of a buffer...) asks numpy
+        owner = g if g.base is None else g.base
+        plain = owner.__class__ is _ndarray and owner.base is None
+        for other in others:
+            if other.__class__ is not _ndarray:
+                if isinstance(other, (np.ndarray, list, tuple, dict)):
+                    break   # array subclasses and containers: the general case below
+                continue    # a number, None: nothing to share
+            theirs = other.base
+            if theirs is None:
+                theirs = other
+            elif theirs.__class__ is not _ndarray or theirs.base is not None:
+                theirs = None   # not an array holding its own memory: ask numpy
+            if (theirs is owner or theirs is None or not plain) \
+                    and np.may_share_memory(g, other):
+                return g.copy()
+        else:
+            return g
+    held = []
+    _arrays_in(others, held)
+    return _own(g, held)
+
+
+
+def _arrays_in(value, found):
+    if isinstance(value, np.ndarray):
+        found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _arrays_in(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _arrays_in(item, found)
+
+
+
+def _own(g, held):
+    """``g`` with every array in it sharing memory with none of ``held`` (nor with
+    another of its own items); the arrays kept are added to ``held``."""
+    if isinstance(g, np.ndarray):
+        if any(np.may_share_memory(g, other) for other in held):
+            g = g.copy()
+        held.append(g)
+        return g
+    if type(g) in (list, tuple):
+        return type(g)([_own(item, held) for item in g])
+    if type(g) is dict:
+        return {key: _own(item, held) for key, item in g.items()}
+    return g
+
+
+# ------------------------------------------- tangent rules (second order)
+
+@tangent_beside(ensure_real_target)
+def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
+    return array_dot
+
+
+@tangent_beside(ensure_same_kind)
+def ensure_same_kind_tangent(out, array, value, filename, line, column, array_dot):
+    return array_dot
+
+
+@tangent_beside(unshared)
+def unshared_tangent(out, g, others, g_dot):
+    return g_dot   # the value is g's; the forward transform guards its own results
+

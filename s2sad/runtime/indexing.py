@@ -1,0 +1,231 @@
+"""Subscripts and stacking: adjoints of ``x[index]``, of writes into an item, of
+casts, of ``np.transpose``/``np.concatenate``/``np.stack``, and the forward-mode
+write ``index_set``.  Every helper returns a new value and leaves its inputs as they are.
+"""
+
+import numpy as np
+
+from ..errors import ValueTypeError
+from ..rules.records import fact
+from .guards import _is_complex
+from .shapes import float_like, zeros_like
+
+
+@fact(allocates=True, linear=("x",))
+def overwritten(x, index):
+    """A copy of ``x[index]``, saved before a write overwrites it."""
+    return np.copy(x[index])
+
+
+
+@fact(allocates=True, linear=("g",), spelling="rt.stored_part")
+def stored_part(g, index):
+    """The adjoint of ``v`` in ``x[index] = v``: ``g[index]``, with zeros for the
+    elements of ``v`` that numpy does not keep.
+
+    With an integer index that names a position twice (``x[[0, 0, 1]] = v``,
+    also ``x[[0, 0, 1]] += v``), numpy keeps one write per position, the last
+    one: only that element of ``v`` reaches ``x``.  Which one numpy keeps is
+    found by the same write of the element numbers, so the adjoint follows
+    numpy whatever its order.
+    """
+    part = np.array(g[index], dtype=float_like(g), copy=True)
+    if not _may_repeat(index):
+        return part
+    numbers = np.arange(part.size).reshape(part.shape)
+    kept = np.full(np.shape(g), -1, dtype=np.intp)
+    kept[index] = numbers
+    part[kept[index] != numbers] = 0.0
+    return part
+
+
+
+def _may_repeat(index):
+    """Whether ``index`` holds an integer array (or list) that names a position twice."""
+    for part in (index if isinstance(index, tuple) else (index,)):
+        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu" \
+                and np.asarray(part).size > 1:
+            return True
+    return False
+
+
+
+@fact(linear=("g",), spelling="rt.cast_bar")
+def cast_bar(g, y, x):
+    """The adjoint of ``x`` in ``y = np.array(x, dtype)`` (``x.astype(dtype)``): ``g``
+    in ``x``'s float dtype for a float ``y``, and zeros for an integer or bool ``y``
+    (numpy truncates, or keeps only whether the value is nonzero: a constant)."""
+    if np.result_type(y).kind in "fc":
+        if isinstance(x, (list, tuple)):
+            return g
+        return np.asarray(g, dtype=float_like(x)) if np.ndim(g) else float_like(x).type(g)
+    return zeros_like(x)
+
+
+
+def cast_dot(t, y):
+    """The tangent of ``y = np.array(x, dtype)``: ``t`` in ``y``'s dtype for a float
+    ``y``, zeros for an integer or bool ``y``."""
+    if np.result_type(y).kind in "fc":
+        return np.array(t, dtype=np.result_type(y))
+    return np.zeros(np.shape(y))
+
+
+
+@fact(allocates=True, linear=("x",))
+def snapshot(x):
+    """A copy of the array ``x`` (a number as it is): its values now, before a write
+    through another name that shares its memory changes them."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    return x
+
+
+
+@fact(allocates=True, linear=("g",))
+def zero_at(g, index):
+    """A copy of the adjoint ``g`` with zeros at ``index`` (the overwritten part)."""
+    out = np.array(g, dtype=float_like(g), copy=True)
+    out[index] = 0.0
+    return out
+
+
+
+@fact(view=True, linear=("g",))
+def transpose_bar(g, axes=None):
+    """Adjoint of ``np.transpose(x, axes)``."""
+    if axes is None:
+        return np.transpose(g)
+    ndim = np.ndim(g)
+    return np.transpose(g, np.argsort([a % ndim for a in axes]))  # axes may be negative
+
+
+
+@fact(view=True, linear=("g",))
+def concatenate_bar(g, arrays, axis=0):
+    """Adjoint of ``np.concatenate(arrays, axis)``: one slice of ``g`` per input."""
+    if axis is None:
+        sizes = [np.size(a) for a in arrays]
+        pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
+        return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays)]
+    sizes = [np.shape(a)[axis] for a in arrays]
+    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+
+
+
+@fact(view=True, linear=("g",))
+def stack_bar(g, arrays, axis=0):
+    """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``."""
+    moved = np.moveaxis(g, axis, 0)
+    return [moved[i] for i in range(len(arrays))]
+
+
+
+@fact(allocates=True, linear=("g",))
+def getitem_bar(g, x, index):
+    """Adjoint of ``x[index]`` as a fresh array (repeated integer indices accumulate)."""
+    out = zeros_like(x)
+    np.add.at(out, index, g)
+    return out
+
+
+
+@fact(allocates=True, linear=("x_bar", "g"))
+def add_at(x_bar, index, g):
+    """``x_bar`` with ``g`` added at ``index``, without touching ``x_bar`` itself (a
+    list, tuple or dict adjoint item by item: see ``runtime_forward.container_add_at``)."""
+    if isinstance(x_bar, (list, tuple, dict)):
+        return container_add_at(x_bar, index, g)
+    out = np.array(x_bar, dtype=float_like(x_bar), copy=True)
+    np.add.at(out, index, g)
+    return out
+
+
+
+@fact(linear=("x_bar", "g"))
+def add_at_key(x_bar, index, g):
+    """``x_bar`` (an adjoint the backward sweep owns) with ``g`` added at ``index``,
+    where the code did not show whether ``x`` is an array or a container: a list,
+    tuple or dict adjoint gets a new container (``index`` a position or a key), an
+    array gets ``g`` added in place (``np.add.at``, repeated indices summed)."""
+    if isinstance(x_bar, (list, tuple, dict)):
+        return container_add_at(x_bar, index, g)
+    np.add.at(x_bar, index, g)
+    return x_bar
+
+
+
+@fact(view=True, linear=("items",))
+def sequence_bar(items):
+    """Adjoint of a tuple or list literal, turned back into a list of adjoints."""
+    return list(items)
+
+
+
+@fact(allocates=True, linear=("x", "value"))
+def index_set(x, index, value):
+    """``x`` with ``x[index] = value``, as a new array (``x`` is left untouched).  An
+    integer or bool array keeps its dtype, so the value is truncated as numpy's own
+    write truncates it (a differentiated value is refused before it gets here).  A list
+    or dict (a container adjoint of gradient code) is copied shallowly and its item set."""
+    if isinstance(x, (list, dict)):
+        out = list(x) if isinstance(x, list) else dict(x)
+        out[index] = value
+        return out
+    keep = isinstance(x, np.ndarray) and x.dtype.kind in "biu"
+    out = np.array(x, dtype=x.dtype if keep else float_like(x), copy=True)
+    if out.dtype.kind != "c" and _is_complex(value):
+        _refuse_complex_write()
+    out[index] = value
+    return out
+
+
+
+def container_add_at(x, index, value):
+    """``x`` with ``value`` added to ``x[index]``, as a new container of ``x``'s type
+    (``x`` is left untouched): a list, tuple or dict adjoint accumulating the
+    adjoint of one item (``xs_bar[1] += g``); an item that is None or absent holds
+    no adjoint yet and takes ``value``.  A slice of a list or tuple adds item by
+    item (never list concatenation)."""
+    if isinstance(x, dict):
+        out = dict(x)
+        old = out.get(index)
+        out[index] = value if old is None else _added(old, value)
+        return out
+    out = list(x)
+    if isinstance(index, slice):
+        positions = range(len(out))[index]
+        values = list(value)
+        if len(values) != len(positions):
+            raise ValueError(f"an adjoint of {len(values)} items added to a slice of "
+                             f"{len(positions)}")
+        for i, v in zip(positions, values):
+            out[i] = v if out[i] is None else _added(out[i], v)
+    else:
+        out[index] = value if out[index] is None else _added(out[index], value)
+    return out if isinstance(x, list) else tuple(out)
+
+
+
+def _added(a, b):
+    """``a + b`` for adjoints: item by item for containers, None as zero."""
+    if b is None:
+        return a
+    if isinstance(a, (list, tuple, dict)):
+        if isinstance(a, dict):
+            out = dict(a)
+            for k, v in b.items():
+                out[k] = v if out.get(k) is None else _added(out[k], v)
+            return out
+        items = [v if u is None else _added(u, v) for u, v in zip(a, b)]
+        return items if isinstance(a, list) else tuple(items)
+    return a + b
+
+
+
+def _refuse_complex_write():
+    """numpy would keep only the real part (a ComplexWarning): the derivative would be
+    wrong without a word."""
+    raise ValueTypeError("a complex value reached the derivative (written into a real "
+                         "array); s2sad does not differentiate complex values",
+                         hint="compute with real arrays only")

@@ -1,0 +1,156 @@
+"""List operations as generated code spells them (``xs.append(v)`` is
+``xs = list_append(xs, v)``) and their adjoints.  A helper returns a new list,
+except ``list_push``, the one that appends in place to a list the code owns.
+"""
+
+import numpy as np
+
+from ..rules.records import fact
+from .shapes import float_like, zeros_like
+
+
+def list_append(items, item):
+    """``items + [item]``: what ``items.append(item)`` means in generated code."""
+    return list(items) + [item]
+
+
+
+def list_push(items, item):
+    """``items.append(item)``, returning ``items``: an append in place, where forward
+    mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:   # (a tangent given as an array, say)
+        return list(items) + [item]
+    items.append(item)
+    return items
+
+
+
+def list_remove(items, index, item):
+    """``del items[index]`` (``items[index]`` is ``item``), returning ``items``: a pop
+    in place, where forward mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:
+        items = list(items)
+    del items[index]
+    return items
+
+
+
+@fact(linear=("g",), spelling="rt.list_bar")
+def list_bar(g):
+    """The adjoint of a list as a list of the backward sweep's own, which it pops the
+    adjoints of appended items off and puts those of popped items back into (in
+    place): a copy, and an array adjoint (of ``np.array(xs)``...) as its items."""
+    return list(g)
+
+
+
+def list_extend(items, more):
+    """``items + list(more)``: what ``items.extend(more)`` (and ``items += more`` on a
+    list) means in generated code."""
+    return list(items) + list(more)
+
+
+
+def list_insert(items, index, item):
+    """A copy of ``items`` with ``item`` inserted at ``index``: ``items.insert(index, item)``."""
+    new = list(items)
+    new.insert(index, item)
+    return new
+
+
+
+def list_delete(items, index, item):
+    """A copy of ``items`` without ``items[index]``, which is ``item``: what
+    ``items.pop(index)`` leaves (the value popped is read as ``items[index]``)."""
+    if isinstance(items, dict):
+        raise TypeError("s2sad differentiates .pop() on a list only, not on a dict: "
+                        "read d[key] and build the dict without the key")
+    new = list(items)
+    del new[index]
+    return new
+
+
+
+def list_set(items, index, item):
+    """A copy of the list ``items`` with ``item`` at ``index``: ``items[index] = item``
+    (of the array, for an array)."""
+    if isinstance(items, np.ndarray):
+        new = np.array(items, dtype=np.result_type(items, item), copy=True)
+        new[index] = item
+        return new
+    new = list(items)
+    new[index] = item
+    return new
+
+
+
+def copy_container(x):
+    """A shallow copy of an argument the function changes by a container method
+    (a list it appends to, a dict it writes a key of): the caller's value stays as it
+    is.  An array is copied (``np.copy``), a tuple (immutable) is kept."""
+    if isinstance(x, list):
+        return list(x)
+    if isinstance(x, dict):
+        return dict(x)
+    if isinstance(x, tuple):
+        return x
+    return np.copy(x)
+
+
+
+def _position(index, length):
+    """Where ``list.insert(index, ...)`` puts an item into a list of ``length``."""
+    if index < 0:
+        index += length
+    return min(max(index, 0), length)
+
+
+
+@fact(linear=("g",), spelling="rt.extend_bar")
+def extend_bar(g, more):
+    """Adjoint of ``list_extend(items, more)``: ``(items_bar, more_bar)``, ``g`` split
+    where ``more`` starts (``more_bar`` a tuple for a tuple, an array for an array)."""
+    n = len(more)
+    head, tail = list(g[:len(g) - n]), list(g[len(g) - n:])
+    if isinstance(more, tuple):
+        tail = tuple(tail)
+    elif isinstance(more, np.ndarray):
+        tail = np.array(tail, dtype=float_like(more)).reshape(more.shape)
+    return head, tail
+
+
+
+@fact(linear=("g",), spelling="rt.insert_bar")
+def insert_bar(g, index):
+    """Adjoint of ``list_insert(items, index, item)``: ``(items_bar, item_bar)``."""
+    g = list(g)
+    item = g.pop(_position(index, len(g) - 1))
+    return g, item
+
+
+
+@fact(linear=("g",), spelling="rt.delete_bar")
+def delete_bar(g, index, item):
+    """Adjoint of ``list_delete(items, index, item)``: ``g`` with a zero like the item
+    popped (``item``) put back where it was."""
+    g = list(g)
+    position = index + len(g) + 1 if index < 0 else index
+    g.insert(position, zeros_like(item))
+    return g
+
+
+
+@fact(linear=("g",), spelling="rt.set_bar")
+def set_bar(g, items, index):
+    """Adjoint of ``list_set(items, index, item)``: ``(items_bar, item_bar)``, the
+    overwritten item getting zeros."""
+    if isinstance(g, np.ndarray):
+        item = np.array(g[index], copy=True)
+        g = np.array(g, copy=True)
+        g[index] = 0.0
+        return g, item
+    g = list(g)
+    item = g[index]
+    g[index] = zeros_like(items[index])
+    return g, item
+

@@ -1,0 +1,149 @@
+"""Adjoints of ``np.sum``, ``np.mean``, ``np.max``/``np.min`` and ``np.prod`` (whole or
+along axes), and the tangent of ``prod_bar``.  Input: the adjoint ``g`` of the
+reduction's result and the primal values; output: an array of the argument's shape.
+"""
+
+import numpy as np
+
+from ..rules.records import fact, tangent_beside
+
+from .shapes import float_like
+
+
+def _normalize_axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (tuple, list)):
+        return tuple(sorted(a % ndim for a in axis))
+    return (axis % ndim,)
+
+
+
+def _keepdims_shape(shape, axes):
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+
+@fact(allocates=True, linear=("g",))
+def sum_bar(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
+    shape = np.shape(x)
+    if axis is not None and not keepdims:
+        g = np.reshape(g, _keepdims_shape(shape, _normalize_axes(axis, len(shape))))
+    # a fresh array, not a broadcast view: the adjoint may reach the user, who may
+    # write into it
+    return np.full(shape, g)
+
+
+
+@fact(allocates=True, linear=("g",))
+def mean_bar(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.mean(x, axis, keepdims)``."""
+    shape = np.shape(x)
+    axes = _normalize_axes(axis, len(shape))
+    count = 1
+    for a in axes:
+        count *= shape[a]
+    return sum_bar(g, x, axis, keepdims) / count
+
+
+
+# which elements are extremal is piecewise constant in y and x: only g varies it
+@fact(allocates=True, linear=("g",))
+def extremum_bar(g, y, x, axis=None, keepdims=False):
+    """Adjoint of ``np.max``/``np.min``: ``g`` shared equally among the tied extrema."""
+    shape = np.shape(x)
+    axes = _normalize_axes(axis, len(shape))
+    if not keepdims:
+        y = np.reshape(y, _keepdims_shape(shape, axes))
+        g = np.reshape(g, _keepdims_shape(shape, axes))
+    mask = np.asarray(x) == y
+    if np.count_nonzero(mask) == np.size(y) and not np.isnan(y).any():
+        # every slot holds its extremum at least once, so exactly once: no ties to share
+        return g * mask
+    return g * mask / np.sum(mask, axis=axes, keepdims=True)
+
+
+
+@fact(allocates=True)
+def prod_bar(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.prod``: the product of all *other* elements, exact with zeros."""
+    x = np.asarray(x)
+    shape = x.shape
+    if axis is None:
+        flat = x.reshape(-1)
+        others = _exclusive_products(flat, 0).reshape(shape)
+        return np.reshape(g, ()) * others
+    axes = _normalize_axes(axis, x.ndim)
+    if not keepdims:
+        g = np.reshape(g, _keepdims_shape(shape, axes))
+    moved = np.moveaxis(x, axes, tuple(range(len(axes))))
+    lead = moved.shape[:len(axes)]
+    flat = moved.reshape((-1,) + moved.shape[len(axes):])
+    others = _exclusive_products(flat, 0).reshape(lead + moved.shape[len(axes):])
+    others = np.moveaxis(others, tuple(range(len(axes))), axes)
+    return g * others
+
+
+
+def _exclusive_products(x, axis):
+    """Product of every element but the one at each position, along ``axis``."""
+    n = x.shape[axis]
+    if n == 0:
+        return np.ones_like(x)  # empty: nothing to multiply
+    ones = np.ones_like(np.take(x, [0], axis=axis))
+    left = np.cumprod(np.concatenate([ones, np.take(x, range(n - 1), axis=axis)], axis=axis), axis=axis)
+    rev = np.flip(x, axis=axis)
+    right = np.cumprod(np.concatenate([ones, np.take(rev, range(n - 1), axis=axis)], axis=axis), axis=axis)
+    return left * np.flip(right, axis=axis)
+
+
+
+def _exclusive_products_dot(x, x_dot):
+    """Tangent of the exclusive products of ``x`` along axis 0."""
+    n = x.shape[0]
+    if n == 0:
+        return np.zeros_like(x)
+    left = [np.ones_like(x[0])] * n
+    left_dot = [np.zeros_like(x[0])] * n
+    acc, acc_dot = np.ones_like(x[0]), np.zeros_like(x[0])
+    for i in range(n):
+        left[i], left_dot[i] = acc, acc_dot
+        acc, acc_dot = acc * x[i], acc_dot * x[i] + acc * x_dot[i]
+    out = np.zeros_like(x)
+    acc, acc_dot = np.ones_like(x[0]), np.zeros_like(x[0])
+    for i in range(n - 1, -1, -1):
+        out[i] = left_dot[i] * acc + left[i] * acc_dot
+        acc, acc_dot = acc * x[i], acc_dot * x[i] + acc * x_dot[i]
+    return out
+
+
+
+@fact(allocates=True)
+def prod_bar_x_dot(g, x, x_dot, axis=None, keepdims=False):
+    """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``x_dot`` (``g`` held fixed)."""
+    x = np.asarray(x, dtype=float_like(x))
+    x_dot = np.broadcast_to(np.asarray(x_dot, dtype=x.dtype), x.shape)
+    shape = x.shape
+    if axis is None:
+        others_dot = _exclusive_products_dot(x.reshape(-1), x_dot.reshape(-1)).reshape(shape)
+        return np.reshape(g, ()) * others_dot
+    axes = _normalize_axes(axis, x.ndim)
+    if not keepdims:
+        g = np.reshape(g, _keepdims_shape(shape, axes))
+    front = tuple(range(len(axes)))
+    moved, moved_dot = np.moveaxis(x, axes, front), np.moveaxis(x_dot, axes, front)
+    lead = moved.shape[:len(axes)]
+    rest = moved.shape[len(axes):]
+    dot = _exclusive_products_dot(moved.reshape((-1,) + rest),
+                                  moved_dot.reshape((-1,) + rest)).reshape(lead + rest)
+    return g * np.moveaxis(dot, front, axes)
+
+
+# ------------------------------------------- tangent rules (second order)
+
+
+@tangent_beside(prod_bar)
+def prod_bar_tangent(out, g, x, axis, keepdims, g_dot, x_dot):
+    return prod_bar(g_dot, x, axis, keepdims) + prod_bar_x_dot(g, x, x_dot, axis, keepdims)
+
