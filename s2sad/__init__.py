@@ -8,8 +8,8 @@ __version__ = "0.1.0"
 
 _PUBLIC = {
     "grad": "api", "value_and_grad": "api", "vjp": "api", "source": "api",
-    "jvp": "api_forward", "jacobian": "api_forward", "hessian": "api_forward",
-    "hvp": "api_forward",
+    "jvp": "api", "jacobian": "api", "hessian": "api",
+    "hvp": "api",
     "adjoint": "rules.registry", "tangent": "rules.registry",
     "nondifferentiable": "rules.registry",
     "S2sadError": "errors", "UnsupportedSyntaxError": "errors",

@@ -380,7 +380,7 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         lines = pipeline.header(func_name, source_rel, shown_mode, flavor, wrt, command,
                                 relative_paths=True)
         if flavor == "hvp":   # Hessian-vector products: forward mode over the gradient code
-            from .api_forward import generate_hvp
+            from .api import generate_hvp
             result = generate_hvp(func, wrt, lines, dump=dump)
         else:
             result = pipeline.generate(func, wrt, mode=mode, flavor=flavor, header_lines=lines,
