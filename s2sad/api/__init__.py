@@ -20,15 +20,13 @@ call.  The modules, lowest first:
 * ``forward``, ``second_order``, ``reverse``, ``jacobian``: the transforms.
 """
 
-from .arguments import argument_kinds, has_containers
-from .entries import generate_hvp, second_order_error
+from .arguments import argument_kinds
+from .entries import generate_hvp
 from .forward import forward_source, jvp
 from .jacobian import JACOBIAN_MODES, JacobianPlan, choose_mode, jacobian
-from .matching import checked_tree, describe_setting
 from .reverse import grad, source, value_and_grad, vjp
 from .second_order import gradient_of_gradient, hessian, hvp
 
-__all__ = ["JACOBIAN_MODES", "JacobianPlan", "argument_kinds", "checked_tree", "choose_mode",
-           "describe_setting", "forward_source", "generate_hvp", "grad", "gradient_of_gradient",
-           "has_containers", "hessian", "hvp", "jacobian", "jvp", "second_order_error",
+__all__ = ["JACOBIAN_MODES", "JacobianPlan", "argument_kinds", "choose_mode", "forward_source",
+           "generate_hvp", "grad", "gradient_of_gradient", "hessian", "hvp", "jacobian", "jvp",
            "source", "value_and_grad", "vjp"]

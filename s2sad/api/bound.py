@@ -133,6 +133,9 @@ class Bound:
         self.kinds = kinds
         self.structures = {}   # argument kinds -> Bound specialized on them
         self.refusal = None
+        # what _rebuild sets from the entry, each time the entry is fetched again
+        self.entry = self.impl = self.namespace = self.deps = self.checks = None
+        self.readers, self.guards, self.defaults = (), {}, (None, None)
         try:
             self._rebuild()
         except SharedWriteError as exc:

@@ -13,6 +13,7 @@ it holds the user's objects weakly and drops the user's values from the module.
 """
 
 import builtins
+import dataclasses
 import inspect
 import threading
 import types
@@ -224,10 +225,10 @@ class Dependencies:
 
 
 def without_user_values(emitted, free):
-    """``emitted`` holding none of the user's values (each compile is given the
-    current ones): a cached module must not keep the user's data alive."""
-    emitted.bindings = {k: v for k, v in emitted.bindings.items() if k not in free}
-    return emitted
+    """A copy of ``emitted`` holding none of the user's values (each compile is given
+    the current ones): a cached module must not keep the user's data alive."""
+    return dataclasses.replace(
+        emitted, bindings={k: v for k, v in emitted.bindings.items() if k not in free})
 
 
 class Entry:
