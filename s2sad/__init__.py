@@ -4,6 +4,8 @@ Public names are loaded lazily so that generated modules, which import only
 ``s2sad.runtime``, never pull in the code generator.
 """
 
+import importlib
+
 __version__ = "0.1.0"
 
 _PUBLIC = {
@@ -24,7 +26,6 @@ __all__ = sorted(_PUBLIC) + ["__version__"]
 def __getattr__(name):
     if name not in _PUBLIC:
         raise AttributeError(f"module 's2sad' has no attribute {name!r}")
-    import importlib
     where = _PUBLIC[name]
     if where is None:
         return importlib.import_module(f"s2sad.{name}")
