@@ -4,12 +4,14 @@ Public names are loaded lazily so that generated modules, which import only
 ``s2sad.runtime``, never pull in the code generator.
 """
 
+import importlib
+
 __version__ = "0.1.0"
 
 _PUBLIC = {
     "grad": "api", "value_and_grad": "api", "vjp": "api", "source": "api",
-    "jvp": "api_forward", "jacobian": "api_forward", "hessian": "api_forward",
-    "hvp": "api_forward",
+    "jvp": "api", "jacobian": "api", "hessian": "api",
+    "hvp": "api",
     "adjoint": "rules.registry", "tangent": "rules.registry",
     "nondifferentiable": "rules.registry",
     "S2sadError": "errors", "UnsupportedSyntaxError": "errors",
@@ -24,7 +26,6 @@ __all__ = sorted(_PUBLIC) + ["__version__"]
 def __getattr__(name):
     if name not in _PUBLIC:
         raise AttributeError(f"module 's2sad' has no attribute {name!r}")
-    import importlib
     where = _PUBLIC[name]
     if where is None:
         return importlib.import_module(f"s2sad.{name}")

@@ -28,6 +28,7 @@ is one more entry in ``_CHECKERS``.
   this version of s2sad has no ``jvp``, a ``NotImplementedError`` says so.
 """
 
+import copy
 import inspect
 import numbers
 
@@ -159,7 +160,6 @@ def _flatten(value):
 def _fresh(args):
     """Copies of the arguments, so a function that writes into its arguments cannot
     change the point at which it is differentiated."""
-    import copy
     return [copy.deepcopy(a) for a in args]
 
 

@@ -120,7 +120,7 @@ def test_source_is_attached_and_deterministic():
 def test_generated_function_is_inspectable():
     import inspect
     g = s2sad.grad(cf.seed, wrt="w")
-    impl = s2sad.api._Bound(cf.seed, ("w",), "value_and_grad").impl
+    impl = s2sad.api.reverse.reverse_bound(cf.seed, ("w",), "value_and_grad").impl
     assert "w_bar" in inspect.getsource(impl)
     assert g(np.ones(2), np.ones(2), 0.0) is not None
 

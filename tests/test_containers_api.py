@@ -672,7 +672,7 @@ def mlp_of_pairs(layers, x):
 
 
 def test_a_derivative_of_the_wrong_structure_is_an_error_not_a_gradient():
-    from s2sad.api import _match
+    from s2sad.api.matching import match_gradient as _match
     # a list adjoint concatenated instead of added ([a, b] + [c, d]) was cut to its
     # first items by zip: a silently wrong gradient; it is an internal error now
     with pytest.raises(s2sad.S2sadError, match=r"internal error.*value\[0\]: expected a tuple "

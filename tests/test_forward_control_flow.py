@@ -309,8 +309,8 @@ def test_generation_is_deterministic():
     for fn in (cf.nested_break, cf.rnn, cf.return_in_loop):
         first = s2sad.source(fn, mode="forward")
         assert s2sad.source(fn, mode="forward") == first
-        from s2sad import api_forward
-        api_forward._CACHE.clear()
+        from s2sad.api.core import CACHE
+        CACHE.clear()
         assert s2sad.source(fn, mode="forward") == first
 
 

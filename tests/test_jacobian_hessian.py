@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import api_forward
+from s2sad.api.second_order import gradient_of_gradient
 from s2sad.errors import NonScalarOutputError, S2sadError
 
 import forward_functions as F
@@ -253,16 +253,16 @@ def test_hessian_follows_rebound_globals(monkeypatch):
 
 def test_gradient_of_gradient_by_forward_over_reverse():
     x, y = 0.3, 1.2
-    gxx = api_forward.gradient_of_gradient(F.mixed, inner_wrt=0, outer_wrt=0)
+    gxx = gradient_of_gradient(F.mixed, inner_wrt=0, outer_wrt=0)
     assert gxx(x, y) == pytest.approx(-np.sin(x) * y)
-    gxy = api_forward.gradient_of_gradient(F.mixed, inner_wrt="x", outer_wrt=(0, 1),
+    gxy = gradient_of_gradient(F.mixed, inner_wrt="x", outer_wrt=(0, 1),
                                            with_value=True)
     value, (dxx, dxy) = gxy(x, y)
     assert value == pytest.approx(y ** 3 + np.cos(x) * y)
     assert (dxx, dxy) == (pytest.approx(-np.sin(x) * y), pytest.approx(3 * y ** 2 + np.cos(x)))
     # the gradient with respect to an array is not a scalar: no gradient of it
     with pytest.raises(NonScalarOutputError, match="hessian"):
-        api_forward.gradient_of_gradient(F.s_index)(np.ones(4))
+        gradient_of_gradient(F.s_index)(np.ones(4))
 
 
 def test_grad_of_grad_never_gives_a_wrong_number():
@@ -336,7 +336,7 @@ def test_grad_of_grad_through_a_loop():
     eps = 1e-6
     g = s2sad.grad(CF.scalar_loop)
     expected = (g(x + eps, 6) - g(x - eps, 6)) / (2 * eps)
-    gg = api_forward.gradient_of_gradient(CF.scalar_loop)
+    gg = gradient_of_gradient(CF.scalar_loop)
     assert gg(x, 6) == pytest.approx(expected, rel=1e-6)
     assert gg(x, 0) == 0.0   # no iterations: the gradient is the constant 1
     assert s2sad.grad(s2sad.grad(CF.scalar_loop))(x, 6) == pytest.approx(expected, rel=1e-6)

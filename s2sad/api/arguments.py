@@ -1,0 +1,134 @@
+"""The arguments of a call of a transformed function: their structure and binding.
+
+``argument_kinds`` gives the structure of the arguments that is part of a cache
+key; ``Arguments`` picks the differentiated arguments out of a call (cheaply in the
+common case); ``arguments`` and ``arguments_then`` bind a call to every parameter,
+in the order the generated forward code takes them.  Nothing here keeps a user
+function alive: signatures are cached per (code, defaults).
+"""
+
+from .. import pipeline
+from ..analysis.kinds import kind_of_value
+from ..syntax import wrappers
+
+CONTAINER_CLASSES = (list, tuple, dict)
+
+
+def has_containers(args, kwargs):
+    """Whether an argument is a list, tuple or dict (the common case, only numbers and
+    arrays, is one class test per argument)."""
+    for value in args:
+        if value.__class__ in CONTAINER_CLASSES:
+            return True
+    if kwargs:
+        for value in kwargs.values():
+            if value.__class__ in CONTAINER_CLASSES:
+                return True
+    return False
+
+
+def argument_kinds(func, args, kwargs):
+    """``((parameter, kind), ...)`` for the arguments of a call of ``func`` (hashable:
+    part of the cache key); see ``analysis.kinds.kind_of_value``.  A list's kind is the
+    join of its items' (code made for a list of 3 arrays serves a list of 5)."""
+    names = [p.name for p in pipeline.signature(func).parameters.values()]
+    found = dict(zip(names, (kind_of_value(v) for v in args)))
+    for name, value in (kwargs or {}).items():
+        if name in names:
+            found[name] = kind_of_value(value)
+    return tuple(sorted(found.items()))
+
+
+class Arguments:
+    """Picks the differentiated arguments out of a call, without inspect in the
+    common case of positional arguments."""
+
+    def __init__(self, func, wrt):
+        self.func = func
+        self.sig = pipeline.signature(func)
+        self.defaults = (func.__defaults__, func.__kwdefaults__)
+        names = [p.name for p in self.sig.parameters.values()]
+        self.wrt = wrt
+        self.positions = [names.index(n) for n in wrt]
+        self.needed = max(self.positions) + 1
+
+    def __call__(self, args, kwargs):
+        if not kwargs and len(args) >= self.needed:
+            return [args[i] for i in self.positions]
+        func = self.func
+        if func.__defaults__ is not self.defaults[0] or \
+                func.__kwdefaults__ is not self.defaults[1]:   # defaults set since
+            self.sig = pipeline.signature(func)
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
+        ba = self.sig.bind(*args, **kwargs)
+        ba.apply_defaults()
+        return [ba.arguments[name] for name in self.wrt]
+
+
+_SIGNATURES = {}
+
+
+def signature(func):
+    """(signature, parameter names (positional, then keyword-only: the generated
+    forward code takes them all by position), whether every parameter is positional).
+
+    Cached per (code, defaults), never per function: the cache keeps no function
+    (nor its closure data) alive, and a changed ``__defaults__`` is seen.
+    """
+    kw = func.__kwdefaults__
+    key = (func.__code__, func.__defaults__, tuple(kw.items()) if kw else None)
+    if wrappers.is_forwarding(func):   # its signature is the wrapped function's, not its code's
+        key = None
+    try:
+        found = _SIGNATURES.get(key) if "__signature__" not in func.__dict__ else None
+    except TypeError:   # an unhashable default: no caching
+        found, key = None, None
+    if found is not None:
+        return found
+    sig = pipeline.signature(func)
+    names = [p.name for p in sig.parameters.values()
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                for p in sig.parameters.values())
+    found = sig, names, plain
+    if key is not None and "__signature__" not in func.__dict__:
+        if len(_SIGNATURES) >= 1024:
+            _SIGNATURES.clear()
+        _SIGNATURES[key] = found
+    return found
+
+
+def parameters(func):
+    """``func``'s parameter names, positional then keyword-only."""
+    return list(signature(func)[1])
+
+
+def arguments(func, args, kwargs):
+    """Every parameter's value, in order (keyword-only ones last), defaults applied."""
+    sig, names, plain = signature(func)
+    if plain and not kwargs and len(args) == len(names):
+        return list(args)          # the common call: every argument by position
+    ba = sig.bind(*args, **kwargs)
+    ba.apply_defaults()
+    return [ba.arguments[name] for name in names]
+
+
+def arguments_then(func, args, kwargs, count, what, kind):
+    """``arguments`` of ``args[:-count]``: the call passes ``func``'s arguments followed by
+    ``count`` directions (``what``).  A call that leaves the directions out gets a message
+    that says so, not "missing a required argument" about one of ``func``'s own."""
+    head = args[:len(args) - count] if count else args
+    try:
+        return arguments(func, head, kwargs)
+    except TypeError as exc:
+        try:
+            arguments(func, args, kwargs)
+        except TypeError:
+            names = ", ".join(signature(func)[1])
+            raise TypeError(f"the {kind} of {func.__name__} takes its arguments ({names}) "
+                            f"followed by {what}; it was given {len(args)} positional "
+                            f"value(s) ({exc} once the last {count} are taken as {what})") \
+                from None
+        raise TypeError(f"the {kind} of {func.__name__} takes its arguments followed by "
+                        f"{what}; the call passes {func.__name__}'s arguments only, so {what} "
+                        f"is missing") from None

@@ -1,0 +1,226 @@
+"""The one bound-function type: generated code bound to a user function as it is now.
+
+A :class:`Bound` holds the compiled module of a cache entry (see ``core``) and,
+at each call, refreshes the module's globals from the user's current globals and
+closure cells and the generated function's defaults from the user's; it generates
+again when the entry no longer fits (the code, a helper, a rule, a name that chose
+a rule or the type of a free value or default changed).  A call with a list, tuple
+or dict among the arguments goes to the Bound made for the structure of the
+arguments (``arguments.argument_kinds``).
+"""
+
+import builtins
+
+from ..emit import compile_module
+from ..errors import SharedWriteError
+from ..rules import registry as _registry
+from ..syntax import wrappers
+from .arguments import CONTAINER_CLASSES, argument_kinds, has_containers
+from .core import defaults_kinds, global_name, same
+
+_BUILTINS = vars(builtins)
+
+
+class _GlobalsThenBuiltins:
+    """A builtin name as Python reads it: the function's globals first (a global
+    defined later shadows the builtin), then the builtins."""
+
+    __slots__ = ("globals",)
+
+    def __init__(self, globals_):
+        self.globals = globals_
+
+    def __getitem__(self, key):
+        found = self.globals.get(key, _BUILTINS)
+        return _BUILTINS[key] if found is _BUILTINS else found
+
+
+def _reader(func, name):
+    """How to read ``name`` as ``func`` sees it now: (name, key, globals or builtins,
+    cell); ``key`` is the name in those globals."""
+    code = func.__code__
+    if func.__closure__ and name in code.co_freevars:
+        return name, name, None, func.__closure__[code.co_freevars.index(name)]
+    key = global_name(func, name)
+    if key in func.__globals__:
+        return name, key, func.__globals__, None
+    return name, key, _GlobalsThenBuiltins(func.__globals__), None
+
+
+def set_defaults(impl, func):
+    """Give the generated ``impl`` the defaults ``func`` has now (Python reads
+    ``__defaults__`` at each call; the generated text holds those of the source)
+    when both take the same parameters."""
+    if wrappers.is_forwarding(func):   # def wrapper(*args, **kwargs): the wrapped defaults
+        _set_forwarded_defaults(impl, wrappers.signature(func))
+        return
+    mine, theirs = impl.__code__, func.__code__
+    n, k = theirs.co_argcount, theirs.co_kwonlyargcount
+    if mine.co_argcount == n and mine.co_varnames[:n] == theirs.co_varnames[:n]:
+        impl.__defaults__ = func.__defaults__
+    kw = func.__kwdefaults__
+    mine_kwonly = mine.co_varnames[mine.co_argcount:mine.co_argcount + mine.co_kwonlyargcount]
+    if k and set(theirs.co_varnames[n:n + k]) <= set(mine_kwonly):
+        # the same keyword-only parameters (a jvp's keyword-only tangents besides)
+        impl.__kwdefaults__ = dict(kw) if kw else None
+
+
+def _set_forwarded_defaults(impl, sig):
+    """Give ``impl`` the current defaults of the parameters ``sig`` (a forwarding
+    wrapper's, see ``syntax.wrappers``) when it takes them first, in that order."""
+    params = list(sig.parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword = [p for p in params if p.kind == p.KEYWORD_ONLY]
+    code = impl.__code__
+    n, k = len(positional), len(keyword)
+    if code.co_argcount != n or code.co_varnames[:n] != tuple(p.name for p in positional):
+        return
+    defaults = tuple(p.default for p in positional if p.default is not p.empty)
+    impl.__defaults__ = defaults or None
+    names = code.co_varnames[n:n + code.co_kwonlyargcount]
+    if k and names[:k] == tuple(p.name for p in keyword):
+        kw = dict(impl.__kwdefaults__ or {})
+        kw.update({p.name: p.default for p in keyword if p.default is not p.empty})
+        impl.__kwdefaults__ = kw
+
+
+class _Checks:
+    """What :meth:`Bound.current` checks per call, from an entry's dependencies:
+    the code object, the registry version, the dotted names read in the function's
+    own scope (``np.dot``: checked inline), and whether anything else (other
+    functions, names of other scopes) needs the full ``deps.valid``."""
+
+    __slots__ = ("deps", "code", "version", "local_paths", "slow")
+
+    def __init__(self, deps):
+        self.deps = deps
+        self.code, self.version = deps.code, deps.version
+        self.local_paths = tuple((root, attrs[0], obj) for root, scope, attrs, obj
+                                 in deps.paths if scope is None and len(attrs) == 1)
+        self.slow = bool(deps.functions) or len(self.local_paths) != len(deps.paths)
+
+    def paths_hold(self, namespace):
+        """Whether each local dotted name still resolves to what generation saw."""
+        for root, attr, obj in self.local_paths:   # np.dot is still np.dot
+            found = getattr(namespace.get(root), attr, None)
+            if found is not obj and not same(found, obj):
+                return False
+        return True
+
+    def fit(self, func, namespace):
+        """Whether the module still fits ``func`` (its free values just refreshed into
+        ``namespace``): the per-call form of ``core.Dependencies.valid``."""
+        if func.__code__ is not self.code or _registry.version != self.version or \
+                self.slow and not self.deps.valid(func, namespace):
+            return False
+        return self.paths_hold(namespace)
+
+
+class Bound:
+    """A generated function bound to one user function's current free values.
+
+    ``make_entry(kinds)`` gives the cache entry for the structure ``kinds`` of the
+    arguments (None: numbers and arrays).  Called with a list, tuple or dict among
+    the arguments, it uses the code generated for the structure of the arguments,
+    one Bound per structure; with numbers and arrays only, its own.  ``entry`` is
+    None when the code for numbers and arrays was refused (the refusal is raised
+    when it is called with those: a container argument may make the program one
+    s2sad differentiates)."""
+
+    def __init__(self, func, make_entry, kinds=None):
+        self.func = func
+        self.make_entry = make_entry
+        self.kinds = kinds
+        self.structures = {}   # argument kinds -> Bound specialized on them
+        self.refusal = None
+        # what _rebuild sets from the entry, each time the entry is fetched again
+        self.entry = self.impl = self.namespace = self.deps = self.checks = None
+        self.readers, self.guards, self.defaults = (), {}, (None, None)
+        try:
+            self._rebuild()
+        except SharedWriteError as exc:
+            if kinds is not None:
+                raise
+            self.refusal, self.entry = exc, None
+
+    def specialized(self, args, kwargs):
+        """The Bound made for the structure of ``args`` and ``kwargs``."""
+        kinds = argument_kinds(self.func, args, kwargs)
+        found = self.structures.get(kinds)
+        if found is None:
+            if len(self.structures) >= 64:
+                self.structures.clear()
+            found = self.structures[kinds] = Bound(self.func, self.make_entry, kinds)
+        return found
+
+    def _rebuild(self):
+        """Fetch the entry (generated again when it no longer fits) and compile it with
+        the user's current values, defaults and helpers' defaults."""
+        entry = self.entry = self.make_entry(self.kinds)
+        sources = entry.free_source
+        values = {name: entry.current(self.func, name) for name in entry.free}
+        self.impl = compile_module(entry.emitted, values)
+        set_defaults(self.impl, self.func)
+        for name, helper in entry.callees:   # helpers' current defaults
+            if helper() is not None:
+                set_defaults(self.impl.__globals__[name], helper())
+        self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
+        self.namespace = self.impl.__globals__
+        self.readers = tuple(_reader(sources.get(name, self.func), name)
+                             for name in entry.free)
+        self.guards = entry.guards
+        self.deps = entry.deps
+        self.checks = _Checks(entry.deps)
+
+    def current(self, args=(), kwargs=None):
+        """The generated function, its globals refreshed from the user's current values
+        (regenerated when the code, a helper, a rule or a name that chose a rule changed);
+        the one made for the structure of ``args`` and ``kwargs`` when one is a container."""
+        for value in args:
+            if value.__class__ in CONTAINER_CLASSES:
+                return self.specialized(args, kwargs).current()
+        if kwargs and has_containers((), kwargs):
+            return self.specialized(args, kwargs).current()
+        if self.refusal is not None:
+            raise self.refusal.with_traceback(None)
+        func, namespace, checks = self.func, self.namespace, self.checks
+        try:
+            for name, key, scope, cell in self.readers:
+                value = cell.cell_contents if cell is not None else scope[key]
+                if namespace.get(name) is not value:
+                    if name in self.guards or type(value) is not self.deps.types[name]:
+                        self._rebuild()
+                        return self.impl
+                    namespace[name] = value
+        except KeyError:   # a global deleted since (the name may be a builtin's again)
+            self._rebuild()
+            return self.impl
+        if func.__code__ is not checks.code or _registry.version != checks.version \
+                or checks.slow:   # (the common case inline: _Checks.fit's fast path)
+            fits = checks.fit(func, namespace)
+        else:
+            fits = checks.paths_hold(namespace)
+        if not fits:
+            self._rebuild()
+            return self.impl
+        defaults = self.defaults
+        if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1]:
+            if defaults_kinds(func) != self.deps.kinds:
+                self._rebuild()
+                return self.impl
+            set_defaults(self.impl, func)
+            self.defaults = (func.__defaults__, func.__kwdefaults__)
+        return self.impl
+
+    def __call__(self, *args, **kwargs):
+        return self.current(args, kwargs)(*args, **kwargs)
+
+    def text(self):
+        """The generated module text for numbers and arrays (None where that is refused:
+        the refusal is raised when the function is called with them)."""
+        return None if self.entry is None else self.entry.text
+
+    def returns_items(self, args, kwargs):
+        """Whether the generated function returns a tuple output's items one by one."""
+        entry = self.entry if self.entry is not None else self.specialized(args, kwargs).entry
+        return entry.returns_items

@@ -1,0 +1,149 @@
+"""The cache entries of each family of generated code: reverse (value_and_grad,
+vjp), forward (jvp) and forward over reverse (hvp, hessian, grad of grad).
+
+Each ``*_entry`` function returns the :class:`core.Entry` for its key from the one
+cache, generating (and storing) it when none fits the function as it is now.
+``generate_hvp`` builds the Hessian-vector-product module the CLI writes.
+"""
+
+import inspect
+import re
+
+from .. import pipeline
+from ..emit import compile_module, emit_module, render_function
+from ..errors import S2sadError
+from ..rules import load_builtin_rules
+from ..syntax import fence
+from ..syntax.normalize import normalize
+from ..syntax.parse import parse_function
+from ..transform.second_order import prepare_gradient_code
+from .core import CACHE, Entry, cache_key
+
+
+def _source_path(func):
+    return pipeline.display_path(inspect.getsourcefile(func) or "?")
+
+
+def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None):
+    """The generated reverse-mode module for ``func`` (cached); ``inline_helpers`` for
+    the reverse code second derivatives are computed from (see ``pipeline.generate``);
+    ``kinds``, the structure of the arguments it is specialized on (see
+    ``arguments.argument_kinds``).
+
+    The key is the code object; an entry is reused only while everything else it
+    was made from still holds (see ``core.Dependencies``): another function with
+    the same code (a fresh closure over new data) reuses it.
+    """
+    def build():
+        header = pipeline.header(
+            func.__name__, _source_path(func), "reverse", flavor, wrt,
+            f"s2sad.source({func.__name__}, wrt={wrt!r})" if flavor == "value_and_grad"
+            else f"s2sad.vjp({func.__name__}, wrt={wrt!r})")
+        result = pipeline.generate(func, wrt, "reverse", flavor, header,
+                                   inline_helpers=inline_helpers,
+                                   kinds=dict(kinds) if kinds else None)
+        return Entry(func, result)
+
+    return CACHE.get(cache_key(func, flavor, wrt, kinds, inline_helpers), func, build)
+
+
+def forward_entry(func, wrt, kinds=None):
+    """The generated forward-mode (jvp) module for ``func`` (cached as
+    :func:`reverse_entry`); ``kinds``: the structure of the arguments, or None."""
+    def build():
+        header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
+                                 f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
+        result = pipeline.generate_forward(func, wrt, header,
+                                           kinds=dict(kinds) if kinds else None)
+        return Entry(func, result)
+
+    return CACHE.get(cache_key(func, "jvp", wrt, kinds), func, build)
+
+
+def second_order_error(func, exc):
+    """The error for gradient code forward mode cannot differentiate.  The common
+    cause is a helper whose body could not go in place of its call, so the gradient
+    calls its generated pullback: say which helper, not where in generated code."""
+    found = re.search(r"calling the local value '(\w+?)(?:_\d+)?_pullback'", exc.message)
+    if found:
+        return type(exc)(
+            f"second derivatives of {func.__name__} are not available: they go through a "
+            f"helper only when its body can be put in place of its call, and "
+            f"{found.group(1)!r} cannot (a closure, such as a decorator's wrapped function "
+            f"or a nested function, or a helper taking *args or **kwargs); first "
+            f"derivatives work", None,
+            hint=f"make {found.group(1)!r} a module-level function with named parameters, "
+                 f"or use finite differences of s2sad.grad")
+    return type(exc)(
+        f"second derivatives of {func.__name__} are not available: forward mode cannot "
+        f"differentiate its generated gradient code: {exc.message}",
+        exc.location, hint=exc.hint or "use finite differences of s2sad.grad")
+
+
+def compiled_gradient(func, rev):
+    """The reverse entry ``rev`` of ``func`` compiled with the user's current values:
+    the gradient code forward mode differentiates for second derivatives."""
+    values = {name: rev.current(func, name) for name in rev.free}
+    return compile_module(rev.emitted, values)
+
+
+def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None):
+    """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
+    rev = reverse_entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds)
+
+    def build():
+        gradient = compiled_gradient(func, rev)
+        header = pipeline.header(
+            func.__name__, _source_path(func), "forward over reverse", "hvp", fwd_wrt,
+            regenerate or f"s2sad.hvp({func.__name__}, wrt={rev_wrt!r}).source")
+        header[2] = (f"mode: forward over reverse (hvp), gradient wrt: {', '.join(rev_wrt)}, "
+                     f"tangents wrt: {', '.join(fwd_wrt)}")
+        try:
+            result = pipeline.generate_forward(
+                gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
+                prepare=prepare_gradient_code, kinds=dict(kinds) if kinds else None)
+        except S2sadError as exc:
+            raise second_order_error(func, exc) from None
+        return Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,
+                     depends_on=rev)
+
+    key = cache_key(func, "hvp", (rev_wrt, fwd_wrt), kinds, regenerate)
+    return CACHE.get(key, func, build, depends_on=rev)
+
+
+@pipeline._collector_paused
+def generate_hvp(func, wrt, header_lines, dump=False):
+    """The Hessian-vector-product module of ``func`` as a :class:`pipeline.Result`.
+
+    For ``s2sad grad --mode forward --flavor hvp``: the function is
+    ``<f>_hvp(*params, *<wrt>_dot) -> ((value, gradient), H @ <wrt>_dot)``.
+    Global data the function reads is imported from the function's own
+    module (not from the in-memory gradient module).
+    """
+    # imported here, as pipeline.generate_forward does: the forward transform and the
+    # tangents of runtime helpers load only when forward code is generated
+    from ..rules import runtime_rules  # noqa: F401
+    from ..transform.forward import forward
+    load_builtin_rules()
+    rev = reverse_entry(func, tuple(wrt), "value_and_grad", inline_helpers=True)
+    gradient = compiled_gradient(func, rev)
+    stages = {}
+    parsed = parse_function(gradient)
+    prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
+    if dump:
+        stages["parse"] = render_function(parsed.node, [])
+    try:
+        fence.check(parsed)
+        normal = normalize(parsed)
+    except S2sadError as exc:
+        raise second_order_error(func, exc) from None
+    if dump:
+        stages["normalize"] = render_function(normal.node, [])
+    generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")
+    free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
+    emitted = emit_module(generated, free, header_lines, getattr(func, "__module__", None),
+                          func.__globals__, sources=rev.free_source)
+    if dump:
+        stages["forward"] = stages["optimize"] = emitted.text
+    return pipeline.Result(emitted=emitted, parsed=parsed, normal=normal, free=free,
+                           stages=stages)

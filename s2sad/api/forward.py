@@ -1,0 +1,63 @@
+"""Forward mode: jvp, and the generated forward-mode source.
+
+:func:`jvp` runs generated forward-mode code: one sweep gives the derivative of
+every output along one input direction.
+"""
+
+from .. import pipeline
+from ..values import refuse_complex_arguments, refuse_value
+from .arguments import arguments_then, parameters
+from .bound import Bound
+from .entries import forward_entry
+from .matching import as_tangent, match_derivative
+from .transformed import with_source
+
+
+def forward_bound(func, wrt_names):
+    """A :class:`Bound` of ``func``'s forward-mode (jvp) code along ``wrt_names``."""
+    return Bound(func, lambda kinds: forward_entry(func, wrt_names, kinds))
+
+
+def jvp(func=None, wrt=0):
+    """Jacobian-vector products by forward mode.
+
+    Returns ``g(*args, *tangents) -> (value, output_tangent)``: ``f``'s
+    arguments, then one tangent per ``wrt`` parameter (shaped like it: for a
+    list, tuple or dict parameter, a container of its structure, nested).
+    The output tangent has the output's structure (a tuple for a tuple output,
+    a dict with the same keys for a dict output, nested).
+    The generated code is ``g.source``.
+    """
+    if func is None:
+        return lambda f: jvp(f, wrt)
+    wrt_names, _ = pipeline.resolve_wrt(func, wrt)
+    bound = forward_bound(func, wrt_names)
+    params = parameters(bound.func)
+    positions = [params.index(w) for w in wrt_names]
+    k = len(wrt_names)
+
+    what = f"the tangent given to the jvp of {func.__name__}"
+
+    def pushforward(*args, **kwargs):
+        if len(args) < k:
+            raise TypeError(f"the jvp of {func.__name__} takes its arguments followed by "
+                            f"{k} tangent(s) (for {', '.join(wrt_names)})")
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        values = arguments_then(bound.func, args, kwargs, k,
+                                f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
+        tangents = [as_tangent(t, values[p], w, what)
+                    for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
+        value, tangent = bound(*values, *tangents)
+        refuse_value(value, "the output", func.__name__, func)
+        return value, match_derivative(tangent, value, func)
+
+    pushforward = with_source(pushforward, func, bound.text())
+    pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
+    pushforward._s2sad_derivative = "jvp"
+    return pushforward
+
+
+def forward_source(func, wrt=0):
+    """The generated forward-mode module text for ``func``."""
+    wrt_names, _ = pipeline.resolve_wrt(func, wrt)
+    return forward_entry(func, wrt_names).text

@@ -1,0 +1,181 @@
+"""Full Jacobians from one-hot directions: forward mode needs one sweep per input
+element, reverse mode one per output element; ``mode="auto"`` takes the cheaper,
+and says so (a :class:`JacobianPlan`).
+"""
+
+from dataclasses import dataclass
+import inspect
+
+import numpy as np
+
+from .. import pipeline, trees
+from ..errors import S2sadError
+from ..syntax import wrappers
+from ..values import refuse_complex_arguments, refuse_value
+from .arguments import arguments, parameters, signature
+from .directions import block, directions, one_hot, size, zero
+from .forward import forward_bound
+from .matching import match_derivative
+from .reverse import vjp
+from .transformed import wrapped_like
+
+JACOBIAN_MODES = ("auto", "forward", "reverse")
+
+
+@dataclass(frozen=True)
+class JacobianPlan:
+    """How a Jacobian was computed, and why."""
+
+    mode: str            # "forward" or "reverse"
+    sweeps: int          # jvp sweeps (forward) or pullback sweeps (reverse)
+    inputs: int          # elements of the wrt arguments
+    outputs: int         # elements of the output
+    reason: str
+
+    def __str__(self):
+        return (f"{self.mode} mode, {self.sweeps} sweep(s): {self.inputs} input element(s), "
+                f"{self.outputs} output element(s); {self.reason}")
+
+
+def choose_mode(inputs, outputs, mode="auto"):
+    """The :class:`JacobianPlan` for a Jacobian of ``outputs`` x ``inputs`` elements."""
+    if mode == "forward":
+        return JacobianPlan("forward", inputs, inputs, outputs, "forward mode was requested")
+    if mode == "reverse":
+        return JacobianPlan("reverse", outputs, inputs, outputs, "reverse mode was requested")
+    if inputs < outputs:
+        return JacobianPlan("forward", inputs, inputs, outputs,
+                            "fewer inputs than outputs: one forward sweep per input element")
+    return JacobianPlan("reverse", outputs, inputs, outputs,
+                        "no more outputs than inputs: one reverse sweep per output element")
+
+
+def jacobian(func=None, wrt=0, mode="auto", explain=False):
+    """The Jacobian of ``func``: an array of shape ``output.shape + input.shape``.
+
+    ``wrt`` is a parameter index or name, or a tuple of them (then a tuple of
+    Jacobians).  Containers are laid out as ``jax.jacobian`` lays them out: with
+    respect to a list, tuple or dict argument, the Jacobian is that container
+    holding a block ``output.shape + leaf.shape`` per leaf; of a list, tuple or
+    dict output, it is that container holding, per output leaf, what the
+    Jacobian of that leaf alone would be.
+
+    ``mode`` is ``"forward"`` (one jvp sweep per input element), ``"reverse"``
+    (one pullback per output element) or ``"auto"`` (forward when the inputs
+    have fewer elements than the output).  The returned function records its
+    last choice as ``.last_plan`` (a :class:`JacobianPlan`); with
+    ``explain=True`` it returns ``(jacobian, plan)``.
+    """
+    if func is None:
+        return lambda f: jacobian(f, wrt, mode, explain)
+    if mode not in JACOBIAN_MODES:
+        raise S2sadError(f"unknown Jacobian mode {mode!r}", hint=f"choose one of {JACOBIAN_MODES}")
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    params = parameters(func)
+    positions = [params.index(w) for w in wrt_names]
+    transforms = {}
+
+    def transform(kind):
+        if kind not in transforms:
+            if kind == "forward":   # the generated jvp itself: no per-sweep argument binding
+                transforms[kind] = forward_bound(func, wrt_names)
+            else:
+                # a 1-tuple wrt would make vjp expect a tuple of gradients: pass the name
+                spec = wrt_names if len(wrt_names) > 1 else wrt_names[0]
+                transforms[kind] = vjp(func, spec)
+        return transforms[kind]
+
+    def jac(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        values = arguments(func, args, kwargs)
+        xs = [values[p] for p in positions]
+        inputs = sum(size(x) for x in xs)
+        if mode == "auto":
+            out = func(*args, **kwargs)
+            check_output(out, func)
+            plan = choose_mode(inputs, size(out), mode)
+        else:
+            plan = None
+        kind = plan.mode if plan is not None else mode
+        if kind == "forward":
+            blocks, out = _forward_jacobian(transform("forward"), values, xs)
+        else:
+            blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func)
+        if plan is None:
+            plan = choose_mode(inputs, size(out), mode)
+        jac.last_plan = plan
+        # per output leaf: a tuple over the wrt arguments (several) or the one Jacobian
+        result = trees.unflatten(out, [tuple(per_wrt) if many else per_wrt[0]
+                                       for per_wrt in blocks])
+        return (result, plan) if explain else result
+
+    jac.last_plan = None
+    wrapped_like(jac, func)
+    jac.__name__ = jac.__qualname__ = f"{func.__name__}_jacobian"
+    jac._s2sad_derivative = "jacobian"
+    return jac
+
+
+def check_output(out, func):
+    """Refuse an output with no Jacobian: None, a string, a complex value (a list,
+    tuple or dict of numbers and arrays has one per leaf)."""
+    refuse_value(out, "the output", func.__name__, func)
+
+
+
+
+def _forward_jacobian(bound, values, xs):
+    """One jvp sweep per input element: ``(blocks, out)``, ``blocks[o][j]`` the
+    Jacobian of leaf ``o`` of the output with respect to ``xs[j]``, with that
+    argument's structure: for a container argument, a container of the same
+    structure whose leaf ``l`` is the block ``o.shape + l.shape``."""
+    flat = [trees.leaves(x) for x in xs]
+    columns = None   # columns[o][j][l]: raveled columns, one per element of leaf l
+    out = None
+    for j, l, tangents in directions(xs):
+        out, t = bound(*values, *tangents)
+        if columns is None:
+            check_output(out, bound.func)
+            columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
+        for o, to in enumerate(trees.leaves(match_derivative(t, out, bound.func))):
+            columns[o][j][l].append(np.ravel(to))
+    if out is None:  # no input elements at all: one primal evaluation for the shape
+        out, _ = bound(*values, *[trees.zeros_like(x) for x in xs])
+        check_output(out, bound.func)
+        columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
+    blocks = [[trees.unflatten(x, [block(cols, lo, leaf, False)
+                                   for leaf, cols in zip(ls, columns[o][j])])
+               for j, (x, ls) in enumerate(zip(xs, flat))]
+              for o, lo in enumerate(trees.leaves(out))]
+    return blocks, out
+
+
+def _reverse_jacobian(vjp_fn, values, xs, func):
+    """One pullback per output element: the Jacobian laid out as in
+    :func:`_forward_jacobian`."""
+    sig, names, _ = signature(func if wrappers.is_forwarding(func) else inspect.unwrap(func))
+    count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                for p in sig.parameters.values())
+    # the vjp takes the user's arguments as the user does: keyword-only ones by name
+    out, pullback = vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
+    check_output(out, func)
+    flat = [trees.leaves(x) for x in xs]
+    outs = trees.leaves(out)
+    rows = [[[[] for _ in ls] for ls in flat] for _ in outs]   # rows[o][j][l]
+    for o, lo in enumerate(outs):
+        if not trees.is_numeric(lo):
+            continue   # an output that is a setting: no row
+        for index in range(int(np.size(lo))):
+            moved = [zero(v) for v in outs]
+            moved[o] = one_hot(lo, index)
+            grads = pullback(trees.unflatten(out, moved))
+            if len(xs) == 1:
+                grads = (grads,)
+            for j, g in enumerate(grads):
+                for l, gl in enumerate(trees.leaves(g)):
+                    rows[o][j][l].append(np.ravel(gl))
+    blocks = [[trees.unflatten(x, [block(r, lo, leaf, True)
+                                   for leaf, r in zip(ls, rows[o][j])])
+               for j, (x, ls) in enumerate(zip(xs, flat))]
+              for o, lo in enumerate(outs)]
+    return blocks, out

@@ -1,0 +1,194 @@
+"""Derivatives given the structure of the values they belong to, and the values a
+user passes in (cotangents, tangents, directions) checked against theirs.
+
+``match_gradient`` / ``match_derivative`` take what generated code returned and
+give it the type, shape and containers of its argument or output (a tuple stays a
+tuple, a dict keeps its keys and their order); ``check_cotangent`` and
+``as_tangent`` check a user's cotangent or tangent and raise an error naming the
+path where it differs (``params[1]["W"]: expected shape (3, 2), got (2,)``).
+"""
+
+import numpy as np
+
+from .. import trees
+from ..errors import CotangentError, NonScalarOutputError, S2sadError, TangentError, \
+    ValueTypeError
+from ..runtime import float_like
+from ..values import _COMPLEX_HINT, complex_leak, is_complex, problem, refuse_value
+
+_ndarray = np.ndarray
+_FLOAT64 = np.dtype(np.float64)
+
+
+def match_gradient(g, like, func=None):
+    """Give the gradient ``g`` the type and shape of the argument ``like`` (of ``func``)."""
+    if g.__class__ is _ndarray and like.__class__ is _ndarray and g.shape == like.shape \
+            and (g.dtype is like.dtype or g.dtype == like.dtype):
+        return g   # already right: the common case, kept cheap
+    if g.__class__ is float and like.__class__ is float:
+        return g
+    if g is None or isinstance(like, (list, tuple, dict)):
+        return match_tree(g, like, func)
+    if is_complex(g):   # real arguments (checked): a complex intermediate leaked
+        raise complex_leak(func, "gradient")
+    if isinstance(like, np.ndarray):
+        g = np.asarray(g, dtype=float_like(like))
+        if g.shape != like.shape:
+            raise S2sadError(f"internal error: a gradient of shape {g.shape} was computed for "
+                             f"an argument of shape {like.shape}; please report this")
+        return g
+    if isinstance(like, np.generic):
+        dtype = float_like(like)
+        return dtype.type(g)
+    if isinstance(like, complex):
+        return complex(g)
+    if isinstance(like, (int, float)):
+        if np.ndim(g) != 0:
+            raise S2sadError(f"internal error: a gradient of shape {np.shape(g)} was computed "
+                             f"for a scalar argument; please report this")
+        return float(g)
+    return g
+
+
+def match_tree(g, like, func, match=None):
+    """The derivative ``g`` of a container ``like`` given ``like``'s containers exactly
+    (a tuple stays a tuple, a dict keeps its keys and their order, nested), each
+    leaf matched by ``match`` (default :func:`match_gradient`); where generated code
+    left ``None``, a key out or a zero number, the zeros of that part."""
+    leaf = match or match_gradient
+    try:
+        return trees.complete(g, like, lambda gi, li: leaf(gi, li, func))
+    except trees.Mismatch as exc:
+        raise S2sadError(f"internal error: a derivative computed by generated code does "
+                         f"not fit the value it belongs to: {exc.text('value')}; please "
+                         f"report this") from None
+
+
+def match_derivative(t, like, func=None):
+    """Give the derivative ``t`` the type and shape of ``like`` (a value or an argument):
+    a container's derivative has its containers exactly (see :func:`match_tree`)."""
+    if t is None or isinstance(like, (list, tuple, dict)):
+        return match_tree(t, like, func, match_derivative)
+    if is_complex(t):   # real arguments (checked): a complex intermediate leaked
+        raise complex_leak(func, "derivative")
+    shape = np.shape(like)
+    if np.shape(t) != shape:
+        raise S2sadError(f"internal error: a derivative of shape {np.shape(t)} was computed for "
+                         f"a value of shape {shape}; please report this")
+    if isinstance(like, np.ndarray):
+        return np.asarray(t, dtype=np.result_type(float_like(like), float_like(t)))
+    if isinstance(like, np.generic):
+        return np.result_type(float_like(like), float_like(t)).type(t)
+    if isinstance(like, (bool, int, float)) and not isinstance(t, complex) \
+            and np.result_type(t).kind != "c":
+        return float(t)
+    return t
+
+
+class _NotNumeric(trees.Mismatch):
+    """A leaf that is no real number or array (None, a string, a complex number)."""
+
+
+def describe_setting(value):
+    """A non-numeric leaf in words: ``a str ('relu')``."""
+    text = repr(value)
+    return f"a {type(value).__name__}" + (f" ({text})" if len(text) <= 30 else "")
+
+
+def checked_tree(value, like, root, what, subject, error, hint, convert):
+    """``value`` (``what``: "the cotangent given to the pullback of f") checked against
+    ``like`` (``subject``: "the output", "the parameter 'p'"; named ``root`` in paths)
+    and given its containers: the same structure (a list and a tuple stand for each
+    other), the same shapes, real numbers; each leaf converted by
+    ``convert(leaf, like_leaf)``.
+    A structure or shape that differs raises ``error`` naming the path, as
+    ``params[1]["W"]: expected shape (3, 2), got (2,)``; a leaf that is no real
+    number a ValueTypeError naming it too."""
+    def leaf(v, like_leaf):
+        if not trees.is_numeric(like_leaf):
+            # a setting (a string, None...) carries no derivative: it takes none
+            if v is None or trees._is_zero_number(v):
+                return 0.0
+            raise trees.Mismatch((), f"this holds {describe_setting(like_leaf)}, which "
+                                     f"carries no derivative: expected 0.0 or None, got "
+                                     f"{trees.describe(v)}")
+        found = problem(v)
+        if found is not None:
+            raise _NotNumeric((), found)
+        if np.shape(v) != np.shape(like_leaf):
+            raise trees.Mismatch((), f"expected shape {np.shape(like_leaf)}, "
+                                     f"got {np.shape(v)}")
+        return convert(v, like_leaf)
+
+    try:
+        return trees.match(value, like, leaf)
+    except _NotNumeric as exc:
+        at = f" at {trees.path_text(root, exc.keys)}" if exc.keys else ""
+        if "complex" in exc.detail:
+            raise ValueTypeError(f"{what} is {exc.detail}{at}; s2sad does not differentiate "
+                                 f"complex values", hint=_COMPLEX_HINT) from None
+        raise ValueTypeError(f"{what} is {exc.detail}{at}, not a number or an array of "
+                             f"numbers, so it has no derivative",
+                             hint="pass floats or float arrays") from None
+    except trees.Mismatch as exc:
+        raise error(f"{what} does not fit {subject}: {exc.text(root)}",
+                    hint=hint) from None
+
+
+def _as_cotangent(ct, out):
+    return np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else float_like(ct).type(ct)
+
+
+def check_cotangent(ct, out, where, name):
+    """The cotangent ``ct`` checked against the output ``out`` it stands for, with
+    the same structure (tuple, list, dict, nested), shapes and real float leaves;
+    a :class:`CotangentError` naming the path where it differs otherwise
+    (``output[1]["W"]: expected shape (3, 2), got (2,)``).  A list output takes a
+    tuple of the same length too (and a tuple output a list)."""
+    if ct.__class__ is out.__class__ is _ndarray and ct.shape == out.shape \
+            and ct.dtype is _FLOAT64:
+        return ct   # the common case, kept cheap
+    return checked_tree(
+        ct, out, where or "output", f"the cotangent given to the pullback of {name}",
+        "the output", CotangentError,
+        "pass one cotangent per output, shaped like it (a tuple for a tuple output, a "
+        "dict with the same keys for a dict output, nested as the output is)",
+        _as_cotangent)
+
+
+def _tangent_leaf(t, like):
+    dtype = float_like(like)
+    if isinstance(like, np.ndarray) or np.ndim(like) > 0:
+        return np.asarray(t, dtype=np.result_type(dtype, float_like(t)))
+    if isinstance(t, complex) or dtype.kind == "c":
+        return complex(t)
+    return float(t)
+
+
+def as_tangent(t, like, label, what="the tangent"):
+    """The tangent ``t`` given for the parameter ``label`` (whose value is ``like``),
+    checked and given ``like``'s structure: a container's tangent is a container of
+    the same structure (a list and a tuple stand for each other, a dict has the same
+    keys), nested, each leaf shaped like its parameter leaf; otherwise a
+    :class:`TangentError` naming the path (``params[1]["W"]: expected shape (3, 2),
+    got (2,)``)."""
+    if t.__class__ is like.__class__ is np.ndarray and t.shape == like.shape \
+            and t.dtype is like.dtype and t.dtype.kind == "f":
+        return t   # the common case, kept cheap
+    if t.__class__ is like.__class__ is float:
+        return t
+    return checked_tree(
+        t, like, label, f"{what} for {label!r}", f"the parameter {label!r}", TangentError,
+        f"pass a tangent shaped like {label!r} (for a container, a container of the same "
+        f"structure: a tuple for a tuple, a dict with the same keys, nested as it is)",
+        _tangent_leaf)
+
+
+def check_scalar(value, func, what):
+    """Refuse an output ``value`` of ``func`` that is no scalar (``what`` needs one)."""
+    refuse_value(value, "the output", func.__name__, func)
+    if isinstance(value, tuple) or np.ndim(value) != 0:
+        shape = "a tuple" if isinstance(value, tuple) else f"an array of shape {np.shape(value)}"
+        raise NonScalarOutputError(
+            f"{what} of {func.__name__} needs a scalar output, but it returned {shape}",
+            hint="use s2sad.jacobian for non-scalar outputs")

@@ -1,0 +1,158 @@
+"""Reverse mode: grad, value_and_grad, vjp and source.
+
+Each returns a function bound (see ``bound.Bound``) to the reverse-mode code of
+the user's function as it is now; the gradient of each argument is given the
+argument's type, shape and containers (see ``matching``).
+"""
+
+import numpy as np
+
+from .. import pipeline
+from ..errors import NonScalarOutputError, S2sadError
+from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
+from .arguments import Arguments
+from .bound import Bound
+from .entries import reverse_entry
+from .forward import forward_source
+from .matching import check_cotangent, match_gradient
+from .second_order import gradient_of_gradient
+from .transformed import cached_transform, with_source
+
+_ndarray = np.ndarray
+_FLOAT64 = np.dtype(np.float64)
+
+
+def reverse_bound(func, wrt, flavor, kinds=None):
+    """A :class:`Bound` of ``func``'s reverse-mode code (``flavor``: value_and_grad or
+    vjp) with respect to the parameter names ``wrt``."""
+    return Bound(func, lambda kinds: reverse_entry(func, wrt, flavor, kinds=kinds), kinds)
+
+
+def _gradient_transform(func, wrt, with_value):
+    if func is None:
+        return lambda f: _gradient_transform(f, wrt, with_value)
+    return cached_transform(func, "value_and_grad" if with_value else "grad", wrt,
+                            lambda: _build_gradient(func, wrt, with_value))
+
+
+def _build_gradient(func, wrt, with_value):
+    inner = getattr(func, "_s2sad_gradient_of", None)
+    if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
+        return gradient_of_gradient(inner[0], inner[1], wrt, with_value)
+    if getattr(func, "_s2sad_derivative", None) is not None:
+        raise S2sadError(f"{func.__name__} is a derivative s2sad computed "
+                         f"({func._s2sad_derivative}); s2sad differentiates derivatives only "
+                         f"as grad(grad(f))",
+                         hint="use s2sad.hessian or s2sad.hvp for second derivatives")
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    bound = reverse_bound(func, wrt_names, "value_and_grad")
+    arguments = Arguments(bound.func, wrt_names)
+    lone = len(wrt_names) == 1   # generated code returns a lone gradient bare
+    position, needed = arguments.positions[0], arguments.needed
+
+    def gradient(*args, **kwargs):
+        for value in args:   # complex arguments are refused (inline: the hot path)
+            if value.__class__ is _ndarray:
+                if value.dtype is not _FLOAT64 and value.dtype.kind == "c":
+                    refuse_complex_arguments(args, kwargs, func.__name__)
+            elif value.__class__ is not float:
+                refuse_complex_arguments(args, kwargs, func.__name__)
+                break
+        if kwargs:
+            refuse_complex_arguments((), kwargs, func.__name__)
+        try:
+            value, grads = bound.current(args, kwargs)(*args, **kwargs)
+        except NoneOutputError:   # raised by generated code, which knows no source lines
+            raise none_output(func) from None
+        except ValueError as exc:
+            if "use s2sad.vjp" in str(exc):
+                raise NonScalarOutputError(str(exc)) from None
+            raise
+        if lone:   # the common case, without building lists
+            like = args[position] if not kwargs and len(args) >= needed \
+                else arguments(args, kwargs)[0]
+            if not (grads.__class__ is _ndarray and like.__class__ is _ndarray
+                    and grads.shape == like.shape and grads.dtype is like.dtype):
+                grads = match_gradient(grads, like, func)   # (inline above: its fast path)
+            if many:
+                grads = (grads,)
+        else:
+            grads = tuple([match_gradient(g, a, func)
+                           for g, a in zip(grads, arguments(args, kwargs))])
+        return (value, grads) if with_value else grads
+
+    gradient = with_source(gradient, func, bound.text())
+    if not with_value:
+        gradient._s2sad_gradient_of = (func, wrt)
+    gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
+    gradient.__qualname__ = gradient.__name__
+    return gradient
+
+
+def grad(func=None, wrt=0):
+    """The gradient of a scalar-valued ``func`` with respect to ``wrt``.
+
+    ``wrt`` is a parameter index or name, or a tuple of them (then the
+    gradient is a tuple).  The gradient of a list, tuple or dict argument is a
+    container of the same type and structure (a dict's keys in its order,
+    nested); a leaf with no derivative gets a zero of its type and shape.
+    Works as a decorator: ``@grad`` or ``@grad(wrt="w")``.  The returned
+    function has the generated code as ``.source``.
+    """
+    return _gradient_transform(func, wrt, with_value=False)
+
+
+def value_and_grad(func=None, wrt=0):
+    """Like :func:`grad`, but returns ``(value, gradient)``."""
+    return _gradient_transform(func, wrt, with_value=True)
+
+
+def vjp(func=None, wrt=0):
+    """Vector-Jacobian products: returns ``g(*args) -> (value, pullback)``.
+
+    ``pullback(cotangent)`` maps a cotangent shaped like the output (a tuple
+    of them when ``func`` returns a tuple; a list, tuple or dict output takes a
+    container of its structure, nested) to the gradients, each with its
+    argument's structure; it may be called any number of times.
+    """
+    if func is None:
+        return lambda f: vjp(f, wrt)
+    return cached_transform(func, "vjp", wrt, lambda: _build_vjp(func, wrt))
+
+
+def _build_vjp(func, wrt):
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    bound = reverse_bound(func, wrt_names, "vjp")
+    arguments = Arguments(bound.func, wrt_names)
+
+    def forward(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        value, pullback_impl = bound(*args, **kwargs)
+        refuse_value(value, "the output", func.__name__, func)
+        likes = arguments(args, kwargs)
+
+        def pullback(cotangent):
+            checked = check_cotangent(cotangent, value, "", func.__name__)
+            checked = checked if isinstance(value, tuple) and \
+                bound.returns_items(args, kwargs) else (checked,)
+            grads = pullback_impl(*checked)
+            if many and len(wrt_names) == 1:
+                grads = (grads,)
+            if many:
+                return tuple(match_gradient(g, a, func) for g, a in zip(grads, likes))
+            return match_gradient(grads, likes[0], func)
+
+        return value, pullback
+
+    return with_source(forward, func, bound.text())
+
+
+def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):
+    """The generated module text for ``func`` (what ``grad(func).source`` holds)."""
+    wrt_names, _ = pipeline.resolve_wrt(func, wrt)
+    if mode == "forward":
+        return forward_source(func, wrt_names)
+    if mode != "reverse":
+        pipeline.generate(func, wrt_names, mode)  # raises the unknown-mode error
+    return reverse_entry(func, wrt_names, flavor).text
+

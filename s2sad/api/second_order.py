@@ -1,0 +1,180 @@
+"""Second order, forward over reverse: hvp, hessian and grad of grad.
+
+The forward transform runs on the gradient code reverse mode generated (see
+``transform.second_order``), giving ``H @ v`` in one sweep.
+"""
+
+import numpy as np
+
+from .. import pipeline, trees
+from ..errors import NonScalarOutputError, TangentError
+from ..values import PowerDivergesError, located_power_error, refuse_complex_arguments
+from .arguments import arguments, arguments_then, parameters
+from .bound import Bound
+from .directions import block, directions
+from .entries import second_order_entry
+from .matching import as_tangent, check_scalar, match_derivative
+from .transformed import with_source
+
+
+def _second_order_call(bound, func, *args):
+    """``bound(*args)`` for second-order code, whose refusals of an infinite second
+    derivative of a power get the location of the power in ``func``."""
+    try:
+        return bound(*args)
+    except PowerDivergesError as exc:
+        raise located_power_error(exc, func) from None
+
+
+def _second_order(func, wrt):
+    wrt_names, many = pipeline.resolve_wrt(func, wrt)
+    bound = Bound(func, lambda kinds: second_order_entry(func, wrt_names, wrt_names,
+                                                         kinds=kinds))
+    params = parameters(bound.func)
+    positions = [params.index(w) for w in wrt_names]
+    return wrt_names, many, bound, positions
+
+
+def hvp(func=None, wrt=0):
+    """Hessian-vector products of a scalar ``func``, forward over reverse.
+
+    Returns ``h(*args, v) -> H @ v`` where ``v`` is shaped like the ``wrt``
+    argument (a tuple of them when ``wrt`` is a tuple; then the result is a
+    tuple too); for a list, tuple or dict argument, ``v`` and the result are
+    containers of its structure.  One forward sweep over the gradient code:
+    about the cost of two or three gradients, whatever the size of ``v``.
+    """
+    if func is None:
+        return lambda f: hvp(f, wrt)
+    wrt_names, many, bound, positions = _second_order(func, wrt)
+
+    what = f"the direction v given to the hvp of {func.__name__}"
+
+    def product(*args, **kwargs):
+        if not args:
+            raise TypeError(f"the hvp of {func.__name__} takes its arguments followed by v")
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        values = arguments_then(bound.func, args, kwargs, 1,
+                                f"the direction v (shaped like {', '.join(wrt_names)})", "hvp")
+        vs = args[-1]
+        if many:
+            if not isinstance(vs, (tuple, list)) or len(vs) != len(wrt_names):
+                raise TangentError(f"v must be a tuple of {len(wrt_names)} directions "
+                                   f"(for {', '.join(wrt_names)}), but it is {trees.describe(vs)}",
+                                   hint="pass one direction per wrt parameter, shaped like it")
+        else:
+            vs = (vs,)
+        xs = [values[p] for p in positions]
+        tangents = [as_tangent(v, x, w, what)
+                    for v, x, w in zip(vs, xs, wrt_names)]
+        (value, _), products = _second_order_call(bound, func, *values, *tangents)
+        check_scalar(value, func, "the Hessian")
+        if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
+            products = (products,)
+        result = tuple(match_derivative(p, x, func) for p, x in zip(products, xs))
+        return result if many else result[0]
+
+    product = with_source(product, func, bound.text())
+    product.__name__ = product.__qualname__ = f"{func.__name__}_hvp"
+    product._s2sad_derivative = "hvp"
+    return product
+
+
+def hessian(func=None, wrt=0):
+    """The Hessian of a scalar ``func``: shape ``x.shape + x.shape``.
+
+    Forward over reverse: one Hessian-vector product per element of the
+    ``wrt`` arguments.  With a tuple ``wrt`` the result is a tuple of tuples:
+    ``H[i][j]`` has shape ``x_i.shape + x_j.shape``.  With respect to a list,
+    tuple or dict argument, as ``jax.hessian``: that container, each leaf ``a``
+    holding that container again, each leaf ``b`` of which is the block
+    ``a.shape + b.shape`` (a dict of dicts, a tuple of tuples).
+    """
+    if func is None:
+        return lambda f: hessian(f, wrt)
+    wrt_names, many, bound, positions = _second_order(func, wrt)
+
+    def hess(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        values = arguments(bound.func, args, kwargs)
+        xs = [values[p] for p in positions]
+        flat = [trees.leaves(x) for x in xs]
+        # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
+        # (rows) and leaf l of xs[j] (columns), one per element of leaf l
+        columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
+        for j, l, tangents in directions(xs):
+            (value, _), products = _second_order_call(bound, func, *values, *tangents)
+            check_scalar(value, func, "the Hessian")
+            if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
+                products = (products,)
+            for i, p in enumerate(products):
+                for m, pm in enumerate(trees.leaves(match_derivative(p, xs[i], func))):
+                    columns[i][m][j][l].append(np.ravel(pm))
+        # H[i][j]: xs[i]'s structure, each leaf m holding xs[j]'s structure, each
+        # leaf l of that the block of shape m.shape + l.shape (as jax.hessian)
+        blocks = [[trees.unflatten(xi, [
+            trees.unflatten(xj, [block(columns[i][m][j][l], lm, ll, False)
+                                 for l, ll in enumerate(flat[j])])
+            for m, lm in enumerate(flat[i])]) for j, xj in enumerate(xs)]
+            for i, xi in enumerate(xs)]
+        if not many:
+            return blocks[0][0]
+        return tuple(tuple(row) for row in blocks)
+
+    hess = with_source(hess, func, bound.text())
+    hess.__name__ = hess.__qualname__ = f"{func.__name__}_hessian"
+    hess._s2sad_derivative = "hessian"
+    return hess
+
+
+def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
+    """``grad(grad(func, inner_wrt), outer_wrt)``, forward over reverse.
+
+    ``grad(func, wrt=i)`` is a scalar only when ``x_i`` is a scalar; its
+    gradient with respect to ``x_j`` is the mixed second derivative, which
+    (for twice continuously differentiable functions) equals the derivative of
+    ``grad(func, wrt=j)`` along ``x_i``: one forward sweep over the reverse
+    gradient code, with tangent 1 for ``x_i``.
+    """
+    inner, inner_many = pipeline.resolve_wrt(func, inner_wrt)
+    if inner_many:
+        raise NonScalarOutputError(
+            f"grad({func.__name__}, wrt={inner_wrt!r}) returns a tuple, so it has no gradient",
+            hint="use s2sad.hessian for all second derivatives at once")
+    outer, outer_many = pipeline.resolve_wrt(func, outer_wrt)
+    rev = tuple(outer) + (() if not with_value or inner[0] in outer else inner)
+    regenerate = (f"s2sad.grad(s2sad.grad({func.__name__}, wrt={inner[0]!r}), "
+                  f"wrt={outer_wrt!r}).source")
+    bound = Bound(func, lambda kinds: second_order_entry(func, rev, inner, regenerate,
+                                                         kinds=kinds))
+    params = parameters(bound.func)
+
+    def gradient(*args, **kwargs):
+        refuse_complex_arguments(args, kwargs, func.__name__)
+        values = arguments(bound.func, args, kwargs)
+        x_inner = values[params.index(inner[0])]
+        if trees.is_container(x_inner) or np.ndim(x_inner) != 0:
+            shape = trees.describe(x_inner) if trees.is_container(x_inner) \
+                else f"an array of shape {np.shape(x_inner)}"
+            raise NonScalarOutputError(
+                f"the gradient of {func.__name__} with respect to {inner[0]!r} is "
+                f"{shape}, not a number, so it has no gradient",
+                hint="use s2sad.hessian, s2sad.hvp or s2sad.jacobian for the derivatives of a "
+                     "gradient")
+        (value, grads), dots = _second_order_call(bound, func, *values,
+                                                  as_tangent(1.0, x_inner, inner[0]))
+        check_scalar(value, func, "the gradient")
+        if len(rev) == 1:
+            grads, dots = (grads,), (dots,)
+        likes = [values[params.index(w)] for w in outer]
+        result = tuple(match_derivative(d, x, func) for d, x in zip(dots[:len(outer)], likes))
+        result = result if outer_many else result[0]
+        if not with_value:
+            return result
+        inner_value = grads[rev.index(inner[0])]
+        return match_derivative(inner_value, x_inner, func), result
+
+    gradient = with_source(gradient, func, bound.text())
+    gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"
+    gradient._s2sad_derivative = "grad of grad"
+    return gradient

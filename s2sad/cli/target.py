@@ -1,0 +1,167 @@
+"""The user's function named on the command line: ``PATH.py:FUNCTION`` parsed, the
+module imported (and its traces in ``sys.modules`` and ``sys.path`` removed after),
+the function found in it, ``--wrt`` resolved to parameter names.  Every failure
+is a located :class:`CliError`.
+"""
+
+import contextlib
+import importlib.util
+import inspect
+import linecache
+import os
+import sys
+import traceback
+
+from ..errors import S2sadError, WrtError
+from ..pipeline import resolve_wrt
+from .messages import CliError, shown_path, source_detail
+
+
+def parse_target(spec):
+    """``PATH.py:FUNC`` -> (path, function name)."""
+    path, sep, func = spec.rpartition(":")
+    if not sep or not path or not func:
+        raise CliError(f"expected PATH.py:FUNCTION, got {spec!r}",
+                       hint="for example: s2sad grad model.py:loss --wrt w")
+    if not all(part.isidentifier() for part in func.split(".")):
+        raise CliError(f"{func!r} is not a function name", where=path)
+    return path, func
+
+
+def _frame_in(tb, path):
+    """The last traceback entry that lies in ``path`` (the user's file), if any."""
+    found = None
+    for entry in traceback.extract_tb(tb):
+        if os.path.abspath(entry.filename) == path:
+            found = entry
+    return found
+
+
+@contextlib.contextmanager
+def user_module(path):
+    """Import the module at ``path`` (its directory on ``sys.path`` meanwhile).
+
+    The module is registered under its file stem for the duration, so helpers
+    it defines are importable by that name (generated code imports them so);
+    afterwards ``sys.path`` and every module this import added from the
+    user's directory are restored, so several files can be loaded in turn.
+    """
+    shown = shown_path(path)
+    path = os.path.abspath(path)
+    if not os.path.exists(path):
+        raise CliError("no such file", where=shown)
+    if not os.path.isfile(path):
+        raise CliError("not a file", where=shown)
+    if not path.endswith(".py"):
+        raise CliError("not a Python source file (expected a .py file)", where=shown)
+    directory = os.path.dirname(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    name = stem if stem.isidentifier() else "s2sad_user_" + "".join(
+        c if c.isalnum() else "_" for c in stem)
+    saved_path = list(sys.path)
+    saved_modules = dict(sys.modules)
+    saved_bytecode = sys.dont_write_bytecode
+    sys.path.insert(0, directory)
+    sys.dont_write_bytecode = True   # leave no __pycache__ in the user's tree
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            line = exc.lineno or 0
+            column = max((exc.offset or 1) - 1, 0)
+            raise CliError(f"invalid Python syntax: {exc.msg}",
+                           where=f"{shown}:{line}:{column + 1}",
+                           detail=source_detail(exc.text or "", column)) from None
+        except SystemExit as exc:
+            raise CliError(f"the module called sys.exit({exc.code!r}) while being imported",
+                           where=shown, hint="guard that code with "
+                                             "'if __name__ == \"__main__\":'") from None
+        except Exception as exc:  # noqa: BLE001 - the user's module failed to import
+            entry = _frame_in(exc.__traceback__, path)
+            where, detail = shown, ""
+            if entry:   # 1-based columns, as everywhere else
+                code = linecache.getline(path, entry.lineno) or entry.line or ""
+                column = getattr(entry, "colno", None)
+                if column is None:   # no column (Python < 3.11): the statement's start
+                    column = len(code) - len(code.lstrip())
+                where = f"{shown}:{entry.lineno}:{column + 1}"
+                detail = source_detail(code, column) if code.strip() else ""
+            raise CliError(f"importing the module raised {type(exc).__name__}: {exc}",
+                           where=where, detail=detail,
+                           hint="s2sad imports the module to read its functions; "
+                                "fix the error or guard the code with "
+                                "'if __name__ == \"__main__\":'") from None
+        yield module
+    finally:
+        sys.dont_write_bytecode = saved_bytecode
+        sys.path[:] = saved_path
+        for key in list(sys.modules):
+            if key in saved_modules:
+                continue
+            file = getattr(sys.modules[key], "__file__", None) or ""
+            if key == name or (file and os.path.abspath(file).startswith(directory + os.sep)):
+                del sys.modules[key]
+        for key, saved in saved_modules.items():
+            if sys.modules.get(key) is not saved:
+                sys.modules[key] = saved
+
+
+def get_function(module, func_name, path):
+    obj = module
+    for part in func_name.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            break
+    if inspect.isclass(obj):
+        methods = sorted(n for n, v in vars(obj).items()
+                         if inspect.isfunction(v) and not n.startswith("__"))
+        raise CliError(f"{func_name!r} is a class, not a function", where=shown_path(path),
+                       hint=f"name a function defined with 'def'" + (
+                           f", or a method: {path}:{func_name}.{methods[0]} (its 'self' is "
+                           f"a parameter)" if methods else ""))
+    if obj is None or not callable(obj):
+        functions = sorted(n for n, v in vars(module).items()
+                           if inspect.isfunction(v) and v.__module__ == module.__name__)
+        hint = (f"functions defined there: {', '.join(functions)}" if functions
+                else "the module defines no functions")
+        what = "no function" if obj is None else "no callable"
+        raise CliError(f"{what} named {func_name!r} in the module", where=shown_path(path), hint=hint)
+    return obj
+
+
+def parse_wrt(text, func, path):
+    """``--wrt x,w`` (names or indices) -> tuple of parameter names."""
+    if text is None:
+        items = [0]
+    else:
+        items = [item.strip() for item in text.split(",")]
+        if not all(items):
+            raise CliError(f"--wrt {text!r} has an empty name",
+                           hint="separate names with commas and no spaces: --wrt x,w")
+        items = [int(i) if i.lstrip("-").isdigit() else i for i in items]
+    try:
+        names, _ = resolve_wrt(func, tuple(items))
+    except Exception as exc:
+        if not isinstance(exc, S2sadError):
+            raise
+        if not isinstance(exc, WrtError):   # about the function, not about --wrt
+            raise CliError(exc.message, hint=exc.hint, **_def_line(func, path)) from None
+        raise CliError(f"bad --wrt: {exc.message}", hint=exc.hint,
+                       **_def_line(func, path)) from None
+    return names
+
+
+def _def_line(func, path):
+    """``where``/``detail`` pointing at ``def func``."""
+    try:
+        lines, first = inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        return {"where": shown_path(path)}
+    index = next((i for i, line in enumerate(lines) if line.lstrip().startswith("def ")), 0)
+    text = lines[index].rstrip("\n")
+    column = len(text) - len(text.lstrip())
+    return {"where": f"{shown_path(path)}:{first + index}:{column + 1}",
+            "detail": source_detail(text, column)}
