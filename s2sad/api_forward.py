@@ -159,11 +159,9 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     Global data the function reads is imported from the function's own
     module (not from the in-memory gradient module).
     """
-    from .emit import emit_module, render_function
+    from .emit import emit_module
+    from .frontend import front_end
     from .rules import load_builtin_rules, runtime_rules  # noqa: F401
-    from .syntax import fence
-    from .syntax.normalize import normalize
-    from .syntax.parse import parse_function
     from .transform.forward import forward
     from .transform.second_order import prepare_gradient_code
     load_builtin_rules()
@@ -171,17 +169,21 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     values = {name: api._current(rev.free_source.get(name, func), name) for name in rev.free}
     gradient = compile_module(rev.emitted, values)
     stages = {}
-    parsed = parse_function(gradient)
-    prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
-    if dump:
-        stages["parse"] = render_function(parsed.node, [])
+    refused = []   # a refusal of prepare_gradient_code goes out as it is
+
+    def prepare(parsed):
+        try:
+            prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
+        except S2sadError as exc:
+            refused.append(exc)
+            raise
+
     try:
-        fence.check(parsed)
-        normal = normalize(parsed)
+        parsed, normal = front_end(gradient, stages if dump else None, prepare)
     except S2sadError as exc:
+        if refused:
+            raise
         raise second_order_error(func, exc) from None
-    if dump:
-        stages["normalize"] = render_function(normal.node, [])
     generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
     emitted = emit_module(generated, free, header_lines, getattr(func, "__module__", None),

@@ -8,11 +8,13 @@ import builtins
 import gast
 
 from ..errors import NoDerivativeRuleError, UnsupportedSyntaxError
+from ..optimize import drop_orphan_comments, is_comment  # noqa: F401  (re-exported)
 from ..rules import registry
 from ..syntax import anno, nodes
 
-#: generated code marks a comment with a call to this name; ``emit`` turns it into '# ...'
-COMMENT_MARKER = "__s2sad_comment__"
+#: generated code marks a comment with a call to this name (kept in ``anno``, which
+#: ``emit`` reads too)
+COMMENT_MARKER = anno.COMMENT_MARKER
 
 
 @dataclass
@@ -207,24 +209,6 @@ def _resolve(func, bindings):
         if isinstance(base, types.ModuleType):
             return getattr(base, func.attr, None)
     return None
-
-
-def is_comment(stmt):
-    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
-            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == COMMENT_MARKER)
-
-
-def drop_orphan_comments(body):
-    """Remove comment markers that no longer precede a statement of their block."""
-    kept = []
-    for stmt in body:
-        if kept and is_comment(kept[-1]) and (
-                is_comment(stmt) or isinstance(stmt, (gast.Return, gast.FunctionDef))):
-            kept.pop()
-        kept.append(stmt)
-    while kept and is_comment(kept[-1]):
-        kept.pop()
-    return kept
 
 
 def in_place_appends(primal):

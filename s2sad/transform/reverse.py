@@ -33,12 +33,13 @@ from ..analysis.activity import analyze
 from ..analysis.ops import assigned_in, flatten
 from ..analysis.shapes import known_scalars, shape_classes
 from ..errors import NonScalarOutputError, RuleDefinitionError, UnsupportedSyntaxError
-from ..optimize import eliminate_dead, fold, is_zero, propagate_copies
+from ..optimize import eliminate_dead, fold, is_zero, optimize, propagate_copies
 from ..rules.template import bind_arguments, splice
 from ..rules import registry
 from ..syntax import anno, nodes
 from ..syntax.parse import is_user_function
-from .calls import CallGraph, bind_call
+from .callees import Derivative, derivative_for
+from .calls import CallGraph, Callee, bind_call
 from .common import (Generated, call_predicates, collect_bindings, comment, describe,
                      drop_orphan_comments, in_place_appends, numpy_module, rule_for,
                      runtime_helper, source_of, unshared_results)
@@ -48,8 +49,9 @@ FLAVORS = ("value_and_grad", "vjp")
 USER_CALL = "s2sad_user_call"
 
 
-def reverse(nf, wrt, flavor="value_and_grad", clean=True, calls=None, name=None, kinds=None):
-    """``clean=False`` skips copy propagation and dead-code removal (for --dump-after).
+def reverse(nf, wrt, flavor="value_and_grad", calls=None, name=None, kinds=None):
+    """The reverse-mode function of ``nf`` (see the module docstring), before the
+    optimize pass (``s2sad.optimize.optimize``) removes its dead assignments.
 
     ``calls`` is the module's :class:`~s2sad.transform.calls.CallGraph` (calls to
     user functions are differentiated through it); ``name`` overrides the
@@ -60,7 +62,17 @@ def reverse(nf, wrt, flavor="value_and_grad", clean=True, calls=None, name=None,
         raise ValueError(f"unknown reverse flavor {flavor!r}")
     if calls is None:
         calls = CallGraph()
-    return _Reverse(nf, tuple(wrt), flavor, clean, calls, name, kinds).run()
+    return _Reverse(nf, tuple(wrt), flavor, calls, name, kinds).run()
+
+
+def _vjp_transform(normal, wrt, calls, name, callee, kinds):
+    """The vjp of a callee (see :mod:`s2sad.transform.callees`), optimized."""
+    return optimize(reverse(normal, wrt, "vjp", calls=calls, name=name, kinds=kinds))
+
+
+#: a user function's vjp, made by :func:`~s2sad.transform.callees.derivative_for`
+VJP = Derivative("vjp", (), lambda name, wrt, normal, returns_tuple: Callee(
+    name=name, returns_tuple=returns_tuple, wrt=wrt), _vjp_transform)
 
 
 def _is_basic_index(index, scalars=()):
@@ -80,9 +92,8 @@ def _is_basic_index(index, scalars=()):
 
 
 class _Reverse:
-    def __init__(self, nf, wrt, flavor, clean=True, calls=None, name=None, kinds=None):
+    def __init__(self, nf, wrt, flavor, calls=None, name=None, kinds=None):
         self.param_kinds = dict(kinds or {})
-        self.clean = clean
         self.calls = calls
         self.name = name
         self.nf = nf
@@ -264,9 +275,8 @@ class _Reverse:
                 grads.append(nodes.call(self.helper("zeros_like"), [nodes.name(p)]))
         grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
         returned = {g.id for g in grads if isinstance(g, gast.Name)}
-        if self.clean:
-            backward = propagate_copies(backward, protected=returned | set(seed_params))
-            backward = eliminate_dead(backward, live_out=returned)
+        backward = propagate_copies(backward, protected=returned | set(seed_params))
+        backward = eliminate_dead(backward, live_out=returned)
         backward = drop_orphan_comments(backward)
         value_expr = nodes.clone(ret.value)
         rebound, rewritten = _restored_by(backward)
@@ -291,8 +301,6 @@ class _Reverse:
             grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
             body = [s for _, kept in given for s in kept] + body + [
                 nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
-            if self.clean:
-                body = eliminate_dead(body)
             name = self.name or f"{fn.name}_value_and_grad"
             new = nodes.function(name, [a.id for a in fn.args.args], body,
                                  **_signature_of(fn))
@@ -345,11 +353,8 @@ class _Reverse:
             forward = forward + finals
             body = forward + [pullback, nodes.ret(nodes.tuple_([value_expr,
                                                                 nodes.name(pull_name)]))]
-            if self.clean:
-                body = eliminate_dead(body)
             new = nodes.function(self.name or f"{fn.name}_vjp", [a.id for a in fn.args.args],
                                  body, **_signature_of(fn))
-        body[:] = drop_orphan_comments(body)
         return Generated(node=new, comments=self.comments, bindings=self.bindings,
                          wrt=self.wrt, flavor=self.flavor)
 
@@ -393,7 +398,7 @@ class _Reverse:
         kinds = tuple(sorted((param, self.kind(atom)) for param, atom in arguments.items()
                              if isinstance(atom, (gast.Name, gast.Constant))
                              and kinds_.is_container(self.kind(atom))))
-        info = self.calls.vjp_for(callee, tuple(wrt), site, arity, kinds)
+        info = derivative_for(self.calls, callee, tuple(wrt), site, arity, kinds, VJP)
         target = stmt.targets[0].id
         pullback = self.namer.fresh(f"{target}_pullback")
         call = nodes.clone(value)
@@ -843,11 +848,10 @@ class _Reverse:
                 self.owned.add(name)
         self.adj = {n: a for n, a in self.adj.items() if n not in local}
         self.owned &= entry_owned
-        if self.clean:
-            # copies between this trip's own adjoints go; anything another trip or the
-            # code after the loop may read stays
-            lasting = {a for n, a in self.adj_names.items() if n not in local}
-            body = propagate_copies(body, protected=lasting | _upward_exposed(body))
+        # copies between this trip's own adjoints go; anything another trip or the
+        # code after the loop may read stays (before what the loop saves is decided)
+        lasting = {a for n, a in self.adj_names.items() if n not in local}
+        body = propagate_copies(body, protected=lasting | _upward_exposed(body))
         needed = _loads(body)
         invariant = _loop_invariants(stmt, carried)
         saved = sorted(n for n in needed if n in (local | carried) and n not in invariant
