@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import gc
 import inspect
+import linecache
 import os
 import sys
 from dataclasses import dataclass, field
@@ -18,13 +19,15 @@ import gast
 
 from . import __version__
 from .emit import emit_module, render_function
-from .errors import S2sadError, WrtError
-from .rules import load_builtin_rules
+from .analysis.activity import analyze
+from .errors import S2sadError, SourceLocation, UnsupportedSyntaxError, WrtError
 from .frontend import front_end
 from .optimize import optimize
+from .rules import load_builtin_rules
 from .syntax import wrappers
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
+from .transform.forward import forward
 from .transform.reverse import reverse
 
 PASSES = ("parse", "normalize", "activity", "reverse", "optimize")
@@ -110,8 +113,6 @@ def resolve_wrt(func, wrt):
 def _refuse_star_parameters(func):
     """A function taking ``*args`` or ``**kwargs`` (often a ``functools.wraps``
     wrapper, which s2sad differentiates itself): refused at its ``def`` line."""
-    import linecache
-    from .errors import SourceLocation, UnsupportedSyntaxError
     code = func.__code__
     star = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
     if not star or wrappers.is_forwarding(func):
@@ -269,7 +270,6 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     ``name`` and ``tangent_outputs`` are passed to the forward transform.
     """
     from .rules import runtime_rules  # noqa: F401  (tangents of runtime helpers)
-    from .transform.forward import forward
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
@@ -348,7 +348,6 @@ def _source_module(parsed):
 
 def activity_report(normal, wrt_names):
     """Text listing which names are active, for ``--dump-after activity``."""
-    from .analysis.activity import analyze
     body = normal.node.body
     ret = body[-1]
     outs = ret.value.elts if isinstance(ret.value, gast.Tuple) else [ret.value]

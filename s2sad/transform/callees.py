@@ -58,6 +58,7 @@ def derivative_for(calls, func, wrt, location, arity, kinds, derivative):
     expanded = {}   # the parameters once ``*args`` is expanded, when it is
 
     def prepare(parsed):
+        """A ``*args`` callee takes the call's arguments as parameters."""
         if parsed.node.args.vararg is not None:
             expanded["params"] = expand_varargs(parsed.node, arity or 0)
 
