@@ -141,14 +141,18 @@ def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed):
 
 
 def _reaches_operation(facts, stmt):
-    """Whether the sweep differentiates ``stmt`` with its operation's adjoint rule."""
-    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)) \
-            or anno.get(stmt, USER_CALL) is not None or ops.is_store(stmt) \
-            or id(stmt) in facts.in_place:
+    """Whether the sweep differentiates ``stmt`` with its operation's adjoint rule
+    (when it has an adjoint: without one, its operands get nothing from it)."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
         return False
     name, value = stmt.targets[0].id, stmt.value
-    if not facts.activity.is_active(name) or not ops.carries_derivative(stmt) \
-            or not any(facts.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
+    if isinstance(value, (gast.Subscript, gast.Tuple, gast.List, gast.Dict, gast.Name,
+                          gast.Constant, gast.Attribute)) \
+            or not facts.activity.is_active(name) or id(stmt) in facts.in_place \
+            or anno.get(stmt, USER_CALL) is not None:
+        return False
+    if not ops.carries_derivative(stmt) or not any(
+            facts.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
         return False
     if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
             and isinstance(value.left, gast.Name) and value.left.id == name \
@@ -156,9 +160,6 @@ def _reaches_operation(facts, stmt):
         bound = {"a": value.left, "b": value.right}
         if not any(may_broadcast(p, bound, facts.scalars, facts.same_shape) for p in bound):
             return False   # an accumulator s = s + e: its adjoint passes through
-    if isinstance(value, (gast.Subscript, gast.Tuple, gast.List, gast.Dict, gast.Name,
-                          gast.Constant, gast.Attribute)):
-        return False
     if isinstance(value, gast.BinOp) and kinds_.is_sequence(facts.kinds.get(name)):
         return False
     return not facts.may_concatenate(name, value) and not facts.may_repeat(name, value)
