@@ -29,7 +29,8 @@ from .lookup import call_predicates, rule_for
 
 def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed):
     """The facts of ``primal``, the body of the function ``fn`` without its return (see
-    the module docstring); ``outputs``: the names returned; ``param_kinds``: ``{parameter: kind}`` when known.  Raises the refusal
+    the module docstring); ``outputs``: the names returned; ``param_kinds``:
+    ``{parameter: kind}`` when known.  Raises the refusal
     of a vjp whose writes a pullback cannot undo (see :func:`_aliases_at_stores`)."""
     kinds = kinds_.infer(primal, param_kinds)
     scalars = known_scalars(list(_with_loops(primal)))

@@ -60,8 +60,6 @@ class ReverseFunction:
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
             self.env, self.facts, self.tape_read))
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
-        self.forward = ForwardSweep(self.env, self.facts, self.parsed, self.tape,
-                                    self.backward.pushes)
 
     def seed_gradient(self):
         """value_and_grad: the output's adjoint is 1 (when it is active); returns the
@@ -110,17 +108,20 @@ class ReverseFunction:
         propagated, dead adjoints and orphan comments dropped) and each ``wrt``
         name's gradient expression."""
         backward = seed_stmts + self.backward.backward_block(self.primal)
-        saved = {n for names in self.backward.pushes.values() for n in names}
+        saves = dict(self.backward.pushes)   # id(loop) -> the names it saves
+        saved = {n for names in saves.values() for n in names}
         for chain in self.facts.in_place.values():
             if chain & saved:   # never expected (see in_place_appends): no wrong gradient
                 raise RuleDefinitionError(
                     f"internal: the backward sweep needs an earlier version of a list "
                     f"changed in place ({sorted(chain & saved)[0]!r})")
-        forward = self.forward.forward_block(self.primal) + after_forward
+        # the forward sweep is made once the backward sweep said what each loop saves
+        sweep = ForwardSweep(self.env, self.facts, self.parsed, self.tape, saves)
+        forward = sweep.forward_block(self.primal) + after_forward
         for check in reversed(self.nf.entry_checks):   # before anything reads an argument
             self.env.helper("ensure_unshared")
             forward.insert(0, copy.deepcopy(check))
-        if self.backward.pushes or self.facts.written:   # (writes save what they overwrite)
+        if saves or self.facts.written:   # (writes save what they overwrite)
             forward.insert(0, nodes.assign(self.tape, nodes.call(self.env.helper("Stack"))))
             if self.flavor == "vjp":
                 backward.insert(0, nodes.assign(self.tape_read, nodes.call(

@@ -20,7 +20,8 @@ from ...analysis.ops import assigned_in, flatten
 from ...optimize import fold, propagate_copies
 from ...syntax import anno, nodes
 from ..common import comment, describe, source_of
-from .loops import carried_copies, loads, loop_invariants, recomputable, same, upward_exposed, written_or_indexed
+from .loops import (carried_copies, loads, loop_invariants, recomputable, same, upward_exposed,
+                    written_or_indexed)
 
 
 class BackwardSweep:
@@ -65,7 +66,8 @@ class BackwardSweep:
         return body
 
     def adjoint_of_sum_of_products(self, stmt, product):
-        """The fused adjoint of ``x = a * b; s = np.sum(x)`` (see ``analysis.facts.fused_products``):
+        """The fused adjoint of ``x = a * b; s = np.sum(x)`` (see
+        ``analysis.facts.fused_products``):
         None for the product, the block for the sum."""
         if product is None:
             return None
@@ -91,7 +93,8 @@ class BackwardSweep:
             g = nodes.name(share)
         value = product.value
         if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)):
-            self.statements.adjoint_of_operation(x, value, g, out, spread="smaller", consumer=product)
+            self.statements.adjoint_of_operation(x, value, g, out, spread="smaller",
+                                                 consumer=product)
             return out
         a, b = value.left, value.right
         if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:

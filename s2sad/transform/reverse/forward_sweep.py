@@ -2,7 +2,7 @@
 
 :class:`ForwardSweep` copies the primal body with comments quoting each
 source line, pushes on the tape at the end of each loop trip the values the
-backward sweep pops (``pushes``, from :class:`~.backward.BackwardSweep`),
+backward sweep pops (``saves``, from :class:`~.backward.BackwardSweep`),
 saves what each write into an array overwrites (and, in a vjp, the names
 sharing its memory), checks writes and ``+=`` of active values when the code
 runs, and spells list appends and pops in place.  Input: a block of the
@@ -24,12 +24,12 @@ from .env import index_expr
 class ForwardSweep:
     """The forward sweep of a function (see the module docstring)."""
 
-    def __init__(self, env, facts, parsed, tape, pushes):
+    def __init__(self, env, facts, parsed, tape, saves):
         self.env = env
         self.facts = facts
         self.parsed = parsed
         self.tape = tape
-        self.pushes = pushes   # id(loop) -> names it saves (filled by the backward sweep)
+        self.saves = saves   # id(loop) -> the names it saves (the backward sweep's choice)
 
     def forward_block(self, stmts, last=None):
         """The primal statements with comments, and pushes at the end of loop bodies.
@@ -48,7 +48,7 @@ class ForwardSweep:
                                    orelse=self.forward_block(stmt.orelse, last)))
             elif isinstance(stmt, (gast.For, gast.While)):
                 body = self.forward_block(stmt.body, last)
-                saved = self.pushes.get(id(stmt), ())
+                saved = self.saves.get(id(stmt), ())
                 if saved:
                     split = carried_copies_start(body, anno.get(stmt, anno.CARRIED, ()))
                     pushes = [nodes.expr_stmt(nodes.call(

@@ -27,7 +27,8 @@ class SubscriptAdjoints:
         self.tape_read = tape_read
 
     def adjoint_of_subscript(self, value, g, out):
-        """``name = value`` (an item read ``x[i]``) backward: ``x``'s adjoint gets ``g`` at ``i``."""
+        """``name = value`` (an item read ``x[i]``) backward: ``x``'s adjoint gets ``g``
+        at ``i``."""
         base = value.value
         if not self.facts.is_active(base):
             return
