@@ -31,12 +31,11 @@ are computed before the sweeps (``analysis.reverse_facts``); the clean-up of
 the whole function is the optimize pass the pipeline runs next.
 """
 
-from ...analysis.facts import USER_CALL  # noqa: F401  (re-exported)
 from ...optimize import optimize
 from ..callees import Derivative
 from ..calls import CallGraph, Callee
-from .flavors import value_and_grad, vjp
 from .assembly import ReverseFunction
+from .flavors import value_and_grad, vjp
 
 FLAVORS = ("value_and_grad", "vjp")
 
