@@ -25,7 +25,7 @@ import astor
 import gast
 
 from .syntax import nodes
-from .transform.common import COMMENT_MARKER
+from .syntax.anno import COMMENT_MARKER
 
 _NUMBER_TYPES = (bool, int, float, complex)
 _MARKER_LINE = re.compile(r"^(\s*)" + COMMENT_MARKER + r"\((\d+)\)\s*$")

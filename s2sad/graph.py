@@ -27,6 +27,10 @@ import astor
 import gast
 
 from . import __version__
+from .analysis import ops
+from .analysis.activity import analyze
+from .frontend import front_end
+from .rules import load_builtin_rules
 
 _BINOPS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}
@@ -86,8 +90,6 @@ def _source(node):
 
 class _Builder:
     def __init__(self, normal, wrt):
-        from .analysis import ops
-        from .analysis.activity import analyze
         self.ops = ops
         self.normal = normal
         fn = normal.node
@@ -291,14 +293,8 @@ def build_graph(normal, wrt):
 
 def normalized(func):
     """Parse, fence and normalize ``func`` (the passes a graph needs)."""
-    from .rules import load_builtin_rules
-    from .syntax import fence
-    from .syntax.normalize import normalize
-    from .syntax.parse import parse_function
     load_builtin_rules()
-    parsed = parse_function(func)
-    fence.check(parsed)
-    return normalize(parsed)
+    return front_end(func)[1]
 
 
 def _quote(text):

@@ -4,17 +4,24 @@
 ``e``, ``2 - 1`` -> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never
 changes a value, only drops arithmetic by the identity elements.
 
-``clean(body, keep)`` takes a straight-line list of statements and returns a
-new list with copies propagated and dead assignments removed.  A statement is
-live if it assigns a name read later, or has an effect (an expression
-statement, an ``assert``, an assignment into a subscript).
+``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of
+statements and return a new list with copies propagated and dead
+assignments removed.  A statement is live if it assigns a name read later,
+or has an effect (an expression statement, an ``assert``, an assignment into
+a subscript).
+
+:func:`optimize` is the pass the pipeline runs after a transform: a
+:class:`~s2sad.transform.common.Generated` in, a new one out whose function
+holds no dead assignment and no comment left without its statement.
 """
 
 import copy
+import dataclasses
 
 import gast
 
 from .syntax import nodes
+from .syntax.anno import COMMENT_MARKER
 
 _NUMBER = (int, float)
 
@@ -259,13 +266,36 @@ def _dead_block(body, live):
 
 
 def _effective(block):
-    return any(not isinstance(s, gast.Pass) and not _is_comment_stmt(s) for s in block)
+    return any(not isinstance(s, gast.Pass) and not is_comment(s) for s in block)
 
 
-def _is_comment_stmt(stmt):
+def is_comment(stmt):
+    """A comment marker (see ``transform.common.comment``)."""
     return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
-            and isinstance(stmt.value.func, gast.Name)
-            and stmt.value.func.id == "__s2sad_comment__")
+            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == COMMENT_MARKER)
+
+
+def drop_orphan_comments(body):
+    """Remove comment markers that no longer precede a statement of their block."""
+    kept = []
+    for stmt in body:
+        if kept and is_comment(kept[-1]) and (
+                is_comment(stmt) or isinstance(stmt, (gast.Return, gast.FunctionDef))):
+            kept.pop()
+        kept.append(stmt)
+    while kept and is_comment(kept[-1]):
+        kept.pop()
+    return kept
+
+
+def optimize(generated):
+    """The optimize pass: ``generated`` (a transform's output) with the assignments
+    nobody reads removed from its function, and then the comments that precede no
+    statement any more.  The input is not changed; a new ``Generated`` (its function
+    a new node, its statements shared) is returned."""
+    fn = copy.copy(generated.node)
+    fn.body = drop_orphan_comments(eliminate_dead(generated.node.body))
+    return dataclasses.replace(generated, node=fn)
 
 
 def count_reads(body, name):

@@ -4,9 +4,12 @@ Both the Python API and the CLI call :func:`generate`; ``stages`` records the
 code after each pass for ``--dump-after`` and ``s2sad.source(..., dump_after=)``.
 """
 
+import copy
+import dataclasses
 import functools
 import gc
 import inspect
+import linecache
 import os
 import sys
 from dataclasses import dataclass, field
@@ -16,11 +19,15 @@ import gast
 
 from . import __version__
 from .emit import emit_module, render_function
-from .errors import S2sadError, WrtError
+from .analysis.activity import analyze
+from .errors import S2sadError, SourceLocation, UnsupportedSyntaxError, WrtError
+from .frontend import front_end
+from .optimize import optimize
 from .rules import load_builtin_rules
-from .syntax import fence, wrappers
-from .syntax.normalize import normalize
-from .syntax.parse import not_a_function_error, parse_function, recording
+from .syntax import wrappers
+from .syntax.parse import not_a_function_error, recording
+from .transform.calls import CallGraph
+from .transform.forward import forward
 from .transform.reverse import reverse
 
 PASSES = ("parse", "normalize", "activity", "reverse", "optimize")
@@ -106,8 +113,6 @@ def resolve_wrt(func, wrt):
 def _refuse_star_parameters(func):
     """A function taking ``*args`` or ``**kwargs`` (often a ``functools.wraps``
     wrapper, which s2sad differentiates itself): refused at its ``def`` line."""
-    import linecache
-    from .errors import SourceLocation, UnsupportedSyntaxError
     code = func.__code__
     star = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
     if not star or wrappers.is_forwarding(func):
@@ -242,27 +247,15 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
     try:
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers,
                                           kinds=kinds)
-        if dump:
-            raw_calls = _call_graph(free, func, normal.helpers)
-            raw = reverse(normalize(parsed, inline_helpers=inline_helpers, kinds=kinds),
-                          wrt_names, flavor,
-                          clean=False, calls=raw_calls, kinds=kinds)
-            stages["reverse"] = emit_module(raw, {**raw_calls.free, **raw_calls.helpers},
-                                            header_lines,
-                                            *_source_module(parsed),
-                                            extras=raw_calls.generated).text
         calls = _call_graph(free, func, normal.helpers)
         calls.free_source.update(normal.free_sources)   # read by inlined helpers
         generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds)
-        emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
-                              *_source_module(parsed),
-                              extras=calls.generated, sources=calls.free_source)
+        emitted = _optimized(generated, calls, header_lines, parsed, stages if dump else None,
+                             "reverse")
         free, free_source = calls.free, calls.free_source
     except S2sadError as exc:
         exc.stages = dict(stages)   # what ran before the failure, for --dump-after
         raise
-    if dump:
-        stages["optimize"] = emitted.text
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages,
                   free_source=free_source, callees=_callee_functions(calls))
 
@@ -277,7 +270,6 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     ``name`` and ``tangent_outputs`` are passed to the forward transform.
     """
     from .rules import runtime_rules  # noqa: F401  (tangents of runtime helpers)
-    from .transform.forward import forward
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
@@ -293,15 +285,29 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
                         calls=calls, kinds=kinds)
-    emitted = emit_module(generated, {**calls.free, **calls.helpers}, header_lines,
-                          *_source_module(parsed), extras=calls.generated,
-                          sources=calls.free_source)
-    if dump:
-        stages["forward"] = emitted.text
-        stages["optimize"] = emitted.text
+    emitted = _optimized(generated, calls, header_lines, parsed, stages if dump else None,
+                         "forward")
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
                   stages=stages, free_source=calls.free_source,
                   callees=_callee_functions(calls))
+
+
+def _optimized(generated, calls, header_lines, parsed, stages, transform):
+    """The optimize pass on the ``transform``'s output ``generated``, emitted; with
+    ``stages`` (a dict), the module before it (under ``transform``) and after it
+    (``"optimize"``) are recorded for ``--dump-after``."""
+    def emitted(result):
+        return emit_module(result, {**calls.free, **calls.helpers}, header_lines,
+                           *_source_module(parsed), extras=calls.generated,
+                           sources=calls.free_source)
+
+    if stages is not None:   # (emitting fills empty blocks: a copy is emitted)
+        stages[transform] = emitted(dataclasses.replace(
+            generated, node=copy.deepcopy(generated.node))).text
+    final = emitted(optimize(generated))
+    if stages is not None:
+        stages["optimize"] = final.text
+    return final
 
 
 def _callee_functions(calls):
@@ -317,24 +323,17 @@ def _callee_functions(calls):
 
 
 def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=None):
-    """parse -> (prepare) -> fence -> normalize; returns (parsed, normal, free names).
-    ``kinds``: the structure of the arguments (see ``normalize``), when known."""
-    parsed = parse_function(func)
-    if prepare is not None:
-        prepare(parsed)
-    if dump:
-        stages["parse"] = render_function(parsed.node, [])
-    fence.check(parsed)
-    normal = normalize(parsed, inline_helpers=inline_helpers, kinds=kinds)
-    if dump:
-        stages["normalize"] = render_function(normal.node, [])
+    """:func:`s2sad.frontend.front_end`, and the free names the code reads; returns
+    (parsed, normal, free names).  ``kinds``: the structure of the arguments (see
+    ``normalize``), when known."""
+    parsed, normal = front_end(func, stages if dump else None, prepare,
+                               inline_helpers=inline_helpers, kinds=kinds)
     free = {name: normal.free_objects[name] if name in normal.free_objects
             else parsed.resolve(name) for name in sorted(normal.free_names)}
     return parsed, normal, free
 
 
 def _call_graph(free, func, helpers=()):
-    from .transform.calls import CallGraph
     calls = CallGraph(reserved=set(free) | set(helpers))
     for name, obj in free.items():
         calls.free[name] = obj   # read from the differentiated function itself
@@ -349,7 +348,6 @@ def _source_module(parsed):
 
 def activity_report(normal, wrt_names):
     """Text listing which names are active, for ``--dump-after activity``."""
-    from .analysis.activity import analyze
     body = normal.node.body
     ret = body[-1]
     outs = ret.value.elts if isinstance(ret.value, gast.Tuple) else [ret.value]

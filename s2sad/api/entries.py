@@ -10,12 +10,10 @@ import inspect
 import re
 
 from .. import pipeline
-from ..emit import compile_module, emit_module, render_function
+from ..emit import compile_module, emit_module
 from ..errors import S2sadError
+from ..frontend import front_end
 from ..rules import load_builtin_rules
-from ..syntax import fence
-from ..syntax.normalize import normalize
-from ..syntax.parse import parse_function
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, cache_key
 
@@ -128,17 +126,21 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     rev = reverse_entry(func, tuple(wrt), "value_and_grad", inline_helpers=True)
     gradient = compiled_gradient(func, rev)
     stages = {}
-    parsed = parse_function(gradient)
-    prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
-    if dump:
-        stages["parse"] = render_function(parsed.node, [])
+    refused = []   # a refusal of prepare_gradient_code goes out as it is
+
+    def prepare(parsed):
+        try:
+            prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
+        except S2sadError as exc:
+            refused.append(exc)
+            raise
+
     try:
-        fence.check(parsed)
-        normal = normalize(parsed)
+        parsed, normal = front_end(gradient, stages if dump else None, prepare)
     except S2sadError as exc:
+        if refused:
+            raise
         raise second_order_error(func, exc) from None
-    if dump:
-        stages["normalize"] = render_function(normal.node, [])
     generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
     emitted = emit_module(generated, free, header_lines, getattr(func, "__module__", None),

@@ -35,3 +35,5 @@ IN_PLACE = "s2sad_in_place"
 #: on the ``Expr`` statement desugaring puts before a starred assignment's items
 #: (``a, *rest = xs``): how many values the unpacked list must hold at least
 UNPACK_CHECK = "s2sad_unpack_check"
+#: generated code marks a comment with a call to this name; ``emit`` turns it into '# ...'
+COMMENT_MARKER = "__s2sad_comment__"

@@ -2,20 +2,22 @@
 
 A call ``y = helper(a, b)`` whose result is active becomes, in the forward
 sweep, ``y, y_pullback = helper_vjp(a, b)``, and in the backward sweep
-``a_bar = y_pullback(y_bar)``.  :class:`CallGraph` generates ``helper_vjp``
-once per (function, differentiated parameters) pair and keeps every
-generated function and the free names they read, so the emitter writes them
-all into one module.  Recursion works: a function already being generated is
-referred to by name.
+``a_bar = y_pullback(y_bar)``.  :class:`CallGraph` keeps, per module, the
+callees generated once per (function, differentiated parameters) pair by
+:func:`s2sad.transform.callees.derivative_for`, every generated function and
+the free names they read, so the emitter writes them all into one module.
 """
 
 import inspect
+import types
 from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple
 
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from ..syntax import nodes
+from ..syntax.names import Namer
 from ..syntax.wrappers import signature
 
 
@@ -35,62 +37,15 @@ class CallGraph:
         self.free: Dict[str, Any] = {}         # the user's free names -> objects
         self.helpers: Dict[str, Any] = {}      # s2sad's names (numpy, runtime) -> objects
         self.free_source: Dict[str, Any] = {}  # free name -> function whose scope binds it
-        self.taken = set(reserved)
+        self.namer = Namer(reserved)           # every name the module holds
 
-    def reserve(self, names):
-        self.taken.update(names)
-
-    def _fresh(self, base):
-        name, counter = base, 1
-        while name in self.taken:
-            name = f"{base}_{counter}"
-            counter += 1
-        self.taken.add(name)
-        return name
-
-    def vjp_for(self, func, wrt, location, arity=None, kinds=()):
-        """The vjp of ``func`` with respect to parameters ``wrt`` (generated on first use).
-
-        A function taking ``*args`` is specialized to the call's ``arity``: its
-        extra arguments become parameters ``args_0, args_1, ...``.  ``kinds``:
-        ``(parameter, kind)`` pairs for the arguments whose kind the caller knows
-        (see ``analysis.kinds``); the callee is made for them.
-        """
-        key = (func, tuple(wrt), arity, kinds)
-        if key in self.callees:
-            return self.callees[key]
-        from ..syntax import fence
-        from ..syntax.normalize import normalize
-        from ..syntax.parse import parse_function
-        from .reverse import reverse
-        params = [p.name for p in signature(func).parameters.values()]
-        for p in signature(func).parameters.values():
-            if p.kind == p.VAR_KEYWORD:
-                raise UnsupportedSyntaxError(
-                    f"calls to {func.__name__}, which takes **{p.name}, cannot be "
-                    f"differentiated yet", location, hint="list its parameters explicitly")
-        parsed = parse_function(func)
-        if parsed.node.args.vararg is not None:
-            params = _expand_varargs(parsed.node, arity or 0)
-        fence.check(parsed)
-        normal = normalize(parsed, callee=True)
-        ret = normal.node.body[-1]
-        suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
-        callee = Callee(name=self._fresh(f"{func.__name__}_vjp{suffix}"),
-                        returns_tuple=isinstance(ret.value, gast.Tuple), wrt=tuple(wrt))
-        self.callees[key] = callee
-        generated = reverse(normal, tuple(wrt), "vjp", calls=self, name=callee.name,
-                            kinds=dict(kinds))
-        for free_name in sorted(normal.free_names):
-            obj = parsed.resolve(free_name)
-            self.bind(free_name, obj, func, generated.node)
-        for helper, obj in normal.helpers.items():
-            self.bind(helper, obj, None, generated.node, helper=True)
-        for helper, obj in generated.bindings.items():
-            self.bind(helper, obj, None, generated.node, helper=True)
-        generated.bindings = {}
-        self.generated.append(generated)
-        return callee
+    def fresh(self, base):
+        """``base`` when no name of the module holds it, else ``base_1``, ``base_2``...
+        (spelled as given: a callee ``_helper`` keeps its underscore)."""
+        if self.namer.is_taken(base):
+            return self.namer.version(base)
+        self.namer.reserve(base)
+        return base
 
     def bind(self, name, obj, source_func, node, helper=False):
         """Bind a free name module-wide, renaming it in ``node`` if taken by another object.
@@ -100,7 +55,7 @@ class CallGraph:
         """
         known = {**self.free, **self.helpers}
         if name in known and known[name] is not obj:
-            new = self._fresh(name)
+            new = self.fresh(name)
             for n in gast.walk(node):
                 if isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store):
                     n.id = new
@@ -109,12 +64,12 @@ class CallGraph:
             name = new
         if helper:
             self.helpers[name] = obj
-            self.taken.add(name)
+            self.namer.reserve(name)
             return
         self.free[name] = obj
         if source_func is not None:
             self.free_source.setdefault(name, source_func)
-        self.taken.add(name)
+        self.namer.reserve(name)
 
 
 def reading_as(func, name, new):
@@ -124,7 +79,6 @@ def reading_as(func, name, new):
     close over their own ``fn``; a closure's ``factor`` and a helper's global
     ``factor``).  A closure variable is renamed in the code; a global is looked up
     under its own name (``api._current`` follows ``_s2sad_reading_as``)."""
-    import types
     code = func.__code__
     if name in code.co_freevars:
         code = code.replace(co_freevars=tuple(new if v == name else v
@@ -149,10 +103,9 @@ def expanded_parameters(func, arity):
     return names
 
 
-def _expand_varargs(fn, arity):
+def expand_varargs(fn, arity):
     """Rewrite ``def f(a, *rest)`` as ``def f(a, rest_0, ..., rest_k)`` with
     ``rest = (rest_0, ..., rest_k)`` as its first statement; returns the new names."""
-    from ..syntax import nodes
     vararg = fn.args.vararg
     fixed = len(fn.args.args)
     extra = [f"{vararg.id}_{i}" for i in range(max(arity - fixed, 0))]

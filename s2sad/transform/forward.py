@@ -85,6 +85,7 @@ from ..optimize import eliminate_dead, fold
 from ..rules import registry
 from ..rules.template import bind_arguments, splice
 from ..syntax import anno, nodes
+from .callees import Derivative, derivative_for
 from .common import (Generated, collect_bindings, comment, describe, drop_orphan_comments,
                      in_place_appends, numpy_module, rule_for, source_of, unshared_results)
 
@@ -151,41 +152,17 @@ def jvp_for(calls, func, wrt, location, arity=None, kinds=()):
     Its tangent parameters follow the function's own; they are keyword-only
     when the function has defaults, and call sites always pass them by name.
     """
-    from ..syntax import fence
-    from ..syntax.normalize import normalize
-    from ..syntax.parse import parse_function
-    from .calls import _expand_varargs
-    key = ("jvp", func, tuple(wrt), arity, kinds)
-    if key in calls.callees:
-        return calls.callees[key]
-    from ..syntax.wrappers import signature
-    sig = signature(func)   # a wrapper passing *args, **kwargs on: what it passes
-    for p in sig.parameters.values():
-        if p.kind == p.VAR_KEYWORD:
-            raise UnsupportedSyntaxError(
-                f"calls to {func.__name__}, which takes **{p.name}, cannot be differentiated "
-                f"yet", location, hint="list its parameters explicitly")
-    parsed = parse_function(func)
-    params = [p.name for p in sig.parameters.values()]
-    if parsed.node.args.vararg is not None:
-        params = _expand_varargs(parsed.node, arity or 0)
-    fence.check(parsed)
-    normal = normalize(parsed, callee=True)
-    suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
-    tangents = {p: normal.namer.tangent(p) for p in wrt}
-    ret = normal.node.body[-1]
-    callee = ForwardCallee(name=calls._fresh(f"{func.__name__}_jvp{suffix}"), wrt=tuple(wrt),
-                           tangents=tangents, returns_tuple=isinstance(ret.value, gast.Tuple))
-    calls.callees[key] = callee
-    generated = forward(normal, tuple(wrt), calls=calls, name=callee.name,
-                        tangent_params=tangents, kinds=dict(kinds))
-    for free_name in sorted(normal.free_names):
-        calls.bind(free_name, parsed.resolve(free_name), func, generated.node)
-    for helper, obj in sorted({**getattr(normal, "helpers", {}), **generated.bindings}.items()):
-        calls.bind(helper, obj, None, generated.node, helper=True)
-    generated.bindings = {}
-    calls.generated.append(generated)
-    return callee
+    def record(name, wrt, normal, returns_tuple):
+        tangents = {p: normal.namer.tangent(p) for p in wrt}
+        return ForwardCallee(name=name, wrt=wrt, tangents=tangents,
+                             returns_tuple=returns_tuple)
+
+    def transform(normal, wrt, calls, name, callee, kinds):
+        return forward(normal, wrt, calls=calls, name=name, tangent_params=callee.tangents,
+                       kinds=kinds)
+
+    return derivative_for(calls, func, wrt, location, arity, kinds,
+                          Derivative("jvp", ("jvp",), record, transform, merged_helpers=True))
 
 
 def _elementwise(rule):

@@ -1,0 +1,180 @@
+"""Lists a function changes in place, which both sweeps may change in place too.
+
+:func:`in_place_appends`: the body of a normalized function in, ``{id(stmt):
+chain}`` out for the statements that may change a list in place (see its
+docstring); the body is not changed.
+"""
+
+import builtins
+
+import gast
+
+from ..rules import registry
+from ..syntax import anno, nodes
+
+
+def in_place_appends(primal):
+    """``{id(stmt): chain}`` for the statements that may change a list in place: in a
+    loop, ``y = list_append(items, item)`` (``items.append(item); y = items``, its
+    adjoint popping the item's adjoint off the list's), and ``y = list_delete(items,
+    i, v)`` with the read ``v = items[i]`` just before it (``v = items.pop(i); y =
+    items``, its adjoint putting ``v``'s adjoint back), the read included: O(1) per
+    trip in both sweeps, not a copy of the list.  ``chain``: the SSA names of that
+    list.
+
+    Allowed when the list is one the function made before those loops (a literal,
+    ``list(...)``, a copy of an argument, or a version of those), nothing but these
+    changes, copies between its names and ``len`` reads any of its names until the
+    outermost loop around the changes ends (so neither sweep needs one of its earlier
+    versions), and no item appended is the list itself.
+    """
+    order, last = _in_order(primal)
+    paired = _paired_reads(order)
+    reads = {id(r) for r in paired.values()}
+    found = {}
+    for stmt, loops in order:
+        if not _changes(stmt, paired) or not loops or id(stmt) in found:
+            continue
+        chain = _chain(stmt, order, paired)
+        mine = [(a, ls) for a, ls in order
+                if _changes(a, paired) and a.value.args[0].id in chain]
+        if any(not ls for _, ls in mine):
+            continue
+        end = max(last[id(ls[0])] for _, ls in mine)
+        start = min(index for index, (a, _) in enumerate(order)
+                    if any(a is ls[0] for _, ls in mine))
+        ok = all(a.value.args[1].id not in chain for a, _ in mine if _is_append(a))
+        if ok and _owned_until(chain, order, paired, reads, start, end):
+            for a, _ in mine:
+                found[id(a)] = chain
+                if id(a) in paired:
+                    found[id(paired[id(a)])] = chain
+    return found
+
+
+def _in_order(primal):
+    """``(order, last)``: every statement with the loops around it, in source order;
+    and, by ``id`` of each loop, the index in ``order`` of its last statement."""
+    order = []
+
+    def visit(stmts, loops):
+        for stmt in stmts:
+            order.append((stmt, loops))
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, loops)
+                visit(stmt.orelse, loops)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                visit(stmt.body, loops + (stmt,))
+    visit(primal, ())
+    last = {}
+    for index, (stmt, loops) in enumerate(order):
+        for loop in loops:
+            last[id(loop)] = index
+    return order, last
+
+
+def _paired_reads(order):
+    """``{id(list_delete statement): its read v = items[i]}`` (the read just before)."""
+    paired = {}
+    for index, (stmt, _) in enumerate(order):
+        if _assigns_call(stmt) and len(stmt.value.args) == 3 and index \
+                and anno.get(stmt.value, anno.CALLEE) is registry.LIST_HELPERS.get(
+                    "list_delete"):
+            items, position, item = stmt.value.args
+            read = order[index - 1][0]
+            if isinstance(items, gast.Name) and isinstance(item, gast.Name) \
+                    and isinstance(read, gast.Assign) \
+                    and isinstance(read.targets[0], gast.Name) \
+                    and read.targets[0].id == item.id \
+                    and isinstance(read.value, gast.Subscript) \
+                    and isinstance(read.value.value, gast.Name) \
+                    and read.value.value.id == items.id \
+                    and isinstance(position, gast.Constant) \
+                    and isinstance(position.value, int) \
+                    and gast.dump(read.value.slice) == gast.dump(position):
+                paired[id(stmt)] = read
+    return paired
+
+
+def _chain(stmt, order, paired):
+    """The names of the list ``stmt`` changes: closed under copies and changes."""
+    chain = {stmt.targets[0].id, stmt.value.args[0].id}
+    grown = True
+    while grown:
+        grown = False
+        for other, _ in order:
+            if _is_copy(other) or _changes(other, paired):
+                pair = {other.targets[0].id, (other.value if _is_copy(other)
+                                              else other.value.args[0]).id}
+                if pair & chain and not pair <= chain and "UNBOUND" not in pair:
+                    chain |= pair
+                    grown = True
+    return chain
+
+
+def _owned_until(chain, order, paired, reads, start, end):
+    """Whether the list ``chain`` is one the function made (before the loops changing
+    it, which span ``order[start:end + 1]``) and nothing else reads it until ``end``."""
+    for index, (other, _) in enumerate(order):
+        if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                and other.targets[0].id in chain and not (
+                    _is_copy(other) or _changes(other, paired)
+                    or isinstance(other.value, gast.List)
+                    or (isinstance(other.value, gast.Call) and _fresh_list(anno.get(
+                        other.value, anno.CALLEE)))):
+            return False   # a list the function may not own (or not a list)
+        if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                and other.targets[0].id in chain and not (
+                    _is_copy(other) or _changes(other, paired)) and start <= index <= end:
+            # a list made again inside the loops that change it: the backward sweep
+            # needs the zeros of the list it replaces, an earlier version
+            return False
+        if _is_copy(other) and other.value.id in chain or _changes(other, paired) \
+                and other.value.args[0].id in chain or _is_len(other) or id(other) in reads:
+            continue
+        if isinstance(other, (gast.If, gast.While)):
+            read = other.test
+        elif isinstance(other, gast.For):
+            read = other.iter
+        else:
+            read = other
+        loads = {n.id for n in nodes.names(read) if isinstance(n.ctx, gast.Load)}
+        if loads & chain and index <= end:
+            return False
+    return True
+
+
+def _assigns_call(stmt):
+    """``name = call(...)``."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+        and isinstance(stmt.value, gast.Call)
+
+
+def _is_append(stmt):
+    """``y = list_append(items, item)`` of two names."""
+    return _assigns_call(stmt) and len(stmt.value.args) == 2 \
+        and anno.get(stmt.value, anno.CALLEE) in registry.LIST_APPEND \
+        and all(isinstance(a, gast.Name) for a in stmt.value.args)
+
+
+def _changes(stmt, paired):
+    """An append, or a ``list_delete`` with its read just before."""
+    return _is_append(stmt) or id(stmt) in paired
+
+
+def _is_copy(stmt):
+    """``a = b``."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+        and isinstance(stmt.value, gast.Name)
+
+
+def _is_len(stmt):
+    """``n = len(...)``."""
+    return _assigns_call(stmt) and len(stmt.value.args) == 1 \
+        and anno.get(stmt.value, anno.CALLEE) is builtins.len
+
+
+def _fresh_list(fn):
+    """list(xs), a copy of an argument, a new version of a list."""
+    return fn is builtins.list or fn is registry.LIST_HELPERS.get("copy_container") \
+        or fn in registry.LIST_RESULTS

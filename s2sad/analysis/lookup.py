@@ -1,0 +1,107 @@
+"""What an operation or a call of normalized code resolves to.
+
+:func:`rule_for`: an operation (``BinOp``, ``UnaryOp``, ``Call``...) in, its
+derivative rule out, or a located error naming the callee.
+:func:`call_predicates`: a generated module's bindings in, the predicates
+``(allocates, is_function)`` that ``analysis.aliases.origins`` reads.
+"""
+
+import builtins
+import inspect
+import types
+
+import gast
+
+from ..errors import NoDerivativeRuleError, UnsupportedSyntaxError
+from ..rules import registry
+from ..rules.fresh import allocates as fresh
+from ..syntax import anno
+
+
+def rule_for(value, parsed, need):
+    """The rule of a normalized operation, or a located error naming the callee.
+
+    ``need`` is "adjoint" or "tangent".
+    """
+    target = registry.operation_target(value)
+    rule = registry.lookup(target)
+    if rule is not None and getattr(rule, need) is not None:
+        return rule
+    site = getattr(value, "s2sad_call_site", value)
+    location = parsed.location(site)
+    if isinstance(value, gast.Call):
+        label = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) \
+            or repr(target)
+        module = getattr(target, "__module__", None)
+        if module and module not in ("builtins",) and not label.startswith(module):
+            label = f"{module}.{label}"
+        if rule is not None and rule.nondifferentiable:  # pragma: no cover - activity skips
+            raise AssertionError("nondifferentiable call reached the transform")
+        if target is builtins.zip or target is builtins.enumerate:
+            raise UnsupportedSyntaxError(
+                f"{label}(...) is supported only as the iterable of a for loop, over "
+                f"sequences given by position (for i, v in enumerate(x, start):, "
+                f"for a, b in zip(x, y):)", location,
+                hint="write the loop over it directly"
+                     + (", without strict=... (the loop stops at the shortest sequence)"
+                        if target is builtins.zip else ""))
+        what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"
+        hint = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for forward "
+                f"mode), or declare its output constant with s2sad.nondifferentiable({label})")
+        message = f"no {what} for {label}"
+        if rule is not None and need == "tangent" and rule.adjoint is not None:
+            # a rule replaces the function's own source in both modes
+            message += (", which has an adjoint rule: a registered rule replaces the "
+                        "function's source, so forward mode needs its tangent rule too")
+            hint = f"register one with @s2sad.tangent({label})"
+        elif callable(target) and getattr(target, "__name__", "") == "<lambda>":
+            message += (": a lambda is differentiated only where it is bound to a name "
+                        "inside the function; s2sad reads module-level functions from "
+                        "their 'def'")
+            hint = "define it with 'def' (def name(v): return ...), or " + hint
+        elif callable(target) and hasattr(target, "__code__") and not _has_source(target):
+            message += ": s2sad cannot read this function's source"
+            hint = "define it with 'def' in a module file, or " + hint
+        raise NoDerivativeRuleError(message, location, hint=hint)
+    raise UnsupportedSyntaxError(
+        f"the operation '{type(value).__name__}' cannot be differentiated here", location)
+
+
+def _has_source(func):
+    try:
+        inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        return False
+    return True
+
+
+def call_predicates(bindings):
+    """``(allocates, is_function)`` for :func:`s2sad.analysis.aliases.origins`: whether a
+    call always returns a new object, and whether it calls a module's function (not a
+    method of a value), by the callee annotation or the generated module's
+    ``bindings``."""
+
+    def callee(call):
+        found = anno.get(call, anno.CALLEE)
+        return found if found is not None else _resolve(call.func, bindings)
+
+    def allocates(call):
+        found = callee(call)
+        return found is not None and not any(k.arg == "out" for k in call.keywords) \
+            and fresh(found)
+
+    def is_function(call):
+        return callee(call) is not None
+
+    return allocates, is_function
+
+
+def _resolve(func, bindings):
+    """The object a callee expression names through ``bindings`` (modules only)."""
+    if isinstance(func, gast.Name):
+        return bindings.get(func.id)
+    if isinstance(func, gast.Attribute):
+        base = _resolve(func.value, bindings)
+        if isinstance(base, types.ModuleType):
+            return getattr(base, func.attr, None)
+    return None

@@ -1,0 +1,346 @@
+"""Building the :class:`~s2sad.analysis.facts.ReverseFacts` of one function.
+
+:func:`primal_facts`: the body of a normalized function (without its return)
+in, the facts of its own statements out (activity, kinds, numbers, shapes,
+definitions, writes and the names that may share memory with them).
+:func:`with_linked`: the same body once active calls of user functions call
+their vjp (``transform.reverse.linking``) in, the complete record out (with
+containers, lists changed in place, fused products, and the temporaries whose
+adjoint is spread or left unreduced by their one reader).  Neither changes
+its input.
+"""
+
+import gast
+
+from . import kinds as kinds_
+from . import ops
+from .activity import analyze
+from .aliases import ANYWHERE, origins
+from .facts import USER_CALL, blocks, fused_products, record
+from .lists import in_place_appends
+from .ops import flatten
+from .shapes import known_scalars, shape_classes
+from ..errors import S2sadError, UnsupportedSyntaxError
+from ..rules import registry
+from ..rules.template import bind_arguments
+from ..syntax import anno, nodes
+from .lookup import call_predicates, rule_for
+
+
+def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed):
+    """The facts of ``primal``, the body of the function ``fn`` without its return (see
+    the module docstring); ``outputs``: the names returned; ``param_kinds``:
+    ``{parameter: kind}`` when known.  Raises the refusal
+    of a vjp whose writes a pullback cannot undo (see :func:`_aliases_at_stores`)."""
+    kinds = kinds_.infer(primal, param_kinds)
+    scalars = known_scalars(list(_with_loops(primal)))
+    single_defs, loop_temps = _definitions(primal)
+    written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
+    at_stores, shares_written = _aliases_at_stores(primal, params, scalars, written,
+                                                   flavor, parsed)
+    return record(
+        activity=analyze(primal, wrt, outputs), kinds=kinds, scalars=scalars,
+        # names of unknown kind that are copies of a number or an array on some path
+        # (a loop-carried value): ``n * v`` of those keeps its arithmetic adjoint
+        leaf_on_a_path={s.targets[0].id for s in flatten(primal)
+                        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                        and isinstance(s.value, gast.Name)
+                        and kinds.get(s.value.id) == kinds_.LEAF},
+        single_defs=single_defs, loop_temps=loop_temps, written=written,
+        store_aliases=at_stores if flavor == "vjp" else {}, shares_written=shares_written,
+        same_shape=shape_classes(list(flatten(primal)), scalars),
+        read_counts=_read_counts(fn), positions=_positions(primal))
+
+
+def with_linked(facts, linked, parsed):
+    """The complete record: ``facts`` of the body, and the facts of ``linked`` (the
+    body with user calls linked)."""
+    sequences = _sequence_names(linked) | {
+        n for n, k in facts.kinds.items() if kinds_.is_container(k)}
+    # names of unknown kind read out of a list, tuple or dict (v = xs[i])
+    container_items = {
+        s.targets[0].id for s in flatten(linked) if isinstance(s, gast.Assign)
+        and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript)
+        and isinstance(s.value.value, gast.Name)
+        and facts.kinds.get(s.targets[0].id, kinds_.UNKNOWN) == kinds_.UNKNOWN
+        and kinds_.is_container(facts.kinds.get(s.value.value.id))}
+    fused = {}
+    for block in blocks(linked):
+        fused.update(fused_products(facts, block))
+    facts = record(**{**_fields(facts), "sequences": sequences,
+                      "in_place": in_place_appends(linked),
+                      "container_items": container_items, "fused": fused})
+    spread, unreduced = _reshaped_adjoints(facts, linked, parsed)
+    return record(**{**_fields(facts), "spread": spread, "unreduced": unreduced})
+
+
+def _fields(facts):
+    """The fields of ``facts`` (its shape witnesses are worked out again)."""
+    return {f: getattr(facts, f) for f in facts.__dataclass_fields__ if f != "witnesses"}
+
+
+# ---------------------------------------------------------- spread / unreduced
+def _reshaped_adjoints(facts, linked, parsed):
+    """``(spread, unreduced)``: the temporaries whose one reader gives them an adjoint
+    smaller than themselves (their definition spreads it, see
+    ``ReverseFacts.defers_spread``) or larger (their definition reduces it, see
+    ``ReverseFacts.defers_reduction``), worked out in the backward sweep's order:
+    a reader's own adjoint may be spread or unreduced, which decides its operands'."""
+    spread, unreduced = set(), set()
+    for block in blocks(linked):
+        for stmt in reversed(block):
+            product = facts.fused.get(id(stmt))
+            if product is not None:
+                _sum_of_products(facts, stmt, product, spread, unreduced, parsed)
+            elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt):
+                name = stmt.targets[0].id
+                mode = "larger" if name in unreduced else \
+                    "smaller" if name in spread else None
+                _operation(facts, name, stmt.value, mode, stmt, spread, unreduced, parsed)
+    return spread, unreduced
+
+
+def _sum_of_products(facts, total, product, spread, unreduced, parsed):
+    """The fused ``x = a * b; s = np.sum(x)``: the operands whose adjoint stays spread."""
+    if not facts.activity.is_active(total.targets[0].id):
+        return
+    value, x = product.value, product.targets[0].id
+    if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)):
+        _operation(facts, x, value, "smaller", product, spread, unreduced, parsed)
+        return
+    a, b = value.left, value.right
+    if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
+        return
+    same = isinstance(a, gast.Name) and isinstance(b, gast.Name) \
+        and facts.same_shape(a.id, b.id)
+    for mine in (a, b):
+        if facts.is_active(mine) and (same or facts.only_array_operand(value, mine)) \
+                and facts.defers_spread(mine.id, product):
+            spread.add(mine.id)
+
+
+def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed):
+    """The operands of ``name = value`` (an operation with a rule, differentiated with
+    its adjoint ``mode``) whose adjoint is left spread or unreduced."""
+    try:
+        rule = rule_for(value, parsed, "adjoint")
+        bound = bind_arguments(rule, value, parsed.location)
+    except S2sadError:
+        return   # refused when the sweep reaches it
+    for param in rule.diff_params:
+        atom = bound[param]
+        if not facts.is_active(atom):
+            continue
+        if mode == "smaller":
+            whole = facts.same_shape(name, atom.id) or facts.only_array_operand(value, atom)
+            if whole and facts.defers_spread(atom.id, consumer):
+                spread.add(atom.id)
+        elif param in rule.broadcast and (mode == "larger" or may_broadcast(
+                param, bound, facts.scalars, facts.same_shape)):
+            if facts.defers_reduction(atom.id, consumer):
+                unreduced.add(atom.id)
+
+
+def _reaches_operation(facts, stmt):
+    """Whether the sweep differentiates ``stmt`` with its operation's adjoint rule
+    (when it has an adjoint: without one, its operands get nothing from it)."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return False
+    name, value = stmt.targets[0].id, stmt.value
+    if isinstance(value, (gast.Subscript, gast.Tuple, gast.List, gast.Dict, gast.Name,
+                          gast.Constant, gast.Attribute)) \
+            or not facts.activity.is_active(name) or id(stmt) in facts.in_place \
+            or anno.get(stmt, USER_CALL) is not None:
+        return False
+    if not ops.carries_derivative(stmt) or not any(
+            facts.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
+        return False
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
+            and isinstance(value.left, gast.Name) and value.left.id == name \
+            and not (isinstance(value.right, gast.Name) and value.right.id == name):
+        bound = {"a": value.left, "b": value.right}
+        if not any(may_broadcast(p, bound, facts.scalars, facts.same_shape) for p in bound):
+            return False   # an accumulator s = s + e: its adjoint passes through
+    if isinstance(value, gast.BinOp) and kinds_.is_sequence(facts.kinds.get(name)):
+        return False
+    return not facts.may_concatenate(name, value) and not facts.may_repeat(name, value)
+
+
+def may_broadcast(param, bound, scalars, same_shape):
+    """Can the other arguments broadcast ``param`` to a larger shape?
+
+    Not when every other argument is a literal, a name known to hold a Python
+    scalar, or a name known to have the same shape as ``param``.
+    """
+    mine = bound[param]
+    for other, atom in bound.items():
+        if other == param or isinstance(atom, gast.Constant):
+            continue
+        if isinstance(atom, gast.Name) and (atom.id in scalars or (
+                isinstance(mine, gast.Name) and same_shape(atom.id, mine.id))):
+            continue
+        return True
+    return False
+
+
+# ------------------------------------------------------------- the body's facts
+def _aliases_at_stores(primal, params, scalars, written, flavor, parsed):
+    """``({id(store): [names]}, names)``: for each write ``b[i] = v``, the other
+    names that may share memory with ``b`` (a view ``u = b[0:2]``, a branch's
+    ``u = b``) and are bound by then; and every name that may share memory with an
+    array the function writes into.
+
+    A pullback restores what the writes overwrote in its own copies of the
+    written arrays (it may run many times; the arrays the function returns stay
+    as they are).  A name of the first kind would keep seeing the values written
+    later, so in a vjp the forward sweep saves it before the write and the
+    backward sweep takes it back from the tape at the write's adjoint.  A name of
+    the second kind goes to a helper's vjp as a copy (see ``linking``).
+    """
+    stores = [stmt for stmt in nodes.statements(primal) if ops.is_store(stmt)]
+    if not stores:
+        return {}, set()
+    of_name, _ = origins(primal, params, *call_predicates({}))
+    order = {}   # name -> the flattened position of its first assignment
+    for position, stmt in enumerate(nodes.statements(primal)):
+        for node in nodes.names(stmt.targets if isinstance(stmt, gast.Assign) else
+                                stmt.target if isinstance(stmt, gast.For) else []):
+            if isinstance(node.ctx, gast.Store):
+                order.setdefault(node.id, position)
+    everywhere = {n.id for n in nodes.names(primal)}
+    read = {n.id for n in nodes.names(primal) if isinstance(n.ctx, gast.Load)}
+    positions = {id(stmt): k for k, stmt in enumerate(nodes.statements(primal))}
+    found, sharing = {}, set()
+    for stmt in stores:
+        base = stmt.targets[0].value.id
+        mine = of_name(base)
+        names = []
+        for name in sorted(everywhere - {base}):
+            theirs = of_name(name)
+            if not (ANYWHERE in mine or ANYWHERE in theirs or mine & theirs):
+                continue
+            sharing.add(name)
+            if name not in read or name in scalars \
+                    or order.get(name, positions[id(stmt)]) >= positions[id(stmt)]:
+                continue
+            if name in written and flavor == "vjp":
+                raise UnsupportedSyntaxError(
+                    f"writing into {base!r} may change {name!r}, which may share its "
+                    f"memory and is written into too: a pullback cannot restore both",
+                    parsed.location(stmt),
+                    hint=f"make one of them a copy ({name} = np.copy(...)), or use "
+                         f"s2sad.grad / value_and_grad for a scalar output")
+            names.append(name)
+        if names:
+            found[id(stmt)] = tuple(names)
+    return found, sharing
+
+
+def _sequence_names(primal):
+    """Names certain to hold a tuple, list or dict: literals, unpacked values, tuple
+    results, lists built by append, and copies of those."""
+    names = set()
+    simple = list(flatten(primal))
+    for stmt in simple:
+        if not isinstance(stmt, gast.Assign):
+            continue
+        target, value = stmt.targets[0], stmt.value
+        info = anno.get(stmt, USER_CALL)
+        if info is not None and info[0].returns_tuple:
+            names.add(target.elts[0].id)
+        elif isinstance(target, gast.Name) and isinstance(value, (gast.Tuple, gast.List,
+                                                                  gast.Dict)):
+            names.add(target.id)
+        elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
+                and (anno.get(value, anno.CALLEE) in registry.LIST_RESULTS
+                     or anno.get(value, anno.CALLEE) is registry.LIST_HELPERS.get(
+                         "copy_container")):   # (made for a list or dict changed later)
+            names.add(target.id)
+        elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
+                and anno.get(value, anno.CALLEE) is registry.DICT_HELPERS.get("dict_set"):
+            names.add(target.id)
+        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
+            names.add(value.value.id)   # d["key"]: d is a dict
+        elif isinstance(target, gast.Tuple) and isinstance(value, gast.Name):
+            names.add(value.id)
+        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
+                and anno.get(value, anno.CALLEE) in (registry.DICT_HELPERS.get("dict_keys"),
+                                                     registry.DICT_HELPERS.get("dict_set"),
+                                                     registry.DICT_HELPERS.get("dict_get")):
+            names.add(value.args[0].id)   # dict_keys(d), d.get(k): d is a dict
+        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
+            rule = registry.lookup(anno.get(value, anno.CALLEE))
+            if rule is not None and rule.params[:1] in (("arrays",), ("iterable",)):
+                names.add(value.args[0].id)   # np.stack(xs), sum(xs): xs is a sequence
+    for _ in range(2):   # copies of those (a second pass reaches loop-carried copies)
+        for stmt in simple:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Name) and stmt.value.id != "UNBOUND":
+                # (UNBOUND, the value of a name on a path that leaves it unbound, is
+                # copied into names of every kind)
+                pair = {stmt.targets[0].id, stmt.value.id}
+                if pair & names:
+                    names |= pair
+    return names
+
+
+def _with_loops(primal):
+    """Simple statements and loop headers, in source order."""
+    for stmt in primal:
+        if isinstance(stmt, gast.If):
+            yield from _with_loops(stmt.body)
+            yield from _with_loops(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            yield stmt
+            yield from _with_loops(stmt.body)
+        else:
+            yield stmt
+
+
+def _positions(body):
+    """``{id(stmt): (the statement list holding it, its index there)}``, in every block."""
+    out = {}
+
+    def visit(stmts):
+        for index, stmt in enumerate(stmts):
+            out[id(stmt)] = (stmts, index)
+            for field in ("body", "orelse"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    visit(inner)
+    visit(body)
+    return out
+
+
+def _read_counts(node):
+    """How many times each name is read anywhere in ``node``."""
+    counts = {}
+    for n in nodes.names(node):
+        if isinstance(n.ctx, gast.Load):
+            counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
+
+
+def _definitions(primal):
+    """(name -> its one defining statement, names assigned inside some loop body)."""
+    counts, defs, loop_temps = {}, {}, set()
+
+    def visit(stmts, in_loop):
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, in_loop)
+                visit(stmt.orelse, in_loop)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                carried = set(anno.get(stmt, anno.CARRIED, ()))
+                visit(stmt.body, True)
+                loop_temps.difference_update(carried)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                name = stmt.targets[0].id
+                counts[name] = counts.get(name, 0) + 1
+                defs[name] = stmt
+                if in_loop:
+                    loop_temps.add(name)
+    visit(primal, False)
+    single = {n: s for n, s in defs.items() if counts[n] == 1}
+    return single, loop_temps

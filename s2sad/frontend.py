@@ -1,0 +1,36 @@
+"""The front end, in one place: parse -> (prepare) -> fence -> normalize.
+
+Input: a Python function (the user's, a callee, or generated gradient code).
+Output: ``(parsed, normal)``: the :class:`~s2sad.syntax.parse.ParsedFunction`
+(resolved names, after ``prepare`` rewrote it when given) and the
+:class:`~s2sad.syntax.normalize.NormalFunction` (SSA/ANF) of the fenced
+subset.  A refusal of the fence or of normalize is raised with its location.
+Every composer (the pipeline, the derivative-for-callee service, the graph,
+second order) calls :func:`front_end`, so the chain is written once.
+"""
+
+from .emit import render_function
+from .syntax import fence
+from .syntax.normalize import normalize
+from .syntax.parse import parse_function
+
+
+def front_end(func, stages=None, prepare=None, **options):
+    """``(parsed, normal)`` of ``func``.
+
+    ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
+    (a ``*args`` callee's expansion, second order's tape markers); ``stages``,
+    when a dict, receives the ``"parse"`` and ``"normalize"`` code for
+    ``--dump-after``; ``options`` go to ``normalize`` (``inline_helpers``,
+    ``kinds``, ``callee``).
+    """
+    parsed = parse_function(func)
+    if prepare is not None:
+        prepare(parsed)
+    if stages is not None:
+        stages["parse"] = render_function(parsed.node, [])
+    fence.check(parsed)
+    normal = normalize(parsed, **options)
+    if stages is not None:
+        stages["normalize"] = render_function(normal.node, [])
+    return parsed, normal

@@ -1,0 +1,154 @@
+"""One function's reverse sweeps, composed: facts, linking, seeds, both sweeps.
+
+:class:`ReverseFunction` takes a :class:`~s2sad.syntax.normalize.NormalFunction`
+and computes, before any sweep, the function's facts
+(``analysis.reverse_facts``), its body with active user calls linked to their
+vjp (:mod:`.linking`) and the names of the tape; then :meth:`seed_gradient` or
+:meth:`seed_cotangents` seeds the output's adjoint and :meth:`sweeps` gives the
+forward sweep, the backward sweep (copies propagated, dead adjoints dropped)
+and the gradient expressions.  The flavors (:mod:`.flavors`) put those into
+the generated function.
+"""
+
+import copy
+
+import gast
+
+from ...analysis import kinds as kinds_
+from ...analysis.reverse_facts import primal_facts, with_linked
+from ...errors import NonScalarOutputError, RuleDefinitionError, ValueTypeError
+from ...optimize import drop_orphan_comments, eliminate_dead, propagate_copies
+from ...syntax import nodes
+from .backward import BackwardSweep
+from .env import Adjoints
+from .forward_sweep import ForwardSweep
+from .linking import Linker
+from .statements import StatementAdjoints
+from .subscripts import SubscriptAdjoints
+
+
+class ReverseFunction:
+    """The parts of one function's reverse mode (see the module docstring)."""
+
+    def __init__(self, nf, wrt, flavor, calls, name, kinds, vjp):
+        self.nf = nf
+        self.wrt = wrt
+        self.flavor = flavor
+        self.name = name
+        self.parsed = nf.parsed
+        fn = nf.node
+        self.ret = fn.body[-1]
+        value = self.ret.value
+        self.out_atoms = list(value.elts) if isinstance(value, gast.Tuple) else [value]
+        if flavor == "value_and_grad" and isinstance(value, gast.Tuple):
+            raise NonScalarOutputError(
+                f"{fn.name} returns a tuple, so it has no gradient", self.parsed.location(
+                    self.parsed.node.body[-1]),
+                hint="use s2sad.vjp for functions with several outputs, or return one scalar")
+        outputs = [a.id for a in self.out_atoms if isinstance(a, gast.Name)]
+        primal = fn.body[:-1]
+        facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor, dict(kinds or {}),
+                             self.parsed)
+        bindings = {}
+        self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
+                             vjp).link_user_calls(primal)
+        self.facts = with_linked(facts, self.primal, self.parsed)
+        self.env = Adjoints(self.facts, nf.namer, bindings)
+        self.tape = nf.namer.fresh("tape")
+        self.tape_read = self.tape if flavor == "value_and_grad" \
+            else nf.namer.fresh("tape_copy")
+        statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
+            self.env, self.facts, self.tape_read))
+        self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
+
+    def seed_gradient(self):
+        """value_and_grad: the output's adjoint is 1 (when it is active); returns the
+        statement checking, when the code runs, that the output is one number."""
+        out = self.out_atoms[0]
+        name = self.nf.node.name
+        if isinstance(out, gast.Name) and out.id in self.facts.sequences:
+            raise NonScalarOutputError(
+                f"{name} returns a list, tuple or dict, so it has no gradient",
+                self.parsed.location(next(
+                    (n for n in gast.walk(self.parsed.node) if isinstance(n, gast.Return)),
+                    self.parsed.node)),
+                hint="use s2sad.vjp for functions with several outputs, or return one "
+                     "scalar")
+        if isinstance(out, gast.Name):
+            check = nodes.expr_stmt(nodes.call(self.env.helper("ensure_scalar_output"),
+                                               [nodes.name(out.id), nodes.const(name)]))
+            if self.facts.is_active(out):
+                self.env.adj[out.id] = nodes.const(1.0)
+            return [check]
+        if isinstance(out, gast.Constant) and (
+                out.value is None or isinstance(out.value, (str, bytes, complex))):
+            self.refuse_constant_output(out.value)
+        return []
+
+    def seed_cotangents(self):
+        """vjp: each output's adjoint is a parameter of the pullback; returns (those
+        parameters, the statements adding a name's cotangents when it is returned
+        twice)."""
+        params, stmts = [], []
+        for atom in self.out_atoms:
+            base = atom.id if isinstance(atom, gast.Name) else "out"
+            param = self.env.namer.adjoint(base)
+            params.append(param)
+            if self.facts.is_active(atom):
+                if atom.id in self.env.adj:   # the same name returned twice
+                    self.env.accumulate(atom.id, nodes.name(param), stmts)
+                else:
+                    self.env.adj[atom.id] = nodes.name(param)
+                    self.env.adj_names.setdefault(atom.id, param)
+        return params, stmts
+
+    def sweeps(self, seed_stmts, after_forward, seed_params=()):
+        """``(forward, backward, grads)``: the forward sweep (``after_forward`` at its
+        end, the tape made first), the backward sweep after ``seed_stmts`` (copies
+        propagated, dead adjoints and orphan comments dropped) and each ``wrt``
+        name's gradient expression."""
+        backward = seed_stmts + self.backward.backward_block(self.primal)
+        saves = dict(self.backward.pushes)   # id(loop) -> the names it saves
+        saved = {n for names in saves.values() for n in names}
+        for chain in self.facts.in_place.values():
+            if chain & saved:   # never expected (see in_place_appends): no wrong gradient
+                raise RuleDefinitionError(
+                    f"internal: the backward sweep needs an earlier version of a list "
+                    f"changed in place ({sorted(chain & saved)[0]!r})")
+        # the forward sweep is made once the backward sweep said what each loop saves
+        sweep = ForwardSweep(self.env, self.facts, self.parsed, self.tape, saves)
+        forward = sweep.forward_block(self.primal) + after_forward
+        for check in reversed(self.nf.entry_checks):   # before anything reads an argument
+            self.env.helper("ensure_unshared")
+            forward.insert(0, copy.deepcopy(check))
+        if saves or self.facts.written:   # (writes save what they overwrite)
+            forward.insert(0, nodes.assign(self.tape, nodes.call(self.env.helper("Stack"))))
+            if self.flavor == "vjp":
+                backward.insert(0, nodes.assign(self.tape_read, nodes.call(
+                    nodes.attr(nodes.name(self.tape), "copy"))))
+        grads = [nodes.clone(self.env.adj[p]) if p in self.env.adj else
+                 nodes.call(self.env.helper("zeros_like"), [nodes.name(p)]) for p in self.wrt]
+        returned = {g.id for g in grads if isinstance(g, gast.Name)}
+        backward = propagate_copies(backward, protected=returned | set(seed_params))
+        backward = eliminate_dead(backward, live_out=returned)
+        return forward, drop_orphan_comments(backward), grads
+
+    def in_structures(self, grads):
+        """The returned adjoints of list, tuple and dict parameters in the parameter's
+        own structure (the sweep builds them as lists: tuples come back as tuples)."""
+        return [nodes.call(self.env.helper("tree_like"), [g, nodes.name(p)])
+                if p in self.env.adj and kinds_.is_container(self.facts.kinds.get(p)) else g
+                for g, p in zip(grads, self.wrt)]
+
+    def refuse_constant_output(self, value):
+        """``return None`` (or a string, or a complex number) in a function asked for its
+        gradient: there is no number to differentiate (the gradient would read 0)."""
+        where = next((n for n in gast.walk(self.parsed.node) if isinstance(n, gast.Return)
+                      and isinstance(n.value, gast.Constant) and n.value.value == value),
+                     self.parsed.node)
+        kind = "None" if value is None else "a complex number" if isinstance(
+            value, complex) else "a string"
+        raise ValueTypeError(
+            f"{self.parsed.name} returns {kind}, which has no gradient",
+            self.parsed.location(where),
+            hint="return the float (or 0-d array) to differentiate")

@@ -1,0 +1,166 @@
+"""The adjoints the backward sweep holds, and the code that updates them.
+
+An :class:`Adjoints` is the one piece of state of a reverse sweep: the
+expression holding each active name's adjoint so far (``adj``), the
+``<name>_bar`` identifier chosen for each (``adj_names``), the adjoint names
+holding a fresh array the sweep may update in place (``owned``), and what the
+generated code reads (``bindings``) and says (``comments``).  Its methods
+write statements into a list ``out`` they are given and update that state;
+the facts they read (a :class:`~s2sad.analysis.facts.ReverseFacts`) never
+change.
+"""
+
+import gast
+
+from ...analysis import kinds as kinds_
+from ...optimize import fold
+from ...syntax import nodes
+from ..common import numpy_module, runtime_helper
+
+#: runtime helpers whose result is the adjoint of a list (or dict) when the value is
+#: one (``list(xs)``'s ``iterable_bar``, a loop's ``loop_items_bar``): added to another
+#: adjoint of a value that may be a list by ``add_tree``, never by ``+`` (which would
+#: concatenate two lists)
+_CONTAINER_ADJOINTS = ("iterable_bar", "item_bar", "repetition_bar", "repeat_bar",
+                       "loop_items_bar", "dict_entries_bar", "sorted_bar")
+
+
+class Adjoints:
+    """The adjoint of each primal name during a sweep (see the module docstring)."""
+
+    def __init__(self, facts, namer, bindings):
+        self.facts = facts
+        self.namer = namer
+        self.adj = {}          # primal name -> expression holding its adjoint
+        self.adj_names = {}    # primal name -> the <name>_bar identifier chosen for it
+        self.owned = set()     # adjoint names holding a fresh array we may update in place
+        self.bindings = bindings   # free name of the generated code -> object
+        self.comments = []
+
+    def helper(self, name):
+        """A runtime helper's name, bound for the generated code."""
+        self.bindings[name] = runtime_helper(name)
+        return nodes.name(name)
+
+    def numpy(self):
+        """Bind ``np`` for the generated code."""
+        self.bindings["np"] = numpy_module()
+
+    def adjoint_name(self, primal):
+        """The ``<name>_bar`` identifier of ``primal``'s adjoint (chosen once)."""
+        if primal not in self.adj_names:
+            self.adj_names[primal] = self.namer.adjoint(primal)
+        return self.adj_names[primal]
+
+    def snapshot(self):
+        """The adjoints and the owned names now (copies), for :meth:`restore`."""
+        return dict(self.adj), set(self.owned)
+
+    def restore(self, state):
+        """Make ``state`` (from :meth:`snapshot`) the adjoints and owned names."""
+        adj, owned = state
+        self.adj.clear()
+        self.adj.update(adj)
+        self.owned.clear()
+        self.owned.update(owned)
+
+    def forget(self, names):
+        """Drop the adjoints of ``names`` (the names a block assigns, once it is done)."""
+        for name in [n for n in self.adj if n in names]:
+            del self.adj[name]
+
+    def accumulate(self, primal, contribution, out, tree=False):
+        """Add ``contribution`` to the adjoint of ``primal``; ``tree``: it comes from a
+        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one."""
+        contribution = fold(contribution)
+        if primal not in self.adj and isinstance(contribution, gast.Constant):
+            self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
+            return
+        if primal not in self.adj:
+            name = self.adjoint_name(primal)
+            out.append(nodes.assign(name, contribution))
+            self.adj[primal] = nodes.name(name)
+            return
+        current = self.adj[primal]
+        name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
+        if primal in self.facts.sequences:   # adjoints of tuples add elementwise
+            total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
+        elif is_call_of(contribution, "times_bar") or (
+                self.facts.kind(nodes.name(primal)) != kinds_.LEAF
+                and (tree or any(is_call_of(contribution, h) for h in _CONTAINER_ADJOINTS))):
+            # maybe a list or dict (``tree``: a helper's pullback gives a container
+            # argument's adjoint as a container): never concatenated, added leaf by leaf
+            total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
+        else:
+            total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
+                                    right=contribution))
+        out.append(nodes.assign(name, total))
+        self.adj[primal] = nodes.name(name)
+        self.owned.add(name)
+
+    def materialize(self, names, out):
+        """Put the adjoint of each name in its canonical ``<name>_bar`` variable."""
+        for primal in sorted(names):
+            name = self.adjoint_name(primal)
+            current = self.adj.get(primal)
+            if current is None:
+                # (a list or tuple's adjoint is a list the sweep writes items into)
+                zeros = "zeros_tree" if kinds_.is_sequence(self.facts.kinds.get(primal)) \
+                    else "zeros_like"
+                out.append(nodes.assign(name, nodes.call(self.helper(zeros),
+                                                         [nodes.name(primal)])))
+                self.owned.add(name)
+            elif not (isinstance(current, gast.Name) and current.id == name):
+                out.append(nodes.assign(name, nodes.clone(current)))
+                self.owned.discard(name)
+            self.adj[primal] = nodes.name(name)
+
+    def copy_of(self, primal, name):
+        """A copy of the adjoint ``name`` of ``primal`` the sweep may write items into."""
+        if kinds_.is_container(self.facts.kind(nodes.name(primal))) \
+                or primal in self.facts.sequences:
+            return nodes.call(self.helper("adjoint_copy"), [nodes.name(name)])
+        self.numpy()
+        return nodes.call("np.copy", [nodes.name(name)])
+
+    def unbroadcast(self, contribution, name):
+        """``unbroadcast(contribution, name)``, reading the shape from names the backward
+        sweep has anyway when ``name`` is a temporary of a loop (so it need not be taped).
+        A negation moves outside (``-unbroadcast(g, x)``): it then acts on the reduced
+        array, never on a larger one."""
+        if isinstance(contribution, gast.UnaryOp) and isinstance(contribution.op, gast.USub):
+            return gast.UnaryOp(op=gast.USub(),
+                                operand=self.unbroadcast(contribution.operand, name))
+        if name in self.facts.loop_temps:
+            witness = self.facts.shape_witness(name)
+            if witness != (name,):
+                if len(witness) == 1:
+                    return nodes.call(self.helper("unbroadcast"),
+                                      [contribution, nodes.name(witness[0])])
+                shape = nodes.call(self.helper("shape_of"), [nodes.name(w) for w in witness])
+                return nodes.call(self.helper("unbroadcast_to"), [contribution, shape])
+        return nodes.call(self.helper("unbroadcast"), [contribution, nodes.name(name)])
+
+
+def is_call_of(node, dotted):
+    """``node`` is a call of the function spelled ``dotted`` (``"np.copy"``)."""
+    if not isinstance(node, gast.Call):
+        return False
+    func, parts = node.func, dotted.split(".")
+    for part in reversed(parts[1:]):
+        if not (isinstance(func, gast.Attribute) and func.attr == part):
+            return False
+        func = func.value
+    return isinstance(func, gast.Name) and func.id == parts[0]
+
+
+def index_expr(index):
+    """An index as an expression usable as a call argument (slices become slice())."""
+    if isinstance(index, gast.Slice):
+        parts = [index.lower, index.upper, index.step]
+        return nodes.call(nodes.name("slice"),
+                          [nodes.clone(p) if p is not None else nodes.const(None)
+                           for p in parts])
+    if isinstance(index, gast.Tuple):
+        return nodes.tuple_([index_expr(e) for e in index.elts])
+    return nodes.clone(index)

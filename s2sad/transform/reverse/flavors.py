@@ -1,0 +1,134 @@
+"""The two flavors of reverse mode, each assembling its generated function.
+
+:func:`value_and_grad`: ``f_value_and_grad(*params)`` runs the forward sweep,
+keeps the output's final value, runs the backward sweep and returns
+``(value, gradient)``.  :func:`vjp`: ``f_vjp(*params)`` runs the forward sweep
+and returns ``(value, f_pullback)``, whose backward sweep works on its own
+copies of what it restores, so it can run any number of times.  Input: a
+:class:`~.assembly.ReverseFunction`.  Output: a
+:class:`~s2sad.transform.common.Generated` (before the optimize pass).
+"""
+
+import gast
+
+from ...syntax import nodes
+from ..common import Generated, unshared_results
+from .loops import top_level_targets
+
+
+def value_and_grad(rf):
+    """The ``value_and_grad`` function of ``rf`` (see the module docstring)."""
+    check_scalar = rf.seed_gradient()
+    forward, backward, grads = rf.sweeps([], check_scalar)
+    value_expr = nodes.clone(rf.ret.value)
+    rebound, rewritten = _restored_by(backward)
+    env = rf.env
+    # the backward sweep restores earlier values: keep the output's final one
+    snapshots = []
+    for atom in (value_expr.elts if isinstance(value_expr, gast.Tuple) else [value_expr]):
+        if isinstance(atom, gast.Name) and atom.id in rebound | rewritten:
+            keep = env.namer.fresh(f"{atom.id}_out")
+            value = nodes.name(atom.id)
+            if atom.id in rewritten:
+                env.numpy()
+                value = nodes.call("np.copy", [value])
+            snapshots.append(nodes.assign(keep, value))
+            atom.id = keep
+    body = forward + snapshots + backward
+    grads, given = unshared_results(grads, body, list(rf.nf.params), [value_expr],
+                                    env.bindings, env.helper, env.namer.fresh, env.comments)
+    grads = rf.in_structures(grads)
+    grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
+    body = [s for _, kept in given for s in kept] + body + [
+        nodes.ret(nodes.tuple_([value_expr, grad_expr]))]
+    fn = rf.nf.node
+    new = nodes.function(rf.name or f"{fn.name}_value_and_grad", [a.id for a in fn.args.args],
+                         body, **_signature_of(fn))
+    return Generated(node=new, comments=env.comments, bindings=env.bindings, wrt=rf.wrt,
+                     flavor=rf.flavor)
+
+
+def vjp(rf):
+    """The ``vjp`` function of ``rf`` (see the module docstring)."""
+    seed_params, seed_stmts = rf.seed_cotangents()
+    forward, backward, grads = rf.sweeps(seed_stmts, [], seed_params)
+    value_expr = nodes.clone(rf.ret.value)
+    rebound, rewritten = _restored_by(backward)
+    env, fn = rf.env, rf.nf.node
+    pull_name = env.namer.fresh(f"{fn.name}_pullback")
+    _pop_copies(backward, rewritten, env)
+    # a name assigned only inside a block may be unbound on some paths: start it
+    # at None so the snapshot below always exists (the pullback then never uses it)
+    top = top_level_targets(rf.primal) | set(rf.nf.params)
+    forward = [nodes.assign(n, nodes.const(None))
+               for n in sorted((rebound | rewritten) - top)] + forward
+    # the pullback restores earlier values into names and arrays of the forward
+    # sweep: it works on its own copies, so it can run any number of times
+    finals, starts = [], []
+    for name in sorted(rebound | rewritten):
+        final = env.namer.fresh(f"{name}_final")
+        finals.append(nodes.assign(final, nodes.name(name)))
+        start = nodes.name(final)
+        if name in rewritten:
+            env.numpy()
+            start = nodes.call("np.copy", [start])
+        starts.append(nodes.assign(name, start))
+    # the pullback restores forward names it rebinds (from copies, for arrays it
+    # writes into): the value returned is the one its final snapshot holds
+    final_of = {a.value.id: a.targets[0].id for a in finals}
+    returned = nodes.clone(value_expr)
+    for atom in nodes.names(returned):
+        atom.id = final_of.get(atom.id, atom.id)
+    grads, given = unshared_results(
+        grads, forward + finals + starts + backward, list(rf.nf.params) + seed_params,
+        [returned], env.bindings, env.helper, env.namer.fresh, env.comments)
+    grads = rf.in_structures(grads)
+    grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
+    # a cotangent is kept where the pullback starts, an argument where f_vjp does
+    forward = [s for p, kept in given if p not in seed_params for s in kept] + forward
+    starts = [s for p, kept in given if p in seed_params for s in kept] + starts
+    pullback = nodes.function(pull_name, seed_params, starts + backward + [nodes.ret(grad_expr)])
+    body = forward + finals + [pullback, nodes.ret(nodes.tuple_([value_expr,
+                                                                  nodes.name(pull_name)]))]
+    new = nodes.function(rf.name or f"{fn.name}_vjp", [a.id for a in fn.args.args], body,
+                         **_signature_of(fn))
+    return Generated(node=new, comments=env.comments, bindings=env.bindings, wrt=rf.wrt,
+                     flavor=rf.flavor)
+
+
+def _pop_copies(backward, rewritten, env):
+    """An array popped from the tape is the tape's own object (the tape copy is
+    shallow), and other entries may hold it too: one the pullback writes into is
+    popped as a copy, or the next call would see the values this one put back.
+    (Changes the pop statements of ``backward``, made by this sweep, in place.)"""
+    for node in nodes.statements(list(backward)):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) \
+                and node.targets[0].id in rewritten \
+                and isinstance(node.value, gast.Call) \
+                and isinstance(node.value.func, gast.Attribute) \
+                and node.value.func.attr == "pop":
+            env.numpy()
+            node.value = nodes.call("np.copy", [node.value])
+
+
+def _signature_of(fn):
+    """The defaults and keyword-only parameters of ``fn``, for a generated function
+    called with the user's own arguments."""
+    return dict(defaults=nodes.clone(fn.args.defaults),
+                kwonly=[a.id for a in fn.args.kwonlyargs],
+                kw_defaults=nodes.clone(fn.args.kw_defaults))
+
+def _restored_by(backward):
+    """(names the backward sweep rebinds, arrays it writes into) among primal values."""
+    rebound, rewritten = set(), set()
+    for node in nodes.statements(list(backward)):   # assignments are statements
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                and isinstance(node.value.func, gast.Attribute) \
+                and node.value.func.attr == "pop":
+            target = node.targets[0]
+            if isinstance(target, gast.Name):
+                rebound.add(target.id)
+            elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                rewritten.add(target.value.id)
+    return rebound, rewritten
+

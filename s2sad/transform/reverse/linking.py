@@ -1,0 +1,102 @@
+"""Linking: active calls of user functions call their generated vjp.
+
+:class:`Linker` rewrites ``y = helper(a, b)`` whose result is active into
+``y, y_pullback = helper_vjp(a, b)`` (arrays the function writes into, or names
+that may share their memory, passed as copies), made once per callee by
+:func:`~s2sad.transform.callees.derivative_for` with the vjp transform it is
+given; the new statement carries ``USER_CALL`` (the callee, the pullback's
+name, the arguments differentiated), which the sweeps read.  Input: a block
+of the primal body and the facts of the body.  Output: a new block (blocks
+holding a rewritten call are new; the input is not changed).
+"""
+
+import copy
+
+import gast
+
+from ...analysis import kinds as kinds_
+from ...analysis.facts import USER_CALL
+from ...errors import UnsupportedSyntaxError
+from ...rules import registry
+from ...syntax import anno, nodes
+from ...syntax.parse import is_user_function
+from ..callees import derivative_for
+from ..calls import bind_call
+from ..common import numpy_module
+
+
+class Linker:
+    """Links the active user calls of one function (see the module docstring)."""
+
+    def __init__(self, facts, namer, bindings, parsed, calls, vjp):
+        self.facts = facts
+        self.namer = namer
+        self.bindings = bindings   # the generated code's (np, for copies of arguments)
+        self.parsed = parsed
+        self.calls = calls
+        self.vjp = vjp   # the callee derivative (a callees.Derivative) of reverse mode
+
+    def link_user_calls(self, stmts):
+        """Rewrite active calls of user functions to call their generated vjp."""
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                stmt = copy.copy(stmt)
+                stmt.body = self.link_user_calls(stmt.body)
+                stmt.orelse = self.link_user_calls(stmt.orelse)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                stmt = copy.copy(stmt)
+                stmt.body = self.link_user_calls(stmt.body)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Call) \
+                    and self.facts.activity.is_active(stmt.targets[0].id):
+                callee = anno.get(stmt.value, anno.CALLEE)
+                if registry.lookup(callee) is None and is_user_function(callee):
+                    stmt = self.user_call(stmt, callee)
+            out.append(stmt)
+        return out
+
+    def user_call(self, stmt, callee):
+        """The statement calling ``callee``'s vjp in place of ``stmt``."""
+        value = stmt.value
+        site = self.parsed.location(getattr(value, "s2sad_call_site", value))
+        arguments, arity = bind_call(callee, value, site)
+        wrt, args = [], {}
+        for param, atom in arguments.items():
+            if isinstance(atom, (gast.List, gast.Tuple)):
+                if any(self.facts.is_active(e) for e in atom.elts):
+                    raise UnsupportedSyntaxError(
+                        f"passing a list or tuple literal to {callee.__name__} is not "
+                        f"differentiated yet", site, hint="pass the arrays one by one")
+                continue
+            if self.facts.is_active(atom):
+                wrt.append(param)
+                args[param] = atom.id
+        # the callee is made for the containers its arguments hold here
+        kinds = tuple(sorted((param, self.facts.kind(atom)) for param, atom in arguments.items()
+                             if isinstance(atom, (gast.Name, gast.Constant))
+                             and kinds_.is_container(self.facts.kind(atom))))
+        info = derivative_for(self.calls, callee, tuple(wrt), site, arity, kinds, self.vjp)
+        target = stmt.targets[0].id
+        pullback = self.namer.fresh(f"{target}_pullback")
+        call = nodes.clone(value)
+        call.func = nodes.name(info.name)
+        # the callee's pullback keeps its arguments: an array this function writes into
+        # (or a name that may share its memory) goes in as a copy, so the pullback
+        # sees the values of the call
+        for part in list(call.args) + list(call.keywords):
+            atom = part.value if isinstance(part, gast.keyword) else part
+            if isinstance(atom, gast.Name) and (atom.id in self.facts.written
+                                                or atom.id in self.facts.shares_written):
+                self.bindings["np"] = numpy_module()
+                copied = nodes.call("np.copy", [atom])
+                if isinstance(part, gast.keyword):
+                    part.value = copied
+                else:
+                    call.args[call.args.index(part)] = copied
+        new = nodes.assign(nodes.tuple_([nodes.name(target, store=True),
+                                         nodes.name(pullback, store=True)], store=True), call)
+        anno.copy(stmt, new, anno.SOURCE)
+        anno.set(new, USER_CALL, (info, pullback, [args[p] for p in info.wrt]))
+        return new
+
