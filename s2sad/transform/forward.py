@@ -80,6 +80,7 @@ from ..analysis import kinds as kinds_
 from ..analysis import ops
 from ..analysis.activity import analyze
 from ..analysis.ops import assigned_in, flatten
+from ..analysis.shapes import known_scalars
 from ..errors import RuleDefinitionError, SourceLocation, UnsupportedSyntaxError
 from ..optimize import eliminate_dead, fold
 from ..rules import registry
@@ -409,7 +410,7 @@ class _Forward:
         outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
         self.varied, self.carrying = _forward_activity(primal, self.wrt, outputs)
         self.kinds = kinds_.infer(primal, self.param_kinds)
-        self.scalars = _known_scalars(primal)
+        self.scalars = known_scalars(list(ops.with_loops(primal)), derived=False)
         self.sensitive = _shape_sensitive(primal, out_atoms)
         self.writes_in_place = bool(_store_bases(primal))
         self.in_place = in_place_appends(primal)
@@ -1104,57 +1105,6 @@ def _is_add_at(call, parsed):
         return False
     module = parsed.resolve(root.id, None)
     return getattr(module, "__name__", None) == "numpy"
-
-
-def _known_scalars(primal):
-    """Names that certainly hold Python numbers: sizes, lengths, arithmetic on them,
-    and the indices of ``range`` loops.  A name assigned more than once (carried
-    through a loop) counts only if every assignment gives a number."""
-    scalars = set()
-    shapes = set()
-    counts = {}
-    simple = list(flatten(primal))
-    for stmt in simple:
-        for t in ops.targets(stmt):
-            counts[t] = counts.get(t, 0) + 1
-
-    def scalar(atom):
-        return isinstance(atom, gast.Constant) or (
-            isinstance(atom, gast.Name) and atom.id in scalars)
-
-    for stmt in simple:
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-            continue
-        name, value = stmt.targets[0].id, stmt.value
-        if counts.get(name, 0) != 1:
-            continue
-        if isinstance(value, gast.Attribute):
-            if value.attr in ("ndim", "size"):
-                scalars.add(name)
-            elif value.attr == "shape":
-                shapes.add(name)
-        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
-                and value.value.id in shapes and isinstance(value.slice, gast.Constant):
-            scalars.add(name)
-        elif isinstance(value, gast.BinOp) and scalar(value.left) and scalar(value.right):
-            scalars.add(name)
-        elif isinstance(value, gast.Call) and getattr(
-                anno.get(value, anno.CALLEE), "__name__", "") == "len":
-            scalars.add(name)
-    for loop in _loops(primal):
-        if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) \
-                and isinstance(loop.iter, gast.Call) and isinstance(loop.iter.func, gast.Name) \
-                and loop.iter.func.id == "range" and loop.target.id not in counts:
-            scalars.add(loop.target.id)
-    return scalars
-
-
-def _loops(body):
-    """Every For and While statement in ``body``, nested ones included."""
-    for stmt in body:
-        for node in gast.walk(stmt):
-            if isinstance(node, (gast.For, gast.While)):
-                yield node
 
 
 def _shape_sensitive(primal, out_atoms):
