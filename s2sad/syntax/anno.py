@@ -35,3 +35,12 @@ IN_PLACE = "s2sad_in_place"
 #: on the ``Expr`` statement desugaring puts before a starred assignment's items
 #: (``a, *rest = xs``): how many values the unpacked list must hold at least
 UNPACK_CHECK = "s2sad_unpack_check"
+#: identifier of the forward transform's symbolic zero tangent marker (a ``Name``); it
+#: never reaches emitted code
+ZERO_ID = "__s2sad_zero__"
+#: on a symbolic zero marker: the atom whose shape the zero has (None: a scalar zero)
+ZERO_OF = "s2sad_zero_of"
+#: attribute of the runtime functions that stand for tape operations ("push" or "pop")
+TAPE_OP = "s2sad_tape_op"
+#: on a normalized call of a user function: the call as the user wrote it (its location)
+CALL_SITE = "s2sad_call_site"
