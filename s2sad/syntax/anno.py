@@ -44,3 +44,35 @@ ZERO_OF = "s2sad_zero_of"
 TAPE_OP = "s2sad_tape_op"
 #: on a normalized call of a user function: the call as the user wrote it (its location)
 CALL_SITE = "s2sad_call_site"
+
+# ---------------------------------------------------------------- every key's prefix
+#: the prefix of every annotation key above: ``nodes.clone`` carries such attributes over
+#: as they are (they hold plain data and objects, never subtrees)
+PREFIX = "s2sad_"
+
+# ---------------------------------------------------------------- syntax passes
+#: on a forwarding wrapper's parsed ``FunctionDef``: the ``inspect.Parameter`` list its
+#: calls bind (the wrapped function's, as ``syntax.wrappers.rewrite`` gave it)
+EFFECTIVE = "s2sad_effective"
+#: on a ``FunctionDef`` whose returns desugaring lowered into one: the name holding its
+#: result
+RESULT = "s2sad_result"
+#: on a loop whose ``break``/``return`` desugaring lowered into stop flags: a trip may end
+#: early (a loop over a dict then checks its size only where the trip ran whole)
+MAY_EXIT = "s2sad_may_exit"
+#: on the ``UNBOUND`` name the normalizer gives a name bound on some paths only
+UNBOUND = "s2sad_unbound"
+
+# ---------------------------------------------------------------- transforms
+#: on a reverse-mode statement: the call of a user function it stands for
+USER_CALL = "s2sad_user_call"
+#: identifier of the call that marks a source comment in generated code (``emit`` writes
+#: it as ``# ...``)
+COMMENT_ID = "__s2sad_comment__"
+
+# ---------------------------------------------------------------- markers on functions
+#: attribute of a function the API made: which derivative it is ("jvp", "hessian"...)
+DERIVATIVE = "_s2sad_derivative"
+#: attribute of a generated function that reads a callee under its own name: how to make
+#: it again (``(func, name, new)``)
+READING_AS = "_s2sad_reading_as"

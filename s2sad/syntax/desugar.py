@@ -282,7 +282,7 @@ class _Desugar:
             new = prologue + new + [_located(nodes.ret(final), last)]
             # no statement runs after the result is set but the final return: the
             # normalizer's may-alias check knows the name then holds nothing written
-            fn.s2sad_result = self.result
+            anno.set(fn, anno.RESULT, self.result)
         fn.body = new
         return fn
 
@@ -369,7 +369,7 @@ class _Desugar:
                                  stmt.body[0])]
         stmt.body = body or [gast.Pass()]
         if stop:   # (a loop over a dict checks its size after a trip only without these)
-            stmt.s2sad_may_exit = True
+            anno.set(stmt, anno.MAY_EXIT, True)
         return before + [stmt]
 
 

@@ -31,7 +31,7 @@ import inspect
 import gast
 
 from ..errors import UnsupportedSyntaxError
-from . import nodes
+from . import anno, nodes
 from .source import recorders, read_function
 
 _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
@@ -82,7 +82,7 @@ def _key(func):
 def _node_signature(fn, func):
     """The signature :func:`rewrite` left on the wrapper's node: the wrapped function's
     parameters (with their current default values) that the wrapper's caller gives."""
-    return inspect.Signature(fn.s2sad_effective)
+    return inspect.Signature(anno.get(fn, anno.EFFECTIVE))
 
 
 def parse_rewritten(func):
@@ -311,7 +311,7 @@ def _set_parameters(fn, effective, parsed, func):
     a.kw_defaults = [default(p) for p in keyword]
     a.vararg = None
     a.kwarg = None
-    fn.s2sad_effective = effective
+    anno.set(fn, anno.EFFECTIVE, effective)
 
 
 def _default_sources(wrapped, parsed):
