@@ -307,3 +307,17 @@ def test_read_function_keeps_a_wrapper_as_written_and_parse_rewrites_it():
     assert [a.id for a in parsed.node.args.args] == ["x", "scale"]
     assert parsed.node.args.vararg is None and parsed.node.args.kwarg is None
     assert [p.name for p in anno.get(parsed.node, anno.EFFECTIVE)] == ["x", "scale"]
+
+
+def counted(x, n):
+    for i in range(n):
+        k = i * 0.5
+        x = x + k
+    return x
+
+
+def test_known_scalars_arithmetic_on_a_counter_only_when_derived():
+    primal, _ = primal_of(normal(counted))
+    stmts = list(ops.with_loops(primal))
+    assert known_scalars(stmts) == {"i", "k"}
+    assert known_scalars(stmts, derived=False) == {"i"}

@@ -50,9 +50,10 @@ def known_scalars(primal, derived=True):
     (``ops.with_loops(body)``).  Output: a set of names.
 
     Always: sizes (``.ndim``, ``.size``, items of a ``.shape``), lengths
-    (``len``), the counters of ``for`` loops and arithmetic on those, for names
-    defined once.  With ``derived`` (the reverse transform) also: whole-array
-    reductions and ``float()``, unary operations, constants, and carried names
+    (``len``) and arithmetic on those, for names defined once, and the counters
+    of ``for`` loops.  With ``derived`` (the reverse transform) also: whole-array
+    reductions and ``float()``, unary operations, constants, arithmetic on loop
+    counters, and carried names
     (accumulators) every one of whose definitions is such a number.  The
     forward transform asks for the narrower set (``derived=False``): its code
     checks ``x *= v`` on every other name, and its tangents are broadcast to
@@ -68,7 +69,8 @@ def known_scalars(primal, derived=True):
     loop_targets = _counters(primal, derived, set(defs) | _store_names(simple))
     candidates = {n for n in defs if n not in once} if derived else set()
     while True:
-        known = set(loop_targets) | candidates
+        # (the narrower coverage counts a counter itself, not arithmetic on it)
+        known = (set(loop_targets) if derived else set()) | candidates
         for _ in range(len(defs) + 1):   # single definitions, in dependency order
             grew = {n for n in once & set(defs) if n not in known
                     and _is_number(defs[n][0], known, shape_names, derived, True)}
@@ -78,7 +80,7 @@ def known_scalars(primal, derived=True):
         bad = {n for n in candidates if not all(
             _is_number(v, known, shape_names, derived, True) for v in defs[n])}
         if not bad:
-            return known
+            return known | loop_targets
         candidates -= bad
 
 
