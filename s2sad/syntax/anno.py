@@ -76,3 +76,8 @@ DERIVATIVE = "_s2sad_derivative"
 #: attribute of a generated function that reads a callee under its own name: how to make
 #: it again (``(func, name, new)``)
 READING_AS = "_s2sad_reading_as"
+#: attribute of a gradient function the API made: ``(func, wrt)`` it is the gradient of
+#: (``grad(grad(f))`` differentiates its code in forward mode)
+GRADIENT_OF = "_s2sad_gradient_of"
+#: attribute of a user function holding the API's cache of its transforms
+TRANSFORMS = "_s2sad_transforms"
