@@ -25,10 +25,10 @@ import astor
 import gast
 
 from .syntax import nodes
-from .syntax.anno import COMMENT_MARKER
+from .syntax.anno import COMMENT_ID
 
 _NUMBER_TYPES = (bool, int, float, complex)
-_MARKER_LINE = re.compile(r"^(\s*)" + COMMENT_MARKER + r"\((\d+)\)\s*$")
+_MARKER_LINE = re.compile(r"^(\s*)" + COMMENT_ID + r"\((\d+)\)\s*$")
 
 
 @dataclass
@@ -145,7 +145,7 @@ def _fill_empty_blocks(stmts):
 def _is_marker(stmt):
     return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
             and isinstance(stmt.value.func, gast.Name)
-            and stmt.value.func.id == COMMENT_MARKER)
+            and stmt.value.func.id == COMMENT_ID)
 
 
 def _negative_base(node):

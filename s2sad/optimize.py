@@ -21,7 +21,7 @@ import dataclasses
 import gast
 
 from .syntax import nodes
-from .syntax.anno import COMMENT_MARKER
+from .syntax.anno import COMMENT_ID
 
 _NUMBER = (int, float)
 
@@ -272,7 +272,7 @@ def _effective(block):
 def is_comment(stmt):
     """A comment marker (see ``transform.common.comment``)."""
     return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
-            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == COMMENT_MARKER)
+            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == COMMENT_ID)
 
 
 def drop_orphan_comments(body):

@@ -25,8 +25,14 @@ dicts do not support) is a ``LEAF``, and so is what it was sliced from.
 generated code on the structure of the arguments); the result is hashable.
 """
 
+import ast
+import builtins
+import inspect
+import textwrap
+
 import gast
 
+from ..rules import registry
 from ..syntax import anno
 from .ops import flatten
 
@@ -181,7 +187,6 @@ _NUMPY_SEQUENCES = frozenset((
 
 def _callee_kind(callee, args, kind_of):
     """The kind of a call's result, from what is called."""
-    import builtins
     if callee is builtins.list or callee is builtins.sorted:
         return ("list", element(kind_of(args[0])) if args else LEAF)
     if callee is builtins.tuple:
@@ -205,7 +210,6 @@ def _callee_kind(callee, args, kind_of):
         return LEAF
     if callee is builtins.sum:
         return kind_of(args[1]) if len(args) > 1 else LEAF   # sum(lists, []) is a list
-    from ..rules import registry
     if callee in registry.LIST_APPEND:
         items, new = (kind_of(a) for a in args[:2])
         return ("list", join(element(items) if is_container(items) else _BOTTOM, new)) \
@@ -237,9 +241,6 @@ def _returned_parameter(code):
     if code not in _RETURNED:
         _RETURNED[code] = None
         try:
-            import ast
-            import inspect
-            import textwrap
             tree = ast.parse(textwrap.dedent(inspect.getsource(code)))
         except (OSError, TypeError, SyntaxError, IndentationError):
             return None
@@ -326,100 +327,24 @@ def infer(body, params=None):
     simple = list(flatten(body))
     loops = list(_loop_targets(body))
     kinds = dict(params)
+    assigned = _assigned_names(simple, loops) - set(params)
 
     def kind_of(atom):
         if isinstance(atom, gast.Name):
             if atom.id in kinds:
                 return kinds[atom.id]
             return _BOTTOM if atom.id in assigned else UNKNOWN
-        if isinstance(atom, gast.Constant):
-            return LEAF
-        return value_kind(atom)
+        return value_kind(atom, kind_of)
 
-    def value_kind(value):
-        if isinstance(value, gast.Name):
-            return kind_of(value)
-        if isinstance(value, gast.Constant):
-            return LEAF
-        if isinstance(value, gast.List):
-            elem = _BOTTOM   # an empty list: its items' kind comes from its appends
-            for k in map(kind_of, value.elts):
-                elem = join(elem, UNKNOWN if k is _BOTTOM else k)
-            return ("list", elem)
-        if isinstance(value, gast.Tuple):
-            return tuple_of(UNKNOWN if k is _BOTTOM else k for k in map(kind_of, value.elts))
-        if isinstance(value, gast.Dict):
-            pairs = []
-            for k, v in zip(value.keys, value.values):
-                known, key = _constant_index(k) if k is not None else (False, None)
-                if not known:
-                    return ("dict", None, _join_all(kind_of(x) for x in value.values))
-                pairs.append((key, UNKNOWN if kind_of(v) is _BOTTOM else kind_of(v)))
-            return dict_of(pairs)
-        if isinstance(value, gast.Subscript):
-            base = kind_of(value.value)
-            if base is _BOTTOM:
-                return _BOTTOM
-            index = value.slice
-            if isinstance(index, gast.Slice):
-                if base == LEAF:
-                    return LEAF
-                if base[0:1] == ("list",):
-                    return base
-                if base[0:1] == ("tuple",):
-                    return ("tuple", None, base[2])
-                return UNKNOWN
-            known, key = _constant_index(index)
-            if known:
-                return item(base, key)
-            if base == LEAF:
-                return LEAF
-            return element(base)
-        if isinstance(value, gast.BinOp):
-            left, right = kind_of(value.left), kind_of(value.right)
-            if isinstance(value.op, _LEAF_OPS):
-                return LEAF
-            if isinstance(value.op, gast.Add):
-                if is_sequence(left) and is_sequence(right) and left[0] == right[0]:
-                    if left[0] == "list":
-                        return ("list", join(left[1], right[1]))
-                    if left[1] is not None and right[1] is not None:
-                        return tuple_of(left[1] + right[1])
-                    return ("tuple", None, join(left[2], right[2]))
-                if LEAF in (left, right) and not (is_container(left) or is_container(right)):
-                    return LEAF
-                if is_sequence(left) and right is _BOTTOM:
-                    return left if left[0] == "list" else ("tuple", None, left[2])
-                if is_sequence(right) and left is _BOTTOM:
-                    return right if right[0] == "list" else ("tuple", None, right[2])
-                return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
-            if isinstance(value.op, gast.Mult):
-                for seq in (left, right):
-                    if is_sequence(seq):
-                        return seq if seq[0] == "list" else ("tuple", None, seq[2])
-                if left == LEAF and right == LEAF:
-                    return LEAF
-                if _is_float(value.left) or _is_float(value.right):
-                    return LEAF   # a float repeats nothing
-                return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
-            return UNKNOWN
-        if isinstance(value, gast.BoolOp):   # one of its operands
-            return _join_all(kind_of(v) for v in value.values)
-        if isinstance(value, (gast.UnaryOp, gast.Compare)):
-            return LEAF
-        if isinstance(value, gast.Attribute):
-            if value.attr in ("T", "real", "imag", "ndim", "size", "dtype", "mT"):
-                return LEAF
-            if value.attr == "shape":
-                return ("tuple", None, LEAF)
-            return UNKNOWN
-        if isinstance(value, gast.Call):
-            callee = anno.get(value, anno.CALLEE)
-            if callee is None and isinstance(value.func, gast.Attribute):
-                return UNKNOWN
-            return _callee_kind(callee, value.args, lambda a: kind_of(a))
-        return UNKNOWN
+    _settle(simple, loops, kinds, params, kind_of)
+    for name in assigned:
+        kinds[name] = _finished(kinds.get(name, _BOTTOM))
+    _leaves_by_use(simple, kinds, params)
+    return kinds
 
+
+def _assigned_names(simple, loops):
+    """The names the simple statements ``simple`` and the loops ``loops`` bind."""
     assigned = set()
     for stmt in simple:
         if isinstance(stmt, gast.Assign):
@@ -431,18 +356,13 @@ def infer(body, params=None):
         for node in gast.walk(loop.target):
             if isinstance(node, gast.Name):
                 assigned.add(node.id)
-    assigned -= set(params)
+    return assigned
 
-    def assign(name, kind, new):
-        if kind is _BOTTOM or name in params:
-            return False
-        old = new.get(name, _BOTTOM)
-        joined = join(old, kind)
-        if joined != old:
-            new[name] = joined
-            return True
-        return False
 
+def _settle(simple, loops, kinds, params, kind_of):
+    """The fixed point: join into ``kinds`` (the working table ``kind_of`` reads) the
+    kind of every definition in ``simple`` and of every loop target, until no kind
+    climbs; the parameters ``params`` keep the kinds they were given."""
     for _ in range(50):   # joins only climb: a few passes reach the fixed point
         changed = False
         for loop in loops:
@@ -452,7 +372,7 @@ def infer(body, params=None):
                 iterated = kind_of(loop.iter) if not isinstance(loop.iter, gast.Call) else None
                 k = element(iterated) if is_container(iterated) else \
                     (LEAF if k == LEAF else UNKNOWN)
-                changed |= assign(loop.target.id, k, kinds)
+                changed |= _join_into(kinds, params, loop.target.id, k)
         for stmt in simple:
             if not isinstance(stmt, gast.Assign):
                 continue
@@ -460,21 +380,134 @@ def infer(body, params=None):
             if isinstance(target, gast.Name):
                 if isinstance(value, gast.Name) and value.id == "UNBOUND":
                     continue
-                changed |= assign(target.id, value_kind(value), kinds)
+                changed |= _join_into(kinds, params, target.id, value_kind(value, kind_of))
             elif isinstance(target, gast.Tuple):
-                source = value_kind(value)
+                source = value_kind(value, kind_of)
                 if source is _BOTTOM:
                     continue
                 for i, elt in enumerate(target.elts):
                     if isinstance(elt, gast.Name):
                         k = item(source, i) if is_sequence(source) else UNKNOWN
-                        changed |= assign(elt.id, k, kinds)
+                        changed |= _join_into(kinds, params, elt.id, k)
         if not changed:
             break
-    for name in assigned:
-        kinds[name] = _finished(kinds.get(name, _BOTTOM))
-    _leaves_by_use(simple, kinds, params)
-    return kinds
+
+
+def _join_into(kinds, params, name, kind):
+    """Join ``kind`` into ``kinds[name]`` (not for a parameter); whether it changed."""
+    if kind is _BOTTOM or name in params:
+        return False
+    old = kinds.get(name, _BOTTOM)
+    joined = join(old, kind)
+    if joined != old:
+        kinds[name] = joined
+        return True
+    return False
+
+
+def value_kind(value, kind_of):
+    """The kind of the expression ``value`` of a normalized statement, given the kinds of
+    its atoms (``kind_of``: an atom -> its kind, ``_BOTTOM`` while still unknown)."""
+    if isinstance(value, gast.Name):
+        return kind_of(value)
+    if isinstance(value, gast.Constant):
+        return LEAF
+    if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
+        return _display_kind(value, kind_of)
+    if isinstance(value, gast.Subscript):
+        return _subscript_kind(value, kind_of)
+    if isinstance(value, gast.BinOp):
+        return _binop_kind(value, kind_of)
+    if isinstance(value, gast.BoolOp):   # one of its operands
+        return _join_all(kind_of(v) for v in value.values)
+    if isinstance(value, (gast.UnaryOp, gast.Compare)):
+        return LEAF
+    if isinstance(value, gast.Attribute):
+        if value.attr in ("T", "real", "imag", "ndim", "size", "dtype", "mT"):
+            return LEAF
+        if value.attr == "shape":
+            return ("tuple", None, LEAF)
+        return UNKNOWN
+    if isinstance(value, gast.Call):
+        callee = anno.get(value, anno.CALLEE)
+        if callee is None and isinstance(value.func, gast.Attribute):
+            return UNKNOWN
+        return _callee_kind(callee, value.args, kind_of)
+    return UNKNOWN
+
+
+def _display_kind(value, kind_of):
+    """The kind of a list, tuple or dict display (an item not known yet is UNKNOWN;
+    an empty list's items take their kind from its appends)."""
+    if isinstance(value, gast.List):
+        elem = _BOTTOM
+        for k in map(kind_of, value.elts):
+            elem = join(elem, UNKNOWN if k is _BOTTOM else k)
+        return ("list", elem)
+    if isinstance(value, gast.Tuple):
+        return tuple_of(UNKNOWN if k is _BOTTOM else k for k in map(kind_of, value.elts))
+    pairs = []
+    for k, v in zip(value.keys, value.values):
+        known, key = _constant_index(k) if k is not None else (False, None)
+        if not known:
+            return ("dict", None, _join_all(kind_of(x) for x in value.values))
+        pairs.append((key, UNKNOWN if kind_of(v) is _BOTTOM else kind_of(v)))
+    return dict_of(pairs)
+
+
+def _subscript_kind(value, kind_of):
+    """The kind of ``base[index]``: a slice of a sequence is a sequence, a constant
+    index gives that item's kind, any other index the join of the items."""
+    base = kind_of(value.value)
+    if base is _BOTTOM:
+        return _BOTTOM
+    index = value.slice
+    if isinstance(index, gast.Slice):
+        if base == LEAF:
+            return LEAF
+        if base[0:1] == ("list",):
+            return base
+        if base[0:1] == ("tuple",):
+            return ("tuple", None, base[2])
+        return UNKNOWN
+    known, key = _constant_index(index)
+    if known:
+        return item(base, key)
+    if base == LEAF:
+        return LEAF
+    return element(base)
+
+
+def _binop_kind(value, kind_of):
+    """The kind of ``left <op> right``: arithmetic is a LEAF, ``+`` of two sequences a
+    concatenation, ``*`` of a sequence and a count a repetition."""
+    left, right = kind_of(value.left), kind_of(value.right)
+    if isinstance(value.op, _LEAF_OPS):
+        return LEAF
+    if isinstance(value.op, gast.Add):
+        if is_sequence(left) and is_sequence(right) and left[0] == right[0]:
+            if left[0] == "list":
+                return ("list", join(left[1], right[1]))
+            if left[1] is not None and right[1] is not None:
+                return tuple_of(left[1] + right[1])
+            return ("tuple", None, join(left[2], right[2]))
+        if LEAF in (left, right) and not (is_container(left) or is_container(right)):
+            return LEAF
+        if is_sequence(left) and right is _BOTTOM:
+            return left if left[0] == "list" else ("tuple", None, left[2])
+        if is_sequence(right) and left is _BOTTOM:
+            return right if right[0] == "list" else ("tuple", None, right[2])
+        return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
+    if isinstance(value.op, gast.Mult):
+        for seq in (left, right):
+            if is_sequence(seq):
+                return seq if seq[0] == "list" else ("tuple", None, seq[2])
+        if left == LEAF and right == LEAF:
+            return LEAF
+        if _is_float(value.left) or _is_float(value.right):
+            return LEAF   # a float repeats nothing
+        return _BOTTOM if _BOTTOM in (left, right) else UNKNOWN
+    return UNKNOWN
 
 
 def _finished(kind):

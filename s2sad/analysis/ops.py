@@ -16,6 +16,20 @@ def flatten(body):
             yield stmt
 
 
+def with_loops(body):
+    """Every simple statement and every loop header (the ``For``/``While`` itself,
+    before its body) in ``body``, nested blocks included, in source order."""
+    for stmt in body:
+        if isinstance(stmt, gast.If):
+            yield from with_loops(stmt.body)
+            yield from with_loops(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            yield stmt
+            yield from with_loops(stmt.body)
+        else:
+            yield stmt
+
+
 def assigned_in(stmts):
     """Names stored anywhere in ``stmts``."""
     return {n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Store)}

@@ -1,15 +1,19 @@
 """Shape facts that hold whatever the inputs: plain data for the transforms.
 
-``known_scalars(stmts)`` names values that are certainly Python numbers (sizes,
-lengths, range() counters and arithmetic on them); ``shape_classes(stmts,
+``known_scalars(stmts)`` names values that are certainly single numbers (sizes,
+lengths, range() counters, reductions and arithmetic on them; the one analysis
+of this fact, for both transforms); ``shape_classes(stmts,
 scalars)`` gives a predicate telling which names certainly share a shape.
 The reverse transform uses both to leave out ``unbroadcast`` where nothing can
 have been broadcast.  Input: normalized simple statements (and loop headers).
 """
 
+import builtins
+
 import gast
 
 from ..syntax import anno, nodes
+from .ops import targets
 
 
 def _defined_once(stmts):
@@ -30,7 +34,6 @@ _WHOLE_REDUCTIONS = ("sum", "mean", "max", "min", "prod", "amax", "amin")
 
 def _reduces_to_scalar(value):
     """``np.sum(x)`` and friends without ``axis`` or ``keepdims``: one number."""
-    import builtins
     callee = anno.get(value, anno.CALLEE)
     if callee is builtins.len or callee is builtins.float:
         return True
@@ -40,52 +43,95 @@ def _reduces_to_scalar(value):
             and not value.keywords)
 
 
-def known_scalars(primal):
-    """Names that certainly hold a single number (shape ``()``): sizes, lengths,
-    range() counters, whole-array reductions, arithmetic on those, and carried
-    names (accumulators) every one of whose definitions is such a number."""
-    once = _defined_once(primal)
+def known_scalars(primal, derived=True):
+    """Names that certainly hold a single number (shape ``()``).
+
+    Input: normalized simple statements and loop headers, in source order
+    (``ops.with_loops(body)``).  Output: a set of names.
+
+    Always: sizes (``.ndim``, ``.size``, items of a ``.shape``), lengths
+    (``len``) and arithmetic on those, for names defined once, and the counters
+    of ``for`` loops.  With ``derived`` (the reverse transform) also: whole-array
+    reductions and ``float()``, unary operations, constants, arithmetic on loop
+    counters, and carried names
+    (accumulators) every one of whose definitions is such a number.  The
+    forward transform asks for the narrower set (``derived=False``): its code
+    checks ``x *= v`` on every other name, and its tangents are broadcast to
+    their primal's shape unless all other operands are counters or sizes.
+    """
+    simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
+    once = _defined_once(simple) if derived else _written_once(simple)
     defs = {}
-    for stmt in primal:
+    for stmt in simple:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
-    shape_names = shapes_of(primal)
-
-    def number(value, known):
-        if isinstance(value, gast.Constant):
-            return type(value.value) in (int, float, bool)
-        if isinstance(value, gast.Name):
-            return value.id in known
-        if isinstance(value, gast.Attribute):
-            return value.attr in ("ndim", "size")
-        if isinstance(value, gast.Subscript):
-            return isinstance(value.value, gast.Name) and value.value.id in shape_names \
-                and isinstance(value.slice, gast.Constant)
-        if isinstance(value, gast.BinOp):
-            return number(value.left, known) and number(value.right, known)
-        if isinstance(value, gast.UnaryOp):
-            return number(value.operand, known)
-        if isinstance(value, gast.Call):
-            return _reduces_to_scalar(value)
-        return False
-
-    # names assigned several times (loop-carried accumulators): assume numbers, then
-    # drop any with a definition that is not one, until nothing changes
-    loop_targets = {s.target.id for s in primal
-                    if isinstance(s, gast.For) and isinstance(s.target, gast.Name)}
-    candidates = {n for n in defs if n not in once}
+    shape_names = shapes_of(simple) if derived else shapes_of(simple) & once
+    loop_targets = _counters(primal, derived, set(defs) | _store_names(simple))
+    candidates = {n for n in defs if n not in once} if derived else set()
     while True:
-        known = set(loop_targets) | candidates
+        # (the narrower coverage counts a counter itself, not arithmetic on it)
+        known = (set(loop_targets) if derived else set()) | candidates
         for _ in range(len(defs) + 1):   # single definitions, in dependency order
             grew = {n for n in once & set(defs) if n not in known
-                    and number(defs[n][0], known)}
+                    and _is_number(defs[n][0], known, shape_names, derived, True)}
             if not grew:
                 break
             known |= grew
-        bad = {n for n in candidates if not all(number(v, known) for v in defs[n])}
+        bad = {n for n in candidates if not all(
+            _is_number(v, known, shape_names, derived, True) for v in defs[n])}
         if not bad:
-            return known
+            return known | loop_targets
         candidates -= bad
+
+
+def _is_number(value, known, shape_names, derived, whole):
+    """Whether the expression ``value`` is certainly one number, given the names
+    ``known`` to be numbers (``whole``: ``value`` is a definition's whole value,
+    else an operand of arithmetic)."""
+    if isinstance(value, gast.Constant):
+        if not derived:   # any literal operand; a literal alone defines no counter
+            return not whole
+        return type(value.value) in (int, float, bool)
+    if isinstance(value, gast.Name):   # (a copy defines no counter unless derived)
+        return value.id in known and (derived or not whole)
+    if isinstance(value, gast.Attribute):
+        return value.attr in ("ndim", "size")
+    if isinstance(value, gast.Subscript):
+        return isinstance(value.value, gast.Name) and value.value.id in shape_names \
+            and isinstance(value.slice, gast.Constant)
+    if isinstance(value, gast.BinOp):
+        return _is_number(value.left, known, shape_names, derived, False) \
+            and _is_number(value.right, known, shape_names, derived, False)
+    if isinstance(value, gast.UnaryOp):
+        return derived and _is_number(value.operand, known, shape_names, derived, False)
+    if isinstance(value, gast.Call):
+        if not derived:
+            return getattr(anno.get(value, anno.CALLEE), "__name__", "") == "len"
+        return _reduces_to_scalar(value)
+    return False
+
+
+def _counters(primal, derived, assigned):
+    """The targets of the ``for`` loops among ``primal`` (only of ``range`` loops whose
+    target nothing else in ``assigned`` binds, unless ``derived``)."""
+    return {s.target.id for s in primal if isinstance(s, gast.For)
+            and isinstance(s.target, gast.Name)
+            and (derived or isinstance(s.iter, gast.Call) and isinstance(s.iter.func, gast.Name)
+                 and s.iter.func.id == "range" and s.target.id not in assigned)}
+
+
+def _written_once(stmts):
+    """Names one statement of ``stmts`` binds or writes into (``ops.targets``), once."""
+    counts = {}
+    for stmt in stmts:
+        for t in targets(stmt):
+            counts[t] = counts.get(t, 0) + 1
+    return {n for n, c in counts.items() if c == 1}
+
+
+def _store_names(stmts):
+    """Names ``stmts`` bind or write into (``ops.targets``)."""
+    return {t for stmt in stmts for t in targets(stmt)}
 
 
 def shapes_of(primal):

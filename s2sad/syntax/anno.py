@@ -35,5 +35,49 @@ IN_PLACE = "s2sad_in_place"
 #: on the ``Expr`` statement desugaring puts before a starred assignment's items
 #: (``a, *rest = xs``): how many values the unpacked list must hold at least
 UNPACK_CHECK = "s2sad_unpack_check"
-#: generated code marks a comment with a call to this name; ``emit`` turns it into '# ...'
-COMMENT_MARKER = "__s2sad_comment__"
+#: identifier of the forward transform's symbolic zero tangent marker (a ``Name``); it
+#: never reaches emitted code
+ZERO_ID = "__s2sad_zero__"
+#: on a symbolic zero marker: the atom whose shape the zero has (None: a scalar zero)
+ZERO_OF = "s2sad_zero_of"
+#: attribute of the runtime functions that stand for tape operations ("push" or "pop")
+TAPE_OP = "s2sad_tape_op"
+#: on a normalized call of a user function: the call as the user wrote it (its location)
+CALL_SITE = "s2sad_call_site"
+
+# ---------------------------------------------------------------- every key's prefix
+#: the prefix of every annotation key above: ``nodes.clone`` carries such attributes over
+#: as they are (they hold plain data and objects, never subtrees)
+PREFIX = "s2sad_"
+
+# ---------------------------------------------------------------- syntax passes
+#: on a forwarding wrapper's parsed ``FunctionDef``: the ``inspect.Parameter`` list its
+#: calls bind (the wrapped function's, as ``syntax.wrappers.rewrite`` gave it)
+EFFECTIVE = "s2sad_effective"
+#: on a ``FunctionDef`` whose returns desugaring lowered into one: the name holding its
+#: result
+RESULT = "s2sad_result"
+#: on a loop whose ``break``/``return`` desugaring lowered into stop flags: a trip may end
+#: early (a loop over a dict then checks its size only where the trip ran whole)
+MAY_EXIT = "s2sad_may_exit"
+#: on the ``UNBOUND`` name the normalizer gives a name bound on some paths only
+UNBOUND = "s2sad_unbound"
+
+# ---------------------------------------------------------------- transforms
+#: on a reverse-mode statement: the call of a user function it stands for
+USER_CALL = "s2sad_user_call"
+#: identifier of the call that marks a source comment in generated code (``emit`` writes
+#: it as ``# ...``)
+COMMENT_ID = "__s2sad_comment__"
+
+# ---------------------------------------------------------------- markers on functions
+#: attribute of a function the API made: which derivative it is ("jvp", "hessian"...)
+DERIVATIVE = "_s2sad_derivative"
+#: attribute of a generated function that reads a callee under its own name: how to make
+#: it again (``(func, name, new)``)
+READING_AS = "_s2sad_reading_as"
+#: attribute of a gradient function the API made: ``(func, wrt)`` it is the gradient of
+#: (``grad(grad(f))`` differentiates its code in forward mode)
+GRADIENT_OF = "_s2sad_gradient_of"
+#: attribute of a user function holding the API's cache of its transforms
+TRANSFORMS = "_s2sad_transforms"

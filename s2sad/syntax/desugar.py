@@ -40,7 +40,7 @@ def needs_lowering(fn):
 
 def needs_desugaring(fn):
     body = fn.body
-    for node in _walk_same_function(fn):
+    for node in walk_same_function(fn):
         if isinstance(node, (gast.Break, gast.Continue)):
             return True
         if isinstance(node, gast.Return) and node is not body[-1]:
@@ -262,7 +262,7 @@ class _Desugar:
         body = fn.body
         final = body[-1] if body and isinstance(body[-1], gast.Return) else None
         early = any(isinstance(n, gast.Return) and n is not final
-                    for n in _walk_same_function(fn))
+                    for n in walk_same_function(fn))
         if early:
             self.returned = self.namer.fresh("returned")
             self.result = self.namer.fresh("result")
@@ -274,7 +274,7 @@ class _Desugar:
             last = body[-1]
             final = nodes.name(self.result)
             sizes = {len(n.value.elts) if isinstance(n.value, gast.Tuple) else None
-                     for n in _walk_same_function(fn) if isinstance(n, gast.Return)}
+                     for n in walk_same_function(fn) if isinstance(n, gast.Return)}
             if len(sizes) == 1 and None not in sizes:
                 # every return gives a tuple of the same size: so does the final one
                 final = nodes.tuple_([nodes.subscript(nodes.name(self.result), nodes.const(i))
@@ -282,7 +282,7 @@ class _Desugar:
             new = prologue + new + [_located(nodes.ret(final), last)]
             # no statement runs after the result is set but the final return: the
             # normalizer's may-alias check knows the name then holds nothing written
-            fn.s2sad_result = self.result
+            anno.set(fn, anno.RESULT, self.result)
         fn.body = new
         return fn
 
@@ -290,7 +290,7 @@ class _Desugar:
         """Flags that running ``stmts`` may set, as seen by the enclosing block."""
         flags = set()
         for stmt in stmts:
-            for node in _walk_same_function(stmt):
+            for node in walk_same_function(stmt):
                 if isinstance(node, gast.Return) and self.returned:
                     flags.add(self.returned)
                 elif loop is not None and isinstance(node, gast.Break) \
@@ -339,7 +339,7 @@ class _Desugar:
         return out
 
     def loop(self, stmt, outer):
-        inner = list(_walk_same_function(stmt))
+        inner = list(walk_same_function(stmt))
         has_break = any(isinstance(n, gast.Break) and _innermost_loop(stmt, n) is stmt
                         for n in inner)
         has_continue = any(isinstance(n, gast.Continue) and _innermost_loop(stmt, n) is stmt
@@ -369,7 +369,7 @@ class _Desugar:
                                  stmt.body[0])]
         stmt.body = body or [gast.Pass()]
         if stop:   # (a loop over a dict checks its size after a trip only without these)
-            stmt.s2sad_may_exit = True
+            anno.set(stmt, anno.MAY_EXIT, True)
         return before + [stmt]
 
 
@@ -419,7 +419,7 @@ def read_after_loop(fn, loop, name, cache=None):
     return any(id(n) not in shielded for n in reads)
 
 
-def _walk_same_function(node):
+def walk_same_function(node):
     """gast.walk that does not enter nested function definitions."""
     todo = [node]
     while todo:

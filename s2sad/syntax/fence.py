@@ -8,10 +8,13 @@ meets only node types it knows.
 The table below is the single list of what is refused and why.
 """
 
+import builtins
+
 import gast
 
 from ..errors import UnsupportedSyntaxError
 from . import nodes
+from .desugar import CONSUMERS, walk_same_function
 
 # node type -> (what it is, what to do instead)
 UNSUPPORTED = {
@@ -82,14 +85,26 @@ def _check_starred_and_generators(parsed, everything):
     """Starred items and generator expressions where ``desugar.lower`` gives them
     Python's meaning: starred targets of an assignment or a ``for`` loop, starred
     items of list and tuple displays (and of a call, when what is starred is a
-    display), generator expressions consumed whole by a builtin (``sum(...)``)."""
-    from .desugar import CONSUMERS
+    display), generator expressions consumed whole by a builtin (``sum(...)``).
+
+    Input: the parsed function and every node of it; raises at the first refused one."""
     if not any(isinstance(n, (gast.Starred, gast.GeneratorExp)) for n in everything):
         return
     parent = {}
     for node in everything:
         for child in gast.iter_child_nodes(node):
             parent[id(child)] = node
+    builtin = _builtin_test(parsed, everything)
+    for node in everything:
+        if isinstance(node, gast.Starred):
+            _check_starred(parsed, node, parent, builtin)
+        elif isinstance(node, gast.GeneratorExp):
+            _check_generator(parsed, node, parent, builtin)
+
+
+def _builtin_test(parsed, everything):
+    """A test ``name -> bool``: does ``name`` denote the builtin of that name in the
+    function (bound nowhere in it, and resolving to the builtin)?"""
     bound = {n.id for n in everything if isinstance(n, gast.Name)
              and not isinstance(n.ctx, gast.Load)}
     bound |= {a.arg if hasattr(a, "arg") else getattr(a, "id", None)
@@ -98,68 +113,78 @@ def _check_starred_and_generators(parsed, everything):
     bound |= {n.name for n in everything if isinstance(n, gast.FunctionDef)}
 
     def builtin(name):
-        import builtins
         return name not in bound and parsed.resolve(name, None) is getattr(builtins, name)
 
-    def refuse(message, node, hint):
-        raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+    return builtin
 
-    for node in everything:
-        if isinstance(node, gast.Starred):
-            up = parent.get(id(node))
-            if isinstance(up, gast.Call):
-                if not isinstance(node.value, (gast.List, gast.Tuple)):
-                    refuse("unpacking a sequence into a call's arguments ('f(*xs)') is not "
-                           "supported: how many arguments the call passes depends on the "
-                           "value", node,
-                           "pass the items by position (f(xs[0], xs[1])), or pass the "
-                           "container itself")
-            elif isinstance(up, (gast.List, gast.Tuple)) and isinstance(up.ctx, gast.Store):
-                top = up
-                while isinstance(parent.get(id(top)), (gast.List, gast.Tuple)):
-                    top = parent[id(top)]
-                owner = parent.get(id(top))
-                if not (isinstance(owner, gast.Assign) and owner.targets == [top]
-                        or isinstance(owner, gast.For) and owner.target is top):
-                    refuse("a starred target is supported in an assignment with one target "
-                           "and in a 'for' loop only", node,
-                           "unpack in a statement of its own: first, *rest = item")
-                if not builtin("list"):
-                    refuse("a starred target makes a list, but the name 'list' is not the "
-                           "builtin here", node, "rename what is called 'list'")
-            elif isinstance(up, (gast.List, gast.Tuple)):
-                kind = "list" if isinstance(up, gast.List) else "tuple"
-                if not builtin(kind):
-                    refuse(f"a starred item of a {kind} display, but the name {kind!r} is not "
-                           f"the builtin here", node, f"rename what is called {kind!r}")
-            else:
-                refuse("this starred expression is not supported", node,
-                       "write the items out")
-        elif isinstance(node, gast.GeneratorExp):
-            up = parent.get(id(node))
-            consumer = up.func.id if isinstance(up, gast.Call) and up.args \
-                and up.args[0] is node and isinstance(up.func, gast.Name) \
-                and up.func.id in CONSUMERS and builtin(up.func.id) else None
-            if consumer is None and (
-                    isinstance(up, gast.Starred) and isinstance(parent.get(id(up)), (
-                        gast.List, gast.Tuple))
-                    or isinstance(up, gast.Assign) and up.value is node
-                    and len(up.targets) == 1 and isinstance(up.targets[0], (
-                        gast.List, gast.Tuple))
-                    and any(isinstance(e, gast.Starred) for e in up.targets[0].elts)):
-                consumer = "list"   # [*(e for x in xs)], a, *rest = (e for x in xs)
-            if consumer is None:
-                refuse("a generator expression is supported only as the iterable given to "
-                       "tuple(), list(), sum(), min(), max(), sorted(), any(), all() or "
-                       "dict(), or unpacked by a starred target or item ('a, *rest = ...', "
-                       "'[*(...)]'), which read it whole as the list comprehension", node,
-                       "write a list comprehension: [e for x in xs]")
-            if consumer == "dict" and (len(up.args) != 1 or up.keywords or not (
-                    isinstance(node.elt, gast.Tuple) and len(node.elt.elts) == 2
-                    and not any(isinstance(e, gast.Starred) for e in node.elt.elts))):
-                refuse("dict(...) of a generator expression is supported when each item is "
-                       "written as a (key, value) pair", node,
-                       "write a dict comprehension: {k: v for k, v in pairs}")
+
+def _refuse(parsed, message, node, hint):
+    raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+
+
+def _check_starred(parsed, node, parent, builtin):
+    """Raise unless the ``Starred`` ``node`` (its parents in ``parent``) is an item of a
+    call's display, a starred target of a one-target assignment or a ``for``, or an
+    item of a list or tuple display, with ``list``/``tuple`` the builtins."""
+    up = parent.get(id(node))
+    if isinstance(up, gast.Call):
+        if not isinstance(node.value, (gast.List, gast.Tuple)):
+            _refuse(parsed, "unpacking a sequence into a call's arguments ('f(*xs)') is not "
+                    "supported: how many arguments the call passes depends on the "
+                    "value", node,
+                    "pass the items by position (f(xs[0], xs[1])), or pass the "
+                    "container itself")
+    elif isinstance(up, (gast.List, gast.Tuple)) and isinstance(up.ctx, gast.Store):
+        top = up
+        while isinstance(parent.get(id(top)), (gast.List, gast.Tuple)):
+            top = parent[id(top)]
+        owner = parent.get(id(top))
+        if not (isinstance(owner, gast.Assign) and owner.targets == [top]
+                or isinstance(owner, gast.For) and owner.target is top):
+            _refuse(parsed, "a starred target is supported in an assignment with one target "
+                    "and in a 'for' loop only", node,
+                    "unpack in a statement of its own: first, *rest = item")
+        if not builtin("list"):
+            _refuse(parsed, "a starred target makes a list, but the name 'list' is not the "
+                    "builtin here", node, "rename what is called 'list'")
+    elif isinstance(up, (gast.List, gast.Tuple)):
+        kind = "list" if isinstance(up, gast.List) else "tuple"
+        if not builtin(kind):
+            _refuse(parsed, f"a starred item of a {kind} display, but the name {kind!r} is "
+                    f"not the builtin here", node, f"rename what is called {kind!r}")
+    else:
+        _refuse(parsed, "this starred expression is not supported", node,
+                "write the items out")
+
+
+def _check_generator(parsed, node, parent, builtin):
+    """Raise unless the ``GeneratorExp`` ``node`` is read whole: the first argument of a
+    builtin consumer (``desugar.CONSUMERS``; ``dict`` of (key, value) pairs only), or
+    unpacked by a starred item or target."""
+    up = parent.get(id(node))
+    consumer = up.func.id if isinstance(up, gast.Call) and up.args \
+        and up.args[0] is node and isinstance(up.func, gast.Name) \
+        and up.func.id in CONSUMERS and builtin(up.func.id) else None
+    if consumer is None and (
+            isinstance(up, gast.Starred) and isinstance(parent.get(id(up)), (
+                gast.List, gast.Tuple))
+            or isinstance(up, gast.Assign) and up.value is node
+            and len(up.targets) == 1 and isinstance(up.targets[0], (
+                gast.List, gast.Tuple))
+            and any(isinstance(e, gast.Starred) for e in up.targets[0].elts)):
+        consumer = "list"   # [*(e for x in xs)], a, *rest = (e for x in xs)
+    if consumer is None:
+        _refuse(parsed, "a generator expression is supported only as the iterable given to "
+                "tuple(), list(), sum(), min(), max(), sorted(), any(), all() or "
+                "dict(), or unpacked by a starred target or item ('a, *rest = ...', "
+                "'[*(...)]'), which read it whole as the list comprehension", node,
+                "write a list comprehension: [e for x in xs]")
+    if consumer == "dict" and (len(up.args) != 1 or up.keywords or not (
+            isinstance(node.elt, gast.Tuple) and len(node.elt.elts) == 2
+            and not any(isinstance(e, gast.Starred) for e in node.elt.elts))):
+        _refuse(parsed, "dict(...) of a generator expression is supported when each item is "
+                "written as a (key, value) pair", node,
+                "write a dict comprehension: {k: v for k, v in pairs}")
 
 
 def _check_local_functions(parsed, everything):
@@ -199,8 +224,7 @@ def _check_loops(parsed, everything):
 
 def _check_returns(parsed):
     body = parsed.node.body
-    from .desugar import _walk_same_function
-    returns = [n for stmt in body for n in _walk_same_function(stmt)
+    returns = [n for stmt in body for n in walk_same_function(stmt)
                if isinstance(n, gast.Return)]
     if not returns:
         raise UnsupportedSyntaxError(

@@ -2,6 +2,8 @@
 
 import gast
 
+from .anno import PREFIX as ANNOTATION_PREFIX
+
 
 def name(id_, store=False):
     return gast.Name(id=id_, ctx=gast.Store() if store else gast.Load(),
@@ -100,7 +102,7 @@ def clone(node):
     fields = new.__dict__
     for key, value in node.__dict__.items():
         if (value.__class__ is list or isinstance(value, gast.AST)) \
-                and not key.startswith("s2sad_"):
+                and not key.startswith(ANNOTATION_PREFIX):
             value = clone(value)
         fields[key] = value   # leaves (names, numbers, None) and annotations as they are
     return new

@@ -31,7 +31,8 @@ import inspect
 import gast
 
 from ..errors import UnsupportedSyntaxError
-from . import nodes
+from . import anno, nodes
+from .source import recorders, read_function
 
 _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
@@ -59,8 +60,7 @@ def signature(func):
     except TypeError:   # an unhashable default
         key, found = None, None
     if found is None:
-        from .parse import parse_function
-        found = _node_signature(parse_function(func).node, func)
+        found = _node_signature(parse_rewritten(func).node, func)
         if key is not None:
             if len(_SIGNATURES) >= 256:
                 _SIGNATURES.clear()
@@ -82,7 +82,15 @@ def _key(func):
 def _node_signature(fn, func):
     """The signature :func:`rewrite` left on the wrapper's node: the wrapped function's
     parameters (with their current default values) that the wrapper's caller gives."""
-    return inspect.Signature(fn.s2sad_effective)
+    return inspect.Signature(anno.get(fn, anno.EFFECTIVE))
+
+
+def parse_rewritten(func):
+    """``func`` read (:func:`~s2sad.syntax.source.read_function`) and, when it is a
+    forwarding wrapper, rewritten (:func:`rewrite`): the tree s2sad differentiates."""
+    parsed = read_function(func)
+    rewrite(parsed)   # def wrapper(*args, **kwargs): the wrapped function's parameters
+    return parsed
 
 
 def rewrite(parsed):
@@ -153,8 +161,7 @@ def rewrite(parsed):
                 hint=f"rename {p.name!r} in {_who(func)}")
     for call in calls:
         _pass_by_name(call, effective)
-    from .parse import _recorders
-    for rec in _recorders():   # its defaults are the wrapper's now
+    for rec in recorders():   # its defaults are the wrapper's now
         rec.functions.append(wrapped)
     _set_parameters(fn, effective, parsed, func)
 
@@ -304,15 +311,14 @@ def _set_parameters(fn, effective, parsed, func):
     a.kw_defaults = [default(p) for p in keyword]
     a.vararg = None
     a.kwarg = None
-    fn.s2sad_effective = effective
+    anno.set(fn, anno.EFFECTIVE, effective)
 
 
 def _default_sources(wrapped, parsed):
     """{parameter: a copy of its default expression in ``wrapped``'s source} for the
     defaults whose names denote the same objects in the wrapper's scope."""
-    from .parse import parse_function
     try:
-        theirs = parse_function(wrapped)
+        theirs = parse_rewritten(wrapped)
     except Exception:   # no source: only numbers can be written
         return {}
     a = theirs.node.args

@@ -14,7 +14,7 @@ from ..syntax import anno, nodes
 
 #: generated code marks a comment with a call to this name (kept in ``anno``, which
 #: ``emit`` reads too)
-COMMENT_MARKER = anno.COMMENT_MARKER
+COMMENT_ID = anno.COMMENT_ID
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Generated:
 
 def comment(comments, text):
     comments.append(text)
-    return nodes.expr_stmt(nodes.call(nodes.name(COMMENT_MARKER),
+    return nodes.expr_stmt(nodes.call(nodes.name(COMMENT_ID),
                                       [nodes.const(len(comments) - 1)]))
 
 

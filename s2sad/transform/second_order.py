@@ -32,6 +32,7 @@ keeps the line of the statement it replaces, so comments quote the gradient
 code.
 """
 
+import builtins
 import copy
 
 import gast
@@ -42,6 +43,8 @@ from ..syntax import nodes
 
 def prepare_gradient_code(parsed, name=None):
     """Rewrite ``parsed.node`` (a generated gradient function) in place; see module doc."""
+    # here, not at the top: the runtime imports numpy, which the core never loads itself;
+    # these are the runtime's objects the rewritten gradient code calls
     from ..runtime import Stack, add_at, ensure_scalar_output
     from ..runtime_forward import index_set, reversed_range, tape_pop, tape_push
     helpers = {"index_set": index_set, "add_at": add_at, "tape_push": tape_push,
@@ -68,6 +71,7 @@ class _Context:
     def __init__(self, parsed, ensure_scalar_output, tapes, pushed):
         self.parsed = parsed
         self.ensure_scalar_output = ensure_scalar_output
+        # here, not at the top: the runtime imports numpy (see prepare_gradient_code)
         from ..runtime import ensure_real_target, ensure_same_kind, ensure_unshared
         # the checks of writes into integer arrays: kept as ``x = check(x, ...)``
         self.dtype_checks = (ensure_real_target, ensure_same_kind)
@@ -224,7 +228,6 @@ def _is_np_add_at(func, parsed):
 
 def _forward_iteration(iterable, parsed):
     """``reversed(range(...))`` -> the same indices as a ``range`` (or ``reversed_range``)."""
-    import builtins
     if not (isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name)
             and parsed.resolve(iterable.func.id, None) is builtins.reversed
             and len(iterable.args) == 1 and not iterable.keywords):

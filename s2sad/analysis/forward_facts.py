@@ -1,0 +1,231 @@
+"""Facts the forward transform reads, computed before its sweep: one frozen record.
+
+Input: a normalized function body without its return (``primal``: SSA/ANF
+simple statements and ``If``/``For``/``While`` blocks), the ``wrt`` names, the
+returned atoms, the parameters' kinds and names.
+Output: a :class:`ForwardFacts`; nothing in ``primal`` changes.  The sweep
+reads these and keeps no set of its own that grows as it goes.
+"""
+
+import operator
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, FrozenSet, Mapping, Tuple
+
+import gast
+
+from ..rules import registry
+from ..syntax import anno
+from . import kinds as kinds_
+from . import ops
+from .activity import analyze
+from .shapes import known_scalars
+
+
+@dataclass(frozen=True)
+class LoopFacts:
+    """One loop of the primal: what its sweep makes canonical at every iteration."""
+
+    assigned: FrozenSet[str]   # names its body (and a for's target) binds
+    head: Tuple[str, ...]      # varied carried names and arrays written across trips, sorted
+    owned: FrozenSet[str]      # those of ``head`` written in place (their own tangent array)
+
+
+@dataclass(frozen=True)
+class ForwardFacts:
+    """What the forward sweep of one function needs to know in advance."""
+
+    varied: FrozenSet[str]       # names with a tangent (closed under the statements' flows)
+    carrying: FrozenSet[Any]     # tape keys whose pushes carry a tangent
+    kinds: Mapping[str, Any]     # name -> kind (``analysis.kinds``)
+    scalars: FrozenSet[str]      # names certainly holding a counter or a size
+    sensitive: FrozenSet[str]    # names whose tangent must have its primal's full shape
+    writes_in_place: bool        # does the body write into an array?
+    loops: Mapping[int, LoopFacts]   # id(loop statement) -> its facts
+
+
+def forward_facts(primal, wrt, out_atoms, param_kinds, params):
+    """The :class:`ForwardFacts` of ``primal`` differentiated with respect to ``wrt``
+    (returning ``out_atoms``, parameters ``params`` of kinds ``param_kinds``)."""
+    outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
+    varied, carrying = forward_activity(primal, wrt, outputs)
+    return ForwardFacts(
+        varied=frozenset(varied), carrying=frozenset(carrying),
+        kinds=MappingProxyType(kinds_.infer(primal, dict(param_kinds))),
+        scalars=frozenset(known_scalars(list(ops.with_loops(primal)), derived=False)),
+        sensitive=frozenset(shape_sensitive(primal, out_atoms)),
+        writes_in_place=bool(store_bases(primal)),
+        loops=MappingProxyType(loop_facts(primal, params, varied)))
+
+
+def loads(node):
+    """Names ``node`` reads (every ``Name`` not in a store context)."""
+    return {n.id for n in gast.walk(node)
+            if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Store)}
+
+
+def elementwise(rule):
+    """Does the rule's operation act elementwise, with numpy broadcasting?"""
+    if rule is None:
+        return False
+    if rule.broadcast:
+        return True
+    target = rule.target
+    if target is operator.neg or target is operator.pos:
+        return True
+    # a numpy ufunc that is not a generalized ufunc (np.matmul has a signature)
+    return getattr(target, "nin", None) is not None and getattr(target, "signature", "") is None
+
+
+def tape_op(stmt):
+    """"push" or "pop" for the tape markers of second-order code, else None."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call):
+        return getattr(anno.get(stmt.value, anno.CALLEE), anno.TAPE_OP, None)
+    return None
+
+
+def loop_facts(primal, params, varied):
+    """``{id(loop): LoopFacts}`` for every loop in ``primal``.
+
+    A loop's carried names are ``anno.CARRIED`` (set by the normalizer), else the
+    names it assigns that a statement before it (in sweep order) or a parameter
+    ``params`` bound already."""
+    facts = {}
+    seen = set(params)
+
+    def visit(body):
+        for stmt in body:
+            if isinstance(stmt, gast.If):
+                visit(stmt.body)
+                visit(stmt.orelse)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                facts[id(stmt)] = _one_loop(stmt, seen, varied)
+                visit(stmt.body)
+            elif not isinstance(stmt, gast.Pass) and tape_op(stmt) is None:
+                seen.update(ops.targets(stmt))
+
+    visit(primal)
+    return facts
+
+
+def _one_loop(stmt, seen, varied):
+    """The :class:`LoopFacts` of the loop ``stmt``, ``seen`` the names bound before it."""
+    carried = anno.get(stmt, anno.CARRIED)
+    assigned = ops.assigned_in(stmt.body)
+    if isinstance(stmt, gast.For):
+        assigned |= ops.assigned_in([stmt.target])
+    if carried is None:   # not from the normalizer: names that live across iterations
+        carried = assigned & seen
+    carried = set(carried)
+    kept = store_bases(stmt.body) - (assigned - carried)   # arrays written across trips
+    head = tuple(sorted(n for n in carried | kept if n in varied))
+    return LoopFacts(assigned=frozenset(assigned), head=head, owned=frozenset(set(head) & kept))
+
+
+def shape_sensitive(primal, out_atoms):
+    """Names whose tangent must have exactly the primal's shape where it is read.
+
+    Everything read by an operation that is not elementwise (reductions,
+    products of matrices, indexing, literals, calls, tape pushes), the
+    outputs, and the names that meet at control-flow joins: names carried by
+    loops, names both branches of an ``if`` assign, arrays written into.
+    """
+    sensitive = set()
+    for stmt in ops.flatten(primal):
+        sensitive |= _read_whole(stmt)
+    for node in primal:
+        for sub in gast.walk(node):
+            if isinstance(sub, (gast.For, gast.While)):
+                sensitive |= set(anno.get(sub, anno.CARRIED, ()))
+                sensitive |= ops.assigned_in(sub.body) & store_bases(sub.body)
+            elif isinstance(sub, gast.If):
+                sensitive |= ops.assigned_in(sub.body) & ops.assigned_in(sub.orelse)
+    for atom in out_atoms:
+        sensitive |= loads(atom)
+    return sensitive
+
+
+def _read_whole(stmt):
+    """The names the simple statement ``stmt`` reads other than elementwise."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        value = stmt.value
+        if isinstance(value, (gast.Attribute, gast.Compare)):
+            return set()
+        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and elementwise(
+                registry.lookup(registry.operation_target(value))):
+            return set()
+        if isinstance(value, gast.Subscript):
+            return loads(value.value)
+        return loads(value)
+    if isinstance(stmt, gast.Assign):
+        read = loads(stmt.value)
+        if isinstance(stmt.targets[0], gast.Subscript):
+            read |= loads(stmt.targets[0].value)
+        return read
+    if isinstance(stmt, (gast.AugAssign, gast.Expr)):
+        return loads(stmt.value)
+    return set()
+
+
+def store_bases(body):
+    """Names of the arrays ``body`` writes into (``x[i] = v``, ``x[i] += v``,
+    ``np.add.at(x, ...)``), nested blocks included."""
+    bases = set()
+    for stmt in ops.flatten(body):
+        target = None
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            target = stmt.targets[0]
+        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
+            target = stmt.target
+        if target is not None and isinstance(target.value, gast.Name):
+            bases.add(target.value.id)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and len(stmt.value.args) == 3 and isinstance(stmt.value.args[0], gast.Name) \
+                and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "at":
+            bases.add(stmt.value.args[0].id)
+    return bases
+
+
+def forward_activity(primal, wrt, outputs):
+    """(varied names, tape keys that carry tangents): the activity fixpoint.
+
+    ``analysis.activity`` gives the names that depend on ``wrt``, loops
+    included; on top of it, an array written with a varied value (or holding
+    one) is varied, and the pops of a tape key are varied when a push of that
+    key pushes a varied value.  Repeats until nothing changes.
+    """
+    simple = list(ops.flatten(primal))
+    seeds = set(wrt)
+    while True:
+        varied = set(analyze(primal, tuple(sorted(seeds)), outputs).varied)
+        carrying = set()
+        for stmt in simple:
+            if tape_op(stmt) == "push":
+                value = stmt.value.args[1]
+                if isinstance(value, gast.Name) and value.id in varied:
+                    carrying.add(stmt.value.args[-1].value)
+        extra = set()
+        for stmt in simple:
+            extra |= _varied_by(stmt, varied, carrying)
+        if extra <= varied:
+            return varied, carrying
+        seeds |= extra
+
+
+def _varied_by(stmt, varied, carrying):
+    """Names ``stmt`` makes varied beyond the activity flows: the pop of a carrying
+    tape key, an array written with (or holding) a varied value."""
+    if tape_op(stmt) == "pop" and stmt.value.args[-1].value in carrying:
+        return {stmt.targets[0].id}
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+            and isinstance(stmt.targets[0].value, gast.Name):
+        base = stmt.targets[0].value.id
+        return {base} if (loads(stmt.value) | {base}) & varied else set()
+    if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript) \
+            and isinstance(stmt.target.value, gast.Name):
+        base = stmt.target.value.id
+        return {base} if (loads(stmt.value) | {base}) & varied else set()
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+            and len(stmt.value.args) == 3 and isinstance(stmt.value.args[0], gast.Name):
+        return {stmt.value.args[0].id} if loads(stmt.value.args[2]) & varied else set()
+    return set()

@@ -1,0 +1,349 @@
+"""Source: a Python function object -> its gast tree as written, with names resolved.
+
+The lowest layer of the front end: :func:`read_function` reads and parses the
+source; :mod:`s2sad.syntax.wrappers` rewrites forwarding wrappers on top of it, and
+:func:`s2sad.syntax.parse.parse_function` composes the two.
+
+Input: a plain Python function (not a builtin, not a lambda).
+Output: a :class:`ParsedFunction` holding the ``gast.FunctionDef`` (decorators
+removed, line numbers relative to the dedented source), the file it came from
+and the line/column offsets that map tree positions back to the file, and a
+resolver from free names to the objects they denote (closure cells, then the
+function's globals, then builtins).
+"""
+
+import ast
+import builtins
+import inspect
+import os
+import textwrap
+import tokenize
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Dict, List
+
+import gast
+
+from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A user statement as it stands in the file: position and text."""
+
+    filename: str
+    line: int
+    column: int
+    text: str
+
+
+@dataclass
+class ParsedFunction:
+    func: Any
+    node: gast.FunctionDef
+    filename: str
+    line_offset: int          # file line = tree line + line_offset
+    column_offset: int        # file column = tree column + column_offset
+    lines: List[str]          # the dedented source lines of the function
+    closure: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self):
+        return self.node.name
+
+    @property
+    def globals(self):
+        return getattr(self.func, "__globals__", {})
+
+    def location(self, node) -> SourceLocation:
+        line = getattr(node, "lineno", None) or self.node.lineno
+        col = getattr(node, "col_offset", 0) or 0
+        code = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if not code.isascii():   # Python counts UTF-8 bytes: a column counts characters
+            col = len(code.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+        indent = " " * self.column_offset
+        return SourceLocation(self.filename, line + self.line_offset,
+                              col + self.column_offset + 1, indent + code)
+
+    def source_ref(self, stmt) -> SourceRef:
+        first = stmt.lineno
+        last = getattr(stmt, "end_lineno", None) or first
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            last = first  # a compound statement is quoted by its header line
+        text = textwrap.dedent("\n".join(self.lines[first - 1:last])).strip()
+        return SourceRef(self.filename, first + self.line_offset,
+                         stmt.col_offset + self.column_offset, text)
+
+    def resolve(self, name, default=_MISSING):
+        """The object a free name denotes: closure cell, global, or builtin."""
+        if name in self.closure:
+            return self.closure[name]
+        if name in self.globals:
+            return self.globals[name]
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
+        if default is not _MISSING:
+            return default
+        raise KeyError(name)
+
+    def is_resolvable(self, name):
+        return self.resolve(name, _MISSING_SENTINEL) is not _MISSING_SENTINEL
+
+
+_MISSING_SENTINEL = object()
+
+
+def not_a_function_error(func):
+    """The error for a callable that is not a plain ``def`` function: what to pass instead."""
+    if inspect.ismethod(func) and inspect.isfunction(getattr(func, "__func__", None)):
+        owner = type(func.__self__).__name__ if not inspect.isclass(func.__self__) \
+            else func.__self__.__name__
+        name = func.__func__.__name__
+        spelled = (f"{owner}.{name}.__func__" if inspect.isclass(func.__self__)
+                   else f"{owner}.{name}")
+        return SourceUnavailableError(
+            f"s2sad differentiates Python functions written with 'def'; got the bound method "
+            f"{owner}.{name} (a function with its first argument already given)",
+            hint=_method_hint(func.__func__, spelled))
+    call = getattr(type(func), "__call__", None)
+    if not inspect.isclass(func) and not inspect.isbuiltin(func) \
+            and inspect.isfunction(call):
+        owner = type(func).__name__
+        return SourceUnavailableError(
+            f"s2sad differentiates Python functions written with 'def'; got an instance of "
+            f"{owner}, a callable object", hint=_method_hint(call, f"{owner}.__call__"))
+    return SourceUnavailableError(
+        f"s2sad differentiates Python functions written with 'def'; got {func!r}",
+        hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
+
+
+def _method_hint(function, spelled):
+    """How to differentiate a method: through the plain function with the instance as
+    its first argument, when its body does not read the instance's attributes (s2sad
+    does not differentiate attribute reads of objects); else with the arrays as
+    arguments of a function of their own."""
+    first = function.__code__.co_varnames[:1]
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        reads_self = any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                         and n.value.id in first for n in ast.walk(tree))
+    except (OSError, TypeError, SyntaxError):
+        reads_self = True
+    if reads_self:
+        return (f"{spelled} reads attributes of {first[0] if first else 'self'}, which s2sad "
+                f"does not differentiate: write a function that takes the arrays it uses as "
+                f"arguments (def loss(W, b, x): ...), and call it with obj.W, obj.b")
+    return (f"differentiate the function itself with the instance as its first argument "
+            f"and wrt counted from it: s2sad.grad({spelled}, wrt=1)(obj, x)")
+
+
+# ------------------------------------------------------------ what generation read
+#
+# Generated code depends on more than the differentiated function's code object:
+# the code of every user function it reads (helpers, their helpers, a wrapper's
+# wrapped function) and the object each dotted name (``np.tanh``, ``mod.helper``)
+# resolved to, since rules are chosen by identity.  While :func:`recording` is
+# active, :func:`parse_function` and the normalizer note these here, so the API
+# can tell when a cached module no longer fits the code that runs now.
+
+_RECORDING = threading.local()
+
+
+class recording:
+    """``with recording() as deps:`` collects what the generation inside read.
+
+    ``deps.functions``: every user function parsed; ``deps.paths``: (root name,
+    function whose scope binds it, attribute names, object) for each dotted name
+    that resolved to a callable or a module.
+    """
+
+    def __init__(self):
+        self.functions = []
+        self.paths = []
+
+    def __enter__(self):
+        stack = getattr(_RECORDING, "stack", None)
+        if stack is None:
+            stack = _RECORDING.stack = []
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _RECORDING.stack.pop()
+        return False
+
+
+def recorders():
+    return getattr(_RECORDING, "stack", None) or ()
+
+
+def record_path(root, scope_func, attrs, obj):
+    """Note that ``root.attrs`` (``root`` read in ``scope_func``'s scope) was ``obj``."""
+    if not (callable(obj) or inspect.ismodule(obj)):
+        return
+    for rec in recorders():
+        rec.paths.append((root, scope_func, tuple(attrs), obj))
+
+
+#: filename -> (the lines compiled, the module code object): one compile per file version
+#: (the lines are linecache's list, which stays the same object until the file changes)
+_COMPILED = {}
+
+
+def _code_objects(code):
+    yield code
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            yield from _code_objects(const)
+
+
+def same_code(a, b):
+    """Whether code objects ``a`` and ``b`` do the same (line numbers aside)."""
+    if a is b:
+        return True
+    if (a.co_code != b.co_code or a.co_names != b.co_names or a.co_varnames != b.co_varnames
+            or a.co_freevars != b.co_freevars or a.co_cellvars != b.co_cellvars
+            or a.co_argcount != b.co_argcount or a.co_kwonlyargcount != b.co_kwonlyargcount
+            or a.co_posonlyargcount != b.co_posonlyargcount or a.co_flags != b.co_flags
+            or len(a.co_consts) != len(b.co_consts)):
+        return False
+    for x, y in zip(a.co_consts, b.co_consts):
+        if inspect.iscode(x) or inspect.iscode(y):
+            if not (inspect.iscode(x) and inspect.iscode(y) and same_code(x, y)):
+                return False
+        elif type(x) is not type(y) or repr(x) != repr(y):
+            return False
+    return True
+
+
+def _source_is_running_code(func, filename, lines):
+    """Whether the file text s2sad read (``lines``) defines ``func``'s code as it runs.
+
+    The whole text is compiled as an import would compile it, and the function
+    defined at the code's first line, with its name, must compile to the same
+    code as ``func.__code__``: a file edited on disk after the import fails this.
+    """
+    if filename.startswith("<s2sad "):   # s2sad's own generated code (second order)
+        return True
+    cached = _COMPILED.get(filename)
+    if cached is not None and cached[0] is lines:
+        module_code = cached[1]
+    else:
+        try:
+            module_code = compile("".join(lines), filename, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
+        if len(_COMPILED) >= 64:   # a few files at a time (a fuzz campaign writes many)
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[filename] = (lines, module_code)
+    code = func.__code__
+    for candidate in _code_objects(module_code):
+        if candidate.co_firstlineno == code.co_firstlineno and \
+                candidate.co_name == code.co_name and same_code(candidate, code):
+            return True
+    return False
+
+
+def read_function(func) -> ParsedFunction:
+    """Read ``func``'s source and return it, as written, as a :class:`ParsedFunction`.
+
+    ``func`` itself, never what it wraps: a ``functools.wraps`` wrapper is the
+    code that runs, and its own arithmetic is part of the derivative.  A
+    forwarding wrapper's ``*args, **kwargs`` are left as they are (see
+    :func:`s2sad.syntax.wrappers.rewrite`).
+    """
+    if not inspect.isfunction(func):
+        raise not_a_function_error(func)
+    if func.__name__ == "<lambda>":
+        raise SourceUnavailableError(
+            "s2sad cannot read the source of a lambda passed directly",
+            hint="define the function with 'def' and pass that")
+    try:
+        filename = inspect.getsourcefile(func) or inspect.getfile(func)
+        all_lines, start = inspect.findsource(func)
+        raw_lines = inspect.getblock(all_lines[start:])
+        first_line = start + 1
+    except (OSError, TypeError, IndexError) as exc:
+        message, hint = _why_no_source(func, exc)
+        raise SourceUnavailableError(message, hint=hint) from None
+    if not _source_is_running_code(func, filename, all_lines):
+        raise SourceUnavailableError(
+            f"the source of {func.__qualname__} changed on disk since it was imported: "
+            f"{filename} line {func.__code__.co_firstlineno} no longer defines the code that "
+            f"runs",
+            hint="reload the module (importlib.reload, or restart Python), then "
+                 "differentiate again")
+    for rec in recorders():
+        rec.functions.append(func)
+    text = "".join(raw_lines)
+    dedented = textwrap.dedent(text)
+    first_code = next((ln for ln in raw_lines if ln.strip()), "")
+    column_offset = len(first_code) - len(first_code.lstrip())
+    try:
+        module = gast.parse(dedented)
+    except SyntaxError as exc:
+        raise SourceUnavailableError(
+            f"cannot parse the source of {func.__qualname__}: {exc.msg}") from None
+    defs = [n for n in module.body if isinstance(n, gast.FunctionDef)]
+    if not defs:
+        raise SourceUnavailableError(
+            f"the source of {func.__qualname__} holds no 'def' statement",
+            hint="define the function with 'def'")
+    node = defs[0]
+    node.decorator_list = []
+    closure = {}
+    if func.__closure__:
+        for name, cell in zip(func.__code__.co_freevars, func.__closure__):
+            try:
+                closure[name] = cell.cell_contents
+            except ValueError:  # empty cell: not yet bound
+                pass
+    parsed = ParsedFunction(func=func, node=node, filename=filename,
+                            line_offset=first_line - 1, column_offset=column_offset,
+                            lines=dedented.splitlines(), closure=closure)
+    if isinstance(node, gast.AsyncFunctionDef):  # pragma: no cover - defs filter
+        raise UnsupportedSyntaxError("async functions cannot be differentiated",
+                                     parsed.location(node))
+    return parsed
+
+
+def _why_no_source(func, exc):
+    """(message, hint) for a function whose source inspect cannot read: a file that is
+    not text in its declared encoding (UTF-8 unless declared) says so; a function with
+    no file at all is one typed into an interactive prompt (or made by exec)."""
+    filename = func.__code__.co_filename
+    what = f"cannot read the source of {func.__qualname__}"
+    if os.path.isfile(filename):
+        try:
+            with open(filename, "rb") as handle:
+                data = handle.read()
+            encoding, _ = tokenize.detect_encoding(iter(data.splitlines(True)).__next__)
+            data.decode(encoding)
+        except (OSError, SyntaxError) as problem:
+            return f"{what}: {filename}: {problem}", "check that the file can be read"
+        except UnicodeDecodeError as problem:
+            line = data[:problem.start].count(b"\n") + 1
+            return (f"{what}: {filename} is not valid {encoding} text (byte "
+                    f"0x{data[problem.start]:02x} on line {line})",
+                    "save the file as UTF-8, or declare its encoding on its first line "
+                    "(# -*- coding: latin-1 -*-)")
+        return (f"{what}: {exc}", "the file may have changed since it was imported: "
+                                  "re-import it (or restart) and try again")
+    return (f"{what}: {exc}",
+            "s2sad needs the function's source file; functions typed into an "
+            "interactive prompt have none: put them in a module")
+
+
+
+def is_user_function(obj):
+    """A plain Python function s2sad can read and differentiate itself.
+
+    Not numpy's own: before numpy 1.25 its array functions (``np.sort``,
+    ``np.linalg.slogdet`` ...) are Python functions too, but a call to one
+    without a rule must say so, not differentiate numpy's internals.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    return (inspect.isfunction(obj) and obj.__name__ != "<lambda>"
+            and module != "numpy" and not module.startswith("numpy."))

@@ -1,0 +1,221 @@
+"""Tangents of operations: a rule's tangent template, and calls of user functions.
+
+``y = f(a, b)`` with a registered rule becomes the rule's tangent template
+spliced with the arguments and their tangents, symbolic zeros folded away
+(:func:`operation`); ``y = helper(a, b)`` of the user's own function becomes
+``y, y_dot = helper_jvp(a, b, a_dot=...)`` (:func:`user_call`).  Both read the
+sweep's environment (``sweep.env``) and facts (``sweep.facts``), append the
+statements they make to ``out`` and record ``y``'s tangent in the environment.
+"""
+
+import copy
+import dataclasses
+import inspect
+
+import gast
+
+from ..analysis import kinds as kinds_
+from ..analysis.forward_facts import elementwise, loads
+from ..errors import RuleDefinitionError, UnsupportedSyntaxError
+from ..rules import registry
+from ..rules.template import bind_arguments, splice
+from ..syntax import anno, nodes
+from .calls import bind_call
+from .common import collect_bindings, rule_for
+from .forward_values import is_zero, replace_names, zero
+
+
+def operation(sweep, name, value, out):
+    """``name = value`` (a BinOp, UnaryOp or Call with a rule): the rule's tangent."""
+    env = sweep.env
+    rule = tangent_view(rule_for(value, sweep.parsed, "tangent"))
+    bound = bind_arguments(rule, value, sweep.parsed.location)
+    template = rule.tangent
+    collect_bindings(template, env.bindings)
+    role = {template.params[0]: nodes.name(name)}
+    for param in template.params[1:]:
+        if param in bound:
+            role[param] = copy.deepcopy(bound[param])
+        elif param.endswith("_dot") and param[:-4] in bound:
+            role[param] = env.tangent_of(bound[param[:-4]])
+        else:
+            raise RuleDefinitionError(
+                f"the tangent rule of {rule.label} takes {param!r}, which is neither a "
+                f"parameter of {rule.label} nor the tangent ('<parameter>_dot') of one")
+    statements, results = splice(template, role, env.namer)
+    if len(results) != 1:
+        raise RuleDefinitionError(
+            f"the tangent rule of {rule.label} must return one expression")
+    local_zeros = {}
+    for stmt in statements:
+        stmt.value = env.simplify(replace_names(stmt.value, local_zeros))
+        target = stmt.targets[0].id
+        if is_zero(stmt.value):
+            local_zeros[target] = stmt.value
+            continue
+        if env.carries_tangent(stmt.value):
+            env.tangent_names.add(target)
+        out.append(stmt)
+    expr = env.simplify(replace_names(results[0], local_zeros))
+    if is_zero(expr):
+        env.define(name, expr, out)
+        return
+    expr = drop_defaults(expr, template.free)
+    if isinstance(expr, gast.Name) and sweep.facts.writes_in_place:
+        # ``y = x * 1.0``: the primal makes a new array, but the folded tangent only
+        # names another tangent array, which a later write may change in place
+        expr = nodes.call(env.helper("writable_copy"), [expr])
+    exact = True
+    if elementwise(rule):
+        exact = covers(sweep, name, expr, bound)
+    env.define(name, expr, out, exact=exact)
+
+
+def covers(sweep, name, expr, bound):
+    """Has an elementwise tangent ``expr`` of ``name`` (the operation's arguments
+    ``bound``) the full broadcast shape of its output?"""
+    reads = loads(expr)
+    if name in reads:
+        return True
+    for atom in bound.values():
+        if isinstance(atom, gast.Constant):
+            continue
+        if isinstance(atom, gast.Attribute) and is_library_number(sweep.parsed, atom):
+            continue  # np.pi cannot broadcast anything
+        if not isinstance(atom, gast.Name):
+            return False
+        if atom.id in sweep.facts.scalars or atom.id in reads:
+            continue
+        t = sweep.env.tangents.get(atom.id)
+        if t is not None and t.exact and isinstance(t.expr, gast.Name) \
+                and not is_zero(t.expr) and t.expr.id in reads:
+            continue
+        return False
+    return True
+
+
+def is_library_number(parsed, atom):
+    """``np.pi``, ``math.e``: a number that is an attribute of numpy or math."""
+    parts = []
+    while isinstance(atom, gast.Attribute):
+        parts.append(atom.attr)
+        atom = atom.value
+    if not isinstance(atom, gast.Name):
+        return False
+    obj = parsed.resolve(atom.id, None)
+    if getattr(obj, "__name__", "").split(".")[0] not in ("numpy", "math"):
+        return False
+    for part in reversed(parts):
+        obj = getattr(obj, part, None)
+    return isinstance(obj, (int, float)) and not isinstance(obj, bool)
+
+
+def user_call(sweep, name, value, callee, out):
+    """``y = helper(a, b)`` -> ``y, y_dot = helper_jvp(a, b, a_dot=...)`` (in place of
+    the primal call, which ``out[-1]`` holds); the jvp comes from ``sweep.jvp``."""
+    env = sweep.env
+    site = sweep.parsed.location(anno.get(value, anno.CALL_SITE, value))
+    arguments, arity = bind_call(callee, value, site)
+    wrt, tangents = [], {}
+    for param, atom in arguments.items():
+        if isinstance(atom, (gast.List, gast.Tuple)):
+            if any(not is_zero(env.tangent_of(e)) for e in atom.elts):
+                raise UnsupportedSyntaxError(
+                    f"passing a list or tuple literal to {callee.__name__} is not "
+                    f"differentiated yet", site, hint="pass the arrays one by one")
+            continue
+        t = env.tangent_of(atom)
+        if is_zero(t):
+            continue
+        record = env.tangents.get(atom.id) if isinstance(atom, gast.Name) else None
+        if record is not None and not record.exact:
+            t = env.full_shape(t, atom)
+        wrt.append(param)
+        tangents[param] = t
+    if not wrt:
+        env.define(name, zero(), out)
+        return
+    # the callee is made for the containers its arguments hold here
+    kinds = tuple(sorted((param, sweep.kind(atom)) for param, atom in arguments.items()
+                         if isinstance(atom, (gast.Name, gast.Constant))
+                         and kinds_.is_container(sweep.kind(atom))))
+    info = sweep.jvp(sweep.calls, callee, tuple(wrt), site, arity, kinds)
+    call = copy.deepcopy(value)
+    call.func = nodes.name(info.name)
+    call.keywords = list(call.keywords) + [
+        gast.keyword(arg=info.tangents[p], value=tangents[p]) for p in wrt]
+    var = env.tangent_var(name)
+    env.release(var, name, out)
+    out[-1:] = [nodes.assign(nodes.tuple_([nodes.name(name, store=True),
+                                            nodes.name(var, store=True)], store=True), call)]
+    env.assigned(var, name)
+
+
+def tangent_view(rule):
+    """The rule, with its parameters inferred from the tangent template if it has none.
+
+    A rule registered with only ``@tangent`` knows its parameters from the
+    template signature ``(y, *params, *<param>_dot)``.
+    """
+    if rule.params:
+        return rule
+    template = rule.tangent
+    names = template.params[1:]
+    params = tuple(p for p in names if not (p.endswith("_dot") and p[:-4] in names))
+    diff = tuple(p for p in params if f"{p}_dot" in names)
+    sig = inspect.signature(template.fn)
+    defaults = {p.name: p.default for p in sig.parameters.values()
+                if p.default is not inspect.Parameter.empty and p.name in params}
+    return dataclasses.replace(rule, params=params, diff_params=diff, defaults=defaults)
+
+
+def _resolve(expr, free):
+    """The object a template's callee expression denotes, or None."""
+    parts = []
+    while isinstance(expr, gast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, gast.Name) or expr.id not in free:
+        return None
+    obj = free[expr.id]
+    for part in reversed(parts):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _same_constant(a, b):
+    return type(a) is type(b) and a == b
+
+
+def drop_defaults(expr, free):
+    """``np.sum(x_dot, axis=None, keepdims=False)`` -> ``np.sum(x_dot)``.
+
+    In calls to functions that have a rule, arguments equal to the default
+    that rule declares for the parameter are left out (trailing positional
+    ones and keywords), so a template's spelled-out parameters do not clutter
+    the generated code.  ``free``: the template's free names -> objects.
+    """
+    for node in gast.walk(expr):
+        if not isinstance(node, gast.Call):
+            continue
+        target = _resolve(node.func, free)
+        rule = registry.lookup(target) if target is not None else None
+        if rule is None or not rule.defaults:
+            continue
+        sig = registry.signature_of(target)
+        positional = [] if sig is None else [
+            p.name for p in sig.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+        def is_default(param, value):
+            param = rule.spellings.get(param, param)   # the rule's name for it
+            return (param in rule.defaults and isinstance(value, gast.Constant)
+                    and _same_constant(value.value, rule.defaults[param]))
+
+        node.keywords = [kw for kw in node.keywords if not is_default(kw.arg, kw.value)]
+        if node.keywords:
+            continue
+        while node.args and len(node.args) <= len(positional) \
+                and is_default(positional[len(node.args) - 1], node.args[-1]):
+            node.args.pop()
+    return expr
