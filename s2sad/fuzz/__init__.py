@@ -103,7 +103,7 @@ from s2sad.fuzz.cli import main
 from s2sad.fuzz.constructs import (AFTER_FEATURES, ALIAS_FEATURES, ALL_FEATURES, CLAIMED,
                                    CONSTRUCTS, CONTAINER_FEATURES, CONTAINER_PROGRAM_FEATURES,
                                    CONTAINER_SHARE, REFUSABLE, REQUIRES, Construct)
-from s2sad.fuzz.generator import generate
+from s2sad.fuzz.generator import Generator, generate
 from s2sad.fuzz.loader import _Loader
 from s2sad.fuzz.ops import BINARY, CONST, CONVERT, LIM, SHAPES, UNARY, Op
 from s2sad.fuzz.probes import check_constructs, construct_program, probe_features

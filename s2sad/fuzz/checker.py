@@ -280,72 +280,99 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     args = prog.args()
     wrt = tuple(prog.wrt)
     rng = np.random.default_rng(prog.seed)
-    n_out = jac.shape[0]
     try:
-        if mode == "reverse":
-            if prog.output == "scalar":
-                got_value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
-                expected = jac[0]
-            else:
-                got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
-                ct_flat = rng.standard_normal(n_out)
-                if prog.output == "container":
-                    # a cotangent of the output's structure (its leaves in order)
-                    cts = [_unflat_arg(ct_flat, value)]
-                    grads = pullback(cts[0])
-                else:
-                    outs = value if isinstance(value, tuple) else (value,)
-                    cts, start = [], 0
-                    for o in outs:
-                        size = int(np.size(o))
-                        piece = ct_flat[start:start + size].reshape(np.shape(o))
-                        cts.append(piece if np.ndim(o) else float(piece))
-                        start += size
-                    grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
-                expected = ct_flat @ jac
-            # against the arguments as given (s2sad must not have changed them: below)
-            problem = _check_layout(grads, prog.args(), wrt)
-            if problem:
-                return "wrong-type", problem
-            given = list(args) + ([] if prog.output == "scalar" else cts) + [got_value]
-            problem = _check_unshared(list(grads), given)
-            if problem:
-                return "shared-result", problem
-            actual = _flatten(list(grads))
-        elif mode == "second":
+        if mode == "second":
             return _check_second(s2sad, prog, f, wrt, rng)
-        else:
-            # tangents of the arguments' structure (a container's tangent is a container)
-            tangents = [_random_like(args[i], rng) for i in wrt]
-            got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
-            container = prog.output == "container"
-            if container:
-                problem = _layout_problem(out_tangent, value, "the output tangent")
-                if problem:
-                    return "wrong-type", problem
-            problem = _check_unshared([out_tangent], list(args) + tangents + [got_value],
-                                      among=not container)
-            if problem is None and container:
-                problem = _shared_leaves(out_tangent, got_value)
-            if problem:
-                return "shared-result", problem
-            actual = _flatten(out_tangent if isinstance(out_tangent, tuple)
-                              else [out_tangent])
-            expected = jac @ _flatten(tangents)
-            if actual.shape != expected.shape:
-                return "wrong-type", (f"output tangent has {actual.size} elements, expected "
-                                      f"{expected.size}")
+        products = _reverse_products if mode == "reverse" else _forward_products
+        problem, got_value, actual, expected = products(s2sad, prog, f, args, value, jac, rng)
     except refusals as exc:
-        construct = _refused_construct(prog, exc)
-        if construct is not None:
-            return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
-        construct = _refused_construct(prog, exc, MUST_WORK)
-        if construct is not None:
-            return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
-        return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
+        return _refusal(prog, exc)
     except Exception as exc:
         tb = traceback.format_exc(limit=-3)
         return f"crash:{type(exc).__name__}", f"{type(exc).__name__}: {exc}\n{tb}"
+    if problem:
+        return problem
+    return _compare(prog, mode, args, value, got_value, actual, expected)
+
+
+def _reverse_products(s2sad, prog, f, args, value, jac, rng):
+    """Reverse mode on ``args``: the gradient (scalar output) or a vector-Jacobian product
+    along a random cotangent of the output's structure, and its reference ``ct @ jac``.
+    Returns (problem or None, s2sad's value, s2sad's flat product, the reference)."""
+    wrt = tuple(prog.wrt)
+    if prog.output == "scalar":
+        got_value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
+        expected = jac[0]
+    else:
+        got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
+        ct_flat = rng.standard_normal(jac.shape[0])
+        if prog.output == "container":
+            # a cotangent of the output's structure (its leaves in order)
+            cts = [_unflat_arg(ct_flat, value)]
+            grads = pullback(cts[0])
+        else:
+            outs = value if isinstance(value, tuple) else (value,)
+            cts, start = [], 0
+            for o in outs:
+                size = int(np.size(o))
+                piece = ct_flat[start:start + size].reshape(np.shape(o))
+                cts.append(piece if np.ndim(o) else float(piece))
+                start += size
+            grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
+        expected = ct_flat @ jac
+    # against the arguments as given (s2sad must not have changed them: see _compare)
+    problem = _check_layout(grads, prog.args(), wrt)
+    if problem:
+        return ("wrong-type", problem), got_value, None, None
+    given = list(args) + ([] if prog.output == "scalar" else cts) + [got_value]
+    problem = _check_unshared(list(grads), given)
+    if problem:
+        return ("shared-result", problem), got_value, None, None
+    return None, got_value, _flatten(list(grads)), expected
+
+
+def _forward_products(s2sad, prog, f, args, value, jac, rng):
+    """Forward mode on ``args`` along random tangents of the arguments' structures, and its
+    reference ``jac @ tangent``.  Returns (problem or None, s2sad's value, s2sad's flat
+    output tangent, the reference)."""
+    wrt = tuple(prog.wrt)
+    # tangents of the arguments' structure (a container's tangent is a container)
+    tangents = [_random_like(args[i], rng) for i in wrt]
+    got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
+    container = prog.output == "container"
+    if container:
+        problem = _layout_problem(out_tangent, value, "the output tangent")
+        if problem:
+            return ("wrong-type", problem), got_value, None, None
+    problem = _check_unshared([out_tangent], list(args) + tangents + [got_value],
+                              among=not container)
+    if problem is None and container:
+        problem = _shared_leaves(out_tangent, got_value)
+    if problem:
+        return ("shared-result", problem), got_value, None, None
+    actual = _flatten(out_tangent if isinstance(out_tangent, tuple) else [out_tangent])
+    expected = jac @ _flatten(tangents)
+    if actual.shape != expected.shape:
+        return ("wrong-type", (f"output tangent has {actual.size} elements, expected "
+                               f"{expected.size}")), got_value, None, None
+    return None, got_value, actual, expected
+
+
+def _refusal(prog, exc):
+    """(kind, message) of a deliberate s2sad error: a located refusal of a refusable
+    construct, a false refusal of a line that must work, or another rejection."""
+    construct = _refused_construct(prog, exc)
+    if construct is not None:
+        return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
+    construct = _refused_construct(prog, exc, MUST_WORK)
+    if construct is not None:
+        return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
+    return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
+
+
+def _compare(prog, mode, args, value, got_value, actual, expected):
+    """None when the arguments are unchanged, s2sad's value is the program's and its
+    product (``actual``) agrees with the reference (``expected``); else (kind, message)."""
     for i, a in enumerate(args):
         if isinstance(a, (np.ndarray, list, tuple, dict)) \
                 and not _tree_equal(a, prog.params[i].fresh()):

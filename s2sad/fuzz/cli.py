@@ -10,7 +10,8 @@ from s2sad.fuzz.constructs import ALL_FEATURES, CLAIMED, CONSTRUCTS
 from s2sad.fuzz.probes import check_constructs
 
 
-def main(argv=None):
+def _parser():
+    """The command line's options (every one the fuzzer ever had)."""
     parser = argparse.ArgumentParser(
         prog="python -m s2sad.fuzz",
         description="Differential fuzzer: random programs, s2sad vs finite differences.")
@@ -36,6 +37,27 @@ def main(argv=None):
     parser.add_argument("--progress", type=int, default=0, metavar="N",
                         help="print a summary line every N programs")
     parser.add_argument("--verbose", action="store_true")
+    return parser
+
+
+def _print_features(fuzzer, modes):
+    """One line per mode: how many features are on, which are off, and the claimed ones
+    checked although their probe was refused."""
+    for m in modes:
+        off = sorted(ALL_FEATURES - fuzzer.supported[m])
+        print(f"{m}: {len(fuzzer.supported[m])} features on; off: "
+              f"{', '.join(off) if off else 'none'}")
+        kept = sorted((CLAIMED & fuzzer.supported[m]) - fuzzer.probed[m])
+        if kept:
+            print(f"{m}: claimed, checked although the probe was refused: "
+                  f"{', '.join(kept)}")
+
+
+def main(argv=None):
+    """``python -m s2sad.fuzz``: probe, then generate and check ``--count`` programs (or
+    print the probes with ``--probe``, the sources with ``--show``); returns the exit code
+    (1 when a program failed)."""
+    parser = _parser()
     opts = parser.parse_args(argv)
     modes = tuple(m.strip() for m in opts.modes.split(",") if m.strip())
     for m in modes:
@@ -56,14 +78,7 @@ def main(argv=None):
             fuzzer.extra_flags += f" --{flag} {getattr(opts, flag)}"
     try:
         probe_time = time.perf_counter() - t0
-        for m in modes:
-            off = sorted(ALL_FEATURES - fuzzer.supported[m])
-            print(f"{m}: {len(fuzzer.supported[m])} features on; off: "
-                  f"{', '.join(off) if off else 'none'}")
-            kept = sorted((CLAIMED & fuzzer.supported[m]) - fuzzer.probed[m])
-            if kept:
-                print(f"{m}: claimed, checked although the probe was refused: "
-                      f"{', '.join(kept)}")
+        _print_features(fuzzer, modes)
         if opts.probe:
             claimed = sorted(CLAIMED & fuzzer.features & set(CONSTRUCTS))
             print(f"the probes of the {len(claimed)} claimed constructs, checked against "
