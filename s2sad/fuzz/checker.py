@@ -11,10 +11,11 @@ from typing import Tuple
 import numpy as np
 
 import s2sad
+from s2sad import testing
 from s2sad.fuzz.constructs import REFUSABLE
 from s2sad.fuzz.loader import _s2sad_error_types
-from s2sad.fuzz.program import (_flat_arg, _random_like, _tree_axpy, _tree_equal,
-                                _tree_leaves, _unflat_arg)
+from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_equal, _tree_leaves,
+                                _unflat_arg)
 
 EPS_REF = 1e-6     # finite-difference step of the reference
 EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
@@ -66,34 +67,18 @@ def _flatten(value):
 
 
 def _fd_jacobian(f, params, wrt, eps, center=None):
-    """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64.
+    """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64
+    (:mod:`s2sad.testing`'s, one argument at a time, side by side).
 
     Given ``center`` (the flattened output at the sample point), also the
     one-sided differences ``(forward, backward)``: at a kink they differ by the
     jump in slope even where central differences of every step agree (a tie
     of ``max`` between two linear pieces).
     """
-    base = [p.fresh() for p in params]
-    columns, forward, backward = [], [], []
-    for index in wrt:
-        like = base[index]
-        flat = _flat_arg(like)
-        for k in range(flat.size):
-            outs = []
-            for sign in (1.0, -1.0):
-                x = flat.copy()
-                x[k] += sign * eps
-                args = [p.fresh() for p in params]
-                args[index] = _unflat_arg(x, like)
-                outs.append(_flatten(f(*args)))
-            columns.append((outs[0] - outs[1]) / (2 * eps))
-            if center is not None:
-                forward.append((outs[0] - center) / eps)
-                backward.append((center - outs[1]) / eps)
-    central = np.stack(columns, axis=1)
-    if center is None:
-        return central
-    return central, np.stack(forward, axis=1), np.stack(backward, axis=1)
+    args = [p.fresh() for p in params]
+    parts = [testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
+    blocks = [np.concatenate(kind, axis=1) for kind in zip(*parts)]
+    return blocks[0] if center is None else tuple(blocks)
 
 
 def _close(actual, expected, rtol, atol):

@@ -69,12 +69,6 @@ def _tree_source(value):
     return repr(float(value))
 
 
-def _flat_arg(value):
-    """The leaves of an argument (a float, an array or a container) as one float64 vector."""
-    parts = [np.array(leaf, dtype=np.float64).reshape(-1) for leaf in _tree_leaves(value)]
-    return np.concatenate(parts) if parts else np.zeros(0)
-
-
 def _unflat_arg(vector, like):
     """An argument shaped like ``like`` whose leaves are read in order from ``vector``."""
     position = [0]
