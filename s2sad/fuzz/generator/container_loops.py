@@ -310,8 +310,8 @@ class ContainerLoops:
                 self.draft.emit(f"{st}{acc} = {update}")
         else:                                   # rebound whole
             if kind == "dict":
-                self.draft.emit(f"{st} = {{" + ", ".join(f"{acc[1:-1]}: {u}" for acc, u in parts)
-                          + "}")
+                self.draft.emit(f"{st} = {{"
+                                + ", ".join(f"{acc[1:-1]}: {u}" for acc, u in parts) + "}")
             elif kind == "tuple":
                 self.draft.emit(f"{st} = (" + ", ".join(u for _, u in parts) + ")")
             else:
