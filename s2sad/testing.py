@@ -187,16 +187,17 @@ def _outputs(value):
 
 # ----------------------------------------------------------- finite differences
 
-def _fd_jacobian(f, args, index, eps):
+def _fd_jacobian(f, args, index, eps, center=None):
     """Central finite differences of every output with respect to ``args[index]``.
 
     Returns ``(layout, columns)`` where ``columns`` has one row per output
     element (all outputs raveled and concatenated) and one column per input
-    element.
+    element.  Given ``center`` (the outputs at ``args``, raveled), returns
+    ``(layout, columns, forward, backward)`` with the one-sided differences too.
     """
     layout = _Layout(args[index])
     x = _flatten(args[index])
-    columns = []
+    columns, forward, backward = [], [], []
     for k in range(x.size):
         hi, lo = x.copy(), x.copy()
         hi[k] += eps
@@ -207,12 +208,17 @@ def _fd_jacobian(f, args, index, eps):
         f_hi = _flatten(list(_outputs(f(*args_hi))))
         f_lo = _flatten(list(_outputs(f(*args_lo))))
         columns.append((f_hi - f_lo) / (2.0 * eps))
+        if center is not None:
+            forward.append((f_hi - center) / eps)
+            backward.append((center - f_lo) / eps)
     if columns:
         jac = np.stack(columns, axis=1)
     else:
         out_size = _flatten(list(_outputs(f(*_fresh(args))))).size
         jac = np.zeros((out_size, 0))
-    return layout, jac
+    if center is None:
+        return layout, jac
+    return (layout, jac) + tuple(np.stack(d, axis=1) if d else jac for d in (forward, backward))
 
 
 def finite_difference_gradient(f, args, argnum=0, eps=1e-6):

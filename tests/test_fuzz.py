@@ -468,7 +468,7 @@ def test_claimed_constructs_stay_on_when_their_probe_is_refused(monkeypatch):
     def refusing_probes(modes, loader=None):
         return {m: frozenset(everything) for m in modes}
 
-    monkeypatch.setattr(fuzz, "probe_features", refusing_probes)
+    monkeypatch.setattr(fuzz.campaign, "probe_features", refusing_probes)
     fuzzer = fuzz.Fuzzer(("reverse", "forward"))
     try:
         for mode in ("reverse", "forward"):

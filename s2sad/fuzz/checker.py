@@ -1,0 +1,496 @@
+"""The checker: one program's derivatives in each mode against finite differences."""
+
+import os
+import re
+import signal
+import threading
+import traceback
+from dataclasses import dataclass
+from typing import Tuple
+
+import numpy as np
+
+import s2sad
+from s2sad import testing
+from s2sad.fuzz.constructs import REFUSABLE
+from s2sad.fuzz.loader import _s2sad_error_types
+from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_equal, _tree_leaves,
+                                _unflat_arg)
+
+EPS_REF = 1e-6     # finite-difference step of the reference
+EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
+RTOL, ATOL = 1e-5, 1e-6          # s2sad vs finite differences (atol scaled by 1 + max|fd|)
+FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
+#: one-sided differences at EPS_CHECK vs each other: they differ by about f'' * step
+#: where the program is smooth, by the jump in slope at a kink
+ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
+BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
+EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
+MODES = ("reverse", "forward", "second")
+
+
+# ------------------------------------------------------------------ checking
+
+@dataclass
+class Outcome:
+    status: str                     # "pass", "fail", "skip"
+    reason: str = ""                # skip reason, or failure kind
+    mode: str = ""                  # the failing mode
+    message: str = ""
+    modes_checked: Tuple[str, ...] = ()
+    modes_na: Tuple[str, ...] = ()
+
+    @property
+    def signature(self):
+        """What a shrunk program must reproduce: mode, kind, and the error's gist."""
+        return (self.mode, self.reason, _fingerprint(self.reason, self.message))
+
+
+def _fingerprint(reason, message):
+    """An error message with its locations, names and numbers blanked out."""
+    if not (reason.startswith("crash") or reason.startswith("rejected")):
+        return ""
+    first = message.split("\n", 1)[0]
+    first = re.sub(r"\S+\.py:\d+:\d+: ", "", first)
+    first = re.sub(r"<s2sad [^>]*>", "<s2sad>", first)
+    first = re.sub(r"'[^']*'", "'_'", first)
+    return re.sub(r"\d+", "#", first)
+
+
+def _flatten(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (tuple, list)):
+        parts = [_flatten(v) for v in value]
+        return np.concatenate(parts) if parts else np.zeros(0)
+    return np.array(value, dtype=np.float64).reshape(-1)
+
+
+def _fd_jacobian(f, params, wrt, eps, center=None):
+    """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64
+    (:mod:`s2sad.testing`'s, one argument at a time, side by side).
+
+    Given ``center`` (the flattened output at the sample point), also the
+    one-sided differences ``(forward, backward)``: at a kink they differ by the
+    jump in slope even where central differences of every step agree (a tie
+    of ``max`` between two linear pieces).
+    """
+    args = [p.fresh() for p in params]
+    parts = [testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
+    blocks = [np.concatenate(kind, axis=1) for kind in zip(*parts)]
+    return blocks[0] if center is None else tuple(blocks)
+
+
+def _close(actual, expected, rtol, atol):
+    scale = 1.0 + (np.max(np.abs(expected)) if expected.size else 0.0)
+    err = np.abs(actual - expected)
+    ok = err <= rtol * np.abs(expected) + atol * scale
+    return bool(np.all(ok)), err
+
+
+def _describe_mismatch(what, actual, expected):
+    err = np.abs(actual - expected)
+    i = int(np.nanargmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0
+    worst = np.max(np.where(np.isnan(err), np.inf, err)) if err.size else 0
+    return (f"{what}: max abs error {worst:.3g}; element {i}: "
+            f"s2sad {actual[i]!r}, finite differences {expected[i]!r}\n"
+            f"  s2sad: {np.array2string(actual, precision=6)}\n"
+            f"  fd:    {np.array2string(expected, precision=6)}")
+
+
+def _check_layout(grads, args, wrt, what="gradient"):
+    """None when each derivative has its argument's structure (containers of the same
+    types, lengths and keys in order; leaves: an ndarray of the shape, or a float)."""
+    if len(grads) != len(wrt):
+        return f"{len(grads)} derivatives for {len(wrt)} arguments"
+    for g, i in zip(grads, wrt):
+        problem = _layout_problem(g, args[i], f"{what} of argument {i}")
+        if problem:
+            return problem
+    return None
+
+
+def _layout_problem(g, a, where):
+    if isinstance(a, dict):
+        if not isinstance(g, dict):
+            return f"{where} is {type(g).__name__}, expected a dict"
+        if list(g) != list(a):
+            return f"{where} has keys {list(g)!r}, expected {list(a)!r} (in that order)"
+        for k in a:
+            problem = _layout_problem(g[k], a[k], f"{where}[{k!r}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, (list, tuple)):
+        if type(g) is not type(a) or len(g) != len(a):
+            return f"{where} is {type(g).__name__} of {len(g) if hasattr(g, '__len__') else '?'}" \
+                   f" items, expected {type(a).__name__} of {len(a)}"
+        for k, (gk, ak) in enumerate(zip(g, a)):
+            problem = _layout_problem(gk, ak, f"{where}[{k}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, np.ndarray):
+        if not isinstance(g, np.ndarray) or g.shape != a.shape:
+            return f"{where} is {type(g).__name__} {np.shape(g)}, expected ndarray {a.shape}"
+    elif not isinstance(g, float):
+        return f"{where} (of a float) is {type(g).__name__}"
+    return None
+
+
+def _arrays(values):
+    found = []
+    for v in values:
+        if isinstance(v, np.ndarray):
+            found.append(v)
+        elif isinstance(v, dict):
+            found.extend(_arrays(list(v.values())))
+        elif isinstance(v, (list, tuple)):
+            found.extend(_arrays(v))
+    return found
+
+
+def _check_unshared(results, inputs, among=True):
+    """A derivative handed back must be an array of its own: never (a view of) an
+    argument, a cotangent or tangent given, the returned value, or (``among``) another
+    result."""
+    results, held = _arrays(results), _arrays(inputs)
+    for i, r in enumerate(results):
+        for other in held + (results[:i] if among else []):
+            if np.shares_memory(r, other):
+                return "a returned derivative shares memory with an input, the value or " \
+                       "another derivative"
+    return None
+
+
+def _shared_leaves(tangent, value):
+    """Two leaves of an output tangent may share memory only where those of the output
+    do (one array twice, ``[v, [w, v]]``, or two views of one, ``[v[0], v[:, -1]]``):
+    elsewhere they must not."""
+    t, v = _tree_leaves(tangent), _tree_leaves(value)
+    for i in range(len(t)):
+        for j in range(i):
+            if isinstance(t[i], np.ndarray) and isinstance(t[j], np.ndarray) \
+                    and np.shares_memory(t[i], t[j]) and v[i] is not v[j] \
+                    and not (isinstance(v[i], np.ndarray) and isinstance(v[j], np.ndarray)
+                             and np.shares_memory(v[i], v[j])):
+                return f"leaves {j} and {i} of the output tangent share memory"
+    return None
+
+
+def _check_second(s2sad, prog, f, wrt, rng):
+    """``hvp`` along a random direction against central differences of the gradient."""
+    if prog.output != "scalar":
+        return None   # (probes switch the mode off for these)
+    args = prog.args()
+    v = [_random_like(args[i], rng) for i in wrt]   # a container's direction is a container
+    hv = s2sad.hvp(f, wrt=wrt)(*args, tuple(v))
+    problem = _check_layout(hv, prog.args(), wrt, "Hessian-vector product")
+    if problem:
+        return "wrong-type", problem
+    gradient = s2sad.value_and_grad(f, wrt=wrt)
+
+    def grad_at(t):
+        moved = list(prog.args())
+        for i, d in zip(wrt, v):
+            moved[i] = _tree_axpy(moved[i], t, d)
+        with np.errstate(all="ignore"):
+            return _flatten(list(gradient(*moved)[1]))
+
+    ahead, center, behind = grad_at(EPS_SECOND), grad_at(0.0), grad_at(-EPS_SECOND)
+    expected = (ahead - behind) / (2 * EPS_SECOND)
+    smooth, _ = _close((ahead - center) / EPS_SECOND, (center - behind) / EPS_SECOND,
+                       ONE_SIDED_RTOL, ONE_SIDED_ATOL)
+    if not (smooth and np.all(np.isfinite(expected))):
+        return "non-smooth", "the gradient has a kink at the sample point"
+    actual = _flatten(list(hv))
+    ok, _ = _close(actual, expected, SECOND_RTOL, SECOND_ATOL)
+    if not ok:
+        return "wrong-gradient", _describe_mismatch(
+            "second: the Hessian-vector product", actual, expected)
+    return None
+
+
+#: hvp vs central differences of the gradient (truncation and rounding of a 1e-5 step)
+SECOND_RTOL, SECOND_ATOL = 1e-4, 1e-5
+
+
+def _refused_line(prog, exc):
+    """The source line a located s2sad error points at ("" without a location)."""
+    location = getattr(exc, "location", None)
+    if location is None or not getattr(location, "line", 0):
+        return ""
+    lines = prog.source.splitlines()
+    code = location.code or ""
+    if not code and os.path.basename(str(location.filename)).startswith("s2sad_fuzz_") \
+            and 0 < location.line <= len(lines):
+        code = lines[location.line - 1]
+    return code
+
+
+def _refused_construct(prog, exc, table=None):
+    """The refusable construct (see REFUSABLE) a located s2sad error points at, else None.
+
+    The error must carry a location in the program's source, and its column
+    must fall on a name of a construct that may be refused (``al3`` of
+    ``al3 += ...``, not ``kw1`` of ``ia4[0] = 2.5 * kw1``): a refusal of
+    anything else (or one without a location) stays a failure.  With
+    ``table`` (:data:`MUST_WORK`), any refusal on a line of the construct.
+    """
+    code = _refused_line(prog, exc)
+    if not code:
+        return None
+    column = getattr(exc.location, "column", 0) - 1
+    for feature in sorted(prog.features & set(table or REFUSABLE)):
+        for match in re.finditer((table or REFUSABLE)[feature], code):
+            if table is not None or match.start() <= column < max(match.end(),
+                                                                  match.start() + 1):
+                return feature
+    return None
+
+
+#: lines of claimed constructs that must never be refused, whatever the message says
+#: (an int counter's ``c += 1`` is not an in-place write into an array)
+MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
+             # a write into a container only one name holds (issue 12): no aliasing to
+             # refuse, whatever the message says
+             "dict_write": r"\b(dc\d+|prm)\[('\w+'|k\d+)\] = ",
+             "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
+             "container_carry": r"\bst\d+\b"}
+
+
+def _check_mode(s2sad, prog, f, mode, value, jac):
+    """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
+    refusals = _s2sad_error_types()
+    args = prog.args()
+    wrt = tuple(prog.wrt)
+    rng = np.random.default_rng(prog.seed)
+    try:
+        if mode == "second":
+            return _check_second(s2sad, prog, f, wrt, rng)
+        products = _reverse_products if mode == "reverse" else _forward_products
+        problem, got_value, actual, expected = products(s2sad, prog, f, args, value, jac, rng)
+    except refusals as exc:
+        return _refusal(prog, exc)
+    except Exception as exc:
+        tb = traceback.format_exc(limit=-3)
+        return f"crash:{type(exc).__name__}", f"{type(exc).__name__}: {exc}\n{tb}"
+    if problem:
+        return problem
+    return _compare(prog, mode, args, value, got_value, actual, expected)
+
+
+def _reverse_products(s2sad, prog, f, args, value, jac, rng):
+    """Reverse mode on ``args``: the gradient (scalar output) or a vector-Jacobian product
+    along a random cotangent of the output's structure, and its reference ``ct @ jac``.
+    Returns (problem or None, s2sad's value, s2sad's flat product, the reference)."""
+    wrt = tuple(prog.wrt)
+    if prog.output == "scalar":
+        got_value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
+        expected = jac[0]
+    else:
+        got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
+        ct_flat = rng.standard_normal(jac.shape[0])
+        if prog.output == "container":
+            # a cotangent of the output's structure (its leaves in order)
+            cts = [_unflat_arg(ct_flat, value)]
+            grads = pullback(cts[0])
+        else:
+            outs = value if isinstance(value, tuple) else (value,)
+            cts, start = [], 0
+            for o in outs:
+                size = int(np.size(o))
+                piece = ct_flat[start:start + size].reshape(np.shape(o))
+                cts.append(piece if np.ndim(o) else float(piece))
+                start += size
+            grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
+        expected = ct_flat @ jac
+    # against the arguments as given (s2sad must not have changed them: see _compare)
+    problem = _check_layout(grads, prog.args(), wrt)
+    if problem:
+        return ("wrong-type", problem), got_value, None, None
+    given = list(args) + ([] if prog.output == "scalar" else cts) + [got_value]
+    problem = _check_unshared(list(grads), given)
+    if problem:
+        return ("shared-result", problem), got_value, None, None
+    return None, got_value, _flatten(list(grads)), expected
+
+
+def _forward_products(s2sad, prog, f, args, value, jac, rng):
+    """Forward mode on ``args`` along random tangents of the arguments' structures, and its
+    reference ``jac @ tangent``.  Returns (problem or None, s2sad's value, s2sad's flat
+    output tangent, the reference)."""
+    wrt = tuple(prog.wrt)
+    # tangents of the arguments' structure (a container's tangent is a container)
+    tangents = [_random_like(args[i], rng) for i in wrt]
+    got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
+    container = prog.output == "container"
+    if container:
+        problem = _layout_problem(out_tangent, value, "the output tangent")
+        if problem:
+            return ("wrong-type", problem), got_value, None, None
+    problem = _check_unshared([out_tangent], list(args) + tangents + [got_value],
+                              among=not container)
+    if problem is None and container:
+        problem = _shared_leaves(out_tangent, got_value)
+    if problem:
+        return ("shared-result", problem), got_value, None, None
+    actual = _flatten(out_tangent if isinstance(out_tangent, tuple) else [out_tangent])
+    expected = jac @ _flatten(tangents)
+    if actual.shape != expected.shape:
+        return ("wrong-type", (f"output tangent has {actual.size} elements, expected "
+                               f"{expected.size}")), got_value, None, None
+    return None, got_value, actual, expected
+
+
+def _refusal(prog, exc):
+    """(kind, message) of a deliberate s2sad error: a located refusal of a refusable
+    construct, a false refusal of a line that must work, or another rejection."""
+    construct = _refused_construct(prog, exc)
+    if construct is not None:
+        return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
+    construct = _refused_construct(prog, exc, MUST_WORK)
+    if construct is not None:
+        return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
+    return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
+
+
+def _compare(prog, mode, args, value, got_value, actual, expected):
+    """None when the arguments are unchanged, s2sad's value is the program's and its
+    product (``actual``) agrees with the reference (``expected``); else (kind, message)."""
+    for i, a in enumerate(args):
+        if isinstance(a, (np.ndarray, list, tuple, dict)) \
+                and not _tree_equal(a, prog.params[i].fresh()):
+            return "mutated-input", f"s2sad modified argument {i} in place"
+    if prog.output == "container":
+        problem = _layout_problem(got_value, value, "the value")
+        if problem:
+            return "wrong-type", problem
+    want = _flatten(list(value) if isinstance(value, tuple) else [value])
+    have = _flatten(list(got_value) if isinstance(got_value, tuple) else [got_value])
+    if have.shape != want.shape or not np.allclose(have, want, rtol=1e-9, atol=1e-12):
+        return "wrong-value", _describe_mismatch(f"{mode}: the value", have, want)
+    ok, _ = _close(actual, expected, RTOL, ATOL)
+    if not ok:
+        what = {"reverse": "gradient" if prog.output == "scalar" else "vector-Jacobian product",
+                "forward": "Jacobian-vector product"}[mode]
+        return "wrong-gradient", _describe_mismatch(f"{mode}: the {what}", actual, expected)
+    return None
+
+
+class _Timeout(BaseException):
+    """A program (or s2sad on it) ran longer than its time limit."""
+
+
+class _time_limit:
+    """Raise :class:`_Timeout` in the main thread after ``seconds`` (no-op elsewhere)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.active = False
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread() and hasattr(signal,
+                                                                             "setitimer"):
+            self.active = True
+            self.previous = signal.signal(signal.SIGALRM, self._raise)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise _Timeout()
+
+    def __exit__(self, *exc):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+#: seconds for the program itself (one call, then all finite differences), and for s2sad
+PRIMAL_TIMEOUT, FD_TIMEOUT, S2SAD_TIMEOUT = 1.0, 10.0, 60.0
+
+
+def check_program(prog, modes, supported, loader, only=None):
+    """Check one program in every mode that supports it; returns an :class:`Outcome`.
+
+    ``only`` = (mode, kind): stop after that mode and report whether it fails
+    in that way (the shrinker's question).
+    """
+    applicable = [m for m in modes if prog.features <= supported.get(m, frozenset())]
+    na = tuple(m for m in modes if m not in applicable)
+    if only is not None:
+        applicable = [only[0]] if only[0] in applicable else []
+    if not applicable:
+        return Outcome("skip", "unsupported", modes_na=na)
+    try:
+        module = loader.load(prog.source, f"s{prog.seed}")
+        f = module.f
+    except Exception as exc:
+        return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
+    with np.errstate(all="ignore"):
+        try:
+            with _time_limit(PRIMAL_TIMEOUT):
+                value = f(*prog.args())
+            with _time_limit(FD_TIMEOUT):
+                ref = _fd_jacobian(f, prog.params, prog.wrt, EPS_REF)
+                center = _flatten(f(*prog.args()))
+                chk, ahead, behind = _fd_jacobian(f, prog.params, prog.wrt, EPS_CHECK,
+                                                  center)
+        except _Timeout:
+            return Outcome("skip", "timeout")
+        except RecursionError:
+            return Outcome("skip", "invalid", message="recursion")
+        except Exception as exc:
+            return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
+    shape_ok = {"scalar": lambda v: isinstance(v, (float, int, np.number, np.ndarray))
+                and np.ndim(v) == 0,
+                "array": lambda v: isinstance(v, np.ndarray) and v.ndim > 0,
+                "tuple": lambda v: isinstance(v, tuple),
+                "container": lambda v: isinstance(v, (list, dict))}[prog.output]
+    if not shape_ok(value):
+        return Outcome("skip", "invalid", message=f"the output is not a {prog.output}")
+    flat = _flatten(list(value) if isinstance(value, tuple) else [value])
+    if flat.shape != center.shape or not np.array_equal(flat, center, equal_nan=True):
+        # it changes its own module's arrays (a shrunk program may write into one)
+        return Outcome("skip", "invalid", message="the program is not deterministic")
+    if not (np.all(np.isfinite(flat)) and np.all(np.isfinite(ref)) and np.all(np.isfinite(chk))):
+        return Outcome("skip", "overflow")
+    if np.max(np.abs(flat), initial=0) > BIG or np.max(np.abs(ref), initial=0) > BIG:
+        return Outcome("skip", "overflow")
+    smooth, _ = _close(ref, chk, FD_RTOL, FD_ATOL)
+    if smooth and np.all(np.isfinite(ahead)) and np.all(np.isfinite(behind)):
+        smooth, _ = _close(ahead, behind, ONE_SIDED_RTOL, ONE_SIDED_ATOL)
+    if not smooth:
+        return Outcome("skip", "non-smooth")
+    for mode in applicable:
+        try:
+            with _time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
+                problem = _check_mode(s2sad, prog, f, mode, value, ref)
+        except _Timeout:
+            problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
+                               f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
+        if problem is not None:
+            kind, message = problem
+            if kind == "non-smooth":
+                return Outcome("skip", "non-smooth", message=message)
+            if kind.startswith("refused:"):
+                # a located refusal of a construct s2sad may refuse: deliberate, not a pass
+                return Outcome("skip", kind, message=message)
+            if kind.startswith("rejected:") and any(m in message for m in ALIASING_REFUSALS):
+                # s2sad refuses, on purpose and with a location, an in-place update whose
+                # effect on another name it cannot follow: never a wrong number
+                return Outcome("skip", "refused-aliasing", message=message)
+            return Outcome("fail", kind, mode, message, tuple(applicable), na)
+    return Outcome("pass", modes_checked=tuple(applicable), modes_na=na)
+
+
+#: the located refusals of in-place updates that may change another name (by design)
+ALIASING_REFUSALS = ("would also change the list or tuple that holds",
+                     "since the two may share memory", "which shares its memory",
+                     "may write into an array another name holds",
+                     "writes into its argument", "which a function call made from it",
+                     "and is written into too",
+                     # the may-alias check over every path (branches, loops, helpers...)
+                     "may hold the same array as", "may hold that array")

@@ -1,0 +1,306 @@
+"""The constructs the generator can emit, each with its probe, and the feature tables."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
+
+
+# ------------------------------------------------------------------ constructs
+#
+# Each construct the generator can emit has a probe: a tiny function using it,
+# with arguments.  The probe decides whether the construct is enabled.
+
+@dataclass(frozen=True)
+class Construct:
+    source: str          # defines f (and maybe helpers); numpy is imported as np
+    args: tuple
+    output: str = "scalar"
+
+
+CONSTRUCTS = {
+    "straight": Construct("def f(x):\n    y = np.sin(x) * x\n    return y * y\n", (0.7,)),
+    "reassign": Construct("def f(x):\n    y = x * 2.0\n    y = y * x\n    return y\n", (0.7,)),
+    "aug_assign": Construct("def f(x):\n    y = x * 2.0\n    y += x\n    y *= 0.5\n"
+                            "    return y\n", (0.7,)),
+    "tuple_assign": Construct("def f(x):\n    a, b = x * 2.0, np.sin(x)\n    a, b = b, a\n"
+                              "    return a * b\n", (0.7,)),
+    "if": Construct("def f(x):\n    if x > 0.0:\n        y = x * x\n    elif x > -1.0:\n"
+                    "        y = np.sin(x)\n    else:\n        y = -x\n    return y\n", (0.7,)),
+    "ifexp": Construct("def f(x):\n    y = x * x if x > 0.0 else -x\n    return y\n", (0.7,)),
+    "boolop": Construct("def f(x):\n    y = x\n    if x > 0.0 and not x > 2.0 or x < -3.0:\n"
+                        "        y = x * x\n    return y\n", (0.7,)),
+    "for_range": Construct("def f(x, n):\n    s = 0.0\n    for i in range(n):\n"
+                           "        s = 0.5 * s + np.sin(x * i)\n    return s\n", (0.7, 3)),
+    "for_range_args": Construct("def f(x):\n    s = 0.0\n    for i in range(1, len(x), 1):\n"
+                                "        s = s + x[i] * i\n    return s\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
+    "for_array": Construct("def f(x):\n    s = 0.0\n    for r in x:\n        s = s + np.sum(r * r)\n"
+                           "    return s\n", (np.array([[0.5, 0.1], [-0.3, 0.2]]),)),
+    "for_enumerate": Construct("def f(x):\n    s = 0.0\n    for k, e in enumerate(x):\n"
+                               "        s = s + k * e * e\n    return s\n",
+                               (np.array([0.5, 0.1, -0.3]),)),
+    "for_zip": Construct("def f(x):\n    s = 0.0\n    for p, q in zip(x, C3):\n"
+                         "        s = s + p * q\n    return s\n", (np.array([0.5, 0.1, -0.3]),)),
+    "for_index": Construct("def f(x):\n    s = 0.0\n    for i in range(3):\n"
+                           "        s = s + x[i] * x[i]\n    return s\n",
+                           (np.array([0.5, 0.1, -0.3]),)),
+    "while_counter": Construct("def f(x):\n    k = 0\n    s = x\n    while k < 3:\n"
+                               "        k = k + 1\n        s = np.sin(s) * x\n    return s\n",
+                               (0.7,)),
+    "while_data": Construct("def f(x):\n    t = 0.1 * x\n    while t < 1.0:\n"
+                            "        t = t + 0.5 + 0.25 * np.tanh(x)\n    return t * x\n", (0.7,)),
+    "nested_loop": Construct("def f(x):\n    s = 0.0\n    for i in range(2):\n"
+                             "        for j in range(2):\n            s = s + x * i + j * x * x\n"
+                             "    return s\n", (0.7,)),
+    "if_in_loop": Construct("def f(x):\n    s = x\n    for i in range(3):\n"
+                            "        if s > 0.5:\n            s = s * 0.5\n        else:\n"
+                            "            s = s + x\n    return s\n", (0.7,)),
+    "break": Construct("def f(x):\n    s = x\n    for i in range(4):\n        s = s * x\n"
+                       "        if s < 0.2:\n            break\n    return s\n", (0.7,)),
+    "continue": Construct("def f(x):\n    s = x\n    for i in range(4):\n        if i == 1:\n"
+                          "            continue\n        s = s * x\n    return s\n", (0.7,)),
+    "return_in_if": Construct("def f(x):\n    if x > 0.0:\n        return x * x\n"
+                              "    y = np.sin(x)\n    return y\n", (0.7,)),
+    "return_in_loop": Construct("def f(x):\n    s = x\n    for i in range(3):\n        s = s * x\n"
+                                "        if s < 0.5:\n            return s\n    return s * 2.0\n",
+                                (0.7,)),
+    "helper_call": Construct("def h(a, b):\n    c = a * b\n    return np.sin(c) + a\n\n\n"
+                             "def f(x):\n    y = h(x, 2.0)\n    return y * h(y, x)\n", (0.7,)),
+    "helper_kwargs": Construct("def h(a, b=0.5):\n    return a * b\n\n\n"
+                               "def f(x):\n    return h(x) + h(x, b=x)\n", (0.7,)),
+    "helper_control": Construct("def h(a):\n    s = a\n    for i in range(2):\n"
+                                "        if s > 0.0:\n            s = s * a\n    return s\n\n\n"
+                                "def f(x):\n    return h(x) * x\n", (0.7,)),
+    "inplace": Construct("def f(x):\n    b = np.zeros(3)\n    b[0] = x[1] * x[2]\n"
+                         "    b[1:3] += np.sin(x[0:2])\n    return np.sum(b * x)\n",
+                         (np.array([0.5, 0.1, -0.3]),)),
+    "inplace_loop": Construct("def f(x):\n    b = np.zeros(3)\n    for i in range(3):\n"
+                              "        b[i] = np.sin(x[i]) * np.sum(b)\n    return np.sum(b * x)\n",
+                              (np.array([0.5, 0.1, -0.3]),)),
+    "list_append": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
+                             "        acc.append(x * i)\n    return np.sum(np.array(acc)) + sum(acc)\n",
+                             (0.7,)),
+    "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
+                              (np.array([0.5, 0.1, -0.3]),), "array"),
+    "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
+    # a list or dict output (nested): its cotangent is a container of its structure
+    "container_output": Construct("def f(x):\n    return [np.sin(x), {'a': x * 2.0}]\n", (0.7,),
+                                  "container"),
+    # constructs of issue 11: Python's own semantics (see CLAIMED)
+    "after_loop": Construct("def f(x):\n    i = 0\n    for i in range(3):\n        pass\n"
+                            "    s = 0.0\n    for row in x:\n        s = s + np.sum(row)\n"
+                            "    return x[0, 0] * i + np.sum(row * row) + s\n",
+                            (np.array([[0.5, 0.1], [-0.3, 0.2]]),)),
+    "after_break": Construct("def f(x):\n    for i in range(4):\n        if i * x > 1.0:\n"
+                             "            break\n    return x * i\n", (0.7,)),
+    "after_nested_reuse": Construct("def f(x):\n    s = x\n    for i in range(2):\n"
+                                    "        for i in range(3):\n            s = s + x * i\n"
+                                    "    return s * i\n", (0.7,)),
+    "after_zero_trip": Construct("def f(x):\n    i = 1\n    for i in range(0):\n        pass\n"
+                                 "    e = x[0] * 2.0\n    for e in x[3:]:\n        pass\n"
+                                 "    return e * i\n", (np.array([0.5, 0.1, -0.3]),)),
+    "reversed_range": Construct("def f(x):\n    s = 0.0\n    for i in reversed(range(3)):\n"
+                                "        s = 0.5 * s + x[i]\n    return s * s\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
+    "alias_branch": Construct("def f(x):\n    a = x * 1.0\n    if x[0] > 0.0:\n        b = a\n"
+                              "    else:\n        b = x * 3.0\n    b[1] = x[2] * x[0]\n"
+                              "    b += x\n    return np.sum(a * x) + np.sum(b)\n",
+                              (np.array([0.5, 0.1, -0.3]),)),
+    "alias_ifexp": Construct("def f(x):\n    a = x * 1.0\n    b = a if x[0] > 0.0 else x * 3.0\n"
+                             "    b += x\n    return np.sum(a * x)\n",
+                             (np.array([0.5, 0.1, -0.3]),)),
+    "alias_helper": Construct("def same(a):\n    return a\n\n\ndef f(x):\n    a = x * 1.0\n"
+                              "    b = same(a)\n    b[0] = x[1] * x[1]\n    b *= 0.5\n"
+                              "    return np.sum(a * x)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "alias_container": Construct("def f(x):\n    a = x * 1.0\n    box = {'p': a, 'q': x * 2.0}\n"
+                                 "    b = box['p']\n    b[0] = x[1] * x[2]\n    b -= x\n"
+                                 "    return np.sum(a * x)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "alias_loop": Construct("def f(x):\n    a = x * 1.0\n    b = x * 2.0\n    for i in range(2):\n"
+                            "        b += x\n        b = a\n    return np.sum(a * x)\n",
+                            (np.array([0.5, 0.1, -0.3]),)),
+    "decorator": Construct("import functools\n\n\ndef deco(fn):\n\n    @functools.wraps(fn)\n"
+                           "    def wrapper(*args, **kwargs):\n"
+                           "        return 2.0 * fn(*args, **kwargs) + 0.5\n    return wrapper\n"
+                           "\n\n@deco\ndef f(x):\n    return x * x\n", (0.7,)),
+    "local_function": Construct("def f(x):\n    g = lambda u: np.tanh(u) * 0.5 + u\n\n"
+                                "    def h(u):\n        return np.sin(u) - 0.5 * u\n"
+                                "    return np.sum(g(x) * h(x))\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
+    "local_function_branch": Construct("def f(x):\n    if x[0] > 0.0:\n"
+                                       "        g1 = lambda u: np.tanh(u)\n    else:\n"
+                                       "        g1 = lambda u: np.sin(u)\n"
+                                       "    return np.sum(g1(x))\n",
+                                       (np.array([0.5, 0.1, -0.3]),)),
+    "defaults": Construct("K1 = 0.6\n\n\ndef f(x, k1=0.5, k2=K1, k3=C3):\n"
+                          "    return np.sum(x * k1 * k2 * k3)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "kwonly": Construct("def f(x, *, s1=2.0):\n    return x * s1 * x\n", (0.7,)),
+    "int_counter": Construct("def f(x, start):\n    idx = start\n    s = 0.0\n"
+                             "    for i in range(2):\n        s = s + x[idx]\n        idx += 1\n"
+                             "    return s * idx\n", (np.array([0.5, 0.1, -0.3]), 0)),
+    "int_array_write": Construct("def f(x):\n    ia = np.zeros(3, dtype=int)\n"
+                                 "    ia[1] = 2.0 * np.tanh(x)\n    return np.sum(x * ia) + x\n",
+                                 (0.7,)),
+    "bool_array_write": Construct("def f(x):\n    ba = np.zeros(3, dtype=bool)\n"
+                                  "    ba[1] = x - 0.25\n"
+                                  "    return np.sum(np.where(ba, x, 2.0 * x))\n",
+                                  (0.7,)),
+    # containers (issue 12): lists, tuples and dicts as values, parameters, loop state
+    "list_literal": Construct("def f(x):\n    ls = [x * 2.0, np.sin(x)]\n"
+                              "    return ls[0] * ls[1] + ls[-1]\n", (0.7,)),
+    "tuple_literal": Construct("def f(x):\n    tp = (x * 2.0, np.sin(x))\n"
+                               "    return tp[0] * tp[1]\n", (0.7,)),
+    "dict_literal": Construct("def f(x):\n    dc = {'a': x * 2.0, 'b': np.sin(x)}\n"
+                              "    return dc['a'] * dc['b']\n", (0.7,)),
+    "nested_literal": Construct("def f(x):\n    ls = [(x * 2.0, np.sin(x)), (x * x, x)]\n"
+                                "    return ls[0][1] * ls[1][0]\n", (0.7,)),
+    "param_list": Construct("def f(xs):\n    return np.sum(xs[0] * xs[1]) + xs[-1][0]\n",
+                            ([np.array([0.5, 0.1, -0.3]), np.array([0.2, 0.4, 0.6])],)),
+    "param_tuple": Construct("def f(tup):\n    return np.sum(tup[0]) * tup[1]\n",
+                             ((np.array([0.5, 0.1, -0.3]), 0.7),)),
+    "param_dict": Construct("def f(prm):\n    return np.sum(np.tanh(prm['W'] @ C3 + prm['b']))\n",
+                            ({"W": np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),
+                              "b": np.array([0.4, -0.2])},)),
+    "param_nested": Construct("def f(layers):\n    s = 0.0\n    for W, b in layers:\n"
+                              "        s = s + np.sum(np.tanh(W @ C3 + b))\n    return s\n",
+                              ([(np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),
+                                 np.array([0.4, -0.2]))] * 2,)),
+    "list_concat": Construct("def f(x):\n    a = [x] + [x * x]\n    b = (x,) + (2.0 * x,)\n"
+                             "    return a[1] * b[1] + a[0]\n", (0.7,)),
+    "list_repeat": Construct("def f(x):\n    a = [x, 2.0 * x] * 3\n    return a[3] * a[4]\n",
+                             (0.7,)),
+    "list_slice": Construct("def f(xs):\n    rest = xs[1:]\n"
+                            "    return rest[0] * 3.0 + rest[1] * 2.0 + xs[0]\n",
+                            ([0.5, 0.1, -0.3],)),
+    "list_len": Construct("def f(xs):\n    return sum(xs) / len(xs)\n", ([0.5, 0.1, -0.3],)),
+    "unpack": Construct("def f(tup):\n    a, b = tup\n    first, *rest = [a, b, a * b]\n"
+                        "    return first * rest[1]\n", ((0.5, 0.7),)),
+    # (names as the generator writes them: a refusal on such a line is a false one)
+    "list_mutate": Construct("def f(x):\n    ls1 = [x]\n    ls1.append(x * x)\n"
+                             "    ls1.extend([2.0 * x])\n    ls1.insert(0, np.sin(x))\n"
+                             "    v = ls1.pop()\n    ls1[1] = ls1[1] * v\n"
+                             "    return ls1[0] + ls1[1]\n", (0.7,)),
+    "dict_write": Construct("def f(x):\n    dc1 = {'v': x}\n    dc1['v'] = dc1['v'] * 2.0\n"
+                            "    dc1['w'] = np.sin(x)\n    return dc1['v'] * dc1['w']\n",
+                            (0.7,)),
+    "dict_get": Construct("def f(prm):\n    return prm.get('a') * prm.get('zz', 2.0)\n",
+                          ({"a": 0.7},)),
+    "param_write": Construct("def f(prm, xs):\n    prm['b'] = prm['b'] * 2.0\n"
+                             "    xs.append(prm['b'])\n    return prm['b'] * xs[0] + xs[-1]\n",
+                             ({"b": 0.7}, [0.3])),
+    "iter_list": Construct("def f(xs):\n    s = 0.0\n    for e in xs:\n        s = s + e * e\n"
+                           "    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_zip": Construct("def f(xs):\n    s = 0.0\n    for a, b in zip(xs, xs[1:]):\n"
+                          "        s = s + a * b\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_enumerate": Construct("def f(xs):\n    s = 0.0\n    for k, e in enumerate(xs):\n"
+                                "        s = s + k * e\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_reversed": Construct("def f(xs):\n    s = 0.0\n    for e in reversed(xs):\n"
+                               "        s = 0.5 * s + e\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "iter_dict": Construct("def f(prm):\n    s = 0.0\n    for k in prm:\n        s = s + prm[k]\n"
+                           "    for k, v in prm.items():\n        s = s * v\n"
+                           "    for v in prm.values():\n        s = s + v\n    return s\n",
+                           ({"a": 0.7, "b": -0.4},)),
+    "loop_index": Construct("def f(xs):\n    s = 0.0\n    for i in range(len(xs)):\n"
+                            "        s = s + xs[i] * i\n    return s\n", ([0.5, 0.1, -0.3],)),
+    "comprehension": Construct("def f(xs):\n    ys = [e * e for e in xs]\n"
+                               "    d = {k: v * 2.0 for k, v in {'a': xs[0]}.items()}\n"
+                               "    return sum(ys) + d['a']\n", ([0.5, 0.1, -0.3],)),
+    "container_alias": Construct("def f(x):\n    co = [x]\n    ca = co\n    ca.append(x * x)\n"
+                                 "    return co[-1] * len(co)\n", (0.7,)),
+    "container_carry": Construct("def f(x):\n    st1 = {'pos': x, 'vel': 0.5 * x}\n"
+                                 "    for i in range(3):\n"
+                                 "        st1['pos'] = st1['pos'] + 0.1 * st1['vel']\n"
+                                 "        st1 = {'pos': st1['pos'], 'vel': 0.5 * st1['vel'] - "
+                                 "0.1 * np.sin(st1['pos'])}\n    return st1['pos']\n", (0.7,)),
+    "container_helper": Construct("def hc(c):\n    return {'u': c[0] * c[1], 'v': np.sin(c[1])}\n"
+                                  "\n\ndef f(x):\n    d = hc([x, x * 2.0])\n"
+                                  "    return d['u'] + d['v']\n", (0.7,)),
+}
+
+#: the container constructs (issue 12); a program uses them only when the generator
+#: decides, at its start, to write a container program (CONTAINER_SHARE of them)
+CONTAINER_FEATURES = frozenset({
+    "list_literal", "tuple_literal", "dict_literal", "nested_literal",
+    "param_list", "param_tuple", "param_dict", "param_nested",
+    "list_concat", "list_repeat", "list_slice", "list_len", "unpack",
+    "list_mutate", "dict_write", "dict_get", "param_write",
+    "iter_list", "iter_zip", "iter_enumerate", "iter_reversed", "iter_dict", "loop_index",
+    "comprehension", "container_alias", "container_carry", "container_helper"})
+CONTAINER_SHARE = 0.4
+#: what makes a container program (for the campaign's records): the constructs above, or an
+#: output that is a list or dict (a feature switched off in a mode whose probe refuses it)
+CONTAINER_PROGRAM_FEATURES = CONTAINER_FEATURES | {"container_output"}
+
+#: constructs the README claims s2sad handles: kept on even when their probe is refused, so
+#: that a false refusal shows up as a failure ("rejected") instead of switching them off
+CLAIMED = frozenset({
+    "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
+    "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
+    "decorator", "defaults", "local_function", "local_function_branch",
+    "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow"}
+    | CONTAINER_FEATURES)
+
+#: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
+#: or refused with a location"): a located s2sad error on a line of such a construct (a line
+#: naming one of its names) is a deliberate skip, "refused:<feature>", never a pass.  The
+#: names are the generator's: arrays ``arN``/``alN`` and containers ``boxN`` of the may-alias
+#: constructs, ``iaN``/``baN`` integer and bool arrays.  The error's column must fall on such
+#: a name.  (The decorator is not refusable: its wrapper, with named parameters or
+#: ``*args, **kwargs`` passed on whole, is differentiated in every mode.)
+REFUSABLE = {
+    "alias_branch": r"\b(ar|al)\d+\b",
+    "alias_ifexp": r"\b(ar|al)\d+\b",
+    "alias_helper": r"\b(ar|al)\d+\b|\bsame\b",
+    "alias_container": r"\b(ar|al|box)\d+\b",
+    "alias_loop": r"\b(ar|al)\d+\b",
+    "int_array_write": r"\bia\d+\b",
+    "bool_array_write": r"\bba\d+\b",
+    # a local function chosen by the path: which body a call means depends on it
+    "local_function_branch": r"\bg\d+\b",
+    # a container mutated through a second name (issue 12: followed exactly or refused)
+    "container_alias": r"\b(co|ca|hold)\d+\b",
+}
+
+#: constructs and the ones they need besides themselves
+REQUIRES = {
+    "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
+    "inplace_loop": ("inplace", "for_range"), "list_append": ("for_range",),
+    "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
+    "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
+    "for_index": ("for_range",),
+    "after_break": ("for_range",), "after_nested_reuse": ("for_range",),
+    "after_loop": ("for_range",), "after_zero_trip": ("for_range",),
+    "int_counter": ("for_range",), "reversed_range": ("for_range",),
+    "alias_loop": ("for_range",),
+    "container_carry": ("for_range",), "loop_index": ("for_range",),
+}
+
+PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",
+                M: "np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]])"}
+
+
+def _op_probe_terms(ops):
+    """(feature, scalar expression in xs, xv, xw, xm) for every op row."""
+    names = {S: "xs", V: "xv", W: "xw", M: "xm"}
+    terms = []
+    for op in ops:
+        if op.ins[0] == "T":
+            shape = V
+            operands = [names[V]] * len(op.ins)
+        else:
+            shape = op.out
+            operands = [names[s] for s in op.ins]
+        expr = op.fmt.format(*operands)
+        terms.append((op.feature, expr if shape == S else f"np.sum({expr})"))
+    return terms
+
+
+AFTER_FEATURES = ("after_loop", "after_break", "after_nested_reuse", "after_zero_trip")
+ALIAS_FEATURES = ("alias_branch", "alias_ifexp", "alias_helper", "alias_container",
+                  "alias_loop")
+
+
+ALL_FEATURES = frozenset(
+    list(CONSTRUCTS) + [op.feature for op in UNARY + BINARY + CONVERT]
+    + ["broadcast"])

@@ -1,0 +1,139 @@
+"""The composer of the generator: a program from a seed (helpers, signature, body, output,
+module source), and :func:`generate`."""
+
+import re
+
+from s2sad.fuzz.constructs import ALL_FEATURES
+from s2sad.fuzz.generator.expressions import Expressions
+from s2sad.fuzz.generator.signature import Signature
+from s2sad.fuzz.generator.specs import _spec_paths
+from s2sad.fuzz.generator.state import Draft, _Context, _Var
+from s2sad.fuzz.generator.statements import Statements
+from s2sad.fuzz.ops import CONST_SOURCE, LIM, M, S, SHAPES, V, W
+from s2sad.fuzz.program import Program, _format
+
+
+class Generator:
+    """Generate one program from a seed and the set of enabled features.
+
+    ``program()`` returns the :class:`Program`; every random choice is drawn from the
+    draft's one ``random.Random(seed)``, so a seed always gives the same program.
+    """
+
+    def __init__(self, seed, features, max_statements=12):
+        self.draft = Draft(seed, features, max_statements)
+        self.exprs = Expressions(self.draft)
+        self.stmts = Statements(self.draft, self.exprs)
+        self.signature = Signature(self.draft, self.stmts.kit)
+
+    def helper(self, index):
+        """A module-level helper function, generated like ``f`` but smaller."""
+        r = self.draft.r
+        self.draft.params = []
+        name = f"h{index}"
+        nparams = r.randint(1, 2)
+        pshapes = [r.choice(SHAPES) for _ in range(nparams)]
+        names = ["a", "b"][:nparams]
+        default = self.draft.has("helper_kwargs") and r.random() < 0.4
+        out = r.choice(SHAPES)
+        saved = (self.draft.env, self.draft.lines, self.draft.indent, self.draft.count,
+                 self.draft.max_statements, self.draft.boxes)
+        self.draft.boxes = []
+        self.draft.env = [_Var(n, s, LIM) for n, s in zip(names, pshapes)]
+        if default:
+            self.draft.env.append(_Var("c", S, 1.0))
+        self.draft.lines, self.draft.indent, self.draft.count = [], 1, 0
+        self.draft.max_statements = r.randint(1, 3)
+        sig = ", ".join(names + (["c=0.5"] if default else []))
+        self.stmts.block(self.draft.max_statements, _Context(in_helper=True))
+        code, bound = self.exprs.combine(out), None
+        code, bound = self.exprs.squash(code, 1e9, LIM)  # helpers return squashed values
+        self.draft.lines.append(f"    return {code}")
+        text = f"def {name}({sig}):\n" + "\n".join(self.draft.lines) + "\n"
+        (self.draft.env, self.draft.lines, self.draft.indent, self.draft.count,
+         self.draft.max_statements, self.draft.boxes) = saved
+        self.draft.helper_bounds[name] = bound
+        self.draft.helpers.append((name, pshapes, out, default))
+        return text
+
+    def choose_output(self):
+        """What ``f`` returns: a scalar, an array, a tuple or (container programs) a container."""
+        r = self.draft.r
+        self.draft.output = "scalar"
+        roll = r.random()
+        if roll < 0.12 and self.draft.has("array_output"):
+            self.draft.output = "array"
+        elif roll < 0.18 and self.draft.has("tuple_output"):
+            self.draft.output = "tuple"
+        elif roll < 0.3 and self.draft.container_mode and self.draft.has("container_output"):
+            self.draft.output = "container"
+        self.draft.array_out = r.choice([V, W, M])
+        if self.draft.output != "scalar":
+            self.draft.use(self.draft.output + "_output")
+
+    def body(self):
+        """The body of ``f`` into ``draft.lines``: the statements, then the return."""
+        self.draft.lines, self.draft.indent, self.draft.count = [], 1, 0
+        self.draft.use("straight")
+        self.stmts.block(self.draft.max_statements, _Context())
+        if self.draft.exponent and not any(re.search(r"\bp\b", line)
+                                           for line in self.draft.lines):
+            # the exponent parameter is unused: one factor that reads it
+            first = self.draft.params[0].name
+            if self.draft.params[0].kind == "tree":
+                first += _spec_paths(self.draft.params[0].shape)[0][0]
+            self.draft.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
+            self.draft.env.append(_Var("p_one", S, 1.0))
+        self.draft.emit(f"return {self.exprs.output_expr()}")
+        if self.draft.exponent:
+            self.draft.use("zero_pow")
+
+    def module_source(self, helper_texts, module_globals, extra, kwonly):
+        """The module's canonical source: imports, constants, module globals, ``same``, the
+        decorator (maybe), the helpers, and ``f`` with its signature and body."""
+        names = [p.name for p in self.draft.params] + extra + (["*"] + kwonly if kwonly else [])
+        sig = ", ".join(names)
+        imports, defs = "import numpy as np\n", ""
+        if module_globals:
+            defs += "\n".join(module_globals) + "\n"
+        if self.draft.need_same:
+            defs += "\n\ndef same(a):\n    return a\n"
+        decorated = ""
+        # (a decorated f is called by its wrapper: a helper writing into its argument's
+        # container would change the wrapper's, which s2sad refuses, as for arrays)
+        if self.draft.has("decorator") and self.draft.output in ("scalar", "array") \
+                and "param_write" not in self.draft.used and self.draft.r.random() < 0.25:
+            self.draft.use("decorator")
+            imports += "import functools\n"
+            defs += "\n\n" + self.signature.decorator()
+            decorated = "@deco\n"
+        source = (imports + "\n" + CONST_SOURCE + defs + "\n\n"
+                  + "".join(t + "\n\n" for t in helper_texts + self.draft.box_helpers)
+                  + f"{decorated}def f({sig}):\n" + "\n".join(self.draft.lines) + "\n")
+        return _format(source)
+
+    def program(self):
+        """The :class:`Program` of the seed."""
+        r = self.draft.r
+        helper_texts = []
+        if self.draft.has("helper_call") and r.random() < 0.5:
+            for index in range(r.randint(1, 2)):
+                helper_texts.append(self.helper(index + 1))
+        self.signature.parameters()
+        module_globals, extra, kwonly = self.signature.defaults()
+        self.choose_output()
+        self.body()
+        source = self.module_source(helper_texts, module_globals, extra, kwonly)
+        floats = [i for i, p in enumerate(self.draft.params) if p.kind in ("float", "tree")]
+        wrt = tuple(floats)
+        if len(floats) > 1 and r.random() < 0.3:
+            wrt = tuple(sorted(r.sample(floats, r.randint(1, len(floats) - 1))))
+        return Program(self.draft.seed, source, self.draft.params, wrt, self.draft.output,
+                       frozenset(self.draft.used))
+
+
+def generate(seed, features=None, max_statements=12):
+    """The program of ``seed`` (deterministic given the features and the size)."""
+    if features is None:
+        features = ALL_FEATURES
+    return Generator(seed, features, max_statements).program()

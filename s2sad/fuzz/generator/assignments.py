@@ -1,0 +1,176 @@
+"""Straight-line statements: new names, reassignments, augmented and tuple assignments,
+in-place writes into buffers and lists built by ``append``."""
+
+from s2sad.fuzz.generator.state import _Var
+from s2sad.fuzz.ops import LIM, M, S, SHAPES, V, W
+
+
+class Assignments:
+    """Assignment statements (new names, updates, buffers, appended lists)."""
+
+    def __init__(self, draft, exprs, stmts):
+        self.draft = draft
+        self.exprs = exprs
+        self.stmts = stmts
+
+    def stmt_new(self, ctx):
+        """``vN = expr``: a new name of a random shape."""
+        shape = self.draft.r.choice(SHAPES)
+        code, bound = self.exprs.expr(shape, self.draft.r.randint(1, 3))
+        code, bound = self.exprs.squash(code, bound, LIM)
+        code, owned = self.exprs.bind(code)
+        name = self.draft.new_name()
+        self.draft.emit(f"{name} = {code}")
+        var = _Var(name, shape, bound)
+        var.owned = owned
+        self.draft.env.append(var)
+
+    def stmt_reassign(self, ctx):
+        """``v = expr`` for a name in scope (within its loop cap; a contraction in a loop)."""
+        cands = self.draft.reassignable()
+        if not cands:
+            return self.stmt_new(ctx)
+        self.draft.use("reassign")
+        var = self.draft.r.choice(cands)
+        code, bound = self.exprs.expr(var.shape, self.draft.r.randint(1, 3))
+        if var.name in ctx.caps and self.draft.has("add", "scale") and self.draft.r.random() < 0.5:
+            # the typical loop update: contract the old value, add something new
+            self.draft.use("add")
+            self.draft.use("scale")
+            code, bound = f"0.5 * {var.name} + 0.5 * ({code})", 0.5 * var.bound + 0.5 * bound
+        cap = ctx.caps.get(var.name, LIM)
+        code, bound = self.exprs.squash(code, bound, cap)
+        code, owned = self.exprs.bind(code)
+        self.draft.emit(f"{var.name} = {code}")
+        var.bound = max(var.bound, bound) if ctx.nested else bound
+        var.owned = owned if not ctx.nested else (var.owned and owned)
+
+    def stmt_aug(self, ctx):
+        """``v op= ...`` on an owned, unaliased name (falls back on a new name)."""
+        # arrays are updated in place by augmented assignment: only owned, unaliased ones
+        cands = [v for v in self.draft.reassignable()
+                 if v.owned and not v.aliased]
+        if not cands:
+            return self.stmt_new(ctx)
+        var = self.draft.r.choice(cands)
+        self.draft.use("aug_assign")
+        cap = ctx.caps.get(var.name)
+        if cap is not None or self.draft.r.random() < 0.3:
+            c = self.draft.r.choice([0.5, 0.9, -0.75])
+            self.draft.emit(f"{var.name} *= {c}")
+            var.bound = var.bound * abs(c) if not ctx.nested else var.bound
+            return
+        shape = var.shape if self.draft.r.random() < 0.7 else S
+        code, bound = self.exprs.expr(shape, self.draft.r.randint(1, 2))
+        code, bound = self.exprs.squash(code, bound, LIM)
+        op = self.draft.r.choice(["+=", "-="])
+        self.draft.emit(f"{var.name} {op} {code}")
+        var.bound = var.bound + bound
+
+    def stmt_tuple(self, ctx):
+        """``a, b = b, a`` (a swap) or ``vN, vM = e1, e2``."""
+        r = self.draft.r
+        self.draft.use("tuple_assign")
+        same = {}
+        for v in self.draft.reassignable():
+            same.setdefault(v.shape, []).append(v)
+        pairs = [vs for vs in same.values() if len(vs) >= 2]
+        if pairs and r.random() < 0.4:
+            a, b = r.sample(r.choice(pairs), 2)
+            cap = min(ctx.caps.get(a.name, 1e9), ctx.caps.get(b.name, 1e9))
+            if max(a.bound, b.bound) <= cap:
+                self.draft.emit(f"{a.name}, {b.name} = {b.name}, {a.name}")
+                a.bound = b.bound = max(a.bound, b.bound)
+                a.owned, b.owned = a.owned and b.owned, a.owned and b.owned
+                return
+        items = []
+        for _ in range(2):
+            shape = r.choice(SHAPES)
+            code, bound = self.exprs.expr(shape, r.randint(1, 2))
+            code, bound = self.exprs.squash(code, bound, LIM)
+            code, owned = self.exprs.bind(code)
+            items.append((self.draft.new_name(), shape, code, bound, owned))
+        self.draft.emit(f"{items[0][0]}, {items[1][0]} = {items[0][2]}, {items[1][2]}")
+        for name, shape, _, bound, owned in items:
+            var = _Var(name, shape, bound)
+            var.owned = owned
+            self.draft.env.append(var)
+
+    def stmt_inplace(self, ctx):
+        """``buf[...] = ...`` or ``+=`` into a ``np.zeros`` buffer (maybe new)."""
+        r = self.draft.r
+        self.draft.use("inplace")
+        bufs = [v for v in self.draft.float_vars() if v.buffer and v.shape != S]
+        if bufs and r.random() < 0.5:
+            buf = r.choice(bufs)
+        else:
+            shape = r.choice([V, W, M])
+            buf = _Var(self.draft.new_name("buf"), shape, 1.0)
+            buf.buffer = buf.owned = True
+            dims = shape[0] if len(shape) == 1 else str(shape)
+            self.draft.emit(f"{buf.name} = np.zeros({dims})")
+            self.draft.env.append(buf)
+            self.draft.count += 1
+        cap = ctx.caps.get(buf.name, LIM)
+        ints = [i for i in self.draft.int_vars() if i.bound < buf.shape[0]]
+        r0 = r.random()
+        if ints and r0 < 0.4:
+            i = r.choice(ints)
+            target, tshape = f"{buf.name}[{i.name}]", buf.shape[1:]
+        elif buf.shape == M and r0 < 0.7:
+            target, tshape = f"{buf.name}[:, {r.randrange(3)}]", W
+        elif r0 < 0.8:
+            target, tshape = f"{buf.name}[{r.randrange(buf.shape[0])}]", buf.shape[1:]
+        else:
+            target, tshape = f"{buf.name}[0:2]", (2,) + buf.shape[1:]
+            if tshape not in SHAPES:
+                target, tshape = f"{buf.name}[1]", buf.shape[1:]
+        code, bound = self.exprs.expr(tshape, r.randint(1, 2))
+        if r.random() < 0.3 and buf.name not in ctx.caps:
+            code, bound = self.exprs.squash(code, bound, LIM)
+            self.draft.emit(f"{target} += {code}")
+            buf.bound = buf.bound + bound
+        else:
+            code, bound = self.exprs.squash(code, bound, min(cap, LIM))
+            self.draft.emit(f"{target} = {code}")
+            buf.bound = max(buf.bound, bound)
+        if ctx.loops:
+            self.draft.use("inplace_loop")
+
+    def stmt_list(self, ctx):
+        """``acc = []``, a loop appending to it, then a read of the list."""
+        r = self.draft.r
+        self.draft.use("list_append")
+        self.draft.use("for_range")
+        acc = self.draft.new_name("acc")
+        item = r.choice([S, V])
+        self.draft.emit(f"{acc} = []")
+        caps = self.draft.loop_caps(ctx)
+        i = self.draft.new_name("i")
+        n = r.randint(1, 4)
+        self.draft.emit(f"for {i} in range({n}):")
+        self.draft.indent += 1
+        size = len(self.draft.env)
+        iv = _Var(i, S, n - 1, "int")
+        iv.locked = True
+        self.draft.env.append(iv)
+        # no break/continue directly in this loop: the list must not stay empty
+        inner = ctx.child(loop=True, caps=caps, in_for=False)
+        if self.draft.budget_left() > 2 and r.random() < 0.5:
+            self.stmts.block(1, inner)
+        code, bound = self.exprs.expr(item, r.randint(1, 2))
+        code, bound = self.exprs.squash(code, bound, LIM)
+        code, _ = self.exprs.bind(code)
+        self.draft.emit(f"{acc}.append({code})")
+        self.draft.count += 1
+        del self.draft.env[size:]
+        self.draft.indent -= 1
+        name = self.draft.new_name()
+        if item == S:
+            form = r.choice([f"sum({acc})", f"np.sum(np.array({acc}))", f"{acc}[-1] * 2.0"])
+            self.draft.emit(f"{name} = {form}")
+            self.draft.env.append(_Var(name, S, n * bound))
+        else:
+            form = r.choice([f"np.sum(np.stack({acc}), axis=0)", f"np.array({acc})[0]"])
+            self.draft.emit(f"{name} = {form}")
+            self.draft.env.append(_Var(name, V, n * bound))

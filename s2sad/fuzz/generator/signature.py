@@ -1,0 +1,138 @@
+"""The signature of ``f``: its parameters (floats and arrays, containers, ints, defaults,
+keyword-only ones) with their sample values, and the decorator."""
+
+import numpy as np
+
+from s2sad.fuzz.constructs import CONTAINER_FEATURES, CONTAINER_SHARE
+from s2sad.fuzz.generator.specs import _leaf_spec, _spec_value, random_spec
+from s2sad.fuzz.generator.state import _Box, _Var
+from s2sad.fuzz.ops import CONST, M, S, SHAPES, V, W
+from s2sad.fuzz.program import Param
+
+
+class Signature:
+    """Chooses ``f``'s parameters into ``draft.params`` (and the names they bind into
+    ``draft.env`` and ``draft.boxes``), and writes the ``functools.wraps`` decorator."""
+
+    def __init__(self, draft, kit):
+        self.draft = draft
+        self.kit = kit
+
+    def parameters(self):
+        """Choose the parameters of ``f`` (after the helpers, before the body): whether it is a
+        container program, float and array parameters, containers, int parameters ``n``,
+        ``start`` and ``p``; binds the float ones in scope."""
+        r = self.draft.r
+        self.draft.container_mode = any(self.draft.has(f) for f in CONTAINER_FEATURES) \
+            and r.random() < CONTAINER_SHARE
+        nfloat = r.randint(1, 3) if not self.draft.container_mode else r.randint(0, 2)
+        names = iter(["x", "y", "z"])
+        self.draft.params = []
+        trees = self.container_params() if self.draft.container_mode else []
+        if not trees:
+            nfloat = max(nfloat, 1)
+        for _ in range(nfloat):
+            shape = r.choice(SHAPES)
+            size = int(np.prod(shape, dtype=int))
+            values = [round(r.uniform(-1.5, 1.5), 3) for _ in range(size)]
+            value = float(values[0]) if shape == S else np.array(values).reshape(shape)
+            self.draft.params.append(Param(next(names), "float", shape, value))
+        self.draft.params += trees
+        if r.random() < 0.3 and self.draft.has("for_range"):
+            self.draft.params.append(Param("n", "int", (), r.randint(1, 4)))
+        if self.draft.has("int_counter", "for_range") and r.random() < 0.6:
+            self.draft.params.append(Param("start", "int", (), r.randint(0, 1)))
+            self.draft.counter_start = "start"
+        if self.draft.has("zero_pow") and r.random() < 0.25:
+            self.draft.params.append(Param("p", "int", (), 0))
+            self.draft.exponent = "p"
+        self.draft.env = [_Var(p.name, p.shape, 1.5) for p in self.draft.params
+                          if p.kind == "float"]
+
+    def defaults(self):
+        """Parameters with defaults (constants, module globals, module arrays) and keyword-only
+        ones, which the caller never passes: returns (module global lines, ``name=default``
+        parameters, keyword-only ``name=default`` parameters); binds them in scope."""
+        r = self.draft.r
+        module_globals, extra, kwonly = [], [], []
+        if self.draft.has("defaults") and r.random() < 0.35:
+            self.draft.use("defaults")
+            for k in range(r.randint(1, 2)):
+                name = f"d{k + 1}"
+                form = r.randrange(3)
+                if form == 0:
+                    value = self.draft.const()
+                    extra.append(f"{name}={value!r}")
+                    self.draft.env.append(_Var(name, S, abs(value)))
+                elif form == 1:
+                    value = self.draft.const()
+                    module_globals.append(f"K{k + 1} = {value!r}")
+                    extra.append(f"{name}=K{k + 1}")
+                    self.draft.env.append(_Var(name, S, abs(value)))
+                else:
+                    shape = r.choice([V, W, M])
+                    extra.append(f"{name}={CONST[shape]}")
+                    self.draft.constant_params.add(name)
+                    self.draft.env.append(_Var(name, shape, 1.2))   # never written: not owned
+        if self.draft.has("kwonly") and r.random() < 0.3:
+            self.draft.use("kwonly")
+            for k in range(r.randint(1, 2)):
+                value = self.draft.const()
+                kwonly.append(f"kw{k + 1}={value!r}")
+                self.draft.env.append(_Var(f"kw{k + 1}", S, abs(value)))
+        return module_globals, extra, kwonly
+
+    def container_params(self):
+        """Parameters that are containers: ``xs`` (a list), ``tup`` (a tuple), ``prm`` (a
+        dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting)."""
+        r = self.draft.r
+        kinds = [k for k in ("param_list", "param_tuple", "param_dict", "param_nested")
+                 if self.draft.has(k)]
+        params = []
+        for kind in r.sample(kinds, min(len(kinds), r.choice([0, 1, 1, 2]))):
+            self.draft.use(kind)
+            if kind == "param_list":
+                name, spec = "xs", random_spec(self.draft.r, "list", same=r.random() < 0.8)
+            elif kind == "param_tuple":
+                name, spec = "tup", random_spec(self.draft.r, "tuple", n=2, same=False)
+            elif kind == "param_dict":
+                name = "prm"
+                spec = ("dict", (("W", _leaf_spec(M)), ("b", _leaf_spec(W)))) \
+                    if r.random() < 0.4 else random_spec(self.draft.r, "dict")
+            else:
+                name = "layers"
+                if r.random() < 0.5:
+                    layer = ("tuple", (_leaf_spec(M), _leaf_spec(W)))
+                    spec = ("list", (layer,) * r.randint(2, 3))
+                else:
+                    inner = random_spec(self.draft.r, r.choice(["tuple", "list", "dict"]), n=2)
+                    spec = (r.choice(["list", "tuple"]), (inner,) * 2) if r.random() < 0.6 \
+                        else ("dict", (("enc", inner), ("dec", inner)))
+            params.append(Param(name, "tree", spec, _spec_value(spec, r)))
+            self.draft.boxes.append(_Box(name, spec, 1.5, param=True))
+        return params
+
+    def decorator(self):
+        """``deco``: a ``functools.wraps`` wrapper doing arithmetic around the call of f."""
+        r = self.draft.r
+        c1, c2 = r.choice([2.0, -0.5, 1.5, 0.75]), r.choice([0.5, -0.25, 1.0])
+        names = [p.name for p in self.draft.params]
+        floats = [p.name for p in self.draft.params if p.kind == "float"]
+        if r.random() < 0.5 or not floats:
+            # the wrapper passes *args, **kwargs on whole; reading args[0] is refused
+            # (what args holds depends on how the caller spelled the call)
+            sig = call = "*args, **kwargs"
+            first = "value"
+        else:
+            sig = call = ", ".join(names)
+            first = floats[0]
+        form = r.randrange(3)
+        if form == 0:
+            body = f"        return {c1} * fn({call}) + {c2}\n"
+        elif form == 1:
+            body = (f"        value = fn({call})\n"
+                    f"        return value * {c1} + np.sin(np.sum({first}))\n")
+        else:
+            body = f"        return np.tanh(fn({call})) * {c1}\n"
+        return ("def deco(fn):\n\n    @functools.wraps(fn)\n"
+                f"    def wrapper({sig}):\n{body}    return wrapper\n")

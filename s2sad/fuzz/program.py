@@ -1,0 +1,174 @@
+"""A generated program (source, parameters, wrt, output kind) and the containers its
+parameters may be: copies, flattening, random directions, equality."""
+
+import ast
+from dataclasses import dataclass
+from typing import List, Tuple
+
+import numpy as np
+
+
+# ------------------------------------------------------------------ programs
+
+@dataclass
+class Param:
+    name: str
+    kind: str            # "float", "int", or "tree" (a list, tuple or dict of floats and arrays)
+    shape: tuple = ()    # a tree's structure: see :func:`_spec_paths`
+    value: object = None
+
+    def fresh(self):
+        if self.kind == "tree":
+            return _tree_copy(self.value)
+        return np.array(self.value, dtype=np.float64) if self.shape else self.value
+
+
+# ------------------------------------------------------------------ containers (pytrees)
+#
+# A parameter may be a container: a list, tuple or dict (nested to any depth) whose leaves
+# are floats and float arrays.  The checker works on its leaves itself (flattened in
+# order: list and tuple items, dict values in insertion order), independently of how
+# s2sad's API flattens them; a derivative of a container must be a container of the same
+# structure (the same types, lengths and keys in the same order) whose leaves have the
+# shapes of the primal's.
+
+def _tree_map(fn, value):
+    if isinstance(value, dict):
+        return {k: _tree_map(fn, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_tree_map(fn, v) for v in value)
+    return fn(value)
+
+
+def _tree_leaves(value):
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _tree_leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _tree_leaves(v)]
+    return [value]
+
+
+def _tree_copy(value):
+    return _tree_map(lambda x: np.array(x, dtype=np.float64) if isinstance(x, np.ndarray)
+                     else x, value)
+
+
+def _tree_source(value):
+    """Python source that builds ``value`` (numpy imported as np)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_tree_source(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_tree_source(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_tree_source(v) for v in value) + ("," if len(value) == 1
+                                                                    else "") + ")"
+    if isinstance(value, np.ndarray):
+        return f"np.array({value.tolist()!r})"
+    if isinstance(value, (bool, int, np.integer)):
+        return repr(value)
+    return repr(float(value))
+
+
+def _unflat_arg(vector, like):
+    """An argument shaped like ``like`` whose leaves are read in order from ``vector``."""
+    position = [0]
+
+    def take(leaf):
+        size = int(np.size(leaf))
+        piece = vector[position[0]:position[0] + size]
+        position[0] += size
+        if isinstance(leaf, np.ndarray):
+            return np.array(piece, dtype=np.float64).reshape(leaf.shape)
+        return float(piece[0])
+    return _tree_map(take, like)
+
+
+def _random_like(value, rng):
+    """A random direction (tangent, cotangent) of the structure and shapes of ``value``."""
+    return _tree_map(lambda x: rng.standard_normal(x.shape) if isinstance(x, np.ndarray)
+                     else float(rng.standard_normal()), value)
+
+
+def _ones_like(value):
+    return _tree_map(lambda x: np.ones_like(x, dtype=np.float64) if isinstance(x, np.ndarray)
+                     else 1.0, value)
+
+
+def _tree_axpy(x, t, d):
+    """``x + t * d`` leaf by leaf (same structures)."""
+    if isinstance(x, dict):
+        return {k: _tree_axpy(x[k], t, d[k]) for k in x}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_tree_axpy(a, t, b) for a, b in zip(x, d))
+    return x + t * d
+
+
+def _tree_equal(a, b):
+    """Same structure, same types of leaves, equal values."""
+    if isinstance(b, dict):
+        return isinstance(a, dict) and list(a) == list(b) and all(
+            _tree_equal(a[k], b[k]) for k in b)
+    if isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(
+            _tree_equal(x, y) for x, y in zip(a, b))
+    if isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+    return not isinstance(a, (list, tuple, dict, np.ndarray)) and a == b
+
+
+@dataclass
+class Program:
+    """A generated module: source text, the function ``f``'s arguments, wrt, output kind."""
+
+    seed: int
+    source: str
+    params: List[Param]
+    wrt: Tuple[int, ...]
+    output: str = "scalar"            # "scalar", "array" or "tuple"
+    features: frozenset = frozenset()
+
+    def args(self):
+        return tuple(p.fresh() for p in self.params)
+
+    def statement_count(self):
+        return _count_statements(ast.parse(self.source))
+
+    def args_source(self):
+        parts = []
+        for p in self.params:
+            if p.kind == "tree":
+                parts.append(_tree_source(p.value))
+            elif p.kind == "int":
+                parts.append(repr(p.value))
+            elif p.shape:
+                parts.append(f"np.array({np.asarray(p.value).tolist()!r})")
+            else:
+                parts.append(repr(float(p.value)))
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+    def reproduction(self, modes=("reverse", "forward")):
+        """The program as a self-contained script that checks it with ``check_grads``."""
+        return (f"{self.source.rstrip()}\n\n\n"
+                f"args = {self.args_source()}\n"
+                f"# import s2sad.testing; s2sad.testing.check_grads(f, args, wrt={self.wrt!r}, "
+                f"modes={tuple(modes)!r})\n")
+
+
+def _count_statements(tree):
+    """Statements inside function bodies (compound ones count once, plus their bodies)."""
+    return sum(1 for fn in tree.body if isinstance(fn, ast.FunctionDef)
+               for node in ast.walk(fn) if isinstance(node, ast.stmt) and node is not fn)
+
+
+def _format(source):
+    """Canonical source: ``ast.unparse`` with blank lines around top-level definitions."""
+    lines = [line for line in ast.unparse(ast.parse(source)).splitlines() if line.strip()]
+    out = []
+    for i, line in enumerate(lines):
+        if (line.startswith("def ") or line.startswith("@")) and out \
+                and not out[-1].startswith("@"):
+            out += ["", ""]
+        elif out and out[-1].startswith(" ") and not line.startswith(" "):
+            out += ["", ""]
+        out.append(line)
+    return "\n".join(out) + "\n"
