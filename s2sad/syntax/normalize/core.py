@@ -31,6 +31,7 @@ came from, for the comments of the generated code.
 
 import ast
 import builtins
+import copy
 import inspect
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Set
@@ -163,8 +164,17 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     an array's (``np.copy`` of a list makes an array of it).
     A tuple argument's changes are refused (Python raises there).
     """
-    parsed.node = desugar(parsed.node, user_names(parsed.node))
-    return _Normalizer(parsed, callee, inline_helpers, kinds).run()
+    return _Normalizer(_desugared(parsed), callee, inline_helpers, kinds).run()
+
+
+def _desugared(parsed):
+    """A shallow copy of ``parsed`` (its annotations, such as ``entry_checks``, kept)
+    whose ``node`` is a desugared copy of the tree: the normalizer may annotate and
+    relocate the nodes it reads, and the caller's tree must stay as it was."""
+    view = copy.copy(parsed)
+    tree = nodes.clone(parsed.node)
+    view.node = desugar(tree, user_names(tree))
+    return view
 
 
 class _Normalizer:
