@@ -38,15 +38,21 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ...checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
-                      check_item_update, check_not_inplace, check_not_shared,
-                      check_unpacked)
+from ...checks import (IMMUTABLE_TYPES, check_item_alone, check_item_update,
+                      check_not_inplace, check_not_shared, check_unpacked)
 from ...errors import SharedWriteError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, nodes
-from ..desugar import desugar, read_after_loop
+from ..desugar import desugar
 from ..names import Namer
 from ..parse import is_user_function, record_path
+from .callees import (is_python_function, returned_display, returns_displays,
+                      returns_item_of, returns_new_values, unread_parameters)
+from .inline import CONSTANT_DEFAULTS, callee_of, can_inline, defaults_of, reachable_helpers
+from .loops import Loops
+from .scope import Scope
+from .sequences import zip_arguments
+from .trees import closed_under_copies, list_extensions, list_mutation, mutated_lists
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -154,7 +160,7 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     it is refused with a location instead of copied.
 
     ``inline_helpers=True`` puts the body of each call of the user's own
-    module-level functions (same module, no closure; see :func:`_inlinable`) in
+    module-level functions (same module, no closure; see :func:`.inline.can_inline`) in
     place of the call, so the result calls no user function: second derivatives
     (forward over the reverse code) need code without pullback closures.
 
@@ -200,7 +206,7 @@ class _Normalizer:
         # id(helper function) -> its parsed source, for every helper that may be inlined
         self.helper_sources: Dict[int, Any] = {}
         if inline_helpers:   # the names of inlined helpers are never handed out as temps
-            self.helper_sources = _reachable_helpers(parsed)
+            self.helper_sources = reachable_helpers(parsed)
             for helper in self.helper_sources.values():
                 names = user_names(helper.node)
                 reserved |= names
@@ -224,6 +230,8 @@ class _Normalizer:
         # ``source`` or a value copied from it (a number, a fancy index): which one
         # only the values tell, so a write they decide is checked when the code runs
         self.maybe_links: Set[Any] = set()
+        self.scope = Scope(self)   # versions, reads and merges of the user's names
+        self.loops = Loops(self)   # lowers the loops the walk meets
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
@@ -235,10 +243,6 @@ class _Normalizer:
         # transform.second_order), else made by copy_written_arguments
         self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
         self.unwritten_defaults: List[Any] = []
-        # SSA names that hold UNBOUND on some path (where Python leaves the user's name
-        # unbound), and those of them a read on the current path has checked already
-        self.maybe_unbound: Set[str] = set()
-        self.checked: Set[str] = set()
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.dicts: Set[str] = set()   # SSA names of dict literals
         # SSA names of iterators (zip(...), map(...)...): no len(), no items by position
@@ -281,7 +285,6 @@ class _Normalizer:
         self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
         self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
         self.inlining: List[str] = []
-        self.claimed: Set[str] = set()              # user names whose first version is taken
         # names put into a list or tuple somewhere: an in-place update would reach it
         # (appended to a list, or an item of a list/tuple literal bound to one name):
         # name -> the lines where that happens
@@ -341,7 +344,7 @@ class _Normalizer:
     # ------------------------------------------------------------ blocks
     def block(self, stmts, prologue=None):
         """Normalize ``stmts`` into a fresh list (env changes stay in self.env)."""
-        saved_out, saved_source, saved_checked = self.out, self.source, set(self.checked)
+        saved_out, saved_source, saved_checked = self.out, self.source, set(self.scope.checked)
         self.out = []
         if prologue is not None:
             prologue()
@@ -349,124 +352,8 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         out = self.out
-        self.out, self.source, self.checked = saved_out, saved_source, saved_checked
+        self.out, self.source, self.scope.checked = saved_out, saved_source, saved_checked
         return out
-
-    def unbound(self):
-        """The atom of a user name's value on a path where Python leaves it unbound."""
-        self.helpers["UNBOUND"] = UNBOUND
-        return anno.set(nodes.name("UNBOUND"), "s2sad_unbound", True)
-
-    def may_be_unbound(self, atom):
-        """Whether ``atom`` may be the marker of an unbound name (made here: generated
-        code read back for second order names UNBOUND without being unbound itself)."""
-        return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
-                                                or atom.id in self.maybe_unbound)
-
-    def merge_copies(self, body, pairs, loop=False, back=None, coalesce=True):
-        """Append ``target = atom`` for each pair, renaming atom's definition instead
-        where that is the only use of a name defined in ``body``.
-
-        In a loop body (``loop=True``) a carried name read earlier in the body
-        keeps its copy: the backward sweep needs its old and new values apart.
-        """
-        targets = {t for t, _ in pairs}
-        held = []
-        for index, (target, atom) in enumerate(pairs):
-            if isinstance(atom, gast.Name) and atom.id in targets and atom.id != target:
-                # the copies act at once (a swap of carried names): read the old value
-                # into a temporary before any of them overwrites it
-                hold = self.namer.fresh(f"{atom.id}_old")
-                self.hold(hold, atom.id)
-                self.defined.add(hold)
-                held.append(anno.set(nodes.assign(hold, nodes.clone(atom)), anno.SOURCE,
-                                     self.source))
-                pairs[index] = (target, nodes.name(hold))
-        body.extend(held)
-        sources = [a.id for _, a in pairs if isinstance(a, gast.Name)]
-        for target, atom in pairs:
-            body.append(anno.set(nodes.assign(target, nodes.clone(atom)), anno.SOURCE,
-                                 self.source))
-            if isinstance(atom, gast.Name):
-                self.hold(target, atom.id, back)
-        for target, atom in reversed(pairs):
-            if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
-                _coalesce_copy(body, target, loop, self.list_values)
-
-    def merge_copy(self, body, target, atom, coalesce=True):
-        self.merge_copies(body, [(target, atom)], coalesce=coalesce)
-
-    def if_statement(self, stmt):
-        test = self.atom(stmt.test)
-        self.branch(test, lambda: self.block(stmt.body), lambda: self.block(stmt.orelse))
-
-    def branch(self, test, then_fn, else_fn, extra=None):
-        """Emit ``if test`` with both branches normalized and their names merged."""
-        before = dict(self.env)
-        then_body = then_fn()
-        then_env, self.env = self.env, dict(before)
-        else_body = else_fn()
-        else_env, self.env = self.env, dict(before)
-        merged = sorted(u for u in set(then_env) | set(else_env)
-                        if not _same_atom(then_env.get(u), else_env.get(u)))
-        then_pairs, else_pairs = [], []
-        shared = {}   # names holding one list on both paths (b = a; b.append(v)) share a phi
-        for user in merged:
-            key = (_atom_key(then_env.get(user)), _atom_key(else_env.get(user)))
-            if None not in key and key in shared:
-                self.env[user] = nodes.name(shared[key])
-                continue
-            phi = self.new_version(user)
-            if any(isinstance(env.get(user), gast.Name) and env[user].id in self.list_values
-                   for env in (then_env, else_env)):
-                shared[key] = phi
-                if all(isinstance(env.get(user), gast.Name)
-                       and env[user].id in self.list_values for env in (then_env, else_env)):
-                    self.list_values.add(phi)
-            self.defined.add(phi)
-            then_pairs.append((phi, then_env.get(user) or self.unbound()))
-            else_pairs.append((phi, else_env.get(user) or self.unbound()))
-            if self.may_be_unbound(then_pairs[-1][1]) or self.may_be_unbound(else_pairs[-1][1]):
-                self.maybe_unbound.add(phi)
-            self.env[user] = nodes.name(phi)
-        for user in sorted(set(then_env) & set(else_env)):
-            if user not in merged:   # both paths leave the same value (y = x on each side)
-                self.env[user] = nodes.clone(then_env[user])
-        self.merge_copies(then_body, then_pairs)
-        self.merge_copies(else_body, else_pairs)
-        self.emit(gast.If(test=test, body=then_body or [gast.Pass()], orelse=else_body))
-
-    def carried_names(self, loop):
-        """User names a loop assigns that hold a value before it or are read after it."""
-        loop_names = nodes.names(loop)
-        assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
-        mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
-        mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
-        # a list changed through a name the body binds to it (u = t; u.append(v) in
-        # the loop): the copies are followed over the whole body, not one statement
-        mutated |= self.lists_changed_through(loop)
-        if mutated:   # and the names holding the same list (they follow its changes)
-            mutated = self.changed_lists() & (mutated | {
-                u for u, a in self.env.items() if isinstance(a, gast.Name)
-                and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
-                        for m in mutated)})
-        assigned |= mutated
-        assigned |= self.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
-        targets = set()
-        if isinstance(loop, gast.For):
-            targets = {n.id for n in nodes.names(loop.target)}
-        inside = {id(n) for n in loop_names}
-        read_outside = {n.id for n in nodes.names(self.parsed.node)
-                        if isinstance(n.ctx, gast.Load) and id(n) not in inside}
-        # a loop target keeps its last trip's value after the loop (its old value, or
-        # none, after a loop that ran no trip): carried when that value may be read
-        kept = {u for u in targets if u in read_outside
-                and read_after_loop(self.parsed.node, loop, u, self.tree_cache)}
-        # a name the body may read before a trip assigns it reads, from the second
-        # trip on, what the trip before assigned
-        early = _exposed_reads(loop, assigned)
-        return sorted({u for u in assigned - targets
-                       if u in self.env or u in read_outside or u in early} | kept)
 
     def list_stores(self, tree):
         """User names written by subscript in ``tree`` (xs[i] = v), or extended by
@@ -474,7 +361,7 @@ class _Normalizer:
         names = {n.value.id for n in nodes.walk(tree)
                  if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                  and isinstance(n.value, gast.Name)}
-        names |= _list_extensions(tree)
+        names |= list_extensions(tree)
         return {u for u in names if isinstance(self.env.get(u), gast.Name)
                 and self.env[u].id in self.list_values}
 
@@ -482,7 +369,7 @@ class _Normalizer:
         """User names a list method or an item assignment may change, and the names
         copied to or from them."""
         tree = self.parsed.node
-        return _mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
+        return mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
 
     def lists_changed_through(self, tree):
         """User names holding a list now that ``tree`` may change through a name it
@@ -490,286 +377,9 @@ class _Normalizer:
         body where ``u`` holds nothing yet as the loop starts)."""
         stored = {n.value.id for n in nodes.walk(tree) if isinstance(n, gast.Subscript)
                   and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
-        through = _mutated_lists(tree, stored | _list_extensions(tree))
+        through = mutated_lists(tree, stored | list_extensions(tree))
         return {u for u in through if isinstance(self.env.get(u), gast.Name)
                 and self.env[u].id in self.list_values}
-
-    def enter_loop(self, carried, loop):
-        names = {}
-        lists = {}   # a list two names hold as the loop starts -> their one carried name
-        changed = self.changed_lists() if carried else set()
-        # (a name the loop assigns may hold something else than a list after a trip)
-        extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
-                    and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
-        # (a name the loop only binds to list displays, st = [a, b], stays a list)
-        to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
-                    and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
-                    and isinstance(n.value, (gast.List, gast.ListComp))}
-        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
-                  and id(n) not in extended and id(n) not in to_lists}
-        for user in carried:
-            entry = self.env.get(user)
-            if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
-                names[user] = lists[entry.id]   # it changes through either name
-                self.env[user] = nodes.name(names[user])
-                continue
-            name = self.new_version(user)
-            if user in changed and isinstance(entry, gast.Name) \
-                    and entry.id in self.list_values:
-                lists[entry.id] = name
-            entry = entry or self.unbound()
-            self.emit(nodes.assign(name, nodes.clone(entry)))
-            self.defined.add(name)
-            if isinstance(entry, gast.Name) and entry.id in self.list_values \
-                    and user not in stored:
-                self.list_values.add(name)
-                self.list_items[name] = set(self.list_items.get(entry.id, ()))
-            if self.may_be_unbound(entry):
-                self.maybe_unbound.add(name)
-            names[user] = name
-            self.env[user] = nodes.name(name)
-            self.carried_from[name] = (user, entry, loop)
-            if isinstance(entry, gast.Name):
-                self.hold(name, entry.id)
-        self.loop_stack.append((id(loop), set(self.defined)))
-        self.loop_carried[id(loop)] = sorted(set(names.values()))
-        return names
-
-    def leave_loop(self, body, names, before, loop=None):
-        key, defined_before = self.loop_stack.pop()
-        self.loop_inside[key] = self.defined - defined_before
-        pairs, ends = [], {}
-        for user, name in names.items():
-            atom = self.env.get(user)
-            if name in ends:   # two names of one list: they must hold one value again
-                other, end = ends[name]
-                if not _same_atom(atom, end):
-                    raise self.error(
-                        f"{other!r} and {user!r} hold the same list as the loop starts, and "
-                        f"a trip leaves them holding different values: s2sad follows a list "
-                        f"changed in a loop through names that keep holding it", loop,
-                        hint=f"make one of them a list of its own before the loop "
-                             f"({user} = list({other}))")
-                continue
-            ends[name] = (user, atom)
-            if not (isinstance(atom, gast.Name) and atom.id == name):
-                pairs.append((name, atom))
-        self.merge_copies(body, pairs, loop=True, back=key)
-        self.env = dict(before)
-        for user, name in names.items():
-            self.env[user] = nodes.name(name)
-
-    def for_statement(self, stmt, extra_carried=()):
-        iterable = stmt.iter
-        callee = start = over = looped = None
-        rebound = False
-        if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
-                and iterable.func.id not in self.env:
-            callee = self.parsed.resolve(iterable.func.id, None)
-        # reversed(range(...)), reversed(rows), reversed(list), also inside enumerate
-        # and zip: the items of the sequence from its end (backwards[k] for sequence k)
-        written = []   # the sequences as the code names them (a loop over a list it changes)
-        if callee is builtins.range and not iterable.keywords:
-            bounds = [self.atom(a) for a in iterable.args]
-            sequences, kind = [], "range"
-        elif callee is builtins.zip and not iterable.keywords:
-            inner = [self.reversed_argument(a) for a in iterable.args]
-            backwards = [r is not None for r in inner]
-            written = [a if r is None else r for a, r in zip(iterable.args, inner)]
-            sequences = [self.atom(a if r is None else r) for a, r in zip(iterable.args, inner)]
-            kind = "zip"
-        elif callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
-                kw.arg == "start" for kw in iterable.keywords) \
-                and len(iterable.args) + len(iterable.keywords) <= 2:
-            # enumerate(x, start): the index counts from start (read in the body);
-            # enumerate(zip(a, b)): the index and the items of each sequence
-            zipped = self.zip_arguments(iterable.args[0])
-            parts = [iterable.args[0]] if zipped is None else zipped
-            inner = [self.reversed_argument(a) for a in parts]
-            backwards = [r is not None for r in inner]
-            written = [a if r is None else r for a, r in zip(parts, inner)]
-            sequences = [self.atom(a if r is None else r) for a, r in zip(parts, inner)]
-            kind = "enumerate" if zipped is None else "enumerate_zip"
-            start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
-            if start is not None:
-                start = self.atom(start)   # evaluated once, before the loop, as Python does
-        elif isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) \
-                and iterable.func.attr in ("keys", "items", "values") and not iterable.args \
-                and not iterable.keywords and not isinstance(iterable.func.value, gast.Name) \
-                and self.global_path(iterable.func) is None:
-            # p["enc"].items(): the dict read once, under a name of its own, then looped
-            # over as d.items() is
-            source = self.namer.fresh("source")
-            self.env[source] = self.atom(iterable.func.value)
-            named = gast.copy_location(nodes.name(source), iterable.func.value)
-            loop = gast.copy_location(gast.For(
-                target=stmt.target, iter=gast.copy_location(gast.Call(
-                    func=gast.copy_location(gast.Attribute(value=named, attr=iterable.func.attr,
-                                                           ctx=gast.Load()), iterable.func),
-                    args=[], keywords=[]), iterable),
-                body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
-            for name in ("s2sad_may_exit",):
-                if hasattr(stmt, name):
-                    setattr(loop, name, getattr(stmt, name))
-            return self.for_statement(loop, extra_carried)
-        elif (over := self.dict_iteration(iterable, stmt.target, stmt.body)) is not None:
-            # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
-            # insertion order), each value read from the dict as the trip starts
-            owner, kind = over
-            looped = self.read_name(owner.id, owner)
-            rebound = owner.id in {n.id for n in nodes.names(stmt.body)
-                                   if isinstance(n.ctx, gast.Store)}
-            if rebound and owner.id in self.dict_roots(stmt.body):
-                raise self.error(
-                    f"this loop over the dict {owner.id!r} both binds {owner.id!r} to another "
-                    f"value and writes items into it: which dict each step reads is not "
-                    f"followed", stmt.iter,
-                    hint=f"loop over a copy (for k in list({owner.id})) or use another "
-                         f"name for the new dict")
-            keys = self.operation_value(anno.set(nodes.call("dict_keys", [
-                nodes.clone(looped)]), "s2sad_call_site", iterable), "keys",
-                registry.DICT_HELPERS["dict_keys"])
-            self.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
-            sequences, backwards = [keys], [False]
-        else:
-            inner = self.reversed_argument(iterable)
-            backwards = [inner is not None]
-            written = [iterable if inner is None else inner]
-            sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
-        for position, sequence in enumerate(sequences):
-            if isinstance(sequence, gast.Name) and (sequence.id in self.dicts or any(
-                    u in self.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
-                    for u, a in self.env.items())):
-                # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
-                helper = registry.DICT_HELPERS["dict_keys"]
-                self.helpers["dict_keys"] = helper
-                sequences[position] = self.operation_value(
-                    nodes.call("dict_keys", [sequence]), "keys", helper)
-            elif isinstance(sequence, gast.Name) and self.may_be_dict(sequence.id):
-                # a value whose kind the code does not show (a parameter, an item of a
-                # container, a helper's result): its keys if it is a dict, decided when
-                # the code runs, else its items
-                helper = registry.DICT_HELPERS["loop_items"]
-                self.helpers["loop_items"] = helper
-                items = self.operation_value(nodes.call("loop_items", [sequence]), "items",
-                                             helper)
-                self.link(items.id, sequence.id)   # (the very list, for a list)
-                sequences[position] = items
-        # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
-        # its items, which consumes it as the loop would
-        sequences = [self.operation_value(nodes.call("list", [s]), "items", builtins.list)
-                     if isinstance(s, gast.Name) and s.id in self.iterators else s
-                     for s in sequences]
-        if kind != "range":
-            lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
-                                            builtins.len) for s in sequences]
-            length = lengths[0]
-            for other in lengths[1:]:
-                length = self.operation_value(nodes.call("min", [length, other]), "n",
-                                              builtins.min)
-            bounds = [length]
-            self.free_names.add("len")
-            lasts = [self.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
-                                                     right=nodes.const(1)), "last")
-                     if back else None for n, back in zip(lengths, backwards)]
-        carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
-        live = self.changed_while_looped(stmt, written, sequences, carried)
-        before = dict(self.env)
-        names = self.enter_loop(carried, stmt)
-        target = stmt.target
-        if kind == "range":
-            if not isinstance(target, gast.Name):
-                raise self.error("a range loop's target must be a single name", target)
-            index = self.new_version(target.id)
-        else:
-            index = self.namer.fresh("index")
-        self.defined.add(index)
-        self.env[index] = nodes.name(index)   # lets the desugared body read the index
-        header_source = self.source
-
-        def looped_now():
-            # the dict the loop runs over as this step starts: the name's current value
-            # when the body writes items into it, else the dict from before the loop
-            # (the body may bind the name to another dict, as Python's loop ignores)
-            return self.read_name(owner.id, owner) if not rebound else nodes.clone(looped)
-
-        def prologue():
-            self.source = header_source
-            if kind == "range":
-                self.env[target.id] = nodes.name(index)
-                return
-            # the items come from the sequences as they were before the loop (SSA atoms
-            # captured above), even when the body rebinds the sequence's name
-            items = []
-            for k, (sequence, last) in enumerate(zip(sequences, lasts)):
-                if k in live:   # a list the body writes items into: read as it is now
-                    sequence = self.read_name(written[k].id, written[k])
-                position = nodes.name(index)
-                if last is not None:
-                    position = self.operation_value(gast.BinOp(
-                        left=nodes.clone(last), op=gast.Sub(), right=position), "position")
-                items.append(nodes.subscript(nodes.clone(sequence), position))
-            if kind in ("enumerate", "enumerate_zip"):
-                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
-                        and isinstance(target.elts[0], gast.Name)):
-                    raise self.error("unpack enumerate() into two names", target)
-                counter = nodes.name(index)
-                if start is not None:
-                    counter = nodes.name(self.operation(
-                        gast.BinOp(left=nodes.name(index), op=gast.Add(), right=start)))
-                self.env[target.elts[0].id] = counter
-                if kind == "enumerate":
-                    self.bind_item(target.elts[1], items[0])
-                else:
-                    inner_target = target.elts[1]
-                    if not (isinstance(inner_target, gast.Tuple)
-                            and len(inner_target.elts) == len(items)):
-                        raise self.error("unpack zip() into one name per sequence",
-                                         inner_target)
-                    for elt, item in zip(inner_target.elts, items):
-                        self.bind_item(elt, item)
-            elif kind == "dict_values":
-                key = self.namer.fresh("key")
-                self.emit(nodes.assign(key, items[0]))
-                self.defined.add(key)
-                self.bind_item(target, nodes.subscript(looped_now(), nodes.name(key)))
-            elif kind == "dict_items":
-                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
-                        and isinstance(target.elts[0], gast.Name)):
-                    raise self.error("unpack .items() into two names: for k, v in "
-                                     "d.items()", target)
-                self.bind_item(target.elts[0], items[0])
-                key = self.env[target.elts[0].id]
-                self.bind_item(target.elts[1], nodes.subscript(looped_now(), nodes.clone(key)))
-            elif kind == "zip":
-                if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
-                    raise self.error("unpack zip() into one name per sequence", target)
-                for elt, item in zip(target.elts, items):
-                    self.bind_item(elt, item)
-            else:
-                self.bind_item(target, items[0])
-
-        body = self.block(stmt.body, prologue)
-        if over is not None and over[0].id in self.dict_roots(stmt.body) \
-                and not getattr(stmt, "s2sad_may_exit", False):
-            # the body writes items into the dict it loops over: a new key changes its
-            # size, and Python's loop raises RuntimeError then (at its next step; not
-            # checked in a loop that may break or return, where no next step may come)
-            helper = registry.DICT_HELPERS["dict_size_kept"]
-            self.helpers["dict_size_kept"] = helper
-            ok = self.namer.fresh("same_size")
-            self.defined.add(ok)
-            check = nodes.assign(ok, anno.set(nodes.call("dict_size_kept", [
-                self.read_name(over[0].id, over[0]), nodes.clone(length)]), anno.CALLEE, helper))
-            for new in (check, gast.Assert(test=nodes.name(ok), msg=None)):
-                anno.set(new, anno.SOURCE, header_source)
-                body.append(new)
-        self.leave_loop(body, names, before, stmt)
-        loop = gast.For(target=nodes.name(index, store=True),
-                        iter=anno.set(nodes.call("range", bounds), anno.CALLEE, builtins.range),
-                        body=body or [gast.Pass()], orelse=[], type_comment=None)
-        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
-        self.emit(loop)
 
     def changed_while_looped(self, loop, written, sequences, carried):
         """The positions of the sequences a ``for`` loop runs over that are lists its
@@ -787,10 +397,10 @@ class _Normalizer:
             if not (isinstance(node, gast.Name) and node.id in carried
                     and isinstance(sequence, gast.Name) and sequence.id in self.list_values):
                 continue
-            group = _closed_under_copies({u for u, a in self.env.items()
+            group = closed_under_copies({u for u, a in self.env.items()
                                           if isinstance(a, gast.Name) and a.id == sequence.id}
                                          | {node.id}, copies)
-            sized = [n for n in inside if _list_mutation(n)
+            sized = [n for n in inside if list_mutation(n)
                      and n.func.value.id in group] + [
                      n for n in inside if isinstance(n, gast.AugAssign)
                      and isinstance(n.target, gast.Name) and n.target.id in group]
@@ -836,91 +446,6 @@ class _Normalizer:
             todo.extend(s for s, _ in self.holds.get(current, ()))
         return False
 
-    def dict_iteration(self, node, loop_target=None, body=()):
-        """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
-        ``d.keys()``, ``d.items()`` or ``d.values()`` on a name, else None."""
-        if isinstance(node, gast.Name) and node.id in self.dict_names():
-            return node, "dict_keys"
-        if isinstance(node, gast.Name) and isinstance(loop_target, gast.Name) and any(
-                isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
-                and n.value.id == node.id and isinstance(n.slice, gast.Name)
-                and n.slice.id == loop_target.id for stmt in body for n in gast.walk(stmt)):
-            # for k in p: ... p[k] ...: the items of p are its keys (refused when the
-            # code runs if p is not a dict)
-            return node, "dict_keys"
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and node.func.attr in ("keys", "items", "values") and not node.args \
-                and not node.keywords and isinstance(node.func.value, gast.Name):
-            return node.func.value, f"dict_{node.func.attr}"
-        return None
-
-    def zip_arguments(self, node):
-        """The sequences of ``zip(a, b, ...)`` (a plain call of the builtin), or None."""
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id not in self.env and not node.keywords \
-                and self.parsed.resolve(node.func.id, None) is builtins.zip:
-            return list(node.args)
-        return None
-
-    def reversed_argument(self, node):
-        """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id not in self.env and len(node.args) == 1 \
-                and not node.keywords \
-                and self.parsed.resolve(node.func.id, None) is builtins.reversed:
-            return node.args[0]
-        return None
-
-    def bind_item(self, target, item):
-        """Bind a loop target to an already-normalized ``sequence[index]``."""
-        if isinstance(target, gast.Name):
-            name = self.new_version(target.id)
-        else:
-            name = self.namer.fresh("item")
-        self.emit(nodes.assign(name, item))
-        self.defined.add(name)
-        self.track_views(name, item)
-        if isinstance(target, gast.Name):
-            self.env[target.id] = nodes.name(name)
-        else:
-            self.env[name] = nodes.name(name)   # read back by the unpacking below
-            self.bind_target(target, nodes.name(name))
-
-    def while_statement(self, stmt):
-        carried = self.carried_names(stmt)
-        before = dict(self.env)
-        names = self.enter_loop(carried, stmt)
-        trips = self.namer.fresh("n_iter")
-        self.emit(nodes.assign(trips, nodes.const(0)))
-        self.defined.add(trips)
-        cond = self.namer.fresh("cond")
-        self.defined.add(cond)
-        # (a test that is a name, 'while xs:', keeps the name's own value: the loop
-        # carries it besides the condition)
-        named = isinstance(stmt.test, gast.Name)
-        self.merge_copy(self.out, cond, self.atom(stmt.test), coalesce=not named)
-        header_source = self.source
-
-        def epilogue_source():
-            self.source = header_source
-
-        body = self.block(stmt.body)
-        saved_out, self.out = self.out, body
-        epilogue_source()
-        again = self.atom(stmt.test)
-        self.out = saved_out
-        self.merge_copies(body, [(cond, again)], loop=True, coalesce=not named)
-        counted = self.namer.version(trips)
-        body.append(anno.set(nodes.assign(counted, gast.BinOp(
-            left=nodes.name(trips), op=gast.Add(), right=nodes.const(1))), anno.SOURCE,
-            header_source))
-        self.merge_copies(body, [(trips, nodes.name(counted))], loop=True)
-        self.leave_loop(body, names, before, stmt)
-        loop = gast.While(test=nodes.name(cond), body=body, orelse=[])
-        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())) + (cond, trips))
-        anno.set(loop, anno.TRIPS, trips)
-        self.emit(loop)
-
     def use_numpy(self, dotted, target=None):
         """Generated code calls ``np.<...>``: bind ``np`` to numpy unless the user's is.
 
@@ -958,7 +483,7 @@ class _Normalizer:
     def helper_call(self, fn, helper_name, args, user_name):
         """Emit ``<new version of user_name> = helper(args)`` for an s2sad helper."""
         self.helpers[helper_name] = fn
-        name = self.new_version(user_name)
+        name = self.scope.new_version(user_name)
         self.emit(nodes.assign(name, anno.set(nodes.call(helper_name, args), anno.CALLEE, fn)))
         self.defined.add(name)
         return name
@@ -998,14 +523,14 @@ class _Normalizer:
         elif isinstance(stmt, gast.FunctionDef):   # a local function: inlined where called
             self.local_functions[stmt.name] = stmt
         elif isinstance(stmt, gast.If):
-            self.if_statement(stmt)
+            self.scope.if_statement(stmt)
         elif isinstance(stmt, gast.For):
-            self.for_statement(stmt)
+            self.loops.for_statement(stmt)
         elif isinstance(stmt, gast.While):
-            self.while_statement(stmt)
+            self.loops.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
-        elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value):
+        elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
             self.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and isinstance(stmt.value.func, gast.Attribute) \
@@ -1052,7 +577,7 @@ class _Normalizer:
                 f"follow it)", call,
                 hint=f"build a local list (items = list({owner}); items.{method}(...)), "
                      f"or move the call outside the function you differentiate")
-        items = self.read_name(owner, call.func.value)
+        items = self.scope.read_name(owner, call.func.value)
         self.refuse_tuple_change(owner, items, call, f"has no .{method}() method",
                                  "AttributeError")
         args = [self.atom(a) for a in call.args]
@@ -1202,7 +727,7 @@ class _Normalizer:
                          f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
-        current = self.read_name(base.id, base)
+        current = self.scope.read_name(base.id, base)
         if isinstance(current, gast.Name) and current.id in self.list_values \
                 and isinstance(target.slice, gast.Slice) and target.slice.step is None:
             self.list_slice_store(target, current, value_atom)
@@ -1344,7 +869,7 @@ class _Normalizer:
             for user in twins:   # layer = d["layer"] before: the same dict, written
                 self.env[user] = nodes.name(name)
             return self.dict_store(base, nodes.name(name))
-        current = self.read_name(base.id, base)
+        current = self.scope.read_name(base.id, base)
         if isinstance(current, gast.Name) and (
                 (self.callee and current.id in self.params) or current.id in self.inlined_args):
             fn = self.parsed.node.name
@@ -1491,7 +1016,7 @@ class _Normalizer:
             for sub in gast.walk(loop):
                 gast.copy_location(sub, stmt)
                 sub.end_lineno, sub.end_col_offset = stmt.end_lineno, stmt.end_col_offset
-            self.for_statement(loop)
+            self.loops.for_statement(loop)
             return
         values = [(key, self.atom(value)) for key, value in pairs]
         for key, value in values:
@@ -1712,15 +1237,15 @@ class _Normalizer:
         # a list the function changes by a method (xs.append(v)...), or through a name
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
-        changed = _mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
+        changed = mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
         # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
-        changed |= _mutated_lists(self.parsed.node, _list_extensions(self.parsed.node)) & {
+        changed |= mutated_lists(self.parsed.node, list_extensions(self.parsed.node)) & {
             p for p in self.params if self.param_sequences.get(p) == "list"}
         written = [u for u in written if u not in self.tuple_params]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in self.list_values}
         for t in nodes.walk(self.parsed.node):
-            if _list_mutation(t) and t.func.value.id in changed:
+            if list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         outside = self.outside_values() if first_lines else []
@@ -1731,7 +1256,7 @@ class _Normalizer:
             # the code runs (nothing runs when no argument is written)
             self.check_unshared_on_entry(first_lines, outside)
         for user in sorted(changed):
-            name = self.new_version(user)
+            name = self.scope.new_version(user)
             copier = registry.LIST_HELPERS["copy_container"]
             self.helpers["copy_container"] = copier
             self.emit(nodes.assign(name, anno.set(nodes.call("copy_container", [
@@ -1743,7 +1268,7 @@ class _Normalizer:
                 self.argument_copies.add(name)
         for user in written:
             if user in self.params and user not in changed:
-                name = self.new_version(user)
+                name = self.scope.new_version(user)
                 copier, dotted = registry.METHODS["copy"]
                 self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
                                                       anno.CALLEE, copier)))
@@ -1879,7 +1404,7 @@ class _Normalizer:
                 self.env[user_name] = atom
             return
         source = self.atom(value)
-        new = [self.new_version(n) for n in names]
+        new = [self.scope.new_version(n) for n in names]
         self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in new],
                                             store=True), source))
         for user_name, ssa in zip(names, new):
@@ -1926,7 +1451,7 @@ class _Normalizer:
             if isinstance(elt, gast.Name):
                 self.env[elt.id] = atom
                 continue
-            base = self.read_name(elt.value.id, elt.value) \
+            base = self.scope.read_name(elt.value.id, elt.value) \
                 if isinstance(elt.value, gast.Name) else None
             later = [a for a in atoms[position + 1:] if isinstance(a, gast.Name)]
             if isinstance(base, gast.Name) and later:
@@ -1983,7 +1508,7 @@ class _Normalizer:
                 f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
                 hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' to make a "
                      f"new value")
-        current = self.read_name(target.id, target)
+        current = self.scope.read_name(target.id, target)
         if isinstance(current, gast.Name) and current.id in self.list_values \
                 and isinstance(stmt.op, gast.Add):
             # xs += ys on a list is xs.extend(ys): every name holding the list sees it
@@ -2033,7 +1558,7 @@ class _Normalizer:
             pending = None if checked else self.check_not_inplace(current, "", hint, stmt)
             self.record_write(current.id, stmt, target.id, stmt.op, pending)
         right = self.atom(stmt.value)
-        result = self.new_version(target.id)
+        result = self.scope.new_version(target.id)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
             left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
@@ -2158,56 +1683,6 @@ class _Normalizer:
                         f"existing array for the next trip")
         return None
 
-    # ------------------------------------------------------- expressions
-    def new_version(self, user_name):
-        if self.inline_helpers and (user_name in self.parsed.globals
-                                    or user_name in self.foreign_globals):
-            # an inlined helper may read the module's value of this name in the same
-            # generated function: a local keeps a version of the name instead
-            return self.namer.version(user_name)
-        if user_name not in self.claimed and user_name not in self.params:
-            self.claimed.add(user_name)
-            return user_name
-        return self.namer.version(user_name)
-
-    def read_name(self, name, node):
-        if name in self.env:
-            atom = self.env[name]
-            if self.may_be_unbound(atom) and atom.id not in self.checked:
-                self.check_bound(name, atom, node)
-            return nodes.clone(atom)
-        if name in self.local_functions:
-            raise self.error(f"the local function {name!r} can only be called here", node,
-                             hint="define it at module level to pass it around as a value")
-        if name in self.locals:
-            # assigned later, or only on other paths: Python raises UnboundLocalError
-            # if this read runs, so the generated code does the same
-            atom = self.unbound()
-            self.check_bound(name, atom, node)
-            return atom
-        try:
-            self.parsed.resolve(name)
-        except KeyError:
-            raise self.error(f"name {name!r} is not defined", node,
-                             hint="define it at module level or pass it in as an argument"
-                             ) from None
-        self.use_global(name, node)
-        return nodes.name(name)
-
-    def check_bound(self, user, atom, node):
-        """Emit the run-time check that ``user`` (now ``atom``) holds a value, where
-        Python raises UnboundLocalError on a path that left it unbound."""
-        self.checked.add(atom.id)
-        self.helpers["check_bound"] = check_bound
-        where = self.parsed.location(node)
-        ok = self.namer.fresh(f"{user}_bound")
-        call = nodes.call("check_bound", [nodes.clone(atom), nodes.const(user),
-                                          nodes.const(where.filename), nodes.const(where.line),
-                                          nodes.const(where.column)])
-        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
-        self.defined.add(ok)
-        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-
     def check_unpacked(self, stmt):
         """Emit the run-time check of a starred assignment (see ``desugar``): Python's
         ``ValueError`` when the unpacked list holds fewer values than the targets."""
@@ -2266,7 +1741,7 @@ class _Normalizer:
     def atom(self, node):
         """Normalize ``node`` to an atom, emitting statements for its parts."""
         if isinstance(node, gast.Name):
-            return self.read_name(node.id, node)
+            return self.scope.read_name(node.id, node)
         if isinstance(node, gast.Constant):
             return nodes.const(node.value)
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
@@ -2331,7 +1806,7 @@ class _Normalizer:
                                  hint="compare two values at a time")
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
-        elif _list_mutation(node) and node.func.attr == "pop" \
+        elif list_mutation(node) and node.func.attr == "pop" \
                 and self.global_path(node.func) is None:
             return self.list_method(node, target)
         elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
@@ -2339,7 +1814,7 @@ class _Normalizer:
             if isinstance(result, gast.Name) and target is None:
                 return result.id
             func = node.func
-            name = self.new_version(target) if target else self.namer.fresh(
+            name = self.scope.new_version(target) if target else self.namer.fresh(
                 func.id if isinstance(func, gast.Name) else func.attr)
             self.emit(nodes.assign(name, result))
             self.defined.add(name)
@@ -2382,14 +1857,14 @@ class _Normalizer:
             value = gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
                               values=[v for _, v in entries.values()])
         elif isinstance(node, gast.ListComp):
-            return self.list_comprehension(node)
+            return self.loops.list_comprehension(node)
         elif isinstance(node, gast.IfExp):
-            return self.if_expression(node, target)
+            return self.scope.if_expression(node, target)
         elif isinstance(node, gast.BoolOp):
-            return self.bool_operation(node, target)
+            return self.scope.bool_operation(node, target)
         else:
             raise self.error(f"'{type(node).__name__}' expressions are not supported", node)
-        name = self.new_version(target) if target else self.namer.fresh(base)
+        name = self.scope.new_version(target) if target else self.namer.fresh(base)
         self.emit(nodes.assign(name, value))
         self.defined.add(name)
         if isinstance(value, gast.Dict):
@@ -2404,7 +1879,7 @@ class _Normalizer:
     def bind_value(self, node, target, base):
         """Name ``node``'s value (an expression, or an atom that needs a statement)."""
         if _is_atomic(node):
-            name = self.new_version(target) if target else self.namer.fresh(base)
+            name = self.scope.new_version(target) if target else self.namer.fresh(base)
             atom = self.atom(node)
             self.emit(nodes.assign(name, atom))
             self.defined.add(name)
@@ -2490,7 +1965,7 @@ class _Normalizer:
         if isinstance(arg, gast.Dict):
             return arg
         key, value = self.namer.fresh("key"), self.namer.fresh("value")
-        if self.zip_arguments(arg) is not None and len(arg.args) == 2:
+        if zip_arguments(arg, self.env, self.parsed) is not None and len(arg.args) == 2:
             target = gast.Tuple(elts=[nodes.name(key, store=True),
                                       nodes.name(value, store=True)], ctx=gast.Store())
             entry = nodes.name(value)
@@ -2516,18 +1991,6 @@ class _Normalizer:
             arg = nodes.clone(arg)
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
             gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
-
-    def comprehension_loop(self, loop, result):
-        """Run a comprehension's loop: its target names are its own (Python 3 gives a
-        comprehension a scope), so the names keep the values they had before it."""
-        targets = {n.id for n in nodes.names(loop.target)}
-        saved = {t: self.env[t] for t in targets if t in self.env}
-        self.for_statement(loop, extra_carried=(result,))
-        for t in targets:
-            if t in saved:
-                self.env[t] = saved[t]
-            else:
-                self.env.pop(t, None)
 
     def dict_unpacking(self, node, target=None):
         """``{**a, k: v, **b}``: a new dict, then each entry in order: the items of
@@ -2609,38 +2072,8 @@ class _Normalizer:
         loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
                                 type_comment=None))
         self.building.add(result)
-        self.comprehension_loop(loop, result)
+        self.loops.comprehension_loop(loop, result)
         self.building.discard(result)
-        final = self.env.pop(result)
-        return final.id
-
-    def list_comprehension(self, node):
-        """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
-        if len(node.generators) != 1:
-            raise self.error("list comprehensions with several 'for' clauses are not "
-                             "supported", node, hint="nest two loops with append")
-        gen = node.generators[0]
-        result = self.namer.fresh("items")
-
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-
-        start = self.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
-        self.env[result] = nodes.name(start)
-        append = gast.Expr(value=gast.Call(
-            func=gast.Attribute(value=nodes.name(result), attr="append", ctx=gast.Load()),
-            args=[node.elt], keywords=[]))
-        body = [append]
-        if gen.ifs:
-            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
-                                                                     values=gen.ifs)
-            body = [gast.If(test=test, body=body, orelse=[])]
-        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
-                                type_comment=None))
-        self.comprehension_loop(loop, result)
         final = self.env.pop(result)
         return final.id
 
@@ -2725,12 +2158,12 @@ class _Normalizer:
 
     def inlinable(self, node):
         """The user's module-level function ``node`` calls, if its body can go in place
-        of the call (see :func:`_inlinable`), else None."""
+        of the call (see :func:`.inline.can_inline`), else None."""
         if self.global_path(node.func) is None \
                 or any(isinstance(a, gast.Starred) for a in node.args):
             return None   # a local value, or *args at the call
-        obj = _callee_of(node.func, self.parsed)   # helper(...), or models.helper(...)
-        return obj if _inlinable(obj) else None
+        obj = callee_of(node.func, self.parsed)   # helper(...), or models.helper(...)
+        return obj if can_inline(obj) else None
 
     def inline_helper(self, node, obj):
         """The body of the user's function ``obj`` in place of the call ``node``, in the
@@ -2751,8 +2184,8 @@ class _Normalizer:
         # call runs, as Python does: helper.__defaults__[i], helper.__kwdefaults__[name]
         defaults = {}
         positional = len(obj.__defaults__ or ())
-        for index, (name, value) in enumerate(_defaults_of(obj).items()):
-            if type(value) in _CONSTANT_DEFAULTS:
+        for index, (name, value) in enumerate(defaults_of(obj).items()):
+            if type(value) in CONSTANT_DEFAULTS:
                 defaults[name] = value
             elif index < positional:
                 defaults[name] = gast.Subscript(
@@ -2783,54 +2216,6 @@ class _Normalizer:
             self.inlined_functions.pop()
             (self.env, self.parsed, self.locals, self.local_functions,
              self.held_in_containers, self.loop_spans, self.inlined_args) = saved
-
-    def choice(self, test, then_fn, else_fn, target, base):
-        """``result = then_fn() if test else else_fn()`` as an if statement."""
-        result = self.new_version(target) if target else self.namer.fresh(base)
-        self.defined.add(result)
-        atoms = []
-
-        def arm(fn):
-            def run():
-                saved, self.out = self.out, []
-                atom = fn()
-                atoms.append(atom)
-                out, self.out = self.out, saved
-                self.merge_copy(out, result, atom)
-                return out
-            return run
-
-        then_body = arm(then_fn)()
-        else_body = arm(else_fn)()
-        if all(isinstance(a, gast.Name) and a.id in self.list_values for a in atoms):
-            # a list on both paths (a = b if c else [..]): an item write is a list's
-            self.list_values.add(result)
-            self.list_items[result] = set().union(*(self.list_items.get(a.id, set())
-                                                    for a in atoms))
-        self.emit(gast.If(test=test, body=then_body, orelse=else_body))
-        return result
-
-    def if_expression(self, node, target):
-        test = self.atom(node.test)
-        return self.choice(test, lambda: self.atom(node.body), lambda: self.atom(node.orelse),
-                           target, "choice")
-
-    def bool_operation(self, node, target):
-        """``a and b`` / ``a or b`` with Python's short-circuit semantics."""
-        first = self.atom(node.values[0])
-        if len(node.values) > 2:
-            rest = gast.BoolOp(op=node.op, values=node.values[1:])
-        else:
-            rest = node.values[1]
-        if isinstance(first, gast.Constant):   # True and x -> x; False or x -> x; ...
-            decided = bool(first.value) != isinstance(node.op, gast.And)
-            if decided:
-                return self.bind_value(first, target, "both")
-            return self.bind_value(rest, target, "both")
-        then_fn = (lambda: self.atom(rest)) if isinstance(node.op, gast.And) else (lambda: first)
-        else_fn = (lambda: first) if isinstance(node.op, gast.And) else (lambda: self.atom(rest))
-        return self.choice(first, then_fn, else_fn, target,
-                           "both" if isinstance(node.op, gast.And) else "either")
 
     def track_views(self, name, value):
         if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
@@ -2879,7 +2264,7 @@ class _Normalizer:
                 key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
                 self.item_edges[name] = (value.args[0].id, key)
             return
-        item_of = _returns_item_of(fn) if _is_python_function(fn) else None
+        item_of = returns_item_of(fn) if is_python_function(fn) else None
         if item_of is not None and item_of < len(value.args) \
                 and isinstance(value.args[item_of], gast.Name) \
                 and value.args[item_of].id in self.list_values:
@@ -2889,10 +2274,10 @@ class _Normalizer:
             self.hold(name, source)
             self.maybe_links.add((name, source))
             return
-        if _is_python_function(fn) and not _returns_new_values(fn):
+        if is_python_function(fn) and not returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             # (not what it is given for a parameter it never reads)
-            unread = _unread_parameters(fn)
+            unread = unread_parameters(fn)
             code = fn.__code__
             positional = code.co_varnames[:code.co_argcount]
             given = [(a, positional[i] if i < len(positional) else None)
@@ -2900,8 +2285,8 @@ class _Normalizer:
             given += [(k.value, k.arg) for k in value.keywords]
             self.call_holds[name] = {a.id for a, param in given
                                      if isinstance(a, gast.Name) and param not in unread}
-            fresh = _returns_displays(fn)
-            if _returned_display(fn) == "list":   # a new list: changed as a list
+            fresh = returns_displays(fn)
+            if returned_display(fn) == "list":   # a new list: changed as a list
                 self.list_values.add(name)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
@@ -3377,32 +2762,6 @@ def _constant_key(key):
         isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
 
 
-def _returns_displays(fn):
-    """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
-    tuple display (or comprehension): a new container, never one of its arguments."""
-    return _returned_display(fn) is not None
-
-
-def _returned_display(fn):
-    """``"list"``, ``"tuple"``, ``"dict"`` when every ``return`` of the Python function
-    ``fn`` returns a display (or comprehension) of that one kind, ``"mixed"`` for
-    displays of several kinds, else None."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    kinds = {ast.List: "list", ast.ListComp: "list", ast.Tuple: "tuple",
-             ast.Dict: "dict", ast.DictComp: "dict"}
-    returns = [n for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
-    found = {kinds.get(type(r.value)) for r in returns}
-    if not returns or None in found:
-        return None
-    return found.pop() if len(found) == 1 else "mixed"
-
-
 def _kind_name(kind):
     """``"list"``, ``"tuple"`` or ``"dict"`` for a container kind (``analysis.kinds``),
     else None."""
@@ -3561,59 +2920,6 @@ def _pairwise_disjoint(sets):
     return True
 
 
-def _exposed_reads(loop, candidates):
-    """The names of ``candidates`` that one trip of ``loop`` may read before it
-    assigns them (on some path through the body: the value of the trip before)."""
-    exposed = set()
-
-    def reads(node, bound):
-        for n in nodes.names(node):
-            if isinstance(n.ctx, gast.Load) and n.id in candidates and n.id not in bound:
-                exposed.add(n.id)
-
-    def stores(target):
-        return {n.id for n in nodes.names(target) if isinstance(n.ctx, gast.Store)}
-
-    def block(stmts, bound):
-        bound = set(bound)
-        for stmt in stmts:
-            if isinstance(stmt, gast.If):
-                reads(stmt.test, bound)
-                bound = block(stmt.body, bound) & block(stmt.orelse, bound)
-            elif isinstance(stmt, gast.For):
-                reads(stmt.iter, bound)
-                block(stmt.body, bound | stores(stmt.target))
-            elif isinstance(stmt, gast.While):
-                reads(stmt.test, bound)
-                block(stmt.body, bound)
-            elif isinstance(stmt, (gast.FunctionDef, gast.Lambda)):
-                continue
-            elif isinstance(stmt, gast.AugAssign):
-                reads(stmt.target, bound)
-                for n in nodes.names(stmt.target):
-                    if n.id in candidates and n.id not in bound:
-                        exposed.add(n.id)
-                reads(stmt.value, bound)
-                bound |= stores(stmt.target)
-            elif isinstance(stmt, (gast.Assign, gast.AnnAssign)):
-                reads(stmt.value, bound)
-                targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
-                for target in targets:
-                    reads(target, bound)   # x[i] = v reads x
-                    bound |= stores(target) if not isinstance(target, gast.Subscript) \
-                        else set()
-            else:
-                reads(stmt, bound)
-        return bound
-
-    if isinstance(loop, gast.While):
-        reads(loop.test, set())
-        block(loop.body, set())
-    else:
-        block(loop.body, stores(loop.target))
-    return exposed
-
-
 def _may_alias(value):
     """Whether assigning ``value`` may bind a name to an existing array rather than a
     new one: a name, an item or attribute of one, a view, or a tuple or choice of them."""
@@ -3632,112 +2938,11 @@ def _may_alias(value):
     return False
 
 
-def _list_mutation(node):
-    """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop()`` or
-    ``xs.pop(i)`` on a plain name, with positional arguments."""
-    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-            and isinstance(node.func.value, gast.Name) and not node.keywords
-            and (node.func.attr, len(node.args)) in _LIST_METHOD_ARITY)
-
-
-_LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
-
-
-def _list_extensions(tree):
-    """User names ``tree`` updates by ``name += ...``."""
-    return {n.target.id for n in nodes.walk(tree) if isinstance(n, gast.AugAssign)
-            and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
-
-
-def _mutated_lists(tree, extra=()):
-    """User names a list method changes in ``tree`` (and ``extra``), and the names
-    copied to or from them (``b = a``), which hold the same list."""
-    found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)} | set(extra)
-    copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
-              and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
-    return _closed_under_copies(found, copies)
-
-
-def _closed_under_copies(names, copies):
-    """``names`` with every name a copy ``a = b`` (a pair of ``copies``) joins to one of
-    them, in either direction, until nothing more joins."""
-    found = set(names)
-    changed = bool(found)
-    while changed:
-        changed = False
-        for a, b in copies:
-            if (a in found) != (b in found):
-                found |= {a, b}
-                changed = True
-    return found
-
-
 def _is_append(node):
     """``xs.append(v)`` on a plain name with one positional argument."""
     return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
             and node.func.attr == "append" and isinstance(node.func.value, gast.Name)
             and len(node.args) == 1 and not node.keywords)
-
-
-def _atom_key(atom):
-    """A hashable stand-in for a Name atom (None for anything else)."""
-    return atom.id if isinstance(atom, gast.Name) else None
-
-
-def _same_atom(a, b):
-    if a is None or b is None:
-        return a is b
-    if isinstance(a, gast.Name) and isinstance(b, gast.Name):
-        return a.id == b.id
-    if isinstance(a, gast.Constant) and isinstance(b, gast.Constant):
-        return type(a.value) is type(b.value) and a.value == b.value
-    return False
-
-
-def _coalesce_copy(body, target, loop=False, lists=()):
-    """Turn ``t = <op>; ...; target = t`` (the copy somewhere after) into
-    ``target = <op>; ...`` when nothing but the copy reads t, and nothing
-    between the definition and the copy reads or writes ``target``.  (In a loop,
-    ``target = target + a`` stays a copy when ``t`` is a list in ``lists``: the
-    adjoint of a concatenation splits at the old list's length, which the backward
-    sweep reads from the tape.)"""
-    copy_index = next((i for i in range(len(body) - 1, -1, -1)
-                       if isinstance(body[i], gast.Assign)
-                       and isinstance(body[i].targets[0], gast.Name)
-                       and body[i].targets[0].id == target
-                       and isinstance(body[i].value, gast.Name)), None)
-    if copy_index is None:
-        return
-    source = body[copy_index].value.id
-    for index in range(copy_index - 1, -1, -1):
-        stmt = body[index]
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == source:
-            between = body[index + 1:copy_index] + body[copy_index + 1:]
-            names = {n.id for n in nodes.names(between)}
-            if source in names or target in names:
-                return
-            if loop:
-                earlier = {n.id for n in nodes.names(body[:index])
-                           if isinstance(n.ctx, gast.Load)}
-                reads_self = any(n.id == target for n in nodes.names(stmt.value))
-                if target in earlier or (reads_self and not (
-                        _accumulates(stmt, target) and source not in lists)):
-                    return
-            stmt.targets[0].id = target
-            del body[copy_index]
-            return
-        if any(n.id == source for n in nodes.names(stmt)):
-            return
-
-
-def _accumulates(stmt, name):
-    """``t = name + a`` or ``t = name - a``: an update whose adjoint needs no value."""
-    value = stmt.value
-    if not (isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub))):
-        return False
-    operands = [value.left, value.right]
-    return any(isinstance(o, gast.Name) and o.id == name for o in operands)
 
 
 def _is_atomic(node):
@@ -3793,143 +2998,6 @@ def _subscript_base(sub):
     return f"{owner}_item"
 
 
-def _is_python_function(fn):
-    """A user's own Python function without a derivative rule: it may return an argument."""
-    return is_user_function(fn) and registry.lookup(fn) is None
-
-
-def _returns_item_of(fn):
-    """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
-    item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never
-    assigned, else None."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    node = tree.body[0] if tree.body else None
-    if not isinstance(node, ast.FunctionDef) or node.args.vararg or node.args.kwarg:
-        return None
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
-    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
-    if not returns or not all(
-            isinstance(r.value, ast.Subscript) and isinstance(r.value.value, ast.Name)
-            and not isinstance(r.value.slice, (ast.Slice, ast.Tuple)) for r in returns):
-        return None
-    held = {r.value.value.id for r in returns}
-    stores = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-              and not isinstance(n.ctx, ast.Load)}
-    if len(held) != 1 or not held <= set(params) or held & stores:
-        return None
-    return params.index(held.pop())
-
-
-def _unread_parameters(fn):
-    """The parameters of the Python function ``fn`` its code never reads (no load of
-    the name anywhere in it, nested functions included): what a call gives them can
-    be in nothing the call returns.  Empty when the source is not at hand."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return frozenset()
-    node = tree.body[0]
-    code = getattr(fn, "__code__", None)
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or code is None \
-            or node.name != code.co_name or hasattr(fn, "__wrapped__"):
-        return frozenset()   # (the source of another function: a wrapper's wrapped one)
-    args = node.args
-    if [a.arg for a in args.posonlyargs + args.args] != \
-            list(code.co_varnames[:code.co_argcount]):
-        return frozenset()
-    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-            and not isinstance(n.ctx, ast.Store)}
-    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
-           for n in ast.walk(node)):
-        return frozenset()
-    return frozenset(params - read)
-
-
-def _returns_new_values(fn):
-    """Whether every ``return`` of ``fn`` is an operator, a constant, or a call that
-    allocates its result (``np.sum(a * b)``), so it never hands back an argument.
-    """
-    import ast
-    import inspect
-    import textwrap
-    from ...rules.fresh import allocates
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return False
-
-    def resolve(node):
-        if isinstance(node, ast.Name):
-            if node.id in assigned or node.id in params:
-                return None   # a local name: whatever it holds
-            return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
-        if isinstance(node, ast.Attribute):
-            base = resolve(node.value)
-            return getattr(base, node.attr, None) if inspect.ismodule(base) else None
-        return None
-
-    assigned = {}   # local name -> the values assigned to it (None: something else)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    assigned.setdefault(target.id, []).append(node.value)
-                else:   # unpacking rebinds its names; w[0] = v writes into w, keeping it
-                    for name in ast.walk(target):
-                        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
-                            assigned.setdefault(name.id, []).append(None)
-        elif isinstance(node, (ast.For, ast.With, ast.NamedExpr, ast.comprehension)):
-            for name in ast.walk(getattr(node, "target", node)):
-                if isinstance(name, ast.Name):
-                    assigned.setdefault(name.id, []).append(None)
-    params = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    known = {}   # local name -> whether it holds only new values (True while in progress)
-
-    def new(node):
-        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant)):
-            return True
-        if isinstance(node, ast.Tuple):
-            return all(new(e) for e in node.elts)
-        if isinstance(node, ast.Call):
-            if any(k.arg == "out" for k in node.keywords):
-                return False
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
-                    and not node.args and not node.keywords \
-                    and not inspect.ismodule(resolve(node.func.value)):
-                return True   # v.copy(): a new array (numpy's copy() always is one)
-            callee = resolve(node.func)
-            if callee is _np_function("array") or callee is _np_function("clip"):
-                # np.array copies unless told not to; np.clip makes a new array
-                return not any(k.arg == "copy" for k in node.keywords)
-            return allocates(callee)
-        if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
-            if node.id not in known:
-                known[node.id] = True   # a loop-carried name: its other assignments decide
-                known[node.id] = all(v is not None and new(v) for v in assigned[node.id])
-            return known[node.id]
-        return False
-
-    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
-    return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
-
-
-def _np_function(name):
-    """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
-    import sys
-    numpy = sys.modules.get("numpy")
-    return getattr(numpy, name, None) if numpy is not None else None
-
-
 def _containers_and_loops(fn):
     """(name -> the lines where a list or tuple takes it, the (first, last) lines of
     each loop) in the function ``fn``: what in-place updates are checked against."""
@@ -3937,7 +3005,7 @@ def _containers_and_loops(fn):
     everything = nodes.walk(fn)
     for node in everything:
         items = []
-        if isinstance(node, gast.Call) and _list_mutation(node) and node.func.attr != "pop":
+        if isinstance(node, gast.Call) and list_mutation(node) and node.func.attr != "pop":
             items = node.args[-1:]
         elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
@@ -3949,67 +3017,6 @@ def _containers_and_loops(fn):
     loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
              for n in everything if isinstance(n, (gast.For, gast.While))]
     return held, loops
-
-
-_CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
-
-
-def _inlinable(obj):
-    """Whether the body of ``obj`` can go in place of a call to it: a plain function
-    of the user's, without a closure, ``*args`` or ``**kwargs``.  (A default that is
-    not a number, string or None must be passed by the call: see ``inlinable``;
-    names its body reads from its module are checked where they are read: see
-    ``use_global``.)"""
-    import inspect
-    if not _is_python_function(obj) or obj.__closure__:
-        return False
-    code = obj.__code__
-    return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-
-
-def _defaults_of(obj):
-    """``{parameter: default value}`` of the function ``obj`` (keyword-only ones too)."""
-    code = obj.__code__
-    positional = code.co_varnames[:code.co_argcount]
-    found = dict(zip(positional[len(positional) - len(obj.__defaults__ or ()):],
-                     obj.__defaults__ or ()))
-    found.update(obj.__kwdefaults__ or {})
-    return found
-
-
-def _callee_of(func, parsed):
-    """The object the callee expression ``func`` (``f`` or ``module.f``) names in
-    ``parsed``'s scope, or None."""
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name):
-        return None
-    obj = parsed.resolve(func.id, None)
-    for part in reversed(path):
-        if not inspect.ismodule(obj):
-            return None
-        obj = getattr(obj, part, None)
-    if path:
-        record_path(func.id, parsed.func, path[::-1], obj)
-    return obj
-
-
-def _reachable_helpers(parsed):
-    """``{id(function): parsed}`` for the functions :func:`_inlinable` admits that
-    ``parsed`` calls, directly or through each other."""
-    from ..parse import parse_function
-    found, todo = {}, [parsed]
-    while todo:
-        current = todo.pop()
-        for node in nodes.walk(current.node):
-            if isinstance(node, gast.Call):
-                obj = _callee_of(node.func, current)
-                if id(obj) not in found and _inlinable(obj):
-                    found[id(obj)] = parse_function(obj)
-                    todo.append(found[id(obj)])
-    return found
 
 
 def _held_names(expr):
