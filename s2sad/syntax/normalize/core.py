@@ -45,14 +45,16 @@ from ...rules import registry
 from .. import anno, nodes
 from ..desugar import desugar
 from ..names import Namer
-from ..parse import is_user_function, record_path
+from ..parse import is_user_function
 from .callees import (is_python_function, returned_display, returns_displays,
                       returns_item_of, returns_new_values, unread_parameters)
-from .inline import CONSTANT_DEFAULTS, callee_of, can_inline, defaults_of, reachable_helpers
+from .globals import GlobalNames
+from .inline import Inliner, helper_names, reachable_helpers
 from .loops import Loops
 from .scope import Scope
 from .sequences import zip_arguments
-from .trees import closed_under_copies, list_extensions, list_mutation, mutated_lists
+from .trees import (VIEW_FUNCTIONS, closed_under_copies, containers_and_loops, list_extensions,
+                    list_mutation, mutated_lists, user_names)
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -60,12 +62,6 @@ _BINOP_NAMES = {
     gast.Mod: "mod",
 }
 _UNARY_NAMES = {gast.USub: "neg", gast.UAdd: "pos", gast.Not: "negation", gast.Invert: "inverted"}
-#: calls whose result may share memory with their first argument
-_VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "squeeze",
-                             "swapaxes", "moveaxis", "asarray", "broadcast_to", "atleast_1d",
-                             "atleast_2d", "diagonal", "real", "imag"})
-
-
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 #: ndarray methods that change the array they are called on -> what to write instead
@@ -148,11 +144,6 @@ class NormalFunction:
     unwritten_defaults: List[Any] = field(default_factory=list)
 
 
-def user_names(fn_node) -> Set[str]:
-    """Every identifier the function mentions (parameters, locals, globals)."""
-    return {node.id for node in nodes.names(fn_node)}
-
-
 def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalFunction:
     """``callee=True`` for a function a differentiated function calls: its arguments
     are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
@@ -186,9 +177,6 @@ def _desugared(parsed):
 class _Normalizer:
     def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
         self.parsed = parsed
-        # the parameters known to hold a list / a tuple (kinds of the actual arguments)
-        self.param_sequences = {p: k[0] for p, k in (kinds or {}).items()
-                                if isinstance(k, tuple) and k and k[0] in ("list", "tuple")}
         self.callee = callee
         self.inline_helpers = inline_helpers
         fn = parsed.node
@@ -199,26 +187,21 @@ class _Normalizer:
         self.root_params = frozenset(self.params)
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         self.check_local_functions(fn)
-        reserved = user_names(fn)
+        # (the parameters known to hold a list / a tuple / a dict, by the kinds of the
+        # actual arguments: a dict parameter never rebound, dict item writes are found
+        # by user name)
+        (self.param_sequences, list_params, self.param_dicts,
+         self.tuple_params) = _argument_structure(self.params, self.locals, kinds or {})
+        helpers = reachable_helpers(parsed) if inline_helpers else {}
         # names an inlined helper of another module reads as its module's globals: a
         # local of this function never takes one (see new_version)
-        self.foreign_globals: Set[str] = set()
-        # id(helper function) -> its parsed source, for every helper that may be inlined
-        self.helper_sources: Dict[int, Any] = {}
-        if inline_helpers:   # the names of inlined helpers are never handed out as temps
-            self.helper_sources = reachable_helpers(parsed)
-            for helper in self.helper_sources.values():
-                names = user_names(helper.node)
-                reserved |= names
-                if helper.globals is not parsed.globals:
-                    self.foreign_globals |= {n for n in names if n in helper.globals}
-        self.namer = Namer(reserved | registry.HELPER_NAMES)
-        self.root = parsed   # the differentiated function (self.parsed: the one inlined now)
-        self.free_objects: Dict[str, Any] = {}
-        self.free_sources: Dict[str, Any] = {}
+        helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
+        self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
+        # (the names of inlined helpers are never handed out as temps)
+        self.namer = Namer(user_names(fn) | helper_reserved | registry.HELPER_NAMES)
+        self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
-        self.inlined_functions: List[Any] = []
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
@@ -250,18 +233,10 @@ class _Normalizer:
         # SSA name of a list (or tuple) -> SSA names of its items (put in, or read out):
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
-        self.list_values: Set[str] = set()   # SSA names certain to hold a list
-        # the parameters the arguments' structure shows to be lists and dicts (a dict
-        # parameter never rebound: dict item writes are found by user name)
-        kinds = kinds or {}
-        self.list_values.update(p for p in self.params if _kind_name(kinds.get(p)) == "list")
-        self.param_dicts = {p for p in self.params if _kind_name(kinds.get(p)) == "dict"
-                            and p not in self.locals}
+        self.list_values: Set[str] = set(list_params)   # SSA names certain to hold a list
         self.argument_copies: Set[str] = set()   # copies of arguments written by item
         # (new list, list): a new list holding the other's items (a[1:] of a list), not it
         self.list_copies: Set[tuple] = set()
-        self.tuple_params = {p for p, k in self.param_sequences.items()
-                             if k == "tuple" and p in self.params}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -281,14 +256,12 @@ class _Normalizer:
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
         self.call_holds: Dict[str, Set[str]] = {}
-        self.free_names: Set[str] = set()
         self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
         self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
-        self.inlining: List[str] = []
         # names put into a list or tuple somewhere: an in-place update would reach it
         # (appended to a list, or an item of a list/tuple literal bound to one name):
         # name -> the lines where that happens
-        self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
+        self.held_in_containers, self.loop_spans = containers_and_loops(fn)
         self.out: List[Any] = []
         self.source = None
 
@@ -314,8 +287,9 @@ class _Normalizer:
         new = nodes.function(fn.name, [a.id for a in fn.args.args], self.out,
                              defaults=defaults, kwonly=[a.id for a in fn.args.kwonlyargs],
                              kw_defaults=kw_defaults)
-        return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
-                              self.helpers, self.free_objects, self.free_sources,
+        return NormalFunction(self.parsed, new, self.params, self.namer,
+                              self.module_names.free_names, self.helpers,
+                              self.module_names.free_objects, self.module_names.free_sources,
                               self.entry_checks, self.unwritten_defaults)
 
     def default(self, param, default):
@@ -330,7 +304,7 @@ class _Normalizer:
             self.unwritten_defaults.append((param, self.parsed.location(default)))
             return nodes.const(None)
         for name in names:
-            self.use_global(name.id, name)
+            self.module_names.use_global(name.id, name)
         return nodes.clone(default)
 
     def error(self, message, node, hint=""):
@@ -445,40 +419,6 @@ class _Normalizer:
                 return True
             todo.extend(s for s, _ in self.holds.get(current, ()))
         return False
-
-    def use_numpy(self, dotted, target=None):
-        """Generated code calls ``np.<...>``: bind ``np`` to numpy unless the user's is.
-
-        ``target``: the function the rule is for (a method ``x.sum()`` is computed as
-        ``np.sum(x)``), which ``numpy.<...>`` must still be: generated code reads
-        the attribute, so a replaced (monkeypatched) one would pair another
-        function's call with the rule.
-        """
-        root, *attrs = dotted.split(".")
-        import importlib
-        numpy = importlib.import_module("numpy")
-        if target is not None:
-            obj = numpy
-            for attr in attrs:
-                obj = getattr(obj, attr, None)
-            if obj is not target:
-                raise UnsupportedSyntaxError(
-                    f"numpy.{'.'.join(attrs)} is not numpy's own function now (it was replaced "
-                    f"by {obj!r}), and s2sad computes an array method or attribute of this "
-                    f"function with it", self.parsed.location(self.parsed.node),
-                    hint=f"restore numpy.{'.'.join(attrs)}, or call your function by its "
-                         f"own name")
-            record_path(root, numpy, attrs, obj)
-        mine = self.parsed.resolve(root, None)
-        if mine is numpy:
-            self.use_global(root, self.parsed.node)
-        elif mine is None:
-            self.helpers[root] = numpy
-        else:
-            raise UnsupportedSyntaxError(
-                f"the name {root!r} is bound to {mine!r}, not numpy, but the method calls of "
-                f"this function are written as numpy calls", self.parsed.location(
-                    self.parsed.node), hint="import numpy as np in the function's module")
 
     def helper_call(self, fn, helper_name, args, user_name):
         """Emit ``<new version of user_name> = helper(args)`` for an s2sad helper."""
@@ -713,20 +653,7 @@ class _Normalizer:
             return
         base = target.value
         if not isinstance(base, gast.Name):
-            root = base
-            while isinstance(root, gast.Subscript):
-                root = root.value
-            held = self.env.get(root.id) if isinstance(root, gast.Name) else None
-            if isinstance(held, gast.Name) and held.id in self.list_values:
-                raise self.error(
-                    f"writing into a value the list {root.id!r} holds "
-                    f"({root.id}[...][...] = ...) changes it in place, for the list and "
-                    f"every name holding that value: s2sad does not follow a write into "
-                    f"an item of a list", target,
-                    hint=f"build the new item and store it into the list: item = "
-                         f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
-            raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
-                             target)
+            raise self.nested_store_error(target, base)
         current = self.scope.read_name(base.id, base)
         if isinstance(current, gast.Name) and current.id in self.list_values \
                 and isinstance(target.slice, gast.Slice) and target.slice.step is None:
@@ -736,17 +663,7 @@ class _Normalizer:
                                  "assignment", "TypeError")
         if isinstance(current, gast.Name) and current.id in self.list_values \
                 and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
-            # xs[i] = v on a list: a new version of the list, as for xs.append(v)
-            args = [current, self.atom(target.slice), value_atom]
-            new = self.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args,
-                                   base.id)
-            self.list_values.add(new)
-            self.list_items[new] = set(self.list_items.get(current.id, ()))
-            if isinstance(value_atom, gast.Name):
-                self.list_items[new].add(value_atom.id)
-                self.link(new, value_atom.id)
-            self.link(new, current.id)
-            self.follow_list(base.id, current, new, target)
+            self.list_item_store(target, current, value_atom)
             return
         if isinstance(current, gast.Name) and (
                 (self.callee and current.id in self.params) or current.id in self.inlined_args):
@@ -792,6 +709,37 @@ class _Normalizer:
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
+
+    def nested_store_error(self, target, base):
+        """The refusal of ``x[i][j] = v`` (``base``: ``x[i]``, not a name)."""
+        root = base
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        held = self.env.get(root.id) if isinstance(root, gast.Name) else None
+        if isinstance(held, gast.Name) and held.id in self.list_values:
+            return self.error(
+                f"writing into a value the list {root.id!r} holds "
+                f"({root.id}[...][...] = ...) changes it in place, for the list and "
+                f"every name holding that value: s2sad does not follow a write into "
+                f"an item of a list", target,
+                hint=f"build the new item and store it into the list: item = "
+                     f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
+        return self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
+                          target)
+
+    def list_item_store(self, target, current, value_atom):
+        """``xs[i] = v`` on a list (now ``current``): a new version of the list, as for
+        ``xs.append(v)``."""
+        base = target.value
+        args = [current, self.atom(target.slice), value_atom]
+        new = self.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args, base.id)
+        self.list_values.add(new)
+        self.list_items[new] = set(self.list_items.get(current.id, ()))
+        if isinstance(value_atom, gast.Name):
+            self.list_items[new].add(value_atom.id)
+            self.link(new, value_atom.id)
+        self.link(new, current.id)
+        self.follow_list(base.id, current, new, target)
 
     # ------------------------------------------------------ dict item writes
     def dict_names(self):
@@ -1188,7 +1136,7 @@ class _Normalizer:
                 table([(p, nodes.name(p)) for p in self.params])]
         if outside:
             for name in outside:
-                self.use_global(name, self.parsed.node)
+                self.module_names.use_global(name, self.parsed.node)
             args.append(table([(n, nodes.name(n)) for n in outside]))
         keywords = [("dicts", table([(p, nodes.const(dicts[p])) for p in sorted(dicts)]))] \
             if dicts else []
@@ -1272,7 +1220,7 @@ class _Normalizer:
                 copier, dotted = registry.METHODS["copy"]
                 self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
                                                       anno.CALLEE, copier)))
-                self.use_numpy(dotted, copier)
+                self.module_names.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
                 self.argument_copies.add(name)
@@ -1363,7 +1311,7 @@ class _Normalizer:
             self.local_functions[user_name] = value
             return
         if _is_atomic(value) or (isinstance(value, gast.Attribute)
-                                 and self.global_path(value) is not None):
+                                 and self.module_names.global_path(value) is not None):
             self.env[user_name] = self.atom(value)
             return
         result = self.operation(value, target=user_name)
@@ -1529,40 +1477,45 @@ class _Normalizer:
             self.follow_list(target.id, current, new, stmt)
             return
         if isinstance(current, gast.Name):
-            # Python's 'v op= e' updates in place exactly when v holds an array (or a
-            # list): a number gets a new value.  Where v may share an array with another
-            # name, whether it does is decided when the code runs (check_not_inplace)
-            op = _op_symbol(stmt.op)
-            hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
-            checked = False
-            owner = self.outside_owner(current.id, target.id)
-            if owner is not None:
-                message = (f"'{target.id} {op}= ...' may write into an array another name "
-                           f"holds: {owner} (for arrays, {op}= writes in place)")
-                if current.id not in self.defined:   # a global: its value is known now
-                    if not isinstance(self.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
-                        raise self.error(message, stmt, hint=hint)
-                else:
-                    self.check_not_inplace(current, message, hint, stmt)
-                checked = True
-            sharing = sorted(u for u, a in self.env.items()
-                             if u != target.id and isinstance(a, gast.Name)
-                             and (a.id == current.id or a.id in self.shares.get(current.id, ())))
-            if sharing and not checked:
-                self.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
-                                       f"{sharing[0]!r} too, since the two may share memory",
-                                       hint, stmt)
-                checked = True
-            # the may-alias analysis over every path (check_writes) fills in this
-            # check's message, or drops it where no other array can be reached
-            pending = None if checked else self.check_not_inplace(current, "", hint, stmt)
-            self.record_write(current.id, stmt, target.id, stmt.op, pending)
+            self.check_in_place(stmt, target, current)
         right = self.atom(stmt.value)
         result = self.scope.new_version(target.id)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
             left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
+
+    def check_in_place(self, stmt, target, current):
+        """The checks of ``v op= e`` where ``v`` (now the SSA name ``current``) may hold
+        an array another name holds: Python's update is in place then."""
+        # Python's 'v op= e' updates in place exactly when v holds an array (or a
+        # list): a number gets a new value.  Where v may share an array with another
+        # name, whether it does is decided when the code runs (check_not_inplace)
+        op = _op_symbol(stmt.op)
+        hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
+        checked = False
+        owner = self.outside_owner(current.id, target.id)
+        if owner is not None:
+            message = (f"'{target.id} {op}= ...' may write into an array another name "
+                       f"holds: {owner} (for arrays, {op}= writes in place)")
+            if current.id not in self.defined:   # a global: its value is known now
+                if not isinstance(self.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
+                    raise self.error(message, stmt, hint=hint)
+            else:
+                self.check_not_inplace(current, message, hint, stmt)
+            checked = True
+        sharing = sorted(u for u, a in self.env.items()
+                         if u != target.id and isinstance(a, gast.Name)
+                         and (a.id == current.id or a.id in self.shares.get(current.id, ())))
+        if sharing and not checked:
+            self.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
+                                   f"{sharing[0]!r} too, since the two may share memory",
+                                   hint, stmt)
+            checked = True
+        # the may-alias analysis over every path (check_writes) fills in this
+        # check's message, or drops it where no other array can be reached
+        pending = None if checked else self.check_not_inplace(current, "", hint, stmt)
+        self.record_write(current.id, stmt, target.id, stmt.op, pending)
 
     def check_item_update(self, stmt):
         """``xs[i] op= v`` on a list: Python updates the item in place when it is an
@@ -1709,35 +1662,6 @@ class _Normalizer:
         self.defined.add(ok)
         return text, emitted
 
-    def use_global(self, name, node):
-        """Record that the code reads the module's ``name``; an inlined helper may not
-        read one the differentiated function takes as a parameter."""
-        if self.inlined_functions and name in self.params:
-            raise self.error(
-                f"{self.inlined_functions[-1].__name__} reads the module's {name!r}, which "
-                f"{self.function_name} takes as a parameter: its body cannot go in place "
-                f"of the call for second derivatives", node,
-                hint=f"rename the parameter or the global {name!r}")
-        obj = self.parsed.resolve(name, None)
-        if self.parsed is not self.root and self.parsed.globals is not self.root.globals:
-            # a helper of another module: the name must mean one thing in the code
-            # generated for both, and is read from the helper's module
-            if self.free_objects.get(name, obj) is not obj:
-                raise self.error(
-                    f"{self.inlined_functions[-1].__name__} reads {name!r} from its module, "
-                    f"where it is another object than the {name!r} the code read before: "
-                    f"its body cannot go in place of the call for second derivatives", node,
-                    hint=f"import {name!r} into one module from the other, or rename it")
-            if self.root.resolve(name, None) is not obj:
-                self.free_sources.setdefault(name, self.inlined_functions[-1])
-        elif self.free_objects.get(name, obj) is not obj:
-            raise self.error(
-                f"{name!r} here is another object than the {name!r} an inlined helper of "
-                f"another module reads: second derivatives cannot tell them apart", node,
-                hint=f"import {name!r} into one module from the other, or rename it")
-        self.free_objects.setdefault(name, obj)
-        self.free_names.add(name)
-
     def atom(self, node):
         """Normalize ``node`` to an atom, emitting statements for its parts."""
         if isinstance(node, gast.Name):
@@ -1749,37 +1673,10 @@ class _Normalizer:
                 and type(node.operand.value) in (int, float, complex):
             value = node.operand.value
             return nodes.const(-value if isinstance(node.op, gast.USub) else value)
-        if isinstance(node, gast.Attribute) and self.global_path(node) is not None:
-            self.resolve_path(node)
+        if isinstance(node, gast.Attribute) and self.module_names.global_path(node) is not None:
+            self.module_names.resolve_path(node)
             return nodes.clone(node)
         return nodes.name(self.operation(node))
-
-    def global_path(self, node):
-        """``np.linalg.norm`` -> ["np", "linalg", "norm"] when rooted at a free name."""
-        parts = []
-        while isinstance(node, gast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if isinstance(node, gast.Name) and node.id not in self.env and node.id not in self.locals:
-            parts.append(node.id)
-            return parts[::-1]
-        return None
-
-    def resolve_path(self, node):
-        path = self.global_path(node)
-        root = path[0]
-        try:
-            obj = self.parsed.resolve(root)
-        except KeyError:
-            raise self.error(f"name {root!r} is not defined", node) from None
-        self.use_global(root, node)
-        for part in path[1:]:
-            try:
-                obj = getattr(obj, part)
-            except AttributeError:
-                raise self.error(f"{'.'.join(path)} does not exist", node) from None
-        record_path(root, self.parsed.func, path[1:], obj)   # rules are chosen by identity
-        return obj
 
     def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
@@ -1807,29 +1704,16 @@ class _Normalizer:
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
         elif list_mutation(node) and node.func.attr == "pop" \
-                and self.global_path(node.func) is None:
+                and self.module_names.global_path(node.func) is None:
             return self.list_method(node, target)
-        elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
-            result = inline()
-            if isinstance(result, gast.Name) and target is None:
-                return result.id
-            func = node.func
-            name = self.scope.new_version(target) if target else self.namer.fresh(
-                func.id if isinstance(func, gast.Name) else func.attr)
-            self.emit(nodes.assign(name, result))
-            self.defined.add(name)
-            if isinstance(result, gast.Name):
-                self.hold(name, result.id)
-                # (the helper returned its argument: the very object, which a change
-                # through either name changes)
-                self.same_object.setdefault(name, set()).add(result.id)
-                self.same_object.setdefault(result.id, set()).add(name)
-            return name
+        elif isinstance(node, gast.Call) \
+                and (inline := self.inliner.inlined_body(node)) is not None:
+            return self.inlined_value(node, target, inline)
         elif isinstance(node, gast.Call):
             value = self.call(node)
             if target is None and not named:
                 base = _call_base(value)
-        elif isinstance(node, gast.Attribute) and self.global_path(node) is not None:
+        elif isinstance(node, gast.Attribute) and self.module_names.global_path(node) is not None:
             value = self.atom(node)   # C.T, np.pi: a constant of the module
         elif isinstance(node, gast.Attribute):
             value = self.attribute(node)
@@ -1847,15 +1731,7 @@ class _Normalizer:
                 return self.dict_unpacking(node, target)
             if not all(_constant_key(k) for k in node.keys):
                 return self.dict_display(node, target)
-            # a key written twice keeps its first place and its last value, as in Python
-            # (every value is still computed, in order)
-            entries = {}
-            for key, item in zip(node.keys, node.values):
-                atom = self.atom(item)
-                slot = (type(key.value), key.value)
-                entries[slot] = (entries[slot][0] if slot in entries else key.value, atom)
-            value = gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
-                              values=[v for _, v in entries.values()])
+            value = self.dict_literal(node)
         elif isinstance(node, gast.ListComp):
             return self.loops.list_comprehension(node)
         elif isinstance(node, gast.IfExp):
@@ -1876,6 +1752,37 @@ class _Normalizer:
         self.track_views(name, value)
         return name
 
+    def inlined_value(self, node, target, inline):
+        """The name of the result of the call ``node`` whose callee's body ``inline()``
+        emits in its place: the body's result itself where nothing names it."""
+        result = inline()
+        if isinstance(result, gast.Name) and target is None:
+            return result.id
+        func = node.func
+        name = self.scope.new_version(target) if target else self.namer.fresh(
+            func.id if isinstance(func, gast.Name) else func.attr)
+        self.emit(nodes.assign(name, result))
+        self.defined.add(name)
+        if isinstance(result, gast.Name):
+            self.hold(name, result.id)
+            # (the helper returned its argument: the very object, which a change
+            # through either name changes)
+            self.same_object.setdefault(name, set()).add(result.id)
+            self.same_object.setdefault(result.id, set()).add(name)
+        return name
+
+    def dict_literal(self, node):
+        """The value of a dict display with constant keys, its values atoms: a key
+        written twice keeps its first place and its last value, as in Python (every
+        value is still computed, in order)."""
+        entries = {}
+        for key, item in zip(node.keys, node.values):
+            atom = self.atom(item)
+            slot = (type(key.value), key.value)
+            entries[slot] = (entries[slot][0] if slot in entries else key.value, atom)
+        return gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
+                         values=[v for _, v in entries.values()])
+
     def bind_value(self, node, target, base):
         """Name ``node``'s value (an expression, or an atom that needs a statement)."""
         if _is_atomic(node):
@@ -1894,7 +1801,8 @@ class _Normalizer:
         new dict); any other call as it is."""
         func = node.func
         if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
-                and not node.args and not node.keywords and self.global_path(func) is None:
+                and not node.args and not node.keywords \
+                and self.module_names.global_path(func) is None:
             # d.values() / d.keys() / d.items() as a value (sum(d.values()), list(d.keys()),
             # enumerate(d.items()), zip(p.items(), q.items())): the list [d[k] for k in d]
             # / [k for k in d] / [(k, d[k]) for k in d], in insertion order; a dict that
@@ -2077,146 +1985,6 @@ class _Normalizer:
         final = self.env.pop(result)
         return final.id
 
-    def inlined_body(self, node):
-        """For a call whose callee's body goes in its place (a local function; the
-        user's helper when inlining them), what emits that body and returns the result
-        atom; else None."""
-        func = node.func
-        if isinstance(func, gast.Name) and func.id in self.local_functions \
-                and func.id not in self.env:
-            return lambda: self.inline_call(node)
-        helper = self.inlinable(node) if self.inline_helpers else None
-        if helper is not None:
-            return lambda: self.inline_helper(node, helper)
-        return None
-
-    def inline_call(self, node):
-        """The body of a local function, in place of a call to it; returns the result atom."""
-        name = node.func.id
-        fn = self.local_functions[name]
-        if name in self.inlining:
-            raise self.error(f"the local function {name!r} calls itself", node,
-                             hint="define recursive functions at module level")
-        params = [a.id for a in fn.args.args]
-        bound = self.bind_inlined_args(node, name, params, {})
-        saved_env = dict(self.env)
-        self.inlining.append(name)
-        try:
-            self.env.update(bound)
-            if isinstance(fn, gast.Lambda):
-                return self.atom(fn.body)
-            return self.inline_body(fn, name)
-        finally:
-            self.inlining.pop()
-            self.env = saved_env
-
-    def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
-        """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
-        parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
-        args = [self.atom(a) for a in node.args]
-        keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords if kw.arg}
-        bound = dict(zip(params, args))
-        spelled = ", ".join(params + (["*"] if kwonly else []) + list(kwonly))
-        if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
-                or set(keywords) - set(params[len(args):]) - set(kwonly):
-            raise self.error(f"the call does not match {name}({spelled})", node)
-        bound.update(keywords)
-        for param in list(params) + list(kwonly):
-            if param not in bound and param in defaults:
-                value = defaults[param]
-                bound[param] = self.atom(value) if isinstance(value, gast.AST) \
-                    else nodes.const(value)
-        if len(bound) != len(params) + len(kwonly):
-            raise self.error(f"the call does not match {name}({spelled})", node)
-        return bound
-
-    def inline_body(self, fn, name):
-        """Normalize the body of the function ``fn`` (its parameters bound in the
-        environment) into the current block; returns the atom of its result."""
-        saved_source = self.source
-        try:
-            # the names the desugared body brings (loop indices, flags, renamed loop
-            # targets) must be new here, and never handed out again afterwards
-            inner = desugar(fn, user_names(fn) | set(self.env) | self.namer.taken())
-            for introduced in user_names(inner) - user_names(fn):
-                self.namer.reserve(introduced)
-            self.return_names.add(getattr(inner, "s2sad_result", None))
-            body = [s for s in inner.body if not (
-                isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
-            if not body or not isinstance(body[-1], gast.Return):
-                raise self.error(f"the function {name!r} must end with a return", fn)
-            for stmt in body[:-1]:
-                self.source = self.parsed.source_ref(stmt)
-                self.statement(stmt)
-            self.source = self.parsed.source_ref(body[-1])
-            value = body[-1].value
-            if isinstance(value, gast.Tuple):
-                return nodes.name(self.operation(gast.Tuple(elts=value.elts, ctx=gast.Load())))
-            return self.atom(value)
-        finally:
-            self.source = saved_source
-
-    def inlinable(self, node):
-        """The user's module-level function ``node`` calls, if its body can go in place
-        of the call (see :func:`.inline.can_inline`), else None."""
-        if self.global_path(node.func) is None \
-                or any(isinstance(a, gast.Starred) for a in node.args):
-            return None   # a local value, or *args at the call
-        obj = callee_of(node.func, self.parsed)   # helper(...), or models.helper(...)
-        return obj if can_inline(obj) else None
-
-    def inline_helper(self, node, obj):
-        """The body of the user's function ``obj`` in place of the call ``node``, in the
-        function's own scope: its parameters bound to the call's atoms, nothing else."""
-        from .. import fence
-        if obj in self.inlined_functions:
-            raise self.error(f"{obj.__name__} calls itself, so its body cannot be put in "
-                             f"place of the call for second derivatives", node,
-                             hint="write the recursion as a loop")
-        # rebinding the name regenerates the code
-        self.use_global(self.global_path(node.func)[0], node)
-        helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
-        fence.check(helper)
-        fn = helper.node
-        params = [a.id for a in fn.args.args]
-        kwonly = [a.id for a in fn.args.kwonlyargs]
-        # a default that is not a number, string or None (an array) is read where the
-        # call runs, as Python does: helper.__defaults__[i], helper.__kwdefaults__[name]
-        defaults = {}
-        positional = len(obj.__defaults__ or ())
-        for index, (name, value) in enumerate(defaults_of(obj).items()):
-            if type(value) in CONSTANT_DEFAULTS:
-                defaults[name] = value
-            elif index < positional:
-                defaults[name] = gast.Subscript(
-                    value=nodes.attr(nodes.clone(node.func), "__defaults__"),
-                    slice=nodes.const(index), ctx=gast.Load())
-            else:
-                defaults[name] = gast.Subscript(
-                    value=nodes.attr(nodes.clone(node.func), "__kwdefaults__"),
-                    slice=nodes.const(name), ctx=gast.Load())
-            if isinstance(defaults[name], gast.AST):
-                for sub in gast.walk(defaults[name]):
-                    gast.copy_location(sub, node)
-        bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
-        saved = (self.env, self.parsed, self.locals, self.local_functions,
-                 self.held_in_containers, self.loop_spans, self.inlined_args)
-        self.env = dict(bound)
-        self.parsed = helper
-        self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
-        self.check_local_functions(fn)
-        self.local_functions = {}
-        self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
-        self.inlined_args = self.inlined_args | {
-            a.id for a in bound.values() if isinstance(a, gast.Name)}
-        self.inlined_functions.append(obj)
-        try:
-            return self.inline_body(fn, obj.__name__)
-        finally:
-            self.inlined_functions.pop()
-            (self.env, self.parsed, self.locals, self.local_functions,
-             self.held_in_containers, self.loop_spans, self.inlined_args) = saved
-
     def track_views(self, name, value):
         if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
             if isinstance(value, gast.List):
@@ -2327,7 +2095,7 @@ class _Normalizer:
                 return
         elif isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
             fn = anno.get(value, anno.CALLEE)
-            if getattr(fn, "__name__", "") in _VIEW_FUNCTIONS:
+            if getattr(fn, "__name__", "") in VIEW_FUNCTIONS:
                 source = value.args[0].id
         if source is not None:
             self.link(name, source)
@@ -2664,14 +2432,14 @@ class _Normalizer:
         return self.atom(node)
 
     def attribute(self, node):
-        if self.global_path(node) is not None:
+        if self.module_names.global_path(node) is not None:
             raise AssertionError("global attribute paths are atoms")  # pragma: no cover
         owner = self.atom(node.value)
         if node.attr in registry.CONSTANT_ATTRIBUTES:
             return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
         if node.attr in registry.VIEW_ATTRIBUTES:
             target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
-            self.use_numpy(dotted, target)
+            self.module_names.use_numpy(dotted, target)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
         from ...rules.hints import attribute_hint
         raise self.error(f"the attribute '.{node.attr}' is not supported", node,
@@ -2679,7 +2447,7 @@ class _Normalizer:
 
     def call(self, node):
         func = node.func
-        if isinstance(func, gast.Attribute) and self.global_path(func) is None \
+        if isinstance(func, gast.Attribute) and self.module_names.global_path(func) is None \
                 and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
             # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
             target = registry.DICT_HELPERS["dict_get"]
@@ -2689,7 +2457,7 @@ class _Normalizer:
             anno.set(call, anno.CALLEE, target)
             anno.set(call, "s2sad_call_site", node)
             return call
-        if isinstance(func, gast.Attribute) and self.global_path(func) is None:
+        if isinstance(func, gast.Attribute) and self.module_names.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)
             if entry is None:
@@ -2698,7 +2466,7 @@ class _Normalizer:
                                  hint=method_hint(func.attr))
             target, dotted = entry
             owner = self.atom(func.value)
-            self.use_numpy(dotted, target)
+            self.module_names.use_numpy(dotted, target)
             callee_expr = nodes.dotted(dotted)
             args = [owner]
             if func.attr in ("reshape", "transpose") and len(node.args) > 1:
@@ -2714,11 +2482,11 @@ class _Normalizer:
                 target = self.parsed.resolve(func.id)
             except KeyError:
                 raise self.error(f"name {func.id!r} is not defined", node) from None
-            self.use_global(func.id, node)
+            self.module_names.use_global(func.id, node)
             callee_expr = nodes.name(func.id)
             args, extra = [], node.args
         elif isinstance(func, gast.Attribute):
-            target = self.resolve_path(func)
+            target = self.module_names.resolve_path(func)
             callee_expr = nodes.clone(func)
             args, extra = [], node.args
         else:
@@ -2760,6 +2528,18 @@ def _constant_key(key):
     """A dict display's key written as a string or integer constant."""
     return isinstance(key, gast.Constant) and (
         isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
+
+
+def _argument_structure(params, locals_, kinds):
+    """What the kinds of the arguments (``{parameter: kind}``, see ``analysis.kinds``)
+    show: ``({parameter: "list" or "tuple"}, the list parameters, the dict parameters
+    the function never rebinds, the tuple parameters)``."""
+    sequences = {p: k[0] for p, k in kinds.items()
+                 if isinstance(k, tuple) and k and k[0] in ("list", "tuple")}
+    lists = [p for p in params if _kind_name(kinds.get(p)) == "list"]
+    dicts = {p for p in params if _kind_name(kinds.get(p)) == "dict" and p not in locals_}
+    tuples = {p for p, k in sequences.items() if k == "tuple" and p in params}
+    return sequences, lists, dicts, tuples
 
 
 def _kind_name(kind):
@@ -2934,7 +2714,7 @@ def _may_alias(value):
     if isinstance(value, gast.Call):
         func = value.func
         called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
-        return called in _VIEW_FUNCTIONS
+        return called in VIEW_FUNCTIONS
     return False
 
 
@@ -2998,49 +2778,3 @@ def _subscript_base(sub):
     return f"{owner}_item"
 
 
-def _containers_and_loops(fn):
-    """(name -> the lines where a list or tuple takes it, the (first, last) lines of
-    each loop) in the function ``fn``: what in-place updates are checked against."""
-    held = {}
-    everything = nodes.walk(fn)
-    for node in everything:
-        items = []
-        if isinstance(node, gast.Call) and list_mutation(node) and node.func.attr != "pop":
-            items = node.args[-1:]
-        elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name) \
-                and isinstance(node.value, (gast.List, gast.Tuple)):
-            items = node.value.elts
-        for item in items:
-            for name in _held_names(item):
-                held.setdefault(name, []).append(node.lineno)
-    loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
-             for n in everything if isinstance(n, (gast.For, gast.While))]
-    return held, loops
-
-
-def _held_names(expr):
-    """The names whose array a list may hold after taking ``expr``: the value itself,
-    or a view of it (``v[::2]``, ``v.T``, ``np.reshape(v, ...)``, either arm of
-    ``a if c else b``); arithmetic makes a new array.  A call of anything else but a
-    numpy function may hand back any of its arguments."""
-    if isinstance(expr, gast.Name):
-        return {expr.id}
-    if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
-        return _held_names(expr.value)
-    if isinstance(expr, gast.IfExp):
-        return _held_names(expr.body) | _held_names(expr.orelse)
-    if isinstance(expr, gast.BoolOp):
-        return set().union(*(_held_names(v) for v in expr.values))
-    if isinstance(expr, (gast.Tuple, gast.List)):
-        return set().union(set(), *(_held_names(e) for e in expr.elts))
-    if isinstance(expr, gast.Call):
-        func = expr.func
-        if isinstance(func, gast.Attribute) and func.attr in _VIEW_FUNCTIONS:
-            if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
-                return set().union(set(), *(_held_names(a) for a in expr.args[:1]))
-            return _held_names(func.value)   # v.reshape(...), v.ravel()
-        if isinstance(func, gast.Attribute):
-            return set()   # np.sin(v), np.concatenate(...): a new array
-        return set().union(set(), *(_held_names(a) for a in expr.args))
-    return set()

@@ -75,7 +75,7 @@ class Scope:
             raise norm.error(f"name {name!r} is not defined", node,
                              hint="define it at module level or pass it in as an argument"
                              ) from None
-        norm.use_global(name, node)
+        norm.module_names.use_global(name, node)
         return nodes.name(name)
 
     def check_bound(self, user, atom, node):

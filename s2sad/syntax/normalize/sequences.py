@@ -96,7 +96,7 @@ class LoopHeaders:
         return isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) \
             and iterable.func.attr in ("keys", "items", "values") and not iterable.args \
             and not iterable.keywords and not isinstance(iterable.func.value, gast.Name) \
-            and self.norm.global_path(iterable.func) is None
+            and self.norm.module_names.global_path(iterable.func) is None
 
     def named_source(self, stmt):
         """``for ... in p["enc"].items()`` as a loop over ``source.items()``: the dict
@@ -212,7 +212,7 @@ class LoopHeaders:
         for other in lengths[1:]:
             length = norm.operation_value(nodes.call("min", [length, other]), "n", builtins.min)
         header.bounds = [length]
-        norm.free_names.add("len")
+        norm.module_names.free_names.add("len")
         lasts = [norm.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
                                                  right=nodes.const(1)), "last")
                  if back else None for n, back in zip(lengths, header.backwards)]

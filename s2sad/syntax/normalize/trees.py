@@ -118,3 +118,62 @@ def exposed_reads(loop, candidates):
     else:
         block(loop.body, stores(loop.target))
     return exposed
+
+
+def user_names(fn_node):
+    """Every identifier the function mentions (parameters, locals, globals)."""
+    return {node.id for node in nodes.names(fn_node)}
+
+
+def containers_and_loops(fn):
+    """(name -> the lines where a list or tuple takes it, the (first, last) lines of
+    each loop) in the function ``fn``: what in-place updates are checked against."""
+    held = {}
+    everything = nodes.walk(fn)
+    for node in everything:
+        items = []
+        if isinstance(node, gast.Call) and list_mutation(node) and node.func.attr != "pop":
+            items = node.args[-1:]
+        elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) \
+                and isinstance(node.value, (gast.List, gast.Tuple)):
+            items = node.value.elts
+        for item in items:
+            for name in held_names(item):
+                held.setdefault(name, []).append(node.lineno)
+    loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
+             for n in everything if isinstance(n, (gast.For, gast.While))]
+    return held, loops
+
+
+def held_names(expr):
+    """The names whose array a list may hold after taking ``expr``: the value itself,
+    or a view of it (``v[::2]``, ``v.T``, ``np.reshape(v, ...)``, either arm of
+    ``a if c else b``); arithmetic makes a new array.  A call of anything else but a
+    numpy function may hand back any of its arguments."""
+    if isinstance(expr, gast.Name):
+        return {expr.id}
+    if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
+        return held_names(expr.value)
+    if isinstance(expr, gast.IfExp):
+        return held_names(expr.body) | held_names(expr.orelse)
+    if isinstance(expr, gast.BoolOp):
+        return set().union(*(held_names(v) for v in expr.values))
+    if isinstance(expr, (gast.Tuple, gast.List)):
+        return set().union(set(), *(held_names(e) for e in expr.elts))
+    if isinstance(expr, gast.Call):
+        func = expr.func
+        if isinstance(func, gast.Attribute) and func.attr in VIEW_FUNCTIONS:
+            if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
+                return set().union(set(), *(held_names(a) for a in expr.args[:1]))
+            return held_names(func.value)   # v.reshape(...), v.ravel()
+        if isinstance(func, gast.Attribute):
+            return set()   # np.sin(v), np.concatenate(...): a new array
+        return set().union(set(), *(held_names(a) for a in expr.args))
+    return set()
+
+
+#: calls whose result may share memory with their first argument
+VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "squeeze",
+                             "swapaxes", "moveaxis", "asarray", "broadcast_to", "atleast_1d",
+                             "atleast_2d", "diagonal", "real", "imag"})
