@@ -27,6 +27,14 @@ An *atom* is a ``Name``, a ``Constant``, or a dotted reference to a global
 new version (``x``, ``x_1``, ...), a plain copy ``y = x`` becomes an alias and
 emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
+
+The caller's tree is never changed: the walk reads a desugared copy of it.
+:class:`_Normalizer` walks the statements and hands each job to a collaborator
+made in its ``__init__``: :mod:`.flatten` (expressions, one operation per
+statement), :mod:`.assign` (names bound, items written), :mod:`.scope` (SSA
+versions, reads, merges), :mod:`.loops` with :mod:`.sequences` (loop lowering),
+:mod:`.inline` (bodies in place of calls) and :mod:`.globals` (the module names
+the code reads); :mod:`.callees` and :mod:`.trees` hold plain facts.
 """
 
 import ast
@@ -38,31 +46,27 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ...checks import (IMMUTABLE_TYPES, check_item_alone, check_item_update,
-                      check_not_inplace, check_not_shared, check_unpacked)
+from ...checks import (check_item_alone, check_item_update, check_not_inplace,
+                      check_not_shared, check_unpacked)
 from ...errors import SharedWriteError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, nodes
 from ..desugar import desugar
 from ..names import Namer
 from ..parse import is_user_function
+from .assign import Assignments
 from .callees import (is_python_function, returned_display, returns_displays,
                       returns_item_of, returns_new_values, unread_parameters)
+from .flatten import Flattener, subscript_base
 from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .loops import Loops
 from .scope import Scope
 from .sequences import zip_arguments
-from .trees import (VIEW_FUNCTIONS, closed_under_copies, containers_and_loops, list_extensions,
-                    list_mutation, mutated_lists, user_names)
+from .trees import (VIEW_FUNCTIONS, closed_under_copies, containers_and_loops, is_atomic,
+                    list_extensions, list_mutation, mutated_lists, op_symbol,
+                    user_names)
 
-_BINOP_NAMES = {
-    gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
-    gast.Pow: "power", gast.MatMult: "matmul", gast.FloorDiv: "floordiv",
-    gast.Mod: "mod",
-}
-_UNARY_NAMES = {gast.USub: "neg", gast.UAdd: "pos", gast.Not: "negation", gast.Invert: "inverted"}
-_BUILTIN_NAMES = frozenset(dir(builtins))
 
 #: ndarray methods that change the array they are called on -> what to write instead
 _IN_PLACE_METHODS = {
@@ -117,11 +121,6 @@ def _writes_in_place(call):
                 f"cannot differentiate",
                 f"compute the new array and assign it: {_IN_PLACE_METHODS[name]}")
     return None
-
-
-#: builtins whose result is an iterator (no len(), no items by position)
-_ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
-                      builtins.iter, builtins.reversed)
 
 
 @dataclass
@@ -213,6 +212,8 @@ class _Normalizer:
         # ``source`` or a value copied from it (a number, a fancy index): which one
         # only the values tell, so a write they decide is checked when the code runs
         self.maybe_links: Set[Any] = set()
+        self.flat = Flattener(self)   # one operation per statement
+        self.assigns = Assignments(self)   # names bound, items written
         self.scope = Scope(self)   # versions, reads and merges of the user's names
         self.loops = Loops(self)   # lowers the loops the walk meets
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
@@ -420,43 +421,26 @@ class _Normalizer:
             todo.extend(s for s, _ in self.holds.get(current, ()))
         return False
 
-    def helper_call(self, fn, helper_name, args, user_name):
-        """Emit ``<new version of user_name> = helper(args)`` for an s2sad helper."""
-        self.helpers[helper_name] = fn
-        name = self.scope.new_version(user_name)
-        self.emit(nodes.assign(name, anno.set(nodes.call(helper_name, args), anno.CALLEE, fn)))
-        self.defined.add(name)
-        return name
-
-    def operation_value(self, value, base, callee=None):
-        """Emit ``<fresh base> = value`` for an already-normalized value; return its Name."""
-        if callee is not None:
-            anno.set(value, anno.CALLEE, callee)
-        name = self.namer.fresh(base)
-        self.emit(nodes.assign(name, value))
-        self.defined.add(name)
-        return nodes.name(name)
-
     # -------------------------------------------------------- statements
     def statement(self, stmt):
         if anno.get(stmt, anno.UNPACK_CHECK) is not None:
             self.check_unpacked(stmt)
         elif isinstance(stmt, gast.Assign):
-            self.assign(stmt)
+            self.assigns.assign(stmt)
         elif isinstance(stmt, gast.AugAssign):
-            self.aug_assign(stmt)
+            self.assigns.aug_assign(stmt)
         elif isinstance(stmt, gast.AnnAssign):
             if stmt.value is None:
                 return
-            self.bind_target(stmt.target, stmt.value)
+            self.assigns.bind_target(stmt.target, stmt.value)
         elif isinstance(stmt, gast.Return):
             value = stmt.value
             if isinstance(value, gast.Tuple):
-                atom = nodes.tuple_([self.atom(e) for e in value.elts])
-            elif _is_atomic(value) or isinstance(value, gast.Attribute):
-                atom = self.atom(value)
+                atom = nodes.tuple_([self.flat.atom(e) for e in value.elts])
+            elif is_atomic(value) or isinstance(value, gast.Attribute):
+                atom = self.flat.atom(value)
             else:  # name the returned value after the function: loss = ...
-                atom = nodes.name(self.operation(value, base=self.parsed.node.name))
+                atom = nodes.name(self.flat.operation(value, base=self.parsed.node.name))
             self.emit(nodes.ret(atom))
         elif isinstance(stmt, gast.Pass):
             return
@@ -469,7 +453,7 @@ class _Normalizer:
         elif isinstance(stmt, gast.While):
             self.loops.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
-            self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
+            self.emit(gast.Assert(test=self.flat.atom(stmt.test), msg=None))
         elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
             self.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
@@ -520,7 +504,7 @@ class _Normalizer:
         items = self.scope.read_name(owner, call.func.value)
         self.refuse_tuple_change(owner, items, call, f"has no .{method}() method",
                                  "AttributeError")
-        args = [self.atom(a) for a in call.args]
+        args = [self.flat.atom(a) for a in call.args]
         popped = None
         if method == "append":
             helper, args = "list_append", [items] + args
@@ -539,11 +523,11 @@ class _Normalizer:
             read = gast.Subscript(value=nodes.name(owner), slice=nodes.clone(index),
                                   ctx=gast.Load())
             gast.copy_location(read, call)
-            popped = nodes.name(self.operation(read, target=target,
+            popped = nodes.name(self.flat.operation(read, target=target,
                                                base=None if target else f"{owner}_item"))
             helper, args = "list_delete", [items, nodes.clone(index), popped]
         fn = registry.LIST_HELPERS[helper]
-        new = self.helper_call(fn, helper, args, owner)
+        new = self.flat.helper_call(fn, helper, args, owner)
         self.list_values.add(new)
         if isinstance(items, gast.Name):
             self.list_items[new] = set(self.list_items.get(items.id, ()))
@@ -591,7 +575,7 @@ class _Normalizer:
         if upper is not None:
             whole = gast.copy_location(gast.BinOp(left=whole, op=gast.Add(),
                                                   right=part(upper, None)), target)
-        new = self.operation(whole, base=f"{base}_new")
+        new = self.flat.operation(whole, base=f"{base}_new")
         self.env.pop(temp, None)
         self.list_values.add(new)
         self.list_items[new] = set(self.list_items.get(current.id, ()))
@@ -627,119 +611,6 @@ class _Normalizer:
             for user, atom in list(self.env.items()):
                 if user != owner and isinstance(atom, gast.Name) and atom.id in same:
                     self.env[user] = nodes.name(new)
-
-    def assign(self, stmt):
-        if len(stmt.targets) == 1:
-            self.bind_target(stmt.targets[0], stmt.value)
-            return
-        atom = self.atom(stmt.value)
-        for target in stmt.targets:
-            self.bind_atom(target, atom)
-
-    def bind_target(self, target, value):
-        if isinstance(target, gast.Name):
-            self.bind_name(target.id, value)
-        elif isinstance(target, (gast.Tuple, gast.List)):
-            self.bind_tuple(target, value)
-        elif isinstance(target, gast.Subscript):
-            self.store(target, self.atom(value))
-        else:
-            raise self.error(f"cannot assign to a {type(target).__name__}", target)
-
-    # ------------------------------------------------------ array writes
-    def store(self, target, value_atom):
-        """``x[index] = value`` on an array this function owns."""
-        if self.dict_store(target, value_atom):
-            return
-        base = target.value
-        if not isinstance(base, gast.Name):
-            raise self.nested_store_error(target, base)
-        current = self.scope.read_name(base.id, base)
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and isinstance(target.slice, gast.Slice) and target.slice.step is None:
-            self.list_slice_store(target, current, value_atom)
-            return
-        self.refuse_tuple_change(base.id, current, target, "does not support item "
-                                 "assignment", "TypeError")
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
-            self.list_item_store(target, current, value_atom)
-            return
-        if isinstance(current, gast.Name) and (
-                (self.callee and current.id in self.params) or current.id in self.inlined_args):
-            fn = self.parsed.node.name
-            raise self.error(
-                f"{fn} writes into its argument {base.id!r} ({base.id}[...] = ...): that "
-                f"changes the caller's array too, which s2sad does not follow into the caller",
-                target, hint=f"write into a copy ({base.id} = np.copy({base.id}) first) and "
-                             f"return it if the caller needs the new values")
-        if not isinstance(current, gast.Name) or current.id not in self.defined \
-                or current.id in self.params:
-            if isinstance(current, gast.Name) and current.id not in self.defined:
-                value = self.parsed.resolve(base.id, None)
-                copy_of = ("dict" if isinstance(value, dict) else "list"
-                           if isinstance(value, list) else "np.copy")
-                raise self.error(
-                    f"cannot write into {base.id!r}: it is defined outside the function, and "
-                    f"the write would change it there, which the derivative cannot follow",
-                    target, hint=f"write into a local copy under another name "
-                                 f"(local = {copy_of}({base.id}))")
-            raise self.error(f"cannot write into {base.id!r}: it is not an array this "
-                             f"function created", target,
-                             hint=f"make a copy first: {base.id} = np.copy({base.id})")
-        line = getattr(target, "lineno", 0)
-        for user, atom in sorted(self.env.items()):
-            if user == base.id or not isinstance(atom, gast.Name):
-                continue
-            if self.may_hold(atom.id, current.id) and self.read_after(user, line, target):
-                raise SharedWriteError(
-                    f"writing into {base.id!r} would also change {user!r}, which shares its "
-                    f"memory and is read later", self.parsed.location(target),
-                    hint=f"make {user!r} a copy: {user} = np.copy(...)")
-        for user, atom in sorted(self.env.items()):
-            if isinstance(atom, gast.Name) and current.id in self.call_holds.get(atom.id, ()) \
-                    and self.read_after(user, line, target):
-                raise self.error(
-                    f"writing into {base.id!r} may also change {user!r}, which a function "
-                    f"call made from it (and may share its memory), and {user!r} is read "
-                    f"later", target,
-                    hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
-                         f"{base.id!r}")
-        self.record_write(current.id, target, base.id)
-        index = self.index(target.slice)
-        self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
-                               value_atom))
-
-    def nested_store_error(self, target, base):
-        """The refusal of ``x[i][j] = v`` (``base``: ``x[i]``, not a name)."""
-        root = base
-        while isinstance(root, gast.Subscript):
-            root = root.value
-        held = self.env.get(root.id) if isinstance(root, gast.Name) else None
-        if isinstance(held, gast.Name) and held.id in self.list_values:
-            return self.error(
-                f"writing into a value the list {root.id!r} holds "
-                f"({root.id}[...][...] = ...) changes it in place, for the list and "
-                f"every name holding that value: s2sad does not follow a write into "
-                f"an item of a list", target,
-                hint=f"build the new item and store it into the list: item = "
-                     f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
-        return self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
-                          target)
-
-    def list_item_store(self, target, current, value_atom):
-        """``xs[i] = v`` on a list (now ``current``): a new version of the list, as for
-        ``xs.append(v)``."""
-        base = target.value
-        args = [current, self.atom(target.slice), value_atom]
-        new = self.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args, base.id)
-        self.list_values.add(new)
-        self.list_items[new] = set(self.list_items.get(current.id, ()))
-        if isinstance(value_atom, gast.Name):
-            self.list_items[new].add(value_atom.id)
-            self.link(new, value_atom.id)
-        self.link(new, current.id)
-        self.follow_list(base.id, current, new, target)
 
     # ------------------------------------------------------ dict item writes
     def dict_names(self):
@@ -802,8 +673,8 @@ class _Normalizer:
                     "supported", target,
                     hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
                          "a new list or tuple holding it")
-            inner = self.atom(base)   # the inner dict, read from the outer one
-            key = self.index(target.slice)
+            inner = self.flat.atom(base)   # the inner dict, read from the outer one
+            key = self.flat.index(target.slice)
             dict_set = registry.DICT_HELPERS["dict_set"]
             self.helpers["dict_set"] = dict_set
             name = self.namer.fresh(inner.id if isinstance(inner, gast.Name) else "item")
@@ -832,7 +703,7 @@ class _Normalizer:
                 f"the write would change it there, which the derivative cannot follow",
                 target, hint=f"write into a local copy under another name "
                              f"(local = dict({base.id}))")
-        key = self.index(target.slice)
+        key = self.flat.index(target.slice)
         dict_set = registry.DICT_HELPERS["dict_set"]
         followed = []
         if isinstance(current, gast.Name) and not self.loop_stack:
@@ -855,7 +726,7 @@ class _Normalizer:
             todo += [p for p, _ in self.holders_of(nodes.name(up))]
         if isinstance(current, gast.Name) and base.id not in self.building:
             self.record_dict_write(current.id, base.id, target, skip=followed + chain)
-        new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
+        new = self.flat.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
         self.env[base.id] = nodes.name(new)
         for user in followed:
             self.env[user] = nodes.name(new)
@@ -951,7 +822,7 @@ class _Normalizer:
             if not isinstance(other, gast.Name) or other.id not in self.env:
                 # d.update(p["inner"]): the other dict read once, under a name of its own
                 source = self.namer.fresh("source")
-                self.env[source] = self.atom(other)
+                self.env[source] = self.flat.atom(other)
                 other = gast.copy_location(nodes.name(source), other)
             key = self.namer.fresh("key")
             loop = gast.For(
@@ -966,7 +837,7 @@ class _Normalizer:
                 sub.end_lineno, sub.end_col_offset = stmt.end_lineno, stmt.end_col_offset
             self.loops.for_statement(loop)
             return
-        values = [(key, self.atom(value)) for key, value in pairs]
+        values = [(key, self.flat.atom(value)) for key, value in pairs]
         for key, value in values:
             if not isinstance(key, gast.Constant):
                 raise self.error("the keys of d.update({...}) must be constants", key)
@@ -1306,217 +1177,6 @@ class _Normalizer:
                 hint=f"define each function once at the top of the body under its own "
                      f"name, and choose between the calls in the branch")
 
-    def bind_name(self, user_name, value):
-        if isinstance(value, gast.Lambda):   # a local function: inlined where called
-            self.local_functions[user_name] = value
-            return
-        if _is_atomic(value) or (isinstance(value, gast.Attribute)
-                                 and self.module_names.global_path(value) is not None):
-            self.env[user_name] = self.atom(value)
-            return
-        result = self.operation(value, target=user_name)
-        self.env[user_name] = nodes.name(result)
-
-    def bind_atom(self, target, atom):
-        if isinstance(target, gast.Name):
-            self.env[target.id] = nodes.clone(atom)
-        else:
-            raise self.error("chained assignment to non-names is not supported", target)
-
-    def bind_tuple(self, target, value):
-        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
-                isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
-                for n in gast.walk(e) if not isinstance(n, (gast.Store, gast.Load))):
-            self.bind_nested(target, value)
-            return
-        for elt in target.elts:
-            if isinstance(elt, gast.Starred):
-                raise self.error("starred unpacking is not supported", elt,
-                                 hint="unpack every item by name")
-            if not isinstance(elt, (gast.Name, gast.Subscript)):
-                raise self.error("nested unpacking is not supported", elt,
-                                 hint="unpack one level at a time")
-        if any(isinstance(e, gast.Subscript) for e in target.elts):
-            self.bind_tuple_items(target, value)
-            return
-        names = [e.id for e in target.elts]
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
-            # parallel assignment (a, b = b, a): evaluate every element, then bind
-            results = []
-            for user_name, elt in zip(names, value.elts):
-                if _is_atomic(elt):
-                    results.append(self.atom(elt))
-                else:
-                    results.append(nodes.name(self.operation(elt, target=user_name)))
-            for user_name, atom in zip(names, results):
-                self.env[user_name] = atom
-            return
-        source = self.atom(value)
-        new = [self.scope.new_version(n) for n in names]
-        self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in new],
-                                            store=True), source))
-        for user_name, ssa in zip(names, new):
-            self.env[user_name] = nodes.name(ssa)
-            self.defined.add(ssa)
-            if isinstance(source, gast.Name):
-                # an item may hold what the tuple holds; whether it shares memory with
-                # another item (or with an array it was made from) only the values
-                # tell: a write they decide is checked when the code runs
-                self.hold(ssa, source.id)
-                self.maybe_links.add((ssa, source.id))
-
-    def bind_nested(self, target, value):
-        """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
-        names, then each inner target from its name, as Python unpacks them."""
-        fresh = [self.namer.fresh("item") if isinstance(e, (gast.Tuple, gast.List)) else None
-                 for e in target.elts]
-        outer = gast.copy_location(gast.Tuple(
-            elts=[gast.copy_location(nodes.name(f, store=True), e) if f else e
-                  for f, e in zip(fresh, target.elts)], ctx=gast.Store()), target)
-        self.bind_tuple(outer, value)
-        for name, elt in zip(fresh, target.elts):
-            if name is not None:
-                self.bind_tuple(elt, nodes.name(name))
-                self.env.pop(name, None)   # (not a user's name: no merge, no carry)
-
-    def bind_tuple_items(self, target, value):
-        """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
-        first, then assigns the targets from left to right."""
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
-            atoms = [self.atom(e) for e in value.elts]
-        else:
-            source = self.atom(value)
-            fresh = [self.namer.fresh("item") for _ in target.elts]
-            self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in fresh],
-                                                store=True), source))
-            self.defined.update(fresh)
-            atoms = [nodes.name(n) for n in fresh]
-            for name in fresh:
-                if isinstance(source, gast.Name):
-                    self.hold(name, source.id)
-                    self.maybe_links.add((name, source.id))
-        for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
-            if isinstance(elt, gast.Name):
-                self.env[elt.id] = atom
-                continue
-            base = self.scope.read_name(elt.value.id, elt.value) \
-                if isinstance(elt.value, gast.Name) else None
-            later = [a for a in atoms[position + 1:] if isinstance(a, gast.Name)]
-            if isinstance(base, gast.Name) and later:
-                # a later item read from the right side may be a view of the array this
-                # item writes into (rows of a matrix): Python's later assignment would
-                # then store the changed row.  Refused when it runs, where it does
-                self.helpers["check_not_shared"] = check_not_shared
-                where = self.parsed.location(elt)
-                for other in later:
-                    call = nodes.call("check_not_shared", [
-                        nodes.clone(base), nodes.clone(other), nodes.const(
-                            f"writing into {elt.value.id!r} here changes a value the "
-                            f"assignment stores next (a view of {elt.value.id!r}, such as "
-                            f"a row of a matrix): Python stores the changed values"),
-                        nodes.const("copy the right side's items first, e.g. "
-                                    "a[0], a[1] = a[1].copy(), a[0].copy()"),
-                        nodes.const(where.filename), nodes.const(where.line),
-                        nodes.const(where.column)])
-                    ok = self.namer.fresh("not_shared")
-                    self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_shared)))
-                    self.defined.add(ok)
-                    self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-            self.store(elt, atom)
-
-    def aug_assign(self, stmt):
-        target = stmt.target
-        if isinstance(target, gast.Subscript) and self.is_dict_target(target):
-            self.dict_item_update(stmt)
-            return
-        if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
-            self.check_item_update(stmt)
-            read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
-                                  ctx=gast.Load())
-            gast.copy_location(read, target)
-            total = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
-            self.store(target, nodes.name(self.operation(total)))
-            return
-        if not isinstance(target, gast.Name):
-            raise self.error(f"cannot assign to a {type(target).__name__}", target)
-        if isinstance(stmt.op, gast.BitOr) and (
-                target.id in self.dict_names() or isinstance(stmt.value, (gast.Dict,
-                                                                          gast.DictComp))):
-            # d |= other on a dict is d.update(other): every name holding d sees it
-            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
-                                                 ctx=gast.Load()),
-                             args=[stmt.value], keywords=[])
-            for sub in (call, call.func, call.func.value):
-                gast.copy_location(sub, stmt)
-            self.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
-            return
-        if self.held_before(target.id, stmt.lineno):
-            raise self.error(
-                f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
-                f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
-                hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' to make a "
-                     f"new value")
-        current = self.scope.read_name(target.id, target)
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and isinstance(stmt.op, gast.Add):
-            # xs += ys on a list is xs.extend(ys): every name holding the list sees it
-            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="extend",
-                                                 ctx=gast.Load()),
-                             args=[stmt.value], keywords=[])
-            gast.copy_location(call, stmt)
-            gast.copy_location(call.func, stmt)
-            gast.copy_location(call.func.value, stmt)
-            self.list_method(call)
-            return
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and isinstance(stmt.op, gast.Mult):
-            # xs *= n on a list repeats it in place: every name holding the list sees it
-            times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
-                                                  right=stmt.value), stmt)
-            new = self.operation(times, base=f"{target.id}_new")
-            self.follow_list(target.id, current, new, stmt)
-            return
-        if isinstance(current, gast.Name):
-            self.check_in_place(stmt, target, current)
-        right = self.atom(stmt.value)
-        result = self.scope.new_version(target.id)
-        self.emit(nodes.assign(result, anno.set(gast.BinOp(
-            left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
-        self.defined.add(result)
-        self.env[target.id] = nodes.name(result)
-
-    def check_in_place(self, stmt, target, current):
-        """The checks of ``v op= e`` where ``v`` (now the SSA name ``current``) may hold
-        an array another name holds: Python's update is in place then."""
-        # Python's 'v op= e' updates in place exactly when v holds an array (or a
-        # list): a number gets a new value.  Where v may share an array with another
-        # name, whether it does is decided when the code runs (check_not_inplace)
-        op = _op_symbol(stmt.op)
-        hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
-        checked = False
-        owner = self.outside_owner(current.id, target.id)
-        if owner is not None:
-            message = (f"'{target.id} {op}= ...' may write into an array another name "
-                       f"holds: {owner} (for arrays, {op}= writes in place)")
-            if current.id not in self.defined:   # a global: its value is known now
-                if not isinstance(self.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
-                    raise self.error(message, stmt, hint=hint)
-            else:
-                self.check_not_inplace(current, message, hint, stmt)
-            checked = True
-        sharing = sorted(u for u, a in self.env.items()
-                         if u != target.id and isinstance(a, gast.Name)
-                         and (a.id == current.id or a.id in self.shares.get(current.id, ())))
-        if sharing and not checked:
-            self.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
-                                   f"{sharing[0]!r} too, since the two may share memory",
-                                   hint, stmt)
-            checked = True
-        # the may-alias analysis over every path (check_writes) fills in this
-        # check's message, or drops it where no other array can be reached
-        pending = None if checked else self.check_not_inplace(current, "", hint, stmt)
-        self.record_write(current.id, stmt, target.id, stmt.op, pending)
-
     def check_item_update(self, stmt):
         """``xs[i] op= v`` on a list: Python updates the item in place when it is an
         array, which changes every other slot and name holding that array; s2sad stores
@@ -1536,7 +1196,7 @@ class _Normalizer:
         others = sorted((u, a) for u, a in self.env.items()
                         if u != base.id and isinstance(a, gast.Name) and a.id != current.id
                         and u not in self.return_names and self.read_after(u, line, stmt))
-        op = _op_symbol(stmt.op)
+        op = op_symbol(stmt.op)
         message = (f"'{base.id}[...] {op}= ...' updates the array that item holds in place "
                    f"(for arrays, {op}= writes in place), and {{}} holds that array too: "
                    f"Python changes it there as well, which s2sad does not follow")
@@ -1545,7 +1205,7 @@ class _Normalizer:
         where = self.parsed.location(stmt)
         self.helpers["check_item_update"] = check_item_update
         call = nodes.call("check_item_update", [
-            nodes.clone(current), self.atom(target.slice), nodes.const(message),
+            nodes.clone(current), self.flat.atom(target.slice), nodes.const(message),
             nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
             nodes.const(where.column), nodes.const(",".join(u for u, _ in others))]
             + [nodes.clone(a) for _, a in others])
@@ -1566,10 +1226,10 @@ class _Normalizer:
         label = ast.unparse(gast.gast_to_ast(gast.Subscript(
             value=nodes.clone(target.value), slice=nodes.clone(target.slice),
             ctx=gast.Load())))
-        container = self.atom(target.value)
-        key = self.index(target.slice)
+        container = self.flat.atom(target.value)
+        key = self.flat.index(target.slice)
         read = gast.Subscript(value=nodes.clone(container), slice=key, ctx=gast.Load())
-        item = self.namer.fresh(_subscript_base(read))
+        item = self.namer.fresh(subscript_base(read))
         self.emit(nodes.assign(item, read))
         self.defined.add(item)
         self.track_views(item, read)
@@ -1581,7 +1241,7 @@ class _Normalizer:
         same = set()
         if isinstance(root, gast.Name) and isinstance(self.env.get(root.id), gast.Name):
             same.add(self.env[root.id].id)
-        op = _op_symbol(stmt.op)
+        op = op_symbol(stmt.op)
         hint = f"write '{label} = {label} {op} ...' to make a new array"
         # the dict's other items may hold the same array ({"a": y, "b": y})
         self.helpers["check_item_alone"] = check_item_alone
@@ -1597,12 +1257,12 @@ class _Normalizer:
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
         pending = self.check_not_inplace(nodes.name(item), "", hint, stmt)
         self.record_write(item, stmt, label, stmt.op, pending, same=same)
-        right = self.atom(stmt.value)
+        right = self.flat.atom(stmt.value)
         result = self.namer.fresh(item)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
             left=nodes.name(item), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
-        self.store(target, nodes.name(result))
+        self.assigns.store(target, nodes.name(result))
 
     def outside_owner(self, ssa, user):
         """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
@@ -1641,7 +1301,7 @@ class _Normalizer:
         ``ValueError`` when the unpacked list holds fewer values than the targets."""
         self.helpers["check_unpacked"] = check_unpacked
         ok = self.namer.fresh("unpacked")
-        call = nodes.call("check_unpacked", [self.atom(stmt.value),
+        call = nodes.call("check_unpacked", [self.flat.atom(stmt.value),
                                              nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
         self.defined.add(ok)
@@ -1662,139 +1322,6 @@ class _Normalizer:
         self.defined.add(ok)
         return text, emitted
 
-    def atom(self, node):
-        """Normalize ``node`` to an atom, emitting statements for its parts."""
-        if isinstance(node, gast.Name):
-            return self.scope.read_name(node.id, node)
-        if isinstance(node, gast.Constant):
-            return nodes.const(node.value)
-        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
-                and isinstance(node.operand, gast.Constant) \
-                and type(node.operand.value) in (int, float, complex):
-            value = node.operand.value
-            return nodes.const(-value if isinstance(node.op, gast.USub) else value)
-        if isinstance(node, gast.Attribute) and self.module_names.global_path(node) is not None:
-            self.module_names.resolve_path(node)
-            return nodes.clone(node)
-        return nodes.name(self.operation(node))
-
-    def operation(self, node, target=None, base=None):
-        """Emit one statement computing ``node``; return the name it assigns."""
-        if isinstance(node, gast.Call):
-            node = self.dict_call(node)
-        if isinstance(node, gast.DictComp):
-            return self.dict_comprehension(node, target)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
-                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
-                and side.id in self.dict_names() for side in (node.left, node.right)):
-            # d | {...}: a new dict with the items of both (the right one's win), as
-            # {**d, **{...}}
-            node = gast.copy_location(gast.Dict(keys=[None, None],
-                                                values=[node.left, node.right]), node)
-        named = base is not None
-        base = target or base or _base_name(node)
-        if isinstance(node, gast.BinOp):
-            value = gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
-        elif isinstance(node, gast.UnaryOp):
-            value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
-        elif isinstance(node, gast.Compare):
-            if len(node.ops) != 1:
-                raise self.error("chained comparisons are not supported", node,
-                                 hint="compare two values at a time")
-            value = gast.Compare(left=self.atom(node.left), ops=node.ops,
-                                 comparators=[self.atom(node.comparators[0])])
-        elif list_mutation(node) and node.func.attr == "pop" \
-                and self.module_names.global_path(node.func) is None:
-            return self.list_method(node, target)
-        elif isinstance(node, gast.Call) \
-                and (inline := self.inliner.inlined_body(node)) is not None:
-            return self.inlined_value(node, target, inline)
-        elif isinstance(node, gast.Call):
-            value = self.call(node)
-            if target is None and not named:
-                base = _call_base(value)
-        elif isinstance(node, gast.Attribute) and self.module_names.global_path(node) is not None:
-            value = self.atom(node)   # C.T, np.pi: a constant of the module
-        elif isinstance(node, gast.Attribute):
-            value = self.attribute(node)
-            if target is None and not named:
-                base = _attribute_base(node)
-        elif isinstance(node, gast.Subscript):
-            value = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
-                                   ctx=gast.Load())
-            if target is None and not named:
-                base = _subscript_base(value)
-        elif isinstance(node, (gast.Tuple, gast.List)):
-            value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
-        elif isinstance(node, gast.Dict):
-            if any(key is None for key in node.keys):
-                return self.dict_unpacking(node, target)
-            if not all(_constant_key(k) for k in node.keys):
-                return self.dict_display(node, target)
-            value = self.dict_literal(node)
-        elif isinstance(node, gast.ListComp):
-            return self.loops.list_comprehension(node)
-        elif isinstance(node, gast.IfExp):
-            return self.scope.if_expression(node, target)
-        elif isinstance(node, gast.BoolOp):
-            return self.scope.bool_operation(node, target)
-        else:
-            raise self.error(f"'{type(node).__name__}' expressions are not supported", node)
-        name = self.scope.new_version(target) if target else self.namer.fresh(base)
-        self.emit(nodes.assign(name, value))
-        self.defined.add(name)
-        if isinstance(value, gast.Dict):
-            self.dicts.add(name)
-        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
-                and value.func.id not in self.env \
-                and self.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
-            self.iterators.add(name)
-        self.track_views(name, value)
-        return name
-
-    def inlined_value(self, node, target, inline):
-        """The name of the result of the call ``node`` whose callee's body ``inline()``
-        emits in its place: the body's result itself where nothing names it."""
-        result = inline()
-        if isinstance(result, gast.Name) and target is None:
-            return result.id
-        func = node.func
-        name = self.scope.new_version(target) if target else self.namer.fresh(
-            func.id if isinstance(func, gast.Name) else func.attr)
-        self.emit(nodes.assign(name, result))
-        self.defined.add(name)
-        if isinstance(result, gast.Name):
-            self.hold(name, result.id)
-            # (the helper returned its argument: the very object, which a change
-            # through either name changes)
-            self.same_object.setdefault(name, set()).add(result.id)
-            self.same_object.setdefault(result.id, set()).add(name)
-        return name
-
-    def dict_literal(self, node):
-        """The value of a dict display with constant keys, its values atoms: a key
-        written twice keeps its first place and its last value, as in Python (every
-        value is still computed, in order)."""
-        entries = {}
-        for key, item in zip(node.keys, node.values):
-            atom = self.atom(item)
-            slot = (type(key.value), key.value)
-            entries[slot] = (entries[slot][0] if slot in entries else key.value, atom)
-        return gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
-                         values=[v for _, v in entries.values()])
-
-    def bind_value(self, node, target, base):
-        """Name ``node``'s value (an expression, or an atom that needs a statement)."""
-        if _is_atomic(node):
-            name = self.scope.new_version(target) if target else self.namer.fresh(base)
-            atom = self.atom(node)
-            self.emit(nodes.assign(name, atom))
-            self.defined.add(name)
-            if isinstance(atom, gast.Name):
-                self.hold(name, atom.id)
-            return name
-        return self.operation(node, target)
-
     def dict_call(self, node):
         """``dict(a=x, b=y)`` as the literal ``{'a': x, 'b': y}``; ``dict(zip(ks, vs))`` as
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
@@ -1810,7 +1337,7 @@ class _Normalizer:
             base = func.value
             if not isinstance(base, gast.Name) or base.id not in self.env:
                 source = self.namer.fresh("source")
-                self.env[source] = self.atom(base)
+                self.env[source] = self.flat.atom(base)
                 base = gast.copy_location(nodes.name(source), base)
             key = self.namer.fresh("key")
             item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
@@ -1882,8 +1409,8 @@ class _Normalizer:
             # only the value tells: dict_entries decides when the code runs
             helper = registry.DICT_HELPERS["dict_entries"]
             self.helpers["dict_entries"] = helper
-            held = self.atom(arg)
-            entries = self.operation_value(nodes.call("dict_entries", [held]), "entries",
+            held = self.flat.atom(arg)
+            entries = self.flat.operation_value(nodes.call("dict_entries", [held]), "entries",
                                            helper)
             if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
                 self.link(entries.id, held.id)
@@ -1910,12 +1437,12 @@ class _Normalizer:
         self.built_dicts.add(result)
         self.building.add(result)
         empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
-        self.env[result] = nodes.name(self.operation(empty, target=result))
+        self.env[result] = nodes.name(self.flat.operation(empty, target=result))
         for key, value in zip(node.keys, node.values):
             if key is None:
                 if not isinstance(value, gast.Name):
                     other = self.namer.fresh("source")
-                    self.env[other] = self.atom(value)
+                    self.env[other] = self.flat.atom(value)
                     value = gast.copy_location(nodes.name(other), value)
                 update = gast.Expr(value=gast.Call(func=gast.Attribute(
                     value=gast.copy_location(nodes.name(result), node), attr="update",
@@ -1927,7 +1454,7 @@ class _Normalizer:
             else:
                 item = gast.Subscript(value=gast.copy_location(nodes.name(result), node),
                                       slice=key, ctx=gast.Store())
-                self.dict_store(gast.copy_location(item, node), self.atom(value))
+                self.dict_store(gast.copy_location(item, node), self.flat.atom(value))
         self.building.discard(result)
         return self.env.pop(result).id
 
@@ -1937,12 +1464,12 @@ class _Normalizer:
         reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
         result = target if target is not None and target not in reads \
             and target not in self.params else self.namer.fresh("entries")
-        pairs = [(self.atom(k), self.atom(v)) for k, v in zip(node.keys, node.values)]
+        pairs = [(self.flat.atom(k), self.flat.atom(v)) for k, v in zip(node.keys, node.values)]
         empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
-        current = nodes.name(self.operation(empty, target=result))
+        current = nodes.name(self.flat.operation(empty, target=result))
         dict_set = registry.DICT_HELPERS["dict_set"]
         for key, value in pairs:
-            new = self.helper_call(dict_set, "dict_set", [current, key, value], result)
+            new = self.flat.helper_call(dict_set, "dict_set", [current, key, value], result)
             self.dict_link(new, current, value, key)
             self.dicts.add(new)
             current = nodes.name(new)
@@ -1967,7 +1494,7 @@ class _Normalizer:
                 sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
             return new
 
-        start = self.operation(located(gast.Dict(keys=[], values=[])), target=result)
+        start = self.flat.operation(located(gast.Dict(keys=[], values=[])), target=result)
         self.env[result] = nodes.name(start)
         body = [gast.Assign(targets=[gast.Subscript(value=located(nodes.name(result)),
                                                     slice=node.key, ctx=gast.Store())],
@@ -2393,7 +1920,7 @@ class _Normalizer:
             what = f"writing into {user!r}"
             fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
         else:
-            op = _op_symbol(update)
+            op = op_symbol(update)
             what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
             fix = f"write '{user} = {user} {op} ...' to make a new array"
         for origin, _ in sorted(expand(written), key=repr):
@@ -2422,99 +1949,6 @@ class _Normalizer:
                         f"to leave {other!r} as it is, {fix}")
         return None
 
-    def index(self, node):
-        if isinstance(node, gast.Slice):
-            return gast.Slice(lower=node.lower and self.atom(node.lower),
-                              upper=node.upper and self.atom(node.upper),
-                              step=node.step and self.atom(node.step))
-        if isinstance(node, gast.Tuple):
-            return nodes.tuple_([self.index(e) for e in node.elts])
-        return self.atom(node)
-
-    def attribute(self, node):
-        if self.module_names.global_path(node) is not None:
-            raise AssertionError("global attribute paths are atoms")  # pragma: no cover
-        owner = self.atom(node.value)
-        if node.attr in registry.CONSTANT_ATTRIBUTES:
-            return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
-        if node.attr in registry.VIEW_ATTRIBUTES:
-            target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
-            self.module_names.use_numpy(dotted, target)
-            return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
-        from ...rules.hints import attribute_hint
-        raise self.error(f"the attribute '.{node.attr}' is not supported", node,
-                         hint=attribute_hint(node.attr))
-
-    def call(self, node):
-        func = node.func
-        if isinstance(func, gast.Attribute) and self.module_names.global_path(func) is None \
-                and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
-            # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
-            target = registry.DICT_HELPERS["dict_get"]
-            self.helpers["dict_get"] = target
-            call = nodes.call("dict_get", [self.atom(func.value)] +
-                              [self.atom(a) for a in node.args])
-            anno.set(call, anno.CALLEE, target)
-            anno.set(call, "s2sad_call_site", node)
-            return call
-        if isinstance(func, gast.Attribute) and self.module_names.global_path(func) is None:
-            # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
-            entry = registry.METHODS.get(func.attr)
-            if entry is None:
-                from ...rules.hints import method_hint
-                raise self.error(f"the method '.{func.attr}()' is not supported", node,
-                                 hint=method_hint(func.attr))
-            target, dotted = entry
-            owner = self.atom(func.value)
-            self.module_names.use_numpy(dotted, target)
-            callee_expr = nodes.dotted(dotted)
-            args = [owner]
-            if func.attr in ("reshape", "transpose") and len(node.args) > 1:
-                args.append(nodes.tuple_([self.atom(a) for a in node.args]))
-                extra = []
-            else:
-                extra = node.args
-        elif isinstance(func, gast.Name):
-            if func.id in self.env or func.id in self.locals:
-                raise self.error(f"calling the local value {func.id!r} is not supported", node,
-                                 hint="call the function by its global name")
-            try:
-                target = self.parsed.resolve(func.id)
-            except KeyError:
-                raise self.error(f"name {func.id!r} is not defined", node) from None
-            self.module_names.use_global(func.id, node)
-            callee_expr = nodes.name(func.id)
-            args, extra = [], node.args
-        elif isinstance(func, gast.Attribute):
-            target = self.module_names.resolve_path(func)
-            callee_expr = nodes.clone(func)
-            args, extra = [], node.args
-        else:
-            raise self.error("only calls of named functions are supported", node)
-        # a rule reads a list literal's items (np.stack([a, b])); a function of the
-        # user's gets the list as a value, named like any other
-        literals = not (is_user_function(target) and registry.lookup(target) is None)
-        for arg in extra:
-            if isinstance(arg, (gast.List, gast.Tuple)) and literals:
-                args.append(type(arg)(elts=[self.atom(e) for e in arg.elts], ctx=gast.Load()))
-            else:
-                args.append(self.atom(arg))
-        keywords = []
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self.error("'**' arguments are not supported", kw.value,
-                                 hint="pass the keyword arguments by name")
-            value = kw.value
-            if isinstance(value, (gast.List, gast.Tuple)) and literals:
-                value = type(value)(elts=[self.atom(e) for e in value.elts], ctx=gast.Load())
-            else:
-                value = self.atom(value)
-            keywords.append((kw.arg, value))
-        call = nodes.call(callee_expr, args, keywords)
-        anno.set(call, anno.CALLEE, target)
-        anno.set(call, "s2sad_call_site", node)
-        return call
-
 
 _CONTENTS = object()   # dict_set(old, ...): the new dict holds old's items
 
@@ -2522,12 +1956,6 @@ _CONTENTS = object()   # dict_set(old, ...): the new dict holds old's items
 def _key_of(key):
     """A normalized key's constant value, or None when it is known only at run time."""
     return key.value if isinstance(key, gast.Constant) else None
-
-
-def _constant_key(key):
-    """A dict display's key written as a string or integer constant."""
-    return isinstance(key, gast.Constant) and (
-        isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
 
 
 def _argument_structure(params, locals_, kinds):
@@ -2723,58 +2151,5 @@ def _is_append(node):
     return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
             and node.func.attr == "append" and isinstance(node.func.value, gast.Name)
             and len(node.args) == 1 and not node.keywords)
-
-
-def _is_atomic(node):
-    if isinstance(node, (gast.Name, gast.Constant)):
-        return True
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
-            and isinstance(node.operand, gast.Constant):
-        return True
-    return False
-
-
-def _op_symbol(op):
-    return {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
-            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}.get(type(op), "?")
-
-
-def _base_name(node):
-    if isinstance(node, gast.BinOp):
-        return _BINOP_NAMES.get(type(node.op), "binop")
-    if isinstance(node, gast.UnaryOp):
-        return _UNARY_NAMES.get(type(node.op), "unary")
-    if isinstance(node, gast.Compare):
-        return "cond"
-    if isinstance(node, gast.Tuple):
-        return "tup"
-    if isinstance(node, gast.List):
-        return "items"
-    return "tmp"
-
-
-def _call_base(call):
-    func = call.func
-    name = func.attr if isinstance(func, gast.Attribute) else func.id
-    if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
-        return f"{name}_{call.args[0].id}"   # np.sum(x) -> sum_x, never shadowing sum
-    return name
-
-
-def _attribute_base(node):
-    owner = node.value
-    prefix = owner.id if isinstance(owner, gast.Name) else "value"
-    return f"{prefix}_{node.attr}"
-
-
-def _subscript_base(sub):
-    owner = sub.value.id if isinstance(sub.value, gast.Name) else "value"
-    index = sub.slice
-    if isinstance(index, gast.Constant) and isinstance(index.value, int):
-        suffix = str(index.value) if index.value >= 0 else f"m{-index.value}"
-        return f"{owner}_{suffix}"
-    if isinstance(index, gast.Slice):
-        return f"{owner}_slice"
-    return f"{owner}_item"
 
 

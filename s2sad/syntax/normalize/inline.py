@@ -142,7 +142,7 @@ class Inliner:
         try:
             norm.env.update(bound)
             if isinstance(fn, gast.Lambda):
-                return norm.atom(fn.body)
+                return norm.flat.atom(fn.body)
             return self.inline_body(fn, name)
         finally:
             self.inlining.pop()
@@ -152,8 +152,8 @@ class Inliner:
         """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
         parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
         norm = self.norm
-        args = [norm.atom(a) for a in node.args]
-        keywords = {kw.arg: norm.atom(kw.value) for kw in node.keywords if kw.arg}
+        args = [norm.flat.atom(a) for a in node.args]
+        keywords = {kw.arg: norm.flat.atom(kw.value) for kw in node.keywords if kw.arg}
         bound = dict(zip(params, args))
         spelled = ", ".join(params + (["*"] if kwonly else []) + list(kwonly))
         if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
@@ -163,7 +163,7 @@ class Inliner:
         for param in list(params) + list(kwonly):
             if param not in bound and param in defaults:
                 value = defaults[param]
-                bound[param] = norm.atom(value) if isinstance(value, gast.AST) \
+                bound[param] = norm.flat.atom(value) if isinstance(value, gast.AST) \
                     else nodes.const(value)
         if len(bound) != len(params) + len(kwonly):
             raise norm.error(f"the call does not match {name}({spelled})", node)
@@ -191,8 +191,9 @@ class Inliner:
             norm.source = norm.parsed.source_ref(body[-1])
             value = body[-1].value
             if isinstance(value, gast.Tuple):
-                return nodes.name(norm.operation(gast.Tuple(elts=value.elts, ctx=gast.Load())))
-            return norm.atom(value)
+                return nodes.name(norm.flat.operation(gast.Tuple(elts=value.elts,
+                                                                 ctx=gast.Load())))
+            return norm.flat.atom(value)
         finally:
             norm.source = saved_source
 

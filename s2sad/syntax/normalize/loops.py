@@ -195,7 +195,7 @@ class Loops:
                 sequence = norm.scope.read_name(header.written[k].id, header.written[k])
             position = nodes.name(index)
             if last is not None:
-                position = norm.operation_value(gast.BinOp(
+                position = norm.flat.operation_value(gast.BinOp(
                     left=nodes.clone(last), op=gast.Sub(), right=position), "position")
             items.append(nodes.subscript(nodes.clone(sequence), position))
         return items
@@ -209,7 +209,7 @@ class Loops:
                 raise norm.error("unpack enumerate() into two names", target)
             counter = nodes.name(index)
             if header.start is not None:
-                counter = nodes.name(norm.operation(
+                counter = nodes.name(norm.flat.operation(
                     gast.BinOp(left=nodes.name(index), op=gast.Add(), right=header.start)))
             norm.env[target.elts[0].id] = counter
             if kind == "enumerate":
@@ -280,7 +280,7 @@ class Loops:
             norm.env[target.id] = nodes.name(name)
         else:
             norm.env[name] = nodes.name(name)   # read back by the unpacking below
-            norm.bind_target(target, nodes.name(name))
+            norm.assigns.bind_target(target, nodes.name(name))
 
     # ------------------------------------------------------------ while loops
     def while_statement(self, stmt):
@@ -298,7 +298,7 @@ class Loops:
         # (a test that is a name, 'while xs:', keeps the name's own value: the loop
         # carries it besides the condition)
         named = isinstance(stmt.test, gast.Name)
-        norm.scope.merge_copy(norm.out, cond, norm.atom(stmt.test), coalesce=not named)
+        norm.scope.merge_copy(norm.out, cond, norm.flat.atom(stmt.test), coalesce=not named)
         header_source = norm.source
 
         def epilogue_source():
@@ -307,7 +307,7 @@ class Loops:
         body = norm.block(stmt.body)
         saved_out, norm.out = norm.out, body
         epilogue_source()
-        again = norm.atom(stmt.test)
+        again = norm.flat.atom(stmt.test)
         norm.out = saved_out
         norm.scope.merge_copies(body, [(cond, again)], loop=True, coalesce=not named)
         counted = norm.namer.version(trips)
@@ -350,7 +350,7 @@ class Loops:
                 sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
             return new
 
-        start = norm.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
+        start = norm.flat.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
         norm.env[result] = nodes.name(start)
         append = gast.Expr(value=gast.Call(
             func=gast.Attribute(value=nodes.name(result), attr="append", ctx=gast.Load()),

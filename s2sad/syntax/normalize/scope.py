@@ -142,7 +142,7 @@ class Scope:
 
     def if_statement(self, stmt):
         norm = self.norm
-        test = norm.atom(stmt.test)
+        test = norm.flat.atom(stmt.test)
         self.branch(test, lambda: norm.block(stmt.body), lambda: norm.block(stmt.orelse))
 
     def branch(self, test, then_fn, else_fn, extra=None):
@@ -210,15 +210,16 @@ class Scope:
         return result
 
     def if_expression(self, node, target):
-        norm = self.norm
-        test = norm.atom(node.test)
-        return self.choice(test, lambda: norm.atom(node.body), lambda: norm.atom(node.orelse),
+        """``a if c else b`` as an if statement assigning one name."""
+        atom = self.norm.flat.atom
+        test = atom(node.test)
+        return self.choice(test, lambda: atom(node.body), lambda: atom(node.orelse),
                            target, "choice")
 
     def bool_operation(self, node, target):
         """``a and b`` / ``a or b`` with Python's short-circuit semantics."""
         norm = self.norm
-        first = norm.atom(node.values[0])
+        first = norm.flat.atom(node.values[0])
         if len(node.values) > 2:
             rest = gast.BoolOp(op=node.op, values=node.values[1:])
         else:
@@ -226,10 +227,11 @@ class Scope:
         if isinstance(first, gast.Constant):   # True and x -> x; False or x -> x; ...
             decided = bool(first.value) != isinstance(node.op, gast.And)
             if decided:
-                return norm.bind_value(first, target, "both")
-            return norm.bind_value(rest, target, "both")
-        then_fn = (lambda: norm.atom(rest)) if isinstance(node.op, gast.And) else (lambda: first)
-        else_fn = (lambda: first) if isinstance(node.op, gast.And) else (lambda: norm.atom(rest))
+                return norm.flat.bind_value(first, target, "both")
+            return norm.flat.bind_value(rest, target, "both")
+        atom = norm.flat.atom
+        then_fn = (lambda: atom(rest)) if isinstance(node.op, gast.And) else (lambda: first)
+        else_fn = (lambda: first) if isinstance(node.op, gast.And) else (lambda: atom(rest))
         return self.choice(first, then_fn, else_fn, target,
                            "both" if isinstance(node.op, gast.And) else "either")
 

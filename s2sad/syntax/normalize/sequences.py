@@ -103,7 +103,7 @@ class LoopHeaders:
         read once, under a name of its own, then looped over as ``d.items()`` is."""
         norm, iterable = self.norm, stmt.iter
         source = norm.namer.fresh("source")
-        norm.env[source] = norm.atom(iterable.func.value)
+        norm.env[source] = norm.flat.atom(iterable.func.value)
         named = gast.copy_location(nodes.name(source), iterable.func.value)
         loop = gast.copy_location(gast.For(
             target=stmt.target, iter=gast.copy_location(gast.Call(
@@ -122,7 +122,7 @@ class LoopHeaders:
         norm, iterable = self.norm, stmt.iter
         callee = builtin_called(iterable, norm.env, norm.parsed)
         if callee is builtins.range and not iterable.keywords:
-            return LoopHeader("range", bounds=[norm.atom(a) for a in iterable.args])
+            return LoopHeader("range", bounds=[norm.flat.atom(a) for a in iterable.args])
         if callee is builtins.zip and not iterable.keywords:
             return self.sequences_header("zip", iterable.args)
         if callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
@@ -136,7 +136,7 @@ class LoopHeaders:
                 [iterable.args[0]] if zipped is None else zipped)
             start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
             if start is not None:
-                header.start = norm.atom(start)   # evaluated once, before the loop
+                header.start = norm.flat.atom(start)   # evaluated once, before the loop
             return header
         over = dict_iteration(iterable, norm.dict_names(), stmt.target, stmt.body)
         if over is not None:
@@ -147,8 +147,9 @@ class LoopHeaders:
         """The header of a loop over the sequences ``parts`` (each maybe reversed)."""
         inner = [reversed_argument(a, self.norm.env, self.norm.parsed) for a in parts]
         written = [a if r is None else r for a, r in zip(parts, inner)]
-        return LoopHeader(kind, sequences=[self.norm.atom(a) for a in written], written=written,
-                       backwards=[r is not None for r in inner])
+        atoms = [self.norm.flat.atom(a) for a in written]
+        return LoopHeader(kind, sequences=atoms, written=written,
+                          backwards=[r is not None for r in inner])
 
     def dict_header(self, stmt, owner, kind):
         """for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
@@ -164,7 +165,7 @@ class LoopHeaders:
                 f"followed", stmt.iter,
                 hint=f"loop over a copy (for k in list({owner.id})) or use another "
                      f"name for the new dict")
-        keys = norm.operation_value(anno.set(nodes.call("dict_keys", [
+        keys = norm.flat.operation_value(anno.set(nodes.call("dict_keys", [
             nodes.clone(looped)]), "s2sad_call_site", stmt.iter), "keys",
             registry.DICT_HELPERS["dict_keys"])
         norm.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
@@ -183,7 +184,7 @@ class LoopHeaders:
                 # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
                 helper = registry.DICT_HELPERS["dict_keys"]
                 norm.helpers["dict_keys"] = helper
-                sequences[position] = norm.operation_value(
+                sequences[position] = norm.flat.operation_value(
                     nodes.call("dict_keys", [sequence]), "keys", helper)
             elif isinstance(sequence, gast.Name) and norm.may_be_dict(sequence.id):
                 # a value whose kind the code does not show (a parameter, an item of a
@@ -191,13 +192,13 @@ class LoopHeaders:
                 # the code runs, else its items
                 helper = registry.DICT_HELPERS["loop_items"]
                 norm.helpers["loop_items"] = helper
-                items = norm.operation_value(nodes.call("loop_items", [sequence]), "items",
+                items = norm.flat.operation_value(nodes.call("loop_items", [sequence]), "items",
                                              helper)
                 norm.link(items.id, sequence.id)   # (the very list, for a list)
                 sequences[position] = items
         # a loop over an iterator bound to a name: over the list of its items, which
         # consumes it as the loop would
-        sequences[:] = [norm.operation_value(nodes.call("list", [s]), "items", builtins.list)
+        sequences[:] = [norm.flat.operation_value(nodes.call("list", [s]), "items", builtins.list)
                         if isinstance(s, gast.Name) and s.id in norm.iterators else s
                         for s in sequences]
 
@@ -206,14 +207,15 @@ class LoopHeaders:
         bound put into ``header.bounds``) and each reversed sequence's last position;
         returns those last positions (None for a sequence read from its start)."""
         norm = self.norm
-        lengths = [norm.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
+        lengths = [norm.flat.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
                                         builtins.len) for s in header.sequences]
         length = lengths[0]
         for other in lengths[1:]:
-            length = norm.operation_value(nodes.call("min", [length, other]), "n", builtins.min)
+            length = norm.flat.operation_value(nodes.call("min", [length, other]), "n",
+                                               builtins.min)
         header.bounds = [length]
         norm.module_names.free_names.add("len")
-        lasts = [norm.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
+        lasts = [norm.flat.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
                                                  right=nodes.const(1)), "last")
                  if back else None for n, back in zip(lengths, header.backwards)]
         return lasts

@@ -177,3 +177,26 @@ def held_names(expr):
 VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "squeeze",
                              "swapaxes", "moveaxis", "asarray", "broadcast_to", "atleast_1d",
                              "atleast_2d", "diagonal", "real", "imag"})
+
+
+def is_atomic(node):
+    """A name, a constant, or a signed numeric constant (``-1.0``)."""
+    if isinstance(node, (gast.Name, gast.Constant)):
+        return True
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+            and isinstance(node.operand, gast.Constant):
+        return True
+    return False
+
+
+def op_symbol(op):
+    """How Python spells the binary operator ``op`` (``"?"`` for another one)."""
+    return {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
+            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}.get(type(op), "?")
+
+
+def constant_key(key):
+    """A dict display's key written as a string or integer constant."""
+    return isinstance(key, gast.Constant) and (
+        isinstance(key.value, str)
+        or isinstance(key.value, int) and not isinstance(key.value, bool))
