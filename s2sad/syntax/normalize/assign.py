@@ -30,6 +30,7 @@ class Assignments:
         self.norm = normalizer
 
     def assign(self, stmt):
+        """``t = e`` (one target), or ``a = b = e`` (every target bound to one atom)."""
         norm = self.norm
         if len(stmt.targets) == 1:
             self.bind_target(stmt.targets[0], stmt.value)
@@ -39,6 +40,8 @@ class Assignments:
             self.bind_atom(target, atom)
 
     def bind_target(self, target, value):
+        """Bind one assignment target (a name, a tuple or list, an item) to the user
+        expression ``value``."""
         norm = self.norm
         if isinstance(target, gast.Name):
             self.bind_name(target.id, value)
@@ -148,6 +151,8 @@ class Assignments:
         norm.follow_list(base.id, current, new, target)
 
     def bind_name(self, user_name, value):
+        """Bind ``user_name`` to ``value``: an atom is an alias (nothing emitted), a
+        lambda a local function, anything else one named operation."""
         norm = self.norm
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
             norm.local_functions[user_name] = value
@@ -160,6 +165,7 @@ class Assignments:
         norm.env[user_name] = nodes.name(result)
 
     def bind_atom(self, target, atom):
+        """Bind a target of a chained assignment (a name) to an atom."""
         norm = self.norm
         if isinstance(target, gast.Name):
             norm.env[target.id] = nodes.clone(atom)
@@ -167,6 +173,8 @@ class Assignments:
             raise norm.error("chained assignment to non-names is not supported", target)
 
     def bind_tuple(self, target, value):
+        """``a, b = value``: a parallel assignment from a display, else the unpacking
+        of a tuple-valued name (nested targets and items written handed on)."""
         norm = self.norm
         if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
                 isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
@@ -271,6 +279,8 @@ class Assignments:
             self.store(elt, atom)
 
     def aug_assign(self, stmt):
+        """``v op= e``: a dict's or a list's update, an item's (``x[i] = x[i] op e``),
+        or a new version ``v_1 = v op e`` annotated ``anno.IN_PLACE``."""
         norm = self.norm
         target = stmt.target
         if isinstance(target, gast.Subscript) and norm.is_dict_target(target):

@@ -174,6 +174,11 @@ def _desugared(parsed):
 
 
 class _Normalizer:
+    """The walk over one function's statements (see the module docstring): it holds
+    the state every piece shares (the environment ``env`` of user name -> atom, the
+    SSA names ``defined``, the block ``out`` being filled, the facts about lists,
+    dicts and views) and dispatches each statement to its collaborator."""
+
     def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
         self.parsed = parsed
         self.callee = callee
@@ -186,17 +191,14 @@ class _Normalizer:
         self.root_params = frozenset(self.params)
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         self.check_local_functions(fn)
-        # (the parameters known to hold a list / a tuple / a dict, by the kinds of the
-        # actual arguments: a dict parameter never rebound, dict item writes are found
-        # by user name)
+        # the parameters known to hold a list / a tuple / a dict (a dict parameter never
+        # rebound: dict item writes are found by user name)
         (self.param_sequences, list_params, self.param_dicts,
          self.tuple_params) = _argument_structure(self.params, self.locals, kinds or {})
         helpers = reachable_helpers(parsed) if inline_helpers else {}
-        # names an inlined helper of another module reads as its module's globals: a
-        # local of this function never takes one (see new_version)
+        # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
-        # (the names of inlined helpers are never handed out as temps)
         self.namer = Namer(user_names(fn) | helper_reserved | registry.HELPER_NAMES)
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters

@@ -188,6 +188,7 @@ class Flattener:
         return name
 
     def index(self, node):
+        """A subscript's index with atoms for its parts (slices and tuples kept)."""
         if isinstance(node, gast.Slice):
             return gast.Slice(lower=node.lower and self.atom(node.lower),
                               upper=node.upper and self.atom(node.upper),
@@ -197,6 +198,8 @@ class Flattener:
         return self.atom(node)
 
     def attribute(self, node):
+        """``x.T``, ``x.shape`` on a local value: its numpy function or the attribute
+        itself; any other attribute is refused."""
         norm = self.norm
         if norm.module_names.global_path(node) is not None:
             raise AssertionError("global attribute paths are atoms")  # pragma: no cover
@@ -213,6 +216,9 @@ class Flattener:
                          hint=attribute_hint(node.attr))
 
     def call(self, node):
+        """The call ``node`` with atoms for its arguments, its callee resolved and
+        annotated (``anno.CALLEE``); a method of a local value becomes numpy's
+        function (``x.sum()`` -> ``np.sum(x)``), ``d.get(k)`` ``dict_get``."""
         norm = self.norm
         func = node.func
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None \
@@ -304,6 +310,7 @@ _ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.f
 
 
 def base_name(node):
+    """The name a temporary computing ``node`` is given (``mul``, ``cond``...)."""
     if isinstance(node, gast.BinOp):
         return _BINOP_NAMES.get(type(node.op), "binop")
     if isinstance(node, gast.UnaryOp):
@@ -318,6 +325,7 @@ def base_name(node):
 
 
 def call_base(call):
+    """The name the result of the normalized ``call`` is given."""
     func = call.func
     name = func.attr if isinstance(func, gast.Attribute) else func.id
     if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
@@ -326,12 +334,14 @@ def call_base(call):
 
 
 def attribute_base(node):
+    """The name the value of the attribute ``node`` is given."""
     owner = node.value
     prefix = owner.id if isinstance(owner, gast.Name) else "value"
     return f"{prefix}_{node.attr}"
 
 
 def subscript_base(sub):
+    """The name an item or a slice ``sub`` is given (``x_item``, ``x_slice``...)."""
     owner = sub.value.id if isinstance(sub.value, gast.Name) else "value"
     index = sub.slice
     if isinstance(index, gast.Constant) and isinstance(index.value, int):

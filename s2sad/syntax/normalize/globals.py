@@ -76,6 +76,8 @@ class GlobalNames:
         return None
 
     def resolve_path(self, node):
+        """The object the dotted path ``node`` (``np.linalg.norm``) denotes, recorded
+        for the choice of rules by identity."""
         norm = self.norm
         path = self.global_path(node)
         root = path[0]

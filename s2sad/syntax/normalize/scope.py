@@ -138,9 +138,11 @@ class Scope:
                 coalesce_copy(body, target, loop, norm.list_values)
 
     def merge_copy(self, body, target, atom, coalesce=True):
+        """:meth:`merge_copies` of one pair."""
         self.merge_copies(body, [(target, atom)], coalesce=coalesce)
 
     def if_statement(self, stmt):
+        """``if test: ... else: ...`` with its names merged after it."""
         norm = self.norm
         test = norm.flat.atom(stmt.test)
         self.branch(test, lambda: norm.block(stmt.body), lambda: norm.block(stmt.orelse))
