@@ -27,39 +27,46 @@ An *atom* is a ``Name``, a ``Constant``, or a dotted reference to a global
 new version (``x``, ``x_1``, ...), a plain copy ``y = x`` becomes an alias and
 emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
+
+The caller's tree is never changed: the walk reads a desugared copy of it.
+:class:`_Normalizer` walks the statements and hands each job to a collaborator
+made in its ``__init__``: :mod:`.flatten` (expressions, one operation per
+statement), :mod:`.assign` (names bound, items written), :mod:`.scope` (SSA
+versions, reads, merges), :mod:`.loops` with :mod:`.sequences` (loop lowering),
+:mod:`.inline` (bodies in place of calls) and :mod:`.globals` (the module names
+the code reads); :mod:`.callees` and :mod:`.trees` hold plain facts.
 """
 
 import ast
 import builtins
+import copy
 import inspect
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Set
 
 import gast
 
-from ...checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
-                      check_item_update, check_not_inplace, check_not_shared,
-                      check_unpacked)
+from ...checks import (check_item_alone, check_item_update, check_not_inplace,
+                      check_not_shared, check_unpacked)
 from ...errors import SharedWriteError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, nodes
-from ..desugar import desugar, read_after_loop
+from ..desugar import desugar
 from ..names import Namer
-from ..parse import is_user_function, record_path
+from ..parse import is_user_function
+from .assign import Assignments
+from .callees import (is_python_function, returned_display, returns_displays,
+                      returns_item_of, returns_new_values, unread_parameters)
+from .flatten import Flattener, subscript_base
+from .globals import GlobalNames
+from .inline import Inliner, helper_names, reachable_helpers
+from .loops import Loops
+from .scope import Scope
+from .sequences import zip_arguments
+from .trees import (VIEW_FUNCTIONS, closed_under_copies, containers_and_loops, is_atomic,
+                    list_extensions, list_mutation, mutated_lists, op_symbol,
+                    user_names)
 
-_BINOP_NAMES = {
-    gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
-    gast.Pow: "power", gast.MatMult: "matmul", gast.FloorDiv: "floordiv",
-    gast.Mod: "mod",
-}
-_UNARY_NAMES = {gast.USub: "neg", gast.UAdd: "pos", gast.Not: "negation", gast.Invert: "inverted"}
-#: calls whose result may share memory with their first argument
-_VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "squeeze",
-                             "swapaxes", "moveaxis", "asarray", "broadcast_to", "atleast_1d",
-                             "atleast_2d", "diagonal", "real", "imag"})
-
-
-_BUILTIN_NAMES = frozenset(dir(builtins))
 
 #: ndarray methods that change the array they are called on -> what to write instead
 _IN_PLACE_METHODS = {
@@ -116,11 +123,6 @@ def _writes_in_place(call):
     return None
 
 
-#: builtins whose result is an iterator (no len(), no items by position)
-_ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
-                      builtins.iter, builtins.reversed)
-
-
 @dataclass
 class NormalFunction:
     parsed: Any
@@ -141,11 +143,6 @@ class NormalFunction:
     unwritten_defaults: List[Any] = field(default_factory=list)
 
 
-def user_names(fn_node) -> Set[str]:
-    """Every identifier the function mentions (parameters, locals, globals)."""
-    return {node.id for node in nodes.names(fn_node)}
-
-
 def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalFunction:
     """``callee=True`` for a function a differentiated function calls: its arguments
     are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
@@ -153,7 +150,7 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     it is refused with a location instead of copied.
 
     ``inline_helpers=True`` puts the body of each call of the user's own
-    module-level functions (same module, no closure; see :func:`_inlinable`) in
+    module-level functions (same module, no closure; see :func:`.inline.can_inline`) in
     place of the call, so the result calls no user function: second derivatives
     (forward over the reverse code) need code without pullback closures.
 
@@ -163,16 +160,27 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     an array's (``np.copy`` of a list makes an array of it).
     A tuple argument's changes are refused (Python raises there).
     """
-    parsed.node = desugar(parsed.node, user_names(parsed.node))
-    return _Normalizer(parsed, callee, inline_helpers, kinds).run()
+    return _Normalizer(_desugared(parsed), callee, inline_helpers, kinds).run()
+
+
+def _desugared(parsed):
+    """A shallow copy of ``parsed`` (its annotations, such as ``entry_checks``, kept)
+    whose ``node`` is a desugared copy of the tree: the normalizer may annotate and
+    relocate the nodes it reads, and the caller's tree must stay as it was."""
+    view = copy.copy(parsed)
+    tree = nodes.clone(parsed.node)
+    view.node = desugar(tree, user_names(tree))
+    return view
 
 
 class _Normalizer:
+    """The walk over one function's statements (see the module docstring): it holds
+    the state every piece shares (the environment ``env`` of user name -> atom, the
+    SSA names ``defined``, the block ``out`` being filled, the facts about lists,
+    dicts and views) and dispatches each statement to its collaborator."""
+
     def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
         self.parsed = parsed
-        # the parameters known to hold a list / a tuple (kinds of the actual arguments)
-        self.param_sequences = {p: k[0] for p, k in (kinds or {}).items()
-                                if isinstance(k, tuple) and k and k[0] in ("list", "tuple")}
         self.callee = callee
         self.inline_helpers = inline_helpers
         fn = parsed.node
@@ -183,26 +191,18 @@ class _Normalizer:
         self.root_params = frozenset(self.params)
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
         self.check_local_functions(fn)
-        reserved = user_names(fn)
-        # names an inlined helper of another module reads as its module's globals: a
-        # local of this function never takes one (see new_version)
-        self.foreign_globals: Set[str] = set()
-        # id(helper function) -> its parsed source, for every helper that may be inlined
-        self.helper_sources: Dict[int, Any] = {}
-        if inline_helpers:   # the names of inlined helpers are never handed out as temps
-            self.helper_sources = _reachable_helpers(parsed)
-            for helper in self.helper_sources.values():
-                names = user_names(helper.node)
-                reserved |= names
-                if helper.globals is not parsed.globals:
-                    self.foreign_globals |= {n for n in names if n in helper.globals}
-        self.namer = Namer(reserved | registry.HELPER_NAMES)
-        self.root = parsed   # the differentiated function (self.parsed: the one inlined now)
-        self.free_objects: Dict[str, Any] = {}
-        self.free_sources: Dict[str, Any] = {}
+        # the parameters known to hold a list / a tuple / a dict (a dict parameter never
+        # rebound: dict item writes are found by user name)
+        (self.param_sequences, list_params, self.param_dicts,
+         self.tuple_params) = _argument_structure(self.params, self.locals, kinds or {})
+        helpers = reachable_helpers(parsed) if inline_helpers else {}
+        # (the names of inlined helpers are never handed out as temps; see helper_names)
+        helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
+        self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
+        self.namer = Namer(user_names(fn) | helper_reserved | registry.HELPER_NAMES)
+        self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
-        self.inlined_functions: List[Any] = []
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
@@ -214,6 +214,10 @@ class _Normalizer:
         # ``source`` or a value copied from it (a number, a fancy index): which one
         # only the values tell, so a write they decide is checked when the code runs
         self.maybe_links: Set[Any] = set()
+        self.flat = Flattener(self)   # one operation per statement
+        self.assigns = Assignments(self)   # names bound, items written
+        self.scope = Scope(self)   # versions, reads and merges of the user's names
+        self.loops = Loops(self)   # lowers the loops the walk meets
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
@@ -225,10 +229,6 @@ class _Normalizer:
         # transform.second_order), else made by copy_written_arguments
         self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
         self.unwritten_defaults: List[Any] = []
-        # SSA names that hold UNBOUND on some path (where Python leaves the user's name
-        # unbound), and those of them a read on the current path has checked already
-        self.maybe_unbound: Set[str] = set()
-        self.checked: Set[str] = set()
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.dicts: Set[str] = set()   # SSA names of dict literals
         # SSA names of iterators (zip(...), map(...)...): no len(), no items by position
@@ -236,18 +236,10 @@ class _Normalizer:
         # SSA name of a list (or tuple) -> SSA names of its items (put in, or read out):
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
-        self.list_values: Set[str] = set()   # SSA names certain to hold a list
-        # the parameters the arguments' structure shows to be lists and dicts (a dict
-        # parameter never rebound: dict item writes are found by user name)
-        kinds = kinds or {}
-        self.list_values.update(p for p in self.params if _kind_name(kinds.get(p)) == "list")
-        self.param_dicts = {p for p in self.params if _kind_name(kinds.get(p)) == "dict"
-                            and p not in self.locals}
+        self.list_values: Set[str] = set(list_params)   # SSA names certain to hold a list
         self.argument_copies: Set[str] = set()   # copies of arguments written by item
         # (new list, list): a new list holding the other's items (a[1:] of a list), not it
         self.list_copies: Set[tuple] = set()
-        self.tuple_params = {p for p, k in self.param_sequences.items()
-                             if k == "tuple" and p in self.params}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -267,15 +259,12 @@ class _Normalizer:
         self.carried_from: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
         self.call_holds: Dict[str, Set[str]] = {}
-        self.free_names: Set[str] = set()
         self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
         self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
-        self.inlining: List[str] = []
-        self.claimed: Set[str] = set()              # user names whose first version is taken
         # names put into a list or tuple somewhere: an in-place update would reach it
         # (appended to a list, or an item of a list/tuple literal bound to one name):
         # name -> the lines where that happens
-        self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
+        self.held_in_containers, self.loop_spans = containers_and_loops(fn)
         self.out: List[Any] = []
         self.source = None
 
@@ -301,8 +290,9 @@ class _Normalizer:
         new = nodes.function(fn.name, [a.id for a in fn.args.args], self.out,
                              defaults=defaults, kwonly=[a.id for a in fn.args.kwonlyargs],
                              kw_defaults=kw_defaults)
-        return NormalFunction(self.parsed, new, self.params, self.namer, self.free_names,
-                              self.helpers, self.free_objects, self.free_sources,
+        return NormalFunction(self.parsed, new, self.params, self.namer,
+                              self.module_names.free_names, self.helpers,
+                              self.module_names.free_objects, self.module_names.free_sources,
                               self.entry_checks, self.unwritten_defaults)
 
     def default(self, param, default):
@@ -317,7 +307,7 @@ class _Normalizer:
             self.unwritten_defaults.append((param, self.parsed.location(default)))
             return nodes.const(None)
         for name in names:
-            self.use_global(name.id, name)
+            self.module_names.use_global(name.id, name)
         return nodes.clone(default)
 
     def error(self, message, node, hint=""):
@@ -331,7 +321,7 @@ class _Normalizer:
     # ------------------------------------------------------------ blocks
     def block(self, stmts, prologue=None):
         """Normalize ``stmts`` into a fresh list (env changes stay in self.env)."""
-        saved_out, saved_source, saved_checked = self.out, self.source, set(self.checked)
+        saved_out, saved_source, saved_checked = self.out, self.source, set(self.scope.checked)
         self.out = []
         if prologue is not None:
             prologue()
@@ -339,124 +329,8 @@ class _Normalizer:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
         out = self.out
-        self.out, self.source, self.checked = saved_out, saved_source, saved_checked
+        self.out, self.source, self.scope.checked = saved_out, saved_source, saved_checked
         return out
-
-    def unbound(self):
-        """The atom of a user name's value on a path where Python leaves it unbound."""
-        self.helpers["UNBOUND"] = UNBOUND
-        return anno.set(nodes.name("UNBOUND"), "s2sad_unbound", True)
-
-    def may_be_unbound(self, atom):
-        """Whether ``atom`` may be the marker of an unbound name (made here: generated
-        code read back for second order names UNBOUND without being unbound itself)."""
-        return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
-                                                or atom.id in self.maybe_unbound)
-
-    def merge_copies(self, body, pairs, loop=False, back=None, coalesce=True):
-        """Append ``target = atom`` for each pair, renaming atom's definition instead
-        where that is the only use of a name defined in ``body``.
-
-        In a loop body (``loop=True``) a carried name read earlier in the body
-        keeps its copy: the backward sweep needs its old and new values apart.
-        """
-        targets = {t for t, _ in pairs}
-        held = []
-        for index, (target, atom) in enumerate(pairs):
-            if isinstance(atom, gast.Name) and atom.id in targets and atom.id != target:
-                # the copies act at once (a swap of carried names): read the old value
-                # into a temporary before any of them overwrites it
-                hold = self.namer.fresh(f"{atom.id}_old")
-                self.hold(hold, atom.id)
-                self.defined.add(hold)
-                held.append(anno.set(nodes.assign(hold, nodes.clone(atom)), anno.SOURCE,
-                                     self.source))
-                pairs[index] = (target, nodes.name(hold))
-        body.extend(held)
-        sources = [a.id for _, a in pairs if isinstance(a, gast.Name)]
-        for target, atom in pairs:
-            body.append(anno.set(nodes.assign(target, nodes.clone(atom)), anno.SOURCE,
-                                 self.source))
-            if isinstance(atom, gast.Name):
-                self.hold(target, atom.id, back)
-        for target, atom in reversed(pairs):
-            if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
-                _coalesce_copy(body, target, loop, self.list_values)
-
-    def merge_copy(self, body, target, atom, coalesce=True):
-        self.merge_copies(body, [(target, atom)], coalesce=coalesce)
-
-    def if_statement(self, stmt):
-        test = self.atom(stmt.test)
-        self.branch(test, lambda: self.block(stmt.body), lambda: self.block(stmt.orelse))
-
-    def branch(self, test, then_fn, else_fn, extra=None):
-        """Emit ``if test`` with both branches normalized and their names merged."""
-        before = dict(self.env)
-        then_body = then_fn()
-        then_env, self.env = self.env, dict(before)
-        else_body = else_fn()
-        else_env, self.env = self.env, dict(before)
-        merged = sorted(u for u in set(then_env) | set(else_env)
-                        if not _same_atom(then_env.get(u), else_env.get(u)))
-        then_pairs, else_pairs = [], []
-        shared = {}   # names holding one list on both paths (b = a; b.append(v)) share a phi
-        for user in merged:
-            key = (_atom_key(then_env.get(user)), _atom_key(else_env.get(user)))
-            if None not in key and key in shared:
-                self.env[user] = nodes.name(shared[key])
-                continue
-            phi = self.new_version(user)
-            if any(isinstance(env.get(user), gast.Name) and env[user].id in self.list_values
-                   for env in (then_env, else_env)):
-                shared[key] = phi
-                if all(isinstance(env.get(user), gast.Name)
-                       and env[user].id in self.list_values for env in (then_env, else_env)):
-                    self.list_values.add(phi)
-            self.defined.add(phi)
-            then_pairs.append((phi, then_env.get(user) or self.unbound()))
-            else_pairs.append((phi, else_env.get(user) or self.unbound()))
-            if self.may_be_unbound(then_pairs[-1][1]) or self.may_be_unbound(else_pairs[-1][1]):
-                self.maybe_unbound.add(phi)
-            self.env[user] = nodes.name(phi)
-        for user in sorted(set(then_env) & set(else_env)):
-            if user not in merged:   # both paths leave the same value (y = x on each side)
-                self.env[user] = nodes.clone(then_env[user])
-        self.merge_copies(then_body, then_pairs)
-        self.merge_copies(else_body, else_pairs)
-        self.emit(gast.If(test=test, body=then_body or [gast.Pass()], orelse=else_body))
-
-    def carried_names(self, loop):
-        """User names a loop assigns that hold a value before it or are read after it."""
-        loop_names = nodes.names(loop)
-        assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
-        mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
-        mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
-        # a list changed through a name the body binds to it (u = t; u.append(v) in
-        # the loop): the copies are followed over the whole body, not one statement
-        mutated |= self.lists_changed_through(loop)
-        if mutated:   # and the names holding the same list (they follow its changes)
-            mutated = self.changed_lists() & (mutated | {
-                u for u, a in self.env.items() if isinstance(a, gast.Name)
-                and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
-                        for m in mutated)})
-        assigned |= mutated
-        assigned |= self.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
-        targets = set()
-        if isinstance(loop, gast.For):
-            targets = {n.id for n in nodes.names(loop.target)}
-        inside = {id(n) for n in loop_names}
-        read_outside = {n.id for n in nodes.names(self.parsed.node)
-                        if isinstance(n.ctx, gast.Load) and id(n) not in inside}
-        # a loop target keeps its last trip's value after the loop (its old value, or
-        # none, after a loop that ran no trip): carried when that value may be read
-        kept = {u for u in targets if u in read_outside
-                and read_after_loop(self.parsed.node, loop, u, self.tree_cache)}
-        # a name the body may read before a trip assigns it reads, from the second
-        # trip on, what the trip before assigned
-        early = _exposed_reads(loop, assigned)
-        return sorted({u for u in assigned - targets
-                       if u in self.env or u in read_outside or u in early} | kept)
 
     def list_stores(self, tree):
         """User names written by subscript in ``tree`` (xs[i] = v), or extended by
@@ -464,7 +338,7 @@ class _Normalizer:
         names = {n.value.id for n in nodes.walk(tree)
                  if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                  and isinstance(n.value, gast.Name)}
-        names |= _list_extensions(tree)
+        names |= list_extensions(tree)
         return {u for u in names if isinstance(self.env.get(u), gast.Name)
                 and self.env[u].id in self.list_values}
 
@@ -472,7 +346,7 @@ class _Normalizer:
         """User names a list method or an item assignment may change, and the names
         copied to or from them."""
         tree = self.parsed.node
-        return _mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
+        return mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
 
     def lists_changed_through(self, tree):
         """User names holding a list now that ``tree`` may change through a name it
@@ -480,286 +354,9 @@ class _Normalizer:
         body where ``u`` holds nothing yet as the loop starts)."""
         stored = {n.value.id for n in nodes.walk(tree) if isinstance(n, gast.Subscript)
                   and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
-        through = _mutated_lists(tree, stored | _list_extensions(tree))
+        through = mutated_lists(tree, stored | list_extensions(tree))
         return {u for u in through if isinstance(self.env.get(u), gast.Name)
                 and self.env[u].id in self.list_values}
-
-    def enter_loop(self, carried, loop):
-        names = {}
-        lists = {}   # a list two names hold as the loop starts -> their one carried name
-        changed = self.changed_lists() if carried else set()
-        # (a name the loop assigns may hold something else than a list after a trip)
-        extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
-                    and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
-        # (a name the loop only binds to list displays, st = [a, b], stays a list)
-        to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
-                    and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
-                    and isinstance(n.value, (gast.List, gast.ListComp))}
-        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
-                  and id(n) not in extended and id(n) not in to_lists}
-        for user in carried:
-            entry = self.env.get(user)
-            if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
-                names[user] = lists[entry.id]   # it changes through either name
-                self.env[user] = nodes.name(names[user])
-                continue
-            name = self.new_version(user)
-            if user in changed and isinstance(entry, gast.Name) \
-                    and entry.id in self.list_values:
-                lists[entry.id] = name
-            entry = entry or self.unbound()
-            self.emit(nodes.assign(name, nodes.clone(entry)))
-            self.defined.add(name)
-            if isinstance(entry, gast.Name) and entry.id in self.list_values \
-                    and user not in stored:
-                self.list_values.add(name)
-                self.list_items[name] = set(self.list_items.get(entry.id, ()))
-            if self.may_be_unbound(entry):
-                self.maybe_unbound.add(name)
-            names[user] = name
-            self.env[user] = nodes.name(name)
-            self.carried_from[name] = (user, entry, loop)
-            if isinstance(entry, gast.Name):
-                self.hold(name, entry.id)
-        self.loop_stack.append((id(loop), set(self.defined)))
-        self.loop_carried[id(loop)] = sorted(set(names.values()))
-        return names
-
-    def leave_loop(self, body, names, before, loop=None):
-        key, defined_before = self.loop_stack.pop()
-        self.loop_inside[key] = self.defined - defined_before
-        pairs, ends = [], {}
-        for user, name in names.items():
-            atom = self.env.get(user)
-            if name in ends:   # two names of one list: they must hold one value again
-                other, end = ends[name]
-                if not _same_atom(atom, end):
-                    raise self.error(
-                        f"{other!r} and {user!r} hold the same list as the loop starts, and "
-                        f"a trip leaves them holding different values: s2sad follows a list "
-                        f"changed in a loop through names that keep holding it", loop,
-                        hint=f"make one of them a list of its own before the loop "
-                             f"({user} = list({other}))")
-                continue
-            ends[name] = (user, atom)
-            if not (isinstance(atom, gast.Name) and atom.id == name):
-                pairs.append((name, atom))
-        self.merge_copies(body, pairs, loop=True, back=key)
-        self.env = dict(before)
-        for user, name in names.items():
-            self.env[user] = nodes.name(name)
-
-    def for_statement(self, stmt, extra_carried=()):
-        iterable = stmt.iter
-        callee = start = over = looped = None
-        rebound = False
-        if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
-                and iterable.func.id not in self.env:
-            callee = self.parsed.resolve(iterable.func.id, None)
-        # reversed(range(...)), reversed(rows), reversed(list), also inside enumerate
-        # and zip: the items of the sequence from its end (backwards[k] for sequence k)
-        written = []   # the sequences as the code names them (a loop over a list it changes)
-        if callee is builtins.range and not iterable.keywords:
-            bounds = [self.atom(a) for a in iterable.args]
-            sequences, kind = [], "range"
-        elif callee is builtins.zip and not iterable.keywords:
-            inner = [self.reversed_argument(a) for a in iterable.args]
-            backwards = [r is not None for r in inner]
-            written = [a if r is None else r for a, r in zip(iterable.args, inner)]
-            sequences = [self.atom(a if r is None else r) for a, r in zip(iterable.args, inner)]
-            kind = "zip"
-        elif callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
-                kw.arg == "start" for kw in iterable.keywords) \
-                and len(iterable.args) + len(iterable.keywords) <= 2:
-            # enumerate(x, start): the index counts from start (read in the body);
-            # enumerate(zip(a, b)): the index and the items of each sequence
-            zipped = self.zip_arguments(iterable.args[0])
-            parts = [iterable.args[0]] if zipped is None else zipped
-            inner = [self.reversed_argument(a) for a in parts]
-            backwards = [r is not None for r in inner]
-            written = [a if r is None else r for a, r in zip(parts, inner)]
-            sequences = [self.atom(a if r is None else r) for a, r in zip(parts, inner)]
-            kind = "enumerate" if zipped is None else "enumerate_zip"
-            start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
-            if start is not None:
-                start = self.atom(start)   # evaluated once, before the loop, as Python does
-        elif isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) \
-                and iterable.func.attr in ("keys", "items", "values") and not iterable.args \
-                and not iterable.keywords and not isinstance(iterable.func.value, gast.Name) \
-                and self.global_path(iterable.func) is None:
-            # p["enc"].items(): the dict read once, under a name of its own, then looped
-            # over as d.items() is
-            source = self.namer.fresh("source")
-            self.env[source] = self.atom(iterable.func.value)
-            named = gast.copy_location(nodes.name(source), iterable.func.value)
-            loop = gast.copy_location(gast.For(
-                target=stmt.target, iter=gast.copy_location(gast.Call(
-                    func=gast.copy_location(gast.Attribute(value=named, attr=iterable.func.attr,
-                                                           ctx=gast.Load()), iterable.func),
-                    args=[], keywords=[]), iterable),
-                body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
-            for name in ("s2sad_may_exit",):
-                if hasattr(stmt, name):
-                    setattr(loop, name, getattr(stmt, name))
-            return self.for_statement(loop, extra_carried)
-        elif (over := self.dict_iteration(iterable, stmt.target, stmt.body)) is not None:
-            # for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
-            # insertion order), each value read from the dict as the trip starts
-            owner, kind = over
-            looped = self.read_name(owner.id, owner)
-            rebound = owner.id in {n.id for n in nodes.names(stmt.body)
-                                   if isinstance(n.ctx, gast.Store)}
-            if rebound and owner.id in self.dict_roots(stmt.body):
-                raise self.error(
-                    f"this loop over the dict {owner.id!r} both binds {owner.id!r} to another "
-                    f"value and writes items into it: which dict each step reads is not "
-                    f"followed", stmt.iter,
-                    hint=f"loop over a copy (for k in list({owner.id})) or use another "
-                         f"name for the new dict")
-            keys = self.operation_value(anno.set(nodes.call("dict_keys", [
-                nodes.clone(looped)]), "s2sad_call_site", iterable), "keys",
-                registry.DICT_HELPERS["dict_keys"])
-            self.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
-            sequences, backwards = [keys], [False]
-        else:
-            inner = self.reversed_argument(iterable)
-            backwards = [inner is not None]
-            written = [iterable if inner is None else inner]
-            sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
-        for position, sequence in enumerate(sequences):
-            if isinstance(sequence, gast.Name) and (sequence.id in self.dicts or any(
-                    u in self.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
-                    for u, a in self.env.items())):
-                # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
-                helper = registry.DICT_HELPERS["dict_keys"]
-                self.helpers["dict_keys"] = helper
-                sequences[position] = self.operation_value(
-                    nodes.call("dict_keys", [sequence]), "keys", helper)
-            elif isinstance(sequence, gast.Name) and self.may_be_dict(sequence.id):
-                # a value whose kind the code does not show (a parameter, an item of a
-                # container, a helper's result): its keys if it is a dict, decided when
-                # the code runs, else its items
-                helper = registry.DICT_HELPERS["loop_items"]
-                self.helpers["loop_items"] = helper
-                items = self.operation_value(nodes.call("loop_items", [sequence]), "items",
-                                             helper)
-                self.link(items.id, sequence.id)   # (the very list, for a list)
-                sequences[position] = items
-        # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
-        # its items, which consumes it as the loop would
-        sequences = [self.operation_value(nodes.call("list", [s]), "items", builtins.list)
-                     if isinstance(s, gast.Name) and s.id in self.iterators else s
-                     for s in sequences]
-        if kind != "range":
-            lengths = [self.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
-                                            builtins.len) for s in sequences]
-            length = lengths[0]
-            for other in lengths[1:]:
-                length = self.operation_value(nodes.call("min", [length, other]), "n",
-                                              builtins.min)
-            bounds = [length]
-            self.free_names.add("len")
-            lasts = [self.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
-                                                     right=nodes.const(1)), "last")
-                     if back else None for n, back in zip(lengths, backwards)]
-        carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
-        live = self.changed_while_looped(stmt, written, sequences, carried)
-        before = dict(self.env)
-        names = self.enter_loop(carried, stmt)
-        target = stmt.target
-        if kind == "range":
-            if not isinstance(target, gast.Name):
-                raise self.error("a range loop's target must be a single name", target)
-            index = self.new_version(target.id)
-        else:
-            index = self.namer.fresh("index")
-        self.defined.add(index)
-        self.env[index] = nodes.name(index)   # lets the desugared body read the index
-        header_source = self.source
-
-        def looped_now():
-            # the dict the loop runs over as this step starts: the name's current value
-            # when the body writes items into it, else the dict from before the loop
-            # (the body may bind the name to another dict, as Python's loop ignores)
-            return self.read_name(owner.id, owner) if not rebound else nodes.clone(looped)
-
-        def prologue():
-            self.source = header_source
-            if kind == "range":
-                self.env[target.id] = nodes.name(index)
-                return
-            # the items come from the sequences as they were before the loop (SSA atoms
-            # captured above), even when the body rebinds the sequence's name
-            items = []
-            for k, (sequence, last) in enumerate(zip(sequences, lasts)):
-                if k in live:   # a list the body writes items into: read as it is now
-                    sequence = self.read_name(written[k].id, written[k])
-                position = nodes.name(index)
-                if last is not None:
-                    position = self.operation_value(gast.BinOp(
-                        left=nodes.clone(last), op=gast.Sub(), right=position), "position")
-                items.append(nodes.subscript(nodes.clone(sequence), position))
-            if kind in ("enumerate", "enumerate_zip"):
-                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
-                        and isinstance(target.elts[0], gast.Name)):
-                    raise self.error("unpack enumerate() into two names", target)
-                counter = nodes.name(index)
-                if start is not None:
-                    counter = nodes.name(self.operation(
-                        gast.BinOp(left=nodes.name(index), op=gast.Add(), right=start)))
-                self.env[target.elts[0].id] = counter
-                if kind == "enumerate":
-                    self.bind_item(target.elts[1], items[0])
-                else:
-                    inner_target = target.elts[1]
-                    if not (isinstance(inner_target, gast.Tuple)
-                            and len(inner_target.elts) == len(items)):
-                        raise self.error("unpack zip() into one name per sequence",
-                                         inner_target)
-                    for elt, item in zip(inner_target.elts, items):
-                        self.bind_item(elt, item)
-            elif kind == "dict_values":
-                key = self.namer.fresh("key")
-                self.emit(nodes.assign(key, items[0]))
-                self.defined.add(key)
-                self.bind_item(target, nodes.subscript(looped_now(), nodes.name(key)))
-            elif kind == "dict_items":
-                if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
-                        and isinstance(target.elts[0], gast.Name)):
-                    raise self.error("unpack .items() into two names: for k, v in "
-                                     "d.items()", target)
-                self.bind_item(target.elts[0], items[0])
-                key = self.env[target.elts[0].id]
-                self.bind_item(target.elts[1], nodes.subscript(looped_now(), nodes.clone(key)))
-            elif kind == "zip":
-                if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
-                    raise self.error("unpack zip() into one name per sequence", target)
-                for elt, item in zip(target.elts, items):
-                    self.bind_item(elt, item)
-            else:
-                self.bind_item(target, items[0])
-
-        body = self.block(stmt.body, prologue)
-        if over is not None and over[0].id in self.dict_roots(stmt.body) \
-                and not getattr(stmt, "s2sad_may_exit", False):
-            # the body writes items into the dict it loops over: a new key changes its
-            # size, and Python's loop raises RuntimeError then (at its next step; not
-            # checked in a loop that may break or return, where no next step may come)
-            helper = registry.DICT_HELPERS["dict_size_kept"]
-            self.helpers["dict_size_kept"] = helper
-            ok = self.namer.fresh("same_size")
-            self.defined.add(ok)
-            check = nodes.assign(ok, anno.set(nodes.call("dict_size_kept", [
-                self.read_name(over[0].id, over[0]), nodes.clone(length)]), anno.CALLEE, helper))
-            for new in (check, gast.Assert(test=nodes.name(ok), msg=None)):
-                anno.set(new, anno.SOURCE, header_source)
-                body.append(new)
-        self.leave_loop(body, names, before, stmt)
-        loop = gast.For(target=nodes.name(index, store=True),
-                        iter=anno.set(nodes.call("range", bounds), anno.CALLEE, builtins.range),
-                        body=body or [gast.Pass()], orelse=[], type_comment=None)
-        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
-        self.emit(loop)
 
     def changed_while_looped(self, loop, written, sequences, carried):
         """The positions of the sequences a ``for`` loop runs over that are lists its
@@ -777,10 +374,10 @@ class _Normalizer:
             if not (isinstance(node, gast.Name) and node.id in carried
                     and isinstance(sequence, gast.Name) and sequence.id in self.list_values):
                 continue
-            group = _closed_under_copies({u for u, a in self.env.items()
+            group = closed_under_copies({u for u, a in self.env.items()
                                           if isinstance(a, gast.Name) and a.id == sequence.id}
                                          | {node.id}, copies)
-            sized = [n for n in inside if _list_mutation(n)
+            sized = [n for n in inside if list_mutation(n)
                      and n.func.value.id in group] + [
                      n for n in inside if isinstance(n, gast.AugAssign)
                      and isinstance(n.target, gast.Name) and n.target.id in group]
@@ -826,176 +423,40 @@ class _Normalizer:
             todo.extend(s for s, _ in self.holds.get(current, ()))
         return False
 
-    def dict_iteration(self, node, loop_target=None, body=()):
-        """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
-        ``d.keys()``, ``d.items()`` or ``d.values()`` on a name, else None."""
-        if isinstance(node, gast.Name) and node.id in self.dict_names():
-            return node, "dict_keys"
-        if isinstance(node, gast.Name) and isinstance(loop_target, gast.Name) and any(
-                isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
-                and n.value.id == node.id and isinstance(n.slice, gast.Name)
-                and n.slice.id == loop_target.id for stmt in body for n in gast.walk(stmt)):
-            # for k in p: ... p[k] ...: the items of p are its keys (refused when the
-            # code runs if p is not a dict)
-            return node, "dict_keys"
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and node.func.attr in ("keys", "items", "values") and not node.args \
-                and not node.keywords and isinstance(node.func.value, gast.Name):
-            return node.func.value, f"dict_{node.func.attr}"
-        return None
-
-    def zip_arguments(self, node):
-        """The sequences of ``zip(a, b, ...)`` (a plain call of the builtin), or None."""
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id not in self.env and not node.keywords \
-                and self.parsed.resolve(node.func.id, None) is builtins.zip:
-            return list(node.args)
-        return None
-
-    def reversed_argument(self, node):
-        """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id not in self.env and len(node.args) == 1 \
-                and not node.keywords \
-                and self.parsed.resolve(node.func.id, None) is builtins.reversed:
-            return node.args[0]
-        return None
-
-    def bind_item(self, target, item):
-        """Bind a loop target to an already-normalized ``sequence[index]``."""
-        if isinstance(target, gast.Name):
-            name = self.new_version(target.id)
-        else:
-            name = self.namer.fresh("item")
-        self.emit(nodes.assign(name, item))
-        self.defined.add(name)
-        self.track_views(name, item)
-        if isinstance(target, gast.Name):
-            self.env[target.id] = nodes.name(name)
-        else:
-            self.env[name] = nodes.name(name)   # read back by the unpacking below
-            self.bind_target(target, nodes.name(name))
-
-    def while_statement(self, stmt):
-        carried = self.carried_names(stmt)
-        before = dict(self.env)
-        names = self.enter_loop(carried, stmt)
-        trips = self.namer.fresh("n_iter")
-        self.emit(nodes.assign(trips, nodes.const(0)))
-        self.defined.add(trips)
-        cond = self.namer.fresh("cond")
-        self.defined.add(cond)
-        # (a test that is a name, 'while xs:', keeps the name's own value: the loop
-        # carries it besides the condition)
-        named = isinstance(stmt.test, gast.Name)
-        self.merge_copy(self.out, cond, self.atom(stmt.test), coalesce=not named)
-        header_source = self.source
-
-        def epilogue_source():
-            self.source = header_source
-
-        body = self.block(stmt.body)
-        saved_out, self.out = self.out, body
-        epilogue_source()
-        again = self.atom(stmt.test)
-        self.out = saved_out
-        self.merge_copies(body, [(cond, again)], loop=True, coalesce=not named)
-        counted = self.namer.version(trips)
-        body.append(anno.set(nodes.assign(counted, gast.BinOp(
-            left=nodes.name(trips), op=gast.Add(), right=nodes.const(1))), anno.SOURCE,
-            header_source))
-        self.merge_copies(body, [(trips, nodes.name(counted))], loop=True)
-        self.leave_loop(body, names, before, stmt)
-        loop = gast.While(test=nodes.name(cond), body=body, orelse=[])
-        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())) + (cond, trips))
-        anno.set(loop, anno.TRIPS, trips)
-        self.emit(loop)
-
-    def use_numpy(self, dotted, target=None):
-        """Generated code calls ``np.<...>``: bind ``np`` to numpy unless the user's is.
-
-        ``target``: the function the rule is for (a method ``x.sum()`` is computed as
-        ``np.sum(x)``), which ``numpy.<...>`` must still be: generated code reads
-        the attribute, so a replaced (monkeypatched) one would pair another
-        function's call with the rule.
-        """
-        root, *attrs = dotted.split(".")
-        import importlib
-        numpy = importlib.import_module("numpy")
-        if target is not None:
-            obj = numpy
-            for attr in attrs:
-                obj = getattr(obj, attr, None)
-            if obj is not target:
-                raise UnsupportedSyntaxError(
-                    f"numpy.{'.'.join(attrs)} is not numpy's own function now (it was replaced "
-                    f"by {obj!r}), and s2sad computes an array method or attribute of this "
-                    f"function with it", self.parsed.location(self.parsed.node),
-                    hint=f"restore numpy.{'.'.join(attrs)}, or call your function by its "
-                         f"own name")
-            record_path(root, numpy, attrs, obj)
-        mine = self.parsed.resolve(root, None)
-        if mine is numpy:
-            self.use_global(root, self.parsed.node)
-        elif mine is None:
-            self.helpers[root] = numpy
-        else:
-            raise UnsupportedSyntaxError(
-                f"the name {root!r} is bound to {mine!r}, not numpy, but the method calls of "
-                f"this function are written as numpy calls", self.parsed.location(
-                    self.parsed.node), hint="import numpy as np in the function's module")
-
-    def helper_call(self, fn, helper_name, args, user_name):
-        """Emit ``<new version of user_name> = helper(args)`` for an s2sad helper."""
-        self.helpers[helper_name] = fn
-        name = self.new_version(user_name)
-        self.emit(nodes.assign(name, anno.set(nodes.call(helper_name, args), anno.CALLEE, fn)))
-        self.defined.add(name)
-        return name
-
-    def operation_value(self, value, base, callee=None):
-        """Emit ``<fresh base> = value`` for an already-normalized value; return its Name."""
-        if callee is not None:
-            anno.set(value, anno.CALLEE, callee)
-        name = self.namer.fresh(base)
-        self.emit(nodes.assign(name, value))
-        self.defined.add(name)
-        return nodes.name(name)
-
     # -------------------------------------------------------- statements
     def statement(self, stmt):
         if anno.get(stmt, anno.UNPACK_CHECK) is not None:
             self.check_unpacked(stmt)
         elif isinstance(stmt, gast.Assign):
-            self.assign(stmt)
+            self.assigns.assign(stmt)
         elif isinstance(stmt, gast.AugAssign):
-            self.aug_assign(stmt)
+            self.assigns.aug_assign(stmt)
         elif isinstance(stmt, gast.AnnAssign):
             if stmt.value is None:
                 return
-            self.bind_target(stmt.target, stmt.value)
+            self.assigns.bind_target(stmt.target, stmt.value)
         elif isinstance(stmt, gast.Return):
             value = stmt.value
             if isinstance(value, gast.Tuple):
-                atom = nodes.tuple_([self.atom(e) for e in value.elts])
-            elif _is_atomic(value) or isinstance(value, gast.Attribute):
-                atom = self.atom(value)
+                atom = nodes.tuple_([self.flat.atom(e) for e in value.elts])
+            elif is_atomic(value) or isinstance(value, gast.Attribute):
+                atom = self.flat.atom(value)
             else:  # name the returned value after the function: loss = ...
-                atom = nodes.name(self.operation(value, base=self.parsed.node.name))
+                atom = nodes.name(self.flat.operation(value, base=self.parsed.node.name))
             self.emit(nodes.ret(atom))
         elif isinstance(stmt, gast.Pass):
             return
         elif isinstance(stmt, gast.FunctionDef):   # a local function: inlined where called
             self.local_functions[stmt.name] = stmt
         elif isinstance(stmt, gast.If):
-            self.if_statement(stmt)
+            self.scope.if_statement(stmt)
         elif isinstance(stmt, gast.For):
-            self.for_statement(stmt)
+            self.loops.for_statement(stmt)
         elif isinstance(stmt, gast.While):
-            self.while_statement(stmt)
+            self.loops.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
-            self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
-        elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value):
+            self.emit(gast.Assert(test=self.flat.atom(stmt.test), msg=None))
+        elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
             self.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and isinstance(stmt.value.func, gast.Attribute) \
@@ -1042,10 +503,10 @@ class _Normalizer:
                 f"follow it)", call,
                 hint=f"build a local list (items = list({owner}); items.{method}(...)), "
                      f"or move the call outside the function you differentiate")
-        items = self.read_name(owner, call.func.value)
+        items = self.scope.read_name(owner, call.func.value)
         self.refuse_tuple_change(owner, items, call, f"has no .{method}() method",
                                  "AttributeError")
-        args = [self.atom(a) for a in call.args]
+        args = [self.flat.atom(a) for a in call.args]
         popped = None
         if method == "append":
             helper, args = "list_append", [items] + args
@@ -1064,11 +525,11 @@ class _Normalizer:
             read = gast.Subscript(value=nodes.name(owner), slice=nodes.clone(index),
                                   ctx=gast.Load())
             gast.copy_location(read, call)
-            popped = nodes.name(self.operation(read, target=target,
+            popped = nodes.name(self.flat.operation(read, target=target,
                                                base=None if target else f"{owner}_item"))
             helper, args = "list_delete", [items, nodes.clone(index), popped]
         fn = registry.LIST_HELPERS[helper]
-        new = self.helper_call(fn, helper, args, owner)
+        new = self.flat.helper_call(fn, helper, args, owner)
         self.list_values.add(new)
         if isinstance(items, gast.Name):
             self.list_items[new] = set(self.list_items.get(items.id, ()))
@@ -1116,7 +577,7 @@ class _Normalizer:
         if upper is not None:
             whole = gast.copy_location(gast.BinOp(left=whole, op=gast.Add(),
                                                   right=part(upper, None)), target)
-        new = self.operation(whole, base=f"{base}_new")
+        new = self.flat.operation(whole, base=f"{base}_new")
         self.env.pop(temp, None)
         self.list_values.add(new)
         self.list_items[new] = set(self.list_items.get(current.id, ()))
@@ -1152,111 +613,6 @@ class _Normalizer:
             for user, atom in list(self.env.items()):
                 if user != owner and isinstance(atom, gast.Name) and atom.id in same:
                     self.env[user] = nodes.name(new)
-
-    def assign(self, stmt):
-        if len(stmt.targets) == 1:
-            self.bind_target(stmt.targets[0], stmt.value)
-            return
-        atom = self.atom(stmt.value)
-        for target in stmt.targets:
-            self.bind_atom(target, atom)
-
-    def bind_target(self, target, value):
-        if isinstance(target, gast.Name):
-            self.bind_name(target.id, value)
-        elif isinstance(target, (gast.Tuple, gast.List)):
-            self.bind_tuple(target, value)
-        elif isinstance(target, gast.Subscript):
-            self.store(target, self.atom(value))
-        else:
-            raise self.error(f"cannot assign to a {type(target).__name__}", target)
-
-    # ------------------------------------------------------ array writes
-    def store(self, target, value_atom):
-        """``x[index] = value`` on an array this function owns."""
-        if self.dict_store(target, value_atom):
-            return
-        base = target.value
-        if not isinstance(base, gast.Name):
-            root = base
-            while isinstance(root, gast.Subscript):
-                root = root.value
-            held = self.env.get(root.id) if isinstance(root, gast.Name) else None
-            if isinstance(held, gast.Name) and held.id in self.list_values:
-                raise self.error(
-                    f"writing into a value the list {root.id!r} holds "
-                    f"({root.id}[...][...] = ...) changes it in place, for the list and "
-                    f"every name holding that value: s2sad does not follow a write into "
-                    f"an item of a list", target,
-                    hint=f"build the new item and store it into the list: item = "
-                         f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
-            raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
-                             target)
-        current = self.read_name(base.id, base)
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and isinstance(target.slice, gast.Slice) and target.slice.step is None:
-            self.list_slice_store(target, current, value_atom)
-            return
-        self.refuse_tuple_change(base.id, current, target, "does not support item "
-                                 "assignment", "TypeError")
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
-            # xs[i] = v on a list: a new version of the list, as for xs.append(v)
-            args = [current, self.atom(target.slice), value_atom]
-            new = self.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args,
-                                   base.id)
-            self.list_values.add(new)
-            self.list_items[new] = set(self.list_items.get(current.id, ()))
-            if isinstance(value_atom, gast.Name):
-                self.list_items[new].add(value_atom.id)
-                self.link(new, value_atom.id)
-            self.link(new, current.id)
-            self.follow_list(base.id, current, new, target)
-            return
-        if isinstance(current, gast.Name) and (
-                (self.callee and current.id in self.params) or current.id in self.inlined_args):
-            fn = self.parsed.node.name
-            raise self.error(
-                f"{fn} writes into its argument {base.id!r} ({base.id}[...] = ...): that "
-                f"changes the caller's array too, which s2sad does not follow into the caller",
-                target, hint=f"write into a copy ({base.id} = np.copy({base.id}) first) and "
-                             f"return it if the caller needs the new values")
-        if not isinstance(current, gast.Name) or current.id not in self.defined \
-                or current.id in self.params:
-            if isinstance(current, gast.Name) and current.id not in self.defined:
-                value = self.parsed.resolve(base.id, None)
-                copy_of = ("dict" if isinstance(value, dict) else "list"
-                           if isinstance(value, list) else "np.copy")
-                raise self.error(
-                    f"cannot write into {base.id!r}: it is defined outside the function, and "
-                    f"the write would change it there, which the derivative cannot follow",
-                    target, hint=f"write into a local copy under another name "
-                                 f"(local = {copy_of}({base.id}))")
-            raise self.error(f"cannot write into {base.id!r}: it is not an array this "
-                             f"function created", target,
-                             hint=f"make a copy first: {base.id} = np.copy({base.id})")
-        line = getattr(target, "lineno", 0)
-        for user, atom in sorted(self.env.items()):
-            if user == base.id or not isinstance(atom, gast.Name):
-                continue
-            if self.may_hold(atom.id, current.id) and self.read_after(user, line, target):
-                raise SharedWriteError(
-                    f"writing into {base.id!r} would also change {user!r}, which shares its "
-                    f"memory and is read later", self.parsed.location(target),
-                    hint=f"make {user!r} a copy: {user} = np.copy(...)")
-        for user, atom in sorted(self.env.items()):
-            if isinstance(atom, gast.Name) and current.id in self.call_holds.get(atom.id, ()) \
-                    and self.read_after(user, line, target):
-                raise self.error(
-                    f"writing into {base.id!r} may also change {user!r}, which a function "
-                    f"call made from it (and may share its memory), and {user!r} is read "
-                    f"later", target,
-                    hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
-                         f"{base.id!r}")
-        self.record_write(current.id, target, base.id)
-        index = self.index(target.slice)
-        self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
-                               value_atom))
 
     # ------------------------------------------------------ dict item writes
     def dict_names(self):
@@ -1319,8 +675,8 @@ class _Normalizer:
                     "supported", target,
                     hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
                          "a new list or tuple holding it")
-            inner = self.atom(base)   # the inner dict, read from the outer one
-            key = self.index(target.slice)
+            inner = self.flat.atom(base)   # the inner dict, read from the outer one
+            key = self.flat.index(target.slice)
             dict_set = registry.DICT_HELPERS["dict_set"]
             self.helpers["dict_set"] = dict_set
             name = self.namer.fresh(inner.id if isinstance(inner, gast.Name) else "item")
@@ -1334,7 +690,7 @@ class _Normalizer:
             for user in twins:   # layer = d["layer"] before: the same dict, written
                 self.env[user] = nodes.name(name)
             return self.dict_store(base, nodes.name(name))
-        current = self.read_name(base.id, base)
+        current = self.scope.read_name(base.id, base)
         if isinstance(current, gast.Name) and (
                 (self.callee and current.id in self.params) or current.id in self.inlined_args):
             fn = self.parsed.node.name
@@ -1349,7 +705,7 @@ class _Normalizer:
                 f"the write would change it there, which the derivative cannot follow",
                 target, hint=f"write into a local copy under another name "
                              f"(local = dict({base.id}))")
-        key = self.index(target.slice)
+        key = self.flat.index(target.slice)
         dict_set = registry.DICT_HELPERS["dict_set"]
         followed = []
         if isinstance(current, gast.Name) and not self.loop_stack:
@@ -1372,7 +728,7 @@ class _Normalizer:
             todo += [p for p, _ in self.holders_of(nodes.name(up))]
         if isinstance(current, gast.Name) and base.id not in self.building:
             self.record_dict_write(current.id, base.id, target, skip=followed + chain)
-        new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
+        new = self.flat.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
         self.env[base.id] = nodes.name(new)
         for user in followed:
             self.env[user] = nodes.name(new)
@@ -1468,7 +824,7 @@ class _Normalizer:
             if not isinstance(other, gast.Name) or other.id not in self.env:
                 # d.update(p["inner"]): the other dict read once, under a name of its own
                 source = self.namer.fresh("source")
-                self.env[source] = self.atom(other)
+                self.env[source] = self.flat.atom(other)
                 other = gast.copy_location(nodes.name(source), other)
             key = self.namer.fresh("key")
             loop = gast.For(
@@ -1481,9 +837,9 @@ class _Normalizer:
             for sub in gast.walk(loop):
                 gast.copy_location(sub, stmt)
                 sub.end_lineno, sub.end_col_offset = stmt.end_lineno, stmt.end_col_offset
-            self.for_statement(loop)
+            self.loops.for_statement(loop)
             return
-        values = [(key, self.atom(value)) for key, value in pairs]
+        values = [(key, self.flat.atom(value)) for key, value in pairs]
         for key, value in values:
             if not isinstance(key, gast.Constant):
                 raise self.error("the keys of d.update({...}) must be constants", key)
@@ -1653,7 +1009,7 @@ class _Normalizer:
                 table([(p, nodes.name(p)) for p in self.params])]
         if outside:
             for name in outside:
-                self.use_global(name, self.parsed.node)
+                self.module_names.use_global(name, self.parsed.node)
             args.append(table([(n, nodes.name(n)) for n in outside]))
         keywords = [("dicts", table([(p, nodes.const(dicts[p])) for p in sorted(dicts)]))] \
             if dicts else []
@@ -1702,15 +1058,15 @@ class _Normalizer:
         # a list the function changes by a method (xs.append(v)...), or through a name
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
-        changed = _mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
+        changed = mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
         # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
-        changed |= _mutated_lists(self.parsed.node, _list_extensions(self.parsed.node)) & {
+        changed |= mutated_lists(self.parsed.node, list_extensions(self.parsed.node)) & {
             p for p in self.params if self.param_sequences.get(p) == "list"}
         written = [u for u in written if u not in self.tuple_params]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in self.list_values}
         for t in nodes.walk(self.parsed.node):
-            if _list_mutation(t) and t.func.value.id in changed:
+            if list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         outside = self.outside_values() if first_lines else []
@@ -1721,7 +1077,7 @@ class _Normalizer:
             # the code runs (nothing runs when no argument is written)
             self.check_unshared_on_entry(first_lines, outside)
         for user in sorted(changed):
-            name = self.new_version(user)
+            name = self.scope.new_version(user)
             copier = registry.LIST_HELPERS["copy_container"]
             self.helpers["copy_container"] = copier
             self.emit(nodes.assign(name, anno.set(nodes.call("copy_container", [
@@ -1733,11 +1089,11 @@ class _Normalizer:
                 self.argument_copies.add(name)
         for user in written:
             if user in self.params and user not in changed:
-                name = self.new_version(user)
+                name = self.scope.new_version(user)
                 copier, dotted = registry.METHODS["copy"]
                 self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
                                                       anno.CALLEE, copier)))
-                self.use_numpy(dotted, copier)
+                self.module_names.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
                 self.argument_copies.add(name)
@@ -1823,212 +1179,6 @@ class _Normalizer:
                 hint=f"define each function once at the top of the body under its own "
                      f"name, and choose between the calls in the branch")
 
-    def bind_name(self, user_name, value):
-        if isinstance(value, gast.Lambda):   # a local function: inlined where called
-            self.local_functions[user_name] = value
-            return
-        if _is_atomic(value) or (isinstance(value, gast.Attribute)
-                                 and self.global_path(value) is not None):
-            self.env[user_name] = self.atom(value)
-            return
-        result = self.operation(value, target=user_name)
-        self.env[user_name] = nodes.name(result)
-
-    def bind_atom(self, target, atom):
-        if isinstance(target, gast.Name):
-            self.env[target.id] = nodes.clone(atom)
-        else:
-            raise self.error("chained assignment to non-names is not supported", target)
-
-    def bind_tuple(self, target, value):
-        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
-                isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
-                for n in gast.walk(e) if not isinstance(n, (gast.Store, gast.Load))):
-            self.bind_nested(target, value)
-            return
-        for elt in target.elts:
-            if isinstance(elt, gast.Starred):
-                raise self.error("starred unpacking is not supported", elt,
-                                 hint="unpack every item by name")
-            if not isinstance(elt, (gast.Name, gast.Subscript)):
-                raise self.error("nested unpacking is not supported", elt,
-                                 hint="unpack one level at a time")
-        if any(isinstance(e, gast.Subscript) for e in target.elts):
-            self.bind_tuple_items(target, value)
-            return
-        names = [e.id for e in target.elts]
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
-            # parallel assignment (a, b = b, a): evaluate every element, then bind
-            results = []
-            for user_name, elt in zip(names, value.elts):
-                if _is_atomic(elt):
-                    results.append(self.atom(elt))
-                else:
-                    results.append(nodes.name(self.operation(elt, target=user_name)))
-            for user_name, atom in zip(names, results):
-                self.env[user_name] = atom
-            return
-        source = self.atom(value)
-        new = [self.new_version(n) for n in names]
-        self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in new],
-                                            store=True), source))
-        for user_name, ssa in zip(names, new):
-            self.env[user_name] = nodes.name(ssa)
-            self.defined.add(ssa)
-            if isinstance(source, gast.Name):
-                # an item may hold what the tuple holds; whether it shares memory with
-                # another item (or with an array it was made from) only the values
-                # tell: a write they decide is checked when the code runs
-                self.hold(ssa, source.id)
-                self.maybe_links.add((ssa, source.id))
-
-    def bind_nested(self, target, value):
-        """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
-        names, then each inner target from its name, as Python unpacks them."""
-        fresh = [self.namer.fresh("item") if isinstance(e, (gast.Tuple, gast.List)) else None
-                 for e in target.elts]
-        outer = gast.copy_location(gast.Tuple(
-            elts=[gast.copy_location(nodes.name(f, store=True), e) if f else e
-                  for f, e in zip(fresh, target.elts)], ctx=gast.Store()), target)
-        self.bind_tuple(outer, value)
-        for name, elt in zip(fresh, target.elts):
-            if name is not None:
-                self.bind_tuple(elt, nodes.name(name))
-                self.env.pop(name, None)   # (not a user's name: no merge, no carry)
-
-    def bind_tuple_items(self, target, value):
-        """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
-        first, then assigns the targets from left to right."""
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
-            atoms = [self.atom(e) for e in value.elts]
-        else:
-            source = self.atom(value)
-            fresh = [self.namer.fresh("item") for _ in target.elts]
-            self.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in fresh],
-                                                store=True), source))
-            self.defined.update(fresh)
-            atoms = [nodes.name(n) for n in fresh]
-            for name in fresh:
-                if isinstance(source, gast.Name):
-                    self.hold(name, source.id)
-                    self.maybe_links.add((name, source.id))
-        for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
-            if isinstance(elt, gast.Name):
-                self.env[elt.id] = atom
-                continue
-            base = self.read_name(elt.value.id, elt.value) \
-                if isinstance(elt.value, gast.Name) else None
-            later = [a for a in atoms[position + 1:] if isinstance(a, gast.Name)]
-            if isinstance(base, gast.Name) and later:
-                # a later item read from the right side may be a view of the array this
-                # item writes into (rows of a matrix): Python's later assignment would
-                # then store the changed row.  Refused when it runs, where it does
-                self.helpers["check_not_shared"] = check_not_shared
-                where = self.parsed.location(elt)
-                for other in later:
-                    call = nodes.call("check_not_shared", [
-                        nodes.clone(base), nodes.clone(other), nodes.const(
-                            f"writing into {elt.value.id!r} here changes a value the "
-                            f"assignment stores next (a view of {elt.value.id!r}, such as "
-                            f"a row of a matrix): Python stores the changed values"),
-                        nodes.const("copy the right side's items first, e.g. "
-                                    "a[0], a[1] = a[1].copy(), a[0].copy()"),
-                        nodes.const(where.filename), nodes.const(where.line),
-                        nodes.const(where.column)])
-                    ok = self.namer.fresh("not_shared")
-                    self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_shared)))
-                    self.defined.add(ok)
-                    self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-            self.store(elt, atom)
-
-    def aug_assign(self, stmt):
-        target = stmt.target
-        if isinstance(target, gast.Subscript) and self.is_dict_target(target):
-            self.dict_item_update(stmt)
-            return
-        if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
-            self.check_item_update(stmt)
-            read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
-                                  ctx=gast.Load())
-            gast.copy_location(read, target)
-            total = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
-            self.store(target, nodes.name(self.operation(total)))
-            return
-        if not isinstance(target, gast.Name):
-            raise self.error(f"cannot assign to a {type(target).__name__}", target)
-        if isinstance(stmt.op, gast.BitOr) and (
-                target.id in self.dict_names() or isinstance(stmt.value, (gast.Dict,
-                                                                          gast.DictComp))):
-            # d |= other on a dict is d.update(other): every name holding d sees it
-            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
-                                                 ctx=gast.Load()),
-                             args=[stmt.value], keywords=[])
-            for sub in (call, call.func, call.func.value):
-                gast.copy_location(sub, stmt)
-            self.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
-            return
-        if self.held_before(target.id, stmt.lineno):
-            raise self.error(
-                f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
-                f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
-                hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' to make a "
-                     f"new value")
-        current = self.read_name(target.id, target)
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and isinstance(stmt.op, gast.Add):
-            # xs += ys on a list is xs.extend(ys): every name holding the list sees it
-            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="extend",
-                                                 ctx=gast.Load()),
-                             args=[stmt.value], keywords=[])
-            gast.copy_location(call, stmt)
-            gast.copy_location(call.func, stmt)
-            gast.copy_location(call.func.value, stmt)
-            self.list_method(call)
-            return
-        if isinstance(current, gast.Name) and current.id in self.list_values \
-                and isinstance(stmt.op, gast.Mult):
-            # xs *= n on a list repeats it in place: every name holding the list sees it
-            times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
-                                                  right=stmt.value), stmt)
-            new = self.operation(times, base=f"{target.id}_new")
-            self.follow_list(target.id, current, new, stmt)
-            return
-        if isinstance(current, gast.Name):
-            # Python's 'v op= e' updates in place exactly when v holds an array (or a
-            # list): a number gets a new value.  Where v may share an array with another
-            # name, whether it does is decided when the code runs (check_not_inplace)
-            op = _op_symbol(stmt.op)
-            hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
-            checked = False
-            owner = self.outside_owner(current.id, target.id)
-            if owner is not None:
-                message = (f"'{target.id} {op}= ...' may write into an array another name "
-                           f"holds: {owner} (for arrays, {op}= writes in place)")
-                if current.id not in self.defined:   # a global: its value is known now
-                    if not isinstance(self.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
-                        raise self.error(message, stmt, hint=hint)
-                else:
-                    self.check_not_inplace(current, message, hint, stmt)
-                checked = True
-            sharing = sorted(u for u, a in self.env.items()
-                             if u != target.id and isinstance(a, gast.Name)
-                             and (a.id == current.id or a.id in self.shares.get(current.id, ())))
-            if sharing and not checked:
-                self.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
-                                       f"{sharing[0]!r} too, since the two may share memory",
-                                       hint, stmt)
-                checked = True
-            # the may-alias analysis over every path (check_writes) fills in this
-            # check's message, or drops it where no other array can be reached
-            pending = None if checked else self.check_not_inplace(current, "", hint, stmt)
-            self.record_write(current.id, stmt, target.id, stmt.op, pending)
-        right = self.atom(stmt.value)
-        result = self.new_version(target.id)
-        self.emit(nodes.assign(result, anno.set(gast.BinOp(
-            left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
-        self.defined.add(result)
-        self.env[target.id] = nodes.name(result)
-
     def check_item_update(self, stmt):
         """``xs[i] op= v`` on a list: Python updates the item in place when it is an
         array, which changes every other slot and name holding that array; s2sad stores
@@ -2048,7 +1198,7 @@ class _Normalizer:
         others = sorted((u, a) for u, a in self.env.items()
                         if u != base.id and isinstance(a, gast.Name) and a.id != current.id
                         and u not in self.return_names and self.read_after(u, line, stmt))
-        op = _op_symbol(stmt.op)
+        op = op_symbol(stmt.op)
         message = (f"'{base.id}[...] {op}= ...' updates the array that item holds in place "
                    f"(for arrays, {op}= writes in place), and {{}} holds that array too: "
                    f"Python changes it there as well, which s2sad does not follow")
@@ -2057,7 +1207,7 @@ class _Normalizer:
         where = self.parsed.location(stmt)
         self.helpers["check_item_update"] = check_item_update
         call = nodes.call("check_item_update", [
-            nodes.clone(current), self.atom(target.slice), nodes.const(message),
+            nodes.clone(current), self.flat.atom(target.slice), nodes.const(message),
             nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
             nodes.const(where.column), nodes.const(",".join(u for u, _ in others))]
             + [nodes.clone(a) for _, a in others])
@@ -2078,10 +1228,10 @@ class _Normalizer:
         label = ast.unparse(gast.gast_to_ast(gast.Subscript(
             value=nodes.clone(target.value), slice=nodes.clone(target.slice),
             ctx=gast.Load())))
-        container = self.atom(target.value)
-        key = self.index(target.slice)
+        container = self.flat.atom(target.value)
+        key = self.flat.index(target.slice)
         read = gast.Subscript(value=nodes.clone(container), slice=key, ctx=gast.Load())
-        item = self.namer.fresh(_subscript_base(read))
+        item = self.namer.fresh(subscript_base(read))
         self.emit(nodes.assign(item, read))
         self.defined.add(item)
         self.track_views(item, read)
@@ -2093,7 +1243,7 @@ class _Normalizer:
         same = set()
         if isinstance(root, gast.Name) and isinstance(self.env.get(root.id), gast.Name):
             same.add(self.env[root.id].id)
-        op = _op_symbol(stmt.op)
+        op = op_symbol(stmt.op)
         hint = f"write '{label} = {label} {op} ...' to make a new array"
         # the dict's other items may hold the same array ({"a": y, "b": y})
         self.helpers["check_item_alone"] = check_item_alone
@@ -2109,12 +1259,12 @@ class _Normalizer:
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
         pending = self.check_not_inplace(nodes.name(item), "", hint, stmt)
         self.record_write(item, stmt, label, stmt.op, pending, same=same)
-        right = self.atom(stmt.value)
+        right = self.flat.atom(stmt.value)
         result = self.namer.fresh(item)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
             left=nodes.name(item), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
-        self.store(target, nodes.name(result))
+        self.assigns.store(target, nodes.name(result))
 
     def outside_owner(self, ssa, user):
         """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
@@ -2148,62 +1298,12 @@ class _Normalizer:
                         f"existing array for the next trip")
         return None
 
-    # ------------------------------------------------------- expressions
-    def new_version(self, user_name):
-        if self.inline_helpers and (user_name in self.parsed.globals
-                                    or user_name in self.foreign_globals):
-            # an inlined helper may read the module's value of this name in the same
-            # generated function: a local keeps a version of the name instead
-            return self.namer.version(user_name)
-        if user_name not in self.claimed and user_name not in self.params:
-            self.claimed.add(user_name)
-            return user_name
-        return self.namer.version(user_name)
-
-    def read_name(self, name, node):
-        if name in self.env:
-            atom = self.env[name]
-            if self.may_be_unbound(atom) and atom.id not in self.checked:
-                self.check_bound(name, atom, node)
-            return nodes.clone(atom)
-        if name in self.local_functions:
-            raise self.error(f"the local function {name!r} can only be called here", node,
-                             hint="define it at module level to pass it around as a value")
-        if name in self.locals:
-            # assigned later, or only on other paths: Python raises UnboundLocalError
-            # if this read runs, so the generated code does the same
-            atom = self.unbound()
-            self.check_bound(name, atom, node)
-            return atom
-        try:
-            self.parsed.resolve(name)
-        except KeyError:
-            raise self.error(f"name {name!r} is not defined", node,
-                             hint="define it at module level or pass it in as an argument"
-                             ) from None
-        self.use_global(name, node)
-        return nodes.name(name)
-
-    def check_bound(self, user, atom, node):
-        """Emit the run-time check that ``user`` (now ``atom``) holds a value, where
-        Python raises UnboundLocalError on a path that left it unbound."""
-        self.checked.add(atom.id)
-        self.helpers["check_bound"] = check_bound
-        where = self.parsed.location(node)
-        ok = self.namer.fresh(f"{user}_bound")
-        call = nodes.call("check_bound", [nodes.clone(atom), nodes.const(user),
-                                          nodes.const(where.filename), nodes.const(where.line),
-                                          nodes.const(where.column)])
-        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
-        self.defined.add(ok)
-        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-
     def check_unpacked(self, stmt):
         """Emit the run-time check of a starred assignment (see ``desugar``): Python's
         ``ValueError`` when the unpacked list holds fewer values than the targets."""
         self.helpers["check_unpacked"] = check_unpacked
         ok = self.namer.fresh("unpacked")
-        call = nodes.call("check_unpacked", [self.atom(stmt.value),
+        call = nodes.call("check_unpacked", [self.flat.atom(stmt.value),
                                              nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
         self.defined.add(ok)
@@ -2224,192 +1324,14 @@ class _Normalizer:
         self.defined.add(ok)
         return text, emitted
 
-    def use_global(self, name, node):
-        """Record that the code reads the module's ``name``; an inlined helper may not
-        read one the differentiated function takes as a parameter."""
-        if self.inlined_functions and name in self.params:
-            raise self.error(
-                f"{self.inlined_functions[-1].__name__} reads the module's {name!r}, which "
-                f"{self.function_name} takes as a parameter: its body cannot go in place "
-                f"of the call for second derivatives", node,
-                hint=f"rename the parameter or the global {name!r}")
-        obj = self.parsed.resolve(name, None)
-        if self.parsed is not self.root and self.parsed.globals is not self.root.globals:
-            # a helper of another module: the name must mean one thing in the code
-            # generated for both, and is read from the helper's module
-            if self.free_objects.get(name, obj) is not obj:
-                raise self.error(
-                    f"{self.inlined_functions[-1].__name__} reads {name!r} from its module, "
-                    f"where it is another object than the {name!r} the code read before: "
-                    f"its body cannot go in place of the call for second derivatives", node,
-                    hint=f"import {name!r} into one module from the other, or rename it")
-            if self.root.resolve(name, None) is not obj:
-                self.free_sources.setdefault(name, self.inlined_functions[-1])
-        elif self.free_objects.get(name, obj) is not obj:
-            raise self.error(
-                f"{name!r} here is another object than the {name!r} an inlined helper of "
-                f"another module reads: second derivatives cannot tell them apart", node,
-                hint=f"import {name!r} into one module from the other, or rename it")
-        self.free_objects.setdefault(name, obj)
-        self.free_names.add(name)
-
-    def atom(self, node):
-        """Normalize ``node`` to an atom, emitting statements for its parts."""
-        if isinstance(node, gast.Name):
-            return self.read_name(node.id, node)
-        if isinstance(node, gast.Constant):
-            return nodes.const(node.value)
-        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
-                and isinstance(node.operand, gast.Constant) \
-                and type(node.operand.value) in (int, float, complex):
-            value = node.operand.value
-            return nodes.const(-value if isinstance(node.op, gast.USub) else value)
-        if isinstance(node, gast.Attribute) and self.global_path(node) is not None:
-            self.resolve_path(node)
-            return nodes.clone(node)
-        return nodes.name(self.operation(node))
-
-    def global_path(self, node):
-        """``np.linalg.norm`` -> ["np", "linalg", "norm"] when rooted at a free name."""
-        parts = []
-        while isinstance(node, gast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if isinstance(node, gast.Name) and node.id not in self.env and node.id not in self.locals:
-            parts.append(node.id)
-            return parts[::-1]
-        return None
-
-    def resolve_path(self, node):
-        path = self.global_path(node)
-        root = path[0]
-        try:
-            obj = self.parsed.resolve(root)
-        except KeyError:
-            raise self.error(f"name {root!r} is not defined", node) from None
-        self.use_global(root, node)
-        for part in path[1:]:
-            try:
-                obj = getattr(obj, part)
-            except AttributeError:
-                raise self.error(f"{'.'.join(path)} does not exist", node) from None
-        record_path(root, self.parsed.func, path[1:], obj)   # rules are chosen by identity
-        return obj
-
-    def operation(self, node, target=None, base=None):
-        """Emit one statement computing ``node``; return the name it assigns."""
-        if isinstance(node, gast.Call):
-            node = self.dict_call(node)
-        if isinstance(node, gast.DictComp):
-            return self.dict_comprehension(node, target)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
-                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
-                and side.id in self.dict_names() for side in (node.left, node.right)):
-            # d | {...}: a new dict with the items of both (the right one's win), as
-            # {**d, **{...}}
-            node = gast.copy_location(gast.Dict(keys=[None, None],
-                                                values=[node.left, node.right]), node)
-        named = base is not None
-        base = target or base or _base_name(node)
-        if isinstance(node, gast.BinOp):
-            value = gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
-        elif isinstance(node, gast.UnaryOp):
-            value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
-        elif isinstance(node, gast.Compare):
-            if len(node.ops) != 1:
-                raise self.error("chained comparisons are not supported", node,
-                                 hint="compare two values at a time")
-            value = gast.Compare(left=self.atom(node.left), ops=node.ops,
-                                 comparators=[self.atom(node.comparators[0])])
-        elif _list_mutation(node) and node.func.attr == "pop" \
-                and self.global_path(node.func) is None:
-            return self.list_method(node, target)
-        elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
-            result = inline()
-            if isinstance(result, gast.Name) and target is None:
-                return result.id
-            func = node.func
-            name = self.new_version(target) if target else self.namer.fresh(
-                func.id if isinstance(func, gast.Name) else func.attr)
-            self.emit(nodes.assign(name, result))
-            self.defined.add(name)
-            if isinstance(result, gast.Name):
-                self.hold(name, result.id)
-                # (the helper returned its argument: the very object, which a change
-                # through either name changes)
-                self.same_object.setdefault(name, set()).add(result.id)
-                self.same_object.setdefault(result.id, set()).add(name)
-            return name
-        elif isinstance(node, gast.Call):
-            value = self.call(node)
-            if target is None and not named:
-                base = _call_base(value)
-        elif isinstance(node, gast.Attribute) and self.global_path(node) is not None:
-            value = self.atom(node)   # C.T, np.pi: a constant of the module
-        elif isinstance(node, gast.Attribute):
-            value = self.attribute(node)
-            if target is None and not named:
-                base = _attribute_base(node)
-        elif isinstance(node, gast.Subscript):
-            value = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
-                                   ctx=gast.Load())
-            if target is None and not named:
-                base = _subscript_base(value)
-        elif isinstance(node, (gast.Tuple, gast.List)):
-            value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
-        elif isinstance(node, gast.Dict):
-            if any(key is None for key in node.keys):
-                return self.dict_unpacking(node, target)
-            if not all(_constant_key(k) for k in node.keys):
-                return self.dict_display(node, target)
-            # a key written twice keeps its first place and its last value, as in Python
-            # (every value is still computed, in order)
-            entries = {}
-            for key, item in zip(node.keys, node.values):
-                atom = self.atom(item)
-                slot = (type(key.value), key.value)
-                entries[slot] = (entries[slot][0] if slot in entries else key.value, atom)
-            value = gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
-                              values=[v for _, v in entries.values()])
-        elif isinstance(node, gast.ListComp):
-            return self.list_comprehension(node)
-        elif isinstance(node, gast.IfExp):
-            return self.if_expression(node, target)
-        elif isinstance(node, gast.BoolOp):
-            return self.bool_operation(node, target)
-        else:
-            raise self.error(f"'{type(node).__name__}' expressions are not supported", node)
-        name = self.new_version(target) if target else self.namer.fresh(base)
-        self.emit(nodes.assign(name, value))
-        self.defined.add(name)
-        if isinstance(value, gast.Dict):
-            self.dicts.add(name)
-        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
-                and value.func.id not in self.env \
-                and self.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
-            self.iterators.add(name)
-        self.track_views(name, value)
-        return name
-
-    def bind_value(self, node, target, base):
-        """Name ``node``'s value (an expression, or an atom that needs a statement)."""
-        if _is_atomic(node):
-            name = self.new_version(target) if target else self.namer.fresh(base)
-            atom = self.atom(node)
-            self.emit(nodes.assign(name, atom))
-            self.defined.add(name)
-            if isinstance(atom, gast.Name):
-                self.hold(name, atom.id)
-            return name
-        return self.operation(node, target)
-
     def dict_call(self, node):
         """``dict(a=x, b=y)`` as the literal ``{'a': x, 'b': y}``; ``dict(zip(ks, vs))`` as
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
         new dict); any other call as it is."""
         func = node.func
         if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
-                and not node.args and not node.keywords and self.global_path(func) is None:
+                and not node.args and not node.keywords \
+                and self.module_names.global_path(func) is None:
             # d.values() / d.keys() / d.items() as a value (sum(d.values()), list(d.keys()),
             # enumerate(d.items()), zip(p.items(), q.items())): the list [d[k] for k in d]
             # / [k for k in d] / [(k, d[k]) for k in d], in insertion order; a dict that
@@ -2417,7 +1339,7 @@ class _Normalizer:
             base = func.value
             if not isinstance(base, gast.Name) or base.id not in self.env:
                 source = self.namer.fresh("source")
-                self.env[source] = self.atom(base)
+                self.env[source] = self.flat.atom(base)
                 base = gast.copy_location(nodes.name(source), base)
             key = self.namer.fresh("key")
             item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
@@ -2480,7 +1402,7 @@ class _Normalizer:
         if isinstance(arg, gast.Dict):
             return arg
         key, value = self.namer.fresh("key"), self.namer.fresh("value")
-        if self.zip_arguments(arg) is not None and len(arg.args) == 2:
+        if zip_arguments(arg, self.env, self.parsed) is not None and len(arg.args) == 2:
             target = gast.Tuple(elts=[nodes.name(key, store=True),
                                       nodes.name(value, store=True)], ctx=gast.Store())
             entry = nodes.name(value)
@@ -2489,8 +1411,8 @@ class _Normalizer:
             # only the value tells: dict_entries decides when the code runs
             helper = registry.DICT_HELPERS["dict_entries"]
             self.helpers["dict_entries"] = helper
-            held = self.atom(arg)
-            entries = self.operation_value(nodes.call("dict_entries", [held]), "entries",
+            held = self.flat.atom(arg)
+            entries = self.flat.operation_value(nodes.call("dict_entries", [held]), "entries",
                                            helper)
             if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
                 self.link(entries.id, held.id)
@@ -2507,18 +1429,6 @@ class _Normalizer:
         return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
             gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
 
-    def comprehension_loop(self, loop, result):
-        """Run a comprehension's loop: its target names are its own (Python 3 gives a
-        comprehension a scope), so the names keep the values they had before it."""
-        targets = {n.id for n in nodes.names(loop.target)}
-        saved = {t: self.env[t] for t in targets if t in self.env}
-        self.for_statement(loop, extra_carried=(result,))
-        for t in targets:
-            if t in saved:
-                self.env[t] = saved[t]
-            else:
-                self.env.pop(t, None)
-
     def dict_unpacking(self, node, target=None):
         """``{**a, k: v, **b}``: a new dict, then each entry in order: the items of
         ``a``, ``v`` under ``k``, the items of ``b`` (a key seen again keeps its place
@@ -2529,12 +1439,12 @@ class _Normalizer:
         self.built_dicts.add(result)
         self.building.add(result)
         empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
-        self.env[result] = nodes.name(self.operation(empty, target=result))
+        self.env[result] = nodes.name(self.flat.operation(empty, target=result))
         for key, value in zip(node.keys, node.values):
             if key is None:
                 if not isinstance(value, gast.Name):
                     other = self.namer.fresh("source")
-                    self.env[other] = self.atom(value)
+                    self.env[other] = self.flat.atom(value)
                     value = gast.copy_location(nodes.name(other), value)
                 update = gast.Expr(value=gast.Call(func=gast.Attribute(
                     value=gast.copy_location(nodes.name(result), node), attr="update",
@@ -2546,7 +1456,7 @@ class _Normalizer:
             else:
                 item = gast.Subscript(value=gast.copy_location(nodes.name(result), node),
                                       slice=key, ctx=gast.Store())
-                self.dict_store(gast.copy_location(item, node), self.atom(value))
+                self.dict_store(gast.copy_location(item, node), self.flat.atom(value))
         self.building.discard(result)
         return self.env.pop(result).id
 
@@ -2556,12 +1466,12 @@ class _Normalizer:
         reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
         result = target if target is not None and target not in reads \
             and target not in self.params else self.namer.fresh("entries")
-        pairs = [(self.atom(k), self.atom(v)) for k, v in zip(node.keys, node.values)]
+        pairs = [(self.flat.atom(k), self.flat.atom(v)) for k, v in zip(node.keys, node.values)]
         empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
-        current = nodes.name(self.operation(empty, target=result))
+        current = nodes.name(self.flat.operation(empty, target=result))
         dict_set = registry.DICT_HELPERS["dict_set"]
         for key, value in pairs:
-            new = self.helper_call(dict_set, "dict_set", [current, key, value], result)
+            new = self.flat.helper_call(dict_set, "dict_set", [current, key, value], result)
             self.dict_link(new, current, value, key)
             self.dicts.add(new)
             current = nodes.name(new)
@@ -2586,7 +1496,7 @@ class _Normalizer:
                 sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
             return new
 
-        start = self.operation(located(gast.Dict(keys=[], values=[])), target=result)
+        start = self.flat.operation(located(gast.Dict(keys=[], values=[])), target=result)
         self.env[result] = nodes.name(start)
         body = [gast.Assign(targets=[gast.Subscript(value=located(nodes.name(result)),
                                                     slice=node.key, ctx=gast.Store())],
@@ -2599,228 +1509,10 @@ class _Normalizer:
         loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
                                 type_comment=None))
         self.building.add(result)
-        self.comprehension_loop(loop, result)
+        self.loops.comprehension_loop(loop, result)
         self.building.discard(result)
         final = self.env.pop(result)
         return final.id
-
-    def list_comprehension(self, node):
-        """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
-        if len(node.generators) != 1:
-            raise self.error("list comprehensions with several 'for' clauses are not "
-                             "supported", node, hint="nest two loops with append")
-        gen = node.generators[0]
-        result = self.namer.fresh("items")
-
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-
-        start = self.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
-        self.env[result] = nodes.name(start)
-        append = gast.Expr(value=gast.Call(
-            func=gast.Attribute(value=nodes.name(result), attr="append", ctx=gast.Load()),
-            args=[node.elt], keywords=[]))
-        body = [append]
-        if gen.ifs:
-            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
-                                                                     values=gen.ifs)
-            body = [gast.If(test=test, body=body, orelse=[])]
-        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
-                                type_comment=None))
-        self.comprehension_loop(loop, result)
-        final = self.env.pop(result)
-        return final.id
-
-    def inlined_body(self, node):
-        """For a call whose callee's body goes in its place (a local function; the
-        user's helper when inlining them), what emits that body and returns the result
-        atom; else None."""
-        func = node.func
-        if isinstance(func, gast.Name) and func.id in self.local_functions \
-                and func.id not in self.env:
-            return lambda: self.inline_call(node)
-        helper = self.inlinable(node) if self.inline_helpers else None
-        if helper is not None:
-            return lambda: self.inline_helper(node, helper)
-        return None
-
-    def inline_call(self, node):
-        """The body of a local function, in place of a call to it; returns the result atom."""
-        name = node.func.id
-        fn = self.local_functions[name]
-        if name in self.inlining:
-            raise self.error(f"the local function {name!r} calls itself", node,
-                             hint="define recursive functions at module level")
-        params = [a.id for a in fn.args.args]
-        bound = self.bind_inlined_args(node, name, params, {})
-        saved_env = dict(self.env)
-        self.inlining.append(name)
-        try:
-            self.env.update(bound)
-            if isinstance(fn, gast.Lambda):
-                return self.atom(fn.body)
-            return self.inline_body(fn, name)
-        finally:
-            self.inlining.pop()
-            self.env = saved_env
-
-    def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
-        """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
-        parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
-        args = [self.atom(a) for a in node.args]
-        keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords if kw.arg}
-        bound = dict(zip(params, args))
-        spelled = ", ".join(params + (["*"] if kwonly else []) + list(kwonly))
-        if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
-                or set(keywords) - set(params[len(args):]) - set(kwonly):
-            raise self.error(f"the call does not match {name}({spelled})", node)
-        bound.update(keywords)
-        for param in list(params) + list(kwonly):
-            if param not in bound and param in defaults:
-                value = defaults[param]
-                bound[param] = self.atom(value) if isinstance(value, gast.AST) \
-                    else nodes.const(value)
-        if len(bound) != len(params) + len(kwonly):
-            raise self.error(f"the call does not match {name}({spelled})", node)
-        return bound
-
-    def inline_body(self, fn, name):
-        """Normalize the body of the function ``fn`` (its parameters bound in the
-        environment) into the current block; returns the atom of its result."""
-        saved_source = self.source
-        try:
-            # the names the desugared body brings (loop indices, flags, renamed loop
-            # targets) must be new here, and never handed out again afterwards
-            inner = desugar(fn, user_names(fn) | set(self.env) | self.namer.taken())
-            for introduced in user_names(inner) - user_names(fn):
-                self.namer.reserve(introduced)
-            self.return_names.add(getattr(inner, "s2sad_result", None))
-            body = [s for s in inner.body if not (
-                isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
-            if not body or not isinstance(body[-1], gast.Return):
-                raise self.error(f"the function {name!r} must end with a return", fn)
-            for stmt in body[:-1]:
-                self.source = self.parsed.source_ref(stmt)
-                self.statement(stmt)
-            self.source = self.parsed.source_ref(body[-1])
-            value = body[-1].value
-            if isinstance(value, gast.Tuple):
-                return nodes.name(self.operation(gast.Tuple(elts=value.elts, ctx=gast.Load())))
-            return self.atom(value)
-        finally:
-            self.source = saved_source
-
-    def inlinable(self, node):
-        """The user's module-level function ``node`` calls, if its body can go in place
-        of the call (see :func:`_inlinable`), else None."""
-        if self.global_path(node.func) is None \
-                or any(isinstance(a, gast.Starred) for a in node.args):
-            return None   # a local value, or *args at the call
-        obj = _callee_of(node.func, self.parsed)   # helper(...), or models.helper(...)
-        return obj if _inlinable(obj) else None
-
-    def inline_helper(self, node, obj):
-        """The body of the user's function ``obj`` in place of the call ``node``, in the
-        function's own scope: its parameters bound to the call's atoms, nothing else."""
-        from .. import fence
-        if obj in self.inlined_functions:
-            raise self.error(f"{obj.__name__} calls itself, so its body cannot be put in "
-                             f"place of the call for second derivatives", node,
-                             hint="write the recursion as a loop")
-        # rebinding the name regenerates the code
-        self.use_global(self.global_path(node.func)[0], node)
-        helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
-        fence.check(helper)
-        fn = helper.node
-        params = [a.id for a in fn.args.args]
-        kwonly = [a.id for a in fn.args.kwonlyargs]
-        # a default that is not a number, string or None (an array) is read where the
-        # call runs, as Python does: helper.__defaults__[i], helper.__kwdefaults__[name]
-        defaults = {}
-        positional = len(obj.__defaults__ or ())
-        for index, (name, value) in enumerate(_defaults_of(obj).items()):
-            if type(value) in _CONSTANT_DEFAULTS:
-                defaults[name] = value
-            elif index < positional:
-                defaults[name] = gast.Subscript(
-                    value=nodes.attr(nodes.clone(node.func), "__defaults__"),
-                    slice=nodes.const(index), ctx=gast.Load())
-            else:
-                defaults[name] = gast.Subscript(
-                    value=nodes.attr(nodes.clone(node.func), "__kwdefaults__"),
-                    slice=nodes.const(name), ctx=gast.Load())
-            if isinstance(defaults[name], gast.AST):
-                for sub in gast.walk(defaults[name]):
-                    gast.copy_location(sub, node)
-        bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
-        saved = (self.env, self.parsed, self.locals, self.local_functions,
-                 self.held_in_containers, self.loop_spans, self.inlined_args)
-        self.env = dict(bound)
-        self.parsed = helper
-        self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
-        self.check_local_functions(fn)
-        self.local_functions = {}
-        self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
-        self.inlined_args = self.inlined_args | {
-            a.id for a in bound.values() if isinstance(a, gast.Name)}
-        self.inlined_functions.append(obj)
-        try:
-            return self.inline_body(fn, obj.__name__)
-        finally:
-            self.inlined_functions.pop()
-            (self.env, self.parsed, self.locals, self.local_functions,
-             self.held_in_containers, self.loop_spans, self.inlined_args) = saved
-
-    def choice(self, test, then_fn, else_fn, target, base):
-        """``result = then_fn() if test else else_fn()`` as an if statement."""
-        result = self.new_version(target) if target else self.namer.fresh(base)
-        self.defined.add(result)
-        atoms = []
-
-        def arm(fn):
-            def run():
-                saved, self.out = self.out, []
-                atom = fn()
-                atoms.append(atom)
-                out, self.out = self.out, saved
-                self.merge_copy(out, result, atom)
-                return out
-            return run
-
-        then_body = arm(then_fn)()
-        else_body = arm(else_fn)()
-        if all(isinstance(a, gast.Name) and a.id in self.list_values for a in atoms):
-            # a list on both paths (a = b if c else [..]): an item write is a list's
-            self.list_values.add(result)
-            self.list_items[result] = set().union(*(self.list_items.get(a.id, set())
-                                                    for a in atoms))
-        self.emit(gast.If(test=test, body=then_body, orelse=else_body))
-        return result
-
-    def if_expression(self, node, target):
-        test = self.atom(node.test)
-        return self.choice(test, lambda: self.atom(node.body), lambda: self.atom(node.orelse),
-                           target, "choice")
-
-    def bool_operation(self, node, target):
-        """``a and b`` / ``a or b`` with Python's short-circuit semantics."""
-        first = self.atom(node.values[0])
-        if len(node.values) > 2:
-            rest = gast.BoolOp(op=node.op, values=node.values[1:])
-        else:
-            rest = node.values[1]
-        if isinstance(first, gast.Constant):   # True and x -> x; False or x -> x; ...
-            decided = bool(first.value) != isinstance(node.op, gast.And)
-            if decided:
-                return self.bind_value(first, target, "both")
-            return self.bind_value(rest, target, "both")
-        then_fn = (lambda: self.atom(rest)) if isinstance(node.op, gast.And) else (lambda: first)
-        else_fn = (lambda: first) if isinstance(node.op, gast.And) else (lambda: self.atom(rest))
-        return self.choice(first, then_fn, else_fn, target,
-                           "both" if isinstance(node.op, gast.And) else "either")
 
     def track_views(self, name, value):
         if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
@@ -2869,7 +1561,7 @@ class _Normalizer:
                 key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
                 self.item_edges[name] = (value.args[0].id, key)
             return
-        item_of = _returns_item_of(fn) if _is_python_function(fn) else None
+        item_of = returns_item_of(fn) if is_python_function(fn) else None
         if item_of is not None and item_of < len(value.args) \
                 and isinstance(value.args[item_of], gast.Name) \
                 and value.args[item_of].id in self.list_values:
@@ -2879,10 +1571,10 @@ class _Normalizer:
             self.hold(name, source)
             self.maybe_links.add((name, source))
             return
-        if _is_python_function(fn) and not _returns_new_values(fn):
+        if is_python_function(fn) and not returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             # (not what it is given for a parameter it never reads)
-            unread = _unread_parameters(fn)
+            unread = unread_parameters(fn)
             code = fn.__code__
             positional = code.co_varnames[:code.co_argcount]
             given = [(a, positional[i] if i < len(positional) else None)
@@ -2890,8 +1582,8 @@ class _Normalizer:
             given += [(k.value, k.arg) for k in value.keywords]
             self.call_holds[name] = {a.id for a, param in given
                                      if isinstance(a, gast.Name) and param not in unread}
-            fresh = _returns_displays(fn)
-            if _returned_display(fn) == "list":   # a new list: changed as a list
+            fresh = returns_displays(fn)
+            if returned_display(fn) == "list":   # a new list: changed as a list
                 self.list_values.add(name)
             for held in sorted(self.call_holds[name]):
                 self.hold(name, held)
@@ -2932,7 +1624,7 @@ class _Normalizer:
                 return
         elif isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
             fn = anno.get(value, anno.CALLEE)
-            if getattr(fn, "__name__", "") in _VIEW_FUNCTIONS:
+            if getattr(fn, "__name__", "") in VIEW_FUNCTIONS:
                 source = value.args[0].id
         if source is not None:
             self.link(name, source)
@@ -3230,7 +1922,7 @@ class _Normalizer:
             what = f"writing into {user!r}"
             fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
         else:
-            op = _op_symbol(update)
+            op = op_symbol(update)
             what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
             fix = f"write '{user} = {user} {op} ...' to make a new array"
         for origin, _ in sorted(expand(written), key=repr):
@@ -3259,99 +1951,6 @@ class _Normalizer:
                         f"to leave {other!r} as it is, {fix}")
         return None
 
-    def index(self, node):
-        if isinstance(node, gast.Slice):
-            return gast.Slice(lower=node.lower and self.atom(node.lower),
-                              upper=node.upper and self.atom(node.upper),
-                              step=node.step and self.atom(node.step))
-        if isinstance(node, gast.Tuple):
-            return nodes.tuple_([self.index(e) for e in node.elts])
-        return self.atom(node)
-
-    def attribute(self, node):
-        if self.global_path(node) is not None:
-            raise AssertionError("global attribute paths are atoms")  # pragma: no cover
-        owner = self.atom(node.value)
-        if node.attr in registry.CONSTANT_ATTRIBUTES:
-            return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
-        if node.attr in registry.VIEW_ATTRIBUTES:
-            target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
-            self.use_numpy(dotted, target)
-            return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
-        from ...rules.hints import attribute_hint
-        raise self.error(f"the attribute '.{node.attr}' is not supported", node,
-                         hint=attribute_hint(node.attr))
-
-    def call(self, node):
-        func = node.func
-        if isinstance(func, gast.Attribute) and self.global_path(func) is None \
-                and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
-            # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
-            target = registry.DICT_HELPERS["dict_get"]
-            self.helpers["dict_get"] = target
-            call = nodes.call("dict_get", [self.atom(func.value)] +
-                              [self.atom(a) for a in node.args])
-            anno.set(call, anno.CALLEE, target)
-            anno.set(call, "s2sad_call_site", node)
-            return call
-        if isinstance(func, gast.Attribute) and self.global_path(func) is None:
-            # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
-            entry = registry.METHODS.get(func.attr)
-            if entry is None:
-                from ...rules.hints import method_hint
-                raise self.error(f"the method '.{func.attr}()' is not supported", node,
-                                 hint=method_hint(func.attr))
-            target, dotted = entry
-            owner = self.atom(func.value)
-            self.use_numpy(dotted, target)
-            callee_expr = nodes.dotted(dotted)
-            args = [owner]
-            if func.attr in ("reshape", "transpose") and len(node.args) > 1:
-                args.append(nodes.tuple_([self.atom(a) for a in node.args]))
-                extra = []
-            else:
-                extra = node.args
-        elif isinstance(func, gast.Name):
-            if func.id in self.env or func.id in self.locals:
-                raise self.error(f"calling the local value {func.id!r} is not supported", node,
-                                 hint="call the function by its global name")
-            try:
-                target = self.parsed.resolve(func.id)
-            except KeyError:
-                raise self.error(f"name {func.id!r} is not defined", node) from None
-            self.use_global(func.id, node)
-            callee_expr = nodes.name(func.id)
-            args, extra = [], node.args
-        elif isinstance(func, gast.Attribute):
-            target = self.resolve_path(func)
-            callee_expr = nodes.clone(func)
-            args, extra = [], node.args
-        else:
-            raise self.error("only calls of named functions are supported", node)
-        # a rule reads a list literal's items (np.stack([a, b])); a function of the
-        # user's gets the list as a value, named like any other
-        literals = not (is_user_function(target) and registry.lookup(target) is None)
-        for arg in extra:
-            if isinstance(arg, (gast.List, gast.Tuple)) and literals:
-                args.append(type(arg)(elts=[self.atom(e) for e in arg.elts], ctx=gast.Load()))
-            else:
-                args.append(self.atom(arg))
-        keywords = []
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self.error("'**' arguments are not supported", kw.value,
-                                 hint="pass the keyword arguments by name")
-            value = kw.value
-            if isinstance(value, (gast.List, gast.Tuple)) and literals:
-                value = type(value)(elts=[self.atom(e) for e in value.elts], ctx=gast.Load())
-            else:
-                value = self.atom(value)
-            keywords.append((kw.arg, value))
-        call = nodes.call(callee_expr, args, keywords)
-        anno.set(call, anno.CALLEE, target)
-        anno.set(call, "s2sad_call_site", node)
-        return call
-
 
 _CONTENTS = object()   # dict_set(old, ...): the new dict holds old's items
 
@@ -3361,36 +1960,16 @@ def _key_of(key):
     return key.value if isinstance(key, gast.Constant) else None
 
 
-def _constant_key(key):
-    """A dict display's key written as a string or integer constant."""
-    return isinstance(key, gast.Constant) and (
-        isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
-
-
-def _returns_displays(fn):
-    """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
-    tuple display (or comprehension): a new container, never one of its arguments."""
-    return _returned_display(fn) is not None
-
-
-def _returned_display(fn):
-    """``"list"``, ``"tuple"``, ``"dict"`` when every ``return`` of the Python function
-    ``fn`` returns a display (or comprehension) of that one kind, ``"mixed"`` for
-    displays of several kinds, else None."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    kinds = {ast.List: "list", ast.ListComp: "list", ast.Tuple: "tuple",
-             ast.Dict: "dict", ast.DictComp: "dict"}
-    returns = [n for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
-    found = {kinds.get(type(r.value)) for r in returns}
-    if not returns or None in found:
-        return None
-    return found.pop() if len(found) == 1 else "mixed"
+def _argument_structure(params, locals_, kinds):
+    """What the kinds of the arguments (``{parameter: kind}``, see ``analysis.kinds``)
+    show: ``({parameter: "list" or "tuple"}, the list parameters, the dict parameters
+    the function never rebinds, the tuple parameters)``."""
+    sequences = {p: k[0] for p, k in kinds.items()
+                 if isinstance(k, tuple) and k and k[0] in ("list", "tuple")}
+    lists = [p for p in params if _kind_name(kinds.get(p)) == "list"]
+    dicts = {p for p in params if _kind_name(kinds.get(p)) == "dict" and p not in locals_}
+    tuples = {p for p, k in sequences.items() if k == "tuple" and p in params}
+    return sequences, lists, dicts, tuples
 
 
 def _kind_name(kind):
@@ -3551,59 +2130,6 @@ def _pairwise_disjoint(sets):
     return True
 
 
-def _exposed_reads(loop, candidates):
-    """The names of ``candidates`` that one trip of ``loop`` may read before it
-    assigns them (on some path through the body: the value of the trip before)."""
-    exposed = set()
-
-    def reads(node, bound):
-        for n in nodes.names(node):
-            if isinstance(n.ctx, gast.Load) and n.id in candidates and n.id not in bound:
-                exposed.add(n.id)
-
-    def stores(target):
-        return {n.id for n in nodes.names(target) if isinstance(n.ctx, gast.Store)}
-
-    def block(stmts, bound):
-        bound = set(bound)
-        for stmt in stmts:
-            if isinstance(stmt, gast.If):
-                reads(stmt.test, bound)
-                bound = block(stmt.body, bound) & block(stmt.orelse, bound)
-            elif isinstance(stmt, gast.For):
-                reads(stmt.iter, bound)
-                block(stmt.body, bound | stores(stmt.target))
-            elif isinstance(stmt, gast.While):
-                reads(stmt.test, bound)
-                block(stmt.body, bound)
-            elif isinstance(stmt, (gast.FunctionDef, gast.Lambda)):
-                continue
-            elif isinstance(stmt, gast.AugAssign):
-                reads(stmt.target, bound)
-                for n in nodes.names(stmt.target):
-                    if n.id in candidates and n.id not in bound:
-                        exposed.add(n.id)
-                reads(stmt.value, bound)
-                bound |= stores(stmt.target)
-            elif isinstance(stmt, (gast.Assign, gast.AnnAssign)):
-                reads(stmt.value, bound)
-                targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
-                for target in targets:
-                    reads(target, bound)   # x[i] = v reads x
-                    bound |= stores(target) if not isinstance(target, gast.Subscript) \
-                        else set()
-            else:
-                reads(stmt, bound)
-        return bound
-
-    if isinstance(loop, gast.While):
-        reads(loop.test, set())
-        block(loop.body, set())
-    else:
-        block(loop.body, stores(loop.target))
-    return exposed
-
-
 def _may_alias(value):
     """Whether assigning ``value`` may bind a name to an existing array rather than a
     new one: a name, an item or attribute of one, a view, or a tuple or choice of them."""
@@ -3618,48 +2144,8 @@ def _may_alias(value):
     if isinstance(value, gast.Call):
         func = value.func
         called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
-        return called in _VIEW_FUNCTIONS
+        return called in VIEW_FUNCTIONS
     return False
-
-
-def _list_mutation(node):
-    """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop()`` or
-    ``xs.pop(i)`` on a plain name, with positional arguments."""
-    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-            and isinstance(node.func.value, gast.Name) and not node.keywords
-            and (node.func.attr, len(node.args)) in _LIST_METHOD_ARITY)
-
-
-_LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
-
-
-def _list_extensions(tree):
-    """User names ``tree`` updates by ``name += ...``."""
-    return {n.target.id for n in nodes.walk(tree) if isinstance(n, gast.AugAssign)
-            and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
-
-
-def _mutated_lists(tree, extra=()):
-    """User names a list method changes in ``tree`` (and ``extra``), and the names
-    copied to or from them (``b = a``), which hold the same list."""
-    found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)} | set(extra)
-    copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
-              and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
-    return _closed_under_copies(found, copies)
-
-
-def _closed_under_copies(names, copies):
-    """``names`` with every name a copy ``a = b`` (a pair of ``copies``) joins to one of
-    them, in either direction, until nothing more joins."""
-    found = set(names)
-    changed = bool(found)
-    while changed:
-        changed = False
-        for a, b in copies:
-            if (a in found) != (b in found):
-                found |= {a, b}
-                changed = True
-    return found
 
 
 def _is_append(node):
@@ -3669,361 +2155,3 @@ def _is_append(node):
             and len(node.args) == 1 and not node.keywords)
 
 
-def _atom_key(atom):
-    """A hashable stand-in for a Name atom (None for anything else)."""
-    return atom.id if isinstance(atom, gast.Name) else None
-
-
-def _same_atom(a, b):
-    if a is None or b is None:
-        return a is b
-    if isinstance(a, gast.Name) and isinstance(b, gast.Name):
-        return a.id == b.id
-    if isinstance(a, gast.Constant) and isinstance(b, gast.Constant):
-        return type(a.value) is type(b.value) and a.value == b.value
-    return False
-
-
-def _coalesce_copy(body, target, loop=False, lists=()):
-    """Turn ``t = <op>; ...; target = t`` (the copy somewhere after) into
-    ``target = <op>; ...`` when nothing but the copy reads t, and nothing
-    between the definition and the copy reads or writes ``target``.  (In a loop,
-    ``target = target + a`` stays a copy when ``t`` is a list in ``lists``: the
-    adjoint of a concatenation splits at the old list's length, which the backward
-    sweep reads from the tape.)"""
-    copy_index = next((i for i in range(len(body) - 1, -1, -1)
-                       if isinstance(body[i], gast.Assign)
-                       and isinstance(body[i].targets[0], gast.Name)
-                       and body[i].targets[0].id == target
-                       and isinstance(body[i].value, gast.Name)), None)
-    if copy_index is None:
-        return
-    source = body[copy_index].value.id
-    for index in range(copy_index - 1, -1, -1):
-        stmt = body[index]
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == source:
-            between = body[index + 1:copy_index] + body[copy_index + 1:]
-            names = {n.id for n in nodes.names(between)}
-            if source in names or target in names:
-                return
-            if loop:
-                earlier = {n.id for n in nodes.names(body[:index])
-                           if isinstance(n.ctx, gast.Load)}
-                reads_self = any(n.id == target for n in nodes.names(stmt.value))
-                if target in earlier or (reads_self and not (
-                        _accumulates(stmt, target) and source not in lists)):
-                    return
-            stmt.targets[0].id = target
-            del body[copy_index]
-            return
-        if any(n.id == source for n in nodes.names(stmt)):
-            return
-
-
-def _accumulates(stmt, name):
-    """``t = name + a`` or ``t = name - a``: an update whose adjoint needs no value."""
-    value = stmt.value
-    if not (isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub))):
-        return False
-    operands = [value.left, value.right]
-    return any(isinstance(o, gast.Name) and o.id == name for o in operands)
-
-
-def _is_atomic(node):
-    if isinstance(node, (gast.Name, gast.Constant)):
-        return True
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
-            and isinstance(node.operand, gast.Constant):
-        return True
-    return False
-
-
-def _op_symbol(op):
-    return {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
-            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}.get(type(op), "?")
-
-
-def _base_name(node):
-    if isinstance(node, gast.BinOp):
-        return _BINOP_NAMES.get(type(node.op), "binop")
-    if isinstance(node, gast.UnaryOp):
-        return _UNARY_NAMES.get(type(node.op), "unary")
-    if isinstance(node, gast.Compare):
-        return "cond"
-    if isinstance(node, gast.Tuple):
-        return "tup"
-    if isinstance(node, gast.List):
-        return "items"
-    return "tmp"
-
-
-def _call_base(call):
-    func = call.func
-    name = func.attr if isinstance(func, gast.Attribute) else func.id
-    if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
-        return f"{name}_{call.args[0].id}"   # np.sum(x) -> sum_x, never shadowing sum
-    return name
-
-
-def _attribute_base(node):
-    owner = node.value
-    prefix = owner.id if isinstance(owner, gast.Name) else "value"
-    return f"{prefix}_{node.attr}"
-
-
-def _subscript_base(sub):
-    owner = sub.value.id if isinstance(sub.value, gast.Name) else "value"
-    index = sub.slice
-    if isinstance(index, gast.Constant) and isinstance(index.value, int):
-        suffix = str(index.value) if index.value >= 0 else f"m{-index.value}"
-        return f"{owner}_{suffix}"
-    if isinstance(index, gast.Slice):
-        return f"{owner}_slice"
-    return f"{owner}_item"
-
-
-def _is_python_function(fn):
-    """A user's own Python function without a derivative rule: it may return an argument."""
-    return is_user_function(fn) and registry.lookup(fn) is None
-
-
-def _returns_item_of(fn):
-    """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
-    item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never
-    assigned, else None."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    node = tree.body[0] if tree.body else None
-    if not isinstance(node, ast.FunctionDef) or node.args.vararg or node.args.kwarg:
-        return None
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
-    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
-    if not returns or not all(
-            isinstance(r.value, ast.Subscript) and isinstance(r.value.value, ast.Name)
-            and not isinstance(r.value.slice, (ast.Slice, ast.Tuple)) for r in returns):
-        return None
-    held = {r.value.value.id for r in returns}
-    stores = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-              and not isinstance(n.ctx, ast.Load)}
-    if len(held) != 1 or not held <= set(params) or held & stores:
-        return None
-    return params.index(held.pop())
-
-
-def _unread_parameters(fn):
-    """The parameters of the Python function ``fn`` its code never reads (no load of
-    the name anywhere in it, nested functions included): what a call gives them can
-    be in nothing the call returns.  Empty when the source is not at hand."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return frozenset()
-    node = tree.body[0]
-    code = getattr(fn, "__code__", None)
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or code is None \
-            or node.name != code.co_name or hasattr(fn, "__wrapped__"):
-        return frozenset()   # (the source of another function: a wrapper's wrapped one)
-    args = node.args
-    if [a.arg for a in args.posonlyargs + args.args] != \
-            list(code.co_varnames[:code.co_argcount]):
-        return frozenset()
-    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-            and not isinstance(n.ctx, ast.Store)}
-    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
-           for n in ast.walk(node)):
-        return frozenset()
-    return frozenset(params - read)
-
-
-def _returns_new_values(fn):
-    """Whether every ``return`` of ``fn`` is an operator, a constant, or a call that
-    allocates its result (``np.sum(a * b)``), so it never hands back an argument.
-    """
-    import ast
-    import inspect
-    import textwrap
-    from ...rules.fresh import allocates
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return False
-
-    def resolve(node):
-        if isinstance(node, ast.Name):
-            if node.id in assigned or node.id in params:
-                return None   # a local name: whatever it holds
-            return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
-        if isinstance(node, ast.Attribute):
-            base = resolve(node.value)
-            return getattr(base, node.attr, None) if inspect.ismodule(base) else None
-        return None
-
-    assigned = {}   # local name -> the values assigned to it (None: something else)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    assigned.setdefault(target.id, []).append(node.value)
-                else:   # unpacking rebinds its names; w[0] = v writes into w, keeping it
-                    for name in ast.walk(target):
-                        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
-                            assigned.setdefault(name.id, []).append(None)
-        elif isinstance(node, (ast.For, ast.With, ast.NamedExpr, ast.comprehension)):
-            for name in ast.walk(getattr(node, "target", node)):
-                if isinstance(name, ast.Name):
-                    assigned.setdefault(name.id, []).append(None)
-    params = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    known = {}   # local name -> whether it holds only new values (True while in progress)
-
-    def new(node):
-        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant)):
-            return True
-        if isinstance(node, ast.Tuple):
-            return all(new(e) for e in node.elts)
-        if isinstance(node, ast.Call):
-            if any(k.arg == "out" for k in node.keywords):
-                return False
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
-                    and not node.args and not node.keywords \
-                    and not inspect.ismodule(resolve(node.func.value)):
-                return True   # v.copy(): a new array (numpy's copy() always is one)
-            callee = resolve(node.func)
-            if callee is _np_function("array") or callee is _np_function("clip"):
-                # np.array copies unless told not to; np.clip makes a new array
-                return not any(k.arg == "copy" for k in node.keywords)
-            return allocates(callee)
-        if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
-            if node.id not in known:
-                known[node.id] = True   # a loop-carried name: its other assignments decide
-                known[node.id] = all(v is not None and new(v) for v in assigned[node.id])
-            return known[node.id]
-        return False
-
-    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
-    return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
-
-
-def _np_function(name):
-    """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
-    import sys
-    numpy = sys.modules.get("numpy")
-    return getattr(numpy, name, None) if numpy is not None else None
-
-
-def _containers_and_loops(fn):
-    """(name -> the lines where a list or tuple takes it, the (first, last) lines of
-    each loop) in the function ``fn``: what in-place updates are checked against."""
-    held = {}
-    everything = nodes.walk(fn)
-    for node in everything:
-        items = []
-        if isinstance(node, gast.Call) and _list_mutation(node) and node.func.attr != "pop":
-            items = node.args[-1:]
-        elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name) \
-                and isinstance(node.value, (gast.List, gast.Tuple)):
-            items = node.value.elts
-        for item in items:
-            for name in _held_names(item):
-                held.setdefault(name, []).append(node.lineno)
-    loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
-             for n in everything if isinstance(n, (gast.For, gast.While))]
-    return held, loops
-
-
-_CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
-
-
-def _inlinable(obj):
-    """Whether the body of ``obj`` can go in place of a call to it: a plain function
-    of the user's, without a closure, ``*args`` or ``**kwargs``.  (A default that is
-    not a number, string or None must be passed by the call: see ``inlinable``;
-    names its body reads from its module are checked where they are read: see
-    ``use_global``.)"""
-    import inspect
-    if not _is_python_function(obj) or obj.__closure__:
-        return False
-    code = obj.__code__
-    return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-
-
-def _defaults_of(obj):
-    """``{parameter: default value}`` of the function ``obj`` (keyword-only ones too)."""
-    code = obj.__code__
-    positional = code.co_varnames[:code.co_argcount]
-    found = dict(zip(positional[len(positional) - len(obj.__defaults__ or ()):],
-                     obj.__defaults__ or ()))
-    found.update(obj.__kwdefaults__ or {})
-    return found
-
-
-def _callee_of(func, parsed):
-    """The object the callee expression ``func`` (``f`` or ``module.f``) names in
-    ``parsed``'s scope, or None."""
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name):
-        return None
-    obj = parsed.resolve(func.id, None)
-    for part in reversed(path):
-        if not inspect.ismodule(obj):
-            return None
-        obj = getattr(obj, part, None)
-    if path:
-        record_path(func.id, parsed.func, path[::-1], obj)
-    return obj
-
-
-def _reachable_helpers(parsed):
-    """``{id(function): parsed}`` for the functions :func:`_inlinable` admits that
-    ``parsed`` calls, directly or through each other."""
-    from ..parse import parse_function
-    found, todo = {}, [parsed]
-    while todo:
-        current = todo.pop()
-        for node in nodes.walk(current.node):
-            if isinstance(node, gast.Call):
-                obj = _callee_of(node.func, current)
-                if id(obj) not in found and _inlinable(obj):
-                    found[id(obj)] = parse_function(obj)
-                    todo.append(found[id(obj)])
-    return found
-
-
-def _held_names(expr):
-    """The names whose array a list may hold after taking ``expr``: the value itself,
-    or a view of it (``v[::2]``, ``v.T``, ``np.reshape(v, ...)``, either arm of
-    ``a if c else b``); arithmetic makes a new array.  A call of anything else but a
-    numpy function may hand back any of its arguments."""
-    if isinstance(expr, gast.Name):
-        return {expr.id}
-    if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
-        return _held_names(expr.value)
-    if isinstance(expr, gast.IfExp):
-        return _held_names(expr.body) | _held_names(expr.orelse)
-    if isinstance(expr, gast.BoolOp):
-        return set().union(*(_held_names(v) for v in expr.values))
-    if isinstance(expr, (gast.Tuple, gast.List)):
-        return set().union(set(), *(_held_names(e) for e in expr.elts))
-    if isinstance(expr, gast.Call):
-        func = expr.func
-        if isinstance(func, gast.Attribute) and func.attr in _VIEW_FUNCTIONS:
-            if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
-                return set().union(set(), *(_held_names(a) for a in expr.args[:1]))
-            return _held_names(func.value)   # v.reshape(...), v.ravel()
-        if isinstance(func, gast.Attribute):
-            return set()   # np.sin(v), np.concatenate(...): a new array
-        return set().union(set(), *(_held_names(a) for a in expr.args))
-    return set()

@@ -1,0 +1,376 @@
+"""Assignments: the statements that bind names and write items.
+
+Input: a user assignment (``t = e``, ``a, b = e``, ``x[i] = v``, ``v op= e``,
+chained ``a = b = e``) the normalizer's walk meets.
+Output, emitted through the normalizer: a name bound to the flattened value (a
+plain copy ``y = x`` only rebinds the name: nothing is emitted), ``a, b = t``
+unpacking a tuple-valued name, ``x[i] = atom`` into an array the function owns
+(a list's item write becomes ``list_set``, a dict's ``dict_set``), and ``v op=
+e`` as a new version ``v_1 = v op e`` annotated ``anno.IN_PLACE``.  A write that
+would change a value another name (or the caller) holds and reads later is
+refused, or checked when the code runs where only the values tell.
+
+:class:`Assignments` is the normalizer's collaborator for this job; it keeps no
+state of its own.
+"""
+
+import gast
+
+from ...checks import IMMUTABLE_TYPES, check_not_shared
+from ...errors import SharedWriteError
+from ...rules import registry
+from .. import anno, nodes
+from .trees import is_atomic, op_symbol
+
+
+class Assignments:
+    """Binds names and writes items (see the module docstring)."""
+
+    def __init__(self, normalizer):
+        self.norm = normalizer
+
+    def assign(self, stmt):
+        """``t = e`` (one target), or ``a = b = e`` (every target bound to one atom)."""
+        norm = self.norm
+        if len(stmt.targets) == 1:
+            self.bind_target(stmt.targets[0], stmt.value)
+            return
+        atom = norm.flat.atom(stmt.value)
+        for target in stmt.targets:
+            self.bind_atom(target, atom)
+
+    def bind_target(self, target, value):
+        """Bind one assignment target (a name, a tuple or list, an item) to the user
+        expression ``value``."""
+        norm = self.norm
+        if isinstance(target, gast.Name):
+            self.bind_name(target.id, value)
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            self.bind_tuple(target, value)
+        elif isinstance(target, gast.Subscript):
+            self.store(target, norm.flat.atom(value))
+        else:
+            raise norm.error(f"cannot assign to a {type(target).__name__}", target)
+
+    # ------------------------------------------------------ array writes
+    def store(self, target, value_atom):
+        """``x[index] = value`` on an array this function owns."""
+        norm = self.norm
+        if norm.dict_store(target, value_atom):
+            return
+        base = target.value
+        if not isinstance(base, gast.Name):
+            raise self.nested_store_error(target, base)
+        current = norm.scope.read_name(base.id, base)
+        if isinstance(current, gast.Name) and current.id in norm.list_values \
+                and isinstance(target.slice, gast.Slice) and target.slice.step is None:
+            norm.list_slice_store(target, current, value_atom)
+            return
+        norm.refuse_tuple_change(base.id, current, target, "does not support item "
+                                 "assignment", "TypeError")
+        if isinstance(current, gast.Name) and current.id in norm.list_values \
+                and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
+            self.list_item_store(target, current, value_atom)
+            return
+        if isinstance(current, gast.Name) and (
+                (norm.callee and current.id in norm.params) or current.id in norm.inlined_args):
+            fn = norm.parsed.node.name
+            raise norm.error(
+                f"{fn} writes into its argument {base.id!r} ({base.id}[...] = ...): that "
+                f"changes the caller's array too, which s2sad does not follow into the caller",
+                target, hint=f"write into a copy ({base.id} = np.copy({base.id}) first) and "
+                             f"return it if the caller needs the new values")
+        if not isinstance(current, gast.Name) or current.id not in norm.defined \
+                or current.id in norm.params:
+            if isinstance(current, gast.Name) and current.id not in norm.defined:
+                value = norm.parsed.resolve(base.id, None)
+                copy_of = ("dict" if isinstance(value, dict) else "list"
+                           if isinstance(value, list) else "np.copy")
+                raise norm.error(
+                    f"cannot write into {base.id!r}: it is defined outside the function, and "
+                    f"the write would change it there, which the derivative cannot follow",
+                    target, hint=f"write into a local copy under another name "
+                                 f"(local = {copy_of}({base.id}))")
+            raise norm.error(f"cannot write into {base.id!r}: it is not an array this "
+                             f"function created", target,
+                             hint=f"make a copy first: {base.id} = np.copy({base.id})")
+        line = getattr(target, "lineno", 0)
+        for user, atom in sorted(norm.env.items()):
+            if user == base.id or not isinstance(atom, gast.Name):
+                continue
+            if norm.may_hold(atom.id, current.id) and norm.read_after(user, line, target):
+                raise SharedWriteError(
+                    f"writing into {base.id!r} would also change {user!r}, which shares its "
+                    f"memory and is read later", norm.parsed.location(target),
+                    hint=f"make {user!r} a copy: {user} = np.copy(...)")
+        for user, atom in sorted(norm.env.items()):
+            if isinstance(atom, gast.Name) and current.id in norm.call_holds.get(atom.id, ()) \
+                    and norm.read_after(user, line, target):
+                raise norm.error(
+                    f"writing into {base.id!r} may also change {user!r}, which a function "
+                    f"call made from it (and may share its memory), and {user!r} is read "
+                    f"later", target,
+                    hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
+                         f"{base.id!r}")
+        norm.record_write(current.id, target, base.id)
+        index = norm.flat.index(target.slice)
+        norm.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
+                               value_atom))
+
+    def nested_store_error(self, target, base):
+        """The refusal of ``x[i][j] = v`` (``base``: ``x[i]``, not a name)."""
+        norm = self.norm
+        root = base
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        held = norm.env.get(root.id) if isinstance(root, gast.Name) else None
+        if isinstance(held, gast.Name) and held.id in norm.list_values:
+            return norm.error(
+                f"writing into a value the list {root.id!r} holds "
+                f"({root.id}[...][...] = ...) changes it in place, for the list and "
+                f"every name holding that value: s2sad does not follow a write into "
+                f"an item of a list", target,
+                hint=f"build the new item and store it into the list: item = "
+                     f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
+        return norm.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
+                          target)
+
+    def list_item_store(self, target, current, value_atom):
+        """``xs[i] = v`` on a list (now ``current``): a new version of the list, as for
+        ``xs.append(v)``."""
+        norm = self.norm
+        base = target.value
+        args = [current, norm.flat.atom(target.slice), value_atom]
+        new = norm.flat.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args, base.id)
+        norm.list_values.add(new)
+        norm.list_items[new] = set(norm.list_items.get(current.id, ()))
+        if isinstance(value_atom, gast.Name):
+            norm.list_items[new].add(value_atom.id)
+            norm.link(new, value_atom.id)
+        norm.link(new, current.id)
+        norm.follow_list(base.id, current, new, target)
+
+    def bind_name(self, user_name, value):
+        """Bind ``user_name`` to ``value``: an atom is an alias (nothing emitted), a
+        lambda a local function, anything else one named operation."""
+        norm = self.norm
+        if isinstance(value, gast.Lambda):   # a local function: inlined where called
+            norm.local_functions[user_name] = value
+            return
+        if is_atomic(value) or (isinstance(value, gast.Attribute)
+                                 and norm.module_names.global_path(value) is not None):
+            norm.env[user_name] = norm.flat.atom(value)
+            return
+        result = norm.flat.operation(value, target=user_name)
+        norm.env[user_name] = nodes.name(result)
+
+    def bind_atom(self, target, atom):
+        """Bind a target of a chained assignment (a name) to an atom."""
+        norm = self.norm
+        if isinstance(target, gast.Name):
+            norm.env[target.id] = nodes.clone(atom)
+        else:
+            raise norm.error("chained assignment to non-names is not supported", target)
+
+    def bind_tuple(self, target, value):
+        """``a, b = value``: a parallel assignment from a display, else the unpacking
+        of a tuple-valued name (nested targets and items written handed on)."""
+        norm = self.norm
+        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
+                isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
+                for n in gast.walk(e) if not isinstance(n, (gast.Store, gast.Load))):
+            self.bind_nested(target, value)
+            return
+        for elt in target.elts:
+            if isinstance(elt, gast.Starred):
+                raise norm.error("starred unpacking is not supported", elt,
+                                 hint="unpack every item by name")
+            if not isinstance(elt, (gast.Name, gast.Subscript)):
+                raise norm.error("nested unpacking is not supported", elt,
+                                 hint="unpack one level at a time")
+        if any(isinstance(e, gast.Subscript) for e in target.elts):
+            self.bind_tuple_items(target, value)
+            return
+        names = [e.id for e in target.elts]
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
+            # parallel assignment (a, b = b, a): evaluate every element, then bind
+            results = []
+            for user_name, elt in zip(names, value.elts):
+                if is_atomic(elt):
+                    results.append(norm.flat.atom(elt))
+                else:
+                    results.append(nodes.name(norm.flat.operation(elt, target=user_name)))
+            for user_name, atom in zip(names, results):
+                norm.env[user_name] = atom
+            return
+        source = norm.flat.atom(value)
+        new = [norm.scope.new_version(n) for n in names]
+        norm.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in new],
+                                            store=True), source))
+        for user_name, ssa in zip(names, new):
+            norm.env[user_name] = nodes.name(ssa)
+            norm.defined.add(ssa)
+            if isinstance(source, gast.Name):
+                # an item may hold what the tuple holds; whether it shares memory with
+                # another item (or with an array it was made from) only the values
+                # tell: a write they decide is checked when the code runs
+                norm.hold(ssa, source.id)
+                norm.maybe_links.add((ssa, source.id))
+
+    def bind_nested(self, target, value):
+        """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
+        names, then each inner target from its name, as Python unpacks them."""
+        norm = self.norm
+        fresh = [norm.namer.fresh("item") if isinstance(e, (gast.Tuple, gast.List)) else None
+                 for e in target.elts]
+        outer = gast.copy_location(gast.Tuple(
+            elts=[gast.copy_location(nodes.name(f, store=True), e) if f else e
+                  for f, e in zip(fresh, target.elts)], ctx=gast.Store()), target)
+        self.bind_tuple(outer, value)
+        for name, elt in zip(fresh, target.elts):
+            if name is not None:
+                self.bind_tuple(elt, nodes.name(name))
+                norm.env.pop(name, None)   # (not a user's name: no merge, no carry)
+
+    def bind_tuple_items(self, target, value):
+        """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
+        first, then assigns the targets from left to right."""
+        norm = self.norm
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+            atoms = [norm.flat.atom(e) for e in value.elts]
+        else:
+            source = norm.flat.atom(value)
+            fresh = [norm.namer.fresh("item") for _ in target.elts]
+            norm.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in fresh],
+                                                store=True), source))
+            norm.defined.update(fresh)
+            atoms = [nodes.name(n) for n in fresh]
+            for name in fresh:
+                if isinstance(source, gast.Name):
+                    norm.hold(name, source.id)
+                    norm.maybe_links.add((name, source.id))
+        for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
+            if isinstance(elt, gast.Name):
+                norm.env[elt.id] = atom
+                continue
+            base = norm.scope.read_name(elt.value.id, elt.value) \
+                if isinstance(elt.value, gast.Name) else None
+            later = [a for a in atoms[position + 1:] if isinstance(a, gast.Name)]
+            if isinstance(base, gast.Name) and later:
+                # a later item read from the right side may be a view of the array this
+                # item writes into (rows of a matrix): Python's later assignment would
+                # then store the changed row.  Refused when it runs, where it does
+                norm.helpers["check_not_shared"] = check_not_shared
+                where = norm.parsed.location(elt)
+                for other in later:
+                    call = nodes.call("check_not_shared", [
+                        nodes.clone(base), nodes.clone(other), nodes.const(
+                            f"writing into {elt.value.id!r} here changes a value the "
+                            f"assignment stores next (a view of {elt.value.id!r}, such as "
+                            f"a row of a matrix): Python stores the changed values"),
+                        nodes.const("copy the right side's items first, e.g. "
+                                    "a[0], a[1] = a[1].copy(), a[0].copy()"),
+                        nodes.const(where.filename), nodes.const(where.line),
+                        nodes.const(where.column)])
+                    ok = norm.namer.fresh("not_shared")
+                    norm.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_shared)))
+                    norm.defined.add(ok)
+                    norm.emit(gast.Assert(test=nodes.name(ok), msg=None))
+            self.store(elt, atom)
+
+    def aug_assign(self, stmt):
+        """``v op= e``: a dict's or a list's update, an item's (``x[i] = x[i] op e``),
+        or a new version ``v_1 = v op e`` annotated ``anno.IN_PLACE``."""
+        norm = self.norm
+        target = stmt.target
+        if isinstance(target, gast.Subscript) and norm.is_dict_target(target):
+            norm.dict_item_update(stmt)
+            return
+        if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
+            norm.check_item_update(stmt)
+            read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
+                                  ctx=gast.Load())
+            gast.copy_location(read, target)
+            total = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
+            self.store(target, nodes.name(norm.flat.operation(total)))
+            return
+        if not isinstance(target, gast.Name):
+            raise norm.error(f"cannot assign to a {type(target).__name__}", target)
+        if isinstance(stmt.op, gast.BitOr) and (
+                target.id in norm.dict_names() or isinstance(stmt.value, (gast.Dict,
+                                                                          gast.DictComp))):
+            # d |= other on a dict is d.update(other): every name holding d sees it
+            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
+                                                 ctx=gast.Load()),
+                             args=[stmt.value], keywords=[])
+            for sub in (call, call.func, call.func.value):
+                gast.copy_location(sub, stmt)
+            norm.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
+            return
+        if norm.held_before(target.id, stmt.lineno):
+            raise norm.error(
+                f"'{target.id} {op_symbol(stmt.op)}= ...' would also change the list or tuple "
+                f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
+                hint=f"write '{target.id} = {target.id} {op_symbol(stmt.op)} ...' to make a "
+                     f"new value")
+        current = norm.scope.read_name(target.id, target)
+        if isinstance(current, gast.Name) and current.id in norm.list_values \
+                and isinstance(stmt.op, gast.Add):
+            # xs += ys on a list is xs.extend(ys): every name holding the list sees it
+            call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="extend",
+                                                 ctx=gast.Load()),
+                             args=[stmt.value], keywords=[])
+            gast.copy_location(call, stmt)
+            gast.copy_location(call.func, stmt)
+            gast.copy_location(call.func.value, stmt)
+            norm.list_method(call)
+            return
+        if isinstance(current, gast.Name) and current.id in norm.list_values \
+                and isinstance(stmt.op, gast.Mult):
+            # xs *= n on a list repeats it in place: every name holding the list sees it
+            times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
+                                                  right=stmt.value), stmt)
+            new = norm.flat.operation(times, base=f"{target.id}_new")
+            norm.follow_list(target.id, current, new, stmt)
+            return
+        if isinstance(current, gast.Name):
+            self.check_in_place(stmt, target, current)
+        right = norm.flat.atom(stmt.value)
+        result = norm.scope.new_version(target.id)
+        norm.emit(nodes.assign(result, anno.set(gast.BinOp(
+            left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
+        norm.defined.add(result)
+        norm.env[target.id] = nodes.name(result)
+
+    def check_in_place(self, stmt, target, current):
+        """The checks of ``v op= e`` where ``v`` (now the SSA name ``current``) may hold
+        an array another name holds: Python's update is in place then."""
+        norm = self.norm
+        # Python's 'v op= e' updates in place exactly when v holds an array (or a
+        # list): a number gets a new value.  Where v may share an array with another
+        # name, whether it does is decided when the code runs (check_not_inplace)
+        op = op_symbol(stmt.op)
+        hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
+        checked = False
+        owner = norm.outside_owner(current.id, target.id)
+        if owner is not None:
+            message = (f"'{target.id} {op}= ...' may write into an array another name "
+                       f"holds: {owner} (for arrays, {op}= writes in place)")
+            if current.id not in norm.defined:   # a global: its value is known now
+                if not isinstance(norm.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
+                    raise norm.error(message, stmt, hint=hint)
+            else:
+                norm.check_not_inplace(current, message, hint, stmt)
+            checked = True
+        sharing = sorted(u for u, a in norm.env.items()
+                         if u != target.id and isinstance(a, gast.Name)
+                         and (a.id == current.id or a.id in norm.shares.get(current.id, ())))
+        if sharing and not checked:
+            norm.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
+                                   f"{sharing[0]!r} too, since the two may share memory",
+                                   hint, stmt)
+            checked = True
+        # the may-alias analysis over every path (check_writes) fills in this
+        # check's message, or drops it where no other array can be reached
+        pending = None if checked else norm.check_not_inplace(current, "", hint, stmt)
+        norm.record_write(current.id, stmt, target.id, stmt.op, pending)

@@ -1,0 +1,352 @@
+"""Flattening of expressions: one operation per statement.
+
+Input: a user expression the normalizer's walk meets (the right side of an
+assignment, an argument, a test, a returned value).
+Output, emitted through the normalizer: ``t = <op>`` statements, each one
+operation on atoms (an operator, a comparison, a call whose callee is resolved
+and annotated ``anno.CALLEE``, an attribute, a subscript, a tuple/list/dict
+display), named after what they compute (``mul``, ``sin``, ``x_item``); the
+atom (a name, a constant, a dotted global) or name of the value is returned.
+Comprehensions, conditional expressions, ``and``/``or`` and inlined calls are
+handed to the collaborators that lower them.
+
+:class:`Flattener` is the normalizer's collaborator for this job; it keeps no
+state of its own (it emits into the normalizer's block).
+"""
+
+import builtins
+
+import gast
+
+from ...rules import registry
+from .. import anno, nodes
+from ..parse import is_user_function
+from .trees import constant_key, is_atomic, list_mutation
+
+
+class Flattener:
+    """Flattens expressions into statements of one operation (see the module
+    docstring)."""
+
+    def __init__(self, normalizer):
+        self.norm = normalizer
+
+    def atom(self, node):
+        """Normalize ``node`` to an atom, emitting statements for its parts."""
+        norm = self.norm
+        if isinstance(node, gast.Name):
+            return norm.scope.read_name(node.id, node)
+        if isinstance(node, gast.Constant):
+            return nodes.const(node.value)
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+                and isinstance(node.operand, gast.Constant) \
+                and type(node.operand.value) in (int, float, complex):
+            value = node.operand.value
+            return nodes.const(-value if isinstance(node.op, gast.USub) else value)
+        if isinstance(node, gast.Attribute) and norm.module_names.global_path(node) is not None:
+            norm.module_names.resolve_path(node)
+            return nodes.clone(node)
+        return nodes.name(self.operation(node))
+
+    def operation(self, node, target=None, base=None):
+        """Emit one statement computing ``node``; return the name it assigns."""
+        norm = self.norm
+        if isinstance(node, gast.Call):
+            node = norm.dict_call(node)
+        if isinstance(node, gast.DictComp):
+            return norm.dict_comprehension(node, target)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
+                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
+                and side.id in norm.dict_names() for side in (node.left, node.right)):
+            # d | {...}: a new dict with the items of both (the right one's win), as
+            # {**d, **{...}}
+            node = gast.copy_location(gast.Dict(keys=[None, None],
+                                                values=[node.left, node.right]), node)
+        named = base is not None
+        base = target or base or base_name(node)
+        if isinstance(node, gast.BinOp):
+            value = gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        elif isinstance(node, gast.UnaryOp):
+            value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
+        elif isinstance(node, gast.Compare):
+            if len(node.ops) != 1:
+                raise norm.error("chained comparisons are not supported", node,
+                                 hint="compare two values at a time")
+            value = gast.Compare(left=self.atom(node.left), ops=node.ops,
+                                 comparators=[self.atom(node.comparators[0])])
+        elif list_mutation(node) and node.func.attr == "pop" \
+                and norm.module_names.global_path(node.func) is None:
+            return norm.list_method(node, target)
+        elif isinstance(node, gast.Call) \
+                and (inline := norm.inliner.inlined_body(node)) is not None:
+            return self.inlined_value(node, target, inline)
+        elif isinstance(node, gast.Call):
+            value = self.call(node)
+            if target is None and not named:
+                base = call_base(value)
+        elif isinstance(node, gast.Attribute) and norm.module_names.global_path(node) is not None:
+            value = self.atom(node)   # C.T, np.pi: a constant of the module
+        elif isinstance(node, gast.Attribute):
+            value = self.attribute(node)
+            if target is None and not named:
+                base = attribute_base(node)
+        elif isinstance(node, gast.Subscript):
+            value = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
+                                   ctx=gast.Load())
+            if target is None and not named:
+                base = subscript_base(value)
+        elif isinstance(node, (gast.Tuple, gast.List)):
+            value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        elif isinstance(node, gast.Dict):
+            if any(key is None for key in node.keys):
+                return norm.dict_unpacking(node, target)
+            if not all(constant_key(k) for k in node.keys):
+                return norm.dict_display(node, target)
+            value = self.dict_literal(node)
+        elif isinstance(node, gast.ListComp):
+            return norm.loops.list_comprehension(node)
+        elif isinstance(node, gast.IfExp):
+            return norm.scope.if_expression(node, target)
+        elif isinstance(node, gast.BoolOp):
+            return norm.scope.bool_operation(node, target)
+        else:
+            raise norm.error(f"'{type(node).__name__}' expressions are not supported", node)
+        name = norm.scope.new_version(target) if target else norm.namer.fresh(base)
+        norm.emit(nodes.assign(name, value))
+        norm.defined.add(name)
+        if isinstance(value, gast.Dict):
+            norm.dicts.add(name)
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+                and value.func.id not in norm.env \
+                and norm.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
+            norm.iterators.add(name)
+        norm.track_views(name, value)
+        return name
+
+    def inlined_value(self, node, target, inline):
+        """The name of the result of the call ``node`` whose callee's body ``inline()``
+        emits in its place: the body's result itself where nothing names it."""
+        norm = self.norm
+        result = inline()
+        if isinstance(result, gast.Name) and target is None:
+            return result.id
+        func = node.func
+        name = norm.scope.new_version(target) if target else norm.namer.fresh(
+            func.id if isinstance(func, gast.Name) else func.attr)
+        norm.emit(nodes.assign(name, result))
+        norm.defined.add(name)
+        if isinstance(result, gast.Name):
+            norm.hold(name, result.id)
+            # (the helper returned its argument: the very object, which a change
+            # through either name changes)
+            norm.same_object.setdefault(name, set()).add(result.id)
+            norm.same_object.setdefault(result.id, set()).add(name)
+        return name
+
+    def dict_literal(self, node):
+        """The value of a dict display with constant keys, its values atoms: a key
+        written twice keeps its first place and its last value, as in Python (every
+        value is still computed, in order)."""
+        entries = {}
+        for key, item in zip(node.keys, node.values):
+            atom = self.atom(item)
+            slot = (type(key.value), key.value)
+            entries[slot] = (entries[slot][0] if slot in entries else key.value, atom)
+        return gast.Dict(keys=[nodes.const(k) for k, _ in entries.values()],
+                         values=[v for _, v in entries.values()])
+
+    def bind_value(self, node, target, base):
+        """Name ``node``'s value (an expression, or an atom that needs a statement)."""
+        norm = self.norm
+        if is_atomic(node):
+            name = norm.scope.new_version(target) if target else norm.namer.fresh(base)
+            atom = self.atom(node)
+            norm.emit(nodes.assign(name, atom))
+            norm.defined.add(name)
+            if isinstance(atom, gast.Name):
+                norm.hold(name, atom.id)
+            return name
+        return self.operation(node, target)
+
+    def operation_value(self, value, base, callee=None):
+        """Emit ``<fresh base> = value`` for an already-normalized value; return its Name."""
+        norm = self.norm
+        if callee is not None:
+            anno.set(value, anno.CALLEE, callee)
+        name = norm.namer.fresh(base)
+        norm.emit(nodes.assign(name, value))
+        norm.defined.add(name)
+        return nodes.name(name)
+
+    def helper_call(self, fn, helper_name, args, user_name):
+        """Emit ``<new version of user_name> = helper(args)`` for an s2sad helper."""
+        norm = self.norm
+        norm.helpers[helper_name] = fn
+        name = norm.scope.new_version(user_name)
+        norm.emit(nodes.assign(name, anno.set(nodes.call(helper_name, args), anno.CALLEE, fn)))
+        norm.defined.add(name)
+        return name
+
+    def index(self, node):
+        """A subscript's index with atoms for its parts (slices and tuples kept)."""
+        if isinstance(node, gast.Slice):
+            return gast.Slice(lower=node.lower and self.atom(node.lower),
+                              upper=node.upper and self.atom(node.upper),
+                              step=node.step and self.atom(node.step))
+        if isinstance(node, gast.Tuple):
+            return nodes.tuple_([self.index(e) for e in node.elts])
+        return self.atom(node)
+
+    def attribute(self, node):
+        """``x.T``, ``x.shape`` on a local value: its numpy function or the attribute
+        itself; any other attribute is refused."""
+        norm = self.norm
+        if norm.module_names.global_path(node) is not None:
+            raise AssertionError("global attribute paths are atoms")  # pragma: no cover
+        owner = self.atom(node.value)
+        if node.attr in registry.CONSTANT_ATTRIBUTES:
+            return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
+        if node.attr in registry.VIEW_ATTRIBUTES:
+            target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
+            norm.module_names.use_numpy(dotted, target)
+            return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
+        # (rules.hints reads numpy, which the core never imports: only to word a refusal)
+        from ...rules.hints import attribute_hint
+        raise norm.error(f"the attribute '.{node.attr}' is not supported", node,
+                         hint=attribute_hint(node.attr))
+
+    def call(self, node):
+        """The call ``node`` with atoms for its arguments, its callee resolved and
+        annotated (``anno.CALLEE``); a method of a local value becomes numpy's
+        function (``x.sum()`` -> ``np.sum(x)``), ``d.get(k)`` ``dict_get``."""
+        norm = self.norm
+        func = node.func
+        if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None \
+                and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
+            # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
+            target = registry.DICT_HELPERS["dict_get"]
+            norm.helpers["dict_get"] = target
+            call = nodes.call("dict_get", [self.atom(func.value)] +
+                              [self.atom(a) for a in node.args])
+            anno.set(call, anno.CALLEE, target)
+            anno.set(call, "s2sad_call_site", node)
+            return call
+        if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None:
+            # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
+            entry = registry.METHODS.get(func.attr)
+            if entry is None:
+                # (rules.hints reads numpy, which the core never imports: only to word
+                # a refusal)
+                from ...rules.hints import method_hint
+                raise norm.error(f"the method '.{func.attr}()' is not supported", node,
+                                 hint=method_hint(func.attr))
+            target, dotted = entry
+            owner = self.atom(func.value)
+            norm.module_names.use_numpy(dotted, target)
+            callee_expr = nodes.dotted(dotted)
+            args = [owner]
+            if func.attr in ("reshape", "transpose") and len(node.args) > 1:
+                args.append(nodes.tuple_([self.atom(a) for a in node.args]))
+                extra = []
+            else:
+                extra = node.args
+        elif isinstance(func, gast.Name):
+            if func.id in norm.env or func.id in norm.locals:
+                raise norm.error(f"calling the local value {func.id!r} is not supported", node,
+                                 hint="call the function by its global name")
+            try:
+                target = norm.parsed.resolve(func.id)
+            except KeyError:
+                raise norm.error(f"name {func.id!r} is not defined", node) from None
+            norm.module_names.use_global(func.id, node)
+            callee_expr = nodes.name(func.id)
+            args, extra = [], node.args
+        elif isinstance(func, gast.Attribute):
+            target = norm.module_names.resolve_path(func)
+            callee_expr = nodes.clone(func)
+            args, extra = [], node.args
+        else:
+            raise norm.error("only calls of named functions are supported", node)
+        # a rule reads a list literal's items (np.stack([a, b])); a function of the
+        # user's gets the list as a value, named like any other
+        literals = not (is_user_function(target) and registry.lookup(target) is None)
+        for arg in extra:
+            if isinstance(arg, (gast.List, gast.Tuple)) and literals:
+                args.append(type(arg)(elts=[self.atom(e) for e in arg.elts], ctx=gast.Load()))
+            else:
+                args.append(self.atom(arg))
+        keywords = []
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise norm.error("'**' arguments are not supported", kw.value,
+                                 hint="pass the keyword arguments by name")
+            value = kw.value
+            if isinstance(value, (gast.List, gast.Tuple)) and literals:
+                value = type(value)(elts=[self.atom(e) for e in value.elts], ctx=gast.Load())
+            else:
+                value = self.atom(value)
+            keywords.append((kw.arg, value))
+        call = nodes.call(callee_expr, args, keywords)
+        anno.set(call, anno.CALLEE, target)
+        anno.set(call, "s2sad_call_site", node)
+        return call
+
+
+_BINOP_NAMES = {
+    gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+    gast.Pow: "power", gast.MatMult: "matmul", gast.FloorDiv: "floordiv",
+    gast.Mod: "mod",
+}
+
+
+_UNARY_NAMES = {gast.USub: "neg", gast.UAdd: "pos", gast.Not: "negation", gast.Invert: "inverted"}
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+#: builtins whose result is an iterator (no len(), no items by position)
+_ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
+                      builtins.iter, builtins.reversed)
+
+
+def base_name(node):
+    """The name a temporary computing ``node`` is given (``mul``, ``cond``...)."""
+    if isinstance(node, gast.BinOp):
+        return _BINOP_NAMES.get(type(node.op), "binop")
+    if isinstance(node, gast.UnaryOp):
+        return _UNARY_NAMES.get(type(node.op), "unary")
+    if isinstance(node, gast.Compare):
+        return "cond"
+    if isinstance(node, gast.Tuple):
+        return "tup"
+    if isinstance(node, gast.List):
+        return "items"
+    return "tmp"
+
+
+def call_base(call):
+    """The name the result of the normalized ``call`` is given."""
+    func = call.func
+    name = func.attr if isinstance(func, gast.Attribute) else func.id
+    if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
+        return f"{name}_{call.args[0].id}"   # np.sum(x) -> sum_x, never shadowing sum
+    return name
+
+
+def attribute_base(node):
+    """The name the value of the attribute ``node`` is given."""
+    owner = node.value
+    prefix = owner.id if isinstance(owner, gast.Name) else "value"
+    return f"{prefix}_{node.attr}"
+
+
+def subscript_base(sub):
+    """The name an item or a slice ``sub`` is given (``x_item``, ``x_slice``...)."""
+    owner = sub.value.id if isinstance(sub.value, gast.Name) else "value"
+    index = sub.slice
+    if isinstance(index, gast.Constant) and isinstance(index.value, int):
+        suffix = str(index.value) if index.value >= 0 else f"m{-index.value}"
+        return f"{owner}_{suffix}"
+    if isinstance(index, gast.Slice):
+        return f"{owner}_slice"
+    return f"{owner}_item"

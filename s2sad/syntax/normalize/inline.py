@@ -1,0 +1,260 @@
+"""Helper inlining: the body of a function in place of a call to it.
+
+Input: a call the normalizer's walk meets, of a local function (``def`` or
+``lambda`` in the function's body), or, when helpers are inlined (second
+derivatives need code without pullback closures), of the user's own module-level
+function.
+Output, emitted through the normalizer: the callee's body, its parameters bound
+to the call's atoms, normalized in the caller's block; the atom of its result
+is returned.  A recursive call, a call that does not match the signature, and
+a helper reading a module name the caller takes as a parameter are refused.
+
+The plain functions answer from the objects alone: :func:`callee_of` the object
+a callee expression names, :func:`can_inline` whether that object's body can
+replace a call, :func:`defaults_of` its defaults, and :func:`reachable_helpers`
+the parsed source of every inlinable function the differentiated one reaches,
+computed once before the walk.  :class:`Inliner` is the normalizer's
+collaborator; its state, set in its ``__init__``: those parsed helpers, and the
+stacks of the local functions and helpers being inlined now.
+"""
+
+import inspect
+from typing import Any, Dict, List
+
+import gast
+
+from .. import fence, nodes
+from ..desugar import desugar
+from ..parse import parse_function, record_path
+from .callees import is_python_function
+from .trees import containers_and_loops, user_names
+
+
+CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
+
+
+def can_inline(obj):
+    """Whether the body of ``obj`` can go in place of a call to it: a plain function
+    of the user's, without a closure, ``*args`` or ``**kwargs``.  (A default that is
+    not a number, string or None must be passed by the call: see ``inlinable``;
+    names its body reads from its module are checked where they are read: see
+    ``use_global``.)"""
+    if not is_python_function(obj) or obj.__closure__:
+        return False
+    code = obj.__code__
+    return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+
+
+def defaults_of(obj):
+    """``{parameter: default value}`` of the function ``obj`` (keyword-only ones too)."""
+    code = obj.__code__
+    positional = code.co_varnames[:code.co_argcount]
+    found = dict(zip(positional[len(positional) - len(obj.__defaults__ or ()):],
+                     obj.__defaults__ or ()))
+    found.update(obj.__kwdefaults__ or {})
+    return found
+
+
+def callee_of(func, parsed):
+    """The object the callee expression ``func`` (``f`` or ``module.f``) names in
+    ``parsed``'s scope, or None."""
+    path = []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if not isinstance(func, gast.Name):
+        return None
+    obj = parsed.resolve(func.id, None)
+    for part in reversed(path):
+        if not inspect.ismodule(obj):
+            return None
+        obj = getattr(obj, part, None)
+    if path:
+        record_path(func.id, parsed.func, path[::-1], obj)
+    return obj
+
+
+def reachable_helpers(parsed):
+    """``{id(function): parsed}`` for the functions :func:`can_inline` admits that
+    ``parsed`` calls, directly or through each other."""
+    found, todo = {}, [parsed]
+    while todo:
+        current = todo.pop()
+        for node in nodes.walk(current.node):
+            if isinstance(node, gast.Call):
+                obj = callee_of(node.func, current)
+                if id(obj) not in found and can_inline(obj):
+                    found[id(obj)] = parse_function(obj)
+                    todo.append(found[id(obj)])
+    return found
+
+
+def helper_names(parsed, helpers):
+    """(every name the parsed ``helpers`` mention, those of them that helpers of
+    another module than ``parsed``'s read as their module's globals): a local of the
+    function never takes one of the latter (see ``Scope.new_version``)."""
+    reserved, foreign = set(), set()
+    for helper in helpers.values():
+        names = user_names(helper.node)
+        reserved |= names
+        if helper.globals is not parsed.globals:
+            foreign |= {n for n in names if n in helper.globals}
+    return reserved, foreign
+
+
+class Inliner:
+    """Puts the bodies of the functions a call reaches in place of the call (see the
+    module docstring)."""
+
+    def __init__(self, normalizer, helper_sources):
+        self.norm = normalizer
+        # id(helper function) -> its parsed source, for every helper that may be inlined
+        self.helper_sources: Dict[int, Any] = helper_sources
+        self.inlining: List[str] = []          # the local functions being inlined now
+        self.inlined_functions: List[Any] = []   # the user's helpers being inlined now
+
+    def inlined_body(self, node):
+        """For a call whose callee's body goes in its place (a local function; the
+        user's helper when inlining them), what emits that body and returns the result
+        atom; else None."""
+        norm = self.norm
+        func = node.func
+        if isinstance(func, gast.Name) and func.id in norm.local_functions \
+                and func.id not in norm.env:
+            return lambda: self.inline_call(node)
+        helper = self.inlinable(node) if norm.inline_helpers else None
+        if helper is not None:
+            return lambda: self.inline_helper(node, helper)
+        return None
+
+    def inline_call(self, node):
+        """The body of a local function, in place of a call to it; returns the result atom."""
+        norm = self.norm
+        name = node.func.id
+        fn = norm.local_functions[name]
+        if name in self.inlining:
+            raise norm.error(f"the local function {name!r} calls itself", node,
+                             hint="define recursive functions at module level")
+        params = [a.id for a in fn.args.args]
+        bound = self.bind_inlined_args(node, name, params, {})
+        saved_env = dict(norm.env)
+        self.inlining.append(name)
+        try:
+            norm.env.update(bound)
+            if isinstance(fn, gast.Lambda):
+                return norm.flat.atom(fn.body)
+            return self.inline_body(fn, name)
+        finally:
+            self.inlining.pop()
+            norm.env = saved_env
+
+    def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
+        """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
+        parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
+        norm = self.norm
+        args = [norm.flat.atom(a) for a in node.args]
+        keywords = {kw.arg: norm.flat.atom(kw.value) for kw in node.keywords if kw.arg}
+        bound = dict(zip(params, args))
+        spelled = ", ".join(params + (["*"] if kwonly else []) + list(kwonly))
+        if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
+                or set(keywords) - set(params[len(args):]) - set(kwonly):
+            raise norm.error(f"the call does not match {name}({spelled})", node)
+        bound.update(keywords)
+        for param in list(params) + list(kwonly):
+            if param not in bound and param in defaults:
+                value = defaults[param]
+                bound[param] = norm.flat.atom(value) if isinstance(value, gast.AST) \
+                    else nodes.const(value)
+        if len(bound) != len(params) + len(kwonly):
+            raise norm.error(f"the call does not match {name}({spelled})", node)
+        return bound
+
+    def inline_body(self, fn, name):
+        """Normalize the body of the function ``fn`` (its parameters bound in the
+        environment) into the current block; returns the atom of its result."""
+        norm = self.norm
+        saved_source = norm.source
+        try:
+            # the names the desugared body brings (loop indices, flags, renamed loop
+            # targets) must be new here, and never handed out again afterwards
+            inner = desugar(fn, user_names(fn) | set(norm.env) | norm.namer.taken())
+            for introduced in user_names(inner) - user_names(fn):
+                norm.namer.reserve(introduced)
+            norm.return_names.add(getattr(inner, "s2sad_result", None))
+            body = [s for s in inner.body if not (
+                isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+            if not body or not isinstance(body[-1], gast.Return):
+                raise norm.error(f"the function {name!r} must end with a return", fn)
+            for stmt in body[:-1]:
+                norm.source = norm.parsed.source_ref(stmt)
+                norm.statement(stmt)
+            norm.source = norm.parsed.source_ref(body[-1])
+            value = body[-1].value
+            if isinstance(value, gast.Tuple):
+                return nodes.name(norm.flat.operation(gast.Tuple(elts=value.elts,
+                                                                 ctx=gast.Load())))
+            return norm.flat.atom(value)
+        finally:
+            norm.source = saved_source
+
+    def inlinable(self, node):
+        """The user's module-level function ``node`` calls, if its body can go in place
+        of the call (see :func:`can_inline`), else None."""
+        norm = self.norm
+        if norm.module_names.global_path(node.func) is None \
+                or any(isinstance(a, gast.Starred) for a in node.args):
+            return None   # a local value, or *args at the call
+        obj = callee_of(node.func, norm.parsed)   # helper(...), or models.helper(...)
+        return obj if can_inline(obj) else None
+
+    def inline_helper(self, node, obj):
+        """The body of the user's function ``obj`` in place of the call ``node``, in the
+        function's own scope: its parameters bound to the call's atoms, nothing else."""
+        norm = self.norm
+        if obj in self.inlined_functions:
+            raise norm.error(f"{obj.__name__} calls itself, so its body cannot be put in "
+                             f"place of the call for second derivatives", node,
+                             hint="write the recursion as a loop")
+        # rebinding the name regenerates the code
+        norm.module_names.use_global(norm.module_names.global_path(node.func)[0], node)
+        helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
+        fence.check(helper)
+        fn = helper.node
+        params = [a.id for a in fn.args.args]
+        kwonly = [a.id for a in fn.args.kwonlyargs]
+        # a default that is not a number, string or None (an array) is read where the
+        # call runs, as Python does: helper.__defaults__[i], helper.__kwdefaults__[name]
+        defaults = {}
+        positional = len(obj.__defaults__ or ())
+        for index, (name, value) in enumerate(defaults_of(obj).items()):
+            if type(value) in CONSTANT_DEFAULTS:
+                defaults[name] = value
+            elif index < positional:
+                defaults[name] = gast.Subscript(
+                    value=nodes.attr(nodes.clone(node.func), "__defaults__"),
+                    slice=nodes.const(index), ctx=gast.Load())
+            else:
+                defaults[name] = gast.Subscript(
+                    value=nodes.attr(nodes.clone(node.func), "__kwdefaults__"),
+                    slice=nodes.const(name), ctx=gast.Load())
+            if isinstance(defaults[name], gast.AST):
+                for sub in gast.walk(defaults[name]):
+                    gast.copy_location(sub, node)
+        bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
+        saved = (norm.env, norm.parsed, norm.locals, norm.local_functions,
+                 norm.held_in_containers, norm.loop_spans, norm.inlined_args)
+        norm.env = dict(bound)
+        norm.parsed = helper
+        norm.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
+        norm.check_local_functions(fn)
+        norm.local_functions = {}
+        norm.held_in_containers, norm.loop_spans = containers_and_loops(fn)
+        norm.inlined_args = norm.inlined_args | {
+            a.id for a in bound.values() if isinstance(a, gast.Name)}
+        self.inlined_functions.append(obj)
+        try:
+            return self.inline_body(fn, obj.__name__)
+        finally:
+            self.inlined_functions.pop()
+            (norm.env, norm.parsed, norm.locals, norm.local_functions,
+             norm.held_in_containers, norm.loop_spans, norm.inlined_args) = saved

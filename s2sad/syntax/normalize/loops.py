@@ -1,0 +1,367 @@
+"""Loop lowering: ``for`` and ``while`` loops (and list comprehensions) in the
+normalized form.
+
+Input: one user ``for``/``while`` statement (or a ``[e for x in xs if c]``
+display), met by the normalizer's walk where it stands.
+Output, emitted through the normalizer: the statements that compute the loop's
+sequences and bounds once, a copy ``v_1 = v`` of every carried name before the
+loop, and one ``for <index> in range(<atoms>)`` (or ``while <cond>``) whose body
+binds the loop target from the sequences, runs the user's body, and assigns
+every carried name again at its end.  The loop statement carries
+``anno.CARRIED`` (and a ``while`` ``anno.TRIPS``, its trip counter).
+
+:class:`Loops` is the normalizer's collaborator for this job: it keeps no state
+of its own and works through the normalizer it is given (its environment, its
+output list, its SSA versions), since a loop must be lowered where the walk
+meets it.  Which names a loop carries is read off the tree and the names'
+current values (:meth:`Loops.carried_names`).
+"""
+
+import builtins
+import gast
+
+from ...rules import registry
+from .. import anno, nodes
+from ..desugar import read_after_loop
+from .sequences import LoopHeaders
+from .trees import exposed_reads, mutated_lists, same_atom
+
+
+class Loops:
+    """Lowers the loops the normalizer's walk meets (see the module docstring)."""
+
+    def __init__(self, normalizer):
+        self.norm = normalizer
+        self.headers = LoopHeaders(normalizer)
+
+    # ------------------------------------------------------------ carried names
+    def carried_names(self, loop):
+        """User names a loop assigns that hold a value before it or are read after it."""
+        norm = self.norm
+        loop_names = nodes.names(loop)
+        assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
+        mutated = set().union(*(mutated_lists(s) for s in loop.body + loop.orelse))
+        mutated |= norm.list_stores(loop)   # xs[i] = v on a list: a new version too
+        # a list changed through a name the body binds to it (u = t; u.append(v) in
+        # the loop): the copies are followed over the whole body, not one statement
+        mutated |= norm.lists_changed_through(loop)
+        if mutated:   # and the names holding the same list (they follow its changes)
+            mutated = norm.changed_lists() & (mutated | {
+                u for u, a in norm.env.items() if isinstance(a, gast.Name)
+                and any(isinstance(norm.env.get(m), gast.Name) and norm.env[m].id == a.id
+                        for m in mutated)})
+        assigned |= mutated
+        assigned |= norm.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
+        targets = set()
+        if isinstance(loop, gast.For):
+            targets = {n.id for n in nodes.names(loop.target)}
+        inside = {id(n) for n in loop_names}
+        read_outside = {n.id for n in nodes.names(norm.parsed.node)
+                        if isinstance(n.ctx, gast.Load) and id(n) not in inside}
+        # a loop target keeps its last trip's value after the loop (its old value, or
+        # none, after a loop that ran no trip): carried when that value may be read
+        kept = {u for u in targets if u in read_outside
+                and read_after_loop(norm.parsed.node, loop, u, norm.tree_cache)}
+        # a name the body may read before a trip assigns it reads, from the second
+        # trip on, what the trip before assigned
+        early = exposed_reads(loop, assigned)
+        return sorted({u for u in assigned - targets
+                       if u in norm.env or u in read_outside or u in early} | kept)
+
+    def enter_loop(self, carried, loop):
+        """Emit ``v_1 = v`` for each carried user name (one name for two names holding
+        one changed list); returns ``{user name: carried SSA name}``."""
+        norm = self.norm
+        names = {}
+        lists = {}   # a list two names hold as the loop starts -> their one carried name
+        changed = norm.changed_lists() if carried else set()
+        # (a name the loop assigns may hold something else than a list after a trip)
+        extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
+                    and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
+        # (a name the loop only binds to list displays, st = [a, b], stays a list)
+        to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
+                    and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
+                    and isinstance(n.value, (gast.List, gast.ListComp))}
+        stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
+                  and id(n) not in extended and id(n) not in to_lists}
+        for user in carried:
+            entry = norm.env.get(user)
+            if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
+                names[user] = lists[entry.id]   # it changes through either name
+                norm.env[user] = nodes.name(names[user])
+                continue
+            name = norm.scope.new_version(user)
+            if user in changed and isinstance(entry, gast.Name) \
+                    and entry.id in norm.list_values:
+                lists[entry.id] = name
+            entry = entry or norm.scope.unbound()
+            norm.emit(nodes.assign(name, nodes.clone(entry)))
+            norm.defined.add(name)
+            if isinstance(entry, gast.Name) and entry.id in norm.list_values \
+                    and user not in stored:
+                norm.list_values.add(name)
+                norm.list_items[name] = set(norm.list_items.get(entry.id, ()))
+            if norm.scope.may_be_unbound(entry):
+                norm.scope.maybe_unbound.add(name)
+            names[user] = name
+            norm.env[user] = nodes.name(name)
+            norm.carried_from[name] = (user, entry, loop)
+            if isinstance(entry, gast.Name):
+                norm.hold(name, entry.id)
+        norm.loop_stack.append((id(loop), set(norm.defined)))
+        norm.loop_carried[id(loop)] = sorted(set(names.values()))
+        return names
+
+    def leave_loop(self, body, names, before, loop=None):
+        """Append to ``body`` the copies that assign every carried name its value at
+        the end of a trip; the environment after the loop reads the carried names."""
+        norm = self.norm
+        key, defined_before = norm.loop_stack.pop()
+        norm.loop_inside[key] = norm.defined - defined_before
+        pairs, ends = [], {}
+        for user, name in names.items():
+            atom = norm.env.get(user)
+            if name in ends:   # two names of one list: they must hold one value again
+                other, end = ends[name]
+                if not same_atom(atom, end):
+                    raise norm.error(
+                        f"{other!r} and {user!r} hold the same list as the loop starts, and "
+                        f"a trip leaves them holding different values: s2sad follows a list "
+                        f"changed in a loop through names that keep holding it", loop,
+                        hint=f"make one of them a list of its own before the loop "
+                             f"({user} = list({other}))")
+                continue
+            ends[name] = (user, atom)
+            if not (isinstance(atom, gast.Name) and atom.id == name):
+                pairs.append((name, atom))
+        norm.scope.merge_copies(body, pairs, loop=True, back=key)
+        norm.env = dict(before)
+        for user, name in names.items():
+            norm.env[user] = nodes.name(name)
+
+    # ------------------------------------------------------------ for loops
+    def for_statement(self, stmt, extra_carried=()):
+        """Lower ``for <target> in <iterable>: <body>`` (``extra_carried``: names the
+        loop carries besides those it assigns, a comprehension's result list)."""
+        norm = self.norm
+        if self.headers.reads_an_item_dict(stmt.iter):
+            return self.for_statement(self.headers.named_source(stmt), extra_carried)
+        header = self.headers.of(stmt)
+        self.headers.dict_keys_of(header)
+        lasts = self.headers.lengths(header) if header.kind != "range" else None
+        carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
+        live = norm.changed_while_looped(stmt, header.written, header.sequences, carried)
+        before = dict(norm.env)
+        names = self.enter_loop(carried, stmt)
+        if header.kind == "range":
+            if not isinstance(stmt.target, gast.Name):
+                raise norm.error("a range loop's target must be a single name", stmt.target)
+            index = norm.scope.new_version(stmt.target.id)
+        else:
+            index = norm.namer.fresh("index")
+        norm.defined.add(index)
+        norm.env[index] = nodes.name(index)   # lets the desugared body read the index
+        header_source = norm.source
+
+        def prologue():
+            norm.source = header_source
+            if header.kind == "range":
+                norm.env[stmt.target.id] = nodes.name(index)
+                return
+            self.bind_targets(stmt.target, header, index,
+                              self.items(header, index, lasts, live))
+
+        body = norm.block(stmt.body, prologue)
+        if header.owner is not None and header.owner.id in norm.dict_roots(stmt.body) \
+                and not getattr(stmt, "s2sad_may_exit", False):
+            self.check_dict_size(body, header.owner, header.bounds[0], header_source)
+        self.leave_loop(body, names, before, stmt)
+        loop = gast.For(target=nodes.name(index, store=True),
+                        iter=anno.set(nodes.call("range", header.bounds), anno.CALLEE,
+                                      builtins.range),
+                        body=body or [gast.Pass()], orelse=[], type_comment=None)
+        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
+        norm.emit(loop)
+
+    def items(self, header, index, lasts, live):
+        """The items a trip reads, ``sequence[index]`` (``sequence[last - index]``
+        reversed): from the sequences as they were before the loop (SSA atoms), even
+        when the body rebinds a sequence's name, except a list the body writes items
+        into (``live``), read as it is now."""
+        norm = self.norm
+        items = []
+        for k, (sequence, last) in enumerate(zip(header.sequences, lasts)):
+            if k in live:
+                sequence = norm.scope.read_name(header.written[k].id, header.written[k])
+            position = nodes.name(index)
+            if last is not None:
+                position = norm.flat.operation_value(gast.BinOp(
+                    left=nodes.clone(last), op=gast.Sub(), right=position), "position")
+            items.append(nodes.subscript(nodes.clone(sequence), position))
+        return items
+
+    def bind_targets(self, target, header, index, items):
+        """Bind the loop's target (unpacked as its kind says) to a trip's items."""
+        norm, kind = self.norm, header.kind
+        if kind in ("enumerate", "enumerate_zip"):
+            if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                    and isinstance(target.elts[0], gast.Name)):
+                raise norm.error("unpack enumerate() into two names", target)
+            counter = nodes.name(index)
+            if header.start is not None:
+                counter = nodes.name(norm.flat.operation(
+                    gast.BinOp(left=nodes.name(index), op=gast.Add(), right=header.start)))
+            norm.env[target.elts[0].id] = counter
+            if kind == "enumerate":
+                self.bind_item(target.elts[1], items[0])
+            else:
+                self.bind_zipped(target.elts[1], items)
+        elif kind == "dict_values":
+            key = norm.namer.fresh("key")
+            norm.emit(nodes.assign(key, items[0]))
+            norm.defined.add(key)
+            self.bind_item(target, nodes.subscript(self.looped_now(header), nodes.name(key)))
+        elif kind == "dict_items":
+            if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                    and isinstance(target.elts[0], gast.Name)):
+                raise norm.error("unpack .items() into two names: for k, v in "
+                                 "d.items()", target)
+            self.bind_item(target.elts[0], items[0])
+            key = norm.env[target.elts[0].id]
+            self.bind_item(target.elts[1],
+                           nodes.subscript(self.looped_now(header), nodes.clone(key)))
+        elif kind == "zip":
+            self.bind_zipped(target, items)
+        else:
+            self.bind_item(target, items[0])
+
+    def bind_zipped(self, target, items):
+        """Bind a tuple target to the items of zipped sequences, one name each."""
+        if not (isinstance(target, gast.Tuple) and len(target.elts) == len(items)):
+            raise self.norm.error("unpack zip() into one name per sequence", target)
+        for elt, item in zip(target.elts, items):
+            self.bind_item(elt, item)
+
+    def looped_now(self, header):
+        """The dict a loop over a dict runs over as this step starts: the name's current
+        value when the body writes items into it, else the dict from before the loop
+        (the body may bind the name to another dict, as Python's loop ignores)."""
+        if header.rebound:
+            return nodes.clone(header.looped)
+        return self.norm.scope.read_name(header.owner.id, header.owner)
+
+    def check_dict_size(self, body, owner, length, header_source):
+        """Append to ``body`` the check that the dict a loop runs over keeps its size:
+        the body writes items into it, and a new key makes Python's loop raise
+        RuntimeError at its next step (not checked in a loop that may break or return,
+        where no next step may come)."""
+        norm = self.norm
+        helper = registry.DICT_HELPERS["dict_size_kept"]
+        norm.helpers["dict_size_kept"] = helper
+        ok = norm.namer.fresh("same_size")
+        norm.defined.add(ok)
+        check = nodes.assign(ok, anno.set(nodes.call("dict_size_kept", [
+            norm.scope.read_name(owner.id, owner), nodes.clone(length)]), anno.CALLEE, helper))
+        for new in (check, gast.Assert(test=nodes.name(ok), msg=None)):
+            anno.set(new, anno.SOURCE, header_source)
+            body.append(new)
+
+    def bind_item(self, target, item):
+        """Bind a loop target to an already-normalized ``sequence[index]``."""
+        norm = self.norm
+        if isinstance(target, gast.Name):
+            name = norm.scope.new_version(target.id)
+        else:
+            name = norm.namer.fresh("item")
+        norm.emit(nodes.assign(name, item))
+        norm.defined.add(name)
+        norm.track_views(name, item)
+        if isinstance(target, gast.Name):
+            norm.env[target.id] = nodes.name(name)
+        else:
+            norm.env[name] = nodes.name(name)   # read back by the unpacking below
+            norm.assigns.bind_target(target, nodes.name(name))
+
+    # ------------------------------------------------------------ while loops
+    def while_statement(self, stmt):
+        """Lower ``while <test>: <body>``: the test's atom in a carried ``cond``, computed
+        again at the end of each trip, and a trip counter (``anno.TRIPS``)."""
+        norm = self.norm
+        carried = self.carried_names(stmt)
+        before = dict(norm.env)
+        names = self.enter_loop(carried, stmt)
+        trips = norm.namer.fresh("n_iter")
+        norm.emit(nodes.assign(trips, nodes.const(0)))
+        norm.defined.add(trips)
+        cond = norm.namer.fresh("cond")
+        norm.defined.add(cond)
+        # (a test that is a name, 'while xs:', keeps the name's own value: the loop
+        # carries it besides the condition)
+        named = isinstance(stmt.test, gast.Name)
+        norm.scope.merge_copy(norm.out, cond, norm.flat.atom(stmt.test), coalesce=not named)
+        header_source = norm.source
+
+        def epilogue_source():
+            norm.source = header_source
+
+        body = norm.block(stmt.body)
+        saved_out, norm.out = norm.out, body
+        epilogue_source()
+        again = norm.flat.atom(stmt.test)
+        norm.out = saved_out
+        norm.scope.merge_copies(body, [(cond, again)], loop=True, coalesce=not named)
+        counted = norm.namer.version(trips)
+        body.append(anno.set(nodes.assign(counted, gast.BinOp(
+            left=nodes.name(trips), op=gast.Add(), right=nodes.const(1))), anno.SOURCE,
+            header_source))
+        norm.scope.merge_copies(body, [(trips, nodes.name(counted))], loop=True)
+        self.leave_loop(body, names, before, stmt)
+        loop = gast.While(test=nodes.name(cond), body=body, orelse=[])
+        anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())) + (cond, trips))
+        anno.set(loop, anno.TRIPS, trips)
+        norm.emit(loop)
+
+    # ------------------------------------------------------------ comprehensions
+    def comprehension_loop(self, loop, result):
+        """Run a comprehension's loop: its target names are its own (Python 3 gives a
+        comprehension a scope), so the names keep the values they had before it."""
+        norm = self.norm
+        targets = {n.id for n in nodes.names(loop.target)}
+        saved = {t: norm.env[t] for t in targets if t in norm.env}
+        self.for_statement(loop, extra_carried=(result,))
+        for t in targets:
+            if t in saved:
+                norm.env[t] = saved[t]
+            else:
+                norm.env.pop(t, None)
+
+    def list_comprehension(self, node):
+        """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
+        norm = self.norm
+        if len(node.generators) != 1:
+            raise norm.error("list comprehensions with several 'for' clauses are not "
+                             "supported", node, hint="nest two loops with append")
+        gen = node.generators[0]
+        result = norm.namer.fresh("items")
+
+        def located(new):
+            for sub in gast.walk(new):
+                gast.copy_location(sub, node)
+                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+            return new
+
+        start = norm.flat.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
+        norm.env[result] = nodes.name(start)
+        append = gast.Expr(value=gast.Call(
+            func=gast.Attribute(value=nodes.name(result), attr="append", ctx=gast.Load()),
+            args=[node.elt], keywords=[]))
+        body = [append]
+        if gen.ifs:
+            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
+                                                                     values=gen.ifs)
+            body = [gast.If(test=test, body=body, orelse=[])]
+        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
+                                type_comment=None))
+        self.comprehension_loop(loop, result)
+        final = norm.env.pop(result)
+        return final.id

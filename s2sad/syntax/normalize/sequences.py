@@ -1,0 +1,221 @@
+"""What a ``for`` loop runs over: its kind and its sequences, normalized once
+before the loop.
+
+Input: a user ``for`` statement (and the normalizer's current environment).
+Output: a :class:`LoopHeader` record: the loop's kind (``range``, ``items``,
+``zip``, ``enumerate``, ``enumerate_zip``, ``dict_keys``, ``dict_items``,
+``dict_values``), the atoms of its sequences (a dict's keys, the list of an
+iterator's items), their trip count as the range bound, and which are read from
+their end; the statements computing them are emitted before the loop.  The
+plain functions here read the iterable's syntax only.
+"""
+
+import builtins
+from dataclasses import dataclass, field
+from typing import Any, List
+
+import gast
+
+from ...rules import registry
+from .. import anno, nodes
+
+
+@dataclass
+class LoopHeader:
+    """What a ``for`` loop runs over, normalized before the loop: its ``kind``, the
+    atoms of its sequences, the sequences as the code names them, which are read
+    from their end, the range bounds, the enumerate start, and for a loop over a dict
+    the dict's name, its atom before the loop and whether the body binds the name to
+    another value."""
+    kind: str
+    sequences: List[Any] = field(default_factory=list)
+    written: List[Any] = field(default_factory=list)
+    backwards: List[bool] = field(default_factory=list)
+    bounds: List[Any] = field(default_factory=list)
+    start: Any = None
+    owner: Any = None
+    looped: Any = None
+    rebound: bool = False
+
+
+def builtin_called(node, env, parsed):
+    """The object a plain call ``node`` (``zip(...)``, ``range(...)``) calls, which its
+    name denotes in ``parsed``'s scope; None for anything else, and for the call of a
+    name the function binds (a key of ``env``)."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+            and node.func.id not in env:
+        return parsed.resolve(node.func.id, None)
+    return None
+
+
+def zip_arguments(node, env, parsed):
+    """The sequences of ``zip(a, b, ...)`` (a plain call of the builtin), or None."""
+    if isinstance(node, gast.Call) and not node.keywords \
+            and builtin_called(node, env, parsed) is builtins.zip:
+        return list(node.args)
+    return None
+
+
+def reversed_argument(node, env, parsed):
+    """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
+    if isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+            and builtin_called(node, env, parsed) is builtins.reversed:
+        return node.args[0]
+    return None
+
+
+def dict_iteration(node, dict_names, loop_target=None, body=()):
+    """``(d, kind)`` when ``node`` is ``d`` (a name of ``dict_names``, those the code
+    shows to be dicts), ``d.keys()``, ``d.items()`` or ``d.values()`` on a name, else
+    None."""
+    if isinstance(node, gast.Name) and node.id in dict_names:
+        return node, "dict_keys"
+    if isinstance(node, gast.Name) and isinstance(loop_target, gast.Name) and any(
+            isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+            and n.value.id == node.id and isinstance(n.slice, gast.Name)
+            and n.slice.id == loop_target.id for stmt in body for n in gast.walk(stmt)):
+        # for k in p: ... p[k] ...: the items of p are its keys (refused when the
+        # code runs if p is not a dict)
+        return node, "dict_keys"
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            and node.func.attr in ("keys", "items", "values") and not node.args \
+            and not node.keywords and isinstance(node.func.value, gast.Name):
+        return node.func.value, f"dict_{node.func.attr}"
+    return None
+
+
+class LoopHeaders:
+    """Makes the :class:`LoopHeader` of the ``for`` loops the normalizer's walk meets;
+    keeps no state of its own (it emits through the normalizer it is given)."""
+
+    def __init__(self, normalizer):
+        self.norm = normalizer
+
+    def reads_an_item_dict(self, iterable):
+        """``p["enc"].items()`` (keys, values): a method of a dict that is not a name."""
+        return isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) \
+            and iterable.func.attr in ("keys", "items", "values") and not iterable.args \
+            and not iterable.keywords and not isinstance(iterable.func.value, gast.Name) \
+            and self.norm.module_names.global_path(iterable.func) is None
+
+    def named_source(self, stmt):
+        """``for ... in p["enc"].items()`` as a loop over ``source.items()``: the dict
+        read once, under a name of its own, then looped over as ``d.items()`` is."""
+        norm, iterable = self.norm, stmt.iter
+        source = norm.namer.fresh("source")
+        norm.env[source] = norm.flat.atom(iterable.func.value)
+        named = gast.copy_location(nodes.name(source), iterable.func.value)
+        loop = gast.copy_location(gast.For(
+            target=stmt.target, iter=gast.copy_location(gast.Call(
+                func=gast.copy_location(gast.Attribute(value=named, attr=iterable.func.attr,
+                                                       ctx=gast.Load()), iterable.func),
+                args=[], keywords=[]), iterable),
+            body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
+        if hasattr(stmt, "s2sad_may_exit"):
+            loop.s2sad_may_exit = stmt.s2sad_may_exit
+        return loop
+
+    def of(self, stmt):
+        """The :class:`LoopHeader` of a ``for`` loop, its sequences normalized (the
+        statements that compute them emitted before the loop).  ``reversed(...)``, also
+        inside ``enumerate`` and ``zip``, reads a sequence from its end."""
+        norm, iterable = self.norm, stmt.iter
+        callee = builtin_called(iterable, norm.env, norm.parsed)
+        if callee is builtins.range and not iterable.keywords:
+            return LoopHeader("range", bounds=[norm.flat.atom(a) for a in iterable.args])
+        if callee is builtins.zip and not iterable.keywords:
+            return self.sequences_header("zip", iterable.args)
+        if callee is builtins.enumerate and 1 <= len(iterable.args) <= 2 and all(
+                kw.arg == "start" for kw in iterable.keywords) \
+                and len(iterable.args) + len(iterable.keywords) <= 2:
+            # enumerate(x, start): the index counts from start (read in the body);
+            # enumerate(zip(a, b)): the index and the items of each sequence
+            zipped = zip_arguments(iterable.args[0], norm.env, norm.parsed)
+            header = self.sequences_header(
+                "enumerate" if zipped is None else "enumerate_zip",
+                [iterable.args[0]] if zipped is None else zipped)
+            start = (iterable.args[1:] or [kw.value for kw in iterable.keywords] or [None])[0]
+            if start is not None:
+                header.start = norm.flat.atom(start)   # evaluated once, before the loop
+            return header
+        over = dict_iteration(iterable, norm.dict_names(), stmt.target, stmt.body)
+        if over is not None:
+            return self.dict_header(stmt, *over)
+        return self.sequences_header("items", [iterable])
+
+    def sequences_header(self, kind, parts):
+        """The header of a loop over the sequences ``parts`` (each maybe reversed)."""
+        inner = [reversed_argument(a, self.norm.env, self.norm.parsed) for a in parts]
+        written = [a if r is None else r for a, r in zip(parts, inner)]
+        atoms = [self.norm.flat.atom(a) for a in written]
+        return LoopHeader(kind, sequences=atoms, written=written,
+                          backwards=[r is not None for r in inner])
+
+    def dict_header(self, stmt, owner, kind):
+        """for k in d / d.keys() / d.items() / d.values(): a loop over the keys (in
+        insertion order), each value read from the dict as the trip starts."""
+        norm = self.norm
+        looped = norm.scope.read_name(owner.id, owner)
+        rebound = owner.id in {n.id for n in nodes.names(stmt.body)
+                               if isinstance(n.ctx, gast.Store)}
+        if rebound and owner.id in norm.dict_roots(stmt.body):
+            raise norm.error(
+                f"this loop over the dict {owner.id!r} both binds {owner.id!r} to another "
+                f"value and writes items into it: which dict each step reads is not "
+                f"followed", stmt.iter,
+                hint=f"loop over a copy (for k in list({owner.id})) or use another "
+                     f"name for the new dict")
+        keys = norm.flat.operation_value(anno.set(nodes.call("dict_keys", [
+            nodes.clone(looped)]), "s2sad_call_site", stmt.iter), "keys",
+            registry.DICT_HELPERS["dict_keys"])
+        norm.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
+        return LoopHeader(kind, sequences=[keys], backwards=[False], owner=owner,
+                       looped=looped, rebound=rebound)
+
+    def dict_keys_of(self, header):
+        """Loop over a dict's keys where a sequence is (or may be) a dict, and over the
+        list of an iterator's items (``pairs = zip(xs, ys)``): replaces the atoms in
+        ``header.sequences``."""
+        norm, sequences = self.norm, header.sequences
+        for position, sequence in enumerate(sequences):
+            if isinstance(sequence, gast.Name) and (sequence.id in norm.dicts or any(
+                    u in norm.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
+                    for u, a in norm.env.items())):
+                # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
+                helper = registry.DICT_HELPERS["dict_keys"]
+                norm.helpers["dict_keys"] = helper
+                sequences[position] = norm.flat.operation_value(
+                    nodes.call("dict_keys", [sequence]), "keys", helper)
+            elif isinstance(sequence, gast.Name) and norm.may_be_dict(sequence.id):
+                # a value whose kind the code does not show (a parameter, an item of a
+                # container, a helper's result): its keys if it is a dict, decided when
+                # the code runs, else its items
+                helper = registry.DICT_HELPERS["loop_items"]
+                norm.helpers["loop_items"] = helper
+                items = norm.flat.operation_value(nodes.call("loop_items", [sequence]), "items",
+                                             helper)
+                norm.link(items.id, sequence.id)   # (the very list, for a list)
+                sequences[position] = items
+        # a loop over an iterator bound to a name: over the list of its items, which
+        # consumes it as the loop would
+        sequences[:] = [norm.flat.operation_value(nodes.call("list", [s]), "items", builtins.list)
+                        if isinstance(s, gast.Name) and s.id in norm.iterators else s
+                        for s in sequences]
+
+    def lengths(self, header):
+        """Emit the lengths of the sequences, the trip count (their minimum, the range
+        bound put into ``header.bounds``) and each reversed sequence's last position;
+        returns those last positions (None for a sequence read from its start)."""
+        norm = self.norm
+        lengths = [norm.flat.operation_value(nodes.call("len", [nodes.clone(s)]), "n",
+                                        builtins.len) for s in header.sequences]
+        length = lengths[0]
+        for other in lengths[1:]:
+            length = norm.flat.operation_value(nodes.call("min", [length, other]), "n",
+                                               builtins.min)
+        header.bounds = [length]
+        norm.module_names.free_names.add("len")
+        lasts = [norm.flat.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
+                                                 right=nodes.const(1)), "last")
+                 if back else None for n, back in zip(lengths, header.backwards)]
+        return lasts
