@@ -263,10 +263,8 @@ def summed_axes(call):
     axis a node or None for every axis.  None for anything else (other functions,
     dtype or out arguments, computed axes)."""
     callee = anno.get(call, anno.CALLEE)
-    kind = getattr(callee, "__name__", None)
-    if not (kind in ("sum", "mean")
-            and (getattr(callee, "__module__", None) or "").startswith("numpy")
-            and 1 <= len(call.args) <= 2):
+    kind = registry.reduction(callee)   # declared with the op's rule
+    if not (kind in ("sum", "mean") and 1 <= len(call.args) <= 2):
         return None
     given = dict(zip(("x", "axis"), call.args))
     for keyword in call.keywords:

@@ -14,7 +14,6 @@ import gast
 
 from ..errors import NoDerivativeRuleError, UnsupportedSyntaxError
 from ..rules import registry
-from ..rules.fresh import allocates as fresh
 from ..syntax import anno
 
 
@@ -88,7 +87,7 @@ def call_predicates(bindings):
     def allocates(call):
         found = callee(call)
         return found is not None and not any(k.arg == "out" for k in call.keywords) \
-            and fresh(found)
+            and registry.allocates(found)
 
     def is_function(call):
         return callee(call) is not None

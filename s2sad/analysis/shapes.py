@@ -12,6 +12,7 @@ import builtins
 
 import gast
 
+from ..rules import registry
 from ..syntax import anno, nodes
 from .ops import targets
 
@@ -29,17 +30,13 @@ def _defined_once(stmts):
     return {n for n, c in counts.items() if c == 1}
 
 
-_WHOLE_REDUCTIONS = ("sum", "mean", "max", "min", "prod", "amax", "amin")
-
-
 def _reduces_to_scalar(value):
-    """``np.sum(x)`` and friends without ``axis`` or ``keepdims``: one number."""
+    """``np.sum(x)`` and friends (an op whose rule declares a ``reduction``) without
+    ``axis`` or ``keepdims``: one number."""
     callee = anno.get(value, anno.CALLEE)
     if callee is builtins.len or callee is builtins.float:
         return True
-    name = getattr(callee, "__name__", "")
-    module = getattr(callee, "__module__", "") or ""
-    return (name in _WHOLE_REDUCTIONS and module.startswith("numpy") and len(value.args) == 1
+    return (registry.reduction(callee) is not None and len(value.args) == 1
             and not value.keywords)
 
 

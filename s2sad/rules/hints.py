@@ -5,8 +5,6 @@ that name with a derivative rule, and say what to do for the methods of dicts
 and lists and for the attributes of other objects.
 """
 
-import numpy as np
-
 from . import registry
 
 _DICT_METHODS = {"items", "keys", "values", "get", "update", "setdefault", "popitem"}
@@ -16,7 +14,7 @@ _LIST_METHODS = {"pop", "insert", "extend", "remove", "sort", "reverse", "index"
 
 def _numpy_rule(name):
     """``np.<name>`` when it has a derivative rule (or is declared constant), else None."""
-    target = getattr(np, name, None)
+    target = getattr(registry.array_module(), name, None)
     if target is None or not callable(target):
         return None
     rule = registry.lookup(target)

@@ -259,6 +259,35 @@ def signature_for(target):
     return register
 
 
+#: what the loaded rules give the transforms by name: the modules of runtime helpers and
+#: the array module generated code calls as ``np`` (filled by ``load_builtin_rules``: the
+#: transform core reads them here and never imports numpy or the runtime itself)
+_RUNTIME_MODULES = []
+_ARRAY_MODULE = []
+
+
+def provide(runtime_modules, array_module):
+    """Record the runtime helper modules (searched in order) and the array module."""
+    _RUNTIME_MODULES[:] = runtime_modules
+    _ARRAY_MODULE[:] = [array_module]
+
+
+def runtime_helper(name):
+    """The runtime function ``name`` generated code calls (rules loaded)."""
+    for module in _RUNTIME_MODULES:
+        found = getattr(module, name, None)
+        if found is not None:
+            return found
+    raise AssertionError(f"no runtime helper {name!r} (are the rules loaded?)")
+
+
+def array_module():
+    """The module generated code calls as ``np`` (rules loaded)."""
+    if not _ARRAY_MODULE:
+        raise AssertionError("the rules are not loaded: call rules.load_builtin_rules()")
+    return _ARRAY_MODULE[0]
+
+
 def helper_names():
     """Every name generated code may read besides the user's (see :data:`HELPER_NAMES`)."""
     return frozenset(HELPER_NAMES)

@@ -1,6 +1,5 @@
 """What reverse and forward transforms share: comments, rule lookup, results."""
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
@@ -10,6 +9,7 @@ from ..analysis.aliases import ANYWHERE, origins
 from ..analysis.lists import in_place_appends  # noqa: F401  (re-exported)
 from ..analysis.lookup import call_predicates, rule_for  # noqa: F401  (re-exported)
 from ..optimize import drop_orphan_comments, is_comment  # noqa: F401  (re-exported)
+from ..rules import registry
 from ..syntax import anno, nodes
 
 #: generated code marks a comment with a call to this name (kept in ``anno``, which
@@ -51,13 +51,14 @@ def source_of(stmt):
 
 
 def runtime_helper(name):
-    """The runtime function ``name`` (imported lazily: the core never imports numpy)."""
-    return getattr(importlib.import_module("s2sad.runtime"), name)
+    """The runtime function ``name`` (from the registry: the core never imports numpy)."""
+    return registry.runtime_helper(name)
 
 
 def numpy_module():
-    """numpy, for the generated code (looked up lazily, as ``runtime_helper``)."""
-    return importlib.import_module("numpy")
+    """The array module generated code calls as ``np`` (from the registry, as
+    ``runtime_helper``)."""
+    return registry.array_module()
 
 
 def unshared_results(results, stmts, params, values, bindings, helper, fresh_name, comments):

@@ -13,13 +13,12 @@ a copy of the flow-dependent part, :meth:`TangentEnv.restore` puts one back.
 
 import copy
 import dataclasses
-import importlib
 
 import gast
 
 from ..optimize import fold
 from ..syntax import anno, nodes
-from .common import numpy_module
+from .common import numpy_module, runtime_helper
 from .forward_values import (Tangent, fold_zeros, is_zero, mentions, renamed, zero)
 
 
@@ -72,13 +71,8 @@ class TangentEnv:
     # ------------------------------------------------------------ names read
     def helper(self, name):
         """A name for the runtime helper ``name``, bound for the generated code."""
-        for module in ("s2sad.runtime", "s2sad.runtime_forward"):
-            # by name, when a tangent needs it: the runtime imports numpy, the core never does
-            obj = getattr(importlib.import_module(module), name, None)
-            if obj is not None:
-                self.bindings[name] = obj
-                return nodes.name(name)
-        raise AssertionError(f"no runtime helper {name}")  # pragma: no cover
+        self.bindings[name] = runtime_helper(name)
+        return nodes.name(name)
 
     def numpy(self, dotted):
         """``np.<dotted>``, with ``np`` bound for the generated code."""

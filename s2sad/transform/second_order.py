@@ -38,17 +38,18 @@ import copy
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from ..rules import registry
 from ..syntax import nodes
 
 
 def prepare_gradient_code(parsed, name=None):
     """Rewrite ``parsed.node`` (a generated gradient function) in place; see module doc."""
-    # here, not at the top: the runtime imports numpy, which the core never loads itself;
-    # these are the runtime's objects the rewritten gradient code calls
-    from ..runtime import Stack, add_at, ensure_scalar_output
-    from ..runtime_forward import index_set, reversed_range, tape_pop, tape_push
-    helpers = {"index_set": index_set, "add_at": add_at, "tape_push": tape_push,
-               "tape_pop": tape_pop, "reversed_range": reversed_range}
+    # the runtime's objects the rewritten gradient code calls (from the registry: the
+    # runtime imports numpy, which the core never loads itself)
+    helpers = {name: registry.runtime_helper(name)
+               for name in ("index_set", "add_at", "tape_push", "tape_pop", "reversed_range")}
+    Stack = registry.runtime_helper("Stack")
+    ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
     fn = parsed.node
     tapes = {s.targets[0].id for s in gast.walk(fn)
              if isinstance(s, gast.Assign) and len(s.targets) == 1
@@ -71,11 +72,11 @@ class _Context:
     def __init__(self, parsed, ensure_scalar_output, tapes, pushed):
         self.parsed = parsed
         self.ensure_scalar_output = ensure_scalar_output
-        # here, not at the top: the runtime imports numpy (see prepare_gradient_code)
-        from ..runtime import ensure_real_target, ensure_same_kind, ensure_unshared
         # the checks of writes into integer arrays: kept as ``x = check(x, ...)``
-        self.dtype_checks = (ensure_real_target, ensure_same_kind)
-        self.ensure_unshared = ensure_unshared   # the arguments' check (moved first)
+        self.dtype_checks = (registry.runtime_helper("ensure_real_target"),
+                             registry.runtime_helper("ensure_same_kind"))
+        # the arguments' check (moved first)
+        self.ensure_unshared = registry.runtime_helper("ensure_unshared")
         self.tapes = tapes
         self.pushed = pushed     # a name no statement reads: what a push "returns"
         fn = parsed.node
