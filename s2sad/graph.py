@@ -31,6 +31,7 @@ from .analysis import ops
 from .analysis.activity import analyze
 from .frontend import front_end
 from .rules import load_builtin_rules
+from .syntax import anno
 
 _BINOPS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}
@@ -208,7 +209,7 @@ class _Builder:
         op_id = f"op:{self.count}"
         targets = sorted(self.ops.targets(stmt), key=_order(stmt.targets[0]))
         reads = self.reads(value)
-        source = getattr(stmt, "s2sad_source", None)
+        source = getattr(stmt, anno.SOURCE, None)
         tooltip = f"line {source.line}: {source.text}" if source is not None else ""
         active = any(self.activity.is_active(t) for t in targets)
         label = "unpack" if isinstance(stmt.targets[0], gast.Tuple) else self.label(value)

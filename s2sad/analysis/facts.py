@@ -28,7 +28,7 @@ from ..syntax import anno
 
 #: on a call of a user function rewritten to call its vjp: (Callee, pullback name,
 #: argument names)
-USER_CALL = "s2sad_user_call"
+USER_CALL = anno.USER_CALL
 
 @dataclass(frozen=True)
 class ReverseFacts:

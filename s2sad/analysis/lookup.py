@@ -26,7 +26,7 @@ def rule_for(value, parsed, need):
     rule = registry.lookup(target)
     if rule is not None and getattr(rule, need) is not None:
         return rule
-    site = getattr(value, "s2sad_call_site", value)
+    site = getattr(value, anno.CALL_SITE, value)
     location = parsed.location(site)
     if isinstance(value, gast.Call):
         label = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) \

@@ -21,6 +21,7 @@ import weakref
 
 from ..errors import S2sadError
 from ..rules import registry as _registry
+from ..syntax import anno
 from ..transform.calls import reading_as
 
 _ModuleType = types.ModuleType
@@ -95,7 +96,7 @@ def _weak_function(func):
     """A callable giving ``func`` back while the user holds it (None after).  A function
     s2sad made to read a renamed closure variable (see transform.calls.reading_as)
     is made again from the user's function, which is the one held weakly."""
-    made = getattr(func, "_s2sad_reading_as", None)
+    made = getattr(func, anno.READING_AS, None)
     if made is None:
         return weakref.ref(func)
     original, name, new = made
@@ -117,7 +118,7 @@ def guards_of(free):
 def global_name(func, name):
     """The name ``func``'s globals hold ``name`` under: its own, or the user's name of
     a global the generated module renamed (see transform.calls.reading_as)."""
-    made = getattr(func, "_s2sad_reading_as", None)
+    made = getattr(func, anno.READING_AS, None)
     if made is not None and made[2] == name and name not in func.__code__.co_freevars:
         return made[1]
     return name

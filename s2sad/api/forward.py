@@ -5,6 +5,7 @@ every output along one input direction.
 """
 
 from .. import pipeline
+from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import arguments_then, parameters
 from .bound import Bound
@@ -53,7 +54,7 @@ def jvp(func=None, wrt=0):
 
     pushforward = with_source(pushforward, func, bound.text())
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
-    pushforward._s2sad_derivative = "jvp"
+    setattr(pushforward, anno.DERIVATIVE, "jvp")
     return pushforward
 
 

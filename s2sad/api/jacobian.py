@@ -11,6 +11,7 @@ import numpy as np
 from .. import pipeline, trees
 from ..errors import S2sadError
 from ..syntax import wrappers
+from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import arguments, parameters, signature
 from .directions import block, directions, one_hot, size, zero
@@ -112,7 +113,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     jac.last_plan = None
     wrapped_like(jac, func)
     jac.__name__ = jac.__qualname__ = f"{func.__name__}_jacobian"
-    jac._s2sad_derivative = "jacobian"
+    setattr(jac, anno.DERIVATIVE, "jacobian")
     return jac
 
 

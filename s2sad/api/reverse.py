@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import pipeline
 from ..errors import NonScalarOutputError, S2sadError
+from ..syntax import anno
 from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
 from .arguments import Arguments
 from .bound import Bound
@@ -36,12 +37,12 @@ def _gradient_transform(func, wrt, with_value):
 
 
 def _build_gradient(func, wrt, with_value):
-    inner = getattr(func, "_s2sad_gradient_of", None)
+    inner = getattr(func, anno.GRADIENT_OF, None)
     if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
         return gradient_of_gradient(inner[0], inner[1], wrt, with_value)
-    if getattr(func, "_s2sad_derivative", None) is not None:
+    if getattr(func, anno.DERIVATIVE, None) is not None:
         raise S2sadError(f"{func.__name__} is a derivative s2sad computed "
-                         f"({func._s2sad_derivative}); s2sad differentiates derivatives only "
+                         f"({getattr(func, anno.DERIVATIVE)}); s2sad differentiates derivatives only "
                          f"as grad(grad(f))",
                          hint="use s2sad.hessian or s2sad.hvp for second derivatives")
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
@@ -83,7 +84,7 @@ def _build_gradient(func, wrt, with_value):
 
     gradient = with_source(gradient, func, bound.text())
     if not with_value:
-        gradient._s2sad_gradient_of = (func, wrt)
+        setattr(gradient, anno.GRADIENT_OF, (func, wrt))
     gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
     gradient.__qualname__ = gradient.__name__
     return gradient

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import pipeline, trees
 from ..errors import NonScalarOutputError, TangentError
+from ..syntax import anno
 from ..values import PowerDivergesError, located_power_error, refuse_complex_arguments
 from .arguments import arguments, arguments_then, parameters
 from .bound import Bound
@@ -76,7 +77,7 @@ def hvp(func=None, wrt=0):
 
     product = with_source(product, func, bound.text())
     product.__name__ = product.__qualname__ = f"{func.__name__}_hvp"
-    product._s2sad_derivative = "hvp"
+    setattr(product, anno.DERIVATIVE, "hvp")
     return product
 
 
@@ -123,7 +124,7 @@ def hessian(func=None, wrt=0):
 
     hess = with_source(hess, func, bound.text())
     hess.__name__ = hess.__qualname__ = f"{func.__name__}_hessian"
-    hess._s2sad_derivative = "hessian"
+    setattr(hess, anno.DERIVATIVE, "hessian")
     return hess
 
 
@@ -176,5 +177,5 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
 
     gradient = with_source(gradient, func, bound.text())
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"
-    gradient._s2sad_derivative = "grad of grad"
+    setattr(gradient, anno.DERIVATIVE, "grad of grad")
     return gradient

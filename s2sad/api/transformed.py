@@ -7,11 +7,13 @@ one per (transform, wrt), so ``grad(f)`` twice is a plain dict lookup; it carrie
 
 import functools
 
+from ..syntax import anno
+
 #: the attribute of a function holding its :class:`_Transforms`.  Kept on the function
 #: itself, not in a global table: a transformed function refers to its function, so a
 #: global table would keep every function given to grad alive, with its closure data;
 #: on the function, both go when neither is used any more.
-TRANSFORMS = "_s2sad_transforms"
+TRANSFORMS = anno.TRANSFORMS
 
 
 class _Transforms:

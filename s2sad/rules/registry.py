@@ -38,6 +38,7 @@ from typing import Any, Dict, Optional, Tuple
 import gast
 
 from ..errors import RuleDefinitionError
+from ..syntax import anno
 from .records import (Facts, allocates, declare, declare_allocating_type, facts,  # noqa: F401
                       linear, reduction, view_names, view_of)
 
@@ -135,7 +136,7 @@ def operation_target(value):
     if isinstance(value, gast.Compare):
         return COMPARE.get(type(value.ops[0]))
     if isinstance(value, gast.Call):
-        return getattr(value, "s2sad_callee", None)
+        return getattr(value, anno.CALLEE, None)
     return None
 
 

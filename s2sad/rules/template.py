@@ -10,7 +10,7 @@ fresh.  Neither mutates its inputs.
 import gast
 
 from ..errors import NoDerivativeRuleError
-from ..syntax import nodes
+from ..syntax import anno, nodes
 from . import registry
 
 _NO_DEFAULT = object()
@@ -26,7 +26,7 @@ def bind_arguments(rule, value, locate):
         return {params[0]: value.left, params[1]: value.right}
     if isinstance(value, gast.UnaryOp):
         return {params[0]: value.operand}
-    site = getattr(value, "s2sad_call_site", value)
+    site = getattr(value, anno.CALL_SITE, value)
     args, keywords = list(value.args), {kw.arg: kw.value for kw in value.keywords}
     sig = registry.signature_of(rule.target)
     bound = {}
@@ -142,7 +142,7 @@ def _instantiate(tree, bindings, renames, calls):
     fields = new.__dict__
     for key, value in tree.__dict__.items():
         if (value.__class__ is list or isinstance(value, gast.AST)) \
-                and not key.startswith("s2sad_"):
+                and not key.startswith(anno.PREFIX):
             value = _instantiate(value, bindings, renames, calls)
         fields[key] = value   # leaves (names, numbers, None) and annotations as they are
     if isinstance(new, gast.Call):

@@ -4,6 +4,8 @@ spellings of its push and pop that second-order code uses.
 
 import numpy as np
 
+from ..syntax.anno import TAPE_OP
+
 
 
 class Stack(list):
@@ -42,11 +44,11 @@ def tape_pop(tape, key):
 
 
 
-tape_push.s2sad_tape_op = "push"
+setattr(tape_push, TAPE_OP, "push")
 
 
 
-tape_pop.s2sad_tape_op = "pop"
+setattr(tape_pop, TAPE_OP, "pop")
 
 
 

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Tuple
 import gast
 
 from ..errors import UnsupportedSyntaxError
-from ..syntax import nodes
+from ..syntax import anno, nodes
 from ..syntax.names import Namer
 from ..syntax.wrappers import signature
 
@@ -85,7 +85,7 @@ def reading_as(func, name, new):
                                               for v in code.co_freevars))
     reader = types.FunctionType(code, func.__globals__, func.__name__, func.__defaults__,
                                 func.__closure__)
-    reader._s2sad_reading_as = (func, name, new)   # how to make it again (api holds it weakly)
+    setattr(reader, anno.READING_AS, (func, name, new))   # how to make it again (api holds it weakly)
     return reader
 
 

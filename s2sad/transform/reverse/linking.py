@@ -59,7 +59,7 @@ class Linker:
     def user_call(self, stmt, callee):
         """The statement calling ``callee``'s vjp in place of ``stmt``."""
         value = stmt.value
-        site = self.parsed.location(getattr(value, "s2sad_call_site", value))
+        site = self.parsed.location(getattr(value, anno.CALL_SITE, value))
         arguments, arity = bind_call(callee, value, site)
         wrt, args = [], {}
         for param, atom in arguments.items():
