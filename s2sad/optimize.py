@@ -291,11 +291,28 @@ def drop_orphan_comments(body):
 def optimize(generated):
     """The optimize pass: ``generated`` (a transform's output) with the assignments
     nobody reads removed from its function, and then the comments that precede no
-    statement any more.  The input is not changed; a new ``Generated`` (its function
+    statement any more (:func:`tidy_blocks`).  The input is not changed; a new ``Generated`` (its function
     a new node, its statements shared) is returned."""
     fn = copy.copy(generated.node)
-    fn.body = drop_orphan_comments(eliminate_dead(generated.node.body))
+    fn.body = tidy_blocks(eliminate_dead(generated.node.body))
     return dataclasses.replace(generated, node=fn)
+
+
+def tidy_blocks(body):
+    """``body`` without the comments that precede no statement of their block, at every
+    depth; a block emptied by the clean-up holds ``pass``.  Returns new statements for
+    the blocks it changes (the input is not changed)."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.If):
+            stmt = copy.copy(stmt)
+            stmt.body = tidy_blocks(stmt.body) or [gast.Pass()]
+            stmt.orelse = tidy_blocks(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            stmt = copy.copy(stmt)
+            stmt.body = tidy_blocks(stmt.body) or [gast.Pass()]
+        out.append(stmt)
+    return drop_orphan_comments(out)
 
 
 def count_reads(body, name):

@@ -296,18 +296,22 @@ def _optimized(generated, calls, header_lines, parsed, stages, transform):
     """The optimize pass on the ``transform``'s output ``generated``, emitted; with
     ``stages`` (a dict), the module before it (under ``transform``) and after it
     (``"optimize"``) are recorded for ``--dump-after``."""
-    def emitted(result):
+    def emitted(result, extras):
         return emit_module(result, {**calls.free, **calls.helpers}, header_lines,
-                           *_source_module(parsed), extras=calls.generated,
+                           *_source_module(parsed), extras=extras,
                            sources=calls.free_source)
 
-    if stages is not None:   # (emitting fills empty blocks: a copy is emitted)
-        stages[transform] = emitted(dataclasses.replace(
-            generated, node=copy.deepcopy(generated.node))).text
-    final = emitted(optimize(generated))
+    callees = calls.generated   # the callees' derivatives: the clean-up runs on them too
+    if stages is not None:   # (emitting fills empty blocks: copies are emitted)
+        stages[transform] = emitted(_copy(generated), [_copy(g) for g in callees]).text
+    final = emitted(optimize(generated), [optimize(g) for g in callees])
     if stages is not None:
         stages["optimize"] = final.text
     return final
+
+
+def _copy(generated):
+    return dataclasses.replace(generated, node=copy.deepcopy(generated.node))
 
 
 def _callee_functions(calls):

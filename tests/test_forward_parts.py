@@ -65,11 +65,14 @@ import textwrap  # noqa: E402
 import gast  # noqa: E402
 import pytest  # noqa: E402
 
+import s2sad  # noqa: E402
+from s2sad import pipeline  # noqa: E402
 from s2sad.analysis import kinds, ops  # noqa: E402
 from s2sad.analysis.forward_facts import LoopFacts, forward_facts, shape_sensitive  # noqa: E402
 from s2sad.analysis.shapes import known_scalars  # noqa: E402
 from s2sad.emit import render_function  # noqa: E402
 from s2sad.errors import UnsupportedSyntaxError  # noqa: E402
+from s2sad.optimize import optimize  # noqa: E402
 from s2sad.rules import load_builtin_rules  # noqa: E402
 from s2sad.syntax import anno, fence, nodes  # noqa: E402
 from s2sad.syntax.names import Namer  # noqa: E402
@@ -93,7 +96,8 @@ def primal_of(nf):
 
 
 def jvp_text(func, wrt):
-    generated = forward(normal(func), wrt)
+    """The jvp as the pipeline emits it: the transform, then the optimize pass."""
+    generated = optimize(forward(normal(func), wrt))
     return render_function(generated.node, generated.comments)
 
 
@@ -230,6 +234,15 @@ def test_environment_saves_an_aliased_variable_before_rebinding_it():
 
 
 # ---------------------------------------------------------------- the sweep's code
+
+def test_the_forward_and_optimize_dumps_show_the_two_passes_that_ran():
+    stages = pipeline.generate(looped, ("x",), mode="forward", dump=True).stages
+    # the transform keeps the old value of each carried name and tangent; nothing reads
+    # them in this loop, and the clean-up pass removes them
+    assert "s_old = s" in stages["forward"] and "s_dot_old = s_dot" in stages["forward"]
+    assert "s_old" not in stages["optimize"] and "s_dot_old" not in stages["optimize"]
+    assert s2sad.source(looped, wrt="x", mode="forward").endswith(stages["optimize"])
+
 
 def test_jvp_of_a_branch():
     assert jvp_text(branchy, ("x",)) == textwrap.dedent("""\

@@ -6,6 +6,8 @@ cache, generating (and storing) it when none fits the function as it is now.
 ``generate_hvp`` builds the Hessian-vector-product module the CLI writes.
 """
 
+import copy
+import dataclasses
 import inspect
 import re
 
@@ -13,6 +15,7 @@ from .. import pipeline
 from ..emit import compile_module, emit_module
 from ..errors import S2sadError
 from ..frontend import front_end
+from ..optimize import optimize
 from ..rules import load_builtin_rules
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, cache_key
@@ -143,9 +146,16 @@ def generate_hvp(func, wrt, header_lines, dump=False):
         raise second_order_error(func, exc) from None
     generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
-    emitted = emit_module(generated, free, header_lines, getattr(func, "__module__", None),
-                          func.__globals__, sources=rev.free_source)
+
+    def emitted(result):
+        return emit_module(result, free, header_lines, getattr(func, "__module__", None),
+                           func.__globals__, sources=rev.free_source)
+
+    if dump:   # (emitting fills empty blocks: a copy is emitted)
+        stages["forward"] = emitted(dataclasses.replace(
+            generated, node=copy.deepcopy(generated.node))).text
+    emitted = emitted(optimize(generated))
     if dump:
-        stages["forward"] = stages["optimize"] = emitted.text
+        stages["optimize"] = emitted.text
     return pipeline.Result(emitted=emitted, parsed=parsed, normal=normal, free=free,
                            stages=stages)

@@ -81,10 +81,9 @@ from dataclasses import dataclass
 import gast
 
 from ..analysis.forward_facts import forward_facts
-from ..optimize import eliminate_dead
 from ..syntax import nodes
 from .callees import Derivative, derivative_for
-from .common import Generated, drop_orphan_comments, unshared_results
+from .common import Generated, unshared_results
 from .forward_env import TangentEnv
 from .forward_sweep import ForwardSweep
 
@@ -152,7 +151,7 @@ def _finish(nf, env, out, out_atoms, tangent_outputs, params, comments):
         env.helper("ensure_unshared")
         out = checks + out
     body = out + [nodes.ret(nodes.tuple_([copy.deepcopy(ret.value), tangent_expr]))]
-    return _tidy(eliminate_dead(body))
+    return body   # the optimize pass removes what nothing reads (see pipeline)
 
 
 def _function(nf, name, body, params, tangent_params):
@@ -203,14 +202,3 @@ def jvp_for(calls, func, wrt, location, arity=None, kinds=()):
                           Derivative("jvp", ("jvp",), record, transform, merged_helpers=True))
 
 
-def _tidy(body):
-    """Drop orphan comments in every block; an emptied block holds ``pass``."""
-    out = []
-    for stmt in body:
-        if isinstance(stmt, gast.If):
-            stmt.body = _tidy(stmt.body) or [gast.Pass()]
-            stmt.orelse = _tidy(stmt.orelse)
-        elif isinstance(stmt, (gast.For, gast.While)):
-            stmt.body = _tidy(stmt.body) or [gast.Pass()]
-        out.append(stmt)
-    return drop_orphan_comments(out)
