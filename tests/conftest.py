@@ -4,8 +4,13 @@ import importlib
 import os
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
+
+#: the modules of functions the tests differentiate (``import core_functions``): s2sad
+#: reads their source, so they are real files, shared by the test directories
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 
 
 def write(path, text):

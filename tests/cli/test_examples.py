@@ -16,7 +16,7 @@ import pytest
 
 from s2sad import cli
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "generated_examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "generated_examples"
 
 
 def _rng():

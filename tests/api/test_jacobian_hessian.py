@@ -362,7 +362,7 @@ def test_jacobian_cost_benchmark_runs_and_checks_both_modes(capsys):
     """benchmarks/jacobian_cost.py (the README table) asserts the two modes agree."""
     import importlib.util
     from pathlib import Path
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "jacobian_cost.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "jacobian_cost.py"
     spec = importlib.util.spec_from_file_location("jacobian_cost", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
