@@ -18,8 +18,8 @@ from typing import Dict
 import gast
 
 from . import __version__
-from .emit import emit_module, render_function
 from .analysis.activity import analyze
+from .emit import emit_module
 from .errors import S2sadError, SourceLocation, UnsupportedSyntaxError, WrtError
 from .frontend import front_end
 from .optimize import optimize
@@ -269,7 +269,6 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     (second-order derivatives use it on generated gradient code);
     ``name`` and ``tangent_outputs`` are passed to the forward transform.
     """
-    from .rules import runtime_rules  # noqa: F401  (tangents of runtime helpers)
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,

@@ -17,6 +17,7 @@ from ..errors import S2sadError
 from ..frontend import front_end
 from ..optimize import optimize
 from ..rules import load_builtin_rules
+from ..transform.forward import forward
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, cache_key
 
@@ -121,10 +122,6 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     Global data the function reads is imported from the function's own
     module (not from the in-memory gradient module).
     """
-    # imported here, as pipeline.generate_forward does: the forward transform and the
-    # tangents of runtime helpers load only when forward code is generated
-    from ..rules import runtime_rules  # noqa: F401
-    from ..transform.forward import forward
     load_builtin_rules()
     rev = reverse_entry(func, tuple(wrt), "value_and_grad", inline_helpers=True)
     gradient = compiled_gradient(func, rev)

@@ -119,7 +119,7 @@ def get_function(module, func_name, path):
         methods = sorted(n for n, v in vars(obj).items()
                          if inspect.isfunction(v) and not n.startswith("__"))
         raise CliError(f"{func_name!r} is a class, not a function", where=shown_path(path),
-                       hint=f"name a function defined with 'def'" + (
+                       hint="name a function defined with 'def'" + (
                            f", or a method: {path}:{func_name}.{methods[0]} (its 'self' is "
                            f"a parameter)" if methods else ""))
     if obj is None or not callable(obj):

@@ -12,6 +12,6 @@ def load_builtin_rules():
     import numpy
 
     from .. import runtime, runtime_forward
-    from . import containers, numpy_rules, operators  # noqa: F401  (registration on import)
+    from . import containers, numpy_rules, operators, runtime_rules  # noqa: F401  (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)

@@ -2,10 +2,7 @@
 spellings of its push and pop that second-order code uses.
 """
 
-import numpy as np
-
 from ..syntax.anno import TAPE_OP
-
 
 
 class Stack(list):

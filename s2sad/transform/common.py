@@ -6,9 +6,7 @@ from typing import Any, Dict, List
 import gast
 
 from ..analysis.aliases import ANYWHERE, origins
-from ..analysis.lists import in_place_appends  # noqa: F401  (re-exported)
-from ..analysis.lookup import call_predicates, rule_for  # noqa: F401  (re-exported)
-from ..optimize import drop_orphan_comments, is_comment  # noqa: F401  (re-exported)
+from ..analysis.lookup import call_predicates
 from ..rules import registry
 from ..syntax import anno, nodes
 

@@ -21,7 +21,8 @@ from ..rules import registry
 from ..rules.template import bind_arguments, splice
 from ..syntax import anno, nodes
 from .calls import bind_call
-from .common import collect_bindings, rule_for
+from ..analysis.lookup import rule_for
+from .common import collect_bindings
 from .forward_values import is_zero, replace_names, zero
 
 

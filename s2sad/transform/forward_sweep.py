@@ -28,7 +28,8 @@ from ..syntax.source import is_user_function
 from . import forward_data as data
 from . import forward_rules as rules
 from .calls import CallGraph
-from .common import comment, describe, in_place_appends, source_of
+from ..analysis.lists import in_place_appends
+from .common import comment, describe, source_of
 from .forward_values import Tangent, is_zero, replace_names, same_tangent, zero
 
 

@@ -20,7 +20,8 @@ from ...errors import RuleDefinitionError, UnsupportedSyntaxError
 from ...optimize import fold, is_zero
 from ...rules.template import bind_arguments, splice
 from ...syntax import anno, nodes
-from ..common import collect_bindings, rule_for
+from ...analysis.lookup import rule_for
+from ..common import collect_bindings
 from .env import is_call_of
 
 
