@@ -46,6 +46,13 @@ from .. import anno, nodes
 from ..desugar import desugar, read_after_loop
 from ..names import Namer
 from ..parse import is_user_function, record_path
+from .dicts import CONTENTS, constant_key, dict_names, key_of, kind_name
+from .liveness import exposed_reads, live_after
+from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
+from .mayalias import AliasFacts
+from .writes import (DictFacts, Ownership, RecordedWrite, decide_writes, dict_write_refusal,
+                     drop_statements, op_symbol)
+from .views import VIEW_FUNCTIONS, held_names, is_view_index, may_alias, writes_in_place
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -53,68 +60,7 @@ _BINOP_NAMES = {
     gast.Mod: "mod",
 }
 _UNARY_NAMES = {gast.USub: "neg", gast.UAdd: "pos", gast.Not: "negation", gast.Invert: "inverted"}
-#: calls whose result may share memory with their first argument
-_VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "squeeze",
-                             "swapaxes", "moveaxis", "asarray", "broadcast_to", "atleast_1d",
-                             "atleast_2d", "diagonal", "real", "imag"})
-
-
 _BUILTIN_NAMES = frozenset(dir(builtins))
-
-#: ndarray methods that change the array they are called on -> what to write instead
-_IN_PLACE_METHODS = {
-    "fill": "a = np.full_like(a, value)", "sort": "a = np.sort(a)",
-    "put": "a = a.copy(); a[indices] = values", "resize": "a = np.resize(a, shape)",
-    "itemset": "a[index] = value", "setfield": "build the new array",
-    "partition": "a = np.partition(a, k)", "setflags": "drop the call",
-    "byteswap": "a = a.byteswap()", "shuffle": "a = rng.permutation(a)",
-}
-#: numpy functions that write into their first argument -> what to write instead
-_IN_PLACE_FUNCTIONS = {
-    "copyto": "a = b.copy() (or a = np.where(mask, b, a))", "put": "a[indices] = values",
-    "place": "a = np.where(mask, values, a)", "putmask": "a = np.where(mask, values, a)",
-    "fill_diagonal": "a[np.arange(n), np.arange(n)] = value",
-}
-
-
-def _writes_in_place(call):
-    """(message, hint) when the discarded call ``call`` writes into an array (an
-    ``out=`` argument, an in-place ndarray method, np.copyto...), else None."""
-    if not isinstance(call, gast.Call):
-        return None
-    func = call.func
-    parts, node = [], func
-    while isinstance(node, gast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    parts.append(node.id if isinstance(node, gast.Name) else "...")
-    spelled = ".".join(reversed(parts))
-    name = parts[0]
-    out = [kw.value for kw in call.keywords if kw.arg == "out"]
-    if out:
-        target = out[0].id if isinstance(out[0], gast.Name) else "a"
-        rest = gast.Call(func=func, args=call.args,
-                         keywords=[kw for kw in call.keywords if kw.arg != "out"])
-        try:
-            import ast
-            written = ast.unparse(gast.gast_to_ast(rest))
-        except Exception:   # pragma: no cover - a hint only
-            written = f"{spelled}(...)"
-        return (f"'{spelled}(..., out=...)' writes its result into an array in place; s2sad "
-                f"differentiates values, not writes through out=",
-                f"assign the result instead: {target} = {written}")
-    owner = func.value if isinstance(func, gast.Attribute) else None
-    on_numpy = isinstance(owner, gast.Name) and owner.id in ("np", "numpy")
-    if owner is not None and on_numpy and name in _IN_PLACE_FUNCTIONS:
-        return (f"'{spelled}(a, ...)' writes into its first argument in place; s2sad "
-                f"differentiates values, not such writes",
-                f"compute the new array and assign it: {_IN_PLACE_FUNCTIONS[name]}")
-    if owner is not None and not on_numpy and name in _IN_PLACE_METHODS:
-        return (f"'.{name}()' changes the array it is called on in place, which s2sad "
-                f"cannot differentiate",
-                f"compute the new array and assign it: {_IN_PLACE_METHODS[name]}")
-    return None
-
 
 #: builtins whose result is an iterator (no len(), no items by position)
 _ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
@@ -240,8 +186,8 @@ class _Normalizer:
         # the parameters the arguments' structure shows to be lists and dicts (a dict
         # parameter never rebound: dict item writes are found by user name)
         kinds = kinds or {}
-        self.list_values.update(p for p in self.params if _kind_name(kinds.get(p)) == "list")
-        self.param_dicts = {p for p in self.params if _kind_name(kinds.get(p)) == "dict"
+        self.list_values.update(p for p in self.params if kind_name(kinds.get(p)) == "list")
+        self.param_dicts = {p for p in self.params if kind_name(kinds.get(p)) == "dict"
                             and p not in self.locals}
         self.argument_copies: Set[str] = set()   # copies of arguments written by item
         # (new list, list): a new list holding the other's items (a[1:] of a list), not it
@@ -430,7 +376,7 @@ class _Normalizer:
         """User names a loop assigns that hold a value before it or are read after it."""
         loop_names = nodes.names(loop)
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
-        mutated = set().union(*(_mutated_lists(s) for s in loop.body + loop.orelse))
+        mutated = set().union(*(mutated_lists(s) for s in loop.body + loop.orelse))
         mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
         # a list changed through a name the body binds to it (u = t; u.append(v) in
         # the loop): the copies are followed over the whole body, not one statement
@@ -454,7 +400,7 @@ class _Normalizer:
                 and read_after_loop(self.parsed.node, loop, u, self.tree_cache)}
         # a name the body may read before a trip assigns it reads, from the second
         # trip on, what the trip before assigned
-        early = _exposed_reads(loop, assigned)
+        early = exposed_reads(loop, assigned)
         return sorted({u for u in assigned - targets
                        if u in self.env or u in read_outside or u in early} | kept)
 
@@ -464,7 +410,7 @@ class _Normalizer:
         names = {n.value.id for n in nodes.walk(tree)
                  if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                  and isinstance(n.value, gast.Name)}
-        names |= _list_extensions(tree)
+        names |= list_extensions(tree)
         return {u for u in names if isinstance(self.env.get(u), gast.Name)
                 and self.env[u].id in self.list_values}
 
@@ -472,7 +418,7 @@ class _Normalizer:
         """User names a list method or an item assignment may change, and the names
         copied to or from them."""
         tree = self.parsed.node
-        return _mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
+        return mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
 
     def lists_changed_through(self, tree):
         """User names holding a list now that ``tree`` may change through a name it
@@ -480,7 +426,7 @@ class _Normalizer:
         body where ``u`` holds nothing yet as the loop starts)."""
         stored = {n.value.id for n in nodes.walk(tree) if isinstance(n, gast.Subscript)
                   and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
-        through = _mutated_lists(tree, stored | _list_extensions(tree))
+        through = mutated_lists(tree, stored | list_extensions(tree))
         return {u for u in through if isinstance(self.env.get(u), gast.Name)
                 and self.env[u].id in self.list_values}
 
@@ -777,10 +723,10 @@ class _Normalizer:
             if not (isinstance(node, gast.Name) and node.id in carried
                     and isinstance(sequence, gast.Name) and sequence.id in self.list_values):
                 continue
-            group = _closed_under_copies({u for u, a in self.env.items()
+            group = closed_under_copies({u for u, a in self.env.items()
                                           if isinstance(a, gast.Name) and a.id == sequence.id}
                                          | {node.id}, copies)
-            sized = [n for n in inside if _list_mutation(n)
+            sized = [n for n in inside if list_mutation(n)
                      and n.func.value.id in group] + [
                      n for n in inside if isinstance(n, gast.AugAssign)
                      and isinstance(n.target, gast.Name) and n.target.id in group]
@@ -995,7 +941,7 @@ class _Normalizer:
             self.while_statement(stmt)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
-        elif isinstance(stmt, gast.Expr) and _list_mutation(stmt.value):
+        elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
             self.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and isinstance(stmt.value.func, gast.Attribute) \
@@ -1014,7 +960,7 @@ class _Normalizer:
                 and stmt.value.func.value.id in self.dict_names():
             self.dict_update(stmt)
         elif isinstance(stmt, gast.Expr):
-            in_place = _writes_in_place(stmt.value)
+            in_place = writes_in_place(stmt.value)
             if in_place is not None:
                 raise self.error(in_place[0], stmt, hint=in_place[1])
             if isinstance(stmt.value, gast.Call):
@@ -1264,7 +1210,7 @@ class _Normalizer:
         node = self.parsed.node
         found = self.dict_names_cache.get(id(node))
         if found is None:
-            found = self.dict_names_cache[id(node)] = _dict_names(node)
+            found = self.dict_names_cache[id(node)] = dict_names(node)
         return found
 
     def is_dict_target(self, target):
@@ -1398,7 +1344,7 @@ class _Normalizer:
         if atom.id in self.item_edges:
             found.append(self.item_edges[atom.id])
         found += [(c, k) for (c, h), k in sorted(self.container_keys.items(), key=repr)
-                  if h == atom.id and k is not _CONTENTS]
+                  if h == atom.id and k is not CONTENTS]
         held = {a.id for a in self.env.values() if isinstance(a, gast.Name)}
         return [(p, k) for p, k in found if isinstance(k, (str, int)) and p in held]
 
@@ -1422,25 +1368,16 @@ class _Normalizer:
         while parent not in seen:
             seen.add(parent)
             mine = [(h, k) for (c, h), k in self.container_keys.items() if c == parent]
-            direct = [h for h, k in mine if k == key and k is not _CONTENTS]
+            direct = [h for h, k in mine if k == key and k is not CONTENTS]
             if direct:
                 return direct[0] if len(direct) == 1 else None
             if any(k is None for _, k in mine):
                 return None   # something held under a key not known here
-            olds = [h for h, k in mine if k is _CONTENTS]
+            olds = [h for h, k in mine if k is CONTENTS]
             if len(olds) != 1:
                 return None
             parent = olds[0]
         return None
-
-    def sibling(self, name, key, closure, same):
-        """Is ``name`` read as an item of one of the dicts ``key[0]``, under the key
-        ``key[1]`` (either key unknown counts)?"""
-        if name not in self.item_edges:
-            return False
-        parent, item_key = self.item_edges[name]
-        return bool(closure(parent, same) & key[0]) and (
-            None in (item_key, key[1]) or item_key == key[1])
 
     def dict_update(self, stmt):
         """``d.update({k: v, ...})``, ``d.update(k=v, ...)``: the values first, then one
@@ -1492,7 +1429,7 @@ class _Normalizer:
     def dict_link(self, new, old, value, key=None):
         """``new = dict_set(old, key, value)``: ``new`` holds ``old``'s items and ``value``
         (a new dict: not the same object as ``old``)."""
-        for held, under in ((old, _CONTENTS), (value, _key_of(key))):
+        for held, under in ((old, CONTENTS), (value, key_of(key))):
             if isinstance(held, gast.Name):
                 self.hold(new, held.id)
                 self.container_edges.add((new, held.id))
@@ -1505,27 +1442,6 @@ class _Normalizer:
             key = None   # held under two keys
         self.container_keys[pair] = key
 
-    def children(self, parents, key, closure, same):
-        """The values the dicts ``parents`` may hold under ``key`` (None: any key), each
-        with the values that are the same object: what ``parent[key]`` may be."""
-        found, todo, seen = set(), list(parents), set()
-        while todo:
-            parent = todo.pop()
-            if parent in seen:
-                continue
-            seen.add(parent)
-            for (container, held), under in self.container_keys.items():
-                if container != parent:
-                    continue
-                if under is _CONTENTS:   # dict_set's old dict: its items, bar the new key
-                    todo.extend(closure(held, same))
-                elif under is None or key is None or under == key:
-                    found |= closure(held, same)
-            for container, held in self.container_edges:
-                if container == parent and (container, held) not in self.container_keys:
-                    found |= closure(held, same)   # a list or tuple: any item
-        return found
-
     def record_dict_write(self, written, user, node, skip=()):
         """Remember an item write into the dict ``written`` (the SSA value ``user``'s
         write reaches) with the other names read after it (but ``skip``, the names the
@@ -1536,72 +1452,6 @@ class _Normalizer:
                         and a.id != "UNBOUND"
                         and u not in self.return_names and self.read_after(u, line, node))
         self.dict_writes.append((written, user, others, self.parsed.location(node)))
-
-    def check_dict_writes(self):
-        """Refuse an item write into a dict (made a new dict in generated code) when
-        another name read later may hold the same dict object, on some path: Python's
-        write would change what that name reads, the new dict would not.  Names that
-        hold the dict (a copy ``e = d``, a branch, a loop-carried value, a container
-        holding it) count, and for a dict that is an item of another one (``d["a"]``,
-        ``inner = outer["a"]``), the names that hold that other one or read the same
-        item from it."""
-        if not self.dict_writes:
-            return
-        same, reach = {}, {}
-        for name, sources in self.holds.items():
-            for source, _ in sources:
-                if self.item_edges.get(name, (None,))[0] == source:
-                    continue   # name = source[key]: an item, not the container
-                reach.setdefault(name, set()).add(source)
-                if (name, source) not in self.container_edges:
-                    same.setdefault(name, set()).add(source)
-
-        cache = {}
-
-        def closure(start, edges):
-            found = cache.get((start, id(edges)))
-            if found is not None:
-                return found
-            seen, todo = set(), [start]
-            while todo:
-                n = todo.pop()
-                if n not in seen:
-                    seen.add(n)
-                    todo.extend(edges.get(n, ()))
-            cache[(start, id(edges))] = frozenset(seen)
-            return cache[(start, id(edges))]
-
-        for written, user, others, where in self.dict_writes:
-            todo, done = [(frozenset(closure(written, same)), None)], []
-            while todo:
-                objects, key = todo.pop()
-                if (objects, key) in done:
-                    continue
-                done.append((objects, key))
-                for other, atom in others:
-                    if atom == written or closure(atom, reach) & objects:
-                        reason = f"{other!r} may hold that dict"
-                    elif key is not None and any(
-                            self.sibling(m, key, closure, same) for m in closure(atom, reach)):
-                        reason = f"{other!r} may hold the same inner dict"
-                    else:
-                        continue
-                    raise UnsupportedSyntaxError(
-                        f"writing an item into {user!r} would also change {other!r}, which "
-                        f"is read later: {reason} (through a copy, a branch, an earlier loop "
-                        f"trip or a container), and s2sad writes dict items into a new dict",
-                        where, hint=f"make {user!r} a dict of its own before the write "
-                                    f"({user} = dict({user})), or read {other!r} before it")
-                for m in objects:
-                    if m in self.item_edges:   # an item of another dict: protect that one
-                        parent, item_key = self.item_edges[m]
-                        parents = frozenset(closure(parent, same))
-                        todo.append((parents, None))
-                        todo.append((objects, (parents, item_key)))
-                        # and the value the parent was given under that key is this dict
-                        held = self.children(parents, item_key, closure, same)
-                        if held - objects:
-                            todo.append((frozenset(objects | held), key))
 
     def may_hold(self, ssa, array):
         """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
@@ -1631,7 +1481,7 @@ class _Normalizer:
         around it included)?  Where the statement is not found in the function's
         tree: is ``user`` read after ``line``, or anywhere in an enclosing loop?"""
         if node is not None:
-            found = _live_after(self.parsed.node, node, user, self.tree_cache)
+            found = live_after(self.parsed.node, node, user, self.tree_cache)
             if found is not None:
                 return found
         start = min((s for s, e in self.loop_spans if s <= line <= e), default=line)
@@ -1702,15 +1552,15 @@ class _Normalizer:
         # a list the function changes by a method (xs.append(v)...), or through a name
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
-        changed = _mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
+        changed = mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
         # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
-        changed |= _mutated_lists(self.parsed.node, _list_extensions(self.parsed.node)) & {
+        changed |= mutated_lists(self.parsed.node, list_extensions(self.parsed.node)) & {
             p for p in self.params if self.param_sequences.get(p) == "list"}
         written = [u for u in written if u not in self.tuple_params]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in self.list_values}
         for t in nodes.walk(self.parsed.node):
-            if _list_mutation(t) and t.func.value.id in changed:
+            if list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         outside = self.outside_values() if first_lines else []
@@ -1969,9 +1819,9 @@ class _Normalizer:
             return
         if self.held_before(target.id, stmt.lineno):
             raise self.error(
-                f"'{target.id} {_op_symbol(stmt.op)}= ...' would also change the list or tuple "
+                f"'{target.id} {op_symbol(stmt.op)}= ...' would also change the list or tuple "
                 f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
-                hint=f"write '{target.id} = {target.id} {_op_symbol(stmt.op)} ...' to make a "
+                hint=f"write '{target.id} = {target.id} {op_symbol(stmt.op)} ...' to make a "
                      f"new value")
         current = self.read_name(target.id, target)
         if isinstance(current, gast.Name) and current.id in self.list_values \
@@ -1997,7 +1847,7 @@ class _Normalizer:
             # Python's 'v op= e' updates in place exactly when v holds an array (or a
             # list): a number gets a new value.  Where v may share an array with another
             # name, whether it does is decided when the code runs (check_not_inplace)
-            op = _op_symbol(stmt.op)
+            op = op_symbol(stmt.op)
             hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
             checked = False
             owner = self.outside_owner(current.id, target.id)
@@ -2048,7 +1898,7 @@ class _Normalizer:
         others = sorted((u, a) for u, a in self.env.items()
                         if u != base.id and isinstance(a, gast.Name) and a.id != current.id
                         and u not in self.return_names and self.read_after(u, line, stmt))
-        op = _op_symbol(stmt.op)
+        op = op_symbol(stmt.op)
         message = (f"'{base.id}[...] {op}= ...' updates the array that item holds in place "
                    f"(for arrays, {op}= writes in place), and {{}} holds that array too: "
                    f"Python changes it there as well, which s2sad does not follow")
@@ -2093,7 +1943,7 @@ class _Normalizer:
         same = set()
         if isinstance(root, gast.Name) and isinstance(self.env.get(root.id), gast.Name):
             same.add(self.env[root.id].id)
-        op = _op_symbol(stmt.op)
+        op = op_symbol(stmt.op)
         hint = f"write '{label} = {label} {op} ...' to make a new array"
         # the dict's other items may hold the same array ({"a": y, "b": y})
         self.helpers["check_item_alone"] = check_item_alone
@@ -2142,7 +1992,7 @@ class _Normalizer:
             if outer is not None:
                 return outer
         for stmt in nodes.statements(loop.body):
-            if isinstance(stmt, gast.Assign) and _may_alias(stmt.value) and any(
+            if isinstance(stmt, gast.Assign) and may_alias(stmt.value) and any(
                     n.id == name for t in stmt.targets for n in nodes.names(t)):
                 return (f"line {self.parsed.location(stmt).line} binds {name!r} to an "
                         f"existing array for the next trip")
@@ -2321,7 +2171,7 @@ class _Normalizer:
                                  hint="compare two values at a time")
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
-        elif _list_mutation(node) and node.func.attr == "pop" \
+        elif list_mutation(node) and node.func.attr == "pop" \
                 and self.global_path(node.func) is None:
             return self.list_method(node, target)
         elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
@@ -2360,7 +2210,7 @@ class _Normalizer:
         elif isinstance(node, gast.Dict):
             if any(key is None for key in node.keys):
                 return self.dict_unpacking(node, target)
-            if not all(_constant_key(k) for k in node.keys):
+            if not all(constant_key(k) for k in node.keys):
                 return self.dict_display(node, target)
             # a key written twice keeps its first place and its last value, as in Python
             # (every value is still computed, in order)
@@ -2849,12 +2699,12 @@ class _Normalizer:
                 if isinstance(item, gast.Name):
                     self.hold(name, item.id)
                     self.container_edges.add((name, item.id))
-                    self.key_under(name, item.id, _key_of(key))
+                    self.key_under(name, item.id, key_of(key))
             return
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             key = value.slice.value if isinstance(value.slice, gast.Constant) else None
             self.item_edges[name] = (value.value.id, key)
-            if _is_view_index(value.slice):
+            if is_view_index(value.slice):
                 self.slices.add(name)   # (a dict has no slices)
         fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
         if fn is builtins.list and len(value.args) == 1 and not value.keywords:
@@ -2924,7 +2774,7 @@ class _Normalizer:
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             source = value.value.id
             self.list_items.setdefault(source, set()).add(name)
-            if not _is_view_index(value.slice):
+            if not is_view_index(value.slice):
                 # y[i], y[i, j], y[idx]: a number (a 0-d result copies), a view (fewer
                 # indices than axes), or a copy (a fancy index): decided when it runs
                 self.hold(name, source)
@@ -2932,7 +2782,7 @@ class _Normalizer:
                 return
         elif isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
             fn = anno.get(value, anno.CALLEE)
-            if getattr(fn, "__name__", "") in _VIEW_FUNCTIONS:
+            if getattr(fn, "__name__", "") in VIEW_FUNCTIONS:
                 source = value.args[0].id
         if source is not None:
             self.link(name, source)
@@ -2949,112 +2799,6 @@ class _Normalizer:
         ``back``: the loop whose next trip sees ``name`` (a loop-carried value)."""
         if name != source:
             self.holds.setdefault(name, []).append((source, back))
-
-    def origins(self, skip=frozenset()):
-        """``conflict(a, b)``: may the SSA values ``a`` and ``b`` share memory, on some
-        path?  And ``expand(a)``: the values ``a`` may hold, each named by the SSA name
-        that made it (an operation, a parameter, a global) and the loops whose earlier
-        trips made it.
-
-        Every path counts: both branches of an ``if`` (conditional expressions and
-        ``and``/``or`` included), every trip of a loop, views, containers and helper
-        results.  A loop-carried name stands for "what it holds as this trip starts"
-        (a *slot*).  A value made in a loop and carried to its next trip is not the
-        one the next trip makes (``c = b * 2; c[0] = v; b = c`` writes into a new
-        array each trip), so it is marked with that loop.  When a loop's carried
-        names start with values that share no memory, and each trip ends with each
-        holding either a value the trip made or what one of them held as it started,
-        no two of them holding the same, they never share memory with each other
-        (``a, b = b, a`` in a loop, ping-pong buffers).
-        """
-        slot_loop = {name: key for key, names in self.loop_carried.items() for name in names}
-        holds = {name: [(s, b) for s, b in sources if (name, s) not in skip]
-                 for name, sources in self.holds.items()}
-        holds = {name: sources for name, sources in holds.items() if sources}
-        entries, ends = {}, {}
-        for name, sources in holds.items():
-            if name in slot_loop:
-                entries[name] = [s for s, back in sources if back is None]
-                ends[name] = [s for s, back in sources if back is not None]
-
-        direct = {}   # name -> its tokens: ("slot", carried name) or ("made", SSA name)
-
-        def tokens(name, seen=()):
-            if name in direct:
-                return direct[name]
-            if name in slot_loop:
-                found = {("slot", name)}
-            elif name not in holds:
-                found = {("made", name)}
-            elif name in seen:
-                return set()
-            else:
-                found = set()
-                for source, _ in holds[name]:
-                    found |= tokens(source, seen + (name,))
-            direct[name] = found
-            return found
-
-        for name in list(holds) + list(slot_loop):
-            tokens(name)
-
-        # a slot holds what its entry value holds, or, from an earlier trip, what the
-        # end of a trip gave it (the loop's own values marked with the loop)
-        expanded = {}
-
-        def of_token(token):
-            kind, name = token
-            if kind == "made":
-                return {(name, frozenset())}
-            return expanded.get(name, set())
-
-        changed = True
-        while changed:
-            changed = False
-            for name, key in slot_loop.items():
-                value = set(expanded.get(name, ()))
-                for source in entries.get(name, ()):
-                    for token in tokens(source):
-                        value |= of_token(token)
-                for source in ends.get(name, ()):
-                    for token in tokens(source):
-                        for origin, loops in of_token(token):
-                            if origin in self.loop_inside.get(key, ()):
-                                loops = loops | {key}
-                            value.add((origin, loops))
-                if value != expanded.get(name, set()):
-                    expanded[name] = value
-                    changed = True
-
-        distinct = set()   # loops whose carried names never share memory with each other
-        for key, names in self.loop_carried.items():
-            starts = [set().union(*(of_token(t) for s in entries.get(n, ()) for t in tokens(s)))
-                      for n in names]
-            finals = [set().union(*(tokens(s) for s in ends[n])) if ends.get(n)
-                      else {("slot", n)} for n in names]
-            inside = self.loop_inside.get(key, set())
-            if all(kind == "slot" and slot_loop.get(n) == key or kind == "made" and n in inside
-                   for final in finals for kind, n in final) \
-                    and _pairwise_disjoint(starts) and _pairwise_disjoint(finals):
-                distinct.add(key)
-
-        def expand(name):
-            return set().union(set(), *(of_token(t) for t in tokens(name)))
-
-        def conflict(a, b):
-            mine, theirs = tokens(a), tokens(b)
-            if mine & theirs:
-                return True
-            for one in mine:
-                for other in theirs:
-                    if one[0] == other[0] == "slot" and slot_loop[one[1]] in distinct \
-                            and slot_loop[one[1]] == slot_loop[other[1]]:
-                        continue   # two carried names of a loop that keeps them apart
-                    if of_token(one) & of_token(other):
-                        return True
-            return False
-
-        return conflict, expand
 
     def record_write(self, written, node, user, update=None, pending=None, kind="array",
                      same=()):
@@ -3089,175 +2833,51 @@ class _Normalizer:
                     self.emit(gast.Assign(targets=[ok], value=anno.set(
                         call, anno.CALLEE, check_not_shared), type_comment=None)),
                     self.emit(gast.Assert(test=nodes.name(""), msg=None)))))
-        self.writes.append((written, user, update, others, outside, where, pending, shared, kind))
+        self.writes.append(RecordedWrite(written, user, update, others, frozenset(outside), where,
+                                        pending, shared, kind))
+
+    def alias_facts(self):
+        """The may-alias facts the walk has found (see ``mayalias.AliasFacts``)."""
+        return AliasFacts(self.holds, self.loop_carried, self.loop_inside, self.maybe_links,
+                          self.call_holds, self.list_items, self.list_copies, self.defined)
 
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
-        or one the function does not own.  An update ``v op= ...`` is decided when the
-        code runs (a number gets a new value): its pending check gets the reason, or is
-        dropped where no other array can be reached."""
-        if not self.writes:
-            return
-        # exact: the items read (y[i]) taken for values of their own; loose: for views
-        conflict, expand = self.origins()
-        decidable = self.decidable_links()
-        exact, _ = self.origins(decidable) if decidable else (conflict, expand)
+        or one the function does not own (see ``writes.decide_writes``).  An update
+        ``v op= ...`` is decided when the code runs (a number gets a new value): its
+        pending check gets the reason, or is dropped where no other array can be
+        reached; a run-time sharing check gets its reason, or is dropped."""
+        own = Ownership(self.callee, self.root_params, frozenset(self.inlined_args))
+        decisions = decide_writes(self.writes, self.alias_facts(), own)
         unneeded = set()
-        for written, user, update, others, outside, where, pending, shared, kind in self.writes:
-            # an array the function does not own: refused; another name read later:
-            # decided when the code runs where the generated code's values share memory
-            # as Python's do (not through a helper's result: reverse mode passes a copy)
-            exact_here = exact
-            if kind == "list":
-                reason = self.list_from_outside(written, user, outside)
-                items = self.list_item_edges(written)
-                if items:   # a change of the list leaves the items it holds as they are
-                    exact_here, _ = self.origins(decidable | items)
-            else:
-                reason = self.write_conflict(written, user, update, [], outside, exact,
-                                             expand, kind)
-            undecidable = [o for o in others if exact_here(written, o[1])
-                           and not (self.run_decides(written) and self.run_decides(o[1]))]
-            if reason is None and undecidable:
-                reason = self.write_conflict(written, user, update, undecidable, set(),
-                                             exact_here, expand, kind)
-            for atom, text, hint, ok, emitted in shared:
-                # a maybe-view of the written array: refused when the code runs if the
-                # two share memory then
-                loose = None if reason is not None else self.write_conflict(
-                    written, user, update, [o for o in others if o[1] == atom], set(),
-                    conflict, expand, kind)
+        for write, decision in zip(self.writes, decisions):
+            for (atom, text, hint, ok, emitted), loose in zip(write.shared, decision.loose):
                 if loose is None:
                     unneeded.update(id(stmt) for stmt in emitted)
                     continue
                 text.value, hint.value = loose
                 ok.id = emitted[1].test.id = self.namer.fresh("not_shared")
                 self.defined.add(ok.id)
+            reason, pending = decision.reason, write.pending
             if reason is None:
                 if pending is not None:
                     unneeded.update(id(stmt) for stmt in pending[1])
-            elif update is None:
-                raise SharedWriteError(reason[0], where, hint=reason[1])
+            elif write.update is None:
+                raise SharedWriteError(reason[0], write.where, hint=reason[1])
             elif pending is not None:
                 pending[0].value = reason[0]
         if unneeded:
-            _drop_statements(self.out, unneeded)
+            drop_statements(self.out, unneeded)
 
-    def list_item_edges(self, written):
-        """The holds ``(list, item)`` from the list ``written`` and the versions of it
-        it was made from (appends, item writes, copies) to the items they hold."""
-        found, seen, todo = set(), set(), [written]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            items = self.list_items.get(current, ())
-            for source, _ in self.holds.get(current, ()):
-                if source in items:
-                    found.add((current, source))
-                else:
-                    todo.append(source)
-        return frozenset(found)
-
-    def list_from_outside(self, written, user, outside):
-        """(message, hint) when the list ``written`` may be one the function did not
-        make (an argument not copied, a global, an inlined helper's argument, or a list
-        inside one of those), else None.  The items a list holds are other objects:
-        the search does not go into them."""
-        seen, todo = set(), [written]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            sources = [s for s, _ in self.holds.get(current, ())
-                       if s not in self.list_items.get(current, ())
-                       and (current, s) not in self.list_copies]
-            if sources:
-                todo.extend(sources)
-            elif current != "UNBOUND" and (current in outside or current not in self.defined):
-                owner = (f"the caller's value {current!r}" if current in outside
-                         else f"{current!r}, defined outside the function")
-                return (f"changing the list {user!r} (by a list method or item assignment) "
-                        f"may change {owner}: {user!r} may hold that list or one inside it, "
-                        f"and s2sad changes only lists the function made",
-                        f"make {user!r} a list of its own first: {user} = list({user})")
-        return None
-
-    def run_decides(self, name):
-        """Whether the values ``name`` may hold share memory in the generated code as
-        in Python's call: none of them comes through a call of the user's function."""
-        seen, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            if current in self.call_holds:
-                return False
-            todo.extend(s for s, _ in self.holds.get(current, ()))
-        return True
-
-    def decidable_links(self):
-        """The maybe-links (see ``maybe_links``) whose sharing the generated code shows
-        as Python's call would: not through the result of a call of the user's function
-        (reverse mode passes a copy of an argument the function writes into)."""
-        found = set()
-        for name, source in self.maybe_links:
-            seen, todo, through_call = set(), [source], False
-            while todo and not through_call:
-                current = todo.pop()
-                if current in seen:
-                    continue
-                seen.add(current)
-                through_call = current in self.call_holds
-                todo.extend(s for s, _ in self.holds.get(current, ()))
-            if not through_call:
-                found.add((name, source))
-        return frozenset(found)
-
-    def write_conflict(self, written, user, update, others, outside, conflict, expand,
-                       kind="array"):
-        """(message, hint) of why a write through ``user`` may change another array, or
-        None."""
-        how = ("(through a branch, a conditional expression, an earlier loop trip, a "
-               "view, a container or a helper's result)")
-        if kind == "list":
-            what = f"changing the list {user!r} (by a list method or item assignment)"
-            fix = f"make {user!r} a list of its own first: {user} = list({user})"
-        elif update is None:
-            what = f"writing into {user!r}"
-            fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
-        else:
-            op = _op_symbol(update)
-            what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
-            fix = f"write '{user} = {user} {op} ...' to make a new array"
-        for origin, _ in sorted(expand(written), key=repr):
-            if update is not None and not self.callee and origin in self.root_params \
-                    and origin not in self.inlined_args:
-                # 'x op= ...' on the function's own argument: the update makes a new
-                # value (the caller's array stays as it is, as it does for the copies
-                # of arguments written by subscript), and the other arguments and
-                # globals sharing its memory are refused when the code runs
-                # (ensure_unshared); other names holding it are checked below
-                continue
-            if origin == "UNBOUND":
-                continue   # a path where the name holds nothing: reading it raises there
-            if origin in outside or origin not in self.defined:
-                owner = (f"the caller's array {origin!r}" if origin in outside
-                         else f"{origin!r}, defined outside the function")
-                return (f"{what} may change {owner}: {user!r} may hold that array {how}, "
-                        f"and s2sad writes only into arrays the function made", fix)
-        # the arrays the write may reach themselves first, then names holding them
-        reached = {origin for origin, _ in expand(written)}
-        thing = "list" if kind == "list" else "array"
-        for other, atom in sorted(others, key=lambda o: o[1] not in reached):
-            if conflict(written, atom):
-                return (f"{what} may also change {other!r}, which is read later: {user!r} "
-                        f"may hold the same {thing} as {other!r} {how}",
-                        f"to leave {other!r} as it is, {fix}")
-        return None
+    def check_dict_writes(self):
+        """Refuse an item write into a dict another name read later may see (see
+        ``writes.dict_write_refusal``)."""
+        facts = DictFacts(self.holds, self.item_edges, self.container_edges,
+                          self.container_keys)
+        refusal = dict_write_refusal(self.dict_writes, facts)
+        if refusal is not None:
+            message, where, hint = refusal
+            raise UnsupportedSyntaxError(message, where, hint=hint)
 
     def index(self, node):
         if isinstance(node, gast.Slice):
@@ -3353,20 +2973,6 @@ class _Normalizer:
         return call
 
 
-_CONTENTS = object()   # dict_set(old, ...): the new dict holds old's items
-
-
-def _key_of(key):
-    """A normalized key's constant value, or None when it is known only at run time."""
-    return key.value if isinstance(key, gast.Constant) else None
-
-
-def _constant_key(key):
-    """A dict display's key written as a string or integer constant."""
-    return isinstance(key, gast.Constant) and (
-        isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
-
-
 def _returns_displays(fn):
     """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
     tuple display (or comprehension): a new container, never one of its arguments."""
@@ -3391,282 +2997,6 @@ def _returned_display(fn):
     if not returns or None in found:
         return None
     return found.pop() if len(found) == 1 else "mixed"
-
-
-def _kind_name(kind):
-    """``"list"``, ``"tuple"`` or ``"dict"`` for a container kind (``analysis.kinds``),
-    else None."""
-    return kind[0] if isinstance(kind, tuple) and kind else None
-
-
-def _dict_names(fn):
-    """Names ``fn``'s code shows to hold a dict: bound to a dict literal, a dict
-    comprehension or ``dict(...)``, indexed by a string, or with a dict method called."""
-    found = set()
-    # the targets of loops over a literal list or tuple of strings: string keys too
-    string_keys = {node.target.id for node in gast.walk(fn)
-                   if isinstance(node, gast.For) and isinstance(node.target, gast.Name)
-                   and isinstance(node.iter, (gast.List, gast.Tuple)) and node.iter.elts
-                   and all(isinstance(e, gast.Constant) and isinstance(e.value, str)
-                           for e in node.iter.elts)}
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
-                and isinstance(node.slice, gast.Name) and node.slice.id in string_keys:
-            found.add(node.value.id)
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name) and (
-                    isinstance(node.value, (gast.Dict, gast.DictComp))
-                    or isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Name)
-                    and node.value.func.id == "dict"):
-            found.add(node.targets[0].id)
-        elif isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
-                and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, str):
-            found.add(node.value.id)
-        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and node.func.attr in _DICT_METHODS and isinstance(node.func.value, gast.Name):
-            found.add(node.func.value.id)
-    return found
-
-
-_DICT_METHODS = frozenset({"items", "keys", "values", "get", "update", "setdefault",
-                           "popitem"})
-
-
-def _drop_statements(body, doomed):
-    """Remove the statements whose id is in ``doomed`` from ``body`` and the bodies
-    nested in it (in place: the normalizer's own output, not its input)."""
-    body[:] = [stmt for stmt in body if id(stmt) not in doomed]
-    for stmt in body:
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                _drop_statements(inner, doomed)
-
-
-def _is_view_index(index):
-    """Whether ``x[index]`` is a view of ``x`` whatever the values: a slice, ``None``
-    or ``...`` among the indices."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and (
-        p.value is None or p.value is Ellipsis) for p in parts)
-
-
-def _live_after(root, node, name, cache):
-    """Whether the statement of ``root`` holding ``node`` may be followed, on some path,
-    by a read of ``name`` before an assignment to it (None: ``node`` is not in
-    ``root``)."""
-    key = ("parents", id(root))
-    parents = cache.get(key)
-    if parents is None:
-        parents = {}
-        for parent in nodes.walk(root):
-            for child in gast.iter_child_nodes(parent):
-                parents[id(child)] = parent
-        cache[key] = parents
-    # the chain of (block, position) from the statement out to the function's body
-    chain, current = [], node
-    while current is not root:
-        parent = parents.get(id(current))
-        if parent is None:
-            return None
-        for field in ("body", "orelse"):
-            block = getattr(parent, field, None)
-            if isinstance(block, list) and any(s is current for s in block):
-                index = next(i for i, s in enumerate(block) if s is current)
-                chain.append((parent, field, block, index))
-        current = parent
-    if not chain:
-        return None
-    for parent, field, block, index in chain:
-        state = _scan(block[index + 1:], name)
-        if state == "read":
-            return True
-        if state == "bound":
-            return False
-        if isinstance(parent, (gast.For, gast.While)) and field == "body":
-            # the next trip: the loop's test, then its body from the top
-            if isinstance(parent, gast.While) and _reads(parent.test, name):
-                return True
-            bound = isinstance(parent, gast.For) and any(
-                n.id == name for n in nodes.names(parent.target))
-            if not bound and _scan(parent.body, name) == "read":
-                return True
-        if isinstance(parent, gast.FunctionDef) and parent is not root:
-            return None   # a local function's body: inlined where it is called
-    return False
-
-
-def _reads(node, name):
-    return any(n.id == name and isinstance(n.ctx, gast.Load) for n in nodes.names(node))
-
-
-def _scan(stmts, name):
-    """"read" when running ``stmts`` may read ``name`` before binding it, "bound" when
-    every path binds it first (or leaves the function), else "open"."""
-    for stmt in stmts:
-        if isinstance(stmt, gast.If):
-            if _reads(stmt.test, name):
-                return "read"
-            states = {_scan(stmt.body, name), _scan(stmt.orelse, name)}
-            if "read" in states:
-                return "read"
-            if states == {"bound"}:
-                return "bound"
-        elif isinstance(stmt, (gast.For, gast.While)):
-            header = stmt.iter if isinstance(stmt, gast.For) else stmt.test
-            if _reads(header, name):
-                return "read"
-            if _scan(stmt.body, name) == "read" or _scan(stmt.orelse, name) == "read":
-                return "read"   # a loop may run no trip: it binds nothing for certain
-        elif isinstance(stmt, gast.Assign):
-            if _reads(stmt.value, name) or any(_reads(t, name) for t in stmt.targets):
-                return "read"   # x[i] = v reads x
-            if any(isinstance(t, gast.Name) and t.id == name or isinstance(
-                    t, (gast.Tuple, gast.List)) and any(
-                    isinstance(e, gast.Name) and e.id == name for e in t.elts)
-                    for t in stmt.targets):
-                return "bound"
-        elif isinstance(stmt, gast.AnnAssign):
-            if stmt.value is not None and _reads(stmt.value, name):
-                return "read"
-            if isinstance(stmt.target, gast.Name) and stmt.target.id == name \
-                    and stmt.value is not None:
-                return "bound"
-        elif isinstance(stmt, gast.AugAssign):
-            if any(n.id == name for n in nodes.names(stmt)):
-                return "read"
-        elif isinstance(stmt, gast.Return):
-            return "read" if stmt.value is not None and _reads(stmt.value, name) else "bound"
-        elif any(n.id == name for n in nodes.names(stmt)):
-            return "read"   # anything else that mentions the name (a local def, a call)
-    return "open"
-
-
-def _pairwise_disjoint(sets):
-    seen = set()
-    for one in sets:
-        if seen & one:
-            return False
-        seen |= one
-    return True
-
-
-def _exposed_reads(loop, candidates):
-    """The names of ``candidates`` that one trip of ``loop`` may read before it
-    assigns them (on some path through the body: the value of the trip before)."""
-    exposed = set()
-
-    def reads(node, bound):
-        for n in nodes.names(node):
-            if isinstance(n.ctx, gast.Load) and n.id in candidates and n.id not in bound:
-                exposed.add(n.id)
-
-    def stores(target):
-        return {n.id for n in nodes.names(target) if isinstance(n.ctx, gast.Store)}
-
-    def block(stmts, bound):
-        bound = set(bound)
-        for stmt in stmts:
-            if isinstance(stmt, gast.If):
-                reads(stmt.test, bound)
-                bound = block(stmt.body, bound) & block(stmt.orelse, bound)
-            elif isinstance(stmt, gast.For):
-                reads(stmt.iter, bound)
-                block(stmt.body, bound | stores(stmt.target))
-            elif isinstance(stmt, gast.While):
-                reads(stmt.test, bound)
-                block(stmt.body, bound)
-            elif isinstance(stmt, (gast.FunctionDef, gast.Lambda)):
-                continue
-            elif isinstance(stmt, gast.AugAssign):
-                reads(stmt.target, bound)
-                for n in nodes.names(stmt.target):
-                    if n.id in candidates and n.id not in bound:
-                        exposed.add(n.id)
-                reads(stmt.value, bound)
-                bound |= stores(stmt.target)
-            elif isinstance(stmt, (gast.Assign, gast.AnnAssign)):
-                reads(stmt.value, bound)
-                targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
-                for target in targets:
-                    reads(target, bound)   # x[i] = v reads x
-                    bound |= stores(target) if not isinstance(target, gast.Subscript) \
-                        else set()
-            else:
-                reads(stmt, bound)
-        return bound
-
-    if isinstance(loop, gast.While):
-        reads(loop.test, set())
-        block(loop.body, set())
-    else:
-        block(loop.body, stores(loop.target))
-    return exposed
-
-
-def _may_alias(value):
-    """Whether assigning ``value`` may bind a name to an existing array rather than a
-    new one: a name, an item or attribute of one, a view, or a tuple or choice of them."""
-    if isinstance(value, (gast.Name, gast.Subscript, gast.Attribute, gast.Starred)):
-        return True
-    if isinstance(value, (gast.Tuple, gast.List)):
-        return any(_may_alias(e) for e in value.elts)
-    if isinstance(value, gast.IfExp):
-        return _may_alias(value.body) or _may_alias(value.orelse)
-    if isinstance(value, gast.BoolOp):
-        return any(_may_alias(v) for v in value.values)
-    if isinstance(value, gast.Call):
-        func = value.func
-        called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
-        return called in _VIEW_FUNCTIONS
-    return False
-
-
-def _list_mutation(node):
-    """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop()`` or
-    ``xs.pop(i)`` on a plain name, with positional arguments."""
-    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-            and isinstance(node.func.value, gast.Name) and not node.keywords
-            and (node.func.attr, len(node.args)) in _LIST_METHOD_ARITY)
-
-
-_LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
-
-
-def _list_extensions(tree):
-    """User names ``tree`` updates by ``name += ...``."""
-    return {n.target.id for n in nodes.walk(tree) if isinstance(n, gast.AugAssign)
-            and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
-
-
-def _mutated_lists(tree, extra=()):
-    """User names a list method changes in ``tree`` (and ``extra``), and the names
-    copied to or from them (``b = a``), which hold the same list."""
-    found = {n.func.value.id for n in nodes.walk(tree) if _list_mutation(n)} | set(extra)
-    copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
-              and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
-    return _closed_under_copies(found, copies)
-
-
-def _closed_under_copies(names, copies):
-    """``names`` with every name a copy ``a = b`` (a pair of ``copies``) joins to one of
-    them, in either direction, until nothing more joins."""
-    found = set(names)
-    changed = bool(found)
-    while changed:
-        changed = False
-        for a, b in copies:
-            if (a in found) != (b in found):
-                found |= {a, b}
-                changed = True
-    return found
-
-
-def _is_append(node):
-    """``xs.append(v)`` on a plain name with one positional argument."""
-    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-            and node.func.attr == "append" and isinstance(node.func.value, gast.Name)
-            and len(node.args) == 1 and not node.keywords)
 
 
 def _atom_key(atom):
@@ -3737,11 +3067,6 @@ def _is_atomic(node):
             and isinstance(node.operand, gast.Constant):
         return True
     return False
-
-
-def _op_symbol(op):
-    return {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
-            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}.get(type(op), "?")
 
 
 def _base_name(node):
@@ -3927,14 +3252,14 @@ def _containers_and_loops(fn):
     everything = nodes.walk(fn)
     for node in everything:
         items = []
-        if isinstance(node, gast.Call) and _list_mutation(node) and node.func.attr != "pop":
+        if isinstance(node, gast.Call) and list_mutation(node) and node.func.attr != "pop":
             items = node.args[-1:]
         elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
                 and isinstance(node.value, (gast.List, gast.Tuple)):
             items = node.value.elts
         for item in items:
-            for name in _held_names(item):
+            for name in held_names(item):
                 held.setdefault(name, []).append(node.lineno)
     loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
              for n in everything if isinstance(n, (gast.For, gast.While))]
@@ -4002,28 +3327,3 @@ def _reachable_helpers(parsed):
     return found
 
 
-def _held_names(expr):
-    """The names whose array a list may hold after taking ``expr``: the value itself,
-    or a view of it (``v[::2]``, ``v.T``, ``np.reshape(v, ...)``, either arm of
-    ``a if c else b``); arithmetic makes a new array.  A call of anything else but a
-    numpy function may hand back any of its arguments."""
-    if isinstance(expr, gast.Name):
-        return {expr.id}
-    if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
-        return _held_names(expr.value)
-    if isinstance(expr, gast.IfExp):
-        return _held_names(expr.body) | _held_names(expr.orelse)
-    if isinstance(expr, gast.BoolOp):
-        return set().union(*(_held_names(v) for v in expr.values))
-    if isinstance(expr, (gast.Tuple, gast.List)):
-        return set().union(set(), *(_held_names(e) for e in expr.elts))
-    if isinstance(expr, gast.Call):
-        func = expr.func
-        if isinstance(func, gast.Attribute) and func.attr in _VIEW_FUNCTIONS:
-            if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
-                return set().union(set(), *(_held_names(a) for a in expr.args[:1]))
-            return _held_names(func.value)   # v.reshape(...), v.ravel()
-        if isinstance(func, gast.Attribute):
-            return set()   # np.sin(v), np.concatenate(...): a new array
-        return set().union(set(), *(_held_names(a) for a in expr.args))
-    return set()
