@@ -46,13 +46,14 @@ from .. import anno, nodes
 from ..desugar import desugar, read_after_loop
 from ..names import Namer
 from ..parse import is_user_function, record_path
-from .dicts import CONTENTS, constant_key, dict_names, key_of, kind_name
+from .callees import is_python_function
+from .dicts import CONTENTS, constant_key, dict_names, kind_name
 from .liveness import exposed_reads, live_after
 from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
-from .mayalias import AliasFacts
+from .sharing import AliasRecorder
 from .writes import (DictFacts, Ownership, RecordedWrite, decide_writes, dict_write_refusal,
                      drop_statements, op_symbol)
-from .views import VIEW_FUNCTIONS, held_names, is_view_index, may_alias, writes_in_place
+from .views import held_names, may_alias, writes_in_place
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -151,15 +152,6 @@ class _Normalizer:
         self.inlined_functions: List[Any] = []
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
-        self.shares: Dict[str, Set[str]] = {}        # SSA name -> names it may share memory with
-        # the may-alias facts over every path (see may_share_memory): SSA name -> the
-        # (name, loop or None) whose value it may hold (a copy, a merge of branches, a
-        # loop-carried value, a view, an item of a container, a helper's result)
-        self.holds: Dict[str, List[Any]] = {}
-        # (name, source) of the holds where ``name = source[i]`` may be a view of
-        # ``source`` or a value copied from it (a number, a fancy index): which one
-        # only the values tell, so a write they decide is checked when the code runs
-        self.maybe_links: Set[Any] = set()
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
@@ -179,40 +171,24 @@ class _Normalizer:
         self.dicts: Set[str] = set()   # SSA names of dict literals
         # SSA names of iterators (zip(...), map(...)...): no len(), no items by position
         self.iterators: Set[str] = set()
-        # SSA name of a list (or tuple) -> SSA names of its items (put in, or read out):
-        # a change of the list does not change them
-        self.list_items: Dict[str, Set[str]] = {}
-        self.list_values: Set[str] = set()   # SSA names certain to hold a list
         # the parameters the arguments' structure shows to be lists and dicts (a dict
         # parameter never rebound: dict item writes are found by user name)
         kinds = kinds or {}
-        self.list_values.update(p for p in self.params if kind_name(kinds.get(p)) == "list")
+        # what may hold what (views, copies, containers, helpers' results)
+        self.aliases = AliasRecorder(p for p in self.params if kind_name(kinds.get(p)) == "list")
         self.param_dicts = {p for p in self.params if kind_name(kinds.get(p)) == "dict"
                             and p not in self.locals}
-        self.argument_copies: Set[str] = set()   # copies of arguments written by item
-        # (new list, list): a new list holding the other's items (a[1:] of a list), not it
-        self.list_copies: Set[tuple] = set()
         self.tuple_params = {p for p, k in self.param_sequences.items()
                              if k == "tuple" and p in self.params}
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
-        # dicts written by item (d[k] = v becomes d_1 = dict_set(d, k, v)): the holds
-        # that put a value into a container (a literal's items, dict_set's dict and
-        # value), the item reads (name -> (container, key)), and the item writes
-        # checked once every path is known (see check_dict_writes)
-        self.container_edges: Set[Any] = set()
-        self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
-        self.item_edges: Dict[str, Any] = {}
-        self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
         self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
         self.building: Set[str] = set()   # those being filled now: no other name holds them
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
-        # the result of a call of a user's function -> the argument names it may hold
-        self.call_holds: Dict[str, Set[str]] = {}
         self.free_names: Set[str] = set()
         self.helpers: Dict[str, Any] = {}           # s2sad names the code reads (list_append...)
         self.local_functions: Dict[str, Any] = {}   # nested def / lambda bound to a name
@@ -313,7 +289,7 @@ class _Normalizer:
                 # the copies act at once (a swap of carried names): read the old value
                 # into a temporary before any of them overwrites it
                 hold = self.namer.fresh(f"{atom.id}_old")
-                self.hold(hold, atom.id)
+                self.aliases.hold(hold, atom.id)
                 self.defined.add(hold)
                 held.append(anno.set(nodes.assign(hold, nodes.clone(atom)), anno.SOURCE,
                                      self.source))
@@ -324,10 +300,10 @@ class _Normalizer:
             body.append(anno.set(nodes.assign(target, nodes.clone(atom)), anno.SOURCE,
                                  self.source))
             if isinstance(atom, gast.Name):
-                self.hold(target, atom.id, back)
+                self.aliases.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
             if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
-                _coalesce_copy(body, target, loop, self.list_values)
+                _coalesce_copy(body, target, loop, self.aliases.list_values)
 
     def merge_copy(self, body, target, atom, coalesce=True):
         self.merge_copies(body, [(target, atom)], coalesce=coalesce)
@@ -353,12 +329,12 @@ class _Normalizer:
                 self.env[user] = nodes.name(shared[key])
                 continue
             phi = self.new_version(user)
-            if any(isinstance(env.get(user), gast.Name) and env[user].id in self.list_values
+            if any(isinstance(env.get(user), gast.Name) and env[user].id in self.aliases.list_values
                    for env in (then_env, else_env)):
                 shared[key] = phi
                 if all(isinstance(env.get(user), gast.Name)
-                       and env[user].id in self.list_values for env in (then_env, else_env)):
-                    self.list_values.add(phi)
+                       and env[user].id in self.aliases.list_values for env in (then_env, else_env)):
+                    self.aliases.list_values.add(phi)
             self.defined.add(phi)
             then_pairs.append((phi, then_env.get(user) or self.unbound()))
             else_pairs.append((phi, else_env.get(user) or self.unbound()))
@@ -412,7 +388,7 @@ class _Normalizer:
                  and isinstance(n.value, gast.Name)}
         names |= list_extensions(tree)
         return {u for u in names if isinstance(self.env.get(u), gast.Name)
-                and self.env[u].id in self.list_values}
+                and self.env[u].id in self.aliases.list_values}
 
     def changed_lists(self):
         """User names a list method or an item assignment may change, and the names
@@ -428,7 +404,7 @@ class _Normalizer:
                   and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
         through = mutated_lists(tree, stored | list_extensions(tree))
         return {u for u in through if isinstance(self.env.get(u), gast.Name)
-                and self.env[u].id in self.list_values}
+                and self.env[u].id in self.aliases.list_values}
 
     def enter_loop(self, carried, loop):
         names = {}
@@ -451,22 +427,22 @@ class _Normalizer:
                 continue
             name = self.new_version(user)
             if user in changed and isinstance(entry, gast.Name) \
-                    and entry.id in self.list_values:
+                    and entry.id in self.aliases.list_values:
                 lists[entry.id] = name
             entry = entry or self.unbound()
             self.emit(nodes.assign(name, nodes.clone(entry)))
             self.defined.add(name)
-            if isinstance(entry, gast.Name) and entry.id in self.list_values \
+            if isinstance(entry, gast.Name) and entry.id in self.aliases.list_values \
                     and user not in stored:
-                self.list_values.add(name)
-                self.list_items[name] = set(self.list_items.get(entry.id, ()))
+                self.aliases.list_values.add(name)
+                self.aliases.list_items[name] = set(self.aliases.list_items.get(entry.id, ()))
             if self.may_be_unbound(entry):
                 self.maybe_unbound.add(name)
             names[user] = name
             self.env[user] = nodes.name(name)
             self.carried_from[name] = (user, entry, loop)
             if isinstance(entry, gast.Name):
-                self.hold(name, entry.id)
+                self.aliases.hold(name, entry.id)
         self.loop_stack.append((id(loop), set(self.defined)))
         self.loop_carried[id(loop)] = sorted(set(names.values()))
         return names
@@ -589,7 +565,7 @@ class _Normalizer:
                 self.helpers["loop_items"] = helper
                 items = self.operation_value(nodes.call("loop_items", [sequence]), "items",
                                              helper)
-                self.link(items.id, sequence.id)   # (the very list, for a list)
+                self.aliases.link(items.id, sequence.id)   # (the very list, for a list)
                 sequences[position] = items
         # a loop over an iterator bound to a name (pairs = zip(xs, ys)): over the list of
         # its items, which consumes it as the loop would
@@ -721,7 +697,7 @@ class _Normalizer:
                   if isinstance(t, gast.Name)]
         for k, (node, sequence) in enumerate(zip(written, sequences)):
             if not (isinstance(node, gast.Name) and node.id in carried
-                    and isinstance(sequence, gast.Name) and sequence.id in self.list_values):
+                    and isinstance(sequence, gast.Name) and sequence.id in self.aliases.list_values):
                 continue
             group = closed_under_copies({u for u, a in self.env.items()
                                           if isinstance(a, gast.Name) and a.id == sequence.id}
@@ -762,14 +738,14 @@ class _Normalizer:
         seen, todo = set(), [ssa]
         while todo:   # through copies, branches and loop-carried values
             current = todo.pop()
-            if current in seen or current in self.list_values or current in self.iterators \
-                    or current in self.dicts or current in self.slices:
+            if current in seen or current in self.aliases.list_values or current in self.iterators \
+                    or current in self.dicts or current in self.aliases.slices:
                 continue
             seen.add(current)
-            if current in self.params or current in self.item_edges \
-                    or current in self.call_holds or current in self.inlined_args:
+            if current in self.params or current in self.aliases.item_edges \
+                    or current in self.aliases.call_holds or current in self.inlined_args:
                 return True
-            todo.extend(s for s, _ in self.holds.get(current, ()))
+            todo.extend(s for s, _ in self.aliases.holds.get(current, ()))
         return False
 
     def dict_iteration(self, node, loop_target=None, body=()):
@@ -815,7 +791,7 @@ class _Normalizer:
             name = self.namer.fresh("item")
         self.emit(nodes.assign(name, item))
         self.defined.add(name)
-        self.track_views(name, item)
+        self.aliases.track_views(name, item)
         if isinstance(target, gast.Name):
             self.env[target.id] = nodes.name(name)
         else:
@@ -1015,14 +991,14 @@ class _Normalizer:
             helper, args = "list_delete", [items, nodes.clone(index), popped]
         fn = registry.LIST_HELPERS[helper]
         new = self.helper_call(fn, helper, args, owner)
-        self.list_values.add(new)
+        self.aliases.list_values.add(new)
         if isinstance(items, gast.Name):
-            self.list_items[new] = set(self.list_items.get(items.id, ()))
-            self.list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
+            self.aliases.list_items[new] = set(self.aliases.list_items.get(items.id, ()))
+            self.aliases.list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
         self.follow_list(owner, items, new, call)
         for held in args[:1] + args[-1:]:   # the list holds its items (and the old list's)
             if isinstance(held, gast.Name) and method != "pop":
-                self.link(new, held.id)
+                self.aliases.link(new, held.id)
         return None if popped is None else popped.id
 
     def list_slice_store(self, target, current, value_atom):
@@ -1064,10 +1040,10 @@ class _Normalizer:
                                                   right=part(upper, None)), target)
         new = self.operation(whole, base=f"{base}_new")
         self.env.pop(temp, None)
-        self.list_values.add(new)
-        self.list_items[new] = set(self.list_items.get(current.id, ()))
-        self.hold(new, current.id)
-        self.list_copies.add((new, current.id))
+        self.aliases.list_values.add(new)
+        self.aliases.list_items[new] = set(self.aliases.list_items.get(current.id, ()))
+        self.aliases.hold(new, current.id)
+        self.aliases.list_copies.add((new, current.id))
         self.follow_list(base, current, new, target)
 
     def refuse_tuple_change(self, user, current, node, what, python_error):
@@ -1128,7 +1104,7 @@ class _Normalizer:
             while isinstance(root, gast.Subscript):
                 root = root.value
             held = self.env.get(root.id) if isinstance(root, gast.Name) else None
-            if isinstance(held, gast.Name) and held.id in self.list_values:
+            if isinstance(held, gast.Name) and held.id in self.aliases.list_values:
                 raise self.error(
                     f"writing into a value the list {root.id!r} holds "
                     f"({root.id}[...][...] = ...) changes it in place, for the list and "
@@ -1139,24 +1115,24 @@ class _Normalizer:
             raise self.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                              target)
         current = self.read_name(base.id, base)
-        if isinstance(current, gast.Name) and current.id in self.list_values \
+        if isinstance(current, gast.Name) and current.id in self.aliases.list_values \
                 and isinstance(target.slice, gast.Slice) and target.slice.step is None:
             self.list_slice_store(target, current, value_atom)
             return
         self.refuse_tuple_change(base.id, current, target, "does not support item "
                                  "assignment", "TypeError")
-        if isinstance(current, gast.Name) and current.id in self.list_values \
+        if isinstance(current, gast.Name) and current.id in self.aliases.list_values \
                 and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
             # xs[i] = v on a list: a new version of the list, as for xs.append(v)
             args = [current, self.atom(target.slice), value_atom]
             new = self.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args,
                                    base.id)
-            self.list_values.add(new)
-            self.list_items[new] = set(self.list_items.get(current.id, ()))
+            self.aliases.list_values.add(new)
+            self.aliases.list_items[new] = set(self.aliases.list_items.get(current.id, ()))
             if isinstance(value_atom, gast.Name):
-                self.list_items[new].add(value_atom.id)
-                self.link(new, value_atom.id)
-            self.link(new, current.id)
+                self.aliases.list_items[new].add(value_atom.id)
+                self.aliases.link(new, value_atom.id)
+            self.aliases.link(new, current.id)
             self.follow_list(base.id, current, new, target)
             return
         if isinstance(current, gast.Name) and (
@@ -1191,7 +1167,7 @@ class _Normalizer:
                     f"memory and is read later", self.parsed.location(target),
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
         for user, atom in sorted(self.env.items()):
-            if isinstance(atom, gast.Name) and current.id in self.call_holds.get(atom.id, ()) \
+            if isinstance(atom, gast.Name) and current.id in self.aliases.call_holds.get(atom.id, ()) \
                     and self.read_after(user, line, target):
                 raise self.error(
                     f"writing into {base.id!r} may also change {user!r}, which a function "
@@ -1273,7 +1249,7 @@ class _Normalizer:
             self.emit(nodes.assign(name, anno.set(nodes.call("dict_set", [inner, key, value_atom]),
                                                   anno.CALLEE, dict_set)))
             self.defined.add(name)
-            self.dict_link(name, inner, value_atom, key)
+            self.aliases.dict_link(name, inner, value_atom, key)
             twins = self.same_item_users(inner) if not self.loop_stack else []
             if isinstance(inner, gast.Name):
                 self.record_dict_write(inner.id, root.id, target, skip=twins)
@@ -1322,7 +1298,7 @@ class _Normalizer:
         self.env[base.id] = nodes.name(new)
         for user in followed:
             self.env[user] = nodes.name(new)
-        self.dict_link(new, current, value_atom, key)
+        self.aliases.dict_link(new, current, value_atom, key)
         self.dicts.add(new)
         for parent, parent_key in parents:
             holders = sorted(u for u, a in self.env.items()
@@ -1341,9 +1317,9 @@ class _Normalizer:
         if not isinstance(atom, gast.Name):
             return []
         found = []
-        if atom.id in self.item_edges:
-            found.append(self.item_edges[atom.id])
-        found += [(c, k) for (c, h), k in sorted(self.container_keys.items(), key=repr)
+        if atom.id in self.aliases.item_edges:
+            found.append(self.aliases.item_edges[atom.id])
+        found += [(c, k) for (c, h), k in sorted(self.aliases.container_keys.items(), key=repr)
                   if h == atom.id and k is not CONTENTS]
         held = {a.id for a in self.env.values() if isinstance(a, gast.Name)}
         return [(p, k) for p, k in found if isinstance(k, (str, int)) and p in held]
@@ -1351,14 +1327,14 @@ class _Normalizer:
     def same_item_users(self, atom):
         """The user names holding the same item of the same dict value as ``atom``
         (``a = n["k"]``, ``b = n["k"]`` with ``n`` unchanged between): one object."""
-        if not isinstance(atom, gast.Name) or atom.id not in self.item_edges:
+        if not isinstance(atom, gast.Name) or atom.id not in self.aliases.item_edges:
             return []
-        parent, key = self.item_edges[atom.id]
+        parent, key = self.aliases.item_edges[atom.id]
         if not isinstance(key, (str, int)):
             return []
         given = self.value_under(parent, key)
         return sorted(u for u, a in self.env.items() if isinstance(a, gast.Name)
-                      and a.id != atom.id and (self.item_edges.get(a.id) == (parent, key)
+                      and a.id != atom.id and (self.aliases.item_edges.get(a.id) == (parent, key)
                                                or a.id == given))
 
     def value_under(self, parent, key):
@@ -1367,7 +1343,7 @@ class _Normalizer:
         seen = set()
         while parent not in seen:
             seen.add(parent)
-            mine = [(h, k) for (c, h), k in self.container_keys.items() if c == parent]
+            mine = [(h, k) for (c, h), k in self.aliases.container_keys.items() if c == parent]
             direct = [h for h, k in mine if k == key and k is not CONTENTS]
             if direct:
                 return direct[0] if len(direct) == 1 else None
@@ -1426,22 +1402,6 @@ class _Normalizer:
                 raise self.error("the keys of d.update({...}) must be constants", key)
             self.dict_store(item(nodes.const(key.value)), value)
 
-    def dict_link(self, new, old, value, key=None):
-        """``new = dict_set(old, key, value)``: ``new`` holds ``old``'s items and ``value``
-        (a new dict: not the same object as ``old``)."""
-        for held, under in ((old, CONTENTS), (value, key_of(key))):
-            if isinstance(held, gast.Name):
-                self.hold(new, held.id)
-                self.container_edges.add((new, held.id))
-                self.key_under(new, held.id, under)
-
-    def key_under(self, container, held, key):
-        """Record the key under which ``container`` holds ``held`` (None: unknown)."""
-        pair = (container, held)
-        if pair in self.container_keys and self.container_keys[pair] != key:
-            key = None   # held under two keys
-        self.container_keys[pair] = key
-
     def record_dict_write(self, written, user, node, skip=()):
         """Remember an item write into the dict ``written`` (the SSA value ``user``'s
         write reaches) with the other names read after it (but ``skip``, the names the
@@ -1460,7 +1420,7 @@ class _Normalizer:
         seen = set()
         while ssa not in seen:
             seen.add(ssa)
-            if ssa == array or ssa in self.shares.get(array, ()):
+            if ssa == array or ssa in self.aliases.shares.get(array, ()):
                 return True
             carried = self.carried_from.get(ssa)
             if carried is None or not isinstance(carried[1], gast.Name):
@@ -1558,7 +1518,7 @@ class _Normalizer:
             p for p in self.params if self.param_sequences.get(p) == "list"}
         written = [u for u in written if u not in self.tuple_params]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
-        changed |= {user for user in written if user in self.list_values}
+        changed |= {user for user in written if user in self.aliases.list_values}
         for t in nodes.walk(self.parsed.node):
             if list_mutation(t) and t.func.value.id in changed:
                 line = self.parsed.location(t).line
@@ -1578,9 +1538,9 @@ class _Normalizer:
                 nodes.name(user)]), anno.CALLEE, copier)))
             self.defined.add(name)
             self.env[user] = nodes.name(name)
-            if user in self.list_values:
-                self.list_values.add(name)
-                self.argument_copies.add(name)
+            if user in self.aliases.list_values:
+                self.aliases.list_values.add(name)
+                self.aliases.argument_copies.add(name)
         for user in written:
             if user in self.params and user not in changed:
                 name = self.new_version(user)
@@ -1590,7 +1550,7 @@ class _Normalizer:
                 self.use_numpy(dotted, copier)
                 self.defined.add(name)
                 self.env[user] = nodes.name(name)
-                self.argument_copies.add(name)
+                self.aliases.argument_copies.add(name)
 
     def outside_values(self):
         """The module globals and closure values the function reads that may hold an
@@ -1729,8 +1689,8 @@ class _Normalizer:
                 # an item may hold what the tuple holds; whether it shares memory with
                 # another item (or with an array it was made from) only the values
                 # tell: a write they decide is checked when the code runs
-                self.hold(ssa, source.id)
-                self.maybe_links.add((ssa, source.id))
+                self.aliases.hold(ssa, source.id)
+                self.aliases.maybe_links.add((ssa, source.id))
 
     def bind_nested(self, target, value):
         """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
@@ -1760,8 +1720,8 @@ class _Normalizer:
             atoms = [nodes.name(n) for n in fresh]
             for name in fresh:
                 if isinstance(source, gast.Name):
-                    self.hold(name, source.id)
-                    self.maybe_links.add((name, source.id))
+                    self.aliases.hold(name, source.id)
+                    self.aliases.maybe_links.add((name, source.id))
         for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
             if isinstance(elt, gast.Name):
                 self.env[elt.id] = atom
@@ -1824,7 +1784,7 @@ class _Normalizer:
                 hint=f"write '{target.id} = {target.id} {op_symbol(stmt.op)} ...' to make a "
                      f"new value")
         current = self.read_name(target.id, target)
-        if isinstance(current, gast.Name) and current.id in self.list_values \
+        if isinstance(current, gast.Name) and current.id in self.aliases.list_values \
                 and isinstance(stmt.op, gast.Add):
             # xs += ys on a list is xs.extend(ys): every name holding the list sees it
             call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="extend",
@@ -1835,7 +1795,7 @@ class _Normalizer:
             gast.copy_location(call.func.value, stmt)
             self.list_method(call)
             return
-        if isinstance(current, gast.Name) and current.id in self.list_values \
+        if isinstance(current, gast.Name) and current.id in self.aliases.list_values \
                 and isinstance(stmt.op, gast.Mult):
             # xs *= n on a list repeats it in place: every name holding the list sees it
             times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
@@ -1862,7 +1822,7 @@ class _Normalizer:
                 checked = True
             sharing = sorted(u for u, a in self.env.items()
                              if u != target.id and isinstance(a, gast.Name)
-                             and (a.id == current.id or a.id in self.shares.get(current.id, ())))
+                             and (a.id == current.id or a.id in self.aliases.shares.get(current.id, ())))
             if sharing and not checked:
                 self.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
                                        f"{sharing[0]!r} too, since the two may share memory",
@@ -1891,8 +1851,8 @@ class _Normalizer:
             return
         current = self.env.get(base.id)
         if not (isinstance(current, gast.Name) and (
-                current.id in self.list_values
-                or current.id in self.argument_copies)):
+                current.id in self.aliases.list_values
+                or current.id in self.aliases.argument_copies)):
             return   # (an argument may be a list: decided when the code runs)
         line = getattr(stmt, "lineno", 0)
         others = sorted((u, a) for u, a in self.env.items()
@@ -1934,7 +1894,7 @@ class _Normalizer:
         item = self.namer.fresh(_subscript_base(read))
         self.emit(nodes.assign(item, read))
         self.defined.add(item)
-        self.track_views(item, read)
+        self.aliases.track_views(item, read)
         root = target.value
         while isinstance(root, gast.Subscript):
             root = root.value
@@ -2184,7 +2144,7 @@ class _Normalizer:
             self.emit(nodes.assign(name, result))
             self.defined.add(name)
             if isinstance(result, gast.Name):
-                self.hold(name, result.id)
+                self.aliases.hold(name, result.id)
                 # (the helper returned its argument: the very object, which a change
                 # through either name changes)
                 self.same_object.setdefault(name, set()).add(result.id)
@@ -2238,7 +2198,7 @@ class _Normalizer:
                 and value.func.id not in self.env \
                 and self.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
             self.iterators.add(name)
-        self.track_views(name, value)
+        self.aliases.track_views(name, value)
         return name
 
     def bind_value(self, node, target, base):
@@ -2249,7 +2209,7 @@ class _Normalizer:
             self.emit(nodes.assign(name, atom))
             self.defined.add(name)
             if isinstance(atom, gast.Name):
-                self.hold(name, atom.id)
+                self.aliases.hold(name, atom.id)
             return name
         return self.operation(node, target)
 
@@ -2343,7 +2303,7 @@ class _Normalizer:
             entries = self.operation_value(nodes.call("dict_entries", [held]), "entries",
                                            helper)
             if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
-                self.link(entries.id, held.id)
+                self.aliases.link(entries.id, held.id)
             source = self.namer.fresh("source")
             self.env[source] = entries
             target = gast.Tuple(elts=[nodes.name(key, store=True),
@@ -2412,7 +2372,7 @@ class _Normalizer:
         dict_set = registry.DICT_HELPERS["dict_set"]
         for key, value in pairs:
             new = self.helper_call(dict_set, "dict_set", [current, key, value], result)
-            self.dict_link(new, current, value, key)
+            self.aliases.dict_link(new, current, value, key)
             self.dicts.add(new)
             current = nodes.name(new)
         return current.id
@@ -2642,10 +2602,10 @@ class _Normalizer:
 
         then_body = arm(then_fn)()
         else_body = arm(else_fn)()
-        if all(isinstance(a, gast.Name) and a.id in self.list_values for a in atoms):
+        if all(isinstance(a, gast.Name) and a.id in self.aliases.list_values for a in atoms):
             # a list on both paths (a = b if c else [..]): an item write is a list's
-            self.list_values.add(result)
-            self.list_items[result] = set().union(*(self.list_items.get(a.id, set())
+            self.aliases.list_values.add(result)
+            self.aliases.list_items[result] = set().union(*(self.aliases.list_items.get(a.id, set())
                                                     for a in atoms))
         self.emit(gast.If(test=test, body=then_body, orelse=else_body))
         return result
@@ -2672,134 +2632,7 @@ class _Normalizer:
         return self.choice(first, then_fn, else_fn, target,
                            "both" if isinstance(node.op, gast.And) else "either")
 
-    def track_views(self, name, value):
-        if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
-            if isinstance(value, gast.List):
-                self.list_values.add(name)
-            for elt in value.elts:
-                if isinstance(elt, gast.Name):
-                    self.link(name, elt.id)
-                    self.list_items.setdefault(name, set()).add(elt.id)
-                    self.container_edges.add((name, elt.id))
-            return
-        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Mult)) \
-                and any(isinstance(o, gast.Name) and o.id in self.list_values
-                        for o in (value.left, value.right)):
-            # a + b, [v] * n of lists: a new list holding the very items of its operands
-            self.list_values.add(name)
-            for operand in (value.left, value.right):
-                if isinstance(operand, gast.Name) and operand.id in self.list_values:
-                    self.hold(name, operand.id)
-                    self.list_copies.add((name, operand.id))   # (its items, not it)
-                    self.list_items.setdefault(name, set()).update(
-                        self.list_items.get(operand.id, ()))
-            return
-        if isinstance(value, gast.Dict):   # and a dict its values
-            for key, item in zip(value.keys, value.values):
-                if isinstance(item, gast.Name):
-                    self.hold(name, item.id)
-                    self.container_edges.add((name, item.id))
-                    self.key_under(name, item.id, key_of(key))
-            return
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-            key = value.slice.value if isinstance(value.slice, gast.Constant) else None
-            self.item_edges[name] = (value.value.id, key)
-            if is_view_index(value.slice):
-                self.slices.add(name)   # (a dict has no slices)
-        fn = anno.get(value, anno.CALLEE) if isinstance(value, gast.Call) else None
-        if fn is builtins.list and len(value.args) == 1 and not value.keywords:
-            self.list_values.add(name)   # list(a): a new list (holding a's items)
-        if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
-            # d.get(key, default): an item of d (or the default), as d[key] is
-            for held in value.args[:1] + value.args[2:]:
-                if isinstance(held, gast.Name):
-                    self.hold(name, held.id)
-                    self.maybe_links.add((name, held.id))
-            if isinstance(value.args[0], gast.Name):
-                key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
-                self.item_edges[name] = (value.args[0].id, key)
-            return
-        item_of = _returns_item_of(fn) if _is_python_function(fn) else None
-        if item_of is not None and item_of < len(value.args) \
-                and isinstance(value.args[item_of], gast.Name) \
-                and value.args[item_of].id in self.list_values:
-            # def first(b): return b[0] on a list: an item of the list, as b[0] is
-            source = value.args[item_of].id
-            self.list_items.setdefault(source, set()).add(name)
-            self.hold(name, source)
-            self.maybe_links.add((name, source))
-            return
-        if _is_python_function(fn) and not _returns_new_values(fn):
-            # a helper of the user's may return an argument, or a view of one
-            # (not what it is given for a parameter it never reads)
-            unread = _unread_parameters(fn)
-            code = fn.__code__
-            positional = code.co_varnames[:code.co_argcount]
-            given = [(a, positional[i] if i < len(positional) else None)
-                     for i, a in enumerate(value.args)]
-            given += [(k.value, k.arg) for k in value.keywords]
-            self.call_holds[name] = {a.id for a, param in given
-                                     if isinstance(a, gast.Name) and param not in unread}
-            fresh = _returns_displays(fn)
-            if _returned_display(fn) == "list":   # a new list: changed as a list
-                self.list_values.add(name)
-            for held in sorted(self.call_holds[name]):
-                self.hold(name, held)
-                if fresh:   # a new dict, list or tuple that may hold the argument
-                    self.container_edges.add((name, held))
-                    # (as an item, or items of it: a change of the new list leaves it)
-                    self.list_items.setdefault(name, set()).add(held)
-        if fn in (builtins.list, builtins.tuple) and len(value.args) == 1 \
-                and isinstance(value.args[0], gast.Name):
-            # list(x), tuple(x): a new container (not x) of x's items, the views of
-            # the rows of an array x (a write into one changes x)
-            self.hold(name, value.args[0].id)
-            self.container_edges.add((name, value.args[0].id))
-            self.list_items.setdefault(name, set()).add(value.args[0].id)
-            if fn is builtins.list:
-                self.list_values.add(name)
-            return
-        source = None
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
-                and value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
-            # a slice of a list is a new list holding some of the same items: a change
-            # of it leaves the list it was cut from as it is
-            self.list_values.add(name)
-            self.list_items[name] = set(self.list_items.get(value.value.id, ()))
-            self.list_items[name].add(value.value.id)
-            self.hold(name, value.value.id)
-            self.container_edges.add((name, value.value.id))
-            self.list_copies.add((name, value.value.id))
-            return
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-            source = value.value.id
-            self.list_items.setdefault(source, set()).add(name)
-            if not is_view_index(value.slice):
-                # y[i], y[i, j], y[idx]: a number (a 0-d result copies), a view (fewer
-                # indices than axes), or a copy (a fancy index): decided when it runs
-                self.hold(name, source)
-                self.maybe_links.add((name, source))
-                return
-        elif isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
-            fn = anno.get(value, anno.CALLEE)
-            if getattr(fn, "__name__", "") in VIEW_FUNCTIONS:
-                source = value.args[0].id
-        if source is not None:
-            self.link(name, source)
-
-    def link(self, a, b):
-        group = self.shares.get(a, {a}) | self.shares.get(b, {b})
-        for member in group:
-            self.shares[member] = group
-        self.hold(a, b)
-
     # ------------------------------------------------------ may-alias
-    def hold(self, name, source, back=None):
-        """``name`` may hold (a view of, or an object holding) what ``source`` holds;
-        ``back``: the loop whose next trip sees ``name`` (a loop-carried value)."""
-        if name != source:
-            self.holds.setdefault(name, []).append((source, back))
-
     def record_write(self, written, node, user, update=None, pending=None, kind="array",
                      same=()):
         """Check, once every path is known, that a write through ``written`` (the SSA
@@ -2810,7 +2643,7 @@ class _Normalizer:
         value, so a conflict is refused when the code runs, where the value is known."""
         line = getattr(node, "lineno", 0)
         # (a change of a list leaves the items it holds as they are)
-        items = self.list_items.get(written, ()) if kind == "list" else ()
+        items = self.aliases.list_items.get(written, ()) if kind == "list" else ()
         others = sorted((u, a.id) for u, a in self.env.items()
                         if u != user and isinstance(a, gast.Name) and a.id != written
                         and a.id not in items and a.id not in same
@@ -2836,11 +2669,6 @@ class _Normalizer:
         self.writes.append(RecordedWrite(written, user, update, others, frozenset(outside), where,
                                         pending, shared, kind))
 
-    def alias_facts(self):
-        """The may-alias facts the walk has found (see ``mayalias.AliasFacts``)."""
-        return AliasFacts(self.holds, self.loop_carried, self.loop_inside, self.maybe_links,
-                          self.call_holds, self.list_items, self.list_copies, self.defined)
-
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
         or one the function does not own (see ``writes.decide_writes``).  An update
@@ -2848,7 +2676,8 @@ class _Normalizer:
         pending check gets the reason, or is dropped where no other array can be
         reached; a run-time sharing check gets its reason, or is dropped."""
         own = Ownership(self.callee, self.root_params, frozenset(self.inlined_args))
-        decisions = decide_writes(self.writes, self.alias_facts(), own)
+        decisions = decide_writes(self.writes, self.aliases.facts(
+            self.defined, self.loop_carried, self.loop_inside), own)
         unneeded = set()
         for write, decision in zip(self.writes, decisions):
             for (atom, text, hint, ok, emitted), loose in zip(write.shared, decision.loose):
@@ -2872,8 +2701,8 @@ class _Normalizer:
     def check_dict_writes(self):
         """Refuse an item write into a dict another name read later may see (see
         ``writes.dict_write_refusal``)."""
-        facts = DictFacts(self.holds, self.item_edges, self.container_edges,
-                          self.container_keys)
+        facts = DictFacts(self.aliases.holds, self.aliases.item_edges, self.aliases.container_edges,
+                          self.aliases.container_keys)
         refusal = dict_write_refusal(self.dict_writes, facts)
         if refusal is not None:
             message, where, hint = refusal
@@ -2971,32 +2800,6 @@ class _Normalizer:
         anno.set(call, anno.CALLEE, target)
         anno.set(call, "s2sad_call_site", node)
         return call
-
-
-def _returns_displays(fn):
-    """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
-    tuple display (or comprehension): a new container, never one of its arguments."""
-    return _returned_display(fn) is not None
-
-
-def _returned_display(fn):
-    """``"list"``, ``"tuple"``, ``"dict"`` when every ``return`` of the Python function
-    ``fn`` returns a display (or comprehension) of that one kind, ``"mixed"`` for
-    displays of several kinds, else None."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    kinds = {ast.List: "list", ast.ListComp: "list", ast.Tuple: "tuple",
-             ast.Dict: "dict", ast.DictComp: "dict"}
-    returns = [n for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
-    found = {kinds.get(type(r.value)) for r in returns}
-    if not returns or None in found:
-        return None
-    return found.pop() if len(found) == 1 else "mixed"
 
 
 def _atom_key(atom):
@@ -3108,143 +2911,6 @@ def _subscript_base(sub):
     return f"{owner}_item"
 
 
-def _is_python_function(fn):
-    """A user's own Python function without a derivative rule: it may return an argument."""
-    return is_user_function(fn) and registry.lookup(fn) is None
-
-
-def _returns_item_of(fn):
-    """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
-    item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never
-    assigned, else None."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    node = tree.body[0] if tree.body else None
-    if not isinstance(node, ast.FunctionDef) or node.args.vararg or node.args.kwarg:
-        return None
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
-    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
-    if not returns or not all(
-            isinstance(r.value, ast.Subscript) and isinstance(r.value.value, ast.Name)
-            and not isinstance(r.value.slice, (ast.Slice, ast.Tuple)) for r in returns):
-        return None
-    held = {r.value.value.id for r in returns}
-    stores = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-              and not isinstance(n.ctx, ast.Load)}
-    if len(held) != 1 or not held <= set(params) or held & stores:
-        return None
-    return params.index(held.pop())
-
-
-def _unread_parameters(fn):
-    """The parameters of the Python function ``fn`` its code never reads (no load of
-    the name anywhere in it, nested functions included): what a call gives them can
-    be in nothing the call returns.  Empty when the source is not at hand."""
-    import ast
-    import inspect
-    import textwrap
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return frozenset()
-    node = tree.body[0]
-    code = getattr(fn, "__code__", None)
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or code is None \
-            or node.name != code.co_name or hasattr(fn, "__wrapped__"):
-        return frozenset()   # (the source of another function: a wrapper's wrapped one)
-    args = node.args
-    if [a.arg for a in args.posonlyargs + args.args] != \
-            list(code.co_varnames[:code.co_argcount]):
-        return frozenset()
-    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-            and not isinstance(n.ctx, ast.Store)}
-    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
-           for n in ast.walk(node)):
-        return frozenset()
-    return frozenset(params - read)
-
-
-def _returns_new_values(fn):
-    """Whether every ``return`` of ``fn`` is an operator, a constant, or a call that
-    allocates its result (``np.sum(a * b)``), so it never hands back an argument.
-    """
-    import ast
-    import inspect
-    import textwrap
-    from ...rules.fresh import allocates
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return False
-
-    def resolve(node):
-        if isinstance(node, ast.Name):
-            if node.id in assigned or node.id in params:
-                return None   # a local name: whatever it holds
-            return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
-        if isinstance(node, ast.Attribute):
-            base = resolve(node.value)
-            return getattr(base, node.attr, None) if inspect.ismodule(base) else None
-        return None
-
-    assigned = {}   # local name -> the values assigned to it (None: something else)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    assigned.setdefault(target.id, []).append(node.value)
-                else:   # unpacking rebinds its names; w[0] = v writes into w, keeping it
-                    for name in ast.walk(target):
-                        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
-                            assigned.setdefault(name.id, []).append(None)
-        elif isinstance(node, (ast.For, ast.With, ast.NamedExpr, ast.comprehension)):
-            for name in ast.walk(getattr(node, "target", node)):
-                if isinstance(name, ast.Name):
-                    assigned.setdefault(name.id, []).append(None)
-    params = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    known = {}   # local name -> whether it holds only new values (True while in progress)
-
-    def new(node):
-        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant)):
-            return True
-        if isinstance(node, ast.Tuple):
-            return all(new(e) for e in node.elts)
-        if isinstance(node, ast.Call):
-            if any(k.arg == "out" for k in node.keywords):
-                return False
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
-                    and not node.args and not node.keywords \
-                    and not inspect.ismodule(resolve(node.func.value)):
-                return True   # v.copy(): a new array (numpy's copy() always is one)
-            callee = resolve(node.func)
-            if callee is _np_function("array") or callee is _np_function("clip"):
-                # np.array copies unless told not to; np.clip makes a new array
-                return not any(k.arg == "copy" for k in node.keywords)
-            return allocates(callee)
-        if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
-            if node.id not in known:
-                known[node.id] = True   # a loop-carried name: its other assignments decide
-                known[node.id] = all(v is not None and new(v) for v in assigned[node.id])
-            return known[node.id]
-        return False
-
-    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
-    return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
-
-
-def _np_function(name):
-    """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
-    import sys
-    numpy = sys.modules.get("numpy")
-    return getattr(numpy, name, None) if numpy is not None else None
-
-
 def _containers_and_loops(fn):
     """(name -> the lines where a list or tuple takes it, the (first, last) lines of
     each loop) in the function ``fn``: what in-place updates are checked against."""
@@ -3276,7 +2942,7 @@ def _inlinable(obj):
     names its body reads from its module are checked where they are read: see
     ``use_global``.)"""
     import inspect
-    if not _is_python_function(obj) or obj.__closure__:
+    if not is_python_function(obj) or obj.__closure__:
         return False
     code = obj.__code__
     return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)

@@ -1,0 +1,168 @@
+"""What a user's helper function may return, read from its source.
+
+Input: a Python function object (a helper the differentiated function calls).
+Output: plain facts: whether it is a user's function without a rule, the
+position of the parameter it returns an item of, the parameters it never
+reads, whether every return makes new values or a display (and of which kind).
+The may-alias recorder (``sharing.AliasRecorder``) reads them for a call's result.
+"""
+
+import ast
+import builtins
+import inspect
+import sys
+import textwrap
+
+from ...rules import registry
+from ..parse import is_user_function
+
+
+def returns_displays(fn):
+    """Whether every ``return`` of the Python function ``fn`` returns a dict, list or
+    tuple display (or comprehension): a new container, never one of its arguments."""
+    return returned_display(fn) is not None
+
+
+def returned_display(fn):
+    """``"list"``, ``"tuple"``, ``"dict"`` when every ``return`` of the Python function
+    ``fn`` returns a display (or comprehension) of that one kind, ``"mixed"`` for
+    displays of several kinds, else None."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    kinds = {ast.List: "list", ast.ListComp: "list", ast.Tuple: "tuple",
+             ast.Dict: "dict", ast.DictComp: "dict"}
+    returns = [n for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
+    found = {kinds.get(type(r.value)) for r in returns}
+    if not returns or None in found:
+        return None
+    return found.pop() if len(found) == 1 else "mixed"
+
+
+def is_python_function(fn):
+    """A user's own Python function without a derivative rule: it may return an argument."""
+    return is_user_function(fn) and registry.lookup(fn) is None
+
+
+def returns_item_of(fn):
+    """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
+    item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never
+    assigned, else None."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef) or node.args.vararg or node.args.kwarg:
+        return None
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+    if not returns or not all(
+            isinstance(r.value, ast.Subscript) and isinstance(r.value.value, ast.Name)
+            and not isinstance(r.value.slice, (ast.Slice, ast.Tuple)) for r in returns):
+        return None
+    held = {r.value.value.id for r in returns}
+    stores = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+              and not isinstance(n.ctx, ast.Load)}
+    if len(held) != 1 or not held <= set(params) or held & stores:
+        return None
+    return params.index(held.pop())
+
+
+def unread_parameters(fn):
+    """The parameters of the Python function ``fn`` its code never reads (no load of
+    the name anywhere in it, nested functions included): what a call gives them can
+    be in nothing the call returns.  Empty when the source is not at hand."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return frozenset()
+    node = tree.body[0]
+    code = getattr(fn, "__code__", None)
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or code is None \
+            or node.name != code.co_name or hasattr(fn, "__wrapped__"):
+        return frozenset()   # (the source of another function: a wrapper's wrapped one)
+    args = node.args
+    if [a.arg for a in args.posonlyargs + args.args] != \
+            list(code.co_varnames[:code.co_argcount]):
+        return frozenset()
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and not isinstance(n.ctx, ast.Store)}
+    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
+           for n in ast.walk(node)):
+        return frozenset()
+    return frozenset(params - read)
+
+
+def returns_new_values(fn):
+    """Whether every ``return`` of ``fn`` is an operator, a constant, or a call that
+    allocates its result (``np.sum(a * b)``), so it never hands back an argument.
+    """
+    # rules.fresh reads numpy: loaded only when a user's helper is looked at
+    from ...rules.fresh import allocates
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+
+    def resolve(node):
+        if isinstance(node, ast.Name):
+            if node.id in assigned or node.id in params:
+                return None   # a local name: whatever it holds
+            return fn.__globals__.get(node.id, getattr(builtins, node.id, None))
+        if isinstance(node, ast.Attribute):
+            base = resolve(node.value)
+            return getattr(base, node.attr, None) if inspect.ismodule(base) else None
+        return None
+
+    assigned = {}   # local name -> the values assigned to it (None: something else)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+                else:   # unpacking rebinds its names; w[0] = v writes into w, keeping it
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+                            assigned.setdefault(name.id, []).append(None)
+        elif isinstance(node, (ast.For, ast.With, ast.NamedExpr, ast.comprehension)):
+            for name in ast.walk(getattr(node, "target", node)):
+                if isinstance(name, ast.Name):
+                    assigned.setdefault(name.id, []).append(None)
+    params = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    known = {}   # local name -> whether it holds only new values (True while in progress)
+
+    def new(node):
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant)):
+            return True
+        if isinstance(node, ast.Tuple):
+            return all(new(e) for e in node.elts)
+        if isinstance(node, ast.Call):
+            if any(k.arg == "out" for k in node.keywords):
+                return False
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
+                    and not node.args and not node.keywords \
+                    and not inspect.ismodule(resolve(node.func.value)):
+                return True   # v.copy(): a new array (numpy's copy() always is one)
+            callee = resolve(node.func)
+            if callee is _np_function("array") or callee is _np_function("clip"):
+                # np.array copies unless told not to; np.clip makes a new array
+                return not any(k.arg == "copy" for k in node.keywords)
+            return allocates(callee)
+        if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
+            if node.id not in known:
+                known[node.id] = True   # a loop-carried name: its other assignments decide
+                known[node.id] = all(v is not None and new(v) for v in assigned[node.id])
+            return known[node.id]
+        return False
+
+    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
+    return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
+
+
+def _np_function(name):
+    """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
+    numpy = sys.modules.get("numpy")
+    return getattr(numpy, name, None) if numpy is not None else None
