@@ -37,9 +37,7 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ...checks import (IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone,
-                      check_item_update, check_not_inplace, check_not_shared,
-                      check_unpacked)
+from ...checks import IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone, check_not_shared
 from ...errors import SharedWriteError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, nodes
@@ -48,12 +46,12 @@ from ..names import Namer
 from ..parse import is_user_function, record_path
 from .callees import is_python_function
 from .dicts import CONTENTS, constant_key, dict_names, kind_name
-from .liveness import exposed_reads, live_after
+from .liveness import exposed_reads
 from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
 from .sharing import AliasRecorder
-from .writes import (DictFacts, Ownership, RecordedWrite, decide_writes, dict_write_refusal,
-                     drop_statements, op_symbol)
-from .views import held_names, may_alias, writes_in_place
+from .writechecks import WriteChecks
+from .views import held_names, writes_in_place
+from .writes import op_symbol
 
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -155,7 +153,7 @@ class _Normalizer:
         self.loop_stack: List[Any] = []             # (key, SSA names defined before)
         self.loop_inside: Dict[int, Set[str]] = {}  # loop key -> SSA names defined in it
         self.loop_carried: Dict[int, List[str]] = {}  # loop key -> its carried SSA names
-        self.writes: List[Any] = []                 # writes checked when all is known
+        self.writes = WriteChecks(self)   # writes checked when all is known
         # the names desugaring gave the result of an early return: set just before the
         # function (or an inlined body) ends, so no write happens while they hold a value
         self.return_names: Set[str] = {getattr(parsed.node, "s2sad_result", None)}
@@ -183,7 +181,6 @@ class _Normalizer:
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
-        self.dict_writes: List[Any] = []
         self.dict_names_cache: Dict[int, Set[str]] = {}
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
         self.building: Set[str] = set()   # those being filled now: no other name holds them
@@ -214,8 +211,8 @@ class _Normalizer:
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
-        self.check_writes()
-        self.check_dict_writes()
+        self.writes.check_writes()
+        self.writes.check_dict_writes()
         positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
         defaults = [self.default(a.id, d) for a, d in zip(positional, fn.args.defaults)]
         kw_defaults = [d if d is None else self.default(a.id, d)
@@ -887,7 +884,7 @@ class _Normalizer:
     # -------------------------------------------------------- statements
     def statement(self, stmt):
         if anno.get(stmt, anno.UNPACK_CHECK) is not None:
-            self.check_unpacked(stmt)
+            self.writes.check_unpacked(stmt)
         elif isinstance(stmt, gast.Assign):
             self.assign(stmt)
         elif isinstance(stmt, gast.AugAssign):
@@ -1070,7 +1067,7 @@ class _Normalizer:
                     same.add(current)
                     todo.extend(self.same_object.get(current, ()))
             # (checked before the names holding the same list follow it: those are fine)
-            self.record_write(old.id, node, owner, kind="list", same=same)
+            self.writes.record_write(old.id, node, owner, kind="list", same=same)
             for user, atom in list(self.env.items()):
                 if user != owner and isinstance(atom, gast.Name) and atom.id in same:
                     self.env[user] = nodes.name(new)
@@ -1161,21 +1158,21 @@ class _Normalizer:
         for user, atom in sorted(self.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
-            if self.may_hold(atom.id, current.id) and self.read_after(user, line, target):
+            if self.writes.may_hold(atom.id, current.id) and self.writes.read_after(user, line, target):
                 raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", self.parsed.location(target),
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
         for user, atom in sorted(self.env.items()):
             if isinstance(atom, gast.Name) and current.id in self.aliases.call_holds.get(atom.id, ()) \
-                    and self.read_after(user, line, target):
+                    and self.writes.read_after(user, line, target):
                 raise self.error(
                     f"writing into {base.id!r} may also change {user!r}, which a function "
                     f"call made from it (and may share its memory), and {user!r} is read "
                     f"later", target,
                     hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
                          f"{base.id!r}")
-        self.record_write(current.id, target, base.id)
+        self.writes.record_write(current.id, target, base.id)
         index = self.index(target.slice)
         self.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
@@ -1252,7 +1249,7 @@ class _Normalizer:
             self.aliases.dict_link(name, inner, value_atom, key)
             twins = self.same_item_users(inner) if not self.loop_stack else []
             if isinstance(inner, gast.Name):
-                self.record_dict_write(inner.id, root.id, target, skip=twins)
+                self.writes.record_dict_write(inner.id, root.id, target, skip=twins)
             for user in twins:   # layer = d["layer"] before: the same dict, written
                 self.env[user] = nodes.name(name)
             return self.dict_store(base, nodes.name(name))
@@ -1293,7 +1290,7 @@ class _Normalizer:
             chain += [u for u, a in self.env.items() if isinstance(a, gast.Name) and a.id == up]
             todo += [p for p, _ in self.holders_of(nodes.name(up))]
         if isinstance(current, gast.Name) and base.id not in self.building:
-            self.record_dict_write(current.id, base.id, target, skip=followed + chain)
+            self.writes.record_dict_write(current.id, base.id, target, skip=followed + chain)
         new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
         self.env[base.id] = nodes.name(new)
         for user in followed:
@@ -1401,54 +1398,6 @@ class _Normalizer:
             if not isinstance(key, gast.Constant):
                 raise self.error("the keys of d.update({...}) must be constants", key)
             self.dict_store(item(nodes.const(key.value)), value)
-
-    def record_dict_write(self, written, user, node, skip=()):
-        """Remember an item write into the dict ``written`` (the SSA value ``user``'s
-        write reaches) with the other names read after it (but ``skip``, the names the
-        write rebinds too), for check_dict_writes."""
-        line = getattr(node, "lineno", 0)
-        others = sorted((u, a.id) for u, a in self.env.items()
-                        if u != user and u not in skip and isinstance(a, gast.Name)
-                        and a.id != "UNBOUND"
-                        and u not in self.return_names and self.read_after(u, line, node))
-        self.dict_writes.append((written, user, others, self.parsed.location(node)))
-
-    def may_hold(self, ssa, array):
-        """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
-        the same value, a value linked to it, or (a loop-carried name, after a loop
-        that may run no trip) the value it entered the loop with."""
-        seen = set()
-        while ssa not in seen:
-            seen.add(ssa)
-            if ssa == array or ssa in self.aliases.shares.get(array, ()):
-                return True
-            carried = self.carried_from.get(ssa)
-            if carried is None or not isinstance(carried[1], gast.Name):
-                return False
-            ssa = carried[1].id
-        return False
-
-    def held_before(self, user, line):
-        """Was ``user`` put into a list or tuple before ``line`` (or in a loop around it)?"""
-        for held in self.held_in_containers.get(user, ()):
-            if held < line or any(s <= line <= e and s <= held <= e for s, e in self.loop_spans):
-                return True
-        return False
-
-    def read_after(self, user, line, node=None):
-        """May ``user`` be read after the statement holding ``node`` (at source line
-        ``line``) before it is bound again, on some path (the next trips of the loops
-        around it included)?  Where the statement is not found in the function's
-        tree: is ``user`` read after ``line``, or anywhere in an enclosing loop?"""
-        if node is not None:
-            found = live_after(self.parsed.node, node, user, self.tree_cache)
-            if found is not None:
-                return found
-        start = min((s for s, e in self.loop_spans if s <= line <= e), default=line)
-        return any(n.id == user and isinstance(n.ctx, gast.Load)
-                   and (getattr(n, "lineno", 0) > line or getattr(n, "lineno", 0) >= start
-                        and start != line)
-                   for n in nodes.names(self.parsed.node))
 
     def check_unshared_on_entry(self, written, outside, dicts=None):
         """Add ``ensure_unshared(...)`` to the entry checks: no argument (nor global or
@@ -1757,7 +1706,7 @@ class _Normalizer:
             self.dict_item_update(stmt)
             return
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
-            self.check_item_update(stmt)
+            self.writes.check_item_update(stmt)
             read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
                                   ctx=gast.Load())
             gast.copy_location(read, target)
@@ -1777,7 +1726,7 @@ class _Normalizer:
                 gast.copy_location(sub, stmt)
             self.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
             return
-        if self.held_before(target.id, stmt.lineno):
+        if self.writes.held_before(target.id, stmt.lineno):
             raise self.error(
                 f"'{target.id} {op_symbol(stmt.op)}= ...' would also change the list or tuple "
                 f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
@@ -1810,7 +1759,7 @@ class _Normalizer:
             op = op_symbol(stmt.op)
             hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
             checked = False
-            owner = self.outside_owner(current.id, target.id)
+            owner = self.writes.outside_owner(current.id, target.id)
             if owner is not None:
                 message = (f"'{target.id} {op}= ...' may write into an array another name "
                            f"holds: {owner} (for arrays, {op}= writes in place)")
@@ -1818,20 +1767,20 @@ class _Normalizer:
                     if not isinstance(self.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
                         raise self.error(message, stmt, hint=hint)
                 else:
-                    self.check_not_inplace(current, message, hint, stmt)
+                    self.writes.check_not_inplace(current, message, hint, stmt)
                 checked = True
             sharing = sorted(u for u, a in self.env.items()
                              if u != target.id and isinstance(a, gast.Name)
                              and (a.id == current.id or a.id in self.aliases.shares.get(current.id, ())))
             if sharing and not checked:
-                self.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
+                self.writes.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
                                        f"{sharing[0]!r} too, since the two may share memory",
                                        hint, stmt)
                 checked = True
             # the may-alias analysis over every path (check_writes) fills in this
             # check's message, or drops it where no other array can be reached
-            pending = None if checked else self.check_not_inplace(current, "", hint, stmt)
-            self.record_write(current.id, stmt, target.id, stmt.op, pending)
+            pending = None if checked else self.writes.check_not_inplace(current, "", hint, stmt)
+            self.writes.record_write(current.id, stmt, target.id, stmt.op, pending)
         right = self.atom(stmt.value)
         result = self.new_version(target.id)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
@@ -1839,42 +1788,6 @@ class _Normalizer:
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
 
-    def check_item_update(self, stmt):
-        """``xs[i] op= v`` on a list: Python updates the item in place when it is an
-        array, which changes every other slot and name holding that array; s2sad stores
-        a new value into the one slot.  The two agree unless the array is held
-        elsewhere, which only the values tell: refused when the code runs if it is
-        (check_item_update; other slots of the list and the names read later)."""
-        target = stmt.target
-        base = target.value
-        if not isinstance(base, gast.Name) or isinstance(target.slice, (gast.Slice, gast.Tuple)):
-            return
-        current = self.env.get(base.id)
-        if not (isinstance(current, gast.Name) and (
-                current.id in self.aliases.list_values
-                or current.id in self.aliases.argument_copies)):
-            return   # (an argument may be a list: decided when the code runs)
-        line = getattr(stmt, "lineno", 0)
-        others = sorted((u, a) for u, a in self.env.items()
-                        if u != base.id and isinstance(a, gast.Name) and a.id != current.id
-                        and u not in self.return_names and self.read_after(u, line, stmt))
-        op = op_symbol(stmt.op)
-        message = (f"'{base.id}[...] {op}= ...' updates the array that item holds in place "
-                   f"(for arrays, {op}= writes in place), and {{}} holds that array too: "
-                   f"Python changes it there as well, which s2sad does not follow")
-        hint = (f"write '{base.id}[i] = {base.id}[i] {op} ...' to store a new array into "
-                f"the one slot (or give each slot an array of its own: np.copy(...))")
-        where = self.parsed.location(stmt)
-        self.helpers["check_item_update"] = check_item_update
-        call = nodes.call("check_item_update", [
-            nodes.clone(current), self.atom(target.slice), nodes.const(message),
-            nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
-            nodes.const(where.column), nodes.const(",".join(u for u, _ in others))]
-            + [nodes.clone(a) for _, a in others])
-        ok = self.namer.fresh("alone")
-        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_item_update)))
-        self.defined.add(ok)
-        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
     def dict_item_update(self, stmt):
         """``d[k] op= v`` on a dict item.  Python reads the item, updates it and stores
         it back: a number gets a new value, but an array is updated in place, so every
@@ -1917,46 +1830,14 @@ class _Normalizer:
             nodes.const(where.column)]), anno.CALLEE, check_item_alone)))
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-        pending = self.check_not_inplace(nodes.name(item), "", hint, stmt)
-        self.record_write(item, stmt, label, stmt.op, pending, same=same)
+        pending = self.writes.check_not_inplace(nodes.name(item), "", hint, stmt)
+        self.writes.record_write(item, stmt, label, stmt.op, pending, same=same)
         right = self.atom(stmt.value)
         result = self.namer.fresh(item)
         self.emit(nodes.assign(result, anno.set(gast.BinOp(
             left=nodes.name(item), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.store(target, nodes.name(result))
-
-    def outside_owner(self, ssa, user):
-        """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
-        into besides a value of its own, in words, or None.
-
-        The environment shows the names bound to the same value where the update
-        is written; this covers what it cannot: a module-level (global) array, and
-        a loop-carried name, which on some trip may hold what a plain copy gave it
-        (``v = x`` later in the body) or the value it entered the loop with.
-        """
-        if ssa not in self.defined:
-            return f"{ssa!r}, defined outside the function"
-        if (self.callee and ssa in self.params) or ssa in self.inlined_args:
-            return f"the caller's array passed as {ssa!r}"
-        carried = self.carried_from.get(ssa)
-        if carried is None:
-            return None
-        name, entry, loop = carried
-        if isinstance(entry, gast.Name) and not getattr(entry, "s2sad_unbound", False):
-            others = sorted(u for u, a in self.env.items() if u != user
-                            and isinstance(a, gast.Name) and a.id == entry.id)
-            if others:
-                return f"{others[0]!r}, which {user!r} holds when the loop starts"
-            outer = self.outside_owner(entry.id, user)
-            if outer is not None:
-                return outer
-        for stmt in nodes.statements(loop.body):
-            if isinstance(stmt, gast.Assign) and may_alias(stmt.value) and any(
-                    n.id == name for t in stmt.targets for n in nodes.names(t)):
-                return (f"line {self.parsed.location(stmt).line} binds {name!r} to an "
-                        f"existing array for the next trip")
-        return None
 
     # ------------------------------------------------------- expressions
     def new_version(self, user_name):
@@ -2007,32 +1888,6 @@ class _Normalizer:
         self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
         self.defined.add(ok)
         self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-
-    def check_unpacked(self, stmt):
-        """Emit the run-time check of a starred assignment (see ``desugar``): Python's
-        ``ValueError`` when the unpacked list holds fewer values than the targets."""
-        self.helpers["check_unpacked"] = check_unpacked
-        ok = self.namer.fresh("unpacked")
-        call = nodes.call("check_unpacked", [self.atom(stmt.value),
-                                             nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
-        self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
-        self.defined.add(ok)
-        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-
-    def check_not_inplace(self, atom, message, hint, node):
-        """Emit the run-time refusal of an update in place of what ``atom`` holds;
-        return (the message's constant node, the statements emitted)."""
-        self.helpers["check_not_inplace"] = check_not_inplace
-        where = self.parsed.location(node)
-        ok = self.namer.fresh("new_value")
-        text = nodes.const(message)
-        call = nodes.call("check_not_inplace", [
-            nodes.clone(atom), text, nodes.const(hint),
-            nodes.const(where.filename), nodes.const(where.line), nodes.const(where.column)])
-        emitted = (self.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_inplace))),
-                   self.emit(gast.Assert(test=nodes.name(ok), msg=None)))
-        self.defined.add(ok)
-        return text, emitted
 
     def use_global(self, name, node):
         """Record that the code reads the module's ``name``; an inlined helper may not
@@ -2633,81 +2488,6 @@ class _Normalizer:
                            "both" if isinstance(node.op, gast.And) else "either")
 
     # ------------------------------------------------------ may-alias
-    def record_write(self, written, node, user, update=None, pending=None, kind="array",
-                     same=()):
-        """Check, once every path is known, that a write through ``written`` (the SSA
-        value the user's name ``user`` holds) changes no other array that is read
-        later, and no array the function does not own.  ``update``: the operator of
-        ``user op= ...`` (which makes a new value where Python writes in place), and
-        ``pending`` its run-time check (see aug_assign): for a number, op= makes a new
-        value, so a conflict is refused when the code runs, where the value is known."""
-        line = getattr(node, "lineno", 0)
-        # (a change of a list leaves the items it holds as they are)
-        items = self.aliases.list_items.get(written, ()) if kind == "list" else ()
-        others = sorted((u, a.id) for u, a in self.env.items()
-                        if u != user and isinstance(a, gast.Name) and a.id != written
-                        and a.id not in items and a.id not in same
-                        and u not in self.return_names and self.read_after(u, line, node))
-        # the caller's arrays: a parameter's own value (one the function writes into
-        # by its name was copied at the start), and an inlined helper's arguments
-        outside = set(self.params) | set(self.inlined_args)
-        where = self.parsed.location(node)
-        shared = []   # the run-time checks of the others a maybe-view may reach
-        if others:
-            self.helpers["check_not_shared"] = check_not_shared
-            for other, atom in others:
-                text = nodes.const("")
-                call = nodes.call("check_not_shared", [
-                    nodes.name(written), nodes.name(atom), text, nodes.const(""),
-                    nodes.const(where.filename), nodes.const(where.line),
-                    nodes.const(where.column)])
-                ok = nodes.name("")
-                shared.append((atom, text, call.args[3], ok, (
-                    self.emit(gast.Assign(targets=[ok], value=anno.set(
-                        call, anno.CALLEE, check_not_shared), type_comment=None)),
-                    self.emit(gast.Assert(test=nodes.name(""), msg=None)))))
-        self.writes.append(RecordedWrite(written, user, update, others, frozenset(outside), where,
-                                        pending, shared, kind))
-
-    def check_writes(self):
-        """Refuse each recorded write that may change an array another name reads later
-        or one the function does not own (see ``writes.decide_writes``).  An update
-        ``v op= ...`` is decided when the code runs (a number gets a new value): its
-        pending check gets the reason, or is dropped where no other array can be
-        reached; a run-time sharing check gets its reason, or is dropped."""
-        own = Ownership(self.callee, self.root_params, frozenset(self.inlined_args))
-        decisions = decide_writes(self.writes, self.aliases.facts(
-            self.defined, self.loop_carried, self.loop_inside), own)
-        unneeded = set()
-        for write, decision in zip(self.writes, decisions):
-            for (atom, text, hint, ok, emitted), loose in zip(write.shared, decision.loose):
-                if loose is None:
-                    unneeded.update(id(stmt) for stmt in emitted)
-                    continue
-                text.value, hint.value = loose
-                ok.id = emitted[1].test.id = self.namer.fresh("not_shared")
-                self.defined.add(ok.id)
-            reason, pending = decision.reason, write.pending
-            if reason is None:
-                if pending is not None:
-                    unneeded.update(id(stmt) for stmt in pending[1])
-            elif write.update is None:
-                raise SharedWriteError(reason[0], write.where, hint=reason[1])
-            elif pending is not None:
-                pending[0].value = reason[0]
-        if unneeded:
-            drop_statements(self.out, unneeded)
-
-    def check_dict_writes(self):
-        """Refuse an item write into a dict another name read later may see (see
-        ``writes.dict_write_refusal``)."""
-        facts = DictFacts(self.aliases.holds, self.aliases.item_edges, self.aliases.container_edges,
-                          self.aliases.container_keys)
-        refusal = dict_write_refusal(self.dict_writes, facts)
-        if refusal is not None:
-            message, where, hint = refusal
-            raise UnsupportedSyntaxError(message, where, hint=hint)
-
     def index(self, node):
         if isinstance(node, gast.Slice):
             return gast.Slice(lower=node.lower and self.atom(node.lower),
