@@ -47,7 +47,7 @@ from ..parse import is_user_function, record_path
 from .callees import is_python_function
 from .dicts import CONTENTS, constant_key, dict_names, kind_name
 from .liveness import exposed_reads
-from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
+from .lists import ListChanges, list_extensions, list_mutation, mutated_lists
 from .sharing import AliasRecorder
 from .writechecks import WriteChecks
 from .views import held_names, writes_in_place
@@ -176,8 +176,9 @@ class _Normalizer:
         self.aliases = AliasRecorder(p for p in self.params if kind_name(kinds.get(p)) == "list")
         self.param_dicts = {p for p in self.params if kind_name(kinds.get(p)) == "dict"
                             and p not in self.locals}
-        self.tuple_params = {p for p, k in self.param_sequences.items()
-                             if k == "tuple" and p in self.params}
+        # list changes; the parameters known to hold a tuple (a change of one is refused)
+        self.lists = ListChanges(self, {p for p, k in self.param_sequences.items()
+                                        if k == "tuple" and p in self.params})
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
@@ -350,12 +351,12 @@ class _Normalizer:
         loop_names = nodes.names(loop)
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
         mutated = set().union(*(mutated_lists(s) for s in loop.body + loop.orelse))
-        mutated |= self.list_stores(loop)   # xs[i] = v on a list: a new version too
+        mutated |= self.lists.list_stores(loop)   # xs[i] = v on a list: a new version too
         # a list changed through a name the body binds to it (u = t; u.append(v) in
         # the loop): the copies are followed over the whole body, not one statement
-        mutated |= self.lists_changed_through(loop)
+        mutated |= self.lists.lists_changed_through(loop)
         if mutated:   # and the names holding the same list (they follow its changes)
-            mutated = self.changed_lists() & (mutated | {
+            mutated = self.lists.changed_lists() & (mutated | {
                 u for u, a in self.env.items() if isinstance(a, gast.Name)
                 and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
                         for m in mutated)})
@@ -377,36 +378,10 @@ class _Normalizer:
         return sorted({u for u in assigned - targets
                        if u in self.env or u in read_outside or u in early} | kept)
 
-    def list_stores(self, tree):
-        """User names written by subscript in ``tree`` (xs[i] = v), or extended by
-        ``xs += ys``, that hold a list now."""
-        names = {n.value.id for n in nodes.walk(tree)
-                 if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
-                 and isinstance(n.value, gast.Name)}
-        names |= list_extensions(tree)
-        return {u for u in names if isinstance(self.env.get(u), gast.Name)
-                and self.env[u].id in self.aliases.list_values}
-
-    def changed_lists(self):
-        """User names a list method or an item assignment may change, and the names
-        copied to or from them."""
-        tree = self.parsed.node
-        return mutated_lists(tree, self.list_stores(tree) | self.lists_changed_through(tree))
-
-    def lists_changed_through(self, tree):
-        """User names holding a list now that ``tree`` may change through a name it
-        binds to the list later (``u = t`` then ``u[i] = v`` or ``u += [v]``, in a loop
-        body where ``u`` holds nothing yet as the loop starts)."""
-        stored = {n.value.id for n in nodes.walk(tree) if isinstance(n, gast.Subscript)
-                  and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
-        through = mutated_lists(tree, stored | list_extensions(tree))
-        return {u for u in through if isinstance(self.env.get(u), gast.Name)
-                and self.env[u].id in self.aliases.list_values}
-
     def enter_loop(self, carried, loop):
         names = {}
         lists = {}   # a list two names hold as the loop starts -> their one carried name
-        changed = self.changed_lists() if carried else set()
+        changed = self.lists.changed_lists() if carried else set()
         # (a name the loop assigns may hold something else than a list after a trip)
         extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
                     and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
@@ -582,7 +557,7 @@ class _Normalizer:
                                                      right=nodes.const(1)), "last")
                      if back else None for n, back in zip(lengths, backwards)]
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
-        live = self.changed_while_looped(stmt, written, sequences, carried)
+        live = self.lists.changed_while_looped(stmt, written, sequences, carried)
         before = dict(self.env)
         names = self.enter_loop(carried, stmt)
         target = stmt.target
@@ -680,53 +655,6 @@ class _Normalizer:
         anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
 
-    def changed_while_looped(self, loop, written, sequences, carried):
-        """The positions of the sequences a ``for`` loop runs over that are lists its
-        body writes items into (through any name holding them): Python's loop reads
-        such a list's item as each trip starts, so those trips read the list's current
-        value.  A body that changes such a list's length (append, pop, insert, extend,
-        +=), or binds its name to another value while writing into it, is refused."""
-        live = set()
-        body = loop.body + loop.orelse
-        inside = [n for stmt in body for n in nodes.walk(stmt)]
-        copies = [(t.id, n.value.id) for n in inside if isinstance(n, gast.Assign)
-                  and isinstance(n.value, gast.Name) for t in n.targets
-                  if isinstance(t, gast.Name)]
-        for k, (node, sequence) in enumerate(zip(written, sequences)):
-            if not (isinstance(node, gast.Name) and node.id in carried
-                    and isinstance(sequence, gast.Name) and sequence.id in self.aliases.list_values):
-                continue
-            group = closed_under_copies({u for u, a in self.env.items()
-                                          if isinstance(a, gast.Name) and a.id == sequence.id}
-                                         | {node.id}, copies)
-            sized = [n for n in inside if list_mutation(n)
-                     and n.func.value.id in group] + [
-                     n for n in inside if isinstance(n, gast.AugAssign)
-                     and isinstance(n.target, gast.Name) and n.target.id in group]
-            if sized:
-                raise self.error(
-                    f"this loop runs over the list {node.id!r} and its body changes the "
-                    f"list's length: s2sad does not follow a list that grows or shrinks "
-                    f"while a loop runs over it", sized[0],
-                    hint=f"loop over a copy (for ... in list({node.id})) if the loop should "
-                         f"see the items as they were, or loop over the positions with a "
-                         f"while loop (i = 0; while i < len({node.id}): ...)")
-            items_written = [n for n in inside if isinstance(n, gast.Subscript)
-                             and isinstance(n.ctx, gast.Store)
-                             and isinstance(n.value, gast.Name) and n.value.id in group]
-            if not items_written:
-                continue   # the name is only bound to another value: the loop ignores that
-            rebound = [n for n in nodes.names(body) if isinstance(n.ctx, gast.Store)
-                       and n.id == node.id]
-            if rebound:
-                raise self.error(
-                    f"this loop runs over the list {node.id!r}, and its body both writes "
-                    f"items into that list and binds {rebound[0].id!r} to a value: which "
-                    f"list each step reads is not followed", rebound[0],
-                    hint=f"loop over a copy (for ... in list({node.id})) or use another "
-                         f"name for the other value")
-            live.add(k)
-        return live
     def may_be_dict(self, ssa):
         """Whether the SSA value ``ssa``, looped over, may be a dict the code does not
         show to be one: a parameter, an item read from a container (``p["enc"]``,
@@ -915,7 +843,7 @@ class _Normalizer:
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=None))
         elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
-            self.list_method(stmt.value)
+            self.lists.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and isinstance(stmt.value.func, gast.Attribute) \
                 and isinstance(stmt.value.func.value, gast.Subscript) \
@@ -947,130 +875,6 @@ class _Normalizer:
                              hint="remove the statement")
         else:
             raise self.error(f"'{type(stmt).__name__}' statements are not supported", stmt)
-
-    def list_method(self, call, target=None):
-        """``xs.append(v)``, ``xs.extend(ys)``, ``xs.insert(i, v)``, ``xs.pop(i)``: a new
-        version of the list (``xs_1 = list_append(xs, v)``...) that every name holding
-        the list follows; ``xs.pop(i)`` reads ``xs[i]`` first and returns its name."""
-        owner, method = call.func.value.id, call.func.attr
-        if owner not in self.env and owner not in self.locals:
-            what = "appending to" if method == "append" else f"calling .{method}() on"
-            raise self.error(
-                f"{what} {owner!r}, which is not a local name, would change a list outside "
-                f"the function (Python keeps the change there; the derivative cannot "
-                f"follow it)", call,
-                hint=f"build a local list (items = list({owner}); items.{method}(...)), "
-                     f"or move the call outside the function you differentiate")
-        items = self.read_name(owner, call.func.value)
-        self.refuse_tuple_change(owner, items, call, f"has no .{method}() method",
-                                 "AttributeError")
-        args = [self.atom(a) for a in call.args]
-        popped = None
-        if method == "append":
-            helper, args = "list_append", [items] + args
-        elif method == "extend":
-            helper, args = "list_extend", [items] + args
-        elif method == "insert":
-            helper, args = "list_insert", [items] + args
-        else:
-            index = args[0] if args else nodes.const(-1)
-            if isinstance(index, gast.Constant) and not isinstance(index.value, int) \
-                    or isinstance(items, gast.Name) and items.id in self.dicts:
-                key = getattr(index, "value", getattr(index, "id", "..."))
-                raise self.error(f"{owner}.pop({key!r}): s2sad differentiates .pop() "
-                                 f"of a list (by position) only", call,
-                                 hint=f"read {owner}[key] and build what is left without it")
-            read = gast.Subscript(value=nodes.name(owner), slice=nodes.clone(index),
-                                  ctx=gast.Load())
-            gast.copy_location(read, call)
-            popped = nodes.name(self.operation(read, target=target,
-                                               base=None if target else f"{owner}_item"))
-            helper, args = "list_delete", [items, nodes.clone(index), popped]
-        fn = registry.LIST_HELPERS[helper]
-        new = self.helper_call(fn, helper, args, owner)
-        self.aliases.list_values.add(new)
-        if isinstance(items, gast.Name):
-            self.aliases.list_items[new] = set(self.aliases.list_items.get(items.id, ()))
-            self.aliases.list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
-        self.follow_list(owner, items, new, call)
-        for held in args[:1] + args[-1:]:   # the list holds its items (and the old list's)
-            if isinstance(held, gast.Name) and method != "pop":
-                self.aliases.link(new, held.id)
-        return None if popped is None else popped.id
-
-    def list_slice_store(self, target, current, value_atom):
-        """``xs[i:j] = ys`` on a list: the list becomes ``xs[:i] + list(ys) + xs[j:]``
-        (its length may change), a new version every name holding it follows."""
-        base = target.value.id
-        lower, upper = target.slice.lower, target.slice.upper
-        bounds = [-b.operand.value if isinstance(b, gast.UnaryOp)
-                  and isinstance(b.op, gast.USub) and isinstance(b.operand, gast.Constant)
-                  else b.value if isinstance(b, gast.Constant) else b
-                  for b in (lower, upper) if b is not None]
-        if not all(type(b) is int for b in bounds) or len(bounds) == 2 and (
-                (bounds[0] < 0) != (bounds[1] < 0) or bounds[1] < bounds[0]):
-            raise self.error(
-                f"s2sad follows a slice assignment into the list {base!r} with constant "
-                f"bounds of one sign, in order ({base}[1:3] = ..., {base}[:-1] = ...)",
-                target, hint=f"build the new list: {base} = {base}[:i] + list(...) + "
-                             f"{base}[j:]")
-        temp = self.namer.fresh("items")   # the right side, read back by name below
-        self.env[temp] = value_atom
-
-        def name(id_):
-            return gast.copy_location(gast.Name(id=id_, ctx=gast.Load(), annotation=None,
-                                                type_comment=None), target)
-
-        def part(lower, upper):
-            read = gast.Subscript(value=name(base), slice=gast.Slice(
-                lower=lower, upper=upper, step=None), ctx=gast.Load())
-            return gast.copy_location(read, target)
-
-        middle = gast.copy_location(gast.Call(func=name("list"), args=[name(temp)],
-                                              keywords=[]), target)
-        whole = middle
-        if lower is not None:
-            whole = gast.copy_location(gast.BinOp(left=part(None, lower), op=gast.Add(),
-                                                  right=whole), target)
-        if upper is not None:
-            whole = gast.copy_location(gast.BinOp(left=whole, op=gast.Add(),
-                                                  right=part(upper, None)), target)
-        new = self.operation(whole, base=f"{base}_new")
-        self.env.pop(temp, None)
-        self.aliases.list_values.add(new)
-        self.aliases.list_items[new] = set(self.aliases.list_items.get(current.id, ()))
-        self.aliases.hold(new, current.id)
-        self.aliases.list_copies.add((new, current.id))
-        self.follow_list(base, current, new, target)
-
-    def refuse_tuple_change(self, user, current, node, what, python_error):
-        """Refuse a change of a tuple argument (known from the arguments' structure):
-        Python raises ``python_error`` there, so there is nothing to differentiate."""
-        if isinstance(current, gast.Name) and current.id in self.tuple_params:
-            raise self.error(
-                f"{user!r} holds the tuple passed as {current.id!r}, and a tuple {what} "
-                f"(Python raises {python_error} here)", node,
-                hint=f"build a list of its items first ({user} = list({user})), or a new "
-                     f"tuple ({user} = {user}[:i] + (value,) + {user}[i + 1:])")
-
-    def follow_list(self, owner, old, new, node):
-        """After a change of the list ``old`` through the name ``owner`` (now ``new``):
-        every name that holds the same list holds the new one, as in Python.  A name
-        that only may hold it (through a branch, a container, a loop) is refused where
-        it is read later (see record_write)."""
-        self.env[owner] = nodes.name(new)
-        if isinstance(old, gast.Name):
-            same, todo = set(), [old.id]
-            while todo:
-                current = todo.pop()
-                if current not in same:
-                    same.add(current)
-                    todo.extend(self.same_object.get(current, ()))
-            # (checked before the names holding the same list follow it: those are fine)
-            self.writes.record_write(old.id, node, owner, kind="list", same=same)
-            for user, atom in list(self.env.items()):
-                if user != owner and isinstance(atom, gast.Name) and atom.id in same:
-                    self.env[user] = nodes.name(new)
 
     def assign(self, stmt):
         if len(stmt.targets) == 1:
@@ -1114,9 +918,9 @@ class _Normalizer:
         current = self.read_name(base.id, base)
         if isinstance(current, gast.Name) and current.id in self.aliases.list_values \
                 and isinstance(target.slice, gast.Slice) and target.slice.step is None:
-            self.list_slice_store(target, current, value_atom)
+            self.lists.list_slice_store(target, current, value_atom)
             return
-        self.refuse_tuple_change(base.id, current, target, "does not support item "
+        self.lists.refuse_tuple_change(base.id, current, target, "does not support item "
                                  "assignment", "TypeError")
         if isinstance(current, gast.Name) and current.id in self.aliases.list_values \
                 and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
@@ -1130,7 +934,7 @@ class _Normalizer:
                 self.aliases.list_items[new].add(value_atom.id)
                 self.aliases.link(new, value_atom.id)
             self.aliases.link(new, current.id)
-            self.follow_list(base.id, current, new, target)
+            self.lists.follow_list(base.id, current, new, target)
             return
         if isinstance(current, gast.Name) and (
                 (self.callee and current.id in self.params) or current.id in self.inlined_args):
@@ -1461,11 +1265,11 @@ class _Normalizer:
         # a list the function changes by a method (xs.append(v)...), or through a name
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
-        changed = mutated_lists(self.parsed.node) & set(self.params) - self.tuple_params
+        changed = mutated_lists(self.parsed.node) & set(self.params) - self.lists.tuple_params
         # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
         changed |= mutated_lists(self.parsed.node, list_extensions(self.parsed.node)) & {
             p for p in self.params if self.param_sequences.get(p) == "list"}
-        written = [u for u in written if u not in self.tuple_params]
+        written = [u for u in written if u not in self.lists.tuple_params]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in self.aliases.list_values}
         for t in nodes.walk(self.parsed.node):
@@ -1742,7 +1546,7 @@ class _Normalizer:
             gast.copy_location(call, stmt)
             gast.copy_location(call.func, stmt)
             gast.copy_location(call.func.value, stmt)
-            self.list_method(call)
+            self.lists.list_method(call)
             return
         if isinstance(current, gast.Name) and current.id in self.aliases.list_values \
                 and isinstance(stmt.op, gast.Mult):
@@ -1750,7 +1554,7 @@ class _Normalizer:
             times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
                                                   right=stmt.value), stmt)
             new = self.operation(times, base=f"{target.id}_new")
-            self.follow_list(target.id, current, new, stmt)
+            self.lists.follow_list(target.id, current, new, stmt)
             return
         if isinstance(current, gast.Name):
             # Python's 'v op= e' updates in place exactly when v holds an array (or a
@@ -1988,7 +1792,7 @@ class _Normalizer:
                                  comparators=[self.atom(node.comparators[0])])
         elif list_mutation(node) and node.func.attr == "pop" \
                 and self.global_path(node.func) is None:
-            return self.list_method(node, target)
+            return self.lists.list_method(node, target)
         elif isinstance(node, gast.Call) and (inline := self.inlined_body(node)) is not None:
             result = inline()
             if isinstance(result, gast.Name) and target is None:
