@@ -47,7 +47,8 @@ from ..parse import is_user_function, record_path
 from .callees import is_python_function
 from .dicts import CONTENTS, constant_key, dict_names, kind_name
 from .liveness import exposed_reads
-from .lists import ListChanges, list_extensions, list_mutation, mutated_lists
+from .entry import ArgumentCopies, check_local_functions
+from .lists import ListChanges, list_mutation, mutated_lists
 from .sharing import AliasRecorder
 from .writechecks import WriteChecks
 from .views import held_names, writes_in_place
@@ -127,7 +128,7 @@ class _Normalizer:
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.root_params = frozenset(self.params)
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
-        self.check_local_functions(fn)
+        check_local_functions(fn, self.error)
         reserved = user_names(fn)
         # names an inlined helper of another module reads as its module's globals: a
         # local of this function never takes one (see new_version)
@@ -177,6 +178,7 @@ class _Normalizer:
         self.param_dicts = {p for p in self.params if kind_name(kinds.get(p)) == "dict"
                             and p not in self.locals}
         # list changes; the parameters known to hold a tuple (a change of one is refused)
+        self.entry = ArgumentCopies(self)   # the copies of written arguments
         self.lists = ListChanges(self, {p for p, k in self.param_sequences.items()
                                         if k == "tuple" and p in self.params})
         # SSA name -> SSA names certain to hold the very same object (a helper's result
@@ -208,7 +210,7 @@ class _Normalizer:
             body = body[1:]  # docstring
         if body and not self.callee:
             self.source = self.parsed.source_ref(body[0])
-            self.copy_written_arguments()
+            self.entry.copy_written_arguments()
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
@@ -1203,189 +1205,6 @@ class _Normalizer:
                 raise self.error("the keys of d.update({...}) must be constants", key)
             self.dict_store(item(nodes.const(key.value)), value)
 
-    def check_unshared_on_entry(self, written, outside, dicts=None):
-        """Add ``ensure_unshared(...)`` to the entry checks: no argument (nor global or
-        closure value in ``outside``) may share memory with one the function writes
-        into (``written``: parameter -> line of the first write), nor hold a dict it
-        writes items into (``dicts``, the same form)."""
-        def table(pairs):
-            return gast.Dict(keys=[nodes.const(k) for k, _ in pairs],
-                             values=[v for _, v in pairs])
-        args = [nodes.const(self.function_name),
-                table([(p, nodes.const(written[p])) for p in sorted(written)]),
-                table([(p, nodes.name(p)) for p in self.params])]
-        if outside:
-            for name in outside:
-                self.use_global(name, self.parsed.node)
-            args.append(table([(n, nodes.name(n)) for n in outside]))
-        keywords = [("dicts", table([(p, nodes.const(dicts[p])) for p in sorted(dicts)]))] \
-            if dicts else []
-        self.entry_checks.append(nodes.expr_stmt(nodes.call("ensure_unshared", args, keywords)))
-
-    def copy_written_arguments(self):
-        """Arguments the function writes into are copied once, at the start."""
-        first_lines, dict_lines = {}, {}
-        # an item write into a dict makes a new dict (see dict_store): the caller's dict
-        # is never changed, so it needs no copy; an argument that is (or holds) the same
-        # dict is refused when the code runs (ensure_own_dicts)
-        dict_roots = self.dict_roots(self.parsed.node.body)
-        for t in nodes.walk(self.parsed.node):
-            if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
-                    and isinstance(t.value, gast.Name) and t.value.id in self.params:
-                line = self.parsed.location(t).line
-                lines = dict_lines if t.value.id in dict_roots else first_lines
-                lines[t.value.id] = min(line, lines.get(t.value.id, line))
-        for t in nodes.walk(self.parsed.node):   # d[a][b] = v on a parameter d
-            if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
-                    and isinstance(t.value, gast.Subscript):
-                root = t.value
-                while isinstance(root, gast.Subscript):
-                    root = root.value
-                if isinstance(root, gast.Name) and root.id in self.params \
-                        and root.id in dict_roots:
-                    line = self.parsed.location(t).line
-                    dict_lines[root.id] = min(line, dict_lines.get(root.id, line))
-        for user in sorted(dict_lines):
-            if user in first_lines:   # written as a dict and as an array: not one kind
-                dict_lines.pop(user)
-        outside = self.outside_values() if dict_lines else []
-        if dict_lines and (len(self.params) > 1 or outside):
-            self.check_unshared_on_entry({}, outside, dicts=dict_lines)
-        written = sorted({t.value.id for t in nodes.walk(self.parsed.node)
-                          if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
-                          and isinstance(t.value, gast.Name)} - set(dict_lines))
-        # 'x op= ...' on an argument: computed into a new value (the caller's array
-        # stays as it is, as with the copies below), so the other arguments and the
-        # module's arrays sharing its memory would not see the update either
-        for t in nodes.walk(self.parsed.node):
-            if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
-                    and t.target.id in self.params:
-                line = self.parsed.location(t).line
-                first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
-        # a list the function changes by a method (xs.append(v)...), or through a name
-        # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
-        # stays as it is
-        changed = mutated_lists(self.parsed.node) & set(self.params) - self.lists.tuple_params
-        # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
-        changed |= mutated_lists(self.parsed.node, list_extensions(self.parsed.node)) & {
-            p for p in self.params if self.param_sequences.get(p) == "list"}
-        written = [u for u in written if u not in self.lists.tuple_params]
-        # and a list parameter written by item (xs[i] = v: list_set on the copy)
-        changed |= {user for user in written if user in self.aliases.list_values}
-        for t in nodes.walk(self.parsed.node):
-            if list_mutation(t) and t.func.value.id in changed:
-                line = self.parsed.location(t).line
-                first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
-        outside = self.outside_values() if first_lines else []
-        if first_lines and (len(self.params) > 1 or outside):
-            # the copies below are what the function writes into, so an argument (or a
-            # global or closure value the function reads) that shares memory with one
-            # of them would not see the writes Python's call makes it see: refused when
-            # the code runs (nothing runs when no argument is written)
-            self.check_unshared_on_entry(first_lines, outside)
-        for user in sorted(changed):
-            name = self.new_version(user)
-            copier = registry.LIST_HELPERS["copy_container"]
-            self.helpers["copy_container"] = copier
-            self.emit(nodes.assign(name, anno.set(nodes.call("copy_container", [
-                nodes.name(user)]), anno.CALLEE, copier)))
-            self.defined.add(name)
-            self.env[user] = nodes.name(name)
-            if user in self.aliases.list_values:
-                self.aliases.list_values.add(name)
-                self.aliases.argument_copies.add(name)
-        for user in written:
-            if user in self.params and user not in changed:
-                name = self.new_version(user)
-                copier, dotted = registry.METHODS["copy"]
-                self.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
-                                                      anno.CALLEE, copier)))
-                self.use_numpy(dotted, copier)
-                self.defined.add(name)
-                self.env[user] = nodes.name(name)
-                self.aliases.argument_copies.add(name)
-
-    def outside_values(self):
-        """The module globals and closure values the function reads that may hold an
-        array (not a module, a function, a class or a number), sorted."""
-        found, seen = set(), set()
-
-        def value(name):
-            obj = self.parsed.resolve(name, None)
-            return not (obj is None or inspect.ismodule(obj) or callable(obj)
-                        or isinstance(obj, (bool, int, float, complex, str, bytes)))
-
-        def helper_reads(fn):
-            """The globals of this module that the user's function ``fn`` (and the
-            functions of this module it calls) reads: they see the argument too."""
-            if id(fn) in seen or not is_user_function(fn) \
-                    or fn.__globals__ is not self.parsed.globals:
-                return
-            seen.add(id(fn))
-            codes = [fn.__code__]
-            while codes:
-                code = codes.pop()
-                codes.extend(c for c in code.co_consts if inspect.iscode(c))
-                for name in code.co_names:
-                    obj = self.parsed.globals.get(name)
-                    if inspect.isfunction(obj):
-                        helper_reads(obj)
-                    elif name in self.parsed.globals and value(name):
-                        found.add(name)
-
-        for n in nodes.names(self.parsed.node):
-            if isinstance(n.ctx, gast.Load) and n.id not in self.params \
-                    and n.id not in self.locals and n.id not in found:
-                if value(n.id):
-                    found.add(n.id)
-                elif n.id not in self.parsed.closure:
-                    helper_reads(self.parsed.resolve(n.id, None))
-        return sorted(found)
-
-    def check_local_functions(self, fn):
-        """A local function (nested ``def``, or a lambda bound to a name) is put in
-        place of its calls, so which one a call means must not depend on the path:
-        each is bound once, its name nothing else, and it is read only after its
-        definition in the block that defines it (where Python holds it on every path)."""
-        sites = {}   # name -> [(statement, the block holding it, its position there)]
-
-        def visit(stmts):
-            for position, stmt in enumerate(stmts):
-                if isinstance(stmt, gast.FunctionDef):
-                    sites.setdefault(stmt.name, []).append((stmt, stmts, position))
-                    continue   # its body is a scope of its own
-                if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Lambda):
-                    for target in stmt.targets:
-                        if isinstance(target, gast.Name):
-                            sites.setdefault(target.id, []).append((stmt, stmts, position))
-                for field in ("body", "orelse"):
-                    inner = getattr(stmt, field, None)
-                    if isinstance(inner, list):
-                        visit(inner)
-
-        visit(fn.body)
-        for name, found in sorted(sites.items()):
-            lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _, _ in found)
-            stores = [n for n in nodes.names(fn.body)
-                      if n.id == name and isinstance(n.ctx, gast.Store)]
-            stmt, block, position = found[-1]
-            reads = [n for n in nodes.names(fn.body)
-                     if n.id == name and isinstance(n.ctx, gast.Load)]
-            after = {id(n) for later in block[position + 1:] for n in nodes.names(later)}
-            if len(found) > 1 or len(stores) > lambdas:
-                where = stmt if len(found) > 1 else stores[-1]
-            elif any(id(n) not in after for n in reads):
-                where = next(n for n in reads if id(n) not in after)
-            else:
-                continue
-            raise self.error(
-                f"the local function {name!r} is defined in a branch or a loop and used "
-                f"outside it, more than once, or its name is bound to something else too: "
-                f"s2sad puts a local function's body in place of its calls, so the function "
-                f"a call means may not depend on the path taken", where,
-                hint=f"define each function once at the top of the body under its own "
-                     f"name, and choose between the calls in the branch")
-
     def bind_name(self, user_name, value):
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
             self.local_functions[user_name] = value
@@ -2230,7 +2049,7 @@ class _Normalizer:
         self.env = dict(bound)
         self.parsed = helper
         self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
-        self.check_local_functions(fn)
+        check_local_functions(fn, self.error)
         self.local_functions = {}
         self.held_in_containers, self.loop_spans = _containers_and_loops(fn)
         self.inlined_args = self.inlined_args | {
