@@ -6,10 +6,10 @@ expected, written out independently of the code.
 
 import gast
 
-from s2sad.syntax.normalize.dicts import CONTENTS, dict_names
+from s2sad.syntax.normalize.dicts import dict_names
 from s2sad.syntax.normalize.liveness import exposed_reads
 from s2sad.syntax.normalize.lists import mutated_lists
-from s2sad.syntax.normalize.mayalias import AliasFacts, decidable_links, origins
+from s2sad.syntax.normalize.mayalias import CONTENTS, AliasFacts, decidable_links, origins
 from s2sad.syntax.normalize.sharing import AliasRecorder
 from s2sad.syntax.normalize.writes import (DictFacts, Ownership, RecordedWrite,
                                            decide_writes, dict_write_refusal)

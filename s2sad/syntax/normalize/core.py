@@ -29,7 +29,6 @@ emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
 """
 
-import ast
 import builtins
 import inspect
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from typing import Any, Dict, List, Set
 
 import gast
 
-from ...checks import IMMUTABLE_TYPES, UNBOUND, check_bound, check_item_alone, check_not_shared
+from ...checks import IMMUTABLE_TYPES, UNBOUND, check_bound, check_not_shared
 from ...errors import SharedWriteError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, nodes
@@ -45,11 +44,13 @@ from ..desugar import desugar, read_after_loop
 from ..names import Namer
 from ..parse import is_user_function, record_path
 from .callees import is_python_function
-from .dicts import CONTENTS, constant_key, dict_names, kind_name
 from .liveness import exposed_reads
+from .dictforms import DictForms
+from .dicts import DictWrites, constant_key, kind_name
 from .entry import ArgumentCopies, check_local_functions
 from .lists import ListChanges, list_mutation, mutated_lists
 from .sharing import AliasRecorder
+from .temps import subscript_base
 from .writechecks import WriteChecks
 from .views import held_names, writes_in_place
 from .writes import op_symbol
@@ -175,18 +176,17 @@ class _Normalizer:
         kinds = kinds or {}
         # what may hold what (views, copies, containers, helpers' results)
         self.aliases = AliasRecorder(p for p in self.params if kind_name(kinds.get(p)) == "list")
-        self.param_dicts = {p for p in self.params if kind_name(kinds.get(p)) == "dict"
-                            and p not in self.locals}
-        # list changes; the parameters known to hold a tuple (a change of one is refused)
+        # dict item writes, and the dict parameters never rebound
+        self.dict_writes = DictWrites(self, {p for p in self.params if kind_name(
+            kinds.get(p)) == "dict" and p not in self.locals})
+        self.dict_forms = DictForms(self)   # dict(...), {**a}, {k: v for ...}, d.update
         self.entry = ArgumentCopies(self)   # the copies of written arguments
+        # list changes; the parameters known to hold a tuple (a change of one is refused)
         self.lists = ListChanges(self, {p for p, k in self.param_sequences.items()
                                         if k == "tuple" and p in self.params})
         # SSA name -> SSA names certain to hold the very same object (a helper's result
         # that is its argument)
         self.same_object: Dict[str, Set[str]] = {}
-        self.dict_names_cache: Dict[int, Set[str]] = {}
-        self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
-        self.building: Set[str] = set()   # those being filled now: no other name holds them
         # a loop's carried SSA name -> (user name, its value on entry, the loop)
         self.carried_from: Dict[str, Any] = {}
         self.free_names: Set[str] = set()
@@ -363,7 +363,7 @@ class _Normalizer:
                 and any(isinstance(self.env.get(m), gast.Name) and self.env[m].id == a.id
                         for m in mutated)})
         assigned |= mutated
-        assigned |= self.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
+        assigned |= self.dict_writes.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}
@@ -505,7 +505,7 @@ class _Normalizer:
             looped = self.read_name(owner.id, owner)
             rebound = owner.id in {n.id for n in nodes.names(stmt.body)
                                    if isinstance(n.ctx, gast.Store)}
-            if rebound and owner.id in self.dict_roots(stmt.body):
+            if rebound and owner.id in self.dict_writes.dict_roots(stmt.body):
                 raise self.error(
                     f"this loop over the dict {owner.id!r} both binds {owner.id!r} to another "
                     f"value and writes items into it: which dict each step reads is not "
@@ -524,14 +524,14 @@ class _Normalizer:
             sequences, kind = [self.atom(iterable if inner is None else inner)], "items"
         for position, sequence in enumerate(sequences):
             if isinstance(sequence, gast.Name) and (sequence.id in self.dicts or any(
-                    u in self.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
+                    u in self.dict_writes.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
                     for u, a in self.env.items())):
                 # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
                 helper = registry.DICT_HELPERS["dict_keys"]
                 self.helpers["dict_keys"] = helper
                 sequences[position] = self.operation_value(
                     nodes.call("dict_keys", [sequence]), "keys", helper)
-            elif isinstance(sequence, gast.Name) and self.may_be_dict(sequence.id):
+            elif isinstance(sequence, gast.Name) and self.dict_writes.may_be_dict(sequence.id):
                 # a value whose kind the code does not show (a parameter, an item of a
                 # container, a helper's result): its keys if it is a dict, decided when
                 # the code runs, else its items
@@ -636,7 +636,7 @@ class _Normalizer:
                 self.bind_item(target, items[0])
 
         body = self.block(stmt.body, prologue)
-        if over is not None and over[0].id in self.dict_roots(stmt.body) \
+        if over is not None and over[0].id in self.dict_writes.dict_roots(stmt.body) \
                 and not getattr(stmt, "s2sad_may_exit", False):
             # the body writes items into the dict it loops over: a new key changes its
             # size, and Python's loop raises RuntimeError then (at its next step; not
@@ -657,28 +657,10 @@ class _Normalizer:
         anno.set(loop, anno.CARRIED, tuple(dict.fromkeys(names.values())))
         self.emit(loop)
 
-    def may_be_dict(self, ssa):
-        """Whether the SSA value ``ssa``, looped over, may be a dict the code does not
-        show to be one: a parameter, an item read from a container (``p["enc"]``,
-        ``ps[0]``, ``d.get(k)``), or the result of a call of the user's function.  A
-        value the code made (an operation, a list, a slice) is not."""
-        seen, todo = set(), [ssa]
-        while todo:   # through copies, branches and loop-carried values
-            current = todo.pop()
-            if current in seen or current in self.aliases.list_values or current in self.iterators \
-                    or current in self.dicts or current in self.aliases.slices:
-                continue
-            seen.add(current)
-            if current in self.params or current in self.aliases.item_edges \
-                    or current in self.aliases.call_holds or current in self.inlined_args:
-                return True
-            todo.extend(s for s, _ in self.aliases.holds.get(current, ()))
-        return False
-
     def dict_iteration(self, node, loop_target=None, body=()):
         """``(d, kind)`` when ``node`` is ``d`` (a name the code shows to be a dict),
         ``d.keys()``, ``d.items()`` or ``d.values()`` on a name, else None."""
-        if isinstance(node, gast.Name) and node.id in self.dict_names():
+        if isinstance(node, gast.Name) and node.id in self.dict_writes.dict_names():
             return node, "dict_keys"
         if isinstance(node, gast.Name) and isinstance(loop_target, gast.Name) and any(
                 isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
@@ -860,8 +842,8 @@ class _Normalizer:
                 and isinstance(stmt.value.func, gast.Attribute) \
                 and stmt.value.func.attr == "update" \
                 and isinstance(stmt.value.func.value, gast.Name) \
-                and stmt.value.func.value.id in self.dict_names():
-            self.dict_update(stmt)
+                and stmt.value.func.value.id in self.dict_writes.dict_names():
+            self.dict_forms.dict_update(stmt)
         elif isinstance(stmt, gast.Expr):
             in_place = writes_in_place(stmt.value)
             if in_place is not None:
@@ -899,7 +881,7 @@ class _Normalizer:
     # ------------------------------------------------------ array writes
     def store(self, target, value_atom):
         """``x[index] = value`` on an array this function owns."""
-        if self.dict_store(target, value_atom):
+        if self.dict_writes.dict_store(target, value_atom):
             return
         base = target.value
         if not isinstance(base, gast.Name):
@@ -984,227 +966,6 @@ class _Normalizer:
                                value_atom))
 
     # ------------------------------------------------------ dict item writes
-    def dict_names(self):
-        """The user's names certain to hold a dict in the function being normalized."""
-        node = self.parsed.node
-        found = self.dict_names_cache.get(id(node))
-        if found is None:
-            found = self.dict_names_cache[id(node)] = dict_names(node)
-        return found
-
-    def is_dict_target(self, target):
-        """Is the subscript ``target`` an item of a dict: a string key, or a name the
-        function's code shows to be a dict (a literal, a string key, a dict method)?"""
-        key = target.slice
-        if isinstance(key, gast.Constant) and isinstance(key.value, str):
-            return True
-        return isinstance(target.value, gast.Name) and (
-            target.value.id in self.dict_names() or target.value.id in self.built_dicts
-            or target.value.id in self.param_dicts)
-
-    def dict_roots(self, stmts):
-        """The names whose dicts the statements write items into (rebinding the name)."""
-        found = set()
-        for node in nodes.statements(stmts):
-            targets = node.targets if isinstance(node, gast.Assign) else [
-                node.target] if isinstance(node, (gast.AugAssign, gast.AnnAssign)) else []
-            if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
-                    and isinstance(node.value.func, gast.Attribute) \
-                    and node.value.func.attr == "update" \
-                    and isinstance(node.value.func.value, gast.Name):
-                found.add(node.value.func.value.id)
-            for target in targets:
-                for sub in gast.walk(target):
-                    if isinstance(sub, gast.Subscript) and self.is_dict_target(sub):
-                        root = sub.value
-                        while isinstance(root, gast.Subscript):
-                            root = root.value
-                        if isinstance(root, gast.Name):
-                            found.add(root.id)
-        return found
-
-    def dict_store(self, target, value_atom):
-        """``d[key] = value`` on a dict: ``d_1 = dict_set(d, key, value)``, a new dict
-        (a dict item write rebinds the item: no array is written into).  ``d[a][b] =
-        value``: the inner dict's new version is stored into ``d`` the same way.  The
-        names that may hold the same dict are checked in check_dict_writes.  Returns
-        False where ``target`` is not known to be an item of a dict."""
-        if not self.is_dict_target(target):
-            return False
-        base = target.value
-        root = base
-        while isinstance(root, gast.Subscript):
-            root = root.value
-        if not isinstance(root, gast.Name):
-            raise self.error("write into a dict held by a name (d[k] = v)", target)
-        if isinstance(base, gast.Subscript):
-            if not self.is_dict_target(base):
-                raise self.error(
-                    "an item write into a dict held by a list, tuple or array is not "
-                    "supported", target,
-                    hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
-                         "a new list or tuple holding it")
-            inner = self.atom(base)   # the inner dict, read from the outer one
-            key = self.index(target.slice)
-            dict_set = registry.DICT_HELPERS["dict_set"]
-            self.helpers["dict_set"] = dict_set
-            name = self.namer.fresh(inner.id if isinstance(inner, gast.Name) else "item")
-            self.emit(nodes.assign(name, anno.set(nodes.call("dict_set", [inner, key, value_atom]),
-                                                  anno.CALLEE, dict_set)))
-            self.defined.add(name)
-            self.aliases.dict_link(name, inner, value_atom, key)
-            twins = self.same_item_users(inner) if not self.loop_stack else []
-            if isinstance(inner, gast.Name):
-                self.writes.record_dict_write(inner.id, root.id, target, skip=twins)
-            for user in twins:   # layer = d["layer"] before: the same dict, written
-                self.env[user] = nodes.name(name)
-            return self.dict_store(base, nodes.name(name))
-        current = self.read_name(base.id, base)
-        if isinstance(current, gast.Name) and (
-                (self.callee and current.id in self.params) or current.id in self.inlined_args):
-            fn = self.parsed.node.name
-            raise self.error(
-                f"{fn} writes an item into its argument {base.id!r} ({base.id}[...] = ...): "
-                f"that changes the caller's dict too, which s2sad does not follow into the "
-                f"caller", target, hint=f"write into a copy ({base.id} = dict({base.id}) "
-                                        f"first) and return it if the caller needs it")
-        if isinstance(current, gast.Name) and current.id not in self.defined:
-            raise self.error(
-                f"cannot write into {base.id!r}: it is defined outside the function, and "
-                f"the write would change it there, which the derivative cannot follow",
-                target, hint=f"write into a local copy under another name "
-                             f"(local = dict({base.id}))")
-        key = self.index(target.slice)
-        dict_set = registry.DICT_HELPERS["dict_set"]
-        followed = []
-        if isinstance(current, gast.Name) and not self.loop_stack:
-            # names certain to hold this very dict (e = d, on every path: the same SSA
-            # value) see the write: they are rebound to the new dict too
-            followed = sorted(u for u, a in self.env.items() if u != base.id
-                              and isinstance(a, gast.Name) and a.id == current.id)
-            followed += [u for u in self.same_item_users(current)
-                         if u != base.id and u not in followed]
-        # inner = n["k"], or n = {"k": inner} (n unchanged since): the write shows in
-        # n["k"] too, so n is given the new inner dict under "k" (and so on up)
-        parents = self.holders_of(current) if not self.loop_stack and not self.callee else []
-        chain, seen, todo = [], set(), [p for p, _ in parents]
-        while todo:
-            up = todo.pop()
-            if up in seen:
-                continue
-            seen.add(up)
-            chain += [u for u, a in self.env.items() if isinstance(a, gast.Name) and a.id == up]
-            todo += [p for p, _ in self.holders_of(nodes.name(up))]
-        if isinstance(current, gast.Name) and base.id not in self.building:
-            self.writes.record_dict_write(current.id, base.id, target, skip=followed + chain)
-        new = self.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
-        self.env[base.id] = nodes.name(new)
-        for user in followed:
-            self.env[user] = nodes.name(new)
-        self.aliases.dict_link(new, current, value_atom, key)
-        self.dicts.add(new)
-        for parent, parent_key in parents:
-            holders = sorted(u for u, a in self.env.items()
-                             if isinstance(a, gast.Name) and a.id == parent)
-            if not holders:
-                continue   # no name holds that dict any longer
-            outer = gast.Subscript(value=gast.copy_location(nodes.name(holders[0]), target),
-                                   slice=nodes.const(parent_key), ctx=gast.Store())
-            self.dict_store(gast.copy_location(outer, target), nodes.name(new))
-        return True
-
-    def holders_of(self, atom):
-        """``(dict, key)``: the dicts some user's name holds now that certainly hold the
-        dict ``atom`` under the constant ``key``: the one it was read from (``a =
-        n["k"]``) and those made holding it (``n = {"k": a}``, ``n["k"] = a``)."""
-        if not isinstance(atom, gast.Name):
-            return []
-        found = []
-        if atom.id in self.aliases.item_edges:
-            found.append(self.aliases.item_edges[atom.id])
-        found += [(c, k) for (c, h), k in sorted(self.aliases.container_keys.items(), key=repr)
-                  if h == atom.id and k is not CONTENTS]
-        held = {a.id for a in self.env.values() if isinstance(a, gast.Name)}
-        return [(p, k) for p, k in found if isinstance(k, (str, int)) and p in held]
-
-    def same_item_users(self, atom):
-        """The user names holding the same item of the same dict value as ``atom``
-        (``a = n["k"]``, ``b = n["k"]`` with ``n`` unchanged between): one object."""
-        if not isinstance(atom, gast.Name) or atom.id not in self.aliases.item_edges:
-            return []
-        parent, key = self.aliases.item_edges[atom.id]
-        if not isinstance(key, (str, int)):
-            return []
-        given = self.value_under(parent, key)
-        return sorted(u for u, a in self.env.items() if isinstance(a, gast.Name)
-                      and a.id != atom.id and (self.aliases.item_edges.get(a.id) == (parent, key)
-                                               or a.id == given))
-
-    def value_under(self, parent, key):
-        """The value the dict ``parent`` certainly holds under the constant ``key`` (put
-        there by its display or an item write), else None."""
-        seen = set()
-        while parent not in seen:
-            seen.add(parent)
-            mine = [(h, k) for (c, h), k in self.aliases.container_keys.items() if c == parent]
-            direct = [h for h, k in mine if k == key and k is not CONTENTS]
-            if direct:
-                return direct[0] if len(direct) == 1 else None
-            if any(k is None for _, k in mine):
-                return None   # something held under a key not known here
-            olds = [h for h, k in mine if k is CONTENTS]
-            if len(olds) != 1:
-                return None
-            parent = olds[0]
-        return None
-
-    def dict_update(self, stmt):
-        """``d.update({k: v, ...})``, ``d.update(k=v, ...)``: the values first, then one
-        item write each; ``d.update(other)``: a loop writing ``d[k] = other[k]``."""
-        call = stmt.value
-        owner = call.func.value
-
-        def item(key):
-            return gast.copy_location(gast.Subscript(
-                value=gast.copy_location(nodes.name(owner.id), owner), slice=key,
-                ctx=gast.Store()), stmt)
-
-        pairs = [(nodes.const(kw.arg), kw.value) for kw in call.keywords if kw.arg]
-        if len(call.args) > 1 or any(kw.arg is None for kw in call.keywords):
-            raise self.error("this form of .update() is not supported", stmt,
-                             hint="pass one dict, or the new items as keywords")
-        if call.args and isinstance(call.args[0], gast.Dict):
-            pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
-        elif call.args:
-            other = call.args[0]
-            if pairs:
-                raise self.error("this form of .update() is not supported", stmt,
-                                 hint="update with the dict, then with the keywords: "
-                                      "d.update(other); d.update(k=v)")
-            if not isinstance(other, gast.Name) or other.id not in self.env:
-                # d.update(p["inner"]): the other dict read once, under a name of its own
-                source = self.namer.fresh("source")
-                self.env[source] = self.atom(other)
-                other = gast.copy_location(nodes.name(source), other)
-            key = self.namer.fresh("key")
-            loop = gast.For(
-                target=nodes.name(key, store=True),
-                iter=gast.Call(func=gast.Attribute(value=nodes.clone(other), attr="keys",
-                                                   ctx=gast.Load()), args=[], keywords=[]),
-                body=[gast.Assign(targets=[item(nodes.name(key))], value=gast.Subscript(
-                    value=nodes.clone(other), slice=nodes.name(key), ctx=gast.Load()),
-                    type_comment=None)], orelse=[], type_comment=None)
-            for sub in gast.walk(loop):
-                gast.copy_location(sub, stmt)
-                sub.end_lineno, sub.end_col_offset = stmt.end_lineno, stmt.end_col_offset
-            self.for_statement(loop)
-            return
-        values = [(key, self.atom(value)) for key, value in pairs]
-        for key, value in values:
-            if not isinstance(key, gast.Constant):
-                raise self.error("the keys of d.update({...}) must be constants", key)
-            self.dict_store(item(nodes.const(key.value)), value)
-
     def bind_name(self, user_name, value):
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
             self.local_functions[user_name] = value
@@ -1325,8 +1086,8 @@ class _Normalizer:
 
     def aug_assign(self, stmt):
         target = stmt.target
-        if isinstance(target, gast.Subscript) and self.is_dict_target(target):
-            self.dict_item_update(stmt)
+        if isinstance(target, gast.Subscript) and self.dict_writes.is_dict_target(target):
+            self.dict_writes.dict_item_update(stmt)
             return
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
             self.writes.check_item_update(stmt)
@@ -1339,7 +1100,7 @@ class _Normalizer:
         if not isinstance(target, gast.Name):
             raise self.error(f"cannot assign to a {type(target).__name__}", target)
         if isinstance(stmt.op, gast.BitOr) and (
-                target.id in self.dict_names() or isinstance(stmt.value, (gast.Dict,
+                target.id in self.dict_writes.dict_names() or isinstance(stmt.value, (gast.Dict,
                                                                           gast.DictComp))):
             # d |= other on a dict is d.update(other): every name holding d sees it
             call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
@@ -1347,7 +1108,7 @@ class _Normalizer:
                              args=[stmt.value], keywords=[])
             for sub in (call, call.func, call.func.value):
                 gast.copy_location(sub, stmt)
-            self.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
+            self.dict_forms.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
             return
         if self.writes.held_before(target.id, stmt.lineno):
             raise self.error(
@@ -1410,57 +1171,6 @@ class _Normalizer:
             left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
         self.defined.add(result)
         self.env[target.id] = nodes.name(result)
-
-    def dict_item_update(self, stmt):
-        """``d[k] op= v`` on a dict item.  Python reads the item, updates it and stores
-        it back: a number gets a new value, but an array is updated in place, so every
-        other name or container holding that array sees the change.  The generated
-        code makes a new value (``item_1 = item op v``; ``d_1 = dict_set(d, k,
-        item_1)``), which is Python's result exactly when no other name or container
-        read later holds the item's array: where one may, the code refuses, when it
-        runs, an item that is an array updated in place (check_not_shared,
-        check_not_inplace), as for ``v op= ...`` on a name."""
-        target = stmt.target
-        label = ast.unparse(gast.gast_to_ast(gast.Subscript(
-            value=nodes.clone(target.value), slice=nodes.clone(target.slice),
-            ctx=gast.Load())))
-        container = self.atom(target.value)
-        key = self.index(target.slice)
-        read = gast.Subscript(value=nodes.clone(container), slice=key, ctx=gast.Load())
-        item = self.namer.fresh(_subscript_base(read))
-        self.emit(nodes.assign(item, read))
-        self.defined.add(item)
-        self.aliases.track_views(item, read)
-        root = target.value
-        while isinstance(root, gast.Subscript):
-            root = root.value
-        # the dict (and every name holding the very same dict) is given the new item
-        # by the store below: only other holders of the item's array are conflicts
-        same = set()
-        if isinstance(root, gast.Name) and isinstance(self.env.get(root.id), gast.Name):
-            same.add(self.env[root.id].id)
-        op = op_symbol(stmt.op)
-        hint = f"write '{label} = {label} {op} ...' to make a new array"
-        # the dict's other items may hold the same array ({"a": y, "b": y})
-        self.helpers["check_item_alone"] = check_item_alone
-        where = self.parsed.location(stmt)
-        ok = self.namer.fresh("item_alone")
-        self.emit(nodes.assign(ok, anno.set(nodes.call("check_item_alone", [
-            nodes.clone(container), nodes.clone(key), nodes.const(
-                f"'{label} {op}= ...' (for arrays, {op}= writes in place) would also change "
-                f"another item of the dict that holds the same array"),
-            nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
-            nodes.const(where.column)]), anno.CALLEE, check_item_alone)))
-        self.defined.add(ok)
-        self.emit(gast.Assert(test=nodes.name(ok), msg=None))
-        pending = self.writes.check_not_inplace(nodes.name(item), "", hint, stmt)
-        self.writes.record_write(item, stmt, label, stmt.op, pending, same=same)
-        right = self.atom(stmt.value)
-        result = self.namer.fresh(item)
-        self.emit(nodes.assign(result, anno.set(gast.BinOp(
-            left=nodes.name(item), op=stmt.op, right=right), anno.IN_PLACE, True)))
-        self.defined.add(result)
-        self.store(target, nodes.name(result))
 
     # ------------------------------------------------------- expressions
     def new_version(self, user_name):
@@ -1587,12 +1297,12 @@ class _Normalizer:
     def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
         if isinstance(node, gast.Call):
-            node = self.dict_call(node)
+            node = self.dict_forms.dict_call(node)
         if isinstance(node, gast.DictComp):
-            return self.dict_comprehension(node, target)
+            return self.dict_forms.dict_comprehension(node, target)
         if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
                 isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
-                and side.id in self.dict_names() for side in (node.left, node.right)):
+                and side.id in self.dict_writes.dict_names() for side in (node.left, node.right)):
             # d | {...}: a new dict with the items of both (the right one's win), as
             # {**d, **{...}}
             node = gast.copy_location(gast.Dict(keys=[None, None],
@@ -1642,14 +1352,14 @@ class _Normalizer:
             value = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
                                    ctx=gast.Load())
             if target is None and not named:
-                base = _subscript_base(value)
+                base = subscript_base(value)
         elif isinstance(node, (gast.Tuple, gast.List)):
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
         elif isinstance(node, gast.Dict):
             if any(key is None for key in node.keys):
-                return self.dict_unpacking(node, target)
+                return self.dict_forms.dict_unpacking(node, target)
             if not all(constant_key(k) for k in node.keys):
-                return self.dict_display(node, target)
+                return self.dict_forms.dict_display(node, target)
             # a key written twice keeps its first place and its last value, as in Python
             # (every value is still computed, in order)
             entries = {}
@@ -1691,110 +1401,6 @@ class _Normalizer:
             return name
         return self.operation(node, target)
 
-    def dict_call(self, node):
-        """``dict(a=x, b=y)`` as the literal ``{'a': x, 'b': y}``; ``dict(zip(ks, vs))`` as
-        ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
-        new dict); any other call as it is."""
-        func = node.func
-        if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
-                and not node.args and not node.keywords and self.global_path(func) is None:
-            # d.values() / d.keys() / d.items() as a value (sum(d.values()), list(d.keys()),
-            # enumerate(d.items()), zip(p.items(), q.items())): the list [d[k] for k in d]
-            # / [k for k in d] / [(k, d[k]) for k in d], in insertion order; a dict that
-            # is not a name (p["enc"].items()) is read once, under a name of its own
-            base = func.value
-            if not isinstance(base, gast.Name) or base.id not in self.env:
-                source = self.namer.fresh("source")
-                self.env[source] = self.atom(base)
-                base = gast.copy_location(nodes.name(source), base)
-            key = self.namer.fresh("key")
-            item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
-                                  ctx=gast.Load())
-            elt = nodes.name(key) if func.attr == "keys" else item \
-                if func.attr == "values" else gast.Tuple(elts=[nodes.name(key), item],
-                                                         ctx=gast.Load())
-            func = gast.Attribute(value=base, attr=func.attr, ctx=gast.Load())
-            new = gast.ListComp(elt=elt, generators=[gast.comprehension(
-                target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
-                is_async=0)])
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-        if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args \
-                and not node.keywords and isinstance(func.value, gast.Name) \
-                and func.value.id in self.dict_names():
-            node = gast.copy_location(gast.Call(   # d.copy() is dict(d)
-                func=gast.copy_location(gast.Name(id="dict", ctx=gast.Load(), annotation=None,
-                                                  type_comment=None), func),
-                args=[func.value], keywords=[]), node)
-            node.end_lineno, node.end_col_offset = func.end_lineno, func.end_col_offset
-            if "dict" in self.env or "dict" in self.locals \
-                    or self.parsed.resolve("dict", None) is not builtins.dict:
-                raise self.error("d.copy() where the name 'dict' is not the builtin", node)
-            func = node.func
-        if not (isinstance(func, gast.Name) and func.id not in self.env
-                and func.id not in self.locals
-                and self.parsed.resolve(func.id, None) is builtins.dict):
-            return node
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-
-        if len(node.args) == 1 and node.keywords and all(kw.arg is not None
-                                                          for kw in node.keywords):
-            # dict(d, c=v): the items of d, then c (a new dict, as {**d, 'c': v})
-            return located(gast.Dict(keys=[None] + [nodes.const(kw.arg) for kw in node.keywords],
-                                     values=[node.args[0]] + [kw.value for kw in node.keywords]))
-        if len(node.args) == 1 and not node.keywords \
-                and isinstance(node.args[0], (gast.List, gast.Tuple)) \
-                and all(isinstance(e, gast.Tuple) and len(e.elts) == 2
-                        for e in node.args[0].elts):
-            # dict([("a", x), ("b", y)]): the literal {"a": x, "b": y}
-            return located(gast.Dict(keys=[e.elts[0] for e in node.args[0].elts],
-                                     values=[e.elts[1] for e in node.args[0].elts]))
-        if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
-                or node.args and node.keywords:
-            raise self.error("this form of dict(...) is not supported", node,
-                             hint="write a dict literal, dict(zip(keys, values)), dict(d), "
-                                  "dict(d, key=value) or a dict comprehension")
-
-        if not node.args:
-            return located(gast.Dict(keys=[nodes.const(kw.arg) for kw in node.keywords],
-                                     values=[kw.value for kw in node.keywords]))
-        arg = node.args[0]
-        if isinstance(arg, gast.Dict):
-            return arg
-        key, value = self.namer.fresh("key"), self.namer.fresh("value")
-        if self.zip_arguments(arg) is not None and len(arg.args) == 2:
-            target = gast.Tuple(elts=[nodes.name(key, store=True),
-                                      nodes.name(value, store=True)], ctx=gast.Store())
-            entry = nodes.name(value)
-        elif not (isinstance(arg, gast.Name) and arg.id in self.dict_names()):
-            # dict(pairs), dict(xs[i]), dict(f(x)): a dict or (key, value) pairs, which
-            # only the value tells: dict_entries decides when the code runs
-            helper = registry.DICT_HELPERS["dict_entries"]
-            self.helpers["dict_entries"] = helper
-            held = self.atom(arg)
-            entries = self.operation_value(nodes.call("dict_entries", [held]), "entries",
-                                           helper)
-            if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
-                self.aliases.link(entries.id, held.id)
-            source = self.namer.fresh("source")
-            self.env[source] = entries
-            target = gast.Tuple(elts=[nodes.name(key, store=True),
-                                      nodes.name(value, store=True)], ctx=gast.Store())
-            entry = nodes.name(value)
-            arg = located(nodes.name(source))
-        else:
-            target = nodes.name(key, store=True)
-            entry = gast.Subscript(value=arg, slice=nodes.name(key), ctx=gast.Load())
-            arg = nodes.clone(arg)
-        return located(gast.DictComp(key=nodes.name(key), value=entry, generators=[
-            gast.comprehension(target=target, iter=arg, ifs=[], is_async=0)]))
-
     def comprehension_loop(self, loop, result):
         """Run a comprehension's loop: its target names are its own (Python 3 gives a
         comprehension a scope), so the names keep the values they had before it."""
@@ -1806,91 +1412,6 @@ class _Normalizer:
                 self.env[t] = saved[t]
             else:
                 self.env.pop(t, None)
-
-    def dict_unpacking(self, node, target=None):
-        """``{**a, k: v, **b}``: a new dict, then each entry in order: the items of
-        ``a``, ``v`` under ``k``, the items of ``b`` (a key seen again keeps its place
-        and takes the new value, as in Python)."""
-        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-        result = target if target is not None and target not in reads \
-            and target not in self.params else self.namer.fresh("entries")
-        self.built_dicts.add(result)
-        self.building.add(result)
-        empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
-        self.env[result] = nodes.name(self.operation(empty, target=result))
-        for key, value in zip(node.keys, node.values):
-            if key is None:
-                if not isinstance(value, gast.Name):
-                    other = self.namer.fresh("source")
-                    self.env[other] = self.atom(value)
-                    value = gast.copy_location(nodes.name(other), value)
-                update = gast.Expr(value=gast.Call(func=gast.Attribute(
-                    value=gast.copy_location(nodes.name(result), node), attr="update",
-                    ctx=gast.Load()), args=[value], keywords=[]))
-                for sub in gast.walk(update):
-                    gast.copy_location(sub, node)
-                    sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-                self.dict_update(update)
-            else:
-                item = gast.Subscript(value=gast.copy_location(nodes.name(result), node),
-                                      slice=key, ctx=gast.Store())
-                self.dict_store(gast.copy_location(item, node), self.atom(value))
-        self.building.discard(result)
-        return self.env.pop(result).id
-
-    def dict_display(self, node, target=None):
-        """``{k: v, ...}`` with keys computed when the code runs: an empty dict, then one
-        item write per entry (a key that comes twice keeps its last value)."""
-        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-        result = target if target is not None and target not in reads \
-            and target not in self.params else self.namer.fresh("entries")
-        pairs = [(self.atom(k), self.atom(v)) for k, v in zip(node.keys, node.values)]
-        empty = gast.copy_location(gast.Dict(keys=[], values=[]), node)
-        current = nodes.name(self.operation(empty, target=result))
-        dict_set = registry.DICT_HELPERS["dict_set"]
-        for key, value in pairs:
-            new = self.helper_call(dict_set, "dict_set", [current, key, value], result)
-            self.aliases.dict_link(new, current, value, key)
-            self.dicts.add(new)
-            current = nodes.name(new)
-        return current.id
-
-    def dict_comprehension(self, node, target=None):
-        """``{k: v for x in xs if c}`` as a loop that writes items into a fresh dict
-        (named after ``target``, the user's name it is bound to, when the comprehension
-        does not read that name)."""
-        if len(node.generators) != 1:
-            raise self.error("dict comprehensions with several 'for' clauses are not "
-                             "supported", node, hint="nest two loops writing d[k] = v")
-        gen = node.generators[0]
-        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-        result = target if target is not None and target not in reads \
-            and target not in self.params else self.namer.fresh("entries")
-        self.built_dicts.add(result)
-
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-
-        start = self.operation(located(gast.Dict(keys=[], values=[])), target=result)
-        self.env[result] = nodes.name(start)
-        body = [gast.Assign(targets=[gast.Subscript(value=located(nodes.name(result)),
-                                                    slice=node.key, ctx=gast.Store())],
-                            value=node.value, type_comment=None)]
-        gast.copy_location(body[0], node)
-        if gen.ifs:
-            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
-                                                                     values=gen.ifs)
-            body = [gast.If(test=test, body=body, orelse=[])]
-        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
-                                type_comment=None))
-        self.building.add(result)
-        self.comprehension_loop(loop, result)
-        self.building.discard(result)
-        final = self.env.pop(result)
-        return final.id
 
     def list_comprehension(self, node):
         """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
@@ -2301,17 +1822,6 @@ def _attribute_base(node):
     owner = node.value
     prefix = owner.id if isinstance(owner, gast.Name) else "value"
     return f"{prefix}_{node.attr}"
-
-
-def _subscript_base(sub):
-    owner = sub.value.id if isinstance(sub.value, gast.Name) else "value"
-    index = sub.slice
-    if isinstance(index, gast.Constant) and isinstance(index.value, int):
-        suffix = str(index.value) if index.value >= 0 else f"m{-index.value}"
-        return f"{owner}_{suffix}"
-    if isinstance(index, gast.Slice):
-        return f"{owner}_slice"
-    return f"{owner}_item"
 
 
 def _containers_and_loops(fn):

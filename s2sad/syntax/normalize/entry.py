@@ -6,7 +6,7 @@ by ``copy_container``), binds their names to the copies, and adds to the entry
 checks the run-time refusal of another argument or global sharing their memory
 (``ensure_unshared``).  It has no state of its own; of the walk (``walk``, the
 normalizer) it reads ``parsed``, ``params``, ``locals``, ``function_name``,
-``param_sequences``, ``aliases``, ``lists`` and ``dict_roots``, calls ``emit``,
+``param_sequences``, ``aliases``, ``lists`` and ``dict_writes``, calls ``emit``,
 ``new_version``, ``use_numpy`` and ``use_global``, and adds to ``env``,
 ``defined``, ``helpers`` and ``entry_checks``.
 
@@ -77,7 +77,7 @@ class ArgumentCopies:
         walk = self.walk
         fn, params = walk.parsed.node, walk.params
         first_lines, dict_lines, written = written_parameters(
-            fn, params, walk.dict_roots(fn.body), lambda t: walk.parsed.location(t).line)
+            fn, params, walk.dict_writes.dict_roots(fn.body), lambda t: walk.parsed.location(t).line)
         outside = self.outside_values() if dict_lines else []
         if dict_lines and (len(params) > 1 or outside):
             self.check_unshared_on_entry({}, outside, dicts=dict_lines)

@@ -14,6 +14,9 @@ hint)``.  Nothing here changes the facts it is given.
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Set
 
+#: the key under which ``dict_set(old, ...)`` holds ``old``: all of old's items
+CONTENTS = object()
+
 
 @dataclass(frozen=True)
 class AliasFacts:

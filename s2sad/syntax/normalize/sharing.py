@@ -17,8 +17,8 @@ from ...rules import registry
 from .. import anno
 from .callees import (is_python_function, returned_display, returns_displays, returns_item_of,
                       returns_new_values, unread_parameters)
-from .dicts import CONTENTS, key_of
-from .mayalias import AliasFacts
+from .dicts import key_of
+from .mayalias import CONTENTS, AliasFacts
 from .views import VIEW_FUNCTIONS, is_view_index
 
 

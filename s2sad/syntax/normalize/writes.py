@@ -20,8 +20,8 @@ from typing import Any, FrozenSet, List, NamedTuple, Optional, Tuple
 
 import gast
 
-from .dicts import CONTENTS
-from .mayalias import decidable_links, list_from_outside, list_item_edges, origins, run_decides
+from .mayalias import (CONTENTS, decidable_links, list_from_outside, list_item_edges, origins,
+                       run_decides)
 
 
 class RecordedWrite(NamedTuple):
