@@ -79,33 +79,12 @@ class DictForms:
     def dict_call(self, node):
         """``dict(a=x, b=y)`` as the literal ``{'a': x, 'b': y}``; ``dict(zip(ks, vs))`` as
         ``{k: v for k, v in zip(ks, vs)}``; ``dict(d)`` as ``{k: d[k] for k in d}`` (a
-        new dict); any other call as it is."""
+        new dict); ``d.copy()`` as ``dict(d)``; ``d.values()``... as a list; any other
+        call as it is."""
         func = node.func
         if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
                 and not node.args and not node.keywords and self.walk.global_path(func) is None:
-            # d.values() / d.keys() / d.items() as a value (sum(d.values()), list(d.keys()),
-            # enumerate(d.items()), zip(p.items(), q.items())): the list [d[k] for k in d]
-            # / [k for k in d] / [(k, d[k]) for k in d], in insertion order; a dict that
-            # is not a name (p["enc"].items()) is read once, under a name of its own
-            base = func.value
-            if not isinstance(base, gast.Name) or base.id not in self.walk.env:
-                source = self.walk.namer.fresh("source")
-                self.walk.env[source] = self.walk.atom(base)
-                base = gast.copy_location(nodes.name(source), base)
-            key = self.walk.namer.fresh("key")
-            item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
-                                  ctx=gast.Load())
-            elt = nodes.name(key) if func.attr == "keys" else item \
-                if func.attr == "values" else gast.Tuple(elts=[nodes.name(key), item],
-                                                         ctx=gast.Load())
-            func = gast.Attribute(value=base, attr=func.attr, ctx=gast.Load())
-            new = gast.ListComp(elt=elt, generators=[gast.comprehension(
-                target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
-                is_async=0)])
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
+            return self.view_list(node)
         if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args \
                 and not node.keywords and isinstance(func.value, gast.Name) \
                 and func.value.id in self.walk.dict_writes.dict_names():
@@ -122,12 +101,35 @@ class DictForms:
                 and func.id not in self.walk.locals
                 and self.walk.parsed.resolve(func.id, None) is builtins.dict):
             return node
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
+        return self.dict_constructor(node, _Located(node))
 
+    def view_list(self, node):
+        """``d.values()`` / ``d.keys()`` / ``d.items()`` as a value (``sum(d.values())``,
+        ``list(d.keys())``, ``enumerate(d.items())``, ``zip(p.items(), q.items())``): the
+        list ``[d[k] for k in d]`` / ``[k for k in d]`` / ``[(k, d[k]) for k in d]``, in
+        insertion order; a dict that is not a name (``p["enc"].items()``) is read
+        once, under a name of its own."""
+        func = node.func
+        base = func.value
+        if not isinstance(base, gast.Name) or base.id not in self.walk.env:
+            source = self.walk.namer.fresh("source")
+            self.walk.env[source] = self.walk.atom(base)
+            base = gast.copy_location(nodes.name(source), base)
+        key = self.walk.namer.fresh("key")
+        item = gast.Subscript(value=nodes.clone(base), slice=nodes.name(key),
+                              ctx=gast.Load())
+        elt = nodes.name(key) if func.attr == "keys" else item \
+            if func.attr == "values" else gast.Tuple(elts=[nodes.name(key), item],
+                                                     ctx=gast.Load())
+        func = gast.Attribute(value=base, attr=func.attr, ctx=gast.Load())
+        new = gast.ListComp(elt=elt, generators=[gast.comprehension(
+            target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
+            is_async=0)])
+        return _Located(node)(new)
+
+    def dict_constructor(self, node, located):
+        """The call ``dict(...)`` of the builtin as a display or a comprehension (the
+        new tree, every node at ``node``'s place through ``located``)."""
         if len(node.args) == 1 and node.keywords and all(kw.arg is not None
                                                           for kw in node.keywords):
             # dict(d, c=v): the items of d, then c (a new dict, as {**d, 'c': v})
@@ -143,15 +145,20 @@ class DictForms:
         if any(kw.arg is None for kw in node.keywords) or len(node.args) > 1 \
                 or node.args and node.keywords:
             raise self.walk.error("this form of dict(...) is not supported", node,
-                             hint="write a dict literal, dict(zip(keys, values)), dict(d), "
-                                  "dict(d, key=value) or a dict comprehension")
-
+                                  hint="write a dict literal, dict(zip(keys, values)), dict(d), "
+                                       "dict(d, key=value) or a dict comprehension")
         if not node.args:
             return located(gast.Dict(keys=[nodes.const(kw.arg) for kw in node.keywords],
                                      values=[kw.value for kw in node.keywords]))
         arg = node.args[0]
         if isinstance(arg, gast.Dict):
             return arg
+        return self.entries_comprehension(arg, located)
+
+    def entries_comprehension(self, arg, located):
+        """``dict(arg)`` as a comprehension over ``arg``'s entries: ``zip(ks, vs)``'s
+        pairs, a dict's keys (a name the code shows to be a dict), else the entries
+        ``dict_entries`` finds when the code runs (a dict or (key, value) pairs)."""
         key, value = self.walk.namer.fresh("key"), self.walk.namer.fresh("value")
         if self.walk.zip_arguments(arg) is not None and len(arg.args) == 2:
             target = gast.Tuple(elts=[nodes.name(key, store=True),
@@ -164,7 +171,7 @@ class DictForms:
             self.walk.helpers["dict_entries"] = helper
             held = self.walk.atom(arg)
             entries = self.walk.operation_value(nodes.call("dict_entries", [held]), "entries",
-                                           helper)
+                                                helper)
             if isinstance(held, gast.Name):   # (the very values of the dict or pairs)
                 self.walk.aliases.link(entries.id, held.id)
             source = self.walk.namer.fresh("source")
@@ -264,3 +271,18 @@ class DictForms:
         self.walk.dict_writes.building.discard(result)
         final = self.walk.env.pop(result)
         return final.id
+
+
+class _Located:
+    """``located(new)``: ``new`` with every node of it at ``node``'s place (its start
+    and end), returned."""
+
+    def __init__(self, node):
+        self.node = node
+
+    def __call__(self, new):
+        node = self.node
+        for sub in gast.walk(new):
+            gast.copy_location(sub, node)
+            sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+        return new

@@ -163,65 +163,15 @@ class DictWrites:
         if not isinstance(root, gast.Name):
             raise self.walk.error("write into a dict held by a name (d[k] = v)", target)
         if isinstance(base, gast.Subscript):
-            if not self.is_dict_target(base):
-                raise self.walk.error(
-                    "an item write into a dict held by a list, tuple or array is not "
-                    "supported", target,
-                    hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
-                         "a new list or tuple holding it")
-            inner = self.walk.atom(base)   # the inner dict, read from the outer one
-            key = self.walk.index(target.slice)
-            dict_set = registry.DICT_HELPERS["dict_set"]
-            self.walk.helpers["dict_set"] = dict_set
-            name = self.walk.namer.fresh(inner.id if isinstance(inner, gast.Name) else "item")
-            self.walk.emit(nodes.assign(name, anno.set(nodes.call("dict_set", [inner, key, value_atom]),
-                                                  anno.CALLEE, dict_set)))
-            self.walk.defined.add(name)
-            self.walk.aliases.dict_link(name, inner, value_atom, key)
-            twins = self.same_item_users(inner) if not self.walk.loop_stack else []
-            if isinstance(inner, gast.Name):
-                self.walk.writes.record_dict_write(inner.id, root.id, target, skip=twins)
-            for user in twins:   # layer = d["layer"] before: the same dict, written
-                self.walk.env[user] = nodes.name(name)
-            return self.dict_store(base, nodes.name(name))
+            return self.inner_store(target, root, value_atom)
         current = self.walk.read_name(base.id, base)
-        if isinstance(current, gast.Name) and (
-                (self.walk.callee and current.id in self.walk.params) or current.id in self.walk.inlined_args):
-            fn = self.walk.parsed.node.name
-            raise self.walk.error(
-                f"{fn} writes an item into its argument {base.id!r} ({base.id}[...] = ...): "
-                f"that changes the caller's dict too, which s2sad does not follow into the "
-                f"caller", target, hint=f"write into a copy ({base.id} = dict({base.id}) "
-                                        f"first) and return it if the caller needs it")
-        if isinstance(current, gast.Name) and current.id not in self.walk.defined:
-            raise self.walk.error(
-                f"cannot write into {base.id!r}: it is defined outside the function, and "
-                f"the write would change it there, which the derivative cannot follow",
-                target, hint=f"write into a local copy under another name "
-                             f"(local = dict({base.id}))")
+        self.refuse_outside(base, current, target)
         key = self.walk.index(target.slice)
         dict_set = registry.DICT_HELPERS["dict_set"]
-        followed = []
-        if isinstance(current, gast.Name) and not self.walk.loop_stack:
-            # names certain to hold this very dict (e = d, on every path: the same SSA
-            # value) see the write: they are rebound to the new dict too
-            followed = sorted(u for u, a in self.walk.env.items() if u != base.id
-                              and isinstance(a, gast.Name) and a.id == current.id)
-            followed += [u for u in self.same_item_users(current)
-                         if u != base.id and u not in followed]
-        # inner = n["k"], or n = {"k": inner} (n unchanged since): the write shows in
-        # n["k"] too, so n is given the new inner dict under "k" (and so on up)
-        parents = self.holders_of(current) if not self.walk.loop_stack and not self.walk.callee else []
-        chain, seen, todo = [], set(), [p for p, _ in parents]
-        while todo:
-            up = todo.pop()
-            if up in seen:
-                continue
-            seen.add(up)
-            chain += [u for u, a in self.walk.env.items() if isinstance(a, gast.Name) and a.id == up]
-            todo += [p for p, _ in self.holders_of(nodes.name(up))]
+        followed, parents, chain = self.followers(base, current)
         if isinstance(current, gast.Name) and base.id not in self.building:
-            self.walk.writes.record_dict_write(current.id, base.id, target, skip=followed + chain)
+            self.walk.writes.record_dict_write(current.id, base.id, target,
+                                               skip=followed + chain)
         new = self.walk.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
         self.walk.env[base.id] = nodes.name(new)
         for user in followed:
@@ -237,6 +187,77 @@ class DictWrites:
                                    slice=nodes.const(parent_key), ctx=gast.Store())
             self.dict_store(gast.copy_location(outer, target), nodes.name(new))
         return True
+
+    def inner_store(self, target, root, value_atom):
+        """``d[a][b] = value`` (``root``: ``d``): the inner dict ``d[a]`` gets a new
+        version, which is stored into ``d[a]`` in turn."""
+        base = target.value
+        if not self.is_dict_target(base):
+            raise self.walk.error(
+                "an item write into a dict held by a list, tuple or array is not "
+                "supported", target,
+                hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
+                     "a new list or tuple holding it")
+        inner = self.walk.atom(base)   # the inner dict, read from the outer one
+        key = self.walk.index(target.slice)
+        dict_set = registry.DICT_HELPERS["dict_set"]
+        self.walk.helpers["dict_set"] = dict_set
+        name = self.walk.namer.fresh(inner.id if isinstance(inner, gast.Name) else "item")
+        self.walk.emit(nodes.assign(name, anno.set(
+            nodes.call("dict_set", [inner, key, value_atom]), anno.CALLEE, dict_set)))
+        self.walk.defined.add(name)
+        self.walk.aliases.dict_link(name, inner, value_atom, key)
+        twins = self.same_item_users(inner) if not self.walk.loop_stack else []
+        if isinstance(inner, gast.Name):
+            self.walk.writes.record_dict_write(inner.id, root.id, target, skip=twins)
+        for user in twins:   # layer = d["layer"] before: the same dict, written
+            self.walk.env[user] = nodes.name(name)
+        return self.dict_store(base, nodes.name(name))
+
+    def refuse_outside(self, base, current, target):
+        """Refuse an item write into a dict the caller holds (an argument of a callee
+        or of an inlined helper) or one defined outside the function."""
+        walk = self.walk
+        if isinstance(current, gast.Name) and (
+                (walk.callee and current.id in walk.params) or current.id in walk.inlined_args):
+            fn = walk.parsed.node.name
+            raise walk.error(
+                f"{fn} writes an item into its argument {base.id!r} ({base.id}[...] = ...): "
+                f"that changes the caller's dict too, which s2sad does not follow into the "
+                f"caller", target, hint=f"write into a copy ({base.id} = dict({base.id}) "
+                                        f"first) and return it if the caller needs it")
+        if isinstance(current, gast.Name) and current.id not in walk.defined:
+            raise walk.error(
+                f"cannot write into {base.id!r}: it is defined outside the function, and "
+                f"the write would change it there, which the derivative cannot follow",
+                target, hint=f"write into a local copy under another name "
+                             f"(local = dict({base.id}))")
+
+    def followers(self, base, current):
+        """``(followed, parents, chain)`` for a write into the dict ``current`` through
+        the name ``base``: the user names certain to hold that very dict (they follow
+        the write), the ``(dict, key)`` holding it, and the names holding those."""
+        walk = self.walk
+        followed = []
+        if isinstance(current, gast.Name) and not walk.loop_stack:
+            # names certain to hold this very dict (e = d, on every path: the same SSA
+            # value) see the write: they are rebound to the new dict too
+            followed = sorted(u for u, a in walk.env.items() if u != base.id
+                              and isinstance(a, gast.Name) and a.id == current.id)
+            followed += [u for u in self.same_item_users(current)
+                         if u != base.id and u not in followed]
+        # inner = n["k"], or n = {"k": inner} (n unchanged since): the write shows in
+        # n["k"] too, so n is given the new inner dict under "k" (and so on up)
+        parents = self.holders_of(current) if not walk.loop_stack and not walk.callee else []
+        chain, seen, todo = [], set(), [p for p, _ in parents]
+        while todo:
+            up = todo.pop()
+            if up in seen:
+                continue
+            seen.add(up)
+            chain += [u for u, a in walk.env.items() if isinstance(a, gast.Name) and a.id == up]
+            todo += [p for p, _ in self.holders_of(nodes.name(up))]
+        return followed, parents, chain
 
     def holders_of(self, atom):
         """``(dict, key)``: the dicts some user's name holds now that certainly hold the
