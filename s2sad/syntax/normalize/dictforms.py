@@ -214,7 +214,8 @@ class DictForms:
             else:
                 item = gast.Subscript(value=gast.copy_location(nodes.name(result), node),
                                       slice=key, ctx=gast.Store())
-                self.walk.dict_writes.dict_store(gast.copy_location(item, node), self.walk.atom(value))
+                self.walk.dict_writes.dict_store(gast.copy_location(item, node),
+                                                 self.walk.atom(value))
         self.walk.dict_writes.building.discard(result)
         return self.walk.env.pop(result).id
 

@@ -39,7 +39,8 @@ def key_of(key):
 def constant_key(key):
     """A dict display's key written as a string or integer constant."""
     return isinstance(key, gast.Constant) and (
-        isinstance(key.value, str) or isinstance(key.value, int) and not isinstance(key.value, bool))
+        isinstance(key.value, str)
+        or isinstance(key.value, int) and not isinstance(key.value, bool))
 
 
 def kind_name(kind):
@@ -96,17 +97,18 @@ class DictWrites:
         show to be one: a parameter, an item read from a container (``p["enc"]``,
         ``ps[0]``, ``d.get(k)``), or the result of a call of the user's function.  A
         value the code made (an operation, a list, a slice) is not."""
+        walk, aliases = self.walk, self.walk.aliases
         seen, todo = set(), [ssa]
         while todo:   # through copies, branches and loop-carried values
             current = todo.pop()
-            if current in seen or current in self.walk.aliases.list_values or current in self.walk.iterators \
-                    or current in self.walk.dicts or current in self.walk.aliases.slices:
+            if current in seen or current in aliases.list_values or current in walk.iterators \
+                    or current in walk.dicts or current in aliases.slices:
                 continue
             seen.add(current)
-            if current in self.walk.params or current in self.walk.aliases.item_edges \
-                    or current in self.walk.aliases.call_holds or current in self.walk.inlined_args:
+            if current in walk.params or current in aliases.item_edges \
+                    or current in aliases.call_holds or current in walk.inlined_args:
                 return True
-            todo.extend(s for s, _ in self.walk.aliases.holds.get(current, ()))
+            todo.extend(s for s, _ in aliases.holds.get(current, ()))
         return False
 
     def dict_names(self):
@@ -265,10 +267,11 @@ class DictWrites:
         n["k"]``) and those made holding it (``n = {"k": a}``, ``n["k"] = a``)."""
         if not isinstance(atom, gast.Name):
             return []
+        aliases = self.walk.aliases
         found = []
-        if atom.id in self.walk.aliases.item_edges:
-            found.append(self.walk.aliases.item_edges[atom.id])
-        found += [(c, k) for (c, h), k in sorted(self.walk.aliases.container_keys.items(), key=repr)
+        if atom.id in aliases.item_edges:
+            found.append(aliases.item_edges[atom.id])
+        found += [(c, k) for (c, h), k in sorted(aliases.container_keys.items(), key=repr)
                   if h == atom.id and k is not CONTENTS]
         held = {a.id for a in self.walk.env.values() if isinstance(a, gast.Name)}
         return [(p, k) for p, k in found if isinstance(k, (str, int)) and p in held]
@@ -276,23 +279,24 @@ class DictWrites:
     def same_item_users(self, atom):
         """The user names holding the same item of the same dict value as ``atom``
         (``a = n["k"]``, ``b = n["k"]`` with ``n`` unchanged between): one object."""
-        if not isinstance(atom, gast.Name) or atom.id not in self.walk.aliases.item_edges:
+        edges = self.walk.aliases.item_edges
+        if not isinstance(atom, gast.Name) or atom.id not in edges:
             return []
-        parent, key = self.walk.aliases.item_edges[atom.id]
+        parent, key = edges[atom.id]
         if not isinstance(key, (str, int)):
             return []
         given = self.value_under(parent, key)
         return sorted(u for u, a in self.walk.env.items() if isinstance(a, gast.Name)
-                      and a.id != atom.id and (self.walk.aliases.item_edges.get(a.id) == (parent, key)
+                      and a.id != atom.id and (edges.get(a.id) == (parent, key)
                                                or a.id == given))
 
     def value_under(self, parent, key):
         """The value the dict ``parent`` certainly holds under the constant ``key`` (put
         there by its display or an item write), else None."""
-        seen = set()
+        seen, keys = set(), self.walk.aliases.container_keys
         while parent not in seen:
             seen.add(parent)
-            mine = [(h, k) for (c, h), k in self.walk.aliases.container_keys.items() if c == parent]
+            mine = [(h, k) for (c, h), k in keys.items() if c == parent]
             direct = [h for h, k in mine if k == key and k is not CONTENTS]
             if direct:
                 return direct[0] if len(direct) == 1 else None

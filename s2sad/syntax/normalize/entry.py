@@ -76,8 +76,9 @@ class ArgumentCopies:
         (see ``ensure_unshared``)."""
         walk = self.walk
         fn, params = walk.parsed.node, walk.params
+        roots = walk.dict_writes.dict_roots(fn.body)
         first_lines, dict_lines, written = written_parameters(
-            fn, params, walk.dict_writes.dict_roots(fn.body), lambda t: walk.parsed.location(t).line)
+            fn, params, roots, lambda t: walk.parsed.location(t).line)
         outside = self.outside_values() if dict_lines else []
         if dict_lines and (len(params) > 1 or outside):
             self.check_unshared_on_entry({}, outside, dicts=dict_lines)

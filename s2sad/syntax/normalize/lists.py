@@ -108,7 +108,8 @@ class ListChanges:
                   if isinstance(t, gast.Name)]
         for k, (node, sequence) in enumerate(zip(written, sequences)):
             if not (isinstance(node, gast.Name) and node.id in carried
-                    and isinstance(sequence, gast.Name) and sequence.id in self.walk.aliases.list_values):
+                    and isinstance(sequence, gast.Name)
+                    and sequence.id in self.walk.aliases.list_values):
                 continue
             group = closed_under_copies({u for u, a in self.walk.env.items()
                                           if isinstance(a, gast.Name) and a.id == sequence.id}
@@ -184,8 +185,9 @@ class ListChanges:
         new = self.walk.helper_call(fn, helper, args, owner)
         self.walk.aliases.list_values.add(new)
         if isinstance(items, gast.Name):
-            self.walk.aliases.list_items[new] = set(self.walk.aliases.list_items.get(items.id, ()))
-            self.walk.aliases.list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
+            list_items = self.walk.aliases.list_items
+            list_items[new] = set(list_items.get(items.id, ()))
+            list_items[new].update(a.id for a in args[1:] if isinstance(a, gast.Name))
         self.follow_list(owner, items, new, call)
         for held in args[:1] + args[-1:]:   # the list holds its items (and the old list's)
             if isinstance(held, gast.Name) and method != "pop":
