@@ -7,6 +7,7 @@ expected, written out independently of the code.
 import gast
 
 from s2sad.syntax.normalize.dicts import dict_names
+from s2sad.syntax.normalize.entry import check_local_functions, written_parameters
 from s2sad.syntax.normalize.liveness import exposed_reads
 from s2sad.syntax.normalize.lists import mutated_lists
 from s2sad.syntax.normalize.mayalias import CONTENTS, AliasFacts, decidable_links, origins
@@ -137,3 +138,44 @@ def test_lists_changed_through_copies_and_names_read_before_assigned():
     assert exposed_reads(loop, {"s", "y"}) == {"s"}
     fn = parse("def f(p):\n    d = {}\n    q = p['w']\n    e.update(f)\n    return q")[0]
     assert dict_names(fn) == {"d", "p", "e"}
+
+
+def test_the_parameters_written_into_and_their_first_lines():
+    fn = parse("def f(x, d, y, z):\n"
+               "    x[0] = 1.0\n"
+               "    d['k'] = 2.0\n"
+               "    y += 1.0\n"
+               "    x[1] = 2.0\n"
+               "    w = z\n"
+               "    return x")[0]
+    first, dicts, written = written_parameters(fn, ["x", "d", "y", "z"], {"d"},
+                                               lambda node: node.lineno)
+    assert first == {"x": 2, "y": 4}
+    assert dicts == {"d": 3}
+    assert written == ["x"]
+
+
+def test_a_local_function_bound_in_a_branch_is_refused_with_its_place():
+    def error(message, node, hint=""):
+        return ValueError(message, node.lineno, hint)
+
+    once = parse("def f(x):\n    def g(v):\n        return v\n    return g(x)")[0]
+    check_local_functions(once, error)   # defined once, read after: nothing to refuse
+    twice = parse("def f(x, c):\n"
+                  "    if c:\n"
+                  "        def g(v):\n"
+                  "            return v\n"
+                  "    else:\n"
+                  "        def g(v):\n"
+                  "            return -v\n"
+                  "    return g(x)")[0]
+    try:
+        check_local_functions(twice, error)
+    except ValueError as refusal:
+        message, line, hint = refusal.args
+    else:
+        raise AssertionError("not refused")
+    assert line == 6
+    assert message.startswith("the local function 'g' is defined in a branch or a loop")
+    assert hint == ("define each function once at the top of the body under its own name, "
+                    "and choose between the calls in the branch")
