@@ -383,7 +383,9 @@ def test_callee_facts_come_from_the_source():
 
 
 def test_tree_facts():
-    from s2sad.syntax.normalize.trees import exposed_reads, mutated_lists, same_atom
+    from s2sad.syntax.normalize.lists import mutated_lists
+    from s2sad.syntax.normalize.liveness import exposed_reads
+    from s2sad.syntax.normalize.trees import same_atom
     from s2sad.syntax import nodes
 
     def body(xs, ys, s):

@@ -27,6 +27,7 @@ from .. import fence, nodes
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from .callees import is_python_function
+from .entry import check_local_functions
 from .trees import containers_and_loops, user_names
 
 
@@ -246,7 +247,7 @@ class Inliner:
         norm.env = dict(bound)
         norm.parsed = helper
         norm.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
-        norm.check_local_functions(fn)
+        check_local_functions(fn, norm.error)
         norm.local_functions = {}
         norm.held_in_containers, norm.loop_spans = containers_and_loops(fn)
         norm.inlined_args = norm.inlined_args | {
