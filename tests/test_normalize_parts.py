@@ -372,6 +372,7 @@ def returns_list(p, q):
 
 
 def test_callee_facts_come_from_the_source():
+    load_builtin_rules()   # (which calls allocate is the registry's fact)
     from s2sad.syntax.normalize.callees import (returned_display, returns_item_of,
                                                 returns_new_values, unread_parameters)
     assert returns_item_of(returns_first) == 0

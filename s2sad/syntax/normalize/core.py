@@ -146,7 +146,7 @@ class _Normalizer:
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
-        self.namer = Namer(user_names(fn) | helper_reserved | registry.HELPER_NAMES)
+        self.namer = Namer(user_names(fn) | helper_reserved | registry.helper_names())
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
@@ -162,7 +162,7 @@ class _Normalizer:
         self.writes = WriteChecks(self)   # writes checked when all is known
         # the names desugaring gave the result of an early return: set just before the
         # function (or an inlined body) ends, so no write happens while they hold a value
-        self.return_names: Set[str] = {getattr(parsed.node, "s2sad_result", None)}
+        self.return_names: Set[str] = {anno.get(parsed.node, anno.RESULT)}
         # second order: the checks of the gradient code this function is (see
         # transform.second_order), else made by copy_written_arguments
         self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))

@@ -232,7 +232,7 @@ class Flattener:
             call = nodes.call("dict_get", [self.atom(func.value)] +
                               [self.atom(a) for a in node.args])
             anno.set(call, anno.CALLEE, target)
-            anno.set(call, "s2sad_call_site", node)
+            anno.set(call, anno.CALL_SITE, node)
             return call
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
@@ -291,7 +291,7 @@ class Flattener:
             keywords.append((kw.arg, value))
         call = nodes.call(callee_expr, args, keywords)
         anno.set(call, anno.CALLEE, target)
-        anno.set(call, "s2sad_call_site", node)
+        anno.set(call, anno.CALL_SITE, node)
         return call
 
 

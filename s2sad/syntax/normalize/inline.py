@@ -23,7 +23,7 @@ from typing import Any, Dict, List
 
 import gast
 
-from .. import fence, nodes
+from .. import anno, fence, nodes
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from .callees import is_python_function
@@ -181,7 +181,7 @@ class Inliner:
             inner = desugar(fn, user_names(fn) | set(norm.env) | norm.namer.taken())
             for introduced in user_names(inner) - user_names(fn):
                 norm.namer.reserve(introduced)
-            norm.return_names.add(getattr(inner, "s2sad_result", None))
+            norm.return_names.add(anno.get(inner, anno.RESULT))
             body = [s for s in inner.body if not (
                 isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
             if not body or not isinstance(body[-1], gast.Return):

@@ -175,7 +175,7 @@ class Loops:
 
         body = norm.block(stmt.body, prologue)
         if header.owner is not None and header.owner.id in norm.dict_writes.dict_roots(stmt.body) \
-                and not getattr(stmt, "s2sad_may_exit", False):
+                and not anno.get(stmt, anno.MAY_EXIT, False):
             self.check_dict_size(body, header.owner, header.bounds[0], header_source)
         self.leave_loop(body, names, before, stmt)
         loop = gast.For(target=nodes.name(index, store=True),

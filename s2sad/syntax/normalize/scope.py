@@ -97,12 +97,12 @@ class Scope:
         """The atom of a user name's value on a path where Python leaves it unbound."""
         norm = self.norm
         norm.helpers["UNBOUND"] = UNBOUND
-        return anno.set(nodes.name("UNBOUND"), "s2sad_unbound", True)
+        return anno.set(nodes.name("UNBOUND"), anno.UNBOUND, True)
 
     def may_be_unbound(self, atom):
         """Whether ``atom`` may be the marker of an unbound name (made here: generated
         code read back for second order names UNBOUND without being unbound itself)."""
-        return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
+        return isinstance(atom, gast.Name) and (anno.get(atom, anno.UNBOUND, False)
                                                 or atom.id in self.maybe_unbound)
 
     # ------------------------------------------------------------ merges

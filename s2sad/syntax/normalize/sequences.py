@@ -111,8 +111,7 @@ class LoopHeaders:
                                                        ctx=gast.Load()), iterable.func),
                 args=[], keywords=[]), iterable),
             body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
-        if hasattr(stmt, "s2sad_may_exit"):
-            loop.s2sad_may_exit = stmt.s2sad_may_exit
+        anno.copy(stmt, loop, anno.MAY_EXIT)
         return loop
 
     def of(self, stmt):
@@ -166,7 +165,7 @@ class LoopHeaders:
                 hint=f"loop over a copy (for k in list({owner.id})) or use another "
                      f"name for the new dict")
         keys = norm.flat.operation_value(anno.set(nodes.call("dict_keys", [
-            nodes.clone(looped)]), "s2sad_call_site", stmt.iter), "keys",
+            nodes.clone(looped)]), anno.CALL_SITE, stmt.iter), "keys",
             registry.DICT_HELPERS["dict_keys"])
         norm.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
         return LoopHeader(kind, sequences=[keys], backwards=[False], owner=owner,

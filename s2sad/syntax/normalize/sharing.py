@@ -19,7 +19,7 @@ from .callees import (is_python_function, returned_display, returns_displays, re
                       returns_new_values, unread_parameters)
 from .dicts import key_of
 from .mayalias import CONTENTS, AliasFacts
-from .views import VIEW_FUNCTIONS, is_view_index
+from .views import is_view_index
 
 
 class AliasRecorder:
@@ -100,7 +100,7 @@ class AliasRecorder:
             fn = anno.get(value, anno.CALLEE)
             if not self.call_result(name, value, fn) and value.args \
                     and isinstance(value.args[0], gast.Name) \
-                    and getattr(fn, "__name__", "") in VIEW_FUNCTIONS:
+                    and getattr(fn, "__name__", "") in registry.view_names():
                 self.link(name, value.args[0].id)
 
     def displayed(self, name, value):

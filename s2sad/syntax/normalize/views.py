@@ -1,7 +1,9 @@
 """Which calls and expressions may share memory with, or write into, an array.
 
 Plain facts about syntax, read by the normalizer's write checks: the calls whose
-result may be a view of their first argument, the calls that write into an array
+result may be a view of their first argument (the names the registry declares
+views, ``registry.view_names()``, read when a function is normalized, once the
+rules are loaded), the calls that write into an array
 in place (refused, with what to write instead), the indices that always make a
 view, and the names whose array an expression may hand on.  Each function takes
 a gast node and returns a plain value; none changes its input.
@@ -11,10 +13,7 @@ import ast
 
 import gast
 
-#: calls whose result may share memory with their first argument
-VIEW_FUNCTIONS = frozenset({"transpose", "reshape", "ravel", "expand_dims", "squeeze",
-                             "swapaxes", "moveaxis", "asarray", "broadcast_to", "atleast_1d",
-                             "atleast_2d", "diagonal", "real", "imag"})
+from ...rules import registry
 
 
 #: ndarray methods that change the array they are called on -> what to write instead
@@ -95,7 +94,7 @@ def may_alias(value):
     if isinstance(value, gast.Call):
         func = value.func
         called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
-        return called in VIEW_FUNCTIONS
+        return called in registry.view_names()
     return False
 
 
@@ -116,7 +115,7 @@ def held_names(expr):
         return set().union(set(), *(held_names(e) for e in expr.elts))
     if isinstance(expr, gast.Call):
         func = expr.func
-        if isinstance(func, gast.Attribute) and func.attr in VIEW_FUNCTIONS:
+        if isinstance(func, gast.Attribute) and func.attr in registry.view_names():
             if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
                 return set().union(set(), *(held_names(a) for a in expr.args[:1]))
             return held_names(func.value)   # v.reshape(...), v.ravel()

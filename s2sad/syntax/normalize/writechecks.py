@@ -181,7 +181,7 @@ class WriteChecks:
         if carried is None:
             return None
         name, entry, loop = carried
-        if isinstance(entry, gast.Name) and not getattr(entry, "s2sad_unbound", False):
+        if isinstance(entry, gast.Name) and not anno.get(entry, anno.UNBOUND, False):
             others = sorted(u for u, a in self.walk.env.items() if u != user
                             and isinstance(a, gast.Name) and a.id == entry.id)
             if others:
