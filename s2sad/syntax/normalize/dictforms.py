@@ -23,6 +23,7 @@ import gast
 from ...rules import registry
 from .. import nodes
 from .sequences import zip_arguments
+from .trees import placed_at
 
 
 class DictForms:
@@ -103,7 +104,7 @@ class DictForms:
                 and func.id not in self.walk.locals
                 and self.walk.parsed.resolve(func.id, None) is builtins.dict):
             return node
-        return self.dict_constructor(node, _Located(node))
+        return self.dict_constructor(node, placed_at(node))
 
     def view_list(self, node):
         """``d.values()`` / ``d.keys()`` / ``d.items()`` as a value (``sum(d.values())``,
@@ -127,7 +128,7 @@ class DictForms:
         new = gast.ListComp(elt=elt, generators=[gast.comprehension(
             target=nodes.name(key, store=True), iter=nodes.clone(func.value), ifs=[],
             is_async=0)])
-        return _Located(node)(new)
+        return placed_at(node)(new)
 
     def dict_constructor(self, node, located):
         """The call ``dict(...)`` of the builtin as a display or a comprehension (the
@@ -251,12 +252,7 @@ class DictForms:
             and target not in self.walk.params else self.walk.namer.fresh("entries")
         self.walk.dict_writes.built_dicts.add(result)
 
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-
+        located = placed_at(node)
         start = self.walk.flat.operation(located(gast.Dict(keys=[], values=[])), target=result)
         self.walk.env[result] = nodes.name(start)
         body = [gast.Assign(targets=[gast.Subscript(value=located(nodes.name(result)),
@@ -274,18 +270,3 @@ class DictForms:
         self.walk.dict_writes.building.discard(result)
         final = self.walk.env.pop(result)
         return final.id
-
-
-class _Located:
-    """``located(new)``: ``new`` with every node of it at ``node``'s place (its start
-    and end), returned."""
-
-    def __init__(self, node):
-        self.node = node
-
-    def __call__(self, new):
-        node = self.node
-        for sub in gast.walk(new):
-            gast.copy_location(sub, node)
-            sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-        return new

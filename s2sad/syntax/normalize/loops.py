@@ -23,10 +23,10 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..desugar import read_after_loop
-from .sequences import LoopHeaders
 from .lists import mutated_lists
 from .liveness import exposed_reads
-from .trees import same_atom
+from .sequences import LoopHeaders
+from .trees import placed_at, same_atom
 
 
 class Loops:
@@ -346,12 +346,7 @@ class Loops:
         gen = node.generators[0]
         result = norm.namer.fresh("items")
 
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-
+        located = placed_at(node)
         start = norm.flat.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
         norm.env[result] = nodes.name(start)
         append = gast.Expr(value=gast.Call(

@@ -63,3 +63,15 @@ def is_atomic(node):
             and isinstance(node.operand, gast.Constant):
         return True
     return False
+
+
+def placed_at(node):
+    """A function ``located(new)`` that puts every node of the new tree ``new`` at
+    ``node``'s place (its start and its end) and returns ``new``: the tree a form is
+    rewritten into reports its errors where the user wrote the form."""
+    def located(new):
+        for sub in gast.walk(new):
+            gast.copy_location(sub, node)
+            sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+        return new
+    return located
