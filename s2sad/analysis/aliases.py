@@ -30,6 +30,9 @@ meet may (views and pass-through helpers such as ``unbroadcast`` keep their
 argument's origins).
 """
 
+from dataclasses import dataclass
+from typing import Callable
+
 import gast
 
 from ..syntax import nodes
@@ -65,73 +68,95 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
         return frozenset(found[name])
 
     tape = set()   # the origins of every value pushed, as far as known
-
-    def of_tape():
-        return set(tape)
-
-    def of_expr(expr, site):
-        if isinstance(expr, gast.Constant):
-            return set()   # numbers and strings: immutable
-        if isinstance(expr, gast.Name):
-            return set(of_name(expr.id))
-        if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Compare)):
-            return {f"site:{site}"}   # arithmetic makes a new array (or an immutable number)
-        if isinstance(expr, gast.BoolOp):
-            return set().union(*(of_expr(v, site) for v in expr.values))
-        if isinstance(expr, gast.IfExp):
-            return of_expr(expr.body, site) | of_expr(expr.orelse, site)
-        if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
-            return of_expr(expr.value, site)   # a view, an element or a field of it
-        if isinstance(expr, (gast.Tuple, gast.List, gast.Set)):
-            return set().union(set(), *(of_expr(e, site) for e in expr.elts))
-        if isinstance(expr, gast.Dict):
-            return set().union(set(), *(of_expr(v, site) for v in expr.values))
-        if isinstance(expr, gast.Call):
-            return of_call(expr, site)
-        return {ANYWHERE}
-
-    def of_call(call, site):
-        func = call.func
-        if (isinstance(func, gast.Attribute) and func.attr == "pop" and not call.args) \
-                or (isinstance(func, gast.Name) and func.id == "tape_pop"):
-            return of_tape()   # whatever was saved
-        if isinstance(func, gast.Attribute) and func.attr == "copy" and not call.args:
-            return {f"site:{site}"}
-        if allocates(call):
-            return {f"site:{site}"}
-        if isinstance(func, gast.Name) and func.id in PASS_THROUGH and call.args:
-            return {f"site:{site}"} | of_expr(call.args[0], site)
-        found = {f"site:{site}"}
-        if isinstance(func, gast.Attribute) and not is_function(call):
-            found |= of_expr(func.value, site)   # a method may return its object
-        for arg in call.args:
-            found |= of_expr(arg, site)
-        for keyword in call.keywords:
-            found |= of_expr(keyword.value, site)
-        return found
-
-    # a loop may carry a value from a later assignment to an earlier one: go over
-    # every assignment until nothing grows (origins only ever grow, so this ends)
-    changed = True
-    while changed:
-        before = len(tape)
-        for site, value in pushed:
-            tape.update(of_expr(value, site))
-        changed = len(tape) != before
-        for name, defs in definitions.items():
-            before = len(found[name])
-            for site, value, _ in defs:
-                found[name] |= of_expr(value, site)
-            changed = changed or len(found[name]) != before
+    reading = _Reading(of_name, tape, allocates, is_function)
+    _grow(definitions, pushed, found, tape, reading)
 
     def at_end(name):
         """The origins of the value ``name`` holds after the last statement."""
         defs = definitions.get(name, ())
         if defs and defs[-1][2] in top:   # the last assignment is not inside a block:
-            return frozenset(of_expr(defs[-1][1], defs[-1][0]))   # it alone reaches the end
+            site, value, _ = defs[-1]     # it alone reaches the end
+            return frozenset(_of_expr(value, site, reading))
         return of_name(name)
 
     return of_name, at_end
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the origins of an expression are read from: ``of_name(name)`` (the
+    origins found so far), ``tape`` (those of the values pushed so far: a live set),
+    and the two predicates of :func:`origins`."""
+    of_name: Callable
+    tape: set
+    allocates: Callable
+    is_function: Callable
+
+
+def _grow(definitions, pushed, found, tape, reading):
+    """Add to ``found`` (name -> origins) and ``tape`` the origins of every
+    assignment and push until nothing grows.  A loop may carry a value from a later
+    assignment to an earlier one: every assignment is gone over again (origins only
+    ever grow, so this ends)."""
+    changed = True
+    while changed:
+        before = len(tape)
+        for site, value in pushed:
+            tape.update(_of_expr(value, site, reading))
+        changed = len(tape) != before
+        for name, defs in definitions.items():
+            before = len(found[name])
+            for site, value, _ in defs:
+                found[name] |= _of_expr(value, site, reading)
+            changed = changed or len(found[name]) != before
+
+
+def _of_expr(expr, site, reading):
+    """The origins (a new set) of the value of ``expr``, the value of the ``site``-th
+    assignment, as far as ``reading`` knows them now."""
+    if isinstance(expr, gast.Constant):
+        return set()   # numbers and strings: immutable
+    if isinstance(expr, gast.Name):
+        return set(reading.of_name(expr.id))
+    if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return {f"site:{site}"}   # arithmetic makes a new array (or an immutable number)
+    if isinstance(expr, gast.BoolOp):
+        return set().union(*(_of_expr(v, site, reading) for v in expr.values))
+    if isinstance(expr, gast.IfExp):
+        return _of_expr(expr.body, site, reading) | _of_expr(expr.orelse, site, reading)
+    if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
+        return _of_expr(expr.value, site, reading)   # a view, an element or a field of it
+    if isinstance(expr, (gast.Tuple, gast.List, gast.Set)):
+        return set().union(set(), *(_of_expr(e, site, reading) for e in expr.elts))
+    if isinstance(expr, gast.Dict):
+        return set().union(set(), *(_of_expr(v, site, reading) for v in expr.values))
+    if isinstance(expr, gast.Call):
+        return _of_call(expr, site, reading)
+    return {ANYWHERE}
+
+
+def _of_call(call, site, reading):
+    """The origins of a call's result: the tape's for a pop, a new object for a copy
+    or an allocating call, else the new object and whatever its arguments (and a
+    method's object) hold."""
+    func = call.func
+    if (isinstance(func, gast.Attribute) and func.attr == "pop" and not call.args) \
+            or (isinstance(func, gast.Name) and func.id == "tape_pop"):
+        return set(reading.tape)   # whatever was saved
+    if isinstance(func, gast.Attribute) and func.attr == "copy" and not call.args:
+        return {f"site:{site}"}
+    if reading.allocates(call):
+        return {f"site:{site}"}
+    if isinstance(func, gast.Name) and func.id in PASS_THROUGH and call.args:
+        return {f"site:{site}"} | _of_expr(call.args[0], site, reading)
+    found = {f"site:{site}"}
+    if isinstance(func, gast.Attribute) and not reading.is_function(call):
+        found |= _of_expr(func.value, site, reading)   # a method may return its object
+    for arg in call.args:
+        found |= _of_expr(arg, site, reading)
+    for keyword in call.keywords:
+        found |= _of_expr(keyword.value, site, reading)
+    return found
 
 
 def _definitions(stmts):

@@ -372,6 +372,7 @@ def returns_list(p, q):
 
 
 def test_callee_facts_come_from_the_source():
+    load_builtin_rules()   # (which calls allocate is the registry's fact)
     from s2sad.syntax.normalize.callees import (returned_display, returns_item_of,
                                                 returns_new_values, unread_parameters)
     assert returns_item_of(returns_first) == 0
@@ -383,7 +384,9 @@ def test_callee_facts_come_from_the_source():
 
 
 def test_tree_facts():
-    from s2sad.syntax.normalize.trees import exposed_reads, mutated_lists, same_atom
+    from s2sad.syntax.normalize.lists import mutated_lists
+    from s2sad.syntax.normalize.liveness import exposed_reads
+    from s2sad.syntax.normalize.trees import same_atom
     from s2sad.syntax import nodes
 
     def body(xs, ys, s):

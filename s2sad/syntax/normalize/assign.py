@@ -20,7 +20,8 @@ from ...checks import IMMUTABLE_TYPES, check_not_shared
 from ...errors import SharedWriteError
 from ...rules import registry
 from .. import anno, nodes
-from .trees import is_atomic, op_symbol
+from .trees import is_atomic
+from .writes import op_symbol
 
 
 class Assignments:
@@ -56,19 +57,19 @@ class Assignments:
     def store(self, target, value_atom):
         """``x[index] = value`` on an array this function owns."""
         norm = self.norm
-        if norm.dict_store(target, value_atom):
+        if norm.dict_writes.dict_store(target, value_atom):
             return
         base = target.value
         if not isinstance(base, gast.Name):
             raise self.nested_store_error(target, base)
         current = norm.scope.read_name(base.id, base)
-        if isinstance(current, gast.Name) and current.id in norm.list_values \
+        if isinstance(current, gast.Name) and current.id in norm.aliases.list_values \
                 and isinstance(target.slice, gast.Slice) and target.slice.step is None:
-            norm.list_slice_store(target, current, value_atom)
+            norm.lists.list_slice_store(target, current, value_atom)
             return
-        norm.refuse_tuple_change(base.id, current, target, "does not support item "
+        norm.lists.refuse_tuple_change(base.id, current, target, "does not support item "
                                  "assignment", "TypeError")
-        if isinstance(current, gast.Name) and current.id in norm.list_values \
+        if isinstance(current, gast.Name) and current.id in norm.aliases.list_values \
                 and not isinstance(target.slice, (gast.Slice, gast.Tuple)):
             self.list_item_store(target, current, value_atom)
             return
@@ -98,21 +99,21 @@ class Assignments:
         for user, atom in sorted(norm.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
-            if norm.may_hold(atom.id, current.id) and norm.read_after(user, line, target):
+            if norm.writes.may_hold(atom.id, current.id) and norm.writes.read_after(user, line, target):
                 raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", norm.parsed.location(target),
                     hint=f"make {user!r} a copy: {user} = np.copy(...)")
         for user, atom in sorted(norm.env.items()):
-            if isinstance(atom, gast.Name) and current.id in norm.call_holds.get(atom.id, ()) \
-                    and norm.read_after(user, line, target):
+            if isinstance(atom, gast.Name) and current.id in norm.aliases.call_holds.get(atom.id, ()) \
+                    and norm.writes.read_after(user, line, target):
                 raise norm.error(
                     f"writing into {base.id!r} may also change {user!r}, which a function "
                     f"call made from it (and may share its memory), and {user!r} is read "
                     f"later", target,
                     hint=f"make {user!r} a copy (np.copy(...)), or write into a copy of "
                          f"{base.id!r}")
-        norm.record_write(current.id, target, base.id)
+        norm.writes.record_write(current.id, target, base.id)
         index = norm.flat.index(target.slice)
         norm.emit(nodes.assign(nodes.subscript(nodes.clone(current), index, store=True),
                                value_atom))
@@ -124,7 +125,7 @@ class Assignments:
         while isinstance(root, gast.Subscript):
             root = root.value
         held = norm.env.get(root.id) if isinstance(root, gast.Name) else None
-        if isinstance(held, gast.Name) and held.id in norm.list_values:
+        if isinstance(held, gast.Name) and held.id in norm.aliases.list_values:
             return norm.error(
                 f"writing into a value the list {root.id!r} holds "
                 f"({root.id}[...][...] = ...) changes it in place, for the list and "
@@ -142,13 +143,13 @@ class Assignments:
         base = target.value
         args = [current, norm.flat.atom(target.slice), value_atom]
         new = norm.flat.helper_call(registry.LIST_HELPERS["list_set"], "list_set", args, base.id)
-        norm.list_values.add(new)
-        norm.list_items[new] = set(norm.list_items.get(current.id, ()))
+        norm.aliases.list_values.add(new)
+        norm.aliases.list_items[new] = set(norm.aliases.list_items.get(current.id, ()))
         if isinstance(value_atom, gast.Name):
-            norm.list_items[new].add(value_atom.id)
-            norm.link(new, value_atom.id)
-        norm.link(new, current.id)
-        norm.follow_list(base.id, current, new, target)
+            norm.aliases.list_items[new].add(value_atom.id)
+            norm.aliases.link(new, value_atom.id)
+        norm.aliases.link(new, current.id)
+        norm.lists.follow_list(base.id, current, new, target)
 
     def bind_name(self, user_name, value):
         """Bind ``user_name`` to ``value``: an atom is an alias (nothing emitted), a
@@ -214,8 +215,8 @@ class Assignments:
                 # an item may hold what the tuple holds; whether it shares memory with
                 # another item (or with an array it was made from) only the values
                 # tell: a write they decide is checked when the code runs
-                norm.hold(ssa, source.id)
-                norm.maybe_links.add((ssa, source.id))
+                norm.aliases.hold(ssa, source.id)
+                norm.aliases.maybe_links.add((ssa, source.id))
 
     def bind_nested(self, target, value):
         """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
@@ -247,8 +248,8 @@ class Assignments:
             atoms = [nodes.name(n) for n in fresh]
             for name in fresh:
                 if isinstance(source, gast.Name):
-                    norm.hold(name, source.id)
-                    norm.maybe_links.add((name, source.id))
+                    norm.aliases.hold(name, source.id)
+                    norm.aliases.maybe_links.add((name, source.id))
         for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
             if isinstance(elt, gast.Name):
                 norm.env[elt.id] = atom
@@ -283,11 +284,11 @@ class Assignments:
         or a new version ``v_1 = v op e`` annotated ``anno.IN_PLACE``."""
         norm = self.norm
         target = stmt.target
-        if isinstance(target, gast.Subscript) and norm.is_dict_target(target):
-            norm.dict_item_update(stmt)
+        if isinstance(target, gast.Subscript) and norm.dict_writes.is_dict_target(target):
+            norm.dict_writes.dict_item_update(stmt)
             return
         if isinstance(target, gast.Subscript):   # x[i] += v  ->  x[i] = x[i] + v
-            norm.check_item_update(stmt)
+            norm.writes.check_item_update(stmt)
             read = gast.Subscript(value=nodes.clone(target.value), slice=target.slice,
                                   ctx=gast.Load())
             gast.copy_location(read, target)
@@ -297,7 +298,7 @@ class Assignments:
         if not isinstance(target, gast.Name):
             raise norm.error(f"cannot assign to a {type(target).__name__}", target)
         if isinstance(stmt.op, gast.BitOr) and (
-                target.id in norm.dict_names() or isinstance(stmt.value, (gast.Dict,
+                target.id in norm.dict_writes.dict_names() or isinstance(stmt.value, (gast.Dict,
                                                                           gast.DictComp))):
             # d |= other on a dict is d.update(other): every name holding d sees it
             call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
@@ -305,16 +306,16 @@ class Assignments:
                              args=[stmt.value], keywords=[])
             for sub in (call, call.func, call.func.value):
                 gast.copy_location(sub, stmt)
-            norm.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
+            norm.dict_forms.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
             return
-        if norm.held_before(target.id, stmt.lineno):
+        if norm.writes.held_before(target.id, stmt.lineno):
             raise norm.error(
                 f"'{target.id} {op_symbol(stmt.op)}= ...' would also change the list or tuple "
                 f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
                 hint=f"write '{target.id} = {target.id} {op_symbol(stmt.op)} ...' to make a "
                      f"new value")
         current = norm.scope.read_name(target.id, target)
-        if isinstance(current, gast.Name) and current.id in norm.list_values \
+        if isinstance(current, gast.Name) and current.id in norm.aliases.list_values \
                 and isinstance(stmt.op, gast.Add):
             # xs += ys on a list is xs.extend(ys): every name holding the list sees it
             call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="extend",
@@ -323,15 +324,15 @@ class Assignments:
             gast.copy_location(call, stmt)
             gast.copy_location(call.func, stmt)
             gast.copy_location(call.func.value, stmt)
-            norm.list_method(call)
+            norm.lists.list_method(call)
             return
-        if isinstance(current, gast.Name) and current.id in norm.list_values \
+        if isinstance(current, gast.Name) and current.id in norm.aliases.list_values \
                 and isinstance(stmt.op, gast.Mult):
             # xs *= n on a list repeats it in place: every name holding the list sees it
             times = gast.copy_location(gast.BinOp(left=nodes.clone(target), op=gast.Mult(),
                                                   right=stmt.value), stmt)
             new = norm.flat.operation(times, base=f"{target.id}_new")
-            norm.follow_list(target.id, current, new, stmt)
+            norm.lists.follow_list(target.id, current, new, stmt)
             return
         if isinstance(current, gast.Name):
             self.check_in_place(stmt, target, current)
@@ -352,7 +353,7 @@ class Assignments:
         op = op_symbol(stmt.op)
         hint = f"write '{target.id} = {target.id} {op} ...' to make a new array"
         checked = False
-        owner = norm.outside_owner(current.id, target.id)
+        owner = norm.writes.outside_owner(current.id, target.id)
         if owner is not None:
             message = (f"'{target.id} {op}= ...' may write into an array another name "
                        f"holds: {owner} (for arrays, {op}= writes in place)")
@@ -360,17 +361,17 @@ class Assignments:
                 if not isinstance(norm.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
                     raise norm.error(message, stmt, hint=hint)
             else:
-                norm.check_not_inplace(current, message, hint, stmt)
+                norm.writes.check_not_inplace(current, message, hint, stmt)
             checked = True
         sharing = sorted(u for u, a in norm.env.items()
                          if u != target.id and isinstance(a, gast.Name)
-                         and (a.id == current.id or a.id in norm.shares.get(current.id, ())))
+                         and (a.id == current.id or a.id in norm.aliases.shares.get(current.id, ())))
         if sharing and not checked:
-            norm.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
+            norm.writes.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
                                    f"{sharing[0]!r} too, since the two may share memory",
                                    hint, stmt)
             checked = True
         # the may-alias analysis over every path (check_writes) fills in this
         # check's message, or drops it where no other array can be reached
-        pending = None if checked else norm.check_not_inplace(current, "", hint, stmt)
-        norm.record_write(current.id, stmt, target.id, stmt.op, pending)
+        pending = None if checked else norm.writes.check_not_inplace(current, "", hint, stmt)
+        norm.writes.record_write(current.id, stmt, target.id, stmt.op, pending)

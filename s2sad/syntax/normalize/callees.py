@@ -101,10 +101,9 @@ def unread_parameters(fn):
 def returns_new_values(fn):
     """Whether every ``return`` of ``fn`` is an operator, a constant, or a call that
     allocates its result (``np.sum(a * b)``), so it never hands back an argument.
+    Which calls allocate is the registry's fact (complete once the rules are loaded,
+    as they are whenever a function is normalized).
     """
-    # (rules.fresh holds the numeric rules and imports numpy, which the core never
-    # imports: it is read only when a user's function is asked about)
-    from ...rules.fresh import allocates
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -153,7 +152,7 @@ def returns_new_values(fn):
             if callee is _np_function("array") or callee is _np_function("clip"):
                 # np.array copies unless told not to; np.clip makes a new array
                 return not any(k.arg == "copy" for k in node.keywords)
-            return allocates(callee)
+            return registry.allocates(callee)
         if isinstance(node, ast.Name) and node.id in assigned and node.id not in params:
             if node.id not in known:
                 known[node.id] = True   # a loop-carried name: its other assignments decide

@@ -21,7 +21,10 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function
-from .trees import constant_key, is_atomic, list_mutation
+from .dicts import constant_key
+from .lists import list_mutation
+from .temps import subscript_base
+from .trees import is_atomic
 
 
 class Flattener:
@@ -52,12 +55,12 @@ class Flattener:
         """Emit one statement computing ``node``; return the name it assigns."""
         norm = self.norm
         if isinstance(node, gast.Call):
-            node = norm.dict_call(node)
+            node = norm.dict_forms.dict_call(node)
         if isinstance(node, gast.DictComp):
-            return norm.dict_comprehension(node, target)
+            return norm.dict_forms.dict_comprehension(node, target)
         if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
                 isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
-                and side.id in norm.dict_names() for side in (node.left, node.right)):
+                and side.id in norm.dict_writes.dict_names() for side in (node.left, node.right)):
             # d | {...}: a new dict with the items of both (the right one's win), as
             # {**d, **{...}}
             node = gast.copy_location(gast.Dict(keys=[None, None],
@@ -76,7 +79,7 @@ class Flattener:
                                  comparators=[self.atom(node.comparators[0])])
         elif list_mutation(node) and node.func.attr == "pop" \
                 and norm.module_names.global_path(node.func) is None:
-            return norm.list_method(node, target)
+            return norm.lists.list_method(node, target)
         elif isinstance(node, gast.Call) \
                 and (inline := norm.inliner.inlined_body(node)) is not None:
             return self.inlined_value(node, target, inline)
@@ -99,9 +102,9 @@ class Flattener:
             value = type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
         elif isinstance(node, gast.Dict):
             if any(key is None for key in node.keys):
-                return norm.dict_unpacking(node, target)
+                return norm.dict_forms.dict_unpacking(node, target)
             if not all(constant_key(k) for k in node.keys):
-                return norm.dict_display(node, target)
+                return norm.dict_forms.dict_display(node, target)
             value = self.dict_literal(node)
         elif isinstance(node, gast.ListComp):
             return norm.loops.list_comprehension(node)
@@ -120,7 +123,7 @@ class Flattener:
                 and value.func.id not in norm.env \
                 and norm.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
             norm.iterators.add(name)
-        norm.track_views(name, value)
+        norm.aliases.track_views(name, value)
         return name
 
     def inlined_value(self, node, target, inline):
@@ -136,7 +139,7 @@ class Flattener:
         norm.emit(nodes.assign(name, result))
         norm.defined.add(name)
         if isinstance(result, gast.Name):
-            norm.hold(name, result.id)
+            norm.aliases.hold(name, result.id)
             # (the helper returned its argument: the very object, which a change
             # through either name changes)
             norm.same_object.setdefault(name, set()).add(result.id)
@@ -164,7 +167,7 @@ class Flattener:
             norm.emit(nodes.assign(name, atom))
             norm.defined.add(name)
             if isinstance(atom, gast.Name):
-                norm.hold(name, atom.id)
+                norm.aliases.hold(name, atom.id)
             return name
         return self.operation(node, target)
 
@@ -229,7 +232,7 @@ class Flattener:
             call = nodes.call("dict_get", [self.atom(func.value)] +
                               [self.atom(a) for a in node.args])
             anno.set(call, anno.CALLEE, target)
-            anno.set(call, "s2sad_call_site", node)
+            anno.set(call, anno.CALL_SITE, node)
             return call
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
@@ -288,7 +291,7 @@ class Flattener:
             keywords.append((kw.arg, value))
         call = nodes.call(callee_expr, args, keywords)
         anno.set(call, anno.CALLEE, target)
-        anno.set(call, "s2sad_call_site", node)
+        anno.set(call, anno.CALL_SITE, node)
         return call
 
 
@@ -338,15 +341,3 @@ def attribute_base(node):
     owner = node.value
     prefix = owner.id if isinstance(owner, gast.Name) else "value"
     return f"{prefix}_{node.attr}"
-
-
-def subscript_base(sub):
-    """The name an item or a slice ``sub`` is given (``x_item``, ``x_slice``...)."""
-    owner = sub.value.id if isinstance(sub.value, gast.Name) else "value"
-    index = sub.slice
-    if isinstance(index, gast.Constant) and isinstance(index.value, int):
-        suffix = str(index.value) if index.value >= 0 else f"m{-index.value}"
-        return f"{owner}_{suffix}"
-    if isinstance(index, gast.Slice):
-        return f"{owner}_slice"
-    return f"{owner}_item"

@@ -23,10 +23,11 @@ from typing import Any, Dict, List
 
 import gast
 
-from .. import fence, nodes
+from .. import anno, fence, nodes
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from .callees import is_python_function
+from .entry import check_local_functions
 from .trees import containers_and_loops, user_names
 
 
@@ -180,7 +181,7 @@ class Inliner:
             inner = desugar(fn, user_names(fn) | set(norm.env) | norm.namer.taken())
             for introduced in user_names(inner) - user_names(fn):
                 norm.namer.reserve(introduced)
-            norm.return_names.add(getattr(inner, "s2sad_result", None))
+            norm.return_names.add(anno.get(inner, anno.RESULT))
             body = [s for s in inner.body if not (
                 isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
             if not body or not isinstance(body[-1], gast.Return):
@@ -246,7 +247,7 @@ class Inliner:
         norm.env = dict(bound)
         norm.parsed = helper
         norm.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
-        norm.check_local_functions(fn)
+        check_local_functions(fn, norm.error)
         norm.local_functions = {}
         norm.held_in_containers, norm.loop_spans = containers_and_loops(fn)
         norm.inlined_args = norm.inlined_args | {

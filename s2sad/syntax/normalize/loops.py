@@ -23,8 +23,10 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..desugar import read_after_loop
+from .lists import mutated_lists
+from .liveness import exposed_reads
 from .sequences import LoopHeaders
-from .trees import exposed_reads, mutated_lists, same_atom
+from .trees import placed_at, same_atom
 
 
 class Loops:
@@ -41,17 +43,17 @@ class Loops:
         loop_names = nodes.names(loop)
         assigned = {n.id for n in loop_names if isinstance(n.ctx, gast.Store)}
         mutated = set().union(*(mutated_lists(s) for s in loop.body + loop.orelse))
-        mutated |= norm.list_stores(loop)   # xs[i] = v on a list: a new version too
+        mutated |= norm.lists.list_stores(loop)   # xs[i] = v on a list: a new version too
         # a list changed through a name the body binds to it (u = t; u.append(v) in
         # the loop): the copies are followed over the whole body, not one statement
-        mutated |= norm.lists_changed_through(loop)
+        mutated |= norm.lists.lists_changed_through(loop)
         if mutated:   # and the names holding the same list (they follow its changes)
-            mutated = norm.changed_lists() & (mutated | {
+            mutated = norm.lists.changed_lists() & (mutated | {
                 u for u, a in norm.env.items() if isinstance(a, gast.Name)
                 and any(isinstance(norm.env.get(m), gast.Name) and norm.env[m].id == a.id
                         for m in mutated)})
         assigned |= mutated
-        assigned |= norm.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
+        assigned |= norm.dict_writes.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}
@@ -74,7 +76,7 @@ class Loops:
         norm = self.norm
         names = {}
         lists = {}   # a list two names hold as the loop starts -> their one carried name
-        changed = norm.changed_lists() if carried else set()
+        changed = norm.lists.changed_lists() if carried else set()
         # (a name the loop assigns may hold something else than a list after a trip)
         extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
                     and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
@@ -92,22 +94,22 @@ class Loops:
                 continue
             name = norm.scope.new_version(user)
             if user in changed and isinstance(entry, gast.Name) \
-                    and entry.id in norm.list_values:
+                    and entry.id in norm.aliases.list_values:
                 lists[entry.id] = name
             entry = entry or norm.scope.unbound()
             norm.emit(nodes.assign(name, nodes.clone(entry)))
             norm.defined.add(name)
-            if isinstance(entry, gast.Name) and entry.id in norm.list_values \
+            if isinstance(entry, gast.Name) and entry.id in norm.aliases.list_values \
                     and user not in stored:
-                norm.list_values.add(name)
-                norm.list_items[name] = set(norm.list_items.get(entry.id, ()))
+                norm.aliases.list_values.add(name)
+                norm.aliases.list_items[name] = set(norm.aliases.list_items.get(entry.id, ()))
             if norm.scope.may_be_unbound(entry):
                 norm.scope.maybe_unbound.add(name)
             names[user] = name
             norm.env[user] = nodes.name(name)
             norm.carried_from[name] = (user, entry, loop)
             if isinstance(entry, gast.Name):
-                norm.hold(name, entry.id)
+                norm.aliases.hold(name, entry.id)
         norm.loop_stack.append((id(loop), set(norm.defined)))
         norm.loop_carried[id(loop)] = sorted(set(names.values()))
         return names
@@ -150,7 +152,7 @@ class Loops:
         self.headers.dict_keys_of(header)
         lasts = self.headers.lengths(header) if header.kind != "range" else None
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
-        live = norm.changed_while_looped(stmt, header.written, header.sequences, carried)
+        live = norm.lists.changed_while_looped(stmt, header.written, header.sequences, carried)
         before = dict(norm.env)
         names = self.enter_loop(carried, stmt)
         if header.kind == "range":
@@ -172,8 +174,8 @@ class Loops:
                               self.items(header, index, lasts, live))
 
         body = norm.block(stmt.body, prologue)
-        if header.owner is not None and header.owner.id in norm.dict_roots(stmt.body) \
-                and not getattr(stmt, "s2sad_may_exit", False):
+        if header.owner is not None and header.owner.id in norm.dict_writes.dict_roots(stmt.body) \
+                and not anno.get(stmt, anno.MAY_EXIT, False):
             self.check_dict_size(body, header.owner, header.bounds[0], header_source)
         self.leave_loop(body, names, before, stmt)
         loop = gast.For(target=nodes.name(index, store=True),
@@ -275,7 +277,7 @@ class Loops:
             name = norm.namer.fresh("item")
         norm.emit(nodes.assign(name, item))
         norm.defined.add(name)
-        norm.track_views(name, item)
+        norm.aliases.track_views(name, item)
         if isinstance(target, gast.Name):
             norm.env[target.id] = nodes.name(name)
         else:
@@ -344,12 +346,7 @@ class Loops:
         gen = node.generators[0]
         result = norm.namer.fresh("items")
 
-        def located(new):
-            for sub in gast.walk(new):
-                gast.copy_location(sub, node)
-                sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
-            return new
-
+        located = placed_at(node)
         start = norm.flat.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
         norm.env[result] = nodes.name(start)
         append = gast.Expr(value=gast.Call(

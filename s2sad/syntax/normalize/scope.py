@@ -97,12 +97,12 @@ class Scope:
         """The atom of a user name's value on a path where Python leaves it unbound."""
         norm = self.norm
         norm.helpers["UNBOUND"] = UNBOUND
-        return anno.set(nodes.name("UNBOUND"), "s2sad_unbound", True)
+        return anno.set(nodes.name("UNBOUND"), anno.UNBOUND, True)
 
     def may_be_unbound(self, atom):
         """Whether ``atom`` may be the marker of an unbound name (made here: generated
         code read back for second order names UNBOUND without being unbound itself)."""
-        return isinstance(atom, gast.Name) and (getattr(atom, "s2sad_unbound", False)
+        return isinstance(atom, gast.Name) and (anno.get(atom, anno.UNBOUND, False)
                                                 or atom.id in self.maybe_unbound)
 
     # ------------------------------------------------------------ merges
@@ -121,7 +121,7 @@ class Scope:
                 # the copies act at once (a swap of carried names): read the old value
                 # into a temporary before any of them overwrites it
                 hold = norm.namer.fresh(f"{atom.id}_old")
-                norm.hold(hold, atom.id)
+                norm.aliases.hold(hold, atom.id)
                 norm.defined.add(hold)
                 held.append(anno.set(nodes.assign(hold, nodes.clone(atom)), anno.SOURCE,
                                      norm.source))
@@ -132,10 +132,10 @@ class Scope:
             body.append(anno.set(nodes.assign(target, nodes.clone(atom)), anno.SOURCE,
                                  norm.source))
             if isinstance(atom, gast.Name):
-                norm.hold(target, atom.id, back)
+                norm.aliases.hold(target, atom.id, back)
         for target, atom in reversed(pairs):
             if coalesce and isinstance(atom, gast.Name) and sources.count(atom.id) == 1:
-                coalesce_copy(body, target, loop, norm.list_values)
+                coalesce_copy(body, target, loop, norm.aliases.list_values)
 
     def merge_copy(self, body, target, atom, coalesce=True):
         """:meth:`merge_copies` of one pair."""
@@ -165,12 +165,12 @@ class Scope:
                 norm.env[user] = nodes.name(shared[key])
                 continue
             phi = self.new_version(user)
-            if any(isinstance(env.get(user), gast.Name) and env[user].id in norm.list_values
+            if any(isinstance(env.get(user), gast.Name) and env[user].id in norm.aliases.list_values
                    for env in (then_env, else_env)):
                 shared[key] = phi
                 if all(isinstance(env.get(user), gast.Name)
-                       and env[user].id in norm.list_values for env in (then_env, else_env)):
-                    norm.list_values.add(phi)
+                       and env[user].id in norm.aliases.list_values for env in (then_env, else_env)):
+                    norm.aliases.list_values.add(phi)
             norm.defined.add(phi)
             then_pairs.append((phi, then_env.get(user) or self.unbound()))
             else_pairs.append((phi, else_env.get(user) or self.unbound()))
@@ -203,10 +203,10 @@ class Scope:
 
         then_body = arm(then_fn)()
         else_body = arm(else_fn)()
-        if all(isinstance(a, gast.Name) and a.id in norm.list_values for a in atoms):
+        if all(isinstance(a, gast.Name) and a.id in norm.aliases.list_values for a in atoms):
             # a list on both paths (a = b if c else [..]): an item write is a list's
-            norm.list_values.add(result)
-            norm.list_items[result] = set().union(*(norm.list_items.get(a.id, set())
+            norm.aliases.list_values.add(result)
+            norm.aliases.list_items[result] = set().union(*(norm.aliases.list_items.get(a.id, set())
                                                     for a in atoms))
         norm.emit(gast.If(test=test, body=then_body, orelse=else_body))
         return result

@@ -111,8 +111,7 @@ class LoopHeaders:
                                                        ctx=gast.Load()), iterable.func),
                 args=[], keywords=[]), iterable),
             body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
-        if hasattr(stmt, "s2sad_may_exit"):
-            loop.s2sad_may_exit = stmt.s2sad_may_exit
+        anno.copy(stmt, loop, anno.MAY_EXIT)
         return loop
 
     def of(self, stmt):
@@ -138,7 +137,7 @@ class LoopHeaders:
             if start is not None:
                 header.start = norm.flat.atom(start)   # evaluated once, before the loop
             return header
-        over = dict_iteration(iterable, norm.dict_names(), stmt.target, stmt.body)
+        over = dict_iteration(iterable, norm.dict_writes.dict_names(), stmt.target, stmt.body)
         if over is not None:
             return self.dict_header(stmt, *over)
         return self.sequences_header("items", [iterable])
@@ -158,7 +157,7 @@ class LoopHeaders:
         looped = norm.scope.read_name(owner.id, owner)
         rebound = owner.id in {n.id for n in nodes.names(stmt.body)
                                if isinstance(n.ctx, gast.Store)}
-        if rebound and owner.id in norm.dict_roots(stmt.body):
+        if rebound and owner.id in norm.dict_writes.dict_roots(stmt.body):
             raise norm.error(
                 f"this loop over the dict {owner.id!r} both binds {owner.id!r} to another "
                 f"value and writes items into it: which dict each step reads is not "
@@ -166,7 +165,7 @@ class LoopHeaders:
                 hint=f"loop over a copy (for k in list({owner.id})) or use another "
                      f"name for the new dict")
         keys = norm.flat.operation_value(anno.set(nodes.call("dict_keys", [
-            nodes.clone(looped)]), "s2sad_call_site", stmt.iter), "keys",
+            nodes.clone(looped)]), anno.CALL_SITE, stmt.iter), "keys",
             registry.DICT_HELPERS["dict_keys"])
         norm.helpers["dict_keys"] = registry.DICT_HELPERS["dict_keys"]
         return LoopHeader(kind, sequences=[keys], backwards=[False], owner=owner,
@@ -179,14 +178,14 @@ class LoopHeaders:
         norm, sequences = self.norm, header.sequences
         for position, sequence in enumerate(sequences):
             if isinstance(sequence, gast.Name) and (sequence.id in norm.dicts or any(
-                    u in norm.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
+                    u in norm.dict_writes.dict_names() and isinstance(a, gast.Name) and a.id == sequence.id
                     for u, a in norm.env.items())):
                 # zip(d, ...), enumerate(d), reversed(d): a dict's items are its keys
                 helper = registry.DICT_HELPERS["dict_keys"]
                 norm.helpers["dict_keys"] = helper
                 sequences[position] = norm.flat.operation_value(
                     nodes.call("dict_keys", [sequence]), "keys", helper)
-            elif isinstance(sequence, gast.Name) and norm.may_be_dict(sequence.id):
+            elif isinstance(sequence, gast.Name) and norm.dict_writes.may_be_dict(sequence.id):
                 # a value whose kind the code does not show (a parameter, an item of a
                 # container, a helper's result): its keys if it is a dict, decided when
                 # the code runs, else its items
@@ -194,7 +193,7 @@ class LoopHeaders:
                 norm.helpers["loop_items"] = helper
                 items = norm.flat.operation_value(nodes.call("loop_items", [sequence]), "items",
                                              helper)
-                norm.link(items.id, sequence.id)   # (the very list, for a list)
+                norm.aliases.link(items.id, sequence.id)   # (the very list, for a list)
                 sequences[position] = items
         # a loop over an iterator bound to a name: over the list of its items, which
         # consumes it as the loop would

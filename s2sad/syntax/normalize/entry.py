@@ -1,0 +1,236 @@
+"""What a function does before its first statement, and the checks made before the walk.
+
+:class:`ArgumentCopies` (the normalizer's collaborator, ``self.entry``) copies the
+arguments the function writes into (an array by ``np.copy``, a list it changes
+by ``copy_container``), binds their names to the copies, and adds to the entry
+checks the run-time refusal of another argument or global sharing their memory
+(``ensure_unshared``).  It has no state of its own; of the walk (``walk``, the
+normalizer) it reads ``parsed``, ``params``, ``locals``, ``function_name``,
+``param_sequences``, ``aliases``, ``lists`` and ``dict_writes``, calls ``emit``,
+``scope.new_version``, ``module_names.use_numpy`` and ``module_names.use_global``,
+and adds to ``env``, ``defined``, ``helpers`` and ``entry_checks``.
+
+:func:`written_parameters` and :func:`check_local_functions` read only the tree.
+"""
+
+import inspect
+
+import gast
+
+from ...rules import registry
+from .. import anno, nodes
+from ..parse import is_user_function
+from .lists import list_extensions, list_mutation, mutated_lists
+
+
+def written_parameters(fn, params, dict_roots, line_of):
+    """``(first_lines, dict_lines, written)`` for the function tree ``fn``: the
+    parameters written into as arrays (by item, or updated by ``x op= ...``) and as
+    dicts (by item, ``dict_roots``: the names whose dicts it writes items into),
+    each with the line of its first write (``line_of(node)``), and the names written
+    by item that are not dicts, sorted.  A parameter written both ways is an array's."""
+    first_lines, dict_lines = {}, {}
+    for t in nodes.walk(fn):
+        if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
+                and isinstance(t.value, gast.Name) and t.value.id in params:
+            line = line_of(t)
+            lines = dict_lines if t.value.id in dict_roots else first_lines
+            lines[t.value.id] = min(line, lines.get(t.value.id, line))
+    for t in nodes.walk(fn):   # d[a][b] = v on a parameter d
+        if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
+                and isinstance(t.value, gast.Subscript):
+            root = t.value
+            while isinstance(root, gast.Subscript):
+                root = root.value
+            if isinstance(root, gast.Name) and root.id in params and root.id in dict_roots:
+                line = line_of(t)
+                dict_lines[root.id] = min(line, dict_lines.get(root.id, line))
+    for user in sorted(dict_lines):
+        if user in first_lines:   # written as a dict and as an array: not one kind
+            dict_lines.pop(user)
+    written = sorted({t.value.id for t in nodes.walk(fn)
+                      if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
+                      and isinstance(t.value, gast.Name)} - set(dict_lines))
+    # 'x op= ...' on an argument: computed into a new value (the caller's array
+    # stays as it is, as with the copies), so the other arguments and the
+    # module's arrays sharing its memory would not see the update either
+    for t in nodes.walk(fn):
+        if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
+                and t.target.id in params:
+            line = line_of(t)
+            first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
+    return first_lines, dict_lines, written
+
+
+class ArgumentCopies:
+    """The copies of written arguments and their entry checks (see the module
+    docstring)."""
+
+    def __init__(self, walk):
+        self.walk = walk
+
+    def copy_written_arguments(self):
+        """Arguments the function writes into are copied once, at the start (an
+        item write into a dict makes a new dict: the caller's dict needs no copy),
+        after the entry checks that no other argument or global shares their memory
+        (see ``ensure_unshared``)."""
+        walk = self.walk
+        fn, params = walk.parsed.node, walk.params
+        roots = walk.dict_writes.dict_roots(fn.body)
+        first_lines, dict_lines, written = written_parameters(
+            fn, params, roots, lambda t: walk.parsed.location(t).line)
+        outside = self.outside_values() if dict_lines else []
+        if dict_lines and (len(params) > 1 or outside):
+            self.check_unshared_on_entry({}, outside, dicts=dict_lines)
+        # a list the function changes by a method (xs.append(v)...), or through a name
+        # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
+        # stays as it is
+        tuples = walk.lists.tuple_params
+        changed = mutated_lists(fn) & set(params) - tuples
+        # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
+        changed |= mutated_lists(fn, list_extensions(fn)) & {
+            p for p in params if walk.param_sequences.get(p) == "list"}
+        written = [u for u in written if u not in tuples]
+        # and a list parameter written by item (xs[i] = v: list_set on the copy)
+        changed |= {user for user in written if user in walk.aliases.list_values}
+        for t in nodes.walk(fn):
+            if list_mutation(t) and t.func.value.id in changed:
+                line = walk.parsed.location(t).line
+                first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
+        outside = self.outside_values() if first_lines else []
+        if first_lines and (len(params) > 1 or outside):
+            # the copies below are what the function writes into, so an argument (or a
+            # global or closure value the function reads) that shares memory with one
+            # of them would not see the writes Python's call makes it see: refused when
+            # the code runs (nothing runs when no argument is written)
+            self.check_unshared_on_entry(first_lines, outside)
+        self.copy_arguments(sorted(changed), [u for u in written if u in params
+                                              and u not in changed])
+
+    def copy_arguments(self, lists, arrays):
+        """Bind each parameter of ``lists`` to a copy of its container
+        (``copy_container``), and each of ``arrays`` to a copy of its array."""
+        walk = self.walk
+        for user in lists:
+            name = walk.scope.new_version(user)
+            copier = registry.LIST_HELPERS["copy_container"]
+            walk.helpers["copy_container"] = copier
+            walk.emit(nodes.assign(name, anno.set(nodes.call("copy_container", [
+                nodes.name(user)]), anno.CALLEE, copier)))
+            walk.defined.add(name)
+            walk.env[user] = nodes.name(name)
+            if user in walk.aliases.list_values:
+                walk.aliases.list_values.add(name)
+                walk.aliases.argument_copies.add(name)
+        for user in arrays:
+            name = walk.scope.new_version(user)
+            copier, dotted = registry.METHODS["copy"]
+            walk.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
+                                                  anno.CALLEE, copier)))
+            walk.module_names.use_numpy(dotted, copier)
+            walk.defined.add(name)
+            walk.env[user] = nodes.name(name)
+            walk.aliases.argument_copies.add(name)
+
+    def check_unshared_on_entry(self, written, outside, dicts=None):
+        """Add ``ensure_unshared(...)`` to the entry checks: no argument (nor global or
+        closure value in ``outside``) may share memory with one the function writes
+        into (``written``: parameter -> line of the first write), nor hold a dict it
+        writes items into (``dicts``, the same form)."""
+        def table(pairs):
+            return gast.Dict(keys=[nodes.const(k) for k, _ in pairs],
+                             values=[v for _, v in pairs])
+        args = [nodes.const(self.walk.function_name),
+                table([(p, nodes.const(written[p])) for p in sorted(written)]),
+                table([(p, nodes.name(p)) for p in self.walk.params])]
+        if outside:
+            for name in outside:
+                self.walk.module_names.use_global(name, self.walk.parsed.node)
+            args.append(table([(n, nodes.name(n)) for n in outside]))
+        keywords = [("dicts", table([(p, nodes.const(dicts[p])) for p in sorted(dicts)]))] \
+            if dicts else []
+        self.walk.entry_checks.append(
+            nodes.expr_stmt(nodes.call("ensure_unshared", args, keywords)))
+
+    def outside_values(self):
+        """The module globals and closure values the function reads that may hold an
+        array (not a module, a function, a class or a number), sorted."""
+        found, seen = set(), set()
+
+        def value(name):
+            obj = self.walk.parsed.resolve(name, None)
+            return not (obj is None or inspect.ismodule(obj) or callable(obj)
+                        or isinstance(obj, (bool, int, float, complex, str, bytes)))
+
+        def helper_reads(fn):
+            """The globals of this module that the user's function ``fn`` (and the
+            functions of this module it calls) reads: they see the argument too."""
+            if id(fn) in seen or not is_user_function(fn) \
+                    or fn.__globals__ is not self.walk.parsed.globals:
+                return
+            seen.add(id(fn))
+            codes = [fn.__code__]
+            while codes:
+                code = codes.pop()
+                codes.extend(c for c in code.co_consts if inspect.iscode(c))
+                for name in code.co_names:
+                    obj = self.walk.parsed.globals.get(name)
+                    if inspect.isfunction(obj):
+                        helper_reads(obj)
+                    elif name in self.walk.parsed.globals and value(name):
+                        found.add(name)
+
+        for n in nodes.names(self.walk.parsed.node):
+            if isinstance(n.ctx, gast.Load) and n.id not in self.walk.params \
+                    and n.id not in self.walk.locals and n.id not in found:
+                if value(n.id):
+                    found.add(n.id)
+                elif n.id not in self.walk.parsed.closure:
+                    helper_reads(self.walk.parsed.resolve(n.id, None))
+        return sorted(found)
+
+
+def check_local_functions(fn, error):
+    """A local function (nested ``def``, or a lambda bound to a name) is put in
+    place of its calls, so which one a call means must not depend on the path:
+    each is bound once, its name nothing else, and it is read only after its
+    definition in the block that defines it (where Python holds it on every path).
+    ``error(message, node, hint=...)`` makes the exception raised where one is not."""
+    sites = {}   # name -> [(statement, the block holding it, its position there)]
+
+    def visit(stmts):
+        for position, stmt in enumerate(stmts):
+            if isinstance(stmt, gast.FunctionDef):
+                sites.setdefault(stmt.name, []).append((stmt, stmts, position))
+                continue   # its body is a scope of its own
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Lambda):
+                for target in stmt.targets:
+                    if isinstance(target, gast.Name):
+                        sites.setdefault(target.id, []).append((stmt, stmts, position))
+            for field in ("body", "orelse"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    visit(inner)
+
+    visit(fn.body)
+    for name, found in sorted(sites.items()):
+        lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _, _ in found)
+        stores = [n for n in nodes.names(fn.body)
+                  if n.id == name and isinstance(n.ctx, gast.Store)]
+        stmt, block, position = found[-1]
+        reads = [n for n in nodes.names(fn.body)
+                 if n.id == name and isinstance(n.ctx, gast.Load)]
+        after = {id(n) for later in block[position + 1:] for n in nodes.names(later)}
+        if len(found) > 1 or len(stores) > lambdas:
+            where = stmt if len(found) > 1 else stores[-1]
+        elif any(id(n) not in after for n in reads):
+            where = next(n for n in reads if id(n) not in after)
+        else:
+            continue
+        raise error(
+            f"the local function {name!r} is defined in a branch or a loop and used "
+            f"outside it, more than once, or its name is bound to something else too: "
+            f"s2sad puts a local function's body in place of its calls, so the function "
+            f"a call means may not depend on the path taken", where,
+            hint=f"define each function once at the top of the body under its own "
+                 f"name, and choose between the calls in the branch")

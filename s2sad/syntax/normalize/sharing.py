@@ -1,0 +1,231 @@
+"""The may-alias recorder: which SSA value may hold which, as the walk goes.
+
+The normalizer tells an :class:`AliasRecorder` what each new SSA value is
+(``track_views(name, value)``, with ``value`` one normalized operation) and the
+copies, merges and loop-carried values it makes (``hold``, ``link``).  The
+recorder keeps plain tables (its attributes, documented in ``__init__``) and
+reads nothing of the walk; ``facts(...)`` hands them over as a
+:class:`~.mayalias.AliasFacts` record for the decisions of ``writes.py``.
+"""
+
+import builtins
+from typing import Any, Dict, List, Set
+
+import gast
+
+from ...rules import registry
+from .. import anno
+from .callees import (is_python_function, returned_display, returns_displays, returns_item_of,
+                      returns_new_values, unread_parameters)
+from .dicts import key_of
+from .mayalias import CONTENTS, AliasFacts
+from .views import is_view_index
+
+
+class AliasRecorder:
+    """The may-alias tables of one function (see the module docstring)."""
+
+    def __init__(self, list_params=()):
+        """``list_params``: the parameters the arguments' structure shows to be lists."""
+        self.shares: Dict[str, Set[str]] = {}   # SSA name -> names it may share memory with
+        # the may-alias facts over every path (see may_share_memory): SSA name -> the
+        # (name, loop or None) whose value it may hold (a copy, a merge of branches, a
+        # loop-carried value, a view, an item of a container, a helper's result)
+        self.holds: Dict[str, List[Any]] = {}
+        # (name, source) of the holds where ``name = source[i]`` may be a view of
+        # ``source`` or a value copied from it (a number, a fancy index): which one
+        # only the values tell, so a write they decide is checked when the code runs
+        self.maybe_links: Set[Any] = set()
+        # SSA name of a list (or tuple) -> SSA names of its items (put in, or read out):
+        # a change of the list does not change them
+        self.list_items: Dict[str, Set[str]] = {}
+        self.list_values: Set[str] = set(list_params)   # SSA names certain to hold a list
+        self.argument_copies: Set[str] = set()   # copies of arguments written by item
+        # (new list, list): a new list holding the other's items (a[1:] of a list), not it
+        self.list_copies: Set[tuple] = set()
+        # dicts written by item (d[k] = v becomes d_1 = dict_set(d, k, v)): the holds
+        # that put a value into a container (a literal's items, dict_set's dict and
+        # value), and the item reads (name -> (container, key))
+        self.container_edges: Set[Any] = set()
+        self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
+        self.item_edges: Dict[str, Any] = {}
+        self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
+        # the result of a call of a user's function -> the argument names it may hold
+        self.call_holds: Dict[str, Set[str]] = {}
+
+    def facts(self, defined, loop_carried, loop_inside):
+        """The tables as an :class:`AliasFacts` (the walk's ``defined`` SSA names and
+        its loops' carried and inner names with them)."""
+        return AliasFacts(self.holds, loop_carried, loop_inside, self.maybe_links,
+                          self.call_holds, self.list_items, self.list_copies, defined)
+
+    def hold(self, name, source, back=None):
+        """``name`` may hold (a view of, or an object holding) what ``source`` holds;
+        ``back``: the loop whose next trip sees ``name`` (a loop-carried value)."""
+        if name != source:
+            self.holds.setdefault(name, []).append((source, back))
+
+    def link(self, a, b):
+        """``a`` may be a view of ``b`` (or hold it): the two share memory."""
+        group = self.shares.get(a, {a}) | self.shares.get(b, {b})
+        for member in group:
+            self.shares[member] = group
+        self.hold(a, b)
+
+    def key_under(self, container, held, key):
+        """Record the key under which ``container`` holds ``held`` (None: unknown)."""
+        pair = (container, held)
+        if pair in self.container_keys and self.container_keys[pair] != key:
+            key = None   # held under two keys
+        self.container_keys[pair] = key
+
+    def dict_link(self, new, old, value, key=None):
+        """``new = dict_set(old, key, value)``: ``new`` holds ``old``'s items and ``value``
+        (a new dict: not the same object as ``old``)."""
+        for held, under in ((old, CONTENTS), (value, key_of(key))):
+            if isinstance(held, gast.Name):
+                self.hold(new, held.id)
+                self.container_edges.add((new, held.id))
+                self.key_under(new, held.id, under)
+
+    def track_views(self, name, value):
+        """Record what the new SSA value ``name = value`` may hold: the items of a
+        display, the operands of a list's ``+``/``*``, the dict or list an item or
+        slice is read from, a view's base, what a helper's call may return."""
+        if self.displayed(name, value):
+            return
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            self.item_read(name, value)
+        elif isinstance(value, gast.Call):
+            fn = anno.get(value, anno.CALLEE)
+            if not self.call_result(name, value, fn) and value.args \
+                    and isinstance(value.args[0], gast.Name) \
+                    and getattr(fn, "__name__", "") in registry.view_names():
+                self.link(name, value.args[0].id)
+
+    def displayed(self, name, value):
+        """A tuple, list or dict display, or a list's ``+``/``*``: record what ``name``
+        holds and return True; anything else: False."""
+        if isinstance(value, (gast.Tuple, gast.List)):   # a literal holds its items
+            if isinstance(value, gast.List):
+                self.list_values.add(name)
+            for elt in value.elts:
+                if isinstance(elt, gast.Name):
+                    self.link(name, elt.id)
+                    self.list_items.setdefault(name, set()).add(elt.id)
+                    self.container_edges.add((name, elt.id))
+            return True
+        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Mult)) \
+                and any(isinstance(o, gast.Name) and o.id in self.list_values
+                        for o in (value.left, value.right)):
+            # a + b, [v] * n of lists: a new list holding the very items of its operands
+            self.list_values.add(name)
+            for operand in (value.left, value.right):
+                if isinstance(operand, gast.Name) and operand.id in self.list_values:
+                    self.hold(name, operand.id)
+                    self.list_copies.add((name, operand.id))   # (its items, not it)
+                    self.list_items.setdefault(name, set()).update(
+                        self.list_items.get(operand.id, ()))
+            return True
+        if isinstance(value, gast.Dict):   # and a dict its values
+            for key, item in zip(value.keys, value.values):
+                if isinstance(item, gast.Name):
+                    self.hold(name, item.id)
+                    self.container_edges.add((name, item.id))
+                    self.key_under(name, item.id, key_of(key))
+            return True
+        return False
+
+    def item_read(self, name, value):
+        """``name = x[index]`` (``x`` a name): an item of ``x`` (a view, a number or a
+        copy, decided when the code runs), a view (a slice), or a new list holding
+        some of a list's items (a slice of a list)."""
+        key = value.slice.value if isinstance(value.slice, gast.Constant) else None
+        self.item_edges[name] = (value.value.id, key)
+        if is_view_index(value.slice):
+            self.slices.add(name)   # (a dict has no slices)
+        if value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
+            # a slice of a list is a new list holding some of the same items: a change
+            # of it leaves the list it was cut from as it is
+            self.list_values.add(name)
+            self.list_items[name] = set(self.list_items.get(value.value.id, ()))
+            self.list_items[name].add(value.value.id)
+            self.hold(name, value.value.id)
+            self.container_edges.add((name, value.value.id))
+            self.list_copies.add((name, value.value.id))
+            return
+        source = value.value.id
+        self.list_items.setdefault(source, set()).add(name)
+        if not is_view_index(value.slice):
+            # y[i], y[i, j], y[idx]: a number (a 0-d result copies), a view (fewer
+            # indices than axes), or a copy (a fancy index): decided when it runs
+            self.hold(name, source)
+            self.maybe_links.add((name, source))
+            return
+        self.link(name, source)
+
+    def call_result(self, name, value, fn):
+        """``name = fn(...)``: record what the result of ``list(x)``, ``tuple(x)``,
+        ``d.get(k, default)`` or a user's helper may hold.  True when nothing more
+        is to be recorded (the result is no view of the first argument)."""
+        if fn is builtins.list and len(value.args) == 1 and not value.keywords:
+            self.list_values.add(name)   # list(a): a new list (holding a's items)
+        if fn is not None and fn is registry.DICT_HELPERS.get("dict_get"):
+            # d.get(key, default): an item of d (or the default), as d[key] is
+            for held in value.args[:1] + value.args[2:]:
+                if isinstance(held, gast.Name):
+                    self.hold(name, held.id)
+                    self.maybe_links.add((name, held.id))
+            if isinstance(value.args[0], gast.Name):
+                key = value.args[1].value if isinstance(value.args[1], gast.Constant) else None
+                self.item_edges[name] = (value.args[0].id, key)
+            return True
+        if self.helper_result(name, value, fn):
+            return True
+        if fn in (builtins.list, builtins.tuple) and len(value.args) == 1 \
+                and isinstance(value.args[0], gast.Name):
+            # list(x), tuple(x): a new container (not x) of x's items, the views of
+            # the rows of an array x (a write into one changes x)
+            self.hold(name, value.args[0].id)
+            self.container_edges.add((name, value.args[0].id))
+            self.list_items.setdefault(name, set()).add(value.args[0].id)
+            if fn is builtins.list:
+                self.list_values.add(name)
+            return True
+        return False
+
+    def helper_result(self, name, value, fn):
+        """``name = helper(...)``, a user's function without a rule: it may return an
+        argument, a view of one or an item of a list argument.  True when the result
+        is such an item (nothing more to record)."""
+        item_of = returns_item_of(fn) if is_python_function(fn) else None
+        if item_of is not None and item_of < len(value.args) \
+                and isinstance(value.args[item_of], gast.Name) \
+                and value.args[item_of].id in self.list_values:
+            # def first(b): return b[0] on a list: an item of the list, as b[0] is
+            source = value.args[item_of].id
+            self.list_items.setdefault(source, set()).add(name)
+            self.hold(name, source)
+            self.maybe_links.add((name, source))
+            return True
+        if is_python_function(fn) and not returns_new_values(fn):
+            # a helper of the user's may return an argument, or a view of one
+            # (not what it is given for a parameter it never reads)
+            unread = unread_parameters(fn)
+            code = fn.__code__
+            positional = code.co_varnames[:code.co_argcount]
+            given = [(a, positional[i] if i < len(positional) else None)
+                     for i, a in enumerate(value.args)]
+            given += [(k.value, k.arg) for k in value.keywords]
+            self.call_holds[name] = {a.id for a, param in given
+                                     if isinstance(a, gast.Name) and param not in unread}
+            fresh = returns_displays(fn)
+            if returned_display(fn) == "list":   # a new list: changed as a list
+                self.list_values.add(name)
+            for held in sorted(self.call_holds[name]):
+                self.hold(name, held)
+                if fresh:   # a new dict, list or tuple that may hold the argument
+                    self.container_edges.add((name, held))
+                    # (as an item, or items of it: a change of the new list leaves it)
+                    self.list_items.setdefault(name, set()).add(held)
+        return False

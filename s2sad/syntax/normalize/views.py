@@ -1,0 +1,125 @@
+"""Which calls and expressions may share memory with, or write into, an array.
+
+Plain facts about syntax, read by the normalizer's write checks: the calls whose
+result may be a view of their first argument (the names the registry declares
+views, ``registry.view_names()``, read when a function is normalized, once the
+rules are loaded), the calls that write into an array
+in place (refused, with what to write instead), the indices that always make a
+view, and the names whose array an expression may hand on.  Each function takes
+a gast node and returns a plain value; none changes its input.
+"""
+
+import ast
+
+import gast
+
+from ...rules import registry
+
+
+#: ndarray methods that change the array they are called on -> what to write instead
+IN_PLACE_METHODS = {
+    "fill": "a = np.full_like(a, value)", "sort": "a = np.sort(a)",
+    "put": "a = a.copy(); a[indices] = values", "resize": "a = np.resize(a, shape)",
+    "itemset": "a[index] = value", "setfield": "build the new array",
+    "partition": "a = np.partition(a, k)", "setflags": "drop the call",
+    "byteswap": "a = a.byteswap()", "shuffle": "a = rng.permutation(a)",
+}
+
+
+#: numpy functions that write into their first argument -> what to write instead
+IN_PLACE_FUNCTIONS = {
+    "copyto": "a = b.copy() (or a = np.where(mask, b, a))", "put": "a[indices] = values",
+    "place": "a = np.where(mask, values, a)", "putmask": "a = np.where(mask, values, a)",
+    "fill_diagonal": "a[np.arange(n), np.arange(n)] = value",
+}
+
+
+def writes_in_place(call):
+    """(message, hint) when the discarded call ``call`` writes into an array (an
+    ``out=`` argument, an in-place ndarray method, np.copyto...), else None."""
+    if not isinstance(call, gast.Call):
+        return None
+    func = call.func
+    parts, node = [], func
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    parts.append(node.id if isinstance(node, gast.Name) else "...")
+    spelled = ".".join(reversed(parts))
+    name = parts[0]
+    out = [kw.value for kw in call.keywords if kw.arg == "out"]
+    if out:
+        target = out[0].id if isinstance(out[0], gast.Name) else "a"
+        rest = gast.Call(func=func, args=call.args,
+                         keywords=[kw for kw in call.keywords if kw.arg != "out"])
+        try:
+            written = ast.unparse(gast.gast_to_ast(rest))
+        except Exception:   # pragma: no cover - a hint only
+            written = f"{spelled}(...)"
+        return (f"'{spelled}(..., out=...)' writes its result into an array in place; s2sad "
+                f"differentiates values, not writes through out=",
+                f"assign the result instead: {target} = {written}")
+    owner = func.value if isinstance(func, gast.Attribute) else None
+    on_numpy = isinstance(owner, gast.Name) and owner.id in ("np", "numpy")
+    if owner is not None and on_numpy and name in IN_PLACE_FUNCTIONS:
+        return (f"'{spelled}(a, ...)' writes into its first argument in place; s2sad "
+                f"differentiates values, not such writes",
+                f"compute the new array and assign it: {IN_PLACE_FUNCTIONS[name]}")
+    if owner is not None and not on_numpy and name in IN_PLACE_METHODS:
+        return (f"'.{name}()' changes the array it is called on in place, which s2sad "
+                f"cannot differentiate",
+                f"compute the new array and assign it: {IN_PLACE_METHODS[name]}")
+    return None
+
+
+def is_view_index(index):
+    """Whether ``x[index]`` is a view of ``x`` whatever the values: a slice, ``None``
+    or ``...`` among the indices."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and (
+        p.value is None or p.value is Ellipsis) for p in parts)
+
+
+def may_alias(value):
+    """Whether assigning ``value`` may bind a name to an existing array rather than a
+    new one: a name, an item or attribute of one, a view, or a tuple or choice of them."""
+    if isinstance(value, (gast.Name, gast.Subscript, gast.Attribute, gast.Starred)):
+        return True
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return any(may_alias(e) for e in value.elts)
+    if isinstance(value, gast.IfExp):
+        return may_alias(value.body) or may_alias(value.orelse)
+    if isinstance(value, gast.BoolOp):
+        return any(may_alias(v) for v in value.values)
+    if isinstance(value, gast.Call):
+        func = value.func
+        called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+        return called in registry.view_names()
+    return False
+
+
+def held_names(expr):
+    """The names whose array a list may hold after taking ``expr``: the value itself,
+    or a view of it (``v[::2]``, ``v.T``, ``np.reshape(v, ...)``, either arm of
+    ``a if c else b``); arithmetic makes a new array.  A call of anything else but a
+    numpy function may hand back any of its arguments."""
+    if isinstance(expr, gast.Name):
+        return {expr.id}
+    if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
+        return held_names(expr.value)
+    if isinstance(expr, gast.IfExp):
+        return held_names(expr.body) | held_names(expr.orelse)
+    if isinstance(expr, gast.BoolOp):
+        return set().union(*(held_names(v) for v in expr.values))
+    if isinstance(expr, (gast.Tuple, gast.List)):
+        return set().union(set(), *(held_names(e) for e in expr.elts))
+    if isinstance(expr, gast.Call):
+        func = expr.func
+        if isinstance(func, gast.Attribute) and func.attr in registry.view_names():
+            if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
+                return set().union(set(), *(held_names(a) for a in expr.args[:1]))
+            return held_names(func.value)   # v.reshape(...), v.ravel()
+        if isinstance(func, gast.Attribute):
+            return set()   # np.sin(v), np.concatenate(...): a new array
+        return set().union(set(), *(held_names(a) for a in expr.args))
+    return set()
