@@ -14,7 +14,7 @@ the module it imports each helper from).
 
 import numpy as np  # noqa: F401  (s2sad.runtime.np, as before the split)
 
-from ..checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
+from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_not_inplace, check_not_shared, check_unpacked, source_location)
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
                     dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,

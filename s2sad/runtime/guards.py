@@ -5,7 +5,7 @@ write into (``unshared``).  Each returns its input (or a copy) or raises an s2sa
 
 import numpy as np
 
-from ..checks import _shares, source_location
+from .checks import _shares, source_location
 from ..errors import SharedArgumentsError, ValueTypeError
 from ..values import refuse_value
 from ..rules.records import tangent_beside

@@ -16,12 +16,14 @@ state of its own.
 
 import gast
 
-from ...checks import IMMUTABLE_TYPES, check_not_shared
 from ...errors import SharedWriteError
 from ...rules import registry
 from .. import anno, nodes
 from .trees import is_atomic
 from .writes import op_symbol
+
+#: values whose ``op=`` makes a new value: a global holding one is never written in place
+IMMUTABLE_TYPES = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 
 
 class Assignments:
@@ -261,7 +263,7 @@ class Assignments:
                 # a later item read from the right side may be a view of the array this
                 # item writes into (rows of a matrix): Python's later assignment would
                 # then store the changed row.  Refused when it runs, where it does
-                norm.helpers["check_not_shared"] = check_not_shared
+                norm.helpers["check_not_shared"] = registry.runtime_helper("check_not_shared")
                 where = norm.parsed.location(elt)
                 for other in later:
                     call = nodes.call("check_not_shared", [
@@ -274,7 +276,7 @@ class Assignments:
                         nodes.const(where.filename), nodes.const(where.line),
                         nodes.const(where.column)])
                     ok = norm.namer.fresh("not_shared")
-                    norm.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_shared)))
+                    norm.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, registry.runtime_helper("check_not_shared"))))
                     norm.defined.add(ok)
                     norm.emit(gast.Assert(test=nodes.name(ok), msg=None))
             self.store(elt, atom)

@@ -23,7 +23,6 @@ from typing import Dict, Set
 
 import gast
 
-from ...checks import check_item_alone
 from ...rules import registry
 from .. import anno, nodes
 from .mayalias import CONTENTS
@@ -339,7 +338,7 @@ class DictWrites:
         op = op_symbol(stmt.op)
         hint = f"write '{label} = {label} {op} ...' to make a new array"
         # the dict's other items may hold the same array ({"a": y, "b": y})
-        self.walk.helpers["check_item_alone"] = check_item_alone
+        self.walk.helpers["check_item_alone"] = registry.runtime_helper("check_item_alone")
         where = self.walk.parsed.location(stmt)
         ok = self.walk.namer.fresh("item_alone")
         self.walk.emit(nodes.assign(ok, anno.set(nodes.call("check_item_alone", [
@@ -347,7 +346,7 @@ class DictWrites:
                 f"'{label} {op}= ...' (for arrays, {op}= writes in place) would also change "
                 f"another item of the dict that holds the same array"),
             nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
-            nodes.const(where.column)]), anno.CALLEE, check_item_alone)))
+            nodes.const(where.column)]), anno.CALLEE, registry.runtime_helper("check_item_alone"))))
         self.walk.defined.add(ok)
         self.walk.emit(gast.Assert(test=nodes.name(ok), msg=None))
         pending = self.walk.writes.check_not_inplace(nodes.name(item), "", hint, stmt)

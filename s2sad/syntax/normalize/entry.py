@@ -232,5 +232,5 @@ def check_local_functions(fn, error):
             f"outside it, more than once, or its name is bound to something else too: "
             f"s2sad puts a local function's body in place of its calls, so the function "
             f"a call means may not depend on the path taken", where,
-            hint=f"define each function once at the top of the body under its own "
-                 f"name, and choose between the calls in the branch")
+            hint="define each function once at the top of the body under its own "
+                 "name, and choose between the calls in the branch")

@@ -20,7 +20,7 @@ from typing import Set
 
 import gast
 
-from ...checks import UNBOUND, check_bound
+from ...rules import registry
 from .. import anno, nodes
 from .trees import atom_key, same_atom
 
@@ -83,20 +83,20 @@ class Scope:
         Python raises UnboundLocalError on a path that left it unbound."""
         norm = self.norm
         self.checked.add(atom.id)
-        norm.helpers["check_bound"] = check_bound
+        norm.helpers["check_bound"] = registry.runtime_helper("check_bound")
         where = norm.parsed.location(node)
         ok = norm.namer.fresh(f"{user}_bound")
         call = nodes.call("check_bound", [nodes.clone(atom), nodes.const(user),
                                           nodes.const(where.filename), nodes.const(where.line),
                                           nodes.const(where.column)])
-        norm.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_bound)))
+        norm.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, registry.runtime_helper("check_bound"))))
         norm.defined.add(ok)
         norm.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
     def unbound(self):
         """The atom of a user name's value on a path where Python leaves it unbound."""
         norm = self.norm
-        norm.helpers["UNBOUND"] = UNBOUND
+        norm.helpers["UNBOUND"] = registry.runtime_helper("UNBOUND")
         return anno.set(nodes.name("UNBOUND"), anno.UNBOUND, True)
 
     def may_be_unbound(self, atom):

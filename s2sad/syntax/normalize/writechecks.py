@@ -20,8 +20,8 @@ from typing import Any, List
 
 import gast
 
-from ...checks import check_item_update, check_not_inplace, check_not_shared, check_unpacked
 from ...errors import SharedWriteError, UnsupportedSyntaxError
+from ...rules import registry
 from .. import anno, nodes
 from .liveness import live_after
 from .views import may_alias
@@ -60,7 +60,7 @@ class WriteChecks:
         where = self.walk.parsed.location(node)
         shared = []   # the run-time checks of the others a maybe-view may reach
         if others:
-            self.walk.helpers["check_not_shared"] = check_not_shared
+            self.walk.helpers["check_not_shared"] = registry.runtime_helper("check_not_shared")
             for other, atom in others:
                 text = nodes.const("")
                 call = nodes.call("check_not_shared", [
@@ -70,7 +70,7 @@ class WriteChecks:
                 ok = nodes.name("")
                 shared.append((atom, text, call.args[3], ok, (
                     self.walk.emit(gast.Assign(targets=[ok], value=anno.set(
-                        call, anno.CALLEE, check_not_shared), type_comment=None)),
+                        call, anno.CALLEE, registry.runtime_helper("check_not_shared")), type_comment=None)),
                     self.walk.emit(gast.Assert(test=nodes.name(""), msg=None)))))
         self.recorded.append(RecordedWrite(written, user, update, others, frozenset(outside),
                                            where, pending, shared, kind))
@@ -222,21 +222,21 @@ class WriteChecks:
         hint = (f"write '{base.id}[i] = {base.id}[i] {op} ...' to store a new array into "
                 f"the one slot (or give each slot an array of its own: np.copy(...))")
         where = self.walk.parsed.location(stmt)
-        self.walk.helpers["check_item_update"] = check_item_update
+        self.walk.helpers["check_item_update"] = registry.runtime_helper("check_item_update")
         call = nodes.call("check_item_update", [
             nodes.clone(current), self.walk.flat.atom(target.slice), nodes.const(message),
             nodes.const(hint), nodes.const(where.filename), nodes.const(where.line),
             nodes.const(where.column), nodes.const(",".join(u for u, _ in others))]
             + [nodes.clone(a) for _, a in others])
         ok = self.walk.namer.fresh("alone")
-        self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_item_update)))
+        self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, registry.runtime_helper("check_item_update"))))
         self.walk.defined.add(ok)
         self.walk.emit(gast.Assert(test=nodes.name(ok), msg=None))
 
     def check_not_inplace(self, atom, message, hint, node):
         """Emit the run-time refusal of an update in place of what ``atom`` holds;
         return (the message's constant node, the statements emitted)."""
-        self.walk.helpers["check_not_inplace"] = check_not_inplace
+        self.walk.helpers["check_not_inplace"] = registry.runtime_helper("check_not_inplace")
         where = self.walk.parsed.location(node)
         ok = self.walk.namer.fresh("new_value")
         text = nodes.const(message)
@@ -244,7 +244,7 @@ class WriteChecks:
             nodes.clone(atom), text, nodes.const(hint),
             nodes.const(where.filename), nodes.const(where.line), nodes.const(where.column)])
         emitted = (
-            self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_not_inplace))),
+            self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, registry.runtime_helper("check_not_inplace")))),
             self.walk.emit(gast.Assert(test=nodes.name(ok), msg=None)))
         self.walk.defined.add(ok)
         return text, emitted
@@ -252,10 +252,10 @@ class WriteChecks:
     def check_unpacked(self, stmt):
         """Emit the run-time check of a starred assignment (see ``desugar``): Python's
         ``ValueError`` when the unpacked list holds fewer values than the targets."""
-        self.walk.helpers["check_unpacked"] = check_unpacked
+        self.walk.helpers["check_unpacked"] = registry.runtime_helper("check_unpacked")
         ok = self.walk.namer.fresh("unpacked")
         call = nodes.call("check_unpacked", [self.walk.flat.atom(stmt.value),
                                              nodes.const(anno.get(stmt, anno.UNPACK_CHECK))])
-        self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, check_unpacked)))
+        self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, registry.runtime_helper("check_unpacked"))))
         self.walk.defined.add(ok)
         self.walk.emit(gast.Assert(test=nodes.name(ok), msg=None))

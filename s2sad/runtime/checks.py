@@ -1,9 +1,14 @@
 """Checks that generated code makes when it runs, where Python's own semantics
-decide on values s2sad cannot see when it generates the code.  Plain Python, no
-numpy: the code generator names these objects and ``s2sad.runtime`` exports them.
+decide on values s2sad cannot see when it generates the code.  ``s2sad.runtime``
+exports them; the code generator reaches them through the registry
+(``registry.runtime_helper("check_bound")``).
 """
 
-from .errors import SourceLocation, UnboundVariableError, UnsupportedSyntaxError
+import linecache
+
+import numpy as np
+
+from ..errors import SourceLocation, UnboundVariableError, UnsupportedSyntaxError
 
 
 class _Unbound:
@@ -24,7 +29,6 @@ UNBOUND = _Unbound()
 
 def source_location(filename, line, column):
     """The location generated code names in a refusal it makes when it runs."""
-    import linecache
     return SourceLocation(filename, line, column, linecache.getline(filename, line))
 
 
@@ -38,10 +42,6 @@ def check_bound(value, name, filename, line, column):
             source_location(filename, line, column),
             hint=f"give {name!r} a value on every path before this line")
     return True
-
-
-#: values whose ``+=`` makes a new value (numpy's scalars too, see below)
-IMMUTABLE_TYPES = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 
 
 def check_unpacked(items, at_least):
@@ -118,9 +118,6 @@ def check_item_alone(container, key, message, hint, filename, line, column):
 
 def _shares(written, other, depth=0):
     """May writing into ``written`` change ``other`` (or an array inside it)?"""
-    # numpy is imported here, not at the top: the code generator imports this module
-    # for the names of the checks and never imports numpy (generated code runs this)
-    import numpy as np
     if written is other and isinstance(written, (np.ndarray, list, dict)):
         return True
     if isinstance(other, np.ndarray):
