@@ -11,6 +11,8 @@ import pytest
 #: the modules of functions the tests differentiate (``import core_functions``): s2sad
 #: reads their source, so they are real files, shared by the test directories
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+#: the op table (``rules/test_ops.py``), which the second-order tests read too
+sys.path.insert(0, str(Path(__file__).resolve().parent / "rules"))
 
 
 def write(path, text):

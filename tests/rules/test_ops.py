@@ -585,9 +585,10 @@ def test_the_facts_the_passes_read():
     """What normalize, aliases, shapes and reverse read about ops, as declared with them."""
     import operator
 
-    from s2sad.rules import fresh, load_builtin_rules, registry
+    from s2sad.rules import load_builtin_rules, registry
     load_builtin_rules()
-    assert registry.view_names() == {
+    # (at least these: a newly added view op joins them)
+    assert registry.view_names() >= {
         "transpose", "reshape", "ravel", "expand_dims", "squeeze", "swapaxes", "moveaxis",
         "asarray", "broadcast_to", "atleast_1d", "atleast_2d", "diagonal", "real", "imag"}
     assert registry.view_names(runtime=True) == {
@@ -599,7 +600,7 @@ def test_the_facts_the_passes_read():
         "amax": "max", "amin": "min"}
     assert registry.reduction(np.cumsum) is None and registry.reduction(np.dot) is None
     for op in (np.zeros, np.sum, np.dot, np.sin, np.add, len, float, s2sad.runtime.sum_bar):
-        assert registry.allocates(op) and fresh.allocates(op), op
+        assert registry.allocates(op), op
     for op in (np.reshape, np.asarray, operator.matmul, np.amax, s2sad.runtime.unbroadcast):
         assert not registry.allocates(op), op
     assert registry.view_of(np.transpose) and not registry.view_of(np.copy)

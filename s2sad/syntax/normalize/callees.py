@@ -47,6 +47,21 @@ def is_python_function(fn):
     return is_user_function(fn) and registry.lookup(fn) is None
 
 
+def may_return_argument(fn):
+    """A user's own Python function whose result may be one of its arguments or a view
+    of one: one without a rule, or one with a rule (``@s2sad.adjoint``) that declares
+    neither ``allocates=True`` (always a new array) nor ``view=True`` (a view of its first
+    argument, recorded as such).  Its source then tells what it may return."""
+    if not is_user_function(fn):
+        return False
+    if registry.lookup(fn) is None:
+        return True
+    if (getattr(fn, "__module__", None) or "").startswith("s2sad."):
+        return False   # s2sad's runtime helpers declare their views (the rest allocate)
+    declared = registry.facts(fn)
+    return not (declared.allocates or declared.view)
+
+
 def returns_item_of(fn):
     """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
     item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never

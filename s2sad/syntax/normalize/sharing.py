@@ -15,8 +15,8 @@ import gast
 
 from ...rules import registry
 from .. import anno
-from .callees import (is_python_function, returned_display, returns_displays, returns_item_of,
-                      returns_new_values, unread_parameters)
+from .callees import (may_return_argument, returned_display, returns_displays,
+                      returns_item_of, returns_new_values, unread_parameters)
 from .dicts import key_of
 from .mayalias import CONTENTS, AliasFacts
 from .views import is_view_index
@@ -195,10 +195,11 @@ class AliasRecorder:
         return False
 
     def helper_result(self, name, value, fn):
-        """``name = helper(...)``, a user's function without a rule: it may return an
-        argument, a view of one or an item of a list argument.  True when the result
+        """``name = helper(...)``, a user's function without a rule (or with a rule that
+        declares its result neither fresh nor a view): it may return an argument, a view
+        of one or an item of a list argument.  True when the result
         is such an item (nothing more to record)."""
-        item_of = returns_item_of(fn) if is_python_function(fn) else None
+        item_of = returns_item_of(fn) if may_return_argument(fn) else None
         if item_of is not None and item_of < len(value.args) \
                 and isinstance(value.args[item_of], gast.Name) \
                 and value.args[item_of].id in self.list_values:
@@ -208,7 +209,7 @@ class AliasRecorder:
             self.hold(name, source)
             self.maybe_links.add((name, source))
             return True
-        if is_python_function(fn) and not returns_new_values(fn):
+        if may_return_argument(fn) and not returns_new_values(fn):
             # a helper of the user's may return an argument, or a view of one
             # (not what it is given for a parameter it never reads)
             unread = unread_parameters(fn)
