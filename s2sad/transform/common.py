@@ -59,7 +59,8 @@ def numpy_module():
     return registry.array_module()
 
 
-def unshared_results(results, stmts, params, values, bindings, helper, fresh_name, comments):
+def unshared_results(results, stmts, params, values, bindings, helper, fresh_name, comments,
+                     items_apart=False):
     """Guard the derivatives a generated function returns against sharing memory.
 
     ``results`` are the returned derivative expressions, ``stmts`` the whole
@@ -75,7 +76,10 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     the comment and ``x_bar_given = x_bar`` that keep it, for the start of the
     function taking ``param``.  ``helper(name)``
     names a runtime helper (recording its binding), ``fresh_name(base)`` makes a
-    new name, ``comments`` collects comment texts.
+    new name, ``comments`` collects comment texts.  With ``items_apart`` (forward mode,
+    where a display of tangents may hold one tangent twice: ``[v_dot, {"u": v_dot}]``), a
+    result built by a display of several items is guarded too, its items against each
+    other.
     """
     of_name, at_end = origins(stmts, params, *call_predicates(bindings))
     assigned = {n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Store)}
@@ -104,7 +108,7 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
                 name = entries[name]
             others.append(name)
         earlier.append(result.id)
-        if others:
+        if others or (items_apart and _display_of_several(result.id, stmts)):
             result = nodes.call(helper("unshared"), [
                 nodes.name(result.id), nodes.tuple_([nodes.name(n) for n in others])])
         out.append(result)
@@ -114,3 +118,23 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
             comment(comments, f"{param} as given: what is returned must not share its memory"),
             nodes.assign(name, nodes.name(param))]))
     return out, kept
+
+
+def _display_of_several(name, stmts):
+    """Whether ``stmts`` build ``name`` by list, tuple and dict displays (nested through
+    the names they assign) that hold two items or more in all."""
+    displays = {}
+    for node in gast.walk(gast.Module(body=list(stmts), type_ignores=[])):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) \
+                and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict)):
+            value = node.value
+            displays[node.targets[0].id] = value.values if isinstance(value, gast.Dict) \
+                else value.elts
+
+    def leaves(item, depth):
+        if isinstance(item, gast.Name) and item.id in displays and depth < 8:
+            return sum(leaves(inner, depth + 1) for inner in displays[item.id])
+        return 1
+
+    return name in displays and leaves(nodes.name(name), 0) > 1

@@ -143,7 +143,7 @@ def _finish(nf, env, out, out_atoms, tangent_outputs, params, comments):
         results = [env.materialize(env.tangent_of(out_atoms[i])) for i in selected]
     results, given = unshared_results(results, out, list(nf.params) + params,
                                       [ret.value], env.bindings, env.helper,
-                                      env.namer.fresh, comments)
+                                      env.namer.fresh, comments, items_apart=True)
     tangent_expr = results[0] if isinstance(selected, int) else nodes.tuple_(results)
     out = [s for _, kept in given for s in kept] + out
     checks = [copy.deepcopy(c) for c in getattr(nf, "entry_checks", ())]
