@@ -82,6 +82,9 @@ BINARY = [
     Op("np.minimum", ("T", "T"), "T", "np.minimum({0}, {1})", lambda a, b: max(a, b), LIM, 0.4),
     Op("np.where", ("T", "T"), "T", "np.where({0} > {1}, {0}, 0.5 * {1})",
        lambda a, b: max(a, b), LIM, 0.3),
+    # (kept away from the kink at the origin)
+    Op("np.hypot", ("T", "T"), "T", "np.hypot({0}, {1} * {1} + 0.5)",
+       lambda a, b: math.hypot(a, b * b + 0.5), LIM, 0.4),
 ]
 
 #: shape-changing operations: (from shape, to shape) rows
