@@ -18,13 +18,13 @@ from .activity import analyze
 from .aliases import ANYWHERE, origins
 from .facts import USER_CALL, blocks, fused_products, record
 from .lists import in_place_appends
+from .lookup import call_predicates, rule_for
 from .ops import flatten
 from .shapes import known_scalars, shape_classes
 from ..errors import S2sadError, UnsupportedSyntaxError
 from ..rules import registry
 from ..rules.template import bind_arguments
 from ..syntax import anno, nodes
-from .lookup import call_predicates, rule_for
 
 
 def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed):
@@ -33,7 +33,7 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed):
     ``{parameter: kind}`` when known.  Raises the refusal
     of a vjp whose writes a pullback cannot undo (see :func:`_aliases_at_stores`)."""
     kinds = kinds_.infer(primal, param_kinds)
-    scalars = known_scalars(list(_with_loops(primal)))
+    scalars = known_scalars(list(ops.with_loops(primal)))
     single_defs, loop_temps = _definitions(primal)
     written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
     at_stores, shares_written = _aliases_at_stores(primal, params, scalars, written,
@@ -284,18 +284,6 @@ def _sequence_names(primal):
                     names |= pair
     return names
 
-
-def _with_loops(primal):
-    """Simple statements and loop headers, in source order."""
-    for stmt in primal:
-        if isinstance(stmt, gast.If):
-            yield from _with_loops(stmt.body)
-            yield from _with_loops(stmt.orelse)
-        elif isinstance(stmt, (gast.For, gast.While)):
-            yield stmt
-            yield from _with_loops(stmt.body)
-        else:
-            yield stmt
 
 
 def _positions(body):

@@ -23,7 +23,7 @@ import gast
 from ...rules import registry
 from .. import nodes
 from .sequences import zip_arguments
-from .trees import placed_at
+from .trees import comprehension_for, placed_at
 
 
 class DictForms:
@@ -259,12 +259,7 @@ class DictForms:
                                                     slice=node.key, ctx=gast.Store())],
                             value=node.value, type_comment=None)]
         gast.copy_location(body[0], node)
-        if gen.ifs:
-            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
-                                                                     values=gen.ifs)
-            body = [gast.If(test=test, body=body, orelse=[])]
-        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
-                                type_comment=None))
+        loop = comprehension_for(gen, body, located)
         self.walk.dict_writes.building.add(result)
         self.walk.loops.comprehension_loop(loop, result)
         self.walk.dict_writes.building.discard(result)

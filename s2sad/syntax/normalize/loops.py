@@ -26,7 +26,7 @@ from ..desugar import read_after_loop
 from .lists import mutated_lists
 from .liveness import exposed_reads
 from .sequences import LoopHeaders
-from .trees import placed_at, same_atom
+from .trees import comprehension_for, placed_at, same_atom
 
 
 class Loops:
@@ -353,12 +353,7 @@ class Loops:
             func=gast.Attribute(value=nodes.name(result), attr="append", ctx=gast.Load()),
             args=[node.elt], keywords=[]))
         body = [append]
-        if gen.ifs:
-            test = gen.ifs[0] if len(gen.ifs) == 1 else gast.BoolOp(op=gast.And(),
-                                                                     values=gen.ifs)
-            body = [gast.If(test=test, body=body, orelse=[])]
-        loop = located(gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
-                                type_comment=None))
+        loop = comprehension_for(gen, body, located)
         self.comprehension_loop(loop, result)
         final = norm.env.pop(result)
         return final.id

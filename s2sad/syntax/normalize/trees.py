@@ -75,3 +75,14 @@ def placed_at(node):
             sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
         return new
     return located
+
+
+def comprehension_for(generator, body, located):
+    """The ``for`` loop a comprehension's ``generator`` becomes, running ``body`` under
+    the generator's ``if`` tests; ``located`` places it at the comprehension."""
+    if generator.ifs:
+        test = generator.ifs[0] if len(generator.ifs) == 1 else gast.BoolOp(
+            op=gast.And(), values=generator.ifs)
+        body = [gast.If(test=test, body=body, orelse=[])]
+    return located(gast.For(target=generator.target, iter=generator.iter, body=body,
+                            orelse=[], type_comment=None))
