@@ -29,6 +29,7 @@ from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
 from .transform.reverse import reverse
+from .transform.second_order import prepare_gradient_code
 
 PASSES = ("parse", "normalize", "activity", "reverse", "optimize")
 MODES = ("reverse", "forward")
@@ -289,6 +290,46 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
                   stages=stages, free_source=calls.free_source,
                   callees=_callee_functions(calls))
+
+
+def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain=None):
+    """Forward mode over ``gradient``, the compiled reverse code of ``func`` (its helpers
+    inlined): the Hessian-vector-product module ``<f>_hvp`` as a :class:`Result`.
+
+    The front end reads the gradient code with its tape rewritten for forward mode
+    (``second_order.prepare_gradient_code``, whose refusals go out as they are);
+    ``explain(exc)`` gives the error to raise for a refusal of the rest of the front end.
+    Global data is imported from ``func``'s module; ``sources`` are the reverse code's.
+    """
+    stages = {}
+    refused = []   # a refusal of prepare_gradient_code goes out as it is
+
+    def prepare(parsed):
+        try:
+            prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
+        except S2sadError as exc:
+            refused.append(exc)
+            raise
+
+    try:
+        parsed, normal = front_end(gradient, stages if dump else None, prepare)
+    except S2sadError as exc:
+        if refused or explain is None:
+            raise
+        raise explain(exc) from None
+    generated = forward(normal, wrt, tangent_outputs=1, name=f"{func.__name__}_hvp")
+    free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
+
+    def emitted(result):
+        return emit_module(result, free, header_lines, getattr(func, "__module__", None),
+                           func.__globals__, sources=sources)
+
+    if dump:   # (emitting fills empty blocks: a copy is emitted)
+        stages["forward"] = emitted(_copy(generated)).text
+    final = emitted(optimize(generated))
+    if dump:
+        stages["optimize"] = final.text
+    return Result(emitted=final, parsed=parsed, normal=normal, free=free, stages=stages)
 
 
 def _optimized(generated, calls, header_lines, parsed, stages, transform):

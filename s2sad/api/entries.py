@@ -6,18 +6,13 @@ cache, generating (and storing) it when none fits the function as it is now.
 ``generate_hvp`` builds the Hessian-vector-product module the CLI writes.
 """
 
-import copy
-import dataclasses
 import inspect
 import re
 
 from .. import pipeline
-from ..emit import compile_module, emit_module
+from ..emit import compile_module
 from ..errors import S2sadError
-from ..frontend import front_end
-from ..optimize import optimize
 from ..rules import load_builtin_rules
-from ..transform.forward import forward
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, cache_key
 
@@ -125,34 +120,5 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     load_builtin_rules()
     rev = reverse_entry(func, tuple(wrt), "value_and_grad", inline_helpers=True)
     gradient = compiled_gradient(func, rev)
-    stages = {}
-    refused = []   # a refusal of prepare_gradient_code goes out as it is
-
-    def prepare(parsed):
-        try:
-            prepare_gradient_code(parsed, name=f"{func.__name__}_hvp")
-        except S2sadError as exc:
-            refused.append(exc)
-            raise
-
-    try:
-        parsed, normal = front_end(gradient, stages if dump else None, prepare)
-    except S2sadError as exc:
-        if refused:
-            raise
-        raise second_order_error(func, exc) from None
-    generated = forward(normal, tuple(wrt), tangent_outputs=1, name=f"{func.__name__}_hvp")
-    free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
-
-    def emitted(result):
-        return emit_module(result, free, header_lines, getattr(func, "__module__", None),
-                           func.__globals__, sources=rev.free_source)
-
-    if dump:   # (emitting fills empty blocks: a copy is emitted)
-        stages["forward"] = emitted(dataclasses.replace(
-            generated, node=copy.deepcopy(generated.node))).text
-    emitted = emitted(optimize(generated))
-    if dump:
-        stages["optimize"] = emitted.text
-    return pipeline.Result(emitted=emitted, parsed=parsed, normal=normal, free=free,
-                           stages=stages)
+    return pipeline.generate_hvp(func, gradient, tuple(wrt), header_lines, rev.free_source,
+                                 dump, explain=lambda exc: second_order_error(func, exc))
