@@ -30,7 +30,7 @@ from . import __version__
 from .analysis import ops
 from .analysis.activity import analyze
 from .frontend import front_end
-from .rules import load_builtin_rules
+from .rules.loading import load_builtin_rules
 from .syntax import anno
 
 _BINOPS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",

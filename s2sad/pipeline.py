@@ -23,7 +23,7 @@ from .emit import emit_module
 from .errors import S2sadError, SourceLocation, UnsupportedSyntaxError, WrtError
 from .frontend import front_end
 from .optimize import optimize
-from .rules import load_builtin_rules
+from .rules.loading import load_builtin_rules
 from .syntax import wrappers
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph

@@ -12,7 +12,7 @@ import re
 from .. import pipeline
 from ..emit import compile_module
 from ..errors import S2sadError
-from ..rules import load_builtin_rules
+from ..rules.loading import load_builtin_rules
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, cache_key
 

@@ -285,7 +285,7 @@ def runtime_helper(name):
 def array_module():
     """The module generated code calls as ``np`` (rules loaded)."""
     if not _ARRAY_MODULE:
-        raise AssertionError("the rules are not loaded: call rules.load_builtin_rules()")
+        raise AssertionError("the rules are not loaded: call rules.loading.load_builtin_rules()")
     return _ARRAY_MODULE[0]
 
 

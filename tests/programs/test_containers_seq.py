@@ -205,7 +205,7 @@ def kinds_module():
 def _kinds_of(func, params=None):
     from s2sad.analysis import kinds as K
     from s2sad import pipeline
-    from s2sad.rules import load_builtin_rules
+    from s2sad.rules.loading import load_builtin_rules
     load_builtin_rules()
     _, normal, _ = pipeline._front_end(func, {}, False)
     return K.infer(normal.node.body[:-1], params)

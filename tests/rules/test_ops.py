@@ -511,7 +511,8 @@ class _Recording(dict):
 def _op_rules():
     """{template: the targets it serves} for every derivative rule of operators.py and
     numpy_rules.py (an op and its aliases share one template)."""
-    from s2sad.rules import load_builtin_rules, registry
+    from s2sad.rules import registry
+    from s2sad.rules.loading import load_builtin_rules
     load_builtin_rules()
     served = {}
     for rule in list(registry._RULES.values()):
@@ -585,7 +586,8 @@ def test_the_facts_the_passes_read():
     """What normalize, aliases, shapes and reverse read about ops, as declared with them."""
     import operator
 
-    from s2sad.rules import load_builtin_rules, registry
+    from s2sad.rules import registry
+    from s2sad.rules.loading import load_builtin_rules
     load_builtin_rules()
     # (at least these: a newly added view op joins them)
     assert registry.view_names() >= {

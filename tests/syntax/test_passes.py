@@ -4,7 +4,7 @@ import textwrap
 
 import s2sad
 from s2sad.emit import render_function
-from s2sad.rules import load_builtin_rules
+from s2sad.rules.loading import load_builtin_rules
 from s2sad.syntax import fence
 from s2sad.syntax.normalize import normalize
 from s2sad.syntax.parse import parse_function

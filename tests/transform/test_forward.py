@@ -394,7 +394,8 @@ def _normal_from_source(func):
     The normalizer does not accept writes into arrays yet; the forward
     transform does, for the day it will (and for generated gradient code).
     """
-    from s2sad.rules import load_builtin_rules, registry
+    from s2sad.rules import registry
+    from s2sad.rules.loading import load_builtin_rules
     from s2sad.syntax import anno
     from s2sad.syntax.names import Namer
     from s2sad.syntax.normalize import NormalFunction, user_names
@@ -540,7 +541,8 @@ def test_every_runtime_helper_has_a_tangent_or_is_constant():
     """Generated gradient code may call any of them: forward over reverse needs them all."""
     import inspect
     from s2sad import runtime
-    from s2sad.rules import load_builtin_rules, registry, runtime_rules  # noqa: F401
+    from s2sad.rules import registry, runtime_rules
+    from s2sad.rules.loading import load_builtin_rules  # noqa: F401
     load_builtin_rules()
     missing = []
     for name in runtime.__all__:

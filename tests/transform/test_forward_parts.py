@@ -73,7 +73,7 @@ from s2sad.analysis.shapes import known_scalars  # noqa: E402
 from s2sad.emit import render_function  # noqa: E402
 from s2sad.errors import UnsupportedSyntaxError  # noqa: E402
 from s2sad.optimize import optimize  # noqa: E402
-from s2sad.rules import load_builtin_rules  # noqa: E402
+from s2sad.rules.loading import load_builtin_rules  # noqa: E402
 from s2sad.syntax import anno, fence, nodes  # noqa: E402
 from s2sad.syntax.names import Namer  # noqa: E402
 from s2sad.syntax.normalize import normalize  # noqa: E402

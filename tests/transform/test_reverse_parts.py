@@ -14,7 +14,7 @@ from s2sad.analysis.facts import ReverseFacts
 from s2sad.emit import render_function
 from s2sad.frontend import front_end
 from s2sad.optimize import optimize
-from s2sad.rules import load_builtin_rules
+from s2sad.rules.loading import load_builtin_rules
 from s2sad.transform.calls import CallGraph
 from s2sad.transform.reverse import VJP, reverse
 from s2sad.transform.reverse.assembly import ReverseFunction

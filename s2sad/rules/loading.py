@@ -1,0 +1,13 @@
+"""Loading the numeric layer: the rule tables and the runtime, which register themselves
+with the registry on import, and the modules the registry hands the transform core."""
+
+
+def load_builtin_rules():
+    # imported here: this is where the numeric layer (numpy, the runtime) is loaded, on
+    # first use, so that importing the transform core never loads it
+    import numpy
+
+    from .. import runtime, runtime_forward
+    from . import containers, numpy_rules, operators, runtime_rules  # noqa: F401  (registration)
+    from .registry import provide
+    provide((runtime, runtime_forward), numpy)
