@@ -10,6 +10,7 @@ arguments (``arguments.argument_kinds``).
 """
 
 import builtins
+import weakref
 
 from ..emit import compile_module
 from ..errors import SharedWriteError
@@ -136,6 +137,7 @@ class Bound:
         # what _rebuild sets from the entry, each time the entry is fetched again
         self.entry = self.impl = self.namespace = self.deps = self.checks = None
         self.readers, self.guards, self.defaults = (), {}, (None, None)
+        self.shown_by = []   # weak references to the functions whose .source is this text
         try:
             self._rebuild()
         except SharedWriteError as exc:
@@ -171,6 +173,15 @@ class Bound:
         self.guards = entry.guards
         self.deps = entry.deps
         self.checks = _Checks(entry.deps)
+        for shown in self.shown_by:   # (regenerated: .source shows the code that runs)
+            if shown() is not None:
+                shown().source = entry.text
+
+    def show_source(self, wrapper):
+        """Give ``wrapper`` this code as ``.source``, kept up to date when it is made again."""
+        wrapper.source = self.text()
+        self.shown_by.append(weakref.ref(wrapper))
+        return wrapper
 
     def current(self, args=(), kwargs=None):
         """The generated function, its globals refreshed from the user's current values

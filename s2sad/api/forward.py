@@ -52,7 +52,7 @@ def jvp(func=None, wrt=0):
         refuse_value(value, "the output", func.__name__, func)
         return value, match_derivative(tangent, value, func)
 
-    pushforward = with_source(pushforward, func, bound.text())
+    pushforward = with_source(pushforward, func, bound)
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
     setattr(pushforward, anno.DERIVATIVE, "jvp")
     return pushforward

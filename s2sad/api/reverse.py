@@ -82,7 +82,7 @@ def _build_gradient(func, wrt, with_value):
                            for g, a in zip(grads, arguments(args, kwargs))])
         return (value, grads) if with_value else grads
 
-    gradient = with_source(gradient, func, bound.text())
+    gradient = with_source(gradient, func, bound)
     if not with_value:
         setattr(gradient, anno.GRADIENT_OF, (func, wrt))
     gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
@@ -145,7 +145,7 @@ def _build_vjp(func, wrt):
 
         return value, pullback
 
-    return with_source(forward, func, bound.text())
+    return with_source(forward, func, bound)
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):

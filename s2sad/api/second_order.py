@@ -75,7 +75,7 @@ def hvp(func=None, wrt=0):
         result = tuple(match_derivative(p, x, func) for p, x in zip(products, xs))
         return result if many else result[0]
 
-    product = with_source(product, func, bound.text())
+    product = with_source(product, func, bound)
     product.__name__ = product.__qualname__ = f"{func.__name__}_hvp"
     setattr(product, anno.DERIVATIVE, "hvp")
     return product
@@ -122,7 +122,7 @@ def hessian(func=None, wrt=0):
             return blocks[0][0]
         return tuple(tuple(row) for row in blocks)
 
-    hess = with_source(hess, func, bound.text())
+    hess = with_source(hess, func, bound)
     hess.__name__ = hess.__qualname__ = f"{func.__name__}_hessian"
     setattr(hess, anno.DERIVATIVE, "hessian")
     return hess
@@ -175,7 +175,7 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
         inner_value = grads[rev.index(inner[0])]
         return match_derivative(inner_value, x_inner, func), result
 
-    gradient = with_source(gradient, func, bound.text())
+    gradient = with_source(gradient, func, bound)
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"
     setattr(gradient, anno.DERIVATIVE, "grad of grad")
     return gradient

@@ -78,8 +78,8 @@ def wrapped_like(wrapper, func):
     return wrapper
 
 
-def with_source(wrapper, func, text):
-    """``wrapper`` like ``func`` (see :func:`wrapped_like`), with ``.source = text``."""
+def with_source(wrapper, func, bound):
+    """``wrapper`` like ``func`` (see :func:`wrapped_like`), with ``bound``'s generated
+    code as ``.source`` (kept up to date when the code is made again)."""
     wrapped_like(wrapper, func)
-    wrapper.source = text
-    return wrapper
+    return bound.show_source(wrapper)
