@@ -68,6 +68,14 @@ UNARY = [
     Op("zero_pow", ("T",), "T", "np.power({0}, 0.0)", lambda b: 1.0, 1e9, 0.25),
     Op("zero_pow", ("T",), "T", "({0} * 0.0) ** 0", lambda b: 1.0, 1e9, 0.25),
     Op("zero_pow", ("T",), "T", "np.power(0.0 * {0}, 0.0)", lambda b: 1.0, 1e9, 0.25),
+    # issue 14's elementwise functions, each kept in its domain (away from 0 for cbrt)
+    Op("np.log2", ("T",), "T", "np.log2({0} * {0} + 1.0)", lambda b: math.log2(b * b + 1), 1e3,
+       0.5),
+    Op("np.cbrt", ("T",), "T", "np.cbrt({0} * {0} + 0.5)", lambda b: (b * b + 0.5) ** (1 / 3),
+       1e3, 0.5),
+    Op("np.arcsinh", ("T",), "T", "np.arcsinh({0})", lambda b: math.asinh(b), 1e9, 0.5),
+    Op("np.arctanh", ("T",), "T", "np.arctanh(0.9 * np.tanh({0}))", lambda b: 1.5, 1e9, 0.4),
+    Op("np.exp2", ("T",), "T", "np.exp2({0})", lambda b: 2.0 ** b, 2.0, 0.4),
 ]
 
 BINARY = [
@@ -85,6 +93,11 @@ BINARY = [
     # (kept away from the kink at the origin)
     Op("np.hypot", ("T", "T"), "T", "np.hypot({0}, {1} * {1} + 0.5)",
        lambda a, b: math.hypot(a, b * b + 0.5), LIM, 0.4),
+    # (the second argument positive: away from the origin and the cut at x1 = 0, x2 < 0)
+    Op("np.arctan2", ("T", "T"), "T", "np.arctan2({0}, {1} * {1} + 0.5)",
+       lambda a, b: min(a, 1.6), LIM, 0.4),
+    Op("np.logaddexp", ("T", "T"), "T", "np.logaddexp({0}, {1})",
+       lambda a, b: max(a, b) + 0.7, LIM, 0.4),
 ]
 
 #: shape-changing operations: (from shape, to shape) rows

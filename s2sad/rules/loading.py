@@ -8,6 +8,7 @@ def load_builtin_rules():
     import numpy
 
     from .. import runtime, runtime_forward
-    from . import containers, numpy_rules, operators, runtime_rules  # noqa: F401  (registration)
+    from . import (containers, elementwise_rules, numpy_rules, operators,  # noqa: F401
+                   runtime_rules)  # (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)

@@ -56,8 +56,13 @@ def _above_minus_half(rng, shape):
     return rng.uniform(-0.4, 2.0, shape)
 
 
+def _above_one(rng, shape):
+    return rng.uniform(1.2, 3.0, shape)
+
+
 DOMAINS = {"real": _real, "pos": _positive, "unit": _unit, "nonzero": _nonzero,
-           "distinct": _distinct, "gt-0.5": _above_minus_half}
+           "distinct": _distinct, "gt-0.5": _above_minus_half,
+           "gt1": _above_one}
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,24 @@ ROWS = [
     unary("arccos", F.arccos, "unit"),
     unary("arctan", F.arctan),
     binary("hypot", F.hypot, "nonzero", "nonzero"),
+    binary("arctan2", F.arctan2, "nonzero", "nonzero"),   # x1 away from the cut at x1 = 0
+    binary("logaddexp", F.logaddexp),
+    binary("logaddexp2", F.logaddexp2),
+    unary("log2", F.log2, "pos"),
+    unary("log10", F.log10, "pos"),
+    unary("exp2", F.exp2),
+    unary("cbrt", F.cbrt, "nonzero"),
+    unary("arcsinh", F.arcsinh),
+    unary("arccosh", F.arccosh, "gt1"),
+    unary("arctanh", F.arctanh, "unit"),
+    unary("deg2rad", F.deg2rad),
+    unary("rad2deg", F.rad2deg),
+    unary("degrees", F.degrees),
+    unary("radians", F.radians),
+    unary("fabs", F.fabs, "nonzero"),
+    binary("fmax", F.fmax, valid=_apart),
+    binary("fmin", F.fmin, valid=_apart),
+    binary("copysign", F.copysign, "nonzero", "nonzero"),
     unary("sinh", F.sinh),
     unary("cosh", F.cosh),
     unary("tanh", F.tanh),
@@ -518,7 +541,8 @@ def _op_rules():
     for rule in list(registry._RULES.values()):
         template = rule.adjoint or rule.tangent
         if template is not None and template.fn.__module__ in (
-                "s2sad.rules.operators", "s2sad.rules.numpy_rules"):
+                "s2sad.rules.operators", "s2sad.rules.numpy_rules",
+                "s2sad.rules.elementwise_rules"):
             served.setdefault(id(template), (template, []))[1].append(rule.target)
     return served
 

@@ -146,8 +146,11 @@ class ContainerBuild:
         self.draft.use("container_helper")
         src = r.choice(self.draft.boxes)
         name = f"hc{len(self.draft.box_helpers) + 1}"
-        saved = (self.draft.env, self.draft.lines, self.draft.indent, self.draft.boxes)
+        saved = (self.draft.env, self.draft.lines, self.draft.indent, self.draft.boxes,
+                 self.draft.exponent)
+        # (f's parameters, the exponent p among them, are not in the helper's scope)
         self.draft.env, self.draft.lines, self.draft.indent = [], [], 1
+        self.draft.exponent = None
         self.draft.boxes = [_Box("c", src.spec, src.bound)]
         for _ in range(r.randint(1, 2)):
             shape = r.choice(SHAPES)
@@ -167,7 +170,8 @@ class ContainerBuild:
             code, _ = self.kit.literal(spec)
             self.draft.emit(f"return {code}")
         text = f"def {name}(c):\n" + "\n".join(self.draft.lines) + "\n"
-        self.draft.env, self.draft.lines, self.draft.indent, self.draft.boxes = saved
+        (self.draft.env, self.draft.lines, self.draft.indent, self.draft.boxes,
+         self.draft.exponent) = saved
         self.draft.box_helpers.append(text)
         call = f"{name}({src.name})"
         if spec is None:
