@@ -1,6 +1,7 @@
 """Rules for more numpy elementwise functions (issue 14): inverse trigonometric and
 hyperbolic functions, logarithms and exponentials in other bases, angle conversions,
-and the NaN-ignoring and sign-copying variants of abs, maximum and minimum.
+and the NaN-ignoring maximum and minimum and the sign-copying copysign (np.fabs is an alias
+of the np.abs rule, in ``numpy_rules``).
 
 Kept apart from ``numpy_rules`` only for its length; the conventions are the same:
 one adjoint and one tangent per function, side by side, ``broadcast`` for the
@@ -96,16 +97,6 @@ def copysign_tangent(y, x1, x2, x1_dot):
 
 
 # ------------------------------------------------------------- one argument
-
-
-@adjoint(np.fabs)
-def fabs_adjoint(y, y_bar, x):
-    return y_bar * np.sign(x)
-
-
-@tangent(np.fabs)
-def fabs_tangent(y, x, x_dot):
-    return x_dot * np.sign(x)
 
 
 @adjoint(np.log2)

@@ -189,12 +189,12 @@ def reciprocal_tangent(y, x, x_dot):
     return -x_dot * y * y
 
 
-@adjoint(np.abs, aliases=(builtins.abs, np.absolute))
+@adjoint(np.abs, aliases=(builtins.abs, np.absolute, np.fabs))
 def abs_adjoint(y, y_bar, x):
     return y_bar * np.sign(x)
 
 
-@tangent(np.abs, aliases=(builtins.abs, np.absolute))
+@tangent(np.abs, aliases=(builtins.abs, np.absolute, np.fabs))
 def abs_tangent(y, x, x_dot):
     return x_dot * np.sign(x)
 
