@@ -10,13 +10,13 @@ sampled: positive for log and sqrt, inside (-1, 1) for arcsin, no ties for
 max and maximum, away from the kinks of abs, clip and %.  The test id is
 ``<op>-<case>``, so a failure names both.
 
-Adding an op is one function in ``op_functions.py`` and one row here.
+The vocabulary of rows (domains, ``Arg``, ``unary``, ``binary``) is in ``optable.py``.
+The rows here are the first rules'; later areas keep theirs in ``rows_<area>.py``
+(functions in ``tests/fixtures/ops_<area>.py``), collected by ``optable.area_rows``.
+Adding an op is one function in a fixture module and one row.
 """
 
 import zlib
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Tuple
-
 import numpy as np
 import pytest
 
@@ -25,116 +25,8 @@ import s2sad.runtime
 from s2sad.testing import check_grads
 
 import op_functions as F
-
-
-# ------------------------------------------------------------------ domains
-
-def _real(rng, shape):
-    return rng.standard_normal(shape)
-
-
-def _positive(rng, shape):
-    return rng.uniform(0.5, 2.0, shape)
-
-
-def _unit(rng, shape):
-    return rng.uniform(-0.8, 0.8, shape)
-
-
-def _nonzero(rng, shape):
-    return rng.choice([-1.0, 1.0], shape) * rng.uniform(0.3, 1.5, shape)
-
-
-def _distinct(rng, shape):
-    """Values at least 0.2 apart from each other, in random order (no ties anywhere)."""
-    n = int(np.prod(shape, dtype=int))
-    values = (rng.permutation(n) - n / 2.0) * 0.3 + rng.uniform(0.0, 0.1, n)
-    return values.reshape(shape)
-
-
-def _above_minus_half(rng, shape):
-    return rng.uniform(-0.4, 2.0, shape)
-
-
-def _above_one(rng, shape):
-    return rng.uniform(1.2, 3.0, shape)
-
-
-DOMAINS = {"real": _real, "pos": _positive, "unit": _unit, "nonzero": _nonzero,
-           "distinct": _distinct, "gt-0.5": _above_minus_half,
-           "gt1": _above_one}
-
-
-@dataclass(frozen=True)
-class Arg:
-    """A differentiated argument: its shape (``()`` means a Python float) and domain."""
-
-    shape: Tuple[int, ...]
-    domain: str = "real"
-
-    def sample(self, rng):
-        value = DOMAINS[self.domain](rng, self.shape)
-        return float(value) if self.shape == () else value
-
-
-@dataclass(frozen=True)
-class Const:
-    """An argument passed as given (an index array, a mask): not differentiated."""
-
-    value: Any
-
-    def sample(self, rng):
-        return self.value
-
-
-@dataclass
-class Case:
-    label: str
-    args: tuple
-    valid: Optional[Callable] = None   # resample until valid(*args) holds
-
-
-@dataclass
-class Row:
-    op: str
-    fn: Callable
-    cases: list = field(default_factory=list)
-
-
-def row(op, fn, *cases, valid=None):
-    built = []
-    for case in cases:
-        label, *args = case
-        built.append(Case(label, tuple(args), valid))
-    return Row(op, fn, built)
-
-
-SCALAR, VECTOR, MATRIX, TENSOR = (), (4,), (3, 4), (2, 3, 2)
-
-
-def unary(op, fn, domain="real"):
-    """An elementwise function of one argument, on every shape class."""
-    return row(op, fn, ("scalar", Arg(SCALAR, domain)), ("vector", Arg(VECTOR, domain)),
-               ("matrix", Arg(MATRIX, domain)), ("tensor3", Arg(TENSOR, domain)))
-
-
-BINARY_SHAPES = [
-    ("scalar", SCALAR, SCALAR),
-    ("vector", VECTOR, VECTOR),
-    ("matrix", MATRIX, MATRIX),
-    ("bcast-row", (3, 4), (4,)),
-    ("bcast-col-row", (3, 1), (1, 4)),
-    ("bcast-matrix-scalar", (3, 4), SCALAR),
-    ("bcast-scalar-vector", SCALAR, (3,)),
-    ("bcast-3d", (2, 3, 4), (3, 1)),
-    ("bcast-lead", (4,), (2, 3, 4)),
-]
-
-
-def binary(op, fn, da="real", db="real", valid=None):
-    """An elementwise function of two arguments, on every shape and broadcast class."""
-    return row(op, fn, *[(label, Arg(sa, da), Arg(sb, db)) for label, sa, sb in BINARY_SHAPES],
-               valid=valid)
+from optable import (MATRIX, SCALAR, VECTOR, Arg, Const, area_rows, binary, fixture_modules,
+                     row, unary)
 
 
 def _apart(a, b, gap=0.05):
@@ -393,7 +285,7 @@ ROWS = [
     row("x.shape", F.shape_attribute, ("vector", Arg((4,))), ("matrix", Arg((3, 4)))),
     row("x.shape[-1]", F.shape_divides, ("matrix", Arg((3, 4)))),
     row("len(x)", F.length, ("vector", Arg((4,))), ("matrix", Arg((3, 4)))),
-]
+] + area_rows()   # the rows_<area>.py modules
 
 
 def _zeros_in(args, label):
@@ -428,12 +320,15 @@ def test_op_matches_finite_differences(row_, case):
 
 
 def test_table_covers_every_function_in_op_functions():
-    """Each function of op_functions.py has a row, so none is silently left unchecked."""
+    """Each function of op_functions.py and of the ops_<area>.py modules has a row, so
+    none is silently left unchecked."""
     import inspect
-    defined = {name for name, obj in vars(F).items()
-               if inspect.isfunction(obj) and obj.__module__ == F.__name__}
-    used = {r.fn.__name__ for r in ROWS}
-    assert defined - used - set(F.HARNESS) == set()
+    used = {(r.fn.__module__, r.fn.__name__) for r in ROWS}
+    for module in fixture_modules():
+        defined = {(module.__name__, name) for name, obj in vars(module).items()
+                   if inspect.isfunction(obj) and obj.__module__ == module.__name__}
+        harness = {(module.__name__, name) for name in getattr(module, "HARNESS", ())}
+        assert defined - used - harness == set()
 
 
 # ------------------------------------------------- check_grads checks itself
@@ -532,17 +427,18 @@ class _Recording(dict):
 
 
 def _op_rules():
-    """{template: the targets it serves} for every derivative rule of operators.py and
-    numpy_rules.py (an op and its aliases share one template)."""
+    """{template: the targets it serves} for every derivative rule of an op (every rule
+    module but the container and runtime-helper rules; an op and its aliases share one
+    template)."""
     from s2sad.rules import registry
     from s2sad.rules.loading import load_builtin_rules
     load_builtin_rules()
     served = {}
     for rule in list(registry._RULES.values()):
         template = rule.adjoint or rule.tangent
-        if template is not None and template.fn.__module__ in (
-                "s2sad.rules.operators", "s2sad.rules.numpy_rules",
-                "s2sad.rules.elementwise_rules"):
+        module = template.fn.__module__ if template is not None else ""
+        if module.startswith("s2sad.rules.") and module not in (
+                "s2sad.rules.containers", "s2sad.rules.runtime_rules"):
             served.setdefault(id(template), (template, []))[1].append(rule.target)
     return served
 
