@@ -9,6 +9,8 @@ runtime, which the pipeline loads.  ``ARCHITECTURE.md`` explains the layers thes
 
 import ast
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,34 @@ def test_the_limits_are_measured_on_real_code():
     assert "s2sad.pipeline" in MODULES and len(MODULES) > 30
     assert IMPORTS["s2sad.pipeline"][0]
     assert "numpy" in IMPORTS["s2sad.rules.numpy_rules"][1]
+
+
+OPTIONAL_LIBRARIES = {"scipy", "numba", "dask", "cupy"}
+
+
+def test_optional_libraries_are_imported_only_by_their_rule_modules():
+    """scipy, numba, dask and CuPy stay optional: only the rule modules offered for
+    them (``rules.loading.OPTIONAL_RULES``, loaded once the user's code imported the
+    library) and modules no other s2sad module reaches import one."""
+    from s2sad.rules.loading import OPTIONAL_RULES
+    importers = {m for m in MODULES if IMPORTS[m][1] & OPTIONAL_LIBRARIES}
+    offered = set(OPTIONAL_RULES.values())
+    for module in sorted(MODULES):
+        if module in offered or module in importers:
+            continue
+        assert not _reached(module) & importers, (
+            f"{module} imports an optional library through {sorted(_reached(module) & importers)}")
+
+
+def test_a_gradient_of_numpy_code_loads_no_optional_library(tmp_path):
+    (tmp_path / "plain.py").write_text(
+        "import numpy as np\n\n\ndef f(x):\n    return np.sum(np.sin(x))\n")
+    code = ("import sys, numpy as np, s2sad, plain\n"
+            "s2sad.grad(plain.f)(np.ones(3))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            f"{sorted(OPTIONAL_LIBRARIES)!r}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                             [str(tmp_path), str(PACKAGE.parent)])})
+    assert out.stdout.strip() == "[]"

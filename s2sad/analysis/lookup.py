@@ -8,6 +8,7 @@ derivative rule out, or a located error naming the callee.
 
 import builtins
 import inspect
+import sys
 import types
 
 import gast
@@ -29,11 +30,8 @@ def rule_for(value, parsed, need):
     site = getattr(value, anno.CALL_SITE, value)
     location = parsed.location(site)
     if isinstance(value, gast.Call):
-        label = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) \
-            or repr(target)
-        module = getattr(target, "__module__", None)
-        if module and module not in ("builtins",) and not label.startswith(module):
-            label = f"{module}.{label}"
+        label = public_label(target, site.func if isinstance(site, gast.Call) else None,
+                             parsed)
         if rule is not None and rule.nondifferentiable:  # pragma: no cover - activity skips
             raise AssertionError("nondifferentiable call reached the transform")
         if target is builtins.zip or target is builtins.enumerate:
@@ -64,6 +62,31 @@ def rule_for(value, parsed, need):
         raise NoDerivativeRuleError(message, location, hint=hint)
     raise UnsupportedSyntaxError(
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
+
+
+def public_label(target, func, parsed):
+    """The name a user would import ``target`` by: the callee ``func`` as written with
+    its root module spelled out (``st.t.logpdf`` -> ``scipy.stats.t.logpdf``), else the
+    target's module without its private submodules where the public one holds it
+    (``scipy.special._logsumexp.logsumexp`` -> ``scipy.special.logsumexp``)."""
+    path = []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if path and isinstance(func, gast.Name):
+        root = parsed.resolve(func.id, None)
+        if inspect.ismodule(root):
+            return ".".join([root.__name__] + path[::-1])
+    label = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) \
+        or repr(target)
+    module = getattr(target, "__module__", None)
+    if not module or module == "builtins" or label.startswith(module):
+        return label
+    public = ".".join(part for part in module.split(".") if not part.startswith("_"))
+    holder = sys.modules.get(public)
+    if public != module and getattr(holder, getattr(target, "__name__", ""), None) is target:
+        module = public
+    return f"{module}.{label}"
 
 
 def _has_source(func):

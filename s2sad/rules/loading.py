@@ -1,5 +1,15 @@
 """Loading the numeric layer: the rule tables and the runtime, which register themselves
-with the registry on import, and the modules the registry hands the transform core."""
+with the registry on import, and the modules the registry hands the transform core.
+
+Rules for optional libraries are offered here and loaded only once the user's code has
+imported the library (see :mod:`.optional`): s2sad never imports scipy itself.
+"""
+
+from . import optional
+
+#: library module -> the module of s2sad's rules for it (one line each)
+OPTIONAL_RULES = {
+}
 
 
 def load_builtin_rules():
@@ -12,3 +22,5 @@ def load_builtin_rules():
                    runtime_rules)  # (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
+    for library, rules in OPTIONAL_RULES.items():
+        optional.offer(library, rules)

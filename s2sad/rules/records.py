@@ -11,9 +11,10 @@ object, a :class:`Facts` (all fields false/empty for an object nobody declared).
 """
 
 from dataclasses import dataclass, fields, replace
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Hashable, Optional, Tuple
 
 from ..errors import RuleDefinitionError
+from . import identity, optional
 
 #: the reductions a ``reduction`` fact may name (how the reduced values combine)
 REDUCTIONS = ("sum", "mean", "prod", "max", "min")
@@ -46,8 +47,8 @@ class Facts:
     spelling: Optional[str] = None
 
 
-#: id(target) -> (target, its facts)
-_FACTS: Dict[int, Tuple[Any, Facts]] = {}
+#: identity.key(target) -> (target, its facts)
+_FACTS: Dict[Hashable, Tuple[Any, Facts]] = {}
 #: types every instance of which allocates its result (numpy's ufuncs)
 _ALLOCATING_TYPES: list = []
 
@@ -66,7 +67,7 @@ def declare(target, **given):
             given.get("linear"), (list, tuple)) else ()):
         if key in given:
             given[key] = tuple(given[key])
-    _FACTS[id(target)] = (target, replace(facts(target), **given))
+    _FACTS[identity.key(target)] = (target, replace(facts(target), **given))
     return target
 
 
@@ -78,8 +79,10 @@ def declare_allocating_type(kind):
 
 def facts(obj) -> Facts:
     """The facts declared about ``obj`` (a :class:`Facts` of defaults when none were)."""
-    entry = _FACTS.get(id(obj))
-    if entry is not None and entry[0] is obj:
+    entry = _FACTS.get(identity.key(obj))
+    if entry is None and optional.load_pending():   # (an optional library's facts)
+        entry = _FACTS.get(identity.key(obj))
+    if entry is not None and identity.same(entry[0], obj):
         return entry[1]
     return Facts()
 

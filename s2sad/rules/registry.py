@@ -33,12 +33,13 @@ import inspect
 import operator
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Hashable, Optional, Tuple
 
 import gast
 
 from ..errors import RuleDefinitionError
 from ..syntax import anno
+from . import identity, optional
 from .records import (Facts, allocates, declare, declare_allocating_type, facts,  # noqa: F401
                       linear, reduction, view_names, view_of)
 
@@ -84,7 +85,8 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
            gast.GtE: operator.ge, gast.Eq: operator.eq, gast.NotEq: operator.ne,
            gast.Is: operator.is_, gast.IsNot: operator.is_not}
 
-_RULES: Dict[int, Rule] = {}
+#: identity.key(target) -> its rule
+_RULES: Dict[Hashable, Rule] = {}
 #: counts changes to the rules: generated code made before a change may use a rule that
 #: changed since (or miss one registered since), so the API regenerates when it moved
 version = 0
@@ -141,8 +143,12 @@ def operation_target(value):
 
 
 def lookup(target) -> Optional[Rule]:
-    rule = _RULES.get(id(target))
-    if rule is not None and rule.target is target:
+    """``target``'s rule, or None.  A miss first loads the rules of optional libraries
+    the process has loaded since (see :mod:`.optional`)."""
+    rule = _RULES.get(identity.key(target))
+    if rule is None and optional.load_pending():
+        rule = _RULES.get(identity.key(target))
+    if rule is not None and identity.same(rule.target, target):
         return rule
     return None
 
@@ -155,7 +161,7 @@ def _rule_for(target, label=None) -> Rule:
     rule = lookup(target)
     if rule is None:
         rule = Rule(target=target, label=label or _label(target))
-        _RULES[id(target)] = rule
+        _RULES[identity.key(target)] = rule
     return rule
 
 

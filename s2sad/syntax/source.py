@@ -16,6 +16,8 @@ import ast
 import builtins
 import inspect
 import os
+import sys
+import sysconfig
 import textwrap
 import tokenize
 import threading
@@ -337,13 +339,34 @@ def _why_no_source(func, exc):
 
 
 
-def is_user_function(obj):
-    """A plain Python function s2sad can read and differentiate itself.
+#: numeric libraries whose functions s2sad never reads: their Python layers wrap
+#: compiled code, so a function of theirs is differentiated by a rule or not at all
+LIBRARIES = frozenset({"numpy", "scipy", "sklearn", "pandas", "jax", "jaxlib", "torch",
+                       "tensorflow", "numba", "dask", "cupy", "autograd", "statsmodels",
+                       "sympy", "numexpr", "xarray", "s2sad"})
+_STDLIB = getattr(sys, "stdlib_module_names", None)   # Python 3.10 and newer
+_STDLIB_DIR = os.path.normcase(os.path.realpath(sysconfig.get_paths()["stdlib"]))
 
-    Not numpy's own: before numpy 1.25 its array functions (``np.sort``,
-    ``np.linalg.slogdet`` ...) are Python functions too, but a call to one
-    without a rule must say so, not differentiate numpy's internals.
-    """
+
+def is_library_function(obj):
+    """Whether ``obj`` belongs to a library s2sad does not read: a numeric library
+    of :data:`LIBRARIES` (s2sad's own helpers included) or Python's standard library."""
     module = getattr(obj, "__module__", None) or ""
+    top = module.split(".")[0]
+    if top in LIBRARIES:
+        return True
+    if _STDLIB is not None:
+        return top in _STDLIB
+    code = getattr(obj, "__code__", None)   # Python 3.9: by the file's directory
+    path = os.path.normcase(os.path.realpath(code.co_filename)) if code else ""
+    return path.startswith(_STDLIB_DIR + os.sep) and "site-packages" not in path
+
+
+def is_user_function(obj):
+    """A plain Python function s2sad can read and differentiate itself: not a
+    library's (:func:`is_library_function`).  Before numpy 1.25 numpy's array
+    functions (``np.sort``...) are Python functions, and scipy's are
+    (``scipy.special.logsumexp``): a call to one without a rule must say so, not
+    differentiate the library's internals."""
     return (inspect.isfunction(obj) and obj.__name__ != "<lambda>"
-            and module != "numpy" and not module.startswith("numpy."))
+            and not is_library_function(obj))

@@ -1,0 +1,62 @@
+"""Library functions are differentiated by a rule or refused by their public name, never
+read (issue 14); a method bound to an object can take a rule (scipy's distributions)."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.testing import check_grads
+
+import library_calls as L
+
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+def test_a_standard_library_function_is_refused_by_name_not_read():
+    with pytest.raises(s2sad.NoDerivativeRuleError) as info:
+        s2sad.grad(L.stdlib_mean)(1.5)
+    message = str(info.value)
+    assert "no derivative rule for statistics.fmean" in message
+    assert "library_calls.py:10:" in message          # located at the user's call
+    assert "statistics.py" not in message
+    assert "@s2sad.adjoint(statistics.fmean)" in message
+
+
+def test_a_library_function_of_constants_needs_no_rule():
+    # np.linalg.matrix_rank (no rule) of a constant is a constant: nothing to refuse
+    assert s2sad.grad(L.numpy_python_function)(1.5) == 2.0
+
+
+@pytest.mark.skipif(not HAS_SCIPY, reason="scipy is not installed")
+def test_a_bound_method_takes_a_rule_keyed_by_its_object(load):
+    module = load("bound_rule", """
+        import numpy as np
+        import scipy.stats as st
+        import s2sad
+
+        @s2sad.adjoint(st.laplace.logpdf, broadcast=True)
+        def laplace_logpdf_adjoint(y, y_bar, x, loc=0.0, scale=1.0):
+            s = np.sign(x - loc)
+            return (-y_bar * s / scale, y_bar * s / scale,
+                    y_bar * (np.abs(x - loc) / scale - 1.0) / scale)
+
+        @s2sad.tangent(st.laplace.logpdf)
+        def laplace_logpdf_tangent(y, x, loc, scale, x_dot, loc_dot, scale_dot):
+            s = np.sign(x - loc)
+            return (-x_dot * s + loc_dot * s
+                    + scale_dot * (np.abs(x - loc) / scale - 1.0)) / scale
+
+        def f(x, mu, b):
+            return np.sum(st.laplace.logpdf(x, mu, b))
+
+        def g(x, mu, b):
+            return np.sum(st.cauchy.logpdf(x, mu, b))
+        """)
+    x = np.array([0.3, -1.2, 0.8])
+    check_grads(module.f, (x, 0.1, 1.3), modes=("reverse", "forward"))
+    # the same function (rv_continuous.logpdf) bound to another distribution is
+    # another op: it has no rule
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="scipy.stats.cauchy.logpdf"):
+        s2sad.grad(module.g)(x, 0.1, 1.3)
