@@ -149,11 +149,14 @@ def float_like(x):
 
 @fact(allocates=True)
 def zeros_like(x):
-    """A zero adjoint for ``x``: ``0.0`` for a scalar, a writable float array otherwise."""
+    """A zero adjoint for ``x``: ``0.0`` for a scalar, a writable float array otherwise,
+    a list or a plain tuple of those for a list or a tuple (a named tuple too: the
+    result of ``np.linalg.slogdet``)."""
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=float_like(x))
     if isinstance(x, (list, tuple)):
-        return type(x)(zeros_like(item) for item in x)
+        items = [zeros_like(item) for item in x]
+        return items if isinstance(x, list) else tuple(items)
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, complex):
