@@ -45,10 +45,13 @@ def available():
     return found
 
 
-def _rebind(func, np_module):
-    """``func`` with its global ``np`` replaced by ``np_module``."""
+def _rebind(func, np_module, logsumexp=None):
+    """``func`` with its global ``np`` replaced by ``np_module`` (and scipy's
+    ``logsumexp``, where it reads it, by the peer's ``logsumexp``)."""
     globals_ = dict(func.__globals__)
     globals_["np"] = np_module
+    if "logsumexp" in globals_:
+        globals_["logsumexp"] = logsumexp
     return types.FunctionType(func.__code__, globals_, func.__name__, func.__defaults__,
                               func.__closure__)
 
@@ -58,7 +61,8 @@ def _rebind(func, np_module):
 def make_autograd(workload):
     import autograd
     import autograd.numpy as anp
-    f = _rebind(workload.func, anp)
+    import autograd.scipy.special as asp
+    f = _rebind(workload.func, anp, asp.logsumexp)
     vg = autograd.value_and_grad(f, argnum=workload.wrt if len(workload.wrt) > 1
                                  else workload.wrt[0])
     many = len(workload.wrt) > 1
@@ -76,12 +80,13 @@ def make_jax(workload):
     import jax
     jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
+    import jax.scipy.special as jsp
     if workload.func is W.scalar_loop:
         def f(x, n):
             return jax.lax.fori_loop(0, n, lambda i, x: 0.99 * x + jnp.sin(x), x)
         static = (1,)   # a static trip count: fori_loop becomes a differentiable scan
     else:
-        f = _rebind(workload.func, jnp)
+        f = _rebind(workload.func, jnp, jsp.logsumexp)
         static = ()
     vg = jax.jit(jax.value_and_grad(f, argnums=workload.wrt), static_argnums=static)
     prepared = {}

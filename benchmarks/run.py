@@ -23,7 +23,8 @@ synthetic functions of 10, 100 and 1000 statements, and the cost of a cached
 
 Targets (stated in the output, each marked PASS or MISS):
 * s2sad's gradient within 1.1x of the hand-written gradient on vectorized
-  workloads, within 1.3x on loops (scalar loops, the RNN);
+  workloads, within 1.3x on loops (scalar loops, the RNN), within 1.2x on workloads
+  of a single heavy rule (``heavy_rules.py``: einsum, solve, slogdet, logsumexp, convolve);
 * generating code for a small (10-statement) function under 10 ms, and
   generation time per statement at 1000 statements within 2x of that at 10
   (near-linear scaling);
@@ -62,6 +63,7 @@ import workloads as W  # noqa: E402
 
 TARGET_VECTORIZED = 1.1
 TARGET_LOOP = 1.3
+TARGET_RULE = 1.2        # one heavy rule (einsum, solve, slogdet...): issue 14
 TARGET_GENERATION_MS = 10.0
 TARGET_SCALING = 2.0
 TARGET_LOOKUP_US = 10.0
@@ -307,7 +309,8 @@ def main(argv=None):
           + f"\nTiming: median of {repeats} measurements of at least {min_time * 1e3:.0f} ms "
           "each, time per call.")
     print(f"\nTargets: s2sad gradient within {TARGET_VECTORIZED}x of the hand-written gradient "
-          f"on vectorized workloads and {TARGET_LOOP}x on loops; generation of a small "
+          f"on vectorized workloads, {TARGET_LOOP}x on loops and {TARGET_RULE}x on single "
+          f"heavy rules (einsum, solve...); generation of a small "
           f"function < {TARGET_GENERATION_MS:.0f} ms and near-linear in its size (time per "
           f"statement at 1000 statements within {TARGET_SCALING}x of that at 10); cached "
           f"lookup < {TARGET_LOOKUP_US:.0f} µs.\n")
@@ -336,7 +339,8 @@ def main(argv=None):
         t_hand = time_call(w.hand, w.args, min_time, repeats)
         t_api = time_call(api_call, w.args, min_time, repeats)
         t_direct = time_call(direct, w.args, min_time, repeats)
-        target = TARGET_VECTORIZED if w.kind == "vectorized" else TARGET_LOOP
+        target = {"vectorized": TARGET_VECTORIZED, "loop": TARGET_LOOP,
+                  "rule": TARGET_RULE}[w.kind]
         ok_api = t_api / t_hand <= target
         ok_direct = t_direct / t_hand <= target
         if not ok_api:

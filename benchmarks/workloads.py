@@ -14,6 +14,8 @@ from typing import Callable, Tuple
 
 import numpy as np
 
+import heavy_rules
+
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
@@ -226,7 +228,7 @@ def list_append_hand(x, n, tape=None):
 @dataclass
 class Workload:
     name: str
-    kind: str                    # "vectorized" or "loop": which target applies
+    kind: str                    # "vectorized", "loop" or "rule": which target applies
     func: Callable
     hand: Callable
     args: Tuple
@@ -285,4 +287,9 @@ def workloads(seed_value=0):
     out.append(Workload("bundle adjustment", "vectorized", reprojection, reprojection_hand,
                         (R, t, P, 800.0, cam_idx, pt_idx, obs), (0, 1, 2),
                         "10 cams, 500 pts, 2000 obs"))
+
+    def rule(name, func, hand, args, wrt, size):
+        return Workload(name, "rule", func, hand, args, wrt, size)
+
+    out.extend(heavy_rules.workloads(rng, rule))
     return out
