@@ -18,8 +18,8 @@ def load_builtin_rules():
     import numpy
 
     from .. import runtime, runtime_forward
-    from . import (containers, elementwise_rules, numpy_rules, operators,  # noqa: F401
-                   runtime_rules)  # (registration)
+    from . import (containers, creation_rules, elementwise_rules, numpy_rules,  # noqa: F401
+                   operators, runtime_rules)  # (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

@@ -410,11 +410,11 @@ def real_adjoint(y, y_bar, val):
 # ------------------------------------------------------------ no derivative
 
 nondifferentiable(
-    np.zeros_like, np.ones_like, np.full_like, np.empty_like, np.zeros, np.ones, np.full,
+    np.zeros_like, np.ones_like, np.empty_like, np.zeros, np.ones,
     np.shape, np.ndim, np.size, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
     np.argmax, np.argmin, np.argsort, np.equal, np.not_equal, np.greater, np.greater_equal,
     np.less, np.less_equal, np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
-    np.logical_not, np.arange, np.linspace, np.eye, np.floor_divide,
+    np.logical_not, np.eye, np.floor_divide,
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
     builtins.isinstance,
 )
@@ -428,9 +428,8 @@ nondifferentiable(np.imag, view=True, attributes=("imag",), spelling="np.imag")
 # np.amin are not declared: what does not allocate is only checked at run time)
 for _op in (np.max, np.min, np.matmul, np.tensordot, np.cumsum, np.cumprod):
     declare(_op, allocates=True)
-nondifferentiable(np.zeros_like, np.ones_like, np.full_like, np.zeros, np.ones, np.full,
-                  np.shape, np.size, np.ndim, builtins.len, builtins.range, builtins.int,
-                  allocates=True)
+nondifferentiable(np.zeros_like, np.ones_like, np.zeros, np.ones, np.shape, np.size, np.ndim,
+                  builtins.len, builtins.range, builtins.int, allocates=True)
 # the result may be a view of the first argument
 for _op in (np.swapaxes, np.moveaxis, np.broadcast_to, np.atleast_1d, np.atleast_2d,
             np.diagonal):
