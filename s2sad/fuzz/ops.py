@@ -76,6 +76,24 @@ UNARY = [
     Op("np.arcsinh", ("T",), "T", "np.arcsinh({0})", lambda b: math.asinh(b), 1e9, 0.5),
     Op("np.arctanh", ("T",), "T", "np.arctanh(0.9 * np.tanh({0}))", lambda b: 1.5, 1e9, 0.4),
     Op("np.exp2", ("T",), "T", "np.exp2({0})", lambda b: 2.0 ** b, 2.0, 0.4),
+    # issue 14, lead: the numpy spellings of rules other rows reach by another name
+    Op("np.arccosh", ("T",), "T", "np.arccosh({0} * {0} + 1.5)",
+       lambda b: math.acosh(b * b + 1.5), 1e3, 0.3),
+    Op("np.log10", ("T",), "T", "np.log10({0} * {0} + 1.0)", lambda b: math.log10(b * b + 1),
+       1e3, 0.3),
+    Op("np.fabs", ("T",), "T", "np.fabs({0})", lambda b: b, LIM, 0.2),
+    Op("np.deg2rad", ("T",), "T", "np.deg2rad({0})", lambda b: 0.018 * b, 1e9, 0.15),
+    Op("np.radians", ("T",), "T", "np.radians({0})", lambda b: 0.018 * b, 1e9, 0.15),
+    Op("np.rad2deg", ("T",), "T", "np.rad2deg(0.01 * {0})", lambda b: 0.58 * b, 1e9, 0.15),
+    Op("np.degrees", ("T",), "T", "np.degrees(0.01 * {0})", lambda b: 0.58 * b, 1e9, 0.15),
+    Op("np.negative", ("T",), "T", "np.negative({0})", lambda b: b, 1e9, 0.15),
+    Op("np.positive", ("T",), "T", "np.positive({0})", lambda b: b, 1e9, 0.15),
+    Op("np.remainder", ("T",), "T", "np.remainder({0}, 2.0)", lambda b: 2.0, 1e9, 0.15),
+    Op("np.asarray", ("T",), "T", "np.asarray({0})", lambda b: b, 1e9, 0.15),
+    Op("np.copy", ("T",), "T", "np.copy({0})", lambda b: b, 1e9, 0.15),
+    Op("np.real", ("T",), "T", "np.real({0})", lambda b: b, 1e9, 0.15),
+    Op("np.squeeze", ("T",), "T", "np.squeeze(np.expand_dims({0}, 0), 0)", lambda b: b, 1e9,
+       0.15),
 ]
 
 BINARY = [
@@ -98,6 +116,17 @@ BINARY = [
        lambda a, b: min(a, 1.6), LIM, 0.4),
     Op("np.logaddexp", ("T", "T"), "T", "np.logaddexp({0}, {1})",
        lambda a, b: max(a, b) + 0.7, LIM, 0.4),
+    # issue 14, lead
+    Op("np.add", ("T", "T"), "T", "np.add({0}, {1})", lambda a, b: a + b, LIM, 0.2),
+    Op("np.subtract", ("T", "T"), "T", "np.subtract({0}, {1})", lambda a, b: a + b, LIM, 0.2),
+    Op("np.multiply", ("T", "T"), "T", "np.multiply({0}, {1})", lambda a, b: a * b, LIM, 0.2),
+    Op("np.divide", ("T", "T"), "T", "np.divide({0}, {1} * {1} + 1.0)", lambda a, b: a, LIM,
+       0.2),
+    Op("np.fmax", ("T", "T"), "T", "np.fmax({0}, {1})", lambda a, b: max(a, b), LIM, 0.2),
+    Op("np.fmin", ("T", "T"), "T", "np.fmin({0}, {1})", lambda a, b: max(a, b), LIM, 0.2),
+    Op("np.copysign", ("T", "T"), "T", "np.copysign({0}, {1})", lambda a, b: a, LIM, 0.2),
+    Op("np.logaddexp2", ("T", "T"), "T", "np.logaddexp2({0}, {1})",
+       lambda a, b: max(a, b) + 1.0, LIM, 0.2),
 ]
 
 #: shape-changing operations: (from shape, to shape) rows
@@ -168,6 +197,16 @@ CONVERT = [
     Op("keepdims", (M,), M, "({0} - np.mean({0}, axis=1, keepdims=True))", lambda b: 2 * b),
     Op("np.ravel", (M,), M, "np.reshape(np.ravel({0}), (2, 3))", lambda b: b, LIM, 0.5),
     Op("transpose2", (M,), M, "{0}.T.T", lambda b: b, LIM, 0.3),
+    # issue 14, lead: arrays made from numbers that carry derivatives
+    Op("np.full", (S,), V, "np.full(3, {0})", lambda b: b, LIM, 0.3),
+    Op("np.full_like", (S,), M, "(np.full_like(C23, {0}) * C23)", lambda b: 1.1 * b, LIM, 0.3),
+    Op("np.linspace", (S, S), V, "np.linspace({0}, {1}, 3)", lambda a, b: max(a, b), LIM, 0.3),
+    Op("np.linspace", (S,), W, "np.linspace({0}, 1.0, 2, endpoint=False)",
+       lambda b: max(b, 1.0), LIM, 0.3),
+    Op("np.arange", (S,), V, "np.arange({0}, {0} + 2.5)", lambda b: b + 2.0, LIM, 0.3),
+    Op("np.matmul", (M, V), W, "np.matmul({0}, {1})", lambda a, b: 3 * a * b, LIM, 0.3),
+    Op("np.amax", (V,), S, "np.amax({0})", lambda b: b, LIM, 0.2),
+    Op("np.amin", (W,), S, "np.amin({0})", lambda b: b, LIM, 0.2),
 ]
 
 
