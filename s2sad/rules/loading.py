@@ -20,6 +20,7 @@ def load_builtin_rules():
     from .. import runtime, runtime_forward
     from . import (containers, elementwise_rules, numpy_rules, operators,  # noqa: F401
                    runtime_rules)  # (registration)
+    from . import elementwise_more  # noqa: F401  (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():
