@@ -1,5 +1,6 @@
 """The numpy operations the generator emits (one row each) and the program constants."""
 
+import importlib.util
 import math
 import re
 from dataclasses import dataclass
@@ -13,6 +14,15 @@ CONST_SOURCE = ("C3 = np.array([0.3, -0.7, 1.1])\n"
                 "C2 = np.array([0.5, -1.2])\n"
                 "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n")
 LIM = 4.0          # values whose estimated bound exceeds this are squashed
+#: scipy is optional: its rows (``sps.``) are drawn only when it is installed (found,
+#: not imported: the fuzzer's own process imports it only by running such a program)
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+def imports_for(body):
+    """The import lines of a program whose code is ``body``: numpy, and scipy.special
+    as ``sps`` when the code calls it."""
+    return "import numpy as np\n" + ("import scipy.special as sps\n" if "sps." in body else "")
 
 
 # ------------------------------------------------------------------ operations
@@ -76,7 +86,14 @@ UNARY = [
     Op("np.arcsinh", ("T",), "T", "np.arcsinh({0})", lambda b: math.asinh(b), 1e9, 0.5),
     Op("np.arctanh", ("T",), "T", "np.arctanh(0.9 * np.tanh({0}))", lambda b: 1.5, 1e9, 0.4),
     Op("np.exp2", ("T",), "T", "np.exp2({0})", lambda b: 2.0 ** b, 2.0, 0.4),
-]
+    # issue 14, elementwise leftovers and scipy.special
+    Op("np.sinc", ("T",), "T", "np.sinc({0})", lambda b: 1.0, 1e9, 0.4),
+] + ([
+    Op("sps.expit", ("T",), "T", "sps.expit({0})", lambda b: 1.0, 1e9, 0.4),
+    Op("sps.erf", ("T",), "T", "sps.erf({0})", lambda b: 1.0, 1e9, 0.4),
+    Op("sps.gammaln", ("T",), "T", "sps.gammaln({0} * {0} + 0.5)",
+       lambda b: abs(math.lgamma(b * b + 0.5)) + 0.2, 2.0, 0.4),
+] if HAS_SCIPY else [])
 
 BINARY = [
     Op("add", ("T", "T"), "T", "({0} + {1})", lambda a, b: a + b, LIM, 3),
@@ -98,7 +115,11 @@ BINARY = [
        lambda a, b: min(a, 1.6), LIM, 0.4),
     Op("np.logaddexp", ("T", "T"), "T", "np.logaddexp({0}, {1})",
        lambda a, b: max(a, b) + 0.7, LIM, 0.4),
-]
+] + ([
+    # issue 14, scipy.special (the second argument positive)
+    Op("sps.xlogy", ("T", "T"), "T", "sps.xlogy({0}, {1} * {1} + 0.5)",
+       lambda a, b: a * max(abs(math.log(b * b + 0.5)), 0.7), LIM, 0.4),
+] if HAS_SCIPY else [])
 
 #: shape-changing operations: (from shape, to shape) rows
 CONVERT = [
@@ -168,7 +189,13 @@ CONVERT = [
     Op("keepdims", (M,), M, "({0} - np.mean({0}, axis=1, keepdims=True))", lambda b: 2 * b),
     Op("np.ravel", (M,), M, "np.reshape(np.ravel({0}), (2, 3))", lambda b: b, LIM, 0.5),
     Op("transpose2", (M,), M, "{0}.T.T", lambda b: b, LIM, 0.3),
-]
+] + ([
+    # issue 14, scipy.special
+    Op("sps.logsumexp", (V,), S, "sps.logsumexp({0})", lambda b: b + 1.1, LIM, 0.5),
+    Op("sps.logsumexp", (M,), V, "sps.logsumexp({0}, axis=0)", lambda b: b + 0.7, LIM, 0.5),
+    Op("sps.softmax", (V,), V, "sps.softmax({0})", lambda b: 1.0, LIM, 0.5),
+    Op("sps.softmax", (M,), M, "sps.softmax({0}, axis=1)", lambda b: 1.0, LIM, 0.5),
+] if HAS_SCIPY else [])
 
 
 _ATOM = re.compile(r"^[A-Za-z_][A-Za-z_0-9.]*$|^-?[0-9.]+$")
