@@ -1,5 +1,6 @@
 """The numpy operations the generator emits (one row each) and the program constants."""
 
+import importlib.util
 import math
 import re
 from dataclasses import dataclass
@@ -13,6 +14,15 @@ CONST_SOURCE = ("C3 = np.array([0.3, -0.7, 1.1])\n"
                 "C2 = np.array([0.5, -1.2])\n"
                 "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n")
 LIM = 4.0          # values whose estimated bound exceeds this are squashed
+#: scipy is optional: its rows (``sps.``) are drawn only when it is installed (found,
+#: not imported: the fuzzer's own process imports it only by running such a program)
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+def imports_for(body):
+    """The import lines of a program whose code is ``body``: numpy, and scipy.special
+    as ``sps`` when the code calls it."""
+    return "import numpy as np\n" + ("import scipy.special as sps\n" if "sps." in body else "")
 
 
 # ------------------------------------------------------------------ operations
@@ -94,7 +104,65 @@ UNARY = [
     Op("np.real", ("T",), "T", "np.real({0})", lambda b: b, 1e9, 0.15),
     Op("np.squeeze", ("T",), "T", "np.squeeze(np.expand_dims({0}, 0), 0)", lambda b: b, 1e9,
        0.15),
-]
+    # issue 14, elementwise leftovers and scipy.special
+    Op("np.sinc", ("T",), "T", "np.sinc({0})", lambda b: 1.0, 1e9, 0.4),
+    Op("np.i0", ("T",), "T", "np.i0(np.tanh({0}))", lambda b: 1.3, 1e9, 0.15),
+    Op("np.nan_to_num", ("T",), "T", "np.nan_to_num({0})", lambda b: b, 1e9, 0.15),
+    Op("np.float_power", ("T",), "T", "np.float_power({0} * {0} + 0.5, 1.5)",
+       lambda b: (b * b + 0.5) ** 1.5, 2.0, 0.15),
+] + ([
+    Op("sps.expit", ("T",), "T", "sps.expit({0})", lambda b: 1.0, 1e9, 0.4),
+    Op("sps.erf", ("T",), "T", "sps.erf({0})", lambda b: 1.0, 1e9, 0.4),
+    Op("sps.gammaln", ("T",), "T", "sps.gammaln({0} * {0} + 0.5)",
+       lambda b: abs(math.lgamma(b * b + 0.5)) + 0.2, 2.0, 0.4),
+    # issue 14, lead: every scipy.special rule, each kept in its domain
+    Op("sps.erfc", ("T",), "T", "sps.erfc({0})", lambda b: 2.0, 1e9, 0.15),
+    Op("sps.erfcx", ("T",), "T", "sps.erfcx({0} * {0})", lambda b: 1.0, 1e3, 0.15),
+    Op("sps.erfinv", ("T",), "T", "sps.erfinv(0.9 * np.tanh({0}))", lambda b: 1.2, 1e9, 0.15),
+    Op("sps.erfcinv", ("T",), "T", "sps.erfcinv(1.0 + 0.9 * np.tanh({0}))", lambda b: 1.2, 1e9,
+       0.15),
+    Op("sps.ndtr", ("T",), "T", "sps.ndtr({0})", lambda b: 1.0, 1e9, 0.15),
+    Op("sps.ndtri", ("T",), "T", "sps.ndtri(0.5 + 0.4 * np.tanh({0}))", lambda b: 1.3, 1e9,
+       0.15),
+    Op("sps.log_ndtr", ("T",), "T", "sps.log_ndtr({0})", lambda b: b * b / 2 + b + 1.0, LIM,
+       0.15),
+    Op("sps.logit", ("T",), "T", "sps.logit(0.5 + 0.4 * np.tanh({0}))", lambda b: 2.2, 1e9,
+       0.15),
+    Op("sps.log_expit", ("T",), "T", "sps.log_expit({0})", lambda b: b + 1.0, LIM, 0.15),
+    Op("sps.gamma", ("T",), "T", "sps.gamma({0} * {0} + 0.5)",
+       lambda b: max(math.gamma(b * b + 0.5), 1.8), 2.0, 0.15),
+    Op("sps.loggamma", ("T",), "T", "sps.loggamma({0} * {0} + 0.5)",
+       lambda b: abs(math.lgamma(b * b + 0.5)) + 0.6, 2.0, 0.15),
+    Op("sps.psi", ("T",), "T", "sps.psi({0} * {0} + 0.5)",
+       lambda b: math.log(b * b + 0.5) + 2.0, 1e3, 0.15),
+    Op("sps.polygamma", ("T",), "T", "sps.polygamma(1, {0} * {0} + 0.5)", lambda b: 5.0, 1e9,
+       0.15),
+    Op("sps.multigammaln", ("T",), "T", "sps.multigammaln({0} * {0} + 1.5, 2)",
+       lambda b: 2.0 * abs(math.lgamma(b * b + 1.5)) + 1.5, 2.0, 0.15),
+    Op("sps.gammainc", ("T",), "T", "sps.gammainc(1.5, {0} * {0} + 0.1)", lambda b: 1.0, 1e9,
+       0.15),
+    Op("sps.gammaincc", ("T",), "T", "sps.gammaincc(1.5, {0} * {0} + 0.1)", lambda b: 1.0, 1e9,
+       0.15),
+    Op("sps.i0", ("T",), "T", "sps.i0(np.tanh({0}))", lambda b: 1.3, 1e9, 0.15),
+    Op("sps.i0e", ("T",), "T", "sps.i0e({0})", lambda b: 1.0, 1e9, 0.15),
+    Op("sps.i1", ("T",), "T", "sps.i1(np.tanh({0}))", lambda b: 0.6, 1e9, 0.15),
+    Op("sps.i1e", ("T",), "T", "sps.i1e({0})", lambda b: 0.5, 1e9, 0.15),
+    Op("sps.iv", ("T",), "T", "sps.iv(1.5, {0} * {0} + 0.5)", lambda b: math.exp(b * b + 0.5),
+       1.5, 0.15),
+    Op("sps.ive", ("T",), "T", "sps.ive(1.5, {0} * {0} + 0.5)", lambda b: 1.0, 1e3, 0.15),
+    Op("sps.entr", ("T",), "T", "sps.entr({0} * {0} + 0.5)",
+       lambda b: (b * b + 0.5) * math.log(b * b + 1.5) + 0.4, 1e3, 0.15),
+    Op("sps.exp2", ("T",), "T", "sps.exp2(np.tanh({0}))", lambda b: 2.0, 1e9, 0.15),
+    Op("sps.exp10", ("T",), "T", "sps.exp10(0.3 * np.tanh({0}))", lambda b: 2.0, 1e9, 0.15),
+    Op("sps.expm1", ("T",), "T", "sps.expm1(np.tanh({0}))", lambda b: 1.8, 1e9, 0.15),
+    Op("sps.log1p", ("T",), "T", "sps.log1p({0} * {0})", lambda b: math.log1p(b * b), 1e3,
+       0.15),
+    Op("sps.cbrt", ("T",), "T", "sps.cbrt({0} * {0} + 0.5)", lambda b: (b * b + 0.5) ** (1 / 3),
+       1e3, 0.15),
+    Op("sps.beta", ("T",), "T", "sps.beta({0} * {0} + 0.5, 1.5)", lambda b: 1.6, 1e9, 0.15),
+    Op("sps.betaln", ("T",), "T", "sps.betaln({0} * {0} + 0.5, 1.5)",
+       lambda b: 1.5 * math.log(b * b + 2.0) + 0.5, 1e3, 0.15),
+] if HAS_SCIPY else [])
 
 BINARY = [
     Op("add", ("T", "T"), "T", "({0} + {1})", lambda a, b: a + b, LIM, 3),
@@ -127,7 +195,19 @@ BINARY = [
     Op("np.copysign", ("T", "T"), "T", "np.copysign({0}, {1})", lambda a, b: a, LIM, 0.2),
     Op("np.logaddexp2", ("T", "T"), "T", "np.logaddexp2({0}, {1})",
        lambda a, b: max(a, b) + 1.0, LIM, 0.2),
-]
+] + ([
+    # issue 14, scipy.special (the second argument positive)
+    Op("sps.xlogy", ("T", "T"), "T", "sps.xlogy({0}, {1} * {1} + 0.5)",
+       lambda a, b: a * max(abs(math.log(b * b + 0.5)), 0.7), LIM, 0.4),
+    # issue 14, lead
+    Op("sps.kl_div", ("T", "T"), "T", "sps.kl_div({0} * {0} + 0.5, {1} * {1} + 0.5)",
+       lambda a, b: (a * a + 0.5) * abs(math.log(2 * a * a + 1.0)) + b * b + 1.0, LIM, 0.15),
+    Op("sps.rel_entr", ("T", "T"), "T", "sps.rel_entr({0} * {0} + 0.5, {1} * {1} + 0.5)",
+       lambda a, b: (a * a + 0.5) * (abs(math.log(a * a + 0.5)) + math.log(b * b + 0.5) + 1.4),
+       LIM, 0.15),
+    Op("sps.xlog1py", ("T", "T"), "T", "sps.xlog1py({0}, {1} * {1})",
+       lambda a, b: a * math.log1p(b * b), LIM, 0.15),
+] if HAS_SCIPY else [])
 
 #: shape-changing operations: (from shape, to shape) rows
 CONVERT = [
@@ -207,7 +287,15 @@ CONVERT = [
     Op("np.matmul", (M, V), W, "np.matmul({0}, {1})", lambda a, b: 3 * a * b, LIM, 0.3),
     Op("np.amax", (V,), S, "np.amax({0})", lambda b: b, LIM, 0.2),
     Op("np.amin", (W,), S, "np.amin({0})", lambda b: b, LIM, 0.2),
-]
+] + ([
+    # issue 14, scipy.special
+    Op("sps.logsumexp", (V,), S, "sps.logsumexp({0})", lambda b: b + 1.1, LIM, 0.5),
+    Op("sps.logsumexp", (M,), V, "sps.logsumexp({0}, axis=0)", lambda b: b + 0.7, LIM, 0.5),
+    Op("sps.softmax", (V,), V, "sps.softmax({0})", lambda b: 1.0, LIM, 0.5),
+    Op("sps.softmax", (M,), M, "sps.softmax({0}, axis=1)", lambda b: 1.0, LIM, 0.5),
+    # issue 14, lead
+    Op("sps.log_softmax", (V,), V, "sps.log_softmax({0})", lambda b: 2 * b + 1.2, LIM, 0.15),
+] if HAS_SCIPY else [])
 
 
 _ATOM = re.compile(r"^[A-Za-z_][A-Za-z_0-9.]*$|^-?[0-9.]+$")

@@ -10,7 +10,7 @@ import s2sad
 from s2sad.fuzz.checker import check_program
 from s2sad.fuzz.constructs import CONSTRUCTS, REQUIRES, PROBE_SHAPES, _op_probe_terms
 from s2sad.fuzz.loader import _Loader, _run_mode, _s2sad_error_types
-from s2sad.fuzz.ops import BINARY, CONST_SOURCE, CONVERT, SHAPES, UNARY
+from s2sad.fuzz.ops import BINARY, CONST_SOURCE, CONVERT, SHAPES, UNARY, imports_for
 from s2sad.fuzz.program import Param, Program, _format
 
 
@@ -31,7 +31,7 @@ def probe_features(modes=("reverse", "forward"), loader=None):
             on = set()
 
             def try_probe(source, args, output, stem):
-                module = loader.load("import numpy as np\n\n" + CONST_SOURCE + "\n\n" + source,
+                module = loader.load(imports_for(source) + "\n" + CONST_SOURCE + "\n\n" + source,
                                      stem)
                 try:
                     _run_mode(s2sad, module.f, args, [0], mode, output)

@@ -9,6 +9,7 @@ from . import optional
 
 #: library module -> the module of s2sad's rules for it (one line each)
 OPTIONAL_RULES = {
+    "scipy.special": "s2sad.rules.scipy_special",
 }
 
 
@@ -18,8 +19,8 @@ def load_builtin_rules():
     import numpy
 
     from .. import runtime, runtime_forward
-    from . import (containers, creation_rules, elementwise_rules, numpy_rules,  # noqa: F401
-                   operators, runtime_rules)  # (registration)
+    from . import (containers, creation_rules, elementwise_more,  # noqa: F401
+                   elementwise_rules, numpy_rules, operators, runtime_rules)  # (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

@@ -23,6 +23,7 @@ from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entri
                     loop_items_dot, sorted_bar, sorted_dot)  # noqa: F401
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cross,
                           power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
+from .elementwise_more import bessel_i, finite_mask, sinc_slope  # noqa: F401
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                      ensure_scalar_output, ensure_unshared, unshared)  # noqa: F401
 from .indexing import (add_at, add_at_key, cast_bar, cast_dot, concatenate_bar,

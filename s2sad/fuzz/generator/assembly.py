@@ -9,7 +9,7 @@ from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
 from s2sad.fuzz.generator.state import Draft, _Context, _Var
 from s2sad.fuzz.generator.statements import Statements
-from s2sad.fuzz.ops import CONST_SOURCE, LIM, M, S, SHAPES, V, W
+from s2sad.fuzz.ops import CONST_SOURCE, LIM, M, S, SHAPES, V, W, imports_for
 from s2sad.fuzz.program import Program, _format
 
 
@@ -93,7 +93,9 @@ class Generator:
         decorator (maybe), the helpers, and ``f`` with its signature and body."""
         names = [p.name for p in self.draft.params] + extra + (["*"] + kwonly if kwonly else [])
         sig = ", ".join(names)
-        imports, defs = "import numpy as np\n", ""
+        imports = imports_for("\n".join(self.draft.lines + helper_texts + self.draft.box_helpers
+                                         + list(module_globals or ())))
+        defs = ""
         if module_globals:
             defs += "\n".join(module_globals) + "\n"
         if self.draft.need_same:
