@@ -51,7 +51,8 @@ def einsum_adjoint(y, y_bar, subscripts, op0=None, op1=None, op2=None, op3=None,
 
 @tangent(np.einsum)
 def einsum_tangent(y, subscripts, op0, op1, op2, op3, op4, op5, op6, op7, optimize,
-                   subscripts_dot, op0_dot, op1_dot, op2_dot, op3_dot, op4_dot, op5_dot, op6_dot, op7_dot):
+                   subscripts_dot, op0_dot, op1_dot, op2_dot, op3_dot, op4_dot, op5_dot,
+                   op6_dot, op7_dot):
     s = einsum_check(subscripts)
     return (einsum_refused(subscripts_dot)
             + einsum_of(s, op0_dot, op1, op2, op3, op4, op5, op6, op7, optimize)

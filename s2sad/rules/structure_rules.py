@@ -10,8 +10,9 @@ copied), written with numpy or a helper of :mod:`s2sad.runtime.structure`.
 import numpy as np
 
 from ..runtime.shapes import unbroadcast_to
-from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, pad_bar, pad_constant_bar, pad_dot,
-                                 repeat_array_bar, roll_bar, rollaxis_bar, tile_bar)
+from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, pad_bar,
+                                 pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
+                                 rollaxis_bar, tile_bar)
 from .records import declare
 from .registry import METHODS, adjoint, tangent
 
