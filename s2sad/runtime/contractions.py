@@ -65,22 +65,63 @@ def einsum_plan(subscripts, ndims):
     return tuple(explicit), out
 
 
-def _operands(subscripts, values):
-    """The operands of an einsum call: ``values`` (op0...op7) up to the count its
-    subscripts name."""
-    count = subscripts.split("->")[0].count(",") + 1
+@functools.lru_cache(maxsize=1024)
+def _counted(subscripts):
+    """``subscripts`` without spaces, and how many operands it names."""
+    subscripts = subscripts.replace(" ", "")
+    return subscripts, subscripts.split("->")[0].count(",") + 1
+
+
+def _parse(subscripts):
+    """The subscripts of an einsum call, checked, and the number of its operands."""
+    subscripts, count = _counted(_subscripts(subscripts))
     if count > MAX_OPERANDS:
         raise NoDerivativeRuleError(
             f"np.einsum is differentiated with at most {MAX_OPERANDS} operands; this call "
             f"has {count}", hint="split the contraction into several np.einsum calls")
-    return values[:count]
+    return subscripts, count
 
 
-def _contract(inputs, arrays, output, optimize):
-    """``np.einsum`` of ``arrays`` with ``inputs`` into ``output``: one call."""
-    if not optimize and len(arrays) > 2:
-        optimize = "greedy"
-    return np.einsum(",".join(inputs) + "->" + output, *arrays, optimize=optimize)
+def _shape(x):
+    return x.shape if x.__class__ is np.ndarray else np.shape(x)
+
+
+def _sizes(specs, shapes):
+    """letter -> its size: the largest among its axes in ``specs`` of ``shapes``."""
+    size = {}
+    for spec, shape in zip(specs, shapes):
+        for c, n in zip(spec, shape):
+            size[c] = max(size.get(c, 1), n)
+    return size
+
+
+@functools.lru_cache(maxsize=1024)
+def _bar_plan(subscripts, k, shapes):
+    """How :func:`einsum_bar` computes the adjoint of operand ``k`` of operands of
+    ``shapes``: the contraction's subscripts, then the axes to sum (operand ``k``
+    broadcast along them), the shape to reshape to (axes only operand ``k`` has), the
+    shape to broadcast to, and the subscripts of the diagonal view to write into
+    (operand ``k`` repeats an index); None where there is nothing to do."""
+    specs, out = einsum_plan(subscripts, tuple(len(s) for s in shapes))
+    own, shape = specs[k], shapes[k]
+    others = [i for i in range(len(shapes)) if i != k]
+    unique = "".join(dict.fromkeys(own))
+    seen = set(out).union(*[specs[i] for i in others])
+    kept = "".join(c for c in unique if c in seen)
+    spec = ",".join([out] + [specs[i] for i in others]) + "->" + kept
+    everywhere = _sizes(specs, shapes)
+    elsewhere = _sizes([specs[i] for i in others], [shapes[i] for i in others])
+    got = [everywhere[c] if c in out else elsewhere[c] for c in kept]
+    mine = {c: shape[own.index(c)] for c in unique}
+    summed = tuple(i for i, c in enumerate(kept) if mine[c] == 1 and got[i] != 1)
+    got = [1 if i in summed else n for i, n in enumerate(got)]
+    mid = None
+    if kept != unique:   # axes only operand k has: the same value all along them
+        mid = tuple(got[kept.index(c)] if c in kept else 1 for c in unique)
+    target = tuple(mine[c] for c in unique)
+    broadcast = target if tuple(mid or got) != target else None
+    diagonal = own + "->" + unique if unique != own else None
+    return spec, summed or None, mid, broadcast, diagonal, not others, len(others) > 1
 
 
 @fact(allocates=True)
@@ -90,33 +131,24 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
     which is passed as its shape (a tuple): an einsum of ``g`` with the other operands,
     put on the diagonal where operand ``k`` repeats an index, spread along the axes
     only operand ``k`` has, and summed along the axes it broadcasts."""
-    subscripts = _subscripts(subscripts)
-    operands = _operands(subscripts, (op0, op1, op2, op3, op4, op5, op6, op7))
-    shape = tuple(operands[k])
-    ndims = tuple(len(shape) if i == k else np.ndim(o) for i, o in enumerate(operands))
-    specs, out = einsum_plan(subscripts, ndims)
-    own = specs[k]
-    others = [i for i in range(len(operands)) if i != k]
-    unique = "".join(dict.fromkeys(own))
-    seen = set(out).union(*[specs[i] for i in others])
-    kept = "".join(c for c in unique if c in seen)
-    r = _contract([out] + [specs[i] for i in others], [g] + [operands[i] for i in others],
-                  kept, optimize)
-    if len(others) == 0:
-        r = np.array(r, dtype=np.result_type(r, float))   # (an einsum of g alone may view it)
-    size = {c: shape[own.index(c)] for c in unique}
-    summed = tuple(i for i, c in enumerate(kept) if size[c] == 1 and r.shape[i] != 1)
-    if summed:   # operand k broadcast along these axes
+    subscripts, count = _parse(subscripts)
+    operands = (op0, op1, op2, op3, op4, op5, op6, op7)[:count]
+    shapes = tuple(tuple(o) if i == k else _shape(o) for i, o in enumerate(operands))
+    spec, summed, mid, broadcast, diagonal, alone, several = _bar_plan(subscripts, k, shapes)
+    others = [o for i, o in enumerate(operands) if i != k]
+    r = np.einsum(spec, g, *others, optimize=optimize or (several and "greedy"))
+    if alone:   # (an einsum of g alone may be a view of it)
+        r = np.array(r, dtype=np.result_type(r, float))
+    if summed:
         r = np.sum(r, axis=summed, keepdims=True)
-    if kept != unique:   # axes only operand k has: the same value all along them
-        r = np.reshape(r, tuple(r.shape[kept.index(c)] if c in kept else 1 for c in unique))
-    target = tuple(size[c] for c in unique)
-    if np.shape(r) != target:   # (and where the others broadcast along operand k's axes)
-        r = np.broadcast_to(r, target).copy()
-    if unique == own:
+    if mid is not None:
+        r = np.reshape(r, mid)
+    if broadcast is not None:
+        r = np.broadcast_to(r, broadcast).copy()
+    if diagonal is None:
         return r
-    z = np.zeros(shape, dtype=np.result_type(r, float))
-    np.einsum(own + "->" + unique, z)[...] = r   # a writable view of the diagonal
+    z = np.zeros(shapes[k], dtype=np.result_type(r, float))
+    np.einsum(diagonal, z)[...] = r   # a writable view of the diagonal
     return z
 
 
@@ -147,8 +179,8 @@ def einsum_of(subscripts, op0=None, op1=None, op2=None, op3=None, op4=None, op5=
               op6=None, op7=None, optimize=False):
     """``np.einsum(subscripts, op0, op1..., optimize=optimize)`` of the operands its
     subscripts name (the tangent rule of ``np.einsum`` calls it, one term per operand)."""
-    subscripts = _subscripts(subscripts)
-    operands = _operands(subscripts, (op0, op1, op2, op3, op4, op5, op6, op7))
+    subscripts, count = _parse(subscripts)
+    operands = (op0, op1, op2, op3, op4, op5, op6, op7)[:count]
     return np.einsum(subscripts, *operands, optimize=optimize)
 
 
