@@ -280,13 +280,18 @@ def free_names_of(fn):
     return loads - local
 
 
+def _same_number(a, b):
+    """Two rules' constants of one name and value (``LN2`` of two rule modules)."""
+    return type(a) is type(b) and type(a) in (int, float) and a == b
+
+
 def emit_module(generated, free_bindings, header_lines, source_module=None,
                 module_globals=None, extras=(), sources=None):
     """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects
     (``sources``: see :func:`import_lines`)."""
     bindings = dict(free_bindings)
     for name, obj in generated.bindings.items():
-        if name in bindings and bindings[name] is not obj:
+        if name in bindings and bindings[name] is not obj and not _same_number(bindings[name], obj):
             raise AssertionError(f"generated code binds {name!r} twice")  # pragma: no cover
         bindings[name] = obj
     functions = list(extras) + [generated]

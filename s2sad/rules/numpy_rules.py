@@ -426,13 +426,9 @@ nondifferentiable(np.imag, view=True, attributes=("imag",), spelling="np.imag")
 
 # the result is always new (the max and min of an array are new numbers; np.amax and
 # np.amin are not declared: what does not allocate is only checked at run time)
-for _op in (np.max, np.min, np.matmul, np.tensordot, np.cumsum, np.cumprod):
+for _op in (np.max, np.min, np.matmul, np.cumsum, np.cumprod):
     declare(_op, allocates=True)
 nondifferentiable(np.zeros_like, np.ones_like, np.zeros, np.ones, np.shape, np.size, np.ndim,
                   builtins.len, builtins.range, builtins.int, allocates=True)
-# the result may be a view of the first argument
-for _op in (np.swapaxes, np.moveaxis, np.broadcast_to, np.atleast_1d, np.atleast_2d,
-            np.diagonal):
-    declare(_op, view=True)
 # every ufunc (np.sin, np.add...) makes a new array
 declare_allocating_type(np.ufunc)

@@ -22,6 +22,7 @@ from ..runtime import unbroadcast
 from ..runtime.elementwise import xdivy
 from ..scipy_special_runtime import (lse_keep, lse_weigh, lse_weigh_tangent, multi_polygamma,
                                      multi_polygamma_tangent, no_slope)
+from .elementwise_rules import LN2, LN10   # (one object per name in generated code)
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
 
@@ -29,8 +30,6 @@ TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 HALF_SQRT_PI = 0.5 * math.sqrt(math.pi)
 SQRT_2PI = math.sqrt(2.0 * math.pi)
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
-LN2 = math.log(2.0)
-LN10 = math.log(10.0)
 
 linear_helper(lse_keep, ("g",))
 runtime_tangent(lse_weigh)(lse_weigh_tangent)

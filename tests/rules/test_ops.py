@@ -554,3 +554,19 @@ def test_the_facts_the_passes_read():
     assert registry.VIEW_ATTRIBUTES == {"T": (np.transpose, "np.transpose"),
                                         "real": (np.real, "np.real"),
                                         "imag": (np.imag, "np.imag")}
+
+
+def test_no_two_rules_read_one_name_as_different_objects():
+    """Generated code binds each free name of a template once, at module level: two rules
+    whose templates read the same name must mean the same object by it (LN2 of two rule
+    modules once made generated code bind LN2 twice)."""
+    from s2sad.rules import registry
+    _op_rules()   # (loads every rule module, the optional ones the fixtures imported)
+    seen = {}
+    for rule in list(registry._RULES.values()):
+        for template in (rule.adjoint, rule.tangent):
+            for name, obj in (template.free.items() if template is not None else ()):
+                first = seen.setdefault(name, (obj, template.fn))
+                assert first[0] is obj or (type(obj) in (int, float) and first[0] == obj), (
+                    f"{name!r} is {first[0]!r} in {first[1].__module__}.{first[1].__name__} "
+                    f"and {obj!r} in {template.fn.__module__}.{template.fn.__name__}")

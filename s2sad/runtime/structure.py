@@ -1,0 +1,176 @@
+"""Adjoints of numpy's functions that move, copy or pick elements: diagonals
+(``np.diag``, ``np.diagonal``), copies (``np.tile``, ``np.repeat``, ``np.pad``),
+rolls (``np.roll``, ``np.rollaxis``).  Each is linear in the adjoint ``g`` it receives
+and reads only the shape of the primal argument (``@fact(linear=("g",))``: its
+tangent, for second order, is the helper applied to ``g``'s tangent).
+"""
+
+import numpy as np
+
+from ..errors import NoDerivativeRuleError
+from ..rules.records import fact
+from .shapes import unbroadcast_to
+
+
+def _diagonal_index(shape, offset):
+    """Rows and columns of the ``offset`` diagonal of a matrix of ``shape``."""
+    rows, cols = shape
+    start_r, start_c = (0, offset) if offset >= 0 else (-offset, 0)
+    n = max(0, min(rows - start_r, cols - start_c))
+    i = np.arange(n)
+    return i + start_r, i + start_c
+
+
+@fact(allocates=True, linear=("g",))
+def diag_bar(g, v, k=0):
+    """Adjoint of ``np.diag(v, k)``: a matrix's diagonal for a vector ``v``, the
+    diagonal put back into zeros of ``v``'s shape for a matrix ``v``."""
+    shape = np.shape(v)
+    if len(shape) == 1:
+        return np.diag(g, k)
+    out = np.zeros(shape, dtype=np.result_type(g, float))
+    out[_diagonal_index(shape, k)] = g
+    return out
+
+
+@fact(allocates=True, linear=("g",))
+def diagonal_bar(g, a, offset=0, axis1=0, axis2=1):
+    """Adjoint of ``np.diagonal(a, offset, axis1, axis2)``: ``g`` (the diagonal along
+    its last axis) put back on that diagonal of zeros of ``a``'s shape."""
+    shape = np.shape(a)
+    out = np.zeros(shape, dtype=np.result_type(g, float))
+    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))   # a view of out
+    rows, cols = _diagonal_index(moved.shape[-2:], offset)
+    moved[..., rows, cols] = g
+    return out
+
+
+@fact(allocates=True, linear=("g",))
+def tile_bar(g, A, reps):
+    """Adjoint of ``np.tile(A, reps)``: ``g`` summed over the copies."""
+    shape = np.shape(A)
+    reps = (int(reps),) if np.ndim(reps) == 0 else tuple(int(r) for r in reps)
+    n = max(len(shape), len(reps))
+    full = (1,) * (n - len(shape)) + tuple(shape)
+    reps = (1,) * (n - len(reps)) + reps
+    split = tuple(s for pair in zip(reps, full) for s in pair)
+    summed = np.sum(np.reshape(g, split), axis=tuple(range(0, 2 * n, 2)))
+    return np.reshape(summed, shape)
+
+
+@fact(allocates=True, linear=("g",))
+def repeat_array_bar(g, a, repeats, axis=None):
+    """Adjoint of ``np.repeat(a, repeats, axis)``: ``g`` summed over each element's
+    copies (an element repeated 0 times gets 0)."""
+    shape = np.shape(a)
+    if axis is None:
+        n, rest, moved = int(np.prod(shape, dtype=int)), (), np.ravel(g)
+    else:
+        axis = axis % len(shape)
+        n, moved = shape[axis], np.moveaxis(np.asarray(g), axis, 0)
+        rest = moved.shape[1:]
+    owner = np.repeat(np.arange(n), repeats)
+    out = np.zeros((n,) + rest, dtype=np.result_type(g, float))
+    np.add.at(out, owner, moved)
+    if axis is None:
+        return np.reshape(out, shape)
+    return np.moveaxis(out, 0, axis)
+
+
+@fact(allocates=True, linear=("g",))
+def roll_bar(g, shift, axis=None):
+    """Adjoint of ``np.roll(a, shift, axis)``: ``g`` rolled back."""
+    back = -shift if np.ndim(shift) == 0 else tuple(-s for s in shift)
+    return np.roll(g, back, axis)
+
+
+@fact(linear=("g",))
+def rollaxis_bar(g, a, axis, start=0):
+    """Adjoint of ``np.rollaxis(a, axis, start)``: ``g`` with its axes put back."""
+    n = np.ndim(a)
+    order = np.rollaxis(np.empty(tuple(range(1, n + 1))), axis, start).shape
+    return np.transpose(g, np.argsort([s - 1 for s in order]))
+
+
+# ----------------------------------------------------------------------- np.pad
+
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+def _pad_sources(shape, pad_width, mode):
+    """For each element of ``np.pad`` of an array of ``shape``: the flat index of the
+    element it copies, or ``-1 - j`` for the constant ``j`` of the (ndim, 2) table of
+    constant values (mode 'constant')."""
+    if not isinstance(mode, str) or mode not in _PAD_MODES:
+        raise NoDerivativeRuleError(
+            f"np.pad is differentiated in the modes {', '.join(_PAD_MODES)}, not {mode!r}",
+            hint="pad with one of those modes, or register your own rule with @s2sad.adjoint")
+    size = int(np.prod(shape, dtype=int))
+    index = np.arange(size).reshape(shape)
+    if mode != "constant":
+        return np.pad(index, pad_width, mode)
+    codes = -1 - np.arange(2 * len(shape)).reshape(len(shape), 2)
+    return np.pad(index, pad_width, mode, constant_values=codes)
+
+
+@fact(allocates=True, linear=("g",))
+def pad_bar(g, array, pad_width, mode="constant"):
+    """Adjoint of ``np.pad(array, pad_width, mode)`` with respect to ``array``: each
+    element of ``g`` added to the element it copies (edge, reflect, symmetric, wrap
+    copy an element several times)."""
+    shape = np.shape(array)
+    sources = _pad_sources(shape, pad_width, mode).ravel()
+    inside = sources >= 0
+    size = int(np.prod(shape, dtype=int))
+    flat = np.bincount(sources[inside], weights=np.ravel(g)[inside], minlength=size)
+    return np.reshape(flat, shape)
+
+
+@fact(allocates=True, linear=("g",))
+def pad_constant_bar(g, array, pad_width, mode="constant", constant_values=0):
+    """Adjoint of ``np.pad(array, pad_width, 'constant', constant_values=c)`` with
+    respect to ``c``: ``g`` summed over the padding each constant fills (0 in the other
+    modes, which take no constant)."""
+    shape = np.shape(array)
+    if mode != "constant":
+        return np.zeros(np.shape(constant_values))
+    sources = _pad_sources(shape, pad_width, mode).ravel()
+    outside = sources < 0
+    table = np.bincount(-1 - sources[outside], weights=np.ravel(g)[outside],
+                        minlength=2 * len(shape)).reshape(len(shape), 2)
+    target = np.shape(constant_values)
+    return np.reshape(unbroadcast_to(table, target), target)
+
+
+def pad_dot(array_dot, pad_width, mode="constant", constant_values_dot=0.0):
+    """The tangent of ``np.pad(array, pad_width, mode, constant_values=c)``: the padding
+    of the tangents (``c``'s in mode 'constant')."""
+    if mode == "constant":
+        return np.pad(array_dot, pad_width, mode, constant_values=constant_values_dot)
+    _pad_sources(np.shape(array_dot), pad_width, mode)   # (refuses other modes)
+    return np.pad(array_dot, pad_width, mode)
+
+
+def _memory_order(a, order):
+    """The order 'C' or 'F' that ``a.flatten(order)`` reads ``a`` in."""
+    if order in ("C", "F", None):
+        return order or "C"
+    flags = np.asarray(a).flags
+    if order == "A":
+        return "F" if flags.f_contiguous and not flags.c_contiguous else "C"
+    if order == "K" and (flags.c_contiguous or flags.f_contiguous):
+        return "C" if flags.c_contiguous else "F"
+    raise NoDerivativeRuleError(
+        f"x.flatten({order!r}) of an array that is neither C- nor Fortran-contiguous is "
+        f"not differentiated", hint="flatten in order 'C' or 'F'")
+
+
+@fact(allocates=True, linear=("g",))
+def flatten_bar(g, a, order="C"):
+    """Adjoint of ``a.flatten(order)``: ``g`` reshaped to ``a``'s shape in that order."""
+    return np.reshape(g, np.shape(a), order=_memory_order(a, order))
+
+
+def flatten_dot(a, a_dot, order="C"):
+    """The tangent of ``a.flatten(order)``: ``a_dot`` read in the order ``a`` is read."""
+    return np.array(np.ravel(a_dot, order=_memory_order(a, order)))
