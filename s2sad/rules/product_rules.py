@@ -26,7 +26,8 @@ nondifferentiable(einsum_check, einsum_refused, tensordot_subscripts, inner_subs
 # such parameter); optimize= is passed on
 # (subscripts is differentiable only to refuse the interleaved form whose first
 # argument is an array: einsum_refused raises)
-@adjoint(np.einsum, nondiff=("optimize",))
+# (the result may be a view of an operand: 'ii->i' and 'ij->ji' of one operand are)
+@adjoint(np.einsum, nondiff=("optimize",), view="any")
 def einsum_adjoint(y, y_bar, subscripts, op0=None, op1=None, op2=None, op3=None, op4=None,
                    op5=None, op6=None, op7=None, optimize=False):
     s = einsum_check(subscripts)

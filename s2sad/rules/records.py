@@ -30,8 +30,10 @@ class Facts:
     #: ``nondiff``); a runtime helper names the parameters it is linear in, the others
     #: being constant (``linear=("g",)`` on ``def sum_bar(g, x, axis, keepdims)``)
     linear: Any = False
-    #: the result may share memory with (be a view of) its first argument
-    view: bool = False
+    #: the result may share memory with (be a view of) its first argument (``True``),
+    #: or with any of its array arguments (``"any"``: ``np.einsum('ii->i', a)`` is a
+    #: view of ``a``, which comes after the subscripts)
+    view: Any = False
     #: the result is always a new object holding none of the arguments (without ``out=``)
     allocates: bool = False
     #: a reduction (whole, or along ``axis`` with ``keepdims``): how it combines the
@@ -113,6 +115,13 @@ def reduction(obj):
 def linear(obj):
     """Whether ``obj``'s tangent is ``obj`` applied to the tangents."""
     return facts(obj).linear
+
+
+def any_view_names():
+    """The names of the ops declared ``view="any"`` (the result may be a view of any of
+    their arguments, not only the first)."""
+    return frozenset(target.__name__ for target, record in _FACTS.values()
+                     if record.view == "any")
 
 
 def view_names(runtime=False):

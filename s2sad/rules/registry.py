@@ -40,8 +40,8 @@ import gast
 from ..errors import RuleDefinitionError
 from ..syntax import anno
 from . import identity, optional
-from .records import (Facts, allocates, declare, declare_allocating_type, facts,  # noqa: F401
-                      linear, reduction, view_names, view_of)
+from .records import (Facts, allocates, any_view_names, declare,  # noqa: F401
+                      declare_allocating_type, facts, linear, reduction, view_names, view_of)
 
 
 @dataclass

@@ -98,10 +98,13 @@ class AliasRecorder:
             self.item_read(name, value)
         elif isinstance(value, gast.Call):
             fn = anno.get(value, anno.CALLEE)
-            if not self.call_result(name, value, fn) and value.args \
-                    and isinstance(value.args[0], gast.Name) \
-                    and getattr(fn, "__name__", "") in registry.view_names():
-                self.link(name, value.args[0].id)
+            if self.call_result(name, value, fn) or \
+                    getattr(fn, "__name__", "") not in registry.view_names():
+                return
+            viewed = value.args if registry.view_of(fn) == "any" else value.args[:1]
+            for arg in viewed:
+                if isinstance(arg, gast.Name):
+                    self.link(name, arg.id)
 
     def displayed(self, name, value):
         """A tuple, list or dict display, or a list's ``+``/``*``: record what ``name``

@@ -1,0 +1,38 @@
+"""np.einsum's result may be a view of any operand ('ii->i', 'ij->ji' of one operand
+are), not only of its first argument (the subscripts): a write through it into an
+array read later is refused like any write through a view (before issue 14's fix it
+changed the argument and gave a wrong gradient, silently)."""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import SharedWriteError
+from s2sad.testing import check_grads
+
+
+def test_a_write_through_an_einsum_view_is_refused(load):
+    module = load("einsum_views", """
+        import numpy as np
+
+        def diagonal_write(A):
+            d = np.einsum('ii->i', A)
+            d[0] = 5.0
+            return np.sum(A * A)
+
+        def transpose_write(A):
+            d = np.einsum('ij->ji', A)
+            d[0, 1] = 5.0 * d[1, 0]
+            return np.sum(A * A)
+
+        def copied_first(A):
+            d = np.einsum('ii->i', A).copy()
+            d[0] = 5.0
+            return np.sum(A * A) + np.sum(d)
+        """)
+    A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for f in (module.diagonal_write, module.transpose_write):
+        for transform in (s2sad.grad, s2sad.jvp):
+            with pytest.raises(SharedWriteError, match="shares its memory"):
+                transform(f)
+    check_grads(module.copied_first, (A,), modes=("reverse", "forward"))
