@@ -32,7 +32,9 @@ def test_a_write_through_an_einsum_view_is_refused(load):
         """)
     A = np.array([[1.0, 2.0], [3.0, 4.0]])
     for f in (module.diagonal_write, module.transpose_write):
-        for transform in (s2sad.grad, s2sad.jvp):
-            with pytest.raises(SharedWriteError, match="shares its memory"):
-                transform(f)
+        with pytest.raises(SharedWriteError, match="shares its memory"):
+            s2sad.grad(f)(A)
+        with pytest.raises(SharedWriteError, match="shares its memory"):
+            s2sad.jvp(f)(A, np.ones_like(A))
+        assert A[0, 0] == 1.0 and A[0, 1] == 2.0   # the argument is left as it was
     check_grads(module.copied_first, (A,), modes=("reverse", "forward"))
