@@ -14,8 +14,13 @@ Ops with several outputs (slogdet, eigh) receive ``y`` and ``y_bar`` as tuples.
 
 import numpy as np
 
-from ..runtime.linalg import (cholesky_lower, diag_embed, diag_part, eigh_gaps, lift, matvec_like, mT,
-                              outer_like, phi, solve_like, triangle_bar, triangle_sym)
+from ..runtime.linalg import (matrix_power_bar, matrix_power_dot, multi_dot_bar,
+                              multi_dot_dot, as_col, as_row, cholesky_lower, constant_dot, diag_embed,
+                              diag_part, eigh_gaps, full_rank, lift, matvec_like, mT,
+                              outer_like, phi, qr_checked, residuals_bar, residuals_dot,
+                              skew_lower, solve_like,
+                              svd_cotangents, svd_factors, svd_gaps, svd_inverse,
+                              svd_tangent, triangle_bar, triangle_sym)
 from ..runtime.shapes import unbroadcast
 from .registry import adjoint, tangent
 
@@ -120,3 +125,126 @@ def eigvalsh_adjoint(y, y_bar, a, UPLO="L"):
 def eigvalsh_tangent(y, a, UPLO, a_dot):
     v = np.linalg.eigh(a, UPLO)[1]
     return diag_part(mT(v) @ triangle_sym(a_dot, UPLO) @ v)
+
+
+# --------------------------------------------------------------------- svd
+# a = U diag(S) Vh (Townsend's adjoint, reduced factors): F_ij = 1 / (s_j^2 - s_i^2),
+# U_bar and Vh_bar refused at repeated or zero singular values; S alone (compute_uv=False,
+# or svd(a)[1]) is differentiable everywhere
+
+
+@adjoint(np.linalg.svd, nondiff=("full_matrices", "compute_uv", "hermitian"), allocates=True)
+def svd_adjoint(y, y_bar, a, full_matrices=True, compute_uv=True, hermitian=False):
+    p = svd_factors(y, a, full_matrices, compute_uv, hermitian)
+    q = svd_cotangents(y_bar, a, full_matrices, compute_uv)
+    u = p[0]
+    s = p[1]
+    vh = p[2]
+    x = mT(u) @ q[0]
+    z = vh @ mT(q[2])
+    f = svd_gaps(s, (q[0], q[2]))
+    inv_s = svd_inverse(s, (q[0], q[2]))
+    middle = (f * (x - mT(x))) * as_row(s) + diag_embed(q[1]) \
+        + as_col(s) * (f * (z - mT(z)))
+    return (u @ middle @ vh + ((q[0] - u @ x) * as_row(inv_s)) @ vh
+            + u @ (as_col(inv_s) * (q[2] - mT(z) @ vh)))
+
+
+@tangent(np.linalg.svd)
+def svd_tangent_rule(y, a, full_matrices, compute_uv, hermitian, a_dot):
+    return svd_tangent(y, a, a_dot, full_matrices, compute_uv, hermitian)
+
+
+# ---------------------------------------------------------------------- qr
+# a = Q R (tall or square): M = R R_bar^T - Q_bar^T Q, a_bar = (Q_bar + Q copyltu(M)) R^-T;
+# tangent C = Q^T dA R^-1, W = skew(C): dR = (C - W) R, dQ = dA R^-1 - Q (C - W)
+
+
+@adjoint(np.linalg.qr, nondiff=("mode",), allocates=True)
+def qr_adjoint(y, y_bar, a, mode="reduced"):
+    p = qr_checked(y, a, mode)
+    m = p[1] @ mT(y_bar[1]) - mT(y_bar[0]) @ p[0]
+    return mT(np.linalg.solve(p[1], mT(y_bar[0] + p[0] @ triangle_sym(m, "L"))))
+
+
+@tangent(np.linalg.qr)
+def qr_tangent(y, a, mode, a_dot):
+    p = qr_checked(y, a, mode)
+    da_rinv = mT(np.linalg.solve(mT(p[1]), mT(a_dot)))
+    c = mT(p[0]) @ da_rinv
+    upper = c - skew_lower(c)
+    return da_rinv - p[0] @ upper, upper @ p[1]
+
+
+# -------------------------------------------------------------------- pinv
+# full rank (refused otherwise): Y = pinv(a),
+# dY = -Y dA Y + Y Y^T dA^T (I - a Y) + (I - Y a) dA^T Y^T Y
+
+
+@adjoint(np.linalg.pinv, nondiff=("rcond", "hermitian"), allocates=True)
+def pinv_adjoint(y, y_bar, a, rcond=None, hermitian=False):
+    p = full_rank(y, a, "np.linalg.pinv")
+    yt = mT(p)
+    left = mT(y_bar) @ p @ yt
+    right = yt @ p @ mT(y_bar)
+    return -(yt @ y_bar @ yt) + left - a @ (p @ left) + right - (right @ p) @ a
+
+
+@tangent(np.linalg.pinv)
+def pinv_tangent(y, a, rcond, hermitian, a_dot):
+    p = full_rank(y, a, "np.linalg.pinv")
+    dat = mT(a_dot)
+    left = p @ mT(p) @ dat
+    right = dat @ mT(p) @ p
+    return -(p @ a_dot @ p) + left - (left @ a) @ p + right - p @ (a @ right)
+
+
+# ------------------------------------------------------------------- lstsq
+# full column rank (refused otherwise): x = (a^T a)^-1 a^T b, r = b - a x;
+# z = (a^T a)^-1 x_bar, b_bar = a z + 2 r res_bar, a_bar = r z^T - b_bar x^T;
+# the singular values s get U diag(s_bar) Vh, the rank no derivative
+
+
+@adjoint(np.linalg.lstsq, nondiff=("rcond",), allocates=True)
+def lstsq_adjoint(y, y_bar, a, b, rcond=None):
+    x = full_rank(y[0], a, "np.linalg.lstsq")
+    r = b - matvec_like(a, x, b)
+    z = solve_like(mT(a) @ a, y_bar[0], b)
+    b_bar = matvec_like(a, z, b) + residuals_bar(r, y_bar[1])
+    f = np.linalg.svd(a, full_matrices=False)
+    s_part = f[0] @ diag_embed(y_bar[3]) @ f[2]
+    return outer_like(r, z, b) - outer_like(b_bar, x, b) + s_part, b_bar
+
+
+@tangent(np.linalg.lstsq)
+def lstsq_tangent(y, a, b, rcond, a_dot, b_dot):
+    x = full_rank(y[0], a, "np.linalg.lstsq")
+    r = b - matvec_like(a, x, b)
+    r_dot = b_dot - matvec_like(a_dot, x, b)
+    x_dot = solve_like(mT(a) @ a, matvec_like(mT(a_dot), r, b) + matvec_like(mT(a), r_dot, b), b)
+    f = np.linalg.svd(a, full_matrices=False)
+    return (x_dot, residuals_dot(y, r, r_dot), constant_dot(y[2]),
+            diag_part(mT(f[0]) @ a_dot @ mT(f[2])))
+
+
+# ---------------------------------------------------- matrix_power, multi_dot
+
+
+@adjoint(np.linalg.matrix_power, nondiff=("n",), allocates=True)
+def matrix_power_adjoint(y, y_bar, a, n):
+    return matrix_power_bar(y_bar, a, n)
+
+
+@tangent(np.linalg.matrix_power)
+def matrix_power_tangent(y, a, n, a_dot):
+    return matrix_power_dot(a, n, a_dot)
+
+
+@adjoint(np.linalg.multi_dot, allocates=True)
+def multi_dot_adjoint(y, y_bar, arrays):
+    return multi_dot_bar(y_bar, arrays)
+
+
+@tangent(np.linalg.multi_dot)
+def multi_dot_tangent(y, arrays, arrays_dot):
+    return multi_dot_dot(arrays, arrays_dot)

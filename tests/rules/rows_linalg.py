@@ -73,3 +73,56 @@ ROWS = [
     row("linalg.eigvalsh-upper", F.eigvalsh_upper, ("3x3", Arg((3, 3), _spd_distinct)),
         ("batch", Arg((2, 3, 3), _spd_distinct))),
 ]
+
+
+def _distinct_singular(rng, shape):
+    """Singular values at least 0.5 apart and away from zero."""
+    m, n = shape[-2:]
+    k = min(m, n)
+    u, _ = np.linalg.qr(rng.standard_normal(shape[:-2] + (m, k)))
+    v, _ = np.linalg.qr(rng.standard_normal(shape[:-2] + (n, k)))
+    s = np.arange(1.0, k + 1.0) + rng.uniform(0.0, 0.3, shape[:-2] + (k,))
+    return (u * s[..., None, :]) @ np.swapaxes(v, -1, -2)
+
+
+ROWS += [
+    row("linalg.svd-values", F.svd_values, ("square", Arg((3, 3), _distinct_singular)),
+        ("batch-tall", Arg((2, 4, 3), _distinct_singular)),
+        ("wide", Arg((2, 4), _distinct_singular))),
+    row("linalg.svd-values-full", F.svd_values_of_full, ("tall", Arg((4, 3), _distinct_singular)),
+        ("batch-wide", Arg((2, 2, 3), _distinct_singular))),
+    row("linalg.svd-U", F.svd_vectors, ("square", Arg((3, 3), _distinct_singular)),
+        ("batch-tall", Arg((2, 4, 3), _distinct_singular)),
+        ("wide", Arg((2, 4), _distinct_singular))),
+    row("linalg.svd-Vh", F.svd_vh, ("square", Arg((3, 3), _distinct_singular)),
+        ("batch-wide", Arg((2, 2, 4), _distinct_singular)),
+        ("tall", Arg((4, 2), _distinct_singular))),
+    row("linalg.svd-square-full", F.svd_square, ("square", Arg((3, 3), _distinct_singular)),
+        ("batch", Arg((2, 3, 3), _distinct_singular))),
+]
+
+ROWS += [
+    row("linalg.qr-Q", F.qr_q, ("square", Arg((3, 3), _shifted)), ("batch-tall", Arg((2, 4, 3))),
+        ("tall", Arg((4, 2)))),
+    row("linalg.qr-R", F.qr_r, ("square", Arg((3, 3), _shifted)), ("batch-tall", Arg((2, 4, 3))),
+        ("tall", Arg((4, 2)))),
+    row("linalg.qr-both", F.qr_both, ("square", Arg((3, 3), _shifted)), ("tall", Arg((4, 3)))),
+    row("linalg.pinv", F.pinv, ("square", Arg((3, 3), _shifted)), ("batch-tall", Arg((2, 4, 3))),
+        ("wide", Arg((2, 4))), ("tall", Arg((4, 2)))),
+    row("linalg.lstsq", F.lstsq_x, ("square", Arg((3, 3), _shifted), Arg((3,))),
+        ("tall-vec", Arg((5, 3)), Arg((5,))), ("tall-mat", Arg((5, 2)), Arg((5, 3)))),
+    row("linalg.lstsq-residuals", F.lstsq_residuals, ("tall-vec", Arg((5, 3)), Arg((5,))),
+        ("tall-mat", Arg((5, 2)), Arg((5, 3)))),
+    row("linalg.lstsq-values", F.lstsq_values, ("tall-vec", Arg((5, 3)), Arg((5,))),
+        ("tall-mat", Arg((4, 2)), Arg((4, 3)))),
+    row("linalg.matrix_power", F.matrix_power_3, ("2x2", Arg((2, 2))), ("batch", Arg((2, 3, 3))),
+        ("3x3", Arg((3, 3)))),
+    row("linalg.matrix_power-negative", F.matrix_power_negative, ("3x3", Arg((3, 3), _shifted)),
+        ("batch", Arg((2, 3, 3), _shifted))),
+    row("linalg.matrix_power-0-1", F.matrix_power_0_1, ("3x3", Arg((3, 3))),
+        ("batch", Arg((2, 2, 2)))),
+    row("linalg.multi_dot", F.multi_dot, ("mats", Arg((2, 3)), Arg((3, 4)), Arg((4, 2))),
+        ("square", Arg((3, 3)), Arg((3, 3)), Arg((3, 3)))),
+    row("linalg.multi_dot-vectors", F.multi_dot_vectors, ("vecs", Arg((3,)), Arg((3, 3)), Arg((3,))),
+        ("row", Arg((2,)), Arg((2, 2)), Arg((2,)))),
+]
