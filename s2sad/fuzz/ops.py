@@ -168,6 +168,25 @@ CONVERT = [
     Op("keepdims", (M,), M, "({0} - np.mean({0}, axis=1, keepdims=True))", lambda b: 2 * b),
     Op("np.ravel", (M,), M, "np.reshape(np.ravel({0}), (2, 3))", lambda b: b, LIM, 0.5),
     Op("transpose2", (M,), M, "{0}.T.T", lambda b: b, LIM, 0.3),
+    # issue 14, linear algebra: well-conditioned matrices (M M^T + I, M^T M + I)
+    Op("np.linalg.inv", (M,), M, "(np.linalg.inv({0} @ {0}.T + np.eye(2)) @ C23)",
+       lambda b: 1.2, LIM, 0.4),
+    Op("np.linalg.inv", (M,), V, "(np.linalg.inv({0}.T @ {0} + np.eye(3)) @ C3)",
+       lambda b: 1.4, LIM, 0.3),
+    Op("np.linalg.solve", (M, W), W, "np.linalg.solve({0} @ {0}.T + np.eye(2), {1})",
+       lambda a, b: b, LIM, 0.4),
+    Op("np.linalg.solve", (M, V), V, "np.linalg.solve({0}.T @ {0} + np.eye(3), {1})",
+       lambda a, b: b, LIM, 0.3),
+    Op("np.linalg.det", (M,), S, "np.linalg.det({0} @ {0}.T + np.eye(2))",
+       lambda b: (3 * b * b + 1) ** 2, 2.0, 0.3),
+    Op("np.linalg.slogdet", (M,), S, "np.linalg.slogdet({0} @ {0}.T + np.eye(2))[1]",
+       lambda b: 2 * math.log(3 * b * b + 1), LIM, 0.4),
+    Op("np.linalg.slogdet", (M,), S, "np.linalg.slogdet({0}.T @ {0} + np.eye(3)).logabsdet",
+       lambda b: 3 * math.log(2 * b * b + 1), LIM, 0.3),
+    Op("np.linalg.cholesky", (M,), W, "(np.linalg.cholesky({0} @ {0}.T + np.eye(2)) @ C2)",
+       lambda b: 1.7 * math.sqrt(3 * b * b + 1), LIM, 0.4),
+    Op("np.linalg.eigvalsh", (M,), W, "np.linalg.eigvalsh({0} @ {0}.T + np.eye(2))",
+       lambda b: 3 * b * b + 1, LIM, 0.4),
 ]
 
 

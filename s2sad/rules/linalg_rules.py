@@ -22,7 +22,7 @@ from ..runtime.linalg import (matrix_power_bar, matrix_power_dot, multi_dot_bar,
                               svd_cotangents, svd_factors, svd_gaps, svd_inverse,
                               svd_tangent, triangle_bar, triangle_sym)
 from ..runtime.shapes import unbroadcast
-from .registry import adjoint, tangent
+from .registry import adjoint, declare, tangent
 
 # ------------------------------------------------------- inverse and solve
 
@@ -248,3 +248,12 @@ def multi_dot_adjoint(y, y_bar, arrays):
 @tangent(np.linalg.multi_dot)
 def multi_dot_tangent(y, arrays, arrays_dot):
     return multi_dot_dot(arrays, arrays_dot)
+
+
+# ------------------------------------------- the fields of the named tuples
+# t.logabsdet on a name holding slogdet's result reads t[1] (see syntax.normalize.fields)
+
+declare(np.linalg.slogdet, fields=("sign", "logabsdet"))
+declare(np.linalg.eigh, fields=("eigenvalues", "eigenvectors"))
+declare(np.linalg.svd, fields=("U", "S", "Vh"), fields_when=(("compute_uv", True),))
+declare(np.linalg.qr, fields=("Q", "R"), fields_when=(("mode", "reduced"),))

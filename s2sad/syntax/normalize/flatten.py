@@ -21,6 +21,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function
+from . import fields
 from .dicts import constant_key
 from .lists import list_mutation
 from .temps import subscript_base
@@ -119,6 +120,7 @@ class Flattener:
         norm.defined.add(name)
         if isinstance(value, gast.Dict):
             norm.dicts.add(name)
+        fields.record(norm, name, value)   # (np.linalg.slogdet(a).logabsdet)
         if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
                 and value.func.id not in norm.env \
                 and norm.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
@@ -213,6 +215,9 @@ class Flattener:
             target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
             norm.module_names.use_numpy(dotted, target)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
+        field = fields.item(norm, owner, node.attr)
+        if field is not None:
+            return field
         # (rules.hints reads numpy, which the core never imports: only to word a refusal)
         from ...rules.hints import attribute_hint
         raise norm.error(f"the attribute '.{node.attr}' is not supported", node,
