@@ -1,0 +1,152 @@
+"""Rules for ``scipy.linalg`` (issue 14), loaded once the user's code imported it
+(``rules.loading.OPTIONAL_RULES``): solve_triangular, cho_factor and cho_solve (the
+pair ``(c, lower)`` flows from one into the other: ``cho_solve(cho_factor(a), b)``),
+expm (Frechet derivatives as blocks of a larger expm), sqrtm (a Sylvester equation),
+and scipy's own inv, solve, det and cholesky.
+
+Each adjoint is made of calls that have rules (scipy's solves, the helpers of
+:mod:`.scipy_linalg_helpers` and :mod:`s2sad.runtime.linalg`), so second order
+needs nothing more; the helpers' tangent rules are registered here.
+"""
+
+import numpy as np
+import scipy.linalg
+
+from ..runtime.linalg import (cholesky_lower, lift, matvec_like, mT, outer_like, phi,
+                              solve_like, triangle_bar, triangle_sym)
+from ..runtime.shapes import unbroadcast
+from . import registry
+from .registry import adjoint, nondifferentiable, tangent
+from .runtime_rules import linear_helper, runtime_tangent
+from .scipy_linalg_helpers import (check_real_sqrtm, cho_embed,
+                                   cho_factor_cotangent, cho_lower_of, cho_pair,
+                                   cho_pair_tangent_rule, expm_frechet_of,
+                                   expm_frechet_second, expm_frechet_tangent_rule, not_,
+                                   other_trans, pair_first, solve_kind, solve_matrix,
+                                   solve_matrix_bar, sylvester_sym, sylvester_sym_tangent_rule,
+                                   transposed_if, triangle_part)
+
+# -------------------------------------------------- the helpers' derivatives
+
+for _helper, _params in ((triangle_part, ("x",)), (transposed_if, ("x",)),
+                         (solve_matrix, ("x",)), (solve_matrix_bar, ("g",)),
+                         (cho_embed, ("l",)), (cho_lower_of, ("c",)),
+                         (cho_factor_cotangent, ("c_bar",)), (check_real_sqrtm, ("y",))):
+    linear_helper(_helper, _params)
+runtime_tangent(cho_pair)(cho_pair_tangent_rule)
+runtime_tangent(expm_frechet_of)(expm_frechet_tangent_rule)
+runtime_tangent(sylvester_sym)(sylvester_sym_tangent_rule)
+nondifferentiable(other_trans, not_, solve_kind, expm_frechet_second)
+linear_helper(pair_first, ("pair",))
+
+# ---------------------------------------------------------- solve_triangular
+# op(T) x = b, T the triangle of a (unit diagonal: ones), op a transpose when trans:
+# b_bar = op(T)^-T x_bar, T_bar = the triangle of -(b_bar x^T), transposed when trans
+
+
+@adjoint(scipy.linalg.solve_triangular,
+         nondiff=("trans", "lower", "unit_diagonal", "overwrite_b", "check_finite"),
+         allocates=True)
+def solve_triangular_adjoint(y, y_bar, a, b, trans=0, lower=False, unit_diagonal=False,
+                             overwrite_b=False, check_finite=True):
+    s = scipy.linalg.solve_triangular(a, y_bar, other_trans(trans), lower, unit_diagonal)
+    return (-triangle_part(transposed_if(outer_like(s, y, b), trans), lower, unit_diagonal),
+            unbroadcast(s, b))
+
+
+@tangent(scipy.linalg.solve_triangular)
+def solve_triangular_tangent(y, a, b, trans, lower, unit_diagonal, overwrite_b,
+                             check_finite, a_dot, b_dot):
+    t_dot = transposed_if(triangle_part(a_dot, lower, unit_diagonal), trans)
+    return scipy.linalg.solve_triangular(a, b_dot - matvec_like(t_dot, y, b), trans, lower,
+                                         unit_diagonal)
+
+
+# ------------------------------------------------- scipy's inv, det, cholesky
+
+
+@adjoint(scipy.linalg.inv, nondiff=("overwrite_a", "check_finite"), allocates=True)
+def scipy_inv_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
+    yT = mT(y)
+    return -(yT @ y_bar @ yT)
+
+
+@tangent(scipy.linalg.inv)
+def scipy_inv_tangent(y, a, overwrite_a, check_finite, a_dot):
+    return -(y @ a_dot @ y)
+
+
+@adjoint(scipy.linalg.det, nondiff=("overwrite_a", "check_finite"), allocates=True)
+def scipy_det_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
+    return lift(y_bar * y) * mT(np.linalg.inv(a))
+
+
+@tangent(scipy.linalg.det)
+def scipy_det_tangent(y, a, overwrite_a, check_finite, a_dot):
+    return y * np.sum(mT(np.linalg.inv(a)) * a_dot, axis=(-2, -1))
+
+
+# scipy.linalg.cholesky(a, lower) is np.linalg.cholesky(a, upper=not lower): upper by
+# default, reading the upper triangle
+
+
+@adjoint(scipy.linalg.cholesky, nondiff=("lower", "overwrite_a", "check_finite"),
+         allocates=True)
+def scipy_cholesky_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
+    low = cholesky_lower(y, not_(lower))
+    p = phi(mT(low) @ cholesky_lower(y_bar, not_(lower)))
+    x = np.linalg.solve(mT(low), p)
+    return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), not_(lower))
+
+
+@tangent(scipy.linalg.cholesky)
+def scipy_cholesky_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
+    low = cholesky_lower(y, not_(lower))
+    low_inv = np.linalg.inv(low)
+    return cholesky_lower(low @ phi(low_inv @ triangle_sym(a_dot, not_(lower))
+                                    @ mT(low_inv)), not_(lower))
+
+
+# ------------------------------------------------------------- scipy's solve
+# general, symmetric or positive definite a (assume_a; the last two read one triangle)
+
+
+@adjoint(scipy.linalg.solve, nondiff=("lower", "overwrite_a", "overwrite_b", "check_finite",
+                                      "assume_a", "transposed"), allocates=True)
+def scipy_solve_adjoint(y, y_bar, a, b, lower=False, overwrite_a=False, overwrite_b=False,
+                        check_finite=True, assume_a=None, transposed=False):
+    s = solve_like(mT(solve_matrix(a, assume_a, lower, transposed)), y_bar, b)
+    return (solve_matrix_bar(unbroadcast(-outer_like(s, y, b), a), assume_a, lower),
+            unbroadcast(s, b))
+
+
+@tangent(scipy.linalg.solve)
+def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, assume_a,
+                        transposed, a_dot, b_dot):
+    m_dot = solve_matrix(a_dot, assume_a, lower, transposed)
+    return solve_like(solve_matrix(a, assume_a, lower, transposed), b_dot - matvec_like(m_dot, y, b), b)
+
+
+# ---------------------------------------------------------------- expm, sqrtm
+# the adjoint of the Frechet derivative L(a, .) is L(a^T, .)
+
+
+@adjoint(scipy.linalg.expm, allocates=True)
+def expm_adjoint(y, y_bar, A):
+    return expm_frechet_of(mT(A), y_bar)
+
+
+@tangent(scipy.linalg.expm)
+def expm_tangent(y, A, A_dot):
+    return expm_frechet_of(A, A_dot)
+
+
+# x x = A: dx x + x dx = dA, a Sylvester equation; its adjoint x^T z + z x^T = x_bar
+@adjoint(scipy.linalg.sqrtm, allocates=True)
+def sqrtm_adjoint(y, y_bar, A):
+    return sylvester_sym(mT(check_real_sqrtm(y)), y_bar)
+
+
+@tangent(scipy.linalg.sqrtm)
+def sqrtm_tangent(y, A, A_dot):
+    return sylvester_sym(check_real_sqrtm(y), A_dot)
