@@ -20,7 +20,7 @@ from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
 from .scipy_linalg_helpers import (check_real_sqrtm, cho_embed,
                                    cho_factor_cotangent, cho_lower_of, cho_pair,
-                                   cho_pair_tangent_rule, expm_frechet_of,
+                                   cho_pair_tangent_rule, cho_tangent_embed, expm_frechet_of,
                                    expm_frechet_second, expm_frechet_tangent_rule, not_,
                                    other_trans, pair_first, solve_kind, solve_matrix,
                                    solve_matrix_bar, sylvester_sym, sylvester_sym_tangent_rule,
@@ -31,7 +31,8 @@ from .scipy_linalg_helpers import (check_real_sqrtm, cho_embed,
 for _helper, _params in ((triangle_part, ("x",)), (transposed_if, ("x",)),
                          (solve_matrix, ("x",)), (solve_matrix_bar, ("g",)),
                          (cho_embed, ("l",)), (cho_lower_of, ("c",)),
-                         (cho_factor_cotangent, ("c_bar",)), (check_real_sqrtm, ("y",))):
+                         (cho_factor_cotangent, ("c_bar",)), (check_real_sqrtm, ("y",)),
+                         (cho_tangent_embed, ("l",))):
     linear_helper(_helper, _params)
 runtime_tangent(cho_pair)(cho_pair_tangent_rule)
 runtime_tangent(expm_frechet_of)(expm_frechet_tangent_rule)
@@ -125,6 +126,47 @@ def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, 
                         transposed, a_dot, b_dot):
     m_dot = solve_matrix(a_dot, assume_a, lower, transposed)
     return solve_like(solve_matrix(a, assume_a, lower, transposed), b_dot - matvec_like(m_dot, y, b), b)
+
+
+# ------------------------------------------------------ cho_factor, cho_solve
+# cho_factor(a, lower) = (c, lower): the Cholesky factor in one triangle of c (the
+# other unspecified: refused in reverse mode, NaN tangents in forward mode), which
+# cho_solve((c, lower), b) reads.  With a = L L^T and x = a^-1 b: s = a^-1 x_bar,
+# L_bar = -(s x^T + x s^T) L, then L's adjoint back to a as for np.linalg.cholesky
+
+
+@adjoint(scipy.linalg.cho_factor, nondiff=("lower", "overwrite_a", "check_finite"),
+         allocates=True)
+def cho_factor_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
+    low = cho_lower_of(y[0], lower)
+    p = phi(mT(low) @ cho_factor_cotangent(pair_first(y_bar), lower))
+    x = np.linalg.solve(mT(low), p)
+    return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), not_(lower))
+
+
+@tangent(scipy.linalg.cho_factor)
+def cho_factor_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
+    low = cho_lower_of(y[0], lower)
+    low_inv = np.linalg.inv(low)
+    l_dot = low @ phi(low_inv @ triangle_sym(a_dot, not_(lower)) @ mT(low_inv))
+    return cho_pair(cho_tangent_embed(l_dot, lower), y)
+
+
+@adjoint(scipy.linalg.cho_solve, nondiff=("overwrite_b", "check_finite"), allocates=True)
+def cho_solve_adjoint(y, y_bar, c_and_lower, b, overwrite_b=False, check_finite=True):
+    s = scipy.linalg.cho_solve(c_and_lower, y_bar)
+    g = outer_like(s, y, b)
+    low = cho_lower_of(c_and_lower[0], c_and_lower[1])
+    return (cho_pair(cho_embed(-((g + mT(g)) @ low), c_and_lower[1]), c_and_lower),
+            unbroadcast(s, b))
+
+
+@tangent(scipy.linalg.cho_solve)
+def cho_solve_tangent(y, c_and_lower, b, overwrite_b, check_finite, c_and_lower_dot, b_dot):
+    low = cho_lower_of(c_and_lower[0], c_and_lower[1])
+    l_dot = cho_lower_of(pair_first(c_and_lower_dot), c_and_lower[1])
+    a_dot = l_dot @ mT(low) + low @ mT(l_dot)
+    return scipy.linalg.cho_solve(c_and_lower, b_dot - matvec_like(a_dot, y, b))
 
 
 # ---------------------------------------------------------------- expm, sqrtm

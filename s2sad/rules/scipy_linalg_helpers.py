@@ -120,6 +120,16 @@ def cho_factor_cotangent(c_bar, lower):
     return cho_lower(c_bar, lower)
 
 
+@fact(allocates=True, linear=("l",))
+def cho_tangent_embed(l, lower):
+    """The tangent of cho_factor's ``c`` from its lower factor's: NaN on the triangle
+    that holds no factor (unspecified entries, no derivative; cho_solve never reads it)."""
+    inside = np.tril(np.ones(np.shape(l)[-2:], dtype=bool))
+    if not lower:
+        inside = inside.T
+    return np.where(inside, cho_embed(l, lower), np.nan)
+
+
 @fact(allocates=True)
 def cho_pair(c_bar, c_and_lower):
     """The adjoint (or tangent) of the pair ``(c, lower)``: ``lower`` carries none."""

@@ -54,4 +54,10 @@ ROWS = [
         ("batch", Arg((2, 2, 2), _small))),
     row("scipy.linalg.sqrtm", F.sqrtm, ("2x2", Arg((2, 2), _near_identity)),
         ("3x3", Arg((3, 3), _near_identity))),
+    row("scipy.linalg.cho_solve", F.cho_solve, ("mat-vec", Arg((3, 3), _spd), Arg((3,))),
+        ("mat-mat", Arg((3, 3), _spd), Arg((3, 2)))),
+    row("scipy.linalg.cho_solve-lower", F.cho_solve_lower,
+        ("mat-vec", Arg((3, 3), _spd), Arg((3,))), ("mat-mat", Arg((3, 3), _spd), Arg((3, 2)))),
+    row("scipy.linalg.cho_solve-unpacked", F.cho_solve_unpacked,
+        ("mat-vec", Arg((3, 3), _spd), Arg((3,))), ("mat-mat", Arg((2, 2), _spd), Arg((2, 3)))),
 ] if HAS_SCIPY else []
