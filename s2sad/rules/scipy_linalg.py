@@ -5,7 +5,7 @@ expm (Frechet derivatives as blocks of a larger expm), sqrtm (a Sylvester equati
 and scipy's own inv, solve, det and cholesky.
 
 Each adjoint is made of calls that have rules (scipy's solves, the helpers of
-:mod:`.scipy_linalg_helpers` and :mod:`s2sad.runtime.linalg`), so second order
+:mod:`s2sad.runtime.scipy_linalg` and :mod:`s2sad.runtime.linalg`), so second order
 needs nothing more; the helpers' tangent rules are registered here.
 """
 
@@ -18,7 +18,7 @@ from ..runtime.shapes import unbroadcast
 from . import registry
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
-from .scipy_linalg_helpers import (check_real_sqrtm, cho_embed,
+from ..runtime.scipy_linalg import (check_real_sqrtm, cho_embed,
                                    cho_factor_cotangent, cho_lower_of, cho_pair,
                                    cho_pair_tangent_rule, cho_tangent_embed, expm_frechet_of,
                                    expm_frechet_second, expm_frechet_tangent_rule, not_,

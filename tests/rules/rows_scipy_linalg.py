@@ -14,6 +14,15 @@ except ImportError:  # pragma: no cover - scipy is installed here and in CI
     HAS_SCIPY = False
 
 
+if HAS_SCIPY:
+    # scipy.linalg's rules load at the first lookup that misses once scipy.linalg is
+    # imported; the op table's rule census reads the rules loaded: load them now
+    from s2sad.rules import optional
+    from s2sad.rules.loading import load_builtin_rules
+    load_builtin_rules()
+    optional.load_pending()
+
+
 def _small(rng, shape):
     return 0.5 * rng.standard_normal(shape)
 

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.linalg
 
 from ..rules.records import fact
-from ..runtime.linalg import LinalgDerivativeError, mT, triangle_bar, triangle_sym
+from .linalg import LinalgDerivativeError, mT, triangle_bar, triangle_sym
 
 # ------------------------------------------------------------ triangles
 
