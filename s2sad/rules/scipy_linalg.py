@@ -18,7 +18,7 @@ from ..runtime.shapes import unbroadcast
 from . import registry
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
-from ..runtime.scipy_linalg import (check_real_sqrtm, cho_embed,
+from ..runtime.scipy_linalg import (identity_like, lu_perm, lu_strict, lu_upper, check_real_sqrtm, cho_embed,
                                    cho_factor_cotangent, cho_lower_of, cho_pair,
                                    cho_pair_tangent_rule, cho_tangent_embed, expm_frechet_of,
                                    expm_frechet_second, expm_frechet_tangent_rule, not_,
@@ -37,7 +37,9 @@ for _helper, _params in ((triangle_part, ("x",)), (transposed_if, ("x",)),
 runtime_tangent(cho_pair)(cho_pair_tangent_rule)
 runtime_tangent(expm_frechet_of)(expm_frechet_tangent_rule)
 runtime_tangent(sylvester_sym)(sylvester_sym_tangent_rule)
-nondifferentiable(other_trans, not_, solve_kind, expm_frechet_second)
+nondifferentiable(other_trans, not_, solve_kind, expm_frechet_second, identity_like, lu_perm)
+linear_helper(lu_strict, ("x",))
+linear_helper(lu_upper, ("x",))
 linear_helper(pair_first, ("pair",))
 
 # ---------------------------------------------------------- solve_triangular
@@ -167,6 +169,50 @@ def cho_solve_tangent(y, c_and_lower, b, overwrite_b, check_finite, c_and_lower_
     l_dot = cho_lower_of(pair_first(c_and_lower_dot), c_and_lower[1])
     a_dot = l_dot @ mT(low) + low @ mT(l_dot)
     return scipy.linalg.cho_solve(c_and_lower, b_dot - matvec_like(a_dot, y, b))
+
+
+# ---------------------------------------------------------- lu_factor, lu_solve
+# lu_factor(a) = (lu, piv), a = P L U (L unit lower, U upper, both in lu); lu_solve
+# reads them.  From a_bar to the factors: L_bar = strict lower (P^T a_bar U^T), U_bar =
+# upper (L^T P^T a_bar); back: a_bar = P L^-T (tril(L^T L_bar, -1) + triu(U_bar U^T)) U^-T
+
+
+@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"), allocates=True)
+def lu_factor_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
+    low = lu_strict(y[0]) + identity_like(y[0])
+    up = lu_upper(y[0])
+    g = pair_first(y_bar)
+    m = lu_strict(mT(low) @ lu_strict(g)) + lu_upper(lu_upper(g) @ mT(up))
+    return lu_perm(y[1]) @ mT(np.linalg.solve(up, mT(np.linalg.solve(mT(low), m))))
+
+
+@tangent(scipy.linalg.lu_factor)
+def lu_factor_tangent(y, a, overwrite_a, check_finite, a_dot):
+    low = lu_strict(y[0]) + identity_like(y[0])
+    up = lu_upper(y[0])
+    x = mT(np.linalg.solve(mT(up), mT(np.linalg.solve(low, mT(lu_perm(y[1])) @ a_dot))))
+    return cho_pair(low @ lu_strict(x) + lu_upper(x) @ up, y)
+
+
+@adjoint(scipy.linalg.lu_solve, nondiff=("trans", "overwrite_b", "check_finite"),
+         allocates=True)
+def lu_solve_adjoint(y, y_bar, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    s = scipy.linalg.lu_solve(lu_and_piv, y_bar, other_trans(trans))
+    low = lu_strict(lu_and_piv[0]) + identity_like(lu_and_piv[0])
+    t = mT(lu_perm(lu_and_piv[1])) @ transposed_if(-outer_like(s, y, b), trans)
+    lu_bar = lu_strict(t @ mT(lu_upper(lu_and_piv[0]))) + lu_upper(mT(low) @ t)
+    return cho_pair(lu_bar, lu_and_piv), unbroadcast(s, b)
+
+
+@tangent(scipy.linalg.lu_solve)
+def lu_solve_tangent(y, lu_and_piv, b, trans, overwrite_b, check_finite, lu_and_piv_dot,
+                     b_dot):
+    lu_dot = pair_first(lu_and_piv_dot)
+    low = lu_strict(lu_and_piv[0]) + identity_like(lu_and_piv[0])
+    a_dot = lu_perm(lu_and_piv[1]) @ (lu_strict(lu_dot) @ lu_upper(lu_and_piv[0])
+                                      + low @ lu_upper(lu_dot))
+    return scipy.linalg.lu_solve(lu_and_piv, b_dot - matvec_like(transposed_if(a_dot, trans),
+                                                                   y, b), trans)
 
 
 # ---------------------------------------------------------------- expm, sqrtm

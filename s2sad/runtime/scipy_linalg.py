@@ -207,3 +207,35 @@ def check_real_sqrtm(y):
             "scipy.linalg.sqrtm returned a complex matrix: s2sad differentiates real "
             "values only", hint="take the square root of a matrix with positive eigenvalues")
     return y
+
+
+# ---------------------------------------------------------- lu_factor, lu_solve
+
+
+@fact(allocates=True, linear=("x",))
+def lu_strict(x):
+    """The strictly lower triangle (lu_factor's unit lower factor, less its diagonal)."""
+    return np.tril(x, -1)
+
+
+@fact(allocates=True, linear=("x",))
+def lu_upper(x):
+    """The upper triangle (lu_factor's upper factor)."""
+    return np.triu(x)
+
+
+@fact(allocates=True)
+def identity_like(x):
+    """The identity matrix of the size of the square matrix ``x``."""
+    return np.eye(np.shape(x)[-1])
+
+
+@fact(allocates=True)
+def lu_perm(piv):
+    """The permutation matrix ``P`` of lu_factor's pivots (``a = P L U``): row ``i`` was
+    swapped with row ``piv[i]``, in order."""
+    n = len(piv)
+    rows = np.eye(n)
+    for i, p in enumerate(piv):
+        rows[[i, p]] = rows[[p, i]]
+    return rows.T

@@ -23,6 +23,25 @@ if HAS_SCIPY:
     optional.load_pending()
 
 
+def _well_conditioned(a, *rest):
+    return np.linalg.cond(a) < 20 and _pivots_apart(a)
+
+
+def _pivots_apart(a, *rest):
+    """Partial pivoting is piecewise: keep the candidates of each pivot apart, so that
+    finite differences do not cross a change of the pivot rows."""
+    lu, piv = scipy.linalg.lu_factor(a)
+    work = np.array(a, dtype=float)
+    for k in range(len(a) - 1):
+        col = np.sort(np.abs(work[k:, k]))[::-1]
+        if len(col) > 1 and col[0] - col[1] < 0.2:
+            return False
+        p = k + int(np.argmax(np.abs(work[k:, k])))
+        work[[k, p]] = work[[p, k]]
+        work[k + 1:] -= np.outer(work[k + 1:, k] / work[k, k], work[k])
+    return True
+
+
 def _small(rng, shape):
     return 0.5 * rng.standard_normal(shape)
 
@@ -69,4 +88,10 @@ ROWS = [
         ("mat-vec", Arg((3, 3), _spd), Arg((3,))), ("mat-mat", Arg((3, 3), _spd), Arg((3, 2)))),
     row("scipy.linalg.cho_solve-unpacked", F.cho_solve_unpacked,
         ("mat-vec", Arg((3, 3), _spd), Arg((3,))), ("mat-mat", Arg((2, 2), _spd), Arg((2, 3)))),
+    row("scipy.linalg.lu_solve", F.lu_solve, ("mat-vec", Arg((3, 3)), Arg((3,))),
+        ("mat-mat", Arg((3, 3)), Arg((3, 2))), valid=_well_conditioned),
+    row("scipy.linalg.lu_solve-trans", F.lu_solve_trans, ("mat-vec", Arg((3, 3)), Arg((3,))),
+        ("mat-mat", Arg((3, 3)), Arg((3, 2))), valid=_well_conditioned),
+    row("scipy.linalg.lu_factor", F.lu_factor, ("3x3", Arg((3, 3))), ("4x4", Arg((4, 4))),
+        valid=_pivots_apart),
 ] if HAS_SCIPY else []
