@@ -181,7 +181,7 @@ CONVERT = [
        lambda b: (3 * b * b + 1) ** 2, 2.0, 0.15),
     Op("np.linalg.slogdet", (M,), S, "np.linalg.slogdet({0} @ {0}.T + np.eye(2))[1]",
        lambda b: 2 * math.log(3 * b * b + 1), LIM, 0.15),
-    Op("np.linalg.slogdet", (M,), S, "np.linalg.slogdet({0}.T @ {0} + np.eye(3)).logabsdet",
+    Op("np.linalg.slogdet", (M,), S, "np.linalg.slogdet({0}.T @ {0} + np.eye(3))[1]",
        lambda b: 3 * math.log(2 * b * b + 1), LIM, 0.15),
     Op("np.linalg.cholesky", (M,), W, "(np.linalg.cholesky({0} @ {0}.T + np.eye(2)) @ C2)",
        lambda b: 1.7 * math.sqrt(3 * b * b + 1), LIM, 0.15),

@@ -12,17 +12,21 @@ symmetric gradient through the chain rule).
 Ops with several outputs (slogdet, eigh) receive ``y`` and ``y_bar`` as tuples.
 """
 
+import inspect
+
 import numpy as np
 
 from ..runtime.linalg import (matrix_power_bar, matrix_power_dot, multi_dot_bar,
                               multi_dot_dot, as_col, as_row, cholesky_lower, constant_dot, diag_embed,
                               diag_part, eigh_gaps, full_rank, lift, matvec_like, mT,
-                              outer_like, phi, qr_checked, residuals_bar, residuals_dot,
+                              outer_like, phi, qr_checked, solve_vector, residuals_bar, residuals_dot,
                               skew_lower, solve_like,
                               svd_cotangents, svd_factors, svd_gaps, svd_inverse,
                               svd_tangent, triangle_bar, triangle_sym)
 from ..runtime.shapes import unbroadcast
-from .registry import adjoint, declare, tangent
+from .registry import adjoint, declare, nondifferentiable, tangent
+
+nondifferentiable(solve_vector)   # (a flag)
 
 # ------------------------------------------------------- inverse and solve
 
@@ -42,13 +46,15 @@ def inv_tangent(y, a, a_dot):
 # a_bar = -b_bar x^T); b is a vector per matrix when it is one-dimensional
 @adjoint(np.linalg.solve, allocates=True)
 def solve_adjoint(y, y_bar, a, b):
-    s = solve_like(mT(a), y_bar, b)
-    return unbroadcast(-outer_like(s, y, b), a), unbroadcast(s, b)
+    vector = solve_vector(a, b)
+    s = solve_like(mT(a), y_bar, vector)
+    return unbroadcast(-outer_like(s, y, vector), a), unbroadcast(s, b)
 
 
 @tangent(np.linalg.solve)
 def solve_tangent(y, a, b, a_dot, b_dot):
-    return solve_like(a, b_dot - matvec_like(a_dot, y, b), b)
+    vector = solve_vector(a, b)
+    return solve_like(a, b_dot - matvec_like(a_dot, y, vector), vector)
 
 
 # ---------------------------------------------------------- determinants
@@ -81,20 +87,34 @@ def slogdet_tangent(y, a, a_dot):
 # L^-T phi(L^T L_bar) L^-1 (two solves), then onto the triangle numpy read
 
 
-@adjoint(np.linalg.cholesky, nondiff=("upper",), allocates=True)
-def cholesky_adjoint(y, y_bar, a, upper=False):
-    low = cholesky_lower(y, upper)
-    p = phi(mT(low) @ cholesky_lower(y_bar, upper))
-    x = np.linalg.solve(mT(low), p)
-    return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), upper)
+if "upper" in inspect.signature(np.linalg.cholesky).parameters:   # numpy >= 2.0
+    @adjoint(np.linalg.cholesky, nondiff=("upper",), allocates=True)
+    def cholesky_adjoint(y, y_bar, a, upper=False):
+        low = cholesky_lower(y, upper)
+        p = phi(mT(low) @ cholesky_lower(y_bar, upper))
+        x = np.linalg.solve(mT(low), p)
+        return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), upper)
 
+    @tangent(np.linalg.cholesky)
+    def cholesky_tangent(y, a, upper, a_dot):
+        low = cholesky_lower(y, upper)
+        low_inv = np.linalg.inv(low)
+        return cholesky_lower(low @ phi(low_inv @ triangle_sym(a_dot, upper) @ mT(low_inv)),
+                              upper)
+else:   # numpy 1: the lower factor only
+    @adjoint(np.linalg.cholesky, allocates=True)
+    def cholesky_adjoint_numpy1(y, y_bar, a):
+        low = y
+        p = phi(mT(low) @ y_bar)
+        x = np.linalg.solve(mT(low), p)
+        return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), False)
 
-@tangent(np.linalg.cholesky)
-def cholesky_tangent(y, a, upper, a_dot):
-    low = cholesky_lower(y, upper)
-    low_inv = np.linalg.inv(low)
-    return cholesky_lower(low @ phi(low_inv @ triangle_sym(a_dot, upper) @ mT(low_inv)),
-                          upper)
+    @tangent(np.linalg.cholesky)
+    def cholesky_tangent_numpy1(y, a, a_dot):
+        low = y
+        low_inv = np.linalg.inv(low)
+        return cholesky_lower(low @ phi(low_inv @ triangle_sym(a_dot, False) @ mT(low_inv)),
+                              False)
 
 
 # ----------------------------------------------------------- eigh, eigvalsh
@@ -253,7 +273,8 @@ def multi_dot_tangent(y, arrays, arrays_dot):
 # ------------------------------------------- the fields of the named tuples
 # t.logabsdet on a name holding slogdet's result reads t[1] (see syntax.normalize.fields)
 
-declare(np.linalg.slogdet, fields=("sign", "logabsdet"))
-declare(np.linalg.eigh, fields=("eigenvalues", "eigenvectors"))
-declare(np.linalg.svd, fields=("U", "S", "Vh"), fields_when=(("compute_uv", True),))
-declare(np.linalg.qr, fields=("Q", "R"), fields_when=(("mode", "reduced"),))
+if hasattr(np.linalg.slogdet(np.eye(1)), "logabsdet"):   # numpy >= 2.0 (plain tuples before)
+    declare(np.linalg.slogdet, fields=("sign", "logabsdet"))
+    declare(np.linalg.eigh, fields=("eigenvalues", "eigenvectors"))
+    declare(np.linalg.svd, fields=("U", "S", "Vh"), fields_when=(("compute_uv", True),))
+    declare(np.linalg.qr, fields=("Q", "R"), fields_when=(("mode", "reduced"),))

@@ -31,7 +31,7 @@ from .linalg import (LinalgDerivativeError, as_col, as_row, cholesky_lower,  # n
                      constant_dot, full_rank, matrix_power_bar, matrix_power_bar_dot,
                      matrix_power_dot, multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, qr_checked, residuals_bar, residuals_dot,
                      diag_embed, diag_part, eigh_gaps, lift, matvec_like, mT, outer_like,
-                     pair_diff, phi, skew_lower, solve_like, svd_cotangents, svd_factors,
+                     pair_diff, phi, skew_lower, solve_like, solve_vector, svd_cotangents, svd_factors,
                      svd_factors_dot, svd_gaps, svd_inverse, svd_tangent, triangle_bar,
                      triangle_sym)
 from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_append,

@@ -121,7 +121,23 @@ def pair_diff(w):
 
 
 def _vector(b):
+    """Whether the right-hand side ``b`` is a vector per matrix (``b`` may be that flag
+    itself, from :func:`solve_vector`)."""
+    if isinstance(b, bool):
+        return b
     return np.ndim(b) == 1
+
+
+_NUMPY2 = int(np.__version__.split(".")[0]) >= 2
+
+
+@fact(allocates=True)
+def solve_vector(a, b):
+    """Whether ``np.linalg.solve(a, b)`` reads ``b`` as a vector per matrix: ``b``
+    one-dimensional (numpy >= 2), or one axis fewer than ``a`` (numpy 1)."""
+    if _NUMPY2:
+        return bool(np.ndim(b) == 1)
+    return bool(np.ndim(b) == 1 or np.ndim(b) == np.ndim(a) - 1)
 
 
 @fact(allocates=True)
