@@ -16,7 +16,7 @@ import inspect
 
 import numpy as np
 
-from ..runtime.linalg import (matrix_power_bar, matrix_power_dot, multi_dot_bar,
+from ..runtime.linalg import (inverse_of, matrix_power_bar, matrix_power_dot, multi_dot_bar,
                               multi_dot_dot, as_col, as_row, cholesky_lower, constant_dot, diag_embed,
                               diag_part, eigh_gaps, full_rank, lift, matvec_like, mT,
                               outer_like, phi, qr_checked, solve_vector, residuals_bar, residuals_dot,
@@ -58,28 +58,29 @@ def solve_tangent(y, a, b, a_dot, b_dot):
 
 
 # ---------------------------------------------------------- determinants
-# d det(a) = det(a) tr(a^-1 da); at a singular matrix numpy's inv raises LinAlgError
+# d det(a) = det(a) tr(a^-1 da); refused at a singular matrix (inverse_of)
 
 
 @adjoint(np.linalg.det, allocates=True)
 def det_adjoint(y, y_bar, a):
-    return lift(y_bar * y) * mT(np.linalg.inv(a))
+    return lift(y_bar * y) * mT(inverse_of(a, "np.linalg.det"))
 
 
 @tangent(np.linalg.det)
 def det_tangent(y, a, a_dot):
-    return y * np.sum(mT(np.linalg.inv(a)) * a_dot, axis=(-2, -1))
+    return y * np.sum(mT(inverse_of(a, "np.linalg.det")) * a_dot, axis=(-2, -1))
 
 
 # (sign, logabsdet): the sign is piecewise constant, only logabsdet carries a derivative
 @adjoint(np.linalg.slogdet, allocates=True)
 def slogdet_adjoint(y, y_bar, a):
-    return lift(y_bar[1]) * mT(np.linalg.inv(a))
+    return lift(y_bar[1]) * mT(inverse_of(a, "np.linalg.slogdet"))
 
 
 @tangent(np.linalg.slogdet)
 def slogdet_tangent(y, a, a_dot):
-    return np.zeros_like(y[0]), np.sum(mT(np.linalg.inv(a)) * a_dot, axis=(-2, -1))
+    return (np.zeros_like(y[0]),
+            np.sum(mT(inverse_of(a, "np.linalg.slogdet")) * a_dot, axis=(-2, -1)))
 
 
 # ---------------------------------------------------------------- cholesky

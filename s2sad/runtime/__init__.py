@@ -28,7 +28,7 @@ from .indexing import (add_at, add_at_key, cast_bar, cast_dot, concatenate_bar,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar,
                        stored_part, transpose_bar, zero_at)  # noqa: F401
 from .linalg import (LinalgDerivativeError, as_col, as_row, cholesky_lower,  # noqa: F401
-                     constant_dot, full_rank, matrix_power_bar, matrix_power_bar_dot,
+                     constant_dot, full_rank, inverse_of, matrix_power_bar, matrix_power_bar_dot,
                      matrix_power_dot, multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, qr_checked, residuals_bar, residuals_dot,
                      diag_embed, diag_part, eigh_gaps, lift, matvec_like, mT, outer_like,
                      pair_diff, phi, skew_lower, solve_like, solve_vector, svd_cotangents, svd_factors,

@@ -117,6 +117,23 @@ def pair_diff(w):
     return w[..., None, :] - w[..., :, None]
 
 
+@fact(allocates=True)
+def inverse_of(a, op):
+    """``np.linalg.inv(a)`` for the derivative of ``op`` (det, slogdet), refusing a
+    singular ``a`` with an s2sad error."""
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        raise LinalgDerivativeError(
+            f"{op}: the derivative at a singular matrix is not computed (it needs the "
+            f"inverse)", hint="differentiate it at an invertible matrix") from None
+
+
+@tangent_beside(inverse_of)
+def inverse_of_tangent(out, a, op, a_dot):
+    return -(out @ a_dot @ out)
+
+
 # --------------------------------------------------------- np.linalg.solve
 
 

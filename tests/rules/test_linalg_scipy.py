@@ -58,6 +58,12 @@ SOURCE = """
     def lstsq(a, b):
         return np.sum(np.linalg.lstsq(a, b)[0])
 
+    def det(a):
+        return np.linalg.det(a)
+
+    def slogdet(a):
+        return np.linalg.slogdet(a)[1]
+
     def svd_repeated(a):
         return np.sum(np.linalg.svd(a)[0] ** 3)
     """
@@ -77,6 +83,8 @@ RANK1 = np.outer([1.0, 2.0, 3.0], [1.0, -1.0])
     ("qr_wide", (TALL.T,), ["wide"]),
     ("pinv", (RANK1,), ["np.linalg.pinv", "rank-deficient"]),
     ("lstsq", (RANK1, B), ["np.linalg.lstsq", "rank-deficient"]),
+    ("det", (np.ones((2, 2)),), ["np.linalg.det", "singular matrix"]),
+    ("slogdet", (np.ones((2, 2)),), ["np.linalg.slogdet", "singular matrix"]),
     ("svd_repeated", (np.eye(3),), ["repeated singular value", "compute_uv=False"]),
 ])
 def test_linear_algebra_refusals_say_what_and_what_to_do(load, name, args, words):
