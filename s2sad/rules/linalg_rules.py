@@ -16,12 +16,12 @@ import inspect
 
 import numpy as np
 
-from ..runtime.linalg import (inverse_of, matrix_power_bar, matrix_power_dot, multi_dot_bar,
-                              multi_dot_dot, as_col, as_row, cholesky_lower, constant_dot, diag_embed,
-                              diag_part, eigh_gaps, full_rank, lift, matvec_like, mT,
-                              outer_like, phi, qr_checked, solve_vector, residuals_bar, residuals_dot,
-                              skew_lower, solve_like,
-                              svd_cotangents, svd_factors, svd_gaps, svd_inverse,
+from ..runtime.linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed,
+                              diag_part, eigh_gaps, full_rank, inverse_of, lift,
+                              matrix_power_bar, matrix_power_dot, matvec_like, mT,
+                              multi_dot_bar, multi_dot_dot, outer_like, phi, qr_checked,
+                              residuals_bar, residuals_dot, skew_lower, solve_like,
+                              solve_vector, svd_cotangents, svd_factors, svd_gaps, svd_inverse,
                               svd_tangent, triangle_bar, triangle_sym)
 from ..runtime.shapes import unbroadcast
 from .registry import adjoint, declare, nondifferentiable, tangent

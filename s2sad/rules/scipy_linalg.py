@@ -15,16 +15,15 @@ import scipy.linalg
 from ..runtime.linalg import (cholesky_lower, lift, matvec_like, mT, outer_like, phi,
                               solve_like, triangle_bar, triangle_sym)
 from ..runtime.shapes import unbroadcast
-from . import registry
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
-from ..runtime.scipy_linalg import (identity_like, lu_perm, lu_strict, lu_upper, check_real_sqrtm, cho_embed,
-                                   cho_factor_cotangent, cho_lower_of, cho_pair,
-                                   cho_pair_tangent_rule, cho_tangent_embed, expm_frechet_of,
-                                   expm_frechet_second, expm_frechet_tangent_rule, not_,
-                                   other_trans, pair_first, solve_kind, solve_matrix,
-                                   solve_matrix_bar, sylvester_sym, sylvester_sym_tangent_rule,
-                                   transposed_if, triangle_part)
+from ..runtime.scipy_linalg import (check_real_sqrtm, cho_embed, cho_factor_cotangent,
+                                    cho_lower_of, cho_pair, cho_pair_tangent_rule,
+                                    cho_tangent_embed, expm_frechet_of, expm_frechet_second,
+                                    expm_frechet_tangent_rule, identity_like, lu_perm,
+                                    lu_strict, lu_upper, not_, other_trans, pair_first,
+                                    solve_kind, solve_matrix, solve_matrix_bar, sylvester_sym,
+                                    sylvester_sym_tangent_rule, transposed_if, triangle_part)
 
 # -------------------------------------------------- the helpers' derivatives
 
@@ -127,7 +126,8 @@ def scipy_solve_adjoint(y, y_bar, a, b, lower=False, overwrite_a=False, overwrit
 def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, assume_a,
                         transposed, a_dot, b_dot):
     m_dot = solve_matrix(a_dot, assume_a, lower, transposed)
-    return solve_like(solve_matrix(a, assume_a, lower, transposed), b_dot - matvec_like(m_dot, y, b), b)
+    return solve_like(solve_matrix(a, assume_a, lower, transposed),
+                      b_dot - matvec_like(m_dot, y, b), b)
 
 
 # ------------------------------------------------------ cho_factor, cho_solve

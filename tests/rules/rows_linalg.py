@@ -50,7 +50,8 @@ ROWS = [
         ("batch-mat", Arg((2, 3, 3), _shifted), Arg((2, 3, 2))),
         ("batch-bcast-mat", Arg((2, 3, 3), _shifted), Arg((3, 2))),
         ("mat-batch", Arg((2, 2), _shifted), Arg((3, 2, 1)))),
-    row("linalg.det", F.det, ("2x2", Arg((2, 2), _shifted)), ("batch", Arg((2, 3, 3), _det_sign_mixed)),
+    row("linalg.det", F.det, ("2x2", Arg((2, 2), _shifted)),
+        ("batch", Arg((2, 3, 3), _det_sign_mixed)),
         ("3x3", Arg((3, 3), _det_sign_mixed))),
     row("linalg.slogdet", F.slogdet_logabsdet, ("2x2", Arg((2, 2), _shifted)),
         ("batch", Arg((2, 3, 3), _det_sign_mixed)), ("3x3", Arg((3, 3), _det_sign_mixed))),
@@ -127,6 +128,7 @@ ROWS += [
         ("batch", Arg((2, 2, 2)))),
     row("linalg.multi_dot", F.multi_dot, ("mats", Arg((2, 3)), Arg((3, 4)), Arg((4, 2))),
         ("square", Arg((3, 3)), Arg((3, 3)), Arg((3, 3)))),
-    row("linalg.multi_dot-vectors", F.multi_dot_vectors, ("vecs", Arg((3,)), Arg((3, 3)), Arg((3,))),
+    row("linalg.multi_dot-vectors", F.multi_dot_vectors,
+        ("vecs", Arg((3,)), Arg((3, 3)), Arg((3,))),
         ("row", Arg((2,)), Arg((2, 2)), Arg((2,)))),
 ]
