@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad.errors import SharedWriteError
 from s2sad.runtime.linalg import LinalgDerivativeError
 
 SOURCE = """
@@ -46,3 +47,18 @@ def test_eigenvalues_at_a_repeated_eigenvalue_are_differentiable(load):
     np.testing.assert_allclose(s2sad.grad(module.values)(REPEATED), expected, atol=1e-12)
     np.testing.assert_allclose(s2sad.grad(module.values_only)(REPEATED), expected, atol=1e-12)
     assert abs(s2sad.jvp(module.values_only)(REPEATED, np.eye(3))[1] - 10.0) < 1e-12
+
+
+def test_matrix_power_may_return_its_argument(load):
+    """np.linalg.matrix_power(a, 1) is a itself (declared a view): a write through the
+    result, which would change a, is refused as for any view."""
+    module = load("matrix_power_view", """
+        import numpy as np
+
+        def written(a):
+            b = np.linalg.matrix_power(a, 1)
+            b[0, 0] = 0.0
+            return np.sum(a * b)
+        """)
+    with pytest.raises(SharedWriteError, match="'a'"):
+        s2sad.grad(module.written)(np.eye(2))
