@@ -17,7 +17,7 @@ from ..runtime.linalg import (cholesky_lower, lift, matvec_like, mT, outer_like,
 from ..runtime.shapes import unbroadcast
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
-from ..runtime.scipy_linalg import (check_real_sqrtm, cho_embed, cho_factor_cotangent,
+from ..runtime.scipy_linalg import (kept, check_real_sqrtm, cho_embed, cho_factor_cotangent,
                                     cho_lower_of, cho_pair, cho_pair_tangent_rule,
                                     cho_tangent_embed, expm_frechet_of, expm_frechet_second,
                                     expm_frechet_tangent_rule, identity_like, lu_perm,
@@ -25,13 +25,16 @@ from ..runtime.scipy_linalg import (check_real_sqrtm, cho_embed, cho_factor_cota
                                     solve_kind, solve_matrix, solve_matrix_bar, sylvester_sym,
                                     sylvester_sym_tangent_rule, transposed_if, triangle_part)
 
+# (the ops with overwrite_a/overwrite_b are not declared allocates: their result may be
+# the memory of an argument the user lets them overwrite)
+
 # -------------------------------------------------- the helpers' derivatives
 
 for _helper, _params in ((triangle_part, ("x",)), (transposed_if, ("x",)),
                          (solve_matrix, ("x",)), (solve_matrix_bar, ("g",)),
                          (cho_embed, ("l",)), (cho_lower_of, ("c",)),
                          (cho_factor_cotangent, ("c_bar",)), (check_real_sqrtm, ("y",)),
-                         (cho_tangent_embed, ("l",))):
+                         (cho_tangent_embed, ("l",)), (kept, ("x",))):
     linear_helper(_helper, _params)
 runtime_tangent(cho_pair)(cho_pair_tangent_rule)
 runtime_tangent(expm_frechet_of)(expm_frechet_tangent_rule)
@@ -47,8 +50,7 @@ linear_helper(pair_first, ("pair",))
 
 
 @adjoint(scipy.linalg.solve_triangular,
-         nondiff=("trans", "lower", "unit_diagonal", "overwrite_b", "check_finite"),
-         allocates=True)
+         nondiff=("trans", "lower", "unit_diagonal", "overwrite_b", "check_finite"))
 def solve_triangular_adjoint(y, y_bar, a, b, trans=0, lower=False, unit_diagonal=False,
                              overwrite_b=False, check_finite=True):
     s = scipy.linalg.solve_triangular(a, y_bar, other_trans(trans), lower, unit_diagonal)
@@ -67,7 +69,7 @@ def solve_triangular_tangent(y, a, b, trans, lower, unit_diagonal, overwrite_b,
 # ------------------------------------------------- scipy's inv, det, cholesky
 
 
-@adjoint(scipy.linalg.inv, nondiff=("overwrite_a", "check_finite"), allocates=True)
+@adjoint(scipy.linalg.inv, nondiff=("overwrite_a", "check_finite"))
 def scipy_inv_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
     yT = mT(y)
     return -(yT @ y_bar @ yT)
@@ -92,8 +94,7 @@ def scipy_det_tangent(y, a, overwrite_a, check_finite, a_dot):
 # default, reading the upper triangle
 
 
-@adjoint(scipy.linalg.cholesky, nondiff=("lower", "overwrite_a", "check_finite"),
-         allocates=True)
+@adjoint(scipy.linalg.cholesky, nondiff=("lower", "overwrite_a", "check_finite"))
 def scipy_cholesky_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
     low = cholesky_lower(y, not_(lower))
     p = phi(mT(low) @ cholesky_lower(y_bar, not_(lower)))
@@ -114,10 +115,10 @@ def scipy_cholesky_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
 
 
 @adjoint(scipy.linalg.solve, nondiff=("lower", "overwrite_a", "overwrite_b", "check_finite",
-                                      "assume_a", "transposed"), allocates=True)
+                                      "assume_a", "transposed"))
 def scipy_solve_adjoint(y, y_bar, a, b, lower=False, overwrite_a=False, overwrite_b=False,
                         check_finite=True, assume_a=None, transposed=False):
-    s = solve_like(mT(solve_matrix(a, assume_a, lower, transposed)), y_bar, b)
+    s = solve_like(mT(solve_matrix(kept(a, overwrite_a), assume_a, lower, transposed)), y_bar, b)
     return (solve_matrix_bar(unbroadcast(-outer_like(s, y, b), a), assume_a, lower),
             unbroadcast(s, b))
 
@@ -137,8 +138,7 @@ def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, 
 # L_bar = -(s x^T + x s^T) L, then L's adjoint back to a as for np.linalg.cholesky
 
 
-@adjoint(scipy.linalg.cho_factor, nondiff=("lower", "overwrite_a", "check_finite"),
-         allocates=True)
+@adjoint(scipy.linalg.cho_factor, nondiff=("lower", "overwrite_a", "check_finite"))
 def cho_factor_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
     low = cho_lower_of(y[0], lower)
     p = phi(mT(low) @ cho_factor_cotangent(pair_first(y_bar), lower))
@@ -154,7 +154,7 @@ def cho_factor_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
     return cho_pair(cho_tangent_embed(l_dot, lower), y)
 
 
-@adjoint(scipy.linalg.cho_solve, nondiff=("overwrite_b", "check_finite"), allocates=True)
+@adjoint(scipy.linalg.cho_solve, nondiff=("overwrite_b", "check_finite"))
 def cho_solve_adjoint(y, y_bar, c_and_lower, b, overwrite_b=False, check_finite=True):
     s = scipy.linalg.cho_solve(c_and_lower, y_bar)
     g = outer_like(s, y, b)
@@ -177,7 +177,7 @@ def cho_solve_tangent(y, c_and_lower, b, overwrite_b, check_finite, c_and_lower_
 # upper (L^T P^T a_bar); back: a_bar = P L^-T (tril(L^T L_bar, -1) + triu(U_bar U^T)) U^-T
 
 
-@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"), allocates=True)
+@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"))
 def lu_factor_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
     low = lu_strict(y[0]) + identity_like(y[0])
     up = lu_upper(y[0])
@@ -194,8 +194,7 @@ def lu_factor_tangent(y, a, overwrite_a, check_finite, a_dot):
     return cho_pair(low @ lu_strict(x) + lu_upper(x) @ up, y)
 
 
-@adjoint(scipy.linalg.lu_solve, nondiff=("trans", "overwrite_b", "check_finite"),
-         allocates=True)
+@adjoint(scipy.linalg.lu_solve, nondiff=("trans", "overwrite_b", "check_finite"))
 def lu_solve_adjoint(y, y_bar, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     s = scipy.linalg.lu_solve(lu_and_piv, y_bar, other_trans(trans))
     low = lu_strict(lu_and_piv[0]) + identity_like(lu_and_piv[0])

@@ -48,6 +48,17 @@ def not_(flag):
 
 # ------------------------------------------------------------ scipy.linalg.solve
 
+@fact(linear=("x",))
+def kept(x, overwrite):
+    """``x``, which the derivative reads again: refused when the call was allowed to
+    overwrite it (``overwrite_a=True``)."""
+    if overwrite:
+        raise LinalgDerivativeError(
+            "scipy.linalg.solve(..., overwrite_a=True): the derivative reads a again, "
+            "which the call may have overwritten", hint="leave overwrite_a False")
+    return x
+
+
 _SYMMETRIC = ("sym", "symmetric", "pos", "positive definite", "her", "hermitian")
 _GENERAL = (None, "gen", "general")
 

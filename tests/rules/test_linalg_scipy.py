@@ -34,6 +34,9 @@ SOURCE = """
     def solve_transposed(a, b):
         return np.sum(scipy.linalg.solve(a, b, transposed=True))
 
+    def solve_overwrite(a, b):
+        return np.sum(scipy.linalg.solve(a, b, overwrite_a=True))
+
     def solve_banded_kind(a, b):
         return np.sum(scipy.linalg.solve(a, b, assume_a="tridiagonal"))
 
@@ -77,6 +80,7 @@ RANK1 = np.outer([1.0, 2.0, 3.0], [1.0, -1.0])
 @pytest.mark.parametrize("name, args, words", [
     ("cho_factor_whole", (SPD,), ["cho_factor", "cho_solve"]),
     ("solve_transposed", (SPD, B), ["transposed=True", "a.T"]),
+    ("solve_overwrite", (SPD, B), ["overwrite_a=True", "overwrite_a False"]),
     ("solve_banded_kind", (SPD, B), ["assume_a='tridiagonal'"]),
     ("svd_full_u", (TALL,), ["full_matrices=True", "full_matrices=False"]),
     ("qr_r_mode", (SPD,), ["mode='r'", "mode='reduced'"]),
