@@ -19,10 +19,19 @@ LIM = 4.0          # values whose estimated bound exceeds this are squashed
 HAS_SCIPY = importlib.util.find_spec("scipy") is not None
 
 
+#: how fuzz programs spell the optional scipy modules they call
+SCIPY_SPELLINGS = (("sps", "scipy.special"), ("sla", "scipy.linalg"), ("sst", "scipy.stats"),
+                   ("ssig", "scipy.signal"))
+
+
 def imports_for(body):
-    """The import lines of a program whose code is ``body``: numpy, and scipy.special
-    as ``sps`` when the code calls it."""
-    return "import numpy as np\n" + ("import scipy.special as sps\n" if "sps." in body else "")
+    """The import lines of a program whose code is ``body``: numpy, and each scipy
+    module the code calls, by its short name (``import scipy.special as sps``)."""
+    lines = ["import numpy as np\n"]
+    for short, module in SCIPY_SPELLINGS:
+        if re.search(rf"\b{short}\.", body):
+            lines.append(f"import {module} as {short}\n")
+    return "".join(lines)
 
 
 # ------------------------------------------------------------------ operations
@@ -333,6 +342,40 @@ CONVERT = [
     Op("np.flipud", (M,), M, "np.flipud({0})", lambda b: b, LIM, 0.15),
     Op("np.rollaxis", (M,), M, "np.rollaxis({0}, 1).T", lambda b: b, LIM, 0.15),
     Op("np.vdot", (V, V), S, "np.vdot({0}, {1})", lambda a, b: 3 * a * b, LIM, 0.15),
+    # issue 14, linear algebra: well-conditioned matrices (M M^T + I, M^T M + I)
+    Op("np.linalg.inv", (M,), M, "(np.linalg.inv({0} @ {0}.T + np.eye(2)) @ C23)",
+       lambda b: 1.2, LIM, 0.15),
+    Op("np.linalg.inv", (M,), V, "(np.linalg.inv({0}.T @ {0} + np.eye(3)) @ C3)",
+       lambda b: 1.4, LIM, 0.15),
+    Op("np.linalg.solve", (M, W), W, "np.linalg.solve({0} @ {0}.T + np.eye(2), {1})",
+       lambda a, b: b, LIM, 0.15),
+    Op("np.linalg.solve", (M, V), V, "np.linalg.solve({0}.T @ {0} + np.eye(3), {1})",
+       lambda a, b: b, LIM, 0.15),
+    Op("np.linalg.det", (M,), S, "np.linalg.det({0} @ {0}.T + np.eye(2))",
+       lambda b: (3 * b * b + 1) ** 2, 2.0, 0.15),
+    Op("np.linalg.slogdet", (M,), S, "np.linalg.slogdet({0} @ {0}.T + np.eye(2))[1]",
+       lambda b: 2 * math.log(3 * b * b + 1), LIM, 0.15),
+    Op("np.linalg.slogdet", (M,), S, "np.linalg.slogdet({0}.T @ {0} + np.eye(3))[1]",
+       lambda b: 3 * math.log(2 * b * b + 1), LIM, 0.15),
+    Op("np.linalg.cholesky", (M,), W, "(np.linalg.cholesky({0} @ {0}.T + np.eye(2)) @ C2)",
+       lambda b: 1.7 * math.sqrt(3 * b * b + 1), LIM, 0.15),
+    Op("np.linalg.eigvalsh", (M,), W, "np.linalg.eigvalsh({0} @ {0}.T + np.eye(2))",
+       lambda b: 3 * b * b + 1, LIM, 0.15),
+    # issue 14, lead: the rest of numpy.linalg (well-conditioned: M M^T + I)
+    Op("np.linalg.eigh", (M,), W, "np.linalg.eigh({0} @ {0}.T + np.diag([1.0, 2.5]))[0]",
+       lambda b: 3 * b * b + 2.5, LIM, 0.1),
+    Op("np.linalg.svd", (M,), W, "np.linalg.svd({0} + np.array([[2.0, 0, 0], [0, 1.0, 0]]), "
+       "compute_uv=False)", lambda b: 3 * b + 2.0, LIM, 0.1),
+    Op("np.linalg.qr", (M,), M, "np.linalg.qr({0}.T + np.array([[2.0, 0], [0, 1.0], [0, 0]]))"
+       "[1] @ C23", lambda b: 4 * b + 4.0, LIM, 0.1),
+    Op("np.linalg.pinv", (M,), M, "np.linalg.pinv({0} + np.array([[2.0, 0, 0], [0, 1.5, 0]]))"
+       ".T * C23", lambda b: 2.0, LIM, 0.1),
+    Op("np.linalg.lstsq", (M, W), V, "np.linalg.lstsq({0}.T + np.array([[2.0, 0], [0, 1.5], "
+       "[0, 0]]), C3 * {1}[0], rcond=None)[0] @ C23", lambda a, b: 2.0 * b, LIM, 0.1),
+    Op("np.linalg.matrix_power", (M,), M, "np.linalg.matrix_power(0.3 * {0} @ {0}.T, 2) @ C23",
+       lambda b: (0.6 * b * b) ** 2 * 1.5, 2.0, 0.1),
+    Op("np.linalg.multi_dot", (M, V), W, "np.linalg.multi_dot([{0}, C23.T, {0}, {1}])",
+       lambda a, b: 4 * a * a * b, 2.0, 0.1),
 ] + ([
     # issue 14, scipy.special
     Op("sps.logsumexp", (V,), S, "sps.logsumexp({0})", lambda b: b + 1.1, LIM, 0.5),
@@ -341,6 +384,24 @@ CONVERT = [
     Op("sps.softmax", (M,), M, "sps.softmax({0}, axis=1)", lambda b: 1.0, LIM, 0.5),
     # issue 14, lead
     Op("sps.log_softmax", (V,), V, "sps.log_softmax({0})", lambda b: 2 * b + 1.2, LIM, 0.15),
+    # issue 14, lead: scipy.linalg (well-conditioned: M M^T + I)
+    Op("sla.solve_triangular", (M, W), W, "sla.solve_triangular(np.tril({0} @ {0}.T) + "
+       "2.0 * np.eye(2), {1}, lower=True)", lambda a, b: b, LIM, 0.1),
+    Op("sla.cho_solve", (M, W), W, "sla.cho_solve(sla.cho_factor({0} @ {0}.T + np.eye(2)), {1})",
+       lambda a, b: b, LIM, 0.1),
+    Op("sla.cholesky", (M,), W, "(sla.cholesky({0} @ {0}.T + np.eye(2)) @ C2)",
+       lambda b: 1.7 * math.sqrt(3 * b * b + 1), LIM, 0.1),
+    Op("sla.det", (M,), S, "sla.det({0} @ {0}.T + np.eye(2))", lambda b: (3 * b * b + 1) ** 2,
+       2.0, 0.1),
+    Op("sla.inv", (M,), M, "(sla.inv({0} @ {0}.T + np.eye(2)) @ C23)", lambda b: 1.2, LIM, 0.1),
+    Op("sla.solve", (M, W), W, "sla.solve({0} @ {0}.T + np.eye(2), {1})", lambda a, b: b, LIM,
+       0.1),
+    Op("sla.lu_solve", (M, W), W, "sla.lu_solve(sla.lu_factor({0} @ {0}.T + np.eye(2)), {1})",
+       lambda a, b: b, LIM, 0.1),
+    Op("sla.expm", (M,), M, "(sla.expm(0.3 * {0} @ {0}.T) @ C23)",
+       lambda b: 1.2 * math.exp(0.6 * b * b * 3), 1.5, 0.1),
+    Op("sla.sqrtm", (M,), M, "(sla.sqrtm({0} @ {0}.T + np.eye(2)) @ C23)",
+       lambda b: 1.2 * math.sqrt(3 * b * b + 1), LIM, 0.1),
 ] if HAS_SCIPY else [])
 
 

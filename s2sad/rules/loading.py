@@ -10,6 +10,7 @@ from . import optional
 #: library module -> the module of s2sad's rules for it (one line each)
 OPTIONAL_RULES = {
     "scipy.special": "s2sad.rules.scipy_special",
+    "scipy.linalg": "s2sad.rules.scipy_linalg",
 }
 
 
@@ -20,7 +21,7 @@ def load_builtin_rules():
 
     from .. import runtime, runtime_forward
     from . import (containers, creation_rules, elementwise_more,  # noqa: F401
-                   elementwise_rules, numpy_rules, operators, product_rules,
+                   elementwise_rules, linalg_rules, numpy_rules, operators, product_rules,
                    runtime_rules, structure_rules)  # (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)

@@ -26,7 +26,9 @@ def load_pending():
     """Import the rule modules whose libraries are loaded now; whether any was."""
     if not _PENDING:
         return False
-    ready = [name for name in _PENDING if name in sys.modules]
-    for name in ready:
-        importlib.import_module(_PENDING.pop(name))
+    # (taken off the list before any import: a rule module's import looks rules up,
+    # which comes back here)
+    ready = [_PENDING.pop(name) for name in list(_PENDING) if name in sys.modules]
+    for rules_module in ready:
+        importlib.import_module(rules_module)
     return bool(ready)

@@ -47,6 +47,13 @@ class Facts:
     #: defined under (s2sad's container helpers are called ``rt.<name>``, ``rt`` being
     #: ``s2sad.runtime``): a derived tangent spells the call the same way
     spelling: Optional[str] = None
+    #: the op returns a named tuple with these fields (``np.linalg.slogdet``: ("sign",
+    #: "logabsdet")): ``t.logabsdet`` on a name that holds its result reads ``t[1]``
+    fields: Tuple[str, ...] = ()
+    #: ``(parameter, value)`` pairs: the result is that named tuple only when each such
+    #: parameter is left out or passed as that constant (``np.linalg.svd``'s
+    #: ``compute_uv=True``); elsewhere its fields are not read by name
+    fields_when: Tuple[Tuple[str, Any], ...] = ()
 
 
 #: identity.key(target) -> (target, its facts)
@@ -65,7 +72,7 @@ def declare(target, **given):
     if given.get("reduction") not in (None,) + REDUCTIONS:
         raise RuleDefinitionError(
             f"reduction must be one of {REDUCTIONS}, not {given['reduction']!r}")
-    for key in ("methods", "attributes") + (("linear",) if isinstance(
+    for key in ("methods", "attributes", "fields", "fields_when") + (("linear",) if isinstance(
             given.get("linear"), (list, tuple)) else ()):
         if key in given:
             given[key] = tuple(given[key])

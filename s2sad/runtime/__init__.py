@@ -29,6 +29,13 @@ from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
 from .indexing import (add_at, add_at_key, cast_bar, cast_dot, concatenate_bar,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar,
                        stored_part, transpose_bar, zero_at)  # noqa: F401
+from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, diag_part,
+                     eigh_gaps, full_rank, inverse_of, lift, LinalgDerivativeError,
+                     matrix_power_bar, matrix_power_bar_dot, matrix_power_dot, matvec_like, mT,
+                     multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff,
+                     phi, qr_checked, residuals_bar, residuals_dot, skew_lower, solve_like,
+                     solve_vector, svd_cotangents, svd_factors, svd_factors_dot, svd_gaps,
+                     svd_inverse, svd_tangent, triangle_bar, triangle_sym)  # noqa: F401
 from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_append,
                     list_bar, list_delete, list_extend, list_insert, list_push,
                     list_remove, list_set, set_bar)  # noqa: F401

@@ -14,8 +14,7 @@ import make_ops  # noqa: E402  (a script of docs/, not a package)
 sys.path.remove(str(DOCS))
 
 #: how fuzz programs spell the modules they call
-SPELLED = {"np": "numpy", "sps": "scipy.special", "sst": "scipy.stats", "sla": "scipy.linalg",
-           "ssig": "scipy.signal"}
+SPELLED = {"np": "numpy", **dict(fuzz_ops.SCIPY_SPELLINGS)}
 #: operators, written as operators by the fuzz rows
 OPERATOR_SYMBOLS = {"operator.add": "+", "operator.sub": "-", "operator.mul": "*",
                     "operator.truediv": "/", "operator.pow": "**", "operator.matmul": "@",

@@ -44,7 +44,7 @@ forms) and :mod:`.entry` (the copies of written arguments); :mod:`.callees`,
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Set
+from typing import Any, Dict, List, Set, Tuple
 
 import gast
 
@@ -169,6 +169,8 @@ class _Normalizer:
         self.unwritten_defaults: List[Any] = []
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.dicts: Set[str] = set()   # SSA names of dict literals
+        # SSA name -> the fields of the named tuple an op's call gave it (see .fields)
+        self.fields: Dict[str, Tuple[str, ...]] = {}
         # SSA names of iterators (zip(...), map(...)...): no len(), no items by position
         self.iterators: Set[str] = set()
         # what may hold what (views, copies, containers, helpers' results)

@@ -22,6 +22,7 @@ from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function
 from .dicts import constant_key
+from .fields import item as field_item, record as record_fields
 from .lists import list_mutation
 from .temps import subscript_base
 from .trees import is_atomic
@@ -119,6 +120,7 @@ class Flattener:
         norm.defined.add(name)
         if isinstance(value, gast.Dict):
             norm.dicts.add(name)
+        record_fields(norm, name, value)   # (np.linalg.slogdet(a).logabsdet)
         if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
                 and value.func.id not in norm.env \
                 and norm.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
@@ -213,6 +215,9 @@ class Flattener:
             target, dotted = registry.VIEW_ATTRIBUTES[node.attr]
             norm.module_names.use_numpy(dotted, target)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
+        field = field_item(norm, owner, node.attr)
+        if field is not None:
+            return field
         # (rules.hints reads numpy, which the core never imports: only to word a refusal)
         from ...rules.hints import attribute_hint
         raise norm.error(f"the attribute '.{node.attr}' is not supported", node,

@@ -1,0 +1,239 @@
+"""Rules for ``scipy.linalg`` (issue 14), loaded once the user's code imported it
+(``rules.loading.OPTIONAL_RULES``): solve_triangular, cho_factor and cho_solve (the
+pair ``(c, lower)`` flows from one into the other: ``cho_solve(cho_factor(a), b)``),
+expm (Frechet derivatives as blocks of a larger expm), sqrtm (a Sylvester equation),
+and scipy's own inv, solve, det and cholesky.
+
+Each adjoint is made of calls that have rules (scipy's solves, the helpers of
+:mod:`s2sad.runtime.scipy_linalg` and :mod:`s2sad.runtime.linalg`), so second order
+needs nothing more; the helpers' tangent rules are registered here.
+"""
+
+import numpy as np
+import scipy.linalg
+
+from ..runtime.linalg import (cholesky_lower, lift, matvec_like, mT, outer_like, phi,
+                              solve_like, triangle_bar, triangle_sym)
+from ..runtime.shapes import unbroadcast
+from .registry import adjoint, nondifferentiable, tangent
+from .runtime_rules import linear_helper, runtime_tangent
+from ..runtime.scipy_linalg import (kept, check_real_sqrtm, cho_embed, cho_factor_cotangent,
+                                    cho_lower_of, cho_pair, cho_pair_tangent_rule,
+                                    cho_tangent_embed, expm_frechet_of, expm_frechet_second,
+                                    expm_frechet_tangent_rule, identity_like, lu_perm,
+                                    lu_strict, lu_upper, not_, other_trans, pair_first,
+                                    solve_kind, solve_matrix, solve_matrix_bar, sylvester_sym,
+                                    sylvester_sym_tangent_rule, transposed_if, triangle_part)
+
+# (the ops with overwrite_a/overwrite_b are not declared allocates: their result may be
+# the memory of an argument the user lets them overwrite)
+
+# -------------------------------------------------- the helpers' derivatives
+
+for _helper, _params in ((triangle_part, ("x",)), (transposed_if, ("x",)),
+                         (solve_matrix, ("x",)), (solve_matrix_bar, ("g",)),
+                         (cho_embed, ("l",)), (cho_lower_of, ("c",)),
+                         (cho_factor_cotangent, ("c_bar",)), (check_real_sqrtm, ("y",)),
+                         (cho_tangent_embed, ("l",)), (kept, ("x",))):
+    linear_helper(_helper, _params)
+runtime_tangent(cho_pair)(cho_pair_tangent_rule)
+runtime_tangent(expm_frechet_of)(expm_frechet_tangent_rule)
+runtime_tangent(sylvester_sym)(sylvester_sym_tangent_rule)
+nondifferentiable(other_trans, not_, solve_kind, expm_frechet_second, identity_like, lu_perm)
+linear_helper(lu_strict, ("x",))
+linear_helper(lu_upper, ("x",))
+linear_helper(pair_first, ("pair",))
+
+# ---------------------------------------------------------- solve_triangular
+# op(T) x = b, T the triangle of a (unit diagonal: ones), op a transpose when trans:
+# b_bar = op(T)^-T x_bar, T_bar = the triangle of -(b_bar x^T), transposed when trans
+
+
+@adjoint(scipy.linalg.solve_triangular,
+         nondiff=("trans", "lower", "unit_diagonal", "overwrite_b", "check_finite"))
+def solve_triangular_adjoint(y, y_bar, a, b, trans=0, lower=False, unit_diagonal=False,
+                             overwrite_b=False, check_finite=True):
+    s = scipy.linalg.solve_triangular(a, y_bar, other_trans(trans), lower, unit_diagonal)
+    return (-triangle_part(transposed_if(outer_like(s, y, b), trans), lower, unit_diagonal),
+            unbroadcast(s, b))
+
+
+@tangent(scipy.linalg.solve_triangular)
+def solve_triangular_tangent(y, a, b, trans, lower, unit_diagonal, overwrite_b,
+                             check_finite, a_dot, b_dot):
+    t_dot = transposed_if(triangle_part(a_dot, lower, unit_diagonal), trans)
+    return scipy.linalg.solve_triangular(a, b_dot - matvec_like(t_dot, y, b), trans, lower,
+                                         unit_diagonal)
+
+
+# ------------------------------------------------- scipy's inv, det, cholesky
+
+
+@adjoint(scipy.linalg.inv, nondiff=("overwrite_a", "check_finite"))
+def scipy_inv_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
+    yT = mT(y)
+    return -(yT @ y_bar @ yT)
+
+
+@tangent(scipy.linalg.inv)
+def scipy_inv_tangent(y, a, overwrite_a, check_finite, a_dot):
+    return -(y @ a_dot @ y)
+
+
+@adjoint(scipy.linalg.det, nondiff=("overwrite_a", "check_finite"), allocates=True)
+def scipy_det_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
+    return lift(y_bar * y) * mT(np.linalg.inv(a))
+
+
+@tangent(scipy.linalg.det)
+def scipy_det_tangent(y, a, overwrite_a, check_finite, a_dot):
+    return y * np.sum(mT(np.linalg.inv(a)) * a_dot, axis=(-2, -1))
+
+
+# scipy.linalg.cholesky(a, lower) is np.linalg.cholesky(a, upper=not lower): upper by
+# default, reading the upper triangle
+
+
+@adjoint(scipy.linalg.cholesky, nondiff=("lower", "overwrite_a", "check_finite"))
+def scipy_cholesky_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
+    low = cholesky_lower(y, not_(lower))
+    p = phi(mT(low) @ cholesky_lower(y_bar, not_(lower)))
+    x = np.linalg.solve(mT(low), p)
+    return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), not_(lower))
+
+
+@tangent(scipy.linalg.cholesky)
+def scipy_cholesky_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
+    low = cholesky_lower(y, not_(lower))
+    low_inv = np.linalg.inv(low)
+    return cholesky_lower(low @ phi(low_inv @ triangle_sym(a_dot, not_(lower))
+                                    @ mT(low_inv)), not_(lower))
+
+
+# ------------------------------------------------------------- scipy's solve
+# general, symmetric or positive definite a (assume_a; the last two read one triangle)
+
+
+@adjoint(scipy.linalg.solve, nondiff=("lower", "overwrite_a", "overwrite_b", "check_finite",
+                                      "assume_a", "transposed"))
+def scipy_solve_adjoint(y, y_bar, a, b, lower=False, overwrite_a=False, overwrite_b=False,
+                        check_finite=True, assume_a=None, transposed=False):
+    s = solve_like(mT(solve_matrix(kept(a, overwrite_a), assume_a, lower, transposed)), y_bar, b)
+    return (solve_matrix_bar(unbroadcast(-outer_like(s, y, b), a), assume_a, lower),
+            unbroadcast(s, b))
+
+
+@tangent(scipy.linalg.solve)
+def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, assume_a,
+                        transposed, a_dot, b_dot):
+    m_dot = solve_matrix(a_dot, assume_a, lower, transposed)
+    return solve_like(solve_matrix(a, assume_a, lower, transposed),
+                      b_dot - matvec_like(m_dot, y, b), b)
+
+
+# ------------------------------------------------------ cho_factor, cho_solve
+# cho_factor(a, lower) = (c, lower): the Cholesky factor in one triangle of c (the
+# other unspecified: refused in reverse mode, NaN tangents in forward mode), which
+# cho_solve((c, lower), b) reads.  With a = L L^T and x = a^-1 b: s = a^-1 x_bar,
+# L_bar = -(s x^T + x s^T) L, then L's adjoint back to a as for np.linalg.cholesky
+
+
+@adjoint(scipy.linalg.cho_factor, nondiff=("lower", "overwrite_a", "check_finite"))
+def cho_factor_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
+    low = cho_lower_of(y[0], lower)
+    p = phi(mT(low) @ cho_factor_cotangent(pair_first(y_bar), lower))
+    x = np.linalg.solve(mT(low), p)
+    return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), not_(lower))
+
+
+@tangent(scipy.linalg.cho_factor)
+def cho_factor_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
+    low = cho_lower_of(y[0], lower)
+    low_inv = np.linalg.inv(low)
+    l_dot = low @ phi(low_inv @ triangle_sym(a_dot, not_(lower)) @ mT(low_inv))
+    return cho_pair(cho_tangent_embed(l_dot, lower), y)
+
+
+@adjoint(scipy.linalg.cho_solve, nondiff=("overwrite_b", "check_finite"))
+def cho_solve_adjoint(y, y_bar, c_and_lower, b, overwrite_b=False, check_finite=True):
+    s = scipy.linalg.cho_solve(c_and_lower, y_bar)
+    g = outer_like(s, y, b)
+    low = cho_lower_of(c_and_lower[0], c_and_lower[1])
+    return (cho_pair(cho_embed(-((g + mT(g)) @ low), c_and_lower[1]), c_and_lower),
+            unbroadcast(s, b))
+
+
+@tangent(scipy.linalg.cho_solve)
+def cho_solve_tangent(y, c_and_lower, b, overwrite_b, check_finite, c_and_lower_dot, b_dot):
+    low = cho_lower_of(c_and_lower[0], c_and_lower[1])
+    l_dot = cho_lower_of(pair_first(c_and_lower_dot), c_and_lower[1])
+    a_dot = l_dot @ mT(low) + low @ mT(l_dot)
+    return scipy.linalg.cho_solve(c_and_lower, b_dot - matvec_like(a_dot, y, b))
+
+
+# ---------------------------------------------------------- lu_factor, lu_solve
+# lu_factor(a) = (lu, piv), a = P L U (L unit lower, U upper, both in lu); lu_solve
+# reads them.  From a_bar to the factors: L_bar = strict lower (P^T a_bar U^T), U_bar =
+# upper (L^T P^T a_bar); back: a_bar = P L^-T (tril(L^T L_bar, -1) + triu(U_bar U^T)) U^-T
+
+
+@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"))
+def lu_factor_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
+    low = lu_strict(y[0]) + identity_like(y[0])
+    up = lu_upper(y[0])
+    g = pair_first(y_bar)
+    m = lu_strict(mT(low) @ lu_strict(g)) + lu_upper(lu_upper(g) @ mT(up))
+    return lu_perm(y[1]) @ mT(np.linalg.solve(up, mT(np.linalg.solve(mT(low), m))))
+
+
+@tangent(scipy.linalg.lu_factor)
+def lu_factor_tangent(y, a, overwrite_a, check_finite, a_dot):
+    low = lu_strict(y[0]) + identity_like(y[0])
+    up = lu_upper(y[0])
+    x = mT(np.linalg.solve(mT(up), mT(np.linalg.solve(low, mT(lu_perm(y[1])) @ a_dot))))
+    return cho_pair(low @ lu_strict(x) + lu_upper(x) @ up, y)
+
+
+@adjoint(scipy.linalg.lu_solve, nondiff=("trans", "overwrite_b", "check_finite"))
+def lu_solve_adjoint(y, y_bar, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    s = scipy.linalg.lu_solve(lu_and_piv, y_bar, other_trans(trans))
+    low = lu_strict(lu_and_piv[0]) + identity_like(lu_and_piv[0])
+    t = mT(lu_perm(lu_and_piv[1])) @ transposed_if(-outer_like(s, y, b), trans)
+    lu_bar = lu_strict(t @ mT(lu_upper(lu_and_piv[0]))) + lu_upper(mT(low) @ t)
+    return cho_pair(lu_bar, lu_and_piv), unbroadcast(s, b)
+
+
+@tangent(scipy.linalg.lu_solve)
+def lu_solve_tangent(y, lu_and_piv, b, trans, overwrite_b, check_finite, lu_and_piv_dot,
+                     b_dot):
+    lu_dot = pair_first(lu_and_piv_dot)
+    low = lu_strict(lu_and_piv[0]) + identity_like(lu_and_piv[0])
+    a_dot = lu_perm(lu_and_piv[1]) @ (lu_strict(lu_dot) @ lu_upper(lu_and_piv[0])
+                                      + low @ lu_upper(lu_dot))
+    return scipy.linalg.lu_solve(lu_and_piv, b_dot - matvec_like(transposed_if(a_dot, trans),
+                                                                   y, b), trans)
+
+
+# ---------------------------------------------------------------- expm, sqrtm
+# the adjoint of the Frechet derivative L(a, .) is L(a^T, .)
+
+
+@adjoint(scipy.linalg.expm, allocates=True)
+def expm_adjoint(y, y_bar, A):
+    return expm_frechet_of(mT(A), y_bar)
+
+
+@tangent(scipy.linalg.expm)
+def expm_tangent(y, A, A_dot):
+    return expm_frechet_of(A, A_dot)
+
+
+# x x = A: dx x + x dx = dA, a Sylvester equation; its adjoint x^T z + z x^T = x_bar
+@adjoint(scipy.linalg.sqrtm, allocates=True)
+def sqrtm_adjoint(y, y_bar, A):
+    return sylvester_sym(mT(check_real_sqrtm(y)), y_bar)
+
+
+@tangent(scipy.linalg.sqrtm)
+def sqrtm_tangent(y, A, A_dot):
+    return sylvester_sym(check_real_sqrtm(y), A_dot)
