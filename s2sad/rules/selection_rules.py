@@ -9,9 +9,11 @@ linear in the adjoint, so second order needs nothing more.
 
 import numpy as np
 
-from ..runtime.selection import (append_bar, column_stack_bar, dsplit_bar, dstack_bar,
-                                 hsplit_bar, hstack_bar, split_bar, vsplit_bar, vstack_bar)
-from .registry import adjoint
+from ..runtime.selection import (append_bar, choose_bar, column_stack_bar, dsplit_bar,
+                                 dstack_bar, hsplit_bar, hstack_bar, reorder_bar, reorder_dot,
+                                 select_bar, sort_order, split_bar, take_along_axis_bar,
+                                 take_bar, vsplit_bar, vstack_bar)
+from .registry import adjoint, nondifferentiable, tangent
 
 # ------------------------------------------------------------------- joining
 
@@ -73,3 +75,66 @@ def vsplit_adjoint(y, y_bar, ary, indices_or_sections):
 @adjoint(np.dsplit, nondiff=("indices_or_sections",), linear=True)
 def dsplit_adjoint(y, y_bar, ary, indices_or_sections):
     return dsplit_bar(y_bar, ary, indices_or_sections)
+
+
+# ----------------------------------------------------------------- selecting
+# indices, index arrays and conditions are constants (nondiff)
+
+
+@adjoint(np.take, nondiff=("indices", "axis", "mode"), allocates=True, methods=("take",))
+def take_adjoint(y, y_bar, a, indices, axis=None, mode="raise"):
+    return take_bar(y_bar, a, indices, axis, mode)
+
+
+@tangent(np.take)
+def take_tangent(y, a, indices, axis, mode, a_dot):
+    return np.take(a_dot, indices, axis=axis, mode=mode)
+
+
+@adjoint(np.take_along_axis, nondiff=("indices", "axis"), linear=True, allocates=True)
+def take_along_axis_adjoint(y, y_bar, arr, indices, axis=-1):
+    return take_along_axis_bar(y_bar, arr, indices, axis)
+
+
+@adjoint(np.choose, nondiff=("a", "mode"), allocates=True, methods=("choose",))
+def choose_adjoint(y, y_bar, a, choices, mode="raise"):
+    return choose_bar(y_bar, a, choices, mode)
+
+
+@tangent(np.choose)
+def choose_tangent(y, a, choices, mode, choices_dot):
+    return np.choose(a, choices_dot, mode=mode)
+
+
+@adjoint(np.select, nondiff=("condlist",), linear=True, allocates=True)
+def select_adjoint(y, y_bar, condlist, choicelist, default=0):
+    parts = select_bar(y_bar, condlist, choicelist, default)
+    return parts[0], parts[1]
+
+
+# ------------------------------------------------------------------- sorting
+# the values: y is a reordering of a, each element's adjoint is y_bar at the place it
+# went to; at ties equal values are matched in their order (sort_order)
+
+
+@adjoint(np.sort, nondiff=("axis",), allocates=True)
+def sort_adjoint(y, y_bar, a, axis=-1):
+    return reorder_bar(y_bar, a, sort_order(y, a, axis), axis)
+
+
+@tangent(np.sort)
+def sort_tangent(y, a, axis, a_dot):
+    return reorder_dot(a_dot, sort_order(y, a, axis), axis)
+
+
+@adjoint(np.partition, nondiff=("kth", "axis"), allocates=True)
+def partition_adjoint(y, y_bar, a, kth, axis=-1):
+    return reorder_bar(y_bar, a, sort_order(y, a, axis), axis)
+
+
+@tangent(np.partition)
+def partition_tangent(y, a, kth, axis, a_dot):
+    return reorder_dot(a_dot, sort_order(y, a, axis), axis)
+
+
+nondifferentiable(sort_order)

@@ -90,3 +90,138 @@ def vsplit_bar(g, ary, indices_or_sections):
 def dsplit_bar(g, ary, indices_or_sections):
     """Adjoint of ``np.dsplit``: a split along axis 2."""
     return split_bar(g, ary, indices_or_sections, 2)
+
+
+# ----------------------------------------------------------------- selecting
+
+def _wrapped(indices, n, mode):
+    """``indices`` as ``np.take``/``np.choose`` read them under ``mode``."""
+    indices = np.asarray(indices)
+    if mode == "wrap":
+        return indices % n
+    if mode == "clip":
+        return np.clip(indices, 0, n - 1)
+    return indices
+
+
+@fact(allocates=True, linear=("g",))
+def take_bar(g, a, indices, axis=None, mode="raise"):
+    """Adjoint of ``np.take(a, indices, axis, mode=mode)``: ``g`` added back where each
+    element was taken from; an element taken twice receives both adjoints."""
+    out = np.zeros(np.shape(a), dtype=float_like(a))
+    g = np.asarray(g)
+    if axis is None:
+        flat = out.reshape(-1)
+        np.add.at(flat, _wrapped(indices, flat.size, mode), g)
+        return out
+    axis = axis % out.ndim
+    index = _wrapped(indices, out.shape[axis], mode)
+    k = index.ndim
+    moved = np.moveaxis(g, list(range(axis, axis + k)), list(range(k)))
+    np.add.at(np.moveaxis(out, axis, 0), index, moved)
+    return out
+
+
+@fact(allocates=True, linear=("g",))
+def take_along_axis_bar(g, arr, indices, axis=-1):
+    """Adjoint of ``np.take_along_axis(arr, indices, axis)``: ``g`` added back where each
+    element was taken from (repeats add up)."""
+    out = np.zeros(np.shape(arr), dtype=float_like(arr))
+    if axis is None:
+        np.add.at(out.reshape(-1), np.asarray(indices), g)
+        return out
+    g = np.asarray(g)
+    axis = axis % out.ndim
+    index = []
+    for d in range(out.ndim):
+        if d == axis:
+            index.append(np.broadcast_to(indices, g.shape))
+        else:
+            shape = [1] * out.ndim
+            shape[d] = out.shape[d]
+            index.append(np.broadcast_to(np.arange(out.shape[d]).reshape(shape), g.shape))
+    np.add.at(out, tuple(index), g)
+    return out
+
+
+def _unbroadcast_to(g, shape):
+    """``g`` summed over the axes along which an argument of ``shape`` was broadcast."""
+    g = np.asarray(g)
+    lead = g.ndim - len(shape)
+    g = g.sum(axis=tuple(range(lead))) if lead > 0 else g
+    axes = tuple(d for d, n in enumerate(shape) if n == 1 and g.shape[d] != 1)
+    return g.sum(axis=axes, keepdims=True) if axes else g
+
+
+def _like(parts, choices):
+    """``parts`` (one adjoint per choice) as ``choices`` came: a list, or one array."""
+    if isinstance(choices, np.ndarray):
+        return np.stack(parts) if parts else np.zeros(np.shape(choices))
+    return type(choices)(parts) if isinstance(choices, tuple) else list(parts)
+
+
+@fact(allocates=True, linear=("g",))
+def choose_bar(g, a, choices, mode="raise"):
+    """Adjoint of the choices in ``np.choose(a, choices, mode=mode)``: choice ``j`` gets
+    ``g`` where ``a`` picked it (summed over the axes it was broadcast along)."""
+    n = len(choices)
+    index = _wrapped(a, n, mode)
+    g = np.asarray(g)
+    parts = []
+    for j in range(n):
+        shape = np.shape(choices[j])
+        part = np.where(index == j, g, 0.0)
+        parts.append(np.reshape(_unbroadcast_to(part, shape), shape).astype(float_like(g)))
+    return _like(parts, choices)
+
+
+@fact(allocates=True, linear=("g",))
+def select_bar(g, condlist, choicelist, default=0):
+    """Adjoint of ``np.select(condlist, choicelist, default)``: the pair (the choices'
+    adjoints, the default's).  Choice ``j`` gets ``g`` where ``condlist[j]`` is the first
+    condition that holds; the default where none holds."""
+    g = np.asarray(g)
+    taken = np.zeros(g.shape, dtype=bool)
+    parts = []
+    for cond, choice in zip(condlist, choicelist):
+        here = np.broadcast_to(cond, g.shape) & ~taken
+        shape = np.shape(choice)
+        parts.append(np.reshape(_unbroadcast_to(np.where(here, g, 0.0), shape), shape))
+        taken = taken | here
+    shape = np.shape(default)
+    rest = np.reshape(_unbroadcast_to(np.where(taken, 0.0, g), shape), shape)
+    return _like(parts, choicelist), rest if shape else float(rest)
+
+
+# ------------------------------------------------------------------- sorting
+
+def sort_order(y, a, axis):
+    """The indices ``order`` with ``y == np.take_along_axis(a, order, axis)`` for ``y`` a
+    reordering of ``a`` along ``axis`` (of the flattened ``a`` for ``axis=None``): the
+    sorted ``np.sort``, the partitioned ``np.partition``.  Equal values are matched in
+    the order they come in (a stable sort of each), the convention at ties."""
+    a = np.ravel(a) if axis is None else np.asarray(a)
+    axis = -1 if axis is None else axis
+    by_y = np.argsort(y, axis=axis, kind="stable")
+    by_a = np.argsort(a, axis=axis, kind="stable")
+    order = np.empty_like(by_a)
+    np.put_along_axis(order, by_y, by_a, axis)
+    return order
+
+
+@fact(allocates=True, linear=("g",))
+def reorder_bar(g, a, order, axis):
+    """Adjoint of ``y = np.take_along_axis(a, order, axis)`` for a reordering ``order``
+    (no repeats; the flattened ``a`` for ``axis=None``): ``g`` put back in place."""
+    out = np.zeros(np.size(a) if axis is None else np.shape(a), dtype=float_like(a))
+    np.put_along_axis(out, order, g, -1 if axis is None else axis)
+    return out.reshape(np.shape(a))
+
+
+@fact(allocates=True, linear=("t",))
+def reorder_dot(t, order, axis):
+    """Tangent of the reordering ``y = np.take_along_axis(a, order, axis)`` (see
+    :func:`sort_order`): ``t`` reordered the same way."""
+    if axis is None:
+        return np.take_along_axis(np.ravel(t), order, -1)
+    return np.take_along_axis(np.asarray(t), order, axis)

@@ -10,6 +10,13 @@ from optable import Arg, row
 
 # np.row_stack (vstack's old name) warns that it is deprecated in numpy 2: its row checks
 # the alias still works
+
+
+def _away(x, level, gap=0.05):
+    """``x`` away from the conditions' edges ``x == level`` and ``x == -level``."""
+    return bool(np.all(np.abs(np.abs(np.asarray(x)) - level) > gap))
+
+
 warnings.filterwarnings("ignore", "`row_stack` alias is deprecated", DeprecationWarning)
 
 ROWS = [
@@ -47,4 +54,40 @@ ROWS = [
         ("tensor3", Arg((2, 2, 3)))),
     row("vsplit", F.vsplit_part, ("matrix", Arg((3, 4))), ("tensor3", Arg((2, 2, 3)))),
     row("dsplit", F.dsplit_part, ("tensor3", Arg((2, 3, 4))), ("tensor4", Arg((2, 1, 2, 3)))),
+]
+
+ROWS += [
+    # selecting: the indices, index arrays and conditions are constants
+    row("take", F.take_flat, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
+    row("take-axis", F.take_axis, ("matrix", Arg((2, 3))), ("tensor3", Arg((2, 3, 2)))),
+    row("take-scalar-index", F.take_axis_first, ("vector", Arg((3,))), ("matrix", Arg((2, 3)))),
+    row("take-wrap", F.take_wrap, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
+    row("take-clip", F.take_clip, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
+    row("take-method", F.take_method, ("vector", Arg((3,))), ("matrix", Arg((2, 3)))),
+    row("take_along_axis", F.take_along_last, ("matrix", Arg((2, 3))),
+        ("bcast-rows", Arg((1, 3)))),
+    row("take_along_axis-first", F.take_along_first, ("matrix", Arg((2, 3))),
+        ("column", Arg((2, 1)))),
+    row("take_along_axis-flat", F.take_along_flat, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
+    row("choose", F.choose_list, ("matrices", Arg((2, 3)), Arg((2, 3))),
+        ("bcast", Arg((2, 3)), Arg((3,))), ("scalar-choice", Arg((2, 3)), Arg(()))),
+    row("choose-wrap", F.choose_wrap, ("matrices", Arg((2, 3)), Arg((2, 3))),
+        ("bcast", Arg((2, 1)), Arg((3,)))),
+    row("choose-method", F.choose_method, ("vectors", Arg((3,)), Arg((3,))),
+        ("scalar", Arg((3,)), Arg(()))),
+    row("select", F.select_choices, ("matrices", Arg((2, 3)), Arg((2, 3))),
+        ("bcast", Arg((2, 3)), Arg((3,))), valid=lambda x, y: _away(x, 0.5)),
+    row("select-default", F.select_default, ("scalar-default", Arg((2, 3)), Arg(())),
+        ("array-default", Arg((2, 3)), Arg((3,))), valid=lambda x, y: _away(x, 0.5)),
+    # sorting: the values (distinct: at ties the derivative is a convention)
+    row("sort", F.sort_last, ("vector", Arg((5,), "distinct")),
+        ("matrix", Arg((3, 4), "distinct")), ("tensor3", Arg((2, 3, 2), "distinct"))),
+    row("sort-axis0", F.sort_first, ("matrix", Arg((3, 4), "distinct")),
+        ("tensor3", Arg((2, 3, 2), "distinct"))),
+    row("sort-flat", F.sort_flat, ("vector", Arg((5,), "distinct")),
+        ("matrix", Arg((3, 4), "distinct"))),
+    row("partition", F.partition_kth, ("vector", Arg((5,), "distinct")),
+        ("matrix", Arg((3, 4), "distinct"))),
+    row("partition-axis", F.partition_axis, ("matrix", Arg((4, 3), "distinct")),
+        ("tensor3", Arg((3, 2, 2), "distinct"))),
 ]
