@@ -12,7 +12,10 @@ import numpy as np
 from ..runtime.selection import (append_bar, choose_bar, column_stack_bar, dsplit_bar,
                                  dstack_bar, hsplit_bar, hstack_bar, reorder_bar, reorder_dot,
                                  select_bar, sort_order, split_bar, take_along_axis_bar,
-                                 take_bar, vsplit_bar, vstack_bar)
+                                 item_value_bar, item_value_dot, take_bar, vsplit_bar,
+                                 vstack_bar)
+from . import registry
+from .records import declare
 from .registry import adjoint, nondifferentiable, tangent
 
 # ------------------------------------------------------------------- joining
@@ -138,3 +141,26 @@ def partition_tangent(y, a, kth, axis, a_dot):
 
 
 nondifferentiable(sort_order)
+
+
+# ------------------------------------------------------------ array methods
+# x.clip(...) is np.clip(x, ...) (its rule is numpy_rules'); x.round() is constant as
+# np.round is (nondifferentiable there); x.item(index) reads one element as a number.
+
+declare(np.clip, methods=("clip",))
+registry.METHODS["clip"] = (np.clip, "np.clip")
+nondifferentiable(np.round, methods=("round",), spelling="np.round")
+nondifferentiable(np.around)
+
+
+@adjoint(np.ndarray.item, nondiff=("index",), label="ndarray.item")
+def item_adjoint(y, y_bar, a, index=None):
+    return item_value_bar(y_bar, a, index)
+
+
+@tangent(np.ndarray.item)
+def item_tangent(y, a, index, a_dot):
+    return item_value_dot(a_dot, index)
+
+
+registry.METHODS["item"] = (np.ndarray.item, "np.ndarray.item")

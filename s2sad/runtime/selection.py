@@ -225,3 +225,33 @@ def reorder_dot(t, order, axis):
     if axis is None:
         return np.take_along_axis(np.ravel(t), order, -1)
     return np.take_along_axis(np.asarray(t), order, axis)
+
+
+# ----------------------------------------------------------------- x.item()
+
+def _flat_position(shape, index):
+    if index is None:
+        if int(np.prod(shape, dtype=int)) != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        return 0
+    if isinstance(index, tuple):
+        return int(np.ravel_multi_index(index, shape)) if len(index) != 1 else \
+            _flat_position(shape, index[0])
+    size = int(np.prod(shape, dtype=int))
+    return int(index) % size if -size <= int(index) < size else int(index)
+
+
+@fact(allocates=True, linear=("g",))
+def item_value_bar(g, a, index=None):
+    """Adjoint of ``a.item(index)``: ``g`` at the element read (a flat position, a tuple
+    of indices, or the only element), zeros elsewhere."""
+    out = np.zeros(np.shape(a), dtype=float_like(a))
+    out.reshape(-1)[_flat_position(np.shape(a), index)] = g
+    return out
+
+
+@fact(allocates=True, linear=("t",))
+def item_value_dot(t, index=None):
+    """Tangent of ``a.item(index)``: the same element of the tangent ``t``."""
+    t = np.asarray(t)
+    return t.item() if index is None else t.item(index)

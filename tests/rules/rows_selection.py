@@ -91,3 +91,14 @@ ROWS += [
     row("partition-axis", F.partition_axis, ("matrix", Arg((4, 3), "distinct")),
         ("tensor3", Arg((3, 2, 2), "distinct"))),
 ]
+
+ROWS += [
+    # array methods: x.item(...) is a number, x.clip(...) is np.clip, x.round() constant
+    row("item", F.item_position, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
+    row("item-indices", F.item_indices, ("matrix", Arg((2, 3))), ("tall", Arg((3, 4)))),
+    row("item-only", F.item_only, ("vector", Arg((3,))), ("one", Arg((1,)))),
+    row("clip-method", F.clip_method, ("vector", Arg((4,))), ("matrix", Arg((2, 3))),
+        valid=lambda x: _away(x, 0.5)),
+    row("round-method", F.round_method, ("vector", Arg((4,))), ("matrix", Arg((2, 3))),
+        valid=lambda x: bool(np.all(np.abs(np.asarray(x) * 10 % 1 - 0.5) < 0.45))),
+]
