@@ -168,6 +168,21 @@ CONVERT = [
     Op("keepdims", (M,), M, "({0} - np.mean({0}, axis=1, keepdims=True))", lambda b: 2 * b),
     Op("np.ravel", (M,), M, "np.reshape(np.ravel({0}), (2, 3))", lambda b: b, LIM, 0.5),
     Op("transpose2", (M,), M, "{0}.T.T", lambda b: b, LIM, 0.3),
+    # issue 14, joining, splitting, selecting, sorting
+    Op("np.hstack", (W, S), V, "np.hstack([{0}, {1}])", lambda a, b: max(a, b), LIM, 0.5),
+    Op("np.vstack", (V, V), M, "np.vstack(({0}, {1}))", lambda a, b: max(a, b), LIM, 0.5),
+    Op("np.append", (W, S), V, "np.append({0}, {1})", lambda a, b: max(a, b), LIM, 0.4),
+    Op("np.split", (V,), W, "np.split({0}, [1])[1]", lambda b: b, LIM, 0.4),
+    Op("np.split", (M,), V, "np.split({0}, 2)[1][0]", lambda b: b, LIM, 0.4),
+    Op("np.take", (V,), W, "np.take({0}, [2, 2])", lambda b: b, LIM, 0.4),
+    Op("np.take", (M,), W, "np.take({0}, 2, axis=1)", lambda b: b, LIM, 0.4),
+    Op("np.take_along_axis", (M,), M,
+       "np.take_along_axis({0}, np.array([[2, 0, 2], [1, 1, 0]]), axis=1)", lambda b: b, LIM,
+       0.4),
+    Op("np.sort", (V,), V, "np.sort({0})", lambda b: b, LIM, 0.4),
+    Op("np.sort", (M,), M, "np.sort({0}, axis=0)", lambda b: b, LIM, 0.3),
+    Op("np.select", (V, V), V, "np.select([{0} > 0.3, {0} < -0.3], [{0} * {1}, np.sin({1})], 0.5)",
+       lambda a, b: max(a * b, 1.0), LIM, 0.4),
 ]
 
 

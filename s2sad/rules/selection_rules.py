@@ -10,10 +10,10 @@ linear in the adjoint, so second order needs nothing more.
 import numpy as np
 
 from ..runtime.selection import (append_bar, choose_bar, column_stack_bar, dsplit_bar,
-                                 dstack_bar, hsplit_bar, hstack_bar, reorder_bar, reorder_dot,
+                                 dstack_bar, extract_bar, hsplit_bar, hstack_bar,
+                                 item_value_bar, item_value_dot, reorder_bar, reorder_dot,
                                  select_bar, sort_order, split_bar, take_along_axis_bar,
-                                 item_value_bar, item_value_dot, take_bar, vsplit_bar,
-                                 vstack_bar)
+                                 take_bar, vsplit_bar, vstack_bar)
 from . import registry
 from .records import declare
 from .registry import adjoint, nondifferentiable, tangent
@@ -164,3 +164,32 @@ def item_tangent(y, a, index, a_dot):
 
 
 registry.METHODS["item"] = (np.ndarray.item, "np.ndarray.item")
+
+
+# ---------------------------------------------------- scatter-add as a value
+# np.add.at(a, i, v) writes in place (refused, see syntax.normalize.views); its form
+# without a write, a + np.bincount(i, weights=v, minlength=a.size), is differentiable in
+# the weights: each weight reaches the bin its index names
+
+
+@adjoint(np.bincount, nondiff=("x", "minlength"), linear=True, allocates=True)
+def bincount_adjoint(y, y_bar, x, weights=None, minlength=0):
+    return np.asarray(y_bar)[x]
+
+
+# np.extract and np.compress: take the elements where a constant condition holds
+
+
+@adjoint(np.extract, nondiff=("condition",), linear=True, allocates=True)
+def extract_adjoint(y, y_bar, condition, arr):
+    return extract_bar(y_bar, condition, arr)
+
+
+@adjoint(np.compress, nondiff=("condition", "axis"), allocates=True)
+def compress_adjoint(y, y_bar, condition, a, axis=None):
+    return take_bar(y_bar, a, np.flatnonzero(condition), axis)
+
+
+@tangent(np.compress)
+def compress_tangent(y, condition, a, axis, a_dot):
+    return np.compress(condition, a_dot, axis=axis)

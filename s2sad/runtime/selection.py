@@ -255,3 +255,12 @@ def item_value_dot(t, index=None):
     """Tangent of ``a.item(index)``: the same element of the tangent ``t``."""
     t = np.asarray(t)
     return t.item() if index is None else t.item(index)
+
+
+@fact(allocates=True, linear=("g",))
+def extract_bar(g, condition, arr):
+    """Adjoint of ``np.extract(condition, arr)``: ``g`` back at the places the (flattened)
+    condition holds, zeros elsewhere."""
+    out = np.zeros(np.size(arr), dtype=float_like(arr))
+    out[np.flatnonzero(np.ravel(condition))] = g
+    return out.reshape(np.shape(arr))

@@ -102,3 +102,19 @@ ROWS += [
     row("round-method", F.round_method, ("vector", Arg((4,))), ("matrix", Arg((2, 3))),
         valid=lambda x: bool(np.all(np.abs(np.asarray(x) * 10 % 1 - 0.5) < 0.45))),
 ]
+
+ROWS += [
+    # np.add.at's form without a write: the weights carry the derivative (repeats add)
+    row("bincount", F.bincount_weights, ("vectors", Arg((5,)), Arg((4,))),
+        ("scalar-x", Arg(()), Arg((4,)))),
+    row("bincount-positional", F.bincount_positional, ("vector", Arg((4,))),
+        ("again", Arg((4,)))),
+]
+
+ROWS += [
+    # np.extract and np.compress: the condition is a constant
+    row("extract", F.extract_mask, ("matrix", Arg((2, 3))), ("again", Arg((2, 3)))),
+    row("compress", F.compress_flat, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
+    row("compress-axis", F.compress_axis, ("matrix", Arg((2, 3))), ("tensor3", Arg((2, 3, 2)))),
+    row("compress-short", F.compress_short, ("vector", Arg((3,))), ("matrix", Arg((3, 2)))),
+]
