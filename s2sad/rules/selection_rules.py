@@ -120,23 +120,23 @@ def select_adjoint(y, y_bar, condlist, choicelist, default=0):
 # went to; at ties equal values are matched in their order (sort_order)
 
 
-@adjoint(np.sort, nondiff=("axis",), allocates=True)
-def sort_adjoint(y, y_bar, a, axis=-1):
+@adjoint(np.sort, nondiff=("axis", "kind"), allocates=True)
+def sort_adjoint(y, y_bar, a, axis=-1, kind=None):
     return reorder_bar(y_bar, a, sort_order(y, a, axis), axis)
 
 
 @tangent(np.sort)
-def sort_tangent(y, a, axis, a_dot):
+def sort_tangent(y, a, axis, kind, a_dot):
     return reorder_dot(a_dot, sort_order(y, a, axis), axis)
 
 
-@adjoint(np.partition, nondiff=("kth", "axis"), allocates=True)
-def partition_adjoint(y, y_bar, a, kth, axis=-1):
+@adjoint(np.partition, nondiff=("kth", "axis", "kind"), allocates=True)
+def partition_adjoint(y, y_bar, a, kth, axis=-1, kind="introselect"):
     return reorder_bar(y_bar, a, sort_order(y, a, axis), axis)
 
 
 @tangent(np.partition)
-def partition_tangent(y, a, kth, axis, a_dot):
+def partition_tangent(y, a, kth, axis, kind, a_dot):
     return reorder_dot(a_dot, sort_order(y, a, axis), axis)
 
 

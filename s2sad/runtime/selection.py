@@ -11,6 +11,11 @@ from ..rules.records import fact
 from .shapes import float_like
 
 
+def _float(x):
+    """The float dtype of ``x``'s adjoint (``x`` an array, a number or a list of them)."""
+    return float_like(x if isinstance(x, np.ndarray) else np.asarray(x))
+
+
 def _pieces(g, arrays, axis, promote):
     """The slices of ``g`` along ``axis`` that the items of ``arrays`` (each promoted by
     ``promote``, as the stacking function does) became, each in its item's own shape."""
@@ -69,7 +74,7 @@ def split_bar(g, ary, indices_or_sections, axis=0):
     the pieces' adjoints ``g`` joined back along ``axis``; a piece nothing used has a
     zero adjoint (a number 0.0, or zeros), made the piece's shape here."""
     pieces = np.array_split(np.zeros(np.shape(ary)), indices_or_sections, axis=axis)
-    out = [np.broadcast_to(np.asarray(p_bar, dtype=float_like(ary)), np.shape(p))
+    out = [np.broadcast_to(np.asarray(p_bar, dtype=_float(ary)), np.shape(p))
            for p_bar, p in zip(g, pieces)]
     return np.concatenate(out, axis=axis) if out else np.zeros(np.shape(ary))
 
@@ -108,7 +113,7 @@ def _wrapped(indices, n, mode):
 def take_bar(g, a, indices, axis=None, mode="raise"):
     """Adjoint of ``np.take(a, indices, axis, mode=mode)``: ``g`` added back where each
     element was taken from; an element taken twice receives both adjoints."""
-    out = np.zeros(np.shape(a), dtype=float_like(a))
+    out = np.zeros(np.shape(a), dtype=_float(a))
     g = np.asarray(g)
     if axis is None:
         flat = out.reshape(-1)
@@ -126,7 +131,7 @@ def take_bar(g, a, indices, axis=None, mode="raise"):
 def take_along_axis_bar(g, arr, indices, axis=-1):
     """Adjoint of ``np.take_along_axis(arr, indices, axis)``: ``g`` added back where each
     element was taken from (repeats add up)."""
-    out = np.zeros(np.shape(arr), dtype=float_like(arr))
+    out = np.zeros(np.shape(arr), dtype=_float(arr))
     if axis is None:
         np.add.at(out.reshape(-1), np.asarray(indices), g)
         return out
@@ -171,7 +176,7 @@ def choose_bar(g, a, choices, mode="raise"):
     for j in range(n):
         shape = np.shape(choices[j])
         part = np.where(index == j, g, 0.0)
-        parts.append(np.reshape(_unbroadcast_to(part, shape), shape).astype(float_like(g)))
+        parts.append(np.reshape(_unbroadcast_to(part, shape), shape).astype(_float(g)))
     return _like(parts, choices)
 
 
@@ -213,7 +218,7 @@ def sort_order(y, a, axis):
 def reorder_bar(g, a, order, axis):
     """Adjoint of ``y = np.take_along_axis(a, order, axis)`` for a reordering ``order``
     (no repeats; the flattened ``a`` for ``axis=None``): ``g`` put back in place."""
-    out = np.zeros(np.size(a) if axis is None else np.shape(a), dtype=float_like(a))
+    out = np.zeros(np.size(a) if axis is None else np.shape(a), dtype=_float(a))
     np.put_along_axis(out, order, g, -1 if axis is None else axis)
     return out.reshape(np.shape(a))
 
@@ -245,7 +250,7 @@ def _flat_position(shape, index):
 def item_value_bar(g, a, index=None):
     """Adjoint of ``a.item(index)``: ``g`` at the element read (a flat position, a tuple
     of indices, or the only element), zeros elsewhere."""
-    out = np.zeros(np.shape(a), dtype=float_like(a))
+    out = np.zeros(np.shape(a), dtype=_float(a))
     out.reshape(-1)[_flat_position(np.shape(a), index)] = g
     return out
 
@@ -261,6 +266,6 @@ def item_value_dot(t, index=None):
 def extract_bar(g, condition, arr):
     """Adjoint of ``np.extract(condition, arr)``: ``g`` back at the places the (flattened)
     condition holds, zeros elsewhere."""
-    out = np.zeros(np.size(arr), dtype=float_like(arr))
+    out = np.zeros(np.size(arr), dtype=_float(arr))
     out[np.flatnonzero(np.ravel(condition))] = g
     return out.reshape(np.shape(arr))

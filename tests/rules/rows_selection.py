@@ -118,3 +118,18 @@ ROWS += [
     row("compress-axis", F.compress_axis, ("matrix", Arg((2, 3))), ("tensor3", Arg((2, 3, 2)))),
     row("compress-short", F.compress_short, ("vector", Arg((3,))), ("matrix", Arg((3, 2)))),
 ]
+
+
+def _distinct3(a, b):
+    values = np.array([a, b, a * b])
+    return bool(np.all(np.abs(values[:, None] - values[None, :]) + np.eye(3) > 0.1))
+
+
+ROWS += [
+    # a list of numbers as the array; numpy's sort kinds
+    row("sort-list", F.sort_of_list, ("scalars", Arg(()), Arg(())),
+        ("again", Arg(()), Arg(())), valid=_distinct3),
+    row("sort-kind", F.sort_stable_kind, ("vector", Arg((5,), "distinct")),
+        ("matrix", Arg((3, 4), "distinct"))),
+    row("take-list", F.take_from_list, ("scalars", Arg(()), Arg(())), ("again", Arg(()), Arg(()))),
+]
