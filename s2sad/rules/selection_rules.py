@@ -9,7 +9,7 @@ linear in the adjoint, so second order needs nothing more.
 
 import numpy as np
 
-from ..runtime.selection import (append_bar, choose_bar, column_stack_bar, dsplit_bar,
+from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,
                                  dstack_bar, extract_bar, hsplit_bar, hstack_bar,
                                  item_value_bar, item_value_dot, reorder_bar, reorder_dot,
                                  select_bar, sort_order, split_bar, take_along_axis_bar,
@@ -193,3 +193,8 @@ def compress_adjoint(y, y_bar, condition, a, axis=None):
 @tangent(np.compress)
 def compress_tangent(y, condition, a, axis, a_dot):
     return np.compress(condition, a_dot, axis=axis)
+
+
+@adjoint(np.block, linear=True, allocates=True)
+def block_adjoint(y, y_bar, arrays):
+    return block_bar(y_bar, arrays)

@@ -269,3 +269,44 @@ def extract_bar(g, condition, arr):
     out = np.zeros(np.size(arr), dtype=_float(arr))
     out[np.flatnonzero(np.ravel(condition))] = g
     return out.reshape(np.shape(arr))
+
+
+# -------------------------------------------------------------------- np.block
+
+def _depth(node):
+    return 1 + _depth(node[0]) if isinstance(node, list) else 0
+
+
+def _leaves_ndim(node):
+    if isinstance(node, list):
+        return max(_leaves_ndim(n) for n in node)
+    return np.ndim(node)
+
+
+def _extent(node, axis, level, depth, ndim):
+    """How far the block ``node`` (at nesting ``level``) reaches along ``axis``."""
+    if not isinstance(node, list):
+        return ((1,) * (ndim - np.ndim(node)) + np.shape(node))[axis]
+    if axis == ndim - depth + level:
+        return sum(_extent(n, axis, level + 1, depth, ndim) for n in node)
+    return _extent(node[0], axis, level + 1, depth, ndim)
+
+
+def _block_parts(g, node, level, depth, ndim):
+    if not isinstance(node, list):
+        return np.reshape(g, np.shape(node))
+    axis = ndim - depth + level
+    sizes = [_extent(n, axis, level + 1, depth, ndim) for n in node]
+    pieces = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    return [_block_parts(p, n, level + 1, depth, ndim) for p, n in zip(pieces, node)]
+
+
+@fact(linear=("g",))
+def block_bar(g, arrays):
+    """Adjoint of ``np.block(arrays)``: the nested lists of the blocks' adjoints (the
+    innermost lists joined along the last axis, the next along the one before...)."""
+    if not isinstance(arrays, list):
+        return np.reshape(g, np.shape(arrays))
+    depth = _depth(arrays)
+    ndim = max(depth, _leaves_ndim(arrays))
+    return _block_parts(np.asarray(g), arrays, 0, depth, ndim)

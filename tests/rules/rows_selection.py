@@ -133,3 +133,16 @@ ROWS += [
         ("matrix", Arg((3, 4), "distinct"))),
     row("take-list", F.take_from_list, ("scalars", Arg(()), Arg(())), ("again", Arg(()), Arg(()))),
 ]
+
+ROWS += [
+    # np.block: nested lists, the innermost joined along the last axis
+    row("block", F.block_grid, ("matrices", Arg((2, 2)), Arg((2, 1)), Arg((1, 2)), Arg((1, 1))),
+        ("vectors", Arg((2,)), Arg((1,)), Arg((2,)), Arg((1,))),
+        ("scalars", Arg(()), Arg(()), Arg(()), Arg(()))),
+    row("block-row", F.block_row, ("vectors", Arg((2,)), Arg((3,))),
+        ("matrices", Arg((2, 2)), Arg((2, 1)))),
+    row("block-constants", F.block_with_constants, ("matrices", Arg((2, 2)), Arg((1, 2))),
+        ("again", Arg((2, 2)), Arg((1, 2)))),
+    row("block-deep", F.block_deep, ("matrices", Arg((2, 2)), Arg((2, 2))),
+        ("vectors", Arg((3,)), Arg((3,)))),
+]
