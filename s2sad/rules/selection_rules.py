@@ -55,27 +55,27 @@ def append_adjoint(y, y_bar, arr, values, axis=None):
 # several outputs (a list of arrays): y_bar is a sequence, one adjoint per piece
 
 
-@adjoint(np.split, nondiff=("indices_or_sections", "axis"), linear=True)
+@adjoint(np.split, nondiff=("indices_or_sections", "axis"), linear=True, view=True)
 def split_adjoint(y, y_bar, ary, indices_or_sections, axis=0):
     return split_bar(y_bar, ary, indices_or_sections, axis)
 
 
-@adjoint(np.array_split, nondiff=("indices_or_sections", "axis"), linear=True)
+@adjoint(np.array_split, nondiff=("indices_or_sections", "axis"), linear=True, view=True)
 def array_split_adjoint(y, y_bar, ary, indices_or_sections, axis=0):
     return split_bar(y_bar, ary, indices_or_sections, axis)
 
 
-@adjoint(np.hsplit, nondiff=("indices_or_sections",), linear=True)
+@adjoint(np.hsplit, nondiff=("indices_or_sections",), linear=True, view=True)
 def hsplit_adjoint(y, y_bar, ary, indices_or_sections):
     return hsplit_bar(y_bar, ary, indices_or_sections)
 
 
-@adjoint(np.vsplit, nondiff=("indices_or_sections",), linear=True)
+@adjoint(np.vsplit, nondiff=("indices_or_sections",), linear=True, view=True)
 def vsplit_adjoint(y, y_bar, ary, indices_or_sections):
     return vsplit_bar(y_bar, ary, indices_or_sections)
 
 
-@adjoint(np.dsplit, nondiff=("indices_or_sections",), linear=True)
+@adjoint(np.dsplit, nondiff=("indices_or_sections",), linear=True, view=True)
 def dsplit_adjoint(y, y_bar, ary, indices_or_sections):
     return dsplit_bar(y_bar, ary, indices_or_sections)
 

@@ -155,3 +155,33 @@ def test_item_with_several_indices_says_to_pass_one_tuple(load):
     with pytest.raises(s2sad.errors.S2sadError) as info:
         s2sad.grad(module.two)(np.ones((2, 3)))
     assert "ndarray.item" in str(info.value)
+
+
+def test_split_pieces_are_views_so_writes_through_them_are_refused(load):
+    """np.split's pieces share memory with the array split: a write into a piece changes
+    the array (and the reverse), which s2sad refuses rather than miss."""
+    module = load("split_views", """
+        import numpy as np
+
+        def into_piece(x):
+            y = x * 1.0
+            a, b = np.split(y, 2)
+            a[0] = 5.0
+            return np.sum(y * y)
+
+        def into_whole(x):
+            y = x * 1.0
+            a, b = np.split(y, 2)
+            y[0] = 5.0
+            return np.sum(a * b)
+
+        def update_piece(x):
+            y = x * 1.0
+            b = np.hsplit(y, 2)[1]
+            b *= 2.0
+            return np.sum(y * y)
+        """)
+    for f in (module.into_piece, module.into_whole, module.update_piece):
+        with pytest.raises(UnsupportedSyntaxError) as info:
+            s2sad.grad(f)(np.ones(4))
+        assert "may also change" in str(info.value)
