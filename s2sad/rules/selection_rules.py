@@ -13,8 +13,9 @@ from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack
                                  dstack_bar, extract_bar, hsplit_bar, hstack_bar,
                                  item_value_bar, item_value_dot, reorder_bar, reorder_dot,
                                  select_bar, sort_order, split_bar, take_along_axis_bar,
-                                 take_bar, vsplit_bar, vstack_bar)
-from . import registry
+                                 scatter_add, scatter_add_bar, take_bar, vsplit_bar,
+                                 vstack_bar)
+from . import identity, registry
 from .records import declare
 from .registry import adjoint, nondifferentiable, tangent
 
@@ -166,9 +167,23 @@ def item_tangent(y, a, index, a_dot):
 registry.METHODS["item"] = (np.ndarray.item, "np.ndarray.item")
 
 
-# ---------------------------------------------------- scatter-add as a value
-# np.add.at(a, i, v) writes in place (refused, see syntax.normalize.views); its form
-# without a write, a + np.bincount(i, weights=v, minlength=a.size), is differentiable in
+# ------------------------------------------------------------ np.add.at writes
+# np.add.at(a, i, v) (np.subtract.at) is normalized as a write of the whole array,
+# a[...] = a + scatter_add(a, i, v) (syntax.normalize.scatter): a's adjoint passes
+# through, v's gathers y_bar at each index (repeats too).  Other ufuncs' .at writes are
+# refused (syntax.normalize.views) with the loop of item writes to write instead.
+
+
+@adjoint(scatter_add, nondiff=("like", "indices"), linear=True, allocates=True)
+def scatter_add_adjoint(y, y_bar, like, indices, values):
+    return scatter_add_bar(y_bar, indices, values)
+
+
+registry.UFUNC_WRITES[identity.key(np.add.at)] = (np.add.at, scatter_add, "add")
+registry.UFUNC_WRITES[identity.key(np.subtract.at)] = (np.subtract.at, scatter_add, "subtract")
+
+
+# np.bincount(i, weights=v, minlength=n): the same scatter as a value, differentiable in
 # the weights: each weight reaches the bin its index names
 
 

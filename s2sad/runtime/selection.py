@@ -310,3 +310,24 @@ def block_bar(g, arrays):
     depth = _depth(arrays)
     ndim = max(depth, _leaves_ndim(arrays))
     return _block_parts(np.asarray(g), arrays, 0, depth, ndim)
+
+
+# ------------------------------------------------------------ np.add.at writes
+
+@fact(allocates=True)
+def scatter_add(like, indices, values):
+    """The values ``np.add.at(a, indices, values)`` adds to ``a`` (``like``), as a new
+    array of ``a``'s shape: zeros, with every value added at its index (repeats add)."""
+    dtype = np.result_type(_float(like), _float(values))
+    out = np.zeros(np.shape(like), dtype=dtype)
+    np.add.at(out, indices, values)
+    return out
+
+
+@fact(allocates=True, linear=("g",))
+def scatter_add_bar(g, indices, values):
+    """Adjoint of the values in :func:`scatter_add`: ``g`` read at each value's index (a
+    value broadcast over several places gets their sum)."""
+    part = np.asarray(g)[indices]
+    shape = np.shape(values)
+    return np.reshape(_unbroadcast_to(part, shape), shape)

@@ -146,3 +146,14 @@ ROWS += [
     row("block-deep", F.block_deep, ("matrices", Arg((2, 2)), Arg((2, 2))),
         ("vectors", Arg((3,)), Arg((3,)))),
 ]
+
+ROWS += [
+    # np.add.at / np.subtract.at: writes (a's adjoint passes through, v's gathers)
+    row("add.at", F.add_at_write, ("vectors", Arg((4,)), Arg((3,))),
+        ("scalar-value", Arg((4,)), Arg(()))),
+    row("subtract.at", F.subtract_at_write, ("matrix", Arg((3, 2)), Arg((3,))),
+        ("bcast-value", Arg((3, 2)), Arg((1,)))),
+    # the values np.add.at adds, as a value (one line, so second order takes it)
+    row("scatter_add", F.scatter_values, ("vectors", Arg((4,)), Arg((3,))),
+        ("scalar-value", Arg((4,)), Arg(()))),
+]

@@ -1,6 +1,7 @@
 """Joining, splitting, selecting and sorting beyond the op table: the pieces of
 ``np.split`` used as people use them (unpacked, indexed, looped over) to second order,
-and the in-place spellings refused with the form to write instead."""
+the ``np.add.at`` writes, and the in-place spellings refused with the form to write
+instead."""
 
 import numpy as np
 import pytest
@@ -75,16 +76,6 @@ IN_PLACE = """
 
     I = np.array([0, 0, 2])
 
-    def add_at(x, v):
-        y = x * 1.0
-        np.add.at(y, I, v)
-        return np.sum(y * y)
-
-    def subtract_at(x, v):
-        y = x * 1.0
-        np.subtract.at(y, I, v)
-        return np.sum(y * y)
-
     def multiply_at(x, v):
         y = x * 1.0
         np.multiply.at(y, I, v)
@@ -103,11 +94,7 @@ IN_PLACE = """
 
 
 @pytest.mark.parametrize("name, said, hint", [
-    ("add_at", "'np.add.at(a, indices, values)' writes into its first argument in place",
-     "a = a + np.bincount(indices, weights=values, minlength=a.size)"),
-    ("subtract_at", "'np.subtract.at(a, indices, values)'",
-     "a = a - np.bincount(indices, weights=values, minlength=a.size)"),
-    ("multiply_at", "'np.multiply.at(a, indices, values)'",
+    ("multiply_at", "'np.multiply.at(a, indices, values)' writes into its first argument",
      "a[indices[k]] = np.multiply(a[indices[k]], values[k])"),
     ("put_along", "'np.put_along_axis(a, ...)' writes into its first argument in place",
      "a[np.arange(len(a))[:, None], indices] = values"),
@@ -185,3 +172,125 @@ def test_split_pieces_are_views_so_writes_through_them_are_refused(load):
         with pytest.raises(UnsupportedSyntaxError) as info:
             s2sad.grad(f)(np.ones(4))
         assert "may also change" in str(info.value)
+
+
+ADD_AT = """
+    import numpy as np
+
+    I = np.array([0, 0, 2])
+
+    def fresh(x, v):
+        s = np.zeros(5)
+        np.add.at(s, I, v)
+        return np.sum(np.sin(s + x))
+
+    def into_values(x, v):
+        y = x * 1.0
+        np.add.at(y, I, v * x[1])
+        return np.sum(y * y)
+
+    def subtract(x, v):
+        y = np.sin(x)
+        np.subtract.at(y, I, v)
+        return np.sum(y * y * x)
+
+    def read_before(x, v):
+        y = x * 1.0
+        z = np.sin(y)
+        np.add.at(y, I, v)
+        return np.sum(y * z)
+
+    def in_a_loop(x, v):
+        y = x * 1.0
+        for k in range(3):
+            np.add.at(y, I, v * y[1])
+        return np.sum(y * y)
+
+    def one_value(x, v):
+        y = x * 2.0
+        np.add.at(y, [1, 1], v[0])
+        return np.sum(y ** 3)
+
+    def two_axes(x, v):
+        y = np.outer(x, x)
+        np.add.at(y, (I, np.array([1, 1, 0])), v)
+        return np.sum(y * y)
+    """
+
+
+@pytest.mark.parametrize("name", ["fresh", "into_values", "subtract", "read_before",
+                                  "in_a_loop", "one_value", "two_axes"])
+def test_add_at_writes_to_second_order(load, name):
+    """np.add.at(a, i, v): a's adjoint passes through, v's gathers a's at each index
+    (a repeated index twice); np.subtract.at the same negated."""
+    f = getattr(load("add_at", ADD_AT), name)
+    rng = np.random.default_rng(11)
+    x, v = rng.standard_normal(5), rng.standard_normal(3)
+    check_grads(f, (x, v), modes=("reverse", "forward"))
+    for i, arg in enumerate((x, v)):
+        d = rng.standard_normal(arg.shape)
+        g = s2sad.grad(f, wrt=i)
+        eps = 1e-6
+        hi, lo = [x, v], [x, v]
+        hi[i], lo[i] = arg + eps * d, arg - eps * d
+        np.testing.assert_allclose(s2sad.hvp(f, wrt=i)(x, v, d), (g(*hi) - g(*lo)) / (2 * eps),
+                                   rtol=2e-4, atol=2e-6)
+
+
+def test_add_at_repeated_index_gathers_every_value(load):
+    f = load("add_at_sum", ADD_AT).fresh
+    x, v = np.zeros(5), np.array([1.0, 2.0, 3.0])
+    # s = [3, 0, 3, 0, 0]: d/dv_k = cos(s[I[k]]), both values at index 0 alike
+    np.testing.assert_allclose(s2sad.grad(f, wrt=1)(x, v), np.cos([3.0, 3.0, 3.0]))
+
+
+def test_add_at_into_an_argument_or_a_shared_array_is_refused(load):
+    module = load("add_at_refused", """
+        import numpy as np
+
+        def into_argument(x, v):
+            np.add.at(x, [0, 0], v)
+            return np.sum(x * x)
+
+        def shared(x, v):
+            y = x * 1.0
+            w = y[1:]
+            np.add.at(y, [1, 1], v)
+            return np.sum(w * w)
+
+        def keyword(x, v):
+            y = x * 1.0
+            np.add.at(y, [1, 1], values=v)
+            return np.sum(y)
+        """)
+    for f, said in ((module.into_argument, "cannot write into 'x'"),
+                    (module.shared, "would also change 'w'"),
+                    (module.keyword, "with three positional arguments")):
+        with pytest.raises(s2sad.errors.S2sadError) as info:
+            s2sad.grad(f)(np.ones(4), np.ones(2))
+        assert said in str(info.value)
+
+
+def test_an_adjoint_that_is_a_written_array_survives_its_restoring(load):
+    """The backward sweep restores an array written into in place (x[i] = tape.pop()):
+    an adjoint that is that array itself (z's in y * z, read after the write) is
+    copied first, or the restoring would change it."""
+    module = load("restored", """
+        import numpy as np
+
+        def whole(x):
+            y = x * 1.0
+            z = y * y
+            y[...] = y + 1.0
+            return np.sum(y * z)
+
+        def part(x, v):
+            y = x * 1.0
+            z = np.sin(y)
+            y[1:3] = y[1:3] + v[:2]
+            return np.sum(y * z)
+        """)
+    rng = np.random.default_rng(2)
+    check_grads(module.whole, (rng.standard_normal(5),), modes=("reverse", "forward"))
+    check_grads(module.part, (rng.standard_normal(5), rng.standard_normal(3)),
+                modes=("reverse", "forward"))

@@ -35,13 +35,6 @@ IN_PLACE_FUNCTIONS = {
                       "axis=1)",
 }
 
-#: ufuncs whose unbuffered in-place write ``np.<ufunc>.at(a, indices, values)`` has a form
-#: without a write -> that form (1-d ``a``; np.ravel_multi_index flattens more dimensions)
-UFUNC_AT = {
-    "add": "a = a + np.bincount(indices, weights=values, minlength=a.size)",
-    "subtract": "a = a - np.bincount(indices, weights=values, minlength=a.size)",
-}
-
 
 def writes_in_place(call):
     """(message, hint) when the discarded call ``call`` writes into an array (an
@@ -76,12 +69,12 @@ def writes_in_place(call):
                 f"compute the new array and assign it: {IN_PLACE_FUNCTIONS[name]}")
     if name == "at" and isinstance(owner, gast.Attribute) and isinstance(owner.value, gast.Name) \
             and owner.value.id in ("np", "numpy"):
+        # (np.add.at and np.subtract.at are differentiated: see .scatter)
         return (f"'{spelled}(a, indices, values)' writes into its first argument in place (at "
-                f"repeated indices too); s2sad differentiates values, not such writes",
-                "compute the new array and assign it: " + UFUNC_AT.get(
-                    owner.attr, f"a = a.copy(), then one item write per index: for k in "
-                                f"range(len(indices)): a[indices[k]] = np.{owner.attr}("
-                                f"a[indices[k]], values[k])"))
+                f"repeated indices too); s2sad differentiates only np.add.at and "
+                f"np.subtract.at among such writes",
+                f"write one item at a time: for k in range(len(indices)): a[indices[k]] = "
+                f"np.{owner.attr}(a[indices[k]], values[k])")
     if owner is not None and not on_numpy and name in IN_PLACE_METHODS:
         return (f"'.{name}()' changes the array it is called on in place, which s2sad "
                 f"cannot differentiate",
