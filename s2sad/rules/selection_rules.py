@@ -1,19 +1,25 @@
 """Rules for joining, splitting, selecting and sorting (issue 14): ``np.hstack``,
-``np.vstack``, ``np.dstack``, ``np.column_stack``, ``np.append``, the splits, ``np.take``,
-``np.take_along_axis``, ``np.choose``, ``np.select``, ``np.sort``, ``np.partition``, and
-the ``np.add.at`` writes.
+``np.vstack`` (``np.row_stack``), ``np.dstack``, ``np.column_stack``, ``np.append``,
+``np.block``; ``np.split``, ``np.array_split``, ``np.hsplit``, ``np.vsplit``, ``np.dsplit``
+(several outputs: a list); ``np.take``, ``np.take_along_axis``, ``np.choose``,
+``np.select``, ``np.extract``, ``np.compress``; ``np.sort`` and ``np.partition`` (the
+values); the ``np.add.at``/``np.subtract.at`` writes and ``np.bincount``'s weights; and
+the methods ``x.take()``, ``x.choose()``, ``x.clip()``, ``x.round()``, ``x.item()``.
 
-Each adjoint is a runtime helper of :mod:`s2sad.runtime.selection` (or numpy itself),
-linear in the adjoint, so second order needs nothing more.
+Indices, index arrays, conditions and ``kth`` are constants.  Each adjoint is a runtime
+helper of :mod:`s2sad.runtime.selection` (or numpy itself) linear in the adjoint, so
+second order needs nothing more.  ``np.msort`` is gone from numpy 2 (``np.sort(a,
+axis=0)``); ``x.sort()`` and ``x.partition()`` sort in place and are refused
+(``syntax.normalize.views``), as are ``np.put_along_axis`` and the other ufuncs' ``.at``.
 """
 
 import numpy as np
 
-from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,
-                                 dstack_bar, extract_bar, hsplit_bar, hstack_bar,
+from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar,
+                                 dsplit_bar, dstack_bar, extract_bar, hsplit_bar, hstack_bar,
                                  item_value_bar, item_value_dot, reorder_bar, reorder_dot,
-                                 select_bar, sort_order, split_bar, take_along_axis_bar,
-                                 scatter_add, scatter_add_bar, take_bar, vsplit_bar,
+                                 scatter_add, scatter_add_bar, select_bar, sort_order,
+                                 split_bar, take_along_axis_bar, take_bar, vsplit_bar,
                                  vstack_bar)
 from . import identity, registry
 from .records import declare

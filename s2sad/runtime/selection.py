@@ -24,20 +24,20 @@ def _pieces(g, arrays, axis, promote):
     return [np.reshape(p, np.shape(a)) for p, a in zip(parts, arrays)]
 
 
-@fact(linear=("g",))
+@fact(view=True, linear=("g",))
 def hstack_bar(g, tup):
     """Adjoint of ``np.hstack(tup)``: 1-d items are joined along axis 0, others along 1."""
     axis = 0 if np.ndim(np.atleast_1d(tup[0])) == 1 else 1
     return _pieces(g, tup, axis, np.atleast_1d)
 
 
-@fact(linear=("g",))
+@fact(view=True, linear=("g",))
 def vstack_bar(g, tup):
     """Adjoint of ``np.vstack(tup)`` (items made 2-d, joined along axis 0)."""
     return _pieces(g, tup, 0, np.atleast_2d)
 
 
-@fact(linear=("g",))
+@fact(view=True, linear=("g",))
 def dstack_bar(g, tup):
     """Adjoint of ``np.dstack(tup)`` (items made 3-d, joined along axis 2)."""
     return _pieces(g, tup, 2, np.atleast_3d)
@@ -48,13 +48,13 @@ def _as_column(a):
     return a.reshape(-1, 1) if a.ndim < 2 else a
 
 
-@fact(linear=("g",))
+@fact(view=True, linear=("g",))
 def column_stack_bar(g, tup):
     """Adjoint of ``np.column_stack(tup)`` (1-d items become columns, joined along 1)."""
     return _pieces(g, tup, 1, _as_column)
 
 
-@fact(linear=("g",))
+@fact(view=True, linear=("g",))
 def append_bar(g, arr, values, axis=None):
     """Adjoint of ``np.append(arr, values, axis)``: the pair (arr's part, values' part)."""
     if axis is None:
@@ -68,7 +68,7 @@ def append_bar(g, arr, values, axis=None):
 
 # ----------------------------------------------------------------- splitting
 
-@fact(linear=("g",))
+@fact(allocates=True, linear=("g",))
 def split_bar(g, ary, indices_or_sections, axis=0):
     """Adjoint of ``np.split(ary, indices_or_sections, axis)`` (also ``np.array_split``):
     the pieces' adjoints ``g`` joined back along ``axis``; a piece nothing used has a
@@ -79,19 +79,19 @@ def split_bar(g, ary, indices_or_sections, axis=0):
     return np.concatenate(out, axis=axis) if out else np.zeros(np.shape(ary))
 
 
-@fact(linear=("g",))
+@fact(allocates=True, linear=("g",))
 def hsplit_bar(g, ary, indices_or_sections):
     """Adjoint of ``np.hsplit``: a split along axis 1 (axis 0 for a 1-d array)."""
     return split_bar(g, ary, indices_or_sections, 1 if np.ndim(ary) > 1 else 0)
 
 
-@fact(linear=("g",))
+@fact(allocates=True, linear=("g",))
 def vsplit_bar(g, ary, indices_or_sections):
     """Adjoint of ``np.vsplit``: a split along axis 0."""
     return split_bar(g, ary, indices_or_sections, 0)
 
 
-@fact(linear=("g",))
+@fact(allocates=True, linear=("g",))
 def dsplit_bar(g, ary, indices_or_sections):
     """Adjoint of ``np.dsplit``: a split along axis 2."""
     return split_bar(g, ary, indices_or_sections, 2)
@@ -301,7 +301,7 @@ def _block_parts(g, node, level, depth, ndim):
     return [_block_parts(p, n, level + 1, depth, ndim) for p, n in zip(pieces, node)]
 
 
-@fact(linear=("g",))
+@fact(view=True, linear=("g",))
 def block_bar(g, arrays):
     """Adjoint of ``np.block(arrays)``: the nested lists of the blocks' adjoints (the
     innermost lists joined along the last axis, the next along the one before...)."""
@@ -324,7 +324,7 @@ def scatter_add(like, indices, values):
     return out
 
 
-@fact(allocates=True, linear=("g",))
+@fact(view=True, linear=("g",))
 def scatter_add_bar(g, indices, values):
     """Adjoint of the values in :func:`scatter_add`: ``g`` read at each value's index (a
     value broadcast over several places gets their sum)."""
