@@ -77,6 +77,9 @@ def rows():
     for rule in list(registry._RULES.values()):
         if rule.nondifferentiable or (rule.adjoint is None and rule.tangent is None):
             continue
+        template = rule.adjoint or rule.tangent
+        if not template.fn.__module__.startswith("s2sad.rules."):
+            continue   # a rule of the user's (or of a test), not one of s2sad's
         names = public_names(rule.target, modules)
         if names:
             found.append((names, rule))

@@ -121,6 +121,9 @@ LIST_RESULTS = []
 #: the runtime functions dict item writes, .get() and loops over dicts become (set by
 #: the container rules): name -> function
 DICT_HELPERS: Dict[str, Any] = {}
+#: identity.key(np.<ufunc>.at) -> (np.<ufunc>.at, the helper making the values it adds as a new
+#: array, "add" or "subtract"): such writes are normalized as a write of the whole array
+UFUNC_WRITES: Dict[Hashable, Tuple[Any, Any, str]] = {}
 #: ndarray method name -> (numpy function, the dotted name generated code calls)
 METHODS: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attribute name -> (numpy function, dotted name) for attributes that compute

@@ -42,6 +42,11 @@ from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_app
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
+from .selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,  # noqa: F401
+                        dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_value_bar,
+                        item_value_dot, reorder_bar, reorder_dot, select_bar, sort_order,
+                        scatter_add, scatter_add_bar, split_bar, take_along_axis_bar, take_bar,
+                        vsplit_bar, vstack_bar)
 from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa: F401
                      zeros_like)
 from .tape import Stack  # noqa: F401

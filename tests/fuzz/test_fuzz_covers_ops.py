@@ -28,6 +28,7 @@ NOT_FUZZED = {
     "builtins.float": "float(x) of a number: the fuzzer's scalar programs",
     "builtins.abs": "abs(x) is the np.abs row's rule",
     "operator.pos": "unary + is never written by the generator (an identity)",
+    "numpy.row_stack": "np.vstack's alias, deprecated in numpy 2 (it warns); np.vstack is fuzzed",
 }
 
 
@@ -69,4 +70,7 @@ def test_every_rule_is_drawn_by_the_fuzzer_or_says_why_not():
 
 def test_not_fuzzed_names_only_functions_with_rules():
     ours = {name for names, _ in make_ops.rows() for name in names}
-    assert set(NOT_FUZZED) <= ours
+    modules = dict(make_ops._modules())
+    present = {n for n in NOT_FUZZED if n.startswith("operator.") or hasattr(
+        modules.get(n.rpartition(".")[0]), n.rpartition(".")[2])}   # (np.row_stack: numpy < 2.5)
+    assert present <= ours

@@ -535,7 +535,10 @@ def test_the_facts_the_passes_read():
         "asarray", "broadcast_to", "atleast_1d", "atleast_2d", "diagonal", "real", "imag"}
     assert registry.view_names(runtime=True) == {
         "unbroadcast", "unbroadcast_to", "broadcast_like", "transpose_bar", "concatenate_bar",
-        "stack_bar", "sequence_bar", "repeat_bar"}
+        "stack_bar", "sequence_bar", "repeat_bar",
+        # issue 14, joining, splitting, selecting, sorting
+        "hstack_bar", "vstack_bar", "dstack_bar", "column_stack_bar", "append_bar", "block_bar",
+        "scatter_add_bar"}
     assert {name: registry.reduction(getattr(np, name))
             for name in ("sum", "mean", "prod", "max", "min", "amax", "amin")} == {
         "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min",

@@ -62,6 +62,7 @@ from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .lists import ListChanges, list_mutation
 from .loops import Loops
+from .scatter import ufunc_write
 from .scope import Scope
 from .sharing import AliasRecorder
 from .trees import containers_and_loops, is_atomic, user_names
@@ -311,6 +312,8 @@ class _Normalizer:
                 and isinstance(stmt.value.func.value, gast.Name) \
                 and stmt.value.func.value.id in self.dict_writes.dict_names():
             self.dict_forms.dict_update(stmt)
+        elif isinstance(stmt, gast.Expr) and ufunc_write(self, stmt):
+            return   # np.add.at(a, i, v): a write of the whole array (see .scatter)
         elif isinstance(stmt, gast.Expr):
             in_place = writes_in_place(stmt.value)
             if in_place is not None:

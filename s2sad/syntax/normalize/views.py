@@ -31,6 +31,8 @@ IN_PLACE_FUNCTIONS = {
     "copyto": "a = b.copy() (or a = np.where(mask, b, a))", "put": "a[indices] = values",
     "place": "a = np.where(mask, values, a)", "putmask": "a = np.where(mask, values, a)",
     "fill_diagonal": "a[np.arange(n), np.arange(n)] = value",
+    "put_along_axis": "a = a.copy(); a[np.arange(len(a))[:, None], indices] = values (2-d, "
+                      "axis=1)",
 }
 
 
@@ -65,6 +67,14 @@ def writes_in_place(call):
         return (f"'{spelled}(a, ...)' writes into its first argument in place; s2sad "
                 f"differentiates values, not such writes",
                 f"compute the new array and assign it: {IN_PLACE_FUNCTIONS[name]}")
+    if name == "at" and isinstance(owner, gast.Attribute) and isinstance(owner.value, gast.Name) \
+            and owner.value.id in ("np", "numpy"):
+        # (np.add.at and np.subtract.at are differentiated: see .scatter)
+        return (f"'{spelled}(a, indices, values)' writes into its first argument in place (at "
+                f"repeated indices too); s2sad differentiates only np.add.at and "
+                f"np.subtract.at among such writes",
+                f"write one item at a time: for k in range(len(indices)): a[indices[k]] = "
+                f"np.{owner.attr}(a[indices[k]], values[k])")
     if owner is not None and not on_numpy and name in IN_PLACE_METHODS:
         return (f"'.{name}()' changes the array it is called on in place, which s2sad "
                 f"cannot differentiate",

@@ -78,7 +78,7 @@ class Adjoints:
             return
         if primal not in self.adj:
             name = self.adjoint_name(primal)
-            out.append(nodes.assign(name, contribution))
+            out.append(nodes.assign(name, self.unshared(contribution)))
             self.adj[primal] = nodes.name(name)
             return
         current = self.adj[primal]
@@ -97,6 +97,24 @@ class Adjoints:
         out.append(nodes.assign(name, total))
         self.adj[primal] = nodes.name(name)
         self.owned.add(name)
+
+    def unshared(self, contribution):
+        """``contribution``, copied when it may be an array the function writes into (or
+        a view of one): the backward sweep restores such an array in place (``x[i] =
+        tape.pop()``), which would change an adjoint that is the array itself (the
+        adjoint of ``z`` in ``x * z`` is ``x``)."""
+        written = self.facts.written | self.facts.shares_written
+        if not written:
+            return contribution
+        view = contribution
+        while isinstance(view, gast.Call) and view.args and (
+                is_call_of(view, "unbroadcast") or is_call_of(view, "unbroadcast_to")):
+            view = view.args[0]
+        while isinstance(view, (gast.Subscript, gast.Attribute)):
+            view = view.value
+        if isinstance(view, gast.Name) and view.id in written:
+            return nodes.call(self.helper("snapshot"), [contribution])
+        return contribution
 
     def materialize(self, names, out):
         """Put the adjoint of each name in its canonical ``<name>_bar`` variable."""
