@@ -33,6 +33,10 @@ from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_app
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
+from .signal import (full_length_bar, interp_bound_bar, interp_bound_dot,  # noqa: F401
+                     interp_fp_bar, interp_fp_bar_x, interp_knots_refused, interp_side,
+                     interp_slope, poly_derivative, poly_order, polyfit_refusal,
+                     polyfit_refusal_tangent, polyfit_refused, vander_derivative)
 from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa: F401
                      zeros_like)
 from .tape import Stack  # noqa: F401
