@@ -20,8 +20,7 @@ import scipy.stats as st
 
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import runtime_tangent
-from .scipy_stats_helpers import (check_simplex_rows, digamma, lgamma, polygamma,
-                                  stats_refused)
+from .scipy_stats_helpers import digamma, lgamma, polygamma, stats_refused
 
 
 def _method(name):
@@ -45,7 +44,7 @@ def digamma_tangent(y, x, x_dot):
 # evaluates without differentiating them)
 
 
-nondifferentiable(stats_refused, check_simplex_rows)
+nondifferentiable(stats_refused)
 
 # ------------------------------------------------------------------------ norm
 
@@ -299,4 +298,4 @@ def poisson_pmf_tangent(y, k, mu, loc, mu_dot):
     return y * mu_dot * ((k - loc) / mu - 1.0)
 
 
-from . import scipy_stats_families  # noqa: E402,F401  (registration)
+from . import scipy_stats_families, scipy_stats_multivariate  # noqa: E402,F401  (registration)

@@ -5,7 +5,6 @@ Imported only by :mod:`s2sad.rules.scipy_stats` (loaded once the user's code imp
 ``scipy.stats``): the core never imports scipy.  Their tangent rules are registered there.
 """
 
-import numpy as np
 from scipy import special
 
 from ..errors import NoDerivativeRuleError
@@ -31,14 +30,3 @@ def stats_refused(part, op, param, hint):
     computed only when ``param`` is differentiated)."""
     raise NoDerivativeRuleError(f"{op} is not differentiated in its argument {param!r}",
                                 hint=hint)
-
-
-def check_simplex_rows(x, alpha):
-    """``x`` for ``scipy.stats.dirichlet.logpdf(x, alpha)`` given with all ``len(alpha)``
-    components (scipy also takes one fewer, the last implied: refused here)."""
-    if np.shape(x)[0] != np.shape(alpha)[0]:
-        raise NoDerivativeRuleError(
-            f"scipy.stats.dirichlet.logpdf is differentiated for x with all "
-            f"{np.shape(alpha)[0]} components; this x has {np.shape(x)[0]}",
-            hint="pass the last component too: np.concatenate([x, [1.0 - np.sum(x)]])")
-    return x

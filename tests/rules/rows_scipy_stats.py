@@ -4,6 +4,8 @@ tests/rules/test_stats_scipy.py says why)."""
 
 import importlib.util
 
+import numpy as np
+
 import ops_scipy_stats as D
 from optable import Arg, row
 
@@ -45,6 +47,12 @@ def _uniform_inside(x, loc, scale):
     import numpy as np
     z = (np.asarray(x) - loc) / scale
     return bool(np.all((z > 0.05) & (z < 0.95)))
+
+
+def _spd(rng, shape):
+    """A symmetric positive definite matrix, well conditioned."""
+    a = rng.standard_normal(shape)
+    return a @ a.T / shape[0] + np.eye(shape[0])
 
 
 ROWS = [
@@ -107,4 +115,18 @@ ROWS = [
         ("vector", Arg((4,), UNIT), Arg((), SMALL_LOC), Arg((), SCALE_BETA)),
         ("bcast", Arg((3, 4), UNIT), Arg((4,), SMALL_LOC), Arg((3, 1), SCALE_BETA)),
         valid=_uniform_inside),
+    row("multivariate_normal.logpdf", D.mvn_logpdf,
+        ("point", Arg((3,)), Arg((3,)), Arg((3, 3), _spd)),
+        ("points", Arg((4, 3)), Arg((3,)), Arg((3, 3), _spd)),
+        ("batch", Arg((2, 2, 3)), Arg((3,)), Arg((3, 3), _spd)),
+        ("diagonal-cov", Arg((4, 3)), Arg((3,)), Arg((3,), POS)),
+        ("number-cov", Arg((2,)), Arg((2,)), Arg((), POS)),
+        ("one-dimensional", Arg((5,)), Arg(()), Arg((), POS))),
+    row("multivariate_normal.logpdf-no-mean", D.mvn_logpdf_no_mean,
+        ("points", Arg((4, 2)), Arg((2, 2), _spd)), ("point", Arg((3,)), Arg((3, 3), _spd))),
+    row("multivariate_normal.logpdf-mean", D.mvn_logpdf_mean,
+        ("points", Arg((4, 2)), Arg((2,))), ("point", Arg((2,)), Arg((2,)))),
+    row("dirichlet.logpdf", D.dirichlet_logpdf, ("point", Arg((4,)), Arg((4,), POS)),
+        ("points", Arg((4, 3)), Arg((4,), POS))),
+    row("dirichlet.logpdf-alpha", D.dirichlet_logpdf_alpha, ("points", Arg((3,), POS))),
 ] if HAS_SCIPY else []

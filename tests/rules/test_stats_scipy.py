@@ -51,3 +51,16 @@ def test_a_call_that_does_not_fit_the_rule_is_refused():
 def test_shape_parameters_bind_by_name():
     x = np.array([0.5, 1.2, 2.5])
     check_grads(R.gamma_shape_by_name, (x, 1.7, 0.8), modes=("reverse", "forward"))
+
+
+def test_dirichlet_with_an_implied_last_component_is_refused():
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="all 3 components; this x has 2"):
+        s2sad.grad(R.dirichlet_short, wrt=1)(np.array([0.2, 0.3]), np.array([1.5, 2.0, 0.7]))
+
+
+def test_multivariate_normal_reads_the_lower_triangle_of_cov_as_scipy_does():
+    x, mean = np.array([0.3, -0.2]), np.array([0.1, 0.4])
+    cov = np.array([[2.0, 0.3], [0.3, 1.0]])
+    g = s2sad.grad(R.mvn, wrt=2)(x, mean, cov)
+    assert g[0, 1] == 0.0 and g[1, 0] != 0.0
+    check_grads(R.mvn, (x, mean, cov), modes=("reverse", "forward"))
