@@ -1,5 +1,6 @@
 """The numpy operations the generator emits (one row each) and the program constants."""
 
+import importlib.util
 import math
 import re
 from dataclasses import dataclass
@@ -13,6 +14,11 @@ CONST_SOURCE = ("C3 = np.array([0.3, -0.7, 1.1])\n"
                 "C2 = np.array([0.5, -1.2])\n"
                 "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n")
 LIM = 4.0          # values whose estimated bound exceeds this are squashed
+# issue 14, stats: programs may call scipy.stats (``st``) when scipy is importable
+_HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+_STATS_WEIGHT = 0.35   # (the rows of this area weigh this much each)
+if _HAS_SCIPY:
+    CONST_SOURCE = "import scipy.stats as st\n" + CONST_SOURCE
 
 
 # ------------------------------------------------------------------ operations
@@ -76,6 +82,14 @@ UNARY = [
     Op("np.arcsinh", ("T",), "T", "np.arcsinh({0})", lambda b: math.asinh(b), 1e9, 0.5),
     Op("np.arctanh", ("T",), "T", "np.arctanh(0.9 * np.tanh({0}))", lambda b: 1.5, 1e9, 0.4),
     Op("np.exp2", ("T",), "T", "np.exp2({0})", lambda b: 2.0 ** b, 2.0, 0.4),
+    # issue 14, stats: interpolation inside the knots (none at 0), polynomials, normal density
+    Op("np.interp", ("T",), "T",
+       "np.interp(np.tanh({0}), [-1.0, -0.3, 0.4, 1.0], [0.5, -0.2, 0.9, 0.1])",
+       lambda b: 0.9, 1e9, _STATS_WEIGHT),
+    Op("np.polyval", ("T",), "T", "np.polyval(C3, {0})", lambda b: 1.1 * (b * b + b + 1), LIM,
+       _STATS_WEIGHT),
+    *([Op("st.norm.logpdf", ("T",), "T", "st.norm.logpdf({0}, 0.3, 1.5)",
+          lambda b: ((b + 0.3) / 1.5) ** 2 / 2 + 1.0, LIM, _STATS_WEIGHT)] if _HAS_SCIPY else []),
 ]
 
 BINARY = [
@@ -98,6 +112,12 @@ BINARY = [
        lambda a, b: min(a, 1.6), LIM, 0.4),
     Op("np.logaddexp", ("T", "T"), "T", "np.logaddexp({0}, {1})",
        lambda a, b: max(a, b) + 0.7, LIM, 0.4),
+    # issue 14, stats: the normal log density in x, loc and scale
+    *([Op("st.norm.logpdf", ("T", "T"), "T", "st.norm.logpdf({0}, {1}, 1.2)",
+          lambda a, b: ((a + b) / 1.2) ** 2 / 2 + 1.0, LIM, _STATS_WEIGHT),
+       Op("st.norm.logpdf", ("T", "T"), "T", "st.norm.logpdf({0}, 0.2, {1} * {1} + 0.5)",
+          lambda a, b: ((a + 0.2) / 0.5) ** 2 / 2 + 1.0 + abs(math.log(b * b + 0.5)), LIM, _STATS_WEIGHT)]
+      if _HAS_SCIPY else []),
 ]
 
 #: shape-changing operations: (from shape, to shape) rows
@@ -168,6 +188,20 @@ CONVERT = [
     Op("keepdims", (M,), M, "({0} - np.mean({0}, axis=1, keepdims=True))", lambda b: 2 * b),
     Op("np.ravel", (M,), M, "np.reshape(np.ravel({0}), (2, 3))", lambda b: b, LIM, 0.5),
     Op("transpose2", (M,), M, "{0}.T.T", lambda b: b, LIM, 0.3),
+    # issue 14, stats: convolution (modes), correlation, polynomials in their coefficients
+    Op("np.convolve", (V, W), W, "np.convolve({0}, {1}, 'valid')", lambda a, b: 2 * a * b, LIM,
+       _STATS_WEIGHT),
+    Op("np.convolve", (V, W), V, "np.convolve({0}, {1}, mode='same')", lambda a, b: 2 * a * b,
+       LIM, _STATS_WEIGHT),
+    Op("np.convolve", (W, W), V, "np.convolve({0}, {1})", lambda a, b: 2 * a * b, LIM, _STATS_WEIGHT),
+    Op("np.convolve", (V,), V, "np.convolve({0}, C3, 'same')", lambda b: 2.4 * b, LIM, _STATS_WEIGHT),
+    Op("np.correlate", (V, W), W, "np.correlate({0}, {1})", lambda a, b: 2 * a * b, LIM, _STATS_WEIGHT),
+    Op("np.correlate", (W, V), V, "np.correlate({0}, {1}, 'same')", lambda a, b: 2 * a * b,
+       LIM, _STATS_WEIGHT),
+    Op("np.polyval", (V, S), S, "np.polyval({0}, {1})", lambda a, b: a * (b * b + b + 1), LIM,
+       _STATS_WEIGHT),
+    Op("np.polyval", (V, W), W, "np.polyval({0}, {1})", lambda a, b: a * (b * b + b + 1), LIM,
+       _STATS_WEIGHT),
 ]
 
 
