@@ -8,9 +8,10 @@ of the adjoint brought to the length of the 'full' output (``full_length_bar``).
 """
 
 import numpy as np
+import numpy.polynomial.polynomial as npp
 
 from ..runtime import (full_length_bar, interp_bound_bar, interp_bound_dot, interp_fp_bar,
-                       interp_knots_refused, interp_side, interp_slope, poly_derivative,
+                       interp_knots_refused, interp_side, interp_slope, poly_derivative, poly_derivative_increasing,
                        poly_order, polyfit_refusal, polyfit_refusal_tangent,
                        polyfit_refused, vander_derivative)
 from .registry import adjoint, nondifferentiable, tangent
@@ -79,6 +80,19 @@ def polyval_adjoint(y, y_bar, p, x):
 @tangent(np.polyval)
 def polyval_tangent(y, p, x, p_dot, x_dot):
     return np.polyval(p_dot, x) + x_dot * np.polyval(poly_derivative(p), x)
+
+
+@adjoint(npp.polyval, nondiff=("tensor",), allocates=True,
+         label="numpy.polynomial.polynomial.polyval")
+def npp_polyval_adjoint(y, y_bar, x, c, tensor=True):
+    return (y_bar * npp.polyval(x, poly_derivative_increasing(c), tensor),
+            np.ravel(y_bar) @ np.vander(np.ravel(x), poly_order(c), True))
+
+
+@tangent(npp.polyval)
+def npp_polyval_tangent(y, x, c, tensor, x_dot, c_dot):
+    return npp.polyval(x, c_dot, tensor) + x_dot * npp.polyval(
+        x, poly_derivative_increasing(c), tensor)
 
 
 @adjoint(np.vander, nondiff=("N", "increasing"), allocates=True)

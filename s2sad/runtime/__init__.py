@@ -35,7 +35,8 @@ from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
 from .signal import (full_length_bar, interp_bound_bar, interp_bound_dot,  # noqa: F401
                      interp_fp_bar, interp_fp_bar_x, interp_knots_refused, interp_side,
-                     interp_slope, poly_derivative, poly_order, polyfit_refusal,
+                     interp_slope, poly_derivative, poly_derivative_increasing,
+                     poly_order, polyfit_refusal,
                      polyfit_refusal_tangent, polyfit_refused, vander_derivative)
 from .stats import (dirichlet_alpha_bar, dirichlet_column,  # noqa: F401
                     mvn_cov_bar, mvn_dim, mvn_full_cov, mvn_inverse, mvn_mean, mvn_points,

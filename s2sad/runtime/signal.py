@@ -179,13 +179,25 @@ def poly_derivative(p):
     return p[:-1] * powers
 
 
+@fact(allocates=True, linear=("c",))
+def poly_derivative_increasing(c):
+    """The coefficients of the derivative of the polynomial ``c`` (lowest power first,
+    as ``np.polynomial.polynomial.polyval`` reads them); ``[0.0]`` for a constant."""
+    c = np.asarray(c)
+    n = c.shape[0]
+    if n <= 1:
+        return np.zeros((1,) + c.shape[1:], dtype=np.result_type(c, float))
+    return c[1:] * np.arange(1, n).reshape((-1,) + (1,) * (c.ndim - 1))
+
+
 def poly_order(p):
-    """The number of coefficients of ``p``, a 1-d array of them (the rule of
-    ``np.polyval`` covers one polynomial, not arrays of coefficients)."""
+    """The number of coefficients of ``p``, a 1-d array of them (the rules of
+    ``np.polyval`` and ``np.polynomial.polynomial.polyval`` cover one polynomial, not
+    arrays of coefficients)."""
     if np.ndim(p) != 1:
         raise NoDerivativeRuleError(
-            f"np.polyval is differentiated for a 1-d array of coefficients; these have "
-            f"shape {np.shape(p)}",
+            f"np.polyval and np.polynomial.polynomial.polyval are differentiated for a 1-d "
+            f"array of coefficients; these have shape {np.shape(p)}",
             hint="evaluate one polynomial at a time, or write Horner's loop "
                  "(y = y * x + c) in the function")
     return np.shape(p)[0]
