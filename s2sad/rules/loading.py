@@ -10,6 +10,7 @@ from . import optional
 #: library module -> the module of s2sad's rules for it (one line each)
 OPTIONAL_RULES = {
     "scipy.stats": "s2sad.rules.scipy_stats",
+    "scipy.signal": "s2sad.rules.scipy_signal",
 }
 
 

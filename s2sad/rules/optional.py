@@ -28,5 +28,7 @@ def load_pending():
         return False
     ready = [name for name in _PENDING if name in sys.modules]
     for name in ready:
-        importlib.import_module(_PENDING.pop(name))
+        rules = _PENDING.pop(name, None)   # (None: loaded by a lookup the import made)
+        if rules is not None:
+            importlib.import_module(rules)
     return bool(ready)

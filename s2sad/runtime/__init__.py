@@ -37,7 +37,8 @@ from .signal import (full_length_bar, interp_bound_bar, interp_bound_dot,  # noq
                      interp_fp_bar, interp_fp_bar_x, interp_knots_refused, interp_side,
                      interp_slope, poly_derivative, poly_derivative_increasing,
                      poly_order, polyfit_refusal,
-                     polyfit_refusal_tangent, polyfit_refused, vander_derivative)
+                     polyfit_refusal_tangent, polyfit_refused, signal_fill_checked,
+                     signal_full_bar, vander_derivative)
 from .stats import (dirichlet_alpha_bar, dirichlet_column,  # noqa: F401
                     mvn_cov_bar, mvn_dim, mvn_full_cov, mvn_inverse, mvn_mean, mvn_points,
                     mvn_rows, mvn_solve, mvn_weights, reshape_like)

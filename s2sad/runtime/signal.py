@@ -240,3 +240,45 @@ def polyfit_refusal(out, out_bar, x, y, deg, rcond=None, full=False, w=None, cov
 
 def polyfit_refusal_tangent(out, x, y, deg, rcond, full, w, cov, x_dot, y_dot, w_dot):
     return polyfit_refused(x_dot) + polyfit_refused(y_dot) + polyfit_refused(w_dot)
+
+
+# ----------------------------------------------------- scipy.signal (n-d), numpy only
+
+def signal_fill_checked(boundary="fill", fillvalue=0):
+    """1.0 for ``scipy.signal.convolve2d``/``correlate2d`` padded with zeros (their
+    default), else refuse: other boundaries are not differentiated here."""
+    if boundary not in ("fill", "pad") or fillvalue != 0:
+        raise NoDerivativeRuleError(
+            f"scipy.signal.convolve2d and correlate2d are differentiated with "
+            f"boundary='fill' and fillvalue=0 only, not boundary={boundary!r}, "
+            f"fillvalue={fillvalue!r}",
+            hint="pad the input yourself (np.pad) and convolve with the default boundary")
+    return 1.0
+
+
+@fact(allocates=True, linear=("g",))
+def signal_full_bar(g, in1, in2, mode="full", axes=None, kind="convolve"):
+    """The adjoint of ``scipy.signal.convolve(in1, in2, mode)`` (or ``correlate``,
+    ``fftconvolve``, ``convolve2d``...) given ``g``, that of its result, as the adjoint of
+    its 'full' result: ``g`` in the window the mode keeps (per axis: ``same`` keeps
+    ``in1``'s length from ``(len(in2) - 1) // 2``, or from ``len(in2) // 2`` for
+    ``kind="correlate2d"``; ``valid`` the overlap), zeros around."""
+    if axes is not None:
+        raise NoDerivativeRuleError(
+            "scipy.signal.fftconvolve is differentiated in reverse mode over all axes "
+            f"(axes=None), not axes={axes!r}",
+            hint="use forward mode (s2sad.jvp), or convolve each slice")
+    s1, s2 = np.shape(in1), np.shape(in2)
+    full = tuple(a + b - 1 for a, b in zip(s1, s2))
+    if mode == "full":
+        window = tuple(slice(0, n) for n in full)
+    elif mode == "same":
+        starts = [b // 2 if kind == "correlate2d" else (b - 1) // 2 for b in s2]
+        window = tuple(slice(c, c + a) for a, c in zip(s1, starts))
+    elif mode == "valid":
+        window = tuple(slice(min(a, b) - 1, max(a, b)) for a, b in zip(s1, s2))
+    else:
+        raise ValueError(f"mode must be 'full', 'same' or 'valid', not {mode!r}")
+    out = np.zeros(full, dtype=np.result_type(g, float))
+    out[window] = g
+    return out

@@ -73,3 +73,27 @@ def test_interp_slope_at_a_knot_is_the_right_derivative():
 def test_convolve_mode_given_as_numpy_integer_code():
     check_grads(convolve_int_mode, (np.array([0.3, -1.0, 2.0, 0.5]), np.array([1.5, -0.2])),
                 modes=("reverse", "forward"))
+
+
+HAS_SCIPY = __import__("importlib.util").util.find_spec("scipy") is not None
+
+
+@pytest.mark.skipif(not HAS_SCIPY, reason="scipy missing")
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_convolve2d_with_another_boundary_is_refused(mode):
+    import signal_refusals as R
+    a, b = np.ones((3, 4)), np.ones((2, 2))
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="boundary='fill' and fillvalue=0"):
+        if mode == "reverse":
+            s2sad.grad(R.convolve2d_wrap, wrt=0)(a, b)
+        else:
+            s2sad.jvp(R.convolve2d_wrap, wrt=0)(a, b, np.ones((3, 4)))
+
+
+@pytest.mark.skipif(not HAS_SCIPY, reason="scipy missing")
+def test_fftconvolve_along_some_axes_is_refused_in_reverse_mode_only():
+    import signal_refusals as R
+    a, b = np.arange(6.0).reshape(2, 3), np.array([[0.5, -1.0]])
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="over all axes"):
+        s2sad.grad(R.fftconvolve_axes, wrt=0)(a, b)
+    check_grads(R.fftconvolve_axes, (a, b), modes=("forward",))
