@@ -81,10 +81,22 @@ def reshape_like(t, like):
     return np.reshape(t, np.shape(like))
 
 
+def _singular(sigma):
+    """Raise: the covariance is singular (scipy's ``allow_singular=True`` density)."""
+    raise NoDerivativeRuleError(
+        "scipy.stats.multivariate_normal.logpdf is differentiated for a nonsingular "
+        f"covariance; this one (shape {np.shape(sigma)}) is singular",
+        hint="with allow_singular=True scipy uses a pseudo-inverse and pseudo-determinant, "
+             "whose derivative s2sad does not take: add a small multiple of the identity")
+
+
 def _solve_rows(sigma, r):
     r = np.asarray(r)
     rows = np.reshape(r, (-1, r.shape[-1]))
-    return np.linalg.solve(sigma, rows.T).T.reshape(r.shape)
+    try:
+        return np.linalg.solve(sigma, rows.T).T.reshape(r.shape)
+    except np.linalg.LinAlgError:
+        _singular(sigma)
 
 
 @fact(allocates=True)
@@ -101,7 +113,10 @@ def mvn_solve_tangent(out, sigma, r, sigma_dot, r_dot):
 @fact(allocates=True)
 def mvn_inverse(sigma):
     """``sigma^-1``."""
-    return np.linalg.inv(sigma)
+    try:
+        return np.linalg.inv(sigma)
+    except np.linalg.LinAlgError:
+        _singular(sigma)
 
 
 @tangent_beside(mvn_inverse)

@@ -64,3 +64,10 @@ def test_multivariate_normal_reads_the_lower_triangle_of_cov_as_scipy_does():
     g = s2sad.grad(R.mvn, wrt=2)(x, mean, cov)
     assert g[0, 1] == 0.0 and g[1, 0] != 0.0
     check_grads(R.mvn, (x, mean, cov), modes=("reverse", "forward"))
+
+
+def test_multivariate_normal_with_a_singular_cov_is_refused():
+    x, mean = np.array([0.3, -0.2]), np.array([0.1, 0.4])
+    cov = np.array([[1.0, 1.0], [1.0, 1.0]])
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="nonsingular covariance"):
+        s2sad.grad(R.mvn_singular, wrt=0)(x, mean, cov)
