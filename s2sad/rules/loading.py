@@ -11,6 +11,8 @@ from . import optional
 OPTIONAL_RULES = {
     "scipy.special": "s2sad.rules.scipy_special",
     "scipy.linalg": "s2sad.rules.scipy_linalg",
+    "scipy.stats": "s2sad.rules.scipy_stats",
+    "scipy.signal": "s2sad.rules.scipy_signal",
 }
 
 
@@ -22,7 +24,7 @@ def load_builtin_rules():
     from .. import runtime, runtime_forward
     from . import (containers, creation_rules, elementwise_more,  # noqa: F401
                    elementwise_rules, linalg_rules, numpy_rules, operators, product_rules,
-                   runtime_rules, selection_rules, structure_rules)  # (registration)
+                   runtime_rules, selection_rules, signal_rules, structure_rules)  # (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

@@ -47,6 +47,15 @@ from .selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsp
                         item_value_dot, reorder_bar, reorder_dot, select_bar, sort_order,
                         scatter_add, scatter_add_bar, split_bar, take_along_axis_bar, take_bar,
                         vsplit_bar, vstack_bar)
+from .signal import (full_length_bar, interp_bound_bar, interp_bound_dot,  # noqa: F401
+                     interp_fp_bar, interp_fp_bar_x, interp_knots_refused, interp_side,
+                     interp_slope, poly_derivative, poly_derivative_increasing,
+                     poly_order, polyfit_refusal,
+                     polyfit_refusal_tangent, polyfit_refused, signal_fill_checked,
+                     signal_full_bar, vander_derivative)
+from .stats import (dirichlet_alpha_bar, dirichlet_column,  # noqa: F401
+                    mvn_cov_bar, mvn_dim, mvn_full_cov, mvn_inverse, mvn_mean, mvn_points,
+                    mvn_rows, mvn_solve, mvn_weights, reshape_like)
 from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa: F401
                      zeros_like)
 from .tape import Stack  # noqa: F401

@@ -52,11 +52,11 @@ def test_a_bound_method_takes_a_rule_keyed_by_its_object(load):
             return np.sum(st.laplace.logpdf(x, mu, b))
 
         def g(x, mu, b):
-            return np.sum(st.cauchy.logpdf(x, mu, b))
+            return np.sum(st.gumbel_r.logpdf(x, mu, b))
         """)
     x = np.array([0.3, -1.2, 0.8])
     check_grads(module.f, (x, 0.1, 1.3), modes=("reverse", "forward"))
     # the same function (rv_continuous.logpdf) bound to another distribution is
     # another op: it has no rule
-    with pytest.raises(s2sad.NoDerivativeRuleError, match="scipy.stats.cauchy.logpdf"):
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="scipy.stats.gumbel_r.logpdf"):
         s2sad.grad(module.g)(x, 0.1, 1.3)
