@@ -168,6 +168,26 @@ CONVERT = [
     Op("keepdims", (M,), M, "({0} - np.mean({0}, axis=1, keepdims=True))", lambda b: 2 * b),
     Op("np.ravel", (M,), M, "np.reshape(np.ravel({0}), (2, 3))", lambda b: b, LIM, 0.5),
     Op("transpose2", (M,), M, "{0}.T.T", lambda b: b, LIM, 0.3),
+    # issue 14, reductions and scans (std kept away from equal values: no derivative there;
+    # light weights: the fixed campaign of tests/fuzz/test_fuzz.py keeps drawing every construct)
+    Op("np.std", (V,), S, "np.std({0} + C3)", lambda b: b + 1.1, LIM, 0.1),
+    Op("method.std", (M,), W, "({0} + C23).std(axis=1)", lambda b: b + 1.1, LIM, 0.08),
+    Op("np.var", (M,), V, "np.var({0}, axis=0, ddof=1)", lambda b: 2 * b * b, LIM, 0.1),
+    Op("method.var", (V,), S, "{0}.var()", lambda b: b * b, LIM, 0.08),
+    Op("np.cumsum", (V,), V, "np.cumsum({0})", lambda b: 3 * b, LIM, 0.1),
+    Op("method.cumsum", (M,), M, "{0}.cumsum(axis=1)", lambda b: 3 * b, LIM, 0.08),
+    Op("np.cumprod", (V,), V, "np.cumprod(np.tanh({0}) + 0.5)", lambda b: 3.4, 1e9, 0.1),
+    Op("np.cumprod", (M,), M, "np.cumprod({0} * 0.5, axis=1)", lambda b: (b / 2) ** 3, 2.0, 0.06),
+    Op("np.diff", (V,), W, "np.diff({0})", lambda b: 2 * b, LIM, 0.1),
+    Op("np.diff", (M,), M, "np.diff({0}, axis=0, prepend=0.0)", lambda b: 2 * b, LIM, 0.08),
+    Op("np.trace", (M,), S, "np.trace({0})", lambda b: 2 * b, LIM, 0.1),
+    Op("np.nanmean", (M,), W, "np.nanmean({0}, axis=1)", lambda b: b, LIM, 0.08),
+    Op("np.linalg.norm", (V,), S, "np.linalg.norm({0} + C3)", lambda b: 1.8 * (b + 1.1), LIM,
+       0.1),
+    Op("np.linalg.norm_axis", (M,), W, "np.linalg.norm({0} + C23, axis=1)",
+       lambda b: 1.8 * (b + 1.1), LIM, 0.08),
+    Op("np.linalg.norm_matrix", (M,), S, "np.linalg.norm({0} + C23, 2)",
+       lambda b: 2.5 * (b + 1.1), LIM, 0.08),
 ]
 
 

@@ -20,6 +20,7 @@ def load_builtin_rules():
     from .. import runtime, runtime_forward
     from . import (containers, elementwise_rules, numpy_rules, operators,  # noqa: F401
                    runtime_rules)  # (registration)
+    from . import reduction_rules  # noqa: F401  (issue 14, reductions and scans)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

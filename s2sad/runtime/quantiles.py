@@ -1,0 +1,92 @@
+"""Adjoints and tangents of ``np.quantile``, ``np.percentile`` and ``np.median``
+(issue 14), ``q`` constant, for the methods ``'linear'`` (the default), ``'lower'``,
+``'higher'`` and ``'midpoint'``: each quantile is a weighted sum of (at most) two of the
+sorted values, so its derivative puts those weights on the elements sorted there.
+
+Ties: the elements are ranked by a stable sort (``np.argsort(kind="stable")``), so among
+equal values the one first in the array takes the lower rank, and the derivative
+goes to the elements at the ranks the quantile reads (one convention of several: the
+derivative does not exist there).  Other methods are refused.
+"""
+
+import numpy as np
+
+from ..rules.records import fact
+from .scans import NotDifferentiableError
+
+_METHODS = ("linear", "lower", "higher", "midpoint")
+
+
+def _ranks(n, q, method, scale):
+    """The two ranks each quantile reads (arrays of ``q``'s shape) and the weight of the
+    upper one."""
+    if method not in _METHODS:
+        raise NotDifferentiableError(
+            f"np.quantile: s2sad differentiates the methods {', '.join(_METHODS)}, not "
+            f"method={method!r}", hint="use method='linear' (the default)")
+    h = (n - 1) * (np.asarray(q, dtype=float) / scale)
+    lo = np.floor(h).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = h - lo
+    if method == "lower":
+        frac = np.zeros_like(frac)
+    elif method == "higher":
+        frac = (frac > 0).astype(float)
+    elif method == "midpoint":
+        frac = np.where(frac > 0, 0.5, 0.0)
+    return lo, hi, frac
+
+
+def _moved(a, axis):
+    """``a`` with the reduced axes last, flattened into one, and those axes (sorted)."""
+    a = np.asarray(a, dtype=float)
+    if axis is None:
+        axes = tuple(range(a.ndim))
+    else:
+        axes = tuple(sorted(x % a.ndim for x in (axis if isinstance(axis, tuple) else (axis,))))
+    rest = [n for i, n in enumerate(a.shape) if i not in axes]
+    moved = np.moveaxis(a, axes, tuple(range(a.ndim - len(axes), a.ndim)))
+    return np.reshape(moved, tuple(rest) + (-1,)), axes, tuple(rest)
+
+
+def _out_shape(shape, axes, rest, q, keepdims):
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape)) if keepdims else rest
+    return np.shape(q) + kept
+
+
+@fact(allocates=True, linear=("g",))
+def quantile_bar(g, a, q, axis=None, method="linear", keepdims=False, scale=1.0):
+    """Adjoint of ``np.quantile(a, q, axis, method=method, keepdims=keepdims)`` in ``a``
+    (``np.percentile``: ``scale=100``)."""
+    shape = np.shape(a)
+    flat, axes, rest = _moved(a, axis)
+    n = flat.shape[-1]
+    lo, hi, frac = _ranks(n, np.ravel(q), method, scale)
+    # g with the quantiles last: (..., Q)
+    g = np.moveaxis(np.reshape(np.asarray(g, dtype=float), (np.size(q),) + rest), 0, -1)
+    positions = np.arange(n)
+    weights = ((1.0 - frac)[:, None] * (positions == lo[:, None])
+               + frac[:, None] * (positions == hi[:, None]))   # (Q, n)
+    sorted_bar = g @ weights
+    order = np.argsort(flat, axis=-1, kind="stable")
+    out = np.empty_like(sorted_bar)
+    np.put_along_axis(out, order, sorted_bar, axis=-1)
+    moved_shape = rest + tuple(shape[i] for i in axes)
+    out = np.reshape(out, moved_shape)
+    k = len(axes)
+    return np.moveaxis(out, tuple(range(len(shape) - k, len(shape))), axes)
+
+
+@fact(allocates=True)
+def quantile_dot(a, a_dot, q, axis=None, method="linear", keepdims=False, scale=1.0):
+    """Tangent of ``np.quantile(a, q, axis, method=method, keepdims=keepdims)``."""
+    shape = np.shape(a)
+    flat, axes, rest = _moved(a, axis)
+    flat_dot, _, _ = _moved(np.broadcast_to(np.asarray(a_dot, dtype=float), shape), axis)
+    n = flat.shape[-1]
+    lo, hi, frac = _ranks(n, np.ravel(q), method, scale)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    sorted_dot = np.take_along_axis(flat_dot, order, axis=-1)
+    value = (1.0 - frac) * sorted_dot[..., lo] + frac * sorted_dot[..., hi]   # (..., Q)
+    value = np.moveaxis(value, -1, 0)
+    return np.reshape(value, _out_shape(shape, axes, rest, q, keepdims))
