@@ -249,6 +249,16 @@ def nancumsum_tangent(y, a, axis, a_dot):
     return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis)
 
 
+@adjoint(np.nancumprod, nondiff=("axis",), allocates=True)
+def nancumprod_adjoint(y, y_bar, a, axis=None):
+    return np.where(np.isnan(a), 0.0, cumprod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis))
+
+
+@tangent(np.nancumprod)
+def nancumprod_tangent(y, a, axis, a_dot):
+    return cumprod_dot(np.where(np.isnan(a), 1.0, a), np.where(np.isnan(a), 0.0, a_dot), axis)
+
+
 # ------------------------------------------------------------------- trace
 
 
@@ -325,6 +335,37 @@ def median_adjoint(y, y_bar, a, axis=None, keepdims=False):
 @tangent(np.median)
 def median_tangent(y, a, axis, keepdims, a_dot):
     return quantile_dot(a, a_dot, 0.5, axis, "linear", keepdims)
+
+
+# the same, ignoring NaN entries (their derivative is 0)
+@adjoint(np.nanquantile, nondiff=("q", "axis", "method", "keepdims"), allocates=True)
+def nanquantile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
+    return quantile_bar(y_bar, a, q, axis, method, keepdims, 1.0, True)
+
+
+@tangent(np.nanquantile)
+def nanquantile_tangent(y, a, q, axis, method, keepdims, a_dot):
+    return quantile_dot(a, a_dot, q, axis, method, keepdims, 1.0, True)
+
+
+@adjoint(np.nanpercentile, nondiff=("q", "axis", "method", "keepdims"), allocates=True)
+def nanpercentile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
+    return quantile_bar(y_bar, a, q, axis, method, keepdims, 100.0, True)
+
+
+@tangent(np.nanpercentile)
+def nanpercentile_tangent(y, a, q, axis, method, keepdims, a_dot):
+    return quantile_dot(a, a_dot, q, axis, method, keepdims, 100.0, True)
+
+
+@adjoint(np.nanmedian, nondiff=("axis", "keepdims"), allocates=True)
+def nanmedian_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return quantile_bar(y_bar, a, 0.5, axis, "linear", keepdims, 1.0, True)
+
+
+@tangent(np.nanmedian)
+def nanmedian_tangent(y, a, axis, keepdims, a_dot):
+    return quantile_dot(a, a_dot, 0.5, axis, "linear", keepdims, 1.0, True)
 
 
 # ------------------------------------------------------------ no derivative

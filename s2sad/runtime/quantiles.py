@@ -18,15 +18,16 @@ _METHODS = ("linear", "lower", "higher", "midpoint")
 
 
 def _ranks(n, q, method, scale):
-    """The two ranks each quantile reads (arrays of ``q``'s shape) and the weight of the
-    upper one."""
+    """The two ranks each quantile reads and the weight of the upper one: arrays of shape
+    ``(..., Q)`` for ``n`` (the count of each slot, ``(..., 1)``) and ``Q`` quantiles."""
     if method not in _METHODS:
         raise NotDifferentiableError(
             f"np.quantile: s2sad differentiates the methods {', '.join(_METHODS)}, not "
             f"method={method!r}", hint="use method='linear' (the default)")
-    h = (n - 1) * (np.asarray(q, dtype=float) / scale)
+    top = np.maximum(n - 1, 0)
+    h = top * (np.ravel(np.asarray(q, dtype=float)) / scale)
     lo = np.floor(h).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
+    hi = np.minimum(lo + 1, top)
     frac = h - lo
     if method == "lower":
         frac = np.zeros_like(frac)
@@ -34,7 +35,20 @@ def _ranks(n, q, method, scale):
         frac = (frac > 0).astype(float)
     elif method == "midpoint":
         frac = np.where(frac > 0, 0.5, 0.0)
-    return lo, hi, frac
+    return lo, hi, np.where(n > 0, frac, 0.0), n > 0
+
+
+def _parts(a, q, axis, method, scale, skipnan):
+    """``a`` with the reduced axes last and flattened, its sort order, the ranks read
+    (NaN entries, sorted last, are left out of the count with ``skipnan``)."""
+    flat, axes, rest = _moved(a, axis)
+    order = np.argsort(flat, axis=-1, kind="stable")
+    if skipnan:
+        n = np.sum(~np.isnan(flat), axis=-1, keepdims=True)
+    else:
+        n = np.full(rest + (1,), flat.shape[-1])
+    lo, hi, frac, some = _ranks(n, q, method, scale)
+    return flat, axes, rest, order, lo, hi, frac, some
 
 
 def _moved(a, axis):
@@ -55,38 +69,35 @@ def _out_shape(shape, axes, rest, q, keepdims):
 
 
 @fact(allocates=True, linear=("g",))
-def quantile_bar(g, a, q, axis=None, method="linear", keepdims=False, scale=1.0):
+def quantile_bar(g, a, q, axis=None, method="linear", keepdims=False, scale=1.0,
+                 skipnan=False):
     """Adjoint of ``np.quantile(a, q, axis, method=method, keepdims=keepdims)`` in ``a``
-    (``np.percentile``: ``scale=100``)."""
+    (``np.percentile``: ``scale=100``; ``np.nanquantile``: ``skipnan=True``)."""
     shape = np.shape(a)
-    flat, axes, rest = _moved(a, axis)
-    n = flat.shape[-1]
-    lo, hi, frac = _ranks(n, np.ravel(q), method, scale)
+    flat, axes, rest, order, lo, hi, frac, some = _parts(a, q, axis, method, scale, skipnan)
     # g with the quantiles last: (..., Q)
     g = np.moveaxis(np.reshape(np.asarray(g, dtype=float), (np.size(q),) + rest), 0, -1)
-    positions = np.arange(n)
-    weights = ((1.0 - frac)[:, None] * (positions == lo[:, None])
-               + frac[:, None] * (positions == hi[:, None]))   # (Q, n)
-    sorted_bar = g @ weights
-    order = np.argsort(flat, axis=-1, kind="stable")
+    positions = np.arange(flat.shape[-1])
+    weights = ((1.0 - frac)[..., None] * (positions == lo[..., None])
+               + frac[..., None] * (positions == hi[..., None])) * some[..., None]
+    sorted_bar = np.einsum("...q,...qn->...n", g, weights)
     out = np.empty_like(sorted_bar)
     np.put_along_axis(out, order, sorted_bar, axis=-1)
-    moved_shape = rest + tuple(shape[i] for i in axes)
-    out = np.reshape(out, moved_shape)
+    out = np.reshape(out, rest + tuple(shape[i] for i in axes))
     k = len(axes)
     return np.moveaxis(out, tuple(range(len(shape) - k, len(shape))), axes)
 
 
 @fact(allocates=True)
-def quantile_dot(a, a_dot, q, axis=None, method="linear", keepdims=False, scale=1.0):
+def quantile_dot(a, a_dot, q, axis=None, method="linear", keepdims=False, scale=1.0,
+                 skipnan=False):
     """Tangent of ``np.quantile(a, q, axis, method=method, keepdims=keepdims)``."""
     shape = np.shape(a)
-    flat, axes, rest = _moved(a, axis)
+    flat, axes, rest, order, lo, hi, frac, some = _parts(a, q, axis, method, scale, skipnan)
     flat_dot, _, _ = _moved(np.broadcast_to(np.asarray(a_dot, dtype=float), shape), axis)
-    n = flat.shape[-1]
-    lo, hi, frac = _ranks(n, np.ravel(q), method, scale)
-    order = np.argsort(flat, axis=-1, kind="stable")
     sorted_dot = np.take_along_axis(flat_dot, order, axis=-1)
-    value = (1.0 - frac) * sorted_dot[..., lo] + frac * sorted_dot[..., hi]   # (..., Q)
-    value = np.moveaxis(value, -1, 0)
+    full = rest + (np.size(q),)
+    value = ((1.0 - frac) * np.take_along_axis(sorted_dot, np.broadcast_to(lo, full), -1)
+             + frac * np.take_along_axis(sorted_dot, np.broadcast_to(hi, full), -1))
+    value = np.moveaxis(np.where(some, value, 0.0), -1, 0)   # (Q, ...)
     return np.reshape(value, _out_shape(shape, axes, rest, q, keepdims))

@@ -37,8 +37,10 @@ def reduced_count(a, axis=None, ddof=0):
 
 @fact(allocates=True)
 def notnan_count(a, axis=None, ddof=0, keepdims=False):
-    """How many values that are not NaN each reduction of ``a`` combines, less ``ddof``."""
-    return np.sum(~np.isnan(a), axis=axis, keepdims=keepdims) - ddof
+    """How many values that are not NaN each reduction of ``a`` combines, less ``ddof``
+    (1 where all are NaN: the derivative is 0 there, not 0 / 0)."""
+    count = np.sum(~np.isnan(a), axis=axis, keepdims=keepdims)
+    return np.where(count == 0, 1, count - ddof)
 
 
 def nonzero_checked(y, what):

@@ -5,7 +5,7 @@ trapezoids, the NaN-ignoring reductions, norms and traces.  Functions in
 import numpy as np
 
 import ops_reductions as R
-from optable import Arg, row
+from optable import DOMAINS, Arg, row
 
 
 def _with_nans(rng, shape):
@@ -19,6 +19,13 @@ def _with_nans(rng, shape):
     elif x.ndim == 1:
         mask[:2] = False
     x[mask] = np.nan
+    return x
+
+
+def _distinct_with_nans(rng, shape):
+    """Values 0.2 apart or more (no ties), NaN in about a third of the entries."""
+    x = DOMAINS["distinct"](rng, shape)
+    x[np.isnan(_with_nans(rng, shape))] = np.nan
     return x
 
 
@@ -136,6 +143,16 @@ ROWS = [
         ("matrix-wide", Arg((5, 6), _with_nans))),
     row("nancumsum-axis1", R.nancumsum, ("matrix", Arg((4, 5), _with_nans)),
         ("matrix-wide", Arg((5, 6), _with_nans))),
+    row("nancumprod", R.nancumprod, ("vector", Arg((6,), _with_nans)),
+        ("matrix", Arg((4, 5), _with_nans))),
+    row("nancumprod-axis0", R.nancumprod_axis, ("matrix", Arg((4, 5), _with_nans)),
+        ("matrix-wide", Arg((5, 6), _with_nans))),
+
+    # np.max and np.min (numpy_rules) over a tuple of axes, keeping them
+    row("max-axis(0,2)-keepdims", R.max_tuple_axis_keepdims,
+        ("tensor3", Arg((2, 3, 4), "distinct")), ("tensor3-b", Arg((3, 2, 2), "distinct"))),
+    row("min-axis(-1,1)-keepdims", R.min_tuple_axis_keepdims,
+        ("tensor3", Arg((2, 3, 4), "distinct")), ("tensor3-b", Arg((3, 2, 2), "distinct"))),
 
     # trace
     row("trace", R.trace, ("square", Arg((3, 3))), ("wide", Arg((3, 4))),
@@ -203,6 +220,13 @@ ROWS = [
         ("tensor3", Arg((2, 6, 3), "distinct"))),
     row("percentile-many", R.percentile_many, ("vector", Arg((7,), "distinct")),
         ("matrix", Arg((3, 4), "distinct"))),
+    row("nanmedian-axis1", R.nanmedian, ("matrix", Arg((4, 5), _distinct_with_nans)),
+        ("matrix-wide", Arg((5, 6), _distinct_with_nans))),
+    row("nanquantile", R.nanquantile, ("vector", Arg((6,), _distinct_with_nans)),
+        ("matrix", Arg((4, 5), _distinct_with_nans))),
+    row("nanpercentile-axis0-keepdims", R.nanpercentile,
+        ("matrix", Arg((4, 5), _distinct_with_nans)),
+        ("matrix-wide", Arg((5, 6), _distinct_with_nans))),
 ] + ([
     row("vector_norm", R.vector_norm, ("vector", Arg((4,))), ("matrix", Arg((3, 4)))),
     row("vector_norm-ord1.5-axes", R.vector_norm_axes, ("matrix", Arg((3, 4), "nonzero")),

@@ -118,3 +118,27 @@ def test_quantile_methods_without_a_rule_are_refused():
 def test_median_ties_go_to_the_ranks_of_a_stable_sort():
     # [2, 1, 2]: sorted 1, 2 (index 0), 2 (index 2); the middle rank is index 0's 2
     np.testing.assert_allclose(s2sad.grad(median_of)(np.array([2.0, 1.0, 2.0])), [1, 0, 0])
+
+
+def nanmax_rows(x):
+    return np.nanmax(x, axis=1)
+
+
+def nanmean_rows(x):
+    return np.nanmean(x, axis=1)
+
+
+def nanmedian_rows(x):
+    return np.nanmedian(x, axis=1)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("op", [nanmax_rows, nanmean_rows, nanmedian_rows])
+def test_nan_entries_and_slices_of_nan_only_get_derivative_0(op):
+    x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
+    _, pullback = s2sad.vjp(op)(x)
+    x_bar = pullback(np.array([1.0, 1.0]))
+    assert np.all(np.isfinite(x_bar))
+    assert np.all(x_bar[np.isnan(x)] == 0.0)
+    _, tangent = s2sad.jvp(op)(x, np.ones_like(x))
+    assert np.isfinite(tangent[0]) and tangent[0] > 0
