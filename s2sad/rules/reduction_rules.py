@@ -28,8 +28,13 @@ from .registry import adjoint, nondifferentiable, tangent
 
 # ---------------------------------------------------------------- statistics
 
+#: numpy >= 2.0 also names ddof "correction" (the Array API's name)
+CORRECTION = {"correction": "ddof"}
 
-@adjoint(np.var, nondiff=("axis", "ddof", "keepdims"), allocates=True, methods=("var",))
+
+
+@adjoint(np.var, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, methods=("var",))
 def var_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
     return (2.0 * sum_bar(y_bar, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
             / reduced_count(a, axis, ddof))
@@ -42,7 +47,8 @@ def var_tangent(y, a, axis, ddof, keepdims, a_dot):
 
 
 # the derivative of a standard deviation of 0 (equal values) does not exist: refused
-@adjoint(np.std, nondiff=("axis", "ddof", "keepdims"), allocates=True, methods=("std",))
+@adjoint(np.std, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, methods=("std",))
 def std_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
     return (sum_bar(y_bar / nonzero_checked(y, "np.std"), a, axis, keepdims)
             * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
@@ -173,7 +179,8 @@ def nanmean_tangent(y, a, axis, keepdims, a_dot):
             / notnan_count(a, axis, 0, keepdims))
 
 
-@adjoint(np.nanvar, nondiff=("axis", "ddof", "keepdims"), allocates=True)
+@adjoint(np.nanvar, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION)
 def nanvar_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
     return (np.where(np.isnan(a), 0.0, 2.0 * sum_bar(y_bar, a, axis, keepdims)
                      * (a - np.nanmean(a, axis=axis, keepdims=True)))
@@ -187,7 +194,8 @@ def nanvar_tangent(y, a, axis, ddof, keepdims, a_dot):
             / notnan_count(a, axis, ddof, keepdims))
 
 
-@adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True)
+@adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION)
 def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
     return (np.where(np.isnan(a), 0.0, sum_bar(y_bar / nonzero_checked(y, "np.nanstd"), a, axis,
                                                keepdims)

@@ -228,6 +228,10 @@ ROWS = [
         ("matrix", Arg((4, 5), _distinct_with_nans)),
         ("matrix-wide", Arg((5, 6), _distinct_with_nans))),
 ] + ([
+    row("var-correction=1", R.var_correction, ("matrix", Arg((3, 4))),
+        ("tensor3", Arg((3, 2, 2)))),
+    row("nanstd-correction=1.5", R.nanstd_correction, ("vector", Arg((6,), _with_nans)),
+        ("matrix", Arg((4, 5), _with_nans))),
     row("vector_norm", R.vector_norm, ("vector", Arg((4,))), ("matrix", Arg((3, 4)))),
     row("vector_norm-ord1.5-axes", R.vector_norm_axes, ("matrix", Arg((3, 4), "nonzero")),
         ("tensor3", Arg((2, 3, 4), "nonzero"))),
@@ -238,4 +242,4 @@ ROWS = [
         ("tensor3", Arg((2, 4, 3)))),
     row("matrix_norm-2-keepdims", R.matrix_norm_2, ("matrix", Arg((3, 4))),
         ("tensor3", Arg((2, 3, 4)))),
-] if hasattr(np.linalg, "vector_norm") else [])
+] if hasattr(np.linalg, "vector_norm") else [])   # numpy >= 2.0
