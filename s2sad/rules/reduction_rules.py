@@ -13,6 +13,8 @@ share the adjoint equally, as ``np.max``'s rule does; NaN entries of the ``np.na
 reductions get a zero derivative.
 """
 
+import inspect
+
 import numpy as np
 
 from ..runtime import extremum_bar, prod_bar, sum_bar
@@ -61,22 +63,39 @@ def std_tangent(y, a, axis, ddof, keepdims, a_dot):
                                          * nonzero_checked(y, "np.std")))
 
 
-# returned=True (the sum of the weights too) has no rule: the call is refused by name
-@adjoint(np.average, nondiff=("axis", "keepdims"), allocates=True)
-def average_adjoint(y, y_bar, a, axis=None, weights=None, keepdims=False):
-    w = average_weights(a, weights, axis)
-    total = np.sum(w * np.ones_like(a), axis=axis, keepdims=True)
-    g = sum_bar(y_bar, a, axis, keepdims)
-    return (g * w / total,
-            average_weights_bar(g * (a - sum_bar(y, a, axis, keepdims)) / total, weights, axis))
+# returned=True (the sum of the weights too) has no rule: the call is refused by name;
+# numpy < 1.23 has no keepdims here (the second pair of rules)
+if "keepdims" in inspect.signature(np.average).parameters:
+    @adjoint(np.average, nondiff=("axis", "keepdims"), allocates=True)
+    def average_adjoint(y, y_bar, a, axis=None, weights=None, keepdims=False):
+        w = average_weights(a, weights, axis)
+        total = np.sum(w * np.ones_like(a), axis=axis, keepdims=True)
+        g = sum_bar(y_bar, a, axis, keepdims)
+        return (g * w / total,
+                average_weights_bar(g * (a - sum_bar(y, a, axis, keepdims)) / total, weights,
+                                    axis))
 
+    @tangent(np.average)
+    def average_tangent(y, a, axis, weights, keepdims, a_dot, weights_dot):
+        w = average_weights(a, weights, axis)
+        return (np.sum(w * a_dot + average_weights(a, weights_dot, axis)
+                       * (a - sum_bar(y, a, axis, keepdims)), axis=axis, keepdims=keepdims)
+                / np.sum(w * np.ones_like(a), axis=axis, keepdims=keepdims))
+else:  # pragma: no cover - numpy < 1.23
+    @adjoint(np.average, nondiff=("axis",), allocates=True)
+    def average_adjoint(y, y_bar, a, axis=None, weights=None):
+        w = average_weights(a, weights, axis)
+        total = np.sum(w * np.ones_like(a), axis=axis, keepdims=True)
+        g = sum_bar(y_bar, a, axis)
+        return (g * w / total,
+                average_weights_bar(g * (a - sum_bar(y, a, axis)) / total, weights, axis))
 
-@tangent(np.average)
-def average_tangent(y, a, axis, weights, keepdims, a_dot, weights_dot):
-    w = average_weights(a, weights, axis)
-    return (np.sum(w * a_dot + average_weights(a, weights_dot, axis)
-                   * (a - sum_bar(y, a, axis, keepdims)), axis=axis, keepdims=keepdims)
-            / np.sum(w * np.ones_like(a), axis=axis, keepdims=keepdims))
+    @tangent(np.average)
+    def average_tangent(y, a, axis, weights, a_dot, weights_dot):
+        w = average_weights(a, weights, axis)
+        return (np.sum(w * a_dot + average_weights(a, weights_dot, axis)
+                       * (a - sum_bar(y, a, axis)), axis=axis)
+                / np.sum(w * np.ones_like(a), axis=axis))
 
 
 # ties share the adjoint equally, as np.max's and np.min's rules have it (numpy 2 has no
