@@ -2,15 +2,15 @@
 ``np.std``, ``np.average``, ``np.ptp``, ``np.cumsum``, ``np.cumprod``, ``np.diff``,
 ``np.ediff1d``, ``np.trapezoid`` (``np.trapz``), the NaN-ignoring reductions,
 ``np.trace``, the norms of ``np.linalg`` and ``np.median``, ``np.quantile`` and
-``np.percentile``, with their ndarray method spellings.
+``np.percentile`` (and their NaN-ignoring forms), with their ndarray method spellings.
 
 The conventions of ``numpy_rules``: one adjoint and one tangent per function, side by
 side.  The adjoints are made of ops that have rules and of runtime helpers (in
-:mod:`s2sad.runtime.scans`) that declare their own tangents, so second order needs
-nothing more.  Where a derivative does not exist the helpers raise
-``NotDifferentiableError`` (a standard deviation of equal values).  Ties of ``np.ptp``, ``np.nanmax`` and ``np.nanmin``
-share the adjoint equally, as ``np.max``'s rule does; NaN entries of the ``np.nan*``
-reductions get a zero derivative.
+:mod:`s2sad.runtime.scans`, ``norms``, ``quantiles``) that declare their own tangents,
+so second order needs nothing more.  Where a derivative does not exist the helpers raise
+``NotDifferentiableError`` (a standard deviation of equal values; a quantile in ``q``).
+Ties of ``np.ptp``, ``np.nanmax`` and ``np.nanmin`` share the adjoint equally, as
+``np.max``'s rule does; NaN entries of the ``np.nan*`` reductions get a zero derivative.
 """
 
 import inspect
@@ -19,7 +19,7 @@ import numpy as np
 
 from ..runtime import extremum_bar, prod_bar, sum_bar
 from ..runtime.norms import norm_bar, norm_dot
-from ..runtime.quantiles import quantile_bar, quantile_dot
+from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
                              cumsum_bar,
                              diff_bar, diff_dot, ediff1d_bar, ediff1d_dot, nan_extremum_bar,
@@ -137,25 +137,29 @@ def cumprod_tangent(y, a, axis, a_dot):
 
 # ------------------------------------------------------------- differences
 
-# the values prepended and appended are constants; np.diff(a, 0) is a itself (a view)
-@adjoint(np.diff, nondiff=("n", "axis", "prepend", "append"), view=True)
+# np.diff(a, 0) is a itself (a view)
+@adjoint(np.diff, nondiff=("n", "axis"), view=True)
 def diff_adjoint(y, y_bar, a, n=1, axis=-1, prepend=None, append=None):
-    return diff_bar(y_bar, a, n, axis, prepend, append)
+    return (diff_bar(y_bar, a, n, axis, prepend, append, "a"),
+            diff_bar(y_bar, a, n, axis, prepend, append, "prepend"),
+            diff_bar(y_bar, a, n, axis, prepend, append, "append"))
 
 
 @tangent(np.diff)
-def diff_tangent(y, a, n, axis, prepend, append, a_dot):
-    return diff_dot(a_dot, a, n, axis, prepend, append)
+def diff_tangent(y, a, n, axis, prepend, append, a_dot, prepend_dot, append_dot):
+    return diff_dot(a_dot, a, n, axis, prepend, append, prepend_dot, append_dot)
 
 
-@adjoint(np.ediff1d, nondiff=("to_end", "to_begin"), allocates=True)
+@adjoint(np.ediff1d, allocates=True)
 def ediff1d_adjoint(y, y_bar, ary, to_end=None, to_begin=None):
-    return ediff1d_bar(y_bar, ary, to_end, to_begin)
+    return (ediff1d_bar(y_bar, ary, to_end, to_begin, "ary"),
+            ediff1d_bar(y_bar, ary, to_end, to_begin, "to_end"),
+            ediff1d_bar(y_bar, ary, to_end, to_begin, "to_begin"))
 
 
 @tangent(np.ediff1d)
-def ediff1d_tangent(y, ary, to_end, to_begin, ary_dot):
-    return ediff1d_dot(ary_dot, ary, to_end, to_begin)
+def ediff1d_tangent(y, ary, to_end, to_begin, ary_dot, to_end_dot, to_begin_dot):
+    return ediff1d_dot(ary_dot, ary, to_end, to_begin, to_end_dot, to_begin_dot)
 
 
 # np.trapezoid (numpy >= 2.0) and np.trapz (numpy < 2.4): one rule, in y, x and dx
@@ -329,28 +333,32 @@ if hasattr(np.linalg, "vector_norm"):   # numpy >= 2.0
 
 
 # --------------------------------------------------------------- quantiles
-# (q constant; the methods 'linear', 'lower', 'higher', 'midpoint'; ties by the order of
-# a stable sort: see s2sad.runtime.quantiles)
+# (in a, not in q: a q that carries a derivative is refused; the methods 'linear',
+# 'lower', 'higher', 'midpoint'; ties by the order of a stable sort: see
+# s2sad.runtime.quantiles)
 
 
-@adjoint(np.quantile, nondiff=("q", "axis", "method", "keepdims"), allocates=True)
+@adjoint(np.quantile, nondiff=("axis", "method", "keepdims"), allocates=True)
 def quantile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
-    return quantile_bar(y_bar, a, q, axis, method, keepdims)
+    return quantile_bar(y_bar, a, q, axis, method, keepdims), constant_q("np.quantile")
 
 
 @tangent(np.quantile)
-def quantile_tangent(y, a, q, axis, method, keepdims, a_dot):
-    return quantile_dot(a, a_dot, q, axis, method, keepdims)
+def quantile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims)
+            + constant_q_dot(q_dot, "np.quantile"))
 
 
-@adjoint(np.percentile, nondiff=("q", "axis", "method", "keepdims"), allocates=True)
+@adjoint(np.percentile, nondiff=("axis", "method", "keepdims"), allocates=True)
 def percentile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
-    return quantile_bar(y_bar, a, q, axis, method, keepdims, 100.0)
+    return (quantile_bar(y_bar, a, q, axis, method, keepdims, 100.0),
+            constant_q("np.percentile"))
 
 
 @tangent(np.percentile)
-def percentile_tangent(y, a, q, axis, method, keepdims, a_dot):
-    return quantile_dot(a, a_dot, q, axis, method, keepdims, 100.0)
+def percentile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims, 100.0)
+            + constant_q_dot(q_dot, "np.percentile"))
 
 
 # the mean of the middle two values of an even count
@@ -365,24 +373,28 @@ def median_tangent(y, a, axis, keepdims, a_dot):
 
 
 # the same, ignoring NaN entries (their derivative is 0)
-@adjoint(np.nanquantile, nondiff=("q", "axis", "method", "keepdims"), allocates=True)
+@adjoint(np.nanquantile, nondiff=("axis", "method", "keepdims"), allocates=True)
 def nanquantile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
-    return quantile_bar(y_bar, a, q, axis, method, keepdims, 1.0, True)
+    return (quantile_bar(y_bar, a, q, axis, method, keepdims, 1.0, True),
+            constant_q("np.nanquantile"))
 
 
 @tangent(np.nanquantile)
-def nanquantile_tangent(y, a, q, axis, method, keepdims, a_dot):
-    return quantile_dot(a, a_dot, q, axis, method, keepdims, 1.0, True)
+def nanquantile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims, 1.0, True)
+            + constant_q_dot(q_dot, "np.nanquantile"))
 
 
-@adjoint(np.nanpercentile, nondiff=("q", "axis", "method", "keepdims"), allocates=True)
+@adjoint(np.nanpercentile, nondiff=("axis", "method", "keepdims"), allocates=True)
 def nanpercentile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
-    return quantile_bar(y_bar, a, q, axis, method, keepdims, 100.0, True)
+    return (quantile_bar(y_bar, a, q, axis, method, keepdims, 100.0, True),
+            constant_q("np.nanpercentile"))
 
 
 @tangent(np.nanpercentile)
-def nanpercentile_tangent(y, a, q, axis, method, keepdims, a_dot):
-    return quantile_dot(a, a_dot, q, axis, method, keepdims, 100.0, True)
+def nanpercentile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims, 100.0, True)
+            + constant_q_dot(q_dot, "np.nanpercentile"))
 
 
 @adjoint(np.nanmedian, nondiff=("axis", "keepdims"), allocates=True)
@@ -397,4 +409,4 @@ def nanmedian_tangent(y, a, axis, keepdims, a_dot):
 
 # ------------------------------------------------------------ no derivative
 
-nondifferentiable(reduced_count, notnan_count)
+nondifferentiable(reduced_count, notnan_count, constant_q, constant_q_dot)

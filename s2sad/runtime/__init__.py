@@ -34,7 +34,7 @@ from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
 from .norms import norm_bar, norm_bar_dot, norm_dot  # noqa: F401
-from .quantiles import quantile_bar, quantile_dot  # noqa: F401
+from .quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot  # noqa: F401
 from .scans import (NotDifferentiableError, average_weights, average_weights_bar,  # noqa: F401
                     cumprod_bar, cumprod_bar_dot, cumprod_dot, cumsum_bar, diff_bar, diff_dot,
                     ediff1d_bar, ediff1d_dot,

@@ -17,6 +17,23 @@ from .scans import NotDifferentiableError
 _METHODS = ("linear", "lower", "higher", "midpoint")
 
 
+def constant_q(what):
+    """Raise: the rule of ``what`` (np.quantile...) takes ``q`` as a constant, and the
+    generated code found ``q`` carrying a derivative."""
+    raise NotDifferentiableError(
+        f"{what}: s2sad differentiates it in its values, not in q, which carries a "
+        f"derivative here (the derivative in q jumps where (n - 1) q is a whole number)",
+        hint="pass q as a constant (computed outside the differentiated function, or "
+             "left out of wrt)")
+
+
+def constant_q_dot(q_dot, what):
+    """0, or raise (see :func:`constant_q`) when ``q``'s tangent is not 0."""
+    if np.any(np.asarray(q_dot) != 0):
+        constant_q(what)
+    return 0.0
+
+
 def _ranks(n, q, method, scale):
     """The two ranks each quantile reads and the weight of the upper one: arrays of shape
     ``(..., Q)`` for ``n`` (the count of each slot, ``(..., 1)``) and ``Q`` quantiles."""

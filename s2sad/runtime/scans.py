@@ -244,23 +244,29 @@ def _end_shape(end, a, axis):
 
 
 @fact(allocates=True, linear=("g",))
-def diff_bar(g, a, n=1, axis=-1, prepend=None, append=None):
-    """Adjoint of ``np.diff(a, n, axis, prepend, append)`` in ``a`` (the ends constant)."""
+def diff_bar(g, a, n=1, axis=-1, prepend=None, append=None, part="a"):
+    """Adjoint of ``np.diff(a, n, axis, prepend, append)`` in ``a`` (or, by ``part``, in
+    ``prepend`` or ``append``; a number prepended takes the sum of its column)."""
     g = np.asarray(g, dtype=float)
     axis = axis % np.ndim(a)
     for _ in range(n):
         g = _diff_transpose(g, axis)
     if n == 0:
-        return g
+        return g if part == "a" else None
     start = _end_length(prepend, a, axis)
+    bounds = {"prepend": (0, start), "a": (start, start + np.shape(a)[axis]),
+              "append": (start + np.shape(a)[axis], g.shape[axis])}[part]
     index = [slice(None)] * g.ndim
-    index[axis] = slice(start, start + np.shape(a)[axis])
-    return g[tuple(index)]
+    index[axis] = slice(*bounds)
+    out = g[tuple(index)]
+    end = {"prepend": prepend, "append": append}.get(part)
+    return np.sum(out) if end is not None and np.ndim(end) == 0 else out
 
 
 @fact(allocates=True)
-def diff_dot(a_dot, a, n=1, axis=-1, prepend=None, append=None):
-    """Tangent of ``np.diff(a, n, axis, prepend, append)`` (constant ends: tangent 0)."""
+def diff_dot(a_dot, a, n=1, axis=-1, prepend=None, append=None, prepend_dot=0.0,
+             append_dot=0.0):
+    """Tangent of ``np.diff(a, n, axis, prepend, append)``."""
     a = np.asarray(a)
     a_dot = np.broadcast_to(np.asarray(a_dot, dtype=float), a.shape)
     if n == 0:
@@ -268,28 +274,37 @@ def diff_dot(a_dot, a, n=1, axis=-1, prepend=None, append=None):
     axis = axis % a.ndim
     parts = [a_dot]
     if prepend is not None:
-        parts.insert(0, np.zeros(_end_shape(prepend, a, axis)))
+        parts.insert(0, np.broadcast_to(np.asarray(prepend_dot, dtype=float),
+                                        _end_shape(prepend, a, axis)))
     if append is not None:
-        parts.append(np.zeros(_end_shape(append, a, axis)))
+        parts.append(np.broadcast_to(np.asarray(append_dot, dtype=float),
+                                     _end_shape(append, a, axis)))
     return np.diff(np.concatenate(parts, axis=axis), n=n, axis=axis)
 
 
 @fact(allocates=True, linear=("g",))
-def ediff1d_bar(g, ary, to_end=None, to_begin=None):
-    """Adjoint of ``np.ediff1d(ary, to_end, to_begin)`` in ``ary`` (the ends constant)."""
+def ediff1d_bar(g, ary, to_end=None, to_begin=None, part="ary"):
+    """Adjoint of ``np.ediff1d(ary, to_end, to_begin)`` in ``ary`` (or, by ``part``, in
+    ``to_end`` or ``to_begin``)."""
     g = np.ravel(g)
     begin = 0 if to_begin is None else np.size(to_begin)
     end = 0 if to_end is None else np.size(to_end)
+    if part == "to_begin":
+        return None if to_begin is None else np.reshape(g[:begin], np.shape(to_begin))
+    if part == "to_end":
+        return None if to_end is None else np.reshape(g[g.size - end:], np.shape(to_end))
     middle = g[begin:g.size - end]
     return np.reshape(_diff_transpose(middle, 0), np.shape(ary))
 
 
 @fact(allocates=True)
-def ediff1d_dot(ary_dot, ary, to_end=None, to_begin=None):
-    """Tangent of ``np.ediff1d(ary, to_end, to_begin)`` (constant ends: tangent 0)."""
+def ediff1d_dot(ary_dot, ary, to_end=None, to_begin=None, to_end_dot=0.0, to_begin_dot=0.0):
+    """Tangent of ``np.ediff1d(ary, to_end, to_begin)``."""
     flat = np.ravel(np.broadcast_to(np.asarray(ary_dot, dtype=float), np.shape(ary)))
-    begin = np.zeros(0 if to_begin is None else np.size(to_begin))
-    end = np.zeros(0 if to_end is None else np.size(to_end))
+    begin = np.ravel(np.broadcast_to(np.asarray(to_begin_dot, dtype=float),
+                                     np.shape(to_begin))) if to_begin is not None else []
+    end = np.ravel(np.broadcast_to(np.asarray(to_end_dot, dtype=float),
+                                   np.shape(to_end))) if to_end is not None else []
     return np.concatenate([begin, np.diff(flat), end])
 
 

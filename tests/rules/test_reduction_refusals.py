@@ -142,3 +142,18 @@ def test_nan_entries_and_slices_of_nan_only_get_derivative_0(op):
     assert np.all(x_bar[np.isnan(x)] == 0.0)
     _, tangent = s2sad.jvp(op)(x, np.ones_like(x))
     assert np.isfinite(tangent[0]) and tangent[0] > 0
+
+
+def quantile_in_q(x, q):
+    return np.quantile(x, q)
+
+
+def test_a_quantile_differentiated_in_q_is_refused_and_in_its_values_is_not():
+    x = np.array([3.0, 1.0, 2.0, 5.0])
+    with pytest.raises(NotDifferentiableError, match=r"np\.quantile.*not in q") as info:
+        s2sad.grad(quantile_in_q, wrt=("x", "q"))(x, 0.3)
+    assert "hint:" in str(info.value)
+    with pytest.raises(NotDifferentiableError, match=r"np\.quantile.*not in q"):
+        s2sad.jvp(quantile_in_q, wrt="q")(x, 0.3, 1.0)
+    np.testing.assert_allclose(s2sad.grad(quantile_in_q, wrt="x")(x, 0.5), [0.5, 0, 0.5, 0])
+    np.testing.assert_allclose(s2sad.jvp(quantile_in_q, wrt="x")(x, 0.5, np.ones(4))[1], 1.0)
