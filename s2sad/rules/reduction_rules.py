@@ -21,11 +21,10 @@ from ..runtime import extremum_bar, prod_bar, sum_bar
 from ..runtime.norms import norm_bar, norm_dot
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
-                             cumsum_bar,
-                             diff_bar, diff_dot, ediff1d_bar, ediff1d_dot, nan_extremum_bar,
-                             nonzero_checked, notnan_count, reduced_count, trace_bar,
-                             trapezoid_dot, trapezoid_dx_bar, trapezoid_x_bar,
-                             trapezoid_y_bar)
+                             cumsum_bar, diff_bar, diff_dot, drop_initial, ediff1d_bar,
+                             ediff1d_dot, nan_extremum_bar, nonzero_checked, notnan_count,
+                             reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
+                             trapezoid_x_bar, trapezoid_y_bar, with_initial)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---------------------------------------------------------------- statistics
@@ -133,6 +132,25 @@ def cumprod_adjoint(y, y_bar, a, axis=None):
 @tangent(np.cumprod)
 def cumprod_tangent(y, a, axis, a_dot):
     return cumprod_dot(a, a_dot, axis)
+
+
+# numpy >= 2.1: the Array API's scans, which may start with the initial value (0 or 1)
+if hasattr(np, "cumulative_sum"):
+    @adjoint(np.cumulative_sum, nondiff=("axis", "include_initial"), allocates=True)
+    def cumulative_sum_adjoint(y, y_bar, x, axis=None, include_initial=False):
+        return cumsum_bar(drop_initial(y_bar, x, axis, include_initial), x, axis)
+
+    @tangent(np.cumulative_sum)
+    def cumulative_sum_tangent(y, x, axis, include_initial, x_dot):
+        return np.cumulative_sum(x_dot, axis=axis, include_initial=include_initial)
+
+    @adjoint(np.cumulative_prod, nondiff=("axis", "include_initial"), allocates=True)
+    def cumulative_prod_adjoint(y, y_bar, x, axis=None, include_initial=False):
+        return cumprod_bar(drop_initial(y_bar, x, axis, include_initial), x, axis)
+
+    @tangent(np.cumulative_prod)
+    def cumulative_prod_tangent(y, x, axis, include_initial, x_dot):
+        return with_initial(cumprod_dot(x, x_dot, axis), axis, include_initial)
 
 
 # ------------------------------------------------------------- differences

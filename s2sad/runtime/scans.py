@@ -209,6 +209,27 @@ def cumprod_bar_tangent(out, g, a, axis, g_dot, a_dot):
     return cumprod_bar(g_dot, a, axis) + cumprod_bar_dot(g, a, a_dot, axis)
 
 
+def _initial_pad(t, axis):
+    return _pad(np.asarray(t, dtype=float), 0 if axis is None else axis % np.ndim(t), 1, 0)
+
+
+@fact(allocates=True, linear=("g",))
+def drop_initial(g, x, axis=None, include_initial=False):
+    """``g`` without its first entry along the scan axis when the scan
+    (``np.cumulative_sum``...) included the initial value there."""
+    if not include_initial:
+        return g
+    ax = 0 if axis is None else axis % np.ndim(x)
+    return np.take(g, range(1, np.shape(g)[ax]), axis=ax)
+
+
+@fact(allocates=True, linear=("t",))
+def with_initial(t, axis=None, include_initial=False):
+    """``t`` with a 0 before it along the scan axis when the scan included the initial
+    value (a constant: its tangent is 0)."""
+    return _initial_pad(t, axis) if include_initial else t
+
+
 # ----------------------------------------------------------- differences
 
 

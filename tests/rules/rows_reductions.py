@@ -249,3 +249,12 @@ ROWS = [
     row("matrix_norm-2-keepdims", R.matrix_norm_2, ("matrix", Arg((3, 4))),
         ("tensor3", Arg((2, 3, 4)))),
 ] if hasattr(np.linalg, "vector_norm") else [])   # numpy >= 2.0
+ROWS += [
+    row("cumulative_sum-include_initial", R.cumulative_sum, ("vector", Arg((4,))),
+        ("matrix", Arg((3, 4)))),
+    row("cumulative_sum", R.cumulative_sum_1d, ("vector", Arg((4,))), ("vector-b", Arg((6,)))),
+    row("cumulative_prod-include_initial", R.cumulative_prod,
+        ("vector", Arg((4,), _pos_or_neg)), ("matrix-zeros", Arg((3, 4), _with_zeros))),
+    row("cumulative_prod", R.cumulative_prod_1d, ("vector", Arg((5,), _pos_or_neg)),
+        ("zeros", Arg((5,), _with_zeros))),
+] if hasattr(np, "cumulative_sum") else []   # numpy >= 2.1
