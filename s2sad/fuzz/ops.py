@@ -5,6 +5,8 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 
 S, V, W, M = (), (3,), (2,), (2, 3)
 SHAPES = (S, V, W, M)
@@ -475,6 +477,55 @@ CONVERT = [
     Op("np.polyval", (V, W), W, "np.polyval({0}, {1})", lambda a, b: a * (b * b + b + 1), LIM,
        0.2),
     Op("np.vander", (W,), M, "np.vander({0}, 3)", lambda b: max(b * b, 1.0), LIM, 0.1),
+    # issue 14, reductions and scans (std kept away from equal values: no derivative there;
+    # light weights: the fixed campaign of tests/fuzz/test_fuzz.py keeps drawing every construct)
+    Op("np.std", (V,), S, "np.std({0} + C3)", lambda b: b + 1.1, LIM, 0.1),
+    Op("method.std", (M,), W, "({0} + C23).std(axis=1)", lambda b: b + 1.1, LIM, 0.08),
+    Op("np.var", (M,), V, "np.var({0}, axis=0, ddof=1)", lambda b: 2 * b * b, LIM, 0.1),
+    Op("method.var", (V,), S, "{0}.var()", lambda b: b * b, LIM, 0.08),
+    Op("np.cumsum", (V,), V, "np.cumsum({0})", lambda b: 3 * b, LIM, 0.1),
+    Op("method.cumsum", (M,), M, "{0}.cumsum(axis=1)", lambda b: 3 * b, LIM, 0.08),
+    Op("np.cumprod", (V,), V, "np.cumprod(np.tanh({0}) + 0.5)", lambda b: 3.4, 1e9, 0.1),
+    Op("np.cumprod", (M,), M, "np.cumprod({0} * 0.5, axis=1)", lambda b: (b / 2) ** 3, 2.0, 0.06),
+    Op("np.diff", (V,), W, "np.diff({0})", lambda b: 2 * b, LIM, 0.1),
+    Op("np.diff", (M,), M, "np.diff({0}, axis=0, prepend=0.0)", lambda b: 2 * b, LIM, 0.08),
+    Op("np.trace", (M,), S, "np.trace({0})", lambda b: 2 * b, LIM, 0.1),
+    Op("np.nanmean", (M,), W, "np.nanmean({0}, axis=1)", lambda b: b, LIM, 0.08),
+    Op("np.linalg.norm", (V,), S, "np.linalg.norm({0} + C3)", lambda b: 1.8 * (b + 1.1), LIM,
+       0.1),
+    Op("np.linalg.norm_axis", (M,), W, "np.linalg.norm({0} + C23, axis=1)",
+       lambda b: 1.8 * (b + 1.1), LIM, 0.08),
+    Op("np.linalg.norm_matrix", (M,), S, "np.linalg.norm({0} + C23, 2)",
+       lambda b: 2.5 * (b + 1.1), LIM, 0.08),
+    # issue 14, lead: the rest of the reductions and scans
+    Op("np.average", (V, V), S, "np.average({0}, weights={1} * {1} + 0.5)", lambda a, b: a,
+       LIM, 0.1),
+    Op("np.ediff1d", (V,), W, "np.ediff1d({0})", lambda b: 2 * b, LIM, 0.1),
+    Op("np.median", (V,), S, "np.median({0})", lambda b: b, LIM, 0.1),
+    Op("np.percentile", (V,), S, "np.percentile({0}, 70.0)", lambda b: b, LIM, 0.1),
+    Op("np.quantile", (M,), W, "np.quantile({0}, 0.4, axis=1)", lambda b: b, LIM, 0.1),
+    Op("np.ptp", (V,), S, "np.ptp({0})", lambda b: 2 * b, LIM, 0.1),
+    Op("np.nansum", (M,), S, "np.nansum({0})", lambda b: 6 * b, LIM, 0.1),
+    Op("np.nanprod", (W,), S, "np.nanprod({0})", lambda b: b * b, LIM, 0.1),
+    Op("np.nanmax", (V,), S, "np.nanmax({0})", lambda b: b, LIM, 0.1),
+    Op("np.nanmin", (W,), S, "np.nanmin({0})", lambda b: b, LIM, 0.1),
+    Op("np.nanstd", (V,), S, "np.nanstd({0})", lambda b: 2 * b, LIM, 0.1),
+    Op("np.nanvar", (M,), V, "np.nanvar({0}, axis=0)", lambda b: 4 * b * b, LIM, 0.1),
+    Op("np.nanmedian", (V,), S, "np.nanmedian({0})", lambda b: b, LIM, 0.1),
+    Op("np.nanquantile", (V,), S, "np.nanquantile({0}, 0.3)", lambda b: b, LIM, 0.1),
+    Op("np.nanpercentile", (V,), S, "np.nanpercentile({0}, 30.0)", lambda b: b, LIM, 0.1),
+    Op("np.nancumsum", (V,), V, "np.nancumsum({0})", lambda b: 3 * b, LIM, 0.1),
+    Op("np.nancumprod", (W,), W, "np.nancumprod({0})", lambda b: max(b, b * b), LIM, 0.1),
+    # (numpy 2.0 and newer)
+    *([Op("np.trapezoid", (V,), S, "np.trapezoid({0})", lambda b: 2 * b, LIM, 0.1),
+       Op("np.linalg.vector_norm", (V,), S, "np.linalg.vector_norm({0} + 3.0)",
+          lambda b: 1.8 * (b + 3.0), LIM, 0.1),
+       Op("np.linalg.matrix_norm", (M,), S, "np.linalg.matrix_norm({0} + 3.0 * C23)",
+          lambda b: 2.5 * (b + 3.3), LIM, 0.1)] if hasattr(np, "trapezoid") else []),
+    # (numpy 2.1 and newer)
+    *([Op("np.cumulative_sum", (V,), V, "np.cumulative_sum({0})", lambda b: 3 * b, LIM, 0.1),
+       Op("np.cumulative_prod", (W,), W, "np.cumulative_prod({0})", lambda b: max(b, b * b),
+          LIM, 0.1)] if hasattr(np, "cumulative_sum") else []),
 ] + ([
     # issue 14, scipy.special
     Op("sps.logsumexp", (V,), S, "sps.logsumexp({0})", lambda b: b + 1.1, LIM, 0.5),

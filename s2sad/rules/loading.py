@@ -24,7 +24,8 @@ def load_builtin_rules():
     from .. import runtime, runtime_forward
     from . import (containers, creation_rules, elementwise_more,  # noqa: F401
                    elementwise_rules, linalg_rules, numpy_rules, operators, product_rules,
-                   runtime_rules, selection_rules, signal_rules, structure_rules)  # (registration)
+                   reduction_rules, runtime_rules, selection_rules, signal_rules,
+                   structure_rules)  # (registration)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

@@ -1,0 +1,430 @@
+"""Rules for numpy's statistics, scans and differences (issue 14): ``np.var``,
+``np.std``, ``np.average``, ``np.ptp``, ``np.cumsum``, ``np.cumprod``, ``np.diff``,
+``np.ediff1d``, ``np.trapezoid`` (``np.trapz``), the NaN-ignoring reductions,
+``np.trace``, the norms of ``np.linalg`` and ``np.median``, ``np.quantile`` and
+``np.percentile`` (and their NaN-ignoring forms), with their ndarray method spellings.
+
+The conventions of ``numpy_rules``: one adjoint and one tangent per function, side by
+side.  The adjoints are made of ops that have rules and of runtime helpers (in
+:mod:`s2sad.runtime.scans`, ``norms``, ``quantiles``) that declare their own tangents,
+so second order needs nothing more.  Where a derivative does not exist the helpers raise
+``NotDifferentiableError`` (a standard deviation of equal values; a quantile in ``q``).
+Ties of ``np.ptp``, ``np.nanmax`` and ``np.nanmin`` share the adjoint equally, as
+``np.max``'s rule does; NaN entries of the ``np.nan*`` reductions get a zero derivative.
+"""
+
+import inspect
+
+import numpy as np
+
+from ..runtime import extremum_bar, prod_bar, sum_bar
+from ..runtime.norms import norm_bar, norm_dot
+from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
+from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
+                             cumsum_bar, diff_bar, diff_dot, drop_initial, ediff1d_bar,
+                             ediff1d_dot, nan_extremum_bar, nonzero_checked, notnan_count,
+                             reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
+                             trapezoid_x_bar, trapezoid_y_bar, with_initial)
+from .registry import adjoint, nondifferentiable, tangent
+
+# ---------------------------------------------------------------- statistics
+
+#: numpy >= 2.0 also names ddof "correction" (the Array API's name)
+CORRECTION = {"correction": "ddof"}
+
+
+
+@adjoint(np.var, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, methods=("var",))
+def var_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+    return (2.0 * sum_bar(y_bar, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
+            / reduced_count(a, axis, ddof))
+
+
+@tangent(np.var)
+def var_tangent(y, a, axis, ddof, keepdims, a_dot):
+    return (2.0 * np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
+                         keepdims=keepdims) / reduced_count(a, axis, ddof))
+
+
+# the derivative of a standard deviation of 0 (equal values) does not exist: refused
+@adjoint(np.std, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, methods=("std",))
+def std_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+    return (sum_bar(y_bar / nonzero_checked(y, "np.std"), a, axis, keepdims)
+            * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
+
+
+@tangent(np.std)
+def std_tangent(y, a, axis, ddof, keepdims, a_dot):
+    return (np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
+                   keepdims=keepdims) / (reduced_count(a, axis, ddof)
+                                         * nonzero_checked(y, "np.std")))
+
+
+# returned=True (the sum of the weights too) has no rule: the call is refused by name;
+# numpy < 1.23 has no keepdims here (the second pair of rules)
+if "keepdims" in inspect.signature(np.average).parameters:
+    @adjoint(np.average, nondiff=("axis", "keepdims"), allocates=True)
+    def average_adjoint(y, y_bar, a, axis=None, weights=None, keepdims=False):
+        w = average_weights(a, weights, axis)
+        total = np.sum(w * np.ones_like(a), axis=axis, keepdims=True)
+        g = sum_bar(y_bar, a, axis, keepdims)
+        return (g * w / total,
+                average_weights_bar(g * (a - sum_bar(y, a, axis, keepdims)) / total, weights,
+                                    axis))
+
+    @tangent(np.average)
+    def average_tangent(y, a, axis, weights, keepdims, a_dot, weights_dot):
+        w = average_weights(a, weights, axis)
+        return (np.sum(w * a_dot + average_weights(a, weights_dot, axis)
+                       * (a - sum_bar(y, a, axis, keepdims)), axis=axis, keepdims=keepdims)
+                / np.sum(w * np.ones_like(a), axis=axis, keepdims=keepdims))
+else:  # pragma: no cover - numpy < 1.23
+    @adjoint(np.average, nondiff=("axis",), allocates=True)
+    def average_adjoint(y, y_bar, a, axis=None, weights=None):
+        w = average_weights(a, weights, axis)
+        total = np.sum(w * np.ones_like(a), axis=axis, keepdims=True)
+        g = sum_bar(y_bar, a, axis)
+        return (g * w / total,
+                average_weights_bar(g * (a - sum_bar(y, a, axis)) / total, weights, axis))
+
+    @tangent(np.average)
+    def average_tangent(y, a, axis, weights, a_dot, weights_dot):
+        w = average_weights(a, weights, axis)
+        return (np.sum(w * a_dot + average_weights(a, weights_dot, axis)
+                       * (a - sum_bar(y, a, axis)), axis=axis)
+                / np.sum(w * np.ones_like(a), axis=axis))
+
+
+# ties share the adjoint equally, as np.max's and np.min's rules have it (numpy 2 has no
+# x.ptp(): the method is read only where it exists)
+@adjoint(np.ptp, nondiff=("axis", "keepdims"), allocates=True,
+         methods=("ptp",) if hasattr(np.ndarray, "ptp") else ())
+def ptp_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return (extremum_bar(y_bar, np.max(a, axis=axis, keepdims=keepdims), a, axis, keepdims)
+            - extremum_bar(y_bar, np.min(a, axis=axis, keepdims=keepdims), a, axis, keepdims))
+
+
+@tangent(np.ptp)
+def ptp_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(a_dot * (
+        extremum_bar(np.ones_like(y), np.max(a, axis=axis, keepdims=keepdims), a, axis,
+                     keepdims)
+        - extremum_bar(np.ones_like(y), np.min(a, axis=axis, keepdims=keepdims), a, axis,
+                       keepdims)), axis=axis, keepdims=keepdims)
+
+
+# ------------------------------------------------------------------- scans
+
+
+@adjoint(np.cumsum, nondiff=("axis",), linear=True, allocates=True, methods=("cumsum",))
+def cumsum_adjoint(y, y_bar, a, axis=None):
+    return cumsum_bar(y_bar, a, axis)
+
+
+# exact where elements are 0 (products of the other elements, never a division)
+@adjoint(np.cumprod, nondiff=("axis",), allocates=True, methods=("cumprod",))
+def cumprod_adjoint(y, y_bar, a, axis=None):
+    return cumprod_bar(y_bar, a, axis)
+
+
+@tangent(np.cumprod)
+def cumprod_tangent(y, a, axis, a_dot):
+    return cumprod_dot(a, a_dot, axis)
+
+
+# numpy >= 2.1: the Array API's scans, which may start with the initial value (0 or 1)
+if hasattr(np, "cumulative_sum"):
+    @adjoint(np.cumulative_sum, nondiff=("axis", "include_initial"), allocates=True)
+    def cumulative_sum_adjoint(y, y_bar, x, axis=None, include_initial=False):
+        return cumsum_bar(drop_initial(y_bar, x, axis, include_initial), x, axis)
+
+    @tangent(np.cumulative_sum)
+    def cumulative_sum_tangent(y, x, axis, include_initial, x_dot):
+        return np.cumulative_sum(x_dot, axis=axis, include_initial=include_initial)
+
+    @adjoint(np.cumulative_prod, nondiff=("axis", "include_initial"), allocates=True)
+    def cumulative_prod_adjoint(y, y_bar, x, axis=None, include_initial=False):
+        return cumprod_bar(drop_initial(y_bar, x, axis, include_initial), x, axis)
+
+    @tangent(np.cumulative_prod)
+    def cumulative_prod_tangent(y, x, axis, include_initial, x_dot):
+        return with_initial(cumprod_dot(x, x_dot, axis), axis, include_initial)
+
+
+# ------------------------------------------------------------- differences
+
+# np.diff(a, 0) is a itself (a view)
+@adjoint(np.diff, nondiff=("n", "axis"), view=True)
+def diff_adjoint(y, y_bar, a, n=1, axis=-1, prepend=None, append=None):
+    return (diff_bar(y_bar, a, n, axis, prepend, append, "a"),
+            diff_bar(y_bar, a, n, axis, prepend, append, "prepend"),
+            diff_bar(y_bar, a, n, axis, prepend, append, "append"))
+
+
+@tangent(np.diff)
+def diff_tangent(y, a, n, axis, prepend, append, a_dot, prepend_dot, append_dot):
+    return diff_dot(a_dot, a, n, axis, prepend, append, prepend_dot, append_dot)
+
+
+@adjoint(np.ediff1d, allocates=True)
+def ediff1d_adjoint(y, y_bar, ary, to_end=None, to_begin=None):
+    return (ediff1d_bar(y_bar, ary, to_end, to_begin, "ary"),
+            ediff1d_bar(y_bar, ary, to_end, to_begin, "to_end"),
+            ediff1d_bar(y_bar, ary, to_end, to_begin, "to_begin"))
+
+
+@tangent(np.ediff1d)
+def ediff1d_tangent(y, ary, to_end, to_begin, ary_dot, to_end_dot, to_begin_dot):
+    return ediff1d_dot(ary_dot, ary, to_end, to_begin, to_end_dot, to_begin_dot)
+
+
+# np.trapezoid (numpy >= 2.0) and np.trapz (numpy < 2.4): one rule, in y, x and dx
+_TRAPEZOIDS = tuple(getattr(np, name) for name in ("trapezoid", "trapz") if hasattr(np, name))
+
+
+@adjoint(_TRAPEZOIDS[0], nondiff=("axis",), allocates=True, aliases=_TRAPEZOIDS[1:])
+def trapezoid_adjoint(out, out_bar, y, x=None, dx=1.0, axis=-1):
+    return (trapezoid_y_bar(out_bar, y, x, dx, axis), trapezoid_x_bar(out_bar, y, x, dx, axis),
+            trapezoid_dx_bar(out_bar, y, x, dx, axis))
+
+
+@tangent(_TRAPEZOIDS[0], aliases=_TRAPEZOIDS[1:])
+def trapezoid_tangent(out, y, x, dx, axis, y_dot, x_dot, dx_dot):
+    return trapezoid_dot(y, x, dx, axis, y_dot, x_dot, dx_dot)
+
+
+# ------------------------------------------------------- ignoring NaN entries
+
+
+@adjoint(np.nansum, nondiff=("axis", "keepdims"), allocates=True)
+def nansum_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
+
+
+@tangent(np.nansum)
+def nansum_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.nanmean, nondiff=("axis", "keepdims"), allocates=True)
+def nanmean_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return (np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
+            / notnan_count(a, axis, 0, True))
+
+
+@tangent(np.nanmean)
+def nanmean_tangent(y, a, axis, keepdims, a_dot):
+    return (np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+            / notnan_count(a, axis, 0, keepdims))
+
+
+@adjoint(np.nanvar, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION)
+def nanvar_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+    return (np.where(np.isnan(a), 0.0, 2.0 * sum_bar(y_bar, a, axis, keepdims)
+                     * (a - np.nanmean(a, axis=axis, keepdims=True)))
+            / notnan_count(a, axis, ddof, True))
+
+
+@tangent(np.nanvar)
+def nanvar_tangent(y, a, axis, ddof, keepdims, a_dot):
+    return (2.0 * np.sum(np.where(np.isnan(a), 0.0, (a - np.nanmean(a, axis=axis, keepdims=True))
+                                  * a_dot), axis=axis, keepdims=keepdims)
+            / notnan_count(a, axis, ddof, keepdims))
+
+
+@adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION)
+def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+    return (np.where(np.isnan(a), 0.0, sum_bar(y_bar / nonzero_checked(y, "np.nanstd"), a, axis,
+                                               keepdims)
+                     * (a - np.nanmean(a, axis=axis, keepdims=True)))
+            / notnan_count(a, axis, ddof, True))
+
+
+@tangent(np.nanstd)
+def nanstd_tangent(y, a, axis, ddof, keepdims, a_dot):
+    return (np.sum(np.where(np.isnan(a), 0.0, (a - np.nanmean(a, axis=axis, keepdims=True))
+                            * a_dot), axis=axis, keepdims=keepdims)
+            / (notnan_count(a, axis, ddof, keepdims) * nonzero_checked(y, "np.nanstd")))
+
+
+@adjoint(np.nanmax, nondiff=("axis", "keepdims"), allocates=True)
+def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return nan_extremum_bar(y_bar, y, a, axis, keepdims)
+
+
+@tangent(np.nanmax)
+def nanmax_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
+                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
+                  keepdims=keepdims)
+
+
+@adjoint(np.nanmin, nondiff=("axis", "keepdims"), allocates=True)
+def nanmin_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return nan_extremum_bar(y_bar, y, a, axis, keepdims)
+
+
+@tangent(np.nanmin)
+def nanmin_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
+                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
+                  keepdims=keepdims)
+
+
+@adjoint(np.nanprod, nondiff=("axis", "keepdims"), allocates=True)
+def nanprod_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return np.where(np.isnan(a), 0.0,
+                    prod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis, keepdims))
+
+
+@tangent(np.nanprod)
+def nanprod_tangent(y, a, axis, keepdims, a_dot):
+    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
+                  * prod_bar(np.ones_like(y), np.where(np.isnan(a), 1.0, a), axis, keepdims),
+                  axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.nancumsum, nondiff=("axis",), allocates=True)
+def nancumsum_adjoint(y, y_bar, a, axis=None):
+    return np.where(np.isnan(a), 0.0, cumsum_bar(y_bar, a, axis))
+
+
+@tangent(np.nancumsum)
+def nancumsum_tangent(y, a, axis, a_dot):
+    return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis)
+
+
+@adjoint(np.nancumprod, nondiff=("axis",), allocates=True)
+def nancumprod_adjoint(y, y_bar, a, axis=None):
+    return np.where(np.isnan(a), 0.0, cumprod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis))
+
+
+@tangent(np.nancumprod)
+def nancumprod_tangent(y, a, axis, a_dot):
+    return cumprod_dot(np.where(np.isnan(a), 1.0, a), np.where(np.isnan(a), 0.0, a_dot), axis)
+
+
+# ------------------------------------------------------------------- trace
+
+
+@adjoint(np.trace, nondiff=("offset", "axis1", "axis2"), linear=True, allocates=True,
+         methods=("trace",))
+def trace_adjoint(y, y_bar, a, offset=0, axis1=0, axis2=1):
+    return trace_bar(y_bar, a, offset, axis1, axis2)
+
+
+# ------------------------------------------------------------------- norms
+# (conventions and refusals: s2sad.runtime.norms; "how" tells which function's reading
+# of ord and axis applies)
+
+
+@adjoint(np.linalg.norm, nondiff=("ord", "axis", "keepdims"), allocates=True)
+def norm_adjoint(y, y_bar, x, ord=None, axis=None, keepdims=False):
+    return norm_bar(y_bar, x, ord, axis, keepdims, "norm")
+
+
+@tangent(np.linalg.norm)
+def norm_tangent(y, x, ord, axis, keepdims, x_dot):
+    return norm_dot(x, x_dot, ord, axis, keepdims, "norm")
+
+
+if hasattr(np.linalg, "vector_norm"):   # numpy >= 2.0
+    @adjoint(np.linalg.vector_norm, nondiff=("axis", "keepdims", "ord"), allocates=True)
+    def vector_norm_adjoint(y, y_bar, x, axis=None, keepdims=False, ord=2):
+        return norm_bar(y_bar, x, ord, axis, keepdims, "vector")
+
+    @tangent(np.linalg.vector_norm)
+    def vector_norm_tangent(y, x, axis, keepdims, ord, x_dot):
+        return norm_dot(x, x_dot, ord, axis, keepdims, "vector")
+
+    @adjoint(np.linalg.matrix_norm, nondiff=("keepdims", "ord"), allocates=True)
+    def matrix_norm_adjoint(y, y_bar, x, keepdims=False, ord="fro"):
+        return norm_bar(y_bar, x, ord, None, keepdims, "matrix")
+
+    @tangent(np.linalg.matrix_norm)
+    def matrix_norm_tangent(y, x, keepdims, ord, x_dot):
+        return norm_dot(x, x_dot, ord, None, keepdims, "matrix")
+
+
+# --------------------------------------------------------------- quantiles
+# (in a, not in q: a q that carries a derivative is refused; the methods 'linear',
+# 'lower', 'higher', 'midpoint'; ties by the order of a stable sort: see
+# s2sad.runtime.quantiles)
+
+
+@adjoint(np.quantile, nondiff=("axis", "method", "keepdims"), allocates=True)
+def quantile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
+    return quantile_bar(y_bar, a, q, axis, method, keepdims), constant_q("np.quantile")
+
+
+@tangent(np.quantile)
+def quantile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims)
+            + constant_q_dot(q_dot, "np.quantile"))
+
+
+@adjoint(np.percentile, nondiff=("axis", "method", "keepdims"), allocates=True)
+def percentile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
+    return (quantile_bar(y_bar, a, q, axis, method, keepdims, 100.0),
+            constant_q("np.percentile"))
+
+
+@tangent(np.percentile)
+def percentile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims, 100.0)
+            + constant_q_dot(q_dot, "np.percentile"))
+
+
+# the mean of the middle two values of an even count
+@adjoint(np.median, nondiff=("axis", "keepdims"), allocates=True)
+def median_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return quantile_bar(y_bar, a, 0.5, axis, "linear", keepdims)
+
+
+@tangent(np.median)
+def median_tangent(y, a, axis, keepdims, a_dot):
+    return quantile_dot(a, a_dot, 0.5, axis, "linear", keepdims)
+
+
+# the same, ignoring NaN entries (their derivative is 0)
+@adjoint(np.nanquantile, nondiff=("axis", "method", "keepdims"), allocates=True)
+def nanquantile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
+    return (quantile_bar(y_bar, a, q, axis, method, keepdims, 1.0, True),
+            constant_q("np.nanquantile"))
+
+
+@tangent(np.nanquantile)
+def nanquantile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims, 1.0, True)
+            + constant_q_dot(q_dot, "np.nanquantile"))
+
+
+@adjoint(np.nanpercentile, nondiff=("axis", "method", "keepdims"), allocates=True)
+def nanpercentile_adjoint(y, y_bar, a, q, axis=None, method="linear", keepdims=False):
+    return (quantile_bar(y_bar, a, q, axis, method, keepdims, 100.0, True),
+            constant_q("np.nanpercentile"))
+
+
+@tangent(np.nanpercentile)
+def nanpercentile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
+    return (quantile_dot(a, a_dot, q, axis, method, keepdims, 100.0, True)
+            + constant_q_dot(q_dot, "np.nanpercentile"))
+
+
+@adjoint(np.nanmedian, nondiff=("axis", "keepdims"), allocates=True)
+def nanmedian_adjoint(y, y_bar, a, axis=None, keepdims=False):
+    return quantile_bar(y_bar, a, 0.5, axis, "linear", keepdims, 1.0, True)
+
+
+@tangent(np.nanmedian)
+def nanmedian_tangent(y, a, axis, keepdims, a_dot):
+    return quantile_dot(a, a_dot, 0.5, axis, "linear", keepdims, 1.0, True)
+
+
+# ------------------------------------------------------------ no derivative
+
+nondifferentiable(reduced_count, notnan_count, constant_q, constant_q_dot)
