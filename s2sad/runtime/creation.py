@@ -3,25 +3,16 @@
 
 import numpy as np
 
-from ..errors import UnsupportedSyntaxError
 from ..rules.records import fact
 
 
-def _refuse_retstep(retstep):
-    if retstep:
-        raise UnsupportedSyntaxError(
-            "np.linspace(..., retstep=True) returns a tuple, which s2sad does not "
-            "differentiate", hint="compute the step yourself: (stop - start) / (num - 1)")
-
-
 @fact(allocates=True, linear=("g",))
-def linspace_bar(g, start, stop, num=50, endpoint=True, retstep=False, axis=0):
+def linspace_bar(g, start, stop, num=50, endpoint=True, axis=0):
     """Adjoints ``(start_bar, stop_bar)`` of ``np.linspace(start, stop, num, endpoint,
     axis=axis)``: its samples are ``start + (stop - start) * t`` with ``t`` the same
     samples of [0, 1], so each endpoint's adjoint is ``g`` weighted by ``1 - t`` or
     ``t`` and summed along the samples' axis (in the broadcast shape of start and
     stop; the caller reduces it to each one's shape)."""
-    _refuse_retstep(retstep)
     t = np.linspace(0.0, 1.0, num, endpoint=endpoint)
     g = np.moveaxis(np.asarray(g, dtype=float), axis, 0)
     to_stop = np.tensordot(t, g, axes=(0, 0))
