@@ -60,3 +60,27 @@ def test_a_bound_method_takes_a_rule_keyed_by_its_object(load):
     # another op: it has no rule
     with pytest.raises(s2sad.NoDerivativeRuleError, match="scipy.stats.gumbel_r.logpdf"):
         s2sad.grad(module.g)(x, 0.1, 1.3)
+
+
+@pytest.mark.skipif(not HAS_SCIPY, reason="scipy is not installed")
+def test_a_frozen_distribution_is_refused_with_the_call_to_write(load):
+    module = load("frozen_distribution", """
+        import numpy as np
+        import scipy.stats as st
+        from scipy.stats import norm
+
+        def f(x, mu, s):
+            return np.sum(st.norm(mu, s).logpdf(x))
+
+        def g(x, mu, s):
+            return np.sum(norm(mu, s).logpdf(x))
+
+        def h(x, mu, s):
+            return np.sum(norm.logpdf(x, mu, s))
+        """)
+    x = np.array([0.3, -1.2])
+    for f, spelled in ((module.f, "st.norm"), (module.g, "norm")):
+        with pytest.raises(s2sad.UnsupportedSyntaxError, match="frozen distribution") as info:
+            s2sad.grad(f)(x, 0.1, 1.3)
+        assert f"{spelled}.logpdf(x, " in str(info.value)
+    check_grads(module.h, (x, 0.1, 1.3), modes=("reverse", "forward"))

@@ -223,6 +223,25 @@ class Flattener:
         raise norm.error(f"the attribute '.{node.attr}' is not supported", node,
                          hint=attribute_hint(node.attr))
 
+    def refuse_frozen_method(self, func, node):
+        """``maker(...).method(...)`` where ``maker.method`` exists (a frozen scipy
+        distribution, ``st.norm(mu, s).logpdf(x)``): refused with the call of
+        ``maker.method`` that takes the parameters, which is what has a rule."""
+        inner = func.value
+        if not (isinstance(inner, gast.Call) and self.norm.module_names.global_path(
+                inner.func) is not None):
+            return
+        maker = ".".join(self.norm.module_names.global_path(inner.func))
+        obj = self.norm.parsed.resolve(inner.func.id, None) if isinstance(
+            inner.func, gast.Name) else self.norm.module_names.resolve_path(inner.func)
+        if not hasattr(obj, func.attr):
+            return
+        raise self.norm.error(
+            f"'{maker}(...).{func.attr}(...)' calls a method of an object the function makes "
+            f"(a frozen distribution)", node,
+            hint=f"call {maker}.{func.attr} with the parameters instead: "
+                 f"{maker}.{func.attr}(x, <the arguments given to {maker}>)")
+
     def call(self, node):
         """The call ``node`` with atoms for its arguments, its callee resolved and
         annotated (``anno.CALLEE``); a method of a local value becomes numpy's
@@ -243,6 +262,7 @@ class Flattener:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)
             if entry is None:
+                self.refuse_frozen_method(func, node)
                 # (rules.hints reads numpy, which the core never imports: only to word
                 # a refusal)
                 from ...rules.hints import method_hint
