@@ -24,6 +24,7 @@ from typing import Any, Dict, List
 import astor
 import gast
 
+from .errors import ORIGIN
 from .syntax import nodes
 from .syntax.anno import COMMENT_ID
 
@@ -308,12 +309,14 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
                    user_names=user_names)
 
 
-def compile_module(emitted, values=None):
+def compile_module(emitted, values=None, origin=None):
     """Compile the module text in-process; returns the generated function.
 
     ``values`` overrides the user's free names (current globals and closure
     cells); the module's lines that would bind them are skipped, so compiling
-    never imports or re-reads the user's module.
+    never imports or re-reads the user's module.  ``origin``: the user function
+    the module differentiates, kept in the module's globals so an error raised
+    while it runs names the user's line (``errors.located_in_generated_code``).
     """
     compiled = emitted.__dict__.get("_compiled")
     if compiled is None or compiled[0] != emitted.text:   # compiled once per module text
@@ -330,6 +333,8 @@ def compile_module(emitted, values=None):
     namespace.update({k: v for k, v in emitted.bindings.items()})
     if values:
         namespace.update(values)
+    if origin is not None:
+        namespace[ORIGIN] = origin
     exec(compiled[1], namespace)  # noqa: S102 - our own generated code
     return namespace[emitted.function_name]
 

@@ -5,8 +5,17 @@ message names the file, line and column, quotes the offending line with a
 caret under it, and says what to do instead.
 """
 
+import inspect
+import linecache
+import re
 from dataclasses import dataclass
 from typing import Optional
+
+#: the global a module of generated code holds its user function in (see
+#: ``emit.compile_module``): an error raised while it runs is located from it
+ORIGIN = "__s2sad_origin__"
+_BLOCK = re.compile(r"#\s*(?:grad of |tangent of )?line (\d+):")
+_DEF = re.compile(r"def (\w+)\(")
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,13 @@ class S2sadError(Exception):
         self.location = location
         self.hint = hint
         super().__init__(self._format())
+
+    def __str__(self) -> str:
+        # an error a runtime helper raises while generated code runs knows no place:
+        # it is the line of the user's source that the generated block differentiates
+        if self.location is None and self.__traceback__ is not None:
+            self.location = located_in_generated_code(self.__traceback__)
+        return self._format()
 
     def _format(self) -> str:
         parts = []
@@ -113,3 +129,47 @@ class UnboundVariableError(S2sadError, UnboundLocalError):
 class TangentError(S2sadError, ValueError):
     """A tangent given to a jvp (or a direction given to an hvp) does not have the
     structure (tuple, list, dict, shape) of the parameter it stands for."""
+
+
+def located_in_generated_code(tb) -> Optional[SourceLocation]:
+    """The user's source line whose generated block the innermost frame of generated
+    code in the traceback ``tb`` was running (its ``# line N:`` comment), or None."""
+    site = None
+    while tb is not None:
+        if ORIGIN in tb.tb_frame.f_globals:
+            site = tb.tb_frame, tb.tb_lineno
+        tb = tb.tb_next
+    if site is None:
+        return None
+    frame, lineno = site
+    lines = linecache.getlines(frame.f_code.co_filename)
+    line = function = None
+    for text in reversed(lines[:lineno]):
+        if line is None and _BLOCK.search(text):
+            line = int(_BLOCK.search(text).group(1))
+        if not text.startswith((" ", "\t")) and _DEF.match(text):
+            function = _DEF.match(text).group(1)
+            break
+    source = _source_function(frame.f_globals[ORIGIN], function)
+    if line is None or source is None:
+        return None
+    try:
+        filename = inspect.getsourcefile(source)
+    except TypeError:
+        return None
+    code = linecache.getline(filename, line) if filename else ""
+    if not filename or not code:
+        return None
+    return SourceLocation(filename, line, len(code) - len(code.lstrip()) + 1, code.rstrip("\n"))
+
+
+def _source_function(origin, generated_name):
+    """The user function whose derivative the generated function ``generated_name`` is
+    (``helper_vjp`` -> ``helper``), looked for among ``origin``'s globals."""
+    if generated_name is None:
+        return None
+    if generated_name.startswith(getattr(origin, "__name__", "") + "_"):
+        return origin
+    stem = generated_name.rsplit("_", 1)[0]
+    found = getattr(origin, "__globals__", {}).get(stem)
+    return found if inspect.isfunction(found) else None

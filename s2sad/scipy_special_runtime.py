@@ -67,13 +67,3 @@ def multi_polygamma_tangent(out, n, a, d, a_dot):
     return multi_polygamma(n + 1, a, d) * a_dot
 
 
-def no_slope(op, param):
-    """Refuse a derivative in ``param`` of ``op`` (the order ``v`` of ``iv``, the shape
-    ``a`` of ``gammainc``): called by the rules only where that argument carries a
-    derivative, so a constant order or shape costs nothing."""
-    raise NoDerivativeRuleError(
-        f"no derivative rule for {op} in its argument {param!r}: s2sad differentiates "
-        f"{op} in its last argument only",
-        hint=f"keep {param!r} constant (leave it out of wrt, or compute it from no "
-             f"differentiated value), or write a rule with @s2sad.adjoint for a function of "
-             f"your own that calls {op}")

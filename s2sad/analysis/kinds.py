@@ -218,6 +218,8 @@ def _callee_kind(callee, args, kind_of):
     if helper is not None:
         return helper
     module = getattr(callee, "__module__", None) or ""
+    if registry.several_outputs(callee):
+        return ("tuple", None, LEAF)   # a rule's op with several outputs (cho_factor...)
     if getattr(callee, "__name__", None) in _NUMPY_SEQUENCES or getattr(callee, "nout", 1) > 1:
         return UNKNOWN   # np.split, np.linalg.svd, np.modf...: a list or tuple of arrays
     if module.split(".")[0] == "numpy" or type(callee).__name__ == "ufunc":

@@ -64,6 +64,22 @@ def rule_for(value, parsed, need):
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
 
 
+def refuse_undefined(rule, bound, carries, value, parsed):
+    """Refuse a call whose argument carries a derivative where ``rule`` has none
+    (``rule.no_derivative``); ``carries(atom)`` says whether an atom carries one."""
+    for param, why in rule.no_derivative.items():
+        atom = bound.get(param)
+        if atom is not None and carries(atom):
+            site = getattr(value, anno.CALL_SITE, value)
+            label = public_label(rule.target, site.func if isinstance(site, gast.Call)
+                                 else None, parsed)
+            raise NoDerivativeRuleError(
+                f"{label} has no derivative in its argument {param!r}, which carries one "
+                f"here: {why}", parsed.location(site),
+                hint=f"pass {param!r} a value that carries no derivative (a constant, or "
+                     f"one computed from no differentiated argument)")
+
+
 def public_label(target, func, parsed):
     """The name a user would import ``target`` by: the callee ``func`` as written with
     its root module spelled out (``st.t.logpdf`` -> ``scipy.stats.t.logpdf``), else the

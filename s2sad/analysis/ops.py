@@ -68,7 +68,9 @@ def differentiable_reads(stmt):
     if isinstance(value, gast.Call):
         rule = registry.lookup(anno.get(value, anno.CALLEE))
         if rule is not None and rule.params:
-            nondiff = set(rule.params) - set(rule.diff_params)
+            # (a parameter without a derivative in s2sad still reads one: the
+            # transform refuses the call where it does, rather than drop it)
+            nondiff = set(rule.params) - set(rule.diff_params) - set(rule.no_derivative)
             reads = set()
             for kw in value.keywords:
                 if kw.arg not in nondiff:

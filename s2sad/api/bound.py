@@ -161,7 +161,7 @@ class Bound:
         entry = self.entry = self.make_entry(self.kinds)
         sources = entry.free_source
         values = {name: entry.current(self.func, name) for name in entry.free}
-        self.impl = compile_module(entry.emitted, values)
+        self.impl = compile_module(entry.emitted, values, origin=self.func)
         set_defaults(self.impl, self.func)
         for name, helper in entry.callees:   # helpers' current defaults
             if helper() is not None:

@@ -224,8 +224,9 @@ def where_adjoint(out, out_bar, condition, x, y):
     return np.where(condition, out_bar, 0.0), np.where(condition, 0.0, out_bar)
 
 
-@adjoint(np.clip, broadcast=True)
-def clip_adjoint(y, y_bar, a, a_min, a_max):
+# (numpy 2.1 also names the bounds min and max)
+@adjoint(np.clip, broadcast=True, spellings={"min": "a_min", "max": "a_max"})
+def clip_adjoint(y, y_bar, a, a_min=None, a_max=None):
     return (y_bar * clip_mask(a, a_min, a_max), y_bar * clip_lower_mask(a, a_min, a_max),
             y_bar * clip_upper_mask(a, a_min, a_max))
 

@@ -71,6 +71,13 @@ class Rule:
     #: another spelling of a parameter's name in some version of the target -> the
     #: rule's name for it (numpy < 2.1 calls ``np.reshape``'s ``shape`` ``newshape``)
     spellings: Dict[str, str] = field(default_factory=dict)
+    #: parameters whose derivative s2sad does not have -> why: a call whose argument
+    #: there carries a derivative is refused where it is written (``scipy.special.
+    #: gammainc`` in its shape ``a``); a constant argument costs nothing
+    no_derivative: Dict[str, str] = field(default_factory=dict)
+    #: the op returns a tuple of outputs (declared, or told by a tangent rule that
+    #: returns a tuple display)
+    tuple_output: bool = False
 
 
 #: gast operator node type -> the function it calls (rules are keyed by these)
@@ -111,7 +118,7 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "iterable_bar", "times_bar", "len",
                 "dict_set", "dict_get", "dict_keys", "dict_size_kept",
                 "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
-                "dict_entries", "dict_entries_bar", "dict_entries_dot"}
+                "dict_entries", "dict_entries_bar", "dict_entries_dot", "item_of"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: helper name -> the function a list method becomes (list_delete for xs.pop(i)...)
@@ -130,6 +137,15 @@ METHODS: Dict[str, Tuple[Any, str]] = {}
 VIEW_ATTRIBUTES: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attributes whose value carries no derivative
 CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes"})
+
+
+def several_outputs(target):
+    """Whether ``target``'s rule is for an op with several outputs, a tuple: declared
+    (``@adjoint(scipy.linalg.cho_factor, tuple_output=True)``), or its tangent rule
+    returns a tuple display (``np.linalg.slogdet``)."""
+    rule = lookup(target)
+    return rule is not None and (rule.tuple_output or (
+        rule.tangent is not None and isinstance(rule.tangent.result, gast.Tuple)))
 
 
 def operation_target(value):
@@ -377,7 +393,7 @@ def linear_template(target, params, diff_params, namespace, fn, spelled=None):
 
 def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
             spellings=None, linear=False, view=False, allocates=False, reduction=None,
-            methods=(), attributes=()):
+            methods=(), attributes=(), no_derivative=None, tuple_output=False):
     """Register the decorated function as the adjoint (reverse) rule of ``target``,
     with the facts about ``target`` (see :class:`.records.Facts`).
 
@@ -390,7 +406,10 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
     ``np.reshape``: the rule then loads whichever name the installed version
     uses, and a call that passes either name by keyword binds to it.
     ``linear=True`` derives the tangent rule: ``target`` applied to the tangents
-    of the differentiable parameters.  ``view``, ``allocates``, ``reduction``,
+    of the differentiable parameters.  ``no_derivative={"a": "why"}`` names
+    parameters without a derivative (they are ``nondiff`` too) whose argument must
+    not carry one: such a call is refused where it is written, in both modes.
+    ``tuple_output=True``: the op returns a tuple (its adjoints add item by item).  ``view``, ``allocates``, ``reduction``,
     ``methods`` and ``attributes`` are facts the passes read.
     """
     def register(fn):
@@ -406,7 +425,8 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
         sig = inspect.signature(fn)
         defaults = {p.name: p.default for p in sig.parameters.values()
                     if p.default is not inspect.Parameter.empty}
-        diff_params = tuple(p for p in params if p not in nondiff)
+        undefined = dict(no_derivative or {})
+        diff_params = tuple(p for p in params if p not in nondiff and p not in undefined)
         derived = linear_template(target, params, diff_params, fn.__globals__, fn) \
             if linear else None
         for tgt in (target,) + tuple(aliases):
@@ -422,6 +442,8 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             rule.broadcast = rule.diff_params if broadcast else ()
             rule.shape_only = tuple(shape_only)
             rule.spellings = dict(spellings or {})
+            rule.no_derivative = undefined
+            rule.tuple_output = tuple_output
             _install(tgt, lbl, template, "adjoint")
             if derived is not None:
                 _install(tgt, lbl, derived, "tangent")

@@ -12,7 +12,7 @@ needs nothing more; the helpers' tangent rules are registered here.
 import numpy as np
 import scipy.linalg
 
-from ..runtime.linalg import (cholesky_lower, lift, matvec_like, mT, outer_like, phi,
+from ..runtime.linalg import (cholesky_lower, inverse_of, lift, matvec_like, mT, outer_like, phi,
                               solve_like, triangle_bar, triangle_sym)
 from ..runtime.shapes import unbroadcast
 from .registry import adjoint, nondifferentiable, tangent
@@ -82,12 +82,12 @@ def scipy_inv_tangent(y, a, overwrite_a, check_finite, a_dot):
 
 @adjoint(scipy.linalg.det, nondiff=("overwrite_a", "check_finite"), allocates=True)
 def scipy_det_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
-    return lift(y_bar * y) * mT(np.linalg.inv(a))
+    return lift(y_bar * y) * mT(inverse_of(a, "scipy.linalg.det"))
 
 
 @tangent(scipy.linalg.det)
 def scipy_det_tangent(y, a, overwrite_a, check_finite, a_dot):
-    return y * np.sum(mT(np.linalg.inv(a)) * a_dot, axis=(-2, -1))
+    return y * np.sum(mT(inverse_of(a, "scipy.linalg.det")) * a_dot, axis=(-2, -1))
 
 
 # scipy.linalg.cholesky(a, lower) is np.linalg.cholesky(a, upper=not lower): upper by
@@ -138,7 +138,8 @@ def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, 
 # L_bar = -(s x^T + x s^T) L, then L's adjoint back to a as for np.linalg.cholesky
 
 
-@adjoint(scipy.linalg.cho_factor, nondiff=("lower", "overwrite_a", "check_finite"))
+@adjoint(scipy.linalg.cho_factor, nondiff=("lower", "overwrite_a", "check_finite"),
+         tuple_output=True)
 def cho_factor_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
     low = cho_lower_of(y[0], lower)
     p = phi(mT(low) @ cho_factor_cotangent(pair_first(y_bar), lower))
@@ -177,7 +178,7 @@ def cho_solve_tangent(y, c_and_lower, b, overwrite_b, check_finite, c_and_lower_
 # upper (L^T P^T a_bar); back: a_bar = P L^-T (tril(L^T L_bar, -1) + triu(U_bar U^T)) U^-T
 
 
-@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"))
+@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"), tuple_output=True)
 def lu_factor_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
     low = lu_strict(y[0]) + identity_like(y[0])
     up = lu_upper(y[0])

@@ -9,7 +9,7 @@ adjoint is made of functions that have rules themselves (``gammaln``'s slope is
 Integer parameters that select a function (the order ``n`` of ``polygamma``, ``d`` of
 ``multigammaln``) carry no derivative; real ones s2sad has no slope for (the order ``v``
 of ``iv`` and ``ive``, the shape ``a`` of ``gammainc`` and ``gammaincc``) are refused
-where they carry one (``no_slope``), constant they cost nothing.
+where they carry one (``no_derivative``), at the call; constant they cost nothing.
 ``logsumexp(..., return_sign=True)`` is refused (see ``lse_keep``).
 """
 
@@ -21,7 +21,7 @@ import scipy.special as sps
 from ..runtime import unbroadcast
 from ..runtime.elementwise import xdivy
 from ..scipy_special_runtime import (lse_keep, lse_weigh, lse_weigh_tangent, multi_polygamma,
-                                     multi_polygamma_tangent, no_slope)
+                                     multi_polygamma_tangent)
 from .elementwise_rules import LN2, LN10   # (one object per name in generated code)
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
@@ -34,7 +34,10 @@ LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 linear_helper(lse_keep, ("g",))
 runtime_tangent(lse_weigh)(lse_weigh_tangent)
 runtime_tangent(multi_polygamma)(multi_polygamma_tangent)
-nondifferentiable(no_slope)
+#: why the shape of gammainc and the order of iv carry no derivative here
+SHAPE_SLOPE = ("s2sad has no slope of the incomplete gamma functions in their shape: they "
+               "are differentiated in x only")
+ORDER_SLOPE = "s2sad has no slope of the Bessel functions in their order: only in z"
 
 # ------------------------------------------------------ reductions along axes
 
@@ -281,29 +284,25 @@ def betaln_tangent(y, a, b, a_dot, b_dot):
 
 
 # the regularized incomplete gamma functions, in x: the slope is the gamma density
-# x^(a-1) e^(-x) / gamma(a); a differentiated shape a is refused (no_slope)
-@adjoint(sps.gammainc, broadcast=True)
+# x^(a-1) e^(-x) / gamma(a); a differentiated shape a is refused (no_derivative)
+@adjoint(sps.gammainc, broadcast=True, no_derivative={"a": SHAPE_SLOPE})
 def gammainc_adjoint(y, y_bar, a, x):
-    return (y_bar * no_slope("scipy.special.gammainc", "a"),
-            y_bar * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a)))
+    return y_bar * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a))
 
 
 @tangent(sps.gammainc)
-def gammainc_tangent(y, a, x, a_dot, x_dot):
-    return (a_dot * no_slope("scipy.special.gammainc", "a")
-            + x_dot * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a)))
+def gammainc_tangent(y, a, x, x_dot):
+    return x_dot * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a))
 
 
-@adjoint(sps.gammaincc, broadcast=True)
+@adjoint(sps.gammaincc, broadcast=True, no_derivative={"a": SHAPE_SLOPE})
 def gammaincc_adjoint(y, y_bar, a, x):
-    return (y_bar * no_slope("scipy.special.gammaincc", "a"),
-            -y_bar * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a)))
+    return -y_bar * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a))
 
 
 @tangent(sps.gammaincc)
-def gammaincc_tangent(y, a, x, a_dot, x_dot):
-    return (a_dot * no_slope("scipy.special.gammaincc", "a")
-            - x_dot * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a)))
+def gammaincc_tangent(y, a, x, x_dot):
+    return -x_dot * np.exp(sps.xlogy(a - 1.0, x) - x - sps.gammaln(a))
 
 
 # ------------------------------------------------- x log y and the entropies
@@ -409,29 +408,25 @@ def i1e_tangent(y, x, x_dot):
     return x_dot * (0.5 * (sps.i0e(x) + sps.ive(2.0, x)) - np.sign(x) * y)
 
 
-# (a differentiated order v is refused: no_slope)
-@adjoint(sps.iv, broadcast=True)
+# (a differentiated order v is refused: no_derivative)
+@adjoint(sps.iv, broadcast=True, no_derivative={"v": ORDER_SLOPE})
 def iv_adjoint(y, y_bar, v, z):
-    return (y_bar * no_slope("scipy.special.iv", "v"),
-            y_bar * 0.5 * (sps.iv(v - 1.0, z) + sps.iv(v + 1.0, z)))
+    return y_bar * 0.5 * (sps.iv(v - 1.0, z) + sps.iv(v + 1.0, z))
 
 
 @tangent(sps.iv)
-def iv_tangent(y, v, z, v_dot, z_dot):
-    return (v_dot * no_slope("scipy.special.iv", "v")
-            + z_dot * 0.5 * (sps.iv(v - 1.0, z) + sps.iv(v + 1.0, z)))
+def iv_tangent(y, v, z, z_dot):
+    return z_dot * 0.5 * (sps.iv(v - 1.0, z) + sps.iv(v + 1.0, z))
 
 
-@adjoint(sps.ive, broadcast=True)
+@adjoint(sps.ive, broadcast=True, no_derivative={"v": ORDER_SLOPE})
 def ive_adjoint(y, y_bar, v, z):
-    return (y_bar * no_slope("scipy.special.ive", "v"),
-            y_bar * (0.5 * (sps.ive(v - 1.0, z) + sps.ive(v + 1.0, z)) - np.sign(z) * y))
+    return y_bar * (0.5 * (sps.ive(v - 1.0, z) + sps.ive(v + 1.0, z)) - np.sign(z) * y)
 
 
 @tangent(sps.ive)
-def ive_tangent(y, v, z, v_dot, z_dot):
-    return (v_dot * no_slope("scipy.special.ive", "v")
-            + z_dot * (0.5 * (sps.ive(v - 1.0, z) + sps.ive(v + 1.0, z)) - np.sign(z) * y))
+def ive_tangent(y, v, z, z_dot):
+    return z_dot * (0.5 * (sps.ive(v - 1.0, z) + sps.ive(v + 1.0, z)) - np.sign(z) * y)
 
 
 # ------------------------------ scipy's own exponentials, logarithms and cube root

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar,
                                  dsplit_bar, dstack_bar, extract_bar, hsplit_bar, hstack_bar,
-                                 item_value_bar, item_value_dot, reorder_bar, reorder_dot,
+                                 item_of, item_value_bar, item_value_dot, reorder_bar,
+                                 reorder_dot,
                                  scatter_add, scatter_add_bar, select_bar, sort_order,
                                  split_bar, take_along_axis_bar, take_bar, vsplit_bar,
                                  vstack_bar)
@@ -160,17 +161,16 @@ nondifferentiable(np.round, methods=("round",), spelling="np.round")
 nondifferentiable(np.around)
 
 
-@adjoint(np.ndarray.item, nondiff=("index",), label="ndarray.item")
+# (x.item(...) is normalized as item_of(x, index): np.ndarray.item would refuse numpy's
+# numbers, which np.sum(x) gives, see syntax.normalize.flatten)
+@adjoint(item_of, nondiff=("index",), label="ndarray.item")
 def item_adjoint(y, y_bar, a, index=None):
     return item_value_bar(y_bar, a, index)
 
 
-@tangent(np.ndarray.item)
+@tangent(item_of)
 def item_tangent(y, a, index, a_dot):
     return item_value_dot(a_dot, index)
-
-
-registry.METHODS["item"] = (np.ndarray.item, "np.ndarray.item")
 
 
 # ------------------------------------------------------------ np.add.at writes

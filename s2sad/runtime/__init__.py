@@ -43,7 +43,7 @@ from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
 from .selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,  # noqa: F401
-                        dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_value_bar,
+                        dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_of, item_value_bar,
                         item_value_dot, reorder_bar, reorder_dot, select_bar, sort_order,
                         scatter_add, scatter_add_bar, split_bar, take_along_axis_bar, take_bar,
                         vsplit_bar, vstack_bar)

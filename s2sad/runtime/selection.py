@@ -246,6 +246,13 @@ def _flat_position(shape, index):
     return int(index) % size if -size <= int(index) < size else int(index)
 
 
+def item_of(a, index=None):
+    """``a.item(index)`` of an array or of a numpy number (``np.float64`` has ``.item``
+    but is no ndarray): the element as a Python number."""
+    a = np.asarray(a)
+    return a.item() if index is None else a.item(index)
+
+
 @fact(allocates=True, linear=("g",))
 def item_value_bar(g, a, index=None):
     """Adjoint of ``a.item(index)``: ``g`` at the element read (a flat position, a tuple

@@ -21,7 +21,7 @@ from ..rules import registry
 from ..rules.template import bind_arguments, splice
 from ..syntax import anno, nodes
 from .calls import bind_call
-from ..analysis.lookup import rule_for
+from ..analysis.lookup import refuse_undefined, rule_for
 from .common import collect_bindings
 from .forward_values import is_zero, replace_names, zero
 
@@ -31,6 +31,8 @@ def operation(sweep, name, value, out):
     env = sweep.env
     rule = tangent_view(rule_for(value, sweep.parsed, "tangent"))
     bound = bind_arguments(rule, value, sweep.parsed.location)
+    refuse_undefined(rule, bound, lambda atom: not is_zero(env.tangent_of(atom)), value,
+                     sweep.parsed)
     template = rule.tangent
     collect_bindings(template, env.bindings)
     role = {template.params[0]: nodes.name(name)}

@@ -95,10 +95,15 @@ ROWS += [
 ROWS += [
     # array methods: x.item(...) is a number, x.clip(...) is np.clip, x.round() constant
     row("item", F.item_position, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
+    # (np.sum gives a numpy number, whose .item() np.ndarray.item refuses)
+    row("item-of-number", F.item_of_number, ("vector", Arg((4,))), ("matrix", Arg((2, 3)))),
     row("item-indices", F.item_indices, ("matrix", Arg((2, 3))), ("tall", Arg((3, 4)))),
     row("item-only", F.item_only, ("vector", Arg((3,))), ("one", Arg((1,)))),
     row("clip-method", F.clip_method, ("vector", Arg((4,))), ("matrix", Arg((2, 3))),
         valid=lambda x: _away(x, 0.5)),
+    # (numpy 2.1's names of the bounds)
+    *([row("clip-keywords", F.clip_keywords, ("vector", Arg((4,))), ("matrix", Arg((2, 3))),
+           valid=lambda x: _away(x, 0.5) and _away(x, -0.5))] if F.CLIP_KEYWORDS else []),
     row("round-method", F.round_method, ("vector", Arg((4,))), ("matrix", Arg((2, 3))),
         valid=lambda x: bool(np.all(np.abs(np.asarray(x) * 10 % 1 - 0.5) < 0.45))),
 ]

@@ -223,6 +223,18 @@ class Flattener:
         raise norm.error(f"the attribute '.{node.attr}' is not supported", node,
                          hint=attribute_hint(node.attr))
 
+    def item_call(self, node, func):
+        """``x.item()``, ``x.item(i)``, ``x.item(i, j)``: ``item_of(x, index)``, for arrays
+        and numpy's numbers alike (``np.ndarray.item`` refuses ``np.float64``)."""
+        target = registry.runtime_helper("item_of")
+        self.norm.helpers["item_of"] = target
+        index = [self.atom(node.args[0])] if len(node.args) == 1 else [
+            nodes.tuple_([self.atom(a) for a in node.args])] if node.args else []
+        call = nodes.call("item_of", [self.atom(func.value)] + index)
+        anno.set(call, anno.CALLEE, target)
+        anno.set(call, anno.CALL_SITE, node)
+        return call
+
     def refuse_frozen_method(self, func, node):
         """``maker(...).method(...)`` where ``maker.method`` exists (a frozen scipy
         distribution, ``st.norm(mu, s).logpdf(x)``): refused with the call of
@@ -258,6 +270,9 @@ class Flattener:
             anno.set(call, anno.CALLEE, target)
             anno.set(call, anno.CALL_SITE, node)
             return call
+        if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None \
+                and func.attr == "item" and not node.keywords:
+            return self.item_call(node, func)
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)

@@ -85,11 +85,13 @@ class Adjoints:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.facts.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
-        elif is_call_of(contribution, "times_bar") or (
+        elif is_call_of(contribution, "times_bar") or kinds_.is_container(
+                self.facts.kind(nodes.name(primal))) or (
                 self.facts.kind(nodes.name(primal)) != kinds_.LEAF
                 and (tree or any(is_call_of(contribution, h) for h in _CONTAINER_ADJOINTS))):
-            # maybe a list or dict (``tree``: a helper's pullback gives a container
-            # argument's adjoint as a container): never concatenated, added leaf by leaf
+            # a tuple, list or dict, or maybe one (``tree``: a helper's pullback gives a
+            # container argument's adjoint as a container): never concatenated, added
+            # leaf by leaf (two uses of a cho_factor result add their adjoints)
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),

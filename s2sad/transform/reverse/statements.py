@@ -20,7 +20,7 @@ from ...errors import RuleDefinitionError, UnsupportedSyntaxError
 from ...optimize import fold, is_zero
 from ...rules.template import bind_arguments, splice
 from ...syntax import anno, nodes
-from ...analysis.lookup import rule_for
+from ...analysis.lookup import refuse_undefined, rule_for
 from ..common import collect_bindings
 from .env import is_call_of
 
@@ -244,6 +244,7 @@ class StatementAdjoints:
         """
         rule = rule_for(value, self.parsed, "adjoint")
         bound = bind_arguments(rule, value, self.parsed.location)
+        refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
         collect_bindings(template, self.env.bindings)
         role = {template.params[0]: nodes.name(name), template.params[1]: nodes.clone(g)}
