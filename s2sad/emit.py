@@ -62,11 +62,15 @@ def _importable(obj, name):
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if not module or not qualname or "." in qualname or module == "__main__":
         return None
-    try:
-        if getattr(importlib.import_module(module), qualname) is obj:
-            return module, qualname
-    except Exception:  # noqa: BLE001 - any failure means "not importable"
-        return None
+    # the public module that exports it, where there is one (scipy.special, not
+    # scipy.special._logsumexp, whose name may change between versions)
+    public = ".".join(part for part in module.split(".") if not part.startswith("_"))
+    for candidate in ((public, module) if public and public != module else (module,)):
+        try:
+            if getattr(importlib.import_module(candidate), qualname) is obj:
+                return candidate, qualname
+        except Exception:  # noqa: BLE001 - any failure means "not importable"
+            continue
     return None
 
 
