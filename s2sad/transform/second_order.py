@@ -59,6 +59,7 @@ def prepare_gradient_code(parsed, name=None):
     taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
                   if (f"pushed_{i}" if i else "pushed") not in taken)
+    _refuse_writes_through_views(fn, parsed)
     fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed))
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
@@ -66,6 +67,38 @@ def prepare_gradient_code(parsed, name=None):
     if name is not None:
         fn.name = name
     return parsed
+
+
+def _refuse_writes_through_views(fn, parsed):
+    """A write into a name the gradient code bound to a part of another array (``row =
+    mul[index]``: a loop over an array's rows writing into the row) changes that array
+    too, which the functional rewrite below (``row = index_set(row, ...)``) would not:
+    refused, rather than differentiated as a write into a copy."""
+    counters = {n.target.id for n in gast.walk(fn)
+                if isinstance(n, gast.For) and isinstance(n.target, gast.Name)}
+    parts = {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) \
+                and isinstance(node.value, gast.Subscript) \
+                and isinstance(node.value.value, gast.Name) \
+                and isinstance(node.value.slice, gast.Name) \
+                and node.value.slice.id in counters \
+                and not node.targets[0].id.endswith("_bar"):   # (adjoints are fresh)
+            parts[node.targets[0].id] = node.value.value.id
+    for node in gast.walk(fn):
+        targets = node.targets if isinstance(node, gast.Assign) else [node.target] \
+            if isinstance(node, gast.AugAssign) else []
+        for target in targets:
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
+                    and target.value.id in parts:
+                name = target.value.id
+                raise UnsupportedSyntaxError(
+                    f"the gradient code writes into '{name}', a part of '{parts[name]}' "
+                    f"(a row of the array a loop runs over, written in place): forward mode "
+                    f"over it would write into a copy", parsed.location(target),
+                    hint=f"write into the array by index in the loop "
+                         f"({parts[name]}[i, ...] = ...), not through its row")
 
 
 class _Context:

@@ -130,5 +130,21 @@ def _restored_by(backward):
                 rebound.add(target.id)
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 rewritten.add(target.value.id)
+    # an array written through a view the sweep takes again (``row = mul[index]`` in a
+    # loop over ``mul``'s rows) is written too: the pullback needs its own copy of it
+    views = {}
+    for node in nodes.statements(list(backward)):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            value = node.value
+            while isinstance(value, gast.Subscript):
+                value = value.value
+            if isinstance(value, gast.Name) and value is not node.value:
+                views.setdefault(node.targets[0].id, set()).add(value.id)
+    todo = list(rewritten)
+    while todo:
+        for base in views.get(todo.pop(), ()):
+            if base not in rewritten:
+                rewritten.add(base)
+                todo.append(base)
     return rebound, rewritten
 
