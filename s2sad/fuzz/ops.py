@@ -217,6 +217,14 @@ UNARY = [
        lambda b: (b * b + 0.5) + 3 * abs(math.log(b * b + 0.5)) + 2.0, LIM, 0.1),
     Op("sst.poisson.pmf", ("T",), "T", "sst.poisson.pmf(2, {0} * {0} + 0.5)", lambda b: 1.0,
        1e9, 0.1),
+    Op("sps.j0", ("T",), "T", "sps.j0({0})", lambda b: 1.0, 1e9, 0.1),
+    Op("sps.j1", ("T",), "T", "sps.j1({0})", lambda b: 0.6, 1e9, 0.1),
+    Op("sps.y0", ("T",), "T", "sps.y0({0} * {0} + 0.5)", lambda b: 1.0, 1e9, 0.1),
+    Op("sps.y1", ("T",), "T", "sps.y1({0} * {0} + 0.8)", lambda b: 1.5, 1e9, 0.1),
+    Op("sps.jv", ("T",), "T", "sps.jv(1.5, {0} * {0} + 0.5)", lambda b: 0.6, 1e9, 0.1),
+    Op("sps.yv", ("T",), "T", "sps.yv(1.5, {0} * {0} + 1.0)", lambda b: 1.2, 1e9, 0.1),
+    Op("sps.yn", ("T",), "T", "sps.yn(2, {0} * {0} + 1.5)", lambda b: 1.2, 1e9, 0.1),
+    Op("sps.rgamma", ("T",), "T", "sps.rgamma({0} * {0} + 0.5)", lambda b: 1.2, 1e9, 0.1),
 ] if HAS_SCIPY else [])
 
 BINARY = [

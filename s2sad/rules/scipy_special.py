@@ -408,6 +408,93 @@ def i1e_tangent(y, x, x_dot):
     return x_dot * (0.5 * (sps.i0e(x) + sps.ive(2.0, x)) - np.sign(x) * y)
 
 
+# Bessel functions of the first and second kinds: J0' = -J1, J1' = (J0 - J2) / 2, and
+# the same for Y; of an integer order n (constant), Jn' = (J(n-1) - J(n+1)) / 2
+@adjoint(sps.j0)
+def j0_adjoint(y, y_bar, x):
+    return -y_bar * sps.j1(x)
+
+
+@tangent(sps.j0)
+def j0_tangent(y, x, x_dot):
+    return -x_dot * sps.j1(x)
+
+
+@adjoint(sps.j1)
+def j1_adjoint(y, y_bar, x):
+    return y_bar * 0.5 * (sps.j0(x) - sps.jv(2.0, x))
+
+
+@tangent(sps.j1)
+def j1_tangent(y, x, x_dot):
+    return x_dot * 0.5 * (sps.j0(x) - sps.jv(2.0, x))
+
+
+@adjoint(sps.y0)
+def y0_adjoint(y, y_bar, x):
+    return -y_bar * sps.y1(x)
+
+
+@tangent(sps.y0)
+def y0_tangent(y, x, x_dot):
+    return -x_dot * sps.y1(x)
+
+
+@adjoint(sps.y1)
+def y1_adjoint(y, y_bar, x):
+    return y_bar * 0.5 * (sps.y0(x) - sps.yv(2.0, x))
+
+
+@tangent(sps.y1)
+def y1_tangent(y, x, x_dot):
+    return x_dot * 0.5 * (sps.y0(x) - sps.yv(2.0, x))
+
+
+@adjoint(sps.jv, broadcast=True, no_derivative={"v": ORDER_SLOPE})
+def jv_adjoint(y, y_bar, v, z):
+    return y_bar * 0.5 * (sps.jv(v - 1.0, z) - sps.jv(v + 1.0, z))
+
+
+@tangent(sps.jv)
+def jv_tangent(y, v, z, z_dot):
+    return z_dot * 0.5 * (sps.jv(v - 1.0, z) - sps.jv(v + 1.0, z))
+
+
+@adjoint(sps.yv, broadcast=True, no_derivative={"v": ORDER_SLOPE})
+def yv_adjoint(y, y_bar, v, z):
+    return y_bar * 0.5 * (sps.yv(v - 1.0, z) - sps.yv(v + 1.0, z))
+
+
+@tangent(sps.yv)
+def yv_tangent(y, v, z, z_dot):
+    return z_dot * 0.5 * (sps.yv(v - 1.0, z) - sps.yv(v + 1.0, z))
+
+
+# 1 / gamma(x): its slope is -rgamma(x) digamma(x) (at the poles of gamma, 0, -1, -2...,
+# the slope is finite but this product is 0 * inf: NaN there)
+@adjoint(sps.rgamma)
+def rgamma_adjoint(y, y_bar, x):
+    return -y_bar * y * sps.digamma(x)
+
+
+@tangent(sps.rgamma)
+def rgamma_tangent(y, x, x_dot):
+    return -x_dot * y * sps.digamma(x)
+
+
+@adjoint(sps.yn, nondiff=("n",), broadcast=True)
+def yn_adjoint(y, y_bar, n, x):
+    return y_bar * 0.5 * (sps.yn(n - 1, x) - sps.yn(n + 1, x))
+
+
+@tangent(sps.yn)
+def yn_tangent(y, n, x, x_dot):
+    return x_dot * 0.5 * (sps.yn(n - 1, x) - sps.yn(n + 1, x))
+
+
+nondifferentiable(sps.gammasgn)
+
+
 # (a differentiated order v is refused: no_derivative)
 @adjoint(sps.iv, broadcast=True, no_derivative={"v": ORDER_SLOPE})
 def iv_adjoint(y, y_bar, v, z):

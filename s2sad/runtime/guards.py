@@ -119,6 +119,14 @@ def ensure_unshared(function_name, written, arguments, outside=None, dicts=None)
 
 
 
+def _refuse_read_only(filename, line, column):
+    """A write into a read-only array: Python's numpy raises ValueError there, and so
+    does generated code (which may compute the write as a new array)."""
+    raise ValueError(f"assignment destination is read-only ({filename}:{line}:{column}: a "
+                     f"view such as np.diagonal(a) or np.broadcast_to(a, ...) gives; write "
+                     f"into np.copy(...) of it)")
+
+
 def ensure_real_target(array, filename, line, column, tangent=0.0):
     """Refuse a differentiated value written into an integer or bool array.
 
@@ -129,6 +137,8 @@ def ensure_real_target(array, filename, line, column, tangent=0.0):
     Forward mode passes the ``tangent`` it writes next: a complex one would lose its
     imaginary part in the real tangent array.
     """
+    if array.__class__ is _ndarray and not array.flags.writeable:
+        _refuse_read_only(filename, line, column)
     if array.__class__ is _ndarray and array.dtype.kind == "f":
         if tangent.__class__ is float or not _is_complex(tangent):
             return array   # the common case
@@ -168,7 +178,11 @@ def _is_complex(value):
 def ensure_same_kind(array, value, filename, line, column):
     """Before ``x += v`` (``x = x + v`` in generated code): for an integer or bool
     array ``x``, numpy works in place and refuses a float result (Python raises
-    UFuncTypeError), so s2sad refuses too, at the statement.  Returns ``array``."""
+    UFuncTypeError), so s2sad refuses too, at the statement.  A read-only array (the
+    view ``np.diagonal`` or ``np.broadcast_to`` gives) cannot be updated in place:
+    Python raises ValueError, and so does this.  Returns ``array``."""
+    if array.__class__ is _ndarray and not array.flags.writeable:
+        _refuse_read_only(filename, line, column)
     if array.__class__ is not _ndarray or array.dtype.kind in "fc":
         return array   # numbers and float arrays (the common case)
     if np.can_cast(np.result_type(array, value), array.dtype, "same_kind"):

@@ -172,6 +172,10 @@ def index_set(x, index, value):
         out = list(x) if isinstance(x, list) else dict(x)
         out[index] = value
         return out
+    if isinstance(x, np.ndarray) and not x.flags.writeable:
+        # (the write Python would make raises: np.diagonal(a) and np.broadcast_to(a, s)
+        # are read-only views)
+        raise ValueError("assignment destination is read-only")
     keep = isinstance(x, np.ndarray) and x.dtype.kind in "biu"
     out = np.array(x, dtype=x.dtype if keep else float_like(x), copy=True)
     if out.dtype.kind != "c" and _is_complex(value):
