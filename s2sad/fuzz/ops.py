@@ -524,6 +524,9 @@ CONVERT = [
     Op("np.nanpercentile", (V,), S, "np.nanpercentile({0}, 30.0)", lambda b: b, LIM, 0.1),
     Op("np.nancumsum", (V,), V, "np.nancumsum({0})", lambda b: 3 * b, LIM, 0.1),
     Op("np.nancumprod", (W,), W, "np.nancumprod({0})", lambda b: max(b, b * b), LIM, 0.1),
+    # (numpy < 2.0 calls it trapz)
+    *([Op("np.trapz", (V,), S, "np.trapz({0})", lambda b: 2 * b, LIM, 0.1)]
+      if hasattr(np, "trapz") and not hasattr(np, "trapezoid") else []),
     # (numpy 2.0 and newer)
     *([Op("np.trapezoid", (V,), S, "np.trapezoid({0})", lambda b: 2 * b, LIM, 0.1),
        Op("np.linalg.vector_norm", (V,), S, "np.linalg.vector_norm({0} + 3.0)",

@@ -50,8 +50,18 @@ def test_campaign_finds_no_wrong_derivative():
     # container programs are generated (and checked) whatever the switch says
     containers = sum(1 for r in report.records if r[4])
     assert 0.2 * count <= containers <= 0.6 * count, containers
-    # the constructs of issue 11 are in the campaign
-    assert fuzz.CLAIMED - set(report.features) == set(), report.features
+    # the constructs of issue 11 are in the campaign; one a campaign of this size missed
+    # (the op table's size moves the random draws: numpy 1.x has fewer ops) is checked
+    # by more programs, until it shows up
+    missing = fuzz.CLAIMED - set(report.features)
+    for extra in range(3):
+        if not missing:
+            break
+        more = fuzz.run_campaign(50, seed=first + 10_000 + 50 * extra,
+                                 max_statements=CAMPAIGN_STATEMENTS, out=out, max_shrinks=2)
+        assert _counted(more)[2] == [], f"{more.summary()}\n{out.getvalue()}"
+        missing -= set(more.features)
+    assert missing == set(), report.features
     assert report.skipped.get("invalid", 0) == 0, report.summary()
     # (a deliberate, located refusal of a may-alias write or an int/bool array write
     # is not checked: about one program in seven writes one)
