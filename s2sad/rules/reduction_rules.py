@@ -251,25 +251,14 @@ def nanstd_tangent(y, a, axis, ddof, keepdims, a_dot):
             / (notnan_count(a, axis, ddof, keepdims) * nonzero_checked(y, "np.nanstd")))
 
 
-@adjoint(np.nanmax, nondiff=("axis", "keepdims"), allocates=True)
+# (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y)
+@adjoint(np.nanmax, nondiff=("axis", "keepdims"), allocates=True, aliases=(np.nanmin,))
 def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False):
     return nan_extremum_bar(y_bar, y, a, axis, keepdims)
 
 
-@tangent(np.nanmax)
+@tangent(np.nanmax, aliases=(np.nanmin,))
 def nanmax_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
-                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
-
-
-@adjoint(np.nanmin, nondiff=("axis", "keepdims"), allocates=True)
-def nanmin_adjoint(y, y_bar, a, axis=None, keepdims=False):
-    return nan_extremum_bar(y_bar, y, a, axis, keepdims)
-
-
-@tangent(np.nanmin)
-def nanmin_tangent(y, a, axis, keepdims, a_dot):
     return np.sum(np.where(np.isnan(a), 0.0, a_dot)
                   * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
                   keepdims=keepdims)
