@@ -24,7 +24,7 @@ from .errors import S2sadError, SourceLocation, UnsupportedSyntaxError, WrtError
 from .frontend import front_end
 from .optimize import optimize
 from .rules.loading import load_builtin_rules
-from .syntax import wrappers
+from .syntax import anno, wrappers
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
@@ -81,6 +81,11 @@ def resolve_wrt(func, wrt):
     """``wrt`` (index, name, or tuple of them) -> (tuple of parameter names, was_tuple)."""
     if not inspect.isfunction(func):
         raise not_a_function_error(func)
+    if anno.derivative_made(func) is not None:   # (grad(grad(f)) does not come here)
+        raise S2sadError(f"{func.__name__} is a derivative s2sad computed "
+                         f"({anno.derivative_made(func)}); s2sad differentiates derivatives "
+                         f"only as grad(grad(f)) so far",
+                         hint="use s2sad.hessian(f) or s2sad.hvp(f) for second derivatives")
     # the function's own parameters: a functools.wraps wrapper is differentiated itself
     # (one taking *args/**kwargs: the parameters of the function it passes them to)
     _refuse_star_parameters(func)

@@ -8,7 +8,7 @@ argument's type, shape and containers (see ``matching``).
 import numpy as np
 
 from .. import pipeline
-from ..errors import NonScalarOutputError, S2sadError
+from ..errors import NonScalarOutputError
 from ..syntax import anno
 from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
 from .arguments import Arguments
@@ -40,11 +40,7 @@ def _build_gradient(func, wrt, with_value):
     inner = getattr(func, anno.GRADIENT_OF, None)
     if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
         return gradient_of_gradient(inner[0], inner[1], wrt, with_value)
-    if getattr(func, anno.DERIVATIVE, None) is not None:
-        raise S2sadError(f"{func.__name__} is a derivative s2sad computed "
-                         f"({getattr(func, anno.DERIVATIVE)}); s2sad differentiates derivatives only "
-                         f"as grad(grad(f))",
-                         hint="use s2sad.hessian or s2sad.hvp for second derivatives")
+    # (any other derivative s2sad made is refused by pipeline.resolve_wrt)
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = reverse_bound(func, wrt_names, "value_and_grad")
     arguments = Arguments(bound.func, wrt_names)

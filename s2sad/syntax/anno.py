@@ -81,3 +81,13 @@ READING_AS = "_s2sad_reading_as"
 GRADIENT_OF = "_s2sad_gradient_of"
 #: attribute of a user function holding the API's cache of its transforms
 TRANSFORMS = "_s2sad_transforms"
+
+
+def derivative_made(func):
+    """What derivative s2sad made ``func`` as (``"grad(f)"``, ``"jvp of f"``...), or None
+    for a function of the user's."""
+    made = getattr(func, DERIVATIVE, None)
+    if made is not None:
+        return made
+    inner = getattr(func, GRADIENT_OF, None)
+    return None if inner is None else f"grad({getattr(inner[0], '__name__', '?')})"

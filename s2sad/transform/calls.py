@@ -128,6 +128,13 @@ def bind_call(callee, call, site):
     """The call's arguments by the callee's parameter names, and the arity a ``*args``
     callee is specialized to (None when it takes no ``*args``)."""
     arity = None
+    derivative = anno.derivative_made(callee)
+    if derivative is not None:
+        raise UnsupportedSyntaxError(
+            f"{callee.__name__} is a derivative s2sad computed ({derivative}): calling one "
+            f"inside a function being differentiated is not supported yet", site,
+            hint="differentiate the function itself to the order you need (s2sad.hessian, "
+                 "s2sad.hvp, grad(grad(f)))")
     sig = signature(callee)
     if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         arity = len(call.args)   # *args: specialize the callee to this many arguments
