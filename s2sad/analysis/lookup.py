@@ -51,6 +51,10 @@ def rule_for(value, parsed, need):
             message += (", which has an adjoint rule: a registered rule replaces the "
                         "function's source, so forward mode needs its tangent rule too")
             hint = f"register one with @s2sad.tangent({label})"
+        elif target is builtins.max or target is builtins.min:
+            numpy_name = "maximum" if target is builtins.max else "minimum"
+            hint = (f"write np.{numpy_name}(a, b) for two values, or np.{target.__name__}(x) "
+                    f"of an array: both have rules (ties share the derivative)")
         elif callable(target) and getattr(target, "__name__", "") == "<lambda>":
             message += (": a lambda is differentiated only where it is bound to a name "
                         "inside the function; s2sad reads module-level functions from "

@@ -86,3 +86,13 @@ def test_a_frozen_distribution_is_refused_with_the_call_to_write(load):
             s2sad.grad(f)(x, 0.1, 1.3)
         assert f"{spelled}.logpdf(x, " in str(info.value)
     check_grads(module.h, (x, 0.1, 1.3), modes=("reverse", "forward"))
+
+
+def test_the_builtin_max_of_numbers_points_to_numpys(load):
+    module = load("builtin_max", """
+        def payoff(s, k):
+            return max(s - k, 0.0)
+        """)
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="no derivative rule for max") as info:
+        s2sad.grad(module.payoff)(3.0, 1.0)
+    assert "np.maximum(a, b)" in str(info.value)
