@@ -51,6 +51,11 @@ def rule_for(value, parsed, need):
             message += (", which has an adjoint rule: a registered rule replaces the "
                         "function's source, so forward mode needs its tangent rule too")
             hint = f"register one with @s2sad.tangent({label})"
+        elif _frozen_of(target) is not None:
+            dist, method = _frozen_of(target)
+            message += ": a method of a frozen distribution"
+            hint = (f"call the distribution's own method with the parameters it was frozen "
+                    f"with: scipy.stats.{dist}.{method}(x, ...), which has a rule")
         elif target is builtins.max or target is builtins.min:
             numpy_name = "maximum" if target is builtins.max else "minimum"
             hint = (f"write np.{numpy_name}(a, b) for two values, or np.{target.__name__}(x) "
@@ -66,6 +71,18 @@ def rule_for(value, parsed, need):
         raise NoDerivativeRuleError(message, location, hint=hint)
     raise UnsupportedSyntaxError(
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
+
+
+def _frozen_of(target):
+    """``(distribution name, method)`` when ``target`` is a method of a frozen scipy
+    distribution (``st.norm(0, 2).logpdf``, which holds its distribution as ``.dist``)."""
+    owner = getattr(target, "__self__", None)
+    dist = getattr(owner, "dist", None)
+    method = getattr(target, "__name__", "")
+    name = getattr(dist, "name", None)
+    if isinstance(name, str) and method and hasattr(dist, method):
+        return name, method
+    return None
 
 
 def refuse_undefined(rule, bound, carries, value, parsed):
@@ -97,6 +114,8 @@ def public_label(target, func, parsed):
         root = parsed.resolve(func.id, None)
         if inspect.ismodule(root):
             return ".".join([root.__name__] + path[::-1])
+        if getattr(target, "__self__", None) is not None:
+            return ".".join([func.id] + path[::-1])   # a method of a global object, as written
     label = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) \
         or repr(target)
     module = getattr(target, "__module__", None)

@@ -96,3 +96,20 @@ def test_the_builtin_max_of_numbers_points_to_numpys(load):
     with pytest.raises(s2sad.NoDerivativeRuleError, match="no derivative rule for max") as info:
         s2sad.grad(module.payoff)(3.0, 1.0)
     assert "np.maximum(a, b)" in str(info.value)
+
+
+@pytest.mark.skipif(not HAS_SCIPY, reason="scipy is not installed")
+def test_a_module_level_frozen_distribution_says_which_method_to_call(load):
+    module = load("frozen_prior", """
+        import numpy as np
+        import scipy.stats as st
+
+        prior = st.norm(0.0, 2.0)
+
+        def f(x):
+            return np.sum(prior.logpdf(x))
+        """)
+    with pytest.raises(s2sad.NoDerivativeRuleError, match="frozen distribution") as info:
+        s2sad.grad(module.f)(np.ones(2))
+    assert "no derivative rule for prior.logpdf" in str(info.value)
+    assert "scipy.stats.norm.logpdf(x, ...)" in str(info.value)
