@@ -14,7 +14,7 @@ from typing import Optional
 #: the global a module of generated code holds its user function in (see
 #: ``emit.compile_module``): an error raised while it runs is located from it
 ORIGIN = "__s2sad_origin__"
-_BLOCK = re.compile(r"#\s*(?:grad of |tangent of )?line (\d+):")
+_BLOCK = re.compile(r"#\s*(?:grad of |tangent of )?line (\d+): ?(.*)$")
 _DEF = re.compile(r"def (\w+)\(")
 
 
@@ -143,10 +143,10 @@ def located_in_generated_code(tb) -> Optional[SourceLocation]:
         return None
     frame, lineno = site
     lines = linecache.getlines(frame.f_code.co_filename)
-    line = function = None
+    line = function = quoted = None
     for text in reversed(lines[:lineno]):
         if line is None and _BLOCK.search(text):
-            line = int(_BLOCK.search(text).group(1))
+            line, quoted = int(_BLOCK.search(text).group(1)), _BLOCK.search(text).group(2)
         if not text.startswith((" ", "\t")) and _DEF.match(text):
             function = _DEF.match(text).group(1)
             break
@@ -158,9 +158,17 @@ def located_in_generated_code(tb) -> Optional[SourceLocation]:
     except TypeError:
         return None
     code = linecache.getline(filename, line) if filename else ""
-    if not filename or not code:
-        return None
+    if not filename or not code or not _quotes(quoted, code):
+        return None   # (second-order code quotes the gradient code's lines, not the user's)
     return SourceLocation(filename, line, len(code) - len(code.lstrip()) + 1, code.rstrip("\n"))
+
+
+def _quotes(quoted, code):
+    """Whether a block comment's quote (shortened with '...' when long) is the line."""
+    quoted, code = quoted.strip(), code.strip()
+    if quoted.endswith("..."):
+        return code.startswith(quoted[:-3].rstrip())
+    return quoted == code
 
 
 def _source_function(origin, generated_name):

@@ -6,6 +6,7 @@ and lists and for the attributes of other objects.
 """
 
 from . import registry
+from .records import declared
 
 _DICT_METHODS = {"items", "keys", "values", "get", "update", "setdefault", "popitem"}
 _LIST_METHODS = {"pop", "insert", "extend", "remove", "sort", "reverse", "index", "count",
@@ -47,6 +48,10 @@ def method_hint(name):
 
 def attribute_hint(name):
     """The hint for ``x.<name>`` on a local value (``self.k``, ``model.w``)."""
+    if any(name in record.fields for _, record in declared()):
+        return (f"'.{name}' is read as an item only on the name a call of the op that returns "
+                f"it assigns (r = np.linalg.eigh(a); r.{name}); elsewhere index the tuple "
+                f"by position (r[0], r[1])")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x))"
     return (f"s2sad reads only these attributes of arrays: "

@@ -31,8 +31,9 @@ class Facts:
     #: being constant (``linear=("g",)`` on ``def sum_bar(g, x, axis, keepdims)``)
     linear: Any = False
     #: the result may share memory with (be a view of) its first argument (``True``),
-    #: or with any of its array arguments (``"any"``: ``np.einsum('ii->i', a)`` is a
-    #: view of ``a``, which comes after the subscripts)
+    #: or, called with one operand after its first argument, with that operand
+    #: (``"any"``: ``np.einsum('ii->i', a)`` is a view of ``a``, which comes after the
+    #: subscripts; with several operands the result is new)
     view: Any = False
     #: the result is always a new object holding none of the arguments (without ``out=``)
     allocates: bool = False
@@ -125,8 +126,8 @@ def linear(obj):
 
 
 def any_view_names():
-    """The names of the ops declared ``view="any"`` (the result may be a view of any of
-    their arguments, not only the first)."""
+    """The names of the ops declared ``view="any"`` (the result may be a view of the one
+    operand after the first argument, see :class:`Facts`)."""
     return frozenset(target.__name__ for target, record in _FACTS.values()
                      if record.view == "any")
 

@@ -18,6 +18,7 @@ from ..runtime.shapes import unbroadcast
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
 from ..runtime.scipy_linalg import (kept, check_real_sqrtm, cho_embed, cho_factor_cotangent,
+                                    cho_other,
                                     cho_lower_of, cho_pair, cho_pair_tangent_rule,
                                     cho_tangent_embed, expm_frechet_of, expm_frechet_second,
                                     expm_frechet_tangent_rule, identity_like, lu_perm,
@@ -34,7 +35,8 @@ for _helper, _params in ((triangle_part, ("x",)), (transposed_if, ("x",)),
                          (solve_matrix, ("x",)), (solve_matrix_bar, ("g",)),
                          (cho_embed, ("l",)), (cho_lower_of, ("c",)),
                          (cho_factor_cotangent, ("c_bar",)), (check_real_sqrtm, ("y",)),
-                         (cho_tangent_embed, ("l",)), (kept, ("x",))):
+                         (cho_tangent_embed, ("l", "a_dot")), (cho_other, ("c_bar",)),
+                         (kept, ("x",))):
     linear_helper(_helper, _params)
 runtime_tangent(cho_pair)(cho_pair_tangent_rule)
 runtime_tangent(expm_frechet_of)(expm_frechet_tangent_rule)
@@ -133,7 +135,7 @@ def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, 
 
 # ------------------------------------------------------ cho_factor, cho_solve
 # cho_factor(a, lower) = (c, lower): the Cholesky factor in one triangle of c (the
-# other unspecified: refused in reverse mode, NaN tangents in forward mode), which
+# other holds a's own entries: scipy calls them unspecified, LAPACK leaves them), which
 # cho_solve((c, lower), b) reads.  With a = L L^T and x = a^-1 b: s = a^-1 x_bar,
 # L_bar = -(s x^T + x s^T) L, then L's adjoint back to a as for np.linalg.cholesky
 
@@ -144,7 +146,8 @@ def cho_factor_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite
     low = cho_lower_of(y[0], lower)
     p = phi(mT(low) @ cho_factor_cotangent(pair_first(y_bar), lower))
     x = np.linalg.solve(mT(low), p)
-    return triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), not_(lower))
+    return (triangle_bar(mT(np.linalg.solve(mT(low), mT(x))), not_(lower))
+            + cho_other(pair_first(y_bar), lower))
 
 
 @tangent(scipy.linalg.cho_factor)
@@ -152,7 +155,7 @@ def cho_factor_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
     low = cho_lower_of(y[0], lower)
     low_inv = np.linalg.inv(low)
     l_dot = low @ phi(low_inv @ triangle_sym(a_dot, not_(lower)) @ mT(low_inv))
-    return cho_pair(cho_tangent_embed(l_dot, lower), y)
+    return cho_pair(cho_tangent_embed(l_dot, lower, a_dot), y)
 
 
 @adjoint(scipy.linalg.cho_solve, nondiff=("overwrite_b", "check_finite"))

@@ -120,25 +120,23 @@ def cho_lower_of(c, lower):
 
 @fact(allocates=True, linear=("c_bar",))
 def cho_factor_cotangent(c_bar, lower):
-    """The lower factor's adjoint from ``c``'s, refusing one on the triangle of ``c``
-    that holds no factor (its entries are unspecified, "random data" for scipy)."""
-    other = np.triu(c_bar, 1) if lower else np.tril(c_bar, -1)
-    if np.any(other):
-        raise LinalgDerivativeError(
-            "scipy.linalg.cho_factor: the triangle of c that holds no factor has "
-            "unspecified entries and no derivative",
-            hint="pass (c, lower) to cho_solve, or use scipy.linalg.cholesky")
+    """The lower factor's adjoint from ``c``'s (its triangle that holds the factor)."""
     return cho_lower(c_bar, lower)
 
 
-@fact(allocates=True, linear=("l",))
-def cho_tangent_embed(l, lower):
-    """The tangent of cho_factor's ``c`` from its lower factor's: NaN on the triangle
-    that holds no factor (unspecified entries, no derivative; cho_solve never reads it)."""
-    inside = np.tril(np.ones(np.shape(l)[-2:], dtype=bool))
-    if not lower:
-        inside = inside.T
-    return np.where(inside, cho_embed(l, lower), np.nan)
+@fact(allocates=True, linear=("c_bar",))
+def cho_other(c_bar, lower):
+    """The adjoint of ``a`` through the triangle of cho_factor's ``c`` that holds no
+    factor: scipy leaves ``a``'s own entries there (LAPACK's potrf does not touch
+    them), so they pass ``c_bar`` straight back."""
+    return np.triu(c_bar, 1) if lower else np.tril(c_bar, -1)
+
+
+@fact(allocates=True, linear=("l", "a_dot"))
+def cho_tangent_embed(l, lower, a_dot):
+    """The tangent of cho_factor's ``c`` from its lower factor's ``l``, and ``a_dot``'s
+    entries on the triangle that holds no factor (``a``'s own entries there)."""
+    return cho_embed(l, lower) + (np.triu(a_dot, 1) if lower else np.tril(a_dot, -1))
 
 
 @fact(allocates=True)

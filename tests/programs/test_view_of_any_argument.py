@@ -25,6 +25,11 @@ def test_a_write_through_an_einsum_view_is_refused(load):
             d[0, 1] = 5.0 * d[1, 0]
             return np.sum(A * A)
 
+        def two_operands(A):
+            G = np.einsum('ij,jk->ik', A, A)
+            G[0, 0] = 0.0
+            return np.sum(G * A)
+
         def copied_first(A):
             d = np.einsum('ii->i', A).copy()
             d[0] = 5.0
@@ -38,3 +43,5 @@ def test_a_write_through_an_einsum_view_is_refused(load):
             s2sad.jvp(f)(A, np.ones_like(A))
         assert A[0, 0] == 1.0 and A[0, 1] == 2.0   # the argument is left as it was
     check_grads(module.copied_first, (A,), modes=("reverse", "forward"))
+    # with two operands the result is a new array: writing into it is fine
+    check_grads(module.two_operands, (A,), modes=("reverse", "forward"))

@@ -101,7 +101,9 @@ class AliasRecorder:
             if self.call_result(name, value, fn) or \
                     getattr(fn, "__name__", "") not in registry.view_names():
                 return
-            viewed = value.args if registry.view_of(fn) == "any" else value.args[:1]
+            # (view="any": a view of the one operand after the first argument, if one)
+            viewed = (value.args[1:] if len(value.args) == 2 else []) \
+                if registry.view_of(fn) == "any" else value.args[:1]
             for arg in viewed:
                 if isinstance(arg, gast.Name):
                     self.link(name, arg.id)

@@ -127,7 +127,8 @@ def held_names(expr):
         func = expr.func
         if isinstance(func, gast.Attribute) and func.attr in registry.view_names():
             if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
-                viewed = expr.args if func.attr in registry.any_view_names() else expr.args[:1]
+                viewed = (expr.args[1:] if len(expr.args) == 2 else []) \
+                    if func.attr in registry.any_view_names() else expr.args[:1]
                 return set().union(set(), *(held_names(a) for a in viewed))
             return held_names(func.value)   # v.reshape(...), v.ravel()
         if isinstance(func, gast.Attribute):
