@@ -480,6 +480,30 @@ def tangent(target, *, label=None, aliases=(), view=False, allocates=False, redu
     return register
 
 
+def same_rule(target, like, label=None):
+    """Give ``target`` the rule of ``like``, another callable that computes the same
+    (scipy's ufunc ``scipy.special.expm1`` and ``np.expm1``): the same templates,
+    parameters and facts, as ``aliases=`` gives them within one rule module."""
+    source = lookup(like)
+    if source is None or (source.adjoint is None and source.tangent is None):
+        raise RuleDefinitionError(f"{_label(like)} has no rule to give {_label(target)}")
+    lbl = label or _label(target)
+    _check_signature(target, lbl, source.params, source.spellings)
+    rule = _rule_for(target, lbl)
+    for name in ("params", "diff_params", "broadcast", "shape_only", "tuple_output"):
+        setattr(rule, name, getattr(source, name))
+    for name in ("defaults", "spellings", "no_derivative"):
+        setattr(rule, name, dict(getattr(source, name)))
+    for kind in ("adjoint", "tangent"):
+        if getattr(source, kind) is not None:
+            _install(target, lbl, getattr(source, kind), kind)
+    known = facts(like)
+    declare(target, linear=known.linear, view=known.view, allocates=known.allocates,
+            reduction=known.reduction)
+    _changed()
+    return rule
+
+
 def nondifferentiable(*targets, **given):
     """Declare that the outputs of ``targets`` carry no derivative (constants), with
     the facts ``given`` about each (``allocates=True``...; method and attribute

@@ -22,8 +22,8 @@ from ..runtime import unbroadcast
 from ..runtime.elementwise import xdivy
 from ..scipy_special_runtime import (lse_keep, lse_weigh, lse_weigh_tangent, multi_polygamma,
                                      multi_polygamma_tangent)
-from .elementwise_rules import LN2, LN10   # (one object per name in generated code)
-from .registry import adjoint, nondifferentiable, tangent
+from .elementwise_rules import LN10   # (one object per name in generated code)
+from .registry import adjoint, nondifferentiable, same_rule, tangent
 from .runtime_rules import linear_helper, runtime_tangent
 
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -517,37 +517,12 @@ def ive_tangent(y, v, z, z_dot):
 
 
 # ------------------------------ scipy's own exponentials, logarithms and cube root
-# (ufuncs of scipy's, other objects than numpy's functions of the same names)
+# (ufuncs of scipy's, other objects than numpy's functions of the same names: numpy's
+# rules, the same functions)
 
-
-@adjoint(sps.expm1)
-def sps_expm1_adjoint(y, y_bar, x):
-    return y_bar * (y + 1.0)
-
-
-@tangent(sps.expm1)
-def sps_expm1_tangent(y, x, x_dot):
-    return x_dot * (y + 1.0)
-
-
-@adjoint(sps.log1p)
-def sps_log1p_adjoint(y, y_bar, x):
-    return y_bar / (1.0 + x)
-
-
-@tangent(sps.log1p)
-def sps_log1p_tangent(y, x, x_dot):
-    return x_dot / (1.0 + x)
-
-
-@adjoint(sps.exp2)
-def sps_exp2_adjoint(y, y_bar, x):
-    return y_bar * y * LN2
-
-
-@tangent(sps.exp2)
-def sps_exp2_tangent(y, x, x_dot):
-    return x_dot * y * LN2
+for _scipy_op, _numpy_op in ((sps.expm1, np.expm1), (sps.log1p, np.log1p), (sps.exp2, np.exp2),
+                             (sps.cbrt, np.cbrt)):
+    same_rule(_scipy_op, _numpy_op)
 
 
 @adjoint(sps.exp10)
@@ -558,13 +533,3 @@ def sps_exp10_adjoint(y, y_bar, x):
 @tangent(sps.exp10)
 def sps_exp10_tangent(y, x, x_dot):
     return x_dot * y * LN10
-
-
-@adjoint(sps.cbrt)
-def sps_cbrt_adjoint(y, y_bar, x):
-    return y_bar / (3.0 * y * y)
-
-
-@tangent(sps.cbrt)
-def sps_cbrt_tangent(y, x, x_dot):
-    return x_dot / (3.0 * y * y)
