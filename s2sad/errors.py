@@ -5,6 +5,7 @@ message names the file, line and column, quotes the offending line with a
 caret under it, and says what to do instead.
 """
 
+import copy
 import inspect
 import linecache
 import re
@@ -69,6 +70,21 @@ class S2sadError(Exception):
         if self.hint:
             parts.append(f"hint: {self.hint}")
         return "\n".join(parts)
+
+
+def seen_from_call(exc, location, what):
+    """``exc``, raised while differentiating the code s2sad generated for ``what`` (a
+    derivative the user's function calls, see ``api.composable``), placed at the user's
+    call ``location``, with the generated line it met in its message."""
+    found = exc.location
+    if found is None or not found.filename.startswith("<s2sad "):
+        return exc
+    moved = copy.copy(exc)
+    moved.message = (f"{exc.message} (in the code s2sad generated for {what}, at "
+                     f"'{found.code.strip()}')")
+    moved.location = location
+    moved.args = (moved._format(),)
+    return moved
 
 
 class UnsupportedSyntaxError(S2sadError):

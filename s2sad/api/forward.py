@@ -9,6 +9,7 @@ from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import arguments_then, parameters
 from .bound import Bound
+from .composable import compose_jvp, differentiable
 from .entries import forward_entry
 from .matching import as_tangent, match_derivative
 from .transformed import with_source
@@ -31,6 +32,7 @@ def jvp(func=None, wrt=0):
     """
     if func is None:
         return lambda f: jvp(f, wrt)
+    func = differentiable(func)   # jvp(grad(f)), jvp(jvp(f))...: through its code
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
     bound = forward_bound(func, wrt_names)
     params = parameters(bound.func)
@@ -53,6 +55,7 @@ def jvp(func=None, wrt=0):
         return value, match_derivative(tangent, value, func)
 
     pushforward = with_source(pushforward, func, bound)
+    compose_jvp(pushforward, func, wrt_names)
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
     setattr(pushforward, anno.DERIVATIVE, "jvp")
     return pushforward

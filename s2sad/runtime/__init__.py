@@ -25,7 +25,8 @@ from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cro
                           power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
 from .elementwise_more import bessel_i, finite_mask, sinc_slope  # noqa: F401
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
-                     ensure_scalar_output, ensure_unshared, unshared)  # noqa: F401
+                     ensure_scalar_output, ensure_unshared, scalar_checked,
+                     unshared)  # noqa: F401
 from .indexing import (add_at, add_at_key, cast_bar, cast_dot, concatenate_bar,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar,
                        stored_part, transpose_bar, zero_at)  # noqa: F401
@@ -76,7 +77,7 @@ from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_
                     tree_like, zeros_tree)  # noqa: F401
 
 __all__ = [
-    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar", "mean_bar",
+    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "scalar_checked", "sum_bar", "mean_bar",
     "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar", "matmul_lhs_bar",
     "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar", "tie_mask", "clip_mask",
     "clip_lower_mask", "clip_upper_mask", "transpose_bar", "concatenate_bar",

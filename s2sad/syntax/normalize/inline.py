@@ -23,9 +23,11 @@ from typing import Any, Dict, List
 
 import gast
 
+from ...errors import S2sadError, seen_from_call
 from .. import anno, fence, nodes
 from ..desugar import desugar
 from ..parse import parse_function, record_path
+from ..source import composable
 from .callees import is_python_function
 from .entry import check_local_functions
 from .trees import containers_and_loops, user_names
@@ -72,6 +74,7 @@ def callee_of(func, parsed):
         obj = getattr(obj, part, None)
     if path:
         record_path(func.id, parsed.func, path[::-1], obj)
+        obj = composable(obj)   # (a name alone is resolved to it already)
     return obj
 
 
@@ -255,6 +258,11 @@ class Inliner:
         self.inlined_functions.append(obj)
         try:
             return self.inline_body(fn, obj.__name__)
+        except S2sadError as exc:   # in the code s2sad made for a derivative called here
+            what = obj.__dict__.get(anno.COMPOSED_AS)
+            if what is None:
+                raise
+            raise seen_from_call(exc, saved[1].location(node), what) from None
         finally:
             self.inlined_functions.pop()
             (norm.env, norm.parsed, norm.locals, norm.local_functions,
