@@ -12,7 +12,7 @@ from .bound import Bound
 from .composable import compose_jvp, differentiable
 from .entries import forward_entry
 from .matching import as_tangent, match_derivative
-from .transformed import with_source
+from .transformed import cached_transform, with_source
 
 
 def forward_bound(func, wrt_names):
@@ -32,6 +32,10 @@ def jvp(func=None, wrt=0):
     """
     if func is None:
         return lambda f: jvp(f, wrt)
+    return cached_transform(func, "jvp", wrt, lambda: _build_jvp(func, wrt))
+
+
+def _build_jvp(func, wrt):
     func = differentiable(func)   # jvp(grad(f)), jvp(jvp(f))...: through its code
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
     bound = forward_bound(func, wrt_names)

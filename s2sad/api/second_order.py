@@ -17,7 +17,7 @@ from .composable import (compose_gradient_of_gradient, compose_hvp, differentiab
 from .directions import block, directions
 from .entries import second_order_entry
 from .matching import as_tangent, check_scalar, match_derivative
-from .transformed import with_source
+from .transformed import cached_transform, with_source
 
 
 def _second_order_call(bound, func, *args):
@@ -51,6 +51,11 @@ def hvp(func=None, wrt=0, with_grad=False):
     """
     if func is None:
         return lambda f: hvp(f, wrt, with_grad)
+    return cached_transform(func, "hvp_with_grad" if with_grad else "hvp", wrt,
+                            lambda: _build_hvp(func, wrt, with_grad))
+
+
+def _build_hvp(func, wrt, with_grad):
     func = differentiable(func)   # hvp(grad(f))...: through its code
     wrt_names, many, bound, positions = _second_order(func, wrt)
 

@@ -94,6 +94,9 @@ FREE_SOURCES = "_s2sad_free_sources"
 #: attribute of a composable form: the user's functions its code was made from (code
 #: differentiated through it is made again when one of them changes)
 COMPOSED_FROM = "_s2sad_composed_from"
+#: attribute of the API's transforms (``s2sad.grad``...): a call ``s2sad.grad(f)(x)``
+#: written inside a function being differentiated makes the derivative where it is read
+TRANSFORM = "_s2sad_transform"
 #: attribute of a composable form: what it computes, as the user wrote it
 #: (``"s2sad.grad(energy)"``), for the errors met while differentiating through it
 COMPOSED_AS = "_s2sad_composed_as"

@@ -29,6 +29,7 @@ from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
 from .callees import is_python_function
+from .derivatives import made_here, made_here_quietly
 from .entry import check_local_functions
 from .trees import containers_and_loops, user_names
 
@@ -86,7 +87,7 @@ def reachable_helpers(parsed):
         current = todo.pop()
         for node in nodes.walk(current.node):
             if isinstance(node, gast.Call):
-                obj = callee_of(node.func, current)
+                obj = callee_of(node.func, current) or made_here_quietly(current, node.func)
                 if id(obj) not in found and can_inline(obj):
                     found[id(obj)] = parse_function(obj)
                     todo.append(found[id(obj)])
@@ -205,9 +206,11 @@ class Inliner:
         """The user's module-level function ``node`` calls, if its body can go in place
         of the call (see :func:`can_inline`), else None."""
         norm = self.norm
-        if norm.module_names.global_path(node.func) is None \
-                or any(isinstance(a, gast.Starred) for a in node.args):
-            return None   # a local value, or *args at the call
+        if any(isinstance(a, gast.Starred) for a in node.args):
+            return None   # *args at the call
+        if norm.module_names.global_path(node.func) is None:
+            made = made_here(norm, node.func)   # s2sad.grad(f)(x): a derivative made here
+            return made if made is not None and can_inline(made) else None
         obj = callee_of(node.func, norm.parsed)   # helper(...), or models.helper(...)
         return obj if can_inline(obj) else None
 
@@ -220,7 +223,9 @@ class Inliner:
                              f"place of the call for second derivatives", node,
                              hint="write the recursion as a loop")
         # rebinding the name regenerates the code
-        norm.module_names.use_global(norm.module_names.global_path(node.func)[0], node)
+        path = norm.module_names.global_path(node.func)
+        if path is not None:   # (s2sad.grad(f)(x): its names are recorded where it is made)
+            norm.module_names.use_global(path[0], node)
         helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
         fence.check(helper)
         fn = helper.node
