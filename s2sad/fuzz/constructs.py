@@ -68,6 +68,11 @@ CONSTRUCTS = {
                                 (0.7,)),
     "helper_call": Construct("def h(a, b):\n    c = a * b\n    return np.sin(c) + a\n\n\n"
                              "def f(x):\n    y = h(x, 2.0)\n    return y * h(y, x)\n", (0.7,)),
+    "derivative_call": Construct("def h(a, b):\n    return np.sum(np.sin(a * b))\n\n\n"
+                                 "def f(x):\n    g = s2sad.grad(h)(x, 2.0)\n"
+                                 "    v, t = s2sad.jvp(h)(x, x, g)\n"
+                                 "    return np.sum(g * x) + t * v\n",
+                                 (np.array([0.5, 0.1, -0.3]),)),
     "helper_kwargs": Construct("def h(a, b=0.5):\n    return a * b\n\n\n"
                                "def f(x):\n    return h(x) + h(x, b=x)\n", (0.7,)),
     "helper_control": Construct("def h(a):\n    s = a\n    for i in range(2):\n"
@@ -265,6 +270,7 @@ REFUSABLE = {
 #: constructs and the ones they need besides themselves
 REQUIRES = {
     "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
+    "derivative_call": ("helper_call",),
     "inplace_loop": ("inplace", "for_range"), "list_append": ("for_range",),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
