@@ -144,7 +144,9 @@ def _build_vjp(func, wrt):
 
         return value, pullback
 
-    return with_source(forward, func, bound)
+    forward = with_source(forward, func, bound)
+    setattr(forward, anno.DERIVATIVE, "vjp")
+    return forward
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):

@@ -2,6 +2,9 @@
 differentiated, it is differentiated through (issue 15; tests/api/test_composition.py
 has the rest)."""
 
+import numpy as np
+import pytest
+
 import s2sad
 
 
@@ -24,3 +27,32 @@ def test_transforming_or_calling_a_derivative_differentiates_through_it(load):
     assert s2sad.grad(module.h)(2.0) == 36.0       # 9x^2
     assert s2sad.grad(g)(2.0) == 12.0              # grad(grad(f)) composes, and so does
     assert s2sad.value_and_grad(g)(2.0) == (12.0, 12.0)   # value_and_grad(grad(f))
+
+
+def test_derivatives_that_do_not_compose_say_what_to_write(load):
+    module = load("derivative_refusals", """
+        import numpy as np
+        import s2sad
+
+        def f(x):
+            return np.sum(x * x * x)
+
+        H = s2sad.hessian(f)
+        V = s2sad.vjp(f)
+
+        def uses_hessian(x):
+            return np.sum(H(x))
+
+        def uses_vjp(x):
+            value, pullback = V(x)
+            return value
+        """)
+    x = np.array([0.5, -1.0])
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="not of a vjp, hessian") as info:
+        s2sad.grad(module.uses_hessian)(x)
+    assert "derivative_refusals.py:12:" in str(info.value)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="not of a vjp, hessian"):
+        s2sad.grad(module.uses_vjp)(x)
+    for transform in (s2sad.grad, s2sad.jvp):
+        with pytest.raises(s2sad.S2sadError, match="not through a vjp, hessian or jacobian"):
+            transform(module.H)
