@@ -1,0 +1,77 @@
+"""Op-table rows of the adjoint rules of the linear-algebra runtime helpers (issue 15):
+the shapes generated code calls them with (single and batched matrices, a vector or a
+matrix right-hand side, broadcasting batches).  The second case of each row is the one
+second order checks."""
+
+import numpy as np
+
+import ops_runtime_linalg as F
+from optable import Arg, Const, row
+
+
+def _shifted(rng, shape):
+    """Random plus n I: far from singular."""
+    n = shape[-1]
+    return rng.standard_normal(shape) + n * np.eye(n)
+
+
+def _tall(rng, shape):
+    """A tall matrix of full column rank."""
+    return rng.standard_normal(shape) + np.eye(*shape[-2:])
+
+
+def _positive_distinct(rng, shape):
+    """Positive values at least 0.3 apart (singular values: no gap is small)."""
+    n = shape[-1]
+    return np.arange(1.0, n + 1.0) * 0.6 + rng.uniform(0.0, 0.2, shape)
+
+
+VECTOR, MATRIX = Const(True), Const(False)   # how solve_like & co read their right side
+
+ROWS = [
+    row("rt.mT", F.rt_mT, ("matrix", Arg((3, 4))), ("batch", Arg((2, 3, 4)))),
+    row("rt.lift", F.rt_lift, ("scalar", Arg(())), ("batch", Arg((2,)))),
+    row("rt.diag_part", F.rt_diag_part, ("matrix", Arg((3, 3))), ("batch", Arg((2, 3, 3))),
+        ("wide", Arg((2, 3)))),
+    row("rt.diag_embed", F.rt_diag_embed, ("vector", Arg((3,))), ("batch", Arg((2, 3)))),
+    row("rt.triangle_sym", F.rt_triangle_sym, ("lower", Arg((3, 3)), Const("L")),
+        ("batch-upper", Arg((2, 3, 3)), Const("U")), ("flag", Arg((3, 3)), Const(True))),
+    row("rt.triangle_bar", F.rt_triangle_bar, ("lower", Arg((3, 3)), Const("L")),
+        ("batch-upper", Arg((2, 3, 3)), Const("U")), ("flag", Arg((3, 3)), Const(False))),
+    row("rt.cholesky_lower", F.rt_cholesky_lower, ("lower", Arg((3, 3)), Const(False)),
+        ("batch-upper", Arg((2, 3, 3)), Const(True))),
+    row("rt.phi", F.rt_phi, ("matrix", Arg((3, 3))), ("batch", Arg((2, 3, 3)))),
+    row("rt.skew_lower", F.rt_skew_lower, ("matrix", Arg((3, 3))), ("batch", Arg((2, 3, 3)))),
+    row("rt.as_row", F.rt_as_row, ("vector", Arg((3,))), ("batch", Arg((2, 3)))),
+    row("rt.as_col", F.rt_as_col, ("vector", Arg((3,))), ("batch", Arg((2, 3)))),
+    row("rt.pair_diff", F.rt_pair_diff, ("vector", Arg((3,))), ("batch", Arg((2, 3)))),
+    row("rt.full_rank", F.rt_full_rank, ("matrix", Arg((3, 2)), Arg((3, 2), _tall)),
+        ("batch", Arg((2, 4, 3)), Arg((2, 4, 3), _tall))),
+    row("rt.inverse_of", F.rt_inverse_of, ("matrix", Arg((3, 3), _shifted)),
+        ("batch", Arg((2, 3, 3), _shifted))),
+    row("rt.solve_like", F.rt_solve_like,
+        ("mat-vec", Arg((3, 3), _shifted), Arg((3,)), VECTOR),
+        ("batch-vec", Arg((2, 3, 3), _shifted), Arg((2, 3)), VECTOR),
+        ("mat-mat", Arg((3, 3), _shifted), Arg((3, 2)), MATRIX),
+        ("batch-bcast-mat", Arg((2, 3, 3), _shifted), Arg((3, 2)), MATRIX),
+        ("mat-batch", Arg((2, 2), _shifted), Arg((3, 2, 1)), MATRIX),
+        ("flag-from-array", Arg((3, 3), _shifted), Arg((3,)), Const(np.zeros(3, int)))),
+    row("rt.matvec_like", F.rt_matvec_like,
+        ("mat-vec", Arg((3, 4)), Arg((4,)), VECTOR),
+        ("batch-vec", Arg((2, 3, 4)), Arg((2, 4)), VECTOR),
+        ("bcast-vec", Arg((2, 3, 4)), Arg((4,)), VECTOR),
+        ("mat-mat", Arg((3, 4)), Arg((4, 2)), MATRIX),
+        ("mat-batch", Arg((3, 4)), Arg((2, 4, 2)), MATRIX)),
+    row("rt.outer_like", F.rt_outer_like,
+        ("vec-vec", Arg((3,)), Arg((4,)), VECTOR),
+        ("batch-vec", Arg((2, 3)), Arg((2, 4)), VECTOR),
+        ("bcast-vec", Arg((2, 3)), Arg((4,)), VECTOR),
+        ("mat-mat", Arg((3, 2)), Arg((4, 2)), MATRIX),
+        ("batch-mat", Arg((2, 3, 2)), Arg((4, 2)), MATRIX)),
+    row("rt.eigh_gaps", F.rt_eigh_gaps, ("vector", Arg((3,), "distinct"), Const(True)),
+        ("batch", Arg((2, 3), "distinct"), Const(True))),
+    row("rt.svd_gaps", F.rt_svd_gaps, ("vector", Arg((3,), _positive_distinct), Const(True)),
+        ("batch", Arg((2, 3), _positive_distinct), Const(False))),
+    row("rt.svd_inverse", F.rt_svd_inverse, ("vector", Arg((3,), "pos"), Const(True)),
+        ("batch", Arg((2, 3), "pos"), Const(True))),
+]
