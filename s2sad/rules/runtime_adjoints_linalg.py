@@ -16,9 +16,14 @@ from ..runtime.linalg import (as_col, as_row, cholesky_lower, diag_embed, diag_p
                               eigh_gaps, full_rank, inverse_of, lift, matvec_like, mT,
                               outer_like, pair_diff, phi, skew_lower, solve_like,
                               svd_gaps, svd_inverse, triangle_bar, triangle_sym)
+from ..runtime.adjoints_linalg import (norm_fourth, norm_hvp, norm_reduce, norm_spread,
+                                       norm_third)
+from ..runtime.norms import norm_bar, norm_bar_dot, norm_dot
 from ..runtime.shapes import unbroadcast
 from ..runtime.structure import diagonal_bar
-from .registry import adjoint
+from .registry import adjoint, nondifferentiable, tangent
+
+nondifferentiable(norm_fourth)   # (zeros, or a refusal)
 
 # ------------------------------------------------ linear maps of matrices
 
@@ -138,3 +143,83 @@ def svd_gaps_adjoint(y, y_bar, s, needed):
 @adjoint(svd_inverse, nondiff=("needed",))
 def svd_inverse_adjoint(y, y_bar, s, needed):
     return -(y * y * y_bar)
+
+
+# ------------------------------------------------------------------ norms
+# norm_bar(g, x) = spread(g) grad(x), norm_dot(x, v) = reduce(grad(x) v),
+# norm_bar_dot(g, x, v) = spread(g) H(x) v; H and the third derivative are symmetric
+
+_NORM = ("ord", "axis", "keepdims", "how")
+
+
+@adjoint(norm_bar, nondiff=_NORM)
+def norm_bar_adjoint(y, y_bar, g, x, ord=None, axis=None, keepdims=False, how="norm"):
+    return (norm_dot(x, y_bar, ord, axis, keepdims, how),
+            norm_bar_dot(g, x, y_bar, ord, axis, keepdims, how))
+
+
+@adjoint(norm_dot, nondiff=_NORM)
+def norm_dot_adjoint(y, y_bar, x, v, ord=None, axis=None, keepdims=False, how="norm"):
+    return (norm_bar_dot(y_bar, x, v, ord, axis, keepdims, how),
+            unbroadcast(norm_bar(y_bar, x, ord, axis, keepdims, how), v))
+
+
+@tangent(norm_dot)
+def norm_dot_tangent(out, x, v, ord, axis, keepdims, how, x_dot, v_dot):
+    return (norm_dot(x, v_dot, ord, axis, keepdims, how)
+            + norm_reduce(v * norm_hvp(x, x_dot, ord, axis, keepdims, how), x, ord, axis,
+                          keepdims, how))
+
+
+@adjoint(norm_bar_dot, nondiff=_NORM)
+def norm_bar_dot_adjoint(y, y_bar, g, x, v, ord=None, axis=None, keepdims=False, how="norm"):
+    w = norm_spread(g, x, ord, axis, keepdims, how) * y_bar
+    return (norm_reduce(y_bar * norm_hvp(x, v, ord, axis, keepdims, how), x, ord, axis,
+                        keepdims, how),
+            norm_third(x, v, w, ord, axis, keepdims, how),
+            unbroadcast(norm_hvp(x, w, ord, axis, keepdims, how), v))
+
+
+@tangent(norm_bar_dot)
+def norm_bar_dot_tangent(out, g, x, v, ord, axis, keepdims, how, g_dot, x_dot, v_dot):
+    return (norm_bar_dot(g_dot, x, v, ord, axis, keepdims, how)
+            + norm_bar_dot(g, x, v_dot, ord, axis, keepdims, how)
+            + norm_spread(g, x, ord, axis, keepdims, how)
+            * norm_third(x, v, x_dot, ord, axis, keepdims, how))
+
+
+@adjoint(norm_reduce, nondiff=("x",) + _NORM)
+def norm_reduce_adjoint(y, y_bar, t, x, ord=None, axis=None, keepdims=False, how="norm"):
+    return unbroadcast(norm_spread(y_bar, x, ord, axis, keepdims, how), t)
+
+
+@adjoint(norm_spread, nondiff=("x",) + _NORM)
+def norm_spread_adjoint(y, y_bar, g, x, ord=None, axis=None, keepdims=False, how="norm"):
+    return unbroadcast(norm_reduce(y_bar, x, ord, axis, keepdims, how), g)
+
+
+@adjoint(norm_hvp, nondiff=_NORM)
+def norm_hvp_adjoint(y, y_bar, x, v, ord=None, axis=None, keepdims=False, how="norm"):
+    return (norm_third(x, v, y_bar, ord, axis, keepdims, how),
+            unbroadcast(norm_hvp(x, y_bar, ord, axis, keepdims, how), v))
+
+
+@tangent(norm_hvp)
+def norm_hvp_tangent(out, x, v, ord, axis, keepdims, how, x_dot, v_dot):
+    return (norm_hvp(x, v_dot, ord, axis, keepdims, how)
+            + norm_third(x, v, x_dot, ord, axis, keepdims, how))
+
+
+# (the fourth derivative is refused by norm_fourth, unless it is zero)
+@adjoint(norm_third, nondiff=_NORM)
+def norm_third_adjoint(y, y_bar, x, v, u, ord=None, axis=None, keepdims=False, how="norm"):
+    return (norm_fourth(y_bar, x, ord, axis, keepdims, how),
+            unbroadcast(norm_third(x, u, y_bar, ord, axis, keepdims, how), v),
+            unbroadcast(norm_third(x, v, y_bar, ord, axis, keepdims, how), u))
+
+
+@tangent(norm_third)
+def norm_third_tangent(out, x, v, u, ord, axis, keepdims, how, x_dot, v_dot, u_dot):
+    return (norm_fourth(x_dot, x, ord, axis, keepdims, how)
+            + norm_third(x, v_dot, u, ord, axis, keepdims, how)
+            + norm_third(x, v, u_dot, ord, axis, keepdims, how))
