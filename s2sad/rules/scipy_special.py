@@ -533,3 +533,5 @@ def sps_exp10_adjoint(y, y_bar, x):
 @tangent(sps.exp10)
 def sps_exp10_tangent(y, x, x_dot):
     return x_dot * y * LN10
+
+from . import runtime_adjoints_linalg_scipy  # noqa: E402,F401  (the adjoints of its helpers)

@@ -14,7 +14,8 @@ the module it imports each helper from).
 
 import numpy as np  # noqa: F401  (s2sad.runtime.np, as before the split)
 
-from .adjoints_linalg import norm_fourth, norm_hvp, norm_reduce, norm_spread, norm_third  # noqa: F401,E501
+from .adjoints_linalg import (norm_fourth, norm_hvp, norm_reduce, norm_spread,  # noqa: F401
+                              norm_third, reshape_back)
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_not_inplace, check_not_shared, check_unpacked, source_location)
 from .creation import arange_bar, arange_dot, float_only, linspace_bar  # noqa: F401

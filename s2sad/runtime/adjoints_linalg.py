@@ -90,3 +90,11 @@ def norm_fourth(t, x, ord=None, axis=None, keepdims=False, how="norm"):
             "np.linalg.norm: derivatives of the norm beyond the third are not computed",
             hint="differentiate it to third order at most")
     return np.zeros_like(x)
+
+
+@fact(linear=("t",))
+def reshape_back(t, like):
+    """``t`` reshaped to ``like``'s shape: a number (numpy's float) when ``like`` is a
+    number, an array otherwise (the adjoint of a helper that reshaped ``like``)."""
+    out = np.reshape(t, np.shape(like))
+    return out if isinstance(like, np.ndarray) else out[()]

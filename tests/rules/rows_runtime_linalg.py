@@ -117,3 +117,45 @@ ROWS += [
         ("rows-keepdims", Arg((2, 1)), N, Const(1), Const(True)),
         ("columns", Arg((3,)), Const(1), Const(0), Const(False))),
 ]
+
+
+def _ints(*shape):
+    """An array read only for its shape (integers: never differentiated)."""
+    return Const(np.zeros(shape, dtype=int))
+
+
+ROWS += [
+    row("rt.reshape_back", F.rt_reshape_back, ("array", Arg((2, 3)), _ints(6)),
+        ("number", Arg((1,)), Const(0))),
+    row("rt.mvn_full_cov", F.rt_mvn_full_cov, ("number", Arg(()), Const(3)),
+        ("vector", Arg((3,)), Const(3)), ("matrix", Arg((3, 3)), Const(3))),
+    row("rt.mvn_cov_bar", F.rt_mvn_cov_bar, ("number", Arg((3, 3)), Const(1)),
+        ("vector", Arg((3, 3)), _ints(3)), ("matrix", Arg((3, 3)), _ints(3, 3))),
+    row("rt.mvn_points", F.rt_mvn_points, ("number", Arg(()), Const(1)),
+        ("numbers", Arg((4,)), Const(1)), ("points", Arg((2, 3)), Const(3))),
+    row("rt.mvn_mean", F.rt_mvn_mean, ("vector", Arg((3,))), ("number", Arg(()))),
+    row("rt.mvn_rows", F.rt_mvn_rows, ("batch", Arg((2, 2, 3))), ("vector", Arg((3,)))),
+    row("rt.mvn_weights", F.rt_mvn_weights, ("rows", Arg((2,)), _ints(2, 3)),
+        ("number", Arg(()), _ints(3))),
+    row("rt.reshape_like", F.rt_reshape_like, ("matrix", Arg((6,)), _ints(2, 3)),
+        ("vector", Arg((2, 3)), _ints(6))),
+    row("rt.mvn_solve", F.rt_mvn_solve, ("rows", Arg((3, 3), _shifted), Arg((4, 3))),
+        ("batch", Arg((3, 3), _shifted), Arg((2, 2, 3)))),
+    row("rt.mvn_inverse", F.rt_mvn_inverse, ("matrix", Arg((3, 3), _shifted)),
+        ("2x2", Arg((2, 2), _shifted))),
+    row("rt.dirichlet_column", F.rt_dirichlet_column, ("vector", Arg((3,)), _ints(3)),
+        ("samples", Arg((3,)), _ints(3, 4))),
+    row("rt.dirichlet_alpha_bar", F.rt_dirichlet_alpha_bar, ("samples", Arg((3, 4)), _ints(3)),
+        ("vector", Arg((3,)), _ints(3))),
+    row("rt.lse_keep", F.rt_lse_keep,
+        ("all", Arg(()), _ints(2, 3), N, N, Const(False)),
+        ("rows", Arg((2,)), _ints(2, 3), N, Const(1), Const(False)),
+        ("columns-b", Arg((3,)), _ints(2, 3), _ints(1, 3), Const(0), Const(False)),
+        ("keepdims", Arg((2, 1)), _ints(2, 3), N, Const(-1), Const(True))),
+    row("rt.lse_weigh", F.rt_lse_weigh, ("same", Arg((2, 3)), Arg((2, 3))),
+        ("bcast", Arg((2, 3)), Arg((3,))), ("no-b", Arg((3,)), N)),
+    row("rt.multi_polygamma", F.rt_multi_polygamma, ("digamma", Const(0), Arg((3,), "gt1"),
+                                                     Const(2)),
+        ("trigamma", Const(1), Arg((3,), "gt1"), Const(3)), ("number", Const(0), Arg((), "gt1"),
+                                                            Const(2))),
+]
