@@ -53,3 +53,24 @@ def test_the_derivatives_of_a_piecewise_linear_norm_beyond_the_first_are_zero(lo
     grads = s2sad.grad(module.third_inf, wrt=(0, 1, 2))(X, V, U)
     for grad in grads:
         np.testing.assert_array_equal(grad, np.zeros(4))
+
+
+def test_the_scipy_special_helpers_import_after_the_rules_are_loaded():
+    """Importing s2sad.scipy_special_runtime (as a user or a fixture does) once the rules
+    are loaded and scipy.special imported: declaring its helpers' facts loaded the
+    scipy.special rule module, which imports it half-initialized (an ImportError)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import scipy.special\n"
+            "from s2sad.rules.loading import load_builtin_rules\n"
+            "load_builtin_rules()\n"
+            "import s2sad.scipy_special_runtime\n"
+            "import s2sad\n"
+            "from s2sad.rules import registry\n"
+            "assert registry.lookup(s2sad.scipy_special_runtime.lse_keep).adjoint\n")
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, env=dict(os.environ, PYTHONPATH=root))
+    assert done.returncode == 0, done.stderr
