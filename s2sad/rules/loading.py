@@ -26,7 +26,8 @@ def load_builtin_rules():
                    elementwise_rules, linalg_rules, numpy_rules, operators, product_rules,
                    reduction_rules, runtime_rules, selection_rules, signal_rules,
                    structure_rules)  # (registration)
-    from . import runtime_adjoints_linalg, runtime_adjoints_linalg_stats  # noqa: F401,E501
+    from . import (runtime_adjoints_linalg, runtime_adjoints_linalg_signal,  # noqa: F401
+                   runtime_adjoints_linalg_stats)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

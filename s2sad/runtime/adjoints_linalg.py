@@ -4,6 +4,9 @@ derivative applied to directions, the sums over the axes a norm reduces and thei
 transpose), each differentiable in both modes by rules in
 :mod:`s2sad.rules.runtime_adjoints_linalg`.
 
+The transposes of the linear helpers of the convolution and polynomial rules are here
+too (:func:`full_length_part`...).
+
 Input: the norm's argument ``x`` (and ``ord``, ``axis``, ``keepdims``, ``how`` as the
 norm helpers read them), directions of ``x``'s shape, adjoints of the norm's shape.
 Output: new arrays.  Derivatives of the norm beyond the third are refused with
@@ -17,6 +20,9 @@ from ..rules.records import fact
 from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
 from .reductions import _keepdims_shape
 from .scans import NotDifferentiableError
+from .shapes import unbroadcast_to
+from .signal import (full_window, poly_derivative, poly_derivative_increasing,
+                     signal_window)
 
 _LINEAR_ORDS = (1, -1, np.inf, -np.inf)   # piecewise linear: second derivative 0
 
@@ -98,3 +104,49 @@ def reshape_back(t, like):
     number, an array otherwise (the adjoint of a helper that reshaped ``like``)."""
     out = np.reshape(t, np.shape(like))
     return out if isinstance(like, np.ndarray) else out[()]
+
+
+# ------------------------------------------------------------------ signal
+# the transposes of the linear helpers of the convolution and polynomial rules
+
+
+@fact(allocates=True, linear=("t",))
+def full_length_part(t, g, a, v, mode="full", kind="convolve"):
+    """The part of ``t`` (of the 'full' length) where :func:`.signal.full_length_bar`
+    put ``g``, brought to ``g``'s shape (summed where ``g`` was spread)."""
+    start, length = full_window(np.size(a), np.size(v), mode, kind)
+    part = np.asarray(t)[start:start + length]
+    if np.size(g) != length:
+        part = np.sum(part)
+    return reshape_back(part, g)
+
+
+@fact(allocates=True, linear=("t",))
+def signal_full_part(t, g, in1, in2, mode="full", axes=None, kind="convolve"):
+    """The part of ``t`` (of the 'full' shape) where :func:`.signal.signal_full_bar` put
+    ``g``, brought to ``g``'s shape."""
+    part = np.asarray(t)[signal_window(np.shape(in1), np.shape(in2), mode, kind)]
+    return unbroadcast_to(part.copy(), np.shape(g))
+
+
+@fact(allocates=True, linear=("t",))
+def poly_derivative_bar(t, p, increasing=False):
+    """The transpose of :func:`.signal.poly_derivative` (``increasing``:
+    ``poly_derivative_increasing``): ``t`` times the powers, in an array like ``p``."""
+    t = np.asarray(t)
+    out = np.zeros(np.shape(p), dtype=np.result_type(t, float))
+    n = out.shape[0]
+    if n <= 1:
+        return out
+    if increasing:
+        out[1:] = t * np.arange(1, n).reshape((-1,) + (1,) * (out.ndim - 1))
+    else:
+        out[:-1] = t * np.arange(n - 1, 0, -1).reshape((-1,) + (1,) * (out.ndim - 1))
+    return out
+
+
+@fact(allocates=True, linear=("p",))
+def poly_derivative_of(p, increasing=False):
+    """:func:`.signal.poly_derivative_increasing` of ``p`` when ``increasing``, else
+    :func:`.signal.poly_derivative` (the transpose of :func:`poly_derivative_bar`)."""
+    return poly_derivative_increasing(p) if increasing else poly_derivative(p)

@@ -159,3 +159,69 @@ ROWS += [
         ("trigamma", Const(1), Arg((3,), "gt1"), Const(3)), ("number", Const(0), Arg((), "gt1"),
                                                             Const(2))),
 ]
+
+KNOTS = Const(np.array([0, 1, 3, 4]))   # (integers: never differentiated)
+
+
+def _off_knots(rng, shape):
+    """Points inside and outside the knots 0, 1, 3, 4, at least 0.2 from each."""
+    centres = rng.choice([-0.5, 0.5, 2.0, 3.5, 4.5], shape)
+    return centres + rng.uniform(-0.3, 0.3, shape)
+
+
+S, P = Const("same"), Const(5)
+ROWS += [
+    row("rt.full_length_bar", F.rt_full_length_bar,
+        ("full", Arg((6,)), _ints(4), _ints(3), Const("full"), Const("convolve")),
+        ("same", Arg((4,)), _ints(4), _ints(3), S, Const("convolve")),
+        ("valid", Arg((2,)), _ints(4), _ints(3), Const("valid"), Const("correlate")),
+        ("correlate-short", Arg((4,)), _ints(3), _ints(4), S, Const("correlate")),
+        ("spread", Arg(()), _ints(3), _ints(2), S, Const("convolve"))),
+    row("rt.full_length_part", F.rt_full_length_part,
+        ("full", Arg((6,)), _ints(6), _ints(4), _ints(3), Const("full"), Const("convolve")),
+        ("same", Arg((6,)), _ints(4), _ints(4), _ints(3), S, Const("convolve")),
+        ("correlate-short", Arg((6,)), _ints(4), _ints(3), _ints(4), S, Const("correlate")),
+        ("spread", Arg((4,)), Const(0), _ints(3), _ints(2), S, Const("convolve"))),
+    row("rt.signal_full_bar", F.rt_signal_full_bar,
+        ("full", Arg((4, 5)), _ints(3, 4), _ints(2, 2), Const("full"), Const("convolve")),
+        ("same", Arg((3, 4)), _ints(3, 4), _ints(2, 2), S, Const("convolve")),
+        ("valid", Arg((2, 3)), _ints(3, 4), _ints(2, 2), Const("valid"), Const("convolve")),
+        ("correlate2d", Arg((3, 4)), _ints(3, 4), _ints(2, 3), S, Const("correlate2d"))),
+    row("rt.signal_full_part", F.rt_signal_full_part,
+        ("full", Arg((4, 5)), _ints(4, 5), _ints(3, 4), _ints(2, 2), Const("full"),
+         Const("convolve")),
+        ("same", Arg((4, 5)), _ints(3, 4), _ints(3, 4), _ints(2, 2), S, Const("convolve")),
+        ("correlate2d", Arg((4, 6)), _ints(3, 4), _ints(3, 4), _ints(2, 3), S,
+         Const("correlate2d"))),
+    row("rt.interp_slope", F.rt_interp_slope,
+        ("plain", Arg((5,), _off_knots), KNOTS, Arg((4,)), N, N, N),
+        ("bounds", Arg((5,), _off_knots), KNOTS, Arg((4,)), Const(1), Const(2), N),
+        ("period", Arg((5,), _off_knots), KNOTS, Arg((4,)), N, N, P)),
+    row("rt.interp_fp_bar", F.rt_interp_fp_bar,
+        ("plain", Arg((5,)), Arg((5,), _off_knots), KNOTS, _ints(4), N, N, N),
+        ("bounds", Arg((5,)), Arg((5,), _off_knots), KNOTS, _ints(4), Const(1), Const(2), N),
+        ("period", Arg((5,)), Arg((5,), _off_knots), KNOTS, _ints(4), N, N, P),
+        ("spread", Arg(()), Arg((5,), _off_knots), KNOTS, _ints(4), N, N, N)),
+    row("rt.interp_fp_bar_x", F.rt_interp_fp_bar_x,
+        ("plain", Arg((5,)), Arg((5,), _off_knots), KNOTS, _ints(4), Arg((5,)), N, N, N),
+        ("bounds", Arg((5,)), Arg((5,), _off_knots), KNOTS, _ints(4), Arg((5,)), Const(1),
+         Const(2), N),
+        ("period", Arg(()), Arg((5,), _off_knots), KNOTS, _ints(4), Arg((5,)), N, N, P)),
+    row("rt.interp_bound_bar", F.rt_interp_bound_bar,
+        ("left", Arg((5,)), Arg((5,), _off_knots), KNOTS, Const(1), Const(2), Const("left")),
+        ("right", Arg((5,)), Arg((5,), _off_knots), KNOTS, Const(1), Const(2),
+         Const("right"))),
+    row("rt.poly_derivative", F.rt_poly_derivative, ("cubic", Arg((4,))),
+        ("columns", Arg((3, 2))), ("constant", Arg((1,)))),
+    row("rt.poly_derivative_increasing", F.rt_poly_derivative_increasing, ("cubic", Arg((4,))),
+        ("columns", Arg((3, 2))), ("constant", Arg((1,)))),
+    row("rt.poly_derivative_bar", F.rt_poly_derivative_bar,
+        ("decreasing", Arg((3,)), _ints(4), Const(False)),
+        ("increasing", Arg((3, 2)), _ints(4, 2), Const(True)),
+        ("constant", Arg((1,)), _ints(1), Const(False))),
+    row("rt.poly_derivative_of", F.rt_poly_derivative_of, ("decreasing", Arg((4,)), Const(False)),
+        ("increasing", Arg((4,)), Const(True))),
+    row("rt.vander_derivative", F.rt_vander_derivative, ("first", Arg((3,)), N, Const(False),
+                                                         Const(1)),
+        ("second-increasing", Arg((3,)), Const(4), Const(True), Const(2))),
+]
