@@ -15,6 +15,9 @@ the module it imports each helper from).
 import numpy as np  # noqa: F401  (s2sad.runtime.np, as before the split)
 
 from .adjoints_structure import *  # noqa: F401,F403
+from .adjoints_linalg import (full_length_part, norm_fourth, norm_hvp,  # noqa: F401
+                              norm_reduce, norm_spread, norm_third, poly_derivative_bar,
+                              poly_derivative_of, reshape_back, signal_full_part)
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_not_inplace, check_not_shared, check_unpacked, source_location)
 from .adjoints_core import mean_bar_bar, read_at, sum_bar_bar, written_bar  # noqa: F401
