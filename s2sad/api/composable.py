@@ -20,6 +20,8 @@ names it reads are read, where it is differentiated, from the user's own scope
 (``anno.FREE_SOURCES``), never from the copies compiled into the form.
 """
 
+import ast
+import dataclasses
 import functools
 import hashlib
 import inspect
@@ -56,7 +58,12 @@ class Composable:
 
 def _form(func, entry, output, what):
     values = {name: entry.current(func, name) for name in entry.free}
-    form = compile_module(entry.emitted, values, origin=func)
+    emitted = entry.emitted
+    packed = getattr(output, "packed", None)
+    if packed is not None:   # the API takes these parameters as one tuple
+        emitted = dataclasses.replace(emitted, text=_packed(emitted.text,
+                                                            emitted.function_name, packed))
+    form = compile_module(emitted, values, origin=func)
     set_defaults(form, func)
     seeds = getattr(output, "seeds", ())   # last parameters the API gives a constant
     if seeds:
@@ -68,6 +75,22 @@ def _form(func, entry, output, what):
     made_from = [ref() for ref, *_ in entry.deps.functions]
     form.__dict__[anno.COMPOSED_FROM] = (func,) + tuple(f for f in made_from if f is not None)
     return form
+
+
+def _packed(text, name, packed):
+    """The module ``text`` with its function ``name`` taking its last ``packed``
+    parameters as one tuple ``v`` (``hvp(f, wrt=(0, 1))`` takes ``(x_dot, w_dot)``)."""
+    fn = next(n for n in ast.parse(text).body
+              if isinstance(n, ast.FunctionDef) and n.name == name)
+    lines = text.splitlines(keepends=True)
+    end = next(i for i in range(fn.lineno - 1, len(lines))
+               if lines[i].rstrip().endswith(":"))
+    params = [a.arg for a in fn.args.args][:-packed]
+    names = [a.arg for a in fn.args.args][-packed:]
+    indent = " " * fn.body[0].col_offset
+    header = f"def {name}({', '.join(params + ['v'])}):\n"
+    unpack = f"{indent}{', '.join(names)}{',' if packed == 1 else ''} = v\n"
+    return "".join(lines[:fn.lineno - 1] + [header, unpack] + lines[end + 1:])
 
 
 def _prepare(parsed, output):
@@ -108,14 +131,16 @@ def same_output(value):
     return value
 
 
-def hvp_output(lone_in_tuple, with_grad):
-    """``((value, gradients), products)`` -> what ``hvp`` returns."""
+def hvp_output(lone_in_tuple, with_grad, directions=None):
+    """``((value, gradients), products)`` -> what ``hvp`` returns; ``directions``: how
+    many direction parameters the API takes as one tuple (a tuple ``wrt``)."""
     def output(value):
         products = _item(value, 1)
         grads = _item(_item(value, 0), 1)
         if lone_in_tuple:
             products, grads = _one_tuple(products), _one_tuple(grads)
         return gast.Tuple(elts=[grads, products], ctx=gast.Load()) if with_grad else products
+    output.packed = directions
     return output
 
 
@@ -162,7 +187,8 @@ def compose_jvp(derivative, func, wrt_names):
 def compose_hvp(derivative, func, wrt_names, many, with_grad):
     """Give the ``hvp`` function ``derivative`` its composable form."""
     entry_of = functools.partial(second_order_entry, func, wrt_names, wrt_names)
-    output = hvp_output(many and len(wrt_names) == 1, with_grad)
+    output = hvp_output(many and len(wrt_names) == 1, with_grad,
+                        len(wrt_names) if many else None)
     what = _spelled("hvp", func, wrt_names)
     derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, output, what)
     return derivative

@@ -15,7 +15,8 @@ X = np.array([0.3, -0.2, 0.5])
 W = np.array([0.5, 0.7, -0.4])
 
 CALLERS = [fx.through_grad, fx.through_grad_of_both, fx.through_value_and_grad,
-           fx.through_jvp, fx.through_hvp, fx.descend, fx.descend_forward]
+           fx.through_jvp, fx.through_hvp, fx.descend, fx.descend_forward, fx.newton_like,
+           fx.both_directions]
 
 
 @pytest.mark.parametrize("func", CALLERS, ids=lambda f: f.__name__)
