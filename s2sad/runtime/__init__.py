@@ -20,7 +20,10 @@ from .adjoints_linalg import (full_length_part, norm_fourth, norm_hvp,  # noqa: 
                               poly_derivative_of, reshape_back, signal_full_part)
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_not_inplace, check_not_shared, check_unpacked, source_location)
-from .adjoints_core import mean_bar_bar, read_at, sum_bar_bar, written_bar  # noqa: F401
+from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  # noqa: F401
+                            cumprod_dot2, cumprod_dot3, diff_slot, ediff1d_slot, mean_bar_bar,
+                            power_cross_da, power_cross_db, power_log_cross_da, prod_bar_x_dot2,
+                            read_at, sinc_derivative, stack_parts, sum_bar_bar, written_bar)
 from .creation import arange_bar, arange_dot, float_only, linspace_bar  # noqa: F401
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
                     dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,

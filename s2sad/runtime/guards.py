@@ -270,7 +270,7 @@ def _own(g, held):
 # ------------------------------------------- tangent rules (second order)
 
 @tangent_beside(ensure_real_target)
-def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
+def ensure_real_target_tangent(out, array, filename, line, column, tangent, array_dot):
     return array_dot
 
 

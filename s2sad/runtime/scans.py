@@ -141,12 +141,12 @@ def _from_front(x, axis, shape):
 
 
 @fact(allocates=True)
-def cumprod_dot(a, a_dot, axis=None):
-    """Tangent of ``np.cumprod(a, axis)``, exact where elements are 0:
-    ``y'[i] = y'[i-1] a[i] + y[i-1] a'[i]``."""
+def cumprod_dot(a, v, axis=None):
+    """Tangent of ``np.cumprod(a, axis)`` along ``v`` (a step of ``a``), exact where
+    elements are 0: ``y'[i] = y'[i-1] a[i] + y[i-1] v[i]``."""
     shape = _scan_shape(a, axis)
     x, at = _to_front(a, axis)
-    x_dot, _ = _to_front(np.broadcast_to(np.asarray(a_dot, dtype=float), np.shape(a)), axis)
+    x_dot, _ = _to_front(np.broadcast_to(np.asarray(v, dtype=float), np.shape(a)), axis)
     if np.all(x != 0):
         return _from_front(np.cumprod(x, axis=0) * np.cumsum(x_dot / x, axis=0), at, shape)
     out = np.empty_like(x)
@@ -186,12 +186,12 @@ def cumprod_bar(g, a, axis=None):
 
 
 @fact(allocates=True)
-def cumprod_bar_dot(g, a, a_dot, axis=None):
-    """The tangent of :func:`cumprod_bar` along ``a_dot`` (``g`` held fixed)."""
+def cumprod_bar_dot(g, a, v, axis=None):
+    """The tangent of :func:`cumprod_bar` along ``v`` (a step of ``a``; ``g`` held fixed)."""
     x, at = _to_front(a, axis)
     if not x.shape[0]:
         return np.zeros(np.shape(a))
-    x_dot, _ = _to_front(np.broadcast_to(np.asarray(a_dot, dtype=float), np.shape(a)), axis)
+    x_dot, _ = _to_front(np.broadcast_to(np.asarray(v, dtype=float), np.shape(a)), axis)
     gx = np.moveaxis(np.reshape(np.asarray(g, dtype=float), _scan_shape(a, axis)), at, 0)
     left, right = _cumprod_parts(x, gx)
     n = x.shape[0]
