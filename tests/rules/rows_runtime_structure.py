@@ -9,6 +9,8 @@ VECTOR, MATRIX = (3,), (2, 3)
 #: the cases: two vectors or two matrices (a, b), with a number s where a function takes one
 V, M = ("vector", Arg(VECTOR), Arg(VECTOR)), ("matrix", Arg(MATRIX), Arg(MATRIX))
 VS, MS = V + (Arg(()),), M + (Arg(()),)
+#: einsum's: three square matrices (g, a, b)
+SQUARE = ("square", Arg((3, 3)), Arg((3, 3)), Arg((3, 3)))
 
 ROWS = [
     row("item_bar", F.rt_item_bar, V, M),
@@ -54,4 +56,10 @@ ROWS = [
     row("dict_set_part", F.rt_dict_set_part, V, M),
     row("item_place", F.rt_item_place, V, M),
     row("dict_item_part", F.rt_dict_item_part, V, M),
+    # np.einsum's: einsum_bar, einsum_of (the tangent's), einsum_part and its slots
+    row("einsum_bar", F.rt_einsum_bar, SQUARE),
+    row("einsum_of", F.rt_einsum_of, SQUARE),
+    row("einsum_part", F.rt_einsum_part, SQUARE),
+    row("operand_at", F.rt_operand_at, SQUARE),
+    row("kept", F.rt_kept, SQUARE),
 ]
