@@ -26,7 +26,7 @@ def load_builtin_rules():
                    elementwise_rules, linalg_rules, numpy_rules, operators, product_rules,
                    reduction_rules, runtime_rules, selection_rules, signal_rules,
                    structure_rules)  # (registration)
-    from . import runtime_adjoints_structure  # noqa: F401
+    from . import runtime_adjoints_arrays, runtime_adjoints_structure  # noqa: F401
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():
