@@ -31,6 +31,7 @@ def load_builtin_rules():
     from . import (runtime_adjoints_linalg, runtime_adjoints_linalg_signal,  # noqa: F401
                    runtime_adjoints_linalg_stats)
     from . import runtime_adjoints_core, runtime_adjoints_core_scans  # noqa: F401  (after runtime_rules)
+    from . import runtime_adjoints_arrays, runtime_adjoints_structure  # noqa: F401
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

@@ -1,5 +1,5 @@
 """Adjoint rules of the container helpers generated gradient code calls (trees, lists,
-dicts), so that gradient code can be differentiated in reverse mode again.
+dicts) and of einsum's, so that gradient code can be differentiated in reverse mode again.
 
 Every helper here is linear in its adjoint argument (its tangent is derived from the
 ``@fact(linear=...)`` beside it, see :mod:`.runtime_rules`) and reads its other
@@ -9,22 +9,25 @@ are helpers of :mod:`s2sad.runtime.adjoints_structure` or the helpers themselves
 helper it transposes as its own adjoint: the rules close on themselves at any order.
 """
 
+import numpy as np
+
 from ..runtime import adjoints_structure as tr
 from ..runtime import dicts as rd
 from ..runtime import lists as rl
 from ..runtime import trees as rt
 from ..runtime.adjoints_structure import (dict_item_part, dict_set_part, dict_values_part,
-                                          extend_part, insert_part, item_pick, item_place,
-                                          iterable_part,
+                                          einsum_part, extend_part, insert_part, item_pick,
+                                          item_place, iterable_part, kept, operand_at,
                                           plus_part, repeat_part, repetition_part, set_part,
                                           times_part, tree_part)
+from ..runtime.contractions import einsum_bar, einsum_of
 from ..runtime.dicts import (dict_default_bar, dict_entries_bar, dict_entries_dot,
                              dict_item_bar, dict_set_bar, loop_items_bar, loop_items_dot,
                              sorted_bar, sorted_dot)
 from ..runtime.lists import delete_bar, extend_bar, insert_bar, list_delete, set_bar
-from ..runtime.trees import (dict_bar, item_bar, iterable_bar, plus_bar, repeat_bar,
+from ..runtime.trees import (dict_bar, iterable_bar, plus_bar, repeat_bar,
                              repetition_bar, times_bar)
-from .registry import adjoint
+from .registry import adjoint, tangent
 
 # ------------------------------------------------------------------------ trees
 
@@ -252,3 +255,133 @@ def dict_set_part_adjoint(y, y_bar, h, g, key):
 @adjoint(tr.dict_item_part, nondiff=("g", "key"))
 def dict_item_part_adjoint(y, y_bar, h, g, key):
     return dict_item_bar(y_bar, key, h)
+
+
+# ---------------------------------------------------------------------- np.einsum
+# Slot i of einsum_part is operand i (0 to 7) or g (8): einsum_bar(g, s, k, ...) is
+# einsum_part in slot k and einsum_of(s, ...) is einsum_part in slot 8.  The adjoint in
+# slot i is einsum_part in slot i, the cotangent put into the slot differentiated
+# (operand_at: a<i>) and the shape of slot i into slot i (a constant: no tangent term)
+
+
+@adjoint(einsum_bar, nondiff=("subscripts", "k", "optimize"))
+def einsum_bar_adjoint(y, y_bar, g, subscripts, k, op0=None, op1=None, op2=None, op3=None,
+                       op4=None, op5=None, op6=None, op7=None, optimize=False):
+    a0 = operand_at(op0, 0, k, y_bar)
+    a1 = operand_at(op1, 1, k, y_bar)
+    a2 = operand_at(op2, 2, k, y_bar)
+    a3 = operand_at(op3, 3, k, y_bar)
+    a4 = operand_at(op4, 4, k, y_bar)
+    a5 = operand_at(op5, 5, k, y_bar)
+    a6 = operand_at(op6, 6, k, y_bar)
+    a7 = operand_at(op7, 7, k, y_bar)
+    return (einsum_part(subscripts, 8, a0, a1, a2, a3, a4, a5, a6, a7, np.shape(g), optimize),
+            einsum_part(subscripts, 0, np.shape(op0), a1, a2, a3, a4, a5, a6, a7, g, optimize),
+            einsum_part(subscripts, 1, a0, np.shape(op1), a2, a3, a4, a5, a6, a7, g, optimize),
+            einsum_part(subscripts, 2, a0, a1, np.shape(op2), a3, a4, a5, a6, a7, g, optimize),
+            einsum_part(subscripts, 3, a0, a1, a2, np.shape(op3), a4, a5, a6, a7, g, optimize),
+            einsum_part(subscripts, 4, a0, a1, a2, a3, np.shape(op4), a5, a6, a7, g, optimize),
+            einsum_part(subscripts, 5, a0, a1, a2, a3, a4, np.shape(op5), a6, a7, g, optimize),
+            einsum_part(subscripts, 6, a0, a1, a2, a3, a4, a5, np.shape(op6), a7, g, optimize),
+            einsum_part(subscripts, 7, a0, a1, a2, a3, a4, a5, a6, np.shape(op7), g, optimize))
+
+
+@adjoint(einsum_of, nondiff=("subscripts", "optimize"))
+def einsum_of_adjoint(y, y_bar, subscripts, op0=None, op1=None, op2=None, op3=None, op4=None,
+                      op5=None, op6=None, op7=None, optimize=False):
+    return (einsum_part(subscripts, 0, np.shape(op0), op1, op2, op3, op4, op5, op6, op7, y_bar,
+                optimize),
+            einsum_part(subscripts, 1, op0, np.shape(op1), op2, op3, op4, op5, op6, op7, y_bar,
+                optimize),
+            einsum_part(subscripts, 2, op0, op1, np.shape(op2), op3, op4, op5, op6, op7, y_bar,
+                optimize),
+            einsum_part(subscripts, 3, op0, op1, op2, np.shape(op3), op4, op5, op6, op7, y_bar,
+                optimize),
+            einsum_part(subscripts, 4, op0, op1, op2, op3, np.shape(op4), op5, op6, op7, y_bar,
+                optimize),
+            einsum_part(subscripts, 5, op0, op1, op2, op3, op4, np.shape(op5), op6, op7, y_bar,
+                optimize),
+            einsum_part(subscripts, 6, op0, op1, op2, op3, op4, op5, np.shape(op6), op7, y_bar,
+                optimize),
+            einsum_part(subscripts, 7, op0, op1, op2, op3, op4, op5, op6, np.shape(op7), y_bar,
+                optimize))
+
+
+@tangent(einsum_of)
+def einsum_of_tangent(y, subscripts, op0, op1, op2, op3, op4, op5, op6, op7, optimize, op0_dot,
+                      op1_dot, op2_dot, op3_dot, op4_dot, op5_dot, op6_dot, op7_dot):
+    return (einsum_of(subscripts, op0_dot, op1, op2, op3, op4, op5, op6, op7, optimize)
+            + einsum_of(subscripts, op0, op1_dot, op2, op3, op4, op5, op6, op7, optimize)
+            + einsum_of(subscripts, op0, op1, op2_dot, op3, op4, op5, op6, op7, optimize)
+            + einsum_of(subscripts, op0, op1, op2, op3_dot, op4, op5, op6, op7, optimize)
+            + einsum_of(subscripts, op0, op1, op2, op3, op4_dot, op5, op6, op7, optimize)
+            + einsum_of(subscripts, op0, op1, op2, op3, op4, op5_dot, op6, op7, optimize)
+            + einsum_of(subscripts, op0, op1, op2, op3, op4, op5, op6_dot, op7, optimize)
+            + einsum_of(subscripts, op0, op1, op2, op3, op4, op5, op6, op7_dot, optimize))
+
+
+@adjoint(einsum_part, nondiff=("subscripts", "target", "optimize"))
+def einsum_part_adjoint(y, y_bar, subscripts, target, op0=None, op1=None, op2=None, op3=None,
+                        op4=None, op5=None, op6=None, op7=None, g=None, optimize=False):
+    a0 = operand_at(op0, 0, target, y_bar)
+    a1 = operand_at(op1, 1, target, y_bar)
+    a2 = operand_at(op2, 2, target, y_bar)
+    a3 = operand_at(op3, 3, target, y_bar)
+    a4 = operand_at(op4, 4, target, y_bar)
+    a5 = operand_at(op5, 5, target, y_bar)
+    a6 = operand_at(op6, 6, target, y_bar)
+    a7 = operand_at(op7, 7, target, y_bar)
+    a8 = operand_at(g, 8, target, y_bar)
+    return (einsum_part(subscripts, 0, np.shape(op0), a1, a2, a3, a4, a5, a6, a7, a8,
+                optimize),
+            einsum_part(subscripts, 1, a0, np.shape(op1), a2, a3, a4, a5, a6, a7, a8,
+                optimize),
+            einsum_part(subscripts, 2, a0, a1, np.shape(op2), a3, a4, a5, a6, a7, a8,
+                optimize),
+            einsum_part(subscripts, 3, a0, a1, a2, np.shape(op3), a4, a5, a6, a7, a8,
+                optimize),
+            einsum_part(subscripts, 4, a0, a1, a2, a3, np.shape(op4), a5, a6, a7, a8,
+                optimize),
+            einsum_part(subscripts, 5, a0, a1, a2, a3, a4, np.shape(op5), a6, a7, a8,
+                optimize),
+            einsum_part(subscripts, 6, a0, a1, a2, a3, a4, a5, np.shape(op6), a7, a8,
+                optimize),
+            einsum_part(subscripts, 7, a0, a1, a2, a3, a4, a5, a6, np.shape(op7), a8,
+                optimize),
+            einsum_part(subscripts, 8, a0, a1, a2, a3, a4, a5, a6, a7, np.shape(g), optimize))
+
+
+@tangent(einsum_part)
+def einsum_part_tangent(y, subscripts, target, op0, op1, op2, op3, op4, op5, op6, op7, g,
+                        optimize, op0_dot, op1_dot, op2_dot, op3_dot, op4_dot, op5_dot, op6_dot,
+                        op7_dot, g_dot):
+    return (einsum_part(subscripts, target, op0_dot, op1, op2, op3, op4, op5, op6, op7, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1_dot, op2, op3, op4, op5, op6, op7, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1, op2_dot, op3, op4, op5, op6, op7, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1, op2, op3_dot, op4, op5, op6, op7, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1, op2, op3, op4_dot, op5, op6, op7, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1, op2, op3, op4, op5_dot, op6, op7, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1, op2, op3, op4, op5, op6_dot, op7, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1, op2, op3, op4, op5, op6, op7_dot, g,
+                optimize)
+            + einsum_part(subscripts, target, op0, op1, op2, op3, op4, op5, op6, op7, g_dot,
+                optimize))
+
+
+
+
+@adjoint(operand_at, nondiff=("slot", "target"))
+def operand_at_adjoint(y, y_bar, x, slot, target, value):
+    return kept(y_bar, slot != target, x), kept(y_bar, slot == target, value)
+
+
+@adjoint(kept, nondiff=("keep", "like"))
+def kept_adjoint(y, y_bar, z, keep, like):
+    return kept(y_bar, keep, z)

@@ -10,11 +10,16 @@ import numpy as np
 
 from ..rules.records import fact
 
+from .shapes import float_like, unbroadcast, zeros_like
+from .contractions import einsum_bar, einsum_check, einsum_of
+from .trees import item_bar
+
 __all__ = ["tree_part", "item_pick", "item_place", "repetition_part", "times_part", "plus_part",
            "repeat_part", "iterable_part", "dict_values_part", "extend_part", "insert_part",
-           "set_part", "dict_set_part", "dict_item_part"]
-from .shapes import float_like, unbroadcast, zeros_like
-from .trees import item_bar
+           "set_part", "dict_set_part", "dict_item_part", "einsum_part", "operand_at", "kept"]
+
+#: the slot of g in einsum_part
+EINSUM_G = 8
 
 
 def _at(items, position):
@@ -194,3 +199,55 @@ def dict_item_part(h, g, key):
     if key in out:
         out[key] = tree_part(h, g[key])
     return out
+
+
+# ------------------------------------------------------------------ np.einsum
+# Every derivative of np.einsum, at any order, is a partial derivative of one multilinear
+# form, <g, np.einsum(subscripts, op0...op7)>, in one of its nine slots (the operands,
+# then g): einsum_part.  The adjoint of einsum_part in slot i is einsum_part in slot i
+# with the cotangent in the slot it differentiated; operand_at puts it there.
+
+
+@fact(allocates=True)
+def einsum_part(subscripts, target, op0=None, op1=None, op2=None, op3=None, op4=None,
+                op5=None, op6=None, op7=None, g=None, optimize=False):
+    """The derivative of ``<g, np.einsum(subscripts, op0, op1...)>`` in slot ``target``
+    (0 to 7: an operand, whose slot holds its shape; 8: ``g``, whose slot holds its
+    shape): ``einsum_bar`` of ``g``, or the einsum itself.  An operand slot past the
+    ones the subscripts name holds None; anything else there is the tangent of a slot
+    that is not one (a term of a derived rule), whose derivative is zero."""
+    subscripts, count = _einsum_count(subscripts)
+    operands = (op0, op1, op2, op3, op4, op5, op6, op7)
+    if target != EINSUM_G and target >= count:
+        return 0.0
+    if any(o is not None for o in operands[count:]):
+        shape = g if target == EINSUM_G else operands[target]
+        return np.zeros(shape if isinstance(shape, tuple) else np.shape(shape))
+    if target == EINSUM_G:
+        return einsum_of(subscripts, *operands, optimize=optimize)
+    operands = operands[:target] + (_shape_of(operands[target]),) + operands[target + 1:]
+    return einsum_bar(g, subscripts, target, *operands, optimize=optimize)
+
+
+def _einsum_count(subscripts):
+    subscripts = einsum_check(subscripts)
+    return subscripts, subscripts.split("->")[0].count(",") + 1
+
+
+def _shape_of(x):
+    return x if isinstance(x, tuple) else np.shape(x)
+
+
+@fact(linear=("x", "value"))
+def operand_at(x, slot, target, value):
+    """``value`` where ``slot`` is ``target``, else ``x``: the cotangent put into the slot a
+    derivative of ``einsum_part`` was taken in."""
+    return value if slot == target else x
+
+
+@fact(linear=("z",))
+def kept(z, keep, like):
+    """``z`` where ``keep`` holds, else zeros like ``like``: the adjoints of ``operand_at``."""
+    if keep:
+        return z
+    return tree_part(None, like)

@@ -9,6 +9,9 @@ VECTOR, MATRIX = (3,), (2, 3)
 #: the cases: two vectors or two matrices (a, b), with a number s where a function takes one
 V, M = ("vector", Arg(VECTOR), Arg(VECTOR)), ("matrix", Arg(MATRIX), Arg(MATRIX))
 VS, MS = V + (Arg(()),), M + (Arg(()),)
+#: einsum's: three square matrices (g, a, b)
+SQUARE = ("square", Arg((3, 3)), Arg((3, 3)), Arg((3, 3)))
+DISTINCT = ("square", Arg((3, 3)), Arg((3, 3), "distinct"), Arg((3, 3), "distinct"))
 
 ROWS = [
     row("item_bar", F.rt_item_bar, V, M),
@@ -54,4 +57,30 @@ ROWS = [
     row("dict_set_part", F.rt_dict_set_part, V, M),
     row("item_place", F.rt_item_place, V, M),
     row("dict_item_part", F.rt_dict_item_part, V, M),
+    # np.einsum's: einsum_bar, einsum_of (the tangent's), einsum_part and its slots
+    row("einsum_bar", F.rt_einsum_bar, SQUARE),
+    row("einsum_of", F.rt_einsum_of, SQUARE),
+    row("einsum_part", F.rt_einsum_part, SQUARE),
+    row("operand_at", F.rt_operand_at, SQUARE),
+    row("kept", F.rt_kept, SQUARE),
+    # structure (np.diag... np.pad), and the tangent helpers pad_dot and flatten_dot
+    row("diag_bar", F.rt_diag_bar, SQUARE),
+    row("diagonal_bar", F.rt_diagonal_bar, SQUARE),
+    row("tile_bar", F.rt_tile_bar, SQUARE),
+    row("repeat_array_bar", F.rt_repeat_array_bar, SQUARE),
+    row("roll_bar", F.rt_roll_bar, SQUARE),
+    row("rollaxis_bar", F.rt_rollaxis_bar, SQUARE),
+    row("pad_bar", F.rt_pad_bar, SQUARE),
+    row("pad_constant_bar", F.rt_pad_constant_bar, SQUARE),
+    row("pad_dot", F.rt_pad_dot, SQUARE),
+    row("flatten_bar", F.rt_flatten_bar, SQUARE),
+    row("flatten_dot", F.rt_flatten_dot, SQUARE),
+    # np.kron's and np.cross's adjoints
+    row("kron_lhs_bar", F.rt_kron_lhs_bar, SQUARE),
+    row("kron_rhs_bar", F.rt_kron_rhs_bar, SQUARE),
+    row("cross_lhs_bar", F.rt_cross_lhs_bar, SQUARE),
+    row("cross_rhs_bar", F.rt_cross_rhs_bar, SQUARE),
+    # quantiles (a's values distinct: the ranks are constant near them)
+    row("quantile_bar", F.rt_quantile_bar, DISTINCT),
+    row("quantile_dot", F.rt_quantile_dot, DISTINCT),
 ]
