@@ -150,3 +150,47 @@ def poly_derivative_of(p, increasing=False):
     """:func:`.signal.poly_derivative_increasing` of ``p`` when ``increasing``, else
     :func:`.signal.poly_derivative` (the transpose of :func:`poly_derivative_bar`)."""
     return poly_derivative_increasing(p) if increasing else poly_derivative(p)
+
+
+# ------------------------------------------------------------ matrix powers
+# f([[A, V], [0, A]]) = [[f(A), f'(A)[V]], [0, f(A)]] for f(A) = A^n: the derivatives of
+# matrix_power_dot are matrix powers' derivatives of twice larger matrices
+
+
+@fact(allocates=True, linear=("a", "v"))
+def block_pair(a, v):
+    """``[[a, v], [0, a]]`` for the matrices of a batch (``a`` and ``v`` broadcast)."""
+    if np.ndim(a) == 0 and np.ndim(v) == 0:
+        return 0.0   # (two zero tangents)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(v))
+    n = shape[-1]
+    out = np.zeros(shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(a, v, float))
+    out[..., :n, :n] = a
+    out[..., n:, n:] = a
+    out[..., :n, n:] = v
+    return out
+
+
+@fact(allocates=True, linear=("m",))
+def block_corner(m):
+    """The top right quarter of the matrices ``m`` (of even size)."""
+    n = np.shape(m)[-1] // 2
+    return np.array(np.asarray(m)[..., :n, n:])
+
+
+@fact(allocates=True, linear=("m",))
+def block_diagonal_sum(m):
+    """The sum of the top left and bottom right quarters of the matrices ``m``."""
+    m = np.asarray(m)
+    n = m.shape[-1] // 2
+    return m[..., :n, :n] + m[..., n:, n:]
+
+
+@fact(allocates=True, linear=("x",))
+def block_in_corner(x):
+    """``[[0, x], [0, 0]]`` (the transpose of :func:`block_corner`)."""
+    x = np.asarray(x)
+    n = x.shape[-1]
+    out = np.zeros(x.shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(x, float))
+    out[..., :n, n:] = x
+    return out

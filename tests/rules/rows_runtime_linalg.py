@@ -225,3 +225,40 @@ ROWS += [
                                                          Const(1)),
         ("second-increasing", Arg((3,)), Const(4), Const(True), Const(2))),
 ]
+
+
+def _small(rng, shape):
+    """Matrices of norm about 1 (their powers stay moderate)."""
+    return rng.standard_normal(shape) / np.sqrt(shape[-1])
+
+
+# lstsq's result (x, residuals) as residuals_dot reads it: only residuals' shape matters
+LSTSQ_Y = Const((np.zeros(2, dtype=int), np.zeros(2, dtype=int)))
+ROWS += [
+    row("rt.residuals_bar", F.rt_residuals_bar, ("vector", Arg((4,)), Arg((1,))),
+        ("columns", Arg((4, 2)), Arg((2,))), ("none", Arg((4,)), Arg((0,)))),
+    row("rt.residuals_pair", F.rt_residuals_pair, ("vector", Arg((4,)), Arg((4,)), _ints(1)),
+        ("columns", Arg((4, 2)), Arg((4, 2)), _ints(2)), ("none", Arg((4,)), Arg((4,)), _ints(0))),
+    row("rt.residuals_dot", F.rt_residuals_dot, ("columns", LSTSQ_Y, Arg((4, 2)), Arg((4, 2))),
+        ("none", Const((np.zeros(0, dtype=int), np.zeros(0, dtype=int))), Arg((4,)), Arg((4,)))),
+    row("rt.block_pair", F.rt_block_pair, ("matrix", Arg((3, 3)), Arg((3, 3))),
+        ("bcast", Arg((2, 3, 3)), Arg((3, 3)))),
+    row("rt.block_corner", F.rt_block_corner, ("matrix", Arg((4, 4))), ("batch", Arg((2, 6, 6)))),
+    row("rt.block_in_corner", F.rt_block_in_corner, ("matrix", Arg((3, 3))),
+        ("batch", Arg((2, 2, 2)))),
+    row("rt.block_diagonal_sum", F.rt_block_diagonal_sum, ("matrix", Arg((4, 4))),
+        ("batch", Arg((2, 6, 6)))),
+    row("rt.matrix_power_dot", F.rt_matrix_power_dot,
+        ("cube", Arg((3, 3), _small), Const(3), Arg((3, 3))),
+        ("batch-square", Arg((2, 3, 3), _small), Const(2), Arg((3, 3))),
+        ("inverse-square", Arg((3, 3), _shifted), Const(-2), Arg((3, 3))),
+        ("zero", Arg((2, 2)), Const(0), Arg((2, 2)))),
+    row("rt.matrix_power_bar", F.rt_matrix_power_bar,
+        ("cube", Arg((3, 3)), Arg((3, 3), _small), Const(3)),
+        ("batch-square", Arg((3, 3)), Arg((2, 3, 3), _small), Const(2)),
+        ("inverse", Arg((3, 3)), Arg((3, 3), _shifted), Const(-1))),
+    row("rt.matrix_power_bar_dot", F.rt_matrix_power_bar_dot,
+        ("cube", Arg((3, 3)), Arg((3, 3), _small), Const(3), Arg((3, 3)), Arg((3, 3))),
+        ("square", Arg((2, 2)), Arg((2, 2), _small), Const(2), Arg((2, 2)), Arg((2, 2))),
+        ("inverse", Arg((2, 2)), Arg((2, 2), _shifted), Const(-2), Arg((2, 2)), Arg((2, 2)))),
+]
