@@ -15,11 +15,11 @@ import numpy as np
 from ..runtime.linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed,
                               diag_part, eigh_gaps, full_rank, inverse_of, lift,
                               matrix_power_bar, matrix_power_bar_dot, matrix_power_dot,
-                              matvec_like, mT, outer_like, pair_diff, phi, residuals_bar,
-                              residuals_dot, residuals_pair, skew_lower, solve_like, svd_gaps,
-                              svd_inverse, triangle_bar, triangle_sym)
+                              matvec_like, mT, multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff, phi, qr_checked,
+                              residuals_bar, residuals_dot, residuals_pair, skew_lower,
+                              solve_like, svd_gaps, svd_inverse, triangle_bar, triangle_sym)
 from ..runtime.adjoints_linalg import (block_corner, block_diagonal_sum, block_in_corner,
-                                       block_pair, norm_fourth, norm_hvp, norm_reduce,
+                                       block_pair, list_sum, multi_dot_dot2, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
                                        norm_spread, norm_third)
 from ..runtime.norms import norm_bar, norm_bar_dot, norm_dot
 from ..runtime.shapes import unbroadcast
@@ -27,6 +27,7 @@ from ..runtime.structure import diagonal_bar
 from .registry import adjoint, nondifferentiable, tangent
 
 nondifferentiable(norm_fourth)   # (zeros, or a refusal)
+nondifferentiable(multi_dot_third)   # (zeros, or a refusal)
 nondifferentiable(constant_dot)   # (zeros: the tangent of a piecewise constant output)
 
 # ------------------------------------------------ linear maps of matrices
@@ -99,6 +100,12 @@ def pair_diff_adjoint(y, y_bar, w):
 @adjoint(full_rank, nondiff=("a", "op"))
 def full_rank_adjoint(y, y_bar, x, a, op):
     return y_bar
+
+
+# (the factors (Q, R) as they are, once the primal call has refused what has no rule)
+@adjoint(qr_checked, nondiff=("a", "mode"), tuple_output=True)
+def qr_checked_adjoint(out, out_bar, y, a, mode):
+    return out_bar
 
 
 # ------------------------------------------------------ inverse and solve
@@ -320,3 +327,59 @@ def matrix_power_bar_dot_tangent(out, g, a, n, dg, da, g_dot, a_dot, dg_dot, da_
     p = block_pair(block_pair(mT(a), g), block_pair(mT(da), dg))
     p_dot = block_pair(block_pair(mT(a_dot), g_dot), block_pair(mT(da_dot), dg_dot))
     return block_corner(block_corner(matrix_power_dot(p, n, p_dot)))
+
+
+# --------------------------------------------------------------- multi_dot
+# P(arrays) multilinear: multi_dot_bar(g, arrays) = the gradient of <g, P>, multi_dot_dot
+# its first derivative, multi_dot_dot2 its second; the third is refused (multi_dot_third)
+
+
+@adjoint(multi_dot_bar)
+def multi_dot_bar_adjoint(y, y_bar, g, arrays):
+    return (multi_dot_dot(arrays, y_bar),
+            multi_dot_bar_dot(g, arrays, np.zeros_like(g), y_bar))
+
+
+@adjoint(multi_dot_dot)
+def multi_dot_dot_adjoint(y, y_bar, arrays, vs):
+    return (multi_dot_bar_dot(y_bar, arrays, np.zeros_like(y_bar), vs),
+            multi_dot_bar(y_bar, arrays))
+
+
+@tangent(multi_dot_dot)
+def multi_dot_dot_tangent(out, arrays, vs, arrays_dot, vs_dot):
+    return multi_dot_dot(arrays, vs_dot) + multi_dot_dot2(arrays, vs, arrays_dot)
+
+
+@adjoint(multi_dot_dot2)
+def multi_dot_dot2_adjoint(y, y_bar, arrays, vs, ws):
+    return (multi_dot_third(y_bar, arrays),
+            multi_dot_bar_dot(y_bar, arrays, np.zeros_like(y_bar), ws),
+            multi_dot_bar_dot(y_bar, arrays, np.zeros_like(y_bar), vs))
+
+
+@tangent(multi_dot_dot2)
+def multi_dot_dot2_tangent(out, arrays, vs, ws, arrays_dot, vs_dot, ws_dot):
+    return (multi_dot_dot2(arrays, vs_dot, ws) + multi_dot_dot2(arrays, vs, ws_dot)
+            + multi_dot_third(arrays_dot, out))
+
+
+# multi_dot_bar_dot(g, arrays, dg, dvs) = multi_dot_bar(dg, arrays) + H_g(arrays)[dvs]
+@adjoint(multi_dot_bar_dot)
+def multi_dot_bar_dot_adjoint(y, y_bar, g, arrays, dg, dvs):
+    return (multi_dot_dot2(arrays, y_bar, dvs), multi_dot_third(y_bar, arrays),
+            multi_dot_dot(arrays, y_bar),
+            multi_dot_bar_dot(g, arrays, np.zeros_like(g), y_bar))
+
+
+@tangent(multi_dot_bar_dot)
+def multi_dot_bar_dot_tangent(out, g, arrays, dg, dvs, g_dot, arrays_dot, dg_dot, dvs_dot):
+    return list_sum(list_sum(multi_dot_bar_dot(g_dot, arrays, np.zeros_like(dg), dvs),
+                             multi_dot_bar_dot(g, arrays, dg_dot, dvs_dot)),
+                    multi_dot_third(arrays_dot, arrays))
+
+
+# (a zero number for a list: see list_sum)
+@adjoint(list_sum)
+def list_sum_adjoint(y, y_bar, a, b):
+    return y_bar, y_bar

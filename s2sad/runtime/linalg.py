@@ -544,9 +544,9 @@ def multi_dot_bar(g, arrays):
 
 
 @fact(allocates=True)
-def multi_dot_bar_dot(g, arrays, g_dot, arrays_dot):
-    """Tangent of :func:`multi_dot_bar`."""
-    return _chain_bar(g, arrays, arrays_dot, g_dot)
+def multi_dot_bar_dot(g, arrays, dg, dvs):
+    """Tangent of :func:`multi_dot_bar` along ``(dg, dvs)``."""
+    return _chain_bar(g, arrays, dvs, dg)
 
 
 @tangent_beside(multi_dot_bar)
@@ -555,14 +555,14 @@ def multi_dot_bar_tangent(out, g, arrays, g_dot, arrays_dot):
 
 
 @fact(allocates=True)
-def multi_dot_dot(arrays, arrays_dot):
-    """Tangent of ``np.linalg.multi_dot(arrays)``: the sum over ``i`` of the product
-    with matrix ``i`` replaced by its tangent."""
+def multi_dot_dot(arrays, vs):
+    """Tangent of ``np.linalg.multi_dot(arrays)`` along ``vs``: the sum over ``i`` of the
+    product with matrix ``i`` replaced by ``vs[i]``."""
     total = 0.0
     for i in range(len(arrays)):
-        if arrays_dot[i] is None:
+        if vs[i] is None:
             continue
         parts = list(arrays)
-        parts[i] = np.broadcast_to(arrays_dot[i], np.shape(arrays[i]))
+        parts[i] = np.broadcast_to(vs[i], np.shape(arrays[i]))
         total = total + np.linalg.multi_dot(parts)
     return total

@@ -305,3 +305,14 @@ ROWS += [
         ("matrix", Arg((3, 3), _small), Arg((3, 3)), Arg((3, 3))),
         ("2x2", Arg((2, 2), _small), Arg((2, 2)), Arg((2, 2)))),
 ]
+ROWS += [
+    row("rt.qr_checked", F.rt_qr_checked, ("tall", Arg((4, 3), _tall)), ("square", Arg((3, 3), _shifted))),
+]
+ROWS += [
+    # (their functions hold the chain: with it differentiated, second order would need
+    # multi_dot's third derivative, refused; test_runtime_linalg_refusals checks that)
+    row("rt.multi_dot_bar", F.rt_multi_dot_bar, ("square", Arg((2, 2)))),
+    row("rt.multi_dot_dot", F.rt_multi_dot_dot, ("square", *[Arg((2, 2))] * 3)),
+    row("rt.multi_dot_dot2", F.rt_multi_dot_dot2, ("square", Arg((2, 2)), Arg((2, 2)))),
+    row("rt.multi_dot_bar_dot", F.rt_multi_dot_bar_dot, ("square", *[Arg((2, 2))] * 5)),
+]
