@@ -12,18 +12,23 @@ Hessian of ``<g, f(a)>`` being symmetric, ``h``'s own tangent along ``a_dot = y_
 
 import numpy as np
 
-from ..runtime.linalg import (as_col, as_row, cholesky_lower, diag_embed, diag_part,
-                              eigh_gaps, full_rank, inverse_of, lift, matvec_like, mT,
-                              outer_like, pair_diff, phi, skew_lower, solve_like,
-                              svd_gaps, svd_inverse, triangle_bar, triangle_sym)
-from ..runtime.adjoints_linalg import (norm_fourth, norm_hvp, norm_reduce, norm_spread,
-                                       norm_third)
+from ..runtime.linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed,
+                              diag_part, eigh_gaps, full_rank, inverse_of, lift,
+                              matrix_power_bar, matrix_power_bar_dot, matrix_power_dot,
+                              matvec_like, mT, multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff, phi, qr_checked,
+                              residuals_bar, residuals_dot, residuals_pair, skew_lower,
+                              solve_like, svd_gaps, svd_inverse, triangle_bar, triangle_sym)
+from ..runtime.adjoints_linalg import (block_corner, block_diagonal_sum, block_in_corner,
+                                       block_pair, list_sum, multi_dot_dot2, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
+                                       norm_spread, norm_third)
 from ..runtime.norms import norm_bar, norm_bar_dot, norm_dot
 from ..runtime.shapes import unbroadcast
 from ..runtime.structure import diagonal_bar
 from .registry import adjoint, nondifferentiable, tangent
 
 nondifferentiable(norm_fourth)   # (zeros, or a refusal)
+nondifferentiable(multi_dot_third)   # (zeros, or a refusal)
+nondifferentiable(constant_dot)   # (zeros: the tangent of a piecewise constant output)
 
 # ------------------------------------------------ linear maps of matrices
 
@@ -95,6 +100,12 @@ def pair_diff_adjoint(y, y_bar, w):
 @adjoint(full_rank, nondiff=("a", "op"))
 def full_rank_adjoint(y, y_bar, x, a, op):
     return y_bar
+
+
+# (the factors (Q, R) as they are, once the primal call has refused what has no rule)
+@adjoint(qr_checked, nondiff=("a", "mode"), tuple_output=True)
+def qr_checked_adjoint(out, out_bar, y, a, mode):
+    return out_bar
 
 
 # ------------------------------------------------------ inverse and solve
@@ -223,3 +234,152 @@ def norm_third_tangent(out, x, v, u, ord, axis, keepdims, how, x_dot, v_dot, u_d
     return (norm_fourth(x_dot, x, ord, axis, keepdims, how)
             + norm_third(x, v_dot, u, ord, axis, keepdims, how)
             + norm_third(x, v, u_dot, ord, axis, keepdims, how))
+
+
+# ---------------------------------------------------------- lstsq residuals
+# residuals_pair(r, s) = 2 sum(r * s, axis=0): bilinear, residuals_bar its transpose in r
+
+
+@adjoint(residuals_bar)
+def residuals_bar_adjoint(y, y_bar, r, res_bar):
+    return residuals_bar(y_bar, res_bar), residuals_pair(r, y_bar, res_bar)
+
+
+@adjoint(residuals_pair, nondiff=("res",))
+def residuals_pair_adjoint(y, y_bar, r, s, res):
+    return residuals_bar(s, y_bar), residuals_bar(r, y_bar)
+
+
+@tangent(residuals_pair)
+def residuals_pair_tangent(out, r, s, res, r_dot, s_dot):
+    return residuals_pair(r_dot, s, res) + residuals_pair(r, s_dot, res)
+
+
+# (the output is named out: residuals_dot's first parameter is lstsq's result y)
+@adjoint(residuals_dot, nondiff=("y",))
+def residuals_dot_adjoint(out, out_bar, y, r, v):
+    return residuals_bar(v, out_bar), residuals_bar(r, out_bar)
+
+
+@tangent(residuals_dot)
+def residuals_dot_tangent(out, y, r, v, r_dot, v_dot):
+    return residuals_dot(y, r_dot, v) + residuals_dot(y, r, v_dot)
+
+
+# ----------------------------------------------------------- matrix powers
+# f(M) = M^n: f([[A, V], [0, A]]) = [[f(A), f'(A)[V]], [0, f(A)]] (matrix_power_dot(a, n, v)
+# is the corner of a power of block_pair(a, v)), and <G, f'(A)[V]> = <f'(A^T)[G], V>
+# (matrix_power_bar(g, a, n) is matrix_power_dot(mT(a), n, g))
+
+
+@adjoint(block_pair)
+def block_pair_adjoint(y, y_bar, a, v):
+    return unbroadcast(block_diagonal_sum(y_bar), a), unbroadcast(block_corner(y_bar), v)
+
+
+@adjoint(block_corner)
+def block_corner_adjoint(y, y_bar, m):
+    return block_in_corner(y_bar)
+
+
+@adjoint(block_in_corner)
+def block_in_corner_adjoint(y, y_bar, x):
+    return block_corner(y_bar)
+
+
+@adjoint(block_diagonal_sum)
+def block_diagonal_sum_adjoint(y, y_bar, m):
+    return block_pair(y_bar, np.zeros_like(y_bar))
+
+
+@adjoint(matrix_power_dot, nondiff=("n",))
+def matrix_power_dot_adjoint(y, y_bar, a, n, v):
+    z = matrix_power_dot(mT(block_pair(a, v)), n, block_in_corner(y_bar))
+    return unbroadcast(block_diagonal_sum(z), a), unbroadcast(block_corner(z), v)
+
+
+@tangent(matrix_power_dot)
+def matrix_power_dot_tangent(out, a, n, v, a_dot, v_dot):
+    return block_corner(matrix_power_dot(block_pair(a, v), n, block_pair(a_dot, v_dot)))
+
+
+@adjoint(matrix_power_bar, nondiff=("n",))
+def matrix_power_bar_adjoint(y, y_bar, g, a, n):
+    z = matrix_power_dot(mT(block_pair(mT(a), g)), n, block_in_corner(y_bar))
+    return unbroadcast(block_corner(z), g), unbroadcast(mT(block_diagonal_sum(z)), a)
+
+
+# matrix_power_bar_dot(g, a, n, dg, da) = corner(matrix_power_dot(p, n, q)) with
+# p = block_pair(mT(a), g), q = block_pair(mT(da), dg)
+@adjoint(matrix_power_bar_dot, nondiff=("n",))
+def matrix_power_bar_dot_adjoint(y, y_bar, g, a, n, dg, da):
+    p = block_pair(mT(a), g)
+    q = block_pair(mT(da), dg)
+    z = matrix_power_dot(mT(block_pair(p, q)), n, block_in_corner(block_in_corner(y_bar)))
+    p_bar = block_diagonal_sum(z)
+    q_bar = block_corner(z)
+    return (unbroadcast(block_corner(p_bar), g), unbroadcast(mT(block_diagonal_sum(p_bar)), a),
+            unbroadcast(block_corner(q_bar), dg), unbroadcast(mT(block_diagonal_sum(q_bar)), da))
+
+
+@tangent(matrix_power_bar_dot)
+def matrix_power_bar_dot_tangent(out, g, a, n, dg, da, g_dot, a_dot, dg_dot, da_dot):
+    p = block_pair(block_pair(mT(a), g), block_pair(mT(da), dg))
+    p_dot = block_pair(block_pair(mT(a_dot), g_dot), block_pair(mT(da_dot), dg_dot))
+    return block_corner(block_corner(matrix_power_dot(p, n, p_dot)))
+
+
+# --------------------------------------------------------------- multi_dot
+# P(arrays) multilinear: multi_dot_bar(g, arrays) = the gradient of <g, P>, multi_dot_dot
+# its first derivative, multi_dot_dot2 its second; the third is refused (multi_dot_third)
+
+
+@adjoint(multi_dot_bar)
+def multi_dot_bar_adjoint(y, y_bar, g, arrays):
+    return (multi_dot_dot(arrays, y_bar),
+            multi_dot_bar_dot(g, arrays, np.zeros_like(g), y_bar))
+
+
+@adjoint(multi_dot_dot)
+def multi_dot_dot_adjoint(y, y_bar, arrays, vs):
+    return (multi_dot_bar_dot(y_bar, arrays, np.zeros_like(y_bar), vs),
+            multi_dot_bar(y_bar, arrays))
+
+
+@tangent(multi_dot_dot)
+def multi_dot_dot_tangent(out, arrays, vs, arrays_dot, vs_dot):
+    return multi_dot_dot(arrays, vs_dot) + multi_dot_dot2(arrays, vs, arrays_dot)
+
+
+@adjoint(multi_dot_dot2)
+def multi_dot_dot2_adjoint(y, y_bar, arrays, vs, ws):
+    return (multi_dot_third(y_bar, arrays),
+            multi_dot_bar_dot(y_bar, arrays, np.zeros_like(y_bar), ws),
+            multi_dot_bar_dot(y_bar, arrays, np.zeros_like(y_bar), vs))
+
+
+@tangent(multi_dot_dot2)
+def multi_dot_dot2_tangent(out, arrays, vs, ws, arrays_dot, vs_dot, ws_dot):
+    return (multi_dot_dot2(arrays, vs_dot, ws) + multi_dot_dot2(arrays, vs, ws_dot)
+            + multi_dot_third(arrays_dot, out))
+
+
+# multi_dot_bar_dot(g, arrays, dg, dvs) = multi_dot_bar(dg, arrays) + H_g(arrays)[dvs]
+@adjoint(multi_dot_bar_dot)
+def multi_dot_bar_dot_adjoint(y, y_bar, g, arrays, dg, dvs):
+    return (multi_dot_dot2(arrays, y_bar, dvs), multi_dot_third(y_bar, arrays),
+            multi_dot_dot(arrays, y_bar),
+            multi_dot_bar_dot(g, arrays, np.zeros_like(g), y_bar))
+
+
+@tangent(multi_dot_bar_dot)
+def multi_dot_bar_dot_tangent(out, g, arrays, dg, dvs, g_dot, arrays_dot, dg_dot, dvs_dot):
+    return list_sum(list_sum(multi_dot_bar_dot(g_dot, arrays, np.zeros_like(dg), dvs),
+                             multi_dot_bar_dot(g, arrays, dg_dot, dvs_dot)),
+                    multi_dot_third(arrays_dot, arrays))
+
+
+# (a zero number for a list: see list_sum)
+@adjoint(list_sum)
+def list_sum_adjoint(y, y_bar, a, b):
+    return y_bar, y_bar

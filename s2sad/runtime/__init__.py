@@ -17,7 +17,9 @@ import numpy as np  # noqa: F401  (s2sad.runtime.np, as before the split)
 from .adjoints_structure import *  # noqa: F401,F403
 from .adjoints_linalg import (full_length_part, norm_fourth, norm_hvp,  # noqa: F401
                               norm_reduce, norm_spread, norm_third, poly_derivative_bar,
-                              poly_derivative_of, reshape_back, signal_full_part)
+                              poly_derivative_of, reshape_back, signal_full_part,
+                              block_corner, block_diagonal_sum, block_in_corner, block_pair,
+                              list_sum, multi_dot_dot2, multi_dot_third)
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_not_inplace, check_not_shared, check_unpacked, source_location)
 from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  # noqa: F401
@@ -42,7 +44,8 @@ from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, d
                      eigh_gaps, full_rank, inverse_of, lift, LinalgDerivativeError,
                      matrix_power_bar, matrix_power_bar_dot, matrix_power_dot, matvec_like, mT,
                      multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff,
-                     phi, qr_checked, residuals_bar, residuals_dot, skew_lower, solve_like,
+                     phi, qr_checked, residuals_bar, residuals_dot, residuals_pair, skew_lower,
+                     solve_like,
                      solve_vector, svd_cotangents, svd_factors, svd_factors_dot, svd_gaps,
                      svd_inverse, svd_tangent, triangle_bar, triangle_sym)  # noqa: F401
 from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_append,

@@ -150,3 +150,104 @@ def poly_derivative_of(p, increasing=False):
     """:func:`.signal.poly_derivative_increasing` of ``p`` when ``increasing``, else
     :func:`.signal.poly_derivative` (the transpose of :func:`poly_derivative_bar`)."""
     return poly_derivative_increasing(p) if increasing else poly_derivative(p)
+
+
+# ------------------------------------------------------------ matrix powers
+# f([[A, V], [0, A]]) = [[f(A), f'(A)[V]], [0, f(A)]] for f(A) = A^n: the derivatives of
+# matrix_power_dot are matrix powers' derivatives of twice larger matrices
+
+
+@fact(allocates=True, linear=("a", "v"))
+def block_pair(a, v):
+    """``[[a, v], [0, a]]`` for the matrices of a batch (``a`` and ``v`` broadcast)."""
+    if np.ndim(a) == 0 and np.ndim(v) == 0:
+        return 0.0   # (two zero tangents)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(v))
+    n = shape[-1]
+    out = np.zeros(shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(a, v, float))
+    out[..., :n, :n] = a
+    out[..., n:, n:] = a
+    out[..., :n, n:] = v
+    return out
+
+
+@fact(allocates=True, linear=("m",))
+def block_corner(m):
+    """The top right quarter of the matrices ``m`` (of even size)."""
+    n = np.shape(m)[-1] // 2
+    return np.array(np.asarray(m)[..., :n, n:])
+
+
+@fact(allocates=True, linear=("m",))
+def block_diagonal_sum(m):
+    """The sum of the top left and bottom right quarters of the matrices ``m``."""
+    m = np.asarray(m)
+    n = m.shape[-1] // 2
+    return m[..., :n, :n] + m[..., n:, n:]
+
+
+@fact(allocates=True, linear=("x",))
+def block_in_corner(x):
+    """``[[0, x], [0, 0]]`` (the transpose of :func:`block_corner`)."""
+    x = np.asarray(x)
+    n = x.shape[-1]
+    out = np.zeros(x.shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(x, float))
+    out[..., :n, n:] = x
+    return out
+
+
+# --------------------------------------------------------------- multi_dot
+
+
+def _filled(ds, arrays):
+    return [None if d is None else np.broadcast_to(d, np.shape(x)) for d, x in zip(ds, arrays)]
+
+
+@fact(allocates=True)
+def multi_dot_dot2(arrays, vs, ws):
+    """The second derivative of ``np.linalg.multi_dot(arrays)`` along ``vs`` and ``ws``:
+    the sum over ``i != j`` of the product with ``arrays[i]`` replaced by ``vs[i]`` and
+    ``arrays[j]`` by ``ws[j]`` (``None``: a zero direction)."""
+    vs, ws = _filled(vs, arrays), _filled(ws, arrays)
+    total = 0.0
+    for i in range(len(arrays)):
+        for j in range(len(arrays)):
+            if i == j or vs[i] is None or ws[j] is None:
+                continue
+            parts = list(arrays)
+            parts[i], parts[j] = vs[i], ws[j]
+            total = total + np.linalg.multi_dot(parts)
+    return total
+
+
+def _nonzero(t):
+    if t is None:
+        return False
+    if isinstance(t, (list, tuple)):
+        return any(_nonzero(e) for e in t)
+    return bool(np.any(t))
+
+
+@fact(allocates=True)
+def multi_dot_third(t, like):
+    """The third derivative of ``np.linalg.multi_dot``, not computed: zeros (a list like
+    the list ``like``, or 0.0 when ``like`` is not a list) when the direction or adjoint
+    ``t`` is zero, refused otherwise."""
+    if _nonzero(t):
+        raise NotDifferentiableError(
+            "np.linalg.multi_dot: derivatives beyond the second are not computed",
+            hint="write the product with @ (a @ b @ c), whose derivatives have every order")
+    if isinstance(like, (list, tuple)):
+        return [np.zeros(np.shape(x)) for x in like]
+    return 0.0
+
+
+@fact(allocates=True, linear=("a", "b"))
+def list_sum(a, b):
+    """The sum of two lists of arrays item by item (a tangent or adjoint of a list-valued
+    helper), either of which may be the number 0 (a zero tangent)."""
+    if not isinstance(a, (list, tuple)):
+        return list(b) if isinstance(b, (list, tuple)) else a + b
+    if not isinstance(b, (list, tuple)):
+        return list(a)
+    return [x + y for x, y in zip(a, b)]

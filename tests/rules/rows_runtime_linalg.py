@@ -225,3 +225,94 @@ ROWS += [
                                                          Const(1)),
         ("second-increasing", Arg((3,)), Const(4), Const(True), Const(2))),
 ]
+
+
+def _small(rng, shape):
+    """Matrices of norm about 1 (their powers stay moderate)."""
+    return rng.standard_normal(shape) / np.sqrt(shape[-1])
+
+
+# lstsq's result (x, residuals) as residuals_dot reads it: only residuals' shape matters
+LSTSQ_Y = Const((np.zeros(2, dtype=int), np.zeros(2, dtype=int)))
+ROWS += [
+    row("rt.residuals_bar", F.rt_residuals_bar, ("vector", Arg((4,)), Arg((1,))),
+        ("columns", Arg((4, 2)), Arg((2,))), ("none", Arg((4,)), Arg((0,)))),
+    row("rt.residuals_pair", F.rt_residuals_pair, ("vector", Arg((4,)), Arg((4,)), _ints(1)),
+        ("columns", Arg((4, 2)), Arg((4, 2)), _ints(2)), ("none", Arg((4,)), Arg((4,)), _ints(0))),
+    row("rt.residuals_dot", F.rt_residuals_dot, ("columns", LSTSQ_Y, Arg((4, 2)), Arg((4, 2))),
+        ("none", Const((np.zeros(0, dtype=int), np.zeros(0, dtype=int))), Arg((4,)), Arg((4,)))),
+    row("rt.block_pair", F.rt_block_pair, ("matrix", Arg((3, 3)), Arg((3, 3))),
+        ("bcast", Arg((2, 3, 3)), Arg((3, 3)))),
+    row("rt.block_corner", F.rt_block_corner, ("matrix", Arg((4, 4))), ("batch", Arg((2, 6, 6)))),
+    row("rt.block_in_corner", F.rt_block_in_corner, ("matrix", Arg((3, 3))),
+        ("batch", Arg((2, 2, 2)))),
+    row("rt.block_diagonal_sum", F.rt_block_diagonal_sum, ("matrix", Arg((4, 4))),
+        ("batch", Arg((2, 6, 6)))),
+    row("rt.matrix_power_dot", F.rt_matrix_power_dot,
+        ("cube", Arg((3, 3), _small), Const(3), Arg((3, 3))),
+        ("batch-square", Arg((2, 3, 3), _small), Const(2), Arg((3, 3))),
+        ("inverse-square", Arg((3, 3), _shifted), Const(-2), Arg((3, 3))),
+        ("zero", Arg((2, 2)), Const(0), Arg((2, 2)))),
+    row("rt.matrix_power_bar", F.rt_matrix_power_bar,
+        ("cube", Arg((3, 3)), Arg((3, 3), _small), Const(3)),
+        ("batch-square", Arg((3, 3)), Arg((2, 3, 3), _small), Const(2)),
+        ("inverse", Arg((3, 3)), Arg((3, 3), _shifted), Const(-1))),
+    row("rt.matrix_power_bar_dot", F.rt_matrix_power_bar_dot,
+        ("cube", Arg((3, 3)), Arg((3, 3), _small), Const(3), Arg((3, 3)), Arg((3, 3))),
+        ("square", Arg((2, 2)), Arg((2, 2), _small), Const(2), Arg((2, 2)), Arg((2, 2))),
+        ("inverse", Arg((2, 2)), Arg((2, 2), _shifted), Const(-2), Arg((2, 2)), Arg((2, 2)))),
+]
+
+
+def _spd(rng, shape):
+    """Symmetric positive definite (a Sylvester equation p z + z p = g with one solution)."""
+    b = rng.standard_normal(shape)
+    return b @ np.swapaxes(b, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+T, FALSE = Const(True), Const(False)
+ROWS += [
+    row("rt.triangle_part", F.rt_triangle_part, ("lower", Arg((3, 3)), T, FALSE),
+        ("upper-unit", Arg((2, 3, 3)), FALSE, T)),
+    row("rt.transposed_if", F.rt_transposed_if, ("T", Arg((3, 2)), Const("T")),
+        ("batch-1", Arg((2, 3, 2)), Const(1)), ("N", Arg((3, 2)), Const(0))),
+    row("rt.kept", F.rt_kept, ("matrix", Arg((3, 3))), ("vector", Arg((3,)))),
+    row("rt.check_real_sqrtm", F.rt_check_real_sqrtm, ("matrix", Arg((3, 3))),
+        ("batch", Arg((2, 2, 2)))),
+    row("rt.solve_matrix", F.rt_solve_matrix, ("general", Arg((3, 3)), N, FALSE),
+        ("pos-lower", Arg((3, 3)), Const("pos"), T), ("sym-upper", Arg((3, 3)), Const("sym"),
+                                                      FALSE)),
+    row("rt.solve_matrix_bar", F.rt_solve_matrix_bar, ("general", Arg((3, 3)), N, FALSE),
+        ("pos-lower", Arg((3, 3)), Const("pos"), T), ("sym-upper", Arg((3, 3)), Const("sym"),
+                                                      FALSE)),
+    row("rt.cho_embed", F.rt_cho_embed, ("lower", Arg((3, 3)), T), ("upper", Arg((3, 3)), FALSE)),
+    row("rt.cho_lower_of", F.rt_cho_lower_of, ("lower", Arg((3, 3)), T),
+        ("upper", Arg((3, 3)), FALSE)),
+    row("rt.cho_factor_cotangent", F.rt_cho_factor_cotangent, ("lower", Arg((3, 3)), T),
+        ("upper", Arg((3, 3)), FALSE)),
+    row("rt.cho_other", F.rt_cho_other, ("lower", Arg((3, 3)), T), ("upper", Arg((3, 3)), FALSE)),
+    row("rt.cho_tangent_embed", F.rt_cho_tangent_embed, ("lower", Arg((3, 3)), T, Arg((3, 3))),
+        ("upper", Arg((3, 3)), FALSE, Arg((3, 3)))),
+    row("rt.cho_pair", F.rt_cho_pair, ("matrix", Arg((3, 3)), Arg((3, 3)))),
+    row("rt.pair_first", F.rt_pair_first, ("lower", Arg((3, 3)), T), ("upper", Arg((2, 2)), FALSE)),
+    row("rt.lu_strict", F.rt_lu_strict, ("matrix", Arg((3, 3))), ("batch", Arg((2, 3, 3)))),
+    row("rt.lu_upper", F.rt_lu_upper, ("matrix", Arg((3, 3))), ("batch", Arg((2, 3, 3)))),
+    row("rt.sylvester_sym", F.rt_sylvester_sym, ("spd", Arg((3, 3), _spd), Arg((3, 3))),
+        ("2x2", Arg((2, 2), _spd), Arg((2, 2)))),
+    row("rt.expm_frechet_of", F.rt_expm_frechet_of, ("matrix", Arg((3, 3), _small), Arg((3, 3))),
+        ("2x2", Arg((2, 2), _small), Arg((2, 2)))),
+    row("rt.expm_frechet_second", F.rt_expm_frechet_second,
+        ("matrix", Arg((3, 3), _small), Arg((3, 3)), Arg((3, 3))),
+        ("2x2", Arg((2, 2), _small), Arg((2, 2)), Arg((2, 2)))),
+]
+ROWS += [
+    row("rt.qr_checked", F.rt_qr_checked, ("tall", Arg((4, 3), _tall)), ("square", Arg((3, 3), _shifted))),
+]
+ROWS += [
+    # (their functions hold the chain: with it differentiated, second order would need
+    # multi_dot's third derivative, refused; test_runtime_linalg_refusals checks that)
+    row("rt.multi_dot_bar", F.rt_multi_dot_bar, ("square", Arg((2, 2)))),
+    row("rt.multi_dot_dot", F.rt_multi_dot_dot, ("square", *[Arg((2, 2))] * 3)),
+    row("rt.multi_dot_dot2", F.rt_multi_dot_dot2, ("square", Arg((2, 2)), Arg((2, 2)))),
+    row("rt.multi_dot_bar_dot", F.rt_multi_dot_bar_dot, ("square", *[Arg((2, 2))] * 5)),
+]

@@ -74,3 +74,38 @@ def test_the_scipy_special_helpers_import_after_the_rules_are_loaded():
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
                           text=True, env=dict(os.environ, PYTHONPATH=root))
     assert done.returncode == 0, done.stderr
+
+
+MULTI_DOT = """
+    import numpy as np
+    from s2sad.runtime import multi_dot_bar, multi_dot_dot
+
+    def bar(g, a, b, c):
+        return multi_dot_bar(g, [a, b, c])
+
+    def dot(a, b, c, u, v, w):
+        return multi_dot_dot([a, b, c], [u, v, w])
+
+    def bar_total(g, a, b, c):
+        return np.sum(multi_dot_bar(g, [a, b, c])[1])
+    """
+
+
+def test_the_multi_dot_helpers_in_the_chain_match_finite_differences(load):
+    """Their derivatives in the matrices of the chain (multi_dot's second derivative);
+    the op table's rows hold the chain (second order there would be the third)."""
+    from s2sad.testing import check_grads
+    module = load("multi_dot_chain", MULTI_DOT)
+    rng = np.random.default_rng(3)
+    mats = [rng.standard_normal(s) for s in ((3, 4), (4, 4), (4, 2))]
+    check_grads(module.bar, (rng.standard_normal((3, 2)), *mats), modes=("reverse", "forward"))
+    check_grads(module.dot, (*mats, *[rng.standard_normal(m.shape) for m in mats]),
+                modes=("reverse", "forward"))
+
+
+def test_the_third_derivative_of_multi_dot_is_refused(load):
+    module = load("multi_dot_third", MULTI_DOT)
+    rng = np.random.default_rng(4)
+    args = [rng.standard_normal((2, 2)) for _ in range(4)]
+    with pytest.raises(NotDifferentiableError, match="beyond the second"):
+        s2sad.hvp(module.bar_total, wrt=1)(*args, np.ones((2, 2)))
