@@ -83,3 +83,9 @@ def test_the_inner_function_read_as_it_is_now(monkeypatch):
     assert not np.allclose(before, after)
     np.testing.assert_allclose(after, finite_difference_gradient(fx.through_grad, (X, W), 0),
                                rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("func", [fx.through_grad_of_grad, fx.through_value_and_grad_of_grad],
+                         ids=lambda f: f.__name__)
+def test_grad_of_grad_objects_called_inside(func):
+    check_grads(func, (0.7, 1.3), modes=("reverse", "forward"))
