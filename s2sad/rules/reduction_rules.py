@@ -51,7 +51,7 @@ def var_tangent(y, a, axis, ddof, keepdims, a_dot):
 @adjoint(np.std, nondiff=("axis", "ddof", "keepdims"), allocates=True,
          spellings=CORRECTION, methods=("std",))
 def std_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
-    return (sum_bar(y_bar / nonzero_checked(y, "np.std"), a, axis, keepdims)
+    return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar), a, axis, keepdims)
             * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
 
 
@@ -238,8 +238,8 @@ def nanvar_tangent(y, a, axis, ddof, keepdims, a_dot):
 @adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True,
          spellings=CORRECTION)
 def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
-    return (np.where(np.isnan(a), 0.0, sum_bar(y_bar / nonzero_checked(y, "np.nanstd"), a, axis,
-                                               keepdims)
+    return (np.where(np.isnan(a), 0.0, sum_bar(y_bar / nonzero_checked(y, "np.nanstd", y_bar),
+                                               a, axis, keepdims)
                      * (a - np.nanmean(a, axis=axis, keepdims=True)))
             / notnan_count(a, axis, ddof, True))
 

@@ -49,8 +49,8 @@ def average_weights_bar_adjoint(y, y_bar, g, weights, axis=None):
     return broadcast_like(average_weights(g, y_bar, axis), g)
 
 
-@adjoint(nonzero_checked, nondiff=("what",))
-def nonzero_checked_adjoint(out, out_bar, y, what):
+@adjoint(nonzero_checked, nondiff=("what", "needed"))
+def nonzero_checked_adjoint(out, out_bar, y, what, needed=None):
     return out_bar
 
 

@@ -43,16 +43,21 @@ def notnan_count(a, axis=None, ddof=0, keepdims=False):
     return np.where(count == 0, 1, count - ddof)
 
 
-def nonzero_checked(y, what):
+def nonzero_checked(y, what, needed=None):
     """``y``, after checking none of its values is 0 (where ``what``'s derivative, which
-    divides by ``y``, does not exist)."""
-    if np.any(np.asarray(y) == 0):
-        raise NotDifferentiableError(
-            f"{what} has no derivative here: the derivative divides by a value that is 0 "
-            f"({_why(what)})",
-            hint=f"keep the argument of {what} away from that point (add a small constant, "
-                 f"or leave the argument out of wrt)")
-    return y
+    divides by ``y``, does not exist).  ``needed``: the cotangent an adjoint divides by
+    ``y``; where it is 0 nothing flows, so a 0 of ``y`` there is given as 1, not refused
+    (the standard deviation of values that are equal but whose result is not used)."""
+    zero = np.asarray(y) == 0
+    if not np.any(zero):
+        return y
+    if needed is not None and not np.any(zero & (np.asarray(needed) != 0)):
+        return np.where(zero, 1.0, y)
+    raise NotDifferentiableError(
+        f"{what} has no derivative here: the derivative divides by a value that is 0 "
+        f"({_why(what)})",
+        hint=f"keep the argument of {what} away from that point (add a small constant, "
+             f"or leave the argument out of wrt)")
 
 
 def _why(what):
@@ -62,7 +67,7 @@ def _why(what):
 
 
 @tangent_beside(nonzero_checked)
-def nonzero_checked_tangent(out, y, what, y_dot):
+def nonzero_checked_tangent(out, y, what, needed, y_dot):
     return y_dot
 
 
