@@ -388,7 +388,10 @@ def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=Non
 
 
 def _call_graph(free, func, helpers=()):
-    calls = CallGraph(reserved=set(free) | set(helpers))
+    # (the names the differentiated function's own derivative may take: a callee of the
+    # same name, such as a derivative called inside it, gets another)
+    own = {f"{func.__name__}_{kind}" for kind in ("value_and_grad", "vjp", "jvp", "hvp")}
+    calls = CallGraph(reserved=set(free) | set(helpers) | own)
     for name, obj in free.items():
         calls.free[name] = obj   # read from the differentiated function itself
     calls.helpers.update(helpers)

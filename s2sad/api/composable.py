@@ -40,7 +40,7 @@ class Composable:
     """The composable form of one derivative, made again when its code is (the
     function a derivative's ``anno.COMPOSE`` attribute holds)."""
 
-    __slots__ = ("func", "entry_of", "output", "what", "made")
+    __slots__ = ("func", "entry_of", "output", "what", "made")   # made: (entry, form, defaults)
 
     def __init__(self, func, entry_of, output, what):
         self.func = func            # the user's function
@@ -51,9 +51,30 @@ class Composable:
 
     def __call__(self):
         entry = self.entry_of()
-        if self.made is None or self.made[0] is not entry:
-            self.made = (entry, _form(self.func, entry, self.output, self.what))
+        defaults = _defaults(self.func)
+        if self.made is None or self.made[0] is not entry \
+                or not _same_defaults(self.made[2], defaults):
+            form = _form(self.func, entry, self.output, self.what)
+            self.made = (entry, form, defaults)
+            form.__dict__[anno.COMPOSED_CURRENT] = functools.partial(self.fits, form)
         return self.made[1]
+
+    def fits(self, form):
+        """Whether ``form`` is the form of the derivative as it is now: its code still
+        fits the user's function (helpers, globals, rules) and the defaults are the same."""
+        made = self.made
+        return made is not None and made[1] is form and self.entry_of() is made[0] \
+            and _same_defaults(_defaults(self.func), made[2])
+
+
+def _defaults(func):
+    """``func``'s default values now (the form was compiled with them)."""
+    kw = func.__kwdefaults__
+    return tuple(func.__defaults__ or ()) + (tuple(kw.values()) if kw else ())
+
+
+def _same_defaults(a, b):
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def _form(func, entry, output, what):
@@ -217,21 +238,29 @@ _CALLER = "_s2sad_caller"
 
 
 def _caller(derivative):
-    form = derivative.__dict__[anno.COMPOSE]()
-    sig = inspect.signature(form)
+    """``def f_grad(x, w): return f_grad_(x, w)`` calling ``derivative``, with its
+    parameters and defaults (those the API takes: not a grad of grad's inner direction)."""
+    composable_ = derivative.__dict__[anno.COMPOSE]
+    form = composable_()
+    params = list(inspect.signature(form).parameters.values())
+    seeds = len(getattr(composable_.output, "seeds", ()))
+    params = params[:len(params) - seeds]
     name = derivative.__name__
     callee = f"{name}_"
     passed = ", ".join(p.name if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                       else f"{p.name}={p.name}" for p in sig.parameters.values())
-    text = (f"def {name}{sig.replace(parameters=[p.replace(default=p.empty) for p in sig.parameters.values()])}:\n"
-            f"    return {callee}({passed})\n")
+                       else f"{p.name}={p.name}" for p in params)
+    bare = inspect.Signature([p.replace(default=p.empty) for p in params])
+    text = f"def {name}{bare}:\n    return {callee}({passed})\n"
     filename = f"<s2sad {name} caller {hashlib.sha1(text.encode()).hexdigest()[:12]}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
     namespace = {callee: derivative}
     exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own two lines
     caller = namespace[name]
-    caller.__defaults__ = form.__defaults__
-    caller.__kwdefaults__ = form.__kwdefaults__
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    defaults = tuple(p.default for p in positional if p.default is not p.empty)
+    caller.__defaults__ = defaults or None
+    caller.__kwdefaults__ = {p.name: p.default for p in params
+                             if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
     return caller
 
 

@@ -97,6 +97,9 @@ COMPOSED_FROM = "_s2sad_composed_from"
 #: attribute of the API's transforms (``s2sad.grad``...): a call ``s2sad.grad(f)(x)``
 #: written inside a function being differentiated makes the derivative where it is read
 TRANSFORM = "_s2sad_transform"
+#: attribute of a composable form: ``() -> bool``, whether it still computes the
+#: derivative as it is now (code differentiated through it is made again when not)
+COMPOSED_CURRENT = "_s2sad_composed_current"
 #: attribute of a composable form: what it computes, as the user wrote it
 #: (``"s2sad.grad(energy)"``), for the errors met while differentiating through it
 COMPOSED_AS = "_s2sad_composed_as"

@@ -106,7 +106,15 @@ def composable(obj):
     if obj.__class__ is _FunctionType:
         make = obj.__dict__.get(anno.COMPOSE)
         if make is not None:
-            return make()
+            active = recorders()
+            if not active:
+                return make()
+            # one form per derivative while one generation runs (every pass reads the same)
+            memo = active[-1].composed
+            found = memo.get(id(obj))
+            if found is None or found[0] is not obj:
+                found = memo[id(obj)] = (obj, make())
+            return found[1]
     return obj
 
 
@@ -189,6 +197,7 @@ class recording:
     def __init__(self):
         self.functions = []
         self.paths = []
+        self.composed = {}   # id(derivative) -> (derivative, its form), see composable
 
     def __enter__(self):
         stack = getattr(_RECORDING, "stack", None)

@@ -89,3 +89,85 @@ def test_the_inner_function_read_as_it_is_now(monkeypatch):
                          ids=lambda f: f.__name__)
 def test_grad_of_grad_objects_called_inside(func):
     check_grads(func, (0.7, 1.3), modes=("reverse", "forward"))
+
+
+# ---------------------------------------------------------------- found by a stranger test
+
+def _d(n, a):
+    """The n-th derivative of a**2 * sin(a), written by hand."""
+    s, c = np.sin(a), np.cos(a)
+    return {1: 2 * a * s + a * a * c, 2: 2 * s + 4 * a * c - a * a * s,
+            3: 6 * c - 6 * a * s - a * a * c, 4: -12 * s - 8 * a * c + a * a * s,
+            5: -20 * c + 10 * a * s + a * a * c, 6: 30 * s + 12 * a * c - a * a * s}[n]
+
+
+def test_derivatives_of_derivatives_to_the_sixth_order():
+    G = s2sad.grad
+    a = 0.5
+    np.testing.assert_allclose(s2sad.jacobian(G(G(fx.sine_square)))(a), _d(3, a))
+    np.testing.assert_allclose(s2sad.hvp(G(G(G(fx.sine_square))))(a, 1.0), _d(5, a))
+    np.testing.assert_allclose(s2sad.hessian(G(G(G(fx.sine_square))))(a), _d(5, a))
+    np.testing.assert_allclose(s2sad.hessian(s2sad.hvp(fx.sine_square))(a, 1.0), _d(4, a))
+    hvp3 = s2sad.hvp(s2sad.hvp(s2sad.hvp(fx.sine_square)))
+    np.testing.assert_allclose(hvp3(a, 1.0, 1.0, 1.0), _d(6, a))
+
+
+def test_transforms_of_value_and_grad_of_a_function_of_one_parameter():
+    """(the generated jvp of the function calling value_and_grad(g), itself named
+    g_value_and_grad, once called itself)"""
+    a = 0.7
+    (value, grad), (value_dot, grad_dot) = s2sad.jvp(s2sad.value_and_grad(fx.sine_square))(a, 1.0)
+    np.testing.assert_allclose((value, grad, value_dot, grad_dot),
+                               (a * a * np.sin(a), _d(1, a), _d(1, a), _d(2, a)))
+    np.testing.assert_allclose(s2sad.jacobian(s2sad.value_and_grad(fx.sine_square))(a),
+                               (_d(1, a), _d(2, a)))
+
+
+def test_a_derivative_of_a_local_function_is_refused(load):
+    module = load("local_inner", """
+        import numpy as np
+        import s2sad
+
+        def inner(z):
+            return np.sum(z ** 2)
+
+        def shadowing(x):
+            def inner(z):
+                return np.sum(z ** 3)
+            return np.sum(s2sad.grad(inner)(x) * x)
+        """)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="'inner' is defined in the function"):
+        s2sad.grad(module.shadowing)(X)
+
+
+def test_a_helper_rebound_or_defaults_changed_are_followed(load):
+    module = load("rebound_inner", """
+        import numpy as np
+        import s2sad
+
+        def helper(z):
+            return np.sin(z)
+
+        def energy(x, k=1.0):
+            return np.sum(helper(k * x) ** 2)
+
+        energy_grad = s2sad.grad(energy)
+
+        def outer(x):
+            return np.sum(s2sad.grad(energy)(x) * x)
+
+        def outer_named(x):
+            return np.sum(energy_grad(x) * x)
+
+        def cube(z):
+            return z ** 3
+        """)
+    grads = [s2sad.grad(module.outer), s2sad.grad(module.outer_named)]
+    for change in (None, "helper", "defaults"):
+        if change == "helper":
+            module.helper = module.cube
+        elif change == "defaults":
+            module.energy.__defaults__ = (2.0,)
+        for func, grad in zip((module.outer, module.outer_named), grads):
+            np.testing.assert_allclose(grad(X), finite_difference_gradient(func, (X,), 0),
+                                       rtol=1e-5, atol=1e-7, err_msg=f"{change}")

@@ -59,6 +59,13 @@ def _spelled(call):
 
 def _function(norm, node, call):
     names = norm.module_names
+    root = node
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if isinstance(root, gast.Name) and root.id in _defined_in(norm.parsed.node):
+        raise norm.error(f"{_spelled(call)} inside a function being differentiated must name "
+                         f"a module-level function, and {root.id!r} is defined in the function",
+                         node, hint=f"define {root.id!r} at module level")
     if names.global_path(node) is None:
         raise norm.error(f"{_spelled(call)} inside a function being differentiated must name "
                          f"a module-level function (not a local value)", node,
@@ -80,6 +87,17 @@ def _constant(norm, node, call):
                      hint="write wrt=1 or wrt=(0, 1), or make the derivative at module level")
 
 
+def _defined_in(fn):
+    """The names the function ``fn`` binds itself (a local ``def`` among them)."""
+    bound = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    for node in gast.walk(fn):
+        if isinstance(node, (gast.FunctionDef, gast.ClassDef)) and node is not fn:
+            bound.add(node.name)
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            bound.add(node.id)
+    return bound
+
+
 def made_here_quietly(parsed, func):
     """:func:`made_here` before normalizing (the helpers second derivatives inline are
     collected first): the composable form, or None for anything else or anything it
@@ -89,6 +107,11 @@ def made_here_quietly(parsed, func):
     transform = _resolved(parsed, func.func)
     if not getattr(transform, "_s2sad_transform", False):
         return None
+    root = func.args[0]
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if isinstance(root, gast.Name) and root.id in _defined_in(parsed.node):
+        return None   # a local function: refused where the call is normalized
     try:
         differentiated = _resolved(parsed, func.args[0])
         options = [_literal(a) for a in func.args[1:]]
