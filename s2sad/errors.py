@@ -17,6 +17,9 @@ from typing import Optional
 ORIGIN = "__s2sad_origin__"
 _BLOCK = re.compile(r"#\s*(?:grad of |tangent of )?line (\d+): ?(.*)$")
 _DEF = re.compile(r"def (\w+)\(")
+#: the file name of the function s2sad writes to call a derivative given to a transform
+#: (``api.composable.differentiable``)
+_CALLER_FILE = re.compile(r"<s2sad \w+ caller [0-9a-f]+>$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class S2sadError(Exception):
 
     def _format(self) -> str:
         parts = []
+        if self.location is not None and _CALLER_FILE.match(self.location.filename):
+            self.location = None   # s2sad's own two-line caller of a derivative: no place
         if self.location is not None:
             loc = self.location
             parts.append(f"{loc.filename}:{loc.line}:{loc.column}: {self.message}")
