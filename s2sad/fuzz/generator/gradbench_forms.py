@@ -62,6 +62,8 @@ class GradbenchForms:
         (a tuple-valued name, unpacked)."""
         r = self.draft.r
         self.draft.use("tuple_item_targets")
+        if r.random() < 0.25:
+            return self.state_list()
         buf = self.buffer([V, W, M])
         cap = min(ctx.caps.get(buf.name, LIM), LIM)
         form = r.randrange(3)
@@ -94,6 +96,27 @@ class GradbenchForms:
                 var = _Var(target, shape, bound)
                 var.owned = owned
                 self.draft.env.append(var)
+
+    def state_list(self):
+        """A list of two states written by index from a tuple that reads them (the LSTM's
+        ``all_states``): ``slN[1], slN[0] = (0.5 * slN[0] + 0.5 * e, slN[1])``, then read."""
+        r = self.draft.r
+        shape = r.choice([S, V, W])
+        name = self.draft.new_name("sl")
+        (a, ba, _), (b, bb, _) = self.value(shape, LIM), self.value(shape, LIM)
+        self.draft.emit(f"{name} = [{a}, {b}]")
+        j, k = r.sample([0, 1], 2)
+        c, bc, _ = self.value(shape, LIM)
+        self.draft.emit(f"{name}[{j}], {name}[{k}] = (0.5 * {name}[{k}] + 0.5 * ({c}), "
+                        f"{name}[{j}])")
+        bound = max(ba, bb, 0.5 * bb + 0.5 * bc, 0.5 * ba + 0.5 * bc)
+        code, bound = self.exprs.squash(f"{name}[0] * {name}[1]", bound * bound, LIM)
+        new = self.draft.new_name()
+        self.draft.emit(f"{new} = {code}")
+        var = _Var(new, shape, bound)
+        var.owned = True
+        self.draft.env.append(var)
+        self.draft.count += 2
 
     def stmt_pair_write(self, ctx):
         """``buf[rows, cols] = e`` (or ``+=``) through index arrays, on a matrix or a vector."""
