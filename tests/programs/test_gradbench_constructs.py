@@ -107,7 +107,7 @@ def test_a_hessian_through_tuple_items_and_docstrings():
 
 
 def test_an_attribute_in_a_tuple_target_is_refused_where_written():
-    with pytest.raises(UnsupportedSyntaxError, match="cannot assign to a Attribute") as err:
+    with pytest.raises(UnsupportedSyntaxError, match="cannot assign to an attribute") as err:
         s2sad.grad(gc.attribute_in_a_tuple_target)(X4.copy())
     assert "BOX.a, y = x[0], x[1]" in str(err.value)
 

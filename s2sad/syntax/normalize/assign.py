@@ -183,10 +183,7 @@ class Assignments:
             if isinstance(elt, gast.Starred):
                 raise norm.error("starred unpacking is not supported", elt,
                                  hint="unpack every item by name")
-            if not isinstance(elt, (gast.Name, gast.Subscript, gast.Tuple, gast.List)):
-                raise norm.error(f"cannot assign to a {type(elt).__name__} in a tuple "
-                                 f"assignment", elt,
-                                 hint="assign to names or items (a[i]) only")
+        self.bind_tuple_check(target)
         if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts):
             self.bind_nested(target, value)
             return
@@ -264,9 +261,12 @@ class Assignments:
         tuple."""
         for elt in target.elts:
             if not isinstance(elt, (gast.Name, gast.Subscript, gast.Tuple, gast.List)):
-                raise self.norm.error(f"cannot assign to a {type(elt).__name__} in a tuple "
-                                      f"assignment", elt,
-                                      hint="assign to names or items (a[i]) only")
+                what = "an attribute" if isinstance(elt, gast.Attribute) \
+                    else f"a {type(elt).__name__}"
+                raise self.norm.error(f"cannot assign to {what} in a tuple assignment: "
+                                      f"s2sad follows the values of names and items only",
+                                      elt, hint="assign to a name, and set the attribute "
+                                                "outside the differentiated function")
 
     def bind_tuple_items(self, target, value, atoms=None):
         """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
