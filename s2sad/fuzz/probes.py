@@ -79,7 +79,7 @@ def construct_program(feature):
     """The probe of a construct as a :class:`Program` (differentiated in its first argument),
     so that it can be checked against finite differences like a generated program."""
     c = CONSTRUCTS[feature]
-    source = "import numpy as np\n\n" + CONST_SOURCE + "\n\n" + c.source
+    source = imports_for(c.source) + "\n" + CONST_SOURCE + "\n\n" + c.source
     tree = ast.parse(source)
     f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "f")
     params = []
