@@ -102,7 +102,8 @@ def markdown(rows, results, machine, command, inputs, args, seconds):
            "Written by `benchmarks/gradbench/run.py`; do not edit by hand.", "",
            "## Command", "", f"    {command}", "",
            f"(took {seconds / 60:.1f} minutes; {args.min_runs} runs of each function on each input, "
-           "the fastest counts)", "",
+           "the fastest counts" + "".join(f"; {e}: {n}" for e, n in args.runs.items() if e in args.evals)
+           + ")", "",
            "## Machine", ""]
     out += [f"- {key}: {value}" for key, value in machine.items()]
     out += ["", "## How the timing is made fair", "",

@@ -87,6 +87,10 @@ INPUTS = {
     },
 }
 
+#: runs per function and input where the default is too slow: ba's smallest
+#: file (31,843 observations) takes a minute per Jacobian in s2sad and pytorch
+RUNS = {"default": {"ba": 1}, "quick": {}}
+
 PEERS = ("jax", "pytorch")
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
@@ -113,10 +117,18 @@ def parse_arguments(argv):
         parser.error("give the GradBench checkout: --gradbench DIR or GRADBENCH_DIR")
     args.gradbench = Path(args.gradbench).resolve()
     args.workdir = Path(args.workdir).resolve()
+    inputs = INPUTS["quick" if args.quick else "default"]
     if args.evals is None:
-        args.evals = [e for e in EVALS if e in INPUTS["quick" if args.quick else "default"]]
+        args.evals = [e for e in EVALS if e in inputs]
+    elif any(e not in inputs for e in args.evals):
+        parser.error("ba has no quick inputs: its smallest input file takes minutes")
     if args.min_runs is None:
         args.min_runs = 2 if args.quick else 3
+    args.runs = RUNS["quick" if args.quick else "default"]
+    if not Path(args.peer_python).exists():
+        parser.error(f"no Python for the evals and peers at {args.peer_python}: make it with python -m venv "
+                     "/work/gbvenv && /work/gbvenv/bin/pip install jax jaxlib torch==2.13.0 numpy scipy "
+                     "pydantic dataclasses-json (or give --peer-python)")
     return args
 
 
@@ -151,6 +163,10 @@ def prepare_workdir(checkout, workdir):
                  f"build-essential?):\n{built.stdout[-2000:]}\n{built.stderr[-2000:]}")
 
 
+def runs(eval_name, args):
+    return args.runs.get(eval_name, args.min_runs)
+
+
 def link(source, target):
     if not target.exists() and not target.is_symlink():
         target.symlink_to(source)
@@ -177,7 +193,7 @@ def run_session(eval_name, tool, args, log_dir):
     env = dict(os.environ, PYTHONPATH=str(package), **ONE_THREAD)
     eval_cmd = [args.peer_python, str(package / "gradbench" / "evals" / eval_name / "run.py"),
                 *INPUTS["quick" if args.quick else "default"][eval_name],
-                "--min-runs", str(args.min_runs), "--min-seconds", "0"]
+                "--min-runs", str(runs(eval_name, args)), "--min-seconds", "0"]
     pin = lambda: os.sched_setaffinity(0, {args.cpu})  # noqa: E731
     with open(log_dir / f"{eval_name}.{tool}.eval.err", "w") as eval_err, \
          open(log_dir / f"{eval_name}.{tool}.tool.err", "w") as tool_err:
@@ -257,7 +273,7 @@ def first_line(text, lines=1):
     if not text:
         return "(no message)"
     kept = [line for line in text.strip().splitlines() if line.strip()][:lines]
-    return " | ".join(kept)[:600]
+    return " | ".join(kept).replace(str(REPO) + "/", "")[:600]
 
 
 def tail(path, size=600):
@@ -290,10 +306,11 @@ def main(argv=None):
     log_dir.mkdir(exist_ok=True)
     results = {}
     started = time.time()
+    print(f"tools pinned to CPU {args.cpu}, one thread each; the fastest of {args.min_runs} runs counts "
+          f"({', '.join(f'{e}: {n}' for e, n in args.runs.items()) or 'every eval'}); "
+          "jax timed through peers/jax_tool.py, which waits for each result (jax.block_until_ready)", flush=True)
     for eval_name in args.evals:
         for tool in args.tools:
-            if eval_name not in INPUTS["quick" if args.quick else "default"]:
-                sys.exit(f"{eval_name} has no quick inputs: its smallest input file takes minutes")
             if tool != "s2sad" and eval_name not in peer_evals(args.gradbench, tool):
                 continue
             print(f"{eval_name} against {tool}", flush=True)

@@ -6,13 +6,21 @@ is skipped with the refusal's message; the primal is still checked.
 """
 
 import math
+import sys
+from pathlib import Path
 
-import numpy as np
-import pytest
+#: the GradBench ports live in benchmarks/gradbench (``evals``, ``tool``); no
+#: GradBench checkout is needed
+PORTS = Path(__file__).resolve().parents[2] / "benchmarks" / "gradbench"
+if str(PORTS) not in sys.path:
+    sys.path.insert(0, str(PORTS))
 
-from s2sad.testing import finite_difference_gradient as fd_gradient
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
-from evals import ba, det, gmm, ht, kmeans, llsq, lse, lstm, ode, particle, saddle
+from s2sad.testing import finite_difference_gradient as fd_gradient  # noqa: E402
+
+from evals import ba, det, gmm, ht, kmeans, llsq, lse, lstm, ode, particle, saddle  # noqa: E402
 
 RNG = np.random.default_rng(1234)
 

@@ -8,11 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
+#: the GradBench ports live in benchmarks/gradbench (``evals``, ``tool``); no
+#: GradBench checkout is needed
+PORTS = Path(__file__).resolve().parents[2] / "benchmarks" / "gradbench"
+if str(PORTS) not in sys.path:
+    sys.path.insert(0, str(PORTS))
 
-import tool
+import numpy as np  # noqa: E402
 
-PORTS = Path(tool.__file__).resolve().parent
+import tool  # noqa: E402
 
 
 def session(*messages):
