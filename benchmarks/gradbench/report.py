@@ -118,6 +118,10 @@ def markdown(rows, results, machine, command, inputs, args, seconds):
             "- Times are the tool's own `evaluate` timings (JSON decoding and encoding are not timed). "
             "`ms` is the sum over the inputs of each input's fastest run; a ratio is the geometric mean, "
             "over the inputs both tools ran, of s2sad's time over the peer's (above 1: s2sad is slower).",
+            "- Peers run the evals GradBench's `tools/<tool>/evals.txt` lists for them (jax has no ba, det, ht, "
+            "lstm, particle, saddle; pytorch no det, llsq, ode, particle, saddle)"
+            + ("" if args.every_peer_eval else ", less those it marks as failing or too slow there "
+               "(pytorch: ba `error`, ht `timeout`; `--every-peer-eval` runs them)") + ".",
             "- Validated: GradBench's own eval checked the output (against GradBench's C++ `manual` tool, "
             "or the eval's fixed answer for particle and saddle); `k/n` inputs passed.", "",
             "## Results", ""]

@@ -35,6 +35,9 @@ clock when its jitted call returns, before the asynchronous result exists:
 it runs here through ``peers/jax_tool.py``, which makes each timed call wait
 with ``jax.block_until_ready``.
 
+Peers run the evals GradBench lists for them in ``tools/<tool>/evals.txt``,
+less those marked there as failing or too slow (``--every-peer-eval`` runs them).
+
 Missing data in the checkout: ``evals/lstm/data/lstm_full.txt`` is made in the
 work directory from the checkout's own README files (ASCII characters only);
 ``evals/ht`` runs only up to the hand files present (``--max``).
@@ -109,6 +112,9 @@ def parse_arguments(argv):
     parser.add_argument("--tools", nargs="+", default=["s2sad", *PEERS], choices=["s2sad", *PEERS])
     parser.add_argument("--min-runs", type=int, default=None,
                         help="runs per function and input; the fastest counts (default 3, quick 2)")
+    parser.add_argument("--every-peer-eval", action="store_true",
+                        help="also run a peer on the evals GradBench lists as failing or too slow for it "
+                             "(pytorch: ba error, ht timeout)")
     parser.add_argument("--cpu", type=int, default=0, help="the CPU every tool is pinned to")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds for one eval against one tool")
     parser.add_argument("--results", default=str(HERE / "RESULTS.md"), help="the markdown table ('' for none)")
@@ -181,9 +187,12 @@ def tool_command(tool, args):
     return [args.peer_python, str(package / "tools" / tool / "run.py")]
 
 
-def peer_evals(checkout, tool):
+def peer_evals(checkout, tool, every):
+    """The evals a peer implements; without ``every``, not those GradBench's
+    own list marks as failing (``error``) or too slow (``timeout``) for it."""
     listed = checkout / "tools" / tool / "evals.txt"
-    return {line.split()[0] for line in listed.read_text().splitlines() if line.strip()}
+    names = [line.split() for line in listed.read_text().splitlines() if line.strip()]
+    return {words[0] for words in names if every or len(words) == 1}
 
 
 def run_session(eval_name, tool, args, log_dir):
@@ -293,7 +302,10 @@ def machine(args):
                             "print(jax.__version__, torch.__version__, numpy.__version__)"],
                            capture_output=True, text=True).stdout.split()
     peer = dict(zip(("jax", "torch", "numpy"), peers)) if len(peers) == 3 else {}
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return {"cpu": cpu, "cores": os.cpu_count(), "load average at the end (1, 5, 15 min)": load,
+            "load average at the start (1, 5, 15 min)": args.load_at_start,
+            "python": platform.python_version(),
             "numpy": numpy.__version__, "scipy": scipy.__version__,
             "jax": peer.get("jax", "?"), "torch": peer.get("torch", "?"),
             "peer numpy": peer.get("numpy", "?")}
@@ -301,6 +313,7 @@ def machine(args):
 
 def main(argv=None):
     args = parse_arguments(argv)
+    args.load_at_start = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     prepare_workdir(args.gradbench, args.workdir)
     log_dir = args.workdir / "logs"
     log_dir.mkdir(exist_ok=True)
@@ -311,7 +324,7 @@ def main(argv=None):
           "jax timed through peers/jax_tool.py, which waits for each result (jax.block_until_ready)", flush=True)
     for eval_name in args.evals:
         for tool in args.tools:
-            if tool != "s2sad" and eval_name not in peer_evals(args.gradbench, tool):
+            if tool != "s2sad" and eval_name not in peer_evals(args.gradbench, tool, args.every_peer_eval):
                 continue
             print(f"{eval_name} against {tool}", flush=True)
             results[eval_name, tool] = run_session(eval_name, tool, args, log_dir)
