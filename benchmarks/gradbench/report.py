@@ -131,9 +131,13 @@ def markdown(rows, results, machine, command, inputs, args, seconds):
                if row["tools"] else row["stopped"]) for row in rows]
     errors = [e for e in errors if e[2]]
     out += [f"- {e}::{f}: `{message}`" for e, f, message in errors] or ["- nothing"]
-    out += ["", "## Inputs", ""]
+    out += ["", "## Inputs", "", f"The {'quick' if args.quick else 'default'} set: each eval program's own "
+            "size flags (GradBench's generators and data files).", ""]
     out += [f"- {name}: `{' '.join(flags) or '(the eval has no size flags)'}`" for name, flags in inputs.items()
             if name in args.evals]
+    out += ["", "The checkout has no `evals/lstm/data/lstm_full.txt` (a large file): the run makes one in its "
+            "work directory from the checkout's README files (ASCII characters only). ht's hand files stop at "
+            "hand11 (no hand12): `--max` stays below."]
     out += ["", "## Every input", "", "| eval | tool | function | input | ms | validated |",
             "|---|---|---|---|---:|---|"]
     for (eval_name, tool), (records, stopped) in results.items():
