@@ -148,19 +148,27 @@ def objective(params, nbones, parents, base_relatives, inverse_base_absolutes,
 
 def jacobian(params, nbones, parents, base_relatives, inverse_base_absolutes,
              base_positions, weights, points, correspondences, triangles):
-    """d err / d params, (3 npts, columns); for the complicated variant the
-    block-diagonal us part is kept as its two nonzero columns per row."""
-    J = s2sad.jacobian(objective)(params, nbones, parents, base_relatives,
-                                  inverse_base_absolutes, base_positions, weights,
-                                  points, correspondences, triangles)
+    """d err / d params, (3 npts, columns), one forward sweep per column. In
+    the complicated variant point i's error depends on its own us only, so one
+    sweep seeded on every point's first (then second) coordinate gives the two
+    nonzero columns of the block-diagonal us part, kept as (3 npts, 2)."""
+    err_jvp = s2sad.jvp(objective)
+    rest = (nbones, parents, base_relatives, inverse_base_absolutes, base_positions,
+            weights, points, correspondences, triangles)
     npts = points.shape[0]
-    J = J.reshape((3 * npts, params.shape[0]))
-    if triangles is None:
-        return J
-    us_J = np.zeros((3 * npts, 2))
-    for i in range(npts):
-        us_J[3 * i:3 * i + 3] = J[3 * i:3 * i + 3, 2 * i:2 * i + 2]
-    return np.hstack((us_J, J[:, 2 * npts:]))
+    first = 0 if triangles is None else 2 * npts
+    seeds = []
+    if triangles is not None:
+        for k in range(2):
+            seed = np.zeros_like(params)
+            seed[k:2 * npts:2] = 1.0
+            seeds.append(seed)
+    for j in range(first, params.shape[0]):
+        seed = np.zeros_like(params)
+        seed[j] = 1.0
+        seeds.append(seed)
+    columns = [err_jvp(params, *rest, seed)[1].ravel() for seed in seeds]
+    return np.stack(columns, axis=1)
 
 
 FUNCTIONS = {
