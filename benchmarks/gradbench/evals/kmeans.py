@@ -27,10 +27,9 @@ def cost(points, centroids):
 
 
 def direction(points, centroids):
-    # TODO(hvp returns the gradient): one sweep for both once s2sad.hvp can hand
-    # back the gradient it computes anyway (issue 15, section 1); two calls until then.
-    g = s2sad.grad(cost, wrt=1)(points, centroids)
-    h = s2sad.hvp(cost, wrt=1)(points, centroids, np.ones_like(centroids))
+    # the Hessian is diagonal: its product with ones is the diagonal, and the sweep that
+    # computes it hands back the gradient too
+    g, h = s2sad.hvp(cost, wrt=1, with_grad=True)(points, centroids, np.ones_like(centroids))
     return g / h
 
 
