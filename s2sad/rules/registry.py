@@ -108,7 +108,7 @@ def _changed():
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
                 "Stack",
                 "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
-                "stored_part", "list_append", "list_push", "list_remove", "list_bar",
+                "stored_part", "list_append", "list_push", "list_put", "list_remove", "list_bar",
                 "list_extend", "list_insert", "list_delete", "list_set",
                 "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
                 "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",

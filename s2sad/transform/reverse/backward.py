@@ -202,6 +202,7 @@ class BackwardSweep:
             name = self.env.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.env.helper("list_bar"),
                                                      [nodes.name(name)])))
+            self.env.owned.add(name)   # items read in the loop add into it in place
         return out
 
     def with_pops(self, stmt, body, local, carried):
