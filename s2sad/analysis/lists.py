@@ -22,7 +22,8 @@ def in_place_appends(primal, sets=False):
     trip in both sweeps, not a copy of the list.  ``sets`` (forward mode, which has no
     backward sweep to give the items overwritten): ``y = index_set(items, i, v)`` and
     ``y = list_set(items, i, v)`` too (``items[i] = v; y = items``), the writes into
-    a list adjoint of gradient code that forward over reverse differentiates.
+    a list adjoint of gradient code that forward over reverse differentiates, and
+    ``y = list_insert(items, i, v)`` (the adjoint of a pop there).
     ``chain``: the SSA names of that list.
 
     Allowed when the list is one the function made before those loops (a literal,
@@ -204,13 +205,14 @@ def _is_append(stmt):
 
 
 def _is_set(stmt):
-    """``y = index_set(items, i, v)`` or ``y = list_set(items, i, v)`` (``items`` a name,
-    ``v`` a name or a constant)."""
+    """``y = index_set(items, i, v)``, ``y = list_set(items, i, v)`` or ``y =
+    list_insert(items, i, v)`` (``items`` a name, ``v`` a name or a constant)."""
     return _assigns_call(stmt) and len(stmt.value.args) == 3 \
         and isinstance(stmt.value.args[0], gast.Name) \
         and isinstance(stmt.value.args[2], (gast.Name, gast.Constant)) \
         and anno.get(stmt.value, anno.CALLEE) in (registry.runtime_helper("index_set"),
-                                                  registry.LIST_HELPERS.get("list_set"))
+                                                  registry.LIST_HELPERS.get("list_set"),
+                                                  registry.LIST_HELPERS.get("list_insert"))
 
 
 def _is_copy(stmt):

@@ -1,7 +1,7 @@
 """List operations as generated code spells them (``xs.append(v)`` is
 ``xs = list_append(xs, v)``) and their adjoints.  A helper returns a new list,
-except ``list_push``, ``list_remove`` and ``list_put``, which change in place a list
-the code owns.
+except ``list_push``, ``list_push_at``, ``list_remove`` and ``list_put``, which change
+in place a list the code owns.
 """
 
 import numpy as np
@@ -44,6 +44,16 @@ def list_put(items, index, item):
     if items.__class__ is not list and items.__class__ is not dict:
         return index_set(items, index, item)
     items[index] = item
+    return items
+
+
+
+def list_push_at(items, index, item):
+    """``items.insert(index, item)``, returning ``items``: an insert in place, where
+    forward mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:
+        return list_insert(items, index, item)
+    items.insert(index, item)
     return items
 
 

@@ -383,6 +383,9 @@ CONSTRUCT_SIGNS = {
     "bool_array_write": [r"ba\d+ = np\.(zeros|ones)\(\d, dtype=bool\)", r"ba\d+\[\d\] = ",
                          r"np\.where\(ba\d+"],
     "zero_pow": [r"\) \*\* 0(?![.\d])", r"np\.power\(.*, 0\.0\)", r"\*\* p\b|np\.power\(.*, p\)"],
+    # a list of states read back in the loop appending to it (acc[i] or acc[-1])
+    "list_readback": [r"\bacc\d* = \[.+\]\n", r"\bprev\d* = acc\d*\[i\d*\]\n",
+                      r"\bprev\d* = acc\d*\[-1\]\n", r"\bacc\d*\.append\(.*\bprev\d*\b"],
 }
 
 # issue 12: containers (the names are the generator's: lists ``lsN``, tuples ``tpN``, dicts

@@ -216,8 +216,10 @@ class BackwardSweep:
         # values the backward sweep can get back without the tape: reads of arrays the
         # loop never changes, at the loop's counter (xs[t]), are made again; the value a
         # carried name gets at the end of a trip is that name as the next trip starts
+        # (not from a list changed in place: the sweep has only its last version)
+        changing = self.facts.written.union(*self.facts.in_place.values())
         recomputed = [self.facts.single_defs[n] for n in saved if recomputable(
-            self.facts.single_defs.get(n), stmt, self.facts.written)]
+            self.facts.single_defs.get(n), stmt, changing)]
         recovered = [(v, c) for c, v in carried_copies(stmt) if v in saved and c in saved]
         drop = {s.targets[0].id for s in recomputed} | {v for v, _ in recovered}
         saved = [n for n in saved if n not in drop]
