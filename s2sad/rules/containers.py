@@ -10,9 +10,8 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_get_bar, dict_item_bar, dict_keys, dict_set, dict_set_bar,
                        dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
                        list_delete, list_extend, list_insert, list_push, list_push_at, list_put,
-                       list_remove,
-                       list_set, loop_items, loop_items_bar, loop_items_dot, repeat_bar,
-                       set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
+                       list_remove, list_set, loop_items, loop_items_bar, loop_items_dot,
+                       repeat_bar, set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
                        dict_entries_dot)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
                        nondifferentiable, tangent)

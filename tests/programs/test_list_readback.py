@@ -201,3 +201,12 @@ def test_the_list_of_states_benchmark_differentiates_its_lstm_and_runs():
     results = module.measure(repeats=1, min_time=0.0, lengths=(4, 8))
     text, verdict, _ = module.report(results["lstm"])
     assert text.count("\n") == 3 and "gradient/objective at T=8" in verdict
+
+
+def test_a_loop_after_the_appends_still_reads_the_list_again():
+    """Only the loops around the appends tape their items read: a loop after them reads
+    the list's last version, the one the backward sweep has, again (no tape)."""
+    import list_mutation_functions as lm
+    text = s2sad.source(lm.append_then_iterate)
+    assert "v = xs_1[index]" in text and "tape.push(v)" not in text
+    check_grads(lm.append_then_iterate, (0.8, 5), wrt=0, modes=BOTH)
