@@ -28,7 +28,9 @@ Targets (stated in the output, each marked PASS or MISS):
 * generating code for a small (10-statement) function under 10 ms, and
   generation time per statement at 1000 statements within 2x of that at 10
   (near-linear scaling);
-* a cached lookup (a second ``s2sad.grad(f)``) under 10 µs.
+* a cached lookup (a second ``s2sad.grad(f)``) under 10 µs;
+* reading back a list of states (``list_states.py``): the gradient/objective ratio
+  within 1.5x from 128 to 2048 steps.
 """
 
 import argparse
@@ -59,6 +61,7 @@ import numpy as np  # noqa: E402
 import s2sad  # noqa: E402
 import s2sad.runtime  # noqa: E402
 import peers  # noqa: E402
+import list_states  # noqa: E402
 import workloads as W  # noqa: E402
 
 TARGET_VECTORIZED = 1.1
@@ -413,6 +416,15 @@ def main(argv=None):
         misses.append(f"generation scaling {scaling:.2f}x")
     if not lookup_ok:
         misses.append(f"cached lookup {fmt_time(lookup)}")
+    print("\n## Reading back a list of states\n\nThe ratio of a gradient's time to the "
+          "objective's as a list of states grows (`list_states.py`: the objective and "
+          "its derivatives timed in turn, medians of each round's ratios).\n")
+    for name, rows in list_states.measure(repeats=3 if opts.quick else 5,
+                                          min_time=min_time).items():
+        text, verdict, flat = list_states.report(rows)
+        print(f"{name}:\n\n{text}\n\n{verdict}\n")
+        if not flat:
+            misses.append(f"list of states ({name}): {verdict.split(',')[0]}")
     print("\n## Summary\n")
     print("All targets met." if not misses else "Targets missed:\n" +
           "\n".join(f"- {m}" for m in misses))

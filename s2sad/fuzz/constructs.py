@@ -87,6 +87,10 @@ CONSTRUCTS = {
     "list_append": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
                              "        acc.append(x * i)\n    return np.sum(np.array(acc)) + sum(acc)\n",
                              (0.7,)),
+    # a list of states: an item read back in the loop that appends to the list
+    "list_readback": Construct("def f(x):\n    acc = [x]\n    for i in range(3):\n"
+                               "        prev = acc[i]\n        acc.append(np.sin(prev) * x)\n"
+                               "    return acc[-1] + sum(acc)\n", (0.7,)),
     "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
                               (np.array([0.5, 0.1, -0.3]),), "array"),
     "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
@@ -259,7 +263,8 @@ CLAIMED = frozenset({
     "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
     "decorator", "defaults", "local_function", "local_function_branch",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
-    "tuple_item_targets", "pair_write", "starred_display", "docstring"}
+    "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
+    "derivative_call"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -288,6 +293,7 @@ REQUIRES = {
     "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
     "derivative_call": ("helper_call",),
     "inplace_loop": ("inplace", "for_range"), "list_append": ("for_range",),
+    "list_readback": ("list_append", "for_range"),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
     "for_index": ("for_range",),

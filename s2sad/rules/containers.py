@@ -9,9 +9,9 @@ import builtins
 from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_get_bar, dict_item_bar, dict_keys, dict_set, dict_set_bar,
                        dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
-                       list_delete, list_extend, list_insert, list_push, list_remove,
-                       list_set, loop_items, loop_items_bar, loop_items_dot, repeat_bar,
-                       set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
+                       list_delete, list_extend, list_insert, list_push, list_push_at, list_put,
+                       list_remove, list_set, loop_items, loop_items_bar, loop_items_dot,
+                       repeat_bar, set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
                        dict_entries_dot)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
                        nondifferentiable, tangent)
@@ -19,7 +19,8 @@ from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, ad
 LIST_APPEND.append(list_append)
 LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_insert=list_insert,
                     list_delete=list_delete, list_set=list_set, copy_container=copy_container,
-                    list_push=list_push, list_remove=list_remove)
+                    list_push=list_push, list_remove=list_remove, list_put=list_put,
+                    list_push_at=list_push_at)
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
 DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
                     dict_size_kept=dict_size_kept, loop_items=loop_items,
@@ -39,6 +40,16 @@ def list_append_tangent(y, items, item, items_dot, item_dot):
 @tangent(list_push)
 def list_push_tangent(y, items, item, items_dot, item_dot):
     return list_push(items_dot, item_dot)
+
+
+@tangent(list_put)
+def list_put_tangent(y, items, index, item, items_dot, item_dot):
+    return list_put(items_dot, index, item_dot)
+
+
+@tangent(list_push_at)
+def list_push_at_tangent(y, items, index, item, items_dot, item_dot):
+    return list_push_at(items_dot, index, item_dot)
 
 
 @tangent(list_remove)

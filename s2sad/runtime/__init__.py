@@ -49,8 +49,8 @@ from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, d
                      solve_vector, svd_cotangents, svd_factors, svd_factors_dot, svd_gaps,
                      svd_inverse, svd_tangent, triangle_bar, triangle_sym)  # noqa: F401
 from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_append,
-                    list_bar, list_delete, list_extend, list_insert, list_push,
-                    list_remove, list_set, set_bar)  # noqa: F401
+                    list_bar, list_delete, list_extend, list_insert, list_push, list_push_at,
+                    list_put, list_remove, list_set, set_bar)  # noqa: F401
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
@@ -94,8 +94,9 @@ __all__ = [
     "clip_lower_mask", "clip_upper_mask", "transpose_bar", "concatenate_bar",
     "stack_bar", "getitem_bar", "add_at", "add_at_key", "sequence_bar", "float_like",
     "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
-    "list_append", "list_push", "list_remove", "list_bar", "list_extend", "list_insert",
-    "list_delete", "list_set", "copy_container", "extend_bar", "insert_bar",
+    "list_append", "list_push", "list_push_at", "list_put", "list_remove", "list_bar",
+    "list_extend", "list_insert", "list_delete", "list_set", "copy_container", "extend_bar",
+    "insert_bar",
     "delete_bar", "set_bar", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
     "unshared", "snapshot", "power_slope", "power_log", "ensure_real_target",
     "ensure_same_kind", "ensure_unshared", "stored_part", "cast_bar", "zeros_tree",

@@ -1,11 +1,13 @@
 """List operations as generated code spells them (``xs.append(v)`` is
 ``xs = list_append(xs, v)``) and their adjoints.  A helper returns a new list,
-except ``list_push``, the one that appends in place to a list the code owns.
+except ``list_push``, ``list_push_at``, ``list_remove`` and ``list_put``, which change
+in place a list the code owns.
 """
 
 import numpy as np
 
 from ..rules.records import fact
+from .indexing import index_set
 from .shapes import float_like, zeros_like
 
 
@@ -31,6 +33,27 @@ def list_remove(items, index, item):
     if items.__class__ is not list:
         items = list(items)
     del items[index]
+    return items
+
+
+
+def list_put(items, index, item):
+    """``items[index] = item``, returning ``items``: an item set in place into a list
+    (or dict), where forward mode knows that no other name reads it before; a copy
+    with the item set (``index_set``) for anything else (an array)."""
+    if items.__class__ is not list and items.__class__ is not dict:
+        return index_set(items, index, item)
+    items[index] = item
+    return items
+
+
+
+def list_push_at(items, index, item):
+    """``items.insert(index, item)``, returning ``items``: an insert in place, where
+    forward mode knows that no other name reads the list before it."""
+    if items.__class__ is not list:
+        return list_insert(items, index, item)
+    items.insert(index, item)
     return items
 
 

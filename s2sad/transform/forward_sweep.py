@@ -50,7 +50,7 @@ class ForwardSweep:
         self.calls = calls if calls is not None else CallGraph()
         self.jvp = jvp
         self.comments = comments
-        self.in_place = in_place_appends(primal)
+        self.in_place = in_place_appends(primal, sets=True)
 
     # ------------------------------------------------------------ questions
     def location(self, stmt):
@@ -153,9 +153,18 @@ class ForwardSweep:
     def in_place_version(self, stmt):
         """``y = list_append(items, v)`` -> ``y = list_push(items, v)``: appended in place
         (O(1), not a copy of the list), and so is the list's tangent; and
-        ``y = list_delete(items, i, v)`` -> ``y = list_remove(items, i, v)``."""
+        ``y = list_delete(items, i, v)`` -> ``y = list_remove(items, i, v)``; and
+        ``y = index_set(items, i, v)`` (or ``list_set``) -> ``y = list_put(items, i, v)``;
+        ``y = list_insert(items, i, v)`` -> ``y = list_push_at(items, i, v)``."""
         stmt = copy.deepcopy(stmt)
-        helper = "list_push" if len(stmt.value.args) == 2 else "list_remove"
+        if len(stmt.value.args) == 2:
+            helper = "list_push"
+        elif anno.get(stmt.value, anno.CALLEE) is registry.LIST_HELPERS["list_delete"]:
+            helper = "list_remove"
+        elif anno.get(stmt.value, anno.CALLEE) is registry.LIST_HELPERS["list_insert"]:
+            helper = "list_push_at"
+        else:
+            helper = "list_put"
         fn = registry.LIST_HELPERS[helper]
         stmt.value.func = nodes.name(helper)
         anno.set(stmt.value, anno.CALLEE, fn)

@@ -281,6 +281,45 @@ def test_hvp_flavor_writes_a_checkable_hessian_vector_product_module(project):
     assert reverse_hvp.stderr.startswith("s2sad: error: --flavor hvp needs --mode forward")
 
 
+def test_modules_of_a_list_of_states_read_back(project):
+    """A list appended in a loop and read back (``states[t]``): the written gradient and
+    hvp modules run on their own, against differences of the function (no copy of
+    the list per trip: the appends and the item writes are made in place)."""
+    (project / "states.py").write_text(textwrap.dedent("""\
+        import numpy as np
+
+
+        def states(v):
+            xs = [v[0]]
+            for t in range(4):
+                xs.append(np.sin(xs[t]) * v[1] + xs[-1])
+            return xs[-1] * xs[1]
+        """), encoding="utf-8")
+    for flavor, args in (("value_and_grad", ()), ("hvp", ("--mode", "forward"))):
+        made = run("grad", "states.py:states", "--flavor", flavor, *args, "-o",
+                   f"states_{flavor}.py", cwd=project)
+        assert made.returncode == 0, made.stderr
+    grad_text = (project / "states_value_and_grad.py").read_text()
+    hvp_text = (project / "states_hvp.py").read_text()
+    assert "xs_1.append(" in grad_text and "adjoint_copy" not in grad_text
+    assert "list_put(xs" in hvp_text and "list_delete(" not in hvp_text
+    grad_ns, hvp_ns, model = {}, {}, {}
+    exec(compile(grad_text, "states_value_and_grad.py", "exec"), grad_ns)
+    exec(compile(hvp_text, "states_hvp.py", "exec"), hvp_ns)
+    exec(compile((project / "states.py").read_text(), "states.py", "exec"), model)
+    f, x, d, eps = model["states"], np.array([0.6, 0.8]), np.array([0.3, -0.7]), 1e-5
+    fd_grad = np.array([(f(x + e) - f(x - e)) / (2 * eps) for e in np.eye(2) * eps])
+    value, grad = grad_ns["states_value_and_grad"](x)
+    assert value == pytest.approx(f(x))
+    np.testing.assert_allclose(grad, fd_grad, rtol=1e-6)
+    (_, grad_again), hv = hvp_ns["states_hvp"](x, d)
+    np.testing.assert_allclose(grad_again, fd_grad, rtol=1e-6)
+    h, e = 1e-4, np.eye(2) * 1e-4     # the Hessian by differences of differences
+    fd_hessian = np.array([[(f(x + a + b) - f(x + a - b) - f(x - a + b) + f(x - a - b))
+                            / (4 * h * h) for b in e] for a in e])
+    np.testing.assert_allclose(hv, fd_hessian @ d, rtol=1e-5, atol=1e-6)
+
+
 def test_a_written_module_hands_back_gradients_of_their_own(project):
     (project / "sums.py").write_text(textwrap.dedent("""\
         import numpy as np

@@ -398,6 +398,12 @@ CONSTRUCT_SIGNS = {
     "docstring": [r"def f\(.*\):\n    \"\"\"", r"def h\d\(.*\):\n    \"\"\"",
                   r"\"\"\"\n(    .*\n)*    if np\.sum\(a\) > .*:\n        return ",
                   r"def g\d+\(u\):\n\s+\"\"\"", r"def f\(.*\):\n    \"\"\"(.*\n)+\s+return .*\n(.*\n)*    return "],
+    # issue 15: a helper's derivative made where it is called, in each form
+    "derivative_call": [r"s2sad\.grad\(h\d", r"s2sad\.value_and_grad\(h\d", r"s2sad\.jvp\(h\d",
+                        r"s2sad\.hvp\(h\d", r"s2sad\.\w+\(h\d, wrt=1\)"],
+    # a list of states read back in the loop appending to it (acc[i] or acc[-1])
+    "list_readback": [r"\bacc\d* = \[.+\]\n", r"\bprev\d* = acc\d*\[i\d*\]\n",
+                      r"\bprev\d* = acc\d*\[-1\]\n", r"\bacc\d*\.append\(.*\bprev\d*\b"],
 }
 
 # issue 12: containers (the names are the generator's: lists ``lsN``, tuples ``tpN``, dicts

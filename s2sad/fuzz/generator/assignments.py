@@ -2,7 +2,7 @@
 in-place writes into buffers and lists built by ``append``."""
 
 from s2sad.fuzz.generator.state import _Var
-from s2sad.fuzz.ops import LIM, M, S, SHAPES, V, W
+from s2sad.fuzz.ops import LIM, M, S, SHAPES, V, W, _p
 
 
 class Assignments:
@@ -138,13 +138,22 @@ class Assignments:
             self.draft.use("inplace_loop")
 
     def stmt_list(self, ctx):
-        """``acc = []``, a loop appending to it, then a read of the list."""
+        """``acc = []``, a loop appending to it, then a read of the list; or (feature
+        ``list_readback``) ``acc = [v]``, a loop reading an item back (``acc[i]``,
+        ``acc[-1]``) into what it appends: a list of states, as a recurrence keeps."""
         r = self.draft.r
         self.draft.use("list_append")
         self.draft.use("for_range")
         acc = self.draft.new_name("acc")
         item = r.choice([S, V])
-        self.draft.emit(f"{acc} = []")
+        readback = self.draft.has("list_readback") and r.random() < 0.6
+        if readback:
+            self.draft.use("list_readback")
+            first, first_bound = self.exprs.expr(item, 1)
+            first, first_bound = self.exprs.squash(first, first_bound, LIM)
+            self.draft.emit(f"{acc} = [{first}]")
+        else:
+            self.draft.emit(f"{acc} = []")
         caps = self.draft.loop_caps(ctx)
         i = self.draft.new_name("i")
         n = r.randint(1, 4)
@@ -154,11 +163,19 @@ class Assignments:
         iv = _Var(i, S, n - 1, "int")
         iv.locked = True
         self.draft.env.append(iv)
+        if readback:   # the item the previous trip appended (or the first)
+            prev = self.draft.new_name("prev")
+            self.draft.emit(f"{prev} = {acc}[{r.choice([i, '-1'])}]")
+            pv = _Var(prev, item, max(first_bound, LIM))
+            pv.locked = True
+            self.draft.env.append(pv)
         # no break/continue directly in this loop: the list must not stay empty
         inner = ctx.child(loop=True, caps=caps, in_for=False)
         if self.draft.budget_left() > 2 and r.random() < 0.5:
             self.stmts.block(1, inner)
         code, bound = self.exprs.expr(item, r.randint(1, 2))
+        if readback:   # what is appended depends on the item read back
+            code, bound = f"{_p(code)} + 0.5 * {prev}", bound + 0.5 * pv.bound
         code, bound = self.exprs.squash(code, bound, LIM)
         code, _ = self.exprs.bind(code)
         self.draft.emit(f"{acc}.append({code})")
@@ -166,11 +183,12 @@ class Assignments:
         del self.draft.env[size:]
         self.draft.indent -= 1
         name = self.draft.new_name()
+        total = (n + 1) * max(bound, first_bound) if readback else n * bound
         if item == S:
             form = r.choice([f"sum({acc})", f"np.sum(np.array({acc}))", f"{acc}[-1] * 2.0"])
             self.draft.emit(f"{name} = {form}")
-            self.draft.env.append(_Var(name, S, n * bound))
+            self.draft.env.append(_Var(name, S, total))
         else:
             form = r.choice([f"np.sum(np.stack({acc}), axis=0)", f"np.array({acc})[0]"])
             self.draft.emit(f"{name} = {form}")
-            self.draft.env.append(_Var(name, V, n * bound))
+            self.draft.env.append(_Var(name, V, total))

@@ -33,6 +33,7 @@ class BackwardSweep:
         self.statements = statements
         self.tape_read = tape_read
         self.pushes = {}   # id(loop) -> names its forward body pushes on the tape
+        self.loops = []    # the loops around the statement being reversed, outermost first
 
     def backward_block(self, stmts, enclosing=None):
         """Adjoint statements of ``stmts`` in reverse order, grouped under comments.
@@ -167,6 +168,7 @@ class BackwardSweep:
             return []   # (a loop that writes into arrays is always undone: its saved values)
         out = self.loop_entry(stmt, keep, carried)
         entry_owned = set(self.env.owned)
+        self.loops.append(stmt)
         body = self.backward_block(stmt.body, source_of(stmt))
         self.env.materialize(keep, body)
         for name in sorted(entry_owned - self.env.owned):   # the invariant for the next trip
@@ -181,6 +183,7 @@ class BackwardSweep:
         lasting = {a for n, a in self.env.adj_names.items() if n not in local}
         body = propagate_copies(body, protected=lasting | upward_exposed(body))
         out.append(self.reversed_loop(stmt, self.with_pops(stmt, body, local, carried)))
+        self.loops.pop()
         return out
 
     def loop_entry(self, stmt, keep, carried):
@@ -202,6 +205,7 @@ class BackwardSweep:
             name = self.env.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.env.helper("list_bar"),
                                                      [nodes.name(name)])))
+            self.env.owned.add(name)   # items read in the loop add into it in place
         return out
 
     def with_pops(self, stmt, body, local, carried):
@@ -215,8 +219,13 @@ class BackwardSweep:
         # values the backward sweep can get back without the tape: reads of arrays the
         # loop never changes, at the loop's counter (xs[t]), are made again; the value a
         # carried name gets at the end of a trip is that name as the next trip starts
+        # (not from a list changed in place in the loops around: the sweep has only its
+        # last version)
+        around = {id(s) for s in flatten(self.loops[0].body)}
+        changing = self.facts.written.union(*(chain for s, chain in self.facts.in_place.items()
+                                              if s in around))
         recomputed = [self.facts.single_defs[n] for n in saved if recomputable(
-            self.facts.single_defs.get(n), stmt, self.facts.written)]
+            self.facts.single_defs.get(n), stmt, changing)]
         recovered = [(v, c) for c, v in carried_copies(stmt) if v in saved and c in saved]
         drop = {s.targets[0].id for s in recomputed} | {v for v, _ in recovered}
         saved = [n for n in saved if n not in drop]

@@ -76,6 +76,11 @@ class Adjoints:
         if primal not in self.adj and isinstance(contribution, gast.Constant):
             self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
             return
+        if primal not in self.adj and self.same_list_adjoint(primal, contribution):
+            # one list adjoint for every name of a list changed in place: items read
+            # of this name add into it in place too (no copy of it per read)
+            self.adj[primal] = nodes.clone(contribution)
+            return
         if primal not in self.adj:
             name = self.adjoint_name(primal)
             out.append(nodes.assign(name, self.unshared(contribution)))
@@ -99,6 +104,15 @@ class Adjoints:
         out.append(nodes.assign(name, total))
         self.adj[primal] = nodes.name(name)
         self.owned.add(name)
+
+    def same_list_adjoint(self, primal, contribution):
+        """Whether ``contribution`` is the adjoint, of the sweep's own, of another name
+        of the list changed in place that ``primal`` names: all of them are one list."""
+        if not (isinstance(contribution, gast.Name) and contribution.id in self.owned):
+            return False
+        return any(primal in chain and any(self.adj_names.get(n) == contribution.id
+                                           for n in chain)
+                   for chain in self.facts.in_place.values())
 
     def unshared(self, contribution):
         """``contribution``, copied when it may be an array the function writes into (or
