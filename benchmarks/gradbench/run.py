@@ -14,10 +14,9 @@ checkout is read where it is, and built in a work directory of its own):
 - ``apt-get install -y nlohmann-json3-dev build-essential``: the manual tool
   includes ``json.hpp``, which GradBench's ``cpp/Makefile`` would download; the
   Debian package's copy is used instead (``-I/usr/include/nlohmann``).
-- a Python environment for the evals and the peer tools (``--peer-python``,
-  default ``/work/gbvenv/bin/python`` or ``GRADBENCH_PYTHON``), made with
-  ``python -m venv /work/gbvenv && /work/gbvenv/bin/pip install jax jaxlib
-  torch==2.13.0 numpy scipy pydantic dataclasses-json``. The s2sad tool runs
+- a Python environment for the evals and the peer tools (``--peer-python``, or
+  ``GRADBENCH_PYTHON``), made with ``python -m venv gbvenv && gbvenv/bin/pip
+  install jax jaxlib torch==2.13.0 numpy scipy pydantic dataclasses-json``. The s2sad tool runs
   under the Python running this script (``sys.executable``).
 
 This script plays the part of GradBench's ``gradbench run`` intermediary: it
@@ -99,11 +98,21 @@ ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
               "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
 
 
+def _portable(argument, args):
+    """A command-line argument as the written results show it: this machine's paths of
+    the checkout and the peers' Python as the environment variables that give them."""
+    if Path(argument).resolve() == args.gradbench:
+        return "$GRADBENCH_DIR"
+    if args.peer_python and argument == args.peer_python:
+        return "$GRADBENCH_PYTHON"
+    return argument
+
+
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gradbench", default=os.environ.get("GRADBENCH_DIR"),
                         help="a GradBench checkout (default: $GRADBENCH_DIR)")
-    parser.add_argument("--peer-python", default=os.environ.get("GRADBENCH_PYTHON", "/work/gbvenv/bin/python"),
+    parser.add_argument("--peer-python", default=os.environ.get("GRADBENCH_PYTHON"),
                         help="the Python with jax, torch and GradBench's dependencies")
     parser.add_argument("--workdir", default=os.environ.get("GRADBENCH_WORKDIR", "/tmp/s2sad-gradbench"))
     parser.add_argument("--quick", action="store_true", help="the small input set (a minute or two)")
@@ -131,10 +140,11 @@ def parse_arguments(argv):
     if args.min_runs is None:
         args.min_runs = 2 if args.quick else 3
     args.runs = RUNS["quick" if args.quick else "default"]
-    if not Path(args.peer_python).exists():
-        parser.error(f"no Python for the evals and peers at {args.peer_python}: make it with python -m venv "
-                     "/work/gbvenv && /work/gbvenv/bin/pip install jax jaxlib torch==2.13.0 numpy scipy "
-                     "pydantic dataclasses-json (or give --peer-python)")
+    if not args.peer_python or not Path(args.peer_python).exists():
+        parser.error(f"no Python for the evals and peers ({args.peer_python or 'none given'}): make one "
+                     "with python -m venv gbvenv && gbvenv/bin/pip install jax jaxlib torch==2.13.0 numpy "
+                     "scipy pydantic dataclasses-json, and give --peer-python gbvenv/bin/python (or "
+                     "GRADBENCH_PYTHON)")
     return args
 
 
@@ -334,7 +344,7 @@ def main(argv=None):
     print_summary(rows)
     if args.results:
         command = "python benchmarks/gradbench/run.py " + " ".join(
-            sys.argv[1:] if argv is None else argv)
+            _portable(a, args) for a in (sys.argv[1:] if argv is None else argv))
         text = markdown(rows, results, machine(args), command, INPUTS["quick" if args.quick else "default"],
                         args, time.time() - started)
         Path(args.results).write_text(text, encoding="utf-8")
