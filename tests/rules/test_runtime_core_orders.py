@@ -105,3 +105,30 @@ def test_reverse_over_reverse_of_gradient_code_matches_differences():
     expected = (grad(x + eps * v, W, b) - grad(x - eps * v, W, b)) / (2 * eps)
     np.testing.assert_allclose(s2sad.hvp(F.gradient_norms, wrt=0)(x, W, b, v), expected,
                                rtol=2e-5, atol=1e-7)
+
+
+def test_reverse_over_reverse_of_generated_gradient_code(tmp_path):
+    """s2sad's own gradient code of several_helpers, written to a module and
+    differentiated again in reverse and forward mode, and to third order (hvp)."""
+    import importlib.util
+    from s2sad import pipeline
+    source = pipeline.generate(F.several_helpers, ["x", "W"], "reverse").emitted.text
+    # (the check of the output's kind is a statement without a value: left out here)
+    source = source.replace("    ensure_scalar_output(several_helpers, 'several_helpers')\n", "")
+    assert "ensure_scalar_output(" not in source
+    source += ("\n\ndef norms(x, W):\n"
+               "    value, (x_bar, W_bar) = several_helpers_value_and_grad(x, W)\n"
+               "    return np.sum(x_bar * x_bar) + np.sum(np.sin(W_bar))\n")
+    path = tmp_path / "several_helpers_grad.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("several_helpers_grad", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x, W = _draw(9, (4,), (3, 4))
+    check_grads(module.norms, (x, W), modes=("reverse", "forward"))
+    v = np.random.default_rng(10).standard_normal(4)
+    grad = s2sad.grad(module.norms, wrt=0)
+    eps = 1e-6
+    expected = (grad(x + eps * v, W) - grad(x - eps * v, W)) / (2 * eps)
+    np.testing.assert_allclose(s2sad.hvp(module.norms, wrt=0)(x, W, v), expected,
+                               rtol=2e-5, atol=1e-6)
