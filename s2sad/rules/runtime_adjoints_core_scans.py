@@ -20,7 +20,9 @@ from ..runtime import (arange_bar, arange_dot, average_weights, average_weights_
                        float_only, linspace_bar, nan_extremum_bar, nonzero_checked, power_cross,
                        power_cross_da, power_cross_db, power_log, power_log_cross,
                        power_log_cross_da, power_slope, sinc_derivative, sinc_slope,
-                       sum_bar_bar, trace_bar, unbroadcast_to, with_initial, xlogy)
+                       sum_bar_bar, trace_bar, trapezoid_dot, trapezoid_dx_bar, trapezoid_x_bar,
+                       trapezoid_y_bar, trapezoid_y_bar_dot, unbroadcast_to, with_initial, xlogy,
+                       zeros_like)
 from ..runtime.elementwise_more import sinc_curve
 from ..runtime_forward import broadcast_like, xdivy
 from .registry import adjoint, tangent
@@ -189,6 +191,65 @@ def ediff1d_dot_adjoint(y, y_bar, ary_dot, ary, to_end=None, to_begin=None, to_e
                            np.shape(to_end_dot)),
             unbroadcast_to(ediff1d_bar(y_bar, ary, to_end, to_begin, "to_begin"),
                            np.shape(to_begin_dot)))
+
+
+# ------------------------------------------------------------------ trapezoids
+
+# np.trapezoid(y, x, dx) is bilinear in y and the spacing (x when given, else dx), so
+# each helper's adjoint is another helper, trapezoid_dot giving the integral itself:
+# trapezoid_dot(y, x, dx, axis, t, 0, 0) integrates t, trapezoid_dot(y, x, dx, axis,
+# 0, tx, tdx) integrates y over the spacing tx or tdx (zeros_like(x): none from x)
+
+
+@adjoint(trapezoid_y_bar, nondiff=("y", "axis"))
+def trapezoid_y_bar_adjoint(out, out_bar, g, y, x=None, dx=1.0, axis=-1):
+    return (unbroadcast_to(trapezoid_dot(y, x, dx, axis, out_bar, zeros_like(x), 0.0),
+                           np.shape(g)),
+            trapezoid_x_bar(g, out_bar, x, dx, axis), trapezoid_dx_bar(g, out_bar, x, dx, axis))
+
+
+@adjoint(trapezoid_x_bar, nondiff=("x", "dx", "axis"))
+def trapezoid_x_bar_adjoint(out, out_bar, g, y, x=None, dx=1.0, axis=-1):
+    return (unbroadcast_to(trapezoid_dot(y, x, dx, axis, 0.0, out_bar, 0.0), np.shape(g)),
+            trapezoid_y_bar(g, y, out_bar, dx, axis))
+
+
+@adjoint(trapezoid_dx_bar, nondiff=("x", "dx", "axis"))
+def trapezoid_dx_bar_adjoint(out, out_bar, g, y, x=None, dx=1.0, axis=-1):
+    return (unbroadcast_to(trapezoid_dot(y, x, dx, axis, 0.0, zeros_like(x), out_bar),
+                           np.shape(g)),
+            trapezoid_y_bar_dot(g, y, x, dx, axis, zeros_like(x), out_bar))
+
+
+@adjoint(trapezoid_dot, nondiff=("axis",))
+def trapezoid_dot_adjoint(out, out_bar, y, x, dx, axis, ty, tx, tdx):
+    return (trapezoid_y_bar_dot(out_bar, y, x, dx, axis, tx, tdx),
+            trapezoid_x_bar(out_bar, broadcast_like(ty, y), x, dx, axis),
+            trapezoid_dx_bar(out_bar, broadcast_like(ty, y), x, dx, axis),
+            unbroadcast_to(trapezoid_y_bar(out_bar, y, x, dx, axis), np.shape(ty)),
+            unbroadcast_to(trapezoid_x_bar(out_bar, y, x, dx, axis), np.shape(tx)),
+            unbroadcast_to(trapezoid_dx_bar(out_bar, y, x, dx, axis), np.shape(tdx)))
+
+
+@tangent(trapezoid_dot)
+def trapezoid_dot_tangent(out, y, x, dx, axis, ty, tx, tdx, y_dot, x_dot, dx_dot, ty_dot,
+                          tx_dot, tdx_dot):
+    return (trapezoid_dot(broadcast_like(ty, y), x, dx, axis, ty_dot, x_dot, dx_dot)
+            + trapezoid_dot(broadcast_like(y_dot, y), x, dx, axis, 0.0, tx, tdx)
+            + trapezoid_dot(y, x, dx, axis, 0.0, tx_dot, tdx_dot))
+
+
+@adjoint(trapezoid_y_bar_dot, nondiff=("y", "x", "dx", "axis"))
+def trapezoid_y_bar_dot_adjoint(out, out_bar, g, y, x, dx, axis, tx, tdx):
+    return (unbroadcast_to(trapezoid_dot(out_bar, x, dx, axis, 0.0, tx, tdx), np.shape(g)),
+            unbroadcast_to(trapezoid_x_bar(g, out_bar, x, dx, axis), np.shape(tx)),
+            unbroadcast_to(trapezoid_dx_bar(g, out_bar, x, dx, axis), np.shape(tdx)))
+
+
+@tangent(trapezoid_y_bar_dot)
+def trapezoid_y_bar_dot_tangent(out, g, y, x, dx, axis, tx, tdx, g_dot, tx_dot, tdx_dot):
+    return (trapezoid_y_bar_dot(g_dot, y, x, dx, axis, tx, tdx)
+            + trapezoid_y_bar_dot(g, y, x, dx, axis, tx_dot, tdx_dot))
 
 
 # ------------------------------------------------------------------ creation

@@ -1,10 +1,14 @@
-"""The transposes that the adjoint rules of s2sad's core runtime helpers call (see
-:mod:`s2sad.rules.runtime_adjoints_core`): reverse mode over generated gradient code.
+"""The helpers that the adjoint rules of s2sad's core runtime helpers call (see
+:mod:`s2sad.rules.runtime_adjoints_core` and ``..._core_scans``): reverse mode over
+generated gradient code, and derivatives of higher order.
 
-Each is linear in its first argument and is itself the adjoint of a helper
-(``sum_bar_bar`` of ``sum_bar``, ``read_at`` of ``add_at``...), so its own adjoint is
-that helper again: the pairs close, and derivatives of any order end in them.
-Input: an adjoint and the shapes, axes and indices of the helper it transposes;
+Most are transposes: linear in their first argument and the adjoint of another helper
+(``sum_bar_bar`` of ``sum_bar``, ``read_at`` of ``add_at``, ``concatenate_parts`` of
+``concatenate_bar``), so their own adjoint is that helper again: the pairs close, and
+derivatives of any order end in them.  The others are the derivatives of one order more
+of ``np.prod``, ``np.cumprod``, ``a ** b`` and ``np.sinc`` (exact where an element is
+0: by products of jets, no division), up to the third; ``beyond_order`` refuses a
+fourth.  Input: an adjoint or steps, and the shapes, axes and indices of the helper;
 output: a new value (or the adjoint itself when nothing is to be done).
 """
 
@@ -14,10 +18,10 @@ import numpy as np
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
-from .indexing import stored_part
-from .reductions import _keepdims_shape, _normalize_axes
 from ..values import PowerDivergesError
 from .elementwise import xdivy
+from .indexing import stored_part
+from .reductions import _keepdims_shape, _normalize_axes
 from .scans import _from_front, _scan_shape, _to_front, diff_dot, ediff1d_dot
 from .shapes import float_like, unbroadcast_to
 

@@ -399,16 +399,17 @@ def trapezoid_dx_bar(g, y, x=None, dx=1.0, axis=-1):
 
 
 @fact(allocates=True)
-def trapezoid_dot(y, x, dx, axis, y_dot, x_dot, dx_dot):
-    """Tangent of ``np.trapezoid(y, x, dx, axis)`` (``x_dot`` read only when ``x`` is
-    given, ``dx_dot`` only when it is not)."""
+def trapezoid_dot(y, x, dx, axis, ty, tx, tdx):
+    """Tangent of ``np.trapezoid(y, x, dx, axis)`` along the steps ``ty``, ``tx``, ``tdx``
+    of ``y``, ``x`` and ``dx`` (``tx`` read only when ``x`` is given, ``tdx`` only when
+    it is not)."""
     axis = axis % np.ndim(y)
-    y_dot = np.broadcast_to(np.asarray(y_dot, dtype=float), np.shape(y))
-    out = np.sum(_spacing(y, x, dx, axis) * _pairs(y_dot, axis), axis=axis)
+    ty = np.broadcast_to(np.asarray(ty, dtype=float), np.shape(y))
+    out = np.sum(_spacing(y, x, dx, axis) * _pairs(ty, axis), axis=axis)
     if x is None:
-        return out + np.sum(np.asarray(dx_dot, dtype=float) * _pairs(y, axis), axis=axis)
-    x_dot = np.broadcast_to(np.asarray(x_dot, dtype=float), np.shape(x))
-    return out + np.sum(_spacing(y, x_dot, dx, axis) * _pairs(y, axis), axis=axis)
+        return out + np.sum(np.asarray(tdx, dtype=float) * _pairs(y, axis), axis=axis)
+    tx = np.broadcast_to(np.asarray(tx, dtype=float), np.shape(x))
+    return out + np.sum(_spacing(y, tx, dx, axis) * _pairs(y, axis), axis=axis)
 
 
 # (each adjoint is linear in g and, apart, in (x, dx) or in y: its tangent has two parts)
@@ -420,12 +421,13 @@ def trapezoid_y_bar_tangent(out, g, y, x, dx, axis, g_dot, x_dot, dx_dot):
 
 
 @fact(allocates=True)
-def trapezoid_y_bar_dot(g, y, x, dx, axis, x_dot, dx_dot):
-    """The part of the tangent of :func:`trapezoid_y_bar` from ``x_dot`` or ``dx_dot``."""
+def trapezoid_y_bar_dot(g, y, x, dx, axis, tx, tdx):
+    """The part of the tangent of :func:`trapezoid_y_bar` from the step ``tx`` of ``x``,
+    or ``tdx`` of ``dx``."""
     if x is None:
-        return trapezoid_y_bar(g, y, None, np.asarray(dx_dot, dtype=float), axis)
-    x_dot = np.broadcast_to(np.asarray(x_dot, dtype=float), np.shape(x))
-    return trapezoid_y_bar(g, y, x_dot, dx, axis)
+        return trapezoid_y_bar(g, y, None, np.asarray(tdx, dtype=float), axis)
+    tx = np.broadcast_to(np.asarray(tx, dtype=float), np.shape(x))
+    return trapezoid_y_bar(g, y, tx, dx, axis)
 
 
 @tangent_beside(trapezoid_x_bar)

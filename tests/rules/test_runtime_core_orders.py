@@ -105,3 +105,58 @@ def test_reverse_over_reverse_of_gradient_code_matches_differences():
     expected = (grad(x + eps * v, W, b) - grad(x - eps * v, W, b)) / (2 * eps)
     np.testing.assert_allclose(s2sad.hvp(F.gradient_norms, wrt=0)(x, W, b, v), expected,
                                rtol=2e-5, atol=1e-7)
+
+
+def _module_of(source, tmp_path, name):
+    import importlib.util
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _hvp_matches_differences(fn, x, W):
+    v = np.random.default_rng(10).standard_normal(np.shape(x))
+    grad = s2sad.grad(fn, wrt=0)
+    eps = 1e-6
+    expected = (grad(x + eps * v, W) - grad(x - eps * v, W)) / (2 * eps)
+    np.testing.assert_allclose(s2sad.hvp(fn, wrt=0)(x, W, v), expected, rtol=2e-5, atol=1e-6)
+
+
+def test_reverse_over_reverse_of_generated_gradient_code(tmp_path):
+    """s2sad's own gradient code of several_helpers, written to a module and
+    differentiated again in reverse and forward mode, and to third order (hvp)."""
+    from s2sad import pipeline
+    source = pipeline.generate(F.several_helpers, ["x", "W"], "reverse").emitted.text
+    # (the check of the output's kind is a statement without a value: left out here)
+    source = source.replace("    ensure_scalar_output(several_helpers, 'several_helpers')\n", "")
+    assert "ensure_scalar_output(" not in source
+    source += ("\n\ndef norms(x, W):\n"
+               "    value, (x_bar, W_bar) = several_helpers_value_and_grad(x, W)\n"
+               "    return np.sum(x_bar * x_bar) + np.sum(np.sin(W_bar))\n")
+    module = _module_of(source, tmp_path, "several_helpers_grad")
+    x, W = _draw(9, (4,), (3, 4))
+    check_grads(module.norms, (x, W), modes=("reverse", "forward"))
+    _hvp_matches_differences(module.norms, x, W)
+
+
+def test_reverse_over_forward_of_generated_tangent_code(tmp_path):
+    """s2sad's own forward-mode code of forward_helpers (its *_dot helpers), differentiated
+    in reverse and forward mode, and to third order (hvp)."""
+    import re
+    from s2sad import pipeline
+    source = pipeline.generate(F.forward_helpers, ["x", "W"], "forward").emitted.text
+    # (a write's dtype check is a statement without a value: kept as x = check(x, ...))
+    source = re.sub(r"^(\s+)(ensure_\w+)\((\w+), (.*)\)$", r"\1\3 = \2(\3, \4)", source,
+                    flags=re.M)
+    for helper in ("cumprod_dot(", "diff_dot(", "prod_bar("):
+        assert helper in source
+    source += ("\n\ndef squared(x, W):\n"
+               "    value, tangent = forward_helpers_jvp(x, W, np.sin(x), 0.0 * W)\n"
+               "    return tangent ** 2 + value\n")
+    module = _module_of(source, tmp_path, "forward_helpers_jvp")
+    x, W = np.random.default_rng(11).uniform(0.5, 1.5, 4), _draw(12, (3, 4))[0]
+    check_grads(module.squared, (x, W), modes=("reverse", "forward"))
+    _hvp_matches_differences(module.squared, x, W)
