@@ -17,9 +17,11 @@ from ..runtime.linalg import (as_col, as_row, cholesky_lower, constant_dot, diag
                               matrix_power_bar, matrix_power_bar_dot, matrix_power_dot,
                               matvec_like, mT, multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff, phi, qr_checked,
                               residuals_bar, residuals_dot, residuals_pair, skew_lower,
-                              solve_like, svd_gaps, svd_inverse, triangle_bar, triangle_sym)
+                              solve_like, svd_cotangents, svd_factors, svd_gaps, svd_inverse,
+                              triangle_bar, triangle_sym)
 from ..runtime.adjoints_linalg import (block_corner, block_diagonal_sum, block_in_corner,
-                                       block_pair, list_sum, multi_dot_dot2, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
+                                       block_pair, list_sum, multi_dot_dot2, svd_expand, svd_factors_y_bar,
+                                       svd_factors_y_part, svd_recomputed_bar, svd_reduce, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
                                        norm_spread, norm_third)
 from ..runtime.norms import norm_bar, norm_bar_dot, norm_dot
 from ..runtime.shapes import unbroadcast
@@ -27,7 +29,7 @@ from ..runtime.structure import diagonal_bar
 from .registry import adjoint, nondifferentiable, tangent
 
 nondifferentiable(norm_fourth)   # (zeros, or a refusal)
-nondifferentiable(multi_dot_third)   # (zeros, or a refusal)
+nondifferentiable(multi_dot_third, svd_recomputed_bar)   # (zeros, or a refusal)
 nondifferentiable(constant_dot)   # (zeros: the tangent of a piecewise constant output)
 
 # ------------------------------------------------ linear maps of matrices
@@ -383,3 +385,40 @@ def multi_dot_bar_dot_tangent(out, g, arrays, dg, dvs, g_dot, arrays_dot, dg_dot
 @adjoint(list_sum)
 def list_sum_adjoint(y, y_bar, a, b):
     return y_bar, y_bar
+
+
+# --------------------------------------------------------------------- svd
+# (the names out, out_bar: the helpers' own first parameters are y and y_bar)
+
+
+@adjoint(svd_cotangents, nondiff=("a", "full_matrices", "compute_uv"), tuple_output=True)
+def svd_cotangents_adjoint(out, out_bar, y_bar, a, full_matrices, compute_uv):
+    return svd_expand(out_bar, a, full_matrices, compute_uv)
+
+
+@adjoint(svd_reduce, nondiff=("a", "full_matrices", "compute_uv"), tuple_output=True)
+def svd_reduce_adjoint(y, y_bar, t, a, full_matrices, compute_uv):
+    return svd_expand(y_bar, a, full_matrices, compute_uv)
+
+
+# (svd_expand and svd_factors_y_bar give S's cotangent alone, an array, when compute_uv
+# is False: declared tuples, their adjoints add with add_tree, which adds arrays too)
+@adjoint(svd_expand, nondiff=("a", "full_matrices", "compute_uv"), tuple_output=True)
+def svd_expand_adjoint(y, y_bar, t, a, full_matrices, compute_uv):
+    return svd_reduce(y_bar, a, full_matrices, compute_uv)
+
+
+@adjoint(svd_factors, nondiff=("full_matrices", "compute_uv", "hermitian"), tuple_output=True)
+def svd_factors_adjoint(out, out_bar, y, a, full_matrices, compute_uv, hermitian):
+    return (svd_factors_y_bar(out_bar, a, full_matrices, compute_uv),
+            svd_recomputed_bar(out_bar, a, compute_uv))
+
+
+@adjoint(svd_factors_y_bar, nondiff=("a", "full_matrices", "compute_uv"), tuple_output=True)
+def svd_factors_y_bar_adjoint(y, y_bar, t, a, full_matrices, compute_uv):
+    return svd_factors_y_part(y_bar, a, full_matrices, compute_uv)
+
+
+@adjoint(svd_factors_y_part, nondiff=("a", "full_matrices", "compute_uv"), tuple_output=True)
+def svd_factors_y_part_adjoint(y, y_bar, z, a, full_matrices, compute_uv):
+    return svd_factors_y_bar(y_bar, a, full_matrices, compute_uv)

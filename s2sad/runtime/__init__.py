@@ -19,7 +19,8 @@ from .adjoints_linalg import (full_length_part, norm_fourth, norm_hvp,  # noqa: 
                               norm_reduce, norm_spread, norm_third, poly_derivative_bar,
                               poly_derivative_of, reshape_back, signal_full_part,
                               block_corner, block_diagonal_sum, block_in_corner, block_pair,
-                              list_sum, multi_dot_dot2, multi_dot_third)
+                              list_sum, multi_dot_dot2, multi_dot_third, svd_expand,
+                              svd_factors_y_bar, svd_factors_y_part, svd_recomputed_bar, svd_reduce)
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_not_inplace, check_not_shared, check_unpacked, source_location)
 from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  # noqa: F401

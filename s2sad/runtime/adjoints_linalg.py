@@ -251,3 +251,74 @@ def list_sum(a, b):
     if not isinstance(b, (list, tuple)):
         return list(a)
     return [x + y for x, y in zip(a, b)]
+
+
+# --------------------------------------------------------------------- svd
+# the reduced factors (U[:, :k], S, Vh[:k]) of np.linalg.svd's result, and back
+
+
+def _svd_dims(a):
+    m, n = np.shape(a)[-2:]
+    return m, n, min(m, n), np.shape(a)[:-2]
+
+
+@fact(allocates=True, linear=("t",))
+def svd_reduce(t, a, full_matrices, compute_uv):
+    """The cotangents ``t`` of ``np.linalg.svd(a, full_matrices, compute_uv)``'s result
+    as those of the reduced factors (zeros for ``U`` and ``Vh`` when ``compute_uv`` is
+    False): :func:`.linalg.svd_cotangents` without its refusal."""
+    m, n, k, lead = _svd_dims(a)
+    if not compute_uv:
+        return (np.zeros(lead + (m, k)), np.broadcast_to(t, lead + (k,)) + 0.0,
+                np.zeros(lead + (k, n)))
+    u, s, vh = t
+    cols, rows = (m, n) if full_matrices else (k, k)
+    u = np.broadcast_to(u, lead + (m, cols))[..., :k] + 0.0
+    vh = np.broadcast_to(vh, lead + (rows, n))[..., :k, :] + 0.0
+    return u, np.broadcast_to(s, lead + (k,)) + 0.0, vh
+
+
+@fact(allocates=True, linear=("t",))
+def svd_expand(t, a, full_matrices, compute_uv):
+    """The transpose of :func:`svd_reduce`: cotangents of the reduced factors as those
+    of ``np.linalg.svd``'s result (``S``'s alone when ``compute_uv`` is False; zeros for
+    the columns of a full ``U`` and rows of a full ``Vh`` beyond ``min(m, n)``)."""
+    m, n, k, lead = _svd_dims(a)
+    u, s, vh = (np.broadcast_to(x, shape) for x, shape in zip(
+        t, (lead + (m, k), lead + (k,), lead + (k, n))))
+    if not compute_uv:
+        return s + 0.0
+    if full_matrices:
+        u = np.concatenate([u, np.zeros(lead + (m, m - k))], axis=-1)
+        vh = np.concatenate([vh, np.zeros(lead + (n - k, n))], axis=-2)
+    return u + 0.0, s + 0.0, vh + 0.0
+
+
+@fact(allocates=True, linear=("t",))
+def svd_factors_y_bar(t, a, full_matrices, compute_uv):
+    """The adjoint of :func:`.linalg.svd_factors` in ``y`` (svd's result) from ``t``,
+    that of the reduced factors: :func:`svd_expand` of it, or zeros like ``S`` when
+    ``compute_uv`` is False (the factors were recomputed from ``a``)."""
+    if compute_uv:
+        return svd_expand(t, a, full_matrices, True)
+    m, n, k, lead = _svd_dims(a)
+    return np.zeros(lead + (k,))
+
+
+@fact(allocates=True, linear=("z",))
+def svd_factors_y_part(z, a, full_matrices, compute_uv):
+    """The transpose of :func:`svd_factors_y_bar`."""
+    return svd_reduce(z if compute_uv else 0.0, a, full_matrices, compute_uv)
+
+
+@fact(allocates=True)
+def svd_recomputed_bar(t, a, compute_uv):
+    """The adjoint in ``a`` of the factors :func:`.linalg.svd_factors` recomputes when
+    ``compute_uv`` is False (svd's second derivative): not computed, refused unless the
+    cotangent ``t`` is zero; zeros when ``compute_uv`` (the factors come from ``y``)."""
+    if compute_uv or not _nonzero(t):
+        return np.zeros(np.shape(a))
+    raise NotDifferentiableError(
+        "np.linalg.svd(..., compute_uv=False): its second derivative in reverse mode is not "
+        "computed", hint="use forward mode for the second derivative (s2sad.hvp), or "
+                         "differentiate np.linalg.svd(a) (compute_uv=True)[1]")

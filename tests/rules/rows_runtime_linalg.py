@@ -316,3 +316,24 @@ ROWS += [
     row("rt.multi_dot_dot2", F.rt_multi_dot_dot2, ("square", Arg((2, 2)), Arg((2, 2)))),
     row("rt.multi_dot_bar_dot", F.rt_multi_dot_bar_dot, ("square", *[Arg((2, 2))] * 5)),
 ]
+
+# (the factors' cotangents for a tall, a wide and a square matrix, full or reduced)
+_FULL_TALL = (Arg((4, 4)), Arg((3,)), Arg((3, 3)), _ints(4, 3), T)
+_REDUCED_TALL = (Arg((4, 3)), Arg((3,)), Arg((3, 3)), _ints(4, 3), FALSE)
+_FULL_WIDE = (Arg((3, 3)), Arg((3,)), Arg((4, 4)), _ints(3, 4), T)
+_REDUCED = (Arg((4, 3)), Arg((3,)), Arg((3, 3)), _ints(4, 3), FALSE)
+_SQUARE = (Arg((3, 3)), Arg((3,)), Arg((3, 3)), _ints(3, 3), T)
+ROWS += [
+    row("rt.svd_reduce", F.rt_svd_reduce, ("full-tall", *_FULL_TALL),
+        ("reduced-tall", *_REDUCED_TALL), ("full-wide", *_FULL_WIDE)),
+    row("rt.svd_expand", F.rt_svd_expand, ("full-tall", *_REDUCED), ("reduced", *_REDUCED),
+        ("full-wide", Arg((3, 3)), Arg((3,)), Arg((3, 4)), _ints(3, 4), T)),
+    row("rt.svd_cotangents", F.rt_svd_cotangents, ("square", *_SQUARE),
+        ("reduced-tall", *_REDUCED_TALL)),
+    row("rt.svd_factors", F.rt_svd_factors, ("square", *_SQUARE), ("full-tall", *_FULL_TALL),
+        ("reduced-tall", *_REDUCED_TALL)),
+    row("rt.svd_factors_y_bar", F.rt_svd_factors_y_bar, ("reduced", *_REDUCED),
+        ("full-tall", Arg((4, 3)), Arg((3,)), Arg((3, 3)), _ints(4, 3), T)),
+    row("rt.svd_factors_y_part", F.rt_svd_factors_y_part, ("full-tall", *_FULL_TALL),
+        ("reduced", *_REDUCED_TALL)),
+]

@@ -109,3 +109,47 @@ def test_the_third_derivative_of_multi_dot_is_refused(load):
     args = [rng.standard_normal((2, 2)) for _ in range(4)]
     with pytest.raises(NotDifferentiableError, match="beyond the second"):
         s2sad.hvp(module.bar_total, wrt=1)(*args, np.ones((2, 2)))
+
+
+def test_svd_reduce_and_svd_expand_are_transposes_for_every_option():
+    """<reduce(t), z> == <t, expand(z)> (the op table checks compute_uv=True through s2sad;
+    compute_uv=False, where S's cotangent stands alone, is checked here by hand)."""
+    from s2sad.runtime import svd_expand, svd_reduce
+    rng = np.random.default_rng(5)
+    for shape in ((4, 3), (3, 4), (3, 3)):
+        a = np.zeros(shape)
+        m, n = shape
+        k = min(shape)
+        for full in (True, False):
+            cols, rows = (m, n) if full else (k, k)
+            t = (rng.standard_normal((m, cols)), rng.standard_normal(k),
+                 rng.standard_normal((rows, n)))
+            z = (rng.standard_normal((m, k)), rng.standard_normal(k),
+                 rng.standard_normal((k, n)))
+            left = sum(np.sum(x * y) for x, y in zip(svd_reduce(t, a, full, True), z))
+            right = sum(np.sum(x * y) for x, y in zip(t, svd_expand(z, a, full, True)))
+            assert np.isclose(left, right)
+            s = rng.standard_normal(k)
+            left = sum(np.sum(x * y) for x, y in zip(svd_reduce(s, a, full, False), z))
+            assert np.isclose(left, np.sum(s * svd_expand(z, a, full, False)))
+
+
+def test_reverse_over_reverse_of_singular_values_alone_is_refused(load):
+    """np.linalg.svd(a, compute_uv=False) recomputes the factors in its adjoint: their
+    derivative there (svd's second derivative in reverse mode) is refused."""
+    first = load("svd_values_first", """
+        import numpy as np
+
+        def values(a):
+            return np.sum(np.linalg.svd(a, compute_uv=False) ** 3)
+        """)
+    lines = [line for line in s2sad.grad(first.values).source.splitlines()
+             if not line.strip().startswith("ensure_scalar_output(")]
+    text = "\n".join(lines).replace("def values_value_and_grad(", "def gradient(")
+    second = load("svd_values_second", text + "\n\n\ndef outer(a):\n"
+                  "    return np.sum(gradient(a)[1] ** 2)\n")
+    a = np.random.default_rng(6).standard_normal((4, 3))
+    with pytest.raises(NotDifferentiableError, match="compute_uv=False"):
+        s2sad.grad(second.outer)(a)
+    # (forward over reverse is differentiated: the hvp of the values)
+    assert np.all(np.isfinite(s2sad.hvp(first.values)(a, np.ones((4, 3)))))
