@@ -16,7 +16,7 @@ from .trees import item_bar
 
 __all__ = ["tree_part", "item_pick", "item_place", "repetition_part", "times_part", "plus_part",
            "repeat_part", "iterable_part", "dict_values_part", "extend_part", "insert_part",
-           "set_part", "dict_set_part", "dict_item_part", "einsum_part", "operand_at", "kept"]
+           "set_part", "dict_set_part", "dict_item_part", "einsum_part", "operand_at", "kept_if"]
 
 #: the slot of g in einsum_part
 EINSUM_G = 8
@@ -246,7 +246,7 @@ def operand_at(x, slot, target, value):
 
 
 @fact(linear=("z",))
-def kept(z, keep, like):
+def kept_if(z, keep, like):
     """``z`` where ``keep`` holds, else zeros like ``like``: the adjoints of ``operand_at``."""
     if keep:
         return z
