@@ -12,7 +12,7 @@ import numpy as np
 
 from ..runtime.adjoints_structure import tree_part
 from ..runtime.contractions import cross_lhs_bar, cross_rhs_bar, kron_lhs_bar, kron_rhs_bar
-from ..runtime.quantiles import quantile_bar, quantile_dot
+from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,
                                  dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_value_bar,
                                  item_value_dot, reorder_bar, reorder_dot, scatter_add,
@@ -22,7 +22,7 @@ from ..runtime.shapes import zeros_like
 from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, pad_bar,
                                  pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
                                  rollaxis_bar, tile_bar)
-from .registry import adjoint
+from .registry import adjoint, tangent
 
 # -------------------------------------------------------------------- structure
 
@@ -113,20 +113,34 @@ def cross_rhs_bar_adjoint(y, y_bar, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=
 
 # -------------------------------------------------------------------- quantiles
 # linear in g (in a_dot): the ranks a quantile reads are constant where it has a
-# derivative, and q is a constant (the rules of np.quantile refuse one that is not)
+# derivative; q must be a constant, refused (constant_q) where it carries a derivative
 
 
-@adjoint(quantile_bar, nondiff=("a", "q", "axis", "method", "keepdims", "scale", "skipnan"))
+@adjoint(quantile_bar, nondiff=("a", "axis", "method", "keepdims", "scale", "skipnan"))
 def quantile_bar_adjoint(y, y_bar, g, a, q, axis=None, method="linear", keepdims=False,
                          scale=1.0, skipnan=False):
-    return tree_part(quantile_dot(a, y_bar, q, axis, method, keepdims, scale, skipnan), g)
+    return (tree_part(quantile_dot(a, y_bar, q, axis, method, keepdims, scale, skipnan), g),
+            constant_q("np.quantile"))
 
 
-@adjoint(quantile_dot, nondiff=("a", "q", "axis", "method", "keepdims", "scale", "skipnan"),
-         linear=True)
+@tangent(quantile_bar)
+def quantile_bar_tangent(y, g, a, q, axis, method, keepdims, scale, skipnan, g_dot, q_dot):
+    return (quantile_bar(g_dot, a, q, axis, method, keepdims, scale, skipnan)
+            + constant_q_dot(q_dot, "np.quantile"))
+
+
+@adjoint(quantile_dot, nondiff=("a", "axis", "method", "keepdims", "scale", "skipnan"))
 def quantile_dot_adjoint(y, y_bar, a, a_dot, q, axis=None, method="linear", keepdims=False,
                          scale=1.0, skipnan=False):
-    return tree_part(quantile_bar(y_bar, a, q, axis, method, keepdims, scale, skipnan), a_dot)
+    return (tree_part(quantile_bar(y_bar, a, q, axis, method, keepdims, scale, skipnan), a_dot),
+            constant_q("np.quantile"))
+
+
+@tangent(quantile_dot)
+def quantile_dot_tangent(y, a, a_dot, q, axis, method, keepdims, scale, skipnan, a_dot_dot,
+                         q_dot):
+    return (quantile_dot(a, a_dot_dot, q, axis, method, keepdims, scale, skipnan)
+            + constant_q_dot(q_dot, "np.quantile"))
 
 
 # -------------------------------------------------------------------- selection
