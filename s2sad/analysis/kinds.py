@@ -189,6 +189,10 @@ _NUMPY_SEQUENCES = frozenset((
 #: tuple or dict (an adjoint of one) or a number or array (the others are ``LEAF``)
 _CONTAINER_HELPERS = frozenset(("s2sad.runtime.trees", "s2sad.runtime.lists",
                                 "s2sad.runtime.dicts", "s2sad.runtime.adjoints_structure"))
+#: the other runtime helpers that return a list or tuple of adjoints (of np.hstack's
+#: arrays, np.block's nested lists...)
+_CONTAINER_RESULTS = frozenset(("hstack_bar", "vstack_bar", "dstack_bar", "column_stack_bar",
+                                "block_bar", "choose_bar", "select_bar"))
 
 
 def _passing_through():
@@ -232,7 +236,8 @@ def _callee_kind(callee, args, kind_of):
     if helper is not None:
         return helper
     module = getattr(callee, "__module__", None) or ""
-    if module in _CONTAINER_HELPERS:   # (gradient code differentiated again)
+    if module in _CONTAINER_HELPERS or (module.startswith("s2sad.runtime") and getattr(
+            callee, "__name__", None) in _CONTAINER_RESULTS):   # (gradient code, differentiated)
         return ("tuple", None, UNKNOWN) if registry.several_outputs(callee) else UNKNOWN
     if registry.several_outputs(callee):
         return ("tuple", None, LEAF)   # a rule's op with several outputs (cho_factor...)

@@ -12,12 +12,17 @@ import numpy as np
 
 from ..runtime.adjoints_structure import tree_part
 from ..runtime.contractions import cross_lhs_bar, cross_rhs_bar, kron_lhs_bar, kron_rhs_bar
-from ..runtime.quantiles import quantile_bar, quantile_dot
+from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
+from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,
+                                 dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_value_bar,
+                                 item_value_dot, reorder_bar, reorder_dot, scatter_add,
+                                 scatter_add_bar, select_bar, split_bar, take_along_axis_bar,
+                                 take_bar, vsplit_bar, vstack_bar)
 from ..runtime.shapes import zeros_like
 from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, pad_bar,
                                  pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
                                  rollaxis_bar, tile_bar)
-from .registry import adjoint
+from .registry import adjoint, tangent
 
 # -------------------------------------------------------------------- structure
 
@@ -108,17 +113,138 @@ def cross_rhs_bar_adjoint(y, y_bar, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=
 
 # -------------------------------------------------------------------- quantiles
 # linear in g (in a_dot): the ranks a quantile reads are constant where it has a
-# derivative, and q is a constant (the rules of np.quantile refuse one that is not)
+# derivative; q must be a constant, refused (constant_q) where it carries a derivative
 
 
-@adjoint(quantile_bar, nondiff=("a", "q", "axis", "method", "keepdims", "scale", "skipnan"))
+@adjoint(quantile_bar, nondiff=("a", "axis", "method", "keepdims", "scale", "skipnan"))
 def quantile_bar_adjoint(y, y_bar, g, a, q, axis=None, method="linear", keepdims=False,
                          scale=1.0, skipnan=False):
-    return tree_part(quantile_dot(a, y_bar, q, axis, method, keepdims, scale, skipnan), g)
+    return (tree_part(quantile_dot(a, y_bar, q, axis, method, keepdims, scale, skipnan), g),
+            constant_q("np.quantile"))
 
 
-@adjoint(quantile_dot, nondiff=("a", "q", "axis", "method", "keepdims", "scale", "skipnan"),
-         linear=True)
+@tangent(quantile_bar)
+def quantile_bar_tangent(y, g, a, q, axis, method, keepdims, scale, skipnan, g_dot, q_dot):
+    return (quantile_bar(g_dot, a, q, axis, method, keepdims, scale, skipnan)
+            + constant_q_dot(q_dot, "np.quantile"))
+
+
+@adjoint(quantile_dot, nondiff=("a", "axis", "method", "keepdims", "scale", "skipnan"))
 def quantile_dot_adjoint(y, y_bar, a, a_dot, q, axis=None, method="linear", keepdims=False,
                          scale=1.0, skipnan=False):
-    return tree_part(quantile_bar(y_bar, a, q, axis, method, keepdims, scale, skipnan), a_dot)
+    return (tree_part(quantile_bar(y_bar, a, q, axis, method, keepdims, scale, skipnan), a_dot),
+            constant_q("np.quantile"))
+
+
+@tangent(quantile_dot)
+def quantile_dot_tangent(y, a, a_dot, q, axis, method, keepdims, scale, skipnan, a_dot_dot,
+                         q_dot):
+    return (quantile_dot(a, a_dot_dot, q, axis, method, keepdims, scale, skipnan)
+            + constant_q_dot(q_dot, "np.quantile"))
+
+
+# -------------------------------------------------------------------- selection
+# each the numpy function it is the adjoint of, of the cotangent in the structure of
+# the adjoint it transposes (tree_part: zeros where an item has none)
+
+
+@adjoint(hstack_bar, nondiff=("tup",))
+def hstack_bar_adjoint(y, y_bar, g, tup):
+    return np.hstack(tree_part(y_bar, y))
+
+
+@adjoint(vstack_bar, nondiff=("tup",))
+def vstack_bar_adjoint(y, y_bar, g, tup):
+    return np.vstack(tree_part(y_bar, y))
+
+
+@adjoint(dstack_bar, nondiff=("tup",))
+def dstack_bar_adjoint(y, y_bar, g, tup):
+    return np.dstack(tree_part(y_bar, y))
+
+
+@adjoint(column_stack_bar, nondiff=("tup",))
+def column_stack_bar_adjoint(y, y_bar, g, tup):
+    return np.column_stack(tree_part(y_bar, y))
+
+
+@adjoint(append_bar, nondiff=("arr", "values", "axis"), tuple_output=True)
+def append_bar_adjoint(y, y_bar, g, arr, values, axis=None):
+    parts = tree_part(y_bar, y)
+    return np.reshape(np.append(parts[0], parts[1], axis), np.shape(g))
+
+
+@adjoint(block_bar, nondiff=("arrays",))
+def block_bar_adjoint(y, y_bar, g, arrays):
+    return np.reshape(np.block(tree_part(y_bar, y)), np.shape(g))
+
+
+@adjoint(split_bar, nondiff=("ary", "indices_or_sections", "axis"))
+def split_bar_adjoint(y, y_bar, g, ary, indices_or_sections, axis=0):
+    return tree_part(np.array_split(y_bar, indices_or_sections, axis), g)
+
+
+@adjoint(hsplit_bar, nondiff=("ary", "indices_or_sections"))
+def hsplit_bar_adjoint(y, y_bar, g, ary, indices_or_sections):
+    return tree_part(np.hsplit(y_bar, indices_or_sections), g)
+
+
+@adjoint(vsplit_bar, nondiff=("ary", "indices_or_sections"))
+def vsplit_bar_adjoint(y, y_bar, g, ary, indices_or_sections):
+    return tree_part(np.vsplit(y_bar, indices_or_sections), g)
+
+
+@adjoint(dsplit_bar, nondiff=("ary", "indices_or_sections"))
+def dsplit_bar_adjoint(y, y_bar, g, ary, indices_or_sections):
+    return tree_part(np.dsplit(y_bar, indices_or_sections), g)
+
+
+@adjoint(take_bar, nondiff=("a", "indices", "axis", "mode"))
+def take_bar_adjoint(y, y_bar, g, a, indices, axis=None, mode="raise"):
+    return tree_part(np.take(y_bar, indices, axis, mode=mode), g)
+
+
+@adjoint(take_along_axis_bar, nondiff=("arr", "indices", "axis"))
+def take_along_axis_bar_adjoint(y, y_bar, g, arr, indices, axis=-1):
+    return tree_part(np.take_along_axis(y_bar, indices, axis), g)
+
+
+@adjoint(choose_bar, nondiff=("a", "choices", "mode"))
+def choose_bar_adjoint(y, y_bar, g, a, choices, mode="raise"):
+    return tree_part(np.choose(a, tree_part(y_bar, y), mode=mode), g)
+
+
+@adjoint(select_bar, nondiff=("condlist", "choicelist", "default"), tuple_output=True)
+def select_bar_adjoint(y, y_bar, g, condlist, choicelist, default=0):
+    parts = tree_part(y_bar, y)
+    return tree_part(np.select(condlist, parts[0], parts[1]), g)
+
+
+@adjoint(reorder_bar, nondiff=("a", "order", "axis"))
+def reorder_bar_adjoint(y, y_bar, g, a, order, axis):
+    return tree_part(reorder_dot(y_bar, order, axis), g)
+
+
+@adjoint(reorder_dot, nondiff=("order", "axis"))
+def reorder_dot_adjoint(y, y_bar, t, order, axis):
+    return reorder_bar(y_bar, t, order, axis)
+
+
+@adjoint(item_value_bar, nondiff=("a", "index"))
+def item_value_bar_adjoint(y, y_bar, g, a, index=None):
+    return item_value_dot(y_bar, index)
+
+
+@adjoint(item_value_dot, nondiff=("index",))
+def item_value_dot_adjoint(y, y_bar, t, index=None):
+    return item_value_bar(y_bar, t, index)
+
+
+@adjoint(extract_bar, nondiff=("condition", "arr"))
+def extract_bar_adjoint(y, y_bar, g, condition, arr):
+    return tree_part(np.extract(condition, y_bar), g)
+
+
+@adjoint(scatter_add_bar, nondiff=("indices", "values"))
+def scatter_add_bar_adjoint(y, y_bar, g, indices, values):
+    return scatter_add(g, indices, y_bar)

@@ -17,7 +17,7 @@ from ..runtime import lists as rl
 from ..runtime import trees as rt
 from ..runtime.adjoints_structure import (dict_item_part, dict_set_part, dict_values_part,
                                           einsum_part, extend_part, insert_part, item_pick,
-                                          item_place, iterable_part, kept, operand_at,
+                                          item_place, iterable_part, kept_if, operand_at,
                                           plus_part, repeat_part, repetition_part, set_part,
                                           times_part, tree_part)
 from ..runtime.contractions import einsum_bar, einsum_of
@@ -379,9 +379,9 @@ def einsum_part_tangent(y, subscripts, target, op0, op1, op2, op3, op4, op5, op6
 
 @adjoint(operand_at, nondiff=("slot", "target"))
 def operand_at_adjoint(y, y_bar, x, slot, target, value):
-    return kept(y_bar, slot != target, x), kept(y_bar, slot == target, value)
+    return kept_if(y_bar, slot != target, x), kept_if(y_bar, slot == target, value)
 
 
-@adjoint(kept, nondiff=("keep", "like"))
+@adjoint(kept_if, nondiff=("keep", "like"))
 def kept_adjoint(y, y_bar, z, keep, like):
-    return kept(y_bar, keep, z)
+    return kept_if(y_bar, keep, z)

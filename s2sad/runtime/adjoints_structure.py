@@ -16,16 +16,17 @@ from .trees import item_bar
 
 __all__ = ["tree_part", "item_pick", "item_place", "repetition_part", "times_part", "plus_part",
            "repeat_part", "iterable_part", "dict_values_part", "extend_part", "insert_part",
-           "set_part", "dict_set_part", "dict_item_part", "einsum_part", "operand_at", "kept"]
+           "set_part", "dict_set_part", "dict_item_part", "einsum_part", "operand_at", "kept_if"]
 
 #: the slot of g in einsum_part
 EINSUM_G = 8
 
 
 def _at(items, position):
-    """``items[position]``, or None (a zero) past its end or when ``items`` holds none."""
-    if isinstance(items, (list, tuple)) and position < len(items):
-        return items[position]
+    """``items[position]``, or None (a zero) past its end or when ``items`` holds none
+    (an adjoint of a list may be an array of its items: numpy read the list as one)."""
+    if isinstance(items, (list, tuple)) or (isinstance(items, np.ndarray) and items.ndim):
+        return items[position] if position < len(items) else None
     return None
 
 
@@ -97,8 +98,13 @@ def plus_part(h, g, a, b):
     both spread over ``g``'s shape and added."""
     first, second = _at(h, 0), _at(h, 1)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return tree_part(list(first or []) + list(second or []), g)
+        return tree_part(_items(first, len(a)) + _items(second, len(b)), g)
     return tree_part(_as_array(first, a), g) + tree_part(_as_array(second, b), g)
+
+
+def _items(part, n):
+    """The ``n`` items of an adjoint of a list (None for each where ``part`` is None)."""
+    return [None] * n if part is None else list(part)
 
 
 def _as_array(part, x):
@@ -146,8 +152,7 @@ def extend_part(h, g, more):
     head, tail = _at(h, 0), _at(h, 1)
     n = len(more)
     size = len(g) - n
-    head = list(head) if head is not None else [None] * size
-    tail = list(tail) if tail is not None else [None] * n
+    head, tail = _items(head, size), _items(tail, n)
     return tree_part(head + tail, g)
 
 
@@ -157,7 +162,7 @@ def insert_part(h, g, index):
     ``(items_bar, item_bar)``): the item put back where ``list.insert`` put it."""
     items, item = _at(h, 0), _at(h, 1)
     size = len(g) - 1
-    items = list(items) if items is not None else [None] * size
+    items = _items(items, size)
     position = index + size if index < 0 else index
     items.insert(min(max(position, 0), size), item)
     return tree_part(items, g)
@@ -246,7 +251,7 @@ def operand_at(x, slot, target, value):
 
 
 @fact(linear=("z",))
-def kept(z, keep, like):
+def kept_if(z, keep, like):
     """``z`` where ``keep`` holds, else zeros like ``like``: the adjoints of ``operand_at``."""
     if keep:
         return z

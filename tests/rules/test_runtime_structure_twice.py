@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad.runtime.quantiles import quantile_bar, quantile_dot
 from s2sad.testing import check_grads
 
 INNER = '''
@@ -105,3 +106,25 @@ def test_a_hessian_vector_product_of_a_function_of_the_gradient(gradients, name)
     eps = 1e-5
     expected = (grad(x, w + eps * v) - grad(x, w - eps * v)) / (2 * eps)
     np.testing.assert_allclose(hv, expected, rtol=1e-4, atol=1e-6)
+
+
+def quantile_in_q(g, a, q):
+    return quantile_bar(g, a, q, 0)
+
+
+def quantile_tangent_in_q(t, a, q):
+    return quantile_dot(a, t, q, 0)
+
+
+@pytest.mark.parametrize("fn", [quantile_in_q, quantile_tangent_in_q])
+def test_a_quantile_helper_refuses_a_q_that_carries_a_derivative(fn):
+    """Gradient code calls quantile_bar (forward code quantile_dot) with q constant
+    (np.quantile's rules refuse another): differentiated again in q, in either mode,
+    each refuses too, never a derivative without q's part."""
+    from s2sad.runtime.scans import NotDifferentiableError
+    rng = np.random.default_rng(5)
+    g, a = rng.standard_normal(3), rng.standard_normal((4, 3))
+    with pytest.raises(NotDifferentiableError, match="not in q"):
+        s2sad.vjp(fn, wrt=2)(g, a, 0.3)[1](np.ones(np.shape(fn(g, a, 0.3))))
+    with pytest.raises(NotDifferentiableError, match="not in q"):
+        s2sad.jvp(fn, wrt=2)(g, a, 0.3, 1.0)
