@@ -12,7 +12,7 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        list_delete, list_extend, list_insert, list_push, list_push_at, list_put,
                        list_remove, list_set, loop_items, loop_items_bar, loop_items_dot,
                        repeat_bar, set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
-                       dict_entries_dot)
+                       dict_entries_dot, tree_part)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
                        nondifferentiable, tangent)
 
@@ -45,6 +45,20 @@ def list_push_tangent(y, items, item, items_dot, item_dot):
 @tangent(list_put)
 def list_put_tangent(y, items, index, item, items_dot, item_dot):
     return list_put(items_dot, index, item_dot)
+
+
+# the in-place forms forward mode writes (list_put, list_push_at) are, for the code
+# differentiated again, list_set and list_insert: the list before is never read after
+@adjoint(list_put, nondiff=("index",))
+def list_put_adjoint(y, y_bar, items, index, item):
+    parts = set_bar(tree_part(y_bar, y), y, index)
+    return parts[0], parts[1]
+
+
+@adjoint(list_push_at, nondiff=("index",))
+def list_push_at_adjoint(y, y_bar, items, index, item):
+    parts = insert_bar(tree_part(y_bar, y), index)
+    return parts[0], parts[1]
 
 
 @tangent(list_push_at)
