@@ -21,7 +21,7 @@ from ...rules import registry
 from ...syntax import anno, nodes
 from ...syntax.parse import is_user_function
 from ..callees import derivative_for
-from ..calls import bind_call
+from ..calls import bind_call, writing_primal
 from ..common import numpy_module
 
 
@@ -53,6 +53,9 @@ class Linker:
                 callee = anno.get(stmt.value, anno.CALLEE)
                 if registry.lookup(callee) is None and is_user_function(callee):
                     stmt = self.user_call(stmt, callee)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
+                    and anno.get(stmt.value, anno.WRITES) is not None:
+                stmt = writing_primal(stmt, self.bindings)   # (no derivative through it)
             out.append(stmt)
         return out
 
