@@ -41,7 +41,8 @@ def _every_mode(f, x, second=True):
 
 
 @pytest.mark.parametrize("f", [wh.rows_swapped, wh.rows_swapped_in_a_loop, wh.parts_scaled,
-                               wh.scaled_twice, wh.pushed, wh.put_keyword, wh.relinked,
+                               wh.scaled_twice, wh.pushed, wh.popped, wh.put_keyword,
+                               wh.relinked,
                                wh.returns_what_it_writes])
 def test_written_arguments_are_followed_in_every_mode(f):
     _every_mode(f, X)
@@ -103,6 +104,7 @@ def test_the_iterative_det_in_every_mode(ell):
     (wh.leaves_a_default, "leaves to its default"),
     (wh.reads_it_first, "'a' is read in this statement before the call"),
     (wh.calls_a_global_writer, "cannot write into 'TABLE'"),
+    (wh.calls_a_closure_writer, "cannot write into 'buf'"),
 ])
 def test_what_the_caller_cannot_follow_is_refused_at_the_call(f, message):
     for mode in ("reverse", "forward"):

@@ -81,7 +81,7 @@ class Statements:
             options.append((1.2, "counter"))
         if top and (self.draft.has("int_array_write") or self.draft.has("bool_array_write")):
             options.append((0.6, "int_array"))
-        if top and self.draft.has("writing_helper"):
+        if top and self.draft.has("writing_helper") and not self.draft.container_mode:
             options.append((0.7, "writing_call"))
         if top and ctx.loops == 0 and self.draft.depth == 0 and self.draft.float_vars() and (
                 self.draft.has("local_function") or self.draft.has("local_function_branch")):
