@@ -5,6 +5,7 @@ message names the file, line and column, quotes the offending line with a
 caret under it, and says what to do instead.
 """
 
+import copy
 import inspect
 import linecache
 import re
@@ -16,6 +17,9 @@ from typing import Optional
 ORIGIN = "__s2sad_origin__"
 _BLOCK = re.compile(r"#\s*(?:grad of |tangent of )?line (\d+): ?(.*)$")
 _DEF = re.compile(r"def (\w+)\(")
+#: the file name of the function s2sad writes to call a derivative given to a transform
+#: (``api.composable.differentiable``)
+_CALLER_FILE = re.compile(r"<s2sad \w+ caller [0-9a-f]+>$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class S2sadError(Exception):
 
     def _format(self) -> str:
         parts = []
+        if self.location is not None and _CALLER_FILE.match(self.location.filename):
+            self.location = None   # s2sad's own two-line caller of a derivative: no place
         if self.location is not None:
             loc = self.location
             parts.append(f"{loc.filename}:{loc.line}:{loc.column}: {self.message}")
@@ -69,6 +75,21 @@ class S2sadError(Exception):
         if self.hint:
             parts.append(f"hint: {self.hint}")
         return "\n".join(parts)
+
+
+def seen_from_call(exc, location, what):
+    """``exc``, raised while differentiating the code s2sad generated for ``what`` (a
+    derivative the user's function calls, see ``api.composable``), placed at the user's
+    call ``location``, with the generated line it met in its message."""
+    found = exc.location
+    if found is None or not found.filename.startswith("<s2sad "):
+        return exc
+    moved = copy.copy(exc)
+    moved.message = (f"{exc.message} (in the code s2sad generated for {what}, at "
+                     f"'{found.code.strip()}')")
+    moved.location = location
+    moved.args = (moved._format(),)
+    return moved
 
 
 class UnsupportedSyntaxError(S2sadError):

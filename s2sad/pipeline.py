@@ -83,9 +83,9 @@ def resolve_wrt(func, wrt):
         raise not_a_function_error(func)
     if anno.derivative_made(func) is not None:   # (grad(grad(f)) does not come here)
         raise S2sadError(f"{func.__name__} is a derivative s2sad computed "
-                         f"({anno.derivative_made(func)}); s2sad differentiates derivatives "
-                         f"only as grad(grad(f)) so far",
-                         hint="use s2sad.hessian(f) or s2sad.hvp(f) for second derivatives")
+                         f"({anno.derivative_made(func)}); s2sad differentiates through grad, "
+                         f"value_and_grad, jvp and hvp, not through a vjp, hessian or jacobian",
+                         hint=_COMPOSES_HINT)
     # the function's own parameters: a functools.wraps wrapper is differentiated itself
     # (one taking *args/**kwargs: the parameters of the function it passes them to)
     _refuse_star_parameters(func)
@@ -114,6 +114,11 @@ def resolve_wrt(func, wrt):
             raise WrtError(f"wrt names {name!r} twice")
         names.append(name)
     return tuple(names), many
+
+
+#: what to write instead of a derivative that does not compose
+_COMPOSES_HINT = ("differentiate s2sad.grad(f) (its jacobian is the Hessian) or s2sad.hvp(f); "
+                  "a vjp along u is the grad of a function returning np.sum(f(x) * u)")
 
 
 def _refuse_star_parameters(func):
@@ -383,7 +388,10 @@ def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=Non
 
 
 def _call_graph(free, func, helpers=()):
-    calls = CallGraph(reserved=set(free) | set(helpers))
+    # (the names the differentiated function's own derivative may take: a callee of the
+    # same name, such as a derivative called inside it, gets another)
+    own = {f"{func.__name__}_{kind}" for kind in ("value_and_grad", "vjp", "jvp", "hvp")}
+    calls = CallGraph(reserved=set(free) | set(helpers) | own)
     for name, obj in free.items():
         calls.free[name] = obj   # read from the differentiated function itself
     calls.helpers.update(helpers)

@@ -185,6 +185,18 @@ _NUMPY_SEQUENCES = frozenset((
     "tril_indices", "triu_indices", "diag_indices", "mask_indices"))
 
 
+#: the modules of s2sad's runtime helpers for containers: what they return may be a list,
+#: tuple or dict (an adjoint of one) or a number or array (the others are ``LEAF``)
+_CONTAINER_HELPERS = frozenset(("s2sad.runtime.trees", "s2sad.runtime.lists",
+                                "s2sad.runtime.dicts", "s2sad.runtime.adjoints_structure"))
+
+
+def _passing_through():
+    """The runtime helpers whose result has their first argument's structure (guards
+    generated code calls, which code differentiated again reads)."""
+    return tuple(registry.runtime_helper(name) for name in ("unshared", "scalar_checked"))
+
+
 def _callee_kind(callee, args, kind_of):
     """The kind of a call's result, from what is called."""
     if callee is builtins.list or callee is builtins.sorted:
@@ -201,6 +213,8 @@ def _callee_kind(callee, args, kind_of):
             source = kind_of(args[0])
             return source if source[0:1] == ("dict",) else ("dict", None, UNKNOWN)
         return ("dict", None, UNKNOWN)
+    if args and callee in _passing_through():   # unshared(x, ...): x's structure
+        return kind_of(args[0])
     if callee in (builtins.min, builtins.max):
         if len(args) == 1:
             return element(kind_of(args[0])) if is_container(kind_of(args[0])) else UNKNOWN
@@ -218,6 +232,8 @@ def _callee_kind(callee, args, kind_of):
     if helper is not None:
         return helper
     module = getattr(callee, "__module__", None) or ""
+    if module in _CONTAINER_HELPERS:   # (gradient code differentiated again)
+        return ("tuple", None, UNKNOWN) if registry.several_outputs(callee) else UNKNOWN
     if registry.several_outputs(callee):
         return ("tuple", None, LEAF)   # a rule's op with several outputs (cho_factor...)
     if getattr(callee, "__name__", None) in _NUMPY_SEQUENCES or getattr(callee, "nout", 1) > 1:

@@ -27,6 +27,11 @@ from .jacobian import JACOBIAN_MODES, JacobianPlan, choose_mode, jacobian
 from .reverse import grad, source, value_and_grad, vjp
 from .second_order import gradient_of_gradient, hessian, hvp
 
+from ..syntax import anno as _anno
+
+for _transform in (grad, value_and_grad, vjp, jvp, jacobian, hessian, hvp):
+    setattr(_transform, _anno.TRANSFORM, True)   # (see syntax.normalize.derivatives)
+
 __all__ = ["JACOBIAN_MODES", "JacobianPlan", "argument_kinds", "choose_mode", "forward_source",
            "generate_hvp", "grad", "gradient_of_gradient", "hessian", "hvp", "jacobian", "jvp",
            "source", "value_and_grad", "vjp"]

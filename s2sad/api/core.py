@@ -159,7 +159,8 @@ class Dependencies:
     (``np.tanh``, ``module.helper``) resolved to.  ``valid(func)`` says whether the
     module still fits ``func`` as it is now."""
 
-    __slots__ = ("code", "kinds", "version", "functions", "paths", "free_source", "types")
+    __slots__ = ("code", "kinds", "version", "functions", "paths", "free_source", "types",
+                 "composed")
 
     def __init__(self, func, result, free_source):
         self.code = func.__code__
@@ -187,6 +188,9 @@ class Dependencies:
                                  (root, _held_scope(scope), attrs, obj))
         self.functions = tuple(functions.values())
         self.paths = tuple(paths.values())
+        # the composable forms of derivatives the code was made through (api.composable)
+        self.composed = tuple(weakref.ref(f) for f in (deps.functions if deps else ())
+                              if anno.COMPOSED_CURRENT in f.__dict__)
 
     def valid(self, func, namespace=None):
         """Whether the module still fits ``func``; ``namespace``, when given, holds the
@@ -221,6 +225,10 @@ class Dependencies:
             f = ref()
             if f is None or f.__code__ is not code or f.__defaults__ is not defaults or \
                     (kw or f.__kwdefaults__) and not _same_items(_kw_items(f), kw):
+                return False
+        for ref in self.composed:   # a derivative called inside, as it is now
+            form = ref()
+            if form is None or not form.__dict__[anno.COMPOSED_CURRENT]():
                 return False
         return True
 

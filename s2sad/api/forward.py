@@ -9,9 +9,10 @@ from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import arguments_then, parameters
 from .bound import Bound
+from .composable import compose_jvp, differentiable
 from .entries import forward_entry
 from .matching import as_tangent, match_derivative
-from .transformed import with_source
+from .transformed import cached_transform, with_source
 
 
 def forward_bound(func, wrt_names):
@@ -31,6 +32,11 @@ def jvp(func=None, wrt=0):
     """
     if func is None:
         return lambda f: jvp(f, wrt)
+    return cached_transform(func, "jvp", wrt, lambda: _build_jvp(func, wrt))
+
+
+def _build_jvp(func, wrt):
+    func = differentiable(func)   # jvp(grad(f)), jvp(jvp(f))...: through its code
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
     bound = forward_bound(func, wrt_names)
     params = parameters(bound.func)
@@ -53,6 +59,7 @@ def jvp(func=None, wrt=0):
         return value, match_derivative(tangent, value, func)
 
     pushforward = with_source(pushforward, func, bound)
+    compose_jvp(pushforward, func, wrt_names)
     pushforward.__name__ = pushforward.__qualname__ = f"{func.__name__}_jvp"
     setattr(pushforward, anno.DERIVATIVE, "jvp")
     return pushforward

@@ -14,6 +14,7 @@ from ..syntax import wrappers
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import arguments, parameters, signature
+from .composable import differentiable
 from .directions import block, directions, one_hot, size, zero
 from .forward import forward_bound
 from .matching import match_derivative
@@ -71,6 +72,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
         return lambda f: jacobian(f, wrt, mode, explain)
     if mode not in JACOBIAN_MODES:
         raise S2sadError(f"unknown Jacobian mode {mode!r}", hint=f"choose one of {JACOBIAN_MODES}")
+    func = differentiable(func)   # jacobian(grad(f)): through its code
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     params = parameters(func)
     positions = [params.index(w) for w in wrt_names]

@@ -13,6 +13,7 @@ from ..syntax import anno
 from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
 from .arguments import Arguments
 from .bound import Bound
+from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
 from .forward import forward_source
 from .matching import check_cotangent, match_gradient
@@ -40,7 +41,7 @@ def _build_gradient(func, wrt, with_value):
     inner = getattr(func, anno.GRADIENT_OF, None)
     if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
         return gradient_of_gradient(inner[0], inner[1], wrt, with_value)
-    # (any other derivative s2sad made is refused by pipeline.resolve_wrt)
+    func = differentiable(func)   # grad(jvp(f)), grad(hvp(f))...: through its code
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = reverse_bound(func, wrt_names, "value_and_grad")
     arguments = Arguments(bound.func, wrt_names)
@@ -79,6 +80,7 @@ def _build_gradient(func, wrt, with_value):
         return (value, grads) if with_value else grads
 
     gradient = with_source(gradient, func, bound)
+    compose_gradient(gradient, func, wrt_names, many, with_value)
     if not with_value:
         setattr(gradient, anno.GRADIENT_OF, (func, wrt))
     gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
@@ -118,6 +120,7 @@ def vjp(func=None, wrt=0):
 
 
 def _build_vjp(func, wrt):
+    func = differentiable(func)
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = reverse_bound(func, wrt_names, "vjp")
     arguments = Arguments(bound.func, wrt_names)
@@ -141,7 +144,9 @@ def _build_vjp(func, wrt):
 
         return value, pullback
 
-    return with_source(forward, func, bound)
+    forward = with_source(forward, func, bound)
+    setattr(forward, anno.DERIVATIVE, "vjp")
+    return forward
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):

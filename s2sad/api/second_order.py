@@ -12,10 +12,12 @@ from ..syntax import anno
 from ..values import PowerDivergesError, located_power_error, refuse_complex_arguments
 from .arguments import arguments, arguments_then, parameters
 from .bound import Bound
+from .composable import (compose_gradient_of_gradient, compose_hvp, differentiable,
+                         gradient_of_gradient_output)
 from .directions import block, directions
 from .entries import second_order_entry
 from .matching import as_tangent, check_scalar, match_derivative
-from .transformed import with_source
+from .transformed import cached_transform, with_source
 
 
 def _second_order_call(bound, func, *args):
@@ -36,7 +38,7 @@ def _second_order(func, wrt):
     return wrt_names, many, bound, positions
 
 
-def hvp(func=None, wrt=0):
+def hvp(func=None, wrt=0, with_grad=False):
     """Hessian-vector products of a scalar ``func``, forward over reverse.
 
     Returns ``h(*args, v) -> H @ v`` where ``v`` is shaped like the ``wrt``
@@ -44,9 +46,17 @@ def hvp(func=None, wrt=0):
     tuple too); for a list, tuple or dict argument, ``v`` and the result are
     containers of its structure.  One forward sweep over the gradient code:
     about the cost of two or three gradients, whatever the size of ``v``.
+    ``with_grad=True``: ``h`` returns ``(gradient, H @ v)``, the gradient that
+    sweep computes anyway (shaped as ``grad(func, wrt)`` returns it).
     """
     if func is None:
-        return lambda f: hvp(f, wrt)
+        return lambda f: hvp(f, wrt, with_grad)
+    return cached_transform(func, "hvp_with_grad" if with_grad else "hvp", wrt,
+                            lambda: _build_hvp(func, wrt, with_grad))
+
+
+def _build_hvp(func, wrt, with_grad):
+    func = differentiable(func)   # hvp(grad(f))...: through its code
     wrt_names, many, bound, positions = _second_order(func, wrt)
 
     what = f"the direction v given to the hvp of {func.__name__}"
@@ -68,14 +78,18 @@ def hvp(func=None, wrt=0):
         xs = [values[p] for p in positions]
         tangents = [as_tangent(v, x, w, what)
                     for v, x, w in zip(vs, xs, wrt_names)]
-        (value, _), products = _second_order_call(bound, func, *values, *tangents)
+        (value, grads), products = _second_order_call(bound, func, *values, *tangents)
         check_scalar(value, func, "the Hessian")
         if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
-            products = (products,)
+            products, grads = (products,), (grads,)
         result = tuple(match_derivative(p, x, func) for p, x in zip(products, xs))
+        if with_grad:
+            grads = tuple(match_derivative(g, x, func) for g, x in zip(grads, xs))
+            return (grads, result) if many else (grads[0], result[0])
         return result if many else result[0]
 
     product = with_source(product, func, bound)
+    compose_hvp(product, func, wrt_names, many, with_grad)
     product.__name__ = product.__qualname__ = f"{func.__name__}_hvp"
     setattr(product, anno.DERIVATIVE, "hvp")
     return product
@@ -93,6 +107,7 @@ def hessian(func=None, wrt=0):
     """
     if func is None:
         return lambda f: hessian(f, wrt)
+    func = differentiable(func)
     wrt_names, many, bound, positions = _second_order(func, wrt)
 
     def hess(*args, **kwargs):
@@ -176,6 +191,10 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
         return match_derivative(inner_value, x_inner, func), result
 
     gradient = with_source(gradient, func, bound)
+    compose_gradient_of_gradient(
+        gradient, func, lambda: second_order_entry(func, rev, inner, regenerate),
+        gradient_of_gradient_output(rev, inner[0], len(outer), outer_many, with_value),
+        inner[0], outer)
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"
     setattr(gradient, anno.DERIVATIVE, "grad of grad")
     return gradient

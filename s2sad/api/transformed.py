@@ -75,6 +75,8 @@ def wrapped_like(wrapper, func):
     wrapper.__wrapped__ = None
     del wrapper.__wrapped__
     wrapper.__dict__.pop(TRANSFORMS, None)   # func's cache, copied with its __dict__
+    for key in (anno.COMPOSE, anno.PREPARE, anno.FREE_SOURCES):   # (func's own, not ours)
+        wrapper.__dict__.pop(key, None)
     return wrapper
 
 

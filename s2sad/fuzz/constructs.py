@@ -68,6 +68,11 @@ CONSTRUCTS = {
                                 (0.7,)),
     "helper_call": Construct("def h(a, b):\n    c = a * b\n    return np.sin(c) + a\n\n\n"
                              "def f(x):\n    y = h(x, 2.0)\n    return y * h(y, x)\n", (0.7,)),
+    "derivative_call": Construct("def h(a, b):\n    return np.sum(np.sin(a * b))\n\n\n"
+                                 "def f(x):\n    g = s2sad.grad(h)(x, 2.0)\n"
+                                 "    v, t = s2sad.jvp(h)(x, x, g)\n"
+                                 "    return np.sum(g * x) + t * v\n",
+                                 (np.array([0.5, 0.1, -0.3]),)),
     "helper_kwargs": Construct("def h(a, b=0.5):\n    return a * b\n\n\n"
                                "def f(x):\n    return h(x) + h(x, b=x)\n", (0.7,)),
     "helper_control": Construct("def h(a):\n    s = a\n    for i in range(2):\n"
@@ -220,6 +225,21 @@ CONSTRUCTS = {
     "container_helper": Construct("def hc(c):\n    return {'u': c[0] * c[1], 'v': np.sin(c[1])}\n"
                                   "\n\ndef f(x):\n    d = hc([x, x * 2.0])\n"
                                   "    return d['u'] + d['v']\n", (0.7,)),
+    # the forms GradBench's objectives are written with (issue 15)
+    "tuple_item_targets": Construct("def f(x):\n    b = np.zeros(3)\n"
+                                    "    b[0], c = x * 2.0, np.sin(x)\n"
+                                    "    (a, (b[1], b[2])) = (x, (c * x, x))\n"
+                                    "    return a * np.sum(b) + c\n", (0.7,)),
+    "pair_write": Construct("def f(x):\n    b = np.zeros((2, 3))\n"
+                            "    b[np.array([1, 1, 0]), np.array([2, 2, 0])] = x[:3] * x[0]\n"
+                            "    return np.sum(b * b)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "starred_display": Construct("def f(x):\n    y = np.reshape(x, (1, *x.shape))[0]\n"
+                                 "    return sum([*y, x[0]]) * np.array((x[1], *x))[2]\n",
+                                 (np.array([0.5, 0.1, -0.3]),)),
+    "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
+                           "        return a * a\n    return a\n\n\n"
+                           "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
+                           "        return x\n    return h(x) * x\n", (0.7,)),
 }
 
 #: the container constructs (issue 12); a program uses them only when the generator
@@ -243,7 +263,7 @@ CLAIMED = frozenset({
     "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
     "decorator", "defaults", "local_function", "local_function_branch",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
-    "writing_helper"}
+    "tuple_item_targets", "pair_write", "starred_display", "docstring", "writing_helper"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -270,6 +290,7 @@ REFUSABLE = {
 #: constructs and the ones they need besides themselves
 REQUIRES = {
     "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
+    "derivative_call": ("helper_call",),
     "inplace_loop": ("inplace", "for_range"), "list_append": ("for_range",),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),

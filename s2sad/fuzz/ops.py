@@ -30,6 +30,8 @@ def imports_for(body):
     """The import lines of a program whose code is ``body``: numpy, and each scipy
     module the code calls, by its short name (``import scipy.special as sps``)."""
     lines = ["import numpy as np\n"]
+    if re.search(r"\bs2sad\.", body):   # a derivative called inside (derivative_call)
+        lines.append("import s2sad\n")
     for short, module in SCIPY_SPELLINGS:
         if re.search(rf"\b{short}\.", body):
             lines.append(f"import {module} as {short}\n")

@@ -26,6 +26,10 @@ def load_builtin_rules():
                    elementwise_rules, linalg_rules, numpy_rules, operators, product_rules,
                    reduction_rules, runtime_rules, selection_rules, signal_rules,
                    structure_rules)  # (registration)
+    from . import (runtime_adjoints_arrays, runtime_adjoints_core,  # noqa: F401
+                   runtime_adjoints_core_scans, runtime_adjoints_linalg,
+                   runtime_adjoints_linalg_signal, runtime_adjoints_linalg_stats,
+                   runtime_adjoints_structure)  # (after runtime_rules)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

@@ -77,7 +77,11 @@ def declare(target, **given):
             given.get("linear"), (list, tuple)) else ()):
         if key in given:
             given[key] = tuple(given[key])
-    _FACTS[identity.key(target)] = (target, replace(facts(target), **given))
+    # (the facts declared so far, without loading optional rule modules: a module being
+    # imported may declare facts while an optional rule module that imports it waits)
+    entry = _FACTS.get(identity.key(target))
+    known = entry[1] if entry is not None and identity.same(entry[0], target) else Facts()
+    _FACTS[identity.key(target)] = (target, replace(known, **given))
     return target
 
 

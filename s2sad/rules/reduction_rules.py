@@ -51,7 +51,7 @@ def var_tangent(y, a, axis, ddof, keepdims, a_dot):
 @adjoint(np.std, nondiff=("axis", "ddof", "keepdims"), allocates=True,
          spellings=CORRECTION, methods=("std",))
 def std_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
-    return (sum_bar(y_bar / nonzero_checked(y, "np.std"), a, axis, keepdims)
+    return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar), a, axis, keepdims)
             * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
 
 
@@ -223,31 +223,32 @@ def nanmean_tangent(y, a, axis, keepdims, a_dot):
 @adjoint(np.nanvar, nondiff=("axis", "ddof", "keepdims"), allocates=True,
          spellings=CORRECTION)
 def nanvar_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
-    return (np.where(np.isnan(a), 0.0, 2.0 * sum_bar(y_bar, a, axis, keepdims)
-                     * (a - np.nanmean(a, axis=axis, keepdims=True)))
+    # (the deviations are 0 where a is NaN, never NaN: no NaN reaches the derivatives of
+    # this code either, reverse over reverse included)
+    return (2.0 * sum_bar(y_bar, a, axis, keepdims)
+            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
             / notnan_count(a, axis, ddof, True))
 
 
 @tangent(np.nanvar)
 def nanvar_tangent(y, a, axis, ddof, keepdims, a_dot):
-    return (2.0 * np.sum(np.where(np.isnan(a), 0.0, (a - np.nanmean(a, axis=axis, keepdims=True))
-                                  * a_dot), axis=axis, keepdims=keepdims)
+    return (2.0 * np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
+                         * np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
             / notnan_count(a, axis, ddof, keepdims))
 
 
 @adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True,
          spellings=CORRECTION)
 def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
-    return (np.where(np.isnan(a), 0.0, sum_bar(y_bar / nonzero_checked(y, "np.nanstd"), a, axis,
-                                               keepdims)
-                     * (a - np.nanmean(a, axis=axis, keepdims=True)))
+    return (sum_bar(y_bar / nonzero_checked(y, "np.nanstd", y_bar), a, axis, keepdims)
+            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
             / notnan_count(a, axis, ddof, True))
 
 
 @tangent(np.nanstd)
 def nanstd_tangent(y, a, axis, ddof, keepdims, a_dot):
-    return (np.sum(np.where(np.isnan(a), 0.0, (a - np.nanmean(a, axis=axis, keepdims=True))
-                            * a_dot), axis=axis, keepdims=keepdims)
+    return (np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
+                   * np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
             / (notnan_count(a, axis, ddof, keepdims) * nonzero_checked(y, "np.nanstd")))
 
 

@@ -106,6 +106,7 @@ def _changed():
 #: call, and the free names of every registered template (added when a rule is
 #: registered, see :func:`_install`).  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
+                "scalar_checked",
                 "Stack",
                 "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
                 "stored_part", "list_append", "list_push", "list_remove", "list_bar",

@@ -14,6 +14,8 @@ import scipy.linalg
 
 from ..runtime.linalg import (cholesky_lower, inverse_of, lift, matvec_like, mT, outer_like, phi,
                               solve_like, triangle_bar, triangle_sym)
+from ..runtime.adjoints_linalg import (block_corner, block_diagonal_sum, block_in_corner,
+                                       block_pair)
 from ..runtime.shapes import unbroadcast
 from .registry import adjoint, nondifferentiable, tangent
 from .runtime_rules import linear_helper, runtime_tangent
@@ -41,7 +43,7 @@ for _helper, _params in ((triangle_part, ("x",)), (transposed_if, ("x",)),
 runtime_tangent(cho_pair)(cho_pair_tangent_rule)
 runtime_tangent(expm_frechet_of)(expm_frechet_tangent_rule)
 runtime_tangent(sylvester_sym)(sylvester_sym_tangent_rule)
-nondifferentiable(other_trans, not_, solve_kind, expm_frechet_second, identity_like, lu_perm)
+nondifferentiable(other_trans, not_, solve_kind, identity_like, lu_perm)
 linear_helper(lu_strict, ("x",))
 linear_helper(lu_upper, ("x",))
 linear_helper(pair_first, ("pair",))
@@ -241,3 +243,116 @@ def sqrtm_adjoint(y, y_bar, A):
 @tangent(scipy.linalg.sqrtm)
 def sqrtm_tangent(y, A, A_dot):
     return sylvester_sym(check_real_sqrtm(y), A_dot)
+
+
+# ------------------------------------------ the helpers' adjoints (issue 15)
+# for reverse mode over generated code: the masks and transposes are their own
+# transposes or each other's; expm's Frechet derivative L(x, e) is the corner of
+# expm(block_pair(x, e)), so its derivatives are those of L at twice larger matrices
+
+
+@adjoint(triangle_part, nondiff=("lower", "unit_diagonal"))
+def triangle_part_adjoint(y, y_bar, x, lower, unit_diagonal=False):
+    return triangle_part(y_bar, lower, unit_diagonal)
+
+
+@adjoint(transposed_if, nondiff=("trans",))
+def transposed_if_adjoint(y, y_bar, x, trans):
+    return transposed_if(y_bar, trans)
+
+
+@adjoint(kept, nondiff=("overwrite",))
+def kept_adjoint(y, y_bar, x, overwrite):
+    return y_bar
+
+
+# (the output is named out: check_real_sqrtm's parameter is sqrtm's result y)
+@adjoint(check_real_sqrtm)
+def check_real_sqrtm_adjoint(out, out_bar, y):
+    return out_bar
+
+
+@adjoint(solve_matrix, nondiff=("assume_a", "lower", "transposed"))
+def solve_matrix_adjoint(y, y_bar, x, assume_a, lower, transposed):
+    return solve_matrix_bar(y_bar, assume_a, lower)
+
+
+@adjoint(solve_matrix_bar, nondiff=("assume_a", "lower"))
+def solve_matrix_bar_adjoint(y, y_bar, g, assume_a, lower):
+    return solve_matrix(y_bar, assume_a, lower, False)
+
+
+@adjoint(cho_embed, nondiff=("lower",))
+def cho_embed_adjoint(y, y_bar, l, lower):
+    return cho_lower_of(y_bar, lower)
+
+
+@adjoint(cho_lower_of, nondiff=("lower",))
+def cho_lower_of_adjoint(y, y_bar, c, lower):
+    return cho_embed(y_bar, lower)
+
+
+@adjoint(cho_factor_cotangent, nondiff=("lower",))
+def cho_factor_cotangent_adjoint(y, y_bar, c_bar, lower):
+    return cho_embed(y_bar, lower)
+
+
+@adjoint(cho_other, nondiff=("lower",))
+def cho_other_adjoint(y, y_bar, c_bar, lower):
+    return cho_other(y_bar, lower)
+
+
+@adjoint(cho_tangent_embed, nondiff=("lower",))
+def cho_tangent_embed_adjoint(y, y_bar, l, lower, a_dot):
+    return cho_lower_of(y_bar, lower), cho_other(y_bar, lower)
+
+
+@adjoint(cho_pair, nondiff=("c_and_lower",))
+def cho_pair_adjoint(y, y_bar, c_bar, c_and_lower):
+    return pair_first(y_bar)
+
+
+@adjoint(pair_first)
+def pair_first_adjoint(y, y_bar, pair):
+    return cho_pair(y_bar, pair)
+
+
+@adjoint(lu_strict)
+def lu_strict_adjoint(y, y_bar, x):
+    return lu_strict(y_bar)
+
+
+@adjoint(lu_upper)
+def lu_upper_adjoint(y, y_bar, x):
+    return lu_upper(y_bar)
+
+
+# z = S^-1(g), S(z) = p z + z p: g_bar = S^-T(z_bar) (S^T has p^T), p_bar = -(g_bar z^T + z^T g_bar)
+@adjoint(sylvester_sym)
+def sylvester_sym_adjoint(y, y_bar, p, g):
+    g_bar = sylvester_sym(mT(p), y_bar)
+    return -(g_bar @ mT(y) + mT(y) @ g_bar), g_bar
+
+
+@adjoint(expm_frechet_of)
+def expm_frechet_of_adjoint(y, y_bar, x, e):
+    z = expm_frechet_of(mT(block_pair(x, e)), block_in_corner(y_bar))
+    return unbroadcast(block_diagonal_sum(z), x), unbroadcast(block_corner(z), e)
+
+
+# expm_frechet_second(x, e, f) = corner(L(block_pair(x, e), block_pair(f, 0)))
+@adjoint(expm_frechet_second)
+def expm_frechet_second_adjoint(y, y_bar, x, e, f):
+    p = block_pair(x, e)
+    q = block_pair(f, np.zeros_like(f))
+    z = expm_frechet_of(mT(block_pair(p, q)), block_in_corner(block_in_corner(y_bar)))
+    p_bar = block_diagonal_sum(z)
+    return (unbroadcast(block_diagonal_sum(p_bar), x), unbroadcast(block_corner(p_bar), e),
+            unbroadcast(block_diagonal_sum(block_corner(z)), f))
+
+
+@tangent(expm_frechet_second)
+def expm_frechet_second_tangent(out, x, e, f, x_dot, e_dot, f_dot):
+    p = block_pair(block_pair(x, e), block_pair(f, np.zeros_like(f)))
+    p_dot = block_pair(block_pair(x_dot, e_dot), block_pair(f_dot, np.zeros_like(f)))
+    return block_corner(block_corner(expm_frechet_of(p, p_dot)))

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import scipy.special as sps
 
-from ..runtime import unbroadcast
+from ..runtime import reshape_back, unbroadcast
 from ..runtime.elementwise import xdivy
 from ..scipy_special_runtime import (lse_keep, lse_weigh, lse_weigh_tangent, multi_polygamma,
                                      multi_polygamma_tangent)
@@ -34,6 +34,24 @@ LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 linear_helper(lse_keep, ("g",))
 runtime_tangent(lse_weigh)(lse_weigh_tangent)
 runtime_tangent(multi_polygamma)(multi_polygamma_tangent)
+
+
+# the adjoints of the helpers, for reverse mode over generated code (issue 15): lse_keep
+# gives g the reduced axes back (length 1), its transpose takes them away
+@adjoint(lse_keep, nondiff=("a", "b", "axis", "keepdims", "return_sign"))
+def lse_keep_adjoint(y, y_bar, g, a, b=None, axis=None, keepdims=False, return_sign=False):
+    return reshape_back(y_bar, g)
+
+
+@adjoint(lse_weigh)
+def lse_weigh_adjoint(y, y_bar, w, b=None):
+    return unbroadcast(lse_weigh(y_bar, b), w), unbroadcast(y_bar * w, b)
+
+
+@adjoint(multi_polygamma, nondiff=("n", "d"))
+def multi_polygamma_adjoint(y, y_bar, n, a, d):
+    return y_bar * multi_polygamma(n + 1, a, d)
+
 #: why the shape of gammainc and the order of iv carry no derivative here
 SHAPE_SLOPE = ("s2sad has no slope of the incomplete gamma functions in their shape: they "
                "are differentiated in x only")

@@ -14,8 +14,18 @@ the module it imports each helper from).
 
 import numpy as np  # noqa: F401  (s2sad.runtime.np, as before the split)
 
+from .adjoints_structure import *  # noqa: F401,F403
+from .adjoints_linalg import (full_length_part, norm_fourth, norm_hvp,  # noqa: F401
+                              norm_reduce, norm_spread, norm_third, poly_derivative_bar,
+                              poly_derivative_of, reshape_back, signal_full_part,
+                              block_corner, block_diagonal_sum, block_in_corner, block_pair,
+                              list_sum, multi_dot_dot2, multi_dot_third)
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_not_inplace, check_not_shared, check_unpacked, source_location)
+from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  # noqa: F401
+                            cumprod_dot2, cumprod_dot3, diff_slot, ediff1d_slot, mean_bar_bar,
+                            power_cross_da, power_cross_db, power_log_cross_da, prod_bar_x_dot2,
+                            read_at, sinc_derivative, stack_parts, sum_bar_bar, written_bar)
 from .creation import arange_bar, arange_dot, float_only, linspace_bar  # noqa: F401
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
                     dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,
@@ -25,7 +35,8 @@ from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cro
                           power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
 from .elementwise_more import bessel_i, finite_mask, sinc_slope  # noqa: F401
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
-                     ensure_scalar_output, ensure_unshared, unshared)  # noqa: F401
+                     ensure_scalar_output, ensure_unshared, scalar_checked,
+                     unshared)  # noqa: F401
 from .indexing import (add_at, add_at_key, cast_bar, cast_dot, concatenate_bar,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar,
                        stored_part, transpose_bar, zero_at)  # noqa: F401
@@ -33,7 +44,8 @@ from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, d
                      eigh_gaps, full_rank, inverse_of, lift, LinalgDerivativeError,
                      matrix_power_bar, matrix_power_bar_dot, matrix_power_dot, matvec_like, mT,
                      multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff,
-                     phi, qr_checked, residuals_bar, residuals_dot, skew_lower, solve_like,
+                     phi, qr_checked, residuals_bar, residuals_dot, residuals_pair, skew_lower,
+                     solve_like,
                      solve_vector, svd_cotangents, svd_factors, svd_factors_dot, svd_gaps,
                      svd_inverse, svd_tangent, triangle_bar, triangle_sym)  # noqa: F401
 from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert_bar, list_append,
@@ -76,7 +88,7 @@ from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_
                     tree_like, zeros_tree)  # noqa: F401
 
 __all__ = [
-    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "sum_bar", "mean_bar",
+    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "scalar_checked", "sum_bar", "mean_bar",
     "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar", "matmul_lhs_bar",
     "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar", "tie_mask", "clip_mask",
     "clip_lower_mask", "clip_upper_mask", "transpose_bar", "concatenate_bar",

@@ -116,22 +116,22 @@ def power_cross(a, b, w):
 
 
 @fact(allocates=True)
-def power_log_cross(y, a, a_dot, b=None):
-    """``y * a_dot / a`` for ``y = a ** b``: the ``a``-part of the tangent of
-    :func:`power_log`.  Where ``a == 0`` it is the mixed partial of
-    :func:`power_cross` times ``a_dot`` (0 for ``b > 1``, refused for ``b <= 1``
-    when ``a_dot`` is not 0).  Without ``b`` (``None``) 0 where ``y * a_dot`` is 0."""
+def power_log_cross(y, a, v, b=None):
+    """``y * v / a`` for ``y = a ** b`` and a step ``v`` of ``a``: the ``a``-part of the
+    tangent of :func:`power_log`.  Where ``a == 0`` it is the mixed partial of
+    :func:`power_cross` times ``v`` (0 for ``b > 1``, refused for ``b <= 1`` when ``v``
+    is not 0).  Without ``b`` (``None``) 0 where ``y * v`` is 0."""
     if b is None:
-        return xdivy(y * a_dot, a)
+        return xdivy(y * v, a)
     base, b = np.asarray(a), np.asarray(b)
-    a_dot, y = np.asarray(a_dot), np.asarray(y)
-    at_zero = (base == 0) & (a_dot != 0)
+    v, y = np.asarray(v), np.asarray(y)
+    at_zero = (base == 0) & (v != 0)
     if np.any(at_zero & (b <= 1)):
         _power_diverges(base, b, np.broadcast_to(at_zero & (b <= 1), np.broadcast_shapes(
-            base.shape, b.shape, a_dot.shape, y.shape)))
-    skip = (base == 0) | (a_dot == 0)
+            base.shape, b.shape, v.shape, y.shape)))
+    skip = (base == 0) | (v == 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(skip, 0.0, y * a_dot / np.where(skip, 1.0, base))
+        out = np.where(skip, 0.0, y * v / np.where(skip, 1.0, base))
     return out[()] if out.ndim == 0 else out
 
 

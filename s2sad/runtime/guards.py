@@ -71,6 +71,14 @@ def ensure_scalar_output(value, function_name):
             f"use s2sad.vjp for non-scalar outputs")
 
 
+def scalar_checked(value, function_name):
+    """``value``, once :func:`ensure_scalar_output` accepted it: the check of a gradient
+    code's output where that code is differentiated again (see ``api.composable``),
+    written so that the value flows through it (its derivative is the identity)."""
+    ensure_scalar_output(value, function_name)
+    return value
+
+
 
 def ensure_unshared(function_name, written, arguments, outside=None, dicts=None):
     """Refuse arguments that share memory with an argument the function writes into.
@@ -262,7 +270,7 @@ def _own(g, held):
 # ------------------------------------------- tangent rules (second order)
 
 @tangent_beside(ensure_real_target)
-def ensure_real_target_tangent(out, array, filename, line, column, array_dot):
+def ensure_real_target_tangent(out, array, filename, line, column, tangent, array_dot):
     return array_dot
 
 

@@ -84,7 +84,12 @@ def snapshot(x):
 
 @fact(allocates=True, linear=("g",))
 def zero_at(g, index):
-    """A copy of the adjoint ``g`` with zeros at ``index`` (the overwritten part)."""
+    """A copy of the adjoint ``g`` with zeros at ``index`` (the overwritten part); of a
+    list, tuple or dict adjoint, a new one whose item at ``index`` is zeros."""
+    if isinstance(g, (list, tuple, dict)):
+        out = dict(g) if isinstance(g, dict) else list(g)
+        out[index] = zeros_like(out[index])
+        return tuple(out) if isinstance(g, tuple) else out
     out = np.array(g, dtype=float_like(g), copy=True)
     out[index] = 0.0
     return out

@@ -405,11 +405,19 @@ def residuals_bar_tangent(out, r, res_bar, r_dot, res_bar_dot):
 
 
 @fact(allocates=True)
-def residuals_dot(y, r, r_dot):
-    """The tangent of lstsq's ``residuals`` output ``y[1]`` (empty when not computed)."""
-    if np.size(y[1]) == 0:
-        return np.zeros_like(y[1])
-    return np.atleast_1d(2.0 * np.sum(r * r_dot, axis=0))
+def residuals_dot(y, r, v):
+    """The tangent of lstsq's ``residuals`` output ``y[1]`` (empty when not computed)
+    along ``v``, the tangent of ``r``."""
+    return residuals_pair(r, v, y[1])
+
+
+@fact(allocates=True)
+def residuals_pair(r, s, res):
+    """``2 sum(r * s, axis=0)`` (one number per column: a vector ``r`` is one column),
+    an empty array like ``res`` when lstsq computed no residuals ``res``."""
+    if np.size(res) == 0:
+        return np.zeros(np.shape(res), dtype=np.result_type(res, float))
+    return np.atleast_1d(2.0 * np.sum(r * s, axis=0))
 
 
 @fact(allocates=True)
@@ -469,9 +477,9 @@ def matrix_power_bar(g, a, n):
 
 
 @fact(allocates=True)
-def matrix_power_bar_dot(g, a, n, g_dot, a_dot):
-    """Tangent of :func:`matrix_power_bar`."""
-    return _matrix_power_bar(g, g_dot, a, a_dot, n)[1]
+def matrix_power_bar_dot(g, a, n, dg, da):
+    """Tangent of :func:`matrix_power_bar` along ``(dg, da)``."""
+    return _matrix_power_bar(g, dg, a, da, n)[1]
 
 
 @tangent_beside(matrix_power_bar)
@@ -480,12 +488,12 @@ def matrix_power_bar_tangent(out, g, a, n, g_dot, a_dot):
 
 
 @fact(allocates=True)
-def matrix_power_dot(a, n, a_dot):
-    """Tangent of ``np.linalg.matrix_power(a, n)`` along ``a_dot``."""
+def matrix_power_dot(a, n, v):
+    """Tangent of ``np.linalg.matrix_power(a, n)`` along ``v``."""
     if n < 0:
         b = np.linalg.inv(a)
-        return matrix_power_dot(b, -n, -(b @ a_dot @ b))
-    return _powers(a, a_dot, n)[1][-1]
+        return matrix_power_dot(b, -n, -(b @ v @ b))
+    return _powers(a, v, n)[1][-1]
 
 
 def _as_chain(arrays):
@@ -536,9 +544,9 @@ def multi_dot_bar(g, arrays):
 
 
 @fact(allocates=True)
-def multi_dot_bar_dot(g, arrays, g_dot, arrays_dot):
-    """Tangent of :func:`multi_dot_bar`."""
-    return _chain_bar(g, arrays, arrays_dot, g_dot)
+def multi_dot_bar_dot(g, arrays, dg, dvs):
+    """Tangent of :func:`multi_dot_bar` along ``(dg, dvs)``."""
+    return _chain_bar(g, arrays, dvs, dg)
 
 
 @tangent_beside(multi_dot_bar)
@@ -547,14 +555,14 @@ def multi_dot_bar_tangent(out, g, arrays, g_dot, arrays_dot):
 
 
 @fact(allocates=True)
-def multi_dot_dot(arrays, arrays_dot):
-    """Tangent of ``np.linalg.multi_dot(arrays)``: the sum over ``i`` of the product
-    with matrix ``i`` replaced by its tangent."""
+def multi_dot_dot(arrays, vs):
+    """Tangent of ``np.linalg.multi_dot(arrays)`` along ``vs``: the sum over ``i`` of the
+    product with matrix ``i`` replaced by ``vs[i]``."""
     total = 0.0
     for i in range(len(arrays)):
-        if arrays_dot[i] is None:
+        if vs[i] is None:
             continue
         parts = list(arrays)
-        parts[i] = np.broadcast_to(arrays_dot[i], np.shape(arrays[i]))
+        parts[i] = np.broadcast_to(vs[i], np.shape(arrays[i]))
         total = total + np.linalg.multi_dot(parts)
     return total

@@ -148,10 +148,10 @@ def norm_bar(g, x, ord=None, axis=None, keepdims=False, how="norm"):
 
 
 @fact(allocates=True)
-def norm_dot(x, x_dot, ord=None, axis=None, keepdims=False, how="norm"):
-    """Tangent of ``np.linalg.norm(x, ord, axis, keepdims)`` along ``x_dot``."""
+def norm_dot(x, v, ord=None, axis=None, keepdims=False, how="norm"):
+    """Tangent of ``np.linalg.norm(x, ord, axis, keepdims)`` along ``v``."""
     grad, axes = _grad(x, ord, axis, how)
-    return np.sum(grad * x_dot, axis=axes, keepdims=keepdims)
+    return np.sum(grad * v, axis=axes, keepdims=keepdims)
 
 
 # ------------------------------------------------------------- second order
@@ -164,11 +164,11 @@ def norm_bar_tangent(out, g, x, ord, axis, keepdims, how, g_dot, x_dot):
 
 
 @fact(allocates=True)
-def norm_bar_dot(g, x, x_dot, ord=None, axis=None, keepdims=False, how="norm"):
-    """The tangent of :func:`norm_bar` along ``x_dot`` (``g`` held fixed): the norm's
-    second derivative applied to ``x_dot``, times ``g``."""
+def norm_bar_dot(g, x, v, ord=None, axis=None, keepdims=False, how="norm"):
+    """The tangent of :func:`norm_bar` along ``v`` (``g`` held fixed): the norm's
+    second derivative applied to ``v``, times ``g``."""
     x = np.asarray(x, dtype=float)
-    v = np.broadcast_to(np.asarray(x_dot, dtype=float), x.shape)
+    v = np.broadcast_to(np.asarray(v, dtype=float), x.shape)
     kind, axes, order = _reading(x, ord, axis, how)
     if kind == "vector":
         out = _vector_hvp(x, v, axes, order)

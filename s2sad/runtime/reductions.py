@@ -120,19 +120,20 @@ def _exclusive_products_dot(x, x_dot):
 
 
 @fact(allocates=True)
-def prod_bar_x_dot(g, x, x_dot, axis=None, keepdims=False):
-    """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``x_dot`` (``g`` held fixed)."""
+def prod_bar_x_dot(g, x, v, axis=None, keepdims=False):
+    """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``v`` (a step of ``x``; ``g``
+    held fixed)."""
     x = np.asarray(x, dtype=float_like(x))
-    x_dot = np.broadcast_to(np.asarray(x_dot, dtype=x.dtype), x.shape)
+    v = np.broadcast_to(np.asarray(v, dtype=x.dtype), x.shape)
     shape = x.shape
     if axis is None:
-        others_dot = _exclusive_products_dot(x.reshape(-1), x_dot.reshape(-1)).reshape(shape)
+        others_dot = _exclusive_products_dot(x.reshape(-1), v.reshape(-1)).reshape(shape)
         return np.reshape(g, ()) * others_dot
     axes = _normalize_axes(axis, x.ndim)
     if not keepdims:
         g = np.reshape(g, _keepdims_shape(shape, axes))
     front = tuple(range(len(axes)))
-    moved, moved_dot = np.moveaxis(x, axes, front), np.moveaxis(x_dot, axes, front)
+    moved, moved_dot = np.moveaxis(x, axes, front), np.moveaxis(v, axes, front)
     lead = moved.shape[:len(axes)]
     rest = moved.shape[len(axes):]
     dot = _exclusive_products_dot(moved.reshape((-1,) + rest),

@@ -43,16 +43,21 @@ def notnan_count(a, axis=None, ddof=0, keepdims=False):
     return np.where(count == 0, 1, count - ddof)
 
 
-def nonzero_checked(y, what):
+def nonzero_checked(y, what, needed=None):
     """``y``, after checking none of its values is 0 (where ``what``'s derivative, which
-    divides by ``y``, does not exist)."""
-    if np.any(np.asarray(y) == 0):
-        raise NotDifferentiableError(
-            f"{what} has no derivative here: the derivative divides by a value that is 0 "
-            f"({_why(what)})",
-            hint=f"keep the argument of {what} away from that point (add a small constant, "
-                 f"or leave the argument out of wrt)")
-    return y
+    divides by ``y``, does not exist).  ``needed``: the cotangent an adjoint divides by
+    ``y``; where it is 0 nothing flows, so a 0 of ``y`` there is given as 1, not refused
+    (the standard deviation of values that are equal but whose result is not used)."""
+    zero = np.asarray(y) == 0
+    if not np.any(zero):
+        return y
+    if needed is not None and not np.any(zero & (np.asarray(needed) != 0)):
+        return np.where(zero, 1.0, y)
+    raise NotDifferentiableError(
+        f"{what} has no derivative here: the derivative divides by a value that is 0 "
+        f"({_why(what)})",
+        hint=f"keep the argument of {what} away from that point (add a small constant, "
+             f"or leave the argument out of wrt)")
 
 
 def _why(what):
@@ -62,7 +67,7 @@ def _why(what):
 
 
 @tangent_beside(nonzero_checked)
-def nonzero_checked_tangent(out, y, what, y_dot):
+def nonzero_checked_tangent(out, y, what, needed, y_dot):
     return y_dot
 
 
@@ -141,12 +146,12 @@ def _from_front(x, axis, shape):
 
 
 @fact(allocates=True)
-def cumprod_dot(a, a_dot, axis=None):
-    """Tangent of ``np.cumprod(a, axis)``, exact where elements are 0:
-    ``y'[i] = y'[i-1] a[i] + y[i-1] a'[i]``."""
+def cumprod_dot(a, v, axis=None):
+    """Tangent of ``np.cumprod(a, axis)`` along ``v`` (a step of ``a``), exact where
+    elements are 0: ``y'[i] = y'[i-1] a[i] + y[i-1] v[i]``."""
     shape = _scan_shape(a, axis)
     x, at = _to_front(a, axis)
-    x_dot, _ = _to_front(np.broadcast_to(np.asarray(a_dot, dtype=float), np.shape(a)), axis)
+    x_dot, _ = _to_front(np.broadcast_to(np.asarray(v, dtype=float), np.shape(a)), axis)
     if np.all(x != 0):
         return _from_front(np.cumprod(x, axis=0) * np.cumsum(x_dot / x, axis=0), at, shape)
     out = np.empty_like(x)
@@ -186,12 +191,12 @@ def cumprod_bar(g, a, axis=None):
 
 
 @fact(allocates=True)
-def cumprod_bar_dot(g, a, a_dot, axis=None):
-    """The tangent of :func:`cumprod_bar` along ``a_dot`` (``g`` held fixed)."""
+def cumprod_bar_dot(g, a, v, axis=None):
+    """The tangent of :func:`cumprod_bar` along ``v`` (a step of ``a``; ``g`` held fixed)."""
     x, at = _to_front(a, axis)
     if not x.shape[0]:
         return np.zeros(np.shape(a))
-    x_dot, _ = _to_front(np.broadcast_to(np.asarray(a_dot, dtype=float), np.shape(a)), axis)
+    x_dot, _ = _to_front(np.broadcast_to(np.asarray(v, dtype=float), np.shape(a)), axis)
     gx = np.moveaxis(np.reshape(np.asarray(g, dtype=float), _scan_shape(a, axis)), at, 0)
     left, right = _cumprod_parts(x, gx)
     n = x.shape[0]

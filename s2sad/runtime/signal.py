@@ -24,6 +24,20 @@ def _mode(mode):
 
 # ------------------------------------------------------- convolve, correlate
 
+def full_window(n, m, mode, kind):
+    """``(start, length)``: where the result of ``np.convolve``/``np.correlate`` of
+    lengths ``n`` and ``m`` in ``mode`` lies in their 'full' result."""
+    code = _mode(mode)
+    low = min(n, m) - 1
+    if code == 2:
+        return 0, n + m - 1
+    if code == 0:
+        return low, max(n, m) - low
+    if kind == "correlate" and n < m:   # numpy swaps the arguments, then reverses
+        return low - low // 2, m
+    return low // 2, max(n, m)
+
+
 @fact(allocates=True, linear=("g",))
 def full_length_bar(g, a, v, mode="full", kind="convolve"):
     """The adjoint of ``np.convolve(a, v, mode)`` (``kind="convolve"``) or of
@@ -31,16 +45,7 @@ def full_length_bar(g, a, v, mode="full", kind="convolve"):
     result, as the adjoint of the 'full' result: ``g`` in the window of the full
     output the mode keeps, zeros elsewhere."""
     n, m = np.size(a), np.size(v)
-    code = _mode(mode)
-    low = min(n, m) - 1
-    if code == 2:
-        start, length = 0, n + m - 1
-    elif code == 0:
-        start, length = low, max(n, m) - low
-    elif kind == "correlate" and n < m:   # numpy swaps the arguments, then reverses
-        start, length = low - low // 2, m
-    else:
-        start, length = low // 2, max(n, m)
+    start, length = full_window(n, m, mode, kind)
     out = np.zeros(n + m - 1, dtype=np.result_type(g, float))
     out[start:start + length] = np.broadcast_to(np.reshape(g, (-1,)), (length,))
     return out
@@ -270,15 +275,19 @@ def signal_full_bar(g, in1, in2, mode="full", axes=None, kind="convolve"):
             hint="use forward mode (s2sad.jvp), or convolve each slice")
     s1, s2 = np.shape(in1), np.shape(in2)
     full = tuple(a + b - 1 for a, b in zip(s1, s2))
-    if mode == "full":
-        window = tuple(slice(0, n) for n in full)
-    elif mode == "same":
-        starts = [b // 2 if kind == "correlate2d" else (b - 1) // 2 for b in s2]
-        window = tuple(slice(c, c + a) for a, c in zip(s1, starts))
-    elif mode == "valid":
-        window = tuple(slice(min(a, b) - 1, max(a, b)) for a, b in zip(s1, s2))
-    else:
-        raise ValueError(f"mode must be 'full', 'same' or 'valid', not {mode!r}")
     out = np.zeros(full, dtype=np.result_type(g, float))
-    out[window] = g
+    out[signal_window(s1, s2, mode, kind)] = g
     return out
+
+
+def signal_window(s1, s2, mode, kind):
+    """The slices of the 'full' result of a ``scipy.signal`` convolution of arrays of
+    shapes ``s1`` and ``s2`` that ``mode`` keeps."""
+    if mode == "full":
+        return tuple(slice(0, a + b - 1) for a, b in zip(s1, s2))
+    if mode == "same":
+        starts = [b // 2 if kind == "correlate2d" else (b - 1) // 2 for b in s2]
+        return tuple(slice(c, c + a) for a, c in zip(s1, starts))
+    if mode == "valid":
+        return tuple(slice(min(a, b) - 1, max(a, b)) for a, b in zip(s1, s2))
+    raise ValueError(f"mode must be 'full', 'same' or 'valid', not {mode!r}")

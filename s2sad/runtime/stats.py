@@ -107,7 +107,7 @@ def mvn_solve(sigma, r):
 
 @tangent_beside(mvn_solve)
 def mvn_solve_tangent(out, sigma, r, sigma_dot, r_dot):
-    return mvn_solve(sigma, r_dot - out @ sigma_dot)
+    return mvn_solve(sigma, r_dot - out @ np.swapaxes(sigma_dot, -1, -2))
 
 
 @fact(allocates=True)

@@ -87,6 +87,28 @@ READING_AS = "_s2sad_reading_as"
 GRADIENT_OF = "_s2sad_gradient_of"
 #: attribute of a user function holding the API's cache of its transforms
 TRANSFORMS = "_s2sad_transforms"
+#: attribute of a derivative the API made (``grad(f)``, ``jvp(f)``...): a function of no
+#: arguments giving its *composable form*, the generated function that computes the same
+#: thing, which a function being differentiated calls in its place (see ``api.composable``)
+COMPOSE = "_s2sad_compose"
+#: attribute of a function whose parsed tree is rewritten before the fence:
+#: ``prepare(parsed)`` (a composable form's tape becomes a list, its output the API's)
+PREPARE = "_s2sad_prepare"
+#: attribute of a composable form: ``{free name: the user function whose scope binds it}``,
+#: so code generated from it reads the user's current values, not the form's copies
+FREE_SOURCES = "_s2sad_free_sources"
+#: attribute of a composable form: the user's functions its code was made from (code
+#: differentiated through it is made again when one of them changes)
+COMPOSED_FROM = "_s2sad_composed_from"
+#: attribute of the API's transforms (``s2sad.grad``...): a call ``s2sad.grad(f)(x)``
+#: written inside a function being differentiated makes the derivative where it is read
+TRANSFORM = "_s2sad_transform"
+#: attribute of a composable form: ``() -> bool``, whether it still computes the
+#: derivative as it is now (code differentiated through it is made again when not)
+COMPOSED_CURRENT = "_s2sad_composed_current"
+#: attribute of a composable form: what it computes, as the user wrote it
+#: (``"s2sad.grad(energy)"``), for the errors met while differentiating through it
+COMPOSED_AS = "_s2sad_composed_as"
 
 
 def derivative_made(func):

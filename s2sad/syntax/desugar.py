@@ -166,6 +166,11 @@ def _lower_assign(target, value, origin, namer):
     return out
 
 
+def _is_docstring(stmt):
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) \
+        and isinstance(stmt.value.value, str)
+
+
 def _negative(n):
     return gast.UnaryOp(op=gast.USub(), operand=nodes.const(n))
 
@@ -268,7 +273,7 @@ class _Desugar:
             self.result = self.namer.fresh("result")
         new = self.block(body, loop=None)
         if early:
-            origin = body[0]
+            origin = next((s for s in body if not _is_docstring(s)), body[0])
             prologue = [_located(nodes.assign(self.returned, nodes.const(False)), origin),
                         _located(nodes.assign(self.result, nodes.const(None)), origin)]
             last = body[-1]

@@ -26,6 +26,7 @@ from typing import Any, Dict, List
 
 import gast
 
+from . import anno
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
 _MISSING = object()
@@ -79,11 +80,12 @@ class ParsedFunction:
                          stmt.col_offset + self.column_offset, text)
 
     def resolve(self, name, default=_MISSING):
-        """The object a free name denotes: closure cell, global, or builtin."""
+        """The object a free name denotes: closure cell, global, or builtin (a derivative
+        s2sad made: its composable form, see :func:`composable`)."""
         if name in self.closure:
-            return self.closure[name]
+            return composable(self.closure[name])
         if name in self.globals:
-            return self.globals[name]
+            return composable(self.globals[name])
         if hasattr(builtins, name):
             return getattr(builtins, name)
         if default is not _MISSING:
@@ -95,6 +97,37 @@ class ParsedFunction:
 
 
 _MISSING_SENTINEL = object()
+
+
+def composable(obj):
+    """``obj``, or, for a derivative the API made (``s2sad.grad(f)``...), the generated
+    function that computes the same thing: what a function being differentiated
+    calls in its place, so that it is differentiated through (``anno.COMPOSE``)."""
+    if obj.__class__ is _FunctionType:
+        make = obj.__dict__.get(anno.COMPOSE)
+        if make is not None:
+            active = recorders()
+            if not active:
+                return make()
+            # one form per derivative while one generation runs (every pass reads the same)
+            memo = active[-1].composed
+            found = memo.get(id(obj))
+            if found is None or found[0] is not obj:
+                found = memo[id(obj)] = (obj, make())
+            return found[1]
+    return obj
+
+
+_FunctionType = type(composable)
+
+
+def free_source(func, name):
+    """The function whose scope binds the free ``name`` that ``func`` reads: ``func``
+    itself, except in a composable form (see :func:`composable`), where a name of the
+    user's is read from the user's function and any other is s2sad's own (None)."""
+    sources = func.__dict__.get(anno.FREE_SOURCES) if func.__class__ is _FunctionType \
+        else None
+    return func if sources is None else sources.get(name)
 
 
 def not_a_function_error(func):
@@ -164,6 +197,7 @@ class recording:
     def __init__(self):
         self.functions = []
         self.paths = []
+        self.composed = {}   # id(derivative) -> (derivative, its form), see composable
 
     def __enter__(self):
         stack = getattr(_RECORDING, "stack", None)
@@ -279,6 +313,7 @@ def read_function(func) -> ParsedFunction:
                  "differentiate again")
     for rec in recorders():
         rec.functions.append(func)
+        rec.functions.extend(func.__dict__.get(anno.COMPOSED_FROM, ()))
     text = "".join(raw_lines)
     dedented = textwrap.dedent(text)
     first_code = next((ln for ln in raw_lines if ln.strip()), "")

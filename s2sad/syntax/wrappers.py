@@ -90,6 +90,9 @@ def parse_rewritten(func):
     forwarding wrapper, rewritten (:func:`rewrite`): the tree s2sad differentiates."""
     parsed = read_function(func)
     rewrite(parsed)   # def wrapper(*args, **kwargs): the wrapped function's parameters
+    prepare = func.__dict__.get(anno.PREPARE)
+    if prepare is not None:   # generated code differentiated again (see anno.PREPARE)
+        prepare(parsed)
     return parsed
 
 

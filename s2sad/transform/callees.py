@@ -17,8 +17,10 @@ from typing import Callable
 
 import gast
 
-from ..errors import UnsupportedSyntaxError
+from ..errors import S2sadError, UnsupportedSyntaxError, seen_from_call
 from ..frontend import front_end
+from ..syntax import anno
+from ..syntax.source import free_source
 from ..syntax.wrappers import signature
 from .calls import expand_varargs
 
@@ -44,7 +46,18 @@ class Derivative:
 
 def derivative_for(calls, func, wrt, location, arity, kinds, derivative):
     """The callee record of ``func``'s ``derivative`` with respect to ``wrt`` (made on
-    first use; see the module docstring)."""
+    first use; see the module docstring).  A refusal met in the code s2sad generated
+    for a derivative the user calls (``api.composable``) is placed at the call."""
+    what = func.__dict__.get(anno.COMPOSED_AS)
+    if what is None:
+        return _derivative_for(calls, func, wrt, location, arity, kinds, derivative)
+    try:
+        return _derivative_for(calls, func, wrt, location, arity, kinds, derivative)
+    except S2sadError as exc:
+        raise seen_from_call(exc, location, what) from None
+
+
+def _derivative_for(calls, func, wrt, location, arity, kinds, derivative):
     key = derivative.key + (func, tuple(wrt), arity, kinds)
     if key in calls.callees:
         return calls.callees[key]
@@ -71,7 +84,9 @@ def derivative_for(calls, func, wrt, location, arity, kinds, derivative):
     calls.callees[key] = callee
     generated = derivative.transform(normal, tuple(wrt), calls, name, callee, dict(kinds))
     for free_name in sorted(normal.free_names):
-        calls.bind(free_name, parsed.resolve(free_name), func, generated.node)
+        source = free_source(func, free_name)   # (None: s2sad's own helper)
+        calls.bind(free_name, parsed.resolve(free_name), source, generated.node,
+                   helper=source is None)
     if derivative.merged_helpers:
         helpers = sorted({**getattr(normal, "helpers", {}), **generated.bindings}.items())
     else:

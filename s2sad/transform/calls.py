@@ -132,10 +132,11 @@ def bind_call(callee, call, site):
     derivative = anno.derivative_made(callee)
     if derivative is not None:
         raise UnsupportedSyntaxError(
-            f"{callee.__name__} is a derivative s2sad computed ({derivative}): calling one "
-            f"inside a function being differentiated is not supported yet", site,
-            hint="differentiate the function itself to the order you need (s2sad.hessian, "
-                 "s2sad.hvp, grad(grad(f)))")
+            f"{callee.__name__} is a derivative s2sad computed ({derivative}): s2sad "
+            f"differentiates through calls of grad, value_and_grad, jvp and hvp, not of a "
+            f"vjp, hessian or jacobian", site,
+            hint="call s2sad.grad(f) or s2sad.hvp(f) (along each axis for a Hessian); a vjp "
+                 "along u is the grad of a function returning np.sum(f(x) * u)")
     sig = signature(callee)
     if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         arity = len(call.args)   # *args: specialize the callee to this many arguments

@@ -1,5 +1,6 @@
 """What reverse and forward transforms share: comments, rule lookup, results."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
@@ -33,9 +34,18 @@ def comment(comments, text):
 
 
 def describe(source):
-    """``line 12: z = x * w`` for a SourceRef."""
+    """``line 12: z = x * w`` for a SourceRef; for a line of code s2sad generated (second
+    order, a derivative called inside a differentiated function), ``line 12 of the
+    generated f_value_and_grad: ...``, never to be read as a line of the user's file."""
     text = source.text.replace("\n", "\n#   ")
+    generated = _GENERATED.match(source.filename)
+    if generated:
+        return f"line {source.line} of the generated {generated.group(1)}: {text}"
     return f"line {source.line}: {text}"
+
+
+#: the file name of generated code compiled in-process (``emit.compile_module``)
+_GENERATED = re.compile(r"<s2sad (\w+) [0-9a-f]+>$")
 
 
 def collect_bindings(template, bindings):

@@ -27,7 +27,13 @@ into tape operations that also carry tangents (see ``transform.forward``):
 
 The last argument of the tape markers is the *key* that pairs pushes with
 pops: the name pushed and popped (reverse mode pops a saved value back into
-the name it pushed).  Every statement is rewritten in nested blocks too, and
+the name it pushed).
+
+``composed=True`` prepares a derivative called inside a function being
+differentiated, in either mode (see ``api.composable``): the tape becomes a
+plain list (``tape = []``, ``tape.append(v)``, ``v = tape.pop()``), which both
+modes differentiate, and the output check is kept where the value flows
+through it (``s = scalar_checked(s, "f")``).  Every statement is rewritten in nested blocks too, and
 keeps the line of the statement it replaces, so comments quote the gradient
 code.
 """
@@ -42,12 +48,13 @@ from ..rules import registry
 from ..syntax import nodes
 
 
-def prepare_gradient_code(parsed, name=None):
+def prepare_gradient_code(parsed, name=None, composed=False):
     """Rewrite ``parsed.node`` (a generated gradient function) in place; see module doc."""
     # the runtime's objects the rewritten gradient code calls (from the registry: the
     # runtime imports numpy, which the core never loads itself)
     helpers = {name: registry.runtime_helper(name)
-               for name in ("index_set", "add_at", "tape_push", "tape_pop", "reversed_range")}
+               for name in ("index_set", "add_at", "reversed_range")
+               + (("scalar_checked",) if composed else ("tape_push", "tape_pop"))}
     Stack = registry.runtime_helper("Stack")
     ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
     fn = parsed.node
@@ -60,7 +67,8 @@ def prepare_gradient_code(parsed, name=None):
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
                   if (f"pushed_{i}" if i else "pushed") not in taken)
     _refuse_writes_through_views(fn, parsed)
-    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed))
+    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed,
+                                               composed))
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
             parsed.closure[key] = obj
@@ -102,8 +110,9 @@ def _refuse_writes_through_views(fn, parsed):
 
 
 class _Context:
-    def __init__(self, parsed, ensure_scalar_output, tapes, pushed):
+    def __init__(self, parsed, ensure_scalar_output, tapes, pushed, composed=False):
         self.parsed = parsed
+        self.composed = composed   # the tape as a list, the output check kept
         self.ensure_scalar_output = ensure_scalar_output
         # the checks of writes into integer arrays: kept as ``x = check(x, ...)``
         self.dtype_checks = (registry.runtime_helper("ensure_real_target"),
@@ -181,6 +190,10 @@ class _Pops(gast.NodeTransformer):
 
 
 def _rewrite(stmt, ctx):
+    if ctx.composed:
+        rewritten = _rewrite_composed(stmt, ctx)
+        if rewritten is not _NOT_TAPE:
+            return rewritten
     parsed = ctx.parsed
     if isinstance(stmt, gast.Expr) and _is_tape_method(stmt.value, ctx, "push") \
             and len(stmt.value.args) == 1:
@@ -197,7 +210,8 @@ def _rewrite(stmt, ctx):
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             return _functional("index_set", target, _pop(stmt.value, f"{target.value.id}[]"),
                                parsed, stmt)
-    stmt = _Pops(ctx).visit(stmt)
+    if not ctx.composed:
+        stmt = _Pops(ctx).visit(stmt)
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], gast.Subscript):
         target = stmt.targets[0]
@@ -229,6 +243,35 @@ def _rewrite(stmt, ctx):
                 return nodes.assign(base.id, nodes.call(nodes.name("add_at"), [
                     nodes.name(base.id), copy.deepcopy(index), copy.deepcopy(value)]))
     return stmt
+
+
+def _rewrite_composed(stmt, ctx):
+    """The tape as a list and the output check kept (``composed=True``); ``_NOT_TAPE``
+    when neither applies."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in ctx.tapes \
+            and isinstance(stmt.value, gast.Call):
+        return nodes.assign(stmt.targets[0].id, gast.List(elts=[], ctx=gast.Load()))
+    if isinstance(stmt, gast.Expr) and _is_tape_method(stmt.value, ctx, "push"):
+        stmt.value.func.attr = "append"
+        return stmt
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+            and _is_tape_method(stmt.value, ctx, "pop") and not stmt.value.args \
+            and isinstance(stmt.targets[0], gast.Subscript):
+        return _functional("index_set", stmt.targets[0], stmt.value, ctx.parsed, stmt)
+    if isinstance(stmt, gast.Assign) and _is_tape_method(stmt.value, ctx, "pop"):
+        return stmt   # v = tape.pop(): a list's pop
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+            and isinstance(stmt.value.func, gast.Name) and stmt.value.args \
+            and isinstance(stmt.value.args[0], gast.Name) \
+            and ctx.parsed.resolve(stmt.value.func.id, None) is ctx.ensure_scalar_output:
+        call = stmt.value
+        return nodes.assign(call.args[0].id, nodes.call(
+            nodes.name("scalar_checked"), [copy.deepcopy(a) for a in call.args]))
+    return _NOT_TAPE
+
+
+_NOT_TAPE = object()
 
 
 def _functional(helper, target, value, parsed, stmt):

@@ -1,30 +1,58 @@
-"""A derivative s2sad made, transformed again or called inside a differentiated function,
-is refused with what to use instead (only grad(grad(f)) composes so far; issue 15)."""
+"""A derivative s2sad made composes: transformed again, or called inside a function being
+differentiated, it is differentiated through (issue 15; tests/api/test_composition.py
+has the rest)."""
 
+import numpy as np
 import pytest
 
 import s2sad
 
 
-def test_transforming_or_calling_a_derivative_says_what_to_use(load):
+def test_transforming_or_calling_a_derivative_differentiates_through_it(load):
     module = load("derivative_calls", """
         import s2sad
 
         def f(x):
-            return x * x * 2.0
+            return x * x * x
 
         g = s2sad.grad(f)
 
         def h(x):
             return g(x) * x
         """)
-    g = module.g
-    for call in (lambda: s2sad.jvp(g)(1.0, 1.0), lambda: s2sad.hvp(g)(1.0, 1.0),
-                 lambda: s2sad.jacobian(g)(1.0)):
-        with pytest.raises(s2sad.S2sadError, match=r"derivative s2sad computed \(grad\(f\)\)"):
-            call()
-    with pytest.raises(s2sad.UnsupportedSyntaxError, match="calling one inside") as info:
-        s2sad.grad(module.h)(1.0)
-    assert "derivative_calls.py:10:" in str(info.value)
-    assert s2sad.grad(g)(1.0) == 4.0    # grad(grad(f)) composes, and so does
-    assert s2sad.value_and_grad(g)(1.0) == (4.0, 4.0)   # value_and_grad(grad(f))
+    g = module.g                                   # g(x) = 3x^2, h(x) = 3x^3
+    assert s2sad.jvp(g)(2.0, 1.0) == (12.0, 12.0)
+    assert s2sad.hvp(g)(2.0, 1.0) == 6.0           # (3x^2)'' = 6
+    assert s2sad.jacobian(g)(2.0) == 12.0
+    assert s2sad.grad(module.h)(2.0) == 36.0       # 9x^2
+    assert s2sad.grad(g)(2.0) == 12.0              # grad(grad(f)) composes, and so does
+    assert s2sad.value_and_grad(g)(2.0) == (12.0, 12.0)   # value_and_grad(grad(f))
+
+
+def test_derivatives_that_do_not_compose_say_what_to_write(load):
+    module = load("derivative_refusals", """
+        import numpy as np
+        import s2sad
+
+        def f(x):
+            return np.sum(x * x * x)
+
+        H = s2sad.hessian(f)
+        V = s2sad.vjp(f)
+
+        def uses_hessian(x):
+            return np.sum(H(x))
+
+        def uses_vjp(x):
+            value, pullback = V(x)
+            return value
+        """)
+    x = np.array([0.5, -1.0])
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="not of a vjp, hessian") as info:
+        s2sad.grad(module.uses_hessian)(x)
+    assert "derivative_refusals.py:12:" in str(info.value)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="not of a vjp, hessian"):
+        s2sad.grad(module.uses_vjp)(x)
+    for transform in (s2sad.grad, s2sad.jvp):
+        with pytest.raises(s2sad.S2sadError, match="not through a vjp, hessian or jacobian"):
+            transform(module.H)

@@ -385,6 +385,21 @@ CONSTRUCT_SIGNS = {
     "writing_helper": [r"def wh\d+\(a, s\):\n", r"\n\s+(v\d+ = )?wh\d+\(wa\d+, ",
                        r"\n\s+v\d+ = wa\d+ \*"],
     "zero_pow": [r"\) \*\* 0(?![.\d])", r"np\.power\(.*, 0\.0\)", r"\*\* p\b|np\.power\(.*, p\)"],
+    # issue 15: GradBench's forms (buffers ``bufN``)
+    "tuple_item_targets": [r"\n\s+buf\d+\[\w+\], v\d+ = \(", r"\n\s+v\d+, buf\d+\[\w+\] = \(",
+                           r"\n\s+buf\d+\[\w+\], buf\d+\[\w+\] = \(",
+                           r"\n\s+v\d+, \(buf\d+\[\w+\], v\d+\) = \(",
+                           r"\n\s+.*buf\d+\[i\d+\].* = \(", r"buf\d+\[\w+\].* = \(.*\) if .* else \(",
+                           r"\n\s+sl\d+\[\d\], sl\d+\[\d\] = \(0\.5 \* sl\d+\["],
+    "pair_write": [r"buf\d+\[np\.array\(\[1, 1, 0\]\), np\.array\(\[2, 2, 0\]\)\] = ",
+                   r"buf\d+\[np\.array\(\[1, 0, 1\]\), np\.array\(\[0, 2, 2\]\)\] = ",
+                   r"buf\d+\[np\.array\(\[\[0\], \[1\]\]\), np\.array\(\[\[2, 0, 1\]\]\)\]",
+                   r"buf\d+\[np\.array\(\[-?\d(, -?\d)+\]\)\] (\+)?= ", r"\]\)\] \+= "],
+    "starred_display": [r"\(1, \*\w+\.shape\)\)\[0\]", r"\(\*\w+\.shape, 1\)\)\[\.\.\., 0\]",
+                        r"np\.stack\(\[\*\w+, ", r"sum\(\[\*\w+, ", r"np\.array\(\(.*, \*\w+\)\)\["],
+    "docstring": [r"def f\(.*\):\n    \"\"\"", r"def h\d\(.*\):\n    \"\"\"",
+                  r"\"\"\"\n(    .*\n)*    if np\.sum\(a\) > .*:\n        return ",
+                  r"def g\d+\(u\):\n\s+\"\"\"", r"def f\(.*\):\n    \"\"\"(.*\n)+\s+return .*\n(.*\n)*    return "],
 }
 
 # issue 12: containers (the names are the generator's: lists ``lsN``, tuples ``tpN``, dicts

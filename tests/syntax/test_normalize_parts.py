@@ -455,3 +455,25 @@ def test_assignments_bind_in_parallel_and_unpack_a_tuple_name():
             swap_rows = c + d
             return swap_rows
         """)
+
+
+def nested_targets(x, pair):
+    y = np.zeros(3)
+    ((a, i), y[i]), a = pair, 2.0
+    """A string statement: nothing runs."""
+    return a * y * x
+
+
+def test_nested_targets_unpack_first_then_assign_from_left_to_right():
+    # the right side unpacked level by level into new names (nothing bound yet), then
+    # a, i, y[i] (i the new one) and a again, as Python does: the last a is kept
+    expect(nested_targets, """\
+        def nested_targets(x, pair):
+            y = np.zeros(3)
+            item, item_1 = pair
+            a, i = item
+            y[i] = item_1
+            mul = 2.0 * y
+            nested_targets = mul * x
+            return nested_targets
+        """)

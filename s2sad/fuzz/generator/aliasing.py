@@ -142,6 +142,9 @@ class Aliasing:
             self.draft.emit(f"{g} = lambda u: {first}")
         elif kind == "local_function":
             self.draft.emit(f"def {g}(u):")
+            if self.draft.has("docstring") and self.draft.doc_r.random() < 0.5:
+                self.draft.use("docstring")
+                self.draft.emit('    """A local function."""')
             self.draft.emit(f"    return {first}")
         else:
             self.draft.use("if")

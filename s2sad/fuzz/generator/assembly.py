@@ -45,7 +45,13 @@ class Generator:
         self.draft.lines, self.draft.indent, self.draft.count = [], 1, 0
         self.draft.max_statements = r.randint(1, 3)
         sig = ", ".join(names + (["c=0.5"] if default else []))
+        documented = self.docstring(f"The helper {name}.")
         self.stmts.block(self.draft.max_statements, _Context(in_helper=True))
+        if documented and self.draft.doc_r.random() < 0.5:
+            # an early return under the docstring (refused before issue 15)
+            code, _ = self.exprs.squash(self.exprs.combine(out), 1e9, LIM)
+            self.draft.lines += [f"    if np.sum({names[0]}) > {self.draft.const()}:",
+                                 f"        return {code}"]
         code, bound = self.exprs.combine(out), None
         code, bound = self.exprs.squash(code, 1e9, LIM)  # helpers return squashed values
         self.draft.lines.append(f"    return {code}")
@@ -55,6 +61,14 @@ class Generator:
         self.draft.helper_bounds[name] = bound
         self.draft.helpers.append((name, pshapes, out, default))
         return text
+
+    def docstring(self, text):
+        """Maybe a docstring as the first line of the body; whether one was written."""
+        if not self.draft.has("docstring") or self.draft.doc_r.random() < 0.5:
+            return False
+        self.draft.use("docstring")
+        self.draft.emit(f'"""{text}"""')
+        return True
 
     def choose_output(self):
         """What ``f`` returns: a scalar, an array, a tuple or (container programs) a container."""
@@ -75,6 +89,7 @@ class Generator:
         """The body of ``f`` into ``draft.lines``: the statements, then the return."""
         self.draft.lines, self.draft.indent, self.draft.count = [], 1, 0
         self.draft.use("straight")
+        self.docstring("The function f.")
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

@@ -100,6 +100,9 @@ class Draft:
     def __init__(self, seed, features, max_statements=12):
         self.seed = seed
         self.r = random.Random(seed)
+        #: the draws of docstrings (issue 15): their own stream, so that a program with
+        #: docstrings is otherwise the program of the same seed without them
+        self.doc_r = random.Random(seed ^ 0x5EED)
         self.features = frozenset(features)
         self.max_statements = max(1, max_statements)
         self.used = set()

@@ -9,6 +9,7 @@ from s2sad.fuzz.generator.container_loops import ContainerLoops
 from s2sad.fuzz.generator.container_writes import ContainerWrites
 from s2sad.fuzz.generator.containers import ContainerBuild
 from s2sad.fuzz.generator.control import ControlFlow
+from s2sad.fuzz.generator.gradbench_forms import GradbenchForms
 from s2sad.fuzz.generator.literals import Literals
 from s2sad.fuzz.generator.loop_targets import LoopTargets
 from s2sad.fuzz.generator.state import _Var
@@ -30,7 +31,7 @@ class Statements:
                     ContainerBuild(draft, exprs, self.kit, self),
                     ContainerWrites(draft, exprs, self.kit, self),
                     ContainerLoops(draft, exprs, self.kit, self),
-                    WritingCalls(draft, exprs, self)]
+                    GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self)]
         #: kind -> the method writing a statement of that kind
         self.writers = {name[len("stmt_"):]: getattr(family, name) for family in families
                         for name in dir(family) if name.startswith("stmt_")}
@@ -47,6 +48,13 @@ class Statements:
             options.append((1.0, "aug"))
         if self.draft.has("tuple_assign"):
             options.append((0.6, "tuple"))
+        if not self.draft.container_mode:   # (array programs: GradBench's forms)
+            if self.draft.has("tuple_item_targets") and not ctx.in_helper:
+                options.append((0.5, "tuple_items"))
+            if self.draft.has("pair_write") and not ctx.in_helper:
+                options.append((0.4, "pair_write"))
+            if self.draft.has("starred_display"):
+                options.append((0.4, "starred"))
         room = self.draft.budget_left() >= 2 and self.draft.depth < 3
         compound = room and (not ctx.in_helper or (self.draft.has("helper_control")
                                                    and ctx.loops == 0))

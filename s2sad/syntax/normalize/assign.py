@@ -179,39 +179,46 @@ class Assignments:
         """``a, b = value``: a parallel assignment from a display, else the unpacking
         of a tuple-valued name (nested targets and items written handed on)."""
         norm = self.norm
-        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts) and all(
-                isinstance(n, (gast.Name, gast.Tuple, gast.List)) for e in target.elts
-                for n in gast.walk(e) if not isinstance(n, (gast.Store, gast.Load))):
-            self.bind_nested(target, value)
-            return
         for elt in target.elts:
             if isinstance(elt, gast.Starred):
                 raise norm.error("starred unpacking is not supported", elt,
                                  hint="unpack every item by name")
-            if not isinstance(elt, (gast.Name, gast.Subscript)):
-                raise norm.error("nested unpacking is not supported", elt,
-                                 hint="unpack one level at a time")
+        self.bind_tuple_check(target)
+        if any(isinstance(e, (gast.Tuple, gast.List)) for e in target.elts):
+            self.bind_nested(target, value)
+            return
         if any(isinstance(e, gast.Subscript) for e in target.elts):
             self.bind_tuple_items(target, value)
             return
         names = [e.id for e in target.elts]
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
             # parallel assignment (a, b = b, a): evaluate every element, then bind
-            results = []
-            for user_name, elt in zip(names, value.elts):
-                if is_atomic(elt):
-                    results.append(norm.flat.atom(elt))
-                else:
-                    results.append(nodes.name(norm.flat.operation(elt, target=user_name)))
+            results = [self.item_atom(elt, user_name)
+                       for user_name, elt in zip(names, value.elts)]
             for user_name, atom in zip(names, results):
                 norm.env[user_name] = atom
             return
         source = norm.flat.atom(value)
-        new = [norm.scope.new_version(n) for n in names]
+        new = self.unpack(source, target.elts)
+        for user_name, atom in zip(names, new):
+            norm.env[user_name] = atom
+
+    def item_atom(self, value, user_name=None):
+        """The atom of one item of a display, named after ``user_name`` if given."""
+        norm = self.norm
+        if is_atomic(value) or user_name is None:
+            return norm.flat.atom(value)
+        return nodes.name(norm.flat.operation(value, target=user_name))
+
+    def unpack(self, source, targets):
+        """``t1, t2 = source`` into new names (a version of a target's name, else a fresh
+        one): their atoms, bound to nothing yet."""
+        norm = self.norm
+        new = [norm.scope.new_version(e.id) if isinstance(e, gast.Name)
+               else norm.namer.fresh("item") for e in targets]
         norm.emit(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in new],
                                             store=True), source))
-        for user_name, ssa in zip(names, new):
-            norm.env[user_name] = nodes.name(ssa)
+        for ssa in new:
             norm.defined.add(ssa)
             if isinstance(source, gast.Name):
                 # an item may hold what the tuple holds; whether it shares memory with
@@ -219,27 +226,56 @@ class Assignments:
                 # tell: a write they decide is checked when the code runs
                 norm.aliases.hold(ssa, source.id)
                 norm.aliases.maybe_links.add((ssa, source.id))
+        return [nodes.name(n) for n in new]
 
     def bind_nested(self, target, value):
-        """``(a, b), c = value`` (names only, at any depth): the outer level into fresh
-        names, then each inner target from its name, as Python unpacks them."""
-        norm = self.norm
-        fresh = [norm.namer.fresh("item") if isinstance(e, (gast.Tuple, gast.List)) else None
-                 for e in target.elts]
-        outer = gast.copy_location(gast.Tuple(
-            elts=[gast.copy_location(nodes.name(f, store=True), e) if f else e
-                  for f, e in zip(fresh, target.elts)], ctx=gast.Store()), target)
-        self.bind_tuple(outer, value)
-        for name, elt in zip(fresh, target.elts):
-            if name is not None:
-                self.bind_tuple(elt, nodes.name(name))
-                norm.env.pop(name, None)   # (not a user's name: no merge, no carry)
+        """``(a, (b[i], c)), i = value`` (names and items, at any depth): the right side
+        is evaluated and unpacked level by level into new names first, then the targets
+        are assigned from left to right, depth first, as Python does (``((a, b), a)``
+        keeps the last ``a``; an item's index reads the names assigned before it)."""
+        leaves, atoms = [], []
+        self.unpack_nested(target, value, leaves, atoms)
+        flat = gast.copy_location(gast.Tuple(elts=leaves, ctx=gast.Store()), target)
+        self.bind_tuple_items(flat, None, atoms)
 
-    def bind_tuple_items(self, target, value):
+    def unpack_nested(self, target, value, leaves, atoms, evaluated=False):
+        """Append the leaves of ``target`` and the atoms of their values, in order
+        (``evaluated``: ``value`` is an atom of the generated code already)."""
+        if not evaluated and isinstance(value, (gast.Tuple, gast.List)) \
+                and len(value.elts) == len(target.elts):
+            parts = value.elts   # a display: its items, evaluated from left to right
+        else:
+            source = value if evaluated else self.norm.flat.atom(value)
+            parts, evaluated = self.unpack(source, target.elts), True
+        for elt, part in zip(target.elts, parts):
+            if isinstance(elt, (gast.Tuple, gast.List)):
+                self.bind_tuple_check(elt)
+                self.unpack_nested(elt, part, leaves, atoms, evaluated)
+            else:
+                leaves.append(elt)
+                atoms.append(part if evaluated else self.item_atom(
+                    part, elt.id if isinstance(elt, gast.Name) else None))
+
+    def bind_tuple_check(self, target):
+        """Refuse a target inside a nested tuple that is neither a name, an item nor a
+        tuple."""
+        for elt in target.elts:
+            if not isinstance(elt, (gast.Name, gast.Subscript, gast.Tuple, gast.List)):
+                what = "an attribute" if isinstance(elt, gast.Attribute) \
+                    else f"a {type(elt).__name__}"
+                raise self.norm.error(f"cannot assign to {what} in a tuple assignment: "
+                                      f"s2sad follows the values of names and items only",
+                                      elt, hint="assign to a name, and set the attribute "
+                                                "outside the differentiated function")
+
+    def bind_tuple_items(self, target, value, atoms=None):
         """``a, y[i], y[j] = e1, e2, e3`` (or ``= t``): Python evaluates the right side
-        first, then assigns the targets from left to right."""
+        first, then assigns the targets from left to right (``atoms``: the right side's
+        items, already evaluated)."""
         norm = self.norm
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+        if atoms is not None:
+            pass
+        elif isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
             atoms = [norm.flat.atom(e) for e in value.elts]
         else:
             source = norm.flat.atom(value)

@@ -343,6 +343,8 @@ class _Normalizer:
                 and isinstance(stmt.value.func.value, gast.Name) \
                 and stmt.value.func.value.id in self.dict_writes.dict_names():
             self.dict_forms.dict_update(stmt)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
+            return   # a docstring, or a string written as a comment: nothing runs
         elif isinstance(stmt, gast.Expr) and ufunc_write(self, stmt):
             return   # np.add.at(a, i, v): a write of the whole array (see .scatter)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \

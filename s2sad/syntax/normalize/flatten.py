@@ -21,6 +21,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function
+from .derivatives import made_here
 from .dicts import constant_key
 from .fields import item as field_item, record as record_fields
 from .lists import list_mutation
@@ -311,7 +312,11 @@ class Flattener:
             callee_expr = nodes.clone(func)
             args, extra = [], node.args
         else:
-            raise norm.error("only calls of named functions are supported", node)
+            target = made_here(norm, func)   # s2sad.grad(f, wrt=1)(x, y)
+            if target is None:
+                raise norm.error("only calls of named functions are supported", node)
+            callee_expr = nodes.clone(func)
+            args, extra = [], node.args
         # a rule reads a list literal's items (np.stack([a, b])); a function of the
         # user's gets the list as a value, named like any other
         literals = not (is_user_function(target) and registry.lookup(target) is None)
@@ -372,6 +377,13 @@ def base_name(node):
 def call_base(call):
     """The name the result of the normalized ``call`` is given."""
     func = call.func
+    if isinstance(func, gast.Call):   # s2sad.grad(f)(x) -> grad_f
+        made, named = call_base(func), func.args[0]
+        while isinstance(named, gast.Attribute):
+            named = named.value if not isinstance(named.value, gast.Name) else named
+            break
+        label = named.attr if isinstance(named, gast.Attribute) else getattr(named, "id", "")
+        return f"{made}_{label}" if label else made
     name = func.attr if isinstance(func, gast.Attribute) else func.id
     if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
         return f"{name}_{call.args[0].id}"   # np.sum(x) -> sum_x, never shadowing sum

@@ -20,6 +20,7 @@ import gast
 
 from ...errors import UnsupportedSyntaxError
 from ..parse import record_path
+from ..source import composable, free_source
 
 
 class GlobalNames:
@@ -44,6 +45,10 @@ class GlobalNames:
                 f"of the call for second derivatives", node,
                 hint=f"rename the parameter or the global {name!r}")
         obj = norm.parsed.resolve(name, None)
+        source = free_source(norm.parsed.func, name)
+        if source is None:   # s2sad's own name, in a derivative's composable form
+            norm.helpers[name] = obj
+            return
         if norm.parsed is not self.root and norm.parsed.globals is not self.root.globals:
             # a helper of another module: the name must mean one thing in the code
             # generated for both, and is read from the helper's module
@@ -54,7 +59,7 @@ class GlobalNames:
                     f"its body cannot go in place of the call for second derivatives", node,
                     hint=f"import {name!r} into one module from the other, or rename it")
             if self.root.resolve(name, None) is not obj:
-                self.free_sources.setdefault(name, inlined[-1])
+                self.free_sources.setdefault(name, source)
         elif self.free_objects.get(name, obj) is not obj:
             raise norm.error(
                 f"{name!r} here is another object than the {name!r} an inlined helper of "
@@ -92,7 +97,7 @@ class GlobalNames:
             except AttributeError:
                 raise norm.error(f"{'.'.join(path)} does not exist", node) from None
         record_path(root, norm.parsed.func, path[1:], obj)   # rules are chosen by identity
-        return obj
+        return composable(obj)
 
     def use_numpy(self, dotted, target=None):
         """Generated code calls ``np.<...>``: bind ``np`` to numpy unless the user's is.

@@ -23,11 +23,14 @@ from typing import Any, Dict, List
 
 import gast
 
+from ...errors import S2sadError, seen_from_call
 from ...rules import registry
 from .. import anno, fence, nodes
 from ..desugar import desugar
 from ..parse import parse_function, record_path
+from ..source import composable
 from .callees import is_python_function
+from .derivatives import made_here, made_here_quietly
 from .entry import check_local_functions
 from .trees import containers_and_loops, user_names
 
@@ -73,6 +76,7 @@ def callee_of(func, parsed):
         obj = getattr(obj, part, None)
     if path:
         record_path(func.id, parsed.func, path[::-1], obj)
+        obj = composable(obj)   # (a name alone is resolved to it already)
     return obj
 
 
@@ -84,7 +88,7 @@ def reachable_helpers(parsed):
         current = todo.pop()
         for node in nodes.walk(current.node):
             if isinstance(node, gast.Call):
-                obj = callee_of(node.func, current)
+                obj = callee_of(node.func, current) or made_here_quietly(current, node.func)
                 if id(obj) not in found and can_inline(obj):
                     found[id(obj)] = parse_function(obj)
                     todo.append(found[id(obj)])
@@ -207,9 +211,11 @@ class Inliner:
         """The user's module-level function ``node`` calls, if its body can go in place
         of the call (see :func:`can_inline`), else None."""
         norm = self.norm
-        if norm.module_names.global_path(node.func) is None \
-                or any(isinstance(a, gast.Starred) for a in node.args):
-            return None   # a local value, or *args at the call
+        if any(isinstance(a, gast.Starred) for a in node.args):
+            return None   # *args at the call
+        if norm.module_names.global_path(node.func) is None:
+            made = made_here(norm, node.func)   # s2sad.grad(f)(x): a derivative made here
+            return made if made is not None and can_inline(made) else None
         obj = callee_of(node.func, norm.parsed)   # helper(...), or models.helper(...)
         return obj if can_inline(obj) else None
 
@@ -225,7 +231,9 @@ class Inliner:
                              f"place of the call for second derivatives", node,
                              hint="write the recursion as a loop")
         # rebinding the name regenerates the code
-        norm.module_names.use_global(norm.module_names.global_path(node.func)[0], node)
+        path = norm.module_names.global_path(node.func)
+        if path is not None:   # (s2sad.grad(f)(x): its names are recorded where it is made)
+            norm.module_names.use_global(path[0], node)
         helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
         fence.check(helper, writes=bool(written))
         fn = helper.node
@@ -269,6 +277,11 @@ class Inliner:
             if written is None:
                 return result
             return result, atoms, {p: nodes.clone(norm.env[p]) for p in written}
+        except S2sadError as exc:   # in the code s2sad made for a derivative called here
+            what = obj.__dict__.get(anno.COMPOSED_AS)
+            if what is None:
+                raise
+            raise seen_from_call(exc, saved[1].location(node), what) from None
         finally:
             self.inlined_functions.pop()
             (norm.env, norm.parsed, norm.locals, norm.local_functions,

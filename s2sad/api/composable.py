@@ -1,0 +1,271 @@
+"""Derivatives inside differentiated code: the composable form of a derivative.
+
+A derivative the API made (``grad(f)``, ``value_and_grad(f)``, ``jvp(f)``,
+``hvp(f)``) that a function being differentiated calls is differentiated
+through, in either mode and to any depth, as JAX's transforms compose.  The
+front end reads, in its place, the derivative's *composable form*
+(``anno.COMPOSE``, resolved by ``syntax.source.composable``): the module s2sad
+generated for it, compiled, a plain function of the user's arguments returning
+what the API returns.  Its tree is prepared as it is read (``anno.PREPARE``):
+
+* the tape becomes a list, the output check stays where the value flows through
+  it, writes into adjoint arrays become assignments
+  (``transform.second_order.prepare_gradient_code(..., composed=True)``);
+* its ``return`` gives what the API gives (the gradient alone for ``grad``, the
+  product alone for ``hvp``...).
+
+The reverse code it is made from has the user's helpers put in place of their
+calls (``inline_helpers``), so it calls no pullback closures.  The user's free
+names it reads are read, where it is differentiated, from the user's own scope
+(``anno.FREE_SOURCES``), never from the copies compiled into the form.
+"""
+
+import ast
+import dataclasses
+import functools
+import hashlib
+import inspect
+import linecache
+
+import gast
+
+from ..emit import compile_module
+from ..syntax import anno
+from ..transform.second_order import prepare_gradient_code
+from .bound import set_defaults
+from .entries import forward_entry, reverse_entry, second_order_entry
+
+
+class Composable:
+    """The composable form of one derivative, made again when its code is (the
+    function a derivative's ``anno.COMPOSE`` attribute holds)."""
+
+    __slots__ = ("func", "entry_of", "output", "what", "made")   # made: (entry, form, defaults)
+
+    def __init__(self, func, entry_of, output, what):
+        self.func = func            # the user's function
+        self.entry_of = entry_of    # () -> the cache entry of the generated code
+        self.output = output        # the generated return value -> the API's
+        self.what = what            # "s2sad.grad(energy)"
+        self.made = None            # (entry, form)
+
+    def __call__(self):
+        entry = self.entry_of()
+        defaults = _defaults(self.func)
+        if self.made is None or self.made[0] is not entry \
+                or not _same_defaults(self.made[2], defaults):
+            form = _form(self.func, entry, self.output, self.what)
+            self.made = (entry, form, defaults)
+            form.__dict__[anno.COMPOSED_CURRENT] = functools.partial(self.fits, form)
+        return self.made[1]
+
+    def fits(self, form):
+        """Whether ``form`` is the form of the derivative as it is now: its code still
+        fits the user's function (helpers, globals, rules) and the defaults are the same."""
+        made = self.made
+        return made is not None and made[1] is form and self.entry_of() is made[0] \
+            and _same_defaults(_defaults(self.func), made[2])
+
+
+def _defaults(func):
+    """``func``'s default values now (the form was compiled with them)."""
+    kw = func.__kwdefaults__
+    return tuple(func.__defaults__ or ()) + (tuple(kw.values()) if kw else ())
+
+
+def _same_defaults(a, b):
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _form(func, entry, output, what):
+    values = {name: entry.current(func, name) for name in entry.free}
+    emitted = entry.emitted
+    packed = getattr(output, "packed", None)
+    if packed is not None:   # the API takes these parameters as one tuple
+        emitted = dataclasses.replace(emitted, text=_packed(emitted.text,
+                                                            emitted.function_name, packed))
+    form = compile_module(emitted, values, origin=func)
+    set_defaults(form, func)
+    seeds = getattr(output, "seeds", ())   # last parameters the API gives a constant
+    if seeds:
+        form.__defaults__ = (func.__defaults__ or ()) + tuple(seeds)
+    form.__dict__[anno.PREPARE] = functools.partial(_prepare, output=output)
+    form.__dict__[anno.COMPOSED_AS] = what
+    form.__dict__[anno.FREE_SOURCES] = {name: entry.free_source.get(name, func)
+                                        for name in entry.free}
+    made_from = [ref() for ref, *_ in entry.deps.functions]
+    form.__dict__[anno.COMPOSED_FROM] = (func,) + tuple(f for f in made_from if f is not None)
+    return form
+
+
+def _packed(text, name, packed):
+    """The module ``text`` with its function ``name`` taking its last ``packed``
+    parameters as one tuple ``v`` (``hvp(f, wrt=(0, 1))`` takes ``(x_dot, w_dot)``)."""
+    fn = next(n for n in ast.parse(text).body
+              if isinstance(n, ast.FunctionDef) and n.name == name)
+    lines = text.splitlines(keepends=True)
+    end = next(i for i in range(fn.lineno - 1, len(lines))
+               if lines[i].rstrip().endswith(":"))
+    params = [a.arg for a in fn.args.args][:-packed]
+    names = [a.arg for a in fn.args.args][-packed:]
+    indent = " " * fn.body[0].col_offset
+    header = f"def {name}({', '.join(params + ['v'])}):\n"
+    unpack = f"{indent}{', '.join(names)}{',' if packed == 1 else ''} = v\n"
+    return "".join(lines[:fn.lineno - 1] + [header, unpack] + lines[end + 1:])
+
+
+def _prepare(parsed, output):
+    prepare_gradient_code(parsed, composed=True)
+    fn = parsed.node
+    ret = fn.body[-1]
+    assert isinstance(ret, gast.Return), "generated code ends with its return"
+    ret.value = output(ret.value)
+
+
+# ------------------------------------------------------------------ what each returns
+
+def _item(value, index):
+    """Item ``index`` of the returned expression ``value``."""
+    if isinstance(value, gast.Tuple):
+        return value.elts[index]
+    return gast.Subscript(value=value, slice=gast.Constant(value=index, kind=None),
+                          ctx=gast.Load())
+
+
+def _one_tuple(value):
+    return gast.Tuple(elts=[value], ctx=gast.Load())
+
+
+def gradient_output(lone_in_tuple, with_value):
+    """``(value, gradients)`` -> what ``grad``/``value_and_grad`` return; the
+    generated code returns a lone gradient bare, the API in a tuple for a tuple wrt."""
+    def output(value):
+        grads = _item(value, 1)
+        if lone_in_tuple:
+            grads = _one_tuple(grads)
+        return gast.Tuple(elts=[_item(value, 0), grads], ctx=gast.Load()) if with_value \
+            else grads
+    return output
+
+
+def same_output(value):
+    return value
+
+
+def hvp_output(lone_in_tuple, with_grad, directions=None):
+    """``((value, gradients), products)`` -> what ``hvp`` returns; ``directions``: how
+    many direction parameters the API takes as one tuple (a tuple ``wrt``)."""
+    def output(value):
+        products = _item(value, 1)
+        grads = _item(_item(value, 0), 1)
+        if lone_in_tuple:
+            products, grads = _one_tuple(products), _one_tuple(grads)
+        return gast.Tuple(elts=[grads, products], ctx=gast.Load()) if with_grad else products
+    output.packed = directions
+    return output
+
+
+def gradient_of_gradient_output(rev, inner, outer_count, outer_many, with_value):
+    """``((value, gradients), tangents)`` of forward over reverse along ``inner`` ->
+    what ``grad(grad(f, inner), outer)`` returns (see ``second_order.gradient_of_gradient``)."""
+    def output(value):
+        grads, dots = _item(_item(value, 0), 1), _item(value, 1)
+        if len(rev) > 1:
+            dots = [_item(dots, i) for i in range(outer_count)]
+            result = gast.Tuple(elts=dots, ctx=gast.Load()) if outer_many else dots[0]
+            grads = _item(grads, rev.index(inner))
+        else:
+            result = _one_tuple(dots) if outer_many else dots
+        return gast.Tuple(elts=[grads, result], ctx=gast.Load()) if with_value else result
+    output.seeds = (1.0,)   # the direction of the inner derivative (its last parameter)
+    return output
+
+
+# ------------------------------------------------------------------ per transform
+
+def _spelled(transform, func, wrt_names):
+    return f"s2sad.{transform}({func.__name__}, wrt={', '.join(wrt_names)})"
+
+
+def compose_gradient(derivative, func, wrt_names, many, with_value):
+    """Give the ``grad``/``value_and_grad`` function ``derivative`` its composable form."""
+    entry_of = functools.partial(reverse_entry, func, wrt_names, "value_and_grad",
+                                 inline_helpers=True)
+    output = gradient_output(many and len(wrt_names) == 1, with_value)
+    what = _spelled("value_and_grad" if with_value else "grad", func, wrt_names)
+    derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, output, what)
+    return derivative
+
+
+def compose_jvp(derivative, func, wrt_names):
+    """Give the ``jvp`` function ``derivative`` its composable form."""
+    entry_of = functools.partial(forward_entry, func, wrt_names)
+    derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, same_output,
+                                                   _spelled("jvp", func, wrt_names))
+    return derivative
+
+
+def compose_hvp(derivative, func, wrt_names, many, with_grad):
+    """Give the ``hvp`` function ``derivative`` its composable form."""
+    entry_of = functools.partial(second_order_entry, func, wrt_names, wrt_names)
+    output = hvp_output(many and len(wrt_names) == 1, with_grad,
+                        len(wrt_names) if many else None)
+    what = _spelled("hvp", func, wrt_names)
+    derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, output, what)
+    return derivative
+
+
+# ------------------------------------------------------------------ derivatives of derivatives
+
+def differentiable(func):
+    """``func``, or for a derivative the API made that composes (``grad(f)``...), a
+    plain function calling it: what ``jvp(grad(f))``, ``hessian(jvp(f))``... transform.
+
+    The function is written once per derivative, with the derivative's own name and
+    parameters; its call of the derivative is differentiated through as any call is,
+    so it follows the user's function when that changes."""
+    if func.__class__ is not _FunctionType or anno.COMPOSE not in func.__dict__:
+        return func
+    made = func.__dict__.get(_CALLER)
+    if made is None:
+        made = func.__dict__[_CALLER] = _caller(func)
+    return made
+
+
+_FunctionType = type(differentiable)
+#: attribute of a derivative holding the plain function that calls it (see differentiable)
+_CALLER = "_s2sad_caller"
+
+
+def _caller(derivative):
+    """``def f_grad(x, w): return f_grad_(x, w)`` calling ``derivative``, with its
+    parameters and defaults (those the API takes: not a grad of grad's inner direction)."""
+    composable_ = derivative.__dict__[anno.COMPOSE]
+    form = composable_()
+    params = list(inspect.signature(form).parameters.values())
+    seeds = len(getattr(composable_.output, "seeds", ()))
+    params = params[:len(params) - seeds]
+    name = derivative.__name__
+    callee = f"{name}_"
+    passed = ", ".join(p.name if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                       else f"{p.name}={p.name}" for p in params)
+    bare = inspect.Signature([p.replace(default=p.empty) for p in params])
+    text = f"def {name}{bare}:\n    return {callee}({passed})\n"
+    filename = f"<s2sad {name} caller {hashlib.sha1(text.encode()).hexdigest()[:12]}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    namespace = {callee: derivative}
+    exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own two lines
+    caller = namespace[name]
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    defaults = tuple(p.default for p in positional if p.default is not p.empty)
+    caller.__defaults__ = defaults or None
+    caller.__kwdefaults__ = {p.name: p.default for p in params
+                             if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
+    return caller
+
+
+def compose_gradient_of_gradient(derivative, func, entry_of, output, inner, outer):
+    """Give ``grad(grad(func, inner), outer)`` its composable form."""
+    what = f"s2sad.grad(s2sad.grad({func.__name__}, wrt={inner}), wrt={', '.join(outer)})"
+    derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, output, what)
+    return derivative

@@ -1,0 +1,253 @@
+"""Helpers of the adjoint rules of the linear-algebra runtime helpers (issue 15): the
+pieces the derivatives of :mod:`.norms`' helpers need (a norm's Hessian and third
+derivative applied to directions, the sums over the axes a norm reduces and their
+transpose), each differentiable in both modes by rules in
+:mod:`s2sad.rules.runtime_adjoints_linalg`.
+
+The transposes of the linear helpers of the convolution and polynomial rules are here
+too (:func:`full_length_part`...).
+
+Input: the norm's argument ``x`` (and ``ord``, ``axis``, ``keepdims``, ``how`` as the
+norm helpers read them), directions of ``x``'s shape, adjoints of the norm's shape.
+Output: new arrays.  Derivatives of the norm beyond the third are refused with
+:class:`~.scans.NotDifferentiableError`; so is the third of norms other than the
+2-norm (Frobenius) and the piecewise linear ones.
+"""
+
+import numpy as np
+
+from ..rules.records import fact
+from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
+from .reductions import _keepdims_shape
+from .scans import NotDifferentiableError
+from .shapes import unbroadcast_to
+from .signal import (full_window, poly_derivative, poly_derivative_increasing,
+                     signal_window)
+
+_LINEAR_ORDS = (1, -1, np.inf, -np.inf)   # piecewise linear: second derivative 0
+
+
+def _read(x, ord, axis, how):
+    x = np.asarray(x, dtype=float)
+    return (x,) + _reading(x, ord, axis, how)
+
+
+@fact(allocates=True, linear=("t",))
+def norm_reduce(t, x, ord=None, axis=None, keepdims=False, how="norm"):
+    """``t`` (of ``x``'s shape) summed over the axes the norm of ``x`` reduces."""
+    _, kind, axes, order = _read(x, ord, axis, how)
+    return np.sum(t, axis=axes, keepdims=keepdims)
+
+
+@fact(allocates=True, linear=("g",))
+def norm_spread(g, x, ord=None, axis=None, keepdims=False, how="norm"):
+    """``g`` (of the norm's shape) copied over the axes the norm of ``x`` reduces: an
+    array of ``x``'s shape (the transpose of :func:`norm_reduce`)."""
+    x, kind, axes, order = _read(x, ord, axis, how)
+    g = np.reshape(g, _keepdims_shape(x.shape, axes))
+    return np.array(np.broadcast_to(g, x.shape), dtype=np.result_type(g, float))
+
+
+@fact(allocates=True)
+def norm_hvp(x, v, ord=None, axis=None, keepdims=False, how="norm"):
+    """The norm's Hessian at ``x`` applied to ``v`` (blockwise: one Hessian per norm)."""
+    x, kind, axes, order = _read(x, ord, axis, how)
+    v = np.broadcast_to(np.asarray(v, dtype=float), x.shape)
+    if kind == "vector":
+        return _vector_hvp(x, v, axes, order)
+    return _matrix_hvp(x, v, axes, order)
+
+
+def _piecewise_linear(kind, order):
+    return order in _LINEAR_ORDS
+
+
+@fact(allocates=True)
+def norm_third(x, v, u, ord=None, axis=None, keepdims=False, how="norm"):
+    """The norm's third derivative at ``x`` applied to ``v`` and ``u`` (an array of
+    ``x``'s shape): for the 2-norm ``f``, with ``a = x.v``, ``b = x.u``, ``c = u.v``,
+    ``-(v b + u a + x c) / f^3 + 3 x a b / f^5``."""
+    x, kind, axes, order = _read(x, ord, axis, how)
+    v = np.broadcast_to(np.asarray(v, dtype=float), x.shape)
+    u = np.broadcast_to(np.asarray(u, dtype=float), x.shape)
+    if _piecewise_linear(kind, order):
+        norm_hvp(x, v, ord, axis, keepdims, how)   # (the refusals of the norm's own rule)
+        return np.zeros_like(x)
+    if order not in (2, "fro") or (kind == "matrix" and order == 2):
+        raise NotDifferentiableError(
+            f"np.linalg.norm: the third derivative of the norm ord={order!r} is not computed "
+            f"(only of the 2-norm, the Frobenius norm and the piecewise linear norms)",
+            hint="differentiate it to second order at most, or use the 2-norm")
+    f = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
+    a = np.sum(x * v, axis=axes, keepdims=True)
+    b = np.sum(x * u, axis=axes, keepdims=True)
+    c = np.sum(u * v, axis=axes, keepdims=True)
+    return _safe_div(3.0 * x * a * b, f ** 5) - _safe_div(v * b + u * a + x * c, f ** 3)
+
+
+@fact(allocates=True)
+def norm_fourth(t, x, ord=None, axis=None, keepdims=False, how="norm"):
+    """The derivative in ``x`` of :func:`norm_third` (a fourth derivative of the norm):
+    zeros when the direction or adjoint ``t`` is zero or the norm is piecewise linear,
+    refused otherwise."""
+    x, kind, axes, order = _read(x, ord, axis, how)
+    if np.any(t) and not _piecewise_linear(kind, order):
+        raise NotDifferentiableError(
+            "np.linalg.norm: derivatives of the norm beyond the third are not computed",
+            hint="differentiate it to third order at most")
+    return np.zeros_like(x)
+
+
+@fact(linear=("t",))
+def reshape_back(t, like):
+    """``t`` reshaped to ``like``'s shape: a number (numpy's float) when ``like`` is a
+    number, an array otherwise (the adjoint of a helper that reshaped ``like``)."""
+    out = np.reshape(t, np.shape(like))
+    return out if isinstance(like, np.ndarray) else out[()]
+
+
+# ------------------------------------------------------------------ signal
+# the transposes of the linear helpers of the convolution and polynomial rules
+
+
+@fact(allocates=True, linear=("t",))
+def full_length_part(t, g, a, v, mode="full", kind="convolve"):
+    """The part of ``t`` (of the 'full' length) where :func:`.signal.full_length_bar`
+    put ``g``, brought to ``g``'s shape (summed where ``g`` was spread)."""
+    start, length = full_window(np.size(a), np.size(v), mode, kind)
+    part = np.asarray(t)[start:start + length]
+    if np.size(g) != length:
+        part = np.sum(part)
+    return reshape_back(part, g)
+
+
+@fact(allocates=True, linear=("t",))
+def signal_full_part(t, g, in1, in2, mode="full", axes=None, kind="convolve"):
+    """The part of ``t`` (of the 'full' shape) where :func:`.signal.signal_full_bar` put
+    ``g``, brought to ``g``'s shape."""
+    part = np.asarray(t)[signal_window(np.shape(in1), np.shape(in2), mode, kind)]
+    return unbroadcast_to(part.copy(), np.shape(g))
+
+
+@fact(allocates=True, linear=("t",))
+def poly_derivative_bar(t, p, increasing=False):
+    """The transpose of :func:`.signal.poly_derivative` (``increasing``:
+    ``poly_derivative_increasing``): ``t`` times the powers, in an array like ``p``."""
+    t = np.asarray(t)
+    out = np.zeros(np.shape(p), dtype=np.result_type(t, float))
+    n = out.shape[0]
+    if n <= 1:
+        return out
+    if increasing:
+        out[1:] = t * np.arange(1, n).reshape((-1,) + (1,) * (out.ndim - 1))
+    else:
+        out[:-1] = t * np.arange(n - 1, 0, -1).reshape((-1,) + (1,) * (out.ndim - 1))
+    return out
+
+
+@fact(allocates=True, linear=("p",))
+def poly_derivative_of(p, increasing=False):
+    """:func:`.signal.poly_derivative_increasing` of ``p`` when ``increasing``, else
+    :func:`.signal.poly_derivative` (the transpose of :func:`poly_derivative_bar`)."""
+    return poly_derivative_increasing(p) if increasing else poly_derivative(p)
+
+
+# ------------------------------------------------------------ matrix powers
+# f([[A, V], [0, A]]) = [[f(A), f'(A)[V]], [0, f(A)]] for f(A) = A^n: the derivatives of
+# matrix_power_dot are matrix powers' derivatives of twice larger matrices
+
+
+@fact(allocates=True, linear=("a", "v"))
+def block_pair(a, v):
+    """``[[a, v], [0, a]]`` for the matrices of a batch (``a`` and ``v`` broadcast)."""
+    if np.ndim(a) == 0 and np.ndim(v) == 0:
+        return 0.0   # (two zero tangents)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(v))
+    n = shape[-1]
+    out = np.zeros(shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(a, v, float))
+    out[..., :n, :n] = a
+    out[..., n:, n:] = a
+    out[..., :n, n:] = v
+    return out
+
+
+@fact(allocates=True, linear=("m",))
+def block_corner(m):
+    """The top right quarter of the matrices ``m`` (of even size)."""
+    n = np.shape(m)[-1] // 2
+    return np.array(np.asarray(m)[..., :n, n:])
+
+
+@fact(allocates=True, linear=("m",))
+def block_diagonal_sum(m):
+    """The sum of the top left and bottom right quarters of the matrices ``m``."""
+    m = np.asarray(m)
+    n = m.shape[-1] // 2
+    return m[..., :n, :n] + m[..., n:, n:]
+
+
+@fact(allocates=True, linear=("x",))
+def block_in_corner(x):
+    """``[[0, x], [0, 0]]`` (the transpose of :func:`block_corner`)."""
+    x = np.asarray(x)
+    n = x.shape[-1]
+    out = np.zeros(x.shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(x, float))
+    out[..., :n, n:] = x
+    return out
+
+
+# --------------------------------------------------------------- multi_dot
+
+
+def _filled(ds, arrays):
+    return [None if d is None else np.broadcast_to(d, np.shape(x)) for d, x in zip(ds, arrays)]
+
+
+@fact(allocates=True)
+def multi_dot_dot2(arrays, vs, ws):
+    """The second derivative of ``np.linalg.multi_dot(arrays)`` along ``vs`` and ``ws``:
+    the sum over ``i != j`` of the product with ``arrays[i]`` replaced by ``vs[i]`` and
+    ``arrays[j]`` by ``ws[j]`` (``None``: a zero direction)."""
+    vs, ws = _filled(vs, arrays), _filled(ws, arrays)
+    total = 0.0
+    for i in range(len(arrays)):
+        for j in range(len(arrays)):
+            if i == j or vs[i] is None or ws[j] is None:
+                continue
+            parts = list(arrays)
+            parts[i], parts[j] = vs[i], ws[j]
+            total = total + np.linalg.multi_dot(parts)
+    return total
+
+
+def _nonzero(t):
+    if t is None:
+        return False
+    if isinstance(t, (list, tuple)):
+        return any(_nonzero(e) for e in t)
+    return bool(np.any(t))
+
+
+@fact(allocates=True)
+def multi_dot_third(t, like):
+    """The third derivative of ``np.linalg.multi_dot``, not computed: zeros (a list like
+    the list ``like``, or 0.0 when ``like`` is not a list) when the direction or adjoint
+    ``t`` is zero, refused otherwise."""
+    if _nonzero(t):
+        raise NotDifferentiableError(
+            "np.linalg.multi_dot: derivatives beyond the second are not computed",
+            hint="write the product with @ (a @ b @ c), whose derivatives have every order")
+    if isinstance(like, (list, tuple)):
+        return [np.zeros(np.shape(x)) for x in like]
+    return 0.0
+
+
+@fact(allocates=True, linear=("a", "b"))
+def list_sum(a, b):
+    """The sum of two lists of arrays item by item (a tangent or adjoint of a list-valued
+    helper), either of which may be the number 0 (a zero tangent)."""
+    if not isinstance(a, (list, tuple)):
+        return list(b) if isinstance(b, (list, tuple)) else a + b
+    if not isinstance(b, (list, tuple)):
+        return list(a)
+    return [x + y for x, y in zip(a, b)]

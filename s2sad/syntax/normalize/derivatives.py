@@ -1,0 +1,144 @@
+"""A derivative made where it is called: ``s2sad.grad(f, wrt=1)(x, y)`` in a function
+being differentiated.
+
+Input: the callee expression of a call (``s2sad.grad(f, wrt=1)``), in the scope of the
+function being normalized.  Output: None when it is not a call of one of s2sad's
+transforms (``anno.TRANSFORM``); else the derivative's composable form (see
+``syntax.source.composable``), made now from the function it names and its constant
+options, as Python makes it when the call runs (the API keeps one derivative per
+function and options, so the code that runs calls that same derivative).  The
+function must be named (a global, or a dotted path to one) and the options must be
+constants; anything else is refused where it is written.
+"""
+
+import gast
+
+from ...errors import S2sadError
+from ..source import composable
+
+
+def made_here(norm, func):
+    """The composable form the callee expression ``func`` makes, or None (see above)."""
+    if not isinstance(func, gast.Call):
+        return None
+    names = norm.module_names
+    if names.global_path(func.func) is None:
+        return None
+    transform = names.resolve_path(func.func) if isinstance(func.func, gast.Attribute) \
+        else norm.parsed.resolve(func.func.id, None)
+    if not getattr(transform, "_s2sad_transform", False):
+        return None
+    if isinstance(func.func, gast.Name):
+        names.use_global(func.func.id, func)
+    if not func.args or any(isinstance(a, gast.Starred) for a in func.args) \
+            or any(k.arg is None for k in func.keywords):
+        raise norm.error(f"{_spelled(func)} must name the function it differentiates", func)
+    differentiated = _function(norm, func.args[0], func)
+    options = [_constant(norm, a, func) for a in func.args[1:]]
+    keywords = {k.arg: _constant(norm, k.value, func) for k in func.keywords}
+    try:
+        derivative = transform(differentiated, *options, **keywords)
+    except S2sadError as exc:
+        raise norm.error(exc.message, func, hint=exc.hint) from None
+    except TypeError as exc:
+        raise norm.error(f"{_spelled(func)}: {exc}", func) from None
+    made = composable(derivative)
+    if made is derivative:
+        raise norm.error(
+            f"{_spelled(func)} is called inside a function being differentiated, and s2sad "
+            f"differentiates through grad, value_and_grad, jvp and hvp only", func,
+            hint="make the derivative of the inner function with one of those (a Hessian as "
+                 "hvp along each axis, a vjp as the grad of np.sum(f(x) * u))")
+    return made
+
+
+def _spelled(call):
+    func = call.func
+    return f"{func.attr if isinstance(func, gast.Attribute) else func.id}(...)"
+
+
+def _function(norm, node, call):
+    names = norm.module_names
+    root = node
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if isinstance(root, gast.Name) and root.id in _defined_in(norm.parsed.node):
+        raise norm.error(f"{_spelled(call)} inside a function being differentiated must name "
+                         f"a module-level function, and {root.id!r} is defined in the function",
+                         node, hint=f"define {root.id!r} at module level")
+    if names.global_path(node) is None:
+        raise norm.error(f"{_spelled(call)} inside a function being differentiated must name "
+                         f"a module-level function (not a local value)", node,
+                         hint="define the function at module level and name it here")
+    if isinstance(node, gast.Attribute):
+        return names.resolve_path(node)
+    names.use_global(node.id, node)
+    return norm.parsed.resolve(node.id)
+
+
+def _constant(norm, node, call):
+    """The value of an option written as a constant (``1``, ``"w"``, ``(0, 1)``, ``True``)."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple) and all(isinstance(e, gast.Constant) for e in node.elts):
+        return tuple(e.value for e in node.elts)
+    raise norm.error(f"the options of {_spelled(call)} inside a function being differentiated "
+                     f"must be written as constants", node,
+                     hint="write wrt=1 or wrt=(0, 1), or make the derivative at module level")
+
+
+def _defined_in(fn):
+    """The names the function ``fn`` binds itself (a local ``def`` among them)."""
+    bound = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    for node in gast.walk(fn):
+        if isinstance(node, (gast.FunctionDef, gast.ClassDef)) and node is not fn:
+            bound.add(node.name)
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            bound.add(node.id)
+    return bound
+
+
+def made_here_quietly(parsed, func):
+    """:func:`made_here` before normalizing (the helpers second derivatives inline are
+    collected first): the composable form, or None for anything else or anything it
+    would refuse (the refusal is raised where the call is normalized)."""
+    if not (isinstance(func, gast.Call) and func.args):
+        return None
+    transform = _resolved(parsed, func.func)
+    if not getattr(transform, "_s2sad_transform", False):
+        return None
+    root = func.args[0]
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if isinstance(root, gast.Name) and root.id in _defined_in(parsed.node):
+        return None   # a local function: refused where the call is normalized
+    try:
+        differentiated = _resolved(parsed, func.args[0])
+        options = [_literal(a) for a in func.args[1:]]
+        keywords = {k.arg: _literal(k.value) for k in func.keywords}
+        derivative = transform(differentiated, *options, **keywords)
+    except (S2sadError, TypeError, ValueError):
+        return None
+    made = composable(derivative)
+    return None if made is derivative else made
+
+
+def _resolved(parsed, node):
+    path = []
+    while isinstance(node, gast.Attribute):
+        path.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name):
+        return None
+    obj = parsed.resolve(node.id, None)
+    for part in reversed(path):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _literal(node):
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple) and all(isinstance(e, gast.Constant) for e in node.elts):
+        return tuple(e.value for e in node.elts)
+    raise ValueError("not a constant")
