@@ -12,6 +12,7 @@ second order) calls :func:`front_end`, so the chain is written once.
 from .emit import render_function
 from .syntax import fence
 from .syntax.normalize import normalize
+from .syntax.normalize.argwrites import ArgumentWrites
 from .syntax.parse import parse_function
 
 
@@ -29,7 +30,8 @@ def front_end(func, stages=None, prepare=None, **options):
         prepare(parsed)
     if stages is not None:
         stages["parse"] = render_function(parsed.node, [])
-    fence.check(parsed)
+    writes = options.get("callee") and ArgumentWrites().written(func)
+    fence.check(parsed, writes=bool(writes))
     normal = normalize(parsed, **options)
     if stages is not None:
         stages["normalize"] = render_function(normal.node, [])

@@ -32,13 +32,13 @@ def analyze(body, wrt, outputs) -> Activity:
     """Loops feed values back, so both sweeps repeat until nothing changes."""
     # (targets, differentiable reads) of each simple statement that carries a
     # derivative, worked out once for all the passes of both sweeps
-    flows = [(ops.targets(stmt), ops.differentiable_reads(stmt))
-             for stmt in ops.flatten(body) if ops.carries_derivative(stmt)]
+    flows = [flow for stmt in ops.flatten(body) if ops.carries_derivative(stmt)
+             for flow in ops.flows(stmt)]
     varied = set(wrt)
     changed = True
     while changed:
         changed = False
-        for targets, reads in flows:
+        for targets, reads, _ in flows:
             if targets - varied and reads & varied:
                 varied.update(targets)
                 changed = True
@@ -46,7 +46,7 @@ def analyze(body, wrt, outputs) -> Activity:
     changed = True
     while changed:
         changed = False
-        for targets, reads in reversed(flows):
+        for targets, _, reads in reversed(flows):
             if targets & useful and reads - useful:
                 useful |= reads
                 changed = True

@@ -35,7 +35,7 @@ from typing import Callable
 
 import gast
 
-from ..syntax import nodes
+from ..syntax import anno, nodes
 
 #: the origin of a value the analysis cannot follow: it may be anything
 ANYWHERE = "?"
@@ -175,7 +175,9 @@ def _definitions(stmts):
                 pushed.append((site, call.args[0]))
             elif isinstance(func, gast.Name) and func.id == "tape_push" and len(call.args) > 1:
                 pushed.append((site, call.args[1]))
-        if isinstance(stmt, gast.Assign):
+        if isinstance(stmt, gast.Assign) and anno.get(stmt, anno.WRITES) is not None:
+            _bind_written(stmt, site, found)
+        elif isinstance(stmt, gast.Assign):
             for target in stmt.targets:
                 _bind(target, stmt.value, (site, stmt), found)
         elif isinstance(stmt, gast.For):
@@ -192,6 +194,21 @@ def _calls(stmt):
     if isinstance(stmt, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign)):
         return [n for n in nodes.walk(stmt) if isinstance(n, gast.Call)]
     return []
+
+
+def _bind_written(stmt, site, found):
+    """``y, r_1, c_1 = out``, the unpacking of a call writing into its arguments (see
+    ``normalize.functionalize``): each new value ``r_1`` is an array of its own (the
+    callee writes into a copy), the result ``y`` a new value or one of those its
+    ``anno.WRITES`` names."""
+    result, *new = stmt.targets[0].elts
+    fresh = gast.BinOp(left=gast.Constant(value=0, kind=None), op=gast.Add(),
+                       right=gast.Constant(value=0, kind=None))
+    for position, elt in enumerate(new, 1):
+        found.setdefault(elt.id, []).append((f"{site}.{position}", fresh, id(stmt)))
+    held = gast.Tuple(elts=[nodes.name(n) for n in anno.get(stmt, anno.WRITES)[0]] + [fresh],
+                      ctx=gast.Load())
+    found.setdefault(result.id, []).append((site, held, id(stmt)))
 
 
 def _bind(target, value, where, found):

@@ -48,6 +48,21 @@ def targets(stmt):
     return set()
 
 
+def flows(stmt):
+    """``[(targets, reads a derivative flows from, reads their use makes useful)]`` of
+    a simple statement that carries a derivative.  The unpacking of a call writing
+    into its arguments (``y, r_1 = out``, see ``normalize.functionalize``): each new
+    value is varied by the arguments its ``anno.WRITES`` names, not by all of ``out``."""
+    written = anno.get(stmt, anno.WRITES) if isinstance(stmt, gast.Assign) else None
+    if written is not None and isinstance(stmt.targets[0], gast.Tuple):
+        source = names_in(stmt.value)
+        result, *new = stmt.targets[0].elts
+        return [({result.id}, source, source)] + [
+            ({elt.id}, set(written[1].get(elt.id, ())), source) for elt in new]
+    reads = differentiable_reads(stmt)
+    return [(targets(stmt), reads, reads)]
+
+
 def is_store(stmt):
     """``x[index] = value``: a write into an array."""
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)

@@ -151,6 +151,10 @@ CONSTRUCTS = {
     "int_array_write": Construct("def f(x):\n    ia = np.zeros(3, dtype=int)\n"
                                  "    ia[1] = 2.0 * np.tanh(x)\n    return np.sum(x * ia) + x\n",
                                  (0.7,)),
+    "writing_helper": Construct("def wh(a, s):\n    a[1] += s * a[0]\n    if s > 0.0:\n"
+                                "        a[0:2] = a[1:3] * 0.5\n\n\ndef f(x):\n"
+                                "    wa = x * 1.0\n    wh(wa, x[2])\n    return np.sum(wa * x)\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
     "bool_array_write": Construct("def f(x):\n    ba = np.zeros(3, dtype=bool)\n"
                                   "    ba[1] = x - 0.25\n"
                                   "    return np.sum(np.where(ba, x, 2.0 * x))\n",
@@ -264,7 +268,7 @@ CLAIMED = frozenset({
     "decorator", "defaults", "local_function", "local_function_branch",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "derivative_call"}
+    "derivative_call", "writing_helper"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly

@@ -49,9 +49,9 @@ from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, d
                      solve_like,
                      solve_vector, svd_cotangents, svd_factors, svd_factors_dot, svd_gaps,
                      svd_inverse, svd_tangent, triangle_bar, triangle_sym)  # noqa: F401
-from .lists import (copy_container, delete_bar, extend_bar, insert_bar, list_append,
-                    list_bar, list_delete, list_extend, list_insert, list_push, list_push_at,
-                    list_put, list_remove, list_set, set_bar)  # noqa: F401
+from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert_bar,
+                    list_append, list_bar, list_delete, list_extend, list_insert, list_push,
+                    list_push_at, list_put, list_remove, list_set, set_bar)  # noqa: F401
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401

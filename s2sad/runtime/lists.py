@@ -4,6 +4,8 @@ except ``list_push``, ``list_push_at``, ``list_remove`` and ``list_put``, which 
 in place a list the code owns.
 """
 
+import inspect
+
 import numpy as np
 
 from ..rules.records import fact
@@ -119,6 +121,18 @@ def copy_container(x):
         return x
     return np.copy(x)
 
+
+
+def call_writing(function, written, *args, **kwargs):
+    """``function(*args, **kwargs)``, a user's function that writes into its parameters
+    named ``written``, called on copies of those arguments: ``(its result, their new
+    values)``, which the caller's names take (the caller's own values stay as they
+    are).  Generated code calls this where no derivative goes through the call."""
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    for name in written:
+        bound.arguments[name] = copy_container(bound.arguments[name])
+    result = function(*bound.args, **bound.kwargs)
+    return (result,) + tuple(bound.arguments[name] for name in written)
 
 
 def _position(index, length):

@@ -44,6 +44,12 @@ ZERO_OF = "s2sad_zero_of"
 TAPE_OP = "s2sad_tape_op"
 #: on a normalized call of a user function: the call as the user wrote it (its location)
 CALL_SITE = "s2sad_call_site"
+#: on a normalized call of a user function that writes into its arguments: the names of
+#: the parameters it writes into, whose new values the call returns after its result
+#: (``(result, new_a, ...)``, see ``normalize.functionalize``); on the unpacking of
+#: such a call's result, ``(names the result may hold, {new value: the arguments a
+#: derivative may reach it from})``
+WRITES = "s2sad_writes"
 
 # ---------------------------------------------------------------- every key's prefix
 #: the prefix of every annotation key above: ``nodes.clone`` carries such attributes over

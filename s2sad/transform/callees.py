@@ -75,7 +75,7 @@ def _derivative_for(calls, func, wrt, location, arity, kinds, derivative):
         if parsed.node.args.vararg is not None:
             expanded["params"] = expand_varargs(parsed.node, arity or 0)
 
-    parsed, normal = front_end(func, prepare=prepare, callee=True)
+    parsed, normal = front_end(func, prepare=prepare, callee=True, kinds=dict(kinds))
     params = expanded.get("params", params)
     suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
     name = calls.fresh(f"{func.__name__}_{derivative.kind}{suffix}")

@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Tuple
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from ..rules import registry
 from ..syntax import anno, nodes
 from ..syntax.names import Namer
 from ..syntax.wrappers import signature
@@ -147,3 +148,20 @@ def bind_call(callee, call, site):
         raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
                                      site) from None
     return bound.arguments, arity
+
+
+def writing_primal(stmt, bindings):
+    """``out = helper(a, r)`` (a call of a function writing into its arguments, see
+    ``normalize.functionalize``) as it runs where no derivative goes through it:
+    ``out = call_writing(helper, ('r',), a, r)``, which gives ``(result, new r)``."""
+    call = stmt.value
+    written = anno.get(call, anno.WRITES)
+    helper = registry.runtime_helper("call_writing")
+    bindings["call_writing"] = helper
+    new = nodes.call("call_writing", [nodes.clone(call.func), nodes.tuple_(
+        [nodes.const(p) for p in written])] + list(call.args),
+        [(k.arg, k.value) for k in call.keywords])
+    anno.set(new, anno.CALLEE, helper)
+    out = nodes.assign(nodes.clone(stmt.targets[0]), new)
+    anno.copy(stmt, out, anno.SOURCE)
+    return out

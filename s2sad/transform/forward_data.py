@@ -84,14 +84,17 @@ def unpack(sweep, stmt, out):
     if t.items is not None and len(t.items) == len(names):
         for n, item in zip(names, t.items):
             env.alias(n, item)
-        return
-    tnames = [env.tangent_var(n) for n in names]
-    for n, tn in zip(names, tnames):
-        env.release(tn, n, out)
-    out.append(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in tnames],
-                                         store=True), copy.deepcopy(t.expr)))
-    for n, tn in zip(names, tnames):
-        env.assigned(tn, n)
+    else:
+        tnames = [env.tangent_var(n) for n in names]
+        for n, tn in zip(names, tnames):
+            env.release(tn, n, out)
+        out.append(nodes.assign(nodes.tuple_([nodes.name(n, store=True) for n in tnames],
+                                             store=True), copy.deepcopy(t.expr)))
+        for n, tn in zip(names, tnames):
+            env.assigned(tn, n)
+    for n in names:   # (an argument's new value a call gave it may hold no derivative)
+        if not sweep.is_varied(stmt, n):
+            env.set_zero(n)
 
 
 def container_operation(sweep, name, value, out):

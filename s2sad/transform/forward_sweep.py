@@ -27,7 +27,7 @@ from ..syntax import anno, nodes
 from ..syntax.source import is_user_function
 from . import forward_data as data
 from . import forward_rules as rules
-from .calls import CallGraph
+from .calls import CallGraph, writing_primal
 from ..analysis.lists import in_place_appends
 from .common import comment, describe, source_of
 from .forward_values import Tangent, is_zero, replace_names, same_tangent, zero
@@ -71,7 +71,9 @@ class ForwardSweep:
         """Does ``name``, assigned by ``stmt``, have a tangent (forward activity)?"""
         if name in self.facts.varied:
             return True
-        if ops.carries_derivative(stmt) and ops.differentiable_reads(stmt) & self.facts.varied:
+        if ops.carries_derivative(stmt) and any(
+                name in targets and reads & self.facts.varied
+                for targets, reads, _ in ops.flows(stmt)):
             # pragma: no cover - the facts' varied set is closed under the statements' flows
             raise AssertionError(f"{name} reads a varied name but is not varied")
         return False
@@ -108,6 +110,9 @@ class ForwardSweep:
                 and self.pushes_in_place(stmt):
             stmt = self.in_place_version(stmt)
         out = [copy.deepcopy(stmt)]
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
+                and anno.get(stmt.value, anno.WRITES) is not None:
+            out = [writing_primal(stmt, self.env.bindings)]   # (user_call's, if varied)
         self.env.track_constant(stmt)
         if isinstance(stmt, gast.Assign):
             self.assignment(stmt, out)

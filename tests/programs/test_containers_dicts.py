@@ -630,9 +630,17 @@ def test_items_written_in_branches(c):
     np.testing.assert_allclose(H, _fd_hessian(branches, [X, c], 0), rtol=1e-5, atol=1e-5)
 
 
-def test_a_helper_writing_into_its_dict_argument_is_refused():
-    with pytest.raises(UnsupportedSyntaxError, match="writes an item into its argument 'd'"):
-        s2sad.grad(helper_writes_its_dict)(X.copy())
+def test_a_helper_writing_into_its_dict_argument_is_followed():
+    # the call returns the new dict, and the caller's name follows it (issue 15)
+    g = s2sad.grad(helper_writes_its_dict)(X.copy())
+    np.testing.assert_allclose(g, _fd_grad(helper_writes_its_dict, [X], 0), rtol=1e-6,
+                               atol=1e-7)
+    t = RNG.normal(size=X.shape)
+    _, tangent = s2sad.jvp(helper_writes_its_dict)(X.copy(), t)
+    assert tangent == pytest.approx(_fd_directional(helper_writes_its_dict, [X], 0, t),
+                                    rel=1e-6)
+    H = s2sad.hessian(helper_writes_its_dict)(X.copy())
+    np.testing.assert_allclose(H, _fd_hessian(helper_writes_its_dict, [X], 0), atol=1e-5)
 
 
 def test_a_dict_argument_written_with_unknown_keys():

@@ -38,8 +38,9 @@ the code reads), :mod:`.sharing` (what may hold what), :mod:`.writechecks`
 (each write recorded and checked; decided at the end by :mod:`.writes` over the
 facts of :mod:`.mayalias`, :mod:`.liveness` and :mod:`.views`), :mod:`.lists`
 (list changes), :mod:`.dicts` and :mod:`.dictforms` (dict item writes, dict
-forms) and :mod:`.entry` (the copies of written arguments); :mod:`.callees`,
-:mod:`.temps` and :mod:`.trees` hold plain facts.
+forms), :mod:`.entry` (the copies of written arguments) and :mod:`.functionalize`
+(calls of functions writing into their arguments, which :mod:`.argwrites` finds);
+:mod:`.callees`, :mod:`.temps` and :mod:`.trees` hold plain facts.
 """
 
 import copy
@@ -58,6 +59,7 @@ from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .entry import ArgumentCopies, check_local_functions
 from .flatten import Flattener
+from .functionalize import WritingCalls
 from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .lists import ListChanges, list_mutation
@@ -92,9 +94,12 @@ class NormalFunction:
 
 def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalFunction:
     """``callee=True`` for a function a differentiated function calls: its arguments
-    are the caller's values, so an update in place of one (``a[i] = v``, ``a += v``)
-    would change the caller's array, which the caller's derivative would not see:
-    it is refused with a location instead of copied.
+    are the caller's values.  The ones it writes into (``a[i] = v``, ``xs.append(v)``,
+    passed on to a function writing into them; see :mod:`.argwrites`) are copied on
+    entry and their new values returned after its result, ``(result, new a, ...)``,
+    which the caller's names take (:mod:`.functionalize`); any other update in place
+    of one (``a += v``, a write after ``a`` is bound again) would change the caller's
+    array, which the caller's derivative would not see: it is refused with a location.
 
     ``inline_helpers=True`` puts the body of each call of the user's own
     module-level functions (same module, no closure; see :func:`.inline.can_inline`) in
@@ -195,6 +200,10 @@ class _Normalizer:
         self.held_in_containers, self.loop_spans = containers_and_loops(fn)
         self.out: List[Any] = []
         self.source = None
+        # calls of functions writing into their arguments; a callee's own such
+        # parameters (copied on entry, their new values returned after its result)
+        self.writing = WritingCalls(self)
+        self.functionalized = self.writing.scan.written(parsed.func) if callee else {}
 
     # ------------------------------------------------------------ driver
     def run(self) -> NormalFunction:
@@ -206,9 +215,14 @@ class _Normalizer:
         if body and not self.callee:
             self.source = self.parsed.source_ref(body[0])
             self.entry.copy_written_arguments()
+        elif body and self.functionalized:
+            self.source = self.parsed.source_ref(body[0])
+            self.entry.copy_functionalized(self.functionalized)
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
+        if self.functionalized and not (self.out and isinstance(self.out[-1], gast.Return)):
+            self.emit(nodes.ret(self.returned(nodes.const(None))))   # (None, new values)
         self.writes.check_writes()
         self.writes.check_dict_writes()
         positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
@@ -261,8 +275,25 @@ class _Normalizer:
         return out
 
 
+    def returned(self, atom):
+        """What the function returns for its result ``atom``: ``atom``, or for a callee
+        writing into its arguments ``(atom, their values now)`` (see .functionalize)."""
+        if not self.functionalized:
+            return atom
+        if isinstance(atom, gast.Tuple):
+            atom = self.flat.operation_value(atom, self.parsed.node.name)
+            self.aliases.track_views(atom.id, self.out[-1].value)
+        return nodes.tuple_([atom] + [nodes.clone(self.env[p]) for p in self.functionalized])
+
     # -------------------------------------------------------- statements
     def statement(self, stmt):
+        saved, self.writing.statement = self.writing.statement, stmt
+        try:
+            self.one_statement(stmt)
+        finally:
+            self.writing.statement = saved
+
+    def one_statement(self, stmt):
         if anno.get(stmt, anno.UNPACK_CHECK) is not None:
             self.writes.check_unpacked(stmt)
         elif isinstance(stmt, gast.Assign):
@@ -274,14 +305,14 @@ class _Normalizer:
                 return
             self.assigns.bind_target(stmt.target, stmt.value)
         elif isinstance(stmt, gast.Return):
-            value = stmt.value
+            value = stmt.value if stmt.value is not None else nodes.const(None)
             if isinstance(value, gast.Tuple):
                 atom = nodes.tuple_([self.flat.atom(e) for e in value.elts])
             elif is_atomic(value) or isinstance(value, gast.Attribute):
                 atom = self.flat.atom(value)
             else:  # name the returned value after the function: loss = ...
                 atom = nodes.name(self.flat.operation(value, base=self.parsed.node.name))
-            self.emit(nodes.ret(atom))
+            self.emit(nodes.ret(self.returned(atom)))
         elif isinstance(stmt, gast.Pass):
             return
         elif isinstance(stmt, gast.FunctionDef):   # a local function: inlined where called
@@ -316,6 +347,9 @@ class _Normalizer:
             return   # a docstring, or a string written as a comment: nothing runs
         elif isinstance(stmt, gast.Expr) and ufunc_write(self, stmt):
             return   # np.add.at(a, i, v): a write of the whole array (see .scatter)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and (writer := self.writing.writer(stmt.value)) is not None:
+            self.writing.call(stmt.value, None, writer)   # relink(r, i): its writes
         elif isinstance(stmt, gast.Expr):
             in_place = writes_in_place(stmt.value)
             if in_place is not None:

@@ -124,9 +124,12 @@ class DictWrites:
         key = target.slice
         if isinstance(key, gast.Constant) and isinstance(key.value, str):
             return True
+        held = self.walk.env.get(target.value.id) if isinstance(target.value, gast.Name) \
+            else None
         return isinstance(target.value, gast.Name) and (
             target.value.id in self.dict_names() or target.value.id in self.built_dicts
-            or target.value.id in self.param_dicts)
+            or target.value.id in self.param_dicts
+            or isinstance(held, gast.Name) and held.id in self.walk.dicts)
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""

@@ -97,6 +97,16 @@ class ArgumentCopies:
             if list_mutation(t) and t.func.value.id in changed:
                 line = walk.parsed.location(t).line
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
+        # an argument passed to a function that writes into it (see .functionalize): the
+        # call returns the new value, the caller's value is copied all the same
+        for user, kind in walk.writing.scan.passed(walk.parsed.func).items():
+            if user in tuples:
+                continue
+            first_lines.setdefault(user, self.first_write(user))
+            if kind == "list" or user in walk.aliases.list_values:
+                changed.add(user)
+            elif user not in written:
+                written.append(user)
         outside = self.outside_values() if first_lines else []
         if first_lines and (len(params) > 1 or outside):
             # the copies below are what the function writes into, so an argument (or a
@@ -106,6 +116,34 @@ class ArgumentCopies:
             self.check_unshared_on_entry(first_lines, outside)
         self.copy_arguments(sorted(changed), [u for u in written if u in params
                                               and u not in changed])
+
+    def copy_functionalized(self, written):
+        """A callee writing into its arguments (``written``: ``{parameter: kind}``, see
+        .functionalize) works on copies of them, which it returns after its result;
+        another argument or a global sharing their memory is refused when it runs."""
+        walk = self.walk
+        dicts = walk.dict_writes.dict_names() | set(walk.dict_writes.param_dicts)
+        lines = {p: self.first_write(p) for p in written if p not in dicts}
+        dict_lines = {p: self.first_write(p) for p in written if p in dicts}
+        outside = self.outside_values()
+        if len(walk.params) > 1 or outside:
+            self.check_unshared_on_entry(lines, outside, dicts=dict_lines)
+        lists = sorted(p for p, kind in written.items() if kind == "list"
+                       or p in walk.aliases.list_values or p in dicts)
+        self.copy_arguments(lists, [p for p in written if p not in lists])
+
+    def first_write(self, user):
+        """The line of the first statement writing into the parameter ``user`` (by
+        item, method or a call it is passed to)."""
+        walk = self.walk
+        lines = [walk.parsed.location(t).line for t in nodes.walk(walk.parsed.node)
+                 if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
+                 and isinstance(t.value, gast.Name) and t.value.id == user
+                 or isinstance(t, gast.Call) and any(
+                     isinstance(a, gast.Name) and a.id == user
+                     for a in list(t.args) + [k.value for k in t.keywords]
+                     + ([t.func.value] if isinstance(t.func, gast.Attribute) else []))]
+        return min(lines, default=walk.parsed.location(walk.parsed.node).line)
 
     def copy_arguments(self, lists, arrays):
         """Bind each parameter of ``lists`` to a copy of its container

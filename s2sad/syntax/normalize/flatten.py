@@ -82,6 +82,8 @@ class Flattener:
         elif list_mutation(node) and node.func.attr == "pop" \
                 and norm.module_names.global_path(node.func) is None:
             return norm.lists.list_method(node, target)
+        elif isinstance(node, gast.Call) and (writer := norm.writing.writer(node)) is not None:
+            return norm.writing.call(node, target, writer)   # (see .functionalize)
         elif isinstance(node, gast.Call) \
                 and (inline := norm.inliner.inlined_body(node)) is not None:
             return self.inlined_value(node, target, inline)

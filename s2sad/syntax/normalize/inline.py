@@ -24,6 +24,7 @@ from typing import Any, Dict, List
 import gast
 
 from ...errors import S2sadError, seen_from_call
+from ...rules import registry
 from .. import anno, fence, nodes
 from ..desugar import desugar
 from ..parse import parse_function, record_path
@@ -189,12 +190,16 @@ class Inliner:
             body = [s for s in inner.body if not (
                 isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
             if not body or not isinstance(body[-1], gast.Return):
-                raise norm.error(f"the function {name!r} must end with a return", fn)
+                # (no return anywhere, once desugared: the call gives None)
+                body = body + [gast.copy_location(gast.Return(value=nodes.const(None)),
+                                                  body[-1] if body else fn)]
             for stmt in body[:-1]:
                 norm.source = norm.parsed.source_ref(stmt)
                 norm.statement(stmt)
             norm.source = norm.parsed.source_ref(body[-1])
             value = body[-1].value
+            if value is None:
+                return nodes.const(None)
             if isinstance(value, gast.Tuple):
                 return nodes.name(norm.flat.operation(gast.Tuple(elts=value.elts,
                                                                  ctx=gast.Load())))
@@ -214,9 +219,12 @@ class Inliner:
         obj = callee_of(node.func, norm.parsed)   # helper(...), or models.helper(...)
         return obj if can_inline(obj) else None
 
-    def inline_helper(self, node, obj):
+    def inline_helper(self, node, obj, written=None):
         """The body of the user's function ``obj`` in place of the call ``node``, in the
-        function's own scope: its parameters bound to the call's atoms, nothing else."""
+        function's own scope: its parameters bound to the call's atoms, nothing else.
+        ``written`` (``{parameter: kind}``, see ``.functionalize``): the parameters it
+        writes into are bound to copies, and ``(result, {parameter: the call's atom},
+        {parameter: its value at the end})`` is returned instead of the result."""
         norm = self.norm
         if obj in self.inlined_functions:
             raise norm.error(f"{obj.__name__} calls itself, so its body cannot be put in "
@@ -227,7 +235,7 @@ class Inliner:
         if path is not None:   # (s2sad.grad(f)(x): its names are recorded where it is made)
             norm.module_names.use_global(path[0], node)
         helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
-        fence.check(helper)
+        fence.check(helper, writes=bool(written))
         fn = helper.node
         params = [a.id for a in fn.args.args]
         kwonly = [a.id for a in fn.args.kwonlyargs]
@@ -250,6 +258,9 @@ class Inliner:
                 for sub in gast.walk(defaults[name]):
                     gast.copy_location(sub, node)
         bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
+        atoms = dict(bound)
+        for param, kind in (written or {}).items():
+            bound[param] = self.copy_of(param, bound[param], kind)
         saved = (norm.env, norm.parsed, norm.locals, norm.local_functions,
                  norm.held_in_containers, norm.loop_spans, norm.inlined_args)
         norm.env = dict(bound)
@@ -259,10 +270,13 @@ class Inliner:
         norm.local_functions = {}
         norm.held_in_containers, norm.loop_spans = containers_and_loops(fn)
         norm.inlined_args = norm.inlined_args | {
-            a.id for a in bound.values() if isinstance(a, gast.Name)}
+            a.id for p, a in bound.items() if isinstance(a, gast.Name) and p not in (written or ())}
         self.inlined_functions.append(obj)
         try:
-            return self.inline_body(fn, obj.__name__)
+            result = self.inline_body(fn, obj.__name__)
+            if written is None:
+                return result
+            return result, atoms, {p: nodes.clone(norm.env[p]) for p in written}
         except S2sadError as exc:   # in the code s2sad made for a derivative called here
             what = obj.__dict__.get(anno.COMPOSED_AS)
             if what is None:
@@ -272,3 +286,26 @@ class Inliner:
             self.inlined_functions.pop()
             (norm.env, norm.parsed, norm.locals, norm.local_functions,
              norm.held_in_containers, norm.loop_spans, norm.inlined_args) = saved
+
+    def copy_of(self, param, atom, kind):
+        """Emit a copy of the argument ``atom`` an inlined helper writes into (as its
+        parameter ``param``): ``np.copy``, or ``copy_container`` for a list or dict;
+        returns the copy's name."""
+        norm = self.norm
+        name = norm.namer.fresh(param)
+        if kind == "list" or isinstance(atom, gast.Name) and (
+                atom.id in norm.aliases.list_values or atom.id in norm.dicts):
+            copier, dotted = registry.LIST_HELPERS["copy_container"], "copy_container"
+            norm.helpers[dotted] = copier
+            if isinstance(atom, gast.Name) and atom.id in norm.aliases.list_values:
+                norm.aliases.list_values.add(name)
+            if isinstance(atom, gast.Name) and atom.id in norm.dicts:
+                norm.dicts.add(name)
+        else:
+            copier, dotted = registry.METHODS["copy"]
+            norm.module_names.use_numpy(dotted, copier)
+        norm.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.clone(atom)]),
+                                              anno.CALLEE, copier)))
+        norm.defined.add(name)
+        norm.aliases.argument_copies.add(name)
+        return nodes.name(name)

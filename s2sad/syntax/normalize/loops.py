@@ -54,6 +54,7 @@ class Loops:
                         for m in mutated)})
         assigned |= mutated
         assigned |= norm.dict_writes.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
+        assigned |= norm.writing.followed_in(loop)   # relink(r): r gets a new value
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}

@@ -21,7 +21,7 @@ from ...rules import registry
 from ...syntax import anno, nodes
 from ...syntax.parse import is_user_function
 from ..callees import derivative_for
-from ..calls import bind_call
+from ..calls import bind_call, writing_primal
 from ..common import numpy_module
 
 
@@ -53,6 +53,9 @@ class Linker:
                 callee = anno.get(stmt.value, anno.CALLEE)
                 if registry.lookup(callee) is None and is_user_function(callee):
                     stmt = self.user_call(stmt, callee)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
+                    and anno.get(stmt.value, anno.WRITES) is not None:
+                stmt = writing_primal(stmt, self.bindings)   # (no derivative through it)
             out.append(stmt)
         return out
 
@@ -84,8 +87,16 @@ class Linker:
         # the callee's pullback keeps its arguments: an array this function writes into
         # (or a name that may share its memory) goes in as a copy, so the pullback
         # sees the values of the call
+        # (not an argument the callee writes into: it works on a copy of its own, see
+        # normalize.functionalize)
+        own = {id(atom) for param, atom in arguments.items()
+               if param in (anno.get(value, anno.WRITES) or ())}
         for part in list(call.args) + list(call.keywords):
             atom = part.value if isinstance(part, gast.keyword) else part
+            original = value.keywords[call.keywords.index(part)].value \
+                if isinstance(part, gast.keyword) else value.args[call.args.index(part)]
+            if id(original) in own:
+                continue
             if isinstance(atom, gast.Name) and (atom.id in self.facts.written
                                                 or atom.id in self.facts.shares_written):
                 self.bindings["np"] = numpy_module()

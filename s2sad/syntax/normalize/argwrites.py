@@ -1,0 +1,369 @@
+"""Which arguments a user's function writes into, and which its result may hold.
+
+Input: a user's Python function (its source read by ``parse_function``).
+Output: plain facts, computed from the source without running it:
+
+* :meth:`ArgumentWrites.written` ``{parameter: "item" or "list"}``, in the order
+  of the signature: the parameters the function writes into (``p[i] = v``,
+  ``p[i] += v``, ``p[a:b] = v``, ``np.add.at(p, ...)``: ``"item"``; a list or
+  dict method, ``p.append(v)``, ``p.pop()``, ``p.update(...)``: ``"list"``), or
+  passes, by name, to a user's function that writes into that parameter
+  (followed through every function it reaches, recursion included).  A
+  parameter the function binds again by name (``p = ...``, ``p += ...``, a loop
+  target) is left out: such writes stay refused where they reach the caller's
+  value.  A call of such a function is *functionalized*: it returns the new
+  values of these arguments besides its result, and the caller's names follow.
+* :meth:`ArgumentWrites.passed` the parameters given by name to such a function
+  (bound again or not): the differentiated function copies them on entry.
+* :func:`returned_parameters`: the parameters whose value (or a view or item of
+  it) the result may hold, or None when the source does not tell.
+
+A function without readable source, with ``*args``/``**kwargs``, or a wrapper
+made with ``functools.wraps``, writes into nothing here.
+"""
+
+import ast
+import inspect
+import textwrap
+from typing import Dict, Tuple
+
+import gast
+
+from ...rules import registry
+from .. import nodes
+from ..parse import is_user_function, parse_function
+
+#: the methods that change a list or dict in place
+CONTAINER_METHODS = frozenset({"append", "extend", "insert", "pop", "update"})
+
+
+def writing_function(obj):
+    """Whether ``obj`` is a user's plain Python function whose writes into its
+    arguments s2sad can follow: no rule, no ``*args``/``**kwargs``, not a wrapper."""
+    if not is_user_function(obj) or registry.lookup(obj) is not None \
+            or hasattr(obj, "__wrapped__"):
+        return False
+    return not obj.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+
+
+class _Scan:
+    """What one function's source shows: its parameters, those it binds again, its
+    own writes and the calls passing a parameter to another user's function."""
+
+    def __init__(self, fn):
+        code = fn.__code__
+        self.params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+        self.rebound, self.direct, self.calls, self.given = set(), {}, [], []
+        # name -> the names a derivative may flow from into it (never an index)
+        self.flows: Dict[str, set] = {}
+        try:
+            parsed = parse_function(fn)
+        except Exception:   # no source: nothing is known to be written
+            return
+        tree = parsed.node
+        for node in nodes.walk(tree):
+            self.visit(node, parsed)
+
+    def flow(self, target, value):
+        """Record that a derivative may flow from what ``value`` reads into the names
+        ``target`` binds or writes into."""
+        reads = _differentiable_names(value)
+        for name in nodes.walk(target):
+            if isinstance(name, gast.Name):
+                self.flows.setdefault(name.id, set()).update(reads)
+
+    def visit(self, node, parsed):
+        params = self.params
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                self.flow(target, node.value)
+        elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
+            self.flow(node.target, node.value)
+        elif isinstance(node, gast.For):
+            self.flow(node.target, node.iter)
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
+            self.flow(node.func.value, gast.Tuple(elts=list(node.args), ctx=gast.Load()))
+        if isinstance(node, gast.Name) and node.id in params \
+                and isinstance(node.ctx, (gast.Store, gast.Del)):
+            self.rebound.add(node.id)
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            self.rebound.add(node.target.id)
+        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
+                and isinstance(node.value, gast.Name) and node.value.id in params:
+            self.direct.setdefault(node.value.id, "item")
+        elif isinstance(node, gast.Call):
+            self.visit_call(node, parsed)
+
+    def visit_call(self, node, parsed):
+        func = node.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in self.params and func.attr in CONTAINER_METHODS:
+            self.direct[func.value.id] = "list"
+            return
+        if isinstance(func, gast.Attribute) and func.attr == "at" and node.args \
+                and isinstance(node.args[0], gast.Name) and node.args[0].id in self.params:
+            self.direct.setdefault(node.args[0].id, "item")   # np.add.at(p, i, v)
+            return
+        callee = _resolve(func, parsed)
+        if not writing_function(callee):
+            return
+        code = callee.__code__
+        positional = code.co_varnames[:code.co_argcount]
+        given = {}   # the callee's parameter -> the argument expression
+        for index, arg in enumerate(node.args):
+            if isinstance(arg, gast.Starred):
+                break
+            if index < len(positional):
+                given[positional[index]] = arg
+        given.update({kw.arg: kw.value for kw in node.keywords if kw.arg is not None})
+        passed = {k: v.id for k, v in given.items()
+                  if isinstance(v, gast.Name) and v.id in self.params}
+        self.calls.append((callee, passed))
+        self.given.append((callee, {k: _differentiable_names(v) for k, v in given.items()}))
+
+
+def _differentiable_names(expr):
+    """The names whose derivative may flow into the value of ``expr``: not an index,
+    not a comparison's operands."""
+    found = set()
+
+    def visit(node):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            found.add(node.id)
+        elif isinstance(node, gast.Subscript):
+            visit(node.value)   # (never the index)
+        elif not isinstance(node, gast.Compare):
+            for child in gast.iter_child_nodes(node):
+                visit(child)
+
+    visit(expr)
+    return found
+
+
+def _resolve(func, parsed):
+    """The object the callee expression ``func`` (``f`` or ``module.f``) names, or None."""
+    path = []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if not isinstance(func, gast.Name):
+        return None
+    obj = parsed.resolve(func.id, None)
+    for part in reversed(path):
+        if not inspect.ismodule(obj):
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+class ArgumentWrites:
+    """The written arguments of the functions one normalization meets, each scan made
+    once (see the module docstring)."""
+
+    def __init__(self):
+        self.scans: Dict[int, Tuple] = {}   # id(function) -> (function, its _Scan)
+
+    def scan(self, fn):
+        found = self.scans.get(id(fn))
+        if found is None or found[0] is not fn:
+            found = self.scans[id(fn)] = (fn, _Scan(fn))
+        return found[1]
+
+    def all_written(self, fn):
+        """``{function: {parameter: kind}}`` for ``fn`` and every function it reaches,
+        the least fixed point over their calls (recursion included)."""
+        reached, todo = {}, [fn]
+        while todo:
+            current = todo.pop()
+            if current in reached:
+                continue
+            reached[current] = self.scan(current)
+            todo.extend(callee for callee, _ in reached[current].calls)
+        written = {f: {p: k for p, k in s.direct.items() if p not in s.rebound}
+                   for f, s in reached.items()}
+        changed = True
+        while changed:
+            changed = False
+            for f, s in reached.items():
+                for callee, passed in s.calls:
+                    for param, kind in written[callee].items():
+                        mine = passed.get(param)
+                        if mine is not None and mine not in s.rebound \
+                                and written[f].get(mine) not in (kind, "list"):
+                            written[f][mine] = kind if mine not in written[f] else "list"
+                            changed = True
+        return written
+
+    def depends(self, fn):
+        """``{written parameter: the parameters a derivative may reach its new value
+        from}`` (itself included), over every function ``fn`` reaches: the new value
+        of an index array ``r`` holds no derivative of a float array ``A`` the call
+        also takes."""
+        written = self.all_written(fn)
+        summaries = {f: {p: {p} for p in w} for f, w in written.items()}
+        changed = True
+        while changed:
+            changed = False
+            for f in summaries:
+                scan = self.scan(f)
+                graph = {name: set(reads) for name, reads in scan.flows.items()}
+                for (callee, passed), (_, given) in zip(scan.calls, scan.given):
+                    for param, sources in summaries.get(callee, {}).items():
+                        if param in passed:
+                            graph.setdefault(passed[param], set()).update(
+                                *(given[s] for s in sources if s in given))
+                for param in summaries[f]:
+                    reached = _reach(graph, param) & set(scan.params)
+                    if not reached <= summaries[f][param]:
+                        summaries[f][param] |= reached
+                        changed = True
+        return {p: frozenset(summaries[fn][p]) for p in self.written(fn)}
+
+    def written(self, fn):
+        """``{parameter: "item" or "list"}``, in the signature's order (empty for a
+        function :func:`writing_function` does not admit)."""
+        if not writing_function(fn):
+            return {}
+        found = self.all_written(fn)[fn]
+        return {p: found[p] for p in self.scan(fn).params if p in found}
+
+    def passed(self, fn):
+        """``{parameter: kind}`` of the parameters ``fn`` passes by name to a function
+        writing into them (whether or not ``fn`` binds them again)."""
+        if not writing_function(fn):
+            return {}
+        written = self.all_written(fn)
+        found = {}
+        for callee, passed in self.scan(fn).calls:
+            for param, kind in written[callee].items():
+                if param in passed:
+                    found.setdefault(passed[param], kind)
+        return found
+
+
+def returned_parameters(fn, _active=()):
+    """The parameters of ``fn`` whose value, or a view or an item of it, its result
+    may hold, or None when the source does not tell.  A name holds what every value
+    bound to it may hold; an operator other than ``+``/``*`` (which join lists), a
+    comparison and a constant hold nothing; a call of a function with an
+    ``allocates`` rule nothing, of a user's function what its result holds (itself
+    included: the least fixed point), of anything else what its arguments hold."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef) or fn in _active:
+        return None
+    found = frozenset()
+    while True:   # the result of a recursive call: what this pass assumed, until it holds
+        again = _returned(fn, node, found, _active + (fn,))
+        if again is None or again == found:
+            return again
+        found = again
+
+
+def _returned(fn, node, assumed, active):
+    """One pass of :func:`returned_parameters`, a call of ``fn`` holding ``assumed``."""
+    args = node.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    params = set(positional) | {a.arg for a in args.kwonlyargs}
+    bound = {}   # local name -> the values bound to it (None: not known)
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                value = sub.value if isinstance(target, ast.Name) else None
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+                        bound.setdefault(name.id, []).append(value)
+        elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
+            bound.setdefault(sub.target.id, []).append(sub.value)
+        elif isinstance(sub, (ast.For, ast.comprehension, ast.With, ast.NamedExpr)):
+            for name in ast.walk(getattr(sub, "target", sub)):
+                if isinstance(name, ast.Name):
+                    bound.setdefault(name.id, []).append(None)
+    known = {}
+
+    def name_holds(name):
+        found = {name} if name in params else set()
+        if name not in bound:
+            return found
+        if name not in known:
+            known[name] = set()   # (in progress: its other values decide)
+            parts = [holds(v) for v in bound[name]]
+            known[name] = None if None in parts else set().union(*parts)
+        return None if known[name] is None else found | known[name]
+
+    def call_holds(call):
+        callee = _resolve_ast(call.func, fn)
+        if callee is not None and registry.allocates(callee):
+            return set()
+        returned = assumed if callee is fn else returned_parameters(callee, active) \
+            if is_user_function(callee) and registry.lookup(callee) is None else None
+        given = list(zip(_positional(callee), call.args)) if returned is not None else []
+        if returned is None or any(isinstance(a, ast.Starred) for a in call.args):
+            parts = [holds(a) for a in call.args] + [holds(k.value) for k in call.keywords]
+        else:
+            given += [(k.arg, k.value) for k in call.keywords]
+            parts = [holds(v) for p, v in given if p in returned]
+        return None if None in parts else set().union(*parts)
+
+    def holds(expr):
+        if expr is None or isinstance(expr, (ast.Lambda, ast.ListComp, ast.GeneratorExp,
+                                             ast.DictComp, ast.SetComp, ast.Starred,
+                                             ast.NamedExpr)):
+            return None
+        if isinstance(expr, ast.Name):
+            return name_holds(expr.id)
+        if isinstance(expr, (ast.Constant, ast.Compare, ast.UnaryOp)) or (
+                isinstance(expr, ast.BinOp) and not isinstance(expr.op, (ast.Add, ast.Mult))):
+            return set()
+        if isinstance(expr, ast.Call):
+            return call_holds(expr)
+        if isinstance(expr, (ast.Subscript, ast.Attribute)):
+            return holds(expr.value)   # an item, a view (never the index)
+        parts = [holds(child) for child in ast.iter_child_nodes(expr)
+                 if isinstance(child, ast.expr)]
+        return None if None in parts else set().union(*parts)
+
+    found = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Return) and sub.value is not None:
+            held = holds(sub.value)
+            if held is None:
+                return None
+            found |= held
+    return frozenset(found & params)
+
+
+def _positional(fn):
+    """The positional parameters of the function ``fn``."""
+    code = getattr(fn, "__code__", None)
+    return code.co_varnames[:code.co_argcount] if code is not None else ()
+
+
+def _resolve_ast(func, fn):
+    """The object the ``ast`` callee expression ``func`` names in ``fn``'s module, or None."""
+    path = []
+    while isinstance(func, ast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    obj = fn.__globals__.get(func.id)
+    for part in reversed(path):
+        if not inspect.ismodule(obj):
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _reach(graph, start):
+    """The names ``graph`` (name -> names it reads) reaches from ``start``."""
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(graph.get(name, ()))
+    return seen
