@@ -257,6 +257,27 @@ class Flattener:
             hint=f"call {maker}.{func.attr} with the parameters instead: "
                  f"{maker}.{func.attr}(x, <the arguments given to {maker}>)")
 
+    def named_callee(self, node, func):
+        """(the object, the expression) a call names: ``f``, ``module.f``, or a derivative
+        made where it is called (``s2sad.grad(f, wrt=1)(x, y)``)."""
+        norm = self.norm
+        if isinstance(func, gast.Name):
+            if func.id in norm.env or func.id in norm.locals:
+                raise norm.error(f"calling the local value {func.id!r} is not supported", node,
+                                 hint="call the function by its global name")
+            try:
+                target = norm.parsed.resolve(func.id)
+            except KeyError:
+                raise norm.error(f"name {func.id!r} is not defined", node) from None
+            norm.module_names.use_global(func.id, node)
+            return target, nodes.name(func.id)
+        if isinstance(func, gast.Attribute):
+            return norm.module_names.resolve_path(func), nodes.clone(func)
+        target = made_here(norm, func)
+        if target is None:
+            raise norm.error("only calls of named functions are supported", node)
+        return target, nodes.clone(func)
+
     def call(self, node):
         """The call ``node`` with atoms for its arguments, its callee resolved and
         annotated (``anno.CALLEE``); a method of a local value becomes numpy's
@@ -296,26 +317,8 @@ class Flattener:
                 extra = []
             else:
                 extra = node.args
-        elif isinstance(func, gast.Name):
-            if func.id in norm.env or func.id in norm.locals:
-                raise norm.error(f"calling the local value {func.id!r} is not supported", node,
-                                 hint="call the function by its global name")
-            try:
-                target = norm.parsed.resolve(func.id)
-            except KeyError:
-                raise norm.error(f"name {func.id!r} is not defined", node) from None
-            norm.module_names.use_global(func.id, node)
-            callee_expr = nodes.name(func.id)
-            args, extra = [], node.args
-        elif isinstance(func, gast.Attribute):
-            target = norm.module_names.resolve_path(func)
-            callee_expr = nodes.clone(func)
-            args, extra = [], node.args
         else:
-            target = made_here(norm, func)   # s2sad.grad(f, wrt=1)(x, y)
-            if target is None:
-                raise norm.error("only calls of named functions are supported", node)
-            callee_expr = nodes.clone(func)
+            target, callee_expr = self.named_callee(node, func)
             args, extra = [], node.args
         # a rule reads a list literal's items (np.stack([a, b])); a function of the
         # user's gets the list as a value, named like any other
