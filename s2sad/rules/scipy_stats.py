@@ -19,7 +19,6 @@ import numpy as np
 import scipy.stats as st
 
 from .registry import adjoint, nondifferentiable, tangent
-from .runtime_rules import runtime_tangent
 from .scipy_stats_helpers import digamma, lgamma, polygamma, stats_refused
 
 
@@ -30,18 +29,36 @@ def _method(name):
 # ---------------------------------------------- the helpers' own rules (second order)
 
 
-@runtime_tangent(lgamma)
+# (every order: a derivative of the rules' code is differentiated again when derivatives
+# compose, and polygamma's derivative is polygamma one order up)
+@adjoint(lgamma, broadcast=True, allocates=True)
+def lgamma_adjoint(y, y_bar, x):
+    return y_bar * digamma(x)
+
+
+@tangent(lgamma)
 def lgamma_tangent(y, x, x_dot):
     return x_dot * digamma(x)
 
 
-@runtime_tangent(digamma)
+@adjoint(digamma, broadcast=True, allocates=True)
+def digamma_adjoint(y, y_bar, x):
+    return y_bar * polygamma(1, x)
+
+
+@tangent(digamma)
 def digamma_tangent(y, x, x_dot):
     return x_dot * polygamma(1, x)
 
 
-# (polygamma has no rule: it appears only in the tangents above, which second order
-# evaluates without differentiating them)
+@adjoint(polygamma, nondiff=("n",), broadcast=True, allocates=True)
+def polygamma_adjoint(y, y_bar, n, x):
+    return y_bar * polygamma(n + 1, x)
+
+
+@tangent(polygamma)
+def polygamma_tangent(y, n, x, x_dot):
+    return x_dot * polygamma(n + 1, x)
 
 
 nondifferentiable(stats_refused)

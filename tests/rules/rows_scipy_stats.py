@@ -129,4 +129,7 @@ ROWS = [
     row("dirichlet.logpdf", D.dirichlet_logpdf, ("point", Arg((4,)), Arg((4,), POS)),
         ("points", Arg((4, 3)), Arg((4,), POS))),
     row("dirichlet.logpdf-alpha", D.dirichlet_logpdf_alpha, ("points", Arg((3,), POS))),
+    row("rt.stats_lgamma", D.stats_lgamma, ("vector", Arg((4,), POS)), ("scalar", Arg((), POS))),
+    row("rt.stats_digamma", D.stats_digamma, ("vector", Arg((4,), POS))),
+    row("rt.stats_polygamma", D.stats_polygamma, ("vector", Arg((4,), POS))),
 ] if HAS_SCIPY else []
