@@ -62,9 +62,17 @@ def tree_like_adjoint(y, y_bar, g, x):
     return tree_part(y_bar, g)
 
 
-@adjoint(rt.times_bar, nondiff=("x", "n"))
+# times_bar(g, x, n) is unbroadcast(g * n, x) for numbers and arrays: bilinear in g and n
+# (the factor n carries a derivative: k * np.sum(...) differentiated in k, then again); for
+# a list or tuple x (a repetition) n is an int, which carries none
+@adjoint(rt.times_bar, nondiff=("x",))
 def times_bar_adjoint(y, y_bar, g, x, n):
-    return times_part(y_bar, g, x, n)
+    return times_part(y_bar, g, x, n), times_part(y_bar, n, x, g)
+
+
+@tangent(rt.times_bar)
+def times_bar_tangent(y, g, x, n, g_dot, n_dot):
+    return times_bar(g_dot, x, n) + times_bar(n_dot, x, g)
 
 
 @adjoint(rt.plus_bar, nondiff=("a", "b"), tuple_output=True)
@@ -207,9 +215,15 @@ def repetition_part_adjoint(y, y_bar, h, g):
     return repetition_bar(y_bar, h)
 
 
-@adjoint(tr.times_part, nondiff=("g", "x", "n"))
+# times_part(h, g, x, n) is unbroadcast(h * n, g) for numbers and arrays: bilinear in h, n
+@adjoint(tr.times_part, nondiff=("g", "x"))
 def times_part_adjoint(y, y_bar, h, g, x, n):
-    return times_bar(y_bar, x, n)
+    return times_bar(y_bar, x, n), times_part(y_bar, n, g, h)
+
+
+@tangent(tr.times_part)
+def times_part_tangent(y, h, g, x, n, h_dot, n_dot):
+    return times_part(h_dot, g, x, n) + times_part(n_dot, g, x, h)
 
 
 @adjoint(tr.plus_part, nondiff=("g", "a", "b"))

@@ -82,7 +82,7 @@ def repetition_part(h, g):
             for position, item in enumerate(g)]
 
 
-@fact(linear=("h",))
+@fact()   # (linear in h and in n apart: rules/runtime_adjoints_structure)
 def times_part(h, g, x, n):
     """The transpose of ``times_bar(g, x, n)`` in ``g``: the repetition's for a list or
     tuple ``x``, else ``h * n`` spread over ``g``'s shape."""

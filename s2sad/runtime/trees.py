@@ -112,7 +112,7 @@ def tree_like(g, x):
 
 
 
-@fact(linear=("g",), spelling="rt.times_bar")
+@fact(spelling="rt.times_bar")   # (linear in g and in n apart: rules/runtime_adjoints_structure)
 def times_bar(g, x, n):
     """The adjoint of ``x`` in ``x * n`` or ``n * x`` when the kind of ``x`` was not known
     where the code was made: for a list or tuple (``n`` an int), a repetition (each

@@ -171,3 +171,12 @@ def test_a_helper_rebound_or_defaults_changed_are_followed(load):
         for func, grad in zip((module.outer, module.outer_named), grads):
             np.testing.assert_allclose(grad(X), finite_difference_gradient(func, (X,), 0),
                                        rtol=1e-5, atol=1e-7, err_msg=f"{change}")
+
+
+@pytest.mark.parametrize("func, second", [(fx.spring_constant_slope, 1.3),
+                                          (fx.weights_slope, np.array([0.4, -0.7]))],
+                         ids=["scalar-factor", "item-factors"])
+def test_the_derivative_in_a_factor_of_a_reduction_differentiated_again(func, second):
+    """(the factor's adjoint was read as linear in the cotangent alone: 0, silently)"""
+    for wrt in (0, 1):
+        check_grads(func, (X, second), wrt=wrt, modes=("reverse", "forward"))
