@@ -307,7 +307,7 @@ def cho_tangent_embed_adjoint(y, y_bar, l, lower, a_dot):
     return cho_lower_of(y_bar, lower), cho_other(y_bar, lower)
 
 
-@adjoint(cho_pair, nondiff=("c_and_lower",))
+@adjoint(cho_pair, nondiff=("c_and_lower",), tuple_output=True)   # (c_bar, 0.0): a pair
 def cho_pair_adjoint(y, y_bar, c_bar, c_and_lower):
     return pair_first(y_bar)
 
