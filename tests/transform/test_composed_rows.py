@@ -68,6 +68,19 @@ def _check(func, args, i, mode, what):
                                    rtol=2e-4, atol=2e-6, err_msg=what)
 
 
+#: compositions refused with an s2sad error (checked to be refused, not left out), each
+#: with the reason: svd's forward-mode helpers have no rules yet, and the reverse-mode
+#: second derivative of its singular values alone is not computed
+_SVD_FORWARD = "svd's tangent helpers (svd_tangent, svd_factors_dot) have no rules"
+REFUSED = {
+    "linalg.svd-values": {"rr": "the singular values' second derivative in reverse mode",
+                          "rf": _SVD_FORWARD, "ff": _SVD_FORWARD},
+    **{op: {"rf": _SVD_FORWARD, "ff": _SVD_FORWARD}
+       for op in ("linalg.svd-values-full", "linalg.svd-U", "linalg.svd-Vh",
+                  "linalg.svd-square-full")},
+}
+
+
 @pytest.mark.parametrize("row_, case", CASES)
 def test_every_rule_through_its_own_derivative(tmp_path, row_, case):
     args = T.sample(row_, case)
@@ -78,5 +91,9 @@ def test_every_rule_through_its_own_derivative(tmp_path, row_, case):
         extended = tuple(args) + (u,)
         for outer, inner in COMBINATIONS:
             func = module.through_reverse if inner == "r" else module.through_forward
-            _check(func, extended, i, outer, f"{row_.op}-{case.label}, argument {i}, "
-                                             f"{outer}{inner}")
+            what = f"{row_.op}-{case.label}, argument {i}, {outer}{inner}"
+            if outer + inner in REFUSED.get(row_.op, {}):
+                with pytest.raises(s2sad.S2sadError):
+                    _check(func, extended, i, outer, what)
+                continue
+            _check(func, extended, i, outer, what)
