@@ -383,7 +383,7 @@ def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=Non
     parsed, normal = front_end(func, stages if dump else None, prepare,
                                inline_helpers=inline_helpers, kinds=kinds)
     free = {name: normal.free_objects[name] if name in normal.free_objects
-            else parsed.resolve(name) for name in sorted(normal.free_names)}
+            else parsed.resolve(name, compose=False) for name in sorted(normal.free_names)}
     return parsed, normal, free
 
 

@@ -79,13 +79,15 @@ class ParsedFunction:
         return SourceRef(self.filename, first + self.line_offset,
                          stmt.col_offset + self.column_offset, text)
 
-    def resolve(self, name, default=_MISSING):
+    def resolve(self, name, default=_MISSING, compose=True):
         """The object a free name denotes: closure cell, global, or builtin (a derivative
-        s2sad made: its composable form, see :func:`composable`)."""
-        if name in self.closure:
-            return composable(self.closure[name])
-        if name in self.globals:
-            return composable(self.globals[name])
+        s2sad made: its composable form, see :func:`composable`; ``compose=False``: the
+        derivative itself, the value the name holds, which generated code reads)."""
+        found = self.closure.get(name, _MISSING)
+        if found is _MISSING:
+            found = self.globals.get(name, _MISSING)
+        if found is not _MISSING:
+            return composable(found) if compose else found
         if hasattr(builtins, name):
             return getattr(builtins, name)
         if default is not _MISSING:

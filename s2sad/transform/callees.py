@@ -85,7 +85,7 @@ def _derivative_for(calls, func, wrt, location, arity, kinds, derivative):
     generated = derivative.transform(normal, tuple(wrt), calls, name, callee, dict(kinds))
     for free_name in sorted(normal.free_names):
         source = free_source(func, free_name)   # (None: s2sad's own helper)
-        calls.bind(free_name, parsed.resolve(free_name), source, generated.node,
+        calls.bind(free_name, parsed.resolve(free_name, compose=False), source, generated.node,
                    helper=source is None)
     if derivative.merged_helpers:
         helpers = sorted({**getattr(normal, "helpers", {}), **generated.bindings}.items())

@@ -44,7 +44,7 @@ class GlobalNames:
                 f"{norm.function_name} takes as a parameter: its body cannot go in place "
                 f"of the call for second derivatives", node,
                 hint=f"rename the parameter or the global {name!r}")
-        obj = norm.parsed.resolve(name, None)
+        obj = norm.parsed.resolve(name, None, compose=False)   # (the value the code reads)
         source = free_source(norm.parsed.func, name)
         if source is None:   # s2sad's own name, in a derivative's composable form
             norm.helpers[name] = obj
