@@ -265,6 +265,12 @@ class WritingCalls:
         for param, atom in atoms.items():
             if returned is not None and param not in returned:
                 continue
+            if param in finals and isinstance(atom, gast.Name):
+                # Python's result would be the caller's array itself (or a view of it),
+                # which takes the new values in place: a later write into either is
+                # checked against reads of the other
+                aliases.link(name, atom.id)
+                held.add(atom.id)
             atom = finals.get(param, atom)
             if isinstance(atom, gast.Name):
                 if param in finals:

@@ -19,6 +19,8 @@ from ...analysis.facts import USER_CALL
 from ...errors import UnsupportedSyntaxError
 from ...rules import registry
 from ...syntax import anno, nodes
+from ...syntax.normalize.argwrites import returned_parameters
+from ...syntax.normalize.callees import returns_new_values
 from ...syntax.parse import is_user_function
 from ..callees import derivative_for
 from ..calls import bind_call, writing_primal
@@ -91,6 +93,7 @@ class Linker:
         # normalize.functionalize)
         own = {id(atom) for param, atom in arguments.items()
                if param in (anno.get(value, anno.WRITES) or ())}
+        copied_params = []
         for part in list(call.args) + list(call.keywords):
             atom = part.value if isinstance(part, gast.keyword) else part
             original = value.keywords[call.keywords.index(part)].value \
@@ -101,6 +104,7 @@ class Linker:
                                                 or atom.id in self.facts.shares_written):
                 self.bindings["np"] = numpy_module()
                 copied = nodes.call("np.copy", [atom])
+                copied_params.append(original)
                 if isinstance(part, gast.keyword):
                     part.value = copied
                 else:
@@ -109,5 +113,25 @@ class Linker:
                                          nodes.name(pullback, store=True)], store=True), call)
         anno.copy(stmt, new, anno.SOURCE)
         anno.set(new, USER_CALL, (info, pullback, [args[p] for p in info.wrt]))
+        self.refuse_returned_copies(callee, arguments, copied_params, site)
         return new
+
+    @staticmethod
+    def refuse_returned_copies(callee, arguments, copied, site):
+        """The pullback keeps its arguments as copies (this function writes into them
+        after the call): refused where the callee may return such an argument or a
+        view of it, whose result would then not share memory with the argument as
+        Python's does (``a[0], a[1] = rows(a)`` stores the changed rows)."""
+        if not copied or returns_new_values(callee):
+            return
+        returned = returned_parameters(callee)
+        for param, atom in arguments.items():
+            if any(atom is c for c in copied) and (returned is None or param in returned):
+                raise UnsupportedSyntaxError(
+                    f"{callee.__name__} may return its argument {param!r} (or a view of it), "
+                    f"which this function writes into after the call: in reverse mode s2sad "
+                    f"differentiates the call on a copy, whose result would not share "
+                    f"memory with {getattr(atom, 'id', param)!r} as Python's does", site,
+                    hint=f"copy what {callee.__name__} returns (np.copy(...)) before writing "
+                         f"into {getattr(atom, 'id', param)!r}, or write into a copy of it")
 
