@@ -180,3 +180,8 @@ def test_the_derivative_in_a_factor_of_a_reduction_differentiated_again(func, se
     """(the factor's adjoint was read as linear in the cotangent alone: 0, silently)"""
     for wrt in (0, 1):
         check_grads(func, (X, second), wrt=wrt, modes=("reverse", "forward"))
+
+
+def test_writing_into_a_gradient_an_inner_grad_returned():
+    """(refused: the gradient was read as maybe holding the argument)"""
+    check_grads(fx.gradient_written_into, (X,), modes=("reverse", "forward"))

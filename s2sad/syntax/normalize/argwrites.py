@@ -248,6 +248,8 @@ def returned_parameters(fn, _active=()):
     comparison and a constant hold nothing; a call of a function with an
     ``allocates`` rule nothing, of a user's function what its result holds (itself
     included: the least fixed point), of anything else what its arguments hold."""
+    if getattr(fn, "__wrapped__", None) is not None:
+        return None   # (inspect would read the wrapped function's source, not fn's)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -298,6 +300,8 @@ def _returned(fn, node, assumed, active):
         callee = _resolve_ast(call.func, fn)
         if callee is not None and registry.allocates(callee):
             return set()
+        if call.args and _first_argument_only(callee):
+            return holds(call.args[0])
         returned = assumed if callee is fn else returned_parameters(callee, active) \
             if is_user_function(callee) and registry.lookup(callee) is None else None
         given = list(zip(_positional(callee), call.args)) if returned is not None else []
@@ -334,6 +338,17 @@ def _returned(fn, node, assumed, active):
                 return None
             found |= held
     return frozenset(found & params)
+
+
+def _first_argument_only(callee):
+    """Whether ``callee`` is one of s2sad's runtime helpers whose result is its first
+    argument, a view or a copy of it, never another argument (``unbroadcast(g, x)``,
+    ``unshared(x_bar, (x, w))``): what generated code returns, read when a derivative
+    is called inside a differentiated function."""
+    if not (getattr(callee, "__module__", None) or "").startswith("s2sad.runtime"):
+        return False
+    return registry.view_of(callee) is True or callee in (
+        registry.runtime_helper("unshared"), registry.runtime_helper("scalar_checked"))
 
 
 def _positional(fn):

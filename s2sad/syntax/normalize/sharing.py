@@ -15,6 +15,7 @@ import gast
 
 from ...rules import registry
 from .. import anno
+from .argwrites import returned_parameters
 from .callees import (may_return_argument, returned_display, returns_displays,
                       returns_item_of, returns_new_values, unread_parameters)
 from .dicts import key_of
@@ -223,8 +224,12 @@ class AliasRecorder:
             given = [(a, positional[i] if i < len(positional) else None)
                      for i, a in enumerate(value.args)]
             given += [(k.value, k.arg) for k in value.keywords]
+            # (the parameters its returns may hold, when its source tells: a derivative's
+            # generated code returns new arrays, never its arguments)
+            returned = returned_parameters(fn)
             self.call_holds[name] = {a.id for a, param in given
-                                     if isinstance(a, gast.Name) and param not in unread}
+                                     if isinstance(a, gast.Name) and param not in unread
+                                     and (returned is None or param in returned)}
             fresh = returns_displays(fn)
             if returned_display(fn) == "list":   # a new list: changed as a list
                 self.list_values.add(name)
