@@ -91,6 +91,8 @@ def _form(func, entry, output, what):
         form.__defaults__ = (func.__defaults__ or ()) + tuple(seeds)
     form.__dict__[anno.PREPARE] = functools.partial(_prepare, output=output)
     form.__dict__[anno.COMPOSED_AS] = what
+    if getattr(output, "derivatives_only", False):   # (gradients are new arrays: unshared)
+        form.__dict__[anno.RETURNS_NEW] = True
     form.__dict__[anno.FREE_SOURCES] = {name: entry.free_source.get(name, func)
                                         for name in entry.free}
     made_from = [ref() for ref, *_ in entry.deps.functions]
@@ -145,6 +147,7 @@ def gradient_output(lone_in_tuple, with_value):
             grads = _one_tuple(grads)
         return gast.Tuple(elts=[_item(value, 0), grads], ctx=gast.Load()) if with_value \
             else grads
+    output.derivatives_only = not with_value
     return output
 
 
@@ -162,6 +165,7 @@ def hvp_output(lone_in_tuple, with_grad, directions=None):
             products, grads = _one_tuple(products), _one_tuple(grads)
         return gast.Tuple(elts=[grads, products], ctx=gast.Load()) if with_grad else products
     output.packed = directions
+    output.derivatives_only = True
     return output
 
 
@@ -178,6 +182,7 @@ def gradient_of_gradient_output(rev, inner, outer_count, outer_many, with_value)
             result = _one_tuple(dots) if outer_many else dots
         return gast.Tuple(elts=[grads, result], ctx=gast.Load()) if with_value else result
     output.seeds = (1.0,)   # the direction of the inner derivative (its last parameter)
+    output.derivatives_only = not with_value
     return output
 
 

@@ -106,6 +106,9 @@ TRANSFORM = "_s2sad_transform"
 #: attribute of a composable form: ``() -> bool``, whether it still computes the
 #: derivative as it is now (code differentiated through it is made again when not)
 COMPOSED_CURRENT = "_s2sad_composed_current"
+#: attribute of a composable form that returns derivatives only (``grad``, ``hvp``): its
+#: results are new arrays and containers, never an argument or a view of one
+RETURNS_NEW = "_s2sad_returns_new"
 #: attribute of a composable form: what it computes, as the user wrote it
 #: (``"s2sad.grad(energy)"``), for the errors met while differentiating through it
 COMPOSED_AS = "_s2sad_composed_as"

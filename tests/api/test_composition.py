@@ -185,3 +185,10 @@ def test_the_derivative_in_a_factor_of_a_reduction_differentiated_again(func, se
 def test_writing_into_a_gradient_an_inner_grad_returned():
     """(refused: the gradient was read as maybe holding the argument)"""
     check_grads(fx.gradient_written_into, (X,), modes=("reverse", "forward"))
+
+
+def test_containers_written_from_the_gradients_an_inner_grad_returned():
+    """(refused: the gradient containers were read as maybe holding the parameters)"""
+    check_grads(fx.dict_steps, ({"w": np.array([0.3, -0.4]), "c": 1.5},),
+                modes=("reverse", "forward"))
+    check_grads(fx.list_step, ([np.array([0.3, -0.4]), 1.5],), modes=("reverse", "forward"))

@@ -30,7 +30,7 @@ from typing import Dict, Tuple
 import gast
 
 from ...rules import registry
-from .. import nodes
+from .. import anno, nodes
 from ..parse import is_user_function, parse_function
 
 #: the methods that change a list or dict in place
@@ -248,6 +248,8 @@ def returned_parameters(fn, _active=()):
     comparison and a constant hold nothing; a call of a function with an
     ``allocates`` rule nothing, of a user's function what its result holds (itself
     included: the least fixed point), of anything else what its arguments hold."""
+    if getattr(fn, "__dict__", {}).get(anno.RETURNS_NEW):   # a derivative's code
+        return frozenset()
     if getattr(fn, "__wrapped__", None) is not None:
         return None   # (inspect would read the wrapped function's source, not fn's)
     try:
