@@ -145,6 +145,13 @@ def bind_call(callee, call, site):
     try:
         bound = sig.bind(*call.args, **{k.arg: k.value for k in call.keywords})
     except TypeError as exc:
+        composed = callee.__dict__.get(anno.COMPOSED_AS)
+        if composed is not None:   # a derivative called inside: its parameters, all given
+            raise UnsupportedSyntaxError(
+                f"cannot match the call to {composed}: called inside a function being "
+                f"differentiated, it takes every parameter of the function, defaults "
+                f"included, then the directions ({', '.join(sig.parameters)})", site,
+                hint="pass the parameters that have defaults too, by position") from None
         raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
                                      site) from None
     return bound.arguments, arity

@@ -56,3 +56,26 @@ def test_derivatives_that_do_not_compose_say_what_to_write(load):
     for transform in (s2sad.grad, s2sad.jvp):
         with pytest.raises(s2sad.S2sadError, match="not through a vjp, hessian or jacobian"):
             transform(module.H)
+
+
+def test_a_derivative_called_inside_takes_every_parameter_then_the_directions(load):
+    """(the API fills defaults before the tangents; inside, the call binds by position)"""
+    module = load("defaults_inside", """
+        import numpy as np
+        import s2sad
+
+        def L(x, s=1.0):
+            return s * np.sum(np.cos(x) ** 2)
+
+        def short(x, v):
+            return s2sad.jvp(L)(x, v)[1]
+
+        def full(x, v):
+            return s2sad.jvp(L)(x, 1.0, v)[1]
+        """)
+    x, v = np.array([0.3, 0.2, -0.1]), np.array([1.0, 2.0, 0.5])
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="defaults included") as info:
+        s2sad.grad(module.short)(x, v)
+    assert "defaults_inside.py:9:" in str(info.value)
+    from s2sad.testing import check_grads
+    check_grads(module.full, (x, v), modes=("reverse", "forward"))
