@@ -25,7 +25,7 @@ import astor
 import gast
 
 from .errors import ORIGIN
-from .syntax import nodes
+from .syntax import anno, nodes
 from .syntax.anno import COMMENT_ID
 
 _NUMBER_TYPES = (bool, int, float, complex)
@@ -106,13 +106,19 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
             continue
         where = _importable(obj, name)
         reader = sources.get(name)
+        renamed = getattr(reader, anno.READING_AS, None)   # (func, its name, the module's)
+        if renamed is not None and renamed[2] == name:
+            reader, original = renamed[0], renamed[1]
+        else:
+            original = name
         if where is not None:
             module, qualname = where
             alias = "" if qualname == name else f" as {name}"
             user.append(f"from {module} import {qualname}{alias}")
         elif reader is not None and getattr(reader, "__module__", "__main__") != "__main__" \
-                and reader.__globals__.get(name, _NOTHING) is obj:
-            user.append(f"from {reader.__module__} import {name}")
+                and reader.__globals__.get(original, _NOTHING) is obj:
+            alias = "" if original == name else f" as {name}"
+            user.append(f"from {reader.__module__} import {original}{alias}")
         elif source_module and source_module != "__main__" \
                 and module_globals.get(name, _NOTHING) is obj:
             user.append(f"from {source_module} import {name}")
