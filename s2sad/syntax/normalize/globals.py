@@ -23,6 +23,13 @@ from ..parse import record_path
 from ..source import composable, free_source
 
 
+class _NoCode:
+    co_freevars = ()
+
+
+_NO_CODE = _NoCode()
+
+
 class GlobalNames:
     """Resolves and records the module names the code reads (see the module docstring)."""
 
@@ -39,11 +46,15 @@ class GlobalNames:
         norm = self.norm
         inlined = norm.inliner.inlined_functions   # the helpers being inlined now
         if inlined and name in norm.params:
+            closure = name in norm.parsed.closure or name in getattr(
+                free_source(norm.parsed.func, name), "__code__", _NO_CODE).co_freevars
+            where = "its closure's" if closure else "the module's"
             raise norm.error(
-                f"{inlined[-1].__name__} reads the module's {name!r}, which "
+                f"{inlined[-1].__name__} reads {where} {name!r}, which "
                 f"{norm.function_name} takes as a parameter: its body cannot go in place "
                 f"of the call for second derivatives", node,
-                hint=f"rename the parameter or the global {name!r}")
+                hint=f"rename the parameter or the {'closure variable' if closure else 'global'} "
+                     f"{name!r}")
         obj = norm.parsed.resolve(name, None, compose=False)   # (the value the code reads)
         source = free_source(norm.parsed.func, name)
         if source is None:   # s2sad's own name, in a derivative's composable form
