@@ -192,3 +192,9 @@ def test_containers_written_from_the_gradients_an_inner_grad_returned():
     check_grads(fx.dict_steps, ({"w": np.array([0.3, -0.4]), "c": 1.5},),
                 modes=("reverse", "forward"))
     check_grads(fx.list_step, ([np.array([0.3, -0.4]), 1.5],), modes=("reverse", "forward"))
+
+
+def test_forward_over_a_jvp_adding_list_tangents():
+    """(fuzz seed 20141)"""
+    check_grads(fx.through_a_list_tangent, (X, np.ones((2, 3))), wrt=0,
+                modes=("reverse", "forward"))
