@@ -7,6 +7,7 @@ import pytest
 
 import s2sad
 import writing_helpers_fixes as wf
+from s2sad.errors import UnsupportedSyntaxError
 from s2sad.testing import check_grads, finite_difference_gradient
 
 X = np.array([1.0, 2.0, 3.0])
@@ -44,3 +45,46 @@ def test_a_ufunc_write_in_a_helper_carries_the_values_derivative(f):
 def test_add_at_into_zeros_by_hand():
     # r = [x0 + x1, 0, x2]: d sum(r ** 2) = [2 (x0 + x1), 2 (x0 + x1), 2 x2]
     np.testing.assert_allclose(s2sad.grad(wf.add_at_into_zeros)(X.copy()), [6.0, 6.0, 6.0])
+
+
+@pytest.mark.parametrize("f, line", [(wf.add_at_result_assigned, 64),
+                                     (wf.add_at_returned_by_a_helper, 69),
+                                     (wf.add_at_in_a_lambda, 80)])
+def test_add_at_used_as_a_value_is_refused_located(f, line):
+    calls = [lambda: s2sad.grad(f)(X.copy()), lambda: s2sad.vjp(f)(X.copy()),
+             lambda: s2sad.jvp(f)(X.copy(), X.copy()), lambda: s2sad.hvp(f)(X.copy(), X.copy())]
+    for call in calls:
+        with pytest.raises(UnsupportedSyntaxError, match="as a statement of its own") as info:
+            call()
+        assert info.value.location.filename.endswith("writing_helpers_fixes.py")
+        assert info.value.location.line == line
+
+
+@pytest.mark.parametrize("f", [wf.dict_written_in_a_loop, wf.dict_written_twice,
+                               wf.dict_written_twice_in_a_loop])
+def test_a_helper_writing_into_a_dict_is_followed(f):
+    _every_mode(f)
+
+
+def test_dict_written_in_a_loop_by_hand():
+    # d = {"a": 2 x0, "b": 2 x0}: 4 x0 ** 2 + x1
+    x = np.array([0.3, 1.0, 2.0])
+    value, g = s2sad.value_and_grad(wf.dict_written_in_a_loop)(x)
+    assert value == pytest.approx(0.36 + 1.0)
+    np.testing.assert_allclose(g, [8 * 0.3, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("f", [wf.closure_list_appended, wf.closure_dict_written,
+                               wf.argument_list_item_written,
+                               wf.closure_list_appended_by_a_statement,
+                               wf.closure_list_appended_in_a_loop,
+                               wf.closure_list_changed_through_an_alias])
+def test_a_local_function_changing_a_list_or_dict_is_followed(f):
+    _every_mode(f)
+
+
+def test_closure_list_appended_by_hand():
+    # xs[-1] = 3 x1: 6 x1 + 1
+    value, g = s2sad.value_and_grad(wf.closure_list_appended)(X.copy())
+    assert value == pytest.approx(13.0)
+    np.testing.assert_allclose(g, [0.0, 6.0, 0.0])
