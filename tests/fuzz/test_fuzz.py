@@ -383,7 +383,8 @@ CONSTRUCT_SIGNS = {
     "bool_array_write": [r"ba\d+ = np\.(zeros|ones)\(\d, dtype=bool\)", r"ba\d+\[\d\] = ",
                          r"np\.where\(ba\d+"],
     "writing_helper": [r"def wh\d+\(a, s\):\n", r"\n\s+(v\d+ = )?wh\d+\(wa\d+, ",
-                       r"\n\s+v\d+ = wa\d+ \*"],
+                       r"\n\s+v\d+ = wa\d+ \*", r"\n\s+np\.add\.at\(a, \[",
+                       r"\n\s+np\.subtract\.at\(a, \[", r"wa\d+ = np\.zeros\("],
     "zero_pow": [r"\) \*\* 0(?![.\d])", r"np\.power\(.*, 0\.0\)", r"\*\* p\b|np\.power\(.*, p\)"],
     # issue 15: GradBench's forms (buffers ``bufN``)
     "tuple_item_targets": [r"\n\s+buf\d+\[\w+\], v\d+ = \(", r"\n\s+v\d+, buf\d+\[\w+\] = \(",
