@@ -78,7 +78,9 @@ def test_dict_written_in_a_loop_by_hand():
                                wf.argument_list_item_written,
                                wf.closure_list_appended_by_a_statement,
                                wf.closure_list_appended_in_a_loop,
-                               wf.closure_list_changed_through_an_alias])
+                               wf.closure_list_changed_through_an_alias,
+                               wf.argument_list_changed_then_rebound_in_a_loop,
+                               wf.closure_list_written_through_a_local_alias_in_a_loop])
 def test_a_local_function_changing_a_list_or_dict_is_followed(f):
     _every_mode(f)
 

@@ -32,7 +32,6 @@ from ..source import composable
 from .callees import is_python_function
 from .derivatives import made_here, made_here_quietly
 from .entry import check_local_functions
-from .lists import mutated_lists
 from .trees import containers_and_loops, user_names
 
 
@@ -165,7 +164,7 @@ class Inliner:
         norm = self.norm
         stored = {n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
         own = set(bound) | stored
-        for user, atom in list(saved_env.items()):
+        for user in list(saved_env):
             if user not in own and user in norm.env:
                 saved_env[user] = norm.env[user]
         for param, given in bound.items():   # (not bound again by the body: changed)
@@ -179,22 +178,20 @@ class Inliner:
 
     def changed_in(self, tree, seen=()):
         """The caller's names whose list or dict the calls in ``tree`` (a loop) of local
-        functions may change (see :meth:`keep_changes`): each gets a new value there."""
+        functions may change (see :meth:`keep_changes`): each gets a new value there.
+        Every list or dict such a function reads from the caller or is passed counts
+        (a write may reach it through a name the function binds: ``ys = xs``)."""
         norm, found = self.norm, set()
         for call in nodes.walk(tree):
             fn = norm.local_functions.get(call.func.id) if isinstance(call, gast.Call) \
                 and isinstance(call.func, gast.Name) else None
             if fn is None or isinstance(fn, gast.Lambda) or call.func.id in seen:
                 continue
-            stored = {n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
-            params = [a.id for a in fn.args.args]
-            changed = mutated_lists(fn) | norm.dict_writes.dict_roots(fn.body) | {
-                n.value.id for n in nodes.walk(fn) if isinstance(n, gast.Subscript)
-                and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
-            changed |= self.changed_in(fn, tuple(seen) + (call.func.id,))
-            found |= changed - stored - set(params)
-            found |= {a.id for p, a in zip(params, call.args)
-                      if p in changed and p not in stored and isinstance(a, gast.Name)}
+            own = {a.id for a in fn.args.args} | {
+                n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
+            found |= {n.id for n in nodes.names(fn.body) if n.id not in own}
+            found |= {a.id for a in call.args if isinstance(a, gast.Name)}
+            found |= self.changed_in(fn, tuple(seen) + (call.func.id,))
         env = norm.env
         return {u for u in found if isinstance(env.get(u), gast.Name) and (
             env[u].id in norm.aliases.list_values or env[u].id in norm.dicts
