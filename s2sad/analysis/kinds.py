@@ -457,8 +457,24 @@ def value_kind(value, kind_of):
         callee = anno.get(value, anno.CALLEE)
         if callee is None and isinstance(value.func, gast.Attribute):
             return UNKNOWN
+        if anno.get(value, anno.WRITES) is not None:
+            return _writing_call_kind(callee, value, kind_of)
         return _callee_kind(callee, value.args, kind_of)
     return UNKNOWN
+
+
+def _writing_call_kind(callee, call, kind_of):
+    """``(result, the written arguments' new values)`` of a call writing into its
+    arguments (``anno.WRITES``): a dict stays a dict, a list a list, an array a LEAF."""
+    try:
+        bound = inspect.signature(callee).bind(
+            *call.args, **{k.arg: k.value for k in call.keywords}).arguments
+    except (TypeError, ValueError):
+        return UNKNOWN
+    given = [kind_of(bound[p]) if p in bound else UNKNOWN for p in anno.get(call, anno.WRITES)]
+    new = {"dict": ("dict", None, UNKNOWN), "list": ("list", UNKNOWN)}
+    return tuple_of([UNKNOWN] + [new.get(k[0], UNKNOWN) if is_container(k) else
+                                 LEAF if k == LEAF else UNKNOWN for k in given])
 
 
 def _display_kind(value, kind_of):

@@ -60,3 +60,38 @@ def test_an_index_array_helper_is_called_on_copies(tmp_path):
 
     assert value == pytest.approx(relinked(x))
     np.testing.assert_allclose(g, finite_difference_gradient(relinked, (x,), 0), rtol=1e-6)
+
+
+FIXES = Path(__file__).resolve().parents[1] / "fixtures" / "writing_helpers_fixes.py"
+
+
+@pytest.mark.parametrize("function", ["add_at_into_zeros", "dict_written_in_a_loop",
+                                      "closure_list_appended",
+                                      "closure_list_appended_in_a_loop"])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_fixed_writing_forms_modules_run_on_their_own(tmp_path, function, mode):
+    # (the module of a local function appending to its caller's list kept the call)
+    shutil.copy(FIXES, tmp_path / "writing_helpers_fixes.py")
+    out = tmp_path / f"{function}_{mode}.py"
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+                           f"writing_helpers_fixes.py:{function}", "--mode", mode,
+                           "-o", out.name], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    namespace = {}
+    exec(compile(out.read_text(), str(out), "exec"), namespace)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import writing_helpers_fixes as source
+    finally:
+        sys.path.remove(str(tmp_path))
+    f = getattr(source, function)
+    x = np.array([0.3, 1.2, -0.7])
+    expected = finite_difference_gradient(f, (x.copy(),), 0)
+    if mode == "reverse":
+        value, g = namespace[f"{function}_value_and_grad"](x.copy())
+        np.testing.assert_allclose(g, expected, rtol=1e-6, atol=1e-8)
+    else:
+        t = np.array([0.5, -1.0, 2.0])
+        value, tangent = namespace[f"{function}_jvp"](x.copy(), t)
+        assert tangent == pytest.approx(expected @ t, rel=1e-6, abs=1e-8)
+    assert value == pytest.approx(f(x.copy()))

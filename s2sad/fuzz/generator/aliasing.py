@@ -126,9 +126,10 @@ class Aliasing:
         return bound
 
     def stmt_local_fn(self, ctx):
-        """A local function (a lambda bound to a name, or a nested def) called on a value;
-        or one chosen by a branch (``g = lambda ...`` in each), which s2sad must refuse:
-        it puts a local function's body in place of its calls."""
+        """A local function (a lambda bound to a name, or a nested def, which may append
+        to a list of the caller's) called on a value; or one chosen by a branch
+        (``g = lambda ...`` in each), which s2sad must refuse: it puts a local
+        function's body in place of its calls."""
         r = self.draft.r
         kinds = [k for k in ("local_function", "local_function_branch") if self.draft.has(k)]
         # the branch-chosen kind is refused by design: rarer, so campaigns check more
@@ -138,6 +139,9 @@ class Aliasing:
         g = self.draft.new_name("g")
         first, second = r.sample(["np.tanh(u) * 0.5 + u", "np.sin(u) - 0.5 * u",
                                   "u * 0.75 + np.cos(u) * 0.25"], 2)
+        if kind == "local_function" and r.random() < 0.4:
+            self.local_fn_appending(g, v, first)
+            return
         if kind == "local_function" and r.random() < 0.5:
             self.draft.emit(f"{g} = lambda u: {first}")
         elif kind == "local_function":
@@ -156,6 +160,19 @@ class Aliasing:
         self.draft.emit(f"{out} = {g}({v.name})")
         self.draft.count += 2
         self.draft.env.append(_Var(out, v.shape, v.bound + 1.0))
+
+    def local_fn_appending(self, g, v, body):
+        """A nested def ``g`` appending ``body`` (of its argument ``u``) to a list of its
+        caller's, ``clN``, which the caller reads after the call."""
+        cl, out = self.draft.new_name("cl"), self.draft.new_name()
+        self.draft.emit(f"{cl} = [{v.name} * 1.0]")
+        self.draft.emit(f"def {g}(u):")
+        self.draft.emit(f"    {cl}.append({body})")
+        self.draft.emit("    return u * 0.5")
+        self.draft.emit(f"{out} = {g}({v.name})")
+        self.draft.emit(f"{out} = {out} + {cl}[-1] * 0.5 + {cl}[0] * 0.25")
+        self.draft.count += 4
+        self.draft.env.append(_Var(out, v.shape, v.bound * 1.5 + 1.0))
 
     def stmt_int_array(self, ctx):
         """A differentiated value written into an integer or bool array, which is then read."""

@@ -6,9 +6,9 @@ from s2sad.fuzz.ops import S, V, W, _p
 
 
 class WritingCalls:
-    """A module-level helper ``whN(a, s)`` writing into its array ``a`` (item, slice and
-    augmented writes, in a branch or a loop), called on a fresh local array ``waN``,
-    which is read afterwards."""
+    """A module-level helper ``whN(a, s)`` writing into its array ``a`` (item, slice,
+    augmented and ``np.add.at``/``np.subtract.at`` writes, in a branch or a loop), called
+    on a fresh local array ``waN`` (or zeros), which is read afterwards."""
 
     def __init__(self, draft, exprs, stmts):
         self.draft = draft
@@ -21,7 +21,9 @@ class WritingCalls:
         k, j = r.randrange(n), r.randrange(n)
         forms = [f"a[{k}] = np.tanh(a[{j}] * s) + 0.5 * a[{k}]",
                  f"a[{k}] += 0.5 * s * a[{j}]",
-                 f"a[0:{n - 1}] = a[1:{n}] * 0.5 - s"]
+                 f"a[0:{n - 1}] = a[1:{n}] * 0.5 - s",
+                 f"np.add.at(a, [{k}, {k}, {j}], s * 0.5)",
+                 f"np.subtract.at(a, [{j}, {k}], np.sin(s))"]
         lines = [r.choice(forms) for _ in range(r.randint(1, 2))]
         shape = r.randrange(3)
         if shape == 1:
@@ -50,7 +52,10 @@ class WritingCalls:
         array = self.draft.new_name("wa")
         code, bound = self.exprs.expr(shape, r.randint(1, 2))
         code, bound = self.exprs.squash(code, bound, 1.0)
-        self.draft.emit(f"{array} = {_p(code)} * 1.0")
+        if r.random() < 0.3:   # a constant array: only the helper's writes vary it
+            self.draft.emit(f"{array} = np.zeros({n})")
+        else:
+            self.draft.emit(f"{array} = {_p(code)} * 1.0")
         s_code, _ = self.exprs.expr(S, 1)
         s_code, _ = self.exprs.squash(s_code, 1e9, 1.0)
         call = f"{name}({array}, {s_code})"

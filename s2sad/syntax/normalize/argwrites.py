@@ -82,7 +82,10 @@ class _Scan:
         elif isinstance(node, gast.For):
             self.flow(node.target, node.iter)
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
-            self.flow(node.func.value, gast.Tuple(elts=list(node.args), ctx=gast.Load()))
+            if node.func.attr == "at" and node.args:   # np.add.at(p, indices, values)
+                self.flow(node.args[0], gast.Tuple(elts=list(node.args[2:]), ctx=gast.Load()))
+            else:   # p.append(v), p.update(...)
+                self.flow(node.func.value, gast.Tuple(elts=list(node.args), ctx=gast.Load()))
         if isinstance(node, gast.Name) and node.id in params \
                 and isinstance(node.ctx, (gast.Store, gast.Del)):
             self.rebound.add(node.id)

@@ -348,6 +348,11 @@ class _Normalizer:
         elif isinstance(stmt, gast.Expr) and ufunc_write(self, stmt):
             return   # np.add.at(a, i, v): a write of the whole array (see .scatter)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Name) \
+                and stmt.value.func.id in self.local_functions \
+                and stmt.value.func.id not in self.env:
+            self.inliner.inline_call(stmt.value)   # g(v): what its body changes (result unused)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and (writer := self.writing.writer(stmt.value)) is not None:
             self.writing.call(stmt.value, None, writer)   # relink(r, i): its writes
         elif isinstance(stmt, gast.Expr):

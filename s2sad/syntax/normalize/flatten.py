@@ -25,6 +25,7 @@ from .derivatives import made_here
 from .dicts import constant_key
 from .fields import item as field_item, record as record_fields
 from .lists import list_mutation
+from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
 
@@ -319,6 +320,7 @@ class Flattener:
                 extra = node.args
         else:
             target, callee_expr = self.named_callee(node, func)
+            refuse_ufunc_value(norm, target, node)
             args, extra = [], node.args
         # a rule reads a list literal's items (np.stack([a, b])); a function of the
         # user's gets the list as a value, named like any other

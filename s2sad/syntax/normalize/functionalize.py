@@ -78,7 +78,7 @@ class WritingCalls:
         found |= {u for u, a in env.items() if any(_same(env.get(f), a) for f in found)}
         # (an array is written into in place: only a list's or dict's name changes)
         return {u for u in found if isinstance(env.get(u), gast.Name) and (
-            env[u].id in aliases.list_values or env[u].id in self.walk.dicts)}
+            env[u].id in aliases.list_values or self.holds_dict(u, env[u]))}
 
     def call(self, node, target, fn):
         """Emit the functionalized call ``node`` of ``fn`` (see the module docstring);
@@ -88,7 +88,9 @@ class WritingCalls:
         followed = self.check_call(node, fn, written)
         helper = walk.inliner.inlinable(node) if walk.inline_helpers else None
         if helper is not None:
-            result, atoms, finals = walk.inliner.inline_helper(node, helper, written)
+            kinds = {p: "dict" if p in followed and self.holds_dict(
+                followed[p], walk.env.get(followed[p])) else k for p, k in written.items()}
+            result, atoms, finals = walk.inliner.inline_helper(node, helper, kinds)
             name = walk.flat.inlined_value(node, target, lambda: result)
         else:
             value = walk.flat.call(node)
@@ -123,14 +125,15 @@ class WritingCalls:
         walk = self.walk
         if not isinstance(current, gast.Name):
             return
-        if current.id not in walk.aliases.list_values and current.id not in walk.dicts:
+        is_dict = self.holds_dict(user, current)
+        if current.id not in walk.aliases.list_values and not is_dict:
             target = gast.Subscript(value=nodes.name(user), slice=nodes.const(Ellipsis),
                                     ctx=gast.Store())
             for sub in gast.walk(target):
                 gast.copy_location(sub, node)
             walk.assigns.store(target, new)
             return
-        self.check_write(fn, param, user, current, node)
+        self.check_write(fn, param, user, current, node, is_dict)
         for other, atom in list(walk.env.items()):
             if isinstance(atom, gast.Name) and atom.id == current.id:
                 walk.env[other] = nodes.clone(new)
@@ -139,8 +142,8 @@ class WritingCalls:
                 walk.aliases.list_values.add(new.id)
                 walk.aliases.list_items[new.id] = set(
                     walk.aliases.list_items.get(current.id, ()))
-            if current.id in walk.dicts:
-                walk.dicts.add(new.id)
+            if is_dict:
+                walk.dicts.add(new.id)   # (a new dict: the callee's copy, written into)
 
     def check_call(self, node, fn, written):
         """Refuse what the functionalized call cannot follow (see the module docstring);
@@ -232,7 +235,14 @@ class WritingCalls:
                         f"{name!r} is the object the call changes", node,
                         hint=f"call {fn.__name__} in a statement of its own first")
 
-    def check_write(self, fn, param, user, current, node):
+    def holds_dict(self, user, current):
+        """Whether the caller's name ``user`` (its value ``current``) holds a dict: a
+        dict made here, or a name the function's code shows to be a dict (a loop's
+        carried version of one)."""
+        return isinstance(current, gast.Name) and current.id in self.walk.dicts \
+            or user in self.walk.dict_writes.dict_names()
+
+    def check_write(self, fn, param, user, current, node, is_dict):
         """The checks of a write into ``current`` (the caller's value of ``user``), as
         for ``user[i] = v``: another name read later that shares its memory would see
         Python's write and not s2sad's new value."""
@@ -248,7 +258,7 @@ class WritingCalls:
                     f"would also change {other!r}, which shares its memory and is read "
                     f"later", walk.parsed.location(node),
                     hint=f"make {other!r} a copy: {other} = np.copy(...)")
-        if current.id in walk.dicts:
+        if is_dict:
             walk.writes.record_dict_write(current.id, user, node)
             return
         kind = "list" if current.id in walk.aliases.list_values else "array"

@@ -149,10 +149,53 @@ class Inliner:
             norm.env.update(bound)
             if isinstance(fn, gast.Lambda):
                 return norm.flat.atom(fn.body)
-            return self.inline_body(fn, name)
+            result = self.inline_body(fn, name)
+            self.keep_changes(fn, bound, saved_env)
+            return result
         finally:
             self.inlining.pop()
             norm.env = saved_env
+
+    def keep_changes(self, fn, bound, saved_env):
+        """After a local function's body: the lists and dicts it changed (a closure's
+        ``xs.append(v)``, ``d[k] = v``; an argument's ``ys[0] = v``: new versions) are
+        the caller's new values, as Python's objects are; the names the body binds
+        (its parameters, its locals) are its own."""
+        norm = self.norm
+        stored = {n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
+        own = set(bound) | stored
+        for user in list(saved_env):
+            if user not in own and user in norm.env:
+                saved_env[user] = norm.env[user]
+        for param, given in bound.items():   # (not bound again by the body: changed)
+            new = norm.env.get(param)
+            if param in stored or not isinstance(given, gast.Name) \
+                    or not isinstance(new, gast.Name) or new.id == given.id:
+                continue
+            for user, atom in list(saved_env.items()):
+                if isinstance(atom, gast.Name) and atom.id == given.id:
+                    saved_env[user] = nodes.clone(new)
+
+    def changed_in(self, tree, seen=()):
+        """The caller's names whose list or dict the calls in ``tree`` (a loop) of local
+        functions may change (see :meth:`keep_changes`): each gets a new value there.
+        Every list or dict such a function reads from the caller or is passed counts
+        (a write may reach it through a name the function binds: ``ys = xs``)."""
+        norm, found = self.norm, set()
+        for call in nodes.walk(tree):
+            fn = norm.local_functions.get(call.func.id) if isinstance(call, gast.Call) \
+                and isinstance(call.func, gast.Name) else None
+            if fn is None or isinstance(fn, gast.Lambda) or call.func.id in seen:
+                continue
+            own = {a.id for a in fn.args.args} | {
+                n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
+            found |= {n.id for n in nodes.names(fn.body) if n.id not in own}
+            found |= {a.id for a in call.args if isinstance(a, gast.Name)}
+            found |= self.changed_in(fn, tuple(seen) + (call.func.id,))
+        env = norm.env
+        return {u for u in found if isinstance(env.get(u), gast.Name) and (
+            env[u].id in norm.aliases.list_values or env[u].id in norm.dicts
+            or u in norm.dict_writes.dict_names())}
 
     def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
         """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
@@ -293,14 +336,14 @@ class Inliner:
         returns the copy's name."""
         norm = self.norm
         name = norm.namer.fresh(param)
-        if kind == "list" or isinstance(atom, gast.Name) and (
+        if kind in ("list", "dict") or isinstance(atom, gast.Name) and (
                 atom.id in norm.aliases.list_values or atom.id in norm.dicts):
             copier, dotted = registry.LIST_HELPERS["copy_container"], "copy_container"
             norm.helpers[dotted] = copier
             if isinstance(atom, gast.Name) and atom.id in norm.aliases.list_values:
                 norm.aliases.list_values.add(name)
-            if isinstance(atom, gast.Name) and atom.id in norm.dicts:
-                norm.dicts.add(name)
+            if kind == "dict" or isinstance(atom, gast.Name) and atom.id in norm.dicts:
+                norm.dicts.add(name)   # (kind "dict": the caller's code shows a dict)
         else:
             copier, dotted = registry.METHODS["copy"]
             norm.module_names.use_numpy(dotted, copier)

@@ -55,6 +55,7 @@ class Loops:
         assigned |= mutated
         assigned |= norm.dict_writes.dict_roots(loop.body + loop.orelse)   # d[k] = v: d gets a new dict
         assigned |= norm.writing.followed_in(loop)   # relink(r): r gets a new value
+        assigned |= norm.inliner.changed_in(loop)   # g() changing a closure's list or dict
         targets = set()
         if isinstance(loop, gast.For):
             targets = {n.id for n in nodes.names(loop.target)}

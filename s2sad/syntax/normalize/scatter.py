@@ -52,3 +52,18 @@ def ufunc_write(norm, stmt):
                              slice=nodes.const(Ellipsis), ctx=gast.Store())
     norm.assigns.store(gast.copy_location(written, stmt), total)
     return True
+
+
+def refuse_ufunc_value(norm, target, node):
+    """Refuse the call ``node`` of ``np.add.at`` (a ufunc write, ``target``) used as a
+    value (``z = np.add.at(...)``, ``return np.add.at(...)``, a lambda's body): its
+    write is differentiated only as a statement of its own (see :func:`ufunc_write`)."""
+    entry = registry.UFUNC_WRITES.get(identity.key(target)) if registry.UFUNC_WRITES else None
+    if entry is None or not identity.same(entry[0], target):
+        return
+    spelled = ".".join(norm.module_names.global_path(node.func) or ("ufunc", "at"))
+    raise norm.error(f"'{spelled}(a, indices, values)' writes into 'a' and returns None: s2sad "
+                     f"differentiates its write only as a statement of its own, not as a "
+                     f"value (an assignment, a return, a lambda's body)", node,
+                     hint=f"write the call as a statement, {spelled}(a, i, v), and use None "
+                          f"(or a) where its result was used")
