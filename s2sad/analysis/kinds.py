@@ -196,11 +196,8 @@ _CONTAINER_RESULTS = frozenset(("hstack_bar", "vstack_bar", "dstack_bar", "colum
 
 
 def _passing_through():
-    """The runtime helpers whose result has their first argument's structure (guards and
-    zeros generated code calls, which code differentiated again reads: the zero tangent
-    of a list is a list)."""
-    return tuple(registry.runtime_helper(name)
-                 for name in ("unshared", "scalar_checked", "zeros_like"))
+    """Runtime helpers whose result has their first argument's structure (guards, zeros)."""
+    return tuple(registry.runtime_helper(n) for n in ("unshared", "scalar_checked", "zeros_like"))
 
 
 def _callee_kind(callee, args, kind_of):
