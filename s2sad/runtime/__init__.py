@@ -89,7 +89,8 @@ from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_
                     tree_like, zeros_tree)  # noqa: F401
 
 __all__ = [
-    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "scalar_checked", "sum_bar", "mean_bar",
+    "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "scalar_checked", "sum_bar",
+    "mean_bar",
     "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar", "matmul_lhs_bar",
     "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar", "tie_mask", "clip_mask",
     "clip_lower_mask", "clip_upper_mask", "transpose_bar", "concatenate_bar",
