@@ -197,7 +197,8 @@ _CONTAINER_RESULTS = frozenset(("hstack_bar", "vstack_bar", "dstack_bar", "colum
 
 def _passing_through():
     """Runtime helpers whose result has their first argument's structure (guards, zeros)."""
-    return tuple(registry.runtime_helper(n) for n in ("unshared", "scalar_checked", "zeros_like"))
+    return tuple(registry.runtime_helper(n) for n in (
+        "unshared", "scalar_checked", "zeros_like", "index_set", "add_at", "zero_at"))
 
 
 def _callee_kind(callee, args, kind_of):

@@ -198,3 +198,12 @@ def test_forward_over_a_jvp_adding_list_tangents():
     """(fuzz seed 20141)"""
     check_grads(fx.through_a_list_tangent, (X, np.ones((2, 3))), wrt=0,
                 modes=("reverse", "forward"))
+
+
+@pytest.mark.parametrize("func", [fx.through_dict_items, fx.through_appended_once],
+                         ids=lambda f: f.__name__)
+def test_reverse_over_the_gradient_code_of_containers(func):
+    check_grads(func, (X,), modes=("reverse", "forward"))
+    hessian = s2sad.jacobian(s2sad.grad(func), mode="reverse")(X)
+    np.testing.assert_allclose(hessian, _fd_jacobian(s2sad.grad(func), X), rtol=1e-5,
+                               atol=1e-7)

@@ -17,14 +17,6 @@ from ...optimize import fold
 from ...syntax import nodes
 from ..common import numpy_module, runtime_helper
 
-#: runtime helpers whose result is the adjoint of a list (or dict) when the value is
-#: one (``list(xs)``'s ``iterable_bar``, a loop's ``loop_items_bar``): added to another
-#: adjoint of a value that may be a list by ``add_tree``, never by ``+`` (which would
-#: concatenate two lists)
-_CONTAINER_ADJOINTS = ("iterable_bar", "item_bar", "repetition_bar", "repeat_bar",
-                       "loop_items_bar", "dict_entries_bar", "sorted_bar")
-
-
 class Adjoints:
     """The adjoint of each primal name during a sweep (see the module docstring)."""
 
@@ -69,9 +61,10 @@ class Adjoints:
         for name in [n for n in self.adj if n in names]:
             del self.adj[name]
 
-    def accumulate(self, primal, contribution, out, tree=False):
-        """Add ``contribution`` to the adjoint of ``primal``; ``tree``: it comes from a
-        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one."""
+    def accumulate(self, primal, contribution, out):
+        """Add ``contribution`` to the adjoint of ``primal``: by ``+`` where ``primal`` is
+        known to be a number or an array, else leaf by leaf (``add_tree``: a list's
+        adjoints are never concatenated)."""
         contribution = fold(contribution)
         if primal not in self.adj and isinstance(contribution, gast.Constant):
             self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
@@ -90,13 +83,10 @@ class Adjoints:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.facts.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
-        elif is_call_of(contribution, "times_bar") or kinds_.is_container(
-                self.facts.kind(nodes.name(primal))) or (
-                self.facts.kind(nodes.name(primal)) != kinds_.LEAF
-                and (tree or any(is_call_of(contribution, h) for h in _CONTAINER_ADJOINTS))):
-            # a tuple, list or dict, or maybe one (``tree``: a helper's pullback gives a
-            # container argument's adjoint as a container): never concatenated, added
-            # leaf by leaf (two uses of a cho_factor result add their adjoints)
+        elif is_call_of(contribution, "times_bar") or \
+                self.facts.kind(nodes.name(primal)) != kinds_.LEAF:
+            # a tuple, list or dict, or maybe one (a helper's result, a pullback's
+            # adjoint of a container argument): never concatenated, added leaf by leaf
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
