@@ -61,10 +61,9 @@ class Adjoints:
         for name in [n for n in self.adj if n in names]:
             del self.adj[name]
 
-    def accumulate(self, primal, contribution, out):
-        """Add ``contribution`` to the adjoint of ``primal``: by ``+`` where ``primal`` is
-        known to be a number or an array, else leaf by leaf (``add_tree``: a list's
-        adjoints are never concatenated)."""
+    def accumulate(self, primal, contribution, out, tree=False):
+        """Add ``contribution`` to the adjoint of ``primal``; ``tree``: it comes from a
+        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one."""
         contribution = fold(contribution)
         if primal not in self.adj and isinstance(contribution, gast.Constant):
             self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
@@ -83,10 +82,14 @@ class Adjoints:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.facts.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
-        elif is_call_of(contribution, "times_bar") or \
-                self.facts.kind(nodes.name(primal)) != kinds_.LEAF:
-            # a tuple, list or dict, or maybe one (a helper's result, a pullback's
-            # adjoint of a container argument): never concatenated, added leaf by leaf
+        elif is_call_of(contribution, "times_bar") or kinds_.is_container(
+                self.facts.kind(nodes.name(primal))) or (
+                self.facts.kind(nodes.name(primal)) != kinds_.LEAF
+                and (tree or _container_adjoint(contribution))):
+            # a tuple, list or dict, or maybe one (``tree``: a helper's pullback gives a
+            # container argument's adjoint as a container; or a container helper's
+            # adjoint, in gradient code differentiated again): never concatenated, added
+            # leaf by leaf
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
@@ -164,6 +167,23 @@ class Adjoints:
                 shape = nodes.call(self.helper("shape_of"), [nodes.name(w) for w in witness])
                 return nodes.call(self.helper("unbroadcast_to"), [contribution, shape])
         return nodes.call(self.helper("unbroadcast"), [contribution, nodes.name(name)])
+
+
+#: the modules of the runtime helpers whose results may be lists, tuples or dicts
+_CONTAINER_MODULES = ("s2sad.runtime.trees", "s2sad.runtime.lists", "s2sad.runtime.dicts",
+                      "s2sad.runtime.adjoints_structure")
+
+
+def _container_adjoint(node):
+    """Whether ``node`` calls one of s2sad's container helpers (``iterable_bar``,
+    ``dict_set_part``...): its result is a container where the value is one."""
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)):
+        return False
+    try:
+        helper = runtime_helper(node.func.id)
+    except AssertionError:
+        return False
+    return (getattr(helper, "__module__", None) or "") in _CONTAINER_MODULES
 
 
 def is_call_of(node, dotted):

@@ -134,7 +134,7 @@ class StatementAdjoints:
             call = nodes.call(nodes.name(pullback), [g])
         out = []
         if len(args) == 1:
-            self.env.accumulate(args[0], call, out)
+            self.env.accumulate(args[0], call, out, tree=True)
             return out
         parts, direct = [], []
         for arg, param in zip(args, info.wrt):
@@ -149,7 +149,7 @@ class StatementAdjoints:
             if arg in direct:
                 self.env.adj[arg] = nodes.name(part)
             else:
-                self.env.accumulate(arg, nodes.name(part), out)
+                self.env.accumulate(arg, nodes.name(part), out, tree=True)
         return out
 
     def adjoint_of_container_op(self, name, value, g, out):
