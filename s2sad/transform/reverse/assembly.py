@@ -30,7 +30,7 @@ from .subscripts import SubscriptAdjoints
 class ReverseFunction:
     """The parts of one function's reverse mode (see the module docstring)."""
 
-    def __init__(self, nf, wrt, flavor, calls, name, kinds, vjp):
+    def __init__(self, nf, wrt, flavor, calls, name, kinds, vjp, ranks=None):
         self.nf = nf
         self.wrt = wrt
         self.flavor = flavor
@@ -48,7 +48,7 @@ class ReverseFunction:
         outputs = [a.id for a in self.out_atoms if isinstance(a, gast.Name)]
         primal = fn.body[:-1]
         facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor, dict(kinds or {}),
-                             self.parsed)
+                             self.parsed, ranks)
         bindings = {}
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)

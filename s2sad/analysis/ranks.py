@@ -1,0 +1,162 @@
+"""Numbers the ranks of the arguments decide: plain data for the transforms.
+
+The API knows, at a call, the rank (``ndim``) of each array argument and that a
+Python or numpy scalar is one number (rank 0); ``ranks`` is ``{parameter:
+rank}`` for the parameters whose rank the generated code is specialized on (see
+``api.ranked``).  Without ranks (the CLI, a parameter of unknown rank) nothing
+here finds anything, and the code is the general one.
+
+``numbers(primal, ranks)``: the names that certainly hold one number because of
+the ranks: a parameter of rank 0, and an item ``x[i]`` (``X[i, j]``...) of an
+array of known rank with one integer index per axis.  An item with fewer
+indices has a known rank again (``row = X[i]``, then ``row[j]``).  Integer
+indices are ``integers(primal)``: counters of ``range`` loops, sizes, lengths,
+integer literals and ``+ - * // %`` of those (a carried name when each of its
+definitions is one).  Only names never bound again (parameters) or bound once
+carry a rank.  ``shapes.known_scalars`` takes these numbers as its seeds.
+
+``wanted(body, params)``: ``{parameter: ranks}``, the ranks of a parameter
+that would make a number of something, and rank 0 for a parameter arithmetic in
+a loop reads (the API asks for a parameter's rank at a call only where it
+changes the code a loop runs: elsewhere the general code costs the same).
+"""
+
+import builtins
+
+import gast
+
+from ..syntax import anno
+from .ops import assigned_in, flatten, with_loops
+
+_INTEGER_OPS = (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)
+_MAX_RANK = 4
+
+
+def _definitions(simple):
+    defs = {}
+    for stmt in simple:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    return defs
+
+
+def _range_counters(primal):
+    return {s.target.id for s in primal if isinstance(s, gast.For)
+            and isinstance(s.target, gast.Name) and isinstance(s.iter, gast.Call)
+            and anno.get(s.iter, anno.CALLEE) is builtins.range}
+
+
+def integers(primal):
+    """Names certainly holding a Python or numpy integer (never a bool), in ``primal``
+    (normalized simple statements and loop headers, ``ops.with_loops``)."""
+    simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
+    defs = _definitions(simple)
+    bound_elsewhere = assigned_in(simple) - set(defs)   # unpacked, written...
+    counters = _range_counters(primal) - set(defs) - bound_elsewhere
+    sizes = {n for n, vs in defs.items() if len(vs) == 1 and isinstance(vs[0], gast.Attribute)
+             and vs[0].attr == "shape"}
+    candidates = set(defs) - bound_elsewhere
+    while True:
+        known = counters | candidates
+        bad = {n for n in candidates
+               if not all(_is_integer(v, known, sizes) for v in defs[n])}
+        if not bad:
+            return known
+        candidates -= bad
+
+
+def _is_integer(value, known, sizes):
+    if isinstance(value, gast.Constant):
+        return type(value.value) is int
+    if isinstance(value, gast.Name):
+        return value.id in known
+    if isinstance(value, gast.Attribute):
+        return value.attr in ("ndim", "size")
+    if isinstance(value, gast.Subscript):   # an item of a .shape
+        return isinstance(value.value, gast.Name) and value.value.id in sizes \
+            and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int
+    if isinstance(value, gast.BinOp):
+        return isinstance(value.op, _INTEGER_OPS) and _is_integer(value.left, known, sizes) \
+            and _is_integer(value.right, known, sizes)
+    if isinstance(value, gast.UnaryOp):
+        return isinstance(value.op, gast.USub) and _is_integer(value.operand, known, sizes)
+    if isinstance(value, gast.Call):
+        callee = anno.get(value, anno.CALLEE)
+        return callee is builtins.len or (callee is builtins.int and len(value.args) == 1)
+    return False
+
+
+def _indices(index):
+    """The items of an index (a tuple's, or the index alone)."""
+    return list(index.elts) if isinstance(index, gast.Tuple) else [index]
+
+
+def numbers(primal, ranks, ints=None):
+    """The names of ``primal`` certainly holding one number because of ``ranks``
+    (see the module docstring); ``primal`` as for :func:`integers` (``ints``: its
+    integers, when already known)."""
+    return {n for n, r in known_ranks(primal, ranks, ints).items() if r == 0}
+
+
+def known_ranks(primal, ranks, ints=None):
+    """``{name: rank}`` for the parameters of known rank never bound again and the
+    items of them (see the module docstring)."""
+    if not ranks:
+        return {}
+    simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
+    rebound = assigned_in(simple) | {s.target.id for s in primal if isinstance(s, gast.For)
+                                     and isinstance(s.target, gast.Name)}
+    known = {p: r for p, r in ranks.items() if p not in rebound and r is not None}
+    ints = integers(primal) if ints is None else ints
+    defs = _definitions(simple)
+    once = {n: vs[0] for n, vs in defs.items() if len(vs) == 1}
+    for _ in range(_MAX_RANK + 1):   # X[i] has a rank, then X_item[j]...
+        grew = False
+        for name, value in once.items():
+            if name in known or not isinstance(value, gast.Subscript) \
+                    or not isinstance(value.value, gast.Name):
+                continue
+            rank = known.get(value.value.id)
+            items = _indices(value.slice)
+            if rank is None or len(items) > rank or not all(
+                    isinstance(i, gast.Name) and i.id in ints
+                    or isinstance(i, gast.Constant) and type(i.value) is int for i in items):
+                continue
+            known[name] = rank - len(items)
+            grew = True
+        if not grew:
+            break
+    return known
+
+
+def wanted(body, params):
+    """``{parameter: frozenset of ranks}``: the ranks of each parameter of ``params``
+    with which :func:`numbers` finds a number other than the parameter itself, and
+    rank 0 for a parameter arithmetic in a loop reads (a number there spares an
+    ``unbroadcast`` per step).  ``body``: a normalized body without its return."""
+    primal = list(with_loops(body))
+    simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
+    operands = set()
+    looped = [s for loop in primal if isinstance(loop, (gast.For, gast.While))
+              for s in flatten(loop.body)]
+    for stmt in looped:
+        value = stmt.value if isinstance(stmt, gast.Assign) else None
+        if isinstance(value, gast.BinOp):
+            operands |= {a.id for a in (value.left, value.right) if isinstance(a, gast.Name)}
+        elif isinstance(value, gast.UnaryOp) and isinstance(value.operand, gast.Name):
+            operands.add(value.operand.id)
+    rebound = assigned_in(simple)
+    indexed = {s.value.value.id for s in simple if isinstance(s, gast.Assign)
+               and isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)}
+    ints = integers(primal) if indexed & set(params) else set()
+    found = {}
+    for p in params:
+        if p in rebound:
+            continue
+        ranks = {r for r in range(1, _MAX_RANK + 1)
+                 if p in indexed and numbers(primal, {p: r}, ints) - {p}}
+        if p in operands:
+            ranks.add(0)
+        if ranks:
+            found[p] = frozenset(ranks)
+    return found
