@@ -215,7 +215,8 @@ class Bound:
         if self.ranked is not None:
             key = self.ranked.key(args, kwargs)
             if key is not None:
-                return self.for_ranks(key).current()
+                found = self.by_rank.get(key)
+                return (found if found is not None else self.for_ranks(key)).current()
         if self.refusal is not None:
             raise self.refusal.with_traceback(None)
         func, namespace, checks = self.func, self.namespace, self.checks

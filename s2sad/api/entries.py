@@ -91,9 +91,11 @@ def compiled_gradient(func, rev):
     return compile_module(rev.emitted, values)
 
 
-def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None):
-    """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
-    rev = reverse_entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds)
+def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, ranks=None):
+    """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``),
+    made for the argument ranks ``ranks`` when given (see :func:`reverse_entry`)."""
+    rev = reverse_entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds,
+                        ranks=ranks)
 
     def build():
         gradient = compiled_gradient(func, rev)
@@ -108,10 +110,12 @@ def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None):
                 prepare=prepare_gradient_code, kinds=dict(kinds) if kinds else None)
         except S2sadError as exc:
             raise second_order_error(func, exc) from None
-        return Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,
-                     depends_on=rev)
+        entry = Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,
+                      depends_on=rev)
+        entry.wanted = rev.wanted
+        return entry
 
-    key = cache_key(func, "hvp", (rev_wrt, fwd_wrt), kinds, regenerate)
+    key = cache_key(func, "hvp", (rev_wrt, fwd_wrt), kinds, regenerate, ranks)
     return CACHE.get(key, func, build, depends_on=rev)
 
 

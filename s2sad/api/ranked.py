@@ -60,8 +60,23 @@ class Ranked:
         self.checks = tuple(checks)
 
     def key(self, args, kwargs):
+        checks = self.checks
+        if not kwargs and len(checks) == 1:   # the common case, inline
+            position, name, wants, _ = checks[0]
+            if position >= len(args):
+                return None
+            value = args[position]
+            if value.__class__ is _ndarray:
+                rank = value.ndim
+                if not rank or rank not in wants or value.dtype.kind not in _REAL:
+                    return None
+            else:
+                rank = rank_of(value)
+                if rank not in wants:
+                    return None
+            return ((name, rank),)
         found = None
-        for position, name, wants, by_name in self.checks:
+        for position, name, wants, by_name in checks:
             if position < len(args):
                 value = args[position]
             elif kwargs and by_name and name in kwargs:
