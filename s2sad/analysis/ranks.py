@@ -40,10 +40,13 @@ def _definitions(simple):
     return defs
 
 
+def _over_range(loop):
+    return isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call) \
+        and anno.get(loop.iter, anno.CALLEE) is builtins.range
+
+
 def _range_counters(primal):
-    return {s.target.id for s in primal if isinstance(s, gast.For)
-            and isinstance(s.target, gast.Name) and isinstance(s.iter, gast.Call)
-            and anno.get(s.iter, anno.CALLEE) is builtins.range}
+    return {s.target.id for s in primal if isinstance(s, gast.For) and _over_range(s)}
 
 
 def integers(primal):
@@ -51,7 +54,11 @@ def integers(primal):
     (normalized simple statements and loop headers, ``ops.with_loops``)."""
     simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
     defs = _definitions(simple)
-    bound_elsewhere = assigned_in(simple) - set(defs)   # unpacked, written...
+    # bound otherwise than by ``name = value`` (unpacked...) or by a loop over anything
+    bound_elsewhere = assigned_in([s for s in simple if not (
+        isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name))])
+    bound_elsewhere |= assigned_in([s.target for s in primal if isinstance(s, gast.For)
+                                    and not _over_range(s)])
     counters = _range_counters(primal) - set(defs) - bound_elsewhere
     sizes = {n for n, vs in defs.items() if len(vs) == 1 and isinstance(vs[0], gast.Attribute)
              and vs[0].attr == "shape"}
