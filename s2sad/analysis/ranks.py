@@ -25,17 +25,30 @@ import builtins
 
 import gast
 
-from ..syntax import anno
+from ..syntax import anno, nodes
 from .ops import assigned_in, flatten, with_loops
 
 _INTEGER_OPS = (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)
 _MAX_RANK = 4
 
 
+def _stored(stmts):
+    """Names stored anywhere in ``stmts`` (statements or loop targets), reading only
+    the targets of assignments (``ops.assigned_in`` walks whole statements)."""
+    found = set()
+    for stmt in stmts:
+        if stmt.__class__ is gast.Assign:
+            found.update(n.id for n in nodes.names(stmt.targets)
+                         if n.ctx.__class__ is gast.Store)
+        else:
+            found |= assigned_in([stmt])
+    return found
+
+
 def _definitions(simple):
     defs = {}
     for stmt in simple:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
     return defs
 
@@ -55,16 +68,22 @@ def integers(primal):
     simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
     defs = _definitions(simple)
     # bound otherwise than by ``name = value`` (unpacked...) or by a loop over anything
-    bound_elsewhere = assigned_in([s for s in simple if not (
+    bound_elsewhere = _stored([s for s in simple if not (
         isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name))])
-    bound_elsewhere |= assigned_in([s.target for s in primal if isinstance(s, gast.For)
+    bound_elsewhere |= _stored([s.target for s in primal if isinstance(s, gast.For)
                                     and not _over_range(s)])
     counters = _range_counters(primal) - set(defs) - bound_elsewhere
     sizes = {n for n, vs in defs.items() if len(vs) == 1 and isinstance(vs[0], gast.Attribute)
-             and vs[0].attr == "shape"}
-    candidates = set(defs) - bound_elsewhere
-    while True:
+             and vs[0].attr == "shape"} - bound_elsewhere
+    firsts = [(s.targets[0].id, s.value) for s in simple if isinstance(s, gast.Assign)
+              and isinstance(s.targets[0], gast.Name) and len(defs[s.targets[0].id]) == 1
+              and s.targets[0].id not in bound_elsewhere]
+    candidates = {n for n, vs in defs.items() if len(vs) > 1} - bound_elsewhere
+    while True:   # (one pass in order for names bound once: linear in the body)
         known = counters | candidates
+        for name, value in firsts:
+            if _is_integer(value, known, sizes):
+                known.add(name)
         bad = {n for n in candidates
                if not all(_is_integer(v, known, sizes) for v in defs[n])}
         if not bad:
@@ -98,42 +117,52 @@ def _indices(index):
     return list(index.elts) if isinstance(index, gast.Tuple) else [index]
 
 
-def numbers(primal, ranks, ints=None):
+def numbers(primal, ranks):
     """The names of ``primal`` certainly holding one number because of ``ranks``
-    (see the module docstring); ``primal`` as for :func:`integers` (``ints``: its
-    integers, when already known)."""
-    return {n for n, r in known_ranks(primal, ranks, ints).items() if r == 0}
+    (see the module docstring); ``primal`` as for :func:`integers`."""
+    return {n for n, r in known_ranks(primal, ranks).items() if r == 0}
 
 
-def known_ranks(primal, ranks, ints=None):
+def known_ranks(primal, ranks, reads=None):
     """``{name: rank}`` for the parameters of known rank never bound again and the
-    items of them (see the module docstring)."""
+    items of them (see the module docstring); ``reads``: :func:`_item_reads` of
+    ``primal`` when already known."""
     if not ranks:
         return {}
-    simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
-    rebound = assigned_in(simple) | {s.target.id for s in primal if isinstance(s, gast.For)
-                                     and isinstance(s.target, gast.Name)}
+    rebound, items = reads if reads is not None else _item_reads(primal)
     known = {p: r for p, r in ranks.items() if p not in rebound and r is not None}
-    ints = integers(primal) if ints is None else ints
-    defs = _definitions(simple)
-    once = {n: vs[0] for n, vs in defs.items() if len(vs) == 1}
     for _ in range(_MAX_RANK + 1):   # X[i] has a rank, then X_item[j]...
         grew = False
-        for name, value in once.items():
-            if name in known or not isinstance(value, gast.Subscript) \
-                    or not isinstance(value.value, gast.Name):
-                continue
-            rank = known.get(value.value.id)
-            items = _indices(value.slice)
-            if rank is None or len(items) > rank or not all(
-                    isinstance(i, gast.Name) and i.id in ints
-                    or isinstance(i, gast.Constant) and type(i.value) is int for i in items):
-                continue
-            known[name] = rank - len(items)
-            grew = True
+        for name, base, count in items:
+            rank = known.get(base)
+            if rank is not None and name not in known and count <= rank:
+                known[name] = rank - count
+                grew = True
         if not grew:
             break
     return known
+
+
+def _item_reads(primal):
+    """(the names bound again, or by a loop; ``[(name, base, number of indices)]`` of
+    the names bound once to an item of a name at integer indices)."""
+    simple = [s for s in primal if s.__class__ is not gast.For and s.__class__ is not gast.While]
+    rebound = _stored(simple) | {s.target.id for s in primal if s.__class__ is gast.For
+                                     and isinstance(s.target, gast.Name)}
+    defs = _definitions(simple)
+    ints = None
+    items = []
+    for name, values in defs.items():
+        value = values[0]
+        if len(values) != 1 or value.__class__ is not gast.Subscript \
+                or value.value.__class__ is not gast.Name:
+            continue
+        ints = integers(primal) if ints is None else ints
+        indices = _indices(value.slice)
+        if all(isinstance(i, gast.Name) and i.id in ints
+               or isinstance(i, gast.Constant) and type(i.value) is int for i in indices):
+            items.append((name, value.value.id, len(indices)))
+    return rebound, items
 
 
 def wanted(body, params):
@@ -152,16 +181,15 @@ def wanted(body, params):
             operands |= {a.id for a in (value.left, value.right) if isinstance(a, gast.Name)}
         elif isinstance(value, gast.UnaryOp) and isinstance(value.operand, gast.Name):
             operands.add(value.operand.id)
-    rebound = assigned_in(simple)
-    indexed = {s.value.value.id for s in simple if isinstance(s, gast.Assign)
-               and isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)}
-    ints = integers(primal) if indexed & set(params) else set()
+    reads = _item_reads(primal)
+    indexed = {base for _, base, _ in reads[1]}
     found = {}
+    rebound = _stored(simple)
     for p in params:
         if p in rebound:
             continue
-        ranks = {r for r in range(1, _MAX_RANK + 1)
-                 if p in indexed and numbers(primal, {p: r}, ints) - {p}}
+        ranks = {r for r in range(1, _MAX_RANK + 1) if p in indexed and any(
+            k == 0 for n, k in known_ranks(primal, {p: r}, reads).items() if n != p)}
         if p in operands:
             ranks.add(0)
         if ranks:
