@@ -233,13 +233,14 @@ DEEP_RECURSION_LIMIT = 20000
 
 @_collector_paused
 def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_lines=(),
-             dump=False, inline_helpers=False, kinds=None):
+             dump=False, inline_helpers=False, kinds=None, ranks=None):
     """Run every pass on ``func``; return a :class:`Result`.
 
     ``inline_helpers=True`` (reverse mode, for second derivatives) puts the bodies
     of the user's own functions in place of their calls (see ``normalize``).
     ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``), the structure of the
     arguments the code is generated for (the API's specialization); none: unknown.
+    ``ranks``: ``{parameter: ndim}`` (reverse mode; see ``analysis.ranks``).
     """
     load_builtin_rules()
     if mode not in MODES:
@@ -248,19 +249,20 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
         return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds)
     with recording() as deps:
         result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers,
-                                   kinds)
+                                   kinds, ranks)
     result.dependencies = deps
     return result
 
 
-def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers, kinds=None):
+def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers, kinds=None,
+                      ranks=None):
     stages = {}
     try:
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers,
                                           kinds=kinds)
         calls = _call_graph(free, func, normal.helpers)
         calls.free_source.update(normal.free_sources)   # read by inlined helpers
-        generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds)
+        generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds, ranks=ranks)
         emitted = _optimized(generated, calls, header_lines, parsed, stages if dump else None,
                              "reverse")
         free, free_source = calls.free, calls.free_source

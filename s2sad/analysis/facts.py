@@ -54,6 +54,7 @@ class ReverseFacts:
     spread: FrozenSet[str] = frozenset()     # adjoint may be smaller than the name
     unreduced: FrozenSet[str] = frozenset()  # adjoint may be larger than the name
     witnesses: Mapping[str, tuple] = field(default_factory=dict)   # see shape_witness
+    ranks: Mapping[str, int] = field(default_factory=dict)   # name -> ndim (analysis.ranks)
 
     def is_active(self, atom):
         """Whether ``atom`` is a name with an adjoint (see ``analysis.activity``)."""

@@ -20,6 +20,7 @@ from .facts import USER_CALL, blocks, fused_products, record
 from .lists import in_place_appends
 from .lookup import call_predicates, rule_for
 from .ops import flatten
+from .ranks import known_ranks
 from .shapes import known_scalars, shape_classes
 from ..errors import S2sadError, UnsupportedSyntaxError
 from ..rules import registry
@@ -27,13 +28,18 @@ from ..rules.template import bind_arguments
 from ..syntax import anno, nodes
 
 
-def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed):
+def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, ranks=None):
     """The facts of ``primal``, the body of the function ``fn`` without its return (see
     the module docstring); ``outputs``: the names returned; ``param_kinds``:
-    ``{parameter: kind}`` when known.  Raises the refusal
+    ``{parameter: kind}`` when known; ``ranks``: ``{parameter: ndim}`` when known (see
+    ``analysis.ranks``).  Raises the refusal
     of a vjp whose writes a pullback cannot undo (see :func:`_aliases_at_stores`)."""
-    kinds = kinds_.infer(primal, param_kinds)
-    scalars = known_scalars(list(ops.with_loops(primal)))
+    # a parameter of known rank is an array or a number
+    kinds = kinds_.infer(primal, {**{p: kinds_.LEAF for p, r in (ranks or {}).items()
+                                     if r is not None}, **param_kinds})
+    with_loops = list(ops.with_loops(primal))
+    ranked = known_ranks(with_loops, ranks)
+    scalars = known_scalars(with_loops, seeds={n for n, r in ranked.items() if r == 0})
     single_defs, loop_temps = _definitions(primal)
     written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
     at_stores, shares_written = _aliases_at_stores(primal, params, scalars, written,
@@ -48,7 +54,7 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed):
                         and kinds.get(s.value.id) == kinds_.LEAF},
         single_defs=single_defs, loop_temps=loop_temps, written=written,
         store_aliases=at_stores if flavor == "vjp" else {}, shares_written=shares_written,
-        same_shape=shape_classes(list(flatten(primal)), scalars),
+        same_shape=shape_classes(list(flatten(primal)), scalars), ranks=ranked,
         read_counts=_read_counts(fn), positions=_positions(primal))
 
 

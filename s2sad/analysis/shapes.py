@@ -40,7 +40,7 @@ def _reduces_to_scalar(value):
             and not value.keywords)
 
 
-def known_scalars(primal, derived=True):
+def known_scalars(primal, derived=True, seeds=()):
     """Names that certainly hold a single number (shape ``()``).
 
     Input: normalized simple statements and loop headers, in source order
@@ -55,6 +55,7 @@ def known_scalars(primal, derived=True):
     forward transform asks for the narrower set (``derived=False``): its code
     checks ``x *= v`` on every other name, and its tangents are broadcast to
     their primal's shape unless all other operands are counters or sizes.
+    ``seeds``: names known to hold one number besides (``ranks.numbers``).
     """
     simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
     once = _defined_once(simple) if derived else _written_once(simple)
@@ -67,7 +68,7 @@ def known_scalars(primal, derived=True):
     candidates = {n for n in defs if n not in once} if derived else set()
     while True:
         # (the narrower coverage counts a counter itself, not arithmetic on it)
-        known = (set(loop_targets) if derived else set()) | candidates
+        known = (set(loop_targets) if derived else set()) | candidates | set(seeds)
         for _ in range(len(defs) + 1):   # single definitions, in dependency order
             grew = {n for n in once & set(defs) if n not in known
                     and _is_number(defs[n][0], known, shape_names, derived, True)}
@@ -77,7 +78,7 @@ def known_scalars(primal, derived=True):
         bad = {n for n in candidates if not all(
             _is_number(v, known, shape_names, derived, True) for v in defs[n])}
         if not bad:
-            return known | loop_targets
+            return known | loop_targets | set(seeds)
         candidates -= bad
 
 
@@ -104,8 +105,20 @@ def _is_number(value, known, shape_names, derived, whole):
     if isinstance(value, gast.Call):
         if not derived:
             return getattr(anno.get(value, anno.CALLEE), "__name__", "") == "len"
-        return _reduces_to_scalar(value)
+        return _reduces_to_scalar(value) or _elementwise_of_numbers(value, known, shape_names)
     return False
+
+
+def _elementwise_of_numbers(value, known, shape_names):
+    """A ufunc (``np.sin``, ``np.maximum``) or a ``math`` function of numbers: a number."""
+    callee = anno.get(value, anno.CALLEE)
+    if value.keywords or not value.args:
+        return False
+    if getattr(callee, "nin", None) == len(value.args) and getattr(callee, "nout", 0) == 1:
+        pass
+    elif getattr(callee, "__module__", None) != "math":
+        return False
+    return all(_is_number(a, known, shape_names, True, False) for a in value.args)
 
 
 def _counters(primal, derived, assigned):

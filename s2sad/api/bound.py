@@ -6,7 +6,9 @@ closure cells and the generated function's defaults from the user's; it generate
 again when the entry no longer fits (the code, a helper, a rule, a name that chose
 a rule or the type of a free value or default changed).  A call with a list, tuple
 or dict among the arguments goes to the Bound made for the structure of the
-arguments (``arguments.argument_kinds``).
+arguments (``arguments.argument_kinds``); a call whose arguments have ranks the
+code would be simpler for (``ranked``: a 1-D array indexed item by item) to the
+Bound made for those ranks.
 """
 
 import builtins
@@ -18,6 +20,7 @@ from ..rules import registry as _registry
 from ..syntax import wrappers
 from .arguments import CONTAINER_CLASSES, argument_kinds, has_containers
 from .core import defaults_kinds, global_name, same
+from .ranked import Ranked
 
 _BUILTINS = vars(builtins)
 
@@ -121,18 +124,22 @@ class Bound:
     """A generated function bound to one user function's current free values.
 
     ``make_entry(kinds)`` gives the cache entry for the structure ``kinds`` of the
-    arguments (None: numbers and arrays).  Called with a list, tuple or dict among
+    arguments (None: numbers and arrays), ``make_entry(None, ranks)`` the entry for
+    numbers and arrays of the ranks ``ranks`` (asked for only where the general
+    entry says which ranks would change it, ``Entry.wanted``).  Called with a list, tuple or dict among
     the arguments, it uses the code generated for the structure of the arguments,
     one Bound per structure; with numbers and arrays only, its own.  ``entry`` is
     None when the code for numbers and arrays was refused (the refusal is raised
     when it is called with those: a container argument may make the program one
     s2sad differentiates)."""
 
-    def __init__(self, func, make_entry, kinds=None):
+    def __init__(self, func, make_entry, kinds=None, ranks=None):
         self.func = func
         self.make_entry = make_entry
         self.kinds = kinds
+        self.ranks = ranks
         self.structures = {}   # argument kinds -> Bound specialized on them
+        self.ranked, self.by_rank = None, {}   # Ranked; its keys -> Bound made for them
         self.refusal = None
         # what _rebuild sets from the entry, each time the entry is fetched again
         self.entry = self.impl = self.namespace = self.deps = self.checks = None
@@ -141,7 +148,7 @@ class Bound:
         try:
             self._rebuild()
         except SharedWriteError as exc:
-            if kinds is not None:
+            if kinds is not None or ranks is not None:
                 raise
             self.refusal, self.entry = exc, None
 
@@ -155,10 +162,23 @@ class Bound:
             found = self.structures[kinds] = Bound(self.func, self.make_entry, kinds)
         return found
 
+    def for_ranks(self, key):
+        """The Bound made for the argument ranks ``key`` (see ``ranked.Ranked``)."""
+        found = self.by_rank.get(key)
+        if found is None:
+            if len(self.by_rank) >= 64:
+                self.by_rank.clear()
+            found = self.by_rank[key] = Bound(self.func, self.make_entry, None, key)
+        return found
+
     def _rebuild(self):
         """Fetch the entry (generated again when it no longer fits) and compile it with
         the user's current values, defaults and helpers' defaults."""
-        entry = self.entry = self.make_entry(self.kinds)
+        entry = self.entry = self.make_entry(self.kinds) if self.ranks is None \
+            else self.make_entry(self.kinds, self.ranks)
+        if self.kinds is None and self.ranks is None:
+            self.by_rank.clear()
+            self.ranked = Ranked(self.func, entry.wanted) if entry.wanted else None
         sources = entry.free_source
         values = {name: entry.current(self.func, name) for name in entry.free}
         self.impl = compile_module(entry.emitted, values, origin=self.func)
@@ -192,6 +212,11 @@ class Bound:
                 return self.specialized(args, kwargs).current()
         if kwargs and has_containers((), kwargs):
             return self.specialized(args, kwargs).current()
+        if self.ranked is not None:
+            key = self.ranked.key(args, kwargs)
+            if key is not None:
+                found = self.by_rank.get(key)
+                return (found if found is not None else self.for_ranks(key)).current()
         if self.refusal is not None:
             raise self.refusal.with_traceback(None)
         func, namespace, checks = self.func, self.namespace, self.checks

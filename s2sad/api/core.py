@@ -249,6 +249,9 @@ class Entry:
     are given for code generated from other generated code (second order reads the
     user's values through the reverse entry ``depends_on`` it was built from)."""
 
+    #: {parameter: ranks that would change the code} (general reverse code only)
+    wanted = None
+
     def __init__(self, func, result, user_free=None, free_source=None, deps=None,
                  depends_on=None):
         user_free = result.free if user_free is None else user_free

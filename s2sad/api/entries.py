@@ -15,17 +15,20 @@ from ..errors import S2sadError
 from ..rules.loading import load_builtin_rules
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, cache_key
+from .ranked import wanted
 
 
 def _source_path(func):
     return pipeline.display_path(inspect.getsourcefile(func) or "?")
 
 
-def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None):
+def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None, ranks=None):
     """The generated reverse-mode module for ``func`` (cached); ``inline_helpers`` for
     the reverse code second derivatives are computed from (see ``pipeline.generate``);
     ``kinds``, the structure of the arguments it is specialized on (see
-    ``arguments.argument_kinds``).
+    ``arguments.argument_kinds``); ``ranks``, the ranks of the arguments it is
+    specialized on (``((parameter, ndim), ...)``, see ``ranked``).  The general
+    code (no kinds, no ranks) says which ranks would change it (``Entry.wanted``).
 
     The key is the code object; an entry is reused only while everything else it
     was made from still holds (see ``core.Dependencies``): another function with
@@ -38,10 +41,14 @@ def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None):
             else f"s2sad.vjp({func.__name__}, wrt={wrt!r})")
         result = pipeline.generate(func, wrt, "reverse", flavor, header,
                                    inline_helpers=inline_helpers,
-                                   kinds=dict(kinds) if kinds else None)
-        return Entry(func, result)
+                                   kinds=dict(kinds) if kinds else None,
+                                   ranks=dict(ranks) if ranks else None)
+        entry = Entry(func, result)
+        if not kinds and not ranks:
+            entry.wanted = wanted(result.normal)
+        return entry
 
-    return CACHE.get(cache_key(func, flavor, wrt, kinds, inline_helpers), func, build)
+    return CACHE.get(cache_key(func, flavor, wrt, kinds, inline_helpers, ranks), func, build)
 
 
 def forward_entry(func, wrt, kinds=None):
@@ -84,9 +91,11 @@ def compiled_gradient(func, rev):
     return compile_module(rev.emitted, values)
 
 
-def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None):
-    """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``)."""
-    rev = reverse_entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds)
+def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, ranks=None):
+    """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``),
+    made for the argument ranks ``ranks`` when given (see :func:`reverse_entry`)."""
+    rev = reverse_entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds,
+                        ranks=ranks)
 
     def build():
         gradient = compiled_gradient(func, rev)
@@ -101,10 +110,12 @@ def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None):
                 prepare=prepare_gradient_code, kinds=dict(kinds) if kinds else None)
         except S2sadError as exc:
             raise second_order_error(func, exc) from None
-        return Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,
-                     depends_on=rev)
+        entry = Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,
+                      depends_on=rev)
+        entry.wanted = rev.wanted
+        return entry
 
-    key = cache_key(func, "hvp", (rev_wrt, fwd_wrt), kinds, regenerate)
+    key = cache_key(func, "hvp", (rev_wrt, fwd_wrt), kinds, regenerate, ranks)
     return CACHE.get(key, func, build, depends_on=rev)
 
 

@@ -27,7 +27,8 @@ _FLOAT64 = np.dtype(np.float64)
 def reverse_bound(func, wrt, flavor, kinds=None):
     """A :class:`Bound` of ``func``'s reverse-mode code (``flavor``: value_and_grad or
     vjp) with respect to the parameter names ``wrt``."""
-    return Bound(func, lambda kinds: reverse_entry(func, wrt, flavor, kinds=kinds), kinds)
+    return Bound(func, lambda kinds, ranks=None: reverse_entry(func, wrt, flavor, kinds=kinds,
+                                                               ranks=ranks), kinds)
 
 
 def _gradient_transform(func, wrt, with_value):

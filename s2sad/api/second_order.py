@@ -31,8 +31,8 @@ def _second_order_call(bound, func, *args):
 
 def _second_order(func, wrt):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
-    bound = Bound(func, lambda kinds: second_order_entry(func, wrt_names, wrt_names,
-                                                         kinds=kinds))
+    bound = Bound(func, lambda kinds, ranks=None: second_order_entry(
+        func, wrt_names, wrt_names, kinds=kinds, ranks=ranks))
     params = parameters(bound.func)
     positions = [params.index(w) for w in wrt_names]
     return wrt_names, many, bound, positions
@@ -161,8 +161,8 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
     rev = tuple(outer) + (() if not with_value or inner[0] in outer else inner)
     regenerate = (f"s2sad.grad(s2sad.grad({func.__name__}, wrt={inner[0]!r}), "
                   f"wrt={outer_wrt!r}).source")
-    bound = Bound(func, lambda kinds: second_order_entry(func, rev, inner, regenerate,
-                                                         kinds=kinds))
+    bound = Bound(func, lambda kinds, ranks=None: second_order_entry(
+        func, rev, inner, regenerate, kinds=kinds, ranks=ranks))
     params = parameters(bound.func)
 
     def gradient(*args, **kwargs):

@@ -46,6 +46,10 @@ CONSTRUCTS = {
     "for_index": Construct("def f(x):\n    s = 0.0\n    for i in range(3):\n"
                            "        s = s + x[i] * x[i]\n    return s\n",
                            (np.array([0.5, 0.1, -0.3]),)),
+    "matrix_item": Construct("def f(x):\n    s = 0.0\n    for i in range(2):\n"
+                             "        for j in range(3):\n"
+                             "            s = s + x[i, j] * x[i, 2 - j] * x[i, 1]\n    return s\n",
+                             (np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
     "while_counter": Construct("def f(x):\n    k = 0\n    s = x\n    while k < 3:\n"
                                "        k = k + 1\n        s = np.sin(s) * x\n    return s\n",
                                (0.7,)),
@@ -300,7 +304,7 @@ REQUIRES = {
     "list_readback": ("list_append", "for_range"),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
-    "for_index": ("for_range",),
+    "for_index": ("for_range",), "matrix_item": ("for_range",),
     "after_break": ("for_range",), "after_nested_reuse": ("for_range",),
     "after_loop": ("for_range",), "after_zero_trip": ("for_range",),
     "int_counter": ("for_range",), "reversed_range": ("for_range",),

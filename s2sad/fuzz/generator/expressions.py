@@ -31,6 +31,20 @@ class Expressions:
         c = math.floor(cap * 100) / 100
         return f"({c} * {squashed})", c
 
+    def matrix_item(self, ints):
+        """``m[i, j]``: one number of a matrix, at an int counter's row and another
+        counter's column or a constant one (None when there is no such matrix or int)."""
+        r = self.draft.r
+        mats = self.draft.float_vars(M)
+        rows = [i for i in ints if i.bound < M[0]]
+        if not (mats and rows and self.draft.has("matrix_item")) or r.random() >= 0.3:
+            return None
+        self.draft.use("matrix_item")
+        m, i = r.choice(mats), r.choice(rows)
+        cols = [c for c in ints if c.bound < M[1] and c is not i]
+        j = r.choice(cols).name if cols and r.random() < 0.5 else str(r.randrange(M[1]))
+        return f"{m.name}[{i.name}, {j}]", m.bound
+
     def leaf(self, shape):
         """A name, an item of a container, an indexed array, a constant or a conversion of
         another name, of ``shape``: (code, bound)."""
@@ -48,6 +62,9 @@ class Expressions:
                 v, i = r.choice(vecs)
                 self.draft.use("for_index")
                 return f"{v.name}[{i.name}]", v.bound
+            got = self.matrix_item(ints)
+            if got is not None:
+                return got
             if ints and r.random() < 0.1:
                 i = r.choice(ints)
                 return f"({i.name} * 0.5)", i.bound * 0.5

@@ -40,20 +40,21 @@ from .flavors import value_and_grad, vjp
 FLAVORS = ("value_and_grad", "vjp")
 
 
-def reverse(nf, wrt, flavor="value_and_grad", calls=None, name=None, kinds=None):
+def reverse(nf, wrt, flavor="value_and_grad", calls=None, name=None, kinds=None, ranks=None):
     """The reverse-mode function of ``nf`` (see the module docstring), before the
     optimize pass (``s2sad.optimize.optimize``) removes its dead assignments.
 
     ``calls`` is the module's :class:`~s2sad.transform.calls.CallGraph` (calls to
     user functions are differentiated through it); ``name`` overrides the
     generated function's name; ``kinds``: the parameters' kinds when known
-    (``{name: kind}``, see ``analysis.kinds``).
+    (``{name: kind}``, see ``analysis.kinds``); ``ranks``: ``{parameter: ndim}`` where
+    the code is specialized on the arguments' ranks (see ``analysis.ranks``).
     """
     if flavor not in FLAVORS:
         raise ValueError(f"unknown reverse flavor {flavor!r}")
     if calls is None:
         calls = CallGraph()
-    parts = ReverseFunction(nf, tuple(wrt), flavor, calls, name, kinds, VJP)
+    parts = ReverseFunction(nf, tuple(wrt), flavor, calls, name, kinds, VJP, ranks)
     return value_and_grad(parts) if flavor == "value_and_grad" else vjp(parts)
 
 

@@ -15,6 +15,8 @@ import copy
 import gast
 
 from ...analysis import kinds as kinds_
+from ...analysis.ops import with_loops
+from ...analysis.ranks import numbers
 from ...analysis.reverse_facts import primal_facts, with_linked
 from ...errors import NonScalarOutputError, RuleDefinitionError, ValueTypeError
 from ...optimize import drop_orphan_comments, eliminate_dead, propagate_copies
@@ -22,6 +24,7 @@ from ...syntax import nodes
 from .backward import BackwardSweep
 from .env import Adjoints
 from .forward_sweep import ForwardSweep
+from .items import reuse_item_reads
 from .linking import Linker
 from .statements import StatementAdjoints
 from .subscripts import SubscriptAdjoints
@@ -30,14 +33,17 @@ from .subscripts import SubscriptAdjoints
 class ReverseFunction:
     """The parts of one function's reverse mode (see the module docstring)."""
 
-    def __init__(self, nf, wrt, flavor, calls, name, kinds, vjp):
+    def __init__(self, nf, wrt, flavor, calls, name, kinds, vjp, ranks=None):
         self.nf = nf
         self.wrt = wrt
         self.flavor = flavor
         self.name = name
         self.parsed = nf.parsed
         fn = nf.node
-        self.ret = fn.body[-1]
+        body = fn.body
+        if ranks:   # (the items ranks make numbers are read once per block)
+            body = reuse_item_reads(body, numbers(list(with_loops(body[:-1])), ranks))
+        self.ret = body[-1]
         value = self.ret.value
         self.out_atoms = list(value.elts) if isinstance(value, gast.Tuple) else [value]
         if flavor == "value_and_grad" and isinstance(value, gast.Tuple):
@@ -46,9 +52,12 @@ class ReverseFunction:
                     self.parsed.node.body[-1]),
                 hint="use s2sad.vjp for functions with several outputs, or return one scalar")
         outputs = [a.id for a in self.out_atoms if isinstance(a, gast.Name)]
-        primal = fn.body[:-1]
+        primal = body[:-1]
+        if body is not fn.body:
+            fn = copy.copy(fn)
+            fn.body = body
         facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor, dict(kinds or {}),
-                             self.parsed)
+                             self.parsed, ranks)
         bindings = {}
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)

@@ -164,7 +164,9 @@ class SubscriptAdjoints:
                 else:   # an integer array may name a position twice: the last write wins
                     part = nodes.call(self.env.helper("stored_part"),
                                       [nodes.clone(g), index_expr(index)])
-                if value.id not in self.facts.scalars:
+                if not (value.id in self.facts.scalars and self.one_item(base, index)):
+                    # (a number stored at a slice, a row, an array of positions was
+                    # broadcast there: its adjoint is the sum)
                     part = self.env.unbroadcast(part, value.id)
                 if in_place and basic:
                     self.env.numpy()
@@ -192,6 +194,14 @@ class SubscriptAdjoints:
             out.append(nodes.assign(alias, nodes.call(nodes.attr(nodes.name(self.tape_read),
                                                                  "pop"))))
         return out
+
+    def one_item(self, base, index):
+        """Whether ``base[index]`` is certainly one item: one integer per axis of an
+        array of known rank (``analysis.ranks``)."""
+        items = index.elts if isinstance(index, gast.Tuple) else [index]
+        return self.facts.ranks.get(base) == len(items) and all(
+            isinstance(i, gast.Name) and i.id in self.facts.scalars
+            or isinstance(i, gast.Constant) and type(i.value) is int for i in items)
 
     def add_at(self, name, index, g):
         """``np.add.at(name, index, g)``: ``g`` added where an index may repeat."""
