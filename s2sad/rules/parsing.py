@@ -9,6 +9,7 @@ s2sad's own rules, hundreds of them, are read when a transform first splices the
 import builtins
 import dis
 import inspect
+import sys
 import textwrap
 from dataclasses import dataclass
 from typing import Any, Dict, Tuple
@@ -100,10 +101,22 @@ class LazyTemplate:
         return self.parsed().assigned
 
 
+#: (the opcodes read by _globals_read; from 3.11 LOAD_GLOBAL's argument is the name's
+#: index shifted left by one, its low bit saying whether a NULL is pushed first)
+_LOAD_GLOBAL, _EXTENDED_ARG = dis.opmap["LOAD_GLOBAL"], dis.opmap["EXTENDED_ARG"]
+_NAME_SHIFT = 1 if sys.version_info >= (3, 11) else 0
+
+
 def _globals_read(code):
-    """The global (and builtin) names ``code`` and the code nested in it load."""
-    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname == "LOAD_GLOBAL"}
+    """The global (and builtin) names ``code`` and the code nested in it load (read
+    from the raw bytecode: ``dis.get_instructions`` costs as much as parsing)."""
+    raw, names, found, extended = code.co_code, code.co_names, set(), 0
+    for i in range(0, len(raw), 2):
+        op, arg = raw[i], raw[i + 1] | extended
+        extended = arg << 8 if op == _EXTENDED_ARG else 0
+        if op == _LOAD_GLOBAL:
+            found.add(names[arg >> _NAME_SHIFT])
     for const in code.co_consts:
         if hasattr(const, "co_code"):
-            names |= _globals_read(const)
-    return names
+            found |= _globals_read(const)
+    return found
