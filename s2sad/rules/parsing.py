@@ -101,6 +101,25 @@ class LazyTemplate:
         return self.parsed().assigned
 
 
+class DerivedTemplate:
+    """The tangent :class:`Template` derived for an op declared linear (the op applied to
+    its tangents, ``np.reshape(a_dot, shape)``): its one-expression text parsed on first
+    use."""
+
+    __slots__ = ("fn", "params", "free", "text", "_result")
+    body, assigned = [], ()   # (never changed: read only)
+
+    def __init__(self, fn, params, free, text):
+        self.fn, self.params, self.free, self.text = fn, params, free, text
+        self._result = None
+
+    @property
+    def result(self):
+        if self._result is None:
+            self._result = gast.parse(self.text).body[0].value
+        return self._result
+
+
 #: (the opcodes read by _globals_read; from 3.11 LOAD_GLOBAL's argument is the name's
 #: index shifted left by one, its low bit saying whether a NULL is pushed first)
 _LOAD_GLOBAL, _EXTENDED_ARG = dis.opmap["LOAD_GLOBAL"], dis.opmap["EXTENDED_ARG"]

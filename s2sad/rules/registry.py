@@ -39,7 +39,7 @@ import gast
 from ..errors import RuleDefinitionError
 from ..syntax import anno
 from . import identity, optional
-from .parsing import LazyTemplate, Template, parse_template  # noqa: F401
+from .parsing import DerivedTemplate, LazyTemplate, Template, parse_template  # noqa: F401
 from .records import (Facts, allocates, any_view_names, declare,  # noqa: F401
                       declare_allocating_type, facts, linear, reduction, view_names, view_of)
 
@@ -344,11 +344,10 @@ def linear_template(target, params, diff_params, namespace, fn, spelled=None):
         text = _OPERATOR_SIGNS[target].format(*args)
     else:
         text = f"{spelled or spelling(target, namespace)}({', '.join(args)})"
-    result = gast.parse(text).body[0].value
     root = text.split(".")[0].split("(")[0] if target not in _OPERATOR_SIGNS else None
     free = {root: namespace[root]} if root else {}
-    return Template(fn=fn, params=(out,) + tuple(params) + tuple(f"{p}_dot" for p in diff_params),
-                    body=[], result=result, assigned=(), free=free)
+    return DerivedTemplate(fn, (out,) + tuple(params) + tuple(f"{p}_dot" for p in diff_params),
+                           free, text)
 
 
 def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
