@@ -173,6 +173,19 @@ def _rule_for(target, label=None) -> Rule:
     return rule
 
 
+def _defaults(fn):
+    """``{parameter: default}`` of the rule function ``fn`` (what ``inspect.signature``
+    gives, read from the function itself: hundreds of rules are registered at loading)."""
+    if hasattr(fn, "__wrapped__"):   # (a wrapper: inspect reads what it wraps)
+        return {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                if p.default is not inspect.Parameter.empty}
+    code, given = fn.__code__, fn.__defaults__ or ()
+    names = code.co_varnames[:code.co_argcount]
+    found = dict(zip(names[len(names) - len(given):], given))
+    found.update(fn.__kwdefaults__ or {})
+    return found
+
+
 def _template(fn):
     """The template of the rule ``fn``: s2sad's own rules (checked by its tests) are
     parsed on first use, so that loading them costs no parsing; a user's rule now, so
@@ -381,9 +394,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
                 f"then its cotangent named after it with '_bar', then the target's "
                 f"parameters; it takes ({', '.join(template.params)})")
         params = template.params[2:]
-        sig = inspect.signature(fn)
-        defaults = {p.name: p.default for p in sig.parameters.values()
-                    if p.default is not inspect.Parameter.empty}
+        defaults = _defaults(fn)
         undefined = dict(no_derivative or {})
         diff_params = tuple(p for p in params if p not in nondiff and p not in undefined)
         derived = linear_template(target, params, diff_params, fn.__globals__, fn) \

@@ -34,3 +34,18 @@ def test_a_users_rule_is_parsed_when_registered():
         @registry.adjoint(opaque)
         def opaque_adjoint(y, y_bar, x):
             return y_bar * not_defined_anywhere  # noqa: F821
+
+
+def test_rule_defaults_are_those_inspect_gives():
+    import inspect
+
+    load_builtin_rules()
+    for rule in list(registry._RULES.values()):
+        if rule.adjoint is None:
+            continue
+        fn = rule.adjoint.fn
+        expected = {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                    if p.default is not inspect.Parameter.empty}
+        got = registry._defaults(fn)
+        assert list(got) == list(expected), fn.__qualname__
+        assert all(got[name] is expected[name] for name in expected), fn.__qualname__
