@@ -8,24 +8,26 @@ function compiled for ``f``'s parameters, its free names and its wrt positions:
 
     def fast(args):
         try:
-            x, w, y = args
-            fits = ((x.__class__ is nd and x.dtype is f64 or x.__class__ in numbers) and ...
+            a0, a1, a2 = args
+            fits = ((a0.__class__ is nd and a0.dtype is f64 or a0.__class__ in numbers) and ...
                     and func.__code__ is code and registry.version == version
-                    and func.__defaults__ is defaults and func.__kwdefaults__ is kwdefaults
-                    and user_0['np'] is ns['np'] and ns['np'].dot is path_0)
+                    and func.__defaults__ is defaults
+                    and user_0['np'] is ns['np'] and (root_0 := ns['np']).dot is path_0)
         except (KeyError, ValueError, AttributeError):
             return MISS
         if not fits:
             return MISS
-        value, w_bar = impl(x, w, y)
-        if w_bar.__class__ is nd and w_bar.dtype is f64 and w_bar.shape == w.shape:
-            return value, w_bar
-        return finish(value, w_bar, args)
+        value, grads = impl(a0, a1, a2)
+        if grads.__class__ is nd and a1.__class__ is nd and grads.dtype is f64 \
+                and grads.shape == a1.shape:
+            return grads
+        return finish(value, grads, args)
 
 It answers ``MISS`` (before running anything) whenever a check fails: then the
 general path runs, which refreshes, regenerates or refuses as before.  Its checks
 are those of ``Bound.current`` for positional calls with float64 arrays and real
-numbers (no containers, nothing complex): the code object, the rules' version, the
+numbers (``numbers``: int, float and numpy's float64; no containers, nothing complex;
+no keyword-only parameters, whose ``__kwdefaults__`` it would read): the code object, the rules' version, the
 defaults, each free name read as the user's function reads it now (globals,
 closure cells, builtins) against the value the generated module holds, and each
 dotted name (``np.dot``) against what generation saw.  A fast path is made per
@@ -84,17 +86,22 @@ def fast_path(bound, func, positions, shape, finish):
         return None   # (0x0C: *args, **kwargs)
     env = {"nd": np.ndarray, "f64": np.dtype(np.float64), "numbers": _NUMBERS, "MISS": MISS,
            "func": func, "code": checks.code, "registry": _registry,
-           "version": checks.version, "defaults": func.__defaults__,
-           "kwdefaults": func.__kwdefaults__, "ns": bound.namespace, "impl": impl,
+           "version": checks.version, "defaults": func.__defaults__, "ns": bound.namespace, "impl": impl,
            "finish": finish, "builtins_": vars(builtins)}
     params = [f"a{i}" for i in range(n)]
     conditions = [_argument_check(p) for p in params]
+    # (no keyword-only parameters: __kwdefaults__ cannot change a call)
     conditions += ["func.__code__ is code", "registry.version == version",
-                   "func.__defaults__ is defaults", "func.__kwdefaults__ is kwdefaults"]
+                   "func.__defaults__ is defaults"]
     conditions += [_reader_check(i, *reader, env) for i, reader in enumerate(bound.readers)]
+    roots = {}   # a root read once: (root_0 := ns['np']).dot is path_0 and root_0.sum ...
     for i, (root, attr, obj) in enumerate(checks.local_paths):
         env[f"path_{i}"] = obj
-        conditions.append(f"ns[{root!r}].{attr} is path_{i}")
+        if root in roots:
+            conditions.append(f"{roots[root]}.{attr} is path_{i}")
+        else:
+            roots[root] = f"root_{len(roots)}"
+            conditions.append(f"({roots[root]} := ns[{root!r}]).{attr} is path_{i}")
     text = _text(params, conditions, positions, shape)
     exec(compile(text, f"<s2sad fast path of {func.__qualname__}>", "exec"), env)  # noqa: S102
     return env["fast"]

@@ -130,3 +130,18 @@ def test_a_scalar_gradient_of_a_number_argument_is_a_float():
     g = s2sad.grad(square)
     assert g(3.0) == 6.0 and type(g(3.0)) is float
     assert g(np.float64(2.0)) == 4.0
+
+
+def several_numpy_names(x, w):
+    return np.sum(np.tanh(x * w)) + np.dot(x, w)
+
+
+def test_several_dotted_names_of_one_module_are_each_checked(monkeypatch):
+    x, w = np.linspace(-1.0, 1.0, 3), np.linspace(0.5, 1.5, 3)
+    g = s2sad.grad(several_numpy_names, wrt=1)
+    np.testing.assert_allclose(g(x, w), x * (1.0 - np.tanh(x * w) ** 2) + x)
+    monkeypatch.setattr(np, "tanh", np.sin)   # the second name read from np
+    got = g(x, w)
+    monkeypatch.undo()
+    np.testing.assert_allclose(got, x * np.cos(x * w) + x)
+    np.testing.assert_allclose(g(x, w), x * (1.0 - np.tanh(x * w) ** 2) + x)
