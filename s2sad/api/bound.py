@@ -144,6 +144,7 @@ class Bound:
         # what _rebuild sets from the entry, each time the entry is fetched again
         self.entry = self.impl = self.namespace = self.deps = self.checks = None
         self.readers, self.guards, self.defaults = (), {}, (None, None)
+        self.fast = None   # a wrapper's fast path for this entry (see fastpath), made lazily
         self.shown_by = []   # weak references to the functions whose .source is this text
         try:
             self._rebuild()
@@ -174,6 +175,7 @@ class Bound:
     def _rebuild(self):
         """Fetch the entry (generated again when it no longer fits) and compile it with
         the user's current values, defaults and helpers' defaults."""
+        self.fast = None
         entry = self.entry = self.make_entry(self.kinds) if self.ranks is None \
             else self.make_entry(self.kinds, self.ranks)
         if self.kinds is None and self.ranks is None:
@@ -246,6 +248,7 @@ class Bound:
                 return self.impl
             set_defaults(self.impl, func)
             self.defaults = (func.__defaults__, func.__kwdefaults__)
+            self.fast = None
         return self.impl
 
     def __call__(self, *args, **kwargs):

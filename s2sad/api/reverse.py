@@ -15,6 +15,7 @@ from .arguments import Arguments
 from .bound import Bound
 from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
+from .fastpath import MISS, fast_path
 from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .second_order import gradient_of_gradient
@@ -49,24 +50,7 @@ def _build_gradient(func, wrt, with_value):
     lone = len(wrt_names) == 1   # generated code returns a lone gradient bare
     position, needed = arguments.positions[0], arguments.needed
 
-    def gradient(*args, **kwargs):
-        for value in args:   # complex arguments are refused (inline: the hot path)
-            if value.__class__ is _ndarray:
-                if value.dtype is not _FLOAT64 and value.dtype.kind == "c":
-                    refuse_complex_arguments(args, kwargs, func.__name__)
-            elif value.__class__ is not float:
-                refuse_complex_arguments(args, kwargs, func.__name__)
-                break
-        if kwargs:
-            refuse_complex_arguments((), kwargs, func.__name__)
-        try:
-            value, grads = bound.current(args, kwargs)(*args, **kwargs)
-        except NoneOutputError:   # raised by generated code, which knows no source lines
-            raise none_output(func) from None
-        except ValueError as exc:
-            if "use s2sad.vjp" in str(exc):
-                raise NonScalarOutputError(str(exc)) from None
-            raise
+    def finish(value, grads, args, kwargs=None):
         if lone:   # the common case, without building lists
             like = args[position] if not kwargs and len(args) >= needed \
                 else arguments(args, kwargs)[0]
@@ -79,6 +63,37 @@ def _build_gradient(func, wrt, with_value):
             grads = tuple([match_gradient(g, a, func)
                            for g, a in zip(grads, arguments(args, kwargs))])
         return (value, grads) if with_value else grads
+
+    shape = (lone, many, with_value)
+
+    def gradient(*args, **kwargs):
+        try:
+            if not kwargs:   # positional numbers and float64 arrays: see fastpath
+                fast = bound.fast
+                if fast is None:
+                    fast = bound.fast = fast_path(bound, func, arguments.positions, shape,
+                                                  finish) or False
+                if fast:
+                    result = fast(args)
+                    if result is not MISS:
+                        return result
+            for value in args:   # complex arguments are refused
+                if value.__class__ is _ndarray:
+                    if value.dtype is not _FLOAT64 and value.dtype.kind == "c":
+                        refuse_complex_arguments(args, kwargs, func.__name__)
+                elif value.__class__ is not float:
+                    refuse_complex_arguments(args, kwargs, func.__name__)
+                    break
+            if kwargs:
+                refuse_complex_arguments((), kwargs, func.__name__)
+            value, grads = bound.current(args, kwargs)(*args, **kwargs)
+        except NoneOutputError:   # raised by generated code, which knows no source lines
+            raise none_output(func) from None
+        except ValueError as exc:
+            if "use s2sad.vjp" in str(exc):
+                raise NonScalarOutputError(str(exc)) from None
+            raise
+        return finish(value, grads, args, kwargs)
 
     gradient = with_source(gradient, func, bound)
     compose_gradient(gradient, func, wrt_names, many, with_value)

@@ -31,7 +31,6 @@ it imports neither numpy nor any pass.
 
 import inspect
 import operator
-import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Dict, Hashable, Optional, Tuple
 
@@ -40,20 +39,9 @@ import gast
 from ..errors import RuleDefinitionError
 from ..syntax import anno
 from . import identity, optional
+from .parsing import DerivedTemplate, LazyTemplate, Template, parse_template  # noqa: F401
 from .records import (Facts, allocates, any_view_names, declare,  # noqa: F401
                       declare_allocating_type, facts, linear, reduction, view_names, view_of)
-
-
-@dataclass
-class Template:
-    """A rule function parsed once: its parameters, body and returned expression."""
-
-    fn: Any
-    params: Tuple[str, ...]
-    body: list
-    result: Any               # gast expression returned by the template
-    assigned: Tuple[str, ...]  # names the body assigns (renamed fresh at splicing)
-    free: Dict[str, Any]      # free names -> the objects they denote
 
 
 @dataclass
@@ -185,42 +173,26 @@ def _rule_for(target, label=None) -> Rule:
     return rule
 
 
-def parse_template(fn) -> Template:
-    """Parse a rule function into a :class:`Template` (checked, reusable)."""
-    try:
-        source = textwrap.dedent(inspect.getsource(fn))
-    except (OSError, TypeError) as exc:
-        raise RuleDefinitionError(f"cannot read the source of rule {fn.__name__}: {exc}") from None
-    node = gast.parse(source).body[0]
-    if not isinstance(node, gast.FunctionDef):
-        raise RuleDefinitionError(f"rule {fn.__name__} must be defined with 'def'")
-    params = tuple(a.id for a in node.args.args)
-    body = [s for s in node.body
-            if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
-    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
-        raise RuleDefinitionError(f"rule {fn.__name__} must end with 'return <expression>'")
-    assigned = []
-    for stmt in body[:-1]:
-        if not isinstance(stmt, gast.Assign) or not all(
-                isinstance(t, gast.Name) for t in stmt.targets):
-            raise RuleDefinitionError(
-                f"rule {fn.__name__}: only 'name = expression' statements may precede the return")
-        assigned.extend(t.id for t in stmt.targets)
-    loaded = sorted({n.id for s in body for n in gast.walk(s)
-                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)})
-    free = {}
-    import builtins
-    for name in loaded:
-        if name in params or name in assigned:
-            continue
-        if name in fn.__globals__:
-            free[name] = fn.__globals__[name]
-        elif hasattr(builtins, name):
-            free[name] = getattr(builtins, name)
-        else:
-            raise RuleDefinitionError(f"rule {fn.__name__} uses the undefined name {name!r}")
-    return Template(fn=fn, params=params, body=body[:-1], result=body[-1].value,
-                    assigned=tuple(assigned), free=free)
+def _defaults(fn):
+    """``{parameter: default}`` of the rule function ``fn`` (what ``inspect.signature``
+    gives, read from the function itself: hundreds of rules are registered at loading)."""
+    if hasattr(fn, "__wrapped__"):   # (a wrapper: inspect reads what it wraps)
+        return {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                if p.default is not inspect.Parameter.empty}
+    code, given = fn.__code__, fn.__defaults__ or ()
+    names = code.co_varnames[:code.co_argcount]
+    found = dict(zip(names[len(names) - len(given):], given))
+    found.update(fn.__kwdefaults__ or {})
+    return found
+
+
+def _template(fn):
+    """The template of the rule ``fn``: s2sad's own rules (checked by its tests) are
+    parsed on first use, so that loading them costs no parsing; a user's rule now, so
+    that a mistake in it is reported where it is written."""
+    if fn.__module__.startswith("s2sad."):
+        return LazyTemplate(fn)
+    return parse_template(fn)
 
 
 def _check_signature(target, label, params, spellings=None):
@@ -385,11 +357,10 @@ def linear_template(target, params, diff_params, namespace, fn, spelled=None):
         text = _OPERATOR_SIGNS[target].format(*args)
     else:
         text = f"{spelled or spelling(target, namespace)}({', '.join(args)})"
-    result = gast.parse(text).body[0].value
     root = text.split(".")[0].split("(")[0] if target not in _OPERATOR_SIGNS else None
     free = {root: namespace[root]} if root else {}
-    return Template(fn=fn, params=(out,) + tuple(params) + tuple(f"{p}_dot" for p in diff_params),
-                    body=[], result=result, assigned=(), free=free)
+    return DerivedTemplate(fn, (out,) + tuple(params) + tuple(f"{p}_dot" for p in diff_params),
+                           free, text)
 
 
 def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
@@ -414,7 +385,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
     ``methods`` and ``attributes`` are facts the passes read.
     """
     def register(fn):
-        template = parse_template(fn)
+        template = _template(fn)
         if len(template.params) < 2 or template.params[1] != template.params[0] + "_bar":
             # the output and its cotangent are bound by position: a rule written
             # (y_bar, y, x) or (g, ans, x) would receive one for the other
@@ -423,9 +394,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
                 f"then its cotangent named after it with '_bar', then the target's "
                 f"parameters; it takes ({', '.join(template.params)})")
         params = template.params[2:]
-        sig = inspect.signature(fn)
-        defaults = {p.name: p.default for p in sig.parameters.values()
-                    if p.default is not inspect.Parameter.empty}
+        defaults = _defaults(fn)
         undefined = dict(no_derivative or {})
         diff_params = tuple(p for p in params if p not in nondiff and p not in undefined)
         derived = linear_template(target, params, diff_params, fn.__globals__, fn) \
@@ -466,7 +435,7 @@ def tangent(target, *, label=None, aliases=(), view=False, allocates=False, redu
     derived already.
     """
     def register(fn):
-        template = parse_template(fn)
+        template = _template(fn)
         for tgt in (target,) + tuple(aliases):
             if facts(tgt).linear:
                 raise RuleDefinitionError(

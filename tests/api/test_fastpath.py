@@ -1,0 +1,147 @@
+"""The gradient's fast path (s2sad.api.fastpath): a check written for the function at
+hand that skips the general per-call work, and gives way to it whenever anything it
+was made from changed.  Each test calls a gradient once (the fast path is made),
+changes something, and checks the next call sees the change: values against
+derivatives written by hand or central finite differences.
+"""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import S2sadError
+from s2sad.testing import finite_difference_gradient
+
+SCALE = 2.0
+
+
+def seed(x, w, y):
+    return (np.dot(x, w) - y) ** 2
+
+
+def scaled(x, w):
+    return SCALE * np.sum(x * w)
+
+
+def with_default(x, c=3.0):
+    return c * np.sum(x * x)
+
+
+def weighted_dot(a, b):
+    return np.sum(a * b * b)
+
+
+def _bound(func):
+    cells = [c.cell_contents for c in func.__closure__]
+    return [c for c in cells if type(c).__name__ == "Bound"][0]
+
+
+def test_the_fast_path_is_made_and_gives_the_gradient_and_its_structure():
+    rng = np.random.default_rng(0)
+    x, w, y = rng.standard_normal(4), rng.standard_normal(4), 0.3
+    expected = 2.0 * (np.dot(x, w) - y) * x
+    g = s2sad.grad(seed, wrt=1)
+    for _ in range(2):
+        np.testing.assert_allclose(g(x, w, y), expected)
+    assert _bound(g).fast   # (made for positional float64 arrays and numbers)
+    value, (gw,) = s2sad.value_and_grad(seed, wrt=(1,))(x, w, y)
+    assert value == pytest.approx((np.dot(x, w) - y) ** 2)
+    np.testing.assert_allclose(gw, expected)
+    gx, gy = s2sad.grad(seed, wrt=(0, 2))(x, w, y)
+    np.testing.assert_allclose(gx, 2.0 * (np.dot(x, w) - y) * w)
+    assert type(gy) is float and gy == pytest.approx(-2.0 * (np.dot(x, w) - y))
+    np.testing.assert_allclose(gx, finite_difference_gradient(seed, (x, w, y), 0))
+
+
+def test_a_rebound_global_is_read_by_the_next_call():
+    global SCALE
+    x, w = np.arange(3.0), np.ones(3)
+    g = s2sad.grad(scaled)
+    np.testing.assert_allclose(g(x, w), 2.0 * w)
+    try:
+        SCALE = 5.0
+        np.testing.assert_allclose(g(x, w), 5.0 * w)
+        SCALE = 1   # a new type: generated again
+        np.testing.assert_allclose(g(x, w), w)
+    finally:
+        SCALE = 2.0
+    np.testing.assert_allclose(g(x, w), 2.0 * w)
+
+
+def test_a_patched_numpy_function_is_seen(monkeypatch):
+    x, w, y = np.arange(3.0), np.ones(3), 0.5
+    g = s2sad.grad(seed, wrt=1)
+    np.testing.assert_allclose(g(x, w, y), 2.0 * (np.dot(x, w) - y) * x)
+    monkeypatch.setattr(np, "dot", weighted_dot)
+    got = g(x, w, y)
+    monkeypatch.undo()
+    expected = finite_difference_gradient(lambda x_, w_, y_: (np.sum(x_ * w_ * w_) - y_) ** 2,
+                                          (x, w, y), 1)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_new_defaults_and_keyword_calls():
+    x = np.arange(1.0, 4.0)
+    g = s2sad.grad(with_default)
+    np.testing.assert_allclose(g(x), 6.0 * x)
+    np.testing.assert_allclose(g(x, 0.5), 1.0 * x)
+    np.testing.assert_allclose(g(x, c=0.25), 0.5 * x)
+    with_default.__defaults__ = (4.0,)
+    try:
+        np.testing.assert_allclose(g(x), 8.0 * x)
+    finally:
+        with_default.__defaults__ = (3.0,)
+    np.testing.assert_allclose(g(x), 6.0 * x)
+
+
+def test_a_changed_closure_cell_is_read():
+    k = 2.0
+
+    def f(x):
+        return k * np.sum(x * x)
+
+    g = s2sad.grad(f)
+    x = np.arange(3.0)
+    np.testing.assert_allclose(g(x), 4.0 * x)
+    k = 3.0
+    np.testing.assert_allclose(g(x), 6.0 * x)
+
+
+def test_other_arguments_take_the_general_path():
+    x, w, y = np.arange(3.0), np.ones(3), 0.5
+    g = s2sad.grad(seed, wrt=1)
+    g(x, w, y)
+    with pytest.raises(S2sadError, match="complex"):
+        g(x, w.astype(complex), y)
+    got = g(x, w.astype(np.float32), y)   # the argument's dtype
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, 2.0 * (np.dot(x, w) - y) * x, rtol=1e-6)
+    gl = s2sad.grad(seed, wrt=1)(list(x), list(w), y)   # containers
+    assert type(gl) is list and np.allclose(gl, 2.0 * (np.dot(x, w) - y) * x)
+    np.testing.assert_allclose(g(x, w, np.float64(y)), 2.0 * (np.dot(x, w) - y) * x)
+    with pytest.raises(TypeError):
+        g(x, w)
+
+
+def test_a_scalar_gradient_of_a_number_argument_is_a_float():
+    def square(a):
+        return a * a
+
+    g = s2sad.grad(square)
+    assert g(3.0) == 6.0 and type(g(3.0)) is float
+    assert g(np.float64(2.0)) == 4.0
+
+
+def several_numpy_names(x, w):
+    return np.sum(np.tanh(x * w)) + np.dot(x, w)
+
+
+def test_several_dotted_names_of_one_module_are_each_checked(monkeypatch):
+    x, w = np.linspace(-1.0, 1.0, 3), np.linspace(0.5, 1.5, 3)
+    g = s2sad.grad(several_numpy_names, wrt=1)
+    np.testing.assert_allclose(g(x, w), x * (1.0 - np.tanh(x * w) ** 2) + x)
+    monkeypatch.setattr(np, "tanh", np.sin)   # the second name read from np
+    got = g(x, w)
+    monkeypatch.undo()
+    np.testing.assert_allclose(got, x * np.cos(x * w) + x)
+    np.testing.assert_allclose(g(x, w), x * (1.0 - np.tanh(x * w) ** 2) + x)
