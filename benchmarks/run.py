@@ -45,16 +45,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-#: glibc moves its threshold between heap and mmap allocations as a process frees memory,
-#: so the same numpy code (the hand-written gradients too) ran up to 2x slower after a
-#: different history of allocations; fixed thresholds make runs comparable
-_FIXED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "4194304", "MALLOC_TRIM_THRESHOLD_": "8388608"}
-if __name__ == "__main__" and platform.system() == "Linux" \
-        and any(os.environ.get(k) != v for k, v in _FIXED_MALLOC.items()):
-    os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, **_FIXED_MALLOC})
-
 sys.path.insert(0, HERE)
 sys.path.insert(1, os.path.join(HERE, ".."))
+if __name__ == "__main__":
+    import common
+    common.fix_malloc()
 
 import numpy as np  # noqa: E402
 
@@ -63,6 +58,7 @@ import s2sad.runtime  # noqa: E402
 import peers  # noqa: E402
 import list_states  # noqa: E402
 import workloads as W  # noqa: E402
+from common import fmt_bytes, fmt_time, same_result, status, table, time_call  # noqa: E402
 
 TARGET_VECTORIZED = 1.1
 TARGET_LOOP = 1.3
@@ -70,56 +66,6 @@ TARGET_RULE = 1.2        # one heavy rule (einsum, solve, slogdet...): issue 14
 TARGET_GENERATION_MS = 10.0
 TARGET_SCALING = 2.0
 TARGET_LOOKUP_US = 10.0
-
-
-# ------------------------------------------------------------------ timing
-
-def time_call(fn, args, min_time, repeats):
-    """Median seconds per call of ``fn(*args)``."""
-    fn(*args)  # warm up (JIT compilation, caches)
-    number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time or number >= 1 << 20:
-            break
-        number = max(number * 2, int(number * min_time / max(elapsed, 1e-9) * 1.2))
-    samples = [elapsed / number]
-    for _ in range(repeats - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
-
-
-def fmt_time(seconds):
-    if seconds >= 1.0:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds * 1e6:.1f} µs"
-
-
-def fmt_bytes(n):
-    if n >= 1 << 20:
-        return f"{n / (1 << 20):.1f} MiB"
-    if n >= 1 << 10:
-        return f"{n / (1 << 10):.1f} KiB"
-    return f"{n} B"
-
-
-def status(ok):
-    return "PASS" if ok else "MISS"
-
-
-def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------- the generated code
@@ -198,17 +144,6 @@ def hand_tape(workload):
     tally = Tally()
     workload.hand(*workload.args, tape=CountingList(tally))
     return tally.values, tally.bytes
-
-
-# ------------------------------------------------------------------ checks
-
-def same_result(a, b):
-    (va, ga), (vb, gb) = a, b
-    if not np.allclose(np.asarray(va, dtype=float), np.asarray(vb, dtype=float), rtol=1e-8):
-        return False
-    return len(ga) == len(gb) and all(
-        np.allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float), rtol=1e-6,
-                    atol=1e-9) for x, y in zip(ga, gb))
 
 
 # ------------------------------------------------------------- generation
