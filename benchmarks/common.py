@@ -30,6 +30,18 @@ def fix_malloc():
 def time_call(fn, args, min_time, repeats):
     """Median seconds per call of ``fn(*args)``."""
     fn(*args)  # warm up (JIT compilation, caches)
+    number, first = _calibrate(fn, args, min_time)
+    samples = [first]
+    for _ in range(repeats - 1):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn(*args)
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+def _calibrate(fn, args, min_time):
+    """(calls per measurement, the first measurement's seconds per call)."""
     number = 1
     while True:
         start = time.perf_counter()
@@ -37,15 +49,31 @@ def time_call(fn, args, min_time, repeats):
             fn(*args)
         elapsed = time.perf_counter() - start
         if elapsed >= min_time or number >= 1 << 20:
-            break
+            return number, elapsed / number
         number = max(number * 2, int(number * min_time / max(elapsed, 1e-9) * 1.2))
-    samples = [elapsed / number]
+
+
+def time_calls(calls, min_time, repeats):
+    """``time_call`` for several callables at once, measured in turn.
+
+    ``calls`` maps a name to ``(fn, args)``; returns {name: median seconds per
+    call}.  Each round measures every callable once, so all of them are sampled
+    over the same stretch of time and a change in the machine's load moves
+    them together instead of skewing their ratios.
+    """
+    numbers, samples = {}, {}
+    for name, (fn, args) in calls.items():
+        fn(*args)  # warm up
+        numbers[name], first = _calibrate(fn, args, min_time)
+        samples[name] = [first]
     for _ in range(repeats - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
+        for name, (fn, args) in calls.items():
+            number = numbers[name]
+            start = time.perf_counter()
+            for _ in range(number):
+                fn(*args)
+            samples[name].append((time.perf_counter() - start) / number)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def fmt_time(seconds):

@@ -25,8 +25,10 @@ For each, in one process and one run:
 * jax loop: the same with ``lax.fori_loop`` / ``lax.scan`` (``jax_loops.py``);
   compile time: its first call.
 
-Times are medians (``common.time_call``: warm-up excluded, each measurement at
-least ``--min-time`` seconds, ``--repeats`` measurements).  A column whose
+Times are medians (``common.time_calls``: warm-up excluded, each measurement
+at least ``--min-time`` seconds, ``--repeats`` measurements, the columns of a
+workload measured in turn so that a change in the machine's load moves them
+together).  A column whose
 package is not installed prints "not installed"; s2sad numba prints "backend
 not available" until ``backend="numba"`` exists, and "fell back to numpy" if
 s2sad warned that it ran the numpy backend instead.
@@ -58,7 +60,7 @@ import numpy as np  # noqa: E402
 
 import s2sad  # noqa: E402
 import workloads as W  # noqa: E402
-from common import fmt_time, same_result, status, table, time_call  # noqa: E402
+from common import fmt_time, same_result, status, table, time_calls  # noqa: E402
 
 TARGET_NUMBA = 1.15          # s2sad numba / hand numba
 TARGET_NUMPY_INDEXED = 1.5   # s2sad numpy / hand numpy on the indexed loop
@@ -189,6 +191,7 @@ def candidates(w, unroll_limit):
 def measure(w, min_time, repeats, unroll_limit):
     """Fill ``w.times``, ``w.compile`` and ``w.notes``; every gradient checked first."""
     reference = w.hand(*w.args)
+    timed = {}
     for column, (fn, extra) in candidates(w, unroll_limit).items():
         if fn is None:
             short, detail = extra if isinstance(extra, tuple) else (extra, None)
@@ -203,7 +206,8 @@ def measure(w, min_time, repeats, unroll_limit):
             continue
         if extra is not None:
             w.compile[column] = extra
-        w.times[column] = time_call(fn, w.args, min_time, repeats)
+        timed[column] = (fn, w.args)
+    w.times.update(time_calls(timed, min_time, repeats))
 
 
 # ------------------------------------------------------------------ report
@@ -215,7 +219,8 @@ def _cell(w, column, base=None):
         return fmt_time(w.times[column])
     if base not in w.times:
         return "-"
-    return f"{w.times[column] / w.times[base]:.2f}"
+    ratio = w.times[column] / w.times[base]
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
 
 
 def best_jax(w):
@@ -248,6 +253,8 @@ def targets(measured):
 
 def report(measured):
     """The tables and targets as markdown text; returns (text, misses)."""
+    if not measured:
+        return "No loop workload selected (--only).", []
     parts = ["Time per value-and-gradient call:\n",
              table(["workload", "size"] + list(COLUMNS),
                    [[w.name, w.size] + [_cell(w, c) for c in COLUMNS] for w in measured]),
@@ -281,7 +288,7 @@ def run(quick=False, min_time=None, repeats=None, unroll_limit=None, only=None,
         keep_cache=False):
     """Measure every loop workload; returns (report text, misses)."""
     min_time = min_time or (0.01 if quick else 0.05)
-    repeats = repeats or (3 if quick else 7)
+    repeats = repeats or (5 if quick else 9)
     if unroll_limit is None:
         unroll_limit = UNROLL_LIMIT_QUICK if quick else UNROLL_LIMIT
     if installed("numba"):
@@ -320,7 +327,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter runs")
     parser.add_argument("--min-time", type=float, default=None,
                         help="seconds one measurement lasts at least (default 0.05)")
-    parser.add_argument("--repeats", type=int, default=None, help="measurements (default 7)")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="measurements (default 9, 5 with --quick)")
     parser.add_argument("--unroll-limit", type=int, default=None,
                         help=f"JAX's unrolled variant up to this many steps (default "
                         f"{UNROLL_LIMIT}, {UNROLL_LIMIT_QUICK} with --quick)")

@@ -211,6 +211,40 @@ def lookup_time(func, wrt, number=2000):
     return statistics.median(samples)
 
 
+# ------------------------------------------------------- loops, generation series
+
+def loops_section(opts, min_time, repeats):
+    """The loop table (``loops.py``); returns the targets missed."""
+    import loops
+    print("\n## Loops: s2sad on numpy and on numba, hand-written gradients, JAX\n")
+    print("`loops.py`: every gradient checked against the hand-written numpy one, then timed "
+          "the same way as above; a column whose package is missing says so.\n")
+    only = None if opts.only is None else {n.strip().lower() for n in opts.only.split(",")}
+    text, misses = loops.run(opts.quick, min_time, repeats, only=only)
+    print(text)
+    return [f"loops: {m}" for m in misses]
+
+
+def generation_series_section(opts):
+    """HOOK for ``benchmarks/generation.py`` (branch wt-gen, issue 16): the generation-scaling
+    series in every mode (grad, jvp, hvp).  It prints its own table from
+    ``generation.main(quick)`` (returning its rows), and ``generation.summary(rows)`` gives
+    ``{mode: (ms per statement at the largest n, ratio largest/smallest, passed)}``; until
+    that module is merged the section says it is missing.  Returns the targets missed."""
+    if importlib.util.find_spec("generation") is None:
+        print("\n## Code generation in every mode\n\nbenchmarks/generation.py is not here "
+              "yet (issue 16, branch wt-gen).")
+        return []
+    print()
+    import generation
+    measured = generation.main(quick=opts.quick)
+    summary = getattr(generation, "summary", None)
+    if summary is None or measured is None:
+        return []
+    return [f"generation ({mode}): {ms:.2f} ms per statement, {ratio:.2f}x from the "
+            "smallest size" for mode, (ms, ratio, ok) in summary(measured).items() if not ok]
+
+
 # ------------------------------------------------------------------ main
 
 def machine():
@@ -235,6 +269,11 @@ def main(argv=None):
                         help="seconds one measurement lasts at least (default 0.05)")
     parser.add_argument("--repeats", type=int, default=None, help="measurements (default 7)")
     parser.add_argument("--no-peers", action="store_true", help="skip autograd/JAX/PyTorch")
+    parser.add_argument("--no-loops", action="store_true",
+                        help="skip the loop table (s2sad numba, hand numba, JAX: loops.py)")
+    parser.add_argument("--no-generation-series", action="store_true",
+                        help="skip the generation-scaling series in every mode "
+                        "(generation.py)")
     parser.add_argument("--only", default=None, help="comma-separated workload names")
     opts = parser.parse_args(argv)
     min_time = opts.min_time or (0.01 if opts.quick else 0.05)
@@ -360,6 +399,10 @@ def main(argv=None):
         print(f"{name}:\n\n{text}\n\n{verdict}\n")
         if not flat:
             misses.append(f"list of states ({name}): {verdict.split(',')[0]}")
+    if not opts.no_loops:
+        misses += loops_section(opts, min_time, repeats)
+    if not opts.no_generation_series:
+        misses += generation_series_section(opts)
     print("\n## Summary\n")
     print("All targets met." if not misses else "Targets missed:\n" +
           "\n".join(f"- {m}" for m in misses))
