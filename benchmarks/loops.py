@@ -87,19 +87,21 @@ class LoopWorkload:
     details: list = field(default_factory=list)    # longer explanations, printed below
 
 
-def loop_workloads(seed_value=0):
-    """The five loop workloads with their data (deterministic)."""
+def loop_workloads(seed_value=0, small=False):
+    """The five loop workloads with their data (deterministic); ``small``: tiny sizes, for
+    tests (finite differences) and smoke runs."""
     rng = np.random.default_rng(seed_value)
-    rnn_args = (0.2 * rng.standard_normal((16, 32)), 0.2 * rng.standard_normal((32, 32)),
-                0.1 * rng.standard_normal(32), rng.standard_normal((30, 16)), np.zeros(32))
-    n = 20000
+    steps, n, units = (12, 40, 4) if small else (1000, 20000, 32)
+    rnn_args = (0.2 * rng.standard_normal((16, units)),
+                0.2 * rng.standard_normal((units, units)), 0.1 * rng.standard_normal(units),
+                rng.standard_normal((30, 16)), np.zeros(units))
     return [
-        LoopWorkload("scalar loop", W.scalar_loop, W.scalar_loop_hand, (0.5, 1000), (0,),
-                     "1000 steps", 1000, True),
-        LoopWorkload("RNN", W.rnn, W.rnn_hand, rnn_args, (0, 1, 2), "30 steps, 32 units",
+        LoopWorkload("scalar loop", W.scalar_loop, W.scalar_loop_hand, (0.5, steps), (0,),
+                     f"{steps} steps", steps, True),
+        LoopWorkload("RNN", W.rnn, W.rnn_hand, rnn_args, (0, 1, 2), f"30 steps, {units} units",
                      30, True),
-        LoopWorkload("Euler ODE", W.euler, W.euler_hand, (0.7, 1.0, 1000), (0, 1),
-                     "1000 steps", 1000, True),
+        LoopWorkload("Euler ODE", W.euler, W.euler_hand, (0.7, 1.0, steps), (0, 1),
+                     f"{steps} steps", steps, True),
         LoopWorkload("indexed loop", W.indexed_sum, W.indexed_sum_hand,
                      (rng.standard_normal(n),), (0,), f"{n} elements", n, True),
         LoopWorkload("list append", W.list_append, W.list_append_hand, (0.5, n), (0,),
@@ -285,16 +287,17 @@ def report(measured):
 
 
 def run(quick=False, min_time=None, repeats=None, unroll_limit=None, only=None,
-        keep_cache=False):
-    """Measure every loop workload; returns (report text, misses)."""
-    min_time = min_time or (0.01 if quick else 0.05)
-    repeats = repeats or (5 if quick else 9)
+        keep_cache=False, small=False):
+    """Measure every loop workload (``only``: a set of lowercase names; ``small``: tiny
+    sizes, for a smoke run); returns (report text, misses)."""
+    min_time = (0.01 if quick else 0.05) if min_time is None else min_time
+    repeats = (5 if quick else 9) if repeats is None else repeats
     if unroll_limit is None:
         unroll_limit = UNROLL_LIMIT_QUICK if quick else UNROLL_LIMIT
     if installed("numba"):
         import hand_numba
         hand_numba.warm_up(1.0)   # numba's start-up, charged to no gradient
-    measured = [w for w in loop_workloads()
+    measured = [w for w in loop_workloads(small=small)
                 if only is None or w.name.lower() in only]
     saved = os.environ.get("S2SAD_CACHE_DIR")
     with tempfile.TemporaryDirectory(prefix="s2sad_loops_cache_") as cache:
