@@ -151,9 +151,9 @@ def make_s2sad_numba(w):
         start = time.perf_counter()
         run(*w.args)
         first = time.perf_counter() - start
-    fallback = [c for c in caught if c.category.__name__ == "NumbaFallbackWarning"]
-    if fallback:
-        return None, ("fell back to numpy", str(fallback[0].message))
+    fallback = [str(c.message) for c in caught if c.category.__name__ == "NumbaFallbackWarning"]
+    if fallback or getattr(vg, "backend_used", "numba") != "numba":
+        return None, ("fell back to numpy", (fallback or ["backend_used is not 'numba'"])[0])
     seconds = getattr(vg, "compile_seconds", None)
     return run, first if seconds is None else seconds
 
