@@ -4,7 +4,8 @@ Each is what a person fluent in numba would write for the value and gradient of
 the workload function in ``workloads.py``: one ``@numba.njit`` function, a
 forward loop that stores in a preallocated array what the backward loop needs
 (the trip count is known before the loop), and the backward loop reading it
-back in reverse.  They return ``(value, (gradients...))`` like
+back in reverse.  The MLP (no loop: the vectorized contrast) is the numpy
+gradient of ``workloads.mlp_hand`` compiled as it is.  They return ``(value, (gradients...))`` like
 ``s2sad.value_and_grad`` with a tuple ``wrt``.  ``cache=False``: every run
 compiles, so ``loops.py`` can report the compile time.
 
@@ -105,6 +106,22 @@ def list_append(x, n):
     return value, (h_bar,)
 
 
+@_njit
+def mlp(W1, b1, W2, b2, X, Y):
+    h = np.tanh(X @ W1 + b1)
+    out = h @ W2 + b2
+    d = out - Y
+    n = X.shape[0]
+    value = 0.5 * np.sum(d * d) / n
+    d_bar = d / n
+    W2_bar = h.T @ d_bar
+    b2_bar = np.sum(d_bar, axis=0)
+    a_bar = (d_bar @ W2.T) * (1.0 - h * h)
+    W1_bar = X.T @ a_bar
+    b1_bar = np.sum(a_bar, axis=0)
+    return value, (W1_bar, b1_bar, W2_bar, b2_bar)
+
+
 #: workload function name -> its hand-written numba gradient
 GRADIENTS = {"scalar_loop": scalar_loop, "rnn": rnn, "euler": euler,
-             "indexed_sum": indexed_sum, "list_append": list_append}
+             "indexed_sum": indexed_sum, "list_append": list_append, "mlp": mlp}

@@ -75,7 +75,8 @@ LOOPS = {"scalar_loop": scalar_loop, "rnn": rnn, "euler": euler,
 
 
 def make(func, wrt, args, unrolled):
-    """(run, compile_seconds) for ``func`` (a workload function) under jit(value_and_grad)."""
+    """(run, compile_seconds) for ``func`` (a workload function) under jit(value_and_grad);
+    ``unrolled``: ``func`` itself (a function without a loop is traced as it is)."""
     f = _rebound(func) if unrolled else LOOPS[func.__name__]
     static = tuple(i for i, a in enumerate(args) if isinstance(a, int))
     vg = jax.jit(jax.value_and_grad(f, argnums=tuple(wrt)), static_argnums=static)

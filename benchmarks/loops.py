@@ -5,8 +5,10 @@
 
 Five loop workloads (``workloads.py``): the 1,000-step scalar loop, the 30-step
 RNN, an explicit-Euler ODE of 1,000 steps, the scalar-indexed loop
-``s = s + x[i] * x[i]`` over 20,000 elements, and 20,000 appends to a list.
-For each, in one process and one run:
+``s = s + x[i] * x[i]`` over 20,000 elements, and 20,000 appends to a list;
+without ``--quick``, also the two-layer MLP of ``run.py``, which has no loop:
+the contrast, code whose time is spent in numpy's kernels.  For each, in one
+process and one run:
 
 * hand numpy: the hand-written numpy gradient (``workloads.py``), the reference
   every other gradient is checked against before it is timed;
@@ -17,12 +19,12 @@ For each, in one process and one run:
   (``S2SAD_CACHE_DIR``) unless ``--keep-cache``;
 * hand numba: a hand-written ``@numba.njit`` gradient (``hand_numba.py``);
   compile time: its first call;
-* jax unrolled: ``jax.jit(jax.value_and_grad(f))`` of the Python loop, unrolled
+* jax Python loop: ``jax.jit(jax.value_and_grad(f))`` of the Python loop, unrolled
   when traced (only up to ``--unroll-limit`` steps: its compile time grows
   faster than the trip count: 2.4 s at 1,000 steps of the scalar loop, 7.5 s
   at 2,000, 72 s for 2,000 steps of the indexed loop on the machine this was
   written on);
-* jax loop: the same with ``lax.fori_loop`` / ``lax.scan`` (``jax_loops.py``);
+* jax lax loop: the same with ``lax.fori_loop`` / ``lax.scan`` (``jax_loops.py``);
   compile time: its first call.
 
 Times are medians (``common.time_calls``: warm-up excluded, each measurement
@@ -67,8 +69,8 @@ TARGET_NUMPY_INDEXED = 1.5   # s2sad numpy / hand numpy on the indexed loop
 UNROLL_LIMIT = 1000          # default: JAX's unrolled variant up to this many steps
 UNROLL_LIMIT_QUICK = 30      # with --quick (unrolling 1,000 steps compiles for seconds)
 
-COLUMNS = ("hand numpy", "s2sad numpy", "s2sad numba", "hand numba", "jax unrolled",
-           "jax loop")
+COLUMNS = ("hand numpy", "s2sad numpy", "s2sad numba", "hand numba", "jax Python loop",
+           "jax lax loop")
 
 
 @dataclass
@@ -87,15 +89,16 @@ class LoopWorkload:
     details: list = field(default_factory=list)    # longer explanations, printed below
 
 
-def loop_workloads(seed_value=0, small=False):
+def loop_workloads(seed_value=0, small=False, contrast=False):
     """The five loop workloads with their data (deterministic); ``small``: tiny sizes, for
-    tests (finite differences) and smoke runs."""
+    tests (finite differences) and smoke runs; ``contrast``: and the vectorized MLP (no
+    loop), to show what numba does where numpy's kernels do the work."""
     rng = np.random.default_rng(seed_value)
     steps, n, units = (12, 40, 4) if small else (1000, 20000, 32)
     rnn_args = (0.2 * rng.standard_normal((16, units)),
                 0.2 * rng.standard_normal((units, units)), 0.1 * rng.standard_normal(units),
                 rng.standard_normal((30, 16)), np.zeros(units))
-    return [
+    out = [
         LoopWorkload("scalar loop", W.scalar_loop, W.scalar_loop_hand, (0.5, steps), (0,),
                      f"{steps} steps", steps, True),
         LoopWorkload("RNN", W.rnn, W.rnn_hand, rnn_args, (0, 1, 2), f"30 steps, {units} units",
@@ -107,6 +110,15 @@ def loop_workloads(seed_value=0, small=False):
         LoopWorkload("list append", W.list_append, W.list_append_hand, (0.5, n), (0,),
                      f"{n} appends", n, False),
     ]
+    if contrast:
+        batch, inputs, hidden = (8, 5, 4) if small else (64, 100, 64)
+        out.append(LoopWorkload(
+            "MLP (no loop)", W.mlp, W.mlp_hand,
+            (0.1 * rng.standard_normal((inputs, hidden)), 0.1 * rng.standard_normal(hidden),
+             0.1 * rng.standard_normal((hidden, 10)), 0.1 * rng.standard_normal(10),
+             rng.standard_normal((batch, inputs)), rng.standard_normal((batch, 10))),
+            (0, 1, 2, 3), f"batch {batch}, {inputs}-{hidden}-10", 0, False))
+    return out
 
 
 def installed(name):
@@ -171,6 +183,8 @@ def make_hand_numba(w):
 def make_jax(w, unrolled, unroll_limit):
     if not installed("jax"):
         return None, "not installed"
+    if not unrolled and w.steps == 0:
+        return None, "no loop"
     if unrolled and w.steps > unroll_limit:
         return None, ("not run", f"{w.steps} steps to unroll, more than --unroll-limit "
                       f"{unroll_limit}")
@@ -185,8 +199,8 @@ def candidates(w, unroll_limit):
         "s2sad numpy": make_s2sad_numpy(w),
         "s2sad numba": make_s2sad_numba(w),
         "hand numba": make_hand_numba(w),
-        "jax unrolled": make_jax(w, True, unroll_limit),
-        "jax loop": make_jax(w, False, unroll_limit),
+        "jax Python loop": make_jax(w, True, unroll_limit),
+        "jax lax loop": make_jax(w, False, unroll_limit),
     }
 
 
@@ -226,7 +240,7 @@ def _cell(w, column, base=None):
 
 
 def best_jax(w):
-    found = [w.times[c] for c in ("jax unrolled", "jax loop") if c in w.times]
+    found = [w.times[c] for c in ("jax Python loop", "jax lax loop") if c in w.times]
     return min(found) if found else None
 
 
@@ -270,10 +284,10 @@ def report(measured):
                     for w in measured]),
              "\nCompile time (first call: s2sad numba's `compile_seconds`, the others' first "
              "call, tracing included):\n",
-             table(["workload", "s2sad numba", "hand numba", "jax unrolled", "jax loop"],
+             table(["workload", "s2sad numba", "hand numba", "jax Python loop", "jax lax loop"],
                    [[w.name] + [fmt_time(w.compile[c]) if c in w.compile else
                                 w.notes.get(c, "-") for c in
-                                ("s2sad numba", "hand numba", "jax unrolled", "jax loop")]
+                                ("s2sad numba", "hand numba", "jax Python loop", "jax lax loop")]
                     for w in measured]),
              ""]
     parts += [f"- {w.name}, {d}" for w in measured for d in w.details]
@@ -287,9 +301,10 @@ def report(measured):
 
 
 def run(quick=False, min_time=None, repeats=None, unroll_limit=None, only=None,
-        keep_cache=False, small=False):
+        keep_cache=False, small=False, contrast=None):
     """Measure every loop workload (``only``: a set of lowercase names; ``small``: tiny
-    sizes, for a smoke run); returns (report text, misses)."""
+    sizes, for a smoke run; ``contrast``: the MLP row, by default without ``quick``);
+    returns (report text, misses)."""
     min_time = (0.01 if quick else 0.05) if min_time is None else min_time
     repeats = (5 if quick else 9) if repeats is None else repeats
     if unroll_limit is None:
@@ -297,7 +312,8 @@ def run(quick=False, min_time=None, repeats=None, unroll_limit=None, only=None,
     if installed("numba"):
         import hand_numba
         hand_numba.warm_up(1.0)   # numba's start-up, charged to no gradient
-    measured = [w for w in loop_workloads(small=small)
+    contrast = not quick if contrast is None else contrast
+    measured = [w for w in loop_workloads(small=small, contrast=contrast)
                 if only is None or w.name.lower() in only]
     saved = os.environ.get("S2SAD_CACHE_DIR")
     with tempfile.TemporaryDirectory(prefix="s2sad_loops_cache_") as cache:
@@ -336,6 +352,8 @@ def main(argv=None):
                         help=f"JAX's unrolled variant up to this many steps (default "
                         f"{UNROLL_LIMIT}, {UNROLL_LIMIT_QUICK} with --quick)")
     parser.add_argument("--only", default=None, help="comma-separated workload names")
+    parser.add_argument("--no-contrast", action="store_true",
+                        help="leave out the MLP (no loop), measured by default without --quick")
     parser.add_argument("--keep-cache", action="store_true",
                         help="keep $S2SAD_CACHE_DIR (numba's compiled code may be reused)")
     opts = parser.parse_args(argv)
@@ -343,9 +361,10 @@ def main(argv=None):
     print(f"# Loops: s2sad on numpy and numba, hand-written gradients, JAX\n\n{versions()}; "
           f"load average {os.getloadavg()[0]:.2f}\n")
     text, misses = run(opts.quick, opts.min_time, opts.repeats, opts.unroll_limit, only,
-                       opts.keep_cache)
+                       opts.keep_cache, contrast=False if opts.no_contrast else None)
     print(text)
-    print("\nAll targets met." if not misses else f"\n{len(misses)} targets missed.")
+    print("\nAll targets met." if not misses else
+          f"\nTargets missed or not measured: {len(misses)}.")
     return 0
 
 
