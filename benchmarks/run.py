@@ -19,7 +19,10 @@ peers that are installed (``pip install -e '.[bench]'``: autograd, JAX with
 replaced during one call by a subclass that counts pushes; the hand-written
 gradients keep theirs in a counting list), the time to generate code for
 synthetic functions of 10, 100 and 1000 statements, and the cost of a cached
-``s2sad.grad(f)``.
+``s2sad.grad(f)``.  Then the loop table of ``loops.py`` (s2sad on numpy and on
+numba against hand-written numpy and numba gradients and ``jax.jit``, with its
+own targets; ``--no-loops`` skips it) and, once ``generation.py`` is there, the
+generation-scaling series in every mode (``--no-generation-series`` skips it).
 
 Targets (stated in the output, each marked PASS or MISS):
 * s2sad's gradient within 1.1x of the hand-written gradient on vectorized
