@@ -161,7 +161,10 @@ def make_s2sad_numba(w):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = time.perf_counter()
-        run(*w.args)
+        try:
+            run(*w.args)
+        except Exception as exc:   # a crash is reported in the table, the others still run
+            return None, ("FAILED", f"the first call raised {type(exc).__name__}: {exc}")
         first = time.perf_counter() - start
     fallback = [str(c.message) for c in caught if c.category.__name__ == "NumbaFallbackWarning"]
     if fallback or getattr(vg, "backend_used", "numba") != "numba":
