@@ -153,8 +153,8 @@ def make_s2sad_numba(w):
         return None, "not installed"
     try:
         vg = s2sad.value_and_grad(w.func, wrt=_wrt(w), backend="numba")
-    except TypeError:            # no ``backend`` parameter yet
-        return None, "backend not available"
+    except TypeError as exc:     # no ``backend`` parameter yet
+        return None, ("backend not available", f"TypeError: {exc}")
     except Exception as exc:     # e.g. an unknown backend: say what s2sad said
         return None, ("backend not available", f"{type(exc).__name__}: {exc}")
     run = _tupled(vg, len(w.wrt) > 1)
