@@ -19,7 +19,10 @@ peers that are installed (``pip install -e '.[bench]'``: autograd, JAX with
 replaced during one call by a subclass that counts pushes; the hand-written
 gradients keep theirs in a counting list), the time to generate code for
 synthetic functions of 10, 100 and 1000 statements, and the cost of a cached
-``s2sad.grad(f)``.
+``s2sad.grad(f)``.  Then the loop table of ``loops.py`` (s2sad on numpy and on
+numba against hand-written numpy and numba gradients and ``jax.jit``, with its
+own targets; ``--no-loops`` skips it) and, once ``generation.py`` is there, the
+generation-scaling series in every mode (``--no-generation-series`` skips it).
 
 Targets (stated in the output, each marked PASS or MISS):
 * s2sad's gradient within 1.1x of the hand-written gradient on vectorized
@@ -45,16 +48,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-#: glibc moves its threshold between heap and mmap allocations as a process frees memory,
-#: so the same numpy code (the hand-written gradients too) ran up to 2x slower after a
-#: different history of allocations; fixed thresholds make runs comparable
-_FIXED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "4194304", "MALLOC_TRIM_THRESHOLD_": "8388608"}
-if __name__ == "__main__" and platform.system() == "Linux" \
-        and any(os.environ.get(k) != v for k, v in _FIXED_MALLOC.items()):
-    os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, **_FIXED_MALLOC})
-
 sys.path.insert(0, HERE)
 sys.path.insert(1, os.path.join(HERE, ".."))
+if __name__ == "__main__":
+    import common
+    common.fix_malloc()
 
 import numpy as np  # noqa: E402
 
@@ -63,6 +61,7 @@ import s2sad.runtime  # noqa: E402
 import peers  # noqa: E402
 import list_states  # noqa: E402
 import workloads as W  # noqa: E402
+from common import fmt_bytes, fmt_time, same_result, status, table, time_call  # noqa: E402
 
 TARGET_VECTORIZED = 1.1
 TARGET_LOOP = 1.3
@@ -70,56 +69,6 @@ TARGET_RULE = 1.2        # one heavy rule (einsum, solve, slogdet...): issue 14
 TARGET_GENERATION_MS = 10.0
 TARGET_SCALING = 2.0
 TARGET_LOOKUP_US = 10.0
-
-
-# ------------------------------------------------------------------ timing
-
-def time_call(fn, args, min_time, repeats):
-    """Median seconds per call of ``fn(*args)``."""
-    fn(*args)  # warm up (JIT compilation, caches)
-    number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time or number >= 1 << 20:
-            break
-        number = max(number * 2, int(number * min_time / max(elapsed, 1e-9) * 1.2))
-    samples = [elapsed / number]
-    for _ in range(repeats - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
-
-
-def fmt_time(seconds):
-    if seconds >= 1.0:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds * 1e6:.1f} µs"
-
-
-def fmt_bytes(n):
-    if n >= 1 << 20:
-        return f"{n / (1 << 20):.1f} MiB"
-    if n >= 1 << 10:
-        return f"{n / (1 << 10):.1f} KiB"
-    return f"{n} B"
-
-
-def status(ok):
-    return "PASS" if ok else "MISS"
-
-
-def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------- the generated code
@@ -200,17 +149,6 @@ def hand_tape(workload):
     return tally.values, tally.bytes
 
 
-# ------------------------------------------------------------------ checks
-
-def same_result(a, b):
-    (va, ga), (vb, gb) = a, b
-    if not np.allclose(np.asarray(va, dtype=float), np.asarray(vb, dtype=float), rtol=1e-8):
-        return False
-    return len(ga) == len(gb) and all(
-        np.allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float), rtol=1e-6,
-                    atol=1e-9) for x, y in zip(ga, gb))
-
-
 # ------------------------------------------------------------- generation
 
 def synthetic_source(n, salt=0):
@@ -276,6 +214,40 @@ def lookup_time(func, wrt, number=2000):
     return statistics.median(samples)
 
 
+# ------------------------------------------------------- loops, generation series
+
+def loops_section(opts, min_time, repeats):
+    """The loop table (``loops.py``); returns the targets missed."""
+    import loops
+    print("\n## Loops: s2sad on numpy and on numba, hand-written gradients, JAX\n")
+    print("`loops.py`: every gradient checked against the hand-written numpy one, then timed "
+          "the same way as above; a column whose package is missing says so.\n")
+    only = None if opts.only is None else {n.strip().lower() for n in opts.only.split(",")}
+    text, misses = loops.run(opts.quick, min_time, repeats, only=only)
+    print(text)
+    return [f"loops: {m}" for m in misses]
+
+
+def generation_series_section(opts):
+    """HOOK for ``benchmarks/generation.py`` (branch wt-gen, issue 16): the generation-scaling
+    series in every mode (grad, jvp, hvp).  It prints its own table from
+    ``generation.main(quick)`` (returning its rows), and ``generation.summary(rows)`` gives
+    ``{mode: (ms per statement at the largest n, ratio largest/smallest, passed)}``; until
+    that module is merged the section says it is missing.  Returns the targets missed."""
+    if importlib.util.find_spec("generation") is None:
+        print("\n## Code generation in every mode\n\nbenchmarks/generation.py is not here "
+              "yet (issue 16, branch wt-gen).")
+        return []
+    print()
+    import generation
+    measured = generation.main(quick=opts.quick)
+    summary = getattr(generation, "summary", None)
+    if summary is None or measured is None:
+        return []
+    return [f"generation ({mode}): {ms:.2f} ms per statement, {ratio:.2f}x from the "
+            "smallest size" for mode, (ms, ratio, ok) in summary(measured).items() if not ok]
+
+
 # ------------------------------------------------------------------ main
 
 def machine():
@@ -300,6 +272,11 @@ def main(argv=None):
                         help="seconds one measurement lasts at least (default 0.05)")
     parser.add_argument("--repeats", type=int, default=None, help="measurements (default 7)")
     parser.add_argument("--no-peers", action="store_true", help="skip autograd/JAX/PyTorch")
+    parser.add_argument("--no-loops", action="store_true",
+                        help="skip the loop table (s2sad numba, hand numba, JAX: loops.py)")
+    parser.add_argument("--no-generation-series", action="store_true",
+                        help="skip the generation-scaling series in every mode "
+                        "(generation.py)")
     parser.add_argument("--only", default=None, help="comma-separated workload names")
     opts = parser.parse_args(argv)
     min_time = opts.min_time or (0.01 if opts.quick else 0.05)
@@ -425,6 +402,10 @@ def main(argv=None):
         print(f"{name}:\n\n{text}\n\n{verdict}\n")
         if not flat:
             misses.append(f"list of states ({name}): {verdict.split(',')[0]}")
+    if not opts.no_loops:
+        misses += loops_section(opts, min_time, repeats)
+    if not opts.no_generation_series:
+        misses += generation_series_section(opts)
     print("\n## Summary\n")
     print("All targets met." if not misses else "Targets missed:\n" +
           "\n".join(f"- {m}" for m in misses))

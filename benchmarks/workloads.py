@@ -225,6 +225,53 @@ def list_append_hand(x, n, tape=None):
     return value, (h_bar,)
 
 
+# ------------------------------------------------------- explicit Euler ODE
+
+def euler(k, y0, steps):
+    """dy/dt = -k y + sin(y) by explicit Euler steps (generated_examples/euler.py)."""
+    y = y0
+    dt = 0.01
+    for step in range(steps):
+        y = y + dt * (-k * y + np.sin(y))
+    return y
+
+
+def euler_hand(k, y0, steps, tape=None):
+    tape = [] if tape is None else tape   # the states, as the backward sweep needs
+    dt = 0.01
+    y = y0
+    for step in range(steps):
+        tape.append(y)
+        y = y + dt * (-k * y + np.sin(y))
+    k_bar = 0.0
+    y_bar = 1.0
+    for step in range(steps):
+        y_prev = tape.pop()
+        k_bar = k_bar - y_bar * dt * y_prev
+        y_bar = y_bar * (1.0 + dt * (np.cos(y_prev) - k))
+    return y, (k_bar, y_bar)
+
+
+# ------------------------------------------------------- scalar-indexed loop
+
+def indexed_sum(x):
+    s = 0.0
+    for i in range(len(x)):
+        s = s + x[i] * x[i]
+    return s
+
+
+def indexed_sum_hand(x, tape=None):
+    s = 0.0
+    for i in range(len(x)):
+        s = s + x[i] * x[i]
+    s_bar = 1.0
+    x_bar = np.zeros_like(x)
+    for i in reversed(range(len(x))):
+        x_bar[i] += 2.0 * s_bar * x[i]
+    return s, (x_bar,)
+
+
 @dataclass
 class Workload:
     name: str
