@@ -39,11 +39,16 @@ _DECORATOR = "@numba.njit(cache=True)"
 def numba_runtime_names():
     """The names ``s2sad.backends.numba_runtime`` provides (its ``__all__``), read from
     its source so that generation needs no numba; empty when it is not there."""
-    path = os.path.join(os.path.dirname(__file__), "numba_runtime.py")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read())
-    except OSError:
+    here = os.path.dirname(__file__)
+    for path in (os.path.join(here, "numba_runtime", "__init__.py"),
+                 os.path.join(here, "numba_runtime.py")):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+            break
+        except OSError:
+            continue
+    else:
         return frozenset()
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__"
