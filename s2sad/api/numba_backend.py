@@ -121,12 +121,26 @@ def _user_place(entry, lines, lineno, func):
     return f"{path}, {where}" if where else path
 
 
-def fallback_warning(func, what):
+_REWRITE = ("rewrite that line with numbers and arrays of one type (no dicts, no lists of "
+            "mixed types, no helpers numba rejects), or use backend='numpy'")
+
+
+def fallback_warning(func, what, todo=_REWRITE):
     warnings.warn(
-        f"s2sad: backend='numba' runs the numpy backend for {func.__name__}: {what}. Rewrite that line with numbers and arrays of one "
-        f"type (no dicts, no lists of mixed types, no helpers numba rejects), or use "
-        f"backend='numpy'; warnings.simplefilter('error', s2sad.NumbaFallbackWarning) makes "
-        f"this an error", NumbaFallbackWarning, stacklevel=2)
+        f"s2sad: backend='numba' runs the numpy backend for {func.__name__}: {what}; "
+        f"{todo} (warnings.simplefilter('error', s2sad.NumbaFallbackWarning) makes this an "
+        f"error)", NumbaFallbackWarning, stacklevel=2)
+
+
+def numba_failure(exc, numba_error):
+    """Whether ``exc``, raised by calling a dispatcher, is numba failing to compile (or to
+    pass a value numba typed as optional: ``expected float64, got None``), not an
+    error of the running code."""
+    return isinstance(exc, numba_error) or \
+        exc.__class__ is TypeError and bool(_OPTIONAL.match(str(exc)))
+
+
+_OPTIONAL = re.compile(r"expected [\w(), ]+, got None$")
 
 
 class NumbaBound:
@@ -194,7 +208,7 @@ class NumbaBound:
             text = to_numba(entry.text, entry.emitted.function_name, names,
                             source=inspect_path(self.func))
         except NumbaTargetError as exc:
-            return self._fallback(impl, exc.message)
+            return self._fallback(impl, exc.message, exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)
         dispatcher = getattr(module, njit_name(entry.emitted.function_name, names))
@@ -212,16 +226,15 @@ class NumbaBound:
                 bound_args.apply_defaults()
                 args = bound_args.args
             values = [namespace[n] for n in names]
-            if not state["first"]:
-                try:
-                    return dispatcher(*args, *values)
-                except NumbaError as exc:
-                    return owner._compile_failed(exc, impl, entry, lines, module)(*args)
             start = time.perf_counter()
             try:
                 result = dispatcher(*args, *values)
-            except NumbaError as exc:
+            except (NumbaError, TypeError) as exc:
+                if not numba_failure(exc, NumbaError):
+                    raise
                 return owner._compile_failed(exc, impl, entry, lines, module)(*args)
+            if not state["first"]:
+                return result
             state["first"] = False
             owner._report(time.perf_counter() - start, "numba")
             return result
@@ -233,19 +246,21 @@ class NumbaBound:
     def _compile_failed(self, exc, impl, entry, lines, module):
         """Fall back to ``impl`` after numba's compile error ``exc``."""
         message = str(exc)
-        construct = next((line.strip() for line in message.splitlines() if line.strip()),
-                         "this code")
-        construct = re.sub(r"\x1b\[[0-9;]*m", "", construct)[:300]
+        message = re.sub(r"\x1b\[[0-9;]*m", "", message)
+        lines_ = [line.strip() for line in message.splitlines() if line.strip()
+                  and not line.startswith("Failed in ")]
+        construct = (lines_[0] if lines_ else "this code")[:300]
         place = inspect_path(self.func)
         for path, line in _NUMBA_PLACE.findall(message):
             if os.path.abspath(path) == os.path.abspath(module.__file__):
                 place = _user_place(entry, lines, int(line), self.func)
         self.compiled[impl] = impl
-        return self._fallback(impl, f"numba cannot compile the generated code ({place}): "
-                                    f"{construct}")
+        what = "numba cannot compile the generated code" if not isinstance(exc, TypeError) \
+            else "numba-compiled code met None where it typed a number or array"
+        return self._fallback(impl, f"{what} ({place}): {construct}")
 
-    def _fallback(self, impl, what):
-        fallback_warning(self.func, what)
+    def _fallback(self, impl, what, todo=_REWRITE):
+        fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl
 
