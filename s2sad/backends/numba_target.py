@@ -34,6 +34,7 @@ NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
                            r"(\w+))?: ?(.*)$")
 _DECORATOR = "@numba.njit(cache=True)"
+_NUMPY = "use the numpy backend for this function (backend='numpy'; --target numpy)"
 
 
 def numba_runtime_names():
@@ -178,7 +179,7 @@ class _Tape:
         for node in ast.walk(self.func):
             if isinstance(node, ast.Name) and node.id == self.tape and id(node) not in handled:
                 raise _Refusal(f"the tape {self.tape!r} used other than by push and pop", node,
-                               "use backend='numpy' for this function")
+                               _NUMPY)
         self._group_second_order()
         self._pair()
 
@@ -202,10 +203,10 @@ class _Tape:
                 order = ops[::-1]   # the tangent is popped first
             else:
                 raise _Refusal("a tape operation of second-order code whose gradient line "
-                               "is not a push or a pop", ops[0][3], "use backend='numpy' for this function")
+                               "is not a push or a pop", ops[0][3], _NUMPY)
             if base is None or len(ops) > 2 or self.sizes.setdefault(base, len(ops)) != len(ops):
                 raise _Refusal("tape pushes and pops that cannot be paired with certainty",
-                               ops[0][3], "use backend='numpy' for this function")
+                               ops[0][3], _NUMPY)
             for position, op in enumerate(order):
                 op[2] = base if position == 0 else f"{base} tangent"
 
@@ -214,10 +215,10 @@ class _Tape:
         for op in self.ops:
             if op[2] is None:
                 raise _Refusal(f"a tape {op[1]} whose value cannot be paired with certainty",
-                               op[3], "use backend='numpy' for this function")
+                               op[3], _NUMPY)
             if op[1] == "pop" and op[2] not in pushed:
                 raise _Refusal(f"a tape pop of {op[2]!r} with no push of it", op[3],
-                               "use backend='numpy' for this function")
+                               _NUMPY)
         for op in self.ops:
             if op[2] not in self.lists:
                 self.lists[op[2]] = self._fresh(op[2])
@@ -314,8 +315,7 @@ class _Target:
             use = self._first_use(missing[0])
             raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
                            f"not provide", use,
-                           "use backend='numpy' for this function until "
-                           "s2sad.backends.numba_runtime provides it")
+                           _NUMPY + " until s2sad.backends.numba_runtime provides it")
         names = sorted({n for n in runtime.values() if n != "Stack"})
         for index, stmt in enumerate(statements):
             if index == 0 and names:
@@ -334,7 +334,7 @@ class _Target:
     def _function(self, func, runtime):
         if func.args.vararg or func.args.kwarg or func.args.kwonlyargs:
             raise _Refusal("a generated function taking *args, **kwargs or keyword-only "
-                           "parameters", func, "use backend='numpy' for this function")
+                           "parameters", func, _NUMPY)
         tapes = []
         for stmt in ast.walk(func):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
@@ -348,7 +348,7 @@ class _Target:
                     if isinstance(node, ast.Name) and node.id == name and \
                             not any(node is t.value.func for t in tapes):
                         raise _Refusal("a tape made other than once per function", node,
-                                       "use backend='numpy' for this function")
+                                       _NUMPY)
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()
@@ -360,11 +360,11 @@ class _Target:
                 new = _reversed_range(node, self.text)
                 if new is None:
                     raise _Refusal("reversed(range(...)) with a step that is not a number",
-                                   node, "use backend='numpy' for this function")
+                                   node, _NUMPY)
                 self.edits.replace(node, new)
             elif isinstance(node, ast.Name) and node.id == "reversed" and id(node) not in handled:
                 raise _Refusal("reversed() of other than a range", node,
-                               "use backend='numpy' for this function")
+                               _NUMPY)
 
     def _user_values(self, functions):
         """The user's free values: trailing parameters of ``<name>_njit``; their
@@ -375,7 +375,7 @@ class _Target:
             uses = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
             if func is not main and uses & set(names):
                 raise _Refusal(f"the value {sorted(uses & set(names))[0]!r} read by a helper "
-                               f"the gradient calls", func, "use backend='numpy' for this function")
+                               f"the gradient calls", func, _NUMPY)
             self.edits.insert(func.lineno, _DECORATOR + "\n")
         if not names:
             return
@@ -386,7 +386,7 @@ class _Target:
         head = self.lines[main.lineno - 1]
         if not head.rstrip().endswith("):"):
             raise _Refusal("a generated signature over several lines", main,
-                           "use backend='numpy' for this function")
+                           _NUMPY)
         signature = head[head.index("(") + 1:head.rindex(")")]
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
