@@ -9,6 +9,8 @@ generated code needs that is not listed makes the backend keep numpy for that fu
 numba is an optional extra: only the numba backend imports this package.
 """
 
+import numba  # noqa: F401  (this package is numba's: without it, the import fails here)
+
 from .guards import add_item, ensure_scalar_output, loop_items
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .shapes import shape_of, unbroadcast, unbroadcast_to, zeros_like
