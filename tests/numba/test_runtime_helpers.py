@@ -120,3 +120,117 @@ def test_zeros_like_of_a_tuple_and_of_a_list():
     _same(got[1], np.zeros(2))
     got = _zeros_like(numba.typed.List([np.ones(2), np.ones(2)]))
     assert [list(item) for item in got] == [[0.0, 0.0], [0.0, 0.0]]
+
+
+# ------------------------------------------------ checks and containers
+
+nr_ensure_scalar_output, nr_loop_items, nr_add_item = (
+    nr.ensure_scalar_output, nr.loop_items, nr.add_item)
+
+
+@numba.njit
+def _checked(value):
+    nr_ensure_scalar_output(value, "loss")
+    return value
+
+
+def _numpy_error(value):
+    with pytest.raises(Exception) as caught:
+        rt.ensure_scalar_output(value, "loss")
+    return caught.value
+
+
+@pytest.mark.parametrize("value", [1.5, 3, True, np.array(2.0)], ids=repr)
+def test_ensure_scalar_output_lets_a_number_pass(value):
+    rt.ensure_scalar_output(value, "loss")
+    _same(_checked(value), value)
+
+
+@pytest.mark.parametrize("value", [np.ones(3), np.ones((2, 3)), 1j], ids=repr)
+def test_ensure_scalar_output_refuses_as_numpy_does(value):
+    want = _numpy_error(value)
+    with pytest.raises(type(want)) as caught:
+        _checked(value)
+    assert str(caught.value) == str(want)
+
+
+def test_ensure_scalar_output_refuses_a_complex_output_with_s2sads_error():
+    with pytest.raises(ValueTypeError, match="complex"):
+        _checked(2j)
+
+
+@numba.njit
+def _loop_items(sequence):
+    return nr_loop_items(sequence)
+
+
+def test_loop_items_of_a_sequence_is_the_sequence_and_of_a_dict_its_keys():
+    x = np.arange(3.0)
+    assert _loop_items(x) is x or np.array_equal(_loop_items(x), rt.loop_items(x))
+    assert _loop_items((1.0, 2.0)) == rt.loop_items((1.0, 2.0))
+    d = numba.typed.Dict.empty(numba.types.unicode_type, numba.types.float64)
+    d["a"], d["b"] = 1.0, 2.0
+    assert list(_loop_items(d)) == rt.loop_items({"a": 1.0, "b": 2.0}) == ["a", "b"]
+
+
+@numba.njit
+def _add_item(bar, key, g):
+    return nr_add_item(bar, key, g)
+
+
+def test_add_item_adds_into_one_item():
+    items = numba.typed.List([np.ones(2), np.zeros(2)])
+    got = _add_item(items, 1, np.arange(2.0))
+    want = rt.add_item([np.ones(2), np.zeros(2)], 1, np.arange(2.0))
+    for a, b in zip(got, want):
+        _same(a, b)
+    assert list(_add_item((1.0, 2.0), 0, 3.0)) == rt.add_item((1.0, 2.0), 0, 3.0) == [4.0, 2.0]
+
+
+# ------------------------------------------------ products
+
+nr_matmul_lhs_bar, nr_matmul_rhs_bar = nr.matmul_lhs_bar, nr.matmul_rhs_bar
+nr_dot_lhs_bar, nr_dot_rhs_bar = nr.dot_lhs_bar, nr.dot_rhs_bar
+rt_products = (rt.matmul_lhs_bar, rt.matmul_rhs_bar, rt.dot_lhs_bar, rt.dot_rhs_bar)
+
+
+@numba.njit
+def _matmul_bars(g, a, b):
+    return nr_matmul_lhs_bar(g, a, b), nr_matmul_rhs_bar(g, a, b)
+
+
+@numba.njit
+def _dot_bars(g, a, b):
+    return nr_dot_lhs_bar(g, a, b), nr_dot_rhs_bar(g, a, b)
+
+
+FACTORS = [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))]
+
+
+@pytest.mark.parametrize("a_shape, b_shape", FACTORS, ids=str)
+def test_product_adjoints(a_shape, b_shape):
+    a, b = RNG.normal(size=a_shape), RNG.normal(size=b_shape)
+    g = RNG.normal(size=np.shape(a @ b))
+    if not np.ndim(g):
+        g = float(g)
+    for compiled, helpers in ((_matmul_bars, rt_products[:2]), (_dot_bars, rt_products[2:])):
+        lhs, rhs = compiled(g, a, b)
+        _same(lhs, helpers[0](g, a, b))
+        _same(rhs, helpers[1](g, a, b))
+
+
+def test_matmul_adjoints_reduce_an_adjoint_broadcast_in_a_sum():
+    a, b = RNG.normal(size=(2, 3)), RNG.normal(size=3)
+    g = RNG.normal(size=(4, 2))   # (a @ b) + c with c of shape (4, 2)
+    lhs, rhs = _matmul_bars(g, a, b)
+    _same(lhs, rt.matmul_lhs_bar(g, a, b))
+    _same(rhs, rt.matmul_rhs_bar(g, a, b))
+
+
+@pytest.mark.parametrize("a, b", [(2.0, np.ones(3)), (np.arange(3.0), 2.5), (1.5, 2.5)],
+                         ids=["number-array", "array-number", "numbers"])
+def test_dot_adjoints_with_a_number(a, b):
+    g = np.dot(a, b) * 0.0 + 1.25
+    lhs, rhs = _dot_bars(g, a, b)
+    _same(lhs, rt.dot_lhs_bar(g, a, b))
+    _same(rhs, rt.dot_rhs_bar(g, a, b))
