@@ -297,8 +297,10 @@ class _Target:
         for func in functions:
             self._function(func, runtime)
         self._user_values(functions)
-        first_import = next(s for s in self.tree.body if isinstance(s, (ast.Import, ast.ImportFrom)))
-        self.edits.insert(first_import.lineno, "import numba\n")
+        first = next((s for s in self.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))),
+                     None)
+        self.edits.insert(first.lineno if first else self.tree.body[0].lineno,
+                          "import numba\n" if first else "import numba\n\n\n")
         return self.edits.apply()
 
     def _imports(self):
