@@ -224,18 +224,20 @@ class NumbaBound:
                 bound_args = signature.bind(*args, **kwargs)
                 bound_args.apply_defaults()
                 args = bound_args.args
-            values = [namespace[n] for n in names]
-            start = time.perf_counter()
+            if state["first"]:
+                start = time.perf_counter()
             try:
-                result = dispatcher(*args, *values)
+                if names:
+                    result = dispatcher(*args, *[namespace[n] for n in names])
+                else:
+                    result = dispatcher(*args)
             except (NumbaError, TypeError) as exc:
                 if not numba_failure(exc, NumbaError):
                     raise
                 return owner._compile_failed(exc, impl, entry, lines, module)(*args)
-            if not state["first"]:
-                return result
-            state["first"] = False
-            owner._report(time.perf_counter() - start, "numba")
+            if state["first"]:   # the first call: numba's compile (or cache load)
+                state["first"] = False
+                owner._report(time.perf_counter() - start, "numba")
             return result
 
         call.numba_text = text
