@@ -80,13 +80,13 @@ def load_module(text, name):
         if module is not None:
             return module
         directory = cache_dir()
-        os.makedirs(directory, exist_ok=True)
         path = os.path.join(directory, f"{name}_{digest}.py")
-        if not os.path.exists(path) or _read(path) != text:
-            handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, path)
+        try:
+            _write_once(directory, path, text)
+        except OSError as exc:
+            raise S2sadError(f"backend='numba' cannot write its module to {directory}: "
+                             f"{exc.strerror or exc}",
+                             hint="set S2SAD_CACHE_DIR to a writable directory") from None
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
@@ -95,12 +95,35 @@ def load_module(text, name):
         return module
 
 
+def _write_once(directory, path, text):
+    """``text`` at ``path``, written atomically unless it is there already (rewriting
+    it would make numba's cache of it stale)."""
+    os.makedirs(directory, exist_ok=True)
+    if os.path.exists(path) and _read(path) == text:
+        return
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)
+
+
 def _read(path):
     with open(path, encoding="utf-8") as handle:
         return handle.read()
 
 
 _NUMBA_PLACE = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def _through_gradient(entry, message):
+    """``message`` with ``line N of the generated G: ...`` (second-order code) made the
+    user's line that line of the gradient code comes from."""
+    from ..backends.numba_target import user_line
+    found = re.search(r"line (\d+) of the generated \w+: .*?(?=\)$)", message)
+    if found is None or entry.depends_on is None:
+        return message
+    where = user_line(entry.depends_on.text.splitlines(), int(found.group(1)))
+    return message if where is None else message[:found.start()] + where + message[found.end():]
 
 
 def _user_place(entry, lines, lineno, func):
@@ -205,7 +228,7 @@ class NumbaBound:
             text = to_numba(entry.text, entry.emitted.function_name, names,
                             source=inspect_path(self.func))
         except NumbaTargetError as exc:
-            return self._fallback(impl, exc.message, exc.hint)
+            return self._fallback(impl, _through_gradient(entry, exc.message), exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)
         dispatcher = getattr(module, njit_name(entry.emitted.function_name, names))

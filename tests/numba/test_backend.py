@@ -162,3 +162,17 @@ def test_backend_errors_say_what_to_do(monkeypatch):
                         lambda name, *a: None if name == "numba" else real(name, *a))
     with pytest.raises(s2sad.S2sadError, match=r"pip install 's2sad\[numba\]'"):
         s2sad.hvp(nf.scalar_loop, backend="numba")
+
+
+def test_hessian_and_gradient_of_gradient_under_numba():
+    W, U, xs, h0 = PROGRAMS["rnn"][1]
+    hessian = s2sad.hessian(nf.rnn, backend="numba")
+    H = hessian(W, U, xs, h0)
+    assert hessian.backend_used == "numba" and H.shape == W.shape + W.shape
+    np.testing.assert_allclose(H, s2sad.hessian(nf.rnn)(W, U, xs, h0), rtol=1e-10, atol=1e-12)
+    column = fd(lambda W_: s2sad.grad(nf.rnn)(W_, U, xs, h0)[0, 1], [W], 0)
+    np.testing.assert_allclose(H[0, 1], column, rtol=1e-5, atol=1e-7)
+    second = s2sad.grad(s2sad.grad(nf.euler), backend="numba")
+    assert np.isclose(second(0.7, 1.2, 20), fd(s2sad.grad(nf.euler), [0.7, 1.2, 20]),
+                      rtol=1e-5, atol=1e-8)
+    assert second.backend_used in ("numba", "numpy")
