@@ -179,6 +179,11 @@ def test_add_item_adds_into_one_item():
     want = rt.add_item([np.ones(2), np.zeros(2)], 1, np.arange(2.0))
     for a, b in zip(got, want):
         _same(a, b)
+    x_bar = np.zeros((2, 3))   # an array adjoint: one item (a row, an element) in place
+    got = _add_item(_add_item(x_bar, 1, np.arange(3.0)), (0, 2), 1.5)
+    want = rt.add_item(rt.add_item(np.zeros((2, 3)), 1, np.arange(3.0)), (0, 2), 1.5)
+    assert got is x_bar
+    _same(got, want)
     assert list(_add_item((1.0, 2.0), 0, 3.0)) == rt.add_item((1.0, 2.0), 0, 3.0) == [4.0, 2.0]
 
 
