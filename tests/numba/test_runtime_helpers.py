@@ -238,3 +238,56 @@ def test_dot_adjoints_with_a_number(a, b):
     lhs, rhs = _dot_bars(g, a, b)
     _same(lhs, rt.dot_lhs_bar(g, a, b))
     _same(rhs, rt.dot_rhs_bar(g, a, b))
+
+
+# ------------------------------------------------ elementwise
+
+nr_tie_mask, nr_xlogy, nr_power_log, nr_power_slope = (
+    nr.tie_mask, nr.xlogy, nr.power_log, nr.power_slope)
+nr_clip_mask, nr_clip_lower_mask, nr_clip_upper_mask = (
+    nr.clip_mask, nr.clip_lower_mask, nr.clip_upper_mask)
+
+
+@numba.njit
+def _binary(a, b):
+    return (nr_tie_mask(a, b), nr_xlogy(a, b), nr_power_log(a, b), nr_power_slope(a, b),
+            nr_power_slope(a, b, 2.0))
+
+
+def _binary_numpy(a, b):
+    return (rt.tie_mask(a, b), rt.xlogy(a, b), rt.power_log(a, b), rt.power_slope(a, b),
+            rt.power_slope(a, b, 2.0))
+
+
+@numba.njit
+def _clips(a, lo, hi):
+    return (nr_clip_mask(a, lo, hi), nr_clip_lower_mask(a, lo, hi),
+            nr_clip_upper_mask(a, lo, hi), nr_clip_mask(a, None, hi), nr_clip_mask(a, lo, None),
+            nr_clip_lower_mask(a, lo, None), nr_clip_upper_mask(a, None, hi))
+
+
+def _clips_numpy(a, lo, hi):
+    return (rt.clip_mask(a, lo, hi), rt.clip_lower_mask(a, lo, hi),
+            rt.clip_upper_mask(a, lo, hi), rt.clip_mask(a, None, hi), rt.clip_mask(a, lo, None),
+            rt.clip_lower_mask(a, lo, None), rt.clip_upper_mask(a, None, hi))
+
+
+X = np.array([-1.0, 0.0, 0.5, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("a, b", [(1.5, 2.0), (0.0, 2.0), (2.0, 2.0), (-1.0, 0.5), (0.0, 0.0),
+                                  (0.0, -0.5), (X, 2.0), (X, X[::-1].copy()), (2.0, X),
+                                  (X, 0.0), (np.abs(X).reshape(5, 1), X)], ids=str)
+def test_elementwise_slopes_and_ties(a, b):
+    with np.errstate(all="ignore"):
+        for got, want in zip(_binary(a, b), _binary_numpy(a, b)):
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(got, want, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("a, lo, hi", [(0.5, 0.0, 1.0), (-0.5, 0.0, 1.0), (1.5, 0.0, 1.0),
+                                       (0.5, 1.0, 0.0), (X, 0.0, 1.0), (X, X - 0.5, 1.0),
+                                       (X, 1.0, 0.0)], ids=str)
+def test_clip_masks(a, lo, hi):
+    for got, want in zip(_clips(a, lo, hi), _clips_numpy(a, lo, hi)):
+        _same(got, want)
