@@ -39,12 +39,7 @@ def test_called_from_python_the_helpers_run_the_numpy_ones():
 
 @numba.njit
 def _shapes(g, like):
-    return unbroadcast_both(g, like), nr_shape_of(g, like)
-
-
-@numba.njit
-def unbroadcast_both(g, like):
-    return nr_unbroadcast(g, like), nr_unbroadcast_to(g, np.shape(like))
+    return nr_unbroadcast(g, like), nr_unbroadcast_to(g, np.shape(like)), nr_shape_of(g, like)
 
 
 nr_unbroadcast, nr_unbroadcast_to, nr_shape_of = nr.unbroadcast, nr.unbroadcast_to, nr.shape_of
@@ -67,7 +62,7 @@ BROADCASTS = [
 @pytest.mark.parametrize("g, like", BROADCASTS,
                          ids=[f"{np.shape(g)}-{np.shape(x)}" for g, x in BROADCASTS])
 def test_unbroadcast_and_shape_of(g, like):
-    (reduced, reduced_to), shape = _shapes(g, like)
+    reduced, reduced_to, shape = _shapes(g, like)
     _same(reduced, rt.unbroadcast(g, like))
     _same(reduced_to, rt.unbroadcast_to(g, np.shape(like)))
     assert shape == rt.shape_of(g, like)
@@ -75,12 +70,12 @@ def test_unbroadcast_and_shape_of(g, like):
 
 def test_unbroadcast_of_matching_arrays_is_the_adjoint_itself():
     g = np.ones((2, 3))
-    assert unbroadcast_both(g, np.zeros((2, 3)))[0] is g
+    assert _shapes(g, np.zeros((2, 3)))[0] is g
 
 
 def test_unbroadcast_to_refuses_shapes_that_do_not_broadcast():
     with pytest.raises(ValueError, match="cannot be reduced"):
-        unbroadcast_both(np.ones((2, 3)), np.ones((2, 4)))
+        _shapes(np.ones((2, 3)), np.ones((2, 4)))
     with pytest.raises(ValueError):
         rt.unbroadcast_to(np.ones((2, 3)), (2, 4))
 
@@ -184,6 +179,11 @@ def test_add_item_adds_into_one_item():
     want = rt.add_item([np.ones(2), np.zeros(2)], 1, np.arange(2.0))
     for a, b in zip(got, want):
         _same(a, b)
+    x_bar = np.zeros((2, 3))   # an array adjoint: one item (a row, an element) in place
+    got = _add_item(_add_item(x_bar, 1, np.arange(3.0)), (0, 2), 1.5)
+    want = rt.add_item(rt.add_item(np.zeros((2, 3)), 1, np.arange(3.0)), (0, 2), 1.5)
+    assert got is x_bar
+    _same(got, want)
     assert list(_add_item((1.0, 2.0), 0, 3.0)) == rt.add_item((1.0, 2.0), 0, 3.0) == [4.0, 2.0]
 
 
@@ -195,8 +195,9 @@ rt_products = (rt.matmul_lhs_bar, rt.matmul_rhs_bar, rt.dot_lhs_bar, rt.dot_rhs_
 
 
 @numba.njit
-def _matmul_bars(g, a, b):
-    return nr_matmul_lhs_bar(g, a, b), nr_matmul_rhs_bar(g, a, b)
+def _product_bars(g, a, b):
+    return (nr_matmul_lhs_bar(g, a, b), nr_matmul_rhs_bar(g, a, b),
+            nr_dot_lhs_bar(g, a, b), nr_dot_rhs_bar(g, a, b))
 
 
 @numba.njit
@@ -213,18 +214,21 @@ def test_product_adjoints(a_shape, b_shape):
     g = RNG.normal(size=np.shape(a @ b))
     if not np.ndim(g):
         g = float(g)
-    for compiled, helpers in ((_matmul_bars, rt_products[:2]), (_dot_bars, rt_products[2:])):
-        lhs, rhs = compiled(g, a, b)
-        _same(lhs, helpers[0](g, a, b))
-        _same(rhs, helpers[1](g, a, b))
+    for got, helper in zip(_product_bars(g, a, b), rt_products):
+        _same(got, helper(g, a, b))
 
 
 def test_matmul_adjoints_reduce_an_adjoint_broadcast_in_a_sum():
     a, b = RNG.normal(size=(2, 3)), RNG.normal(size=3)
     g = RNG.normal(size=(4, 2))   # (a @ b) + c with c of shape (4, 2)
-    lhs, rhs = _matmul_bars(g, a, b)
+    lhs, rhs = _matmul_only(g, a, b)
     _same(lhs, rt.matmul_lhs_bar(g, a, b))
     _same(rhs, rt.matmul_rhs_bar(g, a, b))
+
+
+@numba.njit
+def _matmul_only(g, a, b):
+    return nr_matmul_lhs_bar(g, a, b), nr_matmul_rhs_bar(g, a, b)
 
 
 @pytest.mark.parametrize("a, b", [(2.0, np.ones(3)), (np.arange(3.0), 2.5), (1.5, 2.5)],
@@ -234,3 +238,56 @@ def test_dot_adjoints_with_a_number(a, b):
     lhs, rhs = _dot_bars(g, a, b)
     _same(lhs, rt.dot_lhs_bar(g, a, b))
     _same(rhs, rt.dot_rhs_bar(g, a, b))
+
+
+# ------------------------------------------------ elementwise
+
+nr_tie_mask, nr_xlogy, nr_power_log, nr_power_slope = (
+    nr.tie_mask, nr.xlogy, nr.power_log, nr.power_slope)
+nr_clip_mask, nr_clip_lower_mask, nr_clip_upper_mask = (
+    nr.clip_mask, nr.clip_lower_mask, nr.clip_upper_mask)
+
+
+@numba.njit
+def _binary(a, b):
+    return (nr_tie_mask(a, b), nr_xlogy(a, b), nr_power_log(a, b), nr_power_slope(a, b),
+            nr_power_slope(a, b, 2.0))
+
+
+def _binary_numpy(a, b):
+    return (rt.tie_mask(a, b), rt.xlogy(a, b), rt.power_log(a, b), rt.power_slope(a, b),
+            rt.power_slope(a, b, 2.0))
+
+
+@numba.njit
+def _clips(a, lo, hi):
+    return (nr_clip_mask(a, lo, hi), nr_clip_lower_mask(a, lo, hi),
+            nr_clip_upper_mask(a, lo, hi), nr_clip_mask(a, None, hi), nr_clip_mask(a, lo, None),
+            nr_clip_lower_mask(a, lo, None), nr_clip_upper_mask(a, None, hi))
+
+
+def _clips_numpy(a, lo, hi):
+    return (rt.clip_mask(a, lo, hi), rt.clip_lower_mask(a, lo, hi),
+            rt.clip_upper_mask(a, lo, hi), rt.clip_mask(a, None, hi), rt.clip_mask(a, lo, None),
+            rt.clip_lower_mask(a, lo, None), rt.clip_upper_mask(a, None, hi))
+
+
+X = np.array([-1.0, 0.0, 0.5, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("a, b", [(1.5, 2.0), (0.0, 2.0), (2.0, 2.0), (-1.0, 0.5), (0.0, 0.0),
+                                  (0.0, -0.5), (X, 2.0), (X, X[::-1].copy()), (2.0, X),
+                                  (X, 0.0), (np.abs(X).reshape(5, 1), X)], ids=str)
+def test_elementwise_slopes_and_ties(a, b):
+    with np.errstate(all="ignore"):
+        for got, want in zip(_binary(a, b), _binary_numpy(a, b)):
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(got, want, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("a, lo, hi", [(0.5, 0.0, 1.0), (-0.5, 0.0, 1.0), (1.5, 0.0, 1.0),
+                                       (0.5, 1.0, 0.0), (X, 0.0, 1.0), (X, X - 0.5, 1.0),
+                                       (X, 1.0, 0.0)], ids=str)
+def test_clip_masks(a, lo, hi):
+    for got, want in zip(_clips(a, lo, hi), _clips_numpy(a, lo, hi)):
+        _same(got, want)

@@ -102,6 +102,19 @@ def _loop_items(sequence):
 
 @overload(add_item)
 def _add_item(bar, key, g):
+    if is_array(bar):   # an array adjoint the backward sweep owns: in place
+        if is_none(g):
+            return lambda bar, key, g: bar
+        if is_array(g, 0):
+            def add_number(bar, key, g):
+                bar[key] = bar[key] + g[()]
+                return bar
+            return add_number
+
+        def add_in_place(bar, key, g):
+            bar[key] = bar[key] + g
+            return bar
+        return add_in_place
     if isinstance(bar, (types.List, types.ListType, types.DictType)):
         item = bar.value_type if isinstance(bar, types.DictType) else bar.dtype
         if not is_leaf(item):

@@ -2,7 +2,7 @@
 which dimension), a list or tuple of numbers and arrays.
 """
 
-from numba import types
+from numba import typeof, types
 
 
 def is_number(t):
@@ -35,5 +35,28 @@ def tuple_length(t):
     return None
 
 
+def default_type(t):
+    """The numba type of an argument left out (numba passes its default value, or
+    ``Omitted(default)``): the default's type; any other type as it is."""
+    if isinstance(t, types.Omitted):
+        t = t.value
+    if t is None or isinstance(t, types.Type):
+        return t
+    return typeof(t)
+
+
 def is_none(t):
-    return t is None or isinstance(t, (types.NoneType, types.Omitted))
+    """None, or an argument left out whose default is None."""
+    t = default_type(t)
+    return t is None or isinstance(t, types.NoneType)
+
+
+def elementwise_case(*args):
+    """``"numbers"`` when every argument is a number (or None), ``"arrays"`` when some
+    are arrays of at least one dimension and the others numbers, arrays or None, else
+    None (0-d arrays, containers: not ported).  The elementwise helpers compile scalar
+    code for numbers and numpy's broadcasting expressions for arrays."""
+    args = [default_type(t) for t in args]
+    if any(not (is_none(t) or is_number(t) or (is_array(t) and t.ndim)) for t in args):
+        return None
+    return "arrays" if any(is_array(t) for t in args) else "numbers"

@@ -82,15 +82,34 @@ def reduce_to(g, target):
     """``g`` (an array of at least one dimension) summed over the axes along which
     ``target`` was broadcast and spread over those it lacks: a new C-ordered array of
     shape ``target`` (a tuple of at least one length) and ``g``'s dtype."""
-    gshape = g.shape
-    g_nd, t_nd = len(gshape), len(target)
+    out = np.zeros(target, g.dtype)
+    _accumulate(np.ascontiguousarray(g).reshape(-1), out.reshape(-1),
+                _lengths(g.shape), _lengths(target))
+    return out
+
+
+@register_jitable
+def _lengths(shape):
+    """A shape as an array (so that :func:`_accumulate` compiles once, for any dimension)."""
+    out = np.empty(len(shape), np.intp)
+    for k in range(len(shape)):
+        out[k] = shape[k]
+    return out
+
+
+@register_jitable
+def _accumulate(flat_g, flat_out, g_shape, target):
+    """``flat_out[o(i)] += flat_g[g(i)]`` over every index ``i`` of the shape both
+    shapes broadcast to (an odometer over the outer axes, a strided loop along the
+    last); ``o`` and ``g`` drop the axes of length 1 and those a shape lacks."""
+    g_nd, t_nd = len(g_shape), len(target)
     nd = max(g_nd, t_nd)
     full = np.empty(nd, np.intp)     # the shape both broadcast to
     g_step = np.zeros(nd, np.intp)   # element strides of g and of the result in it
     out_step = np.zeros(nd, np.intp)
     g_stride, out_stride = 1, 1
     for k in range(nd - 1, -1, -1):
-        n = gshape[k - nd + g_nd] if k >= nd - g_nd else 1
+        n = g_shape[k - nd + g_nd] if k >= nd - g_nd else 1
         t = target[k - nd + t_nd] if k >= nd - t_nd else 1
         if n == t or t == 1:
             full[k] = n
@@ -101,23 +120,10 @@ def reduce_to(g, target):
                              "(the shapes do not broadcast)")
         if n != 1:
             g_step[k] = g_stride
-        if k >= nd - t_nd and t != 1:
+        if t != 1:
             out_step[k] = out_stride
         g_stride *= n
-        if k >= nd - t_nd:
-            out_stride *= t
-    out = np.zeros(target, g.dtype)
-    flat_out = out.reshape(-1)
-    flat_g = np.ascontiguousarray(g).reshape(-1)
-    _accumulate(flat_g, flat_out, full, g_step, out_step)
-    return out
-
-
-@register_jitable
-def _accumulate(flat_g, flat_out, full, g_step, out_step):
-    """``flat_out[o(i)] += flat_g[g(i)]`` over every index ``i`` of the shape ``full``
-    (an odometer over the outer axes, a strided loop along the last)."""
-    nd = len(full)
+        out_stride *= t
     for n in full:
         if n == 0:
             return
