@@ -31,6 +31,8 @@ MUST_COMPILE = {
     ("scalar_loop", "grad"), ("scalar_loop", "value_and_grad"), ("scalar_loop", "hvp"),
     ("rnn", "grad"), ("rnn", "value_and_grad"), ("rnn", "jvp"), ("rnn", "hvp"),
     ("euler", "grad"), ("euler", "value_and_grad"), ("euler", "jvp"),
+    ("indexed_sum_of_squares", "grad"), ("indexed_sum_of_squares", "value_and_grad"),
+    ("indexed_sum_of_squares", "jvp"),
 }
 _BUILT = {}
 
