@@ -239,10 +239,6 @@ class _Tape:
             edits.replace(call_func, f"{self.lists[key]}.{'append' if kind == 'push' else 'pop'}")
 
 
-def _segment(text_lines, node):
-    return ast.get_source_segment("".join(text_lines), node)
-
-
 def _reversed_range(node, source):
     """The descending range for ``reversed(range(...))`` (None: not that form)."""
     args = node.args[0].args
