@@ -126,6 +126,15 @@ def _through_gradient(entry, message):
     return message if where is None else message[:found.start()] + where + message[found.end():]
 
 
+def _numba_place(message, module, entry, lines, func):
+    """The user's place of the last line of ``module`` numba's ``message`` names."""
+    place = None
+    for path, line in _NUMBA_PLACE.findall(message):
+        if os.path.abspath(path) == os.path.abspath(module.__file__):
+            place = _user_place(entry, lines, int(line), func)
+    return place
+
+
 def _user_place(entry, lines, lineno, func):
     """``file, line N: code`` of the user's source for the generated line ``lineno``;
     through the reverse code a second-order module was made from."""
@@ -254,10 +263,20 @@ class NumbaBound:
                     result = dispatcher(*args, *[namespace[n] for n in names])
                 else:
                     result = dispatcher(*args)
-            except (NumbaError, TypeError) as exc:
-                if not numba_failure(exc, NumbaError):
-                    raise
-                return owner._compile_failed(exc, impl, entry, lines, module)(*args)
+            except Exception as exc:  # noqa: BLE001 - numba's, or the running code's
+                if numba_failure(exc, NumbaError):
+                    return owner._compile_failed(exc, impl, entry, lines, module)(*args)
+                failed = exc
+            else:
+                failed = None
+            if failed is not None:
+                # an error of the running code: the numpy code decides.  Where it raises
+                # too, its error propagates (as with backend="numpy"); where it does not,
+                # numba's semantics differ from numpy's (np.take of a 2-d index along an
+                # axis): numpy from now on, with the warning
+                result = impl(*args)
+                owner._diverged(failed, impl, entry, lines, module)
+                return result
             if state["first"]:   # the first call: numba's compile (or cache load)
                 state["first"] = False
                 owner._report(time.perf_counter() - start, "numba")
@@ -267,6 +286,16 @@ class NumbaBound:
         call.dispatcher = dispatcher
         return call
 
+    def _diverged(self, exc, impl, entry, lines, module):
+        """Fall back to ``impl``, which ran where numba's code raised ``exc``."""
+        self.compiled[impl] = impl
+        place = _numba_place(str(exc), module, entry, lines, self.func) \
+            or inspect_path(self.func)
+        self._fallback(impl, f"numba-compiled code raised {type(exc).__name__}: {exc} where "
+                             f"the numpy code runs ({place})",
+                       "numba's version of a numpy function differs from numpy's here: use "
+                       "backend='numpy' for this function")
+
     def _compile_failed(self, exc, impl, entry, lines, module):
         """Fall back to ``impl`` after numba's compile error ``exc``."""
         message = str(exc)
@@ -274,10 +303,8 @@ class NumbaBound:
         lines_ = [line.strip() for line in message.splitlines() if line.strip()
                   and not line.startswith("Failed in ")]
         construct = (lines_[0] if lines_ else "this code")[:300]
-        place = inspect_path(self.func)
-        for path, line in _NUMBA_PLACE.findall(message):
-            if os.path.abspath(path) == os.path.abspath(module.__file__):
-                place = _user_place(entry, lines, int(line), self.func)
+        place = _numba_place(message, module, entry, lines, self.func) \
+            or inspect_path(self.func)
         self.compiled[impl] = impl
         what = "numba cannot compile the generated code" if not isinstance(exc, TypeError) \
             else "numba-compiled code met None where it typed a number or array"

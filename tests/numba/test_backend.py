@@ -178,3 +178,20 @@ def test_hessian_and_gradient_of_gradient_under_numba():
     assert np.isclose(second(0.7, 1.2, 20), fd(s2sad.grad(nf.euler), [0.7, 1.2, 20]),
                       rtol=1e-5, atol=1e-8)
     assert second.backend_used in ("numba", "numpy")
+
+
+def test_code_numba_runs_differently_from_numpy_falls_back():
+    """numba's np.take of a 2-d index along an axis raises where numpy's runs: the numpy
+    code decides, and from then on runs, with the warning (an error numpy raises too
+    propagates: test_an_error_of_the_running_code_propagates_as_with_numpy)."""
+    import ops_selection
+    x = RNG.normal(size=(2, 3))
+    x_dot = RNG.normal(size=(2, 3))
+    f = s2sad.jvp(ops_selection.take_axis, backend="numba")
+    with pytest.warns(s2sad.NumbaFallbackWarning, match="ops_selection.py"):
+        value, tangent = f(x, x_dot)
+    assert f.backend_used == "numpy"
+    expected = s2sad.jvp(ops_selection.take_axis)(x, x_dot)
+    np.testing.assert_allclose(value, expected[0])
+    np.testing.assert_allclose(tangent, expected[1])
+    np.testing.assert_allclose(tangent, np.take(x_dot, ops_selection.PAIRS, axis=1))
