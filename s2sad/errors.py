@@ -77,6 +77,17 @@ class S2sadError(Exception):
         return "\n".join(parts)
 
 
+class NumbaFallbackWarning(UserWarning):
+    """``backend="numba"`` ran the numpy backend instead: numba cannot compile the
+    generated code (the message names the construct and the user's line).  Turn it
+    into an error with ``warnings.simplefilter("error", s2sad.NumbaFallbackWarning)``."""
+
+
+class NumbaTargetError(S2sadError):
+    """The numba target cannot take this generated code (the CLI's refusal; the API
+    falls back to the numpy backend with a :class:`NumbaFallbackWarning`)."""
+
+
 def seen_from_call(exc, location, what):
     """``exc``, raised while differentiating the code s2sad generated for ``what`` (a
     derivative the user's function calls, see ``api.composable``), placed at the user's

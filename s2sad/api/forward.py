@@ -12,6 +12,7 @@ from .bound import Bound
 from .composable import compose_jvp, differentiable
 from .entries import forward_entry
 from .matching import as_tangent, match_derivative
+from .numba_backend import backend_bound, check_backend
 from .transformed import cached_transform, with_source
 
 
@@ -20,7 +21,7 @@ def forward_bound(func, wrt_names):
     return Bound(func, lambda kinds: forward_entry(func, wrt_names, kinds))
 
 
-def jvp(func=None, wrt=0):
+def jvp(func=None, wrt=0, backend="numpy"):
     """Jacobian-vector products by forward mode.
 
     Returns ``g(*args, *tangents) -> (value, output_tangent)``: ``f``'s
@@ -28,17 +29,19 @@ def jvp(func=None, wrt=0):
     list, tuple or dict parameter, a container of its structure, nested).
     The output tangent has the output's structure (a tuple for a tuple output,
     a dict with the same keys for a dict output, nested).
-    The generated code is ``g.source``.
+    The generated code is ``g.source``.  ``backend="numba"``: as for ``s2sad.grad``.
     """
+    check_backend(backend, "jvp")
     if func is None:
-        return lambda f: jvp(f, wrt)
-    return cached_transform(func, "jvp", wrt, lambda: _build_jvp(func, wrt))
+        return lambda f: jvp(f, wrt, backend)
+    return cached_transform(func, "jvp" if backend == "numpy" else f"jvp@{backend}", wrt,
+                            lambda: _build_jvp(func, wrt, backend))
 
 
-def _build_jvp(func, wrt):
+def _build_jvp(func, wrt, backend="numpy"):
     func = differentiable(func)   # jvp(grad(f)), jvp(jvp(f))...: through its code
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
-    bound = forward_bound(func, wrt_names)
+    bound = backend_bound(forward_bound(func, wrt_names), backend)
     params = parameters(bound.func)
     positions = [params.index(w) for w in wrt_names]
     k = len(wrt_names)

@@ -18,6 +18,7 @@ from .composable import differentiable
 from .directions import block, directions, one_hot, size, zero
 from .forward import forward_bound
 from .matching import match_derivative
+from .numba_backend import check_backend, refuse_numba
 from .reverse import vjp
 from .transformed import wrapped_like
 
@@ -52,7 +53,7 @@ def choose_mode(inputs, outputs, mode="auto"):
                         "no more outputs than inputs: one reverse sweep per output element")
 
 
-def jacobian(func=None, wrt=0, mode="auto", explain=False):
+def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
     """The Jacobian of ``func``: an array of shape ``output.shape + input.shape``.
 
     ``wrt`` is a parameter index or name, or a tuple of them (then a tuple of
@@ -66,8 +67,15 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False):
     (one pullback per output element) or ``"auto"`` (forward when the inputs
     have fewer elements than the output).  The returned function records its
     last choice as ``.last_plan`` (a :class:`JacobianPlan`); with
-    ``explain=True`` it returns ``(jacobian, plan)``.
+    ``explain=True`` it returns ``(jacobian, plan)``.  ``backend="numba"`` is refused
+    (reverse-mode Jacobians go through vjp's pullback closures; use s2sad.jvp with
+    ``backend="numba"`` per input direction).
     """
+    check_backend(backend, "jacobian")
+    if backend == "numba":
+        raise refuse_numba("jacobian", "its reverse mode calls vjp's pullback, a Python closure "
+                                       "numba-compiled code cannot return; call s2sad.jvp(f, "
+                                       "backend='numba') once per input direction instead")
     if func is None:
         return lambda f: jacobian(f, wrt, mode, explain)
     if mode not in JACOBIAN_MODES:

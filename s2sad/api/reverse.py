@@ -18,6 +18,7 @@ from .entries import reverse_entry
 from .fastpath import MISS, fast_path
 from .forward import forward_source
 from .matching import check_cotangent, match_gradient
+from .numba_backend import backend_bound, check_backend, refuse_numba
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
 
@@ -32,20 +33,22 @@ def reverse_bound(func, wrt, flavor, kinds=None):
                                                                ranks=ranks), kinds)
 
 
-def _gradient_transform(func, wrt, with_value):
+def _gradient_transform(func, wrt, with_value, backend="numpy"):
+    check_backend(backend, "value_and_grad" if with_value else "grad")
     if func is None:
-        return lambda f: _gradient_transform(f, wrt, with_value)
-    return cached_transform(func, "value_and_grad" if with_value else "grad", wrt,
-                            lambda: _build_gradient(func, wrt, with_value))
+        return lambda f: _gradient_transform(f, wrt, with_value, backend)
+    kind = "value_and_grad" if with_value else "grad"
+    return cached_transform(func, kind if backend == "numpy" else f"{kind}@{backend}", wrt,
+                            lambda: _build_gradient(func, wrt, with_value, backend))
 
 
-def _build_gradient(func, wrt, with_value):
+def _build_gradient(func, wrt, with_value, backend="numpy"):
     inner = getattr(func, anno.GRADIENT_OF, None)
     if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
-        return gradient_of_gradient(inner[0], inner[1], wrt, with_value)
+        return gradient_of_gradient(inner[0], inner[1], wrt, with_value, backend=backend)
     func = differentiable(func)   # grad(jvp(f)), grad(hvp(f))...: through its code
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
-    bound = reverse_bound(func, wrt_names, "value_and_grad")
+    bound = backend_bound(reverse_bound(func, wrt_names, "value_and_grad"), backend)
     arguments = Arguments(bound.func, wrt_names)
     lone = len(wrt_names) == 1   # generated code returns a lone gradient bare
     position, needed = arguments.positions[0], arguments.needed
@@ -104,7 +107,7 @@ def _build_gradient(func, wrt, with_value):
     return gradient
 
 
-def grad(func=None, wrt=0):
+def grad(func=None, wrt=0, backend="numpy"):
     """The gradient of a scalar-valued ``func`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them (then the
@@ -113,16 +116,21 @@ def grad(func=None, wrt=0):
     nested); a leaf with no derivative gets a zero of its type and shape.
     Works as a decorator: ``@grad`` or ``@grad(wrt="w")``.  The returned
     function has the generated code as ``.source``.
+
+    ``backend="numba"`` (needs ``pip install 's2sad[numba]'``) runs the generated
+    code compiled by ``numba.njit`` (see ``api.numba_backend``): code numba cannot
+    compile runs on numpy with an ``s2sad.NumbaFallbackWarning``; the returned
+    function's ``compile_seconds`` is the first call's compile (or cache load) time.
     """
-    return _gradient_transform(func, wrt, with_value=False)
+    return _gradient_transform(func, wrt, with_value=False, backend=backend)
 
 
-def value_and_grad(func=None, wrt=0):
+def value_and_grad(func=None, wrt=0, backend="numpy"):
     """Like :func:`grad`, but returns ``(value, gradient)``."""
-    return _gradient_transform(func, wrt, with_value=True)
+    return _gradient_transform(func, wrt, with_value=True, backend=backend)
 
 
-def vjp(func=None, wrt=0):
+def vjp(func=None, wrt=0, backend="numpy"):
     """Vector-Jacobian products: returns ``g(*args) -> (value, pullback)``.
 
     ``pullback(cotangent)`` maps a cotangent shaped like the output (a tuple
@@ -130,6 +138,12 @@ def vjp(func=None, wrt=0):
     container of its structure, nested) to the gradients, each with its
     argument's structure; it may be called any number of times.
     """
+    check_backend(backend, "vjp")
+    if backend == "numba":
+        raise refuse_numba("vjp", "its pullback is a Python closure over the forward sweep's "
+                                  "tape, which numba-compiled code cannot return; use "
+                                  "s2sad.grad or s2sad.value_and_grad (a scalar output), or "
+                                  "s2sad.jvp")
     if func is None:
         return lambda f: vjp(f, wrt)
     return cached_transform(func, "vjp", wrt, lambda: _build_vjp(func, wrt))

@@ -17,6 +17,7 @@ from .composable import (compose_gradient_of_gradient, compose_hvp, differentiab
 from .directions import block, directions
 from .entries import second_order_entry
 from .matching import as_tangent, check_scalar, match_derivative
+from .numba_backend import backend_bound, check_backend
 from .transformed import cached_transform, with_source
 
 
@@ -29,16 +30,16 @@ def _second_order_call(bound, func, *args):
         raise located_power_error(exc, func) from None
 
 
-def _second_order(func, wrt):
+def _second_order(func, wrt, backend="numpy"):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
-    bound = Bound(func, lambda kinds, ranks=None: second_order_entry(
-        func, wrt_names, wrt_names, kinds=kinds, ranks=ranks))
+    bound = backend_bound(Bound(func, lambda kinds, ranks=None: second_order_entry(
+        func, wrt_names, wrt_names, kinds=kinds, ranks=ranks)), backend)
     params = parameters(bound.func)
     positions = [params.index(w) for w in wrt_names]
     return wrt_names, many, bound, positions
 
 
-def hvp(func=None, wrt=0, with_grad=False):
+def hvp(func=None, wrt=0, with_grad=False, backend="numpy"):
     """Hessian-vector products of a scalar ``func``, forward over reverse.
 
     Returns ``h(*args, v) -> H @ v`` where ``v`` is shaped like the ``wrt``
@@ -48,16 +49,19 @@ def hvp(func=None, wrt=0, with_grad=False):
     about the cost of two or three gradients, whatever the size of ``v``.
     ``with_grad=True``: ``h`` returns ``(gradient, H @ v)``, the gradient that
     sweep computes anyway (shaped as ``grad(func, wrt)`` returns it).
+    ``backend="numba"``: as for ``s2sad.grad``.
     """
+    check_backend(backend, "hvp")
     if func is None:
-        return lambda f: hvp(f, wrt, with_grad)
-    return cached_transform(func, "hvp_with_grad" if with_grad else "hvp", wrt,
-                            lambda: _build_hvp(func, wrt, with_grad))
+        return lambda f: hvp(f, wrt, with_grad, backend)
+    kind = "hvp_with_grad" if with_grad else "hvp"
+    return cached_transform(func, kind if backend == "numpy" else f"{kind}@{backend}", wrt,
+                            lambda: _build_hvp(func, wrt, with_grad, backend))
 
 
-def _build_hvp(func, wrt, with_grad):
+def _build_hvp(func, wrt, with_grad, backend="numpy"):
     func = differentiable(func)   # hvp(grad(f))...: through its code
-    wrt_names, many, bound, positions = _second_order(func, wrt)
+    wrt_names, many, bound, positions = _second_order(func, wrt, backend)
 
     what = f"the direction v given to the hvp of {func.__name__}"
 
@@ -95,7 +99,7 @@ def _build_hvp(func, wrt, with_grad):
     return product
 
 
-def hessian(func=None, wrt=0):
+def hessian(func=None, wrt=0, backend="numpy"):
     """The Hessian of a scalar ``func``: shape ``x.shape + x.shape``.
 
     Forward over reverse: one Hessian-vector product per element of the
@@ -104,11 +108,13 @@ def hessian(func=None, wrt=0):
     tuple or dict argument, as ``jax.hessian``: that container, each leaf ``a``
     holding that container again, each leaf ``b`` of which is the block
     ``a.shape + b.shape`` (a dict of dicts, a tuple of tuples).
+    ``backend="numba"``: each product compiled, as for ``s2sad.hvp``.
     """
+    check_backend(backend, "hessian")
     if func is None:
-        return lambda f: hessian(f, wrt)
+        return lambda f: hessian(f, wrt, backend)
     func = differentiable(func)
-    wrt_names, many, bound, positions = _second_order(func, wrt)
+    wrt_names, many, bound, positions = _second_order(func, wrt, backend)
 
     def hess(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
@@ -143,7 +149,7 @@ def hessian(func=None, wrt=0):
     return hess
 
 
-def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
+def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False, backend="numpy"):
     """``grad(grad(func, inner_wrt), outer_wrt)``, forward over reverse.
 
     ``grad(func, wrt=i)`` is a scalar only when ``x_i`` is a scalar; its
@@ -161,8 +167,8 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False):
     rev = tuple(outer) + (() if not with_value or inner[0] in outer else inner)
     regenerate = (f"s2sad.grad(s2sad.grad({func.__name__}, wrt={inner[0]!r}), "
                   f"wrt={outer_wrt!r}).source")
-    bound = Bound(func, lambda kinds, ranks=None: second_order_entry(
-        func, rev, inner, regenerate, kinds=kinds, ranks=ranks))
+    bound = backend_bound(Bound(func, lambda kinds, ranks=None: second_order_entry(
+        func, rev, inner, regenerate, kinds=kinds, ranks=ranks)), backend)
     params = parameters(bound.func)
 
     def gradient(*args, **kwargs):

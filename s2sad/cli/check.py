@@ -84,7 +84,8 @@ def regenerate_file(path):
     source_rel, func_name = parse_target(args.target)
     source = os.path.join(directory, source_rel)
     text, _, _ = generate_module(source, func_name, args.wrt, args.mode, args.flavor,
-                                 output=path if args.output else None, base=directory)
+                                 output=path if args.output else None, base=directory,
+                                 target=args.backend)
     return current, text.encode("utf-8")
 
 

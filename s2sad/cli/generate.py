@@ -33,27 +33,35 @@ def resolve_flavor(mode, flavor):
     return flavor
 
 
-def regenerate_command(source_rel, func_name, wrt, mode, flavor, output_rel=None):
+def regenerate_command(source_rel, func_name, wrt, mode, flavor, output_rel=None,
+                       target="numpy"):
     """The ``s2sad grad ...`` command recorded in headers (defaults left out)."""
     words = ["s2sad", "grad", f"{source_rel}:{func_name}", "--wrt", ",".join(wrt)]
     if mode != "reverse":
         words += ["--mode", mode]
     if flavor != FLAVORS[mode][0]:
         words += ["--flavor", flavor]
+    if target != "numpy":
+        words += ["--target", target]
     if output_rel is not None:
         words += ["-o", output_rel]
     return " ".join(shlex.quote(w) for w in words)
 
 
 def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump=False,
-                    base=None):
+                    base=None, target="numpy"):
     """Generate the derivative module of ``source:func_name``.
 
     Paths in the header are relative to ``base``, by default ``output``'s
-    directory (the working directory when writing to stdout).  Returns
-    ``(text, result, wrt names)``.
+    directory (the working directory when writing to stdout).  ``target="numba"``:
+    the module made numba's (see ``backends.numba_target``; a refusal is an
+    S2sadError).  Returns ``(text, result, wrt names)``.
     """
     flavor = resolve_flavor(mode, flavor)
+    if target == "numba" and flavor == "vjp":
+        raise CliError("--target numba does not take --flavor vjp: its pullback is a Python "
+                       "closure numba-compiled code cannot return",
+                       hint="use --flavor value_and_grad (a scalar output), or --mode forward")
     if base is None:
         base = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
     with user_module(source) as module:
@@ -62,7 +70,8 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         source_rel = pipeline.display_path(os.path.abspath(source), base)
         output_rel = (pipeline.display_path(os.path.abspath(output), base)
                       if output else None)
-        command = regenerate_command(source_rel, func_name, wrt, mode, flavor, output_rel)
+        command = regenerate_command(source_rel, func_name, wrt, mode, flavor, output_rel,
+                                     target)
         shown_mode = "forward over reverse" if flavor == "hvp" else mode
         lines = pipeline.header(func_name, source_rel, shown_mode, flavor, wrt, command,
                                 relative_paths=True)
@@ -77,7 +86,12 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         if dump:
             result.stages.setdefault("activity", _activity_stage(result, wrt))
         _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))
-    return result.emitted.text, result, wrt
+    text = result.emitted.text
+    if target == "numba" and not dump:
+        from ..backends.numba_target import to_numba
+        text = to_numba(text, result.emitted.function_name, result.emitted.user_names,
+                        wrapper=True, source=source_rel)
+    return text, result, wrt
 
 
 def _refuse_unwritten_defaults(functions):
@@ -123,7 +137,8 @@ def cmd_grad(args):
         check_output_path(args.output, source, args.force)
     try:
         text, result, _ = generate_module(source, func_name, args.wrt, args.mode, args.flavor,
-                                          output=args.output, dump=bool(args.dump_after))
+                                          output=args.output, dump=bool(args.dump_after),
+                                          target=args.backend)
     except S2sadError as exc:
         partial = getattr(exc, "stages", {})
         if args.dump_after in partial:   # show what ran before the failing pass

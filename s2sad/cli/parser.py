@@ -66,6 +66,12 @@ def _add_grad(sub, formatter):
                            "jvp (default), f(..., x_dot) -> (value, tangent), or hvp, "
                            "f(..., x_dot) -> ((value, gradient), Hessian @ x_dot), forward "
                            "over reverse")
+    grad.add_argument("--target", dest="backend", choices=("numpy", "numba"),
+                      default="numpy",
+                      help="numpy (default): plain Python over numpy; numba: the same code "
+                           "with a numba tape and helpers, each function @numba.njit "
+                           "(needs numba to run: pip install 's2sad[numba]'); what numba "
+                           "cannot take is refused here, naming the line")
     grad.add_argument("-o", "--output", metavar="OUT.py",
                       help="write here (atomically) instead of stdout; never the source file")
     grad.add_argument("--force", action="store_true",

@@ -87,6 +87,7 @@ def _containers_adam_inputs():
 #: every generated module in generated_examples/, with inputs to check it on
 INPUTS = {
     "rnn_grad.py": _rnn_inputs,
+    "rnn_grad_numba.py": _rnn_inputs,
     "euler_grad.py": _euler_inputs,
     "euler_jvp.py": _euler_inputs,
     "rosenbrock_hvp.py": _rosenbrock_inputs,
@@ -190,7 +191,11 @@ def test_module_is_standalone_and_has_no_machine_paths(name):
             imported |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             imported.add(node.module)
-    assert imported <= {"numpy", "s2sad.runtime", "s2sad.runtime_forward"}
+    if name.endswith("_numba.py"):   # --target numba
+        assert imported <= {"numba", "numpy", "s2sad.backends.numba_runtime"}
+        assert "@numba.njit(cache=True)" in text and "Stack" not in text
+    else:
+        assert imported <= {"numpy", "s2sad.runtime", "s2sad.runtime_forward"}
     assert str(EXAMPLES) not in text and str(Path.home()) not in text
     header = [line for line in text.splitlines() if line.startswith("# regenerate: ")]
     assert header == [f"# regenerate: {cli.regenerate_command(*_command_parts(name))}"]
@@ -198,7 +203,8 @@ def test_module_is_standalone_and_has_no_machine_paths(name):
 
 def _command_parts(name):
     source, func, wrt, mode, flavor = _recorded(name)
-    return source.name, func, wrt, mode, flavor, name
+    target = "numba" if name.endswith("_numba.py") else "numpy"
+    return source.name, func, wrt, mode, flavor, name, target
 
 
 def _leaves(value, path=()):
@@ -254,10 +260,16 @@ def _central_difference(f, args, name, eps=1e-6):
 
 
 @pytest.mark.parametrize("name", sorted(INPUTS))
-def test_gradient_matches_central_differences(name):
+def test_gradient_matches_central_differences(name, tmp_path):
     source, func_name, wrt, _, flavor = _recorded(name)
     original = getattr(_load(source, f"example_source_{source.stem}"), func_name)
-    generated = _load(EXAMPLES / name, f"example_generated_{Path(name).stem}")
+    path = EXAMPLES / name
+    if name.endswith("_numba.py"):
+        pytest.importorskip("numba", reason="numba is an optional extra: "
+                                            "pip install 's2sad[numba]'")
+        path = tmp_path / name   # numba's cache=True writes beside the module: not here
+        path.write_bytes((EXAMPLES / name).read_bytes())
+    generated = _load(path, f"example_generated_{Path(name).stem}")
     function = getattr(generated, f"{func_name}_{flavor}")
     args = INPUTS[name]()
 

@@ -1,0 +1,336 @@
+"""``backend="numba"``: the generated code compiled by numba, or numpy with a warning.
+
+:func:`backend_bound` wraps the :class:`bound.Bound` a transform calls into a
+:class:`NumbaBound` with the same interface.  Per generated module (per cache
+entry) it runs the numba target pass (``backends.numba_target``) over the numpy
+module's text, writes the result to the cache directory (``$S2SAD_CACHE_DIR``,
+else ``~/.cache/s2sad/numba``; file name: function name and a hash of the text),
+imports it and calls the njit function with the user's current free values as
+trailing arguments (numba freezes globals as constants; its on-disk cache,
+``cache=True``, would not see them change: as arguments, they are read at each
+call as the numpy backend reads them).  A second process loads the compiled code
+from numba's cache.
+
+Fallback: when the target pass refuses the module, or numba fails to compile it
+(a ``numba.core.errors.NumbaError`` at the first call with those argument types),
+the numpy code runs instead, with a :class:`errors.NumbaFallbackWarning` naming
+the construct and the user's line.  An error raised by the running code (a
+ValueError of a helper) propagates as with numpy.
+
+The function a transform returns carries ``compile_seconds`` (seconds of the first
+call of each compiled module: numba's compile, or its cache load, and one run;
+None before) and ``backend_used`` (``"numba"``, ``"numpy"`` after a fallback,
+None before the first call).
+"""
+
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import warnings
+import weakref
+
+from ..errors import NumbaFallbackWarning, NumbaTargetError, S2sadError
+from .arguments import CONTAINER_CLASSES, has_containers
+
+BACKENDS = ("numpy", "numba")
+_LOADED = {}   # module name -> module (imported once per process)
+_LOCK = threading.Lock()
+
+
+def check_backend(backend, transform):
+    """The backend name checked: an unknown one, or numba where it is not installed,
+    raises an S2sadError saying what to do."""
+    if backend not in BACKENDS:
+        raise S2sadError(f"unknown backend {backend!r} for s2sad.{transform}",
+                         hint="use backend='numpy' (the default) or backend='numba'")
+    if backend == "numba" and importlib.util.find_spec("numba") is None:
+        raise S2sadError(f"s2sad.{transform}(..., backend='numba') needs numba, which is "
+                         f"not installed", hint="pip install 's2sad[numba]'")
+    return backend
+
+
+def refuse_numba(transform, why):
+    """The error of a transform that has no numba backend."""
+    return S2sadError(f"s2sad.{transform} has no numba backend: {why}",
+                      hint=f"use s2sad.{transform} with the default backend='numpy'")
+
+
+def cache_dir():
+    """Where generated numba modules are written (numba's cache sits beside them)."""
+    root = os.environ.get("S2SAD_CACHE_DIR")
+    if root:
+        return os.path.join(root, "numba")
+    return os.path.join(os.path.expanduser("~"), ".cache", "s2sad", "numba")
+
+
+def load_module(text, name):
+    """The module of ``text`` written atomically to the cache directory and imported
+    (once per process); the file name is ``name`` and a hash of the text."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    module_name = f"s2sad_numba_{name}_{digest}"
+    with _LOCK:
+        module = _LOADED.get(module_name)
+        if module is not None:
+            return module
+        directory = cache_dir()
+        path = os.path.join(directory, f"{name}_{digest}.py")
+        try:
+            _write_once(directory, path, text)
+        except OSError as exc:
+            raise S2sadError(f"backend='numba' cannot write its module to {directory}: "
+                             f"{exc.strerror or exc}",
+                             hint="set S2SAD_CACHE_DIR to a writable directory") from None
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+        _LOADED[module_name] = module
+        return module
+
+
+def _write_once(directory, path, text):
+    """``text`` at ``path``, written atomically unless it is there already (rewriting
+    it would make numba's cache of it stale)."""
+    os.makedirs(directory, exist_ok=True)
+    if os.path.exists(path) and _read(path) == text:
+        return
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)
+
+
+def _read(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+_NUMBA_PLACE = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def _through_gradient(entry, message):
+    """``message`` with ``line N of the generated G: ...`` (second-order code) made the
+    user's line that line of the gradient code comes from."""
+    from ..backends.numba_target import user_line
+    found = re.search(r"line (\d+) of the generated \w+: .*?(?=\)$)", message)
+    if found is None or entry.depends_on is None:
+        return message
+    where = user_line(entry.depends_on.text.splitlines(), int(found.group(1)))
+    return message if where is None else message[:found.start()] + where + message[found.end():]
+
+
+def _numba_place(message, module, entry, lines, func):
+    """The user's place of the last line of ``module`` numba's ``message`` names."""
+    place = None
+    for path, line in _NUMBA_PLACE.findall(message):
+        if os.path.abspath(path) == os.path.abspath(module.__file__):
+            place = _user_place(entry, lines, int(line), func)
+    return place
+
+
+def _user_place(entry, lines, lineno, func):
+    """``file, line N: code`` of the user's source for the generated line ``lineno``;
+    through the reverse code a second-order module was made from."""
+    from ..backends.numba_target import user_line
+    where = user_line(lines, lineno)
+    found = re.match(r"line (\d+) of the generated \w+", where or "")
+    if found and entry.depends_on is not None:
+        where = user_line(entry.depends_on.text.splitlines(), int(found.group(1))) or where
+    try:
+        path = inspect.getsourcefile(func) or "?"
+    except TypeError:
+        path = "?"
+    return f"{path}, {where}" if where else path
+
+
+_REWRITE = ("rewrite that line with numbers and arrays of one type (no dicts, no lists of "
+            "mixed types, no helpers numba rejects), or use backend='numpy'")
+
+
+def fallback_warning(func, what, todo=_REWRITE):
+    warnings.warn(
+        f"s2sad: backend='numba' runs the numpy backend for {func.__name__}: {what}; "
+        f"{todo} (warnings.simplefilter('error', s2sad.NumbaFallbackWarning) makes this an "
+        f"error)", NumbaFallbackWarning, stacklevel=2)
+
+
+def numba_failure(exc, numba_error):
+    """Whether ``exc``, raised by calling a dispatcher, is numba failing to compile (or to
+    pass a value numba typed as optional: ``expected float64, got None``), not an
+    error of the running code."""
+    return isinstance(exc, numba_error) or \
+        exc.__class__ is TypeError and bool(_OPTIONAL.match(str(exc)))
+
+
+_OPTIONAL = re.compile(r"expected [\w(), ]+, got None$")
+
+
+class NumbaBound:
+    """A :class:`bound.Bound`'s interface, calling each generated module's njit form."""
+
+    fast = False   # no wrapper fast path (see api.fastpath): calls go through current()
+
+    def __init__(self, bound):
+        self.bound = bound
+        self.func = bound.func
+        self.compiled = weakref.WeakKeyDictionary()   # numpy impl -> the callable
+        self.shown = []
+        self.compile_seconds = None
+        self.backend_used = None
+
+    @property
+    def entry(self):
+        return self.bound.entry
+
+    def text(self):
+        return self.bound.text()
+
+    def returns_items(self, args, kwargs):
+        return self.bound.returns_items(args, kwargs)
+
+    def show_source(self, wrapper):
+        self.bound.show_source(wrapper)
+        wrapper.compile_seconds = None
+        wrapper.backend_used = None
+        self.shown.append(weakref.ref(wrapper))
+        return wrapper
+
+    def _entry_of(self, args, kwargs):
+        for value in args:
+            if value.__class__ in CONTAINER_CLASSES:
+                return self.bound.specialized(args, kwargs).entry
+        if kwargs and has_containers((), kwargs):
+            return self.bound.specialized(args, kwargs).entry
+        ranked = self.bound.ranked
+        if ranked is not None:   # code made for the arguments' ranks (current() made it)
+            key = ranked.key(args, kwargs)
+            found = None if key is None else self.bound.by_rank.get(key)
+            if found is not None:
+                return found.entry
+        return self.bound.entry
+
+    def current(self, args=(), kwargs=None):
+        impl = self.bound.current(args, kwargs or {})
+        found = self.compiled.get(impl)
+        if found is None:
+            found = self.compiled[impl] = self._make(impl, self._entry_of(args, kwargs or {}))
+        return found
+
+    def __call__(self, *args, **kwargs):
+        return self.current(args, kwargs)(*args, **kwargs)
+
+    def _report(self, seconds, backend):
+        if seconds is not None:
+            self.compile_seconds = (self.compile_seconds or 0.0) + seconds
+        self.backend_used = backend
+        for ref in self.shown:
+            wrapper = ref()
+            if wrapper is not None:
+                wrapper.compile_seconds = self.compile_seconds
+                wrapper.backend_used = backend
+
+    def _make(self, impl, entry):
+        """The callable for the numpy ``impl`` of ``entry``: its njit form, falling back
+        to ``impl`` with a warning."""
+        from ..backends.numba_target import njit_name, to_numba
+        names = list(entry.emitted.user_names)
+        try:
+            text = to_numba(entry.text, entry.emitted.function_name, names,
+                            source=inspect_path(self.func))
+        except NumbaTargetError as exc:
+            return self._fallback(impl, _through_gradient(entry, exc.message), exc.hint)
+        text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
+        module = load_module(text, entry.emitted.function_name)
+        dispatcher = getattr(module, njit_name(entry.emitted.function_name, names))
+        namespace = impl.__globals__
+        lines = text.splitlines()
+        signature = inspect.signature(impl)
+        count = len(signature.parameters)
+        state = {"first": True}
+        # numba is loaded only here, by name: it stays an optional extra that a numpy
+        # gradient never imports (tests/test_architecture.py)
+        NumbaError = importlib.import_module("numba.core.errors").NumbaError  # noqa: N806
+        owner = self
+
+        def call(*args, **kwargs):
+            if kwargs or len(args) != count:
+                bound_args = signature.bind(*args, **kwargs)
+                bound_args.apply_defaults()
+                args = bound_args.args
+            if state["first"]:
+                start = time.perf_counter()
+            try:
+                if names:
+                    result = dispatcher(*args, *[namespace[n] for n in names])
+                else:
+                    result = dispatcher(*args)
+            except Exception as exc:  # noqa: BLE001 - numba's, or the running code's
+                if numba_failure(exc, NumbaError):
+                    return owner._compile_failed(exc, impl, entry, lines, module)(*args)
+                failed = exc
+            else:
+                failed = None
+            if failed is not None:
+                # an error of the running code: the numpy code decides.  Where it raises
+                # too, its error propagates (as with backend="numpy"); where it does not,
+                # numba's semantics differ from numpy's (np.take of a 2-d index along an
+                # axis): numpy from now on, with the warning
+                result = impl(*args)
+                owner._diverged(failed, impl, entry, lines, module)
+                return result
+            if state["first"]:   # the first call: numba's compile (or cache load)
+                state["first"] = False
+                owner._report(time.perf_counter() - start, "numba")
+            return result
+
+        call.numba_text = text
+        call.dispatcher = dispatcher
+        return call
+
+    def _diverged(self, exc, impl, entry, lines, module):
+        """Fall back to ``impl``, which ran where numba's code raised ``exc``."""
+        self.compiled[impl] = impl
+        place = _numba_place(str(exc), module, entry, lines, self.func) \
+            or inspect_path(self.func)
+        self._fallback(impl, f"numba-compiled code raised {type(exc).__name__}: {exc} where "
+                             f"the numpy code runs ({place})",
+                       "numba's version of a numpy function differs from numpy's here: use "
+                       "backend='numpy' for this function")
+
+    def _compile_failed(self, exc, impl, entry, lines, module):
+        """Fall back to ``impl`` after numba's compile error ``exc``."""
+        message = str(exc)
+        message = re.sub(r"\x1b\[[0-9;]*m", "", message)
+        lines_ = [line.strip() for line in message.splitlines() if line.strip()
+                  and not line.startswith("Failed in ")]
+        construct = (lines_[0] if lines_ else "this code")[:300]
+        place = _numba_place(message, module, entry, lines, self.func) \
+            or inspect_path(self.func)
+        self.compiled[impl] = impl
+        what = "numba cannot compile the generated code" if not isinstance(exc, TypeError) \
+            else "numba-compiled code met None where it typed a number or array"
+        return self._fallback(impl, f"{what} ({place}): {construct}")
+
+    def _fallback(self, impl, what, todo=_REWRITE):
+        fallback_warning(self.func, what, todo)
+        self._report(None, "numpy")
+        return impl
+
+
+def inspect_path(func):
+    try:
+        return inspect.getsourcefile(func) or "?"
+    except TypeError:
+        return "?"
+
+
+def backend_bound(bound, backend):
+    """``bound`` for ``backend``: itself for numpy, a :class:`NumbaBound` for numba."""
+    return bound if backend == "numpy" else NumbaBound(bound)

@@ -1,0 +1,25 @@
+"""numba versions of the runtime helpers generated code calls (issue 16).
+
+The numba backend imports its helpers from here instead of :mod:`s2sad.runtime`: each
+name is a plain Python function with the numpy helper's name and signature (it runs the
+numpy helper when called from Python) and a numba overload that ``numba.njit`` code
+compiles, chosen by the argument types.  ``__all__`` lists the helpers ported: a helper
+generated code needs that is not listed makes the backend keep numpy for that function.
+
+numba is an optional extra: only the numba backend imports this package.
+"""
+
+import numba  # noqa: F401  (this package is numba's: without it, the import fails here)
+
+from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_log,
+                          power_slope, tie_mask, xlogy)
+from .guards import add_item, ensure_scalar_output, loop_items
+from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
+from .shapes import shape_of, unbroadcast, unbroadcast_to, zeros_like
+
+__all__ = [
+    "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
+    "xlogy",
+    "add_item", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
+    "shape_of", "unbroadcast", "unbroadcast_to", "zeros_like",
+]

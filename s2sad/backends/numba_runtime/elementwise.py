@@ -1,0 +1,158 @@
+"""numba versions of the elementwise pieces of rules (:mod:`s2sad.runtime.elementwise`):
+the masks of ties and of ``np.clip``, the slopes of ``a ** b`` and ``x log y``.
+
+Numbers compile to scalar code (a comparison, one ``pow``); arrays to numpy's own
+broadcasting expressions, as the numpy helper computes them.  0-d arrays are not
+ported (generated code meets numbers there).  Called from Python, each name runs the
+numpy helper.
+"""
+
+import numpy as np
+from numba.extending import overload
+
+from ...runtime import elementwise as _numpy
+from .kinds import elementwise_case, is_none
+
+
+def tie_mask(a, b):
+    """:func:`s2sad.runtime.tie_mask` (numba: see the module)."""
+    return _numpy.tie_mask(a, b)
+
+
+def clip_mask(a, a_min, a_max):
+    """:func:`s2sad.runtime.clip_mask` (numba: see the module)."""
+    return _numpy.clip_mask(a, a_min, a_max)
+
+
+def clip_lower_mask(a, a_min, a_max):
+    """:func:`s2sad.runtime.clip_lower_mask` (numba: see the module)."""
+    return _numpy.clip_lower_mask(a, a_min, a_max)
+
+
+def clip_upper_mask(a, a_min, a_max):
+    """:func:`s2sad.runtime.clip_upper_mask` (numba: see the module)."""
+    return _numpy.clip_upper_mask(a, a_min, a_max)
+
+
+def power_slope(a, b, c=1.0):
+    """:func:`s2sad.runtime.power_slope` (numba: see the module)."""
+    return _numpy.power_slope(a, b, c)
+
+
+def power_log(y, a, b=None):
+    """:func:`s2sad.runtime.power_log` (numba: see the module)."""
+    return _numpy.power_log(y, a, b)
+
+
+def xlogy(x, y):
+    """:func:`s2sad.runtime.xlogy` (numba: see the module)."""
+    return _numpy.xlogy(x, y)
+
+
+@overload(tie_mask)
+def _tie_mask(a, b):
+    case = elementwise_case(a, b)
+    if case == "numbers":
+        return lambda a, b: (1.0 if a > b else 0.0) + (0.5 if a == b else 0.0)
+    if case == "arrays":
+        return lambda a, b: np.greater(a, b) + 0.5 * np.equal(a, b)
+    return None
+
+
+@overload(clip_mask)
+def _clip_mask(a, a_min, a_max):
+    case = elementwise_case(a, a_min, a_max)
+    low, high = not is_none(a_min), not is_none(a_max)
+    if case == "numbers":
+        def numbers(a, a_min, a_max):
+            inside = True
+            if low:
+                inside = inside and a >= a_min
+            if high:
+                inside = inside and a <= a_max
+            return 1.0 if inside else 0.0
+        return numbers
+    if case != "arrays":
+        return None
+    if low and high:
+        return lambda a, a_min, a_max: (np.greater_equal(a, a_min)
+                                        & np.less_equal(a, a_max)) * 1.0
+    if low:
+        return lambda a, a_min, a_max: np.greater_equal(a, a_min) * 1.0
+    if high:
+        return lambda a, a_min, a_max: np.less_equal(a, a_max) * 1.0
+    return lambda a, a_min, a_max: np.ones(a.shape)
+
+
+@overload(clip_lower_mask)
+def _clip_lower_mask(a, a_min, a_max):
+    case = elementwise_case(a, a_min, a_max)
+    if case is None or is_none(a_min):
+        return None
+    if case == "numbers":
+        if is_none(a_max):
+            return lambda a, a_min, a_max: 1.0 if a < a_min else 0.0
+        return lambda a, a_min, a_max: 1.0 if a < a_min and a_min <= a_max else 0.0
+    if is_none(a_max):
+        return lambda a, a_min, a_max: np.less(a, a_min) * 1.0
+    return lambda a, a_min, a_max: (np.less(a, a_min) & np.less_equal(a_min, a_max)) * 1.0
+
+
+@overload(clip_upper_mask)
+def _clip_upper_mask(a, a_min, a_max):
+    case = elementwise_case(a, a_min, a_max)
+    if case is None or is_none(a_max):
+        return None
+    if case == "numbers":
+        if is_none(a_min):
+            return lambda a, a_min, a_max: 1.0 if a > a_max else 0.0
+        return lambda a, a_min, a_max: 1.0 if max(a, a_min) > a_max else 0.0
+    if is_none(a_min):
+        return lambda a, a_min, a_max: np.greater(a, a_max) * 1.0
+    return lambda a, a_min, a_max: np.greater(np.maximum(a, a_min), a_max) * 1.0
+
+
+@overload(power_slope)
+def _power_slope(a, b, c=1.0):
+    case = elementwise_case(a, b, c)
+    if case == "numbers":
+        def numbers(a, b, c=1.0):
+            scale = c * b
+            if scale == 0:
+                return 0.0
+            return scale * np.power(np.float64(a), b - 1)
+        return numbers
+    if case == "arrays":
+        def arrays(a, b, c=1.0):
+            scale = c * b
+            zero = np.equal(scale, 0)
+            base = np.where(zero, 1.0, a)
+            return np.where(zero, 0.0, scale * np.power(base, np.subtract(b, 1)))
+        return arrays
+    return None
+
+
+@overload(power_log)
+def _power_log(y, a, b=None):
+    case = elementwise_case(y, a, b)
+    if case == "numbers":
+        return lambda y, a, b=None: 0.0 if a == 0 else y * np.log(np.float64(a))
+    if case == "arrays":
+        def arrays(y, a, b=None):
+            zero = np.equal(a, 0)
+            return np.where(zero, 0.0, y * np.log(np.where(zero, 1.0, a)))
+        return arrays
+    return None
+
+
+@overload(xlogy)
+def _xlogy(x, y):
+    case = elementwise_case(x, y)
+    if case == "numbers":
+        return lambda x, y: 0.0 if x == 0 else x * np.log(np.float64(y))
+    if case == "arrays":
+        def arrays(x, y):
+            zero = np.equal(x, 0)
+            return np.where(zero, 0.0, x * np.log(np.where(zero, 1.0, y)))
+        return arrays
+    return None

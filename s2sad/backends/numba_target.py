@@ -1,0 +1,435 @@
+"""The numba target: a generated numpy module made into one numba compiles.
+
+Input: the text ``emit`` produces for the numpy backend.  Output: the same
+readable text (comments kept) with
+
+* the tape (``tape = Stack()``, ``tape.push(v)``, ``v = tape.pop()``) made one
+  plain list per pushed value (``h_tape = []``, ``h_tape.append(h)``,
+  ``h = h_tape.pop()``): numba lists hold one type.  A push is paired with its
+  pops by the name pushed and popped (``overwritten(x, i)`` with
+  ``x[i] = tape.pop()``), as ``transform.second_order`` pairs them; in
+  second-order code, by the gradient line a group of pushes and pops comes from
+  (its comment: value then tangent pushed, tangent then value popped);
+* ``reversed(range(...))`` made a descending ``range``;
+* the runtime helpers imported from ``s2sad.backends.numba_runtime``;
+* each function decorated ``@numba.njit(cache=True)``;
+* the user's free values (globals, closure values) made trailing parameters of
+  the function (``<name>_njit``; numba would freeze them as constants, and its
+  cache would not see them change), with a plain Python ``<name>`` passing them
+  when ``wrapper`` is asked for (the CLI's modules).
+
+Anything it cannot pair or port with certainty raises :class:`NumbaTargetError`
+naming the construct and the user's line; it never guesses.  Pure text and
+``ast``: it imports neither numba nor numpy.
+"""
+
+import ast
+import os
+import re
+
+from ..errors import NumbaTargetError
+
+_RUNTIMES = ("s2sad.runtime", "s2sad.runtime_forward")
+NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
+_LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
+                           r"(\w+))?: ?(.*)$")
+_DECORATOR = "@numba.njit(cache=True)"
+_NUMPY = "use the numpy backend for this function (backend='numpy'; --target numpy)"
+
+
+def numba_runtime_names():
+    """The names ``s2sad.backends.numba_runtime`` provides (its ``__all__``), read from
+    its source so that generation needs no numba; empty when it is not there."""
+    here = os.path.dirname(__file__)
+    for path in (os.path.join(here, "numba_runtime", "__init__.py"),
+                 os.path.join(here, "numba_runtime.py")):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+            break
+        except OSError:
+            continue
+    else:
+        return frozenset()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__"
+                                                for t in stmt.targets):
+            return frozenset(ast.literal_eval(stmt.value))
+    return frozenset()
+
+
+def user_line(lines, lineno):
+    """``(line N, its code)`` of the user's source the generated line ``lineno`` (1-based)
+    differentiates: the nearest comment above it (None when there is none)."""
+    for index in range(min(lineno, len(lines)) - 1, -1, -1):
+        found = _LINE_COMMENT.match(lines[index])
+        if found:
+            return found.group(0).strip().lstrip("# ")
+    return None
+
+
+class _Refusal(Exception):
+    def __init__(self, what, node, hint):
+        super().__init__(what)
+        self.what, self.node, self.hint = what, node, hint
+
+
+def _push_key(value):
+    """The key of a pushed value: its name, ``"x[]"`` for ``overwritten(x, i)``."""
+    if isinstance(value, ast.Name):
+        return value.id
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+            and value.func.id == "overwritten" and value.args \
+            and isinstance(value.args[0], ast.Name):
+        return f"{value.args[0].id}[]"
+    return None
+
+
+def _pop_key(target):
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+        return f"{target.value.id}[]"
+    return None
+
+
+def _comment_statement(lines, lineno):
+    """``(comment line index, gradient statement)`` of a second-order block: the
+    statement of ``# line N of the generated G: <statement>`` above ``lineno``."""
+    for index in range(lineno - 2, -1, -1):
+        found = _LINE_COMMENT.match(lines[index])
+        if found:
+            if not found.group(2):
+                return None
+            try:
+                return index, ast.parse(found.group(3)).body[0]
+            except (SyntaxError, IndexError):
+                return None
+    return None
+
+
+class _Edits:
+    """Replacements of spans of the text, applied last first."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        self.spans = []
+
+    def replace(self, node, text):
+        self.spans.append(((node.lineno, node.col_offset),
+                           (node.end_lineno, node.end_col_offset), text))
+
+    def insert(self, lineno, text):
+        self.spans.append(((lineno, 0), (lineno, 0), text))
+
+    def delete_line(self, lineno):
+        self.spans.append(((lineno, 0), (lineno + 1, 0), ""))
+
+    def apply(self):
+        text = "".join(self.lines)
+        starts = [0]
+        for line in self.lines:
+            starts.append(starts[-1] + len(line))
+        for start, end, new in sorted(self.spans, key=lambda s: (s[0], s[1]), reverse=True):
+            a = starts[start[0] - 1] + start[1]
+            b = starts[end[0] - 1] + end[1] if end[0] - 1 < len(starts) else len(text)
+            text = text[:a] + new + text[b:]
+        return text
+
+
+def _names(tree):
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | \
+        {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)} | \
+        {f.name for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)}
+
+
+def _is_method(node, tape, method):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == tape \
+        and node.func.attr == method
+
+
+class _Tape:
+    """The tape of one function: each push and pop, keyed, then rewritten."""
+
+    def __init__(self, func, tape, lines, taken):
+        self.func, self.tape, self.lines, self.taken = func, tape, lines, taken
+        self.ops = []        # (node to rewrite: the call's func, "push"/"pop", key, stmt)
+        self.lists = {}      # key -> list name, in order of first use
+        self.sizes = {}      # second-order group base -> group size
+
+    def collect(self):
+        handled = set()
+        for stmt in ast.walk(self.func):
+            if isinstance(stmt, ast.FunctionDef) and stmt is not self.func and \
+                    any(isinstance(n, ast.Name) and n.id == self.tape for n in ast.walk(stmt)):
+                raise _Refusal("the tape used inside a nested function", stmt,
+                               "make the nested function a module-level helper")
+            if isinstance(stmt, ast.Expr) and _is_method(stmt.value, self.tape, "push") \
+                    and len(stmt.value.args) == 1 and not stmt.value.keywords:
+                self.ops.append([stmt.value.func, "push", _push_key(stmt.value.args[0]), stmt])
+                handled.add(id(stmt.value.func.value))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and _is_method(stmt.value, self.tape, "pop") and not stmt.value.args:
+                self.ops.append([stmt.value.func, "pop", _pop_key(stmt.targets[0]), stmt])
+                handled.add(id(stmt.value.func.value))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == self.tape:
+                handled.add(id(stmt.targets[0]))
+        for node in ast.walk(self.func):
+            if isinstance(node, ast.Name) and node.id == self.tape and id(node) not in handled:
+                raise _Refusal(f"the tape {self.tape!r} used other than by push and pop", node,
+                               _NUMPY)
+        self._group_second_order()
+        self._pair()
+
+    def _group_second_order(self):
+        """Second-order code: keys from the gradient line each group comes from."""
+        groups = {}
+        for op in self.ops:
+            found = _comment_statement(self.lines, op[3].lineno)
+            if found is None:
+                continue
+            index, stmt = found
+            groups.setdefault((index, op[1]), (stmt, []))[1].append(op)
+        for (_, kind), (stmt, ops) in groups.items():
+            if kind == "push" and isinstance(stmt, ast.Expr) and \
+                    _is_method(stmt.value, "tape", "push") and len(stmt.value.args) == 1:
+                base = _push_key(stmt.value.args[0])
+                order = ops
+            elif kind == "pop" and isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and _is_method(stmt.value, "tape", "pop"):
+                base = _pop_key(stmt.targets[0])
+                order = ops[::-1]   # the tangent is popped first
+            else:
+                raise _Refusal("a tape operation of second-order code whose gradient line "
+                               "is not a push or a pop", ops[0][3], _NUMPY)
+            if base is None or len(ops) > 2 or self.sizes.setdefault(base, len(ops)) != len(ops):
+                raise _Refusal("tape pushes and pops that cannot be paired with certainty",
+                               ops[0][3], _NUMPY)
+            for position, op in enumerate(order):
+                op[2] = base if position == 0 else f"{base} tangent"
+
+    def _pair(self):
+        pushed = {op[2] for op in self.ops if op[1] == "push"}
+        for op in self.ops:
+            if op[2] is None:
+                raise _Refusal(f"a tape {op[1]} whose value cannot be paired with certainty",
+                               op[3], _NUMPY)
+            if op[1] == "pop" and op[2] not in pushed:
+                raise _Refusal(f"a tape pop of {op[2]!r} with no push of it", op[3],
+                               _NUMPY)
+        for op in self.ops:
+            if op[2] not in self.lists:
+                self.lists[op[2]] = self._fresh(op[2])
+
+    def _fresh(self, key):
+        base = key.replace(" tangent", "_dot").replace("[]", "_overwritten")
+        name, n = f"{base}_tape", 1
+        while name in self.taken:
+            name, n = f"{base}_tape_{n}", n + 1
+        self.taken.add(name)
+        return name
+
+    def rewrite(self, edits, creation):
+        indent = " " * creation.col_offset
+        lists = "\n".join(f"{indent}{name} = []" for name in self.lists.values())
+        edits.replace(creation, lists.lstrip() if lists else "pass")
+        for call_func, kind, key, _ in self.ops:
+            edits.replace(call_func, f"{self.lists[key]}.{'append' if kind == 'push' else 'pop'}")
+
+
+def _reversed_range(node, source):
+    """The descending range for ``reversed(range(...))`` (None: not that form)."""
+    args = node.args[0].args
+    seg = [f"({ast.get_source_segment(source, a)})" if not isinstance(a, (ast.Name, ast.Constant))
+           else ast.get_source_segment(source, a) for a in args]
+    if len(args) == 1:
+        return f"range({seg[0]} - 1, -1, -1)"
+    if len(args) == 2:
+        return f"range({seg[1]} - 1, {seg[0]} - 1, -1)"
+    step = args[2]
+    value = step.value if isinstance(step, ast.Constant) else \
+        -step.operand.value if isinstance(step, ast.UnaryOp) and isinstance(step.op, ast.USub) \
+        and isinstance(step.operand, ast.Constant) else None
+    if not isinstance(value, int) or isinstance(value, bool) or value == 0:
+        return None
+    a, b = seg[0], seg[1]
+    if value > 0:
+        return f"range({a} + ({b} - {a} - 1) // {value} * {value}, {a} - 1, {-value})"
+    return f"range({a} + ({b} - {a} + 1) // ({value}) * ({value}), {a} + 1, {-value})"
+
+
+def _is_reversed_range(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+        and node.func.id == "reversed" and len(node.args) == 1 and not node.keywords \
+        and isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name) \
+        and node.args[0].func.id == "range" and not node.args[0].keywords
+
+
+def _helper_import(names):
+    line = f"from {NUMBA_RUNTIME} import {', '.join(names)}"
+    if len(line) <= 88:
+        return line
+    body = ",\n".join(f"    {n}" for n in names)
+    return f"from {NUMBA_RUNTIME} import (\n{body},\n)"
+
+
+class _Target:
+    def __init__(self, text, function_name, user_names, helpers, wrapper):
+        self.text = text
+        self.lines = text.splitlines(keepends=True)
+        self.tree = ast.parse(text)
+        self.function_name = function_name
+        self.user_names = [n for n in user_names]
+        self.helpers = numba_runtime_names() if helpers is None else frozenset(helpers)
+        self.wrapper = wrapper
+        self.edits = _Edits(self.lines)
+        self.taken = _names(self.tree)
+
+    def run(self):
+        runtime = self._imports()
+        functions = [s for s in self.tree.body if isinstance(s, ast.FunctionDef)]
+        for func in functions:
+            self._function(func, runtime)
+        self._user_values(functions)
+        first = next((s for s in self.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))),
+                     None)
+        self.edits.insert(first.lineno if first else self.tree.body[0].lineno,
+                          "import numba\n" if first else "import numba\n\n\n")
+        return self.edits.apply()
+
+    def _imports(self):
+        """The runtime helpers imported: {name: its import statement}; the imports
+        rewritten to the numba runtime (a helper it does not provide is refused)."""
+        runtime, statements = {}, []
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.ImportFrom) and stmt.module in _RUNTIMES:
+                statements.append(stmt)
+                for alias in stmt.names:
+                    runtime[alias.asname or alias.name] = alias.name
+        missing = sorted(n for n in runtime.values() if n != "Stack" and n not in self.helpers)
+        if missing:
+            use = self._first_use(missing[0])
+            raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
+                           f"not provide", use,
+                           _NUMPY + " until s2sad.backends.numba_runtime provides it")
+        names = sorted({n for n in runtime.values() if n != "Stack"})
+        for index, stmt in enumerate(statements):
+            if index == 0 and names:
+                self.edits.replace(stmt, _helper_import(names))
+            else:
+                for line in range(stmt.lineno, stmt.end_lineno + 1):
+                    self.edits.delete_line(line)
+        return runtime
+
+    def _first_use(self, name):
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and node.id == name:
+                return node
+        return None
+
+    def _function(self, func, runtime):
+        if func.args.vararg or func.args.kwarg or func.args.kwonlyargs:
+            raise _Refusal("a generated function taking *args, **kwargs or keyword-only "
+                           "parameters", func, _NUMPY)
+        tapes = []
+        for stmt in ast.walk(func):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call) \
+                    and isinstance(stmt.value.func, ast.Name) \
+                    and runtime.get(stmt.value.func.id) == "Stack" and not stmt.value.args:
+                tapes.append(stmt)
+        for name, original in runtime.items():
+            if original == "Stack":
+                for node in ast.walk(func):
+                    if isinstance(node, ast.Name) and node.id == name and \
+                            not any(node is t.value.func for t in tapes):
+                        raise _Refusal("a tape made other than once per function", node,
+                                       _NUMPY)
+        for creation in tapes:
+            tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
+            tape.collect()
+            tape.rewrite(self.edits, creation)
+        handled = set()
+        for node in ast.walk(func):
+            if _is_reversed_range(node):
+                handled.add(id(node.func))
+                new = _reversed_range(node, self.text)
+                if new is None:
+                    raise _Refusal("reversed(range(...)) with a step that is not a number",
+                                   node, _NUMPY)
+                self.edits.replace(node, new)
+            elif isinstance(node, ast.Name) and node.id == "reversed" and id(node) not in handled:
+                raise _Refusal("reversed() of other than a range", node,
+                               _NUMPY)
+
+    def _user_values(self, functions):
+        """The user's free values: trailing parameters of ``<name>_njit``; their
+        binding lines kept only for the wrapper."""
+        names = [n for n in self.user_names]
+        main = next(f for f in functions if f.name == self.function_name)
+        for func in functions:
+            uses = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
+            if func is not main and uses & set(names):
+                raise _Refusal(f"the value {sorted(uses & set(names))[0]!r} read by a helper "
+                               f"the gradient calls", func, _NUMPY)
+            self.edits.insert(func.lineno, _DECORATOR + "\n")
+        if not names:
+            return
+        if not self.wrapper:
+            self._drop_bindings(names)
+        params = [a.arg for a in main.args.posonlyargs + main.args.args]
+        njit = f"{main.name}_njit"
+        head = self.lines[main.lineno - 1]
+        if not head.rstrip().endswith("):"):
+            raise _Refusal("a generated signature over several lines", main,
+                           _NUMPY)
+        signature = head[head.index("(") + 1:head.rindex(")")]
+        self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
+                                 f"def {njit}({', '.join(params + names)}):"))
+        if self.wrapper:
+            call = ", ".join(params + names)
+            text = (f"\n\ndef {main.name}({signature}):\n"
+                    f"    return {njit}({call})\n")
+            self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
+
+    def _drop_bindings(self, names):
+        for stmt in self.tree.body:
+            bound = None
+            if isinstance(stmt, ast.Assign):
+                bound = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+            elif isinstance(stmt, ast.ImportFrom) and stmt.module not in _RUNTIMES:
+                bound = [a.asname or a.name for a in stmt.names]
+            if bound and set(bound) <= set(names):
+                for line in range(stmt.lineno, stmt.end_lineno + 1):
+                    self.edits.delete_line(line)
+        for index, line in enumerate(self.lines):
+            found = re.match(r"# (\w+): \w+ object supplied by the caller$", line.strip())
+            if found and found.group(1) in names:
+                self.edits.delete_line(index + 1)
+
+
+def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, source=""):
+    """The numba module for the generated numpy module ``text`` (see the module doc).
+
+    ``user_names``: the names the module binds to the user's values (they become
+    trailing parameters of ``<function_name>_njit``); ``helpers``: the names the
+    numba runtime provides (default: its ``__all__``); ``wrapper``: also write a
+    plain ``<function_name>`` passing those values (the CLI's modules);
+    ``source``: the user's file, for messages.
+    """
+    target = _Target(text, function_name, user_names, helpers, wrapper)
+    try:
+        return target.run()
+    except _Refusal as refusal:
+        lineno = getattr(refusal.node, "lineno", None)
+        where = user_line(target.lines, lineno) if lineno else None
+        place = f" ({source}, {where})" if where and source else f" ({where})" if where else ""
+        raise NumbaTargetError(f"the numba target cannot take {refusal.what}{place}",
+                               hint=refusal.hint) from None
+
+
+def njit_name(function_name, user_names):
+    """The name of the njit function ``to_numba`` writes for ``function_name``."""
+    return f"{function_name}_njit" if user_names else function_name

@@ -1,0 +1,293 @@
+"""The numba runtime (``s2sad.backends.numba_runtime``): every ported helper, called
+inside ``numba.njit`` code, gives what the numpy helper of :mod:`s2sad.runtime` gives,
+over the kinds of arguments generated code passes (numbers, arrays of 0 to 3
+dimensions, broadcasting pairs).  Compiled functions are shared by module: each type
+signature compiles once.
+"""
+
+import inspect
+
+import numpy as np
+import pytest
+
+numba = pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
+
+import s2sad.runtime as rt  # noqa: E402
+from s2sad.backends import numba_runtime as nr  # noqa: E402
+from s2sad.errors import ValueTypeError  # noqa: E402
+
+
+def _same(got, want):
+    """Equal values of one shape (numbers and 0-d arrays both have the shape ())."""
+    assert np.shape(got) == np.shape(want)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12, atol=1e-12)
+
+
+def test_every_exported_helper_is_a_runtime_helper_with_its_signature():
+    for name in nr.__all__:
+        assert name in rt.__all__, name
+        assert inspect.signature(getattr(nr, name)) == inspect.signature(getattr(rt, name))
+
+
+def test_called_from_python_the_helpers_run_the_numpy_ones():
+    g, x = np.arange(6.0).reshape(2, 3), np.ones(3)
+    _same(nr.unbroadcast(g, x), rt.unbroadcast(g, x))
+    assert nr.shape_of(g, x) == (2, 3)
+
+
+# ------------------------------------------------ shapes
+
+@numba.njit
+def _shapes(g, like):
+    return nr_unbroadcast(g, like), nr_unbroadcast_to(g, np.shape(like)), nr_shape_of(g, like)
+
+
+nr_unbroadcast, nr_unbroadcast_to, nr_shape_of = nr.unbroadcast, nr.unbroadcast_to, nr.shape_of
+
+RNG = np.random.default_rng(0)
+
+BROADCASTS = [
+    (1.5, 2.0), (3, 2.0), (np.array(2.5), 1.0), (1.5, np.array(2.0)),
+    (RNG.normal(size=3), 2.0), (2.0, np.ones(3)), (np.array(2.0), np.ones(2)),
+    (RNG.normal(size=3), np.ones(3)), (RNG.normal(size=(4, 3)), np.ones(3)),
+    (RNG.normal(size=(4, 3)), np.ones((4, 1))), (RNG.normal(size=(4, 3)), np.ones((1, 3))),
+    (RNG.normal(size=(4, 3)), np.ones((4, 3))), (RNG.normal(size=3), np.ones((4, 3))),
+    (RNG.normal(size=(4, 1)), np.ones((4, 3))), (RNG.normal(size=(1, 3)), np.ones((4, 1))),
+    (RNG.normal(size=(2, 4, 3)), np.ones((4, 1))), (RNG.normal(size=(2, 4, 3)), 1.0),
+    (RNG.normal(size=(4, 3))[:, ::2], np.ones((4, 1))),   # a strided view
+    (np.ones((0, 3)), np.ones(3)), (RNG.integers(0, 5, size=(4, 3)), np.ones(3)),
+]
+
+
+@pytest.mark.parametrize("g, like", BROADCASTS,
+                         ids=[f"{np.shape(g)}-{np.shape(x)}" for g, x in BROADCASTS])
+def test_unbroadcast_and_shape_of(g, like):
+    reduced, reduced_to, shape = _shapes(g, like)
+    _same(reduced, rt.unbroadcast(g, like))
+    _same(reduced_to, rt.unbroadcast_to(g, np.shape(like)))
+    assert shape == rt.shape_of(g, like)
+
+
+def test_unbroadcast_of_matching_arrays_is_the_adjoint_itself():
+    g = np.ones((2, 3))
+    assert _shapes(g, np.zeros((2, 3)))[0] is g
+
+
+def test_unbroadcast_to_refuses_shapes_that_do_not_broadcast():
+    with pytest.raises(ValueError, match="cannot be reduced"):
+        _shapes(np.ones((2, 3)), np.ones((2, 4)))
+    with pytest.raises(ValueError):
+        rt.unbroadcast_to(np.ones((2, 3)), (2, 4))
+
+
+@numba.njit
+def _shape_of_three(a, b, c):
+    return nr_shape_of(a, b, c)
+
+
+def test_shape_of_three_values():
+    for values in [(1.0, 2.0, 3.0), (np.ones((2, 1)), 1.0, np.ones(3)),
+                   (np.ones(3), np.ones(3), np.ones(3))]:
+        assert _shape_of_three(*values) == rt.shape_of(*values)
+
+
+@numba.njit
+def _zeros_like(x):
+    return nr_zeros_like(x)
+
+
+nr_zeros_like = nr.zeros_like
+
+
+@pytest.mark.parametrize("x", [1.5, 2, True, np.array(3.0), np.ones(3), np.ones((2, 3)),
+                               np.ones(3, dtype=np.int64), np.ones(2, dtype=np.float32)],
+                         ids=repr)
+def test_zeros_like(x):
+    got, want = _zeros_like(x), rt.zeros_like(x)
+    _same(got, want)
+    assert np.asarray(got).dtype == np.asarray(want).dtype
+
+
+def test_zeros_like_of_a_tuple_and_of_a_list():
+    got = _zeros_like((1.0, np.ones(2)))
+    assert isinstance(got, tuple)
+    _same(got[0], 0.0)
+    _same(got[1], np.zeros(2))
+    got = _zeros_like(numba.typed.List([np.ones(2), np.ones(2)]))
+    assert [list(item) for item in got] == [[0.0, 0.0], [0.0, 0.0]]
+
+
+# ------------------------------------------------ checks and containers
+
+nr_ensure_scalar_output, nr_loop_items, nr_add_item = (
+    nr.ensure_scalar_output, nr.loop_items, nr.add_item)
+
+
+@numba.njit
+def _checked(value):
+    nr_ensure_scalar_output(value, "loss")
+    return value
+
+
+def _numpy_error(value):
+    with pytest.raises(Exception) as caught:
+        rt.ensure_scalar_output(value, "loss")
+    return caught.value
+
+
+@pytest.mark.parametrize("value", [1.5, 3, True, np.array(2.0)], ids=repr)
+def test_ensure_scalar_output_lets_a_number_pass(value):
+    rt.ensure_scalar_output(value, "loss")
+    _same(_checked(value), value)
+
+
+@pytest.mark.parametrize("value", [np.ones(3), np.ones((2, 3)), 1j], ids=repr)
+def test_ensure_scalar_output_refuses_as_numpy_does(value):
+    want = _numpy_error(value)
+    with pytest.raises(type(want)) as caught:
+        _checked(value)
+    assert str(caught.value) == str(want)
+
+
+def test_ensure_scalar_output_refuses_a_complex_output_with_s2sads_error():
+    with pytest.raises(ValueTypeError, match="complex"):
+        _checked(2j)
+
+
+@numba.njit
+def _loop_items(sequence):
+    return nr_loop_items(sequence)
+
+
+def test_loop_items_of_a_sequence_is_the_sequence_and_of_a_dict_its_keys():
+    x = np.arange(3.0)
+    assert _loop_items(x) is x or np.array_equal(_loop_items(x), rt.loop_items(x))
+    assert _loop_items((1.0, 2.0)) == rt.loop_items((1.0, 2.0))
+    d = numba.typed.Dict.empty(numba.types.unicode_type, numba.types.float64)
+    d["a"], d["b"] = 1.0, 2.0
+    assert list(_loop_items(d)) == rt.loop_items({"a": 1.0, "b": 2.0}) == ["a", "b"]
+
+
+@numba.njit
+def _add_item(bar, key, g):
+    return nr_add_item(bar, key, g)
+
+
+def test_add_item_adds_into_one_item():
+    items = numba.typed.List([np.ones(2), np.zeros(2)])
+    got = _add_item(items, 1, np.arange(2.0))
+    want = rt.add_item([np.ones(2), np.zeros(2)], 1, np.arange(2.0))
+    for a, b in zip(got, want):
+        _same(a, b)
+    x_bar = np.zeros((2, 3))   # an array adjoint: one item (a row, an element) in place
+    got = _add_item(_add_item(x_bar, 1, np.arange(3.0)), (0, 2), 1.5)
+    want = rt.add_item(rt.add_item(np.zeros((2, 3)), 1, np.arange(3.0)), (0, 2), 1.5)
+    assert got is x_bar
+    _same(got, want)
+    assert list(_add_item((1.0, 2.0), 0, 3.0)) == rt.add_item((1.0, 2.0), 0, 3.0) == [4.0, 2.0]
+
+
+# ------------------------------------------------ products
+
+nr_matmul_lhs_bar, nr_matmul_rhs_bar = nr.matmul_lhs_bar, nr.matmul_rhs_bar
+nr_dot_lhs_bar, nr_dot_rhs_bar = nr.dot_lhs_bar, nr.dot_rhs_bar
+rt_products = (rt.matmul_lhs_bar, rt.matmul_rhs_bar, rt.dot_lhs_bar, rt.dot_rhs_bar)
+
+
+@numba.njit
+def _product_bars(g, a, b):
+    return (nr_matmul_lhs_bar(g, a, b), nr_matmul_rhs_bar(g, a, b),
+            nr_dot_lhs_bar(g, a, b), nr_dot_rhs_bar(g, a, b))
+
+
+@numba.njit
+def _dot_bars(g, a, b):
+    return nr_dot_lhs_bar(g, a, b), nr_dot_rhs_bar(g, a, b)
+
+
+FACTORS = [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))]
+
+
+@pytest.mark.parametrize("a_shape, b_shape", FACTORS, ids=str)
+def test_product_adjoints(a_shape, b_shape):
+    a, b = RNG.normal(size=a_shape), RNG.normal(size=b_shape)
+    g = RNG.normal(size=np.shape(a @ b))
+    if not np.ndim(g):
+        g = float(g)
+    for got, helper in zip(_product_bars(g, a, b), rt_products):
+        _same(got, helper(g, a, b))
+
+
+def test_matmul_adjoints_reduce_an_adjoint_broadcast_in_a_sum():
+    a, b = RNG.normal(size=(2, 3)), RNG.normal(size=3)
+    g = RNG.normal(size=(4, 2))   # (a @ b) + c with c of shape (4, 2)
+    lhs, rhs = _matmul_only(g, a, b)
+    _same(lhs, rt.matmul_lhs_bar(g, a, b))
+    _same(rhs, rt.matmul_rhs_bar(g, a, b))
+
+
+@numba.njit
+def _matmul_only(g, a, b):
+    return nr_matmul_lhs_bar(g, a, b), nr_matmul_rhs_bar(g, a, b)
+
+
+@pytest.mark.parametrize("a, b", [(2.0, np.ones(3)), (np.arange(3.0), 2.5), (1.5, 2.5)],
+                         ids=["number-array", "array-number", "numbers"])
+def test_dot_adjoints_with_a_number(a, b):
+    g = np.dot(a, b) * 0.0 + 1.25
+    lhs, rhs = _dot_bars(g, a, b)
+    _same(lhs, rt.dot_lhs_bar(g, a, b))
+    _same(rhs, rt.dot_rhs_bar(g, a, b))
+
+
+# ------------------------------------------------ elementwise
+
+nr_tie_mask, nr_xlogy, nr_power_log, nr_power_slope = (
+    nr.tie_mask, nr.xlogy, nr.power_log, nr.power_slope)
+nr_clip_mask, nr_clip_lower_mask, nr_clip_upper_mask = (
+    nr.clip_mask, nr.clip_lower_mask, nr.clip_upper_mask)
+
+
+@numba.njit
+def _binary(a, b):
+    return (nr_tie_mask(a, b), nr_xlogy(a, b), nr_power_log(a, b), nr_power_slope(a, b),
+            nr_power_slope(a, b, 2.0))
+
+
+def _binary_numpy(a, b):
+    return (rt.tie_mask(a, b), rt.xlogy(a, b), rt.power_log(a, b), rt.power_slope(a, b),
+            rt.power_slope(a, b, 2.0))
+
+
+@numba.njit
+def _clips(a, lo, hi):
+    return (nr_clip_mask(a, lo, hi), nr_clip_lower_mask(a, lo, hi),
+            nr_clip_upper_mask(a, lo, hi), nr_clip_mask(a, None, hi), nr_clip_mask(a, lo, None),
+            nr_clip_lower_mask(a, lo, None), nr_clip_upper_mask(a, None, hi))
+
+
+def _clips_numpy(a, lo, hi):
+    return (rt.clip_mask(a, lo, hi), rt.clip_lower_mask(a, lo, hi),
+            rt.clip_upper_mask(a, lo, hi), rt.clip_mask(a, None, hi), rt.clip_mask(a, lo, None),
+            rt.clip_lower_mask(a, lo, None), rt.clip_upper_mask(a, None, hi))
+
+
+X = np.array([-1.0, 0.0, 0.5, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("a, b", [(1.5, 2.0), (0.0, 2.0), (2.0, 2.0), (-1.0, 0.5), (0.0, 0.0),
+                                  (0.0, -0.5), (X, 2.0), (X, X[::-1].copy()), (2.0, X),
+                                  (X, 0.0), (np.abs(X).reshape(5, 1), X)], ids=str)
+def test_elementwise_slopes_and_ties(a, b):
+    with np.errstate(all="ignore"):
+        for got, want in zip(_binary(a, b), _binary_numpy(a, b)):
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(got, want, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("a, lo, hi", [(0.5, 0.0, 1.0), (-0.5, 0.0, 1.0), (1.5, 0.0, 1.0),
+                                       (0.5, 1.0, 0.0), (X, 0.0, 1.0), (X, X - 0.5, 1.0),
+                                       (X, 1.0, 0.0)], ids=str)
+def test_clip_masks(a, lo, hi):
+    for got, want in zip(_clips(a, lo, hi), _clips_numpy(a, lo, hi)):
+        _same(got, want)
