@@ -291,3 +291,58 @@ def test_elementwise_slopes_and_ties(a, b):
 def test_clip_masks(a, lo, hi):
     for got, want in zip(_clips(a, lo, hi), _clips_numpy(a, lo, hi)):
         _same(got, want)
+
+
+# ------------------------------------------------ reductions
+
+nr_sum_bar, nr_mean_bar, nr_extremum_bar, nr_prod_bar = (
+    nr.sum_bar, nr.mean_bar, nr.extremum_bar, nr.prod_bar)
+
+
+@numba.njit
+def _reductions_all(g, x):
+    return nr_sum_bar(g, x), nr_mean_bar(g, x), nr_prod_bar(g, x)
+
+
+@numba.njit
+def _reductions_along(g, y, x, axis):
+    return nr_sum_bar(g, x, axis), nr_mean_bar(g, x, axis), nr_extremum_bar(g, y, x, axis)
+
+
+@numba.njit
+def _extremum_all(g, y, x):
+    return nr_extremum_bar(g, y, x)
+
+
+@pytest.mark.parametrize("g, x", [(1.5, RNG.normal(size=(3, 4))), (1.5, 2.0),
+                                  (np.array(2.0), RNG.normal(size=(3, 4))),
+                                  (1.5, RNG.normal(size=(2, 3, 4))),
+                                  (2.0, np.array([0.0, 1.0, 2.0])),
+                                  (2.0, np.array([0.0, 1.0, 0.0]))], ids=str)
+def test_adjoints_of_whole_reductions(g, x):
+    got = _reductions_all(g, x)
+    for value, helper in zip(got, (rt.sum_bar, rt.mean_bar, rt.prod_bar)):
+        _same(value, helper(g, x))
+
+
+@pytest.mark.parametrize("shape, axis", [((3, 4), 0), ((3, 4), 1), ((3, 4), -1),
+                                         ((2, 3, 4), (0, 2)), ((2, 3, 4), (1,))], ids=str)
+def test_adjoints_of_reductions_along_axes(shape, axis):
+    x = RNG.normal(size=shape)
+    x[0] = x[-1]   # ties: the extremum's adjoint is shared among them
+    y = np.max(x, axis=axis)
+    g = RNG.normal(size=y.shape)
+    got = _reductions_along(g, y, x, axis)
+    _same(got[0], rt.sum_bar(g, x, axis))
+    _same(got[1], rt.mean_bar(g, x, axis))
+    _same(got[2], rt.extremum_bar(g, y, x, axis))
+
+
+@pytest.mark.parametrize("y, x", [(3.0, np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]])),
+                                  (2.0, 2.0), (np.nan, np.array([1.0, np.nan]))], ids=str)
+def test_adjoint_of_a_whole_extremum_with_ties_and_nan(y, x):
+    with np.errstate(all="ignore"):
+        want = rt.extremum_bar(1.5, y, x)
+    got = _extremum_all(1.5, y, x)
+    assert np.shape(got) == np.shape(want)
+    np.testing.assert_allclose(got, want, equal_nan=True)
