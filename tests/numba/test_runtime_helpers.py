@@ -13,6 +13,7 @@ import pytest
 numba = pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
 
 import s2sad.runtime as rt  # noqa: E402
+import s2sad.runtime_forward as rt_forward  # noqa: E402
 from s2sad.backends import numba_runtime as nr  # noqa: E402
 from s2sad.errors import ValueTypeError  # noqa: E402
 
@@ -23,10 +24,16 @@ def _same(got, want):
     np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12, atol=1e-12)
 
 
+def _numpy_helper(name):
+    """The helper of that name generated code imports (from s2sad.runtime or, for
+    forward-mode code, s2sad.runtime_forward)."""
+    return getattr(rt, name, None) or getattr(rt_forward, name)
+
+
 def test_every_exported_helper_is_a_runtime_helper_with_its_signature():
     for name in nr.__all__:
-        assert name in rt.__all__, name
-        assert inspect.signature(getattr(nr, name)) == inspect.signature(getattr(rt, name))
+        assert hasattr(rt, name) or name in rt_forward.__all__, name
+        assert inspect.signature(getattr(nr, name)) == inspect.signature(_numpy_helper(name))
 
 
 def test_called_from_python_the_helpers_run_the_numpy_ones():
@@ -346,3 +353,90 @@ def test_adjoint_of_a_whole_extremum_with_ties_and_nan(y, x):
     got = _extremum_all(1.5, y, x)
     assert np.shape(got) == np.shape(want)
     np.testing.assert_allclose(got, want, equal_nan=True)
+
+
+# ------------------------------------------------ indices and writes
+
+nr_overwritten, nr_stored_part, nr_zero_at, nr_add_at, nr_getitem_bar, nr_snapshot = (
+    nr.overwritten, nr.stored_part, nr.zero_at, nr.add_at, nr.getitem_bar, nr.snapshot)
+nr_add_at_key, nr_transpose_bar, nr_mT, nr_unshared, nr_ensure_real_target = (
+    nr.add_at_key, nr.transpose_bar, nr.mT, nr.unshared, nr.ensure_real_target)
+
+
+@numba.njit
+def _indexed(x, index, g):
+    return (nr_overwritten(x, index), nr_stored_part(x, index), nr_zero_at(x, index),
+            nr_add_at(x, index, g), nr_getitem_bar(g, x, index), nr_snapshot(x),
+            nr_add_at_key(x.copy(), index, g))
+
+
+def _indexed_numpy(x, index, g):
+    return (rt.overwritten(x, index), rt.stored_part(x, index), rt.zero_at(x, index),
+            rt.add_at(x, index, g), rt.getitem_bar(g, x, index), rt.snapshot(x),
+            rt.add_at_key(x.copy(), index, g))
+
+
+@pytest.mark.parametrize("index, g", [(1, np.ones(4)), (1, 2.0), ((1, 2), 2.0),
+                                      (slice(0, 2), np.ones((2, 4))),
+                                      ((slice(None), 1), np.arange(3.0))], ids=str)
+def test_index_helpers(index, g):
+    x = np.arange(12.0).reshape(3, 4)
+    for got, want in zip(_indexed(x, index, g), _indexed_numpy(x, index, g)):
+        _same(got, want)
+    assert np.array_equal(x, np.arange(12.0).reshape(3, 4))   # x itself is left as it was
+
+
+@numba.njit
+def _transposes(g):
+    return nr_transpose_bar(g), nr_mT(g)
+
+
+def test_transposes():
+    for x in (RNG.normal(size=(3, 4)), RNG.normal(size=(2, 3, 4))):
+        got = _transposes(x)
+        _same(got[0], rt.transpose_bar(x))
+        _same(got[1], rt.mT(x))
+
+
+@numba.njit
+def _unshared(g, a, b):
+    return nr_unshared(g, (a, b, 1.0))
+
+
+def test_unshared_copies_exactly_where_memory_is_shared():
+    x, y = np.ones((3, 4)), np.ones(3)
+    assert _unshared(y, x, np.ones(2)) is y
+    for g, a, b in [(y, x, y), (y[1:], y, x), (x[:, 1:], x[0], y)]:
+        got = _unshared(g, a, b)
+        assert got is not g and not np.shares_memory(got, g)
+        _same(got, g)
+        assert rt.unshared(g, (a, b, 1.0)) is not g
+
+
+@numba.njit
+def _real_target(array):
+    return nr_ensure_real_target(array, "f.py", 3, 4)
+
+
+@numba.njit
+def _real_target_complex(array, tangent):
+    return nr_ensure_real_target(array, "f.py", 3, 4, tangent)
+
+
+def _refused_alike(compiled, *args):
+    with pytest.raises(Exception) as numpy_error:
+        rt.ensure_real_target(args[0], "f.py", 3, 4, *args[1:])
+    with pytest.raises(type(numpy_error.value)) as caught:
+        compiled(*args)
+    assert str(caught.value) == str(numpy_error.value)
+
+
+def test_ensure_real_target():
+    x = np.ones(3)
+    assert _real_target(x) is x
+    for array in (np.ones(2, dtype=np.int64), np.ones(2, dtype=bool)):
+        _refused_alike(_real_target, array)
+    read_only = np.ones(2)
+    read_only.flags.writeable = False
+    _refused_alike(_real_target, read_only)
+    _refused_alike(_real_target_complex, x, 1j)
