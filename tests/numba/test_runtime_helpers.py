@@ -440,3 +440,113 @@ def test_ensure_real_target():
     read_only.flags.writeable = False
     _refused_alike(_real_target, read_only)
     _refused_alike(_real_target_complex, x, 1j)
+
+
+# ------------------------------------------------ adjoints of values of unknown kind
+
+nr_add_tree, nr_zeros_tree, nr_times_bar = nr.add_tree, nr.zeros_tree, nr.times_bar
+nr_loop_items_bar, nr_loop_items_dot, nr_scalar_checked = (
+    nr.loop_items_bar, nr.loop_items_dot, nr.scalar_checked)
+
+
+@numba.njit
+def _trees(g, x, n):
+    return (nr_add_tree(g, x), nr_zeros_tree(x), nr_times_bar(g, x, n),
+            nr_scalar_checked(n, "f"))
+
+
+@numba.njit
+def _loop_bars(g, sequence):
+    return nr_loop_items_bar(g, sequence), nr_loop_items_dot(sequence, g)
+
+
+@pytest.mark.parametrize("g, x", [(1.5, 2.0), (np.arange(3.0), np.ones(3)),
+                                  (np.ones((2, 3)), np.ones(3))], ids=str)
+def test_tree_helpers_on_numbers_and_arrays(g, x):
+    got = _trees(g, x, 3)
+    _same(got[0], rt.add_tree(g, x))
+    _same(got[1], rt.zeros_tree(x))
+    _same(got[2], rt.times_bar(g, x, 3))
+    assert got[3] == rt.scalar_checked(3, "f")
+
+
+def test_loop_item_adjoints_of_a_sequence_are_the_items_adjoints():
+    g, x = np.arange(3.0), np.ones(3)
+    got = _loop_bars(g, x)
+    _same(got[0], rt.loop_items_bar(g, x))
+    _same(got[1], rt.loop_items_dot(x, g))
+
+
+@numba.njit
+def _add_trees(a, b):
+    return nr_add_tree(a, b)
+
+
+@numba.njit
+def _zeros_tree(x):
+    return nr_zeros_tree(x)
+
+
+@pytest.mark.filterwarnings("ignore::numba.NumbaPendingDeprecationWarning")   # reflected lists
+def test_add_tree_of_lists_and_tuples():
+    for a, b in [((1.0, np.ones(2)), (2.0, np.arange(2.0))), ([1.0, 2.0], [3.0, 4.0])]:
+        got = _add_trees(a, b)
+        want = rt.add_tree(a, b)
+        assert type(got) is type(want)
+        for item, expected in zip(got, want):
+            _same(item, expected)
+    for x in ([1.0, 2.0], (np.ones(2), np.ones(2))):   # (numba's lists hold one type)
+        got, want = _zeros_tree(x), rt.zeros_tree(x)
+        assert type(got) is type(want) is list
+        for item, expected in zip(got, want):
+            _same(item, expected)
+
+
+# ------------------------------------------------ forward mode
+
+nr_broadcast_like, nr_writable_copy, nr_index_set, nr_xdivy = (
+    nr.broadcast_like, nr.writable_copy, nr.index_set, nr.xdivy)
+
+
+@numba.njit
+def _forward(t, like):
+    return nr_broadcast_like(t, like), nr_writable_copy(t), nr_xdivy(t, like)
+
+
+@pytest.mark.parametrize("t, like", [(1.5, 2.0), (0.0, 0.0), (1.5, np.ones(3)),
+                                     (np.arange(3.0), np.ones((2, 3))),
+                                     (np.arange(2.0).reshape(2, 1), np.ones((2, 3))),
+                                     (np.arange(3.0), np.array([0.0, 1.0, 2.0]))], ids=str)
+def test_forward_helpers(t, like):
+    got = _forward(t, like)
+    _same(got[0], rt_forward.broadcast_like(t, like))
+    _same(got[1], rt_forward.writable_copy(t))
+    with np.errstate(all="ignore"):
+        want = rt_forward.xdivy(t, like)
+    assert np.shape(got[2]) == np.shape(want)
+    np.testing.assert_allclose(got[2], want, equal_nan=True)
+
+
+def test_broadcast_like_refuses_a_tangent_larger_than_its_value():
+    with pytest.raises(ValueError):
+        _forward(np.ones((2, 3)), np.ones((4, 3)))
+
+
+@numba.njit
+def _index_set(x, index, value):
+    return nr_index_set(x, index, value)
+
+
+def test_index_set_writes_into_a_copy():
+    x = np.arange(6.0).reshape(2, 3)
+    for index, value in [(1, 7.0), ((0, 2), 7.0), (slice(0, 1), np.ones((1, 3)))]:
+        _same(_index_set(x, index, value), rt_forward.index_set(x, index, value))
+    assert np.array_equal(x, np.arange(6.0).reshape(2, 3))
+    n = np.arange(3)
+    got = _index_set(n, 1, 2.7)   # an integer array keeps its dtype, as numpy's write does
+    assert got.dtype == rt_forward.index_set(n, 1, 2.7).dtype
+    _same(got, rt_forward.index_set(n, 1, 2.7))
+    read_only = np.ones(2)
+    read_only.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        _index_set(read_only, 0, 1.0)
