@@ -11,7 +11,7 @@ import numpy as np
 from numba.extending import overload
 
 from ...runtime import elementwise as _numpy
-from .kinds import elementwise_case, is_none
+from .kinds import elementwise_case, is_none, on_numbers
 
 
 def tie_mask(a, b):
@@ -49,7 +49,7 @@ def xlogy(x, y):
     return _numpy.xlogy(x, y)
 
 
-@overload(tie_mask)
+@overload(tie_mask, inline=on_numbers)
 def _tie_mask(a, b):
     case = elementwise_case(a, b)
     if case == "numbers":
@@ -59,7 +59,7 @@ def _tie_mask(a, b):
     return None
 
 
-@overload(clip_mask)
+@overload(clip_mask, inline=on_numbers)
 def _clip_mask(a, a_min, a_max):
     case = elementwise_case(a, a_min, a_max)
     low, high = not is_none(a_min), not is_none(a_max)
@@ -84,7 +84,7 @@ def _clip_mask(a, a_min, a_max):
     return lambda a, a_min, a_max: np.ones(a.shape)
 
 
-@overload(clip_lower_mask)
+@overload(clip_lower_mask, inline=on_numbers)
 def _clip_lower_mask(a, a_min, a_max):
     case = elementwise_case(a, a_min, a_max)
     if case is None or is_none(a_min):
@@ -98,7 +98,7 @@ def _clip_lower_mask(a, a_min, a_max):
     return lambda a, a_min, a_max: (np.less(a, a_min) & np.less_equal(a_min, a_max)) * 1.0
 
 
-@overload(clip_upper_mask)
+@overload(clip_upper_mask, inline=on_numbers)
 def _clip_upper_mask(a, a_min, a_max):
     case = elementwise_case(a, a_min, a_max)
     if case is None or is_none(a_max):
@@ -112,7 +112,7 @@ def _clip_upper_mask(a, a_min, a_max):
     return lambda a, a_min, a_max: np.greater(np.maximum(a, a_min), a_max) * 1.0
 
 
-@overload(power_slope)
+@overload(power_slope, inline=on_numbers)
 def _power_slope(a, b, c=1.0):
     case = elementwise_case(a, b, c)
     if case == "numbers":
@@ -132,7 +132,7 @@ def _power_slope(a, b, c=1.0):
     return None
 
 
-@overload(power_log)
+@overload(power_log, inline=on_numbers)
 def _power_log(y, a, b=None):
     case = elementwise_case(y, a, b)
     if case == "numbers":
@@ -145,7 +145,7 @@ def _power_log(y, a, b=None):
     return None
 
 
-@overload(xlogy)
+@overload(xlogy, inline=on_numbers)
 def _xlogy(x, y):
     case = elementwise_case(x, y)
     if case == "numbers":

@@ -11,7 +11,7 @@ from numba.extending import overload, register_jitable
 
 from ... import runtime_forward as _numpy
 from .indexing import as_float, basic_index
-from .kinds import elementwise_case, is_array, is_number
+from .kinds import elementwise_case, is_array, is_number, on_numbers
 from .refusals import raiser, refusal
 from .shapes import _accumulate, _lengths
 
@@ -52,7 +52,7 @@ def spread_to(t, shape):
     return out
 
 
-@overload(broadcast_like)
+@overload(broadcast_like, inline="always")
 def _broadcast_like(t, like):
     if is_number(like) and is_number(t):
         return lambda t, like: t
@@ -101,7 +101,7 @@ def _index_set(x, index, value):
     return impl
 
 
-@overload(xdivy)
+@overload(xdivy, inline=on_numbers)
 def _xdivy(x, y):
     case = elementwise_case(x, y)
     if case == "numbers":

@@ -112,14 +112,14 @@ def _as_float(v):
     return None
 
 
-@overload(overwritten)
+@overload(overwritten, inline="always")
 def _overwritten(x, index):
     if is_array(x) and basic_index(index):
         return lambda x, index: copied(x[index])
     return None
 
 
-@overload(snapshot)
+@overload(snapshot, inline="always")
 def _snapshot(x):
     if is_leaf(x):
         return lambda x: copied(x)
@@ -179,7 +179,7 @@ def _getitem_bar(g, x, index):
     return None
 
 
-@overload(transpose_bar)
+@overload(transpose_bar, inline="always")
 def _transpose_bar(g, axes=None):
     if is_array(g) and is_none(axes):
         return lambda g, axes=None: g.T
@@ -188,7 +188,7 @@ def _transpose_bar(g, axes=None):
     return None
 
 
-@overload(mT)
+@overload(mT, inline="always")
 def _mT(x):  # noqa: N802
     if is_array(x, 2):
         return lambda x: x.T
@@ -220,7 +220,7 @@ def may_share(a, b):
     return a_low < b_high and b_low < a_high
 
 
-@overload(unshared)
+@overload(unshared, inline="always")
 def _unshared(g, others):
     if is_number(g) and isinstance(others, types.BaseTuple):
         return lambda g, others: g
@@ -234,7 +234,7 @@ def _unshared(g, others):
     return scope["impl"]
 
 
-@overload(ensure_real_target, prefer_literal=True)
+@overload(ensure_real_target, prefer_literal=True, inline="always")
 def _ensure_real_target(array, filename, line, column, tangent=0.0):
     if not is_array(array):
         return None

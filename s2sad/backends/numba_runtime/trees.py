@@ -57,7 +57,7 @@ def _leaves(t):
     return isinstance(t, types.BaseTuple) and all(is_leaf(item) for item in t)
 
 
-@overload(add_tree)
+@overload(add_tree, inline="always")
 def _add_tree(a, b):
     if is_none(a):
         return lambda a, b: b
@@ -94,28 +94,28 @@ def _zeros_tree(x):
     return None
 
 
-@overload(times_bar)
+@overload(times_bar, inline="always")
 def _times_bar(g, x, n):
     if is_leaf(g) and is_leaf(x) and isinstance(n, (types.Number, types.Boolean)):
         return lambda g, x, n: unbroadcast(g * n, x)
     return None
 
 
-@overload(loop_items_bar)
+@overload(loop_items_bar, inline="always")
 def _loop_items_bar(g, sequence):
     if isinstance(sequence, (types.Array, types.List, types.ListType, types.BaseTuple)):
         return lambda g, sequence: g
     return None
 
 
-@overload(loop_items_dot)
+@overload(loop_items_dot, inline="always")
 def _loop_items_dot(sequence, tangent):
     if isinstance(sequence, (types.Array, types.List, types.ListType, types.BaseTuple)):
         return lambda sequence, tangent: tangent
     return None
 
 
-@overload(scalar_checked, prefer_literal=True)
+@overload(scalar_checked, prefer_literal=True, inline="always")
 def _scalar_checked(value, function_name):
     def impl(value, function_name):
         ensure_scalar_output(value, function_name)
