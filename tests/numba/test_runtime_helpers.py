@@ -550,3 +550,54 @@ def test_index_set_writes_into_a_copy():
     read_only.flags.writeable = False
     with pytest.raises(ValueError, match="read-only"):
         _index_set(read_only, 0, 1.0)
+
+
+# ------------------------------------------------ variances, standard deviations, nan_to_num
+
+nr_reduced_count, nr_nonzero_checked, nr_finite_mask = (
+    nr.reduced_count, nr.nonzero_checked, nr.finite_mask)
+
+
+@numba.njit
+def _counts(a, axis):
+    return nr_reduced_count(a, axis, 1), nr_reduced_count(a)
+
+
+@numba.njit
+def _checked_nonzero(y, needed):
+    return nr_nonzero_checked(y, "np.std", needed), nr_nonzero_checked(y, "np.std")
+
+
+@numba.njit
+def _finite(x):
+    return nr_finite_mask(x)
+
+
+def test_reduced_count_and_finite_mask():
+    a = np.ones((3, 4))
+    assert _counts(a, 0) == (rt.reduced_count(a, 0, 1), rt.reduced_count(a))
+    assert _counts(a, (0, 1)) == (rt.reduced_count(a, (0, 1), 1), rt.reduced_count(a))
+    for x in (np.array([1.0, np.inf, np.nan]), 2.0, np.inf):
+        _same(_finite(x), rt.finite_mask(x))
+
+
+@pytest.mark.parametrize("y, needed", [(2.0, 1.0), (0.0, 0.0), (np.array([1.0, 2.0]), 1.0),
+                                       (np.array([0.0, 2.0]), np.array([0.0, 1.0]))],
+                         ids=str)
+def test_nonzero_checked_passes_a_value_whose_zeros_carry_nothing(y, needed):
+    _same(_checked_nonzero(y, needed)[0] if np.all(y != 0) else _checked_nonzero_only(y, needed),
+          rt.nonzero_checked(y, "np.std", needed))
+
+
+@numba.njit
+def _checked_nonzero_only(y, needed):
+    return nr_nonzero_checked(y, "np.std", needed)
+
+
+def test_nonzero_checked_refuses_a_zero_as_numpy_does():
+    for y, needed in [(0.0, 1.0), (np.array([0.0, 2.0]), np.array([1.0, 1.0]))]:
+        with pytest.raises(Exception) as want:
+            rt.nonzero_checked(y, "np.std", needed)
+        with pytest.raises(type(want.value)) as caught:
+            _checked_nonzero_only(y, needed)
+        assert str(caught.value) == str(want.value)

@@ -11,7 +11,9 @@ import numpy as np
 from numba.extending import overload
 
 from ...runtime import elementwise as _numpy
+from ...runtime import elementwise_more as _numpy_more
 from .kinds import elementwise_case, is_none, on_numbers
+from .refusals import literal, raiser, refusal, refusal_unknown
 
 
 def tie_mask(a, b):
@@ -156,3 +158,21 @@ def _xlogy(x, y):
             return np.where(zero, 0.0, x * np.log(np.where(zero, 1.0, y)))
         return arrays
     return None
+
+
+def finite_mask(x, copy=True):
+    """:func:`s2sad.runtime.finite_mask` (numba: see the module)."""
+    return _numpy_more.finite_mask(x, copy)
+
+
+@overload(finite_mask, prefer_literal=True)
+def _finite_mask(x, copy=True):
+    copies = literal(copy)
+    if copies is refusal_unknown or elementwise_case(x) is None:
+        return None
+    if not copies:
+        kind, constants = refusal(_numpy_more.finite_mask, 1.0, False)
+        return raiser(kind, constants, "x, copy=True")
+    if elementwise_case(x) == "numbers":
+        return lambda x, copy=True: 1.0 if np.isfinite(x) else 0.0
+    return lambda x, copy=True: np.isfinite(x) * 1.0

@@ -13,7 +13,9 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 from ...runtime import reductions as _numpy
+from ...runtime import scans as _numpy_scans
 from .kinds import default_type, is_array, is_none, is_number
+from .refusals import literal, raiser, refusal, refusal_unknown
 from .shapes import _accumulate, _lengths
 
 
@@ -169,3 +171,61 @@ def _exclusive_products(x):
         out[i] = out[i] * acc
         acc = acc * flat[i]
     return out.reshape(x.shape)
+
+
+def reduced_count(a, axis=None, ddof=0):
+    """:func:`s2sad.runtime.reduced_count` (numba: see the module)."""
+    return _numpy_scans.reduced_count(a, axis, ddof)
+
+
+def nonzero_checked(y, what, needed=None):
+    """:func:`s2sad.runtime.nonzero_checked` (numba: see the module)."""
+    return _numpy_scans.nonzero_checked(y, what, needed)
+
+
+@overload(reduced_count, inline="always")
+def _reduced_count(a, axis=None, ddof=0):
+    if not (_axis_ok(axis) and isinstance(default_type(ddof), types.Number)):
+        return None
+    if is_number(a):
+        return lambda a, axis=None, ddof=0: np.float64(1 - ddof)
+    if is_array(a):
+        return lambda a, axis=None, ddof=0: np.float64(_count(a.shape, axis) - ddof)
+    return None
+
+
+@overload(nonzero_checked, prefer_literal=True)
+def _nonzero_checked(y, what, needed=None):
+    name = literal(what)
+    floats = is_number(y) or (is_array(y) and isinstance(y.dtype, types.Float))
+    if name is refusal_unknown or not floats or not (is_none(needed) or is_number(needed)
+                                                      or is_array(needed)):
+        return None
+    kind, constants = refusal(_numpy_scans.nonzero_checked, 0.0, name)
+    parameters = "y, what, needed=None"
+    if kind is None:
+        return None
+    refuse = register_jitable(raiser(kind, constants, parameters))
+    given = not is_none(needed)
+    if is_number(y):
+        if is_array(needed):
+            return None
+
+        def number(y, what, needed=None):
+            if y != 0:
+                return y
+            if given and needed == 0:
+                return 1.0
+            refuse(y, what, needed)
+            return y
+        return number
+
+    def array(y, what, needed=None):
+        zero = y == 0
+        if not zero.any():
+            return y
+        if given and not (zero & (needed != 0)).any():
+            return np.where(zero, 1.0, y)
+        refuse(y, what, needed)
+        return y
+    return array
