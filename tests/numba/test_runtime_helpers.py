@@ -601,3 +601,18 @@ def test_nonzero_checked_refuses_a_zero_as_numpy_does():
         with pytest.raises(type(want.value)) as caught:
             _checked_nonzero_only(y, needed)
         assert str(caught.value) == str(want.value)
+
+
+nr_sinc_slope = nr.sinc_slope
+
+
+@numba.njit
+def _sinc_slope(x):
+    return nr_sinc_slope(x)
+
+
+def test_sinc_slope_near_zero_and_away():
+    xs = np.array([0.0, 1e-4, -2e-4, 0.3, -1.7, 2.0])
+    _same(_sinc_slope(xs), rt.sinc_slope(xs))
+    for x in xs:
+        _same(_sinc_slope(float(x)), rt.sinc_slope(float(x)))

@@ -176,3 +176,32 @@ def _finite_mask(x, copy=True):
     if elementwise_case(x) == "numbers":
         return lambda x, copy=True: 1.0 if np.isfinite(x) else 0.0
     return lambda x, copy=True: np.isfinite(x) * 1.0
+
+
+def sinc_slope(x):
+    """:func:`s2sad.runtime.sinc_slope` (numba: see the module)."""
+    return _numpy_more.sinc_slope(x)
+
+
+_SMALL, _PI2, _PI4 = _numpy_more._SMALL, _numpy_more._PI2, _numpy_more._PI4
+
+
+@overload(sinc_slope, inline=on_numbers)
+def _sinc_slope(x):
+    case = elementwise_case(x)
+    if case == "numbers":
+        def number(x):
+            x = np.float64(x)
+            if abs(x) < _SMALL:
+                return x * (-_PI2 / 3.0 + x * x * _PI4 / 30.0)
+            return (np.cos(np.pi * x) - np.sinc(x)) / x
+        return number
+    if case == "arrays":
+        def arrays(x):
+            x = x.astype(np.float64)
+            small = np.abs(x) < _SMALL
+            safe = np.where(small, 1.0, x)
+            near = x * (-_PI2 / 3.0 + x * x * _PI4 / 30.0)
+            return np.where(small, near, (np.cos(np.pi * safe) - np.sinc(safe)) / safe)
+        return arrays
+    return None
