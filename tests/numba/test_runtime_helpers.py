@@ -13,6 +13,7 @@ import pytest
 numba = pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
 
 import s2sad.runtime as rt  # noqa: E402
+import s2sad.runtime_forward as rt_forward  # noqa: E402
 from s2sad.backends import numba_runtime as nr  # noqa: E402
 from s2sad.errors import ValueTypeError  # noqa: E402
 
@@ -23,10 +24,16 @@ def _same(got, want):
     np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12, atol=1e-12)
 
 
+def _numpy_helper(name):
+    """The helper of that name generated code imports (from s2sad.runtime or, for
+    forward-mode code, s2sad.runtime_forward)."""
+    return getattr(rt, name, None) or getattr(rt_forward, name)
+
+
 def test_every_exported_helper_is_a_runtime_helper_with_its_signature():
     for name in nr.__all__:
-        assert name in rt.__all__, name
-        assert inspect.signature(getattr(nr, name)) == inspect.signature(getattr(rt, name))
+        assert hasattr(rt, name) or name in rt_forward.__all__, name
+        assert inspect.signature(getattr(nr, name)) == inspect.signature(_numpy_helper(name))
 
 
 def test_called_from_python_the_helpers_run_the_numpy_ones():
@@ -291,3 +298,321 @@ def test_elementwise_slopes_and_ties(a, b):
 def test_clip_masks(a, lo, hi):
     for got, want in zip(_clips(a, lo, hi), _clips_numpy(a, lo, hi)):
         _same(got, want)
+
+
+# ------------------------------------------------ reductions
+
+nr_sum_bar, nr_mean_bar, nr_extremum_bar, nr_prod_bar = (
+    nr.sum_bar, nr.mean_bar, nr.extremum_bar, nr.prod_bar)
+
+
+@numba.njit
+def _reductions_all(g, x):
+    return nr_sum_bar(g, x), nr_mean_bar(g, x), nr_prod_bar(g, x)
+
+
+@numba.njit
+def _reductions_along(g, y, x, axis):
+    return nr_sum_bar(g, x, axis), nr_mean_bar(g, x, axis), nr_extremum_bar(g, y, x, axis)
+
+
+@numba.njit
+def _extremum_all(g, y, x):
+    return nr_extremum_bar(g, y, x)
+
+
+@pytest.mark.parametrize("g, x", [(1.5, RNG.normal(size=(3, 4))), (1.5, 2.0),
+                                  (np.array(2.0), RNG.normal(size=(3, 4))),
+                                  (1.5, RNG.normal(size=(2, 3, 4))),
+                                  (2.0, np.array([0.0, 1.0, 2.0])),
+                                  (2.0, np.array([0.0, 1.0, 0.0]))], ids=str)
+def test_adjoints_of_whole_reductions(g, x):
+    got = _reductions_all(g, x)
+    for value, helper in zip(got, (rt.sum_bar, rt.mean_bar, rt.prod_bar)):
+        _same(value, helper(g, x))
+
+
+@pytest.mark.parametrize("shape, axis", [((3, 4), 0), ((3, 4), 1), ((3, 4), -1),
+                                         ((2, 3, 4), (0, 2))], ids=str)
+def test_adjoints_of_reductions_along_axes(shape, axis):
+    x = RNG.normal(size=shape)
+    x[0] = x[-1]   # ties: the extremum's adjoint is shared among them
+    y = np.max(x, axis=axis)
+    g = RNG.normal(size=y.shape)
+    got = _reductions_along(g, y, x, axis)
+    _same(got[0], rt.sum_bar(g, x, axis))
+    _same(got[1], rt.mean_bar(g, x, axis))
+    _same(got[2], rt.extremum_bar(g, y, x, axis))
+
+
+@pytest.mark.parametrize("y, x", [(3.0, np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]])),
+                                  (2.0, 2.0), (np.nan, np.array([1.0, np.nan]))], ids=str)
+def test_adjoint_of_a_whole_extremum_with_ties_and_nan(y, x):
+    with np.errstate(all="ignore"):
+        want = rt.extremum_bar(1.5, y, x)
+    got = _extremum_all(1.5, y, x)
+    assert np.shape(got) == np.shape(want)
+    np.testing.assert_allclose(got, want, equal_nan=True)
+
+
+# ------------------------------------------------ indices and writes
+
+nr_overwritten, nr_stored_part, nr_zero_at, nr_add_at, nr_getitem_bar, nr_snapshot = (
+    nr.overwritten, nr.stored_part, nr.zero_at, nr.add_at, nr.getitem_bar, nr.snapshot)
+nr_add_at_key, nr_transpose_bar, nr_mT, nr_unshared, nr_ensure_real_target = (
+    nr.add_at_key, nr.transpose_bar, nr.mT, nr.unshared, nr.ensure_real_target)
+
+
+@numba.njit
+def _indexed(x, index, g):
+    return (nr_overwritten(x, index), nr_stored_part(x, index), nr_zero_at(x, index),
+            nr_add_at(x, index, g), nr_getitem_bar(g, x, index), nr_snapshot(x),
+            nr_add_at_key(x.copy(), index, g))
+
+
+def _indexed_numpy(x, index, g):
+    return (rt.overwritten(x, index), rt.stored_part(x, index), rt.zero_at(x, index),
+            rt.add_at(x, index, g), rt.getitem_bar(g, x, index), rt.snapshot(x),
+            rt.add_at_key(x.copy(), index, g))
+
+
+@pytest.mark.parametrize("index, g", [(1, np.ones(4)), ((1, 2), 2.0),
+                                      (slice(0, 2), np.ones((2, 4))),
+                                      ((slice(None), 1), np.arange(3.0))], ids=str)
+def test_index_helpers(index, g):
+    x = np.arange(12.0).reshape(3, 4)
+    for got, want in zip(_indexed(x, index, g), _indexed_numpy(x, index, g)):
+        _same(got, want)
+    assert np.array_equal(x, np.arange(12.0).reshape(3, 4))   # x itself is left as it was
+
+
+@numba.njit
+def _transposes(g):
+    return nr_transpose_bar(g), nr_mT(g)
+
+
+def test_transposes():
+    for x in (RNG.normal(size=(3, 4)), RNG.normal(size=(2, 3, 4))):
+        got = _transposes(x)
+        _same(got[0], rt.transpose_bar(x))
+        _same(got[1], rt.mT(x))
+
+
+@numba.njit
+def _unshared(g, a, b):
+    return nr_unshared(g, (a, b, 1.0))
+
+
+def test_unshared_copies_exactly_where_memory_is_shared():
+    x, y = np.ones((3, 4)), np.ones(3)
+    assert _unshared(y, x, np.ones(2)) is y
+    for g, a, b in [(y, x, y), (y[1:], y, x), (x[:, 1:], x[0], y)]:
+        got = _unshared(g, a, b)
+        assert got is not g and not np.shares_memory(got, g)
+        _same(got, g)
+        assert rt.unshared(g, (a, b, 1.0)) is not g
+
+
+@numba.njit
+def _real_target(array):
+    return nr_ensure_real_target(array, "f.py", 3, 4)
+
+
+@numba.njit
+def _real_target_complex(array, tangent):
+    return nr_ensure_real_target(array, "f.py", 3, 4, tangent)
+
+
+def _refused_alike(compiled, *args):
+    with pytest.raises(Exception) as numpy_error:
+        rt.ensure_real_target(args[0], "f.py", 3, 4, *args[1:])
+    with pytest.raises(type(numpy_error.value)) as caught:
+        compiled(*args)
+    assert str(caught.value) == str(numpy_error.value)
+
+
+def test_ensure_real_target():
+    x = np.ones(3)
+    assert _real_target(x) is x
+    for array in (np.ones(2, dtype=np.int64), np.ones(2, dtype=bool)):
+        _refused_alike(_real_target, array)
+    read_only = np.ones(2)
+    read_only.flags.writeable = False
+    _refused_alike(_real_target, read_only)
+    _refused_alike(_real_target_complex, x, 1j)
+
+
+# ------------------------------------------------ adjoints of values of unknown kind
+
+nr_add_tree, nr_zeros_tree, nr_times_bar = nr.add_tree, nr.zeros_tree, nr.times_bar
+nr_loop_items_bar, nr_loop_items_dot, nr_scalar_checked = (
+    nr.loop_items_bar, nr.loop_items_dot, nr.scalar_checked)
+
+
+@numba.njit
+def _trees(g, x, n):
+    return (nr_add_tree(g, x), nr_zeros_tree(x), nr_times_bar(g, x, n),
+            nr_scalar_checked(n, "f"))
+
+
+@numba.njit
+def _loop_bars(g, sequence):
+    return nr_loop_items_bar(g, sequence), nr_loop_items_dot(sequence, g)
+
+
+@pytest.mark.parametrize("g, x", [(1.5, 2.0), (np.arange(3.0), np.ones(3)),
+                                  (np.ones((2, 3)), np.ones(3))], ids=str)
+def test_tree_helpers_on_numbers_and_arrays(g, x):
+    got = _trees(g, x, 3)
+    _same(got[0], rt.add_tree(g, x))
+    _same(got[1], rt.zeros_tree(x))
+    _same(got[2], rt.times_bar(g, x, 3))
+    assert got[3] == rt.scalar_checked(3, "f")
+
+
+def test_loop_item_adjoints_of_a_sequence_are_the_items_adjoints():
+    g, x = np.arange(3.0), np.ones(3)
+    got = _loop_bars(g, x)
+    _same(got[0], rt.loop_items_bar(g, x))
+    _same(got[1], rt.loop_items_dot(x, g))
+
+
+@numba.njit
+def _add_trees(a, b):
+    return nr_add_tree(a, b)
+
+
+@numba.njit
+def _zeros_tree(x):
+    return nr_zeros_tree(x)
+
+
+@pytest.mark.filterwarnings("ignore::numba.NumbaPendingDeprecationWarning")   # reflected lists
+def test_add_tree_of_lists_and_tuples():
+    for a, b in [((1.0, np.ones(2)), (2.0, np.arange(2.0))), ([1.0, 2.0], [3.0, 4.0])]:
+        got = _add_trees(a, b)
+        want = rt.add_tree(a, b)
+        assert type(got) is type(want)
+        for item, expected in zip(got, want):
+            _same(item, expected)
+    for x in ([1.0, 2.0], (np.ones(2), np.ones(2))):   # (numba's lists hold one type)
+        got, want = _zeros_tree(x), rt.zeros_tree(x)
+        assert type(got) is type(want) is list
+        for item, expected in zip(got, want):
+            _same(item, expected)
+
+
+# ------------------------------------------------ forward mode
+
+nr_broadcast_like, nr_writable_copy, nr_index_set, nr_xdivy = (
+    nr.broadcast_like, nr.writable_copy, nr.index_set, nr.xdivy)
+
+
+@numba.njit
+def _forward(t, like):
+    return nr_broadcast_like(t, like), nr_writable_copy(t), nr_xdivy(t, like)
+
+
+@pytest.mark.parametrize("t, like", [(1.5, 2.0), (0.0, 0.0), (1.5, np.ones(3)),
+                                     (np.arange(3.0), np.ones((2, 3))),
+                                     (np.arange(2.0).reshape(2, 1), np.ones((2, 3))),
+                                     (np.arange(3.0), np.array([0.0, 1.0, 2.0]))], ids=str)
+def test_forward_helpers(t, like):
+    got = _forward(t, like)
+    _same(got[0], rt_forward.broadcast_like(t, like))
+    _same(got[1], rt_forward.writable_copy(t))
+    with np.errstate(all="ignore"):
+        want = rt_forward.xdivy(t, like)
+    assert np.shape(got[2]) == np.shape(want)
+    np.testing.assert_allclose(got[2], want, equal_nan=True)
+
+
+def test_broadcast_like_refuses_a_tangent_larger_than_its_value():
+    with pytest.raises(ValueError):
+        _forward(np.ones((2, 3)), np.ones((4, 3)))
+
+
+@numba.njit
+def _index_set(x, index, value):
+    return nr_index_set(x, index, value)
+
+
+def test_index_set_writes_into_a_copy():
+    x = np.arange(6.0).reshape(2, 3)
+    for index, value in [(1, 7.0), ((0, 2), 7.0), (slice(0, 1), np.ones((1, 3)))]:
+        _same(_index_set(x, index, value), rt_forward.index_set(x, index, value))
+    assert np.array_equal(x, np.arange(6.0).reshape(2, 3))
+    n = np.arange(3)
+    got = _index_set(n, 1, 2.7)   # an integer array keeps its dtype, as numpy's write does
+    assert got.dtype == rt_forward.index_set(n, 1, 2.7).dtype
+    _same(got, rt_forward.index_set(n, 1, 2.7))
+    read_only = np.ones(2)
+    read_only.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        _index_set(read_only, 0, 1.0)
+
+
+# ------------------------------------------------ variances, standard deviations, nan_to_num
+
+nr_reduced_count, nr_nonzero_checked, nr_finite_mask = (
+    nr.reduced_count, nr.nonzero_checked, nr.finite_mask)
+
+
+@numba.njit
+def _counts(a, axis):
+    return nr_reduced_count(a, axis, 1), nr_reduced_count(a)
+
+
+@numba.njit
+def _checked_nonzero(y, needed):
+    return nr_nonzero_checked(y, "np.std", needed), nr_nonzero_checked(y, "np.std")
+
+
+@numba.njit
+def _finite(x):
+    return nr_finite_mask(x)
+
+
+def test_reduced_count_and_finite_mask():
+    a = np.ones((3, 4))
+    assert _counts(a, 0) == (rt.reduced_count(a, 0, 1), rt.reduced_count(a))
+    assert _counts(a, (0, 1)) == (rt.reduced_count(a, (0, 1), 1), rt.reduced_count(a))
+    for x in (np.array([1.0, np.inf, np.nan]), 2.0, np.inf):
+        _same(_finite(x), rt.finite_mask(x))
+
+
+@pytest.mark.parametrize("y, needed", [(2.0, 1.0), (0.0, 0.0), (np.array([1.0, 2.0]), 1.0),
+                                       (np.array([0.0, 2.0]), np.array([0.0, 1.0]))],
+                         ids=str)
+def test_nonzero_checked_passes_a_value_whose_zeros_carry_nothing(y, needed):
+    _same(_checked_nonzero(y, needed)[0] if np.all(y != 0) else _checked_nonzero_only(y, needed),
+          rt.nonzero_checked(y, "np.std", needed))
+
+
+@numba.njit
+def _checked_nonzero_only(y, needed):
+    return nr_nonzero_checked(y, "np.std", needed)
+
+
+def test_nonzero_checked_refuses_a_zero_as_numpy_does():
+    for y, needed in [(0.0, 1.0), (np.array([0.0, 2.0]), np.array([1.0, 1.0]))]:
+        with pytest.raises(Exception) as want:
+            rt.nonzero_checked(y, "np.std", needed)
+        with pytest.raises(type(want.value)) as caught:
+            _checked_nonzero_only(y, needed)
+        assert str(caught.value) == str(want.value)
+
+
+nr_sinc_slope = nr.sinc_slope
+
+
+@numba.njit
+def _sinc_slope(x):
+    return nr_sinc_slope(x)
+
+
+def test_sinc_slope_near_zero_and_away():
+    xs = np.array([0.0, 1e-4, -2e-4, 0.3, -1.7, 2.0])
+    _same(_sinc_slope(xs), rt.sinc_slope(xs))
+    for x in xs:
+        _same(_sinc_slope(float(x)), rt.sinc_slope(float(x)))

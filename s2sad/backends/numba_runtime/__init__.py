@@ -11,15 +11,28 @@ numba is an optional extra: only the numba backend imports this package.
 
 import numba  # noqa: F401  (this package is numba's: without it, the import fails here)
 
-from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_log,
-                          power_slope, tie_mask, xlogy)
+from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
+                          power_slope, sinc_slope, tie_mask, xlogy)
+from .forward import broadcast_like, index_set, writable_copy, xdivy
 from .guards import add_item, ensure_scalar_output, loop_items
+from .indexing import (add_at, add_at_key, ensure_real_target, getitem_bar, mT, overwritten,
+                       snapshot, stored_part, transpose_bar, unshared, zero_at)
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
+from .reductions import (extremum_bar, mean_bar, nonzero_checked, prod_bar, reduced_count,
+                         sum_bar)
 from .shapes import shape_of, unbroadcast, unbroadcast_to, zeros_like
+from .trees import (add_tree, loop_items_bar, loop_items_dot, scalar_checked, times_bar,
+                    zeros_tree)
 
 __all__ = [
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
     "xlogy",
+    "add_at", "add_at_key", "ensure_real_target", "getitem_bar", "mT", "overwritten", "snapshot",
+    "stored_part", "transpose_bar", "unshared", "zero_at",
+    "broadcast_like", "index_set", "writable_copy", "xdivy",
+    "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "zeros_tree",
+    "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
+    "finite_mask", "sinc_slope",
     "add_item", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "unbroadcast", "unbroadcast_to", "zeros_like",
 ]

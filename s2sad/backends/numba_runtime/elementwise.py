@@ -11,7 +11,9 @@ import numpy as np
 from numba.extending import overload
 
 from ...runtime import elementwise as _numpy
-from .kinds import elementwise_case, is_none
+from ...runtime import elementwise_more as _numpy_more
+from .kinds import elementwise_case, is_none, on_numbers
+from .refusals import literal, raiser, refusal, refusal_unknown
 
 
 def tie_mask(a, b):
@@ -49,7 +51,7 @@ def xlogy(x, y):
     return _numpy.xlogy(x, y)
 
 
-@overload(tie_mask)
+@overload(tie_mask, inline=on_numbers)
 def _tie_mask(a, b):
     case = elementwise_case(a, b)
     if case == "numbers":
@@ -59,7 +61,7 @@ def _tie_mask(a, b):
     return None
 
 
-@overload(clip_mask)
+@overload(clip_mask, inline=on_numbers)
 def _clip_mask(a, a_min, a_max):
     case = elementwise_case(a, a_min, a_max)
     low, high = not is_none(a_min), not is_none(a_max)
@@ -84,7 +86,7 @@ def _clip_mask(a, a_min, a_max):
     return lambda a, a_min, a_max: np.ones(a.shape)
 
 
-@overload(clip_lower_mask)
+@overload(clip_lower_mask, inline=on_numbers)
 def _clip_lower_mask(a, a_min, a_max):
     case = elementwise_case(a, a_min, a_max)
     if case is None or is_none(a_min):
@@ -98,7 +100,7 @@ def _clip_lower_mask(a, a_min, a_max):
     return lambda a, a_min, a_max: (np.less(a, a_min) & np.less_equal(a_min, a_max)) * 1.0
 
 
-@overload(clip_upper_mask)
+@overload(clip_upper_mask, inline=on_numbers)
 def _clip_upper_mask(a, a_min, a_max):
     case = elementwise_case(a, a_min, a_max)
     if case is None or is_none(a_max):
@@ -112,7 +114,7 @@ def _clip_upper_mask(a, a_min, a_max):
     return lambda a, a_min, a_max: np.greater(np.maximum(a, a_min), a_max) * 1.0
 
 
-@overload(power_slope)
+@overload(power_slope, inline=on_numbers)
 def _power_slope(a, b, c=1.0):
     case = elementwise_case(a, b, c)
     if case == "numbers":
@@ -132,7 +134,7 @@ def _power_slope(a, b, c=1.0):
     return None
 
 
-@overload(power_log)
+@overload(power_log, inline=on_numbers)
 def _power_log(y, a, b=None):
     case = elementwise_case(y, a, b)
     if case == "numbers":
@@ -145,7 +147,7 @@ def _power_log(y, a, b=None):
     return None
 
 
-@overload(xlogy)
+@overload(xlogy, inline=on_numbers)
 def _xlogy(x, y):
     case = elementwise_case(x, y)
     if case == "numbers":
@@ -154,5 +156,52 @@ def _xlogy(x, y):
         def arrays(x, y):
             zero = np.equal(x, 0)
             return np.where(zero, 0.0, x * np.log(np.where(zero, 1.0, y)))
+        return arrays
+    return None
+
+
+def finite_mask(x, copy=True):
+    """:func:`s2sad.runtime.finite_mask` (numba: see the module)."""
+    return _numpy_more.finite_mask(x, copy)
+
+
+@overload(finite_mask, prefer_literal=True)
+def _finite_mask(x, copy=True):
+    copies = literal(copy)
+    if copies is refusal_unknown or elementwise_case(x) is None:
+        return None
+    if not copies:
+        kind, constants = refusal(_numpy_more.finite_mask, 1.0, False)
+        return raiser(kind, constants, "x, copy=True")
+    if elementwise_case(x) == "numbers":
+        return lambda x, copy=True: 1.0 if np.isfinite(x) else 0.0
+    return lambda x, copy=True: np.isfinite(x) * 1.0
+
+
+def sinc_slope(x):
+    """:func:`s2sad.runtime.sinc_slope` (numba: see the module)."""
+    return _numpy_more.sinc_slope(x)
+
+
+_SMALL, _PI2, _PI4 = _numpy_more._SMALL, _numpy_more._PI2, _numpy_more._PI4
+
+
+@overload(sinc_slope, inline=on_numbers)
+def _sinc_slope(x):
+    case = elementwise_case(x)
+    if case == "numbers":
+        def number(x):
+            x = np.float64(x)
+            if abs(x) < _SMALL:
+                return x * (-_PI2 / 3.0 + x * x * _PI4 / 30.0)
+            return (np.cos(np.pi * x) - np.sinc(x)) / x
+        return number
+    if case == "arrays":
+        def arrays(x):
+            x = x.astype(np.float64)
+            small = np.abs(x) < _SMALL
+            safe = np.where(small, 1.0, x)
+            near = x * (-_PI2 / 3.0 + x * x * _PI4 / 30.0)
+            return np.where(small, near, (np.cos(np.pi * safe) - np.sinc(safe)) / safe)
         return arrays
     return None

@@ -32,7 +32,7 @@ def add_item(bar, key, g):
     return _numpy_trees.add_item(bar, key, g)
 
 
-@overload(ensure_scalar_output, prefer_literal=True)
+@overload(ensure_scalar_output, prefer_literal=True, inline="always")
 def _ensure_scalar_output(value, function_name):
     if is_real_number(value) or (is_array(value, 0) and is_real_number(value.dtype)):
         return lambda value, function_name: None
@@ -90,7 +90,7 @@ def shape_text(shape):
     return text + (",)" if len(shape) == 1 else ")")
 
 
-@overload(loop_items)
+@overload(loop_items, inline="always")
 def _loop_items(sequence):
     if isinstance(sequence, types.DictType):
         return lambda sequence: [key for key in sequence.keys()]
@@ -100,7 +100,7 @@ def _loop_items(sequence):
     return None
 
 
-@overload(add_item)
+@overload(add_item, inline="always")
 def _add_item(bar, key, g):
     if is_array(bar):   # an array adjoint the backward sweep owns: in place
         if is_none(g):

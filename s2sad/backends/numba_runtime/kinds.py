@@ -60,3 +60,10 @@ def elementwise_case(*args):
     if any(not (is_none(t) or is_number(t) or (is_array(t) and t.ndim)) for t in args):
         return None
     return "arrays" if any(is_array(t) for t in args) else "numbers"
+
+
+def on_numbers(expr, caller_info, callee_info):
+    """numba's inlining choice for the elementwise helpers: inline a call on numbers
+    (a few scalar operations, inside a loop, where a call would cost as much as its
+    work), not one on arrays (numpy's broadcasting code, slow to compile again)."""
+    return all(is_none(t) or is_number(t) for t in callee_info.signature.args)

@@ -43,7 +43,7 @@ def _dims(a, b):
     return None
 
 
-@overload(matmul_lhs_bar)
+@overload(matmul_lhs_bar, inline="always")
 def _matmul_lhs_bar(g, a, b):
     dims = _dims(a, b)
     if dims == (2, 2):
@@ -57,7 +57,7 @@ def _matmul_lhs_bar(g, a, b):
     return None
 
 
-@overload(matmul_rhs_bar)
+@overload(matmul_rhs_bar, inline="always")
 def _matmul_rhs_bar(g, a, b):
     dims = _dims(a, b)
     if dims == (2, 2):
@@ -71,7 +71,7 @@ def _matmul_rhs_bar(g, a, b):
     return None
 
 
-@overload(dot_lhs_bar)
+@overload(dot_lhs_bar, inline="always")
 def _dot_lhs_bar(g, a, b):
     if is_scalar_like(a) or is_scalar_like(b):
         return lambda g, a, b: unbroadcast(g * b, a)
@@ -87,7 +87,7 @@ def _dot_lhs_bar(g, a, b):
     return None
 
 
-@overload(dot_rhs_bar)
+@overload(dot_rhs_bar, inline="always")
 def _dot_rhs_bar(g, a, b):
     if is_scalar_like(a) or is_scalar_like(b):
         return lambda g, a, b: unbroadcast(g * a, b)

@@ -38,7 +38,7 @@ def zeros_like(x):
     return _numpy.zeros_like(x)
 
 
-@overload(unbroadcast)
+@overload(unbroadcast, inline="always")
 def _unbroadcast(g, like):
     if is_number(g) and is_number(like):
         return lambda g, like: g   # two numbers: nothing was broadcast
@@ -55,7 +55,7 @@ def _unbroadcast(g, like):
     return None
 
 
-@overload(unbroadcast_to)
+@overload(unbroadcast_to, inline="always")
 def _unbroadcast_to(g, target):
     count = tuple_length(target)
     if count is None or not (is_number(g) or is_array(g)):
@@ -151,7 +151,7 @@ def _accumulate(flat_g, flat_out, g_shape, target):
             return
 
 
-@overload(shape_of)
+@overload(shape_of)   # (numba inlines no call with *args)
 def _shape_of(*values):
     if len(values) == 1 and isinstance(values[0], types.StarArgTuple):
         values = values[0].types
@@ -176,7 +176,7 @@ def _shape_of(*values):
     return scope["impl"]
 
 
-@overload(zeros_like)
+@overload(zeros_like, inline="always")
 def _zeros_like(x):
     if isinstance(x, types.Complex):
         return lambda x: 0j

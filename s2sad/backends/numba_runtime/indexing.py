@@ -1,0 +1,255 @@
+"""numba versions of the index helpers (:mod:`s2sad.runtime.indexing`) and of the checks
+around writes: the adjoints of ``x[index]`` and of ``x[index] = v``, the values a
+write overwrites, ``ensure_real_target``, ``unshared``, ``mT`` and ``transpose_bar``.
+
+Indices are numbers, slices and tuples of them (numba's basic indexing), where no
+position is named twice, so ``np.add.at`` is ``out[index] += g``.  Integer-array
+indices are not ported.  Called from Python, each name runs the numpy helper.
+"""
+
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from ...runtime import guards as _numpy_guards
+from ...runtime import indexing as _numpy
+from ...runtime import linalg as _numpy_linalg
+from .kinds import is_array, is_leaf, is_none, is_number
+from .refusals import literal, raiser, refusal, refusal_unknown
+
+
+def overwritten(x, index):
+    """:func:`s2sad.runtime.overwritten` (numba: see the module)."""
+    return _numpy.overwritten(x, index)
+
+
+def snapshot(x):
+    """:func:`s2sad.runtime.snapshot` (numba: see the module)."""
+    return _numpy.snapshot(x)
+
+
+def stored_part(g, index):
+    """:func:`s2sad.runtime.stored_part` (numba: see the module)."""
+    return _numpy.stored_part(g, index)
+
+
+def zero_at(g, index):
+    """:func:`s2sad.runtime.zero_at` (numba: see the module)."""
+    return _numpy.zero_at(g, index)
+
+
+def add_at(x_bar, index, g):
+    """:func:`s2sad.runtime.add_at` (numba: see the module)."""
+    return _numpy.add_at(x_bar, index, g)
+
+
+def add_at_key(x_bar, index, g):
+    """:func:`s2sad.runtime.add_at_key` (numba: see the module)."""
+    return _numpy.add_at_key(x_bar, index, g)
+
+
+def getitem_bar(g, x, index):
+    """:func:`s2sad.runtime.getitem_bar` (numba: see the module)."""
+    return _numpy.getitem_bar(g, x, index)
+
+
+def transpose_bar(g, axes=None):
+    """:func:`s2sad.runtime.transpose_bar` (numba: see the module)."""
+    return _numpy.transpose_bar(g, axes)
+
+
+def mT(x):  # noqa: N802  (numpy's name for the transpose of matrices)
+    """:func:`s2sad.runtime.mT` (numba: see the module)."""
+    return _numpy_linalg.mT(x)
+
+
+def unshared(g, others):
+    """:func:`s2sad.runtime.unshared` (numba: see the module)."""
+    return _numpy_guards.unshared(g, others)
+
+
+def ensure_real_target(array, filename, line, column, tangent=0.0):
+    """:func:`s2sad.runtime.ensure_real_target` (numba: see the module)."""
+    return _numpy_guards.ensure_real_target(array, filename, line, column, tangent)
+
+
+def basic_index(t):
+    """An int, a slice, or a tuple of them: an index that names no position twice."""
+    parts = t.types if isinstance(t, types.BaseTuple) else (t,)
+    return all(isinstance(p, (types.Integer, types.SliceType)) for p in parts)
+
+
+def _float_array(t):
+    return is_array(t) and isinstance(t.dtype, (types.Float, types.Integer, types.Boolean))
+
+
+def copied(v):
+    """``v`` itself for a number, a copy for an array."""
+
+
+@overload(copied)
+def _copied(v):
+    if is_number(v):
+        return lambda v: v
+    if is_array(v):
+        return lambda v: v.copy()
+    return None
+
+
+def as_float(v):
+    """A new array of ``v``'s values, float unless complex (``np.array(v, float_like)``);
+    a number as it is."""
+
+
+@overload(as_float)
+def _as_float(v):
+    if is_number(v):
+        return lambda v: v
+    if is_array(v) and isinstance(v.dtype, (types.Float, types.Complex)):
+        return lambda v: v.copy()
+    if is_array(v):
+        return lambda v: v.astype(np.float64)
+    return None
+
+
+@overload(overwritten, inline="always")
+def _overwritten(x, index):
+    if is_array(x) and basic_index(index):
+        return lambda x, index: copied(x[index])
+    return None
+
+
+@overload(snapshot, inline="always")
+def _snapshot(x):
+    if is_leaf(x):
+        return lambda x: copied(x)
+    return None
+
+
+@overload(stored_part)
+def _stored_part(g, index):
+    if is_array(g) and basic_index(index):
+        return lambda g, index: as_float(g[index])
+    return None
+
+
+@overload(zero_at)
+def _zero_at(g, index):
+    if _float_array(g) and basic_index(index):
+        def impl(g, index):
+            out = as_float(g)
+            out[index] = 0.0
+            return out
+        return impl
+    return None
+
+
+@overload(add_at)
+def _add_at(x_bar, index, g):
+    if _float_array(x_bar) and basic_index(index) and is_leaf(g):
+        def impl(x_bar, index, g):
+            out = as_float(x_bar)
+            out[index] += g
+            return out
+        return impl
+    return None
+
+
+@overload(add_at_key)
+def _add_at_key(x_bar, index, g):
+    if is_array(x_bar) and basic_index(index) and is_leaf(g):
+        def impl(x_bar, index, g):
+            x_bar[index] += g
+            return x_bar
+        return impl
+    return None
+
+
+@overload(getitem_bar)
+def _getitem_bar(g, x, index):
+    if is_array(x) and basic_index(index) and is_leaf(g):
+        dtype = np.complex128 if isinstance(x.dtype, types.Complex) else (
+            np.float32 if x.dtype == types.float32 else np.float64)
+
+        def impl(g, x, index):
+            out = np.zeros(x.shape, dtype)
+            out[index] += g
+            return out
+        return impl
+    return None
+
+
+@overload(transpose_bar, inline="always")
+def _transpose_bar(g, axes=None):
+    if is_array(g) and is_none(axes):
+        return lambda g, axes=None: g.T
+    if is_number(g) and is_none(axes):
+        return lambda g, axes=None: g
+    return None
+
+
+@overload(mT, inline="always")
+def _mT(x):  # noqa: N802
+    if is_array(x, 2):
+        return lambda x: x.T
+    if is_array(x) and x.ndim > 2:
+        return lambda x: np.swapaxes(x, -1, -2)
+    return None
+
+
+@register_jitable
+def _extent(a):
+    """The first and one-past-the-last byte address ``a``'s elements occupy."""
+    low = high = a.ctypes.data
+    for k in range(a.ndim):
+        reach = (a.shape[k] - 1) * a.strides[k]
+        if reach < 0:
+            low += reach
+        else:
+            high += reach
+    return low, high + a.itemsize
+
+
+@register_jitable
+def may_share(a, b):
+    """Whether the memory of two arrays may overlap (``np.may_share_memory``)."""
+    if a.size == 0 or b.size == 0:
+        return False
+    a_low, a_high = _extent(a)
+    b_low, b_high = _extent(b)
+    return a_low < b_high and b_low < a_high
+
+
+@overload(unshared, inline="always")
+def _unshared(g, others):
+    if is_number(g) and isinstance(others, types.BaseTuple):
+        return lambda g, others: g
+    if not (is_array(g) and isinstance(others, types.BaseTuple)
+            and all(is_leaf(t) or is_none(t) for t in others)):
+        return None
+    checks = "".join(f"    if may_share(g, others[{i}]):\n        return g.copy()\n"
+                     for i, t in enumerate(others) if is_array(t))
+    scope = {"may_share": may_share}
+    exec(f"def impl(g, others):\n{checks}    return g\n", scope)
+    return scope["impl"]
+
+
+@overload(ensure_real_target, prefer_literal=True, inline="always")
+def _ensure_real_target(array, filename, line, column, tangent=0.0):
+    if not is_array(array):
+        return None
+    parameters = "array, filename, line, column, tangent=0.0"
+    sample = np.zeros(1, dtype=np.dtype(str(array.dtype)) if not isinstance(
+        array.dtype, types.Boolean) else np.bool_)
+    if not array.mutable:
+        sample.flags.writeable = False
+    complex_tangent = isinstance(tangent, types.Complex) or (
+        is_array(tangent) and isinstance(tangent.dtype, types.Complex))
+    place = [literal(t) for t in (filename, line, column)]
+    if refusal_unknown in place:
+        return None
+    kind, constants = refusal(_numpy_guards.ensure_real_target, sample, *place,
+                              1j if complex_tangent else 0.0)
+    if kind is None:
+        return lambda array, filename, line, column, tangent=0.0: array
+    return raiser(kind, constants, parameters)

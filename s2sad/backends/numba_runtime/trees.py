@@ -1,0 +1,123 @@
+"""numba versions of the helpers that add and make adjoints of values whose kind the
+generated code did not know (:mod:`s2sad.runtime.trees` and ``dicts``): ``add_tree``,
+``zeros_tree``, ``times_bar``, ``loop_items_bar``, ``loop_items_dot``, ``scalar_checked``.
+
+numba knows the kind when it types the call: for numbers and arrays each compiles to
+the arithmetic alone (``a + b``, ``g * n`` reduced to ``x``'s shape).  Lists and tuples
+of numbers or arrays are added item by item; deeper containers and dicts are not
+ported.  Called from Python, each name runs the numpy helper.
+"""
+
+from numba import types
+from numba.extending import overload
+from numba.typed import List
+
+from ...runtime import dicts as _numpy_dicts
+from ...runtime import guards as _numpy_guards
+from ...runtime import trees as _numpy
+from .guards import ensure_scalar_output
+from .kinds import is_leaf, is_none
+from .shapes import unbroadcast, zeros_like
+
+
+def add_tree(a, b):
+    """:func:`s2sad.runtime.add_tree` (numba: see the module)."""
+    return _numpy.add_tree(a, b)
+
+
+def zeros_tree(x):
+    """:func:`s2sad.runtime.zeros_tree` (numba: see the module)."""
+    return _numpy.zeros_tree(x)
+
+
+def times_bar(g, x, n):
+    """:func:`s2sad.runtime.times_bar` (numba: see the module)."""
+    return _numpy.times_bar(g, x, n)
+
+
+def loop_items_bar(g, sequence):
+    """:func:`s2sad.runtime.loop_items_bar` (numba: see the module)."""
+    return _numpy_dicts.loop_items_bar(g, sequence)
+
+
+def loop_items_dot(sequence, tangent):
+    """:func:`s2sad.runtime.loop_items_dot` (numba: see the module)."""
+    return _numpy_dicts.loop_items_dot(sequence, tangent)
+
+
+def scalar_checked(value, function_name):
+    """:func:`s2sad.runtime.scalar_checked` (numba: see the module)."""
+    return _numpy_guards.scalar_checked(value, function_name)
+
+
+def _leaves(t):
+    """A list or tuple type whose items are numbers or arrays."""
+    if isinstance(t, (types.List, types.ListType)):
+        return is_leaf(t.dtype)
+    return isinstance(t, types.BaseTuple) and all(is_leaf(item) for item in t)
+
+
+@overload(add_tree, inline="always")
+def _add_tree(a, b):
+    if is_none(a):
+        return lambda a, b: b
+    if is_none(b):
+        return lambda a, b: a
+    if is_leaf(a) and is_leaf(b):
+        return lambda a, b: a + b
+    if not (_leaves(a) and _leaves(b)):
+        return None
+    if isinstance(a, types.ListType):
+        def typed_list(a, b):
+            out = List()
+            for i in range(min(len(a), len(b))):
+                out.append(a[i] + b[i])
+            return out
+        return typed_list
+    if isinstance(a, types.List) or not isinstance(b, types.BaseTuple):
+        return lambda a, b: [a[i] + b[i] for i in range(min(len(a), len(b)))]
+    count = min(len(a), len(b))
+    items = "".join(f"a[{i}] + b[{i}], " for i in range(count))
+    scope = {}
+    exec(f"def impl(a, b):\n    return ({items})\n", scope)
+    return scope["impl"]
+
+
+@overload(zeros_tree)
+def _zeros_tree(x):
+    if is_leaf(x):
+        return lambda x: zeros_like(x)
+    if isinstance(x, types.List) and is_leaf(x.dtype):
+        return lambda x: [zeros_like(item) for item in x]
+    if isinstance(x, types.UniTuple) and is_leaf(x.dtype):
+        return lambda x: [zeros_like(item) for item in x]
+    return None
+
+
+@overload(times_bar, inline="always")
+def _times_bar(g, x, n):
+    if is_leaf(g) and is_leaf(x) and isinstance(n, (types.Number, types.Boolean)):
+        return lambda g, x, n: unbroadcast(g * n, x)
+    return None
+
+
+@overload(loop_items_bar, inline="always")
+def _loop_items_bar(g, sequence):
+    if isinstance(sequence, (types.Array, types.List, types.ListType, types.BaseTuple)):
+        return lambda g, sequence: g
+    return None
+
+
+@overload(loop_items_dot, inline="always")
+def _loop_items_dot(sequence, tangent):
+    if isinstance(sequence, (types.Array, types.List, types.ListType, types.BaseTuple)):
+        return lambda sequence, tangent: tangent
+    return None
+
+
+@overload(scalar_checked, prefer_literal=True, inline="always")
+def _scalar_checked(value, function_name):
+    def impl(value, function_name):
+        ensure_scalar_output(value, function_name)
+        return value
+    return impl
