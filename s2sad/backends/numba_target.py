@@ -11,6 +11,10 @@ readable text (comments kept) with
   second-order code, by the gradient line a group of pushes and pops comes from
   (its comment: value then tangent pushed, tangent then value popped);
 * ``reversed(range(...))`` made a descending ``range``;
+* a name that may hold no value (``i = UNBOUND`` before a loop that may run no
+  trip) given a flag beside it (``i_set = False``, ``i_set = True`` after each
+  assignment of it, ``a_set = b_set`` after a copy ``a = b``), which
+  ``check_bound`` reads instead of the value: numba has no value for "unbound";
 * the runtime helpers imported from ``s2sad.backends.numba_runtime``;
 * each function decorated ``@numba.njit(cache=True)``;
 * the user's free values (globals, closure values) made trailing parameters of
@@ -275,6 +279,85 @@ def _helper_import(names):
     return f"from {NUMBA_RUNTIME} import (\n{body},\n)"
 
 
+def _assigned(target):
+    """The names an assignment target binds (tuple targets too)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for t in target.elts for n in _assigned(t)]
+    if isinstance(target, ast.Starred):
+        return _assigned(target.value)
+    return []
+
+
+def _is_unbound(node, unbound):
+    return isinstance(node, ast.Name) and node.id in unbound
+
+
+class _Unbound:
+    """The flags of the names of one function that may hold no value (see the module)."""
+
+    def __init__(self, func, unbound_name, check_name, lines, taken):
+        self.func, self.lines, self.taken = func, lines, taken
+        self.unbound_name, self.check_name = unbound_name, check_name
+
+    def rewrite(self, edits):
+        func = self.func
+        starts = [s for s in ast.walk(func) if isinstance(s, ast.Assign)
+                  and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+                  and _is_unbound(s.value, {self.unbound_name})]
+        names = {s.targets[0].id for s in starts}
+        copies = [s for s in ast.walk(func) if isinstance(s, ast.Assign) and len(s.targets) == 1
+                  and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Name)]
+        grown = True
+        while grown:   # a copy of a name that may hold no value may hold none
+            grown = False
+            for stmt in copies:
+                if stmt.value.id in names and stmt.targets[0].id not in names:
+                    names.add(stmt.targets[0].id)
+                    grown = True
+        if not names:
+            return
+        flags = {n: self._fresh(f"{n}_set") for n in sorted(names)}
+        checked = set()
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id == self.check_name and node.args \
+                    and _is_unbound(node.args[0], names):
+                edits.replace(node.args[0], flags[node.args[0].id])
+                checked.add(id(node.args[0]))
+        for stmt in ast.walk(func):
+            if stmt in starts:
+                edits.replace(stmt, f"{flags[stmt.targets[0].id]} = False")
+            elif isinstance(stmt, ast.Assign) and stmt in copies \
+                    and stmt.targets[0].id in names:
+                flag = flags[stmt.targets[0].id]
+                source = flags.get(stmt.value.id, "True")
+                self._after(edits, stmt, f"{flag} = {source}")
+            elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for name in sorted({n for t in targets for n in _assigned(t)} & names):
+                    self._after(edits, stmt, f"{flags[name]} = True")
+            elif isinstance(stmt, ast.For):
+                for name in sorted(set(_assigned(stmt.target)) & names):
+                    first = stmt.body[0]
+                    edits.insert(first.lineno, " " * first.col_offset + f"{flags[name]} = True\n")
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+                    and isinstance(stmt.value.func, ast.Attribute) \
+                    and any(_is_unbound(a, names) for a in stmt.value.args):
+                raise _Refusal("a name that may hold no value saved on the tape", stmt, _NUMPY)
+
+    def _after(self, edits, stmt, text):
+        edits.insert(stmt.end_lineno + 1, " " * stmt.col_offset + text + "\n")
+
+    def _fresh(self, base):
+        name, n = base, 1
+        while name in self.taken:
+            name, n = f"{base}_{n}", n + 1
+        self.taken.add(name)
+        return name
+
+
 class _Target:
     def __init__(self, text, function_name, user_names, helpers, wrapper):
         self.text = text
@@ -308,13 +391,14 @@ class _Target:
                 statements.append(stmt)
                 for alias in stmt.names:
                     runtime[alias.asname or alias.name] = alias.name
-        missing = sorted(n for n in runtime.values() if n != "Stack" and n not in self.helpers)
+        missing = sorted(n for n in runtime.values()
+                         if n not in ("Stack", "UNBOUND") and n not in self.helpers)
         if missing:
             use = self._first_use(missing[0])
             raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
                            f"not provide", use,
                            _NUMPY + " until s2sad.backends.numba_runtime provides it")
-        names = sorted({n for n in runtime.values() if n != "Stack"})
+        names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")})
         for index, stmt in enumerate(statements):
             if index == 0 and names:
                 self.edits.replace(stmt, _helper_import(names))
@@ -347,6 +431,10 @@ class _Target:
                             not any(node is t.value.func for t in tapes):
                         raise _Refusal("a tape made other than once per function", node,
                                        _NUMPY)
+        unbound = [n for n, original in runtime.items() if original == "UNBOUND"]
+        if unbound:
+            check = next((n for n, o in runtime.items() if o == "check_bound"), "check_bound")
+            _Unbound(func, unbound[0], check, self.lines, self.taken).rewrite(self.edits)
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()

@@ -66,6 +66,12 @@ differences of every step alike), the program is not smooth at the sample
 point and it is skipped as "non-smooth"; programs whose values overflow are
 skipped as "overflow".
 
+``--modes numba`` checks the numba backend: ``value_and_grad`` (scalar programs) or
+``jvp`` with ``backend="numba"`` against the same reference; a program numba cannot
+compile falls back to numpy (checked all the same) and counts as a
+"numba-fallback" skip.  ``--features`` with ``NUMBA_FEATURES`` (loops over numbers
+and small arrays) keeps to the programs the backend is for.
+
 ``--modes reverse,second`` also checks second derivatives (scalar programs):
 ``s2sad.hvp`` along a random direction against central differences of the
 gradient reverse mode gives (checked itself against the program's
@@ -102,7 +108,8 @@ from s2sad.fuzz.checker import (ALIASING_REFUSALS, MODES, MUST_WORK, Outcome, _c
 from s2sad.fuzz.cli import main
 from s2sad.fuzz.constructs import (AFTER_FEATURES, ALIAS_FEATURES, ALL_FEATURES, CLAIMED,
                                    CONSTRUCTS, CONTAINER_FEATURES, CONTAINER_PROGRAM_FEATURES,
-                                   CONTAINER_SHARE, REFUSABLE, REQUIRES, Construct)
+                                   CONTAINER_SHARE, NUMBA_FEATURES, REFUSABLE, REQUIRES,
+                                   Construct)
 from s2sad.fuzz.generator import Generator, generate
 from s2sad.fuzz.loader import _Loader
 from s2sad.fuzz.ops import BINARY, CONST, CONVERT, LIM, SHAPES, UNARY, Op

@@ -5,6 +5,7 @@ import re
 import signal
 import threading
 import traceback
+import warnings
 from dataclasses import dataclass
 from typing import Tuple
 
@@ -26,7 +27,7 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
 ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
 BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
 EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
-MODES = ("reverse", "forward", "second")
+MODES = ("reverse", "forward", "second", "numba")
 
 
 # ------------------------------------------------------------------ checking
@@ -268,6 +269,8 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     try:
         if mode == "second":
             return _check_second(s2sad, prog, f, wrt, rng)
+        if mode == "numba":
+            return _check_numba(s2sad, prog, f, args, value, jac, rng)
         products = _reverse_products if mode == "reverse" else _forward_products
         problem, got_value, actual, expected = products(s2sad, prog, f, args, value, jac, rng)
     except refusals as exc:
@@ -278,6 +281,40 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     if problem:
         return problem
     return _compare(prog, mode, args, value, got_value, actual, expected)
+
+
+class _OnBackend:
+    """``s2sad`` whose ``value_and_grad`` and ``jvp`` run on ``backend``."""
+
+    def __init__(self, module, backend):
+        self.module, self.backend = module, backend
+
+    def __getattr__(self, name):
+        return getattr(self.module, name)
+
+    def value_and_grad(self, f, wrt=0):
+        return self.module.value_and_grad(f, wrt=wrt, backend=self.backend)
+
+    def jvp(self, f, wrt=0):
+        return self.module.jvp(f, wrt=wrt, backend=self.backend)
+
+
+def _check_numba(s2sad, prog, f, args, value, jac, rng):
+    """The ``numba`` mode: ``value_and_grad`` (a scalar output) or ``jvp`` (any other)
+    with ``backend="numba"``, against the reference.  Where the function falls back to
+    numpy (``NumbaFallbackWarning``), its numpy result is checked all the same and the
+    outcome is ``("numba-fallback", why)``: checked, but not on numba."""
+    products = _reverse_products if prog.output == "scalar" else _forward_products
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", s2sad.NumbaFallbackWarning)
+        problem, got_value, actual, expected = products(
+            _OnBackend(s2sad, "numba"), prog, f, args, value, jac, rng)
+    problem = problem or _compare(prog, "numba", args, value, got_value, actual, expected)
+    if problem is not None:
+        return problem
+    fell_back = [str(w.message) for w in caught
+                 if issubclass(w.category, s2sad.NumbaFallbackWarning)]
+    return ("numba-fallback", fell_back[0]) if fell_back else None
 
 
 def _reverse_products(s2sad, prog, f, args, value, jac, rng):
@@ -373,7 +410,9 @@ def _compare(prog, mode, args, value, got_value, actual, expected):
     ok, _ = _close(actual, expected, RTOL, ATOL)
     if not ok:
         what = {"reverse": "gradient" if prog.output == "scalar" else "vector-Jacobian product",
-                "forward": "Jacobian-vector product"}[mode]
+                "forward": "Jacobian-vector product",
+                "numba": "gradient" if prog.output == "scalar"
+                else "Jacobian-vector product"}[mode]
         return "wrong-gradient", _describe_mismatch(f"{mode}: the {what}", actual, expected)
     return None
 
@@ -464,6 +503,7 @@ def check_program(prog, modes, supported, loader, only=None):
         smooth, _ = _close(ahead, behind, ONE_SIDED_RTOL, ONE_SIDED_ATOL)
     if not smooth:
         return Outcome("skip", "non-smooth")
+    fell_back = None
     for mode in applicable:
         try:
             with _time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
@@ -473,6 +513,9 @@ def check_program(prog, modes, supported, loader, only=None):
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
         if problem is not None:
             kind, message = problem
+            if kind == "numba-fallback":   # checked on numpy: right, but not on numba
+                fell_back = message
+                continue
             if kind == "non-smooth":
                 return Outcome("skip", "non-smooth", message=message)
             if kind.startswith("refused:"):
@@ -483,6 +526,8 @@ def check_program(prog, modes, supported, loader, only=None):
                 # effect on another name it cannot follow: never a wrong number
                 return Outcome("skip", "refused-aliasing", message=message)
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
+    if fell_back is not None and applicable == ["numba"]:
+        return Outcome("skip", "numba-fallback", message=fell_back)
     return Outcome("pass", modes_checked=tuple(applicable), modes_na=na)
 
 

@@ -20,7 +20,9 @@ def _parser():
     parser.add_argument("--max-statements", type=int, default=12,
                         help="statements per program at most (default 12)")
     parser.add_argument("--modes", default="reverse,forward",
-                        help="comma-separated modes to check (reverse, forward, second)")
+                        help="comma-separated modes to check (reverse, forward, second, numba: "
+                             "value_and_grad or jvp with backend='numba', slow: a compile "
+                             "per program)")
     parser.add_argument("--features", default=None,
                         help="comma-separated features to allow (default: all that probe ok)")
     parser.add_argument("--without", default=None,

@@ -340,3 +340,14 @@ ALIAS_FEATURES = ("alias_branch", "alias_ifexp", "alias_helper", "alias_containe
 ALL_FEATURES = frozenset(
     list(CONSTRUCTS) + [op.feature for op in UNARY + BINARY + CONVERT]
     + ["broadcast"])
+
+#: what the numba backend is for (``--modes numba --features ...``): loops over numbers
+#: and small arrays, branches, writes into arrays and the elementwise ops of loop code
+NUMBA_FEATURES = frozenset({
+    "straight", "reassign", "aug_assign", "tuple_assign", "if", "ifexp", "boolop",
+    "for_range", "for_range_args", "for_index", "matrix_item", "while_counter", "while_data",
+    "nested_loop", "if_in_loop", "break", "continue", "return_in_if", "return_in_loop",
+    "after_loop", "reversed_range", "inplace_loop", "add", "sub", "mul", "div", "neg",
+    "scale", "shift", "pow2", "pow3", "np.sin", "np.cos", "np.tanh", "np.exp", "np.log",
+    "np.sqrt", "np.sum", "bcast_add", "bcast_mul", "index", "matmul", "np.dot", "np.maximum",
+    "np.where"})

@@ -60,6 +60,8 @@ def _s2sad_error_types():
 def _run_mode(s2sad, f, args, wrt, mode, output):
     """Call s2sad in ``mode`` once (used by probes); returns nothing, raises what it raises."""
     wrt = tuple(wrt)
+    if mode == "numba":   # (probed on numpy: a function numba cannot compile falls back)
+        mode = "reverse" if output == "scalar" else "forward"
     if mode == "reverse":
         if output == "scalar":
             s2sad.value_and_grad(f, wrt=wrt)(*args)

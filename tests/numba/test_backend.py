@@ -195,3 +195,42 @@ def test_code_numba_runs_differently_from_numpy_falls_back():
     np.testing.assert_allclose(value, expected[0])
     np.testing.assert_allclose(tangent, expected[1])
     np.testing.assert_allclose(tangent, np.take(x_dot, ops_selection.PAIRS, axis=1))
+
+
+def _loop_then_index(x, n):
+    for i in range(n):
+        x = x * 1.1 + np.sin(x)
+    return x * i
+
+
+def test_a_loop_variable_read_after_its_loop_compiles_with_a_flag():
+    """``i`` may hold no value (the loop may run no trip): numba has no "unbound", so the
+    target keeps a flag beside ``i``; a call where the loop runs no trip raises s2sad's
+    located error, as with numpy, and never a number."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
+        g = s2sad.value_and_grad(_loop_then_index, backend="numba")
+        value, grad = g(0.3, 3)
+    assert g.backend_used == "numba"
+    assert value == pytest.approx(_loop_then_index(0.3, 3), rel=1e-12)
+    assert grad == pytest.approx(fd(_loop_then_index, (0.3, 3), 0), rel=1e-6)
+    with pytest.raises(s2sad.errors.UnboundVariableError, match="'i'"):
+        g(0.3, 0)
+
+
+def _scaled_in_place(x, n):
+    y = x * 1.0
+    for k in range(n):
+        y *= 0.9
+        y += np.sin(x)
+    return np.sum(y * y)
+
+
+def test_augmented_assignments_compile_under_numba():
+    x = np.array([0.3, -0.7, 1.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
+        g = s2sad.grad(_scaled_in_place, backend="numba")
+        got = g(x, 4)
+    assert g.backend_used == "numba"
+    assert np.allclose(got, fd(_scaled_in_place, (x, 4), 0), rtol=1e-6)
