@@ -110,7 +110,7 @@ class TangentEnv:
             t = self.tangents.get(atom.id)
             if t is None or is_zero(t.expr):
                 return zero(atom)
-            return copy.deepcopy(t.expr)
+            return nodes.clone(t.expr)
         if isinstance(atom, (gast.List, gast.Tuple)):
             return type(atom)(elts=[self.tangent_of(e) for e in atom.elts], ctx=gast.Load())
         return zero(atom)
