@@ -334,10 +334,8 @@ def compile_module(emitted, values=None, origin=None):
         filename = f"<s2sad {emitted.function_name} {digest}>"
         lines = emitted.text.splitlines(keepends=True)
         linecache.cache[filename] = (len(emitted.text), None, lines, filename)
-        tree = ast.parse(emitted.text, filename=filename)
-        skip = set(emitted.user_names)
-        tree.body = [stmt for stmt in tree.body if not _binds_only(stmt, skip)]
-        compiled = (emitted.text, compile(tree, filename, "exec"))
+        text = _without_bindings(emitted.text, lines, set(emitted.user_names), filename)
+        compiled = (emitted.text, compile(text, filename, "exec"))
         emitted.__dict__["_compiled"] = compiled
     namespace = {"__name__": f"s2sad_generated_{emitted.function_name}"}
     namespace.update({k: v for k, v in emitted.bindings.items()})
@@ -347,6 +345,28 @@ def compile_module(emitted, values=None, origin=None):
         namespace[ORIGIN] = origin
     exec(compiled[1], namespace)  # noqa: S102 - our own generated code
     return namespace[emitted.function_name]
+
+
+#: the first line of a module's functions: its imports and bindings stand before it
+_FIRST_DEFINITION = re.compile(r"^(?:@|def |async def |class )", re.MULTILINE)
+
+
+def _without_bindings(text, lines, names, filename):
+    """``text`` with its top-level statements that only bind ``names`` blanked out, its
+    line numbers kept.  Only the module's head (before its first function) is parsed:
+    a syntax tree of a long generated function costs more than compiling its text."""
+    if not names:
+        return text
+    first = _FIRST_DEFINITION.search(text)
+    try:
+        tree = ast.parse(text if first is None else text[:first.start()], filename=filename)
+    except SyntaxError:   # the head cut inside a statement: read the whole module
+        tree = ast.parse(text, filename=filename)
+    kept = list(lines)
+    for stmt in tree.body:
+        if _binds_only(stmt, names):
+            kept[stmt.lineno - 1:stmt.end_lineno] = ["\n"] * (stmt.end_lineno - stmt.lineno + 1)
+    return "".join(kept)
 
 
 def _binds_only(stmt, names):

@@ -28,6 +28,7 @@ def front_end(func, stages=None, prepare=None, **options):
     parsed = parse_function(func)
     if prepare is not None:
         prepare(parsed)
+        parsed.rewritten = True
     if stages is not None:
         stages["parse"] = render_function(parsed.node, [])
     writes = options.get("callee") and ArgumentWrites().written(func)

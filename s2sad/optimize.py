@@ -15,6 +15,7 @@ a subscript).
 holds no dead assignment and no comment left without its statement.
 """
 
+import bisect
 import copy
 import dataclasses
 
@@ -328,37 +329,87 @@ def propagate_copies(body, protected=()):
     to ``a``; otherwise later reads of ``a`` are replaced by ``b`` while
     neither is reassigned.  Names in ``protected`` (parameters, returned
     names) are never renamed away.  Each pass looks at every statement's reads
-    and writes once, so the pass is linear in practice.
+    and writes once, and finds a name's next write or read through an index of
+    where it is read and written, so the pass is linear in practice (a copy is
+    never handled by scanning the statements after it).
     """
     body = list(body)
     changed = True
     while changed:
         changed = False
-        reads = [_read_counts(s) for s in body]
-        writes = [_writes(s) for s in body]
-        total = {}   # name -> its reads in the whole body, kept up to date below
-        for counts in reads:
-            for name, count in counts.items():
-                total[name] = total.get(name, 0) + count
-        i = 0
-        while i < len(body):
+        table = _Uses(body)
+        for i in range(len(body)):
             stmt = body[i]
             if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                     and isinstance(stmt.targets[0], gast.Name)
                     and isinstance(stmt.value, gast.Name)):
-                i += 1
                 continue
             a, b = stmt.targets[0].id, stmt.value.id
-            if a == b or _rename_definition(body, reads, writes, total, i, a, b, protected) \
-                    or (a not in protected
-                        and _forward_substitute(body, reads, writes, total, i, a, b)):
-                for name, count in reads[i].items():
-                    total[name] -= count
-                del body[i], reads[i], writes[i]
+            if a == b or _rename_definition(table, i, a, b, protected) \
+                    or (a not in protected and _forward_substitute(table, i, a, b)):
+                table.remove(i)
                 changed = True
-                continue
-            i += 1
+        body = [stmt for stmt in body if stmt is not None]
     return body
+
+
+class _Uses:
+    """The statements of a body (a removed one becomes None, keeping every position),
+    with each one's reads and writes and, for each name, the sorted positions of the
+    statements that read it and that write it.  ``total``: each name's reads in the
+    whole body."""
+
+    def __init__(self, body):
+        self.body = body
+        self.reads = [_read_counts(s) for s in body]
+        self.writes = [_writes(s) for s in body]
+        self.read_at, self.written_at, self.total = {}, {}, {}
+        for k, counts in enumerate(self.reads):
+            for name, count in counts.items():
+                self.total[name] = self.total.get(name, 0) + count
+                self.read_at.setdefault(name, []).append(k)
+        for k, names in enumerate(self.writes):
+            for name in names:
+                self.written_at.setdefault(name, []).append(k)
+
+    def remove(self, i):
+        for name, count in self.reads[i].items():
+            self.total[name] -= count
+            _drop(self.read_at[name], i)
+        for name in self.writes[i]:
+            _drop(self.written_at[name], i)
+        self.body[i], self.reads[i], self.writes[i] = None, {}, set()
+
+    def next_write(self, names, i):
+        """The first position after ``i`` writing one of ``names`` (None: none does)."""
+        found = [_after(self.written_at.get(name, ()), i) for name in names]
+        found = [k for k in found if k is not None]
+        return min(found) if found else None
+
+    def last_write_before(self, name, i):
+        at = self.written_at.get(name, ())
+        j = bisect.bisect_left(at, i)
+        return at[j - 1] if j else None
+
+    def used_between(self, name, low, high):
+        """Does a statement strictly between positions ``low`` and ``high`` read or
+        write ``name``?"""
+        return any(_after(at, low) is not None and _after(at, low) < high
+                   for at in (self.read_at.get(name, ()), self.written_at.get(name, ())))
+
+    def read_after(self, name, i):
+        at = self.read_at.get(name, ())
+        return bool(at) and at[-1] > i
+
+
+def _after(positions, i):
+    """The first of the sorted ``positions`` greater than ``i``, or None."""
+    j = bisect.bisect_right(positions, i)
+    return positions[j] if j < len(positions) else None
+
+
+def _drop(positions, i):
+    del positions[bisect.bisect_left(positions, i)]
 
 
 def _read_counts(stmt):
@@ -377,48 +428,51 @@ def _iter_reads(stmt):
     return [n.id for n in nodes.names(roots) if not isinstance(n.ctx, gast.Store)]
 
 
-def _rename_definition(body, reads, writes, total, i, a, b, protected):
-    """``t = <op>; ...; a = t`` with t read only here -> ``a = <op>; ...``.
-    ``total`` holds each name's reads in the whole body."""
-    if b in protected or total.get(b, 0) != 1:
+def _rename_definition(table, i, a, b, protected):
+    """``t = <op>; ...; a = t`` with t read only here -> ``a = <op>; ...``."""
+    if b in protected or table.total.get(b, 0) != 1:
         return False
-    for j in range(i - 1, -1, -1):
-        if b in writes[j]:
-            prev = body[j]
-            if not (isinstance(prev, gast.Assign) and len(prev.targets) == 1
-                    and isinstance(prev.targets[0], gast.Name)):
-                return False
-            if any(a in writes[k] or a in reads[k] for k in range(j + 1, i)):
-                return False
-            prev.targets[0].id = a
-            writes[j] = {a}
-            return True
-    return False
+    j = table.last_write_before(b, i)
+    if j is None:
+        return False
+    prev = table.body[j]
+    if not (isinstance(prev, gast.Assign) and len(prev.targets) == 1
+            and isinstance(prev.targets[0], gast.Name)):
+        return False
+    if table.used_between(a, j, i):
+        return False
+    prev.targets[0].id = a
+    for name in table.writes[j]:
+        _drop(table.written_at[name], j)
+    table.writes[j] = {a}
+    bisect.insort(table.written_at.setdefault(a, []), j)
+    return True
 
 
-def _forward_substitute(body, reads, writes, total, i, a, b):
-    """Later reads of ``a`` become reads of ``b`` while neither is rebound (``total``,
-    each name's reads in the whole body, follows)."""
-    n = len(body)
-    end = n
-    for k in range(i + 1, n):
-        if a in writes[k] or b in writes[k]:
-            end = k
-            break
-    if end < n and a not in writes[end] and any(a in reads[k] for k in range(end + 1, n)):
+def _forward_substitute(table, i, a, b):
+    """Later reads of ``a`` become reads of ``b`` while neither is rebound (``table``
+    follows)."""
+    body, reads, writes = table.body, table.reads, table.writes
+    end = table.next_write((a, b), i)
+    if end is not None and a not in writes[end] and table.read_after(a, end):
         return False  # b is rebound while a still holds the old value
-    if end < n and isinstance(body[end], _COMPOUND) and a in reads[end]:
+    if end is not None and isinstance(body[end], _COMPOUND) and a in reads[end]:
         return False  # a block that rebinds a or b: its reads may follow the rebinding
-    if end < n and isinstance(body[end], _COMPOUND) and a in writes[end] \
-            and any(a in reads[k] for k in range(end + 1, n)):
+    if end is not None and isinstance(body[end], _COMPOUND) and a in writes[end] \
+            and table.read_after(a, end):
         return False  # a loop may run no trip, a branch may not be taken: a survives
-    for k in range(i + 1, min(end + 1, n)):
-        if a in reads[k]:
-            _rename_reads(body[k], a, b)
-            moved = reads[k].pop(a)
-            reads[k][b] = reads[k].get(b, 0) + moved
-            total[a] -= moved
-            total[b] = total.get(b, 0) + moved
+    at = table.read_at.get(a, [])
+    first = bisect.bisect_right(at, i)
+    last = len(at) if end is None else bisect.bisect_right(at, end)
+    for k in at[first:last]:
+        _rename_reads(body[k], a, b)
+        moved = reads[k].pop(a)
+        if b not in reads[k]:
+            bisect.insort(table.read_at.setdefault(b, []), k)
+        reads[k][b] = reads[k].get(b, 0) + moved
+        table.total[a] -= moved
+        table.total[b] = table.total.get(b, 0) + moved
+    del at[first:last]
     return True
 
 

@@ -51,6 +51,8 @@ class ParsedFunction:
     column_offset: int        # file column = tree column + column_offset
     lines: List[str]          # the dedented source lines of the function
     closure: Dict[str, Any] = field(default_factory=dict)
+    rewritten: bool = False   # the tree was changed after reading (no longer the source)
+    as_read: Any = None       # a rewritten copy's original, when that one is as read
 
     @property
     def name(self):

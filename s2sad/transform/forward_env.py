@@ -22,6 +22,30 @@ from .common import numpy_module, runtime_helper
 from .forward_values import (Tangent, fold_zeros, is_zero, mentions, renamed, zero)
 
 
+class TangentTable(dict):
+    """primal name -> :class:`Tangent`, remembering which names a variable's tangent
+    may be: ``holders(var)`` are the names whose tangent was ever set to the bare
+    ``Name`` ``var`` (a superset: callers check the current tangent), so finding the
+    aliases of a variable does not scan every name."""
+
+    def __init__(self):
+        super().__init__()
+        self._holders = {}   # variable -> names whose tangent was set to it
+
+    def __setitem__(self, name, tangent):
+        super().__setitem__(name, tangent)
+        if isinstance(tangent.expr, gast.Name):
+            self._holders.setdefault(tangent.expr.id, {})[name] = None
+
+    def update(self, other=(), **more):
+        for name, tangent in dict(other, **more).items():
+            self[name] = tangent
+
+    def holders(self, var):
+        """Names whose tangent may be the bare variable ``var``, in a fixed order."""
+        return list(self._holders.get(var, ()))
+
+
 class TangentEnv:
     """Tangents of the primal names while the sweep runs (see module doc).
 
@@ -34,7 +58,7 @@ class TangentEnv:
         self.namer = namer
         self.sensitive = sensitive
         self.bindings = bindings
-        self.tangents = {}          # primal name -> Tangent
+        self.tangents = TangentTable()   # primal name -> Tangent
         self.tangent_names = set()  # every identifier that holds a tangent
         self.vars = {}              # primal name -> its canonical tangent variable
         self.bound = set()          # canonical variables assigned somewhere already
@@ -86,7 +110,7 @@ class TangentEnv:
             t = self.tangents.get(atom.id)
             if t is None or is_zero(t.expr):
                 return zero(atom)
-            return copy.deepcopy(t.expr)
+            return nodes.clone(t.expr)
         if isinstance(atom, (gast.List, gast.Tuple)):
             return type(atom)(elts=[self.tangent_of(e) for e in atom.elts], ctx=gast.Load())
         return zero(atom)
@@ -189,8 +213,10 @@ class TangentEnv:
             expr, exact = self.full_shape(expr, nodes.name(name)), True
         if isinstance(expr, gast.Name):
             # an alias: the array it names is no longer any one tangent's to write into
-            for other, t in list(self.tangents.items()):
-                if t.owned and isinstance(t.expr, gast.Name) and t.expr.id == expr.id:
+            for other in self.tangents.holders(expr.id):
+                t = self.tangents.get(other)
+                if t is not None and t.owned and isinstance(t.expr, gast.Name) \
+                        and t.expr.id == expr.id:
                     self.tangents[other] = dataclasses.replace(t, owned=False)
             self.tangents[name] = Tangent(expr, exact, items)
             return

@@ -38,7 +38,7 @@ def operation(sweep, name, value, out):
     role = {template.params[0]: nodes.name(name)}
     for param in template.params[1:]:
         if param in bound:
-            role[param] = copy.deepcopy(bound[param])
+            role[param] = nodes.clone(bound[param])
         elif param.endswith("_dot") and param[:-4] in bound:
             role[param] = env.tangent_of(bound[param[:-4]])
         else:

@@ -109,7 +109,7 @@ class ForwardSweep:
         if id(stmt) in self.in_place and isinstance(stmt.value, gast.Call) \
                 and self.pushes_in_place(stmt):
             stmt = self.in_place_version(stmt)
-        out = [copy.deepcopy(stmt)]
+        out = [nodes.clone(stmt)]
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
                 and anno.get(stmt.value, anno.WRITES) is not None:
             out = [writing_primal(stmt, self.env.bindings)]   # (user_call's, if varied)

@@ -32,7 +32,7 @@ class Tangent:
 def zero(of=None):
     """A symbolic zero tangent, shaped like the atom ``of``."""
     node = nodes.name(anno.ZERO_ID)
-    anno.set(node, anno.ZERO_OF, copy.deepcopy(of))
+    anno.set(node, anno.ZERO_OF, nodes.clone(of))
     return node
 
 

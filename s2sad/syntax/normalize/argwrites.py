@@ -50,14 +50,14 @@ class _Scan:
     """What one function's source shows: its parameters, those it binds again, its
     own writes and the calls passing a parameter to another user's function."""
 
-    def __init__(self, fn):
+    def __init__(self, fn, parsed=None):
         code = fn.__code__
         self.params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
         self.rebound, self.direct, self.calls, self.given = set(), {}, [], []
         # name -> the names a derivative may flow from into it (never an index)
         self.flows: Dict[str, set] = {}
         try:
-            parsed = parse_function(fn)
+            parsed = parse_function(fn) if parsed is None else parsed
         except Exception:   # no source: nothing is known to be written
             return
         tree = parsed.node
@@ -163,13 +163,19 @@ class ArgumentWrites:
     """The written arguments of the functions one normalization meets, each scan made
     once (see the module docstring)."""
 
-    def __init__(self):
+    def __init__(self, parsed=None):
         self.scans: Dict[int, Tuple] = {}   # id(function) -> (function, its _Scan)
+        # the function being normalized, already read (not read again for its scan)
+        if parsed is not None and parsed.rewritten:
+            parsed = parsed.as_read
+        self.parsed = parsed
 
     def scan(self, fn):
         found = self.scans.get(id(fn))
         if found is None or found[0] is not fn:
-            found = self.scans[id(fn)] = (fn, _Scan(fn))
+            parsed = self.parsed if self.parsed is not None and self.parsed.func is fn \
+                else None
+            found = self.scans[id(fn)] = (fn, _Scan(fn, parsed))
         return found[1]
 
     def all_written(self, fn):

@@ -120,6 +120,8 @@ def _desugared(parsed):
     whose ``node`` is a desugared copy of the tree: the normalizer may annotate and
     relocate the nodes it reads, and the caller's tree must stay as it was."""
     view = copy.copy(parsed)
+    view.rewritten = True
+    view.as_read = parsed if not parsed.rewritten else None
     tree = nodes.clone(parsed.node)
     view.node = desugar(tree, user_names(tree))
     return view

@@ -44,7 +44,7 @@ class WritingCalls:
 
     def __init__(self, walk):
         self.walk = walk
-        self.scan = ArgumentWrites()
+        self.scan = ArgumentWrites(walk.parsed)
         self.statement = None   # the user statement the walk is normalizing
 
     def writer(self, node):
