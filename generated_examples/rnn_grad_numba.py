@@ -7,6 +7,7 @@
 import numba
 import numpy as np
 from s2sad.backends.numba_runtime import (
+    check_integers,
     ensure_scalar_output,
     loop_items,
     matmul_lhs_bar,
@@ -15,8 +16,8 @@ from s2sad.backends.numba_runtime import (
 )
 
 
-@numba.njit(cache=True)
-def loss_value_and_grad(W, U, xs, h0):
+@numba.njit(cache=True, boundscheck=True)
+def loss_value_and_grad_njit(W, U, xs, h0):
     h_tape = []
     # line 8: for x in xs:
     items = loop_items(xs)
@@ -51,3 +52,9 @@ def loss_value_and_grad(W, U, xs, h0):
         W_bar = W_bar + matmul_lhs_bar(add_bar, W, h)
         h_bar = matmul_rhs_bar(add_bar, W, h)
     return loss, (W_bar, U_bar)
+
+
+def loss_value_and_grad(W, U, xs, h0):
+    result = loss_value_and_grad_njit(W, U, xs, h0)
+    check_integers(loss_value_and_grad_njit, __file__)
+    return result

@@ -38,6 +38,7 @@ import weakref
 
 from ..errors import NumbaFallbackWarning, NumbaTargetError, S2sadError
 from .arguments import CONTAINER_CLASSES, has_containers
+from .numba_integers import hazard as integer_hazard
 
 BACKENDS = ("numpy", "numba")
 _LOADED = {}   # module name -> module (imported once per process)
@@ -73,7 +74,9 @@ def cache_dir():
 def load_module(text, name):
     """The module of ``text`` written atomically to the cache directory and imported
     (once per process); the file name is ``name`` and a hash of the text."""
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    # numba's cache checks only the module's own file: the runtime's sources are part of
+    # the name, so an s2sad whose numba runtime changed compiles anew
+    digest = hashlib.sha256(text.encode() + _runtime_digest()).hexdigest()[:16]
     module_name = f"s2sad_numba_{name}_{digest}"
     with _LOCK:
         module = _LOADED.get(module_name)
@@ -93,6 +96,23 @@ def load_module(text, name):
         spec.loader.exec_module(module)
         _LOADED[module_name] = module
         return module
+
+
+_RUNTIME_DIGEST = []
+
+
+def _runtime_digest():
+    """A hash of the numba runtime's sources (computed once per process)."""
+    if not _RUNTIME_DIGEST:
+        here = os.path.join(os.path.dirname(os.path.dirname(__file__)), "backends")
+        digest = hashlib.sha256()
+        for root, _, files in sorted(os.walk(here)):
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    with open(os.path.join(root, name), "rb") as handle:
+                        digest.update(name.encode() + handle.read())
+        _RUNTIME_DIGEST.append(digest.digest())
+    return _RUNTIME_DIGEST[0]
 
 
 def _write_once(directory, path, text):
@@ -253,7 +273,7 @@ class NumbaBound:
         lines = text.splitlines()
         signature = inspect.signature(impl)
         count = len(signature.parameters)
-        state = {"first": True}
+        state = {"first": True, "scanned": 0}
         # numba is loaded only here, by name: it stays an optional extra that a numpy
         # gradient never imports (tests/test_architecture.py)
         NumbaError = importlib.import_module("numba.core.errors").NumbaError  # noqa: N806
@@ -285,6 +305,14 @@ class NumbaBound:
                 result = impl(*args)
                 owner._diverged(failed, impl, entry, lines, module)
                 return result
+            if len(dispatcher.signatures) != state["scanned"]:   # a new compile
+                for compiled in dispatcher.signatures[state["scanned"]:]:
+                    found = integer_hazard(dispatcher, compiled, module.__file__)
+                    if found is not None:   # numba's integers differ from Python's here
+                        result = impl(*args)
+                        owner._integers(found, impl, entry, lines)
+                        return result
+                state["scanned"] = len(dispatcher.signatures)
             if state["first"]:   # the first call: numba's compile (or cache load)
                 state["first"] = False
                 owner._report(time.perf_counter() - start, "numba")
@@ -293,6 +321,17 @@ class NumbaBound:
         call.numba_text = text
         call.dispatcher = dispatcher
         return call
+
+    def _integers(self, found, impl, entry, lines):
+        """Fall back to ``impl``: the compiled code multiplies integers at ``found``."""
+        self.compiled[impl] = impl
+        line, symbol = found
+        self._fallback(impl, f"numba's integers are 64 bits wide and a negative power of an "
+                             f"integer is 0 in numba, but Python's integers grow and "
+                             f"2 ** -1 is 0.5: '{symbol}' of two integers "
+                             f"({_user_place(entry, lines, line, self.func)})",
+                       "make one operand a float (1.0 * k, 2.0 ** -i) where the value is not "
+                       "an integer, or use backend='numpy'")
 
     def _diverged(self, exc, impl, entry, lines, module):
         """Fall back to ``impl``, which ran where numba's code raised ``exc``."""

@@ -16,11 +16,13 @@ readable text (comments kept) with
   assignment of it, ``a_set = b_set`` after a copy ``a = b``), which
   ``check_bound`` reads instead of the value: numba has no value for "unbound";
 * the runtime helpers imported from ``s2sad.backends.numba_runtime``;
-* each function decorated ``@numba.njit(cache=True)``;
+* each function decorated ``@numba.njit(cache=True, boundscheck=True)``;
 * the user's free values (globals, closure values) made trailing parameters of
   the function (``<name>_njit``; numba would freeze them as constants, and its
   cache would not see them change), with a plain Python ``<name>`` passing them
-  when ``wrapper`` is asked for (the CLI's modules).
+  when ``wrapper`` is asked for (the CLI's modules, whose wrapper also checks,
+  once per compiled signature, that the code multiplies no integers numba would
+  compute differently from Python: ``check_integers``).
 
 Anything it cannot pair or port with certainty raises :class:`NumbaTargetError`
 naming the construct and the user's line; it never guesses.  Pure text and
@@ -37,7 +39,7 @@ _RUNTIMES = ("s2sad.runtime", "s2sad.runtime_forward")
 NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
                            r"(\w+))?: ?(.*)$")
-_DECORATOR = "@numba.njit(cache=True)"
+_DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
 _NUMPY = "use the numpy backend for this function (backend='numpy'; --target numpy)"
 
 
@@ -398,7 +400,13 @@ class _Target:
             raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
                            f"not provide", use,
                            _NUMPY + " until s2sad.backends.numba_runtime provides it")
-        names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")})
+        names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")}
+                       | ({"check_integers"} if self.wrapper else set()))
+        if not statements and names:   # (the wrapper's check_integers only)
+            first = next((s for s in self.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))),
+                         None)
+            self.edits.insert(first.end_lineno + 1 if first else self.tree.body[0].lineno,
+                              _helper_import(names) + "\n")
         for index, stmt in enumerate(statements):
             if index == 0 and names:
                 self.edits.replace(stmt, _helper_import(names))
@@ -463,7 +471,7 @@ class _Target:
                 raise _Refusal(f"the value {sorted(uses & set(names))[0]!r} read by a helper "
                                f"the gradient calls", func, _NUMPY)
             self.edits.insert(func.lineno, _DECORATOR + "\n")
-        if not names:
+        if not names and not self.wrapper:
             return
         if not self.wrapper:
             self._drop_bindings(names)
@@ -476,10 +484,12 @@ class _Target:
         signature = head[head.index("(") + 1:head.rindex(")")]
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
-        if self.wrapper:
+        if self.wrapper:   # (the API checks the compiled code's integers itself)
             call = ", ".join(params + names)
             text = (f"\n\ndef {main.name}({signature}):\n"
-                    f"    return {njit}({call})\n")
+                    f"    result = {njit}({call})\n"
+                    f"    check_integers({njit}, __file__)\n"
+                    f"    return result\n")
             self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
 
     def _drop_bindings(self, names):
@@ -518,6 +528,6 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
                                hint=refusal.hint) from None
 
 
-def njit_name(function_name, user_names):
+def njit_name(function_name, user_names, wrapper=False):
     """The name of the njit function ``to_numba`` writes for ``function_name``."""
-    return f"{function_name}_njit" if user_names else function_name
+    return f"{function_name}_njit" if user_names or wrapper else function_name

@@ -193,7 +193,7 @@ def test_module_is_standalone_and_has_no_machine_paths(name):
             imported.add(node.module)
     if name.endswith("_numba.py"):   # --target numba
         assert imported <= {"numba", "numpy", "s2sad.backends.numba_runtime"}
-        assert "@numba.njit(cache=True)" in text and "Stack" not in text
+        assert "@numba.njit(cache=True, boundscheck=True)" in text and "Stack" not in text
     else:
         assert imported <= {"numpy", "s2sad.runtime", "s2sad.runtime_forward"}
     assert str(EXAMPLES) not in text and str(Path.home()) not in text

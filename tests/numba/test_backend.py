@@ -234,3 +234,49 @@ def test_augmented_assignments_compile_under_numba():
         got = g(x, 4)
     assert g.backend_used == "numba"
     assert np.allclose(got, fd(_scaled_in_place, (x, 4), 0), rtol=1e-6)
+
+
+def _negative_powers(x):
+    s = 0.0
+    for i in range(5):
+        s = s + x * 2 ** (-i)
+    return s
+
+
+def _factorial_series(x):
+    s, fact, p = 1.0, 1, 1.0
+    for k in range(1, 30):
+        p = p * x
+        fact = fact * k
+        s = s + p / fact
+    return s
+
+
+@pytest.mark.parametrize("f, x, value, slope", [
+    (_negative_powers, 0.7, 0.7 * 1.9375, 1.9375),        # sum of 2**-i, i < 5
+    (_factorial_series, 4.0, np.exp(4.0), np.exp(4.0)),    # 29! is past 2**63
+])
+def test_integer_products_numba_computes_otherwise_run_on_numpy(f, x, value, slope):
+    """numba's integers are 64 bits wide (2 ** -1 is 0, 29! wraps around): the compiled
+    code is checked for products of integers and the numpy code runs there, with the
+    warning naming the line."""
+    with pytest.warns(s2sad.NumbaFallbackWarning, match="of two integers"):
+        g = s2sad.value_and_grad(f, backend="numba")
+        got_value, got_slope = g(x)
+    assert g.backend_used == "numpy"
+    assert got_value == pytest.approx(value, rel=1e-10)
+    assert got_slope == pytest.approx(slope, rel=1e-9)
+
+
+def _paired_dot(x, y):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + x[i] * y[i]
+    return s
+
+
+def test_an_index_past_the_end_raises_as_with_numpy():
+    """Compiled with boundscheck: numba would read past the end otherwise."""
+    g = s2sad.value_and_grad(_paired_dot, wrt=(0, 1), backend="numba")
+    with pytest.raises(IndexError):
+        g(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.5, -1.0]))

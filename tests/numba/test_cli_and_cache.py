@@ -51,7 +51,7 @@ def written(tmp_path_factory):
 
 def test_cli_target_numba_writes_a_module_that_agrees(written):
     text = (written / "euler_grad.py").read_text()
-    assert "@numba.njit(cache=True)" in text and "y_tape.append(y)" in text
+    assert "@numba.njit(cache=True, boundscheck=True)" in text and "y_tape.append(y)" in text
     assert "--target numba" in text and "reversed(" not in text and "Stack" not in text
     module = _load(written / "euler_grad.py", "cli_numba_euler_grad")
     value, grad = module.euler_value_and_grad(0.7, 1.2, 50)
@@ -63,7 +63,7 @@ def test_cli_target_numba_writes_a_module_that_agrees(written):
 def test_cli_module_passes_globals_through_a_plain_wrapper(written):
     text = (written / "global_grad.py").read_text()
     assert "def reads_a_global_value_and_grad_njit(x, n, SCALE):" in text
-    assert "return reads_a_global_value_and_grad_njit(x, n, SCALE)" in text
+    assert "result = reads_a_global_value_and_grad_njit(x, n, SCALE)" in text
     module = _load(written / "global_grad.py", "cli_numba_global_grad")
     _, grad = module.reads_a_global_value_and_grad(0.3, 5)
     np.testing.assert_allclose(grad, fd(nf.reads_a_global, [0.3, 5]), rtol=1e-5)
@@ -118,3 +118,31 @@ def test_a_second_process_loads_the_compiled_code_from_the_cache(tmp_path):
     assert list((tmp_path / "cache" / "numba" / "__pycache__").glob("*.nbi"))
     assert first["value"] == second["value"]
     np.testing.assert_allclose(first["value"], fd(nf.scalar_loop, [0.5, 5]), rtol=1e-5)
+
+
+def test_cli_module_refuses_integer_products_python_computes_otherwise(tmp_path):
+    """numba's integers are 64 bits wide (a product past 2**63 wraps; 2 ** -1 is 0): a
+    module the CLI wrote raises, naming the line, where the numpy code would differ."""
+    source = tmp_path / "series.py"
+    source.write_text(
+        "def exp_series(x):\n"
+        "    s = 1.0\n"
+        "    fact = 1\n"
+        "    p = 1.0\n"
+        "    for k in range(1, 30):\n"
+        "        p = p * x\n"
+        "        fact = fact * k\n"
+        "        s = s + p / fact\n"
+        "    return s\n")
+    out = tmp_path / "series_grad.py"
+    run = _run(["-m", "s2sad", "grad", f"{source}:exp_series", "--wrt", "x", "--target",
+                "numba", "-o", out], tmp_path)
+    assert run.returncode == 0, run.stderr
+    check = _run(["-c", "import series_grad\n"
+                        "try:\n"
+                        "    series_grad.exp_series_value_and_grad(4.0)\n"
+                        "except Exception as e:\n"
+                        "    print(type(e).__name__, e)\n"], tmp_path)
+    assert "S2sadError" in check.stdout and "'*' of two integers" in check.stdout, \
+        check.stdout + check.stderr
+    assert "line" in check.stdout

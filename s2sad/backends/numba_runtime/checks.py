@@ -58,3 +58,31 @@ def _ensure_same_kind(array, value, filename, line, column):
     def refuse(array, value, filename, line, column):
         raise TypeError("an augmented assignment would store a result numpy refuses to cast")
     return refuse
+
+
+_SCANNED = {}   # id of a dispatcher -> how many of its signatures were checked
+
+
+def check_integers(dispatcher, module_file):
+    """In a module ``s2sad grad --target numba`` wrote: raise an s2sad error, naming
+    the line, when a signature of ``dispatcher`` compiled since the last check multiplies
+    integers numba computes differently from Python (``api.numba_integers``); the API
+    runs the numpy code there instead."""
+    from ...api.numba_integers import hazard
+    from ...errors import S2sadError
+    signatures = dispatcher.signatures
+    done = _SCANNED.get(id(dispatcher), 0)
+    if done == len(signatures):
+        return
+    for signature in signatures[done:]:
+        found = hazard(dispatcher, signature, module_file)
+        if found is not None:
+            line, symbol = found
+            raise S2sadError(
+                f"{module_file}, line {line}: '{symbol}' of two integers, which numba "
+                f"computes in 64 bits (a negative power of an integer is 0, and a product "
+                f"past 2**63 wraps around) where Python's integers grow: this result "
+                f"would not be Python's",
+                hint="make one operand a float (1.0 * k, 2.0 ** -i), or write the module "
+                     "with --target numpy")
+    _SCANNED[id(dispatcher)] = len(signatures)
