@@ -11,7 +11,8 @@ numba is an optional extra: only the numba backend imports this package.
 
 import numba  # noqa: F401  (this package is numba's: without it, the import fails here)
 
-from .checks import check_bound, check_integers, ensure_same_kind
+from .checks import check_bound, check_integers, ensure_same_kind  # noqa: F401 (check_integers:
+# the CLI's module wrappers call it; not a runtime helper generated code calls)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy
@@ -26,7 +27,7 @@ from .trees import (add_tree, loop_items_bar, loop_items_dot, scalar_checked, ti
                     zeros_tree)
 
 __all__ = [
-    "check_bound", "check_integers", "ensure_same_kind",
+    "check_bound", "ensure_same_kind",
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
     "xlogy",
     "add_at", "add_at_key", "ensure_real_target", "getitem_bar", "mT", "overwritten", "snapshot",
