@@ -36,6 +36,7 @@ CASES = [
     (sc.augmented, (RNG.normal(size=3), 0.4), 1),
     (sc.subtracted_from, (RNG.normal(size=3), 0.4), 1),
     (sc.multiplied, (RNG.normal(size=3), 0.4), 1),
+    (sc.multiplied_in_place, (RNG.normal(size=3), 0.4), 1),
     (sc.nested, (RNG.normal(size=3), 0.4), 1),
     (sc.nested, (RNG.normal(size=3), 0.4), 0),
     (sc.row_to_matrix, (RNG.normal(size=(2, 3)), RNG.normal(size=3)), 1),
