@@ -114,6 +114,10 @@ CONSTRUCTS = {
     "after_zero_trip": Construct("def f(x):\n    i = 1\n    for i in range(0):\n        pass\n"
                                  "    e = x[0] * 2.0\n    for e in x[3:]:\n        pass\n"
                                  "    return e * i\n", (np.array([0.5, 0.1, -0.3]),)),
+    # a number carried through a loop that becomes an array on the first trip
+    "loop_grows": Construct("def f(x):\n    g = np.sum(x) * 0.5\n    for i in range(2):\n"
+                            "        g = g + x * 0.3\n    return np.sum(g * g)\n",
+                            (np.array([0.5, 0.1, -0.3]),)),
     "reversed_range": Construct("def f(x):\n    s = 0.0\n    for i in reversed(range(3)):\n"
                                 "        s = 0.5 * s + x[i]\n    return s * s\n",
                                 (np.array([0.5, 0.1, -0.3]),)),
@@ -308,6 +312,7 @@ REQUIRES = {
     "after_break": ("for_range",), "after_nested_reuse": ("for_range",),
     "after_loop": ("for_range",), "after_zero_trip": ("for_range",),
     "int_counter": ("for_range",), "reversed_range": ("for_range",),
+    "loop_grows": ("for_range",),
     "alias_loop": ("for_range",),
     "container_carry": ("for_range",), "loop_index": ("for_range",),
 }

@@ -930,3 +930,35 @@ def test_the_shrinker_never_puts_a_container_in_place_of_its_item():
     variants = [ast.unparse(t) for t in fuzz._Candidates(source)]
     assert variants and not any(re.search(r"\bdc1 \*|\* ls2(\[0\])?\b(?!\[)", v) for v in variants)
     assert any("* ls2[0][1] + x\n" in v + "\n" for v in variants)    # x[0] -> x: still tried
+
+
+# ------------------------------- a number carried through a loop becomes an array
+
+def test_loop_grows_programs_check_in_every_mode(tmp_path):
+    """``loop_grows``: a number carried through a loop becomes an array on the first trip
+    (the reverse code reduced the adjoint to the shape after each update: wrong gradients
+    or crashes); its programs agree with finite differences in every mode."""
+    features = frozenset({"straight", "reassign", "add", "mul", "np.sin", "np.sum",
+                          "for_range", "loop_grows"})
+    supported = {mode: features for mode in ("reverse", "forward", "second")}
+    loader = fuzz._Loader(str(tmp_path / "programs"))
+    os.makedirs(loader.dir, exist_ok=True)
+    forms = set()
+    checked = 0
+    try:
+        for seed in range(60):
+            prog = fuzz.generate(seed, features, max_statements=6)
+            if "loop_grows" not in prog.features:
+                continue
+            for pattern in (r"g\d+ = g\d+ \+ ", r"g\d+ = g\d+ - ", r"g\d+ \+= ",
+                            r"g\d+ = .* - g\d+\n"):
+                if re.search(r"\n\s+" + pattern, prog.source):
+                    forms.add(pattern)
+            outcome = fuzz.check_program(prog, ("reverse", "forward", "second"), supported,
+                                         loader)
+            assert outcome.status == "pass", (seed, outcome, prog.source)
+            checked += 1
+    finally:
+        loader.close()
+    assert checked >= 10
+    assert len(forms) == 4, forms   # +, -, += and e - g all written

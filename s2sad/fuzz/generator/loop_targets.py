@@ -1,9 +1,10 @@
-"""Loop targets read after their loop (after ``break``, nested reuse, zero trips) and
-integer counters: Python keeps a loop target's last value."""
+"""Loop targets read after their loop (after ``break``, nested reuse, zero trips),
+integer counters (Python keeps a loop target's last value), and numbers carried
+through a loop that become arrays on its first trip."""
 
 from s2sad.fuzz.constructs import AFTER_FEATURES
 from s2sad.fuzz.generator.state import _Var
-from s2sad.fuzz.ops import LIM, M, S, _p
+from s2sad.fuzz.ops import LIM, M, S, SHAPES, _p
 
 
 class LoopTargets:
@@ -176,3 +177,32 @@ class LoopTargets:
         counter.locked = False
         self.draft.count += 1
         self.stmts.read_after(counter)
+
+    def stmt_grows(self, ctx):
+        """A number carried through a loop that becomes an array on its first trip:
+        ``gN = <number>``, then ``gN = gN + <array>`` (or ``-``, ``+=``, ``<array> - gN``)
+        in a ``range`` loop; ``gN`` is an array after it."""
+        r = self.draft.r
+        self.draft.use("loop_grows")
+        self.draft.use("for_range")
+        if ctx.loops:
+            self.draft.use("nested_loop")
+        shape = r.choice([s for s in SHAPES if s != S])
+        g = self.draft.new_name("g")
+        start, bound = self.exprs.expr(S, 1)
+        start, bound = self.exprs.squash(start, bound, LIM)
+        start, _ = self.exprs.bind(start)
+        self.draft.emit(f"{g} = {start}")
+        t = self.draft.new_name("i")
+        k = r.randint(1, 3)
+        self.draft.emit(f"for {t} in range({k}):")
+        term, term_bound = self.exprs.expr(shape, 1)
+        term, term_bound = self.exprs.squash(term, term_bound, LIM)
+        term, _ = self.exprs.bind(term)
+        form = r.choice(["{g} = {g} + {e}", "{g} = {g} - {e}", "{g} += {e}",
+                         "{g} = {e} - {g}"])
+        self.draft.emit("    " + form.format(g=g, e=_p(term)))
+        self.draft.count += 1
+        grown = _Var(g, shape, bound + k * term_bound)
+        grown.owned = True   # a fresh array (made by the first trip's operation)
+        self.draft.env.append(grown)

@@ -87,6 +87,8 @@ class Statements:
             options.append((1.6, "alias"))
         if loop_room and top and self.draft.has("int_counter") and self.draft.counter_start:
             options.append((1.2, "counter"))
+        if loop_room and top and self.draft.has("loop_grows"):
+            options.append((0.8, "grows"))
         if top and (self.draft.has("int_array_write") or self.draft.has("bool_array_write")):
             options.append((0.6, "int_array"))
         if top and self.draft.has("writing_helper") and not self.draft.container_mode:
@@ -106,12 +108,13 @@ class Statements:
                 options.append((1.8, "box_carry"))
         damp = 0.35 ** self.draft.depth   # nested compound statements get rarer
         options = [(w * damp if k in ("if", "for", "while", "list", "inplace", "loop_after",
-                                      "alias", "counter") else w, k)
+                                      "alias", "counter", "grows") else w, k)
                    for w, k in options]
         kind = self.draft.choice_weighted(options)
         if ctx.in_helper and kind in ("if", "for", "while"):
             self.draft.use("helper_control")
-        nests = kind in ("if", "for", "while", "list", "loop_after", "alias", "counter") \
+        nests = kind in ("if", "for", "while", "list", "loop_after", "alias", "counter",
+                         "grows") \
             or kind.startswith("box_") or kind == "dict_write"
         self.draft.depth += nests
         self.run(kind, ctx)

@@ -28,6 +28,7 @@ from .items import reuse_item_reads
 from .linking import Linker
 from .statements import StatementAdjoints
 from .subscripts import SubscriptAdjoints
+from .updates import split_shape_changing_updates
 
 
 class ReverseFunction:
@@ -58,6 +59,13 @@ class ReverseFunction:
             fn.body = body
         facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor, dict(kinds or {}),
                              self.parsed, ranks)
+        split = split_shape_changing_updates(primal, facts, nf.namer)
+        if split is not primal:   # (the facts of the body with the old values named)
+            primal = split
+            fn = copy.copy(fn)
+            fn.body = primal + [self.ret]
+            facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor,
+                                 dict(kinds or {}), self.parsed, ranks)
         bindings = {}
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)
