@@ -1,8 +1,11 @@
 """Clean-up passes over generated code: folding, copy propagation, dead code.
 
-``fold(expr)`` simplifies one expression (``1.0 * e`` -> ``e``, ``e + 0`` ->
+``fold(expr)`` simplifies one expression (``1 * e`` -> ``e``, ``e + 0`` ->
 ``e``, ``2 - 1`` -> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never
-changes a value, only drops arithmetic by the identity elements.
+changes a value, only drops arithmetic by the identity elements.  Nor a dtype:
+``1.0 * e`` stays unless ``e`` is surely a float (``1.0 * w`` of integer or bool
+weights is an adjoint, a float array, where ``w`` would truncate what is added
+into it in place).
 
 ``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of
 statements and return a new list with copies propagated and dead
