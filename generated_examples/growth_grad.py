@@ -52,7 +52,7 @@ def grow_value_and_grad(x, rate):
     grow = x_1 * steps
     ensure_scalar_output(grow, 'grow')
     # grad of line 13: return x * steps
-    x_1_bar = steps
+    x_1_bar = 1.0 * steps
     # grad of line 8: while True:
     rate_bar = zeros_like(rate)
     for iteration in range(n_iter):

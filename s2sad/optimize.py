@@ -1,8 +1,11 @@
 """Clean-up passes over generated code: folding, copy propagation, dead code.
 
-``fold(expr)`` simplifies one expression (``1.0 * e`` -> ``e``, ``e + 0`` ->
+``fold(expr)`` simplifies one expression (``1 * e`` -> ``e``, ``e + 0`` ->
 ``e``, ``2 - 1`` -> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never
-changes a value, only drops arithmetic by the identity elements.
+changes a value, only drops arithmetic by the identity elements.  Nor a dtype:
+``1.0 * e`` stays unless ``e`` is surely a float (``1.0 * w`` of integer or bool
+weights is an adjoint, a float array, where ``w`` would truncate what is added
+into it in place).
 
 ``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of
 statements and return a new list with copies propagated and dead
@@ -90,14 +93,10 @@ def _fold_binary(node):
         slope = _constant_power_slope(node.right)
         if slope is not None:
             return slope(node.left)
-        if left == 1:
-            return node.right
-        if right == 1:
-            return node.left
-        if left == -1:
-            return _negated(node.right)
-        if right == -1:
-            return _negated(node.left)
+        if left in (1, -1) and _keeps_dtype(left, node.right):
+            return node.right if left == 1 else _negated(node.right)
+        if right in (1, -1) and _keeps_dtype(right, node.left):
+            return node.left if right == 1 else _negated(node.left)
         if _is_neg(node.left):
             return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
         if right is not None and left is None:
@@ -109,7 +108,7 @@ def _fold_binary(node):
             return gast.BinOp(left=gast.BinOp(left=inner.right, op=gast.Mult(),
                                               right=inner.left), op=op, right=node.right)
     if isinstance(op, gast.Div):
-        if right == 1:
+        if right == 1 and _keeps_dtype(1.0, node.left):
             return node.left
         if _is_neg(node.left):
             return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
@@ -154,6 +153,50 @@ def _constant_power_slope(node):
         power = fold(gast.BinOp(left=base, op=gast.Pow(), right=nodes.const(c - 1)))
         return fold(gast.BinOp(left=scaled, op=gast.Mult(), right=power))
     return build
+
+
+#: numpy functions whose result is a float (or complex) array or number for any
+#: number or array argument, integer or bool ones too
+_FLOAT_FUNCTIONS = frozenset((
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh",
+    "arcsinh", "arccosh", "arctanh", "exp", "exp2", "expm1", "log", "log2", "log10",
+    "log1p", "sqrt", "cbrt", "hypot", "logaddexp", "logaddexp2", "deg2rad", "rad2deg",
+    "true_divide", "divide", "mean", "average", "std", "var"))
+
+
+def without_float_unit(node):
+    """``node`` without a factor ``1.0`` (``-1.0``) that :func:`fold` kept for its dtype:
+    for a term added to an adjoint, a float already, where the sum promotes anyway."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult) \
+            and type(_num(node.left)) is float and _num(node.left) in (1.0, -1.0):
+        return node.right if _num(node.left) == 1.0 else _negated(node.right)
+    return node
+
+
+def _keeps_dtype(factor, node):
+    """Whether dropping the factor ``factor`` (1 or -1, or 1.0, -1.0) from ``factor * node``
+    keeps its dtype: always for an int ``factor``; for a float one only when ``node`` is a
+    float already (``1.0 * w`` of an integer or bool array ``w`` is a float array, an
+    adjoint: never ``w`` itself, which in-place accumulation would truncate)."""
+    return type(factor) is int or _surely_float(node)
+
+
+def _surely_float(node):
+    """Whether the expression ``node`` has a float (or complex) value whatever the
+    dtypes of the names it reads: a float number, a true division, arithmetic with such
+    an operand, a call of a numpy function whose result is a float."""
+    if isinstance(node, gast.Constant):
+        return isinstance(node.value, (float, complex))
+    if isinstance(node, gast.UnaryOp):
+        return _surely_float(node.operand)
+    if isinstance(node, gast.BinOp):
+        return isinstance(node.op, gast.Div) or _surely_float(node.left) \
+            or _surely_float(node.right)
+    if isinstance(node, gast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", None)
+        return name in _FLOAT_FUNCTIONS
+    return False
 
 
 def _is_neg(node):

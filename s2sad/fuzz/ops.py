@@ -14,7 +14,8 @@ SHAPES = (S, V, W, M)
 CONST = {V: "C3", W: "C2", M: "C23"}
 CONST_SOURCE = ("C3 = np.array([0.3, -0.7, 1.1])\n"
                 "C2 = np.array([0.5, -1.2])\n"
-                "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n")
+                "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n"
+                "I3 = np.array([1, -2, 3])\n")
 LIM = 4.0          # values whose estimated bound exceeds this are squashed
 #: scipy is optional: its rows (``sps.``) are drawn only when it is installed (found,
 #: not imported: the fuzzer's own process imports it only by running such a program)
@@ -539,6 +540,8 @@ CONVERT = [
     *([Op("np.cumulative_sum", (V,), V, "np.cumulative_sum({0})", lambda b: 3 * b, LIM, 0.1),
        Op("np.cumulative_prod", (W,), W, "np.cumulative_prod({0})", lambda b: max(b, b * b),
           LIM, 0.1)] if hasattr(np, "cumulative_sum") else []),
+    Op("int_weights", (V,), S, "np.sum({0} * I3)", lambda b: 6 * b, LIM, 0.5),
+    Op("bool_mask", (M,), S, "np.sum({0} * ({0} > 0.2))", lambda b: 6 * b, LIM, 0.5),  # float adjoints
 ] + ([
     # issue 14, scipy.special
     Op("sps.logsumexp", (V,), S, "sps.logsumexp({0})", lambda b: b + 1.1, LIM, 0.5),

@@ -199,6 +199,14 @@ def reads_a_view_then_writes_through_its_base(x):
     return np.sum(y * y) + y
 
 
+# Crash: the adjoint of `- np.sum(v * (v > 0.2))` folded `-1.0 * cond` to `-cond`,
+# the negation of a bool array (numpy refuses it); with `+` it was the bool array
+# itself, which a loop's in-place item adds would truncate (seed 1600, issue 16).
+def subtracts_a_masked_sum(z):
+    v = np.sin(z) * C23
+    return np.sum(v) - np.sum(v * (v > 0.2))
+
+
 CASES = [
     (rebinds_iterated_array_same_shape, (np.array([0.5, -0.2, 0.9]),)),
     (rebinds_iterated_rows, (np.array([0.847, 0.067]),)),
@@ -230,6 +238,7 @@ CASES = [
     (selects_an_array_then_writes_into_it, (np.array([0.122, -0.724]),)),
     (selects_an_array_then_writes_into_it, (np.array([-0.122, -0.724]),)),
     (reads_a_view_then_writes_through_its_base, (np.array([0.3, -0.4]),)),
+    (subtracts_a_masked_sum, (1.361,)),
 ]
 
 

@@ -120,6 +120,8 @@ def test_facts_are_frozen():
 
 def test_dump_stages_are_what_ran():
     result = pipeline.generate(unused, ("x",), "reverse", dump=True)
+    # (``1.0 * x``: the first contribution makes the adjoint, a float even where the
+    # module is called with an integer ``x``; the second adds into it)
     transformed = textwrap.dedent("""\
         def unused_value_and_grad(x):
             # line 36: spare = x * 2.0
@@ -128,7 +130,7 @@ def test_dump_stages_are_what_ran():
             y = x * x
             ensure_scalar_output(y, 'unused')
             # grad of line 37: y = x * x
-            x_bar = x
+            x_bar = 1.0 * x
             x_bar = x_bar + x
             return y, x_bar
         """)

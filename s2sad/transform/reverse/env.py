@@ -13,7 +13,7 @@ change.
 import gast
 
 from ...analysis import kinds as kinds_
-from ...optimize import fold
+from ...optimize import fold, without_float_unit
 from ...syntax import nodes
 from ..common import numpy_module, runtime_helper
 
@@ -92,6 +92,10 @@ class Adjoints:
             # leaf by leaf
             total = nodes.call(self.helper("add_tree"), [nodes.clone(current), contribution])
         else:
+            if isinstance(current, gast.Name) or (isinstance(current, gast.Constant)
+                                                  and type(current.value) is float):
+                # (an adjoint is a float: the sum promotes, no 1.0 factor needed)
+                contribution = without_float_unit(contribution)
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
                                     right=contribution))
         out.append(nodes.assign(name, total))
