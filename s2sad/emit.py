@@ -24,7 +24,7 @@ from typing import Any, Dict, List
 import astor
 import gast
 
-from .errors import ORIGIN
+from .errors import ORIGIN, UnsupportedSyntaxError
 from .syntax import anno, nodes
 from .syntax.anno import COMMENT_ID
 
@@ -297,15 +297,24 @@ def _same_number(a, b):
 
 
 def emit_module(generated, free_bindings, header_lines, source_module=None,
-                module_globals=None, extras=(), sources=None):
+                module_globals=None, extras=(), sources=None, locate=None):
     """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects
-    (``sources``: see :func:`import_lines`)."""
+    (``sources``: see :func:`import_lines`).  A user's free name or parameter that is also
+    the name of a helper the code calls is refused, at ``locate(name)`` (a
+    ``SourceLocation`` or None): the user's locals of such names were renamed before
+    (``syntax.normalize.clashes``), but these names are the user's module's or caller's."""
+    functions = list(extras) + [generated]
     bindings = dict(free_bindings)
     for name, obj in generated.bindings.items():
         if name in bindings and bindings[name] is not obj and not _same_number(bindings[name], obj):
-            raise AssertionError(f"generated code binds {name!r} twice")  # pragma: no cover
+            raise _clash(name, "reads", locate,
+                         f"bind it under another name (`from ... import {name} as my_{name}`)")
         bindings[name] = obj
-    functions = list(extras) + [generated]
+    for g in functions:
+        params = {a.id for a in g.node.args.args + g.node.args.kwonlyargs}
+        clashing = sorted(params & set(generated.bindings))
+        if clashing:
+            raise _clash(clashing[0], "takes the parameter", locate, "rename the parameter")
     used = set().union(*(free_names_of(g.node) for g in functions))
     bindings = {k: v for k, v in bindings.items() if k in used}
     standard, user, user_names = import_lines(bindings, source_module, module_globals,
@@ -317,6 +326,14 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
     text = "\n\n".join(p for p in parts if p) + "\n\n\n" + code
     return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
                    user_names=user_names)
+
+
+def _clash(name, what, locate, fix):
+    """The refusal of a user's name that is also a helper's the generated code calls."""
+    return UnsupportedSyntaxError(
+        f"the function {what} `{name}`, which is also the name of a helper s2sad's generated "
+        f"code calls here", locate(name) if locate is not None else None,
+        hint=f"{fix}; s2sad cannot tell the two apart in the module it writes")
 
 
 def compile_module(emitted, values=None, origin=None):

@@ -24,7 +24,7 @@ from .errors import S2sadError, SourceLocation, UnsupportedSyntaxError, WrtError
 from .frontend import front_end
 from .optimize import optimize
 from .rules.loading import load_builtin_rules
-from .syntax import anno, wrappers
+from .syntax import anno, nodes, wrappers
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
@@ -334,7 +334,7 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
 
     def emitted(result):
         return emit_module(result, free, header_lines, getattr(func, "__module__", None),
-                           func.__globals__, sources=sources)
+                           func.__globals__, sources=sources, locate=_locator(parsed))
 
     if dump:   # (emitting fills empty blocks: a copy is emitted)
         stages["forward"] = emitted(_copy(generated)).text
@@ -351,7 +351,7 @@ def _optimized(generated, calls, header_lines, parsed, stages, transform):
     def emitted(result, extras):
         return emit_module(result, {**calls.free, **calls.helpers}, header_lines,
                            *_source_module(parsed), extras=extras,
-                           sources=calls.free_source)
+                           sources=calls.free_source, locate=_locator(parsed))
 
     callees = calls.generated   # the callees' derivatives: the clean-up runs on them too
     if stages is not None:   # (emitting fills empty blocks: copies are emitted)
@@ -360,6 +360,15 @@ def _optimized(generated, calls, header_lines, parsed, stages, transform):
     if stages is not None:
         stages["optimize"] = final.text
     return final
+
+
+def _locator(parsed):
+    """name -> where the user's function first mentions it (its ``def`` line if nowhere)."""
+    def locate(name):
+        found = [n for n in nodes.walk(parsed.node) if getattr(n, "id", None) == name]
+        first = min(found, key=lambda n: (n.lineno, n.col_offset), default=parsed.node)
+        return parsed.location(first)
+    return locate
 
 
 def _copy(generated):

@@ -248,6 +248,10 @@ CONSTRUCTS = {
     "starred_display": Construct("def f(x):\n    y = np.reshape(x, (1, *x.shape))[0]\n"
                                  "    return sum([*y, x[0]]) * np.array((x[1], *x))[2]\n",
                                  (np.array([0.5, 0.1, -0.3]),)),
+    # a local named as a runtime helper the generated code calls (renamed by s2sad)
+    "helper_names": Construct("def f(x):\n    unbroadcast = x * np.array([0.5, 2.0])\n"
+                              "    zeros_like = unbroadcast + x\n"
+                              "    return np.sum(zeros_like * unbroadcast)\n", (0.7,)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -276,7 +280,7 @@ CLAIMED = frozenset({
     "decorator", "defaults", "local_function", "local_function_branch",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "derivative_call", "writing_helper"}
+    "derivative_call", "writing_helper", "helper_names"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly

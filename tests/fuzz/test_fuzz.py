@@ -402,6 +402,8 @@ CONSTRUCT_SIGNS = {
     "docstring": [r"def f\(.*\):\n    \"\"\"", r"def h\d\(.*\):\n    \"\"\"",
                   r"\"\"\"\n(    .*\n)*    if np\.sum\(a\) > .*:\n        return ",
                   r"def g\d+\(u\):\n\s+\"\"\"", r"def f\(.*\):\n    \"\"\"(.*\n)+\s+return .*\n(.*\n)*    return "],
+    # locals named as runtime helpers generated code calls
+    "helper_names": [r"\n\s+(unbroadcast|zeros_like|phi|sum_bar|shape_of|mean_bar) = "],
     # issue 15: a helper's derivative made where it is called, in each form
     "derivative_call": [r"s2sad\.grad\(h\d", r"s2sad\.value_and_grad\(h\d", r"s2sad\.jvp\(h\d",
                         r"s2sad\.hvp\(h\d", r"s2sad\.\w+\(h\d, wrt=1\)"],

@@ -9,6 +9,11 @@ import random
 from s2sad.fuzz.generator.specs import _item_spec, _spec_items, _unpackable
 from s2sad.fuzz.ops import BINARY, CONVERT, UNARY
 
+#: names of runtime helpers that generated code calls (``unbroadcast`` after most
+#: broadcasting ops, ``zeros_like`` in forward mode, ``phi`` after a Cholesky): a user's
+#: local of such a name is renamed by s2sad (issue 16 session 2: it shadowed the helper)
+HELPER_LIKE_NAMES = ("unbroadcast", "zeros_like", "phi", "sum_bar", "shape_of", "mean_bar")
+
 
 class _Box:
     """A container in scope: its name and structure (values bounded by ``bound``)."""
@@ -103,6 +108,9 @@ class Draft:
         #: the draws of docstrings (issue 15): their own stream, so that a program with
         #: docstrings is otherwise the program of the same seed without them
         self.doc_r = random.Random(seed ^ 0x5EED)
+        #: locals named as runtime helpers (``helper_names``): their own stream too
+        self.name_r = random.Random(seed ^ 0xC1A5)
+        self.helper_names_left = list(HELPER_LIKE_NAMES)
         self.features = frozenset(features)
         self.max_statements = max(1, max_statements)
         self.used = set()
@@ -148,8 +156,14 @@ class Draft:
         return self.r.choice([0.25, 0.5, -0.5, 0.75, 1.5, -1.25, 0.3, 2.0])
 
     def new_name(self, prefix="v"):
-        """A fresh name with ``prefix``."""
-        return f"{prefix}{next(self.counter)}"
+        """A fresh name with ``prefix``; with ``helper_names``, a value's name (prefix
+        ``v``) is now and then the name of a helper generated code calls (``phi``)."""
+        name = f"{prefix}{next(self.counter)}"
+        if prefix == "v" and self.has("helper_names") and self.helper_names_left \
+                and self.name_r.random() < 0.15:
+            self.use("helper_names")
+            return self.helper_names_left.pop(0)
+        return name
 
     def emit(self, line):
         """Append ``line`` at the current indentation."""

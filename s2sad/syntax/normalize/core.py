@@ -55,6 +55,7 @@ from .. import anno, nodes
 from ..desugar import desugar
 from ..names import Namer
 from .assign import Assignments
+from .clashes import rename_helper_clashes
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .entry import ArgumentCopies, check_local_functions
@@ -123,6 +124,7 @@ def _desugared(parsed):
     view.rewritten = True
     view.as_read = parsed if not parsed.rewritten else None
     tree = nodes.clone(parsed.node)
+    rename_helper_clashes(tree, registry.helper_names())   # (the copy, in place)
     view.node = desugar(tree, user_names(tree))
     return view
 

@@ -30,6 +30,7 @@ from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
 from .callees import is_python_function
+from .clashes import without_helper_clashes
 from .derivatives import made_here, made_here_quietly
 from .entry import check_local_functions
 from .trees import containers_and_loops, user_names
@@ -226,6 +227,8 @@ class Inliner:
         try:
             # the names the desugared body brings (loop indices, flags, renamed loop
             # targets) must be new here, and never handed out again afterwards
+            # (a helper's locals named as runtime helpers are renamed, as the function's)
+            fn = without_helper_clashes(fn, registry.helper_names())
             inner = desugar(fn, user_names(fn) | set(norm.env) | norm.namer.taken())
             for introduced in user_names(inner) - user_names(fn):
                 norm.namer.reserve(introduced)

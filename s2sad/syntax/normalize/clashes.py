@@ -1,0 +1,71 @@
+"""User locals that share a name with a helper the generated code calls.
+
+Input: a function tree (the normalizer's own copy) and the names generated code
+may read besides the user's (``registry.helper_names()``: ``unbroadcast``,
+``phi``, ``zeros_like``...).
+Output: the same tree, changed in place, where each local variable of the user's
+(a name the function binds, not one of its parameters, not declared ``global``
+or ``nonlocal``) that is also a helper name is called ``<name>_1`` (or the
+first ``<name>_<n>`` the function does not mention) everywhere it appears.
+
+A local is the function's own: renaming every occurrence of it changes nothing
+Python does, and the generated code's call of the helper then reaches the
+helper, not the user's value.  Parameters keep their names (the derivative takes
+them by keyword) and free names keep theirs (the user's module binds them):
+where one of those clashes with a helper the derivative calls, emitting refuses
+(``emit.name_clashes``).
+"""
+
+import gast
+
+from .. import nodes
+
+
+def rename_helper_clashes(fn, helper_names):
+    """Rename, in ``fn``, the locals that are helper names; returns the renames
+    ``{old: new}`` (empty when nothing clashes)."""
+    clashing = _locals(fn) & helper_names
+    if not clashing:
+        return {}
+    mentioned = {n.id for n in nodes.names(fn)} | set(helper_names)
+    renames = {}
+    for old in sorted(clashing):
+        count = 1
+        while f"{old}_{count}" in mentioned:
+            count += 1
+        renames[old] = f"{old}_{count}"
+        mentioned.add(renames[old])
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Name) and node.id in renames:
+            node.id = renames[node.id]
+        elif isinstance(node, gast.FunctionDef) and node is not fn and node.name in renames:
+            node.name = renames[node.name]
+    return renames
+
+
+def without_helper_clashes(fn, helper_names):
+    """``fn`` itself when no local of it is a helper name, else a renamed copy (a callee's
+    tree, read once and shared, is never changed)."""
+    if not _locals(fn) & helper_names:
+        return fn
+    fn = nodes.clone(fn)
+    rename_helper_clashes(fn, helper_names)
+    return fn
+
+
+def _locals(fn):
+    """The names ``fn``'s body binds (any nested scope's too) that are neither a parameter
+    of ``fn`` nor declared global or nonlocal anywhere in it."""
+    params = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
+    for extra in (fn.args.vararg, fn.args.kwarg):
+        if extra is not None:
+            params.add(extra.id)
+    bound, declared = set(), set()
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
+            bound.add(node.id)
+        elif isinstance(node, gast.FunctionDef) and node is not fn:
+            bound.add(node.name)
+        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+            declared.update(node.names)
+    return bound - params - declared
