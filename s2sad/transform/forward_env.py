@@ -135,9 +135,8 @@ class TangentEnv:
 
     def carries_tangent(self, node):
         """Does ``node`` read a tangent (or a zero marker)?"""
-        return any(isinstance(n, gast.Name) and (n.id in self.tangent_names
-                                                 or n.id == anno.ZERO_ID)
-                   for n in gast.walk(node))
+        return any(n.id in self.tangent_names or n.id == anno.ZERO_ID
+                   for n in nodes.names(node))
 
     def simplify(self, node):
         """Drop zero terms (symbolic zeros), then fold identities."""
