@@ -121,7 +121,7 @@ def _desugared(parsed):
     relocate the nodes it reads, and the caller's tree must stay as it was."""
     view = copy.copy(parsed)
     view.rewritten = True
-    view.as_read = parsed if not parsed.rewritten else None
+    view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     view.node = desugar(tree, user_names(tree))
     return view
