@@ -212,7 +212,7 @@ def _rewrite(stmt, ctx):
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             return _functional("index_set", target, _pop(stmt.value, f"{target.value.id}[]"),
                                parsed, stmt)
-    if not ctx.composed:
+    if not ctx.composed and ctx.tapes:   # (without a tape there is no pop to find)
         stmt = _Pops(ctx).visit(stmt)
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], gast.Subscript):
