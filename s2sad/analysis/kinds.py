@@ -363,6 +363,7 @@ def infer(body, params=None):
     for name in assigned:
         kinds[name] = _finished(kinds.get(name, _BOTTOM))
     _leaves_by_use(simple, kinds, params)
+    del kind_of   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     return kinds
 
 

@@ -254,6 +254,7 @@ def check_local_functions(fn, error):
                     visit(inner)
 
     visit(fn.body)
+    del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     for name, found in sorted(sites.items()):
         lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _, _ in found)
         stores = [n for n in nodes.names(fn.body)
