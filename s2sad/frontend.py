@@ -9,8 +9,10 @@ Every composer (the pipeline, the derivative-for-callee service, the graph,
 second order) calls :func:`front_end`, so the chain is written once.
 """
 
+import dataclasses
+
 from .emit import render_function
-from .syntax import fence
+from .syntax import fence, nodes
 from .syntax.normalize import normalize
 from .syntax.normalize.argwrites import ArgumentWrites
 from .syntax.parse import parse_function
@@ -27,8 +29,13 @@ def front_end(func, stages=None, prepare=None, **options):
     """
     parsed = parse_function(func)
     if prepare is not None:
+        # the tree as read, for what reads the source (which arguments it writes into):
+        # a copy costs less than reading the source again
+        as_read = dataclasses.replace(parsed, node=nodes.clone(parsed.node),
+                                      closure=dict(parsed.closure))
         prepare(parsed)
         parsed.rewritten = True
+        parsed.as_read = as_read
     if stages is not None:
         stages["parse"] = render_function(parsed.node, [])
     writes = options.get("callee") and ArgumentWrites().written(func)

@@ -15,7 +15,7 @@ from typing import Any, FrozenSet, Mapping, Tuple
 import gast
 
 from ..rules import registry
-from ..syntax import anno
+from ..syntax import anno, nodes
 from . import kinds as kinds_
 from . import ops
 from .activity import analyze
@@ -60,8 +60,7 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
 
 def loads(node):
     """Names ``node`` reads (every ``Name`` not in a store context)."""
-    return {n.id for n in gast.walk(node)
-            if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Store)}
+    return {n.id for n in nodes.names(node) if not isinstance(n.ctx, gast.Store)}
 
 
 def elementwise(rule):
@@ -134,7 +133,7 @@ def shape_sensitive(primal, out_atoms):
     for stmt in ops.flatten(primal):
         sensitive |= _read_whole(stmt)
     for node in primal:
-        for sub in gast.walk(node):
+        for sub in nodes.statements([node]):   # (loops and ifs are statements)
             if isinstance(sub, (gast.For, gast.While)):
                 sensitive |= set(anno.get(sub, anno.CARRIED, ()))
                 sensitive |= ops.assigned_in(sub.body) & store_bases(sub.body)

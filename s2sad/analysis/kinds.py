@@ -33,7 +33,7 @@ import textwrap
 import gast
 
 from ..rules import registry
-from ..syntax import anno
+from ..syntax import anno, nodes
 from .ops import flatten
 
 LEAF = "leaf"
@@ -363,6 +363,7 @@ def infer(body, params=None):
     for name in assigned:
         kinds[name] = _finished(kinds.get(name, _BOTTOM))
     _leaves_by_use(simple, kinds, params)
+    del kind_of   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     return kinds
 
 
@@ -371,14 +372,11 @@ def _assigned_names(simple, loops):
     assigned = set()
     for stmt in simple:
         if isinstance(stmt, gast.Assign):
-            for target in stmt.targets:
-                for node in gast.walk(target):
-                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-                        assigned.add(node.id)
+            for node in nodes.names(stmt.targets):
+                if isinstance(node.ctx, gast.Store):
+                    assigned.add(node.id)
     for loop in loops:
-        for node in gast.walk(loop.target):
-            if isinstance(node, gast.Name):
-                assigned.add(node.id)
+        assigned.update(node.id for node in nodes.names(loop.target))
     return assigned
 
 

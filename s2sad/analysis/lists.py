@@ -78,6 +78,7 @@ def _in_order(primal):
             elif isinstance(stmt, (gast.For, gast.While)):
                 visit(stmt.body, loops + (stmt,))
     visit(primal, ())
+    del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     last = {}
     for index, (stmt, loops) in enumerate(order):
         for loop in loops:

@@ -304,6 +304,7 @@ def _positions(body):
                 if isinstance(inner, list):
                     visit(inner)
     visit(body)
+    del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     return out
 
 
@@ -336,5 +337,6 @@ def _definitions(primal):
                 if in_loop:
                     loop_temps.add(name)
     visit(primal, False)
+    del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     single = {n: s for n, s in defs.items() if counts[n] == 1}
     return single, loop_temps

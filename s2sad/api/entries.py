@@ -34,6 +34,7 @@ def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None, ranks=Non
     was made from still holds (see ``core.Dependencies``): another function with
     the same code (a fresh closure over new data) reuses it.
     """
+    @pipeline._collector_paused   # (the ranks it wants read the trees the passes made)
     def build():
         header = pipeline.header(
             func.__name__, _source_path(func), "reverse", flavor, wrt,
@@ -54,6 +55,7 @@ def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None, ranks=Non
 def forward_entry(func, wrt, kinds=None):
     """The generated forward-mode (jvp) module for ``func`` (cached as
     :func:`reverse_entry`); ``kinds``: the structure of the arguments, or None."""
+    @pipeline._collector_paused
     def build():
         header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
                                  f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
@@ -97,6 +99,7 @@ def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, rank
     rev = reverse_entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds,
                         ranks=ranks)
 
+    @pipeline._collector_paused   # (the gradient compiled, then read by the passes)
     def build():
         gradient = compiled_gradient(func, rev)
         header = pipeline.header(

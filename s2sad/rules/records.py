@@ -59,6 +59,8 @@ class Facts:
 
 #: identity.key(target) -> (target, its facts)
 _FACTS: Dict[Hashable, Tuple[Any, Facts]] = {}
+#: what ``view_names``/``any_view_names`` read from ``_FACTS``, until ``declare`` changes it
+_VIEW_NAMES: Dict[Any, frozenset] = {}
 #: types every instance of which allocates its result (numpy's ufuncs)
 _ALLOCATING_TYPES: list = []
 
@@ -82,6 +84,7 @@ def declare(target, **given):
     entry = _FACTS.get(identity.key(target))
     known = entry[1] if entry is not None and identity.same(entry[0], target) else Facts()
     _FACTS[identity.key(target)] = (target, replace(known, **given))
+    _VIEW_NAMES.clear()
     return target
 
 
@@ -132,14 +135,24 @@ def linear(obj):
 def any_view_names():
     """The names of the ops declared ``view="any"`` (the result may be a view of the one
     operand after the first argument, see :class:`Facts`)."""
-    return frozenset(target.__name__ for target, record in _FACTS.values()
-                     if record.view == "any")
+    found = _VIEW_NAMES.get("any")
+    if found is None:
+        found = _VIEW_NAMES["any"] = frozenset(
+            target.__name__ for target, record in _FACTS.values() if record.view == "any")
+    return found
 
 
 def view_names(runtime=False):
     """The names a view may be called by: the ``__name__`` and method spellings of the
     ops declared ``view``; with ``runtime=True`` instead the names of s2sad's own runtime
     helpers declared ``view`` (which return their first argument or a view of it)."""
+    found = _VIEW_NAMES.get(runtime)
+    if found is None:
+        found = _VIEW_NAMES[runtime] = _view_names(runtime)
+    return found
+
+
+def _view_names(runtime):
     names = set()
     for target, record in _FACTS.values():
         if not record.view:

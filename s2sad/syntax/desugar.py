@@ -35,7 +35,7 @@ CONSUMERS = ("tuple", "list", "sum", "min", "max", "sorted", "any", "all", "dict
 
 
 def needs_lowering(fn):
-    return any(isinstance(n, (gast.Starred, gast.GeneratorExp)) for n in gast.walk(fn))
+    return any(isinstance(n, (gast.Starred, gast.GeneratorExp)) for n in nodes.walk(fn))
 
 
 def needs_desugaring(fn):
@@ -425,14 +425,21 @@ def read_after_loop(fn, loop, name, cache=None):
 
 
 def walk_same_function(node):
-    """gast.walk that does not enter nested function definitions."""
+    """The nodes of ``node`` (depth first) without entering nested function definitions;
+    expression contexts and operators left out (see ``nodes.walk``)."""
     todo = [node]
+    child_fields = nodes.child_fields
     while todo:
         current = todo.pop()
         yield current
         if current is not node and isinstance(current, (gast.FunctionDef, gast.Lambda)):
             continue
-        todo.extend(gast.iter_child_nodes(current))
+        for field in child_fields(current.__class__):
+            value = getattr(current, field, None)
+            if isinstance(value, gast.AST):
+                todo.append(value)
+            elif value.__class__ is list:
+                todo.extend([item for item in value if isinstance(item, gast.AST)])
 
 
 def _innermost_loop(root, target):

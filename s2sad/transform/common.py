@@ -97,7 +97,7 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     # the caller holds the given values of the parameters: a token of their own
     visible = [(p, frozenset({f"name:{p}"}), True) for p in params]
     visible += [(n, at_end(n), False) for n in value_names if n not in params]
-    out, earlier, entries = [], [], {}
+    out, earlier, entries, displays = [], [], {}, None
     for result in results:
         if not isinstance(result, gast.Name):
             out.append(result)   # a call of zeros_like: fresh
@@ -118,7 +118,9 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
                 name = entries[name]
             others.append(name)
         earlier.append(result.id)
-        if others or (items_apart and _display_of_several(result.id, stmts)):
+        if items_apart and not others and displays is None:
+            displays = _displays(stmts)   # (once: every result reads the same statements)
+        if others or (items_apart and _display_of_several(result.id, displays)):
             result = nodes.call(helper("unshared"), [
                 nodes.name(result.id), nodes.tuple_([nodes.name(n) for n in others])])
         out.append(result)
@@ -130,17 +132,23 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     return out, kept
 
 
-def _display_of_several(name, stmts):
-    """Whether ``stmts`` build ``name`` by list, tuple and dict displays (nested through
-    the names they assign) that hold two items or more in all."""
+def _displays(stmts):
+    """``{name: the items of the list, tuple or dict display assigned to it}`` in ``stmts``."""
     displays = {}
-    for node in gast.walk(gast.Module(body=list(stmts), type_ignores=[])):
+    for node in nodes.statements(stmts):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
                 and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict)):
             value = node.value
             displays[node.targets[0].id] = value.values if isinstance(value, gast.Dict) \
                 else value.elts
+    return displays
+
+
+def _display_of_several(name, displays):
+    """Whether the statements whose ``_displays`` are ``displays`` build ``name`` by list,
+    tuple and dict displays (nested through the names they assign) that hold two items
+    or more in all."""
 
     def leaves(item, depth):
         if isinstance(item, gast.Name) and item.id in displays and depth < 8:

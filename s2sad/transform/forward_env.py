@@ -135,16 +135,17 @@ class TangentEnv:
 
     def carries_tangent(self, node):
         """Does ``node`` read a tangent (or a zero marker)?"""
-        return any(isinstance(n, gast.Name) and (n.id in self.tangent_names
-                                                 or n.id == anno.ZERO_ID)
-                   for n in gast.walk(node))
+        return any(n.id in self.tangent_names or n.id == anno.ZERO_ID
+                   for n in nodes.names(node))
 
     def simplify(self, node):
         """Drop zero terms (symbolic zeros), then fold identities."""
-        node = fold_zeros(node, self.carries_tangent)
-        if is_zero(node):
-            return node
-        return fold(self.materialize(node))
+        if any(n.id == anno.ZERO_ID for n in nodes.names(node)):   # (else none to drop)
+            node = fold_zeros(node, self.carries_tangent)
+            if is_zero(node):
+                return node
+            node = self.materialize(node)
+        return fold(node)
 
     def full_shape(self, expr, like):
         """``broadcast_like(expr, like)``: a narrow tangent given its primal's shape."""

@@ -197,7 +197,7 @@ def drop_defaults(expr, free):
     ones and keywords), so a template's spelled-out parameters do not clutter
     the generated code.  ``free``: the template's free names -> objects.
     """
-    for node in gast.walk(expr):
+    for node in nodes.walk(expr):
         if not isinstance(node, gast.Call):
             continue
         target = _resolve(node.func, free)

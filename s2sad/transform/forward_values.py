@@ -90,7 +90,7 @@ class _ZeroFolder(gast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         parts = list(node.args) + [kw.value for kw in node.keywords]
-        has_zero = any(is_zero(n) for p in parts for n in gast.walk(p))
+        has_zero = any(is_zero(n) for p in parts for n in nodes.names(p))
         if not has_zero:
             return node
         live = [p for p in parts if self.carries_tangent(p)]

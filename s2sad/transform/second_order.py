@@ -58,17 +58,18 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     Stack = registry.runtime_helper("Stack")
     ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
     fn = parsed.node
-    tapes = {s.targets[0].id for s in gast.walk(fn)
+    everything = nodes.walk(fn)   # (read before the rewrite below changes the tree)
+    tapes = {s.targets[0].id for s in everything
              if isinstance(s, gast.Assign) and len(s.targets) == 1
              and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call)
              and isinstance(s.value.func, gast.Name)
              and parsed.resolve(s.value.func.id, None) is Stack}
-    taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    taken = {n.id for n in everything if isinstance(n, gast.Name)}
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
                   if (f"pushed_{i}" if i else "pushed") not in taken)
-    _refuse_writes_through_views(fn, parsed)
+    _refuse_writes_through_views(everything, parsed)
     fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed,
-                                               composed))
+                                               composed, everything))
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
             parsed.closure[key] = obj
@@ -77,15 +78,16 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     return parsed
 
 
-def _refuse_writes_through_views(fn, parsed):
+def _refuse_writes_through_views(everything, parsed):
     """A write into a name the gradient code bound to a part of another array (``row =
     mul[index]``: a loop over an array's rows writing into the row) changes that array
     too, which the functional rewrite below (``row = index_set(row, ...)``) would not:
-    refused, rather than differentiated as a write into a copy."""
-    counters = {n.target.id for n in gast.walk(fn)
+    refused, rather than differentiated as a write into a copy.  ``everything``: the
+    nodes of the function (``nodes.walk``)."""
+    counters = {n.target.id for n in everything
                 if isinstance(n, gast.For) and isinstance(n.target, gast.Name)}
     parts = {}
-    for node in gast.walk(fn):
+    for node in everything:
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
                 and isinstance(node.value, gast.Subscript) \
@@ -94,7 +96,7 @@ def _refuse_writes_through_views(fn, parsed):
                 and node.value.slice.id in counters \
                 and not node.targets[0].id.endswith("_bar"):   # (adjoints are fresh)
             parts[node.targets[0].id] = node.value.value.id
-    for node in gast.walk(fn):
+    for node in everything:
         targets = node.targets if isinstance(node, gast.Assign) else [node.target] \
             if isinstance(node, gast.AugAssign) else []
         for target in targets:
@@ -110,7 +112,7 @@ def _refuse_writes_through_views(fn, parsed):
 
 
 class _Context:
-    def __init__(self, parsed, ensure_scalar_output, tapes, pushed, composed=False):
+    def __init__(self, parsed, ensure_scalar_output, tapes, pushed, composed, everything):
         self.parsed = parsed
         self.composed = composed   # the tape as a list, the output check kept
         self.ensure_scalar_output = ensure_scalar_output
@@ -123,7 +125,7 @@ class _Context:
         self.pushed = pushed     # a name no statement reads: what a push "returns"
         fn = parsed.node
         self.local_names = {a.id for a in fn.args.args + fn.args.kwonlyargs} | {
-            n.id for n in gast.walk(fn) if isinstance(n, gast.Name)
+            n.id for n in everything if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Store)}
 
 
@@ -210,7 +212,7 @@ def _rewrite(stmt, ctx):
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             return _functional("index_set", target, _pop(stmt.value, f"{target.value.id}[]"),
                                parsed, stmt)
-    if not ctx.composed:
+    if not ctx.composed and ctx.tapes:   # (without a tape there is no pop to find)
         stmt = _Pops(ctx).visit(stmt)
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], gast.Subscript):

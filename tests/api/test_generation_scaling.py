@@ -8,6 +8,7 @@ statement for each new one, would make the count grow about sixteen-fold.
 """
 
 import ast
+import gc
 
 import numpy as np
 import pytest
@@ -80,3 +81,27 @@ def test_generation_work_grows_linearly_with_the_function(load, monkeypatch, mod
         work[n] = nodes_walked(monkeypatch, lambda: MODES[mode](f, x, y, v))
     assert work[50] > 1000   # the counters see the passes at work
     assert work[200] < 6 * work[50], work   # linear: about 4x
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_generated_trees_are_freed_without_the_garbage_collector(load, mode):
+    """The passes build trees held by the objects that walk them; none of those may
+    make a reference cycle through a tree, or every tree generation made stays until
+    the collector goes over all of it (which took a tenth of the time of generating a
+    long function).  Counted: the objects only the collector can free, afterwards."""
+    x, y, v = np.linspace(0.1, 0.5, 5), 0.3, np.linspace(-1.0, 1.0, 5)
+    warm = load(f"garbage_warm_{mode}", straight_line(20)).long_function
+    MODES[mode](warm, x, y, v)   # (the rules loaded, every path run once)
+    f = load(f"garbage_{mode}", straight_line(60)).long_function
+    CACHE.clear()
+    gc.collect()
+    gc.disable()
+    try:
+        MODES[mode](f, x, y, v)
+        CACHE.clear()
+        left = gc.collect()
+    finally:
+        gc.enable()
+    # a tree of 60 statements is thousands of objects; what is left is a few small
+    # cycles of the libraries that print the code
+    assert left < 300, left

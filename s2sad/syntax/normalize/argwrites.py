@@ -128,18 +128,20 @@ class _Scan:
 def _differentiable_names(expr):
     """The names whose derivative may flow into the value of ``expr``: not an index,
     not a comparison's operands."""
-    found = set()
-
-    def visit(node):
+    found, todo = set(), [expr]
+    while todo:
+        node = todo.pop()
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             found.add(node.id)
         elif isinstance(node, gast.Subscript):
-            visit(node.value)   # (never the index)
+            todo.append(node.value)   # (never the index)
         elif not isinstance(node, gast.Compare):
-            for child in gast.iter_child_nodes(node):
-                visit(child)
-
-    visit(expr)
+            for field in nodes.child_fields(node.__class__):
+                value = getattr(node, field, None)
+                if isinstance(value, gast.AST):
+                    todo.append(value)
+                elif value.__class__ is list:
+                    todo.extend([item for item in value if isinstance(item, gast.AST)])
     return found
 
 

@@ -113,7 +113,13 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     an array's (``np.copy`` of a list makes an array of it).
     A tuple argument's changes are refused (Python raises there).
     """
-    return _Normalizer(_desugared(parsed), callee, inline_helpers, kinds).run()
+    walk = _Normalizer(_desugared(parsed), callee, inline_helpers, kinds)
+    normal = walk.run()
+    # the collaborators hold the walk, which holds them and every tree it made: the
+    # cycle broken, what the result does not keep is freed at once, not by the
+    # garbage collector going over all of it
+    walk.__dict__.clear()
+    return normal
 
 
 def _desugared(parsed):
@@ -122,7 +128,7 @@ def _desugared(parsed):
     relocate the nodes it reads, and the caller's tree must stay as it was."""
     view = copy.copy(parsed)
     view.rewritten = True
-    view.as_read = parsed if not parsed.rewritten else None
+    view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     rename_helper_clashes(tree, registry.helper_names())   # (the copy, in place)
     view.node = desugar(tree, user_names(tree))

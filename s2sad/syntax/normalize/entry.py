@@ -23,20 +23,22 @@ from ..parse import is_user_function
 from .lists import list_extensions, list_mutation, mutated_lists
 
 
-def written_parameters(fn, params, dict_roots, line_of):
+def written_parameters(fn, params, dict_roots, line_of, walked=None):
     """``(first_lines, dict_lines, written)`` for the function tree ``fn``: the
     parameters written into as arrays (by item, or updated by ``x op= ...``) and as
     dicts (by item, ``dict_roots``: the names whose dicts it writes items into),
     each with the line of its first write (``line_of(node)``), and the names written
-    by item that are not dicts, sorted.  A parameter written both ways is an array's."""
+    by item that are not dicts, sorted.  A parameter written both ways is an array's.
+    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     first_lines, dict_lines = {}, {}
-    for t in nodes.walk(fn):
+    walked = walked or nodes.walk(fn)
+    for t in walked:
         if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
                 and isinstance(t.value, gast.Name) and t.value.id in params:
             line = line_of(t)
             lines = dict_lines if t.value.id in dict_roots else first_lines
             lines[t.value.id] = min(line, lines.get(t.value.id, line))
-    for t in nodes.walk(fn):   # d[a][b] = v on a parameter d
+    for t in walked:   # d[a][b] = v on a parameter d
         if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
                 and isinstance(t.value, gast.Subscript):
             root = t.value
@@ -48,13 +50,13 @@ def written_parameters(fn, params, dict_roots, line_of):
     for user in sorted(dict_lines):
         if user in first_lines:   # written as a dict and as an array: not one kind
             dict_lines.pop(user)
-    written = sorted({t.value.id for t in nodes.walk(fn)
+    written = sorted({t.value.id for t in walked
                       if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
                       and isinstance(t.value, gast.Name)} - set(dict_lines))
     # 'x op= ...' on an argument: computed into a new value (the caller's array
     # stays as it is, as with the copies), so the other arguments and the
     # module's arrays sharing its memory would not see the update either
-    for t in nodes.walk(fn):
+    for t in walked:
         if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
                 and t.target.id in params:
             line = line_of(t)
@@ -77,8 +79,9 @@ class ArgumentCopies:
         walk = self.walk
         fn, params = walk.parsed.node, walk.params
         roots = walk.dict_writes.dict_roots(fn.body)
+        walked = nodes.walk(fn)   # (every check below reads the whole tree, unchanged)
         first_lines, dict_lines, written = written_parameters(
-            fn, params, roots, lambda t: walk.parsed.location(t).line)
+            fn, params, roots, lambda t: walk.parsed.location(t).line, walked)
         outside = self.outside_values() if dict_lines else []
         if dict_lines and (len(params) > 1 or outside):
             self.check_unshared_on_entry({}, outside, dicts=dict_lines)
@@ -86,14 +89,14 @@ class ArgumentCopies:
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
         tuples = walk.lists.tuple_params
-        changed = mutated_lists(fn) & set(params) - tuples
+        changed = mutated_lists(fn, walked=walked) & set(params) - tuples
         # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
-        changed |= mutated_lists(fn, list_extensions(fn)) & {
+        changed |= mutated_lists(fn, list_extensions(fn, walked), walked) & {
             p for p in params if walk.param_sequences.get(p) == "list"}
         written = [u for u in written if u not in tuples]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in walk.aliases.list_values}
-        for t in nodes.walk(fn):
+        for t in walked:
             if list_mutation(t) and t.func.value.id in changed:
                 line = walk.parsed.location(t).line
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
@@ -251,6 +254,7 @@ def check_local_functions(fn, error):
                     visit(inner)
 
     visit(fn.body)
+    del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     for name, found in sorted(sites.items()):
         lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _, _ in found)
         stores = [n for n in nodes.names(fn.body)

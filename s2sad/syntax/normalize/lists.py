@@ -32,17 +32,20 @@ def list_mutation(node):
 LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
 
 
-def list_extensions(tree):
-    """User names ``tree`` updates by ``name += ...``."""
-    return {n.target.id for n in nodes.walk(tree) if isinstance(n, gast.AugAssign)
+def list_extensions(tree, walked=None):
+    """User names ``tree`` updates by ``name += ...``; ``walked``: ``nodes.walk(tree)``
+    when the caller has it."""
+    return {n.target.id for n in walked or nodes.walk(tree) if isinstance(n, gast.AugAssign)
             and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
 
 
-def mutated_lists(tree, extra=()):
+def mutated_lists(tree, extra=(), walked=None):
     """User names a list method changes in ``tree`` (and ``extra``), and the names
-    copied to or from them (``b = a``), which hold the same list."""
-    found = {n.func.value.id for n in nodes.walk(tree) if list_mutation(n)} | set(extra)
-    copies = [(t.id, n.value.id) for n in nodes.walk(tree) if isinstance(n, gast.Assign)
+    copied to or from them (``b = a``), which hold the same list; ``walked``:
+    ``nodes.walk(tree)`` when the caller has it."""
+    walked = walked or nodes.walk(tree)
+    found = {n.func.value.id for n in walked if list_mutation(n)} | set(extra)
+    copies = [(t.id, n.value.id) for n in walked if isinstance(n, gast.Assign)
               and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
     return closed_under_copies(found, copies)
 
