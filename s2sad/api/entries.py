@@ -15,7 +15,8 @@ from ..errors import S2sadError
 from ..rules.loading import load_builtin_rules
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, cache_key
-from .ranked import wanted
+from ..analysis.dtypes import FLOAT64
+from .ranked import wanted, without_float64
 
 
 def _source_path(func):
@@ -34,6 +35,9 @@ def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None, ranks=Non
     was made from still holds (see ``core.Dependencies``): another function with
     the same code (a fresh closure over new data) reuses it.
     """
+    if inline_helpers:   # (forward mode reads this code: it adds nothing in place)
+        ranks = without_float64(ranks)
+
     def build():
         header = pipeline.header(
             func.__name__, _source_path(func), "reverse", flavor, wrt,
@@ -46,6 +50,8 @@ def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None, ranks=Non
         entry = Entry(func, result)
         if not kinds and not ranks:
             entry.wanted = wanted(result.normal)
+            if result.adds_in_place and not inline_helpers:
+                entry.wanted = {**entry.wanted, FLOAT64: result.adds_in_place}
         return entry
 
     return CACHE.get(cache_key(func, flavor, wrt, kinds, inline_helpers, ranks), func, build)

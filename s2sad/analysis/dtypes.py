@@ -1,0 +1,120 @@
+"""Where an adjoint may be accumulated in place: float64 arrays and real values.
+
+``x_bar = x_bar + g`` allocates a new array; ``x_bar += g`` does not, and gives
+the same value only when (a) ``x_bar`` is an array the generated code made and
+alone holds, (b) its dtype is already the dtype of the sum, and (c) its shape is
+already the shape of the sum.  (a) and (c) are the reverse sweep's to know
+(``transform.reverse.env``); this module gives what (b) needs.
+
+The API specializes reverse code on the arguments' dtypes as it does on their
+ranks (``api.ranked``): when every argument is real of at most 64 bits (a bool,
+int or float number or array), the key of a call lists, under :data:`FLOAT64`,
+the parameters holding float64 arrays.  Their adjoints start as float64 arrays
+(``zeros_like``), and adding any real value of at most 64 bits keeps them
+float64, so (b) holds for them when every value the function computes is such
+a value: :func:`real_closed`, which reads the normalized body (its literals, the
+callees of its calls, the attributes it reads, its free values) and answers no
+whenever anything could make a complex, long double or object value.
+
+``accumulators(normal, primal)``: the parameters whose adjoints may be added
+into in place, given float64 arrays: never bound again, in a real-closed body.
+"""
+
+import builtins
+
+import gast
+
+from ..rules import registry
+from ..syntax import anno
+from .ops import assigned_in
+
+#: the key, among a call's ranks, of the parameters holding float64 arrays (given only
+#: when every argument is real of at most 64 bits)
+FLOAT64 = "<float64>"
+
+#: numpy functions (besides its ufuncs) whose results are real of at most 64 bits when
+#: their arguments are
+_NUMPY = frozenset({
+    "sum", "mean", "prod", "max", "min", "amax", "amin", "dot", "outer", "inner",
+    "matmul", "transpose", "reshape", "ravel", "where", "clip", "zeros_like",
+    "ones_like", "concatenate", "stack", "hstack", "vstack", "expand_dims", "squeeze",
+    "diag", "trace", "cumsum", "var", "std", "linspace", "arange", "tanh"})
+#: builtins that do the same
+_BUILTINS = frozenset({"len", "range", "float", "int", "abs", "min", "max", "sum", "bool",
+                       "round"})
+#: keywords those calls may take (never ``dtype=`` nor ``out=``)
+_KEYWORDS = frozenset({"axis", "keepdims", "axes", "ddof"})
+#: attributes of a value the body reads
+_ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "real"})
+
+
+def split(ranks):
+    """``(ranks without the FLOAT64 key or None, the float64 parameters)``."""
+    if not ranks or FLOAT64 not in ranks:
+        return ranks, frozenset()
+    rest = {k: v for k, v in ranks.items() if k != FLOAT64}
+    return rest or None, frozenset(ranks[FLOAT64])
+
+
+def accumulators(normal, primal):
+    """The parameters of ``normal`` (its ``primal`` body, without the return) whose
+    adjoints may be added into in place when they are float64 arrays (see the module
+    docstring)."""
+    if not real_closed(primal, normal.free_objects):
+        return frozenset()
+    return frozenset(normal.params) - assigned_in(primal)
+
+
+def real_closed(primal, free_objects):
+    """Whether every value ``primal`` computes is real of at most 64 bits when its
+    arguments are (see the module docstring); ``free_objects``: free name -> object."""
+    callees = {id(node.func) for node in gast.walk(gast.Module(body=list(primal),
+                                                               type_ignores=[]))
+               if isinstance(node, gast.Call)}
+    for node in gast.walk(gast.Module(body=list(primal), type_ignores=[])):
+        if not _real_node(node, callees, free_objects):
+            return False
+    return all(_real_free(obj) for obj in free_objects.values())
+
+
+def _real_node(node, callees, free_objects):
+    if isinstance(node, gast.Constant):
+        return not isinstance(node.value, complex)
+    if isinstance(node, gast.Call):
+        return _real_callee(anno.get(node, anno.CALLEE)) and all(
+            k.arg in _KEYWORDS for k in node.keywords)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Pow):
+        # (-8.0) ** (1 / 3) is complex in Python: only whole exponents
+        exponent = node.right
+        return isinstance(exponent, gast.Constant) and type(exponent.value) in (int, float) \
+            and float(exponent.value).is_integer()
+    if isinstance(node, gast.Attribute) and id(node) not in callees:
+        base = node.value
+        if isinstance(base, gast.Name) and base.id in free_objects:
+            value = getattr(free_objects[base.id], node.attr, None)
+            return value is None or type(value) in (bool, int, float)
+        return node.attr in _ATTRIBUTES
+    return not isinstance(node, (gast.Lambda, gast.ListComp, gast.GeneratorExp,
+                                 gast.DictComp, gast.SetComp, gast.Await, gast.Yield,
+                                 gast.YieldFrom))
+
+
+def _real_callee(callee):
+    if callee is None:
+        return False
+    name = getattr(callee, "__name__", None)
+    if not isinstance(name, str):
+        return False
+    if name in _BUILTINS and getattr(builtins, name, None) is callee:
+        return True
+    np = registry.array_module()
+    if getattr(np, name, None) is not callee:
+        return False
+    return name in _NUMPY or isinstance(callee, np.ufunc)
+
+
+def _real_free(obj):
+    """A free value the code may read: a module, a real Python number (its type is
+    checked at each call), a callee of :func:`_real_callee`."""
+    return type(obj) in (bool, int, float) or type(obj).__name__ == "module" \
+        or _real_callee(obj)
