@@ -200,3 +200,37 @@ def test_the_rnn_hvp_agrees_with_second_differences():
     got = s2sad.hvp(ia.rnn, wrt=1)(*args, v)
     got = got[1] if isinstance(got, tuple) else got
     np.testing.assert_allclose(got, _fd_hvp(ia.rnn, args, 1, v), rtol=1e-4, atol=1e-5)
+
+
+def test_the_cli_writes_the_general_code_and_it_agrees_with_finite_differences(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "inplace_accumulators.py"
+    shutil.copy(fixture, tmp_path / "inplace_accumulators.py")
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+                           "inplace_accumulators.py:rnn", "--wrt", "Wx,Wh,b", "-o", "g.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "g.py").read_text()
+    assert "+=" not in text   # (no dtypes known: the allocating additions)
+    namespace = {}
+    exec(compile(text, "g.py", "exec"), namespace)
+    args = _rnn_args()
+    _, grads = namespace["rnn_value_and_grad"](*args)
+    for index, g in enumerate(grads):
+        np.testing.assert_allclose(g, _fd(ia.rnn, args, index), rtol=1e-5, atol=1e-7)
+
+
+def test_the_optimize_pass_writes_only_marked_additions_in_place():
+    import gast
+    from s2sad.optimize import added_in_place
+    from s2sad.syntax import anno
+    marked, plain, renamed = (gast.parse(s).body[0] for s in (
+        "w_bar = w_bar + g", "v_bar = v_bar + g", "w_bar = u_bar + g"))
+    anno.set(marked, anno.ADD_IN_PLACE, True)
+    anno.set(renamed, anno.ADD_IN_PLACE, True)   # (a pass changed it: stays as it is)
+    out = added_in_place([marked, plain, renamed])
+    assert [gast.unparse(s).strip() for s in out] == [
+        "w_bar += g", "v_bar = v_bar + g", "w_bar = u_bar + g"]
