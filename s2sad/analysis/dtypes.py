@@ -33,15 +33,18 @@ from .ops import assigned_in
 FLOAT64 = "<float64>"
 
 #: numpy functions (besides its ufuncs) whose results are real of at most 64 bits when
-#: their arguments are
-_NUMPY = frozenset({
-    "sum", "mean", "prod", "max", "min", "amax", "amin", "dot", "outer", "inner",
-    "matmul", "transpose", "reshape", "ravel", "where", "clip", "zeros_like",
-    "ones_like", "concatenate", "stack", "hstack", "vstack", "expand_dims", "squeeze",
-    "diag", "trace", "cumsum", "var", "std", "linspace", "arange", "tanh"})
+#: their arguments are, with how many arguments they may take by position (the next
+#: one would be a ``dtype`` or an ``out`` array)
+_NUMPY = {
+    "sum": 2, "mean": 2, "prod": 2, "max": 2, "min": 2, "amax": 2, "amin": 2,
+    "cumsum": 2, "var": 2, "std": 2, "dot": 2, "outer": 2, "inner": 2, "transpose": 2,
+    "reshape": 2, "ravel": 1, "where": 3, "clip": 3, "zeros_like": 1, "ones_like": 1,
+    "concatenate": 2, "stack": 2, "hstack": 1, "vstack": 1, "expand_dims": 2,
+    "squeeze": 2, "diag": 2, "trace": 4, "linspace": 3, "arange": 3, "zeros": 1, "ones": 1,
+    "full": 2, "eye": 3, "identity": 1}
 #: builtins that do the same
-_BUILTINS = frozenset({"len", "range", "float", "int", "abs", "min", "max", "sum", "bool",
-                       "round"})
+_BUILTINS = {"len": 1, "range": 3, "float": 1, "int": 1, "abs": 1, "min": 2, "max": 2,
+             "sum": 1, "bool": 1, "round": 2}
 #: keywords those calls may take (never ``dtype=`` nor ``out=``)
 _KEYWORDS = frozenset({"axis", "keepdims", "axes", "ddof"})
 #: attributes of a value the body reads
@@ -81,8 +84,10 @@ def _real_node(node, callees, free_objects):
     if isinstance(node, gast.Constant):
         return not isinstance(node.value, complex)
     if isinstance(node, gast.Call):
-        return _real_callee(anno.get(node, anno.CALLEE)) and all(
-            k.arg in _KEYWORDS for k in node.keywords)
+        most = _real_callee(anno.get(node, anno.CALLEE))
+        return most is not None and len(node.args) <= most and all(
+            k.arg in _KEYWORDS for k in node.keywords) and not any(
+            isinstance(a, gast.Starred) for a in node.args)
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Pow):
         # (-8.0) ** (1 / 3) is complex in Python: only whole exponents
         exponent = node.right
@@ -100,21 +105,23 @@ def _real_node(node, callees, free_objects):
 
 
 def _real_callee(callee):
-    if callee is None:
-        return False
-    name = getattr(callee, "__name__", None)
+    """How many arguments by position ``callee`` may take and keep results real of at
+    most 64 bits (see :data:`_NUMPY`); None for a callee that may not."""
+    name = getattr(callee, "__name__", None) if callee is not None else None
     if not isinstance(name, str):
-        return False
+        return None
     if name in _BUILTINS and getattr(builtins, name, None) is callee:
-        return True
+        return _BUILTINS[name]
     np = registry.array_module()
     if getattr(np, name, None) is not callee:
-        return False
-    return name in _NUMPY or isinstance(callee, np.ufunc)
+        return None
+    if isinstance(callee, np.ufunc):
+        return callee.nin   # (one more is an ``out`` array)
+    return _NUMPY.get(name)
 
 
 def _real_free(obj):
     """A free value the code may read: a module, a real Python number (its type is
     checked at each call), a callee of :func:`_real_callee`."""
     return type(obj) in (bool, int, float) or type(obj).__name__ == "module" \
-        or _real_callee(obj)
+        or _real_callee(obj) is not None
