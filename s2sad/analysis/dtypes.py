@@ -14,7 +14,9 @@ the parameters holding float64 arrays.  Their adjoints start as float64 arrays
 float64, so (b) holds for them when every value the function computes is such
 a value: :func:`real_closed`, which reads the normalized body (its literals, the
 callees of its calls, the attributes it reads, its free values) and answers no
-whenever anything could make a complex, long double or object value.
+whenever anything could make a complex, long double or object value.  A global
+array's dtype is read when the code is made; the API makes it again when the
+global is bound to another array.
 
 ``accumulators(normal, primal)``: the parameters whose adjoints may be added
 into in place, given float64 arrays: never bound again, in a real-closed body.
@@ -122,6 +124,13 @@ def _real_callee(callee):
 
 def _real_free(obj):
     """A free value the code may read: a module, a real Python number (its type is
-    checked at each call), a callee of :func:`_real_callee`."""
-    return type(obj) in (bool, int, float) or type(obj).__name__ == "module" \
-        or _real_callee(obj) is not None
+    checked at each call), a callee of :func:`_real_callee`, or a numpy array or
+    number, real of at most 64 bits (the API regenerates the code made for float64
+    arrays when such a global is bound to another object: ``api.entries``)."""
+    if type(obj) in (bool, int, float) or type(obj).__name__ == "module" \
+            or _real_callee(obj) is not None:
+        return True
+    np = registry.array_module()
+    if type(obj) is np.ndarray or isinstance(obj, np.generic):
+        return obj.dtype.kind in "biuf" and obj.dtype.itemsize <= 8
+    return False

@@ -58,7 +58,6 @@ def test_the_api_runs_the_float64_code_for_float64_arguments_only():
 
 @pytest.mark.parametrize("func,wrt", [
     (ia.read_after, ("W",)),        # W_bar starts as the adjoint of W * c: not the sweep's
-    (ia.global_float32, ("w",)),    # a global array: its dtype may change between calls
     (ia.fractional_power, ("w",)),  # (-8.0) ** (1 / 3) is complex
 ])
 def test_an_accumulator_that_may_alias_or_change_dtype_allocates(func, wrt):
@@ -88,6 +87,23 @@ def test_only_real_arguments_of_at_most_64_bits_make_a_float64_key():
     assert ranked.key((W, W), {"xs": xs}) is None   # (keywords: general code)
 
 
+def test_a_global_array_bound_to_another_dtype_makes_the_code_again():
+    w, xs = _w_args()
+    g = s2sad.grad(ia.global_array)
+    original = ia.SCALE
+    try:
+        for scale, in_place in ((original, True), (original.astype(np.longdouble), False),
+                                (original.astype(np.float32), True)):
+            ia.SCALE = scale
+            np.testing.assert_allclose(g(w, xs), _fd(ia.global_array, (w, xs), 0),
+                                       rtol=1e-5, atol=1e-7)
+            entry = reverse_entry(ia.global_array, ("w",), "value_and_grad",
+                                  ranks=((FLOAT64, ("w",)),))
+            assert ("w_bar += " in entry.text) is in_place, (scale.dtype, entry.text)
+    finally:
+        ia.SCALE = original
+
+
 # ------------------------------------------------------------------ gradients
 
 CASES = [
@@ -97,6 +113,7 @@ CASES = [
     (ia.two_loops, _w_args, 0),
     (ia.in_branch, _w_args, 0),
     (ia.read_after, None, 0),
+    (ia.global_float32, _w_args, 0),
 ]
 
 
