@@ -30,6 +30,7 @@ class Adjoints:
         self.comments = []
         # parameters added into in place, or that would be as float64 arrays
         self.adds_in_place = set()
+        self.loop_depth = 0    # how many reversed loops the sweep is inside
 
     def helper(self, name):
         """A runtime helper's name, bound for the generated code."""
@@ -115,8 +116,10 @@ class Adjoints:
         when ``primal`` is a float64 array (``analysis.dtypes``: the values are real):
         ``current`` is ``primal``'s own adjoint variable holding an array this sweep
         made (``owned``: nothing else holds it, the parameter's adjoint is read by no
-        other), and ``g`` has ``primal``'s shape or a smaller one."""
-        if primal not in self.facts.accumulators or not isinstance(current, gast.Name) \
+        other), and ``g`` has ``primal``'s shape or a smaller one; in a backward loop
+        (where an allocation per trip adds up)."""
+        if not self.loop_depth or primal not in self.facts.accumulators \
+                or not isinstance(current, gast.Name) \
                 or current.id != self.adjoint_name(primal) or current.id not in self.owned:
             return False
         if not (isinstance(total, gast.BinOp) and isinstance(total.op, gast.Add)
