@@ -25,6 +25,7 @@ import dataclasses
 import gast
 
 from .syntax import nodes
+from .syntax import anno
 from .syntax.anno import COMMENT_ID
 
 _NUMBER = (int, float)
@@ -225,6 +226,8 @@ def _writes(stmt):
     """Names a statement binds (all stores inside a compound statement)."""
     if isinstance(stmt, _COMPOUND):
         return {n.id for n in nodes.names(stmt) if isinstance(n.ctx, gast.Store)}
+    if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+        return {stmt.target.id}
     if isinstance(stmt, gast.Assign):
         out = set()
         for target in stmt.targets:
@@ -338,8 +341,33 @@ def optimize(generated):
     statement any more (:func:`tidy_blocks`).  The input is not changed; a new ``Generated`` (its function
     a new node, its statements shared) is returned."""
     fn = copy.copy(generated.node)
-    fn.body = tidy_blocks(eliminate_dead(generated.node.body))
+    fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body)))
     return dataclasses.replace(generated, node=fn)
+
+
+def added_in_place(body):
+    """``body`` with each ``x_bar = x_bar + g`` the reverse sweep marked
+    (``anno.ADD_IN_PLACE``) written ``x_bar += g``, at every depth: the last step, so
+    no pass before has to know that ``+=`` may write into an array.  A marked
+    statement some pass changed into another form stays as it is."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.If):
+            stmt = copy.copy(stmt)
+            stmt.body, stmt.orelse = added_in_place(stmt.body), added_in_place(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            stmt = copy.copy(stmt)
+            stmt.body = added_in_place(stmt.body)
+        elif anno.get(stmt, anno.ADD_IN_PLACE) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add) \
+                and isinstance(stmt.value.left, gast.Name) \
+                and stmt.value.left.id == stmt.targets[0].id:
+            stmt = anno.copy(stmt, gast.AugAssign(
+                target=nodes.name(stmt.targets[0].id, store=True), op=gast.Add(),
+                value=stmt.value.right), anno.SOURCE)
+        out.append(stmt)
+    return out
 
 
 def tidy_blocks(body):
@@ -468,7 +496,10 @@ def _iter_reads(stmt):
     roots = [stmt.value] if isinstance(stmt, gast.Assign) else [stmt]
     if isinstance(stmt, gast.Assign):
         roots += [t for t in stmt.targets if not isinstance(t, (gast.Name, gast.Tuple))]
-    return [n.id for n in nodes.names(roots) if not isinstance(n.ctx, gast.Store)]
+    reads = [n.id for n in nodes.names(roots) if not isinstance(n.ctx, gast.Store)]
+    if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+        reads.append(stmt.target.id)   # (x += v reads x)
+    return reads
 
 
 def _rename_definition(table, i, a, b, protected):

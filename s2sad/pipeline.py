@@ -49,6 +49,9 @@ class Result:
     dependencies: object = None
     #: generated callee function name -> the user function it differentiates
     callees: Dict[str, object] = field(default_factory=dict)
+    #: reverse mode: the parameters whose adjoints float64 arrays let the code add into
+    #: in place (``analysis.dtypes``)
+    adds_in_place: frozenset = frozenset()
 
 
 _SIGNATURES = {}
@@ -270,7 +273,8 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
         exc.stages = dict(stages)   # what ran before the failure, for --dump-after
         raise
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages,
-                  free_source=free_source, callees=_callee_functions(calls))
+                  free_source=free_source, callees=_callee_functions(calls),
+                  adds_in_place=generated.adds_in_place)
 
 
 @_collector_paused

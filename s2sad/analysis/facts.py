@@ -55,6 +55,10 @@ class ReverseFacts:
     unreduced: FrozenSet[str] = frozenset()  # adjoint may be larger than the name
     witnesses: Mapping[str, tuple] = field(default_factory=dict)   # see shape_witness
     ranks: Mapping[str, int] = field(default_factory=dict)   # name -> ndim (analysis.ranks)
+    # parameters whose adjoints may be added into in place as float64 arrays, and those
+    # the code is made for as float64 arrays (analysis.dtypes)
+    accumulators: FrozenSet[str] = frozenset()
+    float64: FrozenSet[str] = frozenset()
 
     def is_active(self, atom):
         """Whether ``atom`` is a name with an adjoint (see ``analysis.activity``)."""

@@ -28,11 +28,13 @@ from ..rules.template import bind_arguments
 from ..syntax import anno, nodes
 
 
-def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, ranks=None):
+def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, ranks=None,
+                 accumulators=frozenset(), float64=frozenset()):
     """The facts of ``primal``, the body of the function ``fn`` without its return (see
     the module docstring); ``outputs``: the names returned; ``param_kinds``:
     ``{parameter: kind}`` when known; ``ranks``: ``{parameter: ndim}`` when known (see
-    ``analysis.ranks``).  Raises the refusal
+    ``analysis.ranks``); ``accumulators`` and ``float64``: see ``analysis.dtypes`` (an
+    array written into is none of the accumulators).  Raises the refusal
     of a vjp whose writes a pullback cannot undo (see :func:`_aliases_at_stores`)."""
     # a parameter of known rank is an array or a number
     kinds = kinds_.infer(primal, {**{p: kinds_.LEAF for p, r in (ranks or {}).items()
@@ -55,7 +57,8 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
         single_defs=single_defs, loop_temps=loop_temps, written=written,
         store_aliases=at_stores if flavor == "vjp" else {}, shares_written=shares_written,
         same_shape=shape_classes(list(flatten(primal)), scalars), ranks=ranked,
-        read_counts=_read_counts(fn), positions=_positions(primal))
+        read_counts=_read_counts(fn), positions=_positions(primal),
+        accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
 
 
 def with_linked(facts, linked, parsed):

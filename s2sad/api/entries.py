@@ -9,13 +9,16 @@ cache, generating (and storing) it when none fits the function as it is now.
 import inspect
 import re
 
+import numpy as np
+
 from .. import pipeline
+from ..analysis.dtypes import FLOAT64
 from ..emit import compile_module
 from ..errors import S2sadError
 from ..rules.loading import load_builtin_rules
 from ..transform.second_order import prepare_gradient_code
-from .core import CACHE, Entry, cache_key
-from .ranked import wanted
+from .core import CACHE, Entry, Held, cache_key
+from .ranked import wanted, without_float64
 
 
 def _source_path(func):
@@ -34,6 +37,9 @@ def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None, ranks=Non
     was made from still holds (see ``core.Dependencies``): another function with
     the same code (a fresh closure over new data) reuses it.
     """
+    if inline_helpers:   # (forward mode reads this code: it adds nothing in place)
+        ranks = without_float64(ranks)
+
     @pipeline._collector_paused   # (the ranks it wants read the trees the passes made)
     def build():
         header = pipeline.header(
@@ -45,11 +51,26 @@ def reverse_entry(func, wrt, flavor, inline_helpers=False, kinds=None, ranks=Non
                                    kinds=dict(kinds) if kinds else None,
                                    ranks=dict(ranks) if ranks else None)
         entry = Entry(func, result)
+        if ranks and any(k == FLOAT64 for k, _ in ranks):
+            guard_arrays(entry, result.free)
         if not kinds and not ranks:
             entry.wanted = wanted(result.normal)
+            if result.adds_in_place and not inline_helpers:
+                entry.wanted = {**entry.wanted, FLOAT64: result.adds_in_place}
         return entry
 
     return CACHE.get(cache_key(func, flavor, wrt, kinds, inline_helpers, ranks), func, build)
+
+
+def guard_arrays(entry, free):
+    """Make the global arrays and numpy numbers ``entry``'s code reads guards: their
+    dtypes decided where it adds in place (``analysis.dtypes``), so another object
+    bound to one of them means making the code again (a type is checked anyway)."""
+    arrays = {k: Held(v) for k, v in free.items()
+              if type(v) is np.ndarray or isinstance(v, np.generic)}
+    if arrays:
+        entry.guards = {**entry.guards, **arrays}
+        entry.free = {k: entry.guards.get(k) for k in entry.free}
 
 
 def forward_entry(func, wrt, kinds=None):

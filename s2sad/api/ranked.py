@@ -7,17 +7,43 @@ parameters would change it (``wanted``, from the function's normalized body);
 at a call, :class:`Ranked` reads just those arguments' ranks and gives the key
 of the code made for them (None: the general code fits as well).  Code made for
 one rank is never run with another: the key is part of the cache key.
+
+Dtypes likewise (``analysis.dtypes``): where the general code says float64 arrays
+would let it add adjoints in place (``wanted[FLOAT64]``), a call whose arguments
+are all real of at most 64 bits, given by position, keys the parameters of those
+holding float64 arrays under ``FLOAT64``.
 """
 
 import numpy as np
 
 from ..analysis import ranks as ranks_
+from ..analysis.dtypes import FLOAT64
 from .arguments import signature
 
 _ndarray = np.ndarray
 _generic = np.generic
 _NUMBERS = (float, int)
 _REAL = frozenset("biuf")
+_F64 = np.dtype(np.float64)
+
+
+def without_float64(key):
+    """A call's key without its dtype part (None when nothing is left)."""
+    if not key:
+        return key
+    rest = tuple(item for item in key if item[0] != FLOAT64)
+    return rest or None
+
+
+def _real64(value):
+    """A bool, int or float number or array of at most 64 bits."""
+    cls = value.__class__
+    if cls is float or cls is int or cls is bool:
+        return True
+    if cls is _ndarray or isinstance(value, _generic):
+        dtype = value.dtype
+        return dtype.kind in _REAL and dtype.itemsize <= 8
+    return False
 
 
 def rank_of(value):
@@ -46,21 +72,47 @@ class Ranked:
     call (``key(args, kwargs)``: ``((parameter, rank), ...)``, or None when no
     argument has a rank that changes the code)."""
 
-    __slots__ = ("checks",)
+    __slots__ = ("checks", "float64", "arity")
 
     def __init__(self, func, wants):
         sig = signature(func)[0]
         checks = []
-        for position, p in enumerate(sig.parameters.values()):
+        params = list(sig.parameters.values())
+        for position, p in enumerate(params):
             if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
                 break
             if p.name in wants:
                 checks.append((position, p.name, wants[p.name],
                                p.kind == p.POSITIONAL_OR_KEYWORD))
         self.checks = tuple(checks)
+        # (every parameter given by position: no default nor keyword is left unread)
+        plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+        self.float64 = tuple((i, p.name) for i, p in enumerate(params)
+                             if p.name in wants.get(FLOAT64, ())) if plain else ()
+        self.arity = len(params)
 
     def key(self, args, kwargs):
+        found = self._ranks(args, kwargs)
+        if self.float64 and not kwargs and len(args) == self.arity:
+            arrays = self._float64(args)
+            if arrays:
+                found = (found or ()) + ((FLOAT64, arrays),)
+        return found
+
+    def _float64(self, args):
+        """The parameters holding float64 arrays, when every argument is real of at
+        most 64 bits (see the module docstring)."""
+        for value in args:
+            if not _real64(value):
+                return None
+        return tuple(name for position, name in self.float64
+                     if args[position].__class__ is _ndarray
+                     and args[position].dtype is _F64 and args[position].ndim)
+
+    def _ranks(self, args, kwargs):
         checks = self.checks
+        if not checks:
+            return None
         if not kwargs and len(checks) == 1:   # the common case, inline
             position, name, wants, _ = checks[0]
             if position >= len(args):

@@ -75,6 +75,10 @@ USER_CALL = "s2sad_user_call"
 #: identifier of the call that marks a source comment in generated code (``emit`` writes
 #: it as ``# ...``)
 COMMENT_ID = "__s2sad_comment__"
+#: on a reverse-mode ``x_bar = x_bar + g``: ``x_bar`` is a float64 array the sweep made
+#: and alone holds, and ``g`` is real and no larger than it: the optimize pass writes
+#: ``x_bar += g`` (see ``analysis.dtypes``)
+ADD_IN_PLACE = "s2sad_add_in_place"
 
 # ---------------------------------------------------------------- markers on functions
 #: attribute of a function the API made: which derivative it is ("jvp", "hessian"...)

@@ -25,6 +25,9 @@ class Generated:
     bindings: Dict[str, Any] = field(default_factory=dict)   # free name -> object
     wrt: tuple = ()
     flavor: str = ""
+    #: reverse mode: the parameters whose adjoints are (or, as float64 arrays, would be)
+    #: added into in place (``analysis.dtypes``)
+    adds_in_place: frozenset = frozenset()
 
 
 def comment(comments, text):

@@ -14,6 +14,7 @@ import copy
 
 import gast
 
+from ...analysis import dtypes
 from ...analysis import kinds as kinds_
 from ...analysis.ops import with_loops
 from ...analysis.ranks import numbers
@@ -42,6 +43,7 @@ class ReverseFunction:
         self.parsed = nf.parsed
         fn = nf.node
         body = fn.body
+        ranks, float64 = dtypes.split(ranks)
         if ranks:   # (the items ranks make numbers are read once per block)
             body = reuse_item_reads(body, numbers(list(with_loops(body[:-1])), ranks))
         self.ret = body[-1]
@@ -57,15 +59,18 @@ class ReverseFunction:
         if body is not fn.body:
             fn = copy.copy(fn)
             fn.body = body
+        # (a pullback's adjoints take the cotangents' dtypes: gradients only)
+        accumulators = dtypes.accumulators(nf, primal) if flavor == "value_and_grad" \
+            and not kinds else frozenset()
         facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor, dict(kinds or {}),
-                             self.parsed, ranks)
+                             self.parsed, ranks, accumulators, float64)
         split = split_shape_changing_updates(primal, facts, nf.namer)
         if split is not primal:   # (the facts of the body with the old values named)
             primal = split
             fn = copy.copy(fn)
             fn.body = primal + [self.ret]
             facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor,
-                                 dict(kinds or {}), self.parsed, ranks)
+                                 dict(kinds or {}), self.parsed, ranks, accumulators, float64)
         bindings = {}
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)

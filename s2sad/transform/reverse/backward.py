@@ -169,7 +169,9 @@ class BackwardSweep:
         out = self.loop_entry(stmt, keep, carried)
         entry_owned = set(self.env.owned)
         self.loops.append(stmt)
+        self.env.loop_depth += 1
         body = self.backward_block(stmt.body, source_of(stmt))
+        self.env.loop_depth -= 1
         self.env.materialize(keep, body)
         for name in sorted(entry_owned - self.env.owned):   # the invariant for the next trip
             primal = next((n for n in keep if self.env.adjoint_name(n) == name), None)

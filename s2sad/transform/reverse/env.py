@@ -14,7 +14,7 @@ import gast
 
 from ...analysis import kinds as kinds_
 from ...optimize import fold, without_float_unit
-from ...syntax import nodes
+from ...syntax import anno, nodes
 from ..common import numpy_module, runtime_helper
 
 class Adjoints:
@@ -28,6 +28,9 @@ class Adjoints:
         self.owned = set()     # adjoint names holding a fresh array we may update in place
         self.bindings = bindings   # free name of the generated code -> object
         self.comments = []
+        # parameters added into in place, or that would be as float64 arrays
+        self.adds_in_place = set()
+        self.loop_depth = 0    # how many reversed loops the sweep is inside
 
     def helper(self, name):
         """A runtime helper's name, bound for the generated code."""
@@ -98,9 +101,31 @@ class Adjoints:
                 contribution = without_float_unit(contribution)
             total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
                                     right=contribution))
+            if self.in_place(primal, current, total):
+                self.adds_in_place.add(primal)
+                if primal in self.facts.float64:
+                    out.append(anno.set(nodes.assign(name, total), anno.ADD_IN_PLACE, True))
+                    self.adj[primal] = nodes.name(name)
+                    return
         out.append(nodes.assign(name, total))
         self.adj[primal] = nodes.name(name)
         self.owned.add(name)
+
+    def in_place(self, primal, current, total):
+        """Whether ``total`` (``current + g``) may be added into ``current`` in place
+        when ``primal`` is a float64 array (``analysis.dtypes``: the values are real):
+        ``current`` is ``primal``'s own adjoint variable holding an array this sweep
+        made (``owned``: nothing else holds it, the parameter's adjoint is read by no
+        other), and ``g`` has ``primal``'s shape or a smaller one; in a backward loop
+        (where an allocation per trip adds up)."""
+        if not self.loop_depth or primal not in self.facts.accumulators \
+                or not isinstance(current, gast.Name) \
+                or current.id != self.adjoint_name(primal) or current.id not in self.owned:
+            return False
+        if not (isinstance(total, gast.BinOp) and isinstance(total.op, gast.Add)
+                and isinstance(total.left, gast.Name) and total.left.id == current.id):
+            return False
+        return _keeps_shape(total.right, primal)
 
     def same_list_adjoint(self, primal, contribution):
         """Whether ``contribution`` is the adjoint, of the sweep's own, of another name
@@ -176,6 +201,23 @@ class Adjoints:
 #: the modules of the runtime helpers whose results may be lists, tuples or dicts
 _CONTAINER_MODULES = ("s2sad.runtime.trees", "s2sad.runtime.lists", "s2sad.runtime.dicts",
                       "s2sad.runtime.adjoints_structure")
+
+
+#: adjoint helpers giving the shape of one of their arguments: {name: its position}
+_SHAPE_OF = {"unbroadcast": 1, "matmul_lhs_bar": 1, "matmul_rhs_bar": 2}
+
+
+def _keeps_shape(node, primal):
+    """``node`` certainly has ``primal``'s shape or one that broadcasts to it: a helper
+    of :data:`_SHAPE_OF` whose argument is ``primal``, or its negation."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return _keeps_shape(node.operand, primal)
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+            and node.func.id in _SHAPE_OF and not node.keywords):
+        return False
+    position = _SHAPE_OF[node.func.id]
+    return len(node.args) > position and isinstance(node.args[position], gast.Name) \
+        and node.args[position].id == primal
 
 
 def _container_adjoint(node):
