@@ -9,16 +9,16 @@ function compiled for ``f``'s parameters, its free names and its wrt positions:
     def fast(args):
         try:
             a0, a1, a2 = args
-            fits = ((a0.__class__ is nd and a0.dtype is f64 or a0.__class__ in numbers) and ...
+            fits = ((type(a0) is nd and a0.dtype is f64 or type(a0) in numbers) and ...
                     and func.__code__ is code and registry.version == version
                     and func.__defaults__ is defaults
-                    and user_0['np'] is ns['np'] and (root_0 := ns['np']).dot is path_0)
+                    and (root_0 := user_0['np']) is ns['np'] and root_0.dot is path_0)
         except (KeyError, ValueError, AttributeError):
             return MISS
         if not fits:
             return MISS
         value, grads = impl(a0, a1, a2)
-        if grads.__class__ is nd and a1.__class__ is nd and grads.dtype is f64 \
+        if type(grads) is nd and type(a1) is nd and grads.dtype is f64 \
                 and grads.shape == a1.shape:
             return grads
         return finish(value, grads, args)
@@ -55,24 +55,27 @@ MISS = object()   # the fast path did not apply: run the general one
 _NUMBERS = frozenset({float, int, np.float64})
 
 
-def _reader_check(i, name, key, scope, cell, env):
-    """The check that the free name ``name`` still holds what the module holds."""
+def _reader_check(i, name, key, scope, cell, env, root=None):
+    """The check that the free name ``name`` still holds what the module holds (read
+    into the variable ``root`` when a dotted name's check reads it next)."""
+    def read(expression):
+        return f"({root} := {expression})" if root else expression
     if cell is not None:
         env[f"cell_{i}"] = cell
-        return f"cell_{i}.cell_contents is ns[{name!r}]"
+        return f"{read(f'cell_{i}.cell_contents')} is ns[{name!r}]"
     if isinstance(scope, _GlobalsThenBuiltins):
         env[f"user_{i}"] = scope.globals
-        return f"{key!r} not in user_{i} and builtins_[{key!r}] is ns[{name!r}]"
+        return f"{key!r} not in user_{i} and {read(f'builtins_[{key!r}]')} is ns[{name!r}]"
     env[f"user_{i}"] = scope
-    return f"user_{i}[{key!r}] is ns[{name!r}]"
+    return f"{read(f'user_{i}[{key!r}]')} is ns[{name!r}]"
 
 
 def _argument_check(name, rank=None, other_than=()):
     """The check of one argument: a float64 array or a real number; of the rank ``rank``
     when the code is made for it (see ``ranked``); of none of the ranks ``other_than``
     when those would choose other code."""
-    array = f"{name}.__class__ is nd and {name}.dtype is f64"
-    number = f"{name}.__class__ in numbers"
+    array = f"type({name}) is nd and {name}.dtype is f64"
+    number = f"type({name}) in numbers"
     if rank is not None:
         return number if rank == 0 else f"({array} and {name}.ndim == {rank})"
     if other_than:
@@ -84,7 +87,7 @@ def _argument_check(name, rank=None, other_than=()):
 
 def _gradient_check(name, like, array):
     """The check that a gradient needs no fixing (``array``: its argument is an array)."""
-    return (f"{name}.__class__ is nd and " + ("" if array else f"{like}.__class__ is nd and ")
+    return (f"type({name}) is nd and " + ("" if array else f"type({like}) is nd and ")
             + f"{name}.dtype is f64 and {name}.shape == {like}.shape")
 
 
@@ -161,8 +164,12 @@ def _made(bound, func, positions, shape, finish, n, ranks, others):
     # (no keyword-only parameters: __kwdefaults__ cannot change a call)
     conditions += ["func.__code__ is code", "registry.version == version",
                    "func.__defaults__ is defaults"]
-    conditions += [_reader_check(i, *reader, env) for i, reader in enumerate(bound.readers)]
-    roots = {}   # a root read once: (root_0 := ns['np']).dot is path_0 and root_0.sum ...
+    roots = {}   # a root read once: (root_0 := user_0['np']) is ns['np'], root_0.dot ...
+    path_roots = {root for root, _, _ in checks.local_paths}
+    for i, reader in enumerate(bound.readers):
+        if reader[0] in path_roots and reader[0] not in roots:
+            roots[reader[0]] = f"root_{len(roots)}"
+        conditions.append(_reader_check(i, *reader, env, roots.get(reader[0])))
     for i, (root, attr, obj) in enumerate(checks.local_paths):
         env[f"path_{i}"] = obj
         if root in roots:
