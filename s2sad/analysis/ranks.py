@@ -266,3 +266,44 @@ def _partners(primal, params, given, reads, found):
         for p in new:
             ranks[p] = 0
             found.setdefault(p, set()).add(0)
+
+
+_REAL_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod)
+
+
+def real_numbers(primal, ranks):
+    """The names of ``primal`` certainly holding one real number (never complex, never
+    an array) because of ``ranks``: the :func:`numbers` the ranks give (parameters,
+    items of real arrays, products of real vectors: the API gives ranks only to real
+    values, ``api.ranked.rank_of``) and the names bound once to ``+ - * / // %`` of
+    such numbers and int or float literals, to their negation, or to one raised to an
+    integer literal (a negative Python float to the power 0.5 is complex).  A
+    gradient's output among them needs no ``ensure_scalar_output``."""
+    simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
+    defs = _definitions(simple)
+    elsewhere = _stored([s for s in simple if not (
+        isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name))])
+    elsewhere |= {s.target.id for s in primal if isinstance(s, gast.For)
+                  and isinstance(s.target, gast.Name)}
+    known = numbers(primal, ranks)
+    for name, values in defs.items():   # (in source order: operands are defined first)
+        if len(values) == 1 and name not in elsewhere and name not in known \
+                and _is_real(values[0], known):
+            known.add(name)
+    return known
+
+
+def _is_real(value, known):
+    if isinstance(value, gast.Name):
+        return value.id in known
+    if isinstance(value, gast.Constant):
+        return type(value.value) in (int, float)
+    if isinstance(value, gast.UnaryOp):
+        return isinstance(value.op, (gast.USub, gast.UAdd)) and _is_real(value.operand, known)
+    if isinstance(value, gast.BinOp):
+        if isinstance(value.op, gast.Pow):
+            return _is_real(value.left, known) and isinstance(value.right, gast.Constant) \
+                and type(value.right.value) is int
+        return isinstance(value.op, _REAL_OPS) and _is_real(value.left, known) \
+            and _is_real(value.right, known)
+    return False

@@ -64,6 +64,22 @@ def test_the_code_for_vectors_computes_the_products_adjoint_directly():
     assert "x_bar = sub_bar * w" in both and "w_bar = sub_bar * x" in both
 
 
+def test_an_output_the_ranks_make_a_real_number_needs_no_check():
+    text = reverse_entry(dp.seed, ("w",), "value_and_grad", ranks=SEED_RANKS).text
+    assert "ensure_scalar_output" not in text
+    # a number to the power 0.5 may be complex (a negative Python float), a carried
+    # name may be anything on some path, and a vector partner makes a vector
+    root = reverse_entry(dp.root, ("w",), "value_and_grad",
+                         ranks=(("x", 1), ("w", 1), ("y", 0))).text
+    assert "ensure_scalar_output(" in root
+    looped = reverse_entry(dp.looped, ("w",), "value_and_grad",
+                           ranks=(("x", 1), ("w", 1))).text
+    assert "ensure_scalar_output(" in looped
+    vectors = reverse_entry(dp.seed, ("w",), "value_and_grad",
+                            ranks=(("x", 1), ("w", 1))).text
+    assert "ensure_scalar_output(" in vectors
+
+
 def test_a_vector_partner_keeps_the_unbroadcast_and_the_general_code_its_helpers():
     vectors = reverse_entry(dp.seed, ("w",), "value_and_grad",
                             ranks=(("x", 1), ("w", 1))).text
@@ -84,6 +100,8 @@ CASES = [
     (dp.rebound, (_vec(3), _vec(3))),
     (dp.least_squares, (_vec(4), _vec(4), 0.5)),
     (dp.least_squares, (_vec(12).reshape(3, 4), _vec(4), _vec(3))),
+    (dp.root, (_vec(3), _vec(3), 0.5)),
+    (dp.looped, (_vec(3), _vec(3), 3)),
 ]
 
 
