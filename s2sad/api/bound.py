@@ -145,6 +145,8 @@ class Bound:
         self.entry = self.impl = self.namespace = self.deps = self.checks = None
         self.readers, self.guards, self.defaults = (), {}, (None, None)
         self.fast = None   # a wrapper's fast path for this entry (see fastpath), made lazily
+        self.fasts = {}   # rank key -> the fast path made for it (see fastpath; ranked only)
+        self.parent = None   # the Bound whose ranked calls this one runs (its fast path may)
         self.shown_by = []   # weak references to the functions whose .source is this text
         try:
             self._rebuild()
@@ -169,13 +171,23 @@ class Bound:
         if found is None:
             if len(self.by_rank) >= 64:
                 self.by_rank.clear()
+                self.drop_fast()
             found = self.by_rank[key] = Bound(self.func, self.make_entry, None, key)
+            found.parent = self
         return found
+
+    def drop_fast(self):
+        """Forget the fast paths made for this entry (its own, and its parent's, which may
+        run it: see ``fastpath``)."""
+        self.fast = None
+        self.fasts.clear()
+        if self.parent is not None:
+            self.parent.drop_fast()
 
     def _rebuild(self):
         """Fetch the entry (generated again when it no longer fits) and compile it with
         the user's current values, defaults and helpers' defaults."""
-        self.fast = None
+        self.drop_fast()
         entry = self.entry = self.make_entry(self.kinds) if self.ranks is None \
             else self.make_entry(self.kinds, self.ranks)
         if self.kinds is None and self.ranks is None:
@@ -248,7 +260,7 @@ class Bound:
                 return self.impl
             set_defaults(self.impl, func)
             self.defaults = (func.__defaults__, func.__kwdefaults__)
-            self.fast = None
+            self.drop_fast()
         return self.impl
 
     def __call__(self, *args, **kwargs):

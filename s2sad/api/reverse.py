@@ -73,13 +73,15 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
         try:
             if not kwargs:   # positional numbers and float64 arrays: see fastpath
                 fast = bound.fast
-                if fast is None:
+                if fast is None:   # (None again where it is made at a later call)
                     fast = bound.fast = fast_path(bound, func, arguments.positions, shape,
-                                                  finish) or False
+                                                  finish, args)
                 if fast:
                     result = fast(args)
                     if result is not MISS:
                         return result
+                    if bound.ranked is not None:   # other ranks: their own fast path next
+                        bound.fast = None
             for value in args:   # complex arguments are refused
                 if value.__class__ is _ndarray:
                     if value.dtype is not _FLOAT64 and value.dtype.kind == "c":

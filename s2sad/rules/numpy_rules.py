@@ -245,6 +245,9 @@ def dot_adjoint(y, y_bar, a, b):
     return dot_lhs_bar(y_bar, a, b), dot_rhs_bar(y_bar, a, b)
 
 
+declare(np.dot, dot_rank=True)
+
+
 @tangent(np.dot)
 def dot_tangent(y, a, b, a_dot, b_dot):
     return np.dot(a_dot, b) + np.dot(a, b_dot)

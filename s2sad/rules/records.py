@@ -55,6 +55,16 @@ class Facts:
     #: parameter is left out or passed as that constant (``np.linalg.svd``'s
     #: ``compute_uv=True``); elsewhere its fields are not read by name
     fields_when: Tuple[Tuple[str, Any], ...] = ()
+    #: the result's rank is that of ``np.dot``'s of its two arguments: ``p + q - 2`` of
+    #: arrays of ranks ``p, q >= 1`` (two vectors give one number), the other
+    #: argument's rank when one is a number (``analysis.ranks``)
+    dot_rank: bool = False
+    #: ``((ranks, expression), ...)``: what a runtime helper computes when the
+    #: arguments after its first are arrays of exactly these ranks (the branch of its
+    #: own fast path), an expression in its parameters (``dot_rhs_bar``: ``((1, 1),
+    #: "g * a")``); the reverse transform writes it instead of the call where the
+    #: arguments' ranks are known (``transform.reverse.resolved``)
+    by_ranks: Tuple[Tuple[Tuple[int, ...], str], ...] = ()
 
 
 #: identity.key(target) -> (target, its facts)
@@ -75,7 +85,7 @@ def declare(target, **given):
     if given.get("reduction") not in (None,) + REDUCTIONS:
         raise RuleDefinitionError(
             f"reduction must be one of {REDUCTIONS}, not {given['reduction']!r}")
-    for key in ("methods", "attributes", "fields", "fields_when") + (("linear",) if isinstance(
+    for key in ("methods", "attributes", "fields", "fields_when", "by_ranks") + (("linear",) if isinstance(
             given.get("linear"), (list, tuple)) else ()):
         if key in given:
             given[key] = tuple(given[key])

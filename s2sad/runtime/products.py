@@ -10,7 +10,7 @@ from ..rules.records import fact, tangent_beside
 from .shapes import _ndarray, unbroadcast, unbroadcast_to
 
 
-@fact(allocates=True)
+@fact(allocates=True, by_ranks=(((1, 1), "g * b"),))
 def dot_lhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``a``."""
     if a.__class__ is _ndarray and b.__class__ is _ndarray:
@@ -36,7 +36,7 @@ def dot_lhs_bar(g, a, b):
 
 
 
-@fact(allocates=True)
+@fact(allocates=True, by_ranks=(((1, 1), "g * a"),))
 def dot_rhs_bar(g, a, b):
     """Adjoint of ``np.dot(a, b)`` with respect to ``b``."""
     if a.__class__ is _ndarray and b.__class__ is _ndarray:

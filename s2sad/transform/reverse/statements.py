@@ -23,6 +23,7 @@ from ...syntax import anno, nodes
 from ...analysis.lookup import refuse_undefined, rule_for
 from ..common import collect_bindings
 from .env import is_call_of
+from .resolved import resolved
 
 
 class StatementAdjoints:
@@ -275,7 +276,7 @@ class StatementAdjoints:
                 continue
             if not self.facts.is_active(atom):
                 continue
-            contribution = fold(contribution)
+            contribution = resolved(fold(contribution), template.free, self.facts.ranks)
             if is_zero(contribution):
                 continue
             if spread == "smaller":
