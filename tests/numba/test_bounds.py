@@ -5,8 +5,14 @@ loops; any other keeps boundscheck.  Either way an index out of range raises Ind
 
 import ast
 import gc
+import importlib
 import itertools
+import os
+import shutil
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -266,3 +272,42 @@ def test_what_is_proven_and_where_its_checks_go():
         (17, "        check_index(x, 0, i)"),
         (20, "    check_index(x, 0, -1)"),
     ]
+
+
+# ------------------------------------------------------------------ the command line
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_cli_numba_module_raises_where_numpy_does(tmp_path):
+    """A ``--target numba`` module has no numpy code to fall back to: its compiled code
+    itself must raise (it would read garbage without boundscheck or a check).  (These
+    modules hold the general code, whose adjoint writes ``add_item(x_bar, i, g)`` are
+    not proven: they keep numba's boundscheck.)"""
+    shutil.copy(ROOT / "tests" / "fixtures" / "numba_bounds_functions.py", tmp_path)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH",
+                                                                                  "")]))
+    for func in ("paired", "one_too_many", "grid"):
+        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+                               f"numba_bounds_functions.py:{func}", "--wrt", "0", "--target",
+                               "numba", "-o", f"{func}_grad.py"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        paired = importlib.import_module("paired_grad").paired_value_and_grad
+        one_too_many = importlib.import_module("one_too_many_grad").one_too_many_value_and_grad
+        grid = importlib.import_module("grid_grad").grid_value_and_grad
+    finally:
+        sys.path.remove(str(tmp_path))
+    x, y, A = RNG.normal(size=4), RNG.normal(size=4), RNG.normal(size=(2, 3))
+    value, grad = paired(x, y)
+    np.testing.assert_allclose(grad, fd(bf.paired, [x, y]), rtol=1e-6)
+    _, grad = grid(A, 2, 2)
+    np.testing.assert_allclose(grad, fd(bf.grid, [A, 2, 2]), rtol=1e-6, atol=1e-9)
+    for call, args in ((paired, (x[:3], y)), (one_too_many, (x,)), (grid, (A, 3, 2)),
+                       (grid, (A, 2, 4))):
+        with pytest.raises(IndexError):
+            call(*args)
+        with pytest.raises(IndexError):   # as the user's own code does
+            getattr(bf, call.__name__.replace("_value_and_grad", ""))(*args)
