@@ -34,7 +34,9 @@ CHECKS = ("check_index", "check_indexes", "check_index_in_loop")
 
 _BUILTINS = frozenset({"len", "range", "reversed", "float", "int", "abs", "min", "max",
                        "bool", "complex", "round"})
-# runtime helpers that take no index (the others, add_at, overwritten, ..., index arrays)
+# runtime helpers that take no index and loop over no container (the others: add_at,
+# overwritten, add_item... index arrays; add_tree, times_bar... index containers in loops
+# numba would compile unchecked here: they are inlined)
 _HELPERS = frozenset({
     "check_bound", "ensure_same_kind", "clip_lower_mask", "clip_mask", "clip_upper_mask",
     "power_log", "power_slope", "tie_mask", "xlogy", "finite_mask", "sinc_slope",
@@ -42,7 +44,7 @@ _HELPERS = frozenset({
     "transpose_bar", "mT", "unshared", "ensure_real_target", "dot_lhs_bar", "dot_rhs_bar",
     "matmul_lhs_bar", "matmul_rhs_bar", "sum_bar", "mean_bar", "prod_bar", "reduced_count",
     "nonzero_checked", "unbroadcast", "unbroadcast_to", "shape_of", "zeros_like",
-    "add_tree", "zeros_tree", "times_bar", "loop_items", "Stack"})
+    "loop_items", "Stack"})
 _NUMPY_INDEXING = frozenset({"take", "put", "take_along_axis", "put_along_axis", "choose",
                              "compress", "delete", "insert", "item", "itemset", "place",
                              "putmask", "select", "unravel_index", "ravel_multi_index"})

@@ -12,7 +12,8 @@ Python).
   over that range that uses it at every trip (nothing when the loop runs no trip).
 
 ``x`` is an array (``axis`` below its dimension), or a list, tuple or range (``axis`` 0); the
-index and the range are integers.  Other types have no numba version, so numba refuses
+index and the range are integers; a dict is not checked (a key it lacks raises KeyError
+as it is).  Other types have no numba version, so numba refuses
 to compile (and the backend runs the numpy code).  These are not helpers of the numpy
 runtime: called from Python, each runs the same check in Python.
 """
@@ -22,6 +23,9 @@ from numba.extending import overload, register_jitable
 
 
 def _size(x, axis):
+    """The size of ``x``'s ``axis``; None for a dict (not checked)."""
+    if isinstance(x, dict):
+        return None
     return len(x) if axis == 0 else x.shape[axis]
 
 
@@ -57,18 +61,22 @@ def _check_range(offset, start, stop, step, axis, size):
 
 def check_index(x, axis, index):
     """numpy's IndexError where ``index`` is out of range of ``x``'s ``axis``."""
-    _check(index, axis, _size(x, axis))
+    size = _size(x, axis)
+    if size is not None:
+        _check(index, axis, size)
 
 
 def check_indexes(x, axis, offset, start, stop, step):
     """numpy's IndexError where some ``i + offset`` (``i`` in the range) is out of range."""
-    _check_range(offset, start, stop, step, axis, _size(x, axis))
+    size = _size(x, axis)
+    if size is not None:
+        _check_range(offset, start, stop, step, axis, size)
 
 
 def check_index_in_loop(x, axis, index, start, stop, step):
     """:func:`check_index` where the range has a trip."""
     if len(range(start, stop, step)):
-        _check(index, axis, _size(x, axis))
+        check_index(x, axis, index)
 
 
 _LENGTH = register_jitable(lambda x: len(x))
@@ -98,6 +106,8 @@ def _integers(*values):
 
 @overload(check_index, prefer_literal=True, inline="always")
 def _check_index(x, axis, index):
+    if isinstance(x, types.DictType):
+        return lambda x, axis, index: None   # a missing key raises KeyError anyway
     size = _size_of(x, axis)
     if size is None or not _integers(index):
         return None
@@ -109,6 +119,8 @@ def _check_index(x, axis, index):
 
 @overload(check_indexes, prefer_literal=True, inline="always")
 def _check_indexes(x, axis, offset, start, stop, step):
+    if isinstance(x, types.DictType):
+        return lambda x, axis, offset, start, stop, step: None   # a missing key raises KeyError anyway
     size = _size_of(x, axis)
     if size is None or not _integers(offset, start, stop, step):
         return None
@@ -120,6 +132,8 @@ def _check_indexes(x, axis, offset, start, stop, step):
 
 @overload(check_index_in_loop, prefer_literal=True, inline="always")
 def _check_index_in_loop(x, axis, index, start, stop, step):
+    if isinstance(x, types.DictType):
+        return lambda x, axis, index, start, stop, step: None   # a missing key raises KeyError anyway
     size = _size_of(x, axis)
     if size is None or not _integers(index, start, stop, step):
         return None
