@@ -16,7 +16,9 @@ readable text (comments kept) with
   assignment of it, ``a_set = b_set`` after a copy ``a = b``), which
   ``check_bound`` reads instead of the value: numba has no value for "unbound";
 * the runtime helpers imported from ``s2sad.backends.numba_runtime``;
-* each function decorated ``@numba.njit(cache=True, boundscheck=True)``;
+* each function decorated ``@numba.njit(cache=True, boundscheck=True)``, or without
+  ``boundscheck`` where every index in it is proven in range, with checks written before
+  its loops (``numba_bounds``: numba's boundscheck costs up to 1.8x in indexed loops);
 * the user's free values (globals, closure values) made trailing parameters of
   the function (``<name>_njit``; numba would freeze them as constants, and its
   cache would not see them change), with a plain Python ``<name>`` passing them
