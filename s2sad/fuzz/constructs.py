@@ -346,9 +346,13 @@ ALIAS_FEATURES = ("alias_branch", "alias_ifexp", "alias_helper", "alias_containe
                   "alias_loop")
 
 
+#: constructs generated only where asked for (``NUMBA_FEATURES``): programs that read out
+#: of range on purpose, whose gradients must raise IndexError (the numba mode's question)
+OPT_IN = frozenset({"index_shift"})
+
 ALL_FEATURES = frozenset(
     list(CONSTRUCTS) + [op.feature for op in UNARY + BINARY + CONVERT]
-    + ["broadcast"])
+    + ["broadcast"]) - OPT_IN
 
 #: what the numba backend is for (``--modes numba --features ...``): loops over numbers
 #: and small arrays, branches, writes into arrays and the elementwise ops of loop code

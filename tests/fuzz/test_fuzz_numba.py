@@ -76,3 +76,16 @@ def test_a_numba_gradient_reading_garbage_is_a_failure(tmp_path, monkeypatch):
     outcome = _check(prog, features, tmp_path)
     assert (outcome.status, outcome.reason, outcome.mode) == ("fail", "index-error-lost",
                                                               "numba"), outcome
+
+
+def test_index_shift_is_generated_where_asked_for_only():
+    """x[i + 1] and x[i - 1] in the numba mode's programs; never in a default campaign's
+    (their programs, and so the seeds of the other tests, stay as they were)."""
+    import re
+    shifted = [p for p in (fuzz.generate(s, fuzz.NUMBA_FEATURES, max_statements=6)
+                           for s in range(300)) if "index_shift" in p.features]
+    assert len(shifted) >= 3
+    assert all(re.search(r"\[i\d+ [+-] 1\]", p.source) for p in shifted)
+    assert not any("index_shift" in fuzz.generate(s, max_statements=6).features
+                   for s in range(300))
+    assert "index_shift" not in fuzz.Fuzzer(modes=("reverse",)).features
