@@ -7,6 +7,7 @@
 import numba
 import numpy as np
 from s2sad.backends.numba_runtime import (
+    check_indexes,
     check_integers,
     ensure_scalar_output,
     loop_items,
@@ -16,13 +17,14 @@ from s2sad.backends.numba_runtime import (
 )
 
 
-@numba.njit(cache=True, boundscheck=True)
+@numba.njit(cache=True)  # indexes checked by the check_index* calls, not by numba
 def loss_value_and_grad_njit(W, U, xs, h0):
     h_tape = []
     # line 8: for x in xs:
     items = loop_items(xs)
     n = len(items)
     h = h0
+    check_indexes(items, 0, 0, 0, n, 1)
     for index in range(n):
         x = items[index]
         # line 9: h = np.tanh(W @ h + U @ x)
@@ -42,6 +44,7 @@ def loss_value_and_grad_njit(W, U, xs, h0):
     # grad of line 8: for x in xs:
     U_bar = zeros_like(U)
     W_bar = zeros_like(W)
+    check_indexes(items, 0, 0, n - 1, -1, -1)
     for index in range(n - 1, -1, -1):
         h_1 = h
         h = h_tape.pop()

@@ -305,7 +305,8 @@ class NumbaBound:
                 result = impl(*args)
                 owner._diverged(failed, impl, entry, lines, module)
                 return result
-            if len(dispatcher.signatures) != state["scanned"]:   # a new compile
+            if len(dispatcher.overloads) != state["scanned"]:   # a new compile (overloads:
+                # a dict, where .signatures builds a list at each call)
                 for compiled in dispatcher.signatures[state["scanned"]:]:
                     found = integer_hazard(dispatcher, compiled, module.__file__)
                     if found is not None:   # numba's integers differ from Python's here

@@ -16,7 +16,9 @@ readable text (comments kept) with
   assignment of it, ``a_set = b_set`` after a copy ``a = b``), which
   ``check_bound`` reads instead of the value: numba has no value for "unbound";
 * the runtime helpers imported from ``s2sad.backends.numba_runtime``;
-* each function decorated ``@numba.njit(cache=True, boundscheck=True)``;
+* each function decorated ``@numba.njit(cache=True, boundscheck=True)``, or without
+  ``boundscheck`` where every index in it is proven in range, with checks written before
+  its loops (``numba_bounds``: numba's boundscheck costs up to 1.8x in indexed loops);
 * the user's free values (globals, closure values) made trailing parameters of
   the function (``<name>_njit``; numba would freeze them as constants, and its
   cache would not see them change), with a plain Python ``<name>`` passing them
@@ -34,12 +36,15 @@ import os
 import re
 
 from ..errors import NumbaTargetError
+from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 
 _RUNTIMES = ("s2sad.runtime", "s2sad.runtime_forward")
 NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
                            r"(\w+))?: ?(.*)$")
 _DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
+_DECORATOR_UNCHECKED = "@numba.njit(cache=True)"   # every index proven (numba_bounds)
+_CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
 _NUMPY = "use the numpy backend for this function (backend='numpy'; --target numpy)"
 
 
@@ -245,34 +250,6 @@ class _Tape:
             edits.replace(call_func, f"{self.lists[key]}.{'append' if kind == 'push' else 'pop'}")
 
 
-def _reversed_range(node, source):
-    """The descending range for ``reversed(range(...))`` (None: not that form)."""
-    args = node.args[0].args
-    seg = [f"({ast.get_source_segment(source, a)})" if not isinstance(a, (ast.Name, ast.Constant))
-           else ast.get_source_segment(source, a) for a in args]
-    if len(args) == 1:
-        return f"range({seg[0]} - 1, -1, -1)"
-    if len(args) == 2:
-        return f"range({seg[1]} - 1, {seg[0]} - 1, -1)"
-    step = args[2]
-    value = step.value if isinstance(step, ast.Constant) else \
-        -step.operand.value if isinstance(step, ast.UnaryOp) and isinstance(step.op, ast.USub) \
-        and isinstance(step.operand, ast.Constant) else None
-    if not isinstance(value, int) or isinstance(value, bool) or value == 0:
-        return None
-    a, b = seg[0], seg[1]
-    if value > 0:
-        return f"range({a} + ({b} - {a} - 1) // {value} * {value}, {a} - 1, {-value})"
-    return f"range({a} + ({b} - {a} + 1) // ({value}) * ({value}), {a} + 1, {-value})"
-
-
-def _is_reversed_range(node):
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-        and node.func.id == "reversed" and len(node.args) == 1 and not node.keywords \
-        and isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name) \
-        and node.args[0].func.id == "range" and not node.args[0].keywords
-
-
 def _helper_import(names):
     line = f"from {NUMBA_RUNTIME} import {', '.join(names)}"
     if len(line) <= 88:
@@ -371,22 +348,26 @@ class _Target:
         self.wrapper = wrapper
         self.edits = _Edits(self.lines)
         self.taken = _names(self.tree)
+        self.checks = set()      # the index checks the functions call
+        self.unchecked = set()   # the functions compiled without boundscheck
+        self.checked = set()     # those of them that call index checks
 
     def run(self):
-        runtime = self._imports()
+        runtime, statements = self._runtime()
         functions = [s for s in self.tree.body if isinstance(s, ast.FunctionDef)]
         for func in functions:
             self._function(func, runtime)
-        self._user_values(functions)
         first = next((s for s in self.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))),
                      None)
+        helpers = self._imports(runtime, statements, first)
+        self._user_values(functions)
         self.edits.insert(first.lineno if first else self.tree.body[0].lineno,
-                          "import numba\n" if first else "import numba\n\n\n")
+                          "import numba\n" if first else f"import numba\n{helpers}\n\n")
         return self.edits.apply()
 
-    def _imports(self):
-        """The runtime helpers imported: {name: its import statement}; the imports
-        rewritten to the numba runtime (a helper it does not provide is refused)."""
+    def _runtime(self):
+        """The runtime helpers imported ({name: the helper's name}) and the statements
+        importing them; a helper the numba runtime does not provide is refused."""
         runtime, statements = {}, []
         for stmt in self.tree.body:
             if isinstance(stmt, ast.ImportFrom) and stmt.module in _RUNTIMES:
@@ -400,20 +381,24 @@ class _Target:
             raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
                            f"not provide", use,
                            _NUMPY + " until s2sad.backends.numba_runtime provides it")
+        return runtime, statements
+
+    def _imports(self, runtime, statements, first):
+        """The imports rewritten to the numba runtime (and its index checks); in a module
+        that imports nothing, the import to write after numba's (returned)."""
         names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")}
-                       | ({"check_integers"} if self.wrapper else set()))
-        if not statements and names:   # (the wrapper's check_integers only)
-            first = next((s for s in self.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))),
-                         None)
-            self.edits.insert(first.end_lineno + 1 if first else self.tree.body[0].lineno,
-                              _helper_import(names) + "\n")
+                       | ({"check_integers"} if self.wrapper else set()) | self.checks)
+        if not statements and names and not first:
+            return _helper_import(names) + "\n"
+        if not statements and names:   # (the wrapper's check_integers, index checks)
+            self.edits.insert(first.end_lineno + 1, _helper_import(names) + "\n")
         for index, stmt in enumerate(statements):
             if index == 0 and names:
                 self.edits.replace(stmt, _helper_import(names))
             else:
                 for line in range(stmt.lineno, stmt.end_lineno + 1):
                     self.edits.delete_line(line)
-        return runtime
+        return ""
 
     def _first_use(self, name):
         for node in ast.walk(self.tree):
@@ -443,15 +428,16 @@ class _Target:
         if unbound:
             check = next((n for n, o in runtime.items() if o == "check_bound"), "check_bound")
             _Unbound(func, unbound[0], check, self.lines, self.taken).rewrite(self.edits)
+        self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()
             tape.rewrite(self.edits, creation)
         handled = set()
         for node in ast.walk(func):
-            if _is_reversed_range(node):
+            if is_reversed_range(node):
                 handled.add(id(node.func))
-                new = _reversed_range(node, self.text)
+                new = reversed_range(node, self.text)
                 if new is None:
                     raise _Refusal("reversed(range(...)) with a step that is not a number",
                                    node, _NUMPY)
@@ -459,6 +445,22 @@ class _Target:
             elif isinstance(node, ast.Name) and node.id == "reversed" and id(node) not in handled:
                 raise _Refusal("reversed() of other than a range", node,
                                _NUMPY)
+
+    def _bounds(self, func, runtime, tapes):
+        """``func`` without numba's boundscheck where its indexes are proven (checks
+        written before its loops: ``numba_bounds``)."""
+        if set(CHECKS) & self.taken:
+            return
+        modules = {a.asname or a.name for s in self.tree.body if isinstance(s, ast.Import)
+                   for a in s.names if a.name in ("numpy", "math", "cmath")}
+        checks = prove(func, self.text, runtime, set(tapes), modules)
+        if checks is None:
+            return
+        for lineno, text in reversed(checks):   # (inserted at one line: last first)
+            self.edits.insert(lineno, text + "\n")
+            self.checks.add(text.strip().split("(")[0])
+            self.checked.add(func.name)
+        self.unchecked.add(func.name)
 
     def _user_values(self, functions):
         """The user's free values: trailing parameters of ``<name>_njit``; their
@@ -470,7 +472,9 @@ class _Target:
             if func is not main and uses & set(names):
                 raise _Refusal(f"the value {sorted(uses & set(names))[0]!r} read by a helper "
                                f"the gradient calls", func, _NUMPY)
-            self.edits.insert(func.lineno, _DECORATOR + "\n")
+            decorator = _DECORATOR if func.name not in self.unchecked else \
+                _DECORATOR_UNCHECKED + (_CHECKED_BY if func.name in self.checked else "")
+            self.edits.insert(func.lineno, decorator + "\n")
         if not names and not self.wrapper:
             return
         if not self.wrapper:

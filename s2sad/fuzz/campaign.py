@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Dict
 
 from s2sad.fuzz.checker import check_program
-from s2sad.fuzz.constructs import CLAIMED, CONTAINER_PROGRAM_FEATURES, REQUIRES
+from s2sad.fuzz.constructs import ALL_FEATURES, CLAIMED, CONTAINER_PROGRAM_FEATURES, REQUIRES
 from s2sad.fuzz.generator import generate
 from s2sad.fuzz.loader import _Loader
 from s2sad.fuzz.probes import probe_features
@@ -51,8 +51,9 @@ class Fuzzer:
         # what the README claims is checked even where its probe is refused (a false
         # refusal must show up as a failure, not switch the construct off)
         self.supported = {m: s | _claimed_on(s) for m, s in self.probed.items()}
-        if features is not None:
-            self.supported = {m: s & frozenset(features) for m, s in self.supported.items()}
+        if features is None:   # (the opt-in constructs only where asked for)
+            features = ALL_FEATURES
+        self.supported = {m: s & frozenset(features) for m, s in self.supported.items()}
         self.features = frozenset().union(*self.supported.values())
         self.shrink = shrink
         self.out = out

@@ -479,6 +479,8 @@ def check_program(prog, modes, supported, loader, only=None):
                                                   center)
         except _Timeout:
             return Outcome("skip", "timeout")
+        except IndexError as exc:   # an index out of range (feature index_shift)
+            return _raises_index_error(s2sad, prog, f, applicable, na, exc)
         except RecursionError:
             return Outcome("skip", "invalid", message="recursion")
         except Exception as exc:
@@ -529,6 +531,58 @@ def check_program(prog, modes, supported, loader, only=None):
     if fell_back is not None and applicable == ["numba"]:
         return Outcome("skip", "numba-fallback", message=fell_back)
     return Outcome("pass", modes_checked=tuple(applicable), modes_na=na)
+
+
+def _raises_index_error(s2sad, prog, f, applicable, na, exc):
+    """A program raising numpy's IndexError (an index out of range): the numba mode's
+    gradient, whose compiled code would read past the end unchecked, must raise
+    IndexError too, never return numbers, where the numpy gradient (mode ``reverse``)
+    raises.  Where the numpy gradient returns numbers, s2sad dropped the read as code the
+    value does not need (a skip, "index-error-dropped": the gradient of a function that
+    raises)."""
+    try:
+        with _time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
+            f(*prog.args())
+    except IndexError:
+        pass
+    except Exception as other:   # noqa: BLE001
+        return Outcome("skip", "invalid", message=f"{type(other).__name__}: {other}")
+    else:   # (only the finite differences' points read out of range)
+        return Outcome("skip", "invalid", message=f"IndexError: {exc}")
+    modes = [m for m in ("reverse", "numba") if m in applicable]
+    raised = {}
+    for mode in (["reverse"] if "numba" in modes else []) + modes:
+        if mode in raised:
+            continue
+        on = s2sad if mode == "reverse" else _OnBackend(s2sad, "numba")
+        transform = on.value_and_grad if prog.output == "scalar" else on.vjp
+        try:
+            with warnings.catch_warnings(), _time_limit(S2SAD_TIMEOUT), \
+                    np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", s2sad.NumbaFallbackWarning)
+                transform(f, wrt=tuple(prog.wrt))(*prog.args())
+        except IndexError:
+            raised[mode] = True
+            continue
+        except _Timeout:
+            return Outcome("fail", "hang", mode, f"s2sad did not finish within "
+                           f"{S2SAD_TIMEOUT:.0f} s", tuple(applicable), na)
+        except _s2sad_error_types() as refusal:
+            return Outcome("skip", "invalid", message=f"{exc}; s2sad: {refusal}")
+        except Exception as other:   # noqa: BLE001 - any other error is a failure
+            return Outcome("fail", f"crash:{type(other).__name__}", mode,
+                           f"the program raises IndexError ({exc}), s2sad "
+                           f"{type(other).__name__}: {other}", tuple(applicable), na)
+        raised[mode] = False
+        if mode == "numba" and raised["reverse"]:
+            return Outcome("fail", "index-error-lost", mode,
+                           f"the program and its numpy gradient raise IndexError ({exc}); "
+                           f"the numba gradient returned numbers", tuple(applicable), na)
+    if not modes:
+        return Outcome("skip", "invalid", message=f"IndexError: {exc}")
+    if not raised["reverse"]:
+        return Outcome("skip", "index-error-dropped", message=f"IndexError: {exc}")
+    return Outcome("pass", modes_checked=tuple(modes), modes_na=na)
 
 
 #: the located refusals of in-place updates that may change another name (by design)

@@ -46,6 +46,9 @@ CONSTRUCTS = {
     "for_index": Construct("def f(x):\n    s = 0.0\n    for i in range(3):\n"
                            "        s = s + x[i] * x[i]\n    return s\n",
                            (np.array([0.5, 0.1, -0.3]),)),
+    "index_shift": Construct("def f(x):\n    s = 0.0\n    for i in range(2):\n"
+                             "        s = s + x[i + 1] * x[i - 1]\n    return s\n",
+                             (np.array([0.5, 0.1, -0.3]),)),
     "matrix_item": Construct("def f(x):\n    s = 0.0\n    for i in range(2):\n"
                              "        for j in range(3):\n"
                              "            s = s + x[i, j] * x[i, 2 - j] * x[i, 1]\n    return s\n",
@@ -313,6 +316,7 @@ REQUIRES = {
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
     "for_index": ("for_range",), "matrix_item": ("for_range",),
+    "index_shift": ("for_index", "for_range"),
     "after_break": ("for_range",), "after_nested_reuse": ("for_range",),
     "after_loop": ("for_range",), "after_zero_trip": ("for_range",),
     "int_counter": ("for_range",), "reversed_range": ("for_range",),
@@ -346,15 +350,20 @@ ALIAS_FEATURES = ("alias_branch", "alias_ifexp", "alias_helper", "alias_containe
                   "alias_loop")
 
 
+#: constructs generated only where asked for (``NUMBA_FEATURES``): programs that read out
+#: of range on purpose, whose gradients must raise IndexError (the numba mode's question)
+OPT_IN = frozenset({"index_shift"})
+
 ALL_FEATURES = frozenset(
     list(CONSTRUCTS) + [op.feature for op in UNARY + BINARY + CONVERT]
-    + ["broadcast"])
+    + ["broadcast"]) - OPT_IN
 
 #: what the numba backend is for (``--modes numba --features ...``): loops over numbers
 #: and small arrays, branches, writes into arrays and the elementwise ops of loop code
 NUMBA_FEATURES = frozenset({
     "straight", "reassign", "aug_assign", "tuple_assign", "if", "ifexp", "boolop",
-    "for_range", "for_range_args", "for_index", "matrix_item", "while_counter", "while_data",
+    "for_range", "for_range_args", "for_index", "index_shift", "matrix_item", "while_counter",
+    "while_data",
     "nested_loop", "if_in_loop", "break", "continue", "return_in_if", "return_in_loop",
     "after_loop", "reversed_range", "inplace_loop", "add", "sub", "mul", "div", "neg",
     "scale", "shift", "pow2", "pow3", "np.sin", "np.cos", "np.tanh", "np.exp", "np.log",

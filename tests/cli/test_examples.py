@@ -193,7 +193,9 @@ def test_module_is_standalone_and_has_no_machine_paths(name):
             imported.add(node.module)
     if name.endswith("_numba.py"):   # --target numba
         assert imported <= {"numba", "numpy", "s2sad.backends.numba_runtime"}
-        assert "@numba.njit(cache=True, boundscheck=True)" in text and "Stack" not in text
+        # (the RNN's one index, items[index], checked once before each loop: no boundscheck)
+        assert "@numba.njit(cache=True)  # indexes checked by the check_index* calls" in text
+        assert "check_indexes(items, 0, 0, 0, n, 1)" in text and "Stack" not in text
     else:
         assert imported <= {"numpy", "s2sad.runtime", "s2sad.runtime_forward"}
     assert str(EXAMPLES) not in text and str(Path.home()) not in text

@@ -21,3 +21,71 @@ def test_numba_campaign_over_loop_programs_finds_nothing_wrong(tmp_path, monkeyp
     # the campaign checks programs numba compiled, not only the fallbacks
     assert report.checked.get("numba", 0) >= 4, report.summary()
 
+
+
+SHIFTED_PROGRAM = '''
+import numpy as np
+
+
+def f(x, n):
+    s = 0.0
+    for i1 in range(n):
+        s = s + x[i1 + 1] * x[i1 - 1]
+    return s
+'''
+
+
+def _shifted(n):
+    import textwrap
+
+    import numpy as np
+    features = frozenset({"straight", "for_range", "for_index", "index_shift"})
+    params = [fuzz.Param("x", "float", (3,), np.array([0.3, 0.5, -0.2])),
+              fuzz.Param("n", "int", (), n)]
+    return fuzz.Program(5, textwrap.dedent(SHIFTED_PROGRAM).lstrip(), params, (0,), "scalar",
+                        features), features
+
+
+def _check(prog, features, tmp_path):
+    (tmp_path / "programs").mkdir(exist_ok=True)
+    loader = fuzz._Loader(str(tmp_path / "programs"))
+    try:
+        return fuzz.check_program(prog, ("reverse", "numba"),
+                                  {"reverse": features, "numba": features}, loader)
+    finally:
+        loader.close()
+
+
+def test_a_program_reading_past_the_end_passes_when_its_gradients_raise(tmp_path, monkeypatch):
+    """x[i1 + 1] past the end at the last trip: numpy's IndexError, and the gradients'."""
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    for n in (2, 3):   # in range (x[-1] at the first trip), then past the end
+        prog, features = _shifted(n)
+        outcome = _check(prog, features, tmp_path)
+        assert (outcome.status, outcome.modes_checked) == ("pass", ("reverse", "numba")), outcome
+
+
+def test_a_numba_gradient_reading_garbage_is_a_failure(tmp_path, monkeypatch):
+    """Planted: every function compiled without bounds checks or index checks (what numba
+    does by default): the numba gradient returns numbers where numpy raises."""
+    from s2sad.backends import numba_target
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(numba_target, "_DECORATOR", "@numba.njit(cache=True)")
+    monkeypatch.setattr(numba_target, "prove", lambda *args: None)
+    prog, features = _shifted(3)
+    outcome = _check(prog, features, tmp_path)
+    assert (outcome.status, outcome.reason, outcome.mode) == ("fail", "index-error-lost",
+                                                              "numba"), outcome
+
+
+def test_index_shift_is_generated_where_asked_for_only():
+    """x[i + 1] and x[i - 1] in the numba mode's programs; never in a default campaign's
+    (their programs, and so the seeds of the other tests, stay as they were)."""
+    import re
+    shifted = [p for p in (fuzz.generate(s, fuzz.NUMBA_FEATURES, max_statements=6)
+                           for s in range(300)) if "index_shift" in p.features]
+    assert len(shifted) >= 3
+    assert all(re.search(r"\[i\d+ [+-] 1\]", p.source) for p in shifted)
+    assert not any("index_shift" in fuzz.generate(s, max_statements=6).features
+                   for s in range(300))
+    assert "index_shift" not in fuzz.Fuzzer(modes=("reverse",)).features

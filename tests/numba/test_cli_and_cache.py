@@ -51,7 +51,8 @@ def written(tmp_path_factory):
 
 def test_cli_target_numba_writes_a_module_that_agrees(written):
     text = (written / "euler_grad.py").read_text()
-    assert "@numba.njit(cache=True, boundscheck=True)" in text and "y_tape.append(y)" in text
+    # (no subscript: nothing for numba's boundscheck to check)
+    assert "@numba.njit(cache=True)\n" in text and "y_tape.append(y)" in text
     assert "--target numba" in text and "reversed(" not in text and "Stack" not in text
     module = _load(written / "euler_grad.py", "cli_numba_euler_grad")
     value, grad = module.euler_value_and_grad(0.7, 1.2, 50)

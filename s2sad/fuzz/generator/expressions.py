@@ -61,6 +61,11 @@ class Expressions:
             if vecs and r.random() < 0.3:
                 v, i = r.choice(vecs)
                 self.draft.use("for_index")
+                if self.draft.has("index_shift") and r.random() < 0.3:
+                    # i - 1 reads the last item at i = 0; i + 1 past the end at the last
+                    # i when it reaches the end (numpy's IndexError, which s2sad must keep)
+                    self.draft.use("index_shift")
+                    return f"{v.name}[{i.name} {r.choice(('+', '-'))} 1]", v.bound
                 return f"{v.name}[{i.name}]", v.bound
             got = self.matrix_item(ints)
             if got is not None:
