@@ -26,8 +26,9 @@ Columns, each run in its own subprocess (so that peak memory is that column's al
 Each subprocess generates s2sad's code on a small array first (not timed), records
 what is computed *while the s2sad call builds its result* (every graph run by Dask's
 scheduler with the s2sad and generated-code frames that asked for it: the helpers
-that force a lazy array), then times ``--repeats`` runs on the big array (the median)
-and reports its peak RSS (``ru_maxrss``) and the RSS before the first run.  The
+that force a lazy array), then times one run on the big array and reports its peak
+RSS (``ru_maxrss``).  ``--repeats`` rounds run every column once in turn (so that a change in the machine's
+load moves the columns together): the median time and the largest peak of each.  The
 gradients are checked against the hand Dask one.  An address-space limit
 (``--mem-limit``, GiB) makes a column that would exhaust the machine fail with a
 MemoryError instead; a column past ``--timeout`` seconds is killed.
@@ -148,8 +149,8 @@ def forcing_calls(loss, chunk):
     return log
 
 
-def child(loss, column, rows, chunk, repeats, persist, mem_limit):
-    """Time one column; return a JSON-able dict (value, gradient, times, memory, forces)."""
+def child(loss, column, rows, chunk, persist, mem_limit):
+    """Time one run of a column; a JSON-able dict (value, gradient, time, memory, forces)."""
     import dask
     if mem_limit:
         limit = int(mem_limit * GIB)
@@ -162,12 +163,9 @@ def child(loss, column, rows, chunk, repeats, persist, mem_limit):
     if persist:
         X, y = dask.persist(X, y)
     before = _rss()
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = dask.compute(*call(w, X, y))
-        times.append(time.perf_counter() - start)
-    out = {"time": statistics.median(times), "times": times, "rss_before": before,
+    start = time.perf_counter()
+    result = dask.compute(*call(w, X, y))
+    out = {"time": time.perf_counter() - start, "rss_before": before,
            "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
            "value": float(result[0]), "forces": forces}
     if column != "function":
@@ -183,7 +181,7 @@ def _rss():
 def run_column(loss, column, rows, opts):
     """Run :func:`child` in a fresh interpreter; its dict, or {"error": ...}."""
     cmd = [sys.executable, os.path.abspath(__file__), "--child", loss, column, str(rows),
-           "--chunk", str(opts.chunk), "--repeats", str(opts.repeats),
+           "--chunk", str(opts.chunk),
            "--mem-limit", str(opts.mem_limit)]
     if opts.persist and rows == opts.rows:   # never the larger-than-memory size
         cmd.append("--persist")
@@ -216,15 +214,31 @@ def _cell(res, base=None, key="time"):
     return text
 
 
-def measure(rows, opts, columns=COLUMNS):
-    """{loss: {column: result}}, the columns of a loss run one after another."""
+def measure(rows, opts, columns=COLUMNS, rounds=None):
+    """{loss: {column: result}}: ``rounds`` rounds, each running every column once in turn
+    (a fresh process each), so that a change in the machine's load moves the columns
+    together; the median time and the largest peak RSS of each column."""
     measured = {}
     for loss in opts.losses:
-        measured[loss] = {}
-        for column in columns:
-            print(f"  {loss}, {rows:.0e} rows, {column}...", file=sys.stderr, flush=True)
-            measured[loss][column] = run_column(loss, column, rows, opts)
+        runs = {column: [] for column in columns}
+        for round_ in range(rounds or opts.repeats):
+            for column in columns:
+                print(f"  {loss}, {rows:.0e} rows, {column}, round {round_ + 1}...",
+                      file=sys.stderr, flush=True)
+                runs[column].append(run_column(loss, column, rows, opts))
+        measured[loss] = {column: _merged(results) for column, results in runs.items()}
     return measured
+
+
+def _merged(results):
+    failed = [r for r in results if "error" in r]
+    if failed:
+        return failed[0]
+    merged = dict(results[0])
+    merged["times"] = [r["time"] for r in results]
+    merged["time"] = statistics.median(merged["times"])
+    merged["peak_rss"] = max(r["peak_rss"] for r in results)
+    return merged
 
 
 def check(measured):
@@ -239,8 +253,9 @@ def check(measured):
     return wrong
 
 
-def report(measured, rows, huge=False):
+def report(measured, rows, chunk, persist=False, huge=False):
     """(markdown, targets missed) for one size."""
+    where = "in the graph" if huge or not persist else "and persisted before timing"
     header = ["loss", "function", "s2sad value_and_grad", "hand Dask",
               "peak RSS function", "peak RSS s2sad", "peak RSS hand"]
     body, misses = [], []
@@ -250,8 +265,8 @@ def report(measured, rows, huge=False):
                      _cell(h, f), _cell(f, key="peak_rss"), _cell(s, f, "peak_rss"),
                      _cell(h, f, "peak_rss")])
         misses += _targets(loss, f, s, h, huge)
-    lines = [f"{rows:.0e} x {D} float64 ({rows * D * 8 / GIB:.1f} GiB), chunks of the "
-             f"run's --chunk rows; times are medians, ratios against the function alone "
+    lines = [f"{rows:.0e} x {D} float64 ({rows * D * 8 / GIB:.1f} GiB) in chunks of "
+             f"{chunk:.0e} rows, drawn {where}; times are medians, ratios against the function alone "
              f"(and s2sad against hand Dask) measured in this run", "",
              table(header, body), ""]
     lines += _forces(measured)
@@ -294,11 +309,11 @@ def run(opts):
     out = [f"dask {dask.__version__}, {os.cpu_count()} cores, load: {_uptime()}", ""]
     measured = measure(opts.rows, opts)
     wrong = check(measured)
-    text, misses = report(measured, opts.rows)
+    text, misses = report(measured, opts.rows, opts.chunk, opts.persist)
     out += [text]
     if opts.huge:
-        big = measure(opts.huge_rows, opts, columns=("function", "s2sad"))
-        text, huge_misses = report(big, opts.huge_rows, huge=True)
+        big = measure(opts.huge_rows, opts, columns=("function", "s2sad"), rounds=1)
+        text, huge_misses = report(big, opts.huge_rows, opts.chunk, huge=True)
         out += ["Larger than memory (never persisted):", "", text]
         misses += huge_misses
     out += [f"load after: {_uptime()}", ""]
@@ -316,10 +331,10 @@ def _uptime():
 
 def parser():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="2e6 rows, 2 repeats")
+    p.add_argument("--quick", action="store_true", help="2e6 rows, 2 rounds")
     p.add_argument("--rows", type=float, default=None, help="rows of X (default 2e7)")
     p.add_argument("--chunk", type=int, default=None, help="rows per chunk (default 1e6)")
-    p.add_argument("--repeats", type=int, default=None, help="timed runs per column (3)")
+    p.add_argument("--repeats", type=int, default=None, help="rounds: timed runs of each column, in turn (3)")
     p.add_argument("--persist", action="store_true", help="persist X, y before timing")
     p.add_argument("--huge", action="store_true", help="also the larger-than-memory size")
     p.add_argument("--huge-rows", type=float, default=4e8, help="its rows (default 4e8)")
@@ -346,8 +361,7 @@ def main(argv=None):
     opts = options(argv)
     if opts.child:
         loss, column, rows = opts.child
-        result = child(loss, column, int(float(rows)), opts.chunk,
-                       1 if int(float(rows)) > 1e8 else opts.repeats, opts.persist,
+        result = child(loss, column, int(float(rows)), opts.chunk, opts.persist,
                        opts.mem_limit)
         print(json.dumps(result))
         return 0
