@@ -27,8 +27,8 @@ Each subprocess generates s2sad's code on a small array first (not timed), recor
 what is computed *while the s2sad call builds its result* (every graph run by Dask's
 scheduler with the s2sad and generated-code frames that asked for it: the helpers
 that force a lazy array), then times one run on the big array and reports its peak
-RSS (``ru_maxrss``).  ``--repeats`` rounds run every column once in turn (so that a change in the machine's
-load moves the columns together): the median time and the largest peak of each.  The
+RSS (``ru_maxrss``).  ``--repeats`` rounds run every column once in turn (so that a
+change in the machine's load moves the columns together): the median time and the largest peak of each.  The
 gradients are checked against the hand Dask one.  An address-space limit
 (``--mem-limit``, GiB) makes a column that would exhaust the machine fail with a
 MemoryError instead; a column past ``--timeout`` seconds is killed.
@@ -266,8 +266,8 @@ def report(measured, rows, chunk, persist=False, huge=False):
                      _cell(h, f, "peak_rss")])
         misses += _targets(loss, f, s, h, huge)
     lines = [f"{rows:.0e} x {D} float64 ({rows * D * 8 / GIB:.1f} GiB) in chunks of "
-             f"{chunk:.0e} rows, drawn {where}; times are medians, ratios against the function alone "
-             f"(and s2sad against hand Dask) measured in this run", "",
+             f"{chunk:.0e} rows, drawn {where}; times are medians, ratios against the "
+             f"function alone "             f"(and s2sad against hand Dask) measured in this run", "",
              table(header, body), ""]
     lines += _forces(measured)
     return "\n".join(lines), misses
@@ -334,7 +334,8 @@ def parser():
     p.add_argument("--quick", action="store_true", help="2e6 rows, 2 rounds")
     p.add_argument("--rows", type=float, default=None, help="rows of X (default 2e7)")
     p.add_argument("--chunk", type=int, default=None, help="rows per chunk (default 1e6)")
-    p.add_argument("--repeats", type=int, default=None, help="rounds: timed runs of each column, in turn (3)")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="rounds: timed runs of each column, in turn (3)")
     p.add_argument("--persist", action="store_true", help="persist X, y before timing")
     p.add_argument("--huge", action="store_true", help="also the larger-than-memory size")
     p.add_argument("--huge-rows", type=float, default=4e8, help="its rows (default 4e8)")
