@@ -28,8 +28,8 @@ what is computed *while the s2sad call builds its result* (every graph run by Da
 scheduler with the s2sad and generated-code frames that asked for it: the helpers
 that force a lazy array), then times one run on the big array and reports its peak
 RSS (``ru_maxrss``).  ``--repeats`` rounds run every column once in turn (so that a
-change in the machine's load moves the columns together): the median time and the largest peak of each.  The
-gradients are checked against the hand Dask one.  An address-space limit
+change in the machine's load moves the columns together): the median time and the
+largest peak of each.  The gradients are checked against the hand Dask one.  An address-space limit
 (``--mem-limit``, GiB) makes a column that would exhaust the machine fail with a
 MemoryError instead; a column past ``--timeout`` seconds is killed.
 
@@ -267,7 +267,7 @@ def report(measured, rows, chunk, persist=False, huge=False):
         misses += _targets(loss, f, s, h, huge)
     lines = [f"{rows:.0e} x {D} float64 ({rows * D * 8 / GIB:.1f} GiB) in chunks of "
              f"{chunk:.0e} rows, drawn {where}; times are medians, ratios against the "
-             f"function alone "             f"(and s2sad against hand Dask) measured in this run", "",
+             f"function alone (and s2sad against hand Dask) measured in this run", "",
              table(header, body), ""]
     lines += _forces(measured)
     return "\n".join(lines), misses
