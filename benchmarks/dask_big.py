@@ -139,14 +139,29 @@ def _recording_scheduler(log):
 
 
 def forcing_calls(loss, chunk):
-    """The s2sad frames that computed a lazy array while the s2sad call ran (small size)."""
+    """What the s2sad call made concrete on a small size (4 chunks): the s2sad frames that
+    computed a lazy array while it ran, and the generated code's local names that hold a
+    numpy array of a row's length or more (made in memory, e.g. by ``np.full``, not lazy)."""
     import dask
     call = _call(loss, "s2sad")
-    w, X, y = data(loss, 4 * chunk, chunk)
-    log = []
+    rows = 4 * chunk
+    w, X, y = data(loss, rows, chunk)
+    log, frame_locals = [], {}
+
+    def tracer(frame, event, arg):
+        if event == "return" and frame.f_code.co_name.endswith("_value_and_grad"):
+            frame_locals.update(frame.f_locals)
+        return tracer
     with dask.config.set(scheduler=_recording_scheduler(log)):
-        call(w, X, y)
-    return log
+        sys.settrace(tracer)
+        try:
+            call(w, X, y)
+        finally:
+            sys.settrace(None)
+    made = sorted(name for name, value in frame_locals.items()
+                  if isinstance(value, np.ndarray) and value.size >= rows)
+    return log + [f"in memory (numpy, not lazy) in the generated code: {', '.join(made)}"
+                  ] if made else log
 
 
 def child(loss, column, rows, chunk, persist, mem_limit):
@@ -297,8 +312,9 @@ def _forces(measured):
         forces = res.get("s2sad", {}).get("forces")
         if forces is None:
             continue
-        lines.append(f"{loss}: graphs computed while the s2sad call ran (before the "
-                     f"final dask.compute): {len(forces)}" + (":" if forces else ""))
+        lines.append(f"{loss}: what the s2sad call made concrete before the final "
+                     f"dask.compute (on 4 chunks; each graph computed, with the s2sad frames "
+                     f"that asked for it): {len(forces) or 'nothing'}" + (":" if forces else ""))
         lines += [f"  - {frames}" for frames in forces]
     return lines + [""] if lines else []
 
