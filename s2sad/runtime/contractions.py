@@ -13,6 +13,8 @@ from collections import Counter
 
 import numpy as np
 
+from .duck import as_array
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
 from .shapes import unbroadcast_to
@@ -288,7 +290,7 @@ def _cross_axes(a, b, axisa, axisb, axisc, axis):
 def _vectors(x, axis, name):
     """``x`` with its vector axis last, and the vectors' length (2 or 3; 2-vectors,
     deprecated by numpy 2, are 3-vectors of z component 0)."""
-    x = np.moveaxis(np.asarray(x), axis, -1)
+    x = np.moveaxis(as_array(x), axis, -1)
     n = x.shape[-1]
     if n not in (2, 3):
         raise ValueError(f"np.cross: its argument {name} has {n}-vectors (2 or 3 needed)")
@@ -302,7 +304,7 @@ def _cross_adjoint(g, shape, other, axis, other_axis, axisc, first):
     with ``other``: ``other x g`` for the first factor, ``g x other`` for the second."""
     mine, n = _vectors(np.zeros(shape), axis, "a" if first else "b")
     theirs, m = _vectors(other, other_axis, "b" if first else "a")
-    g = np.asarray(g)
+    g = as_array(g)
     if n == 2 and m == 2:   # the z components of the products: no vector axis
         gm = np.stack([np.zeros(g.shape), np.zeros(g.shape), g], axis=-1)
     else:

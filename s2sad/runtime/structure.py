@@ -7,6 +7,8 @@ tangent, for second order, is the helper applied to ``g``'s tangent).
 
 import numpy as np
 
+from .duck import as_array
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
 from .shapes import unbroadcast_to
@@ -67,7 +69,7 @@ def repeat_array_bar(g, a, repeats, axis=None):
         n, rest, moved = int(np.prod(shape, dtype=int)), (), np.ravel(g)
     else:
         axis = axis % len(shape)
-        n, moved = shape[axis], np.moveaxis(np.asarray(g), axis, 0)
+        n, moved = shape[axis], np.moveaxis(as_array(g), axis, 0)
         rest = moved.shape[1:]
     owner = np.repeat(np.arange(n), repeats)
     out = np.zeros((n,) + rest, dtype=np.result_type(g, float))
@@ -155,7 +157,7 @@ def _memory_order(a, order):
     """The order 'C' or 'F' that ``a.flatten(order)`` reads ``a`` in."""
     if order in ("C", "F", None):
         return order or "C"
-    flags = np.asarray(a).flags
+    flags = as_array(a).flags
     if order == "A":
         return "F" if flags.f_contiguous and not flags.c_contiguous else "C"
     if order == "K" and (flags.c_contiguous or flags.f_contiguous):
