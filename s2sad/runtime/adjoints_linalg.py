@@ -16,7 +16,7 @@ Output: new arrays.  Derivatives of the norm beyond the third are refused with
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, size_of
 
 from ..rules.records import fact
 from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
@@ -116,9 +116,9 @@ def reshape_back(t, like):
 def full_length_part(t, g, a, v, mode="full", kind="convolve"):
     """The part of ``t`` (of the 'full' length) where :func:`.signal.full_length_bar`
     put ``g``, brought to ``g``'s shape (summed where ``g`` was spread)."""
-    start, length = full_window(np.size(a), np.size(v), mode, kind)
+    start, length = full_window(size_of(a), size_of(v), mode, kind)
     part = as_array(t)[start:start + length]
-    if np.size(g) != length:
+    if size_of(g) != length:
         part = np.sum(part)
     return reshape_back(part, g)
 

@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, is_duck
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -139,7 +139,9 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
     spec, summed, mid, broadcast, diagonal, alone, several = _bar_plan(subscripts, k, shapes)
     others = [o for i, o in enumerate(operands) if i != k]
     r = np.einsum(spec, g, *others, optimize=optimize or (several and "greedy"))
-    if alone:   # (an einsum of g alone may be a view of it)
+    if alone and is_duck(r):   # (a Dask array is never written into: no copy)
+        r = r.astype(np.result_type(r.dtype, float))
+    elif alone:   # (an einsum of g alone may be a view of it)
         r = np.array(r, dtype=np.result_type(r, float))
     if summed:
         r = np.sum(r, axis=summed, keepdims=True)

@@ -125,8 +125,7 @@ def added_at(x_bar, index, g):
         g = np.reshape(as_like(g, out), (flat.size,) + tuple(out.shape[1:]))
         positions, inverse = np.unique(flat, return_inverse=True)
         if positions.size < flat.size:   # repeats: sum their parts of g first
-            ones = (inverse[:, None] == np.arange(positions.size)).astype(float)
-            g = np.tensordot(ones, g, axes=([0], [0]))
+            g = _summed_repeats(g, inverse, positions.size)
         index = positions
     out = out.copy()
     out[index] = out[index] + g
@@ -143,3 +142,17 @@ def deferred(check, x, *others):
         others = [np.broadcast_to(as_like(o, x), tuple(x.shape)) for o in others]
         return x.map_blocks(check, *others, dtype=x.dtype)
     return check(x, *others)
+
+
+def _summed_repeats(g, inverse, count):
+    """``g``'s parts (along axis 0) summed by group, ``inverse`` naming each part's
+    group (of ``count``): by a numpy matrix of ones when it is small, else by sorting
+    the parts by group and differencing their running sum at the group ends (memory
+    linear in the index, never the product of its length and the groups')."""
+    if inverse.size * count <= 1 << 20:
+        ones = (inverse[:, None] == np.arange(count)).astype(float)
+        return np.tensordot(ones, g, axes=([0], [0]))
+    order = np.argsort(inverse, kind="stable")
+    ends = np.searchsorted(inverse[order], np.arange(count), side="right") - 1
+    running = np.cumsum(g[order], axis=0)[ends]
+    return running - np.concatenate([np.zeros_like(running[:1]), running[:-1]], axis=0)

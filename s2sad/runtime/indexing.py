@@ -5,7 +5,7 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 
 import numpy as np
 
-from .duck import added_at, as_array, duck_among
+from .duck import added_at, as_array, duck_among, size_of
 
 from ..errors import ValueTypeError
 from ..rules.records import fact
@@ -112,7 +112,7 @@ def transpose_bar(g, axes=None):
 def concatenate_bar(g, arrays, axis=0):
     """Adjoint of ``np.concatenate(arrays, axis)``: one slice of ``g`` per input."""
     if axis is None:
-        sizes = [np.size(a) for a in arrays]
+        sizes = [size_of(a) for a in arrays]
         pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
         return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays)]
     sizes = [np.shape(a)[axis] for a in arrays]

@@ -10,7 +10,7 @@ differentiable in forward mode (second order).  Where a derivative does not exis
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, size_of
 
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
@@ -204,7 +204,7 @@ def outer_like_tangent(out, s, x, b, s_dot, x_dot):
 
 
 def _refuse_close(gaps, scale, what, hint):
-    tol = 1e-9 * max(1.0, float(np.max(np.abs(scale))) if np.size(scale) else 1.0)
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(scale))) if size_of(scale) else 1.0)
     off = ~np.eye(gaps.shape[-1], dtype=bool)
     if np.any((np.abs(gaps) <= tol) & off):
         raise LinalgDerivativeError(what, hint=hint)
@@ -417,7 +417,7 @@ def residuals_dot(y, r, v):
 def residuals_pair(r, s, res):
     """``2 sum(r * s, axis=0)`` (one number per column: a vector ``r`` is one column),
     an empty array like ``res`` when lstsq computed no residuals ``res``."""
-    if np.size(res) == 0:
+    if size_of(res) == 0:
         return np.zeros(np.shape(res), dtype=np.result_type(res, float))
     return np.atleast_1d(2.0 * np.sum(r * s, axis=0))
 

@@ -11,7 +11,7 @@ derivative does not exist there).  Other methods are refused.
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, size_of
 
 from ..rules.records import fact
 from .scans import NotDifferentiableError
@@ -95,7 +95,7 @@ def quantile_bar(g, a, q, axis=None, method="linear", keepdims=False, scale=1.0,
     shape = np.shape(a)
     flat, axes, rest, order, lo, hi, frac, some = _parts(a, q, axis, method, scale, skipnan)
     # g with the quantiles last: (..., Q)
-    g = np.moveaxis(np.reshape(as_array(g, dtype=float), (np.size(q),) + rest), 0, -1)
+    g = np.moveaxis(np.reshape(as_array(g, dtype=float), (size_of(q),) + rest), 0, -1)
     positions = np.arange(flat.shape[-1])
     weights = ((1.0 - frac)[..., None] * (positions == lo[..., None])
                + frac[..., None] * (positions == hi[..., None])) * some[..., None]
@@ -115,7 +115,7 @@ def quantile_dot(a, a_dot, q, axis=None, method="linear", keepdims=False, scale=
     flat, axes, rest, order, lo, hi, frac, some = _parts(a, q, axis, method, scale, skipnan)
     flat_dot, _, _ = _moved(np.broadcast_to(as_array(a_dot, dtype=float), shape), axis)
     sorted_dot = np.take_along_axis(flat_dot, order, axis=-1)
-    full = rest + (np.size(q),)
+    full = rest + (size_of(q),)
     value = ((1.0 - frac) * np.take_along_axis(sorted_dot, np.broadcast_to(lo, full), -1)
              + frac * np.take_along_axis(sorted_dot, np.broadcast_to(hi, full), -1))
     value = np.moveaxis(np.where(some, value, 0.0), -1, 0)   # (Q, ...)

@@ -10,7 +10,7 @@ second order (forward over reverse) differentiates the code that calls it.
 
 import numpy as np
 
-from .duck import as_array, as_like, deferred, is_duck
+from .duck import as_array, as_like, deferred, is_duck, size_of
 
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
@@ -102,7 +102,7 @@ def average_weights(a, weights, axis=None):
         return np.ones(np.shape(a))
     w = as_array(weights, dtype=float)
     if w.shape == np.shape(a) or not w.ndim:
-        return np.array(w)
+        return w.copy() if is_duck(w) else np.array(w)
     axes = _weight_axes(a, axis)
     w = np.transpose(w, np.argsort(axes))
     return np.reshape(w, tuple(n if i in axes else 1 for i, n in enumerate(np.shape(a))))
@@ -150,7 +150,7 @@ def _to_front(a, axis):
 
 def _scan_shape(a, axis):
     """The shape of ``np.cumsum(a, axis)``."""
-    return (np.size(a),) if axis is None else np.shape(a)
+    return (size_of(a),) if axis is None else np.shape(a)
 
 
 def _from_front(x, axis, shape):
@@ -325,8 +325,8 @@ def ediff1d_bar(g, ary, to_end=None, to_begin=None, part="ary"):
     """Adjoint of ``np.ediff1d(ary, to_end, to_begin)`` in ``ary`` (or, by ``part``, in
     ``to_end`` or ``to_begin``)."""
     g = np.ravel(g)
-    begin = 0 if to_begin is None else np.size(to_begin)
-    end = 0 if to_end is None else np.size(to_end)
+    begin = 0 if to_begin is None else size_of(to_begin)
+    end = 0 if to_end is None else size_of(to_end)
     if part == "to_begin":
         return None if to_begin is None else np.reshape(g[:begin], np.shape(to_begin))
     if part == "to_end":

@@ -7,7 +7,7 @@ adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, size_of
 
 from ..rules.records import fact
 from .shapes import float_like
@@ -60,7 +60,7 @@ def column_stack_bar(g, tup):
 def append_bar(g, arr, values, axis=None):
     """Adjoint of ``np.append(arr, values, axis)``: the pair (arr's part, values' part)."""
     if axis is None:
-        size = np.size(arr)
+        size = size_of(arr)
         flat = np.ravel(g)
         return np.reshape(flat[:size], np.shape(arr)), np.reshape(flat[size:], np.shape(values))
     size = np.shape(arr)[axis]
@@ -220,7 +220,7 @@ def sort_order(y, a, axis):
 def reorder_bar(g, a, order, axis):
     """Adjoint of ``y = np.take_along_axis(a, order, axis)`` for a reordering ``order``
     (no repeats; the flattened ``a`` for ``axis=None``): ``g`` put back in place."""
-    out = np.zeros(np.size(a) if axis is None else np.shape(a), dtype=_float(a))
+    out = np.zeros(size_of(a) if axis is None else np.shape(a), dtype=_float(a))
     np.put_along_axis(out, order, g, -1 if axis is None else axis)
     return out.reshape(np.shape(a))
 
@@ -275,7 +275,7 @@ def item_value_dot(t, index=None):
 def extract_bar(g, condition, arr):
     """Adjoint of ``np.extract(condition, arr)``: ``g`` back at the places the (flattened)
     condition holds, zeros elsewhere."""
-    out = np.zeros(np.size(arr), dtype=_float(arr))
+    out = np.zeros(size_of(arr), dtype=_float(arr))
     out[np.flatnonzero(np.ravel(condition))] = g
     return out.reshape(np.shape(arr))
 

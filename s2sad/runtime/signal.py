@@ -7,7 +7,7 @@ arrays of the shape of the argument whose adjoint or tangent they compute.
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, size_of
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -46,7 +46,7 @@ def full_length_bar(g, a, v, mode="full", kind="convolve"):
     ``np.correlate(a, v, mode)`` (``kind="correlate"``) given ``g``, the adjoint of its
     result, as the adjoint of the 'full' result: ``g`` in the window of the full
     output the mode keeps, zeros elsewhere."""
-    n, m = np.size(a), np.size(v)
+    n, m = size_of(a), size_of(v)
     start, length = full_window(n, m, mode, kind)
     out = np.zeros(n + m - 1, dtype=np.result_type(g, float))
     out[start:start + length] = np.broadcast_to(np.reshape(g, (-1,)), (length,))

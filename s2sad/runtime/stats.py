@@ -9,7 +9,7 @@ scipy computes: entries above the diagonal get 0, those below both halves' share
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, size_of
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -18,7 +18,7 @@ from ..rules.records import fact, tangent_beside
 def mvn_dim(mean, cov):
     """The dimension scipy gives the distribution: ``mean``'s length, else ``cov``'s."""
     if mean is not None:
-        return np.size(mean)
+        return size_of(mean)
     return np.shape(cov)[0] if np.ndim(cov) else 1
 
 

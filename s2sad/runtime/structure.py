@@ -7,7 +7,7 @@ tangent, for second order, is the helper applied to ``g``'s tangent).
 
 import numpy as np
 
-from .duck import as_array
+from .duck import added_at, as_array, is_duck
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
@@ -73,7 +73,10 @@ def repeat_array_bar(g, a, repeats, axis=None):
         rest = moved.shape[1:]
     owner = np.repeat(np.arange(n), repeats)
     out = np.zeros((n,) + rest, dtype=np.result_type(g, float))
-    np.add.at(out, owner, moved)
+    if is_duck(moved):   # (no ufunc.at on a Dask array: summed by group, lazily)
+        out = added_at(out, owner, moved)
+    else:
+        np.add.at(out, owner, moved)
     if axis is None:
         return np.reshape(out, shape)
     return np.moveaxis(out, 0, axis)
@@ -91,7 +94,7 @@ def rollaxis_bar(g, a, axis, start=0):
     """Adjoint of ``np.rollaxis(a, axis, start)``: ``g`` with its axes put back."""
     n = np.ndim(a)
     order = np.rollaxis(np.empty(tuple(range(1, n + 1))), axis, start).shape
-    return np.transpose(g, np.argsort([s - 1 for s in order]))
+    return np.transpose(g, tuple(int(i) for i in np.argsort([s - 1 for s in order])))
 
 
 # ----------------------------------------------------------------------- np.pad
@@ -121,6 +124,9 @@ def pad_bar(g, array, pad_width, mode="constant"):
     element of ``g`` added to the element it copies (edge, reflect, symmetric, wrap
     copy an element several times)."""
     shape = np.shape(array)
+    if mode == "constant" and is_duck(g):   # the middle of g, lazily (no bincount)
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (len(shape), 2))
+        return g[tuple(slice(int(b), int(b) + n) for (b, _), n in zip(widths, shape))]
     sources = _pad_sources(shape, pad_width, mode).ravel()
     inside = sources >= 0
     size = int(np.prod(shape, dtype=int))
