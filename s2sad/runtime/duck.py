@@ -40,6 +40,8 @@ def as_array(x, dtype=None):
     """``np.asarray(x, dtype)``, except that a duck array stays one (cast to ``dtype``
     lazily when it has another): a Dask array is not computed, a CuPy one stays on the
     GPU."""
+    if x.__class__ is _ndarray:   # the common case, without the type test below
+        return x if dtype is None else np.asarray(x, dtype=dtype)
     if is_duck(x):
         return x if dtype is None or x.dtype == np.dtype(dtype) else x.astype(dtype)
     return np.asarray(x, dtype=dtype)
