@@ -7,7 +7,7 @@ adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 
 import numpy as np
 
-from .duck import as_array, size_of
+from .duck import as_array, is_duck, size_of
 
 from ..rules.records import fact
 from .shapes import float_like
@@ -197,7 +197,7 @@ def select_bar(g, condlist, choicelist, default=0):
         taken = taken | here
     shape = np.shape(default)
     rest = np.reshape(_unbroadcast_to(np.where(taken, 0.0, g), shape), shape)
-    return _like(parts, choicelist), rest if shape else float(rest)
+    return _like(parts, choicelist), rest if shape or is_duck(rest) else float(rest)
 
 
 # ------------------------------------------------------------------- sorting
