@@ -64,6 +64,7 @@ def test_logistic_module_runs_on_numpy_and_on_dask(tmp_path, data):
     value, (w_bar, b_bar) = generated.loss_value_and_grad(w, b, X, y)
     lazy = generated.loss_value_and_grad(w, b, da.from_array(X, chunks=(250, 3)),
                                          da.from_array(y, chunks=250))
+    assert all(isinstance(part, da.Array) for part in (lazy[0],) + lazy[1])   # lazy out
     (lazy_value, (lazy_w_bar, lazy_b_bar)), = dask.compute(lazy)
     np.testing.assert_allclose(lazy_value, value, rtol=1e-12)
     np.testing.assert_allclose(lazy_w_bar, w_bar, rtol=1e-10, atol=1e-13)
@@ -83,8 +84,10 @@ def test_least_squares_module_runs_on_numpy_and_on_dask(tmp_path, data):
     generated = write_module(tmp_path, "model.py:least_squares", "w", "ls_grad.py")
     w, X, y = data["w"], data["X"], data["y"]
     value, w_bar = generated.least_squares_value_and_grad(w, X, y)
-    lazy_value, lazy_w_bar = dask.compute(*generated.least_squares_value_and_grad(
-        w, da.from_array(X, chunks=(200, 3)), da.from_array(y, chunks=200)))
+    lazy = generated.least_squares_value_and_grad(w, da.from_array(X, chunks=(200, 3)),
+                                                  da.from_array(y, chunks=200))
+    assert all(isinstance(part, da.Array) for part in lazy)   # lazy out
+    lazy_value, lazy_w_bar = dask.compute(*lazy)
     np.testing.assert_allclose(lazy_value, value, rtol=1e-12)
     np.testing.assert_allclose(lazy_w_bar, w_bar, rtol=1e-10, atol=1e-13)
     np.testing.assert_allclose(w_bar, 2 * X.T @ (X @ w - y) / len(y), rtol=1e-10)

@@ -47,10 +47,16 @@ def lazy(numbers, name):
 
 
 def on_cluster(client, derivative, *args):
-    """``derivative(*args)`` computed (one ``dask.compute``) with ``client`` the default
-    scheduler, and the tasks its workers ran meanwhile (in the call or in the compute)."""
+    """``derivative(*args)`` on ``client``'s workers: nothing runs while the call builds
+    its result (lazy out), then one ``dask.compute`` runs it there.  Returns the computed
+    result and the tasks the workers ran."""
+    with distributed.get_task_stream(client) as building:
+        lazy = derivative(*args)
+    assert not building.data, "the derivative computed while it was built (not lazy)"
+    parts = list(dask.core.flatten(lazy, container=tuple))
+    assert all(isinstance(part, da.Array) for part in parts), lazy
     with distributed.get_task_stream(client) as stream:
-        results = dask.compute(*derivative(*args))
+        results = dask.compute(*lazy)
     return results, stream.data
 
 
