@@ -140,8 +140,10 @@ def _recording_scheduler(log):
 
 def forcing_calls(loss, chunk):
     """What the s2sad call made concrete on a small size (4 chunks): the s2sad frames that
-    computed a lazy array while it ran, and the generated code's local names that hold a
-    numpy array of a row's length or more (made in memory, e.g. by ``np.full``, not lazy)."""
+    computed a lazy array while it ran, the generated code's local names that hold a
+    numpy array of a row's length or more (made in memory, e.g. by ``np.full``, not lazy),
+    and those that hold a Dask array in row blocks larger than the input's chunks (one
+    block of every row does not stream)."""
     import dask
     call = _call(loss, "s2sad")
     rows = 4 * chunk
@@ -160,8 +162,13 @@ def forcing_calls(loss, chunk):
             sys.settrace(None)
     made = sorted(name for name, value in frame_locals.items()
                   if isinstance(value, np.ndarray) and value.size >= rows)
-    return log + [f"in memory (numpy, not lazy) in the generated code: {', '.join(made)}"
-                  ] if made else log
+    whole = sorted(name for name, value in frame_locals.items()
+                   if getattr(value, "chunks", None) and value.ndim
+                   and max(value.chunks[0]) > chunk)
+    return log + ([f"in memory (numpy, not lazy) in the generated code: {', '.join(made)}"]
+                  if made else []) + \
+        ([f"lazy but in blocks larger than the input's chunks (not streaming): "
+          f"{', '.join(whole)}"] if whole else [])
 
 
 def child(loss, column, rows, chunk, persist, mem_limit):
@@ -312,9 +319,10 @@ def _forces(measured):
         forces = res.get("s2sad", {}).get("forces")
         if forces is None:
             continue
-        lines.append(f"{loss}: what the s2sad call made concrete before the final "
-                     f"dask.compute (on 4 chunks; each graph computed, with the s2sad frames "
-                     f"that asked for it): {len(forces) or 'nothing'}" + (":" if forces else ""))
+        lines.append(f"{loss}: what keeps s2sad's gradient from streaming (on 4 chunks: "
+                     f"graphs computed before the final dask.compute, with the s2sad frames "
+                     f"that asked for them; intermediates made in memory or in blocks larger "
+                     f"than a chunk): {len(forces) or 'nothing'}" + (":" if forces else ""))
         lines += [f"  - {frames}" for frames in forces]
     return lines + [""] if lines else []
 
