@@ -101,3 +101,28 @@ def test_logistic_jvp_on_the_cluster(client, numbers):
     fd = (logistic(w + eps * direction, b, Xn, yn)
           - logistic(w - eps * direction, b, Xn, yn)) / (2 * eps)
     np.testing.assert_allclose(tangent, fd, rtol=1e-6, atol=1e-9)
+
+
+def test_logistic_vjp_on_the_cluster(client, numbers):
+    w, b, Xn, yn = numbers["w"], numbers["b"], numbers["X"], numbers["labels"]
+
+    def pulled_back(*args):
+        value, pullback = s2sad.vjp(logistic, wrt=(0, 1))(*args)
+        return (value,) + tuple(pullback(2.0))
+    (value, w_bar, b_bar), tasks = on_cluster(client, pulled_back, w, b,
+                                              lazy(numbers, "X"), lazy(numbers, "labels"))
+    assert tasks, "nothing ran on the cluster's workers"
+    np.testing.assert_allclose(value, logistic(w, b, Xn, yn), rtol=1e-12)
+    np.testing.assert_allclose(w_bar, 2.0 * finite_difference_gradient(
+        logistic, (w, b, Xn, yn)), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(b_bar, 2.0 * finite_difference_gradient(
+        logistic, (w, b, Xn, yn), argnum=1), rtol=1e-6, atol=1e-8)
+
+
+def test_least_squares_hvp_on_the_cluster(client, numbers):
+    w, Xn, yn = numbers["w"], numbers["X"], numbers["y"]
+    v = np.linspace(1.0, -1.0, COLS)
+    (product,), tasks = on_cluster(client, lambda *a: (s2sad.hvp(least_squares)(*a),),
+                                   w, lazy(numbers, "X"), lazy(numbers, "y"), v)
+    assert tasks, "nothing ran on the cluster's workers"
+    np.testing.assert_allclose(product, 2.0 * Xn.T @ (Xn @ v) / ROWS, rtol=1e-10)   # by hand
