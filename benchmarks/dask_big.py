@@ -229,7 +229,7 @@ def _gib(n):
 
 def _cell(res, base=None, key="time"):
     if "error" in res:
-        return "failed"
+        return "not run" if res["error"] == "not run" else "failed"
     text = fmt_time(res[key]) if key == "time" else _gib(res[key])
     if base is not None and "error" not in base:
         text += f" ({res[key] / base[key]:.2f}x)"
