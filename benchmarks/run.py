@@ -23,6 +23,8 @@ synthetic functions of 10, 100 and 1000 statements, and the cost of a cached
 numba against hand-written numpy and numba gradients and ``jax.jit``, with its
 own targets; ``--no-loops`` skips it) and, once ``generation.py`` is there, the
 generation-scaling series in every mode (``--no-generation-series`` skips it).
+With ``--dask`` (opt-in: minutes and gigabytes), the big-data tables of
+``dask_big.py`` (``--dask-huge``: also a size larger than memory).
 
 Targets (stated in the output, each marked PASS or MISS):
 * s2sad's gradient within 1.1x of the hand-written gradient on vectorized
@@ -248,6 +250,21 @@ def generation_series_section(opts):
             "smallest size" for mode, (ms, ratio, ok) in summary(measured).items() if not ok]
 
 
+def dask_section(opts):
+    """``dask_big.py`` (issue 17), opt-in (``--dask``: minutes and gigabytes): s2sad's gradient
+    on Dask arrays of 2e7 x 10 against the function and a hand-written Dask gradient, and with
+    ``--dask-huge`` on a size larger than memory.  Returns the targets missed."""
+    import dask_big
+    print("\n## Big data on Dask\n")
+    if importlib.util.find_spec("dask") is None:
+        print("dask is not installed: pip install 's2sad[dask]'")
+        return []
+    argv = (["--quick"] if opts.quick else []) + (["--huge"] if opts.dask_huge else [])
+    text, misses = dask_big.run(dask_big.options(argv))
+    print(text)
+    return [f"dask: {m}" for m in misses]
+
+
 # ------------------------------------------------------------------ main
 
 def machine():
@@ -277,6 +294,10 @@ def main(argv=None):
     parser.add_argument("--no-generation-series", action="store_true",
                         help="skip the generation-scaling series in every mode "
                         "(generation.py)")
+    parser.add_argument("--dask", action="store_true",
+                        help="also the Dask tables (dask_big.py: minutes, gigabytes)")
+    parser.add_argument("--dask-huge", action="store_true",
+                        help="with --dask: also a size larger than memory (32 GB, lazily)")
     parser.add_argument("--only", default=None, help="comma-separated workload names")
     opts = parser.parse_args(argv)
     min_time = opts.min_time or (0.01 if opts.quick else 0.05)
@@ -406,6 +427,8 @@ def main(argv=None):
         misses += loops_section(opts, min_time, repeats)
     if not opts.no_generation_series:
         misses += generation_series_section(opts)
+    if opts.dask or opts.dask_huge:
+        misses += dask_section(opts)
     print("\n## Summary\n")
     print("All targets met." if not misses else "Targets missed:\n" +
           "\n".join(f"- {m}" for m in misses))

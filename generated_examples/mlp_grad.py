@@ -5,7 +5,13 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import dot_lhs_bar, dot_rhs_bar, ensure_scalar_output, unbroadcast
+from s2sad.runtime import (
+    dot_lhs_bar,
+    dot_rhs_bar,
+    ensure_scalar_output,
+    size_of,
+    unbroadcast,
+)
 
 
 def loss_value_and_grad(W1, b1, W2, b2, X, y):
@@ -22,7 +28,7 @@ def loss_value_and_grad(W1, b1, W2, b2, X, y):
     loss = np.mean(power)
     ensure_scalar_output(loss, 'loss')
     # grad of line 10: return np.mean((prediction - y) ** 2)
-    power_bar = 1.0 / np.size(power)
+    power_bar = 1.0 / size_of(power)
     sub_bar = 2 * power_bar * sub
     prediction_bar = unbroadcast(sub_bar, prediction)
     # grad of line 9: prediction = np.dot(hidden, W2) + b2

@@ -138,6 +138,11 @@ class ValueTypeError(S2sadError):
     a complex number, or a differentiated value written into an integer or bool array."""
 
 
+class LazyShapeError(ValueTypeError):
+    """A derivative needs a length that a lazy array (Dask) does not know before it is
+    computed: the part of ``x[mask]`` for a lazy boolean ``mask`` (issue 17)."""
+
+
 class CotangentError(S2sadError, ValueError):
     """A cotangent given to a pullback does not have the structure (tuple, list, dict,
     shape) of the output it stands for."""

@@ -24,6 +24,8 @@ import json
 
 import numpy as np
 
+from .runtime.duck import is_duck
+
 __all__ = ["is_container", "leaves", "flatten", "unflatten", "structure", "tree_map",
            "zeros_like", "match", "complete", "describe", "path_text", "Mismatch"]
 
@@ -139,6 +141,8 @@ def zero(like):
     of its float type for a numpy scalar, a float array of its shape for an array."""
     if isinstance(like, np.ndarray):
         return np.zeros(like.shape, dtype=_float_like(like))
+    if is_duck(like):   # a Dask array...: lazy zeros of its kind (no compute)
+        return np.zeros_like(like, dtype=_float_like(like.dtype))
     if isinstance(like, np.generic):
         return _float_like(like).type(0)
     if isinstance(like, complex):
@@ -152,7 +156,7 @@ def is_numeric(leaf):
     """Whether the leaf ``leaf`` is a number or an array of numbers (bools and ints
     included): what carries a derivative.  A string, ``None`` or another object (a
     setting such as ``{"mode": "relu"}``) carries none."""
-    if isinstance(leaf, np.ndarray):
+    if isinstance(leaf, np.ndarray) or is_duck(leaf):
         return leaf.dtype.kind in "biufc"
     return isinstance(leaf, (bool, int, float, complex, np.number, np.bool_))
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import trees
 from ..runtime import float_like
+from ..runtime.duck import as_array, size_of
 
 
 def one_hot(like, index):
@@ -28,7 +29,7 @@ def zero(like):
 
 def size(tree):
     """The number of elements of the leaves of ``tree``."""
-    return int(sum(np.size(leaf) for leaf in trees.leaves(tree) if trees.is_numeric(leaf)))
+    return int(sum(size_of(leaf) for leaf in trees.leaves(tree) if trees.is_numeric(leaf)))
 
 
 def block(parts, rows_like, cols_like, rows_first):
@@ -42,12 +43,13 @@ def block(parts, rows_like, cols_like, rows_first):
         shape = sum((np.shape(x) for x in numeric), ())
         return np.zeros(shape, dtype=float_like(numeric[0])) if shape else 0.0
     dtype = np.result_type(float_like(rows_like), float_like(cols_like))
-    n, m = int(np.size(rows_like)), int(np.size(cols_like))
+    n, m = int(size_of(rows_like)), int(size_of(cols_like))
     if parts:
         block = np.stack(parts, axis=0 if rows_first else -1)
     else:
         block = np.zeros((n, m), dtype=dtype)
-    block = np.asarray(block, dtype=dtype).reshape(np.shape(rows_like) + np.shape(cols_like))
+    block = as_array(block, dtype=dtype).reshape(   # (a Dask block stays lazy)
+        np.shape(rows_like) + np.shape(cols_like))
     return block if block.ndim else block[()]
 
 
@@ -60,7 +62,7 @@ def directions(xs):
         for l, leaf in enumerate(leaves_j):
             if not trees.is_numeric(leaf):
                 continue   # a setting (a string...): no direction along it
-            for index in range(int(np.size(leaf))):
+            for index in range(int(size_of(leaf))):
                 tangents = [trees.unflatten(x, [zero(v) for v in ls])
                             for x, ls in zip(xs, flat)]
                 moved = [zero(v) for v in leaves_j]

@@ -13,6 +13,7 @@ from ..errors import S2sadError
 from ..syntax import wrappers
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
+from ..runtime.duck import size_of
 from .arguments import arguments, parameters, signature
 from .composable import differentiable
 from .directions import block, directions, one_hot, size, zero
@@ -176,7 +177,7 @@ def _reverse_jacobian(vjp_fn, values, xs, func):
     for o, lo in enumerate(outs):
         if not trees.is_numeric(lo):
             continue   # an output that is a setting: no row
-        for index in range(int(np.size(lo))):
+        for index in range(int(size_of(lo))):
             moved = [zero(v) for v in outs]
             moved[o] = one_hot(lo, index)
             grads = pullback(trees.unflatten(out, moved))

@@ -14,6 +14,7 @@ from .. import trees
 from ..errors import CotangentError, NonScalarOutputError, S2sadError, TangentError, \
     ValueTypeError
 from ..runtime import float_like
+from ..runtime.duck import as_like, is_duck, shape_meta
 from ..values import _COMPLEX_HINT, complex_leak, is_complex, problem, refuse_value
 
 _ndarray = np.ndarray
@@ -29,6 +30,8 @@ def match_gradient(g, like, func=None):
         return g
     if g is None or isinstance(like, (list, tuple, dict)):
         return match_tree(g, like, func)
+    if is_duck(g) or is_duck(like):   # a Dask argument's gradient is a Dask array
+        return lazy_derivative(as_like(g, like), like, func, "gradient")
     if is_complex(g):   # real arguments (checked): a complex intermediate leaked
         raise complex_leak(func, "gradient")
     if isinstance(like, np.ndarray):
@@ -69,6 +72,8 @@ def match_derivative(t, like, func=None):
     a container's derivative has its containers exactly (see :func:`match_tree`)."""
     if t is None or isinstance(like, (list, tuple, dict)):
         return match_tree(t, like, func, match_derivative)
+    if is_duck(t) or is_duck(like):
+        return lazy_derivative(as_like(t, like), like, func, "derivative")
     if is_complex(t):   # real arguments (checked): a complex intermediate leaked
         raise complex_leak(func, "derivative")
     shape = np.shape(like)
@@ -83,6 +88,23 @@ def match_derivative(t, like, func=None):
             and np.result_type(t).kind != "c":
         return float(t)
     return t
+
+
+def lazy_derivative(g, like, func, what):
+    """A derivative ``g`` that is an array of another library (a Dask array: see
+    :mod:`s2sad.runtime.duck`) kept as it is, lazy, with the float dtype of ``like``:
+    a gradient wrt a numpy array or a number that depends on Dask data is a Dask array
+    of its shape (0-d for a number).  Only metadata is checked (a length Dask does not
+    know yet is not compared)."""
+    if g.dtype.kind == "c":
+        raise complex_leak(func, what)
+    shape, expected = shape_meta(g), np.shape(like) if not is_duck(like) else shape_meta(like)
+    if len(shape) != len(expected) or any(
+            n == n and m == m and n != m for n, m in zip(shape, expected)):   # (nan: unknown)
+        raise S2sadError(f"internal error: a {what} of shape {shape} was computed for a value "
+                         f"of shape {expected}; please report this")
+    dtype = float_like(like) if not is_duck(like) else float_like(like.dtype)
+    return g if g.dtype == dtype else g.astype(dtype)
 
 
 class _NotNumeric(trees.Mismatch):
@@ -136,6 +158,8 @@ def checked_tree(value, like, root, what, subject, error, hint, convert):
 
 
 def _as_cotangent(ct, out):
+    if is_duck(ct):
+        return ct if ct.dtype.kind == "f" else ct.astype(float_like(ct.dtype))
     return np.asarray(ct, dtype=float_like(ct)) if np.ndim(ct) else float_like(ct).type(ct)
 
 
@@ -157,6 +181,11 @@ def check_cotangent(ct, out, where, name):
 
 
 def _tangent_leaf(t, like):
+    if is_duck(t) or is_duck(like):
+        dtype = np.result_type(float_like(like.dtype if is_duck(like) else like),
+                               float_like(t.dtype if is_duck(t) else t))
+        return t.astype(dtype) if is_duck(t) and t.dtype != dtype else \
+            (t if is_duck(t) else np.asarray(t, dtype=dtype))
     dtype = float_like(like)
     if isinstance(like, np.ndarray) or np.ndim(like) > 0:
         return np.asarray(t, dtype=np.result_type(dtype, float_like(t)))

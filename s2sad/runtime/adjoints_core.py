@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from .duck import as_array
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
 from ..values import PowerDivergesError
@@ -57,7 +59,7 @@ def read_at(g, index, like):
     if isinstance(g, (list, tuple, dict)):
         part = g[index]
         return list(part) if isinstance(index, slice) else part
-    return unbroadcast_to(np.asarray(g)[index], np.shape(like))
+    return unbroadcast_to(as_array(g)[index], np.shape(like))
 
 
 
@@ -119,7 +121,7 @@ def beyond_order(t, like, what, order=2):
     """Zeros shaped like ``like`` when the tangent or adjoint ``t`` is zero, else an s2sad
     error: ``what`` is differentiated ``order`` times at most, and one more derivative was
     asked for (a third derivative of ``np.prod`` in its argument...)."""
-    if t is None or not np.any(np.asarray(t)):
+    if t is None or not np.any(as_array(t)):
         return np.zeros(np.shape(like))
     raise NoDerivativeRuleError(
         f"s2sad differentiates {what} at most {order} times in this argument (the "
@@ -136,7 +138,7 @@ def cumprod_dot2(a, u, v, axis=None):
     ``c_v``, ``c_uv[i] = c_uv[i-1] a[i] + c_u[i-1] v[i] + c_v[i-1] u[i]``."""
     shape = _scan_shape(a, axis)
     x, at = _to_front(a, axis)
-    steps = [_to_front(np.broadcast_to(np.asarray(s, dtype=float), np.shape(a)), axis)[0]
+    steps = [_to_front(np.broadcast_to(as_array(s, dtype=float), np.shape(a)), axis)[0]
              for s in (u, v)]
     out = np.empty_like(x)
     acc = np.ones(x.shape[1:])
@@ -155,10 +157,10 @@ def cumprod_dot2(a, u, v, axis=None):
 def _power_third(a, b, w, above, formula):
     """``w * formula(a, b, log a)`` elementwise, 0 where ``w`` is 0; at ``a == 0`` the
     limit 0 for ``b > above``, refused for ``b <= above`` (where it is infinite)."""
-    base = np.asarray(a)
+    base = as_array(a)
     if base.dtype.kind not in "fc":
         base = base.astype(np.float64)
-    b, w = np.asarray(b, dtype=float), np.asarray(w)
+    b, w = as_array(b, dtype=float), as_array(w)
     quiet = w == 0
     diverges = (base == 0) & ~quiet & (b <= above)
     if np.any(diverges):
@@ -196,11 +198,11 @@ def power_log_cross_da(y, a, w, b=None):
     ``w`` being ``v`` times the step: ``-y w / a ** 2``, for ``y = a ** b`` the limit 0 at
     ``a == 0`` for ``b > 2`` and refused for ``b <= 2``."""
     if b is None:
-        return -xdivy(np.asarray(y) * w, np.asarray(a) * a)
-    base = np.asarray(a)
+        return -xdivy(as_array(y) * w, as_array(a) * a)
+    base = as_array(a)
     if base.dtype.kind not in "fc":
         base = base.astype(np.float64)
-    y, w, b = np.asarray(y), np.asarray(w), np.asarray(b)
+    y, w, b = as_array(y), as_array(w), as_array(b)
     if np.any((base == 0) & (w != 0) & (b <= 2)):
         raise PowerDivergesError(
             "a third derivative of 'a ** b' (with the exponent differentiated) is infinite "
@@ -220,7 +222,7 @@ def sinc_derivative(n, x):
     """The ``n``-th derivative of ``np.sinc`` (``sin(pi x) / (pi x)``) at ``x``: its power
     series where ``|x| < 1``, elsewhere from ``x sinc(x) = sin(pi x) / pi`` differentiated
     ``n`` times, ``x f_n + n f_(n-1) = pi ** (n - 1) sin(pi x + n pi / 2)``."""
-    x = np.asarray(x, dtype=float)
+    x = as_array(x, dtype=float)
     small = np.abs(x) < 1.0
     series = np.zeros_like(x)
     for k in range((n + 1) // 2, (n + 1) // 2 + 40):
@@ -244,8 +246,8 @@ def prod_bar_x_dot2(g, x, u, v, axis=None, keepdims=False):
     """The derivative of ``prod_bar_x_dot(g, x, u, axis, keepdims)`` in ``x`` along ``v``:
     ``g`` times the products of all elements but three, summed over the two others
     weighted by ``u`` and ``v`` (exact with zeros, without dividing)."""
-    x = np.asarray(x, dtype=float_like(x))
-    u, v = (np.broadcast_to(np.asarray(s, dtype=x.dtype), x.shape) for s in (u, v))
+    x = as_array(x, dtype=float_like(x))
+    u, v = (np.broadcast_to(as_array(s, dtype=x.dtype), x.shape) for s in (u, v))
     shape = x.shape
     if axis is None:
         flat = [np.reshape(s, -1) for s in (x, u, v)]
@@ -309,7 +311,7 @@ def cumprod_bar_dot2(g, a, v, w, axis=None):
     if not x.shape[0]:
         return np.zeros(np.shape(a))
     steps = _steps_to_front(a, (v, w), axis)
-    gx = np.moveaxis(np.reshape(np.asarray(g, dtype=float), _scan_shape(a, axis)), at, 0)
+    gx = np.moveaxis(np.reshape(as_array(g, dtype=float), _scan_shape(a, axis)), at, 0)
     n = x.shape[0]
     before, acc = [], _jet_one(2)
     for k in range(n):
@@ -327,7 +329,7 @@ def cumprod_bar_dot2(g, a, v, w, axis=None):
 
 
 def _steps_to_front(a, steps, axis):
-    return [_to_front(np.broadcast_to(np.asarray(s, dtype=float), np.shape(a)), axis)[0]
+    return [_to_front(np.broadcast_to(as_array(s, dtype=float), np.shape(a)), axis)[0]
             for s in steps]
 
 

@@ -16,6 +16,8 @@ Output: new arrays.  Derivatives of the norm beyond the third are refused with
 
 import numpy as np
 
+from .duck import as_array, size_of
+
 from ..rules.records import fact
 from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
 from .reductions import _keepdims_shape
@@ -28,7 +30,7 @@ _LINEAR_ORDS = (1, -1, np.inf, -np.inf)   # piecewise linear: second derivative 
 
 
 def _read(x, ord, axis, how):
-    x = np.asarray(x, dtype=float)
+    x = as_array(x, dtype=float)
     return (x,) + _reading(x, ord, axis, how)
 
 
@@ -52,7 +54,7 @@ def norm_spread(g, x, ord=None, axis=None, keepdims=False, how="norm"):
 def norm_hvp(x, v, ord=None, axis=None, keepdims=False, how="norm"):
     """The norm's Hessian at ``x`` applied to ``v`` (blockwise: one Hessian per norm)."""
     x, kind, axes, order = _read(x, ord, axis, how)
-    v = np.broadcast_to(np.asarray(v, dtype=float), x.shape)
+    v = np.broadcast_to(as_array(v, dtype=float), x.shape)
     if kind == "vector":
         return _vector_hvp(x, v, axes, order)
     return _matrix_hvp(x, v, axes, order)
@@ -68,8 +70,8 @@ def norm_third(x, v, u, ord=None, axis=None, keepdims=False, how="norm"):
     ``x``'s shape): for the 2-norm ``f``, with ``a = x.v``, ``b = x.u``, ``c = u.v``,
     ``-(v b + u a + x c) / f^3 + 3 x a b / f^5``."""
     x, kind, axes, order = _read(x, ord, axis, how)
-    v = np.broadcast_to(np.asarray(v, dtype=float), x.shape)
-    u = np.broadcast_to(np.asarray(u, dtype=float), x.shape)
+    v = np.broadcast_to(as_array(v, dtype=float), x.shape)
+    u = np.broadcast_to(as_array(u, dtype=float), x.shape)
     if _piecewise_linear(kind, order):
         norm_hvp(x, v, ord, axis, keepdims, how)   # (the refusals of the norm's own rule)
         return np.zeros_like(x)
@@ -114,9 +116,9 @@ def reshape_back(t, like):
 def full_length_part(t, g, a, v, mode="full", kind="convolve"):
     """The part of ``t`` (of the 'full' length) where :func:`.signal.full_length_bar`
     put ``g``, brought to ``g``'s shape (summed where ``g`` was spread)."""
-    start, length = full_window(np.size(a), np.size(v), mode, kind)
-    part = np.asarray(t)[start:start + length]
-    if np.size(g) != length:
+    start, length = full_window(size_of(a), size_of(v), mode, kind)
+    part = as_array(t)[start:start + length]
+    if size_of(g) != length:
         part = np.sum(part)
     return reshape_back(part, g)
 
@@ -125,7 +127,7 @@ def full_length_part(t, g, a, v, mode="full", kind="convolve"):
 def signal_full_part(t, g, in1, in2, mode="full", axes=None, kind="convolve"):
     """The part of ``t`` (of the 'full' shape) where :func:`.signal.signal_full_bar` put
     ``g``, brought to ``g``'s shape."""
-    part = np.asarray(t)[signal_window(np.shape(in1), np.shape(in2), mode, kind)]
+    part = as_array(t)[signal_window(np.shape(in1), np.shape(in2), mode, kind)]
     return unbroadcast_to(part.copy(), np.shape(g))
 
 
@@ -133,7 +135,7 @@ def signal_full_part(t, g, in1, in2, mode="full", axes=None, kind="convolve"):
 def poly_derivative_bar(t, p, increasing=False):
     """The transpose of :func:`.signal.poly_derivative` (``increasing``:
     ``poly_derivative_increasing``): ``t`` times the powers, in an array like ``p``."""
-    t = np.asarray(t)
+    t = as_array(t)
     out = np.zeros(np.shape(p), dtype=np.result_type(t, float))
     n = out.shape[0]
     if n <= 1:
@@ -175,13 +177,13 @@ def block_pair(a, v):
 def block_corner(m):
     """The top right quarter of the matrices ``m`` (of even size)."""
     n = np.shape(m)[-1] // 2
-    return np.array(np.asarray(m)[..., :n, n:])
+    return np.array(as_array(m)[..., :n, n:])
 
 
 @fact(allocates=True, linear=("m",))
 def block_diagonal_sum(m):
     """The sum of the top left and bottom right quarters of the matrices ``m``."""
-    m = np.asarray(m)
+    m = as_array(m)
     n = m.shape[-1] // 2
     return m[..., :n, :n] + m[..., n:, n:]
 
@@ -189,7 +191,7 @@ def block_diagonal_sum(m):
 @fact(allocates=True, linear=("x",))
 def block_in_corner(x):
     """``[[0, x], [0, 0]]`` (the transpose of :func:`block_corner`)."""
-    x = np.asarray(x)
+    x = as_array(x)
     n = x.shape[-1]
     out = np.zeros(x.shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(x, float))
     out[..., :n, n:] = x

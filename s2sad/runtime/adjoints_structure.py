@@ -8,6 +8,8 @@ Each returns a new container and never changes its arguments.
 
 import numpy as np
 
+from .duck import as_array
+
 from ..rules.records import fact
 
 from .shapes import float_like, unbroadcast, zeros_like
@@ -46,7 +48,7 @@ def tree_part(g, x):
     if g is None:
         return zeros_like(x)
     if isinstance(g, (list, tuple)):   # (numpy read a list as an array)
-        g = np.asarray(g, dtype=float)
+        g = as_array(g, dtype=float)
     return unbroadcast(g, x)
 
 
@@ -111,7 +113,7 @@ def _as_array(part, x):
     """An operand's adjoint part as an array (zeros like ``x`` for None)."""
     if part is None:
         return np.zeros(np.shape(x), dtype=float_like(x))
-    return np.asarray(part, dtype=float) if isinstance(part, (list, tuple)) else part
+    return as_array(part, dtype=float) if isinstance(part, (list, tuple)) else part
 
 
 @fact(linear=("h",))

@@ -13,6 +13,8 @@ from collections import Counter
 
 import numpy as np
 
+from .duck import as_array, is_duck
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
 from .shapes import unbroadcast_to
@@ -137,7 +139,9 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
     spec, summed, mid, broadcast, diagonal, alone, several = _bar_plan(subscripts, k, shapes)
     others = [o for i, o in enumerate(operands) if i != k]
     r = np.einsum(spec, g, *others, optimize=optimize or (several and "greedy"))
-    if alone:   # (an einsum of g alone may be a view of it)
+    if alone and is_duck(r):   # (a Dask array is never written into: no copy)
+        r = r.astype(np.result_type(r.dtype, float))
+    elif alone:   # (an einsum of g alone may be a view of it)
         r = np.array(r, dtype=np.result_type(r, float))
     if summed:
         r = np.sum(r, axis=summed, keepdims=True)
@@ -288,7 +292,7 @@ def _cross_axes(a, b, axisa, axisb, axisc, axis):
 def _vectors(x, axis, name):
     """``x`` with its vector axis last, and the vectors' length (2 or 3; 2-vectors,
     deprecated by numpy 2, are 3-vectors of z component 0)."""
-    x = np.moveaxis(np.asarray(x), axis, -1)
+    x = np.moveaxis(as_array(x), axis, -1)
     n = x.shape[-1]
     if n not in (2, 3):
         raise ValueError(f"np.cross: its argument {name} has {n}-vectors (2 or 3 needed)")
@@ -302,7 +306,7 @@ def _cross_adjoint(g, shape, other, axis, other_axis, axisc, first):
     with ``other``: ``other x g`` for the first factor, ``g x other`` for the second."""
     mine, n = _vectors(np.zeros(shape), axis, "a" if first else "b")
     theirs, m = _vectors(other, other_axis, "b" if first else "a")
-    g = np.asarray(g)
+    g = as_array(g)
     if n == 2 and m == 2:   # the z components of the products: no vector axis
         gm = np.stack([np.zeros(g.shape), np.zeros(g.shape), g], axis=-1)
     else:

@@ -3,6 +3,8 @@
 
 import numpy as np
 
+from .duck import as_array
+
 from ..rules.records import fact
 
 
@@ -14,7 +16,7 @@ def linspace_bar(g, start, stop, num=50, endpoint=True, axis=0):
     ``t`` and summed along the samples' axis (in the broadcast shape of start and
     stop; the caller reduces it to each one's shape)."""
     t = np.linspace(0.0, 1.0, num, endpoint=endpoint)
-    g = np.moveaxis(np.asarray(g, dtype=float), axis, 0)
+    g = np.moveaxis(as_array(g, dtype=float), axis, 0)
     to_stop = np.tensordot(t, g, axes=(0, 0))
     to_start = np.tensordot(1.0 - t, g, axes=(0, 0))
     return to_start, to_stop
@@ -26,7 +28,7 @@ def arange_bar(g, start_or_stop, stop=None, step=1):
     are ``start + i * step``, so start's adjoint is the sum of ``g`` and step's the
     sum of ``i * g``.  With one argument (the stop) the values are ``0, 1, ...``: no
     derivative."""
-    g = np.asarray(g, dtype=float)
+    g = as_array(g, dtype=float)
     if stop is None:
         return 0.0, 0.0
     return float(np.sum(g)), float(np.sum(g * np.arange(g.shape[0])))

@@ -5,6 +5,8 @@
 
 import numpy as np
 
+from .duck import as_array
+
 from ..rules.records import fact, tangent_beside
 from ..values import PowerDivergesError
 
@@ -17,7 +19,7 @@ def xlogy(x, y):
     at ``a == 0`` (``b > 0``) the power is 0 whatever ``b``, so its
     derivative is 0, not ``0 * -inf``.
     """
-    x, y = np.asarray(x), np.asarray(y)
+    x, y = as_array(x), as_array(y)
     zero = x == 0
     out = np.where(zero, 0.0, x * np.log(np.where(zero, 1.0, y)))
     return out[()] if out.ndim == 0 else out
@@ -39,13 +41,13 @@ def power_slope(a, b, c=1.0):
             return 0.0
         if a > 0.0:
             return scale * a ** (b - 1)
-    base = np.asarray(a)
+    base = as_array(a)
     if base.dtype.kind not in "fc":
         base = base.astype(np.float64)
-    scale = np.asarray(scale)
+    scale = as_array(scale)
     zero = scale == 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(zero, 0.0, scale * np.power(np.where(zero, 1.0, base), np.asarray(b) - 1))
+        out = np.where(zero, 0.0, scale * np.power(np.where(zero, 1.0, base), as_array(b) - 1))
     return out[()] if out.ndim == 0 else out
 
 
@@ -61,7 +63,7 @@ def power_log(y, a, b=None):
     value; it tells the tangent rule (second order) which mixed partial
     derivative ``y`` stands for at ``a == 0`` (see :func:`power_cross`).
     """
-    y, a = np.asarray(y), np.asarray(a)
+    y, a = as_array(y), as_array(a)
     zero = a == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(zero, 0.0, y * np.log(np.where(zero, 1.0, a)))
@@ -97,10 +99,10 @@ def power_cross(a, b, w):
     Hessian is symmetric.  Only second-order code calls it (never differentiated
     again), so it has no tangent rule and stays out of ``__all__``.
     """
-    base = np.asarray(a)
+    base = as_array(a)
     if base.dtype.kind not in "fc":
         base = base.astype(np.float64)
-    b, w = np.asarray(b), np.asarray(w)
+    b, w = as_array(b), as_array(w)
     quiet = w == 0
     at_zero = (base == 0) & ~quiet
     if np.any(at_zero & (b <= 1)):
@@ -123,8 +125,8 @@ def power_log_cross(y, a, v, b=None):
     is not 0).  Without ``b`` (``None``) 0 where ``y * v`` is 0."""
     if b is None:
         return xdivy(y * v, a)
-    base, b = np.asarray(a), np.asarray(b)
-    v, y = np.asarray(v), np.asarray(y)
+    base, b = as_array(a), as_array(b)
+    v, y = as_array(v), as_array(y)
     at_zero = (base == 0) & (v != 0)
     if np.any(at_zero & (b <= 1)):
         _power_diverges(base, b, np.broadcast_to(at_zero & (b <= 1), np.broadcast_shapes(
@@ -182,7 +184,7 @@ def clip_upper_mask(a, a_min, a_max):
 @fact(allocates=True)
 def xdivy(x, y):
     """``x / y``, and 0 where ``x`` is 0 (even where ``y`` is 0 too)."""
-    x, y = np.asarray(x), np.asarray(y)
+    x, y = as_array(x), as_array(y)
     zero = x == 0
     out = np.where(zero, 0.0, x / np.where(zero, 1.0, y))
     return out[()] if out.ndim == 0 else out

@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+from .duck import as_array
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
 
@@ -19,7 +21,7 @@ _SMALL = 1e-3
 
 
 def _out(value):
-    value = np.asarray(value)
+    value = as_array(value)
     return value[()] if value.ndim == 0 else value
 
 
@@ -27,7 +29,7 @@ def _out(value):
 def sinc_slope(x):
     """The derivative of ``np.sinc(x) = sin(pi x) / (pi x)``: ``(cos(pi x) - sinc(x)) / x``,
     ``-pi^2 x / 3 + pi^4 x^3 / 30`` near 0 (0 at 0)."""
-    x = np.asarray(x, dtype=float)
+    x = as_array(x, dtype=float)
     small = np.abs(x) < _SMALL
     safe = np.where(small, 1.0, x)
     near = x * (-_PI2 / 3.0 + x * x * _PI4 / 30.0)
@@ -38,7 +40,7 @@ def sinc_slope(x):
 def sinc_curve(x):
     """The second derivative of ``np.sinc``: ``(-pi sin(pi x) - 2 sinc'(x)) / x``,
     ``-pi^2 / 3 + pi^4 x^2 / 10 - pi^6 x^4 / 168`` near 0."""
-    x = np.asarray(x, dtype=float)
+    x = as_array(x, dtype=float)
     small = np.abs(x) < _SMALL
     safe = np.where(small, 1.0, x)
     x2 = x * x
@@ -53,7 +55,7 @@ def bessel_i(n, x):
     ``I_n(x) = (1 / pi) int_0^pi exp(x cos t) cos(n t) dt`` (``bessel_i(0, x)`` is
     ``np.i0(x)``), by the trapezoidal rule over a whole period, exact to rounding for
     an analytic periodic integrand once the points outnumber ``sqrt(|x|)`` several times."""
-    x = np.asarray(x, dtype=float)
+    x = as_array(x, dtype=float)
     n = abs(int(n))
     biggest = float(np.max(np.abs(x))) if x.size else 0.0
     points = 32 + 2 * n + int(8.0 * math.sqrt(biggest))

@@ -6,6 +6,7 @@ write into (``unshared``).  Each returns its input (or a copy) or raises an s2sa
 import numpy as np
 
 from .checks import _shares, source_location
+from .duck import ndim_of, shape_meta
 from ..errors import SharedArgumentsError, ValueTypeError
 from ..values import refuse_value
 from ..rules.records import tangent_beside
@@ -64,10 +65,10 @@ def ensure_scalar_output(value, function_name):
         raise ValueError(
             f"the gradient of {function_name} is only defined for a scalar output, "
             f"but it returned a {type(value).__name__}; use s2sad.vjp for non-scalar outputs")
-    if np.ndim(value) != 0:
+    if ndim_of(value) != 0:   # (metadata: a lazy Dask scalar is not computed)
         raise ValueError(
             f"the gradient of {function_name} is only defined for a scalar output, "
-            f"but it returned an array of shape {np.shape(value)}; "
+            f"but it returned an array of shape {shape_meta(value)}; "
             f"use s2sad.vjp for non-scalar outputs")
 
 

@@ -5,6 +5,8 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 
 import numpy as np
 
+from .duck import added_at, as_array, duck_among, size_of
+
 from ..errors import ValueTypeError
 from ..rules.records import fact
 from .guards import _is_complex
@@ -43,8 +45,8 @@ def stored_part(g, index):
 def _may_repeat(index):
     """Whether ``index`` holds an integer array (or list) that names a position twice."""
     for part in (index if isinstance(index, tuple) else (index,)):
-        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu" \
-                and np.asarray(part).size > 1:
+        if isinstance(part, (list, np.ndarray)) and as_array(part).dtype.kind in "iu" \
+                and as_array(part).size > 1:
             return True
     return False
 
@@ -58,7 +60,7 @@ def cast_bar(g, y, x):
     if np.result_type(y).kind in "fc":
         if isinstance(x, (list, tuple)):
             return g
-        return np.asarray(g, dtype=float_like(x)) if np.ndim(g) else float_like(x).type(g)
+        return as_array(g, dtype=float_like(x)) if np.ndim(g) else float_like(x).type(g)
     return zeros_like(x)
 
 
@@ -110,7 +112,7 @@ def transpose_bar(g, axes=None):
 def concatenate_bar(g, arrays, axis=0):
     """Adjoint of ``np.concatenate(arrays, axis)``: one slice of ``g`` per input."""
     if axis is None:
-        sizes = [np.size(a) for a in arrays]
+        sizes = [size_of(a) for a in arrays]
         pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
         return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays)]
     sizes = [np.shape(a)[axis] for a in arrays]
@@ -130,6 +132,8 @@ def stack_bar(g, arrays, axis=0):
 def getitem_bar(g, x, index):
     """Adjoint of ``x[index]`` as a fresh array (repeated integer indices accumulate)."""
     out = zeros_like(x)
+    if duck_among(out, g) is not None:   # a Dask array... (no ufunc.at): lazily
+        return added_at(out, index, g)
     np.add.at(out, index, g)
     return out
 
@@ -141,6 +145,8 @@ def add_at(x_bar, index, g):
     list, tuple or dict adjoint item by item: see ``runtime_forward.container_add_at``)."""
     if isinstance(x_bar, (list, tuple, dict)):
         return container_add_at(x_bar, index, g)
+    if duck_among(x_bar, g) is not None:
+        return added_at(x_bar, index, g)
     out = np.array(x_bar, dtype=float_like(x_bar), copy=True)
     np.add.at(out, index, g)
     return out
@@ -155,6 +161,8 @@ def add_at_key(x_bar, index, g):
     array gets ``g`` added in place (``np.add.at``, repeated indices summed)."""
     if isinstance(x_bar, (list, tuple, dict)):
         return container_add_at(x_bar, index, g)
+    if duck_among(x_bar, g) is not None:   # a new array: the caller takes the result
+        return added_at(x_bar, index, g)
     np.add.at(x_bar, index, g)
     return x_bar
 

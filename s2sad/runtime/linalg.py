@@ -10,6 +10,8 @@ differentiable in forward mode (second order).  Where a derivative does not exis
 
 import numpy as np
 
+from .duck import as_array, size_of
+
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
 
@@ -33,7 +35,7 @@ def mT(x):
 @fact(allocates=True, linear=("g",))
 def lift(g):
     """A number per matrix -> an array that broadcasts against the matrices."""
-    return np.asarray(g)[..., None, None]
+    return as_array(g)[..., None, None]
 
 
 @fact(allocates=True, linear=("x",))
@@ -45,7 +47,7 @@ def diag_part(x):
 @fact(allocates=True, linear=("v",))
 def diag_embed(v):
     """Vectors ``(..., n)`` -> diagonal matrices ``(..., n, n)``."""
-    v = np.asarray(v)
+    v = as_array(v)
     out = np.zeros(v.shape + v.shape[-1:], dtype=np.result_type(v, 1.0))
     n = v.shape[-1]
     out[..., np.arange(n), np.arange(n)] = v
@@ -101,19 +103,19 @@ def skew_lower(x):
 @fact(allocates=True, linear=("v",))
 def as_row(v):
     """Vectors ``(..., n)`` -> ``(..., 1, n)``: scales the columns of a matrix."""
-    return np.asarray(v)[..., None, :]
+    return as_array(v)[..., None, :]
 
 
 @fact(allocates=True, linear=("v",))
 def as_col(v):
     """Vectors ``(..., n)`` -> ``(..., n, 1)``: scales the rows of a matrix."""
-    return np.asarray(v)[..., :, None]
+    return as_array(v)[..., :, None]
 
 
 @fact(allocates=True, linear=("w",))
 def pair_diff(w):
     """``d[..., i, j] = w[..., j] - w[..., i]``."""
-    w = np.asarray(w)
+    w = as_array(w)
     return w[..., None, :] - w[..., :, None]
 
 
@@ -162,7 +164,7 @@ def solve_like(a, g, b):
     """``np.linalg.solve(a, g)`` with ``g`` read the way ``b`` was: a vector per matrix
     of the batch when ``b`` is one-dimensional (numpy reads a 2-d ``g`` as a matrix)."""
     if _vector(b) and np.ndim(g) > 1:
-        return np.linalg.solve(a, np.asarray(g)[..., None])[..., 0]
+        return np.linalg.solve(a, as_array(g)[..., None])[..., 0]
     return np.linalg.solve(a, g)
 
 
@@ -170,7 +172,7 @@ def solve_like(a, g, b):
 def matvec_like(a, x, b):
     """``a @ x``, ``x`` read the way ``b`` was (see :func:`solve_like`)."""
     if _vector(b):
-        return (a @ np.asarray(x)[..., None])[..., 0]
+        return (a @ as_array(x)[..., None])[..., 0]
     return a @ x
 
 
@@ -178,7 +180,7 @@ def matvec_like(a, x, b):
 def outer_like(s, x, b):
     """``s @ x^T`` for matrices, the outer product ``s x^T`` for the vectors of a batch."""
     if _vector(b):
-        s, x = np.asarray(s), np.asarray(x)
+        s, x = as_array(s), as_array(x)
         return s[..., :, None] * x[..., None, :]
     return s @ mT(x)
 
@@ -202,7 +204,7 @@ def outer_like_tangent(out, s, x, b, s_dot, x_dot):
 
 
 def _refuse_close(gaps, scale, what, hint):
-    tol = 1e-9 * max(1.0, float(np.max(np.abs(scale))) if np.size(scale) else 1.0)
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(scale))) if size_of(scale) else 1.0)
     off = ~np.eye(gaps.shape[-1], dtype=bool)
     if np.any((np.abs(gaps) <= tol) & off):
         raise LinalgDerivativeError(what, hint=hint)
@@ -303,18 +305,18 @@ def svd_cotangents(y_bar, a, full_matrices, compute_uv):
     m, n = np.shape(a)[-2:]
     k = min(m, n)
     if not compute_uv:
-        s_bar = np.asarray(y_bar)
+        s_bar = as_array(y_bar)
         dtype = np.result_type(s_bar, 1.0)
         lead = np.shape(a)[:-2]
         return np.zeros(lead + (m, k), dtype), s_bar, np.zeros(lead + (k, n), dtype)
     u_bar, s_bar, vh_bar = y_bar
     if full_matrices and m != n:
-        if np.any(np.asarray(u_bar)[..., k:]) or np.any(np.asarray(vh_bar)[..., k:, :]):
+        if np.any(as_array(u_bar)[..., k:]) or np.any(as_array(vh_bar)[..., k:, :]):
             raise LinalgDerivativeError(
                 "np.linalg.svd(a, full_matrices=True) of a non-square matrix: the columns "
                 "of U (rows of Vh) beyond min(m, n) are not unique and have no derivative",
                 hint="pass full_matrices=False")
-        return np.asarray(u_bar)[..., :k], s_bar, np.asarray(vh_bar)[..., :k, :]
+        return as_array(u_bar)[..., :k], s_bar, as_array(vh_bar)[..., :k, :]
     return y_bar
 
 
@@ -393,7 +395,7 @@ def full_rank(x, a, op):
 def residuals_bar(r, res_bar):
     """The part of lstsq's ``b`` adjoint that its ``residuals`` (squared norms of the
     columns of ``r = b - a x``, empty when not computed) contribute: ``2 r res_bar``."""
-    res_bar = np.asarray(res_bar)
+    res_bar = as_array(res_bar)
     if res_bar.size == 0:
         return np.zeros_like(r)
     return 2.0 * r * (res_bar if np.ndim(r) > 1 else res_bar[0])
@@ -415,7 +417,7 @@ def residuals_dot(y, r, v):
 def residuals_pair(r, s, res):
     """``2 sum(r * s, axis=0)`` (one number per column: a vector ``r`` is one column),
     an empty array like ``res`` when lstsq computed no residuals ``res``."""
-    if np.size(res) == 0:
+    if size_of(res) == 0:
         return np.zeros(np.shape(res), dtype=np.result_type(res, float))
     return np.atleast_1d(2.0 * np.sum(r * s, axis=0))
 
@@ -498,7 +500,7 @@ def matrix_power_dot(a, n, v):
 
 def _as_chain(arrays):
     """multi_dot's arrays as matrices (a first vector as a row, a last as a column)."""
-    mats = [np.asarray(x) for x in arrays]
+    mats = [as_array(x) for x in arrays]
     if mats[0].ndim == 1:
         mats[0] = mats[0][None, :]
     if mats[-1].ndim == 1:

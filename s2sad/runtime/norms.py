@@ -23,6 +23,8 @@ applies: ``"norm"``, ``"vector"`` or ``"matrix"``.
 
 import numpy as np
 
+from .duck import as_array
+
 from ..rules.records import fact, tangent_beside
 from .reductions import _keepdims_shape
 from .scans import NotDifferentiableError
@@ -73,7 +75,7 @@ def _share(a, extreme, axes):
 
 def _safe_div(a, b):
     """``a / b``, 0 where ``b`` is 0."""
-    b = np.asarray(b)
+    b = as_array(b)
     return np.where(b == 0, 0.0, a / np.where(b == 0, 1.0, b))
 
 
@@ -132,7 +134,7 @@ def _check_simple(s, k, ord):
 
 
 def _grad(x, ord, axis, how):
-    x = np.asarray(x, dtype=float)
+    x = as_array(x, dtype=float)
     kind, axes, order = _reading(x, ord, axis, how)
     if kind == "vector":
         return _vector_grad(x, axes, order), axes
@@ -167,8 +169,8 @@ def norm_bar_tangent(out, g, x, ord, axis, keepdims, how, g_dot, x_dot):
 def norm_bar_dot(g, x, v, ord=None, axis=None, keepdims=False, how="norm"):
     """The tangent of :func:`norm_bar` along ``v`` (``g`` held fixed): the norm's
     second derivative applied to ``v``, times ``g``."""
-    x = np.asarray(x, dtype=float)
-    v = np.broadcast_to(np.asarray(v, dtype=float), x.shape)
+    x = as_array(x, dtype=float)
+    v = np.broadcast_to(as_array(v, dtype=float), x.shape)
     kind, axes, order = _reading(x, ord, axis, how)
     if kind == "vector":
         out = _vector_hvp(x, v, axes, order)

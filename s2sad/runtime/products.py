@@ -5,6 +5,8 @@ array of that factor's shape.
 
 import numpy as np
 
+from .duck import as_array
+
 from ..rules.records import fact, tangent_beside
 
 from .shapes import _ndarray, unbroadcast, unbroadcast_to
@@ -21,7 +23,7 @@ def dot_lhs_bar(g, a, b):
             return g @ b.T
         if a_nd == 2 and b_nd == 1:
             return np.outer(g, b)
-    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
+    a, b = as_array(a), as_array(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 0 or b_nd == 0:
         return unbroadcast(g * b, a)
@@ -45,7 +47,7 @@ def dot_rhs_bar(g, a, b):
             return g * a   # an inner product: g is a number
         if a_nd == 2 and (b_nd == 2 or b_nd == 1):
             return a.T @ g
-    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
+    a, b = as_array(a), as_array(b)  # list literals too: np.dot([x, y], w)
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 0 or b_nd == 0:
         return unbroadcast(g * a, b)
@@ -92,7 +94,7 @@ def matmul_lhs_bar(g, a, b):
             return np.outer(g, b)
         if a_nd == 1 and b_nd == 2 and g.shape == b.shape[1:]:
             return b @ g
-    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
+    a, b = as_array(a), as_array(b)  # list literals too: np.dot([x, y], w)
     g = unbroadcast_to(g, matmul_shape(a, b))
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
@@ -119,7 +121,7 @@ def matmul_rhs_bar(g, a, b):
             return a.T @ g
         if a_nd == 1 and b_nd == 2 and g.shape == b.shape[1:]:
             return np.outer(a, g)
-    a, b = np.asarray(a), np.asarray(b)  # list literals too: np.dot([x, y], w)
+    a, b = as_array(a), as_array(b)  # list literals too: np.dot([x, y], w)
     g = unbroadcast_to(g, matmul_shape(a, b))
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:

@@ -11,6 +11,8 @@ derivative does not exist there).  Other methods are refused.
 
 import numpy as np
 
+from .duck import as_array, size_of
+
 from ..rules.records import fact
 from .scans import NotDifferentiableError
 
@@ -29,7 +31,7 @@ def constant_q(what):
 
 def constant_q_dot(q_dot, what):
     """0, or raise (see :func:`constant_q`) when ``q``'s tangent is not 0."""
-    if np.any(np.asarray(q_dot) != 0):
+    if np.any(as_array(q_dot) != 0):
         constant_q(what)
     return 0.0
 
@@ -42,7 +44,7 @@ def _ranks(n, q, method, scale):
             f"np.quantile: s2sad differentiates the methods {', '.join(_METHODS)}, not "
             f"method={method!r}", hint="use method='linear' (the default)")
     top = np.maximum(n - 1, 0)
-    h = top * (np.ravel(np.asarray(q, dtype=float)) / scale)
+    h = top * (np.ravel(as_array(q, dtype=float)) / scale)
     lo = np.floor(h).astype(int)
     hi = np.minimum(lo + 1, top)
     frac = h - lo
@@ -70,7 +72,7 @@ def _parts(a, q, axis, method, scale, skipnan):
 
 def _moved(a, axis):
     """``a`` with the reduced axes last, flattened into one, and those axes (sorted)."""
-    a = np.asarray(a, dtype=float)
+    a = as_array(a, dtype=float)
     if axis is None:
         axes = tuple(range(a.ndim))
     else:
@@ -93,7 +95,7 @@ def quantile_bar(g, a, q, axis=None, method="linear", keepdims=False, scale=1.0,
     shape = np.shape(a)
     flat, axes, rest, order, lo, hi, frac, some = _parts(a, q, axis, method, scale, skipnan)
     # g with the quantiles last: (..., Q)
-    g = np.moveaxis(np.reshape(np.asarray(g, dtype=float), (np.size(q),) + rest), 0, -1)
+    g = np.moveaxis(np.reshape(as_array(g, dtype=float), (size_of(q),) + rest), 0, -1)
     positions = np.arange(flat.shape[-1])
     weights = ((1.0 - frac)[..., None] * (positions == lo[..., None])
                + frac[..., None] * (positions == hi[..., None])) * some[..., None]
@@ -111,9 +113,9 @@ def quantile_dot(a, a_dot, q, axis=None, method="linear", keepdims=False, scale=
     """Tangent of ``np.quantile(a, q, axis, method=method, keepdims=keepdims)``."""
     shape = np.shape(a)
     flat, axes, rest, order, lo, hi, frac, some = _parts(a, q, axis, method, scale, skipnan)
-    flat_dot, _, _ = _moved(np.broadcast_to(np.asarray(a_dot, dtype=float), shape), axis)
+    flat_dot, _, _ = _moved(np.broadcast_to(as_array(a_dot, dtype=float), shape), axis)
     sorted_dot = np.take_along_axis(flat_dot, order, axis=-1)
-    full = rest + (np.size(q),)
+    full = rest + (size_of(q),)
     value = ((1.0 - frac) * np.take_along_axis(sorted_dot, np.broadcast_to(lo, full), -1)
              + frac * np.take_along_axis(sorted_dot, np.broadcast_to(hi, full), -1))
     value = np.moveaxis(np.where(some, value, 0.0), -1, 0)   # (Q, ...)

@@ -5,6 +5,8 @@ reduction's result and the primal values; output: an array of the argument's sha
 
 import numpy as np
 
+from .duck import as_array, filled, is_duck
+
 from ..rules.records import fact, tangent_beside
 
 from .shapes import float_like
@@ -31,8 +33,8 @@ def sum_bar(g, x, axis=None, keepdims=False):
     if axis is not None and not keepdims:
         g = np.reshape(g, _keepdims_shape(shape, _normalize_axes(axis, len(shape))))
     # a fresh array, not a broadcast view: the adjoint may reach the user, who may
-    # write into it
-    return np.full(shape, g)
+    # write into it (of x's library: a Dask x's adjoint is a lazy Dask array)
+    return filled(shape, g, x)
 
 
 
@@ -57,7 +59,9 @@ def extremum_bar(g, y, x, axis=None, keepdims=False):
     if not keepdims:
         y = np.reshape(y, _keepdims_shape(shape, axes))
         g = np.reshape(g, _keepdims_shape(shape, axes))
-    mask = np.asarray(x) == y
+    mask = as_array(x) == y
+    if is_duck(mask):   # no look at the values (a Dask mask is lazy): share among ties
+        return g * mask / np.sum(mask, axis=axes, keepdims=True)
     if np.count_nonzero(mask) == np.size(y) and not np.isnan(y).any():
         # every slot holds its extremum at least once, so exactly once: no ties to share
         return g * mask
@@ -68,7 +72,7 @@ def extremum_bar(g, y, x, axis=None, keepdims=False):
 @fact(allocates=True)
 def prod_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.prod``: the product of all *other* elements, exact with zeros."""
-    x = np.asarray(x)
+    x = as_array(x)
     shape = x.shape
     if axis is None:
         flat = x.reshape(-1)
@@ -92,9 +96,10 @@ def _exclusive_products(x, axis):
     if n == 0:
         return np.ones_like(x)  # empty: nothing to multiply
     ones = np.ones_like(np.take(x, [0], axis=axis))
-    left = np.cumprod(np.concatenate([ones, np.take(x, range(n - 1), axis=axis)], axis=axis), axis=axis)
+    first = np.arange(n - 1)   # (an array, not a range: Dask takes no range)
+    left = np.cumprod(np.concatenate([ones, np.take(x, first, axis=axis)], axis=axis), axis=axis)
     rev = np.flip(x, axis=axis)
-    right = np.cumprod(np.concatenate([ones, np.take(rev, range(n - 1), axis=axis)], axis=axis), axis=axis)
+    right = np.cumprod(np.concatenate([ones, np.take(rev, first, axis=axis)], axis=axis), axis=axis)
     return left * np.flip(right, axis=axis)
 
 
@@ -123,8 +128,8 @@ def _exclusive_products_dot(x, x_dot):
 def prod_bar_x_dot(g, x, v, axis=None, keepdims=False):
     """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``v`` (a step of ``x``; ``g``
     held fixed)."""
-    x = np.asarray(x, dtype=float_like(x))
-    v = np.broadcast_to(np.asarray(v, dtype=x.dtype), x.shape)
+    x = as_array(x, dtype=float_like(x))
+    v = np.broadcast_to(as_array(v, dtype=x.dtype), x.shape)
     shape = x.shape
     if axis is None:
         others_dot = _exclusive_products_dot(x.reshape(-1), v.reshape(-1)).reshape(shape)

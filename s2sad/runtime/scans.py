@@ -10,6 +10,8 @@ second order (forward over reverse) differentiates the code that calls it.
 
 import numpy as np
 
+from .duck import as_array, as_like, deferred, is_duck, size_of
+
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
 from .reductions import _keepdims_shape, _normalize_axes
@@ -47,11 +49,21 @@ def nonzero_checked(y, what, needed=None):
     """``y``, after checking none of its values is 0 (where ``what``'s derivative, which
     divides by ``y``, does not exist).  ``needed``: the cotangent an adjoint divides by
     ``y``; where it is 0 nothing flows, so a 0 of ``y`` there is given as 1, not refused
-    (the standard deviation of values that are equal but whose result is not used)."""
-    zero = np.asarray(y) == 0
+    (the standard deviation of values that are equal but whose result is not used).
+    On a Dask array the check runs when the values are computed (``duck.deferred``)."""
+    if is_duck(y) or is_duck(needed):
+        if needed is None:
+            return deferred(lambda block: _nonzero_checked(block, what), y)
+        return deferred(lambda block, part: _nonzero_checked(block, what, part),
+                        as_like(y, needed), needed)
+    return _nonzero_checked(y, what, needed)
+
+
+def _nonzero_checked(y, what, needed=None):
+    zero = as_array(y) == 0
     if not np.any(zero):
         return y
-    if needed is not None and not np.any(zero & (np.asarray(needed) != 0)):
+    if needed is not None and not np.any(zero & (as_array(needed) != 0)):
         return np.where(zero, 1.0, y)
     raise NotDifferentiableError(
         f"{what} has no derivative here: the derivative divides by a value that is 0 "
@@ -88,9 +100,9 @@ def average_weights(a, weights, axis=None):
     """``np.average``'s weights, shaped to broadcast against ``a`` (ones when None)."""
     if weights is None:
         return np.ones(np.shape(a))
-    w = np.asarray(weights, dtype=float)
+    w = as_array(weights, dtype=float)
     if w.shape == np.shape(a) or not w.ndim:
-        return np.array(w)
+        return w.copy() if is_duck(w) else np.array(w)
     axes = _weight_axes(a, axis)
     w = np.transpose(w, np.argsort(axes))
     return np.reshape(w, tuple(n if i in axes else 1 for i, n in enumerate(np.shape(a))))
@@ -102,7 +114,7 @@ def average_weights_bar(g, weights, axis=None):
     weights' shape."""
     if weights is None:
         return None
-    g = np.asarray(g, dtype=float)
+    g = as_array(g, dtype=float)
     w_shape = np.shape(weights)
     if w_shape == g.shape:
         return g
@@ -125,12 +137,12 @@ def cumsum_bar(g, a, axis=None):
     """Adjoint of ``np.cumsum(a, axis)``: the sums of ``g`` from each position to the end."""
     if axis is None:
         return np.reshape(_flip_cumsum(np.ravel(g), 0), np.shape(a))
-    return _flip_cumsum(np.asarray(g), axis)
+    return _flip_cumsum(as_array(g), axis)
 
 
 def _to_front(a, axis):
     """``a`` as floats with ``axis`` first (flattened when ``axis`` is None)."""
-    a = np.asarray(a, dtype=float)
+    a = as_array(a, dtype=float)
     if axis is None:
         return np.ravel(a), 0
     return np.moveaxis(a, axis, 0), axis
@@ -138,7 +150,7 @@ def _to_front(a, axis):
 
 def _scan_shape(a, axis):
     """The shape of ``np.cumsum(a, axis)``."""
-    return (np.size(a),) if axis is None else np.shape(a)
+    return (size_of(a),) if axis is None else np.shape(a)
 
 
 def _from_front(x, axis, shape):
@@ -151,7 +163,7 @@ def cumprod_dot(a, v, axis=None):
     elements are 0: ``y'[i] = y'[i-1] a[i] + y[i-1] v[i]``."""
     shape = _scan_shape(a, axis)
     x, at = _to_front(a, axis)
-    x_dot, _ = _to_front(np.broadcast_to(np.asarray(v, dtype=float), np.shape(a)), axis)
+    x_dot, _ = _to_front(np.broadcast_to(as_array(v, dtype=float), np.shape(a)), axis)
     if np.all(x != 0):
         return _from_front(np.cumprod(x, axis=0) * np.cumsum(x_dot / x, axis=0), at, shape)
     out = np.empty_like(x)
@@ -181,7 +193,7 @@ def cumprod_bar(g, a, axis=None):
     x, at = _to_front(a, axis)
     if not x.shape[0]:
         return np.zeros(np.shape(a))
-    gx = np.moveaxis(np.reshape(np.asarray(g, dtype=float), _scan_shape(a, axis)), at, 0)
+    gx = np.moveaxis(np.reshape(as_array(g, dtype=float), _scan_shape(a, axis)), at, 0)
     if np.all(x != 0):
         out = _flip_cumsum(gx * np.cumprod(x, axis=0), 0) / x
     else:
@@ -196,8 +208,8 @@ def cumprod_bar_dot(g, a, v, axis=None):
     x, at = _to_front(a, axis)
     if not x.shape[0]:
         return np.zeros(np.shape(a))
-    x_dot, _ = _to_front(np.broadcast_to(np.asarray(v, dtype=float), np.shape(a)), axis)
-    gx = np.moveaxis(np.reshape(np.asarray(g, dtype=float), _scan_shape(a, axis)), at, 0)
+    x_dot, _ = _to_front(np.broadcast_to(as_array(v, dtype=float), np.shape(a)), axis)
+    gx = np.moveaxis(np.reshape(as_array(g, dtype=float), _scan_shape(a, axis)), at, 0)
     left, right = _cumprod_parts(x, gx)
     n = x.shape[0]
     left_dot = np.zeros_like(x)
@@ -215,7 +227,7 @@ def cumprod_bar_tangent(out, g, a, axis, g_dot, a_dot):
 
 
 def _initial_pad(t, axis):
-    return _pad(np.asarray(t, dtype=float), 0 if axis is None else axis % np.ndim(t), 1, 0)
+    return _pad(as_array(t, dtype=float), 0 if axis is None else axis % np.ndim(t), 1, 0)
 
 
 @fact(allocates=True, linear=("g",))
@@ -273,7 +285,7 @@ def _end_shape(end, a, axis):
 def diff_bar(g, a, n=1, axis=-1, prepend=None, append=None, part="a"):
     """Adjoint of ``np.diff(a, n, axis, prepend, append)`` in ``a`` (or, by ``part``, in
     ``prepend`` or ``append``; a number prepended takes the sum of its column)."""
-    g = np.asarray(g, dtype=float)
+    g = as_array(g, dtype=float)
     axis = axis % np.ndim(a)
     for _ in range(n):
         g = _diff_transpose(g, axis)
@@ -293,17 +305,17 @@ def diff_bar(g, a, n=1, axis=-1, prepend=None, append=None, part="a"):
 def diff_dot(a_dot, a, n=1, axis=-1, prepend=None, append=None, prepend_dot=0.0,
              append_dot=0.0):
     """Tangent of ``np.diff(a, n, axis, prepend, append)``."""
-    a = np.asarray(a)
-    a_dot = np.broadcast_to(np.asarray(a_dot, dtype=float), a.shape)
+    a = as_array(a)
+    a_dot = np.broadcast_to(as_array(a_dot, dtype=float), a.shape)
     if n == 0:
         return np.array(a_dot)
     axis = axis % a.ndim
     parts = [a_dot]
     if prepend is not None:
-        parts.insert(0, np.broadcast_to(np.asarray(prepend_dot, dtype=float),
+        parts.insert(0, np.broadcast_to(as_array(prepend_dot, dtype=float),
                                         _end_shape(prepend, a, axis)))
     if append is not None:
-        parts.append(np.broadcast_to(np.asarray(append_dot, dtype=float),
+        parts.append(np.broadcast_to(as_array(append_dot, dtype=float),
                                      _end_shape(append, a, axis)))
     return np.diff(np.concatenate(parts, axis=axis), n=n, axis=axis)
 
@@ -313,8 +325,8 @@ def ediff1d_bar(g, ary, to_end=None, to_begin=None, part="ary"):
     """Adjoint of ``np.ediff1d(ary, to_end, to_begin)`` in ``ary`` (or, by ``part``, in
     ``to_end`` or ``to_begin``)."""
     g = np.ravel(g)
-    begin = 0 if to_begin is None else np.size(to_begin)
-    end = 0 if to_end is None else np.size(to_end)
+    begin = 0 if to_begin is None else size_of(to_begin)
+    end = 0 if to_end is None else size_of(to_end)
     if part == "to_begin":
         return None if to_begin is None else np.reshape(g[:begin], np.shape(to_begin))
     if part == "to_end":
@@ -326,10 +338,10 @@ def ediff1d_bar(g, ary, to_end=None, to_begin=None, part="ary"):
 @fact(allocates=True)
 def ediff1d_dot(ary_dot, ary, to_end=None, to_begin=None, to_end_dot=0.0, to_begin_dot=0.0):
     """Tangent of ``np.ediff1d(ary, to_end, to_begin)``."""
-    flat = np.ravel(np.broadcast_to(np.asarray(ary_dot, dtype=float), np.shape(ary)))
-    begin = np.ravel(np.broadcast_to(np.asarray(to_begin_dot, dtype=float),
+    flat = np.ravel(np.broadcast_to(as_array(ary_dot, dtype=float), np.shape(ary)))
+    begin = np.ravel(np.broadcast_to(as_array(to_begin_dot, dtype=float),
                                      np.shape(to_begin))) if to_begin is not None else []
-    end = np.ravel(np.broadcast_to(np.asarray(to_end_dot, dtype=float),
+    end = np.ravel(np.broadcast_to(as_array(to_end_dot, dtype=float),
                                    np.shape(to_end))) if to_end is not None else []
     return np.concatenate([begin, np.diff(flat), end])
 
@@ -341,8 +353,8 @@ def _spacing(y, x, dx, axis):
     """The widths of ``np.trapezoid``'s intervals, broadcasting against ``y``'s pairs."""
     ndim = np.ndim(y)
     if x is None:
-        return np.asarray(dx, dtype=float)
-    x = np.asarray(x, dtype=float)
+        return as_array(dx, dtype=float)
+    x = as_array(x, dtype=float)
     if x.ndim == 1:
         return np.reshape(np.diff(x), _line(x.shape[0] - 1, axis % ndim, ndim))
     return np.diff(x, axis=axis)
@@ -350,13 +362,13 @@ def _spacing(y, x, dx, axis):
 
 def _pairs(y, axis):
     """``(y[1:] + y[:-1]) / 2`` along ``axis``."""
-    y = np.asarray(y, dtype=float)
+    y = as_array(y, dtype=float)
     n = y.shape[axis]
     return (np.take(y, range(1, n), axis=axis) + np.take(y, range(n - 1), axis=axis)) / 2.0
 
 
 def _reduce_to(g, shape):
-    g = np.asarray(g)
+    g = as_array(g)
     extra = g.ndim - len(shape)
     g = np.sum(g, axis=tuple(range(extra))) if extra > 0 else g
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
@@ -368,7 +380,7 @@ def trapezoid_y_bar(g, y, x=None, dx=1.0, axis=-1):
     """Adjoint of ``np.trapezoid(y, x, dx, axis)`` in ``y``: each value weighs half the
     widths of the intervals beside it."""
     axis = axis % np.ndim(y)
-    part = np.expand_dims(np.asarray(g, dtype=float), axis) * _spacing(y, x, dx, axis) / 2.0
+    part = np.expand_dims(as_array(g, dtype=float), axis) * _spacing(y, x, dx, axis) / 2.0
     part = _reduce_to(np.broadcast_to(part, np.broadcast_shapes(
         np.shape(part), np.shape(_pairs(y, axis)))), _pairs(y, axis).shape)
     return _reduce_to(_pad(part, axis, 1, 0) + _pad(part, axis, 0, 1), np.shape(y))
@@ -380,8 +392,8 @@ def trapezoid_x_bar(g, y, x=None, dx=1.0, axis=-1):
     if x is None:
         return None
     axis = axis % np.ndim(y)
-    part = np.expand_dims(np.asarray(g, dtype=float), axis) * _pairs(y, axis)
-    x = np.asarray(x)
+    part = np.expand_dims(as_array(g, dtype=float), axis) * _pairs(y, axis)
+    x = as_array(x)
     if x.ndim == 1:
         width = np.sum(part, axis=tuple(i for i in range(part.ndim) if i != axis))
         return _diff_transpose(width, 0)
@@ -394,7 +406,7 @@ def trapezoid_dx_bar(g, y, x=None, dx=1.0, axis=-1):
     axis = axis % np.ndim(y)
     if x is not None:
         return np.zeros(np.shape(dx))
-    part = np.expand_dims(np.asarray(g, dtype=float), axis) * _pairs(y, axis)
+    part = np.expand_dims(as_array(g, dtype=float), axis) * _pairs(y, axis)
     return _reduce_to(part, np.shape(dx))
 
 
@@ -404,11 +416,11 @@ def trapezoid_dot(y, x, dx, axis, ty, tx, tdx):
     of ``y``, ``x`` and ``dx`` (``tx`` read only when ``x`` is given, ``tdx`` only when
     it is not)."""
     axis = axis % np.ndim(y)
-    ty = np.broadcast_to(np.asarray(ty, dtype=float), np.shape(y))
+    ty = np.broadcast_to(as_array(ty, dtype=float), np.shape(y))
     out = np.sum(_spacing(y, x, dx, axis) * _pairs(ty, axis), axis=axis)
     if x is None:
-        return out + np.sum(np.asarray(tdx, dtype=float) * _pairs(y, axis), axis=axis)
-    tx = np.broadcast_to(np.asarray(tx, dtype=float), np.shape(x))
+        return out + np.sum(as_array(tdx, dtype=float) * _pairs(y, axis), axis=axis)
+    tx = np.broadcast_to(as_array(tx, dtype=float), np.shape(x))
     return out + np.sum(_spacing(y, tx, dx, axis) * _pairs(y, axis), axis=axis)
 
 
@@ -425,8 +437,8 @@ def trapezoid_y_bar_dot(g, y, x, dx, axis, tx, tdx):
     """The part of the tangent of :func:`trapezoid_y_bar` from the step ``tx`` of ``x``,
     or ``tdx`` of ``dx``."""
     if x is None:
-        return trapezoid_y_bar(g, y, None, np.asarray(tdx, dtype=float), axis)
-    tx = np.broadcast_to(np.asarray(tx, dtype=float), np.shape(x))
+        return trapezoid_y_bar(g, y, None, as_array(tdx, dtype=float), axis)
+    tx = np.broadcast_to(as_array(tx, dtype=float), np.shape(x))
     return trapezoid_y_bar(g, y, tx, dx, axis)
 
 
@@ -449,7 +461,7 @@ def trapezoid_dx_bar_tangent(out, g, y, x, dx, axis, g_dot, y_dot):
 def nan_extremum_bar(g, y, x, axis=None, keepdims=False):
     """Adjoint of ``np.nanmax``/``np.nanmin``: ``g`` shared equally among the tied
     extrema of each slot, 0 at NaN entries (and in slots of NaN only)."""
-    x = np.asarray(x)
+    x = as_array(x)
     axes = _axes(axis, x.ndim)
     if not keepdims:
         y = np.reshape(y, _keepdims_shape(x.shape, axes))
@@ -471,6 +483,6 @@ def trace_bar(g, a, offset=0, axis1=0, axis2=1):
     n1, n2 = shape[axis1], shape[axis2]
     eye = np.eye(n1, n2, k=offset)
     rest = [i for i in range(ndim) if i not in (axis1, axis2)]
-    g = np.reshape(np.asarray(g, dtype=float), [shape[i] for i in rest] + [1, 1])
+    g = np.reshape(as_array(g, dtype=float), [shape[i] for i in rest] + [1, 1])
     out = g * eye   # the other axes first, then axis1, axis2
     return np.array(np.moveaxis(out, (ndim - 2, ndim - 1), (axis1, axis2)))

@@ -7,13 +7,15 @@ adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 
 import numpy as np
 
+from .duck import as_array, is_duck, size_of
+
 from ..rules.records import fact
 from .shapes import float_like
 
 
 def _float(x):
     """The float dtype of ``x``'s adjoint (``x`` an array, a number or a list of them)."""
-    return float_like(x if isinstance(x, np.ndarray) else np.asarray(x))
+    return float_like(x if isinstance(x, np.ndarray) else as_array(x))
 
 
 def _pieces(g, arrays, axis, promote):
@@ -44,7 +46,7 @@ def dstack_bar(g, tup):
 
 
 def _as_column(a):
-    a = np.asarray(a)
+    a = as_array(a)
     return a.reshape(-1, 1) if a.ndim < 2 else a
 
 
@@ -58,7 +60,7 @@ def column_stack_bar(g, tup):
 def append_bar(g, arr, values, axis=None):
     """Adjoint of ``np.append(arr, values, axis)``: the pair (arr's part, values' part)."""
     if axis is None:
-        size = np.size(arr)
+        size = size_of(arr)
         flat = np.ravel(g)
         return np.reshape(flat[:size], np.shape(arr)), np.reshape(flat[size:], np.shape(values))
     size = np.shape(arr)[axis]
@@ -74,7 +76,7 @@ def split_bar(g, ary, indices_or_sections, axis=0):
     the pieces' adjoints ``g`` joined back along ``axis``; a piece nothing used has a
     zero adjoint (a number 0.0, or zeros), made the piece's shape here."""
     pieces = np.array_split(np.zeros(np.shape(ary)), indices_or_sections, axis=axis)
-    out = [np.broadcast_to(np.asarray(p_bar, dtype=_float(ary)), np.shape(p))
+    out = [np.broadcast_to(as_array(p_bar, dtype=_float(ary)), np.shape(p))
            for p_bar, p in zip(g, pieces)]
     return np.concatenate(out, axis=axis) if out else np.zeros(np.shape(ary))
 
@@ -101,7 +103,7 @@ def dsplit_bar(g, ary, indices_or_sections):
 
 def _wrapped(indices, n, mode):
     """``indices`` as ``np.take``/``np.choose`` read them under ``mode``."""
-    indices = np.asarray(indices)
+    indices = as_array(indices)
     if mode == "wrap":
         return indices % n
     if mode == "clip":
@@ -114,7 +116,7 @@ def take_bar(g, a, indices, axis=None, mode="raise"):
     """Adjoint of ``np.take(a, indices, axis, mode=mode)``: ``g`` added back where each
     element was taken from; an element taken twice receives both adjoints."""
     out = np.zeros(np.shape(a), dtype=_float(a))
-    g = np.asarray(g)
+    g = as_array(g)
     if axis is None:
         flat = out.reshape(-1)
         np.add.at(flat, _wrapped(indices, flat.size, mode), g)
@@ -133,9 +135,9 @@ def take_along_axis_bar(g, arr, indices, axis=-1):
     element was taken from (repeats add up)."""
     out = np.zeros(np.shape(arr), dtype=_float(arr))
     if axis is None:
-        np.add.at(out.reshape(-1), np.asarray(indices), g)
+        np.add.at(out.reshape(-1), as_array(indices), g)
         return out
-    g = np.asarray(g)
+    g = as_array(g)
     axis = axis % out.ndim
     index = []
     for d in range(out.ndim):
@@ -151,7 +153,7 @@ def take_along_axis_bar(g, arr, indices, axis=-1):
 
 def _unbroadcast_to(g, shape):
     """``g`` summed over the axes along which an argument of ``shape`` was broadcast."""
-    g = np.asarray(g)
+    g = as_array(g)
     lead = g.ndim - len(shape)
     g = g.sum(axis=tuple(range(lead))) if lead > 0 else g
     axes = tuple(d for d, n in enumerate(shape) if n == 1 and g.shape[d] != 1)
@@ -171,7 +173,7 @@ def choose_bar(g, a, choices, mode="raise"):
     ``g`` where ``a`` picked it (summed over the axes it was broadcast along)."""
     n = len(choices)
     index = _wrapped(a, n, mode)
-    g = np.asarray(g)
+    g = as_array(g)
     parts = []
     for j in range(n):
         shape = np.shape(choices[j])
@@ -185,7 +187,7 @@ def select_bar(g, condlist, choicelist, default=0):
     """Adjoint of ``np.select(condlist, choicelist, default)``: the pair (the choices'
     adjoints, the default's).  Choice ``j`` gets ``g`` where ``condlist[j]`` is the first
     condition that holds; the default where none holds."""
-    g = np.asarray(g)
+    g = as_array(g)
     taken = np.zeros(g.shape, dtype=bool)
     parts = []
     for cond, choice in zip(condlist, choicelist):
@@ -195,7 +197,7 @@ def select_bar(g, condlist, choicelist, default=0):
         taken = taken | here
     shape = np.shape(default)
     rest = np.reshape(_unbroadcast_to(np.where(taken, 0.0, g), shape), shape)
-    return _like(parts, choicelist), rest if shape else float(rest)
+    return _like(parts, choicelist), rest if shape or is_duck(rest) else float(rest)
 
 
 # ------------------------------------------------------------------- sorting
@@ -205,7 +207,7 @@ def sort_order(y, a, axis):
     reordering of ``a`` along ``axis`` (of the flattened ``a`` for ``axis=None``): the
     sorted ``np.sort``, the partitioned ``np.partition``.  Equal values are matched in
     the order they come in (a stable sort of each), the convention at ties."""
-    a = np.ravel(a) if axis is None else np.asarray(a)
+    a = np.ravel(a) if axis is None else as_array(a)
     axis = -1 if axis is None else axis
     by_y = np.argsort(y, axis=axis, kind="stable")
     by_a = np.argsort(a, axis=axis, kind="stable")
@@ -218,7 +220,7 @@ def sort_order(y, a, axis):
 def reorder_bar(g, a, order, axis):
     """Adjoint of ``y = np.take_along_axis(a, order, axis)`` for a reordering ``order``
     (no repeats; the flattened ``a`` for ``axis=None``): ``g`` put back in place."""
-    out = np.zeros(np.size(a) if axis is None else np.shape(a), dtype=_float(a))
+    out = np.zeros(size_of(a) if axis is None else np.shape(a), dtype=_float(a))
     np.put_along_axis(out, order, g, -1 if axis is None else axis)
     return out.reshape(np.shape(a))
 
@@ -229,7 +231,7 @@ def reorder_dot(t, order, axis):
     :func:`sort_order`): ``t`` reordered the same way."""
     if axis is None:
         return np.take_along_axis(np.ravel(t), order, -1)
-    return np.take_along_axis(np.asarray(t), order, axis)
+    return np.take_along_axis(as_array(t), order, axis)
 
 
 # ----------------------------------------------------------------- x.item()
@@ -249,7 +251,7 @@ def _flat_position(shape, index):
 def item_of(a, index=None):
     """``a.item(index)`` of an array or of a numpy number (``np.float64`` has ``.item``
     but is no ndarray): the element as a Python number."""
-    a = np.asarray(a)
+    a = as_array(a)
     return a.item() if index is None else a.item(index)
 
 
@@ -265,7 +267,7 @@ def item_value_bar(g, a, index=None):
 @fact(allocates=True, linear=("t",))
 def item_value_dot(t, index=None):
     """Tangent of ``a.item(index)``: the same element of the tangent ``t``."""
-    t = np.asarray(t)
+    t = as_array(t)
     return t.item() if index is None else t.item(index)
 
 
@@ -273,7 +275,7 @@ def item_value_dot(t, index=None):
 def extract_bar(g, condition, arr):
     """Adjoint of ``np.extract(condition, arr)``: ``g`` back at the places the (flattened)
     condition holds, zeros elsewhere."""
-    out = np.zeros(np.size(arr), dtype=_float(arr))
+    out = np.zeros(size_of(arr), dtype=_float(arr))
     out[np.flatnonzero(np.ravel(condition))] = g
     return out.reshape(np.shape(arr))
 
@@ -316,7 +318,7 @@ def block_bar(g, arrays):
         return np.reshape(g, np.shape(arrays))
     depth = _depth(arrays)
     ndim = max(depth, _leaves_ndim(arrays))
-    return _block_parts(np.asarray(g), arrays, 0, depth, ndim)
+    return _block_parts(as_array(g), arrays, 0, depth, ndim)
 
 
 # ------------------------------------------------------------ np.add.at writes
@@ -335,6 +337,6 @@ def scatter_add(like, indices, values):
 def scatter_add_bar(g, indices, values):
     """Adjoint of the values in :func:`scatter_add`: ``g`` read at each value's index (a
     value broadcast over several places gets their sum)."""
-    part = np.asarray(g)[indices]
+    part = as_array(g)[indices]
     shape = np.shape(values)
     return np.reshape(_unbroadcast_to(part, shape), shape)

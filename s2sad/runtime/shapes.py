@@ -6,6 +6,7 @@ arrays (or the input itself when it already has the shape asked for).
 import numpy as np
 
 from ..rules.records import fact
+from .duck import as_like, is_duck
 
 
 
@@ -23,6 +24,8 @@ def unbroadcast(g, like):
             return g   # two numbers: nothing was broadcast (the hot path of scalar code)
         if kind is _ndarray and g.shape == like.shape:
             return g   # two arrays of one shape (the hot path of array code)
+    if kind is not _ndarray and is_duck(like):   # a Dask like: spread g lazily, as Dask
+        return unbroadcast_to(as_like(g, like), tuple(like.shape))
     return unbroadcast_to(g, np.shape(like))
 
 
@@ -154,6 +157,8 @@ def zeros_like(x):
     result of ``np.linalg.slogdet``)."""
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=float_like(x))
+    if is_duck(x):   # a Dask array...: lazy zeros of its library
+        return np.zeros_like(x, dtype=float_like(x.dtype))
     if isinstance(x, (list, tuple)):
         items = [zeros_like(item) for item in x]
         return items if isinstance(x, list) else tuple(items)
@@ -178,6 +183,9 @@ def broadcast_like(t, like):
     shape = np.shape(like)
     if np.shape(t) == shape:
         return t
+    if is_duck(t) or is_duck(like):   # lazily, in the duck array's library
+        t = as_like(t, like)
+        return np.broadcast_to(t, shape).astype(float_like(t.dtype))
     return np.array(np.broadcast_to(t, shape), dtype=float_like(t))
 
 
@@ -191,4 +199,6 @@ def writable_copy(t):
         return list(t)
     if isinstance(t, dict):
         return dict(t)
+    if is_duck(t):   # its own library's copy (lazy for Dask)
+        return t.astype(float_like(t.dtype), copy=True)
     return np.array(t, dtype=float_like(t), copy=True)

@@ -7,6 +7,8 @@ arrays of the shape of the argument whose adjoint or tangent they compute.
 
 import numpy as np
 
+from .duck import as_array, size_of
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
 
@@ -44,7 +46,7 @@ def full_length_bar(g, a, v, mode="full", kind="convolve"):
     ``np.correlate(a, v, mode)`` (``kind="correlate"``) given ``g``, the adjoint of its
     result, as the adjoint of the 'full' result: ``g`` in the window of the full
     output the mode keeps, zeros elsewhere."""
-    n, m = np.size(a), np.size(v)
+    n, m = size_of(a), size_of(v)
     start, length = full_window(n, m, mode, kind)
     out = np.zeros(n + m - 1, dtype=np.result_type(g, float))
     out[start:start + length] = np.broadcast_to(np.reshape(g, (-1,)), (length,))
@@ -59,8 +61,8 @@ def _segments(x, xp, period):
     is in the segment (``t`` in [0, 1]), the segment's length ``h``, and the masks of
     the points left of and right of the knots.  At a knot the segment that starts there
     is taken (the right derivative); at the last knot, the last segment."""
-    x = np.asarray(x, dtype=float)
-    xp = np.asarray(xp, dtype=float)
+    x = as_array(x, dtype=float)
+    xp = as_array(xp, dtype=float)
     index = np.arange(xp.shape[0])
     if period is not None:
         period = abs(float(period))
@@ -95,7 +97,7 @@ def interp_slope(x, xp, fp, left=None, right=None, period=None):
     slope of the segment holding each point, 0 outside the knots (where the result
     is ``fp[0]``, ``fp[-1]``, ``left`` or ``right``, constant in ``x``)."""
     (j0, j1), _, h, below, above = _segments(x, xp, period)
-    fp = np.asarray(fp)
+    fp = as_array(fp)
     slope = (fp[j1] - fp[j0]) / h
     if period is None:
         slope = np.where(below | above, 0.0, slope)
@@ -149,8 +151,8 @@ def interp_side(x, xp, left, right, period, side):
     0.0 elsewhere (an array like ``x``)."""
     if period is not None:
         return np.zeros(np.shape(x))
-    xp = np.asarray(xp)
-    mask = np.asarray(x) < xp[0] if side == "left" else np.asarray(x) > xp[-1]
+    xp = as_array(xp)
+    mask = as_array(x) < xp[0] if side == "left" else as_array(x) > xp[-1]
     return mask.astype(float)
 
 
@@ -176,7 +178,7 @@ def poly_derivative(p):
     """The coefficients of the derivative of the polynomial ``p`` (highest power first,
     as ``np.polyval`` reads them); ``np.polyder(p)`` for a 1-d ``p``, ``[0.0]`` for a
     constant."""
-    p = np.asarray(p)
+    p = as_array(p)
     n = p.shape[0]
     if n <= 1:
         return np.zeros((1,) + p.shape[1:], dtype=np.result_type(p, float))
@@ -188,7 +190,7 @@ def poly_derivative(p):
 def poly_derivative_increasing(c):
     """The coefficients of the derivative of the polynomial ``c`` (lowest power first,
     as ``np.polynomial.polynomial.polyval`` reads them); ``[0.0]`` for a constant."""
-    c = np.asarray(c)
+    c = as_array(c)
     n = c.shape[0]
     if n <= 1:
         return np.zeros((1,) + c.shape[1:], dtype=np.result_type(c, float))
@@ -212,7 +214,7 @@ def poly_order(p):
 def vander_derivative(x, N=None, increasing=False, order=1):
     """The ``order``-th derivative of ``np.vander(x, N, increasing)`` in ``x``, row by
     row: column ``j`` holds ``x ** k_j``, so its derivative ``k_j * x ** (k_j - 1)``."""
-    x = np.asarray(x, dtype=np.result_type(x, float))
+    x = as_array(x, dtype=np.result_type(x, float))
     columns = x.shape[0] if N is None else N
     powers = np.arange(columns) if increasing else np.arange(columns - 1, -1, -1)
     factor = np.ones(columns)

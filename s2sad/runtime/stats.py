@@ -9,6 +9,8 @@ scipy computes: entries above the diagonal get 0, those below both halves' share
 
 import numpy as np
 
+from .duck import as_array, size_of
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
 
@@ -16,14 +18,14 @@ from ..rules.records import fact, tangent_beside
 def mvn_dim(mean, cov):
     """The dimension scipy gives the distribution: ``mean``'s length, else ``cov``'s."""
     if mean is not None:
-        return np.size(mean)
+        return size_of(mean)
     return np.shape(cov)[0] if np.ndim(cov) else 1
 
 
 @fact(allocates=True, linear=("cov",))
 def mvn_full_cov(cov, dim):
     """The covariance matrix scipy reads from ``cov`` (see the module's docstring)."""
-    cov = np.asarray(cov, dtype=np.result_type(cov, float))
+    cov = as_array(cov, dtype=np.result_type(cov, float))
     if cov.ndim == 0:
         return cov * np.eye(dim)
     if cov.ndim == 1:
@@ -35,7 +37,7 @@ def mvn_full_cov(cov, dim):
 @fact(allocates=True, linear=("g",))
 def mvn_cov_bar(g, cov):
     """The adjoint of :func:`mvn_full_cov` in ``cov`` (``g``: that of the matrix)."""
-    g = np.asarray(g)
+    g = as_array(g)
     if np.ndim(cov) == 0:
         return np.trace(g)
     if np.ndim(cov) == 1:
@@ -47,7 +49,7 @@ def mvn_cov_bar(g, cov):
 def mvn_points(x, dim):
     """``x`` read as scipy reads its quantiles: shape ``(..., dim)`` (a number or, for
     ``dim == 1``, a vector of numbers are points of one coordinate)."""
-    x = np.asarray(x, dtype=np.result_type(x, float))
+    x = as_array(x, dtype=np.result_type(x, float))
     if x.ndim == 0:
         x = x[None]
     if x.ndim == 1 and dim == 1:
@@ -58,13 +60,13 @@ def mvn_points(x, dim):
 @fact(linear=("mean",))
 def mvn_mean(mean):
     """The mean as an array (``None``, scipy's default, is 0)."""
-    return 0.0 if mean is None else np.asarray(mean)
+    return 0.0 if mean is None else as_array(mean)
 
 
 @fact(linear=("t",))
 def mvn_rows(t):
     """``t`` of shape ``(..., d)`` as ``(n, d)``."""
-    t = np.asarray(t)
+    t = as_array(t)
     return np.reshape(t, (-1, t.shape[-1]))
 
 
@@ -91,7 +93,7 @@ def _singular(sigma):
 
 
 def _solve_rows(sigma, r):
-    r = np.asarray(r)
+    r = as_array(r)
     rows = np.reshape(r, (-1, r.shape[-1]))
     try:
         return np.linalg.solve(sigma, rows.T).T.reshape(r.shape)
@@ -147,6 +149,6 @@ def dirichlet_column(alpha, x):
 @fact(linear=("t",))
 def dirichlet_alpha_bar(t, alpha):
     """``t`` (shaped like ``x``) summed over the samples: an array like ``alpha``."""
-    t = np.asarray(t)
+    t = as_array(t)
     _check_components(t, alpha)
     return np.reshape(np.sum(t, axis=tuple(range(1, t.ndim))), np.shape(alpha))

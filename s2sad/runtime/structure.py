@@ -7,6 +7,8 @@ tangent, for second order, is the helper applied to ``g``'s tangent).
 
 import numpy as np
 
+from .duck import added_at, as_array, is_duck
+
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
 from .shapes import unbroadcast_to
@@ -67,11 +69,14 @@ def repeat_array_bar(g, a, repeats, axis=None):
         n, rest, moved = int(np.prod(shape, dtype=int)), (), np.ravel(g)
     else:
         axis = axis % len(shape)
-        n, moved = shape[axis], np.moveaxis(np.asarray(g), axis, 0)
+        n, moved = shape[axis], np.moveaxis(as_array(g), axis, 0)
         rest = moved.shape[1:]
     owner = np.repeat(np.arange(n), repeats)
     out = np.zeros((n,) + rest, dtype=np.result_type(g, float))
-    np.add.at(out, owner, moved)
+    if is_duck(moved):   # (no ufunc.at on a Dask array: summed by group, lazily)
+        out = added_at(out, owner, moved)
+    else:
+        np.add.at(out, owner, moved)
     if axis is None:
         return np.reshape(out, shape)
     return np.moveaxis(out, 0, axis)
@@ -89,7 +94,7 @@ def rollaxis_bar(g, a, axis, start=0):
     """Adjoint of ``np.rollaxis(a, axis, start)``: ``g`` with its axes put back."""
     n = np.ndim(a)
     order = np.rollaxis(np.empty(tuple(range(1, n + 1))), axis, start).shape
-    return np.transpose(g, np.argsort([s - 1 for s in order]))
+    return np.transpose(g, tuple(int(i) for i in np.argsort([s - 1 for s in order])))
 
 
 # ----------------------------------------------------------------------- np.pad
@@ -119,6 +124,9 @@ def pad_bar(g, array, pad_width, mode="constant"):
     element of ``g`` added to the element it copies (edge, reflect, symmetric, wrap
     copy an element several times)."""
     shape = np.shape(array)
+    if mode == "constant" and is_duck(g):   # the middle of g, lazily (no bincount)
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (len(shape), 2))
+        return g[tuple(slice(int(b), int(b) + n) for (b, _), n in zip(widths, shape))]
     sources = _pad_sources(shape, pad_width, mode).ravel()
     inside = sources >= 0
     size = int(np.prod(shape, dtype=int))
@@ -155,7 +163,7 @@ def _memory_order(a, order):
     """The order 'C' or 'F' that ``a.flatten(order)`` reads ``a`` in."""
     if order in ("C", "F", None):
         return order or "C"
-    flags = np.asarray(a).flags
+    flags = as_array(a).flags
     if order == "A":
         return "F" if flags.f_contiguous and not flags.c_contiguous else "C"
     if order == "K" and (flags.c_contiguous or flags.f_contiguous):

@@ -5,6 +5,8 @@ returns a new list, tuple, dict or array and never changes its arguments.
 
 import numpy as np
 
+from .duck import as_array
+
 from ..rules.records import fact
 
 from .indexing import getitem_bar
@@ -139,7 +141,7 @@ def plus_bar(g, a, b):
 def _sum_part(g, x):
     """``x``'s part of the adjoint ``g`` of an elementwise sum (a list's as a list)."""
     if isinstance(x, (list, tuple)):
-        return list(unbroadcast(g, np.asarray(x, dtype=float)))
+        return list(unbroadcast(g, as_array(x, dtype=float)))
     return unbroadcast(g, x)
 
 

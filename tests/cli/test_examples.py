@@ -34,6 +34,12 @@ def _logistic_inputs():
             "y": (r.random(6) > 0.5).astype(float)}
 
 
+def _dask_logistic_inputs():
+    r = _rng()   # numpy arrays here; tests/dask/test_dask_example.py runs it on Dask arrays
+    return {"w": r.normal(size=3) * 0.5, "b": 0.1, "X": r.normal(size=(6, 3)),
+            "y": (r.random(6) > 0.5).astype(float)}
+
+
 def _mlp_inputs():
     r = _rng()
     return {"W1": r.normal(size=(3, 5)) * 0.5, "b1": r.normal(size=5) * 0.1,
@@ -97,6 +103,7 @@ INPUTS = {
     "seed_grad.py": _seed_inputs,
     "seed_jvp.py": _seed_inputs,
     "logistic_regression_grad.py": _logistic_inputs,
+    "dask_logistic_grad.py": _dask_logistic_inputs,
     "mlp_grad.py": _mlp_inputs,
     "dense_layer_vjp.py": _dense_inputs,
     "containers_mlp_grad.py": _containers_mlp_inputs,
@@ -136,6 +143,7 @@ def test_examples_cover_the_issue():
     texts = {name: (EXAMPLES / name).read_text(encoding="utf-8") for name in INPUTS}
     assert "z = (np.dot(x, w) - y) ** 2" in texts["seed_grad.py"]
     assert "np.exp" in texts["logistic_regression_grad.py"]
+    assert "np.logaddexp(0.0, z)" in texts["dask_logistic_grad.py"]
     assert "hidden_bar" in texts["mlp_grad.py"] and "W1_bar" in texts["mlp_grad.py"]
     assert "mode: reverse (vjp)" in texts["dense_layer_vjp.py"]
     assert "mode: forward (jvp)" in texts["seed_jvp.py"]

@@ -1,5 +1,5 @@
 """numba versions of :mod:`s2sad.runtime.shapes`: ``unbroadcast``, ``unbroadcast_to``,
-``shape_of`` and ``zeros_like``.
+``shape_of`` and ``zeros_like`` (and ``size_of``, of :mod:`s2sad.runtime.duck`).
 
 Which case applies is decided when numba types the call (a number or an array, of
 which dimension), so ``unbroadcast(g, x)`` on two numbers compiles to ``return g`` and
@@ -14,6 +14,7 @@ from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 from numba.typed import List
 
+from ...runtime import duck as _duck
 from ...runtime import shapes as _numpy
 from .kinds import is_array, is_number, is_scalar_like, tuple_length
 
@@ -36,6 +37,20 @@ def shape_of(*values):
 def zeros_like(x):
     """:func:`s2sad.runtime.zeros_like` (numba: see the module)."""
     return _numpy.zeros_like(x)
+
+
+def size_of(x):
+    """:func:`s2sad.runtime.size_of` (numba: an array's size, 1 for a number)."""
+    return _duck.size_of(x)
+
+
+@overload(size_of, inline="always")
+def _size_of(x):
+    if is_array(x):
+        return lambda x: x.size
+    if is_number(x):
+        return lambda x: 1
+    return None
 
 
 @overload(unbroadcast, inline="always")

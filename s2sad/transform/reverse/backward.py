@@ -83,11 +83,12 @@ class BackwardSweep:
         out = []
         x = product.targets[0].id
         if mean:   # each element's share: s_bar over the count averaged, named x_bar
-            self.env.numpy()
-            count = nodes.call("np.size", [nodes.name(x)])
+            # size_of: np.size, which Dask lacks (numpy's fallback computes the array)
+            count = nodes.call(self.env.helper("size_of"), [nodes.name(x)])
             if axis is not None:
                 count = gast.BinOp(left=count, op=gast.FloorDiv(),
-                                   right=nodes.call("np.size", [nodes.name(name)]))
+                                   right=nodes.call(self.env.helper("size_of"),
+                                                    [nodes.name(name)]))
             share = self.env.adjoint_name(x)
             out.append(nodes.assign(share, fold(gast.BinOp(left=g, op=gast.Div(),
                                                            right=count))))

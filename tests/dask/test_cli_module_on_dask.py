@@ -1,0 +1,96 @@
+"""A gradient module written by the command line (``python -m s2sad grad FILE:loss -o ...``)
+runs unchanged on numpy arrays and on Dask arrays, with the same numbers, which agree with
+central finite differences and a derivative written by hand."""
+
+import importlib.util
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array", reason="Dask is an optional extra: "
+                                              "pip install 's2sad[dask]'")
+import dask  # noqa: E402
+
+from s2sad.testing import finite_difference_gradient  # noqa: E402
+
+MODEL = textwrap.dedent("""\
+    import numpy as np
+
+
+    def loss(w, b, X, y):
+        logits = np.dot(X, w) + b
+        p = 1.0 / (1.0 + np.exp(-logits))
+        return -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
+
+
+    def least_squares(w, X, y):
+        return np.sum((X @ w - y) ** 2) / X.shape[0]
+    """)
+
+
+def write_module(tmp_path, target, wrt, out):
+    (tmp_path / "model.py").write_text(MODEL, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", target, "--wrt", wrt,
+                           "-o", out], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    spec = importlib.util.spec_from_file_location(out[:-3], tmp_path / out)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def model(tmp_path):
+    spec = importlib.util.spec_from_file_location("model", tmp_path / "model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def data():
+    r = np.random.default_rng(5)
+    X = r.normal(size=(1000, 3))
+    return {"w": r.normal(size=3) * 0.5, "b": -0.1, "X": X,
+            "labels": (r.random(1000) < 0.4).astype(float),
+            "y": X @ np.array([1.0, -2.0, 0.5]) + 0.1 * r.normal(size=1000)}
+
+
+def test_logistic_module_runs_on_numpy_and_on_dask(tmp_path, data):
+    generated = write_module(tmp_path, "model.py:loss", "w,b", "loss_grad.py")
+    w, b, X, y = data["w"], data["b"], data["X"], data["labels"]
+    value, (w_bar, b_bar) = generated.loss_value_and_grad(w, b, X, y)
+    lazy = generated.loss_value_and_grad(w, b, da.from_array(X, chunks=(250, 3)),
+                                         da.from_array(y, chunks=250))
+    assert all(isinstance(part, da.Array) for part in (lazy[0],) + lazy[1])   # lazy out
+    (lazy_value, (lazy_w_bar, lazy_b_bar)), = dask.compute(lazy)
+    np.testing.assert_allclose(lazy_value, value, rtol=1e-12)
+    np.testing.assert_allclose(lazy_w_bar, w_bar, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(lazy_b_bar, b_bar, rtol=1e-10, atol=1e-13)
+    f = model(tmp_path).loss
+    np.testing.assert_allclose(value, f(w, b, X, y), rtol=1e-12)
+    np.testing.assert_allclose(w_bar, finite_difference_gradient(f, (w, b, X, y)),
+                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(b_bar, finite_difference_gradient(f, (w, b, X, y), argnum=1),
+                               rtol=1e-6, atol=1e-9)
+    p = 1.0 / (1.0 + np.exp(-(X @ w + b)))   # by hand: X^T (p - y) / n and mean(p - y)
+    np.testing.assert_allclose(w_bar, X.T @ (p - y) / len(y), rtol=1e-10)
+    np.testing.assert_allclose(b_bar, np.mean(p - y), rtol=1e-10)
+
+
+def test_least_squares_module_runs_on_numpy_and_on_dask(tmp_path, data):
+    generated = write_module(tmp_path, "model.py:least_squares", "w", "ls_grad.py")
+    w, X, y = data["w"], data["X"], data["y"]
+    value, w_bar = generated.least_squares_value_and_grad(w, X, y)
+    lazy = generated.least_squares_value_and_grad(w, da.from_array(X, chunks=(200, 3)),
+                                                  da.from_array(y, chunks=200))
+    assert all(isinstance(part, da.Array) for part in lazy)   # lazy out
+    lazy_value, lazy_w_bar = dask.compute(*lazy)
+    np.testing.assert_allclose(lazy_value, value, rtol=1e-12)
+    np.testing.assert_allclose(lazy_w_bar, w_bar, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(w_bar, 2 * X.T @ (X @ w - y) / len(y), rtol=1e-10)
+    f = model(tmp_path).least_squares
+    np.testing.assert_allclose(w_bar, finite_difference_gradient(f, (w, X, y)),
+                               rtol=1e-6, atol=1e-8)
