@@ -221,3 +221,16 @@ def test_writes_into_arrays_are_right_but_not_lazy_yet():
         _, jt = s2sad.jvp(P.column_writes)(w, dX, np.ones(3))
     assert float(jt.compute()) == pytest.approx(
         float(np.sum(finite_difference_gradient(P.column_writes, (w, X)))), rel=1e-6)
+
+
+def test_a_list_of_numpy_weights_gets_a_list_of_lazy_gradients():
+    w, X, _, dX, _ = _data(n=12)
+    rng = np.random.default_rng(5)
+    params = [rng.normal(size=(3, 4)), rng.normal(size=4)]
+    with lazy():
+        g = s2sad.grad(P.layers)(params, dX)
+    assert isinstance(g, list) and all(isinstance(t, da.Array) for t in g)
+    g = s2sad.dask.compute(g)
+    expected = finite_difference_gradient(P.layers, (params, X))
+    for got, want in zip(g, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9)
