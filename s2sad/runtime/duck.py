@@ -158,3 +158,11 @@ def _summed_repeats(g, inverse, count):
     ends = np.searchsorted(inverse[order], np.arange(count), side="right") - 1
     running = np.cumsum(g[order], axis=0)[ends]
     return running - np.concatenate([np.zeros_like(running[:1]), running[:-1]], axis=0)
+
+
+def fresh(x, dtype=None):
+    """``np.array(x, dtype, copy=True)``: a new array the caller may write into; a duck
+    array's own copy (lazy for Dask: its arrays are never written in place)."""
+    if is_duck(x):
+        return x.astype(x.dtype if dtype is None else dtype, copy=True)
+    return np.array(x, dtype=dtype, copy=True)

@@ -5,7 +5,7 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 
 import numpy as np
 
-from .duck import added_at, as_array, duck_among, size_of
+from .duck import added_at, as_array, duck_among, fresh, size_of
 
 from ..errors import ValueTypeError
 from ..rules.records import fact
@@ -16,7 +16,7 @@ from .shapes import float_like, zeros_like
 @fact(allocates=True, linear=("x",))
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
-    return np.copy(x[index])
+    return fresh(x[index])
 
 
 
@@ -31,7 +31,7 @@ def stored_part(g, index):
     found by the same write of the element numbers, so the adjoint follows
     numpy whatever its order.
     """
-    part = np.array(g[index], dtype=float_like(g), copy=True)
+    part = fresh(g[index], dtype=float_like(g))
     if not _may_repeat(index):
         return part
     numbers = np.arange(part.size).reshape(part.shape)
@@ -92,7 +92,7 @@ def zero_at(g, index):
         out = dict(g) if isinstance(g, dict) else list(g)
         out[index] = zeros_like(out[index])
         return tuple(out) if isinstance(g, tuple) else out
-    out = np.array(g, dtype=float_like(g), copy=True)
+    out = fresh(g, dtype=float_like(g))
     out[index] = 0.0
     return out
 
@@ -190,7 +190,7 @@ def index_set(x, index, value):
         # are read-only views)
         raise ValueError("assignment destination is read-only")
     keep = isinstance(x, np.ndarray) and x.dtype.kind in "biu"
-    out = np.array(x, dtype=x.dtype if keep else float_like(x), copy=True)
+    out = fresh(x, dtype=x.dtype if keep else float_like(x))
     if out.dtype.kind != "c" and _is_complex(value):
         _refuse_complex_write()
     out[index] = value

@@ -164,14 +164,18 @@ def cumprod_dot(a, v, axis=None):
     shape = _scan_shape(a, axis)
     x, at = _to_front(a, axis)
     x_dot, _ = _to_front(np.broadcast_to(as_array(v, dtype=float), np.shape(a)), axis)
-    if np.all(x != 0):
+    lazy = is_duck(x) or is_duck(x_dot)   # (a Dask x: no look at 0s, no writes)
+    if not lazy and np.all(x != 0):
         return _from_front(np.cumprod(x, axis=0) * np.cumsum(x_dot / x, axis=0), at, shape)
-    out = np.empty_like(x)
+    out = [] if lazy else np.empty_like(x)   # (rows stacked for a Dask x)
     acc, acc_dot = np.ones_like(x[0]), np.zeros_like(x[0])
     for i in range(x.shape[0]):
         acc, acc_dot = acc * x[i], acc_dot * x[i] + acc * x_dot[i]
-        out[i] = acc_dot
-    return _from_front(out, at, shape)
+        if lazy:
+            out.append(acc_dot)
+        else:
+            out[i] = acc_dot
+    return _from_front(np.stack(out) if lazy else out, at, shape)
 
 
 def _cumprod_parts(x, g):
@@ -179,6 +183,11 @@ def _cumprod_parts(x, g):
     of g[i] times the product of the elements after j up to i`` (no division)."""
     n = x.shape[0]
     left = np.concatenate([np.ones_like(x[:1]), np.cumprod(x[:-1], axis=0)])
+    if is_duck(x) or is_duck(g):   # (no writes into a Dask array: rows stacked, lazily)
+        rows = [g[n - 1]]
+        for j in range(n - 2, -1, -1):
+            rows.append(g[j] + x[j + 1] * rows[-1])
+        return left, np.stack(rows[::-1])
     right = np.empty_like(g)
     right[n - 1] = g[n - 1]
     for j in range(n - 2, -1, -1):
@@ -194,7 +203,7 @@ def cumprod_bar(g, a, axis=None):
     if not x.shape[0]:
         return np.zeros(np.shape(a))
     gx = np.moveaxis(np.reshape(as_array(g, dtype=float), _scan_shape(a, axis)), at, 0)
-    if np.all(x != 0):
+    if not is_duck(x) and np.all(x != 0):   # (a Dask x: the exact parts, no look at 0s)
         out = _flip_cumsum(gx * np.cumprod(x, axis=0), 0) / x
     else:
         left, right = _cumprod_parts(x, gx)

@@ -160,13 +160,16 @@ def reason_of(exc):
 
 
 def primal_reason(fn, dargs):
-    """None when ``fn`` itself runs lazily on the Dask arguments, else why not (Dask
-    lacks a numpy function it calls, an option, or it needs a value)."""
+    """None when ``fn`` itself runs lazily on the Dask arguments, else ``(owner, why)``:
+    ``"dask"`` when Dask lacks a numpy function it calls, an option, or needs a value;
+    ``"s2sad"`` when the function is one of s2sad's runtime helpers (the op table's
+    ``rt.*`` rows: the helpers of higher derivatives) and the failure is in it."""
     try:
         with lazy():
             fn(*dargs)
     except Exception as exc:   # noqa: BLE001 (any failure is the reason reported)
-        return reason_of(exc)
+        where = _where(exc)
+        return ("s2sad", f"{reason_of(exc)}{where}") if where else ("dask", reason_of(exc))
     return None
 
 
@@ -188,9 +191,9 @@ def outcome(row_, sample):
     case = dask_case(row_)
     args = sample(row_, case)
     dargs, _ = dask_args(case, args)
-    why = primal_reason(row_.fn, dargs)
-    if why is not None:
-        return "dask", why
+    failed = primal_reason(row_.fn, dargs)
+    if failed is not None:
+        return failed
     try:
         run_case(row_.fn, case, args)
     except AssertionError:
@@ -205,7 +208,7 @@ def _where(exc):
     ``exc`` went through."""
     import traceback
     names = [f.name for f in traceback.extract_tb(exc.__traceback__)
-             if "s2sad" in f.filename and "dask_column" not in f.filename
+             if "s2sad" in f.filename and "/tests/" not in f.filename
              and not f.name.startswith("_")]
     return f" (in `{names[-1]}`)" if names else ""
 
@@ -236,11 +239,13 @@ def render(rows, outcomes):
         f"- **{counts['dask']} rows** call a numpy function (or an option of one) that Dask",
         "  does not implement lazily: the function itself computes or fails on Dask arrays,",
         "  before any derivative (listed below with the reason).",
-        f"- **{counts['s2sad']} rows** run lazily on Dask, but s2sad's derivative does not",
-        "  yet: a runtime helper needs a numpy function Dask lacks, or looks at values",
-        "  (listed below with the reason).",
+        f"- **{counts['s2sad']} rows** are not lazy on s2sad's side yet: the function runs",
+        "  lazily on Dask but its derivative does not, or the row is one of s2sad's runtime",
+        "  helpers (the `rt.*` rows: helpers of higher derivatives) that is not lazy itself;",
+        "  a helper needs a numpy function Dask lacks, or looks at values (listed below with",
+        "  the reason and the helper).",
         "",
-        "## Derivatives that are not lazy on Dask yet",
+        "## Not lazy on s2sad's side yet",
         "",
         "| op-table row | reason |",
         "| --- | --- |",
