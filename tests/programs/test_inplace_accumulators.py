@@ -176,6 +176,17 @@ def test_float64_then_float32_then_float64_calls_each_get_right_gradients():
         assert got.dtype == (np.float64 if dtype is np.int64 else dtype)
 
 
+def test_arrays_then_numbers_then_arrays_with_the_fast_path_warm():
+    """The fast path made at a float64-array call (code adding in place) is not run
+    for a number in that parameter's place, nor the other way round."""
+    g = s2sad.grad(ia.two_loops)
+    w, xs = _w_args()
+    for value in (w, w, 0.7, 0.7, w, -1.3, w):
+        got = g(value, xs)
+        np.testing.assert_allclose(got, _fd(ia.two_loops, (value, xs), 0), rtol=1e-6, atol=1e-8)
+        assert np.shape(got) == np.shape(value)
+
+
 def _fd_hvp(func, args, index, v, eps=1e-4):
     """H v by central second differences of ``func`` itself."""
     x = np.asarray(args[index], dtype=float)
