@@ -108,6 +108,9 @@ def filled(shape, g, *likes):
     if ref is None:
         return np.full(shape, g)
     shape = tuple(shape)
+    if is_duck(g) and _same_shape(g.shape, shape):
+        return g.copy()   # nothing to spread (a new Dask array object: a write into it
+        #                   replaces that object's graph, never g's)
     like = next((x for x in likes if is_duck(x) and _same_shape(x.shape, shape)), None)
     if like is None:   # nothing of that shape to take blocks from
         return np.broadcast_to(as_like(g, ref), shape).copy()
@@ -161,7 +164,8 @@ def deferred(check, x, *others):
     is computed, so building the derivative computes nothing and an error is raised
     where the values are known; on anything else now."""
     if is_duck(x) and hasattr(x, "map_blocks"):
-        others = [filled(tuple(x.shape), o, x) for o in others]   # in x's blocks
+        others = [o if is_duck(o) and _same_shape(o.shape, x.shape)
+                  else filled(tuple(x.shape), o, x) for o in others]   # in x's blocks
         return x.map_blocks(check, *others, dtype=x.dtype)
     return check(x, *others)
 

@@ -24,11 +24,12 @@ def unbroadcast(g, like):
             return g   # two numbers: nothing was broadcast (the hot path of scalar code)
         if kind is _ndarray and g.shape == like.shape:
             return g   # two arrays of one shape (the hot path of array code)
-    if kind is not _ndarray and is_duck(like):   # a Dask like: spread g lazily, as Dask
+    if is_duck(like):   # a Dask like: spread g lazily, in like's blocks, as Dask
         shape = tuple(like.shape)
         if np.shape(g) != shape and _spreads_to(np.shape(g), shape):
-            return filled(shape, g, like)   # in like's blocks, not one block of it all
-        return unbroadcast_to(as_like(g, like), shape)
+            return filled(shape, g, like)   # (not one block of it all, nor numpy's)
+        if kind is not _ndarray:
+            return unbroadcast_to(as_like(g, like), shape)
     return unbroadcast_to(g, np.shape(like))
 
 
