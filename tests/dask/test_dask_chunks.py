@@ -70,10 +70,13 @@ def _locals_of_generated_code(call):
     """The local variables of the generated ``*_value_and_grad`` function ``call`` runs."""
     seen = {}
 
-    def tracer(frame, event, arg):
-        if event == "return" and frame.f_code.co_name.endswith("_value_and_grad"):
+    def on_return(frame, event, arg):
+        if event == "return":
             seen.update(frame.f_locals)
-        return tracer
+        return on_return
+
+    def tracer(frame, event, arg):   # (only the generated function's frame is followed)
+        return on_return if frame.f_code.co_name.endswith("_value_and_grad") else None
     previous = sys.gettrace()
     sys.settrace(tracer)
     try:
@@ -177,3 +180,15 @@ def test_a_deferred_checks_operands_come_in_the_chunks_of_the_checked_array():
     assert out.chunks == dX.chunks
     np.testing.assert_allclose(out.compute(scheduler="sync"), X + 1.0)
     assert seen and all(shape == (CHUNK, D) for shape in seen if shape != (0, 0))
+
+
+def test_a_norms_adjoint_spread_over_a_dask_array_is_lazy_in_its_chunks():
+    from s2sad.runtime.adjoints_linalg import norm_spread
+    _, X, _, dX, _ = _data()
+    g = np.arange(ROWS, dtype=float)
+    with lazy():
+        out = norm_spread(g, dX, axis=1)
+        whole = norm_spread(2.0, dX)
+    assert out.chunks == whole.chunks == dX.chunks
+    np.testing.assert_allclose(out.compute(), np.broadcast_to(g[:, None], X.shape))
+    np.testing.assert_allclose(whole.compute(), np.full(X.shape, 2.0))
