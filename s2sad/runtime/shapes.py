@@ -24,10 +24,12 @@ def unbroadcast(g, like):
             return g   # two numbers: nothing was broadcast (the hot path of scalar code)
         if kind is _ndarray and g.shape == like.shape:
             return g   # two arrays of one shape (the hot path of array code)
-    if is_duck(like):   # a Dask like: spread g lazily, in like's blocks, as Dask
+    if like.__class__ is not _ndarray and is_duck(like):
+        # a Dask like: g spread lazily in like's blocks (not one block of it all, nor a
+        # numpy array of its size), or reduced lazily, as Dask
         shape = tuple(like.shape)
         if np.shape(g) != shape and _spreads_to(np.shape(g), shape):
-            return filled(shape, g, like)   # (not one block of it all, nor numpy's)
+            return filled(shape, g, like)
         if kind is not _ndarray:
             return unbroadcast_to(as_like(g, like), shape)
     return unbroadcast_to(g, np.shape(like))
