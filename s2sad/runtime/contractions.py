@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from .duck import as_array, is_duck
+from .duck import as_array, filled, is_duck
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -147,8 +147,8 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
         r = np.sum(r, axis=summed, keepdims=True)
     if mid is not None:
         r = np.reshape(r, mid)
-    if broadcast is not None:
-        r = np.broadcast_to(r, broadcast).copy()
+    if broadcast is not None:   # (a Dask r: in Dask's blocks, not one of the whole shape)
+        r = filled(broadcast, r) if is_duck(r) else np.broadcast_to(r, broadcast).copy()
     if diagonal is None:
         return r
     z = np.zeros(shapes[k], dtype=np.result_type(r, float))

@@ -101,7 +101,7 @@ def filled(shape, g, *likes):
 
     A duck array among ``likes`` of that very shape lends its blocks: the result is made
     by the library's own ``full_like`` / ``zeros_like`` on it (Dask keeps the array's
-    chunks), so an adjoint spread over a Dask array of many chunks has those chunks and
+    chunks; without such an array, the library's own blocks), so an adjoint spread over a Dask array of many chunks has those chunks and
     streams with it.  (``np.broadcast_to`` of a small array would make one block of the
     whole shape: a single task holding every row, computed whole and held in memory.)"""
     ref = duck_among(g, *likes)
@@ -111,10 +111,11 @@ def filled(shape, g, *likes):
     if is_duck(g) and _same_shape(g.shape, shape):
         return g.copy()   # nothing to spread (a new Dask array object: a write into it
         #                   replaces that object's graph, never g's)
-    like = next((x for x in likes if is_duck(x) and _same_shape(x.shape, shape)), None)
-    if like is None:   # nothing of that shape to take blocks from
-        return np.broadcast_to(as_like(g, ref), shape).copy()
     dtype = g.dtype if hasattr(g, "dtype") else np.result_type(g)
+    like = next((x for x in likes if is_duck(x) and _same_shape(x.shape, shape)), None)
+    if like is None:   # nothing of that shape to lend blocks: the library's own (Dask's
+        #                chunks of about 128 MiB, "auto")
+        return np.zeros(shape, dtype=dtype, like=ref) + as_like(g, ref)
     if not is_duck(g) and np.ndim(g) == 0:
         return np.full_like(like, g, dtype=dtype)
     return np.zeros_like(like, dtype=dtype) + as_like(g, like)

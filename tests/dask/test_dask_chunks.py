@@ -21,6 +21,7 @@ from dask.callbacks import Callback  # noqa: E402
 import s2sad  # noqa: E402
 from s2sad.runtime import mean_bar, sum_bar, unbroadcast  # noqa: E402
 from s2sad.runtime.shapes import broadcast_like  # noqa: E402
+from s2sad.runtime.contractions import einsum_bar  # noqa: E402
 from s2sad.runtime.duck import deferred, filled  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
 
@@ -192,3 +193,23 @@ def test_a_norms_adjoint_spread_over_a_dask_array_is_lazy_in_its_chunks():
     assert out.chunks == whole.chunks == dX.chunks
     np.testing.assert_allclose(out.compute(), np.broadcast_to(g[:, None], X.shape))
     np.testing.assert_allclose(whole.compute(), np.full(X.shape, 2.0))
+
+
+def total_by_einsum(X):
+    return np.einsum("ij->", np.sin(X))
+
+
+def test_an_einsums_adjoint_spread_along_its_own_axes_is_in_blocks():
+    """The operand is known to ``einsum_bar`` by its shape alone: the spread adjoint
+    takes Dask's own blocks (``array.chunk-size``), never one block of the whole."""
+    _, X, _, dX, _ = _data()
+    with dask.config.set({"array.chunk-size": f"{CHUNK * D * 8}B"}), lazy():
+        grad = s2sad.grad(total_by_einsum)(dX)
+        adjoint = einsum_bar(da.asarray(2.0), "ij->", 0, (ROWS, D))
+        spread = filled((ROWS, D), 2.0, da.ones(3, chunks=3))   # no like of that shape
+    assert adjoint.numblocks[0] > 1 and spread.numblocks[0] > 1
+    np.testing.assert_allclose(adjoint.compute(), np.full(X.shape, 2.0))
+    (grad,), whole = _computed_in_blocks(grad)
+    assert not whole, f"blocks holding every row: {whole}"
+    np.testing.assert_allclose(grad, np.cos(X))
+    np.testing.assert_allclose(spread.compute(), np.full(X.shape, 2.0))
