@@ -147,8 +147,11 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
         r = np.sum(r, axis=summed, keepdims=True)
     if mid is not None:
         r = np.reshape(r, mid)
-    if broadcast is not None:   # (a Dask r: in Dask's blocks, not one of the whole shape)
-        r = filled(broadcast, r) if is_duck(r) else np.broadcast_to(r, broadcast).copy()
+    if broadcast is not None:
+        if is_duck(r) and getattr(r, "npartitions", 1) == 1:   # one Dask block: spread in
+            r = filled(broadcast, r)   # Dask's own blocks, not one block of the whole shape
+        else:   # (a Dask r's blocks are kept along its axes)
+            r = np.broadcast_to(r, broadcast).copy()
     if diagonal is None:
         return r
     z = np.zeros(shapes[k], dtype=np.result_type(r, float))

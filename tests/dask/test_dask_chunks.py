@@ -206,9 +206,12 @@ def test_an_einsums_adjoint_spread_along_its_own_axes_is_in_blocks():
     with dask.config.set({"array.chunk-size": f"{CHUNK * D * 8}B"}), lazy():
         grad = s2sad.grad(total_by_einsum)(dX)
         adjoint = einsum_bar(da.asarray(2.0), "ij->", 0, (ROWS, D))
+        by_row = einsum_bar(da.ones(ROWS, chunks=CHUNK), "ij->i", 0, (ROWS, D))
         spread = filled((ROWS, D), 2.0, da.ones(3, chunks=3))   # no like of that shape
     assert adjoint.numblocks[0] > 1 and spread.numblocks[0] > 1
+    assert by_row.chunks[0] == ROW_CHUNKS   # the rows' own chunks where it has them
     np.testing.assert_allclose(adjoint.compute(), np.full(X.shape, 2.0))
+    np.testing.assert_allclose(by_row.compute(), np.ones(X.shape))
     (grad,), whole = _computed_in_blocks(grad)
     assert not whole, f"blocks holding every row: {whole}"
     np.testing.assert_allclose(grad, np.cos(X))
