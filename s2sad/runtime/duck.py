@@ -101,9 +101,10 @@ def filled(shape, g, *likes):
 
     A duck array among ``likes`` of that very shape lends its blocks: the result is made
     by the library's own ``full_like`` / ``zeros_like`` on it (Dask keeps the array's
-    chunks; without such an array, the library's own blocks), so an adjoint spread over a Dask array of many chunks has those chunks and
-    streams with it.  (``np.broadcast_to`` of a small array would make one block of the
-    whole shape: a single task holding every row, computed whole and held in memory.)"""
+    chunks), so an adjoint spread over a Dask array of many chunks has those chunks and
+    streams with it; without such an array, the library's own blocks.
+    (``np.broadcast_to`` of a small array would make one block of the whole shape: a
+    single task holding every row, computed whole and held in memory.)"""
     ref = duck_among(g, *likes)
     if ref is None:
         return np.full(shape, g)
