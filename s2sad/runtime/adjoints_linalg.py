@@ -16,7 +16,7 @@ Output: new arrays.  Derivatives of the norm beyond the third are refused with
 
 import numpy as np
 
-from .duck import as_array, size_of
+from .duck import as_array, filled, is_duck, size_of
 
 from ..rules.records import fact
 from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
@@ -47,6 +47,9 @@ def norm_spread(g, x, ord=None, axis=None, keepdims=False, how="norm"):
     array of ``x``'s shape (the transpose of :func:`norm_reduce`)."""
     x, kind, axes, order = _read(x, ord, axis, how)
     g = np.reshape(g, _keepdims_shape(x.shape, axes))
+    if is_duck(g) or is_duck(x):   # lazily, in x's blocks (np.array would compute it)
+        out = filled(tuple(x.shape), g, x)
+        return out.astype(np.result_type(out.dtype, float))
     return np.array(np.broadcast_to(g, x.shape), dtype=np.result_type(g, float))
 
 

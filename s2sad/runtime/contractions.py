@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from .duck import as_array, is_duck
+from .duck import as_array, filled, is_duck
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -148,7 +148,10 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
     if mid is not None:
         r = np.reshape(r, mid)
     if broadcast is not None:
-        r = np.broadcast_to(r, broadcast).copy()
+        if is_duck(r) and getattr(r, "npartitions", 1) == 1:   # one Dask block: spread in
+            r = filled(broadcast, r)   # Dask's own blocks, not one block of the whole shape
+        else:   # (a Dask r's blocks are kept along its axes)
+            r = np.broadcast_to(r, broadcast).copy()
     if diagonal is None:
         return r
     z = np.zeros(shapes[k], dtype=np.result_type(r, float))

@@ -97,11 +97,36 @@ def filled(shape, g, *likes):
     """``np.full(shape, g)`` (a fresh array the caller may write into), as an array of
     the library of ``g`` or of a duck array among ``likes`` when there is one: a Dask
     array's adjoint spread over its shape stays a lazy Dask array, never a numpy array
-    of that size."""
+    of that size.
+
+    A duck array among ``likes`` of that very shape lends its blocks: the result is made
+    by the library's own ``full_like`` / ``zeros_like`` on it (Dask keeps the array's
+    chunks), so an adjoint spread over a Dask array of many chunks has those chunks and
+    streams with it; without such an array, the library's own blocks.
+    (``np.broadcast_to`` of a small array would make one block of the whole shape: a
+    single task holding every row, computed whole and held in memory.)"""
     ref = duck_among(g, *likes)
     if ref is None:
         return np.full(shape, g)
-    return np.broadcast_to(as_like(g, ref), shape).copy()
+    shape = tuple(shape)
+    if is_duck(g) and _same_shape(g.shape, shape):
+        return g.copy()   # nothing to spread (a new Dask array object: a write into it
+        #                   replaces that object's graph, never g's)
+    dtype = g.dtype if hasattr(g, "dtype") else np.result_type(g)
+    like = next((x for x in likes if is_duck(x) and _same_shape(x.shape, shape)), None)
+    if like is None:   # nothing of that shape to lend blocks: the library's own (Dask's
+        #                chunks of about 128 MiB, "auto")
+        return np.zeros(shape, dtype=dtype, like=ref) + as_like(g, ref)
+    if not is_duck(g) and np.ndim(g) == 0:
+        return np.full_like(like, g, dtype=dtype)
+    return np.zeros_like(like, dtype=dtype) + as_like(g, like)
+
+
+def _same_shape(shape, other):
+    """Whether two shapes are equal, a length not known yet (``nan``, the same Dask
+    array's) equal to itself."""
+    return len(shape) == len(other) and all(
+        a == b or (a != a and b != b) for a, b in zip(shape, other))
 
 
 def added_at(x_bar, index, g):
@@ -141,7 +166,8 @@ def deferred(check, x, *others):
     is computed, so building the derivative computes nothing and an error is raised
     where the values are known; on anything else now."""
     if is_duck(x) and hasattr(x, "map_blocks"):
-        others = [np.broadcast_to(as_like(o, x), tuple(x.shape)) for o in others]
+        others = [o if is_duck(o) and _same_shape(o.shape, x.shape)
+                  else filled(tuple(x.shape), o, x) for o in others]   # in x's blocks
         return x.map_blocks(check, *others, dtype=x.dtype)
     return check(x, *others)
 

@@ -6,7 +6,7 @@ arrays (or the input itself when it already has the shape asked for).
 import numpy as np
 
 from ..rules.records import fact
-from .duck import as_like, is_duck
+from .duck import as_like, filled, is_duck
 
 
 
@@ -24,8 +24,14 @@ def unbroadcast(g, like):
             return g   # two numbers: nothing was broadcast (the hot path of scalar code)
         if kind is _ndarray and g.shape == like.shape:
             return g   # two arrays of one shape (the hot path of array code)
-    if kind is not _ndarray and is_duck(like):   # a Dask like: spread g lazily, as Dask
-        return unbroadcast_to(as_like(g, like), tuple(like.shape))
+    if like.__class__ is not _ndarray and is_duck(like):
+        # a Dask like: g spread lazily in like's blocks (not one block of it all, nor a
+        # numpy array of its size), or reduced lazily, as Dask
+        shape = tuple(like.shape)
+        if np.shape(g) != shape and _spreads_to(np.shape(g), shape):
+            return filled(shape, g, like)
+        if kind is not _ndarray:
+            return unbroadcast_to(as_like(g, like), shape)
     return unbroadcast_to(g, np.shape(like))
 
 
@@ -35,6 +41,13 @@ _ndarray = np.ndarray
 
 
 _SCALAR_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.complex128})
+
+
+
+def _spreads_to(shape, target):
+    """Whether an array of ``shape`` broadcasts to ``target`` (nothing to sum)."""
+    extra = len(target) - len(shape)
+    return extra >= 0 and all(n == 1 or n == t for n, t in zip(shape, target[extra:]))
 
 
 
@@ -183,9 +196,9 @@ def broadcast_like(t, like):
     shape = np.shape(like)
     if np.shape(t) == shape:
         return t
-    if is_duck(t) or is_duck(like):   # lazily, in the duck array's library
-        t = as_like(t, like)
-        return np.broadcast_to(t, shape).astype(float_like(t.dtype))
+    if is_duck(t) or is_duck(like):   # lazily, in the duck array's library (and blocks)
+        t = filled(shape, t, like)
+        return t.astype(float_like(t.dtype))
     return np.array(np.broadcast_to(t, shape), dtype=float_like(t))
 
 
