@@ -93,6 +93,12 @@ def test_the_fast_path_runs_the_compiled_code_and_gives_each_gradient_its_type(m
     assert g(np.float64(0.3), 6)[1] == pytest.approx(scaled_loop_slope(0.3, 6), rel=1e-12)
     assert type(g(1, 6)[1]) is float   # an int argument: its gradient is a float
     assert g(1, 6)[1] == pytest.approx(scaled_loop_slope(1.0, 6), rel=1e-12)
+    one = s2sad.grad(scaled_loop, wrt=(0,), backend="numba")   # a tuple of one gradient
+    for _ in range(3):
+        got = one(0.3, 6)
+        assert type(got) is tuple and len(got) == 1 and type(got[0]) is float
+        assert got[0] == pytest.approx(fd(scaled_loop, [0.3, 6]), rel=1e-6)
+    assert _numba_bound(one).fast
 
 
 def test_arrays_of_a_rank_the_code_is_made_for(monkeypatch):
