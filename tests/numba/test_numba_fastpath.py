@@ -6,6 +6,7 @@ changes something, and checks the next calls see the change: values against
 derivatives written by hand or central finite differences.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -71,12 +72,12 @@ def _general_calls(monkeypatch, gradient):
     return calls
 
 
+@contextlib.contextmanager
 def _strict():
     """No fallback to numpy goes unnoticed."""
-    catcher = warnings.catch_warnings()
-    catcher.__enter__()
-    warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
-    return catcher
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
+        yield
 
 
 def test_the_fast_path_runs_the_compiled_code_and_gives_each_gradient_its_type(monkeypatch):
@@ -118,20 +119,19 @@ def test_arrays_of_a_rank_the_code_is_made_for(monkeypatch):
 def test_a_rebound_global_is_read_by_the_next_call():
     global SCALE
     g = s2sad.grad(scaled_loop, backend="numba")
-    catcher = _strict()
     try:
-        for _ in range(2):
-            assert g(0.3, 6) == pytest.approx(scaled_loop_slope(0.3, 6), rel=1e-12)
-        assert _numba_bound(g).fast
-        SCALE = 0.8   # the same type: the compiled code reads it as an argument
-        assert g(0.3, 6) == pytest.approx(scaled_loop_slope(0.3, 6, 0.8), rel=1e-12)
-        assert g(0.3, 6) == pytest.approx(fd(scaled_loop, [0.3, 6]), rel=1e-6)
-        SCALE = 2   # a new type: generated again
-        assert g(0.3, 3) == pytest.approx(scaled_loop_slope(0.3, 3, 2.0), rel=1e-12)
-        assert g(0.3, 3) == pytest.approx(scaled_loop_slope(0.3, 3, 2.0), rel=1e-12)
+        with _strict():
+            for _ in range(2):
+                assert g(0.3, 6) == pytest.approx(scaled_loop_slope(0.3, 6), rel=1e-12)
+            assert _numba_bound(g).fast
+            SCALE = 0.8   # the same type: the compiled code reads it as an argument
+            assert g(0.3, 6) == pytest.approx(scaled_loop_slope(0.3, 6, 0.8), rel=1e-12)
+            assert g(0.3, 6) == pytest.approx(fd(scaled_loop, [0.3, 6]), rel=1e-6)
+            SCALE = 2   # a new type: generated again
+            assert g(0.3, 3) == pytest.approx(scaled_loop_slope(0.3, 3, 2.0), rel=1e-12)
+            assert g(0.3, 3) == pytest.approx(scaled_loop_slope(0.3, 3, 2.0), rel=1e-12)
     finally:
         SCALE = 0.5
-        catcher.__exit__(None, None, None)
     assert g(0.3, 6) == pytest.approx(scaled_loop_slope(0.3, 6), rel=1e-12)
 
 
@@ -237,18 +237,14 @@ def test_a_new_signature_whose_integers_differ_falls_back_and_stays_on_numpy():
     which the general path checks (numba's integers are 64 bits wide) and falls back;
     numpy runs from then on, the fast path gone."""
     g = s2sad.grad(squared_times, backend="numba")
-    catcher = _strict()
-    try:
+    with _strict():
         for _ in range(2):
             assert g(0.5, 3.0) == pytest.approx(9.0, rel=1e-12)
         assert _numba_bound(g).fast and g.backend_used == "numba"
-    finally:
-        catcher.__exit__(None, None, None)
     with pytest.warns(s2sad.NumbaFallbackWarning, match="of two integers"):
         assert g(0.5, 2 ** 40) == float(2 ** 80)
     assert g.backend_used == "numpy"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
+    with _strict():   # (numpy runs: no new warning)
         assert g(0.5, 3.0) == pytest.approx(9.0, rel=1e-12)
         assert g(0.5, 2 ** 40) == float(2 ** 80)
     assert not _numba_bound(g).fast
