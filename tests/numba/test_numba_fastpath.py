@@ -7,6 +7,7 @@ derivatives written by hand or central finite differences.
 """
 
 import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -248,3 +249,31 @@ def test_a_new_signature_whose_integers_differ_falls_back_and_stays_on_numpy():
         assert g(0.5, 3.0) == pytest.approx(9.0, rel=1e-12)
         assert g(0.5, 2 ** 40) == float(2 ** 80)
     assert not _numba_bound(g).fast
+
+
+def test_generated_loop_programs_through_the_fast_path(tmp_path, monkeypatch):
+    """The fuzzer's numba campaign with each gradient called twice: the second call runs
+    the fast path, and its result is the one checked against finite differences (the
+    first, the general path's, is checked by tests/fuzz/test_fuzz_numba.py)."""
+    from s2sad import fuzz
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    real, fast_runs = s2sad.value_and_grad, []
+
+    def twice(f, wrt=0, backend="numpy"):
+        vg = real(f, wrt=wrt, backend=backend)
+
+        def call(*args):
+            vg(*args)   # compiles (or falls back); the fast path is made at the next call
+            result = vg(*args)
+            if vg.backend_used == "numba" and _numba_bound(vg).fast:
+                fast_runs.append(f.__name__)
+            return result
+        return call
+
+    monkeypatch.setattr(s2sad, "value_and_grad", twice)
+    out = io.StringIO()
+    report = fuzz.run_campaign(12, seed=116, modes=("numba",), max_statements=6,
+                               features=fuzz.NUMBA_FEATURES, out=out, max_shrinks=1)
+    failed = [r for r in report.records if r[1] == "fail"]
+    assert failed == [], f"{report.summary()}\n{out.getvalue()}"
+    assert len(fast_runs) >= 3, report.summary()
