@@ -11,7 +11,7 @@ positions, calling numba's dispatcher itself:
 
     def fast(args):
         try:
-            a0, a1 = args
+            a0, a1 = args if len(args) == 2 else args + tail[len(args) - 1:]
             fits = ((type(a0) is nd and a0.dtype is f64 or type(a0) in numbers) and ...
                     and func.__code__ is code and registry.version == version
                     and func.__defaults__ is defaults and user_0['SCALE'] is ns['SCALE'])
@@ -112,7 +112,10 @@ def _made(owner, bound, func, positions, shape, finish, n, ranks, others):
                    "func.__defaults__ is defaults"]
     conditions += _free_checks(bound, checks, env)
     values = [f"ns[{name!r}]" for name in call.user_names]
-    text = _text(params, values, conditions, positions, shape, [kinds[p] for p in positions])
+    defaults = func.__defaults__ if impl.__defaults__ is func.__defaults__ else None
+    env["tail"] = defaults   # (what a call leaving parameters out takes: see _unpack)
+    text = _text(_unpack(params, defaults), params, values, conditions, positions, shape,
+                 [kinds[p] for p in positions])
     exec(compile(text, f"<s2sad numba fast path of {func.__qualname__}>", "exec"),  # noqa: S102
          env)
     return env["fast"]
@@ -179,10 +182,21 @@ def _gradient_check(name, like, kind):
     return f"(type({like}) is nd and {array} or {number})"
 
 
-def _text(params, values, conditions, positions, shape, kinds):
+def _unpack(params, defaults):
+    """The statement giving each parameter its argument, or the default the generated
+    code has (``tail``, checked to be the function's): the general path binds them so
+    (``NumbaBound``); a call of too few or too many arguments fails to unpack."""
+    names = f"{params[0]}," if len(params) == 1 else ", ".join(params)
+    if not defaults:
+        return f"{names} = args"
+    first = len(params) - len(defaults)   # the first parameter with a default
+    return (f"{names} = args if len(args) == {len(params)} else "
+            f"args + tail[len(args) - {first}:]")
+
+
+def _text(unpack, params, values, conditions, positions, shape, kinds):
     lone, many, with_value = shape
     call = ", ".join(params + values)
-    unpack = f"{params[0]}," if len(params) == 1 else ", ".join(params)
     bars = ["grads"] if lone else [f"g{i}" for i in range(len(positions))]
     fits = " and ".join(_gradient_check(g, params[p], kind)
                         for g, p, kind in zip(bars, positions, kinds))
@@ -191,7 +205,7 @@ def _text(params, values, conditions, positions, shape, kinds):
     result = f"(value, {out})" if with_value else out
     lines = ["def fast(args):",
              "    try:",
-             f"        {unpack} = args",
+             f"        {unpack}",
              "        fits = (" + "\n                and ".join(conditions) + ")",
              "    except (KeyError, ValueError, AttributeError):",
              "        return MISS",

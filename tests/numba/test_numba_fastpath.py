@@ -153,14 +153,29 @@ def test_a_changed_closure_cell_is_read():
     assert g(0.5, 2) == pytest.approx(fd(cubic, [0.5, 2]), rel=1e-6)
 
 
-def test_new_defaults_and_calls_that_leave_them_out():
+def test_new_defaults_and_calls_that_leave_them_out(monkeypatch):
     g = s2sad.grad(with_default, backend="numba")
+    calls = _general_calls(monkeypatch, g)
     for _ in range(2):
         assert g(0.5, 3.0) == pytest.approx(2 * 2 * 3.0 * 0.5, rel=1e-12)
-    assert g(0.5) == pytest.approx(2 * 2 * 3.0 * 0.5, rel=1e-12)
+    for _ in range(2):   # the default: the fast path binds it too
+        assert g(0.5) == pytest.approx(2 * 2 * 3.0 * 0.5, rel=1e-12)
+    assert len(calls) == 1
+    with pytest.raises(TypeError):
+        g()
+    with pytest.raises(TypeError):
+        g(0.5, 3.0, 1.0)
     with_default.__defaults__ = (4.0,)
     try:
         assert g(0.5) == pytest.approx(2 * 2 * 4.0 * 0.5, rel=1e-12)
+        assert g(0.5) == pytest.approx(2 * 2 * 4.0 * 0.5, rel=1e-12)
+        with_default.__defaults__ = (4,)   # an int: the same code, numba compiles anew
+        assert g(0.5) == pytest.approx(2 * 2 * 4.0 * 0.5, rel=1e-12)
+        assert g(0.5) == pytest.approx(2 * 2 * 4.0 * 0.5, rel=1e-12)
+        with_default.__defaults__ = (2.0 + 1.0j,)   # complex: refused as an argument
+        with pytest.raises(s2sad.S2sadError, match="complex"):
+            g(0.5)
+        with_default.__defaults__ = (4.0,)
         assert g(0.5, 1.0) == pytest.approx(2 * 2 * 1.0 * 0.5, rel=1e-12)
         assert g(0.5) == pytest.approx(fd(with_default, [0.5]), rel=1e-6)
     finally:
