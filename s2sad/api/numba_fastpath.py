@@ -35,8 +35,11 @@ refreshes, regenerates, falls back or raises as before).  After the call it answ
 (numba's error or the code's: the general path decides which, runs the numpy code
 where it must and raises the code's error), and when numba compiled a new signature
 for these arguments (the general path checks its integer arithmetic,
-``numba_integers``, before its result is used).  The compiled code has no side
-effect on its arguments, so running it again there is only slower.
+``numba_integers``, before its result is used).  The generated code writes into
+none of its arguments (s2sad makes such writes into copies), so running it again
+there costs only time.  A call leaving out parameters gets their defaults as the
+general path binds them (``tail``: the defaults the generated code has, which the
+check ``func.__defaults__ is defaults`` keeps the function's).
 
 A fast path is made only for code numba compiled and ran (the first call goes the
 general way: it compiles and times the compile), and it lives in the numpy
