@@ -195,8 +195,6 @@ _OPTIONAL = re.compile(r"expected [\w(), ]+, got None$")
 class NumbaBound:
     """A :class:`bound.Bound`'s interface, calling each generated module's njit form."""
 
-    fast = False   # no wrapper fast path (see api.fastpath): calls go through current()
-
     def __init__(self, bound):
         self.bound = bound
         self.func = bound.func
@@ -204,6 +202,20 @@ class NumbaBound:
         self.shown = []
         self.compile_seconds = None
         self.backend_used = None
+
+    @property
+    def fast(self):
+        """The gradient's fast path (see ``numba_fastpath``), kept in the numpy
+        ``Bound``'s slot: dropped whenever the ``Bound`` rebuilds or takes new defaults."""
+        return self.bound.fast
+
+    @fast.setter
+    def fast(self, value):
+        self.bound.fast = value
+
+    @property
+    def ranked(self):
+        return self.bound.ranked
 
     @property
     def entry(self):
@@ -271,8 +283,7 @@ class NumbaBound:
         dispatcher = getattr(module, njit_name(entry.emitted.function_name, names))
         namespace = impl.__globals__
         lines = text.splitlines()
-        signature = inspect.signature(impl)
-        count = len(signature.parameters)
+        count = len(inspect.signature(impl).parameters)
         state = {"first": True, "scanned": 0}
         # numba is loaded only here, by name: it stays an optional extra that a numpy
         # gradient never imports (tests/test_architecture.py)
@@ -280,8 +291,8 @@ class NumbaBound:
         owner = self
 
         def call(*args, **kwargs):
-            if kwargs or len(args) != count:
-                bound_args = signature.bind(*args, **kwargs)
+            if kwargs or len(args) != count:   # (the defaults impl has now: see bound)
+                bound_args = inspect.signature(impl).bind(*args, **kwargs)
                 bound_args.apply_defaults()
                 args = bound_args.args
             if state["first"]:
@@ -321,6 +332,7 @@ class NumbaBound:
 
         call.numba_text = text
         call.dispatcher = dispatcher
+        call.state, call.user_names = state, names   # (what a fast path reads)
         return call
 
     def _integers(self, found, impl, entry, lines):
@@ -359,6 +371,7 @@ class NumbaBound:
         return self._fallback(impl, f"{what} ({place}): {construct}")
 
     def _fallback(self, impl, what, todo=_REWRITE):
+        self.bound.drop_fast()   # (a fast path calls the compiled code: numpy from now on)
         fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl

@@ -19,6 +19,7 @@ from .fastpath import MISS, fast_path
 from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
+from .numba_fastpath import numba_fast_path
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
 
@@ -68,13 +69,14 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
         return (value, grads) if with_value else grads
 
     shape = (lone, many, with_value)
+    make_fast = fast_path if backend == "numpy" else numba_fast_path
 
     def gradient(*args, **kwargs):
         try:
             if not kwargs:   # positional numbers and float64 arrays: see fastpath
                 fast = bound.fast
                 if fast is None:   # (None again where it is made at a later call)
-                    fast = bound.fast = fast_path(bound, func, arguments.positions, shape,
+                    fast = bound.fast = make_fast(bound, func, arguments.positions, shape,
                                                   finish, args)
                 if fast:
                     result = fast(args)
