@@ -284,10 +284,25 @@ _NOTHING = object()   # a missing global (no object is this one)
 
 def free_names_of(fn):
     """Names a generated function reads but neither assigns nor takes as a parameter."""
+    # one walk for both: a nested function's name is local, as a stored name is
     loads, local = set(), set()
-    for n in nodes.names(fn):
-        (local if isinstance(n.ctx, (gast.Store, gast.Param)) else loads).add(n.id)
-    local.update(s.name for s in nodes.statements(fn.body) if isinstance(s, gast.FunctionDef))
+    stack = [value for value in (getattr(fn, f, None) for f in nodes.child_fields(fn.__class__))
+             if value is not None]   # (fn's own name is not one of its locals)
+    name_class, def_class, local_contexts = gast.Name, gast.FunctionDef, (gast.Store, gast.Param)
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if cls is list:
+            stack.extend(node)
+            continue
+        if cls is name_class:
+            (local if isinstance(node.ctx, local_contexts) else loads).add(node.id)
+        elif cls is def_class:
+            local.add(node.name)
+        for field in nodes.child_fields(cls):
+            value = getattr(node, field, None)
+            if value is not None:
+                stack.append(value)
     return loads - local
 
 

@@ -40,6 +40,9 @@ from ..syntax import anno, nodes
 #: the origin of a value the analysis cannot follow: it may be anything
 ANYWHERE = "?"
 
+#: what a pass of ``_grow`` notes as read when a pop reads the tape (no name is this)
+_TAPE = object()
+
 #: calls that return their first argument or a view of it (the rest is fresh)
 PASS_THROUGH = frozenset({"unbroadcast", "unbroadcast_to", "broadcast_like",
                           "transpose_bar", "concatenate_bar", "stack_bar",
@@ -59,16 +62,18 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
     top = {id(stmt) for stmt in stmts}
     params = set(params)
     found = {name: ({f"name:{name}"} if name in params else set()) for name in definitions}
+    read = set()   # the names (and _TAPE) whose origins the current pass of _grow read
 
     def of_name(name):
         if name not in found:
             if name == "UNBOUND":   # s2sad's marker of an unbound name: never an array
                 return frozenset()
             return frozenset({f"name:{name}"})   # not assigned here: a parameter or global
+        read.add(name)
         return frozenset(found[name])
 
     tape = set()   # the origins of every value pushed, as far as known
-    reading = _Reading(of_name, tape, allocates, is_function)
+    reading = _Reading(of_name, tape, allocates, is_function, read)
     _grow(definitions, pushed, found, tape, reading)
 
     def at_end(name):
@@ -91,24 +96,30 @@ class _Reading:
     tape: set
     allocates: Callable
     is_function: Callable
+    read: set   # what was read (see ``_grow``)
 
 
 def _grow(definitions, pushed, found, tape, reading):
     """Add to ``found`` (name -> origins) and ``tape`` the origins of every
     assignment and push until nothing grows.  A loop may carry a value from a later
     assignment to an earlier one: every assignment is gone over again (origins only
-    ever grow, so this ends)."""
+    ever grow, so this ends).  A pass in which nothing grew after the pass had read it
+    (``reading.read``) read the final origins only: the next pass would add nothing,
+    and is not made (straight-line code without a tape settles in one pass)."""
+    read = reading.read
     changed = True
     while changed:
-        before = len(tape)
+        read.clear()
+        changed = False   # (something grew after this pass read it)
         for site, value in pushed:
+            before = len(tape)
             tape.update(_of_expr(value, site, reading))
-        changed = len(tape) != before
+            changed = changed or (len(tape) != before and _TAPE in read)
         for name, defs in definitions.items():
             before = len(found[name])
             for site, value, _ in defs:
                 found[name] |= _of_expr(value, site, reading)
-            changed = changed or len(found[name]) != before
+            changed = changed or (len(found[name]) != before and name in read)
 
 
 def _of_expr(expr, site, reading):
@@ -142,6 +153,7 @@ def _of_call(call, site, reading):
     func = call.func
     if (isinstance(func, gast.Attribute) and func.attr == "pop" and not call.args) \
             or (isinstance(func, gast.Name) and func.id == "tape_pop"):
+        reading.read.add(_TAPE)
         return set(reading.tape)   # whatever was saved
     if isinstance(func, gast.Attribute) and func.attr == "copy" and not call.args:
         return {f"site:{site}"}

@@ -27,7 +27,7 @@ import builtins
 import gast
 
 from ..rules import registry
-from ..syntax import anno
+from ..syntax import anno, nodes
 from .ops import assigned_in
 
 #: the key, among a call's ranks, of the parameters holding float64 arrays (given only
@@ -73,10 +73,11 @@ def accumulators(normal, primal):
 def real_closed(primal, free_objects):
     """Whether every value ``primal`` computes is real of at most 64 bits when its
     arguments are (see the module docstring); ``free_objects``: free name -> object."""
-    callees = {id(node.func) for node in gast.walk(gast.Module(body=list(primal),
-                                                               type_ignores=[]))
-               if isinstance(node, gast.Call)}
-    for node in gast.walk(gast.Module(body=list(primal), type_ignores=[])):
+    # one list-building walk, read twice (in gast.walk's order, less contexts and
+    # operators, which _real_node accepts): gast.walk's generators cost more than the checks
+    everything = nodes.walk(gast.Module(body=list(primal), type_ignores=[]))
+    callees = {id(node.func) for node in everything if isinstance(node, gast.Call)}
+    for node in everything:
         if not _real_node(node, callees, free_objects):
             return False
     return all(_real_free(obj) for obj in free_objects.values())

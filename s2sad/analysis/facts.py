@@ -217,13 +217,22 @@ def record(**fields):
               MappingProxyType(dict(v)) if isinstance(v, dict) else v
               for k, v in fields.items()}
     facts = ReverseFacts(**frozen)
-    witnesses = {n: _witness(facts, n, 0) for n in sorted(facts.loop_temps)}
+    memo = {}   # (name, depth) -> its witnesses: each worked out once, not once a path
+    witnesses = {n: _witness(facts, n, 0, memo) for n in sorted(facts.loop_temps)}
     return dataclasses.replace(facts, witnesses=MappingProxyType(witnesses))
 
 
-def _witness(facts, name, depth):
+def _witness(facts, name, depth, memo):
     """Names whose broadcast has ``name``'s shape: its elementwise operands, recursively,
-    stopping at names that are not temporaries of a loop."""
+    stopping at names that are not temporaries of a loop.  ``memo``: (name, depth) ->
+    the answer, for the names met before (operands met twice are read once)."""
+    found = memo.get((name, depth))
+    if found is None:
+        found = memo[name, depth] = _witness_of(facts, name, depth, memo)
+    return found
+
+
+def _witness_of(facts, name, depth, memo):
     stmt = facts.single_defs.get(name)
     if stmt is None or name not in facts.loop_temps or depth > 20:
         return (name,)
@@ -241,13 +250,13 @@ def _witness(facts, name, depth):
         return (name,)
     direct = {a.id for a in operands if isinstance(a, gast.Name)
               and a.id not in facts.scalars}
-    full = _full_witness(facts, name, operands, depth)
+    full = _full_witness(facts, name, operands, depth, memo)
     if any(w in facts.loop_temps for w in full) and len(direct) == 1:
         return (direct.pop(),)   # one operand carries the shape: cheaper than temporaries
     return full
 
 
-def _full_witness(facts, name, operands, depth):
+def _full_witness(facts, name, operands, depth, memo):
     """The witnesses of every operand of ``name``'s definition, in order."""
     names = []
     for atom in operands:
@@ -256,7 +265,7 @@ def _full_witness(facts, name, operands, depth):
             continue
         if not isinstance(atom, gast.Name):
             return (name,)
-        for w in _witness(facts, atom.id, depth + 1):
+        for w in _witness(facts, atom.id, depth + 1, memo):
             if w not in names:
                 names.append(w)
     return tuple(names) if names else (name,)

@@ -66,15 +66,21 @@ def known_scalars(primal, derived=True, seeds=()):
     shape_names = shapes_of(simple) if derived else shapes_of(simple) & once
     loop_targets = _counters(primal, derived, set(defs) | _store_names(simple))
     candidates = {n for n in defs if n not in once} if derived else set()
+    singles = [n for n in defs if n in once]   # (in the order of their statements)
     while True:
         # (the narrower coverage counts a counter itself, not arithmetic on it)
         known = (set(loop_targets) if derived else set()) | candidates | set(seeds)
-        for _ in range(len(defs) + 1):   # single definitions, in dependency order
-            grew = {n for n in once & set(defs) if n not in known
-                    and _is_number(defs[n][0], known, shape_names, derived, True)}
-            if not grew:
-                break
-            known |= grew
+        # single definitions, swept in source order until none joins: a sweep reaches
+        # what depends on the names it found before (``known`` only grows, so this is
+        # the least fixed point; straight-line code takes two sweeps, not one a link)
+        grew = True
+        while grew:
+            grew = False
+            for n in singles:
+                if n not in known and _is_number(defs[n][0], known, shape_names, derived,
+                                                 True):
+                    known.add(n)
+                    grew = True
         bad = {n for n in candidates if not all(
             _is_number(v, known, shape_names, derived, True) for v in defs[n])}
         if not bad:

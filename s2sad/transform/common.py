@@ -95,7 +95,13 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     other.
     """
     of_name, at_end = origins(stmts, params, *call_predicates(bindings))
-    assigned = {n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Store)}
+    assigned = []   # the names ``stmts`` store into: a walk of it all, made when first needed
+
+    def is_assigned(name):
+        if not assigned:
+            assigned.append({n.id for n in nodes.names(stmts) if isinstance(n.ctx, gast.Store)})
+        return name in assigned[0]
+
     value_names = sorted({n.id for v in values for n in nodes.names(v)})
     # the caller holds the given values of the parameters: a token of their own
     visible = [(p, frozenset({f"name:{p}"}), True) for p in params]
@@ -115,7 +121,7 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
         for name, theirs, given in candidates:
             if not (ANYWHERE in mine or ANYWHERE in theirs or mine & theirs):
                 continue
-            if given and name in assigned:   # read the value the caller gave
+            if given and is_assigned(name):   # read the value the caller gave
                 if name not in entries:
                     entries[name] = fresh_name(f"{name}_given")
                 name = entries[name]

@@ -54,15 +54,26 @@ class _Scan:
         code = fn.__code__
         self.params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
         self.rebound, self.direct, self.calls, self.given = set(), {}, [], []
-        # name -> the names a derivative may flow from into it (never an index)
-        self.flows: Dict[str, set] = {}
+        self._walked, self._flows = [], None
         try:
             parsed = parse_function(fn) if parsed is None else parsed
         except Exception:   # no source: nothing is known to be written
             return
-        tree = parsed.node
-        for node in nodes.walk(tree):
+        self._walked = nodes.walk(parsed.node)
+        for node in self._walked:
             self.visit(node, parsed)
+
+    @property
+    def flows(self) -> Dict[str, set]:
+        """name -> the names a derivative may flow from into it (never an index).
+        Found when first asked (only a function passing its arguments to one writing
+        into them needs it): read from the tree as read, which nothing changes."""
+        if self._flows is None:
+            self._flows = {}
+            for node in self._walked:
+                self.visit_flows(node)
+            self._walked = []
+        return self._flows
 
     def flow(self, target, value):
         """Record that a derivative may flow from what ``value`` reads into the names
@@ -70,10 +81,9 @@ class _Scan:
         reads = _differentiable_names(value)
         for name in nodes.walk(target):
             if isinstance(name, gast.Name):
-                self.flows.setdefault(name.id, set()).update(reads)
+                self._flows.setdefault(name.id, set()).update(reads)
 
-    def visit(self, node, parsed):
-        params = self.params
+    def visit_flows(self, node):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 self.flow(target, node.value)
@@ -86,6 +96,9 @@ class _Scan:
                 self.flow(node.args[0], gast.Tuple(elts=list(node.args[2:]), ctx=gast.Load()))
             else:   # p.append(v), p.update(...)
                 self.flow(node.func.value, gast.Tuple(elts=list(node.args), ctx=gast.Load()))
+
+    def visit(self, node, parsed):
+        params = self.params
         if isinstance(node, gast.Name) and node.id in params \
                 and isinstance(node.ctx, (gast.Store, gast.Del)):
             self.rebound.add(node.id)
