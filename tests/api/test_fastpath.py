@@ -5,6 +5,8 @@ changes something, and checks the next call sees the change: values against
 derivatives written by hand or central finite differences.
 """
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -145,3 +147,132 @@ def test_several_dotted_names_of_one_module_are_each_checked(monkeypatch):
     monkeypatch.undo()
     np.testing.assert_allclose(got, x * np.cos(x * w) + x)
     np.testing.assert_allclose(g(x, w), x * (1.0 - np.tanh(x * w) ** 2) + x)
+
+
+# ------------------------------------------------ each check, with the fast path warm
+# (issue 16: the fast path checks less, more cheaply; each test below makes it, then
+# changes what one of its checks guards and compares with a derivative by hand or
+# central finite differences)
+
+def _warm(g, *args):
+    """Call ``g`` until its fast path is made and taken; return its last result."""
+    for _ in range(3):
+        got = g(*args)
+    assert _bound(g).fast
+    return got
+
+
+def _seed_bar(x, w, y):
+    return 2.0 * (np.dot(x, w) - y) * x
+
+
+def test_a_redefined_function_code_is_differentiated_anew():
+    def f(x, w, y):
+        return (np.dot(x, w) - y) ** 2
+
+    def cubed(x, w, y):
+        return (np.dot(x, w) - y) ** 3
+
+    x, w, y = np.linspace(0.1, 0.9, 5), np.linspace(-1.0, 1.0, 5), 0.25
+    g = s2sad.grad(f, wrt=1)
+    np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
+    f.__code__ = cubed.__code__
+    np.testing.assert_allclose(g(x, w, y), 3.0 * (np.dot(x, w) - y) ** 2 * x)
+    np.testing.assert_allclose(_warm(g, x, w, y), 3.0 * (np.dot(x, w) - y) ** 2 * x)
+
+
+def with_two_defaults(x, w, c=3.0, p=2):
+    return c * np.sum(x * w) ** p
+
+
+def test_new_defaults_with_the_fast_path_warm():
+    x, w = np.linspace(0.1, 0.5, 4), np.linspace(1.0, 2.0, 4)
+    g = s2sad.grad(with_two_defaults, wrt=1)
+    s = np.sum(x * w)
+    np.testing.assert_allclose(_warm(g, x, w, 0.5, 3), 0.5 * 3 * s ** 2 * x)
+    old = with_two_defaults.__defaults__
+    try:
+        with_two_defaults.__defaults__ = (4.0, 3)   # new values, same types
+        np.testing.assert_allclose(g(x, w, 0.5, 3), 0.5 * 3 * s ** 2 * x)   # all given
+        np.testing.assert_allclose(g(x, w), 4.0 * 3 * s ** 2 * x)
+        np.testing.assert_allclose(_warm(g, x, w, 2.0, 2), 2.0 * 2 * s * x)
+        with_two_defaults.__defaults__ = (1, 1.5)   # new types
+        np.testing.assert_allclose(g(x, w), 1.5 * s ** 0.5 * x)
+        np.testing.assert_allclose(g(x, w, 2.0, 2), 2.0 * 2 * s * x)
+        np.testing.assert_allclose(g(x, w, 1.0), 1.5 * s ** 0.5 * x)
+    finally:
+        with_two_defaults.__defaults__ = old
+    np.testing.assert_allclose(g(x, w), 3.0 * 2 * s * x)
+
+
+def test_float32_int_and_zero_dimensional_arguments_after_the_fast_path():
+    x, w, y = np.linspace(0.1, 0.9, 5), np.linspace(-1.0, 1.0, 5), 0.25
+    g = s2sad.grad(seed, wrt=1)
+    _warm(g, x, w, y)
+    x32, w32 = x.astype(np.float32), w.astype(np.float32)
+    got = g(x32, w, y)   # a float32 array the gradient is not of
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, _seed_bar(x32.astype(float), w, y), rtol=1e-6)
+    got = g(x, w32, y)   # the gradient of a float32 array is float32
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, _seed_bar(x, w32.astype(float), y), rtol=1e-5)
+    xi = np.arange(5)
+    np.testing.assert_allclose(g(xi, w, 2), _seed_bar(xi.astype(float), w, 2.0))
+    np.testing.assert_allclose(g(x, w, np.array(y)), _seed_bar(x, w, y))   # a 0-d array
+    np.testing.assert_allclose(g(x, w, np.float32(y)), _seed_bar(x, w, float(np.float32(y))),
+                               rtol=1e-6)
+    np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
+    gy = s2sad.grad(seed, wrt=2)
+    assert type(_warm(gy, x, w, y)) is float
+    assert gy(x, w, 1) == pytest.approx(-2.0 * (np.dot(x, w) - 1.0))
+    assert type(gy(x, w, 1)) is float
+
+
+def squared_residuals(x, w, y):
+    return np.sum((np.dot(x, w) - y) ** 2)
+
+
+def test_arguments_of_other_ranks_after_the_fast_path():
+    rng = np.random.default_rng(3)
+    x, w, y = rng.standard_normal(4), rng.standard_normal(4), 0.5
+    g = s2sad.grad(squared_residuals, wrt=1)
+    np.testing.assert_allclose(_warm(g, x, w, y), 2.0 * (np.dot(x, w) - y) * x)
+    X, Y = rng.standard_normal((3, 4)), rng.standard_normal(3)
+    for _ in range(2):   # a 2-D x, then back: each rank's own code
+        got = g(X, w, Y)
+        np.testing.assert_allclose(got, finite_difference_gradient(squared_residuals,
+                                                                   (X, w, Y), 1), rtol=1e-6)
+        np.testing.assert_allclose(got, 2.0 * X.T @ (X @ w - Y))
+        np.testing.assert_allclose(g(x, w, y), 2.0 * (np.dot(x, w) - y) * x)
+    W = rng.standard_normal((4, 2))   # a 2-D gradient
+    np.testing.assert_allclose(g(x, W, np.ones(2)), np.outer(x, 2.0 * (x @ W - 1.0)))
+
+
+def test_a_rebound_module_global_is_read(monkeypatch):
+    import types
+
+    from numpy import testing
+
+    x, w, y = np.linspace(0.1, 0.9, 5), np.linspace(-1.0, 1.0, 5), 0.25
+    g = s2sad.grad(seed, wrt=1)
+    _warm(g, x, w, y)
+    patched = types.ModuleType("patched_numpy")   # another module, its own np.dot
+    patched.dot, patched.sum = weighted_dot, np.sum   # (weighted_dot reads np.sum)
+    monkeypatch.setitem(sys.modules, "patched_numpy", patched)   # (the module imports it)
+    monkeypatch.setitem(globals(), "np", patched)
+    got = g(x, w, y)
+    monkeypatch.undo()
+    np.testing.assert_allclose(got, 2.0 * (np.sum(x * w * w) - y) * 2.0 * x * w)
+    same = types.ModuleType("same_numpy")   # another module with numpy's own dot
+    same.dot = np.dot
+    monkeypatch.setitem(sys.modules, "same_numpy", same)
+    monkeypatch.setitem(globals(), "np", same)
+    for _ in range(3):
+        testing.assert_allclose(g(x, w, y), 2.0 * (x @ w - y) * x)
+    monkeypatch.undo()
+    np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
+    monkeypatch.delattr(np, "dot")   # a name gone from the module: refused, named
+    with pytest.raises(S2sadError, match="np.dot does not exist"):
+        g(x, w, y)
+    monkeypatch.undo()
+    np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
