@@ -58,6 +58,7 @@ import numpy as np
 
 from ..rules import registry as _registry
 from .bound import _GlobalsThenBuiltins
+from .folded import fold
 
 _NUMBERS = frozenset({float, int, np.float64})
 _ModuleType = types.ModuleType
@@ -200,12 +201,18 @@ def _made(bound, func, positions, shape, ends, n, ranks, others):
         env[f"path_{i}"] = obj
         held = f"dict_{modules[root]}[{attr!r}]" if root in modules else f"ns[{root!r}].{attr}"
         conditions.append(f"{held} is path_{i}")
-    text = _text(params, conditions, positions, shape, [ranks.get(names[p]) for p in positions])
-    values = dict(env)   # (closure cells: read faster than globals)
-    text = f"def make({', '.join(sorted(values))}):\n    " + text.replace("\n", "\n    ").rstrip() \
-        + "\n    return fast\n"
-    exec(compile(text, f"<s2sad fast path of {func.__qualname__}>", "exec"), env)  # noqa: S102
-    return env.pop("make")(**values)
+    head, tail = _text(params, conditions, positions, shape,
+                       [ranks.get(names[p]) for p in positions])
+    fast = fold(bound.entry.emitted, head, tail, env)
+    if fast is None:   # (returns in several places: the checks call it)
+        values = dict(env)   # (closure cells: read faster than globals)
+        text = "\n".join(head + [f"    value, grads = impl({', '.join(params)})"] + tail)
+        text = f"def make({', '.join(sorted(values))}):\n    " + text.replace("\n", "\n    ") \
+            + "\n    return fast\n"
+        exec(compile(text, f"<s2sad fast path of {func.__qualname__}>", "exec"), env)  # noqa: S102
+        fast = env.pop("make")(**values)
+    fast.impl = impl   # (what it runs: for benchmarks and tests)
+    return fast
 
 
 def _modules(bound, checks, env):
@@ -226,27 +233,25 @@ def _modules(bound, checks, env):
 
 
 def _text(params, conditions, positions, shape, ranks):
+    """The fast path's lines before its call of the generated function, and after."""
     lone, many, with_value = shape
-    call = ", ".join(params)
-    unpack = f"{params[0]}," if len(params) == 1 else call
+    unpack = f"{params[0]}," if len(params) == 1 else ", ".join(params)
     bars = ["grads"] if lone else [f"g{i}" for i in range(len(positions))]
     fits = " and ".join(_gradient_check(g, params[p], rank)
                         for g, p, rank in zip(bars, positions, ranks))
     got = "grads" if lone else "(" + " ".join(f"{g}," for g in bars) + ")"
     out = got if lone and not many else "(" + got + ",)" if lone else got
     result = f"(value, {out})" if with_value else out
-    lines = ["def fast(args):",
-             "    try:",
-             f"        {unpack} = args",
-             "        fits = (" + "\n                and ".join(conditions) + ")",
-             "    except (KeyError, ValueError, AttributeError):",
-             "        fits = False",
-             "    if not fits:",
-             "        return general(args, {}, True)",
-             f"    value, grads = impl({call})"]
-    if not lone:
-        lines.append(f"    {', '.join(bars)} = grads")
-    lines += [f"    if {fits}:",
-              f"        return {result}",
-              "    return finish(value, grads, args)", ""]
-    return "\n".join(lines)
+    head = ["def fast(args):",
+            "    try:",
+            f"        {unpack} = args",
+            "        fits = (" + "\n                and ".join(conditions) + ")",
+            "    except (KeyError, ValueError, AttributeError):",
+            "        fits = False",
+            "    if not fits:",
+            "        return general(args, {}, True)"]
+    tail = [f"    {', '.join(bars)} = grads"] if not lone else []
+    tail += [f"    if {fits}:",
+             f"        return {result}",
+             "    return finish(value, grads, args)"]
+    return head, tail

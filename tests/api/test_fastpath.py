@@ -276,3 +276,67 @@ def test_a_rebound_module_global_is_read(monkeypatch):
         g(x, w, y)
     monkeypatch.undo()
     np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
+
+
+def test_an_error_in_the_folded_code_names_the_users_line():
+    from s2sad.errors import located_in_generated_code
+    g = s2sad.grad(seed, wrt=1)
+    x, w = np.ones(5), np.linspace(0.0, 1.0, 5)
+    _warm(g, x, w, 0.3)
+    with pytest.raises(ValueError, match="not aligned") as info:
+        g(np.ones(4), w, 0.3)   # the same ranks: the fast path runs, numpy raises
+    where = located_in_generated_code(info.value.__traceback__)
+    assert where.line == seed.__code__.co_firstlineno + 1 and "np.dot(x, w)" in where.code
+
+
+def clashing_names(args, w):
+    value = args * w
+    grads = np.sum(value * w)
+    code = grads * 2.0
+    fits, func = code, np.tanh(code)
+    return func + fits
+
+
+def test_the_folded_code_keeps_the_users_names_apart_from_its_own():
+    a, w = np.linspace(0.1, 0.5, 4), np.linspace(-0.3, 0.6, 4)
+    g = s2sad.grad(clashing_names, wrt=(0, 1))
+    got = _warm(g, a, w)
+    for i in (0, 1):
+        np.testing.assert_allclose(got[i], finite_difference_gradient(clashing_names, (a, w), i),
+                                   rtol=1e-6)
+
+
+def early_return(x, w):
+    s = np.sum(x * w)
+    if s > 0.0:
+        return s * s
+    return np.sin(s)
+
+
+def test_an_early_return_takes_the_fast_path_in_each_branch():
+    x = np.linspace(0.1, 0.5, 4)
+    g = s2sad.grad(early_return, wrt=1)
+    for w in (np.linspace(0.2, 0.4, 4), np.linspace(-0.4, -0.2, 4)):   # each branch
+        np.testing.assert_allclose(_warm(g, x, w),
+                                   finite_difference_gradient(early_return, (x, w), 1), rtol=1e-6)
+
+
+def seed_unfolded(x, w, y):
+    return (np.dot(x, w) - y) ** 2
+
+
+def test_the_unfolded_fast_path_where_the_code_cannot_be_folded(monkeypatch):
+    """Code that returns elsewhere than at its end is called by the fast path's own
+    function (see fastpath._made): the same checks, one call more."""
+    from s2sad.api import fastpath
+    monkeypatch.setattr(fastpath, "fold", lambda *args: None)
+    x, w, y = np.linspace(0.1, 0.9, 5), np.linspace(-1.0, 1.0, 5), 0.25
+    g = s2sad.grad(seed_unfolded, wrt=1)
+    np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
+    assert _bound(g).fast.__name__ == "fast"
+    np.testing.assert_allclose(g(x, w.astype(np.float32), y), _seed_bar(x, w, y), rtol=1e-6)
+    monkeypatch.setattr(np, "dot", weighted_dot)
+    got = g(x, w, y)
+    monkeypatch.undo()
+    np.testing.assert_allclose(got, 2.0 * (np.sum(x * w * w) - y) * 2.0 * x * w)
+    np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
