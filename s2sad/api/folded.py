@@ -33,6 +33,7 @@ import builtins
 import types
 
 PREFIX = "_s2sad_"
+LONGEST = 400
 _RESULT = "__s2sad_result__"   # where the returned expression goes
 _CALLED = ("type", "len", "float", "KeyError", "ValueError", "AttributeError")   # (builtins)
 
@@ -42,7 +43,11 @@ def fold(emitted, head, tail, env):
     ``emitted`` compiled in the namespace ``env["ns"]``, or None where its function
     does not return once at its end.  ``head``: fastpath's lines up to its call of
     the generated function (``def fast(args):`` first), ``tail``: those after it;
-    ``env``: the values of the names they read."""
+    ``env``: the values of the names they read.  Not for long modules (``LONGEST``
+    lines): a syntax tree costs more than compiling the text, and a long function's
+    run makes one call more or less no matter."""
+    if emitted.text.count("\n") > LONGEST:
+        return None
     tree = ast.parse(emitted.text)
     found = [s for s in tree.body
              if isinstance(s, ast.FunctionDef) and s.name == emitted.function_name]
