@@ -24,6 +24,11 @@ function compiled for ``f``'s parameters, its free names and its wrt positions:
             return finish(value, grads, args)
         return fast
 
+Where the generated function returns once, at its end, the same checks run in a
+copy of it instead (``folded``): one call rather than two (on the seed example,
+about 0.1 µs of a 1.6 µs gradient).  The fast path's ``impl`` is the generated
+function it runs.
+
 It gives way to the general path (before running anything) whenever a check fails:
 that path refreshes, regenerates or refuses as before.  Its checks are those of
 ``Bound.current`` for positional calls with float64 arrays and real numbers
@@ -164,11 +169,12 @@ def fast_path(bound, func, positions, shape, finish, general, args):
     if target is None:
         return None
     key, made, ranks, others = target
+    ends = (finish, general)
     if bound.ranked is None:
-        return _made(made, func, positions, shape, (finish, general), n, ranks, others)
+        return _made(made, func, positions, shape, ends, n, ranks, others)
     fast = bound.fasts.get(key)   # (made before for these ranks: see reverse's gradient)
     if fast is None:
-        fast = bound.fasts[key] = _made(made, func, positions, shape, (finish, general), n, ranks, others)
+        fast = bound.fasts[key] = _made(made, func, positions, shape, ends, n, ranks, others)
     return fast or None   # (none for these ranks: other ranks may have one)
 
 
@@ -196,7 +202,8 @@ def _made(bound, func, positions, shape, ends, n, ranks, others):
     modules = _modules(bound, checks, env)
     for i, reader in enumerate(bound.readers):
         module = modules.get(reader[0])
-        conditions.append(_reader_check(i, *reader, env, None if module is None else f"mod_{module}"))
+        against = None if module is None else f"mod_{module}"
+        conditions.append(_reader_check(i, *reader, env, against))
     for i, (root, attr, obj) in enumerate(checks.local_paths):
         env[f"path_{i}"] = obj
         held = f"dict_{modules[root]}[{attr!r}]" if root in modules else f"ns[{root!r}].{attr}"
