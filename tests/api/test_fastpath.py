@@ -340,3 +340,33 @@ def test_the_unfolded_fast_path_where_the_code_cannot_be_folded(monkeypatch):
     monkeypatch.undo()
     np.testing.assert_allclose(got, 2.0 * (np.sum(x * w * w) - y) * 2.0 * x * w)
     np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
+
+
+def wave(a):
+    return np.sin(a)
+
+
+@s2sad.adjoint(wave)
+def _wave_adjoint(y, y_bar, a):
+    return y_bar * np.cos(a)
+
+
+def summed_wave(x, w):
+    return np.sum(wave(x * w))
+
+
+def test_a_new_rule_is_used_with_the_fast_path_warm():
+    x, w = np.linspace(0.1, 0.5, 4), np.linspace(1.0, 2.0, 4)
+    g = s2sad.grad(summed_wave, wrt=1)
+    np.testing.assert_allclose(_warm(g, x, w), x * np.cos(x * w))
+
+    @s2sad.adjoint(wave)   # (a user's new rule for it: the derivative it states is used)
+    def doubled(y, y_bar, a):
+        return 2.0 * y_bar * np.cos(a)
+
+    try:
+        np.testing.assert_allclose(g(x, w), 2.0 * x * np.cos(x * w))
+        np.testing.assert_allclose(_warm(g, x, w), 2.0 * x * np.cos(x * w))
+    finally:
+        s2sad.adjoint(wave)(_wave_adjoint)
+    np.testing.assert_allclose(g(x, w), x * np.cos(x * w))
