@@ -6,6 +6,7 @@ derivatives written by hand or central finite differences.
 """
 
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -271,6 +272,8 @@ def test_a_rebound_module_global_is_read(monkeypatch):
         testing.assert_allclose(g(x, w, y), 2.0 * (x @ w - y) * x)
     monkeypatch.undo()
     np.testing.assert_allclose(_warm(g, x, w, y), _seed_bar(x, w, y))
+    same.dot = weighted_dot   # (the module the function no longer reads: nothing changes)
+    np.testing.assert_allclose(g(x, w, y), _seed_bar(x, w, y))
     monkeypatch.delattr(np, "dot")   # a name gone from the module: refused, named
     with pytest.raises(S2sadError, match="np.dot does not exist"):
         g(x, w, y)
@@ -370,3 +373,33 @@ def test_a_new_rule_is_used_with_the_fast_path_warm():
     finally:
         s2sad.adjoint(wave)(_wave_adjoint)
     np.testing.assert_allclose(g(x, w), x * np.cos(x * w))
+
+
+settings = types.ModuleType("fastpath_settings")   # a module whose number the code reads
+settings.SCALE = 2.0
+
+
+def scaled_by_settings(x):
+    return settings.SCALE * np.sum(x * x)
+
+
+def test_a_rebound_module_whose_attribute_the_code_reads(monkeypatch):
+    x = np.linspace(0.1, 0.5, 4)
+    first = settings
+    other = types.ModuleType("fastpath_settings_2")
+    other.SCALE = first.SCALE   # (the same number: the code still fits)
+    monkeypatch.setitem(sys.modules, "fastpath_settings", first)   # (the module imports it)
+    monkeypatch.setitem(sys.modules, "fastpath_settings_2", other)
+    g = s2sad.grad(scaled_by_settings)
+    np.testing.assert_allclose(_warm(g, x), 4.0 * x)
+    monkeypatch.setitem(globals(), "settings", other)
+    np.testing.assert_allclose(_warm(g, x), 4.0 * x)
+    monkeypatch.setitem(globals(), "settings", first)
+    np.testing.assert_allclose(_warm(g, x), 4.0 * x)
+    other.SCALE = 5.0   # the module the function no longer reads
+    np.testing.assert_allclose(g(x), 4.0 * x)
+    first.SCALE = 3.0   # the one it reads
+    try:
+        np.testing.assert_allclose(g(x), 6.0 * x)
+    finally:
+        first.SCALE = 2.0
