@@ -29,7 +29,7 @@ def _ranked_impl(gradient):
     """The generated function the fast path of ``gradient`` runs."""
     fast = [c.cell_contents for c in gradient.__closure__
             if type(c.cell_contents).__name__ == "Bound"][0].fast
-    return fast.__globals__["impl"] if fast else None
+    return fast.impl if fast else None
 
 
 def main(rounds=31):

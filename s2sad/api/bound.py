@@ -12,6 +12,7 @@ Bound made for those ranks.
 """
 
 import builtins
+import types
 import weakref
 
 from ..emit import compile_module
@@ -23,6 +24,7 @@ from .core import defaults_kinds, global_name, same
 from .ranked import Ranked
 
 _BUILTINS = vars(builtins)
+_ModuleType = types.ModuleType
 
 
 class _GlobalsThenBuiltins:
@@ -242,6 +244,8 @@ class Bound:
                         self._rebuild()
                         return self.impl
                     namespace[name] = value
+                    if value.__class__ is _ModuleType:   # (see fastpath._modules)
+                        self.drop_fast()
         except KeyError:   # a global deleted since (the name may be a builtin's again)
             self._rebuild()
             return self.impl

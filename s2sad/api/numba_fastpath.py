@@ -16,24 +16,24 @@ positions, calling numba's dispatcher itself:
                     and func.__code__ is code and registry.version == version
                     and func.__defaults__ is defaults and user_0['SCALE'] is ns['SCALE'])
         except (KeyError, ValueError, AttributeError):
-            return MISS
+            fits = False
         if not fits:
-            return MISS
+            return general(args, {}, True)
         try:
             value, grads = dispatcher(a0, a1, ns['SCALE'])
         except Exception:
-            return MISS
-        if len(overloads) != state['scanned']:
-            return MISS
+            grads = MISS
+        if grads is MISS or len(overloads) != state['scanned']:
+            return general(args, {}, True)
         if type(grads) is float and type(a0) is float:
             return (value, grads)
         return finish(value, grads, args)
 
-It answers ``MISS`` whenever a check fails, and the general path then runs (it
-refreshes, regenerates, falls back or raises as before).  After the call it answers
-``MISS`` too where the general path has more to do: when the compiled code raised
-(numba's error or the code's: the general path decides which, runs the numpy code
-where it must and raises the code's error), and when numba compiled a new signature
+Whenever a check fails it gives way to the general path (which refreshes,
+regenerates, falls back or raises as before).  After the call it gives way too
+where the general path has more to do: when the compiled code raised (numba's
+error or the code's: the general path decides which, runs the numpy code where it
+must and raises the code's error), and when numba compiled a new signature
 for these arguments (the general path checks its integer arithmetic,
 ``numba_integers``, before its result is used).  The generated code writes into
 none of its arguments (s2sad makes such writes into copies), so running it again
@@ -54,14 +54,17 @@ import numpy as np
 
 from ..analysis.dtypes import FLOAT64
 from ..rules import registry as _registry
-from .fastpath import MISS, _reader_check, _target
+from .fastpath import _reader_check, _target
+
+MISS = object()   # the compiled code raised: the general path runs
 
 _NUMBERS = frozenset({float, int, np.float64})
 
 
-def numba_fast_path(bound, func, positions, shape, finish, args):
+def numba_fast_path(bound, func, positions, shape, finish, general, args):
     """The fast path of ``bound`` (a ``NumbaBound``) for a gradient of ``func`` (the
-    arguments as ``api.fastpath.fast_path``'s), False where there is none (keyword-only
+    arguments as ``api.fastpath.fast_path``'s: where the general path is to run, it
+    calls ``general(args, {}, True)``), False where there is none (keyword-only
     parameters, ``*args``, a refused or container entry, helpers whose checks only the
     general path makes), None where it is to be made at a later call (the code for
     these arguments is not compiled yet, or these arguments would not take it)."""
@@ -79,14 +82,16 @@ def numba_fast_path(bound, func, positions, shape, finish, args):
         found = inner.fasts.get(key)   # (made before for these ranks)
         if found is not None:
             return found or None
-    fast = _made(bound, made, func, positions, shape, finish, n, ranks, others)
+    fast = _made(bound, made, func, positions, shape, (finish, general), n, ranks, others)
     if fast is not None and inner.ranked is not None:
         inner.fasts[key] = fast
     return fast if inner.ranked is None else fast or None
 
 
-def _made(owner, bound, func, positions, shape, finish, n, ranks, others):
-    """The fast path running ``bound``'s compiled code (see ``numba_fast_path``)."""
+def _made(owner, bound, func, positions, shape, ends, n, ranks, others):
+    """The fast path running ``bound``'s compiled code (see ``numba_fast_path``;
+    ``ends``: ``(finish, general)``)."""
+    finish, general = ends
     impl, checks = bound.impl, bound.checks
     if impl is None or checks.slow:
         return False
@@ -100,7 +105,8 @@ def _made(owner, bound, func, positions, shape, finish, n, ranks, others):
     if mine.co_argcount != n or mine.co_kwonlyargcount or mine.co_flags & 0x0C \
             or state["first"] or len(call.dispatcher.overloads) != state["scanned"]:
         return None
-    env = {"nd": np.ndarray, "f64": np.dtype(np.float64), "numbers": _NUMBERS, "MISS": MISS,
+    env = {"nd": np.ndarray, "f64": np.dtype(np.float64), "numbers": _NUMBERS, "general": general,
+           "MISS": MISS,
            "func": func, "code": checks.code, "registry": _registry,
            "version": checks.version, "defaults": func.__defaults__, "ns": bound.namespace,
            "dispatcher": call.dispatcher, "overloads": call.dispatcher.overloads,
@@ -156,19 +162,10 @@ def _argument_check(name, kind, other_than):
 def _free_checks(bound, checks, env):
     """The checks that each free name, and each dotted name read in the function's own
     scope (``np.sin``), still holds what the code was made or refreshed with."""
-    conditions, roots = [], {}
-    path_roots = {root for root, _, _ in checks.local_paths}
-    for i, reader in enumerate(bound.readers):
-        if reader[0] in path_roots and reader[0] not in roots:
-            roots[reader[0]] = f"root_{len(roots)}"
-        conditions.append(_reader_check(i, *reader, env, roots.get(reader[0])))
+    conditions = [_reader_check(i, *reader, env) for i, reader in enumerate(bound.readers)]
     for i, (root, attr, obj) in enumerate(checks.local_paths):
         env[f"path_{i}"] = obj
-        if root in roots:
-            conditions.append(f"{roots[root]}.{attr} is path_{i}")
-        else:
-            roots[root] = f"root_{len(roots)}"
-            conditions.append(f"({roots[root]} := ns[{root!r}]).{attr} is path_{i}")
+        conditions.append(f"ns[{root!r}].{attr} is path_{i}")
     return conditions
 
 
@@ -211,15 +208,15 @@ def _text(unpack, params, values, conditions, positions, shape, kinds):
              f"        {unpack}",
              "        fits = (" + "\n                and ".join(conditions) + ")",
              "    except (KeyError, ValueError, AttributeError):",
-             "        return MISS",
+             "        fits = False",
              "    if not fits:",
-             "        return MISS",
+             "        return general(args, {}, True)",
              "    try:",
              f"        value, grads = dispatcher({call})",
              "    except Exception:   # numba's error or the code's: the general path decides",
-             "        return MISS",
-             "    if len(overloads) != state['scanned']:   # compiled anew: integers unchecked",
-             "        return MISS"]
+             "        grads = MISS",
+             "    if grads is MISS or len(overloads) != state['scanned']:   # (anew: see above)",
+             "        return general(args, {}, True)"]
     if not lone:
         lines.append(f"    {', '.join(bars)} = grads")
     lines += [f"    if {fits}:",

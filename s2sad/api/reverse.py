@@ -15,7 +15,7 @@ from .arguments import Arguments
 from .bound import Bound
 from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
-from .fastpath import MISS, fast_path
+from .fastpath import fast_path
 from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
@@ -71,36 +71,42 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
     shape = (lone, many, with_value)
     make_fast = fast_path if backend == "numpy" else numba_fast_path
 
+    def general(args, kwargs, missed=False):
+        """A call the fast path does not take (``missed``: it was tried, and gave way):
+        where there is none yet, it is made and tried first."""
+        if not kwargs:   # positional numbers and float64 arrays: see fastpath
+            if missed:
+                if bound.ranked is not None:   # other ranks: their own fast path next
+                    bound.fast = None
+            elif bound.fast is None:   # (None again where it is made at a later call)
+                fast = bound.fast = make_fast(bound, func, arguments.positions, shape,
+                                              finish, general, args)
+                if fast:
+                    return fast(args)   # (it calls general(args, {}, True) to give way)
+        for value in args:   # complex arguments are refused
+            if value.__class__ is _ndarray:
+                if value.dtype is not _FLOAT64 and value.dtype.kind == "c":
+                    refuse_complex_arguments(args, kwargs, func.__name__)
+            elif value.__class__ is not float:
+                refuse_complex_arguments(args, kwargs, func.__name__)
+                break
+        if kwargs:
+            refuse_complex_arguments((), kwargs, func.__name__)
+        value, grads = bound.current(args, kwargs)(*args, **kwargs)
+        return finish(value, grads, args, kwargs)
+
     def gradient(*args, **kwargs):
         try:
-            if not kwargs:   # positional numbers and float64 arrays: see fastpath
-                fast = bound.fast
-                if fast is None:   # (None again where it is made at a later call)
-                    fast = bound.fast = make_fast(bound, func, arguments.positions, shape,
-                                                  finish, args)
-                if fast:
-                    result = fast(args)
-                    if result is not MISS:
-                        return result
-                    if bound.ranked is not None:   # other ranks: their own fast path next
-                        bound.fast = None
-            for value in args:   # complex arguments are refused
-                if value.__class__ is _ndarray:
-                    if value.dtype is not _FLOAT64 and value.dtype.kind == "c":
-                        refuse_complex_arguments(args, kwargs, func.__name__)
-                elif value.__class__ is not float:
-                    refuse_complex_arguments(args, kwargs, func.__name__)
-                    break
-            if kwargs:
-                refuse_complex_arguments((), kwargs, func.__name__)
-            value, grads = bound.current(args, kwargs)(*args, **kwargs)
+            fast = bound.fast
+            if fast and not kwargs:
+                return fast(args)
+            return general(args, kwargs)
         except NoneOutputError:   # raised by generated code, which knows no source lines
             raise none_output(func) from None
         except ValueError as exc:
             if "use s2sad.vjp" in str(exc):
                 raise NonScalarOutputError(str(exc)) from None
             raise
-        return finish(value, grads, args, kwargs)
 
     gradient = with_source(gradient, func, bound)
     compose_gradient(gradient, func, wrt_names, many, with_value)
