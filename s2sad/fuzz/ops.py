@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from s2sad.fuzz.spelling import _fill, _p  # noqa: F401 (the generator's, from here)
+
 
 S, V, W, M = (), (3,), (2,), (2, 3)
 SHAPES = (S, V, W, M)
@@ -449,6 +451,14 @@ CONVERT = [
     Op("np.take_along_axis", (M,), M,
        "np.take_along_axis({0}, np.array([[2, 0, 2], [1, 1, 0]]), axis=1)", lambda b: b, LIM,
        0.3),
+    # issue 17: subscripts whose adjoints need a scatter-add (lazily on Dask arrays)
+    Op("newaxis", (V,), M, "({0}[None, :] * C23)", lambda b: 1.1 * b, LIM, 0.3),
+    Op("newaxis", (W,), M, "({0}[:, np.newaxis] + C23)", lambda b: b + 1.1, LIM, 0.3),
+    Op("newaxis", (M,), W, "{0}[..., None][:, 1, 0]", lambda b: b, LIM, 0.3),
+    Op("index_list", (V,), V, "{0}[[2, 0, 2]]", lambda b: b, LIM, 0.3),
+    Op("index_list", (M,), W, "{0}[[1, 1], 2]", lambda b: b, LIM, 0.3),
+    Op("index_list", (M,), M, "{0}[:, [2, 0, 2]]", lambda b: b, LIM, 0.3),
+    Op("index_mask", (V,), W, "{0}[np.array([True, False, True])]", lambda b: b, LIM, 0.3),
     Op("np.sort", (V,), V, "np.sort({0})", lambda b: b, LIM, 0.3),
     Op("np.sort", (M,), M, "np.sort({0}, axis=0)", lambda b: b, LIM, 0.3),
     Op("np.select", (V, V), V, "np.select([{0} > 0.3, {0} < -0.3], [{0} * {1}, np.sin({1})], 0.5)",
@@ -587,14 +597,3 @@ CONVERT = [
        lambda b: 0.7 * b, LIM, 0.1),
 ] if HAS_SCIPY else [])
 
-
-_ATOM = re.compile(r"^[A-Za-z_][A-Za-z_0-9.]*$|^-?[0-9.]+$")
-
-
-def _p(code):
-    """``code`` in parentheses unless it is a name or a number."""
-    return code if _ATOM.match(code) else f"({code})"
-
-
-def _fill(op, *operands):
-    return op.fmt.format(*[_p(c) for c in operands])

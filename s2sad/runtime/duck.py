@@ -129,36 +129,6 @@ def _same_shape(shape, other):
         a == b or (a != a and b != b) for a, b in zip(shape, other))
 
 
-def added_at(x_bar, index, g):
-    """``np.add.at`` on a copy of ``x_bar`` (a duck array, or ``g`` is one), lazily:
-    duck arrays have no ``ufunc.at``, so the part at ``index`` is read, ``g`` added, and
-    written back (Dask's item assignment builds a new graph).  An integer array index
-    naming a position twice (``x[[1, 1, 0]]``) first sums ``g`` over the repeats (a
-    small numpy matrix of ones, from the index alone), so each position is written
-    once; an index Dask cannot write to raises Dask's own error, never a wrong sum."""
-    out = as_like(x_bar, g) if is_duck(g) else x_bar
-    if unknown_shape(g) or (is_duck(index) and index.dtype.kind == "b"):
-        from ..errors import LazyShapeError
-        raise LazyShapeError(
-            "the derivative of x[mask] with a lazy (Dask) boolean mask puts each element "
-            "back where the mask took it from, and how many there are is not known "
-            "before the mask is computed: s2sad cannot do that lazily",
-            hint="write np.where(mask, x, 0.0) for x[mask] where the sum or mean is "
-                 "what counts, or compute the mask first (mask = mask.compute())")
-    if isinstance(index, list):
-        index = np.asarray(index)
-    if isinstance(index, np.ndarray) and index.dtype.kind in "iu":
-        flat = np.where(index < 0, index + out.shape[0], index).ravel()
-        g = np.reshape(as_like(g, out), (flat.size,) + tuple(out.shape[1:]))
-        positions, inverse = np.unique(flat, return_inverse=True)
-        if positions.size < flat.size:   # repeats: sum their parts of g first
-            g = _summed_repeats(g, inverse, positions.size)
-        index = positions
-    out = out.copy()
-    out[index] = out[index] + g
-    return out
-
-
 def deferred(check, x, *others):
     """``check(x, *others)`` (elementwise: it returns ``x``, or a value of its shape, or
     raises an s2sad error) where a check needs ``x``'s values: on a lazy array with
@@ -170,20 +140,6 @@ def deferred(check, x, *others):
                   else filled(tuple(x.shape), o, x) for o in others]   # in x's blocks
         return x.map_blocks(check, *others, dtype=x.dtype)
     return check(x, *others)
-
-
-def _summed_repeats(g, inverse, count):
-    """``g``'s parts (along axis 0) summed by group, ``inverse`` naming each part's
-    group (of ``count``): by a numpy matrix of ones when it is small, else by sorting
-    the parts by group and differencing their running sum at the group ends (memory
-    linear in the index, never the product of its length and the groups')."""
-    if inverse.size * count <= 1 << 20:
-        ones = (inverse[:, None] == np.arange(count)).astype(float)
-        return np.tensordot(ones, g, axes=([0], [0]))
-    order = np.argsort(inverse, kind="stable")
-    ends = np.searchsorted(inverse[order], np.arange(count), side="right") - 1
-    running = np.cumsum(g[order], axis=0)[ends]
-    return running - np.concatenate([np.zeros_like(running[:1]), running[:-1]], axis=0)
 
 
 def fresh(x, dtype=None):

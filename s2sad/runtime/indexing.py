@@ -5,7 +5,8 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 
 import numpy as np
 
-from .duck import added_at, as_array, duck_among, fresh, size_of
+from .duck import as_array, duck_among, fresh, size_of
+from .scatter import added_at
 
 from ..errors import ValueTypeError
 from ..rules.records import fact
@@ -150,6 +151,29 @@ def add_at(x_bar, index, g):
     out = np.array(x_bar, dtype=float_like(x_bar), copy=True)
     np.add.at(out, index, g)
     return out
+
+
+
+@fact(linear=("x_bar", "g"))
+def add_into(x_bar, index, g):
+    """``x_bar`` (an adjoint array the backward sweep owns) with ``g`` added at
+    ``index``, a position named twice getting both (``np.add.at``): in place for a numpy
+    array; a new array when one is a Dask (duck) array, which has no ``ufunc.at``
+    (``runtime.scatter``: lazily, nothing computed)."""
+    if duck_among(x_bar, g) is not None:
+        return added_at(x_bar, index, g)
+    if _basic(index):   # (np.newaxis in it: no position can repeat)
+        x_bar[index] += g
+    else:
+        np.add.at(x_bar, index, g)
+    return x_bar
+
+
+
+def _basic(index):
+    """Whether ``index`` holds only integers, slices, ``None`` and ``Ellipsis``."""
+    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice))
+               for p in (index if isinstance(index, tuple) else (index,)))
 
 
 

@@ -7,7 +7,8 @@ adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 
 import numpy as np
 
-from .duck import as_array, is_duck, size_of
+from .duck import as_array, as_like, is_duck, size_of
+from .scatter import added_at
 
 from ..rules.records import fact
 from .shapes import float_like
@@ -115,8 +116,15 @@ def _wrapped(indices, n, mode):
 def take_bar(g, a, indices, axis=None, mode="raise"):
     """Adjoint of ``np.take(a, indices, axis, mode=mode)``: ``g`` added back where each
     element was taken from; an element taken twice receives both adjoints."""
-    out = np.zeros(np.shape(a), dtype=_float(a))
+    out = _zeros(a, g)
     g = as_array(g)
+    if is_duck(out):   # (no ufunc.at on a Dask array: runtime.scatter, lazily)
+        if axis is None:
+            return np.reshape(added_at(np.ravel(out), _wrapped(indices, size_of(out), mode),
+                                       g), np.shape(out))
+        axis = axis % out.ndim
+        index = _wrapped(indices, out.shape[axis], mode)
+        return added_at(out, (slice(None),) * axis + (index,), g)
     if axis is None:
         flat = out.reshape(-1)
         np.add.at(flat, _wrapped(indices, flat.size, mode), g)
@@ -133,8 +141,10 @@ def take_bar(g, a, indices, axis=None, mode="raise"):
 def take_along_axis_bar(g, arr, indices, axis=-1):
     """Adjoint of ``np.take_along_axis(arr, indices, axis)``: ``g`` added back where each
     element was taken from (repeats add up)."""
-    out = np.zeros(np.shape(arr), dtype=_float(arr))
+    out = _zeros(arr, g)
     if axis is None:
+        if is_duck(out):
+            return np.reshape(added_at(np.ravel(out), as_array(indices), g), np.shape(out))
         np.add.at(out.reshape(-1), as_array(indices), g)
         return out
     g = as_array(g)
@@ -147,8 +157,19 @@ def take_along_axis_bar(g, arr, indices, axis=-1):
             shape = [1] * out.ndim
             shape[d] = out.shape[d]
             index.append(np.broadcast_to(np.arange(out.shape[d]).reshape(shape), g.shape))
+    if is_duck(out):
+        return added_at(out, tuple(index), g)
     np.add.at(out, tuple(index), g)
     return out
+
+
+def _zeros(a, g):
+    """Zeros in the shape of ``a`` and its adjoint's float dtype: a lazy Dask (duck)
+    array when ``a`` or ``g`` is one (never a numpy array of a Dask array's size)."""
+    if is_duck(a):
+        return np.zeros_like(a, dtype=_float(a))
+    out = np.zeros(np.shape(a), dtype=_float(a))
+    return as_like(out, g)
 
 
 def _unbroadcast_to(g, shape):

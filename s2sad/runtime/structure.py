@@ -7,7 +7,8 @@ tangent, for second order, is the helper applied to ``g``'s tangent).
 
 import numpy as np
 
-from .duck import added_at, as_array, is_duck
+from .duck import as_array, is_duck
+from .scatter import added_at
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact

@@ -5,11 +5,12 @@ returns a new list, tuple, dict or array and never changes its arguments.
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, is_duck
 
 from ..rules.records import fact
 
 from .indexing import getitem_bar
+from .scatter import added_at
 from .shapes import _SCALAR_TYPES, float_like, unbroadcast, zeros_like
 
 
@@ -39,6 +40,8 @@ def add_item(bar, key, g):
     a list of its items first."""
     if isinstance(bar, tuple):
         bar = list(bar)
+    elif not isinstance(bar, (list, dict)) and (is_duck(bar) or is_duck(g)):
+        return added_at(bar, key, g)   # an array's, lazily: a new Dask array
     bar[key] = add_tree(bar[key], g)
     return bar
 

@@ -9,6 +9,7 @@ into pure assignments of the same value (through a copy):
 * ``x_bar[i] = g``          -> ``x_bar = index_set(x_bar, i, g)``
 * ``x_bar[i] += g``         -> ``x_bar = add_at(x_bar, i, g)``
 * ``np.add.at(x_bar, i, g)`` -> ``x_bar = add_at(x_bar, i, g)``
+  (``x_bar = add_into(x_bar, i, g)`` too: in place for a numpy ``x_bar``)
 
 and drops ``ensure_scalar_output(...)`` checks (the caller checks the value).
 Slices in indices become ``slice(...)`` calls.
@@ -221,6 +222,9 @@ def _rewrite(stmt, ctx):
     if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript) \
             and isinstance(stmt.op, gast.Add):
         return _functional("add_at", stmt.target, stmt.value, parsed, stmt)
+    if _is_add_into(stmt, parsed):   # (in place for numpy: through a copy)
+        stmt.value.func = nodes.name("add_at")
+        return stmt
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
         call = stmt.value
         if isinstance(call.func, gast.Name) and \
@@ -294,6 +298,15 @@ def index_expression(index):
     if isinstance(index, gast.Tuple):
         return nodes.tuple_([index_expression(e) for e in index.elts])
     return copy.deepcopy(index)
+
+
+def _is_add_into(stmt, parsed):
+    """Is ``stmt`` ``x_bar = add_into(x_bar, i, g)`` (``runtime.add_into``, which adds in
+    place into a numpy ``x_bar``)?"""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.value.func, gast.Name) and len(stmt.value.args) == 3):
+        return False
+    return parsed.resolve(stmt.value.func.id, None) is registry.runtime_helper("add_into")
 
 
 def _is_np_add_at(func, parsed):

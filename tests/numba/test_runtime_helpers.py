@@ -616,3 +616,18 @@ def test_sinc_slope_near_zero_and_away():
     _same(_sinc_slope(xs), rt.sinc_slope(xs))
     for x in xs:
         _same(_sinc_slope(float(x)), rt.sinc_slope(float(x)))
+
+
+nr_add_into = nr.add_into
+
+
+@numba.njit
+def _added_into_newaxis(x_bar, g):
+    return nr_add_into(x_bar, (slice(0, 2), None), g)
+
+
+def test_add_into_takes_a_newaxis_in_numba():
+    """``x_bar = add_into(x_bar, (slice(0, 2), None), g)``: the adjoint of ``x[0:2, None]``
+    added in place (the values by hand)."""
+    got = _added_into_newaxis(np.ones(3), np.array([[1.5], [-2.0]]))
+    np.testing.assert_allclose(got, [2.5, -1.0, 1.0])

@@ -48,6 +48,11 @@ def add_at_key(x_bar, index, g):
     return _numpy.add_at_key(x_bar, index, g)
 
 
+def add_into(x_bar, index, g):
+    """:func:`s2sad.runtime.add_into` (numba: see the module)."""
+    return _numpy.add_into(x_bar, index, g)
+
+
 def getitem_bar(g, x, index):
     """:func:`s2sad.runtime.getitem_bar` (numba: see the module)."""
     return _numpy.getitem_bar(g, x, index)
@@ -158,6 +163,18 @@ def _add_at(x_bar, index, g):
 @overload(add_at_key)
 def _add_at_key(x_bar, index, g):
     if is_array(x_bar) and basic_index(index) and is_leaf(g):
+        def impl(x_bar, index, g):
+            x_bar[index] += g
+            return x_bar
+        return impl
+    return None
+
+
+@overload(add_into)
+def _add_into(x_bar, index, g):
+    parts = index.types if isinstance(index, types.BaseTuple) else (index,)
+    if is_array(x_bar) and is_leaf(g) and all(   # (np.newaxis too: no repeats)
+            isinstance(p, (types.Integer, types.SliceType, types.NoneType)) for p in parts):
         def impl(x_bar, index, g):
             x_bar[index] += g
             return x_bar

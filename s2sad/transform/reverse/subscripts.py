@@ -2,7 +2,7 @@
 
 :class:`SubscriptAdjoints` gives the adjoint of an item read to the container
 or array it was read from (in place into an adjoint the sweep owns, with
-``np.add.at`` where an index may repeat, leaf by leaf for lists, tuples and
+``add_into`` (``np.add.at``) where an index may repeat, leaf by leaf for lists, tuples and
 dicts), and undoes a write ``x[i] = v`` backward: ``v`` gets ``x_bar[i]``,
 which then becomes zero, and the overwritten values come back from the tape.
 Input: the statement's parts, the sweep's :class:`Adjoints` (read and
@@ -33,7 +33,8 @@ class SubscriptAdjoints:
         if not self.facts.is_active(base):
             return
         index = nodes.clone(value.slice)
-        basic = is_basic_index(index, self.facts.scalars)
+        # (np.newaxis in an index: no item assignment of Dask's takes it, add_into does)
+        basic = is_basic_index(index, self.facts.scalars) and not _has_newaxis(index)
         primal = base.id
         if kinds_.is_sequence(self.facts.kinds.get(primal)) and not isinstance(index, gast.Slice) \
                 and basic:
@@ -204,9 +205,16 @@ class SubscriptAdjoints:
             or isinstance(i, gast.Constant) and type(i.value) is int for i in items)
 
     def add_at(self, name, index, g):
-        """``np.add.at(name, index, g)``: ``g`` added where an index may repeat."""
-        self.env.numpy()
-        return nodes.expr_stmt(nodes.call("np.add.at", [nodes.name(name), index_expr(index), g]))
+        """``name = add_into(name, index, g)``: ``g`` added where an index may repeat
+        (``np.add.at`` in place for a numpy array, a new array for a Dask one)."""
+        return nodes.assign(name, nodes.call(self.env.helper("add_into"), [
+            nodes.name(name), index_expr(index), g]))
+
+
+def _has_newaxis(index):
+    """Whether ``index`` holds ``None`` (``np.newaxis``) as one of its parts."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(p, gast.Constant) and p.value is None for p in parts)
 
 
 def is_basic_index(index, scalars=()):
