@@ -182,9 +182,10 @@ class ReverseFunction:
                     isinstance(t, (gast.Subscript, gast.Attribute))
                     for target in node.targets for t in gast.walk(target)):
                 return True
-        return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
-                   and n.func.id in _WRITING_HELPERS
-                   for stmt in stmts for n in gast.walk(stmt))
+        return any(isinstance(n, gast.Call) and (
+            isinstance(n.func, gast.Name) and n.func.id in _WRITING_HELPERS
+            or isinstance(n.func, gast.Attribute) and n.func.attr == "at")   # np.add.at
+            for stmt in stmts for n in gast.walk(stmt))
 
     def in_structures(self, grads):
         """The returned adjoints of list, tuple and dict parameters in the parameter's
@@ -209,7 +210,7 @@ class ReverseFunction:
 
 #: runtime helpers that write into an argument in place
 _WRITING_HELPERS = frozenset({
-    "add_item", "add_at_key", "list_append", "list_push", "list_remove", "list_put",
+    "add_item", "add_at_key", "add_into", "list_append", "list_push", "list_remove", "list_put",
     "list_push_at", "list_extend", "list_insert", "list_delete", "list_set", "dict_set",
     "call_writing"})
 
