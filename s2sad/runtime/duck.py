@@ -225,5 +225,8 @@ def fresh(x, dtype=None):
     """``np.array(x, dtype, copy=True)``: a new array the caller may write into; a duck
     array's own copy (lazy for Dask: its arrays are never written in place)."""
     if is_duck(x):
-        return x.astype(x.dtype if dtype is None else dtype, copy=True)
+        out = x.astype(x.dtype if dtype is None else dtype, copy=True)
+        # (Dask's astype to the same dtype is the array itself, whose item assignment
+        # would then change the caller's array: its copy is a new array object)
+        return x.copy() if out is x else out
     return np.array(x, dtype=dtype, copy=True)

@@ -143,3 +143,31 @@ def test_check_grads_refuses_dask_arguments_with_what_to_do():
         check_grads(P.twice, (w, dX))
     with pytest.raises(ValueError, match="holds a Dask array"):
         check_grads(P.twice, (w, [dX]))
+
+
+def test_runtime_copies_of_a_dask_array_stay_lazy():
+    """copy_container (an argument changed by a method) and adjoint_copy (an adjoint the
+    sweep writes items into) copy a Dask array by Dask, never by numpy."""
+    from s2sad.runtime import adjoint_copy, copy_container
+
+    _, X, dX = _data()
+    copies = _built_lazily(lambda: (copy_container(dX), adjoint_copy(dX)))
+    for copy in copies:
+        assert isinstance(copy, da.Array) and copy is not dX
+        np.testing.assert_array_equal(copy.compute(), X)
+    assert type(copy_container(X)) is np.ndarray and copy_container(X) is not X
+
+
+def test_a_fresh_copy_of_a_dask_array_is_a_new_array_object():
+    """Dask's item assignment changes the array object: a copy written into (index_set:
+    second-order code's ``x = index_set(x, i, v)``) must never be the caller's array
+    (Dask's astype to the same dtype returns the array itself)."""
+    from s2sad.runtime.indexing import index_set
+    from s2sad.runtime.duck import fresh
+
+    x = da.from_array(np.arange(6.0), chunks=3)
+    copy = fresh(x)
+    copy[0] = 100.0
+    written = index_set(x, 1, 5.0)
+    np.testing.assert_array_equal(x.compute(), np.arange(6.0))
+    assert copy.compute()[0] == 100.0 and written.compute()[1] == 5.0
