@@ -9,6 +9,7 @@ import copy
 import inspect
 import linecache
 import re
+import sys
 from dataclasses import dataclass
 from typing import Optional
 
@@ -176,9 +177,24 @@ def located_in_generated_code(tb) -> Optional[SourceLocation]:
         if ORIGIN in tb.tb_frame.f_globals:
             site = tb.tb_frame, tb.tb_lineno
         tb = tb.tb_next
-    if site is None:
-        return None
-    frame, lineno = site
+    return None if site is None else _located_at(*site)
+
+
+def located_in_calling_code() -> Optional[SourceLocation]:
+    """The user's source line whose generated block the innermost frame of generated
+    code among the callers of the running code is running (as
+    :func:`located_in_generated_code`), or None: for a check that runs later (on a
+    Dask array, when it is computed) and must name the place it was made at."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if ORIGIN in frame.f_globals:
+            return _located_at(frame, frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def _located_at(frame, lineno):
+    """The user's source line of the generated block of ``frame`` at ``lineno``."""
     lines = linecache.getlines(frame.f_code.co_filename)
     line = function = quoted = None
     for text in reversed(lines[:lineno]):

@@ -450,6 +450,30 @@ _CHECKERS = {"reverse": _check_reverse, "forward": _check_forward}
 
 # ----------------------------------------------------------------- the check
 
+def _refuse_duck_arrays(args, names):
+    """Refuse a Dask (or CuPy...) array among ``args``: finite differences evaluate ``f``
+    on concrete values, element by element, which a lazy array would compute each time
+    (and the values compared would be numpy's anyway)."""
+    from .runtime.duck import is_duck
+
+    def duck_in(value):
+        if isinstance(value, (list, tuple, dict)):
+            items = value.values() if isinstance(value, dict) else value
+            return next((d for d in map(duck_in, items) if d is not None), None)
+        return value if is_duck(value) else None
+
+    for i, value in enumerate(args):
+        duck = duck_in(value)
+        if duck is not None:
+            kind = type(duck).__module__.split(".")[0].capitalize()
+            raise ValueError(
+                f"check_grads: the argument {names[i]!r} holds a {kind} array; finite "
+                f"differences need concrete values: pass numpy arrays (for a Dask "
+                f"array, its .compute()). The generated code is the same for numpy and "
+                f"Dask inputs; to check its result on Dask inputs, compute it "
+                f"(s2sad.dask.compute) and compare it with the numpy inputs' gradient")
+
+
 def _resolve_wrt(f, args, wrt):
     """``wrt`` (None, index, name, or tuple of them) -> sorted positional indices."""
     try:
@@ -520,6 +544,7 @@ def check_grads(f, args, wrt=None, *, modes=("reverse",), eps=1e-6, rtol=1e-5, a
         raise ValueError("check_grads: modes is empty, so nothing would be checked")
     args = tuple(args)
     indices, names = _resolve_wrt(f, args, wrt)
+    _refuse_duck_arrays(args, names)
     args = tuple(_as_float64(a) if i in indices else a for i, a in enumerate(args))
     case = _Case(f, args, indices, names, eps, rtol, atol)
     for mode in MODES:

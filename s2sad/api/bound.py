@@ -18,6 +18,7 @@ import weakref
 from ..emit import compile_module
 from ..errors import SharedWriteError
 from ..rules import registry as _registry
+from ..runtime.duck import called_with
 from ..syntax import wrappers
 from .arguments import CONTAINER_CLASSES, argument_kinds, has_containers
 from .core import defaults_kinds, global_name, same
@@ -268,7 +269,10 @@ class Bound:
         return self.impl
 
     def __call__(self, *args, **kwargs):
-        return self.current(args, kwargs)(*args, **kwargs)
+        impl = self.current(args, kwargs)
+        if kwargs:   # (Dask data among them: a numpy argument's adjoint is lazy too)
+            return called_with(lambda: impl(*args, **kwargs), (*args, *kwargs.values()))
+        return called_with(impl, args, *args)
 
     def text(self):
         """The generated module text for numbers and arrays (None where that is refused:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import pipeline
 from ..errors import NonScalarOutputError
+from ..runtime.duck import called_with
 from ..syntax import anno
 from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
 from .arguments import Arguments
@@ -92,7 +93,7 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
                 break
         if kwargs:
             refuse_complex_arguments((), kwargs, func.__name__)
-        value, grads = bound.current(args, kwargs)(*args, **kwargs)
+        value, grads = bound(*args, **kwargs)
         return finish(value, grads, args, kwargs)
 
     def gradient(*args, **kwargs):
@@ -175,7 +176,7 @@ def _build_vjp(func, wrt):
             checked = check_cotangent(cotangent, value, "", func.__name__)
             checked = checked if isinstance(value, tuple) and \
                 bound.returns_items(args, kwargs) else (checked,)
-            grads = pullback_impl(*checked)
+            grads = called_with(pullback_impl, (*args, *kwargs.values(), *checked), *checked)
             if many and len(wrt_names) == 1:
                 grads = (grads,)
             if many:

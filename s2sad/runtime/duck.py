@@ -15,9 +15,12 @@ the same protocol needs no extra dependency and no import of Dask or CuPy (s2sad
 imports them: a Dask array is recognised by its type's protocol alone).
 """
 
+import contextvars
 import math
 
 import numpy as np
+
+from ..errors import S2sadError, located_in_calling_code
 
 _ndarray = np.ndarray
 _DUCK = {}   # type -> whether it is a duck array (asked once per type)
@@ -84,6 +87,36 @@ def duck_among(*values):
     return None
 
 
+#: during a derivative's call with a duck array among its arguments (see
+#: :func:`called_with`): (that array, the ids of the numpy array arguments)
+_CALL = contextvars.ContextVar("s2sad_duck_call", default=None)
+
+
+def called_with(call, values, *args):
+    """``call(*args)``, where ``values`` are the arguments of a derivative's call (and
+    cotangents, tangents): with a duck array among them, the zero adjoint of a numpy
+    array argument (``shapes.zeros_like``) is an array of that duck array's library, so
+    items written into it (``w_bar[j] = g``, ``g`` read from Dask data) stay lazy:
+    numpy's own write would compute ``g``."""
+    like = duck_among(*values)
+    if like is None:
+        return call(*args)
+    token = _CALL.set((like, frozenset(id(v) for v in values if v.__class__ is _ndarray)))
+    try:
+        return call(*args)
+    finally:
+        _CALL.reset(token)
+
+
+def zeros_for(x, zeros):
+    """``zeros`` (numpy zeros of the numpy array ``x``'s shape) as an array of the duck
+    library of the call (:func:`called_with`) when ``x`` is one of its arguments."""
+    call = _CALL.get()
+    if call is None or id(x) not in call[1]:
+        return zeros
+    return np.asarray(zeros, like=call[0])
+
+
 def as_like(value, like):
     """``value`` as an array of ``like``'s library when ``like`` is a duck array and
     ``value`` is not (``np.asarray(value, like=like)``: numpy's own dispatch, NEP 35);
@@ -136,15 +169,45 @@ def deferred(check, x, *others):
     is computed, so building the derivative computes nothing and an error is raised
     where the values are known; on anything else now."""
     if is_duck(x) and hasattr(x, "map_blocks"):
-        others = [o if is_duck(o) and _same_shape(o.shape, x.shape)
-                  else filled(tuple(x.shape), o, x) for o in others]   # in x's blocks
-        return x.map_blocks(check, *others, dtype=x.dtype)
+        others = [_aligned(o if is_duck(o) and _same_shape(o.shape, x.shape)
+                           else filled(tuple(x.shape), o, x), x) for o in others]   # x's blocks
+        return x.map_blocks(_Located(check, located_in_calling_code()), *others,
+                            dtype=x.dtype)
     return check(x, *others)
+
+
+def _aligned(other, x):
+    """``other`` (of ``x``'s shape) in ``x``'s blocks, so each block of the check sees
+    the parts of both at the same place (Dask's map_blocks pairs blocks by position)."""
+    chunks = getattr(x, "chunks", None)
+    if chunks is None or getattr(other, "chunks", chunks) == chunks:
+        return other
+    return other.rechunk(chunks)
+
+
+class _Located:
+    """A deferred check that gives an s2sad error it raises the place where it was made
+    (the user's line whose derivative made it: the error is raised when the values are
+    computed, far from the generated code, as eager checks name theirs)."""
+
+    def __init__(self, check, location):
+        self.check, self.location = check, location
+
+    def __call__(self, *blocks):
+        try:
+            return self.check(*blocks)
+        except S2sadError as exc:
+            if exc.location is None:
+                exc.location = self.location
+            raise
 
 
 def fresh(x, dtype=None):
     """``np.array(x, dtype, copy=True)``: a new array the caller may write into; a duck
     array's own copy (lazy for Dask: its arrays are never written in place)."""
     if is_duck(x):
-        return x.astype(x.dtype if dtype is None else dtype, copy=True)
+        out = x.astype(x.dtype if dtype is None else dtype, copy=True)
+        # (Dask's astype to the same dtype is the array itself, whose item assignment
+        # would then change the caller's array: its copy is a new array object)
+        return x.copy() if out is x else out
     return np.array(x, dtype=dtype, copy=True)

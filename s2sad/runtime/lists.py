@@ -9,6 +9,7 @@ import inspect
 import numpy as np
 
 from ..rules.records import fact
+from .duck import fresh
 from .indexing import index_set
 from .shapes import float_like, zeros_like
 
@@ -119,7 +120,7 @@ def copy_container(x):
         return dict(x)
     if isinstance(x, tuple):
         return x
-    return np.copy(x)
+    return fresh(x)   # (a Dask array's own copy: np.copy would compute it)
 
 
 

@@ -6,7 +6,7 @@ arrays (or the input itself when it already has the shape asked for).
 import numpy as np
 
 from ..rules.records import fact
-from .duck import as_like, filled, is_duck
+from .duck import as_like, filled, is_duck, zeros_for
 
 
 
@@ -168,8 +168,9 @@ def zeros_like(x):
     """A zero adjoint for ``x``: ``0.0`` for a scalar, a writable float array otherwise,
     a list or a plain tuple of those for a list or a tuple (a named tuple too: the
     result of ``np.linalg.slogdet``)."""
-    if isinstance(x, np.ndarray):
-        return np.zeros(x.shape, dtype=float_like(x))
+    if isinstance(x, np.ndarray):   # (of Dask's library for an argument given with
+        # Dask data: duck.called_with)
+        return zeros_for(x, np.zeros(x.shape, dtype=float_like(x)))
     if is_duck(x):   # a Dask array...: lazy zeros of its library
         return np.zeros_like(x, dtype=float_like(x.dtype))
     if isinstance(x, (list, tuple)):

@@ -5,7 +5,7 @@ returns a new list, tuple, dict or array and never changes its arguments.
 
 import numpy as np
 
-from .duck import as_array, is_duck
+from .duck import as_array, fresh, is_duck
 
 from ..rules.records import fact
 
@@ -97,6 +97,8 @@ def adjoint_copy(g):
         return dict(g)
     if isinstance(g, (list, tuple)):
         return list(g)
+    if is_duck(g):   # its library's copy (lazy for Dask), never a numpy one
+        return fresh(g, float_like(g.dtype))
     return np.array(g, dtype=float_like(g), copy=True)
 
 

@@ -79,6 +79,11 @@ COMMENT_ID = "__s2sad_comment__"
 #: and alone holds, and ``g`` is real and no larger than it: the optimize pass writes
 #: ``x_bar += g`` (see ``analysis.dtypes``)
 ADD_IN_PLACE = "s2sad_add_in_place"
+#: on a reverse-mode ``np.copy(g)`` that only keeps an adjoint from sharing an array
+#: with another adjoint or a value: dropped when the function writes nothing in place
+#: (``transform.reverse.assembly``), where sharing is harmless and a copy would force
+#: a lazy (Dask) array
+ALIAS_COPY = "s2sad_alias_copy"
 
 # ---------------------------------------------------------------- markers on functions
 #: attribute of a function the API made: which derivative it is ("jvp", "hessian"...)

@@ -21,7 +21,8 @@ from ...analysis.ranks import numbers, real_numbers
 from ...analysis.reverse_facts import primal_facts, with_linked
 from ...errors import NonScalarOutputError, RuleDefinitionError, ValueTypeError
 from ...optimize import drop_orphan_comments, eliminate_dead, propagate_copies
-from ...syntax import nodes
+from ...analysis.facts import USER_CALL
+from ...syntax import anno, nodes
 from .backward import BackwardSweep
 from .env import Adjoints
 from .forward_sweep import ForwardSweep
@@ -157,9 +158,34 @@ class ReverseFunction:
         grads = [nodes.clone(self.env.adj[p]) if p in self.env.adj else
                  nodes.call(self.env.helper("zeros_like"), [nodes.name(p)]) for p in self.wrt]
         returned = {g.id for g in grads if isinstance(g, gast.Name)}
+        if not self.writes_in_place(forward + backward):
+            backward = without_alias_copies(backward)
         backward = propagate_copies(backward, protected=returned | set(seed_params))
         backward = eliminate_dead(backward, live_out=returned)
         return forward, drop_orphan_comments(backward), grads
+
+    def writes_in_place(self, stmts):
+        """Whether the function (its sweeps ``stmts``) may write into an array or a
+        container in place: a write of the user's, an item or attribute store, ``+=``,
+        a helper that writes into an argument, or a user call (its pullback is code of
+        its own).  Where nothing is written, an adjoint sharing an array with another
+        or with a value is harmless (what the caller gets back is guarded apart:
+        ``common.unshared_results``)."""
+        facts = self.facts
+        if facts.written or facts.shares_written or facts.in_place:
+            return True
+        for node in nodes.statements(list(stmts) + list(self.primal)):
+            if isinstance(node, gast.AugAssign) or anno.get(node, anno.ADD_IN_PLACE) \
+                    or anno.get(node, USER_CALL) is not None:
+                return True
+            if isinstance(node, gast.Assign) and any(
+                    isinstance(t, (gast.Subscript, gast.Attribute))
+                    for target in node.targets for t in gast.walk(target)):
+                return True
+        return any(isinstance(n, gast.Call) and (
+            isinstance(n.func, gast.Name) and n.func.id in _WRITING_HELPERS
+            or isinstance(n.func, gast.Attribute) and n.func.attr == "at")   # np.add.at
+            for stmt in stmts for n in gast.walk(stmt))
 
     def in_structures(self, grads):
         """The returned adjoints of list, tuple and dict parameters in the parameter's
@@ -180,3 +206,23 @@ class ReverseFunction:
             f"{self.parsed.name} returns {kind}, which has no gradient",
             self.parsed.location(where),
             hint="return the float (or 0-d array) to differentiate")
+
+
+#: runtime helpers that write into an argument in place
+_WRITING_HELPERS = frozenset({
+    "add_item", "add_at_key", "add_into", "list_append", "list_push", "list_remove", "list_put",
+    "list_push_at", "list_extend", "list_insert", "list_delete", "list_set", "dict_set",
+    "call_writing"})
+
+
+def without_alias_copies(stmts):
+    """``stmts`` with each ``np.copy(g)`` marked ``anno.ALIAS_COPY`` replaced by ``g``
+    (changes the statements of the sweep, made by it, in place): in a function that
+    writes nothing in place no adjoint is ever written into, so sharing an array is
+    harmless, and a copy of a lazy (Dask) array would compute it."""
+    class Drop(gast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            return node.args[0] if anno.get(node, anno.ALIAS_COPY) else node
+
+    return [Drop().visit(stmt) for stmt in stmts]

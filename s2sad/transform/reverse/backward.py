@@ -118,8 +118,7 @@ class BackwardSweep:
                 self.env.accumulate(mine.id, part, out)
                 continue
             if isinstance(part, gast.Name):   # 1.0 * b: an adjoint never aliases a value
-                self.env.numpy()
-                part = nodes.call("np.copy", [part])
+                part = self.env.alias_copy(part)
             if not same:   # s_bar * other has other's shape: reduce or spread it to mine
                 part = nodes.call(self.env.helper("unbroadcast"), [part, nodes.name(mine.id)])
             self.env.accumulate(mine.id, part, out)

@@ -41,6 +41,13 @@ class Adjoints:
         """Bind ``np`` for the generated code."""
         self.bindings["np"] = numpy_module()
 
+    def alias_copy(self, value):
+        """``np.copy(value)``, marked (``anno.ALIAS_COPY``) as a copy that only keeps
+        an adjoint apart from ``value``: the sweep drops it when nothing is written in
+        place (see ``assembly.without_alias_copies``)."""
+        self.numpy()
+        return anno.set(nodes.call("np.copy", [value]), anno.ALIAS_COPY, True)
+
     def adjoint_name(self, primal):
         """The ``<name>_bar`` identifier of ``primal``'s adjoint (chosen once)."""
         if primal not in self.adj_names:

@@ -296,8 +296,8 @@ class StatementAdjoints:
         whole = self.facts.same_shape(name, atom.id) or self.facts.only_array_operand(
             value, atom)
         if isinstance(contribution, gast.Name) or is_call_of(contribution, "np.expand_dims"):
-            self.env.numpy()   # never alias g or a value
-            return self.env.unbroadcast(nodes.call("np.copy", [contribution]), atom.id)
+            # never alias g or a value
+            return self.env.unbroadcast(self.env.alias_copy(contribution), atom.id)
         if not (whole and any(self.facts.same_shape(n, atom.id) or n == name
                               for n in ops.names_in(contribution))):
             # (when it reads an array of the operand's shape, the result's too, it has
