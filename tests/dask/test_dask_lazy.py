@@ -49,7 +49,7 @@ def _built_lazily(build):
     return result
 
 
-FUNCTIONS = [P.per_feature, P.first_item, P.slices, P.twice, P.updated]
+FUNCTIONS = [P.per_feature, P.first_item, P.slices, P.twice, P.updated, P.picked_items]
 
 
 @pytest.mark.parametrize("func", FUNCTIONS, ids=lambda f: f.__name__)
