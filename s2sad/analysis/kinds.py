@@ -250,7 +250,10 @@ def _callee_kind(callee, args, kind_of):
     position = returns.returned_parameter(code)
     if position is not None and position < len(args):
         return kind_of(args[position])   # def ident(p): return p
-    displays = returns.returned_displays(code)   # def h(c): ... return (a, b)
+    # def h(c): ... return (a, b); not a tree rewritten before it is read (a derivative's
+    # composable form returns what the API returns, not what its source does)
+    displays = None if anno.PREPARE in getattr(callee, "__dict__", {}) else \
+        returns.returned_displays(code)
     return _join_all(_display_of(d) for d in displays) if displays else UNKNOWN
 
 

@@ -58,12 +58,15 @@ def test_the_renamed_local_shows_in_the_module():
     (hc.numpy_zeros_like, (X,)),
     (hc.numpy_zeros_like_and_a_constant_helper, (X,)),
     (hc.numpy_zeros_like_in_a_tuple, (X,)),
+    (hc.numpy_zeros_like_under_a_decorator, (X, Y)),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_a_global_named_like_a_called_helper_works_in_every_mode(func, args):
     """The generated code imports the helper under another name (``s2sad_<name>``):
     the user's global keeps its own (issue 17: `from numpy import zeros_like` in code
     differentiated with jvp or hvp was refused)."""
-    check_grads(func, args, modes=("reverse", "forward"))
+    check_grads(func, args, wrt=tuple(range(len(args))), modes=("reverse", "forward"))
+    if len(args) == 2:   # (and its derivatives in y alone, with x inactive)
+        check_grads(func, args, wrt=(1,), modes=("reverse", "forward"))
     v = np.array([0.4, -0.2, 0.9])
     np.testing.assert_allclose(s2sad.hvp(func)(*args, v), _fd_hvp(func, args, v),
                                rtol=1e-4, atol=1e-6)
