@@ -55,13 +55,10 @@ def mark_helper_spellings(fn, helper_names):
 def without_helper_clashes(fn, helper_names):
     """``fn`` itself when no local of it is a helper name, else a renamed copy (a callee's
     tree, read once and shared, is never changed)."""
-    clashing = _locals(fn) & helper_names
-    if not clashing and not any(isinstance(n, gast.Name) and n.id in helper_names
-                                for n in nodes.walk(fn)):
+    if not _locals(fn) & helper_names:
         return fn
     fn = nodes.clone(fn)
     rename_helper_clashes(fn, helper_names)
-    mark_helper_spellings(fn, helper_names)
     return fn
 
 
