@@ -56,9 +56,11 @@ def without_helper_clashes(fn, helper_names):
     """``fn`` itself when no local of it is a helper name, else a renamed copy (a callee's
     tree, read once and shared, is never changed)."""
     if not _locals(fn) & helper_names:
+        mark_helper_spellings(fn, helper_names)   # (marks only: the tree is the same)
         return fn
     fn = nodes.clone(fn)
     rename_helper_clashes(fn, helper_names)
+    mark_helper_spellings(fn, helper_names)
     return fn
 
 
