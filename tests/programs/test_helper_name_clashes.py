@@ -59,6 +59,7 @@ def test_the_renamed_local_shows_in_the_module():
     (hc.numpy_zeros_like_and_a_constant_helper, (X,)),
     (hc.numpy_zeros_like_in_a_tuple, (X,)),
     (hc.numpy_zeros_like_under_a_decorator, (X, Y)),
+    (hc.numpy_zeros_like_of_a_constant_under_a_decorator, (X, 0.7)),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_a_global_named_like_a_called_helper_works_in_every_mode(func, args):
     """The generated code imports the helper under another name (``s2sad_<name>``):
