@@ -18,6 +18,7 @@ import importlib
 import linecache
 import re
 import types
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
@@ -74,7 +75,7 @@ def _importable(obj, name):
     return None
 
 
-def import_lines(bindings, source_module=None, module_globals=None, sources=None):
+def import_lines(bindings, source_module=None, module_globals=None, sources=None, aliases=None):
     """``(standard lines, user lines, user names)`` that bind every free name.
 
     Objects that no module exports by name (a global array, say) are imported
@@ -96,9 +97,10 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
             else:
                 modules.append(f"import {obj.__name__} as {name}")
             continue
-        module = _runtime_module(name, obj)
+        helper = (aliases or {}).get(name, name)   # (a helper imported under another name)
+        module = _runtime_module(helper, obj)
         if module is not None:
-            runtime[module].append(name)
+            runtime[module].append(name if helper == name else f"{helper} as {name}")
             continue
         user_names.append(name)
         if obj is None or isinstance(obj, _NUMBER_TYPES + (str,)):
@@ -127,7 +129,7 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
     lines = sorted(modules)
     for module, names in runtime.items():
         if names:
-            lines.append(_wrap_from_import(module, names))
+            lines.append(_wrap_from_import(module, sorted(names)))   # (aliased: by helper)
     return lines, user + constants, user_names
 
 
@@ -319,11 +321,20 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
     ``SourceLocation`` or None): the user's locals of such names were renamed before
     (``syntax.normalize.clashes``), but these names are the user's module's or caller's."""
     functions = list(extras) + [generated]
-    bindings = dict(free_bindings)
+    bindings, aliases = dict(free_bindings), {}
     for name, obj in generated.bindings.items():
         if name in bindings and bindings[name] is not obj and not _same_number(bindings[name], obj):
-            raise _clash(name, "reads", locate,
-                         f"bind it under another name (`from ... import {name} as my_{name}`)")
+            if not aliases:   # (renamed in copies: the generated trees stay as they are)
+                functions = [dataclasses.replace(g, node=nodes.clone(g.node))
+                             for g in functions]
+            alias = _helper_alias(name, functions, set(bindings) | set(generated.bindings))
+            if alias is None:
+                raise _clash(name, "reads", locate,
+                             f"bind it under another name (`from ... import {name} as "
+                             f"my_{name}`)")
+            aliases[alias] = name
+            bindings[alias] = obj
+            continue
         bindings[name] = obj
     for g in functions:
         params = {a.id for a in g.node.args.args + g.node.args.kwonlyargs}
@@ -333,7 +344,7 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
     used = set().union(*(free_names_of(g.node) for g in functions))
     bindings = {k: v for k, v in bindings.items() if k in used}
     standard, user, user_names = import_lines(bindings, source_module, module_globals,
-                                              sources)
+                                              sources, aliases)
     parts = ["\n".join(f"# {h}" if h else "#" for h in header_lines), "\n".join(standard)]
     if user:
         parts.append("\n".join(user))
@@ -341,6 +352,25 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
     text = "\n\n".join(p for p in parts if p) + "\n\n\n" + code
     return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
                    user_names=user_names)
+
+
+def _helper_alias(name, functions, taken):
+    """Rename, in ``functions``, the generated code's reads of the helper ``name`` (a
+    name the user's code reads too, bound to another object) to ``s2sad_<name>`` (or the
+    first ``s2sad_<name>_<n>`` free); returns that name, or None when some read of
+    ``name`` is not known to be either the user's or the helper's (``anno.USER_NAME``,
+    ``anno.HELPER_NAME``): then emitting refuses."""
+    reads = [n for g in functions for n in nodes.walk(g.node)
+             if isinstance(n, gast.Name) and n.id == name]
+    if not all(anno.get(n, anno.USER_NAME) or anno.get(n, anno.HELPER_NAME) for n in reads):
+        return None
+    used = taken | {n.id for g in functions for n in nodes.names(g.node)}
+    alias = next(a for a in (f"s2sad_{name}_{i}" if i else f"s2sad_{name}"
+                             for i in range(len(used) + 1)) if a not in used)
+    for n in reads:
+        if not anno.get(n, anno.USER_NAME):
+            n.id = alias
+    return alias
 
 
 def _clash(name, what, locate, fix):

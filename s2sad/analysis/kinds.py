@@ -25,15 +25,14 @@ dicts do not support) is a ``LEAF``, and so is what it was sliced from.
 generated code on the structure of the arguments); the result is hashable.
 """
 
-import ast
 import builtins
 import inspect
-import textwrap
 
 import gast
 
 from ..rules import registry
 from ..syntax import anno, nodes
+from . import returns
 from .ops import flatten
 
 LEAF = "leaf"
@@ -247,42 +246,26 @@ def _callee_kind(callee, args, kind_of):
         return LEAF
     if module.startswith("s2sad.runtime") or module == "math":
         return LEAF
-    position = _returned_parameter(getattr(callee, "__code__", None))
+    code = getattr(callee, "__code__", None)
+    position = returns.returned_parameter(code)
     if position is not None and position < len(args):
         return kind_of(args[position])   # def ident(p): return p
-    return UNKNOWN
+    # def h(c): ... return (a, b); not a tree rewritten before it is read (a derivative's
+    # composable form returns what the API returns, not what its source does)
+    displays = None if anno.PREPARE in getattr(callee, "__dict__", {}) else \
+        returns.returned_displays(code)
+    return _join_all(_display_of(d) for d in displays) if displays else UNKNOWN
 
 
-_RETURNED = {}
-
-
-def _returned_parameter(code):
-    """The position of the parameter a plain Python function returns on every path
-    (``def ident(p): return p``), from its source, or None."""
-    if code is None:
-        return None
-    if code not in _RETURNED:
-        _RETURNED[code] = None
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(code)))
-        except (OSError, TypeError, SyntaxError, IndentationError):
-            return None
-        fn = tree.body[0] if tree.body else None
-        if isinstance(fn, ast.FunctionDef) and not fn.args.vararg and not fn.args.kwarg:
-            params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
-            returns = [n for n in ast.walk(fn) if isinstance(n, ast.Return)]
-            nested = any(isinstance(n, (ast.FunctionDef, ast.Lambda, ast.AsyncFunctionDef))
-                         for n in ast.walk(fn) if n is not fn)
-            stores = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
-                      and not isinstance(n.ctx, ast.Load)}
-            names = {r.value.id for r in returns if isinstance(r.value, ast.Name)}
-            last = fn.body[-1] if fn.body else None
-            if returns and not nested and len(names) == 1 and all(
-                    isinstance(r.value, ast.Name) for r in returns) \
-                    and isinstance(last, ast.Return) and names <= set(params) \
-                    and not names & stores:
-                _RETURNED[code] = params.index(names.pop())
-    return _RETURNED[code]
+def _display_of(display):
+    """The kind of a display a helper returns (``returns.returned_displays``): its
+    items' kinds are not known where it is called."""
+    form, size = display
+    if form == "list":
+        return ("list", UNKNOWN)
+    if form == "tuple":
+        return tuple_of((UNKNOWN,) * size)
+    return dict_of((key, UNKNOWN) for key in size)
 
 
 def _list_result(kinds):

@@ -90,6 +90,8 @@ def _form(func, entry, output, what):
     if seeds:
         form.__defaults__ = (func.__defaults__ or ()) + tuple(seeds)
     form.__dict__[anno.PREPARE] = functools.partial(_prepare, output=output)
+    for helper in _generated_helpers(form):   # (a helper's jvp the form calls: its checks)
+        helper.__dict__[anno.PREPARE] = _prepare_helper
     form.__dict__[anno.COMPOSED_AS] = what
     if getattr(output, "derivatives_only", False):   # (gradients are new arrays: unshared)
         form.__dict__[anno.RETURNS_NEW] = True
@@ -114,6 +116,21 @@ def _packed(text, name, packed):
     header = f"def {name}({', '.join(params + ['v'])}):\n"
     unpack = f"{indent}{', '.join(names)}{',' if packed == 1 else ''} = v\n"
     return "".join(lines[:fn.lineno - 1] + [header, unpack] + lines[end + 1:])
+
+
+def _generated_helpers(form):
+    """The other functions of the module ``form`` was compiled from (the jvp of a helper
+    that forward code calls), in the order the module defines them."""
+    code = form.__code__
+    return [v for v in form.__globals__.values()
+            if v.__class__ is _FunctionType and v is not form
+            and v.__code__.co_filename == code.co_filename]
+
+
+def _prepare_helper(parsed):
+    """A helper's generated code read again: as the form's, but it returns its own
+    value (``ensure_same_kind(x, ...)`` becomes ``x = ensure_same_kind(x, ...)``...)."""
+    prepare_gradient_code(parsed, composed=True)
 
 
 def _prepare(parsed, output):

@@ -13,8 +13,9 @@ import numpy as np
 
 import s2sad
 from s2sad import testing
-from s2sad.fuzz.constructs import REFUSABLE
+from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 from s2sad.fuzz.loader import _s2sad_error_types
+from s2sad.runtime import OrderLimitError
 from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_equal, _tree_leaves,
                                 _unflat_arg)
 
@@ -250,16 +251,6 @@ def _refused_construct(prog, exc, table=None):
     return None
 
 
-#: lines of claimed constructs that must never be refused, whatever the message says
-#: (an int counter's ``c += 1`` is not an in-place write into an array)
-MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
-             # a write into a container only one name holds (issue 12): no aliasing to
-             # refuse, whatever the message says
-             "dict_write": r"\b(dc\d+|prm)\[('\w+'|k\d+)\] = ",
-             "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
-             "container_carry": r"\bst\d+\b"}
-
-
 def _check_mode(s2sad, prog, f, mode, value, jac):
     """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
     refusals = _s2sad_error_types()
@@ -383,6 +374,8 @@ def _forward_products(s2sad, prog, f, args, value, jac, rng):
 def _refusal(prog, exc):
     """(kind, message) of a deliberate s2sad error: a located refusal of a refusable
     construct, a false refusal of a line that must work, or another rejection."""
+    if isinstance(exc, OrderLimitError):   # (a nested derivative beyond an op's rules)
+        return "order-limit", f"{type(exc).__name__}: {exc}"
     construct = _refused_construct(prog, exc)
     if construct is not None:
         return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
@@ -505,7 +498,13 @@ def check_program(prog, modes, supported, loader, only=None):
         smooth, _ = _close(ahead, behind, ONE_SIDED_RTOL, ONE_SIDED_ATOL)
     if not smooth:
         return Outcome("skip", "non-smooth")
-    fell_back = None
+    return _check_modes(s2sad, prog, f, applicable, na, value, ref)
+
+
+def _check_modes(s2sad, prog, f, applicable, na, value, ref):
+    """The :class:`Outcome` of checking ``prog`` (its function ``f``, its ``value`` and
+    finite-difference Jacobian ``ref``) in each of the modes ``applicable``."""
+    fell_back, limited = None, []
     for mode in applicable:
         try:
             with _time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
@@ -517,6 +516,12 @@ def check_program(prog, modes, supported, loader, only=None):
             kind, message = problem
             if kind == "numba-fallback":   # checked on numpy: right, but not on numba
                 fell_back = message
+                continue
+            if kind == "order-limit":
+                # an honest refusal of a derivative order an op's rules do not compute
+                # (the third of np.linalg.norm(x, 2), under hvp over a jvp): the mode does
+                # not apply to the program, it is neither passed nor failed
+                limited.append((mode, message))
                 continue
             if kind == "non-smooth":
                 return Outcome("skip", "non-smooth", message=message)
@@ -530,7 +535,10 @@ def check_program(prog, modes, supported, loader, only=None):
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
     if fell_back is not None and applicable == ["numba"]:
         return Outcome("skip", "numba-fallback", message=fell_back)
-    return Outcome("pass", modes_checked=tuple(applicable), modes_na=na)
+    checked = tuple(m for m in applicable if m not in dict(limited))
+    if not checked:
+        return Outcome("skip", "order-limit", message=limited[0][1], modes_na=na)
+    return Outcome("pass", modes_checked=checked, modes_na=na + tuple(m for m, _ in limited))
 
 
 def _raises_index_error(s2sad, prog, f, applicable, na, exc):
@@ -583,13 +591,3 @@ def _raises_index_error(s2sad, prog, f, applicable, na, exc):
     if not raised["reverse"]:
         return Outcome("skip", "index-error-dropped", message=f"IndexError: {exc}")
     return Outcome("pass", modes_checked=tuple(modes), modes_na=na)
-
-
-#: the located refusals of in-place updates that may change another name (by design)
-ALIASING_REFUSALS = ("would also change the list or tuple that holds",
-                     "since the two may share memory", "which shares its memory",
-                     "may write into an array another name holds",
-                     "writes into its argument", "which a function call made from it",
-                     "and is written into too",
-                     # the may-alias check over every path (branches, loops, helpers...)
-                     "may hold the same array as", "may hold that array")

@@ -307,6 +307,24 @@ REFUSABLE = {
     "container_alias": r"\b(co|ca|hold)\d+\b",
 }
 
+#: lines of claimed constructs that must never be refused, whatever the message says
+#: (an int counter's ``c += 1`` is not an in-place write into an array)
+MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
+             # a write into a container only one name holds (issue 12): no aliasing to
+             # refuse, whatever the message says
+             "dict_write": r"\b(dc\d+|prm)\[('\w+'|k\d+)\] = ",
+             "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
+             "container_carry": r"\bst\d+\b"}
+
+#: the located refusals of in-place updates that may change another name (by design)
+ALIASING_REFUSALS = ("would also change the list or tuple that holds",
+                     "since the two may share memory", "which shares its memory",
+                     "may write into an array another name holds",
+                     "writes into its argument", "which a function call made from it",
+                     "and is written into too",
+                     # the may-alias check over every path (branches, loops, helpers...)
+                     "may hold the same array as", "may hold that array")
+
 #: constructs and the ones they need besides themselves
 REQUIRES = {
     "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),

@@ -136,7 +136,10 @@ def _instantiate(tree, bindings, renames, calls):
                 calls.extend(n for n in nodes.walk(new) if isinstance(n, gast.Call))
             return new
         new = nodes.clone(tree)
-        new.id = renames.get(new.id, new.id)
+        if new.id in renames:
+            new.id = renames[new.id]
+        elif new.id != "np":   # a free name of the rule's: a helper (see anno.HELPER_NAME)
+            anno.set(new, anno.HELPER_NAME, True)
         return new
     new = tree.__class__.__new__(tree.__class__)
     fields = new.__dict__

@@ -10,7 +10,7 @@ too (:func:`full_length_part`...).
 Input: the norm's argument ``x`` (and ``ord``, ``axis``, ``keepdims``, ``how`` as the
 norm helpers read them), directions of ``x``'s shape, adjoints of the norm's shape.
 Output: new arrays.  Derivatives of the norm beyond the third are refused with
-:class:`~.scans.NotDifferentiableError`; so is the third of norms other than the
+:class:`~.scans.OrderLimitError`; so is the third of norms other than the
 2-norm (Frobenius) and the piecewise linear ones.
 """
 
@@ -21,7 +21,7 @@ from .duck import as_array, filled, is_duck, size_of
 from ..rules.records import fact
 from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
 from .reductions import _keepdims_shape
-from .scans import NotDifferentiableError
+from .scans import OrderLimitError
 from .shapes import unbroadcast_to
 from .signal import (full_window, poly_derivative, poly_derivative_increasing,
                      signal_window)
@@ -79,7 +79,7 @@ def norm_third(x, v, u, ord=None, axis=None, keepdims=False, how="norm"):
         norm_hvp(x, v, ord, axis, keepdims, how)   # (the refusals of the norm's own rule)
         return np.zeros_like(x)
     if order not in (2, "fro") or (kind == "matrix" and order == 2):
-        raise NotDifferentiableError(
+        raise OrderLimitError(
             f"np.linalg.norm: the third derivative of the norm ord={order!r} is not computed "
             f"(only of the 2-norm, the Frobenius norm and the piecewise linear norms)",
             hint="differentiate it to second order at most, or use the 2-norm")
@@ -97,7 +97,7 @@ def norm_fourth(t, x, ord=None, axis=None, keepdims=False, how="norm"):
     refused otherwise."""
     x, kind, axes, order = _read(x, ord, axis, how)
     if np.any(t) and not _piecewise_linear(kind, order):
-        raise NotDifferentiableError(
+        raise OrderLimitError(
             "np.linalg.norm: derivatives of the norm beyond the third are not computed",
             hint="differentiate it to third order at most")
     return np.zeros_like(x)
@@ -239,7 +239,7 @@ def multi_dot_third(t, like):
     the list ``like``, or 0.0 when ``like`` is not a list) when the direction or adjoint
     ``t`` is zero, refused otherwise."""
     if _nonzero(t):
-        raise NotDifferentiableError(
+        raise OrderLimitError(
             "np.linalg.multi_dot: derivatives beyond the second are not computed",
             hint="write the product with @ (a @ b @ c), whose derivatives have every order")
     if isinstance(like, (list, tuple)):
@@ -323,7 +323,7 @@ def svd_recomputed_bar(t, a, compute_uv):
     cotangent ``t`` is zero; zeros when ``compute_uv`` (the factors come from ``y``)."""
     if compute_uv or not _nonzero(t):
         return np.zeros(np.shape(a))
-    raise NotDifferentiableError(
+    raise OrderLimitError(
         "np.linalg.svd(..., compute_uv=False): its second derivative in reverse mode is not "
         "computed", hint="use forward mode for the second derivative (s2sad.hvp), or "
                          "differentiate np.linalg.svd(a) (compute_uv=True)[1]")

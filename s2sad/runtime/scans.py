@@ -22,6 +22,12 @@ class NotDifferentiableError(S2sadError, ValueError):
     standard deviation of equal values, a norm whose derivative is not unique...)."""
 
 
+class OrderLimitError(NotDifferentiableError):
+    """A derivative of an order s2sad does not compute for an op (the third derivative
+    of ``np.linalg.norm(x, 2)`` of a vector...): a limit of s2sad's rules, not of the
+    function, reached when derivatives are nested (``hvp`` over a ``jvp``...)."""
+
+
 def _axes(axis, ndim):
     return _normalize_axes(axis, ndim) if ndim else ()
 

@@ -68,6 +68,11 @@ RESULT = "s2sad_result"
 MAY_EXIT = "s2sad_may_exit"
 #: on the ``UNBOUND`` name the normalizer gives a name bound on some paths only
 UNBOUND = "s2sad_unbound"
+#: on a ``Name`` of the user's code spelled like a helper of the generated code's (a
+#: global ``zeros_like``), and on a ``Name`` the transforms wrote for such a helper: emitting
+#: tells the two apart by these (``emit.emit_module`` imports the helper under another name)
+USER_NAME = "s2sad_user_name"
+HELPER_NAME = "s2sad_helper_name"
 
 # ---------------------------------------------------------------- transforms
 #: on a reverse-mode statement: the call of a user function it stands for

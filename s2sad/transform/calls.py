@@ -56,9 +56,16 @@ class CallGraph:
         """
         known = {**self.free, **self.helpers}
         if name in known and known[name] is not obj:
+            here = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
             new = self.fresh(name)
+            while new in here:   # (a local of the callee's code: `zeros_like_1 = ...`)
+                new = self.fresh(name)
+            # the reads of this object only: a user's name spelled like a helper and the
+            # helper's are told apart by their marks (see emit._helper_alias)
+            other = anno.USER_NAME if helper else anno.HELPER_NAME
             for n in gast.walk(node):
-                if isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store):
+                if isinstance(n, gast.Name) and n.id == name \
+                        and not isinstance(n.ctx, gast.Store) and not anno.get(n, other):
                     n.id = new
             if source_func is not None:
                 source_func = reading_as(source_func, name, new)

@@ -96,7 +96,7 @@ class TangentEnv:
     def helper(self, name):
         """A name for the runtime helper ``name``, bound for the generated code."""
         self.bindings[name] = runtime_helper(name)
-        return nodes.name(name)
+        return anno.set(nodes.name(name), anno.HELPER_NAME, True)
 
     def numpy(self, dotted):
         """``np.<dotted>``, with ``np`` bound for the generated code."""

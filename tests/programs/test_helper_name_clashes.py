@@ -3,8 +3,9 @@
 A local of such a name (``unbroadcast = x * 2.0``, ``phi = cholesky(...)``) is renamed
 in the generated code, so the helper call reaches the helper (before: ``'numpy.ndarray'
 object is not callable``).  A parameter or a global of such a name, where the code
-calls that helper, is refused at the user's line with what to do (before: an internal
-``AssertionError``); where the code calls no helper of that name it works.
+calls that helper, was refused; a global now works (the generated code imports the
+helper under another name), a parameter is refused at the user's line with what to do
+(the derivative takes it by name).
 
 Expected derivatives are central finite differences (``s2sad.testing``).
 """
@@ -52,16 +53,41 @@ def test_the_renamed_local_shows_in_the_module():
     assert "from s2sad.runtime import" in text and "unbroadcast" in text
 
 
-@pytest.mark.parametrize("func,where", [
-    (hc.global_unbroadcast, "reads `unbroadcast`"),
-    (hc.parameter_unbroadcast, "takes the parameter `unbroadcast`"),
-], ids=["global", "parameter"])
-def test_a_global_or_parameter_named_like_a_called_helper_is_refused(func, where):
+@pytest.mark.parametrize("func,args", [
+    (hc.global_unbroadcast, (X, Y)),
+    (hc.numpy_zeros_like, (X,)),
+    (hc.numpy_zeros_like_and_a_constant_helper, (X,)),
+    (hc.numpy_zeros_like_in_a_tuple, (X,)),
+    (hc.numpy_zeros_like_under_a_decorator, (X, Y)),
+    (hc.numpy_zeros_like_of_a_constant_under_a_decorator, (X, 0.7)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_global_named_like_a_called_helper_works_in_every_mode(func, args):
+    """The generated code imports the helper under another name (``s2sad_<name>``):
+    the user's global keeps its own (issue 17: `from numpy import zeros_like` in code
+    differentiated with jvp or hvp was refused)."""
+    check_grads(func, args, wrt=tuple(range(len(args))), modes=("reverse", "forward"))
+    if len(args) == 2:   # (and its derivatives in y alone, with x inactive)
+        check_grads(func, args, wrt=(1,), modes=("reverse", "forward"))
+    v = np.array([0.4, -0.2, 0.9])
+    np.testing.assert_allclose(s2sad.hvp(func)(*args, v), _fd_hvp(func, args, v),
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_the_helper_imported_under_another_name_shows_in_the_module():
+    text = s2sad.grad(hc.global_unbroadcast).source
+    assert "unbroadcast as s2sad_unbroadcast" in text
+    # the user's `unbroadcast` is differentiated (its vjp), the helper is s2sad's
+    assert "= unbroadcast_vjp(x)" in text and "= s2sad_unbroadcast(d_bar, " in text
+    text = s2sad.jvp(hc.numpy_zeros_like_in_a_tuple).source
+    assert "from numpy import zeros_like" in text
+
+
+def test_a_parameter_named_like_a_called_helper_is_refused():
     with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
-        s2sad.grad(func)(X, Y)
+        s2sad.grad(hc.parameter_unbroadcast)(X, Y)
     message = str(info.value)
-    assert where in message and "helper_name_clashes.py:" in message
-    assert "hint:" in message
+    assert "takes the parameter `unbroadcast`" in message
+    assert "helper_name_clashes.py:" in message and "hint:" in message
 
 
 def test_a_global_named_like_a_helper_the_code_does_not_call_works():

@@ -99,9 +99,26 @@ class Generator:
                 first += _spec_paths(self.draft.params[0].shape)[0][0]
             self.draft.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
             self.draft.env.append(_Var("p_one", S, 1.0))
+        self.global_helper_name()
         self.draft.emit(f"return {self.exprs.output_expr()}")
         if self.draft.exponent:
             self.draft.use("zero_pow")
+
+    def global_helper_name(self):
+        """With ``helper_names``, now and then a call of numpy's ``zeros_like`` imported
+        under its own name (``from numpy import zeros_like``), a global spelled like a
+        helper generated code calls (issue 17): ``zl5 = v3 + zeros_like(v3)``."""
+        draft = self.draft
+        values = [v for v in draft.env if v.kind == "float"]
+        if not (draft.has("helper_names") and "zeros_like" in draft.helper_names_left
+                and values and draft.name_r.random() < 0.15):
+            return
+        draft.use("helper_names")
+        draft.helper_names_left.remove("zeros_like")   # (no local of that name after)
+        var = draft.name_r.choice(values)
+        name = draft.new_name("zl")
+        draft.emit(f"{name} = {var.name} + zeros_like({var.name})")
+        draft.env.append(_Var(name, var.shape, var.bound))
 
     def module_source(self, helper_texts, module_globals, extra, kwonly):
         """The module's canonical source: imports, constants, module globals, ``same``, the
@@ -110,6 +127,8 @@ class Generator:
         sig = ", ".join(names)
         imports = imports_for("\n".join(self.draft.lines + helper_texts + self.draft.box_helpers
                                          + list(module_globals or ())))
+        if any(re.search(r"(?<![\w.])zeros_like\(", line) for line in self.draft.lines):
+            imports += "from numpy import zeros_like\n"   # (global_helper_name)
         defs = ""
         if module_globals:
             defs += "\n".join(module_globals) + "\n"

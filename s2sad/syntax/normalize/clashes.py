@@ -18,7 +18,7 @@ where one of those clashes with a helper the derivative calls, emitting refuses
 
 import gast
 
-from .. import nodes
+from .. import anno, nodes
 
 
 def rename_helper_clashes(fn, helper_names):
@@ -43,13 +43,24 @@ def rename_helper_clashes(fn, helper_names):
     return renames
 
 
+def mark_helper_spellings(fn, helper_names):
+    """Mark (``anno.USER_NAME``) the names of ``fn`` still spelled like a helper after
+    :func:`rename_helper_clashes`: its parameters and free names, which the user's
+    module or caller binds (emitting imports such a helper under another name)."""
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Name) and node.id in helper_names:
+            anno.set(node, anno.USER_NAME, True)
+
+
 def without_helper_clashes(fn, helper_names):
     """``fn`` itself when no local of it is a helper name, else a renamed copy (a callee's
     tree, read once and shared, is never changed)."""
     if not _locals(fn) & helper_names:
+        mark_helper_spellings(fn, helper_names)   # (marks only: the tree is the same)
         return fn
     fn = nodes.clone(fn)
     rename_helper_clashes(fn, helper_names)
+    mark_helper_spellings(fn, helper_names)
     return fn
 
 

@@ -55,7 +55,7 @@ from .. import anno, nodes
 from ..desugar import desugar
 from ..names import Namer
 from .assign import Assignments
-from .clashes import rename_helper_clashes
+from .clashes import mark_helper_spellings, rename_helper_clashes
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .entry import ArgumentCopies, check_local_functions
@@ -131,6 +131,7 @@ def _desugared(parsed):
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     rename_helper_clashes(tree, registry.helper_names())   # (the copy, in place)
+    mark_helper_spellings(tree, registry.helper_names())
     view.node = desugar(tree, user_names(tree))
     return view
 

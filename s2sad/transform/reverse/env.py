@@ -35,7 +35,7 @@ class Adjoints:
     def helper(self, name):
         """A runtime helper's name, bound for the generated code."""
         self.bindings[name] = runtime_helper(name)
-        return nodes.name(name)
+        return anno.set(nodes.name(name), anno.HELPER_NAME, True)
 
     def numpy(self):
         """Bind ``np`` for the generated code."""
