@@ -131,8 +131,10 @@ def _added_advanced(out, parts, g):
                                 for i in advanced), dims)]
     flat = wrapped[0] if len(dims) == 1 else np.ravel_multi_index(wrapped, dims)
     positions, inverse = np.unique(flat, return_inverse=True)
-    if positions.size < flat.size:   # repeats: sum their parts of g first
+    if positions.size < flat.size:   # repeats: sum their parts of g first (in positions' order)
         g = _summed_repeats(g, inverse.ravel(), positions.size)
+    else:   # distinct: g's parts stay where they are, at the index's own order
+        positions = flat
     moved = np.moveaxis(out, advanced, list(range(len(advanced))))
     merged = np.reshape(moved, (math.prod(dims),) + tuple(moved.shape[len(dims):])).copy()
     key = (positions,) + rest

@@ -78,6 +78,20 @@ def row_and_columns(w, X):
     return np.sum(np.sin(X[2, [1, 3, 1]]) * w[1:])
 
 
+def shuffled_rows(w, X):
+    """A minibatch in shuffled order (distinct positions, not increasing)."""
+    perm = [4, 1, 5, 0]
+    return np.mean((X[perm] @ w - X[perm, 0]) ** 2)
+
+
+def unsorted_take(w, X):
+    return np.sum(np.take(np.sin(X), [5, 2, 3], axis=0) @ w * np.array([1.0, 10.0, 100.0]))
+
+
+def permuted_columns(w, X):
+    return np.sum(np.sin(X[:, [2, 0, 1]]) * w[[3, 0, 2]])
+
+
 def masked_rows(w, X):
     return np.sum(np.sin(X[ROWS]) * w)
 
@@ -93,8 +107,8 @@ def positive_part(w, X):
 
 CONSTRUCTS = [column_prediction, leading_axis, middle_axis, newaxis_and_slice,
               ellipsis_and_newaxis, repeated_rows, negative_rows, taken, taken_columns,
-              columns_by_list, repeated_columns_of_rows, row_and_columns, masked_rows,
-              masked_columns]
+              columns_by_list, repeated_columns_of_rows, row_and_columns, shuffled_rows,
+              unsorted_take, permuted_columns, masked_rows, masked_columns]
 
 
 def _data(seed=0):
@@ -238,7 +252,33 @@ SCATTERS = [
     (slice(1, None), np.array([False, True, True, False])),
     np.array([[2, 2], [0, 5]]),                            # a 2-d integer array
     (np.int64(3), None),                                   # a numpy integer
+    ([3, 1],),                                             # distinct, not increasing
+    ([5, 4, 3, 2],),
+    ([2, 5, -6],),                                         # -6 is 0: distinct
+    (slice(None), [2, 0, 1]),                              # columns permuted
+    ([4, 0], [3, 1]),                                      # points, not increasing
 ]
+
+
+def test_added_at_is_np_add_at_on_random_indexes():
+    """Integer arrays on random axes of random shapes, with and without repeats, in
+    any order, against numpy's own np.add.at."""
+    from s2sad.runtime.scatter import added_at
+    rng = np.random.default_rng(17)
+    for _ in range(150):
+        shape = tuple(int(n) for n in rng.integers(2, 6, size=rng.integers(1, 4)))
+        axes = sorted(rng.choice(len(shape), size=rng.integers(1, len(shape) + 1),
+                                 replace=False))
+        length = int(rng.integers(1, 6))
+        index = tuple(rng.integers(-n, n, size=length) if axis in axes else slice(None)
+                      for axis, n in enumerate(shape))
+        base = rng.normal(size=shape)
+        g = rng.normal(size=base[index].shape)
+        expected = base.copy()
+        np.add.at(expected, index, g)
+        with lazy():
+            out = added_at(da.from_array(base, chunks=2), index, da.from_array(g))
+        np.testing.assert_allclose(out.compute(), expected, rtol=1e-12, err_msg=str(index))
 
 
 @pytest.mark.parametrize("index", SCATTERS, ids=range(len(SCATTERS)))
