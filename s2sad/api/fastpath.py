@@ -105,6 +105,12 @@ def _argument_check(name, rank=None, other_than=()):
     number = f"type({name}) in numbers"
     if rank is not None:
         return number if rank == 0 else f"({array} and {name}.ndim == {rank})"
+    return _other_than(name, array, number, other_than)
+
+
+def _other_than(name, array, number, other_than):
+    """The check of an argument that is ``array`` or ``number`` (expressions) and of none
+    of the ranks ``other_than`` (0: a number) that would choose other code."""
     if other_than:
         ranks = tuple(sorted(r for r in other_than if r))
         array = f"{array} and {name}.ndim not in {ranks}" if ranks else array
@@ -239,16 +245,23 @@ def _modules(bound, checks, env):
     return modules
 
 
-def _text(params, conditions, positions, shape, ranks):
-    """The fast path's lines before its call of the generated function, and after."""
+def _returned(shape, count):
+    """``(the names of the gradients of count wrt arguments in a fast path, the
+    expression it returns)``, for ``shape`` (``lone``, ``many``, ``with_value``: see
+    ``fast_path``)."""
     lone, many, with_value = shape
-    unpack = f"{params[0]}," if len(params) == 1 else ", ".join(params)
-    bars = ["grads"] if lone else [f"g{i}" for i in range(len(positions))]
-    fits = " and ".join(_gradient_check(g, params[p], rank)
-                        for g, p, rank in zip(bars, positions, ranks))
+    bars = ["grads"] if lone else [f"g{i}" for i in range(count)]
     got = "grads" if lone else "(" + " ".join(f"{g}," for g in bars) + ")"
     out = got if lone and not many else "(" + got + ",)" if lone else got
-    result = f"(value, {out})" if with_value else out
+    return bars, f"(value, {out})" if with_value else out
+
+
+def _text(params, conditions, positions, shape, ranks):
+    """The fast path's lines before its call of the generated function, and after."""
+    unpack = f"{params[0]}," if len(params) == 1 else ", ".join(params)
+    bars, result = _returned(shape, len(positions))
+    fits = " and ".join(_gradient_check(g, params[p], rank)
+                        for g, p, rank in zip(bars, positions, ranks))
     head = ["def fast(args):",
             "    try:",
             f"        {unpack} = args",
@@ -257,7 +270,7 @@ def _text(params, conditions, positions, shape, ranks):
             "        fits = False",
             "    if not fits:",
             "        return general(args, {}, True)"]
-    tail = [f"    {', '.join(bars)} = grads"] if not lone else []
+    tail = [f"    {', '.join(bars)} = grads"] if bars != ["grads"] else []
     tail += [f"    if {fits}:",
              f"        return {result}",
              "    return finish(value, grads, args)"]

@@ -54,7 +54,7 @@ import numpy as np
 
 from ..analysis.dtypes import FLOAT64
 from ..rules import registry as _registry
-from .fastpath import _reader_check, _target
+from .fastpath import _other_than, _reader_check, _returned, _target
 
 MISS = object()   # the compiled code raised: the general path runs
 
@@ -152,11 +152,7 @@ def _argument_check(name, kind, other_than):
         return f"({array} and {name}.ndim == {kind[1]})"
     if kind == "array":
         return f"({array})"
-    if other_than:
-        ranks = tuple(sorted(r for r in other_than if r))
-        array = f"{array} and {name}.ndim not in {ranks}" if ranks else array
-        return f"({array})" if 0 in other_than else f"({array} or {number})"
-    return f"({array} or {number})"
+    return _other_than(name, array, number, other_than)
 
 
 def _free_checks(bound, checks, env):
@@ -195,14 +191,11 @@ def _unpack(params, defaults):
 
 
 def _text(unpack, params, values, conditions, positions, shape, kinds):
-    lone, many, with_value = shape
+    lone = shape[0]
     call = ", ".join(params + values)
-    bars = ["grads"] if lone else [f"g{i}" for i in range(len(positions))]
+    bars, result = _returned(shape, len(positions))
     fits = " and ".join(_gradient_check(g, params[p], kind)
                         for g, p, kind in zip(bars, positions, kinds))
-    got = "grads" if lone else "(" + " ".join(f"{g}," for g in bars) + ")"
-    out = got if lone and not many else "(" + got + ",)" if lone else got
-    result = f"(value, {out})" if with_value else out
     lines = ["def fast(args):",
              "    try:",
              f"        {unpack}",
