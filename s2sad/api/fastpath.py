@@ -30,7 +30,9 @@ numbers (``numbers``: int, float and numpy's float64; no containers, nothing com
 no keyword-only parameters, whose ``__kwdefaults__`` it would read): the code object, the rules' version, the
 defaults, each free name read as the user's function reads it now (globals,
 closure cells, builtins) against the value the generated module holds, and each
-dotted name (``np.dot``) against what generation saw.  A fast path is made per
+dotted name (``np.dot``) against what generation saw, and each name a rule's template
+reads through a module (``np.sin`` in the adjoint of ``np.cos``: ``module_0.sin is
+read_0``) against the object the rule was written with.  A fast path is made per
 entry: ``Bound`` drops it whenever it rebuilds or takes new defaults.
 
 Where the code is made for the ranks of some arguments (``ranked``: items of a
@@ -177,10 +179,21 @@ def _made(bound, func, positions, shape, finish, n, ranks, others):
         else:
             roots[root] = f"root_{len(roots)}"
             conditions.append(f"({roots[root]} := ns[{root!r}]).{attr} is path_{i}")
+    conditions += module_path_checks(checks, env)
     arrays = [bool(ranks.get(names[p])) for p in positions]
     text = _text(params, conditions, positions, shape, arrays)
     exec(compile(text, f"<s2sad fast path of {func.__qualname__}>", "exec"), env)  # noqa: S102
     return env["fast"]
+
+
+def module_path_checks(checks, env):
+    """The checks that each name a rule reads through a module (``np.sin`` in the
+    adjoint of ``np.cos``) is still the object the rule was written with."""
+    conditions = []
+    for i, (module, attrs, obj) in enumerate(checks.module_paths):
+        env[f"module_{i}"], env[f"read_{i}"] = module, obj
+        conditions.append(f"module_{i}.{'.'.join(attrs)} is read_{i}")
+    return conditions
 
 
 def _text(params, conditions, positions, shape, arrays):

@@ -54,7 +54,7 @@ import numpy as np
 
 from ..analysis.dtypes import FLOAT64
 from ..rules import registry as _registry
-from .fastpath import MISS, _reader_check, _target
+from .fastpath import MISS, _reader_check, _target, module_path_checks
 
 _NUMBERS = frozenset({float, int, np.float64})
 
@@ -155,7 +155,8 @@ def _argument_check(name, kind, other_than):
 
 def _free_checks(bound, checks, env):
     """The checks that each free name, and each dotted name read in the function's own
-    scope (``np.sin``), still holds what the code was made or refreshed with."""
+    scope (``np.sin``) or by a rule (``module_path_checks``), still holds what the code
+    was made or refreshed with."""
     conditions, roots = [], {}
     path_roots = {root for root, _, _ in checks.local_paths}
     for i, reader in enumerate(bound.readers):
@@ -169,7 +170,7 @@ def _free_checks(bound, checks, env):
         else:
             roots[root] = f"root_{len(roots)}"
             conditions.append(f"({roots[root]} := ns[{root!r}]).{attr} is path_{i}")
-    return conditions
+    return conditions + module_path_checks(checks, env)
 
 
 def _gradient_check(name, like, kind):
