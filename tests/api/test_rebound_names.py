@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.errors import ReboundNameError
+from s2sad import ReboundNameError
 
 SOURCE = """
     import numpy as np
@@ -156,3 +156,21 @@ def test_a_numpy_function_rebound_before_the_rules_load_is_refused(tmp_path):
     assert "refused: numpy.sin is <ufunc 'cos'>, not numpy's own function" in out
     restored = float(out.split("restored:")[1])
     assert close(restored, np.sin(X) + X * np.cos(X))
+
+
+def test_scipy_special_names_a_rule_reads_are_checked_too(load, monkeypatch):
+    sps = pytest.importorskip("scipy.special", reason="scipy is optional")
+    module = load("rebound_scipy", """
+        import scipy.special as sps
+
+        def f(x):
+            return sps.gammaln(x) * x
+        """)
+    g = s2sad.grad(module.f)
+    want = sps.digamma(1.7) * 1.7 + sps.gammaln(1.7)   # by hand: (x lgamma x)'
+    assert close(g(1.7), want)
+    monkeypatch.setattr(sps, "digamma", sps.gammaln)   # the adjoint of gammaln reads it
+    with pytest.raises(ReboundNameError, match="scipy.special.digamma is"):
+        g(1.7)
+    monkeypatch.undo()
+    assert close(g(1.7), want)
