@@ -71,7 +71,8 @@ def collect_bindings(template, bindings, rule, site, parsed):
             dotted = ".".join((module.__name__, *attrs))
             raise ReboundNameError(
                 f"{dotted} is {_called(now)} now, not {_called(expected)}, which the "
-                f"{'adjoint' if template is rule.adjoint else 'tangent'} rule of {rule.label} reads as "
+                f"{'adjoint' if template is rule.adjoint else 'tangent'} rule of "
+                f"{_called(rule.target, rule.label)} reads as "
                 f"{'.'.join((root, *attrs))} when the derivative runs",
                 parsed.location(getattr(site, anno.CALL_SITE, site)),
                 hint=f"restore {dotted} before differentiating (and before calling the "
@@ -82,13 +83,13 @@ def collect_bindings(template, bindings, rule, site, parsed):
         bindings.setdefault(name, obj)
 
 
-def _called(obj):
-    """``numpy.cos`` for a function of a module, else the object's repr."""
+def _called(obj, otherwise=None):
+    """``numpy.cos`` for a function of a module, else ``otherwise`` or the object's repr."""
     name = getattr(obj, "__name__", None)
     module = getattr(obj, "__module__", None)
     if isinstance(name, str) and isinstance(module, str):
         return f"{module}.{name}"
-    return repr(obj)
+    return otherwise or repr(obj)
 
 
 def source_of(stmt):
