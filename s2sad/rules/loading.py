@@ -26,6 +26,8 @@ def load_builtin_rules():
 
     if not _LOADED:
         refuse_rebound_numpy(numpy)
+        from ..runtime import numpy_view
+        numpy_view.refresh()   # (the runtime's numpy, copied now that it is checked)
         _LOADED.append(True)
 
     from .. import runtime, runtime_forward

@@ -16,8 +16,7 @@ imports them: a Dask array is recognised by its type's protocol alone).
 """
 
 import math
-
-import numpy as np
+from .numpy_view import np
 
 _ndarray = np.ndarray
 _DUCK = {}   # type -> whether it is a duck array (asked once per type)
