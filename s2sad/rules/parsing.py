@@ -18,6 +18,7 @@ from typing import Any, Dict, Tuple
 import gast
 
 from ..errors import RuleDefinitionError
+from ..syntax.anno import VIEW_OF
 
 
 @dataclass
@@ -63,13 +64,19 @@ def parse_template(fn) -> Template:
         if name in params or name in assigned:
             continue
         if name in fn.__globals__:
-            free[name] = fn.__globals__[name]
+            free[name] = _module_of(fn.__globals__[name])
         elif hasattr(builtins, name):
             free[name] = getattr(builtins, name)
         else:
             raise RuleDefinitionError(f"rule {fn.__name__} uses the undefined name {name!r}")
     return Template(fn=fn, params=params, body=body[:-1], result=body[-1].value,
                     assigned=tuple(assigned), free=free)
+
+
+def _module_of(obj):
+    """numpy for the runtime's copy of it (``runtime.numpy_view``: a rule written in a
+    runtime module means numpy by ``np``, as every other rule), else ``obj``."""
+    return getattr(obj, VIEW_OF, obj) if isinstance(obj, types.ModuleType) else obj
 
 
 class LazyTemplate:
@@ -83,7 +90,7 @@ class LazyTemplate:
         code = fn.__code__
         self.fn = fn
         self.params = code.co_varnames[:code.co_argcount]
-        self.free = {name: fn.__globals__[name] if name in fn.__globals__
+        self.free = {name: _module_of(fn.__globals__[name]) if name in fn.__globals__
                      else getattr(builtins, name) for name in sorted(_globals_read(code))}
         self._parsed = None
         snapshot_modules(self.free)
