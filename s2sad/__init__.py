@@ -17,7 +17,7 @@ _PUBLIC = {
     "S2sadError": "errors", "UnsupportedSyntaxError": "errors",
     "NoDerivativeRuleError": "errors", "NonScalarOutputError": "errors",
     "SourceUnavailableError": "errors", "WrtError": "errors", "RuleDefinitionError": "errors",
-    "NumbaFallbackWarning": "errors",
+    "NumbaFallbackWarning": "errors", "ReboundNameError": "errors",
     "testing": None,
 }
 

@@ -313,6 +313,12 @@ def _same_number(a, b):
     return type(a) is type(b) and type(a) in (int, float) and a == b
 
 
+def _module_of(obj):
+    """The module the runtime's copy ``obj`` of it stands for (``runtime.numpy_view``),
+    else ``obj``."""
+    return getattr(obj, anno.VIEW_OF, obj) if isinstance(obj, types.ModuleType) else obj
+
+
 def emit_module(generated, free_bindings, header_lines, source_module=None,
                 module_globals=None, extras=(), sources=None, locate=None):
     """Module text for ``generated``; ``free_bindings`` maps the user's free names to objects
@@ -323,7 +329,8 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
     functions = list(extras) + [generated]
     bindings, aliases = dict(free_bindings), {}
     for name, obj in generated.bindings.items():
-        if name in bindings and bindings[name] is not obj and not _same_number(bindings[name], obj):
+        if name in bindings and bindings[name] is not obj and not _same_number(bindings[name], obj) \
+                and _module_of(bindings[name]) is not _module_of(obj):
             if not aliases:   # (renamed in copies: the generated trees stay as they are)
                 functions = [dataclasses.replace(g, node=nodes.clone(g.node))
                              for g in functions]

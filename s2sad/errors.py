@@ -122,6 +122,11 @@ class NonScalarOutputError(S2sadError):
     """``grad`` was asked for the gradient of a function with a non-scalar output."""
 
 
+class ReboundNameError(S2sadError):
+    """A module attribute a derivative rule reads (``np.sin`` in the adjoint of
+    ``np.cos``) is bound to another object than the rule was written with."""
+
+
 class SourceUnavailableError(S2sadError):
     """The source of the function to differentiate cannot be read."""
 

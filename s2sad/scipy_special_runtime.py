@@ -4,9 +4,9 @@ this module (scipy stays optional: nothing else in s2sad imports it); their tang
 (second order) are registered by that rule module.
 """
 
-import numpy as np
 import scipy.special as sps
 
+from .runtime.numpy_view import np
 from .errors import NoDerivativeRuleError
 from .rules.records import fact
 

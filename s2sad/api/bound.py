@@ -97,20 +97,27 @@ class _Checks:
     own scope (``np.dot``: checked inline), and whether anything else (other
     functions, names of other scopes) needs the full ``deps.valid``."""
 
-    __slots__ = ("deps", "code", "version", "local_paths", "slow")
+    __slots__ = ("deps", "code", "version", "local_paths", "module_paths", "slow")
 
     def __init__(self, deps):
         self.deps = deps
         self.code, self.version = deps.code, deps.version
         self.local_paths = tuple((root, attrs[0], obj) for root, scope, attrs, obj
                                  in deps.paths if scope is None and len(attrs) == 1)
-        self.slow = bool(deps.functions) or len(self.local_paths) != len(deps.paths)
+        self.module_paths = deps.module_paths   # a rule's np.sin: still numpy's sin
+        self.slow = bool(deps.functions) or \
+            len(self.local_paths) + len(self.module_paths) != len(deps.paths)
 
     def paths_hold(self, namespace):
         """Whether each local dotted name still resolves to what generation saw."""
         for root, attr, obj in self.local_paths:   # np.dot is still np.dot
             found = getattr(namespace.get(root), attr, None)
             if found is not obj and not same(found, obj):
+                return False
+        for found, attrs, obj in self.module_paths:
+            for attr in attrs:
+                found = getattr(found, attr, None)
+            if found is not obj:
                 return False
         return True
 

@@ -160,7 +160,7 @@ class Dependencies:
     module still fits ``func`` as it is now."""
 
     __slots__ = ("code", "kinds", "version", "functions", "paths", "free_source", "types",
-                 "composed")
+                 "composed", "module_paths")
 
     def __init__(self, func, result, free_source):
         self.code = func.__code__
@@ -188,6 +188,10 @@ class Dependencies:
                                  (root, _held_scope(scope), attrs, obj))
         self.functions = tuple(functions.values())
         self.paths = tuple(paths.values())
+        #: (module, attrs, object) of each name read through a module s2sad binds (a
+        #: rule's ``np.sin``): checked on the fast path as it is
+        self.module_paths = tuple((held(), attrs, obj) for _, held, attrs, obj in self.paths
+                                  if held is not None and not isinstance(held, weakref.ref))
         # the composable forms of derivatives the code was made through (api.composable)
         self.composed = tuple(weakref.ref(f) for f in (deps.functions if deps else ())
                               if anno.COMPOSED_CURRENT in f.__dict__)

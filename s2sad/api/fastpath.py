@@ -38,7 +38,9 @@ as the user's function reads it now (globals, closure cells, builtins) against t
 value the generated module holds, and each dotted name (``np.dot``) against what
 generation saw; where the name's root is a plain module, in the module's dictionary
 (``dict_0['dot']``: an attribute read of a module costs several times a dictionary's)
-with the root checked to be that module.  Not the defaults: a call that gives every
+with the root checked to be that module; and each name a rule's template reads
+through a module (``np.sin`` in the adjoint of ``np.cos``: ``module_0.sin is read_0``)
+against the object the rule was written with.  Not the defaults: a call that gives every
 parameter by position reads none.  A fast path is made per entry: ``Bound`` drops it
 whenever it rebuilds, takes new defaults or rebinds a module its checks read.
 
@@ -214,6 +216,7 @@ def _made(bound, func, positions, shape, ends, n, ranks, others):
         env[f"path_{i}"] = obj
         held = f"dict_{modules[root]}[{attr!r}]" if root in modules else f"ns[{root!r}].{attr}"
         conditions.append(f"{held} is path_{i}")
+    conditions += module_path_checks(checks, env)
     head, tail = _text(params, conditions, positions, shape,
                        [ranks.get(names[p]) for p in positions])
     fast = fold(bound.entry.emitted, head, tail, env)
@@ -243,6 +246,16 @@ def _modules(bound, checks, env):
             env[f"mod_{j}"], env[f"dict_{j}"] = module, vars(module)
             modules[root] = j
     return modules
+
+
+def module_path_checks(checks, env):
+    """The checks that each name a rule reads through a module (``np.sin`` in the
+    adjoint of ``np.cos``) is still the object the rule was written with."""
+    conditions = []
+    for i, (module, attrs, obj) in enumerate(checks.module_paths):
+        env[f"module_{i}"], env[f"read_{i}"] = module, obj
+        conditions.append(f"module_{i}.{'.'.join(attrs)} is read_{i}")
+    return conditions
 
 
 def _returned(shape, count):

@@ -54,7 +54,7 @@ import numpy as np
 
 from ..analysis.dtypes import FLOAT64
 from ..rules import registry as _registry
-from .fastpath import _other_than, _reader_check, _returned, _target
+from .fastpath import _other_than, _reader_check, _returned, _target, module_path_checks
 
 MISS = object()   # the compiled code raised: the general path runs
 
@@ -157,12 +157,13 @@ def _argument_check(name, kind, other_than):
 
 def _free_checks(bound, checks, env):
     """The checks that each free name, and each dotted name read in the function's own
-    scope (``np.sin``), still holds what the code was made or refreshed with."""
+    scope (``np.sin``) or by a rule (``module_path_checks``), still holds what the code
+    was made or refreshed with."""
     conditions = [_reader_check(i, *reader, env) for i, reader in enumerate(bound.readers)]
     for i, (root, attr, obj) in enumerate(checks.local_paths):
         env[f"path_{i}"] = obj
         conditions.append(f"ns[{root!r}].{attr} is path_{i}")
-    return conditions
+    return conditions + module_path_checks(checks, env)
 
 
 def _gradient_check(name, like, kind):

@@ -16,10 +16,19 @@ OPTIONAL_RULES = {
 }
 
 
+_LOADED = []   # [True] once the rule tables are imported
+
+
 def load_builtin_rules():
     # imported here: this is where the numeric layer (numpy, the runtime) is loaded, on
     # first use, so that importing the transform core never loads it
     import numpy
+
+    if not _LOADED:
+        refuse_rebound_numpy(numpy)
+        from ..runtime import numpy_view
+        numpy_view.refresh()   # (the runtime's numpy, copied now that it is checked)
+        _LOADED.append(True)
 
     from .. import runtime, runtime_forward
     from . import (containers, creation_rules, elementwise_more,  # noqa: F401
@@ -34,3 +43,38 @@ def load_builtin_rules():
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():
         optional.offer(library, rules)
+
+
+def refuse_rebound_numpy(numpy):
+    """Raise :class:`~s2sad.errors.ReboundNameError` when a function of numpy the rule
+    tables are about to be keyed by is not numpy's own: the tables read ``np.sin`` as
+    they load, so with ``np.sin = np.cos`` the rule of sine would be filed under cosine
+    (and numpy's sine left without one) for the rest of the process.
+
+    A ufunc is checked against numpy's table of ufuncs (an alias, ``np.abs``, against the
+    ufunc it names); any other function must come from numpy and have its own name or be
+    numpy's function of its name (``np.concat``).  (A swap of two of numpy's Python
+    functions, ``np.sum = np.prod``, is not seen here.)"""
+    from numpy._core import umath
+
+    from ..errors import ReboundNameError
+    for module in (numpy, numpy.linalg):
+        for name, obj in list(vars(module).items()):
+            if name.startswith("_") or not callable(obj) or isinstance(obj, type):
+                continue
+            called = getattr(obj, "__name__", None)
+            if isinstance(obj, numpy.ufunc):   # (an alias, np.abs: the ufunc it names)
+                genuine = obj is getattr(umath, name if hasattr(umath, name) else called, None)
+            else:   # from numpy, under its own name or another of numpy's (np.concat)
+                origin = getattr(obj, "__module__", None) or ""
+                genuine = origin.split(".")[0] == "numpy" and (
+                    not isinstance(called, str) or called == name
+                    or getattr(module, called, None) is obj)
+            if not genuine:
+                dotted = f"{module.__name__}.{name}"
+                raise ReboundNameError(
+                    f"{dotted} is {obj!r}, not numpy's own function, while s2sad loads its "
+                    f"derivative rules (which are keyed by numpy's functions)",
+                    hint=f"restore {dotted} before s2sad's first derivative; to compute "
+                         f"something else, call a function of your own instead of "
+                         f"rebinding {dotted}")

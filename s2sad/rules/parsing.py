@@ -11,12 +11,14 @@ import dis
 import inspect
 import sys
 import textwrap
+import types
 from dataclasses import dataclass
 from typing import Any, Dict, Tuple
 
 import gast
 
 from ..errors import RuleDefinitionError
+from ..syntax.anno import VIEW_OF
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Template:
     result: Any               # gast expression returned by the template
     assigned: Tuple[str, ...]  # names the body assigns (renamed fresh at splicing)
     free: Dict[str, Any]      # free names -> the objects they denote
+
+    def __post_init__(self):
+        snapshot_modules(self.free)
 
 
 def parse_template(fn) -> Template:
@@ -59,13 +64,19 @@ def parse_template(fn) -> Template:
         if name in params or name in assigned:
             continue
         if name in fn.__globals__:
-            free[name] = fn.__globals__[name]
+            free[name] = _module_of(fn.__globals__[name])
         elif hasattr(builtins, name):
             free[name] = getattr(builtins, name)
         else:
             raise RuleDefinitionError(f"rule {fn.__name__} uses the undefined name {name!r}")
     return Template(fn=fn, params=params, body=body[:-1], result=body[-1].value,
                     assigned=tuple(assigned), free=free)
+
+
+def _module_of(obj):
+    """numpy for the runtime's copy of it (``runtime.numpy_view``: a rule written in a
+    runtime module means numpy by ``np``, as every other rule), else ``obj``."""
+    return getattr(obj, VIEW_OF, obj) if isinstance(obj, types.ModuleType) else obj
 
 
 class LazyTemplate:
@@ -79,9 +90,10 @@ class LazyTemplate:
         code = fn.__code__
         self.fn = fn
         self.params = code.co_varnames[:code.co_argcount]
-        self.free = {name: fn.__globals__[name] if name in fn.__globals__
+        self.free = {name: _module_of(fn.__globals__[name]) if name in fn.__globals__
                      else getattr(builtins, name) for name in sorted(_globals_read(code))}
         self._parsed = None
+        snapshot_modules(self.free)
 
     def parsed(self):
         if self._parsed is None:
@@ -112,6 +124,7 @@ class DerivedTemplate:
     def __init__(self, fn, params, free, text):
         self.fn, self.params, self.free, self.text = fn, params, free, text
         self._result = None
+        snapshot_modules(free)
 
     @property
     def result(self):
@@ -139,3 +152,74 @@ def _globals_read(code):
         if hasattr(const, "co_code"):
             found |= _globals_read(const)
     return found
+
+
+# ------------------------------------------- the module attributes a template reads
+#
+# A template's ``np.cos(x)`` reads numpy's attribute when the generated code runs, where
+# the user may have rebound it (``np.cos = np.sin``).  What the rule meant is what the
+# attribute was when the rule was registered: each module a template reads is copied
+# then (its names, and those of its submodules: ``np.linalg.inv``), once.
+
+_SNAPSHOTS = {}   # id(module) -> (module, {name: object} when first read by a rule)
+
+
+def snapshot_modules(free):
+    """Copy the namespace of each module in ``free`` (and of its submodules) the first
+    time a rule reads it."""
+    for obj in free.values():
+        if isinstance(obj, types.ModuleType) and id(obj) not in _SNAPSHOTS:
+            _snapshot(obj)
+
+
+def _snapshot(module):
+    names = dict(vars(module))
+    _SNAPSHOTS[id(module)] = (module, names)
+    prefix = module.__name__ + "."
+    for value in names.values():
+        if isinstance(value, types.ModuleType) and id(value) not in _SNAPSHOTS \
+                and value.__name__.startswith(prefix):
+            _snapshot(value)
+
+
+def meant(module, attrs):
+    """The object ``module.attrs`` denoted when rules first read ``module`` (what it is
+    now where no copy holds it)."""
+    obj = module
+    for attr in attrs:
+        held = _SNAPSHOTS.get(id(obj))
+        names = held[1] if held is not None and held[0] is obj else {}
+        obj = names[attr] if attr in names else getattr(obj, attr)
+    return obj
+
+
+_READS = {}   # id(template) -> (template, its dotted_reads)
+
+
+def dotted_reads(template):
+    """``((root, attrs), ...)``: the dotted names (``np.cos``, ``np.linalg.inv``) the
+    template reads through a module it names, in the order they are written."""
+    held = _READS.get(id(template))
+    if held is None or held[0] is not template:
+        held = _READS[id(template)] = (template, _dotted_reads(template))
+    return held[1]
+
+
+def _dotted_reads(template):
+    modules = {name for name, obj in template.free.items()
+               if isinstance(obj, types.ModuleType)}
+    if not modules:
+        return ()
+    found = []
+    for tree in [*template.body, template.result]:
+        for node in gast.walk(tree):
+            if not isinstance(node, gast.Attribute):
+                continue
+            attrs, base = [node.attr], node.value
+            while isinstance(base, gast.Attribute):
+                attrs.append(base.attr)
+                base = base.value
+            if isinstance(base, gast.Name) and base.id in modules:
+                found.append((base.id, tuple(attrs[::-1])))
+    # (an inner np.linalg of np.linalg.inv is read on the way: its own check is implied)
+    return tuple(dict.fromkeys(found))

@@ -14,8 +14,7 @@ output: a new value (or the adjoint itself when nothing is to be done).
 
 import math
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array
 
 from ..errors import NoDerivativeRuleError

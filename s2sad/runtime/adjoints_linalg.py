@@ -14,8 +14,7 @@ Output: new arrays.  Derivatives of the norm beyond the third are refused with
 2-norm (Frobenius) and the piecewise linear ones.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, filled, is_duck, size_of
 
 from ..rules.records import fact

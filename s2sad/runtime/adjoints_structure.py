@@ -6,8 +6,7 @@ so the rules close on themselves (see :mod:`s2sad.rules.runtime_adjoints_structu
 Each returns a new container and never changes its arguments.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array
 
 from ..rules.records import fact

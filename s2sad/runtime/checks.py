@@ -6,8 +6,7 @@ exports them; the code generator reaches them through the registry
 
 import linecache
 
-import numpy as np
-
+from .numpy_view import np
 from ..errors import SourceLocation, UnboundVariableError, UnsupportedSyntaxError
 
 

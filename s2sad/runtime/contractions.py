@@ -11,8 +11,7 @@ operands, has no term for operand ``k``.
 import functools
 from collections import Counter
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, filled, is_duck
 
 from ..errors import NoDerivativeRuleError

@@ -1,8 +1,7 @@
 """Adjoints of the numpy functions that make arrays from numbers: ``np.linspace``,
 ``np.arange`` (their values depend on the start, stop and step given as floats)."""
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array
 
 from ..rules.records import fact

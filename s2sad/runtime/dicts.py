@@ -2,10 +2,9 @@
 items, ``sorted``) and their adjoints and tangents.  Each returns a new value.
 """
 
-import numpy as np
-
 from ..errors import ValueTypeError
 from ..rules.records import fact
+from .numpy_view import np
 from .shapes import float_like, zeros_like
 from .trees import add_tree, zeros_tree
 

@@ -17,8 +17,7 @@ imports them: a Dask array is recognised by its type's protocol alone).
 
 import contextvars
 import math
-
-import numpy as np
+from .numpy_view import np
 
 from ..errors import S2sadError, located_in_calling_code
 

@@ -3,8 +3,7 @@
 ``np.clip``.  Inputs broadcast together; outputs are new arrays or numbers.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array
 
 from ..rules.records import fact, tangent_beside

@@ -6,8 +6,7 @@
 
 import math
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array
 
 from ..errors import NoDerivativeRuleError

@@ -3,8 +3,7 @@ share memory with one the function writes, real dtypes, and results the caller m
 write into (``unshared``).  Each returns its input (or a copy) or raises an s2sad error.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .checks import _shares, source_location
 from .duck import ndim_of, shape_meta
 from ..errors import SharedArgumentsError, ValueTypeError

@@ -3,8 +3,7 @@ casts, of ``np.transpose``/``np.concatenate``/``np.stack``, and the forward-mode
 write ``index_set``.  Every helper returns a new value and leaves its inputs as they are.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, duck_among, fresh, size_of
 from .scatter import added_at
 

@@ -8,8 +8,7 @@ differentiable in forward mode (second order).  Where a derivative does not exis
 (eigenvectors at a repeated eigenvalue) they raise :class:`LinalgDerivativeError`.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, size_of
 
 from ..errors import S2sadError

@@ -6,9 +6,8 @@ in place a list the code owns.
 
 import inspect
 
-import numpy as np
-
 from ..rules.records import fact
+from .numpy_view import np
 from .duck import fresh
 from .indexing import index_set
 from .shapes import float_like, zeros_like

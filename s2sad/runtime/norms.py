@@ -21,8 +21,7 @@ array of ``x``'s shape.  ``how`` says which function's reading of ``ord`` and ``
 applies: ``"norm"``, ``"vector"`` or ``"matrix"``.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array
 
 from ..rules.records import fact, tangent_beside

@@ -3,8 +3,7 @@ factor.  Input: the adjoint ``g`` of the product and both factors; output: an
 array of that factor's shape.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array
 
 from ..rules.records import fact, tangent_beside

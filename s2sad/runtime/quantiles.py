@@ -9,8 +9,7 @@ goes to the elements at the ranks the quantile reads (one convention of several:
 derivative does not exist there).  Other methods are refused.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, size_of
 
 from ..rules.records import fact

@@ -3,8 +3,7 @@ along axes), and the tangent of ``prod_bar``.  Input: the adjoint ``g`` of the
 reduction's result and the primal values; output: an array of the argument's shape.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, filled, is_duck
 
 from ..rules.records import fact, tangent_beside

@@ -8,8 +8,7 @@ in (``@fact(linear=...)``: its tangent is derived) or writes its tangent beside 
 second order (forward over reverse) differentiates the code that calls it.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, as_like, deferred, is_duck, size_of
 
 from ..errors import S2sadError

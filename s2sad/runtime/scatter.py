@@ -26,7 +26,7 @@ computing them: :class:`~s2sad.errors.LazyShapeError` says so and what to write 
 
 import math
 
-import numpy as np
+from .numpy_view import np
 
 from .duck import as_like, is_duck, unknown_shape
 

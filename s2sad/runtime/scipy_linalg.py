@@ -4,10 +4,10 @@ scipy.linalg: the core never imports scipy).  Plain numpy and scipy functions th
 generated code calls; their tangent rules are registered by the rule module.
 """
 
-import numpy as np
 import scipy.linalg
 
 from ..rules.records import fact
+from .numpy_view import np
 from .linalg import LinalgDerivativeError, mT, triangle_bar, triangle_sym
 
 # ------------------------------------------------------------ triangles

@@ -5,8 +5,7 @@ kin, ``np.take``, ``np.take_along_axis``, ``np.choose``, ``np.select``, ``np.sor
 adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, as_like, is_duck, size_of
 from .scatter import added_at
 

@@ -7,8 +7,7 @@ the upper one), so the adjoint of a matrix ``cov`` is the derivative of the func
 scipy computes: entries above the diagonal get 0, those below both halves' share.
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, size_of
 
 from ..errors import NoDerivativeRuleError

@@ -5,8 +5,7 @@ and reads only the shape of the primal argument (``@fact(linear=("g",))``: its
 tangent, for second order, is the helper applied to ``g``'s tangent).
 """
 
-import numpy as np
-
+from .numpy_view import np
 from .duck import as_array, is_duck
 from .scatter import added_at
 

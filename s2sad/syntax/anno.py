@@ -120,6 +120,8 @@ TRANSFORM = "_s2sad_transform"
 #: attribute of a composable form: ``() -> bool``, whether it still computes the
 #: derivative as it is now (code differentiated through it is made again when not)
 COMPOSED_CURRENT = "_s2sad_composed_current"
+#: on the runtime's copy of a module (``runtime.numpy_view``): the module it copies
+VIEW_OF = "_s2sad_view_of"
 #: attribute of a composable form that returns derivatives only (``grad``, ``hvp``): its
 #: results are new arrays and containers, never an argument or a view of one
 RETURNS_NEW = "_s2sad_returns_new"

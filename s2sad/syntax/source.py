@@ -30,6 +30,7 @@ from . import anno
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
 _MISSING = object()
+_Module = type(sys)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class ParsedFunction:
         if found is _MISSING:
             found = self.globals.get(name, _MISSING)
         if found is not _MISSING:
+            # (the runtime's copy of numpy, runtime.numpy_view, is numpy to the passes)
+            found = getattr(found, anno.VIEW_OF, found) if found.__class__ is _Module \
+                else found
             return composable(found) if compose else found
         if hasattr(builtins, name):
             return getattr(builtins, name)

@@ -8,8 +8,11 @@ import gast
 
 from ..analysis.aliases import ANYWHERE, origins
 from ..analysis.lookup import call_predicates
+from ..errors import ReboundNameError
 from ..rules import registry
+from ..rules.parsing import dotted_reads, meant
 from ..syntax import anno, nodes
+from ..syntax.parse import record_path
 
 #: generated code marks a comment with a call to this name (kept in ``anno``, which
 #: ``emit`` reads too)
@@ -51,10 +54,42 @@ def describe(source):
 _GENERATED = re.compile(r"<s2sad (\w+) [0-9a-f]+>$")
 
 
-def collect_bindings(template, bindings):
-    """Record the free names a spliced template reads (np, runtime helpers)."""
+def collect_bindings(template, bindings, rule, site, parsed):
+    """Record the free names a spliced template reads (np, runtime helpers), after
+    checking that each dotted name it reads (``np.sin`` in ``-np.sin(x)``) is still the
+    object the rule was written with: generated code reads the attribute when it runs.
+    A rebound one (``np.sin = np.cos``) is refused at ``site`` (the operation of
+    ``parsed`` the rule is for); the module the code is made from keeps each name as a
+    dependency (``record_path``), so rebinding it later makes the code again."""
+    for root, attrs in dotted_reads(template):
+        module = template.free[root]
+        expected = meant(module, attrs)
+        now = module
+        for attr in attrs:
+            now = getattr(now, attr, None)
+        if now is not expected:
+            dotted = ".".join((module.__name__, *attrs))
+            raise ReboundNameError(
+                f"{dotted} is {_called(now)} now, not {_called(expected)}, which the "
+                f"{'adjoint' if template is rule.adjoint else 'tangent'} rule of "
+                f"{_called(rule.target, rule.label)} reads as "
+                f"{'.'.join((root, *attrs))} when the derivative runs",
+                parsed.location(getattr(site, anno.CALL_SITE, site)),
+                hint=f"restore {dotted} before differentiating (and before calling the "
+                     f"derivative); to compute something else, call a function of your "
+                     f"own instead of rebinding {dotted}")
+        record_path(root, module, attrs, expected)
     for name, obj in template.free.items():
         bindings.setdefault(name, obj)
+
+
+def _called(obj, otherwise=None):
+    """``numpy.cos`` for a function of a module, else ``otherwise`` or the object's repr."""
+    name = getattr(obj, "__name__", None)
+    module = getattr(obj, "__module__", None)
+    if isinstance(name, str) and isinstance(module, str):
+        return f"{module}.{name}"
+    return otherwise or repr(obj)
 
 
 def source_of(stmt):

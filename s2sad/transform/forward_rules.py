@@ -34,7 +34,7 @@ def operation(sweep, name, value, out):
     refuse_undefined(rule, bound, lambda atom: not is_zero(env.tangent_of(atom)), value,
                      sweep.parsed)
     template = rule.tangent
-    collect_bindings(template, env.bindings)
+    collect_bindings(template, env.bindings, rule, value, sweep.parsed)
     role = {template.params[0]: nodes.name(name)}
     for param in template.params[1:]:
         if param in bound:

@@ -247,7 +247,7 @@ class StatementAdjoints:
         bound = bind_arguments(rule, value, self.parsed.location)
         refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
-        collect_bindings(template, self.env.bindings)
+        collect_bindings(template, self.env.bindings, rule, value, self.parsed)
         role = {template.params[0]: nodes.name(name), template.params[1]: nodes.clone(g)}
         role.update(bound)
         for param in rule.shape_only:   # read the shape from a name the sweep has anyway
