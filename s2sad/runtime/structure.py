@@ -9,7 +9,7 @@ import numpy as np
 
 from .duck import added_at, as_array, is_duck
 
-from ..errors import NoDerivativeRuleError
+from ..errors import NoDerivativeRuleError, ValueTypeError
 from ..rules.records import fact
 from .shapes import unbroadcast_to
 
@@ -123,10 +123,13 @@ def pad_bar(g, array, pad_width, mode="constant"):
     """Adjoint of ``np.pad(array, pad_width, mode)`` with respect to ``array``: each
     element of ``g`` added to the element it copies (edge, reflect, symmetric, wrap
     copy an element several times)."""
-    shape = np.shape(array)
-    if mode == "constant" and is_duck(g):   # the middle of g, lazily (no bincount)
-        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (len(shape), 2))
-        return g[tuple(slice(int(b), int(b) + n) for (b, _), n in zip(widths, shape))]
+    shape = np.shape(array) if not is_duck(array) else tuple(array.shape)
+    if is_duck(g):   # axis by axis, lazily (no bincount over g)
+        _pad_sources(shape[:1] or (1,), 0, mode)   # (refuses other modes)
+        _refuse_wide_duck_pad(shape, pad_width, mode)
+        for axis, (before, after) in enumerate(_pad_widths(pad_width, len(shape))):
+            g = _fold_axis(g, axis, shape[axis], before, after, mode)
+        return g
     sources = _pad_sources(shape, pad_width, mode).ravel()
     inside = sources >= 0
     size = int(np.prod(shape, dtype=int))
@@ -134,18 +137,68 @@ def pad_bar(g, array, pad_width, mode="constant"):
     return np.reshape(flat, shape)
 
 
+def _pad_widths(pad_width, ndim):
+    """``pad_width`` as ``ndim`` pairs (before, after) of Python ints."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
+    return [(int(b), int(a)) for b, a in widths]
+
+
+def _refuse_wide_duck_pad(shape, pad_width, mode):
+    """Refuse a pad of a duck array wider than the axis it copies from: Dask's np.pad
+    (dask 2026.8) gives an array of the wrong shape and values in mode 'reflect' with a
+    pad longer than the axis less one, 'symmetric' and 'wrap' longer than the axis (the
+    function itself is wrong there, so no derivative of it can be right)."""
+    room = {"reflect": -1, "symmetric": 0, "wrap": 0}.get(mode)
+    if room is None:
+        return
+    for n, (before, after) in zip(shape, _pad_widths(pad_width, len(shape))):
+        if max(before, after) > n + room:
+            raise ValueTypeError(
+                f"np.pad(x, {max(before, after)}, {mode!r}) of a Dask array along an axis "
+                f"of length {n}: Dask pads wider than the axis wrongly in this mode (its "
+                f"result differs from numpy's), so s2sad does not differentiate it",
+                hint=f"pad by at most {n + room} per side in mode {mode!r} (pad again for "
+                     f"more), or compute x first (x.compute())")
+
+
+def _fold_axis(g, axis, n, before, after, mode):
+    """The adjoint of padding one axis (of length ``n``, ``before`` elements first) in
+    ``mode``: the middle of ``g`` along ``axis``, plus each padded element added to the
+    element it copies (at the distinct elements the padding copies, each the sum of the padded parts that copy it: np.pad
+    pads axis by axis, so the axes fold apart)."""
+    g = np.moveaxis(g, axis, 0)
+    middle = g[before:before + n]
+    if mode != "constant" and before + after:
+        source = np.pad(np.arange(n), (before, after), mode)
+        copied = np.concatenate([source[:before], source[before + n:]])
+        part = np.concatenate([g[:before], g[before + n:]], axis=0)
+        targets, group = np.unique(copied, return_inverse=True)
+        sums = [np.sum(part[np.flatnonzero(group == t)], axis=0) for t in range(targets.size)]
+        middle = added_at(middle, targets, np.stack(sums))
+    return np.moveaxis(middle, 0, axis)
+
+
 @fact(allocates=True, linear=("g",))
 def pad_constant_bar(g, array, pad_width, mode="constant", constant_values=0):
     """Adjoint of ``np.pad(array, pad_width, 'constant', constant_values=c)`` with
     respect to ``c``: ``g`` summed over the padding each constant fills (0 in the other
-    modes, which take no constant)."""
-    shape = np.shape(array)
+    modes, which take no constant).  np.pad fills axis by axis, the last axis's
+    constants over the whole length of the axes before it: the padding of axis ``k``
+    is ``g``'s slab before (after) the middle along ``k``, over every element of the
+    axes before ``k`` and the middle of the axes after it (slices: lazy on Dask)."""
+    shape = np.shape(array) if not is_duck(array) else tuple(array.shape)
     if mode != "constant":
         return np.zeros(np.shape(constant_values))
-    sources = _pad_sources(shape, pad_width, mode).ravel()
-    outside = sources < 0
-    table = np.bincount(-1 - sources[outside], weights=np.ravel(g)[outside],
-                        minlength=2 * len(shape)).reshape(len(shape), 2)
+    widths = _pad_widths(pad_width, len(shape))
+    middle = [slice(b, b + n) for (b, _), n in zip(widths, shape)]
+    sums = []
+    for k, (before, after) in enumerate(widths):
+        end = before + shape[k]
+        for part in (slice(0, before), slice(end, end + after)):
+            region = tuple([slice(None)] * k + [part] + middle[k + 1:])
+            sums.append(np.sum(g[region]))
+    table = np.reshape(np.stack(sums) if is_duck(g) else np.array(sums, dtype=float),
+                       (len(shape), 2))
     target = np.shape(constant_values)
     return np.reshape(unbroadcast_to(table, target), target)
 
@@ -153,9 +206,22 @@ def pad_constant_bar(g, array, pad_width, mode="constant", constant_values=0):
 def pad_dot(array_dot, pad_width, mode="constant", constant_values_dot=0.0):
     """The tangent of ``np.pad(array, pad_width, mode, constant_values=c)``: the padding
     of the tangents (``c``'s in mode 'constant')."""
+    if mode == "constant" and is_duck(array_dot) and np.ndim(constant_values_dot) + is_duck(
+            constant_values_dot):   # (Dask pads with numbers only) axis by axis, as np.pad
+        values = np.broadcast_to(constant_values_dot, (np.ndim(array_dot), 2))
+        for k, (before, after) in enumerate(_pad_widths(pad_width, np.ndim(array_dot))):
+            shape = list(array_dot.shape)
+            parts = []
+            for width, value in ((before, values[k, 0]), (after, values[k, 1])):
+                shape[k] = width
+                parts.append(np.zeros(tuple(shape), like=array_dot) + value)
+            array_dot = np.concatenate([parts[0], array_dot, parts[1]], axis=k)
+        return array_dot
     if mode == "constant":
         return np.pad(array_dot, pad_width, mode, constant_values=constant_values_dot)
     _pad_sources(np.shape(array_dot), pad_width, mode)   # (refuses other modes)
+    if is_duck(array_dot):
+        _refuse_wide_duck_pad(tuple(array_dot.shape), pad_width, mode)
     return np.pad(array_dot, pad_width, mode)
 
 
