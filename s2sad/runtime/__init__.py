@@ -27,7 +27,7 @@ from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  
                             cumprod_dot2, cumprod_dot3, diff_slot, ediff1d_slot, mean_bar_bar,
                             power_cross_da, power_cross_db, power_log_cross_da, prod_bar_x_dot2,
                             read_at, sinc_derivative, stack_parts, sum_bar_bar, written_bar)
-from .creation import arange_bar, arange_dot, float_only, linspace_bar  # noqa: F401
+from .creation import arange_bar, arange_dot, float_only, linspace_bar, linspace_of  # noqa: F401
 from .duck import size_of  # noqa: F401
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
                     dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,

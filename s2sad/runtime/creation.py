@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, as_like, duck_among
 
 from ..rules.records import fact
 
@@ -20,6 +20,20 @@ def linspace_bar(g, start, stop, num=50, endpoint=True, axis=0):
     to_stop = np.tensordot(t, g, axes=(0, 0))
     to_start = np.tensordot(1.0 - t, g, axes=(0, 0))
     return to_start, to_stop
+
+
+@fact(allocates=True, linear=("start", "stop"))
+def linspace_of(start, stop, num=50, endpoint=True, axis=0):
+    """``np.linspace(start, stop, num, endpoint, axis=axis)``; with a duck array among
+    ``start`` and ``stop`` (Dask's np.linspace takes numbers only, and no ``axis``) as
+    ``start + (stop - start) * t`` with ``t`` the samples of [0, 1] along ``axis``."""
+    duck = duck_among(start, stop)
+    if duck is None:
+        return np.linspace(start, stop, num, endpoint, axis=axis)
+    start, stop = as_like(start, duck), as_like(stop, duck)
+    width = stop - start
+    t = np.linspace(0.0, 1.0, num, endpoint=endpoint).reshape((num,) + (1,) * width.ndim)
+    return np.moveaxis(start + width * as_like(t, duck), 0, axis)
 
 
 @fact(allocates=True, linear=("g",))

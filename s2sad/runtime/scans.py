@@ -246,7 +246,13 @@ def drop_initial(g, x, axis=None, include_initial=False):
     if not include_initial:
         return g
     ax = 0 if axis is None else axis % np.ndim(x)
-    return np.take(g, range(1, np.shape(g)[ax]), axis=ax)
+    return _slab(g, ax, 1, None)
+
+
+def _slab(a, axis, start, stop):
+    """``a[start:stop]`` along ``axis`` (a slice: a view, lazy on Dask, whose np.take
+    takes no ``range``)."""
+    return a[(slice(None),) * axis + (slice(start, stop),)]
 
 
 @fact(allocates=True, linear=("t",))
@@ -372,8 +378,8 @@ def _spacing(y, x, dx, axis):
 def _pairs(y, axis):
     """``(y[1:] + y[:-1]) / 2`` along ``axis``."""
     y = as_array(y, dtype=float)
-    n = y.shape[axis]
-    return (np.take(y, range(1, n), axis=axis) + np.take(y, range(n - 1), axis=axis)) / 2.0
+    axis = axis % y.ndim
+    return (_slab(y, axis, 1, None) + _slab(y, axis, 0, -1)) / 2.0
 
 
 def _reduce_to(g, shape):
