@@ -172,6 +172,27 @@ def deferred(check, x, *others):
     return check(x, *others)
 
 
+def has_blocks(*values):
+    """Whether a lazy array with blocks (a Dask array: it has ``map_blocks``) is among
+    ``values``."""
+    return any(is_duck(v) and hasattr(v, "map_blocks") for v in values)
+
+
+def inverse_blocks(a, singular):
+    """``np.linalg.inv(a)`` of a lazy array with blocks (Dask), lazily: its matrices
+    (the last two axes, small) each in one block (Dask's own inverse wants square
+    blocks), each block inverted by numpy when it is computed; at a singular matrix
+    ``singular(matrix)`` raises there (an s2sad error), as numpy's would now."""
+    def inverted(block):
+        try:
+            return np.linalg.inv(block)
+        except np.linalg.LinAlgError:
+            singular(block)
+            raise
+    whole = a.rechunk({a.ndim - 2: -1, a.ndim - 1: -1})
+    return whole.map_blocks(inverted, dtype=np.result_type(a.dtype, float))
+
+
 def _summed_repeats(g, inverse, count):
     """``g``'s parts (along axis 0) summed by group, ``inverse`` naming each part's
     group (of ``count``): by a numpy matrix of ones when it is small, else by sorting

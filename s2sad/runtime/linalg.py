@@ -10,7 +10,7 @@ differentiable in forward mode (second order).  Where a derivative does not exis
 
 import numpy as np
 
-from .duck import as_array, size_of
+from .duck import as_array, has_blocks, inverse_blocks, size_of
 
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
@@ -123,12 +123,16 @@ def pair_diff(w):
 def inverse_of(a, op):
     """``np.linalg.inv(a)`` for the derivative of ``op`` (det, slogdet), refusing a
     singular ``a`` with an s2sad error."""
-    try:
-        return np.linalg.inv(a)
-    except np.linalg.LinAlgError:
+    def singular(_):
         raise LinalgDerivativeError(
             f"{op}: the derivative at a singular matrix is not computed (it needs the "
             f"inverse)", hint="differentiate it at an invertible matrix") from None
+    if has_blocks(a):
+        return inverse_blocks(a, singular)
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        singular(a)
 
 
 @tangent_beside(inverse_of)
@@ -163,6 +167,8 @@ def solve_vector(a, b):
 def solve_like(a, g, b):
     """``np.linalg.solve(a, g)`` with ``g`` read the way ``b`` was: a vector per matrix
     of the batch when ``b`` is one-dimensional (numpy reads a 2-d ``g`` as a matrix)."""
+    if has_blocks(a, g):   # (lazily, Dask's LU wanting square blocks: the inverse's product)
+        return matvec_like(inverse_of(a, "np.linalg.solve"), g, b)
     if _vector(b) and np.ndim(g) > 1:
         return np.linalg.solve(a, as_array(g)[..., None])[..., 0]
     return np.linalg.solve(a, g)
