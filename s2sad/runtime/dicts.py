@@ -6,6 +6,7 @@ import numpy as np
 
 from ..errors import ValueTypeError
 from ..rules.records import fact
+from .duck import duck_among
 from .shapes import float_like, zeros_like
 from .trees import add_tree, zeros_tree
 
@@ -131,6 +132,8 @@ def sorted_bar(g, items):
     parts = [None] * len(items)
     for position, origin in enumerate(_sorted_order(items)):
         parts[origin] = g[position]
+    if isinstance(items, np.ndarray) and duck_among(*parts) is not None:
+        return np.stack(parts).astype(float_like(items))   # (every row: a permutation)
     if isinstance(items, np.ndarray):
         out = np.zeros(items.shape, dtype=float_like(items))
         for position, value in enumerate(parts):
