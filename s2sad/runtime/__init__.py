@@ -83,7 +83,7 @@ from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa:
 from .tape import Stack  # noqa: F401
 from .contractions import (cross_lhs_bar, cross_rhs_bar, einsum_bar, einsum_check,  # noqa: F401
                            einsum_of, einsum_refused, kron_lhs_bar, kron_rhs_bar)
-from .structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot,  # noqa: F401
+from .structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, flatten_of,  # noqa: F401
                         pad_bar, pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
                         rollaxis_bar, tile_bar)
 from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_bar,

@@ -7,7 +7,7 @@ tangent, for second order, is the helper applied to ``g``'s tangent).
 
 import numpy as np
 
-from .duck import added_at, as_array, is_duck
+from .duck import added_at, as_array, duck_among, is_duck, shape_meta
 
 from ..errors import NoDerivativeRuleError, ValueTypeError
 from ..rules.records import fact
@@ -226,9 +226,14 @@ def pad_dot(array_dot, pad_width, mode="constant", constant_values_dot=0.0):
 
 
 def _memory_order(a, order):
-    """The order 'C' or 'F' that ``a.flatten(order)`` reads ``a`` in."""
+    """The order 'C' or 'F' that ``a.flatten(order)`` reads ``a`` in (a duck array
+    has no memory layout to read: 'C' or 'F' only)."""
     if order in ("C", "F", None):
         return order or "C"
+    if is_duck(a):
+        raise NoDerivativeRuleError(
+            f"x.flatten({order!r}) of a {type(a).__name__} (a Dask array...) reads its memory "
+            f"layout, which it does not have", hint="flatten in order 'C' or 'F'")
     flags = as_array(a).flags
     if order == "A":
         return "F" if flags.f_contiguous and not flags.c_contiguous else "C"
@@ -239,12 +244,34 @@ def _memory_order(a, order):
         f"not differentiated", hint="flatten in order 'C' or 'F'")
 
 
+@fact(allocates=True)
+def flatten_of(a, order="C"):
+    """``a.flatten(order)``, what generated code computes ``x.flatten()`` with: a new
+    array; a duck array's own (lazy for Dask, whose ravel takes no ``order``)."""
+    if not is_duck(a):
+        return np.ndarray.flatten(a, order)
+    return _raveled(a, _memory_order(a, order))
+
+
+def _raveled(a, order):
+    """``np.ravel(a, order)`` of a duck array ('C' or 'F', by transposing)."""
+    return np.ravel(np.transpose(a) if order == "F" else a)
+
+
 @fact(allocates=True, linear=("g",))
 def flatten_bar(g, a, order="C"):
     """Adjoint of ``a.flatten(order)``: ``g`` reshaped to ``a``'s shape in that order."""
-    return np.reshape(g, np.shape(a), order=_memory_order(a, order))
+    order = _memory_order(a, order)
+    if duck_among(g, a) is not None and order == "F":   # (Dask's reshape takes no order)
+        return np.transpose(np.reshape(g, shape_meta(a)[::-1]))
+    if duck_among(g, a) is not None:
+        return np.reshape(g, shape_meta(a))
+    return np.reshape(g, np.shape(a), order=order)
 
 
 def flatten_dot(a, a_dot, order="C"):
     """The tangent of ``a.flatten(order)``: ``a_dot`` read in the order ``a`` is read."""
-    return np.array(np.ravel(a_dot, order=_memory_order(a, order)))
+    order = _memory_order(a, order)
+    if is_duck(a_dot):
+        return _raveled(a_dot, order)
+    return np.array(np.ravel(a_dot, order=order))
