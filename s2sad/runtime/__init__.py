@@ -56,9 +56,9 @@ from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
-from .selection import (append_bar, block_bar, choose_bar, choose_of, column_stack_bar,  # noqa: F401
-                        dsplit_bar, select_of,
-                        dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_of, item_value_bar,
+from .selection import (append_bar, block_bar, choose_bar, choose_of,  # noqa: F401
+                        column_stack_bar, dsplit_bar, select_of, dstack_bar, extract_bar,
+                        hsplit_bar, hstack_bar, item_of, item_value_bar,
                         item_value_dot, reorder_bar, reorder_dot, select_bar, sort_order,
                         scatter_add, scatter_add_bar, split_bar, take_along_axis_bar, take_bar,
                         vsplit_bar, vstack_bar)

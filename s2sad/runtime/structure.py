@@ -164,8 +164,8 @@ def _refuse_wide_duck_pad(shape, pad_width, mode):
 def _fold_axis(g, axis, n, before, after, mode):
     """The adjoint of padding one axis (of length ``n``, ``before`` elements first) in
     ``mode``: the middle of ``g`` along ``axis``, plus each padded element added to the
-    element it copies (at the distinct elements the padding copies, each the sum of the padded parts that copy it: np.pad
-    pads axis by axis, so the axes fold apart)."""
+    element it copies (each element the padding copies gets the sum of the padded
+    parts that copy it: np.pad pads axis by axis, so the axes fold apart)."""
     g = np.moveaxis(g, axis, 0)
     middle = g[before:before + n]
     if mode != "constant" and before + after:
