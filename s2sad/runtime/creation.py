@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from .duck import as_array, as_like, duck_among
+from .duck import as_array, as_like, duck_among, is_duck
 
 from ..rules.records import fact
 
@@ -45,7 +45,10 @@ def arange_bar(g, start_or_stop, stop=None, step=1):
     g = as_array(g, dtype=float)
     if stop is None:
         return 0.0, 0.0
-    return float(np.sum(g)), float(np.sum(g * np.arange(g.shape[0])))
+    start_bar, step_bar = np.sum(g), np.sum(g * np.arange(g.shape[0]))
+    if is_duck(g):   # (lazy 0-d arrays)
+        return start_bar, step_bar
+    return float(start_bar), float(step_bar)
 
 
 @fact(linear=("g",))

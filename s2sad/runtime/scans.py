@@ -10,7 +10,7 @@ second order (forward over reverse) differentiates the code that calls it.
 
 import numpy as np
 
-from .duck import as_array, as_like, deferred, is_duck, size_of
+from .duck import as_array, as_like, deferred, fresh, is_duck, size_of
 
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
@@ -500,4 +500,4 @@ def trace_bar(g, a, offset=0, axis1=0, axis2=1):
     rest = [i for i in range(ndim) if i not in (axis1, axis2)]
     g = np.reshape(as_array(g, dtype=float), [shape[i] for i in rest] + [1, 1])
     out = g * eye   # the other axes first, then axis1, axis2
-    return np.array(np.moveaxis(out, (ndim - 2, ndim - 1), (axis1, axis2)))
+    return fresh(np.moveaxis(out, (ndim - 2, ndim - 1), (axis1, axis2)))

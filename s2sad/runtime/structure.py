@@ -23,13 +23,26 @@ def _diagonal_index(shape, offset):
     return i + start_r, i + start_c
 
 
+def _on_diagonal(g, shape, offset):
+    """Zeros of ``shape`` with ``g`` (the diagonal along its last axis) on the
+    ``offset`` diagonal of the last two axes, lazily for a Dask ``g``: ``g`` padded to
+    the rows' length times numpy's ``np.eye`` (no write into an array)."""
+    rows, _ = _diagonal_index(shape[-2:], offset)
+    start = int(rows[0]) if rows.size else 0
+    widths = [(0, 0)] * (np.ndim(g) - 1) + [(start, shape[-2] - start - rows.size)]
+    column = np.pad(g, widths)[..., :, None]
+    return column * np.eye(shape[-2], shape[-1], k=offset)
+
+
 @fact(allocates=True, linear=("g",))
 def diag_bar(g, v, k=0):
     """Adjoint of ``np.diag(v, k)``: a matrix's diagonal for a vector ``v``, the
     diagonal put back into zeros of ``v``'s shape for a matrix ``v``."""
-    shape = np.shape(v)
+    shape = shape_meta(v)
     if len(shape) == 1:
         return np.diag(g, k)
+    if is_duck(g):
+        return _on_diagonal(g, shape, k)
     out = np.zeros(shape, dtype=np.result_type(g, float))
     out[_diagonal_index(shape, k)] = g
     return out
@@ -39,7 +52,12 @@ def diag_bar(g, v, k=0):
 def diagonal_bar(g, a, offset=0, axis1=0, axis2=1):
     """Adjoint of ``np.diagonal(a, offset, axis1, axis2)``: ``g`` (the diagonal along
     its last axis) put back on that diagonal of zeros of ``a``'s shape."""
-    shape = np.shape(a)
+    shape = shape_meta(a)
+    if is_duck(g):
+        moved = [n for i, n in enumerate(shape) if i not in (axis1 % len(shape),
+                                                              axis2 % len(shape))]
+        on = _on_diagonal(g, tuple(moved) + (shape[axis1], shape[axis2]), offset)
+        return np.moveaxis(on, (-2, -1), (axis1, axis2))
     out = np.zeros(shape, dtype=np.result_type(g, float))
     moved = np.moveaxis(out, (axis1, axis2), (-2, -1))   # a view of out
     rows, cols = _diagonal_index(moved.shape[-2:], offset)

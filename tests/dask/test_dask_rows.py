@@ -2,7 +2,8 @@
 helpers (np.pad's adjoints, x.flatten(), np.choose/np.select's second order, sorted(),
 x.item(), list writes, np.linspace's second order, np.trapezoid's and the cumulative
 sums' helpers, np.interp's, the inverses and solves of np.linalg and
-multivariate_normal).
+multivariate_normal), or computed a Dask array (np.diag's and np.diagonal's adjoints,
+np.trace's, np.arange's, a cast's tangent).
 
 Each row runs on Dask arrays of several chunks (``dask_column.run_case``): its reverse-
 and forward-mode derivatives are built under a scheduler that refuses to compute (they
@@ -38,6 +39,9 @@ MOVED = [
     "rt.drop_initial", "rt.trapezoid_x_bar", "rt.trapezoid_dx_bar", "rt.trapezoid_dot",
     "rt.interp_slope", "rt.interp_fp_bar_x", "rt.inverse_of", "rt.solve_like",
     "rt.mvn_solve", "rt.mvn_inverse",
+    # (computed a Dask array before)
+    "diag_bar", "diagonal_bar", "diag-matrix", "diag-matrix-k1", "diagonal",
+    "diagonal-offset-axes", "rt.trace_bar", "rt.cast_dot", "rt.arange_bar",
 ]
 ROWS = {r.op: r for r in test_ops.ROWS}
 
