@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .duck import as_array
+from .duck import as_array, refuse_where
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
@@ -163,16 +163,19 @@ def _power_third(a, b, w, above, formula):
     b, w = as_array(b, dtype=float), as_array(w)
     quiet = w == 0
     diverges = (base == 0) & ~quiet & (b <= above)
-    if np.any(diverges):
-        raise PowerDivergesError(
-            f"a third derivative of 'a ** b' (with the exponent differentiated) is infinite "
-            f"where a == 0 and b <= {above}",
-            hint="differentiate the exponent only at bases a > 0, or keep it constant")
     skip = quiet | (base == 0)
     safe = np.where(skip, 1.0, base)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(skip, 0.0, w * formula(safe, b, np.log(safe)))
+    out = refuse_where(out, diverges, lambda _: _third_diverges(above))
     return out[()] if out.ndim == 0 else out
+
+
+def _third_diverges(above):
+    raise PowerDivergesError(
+        f"a third derivative of 'a ** b' (with the exponent differentiated) is infinite "
+        f"where a == 0 and b <= {above}",
+        hint="differentiate the exponent only at bases a > 0, or keep it constant")
 
 
 
@@ -203,14 +206,10 @@ def power_log_cross_da(y, a, w, b=None):
     if base.dtype.kind not in "fc":
         base = base.astype(np.float64)
     y, w, b = as_array(y), as_array(w), as_array(b)
-    if np.any((base == 0) & (w != 0) & (b <= 2)):
-        raise PowerDivergesError(
-            "a third derivative of 'a ** b' (with the exponent differentiated) is infinite "
-            "where a == 0 and b <= 2",
-            hint="differentiate the exponent only at bases a > 0, or keep it constant")
     skip = (base == 0) | (w == 0)
     safe = np.where(skip, 1.0, base)
     out = np.where(skip, 0.0, -y * w / (safe * safe))
+    out = refuse_where(out, (base == 0) & (w != 0) & (b <= 2), lambda _: _third_diverges(2))
     return out[()] if out.ndim == 0 else out
 
 

@@ -178,6 +178,23 @@ def has_blocks(*values):
     return any(is_duck(v) and hasattr(v, "map_blocks") for v in values)
 
 
+def refuse_where(out, bad, refuse):
+    """``out``, once ``refuse(bad)`` (which raises an s2sad error) ran where ``bad``
+    holds anywhere: now, or, with a lazy array with blocks (Dask) among them, block by
+    block when ``out`` is computed (``refuse`` then gets the block's part of ``bad``), so
+    building a derivative computes nothing."""
+    if not has_blocks(out, bad):
+        if np.any(bad):
+            refuse(bad)
+        return out
+
+    def check(block, bad_block):
+        if np.any(bad_block):
+            refuse(bad_block)
+        return block
+    return deferred(check, out if is_duck(out) else as_like(out, bad), bad)
+
+
 def inverse_blocks(a, singular):
     """``np.linalg.inv(a)`` of a lazy array with blocks (Dask), lazily: its matrices
     (the last two axes, small) each in one block (Dask's own inverse wants square

@@ -3,7 +3,8 @@ helpers (np.pad's adjoints, x.flatten(), np.choose/np.select's second order, sor
 x.item(), list writes, np.linspace's second order, np.trapezoid's and the cumulative
 sums' helpers, np.interp's, the inverses and solves of np.linalg and
 multivariate_normal), or computed a Dask array (np.diag's and np.diagonal's adjoints,
-np.trace's, np.arange's, a cast's tangent).
+np.trace's, np.arange's, a cast's tangent, the higher derivatives of a ** b, whose
+check at a == 0 now runs block by block when computed).
 
 Each row runs on Dask arrays of several chunks (``dask_column.run_case``): its reverse-
 and forward-mode derivatives are built under a scheduler that refuses to compute (they
@@ -28,7 +29,10 @@ from s2sad.runtime import (choose_of, flatten_bar, flatten_dot, flatten_of,  # n
                            inverse_of, linspace_of, pad_bar, pad_constant_bar, pad_dot, select_of,
                            solve_like)
 from s2sad.runtime.linalg import LinalgDerivativeError  # noqa: E402
+from s2sad.runtime.adjoints_core import power_cross_da, power_log_cross_da  # noqa: E402
+from s2sad.runtime.elementwise import power_cross  # noqa: E402
 from s2sad.runtime.stats import mvn_solve  # noqa: E402
+from s2sad.values import PowerDivergesError  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
 
 MOVED = [
@@ -41,7 +45,9 @@ MOVED = [
     "rt.mvn_solve", "rt.mvn_inverse",
     # (computed a Dask array before)
     "diag_bar", "diagonal_bar", "diag-matrix", "diag-matrix-k1", "diagonal",
-    "diagonal-offset-axes", "rt.trace_bar", "rt.cast_dot", "rt.arange_bar",
+    "diagonal-offset-axes", "rt.trace_bar", "rt.cast_dot", "rt.arange_bar", "rt.power_slope",
+    "rt.power_log", "rt.power_cross", "rt.power_log_cross", "rt.power_cross_da",
+    "rt.power_cross_db", "rt.power_log_cross_da",
 ]
 ROWS = {r.op: r for r in test_ops.ROWS}
 
@@ -172,6 +178,24 @@ def test_solves_with_a_numpy_matrix_and_dask_right_sides_are_lazy():
     np.testing.assert_allclose(solved.compute(), np.linalg.solve(a, g))
     np.testing.assert_allclose(per_row.compute(), np.linalg.solve(a, rows.T).T)
     assert len(per_row.chunks[0]) > 1   # streams block of rows by block
+
+
+@pytest.mark.parametrize("helper", [power_cross, power_cross_da, power_log_cross_da])
+def test_a_diverging_power_derivative_on_dask_is_refused_when_computed(helper):
+    base = chunked(np.array([0.0, 1.0, 2.0, 0.0]))
+    exponent = np.array([0.5, 0.5, 0.5, 3.0])
+    with lazy():   # building computes nothing
+        out = (helper(base, exponent, chunked(np.ones(4))) if helper is not power_log_cross_da
+               else helper(base ** exponent, base, chunked(np.ones(4)), exponent))
+    with pytest.raises(PowerDivergesError, match="infinite where a == 0"):
+        out.compute()
+    fine = np.array([1.0, 1.0, 2.0, 0.0])
+    expected = helper(fine, exponent, np.ones(4)) if helper is not power_log_cross_da else \
+        helper(fine ** exponent, fine, np.ones(4), exponent)
+    again = (helper(chunked(fine), exponent, chunked(np.ones(4)))
+             if helper is not power_log_cross_da
+             else helper(chunked(fine) ** exponent, chunked(fine), chunked(np.ones(4)), exponent))
+    np.testing.assert_allclose(again.compute(), expected)
 
 
 def test_the_lazy_helper_guard_works():
