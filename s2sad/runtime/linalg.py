@@ -12,7 +12,7 @@ import numpy as np
 
 from .duck import as_array, has_blocks, inverse_blocks, size_of
 
-from ..errors import S2sadError
+from ..errors import S2sadError, ValueTypeError
 from ..rules.records import fact, tangent_beside
 
 
@@ -48,6 +48,8 @@ def diag_part(x):
 def diag_embed(v):
     """Vectors ``(..., n)`` -> diagonal matrices ``(..., n, n)``."""
     v = as_array(v)
+    if has_blocks(v):   # (no write into an array) v times numpy's identity, lazily
+        return v[..., :, None] * np.eye(v.shape[-1])
     out = np.zeros(v.shape + v.shape[-1:], dtype=np.result_type(v, 1.0))
     n = v.shape[-1]
     out[..., np.arange(n), np.arange(n)] = v
@@ -83,7 +85,16 @@ def triangle_bar(g, uplo):
 @fact(linear=("x",))
 def cholesky_lower(x, upper):
     """The lower factor (or its adjoint, its tangent) from cholesky's result: its
-    transpose when ``upper``."""
+    transpose when ``upper``.  Refuses Dask's np.linalg.cholesky result: Dask returns
+    the upper factor where numpy returns the lower (its graph names it so), and the
+    derivative of numpy's function would be given for Dask's."""
+    if not upper and str(getattr(x, "name", "")).startswith("cholesky-upper"):
+        raise ValueTypeError(
+            "np.linalg.cholesky of a Dask array: Dask returns the upper triangular factor "
+            "where numpy returns the lower one, so the function's value is not numpy's and "
+            "s2sad does not differentiate it",
+            hint="compute the matrix first (it is small: a = a.compute()), then "
+                 "np.linalg.cholesky(a) is numpy's")
     return mT(x) if upper else x
 
 

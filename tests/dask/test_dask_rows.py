@@ -47,7 +47,8 @@ MOVED = [
     "diag_bar", "diagonal_bar", "diag-matrix", "diag-matrix-k1", "diagonal",
     "diagonal-offset-axes", "rt.trace_bar", "rt.cast_dot", "rt.arange_bar", "rt.power_slope",
     "rt.power_log", "rt.power_cross", "rt.power_log_cross", "rt.power_cross_da",
-    "rt.power_cross_db", "rt.power_log_cross_da",
+    "rt.power_cross_db", "rt.power_log_cross_da", "rt.diag_embed", "rt.triangle_sym",
+    "rt.triangle_bar", "rt.phi",
 ]
 ROWS = {r.op: r for r in test_ops.ROWS}
 
@@ -196,6 +197,22 @@ def test_a_diverging_power_derivative_on_dask_is_refused_when_computed(helper):
              if helper is not power_log_cross_da
              else helper(chunked(fine) ** exponent, chunked(fine), chunked(np.ones(4)), exponent))
     np.testing.assert_allclose(again.compute(), expected)
+
+
+def lower_factor_weighed(a):
+    return np.sum(np.linalg.cholesky(a) * np.array([[1.0, 0.0], [2.0, 3.0]]))
+
+
+def test_cholesky_of_a_dask_array_is_refused_dask_returns_the_upper_factor():
+    m = np.array([[4.0, 1.0], [1.0, 3.0]])
+    upper = np.linalg.cholesky(chunked(m)).compute()   # (Dask's, not numpy's, factor)
+    assert not np.allclose(upper, np.linalg.cholesky(m))
+    with pytest.raises(ValueTypeError, match="upper triangular factor") as info:
+        s2sad.grad(lower_factor_weighed)(chunked(m))
+    assert "compute the matrix first" in str(info.value)
+    numpy_grad = s2sad.grad(lower_factor_weighed)(m)   # numpy's stays differentiated
+    np.testing.assert_allclose(numpy_grad, finite_difference_gradient(
+        lambda a: lower_factor_weighed(np.tril(a) + np.tril(a, -1).T), (m,)), rtol=1e-6)
 
 
 def test_the_lazy_helper_guard_works():
