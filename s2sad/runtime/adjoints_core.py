@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .duck import as_array, refuse_where
+from .duck import as_array, refuse_where, stacked
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
@@ -140,15 +140,15 @@ def cumprod_dot2(a, u, v, axis=None):
     x, at = _to_front(a, axis)
     steps = [_to_front(np.broadcast_to(as_array(s, dtype=float), np.shape(a)), axis)[0]
              for s in (u, v)]
-    out = np.empty_like(x)
+    rows = []
     acc = np.ones(x.shape[1:])
     acc_u, acc_v, acc_uv = np.zeros(x.shape[1:]), np.zeros(x.shape[1:]), np.zeros(x.shape[1:])
     for i in range(x.shape[0]):
         acc_uv = acc_uv * x[i] + acc_u * steps[1][i] + acc_v * steps[0][i]
         acc_u, acc_v = acc_u * x[i] + acc * steps[0][i], acc_v * x[i] + acc * steps[1][i]
         acc = acc * x[i]
-        out[i] = acc_uv
-    return _from_front(out, at, shape)
+        rows.append(acc_uv)
+    return _from_front(stacked(rows, x), at, shape)
 
 
 
@@ -276,12 +276,12 @@ def _exclusive_products_dot2(x, u, v):
     for i in range(x.shape[0]):
         left.append(jet)
         jet = times(jet, i)
-    out, jet = np.zeros_like(x), start
+    rows, jet = [None] * x.shape[0], start
     for i in range(x.shape[0] - 1, -1, -1):
         (p, pu, pv, puv), (q, qu, qv, quv) = left[i], jet
-        out[i] = p * quv + pu * qv + pv * qu + puv * q
+        rows[i] = p * quv + pu * qv + pv * qu + puv * q
         jet = times(jet, i)
-    return out
+    return stacked(rows, x)
 
 
 
@@ -293,11 +293,11 @@ def cumprod_dot3(a, u, v, w, axis=None):
     of ``a`` (exact where elements are 0)."""
     x, at = _to_front(a, axis)
     steps = _steps_to_front(a, (u, v, w), axis)
-    acc, out = _jet_one(3), np.empty_like(x)
+    acc, rows = _jet_one(3), []
     for k in range(x.shape[0]):
         acc = _jet_times(acc, _jet_of(x, steps, k))
-        out[k] = acc[-1]
-    return _from_front(out, at, _scan_shape(a, axis))
+        rows.append(acc[-1])
+    return _from_front(stacked(rows, x), at, _scan_shape(a, axis))
 
 
 
@@ -316,14 +316,14 @@ def cumprod_bar_dot2(g, a, v, w, axis=None):
     for k in range(n):
         before.append(acc)
         acc = _jet_times(acc, _jet_of(x, steps, k))
-    out = np.empty_like(x)
+    rows = [None] * n
     after = [gx[n - 1], 0.0, 0.0, 0.0]
     for j in range(n - 1, -1, -1):
-        out[j] = _jet_times(before[j], after)[-1]
+        rows[j] = _jet_times(before[j], after)[-1]
         if j:
             after = _jet_times(_jet_of(x, steps, j), after)
             after[0] = after[0] + gx[j - 1]
-    return _from_front(out, at, np.shape(a))
+    return _from_front(stacked(rows, x), at, np.shape(a))
 
 
 

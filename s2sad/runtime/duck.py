@@ -172,6 +172,19 @@ def deferred(check, x, *others):
     return check(x, *others)
 
 
+def stacked(rows, like):
+    """``rows`` (computed one by one along axis 0) as one array of ``like``'s shape:
+    written into a new numpy array, or, with a duck array among them (Dask arrays have
+    no item writes into numpy), stacked by the library (lazily)."""
+    if not rows or duck_among(like, *rows) is None:
+        out = np.empty_like(like)
+        for i, row in enumerate(rows):
+            out[i] = row
+        return out
+    ref = duck_among(like, *rows)
+    return np.stack([np.broadcast_to(as_like(r, ref), tuple(like.shape[1:])) for r in rows])
+
+
 def has_blocks(*values):
     """Whether a lazy array with blocks (a Dask array: it has ``map_blocks``) is among
     ``values``."""

@@ -10,7 +10,7 @@ second order (forward over reverse) differentiates the code that calls it.
 
 import numpy as np
 
-from .duck import as_array, as_like, deferred, fresh, is_duck, size_of
+from .duck import as_array, as_like, deferred, fresh, is_duck, size_of, stacked
 
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
@@ -221,12 +221,13 @@ def cumprod_bar_dot(g, a, v, axis=None):
     gx = np.moveaxis(np.reshape(as_array(g, dtype=float), _scan_shape(a, axis)), at, 0)
     left, right = _cumprod_parts(x, gx)
     n = x.shape[0]
-    left_dot = np.zeros_like(x)
+    left_dot = [np.zeros_like(x[0])]
     for j in range(1, n):
-        left_dot[j] = left_dot[j - 1] * x[j - 1] + left[j - 1] * x_dot[j - 1]
-    right_dot = np.zeros_like(right)
+        left_dot.append(left_dot[j - 1] * x[j - 1] + left[j - 1] * x_dot[j - 1])
+    right_dot = [None] * (n - 1) + [np.zeros_like(right[0])]
     for j in range(n - 2, -1, -1):
         right_dot[j] = x_dot[j + 1] * right[j + 1] + x[j + 1] * right_dot[j + 1]
+    left_dot, right_dot = stacked(left_dot, x), stacked(right_dot, right)
     return _from_front(left_dot * right + left * right_dot, at, np.shape(a))
 
 

@@ -4,7 +4,8 @@ x.item(), list writes, np.linspace's second order, np.trapezoid's and the cumula
 sums' helpers, np.interp's, the inverses and solves of np.linalg and
 multivariate_normal), or computed a Dask array (np.diag's and np.diagonal's adjoints,
 np.trace's, np.arange's, a cast's tangent, the higher derivatives of a ** b, whose
-check at a == 0 now runs block by block when computed).
+check at a == 0 now runs block by block when computed, and of np.prod and np.cumprod,
+whose rows are stacked rather than written into a numpy array).
 
 Each row runs on Dask arrays of several chunks (``dask_column.run_case``): its reverse-
 and forward-mode derivatives are built under a scheduler that refuses to compute (they
@@ -48,7 +49,8 @@ MOVED = [
     "diagonal-offset-axes", "rt.trace_bar", "rt.cast_dot", "rt.arange_bar", "rt.power_slope",
     "rt.power_log", "rt.power_cross", "rt.power_log_cross", "rt.power_cross_da",
     "rt.power_cross_db", "rt.power_log_cross_da", "rt.diag_embed", "rt.triangle_sym",
-    "rt.triangle_bar", "rt.phi",
+    "rt.triangle_bar", "rt.phi", "rt.prod_bar_x_dot", "rt.prod_bar_x_dot2",
+    "rt.cumprod_bar_dot", "rt.cumprod_dot2", "rt.cumprod_bar_dot2", "rt.cumprod_dot3",
 ]
 ROWS = {r.op: r for r in test_ops.ROWS}
 
