@@ -14,9 +14,13 @@ central finite differences.  The helpers are also checked one by one against num
 against the adjoint identity ``<pad(x), g> == <x, pad_bar(g)>``.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
+dask = pytest.importorskip("dask", reason="the Dask tests need dask[array] "
+                                          "(pip install 's2sad[dask]')")
 da = pytest.importorskip("dask.array", reason="the Dask tests need dask[array] "
                                               "(pip install 's2sad[dask]')")
 
@@ -31,6 +35,8 @@ from s2sad.runtime import (choose_of, flatten_bar, flatten_dot, flatten_of,  # n
                            solve_like)
 from s2sad.runtime.linalg import LinalgDerivativeError  # noqa: E402
 from s2sad.runtime.adjoints_core import power_cross_da, power_log_cross_da  # noqa: E402
+from s2sad.runtime.adjoints_structure import item_pick, set_part  # noqa: E402
+from s2sad.runtime.quantiles import quantile_bar  # noqa: E402
 from s2sad.runtime.elementwise import power_cross  # noqa: E402
 from s2sad.runtime.stats import mvn_solve  # noqa: E402
 from s2sad.values import PowerDivergesError  # noqa: E402
@@ -51,6 +57,7 @@ MOVED = [
     "rt.power_cross_db", "rt.power_log_cross_da", "rt.diag_embed", "rt.triangle_sym",
     "rt.triangle_bar", "rt.phi", "rt.prod_bar_x_dot", "rt.prod_bar_x_dot2",
     "rt.cumprod_bar_dot", "rt.cumprod_dot2", "rt.cumprod_bar_dot2", "rt.cumprod_dot3",
+    "set_part",
 ]
 ROWS = {r.op: r for r in test_ops.ROWS}
 
@@ -215,6 +222,49 @@ def test_cholesky_of_a_dask_array_is_refused_dask_returns_the_upper_factor():
     numpy_grad = s2sad.grad(lower_factor_weighed)(m)   # numpy's stays differentiated
     np.testing.assert_allclose(numpy_grad, finite_difference_gradient(
         lambda a: lower_factor_weighed(np.tril(a) + np.tril(a, -1).T), (m,)), rtol=1e-6)
+
+
+def test_container_adjoint_helpers_read_a_dask_array_never_a_zero():
+    # item_pick and _at took only numpy arrays for arrays: a Dask adjoint read as zeros
+    h = np.arange(6.0).reshape(2, 3)
+    with lazy():
+        picked = item_pick(chunked(h), 1, np.zeros(3))
+        part = set_part([chunked(h), chunked(h[0])], h, 1)
+    np.testing.assert_array_equal(picked.compute(), h[1])
+    np.testing.assert_array_equal(part.compute(), np.stack([h[0], h[0]]))
+
+
+def test_quantile_bar_on_dask_equals_numpy():
+    # np.put_along_axis on a Dask array wrote into a numpy copy: the adjoint came back empty
+    rng = np.random.default_rng(5)
+    a, g = rng.standard_normal((3, 5)), rng.standard_normal(3)
+    with warnings.catch_warnings():   # (Dask lacks argsort: numpy's computes it, rightly)
+        warnings.simplefilter("ignore")
+        got = np.asarray(quantile_bar(chunked(g), chunked(a), 0.3, 1))
+    np.testing.assert_allclose(got, quantile_bar(g, a, 0.3, 1))
+    def weighed(x):
+        return np.sum(np.quantile(x, 0.3, axis=1) * g)
+    np.testing.assert_allclose(got, finite_difference_gradient(weighed, (a,)), rtol=1e-6,
+                               atol=1e-8)
+
+
+def selected(x, y):
+    return np.select([x > 0.5, x < -0.5], [x * y, np.sin(y)], 0.0)
+
+
+def test_np_select_value_and_tangent_computed_together_on_dask():
+    # Dask 2026.8 names every np.select result "select": a tangent made by np.select too
+    # would be the value's key in one graph, and one of them the other's numbers
+    rng = np.random.default_rng(6)
+    x, y, tx, ty = (rng.standard_normal((2, 3)) for _ in range(4))
+    with lazy():
+        value, tangent = s2sad.jvp(selected, wrt=(0, 1))(chunked(x), chunked(y), tx, ty)
+    value, tangent = dask.compute(value, tangent)
+    np.testing.assert_allclose(value, selected(x, y))
+    step = 1e-6
+    expected = (selected(x + step * tx, y + step * ty)
+                - selected(x - step * tx, y - step * ty)) / (2 * step)
+    np.testing.assert_allclose(tangent, expected, rtol=1e-6, atol=1e-8)
 
 
 def test_the_lazy_helper_guard_works():
