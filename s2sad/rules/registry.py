@@ -107,7 +107,8 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "iterable_bar", "times_bar", "len",
                 "dict_set", "dict_get", "dict_keys", "dict_size_kept",
                 "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
-                "dict_entries", "dict_entries_bar", "dict_entries_dot", "item_of"}
+                "dict_entries", "dict_entries_bar", "dict_entries_dot", "item_of",
+                "flatten_of"}
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: helper name -> the function a list method becomes (list_delete for xs.pop(i)...)
@@ -269,6 +270,13 @@ def provide(runtime_modules, array_module):
     """Record the runtime helper modules (searched in order) and the array module."""
     _RUNTIME_MODULES[:] = runtime_modules
     _ARRAY_MODULE[:] = [array_module]
+
+
+def runtime_method(target):
+    """Whether the function an array method becomes (:data:`METHODS`) is one of s2sad's
+    runtime helpers (``x.flatten()``: ``flatten_of(x)``, for arrays numpy dispatches
+    for too), not numpy's own."""
+    return (getattr(target, "__module__", None) or "").startswith("s2sad.runtime")
 
 
 def runtime_helper(name):

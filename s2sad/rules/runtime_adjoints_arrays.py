@@ -13,7 +13,8 @@ import numpy as np
 from ..runtime.adjoints_structure import tree_part
 from ..runtime.contractions import cross_lhs_bar, cross_rhs_bar, kron_lhs_bar, kron_rhs_bar
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
-from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,
+from ..runtime.selection import (append_bar, block_bar, choose_bar, choose_of, column_stack_bar,
+                                 dsplit_bar, select_of,
                                  dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_value_bar,
                                  item_value_dot, reorder_bar, reorder_dot, scatter_add,
                                  scatter_add_bar, select_bar, split_bar, take_along_axis_bar,
@@ -211,13 +212,24 @@ def take_along_axis_bar_adjoint(y, y_bar, g, arr, indices, axis=-1):
 
 @adjoint(choose_bar, nondiff=("a", "choices", "mode"))
 def choose_bar_adjoint(y, y_bar, g, a, choices, mode="raise"):
-    return tree_part(np.choose(a, tree_part(y_bar, y), mode=mode), g)
+    return tree_part(choose_of(a, tree_part(y_bar, y), mode), g)
 
 
 @adjoint(select_bar, nondiff=("condlist", "choicelist", "default"), tuple_output=True)
 def select_bar_adjoint(y, y_bar, g, condlist, choicelist, default=0):
     parts = tree_part(y_bar, y)
-    return tree_part(np.select(condlist, parts[0], parts[1]), g)
+    return tree_part(select_of(condlist, parts[0], parts[1]), g)
+
+
+@adjoint(choose_of, nondiff=("a", "mode"))
+def choose_of_adjoint(y, y_bar, a, choices, mode="raise"):
+    return choose_bar(y_bar, a, choices, mode)
+
+
+@adjoint(select_of, nondiff=("condlist",))
+def select_of_adjoint(y, y_bar, condlist, choicelist, default=0):
+    parts = select_bar(y_bar, condlist, choicelist, default)
+    return parts[0], parts[1]
 
 
 @adjoint(reorder_bar, nondiff=("a", "order", "axis"))

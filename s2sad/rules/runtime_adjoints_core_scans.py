@@ -17,11 +17,12 @@ from ..runtime import (arange_bar, arange_dot, average_weights, average_weights_
                        beyond_order, bessel_i, cumprod_bar, cumprod_bar_dot, cumprod_bar_dot2,
                        cumprod_dot, cumprod_dot2, cumprod_dot3, cumsum_bar, diff_bar, diff_dot,
                        diff_slot, drop_initial, ediff1d_bar, ediff1d_dot, ediff1d_slot,
-                       float_only, linspace_bar, nan_extremum_bar, nonzero_checked, power_cross,
+                       float_only, linspace_bar, linspace_of, nan_extremum_bar, nonzero_checked, power_cross,
                        power_cross_da, power_cross_db, power_log, power_log_cross,
                        power_log_cross_da, power_slope, sinc_derivative, sinc_slope,
                        sum_bar_bar, trace_bar, trapezoid_dot, trapezoid_dx_bar, trapezoid_x_bar,
-                       trapezoid_y_bar, trapezoid_y_bar_dot, unbroadcast_to, with_initial, xlogy,
+                       trapezoid_y_bar, trapezoid_y_bar_dot, unbroadcast, unbroadcast_to, with_initial,
+                       xlogy,
                        zeros_like)
 from ..runtime.elementwise_more import sinc_curve
 from ..runtime_forward import broadcast_like, xdivy
@@ -258,7 +259,13 @@ def trapezoid_y_bar_dot_tangent(out, g, y, x, dx, axis, tx, tdx, g_dot, tx_dot, 
 # transpose spreads the pair back over the samples, which is np.linspace itself
 @adjoint(linspace_bar, nondiff=("start", "stop", "num", "endpoint", "axis"), tuple_output=True)
 def linspace_bar_adjoint(y, y_bar, g, start, stop, num=50, endpoint=True, axis=0):
-    return np.linspace(y_bar[0], y_bar[1], num, endpoint, axis=axis)
+    return linspace_of(y_bar[0], y_bar[1], num, endpoint, axis)
+
+
+@adjoint(linspace_of, nondiff=("num", "endpoint", "axis"))
+def linspace_of_adjoint(y, y_bar, start, stop, num=50, endpoint=True, axis=0):
+    parts = linspace_bar(y_bar, start, stop, num, endpoint, axis)
+    return unbroadcast(parts[0], start), unbroadcast(parts[1], stop)
 
 
 @adjoint(arange_bar, nondiff=("start_or_stop", "stop", "step"), tuple_output=True)

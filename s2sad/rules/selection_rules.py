@@ -19,7 +19,8 @@ from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack
                                  dsplit_bar, dstack_bar, extract_bar, hsplit_bar, hstack_bar,
                                  item_of, item_value_bar, item_value_dot, reorder_bar,
                                  reorder_dot,
-                                 scatter_add, scatter_add_bar, select_bar, sort_order,
+                                 scatter_add, scatter_add_bar, select_bar, select_of,
+                                 sort_order,
                                  split_bar, take_along_axis_bar, take_bar, vsplit_bar,
                                  vstack_bar)
 from . import identity, registry
@@ -117,10 +118,17 @@ def choose_tangent(y, a, choices, mode, choices_dot):
     return np.choose(a, choices_dot, mode=mode)
 
 
-@adjoint(np.select, nondiff=("condlist",), linear=True, allocates=True)
+@adjoint(np.select, nondiff=("condlist",), allocates=True)
 def select_adjoint(y, y_bar, condlist, choicelist, default=0):
     parts = select_bar(y_bar, condlist, choicelist, default)
     return parts[0], parts[1]
+
+
+# (select_of, not np.select: Dask 2026.8 names every np.select result "select", so the
+# value and its tangent, computed together, would be one key of the graph)
+@tangent(np.select)
+def select_tangent(y, condlist, choicelist, default, choicelist_dot, default_dot):
+    return select_of(condlist, choicelist_dot, default_dot)
 
 
 # ------------------------------------------------------------------- sorting

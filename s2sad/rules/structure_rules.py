@@ -10,7 +10,8 @@ copied), written with numpy or a helper of :mod:`s2sad.runtime.structure`.
 import numpy as np
 
 from ..runtime.shapes import unbroadcast_to
-from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, pad_bar,
+from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, flatten_of,
+                                 pad_bar,
                                  pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
                                  rollaxis_bar, tile_bar)
 from .records import declare
@@ -156,5 +157,17 @@ def flatten_tangent(y, self, order, self_dot):
     return flatten_dot(self, self_dot, order)
 
 
-declare(np.ndarray.flatten, methods=("flatten",))
-METHODS["flatten"] = (np.ndarray.flatten, "np.ndarray.flatten")
+# x.flatten(order) is s2sad's flatten_of(x, order): np.ndarray.flatten takes numpy's
+# arrays only, flatten_of any array numpy dispatches for (Dask's)
+@adjoint(flatten_of, nondiff=("order",), allocates=True)
+def flatten_of_adjoint(y, y_bar, a, order="C"):
+    return flatten_bar(y_bar, a, order)
+
+
+@tangent(flatten_of)
+def flatten_of_tangent(y, a, order, a_dot):
+    return flatten_dot(a, a_dot, order)
+
+
+declare(flatten_of, methods=("flatten",))
+METHODS["flatten"] = (flatten_of, "flatten_of")

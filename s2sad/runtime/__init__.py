@@ -27,7 +27,7 @@ from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  
                             cumprod_dot2, cumprod_dot3, diff_slot, ediff1d_slot, mean_bar_bar,
                             power_cross_da, power_cross_db, power_log_cross_da, prod_bar_x_dot2,
                             read_at, sinc_derivative, stack_parts, sum_bar_bar, written_bar)
-from .creation import arange_bar, arange_dot, float_only, linspace_bar  # noqa: F401
+from .creation import arange_bar, arange_dot, float_only, linspace_bar, linspace_of  # noqa: F401
 from .duck import size_of  # noqa: F401
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
                     dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,
@@ -56,8 +56,9 @@ from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
-from .selection import (append_bar, block_bar, choose_bar, column_stack_bar, dsplit_bar,  # noqa: F401
-                        dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_of, item_value_bar,
+from .selection import (append_bar, block_bar, choose_bar, choose_of,  # noqa: F401
+                        column_stack_bar, dsplit_bar, select_of, dstack_bar, extract_bar,
+                        hsplit_bar, hstack_bar, item_of, item_value_bar,
                         item_value_dot, reorder_bar, reorder_dot, select_bar, sort_order,
                         scatter_add, scatter_add_bar, split_bar, take_along_axis_bar, take_bar,
                         vsplit_bar, vstack_bar)
@@ -83,7 +84,7 @@ from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa:
 from .tape import Stack  # noqa: F401
 from .contractions import (cross_lhs_bar, cross_rhs_bar, einsum_bar, einsum_check,  # noqa: F401
                            einsum_of, einsum_refused, kron_lhs_bar, kron_rhs_bar)
-from .structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot,  # noqa: F401
+from .structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, flatten_of,  # noqa: F401
                         pad_bar, pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
                         rollaxis_bar, tile_bar)
 from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_bar,

@@ -15,7 +15,7 @@ output: a new value (or the adjoint itself when nothing is to be done).
 import math
 
 from .numpy_view import np
-from .duck import as_array
+from .duck import as_array, refuse_where, stacked
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact
@@ -139,15 +139,15 @@ def cumprod_dot2(a, u, v, axis=None):
     x, at = _to_front(a, axis)
     steps = [_to_front(np.broadcast_to(as_array(s, dtype=float), np.shape(a)), axis)[0]
              for s in (u, v)]
-    out = np.empty_like(x)
+    rows = []
     acc = np.ones(x.shape[1:])
     acc_u, acc_v, acc_uv = np.zeros(x.shape[1:]), np.zeros(x.shape[1:]), np.zeros(x.shape[1:])
     for i in range(x.shape[0]):
         acc_uv = acc_uv * x[i] + acc_u * steps[1][i] + acc_v * steps[0][i]
         acc_u, acc_v = acc_u * x[i] + acc * steps[0][i], acc_v * x[i] + acc * steps[1][i]
         acc = acc * x[i]
-        out[i] = acc_uv
-    return _from_front(out, at, shape)
+        rows.append(acc_uv)
+    return _from_front(stacked(rows, x), at, shape)
 
 
 
@@ -162,16 +162,19 @@ def _power_third(a, b, w, above, formula):
     b, w = as_array(b, dtype=float), as_array(w)
     quiet = w == 0
     diverges = (base == 0) & ~quiet & (b <= above)
-    if np.any(diverges):
-        raise PowerDivergesError(
-            f"a third derivative of 'a ** b' (with the exponent differentiated) is infinite "
-            f"where a == 0 and b <= {above}",
-            hint="differentiate the exponent only at bases a > 0, or keep it constant")
     skip = quiet | (base == 0)
     safe = np.where(skip, 1.0, base)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(skip, 0.0, w * formula(safe, b, np.log(safe)))
+    out = refuse_where(out, diverges, lambda _: _third_diverges(above))
     return out[()] if out.ndim == 0 else out
+
+
+def _third_diverges(above):
+    raise PowerDivergesError(
+        f"a third derivative of 'a ** b' (with the exponent differentiated) is infinite "
+        f"where a == 0 and b <= {above}",
+        hint="differentiate the exponent only at bases a > 0, or keep it constant")
 
 
 
@@ -202,14 +205,10 @@ def power_log_cross_da(y, a, w, b=None):
     if base.dtype.kind not in "fc":
         base = base.astype(np.float64)
     y, w, b = as_array(y), as_array(w), as_array(b)
-    if np.any((base == 0) & (w != 0) & (b <= 2)):
-        raise PowerDivergesError(
-            "a third derivative of 'a ** b' (with the exponent differentiated) is infinite "
-            "where a == 0 and b <= 2",
-            hint="differentiate the exponent only at bases a > 0, or keep it constant")
     skip = (base == 0) | (w == 0)
     safe = np.where(skip, 1.0, base)
     out = np.where(skip, 0.0, -y * w / (safe * safe))
+    out = refuse_where(out, (base == 0) & (w != 0) & (b <= 2), lambda _: _third_diverges(2))
     return out[()] if out.ndim == 0 else out
 
 
@@ -276,12 +275,12 @@ def _exclusive_products_dot2(x, u, v):
     for i in range(x.shape[0]):
         left.append(jet)
         jet = times(jet, i)
-    out, jet = np.zeros_like(x), start
+    rows, jet = [None] * x.shape[0], start
     for i in range(x.shape[0] - 1, -1, -1):
         (p, pu, pv, puv), (q, qu, qv, quv) = left[i], jet
-        out[i] = p * quv + pu * qv + pv * qu + puv * q
+        rows[i] = p * quv + pu * qv + pv * qu + puv * q
         jet = times(jet, i)
-    return out
+    return stacked(rows, x)
 
 
 
@@ -293,11 +292,11 @@ def cumprod_dot3(a, u, v, w, axis=None):
     of ``a`` (exact where elements are 0)."""
     x, at = _to_front(a, axis)
     steps = _steps_to_front(a, (u, v, w), axis)
-    acc, out = _jet_one(3), np.empty_like(x)
+    acc, rows = _jet_one(3), []
     for k in range(x.shape[0]):
         acc = _jet_times(acc, _jet_of(x, steps, k))
-        out[k] = acc[-1]
-    return _from_front(out, at, _scan_shape(a, axis))
+        rows.append(acc[-1])
+    return _from_front(stacked(rows, x), at, _scan_shape(a, axis))
 
 
 
@@ -316,14 +315,14 @@ def cumprod_bar_dot2(g, a, v, w, axis=None):
     for k in range(n):
         before.append(acc)
         acc = _jet_times(acc, _jet_of(x, steps, k))
-    out = np.empty_like(x)
+    rows = [None] * n
     after = [gx[n - 1], 0.0, 0.0, 0.0]
     for j in range(n - 1, -1, -1):
-        out[j] = _jet_times(before[j], after)[-1]
+        rows[j] = _jet_times(before[j], after)[-1]
         if j:
             after = _jet_times(_jet_of(x, steps, j), after)
             after[0] = after[0] + gx[j - 1]
-    return _from_front(out, at, np.shape(a))
+    return _from_front(stacked(rows, x), at, np.shape(a))
 
 
 

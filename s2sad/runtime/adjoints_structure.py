@@ -7,7 +7,7 @@ Each returns a new container and never changes its arguments.
 """
 
 from .numpy_view import np
-from .duck import as_array
+from .duck import as_array, as_like, fresh, is_duck, ndim_of
 
 from ..rules.records import fact
 
@@ -26,7 +26,8 @@ EINSUM_G = 8
 def _at(items, position):
     """``items[position]``, or None (a zero) past its end or when ``items`` holds none
     (an adjoint of a list may be an array of its items: numpy read the list as one)."""
-    if isinstance(items, (list, tuple)) or (isinstance(items, np.ndarray) and items.ndim):
+    if isinstance(items, (list, tuple)) or (
+            (isinstance(items, np.ndarray) or is_duck(items)) and items.ndim):
         return items[position] if position < len(items) else None
     return None
 
@@ -56,8 +57,8 @@ def item_pick(h, key, like):
     """``h[key]`` (an adjoint of a container, or of an array) in the structure of
     ``like``: zeros where ``h`` has no such item.  The transpose of
     ``item_bar(container, key, g)`` in ``g`` (``like`` being ``g``)."""
-    if isinstance(h, np.ndarray):
-        return tree_part(np.array(h[key], copy=True), like)
+    if isinstance(h, np.ndarray) or is_duck(h):   # (a Dask array's part: lazily)
+        return tree_part(fresh(h[key]), like)
     if isinstance(h, dict):
         return tree_part(h.get(key), like)
     if isinstance(h, (list, tuple)):
@@ -132,8 +133,8 @@ def iterable_part(h, items):
     (an array's rows), zeros for the keys of a dict."""
     if isinstance(items, dict):
         return [0.0] * len(items)
-    if isinstance(h, np.ndarray):
-        return [np.array(row, copy=True) if np.ndim(row) else row for row in h]
+    if isinstance(h, np.ndarray) or is_duck(h):
+        return [fresh(row) if ndim_of(row) else row for row in h]
     return [zeros_like(x) if part is None else part for part, x in zip(h, items)] \
         if isinstance(items, (list, tuple)) and len(items) == len(h) else list(h)
 
@@ -174,8 +175,10 @@ def set_part(h, g, index):
     """The transpose of ``set_bar(g, items, index)`` in ``g`` (``h`` the pair of adjoints
     of ``(g with a zero at index, g[index])``): the first with the second at ``index``."""
     rest, item = _at(h, 0), _at(h, 1)
-    if isinstance(g, np.ndarray):
-        out = np.array(tree_part(rest, g), dtype=float_like(g), copy=True)
+    if isinstance(g, np.ndarray) or is_duck(g):
+        out = fresh(as_array(tree_part(rest, g)), float_like(g))
+        if is_duck(item) and not is_duck(out):   # (a Dask item: written into a Dask copy)
+            out = as_like(out, item)
         out[index] = 0.0 if item is None else item
         return out
     out = tree_part(rest, g)

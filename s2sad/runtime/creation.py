@@ -2,7 +2,7 @@
 ``np.arange`` (their values depend on the start, stop and step given as floats)."""
 
 from .numpy_view import np
-from .duck import as_array
+from .duck import as_array, as_like, duck_among, is_duck
 
 from ..rules.records import fact
 
@@ -21,6 +21,20 @@ def linspace_bar(g, start, stop, num=50, endpoint=True, axis=0):
     return to_start, to_stop
 
 
+@fact(allocates=True, linear=("start", "stop"))
+def linspace_of(start, stop, num=50, endpoint=True, axis=0):
+    """``np.linspace(start, stop, num, endpoint, axis=axis)``; with a duck array among
+    ``start`` and ``stop`` (Dask's np.linspace takes numbers only, and no ``axis``) as
+    ``start + (stop - start) * t`` with ``t`` the samples of [0, 1] along ``axis``."""
+    duck = duck_among(start, stop)
+    if duck is None:
+        return np.linspace(start, stop, num, endpoint, axis=axis)
+    start, stop = as_like(start, duck), as_like(stop, duck)
+    width = stop - start
+    t = np.linspace(0.0, 1.0, num, endpoint=endpoint).reshape((num,) + (1,) * width.ndim)
+    return np.moveaxis(start + width * as_like(t, duck), 0, axis)
+
+
 @fact(allocates=True, linear=("g",))
 def arange_bar(g, start_or_stop, stop=None, step=1):
     """Adjoints ``(start_bar, step_bar)`` of ``np.arange(start, stop, step)``: the values
@@ -30,7 +44,10 @@ def arange_bar(g, start_or_stop, stop=None, step=1):
     g = as_array(g, dtype=float)
     if stop is None:
         return 0.0, 0.0
-    return float(np.sum(g)), float(np.sum(g * np.arange(g.shape[0])))
+    start_bar, step_bar = np.sum(g), np.sum(g * np.arange(g.shape[0]))
+    if is_duck(g):   # (lazy 0-d arrays)
+        return start_bar, step_bar
+    return float(start_bar), float(step_bar)
 
 
 @fact(linear=("g",))

@@ -5,6 +5,7 @@ items, ``sorted``) and their adjoints and tangents.  Each returns a new value.
 from ..errors import ValueTypeError
 from ..rules.records import fact
 from .numpy_view import np
+from .duck import duck_among
 from .shapes import float_like, zeros_like
 from .trees import add_tree, zeros_tree
 
@@ -130,6 +131,8 @@ def sorted_bar(g, items):
     parts = [None] * len(items)
     for position, origin in enumerate(_sorted_order(items)):
         parts[origin] = g[position]
+    if isinstance(items, np.ndarray) and duck_among(*parts) is not None:
+        return np.stack(parts).astype(float_like(items))   # (every row: a permutation)
     if isinstance(items, np.ndarray):
         out = np.zeros(items.shape, dtype=float_like(items))
         for position, value in enumerate(parts):

@@ -201,6 +201,57 @@ class _Located:
             raise
 
 
+def stacked(rows, like):
+    """``rows`` (computed one by one along axis 0) as one array of ``like``'s shape:
+    written into a new numpy array, or, with a duck array among them (Dask arrays have
+    no item writes into numpy), stacked by the library (lazily)."""
+    if not rows or duck_among(like, *rows) is None:
+        out = np.empty_like(like)
+        for i, row in enumerate(rows):
+            out[i] = row
+        return out
+    ref = duck_among(like, *rows)
+    return np.stack([np.broadcast_to(as_like(r, ref), tuple(like.shape[1:])) for r in rows])
+
+
+def has_blocks(*values):
+    """Whether a lazy array with blocks (a Dask array: it has ``map_blocks``) is among
+    ``values``."""
+    return any(is_duck(v) and hasattr(v, "map_blocks") for v in values)
+
+
+def refuse_where(out, bad, refuse):
+    """``out``, once ``refuse(bad)`` (which raises an s2sad error) ran where ``bad``
+    holds anywhere: now, or, with a lazy array with blocks (Dask) among them, block by
+    block when ``out`` is computed (``refuse`` then gets the block's part of ``bad``), so
+    building a derivative computes nothing."""
+    if not has_blocks(out, bad):
+        if np.any(bad):
+            refuse(bad)
+        return out
+
+    def check(block, bad_block):
+        if np.any(bad_block):
+            refuse(bad_block)
+        return block
+    return deferred(check, out if is_duck(out) else as_like(out, bad), bad)
+
+
+def inverse_blocks(a, singular):
+    """``np.linalg.inv(a)`` of a lazy array with blocks (Dask), lazily: its matrices
+    (the last two axes, small) each in one block (Dask's own inverse wants square
+    blocks), each block inverted by numpy when it is computed; at a singular matrix
+    ``singular(matrix)`` raises there (an s2sad error), as numpy's would now."""
+    def inverted(block):
+        try:
+            return np.linalg.inv(block)
+        except np.linalg.LinAlgError:
+            singular(block)
+            raise
+    whole = a.rechunk({a.ndim - 2: -1, a.ndim - 1: -1})
+    return whole.map_blocks(inverted, dtype=np.result_type(a.dtype, float))
+
+
 def fresh(x, dtype=None):
     """``np.array(x, dtype, copy=True)``: a new array the caller may write into; a duck
     array's own copy (lazy for Dask: its arrays are never written in place)."""

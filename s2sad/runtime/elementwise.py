@@ -4,7 +4,7 @@
 """
 
 from .numpy_view import np
-from .duck import as_array
+from .duck import as_array, has_blocks, refuse_where
 
 from ..rules.records import fact, tangent_beside
 from ..values import PowerDivergesError
@@ -70,6 +70,15 @@ def power_log(y, a, b=None):
 
 
 
+def _power_diverges_lazily(where):
+    """:func:`_power_diverges` for a block of a lazy array (no index in the whole)."""
+    raise PowerDivergesError(
+        "the second derivative of 'a ** b' in a and b is infinite where a == 0 and b <= 1: "
+        "the mixed partial derivative a ** (b - 1) * (1 + b * log(a)) has no finite value "
+        "there", hint="differentiate the exponent only at bases a > 0 (or a == 0 with "
+                      "b > 1), or keep the exponent constant (leave it out of wrt)")
+
+
 def _power_diverges(a, b, where):
     """Raise: the mixed partial derivative of ``a ** b`` diverges at ``a == 0``."""
     index = tuple(int(i) for i in np.argwhere(where)[0]) if np.ndim(where) else ()
@@ -104,7 +113,9 @@ def power_cross(a, b, w):
     b, w = as_array(b), as_array(w)
     quiet = w == 0
     at_zero = (base == 0) & ~quiet
-    if np.any(at_zero & (b <= 1)):
+    if has_blocks(base, b, w):   # (checked block by block when computed: see below)
+        pass
+    elif np.any(at_zero & (b <= 1)):
         _power_diverges(base, b, np.broadcast_to(at_zero & (b <= 1),
                                                  np.broadcast_shapes(base.shape, b.shape,
                                                                      w.shape)))
@@ -112,6 +123,8 @@ def power_cross(a, b, w):
     safe = np.where(skip, 1.0, base)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(skip, 0.0, w * np.power(safe, b - 1) * (1 + b * np.log(safe)))
+    if has_blocks(base, b, w):
+        out = refuse_where(out, at_zero & (b <= 1), _power_diverges_lazily)
     return out[()] if out.ndim == 0 else out
 
 
@@ -127,6 +140,10 @@ def power_log_cross(y, a, v, b=None):
     base, b = as_array(a), as_array(b)
     v, y = as_array(v), as_array(y)
     at_zero = (base == 0) & (v != 0)
+    if has_blocks(base, b, v, y):
+        skip = (base == 0) | (v == 0)
+        out = np.where(skip, 0.0, y * v / np.where(skip, 1.0, base))
+        return refuse_where(out, at_zero & (b <= 1), _power_diverges_lazily)
     if np.any(at_zero & (b <= 1)):
         _power_diverges(base, b, np.broadcast_to(at_zero & (b <= 1), np.broadcast_shapes(
             base.shape, b.shape, v.shape, y.shape)))

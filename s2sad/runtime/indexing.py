@@ -69,7 +69,7 @@ def cast_dot(t, y):
     """The tangent of ``y = np.array(x, dtype)``: ``t`` in ``y``'s dtype for a float
     ``y``, zeros for an integer or bool ``y``."""
     if np.result_type(y).kind in "fc":
-        return np.array(t, dtype=np.result_type(y))
+        return fresh(t, np.result_type(y))
     return np.zeros(np.shape(y))
 
 

@@ -9,9 +9,9 @@ differentiable in forward mode (second order).  Where a derivative does not exis
 """
 
 from .numpy_view import np
-from .duck import as_array, size_of
+from .duck import as_array, has_blocks, inverse_blocks, size_of
 
-from ..errors import S2sadError
+from ..errors import S2sadError, ValueTypeError
 from ..rules.records import fact, tangent_beside
 
 
@@ -47,6 +47,8 @@ def diag_part(x):
 def diag_embed(v):
     """Vectors ``(..., n)`` -> diagonal matrices ``(..., n, n)``."""
     v = as_array(v)
+    if has_blocks(v):   # (no write into an array) v times numpy's identity, lazily
+        return v[..., :, None] * np.eye(v.shape[-1])
     out = np.zeros(v.shape + v.shape[-1:], dtype=np.result_type(v, 1.0))
     n = v.shape[-1]
     out[..., np.arange(n), np.arange(n)] = v
@@ -82,7 +84,16 @@ def triangle_bar(g, uplo):
 @fact(linear=("x",))
 def cholesky_lower(x, upper):
     """The lower factor (or its adjoint, its tangent) from cholesky's result: its
-    transpose when ``upper``."""
+    transpose when ``upper``.  Refuses Dask's np.linalg.cholesky result: Dask returns
+    the upper factor where numpy returns the lower (its graph names it so), and the
+    derivative of numpy's function would be given for Dask's."""
+    if not upper and str(getattr(x, "name", "")).startswith("cholesky-upper"):
+        raise ValueTypeError(
+            "np.linalg.cholesky of a Dask array: Dask returns the upper triangular factor "
+            "where numpy returns the lower one, so the function's value is not numpy's and "
+            "s2sad does not differentiate it",
+            hint="compute the matrix first (it is small: a = a.compute()), then "
+                 "np.linalg.cholesky(a) is numpy's")
     return mT(x) if upper else x
 
 
@@ -122,12 +133,16 @@ def pair_diff(w):
 def inverse_of(a, op):
     """``np.linalg.inv(a)`` for the derivative of ``op`` (det, slogdet), refusing a
     singular ``a`` with an s2sad error."""
-    try:
-        return np.linalg.inv(a)
-    except np.linalg.LinAlgError:
+    def singular(_):
         raise LinalgDerivativeError(
             f"{op}: the derivative at a singular matrix is not computed (it needs the "
             f"inverse)", hint="differentiate it at an invertible matrix") from None
+    if has_blocks(a):
+        return inverse_blocks(a, singular)
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        singular(a)
 
 
 @tangent_beside(inverse_of)
@@ -162,6 +177,8 @@ def solve_vector(a, b):
 def solve_like(a, g, b):
     """``np.linalg.solve(a, g)`` with ``g`` read the way ``b`` was: a vector per matrix
     of the batch when ``b`` is one-dimensional (numpy reads a 2-d ``g`` as a matrix)."""
+    if has_blocks(a, g):   # (lazily, Dask's LU wanting square blocks: the inverse's product)
+        return matvec_like(inverse_of(a, "np.linalg.solve"), g, b)
     if _vector(b) and np.ndim(g) > 1:
         return np.linalg.solve(a, as_array(g)[..., None])[..., 0]
     return np.linalg.solve(a, g)

@@ -8,7 +8,7 @@ import inspect
 
 from ..rules.records import fact
 from .numpy_view import np
-from .duck import fresh
+from .duck import fresh, is_duck
 from .indexing import index_set
 from .shapes import float_like, zeros_like
 
@@ -181,9 +181,9 @@ def delete_bar(g, index, item):
 def set_bar(g, items, index):
     """Adjoint of ``list_set(items, index, item)``: ``(items_bar, item_bar)``, the
     overwritten item getting zeros."""
-    if isinstance(g, np.ndarray):
-        item = np.array(g[index], copy=True)
-        g = np.array(g, copy=True)
+    if isinstance(g, np.ndarray) or is_duck(g):   # (a Dask array's copy is lazy)
+        item = fresh(g[index])
+        g = fresh(g)
         g[index] = 0.0
         return g, item
     g = list(g)

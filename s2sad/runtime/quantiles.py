@@ -10,7 +10,7 @@ derivative does not exist there).  Other methods are refused.
 """
 
 from .numpy_view import np
-from .duck import as_array, size_of
+from .duck import as_array, is_duck, size_of
 
 from ..rules.records import fact
 from .scans import NotDifferentiableError
@@ -99,8 +99,12 @@ def quantile_bar(g, a, q, axis=None, method="linear", keepdims=False, scale=1.0,
     weights = ((1.0 - frac)[..., None] * (positions == lo[..., None])
                + frac[..., None] * (positions == hi[..., None])) * some[..., None]
     sorted_bar = np.einsum("...q,...qn->...n", g, weights)
-    out = np.empty_like(sorted_bar)
-    np.put_along_axis(out, order, sorted_bar, axis=-1)
+    if is_duck(sorted_bar):   # (np.put_along_axis writes into a Dask array's numpy copy
+        #                        only: read back through the inverse permutation instead)
+        out = np.take_along_axis(sorted_bar, np.argsort(as_array(order), axis=-1), axis=-1)
+    else:
+        out = np.empty_like(sorted_bar)
+        np.put_along_axis(out, order, sorted_bar, axis=-1)
     out = np.reshape(out, rest + tuple(shape[i] for i in axes))
     k = len(axes)
     return np.moveaxis(out, tuple(range(len(shape) - k, len(shape))), axes)

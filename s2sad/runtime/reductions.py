@@ -4,7 +4,7 @@ reduction's result and the primal values; output: an array of the argument's sha
 """
 
 from .numpy_view import np
-from .duck import as_array, filled, is_duck
+from .duck import as_array, filled, is_duck, stacked
 
 from ..rules.records import fact, tangent_beside
 
@@ -114,12 +114,12 @@ def _exclusive_products_dot(x, x_dot):
     for i in range(n):
         left[i], left_dot[i] = acc, acc_dot
         acc, acc_dot = acc * x[i], acc_dot * x[i] + acc * x_dot[i]
-    out = np.zeros_like(x)
+    rows = [None] * n
     acc, acc_dot = np.ones_like(x[0]), np.zeros_like(x[0])
     for i in range(n - 1, -1, -1):
-        out[i] = left_dot[i] * acc + left[i] * acc_dot
+        rows[i] = left_dot[i] * acc + left[i] * acc_dot
         acc, acc_dot = acc * x[i], acc_dot * x[i] + acc * x_dot[i]
-    return out
+    return stacked(rows, x)
 
 
 

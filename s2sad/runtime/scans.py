@@ -9,7 +9,7 @@ second order (forward over reverse) differentiates the code that calls it.
 """
 
 from .numpy_view import np
-from .duck import as_array, as_like, deferred, is_duck, size_of
+from .duck import as_array, as_like, deferred, fresh, is_duck, size_of, stacked
 
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
@@ -226,12 +226,13 @@ def cumprod_bar_dot(g, a, v, axis=None):
     gx = np.moveaxis(np.reshape(as_array(g, dtype=float), _scan_shape(a, axis)), at, 0)
     left, right = _cumprod_parts(x, gx)
     n = x.shape[0]
-    left_dot = np.zeros_like(x)
+    left_dot = [np.zeros_like(x[0])]
     for j in range(1, n):
-        left_dot[j] = left_dot[j - 1] * x[j - 1] + left[j - 1] * x_dot[j - 1]
-    right_dot = np.zeros_like(right)
+        left_dot.append(left_dot[j - 1] * x[j - 1] + left[j - 1] * x_dot[j - 1])
+    right_dot = [None] * (n - 1) + [np.zeros_like(right[0])]
     for j in range(n - 2, -1, -1):
         right_dot[j] = x_dot[j + 1] * right[j + 1] + x[j + 1] * right_dot[j + 1]
+    left_dot, right_dot = stacked(left_dot, x), stacked(right_dot, right)
     return _from_front(left_dot * right + left * right_dot, at, np.shape(a))
 
 
@@ -251,7 +252,13 @@ def drop_initial(g, x, axis=None, include_initial=False):
     if not include_initial:
         return g
     ax = 0 if axis is None else axis % np.ndim(x)
-    return np.take(g, range(1, np.shape(g)[ax]), axis=ax)
+    return _slab(g, ax, 1, None)
+
+
+def _slab(a, axis, start, stop):
+    """``a[start:stop]`` along ``axis`` (a slice: a view, lazy on Dask, whose np.take
+    takes no ``range``)."""
+    return a[(slice(None),) * axis + (slice(start, stop),)]
 
 
 @fact(allocates=True, linear=("t",))
@@ -377,8 +384,8 @@ def _spacing(y, x, dx, axis):
 def _pairs(y, axis):
     """``(y[1:] + y[:-1]) / 2`` along ``axis``."""
     y = as_array(y, dtype=float)
-    n = y.shape[axis]
-    return (np.take(y, range(1, n), axis=axis) + np.take(y, range(n - 1), axis=axis)) / 2.0
+    axis = axis % y.ndim
+    return (_slab(y, axis, 1, None) + _slab(y, axis, 0, -1)) / 2.0
 
 
 def _reduce_to(g, shape):
@@ -499,4 +506,4 @@ def trace_bar(g, a, offset=0, axis1=0, axis2=1):
     rest = [i for i in range(ndim) if i not in (axis1, axis2)]
     g = np.reshape(as_array(g, dtype=float), [shape[i] for i in rest] + [1, 1])
     out = g * eye   # the other axes first, then axis1, axis2
-    return np.array(np.moveaxis(out, (ndim - 2, ndim - 1), (axis1, axis2)))
+    return fresh(np.moveaxis(out, (ndim - 2, ndim - 1), (axis1, axis2)))

@@ -6,7 +6,7 @@ adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 """
 
 from .numpy_view import np
-from .duck import as_array, as_like, is_duck, size_of
+from .duck import as_array, as_like, duck_among, is_duck, shape_meta, size_of
 from .scatter import added_at
 
 from ..rules.records import fact
@@ -182,8 +182,8 @@ def _unbroadcast_to(g, shape):
 
 def _like(parts, choices):
     """``parts`` (one adjoint per choice) as ``choices`` came: a list, or one array."""
-    if isinstance(choices, np.ndarray):
-        return np.stack(parts) if parts else np.zeros(np.shape(choices))
+    if isinstance(choices, np.ndarray) or is_duck(choices):
+        return np.stack(parts) if parts else np.zeros(shape_meta(choices))
     return type(choices)(parts) if isinstance(choices, tuple) else list(parts)
 
 
@@ -200,6 +200,28 @@ def choose_bar(g, a, choices, mode="raise"):
         part = np.where(index == j, g, 0.0)
         parts.append(np.reshape(_unbroadcast_to(part, shape), shape).astype(_float(g)))
     return _like(parts, choices)
+
+
+@fact(allocates=True, linear=("choices",))
+def choose_of(a, choices, mode="raise"):
+    """``np.choose(a, choices, mode=mode)``; with a duck array among them (Dask's
+    np.choose takes no ``mode``) the indices are read under ``mode`` first."""
+    if duck_among(a, *choices) is None:
+        return np.choose(a, choices, mode=mode)
+    return np.choose(_wrapped(a, len(choices), mode), list(choices))
+
+
+@fact(allocates=True, linear=("choicelist", "default"))
+def select_of(condlist, choicelist, default=0):
+    """``np.select(condlist, choicelist, default)``; with a duck array among them, as
+    ``np.where`` from the last condition to the first (the first that holds wins), which
+    broadcasts as numpy does (Dask's np.select does not broadcast choices of fewer axes)."""
+    if duck_among(default, *condlist, *choicelist) is None:
+        return np.select(condlist, choicelist, default)
+    out = default
+    for cond, choice in reversed(list(zip(condlist, choicelist))):
+        out = np.where(cond, choice, out)
+    return out
 
 
 @fact(allocates=True, linear=("g",))
@@ -279,15 +301,22 @@ def item_of(a, index=None):
 def item_value_bar(g, a, index=None):
     """Adjoint of ``a.item(index)``: ``g`` at the element read (a flat position, a tuple
     of indices, or the only element), zeros elsewhere."""
-    out = np.zeros(np.shape(a), dtype=_float(a))
-    out.reshape(-1)[_flat_position(np.shape(a), index)] = g
-    return out
+    shape = shape_meta(a)
+    out = np.zeros(shape, dtype=_float(a))
+    duck = duck_among(g, a)
+    if duck is None:
+        out.reshape(-1)[_flat_position(shape, index)] = g
+        return out
+    out.reshape(-1)[_flat_position(shape, index)] = 1.0   # a lazy g: g times the one-hot
+    return as_like(out, duck) * g
 
 
 @fact(allocates=True, linear=("t",))
 def item_value_dot(t, index=None):
     """Tangent of ``a.item(index)``: the same element of the tangent ``t``."""
     t = as_array(t)
+    if is_duck(t):   # (no .item on a lazy array) the element as a 0-d array, lazily
+        return np.reshape(t, (-1,))[_flat_position(tuple(t.shape), index)]
     return t.item() if index is None else t.item(index)
 
 

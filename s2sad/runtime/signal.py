@@ -6,7 +6,7 @@ arrays of the shape of the argument whose adjoint or tangent they compute.
 """
 
 from .numpy_view import np
-from .duck import as_array, size_of
+from .duck import as_array, as_like, duck_among, is_duck, size_of
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -70,6 +70,8 @@ def _segments(x, xp, period):
         order = np.argsort(xp, kind="stable")
         xp = np.concatenate([xp[order[-1:]] - period, xp[order], xp[order[:1]] + period])
         index = np.concatenate([order[-1:], order, order[:1]])
+    if is_duck(x):   # the knots (small) as x's library's: searched and read lazily
+        xp, index = as_like(xp, x), as_like(index, x)
     n = xp.shape[0]
     if n == 1:
         zero = np.zeros(x.shape, dtype=int)
@@ -96,7 +98,7 @@ def interp_slope(x, xp, fp, left=None, right=None, period=None):
     slope of the segment holding each point, 0 outside the knots (where the result
     is ``fp[0]``, ``fp[-1]``, ``left`` or ``right``, constant in ``x``)."""
     (j0, j1), _, h, below, above = _segments(x, xp, period)
-    fp = as_array(fp)
+    fp = as_like(as_array(fp), h)
     slope = (fp[j1] - fp[j0]) / h
     if period is None:
         slope = np.where(below | above, 0.0, slope)
@@ -105,6 +107,10 @@ def interp_slope(x, xp, fp, left=None, right=None, period=None):
 
 
 def _scatter(weights0, weights1, j0, j1, size):
+    if duck_among(weights0, j0) is not None:   # (no ufunc.at on Dask) sums by bins, lazily
+        parts = [np.bincount(np.ravel(j), weights=np.ravel(np.broadcast_to(w, np.shape(j))),
+                             minlength=size[0]) for j, w in ((j0, weights0), (j1, weights1))]
+        return parts[0] + parts[1]
     out = np.zeros(size, dtype=np.result_type(weights0, float))
     np.add.at(out, np.ravel(j0), np.ravel(weights0))
     np.add.at(out, np.ravel(j1), np.ravel(weights1))

@@ -8,7 +8,7 @@ scipy computes: entries above the diagonal get 0, those below both halves' share
 """
 
 from .numpy_view import np
-from .duck import as_array, size_of
+from .duck import as_array, has_blocks, inverse_blocks, size_of
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -94,6 +94,8 @@ def _singular(sigma):
 def _solve_rows(sigma, r):
     r = as_array(r)
     rows = np.reshape(r, (-1, r.shape[-1]))
+    if has_blocks(sigma, rows):   # lazily, block of rows by block
+        return np.reshape(rows @ np.swapaxes(mvn_inverse(sigma), -1, -2), r.shape)
     try:
         return np.linalg.solve(sigma, rows.T).T.reshape(r.shape)
     except np.linalg.LinAlgError:
@@ -114,6 +116,8 @@ def mvn_solve_tangent(out, sigma, r, sigma_dot, r_dot):
 @fact(allocates=True)
 def mvn_inverse(sigma):
     """``sigma^-1``."""
+    if has_blocks(sigma):
+        return inverse_blocks(sigma, _singular)
     try:
         return np.linalg.inv(sigma)
     except np.linalg.LinAlgError:

@@ -98,6 +98,8 @@ ROWS = [
     row("take_along_axis_bar", F.rt_take_along_axis_bar, SQUARE),
     row("choose_bar", F.rt_choose_bar, SQUARE),
     row("select_bar", F.rt_select_bar, SQUARE),
+    row("choose_of", F.rt_choose_of, SQUARE),
+    row("select_of", F.rt_select_of, SQUARE),
     row("reorder_bar", F.rt_reorder_bar, SQUARE),
     row("reorder_dot", F.rt_reorder_dot, SQUARE),
     row("item_value_bar", F.rt_item_value_bar, SQUARE),

@@ -71,4 +71,5 @@ ROWS = [
         ("matrix", Arg(WIDE)), ("tensor3", Arg(CUBE))),
     row("x.flatten()", F.flatten, ("matrix", Arg(WIDE)), ("tensor3", Arg(CUBE))),
     row("x.flatten('F')", F.flatten_order, ("matrix", Arg(WIDE))),
+    row("np.ndarray.flatten", F.flatten_unbound, ("matrix", Arg(WIDE))),
 ]

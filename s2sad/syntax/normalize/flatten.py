@@ -310,7 +310,10 @@ class Flattener:
                                  hint=method_hint(func.attr))
             target, dotted = entry
             owner = self.atom(func.value)
-            norm.module_names.use_numpy(dotted, target)
+            if registry.runtime_method(target):   # (x.flatten(): s2sad's flatten_of)
+                norm.helpers[dotted] = target
+            else:
+                norm.module_names.use_numpy(dotted, target)
             callee_expr = nodes.dotted(dotted)
             args = [owner]
             if func.attr in ("reshape", "transpose") and len(node.args) > 1:
@@ -390,6 +393,10 @@ def call_base(call):
         label = named.attr if isinstance(named, gast.Attribute) else getattr(named, "id", "")
         return f"{made}_{label}" if label else made
     name = func.attr if isinstance(func, gast.Attribute) else func.id
+    method = next((m for m, (target, dotted) in registry.METHODS.items()
+                   if dotted == name and registry.runtime_method(target)), None)
+    if method is not None:   # x.flatten() -> flatten_of(x), named flatten
+        return method
     if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
         return f"{name}_{call.args[0].id}"   # np.sum(x) -> sum_x, never shadowing sum
     return name
