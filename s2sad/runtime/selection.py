@@ -377,6 +377,10 @@ def scatter_add(like, indices, values):
     """The values ``np.add.at(a, indices, values)`` adds to ``a`` (``like``), as a new
     array of ``a``'s shape: zeros, with every value added at its index (repeats add)."""
     dtype = np.result_type(_float(like), _float(values))
+    if duck_among(like, values) is not None:   # (lazily, np.add.at's sums: see scatter)
+        zeros = np.zeros_like(like, dtype=dtype) if duck_among(like) is not None \
+            else np.zeros(np.shape(like), dtype=dtype)
+        return added_at(zeros, indices, values)
     out = np.zeros(np.shape(like), dtype=dtype)
     np.add.at(out, indices, values)
     return out
