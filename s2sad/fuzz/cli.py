@@ -6,6 +6,7 @@ import time
 
 from s2sad.fuzz.campaign import Fuzzer
 from s2sad.fuzz.checker import MODES
+from s2sad.fuzz.dask_mode import dask_available
 from s2sad.fuzz.constructs import ALL_FEATURES, CLAIMED, CONSTRUCTS
 from s2sad.fuzz.probes import check_constructs
 
@@ -22,7 +23,8 @@ def _parser():
     parser.add_argument("--modes", default="reverse,forward",
                         help="comma-separated modes to check (reverse, forward, second, numba: "
                              "value_and_grad or jvp with backend='numba', slow: a compile "
-                             "per program)")
+                             "per program; dask: the derivatives on Dask arrays of uneven "
+                             "chunks against numpy's)")
     parser.add_argument("--features", default=None,
                         help="comma-separated features to allow (default: all that probe ok)")
     parser.add_argument("--without", default=None,
@@ -65,6 +67,8 @@ def main(argv=None):
     for m in modes:
         if m not in MODES:
             parser.error(f"unknown mode {m!r} (choose from {', '.join(MODES)})")
+    if "dask" in modes and not dask_available():
+        parser.error("mode dask needs dask: pip install 's2sad[dask]'")
     features = None
     if opts.features:
         features = frozenset(x.strip() for x in opts.features.split(","))
@@ -101,4 +105,7 @@ def main(argv=None):
     print(f"checked: {checked}; {report.statements} statements; probes {probe_time:.1f} s, "
           f"programs {report.seconds:.1f} s")
     print(report.summary())
+    if "dask" in modes:
+        from s2sad.fuzz import dask_mode
+        print("dask: " + ", ".join(f"{k} {n}" for k, n in sorted(dask_mode.STATS.items())))
     return 1 if report.failed else 0
