@@ -138,10 +138,13 @@ def check_dask(s2sad, prog, f, value, rng):
         warnings.simplefilter("ignore", FutureWarning)
         problem = _check_dask(s2sad, prog, f, value, rng)
     kind = problem[0] if problem else "lazy"
-    STATS[{"dask-eager": "eager"}.get(kind, kind)
-          + (": " + problem[1].split(":")[0 if "no array" in problem[1] else 1].strip()
-             if kind == "dask-na" else "")] += 1
+    if kind == "dask-na":   # (why: Dask's exception type, or the message)
+        kind += ": " + problem[1].replace(_FAILS, "").split(":")[0]
+    STATS[{"dask-eager": "eager"}.get(kind, kind)] += 1
     return problem
+
+
+_FAILS = "the function alone fails on Dask: "
 
 
 def _check_dask(s2sad, prog, f, value, rng):
@@ -158,7 +161,7 @@ def _check_dask(s2sad, prog, f, value, rng):
         lazy_value, computes = _build(f, *[_on_dask(a) for a in prog.args()])
         plain = _computed(lazy_value)
     except Exception as exc:   # noqa: BLE001 - Dask's own failure: not s2sad's
-        return "dask-na", f"the function alone fails on Dask: {type(exc).__name__}: {exc}"
+        return "dask-na", f"{_FAILS}{type(exc).__name__}: {exc}"
     if not _close(_flatten(_tree(plain)), _flatten(_tree(value))):
         return "dask-na", "the function alone gives other numbers on Dask"
     lazy = computes == 0
