@@ -46,10 +46,17 @@ class _CountingScheduler:
 
     def __init__(self):
         self.computes = 0
+        self.where = ""   # the line of s2sad (runtime or generated code) that computed first
 
     def __call__(self, dsk, keys, **kwargs):
         import dask
         self.computes += 1
+        if not self.where:
+            lines = [f"{fr.filename.split('/s2sad/')[-1]}:{fr.lineno}: {fr.line}"
+                     for fr in traceback.extract_stack()
+                     if "<s2sad" in fr.filename or ("/s2sad/" in fr.filename
+                                                   and "/s2sad/fuzz/" not in fr.filename)]
+            self.where = lines[-1] if lines else ""
         return dask.get(dsk, keys, **kwargs)
 
 
@@ -92,7 +99,7 @@ def _build(call, *args):
     counter = _CountingScheduler()
     with dask.config.set(scheduler=counter):
         result = call(*args)
-    return result, counter.computes
+    return result, counter
 
 
 def _derivatives(s2sad, prog, f, args, value, rng):
@@ -158,13 +165,13 @@ def _check_dask(s2sad, prog, f, value, rng):
     if not _has_dask(dask_args):
         return "dask-na", "no array argument"
     try:
-        lazy_value, computes = _build(f, *[_on_dask(a) for a in prog.args()])
+        lazy_value, counter = _build(f, *[_on_dask(a) for a in prog.args()])
         plain = _computed(lazy_value)
     except Exception as exc:   # noqa: BLE001 - Dask's own failure: not s2sad's
         return "dask-na", f"{_FAILS}{type(exc).__name__}: {exc}"
     if not _close(_flatten(_tree(plain)), _flatten(_tree(value))):
         return "dask-na", "the function alone gives other numbers on Dask"
-    lazy = computes == 0
+    lazy = counter.computes == 0
     for name, (run, extra, finish) in _derivatives(s2sad, prog, f, args, value, rng).items():
         try:
             want = finish(run(prog.args(), extra))
@@ -180,9 +187,10 @@ def _check_dask(s2sad, prog, f, value, rng):
             tb = traceback.format_exc(limit=-3)
             return (f"crash:{type(exc).__name__}",
                     f"dask {name}: {type(exc).__name__}: {exc}\n{tb}")
-        if lazy and during:
-            return "computes-eagerly", (f"dask {name}: {during} compute(s) while building it "
-                                        f"(the function alone computes nothing)")
+        if lazy and during.computes:
+            return "computes-eagerly", (f"dask {name}: {during.computes} compute(s) while "
+                                        f"building it (the function alone computes nothing), "
+                                        f"the first at {during.where}")
         if not _close(have, want):
             from s2sad.fuzz.checker import _describe_mismatch
             return "wrong-gradient", _describe_mismatch(f"dask {name} vs numpy", have, want)
