@@ -14,10 +14,15 @@ pytest.importorskip("dask", reason="dask is an optional extra: pip install 's2sa
 from s2sad import fuzz  # noqa: E402
 from s2sad.fuzz import dask_mode  # noqa: E402
 
-#: ops whose derivatives fail on Dask (open findings of the dask mode, see
-#: test_open_findings_on_dask below): switched off so the campaign looks for others
-OPEN_ON_DASK = frozenset({"np.pad", "np.linalg.slogdet", "np.linalg.inv", "np.linalg.det",
-                          "np.linalg.solve"})
+#: ops whose derivatives fail on Dask where the function does not, in this campaign's
+#: seeds (open findings, not fixed here: np.pad(x, ..., 'reflect')'s adjoint calls
+#: np.bincount with numpy positions and Dask weights; slogdet's derivative calls
+#: np.linalg.inv, which Dask computes only on square chunks): switched off so that the
+#: campaign looks for others; and a wrong gradient: np.quantile's adjoint writes with
+#: np.put_along_axis into np.empty_like of a Dask cotangent, which Dask's fallback leaves
+#: unwritten (np.sum(x * np.quantile(x, 0.3, axis=1)[:, None]))
+OPEN_ON_DASK = frozenset({"np.pad", "np.linalg.slogdet", "np.quantile", "np.percentile",
+                          "np.median", "np.nanquantile", "np.nanpercentile", "np.nanmedian"})
 
 
 def test_dask_campaign_finds_nothing_wrong_and_runs_programs_on_dask(tmp_path, monkeypatch):
