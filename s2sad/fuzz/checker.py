@@ -1,5 +1,6 @@
 """The checker: one program's derivatives in each mode against finite differences."""
 
+import importlib
 import os
 import re
 import signal
@@ -262,9 +263,9 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             return _check_second(s2sad, prog, f, wrt, rng)
         if mode == "numba":
             return _check_numba(s2sad, prog, f, args, value, jac, rng)
-        if mode == "dask":   # (opt-in: the only module that imports dask)
-            from s2sad.fuzz.dask_mode import check_dask
-            return check_dask(s2sad, prog, f, value, rng)
+        if mode == "dask":   # (it imports dask: loaded by name, as optional rules are)
+            check_dask = importlib.import_module("s2sad.fuzz.dask_mode").check_dask
+            return check_dask(s2sad, prog, f, value, rng, _flatten, _describe_mismatch)
         products = _reverse_products if mode == "reverse" else _forward_products
         problem, got_value, actual, expected = products(s2sad, prog, f, args, value, jac, rng)
     except refusals as exc:

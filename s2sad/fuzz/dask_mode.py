@@ -12,8 +12,8 @@ same derivative on numpy arguments.  A derivative that computes while it is buil
 where the function alone did not is a failure ("computes-eagerly"); so is any other
 difference (an error, a value or a derivative that differs).
 
-Dask is imported here only (the mode is opt-in, ``--modes dask``); s2sad's core never
-imports it.
+Dask is imported here only, and this module is loaded by name (``importlib``) only for
+``--modes dask`` (as optional rules are): no other s2sad module imports it.
 """
 
 import traceback
@@ -31,14 +31,6 @@ CHUNK = 2
 #: what the mode saw, over a process: "lazy" (the function and its derivatives built
 #: without a compute), "eager" (the function alone computes on Dask), "n/a: ..." (why not)
 STATS = Counter()
-
-
-def dask_available():
-    try:
-        import dask.array  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 class _CountingScheduler:
@@ -102,10 +94,9 @@ def _build(call, *args):
     return result, counter
 
 
-def _derivatives(s2sad, prog, f, args, value, rng):
+def _derivatives(s2sad, prog, f, args, value, rng, _flatten):
     """{name: (transform(f) on the arguments, a function of its result to compare)}:
     the derivatives to run on both numpy and Dask, with random directions drawn once."""
-    from s2sad.fuzz.checker import _flatten
     wrt = tuple(prog.wrt)
     tangents = [_random_like(args[i], rng) for i in wrt]
     jobs = {"jvp": (lambda a, t: s2sad.jvp(f, wrt=wrt)(*a, *t), tangents, lambda r: r)}
@@ -138,12 +129,14 @@ def _cotangent(flat, value):
     return tuple(cts) if isinstance(value, tuple) else cts[0]
 
 
-def check_dask(s2sad, prog, f, value, rng):
+def check_dask(s2sad, prog, f, value, rng, flatten, describe):
     """:func:`_check_dask`, with Dask's warnings of a numpy function it lacks (computed
-    through numpy's fallback) silenced and the outcome counted in :data:`STATS`."""
+    through numpy's fallback) silenced and the outcome counted in :data:`STATS`.
+    ``flatten`` and ``describe`` are the checker's (a result's numbers in one flat array;
+    a mismatch's description), passed in: this module does not import the checker."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        problem = _check_dask(s2sad, prog, f, value, rng)
+        problem = _check_dask(s2sad, prog, f, value, rng, flatten, describe)
     kind = problem[0] if problem else "lazy"
     if kind == "dask-na":   # (why: Dask's exception type, or the message)
         kind += ": " + problem[1].replace(_FAILS, "").split(":")[0]
@@ -154,11 +147,10 @@ def check_dask(s2sad, prog, f, value, rng):
 _FAILS = "the function alone fails on Dask: "
 
 
-def _check_dask(s2sad, prog, f, value, rng):
+def _check_dask(s2sad, prog, f, value, rng, _flatten, _describe_mismatch):
     """None when every derivative agrees on Dask and numpy; ``("dask-na", why)`` when the
     program does not apply (no array argument, Dask fails on the function itself); else
     (kind, message) of the first difference."""
-    from s2sad.fuzz.checker import _flatten
     from s2sad.fuzz.loader import _s2sad_error_types
     args = prog.args()
     dask_args = [_on_dask(a) for a in args]   # (fresh for each call: f may append to a list)
@@ -172,7 +164,8 @@ def _check_dask(s2sad, prog, f, value, rng):
     if not _close(_flatten(_tree(plain)), _flatten(_tree(value))):
         return "dask-na", "the function alone gives other numbers on Dask"
     lazy = counter.computes == 0
-    for name, (run, extra, finish) in _derivatives(s2sad, prog, f, args, value, rng).items():
+    for name, (run, extra, finish) in _derivatives(s2sad, prog, f, args, value, rng,
+                                                         _flatten).items():
         try:
             want = finish(run(prog.args(), extra))
         except _s2sad_error_types():
@@ -192,7 +185,6 @@ def _check_dask(s2sad, prog, f, value, rng):
                                         f"building it (the function alone computes nothing), "
                                         f"the first at {during.where}")
         if not _close(have, want):
-            from s2sad.fuzz.checker import _describe_mismatch
             return "wrong-gradient", _describe_mismatch(f"dask {name} vs numpy", have, want)
     return None if lazy else ("dask-eager", "the function alone computes on Dask")
 
