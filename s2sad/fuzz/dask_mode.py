@@ -185,7 +185,9 @@ def _check_dask(s2sad, prog, f, value, rng, _flatten, _describe_mismatch):
                                         f"building it (the function alone computes nothing), "
                                         f"the first at {during.where}")
         if not _close(have, want):
-            return "wrong-gradient", _describe_mismatch(f"dask {name} vs numpy", have, want)
+            text = _describe_mismatch(f"dask {name} vs numpy", have, want)
+            return "wrong-gradient", text.replace("finite differences", "numpy").replace(
+                "fd:   ", "numpy:")
     return None if lazy else ("dask-eager", "the function alone computes on Dask")
 
 
