@@ -72,6 +72,15 @@ compile falls back to numpy (checked all the same) and counts as a
 "numba-fallback" skip.  ``--features`` with ``NUMBA_FEATURES`` (loops over numbers
 and small arrays) keeps to the programs the backend is for.
 
+``--modes dask`` runs each program's derivatives (``value_and_grad`` and ``hvp`` of a
+scalar output, ``vjp`` of another, ``jvp``) with its arrays as Dask arrays of uneven
+chunks (2 along every axis), built under a scheduler that counts computes, and compares
+them with the same derivatives on numpy arrays (``--modes reverse,forward,dask`` checks
+those against finite differences too).  A program Dask itself cannot run (the function
+alone fails on Dask) is "dask-na"; a derivative that errs, differs, or computes while it
+is built where the function alone did not ("computes-eagerly") is a failure.  The mode
+(:mod:`~s2sad.fuzz.dask_mode`, which imports Dask) is loaded only when asked for.
+
 ``--modes reverse,second`` also checks second derivatives (scalar programs):
 ``s2sad.hvp`` along a random direction against central differences of the
 gradient reverse mode gives (checked itself against the program's

@@ -1,5 +1,6 @@
 """The checker: one program's derivatives in each mode against finite differences."""
 
+import importlib
 import os
 import re
 import signal
@@ -28,7 +29,7 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
 ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
 BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
 EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
-MODES = ("reverse", "forward", "second", "numba")
+MODES = ("reverse", "forward", "second", "numba", "dask")
 
 
 # ------------------------------------------------------------------ checking
@@ -262,6 +263,9 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             return _check_second(s2sad, prog, f, wrt, rng)
         if mode == "numba":
             return _check_numba(s2sad, prog, f, args, value, jac, rng)
+        if mode == "dask":   # (it imports dask: loaded by name, as optional rules are)
+            check_dask = importlib.import_module("s2sad.fuzz.dask_mode").check_dask
+            return check_dask(s2sad, prog, f, value, rng, _flatten, _describe_mismatch)
         products = _reverse_products if mode == "reverse" else _forward_products
         problem, got_value, actual, expected = products(s2sad, prog, f, args, value, jac, rng)
     except refusals as exc:
@@ -517,7 +521,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
             if kind == "numba-fallback":   # checked on numpy: right, but not on numba
                 fell_back = message
                 continue
-            if kind == "order-limit":
+            if kind == "dask-eager":   # checked, but the function computes on Dask
+                continue
+            if kind in ("order-limit", "dask-na"):
                 # an honest refusal of a derivative order an op's rules do not compute
                 # (the third of np.linalg.norm(x, 2), under hvp over a jvp): the mode does
                 # not apply to the program, it is neither passed nor failed
@@ -537,7 +543,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
         return Outcome("skip", "numba-fallback", message=fell_back)
     checked = tuple(m for m in applicable if m not in dict(limited))
     if not checked:
-        return Outcome("skip", "order-limit", message=limited[0][1], modes_na=na)
+        reason = "dask-na" if limited[0][0] == "dask" else "order-limit"
+        return Outcome("skip", reason, message=limited[0][1], modes_na=na)
     return Outcome("pass", modes_checked=checked, modes_na=na + tuple(m for m, _ in limited))
 
 

@@ -1,6 +1,8 @@
 """The command line: ``python -m s2sad.fuzz ...``."""
 
 import argparse
+import importlib
+import importlib.util
 import sys
 import time
 
@@ -22,7 +24,8 @@ def _parser():
     parser.add_argument("--modes", default="reverse,forward",
                         help="comma-separated modes to check (reverse, forward, second, numba: "
                              "value_and_grad or jvp with backend='numba', slow: a compile "
-                             "per program)")
+                             "per program; dask: the derivatives on Dask arrays of uneven "
+                             "chunks against numpy's)")
     parser.add_argument("--features", default=None,
                         help="comma-separated features to allow (default: all that probe ok)")
     parser.add_argument("--without", default=None,
@@ -65,6 +68,8 @@ def main(argv=None):
     for m in modes:
         if m not in MODES:
             parser.error(f"unknown mode {m!r} (choose from {', '.join(MODES)})")
+    if "dask" in modes and importlib.util.find_spec("dask") is None:
+        parser.error("mode dask needs dask: pip install 's2sad[dask]'")
     features = None
     if opts.features:
         features = frozenset(x.strip() for x in opts.features.split(","))
@@ -101,4 +106,7 @@ def main(argv=None):
     print(f"checked: {checked}; {report.statements} statements; probes {probe_time:.1f} s, "
           f"programs {report.seconds:.1f} s")
     print(report.summary())
+    if "dask" in modes:
+        stats = importlib.import_module("s2sad.fuzz.dask_mode").STATS   # (imports dask)
+        print("dask: " + ", ".join(f"{k} {n}" for k, n in sorted(stats.items())))
     return 1 if report.failed else 0

@@ -60,7 +60,7 @@ def _s2sad_error_types():
 def _run_mode(s2sad, f, args, wrt, mode, output):
     """Call s2sad in ``mode`` once (used by probes); returns nothing, raises what it raises."""
     wrt = tuple(wrt)
-    if mode == "numba":   # (probed on numpy: a function numba cannot compile falls back)
+    if mode in ("numba", "dask"):   # (probed on numpy: numba falls back, dask is n/a)
         mode = "reverse" if output == "scalar" else "forward"
     if mode == "reverse":
         if output == "scalar":

@@ -147,11 +147,17 @@ class Program:
         return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
     def reproduction(self, modes=("reverse", "forward")):
-        """The program as a self-contained script that checks it with ``check_grads``."""
+        """The program as a self-contained script that checks it with ``check_grads``
+        (mode ``dask``: on numpy, and a note of where Dask's check is)."""
+        note = ""
+        if "dask" in modes:   # (check_grads takes numpy arrays only)
+            modes = tuple(m for m in modes if m != "dask") or ("reverse", "forward")
+            note = ("# on Dask arrays (chunks=2): s2sad.fuzz.dask_mode.check_dask, "
+                    "python -m s2sad.fuzz --modes dask\n")
         return (f"{self.source.rstrip()}\n\n\n"
                 f"args = {self.args_source()}\n"
                 f"# import s2sad.testing; s2sad.testing.check_grads(f, args, wrt={self.wrt!r}, "
-                f"modes={tuple(modes)!r})\n")
+                f"modes={tuple(modes)!r})\n" + note)
 
 
 def _count_statements(tree):

@@ -1,0 +1,134 @@
+"""The fuzzer's ``dask`` mode: each generated program's derivatives on Dask arrays of
+uneven chunks, against the same derivatives on numpy arrays (which the other modes
+check against finite differences).  A program whose function Dask itself cannot run is
+not applicable; one whose derivative crashes or differs on Dask is a failure."""
+
+import io
+import textwrap
+
+import numpy as np
+import pytest
+
+pytest.importorskip("dask", reason="dask is an optional extra: pip install 's2sad[dask]'")
+
+from s2sad import fuzz  # noqa: E402
+from s2sad.fuzz import dask_mode  # noqa: E402
+
+#: ops whose derivatives fail on Dask where the function does not, in this campaign's
+#: seeds (open findings, not fixed here: np.pad(x, ..., 'reflect')'s adjoint calls
+#: np.bincount with numpy positions and Dask weights; slogdet's derivative calls
+#: np.linalg.inv, which Dask computes only on square chunks): switched off so that the
+#: campaign looks for others; and a wrong gradient: np.quantile's adjoint writes with
+#: np.put_along_axis into np.empty_like of a Dask cotangent, which Dask's fallback leaves
+#: unwritten (np.sum(x * np.quantile(x, 0.3, axis=1)[:, None]))
+OPEN_ON_DASK = frozenset({"np.pad", "np.linalg.slogdet", "np.quantile", "np.percentile",
+                          "np.median", "np.nanquantile", "np.nanpercentile", "np.nanmedian"})
+
+
+def test_dask_campaign_finds_nothing_wrong_and_runs_programs_on_dask(tmp_path, monkeypatch):
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    dask_mode.STATS.clear()
+    out = io.StringIO()
+    report = fuzz.run_campaign(30, seed=0, modes=("dask",), max_statements=6,
+                               features=fuzz.ALL_FEATURES - OPEN_ON_DASK, out=out,
+                               max_shrinks=1)
+    failed = [r for r in report.records if r[1] == "fail"]
+    assert failed == [], f"{report.summary()}\n{out.getvalue()}"
+    # programs ran on Dask and were compared, some of them lazily (no compute at all
+    # while the function and its derivatives were built)
+    assert report.checked.get("dask", 0) >= 10, report.summary()
+    assert dask_mode.STATS["lazy"] >= 3, dict(dask_mode.STATS)
+
+
+def _check(source, params, tmp_path, output="scalar"):
+    features = frozenset({"straight"})
+    prog = fuzz.Program(1, textwrap.dedent(source).lstrip(), params, (0,), output, features)
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        return fuzz.check_program(prog, ("dask",), {"dask": features}, loader)
+    finally:
+        loader.close()
+
+
+X = fuzz.Param("x", "float", (3,), np.array([0.7, 0.3, -0.2]))
+
+
+def test_a_lazy_program_passes_lazily(tmp_path):
+    dask_mode.STATS.clear()
+    outcome = _check("import numpy as np\n\ndef f(x):\n    return np.sum(np.sin(x) * x)\n",
+                     [X], tmp_path)
+    assert (outcome.status, outcome.modes_checked) == ("pass", ("dask",)), outcome
+    assert dict(dask_mode.STATS) == {"lazy": 1}
+
+
+def test_a_function_dask_lacks_is_not_applicable(tmp_path):
+    """np.median of a whole array: Dask refuses it (NotImplementedError) on the function
+    itself, before s2sad is asked: Dask's limit, not s2sad's failure."""
+    outcome = _check("import numpy as np\n\ndef f(x):\n    return np.median(x) * x[0]\n",
+                     [X], tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "dask-na"), outcome
+    assert "NotImplementedError" in outcome.message
+
+
+def test_an_eager_function_is_checked_and_counted_eager(tmp_path):
+    """np.sort: Dask lacks it and computes through numpy's fallback: the function is
+    eager on Dask, its derivatives are checked all the same."""
+    dask_mode.STATS.clear()
+    outcome = _check("import numpy as np\n\ndef f(x):\n    return np.sum(np.sort(x) * x)\n",
+                     [X], tmp_path)
+    assert (outcome.status, outcome.modes_checked) == ("pass", ("dask",)), outcome
+    assert dict(dask_mode.STATS) == {"eager": 1}
+
+
+def test_a_program_without_arrays_is_not_applicable(tmp_path):
+    a = fuzz.Param("a", "float", (), 0.3)
+    outcome = _check("import numpy as np\n\ndef f(a):\n    return np.sin(a) * a\n", [a],
+                     tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "dask-na"), outcome
+
+
+def test_a_wrong_dask_gradient_is_a_failure(tmp_path, monkeypatch):
+    """Planted: value_and_grad on Dask arguments off by one part in a million."""
+    import dask
+
+    import s2sad
+    from s2sad.fuzz import checker
+
+    class Planted:
+        def __getattr__(self, name):
+            return getattr(s2sad, name)
+
+        def value_and_grad(self, f, wrt=0):
+            def run(*args):
+                value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
+                if any(dask.is_dask_collection(a) for a in args):
+                    grads = tuple(g * (1 + 1e-6) for g in grads)
+                return value, grads
+            return run
+
+    monkeypatch.setattr(checker, "s2sad", Planted())
+    outcome = _check("import numpy as np\n\ndef f(x):\n    return np.sum(np.sin(x) * x)\n",
+                     [X], tmp_path)
+    assert (outcome.status, outcome.reason, outcome.mode) == ("fail", "wrong-gradient",
+                                                              "dask"), outcome
+    assert "dask value_and_grad" in outcome.message
+
+
+def test_a_derivative_computing_where_the_function_is_lazy_is_a_failure(tmp_path,
+                                                                        monkeypatch):
+    """Planted: jvp computes its Dask arguments (np.asarray) before differentiating."""
+    import s2sad
+    from s2sad.fuzz import checker
+
+    class Planted:
+        def __getattr__(self, name):
+            return getattr(s2sad, name)
+
+        def jvp(self, f, wrt=0):
+            return lambda *args: s2sad.jvp(f, wrt=wrt)(*[np.asarray(a) for a in args])
+
+    monkeypatch.setattr(checker, "s2sad", Planted())
+    outcome = _check("import numpy as np\n\ndef f(x):\n    return np.sum(np.sin(x) * x)\n",
+                     [X], tmp_path)
+    assert (outcome.status, outcome.reason, outcome.mode) == ("fail", "computes-eagerly",
+                                                              "dask"), outcome
