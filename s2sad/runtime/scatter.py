@@ -42,6 +42,8 @@ def added_at(x_bar, index, g):
         g = np.reshape(as_like(g, out), _indexed_shape(tuple(out.shape), parts))
     if not any(isinstance(p, np.ndarray) for p in parts):   # slices and integers
         out = out.copy()
+        if 0 in tuple(np.shape(g)):   # an empty part (x[2:] of 2 rows): nothing to add
+            return out
         out[parts] = out[parts] + g
         return out
     return _added_advanced(out, parts, as_like(g, out))

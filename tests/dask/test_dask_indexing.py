@@ -257,6 +257,8 @@ SCATTERS = [
     ([2, 5, -6],),                                         # -6 is 0: distinct
     (slice(None), [2, 0, 1]),                              # columns permuted
     ([4, 0], [3, 1]),                                      # points, not increasing
+    (slice(6, None),),                                     # empty: rows past the end
+    (slice(2, 2), slice(None)),
 ]
 
 
