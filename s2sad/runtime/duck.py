@@ -63,11 +63,13 @@ def shape_meta(x):
 def size_of(x):
     """``np.size(x)``: the number of elements, from a duck array's metadata (numpy's
     ``np.size`` is no function Dask implements: numpy's fallback would compute the
-    array).  A Dask array of unknown length gives ``nan`` (its size is not known
-    before it is computed), which a division by it carries on, lazily, as Dask does."""
+    array).  A Dask array of unknown length (``nan`` in its shape: a masked or filtered
+    array) gets its size as a lazy count of its elements, computed with it."""
     if x.__class__ is _ndarray:
         return x.size
     if is_duck(x):
+        if unknown_shape(x):
+            return np.sum(np.ones_like(x, dtype=np.float64))
         return math.prod(x.shape) if x.shape else 1
     return np.size(x)
 
@@ -141,11 +143,11 @@ def filled(shape, g, *likes):
     if ref is None:
         return np.full(shape, g)
     shape = tuple(shape)
-    if is_duck(g) and _same_shape(g.shape, shape):
+    if is_duck(g) and same_shape(g.shape, shape):
         return g.copy()   # nothing to spread (a new Dask array object: a write into it
         #                   replaces that object's graph, never g's)
     dtype = g.dtype if hasattr(g, "dtype") else np.result_type(g)
-    like = next((x for x in likes if is_duck(x) and _same_shape(x.shape, shape)), None)
+    like = next((x for x in likes if is_duck(x) and same_shape(x.shape, shape)), None)
     if like is None:   # nothing of that shape to lend blocks: the library's own (Dask's
         #                chunks of about 128 MiB, "auto")
         return np.zeros(shape, dtype=dtype, like=ref) + as_like(g, ref)
@@ -154,7 +156,7 @@ def filled(shape, g, *likes):
     return np.zeros_like(like, dtype=dtype) + as_like(g, like)
 
 
-def _same_shape(shape, other):
+def same_shape(shape, other):
     """Whether two shapes are equal, a length not known yet (``nan``, the same Dask
     array's) equal to itself."""
     return len(shape) == len(other) and all(
@@ -168,7 +170,7 @@ def deferred(check, x, *others):
     is computed, so building the derivative computes nothing and an error is raised
     where the values are known; on anything else now."""
     if is_duck(x) and hasattr(x, "map_blocks"):
-        others = [_aligned(o if is_duck(o) and _same_shape(o.shape, x.shape)
+        others = [_aligned(o if is_duck(o) and same_shape(o.shape, x.shape)
                            else filled(tuple(x.shape), o, x), x) for o in others]   # x's blocks
         return x.map_blocks(_Located(check, located_in_calling_code()), *others,
                             dtype=x.dtype)

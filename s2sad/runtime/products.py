@@ -125,6 +125,8 @@ def matmul_rhs_bar(g, a, b):
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 1 and b_nd == 1:
         return g * a
+    if a_nd == 2 and b_nd == 1:   # (no reshape: a Dask array's unknown length stays so)
+        return a.T @ g
     if b_nd == 1:
         return unbroadcast(np.matmul(np.expand_dims(g, -2), a)[..., 0, :], b)
     if a_nd == 1:

@@ -5,7 +5,7 @@ arrays (or the input itself when it already has the shape asked for).
 
 from ..rules.records import fact
 from .numpy_view import np
-from .duck import as_like, filled, is_duck, zeros_for
+from .duck import as_like, filled, is_duck, same_shape, zeros_for
 
 
 
@@ -65,8 +65,8 @@ def shape_of(*values):
 def unbroadcast_to(g, target):
     """:func:`unbroadcast` to a shape rather than to an array's shape."""
     shape = g.shape if g.__class__ is _ndarray else np.shape(g)
-    if shape == target:
-        return g
+    if shape == target or same_shape(shape, target):   # (a lazy array's unknown length
+        return g                                         # is nan: it matches its own kind)
     extra = len(shape) - len(target)
     if extra >= 0 and g.__class__ is _ndarray and g.size and g.dtype.kind in "fc" \
             and g.flags.c_contiguous:
@@ -94,7 +94,7 @@ def unbroadcast_to(g, target):
     axes = tuple(i for i, n in enumerate(target) if n == 1 and np.shape(g)[i] != 1)
     if axes:
         g = _sum_axes(g, axes, keepdims=True)
-    if np.shape(g) != target:
+    if not same_shape(np.shape(g), target):
         raise ValueError(f"an adjoint of shape {shape} cannot be reduced to shape {target}")
     if isinstance(g, np.ndarray) and not g.flags.writeable:
         g = g.copy()  # a broadcast view: never hand out a read-only adjoint

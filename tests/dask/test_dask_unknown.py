@@ -1,0 +1,66 @@
+"""Issue 17: derivatives of functions of Dask arrays whose length is not known before
+they are computed (``X[X[:, 0] > c]``, or a lazy mask taken inside the function).
+Gradients are compared with central finite differences on the numpy rows the mask
+keeps; where a derivative needs the unknown length as a position (the adjoint of
+``X[m]`` with respect to ``X``), it is refused with its location."""
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array", reason="the Dask tests need dask[array]")
+
+import s2sad  # noqa: E402
+import s2sad.dask  # noqa: E402
+from s2sad.errors import LazyShapeError  # noqa: E402
+from s2sad.testing import finite_difference_gradient  # noqa: E402
+
+import dask_unknown_programs as P  # noqa: E402
+from dask_column import lazy  # noqa: E402
+
+
+def _data():
+    rng = np.random.default_rng(5)
+    X, y, w = rng.normal(size=(12, 4)), rng.normal(size=12), rng.normal(size=4)
+    keep = X[:, 0] > -0.5
+    dX, dy = da.from_array(X, chunks=(5, 2)), da.from_array(y, chunks=5)
+    mask = dX[:, 0] > -0.5
+    return w, X, y, keep, dX[mask], dy[mask], dX, dy
+
+
+CASES = [(P.squares, False), (P.mean_squares, True), (P.elementwise, False),
+         (P.normal_equations, False)]
+
+
+@pytest.mark.parametrize("func,with_y", CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_gradients_wrt_weights_over_rows_of_unknown_number(func, with_y):
+    w, X, y, keep, Xu, yu, _, _ = _data()
+    assert np.isnan(Xu.shape[0])
+    args, numpy_args = ((w, Xu, yu), (w, X[keep], y[keep])) if with_y \
+        else ((w, Xu), (w, X[keep]))
+    with lazy():
+        value, g = s2sad.value_and_grad(func)(*args)
+    value, g = s2sad.dask.compute((value, g))
+    assert value == pytest.approx(func(*numpy_args), rel=1e-12)
+    np.testing.assert_allclose(g, finite_difference_gradient(func, numpy_args),
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_gradient_wrt_the_data_of_unknown_length():
+    w, X, _, keep, Xu, _, _, _ = _data()
+    g = s2sad.dask.compute(s2sad.grad(P.elementwise, wrt=1)(w, Xu))
+    np.testing.assert_allclose(g, finite_difference_gradient(P.elementwise, (w, X[keep]),
+                                                             argnum=1), rtol=1e-6, atol=1e-9)
+
+
+def test_a_mask_taken_inside_the_function_wrt_the_weights():
+    w, X, y, _, _, _, dX, dy = _data()
+    g = s2sad.dask.compute(s2sad.grad(P.masked_inside)(w, dX, dy))
+    np.testing.assert_allclose(g, finite_difference_gradient(P.masked_inside, (w, X, y)),
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_a_mask_taken_inside_the_function_wrt_the_data_is_refused_where_it_is_read():
+    w, _, _, _, _, _, dX, dy = _data()
+    with pytest.raises(LazyShapeError) as info:
+        s2sad.grad(P.masked_inside, wrt=1)(w, dX, dy)
+    assert "dask_unknown_programs.py" in str(info.value)
