@@ -316,8 +316,10 @@ class Flattener:
                 norm.module_names.use_numpy(dotted, target)
             callee_expr = nodes.dotted(dotted)
             args = [owner]
-            if func.attr in ("reshape", "transpose") and len(node.args) > 1:
-                args.append(nodes.tuple_([self.atom(a) for a in node.args]))
+            if func.attr in ("reshape", "transpose") and (
+                    len(node.args) > 1 or func.attr == "reshape" and len(node.args) == 1
+                    and _int_literal(node.args[0])):   # (x.reshape(-1): Dask's np.reshape
+                args.append(nodes.tuple_([self.atom(a) for a in node.args]))   # takes a tuple)
                 extra = []
             else:
                 extra = node.args
@@ -407,3 +409,10 @@ def attribute_base(node):
     owner = node.value
     prefix = owner.id if isinstance(owner, gast.Name) else "value"
     return f"{prefix}_{node.attr}"
+
+
+def _int_literal(node):
+    """Whether ``node`` is an integer literal (``12``, ``-1``)."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        node = node.operand
+    return isinstance(node, gast.Constant) and type(node.value) is int
