@@ -18,7 +18,7 @@ from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.runtime import OrderLimitError
 from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_equal, _tree_leaves,
-                                _unflat_arg)
+                                cotangent_like)
 
 EPS_REF = 1e-6     # finite-difference step of the reference
 EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
@@ -323,25 +323,15 @@ def _reverse_products(s2sad, prog, f, args, value, jac, rng):
     else:
         got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
         ct_flat = rng.standard_normal(jac.shape[0])
-        if prog.output == "container":
-            # a cotangent of the output's structure (its leaves in order)
-            cts = [_unflat_arg(ct_flat, value)]
-            grads = pullback(cts[0])
-        else:
-            outs = value if isinstance(value, tuple) else (value,)
-            cts, start = [], 0
-            for o in outs:
-                size = int(np.size(o))
-                piece = ct_flat[start:start + size].reshape(np.shape(o))
-                cts.append(piece if np.ndim(o) else float(piece))
-                start += size
-            grads = pullback(tuple(cts) if isinstance(value, tuple) else cts[0])
+        # a cotangent of the output's structure (a container's leaves in order)
+        cotangent = cotangent_like(ct_flat, value)
+        grads = pullback(cotangent)
         expected = ct_flat @ jac
     # against the arguments as given (s2sad must not have changed them: see _compare)
     problem = _check_layout(grads, prog.args(), wrt)
     if problem:
         return ("wrong-type", problem), got_value, None, None
-    given = list(args) + ([] if prog.output == "scalar" else cts) + [got_value]
+    given = list(args) + ([] if prog.output == "scalar" else [cotangent]) + [got_value]
     problem = _check_unshared(list(grads), given)
     if problem:
         return ("shared-result", problem), got_value, None, None

@@ -22,7 +22,7 @@ from collections import Counter
 
 import numpy as np
 
-from s2sad.fuzz.program import _random_like
+from s2sad.fuzz.program import _random_like, cotangent_like
 
 #: Dask vs numpy: the same operations, sums in another order (by chunks)
 DASK_RTOL, DASK_ATOL = 1e-9, 1e-12
@@ -108,25 +108,10 @@ def _derivatives(s2sad, prog, f, args, value, rng, _flatten):
                        lambda r: r)
     else:
         flat = _flatten(list(value) if isinstance(value, tuple) else [value])
-        ct = _cotangent(rng.standard_normal(flat.size), value)
+        ct = cotangent_like(rng.standard_normal(flat.size), value)
         jobs["vjp"] = (lambda a, c: s2sad.vjp(f, wrt=wrt)(*a), ct,
                        lambda r, c=ct: (r[0], r[1](c)))
     return jobs
-
-
-def _cotangent(flat, value):
-    """A cotangent of ``value``'s structure from the flat numbers ``flat``."""
-    from s2sad.fuzz.program import _unflat_arg
-    if isinstance(value, (list, dict)):
-        return _unflat_arg(flat, value)
-    outs = value if isinstance(value, tuple) else (value,)
-    cts, start = [], 0
-    for o in outs:
-        size = int(np.size(o))
-        piece = flat[start:start + size].reshape(np.shape(o))
-        cts.append(piece if np.ndim(o) else float(piece))
-        start += size
-    return tuple(cts) if isinstance(value, tuple) else cts[0]
 
 
 def check_dask(s2sad, prog, f, value, rng, flatten, describe):

@@ -69,6 +69,21 @@ def _tree_source(value):
     return repr(float(value))
 
 
+def cotangent_like(flat, value):
+    """A cotangent of ``value``'s structure (a container's leaves in order, a tuple of
+    outputs, one array or number) from the flat numbers ``flat``."""
+    if isinstance(value, (list, dict)):
+        return _unflat_arg(flat, value)
+    outs = value if isinstance(value, tuple) else (value,)
+    cts, start = [], 0
+    for o in outs:
+        size = int(np.size(o))
+        piece = flat[start:start + size].reshape(np.shape(o))
+        cts.append(piece if np.ndim(o) else float(piece))
+        start += size
+    return tuple(cts) if isinstance(value, tuple) else cts[0]
+
+
 def _unflat_arg(vector, like):
     """An argument shaped like ``like`` whose leaves are read in order from ``vector``."""
     position = [0]
