@@ -18,6 +18,8 @@ from typing import Optional
 ORIGIN = "__s2sad_origin__"
 _BLOCK = re.compile(r"#\s*(?:grad of |tangent of )?line (\d+): ?(.*)$")
 _DEF = re.compile(r"def (\w+)\(")
+#: a second-order block's comment: the line of the gradient code it differentiates
+_THROUGH = re.compile(r"#\s*line (\d+) of the generated (\w+): ?(.*)$")
 #: the file name of the function s2sad writes to call a derivative given to a transform
 #: (``api.composable.differentiable``)
 _CALLER_FILE = re.compile(r"<s2sad \w+ caller [0-9a-f]+>$")
@@ -200,14 +202,7 @@ def located_in_calling_code() -> Optional[SourceLocation]:
 
 def _located_at(frame, lineno):
     """The user's source line of the generated block of ``frame`` at ``lineno``."""
-    lines = linecache.getlines(frame.f_code.co_filename)
-    line = function = quoted = None
-    for text in reversed(lines[:lineno]):
-        if line is None and _BLOCK.search(text):
-            line, quoted = int(_BLOCK.search(text).group(1)), _BLOCK.search(text).group(2)
-        if not text.startswith((" ", "\t")) and _DEF.match(text):
-            function = _DEF.match(text).group(1)
-            break
+    line, quoted, function = _block_of(linecache.getlines(frame.f_code.co_filename), lineno)
     source = _source_function(frame.f_globals[ORIGIN], function)
     if line is None or source is None:
         return None
@@ -219,6 +214,37 @@ def _located_at(frame, lineno):
     if not filename or not code or not _quotes(quoted, code):
         return None   # (second-order code quotes the gradient code's lines, not the user's)
     return SourceLocation(filename, line, len(code) - len(code.lstrip()) + 1, code.rstrip("\n"))
+
+
+def _block_of(lines, lineno, depth=0):
+    """``(N, quoted code, generated function)`` of the ``# line N: code`` comment of the
+    block of generated code holding line ``lineno`` of ``lines``.  Second-order code
+    quotes a line of the gradient code it was made from (``# line 22 of the generated
+    f_value_and_grad: ...``): that line's own block, found in the gradient code's text
+    (``linecache``, where ``emit.compile_module`` put it), names the user's line."""
+    line = function = quoted = None
+    for text in reversed(lines[:lineno]):
+        if line is None and _BLOCK.search(text):
+            line, quoted = int(_BLOCK.search(text).group(1)), _BLOCK.search(text).group(2)
+        elif line is None and depth == 0 and _THROUGH.search(text):
+            found = _THROUGH.search(text)
+            inner = _generated_lines(found.group(2), int(found.group(1)), found.group(3))
+            return (None, None, None) if inner is None else \
+                _block_of(inner, int(found.group(1)), depth + 1)
+        if not text.startswith((" ", "\t")) and _DEF.match(text):
+            function = _DEF.match(text).group(1)
+            break
+    return line, quoted, function
+
+
+def _generated_lines(function, lineno, quoted):
+    """The lines of the one compiled module of generated code defining ``function``
+    whose line ``lineno`` is ``quoted``, or None (none, or more than one that differ)."""
+    prefix = f"<s2sad {function} "
+    found = [entry[2] for name, entry in list(linecache.cache.items())
+             if name.startswith(prefix) and len(entry) > 2 and len(entry[2]) >= lineno
+             and _quotes(quoted, entry[2][lineno - 1])]
+    return found[0] if found and all(lines == found[0] for lines in found) else None
 
 
 def _quotes(quoted, code):
