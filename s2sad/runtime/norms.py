@@ -108,25 +108,36 @@ def _matrix_grad(x, rc, ord):
     a = np.moveaxis(x, (r, c), (-2, -1))
     u, s, vt = np.linalg.svd(a, full_matrices=False)
     if ord == "nuc":
-        if np.any(s == 0):
+        if np.any(s <= _rank_tolerance(a, s)):
             _refuse("the nuclear norm (ord='nuc') has no derivative at a matrix with a "
                     "singular value 0 (of less than full rank)")
         grad = u @ vt
     else:
         k = 0 if ord == 2 else s.shape[-1] - 1
-        _check_simple(s, k, ord)
+        _check_simple(s, k, ord, _rank_tolerance(a, s))
         grad = u[..., :, k:k + 1] @ vt[..., k:k + 1, :]
         if ord == 2:
             grad = grad * (s[..., :1, None] > 0)
     return np.moveaxis(grad, (-2, -1), (r, c))
 
 
-def _check_simple(s, k, ord):
+def _rank_tolerance(a, s):
+    """How far from 0 (or from each other) singular values ``s`` of the matrices ``a``
+    must be to be told apart from rounding: ``numpy.linalg.matrix_rank``'s tolerance, the
+    largest singular value times ``max(m, n)`` times float64's epsilon (an SVD of a matrix
+    of rank 1 gives its other singular values as 1e-17, not 0).  Shaped to compare with
+    ``s`` (one tolerance per matrix)."""
+    eps = np.finfo(np.result_type(a.dtype, np.float64)).eps
+    return s[..., :1] * (max(a.shape[-2:]) * eps)
+
+
+def _check_simple(s, k, ord, tolerance):
     n = s.shape[-1]
     other = s[..., 1] if k == 0 and n > 1 else (s[..., n - 2] if n > 1 else None)
-    if ord == -2 and np.any(s[..., k] == 0):
+    if ord == -2 and np.any(s[..., k] <= tolerance[..., 0]):
         _refuse("ord=-2 (the smallest singular value) has no derivative where it is 0")
-    if other is not None and np.any((s[..., k] == other) & (s[..., 0] > 0)):
+    if other is not None and np.any((np.abs(s[..., k] - other) <= tolerance[..., 0])
+                                    & (s[..., 0] > 0)):
         which = "largest" if ord == 2 else "smallest"
         _refuse(f"ord={ord} has no derivative where the {which} singular value is repeated "
                 f"(its singular vectors are not unique)")

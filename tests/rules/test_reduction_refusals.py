@@ -157,3 +157,23 @@ def test_a_quantile_differentiated_in_q_is_refused_and_in_its_values_is_not():
         s2sad.jvp(quantile_in_q, wrt="q")(x, 0.3, 1.0)
     np.testing.assert_allclose(s2sad.grad(quantile_in_q, wrt="x")(x, 0.5), [0.5, 0, 0.5, 0])
     np.testing.assert_allclose(s2sad.jvp(quantile_in_q, wrt="x")(x, 0.5, np.ones(4))[1], 1.0)
+
+
+def test_singular_value_checks_see_through_rounding():
+    """An SVD gives a rank-1 matrix's other singular values as 1e-17 and a repeated one
+    as two numbers one rounding apart: both are refused as the exact cases are (the
+    derivative there is not defined; what the rounding picks is noise)."""
+    q, _ = np.linalg.qr(np.array([[1.0, 2.0, 0.5], [0.3, -1.0, 2.0], [1.5, 0.2, -0.7]]))
+    repeated = q @ np.diag([2.0, 2.0, 1.0]) @ q.T      # largest singular value twice
+    with pytest.raises(NotDifferentiableError, match="largest singular value is repeated"):
+        s2sad.grad(norm_ord, wrt="x")(repeated, 2)
+    smallest_twice = q @ np.diag([3.0, 1.0, 1.0]) @ q.T
+    with pytest.raises(NotDifferentiableError, match="smallest singular value is repeated"):
+        s2sad.grad(norm_ord, wrt="x")(smallest_twice, -2)
+    rank_one = np.outer([1.0, 2.0, 0.5], [0.3, -1.0, 2.0]) @ q
+    with pytest.raises(NotDifferentiableError, match="nuclear norm.*singular value 0"):
+        s2sad.grad(norm_ord, wrt="x")(rank_one, "nuc")
+    # distinct singular values: the derivative of the spectral norm is u1 v1^T
+    distinct = q @ np.diag([3.0, 2.0, 1.0]) @ q.T
+    np.testing.assert_allclose(s2sad.grad(norm_ord, wrt="x")(distinct, 2),
+                               np.outer(q[:, 0], q[:, 0]), atol=1e-12)
