@@ -3,6 +3,8 @@ casts, of ``np.transpose``/``np.concatenate``/``np.stack``, and the forward-mode
 write ``index_set``.  Every helper returns a new value and leaves its inputs as they are.
 """
 
+import math
+
 from .numpy_view import np
 from .duck import as_array, duck_among, fresh, size_of
 from .scatter import added_at
@@ -34,10 +36,19 @@ def stored_part(g, index):
     part = fresh(g[index], dtype=float_like(g))
     if not _may_repeat(index):
         return part
-    numbers = np.arange(part.size).reshape(part.shape)
-    kept = np.full(np.shape(g), -1, dtype=np.intp)
+    # (the positions numpy keeps follow from the index and the shapes alone: found on
+    # numpy arrays of element numbers, also for a Dask g, whose item assignment takes
+    # no mask of several axes)
+    shape = tuple(part.shape)
+    numbers = np.arange(math.prod(shape)).reshape(shape)
+    kept = np.full(tuple(np.shape(g)), -1, dtype=np.intp)
     kept[index] = numbers
-    part[kept[index] != numbers] = 0.0
+    dropped = kept[index] != numbers
+    if not dropped.any():
+        return part
+    if duck_among(part) is not None:
+        return np.where(dropped, 0.0, part)
+    part[dropped] = 0.0
     return part
 
 
