@@ -9,6 +9,8 @@ The table below is the single list of what is refused and why.
 """
 
 import builtins
+import inspect
+import types
 
 import gast
 
@@ -77,6 +79,7 @@ def check(parsed, writes=False):
                     raise UnsupportedSyntaxError(entry[0], parsed.location(node),
                                                  hint=entry[1])
     _check_complex(parsed, everything)
+    _check_out_arguments(parsed, everything)
     _check_starred_and_generators(parsed, everything)
     if not writes:
         _check_returns(parsed)
@@ -245,6 +248,50 @@ _COMPLEX_ATTRIBUTES = {"complex64", "complex128", "complex256", "complex_", "csi
                        "cdouble", "clongdouble", "cfloat", "clongfloat", "complexfloating"}
 # complex dtypes spelled as strings (``dtype="complex"``, ``x.astype("c16")``)
 _COMPLEX_STRINGS = {"c8", "c16", "c32", "F", "D", "G"}
+
+
+def _check_out_arguments(parsed, everything):
+    """A call of a library function (numpy's, a ufunc, a method) with ``out=``: it writes
+    its result into the ``out`` array, and every name holding that array sees the new
+    values.  s2sad differentiates values, not such writes: refused wherever the call
+    stands (a discarded call is refused in ``normalize`` with the same words; an assigned
+    one, ``y = np.floor(x, out=o)``, read ``o`` as it was before).  A helper of the
+    user's taking an ``out`` parameter is inlined, its writes followed: not refused."""
+    from .normalize.views import writes_in_place   # (the words of the refusal)
+    for node in everything:
+        if not isinstance(node, gast.Call) or not any(
+                kw.arg == "out" and not (isinstance(kw.value, gast.Constant)
+                                         and kw.value.value is None)
+                for kw in node.keywords):
+            continue
+        if _users_helper(parsed, node.func):
+            continue
+        message, hint = writes_in_place(node)
+        raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+
+
+def _users_helper(parsed, func):
+    """Whether the callee expression ``func`` names a Python function of the user's (not
+    numpy's or another library's)."""
+    path = []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if not isinstance(func, gast.Name):
+        return False
+    obj = parsed.resolve(func.id, None)
+    for part in reversed(path):
+        if not inspect.ismodule(obj):
+            return False
+        obj = getattr(obj, part, None)
+    if not isinstance(obj, types.FunctionType):
+        return False
+    module = (getattr(obj, "__module__", None) or "").split(".")[0]
+    return module not in _LIBRARIES
+
+
+#: the packages whose functions taking ``out=`` write into it as numpy's do
+_LIBRARIES = frozenset({"numpy", "scipy", "dask", "cupy", "numba", "jax", "torch"})
 
 
 def _check_complex(parsed, everything):

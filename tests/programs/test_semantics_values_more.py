@@ -393,6 +393,18 @@ def add_out(x):
     return np.sum(a)
 
 
+def floor_out_assigned(x):
+    o = x * 2.0
+    y = np.floor(x, out=o)   # (the write into o was dropped: o read as it was before)
+    return np.sum(o * x)
+
+
+def exp_out_nested(x):
+    o = x * 2.0
+    z = np.exp(x, out=o) + 1.0
+    return np.sum(o * z)
+
+
 def put_in_place(x):
     a = x * 2.0
     a.put([0], 1.0)
@@ -411,6 +423,8 @@ def partition_in_place(x):
     (copyto_in_place, "np.copyto(a, b)", "a = b.copy()"),
     (sin_out, "np.sin(a, out=a)", "a = np.sin(a)"),
     (add_out, "np.add(a, x, out=a)", "a = np.add(a, x)"),
+    (floor_out_assigned, "y = np.floor(x, out=o)", "o = np.floor(x)"),
+    (exp_out_nested, "z = np.exp(x, out=o) + 1.0", "o = np.exp(x)"),
     (put_in_place, "a.put([0], 1.0)", "a[indices] = values"),
     (partition_in_place, "a.partition(1)", "np.partition"),
 ])
@@ -422,6 +436,21 @@ def test_in_place_call_is_refused_with_a_true_message(func, text, hint, call):
     assert "no effect" not in message and "remove the statement" not in message
     assert hint in message
     assert info.value.location.line == _line_of(func, text)
+
+
+def _scaled(x, out=None):
+    y = x * 3.0
+    return y if out is None else y + out
+
+
+def helper_with_out_parameter(x):
+    o = x * 2.0
+    return np.sum(_scaled(x, out=o) * x)   # 5 x . x
+
+
+def test_a_helper_of_the_users_taking_out_is_differentiated_not_refused():
+    x = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_allclose(s2sad.grad(helper_with_out_parameter)(x), 10.0 * x)
 
 
 def real_attribute(x):
