@@ -11,7 +11,8 @@ the numpy function it is the adjoint of (``tile_bar``'s is ``np.tile``), which h
 import numpy as np
 
 from ..runtime.adjoints_structure import tree_part
-from ..runtime.contractions import cross_lhs_bar, cross_rhs_bar, kron_lhs_bar, kron_rhs_bar
+from ..runtime.contractions import (cross_lhs_bar, cross_of, cross_rhs_bar, kron_lhs_bar,
+                                    kron_rhs_bar)
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.selection import (append_bar, block_bar, choose_bar, choose_of, column_stack_bar,
                                  dsplit_bar, select_of,
@@ -103,14 +104,26 @@ def kron_rhs_bar_adjoint(y, y_bar, g, a, b):
 
 @adjoint(cross_lhs_bar, nondiff=("a", "axisa", "axisb", "axisc", "axis"))
 def cross_lhs_bar_adjoint(y, y_bar, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    return (np.cross(y_bar, b, axisa, axisb, axisc, axis),
+    return (cross_of(y_bar, b, axisa, axisb, axisc, axis),
             cross_rhs_bar(g, y_bar, b, axisa, axisb, axisc, axis))
 
 
 @adjoint(cross_rhs_bar, nondiff=("b", "axisa", "axisb", "axisc", "axis"))
 def cross_rhs_bar_adjoint(y, y_bar, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    return (np.cross(a, y_bar, axisa, axisb, axisc, axis),
+    return (cross_of(a, y_bar, axisa, axisb, axisc, axis),
             cross_lhs_bar(g, a, y_bar, axisa, axisb, axisc, axis))
+
+
+@adjoint(cross_of, nondiff=("axisa", "axisb", "axisc", "axis"), allocates=True)
+def cross_of_adjoint(y, y_bar, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    return (cross_lhs_bar(y_bar, a, b, axisa, axisb, axisc, axis),
+            cross_rhs_bar(y_bar, a, b, axisa, axisb, axisc, axis))
+
+
+@tangent(cross_of)
+def cross_of_tangent(y, a, b, axisa, axisb, axisc, axis, a_dot, b_dot):
+    return (cross_of(a_dot, b, axisa, axisb, axisc, axis)
+            + cross_of(a, b_dot, axisa, axisb, axisc, axis))
 
 
 # -------------------------------------------------------------------- quantiles

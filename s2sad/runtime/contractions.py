@@ -303,6 +303,16 @@ def _vectors(x, axis, name):
     return x, n
 
 
+def _cross3(u, v):
+    """``np.cross(u, v)`` of 3-vectors along the last axis; of Dask arrays (Dask has no
+    np.cross) by components, lazily."""
+    if not (is_duck(u) or is_duck(v)):
+        return np.cross(u, v)
+    u0, u1, u2 = (u[..., k] for k in range(3))
+    v0, v1, v2 = (v[..., k] for k in range(3))
+    return np.stack([u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0], axis=-1)
+
+
 def _cross_adjoint(g, shape, other, axis, other_axis, axisc, first):
     """The adjoint of the factor of ``shape`` (vector axis ``axis``) of a cross product
     with ``other``: ``other x g`` for the first factor, ``g x other`` for the second."""
@@ -313,9 +323,36 @@ def _cross_adjoint(g, shape, other, axis, other_axis, axisc, first):
         gm = np.stack([np.zeros(g.shape), np.zeros(g.shape), g], axis=-1)
     else:
         gm = np.moveaxis(g, axisc, -1)
-    r = np.cross(theirs, gm) if first else np.cross(gm, theirs)
+    r = _cross3(theirs, gm) if first else _cross3(gm, theirs)
     r = unbroadcast_to(r[..., :n], mine.shape[:-1] + (n,))
-    return np.ascontiguousarray(np.moveaxis(r, -1, axis))
+    r = np.moveaxis(r, -1, axis)
+    return r if is_duck(r) else np.ascontiguousarray(r)   # (Dask's would compute)
+
+
+@fact(allocates=True)
+def cross_of(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """``np.cross(a, b, axisa, axisb, axisc, axis)``, lazily on Dask arrays too (Dask has
+    no np.cross): the vectors' components multiplied out."""
+    if not (is_duck(a) or is_duck(b)):
+        return np.cross(a, b, axisa, axisb, axisc, axis)
+    axisa, axisb, axisc = _cross_axes(a, b, axisa, axisb, axisc, axis)
+    u, n = _lazy_vectors(a, axisa, "a")
+    v, m = _lazy_vectors(b, axisb, "b")
+    r = _cross3(u, v)
+    if n == 2 and m == 2:   # the z components: no vector axis
+        return r[..., 2]
+    return np.moveaxis(r, -1, axisc)
+
+
+def _lazy_vectors(x, axis, name):
+    """:func:`_vectors` of a Dask ``x`` (the z components it adds made like ``x``)."""
+    x = np.moveaxis(as_array(x), axis, -1)
+    n = x.shape[-1]
+    if n not in (2, 3):
+        raise ValueError(f"np.cross: its argument {name} has {n}-vectors (2 or 3 needed)")
+    if n == 2:
+        x = np.concatenate([x, np.zeros_like(x[..., :1])], axis=-1)
+    return x, n
 
 
 @fact(allocates=True)

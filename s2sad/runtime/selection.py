@@ -6,7 +6,8 @@ adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 """
 
 from .numpy_view import np
-from .duck import as_array, as_like, duck_among, is_duck, shape_meta, size_of
+from .duck import (as_array, as_like, duck_among, is_duck, shape_meta, size_of,
+                   unknown_shape)
 from .scatter import added_at
 
 from ..rules.records import fact
@@ -378,6 +379,13 @@ def sort_order(y, a, axis):
 def reorder_bar(g, a, order, axis):
     """Adjoint of ``y = np.take_along_axis(a, order, axis)`` for a reordering ``order``
     (no repeats; the flattened ``a`` for ``axis=None``): ``g`` put back in place."""
+    if is_duck(g) and not is_duck(order) and np.shape(order) == (
+            (size_of(a),) if axis is None else np.shape(a)):
+        # (Dask has no np.put_along_axis: a reordering is undone by reading g in the
+        # inverse order, lazily)
+        inverse = np.argsort(order, axis=-1 if axis is None else axis)
+        back = take_along_of(g, inverse, -1 if axis is None else axis)
+        return np.reshape(back, np.shape(a))
     out = np.zeros(size_of(a) if axis is None else np.shape(a), dtype=_float(a))
     np.put_along_axis(out, order, g, -1 if axis is None else axis)
     return out.reshape(np.shape(a))
@@ -388,8 +396,8 @@ def reorder_dot(t, order, axis):
     """Tangent of the reordering ``y = np.take_along_axis(a, order, axis)`` (see
     :func:`sort_order`): ``t`` reordered the same way."""
     if axis is None:
-        return np.take_along_axis(np.ravel(t), order, -1)
-    return np.take_along_axis(as_array(t), order, axis)
+        return take_along_of(np.ravel(t), order, -1)
+    return take_along_of(as_array(t), order, axis)   # (lazily on Dask, which lacks it)
 
 
 # ----------------------------------------------------------------- x.item()
@@ -441,6 +449,9 @@ def extract_bar(g, condition, arr):
     """Adjoint of ``np.extract(condition, arr)``: ``g`` back at the places the (flattened)
     condition holds, zeros elsewhere."""
     out = np.zeros(size_of(arr), dtype=_float(arr))
+    if is_duck(g) and not is_duck(condition) and not unknown_shape(g):
+        # (a Dask g written into numpy would compute)
+        out = as_like(out, g)
     out[np.flatnonzero(np.ravel(condition))] = g
     return out.reshape(np.shape(arr))
 

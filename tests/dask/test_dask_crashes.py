@@ -318,3 +318,101 @@ def test_write_at_integer_arrays_on_two_axes_reverse_on_dask():
     (x_bar,) = s2sad.dask.compute((pullback(da.from_array(cotangent, chunks=2)),))
     expected = _fd_grad(lambda x: np.sum(written_on_two_axes(x) * cotangent), X)
     np.testing.assert_allclose(x_bar, expected, rtol=1e-6, atol=1e-8)
+
+
+# ------------------------------------------- more helpers that computed a Dask array
+
+A3 = np.array([[0.3, -1.2, 0.8], [1.1, 0.4, -0.5], [0.2, 0.9, 1.3], [-0.7, 0.6, 0.1]])
+
+
+def crossed(x):
+    return np.sum(np.cross(A3, np.reshape(x[:6], (2, 3))[:1]) ** 2 * x[6])
+
+
+def test_cross_forward_with_a_dask_tangent_and_cross_of():
+    from s2sad.runtime.contractions import cross_lhs_bar, cross_of
+    value, tangent = _lazily(lambda: s2sad.jvp(crossed)(X, _dask(V)))
+    assert float(_check_lazy_array(tangent)) == pytest.approx(_fd_grad(crossed, X) @ V, rel=1e-6)
+    b = np.arange(12.0).reshape(4, 3) / 7.0
+    for kwargs in ({}, {"axis": 1}, {"axisa": 1, "axisb": 1, "axisc": 0}):
+        got = _lazily(lambda: cross_of(_dask(A3), _dask(b), **kwargs))
+        np.testing.assert_allclose(_check_lazy_array(got), np.cross(A3, b, **kwargs))
+    g = _dask(np.ones((4, 3)))
+    got = _lazily(lambda: cross_lhs_bar(g, _dask(A3), _dask(b)))
+    np.testing.assert_allclose(_check_lazy_array(got), cross_lhs_bar(np.ones((4, 3)), A3, b))
+
+
+def picked(x):
+    stacked = np.stack([x, np.sin(x)])
+    return np.sum(stacked[1] * x)
+
+
+def test_item_of_a_stacked_dask_array_reverse():
+    # item_bar of a Dask array iterated over its rows (a list), and stack_bar computed it
+    from s2sad.runtime.trees import item_bar
+    parts = _lazily(lambda: item_bar(_dask(np.zeros((2, 8))), 1, _dask(V)))
+    expected = np.zeros((2, 8))
+    expected[1] = V
+    np.testing.assert_array_equal(_check_lazy_array(parts), expected)
+    # through its adjoint rule: the op table's row of item_pick, on Dask arrays
+    import ops_runtime_structure as F
+    a, b = X[:4], V[:4]
+    _, pullback = _lazily(lambda: s2sad.vjp(F.rt_item_pick, wrt=(0, 1))(_dask(a), _dask(b)))
+    ct = np.array([1.0, -2.0, 0.5, 3.0])
+    bars = s2sad.dask.compute(_lazily(lambda: pullback(_dask(ct))))
+    for i, bar in enumerate(bars):
+        expected = finite_difference_gradient(lambda a, b: np.sum(F.rt_item_pick(a, b) * ct),
+                                              (a, b), argnum=i)
+        np.testing.assert_allclose(bar, expected, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_bessel_i_runs_block_by_block_on_dask(n):
+    from s2sad.runtime.elementwise_more import bessel_i
+    x = np.linspace(-30.0, 30.0, 11)
+    got = _lazily(lambda: bessel_i(n, _dask(x)))
+    np.testing.assert_allclose(_check_lazy_array(got), bessel_i(n, x), rtol=1e-12)
+    if n == 0:
+        np.testing.assert_allclose(bessel_i(0, x), np.i0(x), rtol=1e-12)
+
+
+def i0_of(x):
+    return np.sum(np.i0(x * 3.0))
+
+
+def test_i0_gradient_is_lazy_on_dask():
+    g = _lazily(lambda: s2sad.grad(i0_of)(_dask(X)))
+    np.testing.assert_allclose(_check_lazy_array(g), _fd_grad(i0_of, X), rtol=1e-6)
+
+
+def test_writes_of_a_dask_value_into_new_zeros_stay_lazy():
+    from s2sad.runtime.adjoints_linalg import (block_corner, block_in_corner, block_pair,
+                                               poly_derivative_bar)
+    from s2sad.runtime.signal import full_length_bar
+    m = np.arange(4.0).reshape(2, 2)
+    dm = _dask(m)
+    cases = [
+        (lambda a: block_pair(a, a * 2.0), m),
+        (lambda a: block_in_corner(a), m),
+        (lambda a: block_corner(block_pair(a, a + 1.0)), m),
+        (lambda a: poly_derivative_bar(a, np.zeros((3, 2))), m),
+        (lambda a: full_length_bar(a, np.zeros(3), np.zeros(2), "valid"), np.arange(2.0)),
+    ]
+    for make, value in cases:
+        lazy_value = dm if value is m else _dask(value)
+        got = _lazily(lambda: make(lazy_value))
+        np.testing.assert_array_equal(_check_lazy_array(got), make(value))
+
+
+def test_reorder_of_a_dask_adjoint_is_lazy():
+    from s2sad.runtime.selection import reorder_bar, reorder_dot, sort_order
+    a = np.array([[0.3, -1.0, 2.0], [5.0, 4.0, -2.0]])
+    for axis in (0, 1, None):
+        y = np.sort(a, axis=axis)
+        order = sort_order(y, a, axis)
+        g = np.arange(y.size, dtype=float).reshape(y.shape)
+        back = _lazily(lambda: reorder_bar(_dask(g), a, order, axis))
+        np.testing.assert_array_equal(_check_lazy_array(back), reorder_bar(g, a, order, axis))
+        t = np.arange(a.size, dtype=float).reshape(a.shape)
+        ahead = _lazily(lambda: reorder_dot(_dask(t), order, axis))
+        np.testing.assert_array_equal(_check_lazy_array(ahead), reorder_dot(t, order, axis))

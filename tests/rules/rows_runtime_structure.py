@@ -111,4 +111,5 @@ ROWS = [
     row("split_of", F.rt_split_of, SQUARE),
     row("take_of", F.rt_take_of, SQUARE),
     row("take_along_of", F.rt_take_along_of, SQUARE),
+    row("cross_of", F.rt_cross_of, SQUARE),
 ]
