@@ -21,6 +21,7 @@ from ..rules.records import fact
 from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
 from .reductions import _keepdims_shape
 from .scans import OrderLimitError
+from .linalg import chain_product
 from .shapes import unbroadcast_to
 from .signal import (full_window, poly_derivative, poly_derivative_increasing,
                      signal_window)
@@ -221,7 +222,7 @@ def multi_dot_dot2(arrays, vs, ws):
                 continue
             parts = list(arrays)
             parts[i], parts[j] = vs[i], ws[j]
-            total = total + np.linalg.multi_dot(parts)
+            total = total + chain_product(parts)   # (lazily on Dask)
     return total
 
 

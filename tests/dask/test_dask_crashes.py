@@ -416,3 +416,21 @@ def test_reorder_of_a_dask_adjoint_is_lazy():
         t = np.arange(a.size, dtype=float).reshape(a.shape)
         ahead = _lazily(lambda: reorder_dot(_dask(t), order, axis))
         np.testing.assert_array_equal(_check_lazy_array(ahead), reorder_dot(t, order, axis))
+
+
+B3 = np.array([[0.5, -0.2], [0.1, 0.7], [-0.3, 0.4]])
+
+
+def chained(x):
+    m = np.reshape(x[:6], (2, 3))
+    return np.sum(np.linalg.multi_dot([m, B3, m[:, :2].T, x[6:]]) ** 2)
+
+
+def test_multi_dot_forward_with_a_dask_tangent():
+    # multi_dot's tangent (Dask has no multi_dot): the products in turn, lazily
+    _, tangent = _lazily(lambda: s2sad.jvp(chained)(X, _dask(V)))
+    assert float(_check_lazy_array(tangent)) == pytest.approx(_fd_grad(chained, X) @ V, rel=1e-6)
+    from s2sad.runtime.linalg import chain_product
+    parts = [np.arange(3.0), np.ones((3, 2)), np.arange(4.0).reshape(2, 2), np.arange(2.0)]
+    got = _lazily(lambda: chain_product([_dask(p) for p in parts]))
+    assert float(_check_lazy_array(got)) == pytest.approx(float(np.linalg.multi_dot(parts)))
