@@ -93,7 +93,8 @@ def split_bar(g, ary, indices_or_sections, axis=0):
            for p_bar, (start, stop) in zip(g, bounds)]
     if not out:
         return np.zeros(shape)
-    if all(b[0] == a[1] for a, b in zip(bounds[:-1], bounds[1:])) and bounds[-1][1] == shape[axis]:
+    if all(b[0] == a[1] for a, b in zip(bounds[:-1], bounds[1:])) \
+            and bounds[-1][1] == shape[axis]:
         return np.concatenate(out, axis=axis)
     # split at indices out of order: pieces overlap (or leave a gap), each adds its part
     widths = [(0, 0)] * len(shape)
@@ -223,9 +224,11 @@ def gathered(a, index):
             not isinstance(p, slice) and as_array(p).dtype.kind not in "iu") for p in index):
         from ..errors import LazyShapeError
         raise LazyShapeError(
-            "the adjoint reads a Dask array at an index mixing integer arrays on several "
-            "axes with None, ..., or boolean arrays, which Dask cannot read lazily; index "
-            "the array with integer arrays and slices only, or compute it first")
+            "the derivative reads a Dask array at an index mixing integer arrays on "
+            "several axes with None, ... or a boolean array, which Dask cannot read "
+            "lazily (it raises on such fancy indexing)",
+            hint="index with integer arrays and slices only (np.flatnonzero(mask) for a "
+                 "mask), or compute the Dask array first")
     ndim = a.ndim
     index = index + (slice(None),) * (ndim - len(index))
     arrays = [d for d, p in enumerate(index) if not isinstance(p, slice)]
