@@ -9,6 +9,7 @@ operands, has no term for operand ``k``.
 """
 
 import functools
+import string
 from collections import Counter
 
 from .numpy_view import np
@@ -125,6 +126,25 @@ def _bar_plan(subscripts, k, shapes):
     return spec, summed or None, mid, broadcast, diagonal, not others, len(others) > 1
 
 
+def _on_diagonal(r, diagonal, shape):
+    """Zeros of ``shape`` with ``r`` on the diagonal ``diagonal`` (``"iij->ij"``: the
+    positions of a repeated index), as an einsum of ``r`` with identity matrices, one per
+    repeat (lazy on Dask)."""
+    own, unique = diagonal.split("->")
+    fresh = iter(c for c in string.ascii_letters if c not in own)
+    spelled, pairs, eyes = [], [], []
+    for position, c in enumerate(own):
+        if c in own[:position]:
+            d = next(fresh)
+            spelled.append(d)
+            pairs.append(c + d)
+            eyes.append(np.eye(shape[position]))
+        else:
+            spelled.append(c)
+    spec = ",".join([unique] + pairs) + "->" + "".join(spelled)
+    return np.einsum(spec, r, *eyes).astype(np.result_type(r.dtype, float))
+
+
 @fact(allocates=True)
 def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=None,
                op5=None, op6=None, op7=None, optimize=False):
@@ -153,6 +173,8 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
             r = np.broadcast_to(r, broadcast).copy()
     if diagonal is None:
         return r
+    if is_duck(r):   # (a Dask array has no writable diagonal view: r times identities)
+        return _on_diagonal(r, diagonal, shapes[k])
     z = np.zeros(shapes[k], dtype=np.result_type(r, float))
     np.einsum(diagonal, z)[...] = r   # a writable view of the diagonal
     return z

@@ -434,3 +434,16 @@ def test_multi_dot_forward_with_a_dask_tangent():
     parts = [np.arange(3.0), np.ones((3, 2)), np.arange(4.0).reshape(2, 2), np.arange(2.0)]
     got = _lazily(lambda: chain_product([_dask(p) for p in parts]))
     assert float(_check_lazy_array(got)) == pytest.approx(float(np.linalg.multi_dot(parts)))
+
+
+def diagonal_einsum(t):
+    return np.sum(np.einsum("iij->j", t) ** 3) + np.sum(np.einsum("ii->i", t[:, :, 0]) ** 2)
+
+
+def test_einsum_adjoint_on_a_repeated_index_is_lazy():
+    # the adjoint put g on a diagonal by writing into a numpy array's diagonal view
+    t = np.reshape(np.concatenate([X, V, X * V]), (4, 3, 2)) * 0.5
+    t = np.concatenate([t, t[:, :1] + 0.25], axis=1)   # (4, 4, 2)
+    g = _lazily(lambda: s2sad.grad(diagonal_einsum)(da.from_array(t, chunks=2)))
+    np.testing.assert_allclose(_check_lazy_array(g), _fd_grad(diagonal_einsum, t),
+                               rtol=1e-6, atol=1e-8)
