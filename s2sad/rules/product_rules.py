@@ -10,10 +10,9 @@ adjoint with the other operands (one ``np.einsum`` call, see
 
 import numpy as np
 
-from ..runtime.contractions import (cross_lhs_bar, cross_rhs_bar, einsum_bar, einsum_check,
-                                    einsum_of, einsum_refused, inner_subscripts, kron_lhs_bar,
-                                    kron_rhs_bar,
-                                    tensordot_subscripts)
+from ..runtime.contractions import (cross_lhs_bar, cross_of, cross_rhs_bar, einsum_bar,
+                                    einsum_check, einsum_of, einsum_refused, inner_subscripts,
+                                    kron_lhs_bar, kron_rhs_bar, tensordot_subscripts)
 from .registry import adjoint, nondifferentiable, tangent
 
 # subscripts helpers carry no derivative (strings)
@@ -120,5 +119,5 @@ def cross_adjoint(y, y_bar, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 @tangent(np.cross)
 def cross_tangent(y, a, b, axisa, axisb, axisc, axis, a_dot, b_dot):
-    return (np.cross(a_dot, b, axisa, axisb, axisc, axis)
-            + np.cross(a, b_dot, axisa, axisb, axisc, axis))
+    return (cross_of(a_dot, b, axisa, axisb, axisc, axis)   # (lazily on Dask tangents)
+            + cross_of(a, b_dot, axisa, axisb, axisc, axis))

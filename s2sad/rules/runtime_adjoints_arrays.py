@@ -11,14 +11,16 @@ the numpy function it is the adjoint of (``tile_bar``'s is ``np.tile``), which h
 import numpy as np
 
 from ..runtime.adjoints_structure import tree_part
-from ..runtime.contractions import cross_lhs_bar, cross_rhs_bar, kron_lhs_bar, kron_rhs_bar
+from ..runtime.contractions import (cross_lhs_bar, cross_of, cross_rhs_bar, kron_lhs_bar,
+                                    kron_rhs_bar)
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.selection import (append_bar, block_bar, choose_bar, choose_of, column_stack_bar,
                                  dsplit_bar, select_of,
                                  dstack_bar, extract_bar, hsplit_bar, hstack_bar, item_value_bar,
                                  item_value_dot, reorder_bar, reorder_dot, scatter_add,
                                  scatter_add_bar, select_bar, split_bar, take_along_axis_bar,
-                                 take_bar, vsplit_bar, vstack_bar)
+                                 take_bar, vsplit_bar, vstack_bar, hstack_of, split_of,
+                                 take_along_of, take_of)
 from ..runtime.shapes import zeros_like
 from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, pad_bar,
                                  pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
@@ -102,14 +104,26 @@ def kron_rhs_bar_adjoint(y, y_bar, g, a, b):
 
 @adjoint(cross_lhs_bar, nondiff=("a", "axisa", "axisb", "axisc", "axis"))
 def cross_lhs_bar_adjoint(y, y_bar, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    return (np.cross(y_bar, b, axisa, axisb, axisc, axis),
+    return (cross_of(y_bar, b, axisa, axisb, axisc, axis),
             cross_rhs_bar(g, y_bar, b, axisa, axisb, axisc, axis))
 
 
 @adjoint(cross_rhs_bar, nondiff=("b", "axisa", "axisb", "axisc", "axis"))
 def cross_rhs_bar_adjoint(y, y_bar, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    return (np.cross(a, y_bar, axisa, axisb, axisc, axis),
+    return (cross_of(a, y_bar, axisa, axisb, axisc, axis),
             cross_lhs_bar(g, a, y_bar, axisa, axisb, axisc, axis))
+
+
+@adjoint(cross_of, nondiff=("axisa", "axisb", "axisc", "axis"), allocates=True)
+def cross_of_adjoint(y, y_bar, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    return (cross_lhs_bar(y_bar, a, b, axisa, axisb, axisc, axis),
+            cross_rhs_bar(y_bar, a, b, axisa, axisb, axisc, axis))
+
+
+@tangent(cross_of)
+def cross_of_tangent(y, a, b, axisa, axisb, axisc, axis, a_dot, b_dot):
+    return (cross_of(a_dot, b, axisa, axisb, axisc, axis)
+            + cross_of(a, b_dot, axisa, axisb, axisc, axis))
 
 
 # -------------------------------------------------------------------- quantiles
@@ -151,7 +165,7 @@ def quantile_dot_tangent(y, a, a_dot, q, axis, method, keepdims, scale, skipnan,
 
 @adjoint(hstack_bar, nondiff=("tup",))
 def hstack_bar_adjoint(y, y_bar, g, tup):
-    return np.hstack(tree_part(y_bar, y))
+    return hstack_of(tree_part(y_bar, y))
 
 
 @adjoint(vstack_bar, nondiff=("tup",))
@@ -182,32 +196,52 @@ def block_bar_adjoint(y, y_bar, g, arrays):
 
 @adjoint(split_bar, nondiff=("ary", "indices_or_sections", "axis"))
 def split_bar_adjoint(y, y_bar, g, ary, indices_or_sections, axis=0):
-    return tree_part(np.array_split(y_bar, indices_or_sections, axis), g)
+    return tree_part(split_of(y_bar, indices_or_sections, axis), g)
 
 
 @adjoint(hsplit_bar, nondiff=("ary", "indices_or_sections"))
 def hsplit_bar_adjoint(y, y_bar, g, ary, indices_or_sections):
-    return tree_part(np.hsplit(y_bar, indices_or_sections), g)
+    return tree_part(split_of(y_bar, indices_or_sections, 1 if np.ndim(y_bar) > 1 else 0), g)
 
 
 @adjoint(vsplit_bar, nondiff=("ary", "indices_or_sections"))
 def vsplit_bar_adjoint(y, y_bar, g, ary, indices_or_sections):
-    return tree_part(np.vsplit(y_bar, indices_or_sections), g)
+    return tree_part(split_of(y_bar, indices_or_sections, 0), g)
 
 
 @adjoint(dsplit_bar, nondiff=("ary", "indices_or_sections"))
 def dsplit_bar_adjoint(y, y_bar, g, ary, indices_or_sections):
-    return tree_part(np.dsplit(y_bar, indices_or_sections), g)
+    return tree_part(split_of(y_bar, indices_or_sections, 2), g)
 
 
 @adjoint(take_bar, nondiff=("a", "indices", "axis", "mode"))
 def take_bar_adjoint(y, y_bar, g, a, indices, axis=None, mode="raise"):
-    return tree_part(np.take(y_bar, indices, axis, mode=mode), g)
+    return tree_part(take_of(y_bar, indices, axis, mode), g)
 
 
 @adjoint(take_along_axis_bar, nondiff=("arr", "indices", "axis"))
 def take_along_axis_bar_adjoint(y, y_bar, g, arr, indices, axis=-1):
-    return tree_part(np.take_along_axis(y_bar, indices, axis), g)
+    return tree_part(take_along_of(y_bar, indices, axis), g)
+
+
+@adjoint(hstack_of, linear=True, allocates=True)
+def hstack_of_adjoint(y, y_bar, tup):
+    return hstack_bar(y_bar, tup)
+
+
+@adjoint(split_of, nondiff=("indices_or_sections", "axis"), linear=True, view=True)
+def split_of_adjoint(y, y_bar, ary, indices_or_sections, axis=0):
+    return split_bar(y_bar, ary, indices_or_sections, axis)
+
+
+@adjoint(take_of, nondiff=("indices", "axis", "mode"), linear=True, allocates=True)
+def take_of_adjoint(y, y_bar, a, indices, axis=None, mode="raise"):
+    return take_bar(y_bar, a, indices, axis, mode)
+
+
+@adjoint(take_along_of, nondiff=("indices", "axis"), linear=True, allocates=True)
+def take_along_of_adjoint(y, y_bar, arr, indices, axis=-1):
+    return take_along_axis_bar(y_bar, arr, indices, axis)
 
 
 @adjoint(choose_bar, nondiff=("a", "choices", "mode"))

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar,
                                  dsplit_bar, dstack_bar, extract_bar, hsplit_bar, hstack_bar,
+                                 hstack_of, take_along_of,
                                  item_of, item_value_bar, item_value_dot, reorder_bar,
                                  reorder_dot,
                                  scatter_add, scatter_add_bar, select_bar, select_of,
@@ -30,9 +31,14 @@ from .registry import adjoint, nondifferentiable, tangent
 # ------------------------------------------------------------------- joining
 
 
-@adjoint(np.hstack, linear=True, allocates=True)
+@adjoint(np.hstack, allocates=True)
 def hstack_adjoint(y, y_bar, tup):
     return hstack_bar(y_bar, tup)
+
+
+@tangent(np.hstack)   # (linear: np.hstack of the tangents, 0-d Dask ones too)
+def hstack_tangent(y, tup, tup_dot):
+    return hstack_of(tup_dot)
 
 
 # np.row_stack is vstack under its old name (deprecated in numpy 2.0, gone later)
@@ -103,9 +109,14 @@ def take_tangent(y, a, indices, axis, mode, a_dot):
     return np.take(a_dot, indices, axis=axis, mode=mode)
 
 
-@adjoint(np.take_along_axis, nondiff=("indices", "axis"), linear=True, allocates=True)
+@adjoint(np.take_along_axis, nondiff=("indices", "axis"), allocates=True)
 def take_along_axis_adjoint(y, y_bar, arr, indices, axis=-1):
     return take_along_axis_bar(y_bar, arr, indices, axis)
+
+
+@tangent(np.take_along_axis)   # (linear; lazily on a Dask tangent, which Dask lacks it for)
+def take_along_axis_tangent(y, arr, indices, axis, arr_dot):
+    return take_along_of(arr_dot, indices, axis)
 
 
 @adjoint(np.choose, nondiff=("a", "mode"), allocates=True, methods=("choose",))

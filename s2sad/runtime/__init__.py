@@ -58,10 +58,10 @@ from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
 from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
 from .selection import (append_bar, block_bar, choose_bar, choose_of,  # noqa: F401
                         column_stack_bar, dsplit_bar, select_of, dstack_bar, extract_bar,
-                        hsplit_bar, hstack_bar, item_of, item_value_bar,
+                        hsplit_bar, hstack_bar, hstack_of, item_of, item_value_bar,
                         item_value_dot, reorder_bar, reorder_dot, select_bar, sort_order,
-                        scatter_add, scatter_add_bar, split_bar, take_along_axis_bar, take_bar,
-                        vsplit_bar, vstack_bar)
+                        scatter_add, scatter_add_bar, split_bar, split_of, take_along_axis_bar,
+                        take_along_of, take_bar, take_of, vsplit_bar, vstack_bar)
 from .signal import (full_length_bar, interp_bound_bar, interp_bound_dot,  # noqa: F401
                      interp_fp_bar, interp_fp_bar_x, interp_knots_refused, interp_side,
                      interp_slope, poly_derivative, poly_derivative_increasing,

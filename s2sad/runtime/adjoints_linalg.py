@@ -15,12 +15,13 @@ Output: new arrays.  Derivatives of the norm beyond the third are refused with
 """
 
 from .numpy_view import np
-from .duck import as_array, filled, is_duck, size_of
+from .duck import as_array, filled, is_duck, size_of, zeros_written_by
 
 from ..rules.records import fact
 from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
 from .reductions import _keepdims_shape
 from .scans import OrderLimitError
+from .linalg import chain_product
 from .shapes import unbroadcast_to
 from .signal import (full_window, poly_derivative, poly_derivative_increasing,
                      signal_window)
@@ -138,7 +139,7 @@ def poly_derivative_bar(t, p, increasing=False):
     """The transpose of :func:`.signal.poly_derivative` (``increasing``:
     ``poly_derivative_increasing``): ``t`` times the powers, in an array like ``p``."""
     t = as_array(t)
-    out = np.zeros(np.shape(p), dtype=np.result_type(t, float))
+    out = zeros_written_by(np.shape(p), np.result_type(t, float), t)   # (Dask t: lazily)
     n = out.shape[0]
     if n <= 1:
         return out
@@ -168,7 +169,7 @@ def block_pair(a, v):
         return 0.0   # (two zero tangents)
     shape = np.broadcast_shapes(np.shape(a), np.shape(v))
     n = shape[-1]
-    out = np.zeros(shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(a, v, float))
+    out = zeros_written_by(shape[:-2] + (2 * n, 2 * n), np.result_type(a, v, float), a, v)
     out[..., :n, :n] = a
     out[..., n:, n:] = a
     out[..., :n, n:] = v
@@ -179,7 +180,8 @@ def block_pair(a, v):
 def block_corner(m):
     """The top right quarter of the matrices ``m`` (of even size)."""
     n = np.shape(m)[-1] // 2
-    return np.array(as_array(m)[..., :n, n:])
+    corner = as_array(m)[..., :n, n:]
+    return corner.copy() if is_duck(corner) else np.array(corner)   # (np.array computes Dask)
 
 
 @fact(allocates=True, linear=("m",))
@@ -195,7 +197,7 @@ def block_in_corner(x):
     """``[[0, x], [0, 0]]`` (the transpose of :func:`block_corner`)."""
     x = as_array(x)
     n = x.shape[-1]
-    out = np.zeros(x.shape[:-2] + (2 * n, 2 * n), dtype=np.result_type(x, float))
+    out = zeros_written_by(x.shape[:-2] + (2 * n, 2 * n), np.result_type(x, float), x)
     out[..., :n, n:] = x
     return out
 
@@ -220,7 +222,7 @@ def multi_dot_dot2(arrays, vs, ws):
                 continue
             parts = list(arrays)
             parts[i], parts[j] = vs[i], ws[j]
-            total = total + np.linalg.multi_dot(parts)
+            total = total + chain_product(parts)   # (lazily on Dask)
     return total
 
 

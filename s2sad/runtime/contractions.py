@@ -9,6 +9,7 @@ operands, has no term for operand ``k``.
 """
 
 import functools
+import string
 from collections import Counter
 
 from .numpy_view import np
@@ -125,6 +126,25 @@ def _bar_plan(subscripts, k, shapes):
     return spec, summed or None, mid, broadcast, diagonal, not others, len(others) > 1
 
 
+def _on_diagonal(r, diagonal, shape):
+    """Zeros of ``shape`` with ``r`` on the diagonal ``diagonal`` (``"iij->ij"``: the
+    positions of a repeated index), as an einsum of ``r`` with identity matrices, one per
+    repeat (lazy on Dask)."""
+    own, unique = diagonal.split("->")
+    fresh = iter(c for c in string.ascii_letters if c not in own)
+    spelled, pairs, eyes = [], [], []
+    for position, c in enumerate(own):
+        if c in own[:position]:
+            d = next(fresh)
+            spelled.append(d)
+            pairs.append(c + d)
+            eyes.append(np.eye(shape[position]))
+        else:
+            spelled.append(c)
+    spec = ",".join([unique] + pairs) + "->" + "".join(spelled)
+    return np.einsum(spec, r, *eyes).astype(np.result_type(r.dtype, float))
+
+
 @fact(allocates=True)
 def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=None,
                op5=None, op6=None, op7=None, optimize=False):
@@ -153,6 +173,8 @@ def einsum_bar(g, subscripts, k, op0=None, op1=None, op2=None, op3=None, op4=Non
             r = np.broadcast_to(r, broadcast).copy()
     if diagonal is None:
         return r
+    if is_duck(r):   # (a Dask array has no writable diagonal view: r times identities)
+        return _on_diagonal(r, diagonal, shapes[k])
     z = np.zeros(shapes[k], dtype=np.result_type(r, float))
     np.einsum(diagonal, z)[...] = r   # a writable view of the diagonal
     return z
@@ -303,6 +325,16 @@ def _vectors(x, axis, name):
     return x, n
 
 
+def _cross3(u, v):
+    """``np.cross(u, v)`` of 3-vectors along the last axis; of Dask arrays (Dask has no
+    np.cross) by components, lazily."""
+    if not (is_duck(u) or is_duck(v)):
+        return np.cross(u, v)
+    u0, u1, u2 = (u[..., k] for k in range(3))
+    v0, v1, v2 = (v[..., k] for k in range(3))
+    return np.stack([u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0], axis=-1)
+
+
 def _cross_adjoint(g, shape, other, axis, other_axis, axisc, first):
     """The adjoint of the factor of ``shape`` (vector axis ``axis``) of a cross product
     with ``other``: ``other x g`` for the first factor, ``g x other`` for the second."""
@@ -313,9 +345,36 @@ def _cross_adjoint(g, shape, other, axis, other_axis, axisc, first):
         gm = np.stack([np.zeros(g.shape), np.zeros(g.shape), g], axis=-1)
     else:
         gm = np.moveaxis(g, axisc, -1)
-    r = np.cross(theirs, gm) if first else np.cross(gm, theirs)
+    r = _cross3(theirs, gm) if first else _cross3(gm, theirs)
     r = unbroadcast_to(r[..., :n], mine.shape[:-1] + (n,))
-    return np.ascontiguousarray(np.moveaxis(r, -1, axis))
+    r = np.moveaxis(r, -1, axis)
+    return r if is_duck(r) else np.ascontiguousarray(r)   # (Dask's would compute)
+
+
+@fact(allocates=True)
+def cross_of(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """``np.cross(a, b, axisa, axisb, axisc, axis)``, lazily on Dask arrays too (Dask has
+    no np.cross): the vectors' components multiplied out."""
+    if not (is_duck(a) or is_duck(b)):
+        return np.cross(a, b, axisa, axisb, axisc, axis)
+    axisa, axisb, axisc = _cross_axes(a, b, axisa, axisb, axisc, axis)
+    u, n = _lazy_vectors(a, axisa, "a")
+    v, m = _lazy_vectors(b, axisb, "b")
+    r = _cross3(u, v)
+    if n == 2 and m == 2:   # the z components: no vector axis
+        return r[..., 2]
+    return np.moveaxis(r, -1, axisc)
+
+
+def _lazy_vectors(x, axis, name):
+    """:func:`_vectors` of a Dask ``x`` (the z components it adds made like ``x``)."""
+    x = np.moveaxis(as_array(x), axis, -1)
+    n = x.shape[-1]
+    if n not in (2, 3):
+        raise ValueError(f"np.cross: its argument {name} has {n}-vectors (2 or 3 needed)")
+    if n == 2:
+        x = np.concatenate([x, np.zeros_like(x[..., :1])], axis=-1)
+    return x, n
 
 
 @fact(allocates=True)

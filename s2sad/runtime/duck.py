@@ -127,6 +127,15 @@ def as_like(value, like):
     return value
 
 
+def zeros_written_by(shape, dtype, *values):
+    """``np.zeros(shape, dtype)`` that the caller then writes ``values`` into: an array of
+    the library of a duck array among ``values`` when there is one (a Dask value written
+    into a numpy array would be computed there), else numpy's."""
+    zeros = np.zeros(shape, dtype=dtype)
+    ref = duck_among(*values)
+    return zeros if ref is None else np.asarray(zeros, like=ref)
+
+
 def filled(shape, g, *likes):
     """``np.full(shape, g)`` (a fresh array the caller may write into), as an array of
     the library of ``g`` or of a duck array among ``likes`` when there is one: a Dask

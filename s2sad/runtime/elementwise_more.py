@@ -4,10 +4,11 @@
 ``np.nan_to_num``.  Inputs broadcast together; outputs are new arrays or numbers.
 """
 
+import functools
 import math
 
 from .numpy_view import np
-from .duck import as_array
+from .duck import as_array, deferred, has_blocks
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -54,6 +55,9 @@ def bessel_i(n, x):
     ``I_n(x) = (1 / pi) int_0^pi exp(x cos t) cos(n t) dt`` (``bessel_i(0, x)`` is
     ``np.i0(x)``), by the trapezoidal rule over a whole period, exact to rounding for
     an analytic periodic integrand once the points outnumber ``sqrt(|x|)`` several times."""
+    if has_blocks(x):   # (Dask: block by block when computed; the points each block
+        #                  needs are read from its own values)
+        return deferred(functools.partial(bessel_i, n), x.astype(float))
     x = as_array(x, dtype=float)
     n = abs(int(n))
     biggest = float(np.max(np.abs(x))) if x.size else 0.0

@@ -6,13 +6,14 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 import math
 
 from .numpy_view import np
-from .duck import as_array, duck_among, fresh, size_of
+from .duck import as_array, as_like, duck_among, fresh, is_duck, size_of
 from .scatter import added_at
+from .selection import gathered
 
 from ..errors import ValueTypeError
 from ..rules.records import fact
 from .guards import _is_complex
-from .shapes import float_like, zeros_like
+from .shapes import float_like, split_at, zeros_like
 
 
 @fact(allocates=True, linear=("x",))
@@ -33,7 +34,7 @@ def stored_part(g, index):
     found by the same write of the element numbers, so the adjoint follows
     numpy whatever its order.
     """
-    part = fresh(g[index], dtype=float_like(g))
+    part = fresh(gathered(g, index), dtype=float_like(g))   # (Dask: arrays on several axes)
     if not _may_repeat(index):
         return part
     # (the positions numpy keeps follow from the index and the shapes alone: found on
@@ -124,10 +125,10 @@ def concatenate_bar(g, arrays, axis=0):
     """Adjoint of ``np.concatenate(arrays, axis)``: one slice of ``g`` per input."""
     if axis is None:
         sizes = [size_of(a) for a in arrays]
-        pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
+        pieces = split_at(np.ravel(g), sizes)
         return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays)]
     sizes = [np.shape(a)[axis] for a in arrays]
-    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    return split_at(g, sizes, axis)   # (slices: Dask has no np.split)
 
 
 
@@ -227,6 +228,10 @@ def index_set(x, index, value):
     out = fresh(x, dtype=x.dtype if keep else float_like(x))
     if out.dtype.kind != "c" and _is_complex(value):
         _refuse_complex_write()
+    if is_duck(value) and not is_duck(out):
+        # a Dask value (a tangent) written into a numpy array: numpy would compute it; the
+        # copy becomes a Dask array, which takes the write lazily
+        out = as_like(out, value)
     out[index] = value
     return out
 

@@ -9,7 +9,7 @@ differentiable in forward mode (second order).  Where a derivative does not exis
 """
 
 from .numpy_view import np
-from .duck import as_array, has_blocks, inverse_blocks, size_of
+from .duck import as_array, has_blocks, inverse_blocks, is_duck, size_of
 
 from ..errors import S2sadError, ValueTypeError
 from ..rules.records import fact, tangent_beside
@@ -582,5 +582,17 @@ def multi_dot_dot(arrays, vs):
             continue
         parts = list(arrays)
         parts[i] = np.broadcast_to(vs[i], np.shape(arrays[i]))
-        total = total + np.linalg.multi_dot(parts)
+        total = total + chain_product(parts)
     return total
+
+
+def chain_product(parts):
+    """``np.linalg.multi_dot(parts)``; with a Dask array among them (Dask has no
+    multi_dot) the products in turn, lazily (a 1-d first or last part is a row or a
+    column, as for multi_dot)."""
+    if not any(is_duck(p) for p in parts):
+        return np.linalg.multi_dot(parts)
+    out = parts[0]
+    for part in parts[1:]:
+        out = np.matmul(out, part)
+    return out

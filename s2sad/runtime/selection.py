@@ -6,11 +6,12 @@ adjoint) and leaves its inputs as they are; each is linear in the adjoint ``g``.
 """
 
 from .numpy_view import np
-from .duck import as_array, as_like, duck_among, is_duck, shape_meta, size_of
+from .duck import (as_array, as_like, duck_among, is_duck, shape_meta, size_of,
+                   unknown_shape)
 from .scatter import added_at
 
 from ..rules.records import fact
-from .shapes import float_like
+from .shapes import float_like, slices_at, split_at, split_bounds
 
 
 def _float(x):
@@ -22,7 +23,7 @@ def _pieces(g, arrays, axis, promote):
     """The slices of ``g`` along ``axis`` that the items of ``arrays`` (each promoted by
     ``promote``, as the stacking function does) became, each in its item's own shape."""
     sizes = [np.shape(promote(a))[axis] for a in arrays]
-    parts = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    parts = split_at(g, sizes, axis)   # (slices: Dask has no np.split)
     return [np.reshape(p, np.shape(a)) for p, a in zip(parts, arrays)]
 
 
@@ -31,6 +32,15 @@ def hstack_bar(g, tup):
     """Adjoint of ``np.hstack(tup)``: 1-d items are joined along axis 0, others along 1."""
     axis = 0 if np.ndim(np.atleast_1d(tup[0])) == 1 else 1
     return _pieces(g, tup, axis, np.atleast_1d)
+
+
+@fact(allocates=True, linear=("tup",))
+def hstack_of(tup):
+    """``np.hstack(tup)`` whose items may be 0-d Dask arrays (the tangents or adjoints of
+    numbers), which Dask's ``hstack`` refuses: each item made 1-d first, as numpy does."""
+    if any(is_duck(t) for t in tup):
+        return np.hstack([np.atleast_1d(t) for t in tup])
+    return np.hstack(tup)
 
 
 @fact(view=True, linear=("g",))
@@ -64,7 +74,7 @@ def append_bar(g, arr, values, axis=None):
         flat = np.ravel(g)
         return np.reshape(flat[:size], np.shape(arr)), np.reshape(flat[size:], np.shape(values))
     size = np.shape(arr)[axis]
-    first, second = np.split(g, [size], axis=axis)
+    first, second = split_at(g, (size, np.shape(g)[axis] - size), axis)
     return first, second
 
 
@@ -75,10 +85,34 @@ def split_bar(g, ary, indices_or_sections, axis=0):
     """Adjoint of ``np.split(ary, indices_or_sections, axis)`` (also ``np.array_split``):
     the pieces' adjoints ``g`` joined back along ``axis``; a piece nothing used has a
     zero adjoint (a number 0.0, or zeros), made the piece's shape here."""
-    pieces = np.array_split(np.zeros(np.shape(ary)), indices_or_sections, axis=axis)
-    out = [np.broadcast_to(as_array(p_bar, dtype=_float(ary)), np.shape(p))
-           for p_bar, p in zip(g, pieces)]
-    return np.concatenate(out, axis=axis) if out else np.zeros(np.shape(ary))
+    shape = np.shape(ary)
+    axis = axis % len(shape)
+    bounds = split_bounds(shape[axis], indices_or_sections)
+    out = [np.broadcast_to(as_array(p_bar, dtype=_float(ary)),
+                           shape[:axis] + (stop - start,) + shape[axis + 1:])
+           for p_bar, (start, stop) in zip(g, bounds)]
+    if not out:
+        return np.zeros(shape)
+    if all(b[0] == a[1] for a, b in zip(bounds[:-1], bounds[1:])) \
+            and bounds[-1][1] == shape[axis]:
+        return np.concatenate(out, axis=axis)
+    # split at indices out of order: pieces overlap (or leave a gap), each adds its part
+    widths = [(0, 0)] * len(shape)
+    total = 0.0
+    for part, (start, stop) in zip(out, bounds):
+        if start == stop:
+            continue   # (an empty piece; Dask cannot pad one)
+        widths[axis] = (start, shape[axis] - stop)
+        total = total + np.pad(part, widths)
+    return np.zeros(shape) if isinstance(total, float) else total
+
+
+@fact(view=True, linear=("ary",))
+def split_of(ary, indices_or_sections, axis=0):
+    """``np.array_split(ary, indices_or_sections, axis)`` (``np.split``'s pieces where it
+    splits evenly) by slicing: lazy on a Dask array, which has no ``np.split``."""
+    axis = axis % np.ndim(ary)
+    return slices_at(ary, split_bounds(np.shape(ary)[axis], indices_or_sections), axis)
 
 
 @fact(allocates=True, linear=("g",))
@@ -134,6 +168,92 @@ def take_bar(g, a, indices, axis=None, mode="raise"):
     moved = np.moveaxis(g, list(range(axis, axis + k)), list(range(k)))
     np.add.at(np.moveaxis(out, axis, 0), index, moved)
     return out
+
+
+@fact(allocates=True, linear=("a",))
+def take_of(a, indices, axis=None, mode="raise"):
+    """``np.take(a, indices, axis, mode=mode)``, lazily on a Dask ``a`` too (Dask's take
+    has no ``mode`` and no index of more than one axis): the index brought into range
+    as ``mode`` says, then one integer array read along ``axis``."""
+    if not is_duck(a):
+        return np.take(a, indices, axis, mode=mode)
+    if axis is None:
+        a, axis = np.ravel(a), 0
+    axis = axis % a.ndim
+    index = _wrapped(indices, a.shape[axis], mode)
+    return gathered(a, (slice(None),) * axis + (index,))
+
+
+def _along_axis_index(indices, shape, axis):
+    """The tuple of integer arrays that reads ``np.take_along_axis(a, indices, axis)`` as
+    ``a[index]`` (``a`` of ``shape``)."""
+    indices = as_array(indices)
+    full = np.broadcast_shapes(indices.shape, tuple(
+        1 if d == axis else n for d, n in enumerate(shape)))
+    index = []
+    for d in range(len(shape)):
+        if d == axis:
+            index.append(np.broadcast_to(indices, full))
+        else:
+            step = [1] * len(shape)
+            step[d] = shape[d]
+            index.append(np.broadcast_to(np.arange(shape[d]).reshape(step), full))
+    return tuple(index)
+
+
+@fact(allocates=True, linear=("arr",))
+def take_along_of(arr, indices, axis=-1):
+    """``np.take_along_axis(arr, indices, axis)``, lazily on a Dask ``arr`` too (Dask
+    lacks it): ``arr`` read at the integer arrays it stands for."""
+    if not is_duck(arr):
+        return np.take_along_axis(arr, indices, axis)
+    if axis is None:
+        return gathered(np.ravel(arr), (as_array(indices),))
+    return gathered(arr, _along_axis_index(indices, tuple(arr.shape), axis % arr.ndim))
+
+
+def gathered(a, index):
+    """``a[index]`` for an ``index`` of integers, integer arrays and slices, lazily on a
+    Dask ``a`` whose own indexing refuses integer arrays of more than one axis or on more
+    than one axis: the axes read by arrays made one, read by one 1-d array of flat
+    positions, and the result shaped as numpy shapes it."""
+    index = index if isinstance(index, tuple) else (index,)
+    if not is_duck(a) or not _fancy_beyond_dask(index):
+        return a[index]
+    if any(p is None or p is Ellipsis or isinstance(p, (bool, np.bool_)) or (
+            not isinstance(p, slice) and as_array(p).dtype.kind not in "iu") for p in index):
+        from ..errors import LazyShapeError
+        raise LazyShapeError(
+            "the derivative reads a Dask array at an index mixing integer arrays on "
+            "several axes with None, ... or a boolean array, which Dask cannot read "
+            "lazily (it raises on such fancy indexing)",
+            hint="index with integer arrays and slices only (np.flatnonzero(mask) for a "
+                 "mask), or compute the Dask array first")
+    ndim = a.ndim
+    index = index + (slice(None),) * (ndim - len(index))
+    arrays = [d for d, p in enumerate(index) if not isinstance(p, slice)]
+    rest = [d for d in range(ndim) if d not in arrays]
+    moved = np.transpose(a, arrays + rest)[(slice(None),) * len(arrays)
+                                          + tuple(index[d] for d in rest)]
+    sizes = tuple(a.shape[d] for d in arrays)
+    parts = np.broadcast_arrays(*[as_array(index[d]) for d in arrays])
+    parts = [np.where(p < 0, p + n, p) for p, n in zip(parts, sizes)]
+    flat = np.ravel_multi_index(parts, sizes) if parts[0].ndim else \
+        np.ravel_multi_index(tuple(np.atleast_1d(p) for p in parts), sizes)
+    joined = np.reshape(moved, (int(np.prod(sizes, dtype=int)),) + tuple(moved.shape[len(arrays):]))
+    out = np.reshape(joined[np.ravel(flat)], parts[0].shape + tuple(moved.shape[len(arrays):]))
+    if arrays == list(range(arrays[0], arrays[-1] + 1)) and arrays[0]:
+        # arrays side by side: numpy puts their axes where they were
+        k = parts[0].ndim
+        out = np.moveaxis(out, list(range(k)), list(range(arrays[0], arrays[0] + k)))
+    return out
+
+
+def _fancy_beyond_dask(index):
+    """Whether Dask's own indexing refuses ``index``: an integer array of more than one
+    axis, or integer arrays (or lists) on more than one axis."""
+    arrays = [p for p in index if isinstance(p, (list, tuple, np.ndarray))]
+    return len(arrays) > 1 or any(np.ndim(p) > 1 for p in arrays)
 
 
 @fact(allocates=True, linear=("g",))
@@ -262,6 +382,13 @@ def sort_order(y, a, axis):
 def reorder_bar(g, a, order, axis):
     """Adjoint of ``y = np.take_along_axis(a, order, axis)`` for a reordering ``order``
     (no repeats; the flattened ``a`` for ``axis=None``): ``g`` put back in place."""
+    if is_duck(g) and not is_duck(order) and np.shape(order) == (
+            (size_of(a),) if axis is None else np.shape(a)):
+        # (Dask has no np.put_along_axis: a reordering is undone by reading g in the
+        # inverse order, lazily)
+        inverse = np.argsort(order, axis=-1 if axis is None else axis)
+        back = take_along_of(g, inverse, -1 if axis is None else axis)
+        return np.reshape(back, np.shape(a))
     out = np.zeros(size_of(a) if axis is None else np.shape(a), dtype=_float(a))
     np.put_along_axis(out, order, g, -1 if axis is None else axis)
     return out.reshape(np.shape(a))
@@ -272,8 +399,8 @@ def reorder_dot(t, order, axis):
     """Tangent of the reordering ``y = np.take_along_axis(a, order, axis)`` (see
     :func:`sort_order`): ``t`` reordered the same way."""
     if axis is None:
-        return np.take_along_axis(np.ravel(t), order, -1)
-    return np.take_along_axis(as_array(t), order, axis)
+        return take_along_of(np.ravel(t), order, -1)
+    return take_along_of(as_array(t), order, axis)   # (lazily on Dask, which lacks it)
 
 
 # ----------------------------------------------------------------- x.item()
@@ -325,6 +452,9 @@ def extract_bar(g, condition, arr):
     """Adjoint of ``np.extract(condition, arr)``: ``g`` back at the places the (flattened)
     condition holds, zeros elsewhere."""
     out = np.zeros(size_of(arr), dtype=_float(arr))
+    if is_duck(g) and not is_duck(condition) and not unknown_shape(g):
+        # (a Dask g written into numpy would compute)
+        out = as_like(out, g)
     out[np.flatnonzero(np.ravel(condition))] = g
     return out.reshape(np.shape(arr))
 
@@ -355,7 +485,7 @@ def _block_parts(g, node, level, depth, ndim):
         return np.reshape(g, np.shape(node))
     axis = ndim - depth + level
     sizes = [_extent(n, axis, level + 1, depth, ndim) for n in node]
-    pieces = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    pieces = split_at(g, sizes, axis)
     return [_block_parts(p, n, level + 1, depth, ndim) for p, n in zip(pieces, node)]
 
 
@@ -390,6 +520,6 @@ def scatter_add(like, indices, values):
 def scatter_add_bar(g, indices, values):
     """Adjoint of the values in :func:`scatter_add`: ``g`` read at each value's index (a
     value broadcast over several places gets their sum)."""
-    part = as_array(g)[indices]
+    part = gathered(as_array(g), indices)   # (lazily on Dask, of several axes too)
     shape = np.shape(values)
     return np.reshape(_unbroadcast_to(part, shape), shape)

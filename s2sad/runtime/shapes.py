@@ -215,3 +215,42 @@ def writable_copy(t):
     if is_duck(t):   # its own library's copy (lazy for Dask)
         return t.astype(float_like(t.dtype), copy=True)
     return np.array(t, dtype=float_like(t), copy=True)
+
+
+def split_at(g, sizes, axis=0):
+    """The consecutive slices of ``g`` along ``axis``, of lengths ``sizes``: what
+    ``np.split(g, np.cumsum(sizes)[:-1], axis)`` gives, by slicing (views of a numpy
+    ``g``, and lazy on a Dask array, which has no ``np.split``)."""
+    bounds, start = [], 0
+    for size in sizes:
+        bounds.append((start, start + int(size)))
+        start += int(size)
+    return slices_at(g, bounds, axis)
+
+
+def slices_at(g, bounds, axis=0):
+    """``g[..., start:stop]`` along ``axis`` for each ``(start, stop)`` of ``bounds``."""
+    before = (slice(None),) * (axis % np.ndim(g))
+    return [g[before + (slice(start, stop),)] for start, stop in bounds]
+
+
+def split_bounds(length, indices_or_sections):
+    """The ``(start, stop)`` of each piece ``np.array_split`` (and ``np.split``) makes of
+    an axis of ``length`` (``indices_or_sections`` a number of sections or the indices
+    to split at, which may be negative, past the end or out of order)."""
+    if np.ndim(indices_or_sections) == 0:
+        sections = int(indices_or_sections)
+        if sections <= 0:
+            raise ValueError("number sections must be larger than 0.")
+        each, extras = divmod(length, sections)
+        sizes = [each + 1] * extras + [each] * (sections - extras)
+        starts = [sum(sizes[:k]) for k in range(sections)]
+        return [(a, a + n) for a, n in zip(starts, sizes)]
+    points = [0] + [int(i) for i in indices_or_sections] + [length]
+    return [(_clamped(a, length), max(_clamped(a, length), _clamped(b, length)))
+            for a, b in zip(points[:-1], points[1:])]
+
+
+def _clamped(i, length):
+    """Where a slice bound ``i`` falls on an axis of ``length``."""
+    return min(max(i + length if i < 0 else i, 0), length)

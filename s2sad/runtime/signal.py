@@ -6,7 +6,7 @@ arrays of the shape of the argument whose adjoint or tangent they compute.
 """
 
 from .numpy_view import np
-from .duck import as_array, as_like, duck_among, is_duck, size_of
+from .duck import as_array, as_like, duck_among, is_duck, size_of, zeros_written_by
 
 from ..errors import NoDerivativeRuleError
 from ..rules.records import fact, tangent_beside
@@ -47,7 +47,7 @@ def full_length_bar(g, a, v, mode="full", kind="convolve"):
     output the mode keeps, zeros elsewhere."""
     n, m = size_of(a), size_of(v)
     start, length = full_window(n, m, mode, kind)
-    out = np.zeros(n + m - 1, dtype=np.result_type(g, float))
+    out = zeros_written_by(n + m - 1, np.result_type(g, float), g)   # (Dask g: lazily)
     out[start:start + length] = np.broadcast_to(np.reshape(g, (-1,)), (length,))
     return out
 
@@ -282,7 +282,7 @@ def signal_full_bar(g, in1, in2, mode="full", axes=None, kind="convolve"):
             hint="use forward mode (s2sad.jvp), or convolve each slice")
     s1, s2 = np.shape(in1), np.shape(in2)
     full = tuple(a + b - 1 for a, b in zip(s1, s2))
-    out = np.zeros(full, dtype=np.result_type(g, float))
+    out = zeros_written_by(full, np.result_type(g, float), g)   # (Dask g: lazily)
     out[signal_window(s1, s2, mode, kind)] = g
     return out
 

@@ -17,7 +17,7 @@ from .shapes import _SCALAR_TYPES, float_like, unbroadcast, zeros_like
 def item_bar(container, key, g):
     """Adjoint of ``container[key]`` for a tuple, list or dict: zeros but ``g`` at ``key``
     (of an array too, where generated code did not know which it is: ``getitem_bar``)."""
-    if isinstance(container, np.ndarray):
+    if isinstance(container, np.ndarray) or is_duck(container):   # (a Dask array: lazily)
         return getitem_bar(g, container, key)
     if isinstance(container, dict):
         parts = {k: zeros_like(v) for k, v in container.items()}

@@ -106,4 +106,10 @@ ROWS = [
     row("item_value_dot", F.rt_item_value_dot, SQUARE),
     row("extract_bar", F.rt_extract_bar, SQUARE),
     row("scatter_add_bar", F.rt_scatter_add_bar, SQUARE),
+    # the lazy spellings of np.hstack, np.split, np.take, np.take_along_axis (Dask)
+    row("hstack_of", F.rt_hstack_of, SQUARE),
+    row("split_of", F.rt_split_of, SQUARE),
+    row("take_of", F.rt_take_of, SQUARE),
+    row("take_along_of", F.rt_take_along_of, SQUARE),
+    row("cross_of", F.rt_cross_of, SQUARE),
 ]
