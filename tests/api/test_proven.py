@@ -1,0 +1,112 @@
+"""Facts of the generated code a fast path relies on (s2sad.api.proven): a gradient
+proven to be a new float64 array of its argument's shape is returned without the
+check after the call, and ``grad`` (not ``value_and_grad``) leaves out the statement
+computing only the value.  Gradients are compared with derivatives written by hand
+or central finite differences; the facts with the proof's own cases."""
+
+import ast
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.api.proven import NUMBER, SCALAR, Facts
+from s2sad.testing import finite_difference_gradient
+
+
+def _facts(text, ranks, paths=(("np", "dot"),), namespace=None):
+    function = ast.parse(text).body[0]
+    return Facts(function, ranks, {"np": np} if namespace is None else namespace, set(paths))
+
+
+SEED = """
+def seed_value_and_grad(x, w, y):
+    dot = np.dot(x, w)
+    sub = dot - y
+    z = sub ** 2
+    dot_bar = 2.0 * sub
+    w_bar = dot_bar * x
+    return z, w_bar
+"""
+
+
+def test_the_seed_gradient_is_proven_a_new_array_of_ws_shape():
+    facts = _facts(SEED, {"x": 1, "w": 1, "y": 0})
+    assert facts.straight
+    assert facts.kinds["y"] == NUMBER
+    assert [facts.kinds[n] for n in ("dot", "sub", "z", "dot_bar")] == [SCALAR] * 4
+    assert facts.kinds["w_bar"] == ("array", "x", True)
+    # x and w have one length because np.dot of the two vectors returned
+    assert facts.fresh_like("w_bar", "w") and facts.fresh_like("w_bar", "x")
+    assert not facts.fresh_like("x", "x")   # (an argument is not a new array)
+
+
+def test_nothing_is_proven_without_its_premises():
+    # vectors np.dot never multiplied: their lengths may differ (one may broadcast)
+    other = SEED.replace("np.dot(x, w)", "np.dot(x, x)")
+    assert not _facts(other, {"x": 1, "w": 1, "y": 0}).fresh_like("w_bar", "w")
+    # np.dot not checked at each call, or np not numpy: nothing known of it
+    assert "dot" not in _facts(SEED, {"x": 1, "w": 1, "y": 0}, paths=()).kinds
+    assert "dot" not in _facts(SEED, {"x": 1, "w": 1, "y": 0}, namespace={"np": object()}).kinds
+    # matrices: np.dot is not a number of them
+    assert "dot" not in _facts(SEED, {"x": 2, "w": 1, "y": 0}).kinds
+    # a parameter of unknown rank, a power that is not a literal integer
+    assert "sub" not in _facts(SEED, {"x": 1, "w": 1}).kinds
+    assert "z" not in _facts(SEED.replace("sub ** 2", "sub ** y"), {"x": 1, "w": 1, "y": 0}).kinds
+    # anything but straight-line assignments: nothing at all
+    looped = SEED.replace("    z = sub ** 2\n", "    for i in range(3):\n        z = sub ** 2\n")
+    facts = _facts(looped, {"x": 1, "w": 1, "y": 0})
+    assert not facts.straight and not facts.kinds
+
+
+def _bound(func):
+    cells = [c.cell_contents for c in func.__closure__]
+    return [c for c in cells if type(c).__name__ == "Bound"][0]
+
+
+def seed(x, w, y):
+    return (np.dot(x, w) - y) ** 2
+
+
+def seed_sin(x, w):
+    return np.sin(np.dot(x, w))
+
+
+def _warm(g, *args):
+    g(*args)
+    return g(*args)
+
+
+def test_the_seed_fast_path_checks_no_proven_gradient_and_computes_no_value():
+    rng = np.random.default_rng(3)
+    x, w, y = rng.standard_normal(6), rng.standard_normal(6), 0.4
+    g = s2sad.grad(seed, wrt=1)
+    got = _warm(g, x, w, y)
+    np.testing.assert_allclose(got, 2.0 * (np.dot(x, w) - y) * x)
+    assert type(got) is np.ndarray and got.dtype == np.float64 and not np.shares_memory(got, x)
+    fast = _bound(g).fast
+    assert "seed" not in fast.__code__.co_varnames   # (the value's statement left out)
+    assert "_s2sad_finish" not in fast.__code__.co_freevars   # (no check after the call)
+    both = s2sad.value_and_grad(seed, wrt=(0, 1, 2))
+    value, (gx, gw, gy) = _warm(both, x, w, y)
+    assert value == pytest.approx((np.dot(x, w) - y) ** 2)
+    np.testing.assert_allclose(gx, finite_difference_gradient(seed, (x, w, y), 0), rtol=1e-6)
+    np.testing.assert_allclose(gw, 2.0 * (np.dot(x, w) - y) * x)
+    assert type(gy) is float and gy == pytest.approx(-2.0 * (np.dot(x, w) - y))   # (fixed)
+    assert "seed" in _bound(both).fast.__code__.co_varnames
+
+
+def test_vectors_of_other_lengths_still_raise_through_the_proven_fast_path():
+    g = s2sad.grad(seed, wrt=1)
+    _warm(g, np.ones(5), np.ones(5), 0.3)
+    with pytest.raises(ValueError, match="not aligned"):
+        g(np.ones(1), np.ones(5), 0.3)   # (x * w would broadcast; np.dot refuses)
+    got = g(np.ones(3), np.linspace(0.0, 1.0, 3), 0.3)
+    np.testing.assert_allclose(got, 2.0 * (1.5 - 0.3) * np.ones(3))
+
+
+def test_an_unproven_gradient_keeps_its_check():
+    x, w = np.linspace(0.1, 0.5, 4), np.linspace(-0.2, 0.3, 4)
+    g = s2sad.grad(seed_sin, wrt=1)
+    np.testing.assert_allclose(_warm(g, x, w), np.cos(np.dot(x, w)) * x)
+    assert "_s2sad_finish" in _bound(g).fast.__code__.co_freevars
