@@ -106,9 +106,9 @@ def _argument_check(name, rank=None, other_than=()):
     when the code is made for it (see ``ranked``); of none of the ranks ``other_than``
     when those would choose other code."""
     array = f"type({name}) is nd and {name}.dtype is f64"
-    number = f"type({name}) in numbers"
+    number = f"(type({name}) is float or type({name}) in numbers)"   # (a float first: cheaper)
     if rank is not None:
-        return number if rank == 0 else f"({array} and {name}.ndim == {rank})"
+        return number if rank == 0 else f"({array} and {name}.ndim is rank_{rank})"
     return _other_than(name, array, number, other_than)
 
 
@@ -208,7 +208,11 @@ def _made(bound, func, positions, shape, ends, n, ranks, others):
                   for p, name in zip(params, names)]
     # (neither defaults nor keyword-only parameters: a call giving every parameter by
     # position reads none, so neither can change what it computes)
-    conditions += ["func.__code__ is code", "registry.version == version"]
+    # (``ndim is rank_1``, ``registry.version is version``: ints compared by identity, at
+    # least as strict as ``==`` and cheaper; CPython keeps one object per small int, and
+    # the registry's version only grows, so the equal values are the same object)
+    env.update((f"rank_{r}", r) for r in set(ranks.values()) if type(r) is int and r)
+    conditions += ["func.__code__ is code", "registry.version is version"]
     modules = _modules(bound, checks, env)
     for i, reader in enumerate(bound.readers):
         module = modules.get(reader[0])
