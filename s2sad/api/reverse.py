@@ -102,20 +102,87 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
             if fast and not kwargs:
                 return fast(args)
             return general(args, kwargs)
-        except NoneOutputError:   # raised by generated code, which knows no source lines
-            raise none_output(func) from None
-        except ValueError as exc:
-            if "use s2sad.vjp" in str(exc):
-                raise NonScalarOutputError(str(exc)) from None
+        except (NoneOutputError, ValueError) as exc:
+            failed(exc)
             raise
 
-    gradient = with_source(gradient, func, bound)
+    def failed(exc):
+        """Raise an error of generated code as the user reads it (else return)."""
+        if isinstance(exc, NoneOutputError):   # (generated code knows no source lines)
+            raise none_output(func) from None
+        if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
+            raise NonScalarOutputError(str(exc)) from None
+
+    gradient = with_source(_with_parameters(func, bound, general, failed) or gradient,
+                           func, bound)
     compose_gradient(gradient, func, wrt_names, many, with_value)
     if not with_value:
         setattr(gradient, anno.GRADIENT_OF, (func, wrt))
     gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
     gradient.__qualname__ = gradient.__name__
     return gradient
+
+
+class _Default:
+    """What a gradient's parameter holds when the call leaves it to its default."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<the function's default>"
+
+
+_DEFAULT = _Default()
+
+
+def _passed(names, values):
+    """``(args, kwargs)`` of a call that gave ``values`` (``_DEFAULT``: none given) to
+    the parameters ``names``: by position up to the first left out, then by name."""
+    first = next(i for i, value in enumerate(values) if value is _DEFAULT)
+    return values[:first], {name: value for name, value in zip(names[first:], values[first:])
+                            if value is not _DEFAULT}
+
+
+def _with_parameters(func, bound, general, failed):
+    """The gradient function taking ``func``'s own parameters, where they are plain
+    (positional or keyword, no ``*args``, keyword-only or positional-only ones): a
+    call then reaches the fast path without packing ``*args`` and ``**kwargs``
+    (about 0.1 µs, on the seed example 5% of the gradient), whether it gives the
+    arguments by position or by name.  A parameter left to its default holds
+    ``_DEFAULT``: the call goes to the general path as the user wrote it (the fast
+    path reads no default).  None where the parameters are not plain."""
+    code = getattr(func, "__code__", None)
+    if code is None or code.co_kwonlyargcount or code.co_posonlyargcount \
+            or code.co_flags & 0x0C:   # (0x0C: *args, **kwargs)
+        return None
+    names = code.co_varnames[:code.co_argcount]
+    if not names or any(name.startswith("_s2sad_") for name in names):
+        return None
+    optional = len(func.__defaults__ or ())
+    params = [f"{n}=_s2sad_default" if i >= len(names) - optional else n
+              for i, n in enumerate(names)]
+    values = f"({', '.join(names)},)"
+    lines = ["def make(_s2sad_bound, _s2sad_general, _s2sad_failed, _s2sad_default,",
+             "         _s2sad_passed, _s2sad_names, _s2sad_errors):",
+             f"    def gradient({', '.join(params)}):",
+             "        try:"]
+    if optional:
+        left_out = " or ".join(f"{n} is _s2sad_default" for n in names[len(names) - optional:])
+        lines += [f"            if {left_out}:",
+                  f"                return _s2sad_general(*_s2sad_passed(_s2sad_names, {values}))"]
+    lines += ["            _s2sad_fast = _s2sad_bound.fast",
+              "            if _s2sad_fast:",
+              f"                return _s2sad_fast({values})",
+              f"            return _s2sad_general({values}, {{}})",
+              "        except _s2sad_errors as _s2sad_exc:",
+              "            _s2sad_failed(_s2sad_exc)",
+              "            raise",
+              "    return gradient"]
+    namespace = {}
+    exec(compile("\n".join(lines), f"<s2sad gradient of {func.__qualname__}>", "exec"),  # noqa: S102
+         namespace)
+    return namespace["make"](bound, general, failed, _DEFAULT, _passed, names,
+                             (NoneOutputError, ValueError))
 
 
 def grad(func=None, wrt=0, backend="numpy"):

@@ -110,3 +110,67 @@ def test_an_unproven_gradient_keeps_its_check():
     g = s2sad.grad(seed_sin, wrt=1)
     np.testing.assert_allclose(_warm(g, x, w), np.cos(np.dot(x, w)) * x)
     assert "_s2sad_finish" in _bound(g).fast.__code__.co_freevars
+
+
+# ---------------------------------------- the gradient function takes the user's parameters
+
+def seed_default(x, w, y=0.5):
+    return (np.dot(x, w) - y) ** 2
+
+
+def _seed_bar(x, w, y):
+    return 2.0 * (np.dot(x, w) - y) * x
+
+
+def test_keyword_calls_and_left_out_defaults_give_the_gradient():
+    x, w = np.linspace(0.1, 0.9, 5), np.linspace(-1.0, 1.0, 5)
+    g = s2sad.grad(seed_default, wrt=1)
+    np.testing.assert_allclose(_warm(g, x, w, 0.25), _seed_bar(x, w, 0.25))
+    assert _bound(g).fast
+    np.testing.assert_allclose(g(x, w), _seed_bar(x, w, 0.5))   # (the general path)
+    np.testing.assert_allclose(g(w=w, x=x), _seed_bar(x, w, 0.5))
+    np.testing.assert_allclose(g(x, y=0.1, w=w), _seed_bar(x, w, 0.1))
+    seed_default.__defaults__ = (2.0,)
+    try:
+        np.testing.assert_allclose(g(x, w), _seed_bar(x, w, 2.0))   # the default of now
+    finally:
+        seed_default.__defaults__ = (0.5,)
+    with pytest.raises(TypeError):
+        g(x)
+    with pytest.raises(TypeError):
+        g(x, w, 0.1, 3.0)
+    value, gw = s2sad.value_and_grad(seed_default, wrt=1)(x, w=w)
+    assert value == pytest.approx((np.dot(x, w) - 0.5) ** 2)
+    np.testing.assert_allclose(gw, finite_difference_gradient(seed_default, (x, w), 1), rtol=1e-6)
+
+
+def none_when_large(x):
+    s = np.sum(x * x)
+    if s > 100.0:
+        return None
+    return s
+
+
+def vector_output(x):
+    return x * 2.0
+
+
+def keyword_only(x, *, c=2.0):
+    return c * np.sum(x * x)
+
+
+def test_errors_read_as_before_and_other_signatures_take_the_general_wrapper():
+    from s2sad.errors import NonScalarOutputError, S2sadError
+    x = np.linspace(0.1, 0.9, 5)
+    g = s2sad.grad(none_when_large)
+    np.testing.assert_allclose(g(x), 2.0 * x)
+    with pytest.raises(S2sadError, match="none_when_large") as info:
+        g(x * 100.0)
+    assert "None" in str(info.value) or "nothing" in str(info.value)
+    with pytest.raises(NonScalarOutputError):
+        s2sad.grad(vector_output)(x)
+    g = s2sad.grad(keyword_only, wrt=0)
+    assert g.__code__.co_flags & 0x0C   # (a keyword-only parameter: the general wrapper)
+    np.testing.assert_allclose(_warm(g, x), 4.0 * x)
+    np.testing.assert_allclose(g(x, c=3.0), 6.0 * x)
+    assert not s2sad.grad(seed_default).__code__.co_flags & 0x0C   # (its own parameters)
