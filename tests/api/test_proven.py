@@ -137,6 +137,11 @@ def test_keyword_calls_and_left_out_defaults_give_the_gradient():
         seed_default.__defaults__ = (0.5,)
     with pytest.raises(TypeError):
         g(x)
+    seed_default.__defaults__ = (w, 0.5)   # (a default given later: a parameter left out)
+    try:
+        np.testing.assert_allclose(g(x), _seed_bar(x, w, 0.5))
+    finally:
+        seed_default.__defaults__ = (0.5,)
     with pytest.raises(TypeError):
         g(x, w, 0.1, 3.0)
     value, gw = s2sad.value_and_grad(seed_default, wrt=1)(x, w=w)
