@@ -5,6 +5,8 @@ the user's function as it is now; the gradient of each argument is given the
 argument's type, shape and containers (see ``matching``).
 """
 
+import types
+
 import numpy as np
 
 from .. import pipeline
@@ -25,6 +27,7 @@ from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
 
 _ndarray = np.ndarray
+_FunctionType = types.FunctionType
 _FLOAT64 = np.dtype(np.float64)
 
 
@@ -151,8 +154,10 @@ def _with_parameters(func, bound, general, failed):
     arguments by position or by name.  A parameter left to its default holds
     ``_DEFAULT``: the call is then passed on as the user wrote it, as the general
     wrapper passes it on.  None where the parameters are not plain."""
-    code = getattr(func, "__code__", None)
-    if code is None or code.co_kwonlyargcount or code.co_posonlyargcount \
+    if type(func) is not _FunctionType:   # (a plain function's parameters only)
+        return None
+    code = func.__code__
+    if code.co_kwonlyargcount or code.co_posonlyargcount \
             or code.co_flags & 0x0C:   # (0x0C: *args, **kwargs)
         return None
     names = code.co_varnames[:code.co_argcount]
@@ -185,8 +190,8 @@ def _with_parameters(func, bound, general, failed):
         return general(args, kwargs)
 
     namespace = {}
-    exec(compile("\n".join(lines), f"<s2sad gradient of {func.__qualname__}>", "exec"),  # noqa: S102
-         namespace)
+    text = "\n".join(lines)
+    exec(compile(text, f"<s2sad gradient of {func.__qualname__}>", "exec"), namespace)  # noqa: S102
     return namespace["make"](bound, general, failed, _DEFAULT, left_out,
                              (NoneOutputError, ValueError))
 
