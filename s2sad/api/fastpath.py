@@ -348,7 +348,7 @@ def _dead_value(generated, facts, value, with_value):
              if isinstance(n, ast.Name) and n.id == value.id and isinstance(n.ctx, ast.Load)]
     operands = [stmt.value.left, stmt.value.right] if isinstance(stmt.value, ast.BinOp) else []
     if len(reads) != 1 or not operands or not all(
-            isinstance(o, ast.Constant) and type(o.value) in (int, float)
+            isinstance(o, ast.Constant) and type(o.value) in (int, float) and abs(o.value) < 2 ** 31
             or isinstance(o, ast.Name) and facts.kinds.get(o.id) == SCALAR for o in operands):
         return ()
     return (stmt,)
