@@ -58,6 +58,7 @@ ranks misses it; the gradient then makes (or finds, ``Bound.fasts``) the fast
 path of the next call's ranks.
 """
 
+import ast
 import builtins
 import types
 
@@ -65,7 +66,8 @@ import numpy as np
 
 from ..rules import registry as _registry
 from .bound import _GlobalsThenBuiltins
-from .folded import fold
+from .folded import fold, generated_function
+from .proven import SCALAR, Facts
 
 _NUMBERS = frozenset({float, int, np.float64})
 _ModuleType = types.ModuleType
@@ -104,9 +106,9 @@ def _argument_check(name, rank=None, other_than=()):
     when the code is made for it (see ``ranked``); of none of the ranks ``other_than``
     when those would choose other code."""
     array = f"type({name}) is nd and {name}.dtype is f64"
-    number = f"type({name}) in numbers"
+    number = f"(type({name}) is float or type({name}) in numbers)"   # (a float first: cheaper)
     if rank is not None:
-        return number if rank == 0 else f"({array} and {name}.ndim == {rank})"
+        return number if rank == 0 else f"({array} and {name}.ndim is rank_{rank})"
     return _other_than(name, array, number, other_than)
 
 
@@ -206,7 +208,11 @@ def _made(bound, func, positions, shape, ends, n, ranks, others):
                   for p, name in zip(params, names)]
     # (neither defaults nor keyword-only parameters: a call giving every parameter by
     # position reads none, so neither can change what it computes)
-    conditions += ["func.__code__ is code", "registry.version == version"]
+    # (``ndim is rank_1``, ``registry.version is version``: ints compared by identity, at
+    # least as strict as ``==`` and cheaper; CPython keeps one object per small int, and
+    # the registry's version only grows, so the equal values are the same object)
+    env.update((f"rank_{r}", r) for r in set(ranks.values()) if type(r) is int and r)
+    conditions += ["func.__code__ is code", "registry.version is version"]
     modules = _modules(bound, checks, env)
     for i, reader in enumerate(bound.readers):
         module = modules.get(reader[0])
@@ -217,9 +223,12 @@ def _made(bound, func, positions, shape, ends, n, ranks, others):
         held = f"dict_{modules[root]}[{attr!r}]" if root in modules else f"ns[{root!r}].{attr}"
         conditions.append(f"{held} is path_{i}")
     conditions += module_path_checks(checks, env)
+    generated = generated_function(bound.entry.emitted)
+    proven, drop = _proven(generated, ranks, bound.namespace, checks, shape,
+                           [names[p] for p in positions])
     head, tail = _text(params, conditions, positions, shape,
-                       [ranks.get(names[p]) for p in positions])
-    fast = fold(bound.entry.emitted, head, tail, env)
+                       [ranks.get(names[p]) for p in positions], proven)
+    fast = None if generated is None else fold(generated, head, tail, env, drop)
     if fast is None:   # (returns in several places: the checks call it)
         values = dict(env)   # (closure cells: read faster than globals)
         text = "\n".join(head + [f"    value, grads = impl({', '.join(params)})"] + tail)
@@ -269,12 +278,14 @@ def _returned(shape, count):
     return bars, f"(value, {out})" if with_value else out
 
 
-def _text(params, conditions, positions, shape, ranks):
-    """The fast path's lines before its call of the generated function, and after."""
+def _text(params, conditions, positions, shape, ranks, proven=()):
+    """The fast path's lines before its call of the generated function, and after
+    (``proven``: the indices of the gradients proven to need no fixing, see ``_proven``)."""
     unpack = f"{params[0]}," if len(params) == 1 else ", ".join(params)
     bars, result = _returned(shape, len(positions))
     fits = " and ".join(_gradient_check(g, params[p], rank)
-                        for g, p, rank in zip(bars, positions, ranks))
+                        for i, (g, p, rank) in enumerate(zip(bars, positions, ranks))
+                        if i not in proven)
     head = ["def fast(args):",
             "    try:",
             f"        {unpack} = args",
@@ -284,7 +295,60 @@ def _text(params, conditions, positions, shape, ranks):
             "    if not fits:",
             "        return general(args, {}, True)"]
     tail = [f"    {', '.join(bars)} = grads"] if bars != ["grads"] else []
+    if not fits:   # (each gradient proven: nothing to fix)
+        return head, tail + [f"    return {result}"]
     tail += [f"    if {fits}:",
              f"        return {result}",
              "    return finish(value, grads, args)"]
     return head, tail
+
+
+def _proven(generated, ranks, namespace, checks, shape, wrt):
+    """``(the indices of the gradients that need no fixing, the statements computing only
+    the value a gradient without it leaves out)``, proven (``proven.Facts``) from the
+    generated function ``generated`` (None: nothing is) and the ranks ``ranks`` the fast
+    path's checks admit (``{parameter: rank}``, 0: a number).
+
+    A gradient is returned unchanged by ``finish`` (``matching.match_gradient``) when it
+    is a float64 array, exactly ``np.ndarray``, of its argument's shape: where that is
+    proven, the check after the call is left out.  Where the user asked for the gradient
+    alone (``grad``, not ``value_and_grad``), the value is computed only for ``finish``,
+    which drops it: the statement computing it is left out when it is an ``np.float64``
+    from ``np.float64`` names and literals (which raises nothing, numpy's error state
+    aside; its overflow would be a warning) that nothing else reads."""
+    if generated is None or not ranks:
+        return (), ()
+    facts = Facts(generated, ranks, namespace,
+                  {(root, attr) for root, attr, _ in checks.local_paths})
+    if not facts.straight:
+        return (), ()
+    returned = generated.body[-1].value
+    if not (isinstance(returned, ast.Tuple) and len(returned.elts) == 2):
+        return (), ()
+    value, grads = returned.elts
+    lone = shape[0]
+    names = [grads] if lone else list(grads.elts) if isinstance(grads, ast.Tuple) else []
+    proven = tuple(i for i, (g, p) in enumerate(zip(names, wrt))
+                   if isinstance(g, ast.Name) and facts.fresh_like(g.id, p))
+    if len(names) != len(wrt):
+        proven = ()
+    return proven, _dead_value(generated, facts, value, shape[2])
+
+
+def _dead_value(generated, facts, value, with_value):
+    """The statement computing only the value (see ``_proven``), as a tuple."""
+    if with_value or not isinstance(value, ast.Name):
+        return ()
+    body = generated.body[:-1]
+    found = [s for s in body if s.targets[0].id == value.id]
+    if len(found) != 1 or facts.kinds.get(value.id) != SCALAR:
+        return ()
+    stmt = found[0]
+    reads = [n for s in generated.body for n in ast.walk(s)
+             if isinstance(n, ast.Name) and n.id == value.id and isinstance(n.ctx, ast.Load)]
+    operands = [stmt.value.left, stmt.value.right] if isinstance(stmt.value, ast.BinOp) else []
+    if len(reads) != 1 or not operands or not all(
+            isinstance(o, ast.Constant) and type(o.value) in (int, float) and abs(o.value) < 2 ** 31
+            or isinstance(o, ast.Name) and facts.kinds.get(o.id) == SCALAR for o in operands):
+        return ()
+    return (stmt,)

@@ -38,14 +38,11 @@ _RESULT = "__s2sad_result__"   # where the returned expression goes
 _CALLED = ("type", "len", "float", "KeyError", "ValueError", "AttributeError")   # (builtins)
 
 
-def fold(emitted, head, tail, env):
-    """The folded fast path (see the module's text) of the generated module
-    ``emitted`` compiled in the namespace ``env["ns"]``, or None where its function
-    does not return once at its end.  ``head``: fastpath's lines up to its call of
-    the generated function (``def fast(args):`` first), ``tail``: those after it;
-    ``env``: the values of the names they read.  Not for long modules (``LONGEST``
-    lines): a syntax tree costs more than compiling the text, and a long function's
-    run makes one call more or less no matter."""
+def generated_function(emitted):
+    """The generated function of the module ``emitted`` (an ``ast.FunctionDef``) where it
+    returns once, at its end, else None.  Not for long modules (``LONGEST`` lines): a
+    syntax tree costs more than compiling the text, and a long function's run makes
+    one call more or less no matter."""
     if emitted.text.count("\n") > LONGEST:
         return None
     tree = ast.parse(emitted.text)
@@ -53,7 +50,16 @@ def fold(emitted, head, tail, env):
              if isinstance(s, ast.FunctionDef) and s.name == emitted.function_name]
     if len(found) != 1 or not _returns_at_end(found[0]):
         return None
-    generated = found[0]
+    return found[0]
+
+
+def fold(generated, head, tail, env, drop=()):
+    """The folded fast path (see the module's text) of ``generated`` (the generated
+    function, from ``generated_function``) compiled in the namespace ``env["ns"]``.
+    ``head``: fastpath's lines up to its call of the generated function (``def
+    fast(args):`` first), ``tail``: those after it; ``env``: the values of the names
+    they read; ``drop``: the statements of the generated body the fast path leaves out
+    (a value it does not return, see ``fastpath``)."""
     params = [a.arg for a in generated.args.args]
     fast = _renamed(ast.parse("\n".join(head + [f"    value, grads = {_RESULT}"] + tail)))
     fast = fast.body[0]
@@ -67,10 +73,13 @@ def fold(emitted, head, tail, env):
     for stmt in fast.body[at + 1:]:
         _place(stmt, ret.lineno)
     taking.value = ret.value
+    if drop:   # (the value left out: what the fast path's end reads of it is None)
+        taking.value = ast.Tuple([ast.Constant(None), ret.value.elts[1]], ast.Load())
     arguments = ast.parse(f"{', '.join(params)}, = "
                           f"{', '.join(f'{PREFIX}a{i}' for i in range(len(params)))},").body[0]
     _place(arguments, generated.lineno)
-    fast.body[at:at + 1] = [arguments] + generated.body[:-1] + [taking]
+    body = [stmt for stmt in generated.body[:-1] if not any(stmt is d for d in drop)]
+    fast.body[at:at + 1] = [arguments] + body + [taking]
     names = sorted(env) + list(_CALLED)
     make = ast.FunctionDef(name=f"{PREFIX}make",
                            args=ast.arguments(posonlyargs=[], args=[ast.arg(PREFIX + n)
