@@ -64,3 +64,16 @@ def test_a_mask_taken_inside_the_function_wrt_the_data_is_refused_where_it_is_re
     with pytest.raises(LazyShapeError) as info:
         s2sad.grad(P.masked_inside, wrt=1)(w, dX, dy)
     assert "dask_unknown_programs.py" in str(info.value)
+
+
+def test_a_tangent_of_unknown_length_fits_its_argument_of_unknown_length():
+    """The fuzzer's mode dask_unknown: jvp of an argument of unknown length along a
+    tangent of unknown length was refused (TangentError: "expected shape (nan, 4), got
+    (nan, 4)": nan is not equal to itself)."""
+    w, X, _, keep, Xu, _, dX, _ = _data()
+    T = np.random.default_rng(6).normal(size=X.shape)
+    Tu = da.from_array(T, chunks=(5, 2))[dX[:, 0] > -0.5]
+    value, tangent = s2sad.dask.compute(s2sad.jvp(P.elementwise, wrt=1)(w, Xu, Tu))
+    assert value == pytest.approx(P.elementwise(w, X[keep]), rel=1e-12)
+    expected = finite_difference_gradient(P.elementwise, (w, X[keep]), argnum=1)
+    assert tangent == pytest.approx(np.sum(expected * T[keep]), rel=1e-6)
