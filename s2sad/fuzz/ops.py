@@ -397,6 +397,16 @@ CONVERT = [
     Op("np.broadcast_to", (S,), V, "np.broadcast_to({0}, (3,))", lambda b: b, LIM, 0.4),
     Op("np.rot90", (M,), M, "np.rot90({0}, 2)", lambda b: b, LIM, 0.4),
     Op("method.flatten", (M,), V, "{0}.flatten()[1:4]", lambda b: b, LIM, 0.4),
+    # one axis of inferred length (-1), flattening in C order (of a transposed view too)
+    Op("method.reshape", (M,), V, "{0}.reshape(-1)[1:4]", lambda b: b, LIM, 0.3),
+    Op("method.reshape", (M,), M, "{0}.reshape(-1, 3)", lambda b: b, LIM, 0.2),
+    Op("method.reshape", (V,), V, "{0}.reshape(-1)", lambda b: b, LIM, 0.2),
+    Op("np.reshape", (M,), V, "np.reshape({0}, -1)[::2]", lambda b: b, LIM, 0.3),
+    Op("np.reshape", (M,), W, "np.reshape({0}.T, (-1,))[4:]", lambda b: b, LIM, 0.2),
+    Op("method.ravel", (M,), W, "{0}.ravel()[[5, 0]]", lambda b: b, LIM, 0.3),
+    Op("method.ravel", (M,), V, "{0}.T.ravel()[2:5]", lambda b: b, LIM, 0.2),
+    Op("method.flatten", (V,), V, "{0}.flatten()", lambda b: b, LIM, 0.2),
+    Op("method.flatten", (M,), W, "{0}.T.flatten()[[1, 4]]", lambda b: b, LIM, 0.2),
     # issue 14, lead: the rest of the structure rules
     Op("np.atleast_1d", (S,), V, "(np.atleast_1d({0}) * C3)", lambda b: 1.1 * b, LIM, 0.15),
     Op("np.atleast_2d", (V,), V, "np.atleast_2d({0})[0]", lambda b: b, LIM, 0.15),
@@ -458,7 +468,21 @@ CONVERT = [
     Op("index_list", (V,), V, "{0}[[2, 0, 2]]", lambda b: b, LIM, 0.3),
     Op("index_list", (M,), W, "{0}[[1, 1], 2]", lambda b: b, LIM, 0.3),
     Op("index_list", (M,), M, "{0}[:, [2, 0, 2]]", lambda b: b, LIM, 0.3),
+    # distinct positions out of order (a scatter that keeps their order, not a sorted one)
+    Op("index_list", (V,), V, "{0}[[2, 0, 1]]", lambda b: b, LIM, 0.3),
+    Op("index_list", (M,), M, "{0}[:, [1, 2, 0]]", lambda b: b, LIM, 0.3),
+    Op("index_list", (M,), M, "{0}[[1, 0], :]", lambda b: b, LIM, 0.3),
+    Op("index_list", (V,), W, "{0}[[-1, 0]]", lambda b: b, LIM, 0.3),
+    Op("index_list", (W,), W, "{0}[[1, 0]]", lambda b: b, LIM, 0.2),
+    Op("index_list", (M,), V, "{0}[1, [2, 0, 1]]", lambda b: b, LIM, 0.2),
+    Op("index_list", (M,), W, "{0}[[1, 0], [0, 2]]", lambda b: b, LIM, 0.2),
     Op("index_mask", (V,), W, "{0}[np.array([True, False, True])]", lambda b: b, LIM, 0.3),
+    # a mask made from the data: on Dask a lazy mask, an unknown length (reduced at once;
+    # each element's part is 0 and flat where the mask changes: smooth)
+    Op("index_data_mask", (V,), S, "np.sum({0}[{0} > 0.0] ** 2)", lambda b: 3 * b * b, LIM,
+       0.3),
+    Op("index_data_mask", (M,), S, "np.sum(np.sin({0}[{0} > 0.0]) ** 2)", lambda b: 6.0, 1e9,
+       0.2),
     Op("np.sort", (V,), V, "np.sort({0})", lambda b: b, LIM, 0.3),
     Op("np.sort", (M,), M, "np.sort({0}, axis=0)", lambda b: b, LIM, 0.3),
     Op("np.select", (V, V), V, "np.select([{0} > 0.3, {0} < -0.3], [{0} * {1}, np.sin({1})], 0.5)",
