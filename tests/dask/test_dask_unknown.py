@@ -77,3 +77,17 @@ def test_a_tangent_of_unknown_length_fits_its_argument_of_unknown_length():
     assert value == pytest.approx(P.elementwise(w, X[keep]), rel=1e-12)
     expected = finite_difference_gradient(P.elementwise, (w, X[keep]), argnum=1)
     assert tangent == pytest.approx(np.sum(expected * T[keep]), rel=1e-6)
+
+
+@pytest.mark.parametrize("func", [P.running_sums, P.outer_sums], ids=lambda f: f.__name__)
+def test_gradient_of_a_vector_of_unknown_length_through_cumsum_and_outer(func):
+    """Found with the fuzzer's mode dask_unknown: the adjoints of np.cumsum (np.flip of an
+    unknown length) and np.outer (a reshape to a shape holding nan) raised Dask's
+    ValueError on a vector of unknown length."""
+    _, X, _, keep, Xu, _, _, _ = _data()
+    x, xu = X[keep][:, 1], Xu[:, 1]
+    assert np.isnan(xu.shape[0])
+    value, g = s2sad.dask.compute(s2sad.value_and_grad(func)(xu))
+    assert value == pytest.approx(func(x), rel=1e-12)
+    np.testing.assert_allclose(g, finite_difference_gradient(func, (x,)), rtol=1e-6,
+                               atol=1e-8)
