@@ -156,12 +156,24 @@ def test_a_data_mask_is_a_located_refusal_on_dask(tmp_path):
     assert (outcome.status, outcome.reason) == ("fail", "crash:LazyShapeError"), outcome
 
 
-def test_mode_dask_unknown_gives_the_first_array_an_unknown_length(tmp_path):
-    from s2sad.fuzz.dask_mode import _unknown_args
-    args, at = _unknown_args([0.3, np.ones((2, 3)), np.ones(3)])
-    assert at == 1 and np.isnan(args[1].shape[0]) and args[1].shape[1] == 3
-    assert args[2].shape == (3,)
-    np.testing.assert_array_equal(args[1].compute(), np.ones((2, 3)))
+def test_mode_dask_unknown_gives_an_array_argument_an_unknown_length():
+    from s2sad.fuzz.dask_mode import _unknown_args, _unknown_candidates
+    args = [0.3, np.ones((2, 3)), np.ones(3), np.array([1, 2])]
+    assert _unknown_candidates(args) == [1, 2]
+    lazy = _unknown_args(args, 1)
+    assert np.isnan(lazy[1].shape[0]) and lazy[1].shape[1] == 3 and lazy[2].shape == (3,)
+    np.testing.assert_array_equal(lazy[1].compute(), np.ones((2, 3)))
+
+
+def test_mode_dask_unknown_takes_the_first_argument_dask_runs_the_function_on(tmp_path):
+    """x[1:] of an unknown length fails in Dask itself: the unknown length goes to y."""
+    dask_mode.STATS.clear()
+    y = fuzz.Param("y", "float", (2,), np.array([0.4, -0.9]))
+    outcome = _check_in("dask_unknown", "import numpy as np\n\ndef f(x, y):\n"
+                        "    return np.sum(x[1:] * x[0]) + np.sum(np.cumsum(y) ** 2)\n",
+                        [X, y], tmp_path)
+    assert (outcome.status, outcome.modes_checked) == ("pass", ("dask_unknown",)), outcome
+    assert dict(dask_mode.STATS) == {"unknown length: lazy": 1}
 
 
 def test_mode_dask_unknown_checks_a_lazy_program_lazily(tmp_path):
