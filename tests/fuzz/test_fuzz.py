@@ -400,6 +400,12 @@ CONSTRUCT_SIGNS = {
                    r"buf\d+\[np\.array\(\[1, 0, 1\]\), np\.array\(\[0, 2, 2\]\)\] = ",
                    r"buf\d+\[np\.array\(\[\[0\], \[1\]\]\), np\.array\(\[\[2, 0, 1\]\]\)\]",
                    r"buf\d+\[np\.array\(\[-?\d(, -?\d)+\]\)\] (\+)?= ", r"\]\)\] \+= "],
+    # writes by integer lists of distinct positions out of order (``buf[1, [2, 0]]``, the
+    # rarest, is not among the first 1700 programs)
+    "inplace_index_list": [r"buf\d+\[\[2, 0\]\] = ", r"buf\d+\[\[1, 2, 0\]\]",
+                           r"buf\d+\[\[-1, 0\]\]", r"buf\d+\[\[1, 0\]\] ",
+                           r"buf\d+\[:, \[2, 0, 1\]\]", r"buf\d+\[\[1, 0\], 2\]",
+                           r"buf\d+\[.*\]\] \+= "],
     "starred_display": [r"\(1, \*\w+\.shape\)\)\[0\]", r"\(\*\w+\.shape, 1\)\)\[\.\.\., 0\]",
                         r"np\.stack\(\[\*\w+, ", r"sum\(\[\*\w+, ", r"np\.array\(\(.*, \*\w+\)\)\["],
     "docstring": [r"def f\(.*\):\n    \"\"\"", r"def h\d\(.*\):\n    \"\"\"",
