@@ -78,8 +78,10 @@ chunks (2 along every axis), built under a scheduler that counts computes, and c
 them with the same derivatives on numpy arrays (``--modes reverse,forward,dask`` checks
 those against finite differences too).  A program Dask itself cannot run (the function
 alone fails on Dask) is "dask-na"; a derivative that errs, differs, or computes while it
-is built where the function alone did not ("computes-eagerly") is a failure.  The mode
-(:mod:`~s2sad.fuzz.dask_mode`, which imports Dask) is loaded only when asked for.
+is built where the function alone did not ("computes-eagerly") is a failure.
+``--modes dask_unknown`` does the same with an array argument of unknown length (Dask's
+``nan``: ``x[lazy_mask]``), a ``LazyShapeError`` there counted as a refusal.  The modes
+(:mod:`~s2sad.fuzz.dask_mode`, which imports Dask) are loaded only when asked for.
 
 ``--modes reverse,second`` also checks second derivatives (scalar programs):
 ``s2sad.hvp`` along a random direction against central differences of the
