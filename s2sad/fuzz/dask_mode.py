@@ -13,10 +13,10 @@ where the function alone did not is a failure ("computes-eagerly"); so is any ot
 difference (an error, a value or a derivative that differs).
 
 Mode ``dask_unknown`` runs the same comparison with an array argument made of an
-unknown length along its first axis (the first on which Dask runs the function alone) (``x[lazy_mask]`` of a mask that keeps every
-element: the same numbers, a Dask shape ``(nan, ...)``), as an array made by
-``x[x > 0]`` or ``da.from_delayed`` has.  Where Dask cannot run the function alone on
-it, the program is "dask-na"; where s2sad raises :class:`~s2sad.errors.LazyShapeError`
+unknown length along its first axis, the first on which Dask runs the function alone
+(``x[lazy_mask]`` of a mask that keeps every element: the same numbers, a Dask shape
+``(nan, ...)``), as an array made by ``x[x > 0]`` or ``da.from_delayed`` has.  Where
+Dask cannot run the function alone on any, the program is "dask-na"; where s2sad raises :class:`~s2sad.errors.LazyShapeError`
 (a derivative that needs the length) it is a located refusal, "refused:lazy-shape";
 any other error, a wrong number or a compute while building is a failure.  In both
 modes, the ``LazyShapeError`` of ``x[x > 0.0]`` (feature ``index_data_mask``: a lazy
