@@ -103,8 +103,9 @@ counts reduced, unused parameters dropped) while it still fails in the same
 mode in the same way, and printed with its seed, its arguments and a line
 that reproduces it with ``s2sad.testing.check_grads``.
 
-The package has a module per job: :mod:`~s2sad.fuzz.ops` and
-:mod:`~s2sad.fuzz.constructs` (what can be emitted, and the probes),
+The package has a module per job: :mod:`~s2sad.fuzz.ops` (with
+:mod:`~s2sad.fuzz.op_record`, a row, and :mod:`~s2sad.fuzz.ops_scipy`, scipy's
+elementwise rows) and :mod:`~s2sad.fuzz.constructs` (what can be emitted, and the probes),
 :mod:`~s2sad.fuzz.program` (a generated program), :mod:`~s2sad.fuzz.generator`
 (programs from seeds), :mod:`~s2sad.fuzz.loader` and :mod:`~s2sad.fuzz.probes`
 (what s2sad supports), :mod:`~s2sad.fuzz.checker` (one program against finite
