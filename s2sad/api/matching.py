@@ -117,6 +117,13 @@ def describe_setting(value):
     return f"a {type(value).__name__}" + (f" ({text})" if len(text) <= 30 else "")
 
 
+def _same_shape(have, want):
+    """Whether two shapes agree, a length Dask does not know yet (``nan``, an axis of
+    ``x[mask]``) agreeing with any: the lengths are compared when computed."""
+    return len(have) == len(want) and all(
+        a == b or a != a or b != b for a, b in zip(have, want))
+
+
 def checked_tree(value, like, root, what, subject, error, hint, convert):
     """``value`` (``what``: "the cotangent given to the pullback of f") checked against
     ``like`` (``subject``: "the output", "the parameter 'p'"; named ``root`` in paths)
@@ -137,7 +144,7 @@ def checked_tree(value, like, root, what, subject, error, hint, convert):
         found = problem(v)
         if found is not None:
             raise _NotNumeric((), found)
-        if np.shape(v) != np.shape(like_leaf):
+        if not _same_shape(np.shape(v), np.shape(like_leaf)):
             raise trees.Mismatch((), f"expected shape {np.shape(like_leaf)}, "
                                      f"got {np.shape(v)}")
         return convert(v, like_leaf)

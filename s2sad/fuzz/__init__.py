@@ -78,8 +78,10 @@ chunks (2 along every axis), built under a scheduler that counts computes, and c
 them with the same derivatives on numpy arrays (``--modes reverse,forward,dask`` checks
 those against finite differences too).  A program Dask itself cannot run (the function
 alone fails on Dask) is "dask-na"; a derivative that errs, differs, or computes while it
-is built where the function alone did not ("computes-eagerly") is a failure.  The mode
-(:mod:`~s2sad.fuzz.dask_mode`, which imports Dask) is loaded only when asked for.
+is built where the function alone did not ("computes-eagerly") is a failure.
+``--modes dask_unknown`` does the same with an array argument of unknown length (Dask's
+``nan``: ``x[lazy_mask]``), a ``LazyShapeError`` there counted as a refusal.  The modes
+(:mod:`~s2sad.fuzz.dask_mode`, which imports Dask) are loaded only when asked for.
 
 ``--modes reverse,second`` also checks second derivatives (scalar programs):
 ``s2sad.hvp`` along a random direction against central differences of the
@@ -101,8 +103,9 @@ counts reduced, unused parameters dropped) while it still fails in the same
 mode in the same way, and printed with its seed, its arguments and a line
 that reproduces it with ``s2sad.testing.check_grads``.
 
-The package has a module per job: :mod:`~s2sad.fuzz.ops` and
-:mod:`~s2sad.fuzz.constructs` (what can be emitted, and the probes),
+The package has a module per job: :mod:`~s2sad.fuzz.ops` (with
+:mod:`~s2sad.fuzz.op_record`, a row, and :mod:`~s2sad.fuzz.ops_scipy`, scipy's
+elementwise rows) and :mod:`~s2sad.fuzz.constructs` (what can be emitted, and the probes),
 :mod:`~s2sad.fuzz.program` (a generated program), :mod:`~s2sad.fuzz.generator`
 (programs from seeds), :mod:`~s2sad.fuzz.loader` and :mod:`~s2sad.fuzz.probes`
 (what s2sad supports), :mod:`~s2sad.fuzz.checker` (one program against finite

@@ -29,7 +29,7 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
 ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
 BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
 EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
-MODES = ("reverse", "forward", "second", "numba", "dask")
+MODES = ("reverse", "forward", "second", "numba", "dask", "dask_unknown")
 
 
 # ------------------------------------------------------------------ checking
@@ -263,9 +263,10 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             return _check_second(s2sad, prog, f, wrt, rng)
         if mode == "numba":
             return _check_numba(s2sad, prog, f, args, value, jac, rng)
-        if mode == "dask":   # (it imports dask: loaded by name, as optional rules are)
-            check_dask = importlib.import_module("s2sad.fuzz.dask_mode").check_dask
-            return check_dask(s2sad, prog, f, value, rng, _flatten, _describe_mismatch)
+        if mode in ("dask", "dask_unknown"):   # (it imports dask: loaded by name, as
+            dask_mode = importlib.import_module("s2sad.fuzz.dask_mode")   # optional rules are)
+            check = dask_mode.check_dask if mode == "dask" else dask_mode.check_dask_unknown
+            return check(s2sad, prog, f, value, rng, _flatten, _describe_mismatch)
         products = _reverse_products if mode == "reverse" else _forward_products
         problem, got_value, actual, expected = products(s2sad, prog, f, args, value, jac, rng)
     except refusals as exc:
@@ -533,7 +534,7 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
         return Outcome("skip", "numba-fallback", message=fell_back)
     checked = tuple(m for m in applicable if m not in dict(limited))
     if not checked:
-        reason = "dask-na" if limited[0][0] == "dask" else "order-limit"
+        reason = "dask-na" if limited[0][0].startswith("dask") else "order-limit"
         return Outcome("skip", reason, message=limited[0][1], modes_na=na)
     return Outcome("pass", modes_checked=checked, modes_na=na + tuple(m for m, _ in limited))
 

@@ -25,7 +25,8 @@ def _parser():
                         help="comma-separated modes to check (reverse, forward, second, numba: "
                              "value_and_grad or jvp with backend='numba', slow: a compile "
                              "per program; dask: the derivatives on Dask arrays of uneven "
-                             "chunks against numpy's)")
+                             "chunks against numpy's; dask_unknown: the same with the "
+                             "first array argument of unknown length)")
     parser.add_argument("--features", default=None,
                         help="comma-separated features to allow (default: all that probe ok)")
     parser.add_argument("--without", default=None,
@@ -68,7 +69,7 @@ def main(argv=None):
     for m in modes:
         if m not in MODES:
             parser.error(f"unknown mode {m!r} (choose from {', '.join(MODES)})")
-    if "dask" in modes and importlib.util.find_spec("dask") is None:
+    if {"dask", "dask_unknown"} & set(modes) and importlib.util.find_spec("dask") is None:
         parser.error("mode dask needs dask: pip install 's2sad[dask]'")
     features = None
     if opts.features:
@@ -106,7 +107,7 @@ def main(argv=None):
     print(f"checked: {checked}; {report.statements} statements; probes {probe_time:.1f} s, "
           f"programs {report.seconds:.1f} s")
     print(report.summary())
-    if "dask" in modes:
+    if {"dask", "dask_unknown"} & set(modes):
         stats = importlib.import_module("s2sad.fuzz.dask_mode").STATS   # (imports dask)
         print("dask: " + ", ".join(f"{k} {n}" for k, n in sorted(stats.items())))
     return 1 if report.failed else 0

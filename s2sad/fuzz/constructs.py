@@ -88,6 +88,11 @@ CONSTRUCTS = {
     "inplace": Construct("def f(x):\n    b = np.zeros(3)\n    b[0] = x[1] * x[2]\n"
                          "    b[1:3] += np.sin(x[0:2])\n    return np.sum(b * x)\n",
                          (np.array([0.5, 0.1, -0.3]),)),
+    # writes by integer lists of distinct positions out of order
+    "inplace_index_list": Construct("def f(x):\n    b = np.zeros(3)\n"
+                                    "    b[[2, 0]] = np.sin(x[0:2])\n"
+                                    "    b[[1, 2, 0]] += x * x[0]\n    return np.sum(b * x)\n",
+                                    (np.array([0.5, 0.1, -0.3]),)),
     "inplace_loop": Construct("def f(x):\n    b = np.zeros(3)\n    for i in range(3):\n"
                               "        b[i] = np.sin(x[i]) * np.sum(b)\n    return np.sum(b * x)\n",
                               (np.array([0.5, 0.1, -0.3]),)),
@@ -283,7 +288,7 @@ CLAIMED = frozenset({
     "decorator", "defaults", "local_function", "local_function_branch",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "derivative_call", "writing_helper", "helper_names"}
+    "derivative_call", "writing_helper", "helper_names", "inplace_index_list"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -329,7 +334,8 @@ ALIASING_REFUSALS = ("would also change the list or tuple that holds",
 REQUIRES = {
     "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
     "derivative_call": ("helper_call",),
-    "inplace_loop": ("inplace", "for_range"), "list_append": ("for_range",),
+    "inplace_loop": ("inplace", "for_range"), "inplace_index_list": ("inplace",),
+    "list_append": ("for_range",),
     "list_readback": ("list_append", "for_range"),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),

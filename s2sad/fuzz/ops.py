@@ -3,22 +3,20 @@
 import importlib.util
 import math
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
+from s2sad.fuzz.op_record import LIM, SHAPES, M, Op, S, V, W  # noqa: F401 (read from here)
+from s2sad.fuzz.ops_scipy import SCIPY_UNARY
 from s2sad.fuzz.spelling import _fill, _p  # noqa: F401 (the generator's, from here)
 
 
-S, V, W, M = (), (3,), (2,), (2, 3)
-SHAPES = (S, V, W, M)
 #: the module-level constant of each array shape (programs mix them in)
 CONST = {V: "C3", W: "C2", M: "C23"}
 CONST_SOURCE = ("C3 = np.array([0.3, -0.7, 1.1])\n"
                 "C2 = np.array([0.5, -1.2])\n"
                 "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n"
                 "I3 = np.array([1, -2, 3])\n")
-LIM = 4.0          # values whose estimated bound exceeds this are squashed
 #: scipy is optional: its rows (``sps.``) are drawn only when it is installed (found,
 #: not imported: the fuzzer's own process imports it only by running such a program)
 HAS_SCIPY = importlib.util.find_spec("scipy") is not None
@@ -45,18 +43,8 @@ def imports_for(body):
 #
 # Every numpy operation the generator emits is one row: its feature name, the
 # shapes it reads, the shape it returns ("T" = any shape, elementwise), its
-# format, and how it transforms bounds.  Probes are built from the same rows.
-
-@dataclass(frozen=True)
-class Op:
-    feature: str
-    ins: tuple          # input shapes, or "T"
-    out: object         # output shape, or "T"
-    fmt: str            # format with {0}, {1}
-    bound: object       # bounds of inputs -> bound of output
-    limit: float = LIM  # inputs with a larger bound are squashed first
-    weight: float = 1.0
-
+# format, and how it transforms bounds (:class:`~s2sad.fuzz.op_record.Op`).  Probes
+# are built from the same rows.
 
 UNARY = [
     Op("np.sin", ("T",), "T", "np.sin({0})", lambda b: min(b, 1.0), 1e9, 2),
@@ -132,105 +120,7 @@ UNARY = [
        lambda b: 0.9, 1e9, 0.2),
     Op("np.polyval", ("T",), "T", "np.polyval(C3, {0})", lambda b: 1.1 * (b * b + b + 1), LIM,
        0.2),
-] + ([
-    Op("sps.expit", ("T",), "T", "sps.expit({0})", lambda b: 1.0, 1e9, 0.4),
-    Op("sps.erf", ("T",), "T", "sps.erf({0})", lambda b: 1.0, 1e9, 0.4),
-    Op("sps.gammaln", ("T",), "T", "sps.gammaln({0} * {0} + 0.5)",
-       lambda b: abs(math.lgamma(b * b + 0.5)) + 0.2, 2.0, 0.4),
-    # issue 14, lead: every scipy.special rule, each kept in its domain
-    Op("sps.erfc", ("T",), "T", "sps.erfc({0})", lambda b: 2.0, 1e9, 0.15),
-    Op("sps.erfcx", ("T",), "T", "sps.erfcx({0} * {0})", lambda b: 1.0, 1e3, 0.15),
-    Op("sps.erfinv", ("T",), "T", "sps.erfinv(0.9 * np.tanh({0}))", lambda b: 1.2, 1e9, 0.15),
-    Op("sps.erfcinv", ("T",), "T", "sps.erfcinv(1.0 + 0.9 * np.tanh({0}))", lambda b: 1.2, 1e9,
-       0.15),
-    Op("sps.ndtr", ("T",), "T", "sps.ndtr({0})", lambda b: 1.0, 1e9, 0.15),
-    Op("sps.ndtri", ("T",), "T", "sps.ndtri(0.5 + 0.4 * np.tanh({0}))", lambda b: 1.3, 1e9,
-       0.15),
-    Op("sps.log_ndtr", ("T",), "T", "sps.log_ndtr({0})", lambda b: b * b / 2 + b + 1.0, LIM,
-       0.15),
-    Op("sps.logit", ("T",), "T", "sps.logit(0.5 + 0.4 * np.tanh({0}))", lambda b: 2.2, 1e9,
-       0.15),
-    Op("sps.log_expit", ("T",), "T", "sps.log_expit({0})", lambda b: b + 1.0, LIM, 0.15),
-    Op("sps.gamma", ("T",), "T", "sps.gamma({0} * {0} + 0.5)",
-       lambda b: max(math.gamma(b * b + 0.5), 1.8), 2.0, 0.15),
-    Op("sps.loggamma", ("T",), "T", "sps.loggamma({0} * {0} + 0.5)",
-       lambda b: abs(math.lgamma(b * b + 0.5)) + 0.6, 2.0, 0.15),
-    Op("sps.psi", ("T",), "T", "sps.psi({0} * {0} + 0.5)",
-       lambda b: math.log(b * b + 0.5) + 2.0, 1e3, 0.15),
-    Op("sps.polygamma", ("T",), "T", "sps.polygamma(1, {0} * {0} + 0.5)", lambda b: 5.0, 1e9,
-       0.15),
-    Op("sps.multigammaln", ("T",), "T", "sps.multigammaln({0} * {0} + 1.5, 2)",
-       lambda b: 2.0 * abs(math.lgamma(b * b + 1.5)) + 1.5, 2.0, 0.15),
-    Op("sps.gammainc", ("T",), "T", "sps.gammainc(1.5, {0} * {0} + 0.1)", lambda b: 1.0, 1e9,
-       0.15),
-    Op("sps.gammaincc", ("T",), "T", "sps.gammaincc(1.5, {0} * {0} + 0.1)", lambda b: 1.0, 1e9,
-       0.15),
-    Op("sps.i0", ("T",), "T", "sps.i0(np.tanh({0}))", lambda b: 1.3, 1e9, 0.15),
-    Op("sps.i0e", ("T",), "T", "sps.i0e({0})", lambda b: 1.0, 1e9, 0.15),
-    Op("sps.i1", ("T",), "T", "sps.i1(np.tanh({0}))", lambda b: 0.6, 1e9, 0.15),
-    Op("sps.i1e", ("T",), "T", "sps.i1e({0})", lambda b: 0.5, 1e9, 0.15),
-    Op("sps.iv", ("T",), "T", "sps.iv(1.5, {0} * {0} + 0.5)", lambda b: math.exp(b * b + 0.5),
-       1.5, 0.15),
-    Op("sps.ive", ("T",), "T", "sps.ive(1.5, {0} * {0} + 0.5)", lambda b: 1.0, 1e3, 0.15),
-    Op("sps.entr", ("T",), "T", "sps.entr({0} * {0} + 0.5)",
-       lambda b: (b * b + 0.5) * math.log(b * b + 1.5) + 0.4, 1e3, 0.15),
-    Op("sps.exp2", ("T",), "T", "sps.exp2(np.tanh({0}))", lambda b: 2.0, 1e9, 0.15),
-    Op("sps.exp10", ("T",), "T", "sps.exp10(0.3 * np.tanh({0}))", lambda b: 2.0, 1e9, 0.15),
-    Op("sps.expm1", ("T",), "T", "sps.expm1(np.tanh({0}))", lambda b: 1.8, 1e9, 0.15),
-    Op("sps.log1p", ("T",), "T", "sps.log1p({0} * {0})", lambda b: math.log1p(b * b), 1e3,
-       0.15),
-    Op("sps.cbrt", ("T",), "T", "sps.cbrt({0} * {0} + 0.5)", lambda b: (b * b + 0.5) ** (1 / 3),
-       1e3, 0.15),
-    Op("sps.beta", ("T",), "T", "sps.beta({0} * {0} + 0.5, 1.5)", lambda b: 1.6, 1e9, 0.15),
-    Op("sps.betaln", ("T",), "T", "sps.betaln({0} * {0} + 0.5, 1.5)",
-       lambda b: 1.5 * math.log(b * b + 2.0) + 0.5, 1e3, 0.15),
-    # issue 14, stats: the normal log density
-    Op("sst.norm.logpdf", ("T",), "T", "sst.norm.logpdf({0}, 0.3, 1.5)",
-       lambda b: ((b + 0.3) / 1.5) ** 2 / 2 + 1.0, LIM, 0.2),
-    Op("sst.norm.pdf", ("T",), "T", "sst.norm.pdf({0}, 0.3, 1.5)", lambda b: 0.3, 1e9, 0.1),
-    Op("sst.norm.cdf", ("T",), "T", "sst.norm.cdf({0})", lambda b: 1.0, 1e9, 0.1),
-    Op("sst.norm.logcdf", ("T",), "T", "sst.norm.logcdf({0})", lambda b: b * b / 2 + b + 1.0,
-       LIM, 0.1),
-    Op("sst.norm.sf", ("T",), "T", "sst.norm.sf({0}, 0.1, 2.0)", lambda b: 1.0, 1e9, 0.1),
-    Op("sst.norm.logsf", ("T",), "T", "sst.norm.logsf({0})", lambda b: b * b / 2 + b + 1.0,
-       LIM, 0.1),
-    Op("sst.t.pdf", ("T",), "T", "sst.t.pdf({0}, 3.0)", lambda b: 0.4, 1e9, 0.1),
-    Op("sst.t.logpdf", ("T",), "T", "sst.t.logpdf({0}, 4.0, 0.2, 1.5)",
-       lambda b: 2.5 * math.log1p(b * b) + 2.0, LIM, 0.1),
-    Op("sst.t.cdf", ("T",), "T", "sst.t.cdf({0}, 3.0)", lambda b: 1.0, 1e9, 0.1),
-    Op("sst.gamma.pdf", ("T",), "T", "sst.gamma.pdf({0} * {0} + 0.5, 2.5)", lambda b: 0.5, 1e9,
-       0.1),
-    Op("sst.gamma.logpdf", ("T",), "T", "sst.gamma.logpdf(1.3, {0} * {0} + 0.5)",
-       lambda b: abs(math.lgamma(b * b + 0.5)) + (b * b + 0.5) + 2.0, 2.0, 0.1),
-    Op("sst.beta.pdf", ("T",), "T", "sst.beta.pdf(0.5 + 0.4 * np.tanh({0}), 2.0, 3.0)",
-       lambda b: 2.0, 1e9, 0.1),
-    Op("sst.beta.logpdf", ("T",), "T", "sst.beta.logpdf(0.3, {0} * {0} + 1.0, 2.0)",
-       lambda b: (b * b + 1.0) * 1.3 + abs(math.lgamma(b * b + 3.0)) + 1.0, 2.0, 0.1),
-    Op("sst.expon.logpdf", ("T",), "T", "sst.expon.logpdf(2.0, 0.0, {0} * {0} + 0.5)",
-       lambda b: 4.0 + abs(math.log(b * b + 0.5)), LIM, 0.1),
-    Op("sst.laplace.logpdf", ("T",), "T", "sst.laplace.logpdf({0}, 0.0, 1.3)",
-       lambda b: b + 1.0, LIM, 0.1),
-    Op("sst.cauchy.logpdf", ("T",), "T", "sst.cauchy.logpdf({0}, 0.1, 0.8)",
-       lambda b: math.log1p(b * b * 2) + 2.0, LIM, 0.1),
-    Op("sst.logistic.logpdf", ("T",), "T", "sst.logistic.logpdf({0}, 0.2, 1.1)",
-       lambda b: b + 2.0, LIM, 0.1),
-    Op("sst.lognorm.logpdf", ("T",), "T", "sst.lognorm.logpdf({0} * {0} + 0.5, 0.8)",
-       lambda b: math.log(b * b + 0.5) ** 2 + 3.0, LIM, 0.1),
-    Op("sst.uniform.logpdf", ("T",), "T", "sst.uniform.logpdf(0.5, -1.0, {0} * {0} + 2.0)",
-       lambda b: abs(math.log(b * b + 2.0)), LIM, 0.1),
-    Op("sst.poisson.logpmf", ("T",), "T", "sst.poisson.logpmf(3, {0} * {0} + 0.5)",
-       lambda b: (b * b + 0.5) + 3 * abs(math.log(b * b + 0.5)) + 2.0, LIM, 0.1),
-    Op("sst.poisson.pmf", ("T",), "T", "sst.poisson.pmf(2, {0} * {0} + 0.5)", lambda b: 1.0,
-       1e9, 0.1),
-    Op("sps.j0", ("T",), "T", "sps.j0({0})", lambda b: 1.0, 1e9, 0.1),
-    Op("sps.j1", ("T",), "T", "sps.j1({0})", lambda b: 0.6, 1e9, 0.1),
-    Op("sps.y0", ("T",), "T", "sps.y0({0} * {0} + 0.5)", lambda b: 1.0, 1e9, 0.1),
-    Op("sps.y1", ("T",), "T", "sps.y1({0} * {0} + 0.8)", lambda b: 1.5, 1e9, 0.1),
-    Op("sps.jv", ("T",), "T", "sps.jv(1.5, {0} * {0} + 0.5)", lambda b: 0.6, 1e9, 0.1),
-    Op("sps.yv", ("T",), "T", "sps.yv(1.5, {0} * {0} + 1.0)", lambda b: 1.2, 1e9, 0.1),
-    Op("sps.yn", ("T",), "T", "sps.yn(2, {0} * {0} + 1.5)", lambda b: 1.2, 1e9, 0.1),
-    Op("sps.rgamma", ("T",), "T", "sps.rgamma({0} * {0} + 0.5)", lambda b: 1.2, 1e9, 0.1),
-] if HAS_SCIPY else [])
+] + (SCIPY_UNARY if HAS_SCIPY else [])
 
 BINARY = [
     Op("add", ("T", "T"), "T", "({0} + {1})", lambda a, b: a + b, LIM, 3),
@@ -397,6 +287,16 @@ CONVERT = [
     Op("np.broadcast_to", (S,), V, "np.broadcast_to({0}, (3,))", lambda b: b, LIM, 0.4),
     Op("np.rot90", (M,), M, "np.rot90({0}, 2)", lambda b: b, LIM, 0.4),
     Op("method.flatten", (M,), V, "{0}.flatten()[1:4]", lambda b: b, LIM, 0.4),
+    # one axis of inferred length (-1), flattening in C order (of a transposed view too)
+    Op("method.reshape", (M,), V, "{0}.reshape(-1)[1:4]", lambda b: b, LIM, 0.3),
+    Op("method.reshape", (M,), M, "{0}.reshape(-1, 3)", lambda b: b, LIM, 0.2),
+    Op("method.reshape", (V,), V, "{0}.reshape(-1)", lambda b: b, LIM, 0.2),
+    Op("np.reshape", (M,), V, "np.reshape({0}, -1)[::2]", lambda b: b, LIM, 0.3),
+    Op("np.reshape", (M,), W, "np.reshape({0}.T, (-1,))[4:]", lambda b: b, LIM, 0.2),
+    Op("method.ravel", (M,), W, "{0}.ravel()[[5, 0]]", lambda b: b, LIM, 0.3),
+    Op("method.ravel", (M,), V, "{0}.T.ravel()[2:5]", lambda b: b, LIM, 0.2),
+    Op("method.flatten", (V,), V, "{0}.flatten()", lambda b: b, LIM, 0.2),
+    Op("method.flatten", (M,), W, "{0}.T.flatten()[[1, 4]]", lambda b: b, LIM, 0.2),
     # issue 14, lead: the rest of the structure rules
     Op("np.atleast_1d", (S,), V, "(np.atleast_1d({0}) * C3)", lambda b: 1.1 * b, LIM, 0.15),
     Op("np.atleast_2d", (V,), V, "np.atleast_2d({0})[0]", lambda b: b, LIM, 0.15),
@@ -458,7 +358,21 @@ CONVERT = [
     Op("index_list", (V,), V, "{0}[[2, 0, 2]]", lambda b: b, LIM, 0.3),
     Op("index_list", (M,), W, "{0}[[1, 1], 2]", lambda b: b, LIM, 0.3),
     Op("index_list", (M,), M, "{0}[:, [2, 0, 2]]", lambda b: b, LIM, 0.3),
+    # distinct positions out of order (a scatter that keeps their order, not a sorted one)
+    Op("index_list", (V,), V, "{0}[[2, 0, 1]]", lambda b: b, LIM, 0.3),
+    Op("index_list", (M,), M, "{0}[:, [1, 2, 0]]", lambda b: b, LIM, 0.3),
+    Op("index_list", (M,), M, "{0}[[1, 0], :]", lambda b: b, LIM, 0.3),
+    Op("index_list", (V,), W, "{0}[[-1, 0]]", lambda b: b, LIM, 0.3),
+    Op("index_list", (W,), W, "{0}[[1, 0]]", lambda b: b, LIM, 0.2),
+    Op("index_list", (M,), V, "{0}[1, [2, 0, 1]]", lambda b: b, LIM, 0.2),
+    Op("index_list", (M,), W, "{0}[[1, 0], [0, 2]]", lambda b: b, LIM, 0.2),
     Op("index_mask", (V,), W, "{0}[np.array([True, False, True])]", lambda b: b, LIM, 0.3),
+    # a mask made from the data: on Dask a lazy mask, an unknown length (reduced at once;
+    # each element's part is 0 and flat where the mask changes: smooth)
+    Op("index_data_mask", (V,), S, "np.sum({0}[{0} > 0.0] ** 2)", lambda b: 3 * b * b, LIM,
+       0.3),
+    Op("index_data_mask", (M,), S, "np.sum(np.sin({0}[{0} > 0.0]) ** 2)", lambda b: 6.0, 1e9,
+       0.2),
     Op("np.sort", (V,), V, "np.sort({0})", lambda b: b, LIM, 0.3),
     Op("np.sort", (M,), M, "np.sort({0}, axis=0)", lambda b: b, LIM, 0.3),
     Op("np.select", (V, V), V, "np.select([{0} > 0.3, {0} < -0.3], [{0} * {1}, np.sin({1})], 0.5)",

@@ -43,9 +43,12 @@ def mean_bar_bar(t, g_shape, axis=None, keepdims=False):
     """The adjoint of ``g`` in ``mean_bar(g, x, axis, keepdims)``: :func:`sum_bar_bar`
     divided by the number of elements each mean took."""
     shape = np.shape(t)
+    axes = _normalize_axes(axis, len(shape))
     count = 1
-    for a in _normalize_axes(axis, len(shape)):
+    for a in axes:
         count *= shape[a]
+    if count != count:   # an axis of unknown length (Dask's nan): counted lazily
+        count = np.sum(np.ones_like(t, dtype=np.float64), axis=axes, keepdims=keepdims)
     return sum_bar_bar(t, g_shape, axis, keepdims) / count
 
 

@@ -138,14 +138,17 @@ def matmul_rhs_bar(g, a, b):
 @fact(allocates=True)
 def outer_lhs_bar(g, a, b):
     """Adjoint of ``np.outer(a, b)`` with respect to ``a``."""
-    return np.reshape(np.dot(g, np.ravel(b)), np.shape(a))
+    a_bar = np.dot(g, np.ravel(b))
+    # (a 1-d ``a``: no reshape, a Dask array's unknown length stays so)
+    return a_bar if np.ndim(a) == 1 else np.reshape(a_bar, np.shape(a))
 
 
 
 @fact(allocates=True)
 def outer_rhs_bar(g, a, b):
     """Adjoint of ``np.outer(a, b)`` with respect to ``b``."""
-    return np.reshape(np.dot(np.ravel(a), g), np.shape(b))
+    b_bar = np.dot(np.ravel(a), g)
+    return b_bar if np.ndim(b) == 1 else np.reshape(b_bar, np.shape(b))
 
 
 # ------------------------------------------- tangent rules (second order)

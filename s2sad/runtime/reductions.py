@@ -4,7 +4,7 @@ reduction's result and the primal values; output: an array of the argument's sha
 """
 
 from .numpy_view import np
-from .duck import as_array, filled, is_duck, stacked
+from .duck import as_array, filled, is_duck, stacked, unknown_shape
 
 from ..rules.records import fact, tangent_beside
 
@@ -30,7 +30,11 @@ def sum_bar(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
     shape = np.shape(x)
     if axis is not None and not keepdims:
-        g = np.reshape(g, _keepdims_shape(shape, _normalize_axes(axis, len(shape))))
+        axes = _normalize_axes(axis, len(shape))
+        if unknown_shape(g):   # (Dask reshapes only known lengths: new axes by indexing)
+            g = g[tuple(None if i in axes else slice(None) for i in range(len(shape)))]
+        else:
+            g = np.reshape(g, _keepdims_shape(shape, axes))
     # a fresh array, not a broadcast view: the adjoint may reach the user, who may
     # write into it (of x's library: a Dask x's adjoint is a lazy Dask array)
     return filled(shape, g, x)
@@ -45,6 +49,8 @@ def mean_bar(g, x, axis=None, keepdims=False):
     count = 1
     for a in axes:
         count *= shape[a]
+    if count != count:   # an axis of unknown length (Dask's nan): counted lazily
+        count = np.sum(np.ones_like(x, dtype=np.float64), axis=axes, keepdims=True)
     return sum_bar(g, x, axis, keepdims) / count
 
 

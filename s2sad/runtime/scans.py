@@ -9,7 +9,7 @@ second order (forward over reverse) differentiates the code that calls it.
 """
 
 from .numpy_view import np
-from .duck import as_array, as_like, deferred, fresh, is_duck, size_of, stacked
+from .duck import as_array, as_like, deferred, fresh, is_duck, size_of, stacked, unknown_shape
 
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
@@ -134,6 +134,8 @@ def average_weights_bar(g, weights, axis=None):
 
 
 def _flip_cumsum(g, axis):
+    if unknown_shape(g):   # (Dask flips only axes of known length: the sum less the sums before)
+        return np.sum(g, axis=axis, keepdims=True) - np.cumsum(g, axis=axis) + g
     return np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis)
 
 
@@ -141,7 +143,8 @@ def _flip_cumsum(g, axis):
 def cumsum_bar(g, a, axis=None):
     """Adjoint of ``np.cumsum(a, axis)``: the sums of ``g`` from each position to the end."""
     if axis is None:
-        return np.reshape(_flip_cumsum(np.ravel(g), 0), np.shape(a))
+        a_bar = _flip_cumsum(np.ravel(g), 0)
+        return a_bar if np.ndim(a) == 1 else np.reshape(a_bar, np.shape(a))
     return _flip_cumsum(as_array(g), axis)
 
 

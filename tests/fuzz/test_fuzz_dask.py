@@ -132,3 +132,68 @@ def test_a_derivative_computing_where_the_function_is_lazy_is_a_failure(tmp_path
                      [X], tmp_path)
     assert (outcome.status, outcome.reason, outcome.mode) == ("fail", "computes-eagerly",
                                                               "dask"), outcome
+
+
+def _check_in(mode, source, params, tmp_path, features=frozenset({"straight"})):
+    prog = fuzz.Program(1, textwrap.dedent(source).lstrip(), params, (0,), "scalar", features)
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        return fuzz.check_program(prog, (mode,), {mode: features}, loader)
+    finally:
+        loader.close()
+
+
+def test_a_data_mask_is_a_located_refusal_on_dask(tmp_path):
+    """x[x > 0.0] on Dask: a lazy mask, whose reverse derivative the README says is
+    refused (LazyShapeError): a deliberate skip of the program that draws it, never a
+    pass, and a crash in a program that does not."""
+    source = "import numpy as np\n\ndef f(x):\n    return np.sum(x[x > 0.0] ** 2)\n"
+    outcome = _check_in("dask", source, [X], tmp_path,
+                        frozenset({"straight", "index_data_mask"}))
+    assert (outcome.status, outcome.reason) == ("skip", "refused:index_data_mask"), outcome
+    assert "LazyShapeError" in outcome.message
+    outcome = _check_in("dask", source, [X], tmp_path)
+    assert (outcome.status, outcome.reason) == ("fail", "crash:LazyShapeError"), outcome
+
+
+def test_mode_dask_unknown_gives_an_array_argument_an_unknown_length():
+    from s2sad.fuzz.dask_mode import _unknown_args, _unknown_candidates
+    args = [0.3, np.ones((2, 3)), np.ones(3), np.array([1, 2])]
+    assert _unknown_candidates(args) == [1, 2]
+    lazy = _unknown_args(args, 1)
+    assert np.isnan(lazy[1].shape[0]) and lazy[1].shape[1] == 3 and lazy[2].shape == (3,)
+    np.testing.assert_array_equal(lazy[1].compute(), np.ones((2, 3)))
+
+
+def test_mode_dask_unknown_takes_the_first_argument_dask_runs_the_function_on(tmp_path):
+    """x[1:] of an unknown length fails in Dask itself: the unknown length goes to y."""
+    dask_mode.STATS.clear()
+    y = fuzz.Param("y", "float", (2,), np.array([0.4, -0.9]))
+    outcome = _check_in("dask_unknown", "import numpy as np\n\ndef f(x, y):\n"
+                        "    return np.sum(x[1:] * x[0]) + np.sum(np.cumsum(y) ** 2)\n",
+                        [X, y], tmp_path)
+    assert (outcome.status, outcome.modes_checked) == ("pass", ("dask_unknown",)), outcome
+    assert dict(dask_mode.STATS) == {"unknown length: lazy": 1}
+
+
+def test_mode_dask_unknown_checks_a_lazy_program_lazily(tmp_path):
+    dask_mode.STATS.clear()
+    outcome = _check_in("dask_unknown", "import numpy as np\n\ndef f(x):\n"
+                        "    return np.sum(np.sin(x) * x)\n", [X], tmp_path)
+    assert (outcome.status, outcome.modes_checked) == ("pass", ("dask_unknown",)), outcome
+    assert dict(dask_mode.STATS) == {"unknown length: lazy": 1}
+
+
+def test_mode_dask_unknown_a_function_dask_cannot_run_is_not_applicable(tmp_path):
+    """x[1:] of an unknown length: Dask itself refuses it."""
+    outcome = _check_in("dask_unknown", "import numpy as np\n\ndef f(x):\n"
+                        "    return np.sum(x[1:] * x[0])\n", [X], tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "dask-na"), outcome
+
+
+def test_mode_dask_unknown_a_lazy_shape_error_is_a_refusal(tmp_path):
+    """A derivative that needs the unknown length (the adjoint of a mask of it) raises
+    LazyShapeError: a located refusal, never a pass."""
+    outcome = _check_in("dask_unknown", "import numpy as np\n\ndef f(x):\n"
+                        "    return np.sum(x[x > 0.0] ** 2)\n", [X], tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "refused:lazy-shape"), outcome

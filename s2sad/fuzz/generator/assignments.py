@@ -4,6 +4,14 @@ in-place writes into buffers and lists built by ``append``."""
 from s2sad.fuzz.generator.state import _Var
 from s2sad.fuzz.ops import LIM, M, S, SHAPES, V, W, _p
 
+#: ``buf[...]`` writes by integer lists (feature ``inplace_index_list``), per buffer shape:
+#: (subscript, shape of what is written)
+_INDEX_LIST_TARGETS = {
+    V: (("[[2, 0]]", W), ("[[1, 2, 0]]", V), ("[[-1, 0]]", W)),
+    W: (("[[1, 0]]", W),),
+    M: (("[[1, 0]]", M), ("[:, [2, 0, 1]]", M), ("[1, [2, 0]]", W), ("[[1, 0], 2]", W)),
+}
+
 
 class Assignments:
     """Assignment statements (new names, updates, buffers, appended lists)."""
@@ -114,7 +122,13 @@ class Assignments:
         cap = ctx.caps.get(buf.name, LIM)
         ints = [i for i in self.draft.int_vars() if i.bound < buf.shape[0]]
         r0 = r.random()
-        if ints and r0 < 0.4:
+        if self.draft.has("inplace_index_list") and r.random() < 0.2:
+            # integer lists of distinct positions, out of order (never a repeat: numpy
+            # keeps the last of repeated positions written, ``+=`` too)
+            self.draft.use("inplace_index_list")
+            target, tshape = r.choice(_INDEX_LIST_TARGETS[buf.shape])
+            target = f"{buf.name}{target}"
+        elif ints and r0 < 0.4:
             i = r.choice(ints)
             target, tshape = f"{buf.name}[{i.name}]", buf.shape[1:]
         elif buf.shape == M and r0 < 0.7:
