@@ -22,7 +22,7 @@ applies: ``"norm"``, ``"vector"`` or ``"matrix"``.
 """
 
 from .numpy_view import np
-from .duck import as_array
+from .duck import as_array, is_duck
 
 from ..rules.records import fact, tangent_beside
 from .reductions import _keepdims_shape
@@ -236,9 +236,24 @@ def _pair_dot(a, u, s, v, da):
     s_dot = u @ da @ v
     system = np.block([[-s * np.eye(m), a], [a.T, -s * np.eye(n)]])
     rhs = np.concatenate([s_dot * u - da @ v, s_dot * v - da.T @ u])
-    step = np.linalg.lstsq(system, rhs, rcond=None)[0]
+    step = _least_squares(system, rhs)
     u_dot, v_dot = step[:m], step[m:]
     return np.outer(u_dot, v) + np.outer(u, v_dot)
+
+
+def _least_squares(a, b):
+    """The least-squares solution of least norm of ``a x = b`` (``np.linalg.lstsq`` with
+    ``rcond=None``).  A duck array's ``lstsq`` (Dask's: QR, without ``rcond``) does not
+    take the singular systems of ``_pair_dot``: there it is the pseudo-inverse made from
+    the SVD of ``a`` (a small square matrix, one block), with numpy's cut-off."""
+    if not is_duck(a):
+        return np.linalg.lstsq(a, b, rcond=None)[0]
+    if hasattr(a, "rechunk"):   # (Dask's SVD wants the columns in one block)
+        a = a.rechunk(-1)
+    u, s, vt = np.linalg.svd(a)
+    cut = s[:1] * (max(a.shape) * np.finfo(np.float64).eps)
+    inverse = np.where(s > cut, 1.0 / np.where(s > cut, s, 1.0), 0.0)
+    return vt.T @ (inverse * (u.T @ b))
 
 
 def _polar_dot(u, s, vt, da):
