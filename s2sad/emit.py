@@ -1,9 +1,10 @@
 """Emit: generated gast function -> module source text -> compiled function.
 
-``emit_module`` renders a :class:`~s2sad.transform.common.Generated` with
-``astor``: a header saying what produced it, the imports it needs (numpy, the
-s2sad runtime, and whatever else the function reads), then the function,
-with comment markers turned into ``#`` comments.  The text depends only on
+``emit_module`` renders a :class:`~s2sad.transform.common.Generated` as ``astor``
+writes it (``syntax/printer.py`` writes that text straight from the gast tree, astor
+itself what the printer leaves to it): a header saying what produced it, the imports
+it needs (numpy, the s2sad runtime, and whatever else the function reads), then the
+function, with comment markers turned into ``#`` comments.  The text depends only on
 its inputs: names are sorted, nothing random or machine-specific enters
 unless the caller puts it in the header.
 
@@ -26,7 +27,7 @@ import astor
 import gast
 
 from .errors import ORIGIN, UnsupportedSyntaxError
-from .syntax import anno, nodes
+from .syntax import anno, nodes, printer
 from .syntax.anno import COMMENT_ID
 
 _NUMBER_TYPES = (bool, int, float, complex)
@@ -248,12 +249,15 @@ def _to_arg(node):
 
 
 def render_function(node, comments):
-    """astor source of one gast function with comment markers turned into comments."""
+    """The source of one gast function, as astor writes it, with comment markers turned
+    into comments."""
     _fill_empty_blocks([node])   # adds only a ``pass`` where nothing else stands
-    tree = _to_ast(gast.Module(body=[node], type_ignores=[]))
-    text = astor.to_source(tree, pretty_source=''.join)  # no line wrapping
+    try:
+        lines = printer.function_lines(node)   # astor's text, written faster
+    except printer.Unprintable:   # (a docstring, an f-string...)
+        lines = _astor_text(node).splitlines()
     out = []
-    for line in text.splitlines():
+    for line in lines:
         match = _MARKER_LINE.match(line)
         if match:
             indent, index = match.group(1), int(match.group(2))
@@ -262,6 +266,12 @@ def render_function(node, comments):
         else:
             out.append(line)
     return "\n".join(_space_nested_defs(out)) + "\n"
+
+
+def _astor_text(node):
+    """astor's source of gast function ``node`` (what :mod:`.syntax.printer` leaves to it)."""
+    tree = _to_ast(gast.Module(body=[node], type_ignores=[]))
+    return astor.to_source(tree, pretty_source=''.join)  # no line wrapping
 
 
 def _space_nested_defs(lines):

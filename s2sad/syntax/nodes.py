@@ -94,18 +94,31 @@ def clone(node):
     times faster than ``copy.deepcopy``, which the transforms call on every
     statement.
     """
-    if isinstance(node, list):
+    cls = node.__class__
+    if cls is list:
         return [clone(item) for item in node]
     if not isinstance(node, gast.AST):
         return node
-    new = node.__class__.__new__(node.__class__)
+    new = cls.__new__(cls)
     fields = new.__dict__
     for key, value in node.__dict__.items():
-        if (value.__class__ is list or isinstance(value, gast.AST)) \
-                and not key.startswith(ANNOTATION_PREFIX):
-            value = clone(value)
+        if value.__class__ is list:
+            if not key.startswith(ANNOTATION_PREFIX):
+                value = [clone(item) for item in value]
+        elif isinstance(value, gast.AST) and not key.startswith(ANNOTATION_PREFIX):
+            # a context or an operator holds nothing: a new one of its class, made here
+            marker = value.__class__
+            value = marker.__new__(marker) if marker in _MARKERS and not value.__dict__ \
+                else clone(value)
         fields[key] = value   # leaves (names, numbers, None) and annotations as they are
     return new
+
+
+#: classes of expression contexts and operators (``Load``, ``Add``, ...): nodes without
+#: fields, which :func:`clone` makes anew without looking into them
+_MARKERS = frozenset(cls for base in (gast.expr_context, gast.operator, gast.unaryop,
+                                       gast.cmpop, gast.boolop)
+                     for cls in base.__subclasses__())
 
 
 # ------------------------------------------------------------------ walking

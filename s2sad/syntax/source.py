@@ -27,6 +27,7 @@ from typing import Any, Dict, List
 import gast
 
 from . import anno
+from .blocks import definition_lines
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
 _MISSING = object()
@@ -307,7 +308,7 @@ def read_function(func) -> ParsedFunction:
     try:
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
         all_lines, start = inspect.findsource(func)
-        raw_lines = inspect.getblock(all_lines[start:])
+        raw_lines = definition_lines(filename, all_lines, start)
         first_line = start + 1
     except (OSError, TypeError, IndexError) as exc:
         message, hint = _why_no_source(func, exc)

@@ -180,12 +180,12 @@ class ReverseFunction:
                 return True
             if isinstance(node, gast.Assign) and any(
                     isinstance(t, (gast.Subscript, gast.Attribute))
-                    for target in node.targets for t in gast.walk(target)):
+                    for target in node.targets for t in nodes.walk(target)):
                 return True
         return any(isinstance(n, gast.Call) and (
             isinstance(n.func, gast.Name) and n.func.id in _WRITING_HELPERS
             or isinstance(n.func, gast.Attribute) and n.func.attr == "at")   # np.add.at
-            for stmt in stmts for n in gast.walk(stmt))
+            for stmt in stmts for n in nodes.walk(stmt))
 
     def in_structures(self, grads):
         """The returned adjoints of list, tuple and dict parameters in the parameter's
@@ -225,4 +225,6 @@ def without_alias_copies(stmts):
             self.generic_visit(node)
             return node.args[0] if anno.get(node, anno.ALIAS_COPY) else node
 
+    if not any(anno.get(n, anno.ALIAS_COPY) for stmt in stmts for n in nodes.walk(stmt)):
+        return list(stmts)   # (no copy to drop: the walk costs a fraction of the visit)
     return [Drop().visit(stmt) for stmt in stmts]
