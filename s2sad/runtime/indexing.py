@@ -4,13 +4,15 @@ write ``index_set``.  Every helper returns a new value and leaves its inputs as 
 """
 
 from .numpy_view import np
-from .duck import as_array, duck_among, fresh, size_of
+from .duck import as_array, duck_among, fresh, is_duck, size_of
 from .scatter import added_at
 
 from ..errors import ValueTypeError
 from ..rules.records import fact
 from .guards import _is_complex
 from .shapes import float_like, zeros_like
+
+_ndarray = np.ndarray
 
 
 @fact(allocates=True, linear=("x",))
@@ -158,10 +160,15 @@ def add_into(x_bar, index, g):
     """``x_bar`` (an adjoint array the backward sweep owns) with ``g`` added at
     ``index``, a position named twice getting both (``np.add.at``): in place for a numpy
     array; a new array when one is a Dask (duck) array, which has no ``ufunc.at``
-    (``runtime.scatter``: lazily, nothing computed)."""
-    if duck_among(x_bar, g) is not None:
-        return added_at(x_bar, index, g)
-    if _basic(index):   # (np.newaxis in it: no position can repeat)
+    (``runtime.scatter``: lazily, nothing computed).  Generated code writes every
+    addition of an item's adjoint into an array adjoint it owns with it (``x_bar =
+    add_into(x_bar, i, g)``, also the first), so a numpy ``x_bar`` (the adjoint of a
+    numpy argument) that gets a Dask ``g`` becomes a Dask array: numpy's own
+    ``x_bar[i] += g`` would compute ``g`` (or Dask refuses it)."""
+    if x_bar.__class__ is not _ndarray or is_duck(g):
+        if duck_among(x_bar, g) is not None:
+            return added_at(x_bar, index, g)
+    if index.__class__ is int or _basic(index):   # (np.newaxis: no position can repeat)
         x_bar[index] += g
     else:
         np.add.at(x_bar, index, g)

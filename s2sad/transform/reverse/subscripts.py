@@ -1,9 +1,9 @@
 """Adjoints of reads and writes of items: ``v = x[i]`` and ``x[i] = v``.
 
 :class:`SubscriptAdjoints` gives the adjoint of an item read to the container
-or array it was read from (in place into an adjoint the sweep owns, with
-``add_into`` (``np.add.at``) where an index may repeat, leaf by leaf for lists, tuples and
-dicts), and undoes a write ``x[i] = v`` backward: ``v`` gets ``x_bar[i]``,
+or array it was read from (into an adjoint array the sweep owns with ``add_into``:
+in place for numpy, ``np.add.at`` where an index may repeat, a new lazy array when
+a Dask adjoint reaches a numpy one; leaf by leaf for lists, tuples and dicts), and undoes a write ``x[i] = v`` backward: ``v`` gets ``x_bar[i]``,
 which then becomes zero, and the overwritten values come back from the tape.
 Input: the statement's parts, the sweep's :class:`Adjoints` (read and
 updated), the facts (read) and the name the tape is popped from.  Output:
@@ -93,8 +93,9 @@ class SubscriptAdjoints:
             # the item (add_item), an array's takes it in place
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
                 nodes.name(name), index_expr(index), g])))
-        elif basic:
-            out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
+        elif basic:   # (add_into: in place for numpy; a Dask g makes a new Dask array,
+            #            where numpy's own write ``x_bar[i] = g`` would compute g)
+            out.append(self.add_at(name, index, g))
         elif keyed:
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_at_key"), [
                 nodes.name(name), index, g])))
@@ -114,11 +115,8 @@ class SubscriptAdjoints:
             # (``+`` for an array), a tuple's adjoint becoming a list to take it
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
                 nodes.name(name), index_expr(index), g])))
-        elif basic:
-            out.append(gast.AugAssign(
-                target=nodes.subscript(nodes.name(name), index, store=True),
-                op=gast.Add(), value=g))
-        else:
+        else:   # add_into: x_bar[i] += g in place for numpy, lazily for Dask (a numpy
+            #     x_bar cannot take a Dask g in place)
             out.append(self.add_at(name, index, g))
 
     def adjoint_of_item(self, primal, index, g, out):
