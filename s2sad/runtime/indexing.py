@@ -13,12 +13,26 @@ from .guards import _is_complex
 from .shapes import float_like, zeros_like
 
 _ndarray = np.ndarray
+#: the types of the adjoints add_into adds in place without asking more (the common case)
+_NUMPY_VALUES = frozenset({float, int, np.float64, np.ndarray})
 
 
 @fact(allocates=True, linear=("x",))
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
     return fresh(x[index])
+
+
+
+@fact(allocates=True, linear=("a",))
+def copy_of(a):
+    """``np.copy(a)``: a new array of ``a``'s values (of a list or a number too), which
+    generated code copies with (an array it writes into or restores, an argument the
+    function writes into, ``x.copy()``); a duck array's own copy, lazy for Dask (numpy's
+    ``np.copy``, which Dask does not implement, would compute it)."""
+    if a.__class__ is not _ndarray and is_duck(a):
+        return fresh(a)
+    return np.copy(a)
 
 
 
@@ -165,7 +179,7 @@ def add_into(x_bar, index, g):
     add_into(x_bar, i, g)``, also the first), so a numpy ``x_bar`` (the adjoint of a
     numpy argument) that gets a Dask ``g`` becomes a Dask array: numpy's own
     ``x_bar[i] += g`` would compute ``g`` (or Dask refuses it)."""
-    if x_bar.__class__ is not _ndarray or is_duck(g):
+    if x_bar.__class__ is not _ndarray or g.__class__ not in _NUMPY_VALUES:
         if duck_among(x_bar, g) is not None:
             return added_at(x_bar, index, g)
     if index.__class__ is int or _basic(index):   # (np.newaxis: no position can repeat)

@@ -167,9 +167,8 @@ class SubscriptAdjoints:
                     # (a number stored at a slice, a row, an array of positions was
                     # broadcast there: its adjoint is the sum)
                     part = self.env.unbroadcast(part, value.id)
-                if in_place and basic:
-                    self.env.numpy()
-                    part = nodes.call("np.copy", [part])
+                if in_place and basic:   # (a view of x_bar, which is zeroed next)
+                    part = self.env.copied(part)
                 if value.id == base:   # b[idx] = b: the part reaches b after the zeroing
                     held = self.env.namer.fresh(f"{base}_part")
                     out.append(nodes.assign(held, part))
