@@ -21,10 +21,15 @@ from .env import index_expr
 class SubscriptAdjoints:
     """Adjoints of item reads and writes (see the module docstring)."""
 
-    def __init__(self, env, facts, tape_read):
+    def __init__(self, env, facts, tape_read, ranked=frozenset()):
         self.env = env
         self.facts = facts
         self.tape_read = tape_read
+        # parameters of known rank (code the API makes for numpy array arguments, whose
+        # adjoints start as arrays of Dask's library when Dask data is among them:
+        # duck.called_with): their items are added in place, ``x_bar[i] += g`` (a loop
+        # reading them item by item runs without add_into's call)
+        self.ranked = ranked
 
     def adjoint_of_subscript(self, value, g, out):
         """``name = value`` (an item read ``x[i]``) backward: ``x``'s adjoint gets ``g``
@@ -93,6 +98,8 @@ class SubscriptAdjoints:
             # the item (add_item), an array's takes it in place
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
                 nodes.name(name), index_expr(index), g])))
+        elif basic and primal in self.ranked:
+            out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
         elif basic:   # (add_into: in place for numpy; a Dask g makes a new Dask array,
             #            where numpy's own write ``x_bar[i] = g`` would compute g)
             out.append(self.add_at(name, index, g))
@@ -115,6 +122,10 @@ class SubscriptAdjoints:
             # (``+`` for an array), a tuple's adjoint becoming a list to take it
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
                 nodes.name(name), index_expr(index), g])))
+        elif basic and primal in self.ranked:
+            out.append(gast.AugAssign(
+                target=nodes.subscript(nodes.name(name), index, store=True),
+                op=gast.Add(), value=g))
         else:   # add_into: x_bar[i] += g in place for numpy, lazily for Dask (a numpy
             #     x_bar cannot take a Dask g in place)
             out.append(self.add_at(name, index, g))
