@@ -3,8 +3,9 @@
 :class:`SubscriptAdjoints` gives the adjoint of an item read to the container
 or array it was read from (into an adjoint array the sweep owns with ``add_into``:
 in place for numpy, ``np.add.at`` where an index may repeat, a new lazy array when
-a Dask adjoint reaches a numpy one; leaf by leaf for lists, tuples and dicts), and undoes a write ``x[i] = v`` backward: ``v`` gets ``x_bar[i]``,
-which then becomes zero, and the overwritten values come back from the tape.
+a Dask adjoint reaches a numpy one; leaf by leaf for lists, tuples and dicts),
+and undoes a write ``x[i] = v`` backward: ``v`` gets ``x_bar[i]``, which then
+becomes zero, and the overwritten values come back from the tape.
 Input: the statement's parts, the sweep's :class:`Adjoints` (read and
 updated), the facts (read) and the name the tape is popped from.  Output:
 statements appended to the list ``out`` given (or returned).
