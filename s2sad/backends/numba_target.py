@@ -11,6 +11,8 @@ readable text (comments kept) with
   second-order code, by the gradient line a group of pushes and pops comes from
   (its comment: value then tangent pushed, tangent then value popped);
 * ``reversed(range(...))`` made a descending ``range``;
+* ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
+  the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
   trip) given a flag beside it (``i_set = False``, ``i_set = True`` after each
   assignment of it, ``a_set = b_set`` after a copy ``a = b``), which
@@ -37,8 +39,8 @@ import re
 
 from ..errors import NumbaTargetError
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
+from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 
-_RUNTIMES = ("s2sad.runtime", "s2sad.runtime_forward")
 NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
                            r"(\w+))?: ?(.*)$")
@@ -521,7 +523,7 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     plain ``<function_name>`` passing those values (the CLI's modules);
     ``source``: the user's file, for messages.
     """
-    target = _Target(text, function_name, user_names, helpers, wrapper)
+    target = _Target(with_item_additions(text), function_name, user_names, helpers, wrapper)
     try:
         return target.run()
     except _Refusal as refusal:

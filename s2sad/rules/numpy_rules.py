@@ -9,11 +9,11 @@ import builtins
 
 import numpy as np
 
-from ..runtime import (cast_bar, cast_dot, clip_lower_mask, clip_mask, clip_upper_mask,
+from ..runtime import (cast_bar, cast_dot, copy_of, clip_lower_mask, clip_mask, clip_upper_mask,
                        concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
                        outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
-from .registry import (adjoint, declare, declare_allocating_type,
+from .registry import (METHODS, adjoint, declare, declare_allocating_type,
                        nondifferentiable, signature_for, tangent)
 
 # ------------------------------------------------------------- elementwise
@@ -391,6 +391,17 @@ def asarray_adjoint(y, y_bar, a):
 @adjoint(np.copy, linear=True, allocates=True, methods=("copy",))
 def copy_adjoint(y, y_bar, a):
     return y_bar
+
+
+# x.copy() is s2sad's copy_of(x), as are the copies generated code makes: np.copy is no
+# function Dask implements (numpy would compute the array), copy_of is Dask's own copy
+@adjoint(copy_of, linear=True, allocates=True)
+def copy_of_adjoint(y, y_bar, a):
+    return y_bar
+
+
+declare(copy_of, methods=("copy",))
+METHODS["copy"] = (copy_of, "copy_of")
 
 
 @adjoint(float, allocates=True)

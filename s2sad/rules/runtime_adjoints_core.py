@@ -14,8 +14,9 @@ them.  Arguments read for their shape, axes and indices carry no derivative.
 
 import numpy as np
 
-from ..runtime import (add_at, add_at_key, beyond_order, cast_bar, cast_dot, concatenate_bar,
-                       concatenate_parts, dot_lhs_bar, dot_rhs_bar, extremum_bar, float_only,
+from ..runtime import (add_at, add_at_key, add_into, beyond_order, cast_bar, cast_dot,
+                       concatenate_bar, concatenate_parts, dot_lhs_bar, dot_rhs_bar,
+                       extremum_bar, float_only,
                        getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar, matmul_shape,
                        mean_bar, mean_bar_bar, outer_lhs_bar, outer_rhs_bar, overwritten,
                        prod_bar, prod_bar_x_dot2, read_at, sequence_bar, snapshot, stack_bar,
@@ -219,6 +220,11 @@ def add_at_adjoint(y, y_bar, x_bar, index, g):
 
 @adjoint(add_at_key, nondiff=("index",))
 def add_at_key_adjoint(y, y_bar, x_bar, index, g):
+    return y_bar, read_at(y_bar, index, g)
+
+
+@adjoint(add_into, nondiff=("index",))
+def add_into_adjoint(y, y_bar, x_bar, index, g):
     return y_bar, read_at(y_bar, index, g)
 
 

@@ -15,11 +15,27 @@ from ..rules.records import fact
 from .guards import _is_complex
 from .shapes import float_like, split_at, zeros_like
 
+_ndarray = np.ndarray
+#: the types of the adjoints add_into adds in place without asking more (the common case)
+_NUMPY_VALUES = frozenset({float, int, np.float64, np.ndarray})
+
 
 @fact(allocates=True, linear=("x",))
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
     return fresh(x[index])
+
+
+
+@fact(allocates=True, linear=("a",))
+def copy_of(a):
+    """``np.copy(a)``: a new array of ``a``'s values (of a list or a number too), which
+    generated code copies with (an array it writes into or restores, an argument the
+    function writes into, ``x.copy()``); a duck array's own copy, lazy for Dask (numpy's
+    ``np.copy``, which Dask does not implement, would compute it)."""
+    if a.__class__ is not _ndarray and is_duck(a):
+        return fresh(a)
+    return np.copy(a)
 
 
 
@@ -170,10 +186,15 @@ def add_into(x_bar, index, g):
     """``x_bar`` (an adjoint array the backward sweep owns) with ``g`` added at
     ``index``, a position named twice getting both (``np.add.at``): in place for a numpy
     array; a new array when one is a Dask (duck) array, which has no ``ufunc.at``
-    (``runtime.scatter``: lazily, nothing computed)."""
-    if duck_among(x_bar, g) is not None:
-        return added_at(x_bar, index, g)
-    if _basic(index):   # (np.newaxis in it: no position can repeat)
+    (``runtime.scatter``: lazily, nothing computed).  Generated code writes every
+    addition of an item's adjoint into an array adjoint it owns with it (``x_bar =
+    add_into(x_bar, i, g)``, also the first), so a numpy ``x_bar`` (the adjoint of a
+    numpy argument) that gets a Dask ``g`` becomes a Dask array: numpy's own
+    ``x_bar[i] += g`` would compute ``g`` (or Dask refuses it)."""
+    if x_bar.__class__ is not _ndarray or g.__class__ not in _NUMPY_VALUES:
+        if duck_among(x_bar, g) is not None:
+            return added_at(x_bar, index, g)
+    if index.__class__ is int or _basic(index):   # (np.newaxis: no position can repeat)
         x_bar[index] += g
     else:
         np.add.at(x_bar, index, g)

@@ -3,9 +3,11 @@ runs unchanged on numpy arrays and on Dask arrays, with the same numbers, which 
 central finite differences and a derivative written by hand."""
 
 import importlib.util
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +15,12 @@ import pytest
 da = pytest.importorskip("dask.array", reason="Dask is an optional extra: "
                                               "pip install 's2sad[dask]'")
 import dask  # noqa: E402
+from dask.callbacks import Callback  # noqa: E402
 
+import s2sad  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
+
+from dask_column import lazy  # noqa: E402
 
 MODEL = textwrap.dedent("""\
     import numpy as np
@@ -28,13 +34,34 @@ MODEL = textwrap.dedent("""\
 
     def least_squares(w, X, y):
         return np.sum((X @ w - y) ** 2) / X.shape[0]
+
+
+    def sliced(w, X, y):
+        return np.sum((X @ w[1:] + w[0] - y) ** 2)
+
+
+    def scaled_items(w, X, y):
+        v = np.tanh(w)
+        s = np.sum(X[:, 1:] @ v[1:3]) * v[0]
+        for j in range(X.shape[1]):
+            s = s + np.sum(np.sin(X[:, j] * v[j + 1] - y))
+        return s
     """)
+
+
+def this_s2sad_first():
+    """The environment with the s2sad under test first on the subprocess's path (not
+    another copy installed in the interpreter)."""
+    root = str(Path(s2sad.__file__).resolve().parent.parent)
+    paths = [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
 
 
 def write_module(tmp_path, target, wrt, out):
     (tmp_path / "model.py").write_text(MODEL, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", target, "--wrt", wrt,
-                           "-o", out], cwd=tmp_path, capture_output=True, text=True)
+                           "-o", out], cwd=tmp_path, capture_output=True, text=True,
+                          env=this_s2sad_first())
     assert proc.returncode == 0, proc.stderr
     spec = importlib.util.spec_from_file_location(out[:-3], tmp_path / out)
     module = importlib.util.module_from_spec(spec)
@@ -94,3 +121,41 @@ def test_least_squares_module_runs_on_numpy_and_on_dask(tmp_path, data):
     f = model(tmp_path).least_squares
     np.testing.assert_allclose(w_bar, finite_difference_gradient(f, (w, X, y)),
                                rtol=1e-6, atol=1e-8)
+
+
+class _Computes(Callback):
+    """Counts the Dask computes started while it is active."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def _start(self, dsk):
+        self.count += 1
+
+
+@pytest.mark.parametrize("name", ["sliced", "scaled_items"])
+def test_module_with_a_numpy_w_sliced_against_dask_data_is_lazy(tmp_path, data, name):
+    """w's items and slices read against Dask data: their adjoints go into w_bar with
+    add_into, which makes a numpy w_bar a Dask array (numpy's own w_bar[0] = g computed
+    g; w_bar[1:] += g was refused by Dask), so the module needs no Dask w."""
+    generated = write_module(tmp_path, f"model.py:{name}", "w", f"{name}_grad.py")
+    text = (tmp_path / f"{name}_grad.py").read_text(encoding="utf-8")
+    assert "w_bar = add_into(w_bar, " in text or "v_bar = add_into(v_bar, " in text
+    step = getattr(generated, f"{name}_value_and_grad")
+    w = np.array([0.3, -0.2, 0.5, 0.1])
+    X, y = data["X"], data["y"]
+    counter = _Computes()
+    with counter, lazy():
+        value, w_bar = step(w, da.from_array(X, chunks=(250, 3)), da.from_array(y, chunks=250))
+    assert counter.count == 0
+    assert isinstance(value, da.Array) and isinstance(w_bar, da.Array)
+    assert w_bar.shape == w.shape and w_bar.dtype == np.float64
+    lazy_value, lazy_w_bar = dask.compute(value, w_bar)
+    f = getattr(model(tmp_path), name)
+    np.testing.assert_allclose(lazy_value, f(w, X, y), rtol=1e-12)
+    np.testing.assert_allclose(lazy_w_bar, finite_difference_gradient(f, (w, X, y)),
+                               rtol=1e-6, atol=1e-6)
+    eager_value, eager_w_bar = step(w, X, y)   # the same module on numpy: numpy out
+    assert type(eager_w_bar) is np.ndarray
+    np.testing.assert_allclose(eager_w_bar, lazy_w_bar, rtol=1e-10, atol=1e-12)

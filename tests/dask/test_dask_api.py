@@ -15,6 +15,18 @@ from s2sad.testing import finite_difference_gradient  # noqa: E402
 
 import dask_programs as P  # noqa: E402
 from dask_column import lazy  # noqa: E402
+from dask.callbacks import Callback  # noqa: E402
+
+
+class _Computes(Callback):
+    """Counts the Dask computes started while it is active."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def _start(self, dsk):
+        self.count += 1
 
 
 def _data(n=24, d=3, seed=0):
@@ -206,21 +218,48 @@ def test_jacobian_and_hessian_wrt_numpy_weights_on_dask_data_are_lazy():
     np.testing.assert_allclose(hess, _logistic_hessian(w, X, y), rtol=1e-5, atol=1e-8)
 
 
-def test_writes_into_arrays_are_right_but_not_lazy_yet():
-    """A function that writes into an array (``Z[:, j] = ...``) differentiates right on
-    Dask, but not lazily: the backward sweep copies adjoints with ``np.copy``, which Dask
-    does not implement (numpy's fallback computes the array, with Dask's warning).  A
-    known gap (docs/dask.md); the forward sweep's copies are lazy."""
+WRITERS = [P.column_writes, P.copied_writes, P.argument_writes]
+
+
+@pytest.mark.parametrize("func", WRITERS, ids=lambda f: f.__name__)
+def test_writes_into_arrays_are_lazy(func):
+    """A function that writes into an array (``Z[:, j] = ...``, into ``X.copy()``, into
+    an argument): the backward sweep copies the arrays it restores and the adjoints it
+    zeroes with s2sad's ``copy_of`` (Dask's own copy: numpy's ``np.copy``, which Dask
+    does not implement, computed them), so nothing is computed while the derivatives
+    are built, in either mode; the numbers are finite differences'."""
     w, X, _, dX, _ = _data(n=12)
-    with pytest.warns(FutureWarning, match="numpy.copy"):
-        g = s2sad.grad(P.column_writes)(w, dX)
-    np.testing.assert_allclose(np.asarray(g), finite_difference_gradient(P.column_writes,
-                                                                         (w, X)),
-                               rtol=1e-6, atol=1e-9)
-    with lazy():   # forward mode copies with the runtime's own helpers: lazy
-        _, jt = s2sad.jvp(P.column_writes)(w, dX, np.ones(3))
-    assert float(jt.compute()) == pytest.approx(
-        float(np.sum(finite_difference_gradient(P.column_writes, (w, X)))), rel=1e-6)
+    text = s2sad.source(func, wrt=(0, 1))
+    assert "copy_of(" in text and "np.copy" not in text
+    computes = _Computes()
+    with computes, lazy():
+        g = s2sad.grad(func)(w, dX)
+        _, pullback = s2sad.vjp(func, wrt=(0, 1))(w, dX)
+        w_bar, X_bar = pullback(1.0)
+        _, jt = s2sad.jvp(func)(w, dX, np.ones(3))
+    assert computes.count == 0
+    assert all(isinstance(v, da.Array) for v in (g, w_bar, X_bar, jt))
+    g, w_bar, X_bar, jt = s2sad.dask.compute((g, w_bar, X_bar, jt))
+    expected = finite_difference_gradient(func, (w, X.copy()))
+    np.testing.assert_allclose(g, expected, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(w_bar, expected, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(X_bar, finite_difference_gradient(func, (w, X.copy()), argnum=1),
+                               rtol=1e-6, atol=1e-8)
+    assert float(jt) == pytest.approx(float(np.sum(expected)), rel=1e-6)
+
+
+def test_hvp_of_a_function_that_writes_into_arrays_is_lazy():
+    """Second order (forward over the reverse code, whose copies are copy_of): lazy."""
+    w, X, _, dX, _ = _data(n=12)
+    v = np.array([0.3, -1.0, 0.5])
+    computes = _Computes()
+    with computes, lazy():
+        hv = s2sad.hvp(P.copied_writes)(w, dX, v)
+    assert computes.count == 0 and isinstance(hv, da.Array)
+    hessian = np.array([finite_difference_gradient(
+        lambda w_: finite_difference_gradient(P.copied_writes, (w_, X.copy()))[i], (w,))
+        for i in range(3)])
+    np.testing.assert_allclose(hv.compute(), hessian @ v, rtol=1e-4, atol=1e-5)
 
 
 def test_a_list_of_numpy_weights_gets_a_list_of_lazy_gradients():

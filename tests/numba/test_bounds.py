@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -311,3 +312,31 @@ def test_cli_numba_module_raises_where_numpy_does(tmp_path):
             call(*args)
         with pytest.raises(IndexError):   # as the user's own code does
             getattr(bf, call.__name__.replace("_value_and_grad", ""))(*args)
+
+
+def test_add_into_of_a_basic_index_is_numbas_item_addition():
+    """The numpy text adds an item's adjoint with add_into (lazy for Dask); the numba
+    target writes it x[i] += g where the index is basic (numbers, slices, range loops'
+    variables), so numba adds in place and numba_bounds proves the index; an index that
+    may be an integer array (np.add.at: repeats add up) keeps the helper."""
+    from s2sad.backends.numba_target import with_item_additions
+    text = textwrap.dedent("""\
+        from s2sad.runtime import add_into, zeros_like
+        def f_grad(x, picks, g):
+            x_bar = zeros_like(x)
+            x_bar = add_into(x_bar, 0, g)
+            x_bar = add_into(x_bar, slice(1, None, None), g * 2.0)
+            x_bar = add_into(x_bar, (slice(None, -1, None), 2), g)
+            x_bar = add_into(x_bar, picks, g)
+            for i in reversed(range(3)):
+                x_bar = add_into(x_bar, i, g)
+            for k in range(3):
+                k = picks
+                x_bar = add_into(x_bar, k, g)
+            return x_bar
+        """)
+    lines = with_item_additions(text).splitlines()
+    assert lines[3:7] == ["    x_bar[0] += g", "    x_bar[1:] += g * 2.0",
+                          "    x_bar[:-1, 2] += g", "    x_bar = add_into(x_bar, picks, g)"]
+    assert lines[8] == "        x_bar[i] += g"
+    assert lines[11] == "        x_bar = add_into(x_bar, k, g)"   # k is rebound: maybe an array

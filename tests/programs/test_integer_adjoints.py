@@ -84,4 +84,4 @@ def test_float32_argument_keeps_float32_gradient(func):
 def test_the_adjoint_of_integer_weights_is_a_float_product():
     source = s2sad.source(ia.int_weights)
     assert "1.0 * array" in source
-    assert "np.copy(array)" not in source
+    assert "np.copy(array)" not in source and "copy_of(array)" not in source

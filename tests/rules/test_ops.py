@@ -257,6 +257,7 @@ ROWS = [
     unary("ones_like", F.ones_like_scaled),
     unary("asarray", F.asarray),
     unary("copy", F.copy),
+    row("x.copy()", F.copy_method, ("vector", Arg((4,))), ("matrix", Arg((3, 4)))),
     unary("real", F.real),
     row("float", F.to_float, ("scalar", Arg(()))),
 

@@ -19,8 +19,8 @@ from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_ma
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy
 from .guards import add_item, ensure_scalar_output, loop_items
-from .indexing import (add_at, add_at_key, add_into, ensure_real_target, getitem_bar, mT,
-                       overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
+from .indexing import (add_at, add_at_key, add_into, copy_of, ensure_real_target, getitem_bar,
+                       mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (extremum_bar, mean_bar, nonzero_checked, prod_bar, reduced_count,
                          sum_bar)
@@ -32,8 +32,8 @@ __all__ = [
     "check_bound", "ensure_same_kind",
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
     "xlogy",
-    "add_at", "add_at_key", "add_into", "ensure_real_target", "getitem_bar", "mT", "overwritten",
-    "snapshot", "stored_part", "transpose_bar", "unshared", "zero_at",
+    "add_at", "add_at_key", "add_into", "copy_of", "ensure_real_target", "getitem_bar", "mT",
+    "overwritten", "snapshot", "stored_part", "transpose_bar", "unshared", "zero_at",
     "broadcast_like", "index_set", "writable_copy", "xdivy",
     "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "zeros_tree",
     "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",

@@ -28,6 +28,11 @@ def snapshot(x):
     return _numpy.snapshot(x)
 
 
+def copy_of(a):
+    """:func:`s2sad.runtime.copy_of` (numba: see the module)."""
+    return _numpy.copy_of(a)
+
+
 def stored_part(g, index):
     """:func:`s2sad.runtime.stored_part` (numba: see the module)."""
     return _numpy.stored_part(g, index)
@@ -128,6 +133,15 @@ def _overwritten(x, index):
 def _snapshot(x):
     if is_leaf(x):
         return lambda x: copied(x)
+    return None
+
+
+@overload(copy_of, inline="always")
+def _copy_of(a):
+    if is_array(a):
+        return lambda a: np.copy(a)
+    if is_number(a):   # (numpy's is a 0-d array of it: the same in arithmetic)
+        return lambda a: a
     return None
 
 

@@ -9,7 +9,7 @@ whose body holds only
   an attribute, a subscript, or a tuple/list literal;
 * ``a, b = t`` (unpacking a tuple-valued name);
 * ``<name>[<index>] = <atom>``: a write into an array the function owns
-  (an argument it writes into is copied first, ``x_1 = np.copy(x)``);
+  (an argument it writes into is copied first, ``x_1 = copy_of(x)``);
 * ``assert <atom>``;
 * ``if <atom>: ... else: ...`` whose branches end by assigning every name the
   two branches disagree on (the merge, or "phi", copies);

@@ -1,7 +1,7 @@
 """What a function does before its first statement, and the checks made before the walk.
 
 :class:`ArgumentCopies` (the normalizer's collaborator, ``self.entry``) copies the
-arguments the function writes into (an array by ``np.copy``, a list it changes
+arguments the function writes into (an array by ``copy_of``, ``x.copy()``, a list it changes
 by ``copy_container``), binds their names to the copies, and adds to the entry
 checks the run-time refusal of another argument or global sharing their memory
 (``ensure_unshared``).  It has no state of its own; of the walk (``walk``, the
@@ -168,7 +168,10 @@ class ArgumentCopies:
             copier, dotted = registry.METHODS["copy"]
             walk.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.name(user)]),
                                                   anno.CALLEE, copier)))
-            walk.module_names.use_numpy(dotted, copier)
+            if registry.runtime_method(copier):   # (s2sad's copy_of: lazy for Dask)
+                walk.helpers[dotted] = copier
+            else:
+                walk.module_names.use_numpy(dotted, copier)
             walk.defined.add(name)
             walk.env[user] = nodes.name(name)
             walk.aliases.argument_copies.add(name)

@@ -335,7 +335,7 @@ class Inliner:
 
     def copy_of(self, param, atom, kind):
         """Emit a copy of the argument ``atom`` an inlined helper writes into (as its
-        parameter ``param``): ``np.copy``, or ``copy_container`` for a list or dict;
+        parameter ``param``): ``copy_of`` (``x.copy()``), or ``copy_container`` for a list or dict;
         returns the copy's name."""
         norm = self.norm
         name = norm.namer.fresh(param)
@@ -349,7 +349,10 @@ class Inliner:
                 norm.dicts.add(name)   # (kind "dict": the caller's code shows a dict)
         else:
             copier, dotted = registry.METHODS["copy"]
-            norm.module_names.use_numpy(dotted, copier)
+            if registry.runtime_method(copier):   # (s2sad's copy_of: lazy for Dask)
+                norm.helpers[dotted] = copier
+            else:
+                norm.module_names.use_numpy(dotted, copier)
         norm.emit(nodes.assign(name, anno.set(nodes.call(dotted, [nodes.clone(atom)]),
                                               anno.CALLEE, copier)))
         norm.defined.add(name)

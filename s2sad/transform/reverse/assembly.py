@@ -82,8 +82,10 @@ class ReverseFunction:
         self.tape = nf.namer.fresh("tape")
         self.tape_read = self.tape if flavor == "value_and_grad" \
             else nf.namer.fresh("tape_copy")
+        # (parameters of known rank: code made for numpy array arguments, see subscripts)
+        ranked = frozenset(p for p in nf.params if self.facts.ranks.get(p))
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
-            self.env, self.facts, self.tape_read))
+            self.env, self.facts, self.tape_read, ranked))
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
 
     def seed_gradient(self):

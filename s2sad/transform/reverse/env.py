@@ -42,11 +42,15 @@ class Adjoints:
         self.bindings["np"] = numpy_module()
 
     def alias_copy(self, value):
-        """``np.copy(value)``, marked (``anno.ALIAS_COPY``) as a copy that only keeps
-        an adjoint apart from ``value``: the sweep drops it when nothing is written in
-        place (see ``assembly.without_alias_copies``)."""
-        self.numpy()
-        return anno.set(nodes.call("np.copy", [value]), anno.ALIAS_COPY, True)
+        """``copy_of(value)`` (``np.copy``, lazy for Dask), marked (``anno.ALIAS_COPY``)
+        as a copy that only keeps an adjoint apart from ``value``: the sweep drops it
+        when nothing is written in place (see ``assembly.without_alias_copies``)."""
+        return anno.set(self.copied(value), anno.ALIAS_COPY, True)
+
+    def copied(self, value):
+        """``copy_of(value)``: ``np.copy(value)``, a Dask array's own copy (lazy: Dask
+        does not implement ``np.copy``, and numpy would compute the array)."""
+        return nodes.call(self.helper("copy_of"), [value])
 
     def adjoint_name(self, primal):
         """The ``<name>_bar`` identifier of ``primal``'s adjoint (chosen once)."""
@@ -183,8 +187,7 @@ class Adjoints:
         if kinds_.is_container(self.facts.kind(nodes.name(primal))) \
                 or primal in self.facts.sequences:
             return nodes.call(self.helper("adjoint_copy"), [nodes.name(name)])
-        self.numpy()
-        return nodes.call("np.copy", [nodes.name(name)])
+        return self.copied(nodes.name(name))
 
     def unbroadcast(self, contribution, name):
         """``unbroadcast(contribution, name)``, reading the shape from names the backward

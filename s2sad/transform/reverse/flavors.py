@@ -30,8 +30,7 @@ def value_and_grad(rf):
             keep = env.namer.fresh(f"{atom.id}_out")
             value = nodes.name(atom.id)
             if atom.id in rewritten:
-                env.numpy()
-                value = nodes.call("np.copy", [value])
+                value = env.copied(value)
             snapshots.append(nodes.assign(keep, value))
             atom.id = keep
     body = forward + snapshots + backward
@@ -70,8 +69,7 @@ def vjp(rf):
         finals.append(nodes.assign(final, nodes.name(name)))
         start = nodes.name(final)
         if name in rewritten:
-            env.numpy()
-            start = nodes.call("np.copy", [start])
+            start = env.copied(start)
         starts.append(nodes.assign(name, start))
     # the pullback restores forward names it rebinds (from copies, for arrays it
     # writes into): the value returned is the one its final snapshot holds
@@ -107,8 +105,7 @@ def _pop_copies(backward, rewritten, env):
                 and isinstance(node.value, gast.Call) \
                 and isinstance(node.value.func, gast.Attribute) \
                 and node.value.func.attr == "pop":
-            env.numpy()
-            node.value = nodes.call("np.copy", [node.value])
+            node.value = env.copied(node.value)
 
 
 def _signature_of(fn):

@@ -24,7 +24,7 @@ from ...syntax.normalize.callees import returns_new_values
 from ...syntax.parse import is_user_function
 from ..callees import derivative_for
 from ..calls import bind_call, writing_primal
-from ..common import numpy_module
+from ..common import runtime_helper
 
 
 class Linker:
@@ -33,7 +33,7 @@ class Linker:
     def __init__(self, facts, namer, bindings, parsed, calls, vjp):
         self.facts = facts
         self.namer = namer
-        self.bindings = bindings   # the generated code's (np, for copies of arguments)
+        self.bindings = bindings   # the generated code's (copy_of, for copies of arguments)
         self.parsed = parsed
         self.calls = calls
         self.vjp = vjp   # the callee derivative (a callees.Derivative) of reverse mode
@@ -102,8 +102,10 @@ class Linker:
                 continue
             if isinstance(atom, gast.Name) and (atom.id in self.facts.written
                                                 or atom.id in self.facts.shares_written):
-                self.bindings["np"] = numpy_module()
-                copied = nodes.call("np.copy", [atom])
+                # (copy_of: np.copy, lazy for Dask)
+                self.bindings["copy_of"] = runtime_helper("copy_of")
+                copied = nodes.call(anno.set(nodes.name("copy_of"), anno.HELPER_NAME, True),
+                                    [atom])
                 copied_params.append(original)
                 if isinstance(part, gast.keyword):
                     part.value = copied

@@ -1,10 +1,11 @@
 """Adjoints of reads and writes of items: ``v = x[i]`` and ``x[i] = v``.
 
 :class:`SubscriptAdjoints` gives the adjoint of an item read to the container
-or array it was read from (in place into an adjoint the sweep owns, with
-``add_into`` (``np.add.at``) where an index may repeat, leaf by leaf for lists, tuples and
-dicts), and undoes a write ``x[i] = v`` backward: ``v`` gets ``x_bar[i]``,
-which then becomes zero, and the overwritten values come back from the tape.
+or array it was read from (into an adjoint array the sweep owns with ``add_into``:
+in place for numpy, ``np.add.at`` where an index may repeat, a new lazy array when
+a Dask adjoint reaches a numpy one; leaf by leaf for lists, tuples and dicts),
+and undoes a write ``x[i] = v`` backward: ``v`` gets ``x_bar[i]``, which then
+becomes zero, and the overwritten values come back from the tape.
 Input: the statement's parts, the sweep's :class:`Adjoints` (read and
 updated), the facts (read) and the name the tape is popped from.  Output:
 statements appended to the list ``out`` given (or returned).
@@ -21,10 +22,15 @@ from .env import index_expr
 class SubscriptAdjoints:
     """Adjoints of item reads and writes (see the module docstring)."""
 
-    def __init__(self, env, facts, tape_read):
+    def __init__(self, env, facts, tape_read, ranked=frozenset()):
         self.env = env
         self.facts = facts
         self.tape_read = tape_read
+        # parameters of known rank (code the API makes for numpy array arguments, whose
+        # adjoints start as arrays of Dask's library when Dask data is among them:
+        # duck.called_with): their items are added in place, ``x_bar[i] += g`` (a loop
+        # reading them item by item runs without add_into's call)
+        self.ranked = ranked
 
     def adjoint_of_subscript(self, value, g, out):
         """``name = value`` (an item read ``x[i]``) backward: ``x``'s adjoint gets ``g``
@@ -93,8 +99,11 @@ class SubscriptAdjoints:
             # the item (add_item), an array's takes it in place
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
                 nodes.name(name), index_expr(index), g])))
-        elif basic:
+        elif basic and primal in self.ranked:
             out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
+        elif basic:   # (add_into: in place for numpy; a Dask g makes a new Dask array,
+            #            where numpy's own write ``x_bar[i] = g`` would compute g)
+            out.append(self.add_at(name, index, g))
         elif keyed:
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_at_key"), [
                 nodes.name(name), index, g])))
@@ -114,11 +123,12 @@ class SubscriptAdjoints:
             # (``+`` for an array), a tuple's adjoint becoming a list to take it
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
                 nodes.name(name), index_expr(index), g])))
-        elif basic:
+        elif basic and primal in self.ranked:
             out.append(gast.AugAssign(
                 target=nodes.subscript(nodes.name(name), index, store=True),
                 op=gast.Add(), value=g))
-        else:
+        else:   # add_into: x_bar[i] += g in place for numpy, lazily for Dask (a numpy
+            #     x_bar cannot take a Dask g in place)
             out.append(self.add_at(name, index, g))
 
     def adjoint_of_item(self, primal, index, g, out):
@@ -169,9 +179,8 @@ class SubscriptAdjoints:
                     # (a number stored at a slice, a row, an array of positions was
                     # broadcast there: its adjoint is the sum)
                     part = self.env.unbroadcast(part, value.id)
-                if in_place and basic:
-                    self.env.numpy()
-                    part = nodes.call("np.copy", [part])
+                if in_place and basic:   # (a view of x_bar, which is zeroed next)
+                    part = self.env.copied(part)
                 if value.id == base:   # b[idx] = b: the part reaches b after the zeroing
                     held = self.env.namer.fresh(f"{base}_part")
                     out.append(nodes.assign(held, part))
