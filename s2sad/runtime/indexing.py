@@ -23,7 +23,16 @@ _NUMPY_VALUES = frozenset({float, int, np.float64, np.ndarray})
 @fact(allocates=True, linear=("x",))
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
-    return fresh(x[index])
+    part = x[index]
+    if is_duck(part) and any(math.isnan(n) for n in part.shape):
+        from ..errors import LazyShapeError
+        raise LazyShapeError(
+            "a write through a lazy (Dask) boolean mask, x[mask] = v: the gradient saves "
+            "the values the write replaces and puts them back, and Dask cannot put back "
+            "a part whose length is not known before the mask is computed",
+            hint="write x = np.where(mask, v, x) instead (the same values, lazily), or "
+                 "compute the mask first (mask = mask.compute())")
+    return fresh(part)
 
 
 
