@@ -105,8 +105,37 @@ def called_with(call, values, *args):
     token = _CALL.set((like, frozenset(id(v) for v in values if v.__class__ is _ndarray)))
     try:
         return call(*args)
+    except ValueError as exc:
+        if not _unknown_length_failure(exc):
+            raise
+        raise _unknown_length_refusal(exc) from exc
     finally:
         _CALL.reset(token)
+
+
+def _unknown_length_failure(exc):
+    """Whether ``exc`` is Dask's own refusal of an array of unknown length (``nan`` in
+    its shape: the part of ``x[mask]``), raised inside Dask."""
+    text = str(exc).lower()
+    if "nan" not in text and not ("unknown" in text and "chunk" in text):
+        return False
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith("dask."):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _unknown_length_refusal(exc):
+    """The located :class:`~s2sad.errors.LazyShapeError` for Dask's ``exc``."""
+    from ..errors import LazyShapeError, located_in_generated_code
+    return LazyShapeError(
+        f"Dask cannot run this step on an array whose length is not known before it is "
+        f"computed (nan in its shape, as x[mask] makes): {exc}",
+        located_in_generated_code(exc.__traceback__),
+        hint="compute the lengths first (x = x.compute_chunk_sizes(), or mask = "
+             "mask.compute()), or keep the shape known: np.where(mask, x, 0.0) for x[mask]")
 
 
 def zeros_for(x, zeros):
