@@ -147,6 +147,14 @@ def zeros_for(x, zeros):
     return np.asarray(zeros, like=call[0])
 
 
+def like_the_call(value):
+    """The numpy array ``value`` as an array of the duck library of the call (see
+    :func:`called_with`), if the call has one: a tangent copied to be written into
+    (``writable_copy``) then takes lazy items (numpy's own write would compute them)."""
+    call = _CALL.get()
+    return value if call is None else np.asarray(value, like=call[0])
+
+
 def as_like(value, like):
     """``value`` as an array of ``like``'s library when ``like`` is a duck array and
     ``value`` is not (``np.asarray(value, like=like)``: numpy's own dispatch, NEP 35);

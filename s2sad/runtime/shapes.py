@@ -5,7 +5,7 @@ arrays (or the input itself when it already has the shape asked for).
 
 from ..rules.records import fact
 from .numpy_view import np
-from .duck import as_like, filled, is_duck, same_shape, zeros_for
+from .duck import as_like, filled, is_duck, like_the_call, same_shape, zeros_for
 
 
 
@@ -214,7 +214,7 @@ def writable_copy(t):
         return dict(t)
     if is_duck(t):   # its own library's copy (lazy for Dask)
         return t.astype(float_like(t.dtype), copy=True)
-    return np.array(t, dtype=float_like(t), copy=True)
+    return like_the_call(np.array(t, dtype=float_like(t), copy=True))
 
 
 def split_at(g, sizes, axis=0):
