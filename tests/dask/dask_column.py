@@ -21,6 +21,7 @@ import numpy as np
 
 import dask
 import dask.array as da
+from dask.callbacks import Callback
 
 import s2sad
 from s2sad.errors import S2sadError
@@ -41,6 +42,17 @@ class ComputeForbidden(RuntimeError):
 def forbidding_scheduler(dsk, keys, **kwargs):
     """A Dask scheduler that refuses to compute: code run under it builds graphs only."""
     raise ComputeForbidden("a Dask array was computed")
+
+
+class Computes(Callback):
+    """Counts the Dask computes started while it is active (``with Computes() as c``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def _start(self, dsk):
+        self.count += 1
 
 
 def lazy():

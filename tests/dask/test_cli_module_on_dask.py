@@ -15,12 +15,11 @@ import pytest
 da = pytest.importorskip("dask.array", reason="Dask is an optional extra: "
                                               "pip install 's2sad[dask]'")
 import dask  # noqa: E402
-from dask.callbacks import Callback  # noqa: E402
 
 import s2sad  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
 
-from dask_column import lazy  # noqa: E402
+from dask_column import Computes, lazy  # noqa: E402
 
 MODEL = textwrap.dedent("""\
     import numpy as np
@@ -123,17 +122,6 @@ def test_least_squares_module_runs_on_numpy_and_on_dask(tmp_path, data):
                                rtol=1e-6, atol=1e-8)
 
 
-class _Computes(Callback):
-    """Counts the Dask computes started while it is active."""
-
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def _start(self, dsk):
-        self.count += 1
-
-
 @pytest.mark.parametrize("name", ["sliced", "scaled_items"])
 def test_module_with_a_numpy_w_sliced_against_dask_data_is_lazy(tmp_path, data, name):
     """w's items and slices read against Dask data: their adjoints go into w_bar with
@@ -145,7 +133,7 @@ def test_module_with_a_numpy_w_sliced_against_dask_data_is_lazy(tmp_path, data, 
     step = getattr(generated, f"{name}_value_and_grad")
     w = np.array([0.3, -0.2, 0.5, 0.1])
     X, y = data["X"], data["y"]
-    counter = _Computes()
+    counter = Computes()
     with counter, lazy():
         value, w_bar = step(w, da.from_array(X, chunks=(250, 3)), da.from_array(y, chunks=250))
     assert counter.count == 0

@@ -14,19 +14,7 @@ import s2sad.dask  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
 
 import dask_programs as P  # noqa: E402
-from dask_column import lazy  # noqa: E402
-from dask.callbacks import Callback  # noqa: E402
-
-
-class _Computes(Callback):
-    """Counts the Dask computes started while it is active."""
-
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def _start(self, dsk):
-        self.count += 1
+from dask_column import Computes, lazy  # noqa: E402
 
 
 def _data(n=24, d=3, seed=0):
@@ -231,7 +219,7 @@ def test_writes_into_arrays_are_lazy(func):
     w, X, _, dX, _ = _data(n=12)
     text = s2sad.source(func, wrt=(0, 1))
     assert "copy_of(" in text and "np.copy" not in text
-    computes = _Computes()
+    computes = Computes()
     with computes, lazy():
         g = s2sad.grad(func)(w, dX)
         _, pullback = s2sad.vjp(func, wrt=(0, 1))(w, dX)
@@ -252,7 +240,7 @@ def test_hvp_of_a_function_that_writes_into_arrays_is_lazy():
     """Second order (forward over the reverse code, whose copies are copy_of): lazy."""
     w, X, _, dX, _ = _data(n=12)
     v = np.array([0.3, -1.0, 0.5])
-    computes = _Computes()
+    computes = Computes()
     with computes, lazy():
         hv = s2sad.hvp(P.copied_writes)(w, dX, v)
     assert computes.count == 0 and isinstance(hv, da.Array)

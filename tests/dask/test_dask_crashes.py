@@ -15,7 +15,6 @@ import pytest
 
 da = pytest.importorskip("dask.array", reason="the Dask tests need dask[array]")
 
-from dask.callbacks import Callback  # noqa: E402
 
 import s2sad  # noqa: E402
 import s2sad.dask  # noqa: E402
@@ -25,21 +24,12 @@ from s2sad.runtime.selection import (gathered, hstack_of, split_bar, split_of,  
 from s2sad.runtime.indexing import concatenate_bar  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
 
-from dask_column import lazy  # noqa: E402
-
-
-class _Computes(Callback):
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def _start(self, dsk):
-        self.count += 1
+from dask_column import Computes, lazy  # noqa: E402
 
 
 def _lazily(build):
     """``build()`` under the refusing scheduler, with no compute started; its Dask leaves."""
-    counter = _Computes()
+    counter = Computes()
     with counter, lazy():
         result = build()
     assert counter.count == 0

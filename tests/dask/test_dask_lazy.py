@@ -11,7 +11,6 @@ import pytest
 
 da = pytest.importorskip("dask.array", reason="the Dask tests need dask[array]")
 
-from dask.callbacks import Callback  # noqa: E402
 
 import s2sad  # noqa: E402
 import s2sad.dask  # noqa: E402
@@ -19,18 +18,7 @@ from s2sad.runtime.scans import NotDifferentiableError  # noqa: E402
 from s2sad.testing import check_grads, finite_difference_gradient  # noqa: E402
 
 import dask_lazy_programs as P  # noqa: E402
-from dask_column import lazy  # noqa: E402
-
-
-class _Computes(Callback):
-    """Counts the Dask computes started while it is active."""
-
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def _start(self, dsk):
-        self.count += 1
+from dask_column import Computes, lazy  # noqa: E402
 
 
 def _data(n=12, d=4, seed=0):
@@ -42,7 +30,7 @@ def _data(n=12, d=4, seed=0):
 
 def _built_lazily(build):
     """``build()`` under the refusing scheduler, counting computes (none expected)."""
-    counter = _Computes()
+    counter = Computes()
     with counter, lazy():
         result = build()
     assert counter.count == 0
@@ -76,7 +64,7 @@ def test_gradient_wrt_dask_data_is_built_without_a_compute(func):
 def test_value_and_gradient_compute_in_one_pass():
     w, X, dX = _data()
     value, g = _built_lazily(lambda: s2sad.value_and_grad(P.per_feature)(w, dX))
-    counter = _Computes()
+    counter = Computes()
     with counter:
         value, g = s2sad.dask.compute((value, g))
     assert counter.count == 1
