@@ -9,7 +9,6 @@ The table below is the single list of what is refused and why.
 """
 
 import builtins
-import inspect
 import types
 
 import gast
@@ -273,17 +272,7 @@ def _check_out_arguments(parsed, everything):
 def _users_helper(parsed, func):
     """Whether the callee expression ``func`` names a Python function of the user's (not
     numpy's or another library's)."""
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name):
-        return False
-    obj = parsed.resolve(func.id, None)
-    for part in reversed(path):
-        if not inspect.ismodule(obj):
-            return False
-        obj = getattr(obj, part, None)
+    obj = parsed.resolve_callee(func)
     if not isinstance(obj, types.FunctionType):
         return False
     module = (getattr(obj, "__module__", None) or "").split(".")[0]

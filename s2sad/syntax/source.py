@@ -83,6 +83,22 @@ class ParsedFunction:
         return SourceRef(self.filename, first + self.line_offset,
                          stmt.col_offset + self.column_offset, text)
 
+    def resolve_callee(self, func):
+        """The object the callee expression ``func`` (``f`` or ``module.f``, a gast node)
+        names, or None (an attribute of a value that is not a module, a call's result)."""
+        path = []
+        while isinstance(func, gast.Attribute):
+            path.append(func.attr)
+            func = func.value
+        if not isinstance(func, gast.Name):
+            return None
+        obj = self.resolve(func.id, None)
+        for part in reversed(path):
+            if not inspect.ismodule(obj):
+                return None
+            obj = getattr(obj, part, None)
+        return obj
+
     def resolve(self, name, default=_MISSING, compose=True):
         """The object a free name denotes: closure cell, global, or builtin (a derivative
         s2sad made: its composable form, see :func:`composable`; ``compose=False``: the

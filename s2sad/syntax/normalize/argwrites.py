@@ -160,18 +160,7 @@ def _differentiable_names(expr):
 
 def _resolve(func, parsed):
     """The object the callee expression ``func`` (``f`` or ``module.f``) names, or None."""
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name):
-        return None
-    obj = parsed.resolve(func.id, None)
-    for part in reversed(path):
-        if not inspect.ismodule(obj):
-            return None
-        obj = getattr(obj, part, None)
-    return obj
+    return parsed.resolve_callee(func)
 
 
 class ArgumentWrites:
