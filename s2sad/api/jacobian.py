@@ -102,18 +102,29 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
         values = arguments(func, args, kwargs)
         xs = [values[p] for p in positions]
         inputs = sum(size(x) for x in xs)
+        swept = refused = plan = None
         if mode == "auto":
-            out = func(*args, **kwargs)
-            check_output(out, func)
-            plan = choose_mode(inputs, size(out), mode)
-        else:
-            plan = None
-        kind = plan.mode if plan is not None else mode
+            # the output's size decides: read from a reverse sweep (the generated code
+            # writes into copies of the arguments, which the user's function itself
+            # would change), kept for the pullbacks when reverse mode is the cheaper
+            try:
+                swept = _swept(transform("reverse"), values, func)
+            except S2sadError as exc:   # (forward mode may still differentiate it)
+                refused = exc
+            else:
+                check_output(swept[0], func)
+                plan = choose_mode(inputs, size(swept[0]), mode)
+        kind = "forward" if refused is not None else plan.mode if plan is not None else mode
         if kind == "forward":
             blocks, out = _forward_jacobian(transform("forward"), values, xs)
         else:
-            blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func)
-        if plan is None:
+            blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func, swept)
+        if refused is not None:
+            plan = JacobianPlan("forward", inputs, inputs, size(out),
+                                f"reverse mode cannot differentiate it "
+                                f"({type(refused).__name__}): one forward sweep per input "
+                                f"element")
+        elif plan is None:
             plan = choose_mode(inputs, size(out), mode)
         jac.last_plan = plan
         # per output leaf: a tuple over the wrt arguments (several) or the one Jacobian
@@ -162,14 +173,20 @@ def _forward_jacobian(bound, values, xs):
     return blocks, out
 
 
-def _reverse_jacobian(vjp_fn, values, xs, func):
-    """One pullback per output element: the Jacobian laid out as in
-    :func:`_forward_jacobian`."""
+def _swept(vjp_fn, values, func):
+    """``(out, pullback)`` of the vjp ``vjp_fn`` at the arguments ``values``."""
     sig, names, _ = signature(func if wrappers.is_forwarding(func) else inspect.unwrap(func))
     count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                 for p in sig.parameters.values())
     # the vjp takes the user's arguments as the user does: keyword-only ones by name
-    out, pullback = vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
+    return vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
+
+
+def _reverse_jacobian(vjp_fn, values, xs, func, swept=None):
+    """One pullback per output element: the Jacobian laid out as in
+    :func:`_forward_jacobian` (``swept``: the vjp's ``(out, pullback)`` at ``values``
+    already made, or None)."""
+    out, pullback = swept if swept is not None else _swept(vjp_fn, values, func)
     check_output(out, func)
     flat = [trees.leaves(x) for x in xs]
     outs = trees.leaves(out)

@@ -370,3 +370,36 @@ def test_jacobian_cost_benchmark_runs_and_checks_both_modes(capsys):
     assert [(r["n"], r["m"], r["auto"]) for r in rows] == [
         (2, 20, "forward"), (20, 2, "reverse")] * 2
     assert "| n (inputs) | m (outputs) |" in capsys.readouterr().out
+
+
+def _writes_a_row(w, X):
+    X[0] = X[0] * w
+    return np.sum(np.sin(X))
+
+
+def _appends(xs):
+    xs.append(xs[0] * 2.0)
+    return xs[0] * xs[-1]
+
+
+def _adds_in_place(x):
+    x += 1.0
+    return x * x
+
+
+@pytest.mark.parametrize("mode", ["auto", "forward", "reverse"])
+def test_jacobian_of_a_function_writing_into_its_arguments_leaves_them_as_they_are(mode):
+    """mode="auto" learned the output's size by calling the user's function, which wrote
+    into the caller's arrays (a stranger's report: a wrong Jacobian, X changed)."""
+    w, X = np.array([0.5, 2.0]), np.array([[1.0, 2.0], [3.0, 4.0]])
+    kept = X.copy()
+    got = s2sad.jacobian(_writes_a_row)(w, X)
+    np.testing.assert_array_equal(X, kept)
+    np.testing.assert_allclose(got, np.cos(X[0] * w) * X[0], rtol=1e-12)   # by hand
+    xs = [3.0]
+    np.testing.assert_allclose(s2sad.jacobian(_appends, mode=mode)(xs), [12.0])   # 2 x0^2
+    assert xs == [3.0]
+    x = np.array([1.0, 2.0])
+    np.testing.assert_allclose(s2sad.jacobian(_adds_in_place, mode=mode)(x),
+                               np.diag(2.0 * (x + 1.0)), rtol=1e-12)
+    np.testing.assert_array_equal(x, [1.0, 2.0])
