@@ -7,6 +7,7 @@ exports them; the code generator reaches them through the registry
 import linecache
 
 from .numpy_view import np
+from .duck import is_duck
 from ..errors import SourceLocation, UnboundVariableError, UnsupportedSyntaxError
 
 
@@ -116,8 +117,10 @@ def check_item_alone(container, key, message, hint, filename, line, column):
 
 
 def _shares(written, other, depth=0):
-    """May writing into ``written`` change ``other`` (or an array inside it)?"""
-    if written is other and isinstance(written, (np.ndarray, list, dict)):
+    """May writing into ``written`` change ``other`` (or an array inside it)?  A duck
+    array (Dask) is written into by changing the object itself (its graph): only the
+    same object sees the write, never a slice of it, a new object."""
+    if written is other and (isinstance(written, (np.ndarray, list, dict)) or is_duck(written)):
         return True
     if isinstance(other, np.ndarray):
         return (isinstance(written, np.ndarray) and np.may_share_memory(written, other)
