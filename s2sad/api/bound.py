@@ -18,7 +18,7 @@ import weakref
 from ..emit import compile_module
 from ..errors import SharedWriteError
 from ..rules import registry as _registry
-from ..runtime.duck import called_with
+from ..runtime.duck import called_with, duck_among
 from ..syntax import wrappers
 from .arguments import CONTAINER_CLASSES, argument_kinds, has_containers
 from .core import defaults_kinds, global_name, same
@@ -236,7 +236,9 @@ class Bound:
                 return self.specialized(args, kwargs).current()
         if kwargs and has_containers((), kwargs):
             return self.specialized(args, kwargs).current()
-        if self.ranked is not None:
+        if self.ranked is not None and duck_among(*args, *(kwargs or {}).values()) is None:
+            # (code made for ranks adds items into a parameter's numpy adjoint in place,
+            # x_bar[i] += g, which computes a Dask g: the general code's add_into, lazily)
             key = self.ranked.key(args, kwargs)
             if key is not None:
                 found = self.by_rank.get(key)

@@ -1,6 +1,8 @@
-"""Forward mode through a write into a copy of Dask data, with a numpy tangent: the
-tangent's writable copy takes the call's Dask library, so the items written into it
-stay lazy (numpy's own item assignment computed them).  Expected tangents by hand."""
+"""Items of Dask values written into a numpy derivative, which numpy's own item
+assignment computes: forward mode through a write into a copy of Dask data with a
+numpy tangent (the tangent's writable copy takes the call's Dask library), and reverse
+mode's adjoint of a numpy parameter's items (the general code's add_into, not the code
+made for ranks).  Expected derivatives by hand."""
 
 import numpy as np
 import pytest
@@ -34,3 +36,22 @@ def test_a_numpy_tangent_written_into_stays_lazy():
     expected[0] = 2.0 * XN[0] * XN[3] * t[0] + XN[0] ** 2 * t[3]
     np.testing.assert_allclose(np.asarray(tangent), expected, rtol=1e-12)
     np.testing.assert_allclose(s2sad.jvp(scaled_first)(XN, t)[1], expected, rtol=1e-12)
+
+
+def items_and_a_penalty(w, X):
+    s = 0.0
+    for j in range(3):
+        s = s + np.sum(X[:, j] * w[j])
+    return s + np.sum(w ** 2)
+
+
+def test_code_made_for_ranks_is_not_used_with_dask_data():
+    """Code made for the ranks of numpy arguments adds w's items into w_bar in place
+    (w_bar[j] += g), and the penalty's term makes w_bar numpy first: with Dask data,
+    numpy's += computed g (a stranger's report); the general code's add_into is lazy."""
+    XN = np.arange(1.0, 13.0).reshape(4, 3)
+    w = np.array([0.3, -0.5, 0.8])
+    with dask.config.set(scheduler=_forbidden):
+        lazy = s2sad.grad(items_and_a_penalty)(w, da.from_array(XN, chunks=2))
+    assert isinstance(lazy, da.Array)
+    np.testing.assert_allclose(np.asarray(lazy), XN.sum(axis=0) + 2.0 * w, rtol=1e-12)
