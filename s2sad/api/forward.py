@@ -11,7 +11,7 @@ from .arguments import arguments_then, parameters
 from .bound import Bound
 from .composable import compose_jvp, differentiable
 from .entries import forward_entry
-from .matching import as_tangent, match_derivative
+from .matching import as_tangent, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
 from .transformed import cached_transform, with_source
 
@@ -55,8 +55,9 @@ def _build_jvp(func, wrt, backend="numpy"):
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = arguments_then(bound.func, args, kwargs, k,
                                 f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
-        tangents = [as_tangent(t, values[p], w, what)
-                    for t, p, w in zip(args[len(args) - k:], positions, wrt_names)]
+        tangents = in_library_of(values, [
+            as_tangent(t, values[p], w, what)
+            for t, p, w in zip(args[len(args) - k:], positions, wrt_names)])
         value, tangent = bound(*values, *tangents)
         refuse_value(value, "the output", func.__name__, func)
         return value, match_derivative(tangent, value, func)

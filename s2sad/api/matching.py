@@ -220,6 +220,18 @@ def as_tangent(t, like, label, what="the tangent"):
         _tangent_leaf)
 
 
+def in_library_of(values, tangents):
+    """The numpy array leaves of ``tangents`` as arrays of the duck library (Dask) of an
+    array among the arguments ``values``, if there is one (``np.asarray(t, like=...)``,
+    nothing computed): the generated code writes items of lazy values into tangents
+    (``Z_dot[0] = ...``), which numpy's own item assignment would compute."""
+    like = next((v for v in values if is_duck(v)), None)
+    if like is None:
+        return tangents
+    return [trees.tree_map(lambda t: np.asarray(t, like=like) if t.__class__ is np.ndarray
+                           else t, tangent) for tangent in tangents]
+
+
 def check_scalar(value, func, what):
     """Refuse an output ``value`` of ``func`` that is no scalar (``what`` needs one)."""
     refuse_value(value, "the output", func.__name__, func)

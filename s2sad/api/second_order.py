@@ -16,7 +16,7 @@ from .composable import (compose_gradient_of_gradient, compose_hvp, differentiab
                          gradient_of_gradient_output)
 from .directions import block, directions
 from .entries import second_order_entry
-from .matching import as_tangent, check_scalar, match_derivative
+from .matching import as_tangent, check_scalar, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
 from .transformed import cached_transform, with_source
 
@@ -80,8 +80,8 @@ def _build_hvp(func, wrt, with_grad, backend="numpy"):
         else:
             vs = (vs,)
         xs = [values[p] for p in positions]
-        tangents = [as_tangent(v, x, w, what)
-                    for v, x, w in zip(vs, xs, wrt_names)]
+        tangents = in_library_of(values, [as_tangent(v, x, w, what)
+                                          for v, x, w in zip(vs, xs, wrt_names)])
         (value, grads), products = _second_order_call(bound, func, *values, *tangents)
         check_scalar(value, func, "the Hessian")
         if len(xs) == 1:   # the gradient code returns a tuple for several wrt only

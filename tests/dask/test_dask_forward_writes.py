@@ -55,3 +55,28 @@ def test_code_made_for_ranks_is_not_used_with_dask_data():
         lazy = s2sad.grad(items_and_a_penalty)(w, da.from_array(XN, chunks=2))
     assert isinstance(lazy, da.Array)
     np.testing.assert_allclose(np.asarray(lazy), XN.sum(axis=0) + 2.0 * w, rtol=1e-12)
+
+
+def squares_first_row(X):
+    Z = X * 2.0
+    Z[0] = Z[0] ** 2
+    return np.sum(Z * X)
+
+
+def test_a_numpy_tangent_of_dask_data_written_into_stays_lazy():
+    """``Z = X * 2.0`` of Dask X with a numpy tangent made Z's tangent numpy, and the
+    write of a lazy item into it computed (a stranger's report): the API gives numpy
+    tangents the library of the Dask arguments (jvp, and hvp's direction)."""
+    XN = np.arange(1.0, 13.0).reshape(4, 3)
+    t = np.ones((4, 3))
+    gradient = 4.0 * XN   # by hand: 2 X^2 off row 0, 4 X^3 on it
+    gradient[0] = 12.0 * XN[0] ** 2
+    X = da.from_array(XN, chunks=2)
+    with dask.config.set(scheduler=_forbidden):
+        _, tangent = s2sad.jvp(squares_first_row)(X, t)
+        product = s2sad.hvp(squares_first_row)(X, t)
+    assert isinstance(tangent, da.Array) and isinstance(product, da.Array)
+    np.testing.assert_allclose(float(np.asarray(tangent)), np.sum(gradient * t))
+    hessian_row = 4.0 * np.ones_like(XN)
+    hessian_row[0] = 24.0 * XN[0]
+    np.testing.assert_allclose(np.asarray(product), hessian_row * t, rtol=1e-12)
