@@ -104,16 +104,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
         inputs = sum(size(x) for x in xs)
         swept = refused = plan = None
         if mode == "auto":
-            # the output's size decides: read from a reverse sweep (the generated code
-            # writes into copies of the arguments, which the user's function itself
-            # would change), kept for the pullbacks when reverse mode is the cheaper
-            try:
-                swept = _swept(transform("reverse"), values, func)
-            except S2sadError as exc:   # (forward mode may still differentiate it)
-                refused = exc
-            else:
-                check_output(swept[0], func)
-                plan = choose_mode(inputs, size(swept[0]), mode)
+            swept, refused, plan = _auto(transform("reverse"), values, func, inputs)
         kind = "forward" if refused is not None else plan.mode if plan is not None else mode
         if kind == "forward":
             blocks, out = _forward_jacobian(transform("forward"), values, xs)
@@ -171,6 +162,20 @@ def _forward_jacobian(bound, values, xs):
                for j, (x, ls) in enumerate(zip(xs, flat))]
               for o, lo in enumerate(trees.leaves(out))]
     return blocks, out
+
+
+def _auto(vjp_fn, values, func, inputs):
+    """``(swept, refused, plan)`` of ``mode="auto"``: the output's size decides, read
+    from a reverse sweep (the generated code writes into copies of the arguments, which
+    the user's function itself would change), kept (``swept``) for the pullbacks when
+    reverse mode is the cheaper; ``refused``: reverse mode's refusal (forward mode may
+    still differentiate the function), else None."""
+    try:
+        swept = _swept(vjp_fn, values, func)
+    except S2sadError as exc:
+        return None, exc, None
+    check_output(swept[0], func)
+    return swept, None, choose_mode(inputs, size(swept[0]), "auto")
 
 
 def _swept(vjp_fn, values, func):

@@ -3,8 +3,6 @@
 import importlib
 import os
 import re
-import signal
-import threading
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ import s2sad
 from s2sad import testing
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 from s2sad.fuzz.loader import _s2sad_error_types
+from s2sad.fuzz.timing import Timeout, time_limit
 from s2sad.runtime import OrderLimitError
 from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_equal, _tree_leaves,
                                 cotangent_like)
@@ -423,36 +422,6 @@ def _compare(prog, mode, args, value, got_value, actual, expected):
     return None
 
 
-class _Timeout(BaseException):
-    """A program (or s2sad on it) ran longer than its time limit."""
-
-
-class _time_limit:
-    """Raise :class:`_Timeout` in the main thread after ``seconds`` (no-op elsewhere)."""
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-        self.active = False
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread() and hasattr(signal,
-                                                                             "setitimer"):
-            self.active = True
-            self.previous = signal.signal(signal.SIGALRM, self._raise)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        return self
-
-    @staticmethod
-    def _raise(signum, frame):
-        raise _Timeout()
-
-    def __exit__(self, *exc):
-        if self.active:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
-        return False
-
-
 #: seconds for the program itself (one call, then all finite differences), and for s2sad
 PRIMAL_TIMEOUT, FD_TIMEOUT, S2SAD_TIMEOUT = 1.0, 10.0, 60.0
 
@@ -476,14 +445,14 @@ def check_program(prog, modes, supported, loader, only=None):
         return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
     with np.errstate(all="ignore"):
         try:
-            with _time_limit(PRIMAL_TIMEOUT):
+            with time_limit(PRIMAL_TIMEOUT):
                 value = f(*prog.args())
-            with _time_limit(FD_TIMEOUT):
+            with time_limit(FD_TIMEOUT):
                 ref = _fd_jacobian(f, prog.params, prog.wrt, EPS_REF)
                 center = _flatten(f(*prog.args()))
                 chk, ahead, behind = _fd_jacobian(f, prog.params, prog.wrt, EPS_CHECK,
                                                   center)
-        except _Timeout:
+        except Timeout:
             return Outcome("skip", "timeout")
         except IndexError as exc:   # an index out of range (feature index_shift)
             return _raises_index_error(s2sad, prog, f, applicable, na, exc)
@@ -520,9 +489,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
     fell_back, limited = None, []
     for mode in applicable:
         try:
-            with _time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
+            with time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
                 problem = _check_mode(s2sad, prog, f, mode, value, ref)
-        except _Timeout:
+        except Timeout:
             problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
         if problem is not None:
@@ -565,7 +534,7 @@ def _raises_index_error(s2sad, prog, f, applicable, na, exc):
     value does not need (a skip, "index-error-dropped": the gradient of a function that
     raises)."""
     try:
-        with _time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
+        with time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
             f(*prog.args())
     except IndexError:
         pass
@@ -581,14 +550,14 @@ def _raises_index_error(s2sad, prog, f, applicable, na, exc):
         on = s2sad if mode == "reverse" else _OnBackend(s2sad, "numba")
         transform = on.value_and_grad if prog.output == "scalar" else on.vjp
         try:
-            with warnings.catch_warnings(), _time_limit(S2SAD_TIMEOUT), \
+            with warnings.catch_warnings(), time_limit(S2SAD_TIMEOUT), \
                     np.errstate(all="ignore"):
                 warnings.simplefilter("ignore", s2sad.NumbaFallbackWarning)
                 transform(f, wrt=tuple(prog.wrt))(*prog.args())
         except IndexError:
             raised[mode] = True
             continue
-        except _Timeout:
+        except Timeout:
             return Outcome("fail", "hang", mode, f"s2sad did not finish within "
                            f"{S2SAD_TIMEOUT:.0f} s", tuple(applicable), na)
         except _s2sad_error_types() as refusal:

@@ -332,7 +332,7 @@ def diff_dot(a_dot, a, n=1, axis=-1, prepend=None, append=None, prepend_dot=0.0,
     a = as_array(a)
     a_dot = np.broadcast_to(as_array(a_dot, dtype=float), a.shape)
     if n == 0:
-        return np.array(a_dot)
+        return fresh(a_dot)
     axis = axis % a.ndim
     parts = [a_dot]
     if prepend is not None:
