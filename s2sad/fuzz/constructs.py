@@ -31,6 +31,9 @@ CONSTRUCTS = {
     "ifexp": Construct("def f(x):\n    y = x * x if x > 0.0 else -x\n    return y\n", (0.7,)),
     "boolop": Construct("def f(x):\n    y = x\n    if x > 0.0 and not x > 2.0 or x < -3.0:\n"
                         "        y = x * x\n    return y\n", (0.7,)),
+    "chained_compare": Construct("def f(x):\n    y = x\n    if -1.0 < x * x <= 2.0 < 3.0 * x:\n"
+                                 "        y = x * x\n    return y + (0.0 <= x < 5.0) * x\n",
+                                 (0.9,)),
     "for_range": Construct("def f(x, n):\n    s = 0.0\n    for i in range(n):\n"
                            "        s = 0.5 * s + np.sin(x * i)\n    return s\n", (0.7, 3)),
     "for_range_args": Construct("def f(x):\n    s = 0.0\n    for i in range(1, len(x), 1):\n"
@@ -385,7 +388,8 @@ ALL_FEATURES = frozenset(
 #: what the numba backend is for (``--modes numba --features ...``): loops over numbers
 #: and small arrays, branches, writes into arrays and the elementwise ops of loop code
 NUMBA_FEATURES = frozenset({
-    "straight", "reassign", "aug_assign", "tuple_assign", "if", "ifexp", "boolop",
+    "straight", "reassign", "aug_assign", "tuple_assign", "if", "ifexp", "boolop", "chained_compare",
+    "max", "min", "max3", "pow",
     "for_range", "for_range_args", "for_index", "index_shift", "matrix_item", "while_counter",
     "while_data",
     "nested_loop", "if_in_loop", "break", "continue", "return_in_if", "return_in_loop",

@@ -132,6 +132,12 @@ BINARY = [
        lambda a, b: math.sqrt(a * a + 1.0), LIM, 0.7),
     Op("np.maximum", ("T", "T"), "T", "np.maximum({0}, {1})", lambda a, b: max(a, b), LIM, 0.4),
     Op("np.minimum", ("T", "T"), "T", "np.minimum({0}, {1})", lambda a, b: max(a, b), LIM, 0.4),
+    # Python's builtins on numbers: the first of equal values is kept
+    Op("max", (S, S), S, "max({0}, {1})", lambda a, b: max(a, b), LIM, 0.3),
+    Op("min", (S, S), S, "min({0}, {1})", lambda a, b: max(a, b), LIM, 0.3),
+    Op("max3", (S, S), S, "max({0}, -0.25, {1})", lambda a, b: max(a, b), LIM, 0.2),
+    Op("pow", (S, S), S, "pow({0} * {0} + 1.0, 0.5 * np.tanh({1}))",
+       lambda a, b: math.sqrt(a * a + 1.0), LIM, 0.3),
     Op("np.where", ("T", "T"), "T", "np.where({0} > {1}, {0}, 0.5 * {1})",
        lambda a, b: max(a, b), LIM, 0.3),
     # (kept away from the kink at the origin)

@@ -138,11 +138,14 @@ class Expressions:
                 fmt = r.choice(["({0}) ** {1}", "np.power({0} * 0.0, {1})"])
                 return fmt.format(_p(c), self.draft.exponent), 1.0
             return _fill(op, c), op.bound(b)
-        if kind == "binary" and self.draft.ops_binary:
-            op = self.draft.choice_weighted([(o.weight, o) for o in self.draft.ops_binary])
+        # (a row of fixed shapes, Python's max of two numbers, only where they match)
+        binary = [(o.weight, o) for o in self.draft.ops_binary
+                  if o.ins[0] == "T" or o.ins == (shape, shape) and o.out == shape]
+        if kind == "binary" and binary:
+            op = self.draft.choice_weighted(binary)
             self.draft.use(op.feature)
             shapes = [shape, shape]
-            if r.random() < 0.35 and self.draft.has("broadcast"):   # broadcast one side
+            if r.random() < 0.35 and self.draft.has("broadcast") and op.ins[0] == "T":
                 small = S if shape != M or r.random() < 0.5 else V
                 if shape != S:
                     shapes[r.randrange(2)] = small
@@ -222,6 +225,18 @@ class Expressions:
         c, _ = self.expr(S, depth)
         op = r.choice([">", "<", ">=", "<="])
         cond = f"{_p(c)} {op} {round(r.uniform(-0.6, 0.6), 2)}"
+        if self.draft.has("chained_compare") and r.random() < 0.2:
+            # lo < c <= hi, or lo < c < other expression: the second comparison is
+            # computed only where the first holds
+            self.draft.use("chained_compare")
+            low = round(r.uniform(-0.8, 0.2), 2)
+            ops = (r.choice(["<", "<="]), r.choice(["<", "<="]))
+            if r.random() < 0.5:
+                high = round(low + r.uniform(0.2, 1.2), 2)
+            else:
+                high, _ = self.expr(S, 0)
+                high = _p(high)
+            cond = f"{low} {ops[0]} {_p(c)} {ops[1]} {high}"
         if self.draft.has("boolop") and r.random() < 0.2:
             self.draft.use("boolop")
             other = self.condition(0)
