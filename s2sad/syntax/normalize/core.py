@@ -150,8 +150,8 @@ class _Normalizer:
 
     def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None, walked=None):
         self.parsed = parsed
-        # nodes.walk(parsed.node) (None: not made yet), read by the checks made before
-        # the walk changes anything, then dropped
+        # nodes.walk(parsed.node) (made here when not given), read by the checks made
+        # before the walk changes the tree, then dropped
         self.walked = walked if walked is not None else nodes.walk(parsed.node)
         self.callee = callee
         self.inline_helpers = inline_helpers
