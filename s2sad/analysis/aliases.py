@@ -180,7 +180,7 @@ def _definitions(stmts):
     holds (or rebind a number), never make ``x`` hold another array.
     """
     found, pushed = {}, []
-    for site, stmt in enumerate(nodes.statements(stmts)):
+    for site, stmt in enumerate(_statements(stmts)):
         for call in _calls(stmt):
             func = call.func
             if isinstance(func, gast.Attribute) and func.attr == "push" and call.args:
@@ -203,9 +203,54 @@ def _definitions(stmts):
 
 def _calls(stmt):
     """The calls a simple statement makes (a compound one's header only)."""
-    if isinstance(stmt, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign)):
-        return [n for n in nodes.walk(stmt) if isinstance(n, gast.Call)]
+    if stmt.__class__ in _CALLING:
+        value = stmt.value
+        if value.__class__ in _OPERATIONS and stmt.__class__ is not gast.AugAssign \
+                and all(t.__class__ is gast.Name for t in getattr(stmt, "targets", ())) \
+                and all(part.__class__ in _ATOMS for part in _operands(value)):
+            return []   # (t = a * b, return t: nothing calls)
+        return [n for n in nodes.walk(stmt) if n.__class__ is gast.Call]
     return []
+
+
+_CALLING = frozenset((gast.Assign, gast.Expr, gast.Return, gast.AugAssign))
+_OPERATIONS = frozenset((gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp))
+_ATOMS = frozenset((gast.Name, gast.Constant))
+
+
+def _operands(value):
+    """The operands of a name, a constant or an operator (the value itself for an atom)."""
+    cls = value.__class__
+    if cls is gast.BinOp:
+        return (value.left, value.right)
+    if cls is gast.UnaryOp:
+        return (value.operand,)
+    return (value,)
+
+
+#: statements that hold no block of statements
+_SIMPLE = frozenset((gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return,
+                     gast.Pass, gast.Assert, gast.Break, gast.Continue, gast.Delete,
+                     gast.Raise, gast.Global, gast.Nonlocal, gast.Import, gast.ImportFrom))
+
+
+def _statements(body):
+    """``nodes.statements(body)``, in its order, without looking for blocks in the
+    statements that hold none."""
+    found = []
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if node.__class__ in _SIMPLE:
+            found.append(node)
+            continue
+        if isinstance(node, gast.stmt):
+            found.append(node)
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                stack.extend(reversed(block))
+    return found
 
 
 def _bind_written(stmt, site, found):

@@ -84,6 +84,8 @@ def real_closed(primal, free_objects):
 
 
 def _real_node(node, callees, free_objects):
+    if node.__class__ in _PLAIN:
+        return True   # (the commonest nodes: what the last line below says of them)
     if isinstance(node, gast.Constant):
         return not isinstance(node.value, complex)
     if isinstance(node, gast.Call):
@@ -105,6 +107,12 @@ def _real_node(node, callees, free_objects):
     return not isinstance(node, (gast.Lambda, gast.ListComp, gast.GeneratorExp,
                                  gast.DictComp, gast.SetComp, gast.Await, gast.Yield,
                                  gast.YieldFrom))
+
+
+#: node classes that hold no value of their own to check (their parts are checked)
+_PLAIN = frozenset((gast.Name, gast.Assign, gast.Tuple, gast.Subscript, gast.UnaryOp,
+                    gast.Compare, gast.Return, gast.keyword, gast.If, gast.For,
+                    gast.While, gast.Slice, gast.List, gast.Expr))
 
 
 def _real_callee(callee):

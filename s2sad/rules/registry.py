@@ -156,6 +156,9 @@ def operation_target(value):
 def lookup(target) -> Optional[Rule]:
     """``target``'s rule, or None.  A miss first loads the rules of optional libraries
     the process has loaded since (see :mod:`.optional`)."""
+    rule = _RULES.get(id(target))
+    if rule is not None and rule.target is target:
+        return rule   # (the common case: a rule stored under the very object's id)
     rule = _RULES.get(identity.key(target))
     if rule is None and optional.load_pending():
         rule = _RULES.get(identity.key(target))
@@ -210,14 +213,20 @@ def _check_signature(target, label, params, spellings=None):
             raise RuleDefinitionError(
                 f"rule for {label} takes {len(params)} inputs, but {label} takes {nin}")
         return
-    sig = signature_of(target)
-    if sig is None:
-        return  # a C function without a signature: nothing to check against
-    kinds = [p for p in sig.parameters.values()]
-    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in kinds):
-        return
-    names = [p.name for p in kinds]
-    positional_only = [p.name for p in kinds if p.kind == p.POSITIONAL_ONLY]
+    read = _code_parameters(target)
+    if read is not None:
+        names, positional_only, variadic = read
+        if variadic:
+            return
+    else:
+        sig = signature_of(target)
+        if sig is None:
+            return  # a C function without a signature: nothing to check against
+        kinds = [p for p in sig.parameters.values()]
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in kinds):
+            return
+        names = [p.name for p in kinds]
+        positional_only = [p.name for p in kinds if p.kind == p.POSITIONAL_ONLY]
     also = {}
     for spelling, param in (spellings or {}).items():
         also.setdefault(param, []).append(spelling)
@@ -229,6 +238,23 @@ def _check_signature(target, label, params, spellings=None):
         raise RuleDefinitionError(
             f"rule for {label} names the parameter {param!r}, which {label} does not have "
             f"(its parameters are {names})")
+
+
+def _code_parameters(target):
+    """``(parameter names, the positional-only ones, whether it takes *args or **kwargs)``
+    of a plain Python function, or of a numpy function wrapping one, read from its code
+    as ``inspect.signature`` reads them (nothing overrides them: no ``__signature__``, no
+    further ``__wrapped__``), else None: hundreds of rules are checked at loading."""
+    fn = target
+    if type(fn).__name__ == "_ArrayFunctionDispatcher" and not hasattr(fn, "__signature__"):
+        fn = getattr(fn, "__wrapped__", None)   # (what inspect.signature unwraps to)
+    if type(fn) is not types.FunctionType or hasattr(fn, "__wrapped__") \
+            or hasattr(fn, "__signature__"):
+        return None
+    code = fn.__code__
+    names = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    variadic = bool(code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
+    return names, names[:code.co_posonlyargcount], variadic
 
 
 #: id(target) -> (target, signature) declared by :func:`signature_for`

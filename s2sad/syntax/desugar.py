@@ -34,13 +34,16 @@ from .names import Namer
 CONSUMERS = ("tuple", "list", "sum", "min", "max", "sorted", "any", "all", "dict")
 
 
-def needs_lowering(fn):
-    return any(isinstance(n, (gast.Starred, gast.GeneratorExp)) for n in nodes.walk(fn))
+def needs_lowering(fn, walked=None):
+    """Whether ``fn`` holds a starred item or a generator expression; ``walked``:
+    ``nodes.walk(fn)`` when the caller has it."""
+    return any(n.__class__ is gast.Starred or n.__class__ is gast.GeneratorExp
+               for n in (walked if walked is not None else nodes.walk(fn)))
 
 
 def needs_desugaring(fn):
     body = fn.body
-    for node in walk_same_function(fn):
+    for node in statements_same_function(fn):
         if isinstance(node, (gast.Break, gast.Continue)):
             return True
         if isinstance(node, gast.Return) and node is not body[-1]:
@@ -48,9 +51,10 @@ def needs_desugaring(fn):
     return False
 
 
-def desugar(fn, user_names):
-    """Return ``fn`` itself when nothing needs desugaring, else a rewritten copy."""
-    lowering = needs_lowering(fn)
+def desugar(fn, user_names, walked=None):
+    """Return ``fn`` itself when nothing needs desugaring, else a rewritten copy.
+    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    lowering = needs_lowering(fn, walked)
     if not lowering and not needs_desugaring(fn):
         return fn
     fn = nodes.clone(fn)
@@ -440,6 +444,29 @@ def walk_same_function(node):
                 todo.append(value)
             elif value.__class__ is list:
                 todo.extend([item for item in value if isinstance(item, gast.AST)])
+
+
+#: the fields through which a node holds statements (directly, or through except
+#: handlers and match cases)
+_BLOCK_FIELDS = frozenset(("body", "orelse", "finalbody", "handlers", "cases"))
+
+
+def statements_same_function(node):
+    """The statements of :func:`walk_same_function` (and the except handlers and match
+    cases that hold some), in its order, without looking into expressions, which hold
+    no statement: ``[n for n in walk_same_function(node) if <n a statement>]``."""
+    todo = [node]
+    child_fields = nodes.child_fields
+    while todo:
+        current = todo.pop()
+        yield current
+        if current is not node and current.__class__ is gast.FunctionDef:
+            continue
+        for field in child_fields(current.__class__):
+            if field in _BLOCK_FIELDS:
+                value = getattr(current, field, None)
+                if value.__class__ is list:
+                    todo.extend(value)
 
 
 def _innermost_loop(root, target):

@@ -15,7 +15,7 @@ import gast
 
 from ..errors import UnsupportedSyntaxError
 from . import nodes
-from .desugar import CONSUMERS, walk_same_function
+from .desugar import CONSUMERS, statements_same_function
 
 # node type -> (what it is, what to do instead)
 UNSUPPORTED = {
@@ -229,8 +229,8 @@ def _check_loops(parsed, everything):
 
 def _check_returns(parsed):
     body = parsed.node.body
-    returns = [n for stmt in body for n in walk_same_function(stmt)
-               if isinstance(n, gast.Return)]
+    returns = [n for stmt in body for n in statements_same_function(stmt)
+               if n.__class__ is gast.Return]
     if not returns:
         raise UnsupportedSyntaxError(
             f"{parsed.name} returns nothing, so there is nothing to differentiate",

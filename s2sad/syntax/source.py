@@ -26,7 +26,7 @@ from typing import Any, Dict, List
 
 import gast
 
-from . import anno
+from . import anno, gastify
 from .blocks import definition_lines
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
@@ -344,7 +344,7 @@ def read_function(func) -> ParsedFunction:
     first_code = next((ln for ln in raw_lines if ln.strip()), "")
     column_offset = len(first_code) - len(first_code.lstrip())
     try:
-        module = gast.parse(dedented)
+        module = gastify.parse(dedented)   # (gast.parse, faster)
     except SyntaxError as exc:
         raise SourceUnavailableError(
             f"cannot parse the source of {func.__qualname__}: {exc.msg}") from None

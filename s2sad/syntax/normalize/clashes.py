@@ -21,13 +21,15 @@ import gast
 from .. import anno, nodes
 
 
-def rename_helper_clashes(fn, helper_names):
+def rename_helper_clashes(fn, helper_names, walked=None):
     """Rename, in ``fn``, the locals that are helper names; returns the renames
-    ``{old: new}`` (empty when nothing clashes)."""
-    clashing = _locals(fn) & helper_names
+    ``{old: new}`` (empty when nothing clashes).  ``walked``: ``nodes.walk(fn)`` when
+    the caller has it (renaming changes names, never the tree's shape)."""
+    walked = walked if walked is not None else nodes.walk(fn)
+    clashing = _locals(fn, walked) & helper_names
     if not clashing:
         return {}
-    mentioned = {n.id for n in nodes.names(fn)} | set(helper_names)
+    mentioned = {n.id for n in walked if n.__class__ is gast.Name} | set(helper_names)
     renames = {}
     for old in sorted(clashing):
         count = 1
@@ -35,7 +37,7 @@ def rename_helper_clashes(fn, helper_names):
             count += 1
         renames[old] = f"{old}_{count}"
         mentioned.add(renames[old])
-    for node in nodes.walk(fn):
+    for node in walked:
         if isinstance(node, gast.Name) and node.id in renames:
             node.id = renames[node.id]
         elif isinstance(node, gast.FunctionDef) and node is not fn and node.name in renames:
@@ -43,12 +45,13 @@ def rename_helper_clashes(fn, helper_names):
     return renames
 
 
-def mark_helper_spellings(fn, helper_names):
+def mark_helper_spellings(fn, helper_names, walked=None):
     """Mark (``anno.USER_NAME``) the names of ``fn`` still spelled like a helper after
     :func:`rename_helper_clashes`: its parameters and free names, which the user's
-    module or caller binds (emitting imports such a helper under another name)."""
-    for node in nodes.walk(fn):
-        if isinstance(node, gast.Name) and node.id in helper_names:
+    module or caller binds (emitting imports such a helper under another name).
+    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    for node in walked if walked is not None else nodes.walk(fn):
+        if node.__class__ is gast.Name and node.id in helper_names:
             anno.set(node, anno.USER_NAME, True)
 
 
@@ -64,19 +67,25 @@ def without_helper_clashes(fn, helper_names):
     return fn
 
 
-def _locals(fn):
+def _locals(fn, walked=None):
     """The names ``fn``'s body binds (any nested scope's too) that are neither a parameter
-    of ``fn`` nor declared global or nonlocal anywhere in it."""
+    of ``fn`` nor declared global or nonlocal anywhere in it (``walked``: ``nodes.walk(fn)``
+    when the caller has it)."""
     params = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
     for extra in (fn.args.vararg, fn.args.kwarg):
         if extra is not None:
             params.add(extra.id)
     bound, declared = set(), set()
-    for node in nodes.walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
-            bound.add(node.id)
-        elif isinstance(node, gast.FunctionDef) and node is not fn:
+    for node in walked if walked is not None else nodes.walk(fn):
+        cls = node.__class__
+        if cls is gast.Name:
+            if node.ctx.__class__ in _BINDING:
+                bound.add(node.id)
+        elif cls is gast.FunctionDef and node is not fn:
             bound.add(node.name)
-        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+        elif cls is gast.Global or cls is gast.Nonlocal:
             declared.update(node.names)
     return bound - params - declared
+
+
+_BINDING = (gast.Store, gast.Param)   # (the contexts of a name a binding makes)

@@ -68,7 +68,7 @@ from .loops import Loops
 from .scatter import ufunc_write
 from .scope import Scope
 from .sharing import AliasRecorder
-from .trees import containers_and_loops, is_atomic, user_names
+from .trees import containers_and_loops, is_atomic
 from .views import writes_in_place
 from .writechecks import WriteChecks
 
@@ -113,7 +113,8 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     an array's (``np.copy`` of a list makes an array of it).
     A tuple argument's changes are refused (Python raises there).
     """
-    walk = _Normalizer(_desugared(parsed), callee, inline_helpers, kinds)
+    view, walked = _desugared(parsed)
+    walk = _Normalizer(view, callee, inline_helpers, kinds, walked)
     normal = walk.run()
     # the collaborators hold the walk, which holds them and every tree it made: the
     # cycle broken, what the result does not keep is freed at once, not by the
@@ -123,17 +124,21 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
 
 
 def _desugared(parsed):
-    """A shallow copy of ``parsed`` (its annotations, such as ``entry_checks``, kept)
-    whose ``node`` is a desugared copy of the tree: the normalizer may annotate and
-    relocate the nodes it reads, and the caller's tree must stay as it was."""
+    """``(view, walked)``: a shallow copy of ``parsed`` (its annotations, such as
+    ``entry_checks``, kept) whose ``node`` is a desugared copy of the tree (the
+    normalizer may annotate and relocate the nodes it reads, and the caller's tree must
+    stay as it was), and ``nodes.walk`` of that tree when desugaring left it as it was
+    (else None): every check made before the walk reads it, not a walk of its own."""
     view = copy.copy(parsed)
     view.rewritten = True
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
-    rename_helper_clashes(tree, registry.helper_names())   # (the copy, in place)
-    mark_helper_spellings(tree, registry.helper_names())
-    view.node = desugar(tree, user_names(tree))
-    return view
+    walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
+    helpers = registry.helper_names()
+    rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
+    mark_helper_spellings(tree, helpers, walked)
+    view.node = desugar(tree, {n.id for n in walked if n.__class__ is gast.Name}, walked)
+    return view, (walked if view.node is tree else None)
 
 
 class _Normalizer:
@@ -143,8 +148,11 @@ class _Normalizer:
     and dispatches each statement to its collaborator; the may-alias facts live in
     ``aliases``, the recorded writes in ``writes``."""
 
-    def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None):
+    def __init__(self, parsed, callee=False, inline_helpers=False, kinds=None, walked=None):
         self.parsed = parsed
+        # nodes.walk(parsed.node) (made here when not given), read by the checks made
+        # before the walk changes the tree, then dropped
+        self.walked = walked if walked is not None else nodes.walk(parsed.node)
         self.callee = callee
         self.inline_helpers = inline_helpers
         fn = parsed.node
@@ -153,7 +161,9 @@ class _Normalizer:
         # the generated functions keep them keyword-only where the user's call reaches
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.root_params = frozenset(self.params)
-        self.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
+        # (the names the function stores are its body's: a parameter's context is Param)
+        self.locals = {t.id for t in self.walked if t.__class__ is gast.Name
+                       and t.ctx.__class__ is gast.Store}
         check_local_functions(fn, self.error)
         # the parameters known to hold a list / a tuple / a dict (a dict parameter never
         # rebound: dict item writes are found by user name)
@@ -163,7 +173,8 @@ class _Normalizer:
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
-        self.namer = Namer(user_names(fn) | helper_reserved | registry.helper_names())
+        self.namer = Namer({t.id for t in self.walked if t.__class__ is gast.Name}
+                           | helper_reserved | registry.helper_names())
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
@@ -208,7 +219,7 @@ class _Normalizer:
         # names put into a list or tuple somewhere: an in-place update would reach it
         # (appended to a list, or an item of a list/tuple literal bound to one name):
         # name -> the lines where that happens
-        self.held_in_containers, self.loop_spans = containers_and_loops(fn)
+        self.held_in_containers, self.loop_spans = containers_and_loops(fn, self.walked)
         self.out: List[Any] = []
         self.source = None
         # calls of functions writing into their arguments; a callee's own such
@@ -229,6 +240,7 @@ class _Normalizer:
         elif body and self.functionalized:
             self.source = self.parsed.source_ref(body[0])
             self.entry.copy_functionalized(self.functionalized)
+        self.walked = None   # (the walk below changes the tree)
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)

@@ -143,6 +143,8 @@ class DictWrites:
                     and isinstance(node.value.func.value, gast.Name):
                 found.add(node.value.func.value.id)
             for target in targets:
+                if target.__class__ is gast.Name:
+                    continue   # (holds no item)
                 for sub in gast.walk(target):
                     if isinstance(sub, gast.Subscript) and self.is_dict_target(sub):
                         root = sub.value

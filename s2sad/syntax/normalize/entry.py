@@ -79,7 +79,7 @@ class ArgumentCopies:
         walk = self.walk
         fn, params = walk.parsed.node, walk.params
         roots = walk.dict_writes.dict_roots(fn.body)
-        walked = nodes.walk(fn)   # (every check below reads the whole tree, unchanged)
+        walked = walk.walked   # (every check below reads the whole tree, unchanged)
         first_lines, dict_lines, written = written_parameters(
             fn, params, roots, lambda t: walk.parsed.location(t).line, walked)
         outside = self.outside_values() if dict_lines else []
@@ -96,8 +96,8 @@ class ArgumentCopies:
         written = [u for u in written if u not in tuples]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in walk.aliases.list_values}
-        for t in walked:
-            if list_mutation(t) and t.func.value.id in changed:
+        for t in walked if changed else ():
+            if t.__class__ is gast.Call and list_mutation(t) and t.func.value.id in changed:
                 line = walk.parsed.location(t).line
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         # an argument passed to a function that writes into it (see .functionalize): the

@@ -35,7 +35,7 @@ LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("
 def list_extensions(tree, walked=None):
     """User names ``tree`` updates by ``name += ...``; ``walked``: ``nodes.walk(tree)``
     when the caller has it."""
-    return {n.target.id for n in walked or nodes.walk(tree) if isinstance(n, gast.AugAssign)
+    return {n.target.id for n in walked or nodes.walk(tree) if n.__class__ is gast.AugAssign
             and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
 
 
@@ -44,9 +44,11 @@ def mutated_lists(tree, extra=(), walked=None):
     copied to or from them (``b = a``), which hold the same list; ``walked``:
     ``nodes.walk(tree)`` when the caller has it."""
     walked = walked or nodes.walk(tree)
-    found = {n.func.value.id for n in walked if list_mutation(n)} | set(extra)
-    copies = [(t.id, n.value.id) for n in walked if isinstance(n, gast.Assign)
-              and isinstance(n.value, gast.Name) for t in n.targets if isinstance(t, gast.Name)]
+    found = {n.func.value.id for n in walked
+             if n.__class__ is gast.Call and list_mutation(n)} | set(extra)
+    copies = [(t.id, n.value.id) for n in walked if n.__class__ is gast.Assign
+              and n.value.__class__ is gast.Name
+              for t in n.targets if t.__class__ is gast.Name]
     return closed_under_copies(found, copies)
 
 

@@ -34,11 +34,12 @@ def user_names(fn_node):
     return {node.id for node in nodes.names(fn_node)}
 
 
-def containers_and_loops(fn):
+def containers_and_loops(fn, walked=None):
     """(name -> the lines where a list or tuple takes it, the (first, last) lines of
-    each loop) in the function ``fn``: what in-place updates are checked against."""
+    each loop) in the function ``fn``: what in-place updates are checked against.
+    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     held = {}
-    everything = nodes.walk(fn)
+    everything = walked if walked is not None else nodes.walk(fn)
     for node in everything:
         items = []
         if isinstance(node, gast.Call) and list_mutation(node) and node.func.attr != "pop":

@@ -1,0 +1,121 @@
+"""Python's syntax tree -> gast's, as ``gast.ast_to_gast`` makes it, several times faster.
+
+``gast.ast_to_gast`` is a ``NodeTransformer``: per node it looks up a ``visit_``
+method by name, builds the field values through a dict comprehension of
+``_visit`` calls and sets each location attribute with ``setattr``.  The front end
+converts every function it reads (for second order, thousands of lines of
+gradient code), so :func:`to_gast` does the same conversion with a table made
+once per node class: each node's fields in the order ``ast`` lists them, then its
+location attributes, exactly the nodes, values and attribute order gast makes.
+
+Where gast converts a node class specially (Python 3.8 to 3.11 with gast 0.6 or
+newer): a ``Name`` gets ``annotation`` and ``type_comment`` (both ``None``), an
+``arg`` becomes a ``Name`` whose context is ``Param``, a named ``ExceptHandler``
+holds its name as a ``Name`` (``Store``, no location), and ``FunctionDef``,
+``AsyncFunctionDef`` and ``ClassDef`` get empty ``type_params``.  Any other Python
+or gast is left to gast itself (``tests/syntax/test_gastify.py`` compares the two
+on every module of s2sad).
+"""
+
+import ast
+import sys
+
+import gast
+
+#: this Python and gast convert as the table below says (else gast converts)
+_KNOWN = (3, 8) <= sys.version_info[:2] < (3, 12) and \
+    gast.FunctionDef._fields[-1] == "type_params" and "type_params" not in ast.FunctionDef._fields
+
+_GENERIC, _NAME, _ARG, _HANDLER, _TYPE_PARAMS, _ABSENT = range(6)
+_MISSING = object()
+_SPECS = {}   # ast class -> (kind, gast class, its ast fields, its ast location attributes)
+
+
+def parse(text):
+    """``gast.parse(text)``."""
+    return to_gast(ast.parse(text))
+
+
+def to_gast(tree):
+    """``gast.ast_to_gast(tree)`` for the ``ast`` tree ``tree`` (a module, a statement...)."""
+    if not _KNOWN:   # pragma: no cover - another Python or gast
+        return gast.ast_to_gast(tree)
+    return _convert(tree)
+
+
+def _spec(cls):
+    target = getattr(gast, cls.__name__, None)
+    if cls is ast.arg:
+        kind, target = _ARG, gast.Name
+    elif target is None:
+        kind = _ABSENT   # (gast's generic_visit gives None for a class it lacks)
+    elif cls is ast.Name:
+        kind = _NAME
+    elif cls is ast.ExceptHandler:
+        kind = _HANDLER
+    elif cls in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        kind = _TYPE_PARAMS
+    else:
+        kind = _GENERIC
+    spec = _SPECS[cls] = (kind, target, tuple(cls._fields), tuple(cls._attributes))
+    return spec
+
+
+def _value(value):
+    """A field's value converted: a node, a list of them (or of anything), or as it is."""
+    if isinstance(value, ast.AST):
+        return _convert(value)
+    if isinstance(value, list):
+        return [_value(item) for item in value]
+    return value
+
+
+def _convert(node):
+    kind, target, fields, attributes = _SPECS.get(node.__class__) or _spec(node.__class__)
+    if kind == _ABSENT:
+        return None
+    if kind == _HANDLER and not node.name:
+        kind = _GENERIC
+    new = target.__new__(target)
+    own = new.__dict__
+    if kind == _GENERIC:
+        for field in fields:
+            value = getattr(node, field, _MISSING)
+            if value is _MISSING:
+                continue
+            if isinstance(value, ast.AST):
+                value = _convert(value)
+            elif isinstance(value, list):
+                value = [_convert(item) if isinstance(item, ast.AST) else _value(item)
+                         for item in value]
+            own[field] = value
+        for attribute in attributes:
+            value = getattr(node, attribute, _MISSING)
+            if value is not _MISSING:
+                own[attribute] = value
+        return new
+    if kind == _NAME:
+        own.update(id=node.id, ctx=_convert(node.ctx), annotation=None, type_comment=None)
+    elif kind == _ARG:
+        own.update(id=node.arg, ctx=gast.Param(), annotation=_value(node.annotation),
+                   type_comment=_value(node.type_comment))
+    elif kind == _HANDLER:
+        name = gast.Name(node.name, gast.Store(), None, None)
+        own.update(type=_value(node.type), name=name, body=_value(node.body))
+    else:   # FunctionDef, AsyncFunctionDef, ClassDef: gast's fields, in its order
+        for field in fields:
+            own[field] = _value(getattr(node, field))
+        own["type_params"] = []
+    _copy_location(new, node)
+    return new
+
+
+def _copy_location(new, old):
+    """``ast.copy_location(new, old)`` (gast's spells it alike for a node ``ast.parse``
+    made, which has every location attribute)."""
+    shared = new._attributes
+    for attribute in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if attribute in old._attributes and attribute in shared:
+            value = getattr(old, attribute, None)
+            if value is not None or (attribute.startswith("end_") and hasattr(old, attribute)):
+                setattr(new, attribute, value)
