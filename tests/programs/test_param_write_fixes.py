@@ -71,3 +71,40 @@ def test_an_auto_jacobian_goes_forward_where_reverse_code_is_refused(f):
     assert np.array_equal(x, [0.3, -0.5, 0.8])
     assert jac.last_plan.mode == "forward"
     np.testing.assert_allclose(got, finite_difference_gradient(f, (x, 0.7), 0), rtol=1e-6)
+
+
+G = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])
+
+
+def rebound_then_written(y, d=G):
+    d = d * 1.0
+    d[0] -= y[0]
+    d += y
+    return np.sum(y * np.tanh(d)) + G[0, 1]
+
+
+@pytest.mark.parametrize("second", ["default", "the global", "the same array"])
+def test_a_parameter_rebound_to_a_new_array_then_written_writes_into_no_argument(second):
+    """``d = d * 1.0`` then ``d[0] -= ...``, ``d += ...`` write into the new array: neither
+    the global the default is (which the function reads), nor the other argument, shares
+    memory with an array the function writes into (a SharedArgumentsError was raised)."""
+    y = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    extra = {"default": (), "the global": (G,), "the same array": (y,)}[second]
+    args = (y,) + extra
+    keep = [np.copy(a) for a in args]
+    expected = rebound_then_written(*[np.copy(a) for a in args])
+    f = (lambda y: rebound_then_written(y, y)) if second == "the same array" else None
+    value, grad = s2sad.value_and_grad(rebound_then_written, wrt=0)(*args)
+    assert value == pytest.approx(expected, rel=1e-12)
+    assert all(np.array_equal(a, k) for a, k in zip(args, keep))
+    assert np.array_equal(G, [[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])
+    if f is None:
+        reference = finite_difference_gradient(rebound_then_written, args, 0)
+    else:   # (y is both arguments: the gradient is with respect to the first only)
+        reference = finite_difference_gradient(
+            lambda y: rebound_then_written(y, np.copy(keep[1])), (y,), 0)
+    np.testing.assert_allclose(grad, reference, rtol=1e-6, atol=1e-9)
+    t = np.array([[1.0, -0.5, 0.2], [0.3, 0.7, -1.1]])
+    _, tangent = s2sad.jvp(rebound_then_written, wrt=0)(*args, t)
+    assert all(np.array_equal(a, k) for a, k in zip(args, keep))
+    assert tangent == pytest.approx(np.sum(reference * t), rel=1e-6)
