@@ -12,6 +12,7 @@ from s2sad.fuzz.generator.control import ControlFlow
 from s2sad.fuzz.generator.gradbench_forms import GradbenchForms
 from s2sad.fuzz.generator.literals import Literals
 from s2sad.fuzz.generator.loop_targets import LoopTargets
+from s2sad.fuzz.generator.param_writes import ParamWrites
 from s2sad.fuzz.generator.state import _Var
 from s2sad.fuzz.generator.writing_calls import WritingCalls
 from s2sad.fuzz.ops import LIM, SHAPES, S, V, W, _p
@@ -32,6 +33,8 @@ class Statements:
                     ContainerWrites(draft, exprs, self.kit, self),
                     ContainerLoops(draft, exprs, self.kit, self),
                     GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self)]
+        self.param_writes = ParamWrites(draft, exprs, self)
+        families.append(self.param_writes)
         #: kind -> the method writing a statement of that kind
         self.writers = {name[len("stmt_"):]: getattr(family, name) for family in families
                         for name in dir(family) if name.startswith("stmt_")}
@@ -43,6 +46,11 @@ class Statements:
     def statement(self, ctx):
         """One statement of a kind drawn from the features, the budget and ``ctx``."""
         self.draft.count += 1
+        if self.param_writes.wanted(ctx):   # (drawn from its own stream: see param_writes)
+            self.draft.depth += 1
+            self.run("param_array_write", ctx)
+            self.draft.depth -= 1
+            return
         options = [(5.0, "new"), (3.0, "reassign")]
         if self.draft.has("aug_assign"):
             options.append((1.0, "aug"))
