@@ -16,8 +16,8 @@ from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
 from s2sad.runtime import OrderLimitError
-from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_equal, _tree_leaves,
-                                cotangent_like)
+from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_copy, _tree_equal,
+                                _tree_leaves, cotangent_like)
 
 EPS_REF = 1e-6     # finite-difference step of the reference
 EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
@@ -186,7 +186,11 @@ def _check_second(s2sad, prog, f, wrt, rng):
         return None   # (probes switch the mode off for these)
     args = prog.args()
     v = [_random_like(args[i], rng) for i in wrt]   # a container's direction is a container
+    given = [_tree_copy(d) for d in v]
     hv = s2sad.hvp(f, wrt=wrt)(*args, tuple(v))
+    problem = _unchanged(prog, args, "hvp", [("direction", v, given)])
+    if problem:
+        return problem
     problem = _check_layout(hv, prog.args(), wrt, "Hessian-vector product")
     if problem:
         return "wrong-type", problem
@@ -210,7 +214,28 @@ def _check_second(s2sad, prog, f, wrt, rng):
     if not ok:
         return "wrong-gradient", _describe_mismatch(
             "second: the Hessian-vector product", actual, expected)
-    return None
+    return _hessian_agrees(s2sad, prog, f, wrt, args, v, expected)
+
+
+def _hessian_agrees(s2sad, prog, f, wrt, args, v, expected):
+    """None when ``s2sad.hessian`` (one Hessian-vector product per input element, on the
+    same arguments) of a program over arrays and numbers, times the direction ``v``, gives
+    the differences of the gradient ``expected`` and leaves the arguments as they are."""
+    if any(isinstance(a, (list, tuple, dict)) for a in args):
+        return None   # (a container's Hessian is laid out by leaf: not compared here)
+    hessian = s2sad.hessian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+    problem = _unchanged(prog, args, "hessian")
+    if problem:
+        return problem
+    blocks = hessian if len(wrt) > 1 else ((hessian,),)
+    sizes = [int(np.size(args[i])) for i in wrt]
+    matrix = np.block([[np.reshape(np.asarray(blocks[a][b], dtype=np.float64),
+                                   (sizes[a], sizes[b])) for b in range(len(wrt))]
+                       for a in range(len(wrt))])
+    actual = matrix @ _flatten(list(v))
+    ok, _ = _close(actual, expected, SECOND_RTOL, SECOND_ATOL)
+    return None if ok else ("wrong-gradient", _describe_mismatch(
+        "second: the Hessian times the direction", actual, expected))
 
 
 #: hvp vs central differences of the gradient (truncation and rounding of a 1e-5 step)
@@ -293,6 +318,9 @@ class _OnBackend:
     def jvp(self, f, wrt=0):
         return self.module.jvp(f, wrt=wrt, backend=self.backend)
 
+    def grad(self, f, wrt=0):
+        return self.module.grad(f, wrt=wrt, backend=self.backend)
+
 
 def _check_numba(s2sad, prog, f, args, value, jac, rng):
     """The ``numba`` mode: ``value_and_grad`` (a scalar output) or ``jvp`` (any other)
@@ -320,15 +348,22 @@ def _reverse_products(s2sad, prog, f, args, value, jac, rng):
     if prog.output == "scalar":
         got_value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
         expected = jac[0]
-        problem = _jacobian_agrees(s2sad, f, wrt, args, grads)
+        problem = _unchanged(prog, args, "value_and_grad")
         if problem:
             return problem, got_value, None, None
     else:
         got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
+        problem = _unchanged(prog, args, "vjp")
+        if problem:
+            return problem, got_value, None, None
         ct_flat = rng.standard_normal(jac.shape[0])
         # a cotangent of the output's structure (a container's leaves in order)
         cotangent = cotangent_like(ct_flat, value)
+        given = _tree_copy(cotangent)
         grads = pullback(cotangent)
+        problem = _unchanged(prog, args, "the pullback", [("cotangent", cotangent, given)])
+        if problem:
+            return problem, got_value, None, None
         expected = ct_flat @ jac
     # against the arguments as given (s2sad must not have changed them: see _compare)
     problem = _check_layout(grads, prog.args(), wrt)
@@ -338,22 +373,108 @@ def _reverse_products(s2sad, prog, f, args, value, jac, rng):
     problem = _check_unshared(list(grads), given)
     if problem:
         return ("shared-result", problem), got_value, None, None
+    if prog.output == "scalar":   # (grad and jacobian give the gradient too)
+        problem = _grad_agrees(s2sad, prog, f, wrt, args, grads) \
+            or _jacobian_agrees(s2sad, prog, f, wrt, args, grads)
+    else:   # (a pullback may run many times; jacobian's sweeps run it, or jvp's)
+        problem = _pulls_back_again(prog, args, pullback, cotangent, grads) \
+            or _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac)
+    if problem:
+        return problem, got_value, None, None
     return None, got_value, _flatten(list(grads)), expected
 
 
-def _jacobian_agrees(s2sad, f, wrt, args, grads):
+def _jacobian_agrees(s2sad, prog, f, wrt, args, grads):
     """None when ``s2sad.jacobian`` (``mode="auto"``, which decides from the output's
-    size) of a scalar program over arrays and numbers gives its gradient ``grads`` (and
-    leaves the arguments as they are: ``_compare`` checks them after), else the
-    (kind, message).  Its preliminary sweep once ran the user's function itself, which
-    wrote into the caller's arrays."""
+    size) of a scalar program over arrays and numbers gives its gradient ``grads`` and
+    leaves the arguments as they are, else the (kind, message).  Its preliminary sweep
+    once ran the user's function itself, which wrote into the caller's arrays."""
     if any(isinstance(a, (list, tuple, dict)) for a in args):
         return None   # (a container's Jacobian is laid out by leaf: not compared here)
     got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+    problem = _unchanged(prog, args, "jacobian")
+    if problem:
+        return problem
     got, want = _flatten(list(got) if len(wrt) > 1 else [got]), _flatten(list(grads))
     ok, _ = _close(got, want, RTOL, ATOL)
     return None if ok else ("wrong-gradient", _describe_mismatch(
         "reverse: jacobian(mode='auto') against the gradient", got, want))
+
+
+def _grad_agrees(s2sad, prog, f, wrt, args, grads):
+    """None when ``s2sad.grad`` gives ``value_and_grad``'s gradient ``grads`` (the same
+    numbers: one generated function answers both) and leaves the arguments as they are."""
+    again = s2sad.grad(f, wrt=wrt)(*args)
+    problem = _unchanged(prog, args, "grad")
+    if problem:
+        return problem
+    got, want = _flatten(list(again)), _flatten(list(grads))
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+        return "wrong-gradient", _describe_mismatch(
+            "reverse: grad against value_and_grad's gradient", got, want)
+    return None
+
+
+def _pulls_back_again(prog, args, pullback, cotangent, grads):
+    """None when a pullback called a second time with the same cotangent gives the same
+    numbers (it works on its own copies: it may run many times) and leaves the arguments
+    and the cotangent as they are."""
+    given, want = _tree_copy(cotangent), _flatten(list(grads))
+    again = pullback(cotangent)
+    problem = _unchanged(prog, args, "the pullback's second call",
+                         [("cotangent", cotangent, given)])
+    if problem:
+        return problem
+    got = _flatten(list(again))
+    if _flatten(list(grads)).tobytes() != want.tobytes():
+        return "shared-result", ("the pullback's second call changed the derivatives its "
+                                 "first call returned")
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+        return "wrong-gradient", _describe_mismatch(
+            "reverse: the pullback's second call against its first", got, want)
+    return None
+
+
+def _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac):
+    """None when ``s2sad.jacobian`` (``mode="auto"``: a pullback per output element, or a
+    jvp per input element) of an array or tuple output over arrays and numbers agrees with
+    the finite-difference Jacobian ``jac`` and leaves the arguments as they are."""
+    if prog.output not in ("array", "tuple") \
+            or any(isinstance(a, (list, tuple, dict)) for a in args):
+        return None   # (a container's Jacobian is laid out by leaf: not compared here)
+    got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+    problem = _unchanged(prog, args, "jacobian")
+    if problem:
+        return problem
+    outs = list(value) if isinstance(value, tuple) else [value]
+    per_out = list(got) if isinstance(value, tuple) else [got]
+    rows = []
+    for out, blocks in zip(outs, per_out):
+        blocks = list(blocks) if len(wrt) > 1 else [blocks]
+        rows.append(np.concatenate(
+            [np.reshape(np.asarray(b, dtype=np.float64), (np.size(out), np.size(args[i])))
+             for b, i in zip(blocks, wrt)], axis=1))
+    actual = np.concatenate(rows, axis=0)
+    if actual.shape != jac.shape:
+        return "wrong-type", f"jacobian has shape {actual.shape}, expected {jac.shape}"
+    ok, _ = _close(actual.ravel(), jac.ravel(), RTOL, ATOL)
+    return None if ok else ("wrong-gradient", _describe_mismatch(
+        "reverse: jacobian(mode='auto')", actual.ravel(), jac.ravel()))
+
+
+def _unchanged(prog, args, what, given=()):
+    """None when every argument is still what the caller gave (``prog``'s fresh values)
+    after the call ``what``, and so is every (name, value, copy) of ``given`` (tangents,
+    cotangents, directions); else ("mutated-input", which one)."""
+    for i, a in enumerate(args):
+        if isinstance(a, (np.ndarray, list, tuple, dict)) \
+                and not _tree_equal(a, prog.params[i].fresh()):
+            return "mutated-input", (f"s2sad modified argument {i} ({prog.params[i].name}) "
+                                     f"in place: {what}")
+    for name, value, copy in given:
+        if not _tree_equal(value, copy):
+            return "mutated-input", f"s2sad modified the {name} given to {what}"
+    return None
 
 
 def _forward_products(s2sad, prog, f, args, value, jac, rng):
@@ -363,7 +484,11 @@ def _forward_products(s2sad, prog, f, args, value, jac, rng):
     wrt = tuple(prog.wrt)
     # tangents of the arguments' structure (a container's tangent is a container)
     tangents = [_random_like(args[i], rng) for i in wrt]
+    given = [_tree_copy(t) for t in tangents]
     got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
+    problem = _unchanged(prog, args, "jvp", [("tangents", tangents, given)])
+    if problem:
+        return problem, got_value, None, None
     container = prog.output == "container"
     if container:
         problem = _layout_problem(out_tangent, value, "the output tangent")
@@ -400,10 +525,9 @@ def _refusal(prog, exc):
 def _compare(prog, mode, args, value, got_value, actual, expected):
     """None when the arguments are unchanged, s2sad's value is the program's and its
     product (``actual``) agrees with the reference (``expected``); else (kind, message)."""
-    for i, a in enumerate(args):
-        if isinstance(a, (np.ndarray, list, tuple, dict)) \
-                and not _tree_equal(a, prog.params[i].fresh()):
-            return "mutated-input", f"s2sad modified argument {i} in place"
+    problem = _unchanged(prog, args, mode)
+    if problem:
+        return problem
     if prog.output == "container":
         problem = _layout_problem(got_value, value, "the value")
         if problem:
