@@ -92,6 +92,12 @@ class ParamWrites:
 
     # ------------------------------------------------------------------ the statement
 
+    def nested(self, ctx):
+        """The statement below, counted as a compound one (its loops and branches)."""
+        self.draft.depth += 1
+        self.stmt_param_array_write(ctx)
+        self.draft.depth -= 1
+
     def stmt_param_array_write(self, ctx):
         """A group of writes into one parameter (see the module's docstring)."""
         r = self.draft.r

@@ -46,11 +46,6 @@ class Statements:
     def statement(self, ctx):
         """One statement of a kind drawn from the features, the budget and ``ctx``."""
         self.draft.count += 1
-        if self.param_writes.wanted(ctx):   # (drawn from its own stream: see param_writes)
-            self.draft.depth += 1
-            self.run("param_array_write", ctx)
-            self.draft.depth -= 1
-            return
         options = [(5.0, "new"), (3.0, "reassign")]
         if self.draft.has("aug_assign"):
             options.append((1.0, "aug"))
@@ -133,7 +128,11 @@ class Statements:
         for _ in range(n):
             if self.draft.budget_left() <= 0:
                 break
-            self.statement(ctx)
+            if self.param_writes.wanted(ctx):   # (drawn from its own stream)
+                self.draft.count += 1
+                self.param_writes.nested(ctx)
+            else:
+                self.statement(ctx)
 
     def read_after(self, var):
         """``vN = ...`` reading ``var`` right away (a loop target after its loop, ...)."""
