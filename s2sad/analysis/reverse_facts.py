@@ -10,6 +10,8 @@ adjoint is spread or left unreduced by their one reader).  Neither changes
 its input.
 """
 
+import linecache
+
 import gast
 
 from . import kinds as kinds_
@@ -22,7 +24,7 @@ from .lookup import call_predicates, rule_for
 from .ops import flatten
 from .ranks import known_ranks
 from .shapes import known_scalars, shape_classes
-from ..errors import S2sadError, UnsupportedSyntaxError
+from ..errors import S2sadError, SourceLocation, UnsupportedSyntaxError
 from ..rules import registry
 from ..rules.template import bind_arguments
 from ..syntax import anno, nodes
@@ -236,13 +238,23 @@ def _aliases_at_stores(primal, params, scalars, written, flavor, parsed):
                 raise UnsupportedSyntaxError(
                     f"writing into {base!r} may change {name!r}, which may share its "
                     f"memory and is written into too: a pullback cannot restore both",
-                    parsed.location(stmt),
+                    _located(parsed, stmt),
                     hint=f"make one of them a copy ({name} = np.copy(...)), or use "
                          f"s2sad.grad / value_and_grad for a scalar output")
             names.append(name)
         if names:
             found[id(stmt)] = tuple(names)
     return found, sharing
+
+
+def _located(parsed, stmt):
+    """Where the user's statement that ``stmt`` (a normalized one) came from stands in
+    the file (the function's ``def`` line where none is recorded)."""
+    site = anno.get(stmt, anno.SOURCE, None)
+    if site is None:
+        return parsed.location(parsed.node)
+    code = linecache.getline(site.filename, site.line) or site.text
+    return SourceLocation(site.filename, site.line, site.column + 1, code)
 
 
 def _sequence_names(primal):

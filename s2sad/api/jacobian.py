@@ -104,7 +104,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
         inputs = sum(size(x) for x in xs)
         swept = refused = plan = None
         if mode == "auto":
-            swept, refused, plan = _auto(transform("reverse"), values, func, inputs)
+            swept, refused, plan = _auto(lambda: transform("reverse"), values, func, inputs)
         kind = "forward" if refused is not None else plan.mode if plan is not None else mode
         if kind == "forward":
             blocks, out = _forward_jacobian(transform("forward"), values, xs)
@@ -164,14 +164,15 @@ def _forward_jacobian(bound, values, xs):
     return blocks, out
 
 
-def _auto(vjp_fn, values, func, inputs):
+def _auto(make_vjp, values, func, inputs):
     """``(swept, refused, plan)`` of ``mode="auto"``: the output's size decides, read
     from a reverse sweep (the generated code writes into copies of the arguments, which
     the user's function itself would change), kept (``swept``) for the pullbacks when
-    reverse mode is the cheaper; ``refused``: reverse mode's refusal (forward mode may
-    still differentiate the function), else None."""
+    reverse mode is the cheaper; ``refused``: reverse mode's refusal, when its code is
+    made (``make_vjp()``) or when it runs (forward mode may still differentiate the
+    function), else None."""
     try:
-        swept = _swept(vjp_fn, values, func)
+        swept = _swept(make_vjp(), values, func)
     except S2sadError as exc:
         return None, exc, None
     check_output(swept[0], func)

@@ -12,16 +12,19 @@ import numpy as np
 
 import s2sad
 from s2sad import testing
+from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa: F401
+                                  _close, _describe_mismatch, _flatten, _full_jacobian_agrees,
+                                  _grad_agrees, _hessian_agrees, _jacobian_agrees,
+                                  _pulls_back_again, _unchanged)
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
 from s2sad.runtime import OrderLimitError
-from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_equal, _tree_leaves,
+from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_copy, _tree_leaves,
                                 cotangent_like)
 
 EPS_REF = 1e-6     # finite-difference step of the reference
 EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
-RTOL, ATOL = 1e-5, 1e-6          # s2sad vs finite differences (atol scaled by 1 + max|fd|)
 FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
 #: one-sided differences at EPS_CHECK vs each other: they differ by about f'' * step
 #: where the program is smooth, by the jump in slope at a kink
@@ -59,15 +62,6 @@ def _fingerprint(reason, message):
     return re.sub(r"\d+", "#", first)
 
 
-def _flatten(value):
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, (tuple, list)):
-        parts = [_flatten(v) for v in value]
-        return np.concatenate(parts) if parts else np.zeros(0)
-    return np.array(value, dtype=np.float64).reshape(-1)
-
-
 def _fd_jacobian(f, params, wrt, eps, center=None):
     """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64
     (:mod:`s2sad.testing`'s, one argument at a time, side by side).
@@ -81,23 +75,6 @@ def _fd_jacobian(f, params, wrt, eps, center=None):
     parts = [testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
     blocks = [np.concatenate(kind, axis=1) for kind in zip(*parts)]
     return blocks[0] if center is None else tuple(blocks)
-
-
-def _close(actual, expected, rtol, atol):
-    scale = 1.0 + (np.max(np.abs(expected)) if expected.size else 0.0)
-    err = np.abs(actual - expected)
-    ok = err <= rtol * np.abs(expected) + atol * scale
-    return bool(np.all(ok)), err
-
-
-def _describe_mismatch(what, actual, expected):
-    err = np.abs(actual - expected)
-    i = int(np.nanargmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0
-    worst = np.max(np.where(np.isnan(err), np.inf, err)) if err.size else 0
-    return (f"{what}: max abs error {worst:.3g}; element {i}: "
-            f"s2sad {actual[i]!r}, finite differences {expected[i]!r}\n"
-            f"  s2sad: {np.array2string(actual, precision=6)}\n"
-            f"  fd:    {np.array2string(expected, precision=6)}")
 
 
 def _check_layout(grads, args, wrt, what="gradient"):
@@ -186,7 +163,11 @@ def _check_second(s2sad, prog, f, wrt, rng):
         return None   # (probes switch the mode off for these)
     args = prog.args()
     v = [_random_like(args[i], rng) for i in wrt]   # a container's direction is a container
+    given = [_tree_copy(d) for d in v]
     hv = s2sad.hvp(f, wrt=wrt)(*args, tuple(v))
+    problem = _unchanged(prog, args, "hvp", [("direction", v, given)])
+    if problem:
+        return problem
     problem = _check_layout(hv, prog.args(), wrt, "Hessian-vector product")
     if problem:
         return "wrong-type", problem
@@ -210,11 +191,7 @@ def _check_second(s2sad, prog, f, wrt, rng):
     if not ok:
         return "wrong-gradient", _describe_mismatch(
             "second: the Hessian-vector product", actual, expected)
-    return None
-
-
-#: hvp vs central differences of the gradient (truncation and rounding of a 1e-5 step)
-SECOND_RTOL, SECOND_ATOL = 1e-4, 1e-5
+    return _hessian_agrees(s2sad, prog, f, wrt, args, v, expected)
 
 
 def _refused_line(prog, exc):
@@ -293,6 +270,9 @@ class _OnBackend:
     def jvp(self, f, wrt=0):
         return self.module.jvp(f, wrt=wrt, backend=self.backend)
 
+    def grad(self, f, wrt=0):
+        return self.module.grad(f, wrt=wrt, backend=self.backend)
+
 
 def _check_numba(s2sad, prog, f, args, value, jac, rng):
     """The ``numba`` mode: ``value_and_grad`` (a scalar output) or ``jvp`` (any other)
@@ -320,15 +300,22 @@ def _reverse_products(s2sad, prog, f, args, value, jac, rng):
     if prog.output == "scalar":
         got_value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
         expected = jac[0]
-        problem = _jacobian_agrees(s2sad, f, wrt, args, grads)
+        problem = _unchanged(prog, args, "value_and_grad")
         if problem:
             return problem, got_value, None, None
     else:
         got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
+        problem = _unchanged(prog, args, "vjp")
+        if problem:
+            return problem, got_value, None, None
         ct_flat = rng.standard_normal(jac.shape[0])
         # a cotangent of the output's structure (a container's leaves in order)
         cotangent = cotangent_like(ct_flat, value)
+        given = _tree_copy(cotangent)
         grads = pullback(cotangent)
+        problem = _unchanged(prog, args, "the pullback", [("cotangent", cotangent, given)])
+        if problem:
+            return problem, got_value, None, None
         expected = ct_flat @ jac
     # against the arguments as given (s2sad must not have changed them: see _compare)
     problem = _check_layout(grads, prog.args(), wrt)
@@ -338,22 +325,15 @@ def _reverse_products(s2sad, prog, f, args, value, jac, rng):
     problem = _check_unshared(list(grads), given)
     if problem:
         return ("shared-result", problem), got_value, None, None
+    if prog.output == "scalar":   # (grad and jacobian give the gradient too)
+        problem = _grad_agrees(s2sad, prog, f, wrt, args, grads) \
+            or _jacobian_agrees(s2sad, prog, f, wrt, args, grads)
+    else:   # (a pullback may run many times; jacobian's sweeps run it, or jvp's)
+        problem = _pulls_back_again(prog, args, pullback, cotangent, grads) \
+            or _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac)
+    if problem:
+        return problem, got_value, None, None
     return None, got_value, _flatten(list(grads)), expected
-
-
-def _jacobian_agrees(s2sad, f, wrt, args, grads):
-    """None when ``s2sad.jacobian`` (``mode="auto"``, which decides from the output's
-    size) of a scalar program over arrays and numbers gives its gradient ``grads`` (and
-    leaves the arguments as they are: ``_compare`` checks them after), else the
-    (kind, message).  Its preliminary sweep once ran the user's function itself, which
-    wrote into the caller's arrays."""
-    if any(isinstance(a, (list, tuple, dict)) for a in args):
-        return None   # (a container's Jacobian is laid out by leaf: not compared here)
-    got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
-    got, want = _flatten(list(got) if len(wrt) > 1 else [got]), _flatten(list(grads))
-    ok, _ = _close(got, want, RTOL, ATOL)
-    return None if ok else ("wrong-gradient", _describe_mismatch(
-        "reverse: jacobian(mode='auto') against the gradient", got, want))
 
 
 def _forward_products(s2sad, prog, f, args, value, jac, rng):
@@ -363,7 +343,11 @@ def _forward_products(s2sad, prog, f, args, value, jac, rng):
     wrt = tuple(prog.wrt)
     # tangents of the arguments' structure (a container's tangent is a container)
     tangents = [_random_like(args[i], rng) for i in wrt]
+    given = [_tree_copy(t) for t in tangents]
     got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
+    problem = _unchanged(prog, args, "jvp", [("tangents", tangents, given)])
+    if problem:
+        return problem, got_value, None, None
     container = prog.output == "container"
     if container:
         problem = _layout_problem(out_tangent, value, "the output tangent")
@@ -400,10 +384,9 @@ def _refusal(prog, exc):
 def _compare(prog, mode, args, value, got_value, actual, expected):
     """None when the arguments are unchanged, s2sad's value is the program's and its
     product (``actual``) agrees with the reference (``expected``); else (kind, message)."""
-    for i, a in enumerate(args):
-        if isinstance(a, (np.ndarray, list, tuple, dict)) \
-                and not _tree_equal(a, prog.params[i].fresh()):
-            return "mutated-input", f"s2sad modified argument {i} in place"
+    problem = _unchanged(prog, args, mode)
+    if problem:
+        return problem
     if prog.output == "container":
         problem = _layout_problem(got_value, value, "the value")
         if problem:

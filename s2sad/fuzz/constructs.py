@@ -174,6 +174,16 @@ CONSTRUCTS = {
                                 "        a[0:2] = a[1:3] * 0.5\n\n\ndef f(x):\n"
                                 "    wa = x * 1.0\n    wh(wa, x[2])\n    return np.sum(wa * x)\n",
                                 (np.array([0.5, 0.1, -0.3]),)),
+    # writes into f's own array parameters (the caller's arrays must not change), after a
+    # read of their old values, in a loop and through a name for a view of one; a number
+    # parameter rebound
+    "param_array_write": Construct("def f(x, y):\n    s = np.sum(np.sin(x) * y)\n"
+                                   "    x[0] = x[1] * y\n    x[1:3] += 0.5 * x[0:2]\n"
+                                   "    for i in range(1, 3):\n"
+                                   "        x[i] = 0.5 * x[i - 1] + np.tanh(x[i])\n"
+                                   "    x *= 0.75\n    pw = x[1:]\n    pw[0] = s * y\n"
+                                   "    y = y * 2.0\n    return np.sum(pw * pw) + y * s\n",
+                                   (np.array([0.5, 0.1, -0.3]), 0.7)),
     "bool_array_write": Construct("def f(x):\n    ba = np.zeros(3, dtype=bool)\n"
                                   "    ba[1] = x - 0.25\n"
                                   "    return np.sum(np.where(ba, x, 2.0 * x))\n",
@@ -291,7 +301,8 @@ CLAIMED = frozenset({
     "decorator", "defaults", "local_function", "local_function_branch",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "derivative_call", "writing_helper", "helper_names", "inplace_index_list"}
+    "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
+    "param_array_write"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -311,6 +322,8 @@ REFUSABLE = {
     "bool_array_write": r"\bba\d+\b",
     # a local function chosen by the path: which body a call means depends on it
     "local_function_branch": r"\bg\d+\b",
+    # a write through a name for (a view of) a parameter read again after it
+    "param_array_write": r"\bpv\d+\b",
     # a container mutated through a second name (issue 12: followed exactly or refused)
     "container_alias": r"\b(co|ca|hold)\d+\b",
 }
@@ -322,7 +335,10 @@ MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
              # refuse, whatever the message says
              "dict_write": r"\b(dc\d+|prm)\[('\w+'|k\d+)\] = ",
              "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
-             "container_carry": r"\bst\d+\b"}
+             "container_carry": r"\bst\d+\b",
+             # a write into a parameter no other name holds, a number parameter rebound,
+             # a write through a name for it where the parameter is not read again
+             "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) "}
 
 #: the located refusals of in-place updates that may change another name (by design)
 ALIASING_REFUSALS = ("would also change the list or tuple that holds",

@@ -214,7 +214,10 @@ def writable_copy(t):
         return dict(t)
     if is_duck(t):   # its own library's copy (lazy for Dask)
         return t.astype(float_like(t.dtype), copy=True)
-    return like_the_call(np.array(t, dtype=float_like(t), copy=True))
+    copy = np.array(t, dtype=float_like(t), copy=True)
+    # (a number's tangent stays numpy's: written into a numpy array, a Dask one would
+    # compute; it takes the Dask library where it meets Dask data, broadcast_like)
+    return copy if copy.ndim == 0 else like_the_call(copy)
 
 
 def split_at(g, sizes, axis=0):

@@ -80,3 +80,21 @@ def test_a_numpy_tangent_of_dask_data_written_into_stays_lazy():
     hessian_row = 4.0 * np.ones_like(XN)
     hessian_row[0] = 24.0 * XN[0]
     np.testing.assert_allclose(np.asarray(product), hessian_row * t, rtol=1e-12)
+
+
+def number_into_a_buffer(x, z, k=0.5):
+    buf = np.zeros(1)
+    buf[0] = x + k
+    return np.dot(buf, buf) + np.sum(z)
+
+
+def test_a_number_tangent_written_into_a_numpy_buffer_stays_numpy():
+    """The tangent of a number argument, written into the tangent of a numpy buffer,
+    stays numpy's where another argument is Dask data: as a Dask 0-d array numpy's write
+    computed it (the fuzzer's Dask campaign, seed 19), where the function itself
+    computes nothing."""
+    z = da.from_array(np.array([1.0, 0.8]), chunks=1)
+    with dask.config.set(scheduler=_forbidden):
+        _, tangent = s2sad.jvp(number_into_a_buffer, wrt=0)(0.25, z, 0.5)
+    # d/dx (x + k)^2 = 2 (x + k)
+    assert float(tangent) == pytest.approx(2.0 * 0.75 * 0.5, rel=1e-12)

@@ -389,6 +389,16 @@ CONSTRUCT_SIGNS = {
     "writing_helper": [r"def wh\d+\(a, s\):\n", r"\n\s+(v\d+ = )?wh\d+\(wa\d+, ",
                        r"\n\s+v\d+ = wa\d+ \*", r"\n\s+np\.add\.at\(a, \[",
                        r"\n\s+np\.subtract\.at\(a, \[", r"wa\d+ = np\.zeros\("],
+    # writes into f's own parameters: an item, a slice, an integer list, op= of the whole,
+    # a loop, a branch, a view read before the write, through a name for it (read again,
+    # or not), a number parameter rebound
+    "param_array_write": [r"\n\s+[xyz]\[\d\] = ", r"\n\s+[xyz]\[\d?:\d?\] [-+]?= ",
+                          r"\n\s+[xyz]\[\[\d, \d(, \d)?\]\] = ", r"\n\s+[xyz] [-+*]= ",
+                          r"\n\s+for i\d+ in range\(1, \d\):\n\s+[xyz]\[i\d+\] = ",
+                          r"\n\s+if .*:\n\s+[xyz]\[.*\] [-+*]?= ",
+                          r"\n\s+v\d+ = np\.tanh\(pw\d+\) \*", r"\n\s+pw\d+\[\d\] [+]?= ",
+                          r"\n\s+pv\d+\[\d\] [+]?= ", r"\n\s+[xyz] = [xyz] \* -?\d",
+                          r"\n\s+[xyz] [-+]= (?!.*\b[xyz]\b)"],
     "zero_pow": [r"\) \*\* 0(?![.\d])", r"np\.power\(.*, 0\.0\)", r"\*\* p\b|np\.power\(.*, p\)"],
     # issue 15: GradBench's forms (buffers ``bufN``)
     "tuple_item_targets": [r"\n\s+buf\d+\[\w+\], v\d+ = \(", r"\n\s+v\d+, buf\d+\[\w+\] = \(",

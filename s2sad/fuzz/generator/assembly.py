@@ -97,6 +97,9 @@ class Generator:
             first = self.draft.params[0].name
             if self.draft.params[0].kind == "tree":
                 first += _spec_paths(self.draft.params[0].shape)[0][0]
+            elif first not in {v.name for v in self.draft.float_vars()}:
+                # (a parameter not read again after a write through a name for it)
+                first = self.draft.float_vars()[-1].name
             self.draft.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
             self.draft.env.append(_Var("p_one", S, 1.0))
         self.global_helper_name()
@@ -136,9 +139,11 @@ class Generator:
             defs += "\n\ndef same(a):\n    return a\n"
         decorated = ""
         # (a decorated f is called by its wrapper: a helper writing into its argument's
-        # container would change the wrapper's, which s2sad refuses, as for arrays)
+        # container would change the wrapper's, which s2sad refuses, as for arrays; and a
+        # wrapper reading an array argument after the call would see f's writes into it)
         if self.draft.has("decorator") and self.draft.output in ("scalar", "array") \
-                and "param_write" not in self.draft.used and self.draft.r.random() < 0.25:
+                and not {"param_write", "param_array_write"} & self.draft.used \
+                and self.draft.r.random() < 0.25:
             self.draft.use("decorator")
             imports += "import functools\n"
             defs += "\n\n" + self.signature.decorator()

@@ -38,7 +38,13 @@ class _Var:
         self.aliased = False     # another name may be a view of it
 
 
-_VIEW_CALLS = {"reshape", "ravel", "transpose", "squeeze", "expand_dims", "asarray", "array"}
+#: calls that may return (a list of) views of their first argument (``einsum``'s first is
+#: its subscripts: s2sad takes any of its operands for one, ``np.einsum('ii->i', a)``)
+_VIEW_CALLS = {"reshape", "ravel", "transpose", "squeeze", "expand_dims", "asarray", "array",
+               "moveaxis", "swapaxes", "rollaxis", "broadcast_to", "diagonal", "diag", "real",
+               "flip", "fliplr", "flipud", "rot90", "atleast_1d", "atleast_2d", "atleast_3d",
+               "split", "array_split", "hsplit", "vsplit", "dsplit"}
+_ANY_VIEW_CALLS = {"einsum"}
 
 
 def _alias_refs(code):
@@ -61,6 +67,9 @@ def _alias_refs(code):
             name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
             if name in ("get", "pop") and isinstance(fn, ast.Attribute):
                 visit(fn.value)     # an item of a container (or get's default)
+                for a in n.args[1:]:
+                    visit(a)
+            elif name in _ANY_VIEW_CALLS:
                 for a in n.args[1:]:
                     visit(a)
             elif name in _VIEW_CALLS:
@@ -110,6 +119,8 @@ class Draft:
         self.doc_r = random.Random(seed ^ 0x5EED)
         #: locals named as runtime helpers (``helper_names``): their own stream too
         self.name_r = random.Random(seed ^ 0xC1A5)
+        #: where writes into f's parameters go (``param_array_write``): their own stream
+        self.param_r = random.Random(seed ^ 0xA29E)
         self.helper_names_left = list(HELPER_LIKE_NAMES)
         self.features = frozenset(features)
         self.max_statements = max(1, max_statements)

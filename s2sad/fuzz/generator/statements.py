@@ -12,6 +12,7 @@ from s2sad.fuzz.generator.control import ControlFlow
 from s2sad.fuzz.generator.gradbench_forms import GradbenchForms
 from s2sad.fuzz.generator.literals import Literals
 from s2sad.fuzz.generator.loop_targets import LoopTargets
+from s2sad.fuzz.generator.param_writes import ParamWrites
 from s2sad.fuzz.generator.state import _Var
 from s2sad.fuzz.generator.writing_calls import WritingCalls
 from s2sad.fuzz.ops import LIM, SHAPES, S, V, W, _p
@@ -32,6 +33,8 @@ class Statements:
                     ContainerWrites(draft, exprs, self.kit, self),
                     ContainerLoops(draft, exprs, self.kit, self),
                     GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self)]
+        self.param_writes = ParamWrites(draft, exprs, self)
+        families.append(self.param_writes)
         #: kind -> the method writing a statement of that kind
         self.writers = {name[len("stmt_"):]: getattr(family, name) for family in families
                         for name in dir(family) if name.startswith("stmt_")}
@@ -125,7 +128,11 @@ class Statements:
         for _ in range(n):
             if self.draft.budget_left() <= 0:
                 break
-            self.statement(ctx)
+            if self.param_writes.wanted(ctx):   # (drawn from its own stream)
+                self.draft.count += 1
+                self.param_writes.nested(ctx)
+            else:
+                self.statement(ctx)
 
     def read_after(self, var):
         """``vN = ...`` reading ``var`` right away (a loop target after its loop, ...)."""

@@ -32,9 +32,12 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None):
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     first_lines, dict_lines = {}, {}
     walked = walked or nodes.walk(fn)
+    rebound = _freshly_rebound(fn, params)
     for t in walked:
         if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
                 and isinstance(t.value, gast.Name) and t.value.id in params:
+            if id(t) in rebound.get(t.value.id, ()):
+                continue   # a write into the new array, not the argument
             line = line_of(t)
             lines = dict_lines if t.value.id in dict_roots else first_lines
             lines[t.value.id] = min(line, lines.get(t.value.id, line))
@@ -52,16 +55,33 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None):
             dict_lines.pop(user)
     written = sorted({t.value.id for t in walked
                       if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
-                      and isinstance(t.value, gast.Name)} - set(dict_lines))
+                      and isinstance(t.value, gast.Name)
+                      and id(t) not in rebound.get(t.value.id, ())} - set(dict_lines))
     # 'x op= ...' on an argument: computed into a new value (the caller's array
     # stays as it is, as with the copies), so the other arguments and the
     # module's arrays sharing its memory would not see the update either
     for t in walked:
         if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
-                and t.target.id in params:
+                and t.target.id in params and id(t) not in rebound.get(t.target.id, ()):
             line = line_of(t)
             first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
     return first_lines, dict_lines, written
+
+
+def _freshly_rebound(fn, params):
+    """``{parameter: ids of nodes}``: the nodes of the statements after the first
+    statement of the body (not in a branch or a loop) that binds the parameter to the
+    result of an operator (``d = d * 1.0``, a new value): there the name no longer holds
+    the argument, and a write into it writes into no argument."""
+    rebound = {}
+    for k, stmt in enumerate(fn.body):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in params \
+                and stmt.targets[0].id not in rebound \
+                and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)):
+            rebound[stmt.targets[0].id] = {id(n) for later in fn.body[k + 1:]
+                                           for n in nodes.walk(later)}
+    return rebound
 
 
 class ArgumentCopies:

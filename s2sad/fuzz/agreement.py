@@ -1,0 +1,153 @@
+"""How the checker compares numbers (a result's numbers in one flat array, agreement
+within tolerances, a mismatch described) and the calls it makes besides each mode's main
+one: ``grad``, ``jacobian``, a pullback's second call, ``hessian``, each against a
+reference, and whether a call left the caller's arguments (and the tangents, cotangents
+and directions it was given) as they were."""
+
+import numpy as np
+
+from s2sad.fuzz.program import _tree_copy, _tree_equal
+
+RTOL, ATOL = 1e-5, 1e-6          # s2sad vs finite differences (atol scaled by 1 + max|fd|)
+#: hvp vs central differences of the gradient (truncation and rounding of a 1e-5 step)
+SECOND_RTOL, SECOND_ATOL = 1e-4, 1e-5
+
+
+def _flatten(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (tuple, list)):
+        parts = [_flatten(v) for v in value]
+        return np.concatenate(parts) if parts else np.zeros(0)
+    return np.array(value, dtype=np.float64).reshape(-1)
+
+
+def _close(actual, expected, rtol, atol):
+    scale = 1.0 + (np.max(np.abs(expected)) if expected.size else 0.0)
+    err = np.abs(actual - expected)
+    ok = err <= rtol * np.abs(expected) + atol * scale
+    return bool(np.all(ok)), err
+
+
+def _describe_mismatch(what, actual, expected):
+    err = np.abs(actual - expected)
+    i = int(np.nanargmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0
+    worst = np.max(np.where(np.isnan(err), np.inf, err)) if err.size else 0
+    return (f"{what}: max abs error {worst:.3g}; element {i}: "
+            f"s2sad {actual[i]!r}, finite differences {expected[i]!r}\n"
+            f"  s2sad: {np.array2string(actual, precision=6)}\n"
+            f"  fd:    {np.array2string(expected, precision=6)}")
+
+
+def _unchanged(prog, args, what, given=()):
+    """None when every argument is still what the caller gave (``prog``'s fresh values)
+    after the call ``what``, and so is every (name, value, copy) of ``given`` (tangents,
+    cotangents, directions); else ("mutated-input", which one)."""
+    for i, a in enumerate(args):
+        if isinstance(a, (np.ndarray, list, tuple, dict)) \
+                and not _tree_equal(a, prog.params[i].fresh()):
+            return "mutated-input", (f"s2sad modified argument {i} ({prog.params[i].name}) "
+                                     f"in place: {what}")
+    for name, value, copy in given:
+        if not _tree_equal(value, copy):
+            return "mutated-input", f"s2sad modified the {name} given to {what}"
+    return None
+
+
+def _grad_agrees(s2sad, prog, f, wrt, args, grads):
+    """None when ``s2sad.grad`` gives ``value_and_grad``'s gradient ``grads`` (the same
+    numbers: one generated function answers both) and leaves the arguments as they are."""
+    again = s2sad.grad(f, wrt=wrt)(*args)
+    problem = _unchanged(prog, args, "grad")
+    if problem:
+        return problem
+    got, want = _flatten(list(again)), _flatten(list(grads))
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+        return "wrong-gradient", _describe_mismatch(
+            "reverse: grad against value_and_grad's gradient", got, want)
+    return None
+
+
+def _jacobian_agrees(s2sad, prog, f, wrt, args, grads):
+    """None when ``s2sad.jacobian`` (``mode="auto"``, which decides from the output's
+    size) of a scalar program over arrays and numbers gives its gradient ``grads`` and
+    leaves the arguments as they are, else the (kind, message).  Its preliminary sweep
+    once ran the user's function itself, which wrote into the caller's arrays."""
+    if any(isinstance(a, (list, tuple, dict)) for a in args):
+        return None   # (a container's Jacobian is laid out by leaf: not compared here)
+    got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+    problem = _unchanged(prog, args, "jacobian")
+    if problem:
+        return problem
+    got, want = _flatten(list(got) if len(wrt) > 1 else [got]), _flatten(list(grads))
+    ok, _ = _close(got, want, RTOL, ATOL)
+    return None if ok else ("wrong-gradient", _describe_mismatch(
+        "reverse: jacobian(mode='auto') against the gradient", got, want))
+
+
+def _pulls_back_again(prog, args, pullback, cotangent, grads):
+    """None when a pullback called a second time with the same cotangent gives the same
+    numbers (it works on its own copies: it may run many times) and leaves the arguments
+    and the cotangent as they are."""
+    given, want = _tree_copy(cotangent), _flatten(list(grads))
+    again = pullback(cotangent)
+    problem = _unchanged(prog, args, "the pullback's second call",
+                         [("cotangent", cotangent, given)])
+    if problem:
+        return problem
+    got = _flatten(list(again))
+    if _flatten(list(grads)).tobytes() != want.tobytes():
+        return "shared-result", ("the pullback's second call changed the derivatives its "
+                                 "first call returned")
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+        return "wrong-gradient", _describe_mismatch(
+            "reverse: the pullback's second call against its first", got, want)
+    return None
+
+
+def _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac):
+    """None when ``s2sad.jacobian`` (``mode="auto"``: a pullback per output element, or a
+    jvp per input element) of an array or tuple output over arrays and numbers agrees with
+    the finite-difference Jacobian ``jac`` and leaves the arguments as they are."""
+    if prog.output not in ("array", "tuple") \
+            or any(isinstance(a, (list, tuple, dict)) for a in args):
+        return None   # (a container's Jacobian is laid out by leaf: not compared here)
+    got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+    problem = _unchanged(prog, args, "jacobian")
+    if problem:
+        return problem
+    outs = list(value) if isinstance(value, tuple) else [value]
+    per_out = list(got) if isinstance(value, tuple) else [got]
+    rows = []
+    for out, blocks in zip(outs, per_out):
+        blocks = list(blocks) if len(wrt) > 1 else [blocks]
+        rows.append(np.concatenate(
+            [np.reshape(np.asarray(b, dtype=np.float64), (np.size(out), np.size(args[i])))
+             for b, i in zip(blocks, wrt)], axis=1))
+    actual = np.concatenate(rows, axis=0)
+    if actual.shape != jac.shape:
+        return "wrong-type", f"jacobian has shape {actual.shape}, expected {jac.shape}"
+    ok, _ = _close(actual.ravel(), jac.ravel(), RTOL, ATOL)
+    return None if ok else ("wrong-gradient", _describe_mismatch(
+        "reverse: jacobian(mode='auto')", actual.ravel(), jac.ravel()))
+
+
+def _hessian_agrees(s2sad, prog, f, wrt, args, v, expected):
+    """None when ``s2sad.hessian`` (one Hessian-vector product per input element, on the
+    same arguments) of a program over arrays and numbers, times the direction ``v``, gives
+    the differences of the gradient ``expected`` and leaves the arguments as they are."""
+    if any(isinstance(a, (list, tuple, dict)) for a in args):
+        return None   # (a container's Hessian is laid out by leaf: not compared here)
+    hessian = s2sad.hessian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+    problem = _unchanged(prog, args, "hessian")
+    if problem:
+        return problem
+    blocks = hessian if len(wrt) > 1 else ((hessian,),)
+    sizes = [int(np.size(args[i])) for i in wrt]
+    matrix = np.block([[np.reshape(np.asarray(blocks[a][b], dtype=np.float64),
+                                   (sizes[a], sizes[b])) for b in range(len(wrt))]
+                       for a in range(len(wrt))])
+    actual = matrix @ _flatten(list(v))
+    ok, _ = _close(actual, expected, SECOND_RTOL, SECOND_ATOL)
+    return None if ok else ("wrong-gradient", _describe_mismatch(
+        "second: the Hessian times the direction", actual, expected))
