@@ -56,6 +56,7 @@ from ..desugar import desugar
 from ..names import Namer
 from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
+from .hygiene import rename_shadowed
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .entry import ArgumentCopies, check_local_functions
@@ -132,6 +133,7 @@ def _desugared(parsed):
     tree = nodes.clone(parsed.node)
     rename_helper_clashes(tree, registry.helper_names())   # (the copy, in place)
     mark_helper_spellings(tree, registry.helper_names())
+    rename_shadowed(tree, registry.helper_names())   # local functions read their scope's names
     view.node = desugar(tree, user_names(tree))
     return view
 

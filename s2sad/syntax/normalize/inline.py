@@ -33,6 +33,7 @@ from .callees import is_python_function
 from .clashes import without_helper_clashes
 from .derivatives import made_here, made_here_quietly
 from .entry import check_local_functions
+from .hygiene import local_function_names, rename_shadowed
 from .trees import containers_and_loops, user_names
 
 
@@ -119,6 +120,11 @@ class Inliner:
         self.helper_sources: Dict[int, Any] = helper_sources
         self.inlining: List[str] = []          # the local functions being inlined now
         self.inlined_functions: List[Any] = []   # the user's helpers being inlined now
+        # the names of the local functions the tree being walked defines anywhere (a call
+        # of one whose definition has not run yet is refused), and the helpers' trees
+        # with their local functions' names renamed apart (see .hygiene)
+        self.local_names = local_function_names(normalizer.parsed.node)
+        self.renamed: Dict[int, Any] = {}
 
     def inlined_body(self, node):
         """For a call whose callee's body goes in its place (a local function; the
@@ -129,13 +135,28 @@ class Inliner:
         if isinstance(func, gast.Name) and func.id in norm.local_functions \
                 and func.id not in norm.env:
             return lambda: self.inline_call(node)
+        if isinstance(func, gast.Name) and func.id in self.local_names \
+                and func.id not in norm.env:
+            raise self.not_defined_yet(func)
         helper = self.inlinable(node) if norm.inline_helpers else None
         if helper is not None:
             return lambda: self.inline_helper(node, helper)
         return None
 
+    def not_defined_yet(self, node):
+        """The error for a read of the local function ``node`` names before its
+        definition has run (Python raises NameError there)."""
+        return self.norm.error(
+            f"the local function {node.id!r} is called before its definition has run "
+            f"(Python raises NameError here)", node,
+            hint=f"call it after the 'def {node.id}' statement (a function may call a "
+                 f"sibling defined after it when the call runs after both definitions)")
+
     def inline_call(self, node):
-        """The body of a local function, in place of a call to it; returns the result atom."""
+        """The body of a local function, in place of a call to it; returns the result atom.
+        Its free names are those of the scope defining it (the tree's variables have
+        names of their own, see .hygiene): read in the caller's environment, they hold
+        that scope's values when the call runs, as Python's closure cells do."""
         norm = self.norm
         name = node.func.id
         fn = norm.local_functions[name]
@@ -145,17 +166,21 @@ class Inliner:
         params = [a.id for a in fn.args.args]
         bound = self.bind_inlined_args(node, name, params, {})
         saved_env = dict(norm.env)
+        # the local functions its body defines are its own: gone when it returns
+        saved_functions = dict(norm.local_functions)
         self.inlining.append(name)
         try:
             norm.env.update(bound)
             if isinstance(fn, gast.Lambda):
                 return norm.flat.atom(fn.body)
+            check_local_functions(fn, norm.error)   # (the local functions it defines)
             result = self.inline_body(fn, name)
             self.keep_changes(fn, bound, saved_env)
             return result
         finally:
             self.inlining.pop()
             norm.env = saved_env
+            norm.local_functions = saved_functions
 
     def keep_changes(self, fn, bound, saved_env):
         """After a local function's body: the lists and dicts it changed (a closure's
@@ -282,7 +307,7 @@ class Inliner:
             norm.module_names.use_global(path[0], node)
         helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
         fence.check(helper, writes=bool(written))
-        fn = helper.node
+        fn = self.renamed_tree(helper)
         params = [a.id for a in fn.args.args]
         kwonly = [a.id for a in fn.args.kwonlyargs]
         # a default that is not a number, string or None (an array) is read where the
@@ -308,7 +333,8 @@ class Inliner:
         for param, kind in (written or {}).items():
             bound[param] = self.copy_of(param, bound[param], kind)
         saved = (norm.env, norm.parsed, norm.locals, norm.local_functions,
-                 norm.held_in_containers, norm.loop_spans, norm.inlined_args)
+                 norm.held_in_containers, norm.loop_spans, norm.inlined_args, self.local_names)
+        self.local_names = local_function_names(fn)
         norm.env = dict(bound)
         norm.parsed = helper
         norm.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
@@ -331,7 +357,21 @@ class Inliner:
         finally:
             self.inlined_functions.pop()
             (norm.env, norm.parsed, norm.locals, norm.local_functions,
-             norm.held_in_containers, norm.loop_spans, norm.inlined_args) = saved
+             norm.held_in_containers, norm.loop_spans, norm.inlined_args,
+             self.local_names) = saved
+
+    def renamed_tree(self, helper):
+        """The tree of the parsed ``helper`` with its local functions' names renamed
+        apart (see .hygiene): itself when it has none, else a copy made once (a
+        helper's tree, read once and shared, is never changed)."""
+        tree = self.renamed.get(id(helper))
+        if tree is None:
+            tree = helper.node
+            if local_function_names(tree):
+                tree = nodes.clone(tree)
+                rename_shadowed(tree, registry.helper_names())
+            self.renamed[id(helper)] = tree
+        return tree
 
     def copy_of(self, param, atom, kind):
         """Emit a copy of the argument ``atom`` an inlined helper writes into (as its
