@@ -28,7 +28,16 @@ PROGRAMS = [cf.shadowed_by_local, cf.shadowed_by_parameter, cf.lambda_shadowed,
             cf.sibling_defined_after, cf.three_levels, cf.loop_variable_late,
             cf.rebound_before_call, cf.comprehension_shadows, cf.calls_helper,
             cf.lambda_in_loop, cf.closure_list_in_callers_loop, cf.sibling_in_any_order,
-            cf.comprehension_in_a_caller_shadows]
+            cf.comprehension_in_a_caller_shadows, cf.local_defaults]
+
+
+def _located_refusal(f, offset, text):
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(f)(X.copy())
+    message = str(info.value)
+    assert f"closure_functions.py:{f.__code__.co_firstlineno + offset}:" in message, message
+    assert text in message, message
+    assert "hint:" in message
 
 
 def _hvp_fd(f, x, v):
@@ -106,3 +115,22 @@ def test_a_tree_without_local_functions_is_left_as_it_is():
     tree = gast.parse("def f(x):\n    a = [k for k in x]\n    k = 1.0\n"
                       "    return [k for k in a]\n").body[0]
     assert rename_shadowed(tree) == []
+
+
+def test_a_local_functions_defaults_are_evaluated_at_its_definition():
+    # c = 3 k with k = 2 when g's def runs, d = k = 5 when the lambda's runs:
+    # f = sum((5 + 6) x . x) + sum(0.5 x . x), by hand
+    value, grad = s2sad.value_and_grad(cf.local_defaults)(X.copy())
+    assert value == pytest.approx(11.5 * np.sum(X * X))
+    np.testing.assert_allclose(grad, 23.0 * X)
+
+
+def test_a_default_the_function_changes_is_refused_at_the_call():
+    # Python's later calls would see the appended list: s2sad's inlined bodies cannot
+    _located_refusal(cf.default_changed, 4,
+                     "the local function 'push' changes the default value of its "
+                     "parameter 'acc'")
+
+
+def test_a_local_function_with_star_args_is_refused_at_its_definition():
+    _located_refusal(cf.star_args, 1, "local functions with *args")

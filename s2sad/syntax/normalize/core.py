@@ -329,7 +329,7 @@ class _Normalizer:
         elif isinstance(stmt, gast.Pass):
             return
         elif isinstance(stmt, gast.FunctionDef):   # a local function: inlined where called
-            self.local_functions[stmt.name] = stmt
+            self.inliner.define(stmt.name, stmt)
         elif isinstance(stmt, gast.If):
             self.scope.if_statement(stmt)
         elif isinstance(stmt, gast.For):

@@ -125,6 +125,8 @@ class Inliner:
         # with their local functions' names renamed apart (see .hygiene)
         self.local_names = local_function_names(normalizer.parsed.node)
         self.renamed: Dict[int, Any] = {}
+        # local function -> {parameter: the atom of its default}, evaluated at the definition
+        self.default_atoms: Dict[str, Dict[str, Any]] = {}
 
     def inlined_body(self, node):
         """For a call whose callee's body goes in its place (a local function; the
@@ -142,6 +144,16 @@ class Inliner:
         if helper is not None:
             return lambda: self.inline_helper(node, helper)
         return None
+
+    def define(self, name, fn):
+        """The definition of the local function ``fn`` (a ``def``, or a lambda bound to
+        ``name``) runs: its defaults are evaluated now, in the defining scope, as
+        Python evaluates them once, where the definition runs."""
+        norm = self.norm
+        params = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
+        self.default_atoms[name] = {a.id: norm.flat.atom(d)
+                                    for a, d in zip(params, fn.args.defaults)}
+        norm.local_functions[name] = fn
 
     def not_defined_yet(self, node):
         """The error for a read of the local function ``node`` names before its
@@ -164,7 +176,9 @@ class Inliner:
             raise norm.error(f"the local function {name!r} calls itself", node,
                              hint="define recursive functions at module level")
         params = [a.id for a in fn.args.args]
-        bound = self.bind_inlined_args(node, name, params, {})
+        given = {p for p in params[:len(node.args)]} | {kw.arg for kw in node.keywords}
+        defaults = self.default_atoms.get(name, {})
+        bound = self.bind_inlined_args(node, name, params, defaults, evaluated=True)
         saved_env = dict(norm.env)
         # the local functions its body defines are its own: gone when it returns
         saved_functions = dict(norm.local_functions)
@@ -175,12 +189,29 @@ class Inliner:
                 return norm.flat.atom(fn.body)
             check_local_functions(fn, norm.error)   # (the local functions it defines)
             result = self.inline_body(fn, name)
+            self.check_defaults_unchanged(fn, name, set(defaults) - given, bound, node)
             self.keep_changes(fn, bound, saved_env)
             return result
         finally:
             self.inlining.pop()
             norm.env = saved_env
             norm.local_functions = saved_functions
+
+    def check_defaults_unchanged(self, fn, name, defaulted, bound, node):
+        """Refuse a change (``acc.append(v)``, ``d[k] = v``) of a default value the call
+        left to its default: Python keeps it for the later calls, inlined bodies do not."""
+        norm = self.norm
+        stored = {n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
+        for param in sorted(defaulted - stored):
+            new, old = norm.env.get(param), bound[param]
+            if isinstance(new, gast.Name) and not (isinstance(old, gast.Name)
+                                                   and old.id == new.id):
+                raise norm.error(
+                    f"the local function {name!r} changes the default value of its "
+                    f"parameter {param!r}: Python keeps the change for its later calls, "
+                    f"which s2sad cannot follow", node,
+                    hint=f"pass {param} at this call, or make the default a new value "
+                         f"inside the function")
 
     def keep_changes(self, fn, bound, saved_env):
         """After a local function's body: the lists and dicts it changed (a closure's
@@ -223,9 +254,10 @@ class Inliner:
             env[u].id in norm.aliases.list_values or env[u].id in norm.dicts
             or u in norm.dict_writes.dict_names())}
 
-    def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
+    def bind_inlined_args(self, node, name, params, defaults, kwonly=(), evaluated=False):
         """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
-        parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
+        parameters with a default, as constants or expressions read at the call, or, with
+        ``evaluated``, atoms; ``kwonly``: its keyword-only ones)."""
         norm = self.norm
         args = [norm.flat.atom(a) for a in node.args]
         keywords = {kw.arg: norm.flat.atom(kw.value) for kw in node.keywords if kw.arg}
@@ -238,8 +270,8 @@ class Inliner:
         for param in list(params) + list(kwonly):
             if param not in bound and param in defaults:
                 value = defaults[param]
-                bound[param] = norm.flat.atom(value) if isinstance(value, gast.AST) \
-                    else nodes.const(value)
+                bound[param] = nodes.clone(value) if evaluated else norm.flat.atom(value) \
+                    if isinstance(value, gast.AST) else nodes.const(value)
         if len(bound) != len(params) + len(kwonly):
             raise norm.error(f"the call does not match {name}({spelled})", node)
         return bound
