@@ -134,3 +134,17 @@ def test_a_default_the_function_changes_is_refused_at_the_call():
 
 def test_a_local_function_with_star_args_is_refused_at_its_definition():
     _located_refusal(cf.star_args, 1, "local functions with *args")
+
+
+def test_a_local_functions_own_name_read_before_it_is_bound_raises_as_python_does():
+    # (was silently f's k = 2.0); the message spells the user's name, not the renamed one
+    from s2sad.errors import UnboundVariableError
+    with pytest.raises(UnboundLocalError):
+        cf.read_before_its_own_assignment(X.copy())
+    line = cf.read_before_its_own_assignment.__code__.co_firstlineno + 3
+    for call in (lambda: s2sad.grad(cf.read_before_its_own_assignment)(X.copy()),
+                 lambda: s2sad.jvp(cf.read_before_its_own_assignment)(X.copy(), V)):
+        with pytest.raises(UnboundVariableError) as info:
+            call()
+        assert f"closure_functions.py:{line}:" in str(info.value)
+        assert "local variable 'k' is read here" in str(info.value)

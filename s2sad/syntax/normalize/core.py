@@ -133,7 +133,9 @@ def _desugared(parsed):
     tree = nodes.clone(parsed.node)
     rename_helper_clashes(tree, registry.helper_names())   # (the copy, in place)
     mark_helper_spellings(tree, registry.helper_names())
-    rename_shadowed(tree, registry.helper_names())   # local functions read their scope's names
+    # local functions read their scope's names: those of nested scopes renamed apart
+    view.original_names = {new: old for old, new in rename_shadowed(
+        tree, registry.helper_names())}
     view.node = desugar(tree, user_names(tree))
     return view
 

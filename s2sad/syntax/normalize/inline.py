@@ -123,8 +123,11 @@ class Inliner:
         # the names of the local functions the tree being walked defines anywhere (a call
         # of one whose definition has not run yet is refused), and the helpers' trees
         # with their local functions' names renamed apart (see .hygiene)
-        self.local_names = local_function_names(normalizer.parsed.node)
+        self.tree = normalizer.parsed.node   # (the tree being walked: the function's, a helper's)
+        self.local_names: Dict[int, Any] = {}   # id(tree) -> its local functions' names
         self.renamed: Dict[int, Any] = {}
+        # a name renamed apart -> the user's spelling of it (for messages)
+        self.original: Dict[str, str] = dict(getattr(normalizer.parsed, "original_names", {}))
         # local function -> {parameter: the atom of its default}, evaluated at the definition
         self.default_atoms: Dict[str, Dict[str, Any]] = {}
 
@@ -137,13 +140,20 @@ class Inliner:
         if isinstance(func, gast.Name) and func.id in norm.local_functions \
                 and func.id not in norm.env:
             return lambda: self.inline_call(node)
-        if isinstance(func, gast.Name) and func.id in self.local_names \
-                and func.id not in norm.env:
+        if isinstance(func, gast.Name) and func.id not in norm.env \
+                and func.id in self.local_function_names():
             raise self.not_defined_yet(func)
         helper = self.inlinable(node) if norm.inline_helpers else None
         if helper is not None:
             return lambda: self.inline_helper(node, helper)
         return None
+
+    def local_function_names(self):
+        """The names of the local functions the tree being walked defines anywhere."""
+        found = self.local_names.get(id(self.tree))
+        if found is None:
+            found = self.local_names[id(self.tree)] = local_function_names(self.tree)
+        return found
 
     def define(self, name, fn):
         """The definition of the local function ``fn`` (a ``def``, or a lambda bound to
@@ -365,8 +375,8 @@ class Inliner:
         for param, kind in (written or {}).items():
             bound[param] = self.copy_of(param, bound[param], kind)
         saved = (norm.env, norm.parsed, norm.locals, norm.local_functions,
-                 norm.held_in_containers, norm.loop_spans, norm.inlined_args, self.local_names)
-        self.local_names = local_function_names(fn)
+                 norm.held_in_containers, norm.loop_spans, norm.inlined_args, self.tree)
+        self.tree = fn
         norm.env = dict(bound)
         norm.parsed = helper
         norm.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
@@ -390,7 +400,7 @@ class Inliner:
             self.inlined_functions.pop()
             (norm.env, norm.parsed, norm.locals, norm.local_functions,
              norm.held_in_containers, norm.loop_spans, norm.inlined_args,
-             self.local_names) = saved
+             self.tree) = saved
 
     def renamed_tree(self, helper):
         """The tree of the parsed ``helper`` with its local functions' names renamed
@@ -401,7 +411,8 @@ class Inliner:
             tree = helper.node
             if local_function_names(tree):
                 tree = nodes.clone(tree)
-                rename_shadowed(tree, registry.helper_names())
+                self.original.update((new, old) for old, new in rename_shadowed(
+                    tree, registry.helper_names()))
             self.renamed[id(helper)] = tree
         return tree
 
