@@ -28,7 +28,10 @@ new version (``x``, ``x_1``, ...), a plain copy ``y = x`` becomes an alias and
 emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
 
-The caller's tree is never changed: the walk reads a desugared copy of it.
+The caller's tree is never changed: the walk reads a desugared copy of it, in
+which the variables of nested scopes that share a name with another variable are
+renamed apart (:mod:`.hygiene`), so a local function's body inlined at a call reads
+the names of the scope defining it.
 :class:`_Normalizer` walks the statements and hands each job to a collaborator
 made in its ``__init__``: :mod:`.flatten` (expressions, one operation per
 statement), :mod:`.assign` (names bound, items written), :mod:`.scope` (SSA
