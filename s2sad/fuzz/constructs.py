@@ -156,6 +156,12 @@ CONSTRUCTS = {
                                 "    def h(u):\n        return np.sin(u) - 0.5 * u\n"
                                 "    return np.sum(g(x) * h(x))\n",
                                 (np.array([0.5, 0.1, -0.3]),)),
+    # a local function's free name shadowed where it is called (a caller's local, parameter
+    # or comprehension target of the same name): Python reads the defining scope's
+    "closure_shadow": Construct("def f(x):\n    k = np.tanh(np.sum(x))\n"
+                                "    g = lambda u: u * k\n\n    def h(u, k):\n"
+                                "        return g(u) * k\n    return np.sum(h(x, 0.5) * x)\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
     "local_function_branch": Construct("def f(x):\n    if x[0] > 0.0:\n"
                                        "        g1 = lambda u: np.tanh(u)\n    else:\n"
                                        "        g1 = lambda u: np.sin(u)\n"
@@ -298,7 +304,7 @@ CONTAINER_PROGRAM_FEATURES = CONTAINER_FEATURES | {"container_output"}
 CLAIMED = frozenset({
     "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
     "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
-    "decorator", "defaults", "local_function", "local_function_branch",
+    "decorator", "defaults", "local_function", "local_function_branch", "closure_shadow",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",

@@ -201,12 +201,13 @@ def _check_local_functions(parsed, everything):
         if node is parsed.node or not isinstance(node, (gast.FunctionDef, gast.Lambda)):
             continue
         args = node.args
-        if args.vararg or args.kwarg or args.kwonlyargs or args.defaults \
+        if args.vararg or args.kwarg or args.kwonlyargs \
                 or getattr(args, "posonlyargs", None):
             raise UnsupportedSyntaxError(
-                "local functions with default values, *args, **kwargs or keyword-only "
+                "local functions with *args, **kwargs, keyword-only or positional-only "
                 "parameters are not supported", parsed.location(node),
-                hint="give the local function plain parameters, or define it at module level")
+                hint="give the local function plain parameters (defaults work), or define "
+                     "it at module level")
         if isinstance(node, gast.FunctionDef) and node.decorator_list:
             raise UnsupportedSyntaxError("decorated local functions are not supported",
                                          parsed.location(node.decorator_list[0]),

@@ -381,6 +381,16 @@ CONSTRUCT_SIGNS = {
     "local_function": [r"\n\s+g\d+ = lambda u: ", r"\n\s+def g\d+\(u\):", r"= g\d+\(",
                        r"\n\s+def g\d+\(u\):\n\s+cl\d+\.append\(", r"\+ cl\d+\[-1\]"],
     "local_function_branch": [r"if .*:\n\s+g\d+ = lambda u: .*\n\s+else:\n\s+g\d+ = lambda"],
+    # a local function's free name shadowed by its caller (a local, a parameter, a
+    # comprehension target, a local read by a function nested in the caller), read late
+    "closure_shadow": [r"\n\s+sck\d+ = np\.tanh\(", r"\n\s+scg\d+ = lambda u: u \* 0\.75 \+ sck",
+                       r"\n\s+def scg\d+\(u\):\n\s+return sci\d+\(u\)",
+                       r"\n\s+def sch\d+\(u\):\n\s+sck\d+ = u \* 0\.5",
+                       r"\n\s+def sch\d+\(u, sck\d+\):",
+                       r"for sck\d+ in \[0\.5, -1\.5\]\]",
+                       r"\n\s+def sci\d+\(t\):\n\s+return scg\d+\(t\) \* sck",
+                       r"\n\s+sck\d+ = sck\d+ \* 0\.5 - 0\.25\n",
+                       r"\n\s+def sch\d+\(scl\d+\):\n\s+scp\d+\(scl\d+\[0\]"],
     "int_counter": [r"def f\([^)]*\bstart\b", r"\n\s+c\d+ = start", r"\n\s+c\d+ \+= 1\n"],
     "int_array_write": [r"ia\d+ = np\.(zeros\(\d, dtype=int\)|arange|array)",
                         r"ia\d+\[\d\] = 2\.5 \*", r"ia\d+\[\d\] \+= 2\.5 \*"],

@@ -4,6 +4,7 @@ aliasing, containers)."""
 
 from s2sad.fuzz.constructs import AFTER_FEATURES, ALIAS_FEATURES
 from s2sad.fuzz.generator.aliasing import Aliasing
+from s2sad.fuzz.generator.closures import Closures
 from s2sad.fuzz.generator.assignments import Assignments
 from s2sad.fuzz.generator.container_loops import ContainerLoops
 from s2sad.fuzz.generator.container_writes import ContainerWrites
@@ -35,6 +36,9 @@ class Statements:
                     GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self)]
         self.param_writes = ParamWrites(draft, exprs, self)
         families.append(self.param_writes)
+        # (drawn from a stream of its own: see .closures)
+        self.closures = Closures(draft, exprs, self)
+        families.append(self.closures)
         #: kind -> the method writing a statement of that kind
         self.writers = {name[len("stmt_"):]: getattr(family, name) for family in families
                         for name in dir(family) if name.startswith("stmt_")}
@@ -44,6 +48,14 @@ class Statements:
         self.writers[kind](ctx)
 
     def statement(self, ctx):
+        """One statement of a kind drawn from the features, the budget and ``ctx`` (now
+        and then one shadowing a closure's free name, drawn from its own stream)."""
+        if self.closures.wanted(ctx):
+            self.run("closure_shadow", ctx)
+        else:
+            self.drawn_statement(ctx)
+
+    def drawn_statement(self, ctx):
         """One statement of a kind drawn from the features, the budget and ``ctx``."""
         self.draft.count += 1
         options = [(5.0, "new"), (3.0, "reassign")]

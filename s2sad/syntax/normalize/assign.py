@@ -158,7 +158,7 @@ class Assignments:
         lambda a local function, anything else one named operation."""
         norm = self.norm
         if isinstance(value, gast.Lambda):   # a local function: inlined where called
-            norm.local_functions[user_name] = value
+            norm.inliner.define(user_name, value)
             return
         if is_atomic(value) or (isinstance(value, gast.Attribute)
                                  and norm.module_names.global_path(value) is not None):

@@ -28,7 +28,10 @@ new version (``x``, ``x_1``, ...), a plain copy ``y = x`` becomes an alias and
 emits nothing.  Every statement carries ``anno.SOURCE``, the user statement it
 came from, for the comments of the generated code.
 
-The caller's tree is never changed: the walk reads a desugared copy of it.
+The caller's tree is never changed: the walk reads a desugared copy of it, in
+which the variables of nested scopes that share a name with another variable are
+renamed apart (:mod:`.hygiene`), so a local function's body inlined at a call reads
+the names of the scope defining it.
 :class:`_Normalizer` walks the statements and hands each job to a collaborator
 made in its ``__init__``: :mod:`.flatten` (expressions, one operation per
 statement), :mod:`.assign` (names bound, items written), :mod:`.scope` (SSA
@@ -56,6 +59,7 @@ from ..desugar import desugar
 from ..names import Namer
 from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
+from .hygiene import rename_shadowed
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .entry import ArgumentCopies, check_local_functions
@@ -137,6 +141,8 @@ def _desugared(parsed):
     helpers = registry.helper_names()
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
     mark_helper_spellings(tree, helpers, walked)
+    # local functions read their scope's names: those of nested scopes renamed apart
+    view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)}
     view.node = desugar(tree, {n.id for n in walked if n.__class__ is gast.Name}, walked)
     return view, (walked if view.node is tree else None)
 
@@ -339,7 +345,7 @@ class _Normalizer:
         elif isinstance(stmt, gast.Pass):
             return
         elif isinstance(stmt, gast.FunctionDef):   # a local function: inlined where called
-            self.local_functions[stmt.name] = stmt
+            self.inliner.define(stmt.name, stmt)
         elif isinstance(stmt, gast.If):
             self.scope.if_statement(stmt)
         elif isinstance(stmt, gast.For):

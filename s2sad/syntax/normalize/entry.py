@@ -278,13 +278,15 @@ def check_local_functions(fn, error):
 
     visit(fn.body)
     del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
+    # the names of this function's own code, not those of the local functions' bodies: a
+    # body runs when it is called, where the inliner checks that the definition it
+    # calls has run (a function may call a sibling defined after it)
+    own = _own_names(fn.body)
     for name, found in sorted(sites.items()):
         lambdas = sum(isinstance(stmt, gast.Assign) for stmt, _, _ in found)
-        stores = [n for n in nodes.names(fn.body)
-                  if n.id == name and isinstance(n.ctx, gast.Store)]
+        stores = [n for n in own if n.id == name and isinstance(n.ctx, gast.Store)]
         stmt, block, position = found[-1]
-        reads = [n for n in nodes.names(fn.body)
-                 if n.id == name and isinstance(n.ctx, gast.Load)]
+        reads = [n for n in own if n.id == name and isinstance(n.ctx, gast.Load)]
         after = {id(n) for later in block[position + 1:] for n in nodes.names(later)}
         if len(found) > 1 or len(stores) > lambdas:
             where = stmt if len(found) > 1 else stores[-1]
@@ -299,3 +301,18 @@ def check_local_functions(fn, error):
             f"a call means may not depend on the path taken", where,
             hint="define each function once at the top of the body under its own "
                  "name, and choose between the calls in the branch")
+
+
+def _own_names(stmts):
+    """The ``Name`` nodes of ``stmts`` outside the bodies of the local functions
+    (``def``, ``lambda``) they define; those bodies are checked where they are inlined."""
+    found, stack = [], list(stmts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, gast.Name):
+            found.append(node)
+        elif isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            stack.extend(node.args.defaults)
+        else:
+            stack.extend(gast.iter_child_nodes(node))
+    return found

@@ -33,6 +33,7 @@ from .callees import is_python_function
 from .clashes import without_helper_clashes
 from .derivatives import made_here, made_here_quietly
 from .entry import check_local_functions
+from .hygiene import local_function_names, rename_shadowed
 from .trees import containers_and_loops, user_names
 
 
@@ -119,6 +120,16 @@ class Inliner:
         self.helper_sources: Dict[int, Any] = helper_sources
         self.inlining: List[str] = []          # the local functions being inlined now
         self.inlined_functions: List[Any] = []   # the user's helpers being inlined now
+        # the names of the local functions the tree being walked defines anywhere (a call
+        # of one whose definition has not run yet is refused), and the helpers' trees
+        # with their local functions' names renamed apart (see .hygiene)
+        self.tree = normalizer.parsed.node   # (the tree being walked: the function's, a helper's)
+        self.local_names: Dict[int, Any] = {}   # id(tree) -> its local functions' names
+        self.renamed: Dict[int, Any] = {}
+        # a name renamed apart -> the user's spelling of it (for messages)
+        self.original: Dict[str, str] = dict(getattr(normalizer.parsed, "original_names", {}))
+        # local function -> {parameter: the atom of its default}, evaluated at the definition
+        self.default_atoms: Dict[str, Dict[str, Any]] = {}
 
     def inlined_body(self, node):
         """For a call whose callee's body goes in its place (a local function; the
@@ -129,13 +140,45 @@ class Inliner:
         if isinstance(func, gast.Name) and func.id in norm.local_functions \
                 and func.id not in norm.env:
             return lambda: self.inline_call(node)
+        if isinstance(func, gast.Name) and func.id not in norm.env \
+                and func.id in self.local_function_names():
+            raise self.not_defined_yet(func)
         helper = self.inlinable(node) if norm.inline_helpers else None
         if helper is not None:
             return lambda: self.inline_helper(node, helper)
         return None
 
+    def local_function_names(self):
+        """The names of the local functions the tree being walked defines anywhere."""
+        found = self.local_names.get(id(self.tree))
+        if found is None:
+            found = self.local_names[id(self.tree)] = local_function_names(self.tree)
+        return found
+
+    def define(self, name, fn):
+        """The definition of the local function ``fn`` (a ``def``, or a lambda bound to
+        ``name``) runs: its defaults are evaluated now, in the defining scope, as
+        Python evaluates them once, where the definition runs."""
+        norm = self.norm
+        params = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
+        self.default_atoms[name] = {a.id: norm.flat.atom(d)
+                                    for a, d in zip(params, fn.args.defaults)}
+        norm.local_functions[name] = fn
+
+    def not_defined_yet(self, node):
+        """The error for a read of the local function ``node`` names before its
+        definition has run (Python raises NameError there)."""
+        return self.norm.error(
+            f"the local function {node.id!r} is called before its definition has run "
+            f"(Python raises NameError here)", node,
+            hint=f"call it after the 'def {node.id}' statement (a function may call a "
+                 f"sibling defined after it when the call runs after both definitions)")
+
     def inline_call(self, node):
-        """The body of a local function, in place of a call to it; returns the result atom."""
+        """The body of a local function, in place of a call to it; returns the result atom.
+        Its free names are those of the scope defining it (the tree's variables have
+        names of their own, see .hygiene): read in the caller's environment, they hold
+        that scope's values when the call runs, as Python's closure cells do."""
         norm = self.norm
         name = node.func.id
         fn = norm.local_functions[name]
@@ -143,19 +186,42 @@ class Inliner:
             raise norm.error(f"the local function {name!r} calls itself", node,
                              hint="define recursive functions at module level")
         params = [a.id for a in fn.args.args]
-        bound = self.bind_inlined_args(node, name, params, {})
+        given = {p for p in params[:len(node.args)]} | {kw.arg for kw in node.keywords}
+        defaults = self.default_atoms.get(name, {})
+        bound = self.bind_inlined_args(node, name, params, defaults, evaluated=True)
         saved_env = dict(norm.env)
+        # the local functions its body defines are its own: gone when it returns
+        saved_functions = dict(norm.local_functions)
         self.inlining.append(name)
         try:
             norm.env.update(bound)
             if isinstance(fn, gast.Lambda):
                 return norm.flat.atom(fn.body)
+            check_local_functions(fn, norm.error)   # (the local functions it defines)
             result = self.inline_body(fn, name)
+            self.check_defaults_unchanged(fn, name, set(defaults) - given, bound, node)
             self.keep_changes(fn, bound, saved_env)
             return result
         finally:
             self.inlining.pop()
             norm.env = saved_env
+            norm.local_functions = saved_functions
+
+    def check_defaults_unchanged(self, fn, name, defaulted, bound, node):
+        """Refuse a change (``acc.append(v)``, ``d[k] = v``) of a default value the call
+        left to its default: Python keeps it for the later calls, inlined bodies do not."""
+        norm = self.norm
+        stored = {n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
+        for param in sorted(defaulted - stored):
+            new, old = norm.env.get(param), bound[param]
+            if isinstance(new, gast.Name) and not (isinstance(old, gast.Name)
+                                                   and old.id == new.id):
+                raise norm.error(
+                    f"the local function {name!r} changes the default value of its "
+                    f"parameter {param!r}: Python keeps the change for its later calls, "
+                    f"which s2sad cannot follow", node,
+                    hint=f"pass {param} at this call, or make the default a new value "
+                         f"inside the function")
 
     def keep_changes(self, fn, bound, saved_env):
         """After a local function's body: the lists and dicts it changed (a closure's
@@ -198,9 +264,10 @@ class Inliner:
             env[u].id in norm.aliases.list_values or env[u].id in norm.dicts
             or u in norm.dict_writes.dict_names())}
 
-    def bind_inlined_args(self, node, name, params, defaults, kwonly=()):
+    def bind_inlined_args(self, node, name, params, defaults, kwonly=(), evaluated=False):
         """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
-        parameters with a default, as constants; ``kwonly``: its keyword-only ones)."""
+        parameters with a default, as constants or expressions read at the call, or, with
+        ``evaluated``, atoms; ``kwonly``: its keyword-only ones)."""
         norm = self.norm
         args = [norm.flat.atom(a) for a in node.args]
         keywords = {kw.arg: norm.flat.atom(kw.value) for kw in node.keywords if kw.arg}
@@ -213,8 +280,8 @@ class Inliner:
         for param in list(params) + list(kwonly):
             if param not in bound and param in defaults:
                 value = defaults[param]
-                bound[param] = norm.flat.atom(value) if isinstance(value, gast.AST) \
-                    else nodes.const(value)
+                bound[param] = nodes.clone(value) if evaluated else norm.flat.atom(value) \
+                    if isinstance(value, gast.AST) else nodes.const(value)
         if len(bound) != len(params) + len(kwonly):
             raise norm.error(f"the call does not match {name}({spelled})", node)
         return bound
@@ -282,7 +349,7 @@ class Inliner:
             norm.module_names.use_global(path[0], node)
         helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
         fence.check(helper, writes=bool(written))
-        fn = helper.node
+        fn = self.renamed_tree(helper)
         params = [a.id for a in fn.args.args]
         kwonly = [a.id for a in fn.args.kwonlyargs]
         # a default that is not a number, string or None (an array) is read where the
@@ -308,7 +375,8 @@ class Inliner:
         for param, kind in (written or {}).items():
             bound[param] = self.copy_of(param, bound[param], kind)
         saved = (norm.env, norm.parsed, norm.locals, norm.local_functions,
-                 norm.held_in_containers, norm.loop_spans, norm.inlined_args)
+                 norm.held_in_containers, norm.loop_spans, norm.inlined_args, self.tree)
+        self.tree = fn
         norm.env = dict(bound)
         norm.parsed = helper
         norm.locals = {t.id for t in nodes.names(fn.body) if isinstance(t.ctx, gast.Store)}
@@ -331,7 +399,22 @@ class Inliner:
         finally:
             self.inlined_functions.pop()
             (norm.env, norm.parsed, norm.locals, norm.local_functions,
-             norm.held_in_containers, norm.loop_spans, norm.inlined_args) = saved
+             norm.held_in_containers, norm.loop_spans, norm.inlined_args,
+             self.tree) = saved
+
+    def renamed_tree(self, helper):
+        """The tree of the parsed ``helper`` with its local functions' names renamed
+        apart (see .hygiene): itself when it has none, else a copy made once (a
+        helper's tree, read once and shared, is never changed)."""
+        tree = self.renamed.get(id(helper))
+        if tree is None:
+            tree = helper.node
+            if local_function_names(tree):
+                tree = nodes.clone(tree)
+                self.original.update((new, old) for old, new in rename_shadowed(
+                    tree, registry.helper_names()))
+            self.renamed[id(helper)] = tree
+        return tree
 
     def copy_of(self, param, atom, kind):
         """Emit a copy of the argument ``atom`` an inlined helper writes into (as its

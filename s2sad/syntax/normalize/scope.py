@@ -86,7 +86,8 @@ class Scope:
         norm.helpers["check_bound"] = registry.runtime_helper("check_bound")
         where = norm.parsed.location(node)
         ok = norm.namer.fresh(f"{user}_bound")
-        call = nodes.call("check_bound", [nodes.clone(atom), nodes.const(user),
+        spelled = norm.inliner.original.get(user, user)   # (renamed apart: see .hygiene)
+        call = nodes.call("check_bound", [nodes.clone(atom), nodes.const(spelled),
                                           nodes.const(where.filename), nodes.const(where.line),
                                           nodes.const(where.column)])
         norm.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, registry.runtime_helper("check_bound"))))
