@@ -284,7 +284,12 @@ def _positional_out(parsed, call):
     from .normalize.views import is_none, out_positions
     func = call.func
     target, method = parsed.resolve_callee(func), False
-    if target is None and isinstance(func, gast.Attribute):
+    root = func
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if target is None and isinstance(func, gast.Attribute) and not (
+            isinstance(root, gast.Name) and isinstance(parsed.resolve(root.id, None),
+                                                       types.ModuleType)):
         entry = registry.METHODS.get(func.attr)   # a method of a value: x.sum(...)
         target, method = (entry[0] if entry is not None else None), True
     if target is None or _users_helper(parsed, func):
