@@ -235,25 +235,52 @@ def _aliases_at_stores(primal, params, scalars, written, flavor, parsed):
                     or order.get(name, positions[id(stmt)]) >= positions[id(stmt)]:
                 continue
             if name in written and flavor == "vjp":
-                raise UnsupportedSyntaxError(
-                    f"writing into {base!r} may change {name!r}, which may share its "
-                    f"memory and is written into too: a pullback cannot restore both",
-                    _located(parsed, stmt),
-                    hint=f"make one of them a copy ({name} = np.copy(...)), or use "
-                         f"s2sad.grad / value_and_grad for a scalar output")
+                raise _shared_writes(stmt, base, name, primal, parsed)
             names.append(name)
         if names:
             found[id(stmt)] = tuple(names)
     return found, sharing
 
 
-def _located(parsed, stmt):
-    """Where the user's statement that ``stmt`` (a normalized one) came from stands in
-    the file (the function's ``def`` line where none is recorded)."""
-    site = anno.get(stmt, anno.SOURCE, None)
+def _shared_writes(stmt, base, name, primal, parsed):
+    """The refusal of the write ``stmt`` into ``base`` that may change ``name``, also
+    written into, spelled with the user's names at the user's line."""
+    users = {n.id for n in nodes.names(parsed.node)}
+    mine, other = _user_name(base, users), _user_name(name, users)
+    theirs = repr(other)
+    if other == mine:   # two values of one user name: say which
+        bound = next((s for s in nodes.statements(primal) if isinstance(s, gast.Assign)
+                      and name in {n.id for n in nodes.names(s.targets)
+                                   if isinstance(n.ctx, gast.Store)}), None)
+        site = anno.get(bound, anno.SOURCE) if bound is not None else None
+        if site is not None:
+            theirs = f"{theirs} (its value from line {site.line})"
+    return UnsupportedSyntaxError(
+        f"writing into {mine!r} may change {theirs}, which may share its memory and is "
+        f"written into too: a pullback cannot restore both", _location(stmt, parsed),
+        hint=f"make one of them a copy ({other} = np.copy(...)), or use s2sad.grad / "
+             f"value_and_grad for a scalar output")
+
+
+def _user_name(name, users):
+    """The user's name the SSA name ``name`` is a version of (``x_2`` of ``x``), or
+    ``name`` itself."""
+    if name in users:
+        return name
+    head, _, number = name.rpartition("_")
+    while head and number.isdigit():
+        if head in users:
+            return head
+        head, _, number = head.rpartition("_")
+    return name
+
+
+def _location(stmt, parsed):
+    """Where the user's statement ``stmt`` came from stands in the file."""
+    site = anno.get(stmt, anno.SOURCE)
     if site is None:
-        return parsed.location(parsed.node)
-    code = linecache.getline(site.filename, site.line) or site.text
+        return parsed.location(stmt)
+    code = linecache.getline(site.filename, site.line).rstrip("\n") or site.text
     return SourceLocation(site.filename, site.line, site.column + 1, code)
 
 

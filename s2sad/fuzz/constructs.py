@@ -279,6 +279,21 @@ CONSTRUCTS = {
     "helper_names": Construct("def f(x):\n    unbroadcast = x * np.array([0.5, 2.0])\n"
                               "    zeros_like = unbroadcast + x\n"
                               "    return np.sum(zeros_like * unbroadcast)\n", (0.7,)),
+    # values a call makes, then written or read as given (once falsely refused)
+    "made_box_write": Construct("def mk1(a):\n    return {'a': a * 2.0, 'b': np.sin(a)}\n\n\n"
+                                "def f(x):\n    dc1 = mk1(x)\n    for k1 in dc1:\n"
+                                "        dc1[k1] = np.tanh(dc1[k1]) * x\n    v1 = 0.0\n"
+                                "    for k1 in dc1:\n        v1 = v1 + np.sum(dc1[k1])\n"
+                                "    return v1\n", (0.7,)),
+    "writing_helper_rebound": Construct("def wr1(a, i, s):\n    a[i] = np.sin(a[i]) - s\n"
+                                        "    return a\n\n\ndef f(x):\n    wa1 = x * 1.0\n"
+                                        "    wa1 = wr1(wa1, 0, x[1])\n"
+                                        "    wa1 = wr1(wa1, 2, x[0])\n    return wa1\n",
+                                        (np.array([0.5, 0.1, -0.3]),), output="array"),
+    "out_none": Construct("def f(x):\n    v1 = np.clip(x, -1.0, 1.0, out=None)\n"
+                          "    v2 = np.add(x, v1, None) * np.tanh(x, None)\n"
+                          "    return np.sum(v2 * x, axis=0, out=None)\n",
+                          (np.array([0.5, 0.1, -0.3]),)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -293,7 +308,8 @@ CONTAINER_FEATURES = frozenset({
     "list_concat", "list_repeat", "list_slice", "list_len", "unpack",
     "list_mutate", "dict_write", "dict_get", "param_write",
     "iter_list", "iter_zip", "iter_enumerate", "iter_reversed", "iter_dict", "loop_index",
-    "comprehension", "container_alias", "container_carry", "container_helper"})
+    "comprehension", "container_alias", "container_carry", "container_helper",
+    "made_box_write"})
 CONTAINER_SHARE = 0.4
 #: what makes a container program (for the campaign's records): the constructs above, or an
 #: output that is a list or dict (a feature switched off in a mode whose probe refuses it)
@@ -308,7 +324,7 @@ CLAIMED = frozenset({
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
-    "param_array_write"}
+    "param_array_write", "writing_helper_rebound", "out_none"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -372,6 +388,7 @@ REQUIRES = {
     "loop_grows": ("for_range",),
     "alias_loop": ("for_range",),
     "container_carry": ("for_range",), "loop_index": ("for_range",),
+    "made_box_write": ("for_range",),
 }
 
 PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",

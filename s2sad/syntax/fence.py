@@ -14,6 +14,7 @@ import types
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from ..rules import registry
 from . import nodes
 from .desugar import CONSUMERS, statements_same_function
 
@@ -255,19 +256,51 @@ def _check_out_arguments(parsed, everything):
     its result into the ``out`` array, and every name holding that array sees the new
     values.  s2sad differentiates values, not such writes: refused wherever the call
     stands (a discarded call is refused in ``normalize`` with the same words; an assigned
-    one, ``y = np.floor(x, out=o)``, read ``o`` as it was before).  A helper of the
-    user's taking an ``out`` parameter is inlined, its writes followed: not refused."""
-    from .normalize.views import writes_in_place   # (the words of the refusal)
+    one, ``y = np.floor(x, out=o)``, read ``o`` as it was before), by keyword or by
+    position (``np.exp(x, o)``).  ``out=None``, a literal, writes nothing: let through
+    (``normalize`` drops it, see ``views.without_out_none``).  A helper of the user's
+    taking an ``out`` parameter is inlined, its writes followed: not refused."""
+    from .normalize.views import is_none, writes_in_place   # (the words of the refusal)
     for node in everything:
-        if not isinstance(node, gast.Call) or not any(
-                kw.arg == "out" and not (isinstance(kw.value, gast.Constant)
-                                         and kw.value.value is None)
-                for kw in node.keywords):
+        if not isinstance(node, gast.Call):
             continue
-        if _users_helper(parsed, node.func):
-            continue
-        message, hint = writes_in_place(node)
-        raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+        if any(kw.arg == "out" and not is_none(kw.value) for kw in node.keywords):
+            if _users_helper(parsed, node.func):
+                continue
+            message, hint = writes_in_place(node)
+            raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+        position = _positional_out(parsed, node) if node.args else None
+        if position is not None:
+            # worded as the keyword's: the same write
+            rest = gast.Call(func=node.func, args=node.args[:position], keywords=list(
+                node.keywords) + [gast.keyword(arg="out", value=node.args[position])])
+            message, hint = writes_in_place(rest)
+            raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+
+
+def _positional_out(parsed, call):
+    """The position of an array (anything but a literal ``None``) the library call
+    ``call`` gives its ``out`` parameter by position (``np.exp(x, o)``,
+    ``np.clip(x, 0, 1, o)``, ``x.sum(0, None, o)``), else None."""
+    from .normalize.views import is_none, out_positions
+    func = call.func
+    target, method = parsed.resolve_callee(func), False
+    root = func
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if target is None and isinstance(func, gast.Attribute) and not (
+            isinstance(root, gast.Name) and isinstance(parsed.resolve(root.id, None),
+                                                       types.ModuleType)):
+        entry = registry.METHODS.get(func.attr)   # a method of a value: x.sum(...)
+        target, method = (entry[0] if entry is not None else None), True
+    if target is None or _users_helper(parsed, func):
+        return None
+    for position in out_positions(target, method):
+        if position < len(call.args) and not any(
+                isinstance(a, gast.Starred) for a in call.args[:position + 1]) \
+                and not is_none(call.args[position]):
+            return position
+    return None
 
 
 def _users_helper(parsed, func):

@@ -480,8 +480,22 @@ CONTAINER_SIGNS = {
     "container_carry": [r"st\d+ = [\[\(\{]", r"\n\s+st\d+\[.*\] = 0.5 \* st\d+",
                         r"\n\s+st\d+ = [\[\(\{]('\w+': )?0.5 \* st\d+"],
     "container_helper": [r"def hc\d+\(c\):", r"= hc\d+\(\w+\)\n"],
+    # a dict or list a helper makes, written by key (once falsely refused)
+    "made_box_write": [r"def mk\d+\(a\):\n    return \{", r"def mk\d+\(a\):\n    return \[",
+                       r"\n\s+for k\d+ in dc\d+:\n\s+dc\d+\[k\d+\] = np\.tanh\(dc\d+\[k\d+\]\)",
+                       r"\n\s+for i\d+ in range\(len\(ls\d+\)\):\n\s+ls\d+\[i\d+\] = "],
 }
 CONSTRUCT_SIGNS.update(CONTAINER_SIGNS)
+CONSTRUCT_SIGNS.update({
+    # a writing helper's result bound to the name passed, twice or in a loop; out=None
+    "writing_helper_rebound": [r"def wr\d+\(a, i, s\):\n    .*\n    return a\n",
+                               r"\n\s+(wa\d+) = wr\d+\(\1, \d, .*\n\s+\1 = wr\d+\(\1, \d, ",
+                               r"for (i\d+) in range\(\d\):\n\s+(wa\d+) = wr\d+\(\2, \1, "],
+    "out_none": [r"np\.clip\(.*, -1\.0, 1\.0, out=None\)", r"np\.clip\(.*, -1\.0, 1\.0, None\)",
+                 r"np\.add\(.*, None\)", r"np\.multiply\(.*, out=None\)", r"np\.tanh\(.*, None\)",
+                 r"np\.sum\(.*, axis=0, out=None\)", r"np\.cumsum\(.*, out=None\)",
+                 r"\.sum\(out=None\)"],
+})
 
 @functools.lru_cache(maxsize=1)
 @functools.lru_cache(maxsize=1)

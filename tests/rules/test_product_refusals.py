@@ -62,9 +62,25 @@ def test_einsum_with_more_than_eight_operands_is_refused():
         assert "at most 8 operands" in message and "split" in message
 
 
-def test_einsum_out_is_refused():
-    for message in _both_modes(einsum_out, (np.ones(2), np.ones(2)), (0,)):
-        assert "einsum" in message and "'out'" in message
+def test_einsum_out_none_writes_nothing_and_is_differentiated():
+    # out=None is einsum's default: the call writes nothing (a false refusal before)
+    a, b = np.array([0.5, -1.0]), np.array([2.0, 3.0])
+    check_grads(einsum_out, (a, b), modes=("reverse", "forward"))
+    np.testing.assert_allclose(s2sad.grad(einsum_out, wrt=(0, 1))(a, b), (b, a))
+
+
+def einsum_into(a, b):
+    o = np.zeros(())
+    return np.einsum("i,i->", a, b, out=o)
+
+
+def test_einsum_into_an_out_array_is_refused():
+    from s2sad.errors import UnsupportedSyntaxError
+    for run in (lambda: s2sad.grad(einsum_into)(np.ones(2), np.ones(2)),
+                lambda: s2sad.jvp(einsum_into)(np.ones(2), np.ones(2), np.ones(2))):
+        with pytest.raises(UnsupportedSyntaxError, match="out=") as info:
+            run()
+        assert info.value.location.line == einsum_into.__code__.co_firstlineno + 2
 
 
 def test_atleast_1d_of_several_arrays_is_refused():

@@ -14,6 +14,7 @@ from s2sad.fuzz.generator.gradbench_forms import GradbenchForms
 from s2sad.fuzz.generator.literals import Literals
 from s2sad.fuzz.generator.loop_targets import LoopTargets
 from s2sad.fuzz.generator.param_writes import ParamWrites
+from s2sad.fuzz.generator.made_values import MadeValues
 from s2sad.fuzz.generator.state import _Var
 from s2sad.fuzz.generator.writing_calls import WritingCalls
 from s2sad.fuzz.ops import LIM, SHAPES, S, V, W, _p
@@ -33,7 +34,8 @@ class Statements:
                     ContainerBuild(draft, exprs, self.kit, self),
                     ContainerWrites(draft, exprs, self.kit, self),
                     ContainerLoops(draft, exprs, self.kit, self),
-                    GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self)]
+                    GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self),
+                    MadeValues(draft, exprs, self.kit, self)]
         self.param_writes = ParamWrites(draft, exprs, self)
         families.append(self.param_writes)
         # (drawn from a stream of its own: see .closures)
@@ -108,6 +110,7 @@ class Statements:
             options.append((0.6, "int_array"))
         if top and self.draft.has("writing_helper") and not self.draft.container_mode:
             options.append((0.7, "writing_call"))
+        options += MadeValues.options(self.draft, ctx, top)
         if top and ctx.loops == 0 and self.draft.depth == 0 and self.draft.float_vars() and (
                 self.draft.has("local_function") or self.draft.has("local_function_branch")):
             options.append((0.7, "local_fn"))

@@ -3,7 +3,7 @@
 Input: a Python function object (its source is read with :mod:`inspect`).
 Output: plain facts, computed without running it and never cached here: whether
 every ``return`` hands back a new value (:func:`returns_new_values`), a display
-(:func:`returned_display`), one item of a parameter (:func:`returns_item_of`),
+(:func:`returned_display`, a dict's: :func:`returns_dict`), one item of a parameter (:func:`returns_item_of`),
 and which parameters it never reads (:func:`unread_parameters`).  A function
 whose source cannot be read gets the cautious answer (None, False, empty).
 The normalizer reads these facts to know what a call's result may hold.
@@ -41,6 +41,13 @@ def returned_display(fn):
     if not returns or None in found:
         return None
     return found.pop() if len(found) == 1 else "mixed"
+
+
+def returns_dict(fn):
+    """Whether ``fn`` is a user's function whose every ``return`` is a dict display or
+    comprehension: each call makes a new dict (which may hold its arguments as
+    items), never one of its arguments or a global."""
+    return is_user_function(fn) and returned_display(fn) == "dict"
 
 
 def is_python_function(fn):

@@ -25,6 +25,7 @@ import gast
 
 from ...rules import registry
 from .. import anno, nodes
+from .callees import returns_dict
 from .mayalias import CONTENTS
 from .temps import subscript_base
 from .writes import op_symbol
@@ -115,7 +116,26 @@ class DictWrites:
         node = self.walk.parsed.node
         found = self.dict_names_cache.get(id(node))
         if found is None:
-            found = self.dict_names_cache[id(node)] = dict_names(node)
+            found = self.dict_names_cache[id(node)] = dict_names(node) | self.helper_dicts(node)
+        return found
+
+    def helper_dicts(self, fn):
+        """The names ``fn`` binds to the result of a call of a user's function that
+        returns a dict display on every path (``d = make(x)``, see
+        :func:`.callees.returns_dict`): a new dict, as a literal is."""
+        walk, found = self.walk, set()
+        for node in gast.walk(fn):
+            if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], gast.Name) \
+                    and isinstance(node.value, gast.Call):
+                func = node.value.func
+                root = func
+                while isinstance(root, gast.Attribute):
+                    root = root.value
+                if isinstance(root, gast.Name) and root.id not in walk.locals \
+                        and root.id not in walk.params \
+                        and returns_dict(walk.parsed.resolve_callee(func)):
+                    found.add(node.targets[0].id)
         return found
 
     def is_dict_target(self, target):

@@ -28,6 +28,7 @@ from .lists import list_mutation
 from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
+from .views import without_out_none
 
 
 class Flattener:
@@ -404,13 +405,16 @@ class Flattener:
         # a rule reads a list literal's items (np.stack([a, b])); a function of the
         # user's gets the list as a value, named like any other
         literals = not (is_user_function(target) and registry.lookup(target) is None)
+        given = node.keywords
+        if not is_user_function(target):   # out=None: the default, no write
+            extra, given = without_out_none(target, extra, given, method=bool(args))
         for arg in extra:
             if isinstance(arg, (gast.List, gast.Tuple)) and literals:
                 args.append(type(arg)(elts=[self.atom(e) for e in arg.elts], ctx=gast.Load()))
             else:
                 args.append(self.atom(arg))
         keywords = []
-        for kw in node.keywords:
+        for kw in given:
             if kw.arg is None:
                 raise norm.error("'**' arguments are not supported", kw.value,
                                  hint="pass the keyword arguments by name")

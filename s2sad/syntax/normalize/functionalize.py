@@ -112,7 +112,8 @@ class WritingCalls:
             flows = {finals[p].id: tuple(sorted(
                 atoms[q].id for q in depends[p] if isinstance(atoms.get(q), gast.Name)))
                 for p in written}
-            anno.set(unpack, anno.WRITES, (self.record_result(fn, name, atoms, finals), flows))
+            anno.set(unpack, anno.WRITES, (self.record_result(fn, name, atoms, finals,
+                                                              followed), flows))
         for param, user in followed.items():
             self.follow(fn, param, user, atoms[param], finals[param], node)
         return name
@@ -264,14 +265,18 @@ class WritingCalls:
         kind = "list" if current.id in walk.aliases.list_values else "array"
         walk.writes.record_write(current.id, node, user, kind=kind)
 
-    def record_result(self, fn, name, atoms, finals):
+    def record_result(self, fn, name, atoms, finals, followed):
         """Record what the result ``name`` of the call may hold: the arguments (their
         new values for the written ones) of the parameters it may return; returns
-        the names it may hold, sorted (the unpacking's ``anno.WRITES``: the written
-        arguments' new values are new arrays, see ``analysis.aliases``)."""
+        the names the generated code's result may share memory with, sorted (the
+        unpacking's ``anno.WRITES``: the written arguments' new values are new
+        arrays, see ``analysis.aliases``).  The callee writes into a copy of each
+        written argument, made on entry: its result never holds a written array
+        itself, only that copy (a list or dict is copied shallowly: its items stay
+        the caller's)."""
         aliases = self.walk.aliases
         returned = returned_parameters(fn)
-        held = set()
+        held, shared = set(), set()
         for param, atom in atoms.items():
             if returned is not None and param not in returned:
                 continue
@@ -281,6 +286,8 @@ class WritingCalls:
                 # checked against reads of the other
                 aliases.link(name, atom.id)
                 held.add(atom.id)
+                if not self.holds_array(followed.get(param), atom):
+                    shared.add(atom.id)
             atom = finals.get(param, atom)
             if isinstance(atom, gast.Name):
                 if param in finals:
@@ -288,9 +295,17 @@ class WritingCalls:
                 else:
                     aliases.hold(name, atom.id)
                 held.add(atom.id)
+                shared.add(atom.id)
         if held:
             aliases.call_holds[name] = held
-        return tuple(sorted(held))
+        return tuple(sorted(shared))
+
+    def holds_array(self, user, current):
+        """Whether ``current`` (the caller's value of ``user``, None for a value no
+        name holds) is an array, as :meth:`follow` tells: neither a list nor a dict."""
+        return current.id not in self.walk.aliases.list_values \
+            and current.id not in self.walk.dicts \
+            and not (user is not None and self.holds_dict(user, current))
 
 
 def _bound_atoms(fn, call):

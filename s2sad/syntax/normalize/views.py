@@ -36,6 +36,58 @@ IN_PLACE_FUNCTIONS = {
 }
 
 
+def out_positions(target, method=False):
+    """The positions at which a library function ``target`` takes its ``out`` array(s)
+    as positional arguments (a ufunc's outputs follow its inputs; a function with an
+    ``out`` parameter that may be given by position), one less for a call of it as an
+    ndarray method (``x.sum(0, None, None)``: the array is its first argument); empty
+    when none is known."""
+    shift = 1 if method else 0
+    nin, nout = getattr(target, "nin", None), getattr(target, "nout", None)
+    if type(nin) is int and type(nout) is int:   # (a ufunc, numpy's or scipy's)
+        return tuple(p - shift for p in range(nin, nin + nout) if p >= shift)
+    sig = registry.signature_of(target) if callable(target) else None
+    if sig is None:
+        return ()
+    for position, param in enumerate(sig.parameters.values()):
+        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            return ()
+        if param.name == "out":
+            return (position - shift,) if position >= shift else ()
+    return ()
+
+
+def without_out_none(target, args, keywords, method=False):
+    """``(args, keywords)`` of a call of the library function ``target`` without the
+    ``out=None`` it spells out (by keyword, or by position: the arguments after it then
+    given by keyword, as its signature names them): ``None`` is the default, the call
+    writes nothing.  Any other ``out`` is left (and refused by the fence)."""
+    keywords = [kw for kw in keywords if not (kw.arg == "out" and is_none(kw.value))]
+    args = list(args)
+    for position in sorted(out_positions(target, method), reverse=True):
+        if position >= len(args) or not is_none(args[position]) \
+                or any(isinstance(a, gast.Starred) for a in args):
+            continue
+        later = args[position + 1:]
+        if later:
+            sig = registry.signature_of(target)
+            names = list(sig.parameters)[position + 1 + (1 if method else 0):] \
+                if sig is not None and type(getattr(target, "nin", None)) is not int else []
+            if len(names) < len(later) or any(
+                    sig.parameters[n].kind is not sig.parameters[n].POSITIONAL_OR_KEYWORD
+                    for n in names[:len(later)]):
+                continue   # (left as written: refused where its rule binds it)
+            keywords = keywords + [gast.keyword(arg=n, value=v)
+                                   for n, v in zip(names, later)]
+        args = args[:position]
+    return args, keywords
+
+
+def is_none(node):
+    """Whether the expression ``node`` is the literal ``None``."""
+    return isinstance(node, gast.Constant) and node.value is None
+
+
 def writes_in_place(call):
     """(message, hint) when the discarded call ``call`` writes into an array (an
     ``out=`` argument, an in-place ndarray method, np.copyto...), else None."""
