@@ -14,6 +14,8 @@ from ..syntax import anno, nodes
 from . import registry
 
 _NO_DEFAULT = object()
+#: classes of the leaf values of syntax trees (identifiers, numbers, None)
+_LEAF_CLASSES = frozenset((str, int, float, bool, type(None)))
 
 
 def bind_arguments(rule, value, locate):
@@ -132,7 +134,8 @@ def _instantiate(tree, bindings, renames, calls):
     if tree.__class__ is gast.Name:
         if tree.id in bindings and isinstance(tree.ctx, gast.Load):
             new = nodes.clone(bindings[tree.id])
-            if isinstance(new, gast.AST):
+            # (a name, the commonest binding, holds no call)
+            if new.__class__ is not gast.Name and isinstance(new, gast.AST):
                 calls.extend(n for n in nodes.walk(new) if isinstance(n, gast.Call))
             return new
         new = nodes.clone(tree)
@@ -144,7 +147,9 @@ def _instantiate(tree, bindings, renames, calls):
     new = tree.__class__.__new__(tree.__class__)
     fields = new.__dict__
     for key, value in tree.__dict__.items():
-        if (value.__class__ is list or isinstance(value, gast.AST)) \
+        kind = value.__class__
+        # (leaves first: an ``isinstance`` test of a number against a node class is slow)
+        if kind not in _LEAF_CLASSES and (kind is list or isinstance(value, gast.AST)) \
                 and not key.startswith(anno.PREFIX):
             value = _instantiate(value, bindings, renames, calls)
         fields[key] = value   # leaves (names, numbers, None) and annotations as they are
