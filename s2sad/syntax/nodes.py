@@ -129,7 +129,7 @@ def clone(node):
             fields[key] = kind.__new__(kind)
         elif kind not in _LEAF_CLASSES:
             fields[key] = clone(value)
-    if len(old) > len(keys):
+    if not known.issuperset(old):
         for key in old.keys() - known:   # anything else set on the node but annotations
             value = old[key]
             if not key.startswith(ANNOTATION_PREFIX) and (
