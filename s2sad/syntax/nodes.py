@@ -21,11 +21,16 @@ def const(value):
     return node
 
 
+#: the classes the makers above make without gast's constructor (which only sets the
+#: fields it is given, as these do)
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
+_ATTRIBUTE, _CALL, _ASSIGN, _EXPR = gast.Attribute, gast.Call, gast.Assign, gast.Expr
 
 
 def attr(value, attribute):
-    return gast.Attribute(value=value, attr=attribute, ctx=gast.Load())
+    node = _ATTRIBUTE.__new__(_ATTRIBUTE)
+    node.__dict__.update(value=value, attr=attribute, ctx=_LOAD.__new__(_LOAD))
+    return node
 
 
 def dotted(path):
@@ -40,18 +45,24 @@ def dotted(path):
 def call(func, args=(), keywords=()):
     if isinstance(func, str):
         func = dotted(func)
-    return gast.Call(func=func, args=list(args),
-                     keywords=[gast.keyword(arg=k, value=v) for k, v in keywords])
+    node = _CALL.__new__(_CALL)
+    node.__dict__.update(func=func, args=list(args),
+                         keywords=[gast.keyword(arg=k, value=v) for k, v in keywords])
+    return node
 
 
 def assign(target, value):
     if isinstance(target, str):
         target = name(target, store=True)
-    return gast.Assign(targets=[target], value=value, type_comment=None)
+    node = _ASSIGN.__new__(_ASSIGN)
+    node.__dict__.update(targets=[target], value=value, type_comment=None)
+    return node
 
 
 def expr_stmt(value):
-    return gast.Expr(value=value)
+    node = _EXPR.__new__(_EXPR)
+    node.__dict__.update(value=value)
+    return node
 
 
 def binop(left, op, right):
