@@ -248,7 +248,7 @@ def _has_effect(stmt):
         # a method call (tape.pop()) changes its object
         return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
                    and isinstance(n.func.value, gast.Name) and n.func.value.id != "np"
-                   for n in gast.walk(stmt.value))
+                   for n in nodes.walk(stmt.value))
     return not isinstance(stmt, gast.Pass)
 
 

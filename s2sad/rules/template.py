@@ -14,6 +14,8 @@ from ..syntax import anno, nodes
 from . import registry
 
 _NO_DEFAULT = object()
+#: classes of the leaf values of syntax trees (identifiers, numbers, None)
+_LEAF_CLASSES = frozenset((str, int, float, bool, type(None)))
 
 
 def bind_arguments(rule, value, locate):
@@ -30,9 +32,14 @@ def bind_arguments(rule, value, locate):
     args, keywords = list(value.args), {kw.arg: kw.value for kw in value.keywords}
     sig = registry.signature_of(rule.target)
     bound = {}
-    variadic = sig is not None and any(
-        p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
-    if sig is not None and getattr(rule.target, "nin", None) is None and not variadic:
+    plan = None if sig is None or getattr(rule.target, "nin", None) is not None \
+        else _binding_plan(sig, len(args), tuple(keywords))
+    if plan is not None:
+        for name, slot in plan:   # (the parameters bound, in the signature's order)
+            node = args[slot] if slot.__class__ is int else keywords[slot]
+            bound[rule.spellings.get(name, name)] = node
+    elif sig is not None and getattr(rule.target, "nin", None) is None \
+            and not _variadic(sig):
         try:
             ba = sig.bind(*args, **keywords)
         except TypeError as exc:
@@ -64,6 +71,37 @@ def bind_arguments(rule, value, locate):
             else:
                 bound[name] = nodes.const(default)
     return bound
+
+
+def _variadic(sig):
+    return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
+
+
+#: (id of a signature, positional count, keyword names) -> (the signature, its plan)
+_PLANS = {}
+
+
+def _binding_plan(sig, count, keywords):
+    """How ``sig.bind`` binds ``count`` positional arguments and the keyword arguments
+    ``keywords`` (names) of a signature without ``*args`` or ``**kwargs``: ``((parameter,
+    position or keyword name), ...)`` in the signature's order, as ``BoundArguments``
+    lists them; None when it takes ``*args`` or ``**kwargs`` or the call does not bind
+    (the caller binds it again, for its error).  Made once per signature and shape of
+    call: binding depends on nothing else."""
+    key = (id(sig), count, keywords)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is sig:
+        return found[1]
+    plan = None
+    if not _variadic(sig):
+        try:   # (the positions and the names themselves bound: ints and strings)
+            plan = tuple(sig.bind(*range(count), **{k: k for k in keywords}).arguments.items())
+        except TypeError:
+            plan = None
+    if len(_PLANS) >= 4096:
+        _PLANS.clear()
+    _PLANS[key] = (sig, plan)
+    return plan
 
 
 def splice(template, bindings, namer):
@@ -132,7 +170,8 @@ def _instantiate(tree, bindings, renames, calls):
     if tree.__class__ is gast.Name:
         if tree.id in bindings and isinstance(tree.ctx, gast.Load):
             new = nodes.clone(bindings[tree.id])
-            if isinstance(new, gast.AST):
+            # (a name, the commonest binding, holds no call)
+            if new.__class__ is not gast.Name and isinstance(new, gast.AST):
                 calls.extend(n for n in nodes.walk(new) if isinstance(n, gast.Call))
             return new
         new = nodes.clone(tree)
@@ -144,7 +183,9 @@ def _instantiate(tree, bindings, renames, calls):
     new = tree.__class__.__new__(tree.__class__)
     fields = new.__dict__
     for key, value in tree.__dict__.items():
-        if (value.__class__ is list or isinstance(value, gast.AST)) \
+        kind = value.__class__
+        # (leaves first: an ``isinstance`` test of a number against a node class is slow)
+        if kind not in _LEAF_CLASSES and (kind is list or isinstance(value, gast.AST)) \
                 and not key.startswith(anno.PREFIX):
             value = _instantiate(value, bindings, renames, calls)
         fields[key] = value   # leaves (names, numbers, None) and annotations as they are

@@ -6,16 +6,31 @@ from .anno import PREFIX as ANNOTATION_PREFIX
 
 
 def name(id_, store=False):
-    return gast.Name(id=id_, ctx=gast.Store() if store else gast.Load(),
-                     annotation=None, type_comment=None)
+    # (the fields set as ``gast.Name(id=..., ...)`` sets them, without its constructor:
+    # the passes make tens of thousands of names)
+    node = _NAME.__new__(_NAME)
+    context = _STORE if store else _LOAD
+    node.__dict__.update(id=id_, ctx=context.__new__(context), annotation=None,
+                         type_comment=None)
+    return node
 
 
 def const(value):
-    return gast.Constant(value=value, kind=None)
+    node = _CONSTANT.__new__(_CONSTANT)
+    node.__dict__.update(value=value, kind=None)
+    return node
+
+
+#: the classes the makers above make without gast's constructor (which only sets the
+#: fields it is given, as these do)
+_NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
+_ATTRIBUTE, _CALL, _ASSIGN, _EXPR = gast.Attribute, gast.Call, gast.Assign, gast.Expr
 
 
 def attr(value, attribute):
-    return gast.Attribute(value=value, attr=attribute, ctx=gast.Load())
+    node = _ATTRIBUTE.__new__(_ATTRIBUTE)
+    node.__dict__.update(value=value, attr=attribute, ctx=_LOAD.__new__(_LOAD))
+    return node
 
 
 def dotted(path):
@@ -30,18 +45,24 @@ def dotted(path):
 def call(func, args=(), keywords=()):
     if isinstance(func, str):
         func = dotted(func)
-    return gast.Call(func=func, args=list(args),
-                     keywords=[gast.keyword(arg=k, value=v) for k, v in keywords])
+    node = _CALL.__new__(_CALL)
+    node.__dict__.update(func=func, args=list(args),
+                         keywords=[gast.keyword(arg=k, value=v) for k, v in keywords])
+    return node
 
 
 def assign(target, value):
     if isinstance(target, str):
         target = name(target, store=True)
-    return gast.Assign(targets=[target], value=value, type_comment=None)
+    node = _ASSIGN.__new__(_ASSIGN)
+    node.__dict__.update(targets=[target], value=value, type_comment=None)
+    return node
 
 
 def expr_stmt(value):
-    return gast.Expr(value=value)
+    node = _EXPR.__new__(_EXPR)
+    node.__dict__.update(value=value)
+    return node
 
 
 def binop(left, op, right):
@@ -97,21 +118,52 @@ def clone(node):
     cls = node.__class__
     if cls is list:
         return [clone(item) for item in node]
-    if not isinstance(node, gast.AST):
-        return node
+    plan = _CLONE_PLANS.get(cls)
+    if plan is None:
+        if cls in _LEAF_CLASSES or not isinstance(node, gast.AST):
+            return node
+        plan = _clone_plan(cls)
     new = cls.__new__(cls)
     fields = new.__dict__
-    for key, value in node.__dict__.items():
-        if value.__class__ is list:
-            if not key.startswith(ANNOTATION_PREFIX):
-                value = [clone(item) for item in value]
-        elif isinstance(value, gast.AST) and not key.startswith(ANNOTATION_PREFIX):
+    old = node.__dict__
+    fields.update(old)   # leaves (names, numbers, None) and annotations as they are
+    keys, known = plan
+    for key in keys:   # the fields that may hold nodes, contexts and operators
+        value = old.get(key)
+        if value is None:
+            continue
+        kind = value.__class__
+        if kind is list:
+            fields[key] = [clone(item) for item in value]
+        elif kind in _MARKERS and not value.__dict__:
             # a context or an operator holds nothing: a new one of its class, made here
-            marker = value.__class__
-            value = marker.__new__(marker) if marker in _MARKERS and not value.__dict__ \
-                else clone(value)
-        fields[key] = value   # leaves (names, numbers, None) and annotations as they are
+            fields[key] = kind.__new__(kind)
+        elif kind not in _LEAF_CLASSES:
+            fields[key] = clone(value)
+    if not known.issuperset(old):
+        for key in old.keys() - known:   # anything else set on the node but annotations
+            value = old[key]
+            if not key.startswith(ANNOTATION_PREFIX) and (
+                    value.__class__ is list or isinstance(value, gast.AST)):
+                fields[key] = clone(value)
     return new
+
+
+#: class of node -> (its fields that may hold nodes, contexts or operators; the keys
+#: :func:`clone` need not look at besides: every field and attribute of the class)
+_CLONE_PLANS = {}
+
+
+def _clone_plan(cls):
+    keys = tuple(f for f in cls._fields if f not in _SCALAR_FIELDS)
+    plan = _CLONE_PLANS[cls] = (keys, frozenset(cls._fields) | frozenset(cls._attributes))
+    return plan
+
+
+#: classes of the values in syntax trees that are never nodes (identifiers, numbers,
+#: ``None``): what :func:`clone` and the walkers pass over without a closer look
+_LEAF_CLASSES = frozenset((str, int, float, bool, complex, bytes, type(None),
+                           type(Ellipsis)))
 
 
 #: classes of expression contexts and operators (``Load``, ``Add``, ...): nodes without
@@ -168,7 +220,7 @@ def walk(tree):
     operators left out: otherwise the same nodes in the same (breadth-first)
     order as ``gast.walk``."""
     found = [tree]
-    child_fields = _CHILD_FIELDS
+    child_fields, ast_class = _CHILD_FIELDS, gast.AST
     # ``found`` grows while the loop runs: each node's children are appended
     # after it, and the loop reaches them in turn.
     for node in found:
@@ -177,10 +229,12 @@ def walk(tree):
             fields = _child_fields(node.__class__)
         for field in fields:
             value = getattr(node, field, None)
-            if isinstance(value, gast.AST):
+            if value is None:
+                continue   # (the commonest leaf, and the slowest to test as a node)
+            if value.__class__ is list:
+                found.extend([item for item in value if isinstance(item, ast_class)])
+            elif isinstance(value, ast_class):
                 found.append(value)
-            elif value.__class__ is list:
-                found.extend([item for item in value if isinstance(item, gast.AST)])
     return found
 
 

@@ -104,15 +104,18 @@ class TangentEnv:
         return nodes.dotted(dotted)
 
     # ------------------------------------------------------------ expressions
-    def tangent_of(self, atom):
-        """The tangent expression of an atom (a zero marker when it has none)."""
+    def tangent_of(self, atom, shared=False):
+        """The tangent expression of an atom (a zero marker when it has none): a copy,
+        or with ``shared`` the environment's own tree, to be read (or copied, as
+        ``rules.template.splice`` copies what it binds) but never changed."""
         if isinstance(atom, gast.Name):
             t = self.tangents.get(atom.id)
             if t is None or is_zero(t.expr):
                 return zero(atom)
-            return nodes.clone(t.expr)
+            return t.expr if shared else nodes.clone(t.expr)
         if isinstance(atom, (gast.List, gast.Tuple)):
-            return type(atom)(elts=[self.tangent_of(e) for e in atom.elts], ctx=gast.Load())
+            return type(atom)(elts=[self.tangent_of(e, shared) for e in atom.elts],
+                              ctx=gast.Load())
         return zero(atom)
 
     def zero_value(self, of):

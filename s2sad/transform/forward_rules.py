@@ -31,16 +31,17 @@ def operation(sweep, name, value, out):
     env = sweep.env
     rule = tangent_view(rule_for(value, sweep.parsed, "tangent"))
     bound = bind_arguments(rule, value, sweep.parsed.location)
-    refuse_undefined(rule, bound, lambda atom: not is_zero(env.tangent_of(atom)), value,
-                     sweep.parsed)
+    refuse_undefined(rule, bound, lambda atom: not is_zero(env.tangent_of(atom, shared=True)),
+                     value, sweep.parsed)
     template = rule.tangent
     collect_bindings(template, env.bindings, rule, value, sweep.parsed)
+    # (splice copies what it binds: the atoms and tangents themselves are bound)
     role = {template.params[0]: nodes.name(name)}
     for param in template.params[1:]:
         if param in bound:
-            role[param] = nodes.clone(bound[param])
+            role[param] = bound[param]
         elif param.endswith("_dot") and param[:-4] in bound:
-            role[param] = env.tangent_of(bound[param[:-4]])
+            role[param] = env.tangent_of(bound[param[:-4]], shared=True)
         else:
             raise RuleDefinitionError(
                 f"the tangent rule of {rule.label} takes {param!r}, which is neither a "

@@ -160,35 +160,40 @@ class ReverseFunction:
         grads = [nodes.clone(self.env.adj[p]) if p in self.env.adj else
                  nodes.call(self.env.helper("zeros_like"), [nodes.name(p)]) for p in self.wrt]
         returned = {g.id for g in grads if isinstance(g, gast.Name)}
-        if not self.writes_in_place(forward + backward):
-            backward = without_alias_copies(backward)
+        marked = []   # (the copies without_alias_copies drops, found on the same walk)
+        if not self.writes_in_place(forward + backward, marked):
+            backward = without_alias_copies(backward, marked)
         backward = propagate_copies(backward, protected=returned | set(seed_params))
         backward = eliminate_dead(backward, live_out=returned)
         return forward, drop_orphan_comments(backward), grads
 
-    def writes_in_place(self, stmts):
+    def writes_in_place(self, stmts, marked=None):
         """Whether the function (its sweeps ``stmts``) may write into an array or a
         container in place: a write of the user's, an item or attribute store, ``+=``,
         a helper that writes into an argument, or a user call (its pullback is code of
         its own).  Where nothing is written, an adjoint sharing an array with another
         or with a value is harmless (what the caller gets back is guarded apart:
-        ``common.unshared_results``)."""
+        ``common.unshared_results``).  ``marked``, a list: where the answer is no, it
+        holds every call of ``stmts`` marked ``anno.ALIAS_COPY``."""
         facts = self.facts
         if facts.written or facts.shares_written or facts.in_place:
             return True
-        for node in nodes.statements(list(stmts) + list(self.primal)):
-            if isinstance(node, gast.AugAssign) or anno.get(node, anno.ADD_IN_PLACE) \
-                    or anno.get(node, USER_CALL) is not None:
-                return True
-            if isinstance(node, gast.Assign) and any(
-                    isinstance(t, (gast.Subscript, gast.Attribute))
-                    for target in node.targets for t in nodes.walk(target)):
-                return True
-        return any(isinstance(n, gast.Call) and (
-            isinstance(n.func, gast.Name) and n.func.id in _WRITING_HELPERS
-            or isinstance(n.func, gast.Attribute) and n.func.attr == "at")   # np.add.at
-            for stmt in stmts for n in nodes.walk(stmt))
-
+        if any(_writes_statement(node) for node in nodes.statements(list(self.primal))):
+            return True
+        # one walk of the sweeps: their statements (nested ones too) and their calls
+        call_class, stmt_class = gast.Call, gast.stmt
+        for stmt in stmts:
+            for node in nodes.walk(stmt):
+                if node.__class__ is call_class:
+                    func = node.func
+                    if isinstance(func, gast.Name) and func.id in _WRITING_HELPERS \
+                            or isinstance(func, gast.Attribute) and func.attr == "at":
+                        return True   # (np.add.at)
+                    if marked is not None and anno.get(node, anno.ALIAS_COPY):
+                        marked.append(node)
+                elif isinstance(node, stmt_class) and _writes_statement(node):
+                    return True
+        return False
     def in_structures(self, grads):
         """The returned adjoints of list, tuple and dict parameters in the parameter's
         own structure (the sweep builds them as lists: tuples come back as tuples)."""
@@ -217,16 +222,29 @@ _WRITING_HELPERS = frozenset({
     "call_writing"})
 
 
-def without_alias_copies(stmts):
+def _writes_statement(node):
+    """Whether the statement ``node`` itself (not those nested in it) may write in place:
+    ``+=``, an addition marked to be one, a user call, a store into an item or attribute."""
+    if isinstance(node, gast.AugAssign) or anno.get(node, anno.ADD_IN_PLACE) \
+            or anno.get(node, USER_CALL) is not None:
+        return True
+    return isinstance(node, gast.Assign) and any(
+        isinstance(t, (gast.Subscript, gast.Attribute))
+        for target in node.targets for t in nodes.walk(target))
+
+
+def without_alias_copies(stmts, marked=None):
     """``stmts`` with each ``np.copy(g)`` marked ``anno.ALIAS_COPY`` replaced by ``g``
     (changes the statements of the sweep, made by it, in place): in a function that
     writes nothing in place no adjoint is ever written into, so sharing an array is
-    harmless, and a copy of a lazy (Dask) array would compute it."""
+    harmless, and a copy of a lazy (Dask) array would compute it.  ``marked``: the
+    marked calls of ``stmts`` (or more), when a walk found them already."""
     class Drop(gast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
             return node.args[0] if anno.get(node, anno.ALIAS_COPY) else node
 
-    if not any(anno.get(n, anno.ALIAS_COPY) for stmt in stmts for n in nodes.walk(stmt)):
+    if not (marked if marked is not None else any(
+            anno.get(n, anno.ALIAS_COPY) for stmt in stmts for n in nodes.walk(stmt))):
         return list(stmts)   # (no copy to drop: the walk costs a fraction of the visit)
     return [Drop().visit(stmt) for stmt in stmts]

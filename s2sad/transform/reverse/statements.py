@@ -248,7 +248,8 @@ class StatementAdjoints:
         refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
         collect_bindings(template, self.env.bindings, rule, value, self.parsed)
-        role = {template.params[0]: nodes.name(name), template.params[1]: nodes.clone(g)}
+        # (splice copies what it binds: g itself is bound)
+        role = {template.params[0]: nodes.name(name), template.params[1]: g}
         role.update(bound)
         for param in rule.shape_only:   # read the shape from a name the sweep has anyway
             atom = bound.get(param)
