@@ -6,6 +6,7 @@ from s2sad.fuzz.constructs import AFTER_FEATURES, ALIAS_FEATURES
 from s2sad.fuzz.generator.aliasing import Aliasing
 from s2sad.fuzz.generator.assignments import Assignments
 from s2sad.fuzz.generator.container_loops import ContainerLoops
+from s2sad.fuzz.generator.container_merges import ContainerMerges
 from s2sad.fuzz.generator.container_writes import ContainerWrites
 from s2sad.fuzz.generator.containers import ContainerBuild
 from s2sad.fuzz.generator.control import ControlFlow
@@ -31,6 +32,7 @@ class Statements:
                     ContainerBuild(draft, exprs, self.kit, self),
                     ContainerWrites(draft, exprs, self.kit, self),
                     ContainerLoops(draft, exprs, self.kit, self),
+                    ContainerMerges(draft, exprs, self.kit, self),
                     GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self)]
         #: kind -> the method writing a statement of that kind
         self.writers = {name[len("stmt_"):]: getattr(family, name) for family in families
@@ -104,6 +106,8 @@ class Statements:
                         (5.0, "box_loop"), (2.5, "box_comp"), (1.2, "box_helper")]
             if self.draft.has("container_alias"):
                 options.append((1.3, "box_alias"))
+            if self.draft.has("container_maybe_alias"):
+                options.append((1.0, "box_maybe_alias"))
             if room and self.draft.has("container_carry") and self.draft.has("for_range"):
                 options.append((1.8, "box_carry"))
         damp = 0.35 ** self.draft.depth   # nested compound statements get rarer
