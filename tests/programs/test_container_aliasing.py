@@ -437,3 +437,51 @@ def test_an_array_in_a_list_shares_no_memory_with_the_other_items(load):
             return np.sum(a * x)
         """)
     _check_every_mode(module.f, (X.copy(),))
+
+
+# ------------------------------------------------- 4. a list's += and *= through a name
+
+LIST_UPDATES = """
+import numpy as np
+
+def repeated_argument(xs, x):
+    xs *= 2
+    return np.sum(xs[-1] * x) * len(xs)
+
+def repeated_through_alias(xs, x):
+    ys = xs
+    ys *= 2
+    return np.sum(xs[-1] * x) * len(xs)
+
+def extended_through_alias(xs, x):
+    ys = xs
+    ys += [x * 3.0]
+    return np.sum(xs[-1] * x) * len(xs)
+
+def repeated_in_a_loop(xs, x):
+    ys = [x * 1.0, xs[0]]
+    zs = ys
+    for i in range(2):
+        zs *= 2
+    return np.sum(ys[-1] * x) * len(ys)
+
+def extended_in_a_loop(xs, x):
+    ys = [x * 1.0]
+    zs = ys
+    for i in range(2):
+        zs += [zs[-1] * xs[1]]
+    return np.sum(ys[-1] * x) * len(ys)
+"""
+
+
+@pytest.mark.parametrize("name", ["repeated_argument", "repeated_through_alias",
+                                  "extended_through_alias", "repeated_in_a_loop",
+                                  "extended_in_a_loop"])
+def test_a_list_repeated_or_extended_in_place_through_any_name(load, name):
+    """``xs *= 2`` on a list argument (before: refused as a change of the caller's
+    list, though the argument is copied on entry as for ``xs += [...]``), and ``zs *= 2``
+    in a loop (before: refused as an array's in-place update)."""
+    f = getattr(load("list_updates", LIST_UPDATES), name)
+    args = ([A.copy(), B.copy()], C[:2].copy())
+    check_grads(f, args, wrt=(0, 1), modes=("reverse", "forward"))
+    assert args[0][0][0] == A[0] and len(args[0]) == 2   # the caller's list stays

@@ -81,7 +81,7 @@ class Loops:
         changed = norm.lists.changed_lists() if carried else set()
         # (a name the loop assigns may hold something else than a list after a trip)
         extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
-                    and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
+                    and isinstance(n.op, (gast.Add, gast.Mult))}   # (xs += ys, xs *= n: a list)
         # (a name the loop only binds to list displays, st = [a, b], stays a list)
         to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
                     and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
