@@ -485,3 +485,27 @@ def test_a_list_repeated_or_extended_in_place_through_any_name(load, name):
     args = ([A.copy(), B.copy()], C[:2].copy())
     check_grads(f, args, wrt=(0, 1), modes=("reverse", "forward"))
     assert args[0][0][0] == A[0] and len(args[0]) == 2   # the caller's list stays
+
+
+def test_a_dict_argument_read_as_an_array_is_located_and_its_hint_works(load):
+    """A dict argument written by item with keys its code does not show to be a dict's
+    (its name rebound, so the arguments' structure does not vouch for it): refused with
+    the file, line and column of the write (before: the message named only the line),
+    and the hint (``d = dict(d)`` right before the write), followed, differentiates."""
+    text = """
+        import numpy as np
+
+        def f(d, k, x):
+            d, n = d, 2
+            d[k] = x * n
+            return np.sum(d[k] * x)
+        """
+    module = load("dict_read_as_array", text)
+    with pytest.raises(S2sadError, match="it is a dict") as raised:
+        s2sad.grad(module.f, wrt=2)({"w": A.copy()}, "w", C[:2].copy())
+    where = raised.value.location
+    assert where.filename.endswith("dict_read_as_array.py")
+    assert (where.line, where.column) == (6, 5)
+    fixed = _follow_hint(load, "f", text, raised.value)
+    check_grads(fixed, ({"w": A.copy()}, "w", C[:2].copy()), wrt=2,
+                modes=("reverse", "forward"))
