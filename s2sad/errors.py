@@ -200,6 +200,29 @@ def located_in_calling_code() -> Optional[SourceLocation]:
     return None
 
 
+def located_line_of(function_name, line, name) -> Optional[SourceLocation]:
+    """Line ``line`` of the user's function ``function_name``, whose generated code is
+    running among the callers, at the first ``name`` on it (a check made on entry,
+    before any block of the function's own lines), or None where it cannot be told."""
+    frame = sys._getframe(1)
+    while frame is not None and ORIGIN not in frame.f_globals:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    origin = frame.f_globals[ORIGIN]
+    source = origin if getattr(origin, "__name__", None) == function_name else \
+        getattr(origin, "__globals__", {}).get(function_name)
+    try:
+        filename = inspect.getsourcefile(source) if inspect.isfunction(source) else None
+    except TypeError:
+        return None
+    code = linecache.getline(filename, line) if filename else ""
+    found = re.search(rf"\b{re.escape(name)}\b", code)
+    if found is None:
+        return None
+    return SourceLocation(filename, line, found.start() + 1, code.rstrip("\n"))
+
+
 def _located_at(frame, lineno):
     """The user's source line of the generated block of ``frame`` at ``lineno``."""
     line, quoted, function = _block_of(linecache.getlines(frame.f_code.co_filename), lineno)

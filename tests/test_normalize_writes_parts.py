@@ -60,7 +60,7 @@ def test_a_write_into_a_copy_of_the_argument_is_refused():
     assert found[0].reason == (
         f"writing into 'b' may change the caller's array 'x': 'b' may hold that array "
         f"{HOW}, and s2sad writes only into arrays the function made",
-        "make 'b' an array of its own first: b = np.copy(b)")
+        "make 'b' an array of its own right before the write: b = np.copy(b)")
     assert found[0].loose == ()
 
 
@@ -70,7 +70,8 @@ def test_a_name_read_later_holding_the_array_is_checked_when_the_code_runs():
                           shared_facts, OWN)
     reason = (f"writing into 'c' may also change 'd', which is read later: 'c' may hold "
               f"the same array as 'd' {HOW}",
-              "to leave 'd' as it is, make 'c' an array of its own first: c = np.copy(c)")
+              ("to leave 'd' as it is, make 'c' an array of its own right before the "
+               "write: c = np.copy(c)"))
     assert found[0].reason is None
     assert found[0].loose == (reason,)
     # through the result of a user's function the run cannot tell: refused now
@@ -92,7 +93,7 @@ def test_changing_a_list_of_the_caller_is_refused_its_copy_is_not():
         "changing the list 'ys' (by a list method or item assignment) may change the "
         "caller's value 'x': 'ys' may hold that list or one inside it, and s2sad changes "
         "only lists the function made",
-        "make 'ys' a list of its own first: ys = list(ys)")
+        "make 'ys' a list of its own right before the change: ys = list(ys)")
     copied = facts({"ys": [("x", None)]}, {"x", "ys"}, list_copies=[("ys", "x")])
     assert decide_writes([write("ys", kind="list")], copied, OWN)[0].reason is None
 

@@ -16,6 +16,7 @@ import gast
 from ..errors import NoDerivativeRuleError, UnsupportedSyntaxError
 from ..rules import registry
 from ..syntax import anno
+from ..syntax.printer import symbol
 
 
 def rule_for(value, parsed, need):
@@ -71,6 +72,12 @@ def rule_for(value, parsed, need):
             message += ": s2sad cannot read this function's source"
             hint = "define it with 'def' in a module file, or " + hint
         raise NoDerivativeRuleError(message, location, hint=hint)
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)) and symbol(value.op) is not None:
+        raise UnsupportedSyntaxError(
+            f"the operator '{symbol(value.op)}' cannot be differentiated here", location,
+            hint="bitwise operators have no derivative; to merge dicts, write "
+                 "d.update(other) or d = d | other where the code shows 'd' to be a dict "
+                 "(d['key'], a dict literal, dict(...))")
     raise UnsupportedSyntaxError(
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
 

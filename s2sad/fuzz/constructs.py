@@ -256,6 +256,10 @@ CONSTRUCTS = {
                                "    return sum(ys) + d['a']\n", ([0.5, 0.1, -0.3],)),
     "container_alias": Construct("def f(x):\n    co = [x]\n    ca = co\n    ca.append(x * x)\n"
                                  "    return co[-1] * len(co)\n", (0.7,)),
+    "container_maybe_alias": Construct("def f(x):\n    mo = {'a': x, 'b': x * 2.0}\n"
+                                       "    ma = mo\n    ma |= {'a': x * x}\n"
+                                       "    ma.update({'w': x})\n"
+                                       "    return mo['a'] * mo['b'] + len(mo)\n", (0.7,)),
     "container_carry": Construct("def f(x):\n    st1 = {'pos': x, 'vel': 0.5 * x}\n"
                                  "    for i in range(3):\n"
                                  "        st1['pos'] = st1['pos'] + 0.1 * st1['vel']\n"
@@ -308,8 +312,8 @@ CONTAINER_FEATURES = frozenset({
     "list_concat", "list_repeat", "list_slice", "list_len", "unpack",
     "list_mutate", "dict_write", "dict_get", "param_write",
     "iter_list", "iter_zip", "iter_enumerate", "iter_reversed", "iter_dict", "loop_index",
-    "comprehension", "container_alias", "container_carry", "container_helper",
-    "made_box_write"})
+    "comprehension", "container_alias", "container_maybe_alias", "container_carry",
+    "container_helper", "made_box_write"})
 CONTAINER_SHARE = 0.4
 #: what makes a container program (for the campaign's records): the constructs above, or an
 #: output that is a list or dict (a feature switched off in a mode whose probe refuses it)
@@ -348,6 +352,8 @@ REFUSABLE = {
     "param_array_write": r"\bpv\d+\b",
     # a container mutated through a second name (issue 12: followed exactly or refused)
     "container_alias": r"\b(co|ca|hold)\d+\b",
+    # ... or through a name that holds it on one path only (a conditional expression)
+    "container_maybe_alias": r"\b(mo|ma|mm)\d+\b",
 }
 
 #: lines of claimed constructs that must never be refused, whatever the message says
@@ -355,7 +361,7 @@ REFUSABLE = {
 MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
              # a write into a container only one name holds (issue 12): no aliasing to
              # refuse, whatever the message says
-             "dict_write": r"\b(dc\d+|prm)\[('\w+'|k\d+)\] = ",
+             "dict_write": r"\b(dc\d+|prm)(\[('\w+'|k\d+)\] = | \|= \{|\.update\(\{)",
              "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
              "container_carry": r"\bst\d+\b",
              # a write into a parameter no other name holds, a number parameter rebound,

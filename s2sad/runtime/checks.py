@@ -66,7 +66,9 @@ def check_not_inplace(value, message, hint, filename, line, column):
 
 
 _IN_PLACE_METHODS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",
-                     "__imatmul__", "__ifloordiv__", "__imod__")
+                     "__imatmul__", "__ifloordiv__", "__imod__",
+                     # (a dict's or a set's |=, a set's &=, ^=: in place too)
+                     "__ior__", "__iand__", "__ixor__", "__ilshift__", "__irshift__")
 
 
 def check_item_update(items, index, message, hint, filename, line, column, names, *others):

@@ -6,7 +6,7 @@ write into (``unshared``).  Each returns its input (or a copy) or raises an s2sa
 from .numpy_view import np
 from .checks import _shares, source_location
 from .duck import ndim_of, shape_meta
-from ..errors import SharedArgumentsError, ValueTypeError
+from ..errors import SharedArgumentsError, ValueTypeError, located_line_of
 from ..values import refuse_value
 from ..rules.records import tangent_beside
 from .shapes import _SCALAR_TYPES, _ndarray
@@ -46,6 +46,7 @@ def ensure_own_dicts(function_name, written, arguments, outside=None):
                     f"and {other!r} is (or holds) that dict or one inside it: "
                     f"s2sad writes into a new dict (it never changes the caller's dicts), so "
                     f"{other!r} would not see the write that {function_name} makes it see",
+                    located_line_of(function_name, line, name),
                     hint=f"pass a copy of one of them, e.g. dict({name})")
     return None
 
@@ -103,9 +104,10 @@ def ensure_unshared(function_name, written, arguments, outside=None, dicts=None)
             raise ValueTypeError(
                 f"{function_name} writes items into its argument {name!r} (line {line}) "
                 f"with keys its code does not show to be a dict's, so s2sad read {name!r} "
-                f"as an array; it is a dict",
+                f"as an array; it is a dict", located_line_of(function_name, line, name),
                 hint=f"write into a dict made in the function ({name} = dict({name}) "
-                     f"first), or read it once with a string key or {name}.get(k)")
+                     f"right before the write), or read it once with a string key or "
+                     f"{name}.get(k)")
         for other, given in arguments.items():
             if other != name and _shares(value, given):
                 raise SharedArgumentsError(
@@ -113,6 +115,7 @@ def ensure_unshared(function_name, written, arguments, outside=None, dicts=None)
                     f"{name!r} shares memory with its argument {other!r}: s2sad writes into a copy of "
                     f"{name!r} (it never changes the caller's arrays), so {other!r} would "
                     f"not see the write that {function_name} itself makes it see",
+                    located_line_of(function_name, line, name),
                     hint=f"pass a copy of one of them, e.g. {name}.copy()")
         for other, given in (outside or {}).items():
             if _shares(value, given):
@@ -122,6 +125,7 @@ def ensure_unshared(function_name, written, arguments, outside=None, dicts=None)
                     f"{function_name} (or a function it calls) reads: s2sad writes into a copy of {name!r} (it never "
                     f"changes the caller's arrays), so {other!r} would not see the write "
                     f"that {function_name} itself makes it see",
+                    located_line_of(function_name, line, name),
                     hint=f"pass a copy: {function_name}({other}.copy()), or have "
                          f"{function_name} write into a copy of {name!r}")
 

@@ -431,3 +431,8 @@ _STATEMENTS = {
     gast.If: _if, gast.For: _for, gast.While: _while, gast.With: _with, gast.Try: _try,
     gast.FunctionDef: lambda stmt, depth, out: _function(stmt, depth, out),
 }
+
+
+def symbol(op):
+    """How the operator node ``op`` is spelled (``"|"``, ``"not in"``...), or None."""
+    return _SYMBOLS.get(type(op))

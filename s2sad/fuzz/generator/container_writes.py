@@ -150,7 +150,7 @@ class ContainerWrites:
         entries = list(box.spec[1])
         keys = [k for k, _ in entries]
         item = _item_spec(box.spec) or _leaf_spec(r.choice(SHAPES))
-        form = r.choice(["new", "overwrite", "update", "update", "loop"])
+        form = r.choice(["new", "overwrite", "update", "update", "loop", "merge"])
         if form == "loop" and not (self.draft.has("iter_dict") and _item_spec(box.spec) is not None
                                    and _item_spec(box.spec)[0] == "leaf"):
             form = "update"
@@ -160,6 +160,16 @@ class ContainerWrites:
             code, b = self.kit.literal(item)
             self.draft.emit(f"{box.name}[{key!r}] = {code}")
             entries.append((key, item))
+        elif form == "merge":   # d |= {k: v} or d.update({k: v}): a key it has, or a new one
+            key = r.choice(keys + fresh[:1])
+            code, b = self.kit.literal(item)
+            merged = f"{{{key!r}: {code}}}"
+            self.draft.emit(f"{box.name} |= {merged}" if r.random() < 0.5
+                            else f"{box.name}.update({merged})")
+            if key in keys:
+                entries[keys.index(key)] = (key, item)
+            else:
+                entries.append((key, item))
         elif form == "loop":
             self.draft.use("iter_dict")
             k = self.draft.new_name("k")

@@ -7,6 +7,7 @@ from s2sad.fuzz.generator.aliasing import Aliasing
 from s2sad.fuzz.generator.closures import Closures
 from s2sad.fuzz.generator.assignments import Assignments
 from s2sad.fuzz.generator.container_loops import ContainerLoops
+from s2sad.fuzz.generator.container_merges import ContainerMerges
 from s2sad.fuzz.generator.container_writes import ContainerWrites
 from s2sad.fuzz.generator.containers import ContainerBuild
 from s2sad.fuzz.generator.control import ControlFlow
@@ -34,6 +35,7 @@ class Statements:
                     ContainerBuild(draft, exprs, self.kit, self),
                     ContainerWrites(draft, exprs, self.kit, self),
                     ContainerLoops(draft, exprs, self.kit, self),
+                    ContainerMerges(draft, exprs, self.kit, self),
                     GradbenchForms(draft, exprs, self), WritingCalls(draft, exprs, self),
                     MadeValues(draft, exprs, self.kit, self)]
         self.param_writes = ParamWrites(draft, exprs, self)
@@ -120,8 +122,8 @@ class Statements:
             options += [(3.0, "box_new"), (3.0, "box_op"), (0.8, "box_len"),
                         (1.5, "box_unpack"), (2.5, "box_mutate"), (2.0, "dict_write"),
                         (5.0, "box_loop"), (2.5, "box_comp"), (1.2, "box_helper")]
-            if self.draft.has("container_alias"):
-                options.append((1.3, "box_alias"))
+            options += [(w, k) for f, w, k in (("container_alias", 1.3, "box_alias"), (
+                "container_maybe_alias", 1.0, "box_maybe_alias")) if self.draft.has(f)]
             if room and self.draft.has("container_carry") and self.draft.has("for_range"):
                 options.append((1.8, "box_carry"))
         damp = 0.35 ** self.draft.depth   # nested compound statements get rarer

@@ -101,11 +101,15 @@ class Assignments:
         for user, atom in sorted(norm.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
                 continue
-            if norm.writes.may_hold(atom.id, current.id) and norm.writes.read_after(user, line, target):
+            # (a container holding the array is the precise analysis's: check_writes)
+            if norm.writes.may_hold(atom.id, current.id) \
+                    and norm.writes.through_values(atom.id, current.id) \
+                    and norm.writes.read_after(user, line, target):
                 raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", norm.parsed.location(target),
-                    hint=f"make {user!r} a copy: {user} = np.copy(...)")
+                    hint=f"to leave {user!r} as it is, make {base.id!r} an array of its own "
+                         f"right before the write: {base.id} = np.copy({base.id})")
         for user, atom in sorted(norm.env.items()):
             if isinstance(atom, gast.Name) and current.id in norm.aliases.call_holds.get(atom.id, ()) \
                     and norm.writes.read_after(user, line, target):
@@ -336,8 +340,8 @@ class Assignments:
         if not isinstance(target, gast.Name):
             raise norm.error(f"cannot assign to a {type(target).__name__}", target)
         if isinstance(stmt.op, gast.BitOr) and (
-                target.id in norm.dict_writes.dict_names() or isinstance(stmt.value, (gast.Dict,
-                                                                          gast.DictComp))):
+                norm.dict_writes.holds_dict(target.id)
+                or isinstance(stmt.value, (gast.Dict, gast.DictComp))):
             # d |= other on a dict is d.update(other): every name holding d sees it
             call = gast.Call(func=gast.Attribute(value=nodes.name(target.id), attr="update",
                                                  ctx=gast.Load()),
@@ -376,8 +380,8 @@ class Assignments:
             self.check_in_place(stmt, target, current)
         right = norm.flat.atom(stmt.value)
         result = norm.scope.new_version(target.id)
-        norm.emit(nodes.assign(result, anno.set(gast.BinOp(
-            left=nodes.clone(current), op=stmt.op, right=right), anno.IN_PLACE, True)))
+        norm.emit(nodes.assign(result, anno.set(gast.copy_location(gast.BinOp(
+            left=nodes.clone(current), op=stmt.op, right=right), stmt), anno.IN_PLACE, True)))
         norm.defined.add(result)
         norm.env[target.id] = nodes.name(result)
 

@@ -173,8 +173,13 @@ class _Normalizer:
         check_local_functions(fn, self.error)
         # the parameters known to hold a list / a tuple / a dict (a dict parameter never
         # rebound: dict item writes are found by user name)
+        # (d |= other keeps a dict a dict: not a rebinding here)
+        merges = {id(t.target) for t in gast.walk(fn) if isinstance(t, gast.AugAssign)
+                  and isinstance(t.op, gast.BitOr)}
+        rebound = {t.id for t in nodes.names(fn.body)
+                   if isinstance(t.ctx, gast.Store) and id(t) not in merges}
         (self.param_sequences, list_params, param_dicts,
-         tuple_params) = _argument_structure(self.params, self.locals, kinds or {})
+         tuple_params) = _argument_structure(self.params, rebound, kinds or {})
         helpers = reachable_helpers(parsed) if inline_helpers else {}
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)

@@ -22,6 +22,7 @@ import gast
 
 from ...rules import registry
 from .. import nodes
+from .mayalias import CONTENTS
 from .sequences import zip_arguments
 from .trees import comprehension_for, placed_at
 
@@ -60,6 +61,25 @@ class DictForms:
                 source = self.walk.namer.fresh("source")
                 self.walk.env[source] = self.walk.flat.atom(other)
                 other = gast.copy_location(nodes.name(source), other)
+            writes = self.walk.dict_writes
+            if owner.id not in writes.building and writes.holds_dict(owner.id):
+                # a dict of the user's: a new dict with the items of both, {**d, **other}
+                # (d's keys in their places, then other's), given to d and to every
+                # name certain to hold the same dict, as an item write is
+                current = self.walk.scope.read_name(owner.id, owner)
+                writes.refuse_outside(owner, current, stmt)
+                both = gast.copy_location(gast.Dict(keys=[None, None], values=[
+                    gast.copy_location(nodes.name(owner.id), owner), other]), stmt)
+
+                def merged():
+                    new = self.dict_unpacking(both)
+                    if isinstance(current, gast.Name):
+                        self.walk.aliases.hold(new, current.id)
+                        self.walk.aliases.container_edges.add((new, current.id))
+                        self.walk.aliases.key_under(new, current.id, CONTENTS)
+                    return new
+                writes.rebind(owner, current, stmt, merged)
+                return
             key = self.walk.namer.fresh("key")
             loop = gast.For(
                 target=nodes.name(key, store=True),

@@ -138,6 +138,31 @@ class DictWrites:
                     found.add(node.targets[0].id)
         return found
 
+    def holds_dict(self, user):
+        """Is the user name ``user`` certain to hold a dict now: the code shows it (a
+        literal, a string key, a dict method), or its value is a dict the code made, a
+        dict parameter, or one of those on every path (``g = d``, ``g = d if c else
+        dict(d)``)?"""
+        held = self.walk.env.get(user)
+        return user in self.dict_names() or user in self.built_dicts \
+            or user in self.param_dicts \
+            or isinstance(held, gast.Name) and self.is_dict_value(held.id)
+
+    def is_dict_value(self, ssa):
+        """Is the SSA value ``ssa`` certain to be a dict (see ``holds_dict``)?"""
+        walk, seen = self.walk, set()
+        while ssa not in seen:
+            seen.add(ssa)
+            if ssa in walk.dicts or ssa in walk.params and (
+                    ssa in self.param_dicts or ssa in self.dict_names()
+                    and ssa not in walk.locals):
+                return True
+            if ssa not in walk.aliases.item_edges:
+                return False
+            # an item read from a dict (inner = outer["in"]): what it holds there
+            ssa = self.value_under(*walk.aliases.item_edges[ssa])
+        return False
+
     def is_dict_target(self, target):
         """Is the subscript ``target`` an item of a dict: a string key, or a name the
         function's code shows to be a dict (a literal, a string key, a dict method)?"""
@@ -149,7 +174,7 @@ class DictWrites:
         return isinstance(target.value, gast.Name) and (
             target.value.id in self.dict_names() or target.value.id in self.built_dicts
             or target.value.id in self.param_dicts
-            or isinstance(held, gast.Name) and held.id in self.walk.dicts)
+            or isinstance(held, gast.Name) and self.is_dict_value(held.id))
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""
@@ -194,24 +219,37 @@ class DictWrites:
         self.refuse_outside(base, current, target)
         key = self.walk.flat.index(target.slice)
         dict_set = registry.DICT_HELPERS["dict_set"]
+
+        def written():
+            new = self.walk.flat.helper_call(dict_set, "dict_set", [current, key, value_atom],
+                                             base.id)
+            self.walk.aliases.dict_link(new, current, value_atom, key)
+            return new
+        return self.rebind(base, current, target, written)
+
+    def rebind(self, base, current, where, written):
+        """A write into the dict ``current`` that the name ``base`` holds: ``written()``
+        emits the new dict and returns its name, which ``base``, the names certain to
+        hold the same dict and the dicts certainly holding it (under a constant key)
+        are given; the other names read later that may hold it are checked in
+        check_dict_writes.  ``where``: the node of the write."""
         followed, parents, chain = self.followers(base, current)
         if isinstance(current, gast.Name) and base.id not in self.building:
-            self.walk.writes.record_dict_write(current.id, base.id, target,
+            self.walk.writes.record_dict_write(current.id, base.id, where,
                                                skip=followed + chain)
-        new = self.walk.flat.helper_call(dict_set, "dict_set", [current, key, value_atom], base.id)
+        new = written()
         self.walk.env[base.id] = nodes.name(new)
         for user in followed:
             self.walk.env[user] = nodes.name(new)
-        self.walk.aliases.dict_link(new, current, value_atom, key)
         self.walk.dicts.add(new)
         for parent, parent_key in parents:
             holders = sorted(u for u, a in self.walk.env.items()
                              if isinstance(a, gast.Name) and a.id == parent)
             if not holders:
                 continue   # no name holds that dict any longer
-            outer = gast.Subscript(value=gast.copy_location(nodes.name(holders[0]), target),
+            outer = gast.Subscript(value=gast.copy_location(nodes.name(holders[0]), where),
                                    slice=nodes.const(parent_key), ctx=gast.Store())
-            self.dict_store(gast.copy_location(outer, target), nodes.name(new))
+            self.dict_store(gast.copy_location(outer, where), nodes.name(new))
         return True
 
     def inner_store(self, target, root, value_atom):

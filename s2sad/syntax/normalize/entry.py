@@ -23,13 +23,14 @@ from ..parse import is_user_function
 from .lists import list_extensions, list_mutation, mutated_lists
 
 
-def written_parameters(fn, params, dict_roots, line_of, walked=None):
+def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
     """``(first_lines, dict_lines, written)`` for the function tree ``fn``: the
     parameters written into as arrays (by item, or updated by ``x op= ...``) and as
-    dicts (by item, ``dict_roots``: the names whose dicts it writes items into),
-    each with the line of its first write (``line_of(node)``), and the names written
-    by item that are not dicts, sorted.  A parameter written both ways is an array's.
-    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    dicts (by item, ``dict_roots``: the names whose dicts it writes items into, or
+    by ``d.update(...)`` and ``d |= ...`` on a name of ``dicts``, those known to hold
+    a dict), each with the line of its first write (``line_of(node)``), and the
+    names written by item that are not dicts, sorted.  A parameter written both
+    ways is an array's.  ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     first_lines, dict_lines = {}, {}
     walked = walked or nodes.walk(fn)
     rebound = _freshly_rebound(fn, params)
@@ -50,6 +51,13 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None):
             if isinstance(root, gast.Name) and root.id in params and root.id in dict_roots:
                 line = line_of(t)
                 dict_lines[root.id] = min(line, dict_lines.get(root.id, line))
+    for t in walked:   # d.update(...), d |= ... on a dict parameter: its items written
+        owner = t.func.value if isinstance(t, gast.Call) and isinstance(t.func, gast.Attribute) \
+            and t.func.attr == "update" else t.target if isinstance(t, gast.AugAssign) \
+            and isinstance(t.op, gast.BitOr) else None
+        if isinstance(owner, gast.Name) and owner.id in params and owner.id in dicts:
+            line = line_of(t)
+            dict_lines[owner.id] = min(line, dict_lines.get(owner.id, line))
     for user in sorted(dict_lines):
         if user in first_lines:   # written as a dict and as an array: not one kind
             dict_lines.pop(user)
@@ -62,7 +70,8 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None):
     # module's arrays sharing its memory would not see the update either
     for t in walked:
         if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
-                and t.target.id in params and id(t) not in rebound.get(t.target.id, ()):
+                and t.target.id in params and id(t) not in rebound.get(t.target.id, ()) \
+                and not (isinstance(t.op, gast.BitOr) and t.target.id in dicts):
             line = line_of(t)
             first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
     return first_lines, dict_lines, written
@@ -101,7 +110,8 @@ class ArgumentCopies:
         roots = walk.dict_writes.dict_roots(fn.body)
         walked = walk.walked   # (every check below reads the whole tree, unchanged)
         first_lines, dict_lines, written = written_parameters(
-            fn, params, roots, lambda t: walk.parsed.location(t).line, walked)
+            fn, params, roots, lambda t: walk.parsed.location(t).line, walked,
+            walk.dict_writes.dict_names() | walk.dict_writes.param_dicts)
         outside = self.outside_values() if dict_lines else []
         if dict_lines and (len(params) > 1 or outside):
             self.check_unshared_on_entry({}, outside, dicts=dict_lines)

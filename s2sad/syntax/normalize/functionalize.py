@@ -258,7 +258,11 @@ class WritingCalls:
                     f"{fn.__name__} writes into {user!r} (its parameter {param!r}), which "
                     f"would also change {other!r}, which shares its memory and is read "
                     f"later", walk.parsed.location(node),
-                    hint=f"make {other!r} a copy: {other} = np.copy(...)")
+                    hint=f"to leave {other!r} as it is, make {user!r} "
+                         f"{'a list' if current.id in walk.aliases.list_values else 'an array'} "
+                         f"of its own right before the call: {user} = "
+                         f"{'list' if current.id in walk.aliases.list_values else 'np.copy'}"
+                         f"({user})")
         if is_dict:
             walk.writes.record_dict_write(current.id, user, node)
             return

@@ -33,10 +33,10 @@ LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("
 
 
 def list_extensions(tree, walked=None):
-    """User names ``tree`` updates by ``name += ...``; ``walked``: ``nodes.walk(tree)``
-    when the caller has it."""
+    """User names ``tree`` updates by ``name += ...`` or ``name *= ...`` (a list's in
+    place); ``walked``: ``nodes.walk(tree)`` when the caller has it."""
     return {n.target.id for n in walked or nodes.walk(tree) if n.__class__ is gast.AugAssign
-            and isinstance(n.op, gast.Add) and isinstance(n.target, gast.Name)}
+            and isinstance(n.op, (gast.Add, gast.Mult)) and isinstance(n.target, gast.Name)}
 
 
 def mutated_lists(tree, extra=(), walked=None):

@@ -81,13 +81,18 @@ class Loops:
         changed = norm.lists.changed_lists() if carried else set()
         # (a name the loop assigns may hold something else than a list after a trip)
         extended = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
-                    and isinstance(n.op, gast.Add)}   # (xs += ys keeps a list a list)
+                    and isinstance(n.op, (gast.Add, gast.Mult))}   # (xs += ys, xs *= n: a list)
         # (a name the loop only binds to list displays, st = [a, b], stays a list)
         to_lists = {id(n.targets[0]) for n in nodes.walk(loop) if isinstance(n, gast.Assign)
                     and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
                     and isinstance(n.value, (gast.List, gast.ListComp))}
         stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
                   and id(n) not in extended and id(n) not in to_lists}
+        # (a dict the loop only merges into, d |= e, or writes items into stays a dict)
+        merges = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
+                  and isinstance(n.op, gast.BitOr)}
+        rebound = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
+                   and id(n) not in merges}
         for user in carried:
             entry = norm.env.get(user)
             if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
@@ -105,6 +110,9 @@ class Loops:
                     and user not in stored:
                 norm.aliases.list_values.add(name)
                 norm.aliases.list_items[name] = set(norm.aliases.list_items.get(entry.id, ()))
+            if isinstance(entry, gast.Name) and user not in rebound \
+                    and norm.dict_writes.is_dict_value(entry.id):
+                norm.dicts.add(name)
             if norm.scope.may_be_unbound(entry):
                 norm.scope.maybe_unbound.add(name)
             names[user] = name

@@ -212,7 +212,8 @@ def list_from_outside(facts, written, user, outside):
             return (f"changing the list {user!r} (by a list method or item assignment) "
                     f"may change {owner}: {user!r} may hold that list or one inside it, "
                     f"and s2sad changes only lists the function made",
-                    f"make {user!r} a list of its own first: {user} = list({user})")
+                    f"make {user!r} a list of its own right before the change: "
+                    f"{user} = list({user})")
     return None
 
 

@@ -173,6 +173,10 @@ class Scope:
                        and env[user].id in norm.aliases.list_values for env in (then_env, else_env)):
                     norm.aliases.list_values.add(phi)
             norm.defined.add(phi)
+            if all(isinstance(env.get(user), gast.Name)
+                   and norm.dict_writes.is_dict_value(env[user].id)
+                   for env in (then_env, else_env)):
+                norm.dicts.add(phi)   # a dict on both paths
             then_pairs.append((phi, then_env.get(user) or self.unbound()))
             else_pairs.append((phi, else_env.get(user) or self.unbound()))
             if self.may_be_unbound(then_pairs[-1][1]) or self.may_be_unbound(else_pairs[-1][1]):
@@ -207,8 +211,11 @@ class Scope:
         if all(isinstance(a, gast.Name) and a.id in norm.aliases.list_values for a in atoms):
             # a list on both paths (a = b if c else [..]): an item write is a list's
             norm.aliases.list_values.add(result)
-            norm.aliases.list_items[result] = set().union(*(norm.aliases.list_items.get(a.id, set())
-                                                    for a in atoms))
+            # (the items of either list, not either list itself: the result may be it)
+            norm.aliases.list_items[result] = set().union(*(
+                norm.aliases.list_items.get(a.id, set()) for a in atoms)) - {a.id for a in atoms}
+        if all(isinstance(a, gast.Name) and norm.dict_writes.is_dict_value(a.id) for a in atoms):
+            norm.dicts.add(result)   # a dict on both paths (e = d if c else dict(d))
         norm.emit(gast.If(test=test, body=then_body, orelse=else_body))
         return result
 

@@ -164,6 +164,27 @@ class WriteChecks:
             ssa = carried[1].id
         return False
 
+    def through_values(self, a, b):
+        """Whether the SSA values ``a`` and ``b`` may share memory through copies,
+        merges, views and helpers' results, not only by one holding the other as an
+        item (``xs = [a, x]`` makes ``a`` and ``x`` items of one list, not one array):
+        the values each may hold, over those holds, meet."""
+        aliases = self.walk.aliases
+
+        def reached(start):
+            seen, todo = set(), [start]
+            while todo:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                items = aliases.list_items.get(current, ())
+                todo.extend(s for s, _ in aliases.holds.get(current, ())
+                            if (current, s) not in aliases.container_edges and s not in items
+                            and (current, s) not in aliases.list_copies)
+            return seen
+        return bool(reached(a) & reached(b))
+
     def outside_owner(self, ssa, user):
         """What an in-place update of ``user`` (now the SSA value ``ssa``) could write
         into besides a value of its own, in words, or None.

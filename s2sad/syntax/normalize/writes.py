@@ -106,10 +106,12 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
            "view, a container or a helper's result)")
     if kind == "list":
         what = f"changing the list {user!r} (by a list method or item assignment)"
-        fix = f"make {user!r} a list of its own first: {user} = list({user})"
+        fix = (f"make {user!r} a list of its own right before the change: "
+               f"{user} = list({user})")
     elif update is None:
         what = f"writing into {user!r}"
-        fix = f"make {user!r} an array of its own first: {user} = np.copy({user})"
+        fix = (f"make {user!r} an array of its own right before the write: "
+               f"{user} = np.copy({user})")
     else:
         op = op_symbol(update)
         what = f"'{user} {op}= ...' (for arrays, {op}= writes in place)"
@@ -144,7 +146,9 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
 def op_symbol(op):
     """How the operator node ``op`` is spelled (``+``, ``**``...), "?" if unknown."""
     return {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
-            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%"}.get(type(op), "?")
+            gast.MatMult: "@", gast.FloorDiv: "//", gast.Mod: "%", gast.BitOr: "|",
+            gast.BitAnd: "&", gast.BitXor: "^", gast.LShift: "<<",
+            gast.RShift: ">>"}.get(type(op), "?")
 
 
 def drop_statements(body, doomed):
