@@ -147,6 +147,17 @@ def _desugared(parsed):
     return view, (walked if view.node is tree else None)
 
 
+def _parameter_structure(fn, walked, params, kinds):
+    """The parameters known to hold a list / a tuple / a dict (a dict parameter never
+    rebound: dict item writes are found by user name), as ``_argument_structure``
+    gives them; ``d |= other`` keeps a dict a dict: not a rebinding here."""
+    merges = {id(t.target) for t in walked if t.__class__ is gast.AugAssign
+              and isinstance(t.op, gast.BitOr)}
+    rebound = {t.id for t in nodes.names(fn.body)
+               if isinstance(t.ctx, gast.Store) and id(t) not in merges}
+    return _argument_structure(params, rebound, kinds or {})
+
+
 class _Normalizer:
     """The walk over one function's statements (see the module docstring): it holds
     the state every piece shares (the environment ``env`` of user name -> atom, the
@@ -171,15 +182,8 @@ class _Normalizer:
         self.locals = {t.id for t in self.walked if t.__class__ is gast.Name
                        and t.ctx.__class__ is gast.Store}
         check_local_functions(fn, self.error)
-        # the parameters known to hold a list / a tuple / a dict (a dict parameter never
-        # rebound: dict item writes are found by user name)
-        # (d |= other keeps a dict a dict: not a rebinding here)
-        merges = {id(t.target) for t in gast.walk(fn) if isinstance(t, gast.AugAssign)
-                  and isinstance(t.op, gast.BitOr)}
-        rebound = {t.id for t in nodes.names(fn.body)
-                   if isinstance(t.ctx, gast.Store) and id(t) not in merges}
         (self.param_sequences, list_params, param_dicts,
-         tuple_params) = _argument_structure(self.params, rebound, kinds or {})
+         tuple_params) = _parameter_structure(fn, self.walked, self.params, kinds)
         helpers = reachable_helpers(parsed) if inline_helpers else {}
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)

@@ -21,6 +21,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function
+from .choices import builtin_choice, builtin_power, chained_comparison, choose
 from .derivatives import made_here
 from .dicts import constant_key
 from .fields import item as field_item, record as record_fields
@@ -62,13 +63,9 @@ class Flattener:
             node = norm.dict_forms.dict_call(node)
         if isinstance(node, gast.DictComp):
             return norm.dict_forms.dict_comprehension(node, target)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
-                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
-                and side.id in norm.dict_writes.dict_names() for side in (node.left, node.right)):
-            # d | {...}: a new dict with the items of both (the right one's win), as
-            # {**d, **{...}}
-            node = gast.copy_location(gast.Dict(keys=[None, None],
-                                                values=[node.left, node.right]), node)
+        node = self.spelled_as(node)
+        if isinstance(node, gast.Call) and builtin_choice(norm, node) is not None:
+            return choose(self, node, target, builtin_choice(norm, node))
         named = base is not None
         base = target or base or base_name(node)
         if isinstance(node, gast.BinOp):
@@ -77,17 +74,12 @@ class Flattener:
             value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
         elif isinstance(node, gast.Compare):
             if len(node.ops) != 1:
-                return self.chained_comparison(node, target)
+                return chained_comparison(self, node, target)
             value = gast.Compare(left=self.atom(node.left), ops=node.ops,
                                  comparators=[self.atom(node.comparators[0])])
         elif list_mutation(node) and node.func.attr == "pop" \
                 and norm.module_names.global_path(node.func) is None:
             return norm.lists.list_method(node, target)
-        elif isinstance(node, gast.Call) and self.builtin_choice(node) is not None:
-            return self.choose(node, target, self.builtin_choice(node))
-        elif isinstance(node, gast.Call) and self.builtin_power(node):
-            return self.operation(gast.copy_location(gast.BinOp(
-                left=node.args[0], op=gast.Pow(), right=node.args[1]), node), target, base)
         elif isinstance(node, gast.Call) and (writer := norm.writing.writer(node)) is not None:
             return norm.writing.call(node, target, writer)   # (see .functionalize)
         elif isinstance(node, gast.Call) \
@@ -137,75 +129,20 @@ class Flattener:
         norm.aliases.track_views(name, value)
         return name
 
-    def chained_comparison(self, node, target):
-        """``a < b < c`` as Python runs it: ``a < b and b < c`` with ``b`` computed
-        once, and ``c`` computed only where ``a < b`` holds (a longer chain likewise:
-        each comparison only where the ones before it hold)."""
-        return self.chain(self.atom(node.left), node.ops, node.comparators, node, target)
-
-    def chain(self, left, ops, comparators, node, target):
-        """The name of ``left ops[0] comparators[0] ops[1] ...``: ``left`` an atom,
-        the comparators user expressions, each computed where it is reached."""
-        right = self.atom(comparators[0])
-        if len(ops) == 1:
-            return self.compared(left, ops[0], right, node, target)
-        first = nodes.name(self.compared(left, ops[0], right, node, None))
-        return self.norm.scope.choice(
-            first, lambda: nodes.name(self.chain(nodes.clone(right), ops[1:], comparators[1:],
-                                                 node, None)),
-            lambda: nodes.clone(first), target, "both")
-
-    def compared(self, left, op, right, node, target):
-        """Emit ``name = left op right`` (atoms) and return the name."""
+    def spelled_as(self, node):
+        """``node``, or the expression it computes as s2sad differentiates it:
+        ``d | {...}`` as ``{**d, **{...}}`` (a new dict with the items of both, the right
+        one's win), ``pow(a, b)`` as ``a ** b``."""
         norm = self.norm
-        name = norm.scope.new_version(target) if target else norm.namer.fresh("cond")
-        value = gast.Compare(left=nodes.clone(left), ops=[op], comparators=[nodes.clone(right)])
-        norm.emit(gast.copy_location(nodes.assign(name, value), node))
-        norm.defined.add(name)
-        return name
-
-    def builtin_choice(self, node):
-        """``gast.Gt`` for ``max(a, b, ...)``, ``gast.Lt`` for ``min(a, b, ...)``: the
-        builtin called with two or more values given by position (no ``key=`` or
-        ``default=``, no ``*``); None for any other call."""
-        func = node.func
-        if not (isinstance(func, gast.Name) and func.id in ("max", "min")
-                and len(node.args) >= 2 and not node.keywords
-                and not any(isinstance(a, gast.Starred) for a in node.args)
-                and func.id not in self.norm.env and func.id not in self.norm.locals):
-            return None
-        found = self.norm.parsed.resolve(func.id, None)
-        if found is builtins.max:
-            return gast.Gt
-        if found is builtins.min:
-            return gast.Lt
-        return None
-
-    def choose(self, node, target, better):
-        """``max(a, b, ...)`` (``better``: ``gast.Gt``) or ``min`` as Python computes it:
-        every value in order, then the first one kept unless a later one is strictly
-        greater (less) than the one kept, ``b if b > a else a``: the derivative follows
-        the value chosen (the first of equal ones), a NaN kept as Python keeps it."""
-        norm = self.norm
-        values = [self.atom(a) for a in node.args]
-        kept = values[0]
-        for i, value in enumerate(values[1:], start=1):
-            test = nodes.name(self.compared(value, better(), kept, node, None))
-            last = i == len(values) - 1
-            kept = nodes.name(norm.scope.choice(
-                test, lambda value=value: nodes.clone(value),
-                lambda kept=kept: nodes.clone(kept), target if last else None,
-                node.func.id))
-        return kept.id
-
-    def builtin_power(self, node):
-        """Is ``node`` the builtin ``pow(a, b)`` (two values given by position), which
-        computes ``a ** b``?"""
-        func = node.func
-        return (isinstance(func, gast.Name) and func.id == "pow" and len(node.args) == 2
-                and not node.keywords and not any(isinstance(a, gast.Starred) for a in node.args)
-                and func.id not in self.norm.env and func.id not in self.norm.locals
-                and self.norm.parsed.resolve(func.id, None) is builtins.pow)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
+                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
+                and side.id in norm.dict_writes.dict_names() for side in (node.left, node.right)):
+            return gast.copy_location(gast.Dict(keys=[None, None],
+                                                values=[node.left, node.right]), node)
+        if isinstance(node, gast.Call) and builtin_power(norm, node):
+            return gast.copy_location(gast.BinOp(left=node.args[0], op=gast.Pow(),
+                                                 right=node.args[1]), node)
+        return node
 
     def inlined_value(self, node, target, inline):
         """The name of the result of the call ``node`` whose callee's body ``inline()``

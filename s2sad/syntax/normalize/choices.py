@@ -1,0 +1,86 @@
+"""Python's comparisons chained and its ``max``/``min``/``pow`` of numbers, flattened
+as Python runs them.
+
+Input: a ``Compare`` of several operators, or a call of the builtin ``max``, ``min``
+(two or more values by position, no ``key=``/``default=``) or ``pow`` (two values),
+met by the :class:`~.flatten.Flattener`.
+Output, emitted through the normalizer: ``a < b < c`` as ``a < b and b < c`` with
+``b`` computed once and ``c`` only where ``a < b`` holds; ``max(a, b)`` as the if
+statement ``b if b > a else a`` (the first of equal values kept, as Python keeps it,
+so the derivative follows the value kept); ``pow(a, b)`` as ``a ** b``.
+"""
+
+import builtins
+
+import gast
+
+from .. import nodes
+
+
+def chained_comparison(flat, node, target):
+    """The name of ``node`` (``a < b < c ...``): each comparison computed only where
+    the ones before it hold, each operand once."""
+    return _chain(flat, flat.atom(node.left), node.ops, node.comparators, node, target)
+
+
+def _chain(flat, left, ops, comparators, node, target):
+    """The name of ``left ops[0] comparators[0] ops[1] ...``: ``left`` an atom, the
+    comparators user expressions, each computed where it is reached."""
+    right = flat.atom(comparators[0])
+    if len(ops) == 1:
+        return _compared(flat.norm, left, ops[0], right, node, target)
+    first = nodes.name(_compared(flat.norm, left, ops[0], right, node, None))
+    return flat.norm.scope.choice(
+        first, lambda: nodes.name(_chain(flat, nodes.clone(right), ops[1:], comparators[1:],
+                                         node, None)),
+        lambda: nodes.clone(first), target, "both")
+
+
+def _compared(norm, left, op, right, node, target):
+    """Emit ``name = left op right`` (atoms) and return the name."""
+    name = norm.scope.new_version(target) if target else norm.namer.fresh("cond")
+    value = gast.Compare(left=nodes.clone(left), ops=[op], comparators=[nodes.clone(right)])
+    norm.emit(gast.copy_location(nodes.assign(name, value), node))
+    norm.defined.add(name)
+    return name
+
+
+def _builtin_call(norm, node, names, counts):
+    """The builtin ``node`` calls (one of ``names``, given ``counts`` values by position,
+    no keywords, no ``*``), or None."""
+    func = node.func
+    if not (isinstance(func, gast.Name) and func.id in names and counts(len(node.args))
+            and not node.keywords and not any(isinstance(a, gast.Starred) for a in node.args)
+            and func.id not in norm.env and func.id not in norm.locals):
+        return None
+    found = norm.parsed.resolve(func.id, None)
+    return found if getattr(builtins, func.id, None) is found else None
+
+
+def builtin_choice(norm, node):
+    """``gast.Gt`` for the builtin ``max(a, b, ...)``, ``gast.Lt`` for ``min(a, b, ...)``
+    (two or more values given by position); None for any other call."""
+    found = _builtin_call(norm, node, ("max", "min"), lambda n: n >= 2)
+    return {builtins.max: gast.Gt, builtins.min: gast.Lt}.get(found)
+
+
+def choose(flat, node, target, better):
+    """The name of ``max(a, b, ...)`` (``better``: ``gast.Gt``) or ``min`` as Python
+    computes it: every value in order, then the first one kept unless a later one is
+    strictly greater (less) than the one kept, ``b if b > a else a``; a NaN is kept as
+    Python keeps it."""
+    norm = flat.norm
+    values = [flat.atom(a) for a in node.args]
+    kept = values[0]
+    for i, value in enumerate(values[1:], start=1):
+        test = nodes.name(_compared(norm, value, better(), kept, node, None))
+        last = i == len(values) - 1
+        kept = nodes.name(norm.scope.choice(
+            test, lambda value=value: nodes.clone(value), lambda kept=kept: nodes.clone(kept),
+            target if last else None, node.func.id))
+    return kept.id
+
+
+def builtin_power(norm, node):
+    """Is ``node`` the builtin ``pow(a, b)`` (two values given by position), ``a ** b``?"""
+    return _builtin_call(norm, node, ("pow",), lambda n: n == 2) is builtins.pow
