@@ -73,16 +73,24 @@ def _jacobian_agrees(s2sad, prog, f, wrt, args, grads):
     size) of a scalar program over arrays and numbers gives its gradient ``grads`` and
     leaves the arguments as they are, else the (kind, message).  Its preliminary sweep
     once ran the user's function itself, which wrote into the caller's arrays."""
-    if any(isinstance(a, (list, tuple, dict)) for a in args):
-        return None   # (a container's Jacobian is laid out by leaf: not compared here)
-    got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
-    problem = _unchanged(prog, args, "jacobian")
-    if problem:
+    got, problem = _jacobian_of(s2sad, prog, f, wrt, args)
+    if got is None:
         return problem
     got, want = _flatten(list(got) if len(wrt) > 1 else [got]), _flatten(list(grads))
     ok, _ = _close(got, want, RTOL, ATOL)
     return None if ok else ("wrong-gradient", _describe_mismatch(
         "reverse: jacobian(mode='auto') against the gradient", got, want))
+
+
+def _jacobian_of(s2sad, prog, f, wrt, args):
+    """``(s2sad.jacobian(f)(*args), None)`` when the arguments stay as they were, else
+    ``(None, the problem)``; ``(None, None)`` where an argument is a container (its
+    Jacobian is laid out by leaf: not compared here)."""
+    if any(isinstance(a, (list, tuple, dict)) for a in args):
+        return None, None
+    got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
+    problem = _unchanged(prog, args, "jacobian")
+    return (None, problem) if problem else (got, None)
 
 
 def _pulls_back_again(prog, args, pullback, cotangent, grads):
@@ -109,12 +117,10 @@ def _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac):
     """None when ``s2sad.jacobian`` (``mode="auto"``: a pullback per output element, or a
     jvp per input element) of an array or tuple output over arrays and numbers agrees with
     the finite-difference Jacobian ``jac`` and leaves the arguments as they are."""
-    if prog.output not in ("array", "tuple") \
-            or any(isinstance(a, (list, tuple, dict)) for a in args):
-        return None   # (a container's Jacobian is laid out by leaf: not compared here)
-    got = s2sad.jacobian(f, wrt=wrt if len(wrt) > 1 else wrt[0])(*args)
-    problem = _unchanged(prog, args, "jacobian")
-    if problem:
+    if prog.output not in ("array", "tuple"):
+        return None
+    got, problem = _jacobian_of(s2sad, prog, f, wrt, args)
+    if got is None:
         return problem
     outs = list(value) if isinstance(value, tuple) else [value]
     per_out = list(got) if isinstance(value, tuple) else [got]
