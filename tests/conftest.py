@@ -1,4 +1,5 @@
-"""Fixtures shared by the test modules: modules written to a fresh directory and imported."""
+"""Fixtures shared by the test modules: modules written to a fresh directory and imported;
+the test processes' numba caches kept apart; how many processes ``-n auto`` starts."""
 
 import importlib
 import os
@@ -41,3 +42,30 @@ def load(tmp_path, monkeypatch):
     yield _load
     for name in names:
         sys.modules.pop(name, None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject.toml's addopts) runs named test files or tests in this one
+    process, without starting workers: a run of the whole suite or of a directory uses
+    every core.  ``-n N`` or ``$PYTEST_XDIST_AUTO_NUM_WORKERS`` decides instead."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or not config.args:
+        return None
+    here = config.invocation_params.dir
+    if all((here / arg.split("::")[0]).is_file() for arg in config.args):
+        return 0
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def numba_cache_of_this_process(tmp_path_factory):
+    """``backend="numba"`` writes its modules, and numba its compiled code, to
+    ``$S2SAD_CACHE_DIR`` (else ``~/.cache/s2sad/numba``).  Numba's cache index is not safe
+    for two processes that compile one module for different argument types at once (each
+    rewrites the index from its own reading: one signature can end up naming the other's
+    compiled code), as two xdist workers, or two test runs, would.  So each test process
+    has a fresh cache of its own (the subprocesses its tests start inherit it), and a test
+    run depends on no cache an earlier one left."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("S2SAD_CACHE_DIR", str(tmp_path_factory.mktemp("s2sad_cache")))
+        yield
