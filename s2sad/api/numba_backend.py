@@ -38,6 +38,7 @@ import weakref
 
 from ..errors import NumbaFallbackWarning, NumbaTargetError, S2sadError
 from .arguments import CONTAINER_CLASSES, has_containers
+from .compile_lock import serialize_compiles
 from .numba_integers import hazard as integer_hazard
 
 BACKENDS = ("numpy", "numba")
@@ -280,7 +281,8 @@ class NumbaBound:
             return self._fallback(impl, _through_gradient(entry, exc.message), exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)
-        dispatcher = getattr(module, njit_name(entry.emitted.function_name, names))
+        dispatcher = serialize_compiles(
+            getattr(module, njit_name(entry.emitted.function_name, names)), cache_dir())
         namespace = impl.__globals__
         lines = text.splitlines()
         count = len(inspect.signature(impl).parameters)
