@@ -162,6 +162,12 @@ CONSTRUCTS = {
                                 "    g = lambda u: u * k\n\n    def h(u, k):\n"
                                 "        return g(u) * k\n    return np.sum(h(x, 0.5) * x)\n",
                                 (np.array([0.5, 0.1, -0.3]),)),
+    # a local function reading a copy of an array written into between its definition
+    # and its call (a view there instead is refused: it would read the old values)
+    "closure_view": Construct("def f(x):\n    b = x * 1.0\n    w = np.copy(b[0:2])\n\n"
+                              "    def g(u):\n        return u * 0.5 + np.sum(w) * 0.25\n"
+                              "    b[0] = x[2] * 0.5\n    return np.sum(g(x) * b)\n",
+                              (np.array([0.5, 0.1, -0.3]),)),
     "local_function_branch": Construct("def f(x):\n    if x[0] > 0.0:\n"
                                        "        g1 = lambda u: np.tanh(u)\n    else:\n"
                                        "        g1 = lambda u: np.sin(u)\n"
@@ -325,6 +331,7 @@ CLAIMED = frozenset({
     "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
     "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
     "decorator", "defaults", "local_function", "local_function_branch", "closure_shadow",
+    "closure_view",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
@@ -348,6 +355,8 @@ REFUSABLE = {
     "bool_array_write": r"\bba\d+\b",
     # a local function chosen by the path: which body a call means depends on it
     "local_function_branch": r"\bg\d+\b",
+    # a local function reading a view of an array written into before the call
+    "closure_view": r"\bsc[bwf]\d+\b",
     # a write through a name for (a view of) a parameter read again after it
     "param_array_write": r"\bpv\d+\b",
     # a container mutated through a second name (issue 12: followed exactly or refused)

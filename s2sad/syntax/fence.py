@@ -16,6 +16,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import nodes
+from .closure_sharing import stale_read
 from .desugar import CONSUMERS, statements_same_function
 
 # node type -> (what it is, what to do instead)
@@ -213,6 +214,21 @@ def _check_local_functions(parsed, everything):
             raise UnsupportedSyntaxError("decorated local functions are not supported",
                                          parsed.location(node.decorator_list[0]),
                                          hint="define the function at module level")
+    stale = stale_read(parsed.node, everything)
+    if stale is not None:
+        fn, name, changed, where = stale
+        label = fn.name if isinstance(fn, gast.FunctionDef) else "lambda"
+        how = "a default of" if any(where is d for d in fn.args.defaults) else "read by"
+        raise UnsupportedSyntaxError(
+            f"{name!r}, {how} the local function {label!r}, may share memory with "
+            f"{changed!r}, which this function changes in place: s2sad would read "
+            f"{name!r} as it was before the change, where Python reads the changed object",
+            parsed.location(where),
+            hint=(f"pass {name!r} to the local function as an argument where it is "
+                  f"called, not as a default" if changed == name else
+                  f"make {name!r} a copy where it is bound ({name} = np.copy(...), "
+                  f"list(...) or dict(...)), or pass it to the local function as an "
+                  f"argument where it is called"))
 
 
 def _check_loops(parsed, everything):

@@ -391,6 +391,8 @@ CONSTRUCT_SIGNS = {
                        r"\n\s+def sci\d+\(t\):\n\s+return scg\d+\(t\) \* sck",
                        r"\n\s+sck\d+ = sck\d+ \* 0\.5 - 0\.25\n",
                        r"\n\s+def sch\d+\(scl\d+\):\n\s+scp\d+\(scl\d+\[0\]"],
+    "closure_view": [r"\n\s+scw\d+ = scb\d+\[0", r"\n\s+scw\d+ = np\.copy\(scb\d+\[0",
+                     r"\n\s+scb\d+\[0(, 0)?\] = np\.tanh\("],
     "int_counter": [r"def f\([^)]*\bstart\b", r"\n\s+c\d+ = start", r"\n\s+c\d+ \+= 1\n"],
     "int_array_write": [r"ia\d+ = np\.(zeros\(\d, dtype=int\)|arange|array)",
                         r"ia\d+\[\d\] = 2\.5 \*", r"ia\d+\[\d\] \+= 2\.5 \*"],

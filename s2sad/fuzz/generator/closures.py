@@ -49,6 +49,10 @@ class Closures:
         if r.random() < 0.2:
             self.appending(v)
             return
+        arrays = [a for a in self.draft.float_vars() if a.shape and not a.buffer]
+        if arrays and self.draft.has("closure_view") and r.random() < 0.3:
+            self.reading_a_view(r.choice(arrays))
+            return
         k, g, h = self.name("k"), self.name("g"), self.name("h")
         emit(f"{k} = np.tanh(np.sum({v.name}) * 0.5)")   # |k| < 1
         free = f"{k} * 0.5"
@@ -114,3 +118,23 @@ class Closures:
         self.draft.count += 5
         # h gives 1.5 v (its own list holds 2 v alone); the function's list ends in v / 2
         self.draft.env.append(_Var(out, v.shape, min(LIM, 2.0 * v.bound)))
+
+    def reading_a_view(self, v):
+        """``scfN`` reads ``scwN``, a view of ``scbN`` (or a copy of it), and ``scbN`` is
+        written into between the definition and the call (``closure_view``): Python's
+        call reads the written values through the view; s2sad refuses the view at the
+        local function (it would read them from before the write), and follows the copy."""
+        self.draft.use("closure_view")
+        b, w, fn, out = self.name("b"), self.name("w"), self.name("f"), self.name("v")
+        emit = self.draft.emit
+        first = "[0]" if len(v.shape) == 1 else "[0, 0]"
+        view = f"{b}[0:1]" if len(v.shape) == 1 else f"{b}[0]"
+        emit(f"{b} = {v.name} * 1.0")
+        emit(f"{w} = {'np.copy(' + view + ')' if self.r.random() < 0.5 else view}")
+        emit(f"def {fn}(u):")
+        emit(f"    return u * 0.5 + np.sum({w}) * 0.25")
+        emit(f"{b}{first} = np.tanh({b}{first}) * 0.5")
+        emit(f"{out} = {fn}({v.name}) * {b}")
+        self.draft.count += 5
+        # |fn(u)| <= |u| / 2 + (3 |v|) / 4 (a row holds 3 values); times |b| <= |v|
+        self.draft.env.append(_Var(out, v.shape, min(LIM, (1.25 * v.bound) * v.bound)))

@@ -1,0 +1,45 @@
+"""A local function reads its free names where it is called and its defaults where its
+definition runs; where such a name may share memory with one the function changes in
+place (a view of it, the list a default names), s2sad would read the values from before
+the change, where Python reads the changed object: refused at the read or the default, with
+a hint that works.  Found by a stranger's test: these were silently wrong values and
+gradients.  Expected values are Python's own, derivatives central finite differences."""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.testing import check_grads
+
+import fixtures.closure_sharing as cs
+
+X = np.array([0.3, -0.7, 1.1])
+MODES = ("reverse", "forward")
+
+
+@pytest.mark.parametrize("f, args, line, name", [
+    (cs.list_default, (1.0, 2.0), 10, "'ws', a default of the local function 'h'"),
+    (cs.dict_default, (1.0, 2.0), 19, "'dd', a default of the local function 'h'"),
+    (cs.view_default, (X,), 28, "'d', a default of the local function 'h'"),
+    (cs.view_read, (X,), 39, "'v', read by the local function 'h'"),
+    (cs.view_read_sibling_writes, (X,), 47, "'v', read by the local function 'lambda'"),
+])
+def test_a_closure_over_memory_changed_in_place_is_refused_at_its_read(
+        f, args, line, name):
+    for transform in (s2sad.value_and_grad, s2sad.jvp):
+        with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+            call_args = args if transform is s2sad.value_and_grad else args + args
+            transform(f)(*call_args)
+        message = str(info.value)
+        assert f"closure_sharing.py:{line}:" in message and name in message
+        assert "changes in place" in message
+
+
+@pytest.mark.parametrize("f, args", [
+    (cs.view_read_copied, (X,)), (cs.view_passed, (X,)), (cs.list_passed, (1.0, 2.0)),
+    (cs.number_default_rebound, (X, 0.7)),
+])
+def test_the_hints_followed_give_pythons_values_and_derivatives(f, args):
+    value = s2sad.value_and_grad(f)(*[np.copy(a) for a in args])[0]
+    assert value == pytest.approx(f(*[np.copy(a) for a in args]), rel=1e-12)
+    check_grads(f, args, wrt=0, modes=MODES)
