@@ -12,6 +12,7 @@ The normalizer reads these facts to know what a call's result may hold.
 import ast
 import builtins
 import inspect
+import numbers
 import sys
 import textwrap
 
@@ -193,3 +194,142 @@ def _np_function(name):
     """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
     numpy = sys.modules.get("numpy")
     return getattr(numpy, name, None) if numpy is not None else None
+
+
+def returned_globals(fn, _seen=None):
+    """The free names (globals, closure values) of the Python function ``fn`` that a
+    ``return`` of it may hand back as they are (the value itself, an item or a view
+    of it, in a tuple or display, through a local name, a view-making call or
+    another helper of the user's) and whose value a write could change (an array, a
+    dict, a list...).  A write into the call's result may then change that value
+    outside the function.  A dict: name -> ``"same"`` (the value itself may be
+    returned, or a view or item of it) or ``"items"`` (only a new container holding
+    its items: ``dict(G)``).  Empty when the source is not at hand."""
+    seen = set() if _seen is None else _seen
+    if fn in seen or not is_user_function(fn):
+        return {}
+    seen.add(fn)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    assigned = {}   # local name -> the values assigned to it (None: something unknown)
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(sub.value)
+                else:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+                            assigned.setdefault(name.id, []).append(sub.value)
+        elif isinstance(sub, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)) \
+                and isinstance(sub.target, ast.Name) and sub.value is not None:
+            assigned.setdefault(sub.target.id, []).append(sub.value)
+        elif isinstance(sub, (ast.For, ast.comprehension)):
+            for name in ast.walk(sub.target):
+                if isinstance(name, ast.Name):
+                    assigned.setdefault(name.id, []).append(sub.iter)
+    params = {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+    local = set(assigned) | params
+    free = {}
+    code = getattr(fn, "__code__", None)
+    if code is not None and getattr(fn, "__closure__", None):
+        for name, cell in zip(code.co_freevars, fn.__closure__):
+            try:
+                free[name] = cell.cell_contents
+            except ValueError:
+                pass
+    found, done = {}, set()
+
+    def add(name, how):
+        if found.get(name) != "same":
+            found[name] = how
+
+    def lookup(name):
+        if name in free:
+            return free[name]
+        return getattr(fn, "__globals__", {}).get(name, getattr(builtins, name, None))
+
+    def carried(expr, how="same"):
+        if expr is None or isinstance(expr, (ast.BinOp, ast.UnaryOp, ast.Compare,
+                                             ast.Constant, ast.JoinedStr, ast.Lambda)):
+            return
+        if isinstance(expr, ast.Name):
+            if expr.id in local:
+                if (expr.id, how) not in done:
+                    done.add((expr.id, how))
+                    for value in assigned.get(expr.id, ()):
+                        carried(value, how)
+            elif writable(lookup(expr.id)):
+                add(expr.id, how)
+            return
+        if isinstance(expr, ast.Attribute):
+            base = expr.value
+            if isinstance(base, ast.Name) and base.id not in local \
+                    and inspect.ismodule(lookup(base.id)):
+                if writable(getattr(lookup(base.id), expr.attr, None)):
+                    add(f"{base.id}.{expr.attr}", how)
+                return
+            carried(base, how)
+            return
+        if isinstance(expr, ast.Call):
+            if any(k.arg == "out" for k in expr.keywords):
+                for arg in expr.args + [k.value for k in expr.keywords]:
+                    carried(arg, how)
+                return
+            callee = _resolved(expr.func, local, lookup)
+            if callee in (dict, list, tuple, set, sorted):
+                # dict(G), list(G): a new container holding G's items, not G
+                for arg in expr.args + [k.value for k in expr.keywords]:
+                    carried(arg.value if isinstance(arg, ast.Starred) else arg, "items")
+                return
+            if callee is not None and is_user_function(callee) \
+                    and registry.lookup(callee) is None:
+                for name, held in returned_globals(callee, seen).items():
+                    add(name, "items" if "items" in (how, held) else "same")
+            elif callee is not None and registry.allocates(callee):
+                return
+            elif isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" \
+                    and not expr.args:
+                return
+            if isinstance(expr.func, ast.Attribute):
+                carried(expr.func.value, how)
+            for arg in expr.args + [k.value for k in expr.keywords]:
+                carried(arg.value if isinstance(arg, ast.Starred) else arg, how)
+            return
+        for child in ast.iter_child_nodes(expr):
+            if isinstance(child, ast.expr):
+                carried(child, how)
+
+    for ret in ast.walk(node):
+        if isinstance(ret, ast.Return):
+            carried(ret.value)
+    return found
+
+
+def _resolved(func, local, lookup):
+    """The object a call's function expression names (a free name or a dotted path
+    through modules), else None."""
+    if isinstance(func, ast.Name):
+        return None if func.id in local else lookup(func.id)
+    if isinstance(func, ast.Attribute):
+        base = _resolved(func.value, local, lookup)
+        return getattr(base, func.attr, None) if inspect.ismodule(base) else None
+    return None
+
+
+def writable(value):
+    """Whether a write could change ``value`` in place (or a value it holds): not a
+    number, string, None, module, function or class, nor a tuple of such."""
+    if value is None or isinstance(value, (numbers.Number, str, bytes, range, frozenset,
+                                           type)) \
+            or inspect.ismodule(value) or inspect.isroutine(value):
+        return False
+    if isinstance(value, tuple):
+        return any(writable(v) for v in value)
+    return hasattr(type(value), "__setitem__") or hasattr(value, "__dict__") \
+        or hasattr(type(value), "__array__")
