@@ -253,7 +253,8 @@ class AliasRecorder:
             outside = self.returned_outside(fn)
             for held in sorted(self.call_holds[name]) + sorted(outside):
                 self.hold(name, held)
-                if fresh or outside.get(held) == "items":   # a new dict, list or tuple that may hold the argument
+                # a new dict, list or tuple that may hold the argument (or the global's items)
+                if fresh or outside.get(held) == "items":
                     self.container_edges.add((name, held))
                     # (as an item, or items of it: a change of the new list leaves it)
                     self.list_items.setdefault(name, set()).add(held)
