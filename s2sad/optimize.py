@@ -538,6 +538,8 @@ def _forward_substitute(table, i, a, b):
     at = table.read_at.get(a, [])
     first = bisect.bisect_right(at, i)
     last = len(at) if end is None else bisect.bisect_right(at, end)
+    if any(_renamable_reads(body[k], a) != reads[k][a] for k in at[first:last]):
+        return False  # a[k] = v, a += v: a write into a's object through a: keep the copy
     for k in at[first:last]:
         _rename_reads(body[k], a, b)
         moved = reads[k].pop(a)
@@ -548,6 +550,13 @@ def _forward_substitute(table, i, a, b):
         table.total[b] = table.total.get(b, 0) + moved
     del at[first:last]
     return True
+
+
+def _renamable_reads(stmt, name):
+    """How many reads of ``name`` :func:`_rename_reads` would rename in ``stmt``."""
+    root = stmt.value if isinstance(stmt, gast.Assign) else stmt
+    return sum(1 for n in nodes.names(root)
+               if n.id == name and not isinstance(n.ctx, gast.Store))
 
 
 def _rename_reads(stmt, old, new):

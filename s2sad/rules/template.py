@@ -55,6 +55,9 @@ def bind_arguments(rule, value, locate):
         bound.update(zip(params, args))
         bound.update((rule.spellings.get(k, k), v) for k, v in keywords.items())
     unknown = sorted(k for k in bound if k not in params)
+    for name in [k for k in unknown if _none_as_default(sig, rule, k, bound[k])]:
+        del bound[name]   # dtype=None spelled out: the default, nothing to support
+        unknown.remove(name)
     if unknown:
         raise NoDerivativeRuleError(
             f"the derivative rule of {rule.label} does not support its argument "
@@ -71,6 +74,16 @@ def bind_arguments(rule, value, locate):
             else:
                 bound[name] = nodes.const(default)
     return bound
+
+
+def _none_as_default(sig, rule, spelled, node):
+    """Whether ``node``, bound to the parameter the rule spells ``spelled``, is the
+    literal ``None`` and the target's signature gives that parameter the default
+    ``None``: the call is the same without it."""
+    if sig is None or not (isinstance(node, gast.Constant) and node.value is None):
+        return False
+    names = [n for n, s in rule.spellings.items() if s == spelled] or [spelled]
+    return any(n in sig.parameters and sig.parameters[n].default is None for n in names)
 
 
 def _variadic(sig):

@@ -12,6 +12,7 @@ The normalizer reads these facts to know what a call's result may hold.
 import ast
 import builtins
 import inspect
+import numbers
 import sys
 import textwrap
 
@@ -193,3 +194,156 @@ def _np_function(name):
     """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
     numpy = sys.modules.get("numpy")
     return getattr(numpy, name, None) if numpy is not None else None
+
+
+def returned_globals(fn, _seen=None):
+    """The free names (globals, closure values) of the Python function ``fn`` that a
+    ``return`` of it may hand back (the value itself, an item or a view of it, in a
+    tuple or display, through a local name, a view-making call or another helper of
+    the user's) and whose value a write could change (an array, a dict, a list...).
+    A write into the call's result may then change that value outside the function.
+    A dict: name -> ``"same"`` (the value itself may be returned, or a view or item of
+    it) or ``"items"`` (only a new container holding its items: ``dict(G)``).  Empty
+    when the source is not at hand."""
+    seen = set() if _seen is None else _seen
+    if fn in seen or not is_user_function(fn):
+        return {}
+    seen.add(fn)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    search = _ReturnedGlobals(fn, node, seen)
+    for ret in ast.walk(node):
+        if isinstance(ret, ast.Return):
+            search.carried(ret.value)
+    return search.found
+
+
+def _local_assignments(node):
+    """{local name: the expressions assigned to it} in the function ``node`` (a loop
+    variable: the iterable; an unpacking: the whole value)."""
+    assigned = {}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+                        assigned.setdefault(name.id, []).append(sub.value)
+        elif isinstance(sub, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)) \
+                and isinstance(sub.target, ast.Name) and sub.value is not None:
+            assigned.setdefault(sub.target.id, []).append(sub.value)
+        elif isinstance(sub, (ast.For, ast.comprehension)):
+            for name in ast.walk(sub.target):
+                if isinstance(name, ast.Name):
+                    assigned.setdefault(name.id, []).append(sub.iter)
+    return assigned
+
+
+class _ReturnedGlobals:
+    """The search of :func:`returned_globals` through one function's returns."""
+
+    def __init__(self, fn, node, seen):
+        self.fn, self.seen = fn, seen
+        self.assigned = _local_assignments(node)
+        params = {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+        self.local = set(self.assigned) | params
+        self.free = {}
+        code = getattr(fn, "__code__", None)
+        if code is not None and getattr(fn, "__closure__", None):
+            for name, cell in zip(code.co_freevars, fn.__closure__):
+                try:
+                    self.free[name] = cell.cell_contents
+                except ValueError:
+                    pass
+        self.found, self.done = {}, set()
+
+    def add(self, name, how):
+        if self.found.get(name) != "same":
+            self.found[name] = how
+
+    def lookup(self, name):
+        if name in self.free:
+            return self.free[name]
+        return getattr(self.fn, "__globals__", {}).get(name, getattr(builtins, name, None))
+
+    def carried(self, expr, how="same"):
+        """Record the free values ``expr`` may hand back (``how``: see above)."""
+        if expr is None or isinstance(expr, (ast.BinOp, ast.UnaryOp, ast.Compare,
+                                             ast.Constant, ast.JoinedStr, ast.Lambda)):
+            return
+        if isinstance(expr, ast.Name):
+            if expr.id in self.local:
+                if (expr.id, how) not in self.done:
+                    self.done.add((expr.id, how))
+                    for value in self.assigned.get(expr.id, ()):
+                        self.carried(value, how)
+            elif writable(self.lookup(expr.id)):
+                self.add(expr.id, how)
+        elif isinstance(expr, ast.Attribute):
+            base = expr.value
+            if isinstance(base, ast.Name) and base.id not in self.local \
+                    and inspect.ismodule(self.lookup(base.id)):
+                if writable(getattr(self.lookup(base.id), expr.attr, None)):
+                    self.add(f"{base.id}.{expr.attr}", how)
+            else:
+                self.carried(base, how)
+        elif isinstance(expr, ast.Call):
+            self.call(expr, how)
+        else:
+            for child in ast.iter_child_nodes(expr):
+                if isinstance(child, ast.expr):
+                    self.carried(child, how)
+
+    def call(self, expr, how):
+        """:meth:`carried` of a call: a new value (nothing), a new container of its
+        arguments' items, another helper's returns, or (unknown) any operand."""
+        arguments = [a.value if isinstance(a, ast.Starred) else a for a in expr.args] \
+            + [k.value for k in expr.keywords]
+        callee = None if any(k.arg == "out" for k in expr.keywords) \
+            else _resolved(expr.func, self.local, self.lookup)
+        if callee in (dict, list, tuple, set, sorted):
+            # dict(G), list(G): a new container holding G's items, not G
+            for arg in arguments:
+                self.carried(arg, "items")
+            return
+        if callee is not None and is_user_function(callee) \
+                and registry.lookup(callee) is None:
+            for name, held in returned_globals(callee, self.seen).items():
+                self.add(name, "items" if "items" in (how, held) else "same")
+        elif callee is not None and registry.allocates(callee):
+            return
+        elif isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" \
+                and not expr.args and callee is None:
+            return
+        if isinstance(expr.func, ast.Attribute):
+            self.carried(expr.func.value, how)
+        for arg in arguments:
+            self.carried(arg, how)
+
+
+def _resolved(func, local, lookup):
+    """The object a call's function expression names (a free name or a dotted path
+    through modules), else None."""
+    if isinstance(func, ast.Name):
+        return None if func.id in local else lookup(func.id)
+    if isinstance(func, ast.Attribute):
+        base = _resolved(func.value, local, lookup)
+        return getattr(base, func.attr, None) if inspect.ismodule(base) else None
+    return None
+
+
+def writable(value):
+    """Whether a write could change ``value`` in place (or a value it holds): not a
+    number, string, None, module, function or class, nor a tuple of such."""
+    if value is None or isinstance(value, (numbers.Number, str, bytes, range, frozenset,
+                                           type)) \
+            or inspect.ismodule(value) or inspect.isroutine(value):
+        return False
+    if isinstance(value, tuple):
+        return any(writable(v) for v in value)
+    return hasattr(type(value), "__setitem__") or hasattr(value, "__dict__") \
+        or hasattr(type(value), "__array__")

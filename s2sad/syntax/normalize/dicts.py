@@ -273,6 +273,7 @@ class DictWrites:
         self.walk.aliases.dict_link(name, inner, value_atom, key)
         twins = self.same_item_users(inner) if not self.walk.loop_stack else []
         if isinstance(inner, gast.Name):
+            self.refuse_reaching_outside(root.id, inner.id, target)
             self.walk.writes.record_dict_write(inner.id, root.id, target, skip=twins)
         for user in twins:   # layer = d["layer"] before: the same dict, written
             self.walk.env[user] = nodes.name(name)
@@ -296,6 +297,56 @@ class DictWrites:
                 f"the write would change it there, which the derivative cannot follow",
                 target, hint=f"write into a local copy under another name "
                              f"(local = dict({base.id}))")
+        if isinstance(current, gast.Name):
+            self.refuse_reaching_outside(base.id, current.id, target)
+
+    def refuse_reaching_outside(self, user, written, target):
+        """Refuse an item write into the dict ``written`` (an SSA name, written through
+        the user's name ``user``) when, on some path, it may be a value defined outside
+        the function (a global, a closure value, what a helper returns of them) or a
+        dict held in one (an item read from it, under the same key): Python's write
+        would change that value, and the generated code writes into a new dict."""
+        outside = self.outside_origin(written)
+        if outside is not None:
+            described = self.walk.aliases.outside_values.get(outside) \
+                or f"{outside!r}, defined outside the function"
+            raise self.walk.error(
+                f"writing an item into {user!r} may change {described}: {user!r} may "
+                f"hold that dict, or one inside it (through a helper's result, a branch, "
+                f"a copy, a container or an earlier loop trip), and the derivative cannot "
+                f"follow a change that stays outside the function", target,
+                hint=f"write into a local copy under another name (local = dict({user}))")
+
+    def outside_origin(self, written):
+        """The source (a name not defined in the function) that the dict ``written``
+        may be, or be held in (followed through item reads by key), else None."""
+        walk, aliases = self.walk, self.walk.aliases
+        seen, todo = set(), [(written, ())]
+        while todo:
+            current, keys = todo.pop()
+            if (current, keys) in seen:
+                continue
+            seen.add((current, keys))
+            sources = aliases.holds.get(current, ())
+            if not sources:
+                if current not in walk.defined and current != "UNBOUND" \
+                        and current not in walk.inlined_args:
+                    return current
+                continue
+            item = aliases.item_edges.get(current)
+            for source, _ in sources:
+                if item is not None and item[0] == source:
+                    # current = source[key]: the dict held in source under that key
+                    todo.append((source, (item[1],) + keys))
+                elif (current, source) in aliases.container_edges:
+                    under = aliases.container_keys.get((current, source))
+                    if under is CONTENTS:
+                        todo.append((source, keys))   # dict_set's old dict: its items
+                    elif keys and (under is None or keys[0] is None or under == keys[0]):
+                        todo.append((source, keys[1:]))
+                else:   # a copy, a merge, a carried value, a helper's result
+                    todo.append((source, keys))
+        return None
 
     def followers(self, base, current):
         """``(followed, parents, chain)`` for a write into the dict ``current`` through

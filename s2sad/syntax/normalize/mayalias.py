@@ -11,7 +11,7 @@ Output: :func:`origins` returns two functions, ``conflict(a, b)`` and
 hint)``.  Nothing here changes the facts it is given.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Set
 
 #: the key under which ``dict_set(old, ...)`` holds ``old``: all of old's items
@@ -30,6 +30,8 @@ class AliasFacts:
     list_items: Dict[str, Set[str]]        # SSA name of a list -> SSA names of its items
     list_copies: Set[Any]                  # (new list, list): holds the other's items, not it
     defined: Set[str]                      # SSA names the function defines
+    # values defined outside the function a helper's result may be -> their description
+    outside_values: Dict[str, str] = field(default_factory=dict)
 
 
 def origins(facts, skip=frozenset()):
@@ -208,7 +210,8 @@ def list_from_outside(facts, written, user, outside):
             todo.extend(sources)
         elif current != "UNBOUND" and (current in outside or current not in facts.defined):
             owner = (f"the caller's value {current!r}" if current in outside
-                     else f"{current!r}, defined outside the function")
+                     else facts.outside_values.get(current)
+                     or f"{current!r}, defined outside the function")
             return (f"changing the list {user!r} (by a list method or item assignment) "
                     f"may change {owner}: {user!r} may hold that list or one inside it, "
                     f"and s2sad changes only lists the function made",

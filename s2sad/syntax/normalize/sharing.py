@@ -16,8 +16,8 @@ import gast
 from ...rules import registry
 from .. import anno
 from .argwrites import returned_parameters
-from .callees import (may_return_argument, returned_display, returns_displays,
-                      returns_item_of, returns_new_values, unread_parameters)
+from .callees import (may_return_argument, returned_display, returned_globals,
+                      returns_displays, returns_item_of, returns_new_values, unread_parameters)
 from .dicts import key_of
 from .mayalias import CONTENTS, AliasFacts
 from .views import is_view_index
@@ -53,12 +53,16 @@ class AliasRecorder:
         self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
         # the result of a call of a user's function -> the argument names it may hold
         self.call_holds: Dict[str, Set[str]] = {}
+        # a value defined outside the function that a helper's result may be (or hold):
+        # its source name in ``holds`` (never an SSA name) -> how a refusal names it
+        self.outside_values: Dict[str, str] = {}
 
     def facts(self, defined, loop_carried, loop_inside):
         """The tables as an :class:`AliasFacts` (the walk's ``defined`` SSA names and
         its loops' carried and inner names with them)."""
         return AliasFacts(self.holds, loop_carried, loop_inside, self.maybe_links,
-                          self.call_holds, self.list_items, self.list_copies, defined)
+                          self.call_holds, self.list_items, self.list_copies, defined,
+                          self.outside_values)
 
     def hold(self, name, source, back=None):
         """``name`` may hold (a view of, or an object holding) what ``source`` holds;
@@ -200,6 +204,19 @@ class AliasRecorder:
             return True
         return False
 
+    def returned_outside(self, fn):
+        """The source names standing for the globals (and closure values) the helper
+        ``fn`` may return (:func:`.callees.returned_globals`), each with ``"same"`` (the
+        value or a view or item of it) or ``"items"`` (a new container of its items): a
+        write that may change them is refused."""
+        found = {}
+        for free, how in sorted(returned_globals(fn).items()):
+            source = f"{free} returned by {fn.__name__}"   # (never an SSA name)
+            self.outside_values[source] = (f"{free!r}, defined outside the function "
+                                           f"and returned by {fn.__name__}()")
+            found[source] = how
+        return found
+
     def helper_result(self, name, value, fn):
         """``name = helper(...)``, a user's function without a rule (or with a rule that
         declares its result neither fresh nor a view): it may return an argument, a view
@@ -233,9 +250,11 @@ class AliasRecorder:
             fresh = returns_displays(fn)
             if returned_display(fn) == "list":   # a new list: changed as a list
                 self.list_values.add(name)
-            for held in sorted(self.call_holds[name]):
+            outside = self.returned_outside(fn)
+            for held in sorted(self.call_holds[name]) + sorted(outside):
                 self.hold(name, held)
-                if fresh:   # a new dict, list or tuple that may hold the argument
+                # a new dict, list or tuple that may hold the argument (or the global's items)
+                if fresh or outside.get(held) == "items":
                     self.container_edges.add((name, held))
                     # (as an item, or items of it: a change of the new list leaves it)
                     self.list_items.setdefault(name, set()).add(held)

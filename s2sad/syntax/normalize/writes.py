@@ -129,7 +129,8 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
             continue   # a path where the name holds nothing: reading it raises there
         if origin in outside or origin not in facts.defined:
             owner = (f"the caller's array {origin!r}" if origin in outside
-                     else f"{origin!r}, defined outside the function")
+                     else facts.outside_values.get(origin)
+                     or f"{origin!r}, defined outside the function")
             return (f"{what} may change {owner}: {user!r} may hold that array {how}, "
                     f"and s2sad writes only into arrays the function made", fix)
     # the arrays the write may reach themselves first, then names holding them

@@ -1,0 +1,44 @@
+"""``optimize.propagate_copies`` on straight-line bodies written by hand: a copy
+``a = b`` whose name is later written through (``a[i] = g``, ``a += g``) is kept (removing
+it would leave the write with no ``a``); a copy only read is still removed."""
+
+import gast
+
+from s2sad.optimize import propagate_copies
+
+
+def _run(source, protected=()):
+    module = gast.parse(source)
+    module.body = propagate_copies(module.body, protected)
+    return gast.unparse(module).strip() if hasattr(gast, "unparse") else \
+        __import__("ast").unparse(gast.gast_to_ast(module)).strip()
+
+
+def test_a_copy_written_by_item_is_kept():
+    source = "a = b\na[i] = g\nc = a * 2"
+    assert _run(source) == source
+
+
+def test_a_copy_written_by_item_and_returned_is_kept():
+    source = "a = b\na[i] = g\nreturn a"
+    assert _run(source, protected=("a",)) == source
+
+
+def test_a_copy_updated_in_place_is_kept():
+    source = "a = b\na += g\nc = a * 2"
+    assert _run(source) == source
+
+
+def test_a_copy_of_a_value_read_later_written_by_item_is_kept():
+    source = "a = f(x)\nb = a\nb[0] = g\nc = a + b"
+    assert _run(source) == source
+
+
+def test_a_copy_only_read_is_removed():
+    assert _run("a = b\nc = a * 2\nd = a + c") == "c = b * 2\nd = b + c"
+
+
+def test_a_temporary_read_once_is_renamed_to_the_copy():
+    # t is read only by the copy: its definition becomes a's, and the write goes to a
+    source = "t = f(x)\na = t\na[0] = g\nc = a"
+    assert _run(source, protected=("c",)) == "a = f(x)\na[0] = g\nc = a"
