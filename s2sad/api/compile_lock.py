@@ -13,7 +13,9 @@ rare (once per signature and machine); calls of compiled code take no lock.
 """
 
 import contextlib
+import importlib
 import os
+import threading
 
 try:   # POSIX
     import fcntl
@@ -26,11 +28,31 @@ except ImportError:
 
 LOCK_NAME = "compile.lock"
 
+#: how deep this thread is in ``held`` blocks: a compile inside a compile (a derivative
+#: calling another compiled derivative) holds the lock already, and a second ``flock``
+#: of the file from this process would wait for the first forever
+_DEPTH = threading.local()
+
 
 @contextlib.contextmanager
 def held(directory):
     """An exclusive lock, across processes, on ``directory``'s lock file (made if
-    missing), held for the ``with`` block (waiting for another holder first)."""
+    missing), held for the ``with`` block (waiting for another holder first); a block
+    inside another in the same thread holds it already."""
+    depth = getattr(_DEPTH, "value", 0)
+    _DEPTH.value = depth + 1
+    try:
+        if depth:
+            yield
+        else:
+            with _file_lock(directory):
+                yield
+    finally:
+        _DEPTH.value = depth
+
+
+@contextlib.contextmanager
+def _file_lock(directory):
     os.makedirs(directory, exist_ok=True)
     fd = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -54,9 +76,12 @@ def serialize_compiles(dispatcher, directory):
     calls for a signature it has not compiled in this process) hold the lock of
     ``directory``; returns the dispatcher."""
     compile_ = dispatcher.compile
+    # numba's own compiler lock first (a lock of the thread, entered again by nested
+    # compiles), then the file's: two threads always take them in that order
+    numba_lock = importlib.import_module("numba.core.compiler_lock").global_compiler_lock
 
     def compile(sig):
-        with held(directory):
+        with numba_lock, held(directory):
             return compile_(sig)
 
     dispatcher.compile = compile

@@ -84,3 +84,20 @@ def test_the_lock_keeps_a_second_process_out_while_held(tmp_path):
     after = subprocess.run([sys.executable, "-c", PROBE, path], capture_output=True,
                            text=True, timeout=60).stdout.strip()
     assert (inside, after) == ("held", "free")
+
+
+def test_a_compile_inside_a_compile_holds_the_lock_already(tmp_path):
+    """A derivative calling another compiled derivative compiles it while its own compile
+    holds the lock: a second flock of the file from the same process would wait forever."""
+    import threading
+    done = []
+
+    def nested():
+        with compile_lock.held(str(tmp_path)):
+            with compile_lock.held(str(tmp_path)):
+                done.append(True)
+
+    worker = threading.Thread(target=nested, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert done == [True]
