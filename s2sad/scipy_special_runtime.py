@@ -59,6 +59,22 @@ def multi_polygamma(n, a, d):
     return out[()] if np.ndim(out) == 0 else out
 
 
+@fact(allocates=True)
+def polygamma_of(n, x):
+    """``scipy.special.polygamma(n, x)``, for an integer order ``n`` of 1 or more
+    computed as scipy computes it, ``(-1)**(n + 1) * gamma(n + 1) * zeta(n + 1, x)``,
+    with ufuncs only: a Dask ``x`` stays lazy, where scipy's ``polygamma`` turns its
+    arguments into numpy arrays (a compute).  The derivatives of ``digamma`` and
+    ``polygamma`` call it."""
+    if type(n) is int and n >= 1:
+        return (-1.0) ** (n + 1) * sps.gamma(n + 1.0) * sps.zeta(n + 1, x)
+    return sps.polygamma(n, x)
+
+
+def polygamma_of_tangent(out, n, x, x_dot):
+    return polygamma_of(n + 1, x) * x_dot
+
+
 def lse_weigh_tangent(out, w, b, w_dot, b_dot):
     return lse_weigh(w_dot, b) + w * b_dot
 

@@ -21,7 +21,8 @@ import scipy.special as sps
 from ..runtime import reshape_back, unbroadcast
 from ..runtime.elementwise import xdivy
 from ..scipy_special_runtime import (lse_keep, lse_weigh, lse_weigh_tangent, multi_polygamma,
-                                     multi_polygamma_tangent)
+                                     multi_polygamma_tangent, polygamma_of,
+                                     polygamma_of_tangent)
 from .elementwise_rules import LN10   # (one object per name in generated code)
 from .registry import adjoint, nondifferentiable, same_rule, tangent
 from .runtime_rules import linear_helper, runtime_tangent
@@ -34,6 +35,7 @@ LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 linear_helper(lse_keep, ("g",))
 runtime_tangent(lse_weigh)(lse_weigh_tangent)
 runtime_tangent(multi_polygamma)(multi_polygamma_tangent)
+runtime_tangent(polygamma_of)(polygamma_of_tangent)
 
 
 # the adjoints of the helpers, for reverse mode over generated code (issue 15): lse_keep
@@ -46,6 +48,11 @@ def lse_keep_adjoint(y, y_bar, g, a, b=None, axis=None, keepdims=False, return_s
 @adjoint(lse_weigh)
 def lse_weigh_adjoint(y, y_bar, w, b=None):
     return unbroadcast(lse_weigh(y_bar, b), w), unbroadcast(y_bar * w, b)
+
+
+@adjoint(polygamma_of, nondiff=("n",), broadcast=True)
+def polygamma_of_adjoint(y, y_bar, n, x):
+    return y_bar * polygamma_of(n + 1, x)
 
 
 @adjoint(multi_polygamma, nondiff=("n", "d"))
@@ -259,22 +266,22 @@ def gamma_tangent(y, x, x_dot):
 # sps.psi is sps.digamma
 @adjoint(sps.digamma)
 def digamma_adjoint(y, y_bar, x):
-    return y_bar * sps.polygamma(1, x)
+    return y_bar * polygamma_of(1, x)
 
 
 @tangent(sps.digamma)
 def digamma_tangent(y, x, x_dot):
-    return x_dot * sps.polygamma(1, x)
+    return x_dot * polygamma_of(1, x)
 
 
 @adjoint(sps.polygamma, nondiff=("n",), broadcast=True)
 def polygamma_adjoint(y, y_bar, n, x):
-    return y_bar * sps.polygamma(n + 1, x)
+    return y_bar * polygamma_of(n + 1, x)
 
 
 @tangent(sps.polygamma)
 def polygamma_tangent(y, n, x, x_dot):
-    return x_dot * sps.polygamma(n + 1, x)
+    return x_dot * polygamma_of(n + 1, x)
 
 
 @adjoint(sps.beta, broadcast=True)

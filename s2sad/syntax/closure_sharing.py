@@ -110,13 +110,16 @@ def stale_read(top, everything):
     """The first (local function node, name it reads, name changed in place, the read
     or default to point at) where a local function of ``top`` may read values from before a change in
     place (see the module docstring), or None."""
-    changed = changed_in_place(everything)
-    if not changed:
+    if not changed_in_place(everything):
         return None
-    sharing = _sharing(everything)
     for node in everything:
         if node is top or not isinstance(node, (gast.FunctionDef, gast.Lambda)):
             continue
+        # (what the local function's own body binds and changes, inlined where it is
+        # called, the normalizer follows as it follows straight-line code)
+        own = {id(n) for n in nodes.walk(node)} - {id(d) for d in node.args.defaults}
+        outside = [n for n in everything if id(n) not in own]
+        changed, sharing = changed_in_place(outside), _sharing(outside)
         for default in node.args.defaults:
             for name in _shared_names(default):
                 hit = _changed_with(name, changed, sharing, itself=True)

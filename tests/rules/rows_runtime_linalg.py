@@ -158,6 +158,8 @@ ROWS += [
                                                      Const(2)),
         ("trigamma", Const(1), Arg((3,), "gt1"), Const(3)), ("number", Const(0), Arg((), "gt1"),
                                                             Const(2))),
+    row("rt.polygamma_of", F.rt_polygamma_of, ("trigamma", Const(1), Arg((3,), "gt1")),
+        ("order-3", Const(3), Arg((2, 3), "gt1")), ("number", Const(2), Arg((), "gt1"))),
 ]
 
 KNOTS = Const(np.array([0, 1, 3, 4]))   # (integers: never differentiated)
