@@ -42,6 +42,18 @@ def dotted(path):
     return node
 
 
+def dotted_parts(node):
+    """``("np", ["linalg", "norm"])`` for the expression ``np.linalg.norm`` (a name and
+    the attributes read from it, in order), or None for any other expression."""
+    path = []
+    while isinstance(node, gast.Attribute):
+        path.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name):
+        return None
+    return node.id, path[::-1]
+
+
 def call(func, args=(), keywords=()):
     if isinstance(func, str):
         func = dotted(func)

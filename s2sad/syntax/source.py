@@ -26,7 +26,7 @@ from typing import Any, Dict, List
 
 import gast
 
-from . import anno, gastify
+from . import anno, gastify, nodes
 from .blocks import definition_lines
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
@@ -86,14 +86,11 @@ class ParsedFunction:
     def resolve_callee(self, func):
         """The object the callee expression ``func`` (``f`` or ``module.f``, a gast node)
         names, or None (an attribute of a value that is not a module, a call's result)."""
-        path = []
-        while isinstance(func, gast.Attribute):
-            path.append(func.attr)
-            func = func.value
-        if not isinstance(func, gast.Name):
+        spelled = nodes.dotted_parts(func)
+        if spelled is None:
             return None
-        obj = self.resolve(func.id, None)
-        for part in reversed(path):
+        obj = self.resolve(spelled[0], None)
+        for part in spelled[1]:
             if not inspect.ismodule(obj):
                 return None
             obj = getattr(obj, part, None)

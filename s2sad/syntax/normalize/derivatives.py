@@ -14,6 +14,7 @@ constants; anything else is refused where it is written.
 import gast
 
 from ...errors import S2sadError
+from .. import nodes
 from ..source import composable
 
 
@@ -124,14 +125,11 @@ def made_here_quietly(parsed, func):
 
 
 def _resolved(parsed, node):
-    path = []
-    while isinstance(node, gast.Attribute):
-        path.append(node.attr)
-        node = node.value
-    if not isinstance(node, gast.Name):
+    spelled = nodes.dotted_parts(node)
+    if spelled is None:
         return None
-    obj = parsed.resolve(node.id, None)
-    for part in reversed(path):
+    obj = parsed.resolve(spelled[0], None)
+    for part in spelled[1]:
         obj = getattr(obj, part, None)
     return obj
 

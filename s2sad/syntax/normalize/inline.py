@@ -65,19 +65,11 @@ def defaults_of(obj):
 def callee_of(func, parsed):
     """The object the callee expression ``func`` (``f`` or ``module.f``) names in
     ``parsed``'s scope, or None."""
-    path = []
-    while isinstance(func, gast.Attribute):
-        path.append(func.attr)
-        func = func.value
-    if not isinstance(func, gast.Name):
-        return None
-    obj = parsed.resolve(func.id, None)
-    for part in reversed(path):
-        if not inspect.ismodule(obj):
-            return None
-        obj = getattr(obj, part, None)
-    if path:
-        record_path(func.id, parsed.func, path[::-1], obj)
+    spelled = nodes.dotted_parts(func)
+    obj = parsed.resolve_callee(func)
+    if spelled is not None and spelled[1] and (obj is not None or inspect.ismodule(
+            parsed.resolve_callee(func.value))):
+        record_path(spelled[0], parsed.func, spelled[1], obj)
         obj = composable(obj)   # (a name alone is resolved to it already)
     return obj
 
