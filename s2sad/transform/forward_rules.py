@@ -99,16 +99,13 @@ def covers(sweep, name, expr, bound):
 
 def is_library_number(parsed, atom):
     """``np.pi``, ``math.e``: a number that is an attribute of numpy or math."""
-    parts = []
-    while isinstance(atom, gast.Attribute):
-        parts.append(atom.attr)
-        atom = atom.value
-    if not isinstance(atom, gast.Name):
+    spelled = nodes.dotted_parts(atom)
+    if spelled is None:
         return False
-    obj = parsed.resolve(atom.id, None)
+    obj = parsed.resolve(spelled[0], None)
     if getattr(obj, "__name__", "").split(".")[0] not in ("numpy", "math"):
         return False
-    for part in reversed(parts):
+    for part in spelled[1]:
         obj = getattr(obj, part, None)
     return isinstance(obj, (int, float)) and not isinstance(obj, bool)
 
