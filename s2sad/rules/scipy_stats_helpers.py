@@ -8,6 +8,7 @@ Imported only by :mod:`s2sad.rules.scipy_stats` (loaded once the user's code imp
 from scipy import special
 
 from ..errors import NoDerivativeRuleError
+from ..scipy_special_runtime import polygamma_of
 
 
 def lgamma(x):
@@ -21,8 +22,10 @@ def digamma(x):
 
 
 def polygamma(n, x):
-    """The ``n``-th derivative of :func:`digamma` (``scipy.special.polygamma``)."""
-    return special.polygamma(n, x)
+    """The ``n``-th derivative of :func:`digamma` (``scipy.special.polygamma``), through
+    :func:`~s2sad.scipy_special_runtime.polygamma_of`: scipy's values, and a Dask ``x``
+    stays lazy."""
+    return polygamma_of(n, x)
 
 
 def stats_refused(part, op, param, hint):
