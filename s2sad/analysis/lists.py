@@ -64,6 +64,20 @@ def in_place_appends(primal, sets=False):
     return found
 
 
+def changes_end_before(primal, in_place, chain, loop_ids):
+    """Whether every loop of ``loop_ids`` (ids of loops of ``primal``) starts after the
+    last statement of the outermost loops around the in-place changes of the list
+    ``chain`` (``in_place``: :func:`in_place_appends`' answer): the list is no longer
+    changed in place when they run, so a version of it they save is its last."""
+    order, last = _in_order(primal)
+    mine = {key for key, names in in_place.items() if frozenset(names) == chain}
+    end = max((last[id(loops[0])] for stmt, loops in order if id(stmt) in mine and loops),
+              default=-1)
+    starts = {id(stmt): index for index, (stmt, _) in enumerate(order)
+              if id(stmt) in loop_ids}
+    return len(starts) == len(loop_ids) and all(index > end for index in starts.values())
+
+
 def _in_order(primal):
     """``(order, last)``: every statement with the loops around it, in source order;
     and, by ``id`` of each loop, the index in ``order`` of its last statement."""

@@ -106,6 +106,11 @@ CONSTRUCTS = {
     "list_readback": Construct("def f(x):\n    acc = [x]\n    for i in range(3):\n"
                                "        prev = acc[i]\n        acc.append(np.sin(prev) * x)\n"
                                "    return acc[-1] + sum(acc)\n", (0.7,)),
+    # a list built by appending in one loop, its items written in a later loop
+    "list_rewrite": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
+                              "        acc.append(x * i)\n    for j in range(2):\n"
+                              "        acc[j % 3] = 0.5 * acc[j % 3] + 0.5 * np.sin(x)\n"
+                              "    return acc[0] * acc[1] + sum(acc)\n", (0.7,)),
     "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
                               (np.array([0.5, 0.1, -0.3]),), "array"),
     "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
@@ -334,6 +339,7 @@ CLAIMED = frozenset({
     "closure_view",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
+    "list_rewrite",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none"}
     | CONTAINER_FEATURES)
@@ -393,6 +399,7 @@ REQUIRES = {
     "inplace_loop": ("inplace", "for_range"), "inplace_index_list": ("inplace",),
     "list_append": ("for_range",),
     "list_readback": ("list_append", "for_range"),
+    "list_rewrite": ("list_append", "for_range"),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
     "for_index": ("for_range",), "matrix_item": ("for_range",),

@@ -441,6 +441,9 @@ CONSTRUCT_SIGNS = {
     # a list of states read back in the loop appending to it (acc[i] or acc[-1])
     "list_readback": [r"\bacc\d* = \[.+\]\n", r"\bprev\d* = acc\d*\[i\d*\]\n",
                       r"\bprev\d* = acc\d*\[-1\]\n", r"\bacc\d*\.append\(.*\bprev\d*\b"],
+    # a list built by appending, its items written in a later loop
+    "list_rewrite": [r"\bacc\d*\[j\d* % \d\] = 0\.5 \* acc", r"\bacc\d*\[-1 - j\d* % \d\] = ",
+                     r"\bacc\d*\[0\] = 0\.5 \* acc\d*\[0\]"],
 }
 
 # issue 12: containers (the names are the generator's: lists ``lsN``, tuples ``tpN``, dicts

@@ -151,6 +151,23 @@ class Assignments:
         if ctx.loops:
             self.draft.use("inplace_loop")
 
+    def _list_rewrite(self, acc, item, length):
+        """(feature ``list_rewrite``) a later loop writing items of the list the loop before
+        built by appending: ``acc[j % n] = 0.5 * acc[j % n] + 0.5 * e``.  Returns the bound
+        of what it writes."""
+        r = self.draft.r
+        self.draft.use("list_rewrite")
+        j = self.draft.new_name("j")
+        self.draft.emit(f"for {j} in range({r.randint(1, 3)}):")
+        self.draft.indent += 1
+        pos = r.choice([f"{j} % {length}", f"-1 - {j} % {length}", "0"])
+        code, bound = self.exprs.expr(item, 1)
+        code, bound = self.exprs.squash(code, bound, LIM)
+        self.draft.emit(f"{acc}[{pos}] = 0.5 * {acc}[{pos}] + 0.5 * {_p(code)}")
+        self.draft.count += 1
+        self.draft.indent -= 1
+        return bound
+
     def stmt_list(self, ctx):
         """``acc = []``, a loop appending to it, then a read of the list; or (feature
         ``list_readback``) ``acc = [v]``, a loop reading an item back (``acc[i]``,
@@ -196,6 +213,8 @@ class Assignments:
         self.draft.count += 1
         del self.draft.env[size:]
         self.draft.indent -= 1
+        if self.draft.has("list_rewrite") and r.random() < 0.5:
+            bound = max(bound, self._list_rewrite(acc, item, n + 1 if readback else n))
         name = self.draft.new_name()
         total = (n + 1) * max(bound, first_bound) if readback else n * bound
         if item == S:

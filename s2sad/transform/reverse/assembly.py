@@ -16,6 +16,7 @@ import gast
 
 from ...analysis import dtypes
 from ...analysis import kinds as kinds_
+from ...analysis.lists import changes_end_before
 from ...analysis.ops import with_loops
 from ...analysis.ranks import numbers, real_numbers
 from ...analysis.reverse_facts import primal_facts, with_linked
@@ -141,8 +142,11 @@ class ReverseFunction:
         backward = seed_stmts + self.backward.backward_block(self.primal)
         saves = dict(self.backward.pushes)   # id(loop) -> the names it saves
         saved = {n for names in saves.values() for n in names}
-        for chain in self.facts.in_place.values():
-            if chain & saved:   # never expected (see in_place_appends): no wrong gradient
+        for chain in sorted({frozenset(c) for c in self.facts.in_place.values()}, key=sorted):
+            savers = {loop for loop, names in saves.items() if chain & set(names)}
+            if savers and not changes_end_before(self.primal, self.facts.in_place, chain,
+                                                 savers):
+                # (a loop after the changes saves the list's last version: harmless)
                 raise RuleDefinitionError(
                     f"internal: the backward sweep needs an earlier version of a list "
                     f"changed in place ({sorted(chain & saved)[0]!r})")
