@@ -47,11 +47,13 @@ def var_tangent(y, a, axis, ddof, keepdims, a_dot):
                          keepdims=keepdims) / reduced_count(a, axis, ddof))
 
 
-# the derivative of a standard deviation of 0 (equal values) does not exist: refused
+# the derivative of a standard deviation of 0 (equal values) does not exist: refused, but
+# where each result reduces one value the function is 0 near the point: its derivative is 0
 @adjoint(np.std, nondiff=("axis", "ddof", "keepdims"), allocates=True,
          spellings=CORRECTION, methods=("std",))
 def std_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
-    return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar), a, axis, keepdims)
+    return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar * (reduced_count(a, axis) > 1)),
+                    a, axis, keepdims)
             * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
 
 
@@ -59,7 +61,8 @@ def std_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
 def std_tangent(y, a, axis, ddof, keepdims, a_dot):
     return (np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
                    keepdims=keepdims) / (reduced_count(a, axis, ddof)
-                                         * nonzero_checked(y, "np.std")))
+                                         * nonzero_checked(y, "np.std",
+                                                           reduced_count(a, axis) > 1)))
 
 
 # returned=True (the sum of the weights too) has no rule: the call is refused by name;
@@ -240,7 +243,9 @@ def nanvar_tangent(y, a, axis, ddof, keepdims, a_dot):
 @adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True,
          spellings=CORRECTION)
 def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
-    return (sum_bar(y_bar / nonzero_checked(y, "np.nanstd", y_bar), a, axis, keepdims)
+    return (sum_bar(y_bar / nonzero_checked(
+                y, "np.nanstd", y_bar * (notnan_count(a, axis, 0, keepdims) > 1)),
+                    a, axis, keepdims)
             * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
             / notnan_count(a, axis, ddof, True))
 
@@ -249,7 +254,8 @@ def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
 def nanstd_tangent(y, a, axis, ddof, keepdims, a_dot):
     return (np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
                    * np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
-            / (notnan_count(a, axis, ddof, keepdims) * nonzero_checked(y, "np.nanstd")))
+            / (notnan_count(a, axis, ddof, keepdims)
+               * nonzero_checked(y, "np.nanstd", notnan_count(a, axis, 0, keepdims) > 1)))
 
 
 # (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y)

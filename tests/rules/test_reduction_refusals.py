@@ -47,6 +47,42 @@ def test_std_away_from_equal_values_is_not_refused():
     assert np.all(np.isfinite(s2sad.vjp(std_of)(x)[1](np.ones(2))[1]))
 
 
+def std_of_rows(x):
+    return np.std(x, axis=0) @ np.array([1.0, 2.0]) + np.sum(x * x)
+
+
+def nanstd_of_columns(x):
+    return np.sum(np.nanstd(x, axis=1, keepdims=True)) + np.nansum(x ** 3)
+
+
+def std_of_number(s):
+    return np.std(s) + s * 2.0
+
+
+@pytest.mark.parametrize("func, x", [
+    (std_of_rows, np.array([[0.3, -0.5]])),            # one row: each std reduces one value
+    (nanstd_of_columns, np.array([[0.3], [0.7]])),     # one column
+    (nanstd_of_columns, np.array([[0.3, np.nan], [0.7, np.nan]])),   # one value not NaN
+    (std_of_number, 0.7),                               # a number: std 0 everywhere
+], ids=["std-one-row", "nanstd-one-column", "nanstd-one-notnan", "std-number"])
+def test_std_reducing_one_value_is_zero_near_the_point_so_its_derivative_is_zero(func, x):
+    """The fuzzer's seed 7011 (np.nanstd of a number) was refused: a standard deviation of
+    one value is 0 near the point too, not only at it, and its derivative is 0."""
+    x = np.asarray(x, dtype=float)
+    h, fd = 1e-6, np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        if np.isnan(x[i]):
+            continue
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        fd[i] = (func(up) - func(down)) / (2 * h)
+    got = np.nan_to_num(s2sad.grad(func)(x.copy()))
+    assert np.allclose(got, fd, atol=1e-6)
+    direction = np.where(np.isnan(x), 0.0, 1.0)
+    assert np.isclose(s2sad.jvp(func)(x.copy(), direction)[1], np.sum(fd * direction), atol=1e-6)
+
+
 def test_average_returned_and_var_dtype_are_refused_by_name():
     x, w = np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 1.0])
     with pytest.raises(s2sad.errors.NoDerivativeRuleError, match="average.*'returned'"):
