@@ -34,6 +34,17 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
     first_lines, dict_lines = {}, {}
     walked = walked or nodes.walk(fn)
     rebound = _freshly_rebound(fn, params)
+    # a name for a parameter or a view of it (pw = x, pw = x[1:], pw = x.T): a write
+    # into an item through it writes into the argument, copied as for x[i] = v
+    through = {}
+    views = _views_of_parameters(fn, params, walked, rebound) if params else {}
+    for t in walked if views else ():
+        target = t.target if isinstance(t, gast.AugAssign) else t
+        if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
+                and isinstance(target.value, gast.Name) and target.value.id in views:
+            root, line = views[target.value.id], line_of(t)
+            if root not in dict_roots:
+                through[root] = min(line, through.get(root, line))
     for t in walked:
         if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
                 and isinstance(t.value, gast.Name) and t.value.id in params:
@@ -61,10 +72,13 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
     for user in sorted(dict_lines):
         if user in first_lines:   # written as a dict and as an array: not one kind
             dict_lines.pop(user)
-    written = sorted({t.value.id for t in walked
-                      if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
-                      and isinstance(t.value, gast.Name)
-                      and id(t) not in rebound.get(t.value.id, ())} - set(dict_lines))
+    written = sorted(({t.value.id for t in walked
+                       if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
+                       and isinstance(t.value, gast.Name)
+                       and id(t) not in rebound.get(t.value.id, ())}
+                      - set(dict_lines)) | set(through))
+    for root, line in through.items():
+        first_lines[root] = min(line, first_lines.get(root, line))
     # 'x op= ...' on an argument: computed into a new value (the caller's array
     # stays as it is, as with the copies), so the other arguments and the
     # module's arrays sharing its memory would not see the update either
@@ -75,6 +89,42 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
             line = line_of(t)
             first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
     return first_lines, dict_lines, written
+
+
+#: the methods whose result is a view of the array they are called on
+_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
+
+
+def _views_of_parameters(fn, params, walked, rebound):
+    """``{name: parameter}``: the local names bound to a parameter or to a view of one
+    (``pw = x``, ``pw = x[1:]``, ``pw = x.T``, ``pw = x.reshape(...)``, and names for
+    those), where that parameter still holds the argument (not after ``x = x * 1.0``)."""
+    def root_of(expr):
+        while True:
+            if isinstance(expr, gast.Name):
+                return expr.id
+            if isinstance(expr, gast.Subscript) or isinstance(expr, gast.Attribute) \
+                    and expr.attr == "T":
+                expr = expr.value
+            elif isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) \
+                    and expr.func.attr in _VIEW_METHODS:
+                expr = expr.func.value
+            else:
+                return None
+
+    views, grew = {}, True
+    bindings = [(t.targets[0].id, t) for t in walked if isinstance(t, gast.Assign)
+                and len(t.targets) == 1 and isinstance(t.targets[0], gast.Name)]
+    while grew:
+        grew = False
+        for name, t in bindings:
+            if name in params or name in views:
+                continue
+            root = root_of(t.value)
+            root = views.get(root, root)
+            if root in params and id(t) not in rebound.get(root, ()):
+                views[name], grew = root, True
+    return views
 
 
 def _freshly_rebound(fn, params):
