@@ -309,6 +309,12 @@ CONSTRUCTS = {
                           "    v2 = np.add(x, v1, None) * np.tanh(x, None)\n"
                           "    return np.sum(v2 * x, axis=0, out=None)\n",
                           (np.array([0.5, 0.1, -0.3]),)),
+    # a None default written into after 'if ob is None: ob = ...' (the caller passes None)
+    "none_buffer": Construct("def f(x, ob=None):\n    if ob is None:\n"
+                             "        ob = np.zeros(3)\n        ks = 2.0\n    else:\n"
+                             "        ks = 1.0\n    ob[1] = np.sin(x[0]) * ks\n"
+                             "    return np.sum(ob * x)\n",
+                             (np.array([0.5, 0.1, -0.3]), None)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -341,7 +347,7 @@ CLAIMED = frozenset({
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
     "list_rewrite",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
-    "param_array_write", "writing_helper_rebound", "out_none"}
+    "param_array_write", "writing_helper_rebound", "out_none", "none_buffer"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -381,7 +387,9 @@ MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
              "container_carry": r"\bst\d+\b",
              # a write into a parameter no other name holds, a number parameter rebound,
              # a write through a name for it where the parameter is not read again
-             "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) "}
+             "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) ",
+             # the out=None idiom: never refused
+             "none_buffer": r"\bob\b"}
 
 #: the located refusals of in-place updates that may change another name (by design)
 ALIASING_REFUSALS = ("would also change the list or tuple that holds",

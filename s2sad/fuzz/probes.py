@@ -86,6 +86,8 @@ def construct_program(feature):
     for arg, value in zip(f.args.args, c.args):
         if isinstance(value, (list, tuple, dict)):
             params.append(Param(arg.arg, "tree", None, value))
+        elif value is None:
+            params.append(Param(arg.arg, "none", (), None))
         elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
             params.append(Param(arg.arg, "int", (), int(value)))
         else:

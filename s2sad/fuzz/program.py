@@ -13,7 +13,8 @@ import numpy as np
 @dataclass
 class Param:
     name: str
-    kind: str            # "float", "int", or "tree" (a list, tuple or dict of floats and arrays)
+    kind: str            # "float", "int", "tree" (a list, tuple or dict of floats and
+    #                      arrays), or "none" (None, passed as is)
     shape: tuple = ()    # a tree's structure: see :func:`_spec_paths`
     value: object = None
 
@@ -153,7 +154,7 @@ class Program:
         for p in self.params:
             if p.kind == "tree":
                 parts.append(_tree_source(p.value))
-            elif p.kind == "int":
+            elif p.kind in ("int", "none"):
                 parts.append(repr(p.value))
             elif p.shape:
                 parts.append(f"np.array({np.asarray(p.value).tolist()!r})")

@@ -274,7 +274,7 @@ def _drop_unused_params(prog):
             yield Program(prog.seed, prog.source, prog.params,
                           tuple(x for x in prog.wrt if x != w), prog.output, prog.features)
     for i, p in enumerate(prog.params):
-        if p.kind == "int" and p.value > 1:
+        if p.kind == "int" and p.value is not None and p.value > 1:
             params = list(prog.params)
             params[i] = Param(p.name, "int", (), 1)
             yield Program(prog.seed, prog.source, params, prog.wrt, prog.output, prog.features)

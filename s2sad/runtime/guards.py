@@ -6,7 +6,7 @@ write into (``unshared``).  Each returns its input (or a copy) or raises an s2sa
 from .numpy_view import np
 from .checks import _shares, source_location
 from .duck import ndim_of, shape_meta
-from ..errors import SharedArgumentsError, ValueTypeError, located_line_of
+from ..errors import SharedArgumentsError, UnsupportedSyntaxError, ValueTypeError, located_line_of
 from ..values import refuse_value
 from ..rules.records import tangent_beside
 from .shapes import _SCALAR_TYPES, _ndarray
@@ -81,7 +81,8 @@ def scalar_checked(value, function_name):
 
 
 
-def ensure_unshared(function_name, written, arguments, outside=None, dicts=None):
+def ensure_unshared(function_name, written, arguments, outside=None, dicts=None,
+                    defaults=None):
     """Refuse arguments that share memory with an argument the function writes into.
 
     ``written``: the parameters the function writes into (the generated code
@@ -92,8 +93,24 @@ def ensure_unshared(function_name, written, arguments, outside=None, dicts=None)
     see the writes; the copies would not, so the two would compute different things.
     Arrays inside tuples, lists and dicts count too.  ``dicts``: the parameters
     the function writes dict items into, each with its first line (see
-    :func:`ensure_own_dicts`).
+    :func:`ensure_own_dicts`).  ``defaults``: the parameters the function writes into
+    whose default a write changes (a list, a dict, an array), each with ``(the default
+    now, the line of the first write, the default's source text)``: a call leaving one
+    to its default is refused (Python's call changes the default itself, for every later
+    call; s2sad writes into a copy).
     """
+    if defaults:
+        for name, (default, line, text) in defaults.items():
+            if arguments[name] is default:
+                raise UnsupportedSyntaxError(
+                    f"{function_name} writes into its parameter {name!r} (line {line}), "
+                    f"and this call leaves it to its default {text}: Python's call changes "
+                    f"the default value itself, and every later call sees the change; "
+                    f"s2sad writes into a copy and cannot follow that",
+                    located_line_of(function_name, line, name),
+                    hint=f"pass {name} at every call, or default it to None and make the "
+                         f"value in the function: {name}=None in the signature, then "
+                         f"'if {name} is None: {name} = {text}' as the first statement")
     if dicts:
         ensure_own_dicts(function_name, dicts, arguments, outside)
     for name, line in written.items():

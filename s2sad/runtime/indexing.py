@@ -18,6 +18,8 @@ from .shapes import float_like, split_at, zeros_like
 _ndarray = np.ndarray
 #: the types of the adjoints add_into adds in place without asking more (the common case)
 _NUMPY_VALUES = frozenset({float, int, np.float64, np.ndarray})
+#: what copy_of keeps as it is: values nothing writes into
+_KEPT = (bool, int, float, complex, str, bytes, tuple, np.generic)
 
 
 @fact(allocates=True, linear=("x",))
@@ -41,8 +43,20 @@ def copy_of(a):
     """``np.copy(a)``: a new array of ``a``'s values (of a list or a number too), which
     generated code copies with (an array it writes into or restores, an argument the
     function writes into, ``x.copy()``); a duck array's own copy, lazy for Dask (numpy's
-    ``np.copy``, which Dask does not implement, would compute it)."""
-    if a.__class__ is not _ndarray and is_duck(a):
+    ``np.copy``, which Dask does not implement, would compute it).  It keeps the type of
+    what it copies: ``None``, a number and a tuple are kept as they are (nothing writes
+    into them), a list or a dict is a new one of copies of its items (``np.copy(None)``
+    would be a 0-d object array: ``a is None`` after the copy of an ``a=None`` default
+    would be false)."""
+    if a.__class__ is _ndarray:
+        return np.copy(a)
+    if a is None or isinstance(a, _KEPT):
+        return a
+    if isinstance(a, list):
+        return [copy_of(item) for item in a]
+    if isinstance(a, dict):
+        return {key: copy_of(item) for key, item in a.items()}
+    if is_duck(a):
         return fresh(a)
     return np.copy(a)
 

@@ -112,12 +112,13 @@ def list_set(items, index, item):
 def copy_container(x):
     """A shallow copy of an argument the function changes by a container method
     (a list it appends to, a dict it writes a key of): the caller's value stays as it
-    is.  An array is copied (``np.copy``), a tuple (immutable) is kept."""
+    is.  An array is copied (``np.copy``); ``None``, a number and a tuple (immutable) are
+    kept (an ``acc=None`` default stays ``None``: ``acc is None`` holds after the copy)."""
     if isinstance(x, list):
         return list(x)
     if isinstance(x, dict):
         return dict(x)
-    if isinstance(x, tuple):
+    if x is None or isinstance(x, (tuple, bool, int, float, complex, str, bytes, np.generic)):
         return x
     return fresh(x)   # (a Dask array's own copy: np.copy would compute it)
 

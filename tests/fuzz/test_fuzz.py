@@ -444,6 +444,9 @@ CONSTRUCT_SIGNS = {
     # a list built by appending, its items written in a later loop
     "list_rewrite": [r"\bacc\d*\[j\d* % \d\] = 0\.5 \* acc", r"\bacc\d*\[-1 - j\d* % \d\] = ",
                      r"\bacc\d*\[0\] = 0\.5 \* acc\d*\[0\]"],
+    # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
+    "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
+                    r"\n\s+ob\[\d\] = ", r"\n\s+ob\[\d:\] = ", r"\n\s+else:\n\s+ks = 1\.0"],
 }
 
 # issue 12: containers (the names are the generator's: lists ``lsN``, tuples ``tpN``, dicts

@@ -32,6 +32,10 @@ FORMS = {
     "a view read before": r"\n\s+v\d+ = np\.tanh\(pw\d+\) \*",
     "through a name, not read again": r"\n\s+pw\d+ = [xyz].*\n\s+pw\d+\[\d\] \+?= ",
     "through a name, read again": r"\n\s+pv\d+ = [xyz].*\n\s+pv\d+\[\d\] \+?= ",
+    # (the only write into the parameter: no x[...] = before it)
+    "through a name, no direct write": r"def f\(.*\):\n(?:(?!\s+[xyz]\[.*\] [-+*]?= )"
+                                       r"(?!\s+[xyz] [-+*]= ).*\n)*\s+pw\d+ = [xyz].*\n"
+                                       r"\s+pw\d+\[\d\] \+?= ",
     "a number rebound": r"\n\s+[xyz] = [xyz] \* -?\d",
     "read after": r"\n\s+[xyz]\[.*\] [-+*]?= .*\n\s+v\d+ = [xyz] \* ",
 }

@@ -4,6 +4,7 @@ module source), and :func:`generate`."""
 import re
 
 from s2sad.fuzz.constructs import ALL_FEATURES
+from s2sad.fuzz.generator import none_buffer
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -90,6 +91,8 @@ class Generator:
         self.draft.lines, self.draft.indent, self.draft.count = [], 1, 0
         self.draft.use("straight")
         self.docstring("The function f.")
+        if self.draft.none_shape is not None:
+            none_buffer.write_buffer(self.draft, self.exprs)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):
@@ -126,7 +129,8 @@ class Generator:
     def module_source(self, helper_texts, module_globals, extra, kwonly):
         """The module's canonical source: imports, constants, module globals, ``same``, the
         decorator (maybe), the helpers, and ``f`` with its signature and body."""
-        names = [p.name for p in self.draft.params] + extra + (["*"] + kwonly if kwonly else [])
+        names = [p.name + ("=None" if p.name == "ob" else "") for p in self.draft.params] \
+            + extra + (["*"] + kwonly if kwonly else [])
         sig = ", ".join(names)
         imports = imports_for("\n".join(self.draft.lines + helper_texts + self.draft.box_helpers
                                          + list(module_globals or ())))
@@ -142,7 +146,7 @@ class Generator:
         # container would change the wrapper's, which s2sad refuses, as for arrays; and a
         # wrapper reading an array argument after the call would see f's writes into it)
         if self.draft.has("decorator") and self.draft.output in ("scalar", "array") \
-                and not {"param_write", "param_array_write"} & self.draft.used \
+                and not {"param_write", "param_array_write", "none_buffer"} & self.draft.used \
                 and self.draft.r.random() < 0.25:
             self.draft.use("decorator")
             imports += "import functools\n"
@@ -161,6 +165,7 @@ class Generator:
             for index in range(r.randint(1, 2)):
                 helper_texts.append(self.helper(index + 1))
         self.signature.parameters()
+        none_buffer.choose_parameter(self.draft)
         module_globals, extra, kwonly = self.signature.defaults()
         self.choose_output()
         self.body()

@@ -118,7 +118,8 @@ class ParamWrites:
         elif form < 0.8:
             self.view_read_before(var)
         else:
-            self.writes(var, 1)
+            if r.random() < 0.5:   # (or the write through the name is the only one)
+                self.writes(var, 1)
             return self.through_alias(var)
         var.buffer = var.owned = True     # (views of it are copies from now on)
         if r.random() < 0.6:
@@ -314,8 +315,8 @@ class ParamWrites:
         self.draft.count += 2
 
     def through_alias(self, var):
-        """After a direct write (the parameter is copied on entry): a name for it or for
-        a view of it (``pwN = x``, ``pwN = x[1:]``), written through (item writes: ``op=``
+        """After a direct write or none (the parameter is copied on entry either way): a
+        name for it or for a view of it (``pwN = x``, ``pwN = x[1:]``), written through (item writes: ``op=``
         of a name that may hold another's array is refused by design).  Mostly ``x`` is
         not read again (its alias is): differentiated, never refused; else (``pvN``) ``x``
         is read again, or the output is not a number (a vjp's pullback cannot restore two

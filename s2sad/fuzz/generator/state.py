@@ -121,6 +121,9 @@ class Draft:
         self.name_r = random.Random(seed ^ 0xC1A5)
         #: where writes into f's parameters go (``param_array_write``): their own stream
         self.param_r = random.Random(seed ^ 0xA29E)
+        #: a None default written into (``none_buffer``): its own stream too
+        self.none_r = random.Random(seed ^ 0x0B0F)
+        self.none_shape = None
         self.helper_names_left = list(HELPER_LIKE_NAMES)
         self.features = frozenset(features)
         self.max_statements = max(1, max_statements)

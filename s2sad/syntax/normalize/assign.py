@@ -81,8 +81,9 @@ class Assignments:
             raise norm.error(
                 f"{fn} writes into its argument {base.id!r} ({base.id}[...] = ...): that "
                 f"changes the caller's array too, which s2sad does not follow into the caller",
-                target, hint=f"write into a copy ({base.id} = np.copy({base.id}) first) and "
-                             f"return it if the caller needs the new values")
+                target, hint=f"write into a copy made first "
+                             f"({_copy_spelling(norm, current, base.id, unknown=True)}) "
+                             f"and return it if the caller needs the new values")
         if not isinstance(current, gast.Name) or current.id not in norm.defined \
                 or current.id in norm.params:
             if isinstance(current, gast.Name) and current.id not in norm.defined:
@@ -94,9 +95,10 @@ class Assignments:
                     f"the write would change it there, which the derivative cannot follow",
                     target, hint=f"write into a local copy under another name "
                                  f"(local = {copy_of}({base.id}))")
-            raise norm.error(f"cannot write into {base.id!r}: it is not an array this "
-                             f"function created", target,
-                             hint=f"make a copy first: {base.id} = np.copy({base.id})")
+            copied = _copy_spelling(norm, current, base.id)
+            what = "an array" if "np.copy" in copied else f"a {copied.split(' = ')[1][:4]}"
+            raise norm.error(f"cannot write into {base.id!r}: it is not {what} this "
+                             f"function created", target, hint=f"make a copy first: {copied}")
         line = getattr(target, "lineno", 0)
         for user, atom in sorted(norm.env.items()):
             if user == base.id or not isinstance(atom, gast.Name):
@@ -417,3 +419,19 @@ class Assignments:
         # check's message, or drops it where no other array can be reached
         pending = None if checked else norm.writes.check_not_inplace(current, "", hint, stmt)
         norm.writes.record_write(current.id, stmt, target.id, stmt.op, pending)
+
+
+def _copy_spelling(norm, current, name, unknown=False):
+    """The statement copying the value ``name`` holds (``current``, its atom):
+    ``name = list(name)`` for a list, ``dict`` for a dict, ``np.copy`` for an array (np.copy of a list of
+    arrays would be one array of more dimensions, of a dict a 0-d object array).  With
+    ``unknown`` (an argument whose kind the code does not show) each kind is named."""
+    atom = current.id if isinstance(current, gast.Name) else None
+    if atom in norm.aliases.list_values:
+        return f"{name} = list({name})"
+    if atom in norm.dicts or atom in norm.dict_writes.param_dicts:
+        return f"{name} = dict({name})"
+    if unknown:
+        return (f"{name} = np.copy({name}) for an array, {name} = list({name}) for a list, "
+                f"{name} = dict({name}) for a dict")
+    return f"{name} = np.copy({name})"

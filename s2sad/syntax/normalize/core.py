@@ -210,6 +210,8 @@ class _Normalizer:
         # transform.second_order), else made by copy_written_arguments
         self.entry_checks: List[Any] = list(getattr(parsed, "entry_checks", ()))
         self.unwritten_defaults: List[Any] = []
+        # a mutable default the function writes into: read from the function (entry.py)
+        self.default_reads = {}
         self.tree_cache: Dict[Any, Any] = {}   # for read_after_loop (the tree stays as it is)
         self.dicts: Set[str] = set()   # SSA names of dict literals
         # SSA name -> the fields of the named tuple an op's call gave it (see .fields)
@@ -282,6 +284,8 @@ class _Normalizer:
         global deleted since) is ``None`` in the text: the function's own value is
         given when the code is compiled (see api), and a written module, which cannot
         hold it, is refused (``unwritten_defaults``)."""
+        if param in self.default_reads:   # (the function's own object: see entry.py)
+            return nodes.clone(self.default_reads[param])
         names = [n for n in nodes.names(default) if isinstance(n.ctx, gast.Load)]
         if any(not self.parsed.is_resolvable(n.id) for n in names):
             self.unwritten_defaults.append((param, self.parsed.location(default)))

@@ -18,7 +18,7 @@ import inspect
 import gast
 
 from ...rules import registry
-from .. import anno, nodes
+from .. import anno, nodes, printer
 from ..parse import is_user_function
 from .lists import list_extensions, list_mutation, mutated_lists
 
@@ -34,6 +34,17 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
     first_lines, dict_lines = {}, {}
     walked = walked or nodes.walk(fn)
     rebound = _freshly_rebound(fn, params)
+    # a name for a parameter or a view of it (pw = x, pw = x[1:], pw = x.T): a write
+    # into an item through it writes into the argument, copied as for x[i] = v
+    through = {}
+    views = _views_of_parameters(fn, params, walked, rebound) if params else {}
+    for t in walked if views else ():
+        target = t.target if isinstance(t, gast.AugAssign) else t
+        if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
+                and isinstance(target.value, gast.Name) and target.value.id in views:
+            root, line = views[target.value.id], line_of(t)
+            if root not in dict_roots:
+                through[root] = min(line, through.get(root, line))
     for t in walked:
         if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
                 and isinstance(t.value, gast.Name) and t.value.id in params:
@@ -61,10 +72,13 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
     for user in sorted(dict_lines):
         if user in first_lines:   # written as a dict and as an array: not one kind
             dict_lines.pop(user)
-    written = sorted({t.value.id for t in walked
-                      if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
-                      and isinstance(t.value, gast.Name)
-                      and id(t) not in rebound.get(t.value.id, ())} - set(dict_lines))
+    written = sorted(({t.value.id for t in walked
+                       if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
+                       and isinstance(t.value, gast.Name)
+                       and id(t) not in rebound.get(t.value.id, ())}
+                      - set(dict_lines)) | set(through))
+    for root, line in through.items():
+        first_lines[root] = min(line, first_lines.get(root, line))
     # 'x op= ...' on an argument: computed into a new value (the caller's array
     # stays as it is, as with the copies), so the other arguments and the
     # module's arrays sharing its memory would not see the update either
@@ -75,6 +89,42 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
             line = line_of(t)
             first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
     return first_lines, dict_lines, written
+
+
+#: the methods whose result is a view of the array they are called on
+_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
+
+
+def _views_of_parameters(fn, params, walked, rebound):
+    """``{name: parameter}``: the local names bound to a parameter or to a view of one
+    (``pw = x``, ``pw = x[1:]``, ``pw = x.T``, ``pw = x.reshape(...)``, and names for
+    those), where that parameter still holds the argument (not after ``x = x * 1.0``)."""
+    def root_of(expr):
+        while True:
+            if isinstance(expr, gast.Name):
+                return expr.id
+            if isinstance(expr, gast.Subscript) or isinstance(expr, gast.Attribute) \
+                    and expr.attr == "T":
+                expr = expr.value
+            elif isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) \
+                    and expr.func.attr in _VIEW_METHODS:
+                expr = expr.func.value
+            else:
+                return None
+
+    views, grew = {}, True
+    bindings = [(t.targets[0].id, t) for t in walked if isinstance(t, gast.Assign)
+                and len(t.targets) == 1 and isinstance(t.targets[0], gast.Name)]
+    while grew:
+        grew = False
+        for name, t in bindings:
+            if name in params or name in views:
+                continue
+            root = root_of(t.value)
+            root = views.get(root, root)
+            if root in params and id(t) not in rebound.get(root, ()):
+                views[name], grew = root, True
+    return views
 
 
 def _freshly_rebound(fn, params):
@@ -113,8 +163,9 @@ class ArgumentCopies:
             fn, params, roots, lambda t: walk.parsed.location(t).line, walked,
             walk.dict_writes.dict_names() | walk.dict_writes.param_dicts)
         outside = self.outside_values() if dict_lines else []
-        if dict_lines and (len(params) > 1 or outside):
-            self.check_unshared_on_entry({}, outside, dicts=dict_lines)
+        defaults = self.written_defaults(dict_lines)
+        if dict_lines and (len(params) > 1 or outside or defaults):
+            self.check_unshared_on_entry({}, outside, dicts=dict_lines, defaults=defaults)
         # a list the function changes by a method (xs.append(v)...), or through a name
         # holding it (b = xs; b.append(v)): copied too (shallowly), the caller's list
         # stays as it is
@@ -141,12 +192,14 @@ class ArgumentCopies:
             elif user not in written:
                 written.append(user)
         outside = self.outside_values() if first_lines else []
-        if first_lines and (len(params) > 1 or outside):
+        defaults = self.written_defaults(first_lines)
+        if first_lines and (len(params) > 1 or outside or defaults):
             # the copies below are what the function writes into, so an argument (or a
             # global or closure value the function reads) that shares memory with one
             # of them would not see the writes Python's call makes it see: refused when
-            # the code runs (nothing runs when no argument is written)
-            self.check_unshared_on_entry(first_lines, outside)
+            # the code runs (nothing runs when no argument is written); so is a call
+            # leaving such a parameter to a mutable default (Python changes the default)
+            self.check_unshared_on_entry(first_lines, outside, defaults=defaults)
         self.copy_arguments(sorted(changed), [u for u in written if u in params
                                               and u not in changed])
 
@@ -206,11 +259,62 @@ class ArgumentCopies:
             walk.env[user] = nodes.name(name)
             walk.aliases.argument_copies.add(name)
 
-    def check_unshared_on_entry(self, written, outside, dicts=None):
+    def written_defaults(self, lines):
+        """``{parameter: (its default's read, the default's source text)}`` for the
+        parameters of ``lines`` (those the function writes into) whose default is a value
+        a write changes (a list, a dict, an array): Python's call without the argument
+        changes the default itself, for every later call, which the copies do not; the
+        entry check refuses that call (see ``ensure_unshared``).  The default is read as
+        ``f.__defaults__[i]`` (``f.__kwdefaults__[name]``) through the module's name of
+        the function; a function no global name holds is refused here, at its first such
+        write."""
+        walk = self.walk
+        func, fn = walk.parsed.func, walk.parsed.node
+        written = [p for p in walk.params if p in lines]
+        if not written or not hasattr(func, "__defaults__"):
+            return {}
+        positional = [a.id for a in fn.args.args]
+        given = dict(zip(positional[len(positional) - len(fn.args.defaults):], fn.args.defaults))
+        given.update((a.id, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)
+                     if d is not None)
+        values = func.__defaults__ or ()
+        found = {}
+        for param in written:
+            if param not in given:
+                continue
+            if param in positional:
+                index = positional.index(param) - (len(positional) - len(values))
+                if not 0 <= index < len(values):
+                    continue
+                value, field, key = values[index], "__defaults__", index
+            elif param in (func.__kwdefaults__ or {}):
+                value, field, key = func.__kwdefaults__[param], "__kwdefaults__", param
+            else:
+                continue
+            if not hasattr(type(value), "__setitem__"):
+                continue   # (None, a number, a string, a tuple: no write changes them)
+            name, text = func.__name__, printer.expr(given[param], 0)
+            if walk.parsed.globals.get(name) is not func or name in walk.params \
+                    or name in walk.locals:
+                raise walk.error(
+                    f"{name} writes into its parameter {param!r}, whose default {text} "
+                    f"is a value a write changes: Python's call without {param!r} changes "
+                    f"the default itself for every later call, which s2sad does not follow",
+                    given[param], hint=default_hint(param, text))
+            read = gast.Subscript(value=nodes.attr(nodes.name(name), field),
+                                  slice=nodes.const(key), ctx=gast.Load())
+            walk.module_names.use_global(name, walk.parsed.node)
+            walk.namer.reserve(name)   # (not the output's name: the check reads the function)
+            walk.default_reads[param] = read   # (also the generated function's default)
+            found[param] = (nodes.clone(read), text)
+        return found
+
+    def check_unshared_on_entry(self, written, outside, dicts=None, defaults=None):
         """Add ``ensure_unshared(...)`` to the entry checks: no argument (nor global or
         closure value in ``outside``) may share memory with one the function writes
         into (``written``: parameter -> line of the first write), nor hold a dict it
-        writes items into (``dicts``, the same form)."""
+        writes items into (``dicts``, the same form), nor be the mutable default of a
+        parameter it writes into (``defaults``, see ``written_defaults``)."""
         def table(pairs):
             return gast.Dict(keys=[nodes.const(k) for k, _ in pairs],
                              values=[v for _, v in pairs])
@@ -223,6 +327,11 @@ class ArgumentCopies:
             args.append(table([(n, nodes.name(n)) for n in outside]))
         keywords = [("dicts", table([(p, nodes.const(dicts[p])) for p in sorted(dicts)]))] \
             if dicts else []
+        if defaults:
+            lines = dict(written, **(dicts or {}))
+            keywords.append(("defaults", table([(p, gast.Tuple(elts=[
+                read, nodes.const(lines[p]), nodes.const(text)], ctx=gast.Load()))
+                for p, (read, text) in sorted(defaults.items())])))
         self.walk.entry_checks.append(
             nodes.expr_stmt(nodes.call("ensure_unshared", args, keywords)))
 
@@ -262,6 +371,14 @@ class ArgumentCopies:
                 elif n.id not in self.walk.parsed.closure:
                     helper_reads(self.walk.parsed.resolve(n.id, None))
         return sorted(found)
+
+
+def default_hint(param, text):
+    """How to write a default ``text`` (its source) of ``param`` the function changes so
+    that Python's call and s2sad's agree: a new value made at each call."""
+    return (f"pass {param} at every call, or default it to None and make the value in "
+            f"the function: {param}=None in the signature, then 'if {param} is None: "
+            f"{param} = {text}' as the first statement")
 
 
 def check_local_functions(fn, error):

@@ -25,14 +25,14 @@ import gast
 
 from ...errors import S2sadError, seen_from_call
 from ...rules import registry
-from .. import anno, fence, nodes
+from .. import anno, fence, nodes, printer
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
 from .callees import is_python_function
 from .clashes import without_helper_clashes
 from .derivatives import made_here, made_here_quietly
-from .entry import check_local_functions
+from .entry import check_local_functions, default_hint
 from .hygiene import local_function_names, rename_shadowed
 from .trees import containers_and_loops, user_names
 
@@ -204,6 +204,10 @@ class Inliner:
         left to its default: Python keeps it for the later calls, inlined bodies do not."""
         norm = self.norm
         stored = {n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store)}
+        positional = [a.id for a in fn.args.args]
+        given = dict(zip(positional[len(positional) - len(fn.args.defaults):], fn.args.defaults))
+        given.update((a.id, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)
+                     if d is not None)
         for param in sorted(defaulted - stored):
             new, old = norm.env.get(param), bound[param]
             if isinstance(new, gast.Name) and not (isinstance(old, gast.Name)
@@ -212,8 +216,8 @@ class Inliner:
                     f"the local function {name!r} changes the default value of its "
                     f"parameter {param!r}: Python keeps the change for its later calls, "
                     f"which s2sad cannot follow", node,
-                    hint=f"pass {param} at this call, or make the default a new value "
-                         f"inside the function")
+                    hint=default_hint(param, printer.expr(given[param], 0))
+                    if param in given else f"pass {param} at this call")
 
     def keep_changes(self, fn, bound, saved_env):
         """After a local function's body: the lists and dicts it changed (a closure's

@@ -1,0 +1,140 @@
+"""A top-level function writing into a parameter whose default is a list, a dict or an
+array: Python's call without the argument changes the default itself (the next call
+sees it), s2sad writes into a copy, so that call is refused, located at the write, with
+a hint that works when followed; a call passing the argument is differentiated."""
+
+import inspect
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import s2sad
+import written_defaults as wd
+from s2sad.errors import UnsupportedSyntaxError
+from s2sad.testing import check_grads
+
+MODES = ["grad", "value_and_grad", "vjp", "jvp"]
+
+
+def _line_of(func, text):
+    lines, first = inspect.getsourcelines(func)
+    return first + next(k for k, line in enumerate(lines) if text in line)
+
+
+def _call(mode, f, *args, **kwargs):
+    if mode == "jvp":
+        return s2sad.jvp(f)(*args, 1.0, **kwargs)
+    return getattr(s2sad, mode)(f)(*args, **kwargs)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f, write, default", [
+    (wd.list_default_grows, "hist.append", "[]"),
+    (wd.array_default_updated, "acc += x", "np.zeros(2)"),
+    (wd.dict_default_written, 'd["a"] =', "{}"),
+    (wd.keyword_list_default, "hist.append", "[]")])
+def test_a_call_leaving_a_written_mutable_default_is_refused(mode, f, write, default):
+    before = repr(f.__defaults__) + repr(f.__kwdefaults__)
+    with pytest.raises(UnsupportedSyntaxError, match="default") as info:
+        _call(mode, f, 1.5)
+    assert info.value.location.line == _line_of(f, write)
+    assert info.value.location.filename == f.__code__.co_filename
+    assert f"= {default}" in info.value.hint and "is None" in info.value.hint
+    assert repr(f.__defaults__) + repr(f.__kwdefaults__) == before
+
+
+def test_calls_passing_the_argument_work():
+    check_grads(wd.list_default_grows, (1.5, [1.0]), wrt=0, modes=("reverse",))
+    check_grads(wd.array_default_updated, (1.5, np.array([1.0, -2.0])), wrt=0,
+                modes=("reverse", "forward"))
+    check_grads(wd.dict_default_written, (1.5, {"b": 1.0}), wrt=0, modes=("reverse",))
+    # by hand: sum((acc + x)**2) -> 2 * sum(acc + x)
+    acc = np.array([1.0, -2.0])
+    assert s2sad.grad(wd.array_default_updated)(1.5, acc) == 2 * np.sum(acc + 1.5)
+    np.testing.assert_array_equal(acc, [1.0, -2.0])
+    assert s2sad.grad(wd.keyword_list_default)(1.5, hist=[2.0]) == 3.0
+    # the refused call first, then one passing it: the same derivative works
+    g = s2sad.grad(wd.list_default_grows)
+    with pytest.raises(UnsupportedSyntaxError):
+        g(1.5)
+    assert g(1.5, []) == 2.0
+
+
+def test_second_order_modes():
+    x = np.array([1.0, 2.0])
+    for mode in ("jacobian", "hessian"):
+        with pytest.raises(UnsupportedSyntaxError, match="default"):
+            getattr(s2sad, mode)(wd.array_default_updated)(x)
+    # sum((acc + x)**2): hessian 2 I
+    np.testing.assert_allclose(s2sad.hessian(wd.array_default_updated)(x, np.zeros(2)),
+                               2 * np.eye(2))
+
+
+def test_a_default_only_read_is_no_concern():
+    assert s2sad.grad(wd.list_default_read_only)(1.5) == 1.0
+
+
+def test_a_function_its_global_name_holds_is_checked_at_the_call():
+    with pytest.raises(UnsupportedSyntaxError, match="default") as info:
+        s2sad.grad(wd.closure_default)(1.5)
+    assert info.value.location.line == _line_of(wd.closure_default, "hist.append")
+    assert s2sad.grad(wd.closure_default)(1.5, [1.0]) == 2.0
+
+
+def test_a_function_no_global_name_holds_is_refused_at_its_default(tmp_path):
+    (tmp_path / "unnamed_default.py").write_text(textwrap.dedent("""\
+        def make():
+            def inner(x, hist=[]):
+                hist.append(x * 2.0)
+                return sum(hist)
+            return inner
+
+
+        g = make()
+    """))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import unnamed_default
+    finally:
+        sys.path.remove(str(tmp_path))
+    with pytest.raises(UnsupportedSyntaxError, match="default") as info:
+        s2sad.grad(unnamed_default.g)(1.5)
+    assert (info.value.location.line, info.value.location.column) == (2, 23)
+    assert "hist = []" in info.value.hint
+
+
+def test_the_hint_followed_works():
+    def followed(x, hist=None):
+        if hist is None:
+            hist = []
+        hist.append(x * 2.0)
+        return sum(hist)
+    assert s2sad.value_and_grad(followed)(1.5) == (3.0, 2.0)
+
+
+def test_written_module_refuses_the_default_call(tmp_path):
+    (tmp_path / "grows.py").write_text(textwrap.dedent("""\
+        def f(x, hist=[]):
+            hist.append(x * 2.0)
+            return sum(hist)
+    """))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(tmp_path), os.path.dirname(os.path.dirname(s2sad.__file__))]))
+    subprocess.run([sys.executable, "-m", "s2sad", "grad", "grows.py:f", "-o", "grows_grad.py"],
+                   cwd=tmp_path, env=env, check=True, capture_output=True)
+    assert "hist=f.__defaults__[0]" in (tmp_path / "grows_grad.py").read_text()
+    script = textwrap.dedent("""\
+        from grows_grad import f_value_and_grad
+        print(f_value_and_grad(1.5, [1.0]))
+        try:
+            f_value_and_grad(1.5)
+        except Exception as e:
+            print(type(e).__name__)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "(4.0, 2.0)" and out[1] == "UnsupportedSyntaxError"
