@@ -444,6 +444,12 @@ CONSTRUCT_SIGNS = {
     # a list built by appending, its items written in a later loop
     "list_rewrite": [r"\bacc\d*\[j\d* % \d\] = 0\.5 \* acc", r"\bacc\d*\[-1 - j\d* % \d\] = ",
                      r"\bacc\d*\[0\] = 0\.5 \* acc\d*\[0\]"],
+    # a 0-d array written whole, added into or scaled (in a loop too), read as a number
+    "zero_d_write": [r"\bzd\d+ = np\.zeros\(\(\)\)\n", r"\bzd\d+\[\.\.\.\] = ",
+                     r"\bzd\d+\[\(\)\] = ", r"\bzd\d+\[(\.\.\.|\(\))\] \+= ",
+                     r"\bzd\d+\[(\.\.\.|\(\))\] \*= np\.tanh\(",
+                     r"\n\s+for i\d+ in range\(2\):\n\s+zd\d+\[",
+                     r"= zd\d+\[\(\)\] \* 1\.5\n", r"= 1\.5 \* zd\d+\[\.\.\.\]\n"],
 }
 
 # issue 12: containers (the names are the generator's: lists ``lsN``, tuples ``tpN``, dicts
