@@ -16,7 +16,8 @@ import zero_d_write_functions as zd
 
 SCALAR_CASES = [zd.ellipsis_write, zd.empty_tuple_write, zd.write_then_add, zd.added_in_a_loop,
                 zd.product_written, zd.returned_as_it_is, zd.adjoint_a_product, zd.whole_reads,
-                zd.numpy_number_read, zd.ellipsis_with_other_indices]
+                zd.numpy_number_read, zd.ellipsis_with_other_indices, zd.newaxis_write,
+                zd.ellipsis_and_newaxis_writes]
 
 
 def _second_difference(f, x, h=1e-4):

@@ -176,7 +176,10 @@ class SubscriptAdjoints:
                 # made an array of x's shape the sweep owns first
                 g = self.materialized(base, g, out)
             name = self.env.adjoint_name(base)
-            in_place = isinstance(g, gast.Name) and g.id == name and name in self.env.owned
+            # (np.newaxis in the index: maybe x of 0-d, whose adjoint x_bar + g may be a
+            # numpy number, which takes no write: zero_at makes an array of it)
+            in_place = isinstance(g, gast.Name) and g.id == name and name in self.env.owned \
+                and not _has_newaxis(index)
             later = []
             if self.facts.is_active(value):
                 basic = is_basic_index(index, self.facts.scalars)
