@@ -39,8 +39,10 @@ def rule_for(value, parsed, need):
             raise UnsupportedSyntaxError(
                 f"{label}(...) is supported only as the iterable of a for loop, over "
                 f"sequences given by position (for i, v in enumerate(x, start):, "
-                f"for a, b in zip(x, y):)", location,
-                hint="write the loop over it directly"
+                f"for a, b in zip(x, y):, also list(...) and reversed(list(...)) of "
+                f"them)", location,
+                hint="write the loop over it directly, as for a, b in zip(x, y): or, "
+                     "from the last pair, for a, b in reversed(list(zip(x, y))):"
                      + (", without strict=... (the loop stops at the shortest sequence)"
                         if target is builtins.zip else ""))
         what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"

@@ -150,6 +150,14 @@ class _Edits:
         return text
 
 
+#: runtime helpers taking an index second, which they write, save or zero there
+_INDEX_HELPERS = frozenset({"overwritten", "zero_at", "add_into", "add_at", "stored_part"})
+
+
+def _is_ellipsis(node):
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
+
+
 def _names(tree):
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | \
         {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)} | \
@@ -435,6 +443,17 @@ class _Target:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()
             tape.rewrite(self.edits, creation)
+        for node in ast.walk(func):
+            # a write through ``...`` (numba takes no bare Ellipsis index): through ``()``,
+            # the same elements at every rank; also the index a helper writes or saves at.
+            # (a read x[...] stays: of a 0-d x, numpy's is a view, numba's x[()] a number)
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
+                    and _is_ellipsis(node.slice):
+                self.edits.replace(node.slice, "()")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and runtime.get(node.func.id) in _INDEX_HELPERS and len(node.args) >= 2 \
+                    and _is_ellipsis(node.args[1]):
+                self.edits.replace(node.args[1], "()")
         handled = set()
         for node in ast.walk(func):
             if is_reversed_range(node):

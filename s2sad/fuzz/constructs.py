@@ -111,6 +111,11 @@ CONSTRUCTS = {
                               "        acc.append(x * i)\n    for j in range(2):\n"
                               "        acc[j % 3] = 0.5 * acc[j % 3] + 0.5 * np.sin(x)\n"
                               "    return acc[0] * acc[1] + sum(acc)\n", (0.7,)),
+    # a 0-d array written whole (its adjoint may be a number, which takes no index)
+    "zero_d_write": Construct("def f(x):\n    zd = np.zeros(())\n    zd[...] = x ** 2\n"
+                              "    zd[()] += np.sin(x)\n    for i in range(2):\n"
+                              "        zd[...] *= np.tanh(x)\n"
+                              "    return zd * 1.5 + zd[()] * 1.5\n", (0.7,)),
     "array_output": Construct("def f(x):\n    return np.sin(x) * x\n",
                               (np.array([0.5, 0.1, -0.3]),), "array"),
     "tuple_output": Construct("def f(x):\n    return np.sin(x), x * 2.0\n", (0.7,), "tuple"),
@@ -345,7 +350,7 @@ CLAIMED = frozenset({
     "closure_view",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "list_rewrite",
+    "list_rewrite", "zero_d_write",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer"}
     | CONTAINER_FEATURES)

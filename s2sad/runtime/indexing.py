@@ -217,12 +217,24 @@ def add_into(x_bar, index, g):
     if x_bar.__class__ is not _ndarray or g.__class__ not in _NUMPY_VALUES:
         if duck_among(x_bar, g) is not None:
             return added_at(x_bar, index, g)
+        x_bar = _as_array(x_bar)
     if index.__class__ is int or _basic(index):   # (np.newaxis: no position can repeat)
         x_bar[index] += g
     else:
         np.add.at(x_bar, index, g)
     return x_bar
 
+
+
+def _as_array(x_bar):
+    """``x_bar``, or, when it is a number (the zero adjoint of a numpy number, which
+    takes ``x[()]`` and ``x[...]``), a 0-d float array of it that takes items."""
+    if x_bar.__class__ in _NUMBERS:
+        return np.array(x_bar, dtype=float_like(x_bar))
+    return x_bar
+
+
+_NUMBERS = frozenset({float, int, np.float64, np.float32, np.int64})
 
 
 def _basic(index):
@@ -242,6 +254,7 @@ def add_at_key(x_bar, index, g):
         return container_add_at(x_bar, index, g)
     if duck_among(x_bar, g) is not None:   # a new array: the caller takes the result
         return added_at(x_bar, index, g)
+    x_bar = _as_array(x_bar)
     np.add.at(x_bar, index, g)
     return x_bar
 

@@ -41,6 +41,8 @@ def add_item(bar, key, g):
         bar = list(bar)
     elif not isinstance(bar, (list, dict)) and (is_duck(bar) or is_duck(g)):
         return added_at(bar, key, g)   # an array's, lazily: a new Dask array
+    elif bar.__class__ in _SCALAR_TYPES:   # a numpy number's (x[()]): a 0-d array
+        bar = np.array(bar, dtype=float_like(bar))
     bar[key] = add_tree(bar[key], g)
     return bar
 

@@ -31,6 +31,14 @@ def subscript(sweep, name, value, out):
         env.define(name, zero(), out)
         return
     index = value.slice
+    kind = sweep.kind(base)
+    if isinstance(index, gast.Constant) and index.value is Ellipsis \
+            and not kinds_.is_container(kind) \
+            or isinstance(index, gast.Tuple) and not index.elts and kind == kinds_.LEAF:
+        # x[...], x[()]: every element of an array (of a 0-d one, whose tangent may be
+        # a number, which takes no index): x's tangent
+        env.define(name, copy.deepcopy(t.expr), out)
+        return
     if t.items is not None and isinstance(index, gast.Constant) \
             and isinstance(index.value, int) and -len(t.items) <= index.value < len(t.items):
         env.alias(name, t.items[index.value])

@@ -447,6 +447,12 @@ CONSTRUCT_SIGNS = {
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
                     r"\n\s+ob\[\d\] = ", r"\n\s+ob\[\d:\] = ", r"\n\s+else:\n\s+ks = 1\.0"],
+    # a 0-d array written whole, added into or scaled (in a loop too), read as a number
+    "zero_d_write": [r"\bzd\d+ = np\.zeros\(\(\)\)\n", r"\bzd\d+\[\.\.\.\] = ",
+                     r"\bzd\d+\[\(\)\] = ", r"\bzd\d+\[(\.\.\.|\(\))\] \+= ",
+                     r"\bzd\d+\[(\.\.\.|\(\))\] \*= np\.tanh\(",
+                     r"\n\s+for i\d+ in range\(2\):\n\s+zd\d+\[",
+                     r"= zd\d+\[\(\)\] \* 1\.5\n", r"= 1\.5 \* zd\d+\[\.\.\.\]\n"],
 }
 
 # issue 12: containers (the names are the generator's: lists ``lsN``, tuples ``tpN``, dicts
@@ -475,9 +481,11 @@ CONTAINER_SIGNS = {
     "dict_get": [r"\.get\('\w+'\)", r"\.get\('\w+', "],
     "param_write": [r"\n\s+xs\.(append|extend|insert|pop)\(", r"\n\s+prm\['\w+'\] = "],
     "iter_list": [r"for [\w, ]+ in (ls|tp|xs|tup|layers)\d*:"],
-    "iter_zip": [r"zip\((ls|tp|xs|tup|layers)\d*, "],
-    "iter_enumerate": [r"in enumerate\((ls|tp|xs|tup|layers)\d*\)", r"in enumerate\(zip\("],
-    "iter_reversed": [r"in reversed\((ls|tp|xs|tup|layers)\d*\)"],
+    "iter_zip": [r"zip\((ls|tp|xs|tup|layers)\d*, ", r"in list\(zip\("],
+    "iter_enumerate": [r"in enumerate\((ls|tp|xs|tup|layers)\d*\)", r"in enumerate\(zip\(",
+                       r"in list\(enumerate\("],
+    "iter_reversed": [r"in reversed\((ls|tp|xs|tup|layers)\d*\)",
+                      r"in reversed\(list\(zip\(", r"in reversed\(list\(enumerate\("],
     "iter_dict": [r"for k\d+ in (dc|prm|st)\d*:\n", r"in \w+\.items\(\)", r"\w+\.values\(\)",
                   r"in \w+\.keys\(\):"],
     "loop_index": [r"for i\d+ in range\(len\((ls|tp|xs|tup|layers)\d*\)\):",

@@ -174,6 +174,39 @@ class Aliasing:
         self.draft.count += 4
         self.draft.env.append(_Var(out, v.shape, v.bound * 1.5 + 1.0))
 
+    def stmt_zero_d(self, ctx):
+        """(feature ``zero_d_write``) a 0-d array written whole, ``zd[...] = e`` or
+        ``zd[()] = e``, then added into or scaled (in a loop too), and read as a number
+        (its adjoint may be a number, which takes no index)."""
+        r = self.draft.r
+        self.draft.use("zero_d_write")
+        name = self.draft.new_name("zd")
+        self.draft.emit(f"{name} = np.zeros(())")
+        c, bound = self.exprs.expr(S, r.randint(1, 2))
+        c, bound = self.exprs.squash(c, bound, LIM)
+        self.draft.emit(f"{name}[{r.choice(['...', '()'])}] = {c}")
+        self.draft.count += 2
+        for _ in range(r.randint(0, 2)):
+            e, eb = self.exprs.expr(S, 1)
+            e, eb = self.exprs.squash(e, eb, 1.0)
+            op = r.choice(["+=", "-=", "*="])
+            value = f"np.tanh({e})" if op == "*=" else _p(e)
+            looped = ctx.loops == 0 and self.draft.has("for_range") and r.random() < 0.4
+            if looped:
+                i = self.draft.new_name("i")
+                self.draft.emit(f"for {i} in range(2):")
+                self.draft.indent += 1
+            self.draft.emit(f"{name}[{r.choice(['...', '()'])}] {op} {value}")
+            self.draft.count += 1 + looped
+            if looped:
+                self.draft.indent -= 1
+            bound = bound if op == "*=" else bound + eb * (2 if looped else 1)
+        out = self.draft.new_name()
+        read = r.choice([f"{name} * 1.5", f"{name}[()] * 1.5", f"1.5 * {name}[...]"])
+        self.draft.emit(f"{out} = {read}")
+        self.draft.count += 1
+        self.draft.env.append(_Var(out, S, bound * 1.5))
+
     def stmt_int_array(self, ctx):
         """A differentiated value written into an integer or bool array, which is then read."""
         r = self.draft.r

@@ -140,12 +140,24 @@ class ContainerLoops:
         if self.draft.has("iter_enumerate") and r.random() < 0.3:
             self.draft.use("iter_enumerate")
             k = self.draft.new_name("k")
-            self.draft.emit(f"for {k}, ({ta}, {tb}) in enumerate(zip({a.name}, {second})):")
+            self.draft.emit(f"for {k}, ({ta}, {tb}) in "
+                            f"{self.listed(f'enumerate(zip({a.name}, {second}))')}:")
             ints.append(_Var(k, S, len(a.spec[1]) - 1, "int"))
         else:
-            self.draft.emit(f"for {ta}, {tb} in zip({a.name}, {second}):")
+            self.draft.emit(f"for {ta}, {tb} in {self.listed(f'zip({a.name}, {second})')}:")
         bound = max(a.bound, b.bound)
         return leaves, ints, bound
+
+    def listed(self, iterable):
+        """``zip(...)`` or ``enumerate(...)`` as written, or as ``list(...)`` of it, or
+        (feature ``iter_reversed``) ``reversed(list(...))``: the pairs from the last."""
+        draw = self.draft.r.random()
+        if draw < 0.2:
+            return f"list({iterable})"
+        if draw < 0.4 and self.draft.has("iter_reversed"):
+            self.draft.use("iter_reversed")
+            return f"reversed(list({iterable}))"
+        return iterable
 
     def items_header(self, kind, seqs):
         """``for t in xs:``, ``enumerate(xs)`` or ``reversed(xs)`` over one of ``seqs``
@@ -158,7 +170,7 @@ class ContainerLoops:
         leaves += names
         if kind == "iter_enumerate":
             k = self.draft.new_name("k")
-            self.draft.emit(f"for {k}, {t} in enumerate({box.name}):")
+            self.draft.emit(f"for {k}, {t} in {self.listed(f'enumerate({box.name})')}:")
             ints.append(_Var(k, S, len(box.spec[1]) - 1, "int"))
         elif kind == "iter_reversed":
             self.draft.emit(f"for {t} in reversed({box.name}):")

@@ -110,6 +110,8 @@ class Statements:
             options.append((0.8, "grows"))
         if top and (self.draft.has("int_array_write") or self.draft.has("bool_array_write")):
             options.append((0.6, "int_array"))
+        if top and self.draft.has("zero_d_write"):
+            options.append((0.5, "zero_d"))
         if top and self.draft.has("writing_helper") and not self.draft.container_mode:
             options.append((0.7, "writing_call"))
         options += MadeValues.options(self.draft, ctx, top)

@@ -14,6 +14,8 @@ refused, or checked when the code runs where only the values tell.
 state of its own.
 """
 
+import ast
+
 import gast
 
 from ...errors import SharedWriteError
@@ -141,8 +143,24 @@ class Assignments:
                 f"an item of a list", target,
                 hint=f"build the new item and store it into the list: item = "
                      f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
+        outer, inner = _source(base), _source(target.slice)
+        copied = f"item = {outer}.copy(); item[{inner}] = ...; {outer} = item"
+        if not (isinstance(base, gast.Subscript) and isinstance(base.value, gast.Name)):
+            return norm.error("write into one array at a time: x[i, j] = ..., not "
+                              "x[i][j] = ...", target)
+        if isinstance(base.slice, gast.Constant) and isinstance(base.slice.value, str):
+            # (a key: the item of a dict, whose array is written into in place)
+            return norm.error(
+                f"writing into the array {outer} holds ({outer}[{inner}] = ...) changes it "
+                f"in place, for the dict and every name holding that array: s2sad does "
+                f"not follow a write into a value a dict holds", target,
+                hint=f"build the new array and store it into the dict: {copied}")
+        simple = not any(isinstance(i, (gast.Slice, gast.Tuple))
+                         for i in (base.slice, target.slice))
+        joined = f"{base.value.id}[{_source(base.slice)}, {inner}]" if simple else "x[i, j]"
         return norm.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
-                          target)
+                          target, hint=f"for an array, write {joined} = ...; for an array a "
+                                       f"list or dict holds, store a new one: {copied}")
 
     def list_item_store(self, target, current, value_atom):
         """``xs[i] = v`` on a list (now ``current``): a new version of the list, as for
@@ -435,3 +453,9 @@ def _copy_spelling(norm, current, name, unknown=False):
         return (f"{name} = np.copy({name}) for an array, {name} = list({name}) for a list, "
                 f"{name} = dict({name}) for a dict")
     return f"{name} = np.copy({name})"
+def _source(node):
+    """The source text of an expression (an index: ``i, j`` without parentheses)."""
+    text = ast.unparse(gast.gast_to_ast(nodes.clone(node)))
+    if isinstance(node, gast.Tuple) and text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return text

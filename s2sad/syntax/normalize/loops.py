@@ -162,7 +162,8 @@ class Loops:
         self.headers.dict_keys_of(header)
         lasts = self.headers.lengths(header) if header.kind != "range" else None
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
-        live = norm.lists.changed_while_looped(stmt, header.written, header.sequences, carried)
+        live = set() if header.snapshot else norm.lists.changed_while_looped(
+            stmt, header.written, header.sequences, carried)
         before = dict(norm.env)
         names = self.enter_loop(carried, stmt)
         if header.kind == "range":
@@ -180,8 +181,14 @@ class Loops:
             if header.kind == "range":
                 norm.env[stmt.target.id] = nodes.name(index)
                 return
-            self.bind_targets(stmt.target, header, index,
-                              self.items(header, index, lasts, live))
+            trip = index
+            if header.reverse_trips:   # (reversed(list(zip(...))): from the last pair)
+                trip = norm.flat.operation_value(gast.BinOp(
+                    left=nodes.clone(header.trip_last), op=gast.Sub(),
+                    right=nodes.name(index)), "trip").id
+                norm.env[trip] = nodes.name(trip)   # (read as the index is)
+            self.bind_targets(stmt.target, header, trip,
+                              self.items(header, trip, lasts, live))
 
         body = norm.block(stmt.body, prologue)
         if header.owner is not None and header.owner.id in norm.dict_writes.dict_roots(stmt.body) \

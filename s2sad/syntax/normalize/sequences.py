@@ -36,6 +36,12 @@ class LoopHeader:
     owner: Any = None
     looped: Any = None
     rebound: bool = False
+    #: ``list(zip(...))``, ``reversed(list(enumerate(...)))``...: the items taken before
+    #: the loop (its body's writes never reach them); ``reverse_trips``: the trips run
+    #: from the last pair to the first, ``trip_last`` the last trip's number
+    snapshot: bool = False
+    reverse_trips: bool = False
+    trip_last: Any = None
 
 
 def builtin_called(node, env, parsed):
@@ -60,6 +66,17 @@ def reversed_argument(node, env, parsed):
     """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
     if isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
             and builtin_called(node, env, parsed) is builtins.reversed:
+        return node.args[0]
+    return None
+
+
+def listed_argument(node, env, parsed):
+    """``zip(...)`` or ``enumerate(...)`` when ``node`` is ``list(...)`` or ``tuple(...)``
+    of one (the builtins), else None."""
+    if isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+            and builtin_called(node, env, parsed) in (builtins.list, builtins.tuple) \
+            and builtin_called(node.args[0], env, parsed) in (builtins.zip,
+                                                               builtins.enumerate):
         return node.args[0]
     return None
 
@@ -119,6 +136,17 @@ class LoopHeaders:
         statements that compute them emitted before the loop).  ``reversed(...)``, also
         inside ``enumerate`` and ``zip``, reads a sequence from its end."""
         norm, iterable = self.norm, stmt.iter
+        # list(zip(...)), list(enumerate(...)) and reversed(...) of them: the pairs as
+        # the loop over zip(...) makes them, read from the last one for reversed
+        backwards = reversed_argument(iterable, norm.env, norm.parsed)
+        listed = listed_argument(iterable if backwards is None else backwards, norm.env,
+                                 norm.parsed)
+        if listed is not None:
+            header = self.of(gast.copy_location(gast.For(
+                target=stmt.target, iter=listed, body=stmt.body, orelse=stmt.orelse,
+                type_comment=None), stmt))
+            header.snapshot, header.reverse_trips = True, backwards is not None
+            return header
         callee = builtin_called(iterable, norm.env, norm.parsed)
         if callee is builtins.range and not iterable.keywords:
             return LoopHeader("range", bounds=[norm.flat.atom(a) for a in iterable.args])
@@ -213,6 +241,9 @@ class LoopHeaders:
             length = norm.flat.operation_value(nodes.call("min", [length, other]), "n",
                                                builtins.min)
         header.bounds = [length]
+        if header.reverse_trips:
+            header.trip_last = norm.flat.operation_value(gast.BinOp(
+                left=nodes.clone(length), op=gast.Sub(), right=nodes.const(1)), "last")
         norm.module_names.free_names.add("len")
         lasts = [norm.flat.operation_value(gast.BinOp(left=nodes.clone(n), op=gast.Sub(),
                                                  right=nodes.const(1)), "last")

@@ -39,6 +39,11 @@ class SubscriptAdjoints:
         if not self.facts.is_active(base):
             return
         index = nodes.clone(value.slice)
+        if self.whole(base.id, index):
+            # x[...], x[()] of an array (a 0-d one, a numpy number too): every element,
+            # x's shape: its adjoint is x's, as a copy's is (a number's adjoint has no items)
+            self.env.accumulate(base.id, nodes.clone(g), out)
+            return
         # (np.newaxis in an index: no item assignment of Dask's takes it, add_into does)
         basic = is_basic_index(index, self.facts.scalars) and not _has_newaxis(index)
         primal = base.id
@@ -165,12 +170,22 @@ class SubscriptAdjoints:
         out = []
         if self.facts.activity.is_active(base) and base in self.env.adj:
             g = self.env.adj[base]
+            whole = self.whole(base, index)
+            if not isinstance(g, gast.Name) and not whole:
+                # a folded adjoint (a number, the same for every element) has no items:
+                # made an array of x's shape the sweep owns first
+                g = self.materialized(base, g, out)
             name = self.env.adjoint_name(base)
-            in_place = isinstance(g, gast.Name) and g.id == name and name in self.env.owned
+            # (np.newaxis in the index: maybe x of 0-d, whose adjoint x_bar + g may be a
+            # numpy number, which takes no write: zero_at makes an array of it)
+            in_place = isinstance(g, gast.Name) and g.id == name and name in self.env.owned \
+                and not _has_newaxis(index)
             later = []
             if self.facts.is_active(value):
                 basic = is_basic_index(index, self.facts.scalars)
-                if basic:
+                if basic and whole:   # (x[...] = v, x[()] = v of a 0-d x: its adjoint
+                    part = nodes.clone(g)   # may be a number, which takes no index)
+                elif basic:
                     part = nodes.subscript(nodes.clone(g), nodes.clone(index))
                 else:   # an integer array may name a position twice: the last write wins
                     part = nodes.call(self.env.helper("stored_part"),
@@ -179,7 +194,7 @@ class SubscriptAdjoints:
                     # (a number stored at a slice, a row, an array of positions was
                     # broadcast there: its adjoint is the sum)
                     part = self.env.unbroadcast(part, value.id)
-                if in_place and basic:   # (a view of x_bar, which is zeroed next)
+                if in_place and basic and not whole:   # (a view of x_bar, zeroed next)
                     part = self.env.copied(part)
                 if value.id == base:   # b[idx] = b: the part reaches b after the zeroing
                     held = self.env.namer.fresh(f"{base}_part")
@@ -187,7 +202,11 @@ class SubscriptAdjoints:
                     later.append(nodes.name(held))
                 else:
                     self.env.accumulate(value.id, part, out)
-            if in_place:
+            if whole:   # (new zeros: a 0-d x_bar may have become a number, x_bar + g)
+                out.append(nodes.assign(name, nodes.call(self.env.helper("zeros_like"),
+                                                         [nodes.name(base)])))
+                self.env.owned.add(name)
+            elif in_place:
                 out.append(nodes.assign(nodes.subscript(nodes.name(name), nodes.clone(index),
                                                         store=True), nodes.const(0.0)))
             else:
@@ -205,6 +224,26 @@ class SubscriptAdjoints:
                                                                  "pop"))))
         return out
 
+    def whole(self, primal, index):
+        """Whether ``primal[index]`` is every element of an array: ``...`` of a value not
+        known to be a container, ``()`` of one known to be an array or a number (a dict
+        may have the key ``()``)."""
+        kind = self.facts.kinds.get(primal, kinds_.UNKNOWN)
+        if isinstance(index, gast.Constant):
+            return index.value is Ellipsis and not kinds_.is_container(kind)
+        return is_whole_index(index) and kind == kinds_.LEAF
+
+    def materialized(self, primal, g, out):
+        """``primal``'s adjoint ``g``, a folded expression (a number standing for every
+        element), put into zeros of ``primal``'s shape the sweep owns: its name."""
+        name = self.env.adjoint_name(primal)
+        out.append(nodes.assign(name, nodes.call(self.env.helper("zeros_like"),
+                                                 [nodes.name(primal)])))
+        out.append(self.add_at(name, nodes.const(Ellipsis), nodes.clone(g)))
+        self.env.adj[primal] = nodes.name(name)
+        self.env.owned.add(name)
+        return self.env.adj[primal]
+
     def one_item(self, base, index):
         """Whether ``base[index]`` is certainly one item: one integer per axis of an
         array of known rank (``analysis.ranks``)."""
@@ -218,6 +257,13 @@ class SubscriptAdjoints:
         (``np.add.at`` in place for a numpy array, a new array for a Dask one)."""
         return nodes.assign(name, nodes.call(self.env.helper("add_into"), [
             nodes.name(name), index_expr(index), g]))
+
+
+def is_whole_index(index):
+    """Whether ``index`` is ``...`` or ``()``: every element of an array, of a 0-d one
+    too (whose adjoint may be a number, which takes no index)."""
+    return isinstance(index, gast.Constant) and index.value is Ellipsis \
+        or isinstance(index, gast.Tuple) and not index.elts
 
 
 def _has_newaxis(index):
