@@ -295,6 +295,8 @@ def check_local_functions(fn, error):
 
     visit(fn.body)
     del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
+    if not sites:
+        return   # (no local function: nothing below to check)
     # the names of this function's own code, not those of the local functions' bodies: a
     # body runs when it is called, where the inliner checks that the definition it
     # calls has run (a function may call a sibling defined after it)
