@@ -209,8 +209,23 @@ def _calls(stmt):
                 and all(t.__class__ is gast.Name for t in getattr(stmt, "targets", ())) \
                 and all(part.__class__ in _ATOMS for part in _operands(value)):
             return []   # (t = a * b, return t: nothing calls)
+        if value.__class__ is gast.Call and _flat_call(value) and (
+                stmt.target.__class__ is gast.Name if stmt.__class__ is gast.AugAssign
+                else all(t.__class__ is gast.Name for t in getattr(stmt, "targets", ()))):
+            return [value]   # (t = f(a, k=b), f(a), return m.f(a): the one call)
         return [n for n in nodes.walk(stmt) if n.__class__ is gast.Call]
     return []
+
+
+def _flat_call(call):
+    """Whether ``call`` calls a name or a dotted name (``f``, ``np.linalg.norm``, ``t.pop``)
+    with atoms only: no call inside it."""
+    func = call.func
+    while func.__class__ is gast.Attribute:
+        func = func.value
+    return func.__class__ is gast.Name \
+        and all(arg.__class__ in _ATOMS for arg in call.args) \
+        and all(keyword.value.__class__ in _ATOMS for keyword in call.keywords)
 
 
 _CALLING = frozenset((gast.Assign, gast.Expr, gast.Return, gast.AugAssign))

@@ -335,14 +335,17 @@ def infer(body, params=None):
     kinds = dict(params)
     assigned = _assigned_names(simple, loops) - set(params)
 
+    read = set()   # the names the current pass of _settle read
+
     def kind_of(atom):
         if isinstance(atom, gast.Name):
+            read.add(atom.id)
             if atom.id in kinds:
                 return kinds[atom.id]
             return _BOTTOM if atom.id in assigned else UNKNOWN
         return value_kind(atom, kind_of)
 
-    _settle(simple, loops, kinds, params, kind_of)
+    _settle(simple, loops, kinds, params, kind_of, read)
     for name in assigned:
         kinds[name] = _finished(kinds.get(name, _BOTTOM))
     _leaves_by_use(simple, kinds, params)
@@ -363,12 +366,19 @@ def _assigned_names(simple, loops):
     return assigned
 
 
-def _settle(simple, loops, kinds, params, kind_of):
+def _settle(simple, loops, kinds, params, kind_of, read):
     """The fixed point: join into ``kinds`` (the working table ``kind_of`` reads) the
     kind of every definition in ``simple`` and of every loop target, until no kind
-    climbs; the parameters ``params`` keep the kinds they were given."""
+    climbs; the parameters ``params`` keep the kinds they were given.  ``read``: the
+    names ``kind_of`` was asked for, which it records.
+
+    A pass in which no kind climbed after the pass had read it read the final kinds
+    only: the next pass would compute what this one did and join nothing new (a join
+    is a lattice's: a kind joined in stays joined in), and is not made (straight-line
+    code, each name defined before it is read, settles in one pass)."""
     for _ in range(50):   # joins only climb: a few passes reach the fixed point
-        changed = False
+        read.clear()
+        changed = False   # (a kind climbed after this pass had read it)
         for loop in loops:
             if isinstance(loop.target, gast.Name):
                 k = _callee_kind(anno.get(loop.iter, anno.CALLEE), [], kind_of) \
@@ -376,7 +386,8 @@ def _settle(simple, loops, kinds, params, kind_of):
                 iterated = kind_of(loop.iter) if not isinstance(loop.iter, gast.Call) else None
                 k = element(iterated) if is_container(iterated) else \
                     (LEAF if k == LEAF else UNKNOWN)
-                changed |= _join_into(kinds, params, loop.target.id, k)
+                changed |= _join_into(kinds, params, loop.target.id, k) \
+                    and loop.target.id in read
         for stmt in simple:
             if not isinstance(stmt, gast.Assign):
                 continue
@@ -384,7 +395,8 @@ def _settle(simple, loops, kinds, params, kind_of):
             if isinstance(target, gast.Name):
                 if isinstance(value, gast.Name) and value.id == "UNBOUND":
                     continue
-                changed |= _join_into(kinds, params, target.id, value_kind(value, kind_of))
+                changed |= _join_into(kinds, params, target.id, value_kind(value, kind_of)) \
+                    and target.id in read
             elif isinstance(target, gast.Tuple):
                 source = value_kind(value, kind_of)
                 if source is _BOTTOM:
@@ -392,7 +404,7 @@ def _settle(simple, loops, kinds, params, kind_of):
                 for i, elt in enumerate(target.elts):
                     if isinstance(elt, gast.Name):
                         k = item(source, i) if is_sequence(source) else UNKNOWN
-                        changed |= _join_into(kinds, params, elt.id, k)
+                        changed |= _join_into(kinds, params, elt.id, k) and elt.id in read
         if not changed:
             break
 

@@ -71,7 +71,7 @@ def check(parsed, writes=False):
             "positional-only parameters are not supported",
             parsed.location(args.posonlyargs[0]), hint="drop the '/' marker")
     everything = nodes.walk(fn)   # in gast.walk's order, for the checks below
-    if any(type(node) in UNSUPPORTED for node in everything):
+    if not set(map(type, everything)).isdisjoint(UNSUPPORTED):
         # report the first one statement by statement, as before the fast check
         for stmt in fn.body:
             for node in nodes.walk(stmt):
@@ -88,6 +88,9 @@ def check(parsed, writes=False):
     _check_local_functions(parsed, everything)
 
 
+_STARRED_OR_GENERATOR = frozenset((gast.Starred, gast.GeneratorExp))
+
+
 def _check_starred_and_generators(parsed, everything):
     """Starred items and generator expressions where ``desugar.lower`` gives them
     Python's meaning: starred targets of an assignment or a ``for`` loop, starred
@@ -95,8 +98,8 @@ def _check_starred_and_generators(parsed, everything):
     display), generator expressions consumed whole by a builtin (``sum(...)``).
 
     Input: the parsed function and every node of it; raises at the first refused one."""
-    if not any(isinstance(n, (gast.Starred, gast.GeneratorExp)) for n in everything):
-        return
+    if _STARRED_OR_GENERATOR.isdisjoint(map(type, everything)):
+        return   # (gast's classes have no subclasses)
     parent = {}
     for node in everything:
         for child in gast.iter_child_nodes(node):
@@ -200,7 +203,8 @@ def _check_local_functions(parsed, everything):
     ``everything`` is ``nodes.walk(parsed.node)``.
     """
     for node in everything:
-        if node is parsed.node or not isinstance(node, (gast.FunctionDef, gast.Lambda)):
+        if node.__class__ is not gast.FunctionDef and node.__class__ is not gast.Lambda \
+                or node is parsed.node:   # (gast's classes have no subclasses)
             continue
         args = node.args
         if args.vararg or args.kwarg or args.kwonlyargs \
@@ -235,6 +239,8 @@ def _check_loops(parsed, everything):
     """``for``/``while`` without ``else`` and with a plain target; ``everything`` is
     ``nodes.walk(parsed.node)``."""
     for node in everything:
+        if node.__class__ is not gast.For and node.__class__ is not gast.While:
+            continue   # (gast's classes have no subclasses)
         if isinstance(node, (gast.For, gast.While)) and node.orelse:
             raise UnsupportedSyntaxError(
                 f"'{type(node).__name__.lower()} ... else' is not supported",
@@ -277,15 +283,16 @@ def _check_out_arguments(parsed, everything):
     (``normalize`` drops it, see ``views.without_out_none``).  A helper of the user's
     taking an ``out`` parameter is inlined, its writes followed: not refused."""
     from .normalize.views import is_none, writes_in_place   # (the words of the refusal)
+    positions = {}   # a dotted callee's spelling -> where it takes ``out`` (see below)
     for node in everything:
-        if not isinstance(node, gast.Call):
+        if node.__class__ is not gast.Call:   # (gast's classes have no subclasses)
             continue
         if any(kw.arg == "out" and not is_none(kw.value) for kw in node.keywords):
             if _users_helper(parsed, node.func):
                 continue
             message, hint = writes_in_place(node)
             raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
-        position = _positional_out(parsed, node) if node.args else None
+        position = _positional_out(parsed, node, positions) if node.args else None
         if position is not None:
             # worded as the keyword's: the same write
             rest = gast.Call(func=node.func, args=node.args[:position], keywords=list(
@@ -294,12 +301,33 @@ def _check_out_arguments(parsed, everything):
             raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
 
 
-def _positional_out(parsed, call):
+def _positional_out(parsed, call, known=None):
     """The position of an array (anything but a literal ``None``) the library call
     ``call`` gives its ``out`` parameter by position (``np.exp(x, o)``,
-    ``np.clip(x, 0, 1, o)``, ``x.sum(0, None, o)``), else None."""
-    from .normalize.views import is_none, out_positions
-    func = call.func
+    ``np.clip(x, 0, 1, o)``, ``x.sum(0, None, o)``), else None.  ``known``: a dict
+    keeping, per dotted callee spelling, the positions at which it takes ``out``."""
+    from .normalize.views import is_none
+    spelled = nodes.dotted_parts(call.func)
+    key = spelled and (spelled[0], tuple(spelled[1]))
+    found = known.get(key) if known is not None and key else None
+    if found is None:
+        found = _out_positions(parsed, call.func)
+        if known is not None and key:
+            # (what a spelling names, and so where it takes ``out``, is the same at
+            # every call of one function: read from its closure, globals and modules)
+            known[key] = found
+    for position in found:
+        if position < len(call.args) and not any(
+                isinstance(a, gast.Starred) for a in call.args[:position + 1]) \
+                and not is_none(call.args[position]):
+            return position
+    return None
+
+
+def _out_positions(parsed, func):
+    """The positions at which the library callee ``func`` takes its ``out`` array(s) by
+    position (``views.out_positions``); none for a helper of the user's."""
+    from .normalize.views import out_positions
     target, method = parsed.resolve_callee(func), False
     root = func
     while isinstance(root, gast.Attribute):
@@ -310,13 +338,8 @@ def _positional_out(parsed, call):
         entry = registry.METHODS.get(func.attr)   # a method of a value: x.sum(...)
         target, method = (entry[0] if entry is not None else None), True
     if target is None or _users_helper(parsed, func):
-        return None
-    for position in out_positions(target, method):
-        if position < len(call.args) and not any(
-                isinstance(a, gast.Starred) for a in call.args[:position + 1]) \
-                and not is_none(call.args[position]):
-            return position
-    return None
+        return ()
+    return tuple(out_positions(target, method))
 
 
 def _users_helper(parsed, func):
@@ -333,6 +356,10 @@ def _users_helper(parsed, func):
 _LIBRARIES = frozenset({"numpy", "scipy", "dask", "cupy", "numba", "jax", "torch"})
 
 
+#: the classes of the nodes that may spell a complex value or type
+_COMPLEX_SPELLINGS = frozenset((gast.Constant, gast.Name, gast.Attribute, gast.Call))
+
+
 def _check_complex(parsed, everything):
     """Complex literals and complex types: s2sad has no complex convention (conjugation),
     so a complex intermediate would give a gradient whose sign depends on the spelling
@@ -340,6 +367,8 @@ def _check_complex(parsed, everything):
     hint = ("s2sad differentiates real-valued code only: carry the real and imaginary "
             "parts as two real values")
     for node in everything:
+        if node.__class__ not in _COMPLEX_SPELLINGS:
+            continue   # (none of the tests below holds; gast's classes have no subclasses)
         what = None
         if isinstance(node, gast.Constant) and isinstance(node.value, complex):
             what = f"the complex literal {node.value!r}"

@@ -79,7 +79,10 @@ class ParsedFunction:
         last = getattr(stmt, "end_lineno", None) or first
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             last = first  # a compound statement is quoted by its header line
-        text = textwrap.dedent("\n".join(self.lines[first - 1:last])).strip()
+        quoted = self.lines[first - 1:last]
+        # (one line: dedent takes off its leading spaces and tabs, which strip takes too)
+        text = quoted[0].strip() if len(quoted) == 1 else \
+            textwrap.dedent("\n".join(quoted)).strip()
         return SourceRef(self.filename, first + self.line_offset,
                          stmt.col_offset + self.column_offset, text)
 

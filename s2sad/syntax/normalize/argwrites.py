@@ -60,8 +60,14 @@ class _Scan:
         except Exception:   # no source: nothing is known to be written
             return
         self._walked = nodes.walk(parsed.node)
+        visit, params, rebound = self.visit, self.params, self.rebound
         for node in self._walked:
-            self.visit(node, parsed)
+            cls = node.__class__
+            if cls is gast.Name:   # (the commonest node: visit's first case, here)
+                if node.id in params and isinstance(node.ctx, (gast.Store, gast.Del)):
+                    rebound.add(node.id)
+            elif cls in _VISITED:   # (visit looks at nothing else)
+                visit(node, parsed)
 
     @property
     def flows(self) -> Dict[str, set]:
@@ -136,6 +142,10 @@ class _Scan:
                   if isinstance(v, gast.Name) and v.id in self.params}
         self.calls.append((callee, passed))
         self.given.append((callee, {k: _differentiable_names(v) for k, v in given.items()}))
+
+
+#: the classes of the nodes :meth:`_Scan.visit` looks at (gast's classes have no subclasses)
+_VISITED = frozenset((gast.Name, gast.AugAssign, gast.Subscript, gast.Call))
 
 
 def _differentiable_names(expr):

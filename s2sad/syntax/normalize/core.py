@@ -151,11 +151,15 @@ def _parameter_structure(fn, walked, params, kinds):
     """The parameters known to hold a list / a tuple / a dict (a dict parameter never
     rebound: dict item writes are found by user name), as ``_argument_structure``
     gives them; ``d |= other`` keeps a dict a dict: not a rebinding here."""
+    kinds = kinds or {}
+    if not any(kind_name(kinds.get(p)) == "dict" for p in params):
+        # (what is rebound is read only for a dict parameter's sake)
+        return _argument_structure(params, set(), kinds)
     merges = {id(t.target) for t in walked if t.__class__ is gast.AugAssign
               and isinstance(t.op, gast.BitOr)}
     rebound = {t.id for t in nodes.names(fn.body)
                if isinstance(t.ctx, gast.Store) and id(t) not in merges}
-    return _argument_structure(params, rebound, kinds or {})
+    return _argument_structure(params, rebound, kinds)
 
 
 class _Normalizer:
@@ -184,7 +188,7 @@ class _Normalizer:
         check_local_functions(fn, self.error)
         (self.param_sequences, list_params, param_dicts,
          tuple_params) = _parameter_structure(fn, self.walked, self.params, kinds)
-        helpers = reachable_helpers(parsed) if inline_helpers else {}
+        helpers = reachable_helpers(parsed, self.walked) if inline_helpers else {}
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls

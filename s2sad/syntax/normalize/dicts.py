@@ -49,32 +49,38 @@ def kind_name(kind):
     return kind[0] if isinstance(kind, tuple) and kind else None
 
 
-def dict_names(fn):
+def dict_names(fn, walked=None):
     """Names ``fn``'s code shows to hold a dict: bound to a dict literal, a dict
-    comprehension or ``dict(...)``, indexed by a string, or with a dict method called."""
+    comprehension or ``dict(...)``, indexed by a string, or with a dict method called.
+    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    walked = nodes.walk(fn) if walked is None else walked
     found = set()
     # the targets of loops over a literal list or tuple of strings: string keys too
-    string_keys = {node.target.id for node in gast.walk(fn)
-                   if isinstance(node, gast.For) and isinstance(node.target, gast.Name)
+    string_keys = {node.target.id for node in walked
+                   if node.__class__ is gast.For and isinstance(node.target, gast.Name)
                    and isinstance(node.iter, (gast.List, gast.Tuple)) and node.iter.elts
                    and all(isinstance(e, gast.Constant) and isinstance(e.value, str)
                            for e in node.iter.elts)}
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
-                and isinstance(node.slice, gast.Name) and node.slice.id in string_keys:
-            found.add(node.value.id)
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name) and (
+    # (one look at each node's class: gast's classes have no subclasses)
+    for node in walked:
+        cls = node.__class__
+        if cls is gast.Subscript:
+            if isinstance(node.value, gast.Name) and (
+                    isinstance(node.slice, gast.Name) and node.slice.id in string_keys
+                    or isinstance(node.slice, gast.Constant)
+                    and isinstance(node.slice.value, str)):
+                found.add(node.value.id)
+        elif cls is gast.Assign:
+            if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) and (
                     isinstance(node.value, (gast.Dict, gast.DictComp))
-                    or isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Name)
+                    or isinstance(node.value, gast.Call)
+                    and isinstance(node.value.func, gast.Name)
                     and node.value.func.id == "dict"):
-            found.add(node.targets[0].id)
-        elif isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
-                and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, str):
-            found.add(node.value.id)
-        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and node.func.attr in DICT_METHODS and isinstance(node.func.value, gast.Name):
-            found.add(node.func.value.id)
+                found.add(node.targets[0].id)
+        elif cls is gast.Call:
+            if isinstance(node.func, gast.Attribute) and node.func.attr in DICT_METHODS \
+                    and isinstance(node.func.value, gast.Name):
+                found.add(node.func.value.id)
     return found
 
 
@@ -116,25 +122,35 @@ class DictWrites:
         node = self.walk.parsed.node
         found = self.dict_names_cache.get(id(node))
         if found is None:
-            found = self.dict_names_cache[id(node)] = dict_names(node) | self.helper_dicts(node)
+            # (the normalizer's walk of this tree, while it has it: the tree unchanged)
+            walked = self.walk.walked
+            if not walked or walked[0] is not node:
+                walked = nodes.walk(node)
+            found = self.dict_names_cache[id(node)] = dict_names(node, walked) \
+                | self.helper_dicts(node, walked)
         return found
 
-    def helper_dicts(self, fn):
+    def helper_dicts(self, fn, walked=None):
         """The names ``fn`` binds to the result of a call of a user's function that
         returns a dict display on every path (``d = make(x)``, see
-        :func:`.callees.returns_dict`): a new dict, as a literal is."""
+        :func:`.callees.returns_dict`): a new dict, as a literal is.  ``walked``:
+        ``nodes.walk(fn)`` when the caller has it."""
         walk, found = self.walk, set()
-        for node in gast.walk(fn):
-            if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+        answers = {}   # the callee's spelling (a name, its attributes) -> returns a dict?
+        for node in nodes.walk(fn) if walked is None else walked:
+            if node.__class__ is gast.Assign and len(node.targets) == 1 \
                     and isinstance(node.targets[0], gast.Name) \
                     and isinstance(node.value, gast.Call):
                 func = node.value.func
-                root = func
-                while isinstance(root, gast.Attribute):
-                    root = root.value
-                if isinstance(root, gast.Name) and root.id not in walk.locals \
-                        and root.id not in walk.params \
-                        and returns_dict(walk.parsed.resolve_callee(func)):
+                spelled = nodes.dotted_parts(func)
+                if spelled is None or spelled[0] in walk.locals \
+                        or spelled[0] in walk.params:
+                    continue
+                # (the object a spelling resolves to is the same at every call)
+                key = (spelled[0], tuple(spelled[1]))
+                if key not in answers:
+                    answers[key] = returns_dict(walk.parsed.resolve_callee(func))
+                if answers[key]:
                     found.add(node.targets[0].id)
         return found
 

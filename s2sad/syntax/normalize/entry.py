@@ -31,7 +31,7 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
     a dict), each with the line of its first write (``line_of(node)``), and the
     names written by item that are not dicts, sorted.  A parameter written both
     ways is an array's.  ``walked``: ``nodes.walk(fn)`` when the caller has it."""
-    first_lines, dict_lines = {}, {}
+    first_lines, dict_lines, updated_lines = {}, {}, {}
     walked = walked or nodes.walk(fn)
     rebound = _freshly_rebound(fn, params)
     # a name for a parameter or a view of it (pw = x, pw = x[1:], pw = x.T): a write
@@ -45,49 +45,55 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
             root, line = views[target.value.id], line_of(t)
             if root not in dict_roots:
                 through[root] = min(line, through.get(root, line))
+    written = set()
+
+    def note(lines, user, t):
+        line = line_of(t)
+        lines[user] = min(line, lines.get(user, line))
+
+    # (one pass, each node looked at by its class: gast's classes have no subclasses)
     for t in walked:
-        if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
-                and isinstance(t.value, gast.Name) and t.value.id in params:
-            if id(t) in rebound.get(t.value.id, ()):
-                continue   # a write into the new array, not the argument
-            line = line_of(t)
-            lines = dict_lines if t.value.id in dict_roots else first_lines
-            lines[t.value.id] = min(line, lines.get(t.value.id, line))
-    for t in walked:   # d[a][b] = v on a parameter d
-        if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store) \
-                and isinstance(t.value, gast.Subscript):
-            root = t.value
-            while isinstance(root, gast.Subscript):
-                root = root.value
-            if isinstance(root, gast.Name) and root.id in params and root.id in dict_roots:
-                line = line_of(t)
-                dict_lines[root.id] = min(line, dict_lines.get(root.id, line))
-    for t in walked:   # d.update(...), d |= ... on a dict parameter: its items written
-        owner = t.func.value if isinstance(t, gast.Call) and isinstance(t.func, gast.Attribute) \
-            and t.func.attr == "update" else t.target if isinstance(t, gast.AugAssign) \
-            and isinstance(t.op, gast.BitOr) else None
-        if isinstance(owner, gast.Name) and owner.id in params and owner.id in dicts:
-            line = line_of(t)
-            dict_lines[owner.id] = min(line, dict_lines.get(owner.id, line))
+        cls = t.__class__
+        if cls is gast.Subscript:
+            if t.ctx.__class__ is not gast.Store:
+                continue
+            value = t.value
+            if value.__class__ is gast.Name:
+                if id(t) in rebound.get(value.id, ()):
+                    continue   # a write into the new array, not the argument
+                written.add(value.id)
+                if value.id in params:
+                    note(dict_lines if value.id in dict_roots else first_lines, value.id, t)
+            elif value.__class__ is gast.Subscript:   # d[a][b] = v on a parameter d
+                root = value
+                while isinstance(root, gast.Subscript):
+                    root = root.value
+                if isinstance(root, gast.Name) and root.id in params and root.id in dict_roots:
+                    note(dict_lines, root.id, t)
+        elif cls is gast.Call:   # d.update(...) on a dict parameter: its items written
+            if isinstance(t.func, gast.Attribute) and t.func.attr == "update":
+                owner = t.func.value
+                if isinstance(owner, gast.Name) and owner.id in params and owner.id in dicts:
+                    note(dict_lines, owner.id, t)
+        elif cls is gast.AugAssign:
+            target, merge = t.target, isinstance(t.op, gast.BitOr)
+            if not isinstance(target, gast.Name) or target.id not in params:
+                continue
+            if merge and target.id in dicts:   # d |= ... on a dict parameter
+                note(dict_lines, target.id, t)
+            # 'x op= ...' on an argument: computed into a new value (the caller's array
+            # stays as it is, as with the copies), so the other arguments and the
+            # module's arrays sharing its memory would not see the update either
+            if id(t) not in rebound.get(target.id, ()) and not (merge and target.id in dicts):
+                note(updated_lines, target.id, t)
     for user in sorted(dict_lines):
         if user in first_lines:   # written as a dict and as an array: not one kind
             dict_lines.pop(user)
-    written = sorted(({t.value.id for t in walked
-                       if isinstance(t, gast.Subscript) and isinstance(t.ctx, gast.Store)
-                       and isinstance(t.value, gast.Name)
-                       and id(t) not in rebound.get(t.value.id, ())}
-                      - set(dict_lines)) | set(through))
+    written = sorted((written - set(dict_lines)) | set(through))
     for root, line in through.items():
         first_lines[root] = min(line, first_lines.get(root, line))
-    # 'x op= ...' on an argument: computed into a new value (the caller's array
-    # stays as it is, as with the copies), so the other arguments and the
-    # module's arrays sharing its memory would not see the update either
-    for t in walked:
-        if isinstance(t, gast.AugAssign) and isinstance(t.target, gast.Name) \
-                and t.target.id in params and id(t) not in rebound.get(t.target.id, ()) \
-                and not (isinstance(t.op, gast.BitOr) and t.target.id in dicts):
-            line = line_of(t)
-            first_lines[t.target.id] = min(line, first_lines.get(t.target.id, line))
+    for user, line in updated_lines.items():
+        first_lines[user] = min(line, first_lines.get(user, line))
     return first_lines, dict_lines, written
 
 
@@ -405,6 +411,8 @@ def check_local_functions(fn, error):
 
     visit(fn.body)
     del visit   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
+    if not sites:
+        return   # (no local function: nothing below to check)
     # the names of this function's own code, not those of the local functions' bodies: a
     # body runs when it is called, where the inliner checks that the definition it
     # calls has run (a function may call a sibling defined after it)

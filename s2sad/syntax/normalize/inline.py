@@ -74,14 +74,17 @@ def callee_of(func, parsed):
     return obj
 
 
-def reachable_helpers(parsed):
+def reachable_helpers(parsed, walked=None):
     """``{id(function): parsed}`` for the functions :func:`can_inline` admits that
-    ``parsed`` calls, directly or through each other."""
+    ``parsed`` calls, directly or through each other.  ``walked``: ``nodes.walk`` of
+    ``parsed.node`` when the caller has it."""
     found, todo = {}, [parsed]
     while todo:
         current = todo.pop()
-        for node in nodes.walk(current.node):
-            if isinstance(node, gast.Call):
+        everything = walked if current is parsed and walked is not None \
+            else nodes.walk(current.node)
+        for node in everything:
+            if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
                 obj = callee_of(node.func, current) or made_here_quietly(current, node.func)
                 if id(obj) not in found and can_inline(obj):
                     found[id(obj)] = parse_function(obj)

@@ -40,19 +40,22 @@ def containers_and_loops(fn, walked=None):
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     held = {}
     everything = walked if walked is not None else nodes.walk(fn)
-    for node in everything:
-        items = []
-        if isinstance(node, gast.Call) and list_mutation(node) and node.func.attr != "pop":
-            items = node.args[-1:]
-        elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
+    loops = []
+    for node in everything:   # (one look at each node's class: gast's have no subclasses)
+        cls = node.__class__
+        if cls is gast.Call:
+            items = node.args[-1:] if list_mutation(node) and node.func.attr != "pop" else ()
+        elif cls is gast.Assign:
+            items = node.value.elts if len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
-                and isinstance(node.value, (gast.List, gast.Tuple)):
-            items = node.value.elts
+                and isinstance(node.value, (gast.List, gast.Tuple)) else ()
+        else:
+            if cls is gast.For or cls is gast.While:
+                loops.append((node.lineno, getattr(node, "end_lineno", node.lineno)))
+            continue
         for item in items:
             for name in held_names(item):
                 held.setdefault(name, []).append(node.lineno)
-    loops = [(n.lineno, getattr(n, "end_lineno", n.lineno))
-             for n in everything if isinstance(n, (gast.For, gast.While))]
     return held, loops
 
 
