@@ -77,7 +77,8 @@ class ReverseFunction:
         bindings = {}
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)
-        self.facts = with_linked(facts, self.primal, self.parsed)
+        bound_of = {}   # (each operation's rule and arguments, found once for both)
+        self.facts = with_linked(facts, self.primal, self.parsed, bound_of)
         self.env = Adjoints(self.facts, nf.namer, bindings)
         self.tape = nf.namer.fresh("tape")
         self.tape_read = self.tape if flavor == "value_and_grad" \
@@ -85,7 +86,7 @@ class ReverseFunction:
         # (parameters of known rank: code made for numpy array arguments, see subscripts)
         ranked = frozenset(p for p in nf.params if self.facts.ranks.get(p))
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
-            self.env, self.facts, self.tape_read, ranked))
+            self.env, self.facts, self.tape_read, ranked), bound_of)
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
 
     def seed_gradient(self):
@@ -229,6 +230,10 @@ def _writes_statement(node):
     return False
 
 
+#: class met on a scan -> nodes.child_fields of it (a fact of the class)
+_SCAN_FIELDS = {}
+
+
 def _scan_writes(stmts):
     """``(writes, alias_copies)`` of the sweeps ``stmts``: whether one of their
     statements (nested ones too) writes in place (:func:`_writes_statement`) or one of
@@ -238,7 +243,7 @@ def _scan_writes(stmts):
     at the first write, and never into names and constants, which hold neither."""
     call_class, stmt_class, name_class, const_class = gast.Call, gast.stmt, gast.Name, \
         gast.Constant
-    fields_of, marked = nodes.child_fields, []
+    fields_of, marked = _SCAN_FIELDS, []
     stack = list(stmts)
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
@@ -255,13 +260,17 @@ def _scan_writes(stmts):
                 marked.append(node)
         elif isinstance(node, stmt_class) and _writes_statement(node):
             return True, []
-        for field in fields_of(cls):   # (() for anything but a node: a leaf of a list)
+        fields = fields_of.get(cls)
+        if fields is None:   # (() for anything but a node: a leaf of a list)
+            fields = fields_of[cls] = nodes.child_fields(cls)
+        for field in fields:
             value = getattr(node, field, None)
             if value is None:
                 continue
-            if value.__class__ is list:
+            kind = value.__class__
+            if kind is list:
                 extend(value)
-            else:
+            elif kind is not name_class and kind is not const_class:
                 push(value)
     return False, marked
 
