@@ -70,11 +70,12 @@ def with_linked(facts, linked, parsed, bound_of=None):
     body with user calls linked).  ``bound_of``, a dict: gets ``{id(operation):
     (operation, rule, bound arguments)}`` of each operation of ``linked`` whose
     rule was found and bound here, for the sweep, which would find the same."""
-    sequences = _sequence_names(linked) | {
+    simple = list(flatten(linked))   # (read twice below: listed once)
+    sequences = _sequence_names(simple) | {
         n for n, k in facts.kinds.items() if kinds_.is_container(k)}
     # names of unknown kind read out of a list, tuple or dict (v = xs[i])
     container_items = {
-        s.targets[0].id for s in flatten(linked) if isinstance(s, gast.Assign)
+        s.targets[0].id for s in simple if isinstance(s, gast.Assign)
         and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript)
         and isinstance(s.value.value, gast.Name)
         and facts.kinds.get(s.targets[0].id, kinds_.UNKNOWN) == kinds_.UNKNOWN
@@ -324,11 +325,11 @@ def _location(stmt, parsed):
     return SourceLocation(site.filename, site.line, site.column + 1, code)
 
 
-def _sequence_names(primal):
+def _sequence_names(simple):
     """Names certain to hold a tuple, list or dict: literals, unpacked values, tuple
-    results, lists built by append, and copies of those."""
+    results, lists built by append, and copies of those; ``simple``: the simple
+    statements of the body (``list(flatten(body))``)."""
     names = set()
-    simple = list(flatten(primal))
     for stmt in simple:
         if not isinstance(stmt, gast.Assign):
             continue
