@@ -11,6 +11,7 @@ its input.
 """
 
 import linecache
+from collections import Counter
 
 import gast
 
@@ -42,35 +43,39 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
     kinds = kinds_.infer(primal, {**{p: kinds_.LEAF for p, r in (ranks or {}).items()
                                      if r is not None}, **param_kinds})
     with_loops = list(ops.with_loops(primal))
+    simple = list(flatten(primal))   # (read by three facts below: listed once)
     ranked = known_ranks(with_loops, ranks)
     scalars = known_scalars(with_loops, seeds={n for n, r in ranked.items() if r == 0})
     single_defs, loop_temps = _definitions(primal)
-    written = {s.targets[0].value.id for s in flatten(primal) if ops.is_store(s)}
+    written = {s.targets[0].value.id for s in simple if ops.is_store(s)}
     at_stores, shares_written = _aliases_at_stores(primal, params, scalars, written,
                                                    flavor, parsed)
     return record(
         activity=analyze(primal, wrt, outputs), kinds=kinds, scalars=scalars,
         # names of unknown kind that are copies of a number or an array on some path
         # (a loop-carried value): ``n * v`` of those keeps its arithmetic adjoint
-        leaf_on_a_path={s.targets[0].id for s in flatten(primal)
+        leaf_on_a_path={s.targets[0].id for s in simple
                         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
                         and isinstance(s.value, gast.Name)
                         and kinds.get(s.value.id) == kinds_.LEAF},
         single_defs=single_defs, loop_temps=loop_temps, written=written,
         store_aliases=at_stores if flavor == "vjp" else {}, shares_written=shares_written,
-        same_shape=shape_classes(list(flatten(primal)), scalars), ranks=ranked,
+        same_shape=shape_classes(simple, scalars), ranks=ranked,
         read_counts=_read_counts(fn), positions=_positions(primal),
         accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
 
 
-def with_linked(facts, linked, parsed):
+def with_linked(facts, linked, parsed, bound_of=None):
     """The complete record: ``facts`` of the body, and the facts of ``linked`` (the
-    body with user calls linked)."""
-    sequences = _sequence_names(linked) | {
+    body with user calls linked).  ``bound_of``, a dict: gets ``{id(operation):
+    (operation, rule, bound arguments)}`` of each operation of ``linked`` whose
+    rule was found and bound here, for the sweep, which would find the same."""
+    simple = list(flatten(linked))   # (read twice below: listed once)
+    sequences = _sequence_names(simple) | {
         n for n, k in facts.kinds.items() if kinds_.is_container(k)}
     # names of unknown kind read out of a list, tuple or dict (v = xs[i])
     container_items = {
-        s.targets[0].id for s in flatten(linked) if isinstance(s, gast.Assign)
+        s.targets[0].id for s in simple if isinstance(s, gast.Assign)
         and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript)
         and isinstance(s.value.value, gast.Name)
         and facts.kinds.get(s.targets[0].id, kinds_.UNKNOWN) == kinds_.UNKNOWN
@@ -81,7 +86,8 @@ def with_linked(facts, linked, parsed):
     facts = record(**{**_fields(facts), "sequences": sequences,
                       "in_place": in_place_appends(linked),
                       "container_items": container_items, "fused": fused})
-    spread, unreduced = _reshaped_adjoints(facts, linked, parsed)
+    spread, unreduced = _reshaped_adjoints(facts, linked, parsed,
+                                           {} if bound_of is None else bound_of)
     return record(**{**_fields(facts), "spread": spread, "unreduced": unreduced})
 
 
@@ -91,7 +97,7 @@ def _fields(facts):
 
 
 # ---------------------------------------------------------- spread / unreduced
-def _reshaped_adjoints(facts, linked, parsed):
+def _reshaped_adjoints(facts, linked, parsed, bound_of):
     """``(spread, unreduced)``: the temporaries whose one reader gives them an adjoint
     smaller than themselves (their definition spreads it, see
     ``ReverseFacts.defers_spread``) or larger (their definition reduces it, see
@@ -102,22 +108,23 @@ def _reshaped_adjoints(facts, linked, parsed):
         for stmt in reversed(block):
             product = facts.fused.get(id(stmt))
             if product is not None:
-                _sum_of_products(facts, stmt, product, spread, unreduced, parsed)
+                _sum_of_products(facts, stmt, product, spread, unreduced, parsed, bound_of)
             elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt):
                 name = stmt.targets[0].id
                 mode = "larger" if name in unreduced else \
                     "smaller" if name in spread else None
-                _operation(facts, name, stmt.value, mode, stmt, spread, unreduced, parsed)
+                _operation(facts, name, stmt.value, mode, stmt, spread, unreduced, parsed,
+                           bound_of)
     return spread, unreduced
 
 
-def _sum_of_products(facts, total, product, spread, unreduced, parsed):
+def _sum_of_products(facts, total, product, spread, unreduced, parsed, bound_of):
     """The fused ``x = a * b; s = np.sum(x)``: the operands whose adjoint stays spread."""
     if not facts.activity.is_active(total.targets[0].id):
         return
     value, x = product.value, product.targets[0].id
     if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)):
-        _operation(facts, x, value, "smaller", product, spread, unreduced, parsed)
+        _operation(facts, x, value, "smaller", product, spread, unreduced, parsed, bound_of)
         return
     a, b = value.left, value.right
     if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
@@ -130,14 +137,16 @@ def _sum_of_products(facts, total, product, spread, unreduced, parsed):
             spread.add(mine.id)
 
 
-def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed):
+def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bound_of):
     """The operands of ``name = value`` (an operation with a rule, differentiated with
-    its adjoint ``mode``) whose adjoint is left spread or unreduced."""
+    its adjoint ``mode``) whose adjoint is left spread or unreduced; its rule and bound
+    arguments kept in ``bound_of`` (see :func:`with_linked`)."""
     try:
         rule = rule_for(value, parsed, "adjoint")
         bound = bind_arguments(rule, value, parsed.location)
     except S2sadError:
         return   # refused when the sweep reaches it
+    bound_of[id(value)] = (value, rule, bound)
     for param in rule.diff_params:
         atom = bound[param]
         if not facts.is_active(atom):
@@ -163,8 +172,7 @@ def _reaches_operation(facts, stmt):
             or not facts.activity.is_active(name) or id(stmt) in facts.in_place \
             or anno.get(stmt, USER_CALL) is not None:
         return False
-    if not ops.carries_derivative(stmt) or not any(
-            facts.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
+    if not ops.carries_derivative(stmt) or not reads_active(facts, stmt):
         return False
     if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
             and isinstance(value.left, gast.Name) and value.left.id == name \
@@ -175,6 +183,39 @@ def _reaches_operation(facts, stmt):
     if isinstance(value, gast.BinOp) and kinds_.is_sequence(facts.kinds.get(name)):
         return False
     return not facts.may_concatenate(name, value) and not facts.may_repeat(name, value)
+
+
+def reads_active(facts, stmt):
+    """Whether a derivative may flow into ``stmt``, an assignment, from an active name:
+    ``any(facts.activity.is_active(n) for n in ops.differentiable_reads(stmt))``, read
+    straight off an arithmetic operation of names and literals, whose differentiable
+    reads are the names it loads (:func:`operand_loads`)."""
+    is_active = facts.activity.is_active
+    loads = None if isinstance(stmt.targets[0], gast.Subscript) else operand_loads(stmt.value)
+    if loads is None:
+        return any(is_active(n) for n in ops.differentiable_reads(stmt))
+    return any(is_active(n) for n in loads)
+
+
+def operand_loads(value):
+    """The names ``ops.names_in(value)`` gives (a list, maybe twice the same) when
+    ``value`` is a ``BinOp`` or ``UnaryOp`` of names and literals, without a walk: its
+    operands are all it holds besides its operator; None for any other expression."""
+    cls = value.__class__
+    if cls is gast.BinOp:
+        operands = (value.left, value.right)
+    elif cls is gast.UnaryOp:
+        operands = (value.operand,)
+    else:
+        return None
+    loads = []
+    for atom in operands:
+        kind = atom.__class__
+        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
+            loads.append(atom.id)
+        elif kind is not gast.Constant:
+            return None   # (a nested expression, or a name stored: the walk decides)
+    return loads
 
 
 def may_broadcast(param, bound, scalars, same_shape):
@@ -284,11 +325,11 @@ def _location(stmt, parsed):
     return SourceLocation(site.filename, site.line, site.column + 1, code)
 
 
-def _sequence_names(primal):
+def _sequence_names(simple):
     """Names certain to hold a tuple, list or dict: literals, unpacked values, tuple
-    results, lists built by append, and copies of those."""
+    results, lists built by append, and copies of those; ``simple``: the simple
+    statements of the body (``list(flatten(body))``)."""
     names = set()
-    simple = list(flatten(primal))
     for stmt in simple:
         if not isinstance(stmt, gast.Assign):
             continue
@@ -321,15 +362,16 @@ def _sequence_names(primal):
             rule = registry.lookup(anno.get(value, anno.CALLEE))
             if rule is not None and rule.params[:1] in (("arrays",), ("iterable",)):
                 names.add(value.args[0].id)   # np.stack(xs), sum(xs): xs is a sequence
+    # (UNBOUND, the value of a name on a path that leaves it unbound, is copied into
+    # names of every kind)
+    copies = [(stmt.targets[0].id, stmt.value.id) for stmt in simple
+              if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+              and isinstance(stmt.value, gast.Name) and stmt.value.id != "UNBOUND"]
     for _ in range(2):   # copies of those (a second pass reaches loop-carried copies)
-        for stmt in simple:
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                    and isinstance(stmt.value, gast.Name) and stmt.value.id != "UNBOUND":
-                # (UNBOUND, the value of a name on a path that leaves it unbound, is
-                # copied into names of every kind)
-                pair = {stmt.targets[0].id, stmt.value.id}
-                if pair & names:
-                    names |= pair
+        for target, source in copies:   # (in the statements' order, as they stand)
+            if target in names or source in names:
+                names.add(target)
+                names.add(source)
     return names
 
 
@@ -352,11 +394,8 @@ def _positions(body):
 
 def _read_counts(node):
     """How many times each name is read anywhere in ``node``."""
-    counts = {}
-    for n in nodes.names(node):
-        if isinstance(n.ctx, gast.Load):
-            counts[n.id] = counts.get(n.id, 0) + 1
-    return counts
+    # (a Counter counts in first-seen order, as the dict it becomes)
+    return dict(Counter(n.id for n in nodes.names(node) if isinstance(n.ctx, gast.Load)))
 
 
 def _definitions(primal):

@@ -126,8 +126,8 @@ def splice(template, bindings, namer):
     """
     renames = {name: namer.fresh(name) for name in template.assigned}
     calls = []   # every call in the copies, for trim_default_arguments
-    statements = [_instantiate(s, bindings, renames, calls) for s in template.body]
-    result = _instantiate(template.result, bindings, renames, calls)
+    statements = _build(_plan_of(template.body), bindings, renames, calls)
+    result = _build(_plan_of(template.result), bindings, renames, calls)
     _trim_calls(calls, template.free)
     if isinstance(result, gast.Tuple):
         results = list(result.elts)
@@ -168,20 +168,69 @@ def _trim_calls(calls, free):
             node.args.pop()
 
 
-def _instantiate(tree, bindings, renames, calls):
-    """A copy of the template tree ``tree`` (a node, a list of nodes or a leaf value).
+# A template's trees never change once parsed (nothing but splice reads them), so how
+# :func:`_build` copies each of their nodes is worked out once per tree (its plan): a
+# splice then makes its copy without looking at a field's class again.
+_LEAF, _LIST, _NAME, _NODE = range(4)
+
+#: id(a template's body or result) -> (that tree, its plan)
+_SPLICE_PLANS = {}
+
+
+def _plan_of(tree):
+    """The plan of the template tree ``tree`` (its body, a list, or its result)."""
+    found = _SPLICE_PLANS.get(id(tree))
+    if found is not None and found[0] is tree:
+        return found[1]
+    plan = _plan(tree)
+    if len(_SPLICE_PLANS) >= 4096:
+        _SPLICE_PLANS.clear()
+    _SPLICE_PLANS[id(tree)] = (tree, plan)
+    return plan
+
+
+def _plan(tree):
+    """How :func:`_build` copies ``tree``, its tests made now: ``(_LEAF, value)``,
+    ``(_LIST, [plans])``, ``(_NAME, node, whether it is a load)``, or ``(_NODE, class,
+    ((key, value, plan of the value or None when it is kept as it is), ...) in the
+    node's own order, whether it is a call)``."""
+    if isinstance(tree, list):
+        return (_LIST, [_plan(item) for item in tree])
+    if not isinstance(tree, gast.AST):
+        return (_LEAF, tree)
+    if tree.__class__ is gast.Name:
+        return (_NAME, tree, isinstance(tree.ctx, gast.Load))
+    items = []
+    for key, value in tree.__dict__.items():
+        kind = value.__class__
+        copied = kind not in _LEAF_CLASSES and (kind is list or isinstance(value, gast.AST)) \
+            and not key.startswith(anno.PREFIX)
+        items.append((key, value, _plan(value) if copied else None))
+    return (_NODE, tree.__class__, tuple(items), isinstance(tree, gast.Call))
+
+
+def _build(plan, bindings, renames, calls):
+    """A copy of the template tree (a node, a list of nodes or a leaf value) whose plan
+    is ``plan``.
 
     A load of a parameter (a name in ``bindings``) becomes a copy of the node
     bound to it; every other name found in ``renames`` is renamed.  Copies
     like :func:`nodes.clone` (annotations shared, everything else new) in the
     same single pass, and appends every ``gast.Call`` of the copy to ``calls``.
     """
-    if isinstance(tree, list):
-        return [_instantiate(item, bindings, renames, calls) for item in tree]
-    if not isinstance(tree, gast.AST):
-        return tree
-    if tree.__class__ is gast.Name:
-        if tree.id in bindings and isinstance(tree.ctx, gast.Load):
+    kind = plan[0]
+    if kind == _NODE:
+        cls = plan[1]
+        new = cls.__new__(cls)
+        fields = new.__dict__
+        for key, value, inner in plan[2]:
+            fields[key] = value if inner is None else _build(inner, bindings, renames, calls)
+        if plan[3]:
+            calls.append(new)
+        return new
+    if kind == _NAME:
+        tree = plan[1]
+        if plan[2] and tree.id in bindings:
             new = nodes.clone(bindings[tree.id])
             # (a name, the commonest binding, holds no call)
             if new.__class__ is not gast.Name and isinstance(new, gast.AST):
@@ -193,15 +242,6 @@ def _instantiate(tree, bindings, renames, calls):
         elif new.id != "np":   # a free name of the rule's: a helper (see anno.HELPER_NAME)
             anno.set(new, anno.HELPER_NAME, True)
         return new
-    new = tree.__class__.__new__(tree.__class__)
-    fields = new.__dict__
-    for key, value in tree.__dict__.items():
-        kind = value.__class__
-        # (leaves first: an ``isinstance`` test of a number against a node class is slow)
-        if kind not in _LEAF_CLASSES and (kind is list or isinstance(value, gast.AST)) \
-                and not key.startswith(anno.PREFIX):
-            value = _instantiate(value, bindings, renames, calls)
-        fields[key] = value   # leaves (names, numbers, None) and annotations as they are
-    if isinstance(new, gast.Call):
-        calls.append(new)
-    return new
+    if kind == _LIST:
+        return [_build(inner, bindings, renames, calls) for inner in plan[1]]
+    return plan[1]

@@ -78,7 +78,8 @@ class ReverseFunction:
         bindings = {}
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)
-        self.facts = with_linked(facts, self.primal, self.parsed)
+        bound_of = {}   # (each operation's rule and arguments, found once for both)
+        self.facts = with_linked(facts, self.primal, self.parsed, bound_of)
         self.env = Adjoints(self.facts, nf.namer, bindings)
         self.tape = nf.namer.fresh("tape")
         self.tape_read = self.tape if flavor == "value_and_grad" \
@@ -86,7 +87,7 @@ class ReverseFunction:
         # (parameters of known rank: code made for numpy array arguments, see subscripts)
         ranked = frozenset(p for p in nf.params if self.facts.ranks.get(p))
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
-            self.env, self.facts, self.tape_read, ranked))
+            self.env, self.facts, self.tape_read, ranked), bound_of)
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
 
     def seed_gradient(self):
@@ -184,20 +185,11 @@ class ReverseFunction:
             return True
         if any(_writes_statement(node) for node in nodes.statements(list(self.primal))):
             return True
-        # one walk of the sweeps: their statements (nested ones too) and their calls
-        call_class, stmt_class = gast.Call, gast.stmt
-        for stmt in stmts:
-            for node in nodes.walk(stmt):
-                if node.__class__ is call_class:
-                    func = node.func
-                    if isinstance(func, gast.Name) and func.id in _WRITING_HELPERS \
-                            or isinstance(func, gast.Attribute) and func.attr == "at":
-                        return True   # (np.add.at)
-                    if marked is not None and anno.get(node, anno.ALIAS_COPY):
-                        marked.append(node)
-                elif isinstance(node, stmt_class) and _writes_statement(node):
-                    return True
-        return False
+        writes, alias_copies = _scan_writes(stmts)
+        if marked is not None:
+            marked.extend(alias_copies)
+        return writes
+
     def in_structures(self, grads):
         """The returned adjoints of list, tuple and dict parameters in the parameter's
         own structure (the sweep builds them as lists: tuples come back as tuples)."""
@@ -232,9 +224,59 @@ def _writes_statement(node):
     if isinstance(node, gast.AugAssign) or anno.get(node, anno.ADD_IN_PLACE) \
             or anno.get(node, USER_CALL) is not None:
         return True
-    return isinstance(node, gast.Assign) and any(
-        isinstance(t, (gast.Subscript, gast.Attribute))
-        for target in node.targets for t in nodes.walk(target))
+    if node.__class__ is not gast.Assign:
+        return False
+    for target in node.targets:
+        # (a name, the commonest target, holds no item or attribute)
+        if (target.__class__ is not gast.Name or target.annotation is not None) and any(
+                isinstance(t, (gast.Subscript, gast.Attribute)) for t in nodes.walk(target)):
+            return True
+    return False
+
+
+#: class met on a scan -> nodes.child_fields of it (a fact of the class)
+_SCAN_FIELDS = {}
+
+
+def _scan_writes(stmts):
+    """``(writes, alias_copies)`` of the sweeps ``stmts``: whether one of their
+    statements (nested ones too) writes in place (:func:`_writes_statement`) or one of
+    their calls does (a helper of :data:`_WRITING_HELPERS`, ``np.add.at``); and, when
+    none does, every call marked ``anno.ALIAS_COPY``.  Looks at the nodes
+    ``nodes.walk`` gives (any order: both answers are about the set of them), stopping
+    at the first write, and never into names and constants, which hold neither."""
+    call_class, stmt_class, name_class, const_class = gast.Call, gast.stmt, gast.Name, \
+        gast.Constant
+    fields_of, marked = _SCAN_FIELDS, []
+    stack = list(stmts)
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is name_class or cls is const_class:
+            continue
+        if cls is call_class:
+            func = node.func
+            if isinstance(func, gast.Name) and func.id in _WRITING_HELPERS \
+                    or isinstance(func, gast.Attribute) and func.attr == "at":
+                return True, []   # (np.add.at)
+            if anno.get(node, anno.ALIAS_COPY):
+                marked.append(node)
+        elif isinstance(node, stmt_class) and _writes_statement(node):
+            return True, []
+        fields = fields_of.get(cls)
+        if fields is None:   # (() for anything but a node: a leaf of a list)
+            fields = fields_of[cls] = nodes.child_fields(cls)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is list:
+                extend(value)
+            elif kind is not name_class and kind is not const_class:
+                push(value)
+    return False, marked
 
 
 def without_alias_copies(stmts, marked=None):

@@ -96,9 +96,10 @@ class Adjoints:
         name = current.id if isinstance(current, gast.Name) else self.adjoint_name(primal)
         if primal in self.facts.sequences:   # adjoints of tuples add elementwise
             total = nodes.call(self.helper("add_items"), [nodes.clone(current), contribution])
+        # (the kinds read are facts.kind of the name ``primal``, without making the name)
         elif is_call_of(contribution, "times_bar") or kinds_.is_container(
-                self.facts.kind(nodes.name(primal))) or (
-                self.facts.kind(nodes.name(primal)) != kinds_.LEAF
+                self.facts.kinds.get(primal, kinds_.UNKNOWN)) or (
+                self.facts.kinds.get(primal, kinds_.UNKNOWN) != kinds_.LEAF
                 and (tree or _container_adjoint(contribution))):
             # a tuple, list or dict, or maybe one (``tree``: a helper's pullback gives a
             # container argument's adjoint as a container; or a container helper's
@@ -152,9 +153,9 @@ class Adjoints:
         a view of one): the backward sweep restores such an array in place (``x[i] =
         tape.pop()``), which would change an adjoint that is the array itself (the
         adjoint of ``z`` in ``x * z`` is ``x``)."""
-        written = self.facts.written | self.facts.shares_written
-        if not written:
+        if not (self.facts.written or self.facts.shares_written):
             return contribution
+        written = self.facts.written | self.facts.shares_written
         view = contribution
         while isinstance(view, gast.Call) and view.args and (
                 is_call_of(view, "unbroadcast") or is_call_of(view, "unbroadcast_to")):

@@ -118,20 +118,20 @@ def _signature_of(fn):
 def _restored_by(backward):
     """(names the backward sweep rebinds, arrays it writes into) among primal values."""
     rebound, rewritten = set(), set()
+    # an array written through a view the sweep takes again (``row = mul[index]`` in a
+    # loop over ``mul``'s rows) is written too: the pullback needs its own copy of it
+    views = {}
     for node in nodes.statements(list(backward)):   # assignments are statements
-        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
-                and isinstance(node.value.func, gast.Attribute) \
+        if not isinstance(node, gast.Assign):
+            continue
+        if isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Attribute) \
                 and node.value.func.attr == "pop":
             target = node.targets[0]
             if isinstance(target, gast.Name):
                 rebound.add(target.id)
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 rewritten.add(target.value.id)
-    # an array written through a view the sweep takes again (``row = mul[index]`` in a
-    # loop over ``mul``'s rows) is written too: the pullback needs its own copy of it
-    views = {}
-    for node in nodes.statements(list(backward)):
-        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+        if isinstance(node.targets[0], gast.Name):
             value = node.value
             while isinstance(value, gast.Subscript):
                 value = value.value

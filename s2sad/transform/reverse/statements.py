@@ -15,7 +15,7 @@ import gast
 from ...analysis import kinds as kinds_
 from ...analysis import ops
 from ...analysis.facts import USER_CALL
-from ...analysis.reverse_facts import may_broadcast
+from ...analysis.reverse_facts import may_broadcast, operand_loads, reads_active
 from ...errors import RuleDefinitionError, UnsupportedSyntaxError
 from ...optimize import fold, is_zero
 from ...rules.template import bind_arguments, splice
@@ -29,11 +29,14 @@ from .resolved import resolved
 class StatementAdjoints:
     """Adjoints of simple statements (see the module docstring)."""
 
-    def __init__(self, env, facts, parsed, subscripts):
+    def __init__(self, env, facts, parsed, subscripts, bound_of=None):
         self.env = env
         self.facts = facts
         self.parsed = parsed
         self.subscripts = subscripts
+        # {id(operation): (operation, rule, bound arguments)}: what rule_for and
+        # bind_arguments gave for it already (reverse_facts.with_linked), read only
+        self.bound_of = {} if bound_of is None else bound_of
 
     def adjoint_of(self, stmt):
         """The adjoint block of the simple statement ``stmt`` (see the module docstring)."""
@@ -57,7 +60,7 @@ class StatementAdjoints:
         g = self.env.adj.pop(name)  # the name's earlier value (in a loop) starts from zero
         if not ops.carries_derivative(stmt):
             return []   # np.zeros(...) and friends: a constant start, nothing flows back
-        if not any(self.facts.activity.is_active(n) for n in ops.differentiable_reads(stmt)):
+        if not reads_active(self.facts, stmt):
             return []   # e.g. C.sum() of a constant, merged into an active name
         out = []
         if id(stmt) in self.facts.in_place and isinstance(g, gast.Name):
@@ -65,7 +68,7 @@ class StatementAdjoints:
             return out
         if self.accumulator(name, value, g, out):
             return out
-        if ops.names_in(value) & {name}:
+        if _reads_name(value, name):
             held = self.env.namer.fresh(f"{name}_bar_out")
             out.append(nodes.assign(held, nodes.clone(g)))
             g = nodes.name(held)
@@ -243,8 +246,12 @@ class StatementAdjoints:
         deferred, see :meth:`defers_reduction`), so every contribution of a
         broadcasting rule is unbroadcast.
         """
-        rule = rule_for(value, self.parsed, "adjoint")
-        bound = bind_arguments(rule, value, self.parsed.location)
+        found = self.bound_of.get(id(value))
+        if found is not None and found[0] is value:
+            _, rule, bound = found
+        else:
+            rule = rule_for(value, self.parsed, "adjoint")
+            bound = bind_arguments(rule, value, self.parsed.location)
         refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
         collect_bindings(template, self.env.bindings, rule, value, self.parsed)
@@ -317,6 +324,13 @@ class StatementAdjoints:
         out = []
         self.env.accumulate(source.id, nodes.tuple_(parts), out)
         return out
+
+
+def _reads_name(value, name):
+    """Whether the expression ``value`` loads ``name`` (``name in ops.names_in(value)``;
+    an operation of names and literals read without a walk)."""
+    loads = operand_loads(value)
+    return name in (loads if loads is not None else ops.names_in(value))
 
 
 def _element(g, i):
