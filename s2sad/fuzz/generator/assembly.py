@@ -4,7 +4,7 @@ module source), and :func:`generate`."""
 import re
 
 from s2sad.fuzz.constructs import ALL_FEATURES
-from s2sad.fuzz.generator import none_buffer
+from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -92,7 +92,7 @@ class Generator:
         self.draft.use("straight")
         self.docstring("The function f.")
         if self.draft.none_shape is not None:
-            none_buffer.write_buffer(self.draft, self.exprs)
+            write_buffer(self.draft, self.exprs)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):
@@ -165,7 +165,7 @@ class Generator:
             for index in range(r.randint(1, 2)):
                 helper_texts.append(self.helper(index + 1))
         self.signature.parameters()
-        none_buffer.choose_parameter(self.draft)
+        choose_parameter(self.draft)
         module_globals, extra, kwonly = self.signature.defaults()
         self.choose_output()
         self.body()

@@ -118,16 +118,7 @@ class Statements:
         if top and ctx.loops == 0 and self.draft.depth == 0 and self.draft.float_vars() and (
                 self.draft.has("local_function") or self.draft.has("local_function_branch")):
             options.append((0.7, "local_fn"))
-        if self.draft.container_mode and top and ctx.loops == 0 and self.draft.depth == 0 \
-                and self.draft.budget_left() >= 1:
-            # about half the top-level statements of a container program
-            options += [(3.0, "box_new"), (3.0, "box_op"), (0.8, "box_len"),
-                        (1.5, "box_unpack"), (2.5, "box_mutate"), (2.0, "dict_write"),
-                        (5.0, "box_loop"), (2.5, "box_comp"), (1.2, "box_helper")]
-            options += [(w, k) for f, w, k in (("container_alias", 1.3, "box_alias"), (
-                "container_maybe_alias", 1.0, "box_maybe_alias")) if self.draft.has(f)]
-            if room and self.draft.has("container_carry") and self.draft.has("for_range"):
-                options.append((1.8, "box_carry"))
+        options += self._container_options(ctx, room, top)
         damp = 0.35 ** self.draft.depth   # nested compound statements get rarer
         options = [(w * damp if k in ("if", "for", "while", "list", "inplace", "loop_after",
                                       "alias", "counter", "grows") else w, k)
@@ -141,6 +132,21 @@ class Statements:
         self.draft.depth += nests
         self.run(kind, ctx)
         self.draft.depth -= nests
+
+    def _container_options(self, ctx, room, top):
+        """The container statements a container program draws at its top level (about
+        half of them), weighted."""
+        if not (self.draft.container_mode and top and ctx.loops == 0 and self.draft.depth == 0
+                and self.draft.budget_left() >= 1):
+            return []
+        options = [(3.0, "box_new"), (3.0, "box_op"), (0.8, "box_len"),
+                   (1.5, "box_unpack"), (2.5, "box_mutate"), (2.0, "dict_write"),
+                   (5.0, "box_loop"), (2.5, "box_comp"), (1.2, "box_helper")]
+        options += [(w, k) for f, w, k in (("container_alias", 1.3, "box_alias"), (
+            "container_maybe_alias", 1.0, "box_maybe_alias")) if self.draft.has(f)]
+        if room and self.draft.has("container_carry") and self.draft.has("for_range"):
+            options.append((1.8, "box_carry"))
+        return options
 
     def block(self, n, ctx):
         """Up to ``n`` statements in ``ctx`` while the budget lasts."""

@@ -130,37 +130,7 @@ class Assignments:
 
     def nested_store_error(self, target, base):
         """The refusal of ``x[i][j] = v`` (``base``: ``x[i]``, not a name)."""
-        norm = self.norm
-        root = base
-        while isinstance(root, gast.Subscript):
-            root = root.value
-        held = norm.env.get(root.id) if isinstance(root, gast.Name) else None
-        if isinstance(held, gast.Name) and held.id in norm.aliases.list_values:
-            return norm.error(
-                f"writing into a value the list {root.id!r} holds "
-                f"({root.id}[...][...] = ...) changes it in place, for the list and "
-                f"every name holding that value: s2sad does not follow a write into "
-                f"an item of a list", target,
-                hint=f"build the new item and store it into the list: item = "
-                     f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
-        outer, inner = _source(base), _source(target.slice)
-        copied = f"item = {outer}.copy(); item[{inner}] = ...; {outer} = item"
-        if not (isinstance(base, gast.Subscript) and isinstance(base.value, gast.Name)):
-            return norm.error("write into one array at a time: x[i, j] = ..., not "
-                              "x[i][j] = ...", target)
-        if isinstance(base.slice, gast.Constant) and isinstance(base.slice.value, str):
-            # (a key: the item of a dict, whose array is written into in place)
-            return norm.error(
-                f"writing into the array {outer} holds ({outer}[{inner}] = ...) changes it "
-                f"in place, for the dict and every name holding that array: s2sad does "
-                f"not follow a write into a value a dict holds", target,
-                hint=f"build the new array and store it into the dict: {copied}")
-        simple = not any(isinstance(i, (gast.Slice, gast.Tuple))
-                         for i in (base.slice, target.slice))
-        joined = f"{base.value.id}[{_source(base.slice)}, {inner}]" if simple else "x[i, j]"
-        return norm.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
-                          target, hint=f"for an array, write {joined} = ...; for an array a "
-                                       f"list or dict holds, store a new one: {copied}")
+        return _nested_store_error(self.norm, target, base)
 
     def list_item_store(self, target, current, value_atom):
         """``xs[i] = v`` on a list (now ``current``): a new version of the list, as for
@@ -437,6 +407,40 @@ class Assignments:
         # check's message, or drops it where no other array can be reached
         pending = None if checked else norm.writes.check_not_inplace(current, "", hint, stmt)
         norm.writes.record_write(current.id, stmt, target.id, stmt.op, pending)
+
+
+def _nested_store_error(norm, target, base):
+    """The refusal of ``x[i][j] = v`` (``base``: ``x[i]``, not a name)."""
+    root = base
+    while isinstance(root, gast.Subscript):
+        root = root.value
+    held = norm.env.get(root.id) if isinstance(root, gast.Name) else None
+    if isinstance(held, gast.Name) and held.id in norm.aliases.list_values:
+        return norm.error(
+            f"writing into a value the list {root.id!r} holds "
+            f"({root.id}[...][...] = ...) changes it in place, for the list and "
+            f"every name holding that value: s2sad does not follow a write into "
+            f"an item of a list", target,
+            hint=f"build the new item and store it into the list: item = "
+                 f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
+    outer, inner = _source(base), _source(target.slice)
+    copied = f"item = {outer}.copy(); item[{inner}] = ...; {outer} = item"
+    if not (isinstance(base, gast.Subscript) and isinstance(base.value, gast.Name)):
+        return norm.error("write into one array at a time: x[i, j] = ..., not "
+                          "x[i][j] = ...", target)
+    if isinstance(base.slice, gast.Constant) and isinstance(base.slice.value, str):
+        # (a key: the item of a dict, whose array is written into in place)
+        return norm.error(
+            f"writing into the array {outer} holds ({outer}[{inner}] = ...) changes it "
+            f"in place, for the dict and every name holding that array: s2sad does "
+            f"not follow a write into a value a dict holds", target,
+            hint=f"build the new array and store it into the dict: {copied}")
+    simple = not any(isinstance(i, (gast.Slice, gast.Tuple))
+                     for i in (base.slice, target.slice))
+    joined = f"{base.value.id}[{_source(base.slice)}, {inner}]" if simple else "x[i, j]"
+    return norm.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
+                      target, hint=f"for an array, write {joined} = ...; for an array a "
+                                   f"list or dict holds, store a new one: {copied}")
 
 
 def _copy_spelling(norm, current, name, unknown=False):
