@@ -47,6 +47,9 @@ _LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of t
 _DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
 _DECORATOR_UNCHECKED = "@numba.njit(cache=True)"   # every index proven (numba_bounds)
 _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
+#: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in
+#: the wrapper, which passes them, not in the compiled function
+_GLOBALS_CHECK = "check_globals"
 _NUMPY = "use the numpy backend for this function (backend='numpy'; --target numpy)"
 
 
@@ -377,7 +380,8 @@ class _Target:
                 for alias in stmt.names:
                     runtime[alias.asname or alias.name] = alias.name
         missing = sorted(n for n in runtime.values()
-                         if n not in ("Stack", "UNBOUND") and n not in self.helpers)
+                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK)
+                         and n not in self.helpers)
         if missing:
             use = self._first_use(missing[0])
             raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
@@ -488,15 +492,31 @@ class _Target:
             raise _Refusal("a generated signature over several lines", main,
                            _NUMPY)
         signature = head[head.index("(") + 1:head.rindex(")")]
+        check = self._globals_check(main)
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
             call = ", ".join(params + names)
-            text = (f"\n\ndef {main.name}({signature}):\n"
+            text = (f"\n\ndef {main.name}({signature}):\n{check}"
                     f"    result = {njit}({call})\n"
                     f"    check_integers({njit}, __file__)\n"
                     f"    return result\n")
             self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
+
+    def _globals_check(self, main):
+        """The line of ``main`` checking the user's globals (``check_globals(...)``), taken
+        out of it for the wrapper; "" where there is none."""
+        first = main.body[0]
+        if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+                and isinstance(first.value.func, ast.Name)
+                and first.value.func.id.startswith(_GLOBALS_CHECK)):
+            return ""
+        if not self.wrapper:
+            raise _Refusal("a check of the module's globals without a wrapper to run it", first,
+                           _NUMPY)
+        text = self.lines[first.lineno - 1]
+        self.edits.delete_line(first.lineno)
+        return text
 
     def _drop_bindings(self, names):
         for stmt in self.tree.body:
