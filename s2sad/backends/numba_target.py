@@ -310,9 +310,22 @@ class _Unbound:
                     and _is_unbound(node.args[0], names):
                 edits.replace(node.args[0], flags[node.args[0].id])
                 checked.add(id(node.args[0]))
+        early = self._read_before_assigned(names, checked)
         for stmt in ast.walk(func):
             if stmt in starts:
-                edits.replace(stmt, f"{flags[stmt.targets[0].id]} = False")
+                name = stmt.targets[0].id
+                if name in early and not self._counts(name, set()):
+                    raise _Refusal(f"the name {name!r}, which holds no value until a loop "
+                                   f"assigns it, and which the generated code copies before "
+                                   f"numba sees it assigned (a loop that may end early): "
+                                   f"numba needs a value of its type there, and s2sad knows "
+                                   f"that type only for the count of a range() loop", stmt,
+                                   _NUMPY + f", or assign {name} a value of its type before "
+                                            f"the loop")
+                text = f"{flags[name]} = False"
+                if name in early:   # (numba needs a value: never read while the flag is False)
+                    text = f"{name} = 0\n{' ' * stmt.col_offset}{text}"
+                edits.replace(stmt, text)
             elif isinstance(stmt, ast.Assign) and stmt in copies \
                     and stmt.targets[0].id in names:
                 flag = flags[stmt.targets[0].id]
@@ -330,6 +343,55 @@ class _Unbound:
                     and isinstance(stmt.value.func, ast.Attribute) \
                     and any(_is_unbound(a, names) for a in stmt.value.args):
                 raise _Refusal("a name that may hold no value saved on the tape", stmt, _NUMPY)
+
+    def _read_before_assigned(self, names, checked):
+        """The names of ``names`` read (not as ``check_bound``'s flag) on a line before the
+        first that assigns them: numba types a function's lines in order, and finds such a
+        read of a name not defined (``i_2 = i`` in the branch a ``break`` skips)."""
+        first_store, first_load = {}, {}
+        for node in ast.walk(self.func):
+            if isinstance(node, ast.Name) and node.id in names and id(node) not in checked:
+                where = first_load if isinstance(node.ctx, ast.Load) else first_store
+                where[node.id] = min(where.get(node.id, node.lineno), node.lineno)
+        starts = {s.lineno for s in ast.walk(self.func) if isinstance(s, ast.Assign)
+                  and _is_unbound(s.value, {self.unbound_name})}
+        for node in ast.walk(self.func):   # (the ``i = UNBOUND`` lines assign nothing)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
+                    and node.lineno in starts and node.id in first_store:
+                later = [n.lineno for n in ast.walk(self.func) if isinstance(n, ast.Name)
+                         and n.id == node.id and isinstance(n.ctx, ast.Store)
+                         and n.lineno not in starts]
+                if later:
+                    first_store[node.id] = min(later)
+                else:
+                    del first_store[node.id]
+        return {n for n, line in first_load.items() if line < first_store.get(n, line + 1)}
+
+    def _counts(self, name, seen):
+        """Whether every value ``name`` is assigned in the function is a count of a
+        ``range()`` loop (an integer), through copies: a placeholder ``0`` has its type."""
+        if name in seen:
+            return True
+        seen.add(name)
+        known = set()   # the assignments of ``name`` that give it a count
+        for stmt in ast.walk(self.func):
+            if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) \
+                    and stmt.target.id == name:
+                if not (is_reversed_range(stmt.iter) or isinstance(stmt.iter, ast.Call)
+                        and isinstance(stmt.iter.func, ast.Name)
+                        and stmt.iter.func.id == "range"):
+                    return False
+                known.add(id(stmt.target))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
+                if not (_is_unbound(stmt.value, {self.unbound_name})
+                        or isinstance(stmt.value, ast.Name)
+                        and self._counts(stmt.value.id, seen)):
+                    return False
+                known.add(id(stmt.targets[0]))
+        stores = [n for n in ast.walk(self.func) if isinstance(n, ast.Name) and n.id == name
+                  and isinstance(n.ctx, ast.Store)]
+        return bool(stores) and all(id(n) in known for n in stores)
 
     def _after(self, edits, stmt, text):
         edits.insert(stmt.end_lineno + 1, " " * stmt.col_offset + text + "\n")

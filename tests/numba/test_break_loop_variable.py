@@ -1,0 +1,101 @@
+"""A loop variable read after a loop with ``break``: the generated code copies it in the
+branch the break skips (``i_2 = i``) before numba sees it assigned, and numba refused
+the module at its first call ("Variable 'i' is not defined").  A count of ``range()``
+is given a placeholder 0 (read only where its flag says it is set); a name of another
+type is refused when the module is written, with a hint that works."""
+
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import pytest
+
+import s2sad
+
+pytest.importorskip("numba")
+
+SOURCE = """
+    import numpy as np
+
+    def counted(a, n):
+        s = 1.0
+        for i in range(n):
+            s = s * a + 1.0
+            if s > 3.0:
+                break
+        return s * s + i
+
+    def itemwise(a, xs):
+        s = 1.0
+        for v in xs:
+            s = s * a + v
+            if s > 3.0:
+                break
+        return s * s + v
+
+    def itemwise_given(a, xs):
+        s = 1.0
+        v = 0.0
+        for v in xs:
+            s = s * a + v
+            if s > 3.0:
+                break
+        return s * s + v
+    """
+
+
+def _central(f, a, *rest, h=1e-6):
+    return (f(a + h, *rest) - f(a - h, *rest)) / (2 * h)
+
+
+def test_the_api_compiles_a_count_read_after_break(load):
+    module = load("break_count_api", SOURCE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
+        g = s2sad.value_and_grad(module.counted, backend="numba")
+        for a in (1.3, 0.3):   # breaks at the second trip; runs every trip
+            value, grad = g(a, 6)
+            assert g.backend_used == "numba"
+            assert value == pytest.approx(module.counted(a, 6))
+            assert grad == pytest.approx(_central(module.counted, a, 6), rel=1e-6)
+
+
+def _write(tmp_path, function):
+    (tmp_path / "break_src.py").write_text(textwrap.dedent(SOURCE))
+    return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"break_src.py:{function}",
+                           "--target", "numba", "-o", f"{function}_grad.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+
+
+def test_the_cli_module_of_a_count_read_after_break_runs(tmp_path):
+    import numpy as np
+    for function, args in (("counted", (6,)), ("itemwise_given", (np.array([1.0, 2.0, 3.0]),))):
+        proc = _write(tmp_path, function)
+        assert proc.returncode == 0, proc.stderr
+        code = (f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+                f"import numpy as np\nfrom {function}_grad import {function}_value_and_grad as g\n"
+                f"for a in (1.3, 0.3):\n    print(*g(a, {args[0]!r}))\n")
+        out = subprocess.run([sys.executable, "-c", code.replace("array(", "np.array(")],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        sys.path.insert(0, str(tmp_path))
+        try:
+            import break_src
+            for line, a in zip(out.stdout.splitlines(), (1.3, 0.3)):
+                value, grad = map(float, line.split())
+                f = getattr(break_src, function)
+                assert value == pytest.approx(f(a, *args))
+                assert grad == pytest.approx(_central(f, a, *args), rel=1e-6)
+        finally:
+            sys.path.remove(str(tmp_path))
+            sys.modules.pop("break_src", None)
+
+
+def test_the_cli_refuses_another_name_read_after_break(tmp_path):
+    proc = _write(tmp_path, "itemwise")
+    assert proc.returncode == 2
+    assert "the numba target cannot take the name 'v'" in proc.stderr
+    assert "break_src.py, line 14: for v in xs:" in proc.stderr
+    assert "assign v a value of its type before the loop" in proc.stderr
+    assert not (tmp_path / "itemwise_grad.py").exists()
