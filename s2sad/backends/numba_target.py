@@ -281,29 +281,52 @@ def _is_unbound(node, unbound):
 class _Unbound:
     """The flags of the names of one function that may hold no value (see the module)."""
 
-    def __init__(self, func, unbound_name, check_name, lines, taken):
+    def __init__(self, func, unbound_name, check_name, lines, taken, zeros_name=None):
         self.func, self.lines, self.taken = func, lines, taken
         self.unbound_name, self.check_name = unbound_name, check_name
+        self.zeros_name = zeros_name   # the runtime's zeros_like, as the module names it
+        self.starts = []
+
+    def _zero_starts(self, names):
+        """``v_dot = zeros_like(v)`` at the function's top level where ``v`` holds no value
+        yet (forward mode over a gradient: the tangent of a loop's carried name before the
+        loop): ``v_dot`` holds none either (its zero is never read, ``v`` being unset),
+        where reading ``v`` there is a read numba finds no value for."""
+        stored = {}
+        for node in ast.walk(self.func):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stored.setdefault(node.id, []).append(node.lineno)
+        lines = {s.lineno for s in self.starts}
+        found = []
+        for stmt in self.func.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call) \
+                    and isinstance(stmt.value.func, ast.Name) \
+                    and stmt.value.func.id == self.zeros_name and len(stmt.value.args) == 1 \
+                    and not stmt.value.keywords and _is_unbound(stmt.value.args[0], names) \
+                    and stmt.lineno < min([line for line in stored[stmt.value.args[0].id]
+                                           if line not in lines], default=stmt.lineno + 1):
+                found.append(stmt)
+        return found
 
     def rewrite(self, edits):
         func = self.func
-        starts = [s for s in ast.walk(func) if isinstance(s, ast.Assign)
-                  and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
-                  and _is_unbound(s.value, {self.unbound_name})]
+        starts = self.starts = [s for s in ast.walk(func) if isinstance(s, ast.Assign)
+                                and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+                                and _is_unbound(s.value, {self.unbound_name})]
         names = {s.targets[0].id for s in starts}
         copies = [s for s in ast.walk(func) if isinstance(s, ast.Assign) and len(s.targets) == 1
                   and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Name)]
-        grown = True
-        while grown:   # a copy of a name that may hold no value may hold none
-            grown = False
-            for stmt in copies:
-                if stmt.value.id in names and stmt.targets[0].id not in names:
-                    names.add(stmt.targets[0].id)
-                    grown = True
+        self._grow(names, copies)
+        zero_starts = self._zero_starts(names)
+        if zero_starts:
+            starts = self.starts = starts + zero_starts
+            names |= {s.targets[0].id for s in zero_starts}
+            self._grow(names, copies)
         if not names:
             return
         flags = {n: self._fresh(f"{n}_set") for n in sorted(names)}
-        checked = set()
+        checked = {id(s.value.args[0]) for s in zero_starts}
         for node in ast.walk(func):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                     and node.func.id == self.check_name and node.args \
@@ -315,13 +338,14 @@ class _Unbound:
             if stmt in starts:
                 name = stmt.targets[0].id
                 if name in early and not self._counts(name, set()):
+                    mine = re.search(rf"\b{name}\b", user_line(self.lines, stmt.lineno) or "")
                     raise _Refusal(f"the name {name!r}, which holds no value until a loop "
                                    f"assigns it, and which the generated code copies before "
                                    f"numba sees it assigned (a loop that may end early): "
                                    f"numba needs a value of its type there, and s2sad knows "
                                    f"that type only for the count of a range() loop", stmt,
-                                   _NUMPY + f", or assign {name} a value of its type before "
-                                            f"the loop")
+                                   _NUMPY + (f", or assign {name} a value of its type before "
+                                             f"the loop" if mine else ""))
                 text = f"{flags[name]} = False"
                 if name in early:   # (numba needs a value: never read while the flag is False)
                     text = f"{name} = 0\n{' ' * stmt.col_offset}{text}"
@@ -344,6 +368,16 @@ class _Unbound:
                     and any(_is_unbound(a, names) for a in stmt.value.args):
                 raise _Refusal("a name that may hold no value saved on the tape", stmt, _NUMPY)
 
+    @staticmethod
+    def _grow(names, copies):
+        grown = True
+        while grown:   # a copy of a name that may hold no value may hold none
+            grown = False
+            for stmt in copies:
+                if stmt.value.id in names and stmt.targets[0].id not in names:
+                    names.add(stmt.targets[0].id)
+                    grown = True
+
     def _read_before_assigned(self, names, checked):
         """The names of ``names`` read (not as ``check_bound``'s flag) on a line before the
         first that assigns them: numba types a function's lines in order, and finds such a
@@ -353,8 +387,7 @@ class _Unbound:
             if isinstance(node, ast.Name) and node.id in names and id(node) not in checked:
                 where = first_load if isinstance(node.ctx, ast.Load) else first_store
                 where[node.id] = min(where.get(node.id, node.lineno), node.lineno)
-        starts = {s.lineno for s in ast.walk(self.func) if isinstance(s, ast.Assign)
-                  and _is_unbound(s.value, {self.unbound_name})}
+        starts = {s.lineno for s in self.starts}
         for node in ast.walk(self.func):   # (the ``i = UNBOUND`` lines assign nothing)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
                     and node.lineno in starts and node.id in first_store:
@@ -384,8 +417,7 @@ class _Unbound:
                 known.add(id(stmt.target))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                     and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
-                if not (_is_unbound(stmt.value, {self.unbound_name})
-                        or isinstance(stmt.value, ast.Name)
+                if not (stmt in self.starts or isinstance(stmt.value, ast.Name)
                         and self._counts(stmt.value.id, seen)):
                     return False
                 known.add(id(stmt.targets[0]))
@@ -495,7 +527,8 @@ class _Target:
         unbound = [n for n, original in runtime.items() if original == "UNBOUND"]
         if unbound:
             check = next((n for n, o in runtime.items() if o == "check_bound"), "check_bound")
-            _Unbound(func, unbound[0], check, self.lines, self.taken).rewrite(self.edits)
+            zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
+            _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)

@@ -99,3 +99,77 @@ def test_the_cli_refuses_another_name_read_after_break(tmp_path):
     assert "break_src.py, line 14: for v in xs:" in proc.stderr
     assert "assign v a value of its type before the loop" in proc.stderr
     assert not (tmp_path / "itemwise_grad.py").exists()
+
+
+HVP_SOURCE = """
+    def scalar_loop(x):
+        s = x[0]
+        for i in range(3):
+            s = s * (1.0 + x[1] ** 2) + x[2]
+        return s * i
+
+    def writer(x, n):
+        s = 0.0
+        for i in range(n):
+            s = s + x[i % 2] * i
+            if s > 2.0:
+                break
+        return s * s + i
+    """
+
+
+def test_hvp_of_a_scalar_loop_compiles_with_numba(load):
+    """Forward over reverse wrote ``add_dot = zeros_like(add)`` before the loop, ``add``
+    unset there: numba found no value for ``add`` and the hvp fell back, blaming the
+    user's line.  The tangent of a name holding no value holds none either."""
+    import numpy as np
+    module = load("hvp_scalar_loop", HVP_SOURCE)
+    x, v = np.array([0.5, 0.6, 0.2]), np.array([1.0, 0.3, -0.4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
+        h = s2sad.hvp(module.scalar_loop, backend="numba")
+        result = h(x, v)
+        assert h.backend_used == "numba"
+    hv = result[1] if isinstance(result, tuple) else result
+
+    def gradient(y, e=1e-5):   # central differences of the function
+        return np.array([(module.scalar_loop(y + e * d) - module.scalar_loop(y - e * d)) / (2 * e)
+                         for d in np.eye(3)])
+    e = 1e-4
+    expected = (gradient(x + e * v) - gradient(x - e * v)) / (2 * e)
+    np.testing.assert_allclose(hv, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_fallback_on_s2sads_own_code_says_so(load):
+    """numba fails on the None a value saved from a branch that may not run holds: the
+    warning names that construct as s2sad's limitation, not the user's typing."""
+    import numpy as np
+    module = load("writer_own_code", HVP_SOURCE)
+    x = np.array([0.7, 1.3])
+    with pytest.warns(s2sad.NumbaFallbackWarning) as caught:
+        value, grad = s2sad.value_and_grad(module.writer, backend="numba")(x, 6)
+    message = " ".join(str(w.message) for w in caught)
+    assert "limitation of s2sad's numba target, not of your code's types" in message
+    assert "a value saved from a branch that may not run" in message
+    assert "rewrite that line" not in message
+    e = 1e-6
+    expected = [(module.writer(x + e * d, 6) - module.writer(x - e * d, 6)) / (2 * e)
+                for d in np.eye(2)]
+    assert value == pytest.approx(module.writer(x, 6))
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("message, user_names, expected", [
+    ("Variable 'add' is not defined.", (), "a name ('add') it reads before numba"),
+    ("Cannot capture the non-constant value associated with variable 'cos' in a function "
+     "that may escape.", (), "the global 'cos' it reads, which numba cannot freeze"),
+    ("Untyped global name 'helper': Cannot determine Numba type", (), "the global 'helper'"),
+    ("Untyped global name 'helper': Cannot determine Numba type", ("helper",), None),
+    ("getitem(array(float64, 1d, C), OptionalType(int64))", (), "a value saved from a branch"),
+    ("No implementation of function getitem for signature (DictType[unicode_type,float64])",
+     (), None),
+])
+def test_numba_messages_about_s2sads_own_code(message, user_names, expected):
+    from s2sad.api.numba_backend import own_construct
+    found = own_construct(message, user_names)
+    assert found is None if expected is None else expected in found
