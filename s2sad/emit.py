@@ -391,8 +391,7 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
                                               sources, aliases, origins)
     code = "\n\n".join(render_function(g.node, g.comments) for g in functions)
     text = _assemble(header_lines, standard, user, code)
-    parts = {"header_lines": header_lines, "user": user, "code": code,
-             "import_lines": (bindings, source_module, module_globals, sources, aliases)}
+    parts = {"header_lines": header_lines, "user": user, "code": code, "aliases": aliases}
     return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
                    user_names=user_names, origins=origins, parts=parts)
 
@@ -417,21 +416,19 @@ def with_globals_check(emitted):
     copied in, an equal one of its type.  The API reads globals at each call instead."""
     if not emitted.origins:
         return emitted.text
-    parts = emitted.parts
-    bindings, source_module, module_globals, sources, aliases = parts["import_lines"]
+    parts, bindings, aliases = emitted.parts, emitted.bindings, emitted.parts["aliases"]
     used = set(bindings) | set(re.findall(r"\w+", parts["code"]))
     helper = next(n for n in (GLOBALS_CHECK + (f"_{i}" if i else "") for i in range(len(used) + 1))
                   if n not in used)
     taken = next(n for n in (GLOBALS_TAKEN + (f"_{i}" if i else "") for i in range(len(used) + 1))
                  if n not in used)
     check = getattr(importlib.import_module(_RUNTIME_MODULES[0]), GLOBALS_CHECK)
-    standard, user, _ = import_lines({**bindings, helper: check}, source_module,
-                                     module_globals, sources,
-                                     {**(aliases or {}), helper: GLOBALS_CHECK})
+    standard, _, _ = import_lines({**bindings, helper: check},   # (the user's lines: as made)
+                                  aliases={**aliases, helper: GLOBALS_CHECK})
     rows = "".join(f"    ({module!r}, {original!r}, {name}),\n"
                    for module, original, name in emitted.origins)
-    user = user + ["", "#: (module, name there, value) of each value this module took from "
-                   "the user's modules", f"{taken} = (\n{rows})"]
+    user = parts["user"] + ["", "#: (module, name there, value) of each value this module "
+                                "took from the user's modules", f"{taken} = (\n{rows})"]
     code = _with_first_line(parts["code"], emitted.function_name,
                             f"{helper}({taken})  # an error if the program rebound one since")
     return _assemble(parts["header_lines"], standard, user, code)

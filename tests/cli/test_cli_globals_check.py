@@ -3,6 +3,7 @@
 module, where it silently used the old value; an array changed in place is read."""
 
 import importlib
+import os
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,9 @@ import numpy as np
 import pytest
 
 import s2sad
+
+#: the child processes import this s2sad (the test's sys.path)
+_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
 SOURCE = """
     import numpy as np
@@ -32,7 +36,7 @@ def _written(tmp_path, name, *extra):
     (tmp_path / f"{name}.py").write_text(textwrap.dedent(SOURCE))
     proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:energy",
                            "-o", f"{name}_grad.py", *extra],
-                          cwd=tmp_path, capture_output=True, text=True)
+                          cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
     sys.path.insert(0, str(tmp_path))
     try:
@@ -81,6 +85,6 @@ def test_a_module_without_globals_has_no_check(tmp_path):
     (tmp_path / "plain.py").write_text("import numpy as np\n\ndef f(x):\n"
                                        "    return np.sum(x ** 2)\n")
     proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "plain.py:f"],
-                          cwd=tmp_path, capture_output=True, text=True)
+                          cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
     assert "check_globals" not in proc.stdout

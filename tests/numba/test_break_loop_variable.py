@@ -4,6 +4,7 @@ the module at its first call ("Variable 'i' is not defined").  A count of ``rang
 is given a placeholder 0 (read only where its flag says it is set); a name of another
 type is refused when the module is written, with a hint that works."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,9 @@ import warnings
 import pytest
 
 import s2sad
+
+#: the child processes import this s2sad (the test's sys.path)
+_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
 pytest.importorskip("numba")
 
@@ -65,7 +69,7 @@ def _write(tmp_path, function):
     (tmp_path / "break_src.py").write_text(textwrap.dedent(SOURCE))
     return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"break_src.py:{function}",
                            "--target", "numba", "-o", f"{function}_grad.py"],
-                          cwd=tmp_path, capture_output=True, text=True)
+                          cwd=tmp_path, capture_output=True, text=True, env=_ENV)
 
 
 def test_the_cli_module_of_a_count_read_after_break_runs(tmp_path):
@@ -77,7 +81,7 @@ def test_the_cli_module_of_a_count_read_after_break_runs(tmp_path):
                 f"import numpy as np\nfrom {function}_grad import {function}_value_and_grad as g\n"
                 f"for a in (1.3, 0.3):\n    print(*g(a, {args[0]!r}))\n")
         out = subprocess.run([sys.executable, "-c", code.replace("array(", "np.array(")],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, env=_ENV)
         assert out.returncode == 0, out.stderr
         sys.path.insert(0, str(tmp_path))
         try:

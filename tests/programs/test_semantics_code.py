@@ -113,7 +113,7 @@ def test_a_wraps_wrapper_through_the_cli(load):
     assert proc.returncode == 0, proc.stderr
     namespace = {}
     exec(compile(proc.stdout, "square_grad.py", "exec"), namespace)
-    value, grad = namespace["wrapper_value_and_grad"](3.0)
+    value, grad = namespace["square_value_and_grad"](3.0)
     assert (value, grad) == (pytest.approx(18.0), pytest.approx(12.0))
 
 
