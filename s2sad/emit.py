@@ -42,6 +42,12 @@ class Emitted:
     #: names bound by lines that import or copy the user's own module state;
     #: in-process compilation supplies these directly instead of importing.
     user_names: List[str] = field(default_factory=list)
+    #: ``(module, name there, name here)`` of each value a written module takes from a
+    #: user's module when imported (``from model import W0``, ``SCALE = 3.0``): what
+    #: :func:`with_globals_check` makes it check at each call
+    origins: List[tuple] = field(default_factory=list)
+    #: what :func:`with_globals_check` assembles the module again from
+    parts: Dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 _RUNTIME_MODULES = ("s2sad.runtime", "s2sad.runtime_forward")
@@ -76,16 +82,19 @@ def _importable(obj, name):
     return None
 
 
-def import_lines(bindings, source_module=None, module_globals=None, sources=None, aliases=None):
+def import_lines(bindings, source_module=None, module_globals=None, sources=None, aliases=None,
+                 origins=None):
     """``(standard lines, user lines, user names)`` that bind every free name.
 
     Objects that no module exports by name (a global array, say) are imported
     from the module of the function that reads them (``sources``: name -> that
     function, for names a helper of another module reads), else from
     ``source_module`` when it holds that very object under the name
-    (``module_globals``).
+    (``module_globals``).  ``origins`` (a list), when given, gets ``(module, name there,
+    name here)`` of each value taken from a user's module (see ``Emitted.origins``).
     """
     sources, module_globals = sources or {}, module_globals or {}
+    origins = [] if origins is None else origins
     modules, user, constants, user_names = [], [], [], []
     runtime = {module: [] for module in _RUNTIME_MODULES}
     for name in sorted(bindings):
@@ -104,27 +113,39 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
             runtime[module].append(name if helper == name else f"{helper} as {name}")
             continue
         user_names.append(name)
-        if obj is None or isinstance(obj, _NUMBER_TYPES + (str,)):
-            constants.append(f"{name} = {obj!r}")
-            continue
-        where = _importable(obj, name)
         reader = sources.get(name)
         renamed = getattr(reader, anno.READING_AS, None)   # (func, its name, the module's)
         if renamed is not None and renamed[2] == name:
             reader, original = renamed[0], renamed[1]
         else:
             original = name
+        reader_module = getattr(reader, "__module__", None) if reader is not None else None
+        if reader_module == "__main__":
+            reader_module = None
+        if source_module == "__main__":
+            source_module = None
+        if obj is None or isinstance(obj, _NUMBER_TYPES + (str,)):
+            constants.append(f"{name} = {obj!r}")
+            if reader_module and _same_value(reader.__globals__.get(original, _NOTHING), obj):
+                origins.append((reader_module, original, name))
+            elif source_module and reader is None \
+                    and _same_value(module_globals.get(name, _NOTHING), obj):
+                origins.append((source_module, name, name))
+            continue
+        where = _importable(obj, name)
         if where is not None:
             module, qualname = where
             alias = "" if qualname == name else f" as {name}"
             user.append(f"from {module} import {qualname}{alias}")
-        elif reader is not None and getattr(reader, "__module__", "__main__") != "__main__" \
-                and reader.__globals__.get(original, _NOTHING) is obj:
+            if module in (reader_module, source_module):   # (a user's, not a library's)
+                origins.append((module, qualname, name))
+        elif reader_module and reader.__globals__.get(original, _NOTHING) is obj:
             alias = "" if original == name else f" as {name}"
-            user.append(f"from {reader.__module__} import {original}{alias}")
-        elif source_module and source_module != "__main__" \
-                and module_globals.get(name, _NOTHING) is obj:
+            user.append(f"from {reader_module} import {original}{alias}")
+            origins.append((reader_module, original, name))
+        elif source_module and module_globals.get(name, _NOTHING) is obj:
             user.append(f"from {source_module} import {name}")
+            origins.append((source_module, name, name))
         else:
             user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")
     lines = sorted(modules)
@@ -318,6 +339,11 @@ def free_names_of(fn):
     return loads - local
 
 
+def _same_value(a, b):
+    """A number or string copied in: ``b`` of ``a``'s type and equal to it."""
+    return type(a) is type(b) and (a == b or (a != a and b != b))   # (NaN: itself)
+
+
 def _same_number(a, b):
     """Two rules' constants of one name and value (``LN2`` of two rule modules)."""
     return type(a) is type(b) and type(a) in (int, float) and a == b
@@ -360,15 +386,67 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
             raise _clash(clashing[0], "takes the parameter", locate, "rename the parameter")
     used = set().union(*(free_names_of(g.node) for g in functions))
     bindings = {k: v for k, v in bindings.items() if k in used}
+    origins = []
     standard, user, user_names = import_lines(bindings, source_module, module_globals,
-                                              sources, aliases)
+                                              sources, aliases, origins)
+    code = "\n\n".join(render_function(g.node, g.comments) for g in functions)
+    text = _assemble(header_lines, standard, user, code)
+    parts = {"header_lines": header_lines, "user": user, "code": code, "aliases": aliases}
+    return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
+                   user_names=user_names, origins=origins, parts=parts)
+
+
+def _assemble(header_lines, standard, user, code):
     parts = ["\n".join(f"# {h}" if h else "#" for h in header_lines), "\n".join(standard)]
     if user:
         parts.append("\n".join(user))
-    code = "\n\n".join(render_function(g.node, g.comments) for g in functions)
-    text = "\n\n".join(p for p in parts if p) + "\n\n\n" + code
-    return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
-                   user_names=user_names)
+    return "\n\n".join(p for p in parts if p) + "\n\n\n" + code
+
+
+#: the runtime helper a written module calls to check the globals it took (``check_globals``)
+GLOBALS_CHECK = "check_globals"
+#: the tuple of those globals, a global of the written module
+GLOBALS_TAKEN = "S2SAD_GLOBALS"
+
+
+def with_globals_check(emitted):
+    """The text of ``emitted`` (a module to write to a file) checking, at each call of its
+    function, that every value it took from a user's module when imported is still that
+    module's (``runtime.check_globals``): the same object, or for a number or string
+    copied in, an equal one of its type.  The API reads globals at each call instead."""
+    if not emitted.origins:
+        return emitted.text
+    parts, bindings, aliases = emitted.parts, emitted.bindings, emitted.parts["aliases"]
+    used = set(bindings) | set(re.findall(r"\w+", parts["code"]))
+    helper = next(n for n in (GLOBALS_CHECK + (f"_{i}" if i else "") for i in range(len(used) + 1))
+                  if n not in used)
+    taken = next(n for n in (GLOBALS_TAKEN + (f"_{i}" if i else "") for i in range(len(used) + 1))
+                 if n not in used)
+    check = getattr(importlib.import_module(_RUNTIME_MODULES[0]), GLOBALS_CHECK)
+    standard, _, _ = import_lines({**bindings, helper: check},   # (the user's lines: as made)
+                                  aliases={**aliases, helper: GLOBALS_CHECK})
+    rows = "".join(f"    ({module!r}, {original!r}, {name}),\n"
+                   for module, original, name in emitted.origins)
+    user = parts["user"] + ["", "#: (module, name there, value) of each value this module "
+                                "took from the user's modules", f"{taken} = (\n{rows})"]
+    code = _with_first_line(parts["code"], emitted.function_name,
+                            f"{helper}({taken})  # an error if the program rebound one since")
+    return _assemble(parts["header_lines"], standard, user, code)
+
+
+def _with_first_line(code, function_name, line):
+    """``code`` with ``line`` the first statement of its function ``function_name``."""
+    tree = ast.parse(code)
+    func = next(s for s in tree.body if isinstance(s, ast.FunctionDef)
+                and s.name == function_name)
+    lines = code.splitlines(keepends=True)
+    first = func.body[0].lineno - 1
+    while first - 1 >= func.lineno and lines[first - 1].strip().startswith("#"):
+        first -= 1   # (the comments of the first statement stay with it)
+    indent = lines[func.body[0].lineno - 1]
+    indent = indent[:len(indent) - len(indent.lstrip())]
+    lines.insert(first, f"{indent}{line}\n")
+    return "".join(lines)
 
 
 def _helper_alias(name, functions, taken):

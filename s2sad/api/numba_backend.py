@@ -175,6 +175,34 @@ _REWRITE = ("rewrite that line with numbers and arrays of one type (no dicts, no
             "mixed types, no helpers numba rejects), or use backend='numpy'")
 
 
+#: what to do where numba fails on a construct of s2sad's own code, not on the user's types
+_OWN_LIMITATION = ("this is a limitation of s2sad's numba target, not of your code's types: "
+                   "use backend='numpy' for this function (the numpy code runs, and is right)")
+_OPTIONAL_VALUE = ("a value saved from a branch that may not run (None where it did not), "
+                   "which numba types as optional")
+#: numba's messages about s2sad's generated code, not the user's values: what each means
+_OWN_ERRORS = (
+    (re.compile(r"Variable '(\w+)' is not defined"),
+     "a name ({}) it reads before numba sees it assigned"),
+    (re.compile(r"Cannot capture the non-constant value associated with variable '(\w+)'"),
+     "the global {} it reads, which numba cannot freeze as a constant"),
+    (re.compile(r"Untyped global name '(\w+)'"), "the global {} it reads, which numba cannot type"),
+    (re.compile(r"(OptionalType\(|Optional\()"), _OPTIONAL_VALUE),
+)
+
+
+def own_construct(message, user_names=()):
+    """The construct of s2sad's own generated code numba's ``message`` is about (its
+    reading), or None where it is about the user's values (a global of the user's,
+    ``user_names``, that numba cannot type is the user's)."""
+    for pattern, what in _OWN_ERRORS:
+        found = pattern.search(message)
+        if found is not None and not (what.startswith("the global")
+                                      and found.group(1) in user_names):
+            return what.format(repr(found.group(1))) if "{}" in what else what
+    return None
+
+
 def fallback_warning(func, what, todo=_REWRITE):
     warnings.warn(
         f"s2sad: backend='numba' runs the numpy backend for {func.__name__}: {what}; "
@@ -368,9 +396,13 @@ class NumbaBound:
         place = _numba_place(message, module, entry, lines, self.func) \
             or inspect_path(self.func)
         self.compiled[impl] = impl
-        what = "numba cannot compile the generated code" if not isinstance(exc, TypeError) \
-            else "numba-compiled code met None where it typed a number or array"
-        return self._fallback(impl, f"{what} ({place}): {construct}")
+        own = own_construct(message, entry.emitted.user_names)
+        if own is not None or isinstance(exc, TypeError):   # (TypeError: a None it typed)
+            own = own or _OPTIONAL_VALUE
+            return self._fallback(impl, f"numba cannot compile the code s2sad generates for "
+                                        f"{own} ({place}): {construct}", _OWN_LIMITATION)
+        return self._fallback(impl, f"numba cannot compile the generated code ({place}): "
+                                    f"{construct}")
 
     def _fallback(self, impl, what, todo=_REWRITE):
         self.bound.drop_fast()   # (a fast path calls the compiled code: numpy from now on)

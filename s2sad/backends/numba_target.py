@@ -40,14 +40,16 @@ import re
 from ..errors import NumbaTargetError
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
+from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
+    _Unbound, user_line  # noqa: F401 (user_line: the API reads it here)
 
 NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
-_LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
-                           r"(\w+))?: ?(.*)$")
 _DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
 _DECORATOR_UNCHECKED = "@numba.njit(cache=True)"   # every index proven (numba_bounds)
 _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
-_NUMPY = "use the numpy backend for this function (backend='numpy'; --target numpy)"
+#: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in
+#: the wrapper, which passes them, not in the compiled function
+_GLOBALS_CHECK = "check_globals"
 
 
 def numba_runtime_names():
@@ -69,22 +71,6 @@ def numba_runtime_names():
                                                 for t in stmt.targets):
             return frozenset(ast.literal_eval(stmt.value))
     return frozenset()
-
-
-def user_line(lines, lineno):
-    """``(line N, its code)`` of the user's source the generated line ``lineno`` (1-based)
-    differentiates: the nearest comment above it (None when there is none)."""
-    for index in range(min(lineno, len(lines)) - 1, -1, -1):
-        found = _LINE_COMMENT.match(lines[index])
-        if found:
-            return found.group(0).strip().lstrip("# ")
-    return None
-
-
-class _Refusal(Exception):
-    def __init__(self, what, node, hint):
-        super().__init__(what)
-        self.what, self.node, self.hint = what, node, hint
 
 
 def _push_key(value):
@@ -268,85 +254,6 @@ def _helper_import(names):
     return f"from {NUMBA_RUNTIME} import (\n{body},\n)"
 
 
-def _assigned(target):
-    """The names an assignment target binds (tuple targets too)."""
-    if isinstance(target, ast.Name):
-        return [target.id]
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [n for t in target.elts for n in _assigned(t)]
-    if isinstance(target, ast.Starred):
-        return _assigned(target.value)
-    return []
-
-
-def _is_unbound(node, unbound):
-    return isinstance(node, ast.Name) and node.id in unbound
-
-
-class _Unbound:
-    """The flags of the names of one function that may hold no value (see the module)."""
-
-    def __init__(self, func, unbound_name, check_name, lines, taken):
-        self.func, self.lines, self.taken = func, lines, taken
-        self.unbound_name, self.check_name = unbound_name, check_name
-
-    def rewrite(self, edits):
-        func = self.func
-        starts = [s for s in ast.walk(func) if isinstance(s, ast.Assign)
-                  and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
-                  and _is_unbound(s.value, {self.unbound_name})]
-        names = {s.targets[0].id for s in starts}
-        copies = [s for s in ast.walk(func) if isinstance(s, ast.Assign) and len(s.targets) == 1
-                  and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Name)]
-        grown = True
-        while grown:   # a copy of a name that may hold no value may hold none
-            grown = False
-            for stmt in copies:
-                if stmt.value.id in names and stmt.targets[0].id not in names:
-                    names.add(stmt.targets[0].id)
-                    grown = True
-        if not names:
-            return
-        flags = {n: self._fresh(f"{n}_set") for n in sorted(names)}
-        checked = set()
-        for node in ast.walk(func):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id == self.check_name and node.args \
-                    and _is_unbound(node.args[0], names):
-                edits.replace(node.args[0], flags[node.args[0].id])
-                checked.add(id(node.args[0]))
-        for stmt in ast.walk(func):
-            if stmt in starts:
-                edits.replace(stmt, f"{flags[stmt.targets[0].id]} = False")
-            elif isinstance(stmt, ast.Assign) and stmt in copies \
-                    and stmt.targets[0].id in names:
-                flag = flags[stmt.targets[0].id]
-                source = flags.get(stmt.value.id, "True")
-                self._after(edits, stmt, f"{flag} = {source}")
-            elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                for name in sorted({n for t in targets for n in _assigned(t)} & names):
-                    self._after(edits, stmt, f"{flags[name]} = True")
-            elif isinstance(stmt, ast.For):
-                for name in sorted(set(_assigned(stmt.target)) & names):
-                    first = stmt.body[0]
-                    edits.insert(first.lineno, " " * first.col_offset + f"{flags[name]} = True\n")
-            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
-                    and isinstance(stmt.value.func, ast.Attribute) \
-                    and any(_is_unbound(a, names) for a in stmt.value.args):
-                raise _Refusal("a name that may hold no value saved on the tape", stmt, _NUMPY)
-
-    def _after(self, edits, stmt, text):
-        edits.insert(stmt.end_lineno + 1, " " * stmt.col_offset + text + "\n")
-
-    def _fresh(self, base):
-        name, n = base, 1
-        while name in self.taken:
-            name, n = f"{base}_{n}", n + 1
-        self.taken.add(name)
-        return name
-
-
 class _Target:
     def __init__(self, text, function_name, user_names, helpers, wrapper):
         self.text = text
@@ -385,7 +292,8 @@ class _Target:
                 for alias in stmt.names:
                     runtime[alias.asname or alias.name] = alias.name
         missing = sorted(n for n in runtime.values()
-                         if n not in ("Stack", "UNBOUND") and n not in self.helpers)
+                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK)
+                         and n not in self.helpers)
         if missing:
             use = self._first_use(missing[0])
             raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
@@ -437,7 +345,8 @@ class _Target:
         unbound = [n for n, original in runtime.items() if original == "UNBOUND"]
         if unbound:
             check = next((n for n, o in runtime.items() if o == "check_bound"), "check_bound")
-            _Unbound(func, unbound[0], check, self.lines, self.taken).rewrite(self.edits)
+            zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
+            _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
@@ -507,15 +416,31 @@ class _Target:
             raise _Refusal("a generated signature over several lines", main,
                            _NUMPY)
         signature = head[head.index("(") + 1:head.rindex(")")]
+        check = self._globals_check(main)
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
             call = ", ".join(params + names)
-            text = (f"\n\ndef {main.name}({signature}):\n"
+            text = (f"\n\ndef {main.name}({signature}):\n{check}"
                     f"    result = {njit}({call})\n"
                     f"    check_integers({njit}, __file__)\n"
                     f"    return result\n")
             self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
+
+    def _globals_check(self, main):
+        """The line of ``main`` checking the user's globals (``check_globals(...)``), taken
+        out of it for the wrapper; "" where there is none."""
+        first = main.body[0]
+        if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+                and isinstance(first.value.func, ast.Name)
+                and first.value.func.id.startswith(_GLOBALS_CHECK)):
+            return ""
+        if not self.wrapper:
+            raise _Refusal("a check of the module's globals without a wrapper to run it", first,
+                           _NUMPY)
+        text = self.lines[first.lineno - 1]
+        self.edits.delete_line(first.lineno)
+        return text
 
     def _drop_bindings(self, names):
         for stmt in self.tree.body:

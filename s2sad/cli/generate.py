@@ -10,6 +10,7 @@ import sys
 import gast
 
 from .. import pipeline
+from ..emit import with_globals_check
 from ..errors import S2sadError, UnsupportedSyntaxError
 from ..syntax.parse import parse_function
 from .files import check_output_path, write_atomic, write_stdout
@@ -86,7 +87,8 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         if dump:
             result.stages.setdefault("activity", _activity_stage(result, wrt))
         _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))
-    text = result.emitted.text
+    # a written module imports the user's globals once: it checks them at each call
+    text = result.emitted.text if dump else with_globals_check(result.emitted)
     if target == "numba" and not dump:
         from ..backends.numba_target import to_numba
         text = to_numba(text, result.emitted.function_name, result.emitted.user_names,

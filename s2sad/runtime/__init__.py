@@ -36,6 +36,8 @@ from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entri
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cross,
                           power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
 from .elementwise_more import bessel_i, finite_mask, sinc_slope  # noqa: F401
+from .guards import check_globals  # noqa: F401 (modules the CLI writes call it; not a
+# runtime helper of generated code's derivatives: no rules, not in __all__)
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                      ensure_scalar_output, ensure_unshared, scalar_checked,
                      unshared)  # noqa: F401

@@ -3,6 +3,8 @@ share memory with one the function writes, real dtypes, and results the caller m
 write into (``unshared``).  Each returns its input (or a copy) or raises an s2sad error.
 """
 
+import sys as _sys
+
 from .numpy_view import np
 from .checks import _shares, source_location
 from .duck import ndim_of, shape_meta
@@ -304,3 +306,62 @@ def ensure_same_kind_tangent(out, array, value, filename, line, column, array_do
 def unshared_tangent(out, g, others, g_dot):
     return g_dot   # the value is g's; the forward transform guards its own results
 
+
+
+def check_globals(taken):
+    """In a module ``s2sad grad`` wrote: raise a located s2sad error when a value it took
+    from a user's module when imported (``taken``: ``(module, name there, value)``
+    rows) is no longer that module's: another object, or for a number or string
+    copied in, another value.  An array changed in place is the same object: it passes,
+    and the module reads its new items, as the source's function does."""
+    modules = _sys.modules
+    for module_name, name, value in taken:
+        module = modules.get(module_name)
+        if module is None:
+            continue
+        current = module.__dict__.get(name, _ABSENT)
+        if current is value or (current.__class__ is value.__class__
+                                and value.__class__ in _COPIED and current == value):
+            continue
+        if value.__class__ is float and current.__class__ is float and value != value \
+                and current != current:
+            continue   # (NaN copied in)
+        raise _rebound(module_name, name, value, current,
+                       _sys._getframe(1).f_code.co_filename)   # (the written module)
+
+
+_COPIED = (bool, int, float, complex, str)
+_ABSENT = object()
+
+
+def _rebound(module_name, name, value, current, module_file):
+    """The error of ``check_globals``: located at the line of ``module_file`` binding
+    ``name``, its hint the ``regenerate:`` command of the module's header."""
+    import linecache
+    import os
+    import re
+    from ..errors import ReboundNameError, SourceLocation
+    lines = [line.rstrip("\n") for line in linecache.getlines(module_file)]
+    command = next((line.split("regenerate:", 1)[1].strip() for line in lines
+                    if line.startswith("# regenerate:")), "s2sad grad ...")
+    source = next((line.split(":")[-1].strip() for line in lines
+                   if line.startswith("# source:")), "the function")
+    binding = re.compile(rf"^(?:from \S+ import .*\b{re.escape(name)}\b|{re.escape(name)} = )")
+    found = next((i for i, line in enumerate(lines) if binding.match(line)), None)
+    location = None if found is None else SourceLocation(
+        os.path.basename(module_file), found + 1, 1, lines[found])
+    copied = value.__class__ in _COPIED or value is None
+    what = "deleted" if current is _ABSENT else "rebound"
+    if copied:
+        message = (f"{module_name}.{name} is no longer {value!r}, the value this module copied "
+                   f"in when it was written: its gradient would be for the old {name}")
+        hint = (f"if the source file's value changed, regenerate the module ({command}); if "
+                f"the program sets {name} while it runs, make it a parameter of {source} and "
+                f"regenerate")
+    else:
+        message = (f"{module_name}.{name} was {what} after this module imported it: its "
+                   f"gradient would be for the old {name} (changing its items in place is read)")
+        hint = (f"import this module after the program sets {module_name}.{name} "
+                f"(importlib.reload), or make {name} a parameter of {source} and regenerate "
+                f"the module ({command})")
+    return ReboundNameError(message, location, hint=hint)

@@ -20,6 +20,7 @@ import sys
 import sysconfig
 import textwrap
 import tokenize
+import types
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
@@ -307,6 +308,19 @@ def _source_is_running_code(func, filename, lines):
     return False
 
 
+def _old_binding_holders(func):
+    """The modules holding ``func`` where its own module, reloaded since, holds a new
+    object under its name (``from helpmod import act`` run before ``helpmod`` was
+    reloaded): the modules to reload.  Empty when its module was not reloaded."""
+    own = sys.modules.get(getattr(func, "__module__", None) or "")
+    current = getattr(own, func.__name__, func) if own is not None else func
+    if current is func or getattr(current, "__code__", None) is None:
+        return []
+    return sorted(name for name, module in list(sys.modules.items())
+                  if module is not own and isinstance(module, types.ModuleType)
+                  and any(value is func for value in list(vars(module).values())))
+
+
 def read_function(func) -> ParsedFunction:
     """Read ``func``'s source and return it, as written, as a :class:`ParsedFunction`.
 
@@ -330,6 +344,19 @@ def read_function(func) -> ParsedFunction:
         message, hint = _why_no_source(func, exc)
         raise SourceUnavailableError(message, hint=hint) from None
     if not _source_is_running_code(func, filename, all_lines):
+        holders = _old_binding_holders(func)
+        if holders:   # its module was reloaded: another module holds the old function
+            names = ", ".join(holders)
+            raise SourceUnavailableError(
+                f"{func.__qualname__} is the function {func.__module__} defined before it was "
+                f"reloaded: {names} still {'holds' if len(holders) == 1 else 'hold'} it (from "
+                f"an import by name, `from {func.__module__} import {func.__name__}`), and "
+                f"{filename} line {func.__code__.co_firstlineno} no longer defines the code "
+                f"that runs",
+                hint=(f"reload {names} too (importlib.reload({holders[0]}), or restart "
+                      f"Python), then differentiate again" if "__main__" not in holders else
+                      f"import it again (`from {func.__module__} import {func.__name__}`) "
+                      f"after the reload, or restart Python, then differentiate again"))
         raise SourceUnavailableError(
             f"the source of {func.__qualname__} changed on disk since it was imported: "
             f"{filename} line {func.__code__.co_firstlineno} no longer defines the code that "

@@ -98,11 +98,17 @@ def parse_rewritten(func):
 
 def rewrite(parsed):
     """Give the parsed forwarding wrapper ``parsed`` the parameters its calls bind, and
-    pass them, by name, where it passes ``*args`` and ``**kwargs`` on."""
+    pass them, by name, where it passes ``*args`` and ``**kwargs`` on.  A wrapper that
+    ``functools.wraps`` named after the function it wraps takes that name (the name the
+    user knows it by, which the generated functions are named after)."""
     func = parsed.func
+    fn = parsed.node
+    name = func.__name__   # (functools.wraps gave the wrapper the wrapped function's name)
+    if name != fn.name and name.isidentifier() \
+            and not any(getattr(n, "id", None) == name for n in nodes.walk(fn)):
+        fn.name = name   # the generated functions and the output are named after it
     if not is_forwarding(func):
         return
-    fn = parsed.node
     a = fn.args
     star = a.vararg.id if a.vararg is not None else None
     dstar = a.kwarg.id if a.kwarg is not None else None

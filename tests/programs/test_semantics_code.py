@@ -113,7 +113,7 @@ def test_a_wraps_wrapper_through_the_cli(load):
     assert proc.returncode == 0, proc.stderr
     namespace = {}
     exec(compile(proc.stdout, "square_grad.py", "exec"), namespace)
-    value, grad = namespace["wrapper_value_and_grad"](3.0)
+    value, grad = namespace["square_value_and_grad"](3.0)
     assert (value, grad) == (pytest.approx(18.0), pytest.approx(12.0))
 
 
@@ -676,3 +676,43 @@ def test_a_decorated_function_and_its_data_are_freed():
         del loss
         gc.collect()
         assert data() is None, name
+
+
+def test_a_helper_imported_by_name_before_its_module_was_reloaded(load):
+    """``from helpmod import act`` keeps the old ``act`` after ``helpmod`` is edited and
+    reloaded: the refusal names the module holding it (mainmod) as the one to reload,
+    not helpmod, which the user just reloaded."""
+    helpmod = load("reloaded_helpmod", """\
+        import numpy as np
+
+        def act(z):
+            return np.tanh(z)
+        """)
+    mainmod = load("reloading_mainmod", """\
+        import numpy as np
+        import reloaded_helpmod
+        from reloaded_helpmod import act
+
+        def loss(w):
+            return np.sum(act(w) ** 2) + np.sum(reloaded_helpmod.act(w))
+        """)
+    w = np.array([0.3, -0.5])
+    t = np.tanh(w)
+    np.testing.assert_allclose(s2sad.grad(mainmod.loss)(w),
+                               2.0 * t * (1.0 - t ** 2) + (1.0 - t ** 2))   # by hand
+    write(load.path / "reloaded_helpmod.py", """\
+        import numpy as np
+
+        def act(z):
+            return np.sin(z) * 2.0
+        """)
+    importlib.reload(helpmod)
+    with pytest.raises(s2sad.SourceUnavailableError) as info:
+        s2sad.grad(mainmod.loss)(w)
+    message = str(info.value)
+    assert "reloading_mainmod still holds it" in message
+    assert "from reloaded_helpmod import act" in message
+    assert "hint: reload reloading_mainmod too (importlib.reload(reloading_mainmod)" in message
+    importlib.reload(mainmod)   # what the hint says: now the new act is differentiated
+    np.testing.assert_allclose(s2sad.grad(mainmod.loss)(w),   # by hand: 4 sin^2 w + 2 sin w
+                               8.0 * np.sin(w) * np.cos(w) + 2.0 * np.cos(w))

@@ -281,7 +281,7 @@ def test_through_the_cli(load):
     assert proc.returncode == 0, proc.stderr
     namespace = {}
     exec(compile(proc.stdout, "f_grad.py", "exec"), namespace)
-    value, grad = namespace["wrapper_value_and_grad"](X)
+    value, grad = namespace["f_value_and_grad"](X)
     assert value == pytest.approx(4.0 * np.sum(np.sin(X)) + 1.0)
     np.testing.assert_allclose(grad, 4.0 * np.cos(X))
     proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "deco_cli.py:f",
@@ -290,7 +290,7 @@ def test_through_the_cli(load):
     assert proc.returncode == 0, proc.stderr
     namespace = {}
     exec(compile(proc.stdout, "f_grad_k.py", "exec"), namespace)
-    value, grad = namespace["wrapper_value_and_grad"](X, 3.0)
+    value, grad = namespace["f_value_and_grad"](X, 3.0)
     assert grad == pytest.approx(2.0 * np.sum(np.sin(X)))
 
 
