@@ -132,13 +132,12 @@ def shape_sensitive(primal, out_atoms):
     sensitive = set()
     for stmt in ops.flatten(primal):
         sensitive |= _read_whole(stmt)
-    for node in primal:
-        for sub in nodes.statements([node]):   # (loops and ifs are statements)
-            if isinstance(sub, (gast.For, gast.While)):
-                sensitive |= set(anno.get(sub, anno.CARRIED, ()))
-                sensitive |= ops.assigned_in(sub.body) & store_bases(sub.body)
-            elif isinstance(sub, gast.If):
-                sensitive |= ops.assigned_in(sub.body) & ops.assigned_in(sub.orelse)
+    for sub in nodes.statements(primal):   # (loops and ifs are statements, at every depth)
+        if isinstance(sub, (gast.For, gast.While)):
+            sensitive |= set(anno.get(sub, anno.CARRIED, ()))
+            sensitive |= ops.assigned_in(sub.body) & store_bases(sub.body)
+        elif isinstance(sub, gast.If):
+            sensitive |= ops.assigned_in(sub.body) & ops.assigned_in(sub.orelse)
     for atom in out_atoms:
         sensitive |= loads(atom)
     return sensitive

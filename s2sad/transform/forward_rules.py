@@ -23,6 +23,7 @@ from ..syntax import anno, nodes
 from .calls import bind_call
 from ..analysis.lookup import refuse_undefined, rule_for
 from .common import collect_bindings
+from ..optimize import fold
 from .forward_values import is_zero, replace_names, zero
 
 
@@ -46,12 +47,16 @@ def operation(sweep, name, value, out):
             raise RuleDefinitionError(
                 f"the tangent rule of {rule.label} takes {param!r}, which is neither a "
                 f"parameter of {rule.label} nor the tangent ('<parameter>_dot') of one")
+    # no zero marker bound and none in the template: none in what splice makes, so
+    # there is no zero to drop (``env.simplify`` is ``fold``) and none to replace
+    zeros = _zero_in_template(template) or any(_has_zero(v) for v in role.values())
     statements, results = splice(template, role, env.namer)
     if len(results) != 1:   # an op with several outputs (np.linalg.slogdet): a tuple
         results = [gast.Tuple(elts=list(results), ctx=gast.Load())]
     local_zeros = {}
     for stmt in statements:
-        stmt.value = env.simplify(replace_names(stmt.value, local_zeros))
+        stmt.value = env.simplify(replace_names(stmt.value, local_zeros)) if zeros \
+            else fold(stmt.value)
         target = stmt.targets[0].id
         if is_zero(stmt.value):
             local_zeros[target] = stmt.value
@@ -59,7 +64,7 @@ def operation(sweep, name, value, out):
         if env.carries_tangent(stmt.value):
             env.tangent_names.add(target)
         out.append(stmt)
-    expr = env.simplify(replace_names(results[0], local_zeros))
+    expr = env.simplify(replace_names(results[0], local_zeros)) if zeros else fold(results[0])
     if is_zero(expr):
         env.define(name, expr, out)
         return
@@ -72,6 +77,28 @@ def operation(sweep, name, value, out):
     if elementwise(rule):
         exact = covers(sweep, name, expr, bound)
     env.define(name, expr, out, exact=exact)
+
+
+def _has_zero(node):
+    """Does ``node`` (a bound atom or tangent) hold a symbolic zero marker?"""
+    if node.__class__ is gast.Name:
+        return node.id == anno.ZERO_ID
+    return any(n.id == anno.ZERO_ID for n in nodes.names(node))
+
+
+#: id(template) -> (template, whether its statements or result name the zero marker)
+_ZERO_IN_TEMPLATE = {}
+
+
+def _zero_in_template(template):
+    """Does the tangent template itself name the zero marker (``anno.ZERO_ID``)?  (No rule
+    does; asked once per template, so that :func:`operation` may rely on it.)"""
+    known = _ZERO_IN_TEMPLATE.get(id(template))
+    if known is None or known[0] is not template:
+        found = any(n.id == anno.ZERO_ID for n in nodes.names(
+            list(template.body) + [template.result]))
+        known = _ZERO_IN_TEMPLATE[id(template)] = (template, found)
+    return known[1]
 
 
 def covers(sweep, name, expr, bound):
