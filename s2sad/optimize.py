@@ -24,6 +24,7 @@ import dataclasses
 
 import gast
 
+from .analysis.forward_facts import loads
 from .syntax import nodes
 from .syntax import anno
 from .syntax.anno import COMMENT_ID
@@ -215,33 +216,8 @@ def _negative_factor(node):
 # --------------------------------------------------------------- liveness
 
 def _reads(node):
-    """Names read by a statement or expression (stores excluded).
-
-    The set :func:`nodes.names` would give, filtered, made in one walk: every pass of
-    the clean-up asks it of every statement."""
-    name_class = gast.Name
-    if node.__class__ is name_class and node.annotation is None:
-        return set() if isinstance(node.ctx, gast.Store) else {node.id}
-    found = set()
-    stack = [node] if isinstance(node, gast.AST) else list(node)
-    pop, push, extend, add = stack.pop, stack.append, stack.extend, found.add
-    child_fields, store, constant = nodes.child_fields, gast.Store, gast.Constant
-    while stack:
-        node = pop()
-        cls = node.__class__
-        if cls is list:
-            extend(node)
-            continue
-        if cls is name_class:
-            if not isinstance(node.ctx, store):
-                add(node.id)
-        elif cls is constant:
-            continue   # (no field of a constant holds a node)
-        for field in child_fields(cls):
-            value = getattr(node, field, None)
-            if value is not None:
-                push(value)
-    return found
+    """Names read by a statement or expression (stores excluded)."""
+    return loads(node)
 
 
 _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)

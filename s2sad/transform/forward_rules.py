@@ -81,8 +81,11 @@ def operation(sweep, name, value, out):
 
 def _has_zero(node):
     """Does ``node`` (a bound atom or tangent) hold a symbolic zero marker?"""
-    if node.__class__ is gast.Name:
+    cls = node.__class__
+    if cls is gast.Name:
         return node.id == anno.ZERO_ID
+    if cls is gast.Constant:
+        return False   # (a number or a string: no field of it holds a node)
     return any(n.id == anno.ZERO_ID for n in nodes.names(node))
 
 
