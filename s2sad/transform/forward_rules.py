@@ -49,7 +49,8 @@ def operation(sweep, name, value, out):
                 f"parameter of {rule.label} nor the tangent ('<parameter>_dot') of one")
     # no zero marker bound and none in the template: none in what splice makes, so
     # there is no zero to drop (``env.simplify`` is ``fold``) and none to replace
-    zeros = _zero_in_template(template) or any(_has_zero(v) for v in role.values())
+    zero_in_template, call_in_result = _template_facts(template)
+    zeros = zero_in_template or any(_has_zero(v) for v in role.values())
     statements, results = splice(template, role, env.namer)
     if len(results) != 1:   # an op with several outputs (np.linalg.slogdet): a tuple
         results = [gast.Tuple(elts=list(results), ctx=gast.Load())]
@@ -68,7 +69,10 @@ def operation(sweep, name, value, out):
     if is_zero(expr):
         env.define(name, expr, out)
         return
-    expr = drop_defaults(expr, template.free)
+    if zeros or call_in_result or not all(_holds_no_node(v) for v in role.values()):
+        expr = drop_defaults(expr, template.free)
+    # (else expr holds no call: the template's result has none, the atoms and tangents
+    # bound are names and constants, no zero was made real, and fold makes no call)
     if isinstance(expr, gast.Name) and sweep.facts.writes_in_place:
         # ``y = x * 1.0``: the primal makes a new array, but the folded tangent only
         # names another tangent array, which a later write may change in place
@@ -89,18 +93,27 @@ def _has_zero(node):
     return any(n.id == anno.ZERO_ID for n in nodes.names(node))
 
 
-#: id(template) -> (template, whether its statements or result name the zero marker)
-_ZERO_IN_TEMPLATE = {}
+def _holds_no_node(node):
+    """A constant, or a name without an annotation: a leaf of a syntax tree."""
+    cls = node.__class__
+    return cls is gast.Constant or (cls is gast.Name and getattr(node, "annotation", None) is None)
 
 
-def _zero_in_template(template):
-    """Does the tangent template itself name the zero marker (``anno.ZERO_ID``)?  (No rule
-    does; asked once per template, so that :func:`operation` may rely on it.)"""
-    known = _ZERO_IN_TEMPLATE.get(id(template))
+#: id(template) -> (template, its facts: see _template_facts)
+_TEMPLATE_FACTS = {}
+
+
+def _template_facts(template):
+    """(Does the tangent template name the zero marker ``anno.ZERO_ID``, does its result
+    hold a call?), asked once per template so that :func:`operation` may rely on them.
+    (No rule names the marker.)"""
+    known = _TEMPLATE_FACTS.get(id(template))
     if known is None or known[0] is not template:
-        found = any(n.id == anno.ZERO_ID for n in nodes.names(
+        zero = any(n.id == anno.ZERO_ID for n in nodes.names(
             list(template.body) + [template.result]))
-        known = _ZERO_IN_TEMPLATE[id(template)] = (template, found)
+        call = template.result is not None and any(
+            isinstance(n, gast.Call) for n in nodes.walk(template.result))
+        known = _TEMPLATE_FACTS[id(template)] = (template, (zero, call))
     return known[1]
 
 
