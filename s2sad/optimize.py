@@ -24,6 +24,7 @@ import dataclasses
 
 import gast
 
+from .analysis.forward_facts import loads
 from .syntax import nodes
 from .syntax import anno
 from .syntax.anno import COMMENT_ID
@@ -216,7 +217,7 @@ def _negative_factor(node):
 
 def _reads(node):
     """Names read by a statement or expression (stores excluded)."""
-    return {n.id for n in nodes.names(node) if not isinstance(n.ctx, gast.Store)}
+    return loads(node)
 
 
 _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)
@@ -404,11 +405,11 @@ def propagate_copies(body, protected=()):
     where it is read and written, so the pass is linear in practice (a copy is
     never handled by scanning the statements after it).
     """
-    body = list(body)
+    table = _Uses(list(body))
     changed = True
     while changed:
         changed = False
-        table = _Uses(body)
+        body = table.body
         for i in range(len(body)):
             stmt = body[i]
             if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
@@ -420,8 +421,9 @@ def propagate_copies(body, protected=()):
                     or (a not in protected and _forward_substitute(table, i, a, b)):
                 table.remove(i)
                 changed = True
-        body = [stmt for stmt in body if stmt is not None]
-    return body
+        if changed:   # the next pass reads the table kept up to date, not the trees again
+            table = table.compacted()
+    return table.body
 
 
 class _Uses:
@@ -430,10 +432,10 @@ class _Uses:
     statements that read it and that write it.  ``total``: each name's reads in the
     whole body."""
 
-    def __init__(self, body):
+    def __init__(self, body, reads=None, writes=None):
         self.body = body
-        self.reads = [_read_counts(s) for s in body]
-        self.writes = [_writes(s) for s in body]
+        self.reads = [_read_counts(s) for s in body] if reads is None else reads
+        self.writes = [_writes(s) for s in body] if writes is None else writes
         self.read_at, self.written_at, self.total = {}, {}, {}
         for k, counts in enumerate(self.reads):
             for name, count in counts.items():
@@ -442,6 +444,16 @@ class _Uses:
         for k, names in enumerate(self.writes):
             for name in names:
                 self.written_at.setdefault(name, []).append(k)
+
+    def compacted(self):
+        """The table of the body without its removed statements.  Each kept statement's
+        reads and writes are the ones kept up to date as copies were removed (what
+        ``_read_counts`` and ``_writes`` of the statement give now: :meth:`remove`,
+        ``_rename_definition`` and ``_forward_substitute`` change both together), so
+        no statement is walked again."""
+        kept = [k for k, stmt in enumerate(self.body) if stmt is not None]
+        return _Uses([self.body[k] for k in kept], [self.reads[k] for k in kept],
+                     [self.writes[k] for k in kept])
 
     def remove(self, i):
         for name, count in self.reads[i].items():

@@ -59,8 +59,32 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
 
 
 def loads(node):
-    """Names ``node`` reads (every ``Name`` not in a store context)."""
-    return {n.id for n in nodes.names(node) if not isinstance(n.ctx, gast.Store)}
+    """Names ``node`` (a node or a list of them) reads: every ``Name`` not in a store
+    context.  The set :func:`nodes.names` would give, filtered, made in one walk: the
+    passes ask it of every statement."""
+    name_class = gast.Name
+    if node.__class__ is name_class and getattr(node, "annotation", None) is None:
+        return set() if isinstance(node.ctx, gast.Store) else {node.id}
+    found = set()
+    stack = [node] if isinstance(node, gast.AST) else list(node)
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, found.add
+    child_fields, store, constant = nodes.child_fields, gast.Store, gast.Constant
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is list:
+            extend(node)
+            continue
+        if cls is name_class:
+            if not isinstance(node.ctx, store):
+                add(node.id)
+        elif cls is constant:
+            continue   # (no field of a constant holds a node)
+        for field in child_fields(cls):
+            value = getattr(node, field, None)
+            if value is not None:
+                push(value)
+    return found
 
 
 def elementwise(rule):
@@ -132,13 +156,12 @@ def shape_sensitive(primal, out_atoms):
     sensitive = set()
     for stmt in ops.flatten(primal):
         sensitive |= _read_whole(stmt)
-    for node in primal:
-        for sub in nodes.statements([node]):   # (loops and ifs are statements)
-            if isinstance(sub, (gast.For, gast.While)):
-                sensitive |= set(anno.get(sub, anno.CARRIED, ()))
-                sensitive |= ops.assigned_in(sub.body) & store_bases(sub.body)
-            elif isinstance(sub, gast.If):
-                sensitive |= ops.assigned_in(sub.body) & ops.assigned_in(sub.orelse)
+    for sub in nodes.statements(primal):   # (loops and ifs are statements, at every depth)
+        if isinstance(sub, (gast.For, gast.While)):
+            sensitive |= set(anno.get(sub, anno.CARRIED, ()))
+            sensitive |= ops.assigned_in(sub.body) & store_bases(sub.body)
+        elif isinstance(sub, gast.If):
+            sensitive |= ops.assigned_in(sub.body) & ops.assigned_in(sub.orelse)
     for atom in out_atoms:
         sensitive |= loads(atom)
     return sensitive

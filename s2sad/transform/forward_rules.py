@@ -23,6 +23,7 @@ from ..syntax import anno, nodes
 from .calls import bind_call
 from ..analysis.lookup import refuse_undefined, rule_for
 from .common import collect_bindings
+from ..optimize import fold
 from .forward_values import is_zero, replace_names, zero
 
 
@@ -46,12 +47,17 @@ def operation(sweep, name, value, out):
             raise RuleDefinitionError(
                 f"the tangent rule of {rule.label} takes {param!r}, which is neither a "
                 f"parameter of {rule.label} nor the tangent ('<parameter>_dot') of one")
+    # no zero marker bound and none in the template: none in what splice makes, so
+    # there is no zero to drop (``env.simplify`` is ``fold``) and none to replace
+    zero_in_template, call_in_result = _template_facts(template)
+    zeros = zero_in_template or any(_has_zero(v) for v in role.values())
     statements, results = splice(template, role, env.namer)
     if len(results) != 1:   # an op with several outputs (np.linalg.slogdet): a tuple
         results = [gast.Tuple(elts=list(results), ctx=gast.Load())]
     local_zeros = {}
     for stmt in statements:
-        stmt.value = env.simplify(replace_names(stmt.value, local_zeros))
+        stmt.value = env.simplify(replace_names(stmt.value, local_zeros)) if zeros \
+            else fold(stmt.value)
         target = stmt.targets[0].id
         if is_zero(stmt.value):
             local_zeros[target] = stmt.value
@@ -59,11 +65,14 @@ def operation(sweep, name, value, out):
         if env.carries_tangent(stmt.value):
             env.tangent_names.add(target)
         out.append(stmt)
-    expr = env.simplify(replace_names(results[0], local_zeros))
+    expr = env.simplify(replace_names(results[0], local_zeros)) if zeros else fold(results[0])
     if is_zero(expr):
         env.define(name, expr, out)
         return
-    expr = drop_defaults(expr, template.free)
+    if zeros or call_in_result or not all(_holds_no_node(v) for v in role.values()):
+        expr = drop_defaults(expr, template.free)
+    # (else expr holds no call: the template's result has none, the atoms and tangents
+    # bound are names and constants, no zero was made real, and fold makes no call)
     if isinstance(expr, gast.Name) and sweep.facts.writes_in_place:
         # ``y = x * 1.0``: the primal makes a new array, but the folded tangent only
         # names another tangent array, which a later write may change in place
@@ -72,6 +81,40 @@ def operation(sweep, name, value, out):
     if elementwise(rule):
         exact = covers(sweep, name, expr, bound)
     env.define(name, expr, out, exact=exact)
+
+
+def _has_zero(node):
+    """Does ``node`` (a bound atom or tangent) hold a symbolic zero marker?"""
+    cls = node.__class__
+    if cls is gast.Name:
+        return node.id == anno.ZERO_ID
+    if cls is gast.Constant:
+        return False   # (a number or a string: no field of it holds a node)
+    return any(n.id == anno.ZERO_ID for n in nodes.names(node))
+
+
+def _holds_no_node(node):
+    """A constant, or a name without an annotation: a leaf of a syntax tree."""
+    cls = node.__class__
+    return cls is gast.Constant or (cls is gast.Name and getattr(node, "annotation", None) is None)
+
+
+#: id(template) -> (template, its facts: see _template_facts)
+_TEMPLATE_FACTS = {}
+
+
+def _template_facts(template):
+    """(Does the tangent template name the zero marker ``anno.ZERO_ID``, does its result
+    hold a call?), asked once per template so that :func:`operation` may rely on them.
+    (No rule names the marker.)"""
+    known = _TEMPLATE_FACTS.get(id(template))
+    if known is None or known[0] is not template:
+        zero = any(n.id == anno.ZERO_ID for n in nodes.names(
+            list(template.body) + [template.result]))
+        call = template.result is not None and any(
+            isinstance(n, gast.Call) for n in nodes.walk(template.result))
+        known = _TEMPLATE_FACTS[id(template)] = (template, (zero, call))
+    return known[1]
 
 
 def covers(sweep, name, expr, bound):

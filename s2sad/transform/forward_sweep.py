@@ -109,7 +109,10 @@ class ForwardSweep:
         if id(stmt) in self.in_place and isinstance(stmt.value, gast.Call) \
                 and self.pushes_in_place(stmt):
             stmt = self.in_place_version(stmt)
-        out = [nodes.clone(stmt)]
+        # the primal statement itself, not a copy: no pass after the sweep changes a
+        # simple statement of its output in place (optimize drops and replaces them,
+        # emit renames helpers in a copy), and the sweep never changes its input
+        out = [stmt]
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
                 and anno.get(stmt.value, anno.WRITES) is not None:
             out = [writing_primal(stmt, self.env.bindings)]   # (user_call's, if varied)
