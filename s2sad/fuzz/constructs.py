@@ -384,7 +384,8 @@ ALIASING_REFUSALS = ("would also change the list or tuple that holds",
                      "writes into its argument", "which a function call made from it",
                      "and is written into too",
                      # the may-alias check over every path (branches, loops, helpers...)
-                     "may hold the same array as", "may hold that array")
+                     "may hold the same array as", "may hold that array", "may hold that list",
+                     "another name holds in place")
 
 #: constructs and the ones they need besides themselves
 REQUIRES = {

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad.errors import S2sadError
 from s2sad.testing import check_grads
 
 import fixtures.closure_sharing as cs
@@ -65,6 +66,6 @@ def test_an_array_read_by_a_closure_and_changed_by_op_assign_is_refused_when_it_
     """'a += 1.0' on an array writes in place, into the array the closure reads too: the
     normalizer's check refuses it where it runs, as it does for any other read of 'v'."""
     for transform, args in ((s2sad.value_and_grad, (X,)), (s2sad.jvp, (X, X))):
-        with pytest.raises(s2sad.errors.S2sadError) as info:
+        with pytest.raises(S2sadError) as info:
             transform(cs.array_read_changed_by_op_assign)(*args)
         assert "may change 'v' too" in str(info.value)
