@@ -76,3 +76,33 @@ def test_a_helper_merging_into_the_callers_dict_with_or_equals():
     assert value == pytest.approx(3 * x ** 3) and grad == pytest.approx(9 * x * x)
     for f in (r3.merged_by_a_helper, r3.merged_in_place_by_a_helper):
         check_grads(f, (x,), modes=MODES)
+
+
+@pytest.mark.parametrize("f, expected, derivative", [
+    # sum over i of x * (x i), then x * (2x): 5 x^2
+    (r3.def_in_a_loop_called_after, lambda x: 5 * x * x, lambda x: 10 * x),
+    (r3.lambda_in_a_loop_reads_its_target, lambda x: np.sin(2.5 * x),
+     lambda x: 2.5 * np.cos(2.5 * x)),
+    # j = 0: sin(2x x); j = 1: sin(4x x)
+    (r3.lambda_in_an_inner_loop, lambda x: np.sin(2 * x * x) + np.sin(4 * x * x),
+     lambda x: 4 * x * np.cos(2 * x * x) + 8 * x * np.cos(4 * x * x)),
+    (r3.def_in_a_loop_rebound_after, lambda x: x * np.cos(x),
+     lambda x: np.cos(x) - x * np.sin(x)),
+])
+def test_a_local_function_defined_in_a_loop_and_called_after_it(f, expected, derivative):
+    """The call reads the names the body reads free when it runs: the loop's last
+    values, or what they were bound to after it (refusals3)."""
+    x = 0.7
+    value, grad = s2sad.value_and_grad(f)(x)
+    assert value == pytest.approx(expected(x)) and value == pytest.approx(f(x))
+    assert grad == pytest.approx(derivative(x))
+    check_grads(f, (x,), modes=MODES)
+
+
+@pytest.mark.parametrize("f, args, words", [
+    (r3.def_in_a_loop_of_maybe_no_trip, (0.7, 2), "may run no trip"),
+    (r3.def_in_a_loop_with_defaults, (0.7,), "with defaults"),
+])
+def test_a_local_function_defined_in_a_loop_refused_where_it_cannot_follow(f, args, words):
+    message = _refusal(f, *args)
+    assert "'g'" in message and words in message and "refusals3.py:" in message

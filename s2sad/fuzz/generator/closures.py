@@ -56,6 +56,9 @@ class Closures:
         if not v.shape and self.draft.has("closure_view") and r.random() < 0.2:
             self.reading_a_number(v)
             return
+        if r.random() < 0.15:
+            self.defined_in_a_loop(v)
+            return
         k, g, h = self.name("k"), self.name("g"), self.name("h")
         emit(f"{k} = np.tanh(np.sum({v.name}) * 0.5)")   # |k| < 1
         free = f"{k} * 0.5"
@@ -121,6 +124,23 @@ class Closures:
         self.draft.count += 5
         # h gives 1.5 v (its own list holds 2 v alone); the function's list ends in v / 2
         self.draft.env.append(_Var(out, v.shape, min(LIM, 2.0 * v.bound)))
+
+    def defined_in_a_loop(self, v):
+        """``scgN`` defined in a loop's body (of a trip at least) reading ``sckN``, which the
+        trip binds, and called after the loop: Python's call reads the last trip's value
+        (closures bind late); ``scjN``, the loop's target, too, in a lambda."""
+        j, k, g, out = self.name("j"), self.name("k"), self.name("g"), self.name("v")
+        emit = self.draft.emit
+        emit(f"for {j} in {self.r.choice(['range(2)', 'range(3)', '[0.5, -0.25]'])}:")
+        emit(f"    {k} = np.tanh(np.sum({v.name}) * 0.5 + {j})")   # |k| < 1
+        if self.r.random() < 0.5:
+            emit(f"    {g} = lambda u: u * 0.75 + {k} * 0.25 + np.tanh({j}) * 0.25")
+        else:
+            emit(f"    def {g}(u):")
+            emit(f"        return u * 0.75 + {k} * 0.5")
+        emit(f"{out} = {g}({v.name})")
+        self.draft.count += 4
+        self.draft.env.append(_Var(out, v.shape, min(LIM, 0.75 * v.bound + 0.5)))
 
     def reading_a_number(self, v):
         """``sccN`` reads ``sceN``, the number ``scdN`` held, and ``scdN += ...`` follows
