@@ -106,3 +106,17 @@ def test_a_local_function_defined_in_a_loop_and_called_after_it(f, expected, der
 def test_a_local_function_defined_in_a_loop_refused_where_it_cannot_follow(f, args, words):
     message = _refusal(f, *args)
     assert "'g'" in message and words in message and "refusals3.py:" in message
+
+
+@pytest.mark.parametrize("f, derivative", [
+    (r3.dict_parameter_updated_by_a_helper, lambda w, x: 2.0 * w),
+    (r3.dict_parameter_written_by_a_helper, lambda w, x: w * np.cos(x)),
+])
+def test_a_dict_parameter_passed_to_a_helper_writing_into_it(f, derivative):
+    """Was refused at run time: the dict was checked on entry as an array (found by the
+    fuzzer's helper merging into a dict parameter)."""
+    w, x = np.array([1.0, 2.0]), np.array([0.3, 0.4])
+    prm = {"W": w, "b": np.array([0.5, 0.5])}
+    grad = s2sad.grad(f, wrt=1)(prm, x)
+    assert grad == pytest.approx(derivative(w, x))
+    check_grads(f, (dict(prm), x), wrt=1, modes=MODES)

@@ -146,7 +146,8 @@ class ContainerBuild:
         self.draft.use("container_helper")
         src = r.choice(self.draft.boxes)
         name = f"hc{len(self.draft.box_helpers) + 1}"
-        # (a dict parameter passed on to such a helper is not: a known false refusal)
+        # (not a dict parameter: through a decorator's wrapper, passing it on to a helper
+        # writing into it is refused, a known false refusal)
         writable = src in self.draft.mutable("dict") and self.draft.has("dict_write") \
             and not src.param
         saved = (self.draft.env, self.draft.lines, self.draft.indent, self.draft.boxes,

@@ -132,21 +132,27 @@ class ArgumentCopies:
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         # an argument passed to a function that writes into it (see .functionalize): the
         # call returns the new value, the caller's value is copied all the same
+        dicts = walk.dict_writes.dict_names() | set(walk.dict_writes.param_dicts)
+        passed_dicts = {}
         for user, kind in walk.writing.scan.passed(walk.parsed.func).items():
             if user in tuples:
+                continue
+            if user in dicts and user not in first_lines:   # a dict: copied as a container
+                passed_dicts[user] = self.first_write(user)
+                changed.add(user)
                 continue
             first_lines.setdefault(user, self.first_write(user))
             if kind == "list" or user in walk.aliases.list_values:
                 changed.add(user)
             elif user not in written:
                 written.append(user)
-        outside = self.outside_values() if first_lines else []
-        if first_lines and (len(params) > 1 or outside):
+        outside = self.outside_values() if first_lines or passed_dicts else []
+        if (first_lines or passed_dicts) and (len(params) > 1 or outside):
             # the copies below are what the function writes into, so an argument (or a
             # global or closure value the function reads) that shares memory with one
             # of them would not see the writes Python's call makes it see: refused when
             # the code runs (nothing runs when no argument is written)
-            self.check_unshared_on_entry(first_lines, outside)
+            self.check_unshared_on_entry(first_lines, outside, dicts=passed_dicts)
         self.copy_arguments(sorted(changed), [u for u in written if u in params
                                               and u not in changed])
 
