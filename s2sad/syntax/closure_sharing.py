@@ -139,15 +139,13 @@ def stale_read(top, everything):
         calls = None
         for default in node.args.defaults:
             for name in _shared_names(default):
-                hit = _changed_with(name, changed, sharing, itself=True)
-                if hit:
+                for hit in _changed_with(name, changed, sharing, itself=True):
                     calls = _calls(top, node, everything) if calls is None else calls
                     if not _all_before(calls, changed[hit], top, everything):
                         return node, name, hit, default
         reads = _reads(node)
         for name in sorted(reads):
-            hit = _changed_with(name, read_changed, sharing, itself=False)
-            if hit:
+            for hit in _changed_with(name, read_changed, sharing, itself=False):
                 calls = _calls(top, node, everything) if calls is None else calls
                 if not _all_before(calls, read_changed[hit], top, everything):
                     return node, name, hit, reads[name]
@@ -155,11 +153,10 @@ def stale_read(top, everything):
 
 
 def _changed_with(name, changed, sharing, itself):
-    """A name changed in place that shares memory with ``name`` (``name`` itself where
-    ``itself``: a default keeps the object, so its own change counts), or None."""
-    if itself and name in changed:
-        return name
-    return next((other for other in sorted(sharing.get(name, ())) if other in changed), None)
+    """The names changed in place that share memory with ``name`` (``name`` itself
+    first where ``itself``: a default keeps the object, so its own change counts)."""
+    own = [name] if itself and name in changed else []
+    return own + [other for other in sorted(sharing.get(name, ())) if other in changed]
 
 
 def _parents(top):

@@ -27,6 +27,9 @@ MODES = ("reverse", "forward")
     (cs.view_read_called_before_and_after, (X,), 133, "'v', read by the local function 'h'"),
     (cs.view_read_called_in_a_loop, (X,), 142, "'v', read by the local function 'lambda'"),
     (cs.view_read_passed_on, (X,), 153, "'v', read by the local function 'lambda'"),
+    # (one of the two arrays it may view is changed before the call)
+    (cs.view_of_either_changed_before_and_after, (X,), 171,
+     "'v', read by the local function 'lambda', may share memory with 'e'"),
 ])
 def test_a_closure_over_memory_changed_in_place_is_refused_at_its_read(
         f, args, line, name):
