@@ -42,6 +42,8 @@ class ForwardFacts:
     sensitive: FrozenSet[str]    # names whose tangent must have its primal's full shape
     writes_in_place: bool        # does the body write into an array?
     loops: Mapping[int, LoopFacts]   # id(loop statement) -> its facts
+    # names only ever compared (if max(x) > 0:), never returned: no tangent is read
+    compared_only: FrozenSet[str] = frozenset()
 
 
 def forward_facts(primal, wrt, out_atoms, param_kinds, params):
@@ -55,7 +57,38 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
         scalars=frozenset(known_scalars(list(ops.with_loops(primal)), derived=False)),
         sensitive=frozenset(shape_sensitive(primal, out_atoms)),
         writes_in_place=bool(store_bases(primal)),
-        loops=MappingProxyType(loop_facts(primal, params, varied)))
+        loops=MappingProxyType(loop_facts(primal, params, varied)),
+        compared_only=frozenset(compared_only(primal, outputs)))
+
+
+def compared_only(primal, outputs):
+    """The names of ``primal`` whose values are only compared (``c = m > 0``), or copied
+    to such names (a merge's ``m_1 = m``), none of ``outputs``: a comparison has no
+    derivative, so their tangents are never read."""
+    compared, copies, other = set(), {}, set()
+    for stmt in primal:
+        for node in nodes.walk(stmt):
+            if isinstance(node, gast.Compare):
+                compared.update(id(n) for n in [node.left] + node.comparators
+                                if isinstance(n, gast.Name))
+            elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Name) \
+                    and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+                compared.add(id(node.value))
+                copies.setdefault(node.value.id, set()).add(node.targets[0].id)
+        for node in nodes.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and id(node) not in compared:
+                other.add(node.id)
+    names = {n.id for stmt in primal for n in nodes.walk(stmt) if isinstance(n, gast.Name)}
+    found = names - other - set(outputs)
+    changed = True
+    while changed:   # (a copy to a name whose tangent is read is read)
+        changed = False
+        for name in sorted(found):
+            if copies.get(name, set()) - found:
+                found.discard(name)
+                changed = True
+    return found
 
 
 def loads(node):

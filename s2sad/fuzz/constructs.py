@@ -178,6 +178,10 @@ CONSTRUCTS = {
                               "    def g(u):\n        return u * 0.5 + np.sum(w) * 0.25\n"
                               "    b[0] = x[2] * 0.5\n    return np.sum(g(x) * b)\n",
                               (np.array([0.5, 0.1, -0.3]),)),
+    # the builtin max / min of an array only compared (no tangent rule is needed)
+    "max_test": Construct("def f(x):\n    if max(x) > 0.0 and min(x) < 0.5:\n"
+                          "        return np.sum(x * x)\n    return np.sum(np.sin(x))\n",
+                          (np.array([0.5, 0.1, -0.3]),)),
     "local_function_branch": Construct("def f(x):\n    if x[0] > 0.0:\n"
                                        "        g1 = lambda u: np.tanh(u)\n    else:\n"
                                        "        g1 = lambda u: np.sin(u)\n"
@@ -347,7 +351,7 @@ CLAIMED = frozenset({
     "after_loop", "after_break", "after_nested_reuse", "after_zero_trip", "reversed_range",
     "alias_branch", "alias_ifexp", "alias_helper", "alias_container", "alias_loop",
     "decorator", "defaults", "local_function", "local_function_branch", "closure_shadow",
-    "closure_view",
+    "closure_view", "max_test",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
     "list_rewrite", "zero_d_write",
@@ -403,7 +407,8 @@ ALIASING_REFUSALS = ("would also change the list or tuple that holds",
                      "writes into its argument", "which a function call made from it",
                      "and is written into too",
                      # the may-alias check over every path (branches, loops, helpers...)
-                     "may hold the same array as", "may hold that array")
+                     "may hold the same array as", "may hold that array", "may hold that list",
+                     "another name holds in place")
 
 #: constructs and the ones they need besides themselves
 REQUIRES = {

@@ -72,10 +72,12 @@ def dict_keys(d):
     """``list(d)``: the keys a loop over a dict (``for k in d``, ``d.items()``,
     ``d.keys()``, ``d.values()``) visits, in insertion order."""
     if not isinstance(d, dict):
-        raise ValueTypeError(f"s2sad reads this loop as a loop over the keys of a dict "
-                             f"(.items(), .keys(), .values(), or 'for k in d' with d[k] in "
-                             f"its body), but the value is a {type(d).__name__}",
-                             hint="loop over range(len(xs)) to index a list by position")
+        raise ValueTypeError(f"s2sad reads this value as a dict, whose keys it visits "
+                             f"(a loop over .items(), .keys(), .values(), 'for k in d' with "
+                             f"d[k] in its body, or d.update(it)), but the value is a "
+                             f"{type(d).__name__}",
+                             hint="loop over range(len(xs)) to index a list by position; "
+                                  "update a dict with pairs as d.update(dict(pairs))")
     return list(d)
 
 

@@ -33,18 +33,31 @@ def _base(node):
     return node.id if isinstance(node, gast.Name) else None
 
 
-def changed_in_place(everything):
-    """The names whose object the function changes in place (nested functions too)."""
-    found = set()
+def changed_in_place(everything, names_too=True):
+    """The names whose object the function changes in place (nested functions too);
+    without ``names_too``, not ``v op= e`` of a plain name: a number gets a new value
+    there, and where ``v`` holds an array another name may share, the normalizer checks
+    at run time that the update is not in place (``check_in_place``)."""
+    return set(_changes(everything, names_too))
+
+
+def _changes(everything, names_too=True):
+    """name changed in place -> the nodes that change it."""
+    found = {}
     for node in everything:
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-            found.add(_base(node))
+            base = _base(node)
         elif isinstance(node, gast.AugAssign):
-            found.add(_base(node.target))
+            if not names_too and isinstance(node.target, gast.Name):
+                continue
+            base = _base(node.target)
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
                 and node.func.attr in _CHANGING:
-            found.add(_base(node.func.value))
-    found.discard(None)
+            base = _base(node.func.value)
+        else:
+            continue
+        if base is not None:
+            found.setdefault(base, []).append(node)
     return found
 
 
@@ -119,23 +132,113 @@ def stale_read(top, everything):
         # called, the normalizer follows as it follows straight-line code)
         own = {id(n) for n in nodes.walk(node)} - {id(d) for d in node.args.defaults}
         outside = [n for n in everything if id(n) not in own]
-        changed, sharing = changed_in_place(outside), _sharing(outside)
+        sharing = _sharing(outside)
+        # a free name is read where the function is called, as a read there would be:
+        # 'v op= e' of a plain name is checked for it as for any read (changed_in_place)
+        changed, read_changed = _changes(outside), _changes(outside, names_too=False)
+        calls = None
         for default in node.args.defaults:
             for name in _shared_names(default):
-                hit = _changed_with(name, changed, sharing, itself=True)
-                if hit:
-                    return node, name, hit, default
+                for hit in _changed_with(name, changed, sharing, itself=True):
+                    calls = _calls(top, node, everything) if calls is None else calls
+                    if not _all_before(calls, changed[hit], top, everything):
+                        return node, name, hit, default
         reads = _reads(node)
         for name in sorted(reads):
-            hit = _changed_with(name, changed, sharing, itself=False)
-            if hit:
-                return node, name, hit, reads[name]
+            for hit in _changed_with(name, read_changed, sharing, itself=False):
+                calls = _calls(top, node, everything) if calls is None else calls
+                if not _all_before(calls, read_changed[hit], top, everything):
+                    return node, name, hit, reads[name]
     return None
 
 
 def _changed_with(name, changed, sharing, itself):
-    """A name changed in place that shares memory with ``name`` (``name`` itself where
-    ``itself``: a default keeps the object, so its own change counts), or None."""
-    if itself and name in changed:
-        return name
-    return next((other for other in sorted(sharing.get(name, ())) if other in changed), None)
+    """The names changed in place that share memory with ``name`` (``name`` itself
+    first where ``itself``: a default keeps the object, so its own change counts)."""
+    own = [name] if itself and name in changed else []
+    return own + [other for other in sorted(sharing.get(name, ())) if other in changed]
+
+
+def _parents(top):
+    """id(node) -> its parent node, for every node under ``top``."""
+    parents, stack = {}, [top]
+    while stack:
+        node = stack.pop()
+        for child in gast.iter_child_nodes(node):
+            parents[id(child)] = node
+            stack.append(child)
+    return parents
+
+
+def _calls(top, fn, everything):
+    """The calls of the local function ``fn`` (a ``def``, or a lambda bound to a name
+    once), each a ``Call`` in ``top``'s own body, or None where the function may be
+    called elsewhere (passed on, stored, called from another local function, rebound)."""
+    parents = _parents(top)
+    if isinstance(fn, gast.FunctionDef):
+        name = fn.name
+    else:
+        bound = parents.get(id(fn))
+        if not (isinstance(bound, gast.Assign) and len(bound.targets) == 1
+                and isinstance(bound.targets[0], gast.Name) and bound.value is fn):
+            return None
+        name = bound.targets[0].id
+    own = {id(n) for n in nodes.walk(fn)}
+    bindings = [n for n in everything if isinstance(n, gast.Name) and n.id == name
+                and not isinstance(n.ctx, gast.Load)]
+    bindings += [n for n in everything if isinstance(n, gast.FunctionDef) and n.name == name
+                 and n is not top]
+    if len(bindings) != 1 or any(isinstance(n, (gast.Global, gast.Nonlocal))
+                                 for n in everything):
+        return None
+    calls = []
+    for n in everything:
+        if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load) \
+                and id(n) not in own:
+            call = parents.get(id(n))
+            if not (isinstance(call, gast.Call) and call.func is n
+                    and _function_of(call, parents, top) is top):
+                return None
+            calls.append(call)
+    return calls
+
+
+def _function_of(node, parents, top):
+    """The innermost function or lambda around ``node`` (``top`` at the outside)."""
+    node = parents.get(id(node))
+    while node is not None and node is not top \
+            and not isinstance(node, (gast.FunctionDef, gast.Lambda)):
+        node = parents.get(id(node))
+    return top if node is None else node
+
+
+def _all_before(calls, changes, top, everything):
+    """Whether every call runs before every change: each call's statement ends before
+    the change's statement starts, the change is in ``top``'s own body, and no loop holds
+    both (a later pass of it would call after the change)."""
+    if calls is None:
+        return False
+    parents = _parents(top)
+
+    def around(node):
+        statement, loops = None, set()
+        node = parents.get(id(node))
+        while node is not None and node is not top:
+            if statement is None and isinstance(node, gast.stmt):
+                statement = node
+            if isinstance(node, (gast.For, gast.While)):
+                loops.add(id(node))
+            node = parents.get(id(node))
+        return statement, loops
+
+    for change in changes:
+        if _function_of(change, parents, top) is not top:
+            return False
+        changed_in, change_loops = around(change)
+        for call in calls:
+            called_in, call_loops = around(call)
+            if called_in is None or changed_in is None or call_loops & change_loops \
+                    or (called_in.end_lineno, called_in.end_col_offset) \
+                    > (changed_in.lineno, changed_in.col_offset):
+                return False
+    return True

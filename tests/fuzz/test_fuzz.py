@@ -390,9 +390,16 @@ CONSTRUCT_SIGNS = {
                        r"for sck\d+ in \[0\.5, -1\.5\]\]",
                        r"\n\s+def sci\d+\(t\):\n\s+return scg\d+\(t\) \* sck",
                        r"\n\s+sck\d+ = sck\d+ \* 0\.5 - 0\.25\n",
-                       r"\n\s+def sch\d+\(scl\d+\):\n\s+scp\d+\(scl\d+\[0\]"],
+                       r"\n\s+def sch\d+\(scl\d+\):\n\s+scp\d+\(scl\d+\[0\]",
+                       # defined in a loop, called after it
+                       r"\n\s+for scj\d+ in .*:\n(\s+.*\n)+?\s*scv\d+ = scg\d+\("],
     "closure_view": [r"\n\s+scw\d+ = scb\d+\[0", r"\n\s+scw\d+ = np\.copy\(scb\d+\[0",
-                     r"\n\s+scb\d+\[0(, 0)?\] = np\.tanh\("],
+                     r"\n\s+scb\d+\[0(, 0)?\] = np\.tanh\(",
+                     # (called before the write; a number rebound by +=)
+                     r"\n\s+sct\d+ = scc\d+\(.*\n\s+scd\d+\[0(, 0)?\] = np\.tanh\(",
+                     r"\n\s+sce\d+ = scd\d+\n\s+scc\d+ = lambda u: .*\n\s+scd\d+ \+= 0\.5"],
+    # the builtin max / min of a vector only compared (forward mode needs no tangent rule)
+    "max_test": [r"\bmax\(\w+\) [<>]=? -?\d", r"\bmin\(\w+\) [<>]=? -?\d"],
     "int_counter": [r"def f\([^)]*\bstart\b", r"\n\s+c\d+ = start", r"\n\s+c\d+ \+= 1\n"],
     "int_array_write": [r"ia\d+ = np\.(zeros\(\d, dtype=int\)|arange|array)",
                         r"ia\d+\[\d\] = 2\.5 \*", r"ia\d+\[\d\] \+= 2\.5 \*"],

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad.errors import S2sadError
 from s2sad.testing import check_grads
 
 import fixtures.closure_sharing as cs
@@ -23,6 +24,12 @@ MODES = ("reverse", "forward")
     (cs.view_default, (X,), 28, "'d', a default of the local function 'h'"),
     (cs.view_read, (X,), 39, "'v', read by the local function 'h'"),
     (cs.view_read_sibling_writes, (X,), 47, "'v', read by the local function 'lambda'"),
+    (cs.view_read_called_before_and_after, (X,), 133, "'v', read by the local function 'h'"),
+    (cs.view_read_called_in_a_loop, (X,), 142, "'v', read by the local function 'lambda'"),
+    (cs.view_read_passed_on, (X,), 153, "'v', read by the local function 'lambda'"),
+    # (one of the two arrays it may view is changed before the call)
+    (cs.view_of_either_changed_before_and_after, (X,), 171,
+     "'v', read by the local function 'lambda', may share memory with 'e'"),
 ])
 def test_a_closure_over_memory_changed_in_place_is_refused_at_its_read(
         f, args, line, name):
@@ -43,3 +50,25 @@ def test_the_hints_followed_give_pythons_values_and_derivatives(f, args):
     value = s2sad.value_and_grad(f)(*[np.copy(a) for a in args])[0]
     assert value == pytest.approx(f(*[np.copy(a) for a in args]), rel=1e-12)
     check_grads(f, args, wrt=0, modes=MODES)
+
+
+@pytest.mark.parametrize("f, args", [
+    (cs.view_read_called_before, (X,)), (cs.list_default_called_before, (1.3, 0.4)),
+    (cs.number_read_rebound, (X, 0.7)),
+])
+def test_a_local_function_called_before_every_change_or_reading_a_number(f, args):
+    """Not refused: its calls all run before the change in place (no loop holds both,
+    the function is only ever called), or the name it reads holds a number, which
+    'a += 1.0' rebinds (refusals3)."""
+    value = s2sad.value_and_grad(f)(*[np.copy(a) for a in args])[0]
+    assert value == pytest.approx(f(*[np.copy(a) for a in args]), rel=1e-12)
+    check_grads(f, args, wrt=0, modes=MODES)
+
+
+def test_an_array_read_by_a_closure_and_changed_by_op_assign_is_refused_when_it_runs():
+    """'a += 1.0' on an array writes in place, into the array the closure reads too: the
+    normalizer's check refuses it where it runs, as it does for any other read of 'v'."""
+    for transform, args in ((s2sad.value_and_grad, (X,)), (s2sad.jvp, (X, X))):
+        with pytest.raises(S2sadError) as info:
+            transform(cs.array_read_changed_by_op_assign)(*args)
+        assert "may change 'v' too" in str(info.value)

@@ -53,6 +53,12 @@ class Closures:
         if arrays and self.draft.has("closure_view") and r.random() < 0.3:
             self.reading_a_view(r.choice(arrays))
             return
+        if not v.shape and self.draft.has("closure_view") and r.random() < 0.2:
+            self.reading_a_number(v)
+            return
+        if r.random() < 0.15:
+            self.defined_in_a_loop(v)
+            return
         k, g, h = self.name("k"), self.name("g"), self.name("h")
         emit(f"{k} = np.tanh(np.sum({v.name}) * 0.5)")   # |k| < 1
         free = f"{k} * 0.5"
@@ -119,16 +125,66 @@ class Closures:
         # h gives 1.5 v (its own list holds 2 v alone); the function's list ends in v / 2
         self.draft.env.append(_Var(out, v.shape, min(LIM, 2.0 * v.bound)))
 
+    def defined_in_a_loop(self, v):
+        """``scgN`` defined in a loop's body (of a trip at least) reading ``sckN``, which the
+        trip binds, and called after the loop: Python's call reads the last trip's value
+        (closures bind late); ``scjN``, the loop's target, too, in a lambda."""
+        j, k, g, out = self.name("j"), self.name("k"), self.name("g"), self.name("v")
+        emit = self.draft.emit
+        emit(f"for {j} in {self.r.choice(['range(2)', 'range(3)', '[0.5, -0.25]'])}:")
+        emit(f"    {k} = np.tanh(np.sum({v.name}) * 0.5 + {j})")   # |k| < 1
+        if self.r.random() < 0.5:
+            emit(f"    {g} = lambda u: u * 0.75 + {k} * 0.25 + np.tanh({j}) * 0.25")
+        else:
+            emit(f"    def {g}(u):")
+            emit(f"        return u * 0.75 + {k} * 0.5")
+        emit(f"{out} = {g}({v.name})")
+        self.draft.count += 4
+        self.draft.env.append(_Var(out, v.shape, min(LIM, 0.75 * v.bound + 0.5)))
+
+    def reading_a_number(self, v):
+        """``sccN`` reads ``sceN``, the number ``scdN`` held, and ``scdN += ...`` follows
+        before the call: a number gets a new value there, so the call reads the old one
+        (``closure_view``, never refused)."""
+        self.draft.use("closure_view")
+        d, e, fn, out = self.name("d"), self.name("e"), self.name("c"), self.name("v")
+        emit = self.draft.emit
+        emit(f"{d} = {v.name} * 1.0")
+        emit(f"{e} = {d}")
+        emit(f"{fn} = lambda u: u * 0.5 + {e} * 0.25")
+        emit(f"{d} += 0.5")
+        emit(f"{out} = {fn}({v.name}) * {d}")
+        self.draft.count += 5
+        # |fn(u)| <= 3 |v| / 4; |d| <= |v| + 1 / 2
+        self.draft.env.append(_Var(out, v.shape, min(LIM, 0.75 * v.bound * (v.bound + 0.5))))
+
     def reading_a_view(self, v):
         """``scfN`` reads ``scwN``, a view of ``scbN`` (or a copy of it), and ``scbN`` is
         written into between the definition and the call (``closure_view``): Python's
         call reads the written values through the view; s2sad refuses the view at the
         local function (it would read them from before the write), and follows the copy."""
         self.draft.use("closure_view")
-        b, w, fn, out = self.name("b"), self.name("w"), self.name("f"), self.name("v")
+        early = self.r.random() < 0.3
+        # called before the write (``scdN``, ``sceN``, ``sccN``): the call reads the
+        # values from before it, in Python and in s2sad: never refused
+        b, w, fn = (self.name("d"), self.name("e"), self.name("c")) if early \
+            else (self.name("b"), self.name("w"), self.name("f"))
+        out = self.name("v")
         emit = self.draft.emit
         first = "[0]" if len(v.shape) == 1 else "[0, 0]"
         view = f"{b}[0:1]" if len(v.shape) == 1 else f"{b}[0]"
+        if early:
+            called = self.name("t")
+            emit(f"{b} = {v.name} * 1.0")
+            emit(f"{w} = {view}")
+            emit(f"def {fn}(u):")
+            emit(f"    return u * 0.5 + np.sum({w}) * 0.25")
+            emit(f"{called} = {fn}({v.name})")
+            emit(f"{b}{first} = np.tanh({b}{first}) * 0.5")
+            emit(f"{out} = {called} * {b}")
+            self.draft.count += 6
+            self.draft.env.append(_Var(out, v.shape, min(LIM, (1.25 * v.bound) * v.bound)))
+            return
         emit(f"{b} = {v.name} * 1.0")
         emit(f"{w} = {'np.copy(' + view + ')' if self.r.random() < 0.5 else view}")
         emit(f"def {fn}(u):")

@@ -146,6 +146,10 @@ class ContainerBuild:
         self.draft.use("container_helper")
         src = r.choice(self.draft.boxes)
         name = f"hc{len(self.draft.box_helpers) + 1}"
+        # (not a dict parameter: through a decorator's wrapper, passing it on to a helper
+        # writing into it is refused, a known false refusal)
+        writable = src in self.draft.mutable("dict") and self.draft.has("dict_write") \
+            and not src.param
         saved = (self.draft.env, self.draft.lines, self.draft.indent, self.draft.boxes,
                  self.draft.exponent)
         # (f's parameters, the exponent p among them, are not in the helper's scope)
@@ -159,6 +163,14 @@ class ContainerBuild:
             t = self.draft.new_name("t")
             self.draft.emit(f"{t} = {code}")
             self.draft.env.append(_Var(t, shape, bound))
+        merged = None
+        if writable and src.spec[1] and r.random() < 0.3:
+            # the helper merges an item into the caller's dict: c |= {k: v}, c.update(...)
+            self.draft.use("dict_write")
+            key, item = r.choice(list(src.spec[1]))
+            code, merged = self.kit.literal(item)
+            self.draft.emit(f"c |= {{{key!r}: {code}}}" if r.random() < 0.5
+                            else f"c.update({{{key!r}: {code}}})")
         kind = r.choice(["list", "tuple", "dict", "float"])
         if kind == "float":
             code = self.exprs.combine(S)
@@ -173,6 +185,8 @@ class ContainerBuild:
         (self.draft.env, self.draft.lines, self.draft.indent, self.draft.boxes,
          self.draft.exponent) = saved
         self.draft.box_helpers.append(text)
+        if merged is not None:
+            src.bound = max(src.bound, merged)
         call = f"{name}({src.name})"
         if spec is None:
             out = self.draft.new_name()

@@ -2,6 +2,7 @@
 operations, conversions between shapes, helper calls, conditions, the returned value)."""
 
 import math
+import random
 
 from s2sad.fuzz.generator.specs import KEYS, _spec_paths, random_spec
 from s2sad.fuzz.generator.state import _alias_refs
@@ -13,6 +14,7 @@ class Expressions:
 
     def __init__(self, draft):
         self.draft = draft
+        self.tests = random.Random(draft.seed ^ 0x3A7)   # (max_test's own stream)
 
     def squash(self, code, bound, cap=LIM):
         """``code`` unchanged if its bound is within ``cap``, else squashed into it."""
@@ -225,6 +227,15 @@ class Expressions:
         c, _ = self.expr(S, depth)
         op = r.choice([">", "<", ">=", "<="])
         cond = f"{_p(c)} {op} {round(r.uniform(-0.6, 0.6), 2)}"
+        vectors = [v for v in self.draft.float_vars() if len(v.shape) == 1]
+        if vectors and self.draft.has("max_test"):
+            # the builtin max / min of a vector, only compared (from a stream of its own:
+            # the program of the same seed without it draws the same)
+            own = self.tests
+            if own.random() < 0.15:
+                self.draft.use("max_test")
+                cond = (f"{own.choice(['max', 'min'])}({own.choice(vectors).name}) {op} "
+                        f"{cond.rsplit(' ', 1)[1]}")
         if self.draft.has("chained_compare") and r.random() < 0.2:
             # lo < c <= hi, or lo < c < other expression: the second comparison is
             # computed only where the first holds

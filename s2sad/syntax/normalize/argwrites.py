@@ -55,6 +55,7 @@ class _Scan:
         self.params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
         self.rebound, self.direct, self.calls, self.given = set(), {}, [], []
         self._walked, self._flows = [], None
+        self._merged = set()   # ids of the names 'p |= {...}' updates (not rebinds)
         try:
             parsed = parse_function(fn) if parsed is None else parsed
         except Exception:   # no source: nothing is known to be written
@@ -106,8 +107,13 @@ class _Scan:
     def visit(self, node, parsed):
         params = self.params
         if isinstance(node, gast.Name) and node.id in params \
-                and isinstance(node.ctx, (gast.Store, gast.Del)):
+                and isinstance(node.ctx, (gast.Store, gast.Del)) and id(node) not in self._merged:
             self.rebound.add(node.id)
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
+                and isinstance(node.op, gast.BitOr) and node.target.id in params \
+                and isinstance(node.value, (gast.Dict, gast.DictComp)):
+            self.direct[node.target.id] = "list"   # p |= {...}: p.update({...})
+            self._merged.add(id(node.target))   # (walked after this node)
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             self.rebound.add(node.target.id)
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \

@@ -89,11 +89,12 @@ class Assignments:
         if not isinstance(current, gast.Name) or current.id not in norm.defined \
                 or current.id in norm.params:
             if isinstance(current, gast.Name) and current.id not in norm.defined:
-                value = norm.parsed.resolve(base.id, None)
+                value = norm.parsed.resolve(current.id, None)   # (base.id may hold it)
                 copy_of = ("dict" if isinstance(value, dict) else "list"
                            if isinstance(value, list) else "np.copy")
+                held = "it is" if current.id == base.id else f"it holds {current.id!r},"
                 raise norm.error(
-                    f"cannot write into {base.id!r}: it is defined outside the function, and "
+                    f"cannot write into {base.id!r}: {held} defined outside the function, and "
                     f"the write would change it there, which the derivative cannot follow",
                     target, hint=f"write into a local copy under another name "
                                  f"(local = {copy_of}({base.id}))")
@@ -390,7 +391,13 @@ class Assignments:
             message = (f"'{target.id} {op}= ...' may write into an array another name "
                        f"holds: {owner} (for arrays, {op}= writes in place)")
             if current.id not in norm.defined:   # a global: its value is known now
-                if not isinstance(norm.parsed.resolve(current.id, None), IMMUTABLE_TYPES):
+                value = norm.parsed.resolve(current.id, None)
+                if isinstance(value, (list, dict)):   # (a list's += extends it in place)
+                    noun = type(value).__name__
+                    message = (f"'{target.id} {op}= ...' changes the {noun} another name "
+                               f"holds in place: {owner}")
+                    hint = f"write '{target.id} = {target.id} {op} ...' to make a new {noun}"
+                if not isinstance(value, IMMUTABLE_TYPES):
                     raise norm.error(message, stmt, hint=hint)
             else:
                 norm.writes.check_not_inplace(current, message, hint, stmt)

@@ -82,5 +82,16 @@ def choose(flat, node, target, better):
 
 
 def builtin_power(norm, node):
-    """Is ``node`` the builtin ``pow(a, b)`` (two values given by position), ``a ** b``?"""
-    return _builtin_call(norm, node, ("pow",), lambda n: n == 2) is builtins.pow
+    """Is ``node`` the builtin ``pow(a, b)`` (two values given by position, or a third
+    that is ``None``: no modulus), ``a ** b``?  ``pow(a, b, m)`` of a modulus ``m`` is
+    refused: a modular power of integers has no derivative."""
+    if _builtin_call(norm, node, ("pow",), lambda n: n == 2) is builtins.pow:
+        return True
+    if _builtin_call(norm, node, ("pow",), lambda n: n == 3) is not builtins.pow:
+        return False
+    if isinstance(node.args[2], gast.Constant) and node.args[2].value is None:
+        return True
+    raise norm.error("three-argument pow(a, b, m) is a modular power of integers: it is "
+                     "not differentiable", node,
+                     hint="write a ** b for a power (pow(a, b, None) is a ** b too); compute "
+                          "a modular power outside the differentiated function")

@@ -52,14 +52,14 @@ from typing import Any, Dict, List, Set, Tuple
 
 import gast
 
-from ...errors import UnsupportedSyntaxError
+from ...errors import S2sadError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, nodes
 from ..desugar import desugar
 from ..names import Namer
 from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
-from .hygiene import rename_shadowed
+from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .entry import ArgumentCopies, check_local_functions
@@ -119,7 +119,11 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     """
     view, walked = _desugared(parsed)
     walk = _Normalizer(view, callee, inline_helpers, kinds, walked)
-    normal = walk.run()
+    try:
+        normal = walk.run()
+    except S2sadError as error:   # (in the user's names, not those renamed apart)
+        raise user_spelled_error(error, walk.inliner.original)
+    user_spelled_checks(normal.node, walk.inliner.original)
     # the collaborators hold the walk, which holds them and every tree it made: the
     # cycle broken, what the result does not keep is freed at once, not by the
     # garbage collector going over all of it

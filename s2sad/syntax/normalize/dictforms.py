@@ -48,10 +48,23 @@ class DictForms:
         if len(call.args) > 1 or any(kw.arg is None for kw in call.keywords):
             raise self.walk.error("this form of .update() is not supported", stmt,
                              hint="pass one dict, or the new items as keywords")
+        listed = call.args and isinstance(call.args[0], (gast.List, gast.Tuple)) \
+            and all(isinstance(e, gast.Tuple) and len(e.elts) == 2 for e in call.args[0].elts)
         if call.args and isinstance(call.args[0], gast.Dict):
             pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
+        elif listed and all(isinstance(e.elts[0], gast.Constant) for e in call.args[0].elts):
+            # d.update([(k, v), ...]): the pairs' items written in order, as a dict's
+            pairs = [tuple(e.elts) for e in call.args[0].elts] + pairs
         elif call.args:
             other = call.args[0]
+            known = self.walk.env.get(other.id) if isinstance(other, gast.Name) else None
+            if (listed or isinstance(known, gast.Name) and known.id in self.walk.aliases.list_values) \
+                    and "dict" not in self.walk.env and "dict" not in self.walk.locals \
+                    and self.walk.parsed.resolve("dict", None) is builtins.dict:
+                # d.update(pairs) of a list of (key, value) pairs: d.update(dict(pairs))
+                other = gast.copy_location(gast.Call(func=gast.copy_location(gast.Name(
+                    id="dict", ctx=gast.Load(), annotation=None, type_comment=None), other),
+                    args=[other], keywords=[]), other)
             if pairs:
                 raise self.walk.error("this form of .update() is not supported", stmt,
                                  hint="update with the dict, then with the keywords: "

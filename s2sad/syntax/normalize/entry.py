@@ -189,23 +189,30 @@ class ArgumentCopies:
                 first_lines[t.func.value.id] = min(line, first_lines.get(t.func.value.id, line))
         # an argument passed to a function that writes into it (see .functionalize): the
         # call returns the new value, the caller's value is copied all the same
+        dicts = walk.dict_writes.dict_names() | set(walk.dict_writes.param_dicts)
+        passed_dicts = {}
         for user, kind in walk.writing.scan.passed(walk.parsed.func).items():
             if user in tuples:
+                continue
+            if user in dicts and user not in first_lines:   # a dict: copied as a container
+                passed_dicts[user] = self.first_write(user)
+                changed.add(user)
                 continue
             first_lines.setdefault(user, self.first_write(user))
             if kind == "list" or user in walk.aliases.list_values:
                 changed.add(user)
             elif user not in written:
                 written.append(user)
-        outside = self.outside_values() if first_lines else []
+        outside = self.outside_values() if first_lines or passed_dicts else []
         defaults = self.written_defaults(first_lines)
-        if first_lines and (len(params) > 1 or outside or defaults):
+        if (first_lines or passed_dicts) and (len(params) > 1 or outside or defaults):
             # the copies below are what the function writes into, so an argument (or a
             # global or closure value the function reads) that shares memory with one
             # of them would not see the writes Python's call makes it see: refused when
             # the code runs (nothing runs when no argument is written); so is a call
             # leaving such a parameter to a mutable default (Python changes the default)
-            self.check_unshared_on_entry(first_lines, outside, defaults=defaults)
+            self.check_unshared_on_entry(first_lines, outside, dicts=passed_dicts,
+                                         defaults=defaults)
         self.copy_arguments(sorted(changed), [u for u in written if u in params
                                               and u not in changed])
 
@@ -394,6 +401,7 @@ def check_local_functions(fn, error):
     definition in the block that defines it (where Python holds it on every path).
     ``error(message, node, hint=...)`` makes the exception raised where one is not."""
     sites = {}   # name -> [(statement, the block holding it, its position there)]
+    loops = {}   # id(a loop's body) -> (the loop, the block holding it, its position there)
 
     def visit(stmts):
         for position, stmt in enumerate(stmts):
@@ -407,6 +415,8 @@ def check_local_functions(fn, error):
             for field in ("body", "orelse"):
                 inner = getattr(stmt, field, None)
                 if isinstance(inner, list):
+                    if isinstance(stmt, (gast.For, gast.While)) and field == "body":
+                        loops[id(inner)] = (stmt, stmts, position)
                     visit(inner)
 
     visit(fn.body)
@@ -427,6 +437,31 @@ def check_local_functions(fn, error):
             where = stmt if len(found) > 1 else stores[-1]
         elif any(id(n) not in after for n in reads):
             where = next(n for n in reads if id(n) not in after)
+            # defined in a loop's body, called after the loop: the last trip's function,
+            # whose free names Python reads when it is called (they bind late), as the
+            # inlined body reads them; a loop of no trip leaves it unbound
+            loop = loops.get(id(block))
+            if loop is not None:
+                later = {id(n) for stmt_after in loop[1][loop[2] + 1:]
+                         for n in nodes.names(stmt_after)}
+                defaults = (stmt.args if isinstance(stmt, gast.FunctionDef)
+                            else stmt.value.args).defaults
+                if all(id(n) in after or id(n) in later for n in reads):
+                    if not defaults and _runs_a_trip(loop[0]):
+                        continue
+                    if not defaults:
+                        raise error(
+                            f"the local function {name!r} is defined in a loop that may run "
+                            f"no trip and called after the loop: Python raises NameError "
+                            f"there when it ran none, which s2sad does not check", where,
+                            hint="define it before the loop (its free names are read when "
+                                 "it is called, so it sees the loop's last values)")
+                    raise error(
+                        f"the local function {name!r} is defined in a loop, with defaults, "
+                        f"and called after the loop: its defaults are those of the last "
+                        f"trip, which s2sad does not keep past the loop", where,
+                        hint="pass those values as arguments where it is called, or define "
+                             "it after the loop")
         else:
             continue
         raise error(
@@ -436,6 +471,22 @@ def check_local_functions(fn, error):
             f"a call means may not depend on the path taken", where,
             hint="define each function once at the top of the body under its own "
                  "name, and choose between the calls in the branch")
+
+
+def _runs_a_trip(loop):
+    """Whether ``loop`` surely runs a trip: a ``for`` over ``range`` of constants that
+    is not empty, or over a display of values."""
+    it = loop.iter if isinstance(loop, gast.For) else None
+    if isinstance(it, (gast.List, gast.Tuple)):
+        return bool(it.elts) and not any(isinstance(e, gast.Starred) for e in it.elts)
+    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.func.id == "range" \
+            and not it.keywords and 1 <= len(it.args) <= 3 \
+            and all(isinstance(a, gast.Constant) and type(a.value) is int for a in it.args):
+        try:
+            return len(range(*(a.value for a in it.args))) > 0
+        except ValueError:
+            return False
+    return False
 
 
 def _own_names(stmts):

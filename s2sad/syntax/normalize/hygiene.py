@@ -32,6 +32,8 @@ and ``nonlocal`` are refused by the fence, so each name read in a scope is bound
 the innermost enclosing scope binding it, or by the module.
 """
 
+import re
+
 import gast
 
 from .. import nodes
@@ -184,3 +186,36 @@ def local_function_names(fn):
         elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda):
             found |= {t.id for t in node.targets if isinstance(t, gast.Name)}
     return found
+
+
+def user_spelled(text, original):
+    """``text`` (a message) with each name renamed apart spelled as the user wrote it
+    (``original``: new name -> the user's); a renamed name is one no other variable of
+    the tree has, so where it stands as a word it is that variable."""
+    if not original or not text:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, original), key=len,
+                                                   reverse=True)) + r")\b")
+    return pattern.sub(lambda m: original[m.group(1)], text)
+
+
+def user_spelled_error(error, original):
+    """``error`` (an s2sad error) with its message and hint in the user's names."""
+    message, hint = user_spelled(error.message, original), user_spelled(error.hint, original)
+    if (message, hint) != (error.message, error.hint):
+        error.message, error.hint = message, hint
+        error.args = (error._format(),)
+    return error
+
+
+def user_spelled_checks(tree, original):
+    """The messages of the run-time checks in ``tree`` (the string arguments of the
+    ``check_*`` helpers' calls) in the user's names."""
+    if not original:
+        return
+    for node in nodes.walk(tree):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id.startswith("check_"):
+            for arg in node.args:
+                if isinstance(arg, gast.Constant) and isinstance(arg.value, str):
+                    arg.value = user_spelled(arg.value, original)

@@ -178,7 +178,9 @@ class Inliner:
         name = node.func.id
         fn = norm.local_functions[name]
         if name in self.inlining:
-            raise norm.error(f"the local function {name!r} calls itself", node,
+            through = self.inlining[self.inlining.index(name) + 1:]
+            how = f" through {', '.join(map(repr, through))}" if through else ""
+            raise norm.error(f"the local function {name!r} calls itself{how}", node,
                              hint="define recursive functions at module level")
         params = [a.id for a in fn.args.args]
         given = {p for p in params[:len(node.args)]} | {kw.arg for kw in node.keywords}
@@ -339,7 +341,9 @@ class Inliner:
         {parameter: its value at the end})`` is returned instead of the result."""
         norm = self.norm
         if obj in self.inlined_functions:
-            raise norm.error(f"{obj.__name__} calls itself, so its body cannot be put in "
+            through = self.inlined_functions[self.inlined_functions.index(obj) + 1:]
+            how = f" through {', '.join(getattr(f, '__name__', '?') for f in through)}" if through else ""
+            raise norm.error(f"{obj.__name__} calls itself{how}, so its body cannot be put in "
                              f"place of the call for second derivatives", node,
                              hint="write the recursion as a loop")
         # rebinding the name regenerates the code

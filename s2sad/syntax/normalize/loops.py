@@ -62,10 +62,23 @@ class Loops:
         inside = {id(n) for n in loop_names}
         read_outside = {n.id for n in nodes.names(norm.parsed.node)
                         if isinstance(n.ctx, gast.Load) and id(n) not in inside}
+        # a local function the body defines, called after the loop: inlined there, its
+        # body reads the names it reads free after the loop (Python's closure reads them
+        # late); its name holds no value (the inliner holds the function)
+        walked = nodes.walk(loop)
+        defined = {s.name: s for s in walked if isinstance(s, gast.FunctionDef)}
+        defined.update({s.targets[0].id: s.value for s in walked if isinstance(s, gast.Assign)
+                        and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                        and isinstance(s.value, gast.Lambda)})
+        free = set()
+        for name in sorted(set(defined) & read_outside):
+            free |= {n.id for n in nodes.names(defined[name]) if isinstance(n.ctx, gast.Load)}
+        assigned -= set(defined)
+        read_outside |= free
         # a loop target keeps its last trip's value after the loop (its old value, or
         # none, after a loop that ran no trip): carried when that value may be read
         kept = {u for u in targets if u in read_outside
-                and read_after_loop(norm.parsed.node, loop, u, norm.tree_cache)}
+                and (u in free or read_after_loop(norm.parsed.node, loop, u, norm.tree_cache))}
         # a name the body may read before a trip assigns it reads, from the second
         # trip on, what the trip before assigned
         early = exposed_reads(loop, assigned)

@@ -32,6 +32,8 @@ class AliasFacts:
     defined: Set[str]                      # SSA names the function defines
     # values defined outside the function a helper's result may be -> their description
     outside_values: Dict[str, str] = field(default_factory=dict)
+    # a name defined outside the function -> its value now, or None (for messages)
+    resolve: Any = None
 
 
 def origins(facts, skip=frozenset()):

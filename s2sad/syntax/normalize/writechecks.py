@@ -16,6 +16,7 @@ recorder ``aliases`` and the source facts (``parsed``, ``tree_cache``,
 ``namer.fresh``, and adds the runtime helpers it uses to ``helpers``.
 """
 
+import dataclasses
 from typing import Any, List
 
 import gast
@@ -82,8 +83,10 @@ class WriteChecks:
         pending check gets the reason, or is dropped where no other array can be
         reached; a run-time sharing check gets its reason, or is dropped."""
         own = Ownership(self.walk.callee, self.walk.root_params, frozenset(self.walk.inlined_args))
-        decisions = decide_writes(self.recorded, self.walk.aliases.facts(
-            self.walk.defined, self.walk.loop_carried, self.walk.loop_inside), own)
+        facts = self.walk.aliases.facts(
+            self.walk.defined, self.walk.loop_carried, self.walk.loop_inside)
+        facts = dataclasses.replace(facts, resolve=lambda n: self.walk.parsed.resolve(n, None))
+        decisions = decide_writes(self.recorded, facts, own)
         unneeded = set()
         for write, decision in zip(self.recorded, decisions):
             for (atom, text, hint, ok, emitted), loose in zip(write.shared, decision.loose):

@@ -131,6 +131,14 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
             owner = (f"the caller's array {origin!r}" if origin in outside
                      else facts.outside_values.get(origin)
                      or f"{origin!r}, defined outside the function")
+            value = facts.resolve(origin) if facts.resolve is not None \
+                and origin not in outside else None
+            if kind != "list" and isinstance(value, (list, dict)):   # a global list or dict
+                noun = type(value).__name__
+                return (f"{what} may change {owner}: {user!r} may hold that {noun} {how}, "
+                        f"and s2sad writes only into {noun}s the function made",
+                        f"make {user!r} a {noun} of its own right before the write: "
+                        f"{user} = {noun}({user})")
             return (f"{what} may change {owner}: {user!r} may hold that array {how}, "
                     f"and s2sad writes only into arrays the function made", fix)
     # the arrays the write may reach themselves first, then names holding them
