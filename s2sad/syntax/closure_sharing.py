@@ -153,10 +153,17 @@ def stale_read(top, everything):
 
 
 def _changed_with(name, changed, sharing, itself):
-    """The names changed in place that share memory with ``name`` (``name`` itself
-    first where ``itself``: a default keeps the object, so its own change counts)."""
+    """The names changed in place that may share memory with ``name``, through any
+    chain of bindings (``name`` itself first where ``itself``: a default keeps the
+    object, so its own change counts)."""
     own = [name] if itself and name in changed else []
-    return own + [other for other in sorted(sharing.get(name, ())) if other in changed]
+    reach, todo = {name}, [name]   # (followed through every step: w = v, v = d[0:2])
+    while todo:
+        for other in sharing.get(todo.pop(), ()):
+            if other not in reach:
+                reach.add(other)
+                todo.append(other)
+    return own + [other for other in sorted(reach - {name}) if other in changed]
 
 
 def _parents(top):

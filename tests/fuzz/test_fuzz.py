@@ -394,6 +394,8 @@ CONSTRUCT_SIGNS = {
                        # defined in a loop, called after it
                        r"\n\s+for scj\d+ in .*:\n(\s+.*\n)+?\s*scv\d+ = scg\d+\("],
     "closure_view": [r"\n\s+scw\d+ = scb\d+\[0", r"\n\s+scw\d+ = np\.copy\(scb\d+\[0",
+                     r"\n\s+sca\d+ = scb\d+\[0.*\n\s+scw\d+ = sca\d+\n",
+                     r"\n\s+scw\d+ = sca\d+\[0:1\]\n",
                      r"\n\s+scb\d+\[0(, 0)?\] = np\.tanh\(",
                      # (called before the write; a number rebound by +=)
                      r"\n\s+sct\d+ = scc\d+\(.*\n\s+scd\d+\[0(, 0)?\] = np\.tanh\(",

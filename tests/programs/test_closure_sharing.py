@@ -30,6 +30,10 @@ MODES = ("reverse", "forward")
     # (one of the two arrays it may view is changed before the call)
     (cs.view_of_either_changed_before_and_after, (X,), 171,
      "'v', read by the local function 'lambda', may share memory with 'e'"),
+    # (a view through a second name, or a view of a view: gave a wrong derivative)
+    (cs.view_through_a_second_name, (X,), 184,
+     "'w', read by the local function 'lambda', may share memory with 'd'"),
+    (cs.view_of_a_view, (X,), 195, "'w', read by the local function 'g', may share memory"),
 ])
 def test_a_closure_over_memory_changed_in_place_is_refused_at_its_read(
         f, args, line, name):
@@ -44,7 +48,7 @@ def test_a_closure_over_memory_changed_in_place_is_refused_at_its_read(
 
 @pytest.mark.parametrize("f, args", [
     (cs.view_read_copied, (X,)), (cs.view_passed, (X,)), (cs.list_passed, (1.0, 2.0)),
-    (cs.number_default_rebound, (X, 0.7)),
+    (cs.number_default_rebound, (X, 0.7)), (cs.view_of_a_view_copied, (X,)),
 ])
 def test_the_hints_followed_give_pythons_values_and_derivatives(f, args):
     value = s2sad.value_and_grad(f)(*[np.copy(a) for a in args])[0]

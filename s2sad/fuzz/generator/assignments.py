@@ -122,7 +122,7 @@ class Assignments:
         cap = ctx.caps.get(buf.name, LIM)
         ints = [i for i in self.draft.int_vars() if i.bound < buf.shape[0]]
         r0 = r.random()
-        if self.draft.has("inplace_index_list") and r.random() < 0.2:
+        if self.draft.has("inplace_index_list") and r.random() < 0.3:
             # integer lists of distinct positions, out of order (never a repeat: numpy
             # keeps the last of repeated positions written, ``+=`` too)
             self.draft.use("inplace_index_list")

@@ -186,7 +186,18 @@ class Closures:
             self.draft.env.append(_Var(out, v.shape, min(LIM, (1.25 * v.bound) * v.bound)))
             return
         emit(f"{b} = {v.name} * 1.0")
-        emit(f"{w} = {'np.copy(' + view + ')' if self.r.random() < 0.5 else view}")
+        # (a view: plain, through a second name scaN, or a view of that, by the number of
+        # lines so far: no draw from the random stream, no statement from the budget, so
+        # the programs other constructs make stay as they were)
+        step = len(self.draft.lines) % 3
+        if self.r.random() < 0.5:
+            emit(f"{w} = np.copy({view})")
+        elif step:
+            mid = self.name("a")
+            emit(f"{mid} = {view}")
+            emit(f"{w} = {mid}{'[0:1]' if step == 2 else ''}")
+        else:
+            emit(f"{w} = {view}")
         emit(f"def {fn}(u):")
         emit(f"    return u * 0.5 + np.sum({w}) * 0.25")
         emit(f"{b}{first} = np.tanh({b}{first}) * 0.5")
