@@ -24,7 +24,6 @@ import dataclasses
 
 import gast
 
-from .analysis.forward_facts import loads
 from .syntax import nodes
 from .syntax import anno
 from .syntax.anno import COMMENT_ID
@@ -217,7 +216,7 @@ def _negative_factor(node):
 
 def _reads(node):
     """Names read by a statement or expression (stores excluded)."""
-    return loads(node)
+    return nodes.loads(node)
 
 
 _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)

@@ -91,35 +91,6 @@ def compared_only(primal, outputs):
     return found
 
 
-def loads(node):
-    """Names ``node`` (a node or a list of them) reads: every ``Name`` not in a store
-    context.  The set :func:`nodes.names` would give, filtered, made in one walk: the
-    passes ask it of every statement."""
-    name_class = gast.Name
-    if node.__class__ is name_class and getattr(node, "annotation", None) is None:
-        return set() if isinstance(node.ctx, gast.Store) else {node.id}
-    found = set()
-    stack = [node] if isinstance(node, gast.AST) else list(node)
-    pop, push, extend, add = stack.pop, stack.append, stack.extend, found.add
-    child_fields, store, constant = nodes.child_fields, gast.Store, gast.Constant
-    while stack:
-        node = pop()
-        cls = node.__class__
-        if cls is list:
-            extend(node)
-            continue
-        if cls is name_class:
-            if not isinstance(node.ctx, store):
-                add(node.id)
-        elif cls is constant:
-            continue   # (no field of a constant holds a node)
-        for field in child_fields(cls):
-            value = getattr(node, field, None)
-            if value is not None:
-                push(value)
-    return found
-
-
 def elementwise(rule):
     """Does the rule's operation act elementwise, with numpy broadcasting?"""
     if rule is None:
@@ -196,7 +167,7 @@ def shape_sensitive(primal, out_atoms):
         elif isinstance(sub, gast.If):
             sensitive |= ops.assigned_in(sub.body) & ops.assigned_in(sub.orelse)
     for atom in out_atoms:
-        sensitive |= loads(atom)
+        sensitive |= nodes.loads(atom)
     return sensitive
 
 
@@ -210,15 +181,15 @@ def _read_whole(stmt):
                 registry.lookup(registry.operation_target(value))):
             return set()
         if isinstance(value, gast.Subscript):
-            return loads(value.value)
-        return loads(value)
+            return nodes.loads(value.value)
+        return nodes.loads(value)
     if isinstance(stmt, gast.Assign):
-        read = loads(stmt.value)
+        read = nodes.loads(stmt.value)
         if isinstance(stmt.targets[0], gast.Subscript):
-            read |= loads(stmt.targets[0].value)
+            read |= nodes.loads(stmt.targets[0].value)
         return read
     if isinstance(stmt, (gast.AugAssign, gast.Expr)):
-        return loads(stmt.value)
+        return nodes.loads(stmt.value)
     return set()
 
 
@@ -275,12 +246,12 @@ def _varied_by(stmt, varied, carrying):
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
             and isinstance(stmt.targets[0].value, gast.Name):
         base = stmt.targets[0].value.id
-        return {base} if (loads(stmt.value) | {base}) & varied else set()
+        return {base} if (nodes.loads(stmt.value) | {base}) & varied else set()
     if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript) \
             and isinstance(stmt.target.value, gast.Name):
         base = stmt.target.value.id
-        return {base} if (loads(stmt.value) | {base}) & varied else set()
+        return {base} if (nodes.loads(stmt.value) | {base}) & varied else set()
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
             and len(stmt.value.args) == 3 and isinstance(stmt.value.args[0], gast.Name):
-        return {stmt.value.args[0].id} if loads(stmt.value.args[2]) & varied else set()
+        return {stmt.value.args[0].id} if nodes.loads(stmt.value.args[2]) & varied else set()
     return set()

@@ -286,6 +286,36 @@ def names(tree):
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
+
+def loads(node):
+    """Names ``node`` (a node or a list of them) reads: every ``Name`` not in a store
+    context.  The set :func:`names` would give, filtered, made in one walk: the
+    passes ask it of every statement."""
+    name_class = gast.Name
+    if node.__class__ is name_class and getattr(node, "annotation", None) is None:
+        return set() if isinstance(node.ctx, gast.Store) else {node.id}
+    found = set()
+    stack = [node] if isinstance(node, gast.AST) else list(node)
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, found.add
+    fields_of, store, constant = child_fields, gast.Store, gast.Constant
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is list:
+            extend(node)
+            continue
+        if cls is name_class:
+            if not isinstance(node.ctx, store):
+                add(node.id)
+        elif cls is constant:
+            continue   # (no field of a constant holds a node)
+        for field in fields_of(cls):
+            value = getattr(node, field, None)
+            if value is not None:
+                push(value)
+    return found
+
+
 def statements(body):
     """The list of every statement in ``body`` (a list of statements), nested blocks
     included, in source order; never looks into expressions."""

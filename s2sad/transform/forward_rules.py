@@ -15,7 +15,7 @@ import inspect
 import gast
 
 from ..analysis import kinds as kinds_
-from ..analysis.forward_facts import elementwise, loads
+from ..analysis.forward_facts import elementwise
 from ..errors import RuleDefinitionError, UnsupportedSyntaxError
 from ..rules import registry
 from ..rules.template import bind_arguments, splice
@@ -120,7 +120,7 @@ def _template_facts(template):
 def covers(sweep, name, expr, bound):
     """Has an elementwise tangent ``expr`` of ``name`` (the operation's arguments
     ``bound``) the full broadcast shape of its output?"""
-    reads = loads(expr)
+    reads = nodes.loads(expr)
     if name in reads:
         return True
     for atom in bound.values():

@@ -20,7 +20,7 @@ import gast
 
 from ..analysis import kinds as kinds_
 from ..analysis import ops
-from ..analysis.forward_facts import loads, tape_op
+from ..analysis.forward_facts import tape_op
 from ..errors import SourceLocation, UnsupportedSyntaxError
 from ..rules import registry
 from ..syntax import anno, nodes
@@ -193,7 +193,7 @@ class ForwardSweep:
             # but constant here: C.sum(axis=0)
             env.define(name, zero(), out)
             return
-        if name in loads(value):
+        if name in nodes.loads(value):
             value = self.save_old(name, value, out)
         if isinstance(value, gast.Subscript):
             data.subscript(self, name, value, out)
@@ -238,7 +238,7 @@ class ForwardSweep:
             rule = registry.lookup(registry.operation_target(call))
             if rule is not None and rule.nondifferentiable:
                 return
-            if not (loads(call) & self.facts.varied):
+            if not (nodes.loads(call) & self.facts.varied):
                 return
         raise UnsupportedSyntaxError(
             "forward mode cannot differentiate the effect of this expression statement",
