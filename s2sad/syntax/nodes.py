@@ -286,7 +286,6 @@ def names(tree):
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-
 def loads(node):
     """Names ``node`` (a node or a list of them) reads: every ``Name`` not in a store
     context.  The set :func:`names` would give, filtered, made in one walk: the
