@@ -41,6 +41,16 @@ def assigned(target):
     return []
 
 
+def _is_none(node):
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_pop(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr == "pop" and isinstance(node.func.value, ast.Name) \
+        and not node.args and not node.keywords
+
+
 def _is_unbound(node, unbound):
     return isinstance(node, ast.Name) and node.id in unbound
 
@@ -108,7 +118,7 @@ class Unbound:
                     mine = re.search(rf"\b{name}\b", user_line(self.lines, stmt.lineno) or "")
                     raise Refusal(f"the name {name!r}, which holds no value until a loop "
                                    f"assigns it, and which the generated code copies before "
-                                   f"numba sees it assigned (a loop that may end early): "
+                                   f"numba sees it assigned: "
                                    f"numba needs a value of its type there, and s2sad knows "
                                    f"that type only for the count of a range() loop", stmt,
                                    NUMPY + (f", or assign {name} a value of its type before "
@@ -184,8 +194,10 @@ class Unbound:
                 known.add(id(stmt.target))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                     and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
-                if not (stmt in self.starts or isinstance(stmt.value, ast.Name)
-                        and self._counts(stmt.value.id, seen)):
+                if not (stmt in self.starts or _is_none(stmt.value)   # (``j_2 = None``
+                        # before the loop that counts with it: numba's optional of its count)
+                        or _is_pop(stmt.value)   # (its own value, the tape pairs by name)
+                        or isinstance(stmt.value, ast.Name) and self._counts(stmt.value.id, seen)):
                     return False
                 known.add(id(stmt.targets[0]))
         stores = [n for n in ast.walk(self.func) if isinstance(n, ast.Name) and n.id == name
