@@ -115,12 +115,13 @@ class Unbound:
             if stmt in starts:
                 name = stmt.targets[0].id
                 if name in early and not self._counts(name, set()):
-                    mine = re.search(rf"\b{name}\b", user_line(self.lines, stmt.lineno) or "")
+                    loop = self._loop_of(name, copies) or stmt
+                    mine = re.search(rf"\b{name}\b", user_line(self.lines, loop.lineno) or "")
                     raise Refusal(f"the name {name!r}, which holds no value until a loop "
                                    f"assigns it, and which the generated code copies before "
                                    f"numba sees it assigned: "
                                    f"numba needs a value of its type there, and s2sad knows "
-                                   f"that type only for the count of a range() loop", stmt,
+                                   f"that type only for the count of a range() loop", loop,
                                    NUMPY + (f", or assign {name} a value of its type before "
                                              f"the loop" if mine else ""))
                 text = f"{flags[name]} = False"
@@ -144,6 +145,23 @@ class Unbound:
                     and isinstance(stmt.value.func, ast.Attribute) \
                     and any(_is_unbound(a, names) for a in stmt.value.args):
                 raise Refusal("a name that may hold no value saved on the tape", stmt, NUMPY)
+
+    def _loop_of(self, name, copies):
+        """The first loop (or statement) whose value flows into ``name`` through copies
+        (what assigns it, for a message), or None."""
+        sources, grown = {name}, True
+        while grown:
+            grown = False
+            for stmt in copies:
+                if stmt.targets[0].id in sources and stmt.value.id not in sources:
+                    sources.add(stmt.value.id)
+                    grown = True
+        found = [s for s in ast.walk(self.func) if isinstance(s, ast.For)
+                 and set(assigned(s.target)) & sources or isinstance(s, ast.Assign)
+                 and s not in copies and s not in self.starts and not _is_none(s.value)
+                 and not _is_pop(s.value) and {n for t in s.targets for n in assigned(t)}
+                 & sources]
+        return min(found, key=lambda s: s.lineno, default=None)
 
     @staticmethod
     def _grow(names, copies):
