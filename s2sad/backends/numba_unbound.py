@@ -231,3 +231,33 @@ class Unbound:
             name, n = f"{base}_{n}", n + 1
         self.taken.add(name)
         return name
+
+
+class _Place:
+    def __init__(self, lineno):
+        self.lineno = lineno
+
+
+def unshared_refusal(tree, lines):
+    """The refusal of the generated ``ensure_unshared(...)`` call of ``tree`` (a function
+    writing into a parameter, checked at each call for arguments sharing its memory, a
+    check numba cannot run), naming the parameter and placed at the user's line of its
+    first write; None when there is no such call of the form."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "ensure_unshared" and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Dict) and node.args[1].keys:
+            key, value = node.args[1].keys[0], node.args[1].values[0]
+            if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
+                return None
+            name, line = key.value, value.value
+            at = next((i + 1 for i, text in enumerate(lines)
+                       if (m := _LINE_COMMENT.match(text)) and m.group(1) == str(line)
+                       and not m.group(2)), None)
+            return Refusal(f"a write into the parameter {name!r}: s2sad writes into a copy "
+                           f"and checks, at each call, that no other argument shares its "
+                           f"memory (the runtime helper 'ensure_unshared'), a check on "
+                           f"Python objects numba cannot compile", _Place(at) if at else node,
+                           NUMPY + f", or write into a new array the function makes "
+                                   f"instead of into {name!r}")
+    return None
