@@ -10,9 +10,10 @@ instead, with a warning (see ``numba_backend``).  Sums and differences of intege
 not checked: counters, sizes and positions (``last - index``) are built from them, and
 they wrap only past ``2**63`` reached by additions alone.
 
-The verdict of a signature is kept beside the module (``<module>.<digest>.ints``), so a
-process that loads the compiled code from numba's cache (which keeps no typed IR) reads
-it instead of typing the code again.
+The verdict of a signature is kept beside the module (``<module>.<digest>.ints``, the
+digest of the signature and the module's text), so a process that loads the compiled
+code from numba's cache (which keeps no typed IR) reads it instead of typing the code
+again.
 """
 
 import hashlib
@@ -69,7 +70,15 @@ def _hashable(key):
 
 
 def _verdict_path(module_file, signature):
-    digest = hashlib.sha256(str(signature).encode()).hexdigest()[:16]
+    """Where the verdict of ``signature`` of the module's present text is kept (the text
+    is in the digest: a module written again is scanned again)."""
+    digest = hashlib.sha256(str(signature).encode())
+    try:
+        with open(module_file, "rb") as handle:
+            digest.update(handle.read())
+    except OSError:
+        pass
+    digest = digest.hexdigest()[:16]
     return f"{module_file}.{digest}.ints"
 
 

@@ -87,9 +87,13 @@ def reversed_range(node, source):
     if not isinstance(value, int) or isinstance(value, bool) or value == 0:
         return None
     a, b = seg[0], seg[1]
+    # the last value, a + d // step * step, written d - d % step: no product of
+    # integers (numba's wrap where Python's grow: api.numba_integers refuses them)
     if value > 0:
-        return f"range({a} + ({b} - {a} - 1) // {value} * {value}, {a} - 1, {-value})"
-    return f"range({a} + ({b} - {a} + 1) // ({value}) * ({value}), {a} + 1, {-value})"
+        d = f"({b} - {a} - 1)"
+        return f"range({a} + {d} - {d} % {value}, {a} - 1, {-value})"
+    d = f"({b} - {a} + 1)"
+    return f"range({a} + {d} - {d} % ({value}), {a} + 1, {-value})"
 
 
 def is_reversed_range(node):

@@ -41,7 +41,7 @@ from ..errors import NumbaTargetError
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
-    _Unbound, user_line  # noqa: F401 (user_line: the API reads it here)
+    _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
 
 NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
@@ -295,6 +295,10 @@ class _Target:
                          if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK)
                          and n not in self.helpers)
         if missing:
+            found = unshared_refusal(self.tree, self.lines) \
+                if missing[0] == "ensure_unshared" else None
+            if found is not None:
+                raise found
             use = self._first_use(missing[0])
             raise _Refusal(f"the runtime helper {missing[0]!r}, which the numba runtime does "
                            f"not provide", use,

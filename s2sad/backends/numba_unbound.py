@@ -41,6 +41,16 @@ def assigned(target):
     return []
 
 
+def _is_none(node):
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_pop(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr == "pop" and isinstance(node.func.value, ast.Name) \
+        and not node.args and not node.keywords
+
+
 def _is_unbound(node, unbound):
     return isinstance(node, ast.Name) and node.id in unbound
 
@@ -105,12 +115,13 @@ class Unbound:
             if stmt in starts:
                 name = stmt.targets[0].id
                 if name in early and not self._counts(name, set()):
-                    mine = re.search(rf"\b{name}\b", user_line(self.lines, stmt.lineno) or "")
+                    loop = self._loop_of(name, copies) or stmt
+                    mine = re.search(rf"\b{name}\b", user_line(self.lines, loop.lineno) or "")
                     raise Refusal(f"the name {name!r}, which holds no value until a loop "
                                    f"assigns it, and which the generated code copies before "
-                                   f"numba sees it assigned (a loop that may end early): "
+                                   f"numba sees it assigned: "
                                    f"numba needs a value of its type there, and s2sad knows "
-                                   f"that type only for the count of a range() loop", stmt,
+                                   f"that type only for the count of a range() loop", loop,
                                    NUMPY + (f", or assign {name} a value of its type before "
                                              f"the loop" if mine else ""))
                 text = f"{flags[name]} = False"
@@ -134,6 +145,23 @@ class Unbound:
                     and isinstance(stmt.value.func, ast.Attribute) \
                     and any(_is_unbound(a, names) for a in stmt.value.args):
                 raise Refusal("a name that may hold no value saved on the tape", stmt, NUMPY)
+
+    def _loop_of(self, name, copies):
+        """The first loop (or statement) whose value flows into ``name`` through copies
+        (what assigns it, for a message), or None."""
+        sources, grown = {name}, True
+        while grown:
+            grown = False
+            for stmt in copies:
+                if stmt.targets[0].id in sources and stmt.value.id not in sources:
+                    sources.add(stmt.value.id)
+                    grown = True
+        found = [s for s in ast.walk(self.func) if isinstance(s, ast.For)
+                 and set(assigned(s.target)) & sources or isinstance(s, ast.Assign)
+                 and s not in copies and s not in self.starts and not _is_none(s.value)
+                 and not _is_pop(s.value) and {n for t in s.targets for n in assigned(t)}
+                 & sources]
+        return min(found, key=lambda s: s.lineno, default=None)
 
     @staticmethod
     def _grow(names, copies):
@@ -184,8 +212,10 @@ class Unbound:
                 known.add(id(stmt.target))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                     and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
-                if not (stmt in self.starts or isinstance(stmt.value, ast.Name)
-                        and self._counts(stmt.value.id, seen)):
+                if not (stmt in self.starts or _is_none(stmt.value)   # (``j_2 = None``
+                        # before the loop that counts with it: numba's optional of its count)
+                        or _is_pop(stmt.value)   # (its own value, the tape pairs by name)
+                        or isinstance(stmt.value, ast.Name) and self._counts(stmt.value.id, seen)):
                     return False
                 known.add(id(stmt.targets[0]))
         stores = [n for n in ast.walk(self.func) if isinstance(n, ast.Name) and n.id == name
@@ -201,3 +231,33 @@ class Unbound:
             name, n = f"{base}_{n}", n + 1
         self.taken.add(name)
         return name
+
+
+class _Place:
+    def __init__(self, lineno):
+        self.lineno = lineno
+
+
+def unshared_refusal(tree, lines):
+    """The refusal of the generated ``ensure_unshared(...)`` call of ``tree`` (a function
+    writing into a parameter, checked at each call for arguments sharing its memory, a
+    check numba cannot run), naming the parameter and placed at the user's line of its
+    first write; None when there is no such call of the form."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "ensure_unshared" and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Dict) and node.args[1].keys:
+            key, value = node.args[1].keys[0], node.args[1].values[0]
+            if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
+                return None
+            name, line = key.value, value.value
+            at = next((i + 1 for i, text in enumerate(lines)
+                       if (m := _LINE_COMMENT.match(text)) and m.group(1) == str(line)
+                       and not m.group(2)), None)
+            return Refusal(f"a write into the parameter {name!r}: s2sad writes into a copy "
+                           f"and checks, at each call, that no other argument shares its "
+                           f"memory (the runtime helper 'ensure_unshared'), a check on "
+                           f"Python objects numba cannot compile", _Place(at) if at else node,
+                           NUMPY + f", or write into a new array the function makes "
+                                   f"instead of into {name!r}")
+    return None

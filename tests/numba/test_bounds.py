@@ -266,7 +266,7 @@ def test_what_is_proven_and_where_its_checks_go():
         (5, "    check_indexes(x, 0, 0, 0, len(y) - 1, 1)"),
         (5, "    check_index_in_loop(x, 1, 2, 0, len(y) - 1, 1)"),
         (8, "            check_index(y, 0, i)"),
-        (9, "    check_indexes(y, 0, 0, 1 + (n - 1 - 1) // 2 * 2, 1 - 1, -2)"),
+        (9, "    check_indexes(y, 0, 0, 1 + (n - 1 - 1) - (n - 1 - 1) % 2, 1 - 1, -2)"),
         (12, "        check_index_in_loop(x, 0, j, 0, n, 1)"),
         (12, "        check_indexes(x, 1, 0, 0, n, 1)"),
         (15, "            check_index(x, 0, j)"),
