@@ -163,3 +163,16 @@ def test_a_default_changed_through_another_name_is_refused_where_it_changes(mode
     assert repr(f.__defaults__) == before
     if given is not None:   # passing the argument: differentiated (finite differences)
         check_grads(f, (1.5, given), wrt=0, modes=("reverse", "forward"))
+
+
+@pytest.mark.parametrize("f, words", [
+    (wd.adds_into_its_default, "the default value of 'acc'"),
+    (wd.adds_into_a_new_array, "the caller's array passed as 'acc' (np.ones(2))"),
+    (wd.adds_into_a_local, "the caller's array passed as 'acc' (b)")])
+def test_second_order_refusals_name_what_the_call_wrote(f, words):
+    # (the helper is inlined there: its arguments are s2sad's temporaries, never named)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.hvp(f)(np.array([1.0, 2.0]), np.ones(2))
+    message = str(info.value).splitlines()[0]
+    assert words in message and "value_" not in message
+    assert info.value.location.line == _line_of(wd.adds_into, "acc += v")
