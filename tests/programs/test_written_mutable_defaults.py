@@ -145,7 +145,7 @@ THROUGH_A_NAME = [
     (wd.list_default_extended_through_name, "h += ", [1.0]),
     (wd.dict_default_merged_through_name, "e |= ", {"b": 1.0}),
     (wd.dict_default_updated_through_name, "e.update", {"b": 1.0}),
-    (wd.dict_default_item_through_name, 'e["a"] =', None)]
+    (wd.dict_default_item_through_name, 'e["a"] =', {"b": 1.0})]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
