@@ -217,7 +217,9 @@ def located_line_of(function_name, line, name) -> Optional[SourceLocation]:
     except TypeError:
         return None
     code = linecache.getline(filename, line) if filename else ""
-    found = re.search(rf"\b{re.escape(name)}\b", code)
+    # at the first ``name`` on it, or where its statement starts (a change made through
+    # another name holding the value: ``e["k"] = x`` after ``e = d``)
+    found = re.search(rf"\b{re.escape(name)}\b", code) or re.search(r"\S", code)
     if found is None:
         return None
     return SourceLocation(filename, line, found.start() + 1, code.rstrip("\n"))

@@ -88,3 +88,28 @@ def test_copies_keep_the_type():
         assert type(copier({"a": 1.0})) is dict
     items = [np.ones(2)]
     assert copy_of(items)[0] is not items[0]   # (copy_of copies the items too)
+
+
+@pytest.mark.parametrize("f", [wd.helper_left_to_none, wd.helper_given_a_buffer,
+                               wd.helper_given_a_new_array])
+def test_helpers_with_the_none_idiom(f):
+    # a helper of the user's: 'if out is None: out = np.zeros(2)' then out[0] = ...; a
+    # call leaving out to None writes into the helper's own array (nothing of the
+    # caller's); a call passing one writes into it, as Python's does
+    check_grads(f, (X,), modes=("reverse", "forward"))
+    # hessian-vector product against central differences of central differences
+    v, h, e = np.array([1.0, -0.5]), 1e-4, 1e-5
+
+    def grad_fd(x):
+        return np.array([(f(x + e * d) - f(x - e * d)) / (2 * e) for d in np.eye(2)])
+    reference = (grad_fd(X + h * v) - grad_fd(X - h * v)) / (2 * h)
+    np.testing.assert_allclose(s2sad.hvp(f)(X, v), reference, rtol=1e-5)
+
+
+def test_helper_with_the_none_idiom_by_hand():
+    # out_helper(x) = x0 x1: f = (x0 x1)^2 + (x0 x1)(x0 x1 + x1)
+    x0, x1 = X
+    value, grad = s2sad.value_and_grad(wd.helper_left_to_none)(X)
+    assert value == pytest.approx((x0 * x1) ** 2 + x0 * x1 * (x0 * x1 + x1))
+    np.testing.assert_allclose(grad, [2 * x0 * x1 ** 2 + 2 * x0 * x1 ** 2 + x1 * x1,
+                                      2 * x0 ** 2 * x1 + 2 * x0 ** 2 * x1 + 2 * x0 * x1])

@@ -138,3 +138,41 @@ def test_written_module_refuses_the_default_call(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
                          capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "(4.0, 2.0)" and out[1] == "UnsupportedSyntaxError"
+
+
+THROUGH_A_NAME = [
+    (wd.list_default_through_name, "h.append", [1.0]),
+    (wd.list_default_extended_through_name, "h += ", [1.0]),
+    (wd.dict_default_merged_through_name, "e |= ", {"b": 1.0}),
+    (wd.dict_default_updated_through_name, "e.update", {"b": 1.0}),
+    (wd.dict_default_item_through_name, 'e["a"] =', {"b": 1.0})]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("f, write, given", THROUGH_A_NAME)
+def test_a_default_changed_through_another_name_is_refused_where_it_changes(mode, f, write,
+                                                                            given):
+    # h = hist; h.append(v) changes the default as hist.append(v) does: the call leaving
+    # it to its default is refused, located at the change, its line quoted
+    before = repr(f.__defaults__)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        _call(mode, f, 1.5)
+    where = info.value.location
+    assert where.line == _line_of(f, write) and where.filename == f.__code__.co_filename
+    assert where.column == 5 and write in where.code
+    assert repr(f.__defaults__) == before
+    if given is not None:   # passing the argument: differentiated (finite differences)
+        check_grads(f, (1.5, given), wrt=0, modes=("reverse", "forward"))
+
+
+@pytest.mark.parametrize("f, words", [
+    (wd.adds_into_its_default, "the default value of 'acc'"),
+    (wd.adds_into_a_new_array, "the caller's array passed as 'acc' (np.ones(2))"),
+    (wd.adds_into_a_local, "the caller's array passed as 'acc' (b)")])
+def test_second_order_refusals_name_what_the_call_wrote(f, words):
+    # (the helper is inlined there: its arguments are s2sad's temporaries, never named)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.hvp(f)(np.array([1.0, 2.0]), np.ones(2))
+    message = str(info.value).splitlines()[0]
+    assert words in message and "value_" not in message
+    assert info.value.location.line == _line_of(wd.adds_into, "acc += v")

@@ -62,10 +62,12 @@ class _Scan:
             return
         self._walked = nodes.walk(parsed.node)
         visit, params, rebound = self.visit, self.params, self.rebound
+        made = _made_when_none(self._walked, params)
         for node in self._walked:
             cls = node.__class__
             if cls is gast.Name:   # (the commonest node: visit's first case, here)
-                if node.id in params and isinstance(node.ctx, (gast.Store, gast.Del)):
+                if node.id in params and isinstance(node.ctx, (gast.Store, gast.Del)) \
+                        and id(node) not in made:
                     rebound.add(node.id)
             elif cls in _VISITED:   # (visit looks at nothing else)
                 visit(node, parsed)
@@ -148,6 +150,23 @@ class _Scan:
                   if isinstance(v, gast.Name) and v.id in self.params}
         self.calls.append((callee, passed))
         self.given.append((callee, {k: _differentiable_names(v) for k, v in given.items()}))
+
+
+def _made_when_none(walked, params):
+    """The ids of the ``Name`` nodes binding a parameter ``p`` in ``if p is None: p = ...``
+    (the ``out=None`` idiom): a value made there only when the call passes none, so a
+    write into ``p`` after it is still a write into what a call passes."""
+    found = set()
+    for node in walked:
+        test = node.test if node.__class__ is gast.If else None
+        if isinstance(test, gast.Compare) and isinstance(test.left, gast.Name) \
+                and test.left.id in params and len(test.ops) == 1 \
+                and isinstance(test.ops[0], gast.Is) and isinstance(test.comparators[0], gast.Constant) \
+                and test.comparators[0].value is None and not node.orelse:
+            found |= {id(n) for stmt in node.body for n in nodes.walk(stmt)
+                      if isinstance(n, gast.Name) and n.id == test.left.id
+                      and isinstance(n.ctx, gast.Store)}
+    return found
 
 
 #: the classes of the nodes :meth:`_Scan.visit` looks at (gast's classes have no subclasses)

@@ -201,6 +201,8 @@ class _Normalizer:
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
+        # an inlined helper's argument -> how the call wrote it, in words (for messages)
+        self.inlined_spelled: Dict[str, str] = {}
         self.env: Dict[str, Any] = {p: nodes.name(p) for p in self.params}
         self.defined: Set[str] = set(self.params)   # SSA names defined so far
         self.flat = Flattener(self)   # one operation per statement

@@ -20,7 +20,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes, printer
 from ..parse import is_user_function
-from .lists import list_extensions, list_mutation, mutated_lists
+from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
 
 
 def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
@@ -43,7 +43,9 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
         if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
                 and isinstance(target.value, gast.Name) and target.value.id in views:
             root, line = views[target.value.id], line_of(t)
-            if root not in dict_roots:
+            if target.value.id in dict_roots and root in dicts:   # e = d; e["k"] = v
+                dict_lines[root] = min(line, dict_lines.get(root, line))
+            elif root not in dict_roots:
                 through[root] = min(line, through.get(root, line))
     written = set()
 
@@ -204,8 +206,12 @@ class ArgumentCopies:
             elif user not in written:
                 written.append(user)
         outside = self.outside_values() if first_lines or passed_dicts else []
-        defaults = self.written_defaults(first_lines)
-        if (first_lines or passed_dicts) and (len(params) > 1 or outside or defaults):
+        # (a default changed through another name holding it, h = hist; h.append(v), too)
+        defaults = self.written_defaults(dict(_changes_through_names(
+            walked, (changed | dicts) & set(params), lambda t: walk.parsed.location(t).line),
+            **first_lines))
+        if (first_lines or passed_dicts or defaults) \
+                and (len(params) > 1 or outside or defaults):
             # the copies below are what the function writes into, so an argument (or a
             # global or closure value the function reads) that shares memory with one
             # of them would not see the writes Python's call makes it see: refused when
@@ -319,7 +325,7 @@ class ArgumentCopies:
             walk.module_names.use_global(name, walk.parsed.node)
             walk.namer.reserve(name)   # (not the output's name: the check reads the function)
             walk.default_reads[param] = read   # (also the generated function's default)
-            found[param] = (nodes.clone(read), text)
+            found[param] = (nodes.clone(read), lines[param], text)
         return found
 
     def check_unshared_on_entry(self, written, outside, dicts=None, defaults=None):
@@ -341,10 +347,9 @@ class ArgumentCopies:
         keywords = [("dicts", table([(p, nodes.const(dicts[p])) for p in sorted(dicts)]))] \
             if dicts else []
         if defaults:
-            lines = dict(written, **(dicts or {}))
             keywords.append(("defaults", table([(p, gast.Tuple(elts=[
-                read, nodes.const(lines[p]), nodes.const(text)], ctx=gast.Load()))
-                for p, (read, text) in sorted(defaults.items())])))
+                read, nodes.const(line), nodes.const(text)], ctx=gast.Load()))
+                for p, (read, line, text) in sorted(defaults.items())])))
         self.walk.entry_checks.append(
             nodes.expr_stmt(nodes.call("ensure_unshared", args, keywords)))
 
@@ -384,6 +389,35 @@ class ArgumentCopies:
                 elif n.id not in self.walk.parsed.closure:
                     helper_reads(self.walk.parsed.resolve(n.id, None))
         return sorted(found)
+
+
+def _changes_through_names(walked, params, line_of):
+    """``{parameter: line}`` for each of ``params`` that a statement changes in place
+    through a name joined to it by ``a = b`` (``h = hist; h.append(v)``, ``h += [v]``,
+    ``e = d; e.update(...)``, ``e |= ...``, ``e[k] = v``): the line of the first such change."""
+    copies = [(t.id, n.value.id) for n in walked if n.__class__ is gast.Assign
+              and n.value.__class__ is gast.Name for t in n.targets if t.__class__ is gast.Name]
+    found = {}
+    for param in sorted(params):
+        names = closed_under_copies({param}, copies) - {param}
+        for t in walked if names else ():
+            if t.__class__ is gast.Call and isinstance(t.func, gast.Attribute):
+                owner = t.func.value
+                hit = (list_mutation(t) or t.func.attr in ("update", "setdefault")) \
+                    and isinstance(owner, gast.Name) and owner.id in names
+            elif t.__class__ is gast.AugAssign:
+                hit = isinstance(t.target, gast.Name) and t.target.id in names \
+                    or isinstance(t.target, gast.Subscript) and \
+                    isinstance(t.target.value, gast.Name) and t.target.value.id in names
+            elif t.__class__ is gast.Subscript:
+                hit = t.ctx.__class__ is gast.Store and isinstance(t.value, gast.Name) \
+                    and t.value.id in names
+            else:
+                continue
+            if hit:
+                line = line_of(t)
+                found[param] = min(line, found.get(param, line))
+    return found
 
 
 def default_hint(param, text):

@@ -163,6 +163,8 @@ class WritingCalls:
             raise walk.error(f"cannot match the call to {fn.__name__}: {exc}", node) from None
         followed = {}
         for param in written:
+            if param not in bound.arguments and _defaults_to_none(fn, param):
+                continue   # (if p is None: p = ...: the callee's own value, nobody's)
             if param not in bound.arguments:
                 raise walk.error(
                     f"{fn.__name__} writes into its parameter {param!r}, which this call "
@@ -366,3 +368,10 @@ def _loads_before(stmt, call):
         return any(visit(child) for child in order if child is not None)
 
     return found if visit(stmt) else None
+
+
+def _defaults_to_none(fn, param):
+    """Whether the parameter ``param`` of ``fn`` defaults to None (a value no write
+    changes: a call leaving it so passes nothing the callee's writes could reach)."""
+    found = inspect.signature(fn).parameters.get(param)
+    return found is not None and found.default is None

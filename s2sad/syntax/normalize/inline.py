@@ -388,6 +388,9 @@ class Inliner:
         norm.held_in_containers, norm.loop_spans = containers_and_loops(fn)
         norm.inlined_args = norm.inlined_args | {
             a.id for p, a in bound.items() if isinstance(a, gast.Name) and p not in (written or ())}
+        spelled_before = norm.inlined_spelled   # (each call's words, while it is inlined)
+        norm.inlined_spelled = dict(spelled_before, **_spelled_arguments(
+            node, params, kwonly, bound, defaults))
         self.inlined_functions.append(obj)
         try:
             result = self.inline_body(fn, obj.__name__)
@@ -404,6 +407,7 @@ class Inliner:
             (norm.env, norm.parsed, norm.locals, norm.local_functions,
              norm.held_in_containers, norm.loop_spans, norm.inlined_args,
              self.tree) = saved
+            norm.inlined_spelled = spelled_before
 
     def renamed_tree(self, helper):
         """The tree of the parsed ``helper`` with its local functions' names renamed
@@ -444,3 +448,21 @@ class Inliner:
         norm.defined.add(name)
         norm.aliases.argument_copies.add(name)
         return nodes.name(name)
+
+
+def _spelled_arguments(node, params, kwonly, bound, defaults):
+    """``{atom: words}`` for the names ``bound`` (parameter -> atom) binds an inlined
+    call's parameters to: the argument as the call ``node`` wrote it, or the default."""
+    given = dict(zip(params, node.args))
+    given.update((kw.arg, kw.value) for kw in node.keywords if kw.arg)
+    found = {}
+    for param in list(params) + list(kwonly):
+        atom = bound.get(param)
+        if not isinstance(atom, gast.Name):
+            continue
+        if param in given:
+            found[atom.id] = (f"the caller's array passed as {param!r} "
+                              f"({printer.expr(given[param], 0)})")
+        elif param in defaults:
+            found[atom.id] = f"the default value of {param!r}"
+    return found

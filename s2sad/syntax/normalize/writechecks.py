@@ -74,7 +74,8 @@ class WriteChecks:
                         call, anno.CALLEE, registry.runtime_helper("check_not_shared")), type_comment=None)),
                     self.walk.emit(gast.Assert(test=nodes.name(""), msg=None)))))
         self.recorded.append(RecordedWrite(written, user, update, others, frozenset(outside),
-                                           where, pending, shared, kind))
+                                           where, pending, shared, kind,
+                                           self.walk.inlined_spelled))
 
     def check_writes(self):
         """Refuse each recorded write that may change an array another name reads later
@@ -199,6 +200,8 @@ class WriteChecks:
         """
         if ssa not in self.walk.defined:
             return f"{ssa!r}, defined outside the function"
+        if ssa in self.walk.inlined_args and ssa in self.walk.inlined_spelled:
+            return self.walk.inlined_spelled[ssa]
         if (self.walk.callee and ssa in self.walk.params) or ssa in self.walk.inlined_args:
             return f"the caller's array passed as {ssa!r}"
         carried = self.walk.carried_from.get(ssa)

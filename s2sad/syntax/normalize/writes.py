@@ -31,7 +31,8 @@ class RecordedWrite(NamedTuple):
     caller's values; ``where``: its location; ``update``: the operator of ``v op=
     ...`` (None for an item write); ``kind``: "array" or "list"; ``pending`` and
     ``shared``: the run-time checks emitted for it (see ``WriteChecks.record``),
-    which the decision does not read but ``shared``'s atoms."""
+    which the decision does not read but ``shared``'s atoms; ``spelled``: for the
+    inlined helpers' arguments among ``outside``, how the call wrote each, in words."""
     written: str
     user: str
     update: Any
@@ -41,6 +42,7 @@ class RecordedWrite(NamedTuple):
     pending: Any
     shared: List[Any]
     kind: str
+    spelled: Any = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
         if origin == "UNBOUND":
             continue   # a path where the name holds nothing: reading it raises there
         if origin in outside or origin not in facts.defined:
-            owner = (f"the caller's array {origin!r}" if origin in outside
+            owner = ((write.spelled or {}).get(origin, f"the caller's array {origin!r}")
+                     if origin in outside
                      else facts.outside_values.get(origin)
                      or f"{origin!r}, defined outside the function")
             value = facts.resolve(origin) if facts.resolve is not None \
