@@ -162,7 +162,7 @@ def test_a_fresh_copy_of_a_dask_array_is_a_new_array_object():
 
 
 def test_copy_of_and_add_into_keep_dask_arrays_lazy_and_numpy_in_place():
-    """copy_of: np.copy for numpy values (a list, a number too), a new lazy Dask array
+    """copy_of: np.copy for numpy arrays (a list a new list, a number kept), a new lazy Dask array
     for a Dask one; add_into: in place into a numpy adjoint with a numpy part, a new Dask
     array when the part is a Dask one (basic and integer-array indices)."""
     from s2sad.runtime import add_into, copy_of
@@ -171,8 +171,9 @@ def test_copy_of_and_add_into_keep_dask_arrays_lazy_and_numpy_in_place():
     copy = _built_lazily(lambda: copy_of(dX))
     assert isinstance(copy, da.Array) and copy is not dX
     np.testing.assert_array_equal(copy.compute(), X)
-    assert type(copy_of([1.0, 2.0])) is np.ndarray and copy_of(X) is not X
-    assert np.ndim(copy_of(2.5)) == 0 and float(copy_of(2.5)) == 2.5
+    items = [1.0, 2.0]
+    assert type(copy_of(items)) is list and copy_of(items) == items and copy_of(items) is not items
+    assert copy_of(X) is not X and copy_of(2.5) == 2.5 and copy_of(None) is None
     w_bar = np.zeros(4)
     assert add_into(w_bar, 1, 2.0) is w_bar and w_bar[1] == 2.0
     lazy_sum = _built_lazily(lambda: add_into(add_into(np.zeros(4), slice(1, None, None),

@@ -67,8 +67,8 @@ class _Scan:
             cls = node.__class__
             if cls is gast.Name:   # (the commonest node: visit's first case, here)
                 if node.id in params and isinstance(node.ctx, (gast.Store, gast.Del)) \
-                        and id(node) not in made:
-                    rebound.add(node.id)
+                        and id(node) not in made and id(node) not in self._merged:
+                    rebound.add(node.id)   # (p |= {...} is p.update: p not rebound)
             elif cls in _VISITED:   # (visit looks at nothing else)
                 visit(node, parsed)
 
