@@ -43,7 +43,9 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
         if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
                 and isinstance(target.value, gast.Name) and target.value.id in views:
             root, line = views[target.value.id], line_of(t)
-            if root not in dict_roots:
+            if target.value.id in dict_roots:   # e = d; e["a"] = v: d's items written
+                dict_lines[root] = min(line, dict_lines.get(root, line))
+            elif root not in dict_roots:
                 through[root] = min(line, through.get(root, line))
     written = set()
 
