@@ -120,3 +120,18 @@ def test_a_dict_parameter_passed_to_a_helper_writing_into_it(f, derivative):
     grad = s2sad.grad(f, wrt=1)(prm, x)
     assert grad == pytest.approx(derivative(w, x))
     check_grads(f, (dict(prm), x), wrt=1, modes=MODES)
+
+
+@pytest.mark.parametrize("f, grad", [
+    # a * 2b: [2b, 2a]
+    (r3.merged_items_of_an_array, lambda a, b: [2 * b, 2 * a]),
+    (r3.merged_a_named_dict, lambda a, b: [2 * b, 2 * a]),
+    # (a b) * 2b = 2 a b^2: [2 b^2, 4 a b]
+    (r3.merged_a_dict_call_then_written, lambda a, b: [2 * b * b, 4 * a * b]),
+])
+def test_a_helper_merging_a_dict_into_the_callers_dict(f, grad):
+    """fixfwd2: a helper's bare `d |= {"b": v * 2.0}` (v an item of the caller's array)
+    was refused as a discarded call; `d |= e` of a dict e as an item write."""
+    x = np.array([1.3, -0.6])
+    np.testing.assert_allclose(s2sad.grad(f)(x), grad(*x))
+    check_grads(f, (x,), modes=MODES)
