@@ -135,3 +135,29 @@ def test_a_helper_merging_a_dict_into_the_callers_dict(f, grad):
     x = np.array([1.3, -0.6])
     np.testing.assert_allclose(s2sad.grad(f)(x), grad(*x))
     check_grads(f, (x,), modes=MODES)
+
+
+@pytest.mark.parametrize("x, grad", [
+    # breaks at i = 1: x0 x1
+    (np.array([1.0, 2.0, 3.0]), lambda x: [x[1], x[0], 0.0]),
+    # never breaks: i = 2 after the loop, x0 x2
+    (np.array([0.5, 1.0, 1.2]), lambda x: [x[2], 0.0, x[0]]),
+])
+def test_def_in_a_loop_with_a_break_called_after(x, grad):
+    """fixfwd2: refused as 'defined in a branch or a loop'; Python calls the function
+    the last trip (the one that broke) defined, reading that trip's loop variable."""
+    f = r3.def_in_a_loop_with_a_break
+    value, g = s2sad.value_and_grad(f)(x)
+    assert value == pytest.approx(f(x))
+    np.testing.assert_allclose(g, grad(x))
+    check_grads(f, (x,), modes=MODES)
+
+
+def test_lambda_in_a_loop_with_a_break_called_after():
+    f, x = r3.lambda_in_a_loop_with_a_break, np.array([1.0, 2.0, 3.0])
+    # breaks at i = 1: s = 2 x0^2 + 2 x0 x1 + 1, then h(x1) = 2 x1^2 + 1
+    value, g = s2sad.value_and_grad(f)(x)
+    assert value == pytest.approx(f(x)) == pytest.approx(16.0)
+    np.testing.assert_allclose(g, [4 * x[0] + 2 * x[1], 2 * x[0] + 4 * x[1], 0.0])
+    check_grads(f, (x,), modes=MODES)
+    check_grads(f, (np.array([0.2, 0.3, 0.1, 0.4]),), modes=MODES)   # no break

@@ -419,6 +419,9 @@ def check_local_functions(fn, error):
                 if isinstance(inner, list):
                     if isinstance(stmt, (gast.For, gast.While)) and field == "body":
                         loops[id(inner)] = (stmt, stmts, position)
+                        if len(inner) == 1 and anno.get(inner[0], anno.TRIP_GUARD):
+                            # (a loop with a break: its body, until a trip breaks)
+                            loops[id(inner[0].body)] = loops[id(inner)]
                     visit(inner)
 
     visit(fn.body)
