@@ -161,3 +161,11 @@ def test_lambda_in_a_loop_with_a_break_called_after():
     np.testing.assert_allclose(g, [4 * x[0] + 2 * x[1], 2 * x[0] + 4 * x[1], 0.0])
     check_grads(f, (x,), modes=MODES)
     check_grads(f, (np.array([0.2, 0.3, 0.1, 0.4]),), modes=MODES)   # no break
+
+
+def test_def_in_a_loop_after_its_break_is_refused_with_the_reason():
+    # the trip that breaks skips the def: Python calls an earlier trip's g, or none
+    with pytest.raises(S2sadError, match="after a break or return") as info:
+        s2sad.grad(r3.def_in_a_loop_after_its_break)(np.array([1.0, 2.0, 3.0]))
+    assert "before the first 'if ...: break'" in info.value.hint
+    assert "return g(x[0])" in info.value.location.code
