@@ -63,7 +63,8 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
 
 def compared_only(primal, outputs):
     """The names of ``primal`` whose values are only compared (``c = m > 0``), or copied
-    to such names (a merge's ``m_1 = m``), none of ``outputs``: a comparison has no
+    to such names (a merge's ``m_1 = m``) or used in arithmetic making one (``t = m - 1.0``),
+    none of ``outputs``: a comparison has no
     derivative, so their tangents are never read."""
     compared, copies, other = set(), {}, set()
     for stmt in primal:
@@ -71,10 +72,11 @@ def compared_only(primal, outputs):
             if isinstance(node, gast.Compare):
                 compared.update(id(n) for n in [node.left] + node.comparators
                                 if isinstance(n, gast.Name))
-            elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Name) \
-                    and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
-                compared.add(id(node.value))
-                copies.setdefault(node.value.id, set()).add(node.targets[0].id)
+            elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], gast.Name):
+                for read in _flows(node.value):   # (a copy, or arithmetic: m - 1.0)
+                    compared.add(id(read))
+                    copies.setdefault(read.id, set()).add(node.targets[0].id)
         for node in nodes.walk(stmt):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                     and id(node) not in compared:
@@ -89,6 +91,23 @@ def compared_only(primal, outputs):
                 found.discard(name)
                 changed = True
     return found
+
+
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow)
+
+
+def _flows(value):
+    """The names whose value flows into ``value`` by a copy (``m``) or by arithmetic on
+    atoms (``m - 1.0``, ``2 * m``, ``-m``): a comparison of the result needs no tangent
+    of theirs either."""
+    if isinstance(value, gast.Name):
+        return [value]
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
+        return _flows(value.operand)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, _ARITHMETIC) \
+            and all(isinstance(a, (gast.Name, gast.Constant)) for a in (value.left, value.right)):
+        return [a for a in (value.left, value.right) if isinstance(a, gast.Name)]
+    return []
 
 
 def elementwise(rule):

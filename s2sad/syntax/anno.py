@@ -66,6 +66,9 @@ RESULT = "s2sad_result"
 #: on a loop whose ``break``/``return`` desugaring lowered into stop flags: a trip may end
 #: early (a loop over a dict then checks its size only where the trip ran whole)
 MAY_EXIT = "s2sad_may_exit"
+#: on the ``if not broke:`` that desugaring wraps such a ``for`` loop's body in: the body
+#: as written, run on every trip until one stops the loop
+TRIP_GUARD = "s2sad_trip_guard"
 #: on the ``UNBOUND`` name the normalizer gives a name bound on some paths only
 UNBOUND = "s2sad_unbound"
 #: on a ``Name`` of the user's code spelled like a helper of the generated code's (a

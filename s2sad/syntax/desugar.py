@@ -376,6 +376,7 @@ class _Desugar:
             else:
                 body = [_located(gast.If(test=_not(_any(stop)), body=body, orelse=[]),
                                  stmt.body[0])]
+                anno.set(body[0], anno.TRIP_GUARD, True)
         stmt.body = body or [gast.Pass()]
         if stop:   # (a loop over a dict checks its size after a trip only without these)
             anno.set(stmt, anno.MAY_EXIT, True)
@@ -414,8 +415,12 @@ def read_after_loop(fn, loop, name, cache=None):
         return found
 
     inside = ids(("in", id(loop)), [loop])
+    # (a local function defined in the loop reads its free names when it is called,
+    # which may be after the loop)
+    deferred = ids(("deferred", id(loop)), [
+        n for n in nodes.walk(loop) if isinstance(n, (gast.FunctionDef, gast.Lambda))])
     reads = [n for n in everything if n.__class__ is gast.Name and n.id == name
-             and isinstance(n.ctx, gast.Load) and id(n) not in inside]
+             and isinstance(n.ctx, gast.Load) and (id(n) not in inside or id(n) in deferred)]
     if not reads:
         return False
     shielded = set()

@@ -62,3 +62,18 @@ def test_a_list_argument_a_helper_writes_into_gets_a_hint_for_each_kind():
             [np.array([1.0, 2.0]), np.array([3.0, 4.0])], np.array([0.5, 2.0]))
     assert "zs = list(zs) for a list" in info.value.hint
     assert "zs = dict(zs) for a dict" in info.value.hint
+
+
+def test_a_second_name_for_a_dict_parameter_follows_the_change():
+    # fixfwd2: e = d; e["a"] = e["a"] * v was refused ("keys its code does not show")
+    d = {"a": 2.0, "b": 3.0}
+    value, grad = s2sad.value_and_grad(pv.dict_name_item_set, wrt=1)(d, 1.5)
+    assert value == pytest.approx(9.0)
+    assert grad == pytest.approx(6.0)   # d/dv (a v b) = a b
+    assert d == {"a": 2.0, "b": 3.0}
+    value, dot = s2sad.jvp(pv.dict_name_item_set, wrt=1)(dict(d), 1.5, 1.0)
+    assert (value, dot) == (pytest.approx(9.0), pytest.approx(6.0))
+    # a (b v) + sin v: d/dv = a b + cos v
+    grad = s2sad.grad(pv.dict_name_item_update, wrt=1)(dict(d), 0.7)
+    assert grad == pytest.approx(6.0 + np.cos(0.7))
+    check_grads(pv.dict_name_item_update, (dict(d), 0.7), modes=("reverse", "forward"))

@@ -120,3 +120,52 @@ def test_a_dict_parameter_passed_to_a_helper_writing_into_it(f, derivative):
     grad = s2sad.grad(f, wrt=1)(prm, x)
     assert grad == pytest.approx(derivative(w, x))
     check_grads(f, (dict(prm), x), wrt=1, modes=MODES)
+
+
+@pytest.mark.parametrize("f, grad", [
+    # a * 2b: [2b, 2a]
+    (r3.merged_items_of_an_array, lambda a, b: [2 * b, 2 * a]),
+    (r3.merged_a_named_dict, lambda a, b: [2 * b, 2 * a]),
+    # (a b) * 2b = 2 a b^2: [2 b^2, 4 a b]
+    (r3.merged_a_dict_call_then_written, lambda a, b: [2 * b * b, 4 * a * b]),
+])
+def test_a_helper_merging_a_dict_into_the_callers_dict(f, grad):
+    """fixfwd2: a helper's bare `d |= {"b": v * 2.0}` (v an item of the caller's array)
+    was refused as a discarded call; `d |= e` of a dict e as an item write."""
+    x = np.array([1.3, -0.6])
+    np.testing.assert_allclose(s2sad.grad(f)(x), grad(*x))
+    check_grads(f, (x,), modes=MODES)
+
+
+@pytest.mark.parametrize("x, grad", [
+    # breaks at i = 1: x0 x1
+    (np.array([1.0, 2.0, 3.0]), lambda x: [x[1], x[0], 0.0]),
+    # never breaks: i = 2 after the loop, x0 x2
+    (np.array([0.5, 1.0, 1.2]), lambda x: [x[2], 0.0, x[0]]),
+])
+def test_def_in_a_loop_with_a_break_called_after(x, grad):
+    """fixfwd2: refused as 'defined in a branch or a loop'; Python calls the function
+    the last trip (the one that broke) defined, reading that trip's loop variable."""
+    f = r3.def_in_a_loop_with_a_break
+    value, g = s2sad.value_and_grad(f)(x)
+    assert value == pytest.approx(f(x))
+    np.testing.assert_allclose(g, grad(x))
+    check_grads(f, (x,), modes=MODES)
+
+
+def test_lambda_in_a_loop_with_a_break_called_after():
+    f, x = r3.lambda_in_a_loop_with_a_break, np.array([1.0, 2.0, 3.0])
+    # breaks at i = 1: s = 2 x0^2 + 2 x0 x1 + 1, then h(x1) = 2 x1^2 + 1
+    value, g = s2sad.value_and_grad(f)(x)
+    assert value == pytest.approx(f(x)) == pytest.approx(16.0)
+    np.testing.assert_allclose(g, [4 * x[0] + 2 * x[1], 2 * x[0] + 4 * x[1], 0.0])
+    check_grads(f, (x,), modes=MODES)
+    check_grads(f, (np.array([0.2, 0.3, 0.1, 0.4]),), modes=MODES)   # no break
+
+
+def test_def_in_a_loop_after_its_break_is_refused_with_the_reason():
+    # the trip that breaks skips the def: Python calls an earlier trip's g, or none
+    with pytest.raises(S2sadError, match="after a break or return") as info:
+        s2sad.grad(r3.def_in_a_loop_after_its_break)(np.array([1.0, 2.0, 3.0]))
+    assert "before the first 'if ...: break'" in info.value.hint
+    assert "return g(x[0])" in info.value.location.code

@@ -31,3 +31,28 @@ def test_min_bound_to_a_name_then_compared(x, scale):
     assert value == pytest.approx(r3.min_bound_then_compared(x))
     assert dot == pytest.approx(scale * np.sum(T))
     check_grads(r3.min_bound_then_compared, (x,), modes=("forward", "reverse"))
+
+
+@pytest.mark.parametrize("x, big", [(np.array([1.0, 2.0, 3.0]), True), (X, False)])
+def test_max_compared_after_arithmetic(x, big):
+    """fixfwd2: `if max(x) - 1.0 > 1.5:` was refused by jvp and hvp (no tangent rule for max)."""
+    value, dot = s2sad.jvp(r3.max_minus_one_compared)(x, T)
+    assert value == pytest.approx(r3.max_minus_one_compared(x))
+    assert dot == pytest.approx(2 * np.dot(x, T) if big else np.sum(T))
+    hvp = s2sad.hvp(r3.max_minus_one_compared)(x, T)
+    assert np.allclose(hvp, 2 * T if big else 0 * T)
+    check_grads(r3.max_minus_one_compared, (x,), modes=("forward", "reverse"))
+
+
+@pytest.mark.parametrize("x", [X, np.array([2.0, 1.0, 0.5])])
+def test_extremes_compared_through_products_and_quotients(x):
+    scale = 3.0 if 2.0 * max(x) > -(max(x) / min(x)) else 1.0
+    value, dot = s2sad.jvp(r3.scaled_extremes_compared)(x, T)
+    assert value == pytest.approx(r3.scaled_extremes_compared(x))
+    assert dot == pytest.approx(scale * np.dot(np.cos(x), T))
+    check_grads(r3.scaled_extremes_compared, (x,), modes=("forward", "reverse"))
+
+
+def test_max_after_arithmetic_returned_is_still_refused():
+    with pytest.raises(s2sad.errors.NoDerivativeRuleError, match="rule for max"):
+        s2sad.jvp(r3.max_minus_one_returned)(np.array([1.0, 2.0, 3.0]), T)

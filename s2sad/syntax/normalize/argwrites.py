@@ -32,6 +32,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function, parse_function
+from .dicts import dict_names
 
 #: the methods that change a list or dict in place
 CONTAINER_METHODS = frozenset({"append", "extend", "insert", "pop", "update"})
@@ -56,6 +57,7 @@ class _Scan:
         self.rebound, self.direct, self.calls, self.given = set(), {}, [], []
         self._walked, self._flows = [], None
         self._merged = set()   # ids of the names 'p |= {...}' updates (not rebinds)
+        self._dicts = None   # the names the code shows to hold a dict, when first asked
         try:
             parsed = parse_function(fn) if parsed is None else parsed
         except Exception:   # no source: nothing is known to be written
@@ -113,7 +115,7 @@ class _Scan:
             self.rebound.add(node.id)
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
                 and isinstance(node.op, gast.BitOr) and node.target.id in params \
-                and isinstance(node.value, (gast.Dict, gast.DictComp)):
+                and self.a_dict(node.value, parsed):
             self.direct[node.target.id] = "list"   # p |= {...}: p.update({...})
             self._merged.add(id(node.target))   # (walked after this node)
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
@@ -123,6 +125,20 @@ class _Scan:
             self.direct.setdefault(node.value.id, "item")
         elif isinstance(node, gast.Call):
             self.visit_call(node, parsed)
+
+    def a_dict(self, value, parsed):
+        """Is ``value`` (of ``p |= value``) certain to be a dict: a display, ``dict(...)``,
+        or a name the function's code shows to hold one (then ``p`` is a dict too)?"""
+        if isinstance(value, (gast.Dict, gast.DictComp)):
+            return True
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+                and value.func.id == "dict":
+            return True
+        if not isinstance(value, gast.Name):
+            return False
+        if self._dicts is None:
+            self._dicts = dict_names(parsed.node, self._walked)
+        return value.id in self._dicts
 
     def visit_call(self, node, parsed):
         func = node.func

@@ -451,6 +451,8 @@ def check_local_functions(fn, error):
                 if isinstance(inner, list):
                     if isinstance(stmt, (gast.For, gast.While)) and field == "body":
                         loops[id(inner)] = (stmt, stmts, position)
+                        if len(inner) == 1 and anno.get(inner[0], anno.TRIP_GUARD):
+                            loops[id(inner[0].body)] = loops[id(inner)]   # (break's guard)
                     visit(inner)
 
     visit(fn.body)
@@ -474,7 +476,8 @@ def check_local_functions(fn, error):
             # defined in a loop's body, called after the loop: the last trip's function,
             # whose free names Python reads when it is called (they bind late), as the
             # inlined body reads them; a loop of no trip leaves it unbound
-            loop = loops.get(id(block))
+            # (a block of a loop with a break, not its body: refused with the reason)
+            loop = loops.get(id(block)) or _refuse_after_an_exit(fn, stmt, name, where, error)
             if loop is not None:
                 later = {id(n) for stmt_after in loop[1][loop[2] + 1:]
                          for n in nodes.names(stmt_after)}
@@ -505,6 +508,23 @@ def check_local_functions(fn, error):
             f"a call means may not depend on the path taken", where,
             hint="define each function once at the top of the body under its own "
                  "name, and choose between the calls in the branch")
+
+
+def _refuse_after_an_exit(fn, stmt, name, where, error):
+    """The local function ``name`` (defined by ``stmt``) read outside the block defining
+    it: refused with the reason where that block is a branch of, or follows an exit
+    point in, a loop with a ``break`` or ``return``; else None."""
+    for loop in nodes.walk(fn):
+        if isinstance(loop, (gast.For, gast.While)) and anno.get(loop, anno.MAY_EXIT) \
+                and any(n is stmt for n in nodes.walk(loop)):
+            raise error(
+                f"the local function {name!r} is defined in a loop after a break or return "
+                f"that may end a trip first (or in a branch), and used after it: whether "
+                f"the trip that stopped the loop ran the definition (and which trip's "
+                f"function Python calls) depends on where the loop stopped, which s2sad "
+                f"does not follow", where,
+                hint="define it at the top of the loop's body, before the first "
+                     "'if ...: break', or before the loop")
 
 
 def _runs_a_trip(loop):
