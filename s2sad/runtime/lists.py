@@ -6,6 +6,7 @@ in place a list the code owns.
 
 import inspect
 
+from ..errors import SharedWriteError
 from ..rules.records import fact
 from .numpy_view import np
 from .duck import fresh, is_duck
@@ -129,9 +130,25 @@ def call_writing(function, written, *args, **kwargs):
     named ``written``, called on copies of those arguments: ``(its result, their new
     values)``, which the caller's names take (the caller's own values stay as they
     are).  Generated code calls this where no derivative goes through the call."""
-    bound = inspect.signature(function).bind(*args, **kwargs)
+    signature = inspect.signature(function)
+    bound = signature.bind(*args, **kwargs)
     for name in written:
-        bound.arguments[name] = copy_container(bound.arguments[name])
+        if name in bound.arguments:
+            bound.arguments[name] = copy_container(bound.arguments[name])
+            continue
+        # left to its default: None (the out=None idiom: the function makes the value)
+        # or an immutable one is passed as it is; a list, dict or array default Python's
+        # call would change for every later call, which a copy would not
+        default = signature.parameters[name].default
+        if copy_container(default) is not default:
+            raise SharedWriteError(
+                f"{getattr(function, '__name__', 'the function')} writes into its parameter "
+                f"{name!r}, and this call leaves it to its default {default!r}: Python's "
+                f"call changes the default value itself, for every later call, which s2sad "
+                f"does not follow",
+                hint=f"pass {name} at the call, or default it to None and make the value in "
+                     f"the function ('if {name} is None: {name} = ...')")
+        bound.arguments[name] = default
     result = function(*bound.args, **bound.kwargs)
     return (result,) + tuple(bound.arguments[name] for name in written)
 

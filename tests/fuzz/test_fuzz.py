@@ -455,6 +455,7 @@ CONSTRUCT_SIGNS = {
                      r"\bacc\d*\[0\] = 0\.5 \* acc\d*\[0\]"],
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
+                    r"\n\s+hvb = hnb\([^,]*\)\n", r"\n\s+hvb = hnb\(.*, np\.zeros\(\d\) \+ 0\.25\)",
                     r"\n\s+ob\[\d\] = ", r"\n\s+ob\[\d:\] = ", r"\n\s+else:\n\s+ks = 1\.0"],
     # a 0-d array written whole, added into or scaled (in a loop too), read as a number
     "zero_d_write": [r"\bzd\d+ = np\.zeros\(\(\)\)\n", r"\bzd\d+\[\.\.\.\] = ",

@@ -113,3 +113,17 @@ def test_helper_with_the_none_idiom_by_hand():
     assert value == pytest.approx((x0 * x1) ** 2 + x0 * x1 * (x0 * x1 + x1))
     np.testing.assert_allclose(grad, [2 * x0 * x1 ** 2 + 2 * x0 * x1 ** 2 + x1 * x1,
                                       2 * x0 ** 2 * x1 + 2 * x0 ** 2 * x1 + 2 * x0 * x1])
+
+
+def test_a_helper_with_the_none_idiom_on_a_constant_leaves_its_default_alone():
+    # by hand: none_idiom_helper(0.7) = 0.35 / 4 + 0.35 = 0.4375, d/dx = 0.4375
+    value, grad = s2sad.value_and_grad(wd.calls_the_helper_on_a_constant)(1.5)
+    assert value == pytest.approx(1.5 * 0.4375) and grad == pytest.approx(0.4375)
+    assert s2sad.jvp(wd.calls_the_helper_on_a_constant)(1.5, 1.0)[1] == pytest.approx(0.4375)
+
+
+def test_a_helper_writing_into_a_mutable_default_on_a_constant_is_refused_at_the_call():
+    before = list(wd.list_default_helper.__defaults__[0])
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError, match="leaves (it )?to its default"):
+        s2sad.value_and_grad(wd.calls_the_list_default_helper_on_a_constant)(1.5)
+    assert wd.list_default_helper.__defaults__[0] == before

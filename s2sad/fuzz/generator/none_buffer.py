@@ -1,7 +1,7 @@
 """A parameter defaulting to None that ``f`` writes into after ``if ob is None: ob = ...``
 (feature ``none_buffer``, the ``out=None`` idiom): the caller passes None (the default's
 path: the array made in the function) or an array of its own (written into: the caller's
-must not change).  Its draws come from their own stream (``Draft.none_r``), so a program
+must not change); now and then the idiom in a module-level helper too.  Its draws come from their own stream (``Draft.none_r``), so a program
 without it is the program of the same seed without the feature."""
 
 from s2sad.fuzz.generator.state import _Var
@@ -56,3 +56,23 @@ def write_buffer(draft, exprs):
     var.locked = var.aliased = True   # (never rebound nor written again)
     draft.env.append(var)
     draft.count += 2
+    if r.random() < 0.4:
+        _helper_with_the_idiom(draft, exprs, shape[0])
+
+
+def _helper_with_the_idiom(draft, exprs, size):
+    """The idiom in a module-level helper ``hnb(v, out=None)``, called from ``f`` with its
+    default (the array made in the helper) or with a new array of ``f``'s: ``hvb =
+    hnb(e)`` or ``hvb = hnb(e, np.zeros(n) + 0.25)``."""
+    r = draft.none_r
+    k = r.randrange(size)
+    draft.box_helpers.append(
+        f"def hnb(v, out=None):\n    if out is None:\n        out = np.zeros({size})\n"
+        f"    out[{k}] = v * 0.5\n    return np.sum(out) * 0.25 + out[{k}]\n")
+    code, bound = exprs.expr((), 1)
+    code, bound = exprs.squash(code, bound, LIM)
+    passed = f", np.zeros({size}) + 0.25" if r.random() < 0.5 else ""
+    draft.emit(f"hvb = hnb({code}{passed})")
+    # |sum(out)| / 4 + |out[k]| <= (size * max(|v| / 2, 0.25)) / 4 + |v| / 2
+    draft.env.append(_Var("hvb", (), min(LIM, (size / 4 + 1) * max(bound * 0.5, 0.25))))
+    draft.count += 1
