@@ -176,3 +176,26 @@ def test_second_order_refusals_name_what_the_call_wrote(f, words):
     message = str(info.value).splitlines()[0]
     assert words in message and "value_" not in message
     assert info.value.location.line == _line_of(wd.adds_into, "acc += v")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_first_order_refusal_of_a_helper_adding_into_its_parameter_names_the_default(mode):
+    # the helper's derivative serves calls with and without the argument: both are named,
+    # and the hint offers the in-place spelling Python's += means for an array
+    x = np.array([1.0, 2.0])
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.jvp(wd.adds_into_its_default)(x, x) if mode == "jvp" \
+            else _call(mode, wd.adds_into_its_default, x)
+    message = str(info.value)
+    assert "the caller's array passed as 'acc', or its default value" in message
+    assert "'acc[...] += ...' to change the caller's array" in message
+    assert info.value.location.line == _line_of(wd.adds_into, "acc += v")
+
+
+def test_the_hint_in_place_spelling_is_differentiated():
+    check_grads(wd.adds_into_items_of_a_local, (np.array([1.0, 2.0]),),
+                modes=("reverse", "forward"))
+    x = np.array([1.0, 2.0])
+    # by hand: b = 3 + x after the call; f = 2 * sum(b^2) + sum(b * x)
+    assert np.allclose(s2sad.grad(wd.adds_into_items_of_a_local)(x), 4.0 * (3.0 + x) + 3.0 + 2.0 * x)
+    assert np.allclose(s2sad.hessian(wd.adds_into_items_of_a_local)(x), 6.0 * np.eye(2))

@@ -390,6 +390,9 @@ class Assignments:
         if owner is not None:
             message = (f"'{target.id} {op}= ...' may write into an array another name "
                        f"holds: {owner} (for arrays, {op}= writes in place)")
+            if owner.startswith("the caller's array"):   # (a helper's parameter)
+                hint += (f", or '{target.id}[...] {op}= ...' to change the caller's "
+                         f"array, as Python's {op}= does")
             if current.id not in norm.defined:   # a global: its value is known now
                 value = norm.parsed.resolve(current.id, None)
                 if isinstance(value, (list, dict)):   # (a list's += extends it in place)

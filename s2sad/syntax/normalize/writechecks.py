@@ -202,6 +202,8 @@ class WriteChecks:
             return f"{ssa!r}, defined outside the function"
         if ssa in self.walk.inlined_args and ssa in self.walk.inlined_spelled:
             return self.walk.inlined_spelled[ssa]
+        if self.walk.callee and ssa in self.walk.params and _has_default(self.walk.parsed.node, ssa):
+            return f"the caller's array passed as {ssa!r}, or its default value where none is passed"
         if (self.walk.callee and ssa in self.walk.params) or ssa in self.walk.inlined_args:
             return f"the caller's array passed as {ssa!r}"
         carried = self.walk.carried_from.get(ssa)
@@ -286,3 +288,11 @@ class WriteChecks:
         self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, registry.runtime_helper("check_unpacked"))))
         self.walk.defined.add(ok)
         self.walk.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
+
+def _has_default(fn, param):
+    """Whether the parameter ``param`` of the gast ``def`` ``fn`` has a default value."""
+    args = fn.args
+    with_defaults = [a.id for a in args.args[len(args.args) - len(args.defaults):]] if args.defaults else []
+    with_defaults += [a.id for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return param in with_defaults
