@@ -76,7 +76,7 @@ def parse_template(fn) -> Template:
 def _module_of(obj):
     """numpy for the runtime's copy of it (``runtime.numpy_view``: a rule written in a
     runtime module means numpy by ``np``, as every other rule), else ``obj``."""
-    return getattr(obj, VIEW_OF, obj) if isinstance(obj, types.ModuleType) else obj
+    return obj.__dict__.get(VIEW_OF, obj) if isinstance(obj, types.ModuleType) else obj
 
 
 class LazyTemplate:

@@ -109,7 +109,9 @@ class ParsedFunction:
             found = self.globals.get(name, _MISSING)
         if found is not _MISSING:
             # (the runtime's copy of numpy, runtime.numpy_view, is numpy to the passes)
-            found = getattr(found, anno.VIEW_OF, found) if found.__class__ is _Module \
+            # (read from the module's namespace: getattr would call numpy's module
+            # __getattr__, slow, for every name a function reads from numpy)
+            found = found.__dict__.get(anno.VIEW_OF, found) if found.__class__ is _Module \
                 else found
             return composable(found) if compose else found
         if hasattr(builtins, name):
