@@ -89,3 +89,19 @@ def test_index_shift_is_generated_where_asked_for_only():
     assert not any("index_shift" in fuzz.generate(s, max_statements=6).features
                    for s in range(300))
     assert "index_shift" not in fuzz.Fuzzer(modes=("reverse",)).features
+
+
+def test_loop_programs_step_to_a_count_and_such_a_program_passes_on_numba(tmp_path, monkeypatch):
+    """``range(1, n, 2)`` (the stepped range whose reversal once failed in numba modules),
+    reversed too, among the loop programs; one of each checked on numba."""
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    seeds = {}
+    for seed in range(10180, 10300):
+        source = fuzz.generate(seed, fuzz.NUMBA_FEATURES).source
+        if "range(1, n, 2)" in source:
+            seeds.setdefault("reversed(range(1, n, 2))" in source, seed)
+    assert set(seeds) == {False, True}, seeds
+    for seed in seeds.values():
+        prog = fuzz.generate(seed, fuzz.NUMBA_FEATURES)
+        outcome = _check(prog, prog.features, tmp_path)
+        assert (outcome.status, outcome.modes_checked) == ("pass", ("reverse", "numba")), outcome

@@ -96,6 +96,8 @@ class ControlFlow:
         elif form == 1 and self.draft.has("for_range_args"):
             self.draft.use("for_range_args")
             header, top = "range(1, 4, 2)", 3
+            if ints and len(self.draft.lines) % 2:   # (no draw: the stream stays as it was)
+                header = f"range(1, {ints[0].name}, 2)"   # a stepped range to a count
         elif form == 2 and arrays and self.draft.has("for_range_args"):
             self.draft.use("for_range_args")
             a = r.choice(arrays)
