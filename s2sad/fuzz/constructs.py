@@ -391,7 +391,7 @@ REFUSABLE = {
 MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
              # a write into a container only one name holds (issue 12): no aliasing to
              # refuse, whatever the message says
-             "dict_write": r"\b(dc\d+|prm)(\[('\w+'|k\d+)\] = | \|= \{|\.update\(\{)",
+             "dict_write": r"\b(dc\d+|prm|pa\d+)(\[('\w+'|k\d+)\] = | \|= \{|\.update\(\{)|^\s*pa\d+ = prm$",
              "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
              "container_carry": r"\bst\d+\b",
              # a write into a parameter no other name holds, a number parameter rebound,

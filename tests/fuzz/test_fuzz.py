@@ -1040,3 +1040,21 @@ def test_loop_grows_programs_check_in_every_mode(tmp_path):
         loader.close()
     assert checked >= 10
     assert len(forms) == 4, forms   # +, -, += and e - g all written
+
+
+def test_a_parameter_dict_written_through_a_second_name_is_generated_and_passes(tmp_path):
+    """``pa = prm; pa['u'] = ...``: the caller's dict changes as Python changes it (once a
+    false refusal); such programs are written, and checked in every mode."""
+    seeds = [seed for seed in range(0, 1100)
+             if re.search(r"^    pa\d+ = prm$", fuzz.generate(seed).source, re.M)]
+    assert len(seeds) >= 2, seeds
+    prog = fuzz.generate(seeds[0])
+    modes = ("reverse", "forward", "second")
+    supported = {mode: fuzz.ALL_FEATURES for mode in modes}
+    loader = fuzz._Loader(str(tmp_path / "programs"))
+    os.makedirs(loader.dir, exist_ok=True)
+    try:
+        outcome = fuzz.check_program(prog, modes, supported, loader)
+    finally:
+        loader.close()
+    assert (outcome.status, outcome.modes_checked) == ("pass", modes), outcome

@@ -151,6 +151,10 @@ class ContainerWrites:
         keys = [k for k, _ in entries]
         item = _item_spec(box.spec) or _leaf_spec(r.choice(SHAPES))
         form = r.choice(["new", "overwrite", "update", "update", "loop", "merge"])
+        name = box.name   # (a parameter's dict, now and then written through a second name)
+        if box.param and form in ("new", "overwrite", "update") and len(self.draft.lines) % 3 == 0:
+            name = self.draft.new_name("pa")   # (no draw: the stream stays as it was)
+            self.draft.emit(f"{name} = {box.name}")
         if form == "loop" and not (self.draft.has("iter_dict") and _item_spec(box.spec) is not None
                                    and _item_spec(box.spec)[0] == "leaf"):
             form = "update"
@@ -158,7 +162,7 @@ class ContainerWrites:
         if form == "new" and fresh:
             key = r.choice(fresh)
             code, b = self.kit.literal(item)
-            self.draft.emit(f"{box.name}[{key!r}] = {code}")
+            self.draft.emit(f"{name}[{key!r}] = {code}")
             entries.append((key, item))
         elif form == "merge":   # d |= {k: v} or d.update({k: v}): a key it has, or a new one
             key = r.choice(keys + fresh[:1])
@@ -184,12 +188,12 @@ class ContainerWrites:
             if form == "update" and spec[0] == "leaf":
                 c, b = self.exprs.expr(spec[1], 1)
                 c, b = self.exprs.squash(c, b, LIM)
-                self.draft.emit(f"{box.name}[{key!r}] = {box.name}[{key!r}] * 0.5 + {_p(c)} * 0.5")
+                self.draft.emit(f"{name}[{key!r}] = {name}[{key!r}] * 0.5 + {_p(c)} * 0.5")
                 b = max(b, box.bound)
             else:
                 new = item if r.random() < 0.7 else _leaf_spec(r.choice(SHAPES))
                 code, b = self.kit.literal(new)
-                self.draft.emit(f"{box.name}[{key!r}] = {code}")
+                self.draft.emit(f"{name}[{key!r}] = {code}")
                 entries[j] = (key, new)
         box.spec = ("dict", tuple(entries))
         box.bound = max(box.bound, b)
