@@ -140,13 +140,16 @@ def _constant_power_slope(node):
     """For ``power_slope(a, c)`` with a number ``c`` other than 0 (the rule of ``a ** c``):
     a function taking ``g`` to the folded ``g * c * a ** (c - 1)``, the formula as a
     reader writes it (``2.0 * x`` for ``x ** 2``); None otherwise.  At ``c == 0`` the
-    call stays: it is 0 even at ``a == 0``, where ``0 * a ** -1`` is not."""
+    call stays: it is 0 even at ``a == 0``, where ``0 * a ** -1`` is not; so it does for
+    ``0 < c < 1`` (``x ** 0.5``): defined at ``a == 0`` where its slope is a pole, inf
+    from the call, where ``0.0 ** -0.5`` of a Python float raises ZeroDivisionError.  (For
+    ``c < 0`` the function itself raises there first.)"""
     if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
             and node.func.id == "power_slope" and len(node.args) == 2 and not node.keywords):
         return None
     base, exponent = node.args
     c = _num(exponent)
-    if c is None or c == 0:
+    if c is None or 0 <= c < 1:
         return None
 
     def build(g):

@@ -42,6 +42,25 @@ def first_power(x):
     return x ** 1
 
 
+def root(x):
+    return x ** 0.5
+
+
+def cube_root_sum(x):
+    return np.sum(x ** (1.0 / 3.0))
+
+
+def test_a_fractional_power_at_zero_has_an_infinite_slope_for_floats_too():
+    # x ** 0.5 at 0.0 is 0.0 and its slope the pole of sqrt: inf, as for numpy's numbers;
+    # a Python float once raised ZeroDivisionError (0.0 ** -0.5) from the generated code
+    for x in (0.0, np.float64(0.0)):
+        assert s2sad.value_and_grad(root)(x) == (0.0, np.inf)
+        assert s2sad.jvp(root)(x, 1.0) == (0.0, np.inf)
+    g = s2sad.grad(cube_root_sum)(np.array([0.0, 8.0]))
+    assert g[0] == np.inf and np.isclose(g[1], 1.0 / 12.0, rtol=1e-14, atol=0.0)
+    assert s2sad.grad(root)(4.0) == 0.25   # by hand: 0.5 / sqrt(4)
+
+
 def test_zero_exponent_reverse_and_forward_at_zero():
     assert s2sad.value_and_grad(power_zero)(0.0) == (1.0, 0.0)
     assert s2sad.jvp(power_zero)(0.0, 1.0) == (1.0, 0.0)
