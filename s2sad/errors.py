@@ -165,6 +165,11 @@ class SharedArgumentsError(S2sadError, ValueError):
     """
 
 
+class ChangedSinceError(S2sadError, ValueError):
+    """An argument of ``vjp`` was changed in place before its pullback was called, where
+    s2sad could not keep a copy of it (two of the arguments share memory)."""
+
+
 class UnboundVariableError(S2sadError, UnboundLocalError):
     """Generated code read a local name that holds no value on the path taken (bound
     only in a branch not taken, or by a loop that ran no trip), where Python raises

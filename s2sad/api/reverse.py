@@ -23,6 +23,7 @@ from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
+from .snapshot import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
 
@@ -246,11 +247,14 @@ def _build_vjp(func, wrt):
 
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
+        # (the pullback reads the arguments as they are now: see api.snapshot)
+        args, kwargs, kept = snapshot(args, kwargs)
         value, pullback_impl = bound(*args, **kwargs)
         refuse_value(value, "the output", func.__name__, func)
         likes = arguments(args, kwargs)
 
         def pullback(cotangent):
+            check_unchanged(kept, func.__name__)
             checked = check_cotangent(cotangent, value, "", func.__name__)
             checked = checked if isinstance(value, tuple) and \
                 bound.returns_items(args, kwargs) else (checked,)
@@ -261,7 +265,7 @@ def _build_vjp(func, wrt):
                 return tuple(match_gradient(g, a, func) for g, a in zip(grads, likes))
             return match_gradient(grads, likes[0], func)
 
-        return value, pullback
+        return output_copy(value), pullback
 
     forward = with_source(forward, func, bound)
     setattr(forward, anno.DERIVATIVE, "vjp")

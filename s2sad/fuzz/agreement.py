@@ -93,12 +93,24 @@ def _jacobian_of(s2sad, prog, f, wrt, args):
     return (None, problem) if problem else (got, None)
 
 
-def _pulls_back_again(prog, args, pullback, cotangent, grads):
+def _pulls_back_again(prog, args, pullback, cotangent, grads, value=None):
     """None when a pullback called a second time with the same cotangent gives the same
-    numbers (it works on its own copies: it may run many times) and leaves the arguments
-    and the cotangent as they are."""
+    numbers (it works on its own copies: it may run many times, and the caller may have
+    changed the arguments and the value in place since: an optimizer's step, scribbled
+    here and undone after) and leaves the arguments and the cotangent as they are."""
     given, want = _tree_copy(cotangent), _flatten(list(grads))
-    again = pullback(cotangent)
+    scribbled = []
+    _scribble([list(args), value], scribbled)
+    try:
+        again = pullback(cotangent)
+        written = any(not np.array_equal(array, before * 1.5 + 0.25, equal_nan=True)
+                      for array, before in scribbled)
+    finally:
+        for array, before in scribbled:
+            array[...] = before
+    if written:
+        return "mutated-input", ("the pullback's second call wrote into an argument or the "
+                                 "value it was given")
     problem = _unchanged(prog, args, "the pullback's second call",
                          [("cotangent", cotangent, given)])
     if problem:
@@ -111,6 +123,22 @@ def _pulls_back_again(prog, args, pullback, cotangent, grads):
         return "wrong-gradient", _describe_mismatch(
             "reverse: the pullback's second call against its first", got, want)
     return None
+
+
+def _scribble(tree, scribbled):
+    """Change each float array in ``tree`` in place, noting ``(array, copy)`` to undo it."""
+    if isinstance(tree, np.ndarray):
+        if tree.dtype.kind == "f" and tree.size and tree.flags.writeable \
+                and all(a is not tree for a, _ in scribbled):
+            scribbled.append((tree, tree.copy()))
+            tree *= 1.5
+            tree += 0.25
+    elif isinstance(tree, (list, tuple)):
+        for item in tree:
+            _scribble(item, scribbled)
+    elif isinstance(tree, dict):
+        for item in tree.values():
+            _scribble(item, scribbled)
 
 
 def _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac):

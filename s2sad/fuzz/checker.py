@@ -329,7 +329,7 @@ def _reverse_products(s2sad, prog, f, args, value, jac, rng):
         problem = _grad_agrees(s2sad, prog, f, wrt, args, grads) \
             or _jacobian_agrees(s2sad, prog, f, wrt, args, grads)
     else:   # (a pullback may run many times; jacobian's sweeps run it, or jvp's)
-        problem = _pulls_back_again(prog, args, pullback, cotangent, grads) \
+        problem = _pulls_back_again(prog, args, pullback, cotangent, grads, got_value) \
             or _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac)
     if problem:
         return problem, got_value, None, None

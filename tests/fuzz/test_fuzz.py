@@ -960,6 +960,8 @@ def test_a_container_output_gets_a_cotangent_and_a_tangent_of_its_structure(tmp_
 
     def vjp(f, wrt=0):
         def run(x):
+            x = x.copy()   # (the point of the call: the checker changes x in place later)
+
             def pullback(ct):
                 seen.append(ct)
                 return (np.cos(x) * ct[0] + 2.0 * ct[1]["a"],)
@@ -1058,3 +1060,28 @@ def test_a_parameter_dict_written_through_a_second_name_is_generated_and_passes(
     finally:
         loader.close()
     assert (outcome.status, outcome.modes_checked) == ("pass", modes), outcome
+
+
+def test_a_pullback_reading_the_callers_arrays_is_a_failure(tmp_path, monkeypatch):
+    """Between a pullback's two calls the checker changes the arguments and the value in
+    place (an optimizer's step): planted, a vjp whose pullback reads them as they are then."""
+    import s2sad.api.reverse as reverse_api
+    source = "import numpy as np\n\n\ndef f(x):\n    return np.sin(x) * x\n"
+    prog = fuzz.Program(7, source, [fuzz.Param("x", "float", (3,), np.array([0.4, -0.7, 1.3]))],
+                        (0,), "array", frozenset({"straight"}))
+    supported = {"reverse": frozenset({"straight"})}
+
+    def check():
+        loader = fuzz._Loader(str(tmp_path / "programs"))
+        os.makedirs(loader.dir, exist_ok=True)
+        try:
+            return fuzz.check_program(prog, ("reverse",), supported, loader)
+        finally:
+            loader.close()
+
+    assert check().status == "pass"
+    monkeypatch.setattr(reverse_api, "snapshot", lambda args, kwargs: (args, kwargs, None))
+    monkeypatch.setattr(reverse_api, "output_copy", lambda value: value)
+    s2sad.api.core.CACHE.clear()
+    outcome = check()
+    assert (outcome.status, outcome.reason) == ("fail", "wrong-gradient"), outcome

@@ -1,0 +1,90 @@
+"""A vjp pullback gives the gradient at the point vjp was called, whatever the caller
+changes in place afterwards (an optimizer step, a weight edited, the output scaled):
+references are by hand (tanh' = 1 - tanh^2) or central finite differences."""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import ChangedSinceError, SharedArgumentsError
+from s2sad.testing import finite_difference_gradient
+import pullback_reads as pr
+
+
+def _fd_vjp(f, args, wrt, cotangent):
+    def scalar(*a):
+        return float(np.sum(np.asarray(f(*a)) * cotangent))
+    return finite_difference_gradient(scalar, tuple(np.array(a, copy=True) for a in args), wrt)
+
+
+def test_a_step_taken_in_place_does_not_reach_the_pullback():
+    x = np.array([0.3, -0.5, 0.8])
+    x_old = x.copy()
+    _, pullback = s2sad.vjp(pr.loop_sum)(x)
+    first = pullback(np.ones(2))
+    x -= 0.5 * first                         # the caller's optimizer step
+    again = pullback(np.ones(2))
+    assert np.array_equal(first, again)
+    np.testing.assert_allclose(again, _fd_vjp(pr.loop_sum, (x_old,), 0, np.ones(2)), rtol=1e-6)
+
+
+def test_a_weight_edited_in_place_and_a_view_of_it():
+    x, W = np.array([0.3, -0.5, 0.8]), np.array([[0.2, -0.4, 0.1], [0.5, 0.3, -0.2]])
+    W_old = W.copy()
+    _, pullback = s2sad.vjp(pr.model)(x, W)
+    W[0, 1] = -3.0                           # row = W[0] is a view the pullback read
+    W[1, 1] = 4.0
+    np.testing.assert_allclose(pullback(np.ones(2)),
+                               _fd_vjp(pr.model, (x, W_old), 0, np.ones(2)), rtol=1e-6)
+
+
+def test_the_output_handed_out_is_the_callers_own():
+    x = np.array([0.3, -0.5, 0.8])
+    value, pullback = s2sad.vjp(pr.squashed)(x)
+    value *= 0.0                             # tanh' is read from tanh(x) in the pullback
+    np.testing.assert_allclose(pullback(np.ones(3)), 1.0 - np.tanh(x) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.vjp(pr.squashed)(x)[0], np.tanh(x))
+
+
+def test_one_array_passed_twice_stays_one_array():
+    # the snapshot copies it once: s2sad still sees one array given twice, and refuses a
+    # write through one name that Python shows through the other, as it does without vjp
+    a = np.array([0.5, 1.5, -0.5])
+    with pytest.raises(SharedArgumentsError):
+        s2sad.vjp(pr.pair, wrt=(0, 1))(a, a)
+    assert np.array_equal(a, [0.5, 1.5, -0.5])
+    value, pullback = s2sad.vjp(pr.product, wrt=(0, 1))(a, a)
+    ga, gb = pullback(1.0)
+    np.testing.assert_allclose(ga, np.cos(a) * a, rtol=1e-12)   # by hand: partials
+    np.testing.assert_allclose(gb, np.sin(a), rtol=1e-12)
+
+
+def test_containers_of_parameters_are_kept_as_they_were():
+    p = {"W": np.array([[0.2, -0.4], [0.5, 0.3]]), "b": np.array([1.0, -2.0]),
+         "hist": [np.array([0.1, 0.2])]}
+    x = np.array([0.7, -0.3])
+    _, pullback = s2sad.vjp(pr.params, wrt=1)(p, x)
+    before = pullback(1.0)
+    p["W"] *= 3.0
+    p["hist"][0][:] = 9.0
+    x[:] = 0.0
+    after = pullback(1.0)
+    assert np.array_equal(before, after)
+    W, b, h = np.array([[0.2, -0.4], [0.5, 0.3]]), np.array([1.0, -2.0]), np.array([0.1, 0.2])
+    x0 = np.array([0.7, -0.3])
+    by_hand = W.T @ ((1.0 - np.tanh(W @ x0) ** 2) * b) + h
+    np.testing.assert_allclose(after, by_hand, rtol=1e-12)
+
+
+def test_arrays_sharing_memory_are_used_as_given_and_a_change_since_is_refused():
+    W = np.array([[0.2, -0.4, 0.1], [0.5, 0.3, -0.2]])
+    x = W[1]                                  # x is a view of W: copies would part them
+    _, pullback = s2sad.vjp(pr.model)(x, W)
+    first = pullback(np.ones(2))
+    np.testing.assert_allclose(
+        first, _fd_vjp(lambda x_, W_: pr.model(x_, W_), (W[1].copy(), W.copy()), 0, np.ones(2)),
+        rtol=1e-6)
+    np.testing.assert_array_equal(pullback(np.ones(2)), first)
+    W[0, 0] = 5.0
+    with pytest.raises(ChangedSinceError, match="changed in place after s2sad.vjp"):
+        pullback(np.ones(2))
