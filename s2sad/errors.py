@@ -165,9 +165,14 @@ class SharedArgumentsError(S2sadError, ValueError):
     """
 
 
+class SingularPointError(S2sadError, ZeroDivisionError):
+    """A derivative's formula divided a Python float by zero: at a pole of the derivative
+    (the slope of ``np.log(x)`` at ``x = 0.0``), where numpy's numbers give inf."""
+
+
 class ChangedSinceError(S2sadError, ValueError):
     """An argument of ``vjp`` was changed in place before its pullback was called, where
-    s2sad could not keep a copy of it (two of the arguments share memory)."""
+    s2sad could not keep a copy of it (see ``api.snapshot``)."""
 
 
 class UnboundVariableError(S2sadError, UnboundLocalError):

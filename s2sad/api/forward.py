@@ -13,6 +13,7 @@ from .composable import compose_jvp, differentiable
 from .entries import forward_entry
 from .matching import as_tangent, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
+from .singular import raise_singular
 from .transformed import cached_transform, with_source
 
 
@@ -58,7 +59,11 @@ def _build_jvp(func, wrt, backend="numpy"):
         tangents = in_library_of(values, [
             as_tangent(t, values[p], w, what)
             for t, p, w in zip(args[len(args) - k:], positions, wrt_names)])
-        value, tangent = bound(*values, *tangents)
+        try:
+            value, tangent = bound(*values, *tangents)
+        except ZeroDivisionError as exc:
+            raise_singular(exc, func.__name__)
+            raise
         refuse_value(value, "the output", func.__name__, func)
         return value, match_derivative(tangent, value, func)
 

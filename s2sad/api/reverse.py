@@ -23,6 +23,7 @@ from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
+from .singular import raise_singular
 from .snapshot import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
@@ -106,7 +107,7 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
             if fast and not kwargs:
                 return fast(args)
             return general(args, kwargs)
-        except (NoneOutputError, ValueError) as exc:
+        except (NoneOutputError, ValueError, ZeroDivisionError) as exc:
             failed(exc)
             raise
 
@@ -116,6 +117,8 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
             raise none_output(func) from None
         if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
             raise NonScalarOutputError(str(exc)) from None
+        if isinstance(exc, ZeroDivisionError):
+            raise_singular(exc, func.__name__)
 
     gradient = with_source(_with_parameters(func, bound, general, failed) or gradient,
                            func, bound)
@@ -194,7 +197,7 @@ def _with_parameters(func, bound, general, failed):
     text = "\n".join(lines)
     exec(compile(text, f"<s2sad gradient of {func.__qualname__}>", "exec"), namespace)  # noqa: S102
     return namespace["make"](bound, general, failed, _DEFAULT, left_out,
-                             (NoneOutputError, ValueError))
+                             (NoneOutputError, ValueError, ZeroDivisionError))
 
 
 def grad(func=None, wrt=0, backend="numpy"):
@@ -248,8 +251,13 @@ def _build_vjp(func, wrt):
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
         # (the pullback reads the arguments as they are now: see api.snapshot)
-        args, kwargs, kept = snapshot(args, kwargs)
-        value, pullback_impl = bound(*args, **kwargs)
+        writes = "ensure_unshared" in bound.current(args, kwargs).__globals__
+        args, kwargs, kept = snapshot(args, kwargs, writes)
+        try:
+            value, pullback_impl = bound(*args, **kwargs)
+        except ZeroDivisionError as exc:
+            raise_singular(exc, func.__name__)
+            raise
         refuse_value(value, "the output", func.__name__, func)
         likes = arguments(args, kwargs)
 
@@ -258,7 +266,12 @@ def _build_vjp(func, wrt):
             checked = check_cotangent(cotangent, value, "", func.__name__)
             checked = checked if isinstance(value, tuple) and \
                 bound.returns_items(args, kwargs) else (checked,)
-            grads = called_with(pullback_impl, (*args, *kwargs.values(), *checked), *checked)
+            try:
+                grads = called_with(pullback_impl, (*args, *kwargs.values(), *checked),
+                                    *checked)
+            except ZeroDivisionError as exc:
+                raise_singular(exc, func.__name__)
+                raise
             if many and len(wrt_names) == 1:
                 grads = (grads,)
             if many:

@@ -12,7 +12,9 @@ So the forward sweep runs on a snapshot of the arguments: every numpy array amon
 different arrays among them share memory (``f(W, W[0])``), copies would part them, and
 a write through one would no longer show through the other as it does in Python: the
 arguments are then used as given (so they are where an array sits in a container of
-another class than list, tuple and dict), and a copy of each is kept to tell, at each
+another class than list, tuple and dict, and where the function writes into an argument:
+s2sad's own copy of it is what the pullback reads, and a global array the function
+reads may be the argument itself, which its run-time check must see), and a copy of each is kept to tell, at each
 pullback call, whether the caller changed one since (:class:`ChangedSinceError` then, never a
 gradient of no point).  The output handed to the caller is a copy of the one the
 pullback reads.
@@ -26,15 +28,17 @@ _ndarray = np.ndarray
 _CONTAINERS = (list, tuple, dict)
 
 
-def snapshot(args, kwargs):
+def snapshot(args, kwargs, writes):
     """``(args, kwargs, kept)``: the arguments the forward sweep should run on, and None,
     or the arguments themselves and ``kept`` (the copies a pullback compares them with)
-    where arrays among them share memory."""
+    where arrays among them share memory, or where the function ``writes`` into one (it
+    works on its own copy then, but a global or closure array may be the argument
+    itself, and its run-time check must see that)."""
     arrays = {}
     plain = _arrays_in((args, kwargs), arrays, set())
     if not arrays:
         return args, kwargs, None
-    if not plain or (len(arrays) > 1 and _overlapping(list(arrays.values()))):
+    if writes or not plain or (len(arrays) > 1 and _overlapping(list(arrays.values()))):
         return args, kwargs, [(array, array.copy()) for array in arrays.values()]
     memo = {key: array.copy() for key, array in arrays.items()}
     return (tuple(_copied(a, memo) for a in args),
@@ -51,8 +55,7 @@ def check_unchanged(kept, func_name):
             raise ChangedSinceError(
                 f"an argument of {func_name} was changed in place after s2sad.vjp was called "
                 f"and before its pullback: the pullback would mix the old values with the new",
-                hint="call s2sad.vjp again at the new values, or pass copies of the arrays "
-                     "(two of the arguments share memory, so s2sad cannot take copies itself)")
+                hint="call s2sad.vjp again at the new values, or pass copies of the arrays")
 
 
 def output_copy(value):

@@ -88,3 +88,19 @@ def test_arrays_sharing_memory_are_used_as_given_and_a_change_since_is_refused()
     W[0, 0] = 5.0
     with pytest.raises(ChangedSinceError, match="changed in place after s2sad.vjp"):
         pullback(np.ones(2))
+
+
+def test_a_function_writing_into_an_argument_checks_the_arguments_instead():
+    # its arguments are used as given (a global it reads may be one of them, which its
+    # own run-time check must see): the pullback is right until the caller changes one
+    a, b = np.array([0.5, 1.5, -0.5]), np.array([0.3, -0.2, 0.9])
+    _, pullback = s2sad.vjp(pr.writes_first, wrt=1)(a, b)
+    ct = np.array([1.0, -1.0, 0.5])
+    a2 = np.array([2.0 * b[1], 1.5, -0.5])
+    # by hand: out = sin(a2) * b, a2[0] = 2 b[1]: d/db = ct * sin(a2) + e1 * 2 cos(a2[0]) b[0] ct[0]
+    by_hand = ct * np.sin(a2)
+    by_hand[1] += 2.0 * np.cos(a2[0]) * b[0] * ct[0]
+    np.testing.assert_allclose(pullback(ct), by_hand, rtol=1e-12)
+    b[2] = 7.0
+    with pytest.raises(ChangedSinceError, match="call s2sad.vjp again"):
+        pullback(ct)

@@ -1,0 +1,51 @@
+"""A ZeroDivisionError raised by a derivative's own statement in generated code, told
+apart from one the function itself raises (Python's, passed on as it is).
+
+A Python float divided by zero raises where a numpy number gives inf: the derivative of
+``np.log(x)`` at ``x = 0.0`` is ``g / x``.  The statement that raised is a derivative's
+when it binds an adjoint or a tangent (``x_bar = ...``, ``log_dot = ...``) or sits in a
+``# grad of line N`` block; then :func:`raise_singular` raises
+:class:`~s2sad.errors.SingularPointError` located at the user's line.
+"""
+
+import linecache
+import re
+
+from ..errors import ORIGIN, SingularPointError, located_in_generated_code
+
+_DERIVATIVE_TARGET = re.compile(r"^\s*\w+_(bar|dot)\w*\s*(\[.*\])?\s*[-+*/]?=")
+_BLOCK_COMMENT = re.compile(r"^\s*# (grad of )?line \d+")
+
+
+def raise_singular(exc, func_name):
+    """Raise :class:`SingularPointError` from ``exc`` (a ZeroDivisionError) where a
+    derivative's statement in generated code raised it; else return (``exc`` stands)."""
+    if isinstance(exc, SingularPointError) or not _in_derivative(exc.__traceback__):
+        return
+    raise SingularPointError(
+        f"the derivative of {func_name} divides a Python float by zero here: the "
+        f"derivative is infinite or undefined at this point (numpy's numbers give inf or "
+        f"nan, a Python float raises)",
+        located_in_generated_code(exc.__traceback__),
+        hint="pass the number as np.float64(...) to get numpy's inf or nan, or "
+             "differentiate at another point") from None
+
+
+def _in_derivative(tb):
+    site = None
+    while tb is not None:
+        if ORIGIN in tb.tb_frame.f_globals:
+            site = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    if site is None:
+        return False
+    lines = linecache.getlines(site[0])
+    if not lines or site[1] > len(lines):
+        return False
+    if _DERIVATIVE_TARGET.match(lines[site[1] - 1]):
+        return True
+    for text in reversed(lines[:site[1] - 1]):
+        found = _BLOCK_COMMENT.match(text)
+        if found:
+            return bool(found.group(1))
+    return False
