@@ -110,11 +110,15 @@ class Assignments:
             if norm.writes.may_hold(atom.id, current.id) \
                     and norm.writes.through_values(atom.id, current.id) \
                     and norm.writes.read_after(user, line, target):
+                hint = (f"to leave {user!r} as it is, make {base.id!r} an array of its own "
+                        f"right before the write: {base.id} = np.copy({base.id})")
+                if norm.inliner.enclosing_name(base.id):   # (rebinding would make it local)
+                    hint = (f"to leave {user!r} as it is, make it a copy where it is taken "
+                            f"({user} = np.copy(...)): {base.id!r} is the enclosing "
+                            f"function's, and assigning it here would make it local")
                 raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
-                    f"memory and is read later", norm.parsed.location(target),
-                    hint=f"to leave {user!r} as it is, make {base.id!r} an array of its own "
-                         f"right before the write: {base.id} = np.copy({base.id})")
+                    f"memory and is read later", norm.parsed.location(target), hint=hint)
         for user, atom in sorted(norm.env.items()):
             if isinstance(atom, gast.Name) and current.id in norm.aliases.call_holds.get(atom.id, ()) \
                     and norm.writes.read_after(user, line, target):

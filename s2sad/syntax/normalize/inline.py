@@ -114,6 +114,7 @@ class Inliner:
         # id(helper function) -> its parsed source, for every helper that may be inlined
         self.helper_sources: Dict[int, Any] = helper_sources
         self.inlining: List[str] = []          # the local functions being inlined now
+        self.inlined_defs: List[Any] = []      # ... their trees (the innermost last)
         self.inlined_functions: List[Any] = []   # the user's helpers being inlined now
         # the names of the local functions the tree being walked defines anywhere (a call
         # of one whose definition has not run yet is refused), and the helpers' trees
@@ -190,6 +191,7 @@ class Inliner:
         # the local functions its body defines are its own: gone when it returns
         saved_functions = dict(norm.local_functions)
         self.inlining.append(name)
+        self.inlined_defs.append(fn)
         try:
             norm.env.update(bound)
             if isinstance(fn, gast.Lambda):
@@ -201,8 +203,21 @@ class Inliner:
             return result
         finally:
             self.inlining.pop()
+            self.inlined_defs.pop()
             norm.env = saved_env
             norm.local_functions = saved_functions
+
+    def enclosing_name(self, name):
+        """Whether ``name``, read in the local function being inlined now, is a variable
+        of a scope enclosing it (not its own: a parameter or a name it binds)."""
+        if not self.inlined_defs:
+            return False
+        fn = self.inlined_defs[-1]
+        if isinstance(fn, gast.Lambda):
+            return name not in {a.id for a in fn.args.args}
+        own = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+        own.update(n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store))
+        return name not in own
 
     def check_defaults_unchanged(self, fn, name, defaulted, bound, node):
         """Refuse a change (``acc.append(v)``, ``d[k] = v``) of a default value the call
