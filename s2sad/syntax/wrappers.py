@@ -38,11 +38,12 @@ _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 
 def is_forwarding(func):
-    """Whether ``func`` takes only ``*args`` and/or ``**kwargs`` and wraps a function."""
+    """Whether ``func`` takes ``*args`` and/or ``**kwargs`` (after parameters of its own,
+    maybe: ``def wrapper(x, *args, **kwargs)``) and wraps a function."""
     code = getattr(func, "__code__", None)
     return (code is not None
             and code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-            and code.co_argcount == 0 and code.co_kwonlyargcount == 0
+            and code.co_kwonlyargcount == 0 and not code.co_posonlyargcount
             and getattr(func, "__wrapped__", None) is not None)
 
 
@@ -160,6 +161,7 @@ def rewrite(parsed):
             raise UnsupportedSyntaxError(
                 f"{_who(func)} passes {what} on twice with different arguments of its own",
                 parsed.location(call), hint=f"give {_who(func)} named parameters")
+    own, own_defaults = _own_parameters(fn, func)
     taken = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)} - {star, dstar}
     for p in effective:
         if p.name in taken:
@@ -172,7 +174,22 @@ def rewrite(parsed):
         _pass_by_name(call, effective)
     for rec in recorders():   # its defaults are the wrapper's now
         rec.functions.append(wrapped)
-    _set_parameters(fn, effective, parsed, func)
+    _set_parameters(fn, own + effective, parsed, func, own_defaults)
+
+
+def _own_parameters(fn, func):
+    """``(parameters, {name: default expression})`` of the parameters the wrapper names
+    itself, before its ``*args`` (``def wrapper(x, *args, **kwargs)``), with their
+    current default values, and their defaults as its tree writes them."""
+    P = inspect.Parameter
+    args = fn.args.args
+    values = func.__defaults__ or ()
+    first = len(args) - len(values)
+    own = []
+    for i, arg in enumerate(args):
+        default = values[i - first] if i >= first else P.empty
+        own.append(P(arg.id, P.POSITIONAL_OR_KEYWORD, default=default))
+    return own, {arg.id: d for arg, d in zip(args[first:], fn.args.defaults)}
 
 
 def _who(func):
@@ -271,7 +288,7 @@ def _pass_by_name(call, effective):
     call.args, call.keywords = args, keywords
 
 
-def _set_parameters(fn, effective, parsed, func):
+def _set_parameters(fn, effective, parsed, func, own_defaults):
     P = inspect.Parameter
     a = fn.args
     at = a.vararg if a.vararg is not None else a.kwarg
@@ -291,6 +308,8 @@ def _set_parameters(fn, effective, parsed, func):
             return None
         if type(p.default) in _CONSTANT_DEFAULTS:
             return gast.copy_location(nodes.const(p.default), at)
+        if p.name in own_defaults:
+            return own_defaults[p.name]
         expr = sources.get(p.name)
         if expr is None:
             raise UnsupportedSyntaxError(

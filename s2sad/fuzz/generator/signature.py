@@ -123,6 +123,10 @@ class Signature:
             # (what args holds depends on how the caller spelled the call)
             sig = call = "*args, **kwargs"
             first = "value"
+            if floats and names[0] == floats[0] and c1 == 1.5:   # (no draw of its own)
+                # its own first parameter before them: def wrapper(x, *args, **kwargs)
+                sig = call = f"{names[0]}, *args, **kwargs"
+                first = names[0]
         else:
             sig = call = ", ".join(names)
             first = floats[0]
