@@ -235,6 +235,25 @@ def located_line_of(function_name, line, name) -> Optional[SourceLocation]:
     return SourceLocation(filename, line, found.start() + 1, code.rstrip("\n"))
 
 
+def located_from_generated(location, func, name=None) -> Optional[SourceLocation]:
+    """The line of ``func``'s source whose generated block holds ``location`` (a place in
+    the generated code of ``func``, quoted there as ``# line N:``), at the first ``name``
+    on it (else where its statement starts), or None where it cannot be told."""
+    if location is None:
+        return None
+    line, _, _ = _block_of(linecache.getlines(location.filename), location.line)
+    try:
+        filename = inspect.getsourcefile(func) if line is not None else None
+    except TypeError:
+        filename = None
+    code = linecache.getline(filename, line) if filename else ""
+    found = (re.search(rf"\b{re.escape(name)}\b", code) if name else None) \
+        or re.search(r"\S", code)
+    if found is None:
+        return None
+    return SourceLocation(filename, line, found.start() + 1, code.rstrip("\n"))
+
+
 def _located_at(frame, lineno):
     """The user's source line of the generated block of ``frame`` at ``lineno``."""
     line, quoted, function = _block_of(linecache.getlines(frame.f_code.co_filename), lineno)

@@ -14,7 +14,7 @@ import numpy as np
 from .. import pipeline
 from ..analysis.dtypes import FLOAT64
 from ..emit import compile_module
-from ..errors import S2sadError
+from ..errors import S2sadError, located_from_generated
 from ..rules.loading import load_builtin_rules
 from ..transform.second_order import prepare_gradient_code
 from .core import CACHE, Entry, Held, cache_key
@@ -98,13 +98,15 @@ def second_order_error(func, exc):
             f"helper only when its body can be put in place of its call, and "
             f"{found.group(1)!r} cannot (a closure, such as a decorator's wrapped function "
             f"or a nested function, or a helper taking *args or **kwargs); first "
-            f"derivatives work", None,
+            f"derivatives work", located_from_generated(exc.location, func, found.group(1)),
             hint=f"make {found.group(1)!r} a module-level function with named parameters, "
                  f"or use finite differences of s2sad.grad")
+    written = re.search(r"writes into '(\w+)'", exc.message)
     return type(exc)(
         f"second derivatives of {func.__name__} are not available: forward mode cannot "
         f"differentiate its generated gradient code: {exc.message}",
-        exc.location, hint=exc.hint or "use finite differences of s2sad.grad")
+        located_from_generated(exc.location, func, written and written.group(1))
+        or exc.location, hint=exc.hint or "use finite differences of s2sad.grad")
 
 
 def compiled_gradient(func, rev):

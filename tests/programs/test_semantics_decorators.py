@@ -638,6 +638,10 @@ def test_second_order_through_a_closure_helper_names_the_helper(load):
         s2sad.hessian(mod.g)(0.5)
     assert "'fn' cannot (a closure" in str(info.value)
     assert "<s2sad" not in str(info.value)
+    # located at the wrapper's call of fn (stranger7: it named no place)
+    where = info.value.location
+    assert where.filename.endswith("stacked_twice.py") and where.line == 8
+    assert where.code.strip() == "return 2.0 * fn(x)" and where.column == 22
 
 
 OWN_PARAMETERS = """\
@@ -716,3 +720,24 @@ def test_wrappers_with_parameters_of_their_own_before_args(load):
     assert s2sad.grad(g, wrt=(1, 2))(X, 1.5, 3.0) == pytest.approx(
         (np.sum(X), np.sum(np.sin(X))))
     np.testing.assert_allclose(s2sad.grad(g)(X, 1.5, 3.0), fd(g, (X, 1.5, 3.0)), rtol=1e-6)
+
+
+def test_second_order_refusing_a_write_through_a_row_names_the_users_line(load):
+    # stranger7: located in the generated gradient (<s2sad f_value_and_grad ...>:35:9)
+    mod = load("row_write_second", """\
+        import numpy as np
+
+
+        def f(x):
+            X = np.outer(x, x)
+            s = 0.0
+            for row in X:
+                row[0] = row[1] * 2.0
+                s = s + np.sum(row ** 2)
+            return s
+    """)
+    with pytest.raises(s2sad.S2sadError) as info:
+        s2sad.hessian(mod.f)(np.array([0.3, -0.5, 0.8]))
+    where = info.value.location
+    assert where.filename.endswith("row_write_second.py") and where.line == 8
+    assert where.code.strip() == "row[0] = row[1] * 2.0" and where.column == 9
