@@ -14,7 +14,7 @@ from ..errors import NonScalarOutputError
 from ..runtime.duck import called_with
 from ..syntax import anno
 from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
-from .arguments import Arguments
+from .arguments import Arguments, parameters
 from .bound import Bound
 from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
@@ -247,12 +247,17 @@ def _build_vjp(func, wrt):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = reverse_bound(func, wrt_names, "vjp")
     arguments = Arguments(bound.func, wrt_names)
+    params = parameters(bound.func)
 
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
         # (the pullback reads the arguments as they are now: see api.snapshot)
-        writes = "ensure_unshared" in bound.current(args, kwargs).__globals__
-        args, kwargs, kept = snapshot(args, kwargs, writes)
+        namespace = bound.current(args, kwargs).__globals__
+        args, kwargs, kept = snapshot(
+            args, kwargs, "ensure_unshared" in namespace, params,
+            [v for k, v in namespace.items() if not k.startswith("__")]
+            + list(bound.func.__defaults__ or ())
+            + list((bound.func.__kwdefaults__ or {}).values()))
         try:
             value, pullback_impl = bound(*args, **kwargs)
         except ZeroDivisionError as exc:

@@ -7,17 +7,20 @@ optimizer step ``x -= lr * g``), or change the output it was given; the pullback
 then read new values beside old ones and return a gradient of no point at all.
 
 So the forward sweep runs on a snapshot of the arguments: every numpy array among them
-(in lists, tuples and dicts too) copied once, the same object given twice copied once
-(so ``f(a, a)`` still passes one array twice), each container rebuilt once.  Where two
-different arrays among them share memory (``f(W, W[0])``), copies would part them, and
-a write through one would no longer show through the other as it does in Python: the
-arguments are then used as given (so they are where an array sits in a container of
-another class than list, tuple and dict, and where the function writes into an argument:
-s2sad's own copy of it is what the pullback reads, and a global array the function
-reads may be the argument itself, which its run-time check must see), and a copy of each is kept to tell, at each
-pullback call, whether the caller changed one since (:class:`ChangedSinceError` then, never a
-gradient of no point).  The output handed to the caller is a copy of the one the
-pullback reads.
+(in lists, tuples, namedtuples and dicts too) copied once, the same object given twice
+copied once (so ``f(a, a)`` still passes one array twice), each container rebuilt once.
+A copy is invisible to a function that writes into no argument (its values are the
+same).  One that writes into an argument (into s2sad's own copy of it) must still see
+what Python's call shows: where the array written shares memory with another argument
+or with a global or closure array the function reads, the write shows through that
+name too, and the run-time check that refuses it must see the sharing (so must the check
+of a default value passed as the argument, which Python's call would change).  So where the
+function writes, an array sharing memory with another argument or with such a value is
+used as given, and a copy of it is kept to tell, at each pullback call, whether the
+caller changed it since (:class:`~s2sad.errors.ChangedSinceError`, naming the argument,
+never a gradient of no point); so is an array in a container of another class (an
+``OrderedDict``), which is not rebuilt.  The output handed to the caller is a copy of
+the one the pullback reads.
 """
 
 import numpy as np
@@ -25,24 +28,27 @@ import numpy as np
 from ..errors import ChangedSinceError
 
 _ndarray = np.ndarray
-_CONTAINERS = (list, tuple, dict)
+_REBUILT = (list, tuple, dict)
 
 
-def snapshot(args, kwargs, writes):
-    """``(args, kwargs, kept)``: the arguments the forward sweep should run on, and None,
-    or the arguments themselves and ``kept`` (the copies a pullback compares them with)
-    where arrays among them share memory, or where the function ``writes`` into one (it
-    works on its own copy then, but a global or closure array may be the argument
-    itself, and its run-time check must see that)."""
-    arrays = {}
-    plain = _arrays_in((args, kwargs), arrays, set())
+def snapshot(args, kwargs, writes, names, outside=()):
+    """``(args, kwargs, kept)``: the arguments the forward sweep runs on and the
+    ``(argument's name, array, copy)`` a pullback compares (see the module's text);
+    ``writes``: whether the function writes into an argument; ``names``: the
+    parameters the positional arguments bind; ``outside``: the values of the globals
+    and closure variables the generated code reads, and the function's defaults."""
+    arrays, fixed = {}, set()
+    for name, value in list(zip(names, args)) + list(kwargs.items()):
+        _arrays_in(value, name, arrays, fixed, set())
     if not arrays:
         return args, kwargs, None
-    if writes or not plain or (len(arrays) > 1 and _overlapping(list(arrays.values()))):
-        return args, kwargs, [(array, array.copy()) for array in arrays.values()]
-    memo = {key: array.copy() for key, array in arrays.items()}
+    if writes:
+        fixed |= _sharing(arrays, outside)
+    memo = {key: array.copy() for key, (array, _) in arrays.items() if key not in fixed}
+    kept = [(name, array, array.copy()) for key, (array, name) in arrays.items()
+            if key in fixed]
     return (tuple(_copied(a, memo) for a in args),
-            {k: _copied(v, memo) for k, v in kwargs.items()}, None)
+            {k: _copied(v, memo) for k, v in kwargs.items()}, kept or None)
 
 
 def check_unchanged(kept, func_name):
@@ -50,12 +56,14 @@ def check_unchanged(kept, func_name):
     at ``vjp``'s call (None: nothing to check)."""
     if kept is None:
         return
-    for array, copy in kept:
+    for name, array, copy in kept:
         if array.shape != copy.shape or not _same(array, copy):
             raise ChangedSinceError(
-                f"an argument of {func_name} was changed in place after s2sad.vjp was called "
-                f"and before its pullback: the pullback would mix the old values with the new",
-                hint="call s2sad.vjp again at the new values, or pass copies of the arrays")
+                f"the argument {name!r} of {func_name} was changed in place after s2sad.vjp "
+                f"was called and before its pullback: the pullback would mix the old values "
+                f"with the new ({func_name} writes into an argument, and {name!r} shares "
+                f"memory with another argument or a global, so s2sad used it as given)",
+                hint="call s2sad.vjp again at the new values, or pass a copy of it")
 
 
 def output_copy(value):
@@ -64,31 +72,58 @@ def output_copy(value):
     return _copied(value, {}, copy_new=True)
 
 
-def _arrays_in(tree, found, seen):
-    """Gather the arrays in ``tree`` into ``found`` (id -> array); whether each
-    container holding one is a list, tuple or dict itself (one :func:`_copied` rebuilds)."""
-    cls = tree.__class__
-    if cls is _ndarray or isinstance(tree, _ndarray):
-        found.setdefault(id(tree), tree)
-        return True
-    if isinstance(tree, _CONTAINERS) and id(tree) not in seen:
+def _arrays_in(tree, name, found, fixed, seen):
+    """Gather the arrays in ``tree`` (the argument ``name``) into ``found`` (id ->
+    (array, name)); those in a container :func:`_copied` does not rebuild into ``fixed``."""
+    if isinstance(tree, _ndarray):
+        found.setdefault(id(tree), (tree, name))
+        return
+    if isinstance(tree, _REBUILT) and id(tree) not in seen:
         seen.add(id(tree))
-        before, plain = len(found), True
+        inner = {}
         for item in (tree.values() if isinstance(tree, dict) else tree):
-            plain = _arrays_in(item, found, seen) and plain
-        return plain and (cls in _CONTAINERS or len(found) == before)
-    return True
+            _arrays_in(item, name, inner, fixed, seen)
+        if not _rebuildable(tree):
+            fixed.update(inner)
+        for key, value in inner.items():
+            found.setdefault(key, value)
 
 
-def _overlapping(arrays):
-    """Whether the memory of two of ``arrays`` (distinct objects) may overlap."""
-    spans = sorted(_span(a) for a in arrays if a.size)
-    reach = None
-    for low, high in spans:
-        if reach is not None and low < reach:
-            return True
-        reach = high if reach is None else max(reach, high)
-    return False
+def _rebuildable(tree):
+    cls = tree.__class__
+    return cls in _REBUILT or (isinstance(tree, tuple) and hasattr(cls, "_fields"))
+
+
+def _sharing(arrays, outside):
+    """The ids of the arrays of ``arrays`` whose memory may overlap another one's there
+    (a distinct object) or that of an array among the values ``outside``."""
+    spans = [(_span(a), key) for key, (a, _) in arrays.items() if a.size]
+    others, shared = [], set()
+    for value in outside:
+        _outside_arrays(value, others, 0)
+    for a in others:
+        if id(a) in arrays:   # (the argument is the global itself)
+            shared.add(id(a))
+        elif a.size:
+            spans.append((_span(a), None))
+    spans.sort(key=lambda item: item[0])
+    reach = []   # (end, key) of the spans still open
+    for (low, high), key in spans:
+        reach = [(end, k) for end, k in reach if end > low]
+        if reach:
+            shared.update(k for _, k in reach if k is not None)
+            if key is not None:
+                shared.add(key)
+        reach.append((high, key))
+    return shared
+
+
+def _outside_arrays(value, out, depth):
+    if isinstance(value, _ndarray):
+        out.append(value)
+    elif depth < 3 and isinstance(value, _REBUILT):
+        for item in (value.values() if isinstance(value, dict) else value):
+            _outside_arrays(item, out, depth + 1)
 
 
 def _span(array):
@@ -126,7 +161,10 @@ def _copied(tree, memo, copy_new=False):
     if cls is tuple:
         made = memo[key] = tuple(_copied(item, memo, copy_new) for item in tree)
         return made
-    return tree   # (a namedtuple, another container class, any other value: as given)
+    if isinstance(tree, tuple) and hasattr(cls, "_fields"):   # a namedtuple
+        made = memo[key] = cls(*(_copied(item, memo, copy_new) for item in tree))
+        return made
+    return tree   # (another container class, any other value: as given)
 
 
 def _same(array, copy):

@@ -1081,7 +1081,7 @@ def test_a_pullback_reading_the_callers_arrays_is_a_failure(tmp_path, monkeypatc
             loader.close()
 
     assert check().status == "pass"
-    monkeypatch.setattr(reverse_api, "snapshot", lambda args, kwargs, writes: (args, kwargs, None))
+    monkeypatch.setattr(reverse_api, "snapshot", lambda args, kwargs, *rest: (args, kwargs, None))
     monkeypatch.setattr(reverse_api, "output_copy", lambda value: value)
     s2sad.api.core.CACHE.clear()
     outcome = check()
