@@ -215,8 +215,29 @@ def _negative_factor(node):
 # --------------------------------------------------------------- liveness
 
 def _reads(node):
-    """Names read by a statement or expression (stores excluded)."""
-    return nodes.loads(node)
+    """Names read by a statement or expression (stores excluded): ``nodes.loads``."""
+    return reads_into(node, set())
+
+
+def reads_into(node, found):
+    """``found`` (a set) with ``nodes.loads(node)`` added: the commonest nodes of generated
+    code (names, numbers, arithmetic, calls, attributes, expression statements) read
+    through the very fields ``nodes.loads`` walks, any other node by ``nodes.loads``."""
+    cls = node.__class__
+    if cls is gast.Name and getattr(node, "annotation", None) is None:
+        if not isinstance(node.ctx, gast.Store):
+            found.add(node.id)
+    elif cls is gast.BinOp:
+        reads_into(node.left, found)
+        reads_into(node.right, found)
+    elif cls is gast.Call:
+        for part in [node.func] + node.args + [k.value for k in node.keywords]:
+            reads_into(part, found)
+    elif cls is gast.UnaryOp or cls is gast.Attribute or cls is gast.Expr:
+        reads_into(node.operand if cls is gast.UnaryOp else node.value, found)
+    elif cls is not gast.Constant and (cls is list or isinstance(node, gast.AST)):
+        found |= nodes.loads(node)   # (a leaf value reads nothing)
+    return found
 
 
 _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)
