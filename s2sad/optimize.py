@@ -46,6 +46,9 @@ def fold(node):
     cls = node.__class__
     if cls is gast.Name or cls is gast.Constant:
         return node   # atoms: the commonest case
+    if cls is gast.BinOp and isinstance(node.left, gast.AST) and isinstance(node.right, gast.AST):
+        node.left, node.right = fold(node.left), fold(node.right)   # (as the loop below)
+        return _fold_binary(node)
     for field in nodes.child_fields(cls):
         value = getattr(node, field, None)
         if value.__class__ is list:
@@ -214,11 +217,6 @@ def _negative_factor(node):
 
 # --------------------------------------------------------------- liveness
 
-def _reads(node):
-    """Names read by a statement or expression (stores excluded): ``nodes.loads``."""
-    return reads_into(node, set())
-
-
 def reads_into(node, found):
     """``found`` (a set) with ``nodes.loads(node)`` added: the commonest nodes of generated
     code (names, numbers, arithmetic, calls, attributes, expression statements) read
@@ -275,15 +273,15 @@ def _has_effect(stmt):
 
 def _stmt_reads(stmt):
     if isinstance(stmt, gast.Assign):
-        reads = _reads(stmt.value)
+        reads = reads_into(stmt.value, set())
         for target in stmt.targets:
             if not isinstance(target, (gast.Name, gast.Tuple)):
-                reads |= _reads(target)
+                reads_into(target, reads)
         return reads
     if isinstance(stmt, gast.AugAssign):
-        return _reads(stmt.value) | _reads(stmt.target) | (
+        return reads_into(stmt.value, set()) | reads_into(stmt.target, set()) | (
             {stmt.target.id} if isinstance(stmt.target, gast.Name) else set())
-    return _reads(stmt)
+    return reads_into(stmt, set())
 
 
 def eliminate_dead(body, live_out=()):
@@ -308,9 +306,9 @@ def _dead_block(body, live):
                 continue
             stmt = copy.copy(stmt)
             stmt.body, stmt.orelse = then or [gast.Pass()], orelse
-            live = live_then | live_else | _reads(stmt.test)
+            live = live_then | live_else | reads_into(stmt.test, set())
         elif isinstance(stmt, (gast.For, gast.While)):
-            header = _reads(stmt.iter) if isinstance(stmt, gast.For) else _reads(stmt.test)
+            header = reads_into(stmt.iter if isinstance(stmt, gast.For) else stmt.test, set())
             at_end = live | header
             while True:
                 body_kept, live_in = _dead_block(stmt.body, at_end)
