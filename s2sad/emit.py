@@ -269,14 +269,21 @@ def _to_arg(node):
                    type_comment=_to_ast(node.type_comment))
 
 
-def render_function(node, comments):
+def render_function(node, comments, free=None):
     """The source of one gast function, as astor writes it, with comment markers turned
-    into comments."""
+    into comments.  ``free``, when a set, receives :func:`free_names_of` the function
+    (seen by the printer as it writes each name, else walked)."""
     _fill_empty_blocks([node])   # adds only a ``pass`` where nothing else stands
     try:
-        lines = printer.function_lines(node)   # astor's text, written faster
+        if free is None:
+            lines = printer.function_lines(node)   # astor's text, written faster
+        else:
+            lines, names = printer.function_lines_and_names(node)
+            free.update(free_names_of(node) if names is None else names)
     except printer.Unprintable:   # (a docstring, an f-string...)
         lines = _astor_text(node).splitlines()
+        if free is not None:
+            free.update(free_names_of(node))
     out = []
     for line in lines:
         match = _MARKER_LINE.match(line)
@@ -384,12 +391,14 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
         clashing = sorted(params & set(generated.bindings))
         if clashing:
             raise _clash(clashing[0], "takes the parameter", locate, "rename the parameter")
-    used = set().union(*(free_names_of(g.node) for g in functions))
+    # (the text first: the printer sees the names each function reads as it writes
+    # them; only a ``pass`` may be added to the trees, which reads no name)
+    used = set()
+    code = "\n\n".join(render_function(g.node, g.comments, used) for g in functions)
     bindings = {k: v for k, v in bindings.items() if k in used}
     origins = []
     standard, user, user_names = import_lines(bindings, source_module, module_globals,
                                               sources, aliases, origins)
-    code = "\n\n".join(render_function(g.node, g.comments) for g in functions)
     text = _assemble(header_lines, standard, user, code)
     parts = {"header_lines": header_lines, "user": user, "code": code, "aliases": aliases}
     return Emitted(text=text, function_name=generated.node.name, bindings=bindings,

@@ -46,6 +46,9 @@ def fold(node):
     cls = node.__class__
     if cls is gast.Name or cls is gast.Constant:
         return node   # atoms: the commonest case
+    if cls is gast.BinOp and isinstance(node.left, gast.AST) and isinstance(node.right, gast.AST):
+        node.left, node.right = fold(node.left), fold(node.right)   # (as the loop below)
+        return _fold_binary(node)
     for field in nodes.child_fields(cls):
         value = getattr(node, field, None)
         if value.__class__ is list:
@@ -217,9 +220,25 @@ def _negative_factor(node):
 
 # --------------------------------------------------------------- liveness
 
-def _reads(node):
-    """Names read by a statement or expression (stores excluded)."""
-    return nodes.loads(node)
+def reads_into(node, found):
+    """``found`` (a set) with ``nodes.loads(node)`` added: the commonest nodes of generated
+    code (names, numbers, arithmetic, calls, attributes, expression statements) read
+    through the very fields ``nodes.loads`` walks, any other node by ``nodes.loads``."""
+    cls = node.__class__
+    if cls is gast.Name and getattr(node, "annotation", None) is None:
+        if not isinstance(node.ctx, gast.Store):
+            found.add(node.id)
+    elif cls is gast.BinOp:
+        reads_into(node.left, found)
+        reads_into(node.right, found)
+    elif cls is gast.Call:
+        for part in [node.func] + node.args + [k.value for k in node.keywords]:
+            reads_into(part, found)
+    elif cls is gast.UnaryOp or cls is gast.Attribute or cls is gast.Expr:
+        reads_into(node.operand if cls is gast.UnaryOp else node.value, found)
+    elif cls is not gast.Constant and (cls is list or isinstance(node, gast.AST)):
+        found |= nodes.loads(node)   # (a leaf value reads nothing)
+    return found
 
 
 _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)
@@ -257,15 +276,15 @@ def _has_effect(stmt):
 
 def _stmt_reads(stmt):
     if isinstance(stmt, gast.Assign):
-        reads = _reads(stmt.value)
+        reads = reads_into(stmt.value, set())
         for target in stmt.targets:
             if not isinstance(target, (gast.Name, gast.Tuple)):
-                reads |= _reads(target)
+                reads_into(target, reads)
         return reads
     if isinstance(stmt, gast.AugAssign):
-        return _reads(stmt.value) | _reads(stmt.target) | (
+        return reads_into(stmt.value, set()) | reads_into(stmt.target, set()) | (
             {stmt.target.id} if isinstance(stmt.target, gast.Name) else set())
-    return _reads(stmt)
+    return reads_into(stmt, set())
 
 
 def eliminate_dead(body, live_out=()):
@@ -290,9 +309,9 @@ def _dead_block(body, live):
                 continue
             stmt = copy.copy(stmt)
             stmt.body, stmt.orelse = then or [gast.Pass()], orelse
-            live = live_then | live_else | _reads(stmt.test)
+            live = live_then | live_else | reads_into(stmt.test, set())
         elif isinstance(stmt, (gast.For, gast.While)):
-            header = _reads(stmt.iter) if isinstance(stmt, gast.For) else _reads(stmt.test)
+            header = reads_into(stmt.iter if isinstance(stmt, gast.For) else stmt.test, set())
             at_end = live | header
             while True:
                 body_kept, live_in = _dead_block(stmt.body, at_end)

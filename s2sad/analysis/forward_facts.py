@@ -66,22 +66,27 @@ def compared_only(primal, outputs):
     to such names (a merge's ``m_1 = m``) or used in arithmetic making one (``t = m - 1.0``),
     none of ``outputs``: a comparison has no
     derivative, so their tangents are never read."""
-    compared, copies, other = set(), {}, set()
+    compared, copies, other, names = set(), {}, set(), set()
+    name_class, compare_class, assign_class = gast.Name, gast.Compare, gast.Assign
     for stmt in primal:
-        for node in nodes.walk(stmt):
-            if isinstance(node, gast.Compare):
+        # (one walk of the statement, its list read twice: the same nodes in the same
+        # order as two walks, the tree being read only)
+        walked = nodes.walk(stmt)
+        for node in walked:
+            cls = node.__class__
+            if cls is compare_class:
                 compared.update(id(n) for n in [node.left] + node.comparators
                                 if isinstance(n, gast.Name))
-            elif isinstance(node, gast.Assign) and len(node.targets) == 1 \
+            elif cls is assign_class and len(node.targets) == 1 \
                     and isinstance(node.targets[0], gast.Name):
                 for read in _flows(node.value):   # (a copy, or arithmetic: m - 1.0)
                     compared.add(id(read))
                     copies.setdefault(read.id, set()).add(node.targets[0].id)
-        for node in nodes.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                    and id(node) not in compared:
-                other.add(node.id)
-    names = {n.id for stmt in primal for n in nodes.walk(stmt) if isinstance(n, gast.Name)}
+        for node in walked:
+            if node.__class__ is name_class:
+                names.add(node.id)
+                if isinstance(node.ctx, gast.Load) and id(node) not in compared:
+                    other.add(node.id)
     found = names - other - set(outputs)
     changed = True
     while changed:   # (a copy to a name whose tangent is read is read)

@@ -17,6 +17,7 @@ astor.  ``tests/syntax/test_printer.py`` compares the two texts.
 """
 
 import math
+import threading
 
 import gast
 
@@ -144,6 +145,8 @@ def _boolop(node, needed):
 
 
 def _compare(node, needed):
+    if len(node.ops) != len(node.comparators) and _SEEN.names is not None:
+        _SEEN.whole = False   # (operands not written: their names not seen)
     strength = _OP_STRENGTH[node.ops[0].__class__]
     parts = [expr(node.left, strength + 1)]
     for op, right in zip(node.ops, node.comparators):
@@ -166,6 +169,8 @@ def _slice(node, needed):
         text += ":"
         if not (step.__class__ is gast.Name and step.id == "None"):
             text += expr(step, S.Slice)
+        elif _SEEN.names is not None:
+            _SEEN.names.append(step)   # (not written, but a name of the tree)
     return text
 
 
@@ -176,6 +181,8 @@ def _tuple(node, needed):
 
 
 def _dict(node, needed):
+    if len(node.keys) != len(node.values) and _SEEN.names is not None:
+        _SEEN.whole = False   # (items not written: their names not seen)
     parts = []
     for key, value in zip(node.keys, node.values):
         value = expr(value, S.Comma)
@@ -240,6 +247,9 @@ def expr(node, needed):
     if cls is gast.Name:
         if node.annotation is not None:
             raise Unprintable("annotation")
+        seen = _SEEN.names
+        if seen is not None:
+            seen.append(node)
         return node.id
     write = _EXPRESSIONS.get(cls)
     if write is None:
@@ -250,6 +260,9 @@ def expr(node, needed):
 def _parameter(node):
     if node.__class__ is not gast.Name or node.annotation is not None:
         raise Unprintable("parameter")
+    seen = _SEEN.names
+    if seen is not None:
+        seen.append(node)
     return node.id
 
 
@@ -273,6 +286,9 @@ def arguments(node):
                          else f"{_parameter(arg)}={expr(default, S.Comma)}")
     if node.kwarg is not None:
         parts.append("**" + _parameter(node.kwarg))
+    if (len(defaults) > len(args) or len(node.kw_defaults) > len(node.kwonlyargs)) \
+            and _SEEN.names is not None:
+        _SEEN.whole = False   # (defaults not written: their names not seen)
     return ", ".join(parts)
 
 
@@ -284,6 +300,40 @@ def function_lines(node):
     out = []
     _function(node, 0, out)
     return out
+
+
+class _Seen(threading.local):
+    """What :func:`function_lines_and_names` collects while it writes (per thread)."""
+
+    names = None   # the Name nodes written (expressions and parameters), or None
+    defs = None    # the names of the nested functions written
+    whole = True   # False: some part of the tree was not written (its names not seen)
+
+
+_SEEN = _Seen()
+
+
+def function_lines_and_names(node):
+    """``(lines, free)``: :func:`function_lines` of ``node``, and the names the function
+    reads but neither assigns nor takes as a parameter (``emit.free_names_of``), seen
+    as they are written: every ``Name`` node of the tree is written once, as an
+    expression or a parameter, but a slice's step ``None`` and an except handler's
+    name, which are looked at here; a nested function's name is local.  ``free`` is
+    None when a part of the tree was not written (the caller walks it instead)."""
+    saved = (_SEEN.names, _SEEN.defs, _SEEN.whole)
+    names, defs = _SEEN.names, _SEEN.defs = [], []
+    _SEEN.whole = True
+    try:
+        lines = function_lines(node)
+        whole = _SEEN.whole
+    finally:
+        _SEEN.names, _SEEN.defs, _SEEN.whole = saved
+    if not whole:
+        return lines, None
+    loads, local, local_contexts = set(), set(defs), (gast.Store, gast.Param)
+    for name in names:
+        (local if isinstance(name.ctx, local_contexts) else loads).add(name.id)
+    return lines, loads - local
 
 
 def _function(node, depth, out):
@@ -409,6 +459,9 @@ def _try(stmt, depth, out):
             if handler.name is not None:
                 text += " as " + (handler.name if isinstance(handler.name, str)
                                   else handler.name.id)
+        if handler.name is not None and not isinstance(handler.name, str) \
+                and _SEEN.names is not None:
+            _SEEN.names.append(handler.name)   # (a name of the tree, written or not)
         out.append(f"{indent}{text}:")
         _block(handler.body, depth + 1, out)
     _else(stmt.orelse, depth, out)
@@ -429,8 +482,14 @@ _STATEMENTS = {
     gast.Import: _line(lambda stmt: "import " + ", ".join([_alias(a) for a in stmt.names])),
     gast.ImportFrom: _line(_import_from),
     gast.If: _if, gast.For: _for, gast.While: _while, gast.With: _with, gast.Try: _try,
-    gast.FunctionDef: lambda stmt, depth, out: _function(stmt, depth, out),
+    gast.FunctionDef: lambda stmt, depth, out: _nested_function(stmt, depth, out),
 }
+
+
+def _nested_function(stmt, depth, out):
+    if _SEEN.defs is not None:
+        _SEEN.defs.append(stmt.name)   # (a local of the function it stands in)
+    _function(stmt, depth, out)
 
 
 def symbol(op):

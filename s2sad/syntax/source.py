@@ -323,6 +323,26 @@ def _old_binding_holders(func):
                   and any(value is func for value in list(vars(module).values())))
 
 
+def _last_definition_lines(filename, lines, start):
+    """``definition_lines(filename, lines, start)`` without parsing the text, for the
+    function s2sad's emitter wrote last in a module of its own (``<s2sad ...>``, see
+    ``emit.compile_module``: a second-order gradient read back), else None.  Its ``def``
+    line is a whole header (it ends with ``:``, no body on it) and every line after it
+    is indented or blank, the last one code: nothing stands at the module's level after
+    the function, whose last statement ends on the last line; so its block (what
+    ``inspect.getblock`` and ``definition_lines`` give) runs to the end of the text."""
+    if not filename.startswith("<s2sad ") or start >= len(lines) \
+            or not lines[start].startswith("def ") or not lines[start].rstrip().endswith(":"):
+        return None
+    last = lines[-1].strip()
+    if len(lines) == start + 1 or not last or last.startswith("#"):
+        return None
+    for line in lines[start + 1:]:
+        if line[:1] not in (" ", "\t", "\n", "\r", ""):
+            return None   # (something at the module's level, or a string across lines)
+    return lines[start:]
+
+
 def read_function(func) -> ParsedFunction:
     """Read ``func``'s source and return it, as written, as a :class:`ParsedFunction`.
 
@@ -340,7 +360,8 @@ def read_function(func) -> ParsedFunction:
     try:
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
         all_lines, start = inspect.findsource(func)
-        raw_lines = definition_lines(filename, all_lines, start)
+        raw_lines = _last_definition_lines(filename, all_lines, start) \
+            or definition_lines(filename, all_lines, start)
         first_line = start + 1
     except (OSError, TypeError, IndexError) as exc:
         message, hint = _why_no_source(func, exc)

@@ -23,7 +23,7 @@ from ..syntax import anno, nodes
 from .calls import bind_call
 from ..analysis.lookup import refuse_undefined, rule_for
 from .common import collect_bindings
-from ..optimize import fold
+from ..optimize import fold, reads_into
 from .forward_values import is_zero, replace_names, zero
 
 
@@ -120,7 +120,7 @@ def _template_facts(template):
 def covers(sweep, name, expr, bound):
     """Has an elementwise tangent ``expr`` of ``name`` (the operation's arguments
     ``bound``) the full broadcast shape of its output?"""
-    reads = nodes.loads(expr)
+    reads = reads_into(expr, set())   # (nodes.loads, faster)
     if name in reads:
         return True
     for atom in bound.values():

@@ -29,6 +29,7 @@ from . import forward_data as data
 from . import forward_rules as rules
 from .calls import CallGraph, writing_primal
 from ..analysis.lists import in_place_appends
+from ..optimize import reads_into
 from .common import comment, describe, source_of
 from .forward_values import Tangent, is_zero, replace_names, same_tangent, zero
 
@@ -188,12 +189,12 @@ class ForwardSweep:
             return
         if not ops.carries_derivative(stmt) or isinstance(
                 value, (gast.BinOp, gast.UnaryOp, gast.Call)) and all(
-                is_zero(env.tangent_of(nodes.name(n))) for n in ops.differentiable_reads(stmt)):
+                _no_tangent(env.tangents.get(n)) for n in ops.differentiable_reads(stmt)):
             # np.zeros(...), comparisons, .shape; or a name varied elsewhere (a merge)
             # but constant here: C.sum(axis=0)
             env.define(name, zero(), out)
             return
-        if name in nodes.loads(value):
+        if name in reads_into(value, set()):   # (nodes.loads, faster)
             value = self.save_old(name, value, out)
         if isinstance(value, gast.Subscript):
             data.subscript(self, name, value, out)
@@ -339,6 +340,12 @@ def _is_add_at(call, parsed):
         return False
     module = parsed.resolve(root.id, None)
     return getattr(module, "__name__", None) == "numpy"
+
+
+def _no_tangent(t):
+    """Is the tangent record ``t`` (or None) a zero: ``is_zero(env.tangent_of(name))``
+    without making the zero marker ``tangent_of`` returns."""
+    return t is None or is_zero(t.expr)
 
 
 def _user_callee(call):

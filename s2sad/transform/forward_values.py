@@ -45,73 +45,104 @@ def fold_zeros(node, carries_tangent):
     """``node`` with symbolic zeros propagated (bottom-up): a product with a zero is
     zero, a zero term of a sum is dropped, and a call none of whose tangent-carrying
     arguments (``carries_tangent(argument)``) is non-zero is zero.  Tangent rules are
-    linear in the tangents they receive, which makes this exact."""
-    return _ZeroFolder(carries_tangent).visit(node)
+    linear in the tangents they receive, which makes this exact.
+
+    What a ``gast.NodeTransformer`` with these four ``visit_`` methods does (children
+    first, each replaced in place in its field or list), in a direct walk: only the
+    fields that may hold nodes are looked at (``nodes.child_fields``; a context or an
+    operator is never replaced), and no method is looked up by name per node."""
+    return _fold(node, carries_tangent)
 
 
-class _ZeroFolder(gast.NodeTransformer):
-    """See :func:`fold_zeros`."""
+def _fold(node, carries_tangent):
+    for field in nodes.child_fields(node.__class__):
+        value = getattr(node, field, None)
+        if value is None:
+            continue
+        if value.__class__ is list:
+            for i, item in enumerate(value):
+                if isinstance(item, gast.AST):
+                    value[i] = _fold(item, carries_tangent)
+        elif isinstance(value, gast.AST):
+            setattr(node, field, _fold(value, carries_tangent))
+    fold = _FOLDS.get(node.__class__)
+    return node if fold is None else fold(node, carries_tangent)
 
-    def __init__(self, carries_tangent):
-        self.carries_tangent = carries_tangent
 
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        left, right = is_zero(node.left), is_zero(node.right)
-        if not (left or right):
-            return node
-        op = node.op
-        if isinstance(op, (gast.Mult, gast.Div, gast.MatMult)):
-            return zero()
-        if isinstance(op, gast.Add):
-            if left and right:
-                return zero()
-            return node.right if left else node.left
-        if isinstance(op, gast.Sub):
-            if left and right:
-                return zero()
-            if right:
-                return node.left
-            return gast.UnaryOp(op=gast.USub(), operand=node.right)
+def _fold_binop(node, carries_tangent):
+    left, right = is_zero(node.left), is_zero(node.right)
+    if not (left or right):
         return node
-
-    def visit_UnaryOp(self, node):
-        self.generic_visit(node)
-        if is_zero(node.operand) and isinstance(node.op, (gast.USub, gast.UAdd)):
+    op = node.op
+    if isinstance(op, (gast.Mult, gast.Div, gast.MatMult)):
+        return zero()
+    if isinstance(op, gast.Add):
+        if left and right:
             return zero()
-        return node
-
-    def visit_Subscript(self, node):
-        self.generic_visit(node)
-        if is_zero(node.value):
+        return node.right if left else node.left
+    if isinstance(op, gast.Sub):
+        if left and right:
             return zero()
-        return node
+        if right:
+            return node.left
+        return gast.UnaryOp(op=gast.USub(), operand=node.right)
+    return node
 
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        parts = list(node.args) + [kw.value for kw in node.keywords]
-        has_zero = any(is_zero(n) for p in parts for n in nodes.names(p))
-        if not has_zero:
-            return node
-        live = [p for p in parts if self.carries_tangent(p)]
-        if all(is_zero(p) or (isinstance(p, (gast.List, gast.Tuple))
-                              and all(is_zero(e) for e in p.elts)) for p in live):
-            return zero()
+
+def _fold_unaryop(node, carries_tangent):
+    if is_zero(node.operand) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        return zero()
+    return node
+
+
+def _fold_subscript(node, carries_tangent):
+    if is_zero(node.value):
+        return zero()
+    return node
+
+
+def _fold_call(node, carries_tangent):
+    parts = list(node.args) + [kw.value for kw in node.keywords]
+    has_zero = any(is_zero(n) for p in parts for n in nodes.names(p))
+    if not has_zero:
         return node
+    live = [p for p in parts if carries_tangent(p)]
+    if all(is_zero(p) or (isinstance(p, (gast.List, gast.Tuple))
+                          and all(is_zero(e) for e in p.elts)) for p in live):
+        return zero()
+    return node
+
+
+#: node class -> how :func:`fold_zeros` folds a node of it, its children folded
+_FOLDS = {gast.BinOp: _fold_binop, gast.UnaryOp: _fold_unaryop,
+          gast.Subscript: _fold_subscript, gast.Call: _fold_call}
 
 
 def replace_names(node, table):
-    """``node`` with each loaded name of ``table`` replaced by a copy of its value."""
+    """``node`` with each loaded name of ``table`` replaced by a copy of its value
+    (what a ``gast.NodeTransformer`` whose ``visit_Name`` does it gives: names are
+    not looked into, every other node's children are replaced in place)."""
     if not table:
         return node
+    return _swap(node, table)
 
-    class _Swap(gast.NodeTransformer):
-        def visit_Name(self, n):
-            if n.id in table and isinstance(n.ctx, gast.Load):
-                return copy.deepcopy(table[n.id])
-            return n
 
-    return _Swap().visit(node)
+def _swap(node, table):
+    if node.__class__ is gast.Name:
+        if node.id in table and isinstance(node.ctx, gast.Load):
+            return copy.deepcopy(table[node.id])
+        return node
+    for field in nodes.child_fields(node.__class__):
+        value = getattr(node, field, None)
+        if value is None:
+            continue
+        if value.__class__ is list:
+            for i, item in enumerate(value):
+                if isinstance(item, gast.AST):
+                    value[i] = _swap(item, table)
+        elif isinstance(value, gast.AST):
+            setattr(node, field, _swap(value, table))
+    return node
 
 
 def mentions(t, var):

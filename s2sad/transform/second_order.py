@@ -59,18 +59,13 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     Stack = registry.runtime_helper("Stack")
     ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
     fn = parsed.node
-    everything = nodes.walk(fn)   # (read before the rewrite below changes the tree)
-    tapes = {s.targets[0].id for s in everything
-             if isinstance(s, gast.Assign) and len(s.targets) == 1
-             and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call)
-             and isinstance(s.value.func, gast.Name)
-             and parsed.resolve(s.value.func.id, None) is Stack}
-    taken = {n.id for n in everything if isinstance(n, gast.Name)}
+    scan = _Scan(nodes.walk(fn), parsed, Stack)   # (before the rewrite changes the tree)
+    taken = scan.taken
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
                   if (f"pushed_{i}" if i else "pushed") not in taken)
-    _refuse_writes_through_views(everything, parsed)
-    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, tapes, pushed,
-                                               composed, everything))
+    _refuse_writes_through_views(scan, parsed)
+    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, scan.tapes,
+                                               pushed, composed, scan.stored))
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
             parsed.closure[key] = obj
@@ -79,41 +74,71 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     return parsed
 
 
-def _refuse_writes_through_views(everything, parsed):
+class _Scan:
+    """What the rewrite reads of the gradient function's nodes ``everything``
+    (``nodes.walk``), in one pass over them, in their order: its tapes (names assigned
+    ``Stack()``, resolved as the pass meets them), every name (``taken``) and every name
+    stored into (``stored``), the ``for`` loops' counters, and, for
+    :func:`_refuse_writes_through_views`, the names assigned an item of an array indexed by
+    a name (``(name, array, index)``) and the targets written by item (``(node, target)``)."""
+
+    def __init__(self, everything, parsed, Stack):
+        self.tapes, self.taken, self.stored, self.counters = set(), set(), set(), set()
+        self.items, self.item_writes = [], []
+        for node in everything:
+            cls = node.__class__
+            if cls is gast.Name:
+                self.taken.add(node.id)
+                if isinstance(node.ctx, gast.Store):
+                    self.stored.add(node.id)
+            elif cls is gast.Assign:
+                self._assign(node, parsed, Stack)
+            elif cls is gast.AugAssign:
+                self._written(node, node.target)
+            elif cls is gast.For and isinstance(node.target, gast.Name):
+                self.counters.add(node.target.id)
+
+    def _assign(self, node, parsed, Stack):
+        target, value = node.targets[0] if node.targets else None, node.value
+        if len(node.targets) == 1 and isinstance(target, gast.Name):
+            if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+                    and parsed.resolve(value.func.id, None) is Stack:
+                self.tapes.add(target.id)
+            if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                    and isinstance(value.slice, gast.Name) \
+                    and not target.id.endswith("_bar"):   # (adjoints are fresh)
+                self.items.append((target.id, value.value.id, value.slice.id))
+        for written in node.targets:
+            self._written(node, written)
+
+    def _written(self, node, target):
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            self.item_writes.append((node, target))
+
+
+def _refuse_writes_through_views(scan, parsed):
     """A write into a name the gradient code bound to a part of another array (``row =
     mul[index]``: a loop over an array's rows writing into the row) changes that array
     too, which the functional rewrite below (``row = index_set(row, ...)``) would not:
-    refused, rather than differentiated as a write into a copy.  ``everything``: the
-    nodes of the function (``nodes.walk``)."""
-    counters = {n.target.id for n in everything
-                if isinstance(n, gast.For) and isinstance(n.target, gast.Name)}
+    refused, rather than differentiated as a write into a copy.  ``scan``: the
+    :class:`_Scan` of the function's nodes."""
     parts = {}
-    for node in everything:
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name) \
-                and isinstance(node.value, gast.Subscript) \
-                and isinstance(node.value.value, gast.Name) \
-                and isinstance(node.value.slice, gast.Name) \
-                and node.value.slice.id in counters \
-                and not node.targets[0].id.endswith("_bar"):   # (adjoints are fresh)
-            parts[node.targets[0].id] = node.value.value.id
-    for node in everything:
-        targets = node.targets if isinstance(node, gast.Assign) else [node.target] \
-            if isinstance(node, gast.AugAssign) else []
-        for target in targets:
-            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
-                    and target.value.id in parts:
-                name = target.value.id
-                raise UnsupportedSyntaxError(
-                    f"the gradient code writes into '{name}', a part of '{parts[name]}' "
-                    f"(a row of the array a loop runs over, written in place): forward mode "
-                    f"over it would write into a copy", parsed.location(target),
-                    hint=f"write into the array by index in the loop "
-                         f"({parts[name]}[i, ...] = ...), not through its row")
+    for name, array, index in scan.items:   # (indexed by a loop's counter)
+        if index in scan.counters:
+            parts[name] = array
+    for node, target in scan.item_writes:
+        if target.value.id in parts:
+            name = target.value.id
+            raise UnsupportedSyntaxError(
+                f"the gradient code writes into '{name}', a part of '{parts[name]}' "
+                f"(a row of the array a loop runs over, written in place): forward mode "
+                f"over it would write into a copy", parsed.location(target),
+                hint=f"write into the array by index in the loop "
+                     f"({parts[name]}[i, ...] = ...), not through its row")
 
 
 class _Context:
-    def __init__(self, parsed, ensure_scalar_output, tapes, pushed, composed, everything):
+    def __init__(self, parsed, ensure_scalar_output, tapes, pushed, composed, stored):
         self.parsed = parsed
         self.composed = composed   # the tape as a list, the output check kept
         self.ensure_scalar_output = ensure_scalar_output
@@ -125,9 +150,7 @@ class _Context:
         self.tapes = tapes
         self.pushed = pushed     # a name no statement reads: what a push "returns"
         fn = parsed.node
-        self.local_names = {a.id for a in fn.args.args + fn.args.kwonlyargs} | {
-            n.id for n in everything if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Store)}
+        self.local_names = {a.id for a in fn.args.args + fn.args.kwonlyargs} | stored
 
 
 def _rewrite_block(stmts, ctx):

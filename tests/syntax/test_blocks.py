@@ -70,3 +70,42 @@ def test_as_getblock(name):
     assert definition_lines("<blocks test>", lines, start) == expected
     assert len(expected) > 1 or name == "one_line"
 
+
+
+def test_last_definition_of_generated_code_is_read_without_parsing():
+    """The gradient s2sad compiled (read back for second order) ends its module: its
+    lines run to the end, as ``definition_lines`` finds them; any other text is left to
+    ``definition_lines``."""
+    import linecache
+
+    import numpy as np
+
+    import s2sad
+    from s2sad.api.entries import compiled_gradient, reverse_entry
+    from s2sad.syntax.source import _last_definition_lines
+
+    def helper(v):
+        return np.sin(v) * v
+
+    def f(x):
+        return np.sum(helper(x) ** 2)
+
+    rev = reverse_entry(f, ("x",), "value_and_grad", inline_helpers=True)
+    gradient = compiled_gradient(f, rev)
+    filename = gradient.__code__.co_filename
+    lines, start = inspect.findsource(gradient)
+    assert filename.startswith("<s2sad ") and lines is linecache.getlines(filename)
+    found = _last_definition_lines(filename, lines, start)
+    assert found == definition_lines(filename, lines, start) == lines[start:]
+    # not last, a comment at the margin after it, another file: None
+    assert _last_definition_lines(filename, lines + ["x = 1\n"], start) is None
+    assert _last_definition_lines(filename, lines + ["# note\n"], start) is None
+    assert _last_definition_lines(filename, lines + ["    # note\n"], start) is None
+    assert _last_definition_lines("<other>", lines, start) is None
+    assert _last_definition_lines(filename, ["def g(x): return x\n"], 0) is None
+    x = np.array([0.3, -1.2])
+    value, g = gradient(x)
+    assert np.allclose(g, s2sad.grad(f)(x))
+    step = 1e-6
+    fd = [(f(x + e) - f(x - e)) / (2 * step) for e in np.eye(2) * step]
+    assert np.allclose(g, fd, atol=1e-6)

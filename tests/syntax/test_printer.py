@@ -168,3 +168,50 @@ def test_render_turns_markers_into_comments():
             return x
     """))[0]
     assert emit.render_function(fn, ["grad of: x"]) == "def f(x):\n    # grad of: x\n    return x\n"
+
+
+def _same_free_names(fn):
+    """The names the printer sees as it writes ``fn`` are ``emit.free_names_of(fn)``."""
+    lines, free = printer.function_lines_and_names(fn)
+    assert lines == printer.function_lines(fn)
+    assert free == emit.free_names_of(fn), fn.name
+
+
+@pytest.mark.parametrize("text", EXPRESSIONS)
+def test_expression_free_names_as_walked(text):
+    source = f"def f(p, q=a):\n    out = {text}\n    g({text})\n    return {text}\n"
+    _same_free_names(_functions(source)[0])
+
+
+def test_statements_free_names_as_walked():
+    """Parameters, stores, a nested def's name, an except handler's name and a slice's
+    step ``None`` (not written) are as the walk finds them."""
+    fn = _functions(STATEMENTS)[0]
+    _same_free_names(fn)
+    fn = _functions("def f(x):\n    y = x[1:2:s]\n    return y\n")[0]
+    fn.body[0].value.slice.step = gast.Name("None", gast.Load(), None, None)
+    _same_free_names(fn)
+    assert printer.function_lines_and_names(fn) == (["def f(x):", "    y = x[1:2:]",
+                                                      "    return y"], {"None"})
+
+
+def test_free_names_of_a_tree_not_written_whole_are_walked():
+    """A tree the printer does not write whole (more defaults than parameters) gives no
+    names: the emitter walks it (``render_function``), and finds the same as before."""
+    fn = _functions("def f(a, b=1):\n    return a\n")[0]
+    fn.args.defaults = [gast.Name(f"d{i}", gast.Load(), None, None) for i in (1, 2, 3)]
+    assert printer.function_lines_and_names(fn)[1] is None
+    found = set()
+    emit.render_function(fn, [], found)
+    assert found == emit.free_names_of(fn) == {"d1", "d2", "d3"}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")) + sorted(FIXTURES.glob("*.py")),
+                         ids=lambda p: p.name)
+def test_files_free_names_as_walked(path):
+    for fn in _functions(path.read_text(encoding="utf-8")):
+        try:
+            printer.function_lines(fn)
+        except printer.Unprintable:
+            continue
+        _same_free_names(fn)

@@ -1,0 +1,54 @@
+"""``optimize.reads_into``, the names a node reads as the optimize pass and the forward
+transform ask them, is ``nodes.loads`` of the node: on every node of generated code and
+on the forms it reads through ``nodes.loads`` itself."""
+
+import gast
+import numpy as np
+
+import s2sad
+from s2sad.optimize import reads_into
+from s2sad.syntax import nodes
+
+
+def model(x, w):
+    h = np.tanh(x * w + 1.0)
+    s = -np.sum(h ** 2) / 3.0
+    return np.sin(s) + x[0] * np.exp(-w[1])
+
+
+def _every_node(text):
+    return nodes.walk(gast.parse(text))
+
+
+def test_reads_of_generated_code_are_loads():
+    x, w = np.array([0.3, -0.2]), np.array([1.5, 0.5])
+    texts = [s2sad.grad(model).source, s2sad.jvp(model).source, s2sad.hvp(model).source]
+    found = 0
+    for text in texts:
+        for node in _every_node(text):
+            assert reads_into(node, set()) == nodes.loads(node), gast.dump(node)
+            found += 1
+    assert found > 300
+    # (the derivatives themselves: against finite differences of the function)
+    g = s2sad.grad(model)(x, w)
+    step = 1e-6
+    for i in range(2):
+        e = np.zeros(2)
+        e[i] = step
+        assert abs(g[i] - (model(x + e, w) - model(x - e, w)) / (2 * step)) < 1e-6
+
+
+def test_reads_of_other_forms_are_loads():
+    source = """
+def f(a, *b, c=d, **e):
+    (y := a + 1)
+    g(*b, **e)[k:m] = [z for z in q if z]
+    x.attr = lambda p: p + r
+    return {u: v}, not t, a if b else c
+"""
+    tree = gast.parse(source)
+    annotated = gast.Name("n", gast.Load(), gast.Name("ann", gast.Load(), None, None), None)
+    for node in nodes.walk(tree) + [annotated, gast.Name("s", gast.Store(), None, None)]:
+        assert reads_into(node, set()) == nodes.loads(node), gast.dump(node)
+    assert reads_into(annotated, set()) == {"n", "ann"}
+    assert reads_into(gast.Constant(1.0, None), {"kept"}) == {"kept"}
