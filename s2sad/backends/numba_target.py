@@ -38,6 +38,7 @@ import os
 import re
 
 from ..errors import NumbaTargetError
+from .numba_free import free_reads
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
@@ -255,8 +256,9 @@ def _helper_import(names):
 
 
 class _Target:
-    def __init__(self, text, function_name, user_names, helpers, wrapper):
+    def __init__(self, text, function_name, user_names, helpers, wrapper, reads=()):
         self.text = text
+        self.reads = list(reads)   # (name, "module.attr"): the dotted reads made names
         self.lines = text.splitlines(keepends=True)
         self.tree = ast.parse(text)
         self.function_name = function_name
@@ -399,7 +401,7 @@ class _Target:
     def _user_values(self, functions):
         """The user's free values: trailing parameters of ``<name>_njit``; their
         binding lines kept only for the wrapper."""
-        names = [n for n in self.user_names]
+        names = [n for n in self.user_names] + [n for n, _ in self.reads]
         main = next(f for f in functions if f.name == self.function_name)
         for func in functions:
             uses = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
@@ -412,7 +414,7 @@ class _Target:
         if not names and not self.wrapper:
             return
         if not self.wrapper:
-            self._drop_bindings(names)
+            self._drop_bindings(self.user_names)
         params = [a.arg for a in main.args.posonlyargs + main.args.args]
         njit = f"{main.name}_njit"
         head = self.lines[main.lineno - 1]
@@ -424,7 +426,7 @@ class _Target:
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
-            call = ", ".join(params + names)
+            call = ", ".join(params + self.user_names + [e for _, e in self.reads])
             text = (f"\n\ndef {main.name}({signature}):\n{check}"
                     f"    result = {njit}({call})\n"
                     f"    check_integers({njit}, __file__)\n"
@@ -462,16 +464,24 @@ class _Target:
                 self.edits.delete_line(index + 1)
 
 
-def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, source=""):
+def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, source="",
+             reads=None, namespace=None):
     """The numba module for the generated numpy module ``text`` (see the module doc).
 
     ``user_names``: the names the module binds to the user's values (they become
     trailing parameters of ``<function_name>_njit``); ``helpers``: the names the
     numba runtime provides (default: its ``__all__``); ``wrapper``: also write a
     plain ``<function_name>`` passing those values (the CLI's modules);
-    ``source``: the user's file, for messages.
+    ``source``: the user's file, for messages; ``reads`` (a list), when given, gets
+    ``(name, "module.attr")`` of each dotted read of a user's module made a trailing
+    parameter after the ``user_names`` (``numba_free``): the caller passes its value;
+    ``namespace``: the objects the module's names are bound to (where a module ends in
+    ``pkg.mod.W``).
     """
-    target = _Target(with_item_additions(text), function_name, user_names, helpers, wrapper)
+    text, found = free_reads(with_item_additions(text), user_names, namespace)
+    if reads is not None:
+        reads.extend(found)
+    target = _Target(text, function_name, user_names, helpers, wrapper, found)
     try:
         return target.run()
     except _Refusal as refusal:
@@ -482,6 +492,6 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
                                hint=refusal.hint) from None
 
 
-def njit_name(function_name, user_names, wrapper=False):
+def njit_name(function_name, user_names, wrapper=False, reads=()):
     """The name of the njit function ``to_numba`` writes for ``function_name``."""
-    return f"{function_name}_njit" if user_names or wrapper else function_name
+    return f"{function_name}_njit" if user_names or reads or wrapper else function_name
