@@ -190,6 +190,8 @@ _OWN_ERRORS = (
      "the global {} it reads, which numba cannot freeze as a constant"),
     (re.compile(r"Untyped global name '(\w+)'"), "the global {} it reads, which numba cannot type"),
     (re.compile(r"(OptionalType\(|Optional\()"), _OPTIONAL_VALUE),
+    (re.compile(r">>> getitem\((range_state\w*)"),
+     "an item of a range ({}: its reversed() lowered to positions), which numba cannot index"),
 )
 
 

@@ -10,7 +10,9 @@ readable text (comments kept) with
   ``x[i] = tape.pop()``), as ``transform.second_order`` pairs them; in
   second-order code, by the gradient line a group of pushes and pops comes from
   (its comment: value then tangent pushed, tangent then value popped);
-* ``reversed(range(...))`` made a descending ``range``;
+* ``reversed(range(...))`` made a descending ``range``, and an item of a range
+  (``i = r[last - index]``: the normalizer's ``reversed()`` of a range object) the
+  number it is (``range_item(r, position)``: numba cannot index a range);
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
   the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
@@ -268,6 +270,7 @@ class _Target:
         self.edits = _Edits(self.lines)
         self.taken = _names(self.tree)
         self.checks = set()      # the index checks the functions call
+        self.helpers_used = set()   # numba runtime helpers the target's rewrites call
         self.unchecked = set()   # the functions compiled without boundscheck
         self.checked = set()     # those of them that call index checks
 
@@ -311,7 +314,8 @@ class _Target:
         """The imports rewritten to the numba runtime (and its index checks); in a module
         that imports nothing, the import to write after numba's (returned)."""
         names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")}
-                       | ({"check_integers"} if self.wrapper else set()) | self.checks)
+                       | ({"check_integers"} if self.wrapper else set()) | self.checks
+                       | self.helpers_used)
         if not statements and names and not first:
             return _helper_import(names) + "\n"
         if not statements and names:   # (the wrapper's check_integers, index checks)
@@ -354,6 +358,7 @@ class _Target:
             zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
             _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
+        self._range_items(func)
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()
@@ -381,6 +386,30 @@ class _Target:
             elif isinstance(node, ast.Name) and node.id == "reversed" and id(node) not in handled:
                 raise _Refusal("reversed() of other than a range", node,
                                _NUMPY)
+
+    def _range_items(self, func):
+        """``r[position]`` of a ``r = range(...)`` (the normalizer's ``reversed()`` of a
+        range: ``i = r[last - index]``) made ``range_item(r, position)``: numba cannot
+        index a range (the helper computes ``r.start + position * r.step``)."""
+        ranges = set()
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Call) \
+                    and isinstance(node.value.func, ast.Name) and node.value.func.id == "range":
+                ranges.add(node.targets[0].id)
+        for name in sorted(ranges) if "range_item" not in self.taken else ():
+            stores = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == name
+                      and not isinstance(n.ctx, ast.Load)]
+            if len(stores) != 1:
+                continue   # (bound to other values too: numba's error names it)
+            for item in ast.walk(func):
+                if isinstance(item, ast.Subscript) and isinstance(item.value, ast.Name) \
+                        and item.value.id == name and isinstance(item.ctx, ast.Load) \
+                        and not isinstance(item.slice, (ast.Slice, ast.Tuple)):
+                    position = ast.get_source_segment(self.text, item.slice)
+                    self.edits.replace(item, f"range_item({name}, {position})")
+                    self.helpers_used.add("range_item")
 
     def _bounds(self, func, runtime, tapes):
         """``func`` without numba's boundscheck where its indexes are proven (checks
