@@ -312,7 +312,10 @@ class NumbaBound:
                             source=inspect_path(self.func), reads=reads,
                             namespace=entry.emitted.bindings)
         except NumbaTargetError as exc:
-            return self._fallback(impl, _through_gradient(entry, exc.message), exc.hint)
+            message, loc = exc.message, exc.location
+            if loc is not None:
+                message += f" ({loc.filename}:{loc.line}:{loc.column}: {loc.code.strip()})"
+            return self._fallback(impl, _through_gradient(entry, message), exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)
         dispatcher = serialize_compiles(
