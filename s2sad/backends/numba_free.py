@@ -11,12 +11,16 @@ Which part of a chain is the module is read from the loaded modules (else from t
 module's imports: ``import pkg.mod`` makes ``pkg`` and ``pkg.mod`` modules), so ``pkg.mod.W`` is the value and in
 ``cfg.VEC.shape`` the value is ``cfg.VEC`` (its ``.shape`` stays in the code).  A module
 a tuple of ``unshared`` names (the values a returned array must not share memory with)
-becomes the values read from it.  Text and ``ast`` (and ``sys.modules``): it imports no numba, no numpy.
+becomes the values read from it.  A value a helper of the gradient reads (itself or
+through the helpers it calls) becomes its trailing parameter, which each call passes
+(:func:`helper_values`).  Text and ``ast`` (and ``sys.modules``): it imports no numba, no numpy.
 """
 
 import ast
 import sys
 import types
+
+from .numba_unbound import NUMPY, Refusal
 
 #: modules whose functions and constants stay as they are (numba knows them)
 LIBRARIES = frozenset({"numpy", "math", "cmath", "scipy", "numba", "s2sad"})
@@ -135,3 +139,86 @@ def free_reads(text, taken=(), namespace=None):
         b = starts[node.end_lineno - 1] + node.end_col_offset
         text = text[:a] + new + text[b:]
     return text, [(name, expression) for expression, name in reads.items()]
+
+
+def helper_values(edits, lines, functions, main, names):
+    """The user's free values a helper reads (itself or through the helpers it calls)
+    made its trailing parameters, which each call of it passes (numba would freeze
+    them); a helper used other than called, or whose signature spans lines, is
+    refused at the line reading the value."""
+    helpers = {f.name: f for f in functions if f is not main}
+    needs, calls = {}, {}
+    for name, func in helpers.items():
+        needs[name] = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)
+                       and isinstance(n.ctx, ast.Load)} & set(names)
+        calls[name] = {n.func.id for n in ast.walk(func) if isinstance(n, ast.Call)
+                       and isinstance(n.func, ast.Name) and n.func.id in helpers}
+    grown = True
+    while grown:
+        grown = False
+        for name in helpers:
+            more = set().union(*(needs[c] for c in calls[name])) - needs[name]
+            if more:
+                needs[name] |= more
+                grown = True
+    for name, func in helpers.items():
+        _escaping_pullback(name, func, functions)
+    for name, func in helpers.items():
+        if not needs[name]:
+            continue
+        extra = [n for n in names if n in needs[name]]
+        read = next((n for n in ast.walk(func) if isinstance(n, ast.Name)
+                     and n.id in needs[name]), func)
+        head = lines[func.lineno - 1]
+        if not head.rstrip().endswith("):") or func.args.defaults or func.args.vararg:
+            raise Refusal(f"the value {extra[0]!r} read by a helper the gradient calls "
+                           f"(its generated signature cannot take it)", read, NUMPY)
+        close = head.rindex(")")
+        params = func.args.posonlyargs + func.args.args
+        edits.spans.append(((func.lineno, close), (func.lineno, close),
+                                 (", " if params else "") + ", ".join(extra)))
+        parents = {}
+        for other in functions:
+            for node in ast.walk(other):
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+        for other in functions:
+            for node in ast.walk(other):
+                if not (isinstance(node, ast.Name) and node.id == name):
+                    continue
+                call = parents.get(id(node))
+                if not (isinstance(call, ast.Call) and call.func is node) \
+                        or any(isinstance(a, ast.Starred) for a in call.args) \
+                        or any(k.arg is None for k in call.keywords):
+                    raise Refusal(f"the value {extra[0]!r} read by a helper the gradient "
+                                   f"uses other than by a plain call", read, NUMPY)
+                if call.keywords:
+                    added = ", ".join(f"{n}={n}" for n in extra)
+                else:
+                    added = ", ".join(extra)
+                edits.spans.append(((call.end_lineno, call.end_col_offset - 1),
+                                         (call.end_lineno, call.end_col_offset - 1),
+                                         (", " if call.args or call.keywords else "")
+                                         + added))
+
+
+def _escaping_pullback(name, func, functions):
+    """A helper returning a function it defines (``h_vjp``'s pullback) is refused at
+    its first call: numba compiles no function that escapes with values it captured."""
+    nested = {n.name for stmt in func.body for n in ast.walk(stmt)
+              if isinstance(n, ast.FunctionDef)}
+    returned = {n.id for stmt in func.body if isinstance(stmt, ast.Return) and stmt.value
+                for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+    if not nested & returned:
+        return
+    call = next((n for other in functions if other is not func for n in ast.walk(other)
+                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.func.id == name), func)
+    helper = name.split("_vjp")[0] if "_vjp" in name else name
+    refusal = Refusal(f"a call of your helper {helper!r}, whose generated derivative "
+                       f"returns its pullback, a nested function (numba compiles no "
+                       f"function that escapes with the values it captured)", call,
+                       "define the helper inside the function you differentiate (a nested "
+                       "def is inlined where it is called), or " + NUMPY)
+    refusal.column_of = helper
+    raise refusal

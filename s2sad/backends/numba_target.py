@@ -41,7 +41,7 @@ import os
 import re
 
 from ..errors import NumbaTargetError, SourceLocation
-from .numba_free import free_reads
+from .numba_free import free_reads, helper_values
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
@@ -433,7 +433,7 @@ class _Target:
         binding lines kept only for the wrapper."""
         names = [n for n in self.user_names] + [n for n, _ in self.reads]
         main = next(f for f in functions if f.name == self.function_name)
-        self._helper_values(functions, main, names)
+        helper_values(self.edits, self.lines, functions, main, names)
         for func in functions:
             decorator = _DECORATOR if func.name not in self.unchecked else \
                 _DECORATOR_UNCHECKED + (_CHECKED_BY if func.name in self.checked else "")
@@ -459,87 +459,6 @@ class _Target:
                     f"    check_integers({njit}, __file__)\n"
                     f"    return result\n")
             self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
-
-    def _helper_values(self, functions, main, names):
-        """The user's free values a helper reads (itself or through the helpers it calls)
-        made its trailing parameters, which each call of it passes (numba would freeze
-        them); a helper used other than called, or whose signature spans lines, is
-        refused at the line reading the value."""
-        helpers = {f.name: f for f in functions if f is not main}
-        needs, calls = {}, {}
-        for name, func in helpers.items():
-            needs[name] = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)
-                           and isinstance(n.ctx, ast.Load)} & set(names)
-            calls[name] = {n.func.id for n in ast.walk(func) if isinstance(n, ast.Call)
-                           and isinstance(n.func, ast.Name) and n.func.id in helpers}
-        grown = True
-        while grown:
-            grown = False
-            for name in helpers:
-                more = set().union(*(needs[c] for c in calls[name])) - needs[name]
-                if more:
-                    needs[name] |= more
-                    grown = True
-        for name, func in helpers.items():
-            self._escaping_pullback(name, func, functions)
-        for name, func in helpers.items():
-            if not needs[name]:
-                continue
-            extra = [n for n in names if n in needs[name]]
-            read = next((n for n in ast.walk(func) if isinstance(n, ast.Name)
-                         and n.id in needs[name]), func)
-            head = self.lines[func.lineno - 1]
-            if not head.rstrip().endswith("):") or func.args.defaults or func.args.vararg:
-                raise _Refusal(f"the value {extra[0]!r} read by a helper the gradient calls "
-                               f"(its generated signature cannot take it)", read, _NUMPY)
-            close = head.rindex(")")
-            params = func.args.posonlyargs + func.args.args
-            self.edits.spans.append(((func.lineno, close), (func.lineno, close),
-                                     (", " if params else "") + ", ".join(extra)))
-            parents = {}
-            for other in functions:
-                for node in ast.walk(other):
-                    for child in ast.iter_child_nodes(node):
-                        parents[id(child)] = node
-            for other in functions:
-                for node in ast.walk(other):
-                    if not (isinstance(node, ast.Name) and node.id == name):
-                        continue
-                    call = parents.get(id(node))
-                    if not (isinstance(call, ast.Call) and call.func is node) \
-                            or any(isinstance(a, ast.Starred) for a in call.args) \
-                            or any(k.arg is None for k in call.keywords):
-                        raise _Refusal(f"the value {extra[0]!r} read by a helper the gradient "
-                                       f"uses other than by a plain call", read, _NUMPY)
-                    if call.keywords:
-                        added = ", ".join(f"{n}={n}" for n in extra)
-                    else:
-                        added = ", ".join(extra)
-                    self.edits.spans.append(((call.end_lineno, call.end_col_offset - 1),
-                                             (call.end_lineno, call.end_col_offset - 1),
-                                             (", " if call.args or call.keywords else "")
-                                             + added))
-
-    def _escaping_pullback(self, name, func, functions):
-        """A helper returning a function it defines (``h_vjp``'s pullback) is refused at
-        its first call: numba compiles no function that escapes with values it captured."""
-        nested = {n.name for stmt in func.body for n in ast.walk(stmt)
-                  if isinstance(n, ast.FunctionDef)}
-        returned = {n.id for stmt in func.body if isinstance(stmt, ast.Return) and stmt.value
-                    for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
-        if not nested & returned:
-            return
-        call = next((n for other in functions if other is not func for n in ast.walk(other)
-                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                     and n.func.id == name), func)
-        helper = name.split("_vjp")[0] if "_vjp" in name else name
-        refusal = _Refusal(f"a call of your helper {helper!r}, whose generated derivative "
-                           f"returns its pullback, a nested function (numba compiles no "
-                           f"function that escapes with the values it captured)", call,
-                           "define the helper inside the function you differentiate (a nested "
-                           "def is inlined where it is called), or " + _NUMPY)
-        refusal.column_of = helper
-        raise refusal
 
     def _globals_check(self, main):
         """The line of ``main`` checking the user's globals (``check_globals(...)``), taken
