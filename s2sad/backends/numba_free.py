@@ -90,19 +90,22 @@ def free_reads(text, taken=(), namespace=None):
     reads, spans, bare, found_reads = {}, [], [], []
     functions = [s for s in tree.body if isinstance(s, ast.FunctionDef)]
     for func in functions:
+        local = {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)} | \
+            {n.id for n in ast.walk(func) if isinstance(n, ast.Name)
+             and not isinstance(n.ctx, ast.Load)}   # (a local of a module's name: not it)
         parents = {}
         for node in ast.walk(func):
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
         for node in ast.walk(func):
-            if isinstance(node, ast.Name) and node.id in roots \
+            if isinstance(node, ast.Name) and node.id in roots and node.id not in local \
                     and isinstance(node.ctx, ast.Load) \
                     and not isinstance(parents.get(id(node)), ast.Attribute):
                 bare.append((node, parents))
             if not isinstance(node, ast.Attribute) or not isinstance(node.ctx, ast.Load):
                 continue
             found = _chain(node)
-            if found is None or found[0] not in roots:
+            if found is None or found[0] not in roots or found[0] in local:
                 continue
             root, attrs = found
             module = (namespace or {}).get(root, sys.modules.get(roots[root][0]))

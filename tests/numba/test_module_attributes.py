@@ -8,6 +8,7 @@ References: finite differences and derivatives written by hand.
 """
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -92,6 +93,36 @@ def test_dotted_reads_become_names_and_library_calls_stay():
     assert "np.sum(cfg_VEC.sum() * x) + cfg_SCALE + pkg_mod_W[0]" in new
     assert "scipy.special.expit(x) * cfg_SCALE" in new
     assert "unshared(b, (x, cfg_VEC, cfg_SCALE))" in new
+    # a parameter of a module's name is not the module
+    shadowed = "import cfg\n\n\ndef g(cfg):\n    return cfg.A\n"
+    assert free_reads(shadowed) == (shadowed, [])
+
+
+SCRIPT = """import json
+import sys
+import numpy as np
+import s2sad, fn3cfg, fn3model
+fn3cfg.SCALE = float(sys.argv[1])
+x = np.array([0.3, -0.5, 0.8])
+print(json.dumps(s2sad.grad(fn3model.g, backend="numba")(x).tolist()))
+"""
+
+
+def test_a_new_process_reads_its_own_value_from_the_shared_cache(place, tmp_path):
+    where, _, _, _ = place
+    (where / "fn3_process.py").write_text(SCRIPT)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(where), env.get("PYTHONPATH", "")])
+    env["S2SAD_CACHE_DIR"] = str(tmp_path / "shared")
+    x = np.array([0.3, -0.5, 0.8])
+    for scale in (2.0, 5.0):   # (the second process loads the first one's compiled code)
+        proc = subprocess.run([sys.executable, "fn3_process.py", str(scale)], cwd=where, env=env,
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        assert proc.returncode == 0, proc.stderr
+        grad = np.array(json.loads(proc.stdout.strip().splitlines()[-1]))
+        # by hand: g = SCALE * sum(sin(x) * VEC)
+        np.testing.assert_allclose(grad, scale * np.cos(x) * np.array([1.0, 2.0, 3.0]),
+                                   rtol=1e-12)
 
 
 def test_api_reads_each_change(place):
