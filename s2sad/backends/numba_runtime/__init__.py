@@ -41,5 +41,8 @@ __all__ = [
     "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
     "finite_mask", "sinc_slope",
     "add_item", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
-    "range_item", "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
+    "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
 ]
+# (not in __all__, the ports of s2sad.runtime's helpers: range_item is the numba target's
+# own, written where numpy code indexes a range, which numba cannot: numba_target)
+NUMBA_ONLY = ("range_item",)
