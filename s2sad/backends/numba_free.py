@@ -210,13 +210,17 @@ def _escaping_pullback(name, func, functions):
     its first call: numba compiles no function that escapes with values it captured."""
     nested = {n.name for stmt in func.body for n in ast.walk(stmt)
               if isinstance(n, ast.FunctionDef)}
+    called = {id(n.func) for n in ast.walk(func) if isinstance(n, ast.Call)}
     returned = {n.id for stmt in func.body if isinstance(stmt, ast.Return) and stmt.value
-                for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+                for n in ast.walk(stmt.value) if isinstance(n, ast.Name)
+                and id(n) not in called}   # (``return inner(x)`` returns a value)
     if not nested & returned:
         return
     call = next((n for other in functions if other is not func for n in ast.walk(other)
                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                 and n.func.id == name), func)
+                 and n.func.id == name), None)
+    if call is None:
+        return   # (never called: numba never compiles it)
     helper = name.split("_vjp")[0] if "_vjp" in name else name
     refusal = Refusal(f"a call of your helper {helper!r}, whose generated derivative "
                        f"returns its pullback, a nested function (numba compiles no "

@@ -117,3 +117,36 @@ def test_api_falls_back_naming_the_line_and_a_nested_helper_compiles(place):
             np.testing.assert_allclose(grad, fd(module.nested, (w, x)), rtol=1e-6)
     finally:
         module.K = 2.0
+
+
+ESCAPES = '''import numpy as np
+
+
+def twice(w):
+    def inner(v):
+        return v * 2.0
+    return inner(w)
+
+
+def with_pullback(w):
+    def pullback(b):
+        return b * w
+    return w, pullback
+
+
+def f(w):
+    # line 3: a = twice(w)
+    a = twice(w)
+    return a
+'''
+
+
+def test_only_a_called_helper_returning_a_nested_function_is_refused():
+    # a helper returning what its nested function returns compiles; one never called is
+    # never compiled: neither is refused
+    text = to_numba(ESCAPES, "f")
+    assert "a = twice(w)" in text
+    with pytest.raises(s2sad.errors.NumbaTargetError, match=r"helper 'with_pullback'.*"
+                       r"\(fn3\.py, line 3: a, p = with_pullback\(w\)\)"):
+        to_numba(ESCAPES.replace("a = twice(w)", "a, p = with_pullback(w)"), "f",
+                 source="fn3.py")
