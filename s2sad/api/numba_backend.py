@@ -6,7 +6,8 @@ entry) it runs the numba target pass (``backends.numba_target``) over the numpy
 module's text, writes the result to the cache directory (``$S2SAD_CACHE_DIR``,
 else ``~/.cache/s2sad/numba``; file name: function name and a hash of the text),
 imports it and calls the njit function with the user's current free values as
-trailing arguments (numba freezes globals as constants; its on-disk cache,
+trailing arguments, the attributes of the user's modules it reads (``cfg.SCALE``:
+``backends.numba_free``) too (numba freezes globals as constants; its on-disk cache,
 ``cache=True``, would not see them change: as arguments, they are read at each
 call as the numpy backend reads them).  A second process loads the compiled code
 from numba's cache.
@@ -27,6 +28,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import operator
 import os
 import re
 import sys
@@ -188,6 +190,8 @@ _OWN_ERRORS = (
      "the global {} it reads, which numba cannot freeze as a constant"),
     (re.compile(r"Untyped global name '(\w+)'"), "the global {} it reads, which numba cannot type"),
     (re.compile(r"(OptionalType\(|Optional\()"), _OPTIONAL_VALUE),
+    (re.compile(r">>> getitem\((range_state\w*)"),
+     "an item of a range ({}: its reversed() lowered to positions), which numba cannot index"),
 )
 
 
@@ -302,16 +306,24 @@ class NumbaBound:
         to ``impl`` with a warning."""
         from ..backends.numba_target import njit_name, to_numba
         names = list(entry.emitted.user_names)
+        reads = []   # (name, "module.attr"): a user's module's attributes, read at each call
         try:
             text = to_numba(entry.text, entry.emitted.function_name, names,
-                            source=inspect_path(self.func))
+                            source=inspect_path(self.func), reads=reads,
+                            namespace=entry.emitted.bindings)
         except NumbaTargetError as exc:
-            return self._fallback(impl, _through_gradient(entry, exc.message), exc.hint)
+            message, loc = exc.message, exc.location
+            if loc is not None:
+                message += f" ({loc.filename}:{loc.line}:{loc.column}: {loc.code.strip()})"
+            return self._fallback(impl, _through_gradient(entry, message), exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)
         dispatcher = serialize_compiles(
-            getattr(module, njit_name(entry.emitted.function_name, names)), cache_dir())
+            getattr(module, njit_name(entry.emitted.function_name, names, reads=reads)),
+            cache_dir())
         namespace = impl.__globals__
+        dotted = [tuple(e.split(".", 1)) for _, e in reads]   # (module's name, attribute path)
+        getters = [(root, operator.attrgetter(path)) for root, path in dotted]
         lines = text.splitlines()
         count = len(inspect.signature(impl).parameters)
         state = {"first": True, "scanned": 0}
@@ -328,7 +340,10 @@ class NumbaBound:
             if state["first"]:
                 start = time.perf_counter()
             try:
-                if names:
+                if getters:
+                    result = dispatcher(*args, *[namespace[n] for n in names],
+                                        *[get(namespace[root]) for root, get in getters])
+                elif names:
                     result = dispatcher(*args, *[namespace[n] for n in names])
                 else:
                     result = dispatcher(*args)
@@ -363,6 +378,7 @@ class NumbaBound:
         call.numba_text = text
         call.dispatcher = dispatcher
         call.state, call.user_names = state, names   # (what a fast path reads)
+        call.dotted = dotted
         return call
 
     def _integers(self, found, impl, entry, lines):

@@ -120,7 +120,8 @@ def _made(owner, bound, func, positions, shape, ends, n, ranks, others):
     conditions += ["func.__code__ is code", "registry.version == version",
                    "func.__defaults__ is defaults"]
     conditions += _free_checks(bound, checks, env)
-    values = [f"ns[{name!r}]" for name in call.user_names]
+    values = [f"ns[{name!r}]" for name in call.user_names] + \
+        [f"ns[{root!r}].{path}" for root, path in getattr(call, "dotted", ())]
     defaults = func.__defaults__ if impl.__defaults__ is func.__defaults__ else None
     env["tail"] = defaults   # (what a call leaving parameters out takes: see _unpack)
     text = _text(_unpack(params, defaults), params, values, conditions, positions, shape,

@@ -44,7 +44,7 @@ _HELPERS = frozenset({
     "transpose_bar", "mT", "unshared", "ensure_real_target", "dot_lhs_bar", "dot_rhs_bar",
     "matmul_lhs_bar", "matmul_rhs_bar", "sum_bar", "mean_bar", "prod_bar", "reduced_count",
     "nonzero_checked", "unbroadcast", "unbroadcast_to", "shape_of", "zeros_like",
-    "loop_items", "Stack"})
+    "loop_items", "range_item", "Stack"})
 _NUMPY_INDEXING = frozenset({"take", "put", "take_along_axis", "put_along_axis", "choose",
                              "compress", "delete", "insert", "item", "itemset", "place",
                              "putmask", "select", "unravel_index", "ravel_multi_index"})

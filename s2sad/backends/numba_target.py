@@ -10,7 +10,9 @@ readable text (comments kept) with
   ``x[i] = tape.pop()``), as ``transform.second_order`` pairs them; in
   second-order code, by the gradient line a group of pushes and pops comes from
   (its comment: value then tangent pushed, tangent then value popped);
-* ``reversed(range(...))`` made a descending ``range``;
+* ``reversed(range(...))`` made a descending ``range``, and an item of a range
+  (``i = r[last - index]``: the normalizer's ``reversed()`` of a range object) the
+  number it is (``range_item(r, position)``: numba cannot index a range);
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
   the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
@@ -34,10 +36,12 @@ naming the construct and the user's line; it never guesses.  Pure text and
 """
 
 import ast
+import linecache
 import os
 import re
 
-from ..errors import NumbaTargetError
+from ..errors import NumbaTargetError, SourceLocation
+from .numba_free import free_reads, helper_values
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
@@ -255,8 +259,9 @@ def _helper_import(names):
 
 
 class _Target:
-    def __init__(self, text, function_name, user_names, helpers, wrapper):
+    def __init__(self, text, function_name, user_names, helpers, wrapper, reads=()):
         self.text = text
+        self.reads = list(reads)   # (name, "module.attr"): the dotted reads made names
         self.lines = text.splitlines(keepends=True)
         self.tree = ast.parse(text)
         self.function_name = function_name
@@ -266,6 +271,7 @@ class _Target:
         self.edits = _Edits(self.lines)
         self.taken = _names(self.tree)
         self.checks = set()      # the index checks the functions call
+        self.helpers_used = set()   # numba runtime helpers the target's rewrites call
         self.unchecked = set()   # the functions compiled without boundscheck
         self.checked = set()     # those of them that call index checks
 
@@ -309,7 +315,8 @@ class _Target:
         """The imports rewritten to the numba runtime (and its index checks); in a module
         that imports nothing, the import to write after numba's (returned)."""
         names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")}
-                       | ({"check_integers"} if self.wrapper else set()) | self.checks)
+                       | ({"check_integers"} if self.wrapper else set()) | self.checks
+                       | self.helpers_used)
         if not statements and names and not first:
             return _helper_import(names) + "\n"
         if not statements and names:   # (the wrapper's check_integers, index checks)
@@ -352,6 +359,7 @@ class _Target:
             zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
             _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
+        self._range_items(func)
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()
@@ -380,6 +388,30 @@ class _Target:
                 raise _Refusal("reversed() of other than a range", node,
                                _NUMPY)
 
+    def _range_items(self, func):
+        """``r[position]`` of a ``r = range(...)`` (the normalizer's ``reversed()`` of a
+        range: ``i = r[last - index]``) made ``range_item(r, position)``: numba cannot
+        index a range (the helper computes ``r.start + position * r.step``)."""
+        ranges = set()
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Call) \
+                    and isinstance(node.value.func, ast.Name) and node.value.func.id == "range":
+                ranges.add(node.targets[0].id)
+        for name in sorted(ranges) if "range_item" not in self.taken else ():
+            stores = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == name
+                      and not isinstance(n.ctx, ast.Load)]
+            if len(stores) != 1:
+                continue   # (bound to other values too: numba's error names it)
+            for item in ast.walk(func):
+                if isinstance(item, ast.Subscript) and isinstance(item.value, ast.Name) \
+                        and item.value.id == name and isinstance(item.ctx, ast.Load) \
+                        and not isinstance(item.slice, (ast.Slice, ast.Tuple)):
+                    position = ast.get_source_segment(self.text, item.slice)
+                    self.edits.replace(item, f"range_item({name}, {position})")
+                    self.helpers_used.add("range_item")
+
     def _bounds(self, func, runtime, tapes):
         """``func`` without numba's boundscheck where its indexes are proven (checks
         written before its loops: ``numba_bounds``)."""
@@ -399,20 +431,17 @@ class _Target:
     def _user_values(self, functions):
         """The user's free values: trailing parameters of ``<name>_njit``; their
         binding lines kept only for the wrapper."""
-        names = [n for n in self.user_names]
+        names = [n for n in self.user_names] + [n for n, _ in self.reads]
         main = next(f for f in functions if f.name == self.function_name)
+        helper_values(self.edits, self.lines, functions, main, names)
         for func in functions:
-            uses = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
-            if func is not main and uses & set(names):
-                raise _Refusal(f"the value {sorted(uses & set(names))[0]!r} read by a helper "
-                               f"the gradient calls", func, _NUMPY)
             decorator = _DECORATOR if func.name not in self.unchecked else \
                 _DECORATOR_UNCHECKED + (_CHECKED_BY if func.name in self.checked else "")
             self.edits.insert(func.lineno, decorator + "\n")
         if not names and not self.wrapper:
             return
         if not self.wrapper:
-            self._drop_bindings(names)
+            self._drop_bindings(self.user_names)
         params = [a.arg for a in main.args.posonlyargs + main.args.args]
         njit = f"{main.name}_njit"
         head = self.lines[main.lineno - 1]
@@ -424,7 +453,7 @@ class _Target:
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
-            call = ", ".join(params + names)
+            call = ", ".join(params + self.user_names + [e for _, e in self.reads])
             text = (f"\n\ndef {main.name}({signature}):\n{check}"
                     f"    result = {njit}({call})\n"
                     f"    check_integers({njit}, __file__)\n"
@@ -462,26 +491,54 @@ class _Target:
                 self.edits.delete_line(index + 1)
 
 
-def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, source=""):
+def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, source="",
+             reads=None, namespace=None):
     """The numba module for the generated numpy module ``text`` (see the module doc).
 
     ``user_names``: the names the module binds to the user's values (they become
     trailing parameters of ``<function_name>_njit``); ``helpers``: the names the
     numba runtime provides (default: its ``__all__``); ``wrapper``: also write a
     plain ``<function_name>`` passing those values (the CLI's modules);
-    ``source``: the user's file, for messages.
+    ``source``: the user's file, for messages; ``reads`` (a list), when given, gets
+    ``(name, "module.attr")`` of each dotted read of a user's module made a trailing
+    parameter after the ``user_names`` (``numba_free``): the caller passes its value;
+    ``namespace``: the objects the module's names are bound to (where a module ends in
+    ``pkg.mod.W``).
     """
-    target = _Target(with_item_additions(text), function_name, user_names, helpers, wrapper)
+    text, found = free_reads(with_item_additions(text), user_names, namespace)
+    if reads is not None:
+        reads.extend(found)
+    target = _Target(text, function_name, user_names, helpers, wrapper, found)
     try:
         return target.run()
     except _Refusal as refusal:
         lineno = getattr(refusal.node, "lineno", None)
         where = user_line(target.lines, lineno) if lineno else None
-        place = f" ({source}, {where})" if where and source else f" ({where})" if where else ""
+        location = _location(source, where, getattr(refusal, "column_of", None))
+        if location is not None:
+            place = ""   # (the error's location says it)
+        else:
+            place = f" ({source}, {where})" if where and source else \
+                f" ({where})" if where else ""
         raise NumbaTargetError(f"the numba target cannot take {refusal.what}{place}",
-                               hint=refusal.hint) from None
+                               location=location, hint=refusal.hint) from None
 
 
-def njit_name(function_name, user_names, wrapper=False):
+def _location(source, where, name):
+    """The :class:`SourceLocation` of the user's line ``where`` (``line N: code``) in the
+    file ``source``, at the name ``name`` in it; None where the file's line N is not that
+    code (a helper of another file, a line of generated code)."""
+    found = re.match(r"line (\d+): (.*)$", where or "")
+    if not found or not source or not name:
+        return None
+    text = linecache.getline(source, int(found.group(1)))
+    if not text.strip() or text.strip() != found.group(2).strip():
+        return None
+    column = re.search(rf"\b{re.escape(name)}\b", text)
+    start = column.start() if column else len(text) - len(text.lstrip())
+    return SourceLocation(source, int(found.group(1)), start + 1, text.rstrip("\n"))
+
+
+def njit_name(function_name, user_names, wrapper=False, reads=()):
     """The name of the njit function ``to_numba`` writes for ``function_name``."""
-    return f"{function_name}_njit" if user_names or wrapper else function_name
+    return f"{function_name}_njit" if user_names or reads or wrapper else function_name

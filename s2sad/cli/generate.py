@@ -92,7 +92,7 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
     if target == "numba" and not dump:
         from ..backends.numba_target import to_numba
         text = to_numba(text, result.emitted.function_name, result.emitted.user_names,
-                        wrapper=True, source=source_rel)
+                        wrapper=True, source=source_rel, namespace=result.emitted.bindings)
     return text, result, wrt
 
 

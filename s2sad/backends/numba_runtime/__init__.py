@@ -26,7 +26,7 @@ from .indexing import (add_at, add_at_key, add_into, copy_of, ensure_real_target
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (extremum_bar, mean_bar, nonzero_checked, prod_bar, reduced_count,
                          sum_bar)
-from .shapes import shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
+from .shapes import range_item, shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
 from .trees import (add_tree, loop_items_bar, loop_items_dot, scalar_checked, times_bar,
                     zeros_tree)
 
@@ -43,3 +43,6 @@ __all__ = [
     "add_item", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
 ]
+# (not in __all__, the ports of s2sad.runtime's helpers: range_item is the numba target's
+# own, written where numpy code indexes a range, which numba cannot: numba_target)
+NUMBA_ONLY = ("range_item",)

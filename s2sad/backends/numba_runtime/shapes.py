@@ -216,3 +216,17 @@ def _zeros_like(x):
         exec(f"def impl(x):\n    return ({items}{',' if len(x) == 1 else ''})\n", scope)
         return scope["impl"]
     return None
+
+
+def range_item(r, position):
+    """``r[position]`` of a range (the normalizer's ``reversed()`` of a range object reads
+    ``r[last - index]``; numba cannot index a range).  Called from Python: ``r[position]``."""
+    return r[position]
+
+
+@overload(range_item, inline="always")
+def _range_item(r, position):
+    if isinstance(r, types.RangeType) and isinstance(position, types.Integer):
+        # (a product inside the range's own bounds: numba's int64 holds it as it holds them)
+        return lambda r, position: r.start + position * r.step
+    return None
