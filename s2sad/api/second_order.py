@@ -18,16 +18,21 @@ from .directions import block, directions
 from .entries import second_order_entry
 from .matching import as_tangent, check_scalar, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
+from .singular import raise_singular
 from .transformed import cached_transform, with_source
 
 
 def _second_order_call(bound, func, *args):
     """``bound(*args)`` for second-order code, whose refusals of an infinite second
-    derivative of a power get the location of the power in ``func``."""
+    derivative of a power get the location of the power in ``func``, as does a Python
+    float divided by zero in a derivative's statement."""
     try:
         return bound(*args)
     except PowerDivergesError as exc:
         raise located_power_error(exc, func) from None
+    except ZeroDivisionError as exc:   # (a derivative's own: see api.singular)
+        raise_singular(exc, func.__name__)
+        raise
 
 
 def _second_order(func, wrt, backend="numpy"):

@@ -15,7 +15,9 @@ import singular_points as sp
 @pytest.mark.parametrize("call", [
     lambda: s2sad.grad(sp.log_of)(0.0),
     lambda: s2sad.value_and_grad(sp.log_sum, wrt=(0, 1))(0.0, 2.0),
-    lambda: s2sad.jvp(sp.log_of)(0.0, 1.0)])
+    lambda: s2sad.jvp(sp.log_of)(0.0, 1.0),
+    lambda: s2sad.hvp(sp.log_of)(0.0, 1.0),
+    lambda: s2sad.hessian(sp.log_of)(0.0)])
 def test_a_python_float_at_a_pole_of_the_derivative_is_a_located_error(call):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # (np.log(0.0): -inf, as numpy says)
