@@ -47,6 +47,8 @@ forms), :mod:`.entry` (the copies of written arguments) and :mod:`.functionalize
 """
 
 import copy
+import inspect
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Set, Tuple
 
@@ -54,7 +56,7 @@ import gast
 
 from ...errors import S2sadError, UnsupportedSyntaxError
 from ...rules import registry
-from .. import anno, nodes
+from .. import anno, gastify, nodes
 from ..desugar import desugar
 from ..names import Namer
 from .assign import Assignments
@@ -75,6 +77,7 @@ from .sharing import AliasRecorder
 from .trees import containers_and_loops, is_atomic
 from .views import writes_in_place
 from .writechecks import WriteChecks
+from .writes import op_symbol
 
 
 @dataclass
@@ -412,6 +415,16 @@ class _Normalizer:
             if in_place is not None:
                 raise self.error(in_place[0], stmt, hint=in_place[1])
             if isinstance(stmt.value, gast.Call):
+                updated = _updated_parameter(self.parsed.resolve_callee(stmt.value.func))
+                if updated is not None:   # def add_to(acc, v): acc += v
+                    name, param, op = updated
+                    raise self.error(
+                        f"{name} updates its argument with '{param} {op}= ...', which for an "
+                        f"array changes the caller's array in place (for a number it makes a "
+                        f"new one): s2sad does not follow this spelling", stmt,
+                        hint=f"write '{param}[...] {op}= ...' in {name} (it changes the "
+                             f"caller's array, as {op}= does for an array, and is "
+                             f"differentiated), or return '{param} {op} ...' and assign it")
                 raise self.error("an expression statement discards the result of a call: s2sad "
                                  "cannot differentiate what a call does besides returning a "
                                  "value (print, logging, a write into an argument)", stmt,
@@ -436,3 +449,21 @@ def _argument_structure(params, locals_, kinds):
     return sequences, lists, dicts, tuples
 
 
+def _updated_parameter(func):
+    """``(name, parameter, op)`` where the Python function ``func`` updates a whole
+    parameter by an augmented assignment (``acc += v``), else None."""
+    if not inspect.isfunction(func):
+        return None
+    try:
+        tree = gastify.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    fn = tree.body[0] if tree.body else None
+    if not isinstance(fn, gast.FunctionDef):
+        return None
+    params = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
+                and node.target.id in params:
+            return func.__name__, node.target.id, op_symbol(node.op)
+    return None
