@@ -231,8 +231,8 @@ def _check_local_functions(parsed, everything):
             hint=(f"pass {name!r} to the local function as an argument where it is "
                   f"called, not as a default" if changed == name else
                   f"make {name!r} a copy where it is bound ({name} = np.copy(...), "
-                  f"list(...) or dict(...)), or pass it to the local function as an "
-                  f"argument where it is called"))
+                  f"list(...) or dict(...)); for a list or a dict, passing it to the local "
+                  f"function as an argument where it is called works too"))
 
 
 def _check_loops(parsed, everything):
