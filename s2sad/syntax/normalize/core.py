@@ -415,22 +415,7 @@ class _Normalizer:
             if in_place is not None:
                 raise self.error(in_place[0], stmt, hint=in_place[1])
             if isinstance(stmt.value, gast.Call):
-                updated = _updated_parameter(self.parsed.resolve_callee(stmt.value.func))
-                if updated is not None:   # def add_to(acc, v): acc += v
-                    name, param, op = updated
-                    raise self.error(
-                        f"{name} updates its argument with '{param} {op}= ...', which for an "
-                        f"array changes the caller's array in place (for a number it makes a "
-                        f"new one): s2sad does not follow this spelling", stmt,
-                        hint=f"write '{param}[...] {op}= ...' in {name} (it changes the "
-                             f"caller's array, as {op}= does for an array, and is "
-                             f"differentiated), or return '{param} {op} ...' and assign it")
-                raise self.error("an expression statement discards the result of a call: s2sad "
-                                 "cannot differentiate what a call does besides returning a "
-                                 "value (print, logging, a write into an argument)", stmt,
-                                 hint="remove the call if it only prints or logs; if it "
-                                      "changes an array, compute the new array and assign "
-                                      "it (a = f(a))")
+                raise _discarded_call_error(self, stmt)
             raise self.error("an expression statement has no effect on the result", stmt,
                              hint="remove the statement")
         else:
@@ -447,6 +432,27 @@ def _argument_structure(params, locals_, kinds):
     dicts = {p for p in params if kind_name(kinds.get(p)) == "dict" and p not in locals_}
     tuples = {p for p, k in sequences.items() if k == "tuple" and p in params}
     return sequences, lists, dicts, tuples
+
+
+def _discarded_call_error(norm, stmt):
+    """The refusal of ``f(...)`` as a statement (what it does besides returning a value
+    s2sad cannot follow); a helper updating a whole parameter (``def add_to(acc, v):
+    acc += v``) gets the spelling that works."""
+    updated = _updated_parameter(norm.parsed.resolve_callee(stmt.value.func))
+    if updated is not None:
+        name, param, op = updated
+        return norm.error(
+            f"{name} updates its argument with '{param} {op}= ...', which for an array "
+            f"changes the caller's array in place (for a number it makes a new one): s2sad "
+            f"does not follow this spelling", stmt,
+            hint=f"write '{param}[...] {op}= ...' in {name} (it changes the caller's array, "
+                 f"as {op}= does for an array, and is differentiated), or return "
+                 f"'{param} {op} ...' and assign it")
+    return norm.error("an expression statement discards the result of a call: s2sad "
+                      "cannot differentiate what a call does besides returning a value "
+                      "(print, logging, a write into an argument)", stmt,
+                      hint="remove the call if it only prints or logs; if it changes an "
+                           "array, compute the new array and assign it (a = f(a))")
 
 
 def _updated_parameter(func):
