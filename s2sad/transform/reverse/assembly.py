@@ -61,9 +61,10 @@ class ReverseFunction:
         if body is not fn.body:
             fn = copy.copy(fn)
             fn.body = body
-        # (a pullback's adjoints take the cotangents' dtypes: gradients only)
+        # (a pullback's adjoints take the cotangents' dtypes: gradients only; only
+        # Adjoints.in_place reads them, inside a reversed loop: none without a loop)
         accumulators = dtypes.accumulators(nf, primal) if flavor == "value_and_grad" \
-            and not kinds else frozenset()
+            and not kinds and _has_loop(primal) else frozenset()
         facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor, dict(kinds or {}),
                              self.parsed, ranks, accumulators, float64)
         split = split_shape_changing_updates(primal, facts, nf.namer)
@@ -209,6 +210,14 @@ class ReverseFunction:
             f"{self.parsed.name} returns {kind}, which has no gradient",
             self.parsed.location(where),
             hint="return the float (or 0-d array) to differentiate")
+
+
+def _has_loop(body):
+    """Whether ``body`` holds a ``for`` or ``while`` loop, at any depth of its blocks."""
+    return any(stmt.__class__ in _LOOPS for stmt in with_loops(body))
+
+
+_LOOPS = (gast.For, gast.While)
 
 
 #: runtime helpers that write into an argument in place
