@@ -11,13 +11,12 @@ its input.
 """
 
 import linecache
-from collections import Counter
 
 import gast
 
 from . import kinds as kinds_
 from . import ops
-from .activity import analyze
+from .activity import analyze, operand_loads
 from .aliases import ANYWHERE, origins
 from .facts import USER_CALL, blocks, fused_products, record
 from .lists import in_place_appends
@@ -197,27 +196,6 @@ def reads_active(facts, stmt):
     return any(is_active(n) for n in loads)
 
 
-def operand_loads(value):
-    """The names ``ops.names_in(value)`` gives (a list, maybe twice the same) when
-    ``value`` is a ``BinOp`` or ``UnaryOp`` of names and literals, without a walk: its
-    operands are all it holds besides its operator; None for any other expression."""
-    cls = value.__class__
-    if cls is gast.BinOp:
-        operands = (value.left, value.right)
-    elif cls is gast.UnaryOp:
-        operands = (value.operand,)
-    else:
-        return None
-    loads = []
-    for atom in operands:
-        kind = atom.__class__
-        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
-            loads.append(atom.id)
-        elif kind is not gast.Constant:
-            return None   # (a nested expression, or a name stored: the walk decides)
-    return loads
-
-
 def may_broadcast(param, bound, scalars, same_shape):
     """Can the other arguments broadcast ``param`` to a larger shape?
 
@@ -392,10 +370,28 @@ def _positions(body):
     return out
 
 
-def _read_counts(node):
-    """How many times each name is read anywhere in ``node``."""
-    # (a Counter counts in first-seen order, as the dict it becomes)
-    return dict(Counter(n.id for n in nodes.names(node) if isinstance(n.ctx, gast.Load)))
+def _read_counts(fn):
+    """How many times each name is read anywhere in the function ``fn`` (read with
+    ``.get``: its order is no fact).  ``name = <operation of names and literals>``, the
+    commonest statement, is read off its operands (``operand_loads``: the names its
+    value loads, each read once; its target is a store); the rest is walked."""
+    counts = {}
+    walked = [getattr(fn, f, None) for f in nodes.child_fields(fn.__class__) if f != "body"]
+    for stmt in fn.body:
+        if stmt.__class__ is gast.Assign and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if target.__class__ is gast.Name and target.annotation is None \
+                    and target.ctx.__class__ is gast.Store:
+                loads = operand_loads(stmt.value)
+                if loads is not None:
+                    for name in loads:
+                        counts[name] = counts.get(name, 0) + 1
+                    continue
+        walked.append(stmt)
+    for node in nodes.names([w for w in walked if w is not None]):
+        if isinstance(node.ctx, gast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
 
 
 def _definitions(primal):

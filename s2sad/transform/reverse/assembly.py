@@ -256,6 +256,7 @@ def _scan_writes(stmts):
     at the first write, and never into names and constants, which hold neither."""
     call_class, stmt_class, name_class, const_class = gast.Call, gast.stmt, gast.Name, \
         gast.Constant
+    assign_class, add_key, user_key = gast.Assign, anno.ADD_IN_PLACE, USER_CALL
     fields_of, marked = _SCAN_FIELDS, []
     stack = list(stmts)
     pop, push, extend = stack.pop, stack.append, stack.extend
@@ -264,6 +265,17 @@ def _scan_writes(stmts):
         cls = node.__class__
         if cls is name_class or cls is const_class:
             continue
+        if cls is assign_class and len(node.targets) == 1:
+            # (the commonest statement: ``name = value``, not marked, writes nothing
+            # itself, as _writes_statement says; its target holds nothing to find)
+            target = node.targets[0]
+            if target.__class__ is name_class and target.annotation is None \
+                    and not getattr(node, add_key, None) \
+                    and getattr(node, user_key, None) is None:
+                value = node.value
+                if value.__class__ is not name_class and value.__class__ is not const_class:
+                    push(value)
+                continue
         if cls is call_class:
             func = node.func
             if isinstance(func, gast.Name) and func.id in _WRITING_HELPERS \
