@@ -67,7 +67,7 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
     it: the answers are those of solving for every name, at a fraction of the cost
     where the results read few names (a gradient's sums and products read none).
     """
-    statements = _statements(stmts)
+    statements = statements_in(stmts)
     definitions = _definitions(statements)
     top = {id(stmt) for stmt in stmts}
     solver = _Solver(statements, definitions, set(params), allocates, is_function)
@@ -247,7 +247,7 @@ def _of_call(call, site, reading):
 
 def _definitions(statements):
     """``name -> [(site, value, id of the statement), ...]``: every plain or tuple
-    assignment to a name among ``statements`` (``_statements`` of the body: the
+    assignment to a name among ``statements`` (``statements_in`` the body: the
     ``site``-th is the site of its assignments), in order.
 
     ``x op= e`` and ``x[i] = e`` are left out: they change the object ``x``
@@ -330,9 +330,10 @@ _SIMPLE = frozenset((gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gas
                      gast.Raise, gast.Global, gast.Nonlocal, gast.Import, gast.ImportFrom))
 
 
-def _statements(body):
-    """``nodes.statements(body)``, in its order, without looking for blocks in the
-    statements that hold none."""
+def statements_in(body):
+    """``nodes.statements(body)`` (every statement of the list ``body``, nested blocks
+    included, in source order), without looking for blocks in the statements that hold
+    none."""
     found = []
     stack = list(reversed(body))
     while stack:

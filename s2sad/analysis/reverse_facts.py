@@ -17,7 +17,7 @@ import gast
 from . import kinds as kinds_
 from . import ops
 from .activity import analyze, operand_loads
-from .aliases import ANYWHERE, origins
+from .aliases import ANYWHERE, origins, statements_in
 from .facts import USER_CALL, blocks, fused_products, record
 from .lists import in_place_appends
 from .lookup import call_predicates, rule_for
@@ -64,11 +64,14 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
         accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
 
 
-def with_linked(facts, linked, parsed, bound_of=None):
+def with_linked(facts, linked, parsed, bound_of=None, flowing=None):
     """The complete record: ``facts`` of the body, and the facts of ``linked`` (the
     body with user calls linked).  ``bound_of``, a dict: gets ``{id(operation):
     (operation, rule, bound arguments)}`` of each operation of ``linked`` whose
-    rule was found and bound here, for the sweep, which would find the same."""
+    rule was found and bound here, for the sweep, which would find the same;
+    ``flowing``, a set: gets the ids of the statements of ``linked`` found to carry a
+    derivative from an active name (``ops.carries_derivative`` and
+    :func:`reads_active`), which the sweep asks again."""
     simple = list(flatten(linked))   # (read twice below: listed once)
     sequences = _sequence_names(simple) | {
         n for n, k in facts.kinds.items() if kinds_.is_container(k)}
@@ -86,7 +89,8 @@ def with_linked(facts, linked, parsed, bound_of=None):
                       "in_place": in_place_appends(linked),
                       "container_items": container_items, "fused": fused})
     spread, unreduced = _reshaped_adjoints(facts, linked, parsed,
-                                           {} if bound_of is None else bound_of)
+                                           {} if bound_of is None else bound_of,
+                                           set() if flowing is None else flowing)
     return record(**{**_fields(facts), "spread": spread, "unreduced": unreduced})
 
 
@@ -96,7 +100,7 @@ def _fields(facts):
 
 
 # ---------------------------------------------------------- spread / unreduced
-def _reshaped_adjoints(facts, linked, parsed, bound_of):
+def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing):
     """``(spread, unreduced)``: the temporaries whose one reader gives them an adjoint
     smaller than themselves (their definition spreads it, see
     ``ReverseFacts.defers_spread``) or larger (their definition reduces it, see
@@ -108,7 +112,7 @@ def _reshaped_adjoints(facts, linked, parsed, bound_of):
             product = facts.fused.get(id(stmt))
             if product is not None:
                 _sum_of_products(facts, stmt, product, spread, unreduced, parsed, bound_of)
-            elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt):
+            elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt, flowing):
                 name = stmt.targets[0].id
                 mode = "larger" if name in unreduced else \
                     "smaller" if name in spread else None
@@ -160,9 +164,11 @@ def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bo
                 unreduced.add(atom.id)
 
 
-def _reaches_operation(facts, stmt):
+def _reaches_operation(facts, stmt, flowing):
     """Whether the sweep differentiates ``stmt`` with its operation's adjoint rule
-    (when it has an adjoint: without one, its operands get nothing from it)."""
+    (when it has an adjoint: without one, its operands get nothing from it); the id of
+    a statement found to carry a derivative from an active name goes into
+    ``flowing``."""
     if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
         return False
     name, value = stmt.targets[0].id, stmt.value
@@ -173,6 +179,7 @@ def _reaches_operation(facts, stmt):
         return False
     if not ops.carries_derivative(stmt) or not reads_active(facts, stmt):
         return False
+    flowing.add(id(stmt))
     if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
             and isinstance(value.left, gast.Name) and value.left.id == name \
             and not (isinstance(value.right, gast.Name) and value.right.id == name):
@@ -227,19 +234,20 @@ def _aliases_at_stores(primal, params, scalars, written, flavor, parsed):
     backward sweep takes it back from the tape at the write's adjoint.  A name of
     the second kind goes to a helper's vjp as a copy (see ``linking``).
     """
-    stores = [stmt for stmt in nodes.statements(primal) if ops.is_store(stmt)]
+    everything = statements_in(primal)
+    stores = [stmt for stmt in everything if ops.is_store(stmt)]
     if not stores:
         return {}, set()
     of_name, _ = origins(primal, params, *call_predicates({}))
     order = {}   # name -> the flattened position of its first assignment
-    for position, stmt in enumerate(nodes.statements(primal)):
+    for position, stmt in enumerate(everything):
         for node in nodes.names(stmt.targets if isinstance(stmt, gast.Assign) else
                                 stmt.target if isinstance(stmt, gast.For) else []):
             if isinstance(node.ctx, gast.Store):
                 order.setdefault(node.id, position)
     everywhere = {n.id for n in nodes.names(primal)}
     read = {n.id for n in nodes.names(primal) if isinstance(n.ctx, gast.Load)}
-    positions = {id(stmt): k for k, stmt in enumerate(nodes.statements(primal))}
+    positions = {id(stmt): k for k, stmt in enumerate(everything)}
     found, sharing = {}, set()
     for stmt in stores:
         base = stmt.targets[0].value.id
@@ -313,6 +321,8 @@ def _sequence_names(simple):
             continue
         target, value = stmt.targets[0], stmt.value
         info = anno.get(stmt, USER_CALL)
+        if info is None and value.__class__ in _OPERATIONS:
+            continue   # (the commonest value, an operation: none of the cases below)
         if info is not None and info[0].returns_tuple:
             names.add(target.elts[0].id)
         elif isinstance(target, gast.Name) and isinstance(value, (gast.Tuple, gast.List,
@@ -352,6 +362,10 @@ def _sequence_names(simple):
                 names.add(source)
     return names
 
+
+
+#: values of none of the forms :func:`_sequence_names` looks for
+_OPERATIONS = frozenset((gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp))
 
 
 def _positions(body):

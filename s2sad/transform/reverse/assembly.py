@@ -15,6 +15,7 @@ import copy
 import gast
 
 from ...analysis import dtypes
+from ...analysis.aliases import statements_in
 from ...analysis import kinds as kinds_
 from ...analysis.lists import changes_end_before
 from ...analysis.ops import with_loops
@@ -80,7 +81,8 @@ class ReverseFunction:
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)
         bound_of = {}   # (each operation's rule and arguments, found once for both)
-        self.facts = with_linked(facts, self.primal, self.parsed, bound_of)
+        flowing = set()   # (the statements a derivative flows through, found once)
+        self.facts = with_linked(facts, self.primal, self.parsed, bound_of, flowing)
         self.env = Adjoints(self.facts, nf.namer, bindings)
         self.tape = nf.namer.fresh("tape")
         self.tape_read = self.tape if flavor == "value_and_grad" \
@@ -88,7 +90,7 @@ class ReverseFunction:
         # (parameters of known rank: code made for numpy array arguments, see subscripts)
         ranked = frozenset(p for p in nf.params if self.facts.ranks.get(p))
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
-            self.env, self.facts, self.tape_read, ranked), bound_of)
+            self.env, self.facts, self.tape_read, ranked), bound_of, flowing)
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
 
     def seed_gradient(self):
@@ -184,7 +186,7 @@ class ReverseFunction:
         facts = self.facts
         if facts.written or facts.shares_written or facts.in_place:
             return True
-        if any(_writes_statement(node) for node in nodes.statements(list(self.primal))):
+        if any(_writes_statement(node) for node in statements_in(self.primal)):
             return True
         writes, alias_copies = _scan_writes(stmts)
         if marked is not None:

@@ -29,7 +29,7 @@ from .resolved import resolved
 class StatementAdjoints:
     """Adjoints of simple statements (see the module docstring)."""
 
-    def __init__(self, env, facts, parsed, subscripts, bound_of=None):
+    def __init__(self, env, facts, parsed, subscripts, bound_of=None, flowing=frozenset()):
         self.env = env
         self.facts = facts
         self.parsed = parsed
@@ -37,6 +37,9 @@ class StatementAdjoints:
         # {id(operation): (operation, rule, bound arguments)}: what rule_for and
         # bind_arguments gave for it already (reverse_facts.with_linked), read only
         self.bound_of = {} if bound_of is None else bound_of
+        # ids of the statements with_linked found to carry a derivative from an active
+        # name (ops.carries_derivative and reads_active of the same facts), read only
+        self.flowing = flowing
 
     def adjoint_of(self, stmt):
         """The adjoint block of the simple statement ``stmt`` (see the module docstring)."""
@@ -58,10 +61,11 @@ class StatementAdjoints:
             return []
         value = stmt.value
         g = self.env.adj.pop(name)  # the name's earlier value (in a loop) starts from zero
-        if not ops.carries_derivative(stmt):
-            return []   # np.zeros(...) and friends: a constant start, nothing flows back
-        if not reads_active(self.facts, stmt):
-            return []   # e.g. C.sum() of a constant, merged into an active name
+        if id(stmt) not in self.flowing:
+            if not ops.carries_derivative(stmt):
+                return []   # np.zeros(...) and friends: a constant start, nothing flows back
+            if not reads_active(self.facts, stmt):
+                return []   # e.g. C.sum() of a constant, merged into an active name
         out = []
         if id(stmt) in self.facts.in_place and isinstance(g, gast.Name):
             self.adjoint_of_append(value, g, out)
