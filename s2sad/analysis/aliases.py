@@ -109,21 +109,23 @@ class _Solver:
         self.tape = set()     # the origins of every value pushed, as far as known
         self.pushed = None    # [(site, value pushed)], once a pop is read
         self.rank = None      # name -> the position of its first assignment
-        self.reading = _Reading(self._read, self.tape, allocates, is_function, set())
-        # what the names an expression reads are found with: none holds anything yet
-        self.probe = _Reading(self._probe, set(), allocates, is_function, set())
+        # (both readers are closures over what they read, never over the solver: no
+        # reference cycle holds the trees, which reference counting frees at once)
+        found, read, probed = self.found, set(), set()
 
-    def _read(self, name):
-        """``of_name`` as the equations read it: the origins found so far."""
-        if name not in self.definitions:
-            return _unassigned(name)
-        self.reading.read.add(name)
-        return frozenset(self.found[name])
+        def of_name(name):   # as the equations read it: the origins found so far
+            if name not in definitions:
+                return _unassigned(name)
+            read.add(name)
+            return frozenset(found[name])
 
-    def _probe(self, name):
-        if name in self.definitions:
-            self.probe.read.add(name)
-        return frozenset()
+        def probe(name):   # what an expression reads, found with no origins known
+            if name in definitions:
+                probed.add(name)
+            return frozenset()
+
+        self.reading = _Reading(of_name, self.tape, allocates, is_function, read)
+        self.probe = _Reading(probe, set(), allocates, is_function, probed)
 
     def demand(self, values, names):
         """Bring in ``names`` and the names ``values`` (``[(site, expression)]``) read,
@@ -254,7 +256,14 @@ def _definitions(statements):
     holds (or rebind a number), never make ``x`` hold another array.
     """
     found = {}
+    assign_class, name_class, writes = gast.Assign, gast.Name, anno.WRITES
     for site, stmt in enumerate(statements):
+        if stmt.__class__ is assign_class and getattr(stmt, writes, None) is None:
+            targets = stmt.targets
+            if len(targets) == 1 and targets[0].__class__ is name_class:
+                # (the commonest statement: what _bind does for a name)
+                found.setdefault(targets[0].id, []).append((site, stmt.value, id(stmt)))
+                continue
         if isinstance(stmt, gast.Assign) and anno.get(stmt, anno.WRITES) is not None:
             _bind_written(stmt, site, found)
         elif isinstance(stmt, gast.Assign):
