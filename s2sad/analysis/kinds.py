@@ -358,7 +358,13 @@ def _assigned_names(simple, loops):
     assigned = set()
     for stmt in simple:
         if isinstance(stmt, gast.Assign):
-            for node in nodes.names(stmt.targets):
+            targets = stmt.targets
+            if len(targets) == 1 and targets[0].__class__ is gast.Name \
+                    and targets[0].annotation is None:   # (the commonest: a name alone)
+                if targets[0].ctx.__class__ is gast.Store:
+                    assigned.add(targets[0].id)
+                continue
+            for node in nodes.names(targets):
                 if isinstance(node.ctx, gast.Store):
                     assigned.add(node.id)
     for loop in loops:

@@ -24,6 +24,10 @@ def _defined_once(stmts):
     for stmt in stmts:
         if isinstance(stmt, gast.Assign):
             for target in stmt.targets:
+                if target.__class__ is gast.Name and target.annotation is None:
+                    if target.ctx.__class__ is gast.Store:   # (a name alone: its own store)
+                        counts[target.id] = counts.get(target.id, 0) + 1
+                    continue
                 for node in nodes.names(target):
                     if isinstance(node.ctx, gast.Store):
                         counts[node.id] = counts.get(node.id, 0) + 1
@@ -190,7 +194,8 @@ def shape_classes(simple, scalars):
     """
     once = _defined_once(simple)
     assigned = {n.id for s in simple if isinstance(s, gast.Assign) for t in s.targets
-                for n in nodes.names(t)}
+                for n in ((t,) if t.__class__ is gast.Name and t.annotation is None
+                          else nodes.names(t))}   # (a name alone: itself)
     defs = {}
     for stmt in simple:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
