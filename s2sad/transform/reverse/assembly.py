@@ -258,7 +258,8 @@ def _scan_writes(stmts):
     at the first write, and never into names and constants, which hold neither."""
     call_class, stmt_class, name_class, const_class = gast.Call, gast.stmt, gast.Name, \
         gast.Constant
-    assign_class, add_key, user_key = gast.Assign, anno.ADD_IN_PLACE, USER_CALL
+    assign_class, binop_class, add_key, user_key = gast.Assign, gast.BinOp, \
+        anno.ADD_IN_PLACE, USER_CALL
     fields_of, marked = _SCAN_FIELDS, []
     stack = list(stmts)
     pop, push, extend = stack.pop, stack.append, stack.extend
@@ -275,7 +276,13 @@ def _scan_writes(stmts):
                     and not getattr(node, add_key, None) \
                     and getattr(node, user_key, None) is None:
                 value = node.value
-                if value.__class__ is not name_class and value.__class__ is not const_class:
+                kind = value.__class__
+                if kind is binop_class:   # (a op b of atoms: nothing in it to find)
+                    left, right = value.left.__class__, value.right.__class__
+                    if (left is name_class or left is const_class) \
+                            and (right is name_class or right is const_class):
+                        continue
+                if kind is not name_class and kind is not const_class:
                     push(value)
                 continue
         if cls is call_class:

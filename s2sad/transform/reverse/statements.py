@@ -332,9 +332,31 @@ class StatementAdjoints:
 
 def _reads_name(value, name):
     """Whether the expression ``value`` loads ``name`` (``name in ops.names_in(value)``;
-    an operation of names and literals read without a walk)."""
+    an operation or a call of names and literals read without a walk)."""
     loads = operand_loads(value)
+    if loads is None:
+        loads = _call_loads(value)
     return name in (loads if loads is not None else ops.names_in(value))
+
+
+def _call_loads(value):
+    """The names ``ops.names_in(value)`` gives (a list) when ``value`` is a call of a name
+    or a dotted name (``np.tanh``) with names and literals for arguments, without
+    keywords: the name the callee's spelling starts with, and the arguments' names;
+    None for any other expression."""
+    if value.__class__ is not gast.Call or value.keywords:
+        return None
+    func = value.func
+    while func.__class__ is gast.Attribute:
+        func = func.value
+    loads = []
+    for atom in (func, *value.args):
+        kind = atom.__class__
+        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
+            loads.append(atom.id)
+        elif kind is not gast.Constant or atom is func:
+            return None   # (a nested expression, a name stored: the walk decides)
+    return loads
 
 
 def _element(g, i):
