@@ -216,8 +216,14 @@ def _callee_kind(callee, args, kind_of):
             source = kind_of(args[0])
             return source if source[0:1] == ("dict",) else ("dict", None, UNKNOWN)
         return ("dict", None, UNKNOWN)
-    if args and callee in _passing_through():   # unshared(x, ...): x's structure
-        return kind_of(args[0])
+    if args:
+        passing = getattr(kind_of, "passing", None)   # (kept by infer's kind_of)
+        if passing is None:
+            passing = _passing_through()
+            if hasattr(kind_of, "passing"):
+                kind_of.passing = passing
+        if callee in passing:   # unshared(x, ...): x's structure
+            return kind_of(args[0])
     if callee in (builtins.min, builtins.max):
         if len(args) == 1:
             return element(kind_of(args[0])) if is_container(kind_of(args[0])) else UNKNOWN
@@ -345,6 +351,9 @@ def infer(body, params=None):
             return _BOTTOM if atom.id in assigned else UNKNOWN
         return value_kind(atom, kind_of)
 
+    # (_passing_through, looked up once an inference when first needed: the runtime
+    # modules stay as they are)
+    kind_of.passing = None
     _settle(simple, loops, kinds, params, kind_of, read)
     for name in assigned:
         kinds[name] = _finished(kinds.get(name, _BOTTOM))
