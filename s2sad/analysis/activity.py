@@ -11,6 +11,7 @@ adjoint; every other statement stays in the forward sweep untouched.
 from dataclasses import dataclass
 from typing import FrozenSet
 
+import gast
 
 from . import ops
 
@@ -33,7 +34,7 @@ def analyze(body, wrt, outputs) -> Activity:
     # (targets, differentiable reads) of each simple statement that carries a
     # derivative, worked out once for all the passes of both sweeps
     flows = [flow for stmt in ops.flatten(body) if ops.carries_derivative(stmt)
-             for flow in ops.flows(stmt)]
+             for flow in _flows(stmt)]
     varied = set(wrt)
     changed = True
     while changed:
@@ -51,3 +52,39 @@ def analyze(body, wrt, outputs) -> Activity:
                 useful |= reads
                 changed = True
     return Activity(frozenset(varied), frozenset(useful))
+
+
+def _flows(stmt):
+    """``ops.flows(stmt)``; for ``name = <operation of names and literals>``, the
+    commonest statement, read off its operands (:func:`operand_loads`): its one target
+    is the name, and the names its operation loads are its differentiable reads (a
+    ``BinOp`` or ``UnaryOp`` is neither a write, an item read nor a call)."""
+    if stmt.__class__ is gast.Assign:
+        target = stmt.targets[0]
+        if target.__class__ is gast.Name:
+            loads = operand_loads(stmt.value)
+            if loads is not None:
+                reads = set(loads)
+                return [({target.id}, reads, reads)]
+    return ops.flows(stmt)
+
+
+def operand_loads(value):
+    """The names ``ops.names_in(value)`` gives (a list, maybe twice the same) when
+    ``value`` is a ``BinOp`` or ``UnaryOp`` of names and literals, without a walk: its
+    operands are all it holds besides its operator; None for any other expression."""
+    cls = value.__class__
+    if cls is gast.BinOp:
+        operands = (value.left, value.right)
+    elif cls is gast.UnaryOp:
+        operands = (value.operand,)
+    else:
+        return None
+    loads = []
+    for atom in operands:
+        kind = atom.__class__
+        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
+            loads.append(atom.id)
+        elif kind is not gast.Constant:
+            return None   # (a nested expression, or a name stored: the walk decides)
+    return loads

@@ -40,7 +40,7 @@ from ..syntax import anno, nodes
 #: the origin of a value the analysis cannot follow: it may be anything
 ANYWHERE = "?"
 
-#: what a pass of ``_grow`` notes as read when a pop reads the tape (no name is this)
+#: what ``_of_expr`` notes as read when a pop reads the tape (no name is this)
 _TAPE = object()
 
 #: calls that return their first argument or a view of it (the rest is fresh)
@@ -57,34 +57,133 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
     value the caller holds.  ``is_function(call)`` tells a call of a module's
     function (``np.reshape(g)``) from a method call, whose result may be the
     object itself (``g.reshape()``).
+
+    The origins are the least solution of one equation per name (the union over its
+    assignments) and one for the tape (the union over the values pushed).  They are
+    worked out on demand (:class:`_Solver`): a name asked for brings in the names its
+    assignments read, and those theirs; the tape and the values pushed on it come in
+    when a pop is read.  The part brought in is closed (an equation of it reads
+    nothing outside it), so its least solution is the whole system's, restricted to
+    it: the answers are those of solving for every name, at a fraction of the cost
+    where the results read few names (a gradient's sums and products read none).
     """
-    definitions, pushed = _definitions(stmts)
+    statements = statements_in(stmts)
+    definitions = _definitions(statements)
     top = {id(stmt) for stmt in stmts}
-    params = set(params)
-    found = {name: ({f"name:{name}"} if name in params else set()) for name in definitions}
-    read = set()   # the names (and _TAPE) whose origins the current pass of _grow read
+    solver = _Solver(statements, definitions, set(params), allocates, is_function)
 
     def of_name(name):
-        if name not in found:
-            if name == "UNBOUND":   # s2sad's marker of an unbound name: never an array
-                return frozenset()
-            return frozenset({f"name:{name}"})   # not assigned here: a parameter or global
-        read.add(name)
-        return frozenset(found[name])
-
-    tape = set()   # the origins of every value pushed, as far as known
-    reading = _Reading(of_name, tape, allocates, is_function, read)
-    _grow(definitions, pushed, found, tape, reading)
+        if name not in definitions:
+            return _unassigned(name)
+        solver.demand([], [name])
+        return frozenset(solver.found[name])
 
     def at_end(name):
         """The origins of the value ``name`` holds after the last statement."""
         defs = definitions.get(name, ())
         if defs and defs[-1][2] in top:   # the last assignment is not inside a block:
             site, value, _ = defs[-1]     # it alone reaches the end
-            return frozenset(_of_expr(value, site, reading))
+            solver.demand([(site, value)], [])
+            return frozenset(_of_expr(value, site, solver.reading))
         return of_name(name)
 
     return of_name, at_end
+
+
+def _unassigned(name):
+    """The origins of a name the statements never assign."""
+    if name == "UNBOUND":   # s2sad's marker of an unbound name: never an array
+        return frozenset()
+    return frozenset({f"name:{name}"})   # not assigned here: a parameter or global
+
+
+class _Solver:
+    """The origins of the names asked for so far and of every name they read (see
+    :func:`origins`): ``found`` (name -> origins) holds the names brought in, solved."""
+
+    def __init__(self, statements, definitions, params, allocates, is_function):
+        self.statements = statements
+        self.definitions = definitions
+        self.params = params
+        self.found = {}       # name -> its origins (the names brought in)
+        self.tape = set()     # the origins of every value pushed, as far as known
+        self.pushed = None    # [(site, value pushed)], once a pop is read
+        self.rank = None      # name -> the position of its first assignment
+        # (both readers are closures over what they read, never over the solver: no
+        # reference cycle holds the trees, which reference counting frees at once)
+        found, read, probed = self.found, set(), set()
+
+        def of_name(name):   # as the equations read it: the origins found so far
+            if name not in definitions:
+                return _unassigned(name)
+            read.add(name)
+            return frozenset(found[name])
+
+        def probe(name):   # what an expression reads, found with no origins known
+            if name in definitions:
+                probed.add(name)
+            return frozenset()
+
+        self.reading = _Reading(of_name, self.tape, allocates, is_function, read)
+        self.probe = _Reading(probe, set(), allocates, is_function, probed)
+
+    def demand(self, values, names):
+        """Bring in ``names`` and the names ``values`` (``[(site, expression)]``) read,
+        with every name (and the tape) they read in turn; solve what was brought in.
+        What an expression reads does not depend on the origins: it is found with
+        none known (:attr:`probe`), and the names brought in are solved together."""
+        todo, new = list(values), False
+        for name in names:
+            if name not in self.found:
+                todo.extend(self._bring(name))
+                new = True
+        probe = self.probe
+        while todo:
+            site, value = todo.pop()
+            probe.read.clear()
+            _of_expr(value, site, probe)
+            for name in list(probe.read):
+                if name is _TAPE:
+                    if self.pushed is None:   # every value pushed, and what it reads
+                        self.pushed = _pushes(self.statements)
+                        todo.extend(self.pushed)
+                        new = True
+                elif name not in self.found:
+                    todo.extend(self._bring(name))
+                    new = True
+        if new:
+            self.solve()
+
+    def _bring(self, name):
+        """Bring ``name`` in; its assignments, ``[(site, value)]``, to read."""
+        self.found[name] = {f"name:{name}"} if name in self.params else set()
+        return [(site, value) for site, value, _ in self.definitions[name]]
+
+    def solve(self):
+        """Go over the equations brought in (in the order of the names' first
+        assignments) until nothing grows (origins only ever grow, so this ends).  A
+        pass in which nothing grew after the pass had read it read the final origins
+        only: the next pass would add nothing (straight-line code without a tape
+        settles in one pass)."""
+        reading, found, tape = self.reading, self.found, self.tape
+        read = reading.read
+        if self.rank is None:   # (the order of the names' first assignments)
+            self.rank = {name: k for k, name in enumerate(self.definitions)}
+        order = [(name, found[name], self.definitions[name])
+                 for name in sorted(found, key=self.rank.__getitem__)]
+        changed = True
+        while changed:
+            read.clear()
+            changed = False   # (something grew after this pass read it)
+            for site, value in self.pushed or ():
+                before = len(tape)
+                tape.update(_of_expr(value, site, reading))
+                changed = changed or (len(tape) != before and _TAPE in read)
+            for name, mine, defs in order:
+                before = len(mine)
+                for site, value, _ in defs:
+                    mine |= _of_expr(value, site, reading)
+                changed = changed or (len(mine) != before and name in read)
 
 
 @dataclass(frozen=True)
@@ -96,30 +195,7 @@ class _Reading:
     tape: set
     allocates: Callable
     is_function: Callable
-    read: set   # what was read (see ``_grow``)
-
-
-def _grow(definitions, pushed, found, tape, reading):
-    """Add to ``found`` (name -> origins) and ``tape`` the origins of every
-    assignment and push until nothing grows.  A loop may carry a value from a later
-    assignment to an earlier one: every assignment is gone over again (origins only
-    ever grow, so this ends).  A pass in which nothing grew after the pass had read it
-    (``reading.read``) read the final origins only: the next pass would add nothing,
-    and is not made (straight-line code without a tape settles in one pass)."""
-    read = reading.read
-    changed = True
-    while changed:
-        read.clear()
-        changed = False   # (something grew after this pass read it)
-        for site, value in pushed:
-            before = len(tape)
-            tape.update(_of_expr(value, site, reading))
-            changed = changed or (len(tape) != before and _TAPE in read)
-        for name, defs in definitions.items():
-            before = len(found[name])
-            for site, value, _ in defs:
-                found[name] |= _of_expr(value, site, reading)
-            changed = changed or (len(found[name]) != before and name in read)
+    read: set   # what was read (see ``_Solver.solve``)
 
 
 def _of_expr(expr, site, reading):
@@ -171,22 +247,23 @@ def _of_call(call, site, reading):
     return found
 
 
-def _definitions(stmts):
-    """``name -> [(site, value, id of the statement), ...]``, every plain or tuple
-    assignment to a name, in order; and ``[(site, value), ...]``, every value
-    pushed on a tape.
+def _definitions(statements):
+    """``name -> [(site, value, id of the statement), ...]``: every plain or tuple
+    assignment to a name among ``statements`` (``statements_in`` the body: the
+    ``site``-th is the site of its assignments), in order.
 
     ``x op= e`` and ``x[i] = e`` are left out: they change the object ``x``
     holds (or rebind a number), never make ``x`` hold another array.
     """
-    found, pushed = {}, []
-    for site, stmt in enumerate(_statements(stmts)):
-        for call in _calls(stmt):
-            func = call.func
-            if isinstance(func, gast.Attribute) and func.attr == "push" and call.args:
-                pushed.append((site, call.args[0]))
-            elif isinstance(func, gast.Name) and func.id == "tape_push" and len(call.args) > 1:
-                pushed.append((site, call.args[1]))
+    found = {}
+    assign_class, name_class, writes = gast.Assign, gast.Name, anno.WRITES
+    for site, stmt in enumerate(statements):
+        if stmt.__class__ is assign_class and getattr(stmt, writes, None) is None:
+            targets = stmt.targets
+            if len(targets) == 1 and targets[0].__class__ is name_class:
+                # (the commonest statement: what _bind does for a name)
+                found.setdefault(targets[0].id, []).append((site, stmt.value, id(stmt)))
+                continue
         if isinstance(stmt, gast.Assign) and anno.get(stmt, anno.WRITES) is not None:
             _bind_written(stmt, site, found)
         elif isinstance(stmt, gast.Assign):
@@ -198,7 +275,20 @@ def _definitions(stmts):
         elif isinstance(stmt, gast.FunctionDef):
             found.setdefault(stmt.name, []).append(
                 (site, gast.Constant(value=None, kind=None), id(stmt)))
-    return found, pushed
+    return found
+
+
+def _pushes(statements):
+    """``[(site, value), ...]``: every value pushed on a tape among ``statements``."""
+    pushed = []
+    for site, stmt in enumerate(statements):
+        for call in _calls(stmt):
+            func = call.func
+            if isinstance(func, gast.Attribute) and func.attr == "push" and call.args:
+                pushed.append((site, call.args[0]))
+            elif isinstance(func, gast.Name) and func.id == "tape_push" and len(call.args) > 1:
+                pushed.append((site, call.args[1]))
+    return pushed
 
 
 def _calls(stmt):
@@ -249,9 +339,10 @@ _SIMPLE = frozenset((gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gas
                      gast.Raise, gast.Global, gast.Nonlocal, gast.Import, gast.ImportFrom))
 
 
-def _statements(body):
-    """``nodes.statements(body)``, in its order, without looking for blocks in the
-    statements that hold none."""
+def statements_in(body):
+    """``nodes.statements(body)`` (every statement of the list ``body``, nested blocks
+    included, in source order), without looking for blocks in the statements that hold
+    none."""
     found = []
     stack = list(reversed(body))
     while stack:

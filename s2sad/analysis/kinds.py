@@ -194,10 +194,16 @@ _CONTAINER_RESULTS = frozenset(("hstack_bar", "vstack_bar", "dstack_bar", "colum
                                 "block_bar", "choose_bar", "select_bar"))
 
 
-def _passing_through():
-    """Runtime helpers whose result has their first argument's structure (guards, zeros)."""
-    return tuple(registry.runtime_helper(n) for n in (
-        "unshared", "scalar_checked", "zeros_like", "index_set", "add_at", "zero_at"))
+def _passing_through(kind_of=None):
+    """Runtime helpers whose result has their first argument's structure (guards, zeros);
+    kept on ``kind_of`` (infer's: looked up once an inference, the runtime stays)."""
+    found = getattr(kind_of, "passing", None)
+    if found is None:
+        found = tuple(registry.runtime_helper(n) for n in (
+            "unshared", "scalar_checked", "zeros_like", "index_set", "add_at", "zero_at"))
+        if hasattr(kind_of, "passing"):
+            kind_of.passing = found
+    return found
 
 
 def _callee_kind(callee, args, kind_of):
@@ -216,7 +222,7 @@ def _callee_kind(callee, args, kind_of):
             source = kind_of(args[0])
             return source if source[0:1] == ("dict",) else ("dict", None, UNKNOWN)
         return ("dict", None, UNKNOWN)
-    if args and callee in _passing_through():   # unshared(x, ...): x's structure
+    if args and callee in _passing_through(kind_of):   # unshared(x, ...): x's structure
         return kind_of(args[0])
     if callee in (builtins.min, builtins.max):
         if len(args) == 1:
@@ -345,6 +351,7 @@ def infer(body, params=None):
             return _BOTTOM if atom.id in assigned else UNKNOWN
         return value_kind(atom, kind_of)
 
+    kind_of.passing = None   # (see _passing_through)
     _settle(simple, loops, kinds, params, kind_of, read)
     for name in assigned:
         kinds[name] = _finished(kinds.get(name, _BOTTOM))

@@ -11,14 +11,13 @@ its input.
 """
 
 import linecache
-from collections import Counter
 
 import gast
 
 from . import kinds as kinds_
 from . import ops
-from .activity import analyze
-from .aliases import ANYWHERE, origins
+from .activity import analyze, operand_loads
+from .aliases import ANYWHERE, origins, statements_in
 from .facts import USER_CALL, blocks, fused_products, record
 from .lists import in_place_appends
 from .lookup import call_predicates, rule_for
@@ -65,11 +64,14 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
         accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
 
 
-def with_linked(facts, linked, parsed, bound_of=None):
+def with_linked(facts, linked, parsed, bound_of=None, flowing=None):
     """The complete record: ``facts`` of the body, and the facts of ``linked`` (the
     body with user calls linked).  ``bound_of``, a dict: gets ``{id(operation):
     (operation, rule, bound arguments)}`` of each operation of ``linked`` whose
-    rule was found and bound here, for the sweep, which would find the same."""
+    rule was found and bound here, for the sweep, which would find the same;
+    ``flowing``, a set: gets the ids of the statements of ``linked`` found to carry a
+    derivative from an active name (``ops.carries_derivative`` and
+    :func:`reads_active`), which the sweep asks again."""
     simple = list(flatten(linked))   # (read twice below: listed once)
     sequences = _sequence_names(simple) | {
         n for n, k in facts.kinds.items() if kinds_.is_container(k)}
@@ -87,7 +89,8 @@ def with_linked(facts, linked, parsed, bound_of=None):
                       "in_place": in_place_appends(linked),
                       "container_items": container_items, "fused": fused})
     spread, unreduced = _reshaped_adjoints(facts, linked, parsed,
-                                           {} if bound_of is None else bound_of)
+                                           {} if bound_of is None else bound_of,
+                                           set() if flowing is None else flowing)
     return record(**{**_fields(facts), "spread": spread, "unreduced": unreduced})
 
 
@@ -97,7 +100,7 @@ def _fields(facts):
 
 
 # ---------------------------------------------------------- spread / unreduced
-def _reshaped_adjoints(facts, linked, parsed, bound_of):
+def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing):
     """``(spread, unreduced)``: the temporaries whose one reader gives them an adjoint
     smaller than themselves (their definition spreads it, see
     ``ReverseFacts.defers_spread``) or larger (their definition reduces it, see
@@ -109,7 +112,7 @@ def _reshaped_adjoints(facts, linked, parsed, bound_of):
             product = facts.fused.get(id(stmt))
             if product is not None:
                 _sum_of_products(facts, stmt, product, spread, unreduced, parsed, bound_of)
-            elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt):
+            elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt, flowing):
                 name = stmt.targets[0].id
                 mode = "larger" if name in unreduced else \
                     "smaller" if name in spread else None
@@ -161,9 +164,11 @@ def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bo
                 unreduced.add(atom.id)
 
 
-def _reaches_operation(facts, stmt):
+def _reaches_operation(facts, stmt, flowing):
     """Whether the sweep differentiates ``stmt`` with its operation's adjoint rule
-    (when it has an adjoint: without one, its operands get nothing from it)."""
+    (when it has an adjoint: without one, its operands get nothing from it); the id of
+    a statement found to carry a derivative from an active name goes into
+    ``flowing``."""
     if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
         return False
     name, value = stmt.targets[0].id, stmt.value
@@ -174,6 +179,7 @@ def _reaches_operation(facts, stmt):
         return False
     if not ops.carries_derivative(stmt) or not reads_active(facts, stmt):
         return False
+    flowing.add(id(stmt))
     if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
             and isinstance(value.left, gast.Name) and value.left.id == name \
             and not (isinstance(value.right, gast.Name) and value.right.id == name):
@@ -195,27 +201,6 @@ def reads_active(facts, stmt):
     if loads is None:
         return any(is_active(n) for n in ops.differentiable_reads(stmt))
     return any(is_active(n) for n in loads)
-
-
-def operand_loads(value):
-    """The names ``ops.names_in(value)`` gives (a list, maybe twice the same) when
-    ``value`` is a ``BinOp`` or ``UnaryOp`` of names and literals, without a walk: its
-    operands are all it holds besides its operator; None for any other expression."""
-    cls = value.__class__
-    if cls is gast.BinOp:
-        operands = (value.left, value.right)
-    elif cls is gast.UnaryOp:
-        operands = (value.operand,)
-    else:
-        return None
-    loads = []
-    for atom in operands:
-        kind = atom.__class__
-        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
-            loads.append(atom.id)
-        elif kind is not gast.Constant:
-            return None   # (a nested expression, or a name stored: the walk decides)
-    return loads
 
 
 def may_broadcast(param, bound, scalars, same_shape):
@@ -249,19 +234,20 @@ def _aliases_at_stores(primal, params, scalars, written, flavor, parsed):
     backward sweep takes it back from the tape at the write's adjoint.  A name of
     the second kind goes to a helper's vjp as a copy (see ``linking``).
     """
-    stores = [stmt for stmt in nodes.statements(primal) if ops.is_store(stmt)]
+    everything = statements_in(primal)
+    stores = [stmt for stmt in everything if ops.is_store(stmt)]
     if not stores:
         return {}, set()
     of_name, _ = origins(primal, params, *call_predicates({}))
     order = {}   # name -> the flattened position of its first assignment
-    for position, stmt in enumerate(nodes.statements(primal)):
+    for position, stmt in enumerate(everything):
         for node in nodes.names(stmt.targets if isinstance(stmt, gast.Assign) else
                                 stmt.target if isinstance(stmt, gast.For) else []):
             if isinstance(node.ctx, gast.Store):
                 order.setdefault(node.id, position)
     everywhere = {n.id for n in nodes.names(primal)}
     read = {n.id for n in nodes.names(primal) if isinstance(n.ctx, gast.Load)}
-    positions = {id(stmt): k for k, stmt in enumerate(nodes.statements(primal))}
+    positions = {id(stmt): k for k, stmt in enumerate(everything)}
     found, sharing = {}, set()
     for stmt in stores:
         base = stmt.targets[0].value.id
@@ -335,6 +321,8 @@ def _sequence_names(simple):
             continue
         target, value = stmt.targets[0], stmt.value
         info = anno.get(stmt, USER_CALL)
+        if info is None and value.__class__ in _OPERATIONS:
+            continue   # (the commonest value, an operation: none of the cases below)
         if info is not None and info[0].returns_tuple:
             names.add(target.elts[0].id)
         elif isinstance(target, gast.Name) and isinstance(value, (gast.Tuple, gast.List,
@@ -376,6 +364,10 @@ def _sequence_names(simple):
 
 
 
+#: values of none of the forms :func:`_sequence_names` looks for
+_OPERATIONS = frozenset((gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp))
+
+
 def _positions(body):
     """``{id(stmt): (the statement list holding it, its index there)}``, in every block."""
     out = {}
@@ -392,10 +384,28 @@ def _positions(body):
     return out
 
 
-def _read_counts(node):
-    """How many times each name is read anywhere in ``node``."""
-    # (a Counter counts in first-seen order, as the dict it becomes)
-    return dict(Counter(n.id for n in nodes.names(node) if isinstance(n.ctx, gast.Load)))
+def _read_counts(fn):
+    """How many times each name is read anywhere in the function ``fn`` (read with
+    ``.get``: its order is no fact).  ``name = <operation of names and literals>``, the
+    commonest statement, is read off its operands (``operand_loads``: the names its
+    value loads, each read once; its target is a store); the rest is walked."""
+    counts = {}
+    walked = [getattr(fn, f, None) for f in nodes.child_fields(fn.__class__) if f != "body"]
+    for stmt in fn.body:
+        if stmt.__class__ is gast.Assign and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if target.__class__ is gast.Name and target.annotation is None \
+                    and target.ctx.__class__ is gast.Store:
+                loads = operand_loads(stmt.value)
+                if loads is not None:
+                    for name in loads:
+                        counts[name] = counts.get(name, 0) + 1
+                    continue
+        walked.append(stmt)
+    for node in nodes.names([w for w in walked if w is not None]):
+        if isinstance(node.ctx, gast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
 
 
 def _definitions(primal):

@@ -24,6 +24,10 @@ def _defined_once(stmts):
     for stmt in stmts:
         if isinstance(stmt, gast.Assign):
             for target in stmt.targets:
+                if target.__class__ is gast.Name and target.annotation is None:
+                    if target.ctx.__class__ is gast.Store:   # (a name alone: its own store)
+                        counts[target.id] = counts.get(target.id, 0) + 1
+                    continue
                 for node in nodes.names(target):
                     if isinstance(node.ctx, gast.Store):
                         counts[node.id] = counts.get(node.id, 0) + 1
@@ -67,25 +71,44 @@ def known_scalars(primal, derived=True, seeds=()):
     loop_targets = _counters(primal, derived, set(defs) | _store_names(simple))
     candidates = {n for n in defs if n not in once} if derived else set()
     singles = [n for n in defs if n in once]   # (in the order of their statements)
+    holds = set.__contains__   # (asks ``known`` without noting a miss)
     while True:
         # (the narrower coverage counts a counter itself, not arithmetic on it)
-        known = (set(loop_targets) if derived else set()) | candidates | set(seeds)
+        known = _Asked((set(loop_targets) if derived else set()) | candidates | set(seeds))
         # single definitions, swept in source order until none joins: a sweep reaches
         # what depends on the names it found before (``known`` only grows, so this is
-        # the least fixed point; straight-line code takes two sweeps, not one a link)
+        # the least fixed point).  A sweep all of whose answers would stand in the next
+        # one (no name joined after the sweep had asked for it and missed it: _is_number
+        # reads nothing else that changes) ends it: straight-line code takes one sweep
         grew = True
         while grew:
-            grew = False
+            known.missed.clear()
+            joined = []
             for n in singles:
-                if n not in known and _is_number(defs[n][0], known, shape_names, derived,
-                                                 True):
+                if not holds(known, n) and _is_number(defs[n][0], known, shape_names,
+                                                      derived, True):
                     known.add(n)
-                    grew = True
+                    joined.append(n)
+            grew = any(n in known.missed for n in joined)
         bad = {n for n in candidates if not all(
             _is_number(v, known, shape_names, derived, True) for v in defs[n])}
         if not bad:
-            return known | loop_targets | set(seeds)
+            return set(known) | loop_targets | set(seeds)
         candidates -= bad
+
+
+class _Asked(set):
+    """A set that notes each item it was asked for and did not hold (``missed``)."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.missed = set()
+
+    def __contains__(self, item):
+        if set.__contains__(self, item):
+            return True
+        self.missed.add(item)
+        return False
 
 
 def _is_number(value, known, shape_names, derived, whole):
@@ -171,7 +194,8 @@ def shape_classes(simple, scalars):
     """
     once = _defined_once(simple)
     assigned = {n.id for s in simple if isinstance(s, gast.Assign) for t in s.targets
-                for n in nodes.names(t)}
+                for n in ((t,) if t.__class__ is gast.Name and t.annotation is None
+                          else nodes.names(t))}   # (a name alone: itself)
     defs = {}
     for stmt in simple:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):

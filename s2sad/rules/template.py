@@ -126,8 +126,8 @@ def splice(template, bindings, namer):
     """
     renames = {name: namer.fresh(name) for name in template.assigned}
     calls = []   # every call in the copies, for trim_default_arguments
-    statements = _build(_plan_of(template.body), bindings, renames, calls)
-    result = _build(_plan_of(template.result), bindings, renames, calls)
+    statements = _builder_of(template.body)(bindings, renames, calls)
+    result = _builder_of(template.result)(bindings, renames, calls)
     _trim_calls(calls, template.free)
     if isinstance(result, gast.Tuple):
         results = list(result.elts)
@@ -169,28 +169,13 @@ def _trim_calls(calls, free):
 
 
 # A template's trees never change once parsed (nothing but splice reads them), so how
-# :func:`_build` copies each of their nodes is worked out once per tree (its plan): a
-# splice then makes its copy without looking at a field's class again.
+# a splice copies each of their nodes is worked out once per tree (its plan, written
+# as a function by :func:`_compiled`): a splice then makes its copy without looking at
+# a field's class again.
 _LEAF, _LIST, _NAME, _NODE = range(4)
 
-#: id(a template's body or result) -> (that tree, its plan)
-_SPLICE_PLANS = {}
-
-
-def _plan_of(tree):
-    """The plan of the template tree ``tree`` (its body, a list, or its result)."""
-    found = _SPLICE_PLANS.get(id(tree))
-    if found is not None and found[0] is tree:
-        return found[1]
-    plan = _plan(tree)
-    if len(_SPLICE_PLANS) >= 4096:
-        _SPLICE_PLANS.clear()
-    _SPLICE_PLANS[id(tree)] = (tree, plan)
-    return plan
-
-
 def _plan(tree):
-    """How :func:`_build` copies ``tree``, its tests made now: ``(_LEAF, value)``,
+    """How a splice copies ``tree``, its tests made now: ``(_LEAF, value)``,
     ``(_LIST, [plans])``, ``(_NAME, node, whether it is a load)``, or ``(_NODE, class,
     ((key, value, plan of the value or None when it is kept as it is), ...) in the
     node's own order, whether it is a call)``."""
@@ -209,39 +194,81 @@ def _plan(tree):
     return (_NODE, tree.__class__, tuple(items), isinstance(tree, gast.Call))
 
 
-def _build(plan, bindings, renames, calls):
-    """A copy of the template tree (a node, a list of nodes or a leaf value) whose plan
-    is ``plan``.
+#: id(a template's body or result) -> (that tree, the function building its copy)
+_BUILDERS = {}
+
+
+def _builder_of(tree):
+    """``build(bindings, renames, calls)``: a copy of the template tree ``tree`` (a node,
+    a list of nodes or a leaf value), by a function written for its plan once (the
+    plan's tests made when it is written, its nodes made by straight-line code).
 
     A load of a parameter (a name in ``bindings``) becomes a copy of the node
     bound to it; every other name found in ``renames`` is renamed.  Copies
     like :func:`nodes.clone` (annotations shared, everything else new) in the
     same single pass, and appends every ``gast.Call`` of the copy to ``calls``.
     """
-    kind = plan[0]
-    if kind == _NODE:
-        cls = plan[1]
-        new = cls.__new__(cls)
-        fields = new.__dict__
+    found = _BUILDERS.get(id(tree))
+    if found is not None and found[0] is tree:
+        return found[1]
+    build = _compiled(_plan(tree))
+    if len(_BUILDERS) >= 4096:
+        _BUILDERS.clear()
+    _BUILDERS[id(tree)] = (tree, build)
+    return build
+
+
+def _compiled(plan):
+    """The function building the copy of the plan ``plan`` (see :func:`_builder_of`):
+    each node made, its fields set in the plan's order (the parts of a field first),
+    and a call appended to ``calls`` once its fields are set; names through
+    :func:`_name_copy`."""
+    lines, values = [], {}
+
+    def held(value):   # a value the code reads as it is (a class, a leaf, a tree)
+        key = f"k{len(values)}"
+        values[key] = value
+        return key
+
+    def expression(plan):
+        kind = plan[0]
+        if kind == _LEAF:
+            return held(plan[1])
+        if kind == _LIST:
+            return "[" + ", ".join(expression(inner) for inner in plan[1]) + "]"
+        if kind == _NAME:
+            return f"_name_copy({held(plan[1])}, {plan[2]!r}, bindings, renames, calls)"
+        node, cls = f"n{len(lines)}", held(plan[1])
+        lines.append(f"{node} = {cls}.__new__({cls})")
+        fields = f"f{len(lines)}"
+        lines.append(f"{fields} = {node}.__dict__")
         for key, value, inner in plan[2]:
-            fields[key] = value if inner is None else _build(inner, bindings, renames, calls)
+            part = held(value) if inner is None else expression(inner)
+            lines.append(f"{fields}[{key!r}] = {part}")
         if plan[3]:
-            calls.append(new)
+            lines.append(f"calls.append({node})")
+        return node
+
+    result = expression(plan)
+    code = "def build(bindings, renames, calls):\n" + "".join(
+        f"    {line}\n" for line in lines) + f"    return {result}\n"
+    namespace = dict(values, _name_copy=_name_copy)
+    exec(compile(code, "<s2sad splice>", "exec"), namespace)   # noqa: S102 - our own text
+    return namespace["build"]
+
+
+def _name_copy(tree, load, bindings, renames, calls):
+    """The copy of the template's name ``tree`` (``load``: it is read): the copy of
+    the node bound to it, renamed, or marked a helper's name."""
+    if load and tree.id in bindings:
+        new = nodes.clone(bindings[tree.id])
+        # (a name, the commonest binding, holds no call)
+        if new.__class__ is not gast.Name and isinstance(new, gast.AST):
+            calls.extend(n for n in nodes.walk(new) if isinstance(n, gast.Call))
         return new
-    if kind == _NAME:
-        tree = plan[1]
-        if plan[2] and tree.id in bindings:
-            new = nodes.clone(bindings[tree.id])
-            # (a name, the commonest binding, holds no call)
-            if new.__class__ is not gast.Name and isinstance(new, gast.AST):
-                calls.extend(n for n in nodes.walk(new) if isinstance(n, gast.Call))
-            return new
-        new = nodes.clone(tree)
-        if new.id in renames:
-            new.id = renames[new.id]
-        elif new.id != "np":   # a free name of the rule's: a helper (see anno.HELPER_NAME)
-            anno.set(new, anno.HELPER_NAME, True)
-        return new
-    if kind == _LIST:
-        return [_build(inner, bindings, renames, calls) for inner in plan[1]]
-    return plan[1]
+    new = nodes.clone(tree)
+    if new.id in renames:
+        new.id = renames[new.id]
+    elif new.id != "np":   # a free name of the rule's: a helper (see anno.HELPER_NAME)
+        anno.set(new, anno.HELPER_NAME, True)
+    return new

@@ -6,7 +6,7 @@ from typing import Any, Dict, List
 
 import gast
 
-from ..analysis.aliases import ANYWHERE, origins
+from ..analysis.aliases import ANYWHERE, origins, statements_in
 from ..analysis.lookup import call_predicates
 from ..errors import ReboundNameError
 from ..rules import registry
@@ -179,7 +179,7 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
 def _displays(stmts):
     """``{name: the items of the list, tuple or dict display assigned to it}`` in ``stmts``."""
     displays = {}
-    for node in nodes.statements(stmts):
+    for node in statements_in(stmts):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) \
                 and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict)):

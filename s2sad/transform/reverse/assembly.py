@@ -15,6 +15,7 @@ import copy
 import gast
 
 from ...analysis import dtypes
+from ...analysis.aliases import statements_in
 from ...analysis import kinds as kinds_
 from ...analysis.lists import changes_end_before
 from ...analysis.ops import with_loops
@@ -61,9 +62,10 @@ class ReverseFunction:
         if body is not fn.body:
             fn = copy.copy(fn)
             fn.body = body
-        # (a pullback's adjoints take the cotangents' dtypes: gradients only)
+        # (a pullback's adjoints take the cotangents' dtypes: gradients only; only
+        # Adjoints.in_place reads them, inside a reversed loop: none without a loop)
         accumulators = dtypes.accumulators(nf, primal) if flavor == "value_and_grad" \
-            and not kinds else frozenset()
+            and not kinds and _has_loop(primal) else frozenset()
         facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor, dict(kinds or {}),
                              self.parsed, ranks, accumulators, float64)
         split = split_shape_changing_updates(primal, facts, nf.namer)
@@ -79,7 +81,8 @@ class ReverseFunction:
         self.primal = Linker(facts, nf.namer, bindings, self.parsed, calls,
                              vjp).link_user_calls(primal)
         bound_of = {}   # (each operation's rule and arguments, found once for both)
-        self.facts = with_linked(facts, self.primal, self.parsed, bound_of)
+        flowing = set()   # (the statements a derivative flows through, found once)
+        self.facts = with_linked(facts, self.primal, self.parsed, bound_of, flowing)
         self.env = Adjoints(self.facts, nf.namer, bindings)
         self.tape = nf.namer.fresh("tape")
         self.tape_read = self.tape if flavor == "value_and_grad" \
@@ -87,7 +90,7 @@ class ReverseFunction:
         # (parameters of known rank: code made for numpy array arguments, see subscripts)
         ranked = frozenset(p for p in nf.params if self.facts.ranks.get(p))
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
-            self.env, self.facts, self.tape_read, ranked), bound_of)
+            self.env, self.facts, self.tape_read, ranked), bound_of, flowing)
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
 
     def seed_gradient(self):
@@ -183,7 +186,7 @@ class ReverseFunction:
         facts = self.facts
         if facts.written or facts.shares_written or facts.in_place:
             return True
-        if any(_writes_statement(node) for node in nodes.statements(list(self.primal))):
+        if any(_writes_statement(node) for node in statements_in(self.primal)):
             return True
         writes, alias_copies = _scan_writes(stmts)
         if marked is not None:
@@ -209,6 +212,14 @@ class ReverseFunction:
             f"{self.parsed.name} returns {kind}, which has no gradient",
             self.parsed.location(where),
             hint="return the float (or 0-d array) to differentiate")
+
+
+def _has_loop(body):
+    """Whether ``body`` holds a ``for`` or ``while`` loop, at any depth of its blocks."""
+    return any(stmt.__class__ in _LOOPS for stmt in with_loops(body))
+
+
+_LOOPS = (gast.For, gast.While)
 
 
 #: runtime helpers that write into an argument in place
@@ -247,6 +258,8 @@ def _scan_writes(stmts):
     at the first write, and never into names and constants, which hold neither."""
     call_class, stmt_class, name_class, const_class = gast.Call, gast.stmt, gast.Name, \
         gast.Constant
+    assign_class, binop_class, add_key, user_key = gast.Assign, gast.BinOp, \
+        anno.ADD_IN_PLACE, USER_CALL
     fields_of, marked = _SCAN_FIELDS, []
     stack = list(stmts)
     pop, push, extend = stack.pop, stack.append, stack.extend
@@ -255,6 +268,23 @@ def _scan_writes(stmts):
         cls = node.__class__
         if cls is name_class or cls is const_class:
             continue
+        if cls is assign_class and len(node.targets) == 1:
+            # (the commonest statement: ``name = value``, not marked, writes nothing
+            # itself, as _writes_statement says; its target holds nothing to find)
+            target = node.targets[0]
+            if target.__class__ is name_class and target.annotation is None \
+                    and not getattr(node, add_key, None) \
+                    and getattr(node, user_key, None) is None:
+                value = node.value
+                kind = value.__class__
+                if kind is binop_class:   # (a op b of atoms: nothing in it to find)
+                    left, right = value.left.__class__, value.right.__class__
+                    if (left is name_class or left is const_class) \
+                            and (right is name_class or right is const_class):
+                        continue
+                if kind is not name_class and kind is not const_class:
+                    push(value)
+                continue
         if cls is call_class:
             func = node.func
             if isinstance(func, gast.Name) and func.id in _WRITING_HELPERS \

@@ -31,10 +31,14 @@ class Adjoints:
         # parameters added into in place, or that would be as float64 arrays
         self.adds_in_place = set()
         self.loop_depth = 0    # how many reversed loops the sweep is inside
+        self._helpers = {}     # runtime helper name -> the helper (see helper)
 
     def helper(self, name):
         """A runtime helper's name, bound for the generated code."""
-        self.bindings[name] = runtime_helper(name)
+        found = self._helpers.get(name)
+        if found is None:   # (looked up once a sweep: the runtime modules stay as they are)
+            found = self._helpers[name] = runtime_helper(name)
+        self.bindings[name] = found
         return anno.set(nodes.name(name), anno.HELPER_NAME, True)
 
     def numpy(self):

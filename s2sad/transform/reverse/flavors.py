@@ -11,6 +11,7 @@ copies of what it restores, so it can run any number of times.  Input: a
 
 import gast
 
+from ...analysis.aliases import statements_in
 from ...syntax import nodes
 from ..common import Generated, unshared_results
 from .loops import top_level_targets
@@ -99,7 +100,7 @@ def _pop_copies(backward, rewritten, env):
     shallow), and other entries may hold it too: one the pullback writes into is
     popped as a copy, or the next call would see the values this one put back.
     (Changes the pop statements of ``backward``, made by this sweep, in place.)"""
-    for node in nodes.statements(list(backward)):
+    for node in statements_in(backward):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) \
                 and node.targets[0].id in rewritten \
                 and isinstance(node.value, gast.Call) \
@@ -121,7 +122,7 @@ def _restored_by(backward):
     # an array written through a view the sweep takes again (``row = mul[index]`` in a
     # loop over ``mul``'s rows) is written too: the pullback needs its own copy of it
     views = {}
-    for node in nodes.statements(list(backward)):   # assignments are statements
+    for node in statements_in(backward):   # assignments are statements
         if not isinstance(node, gast.Assign):
             continue
         if isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Attribute) \

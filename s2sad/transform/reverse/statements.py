@@ -29,7 +29,7 @@ from .resolved import resolved
 class StatementAdjoints:
     """Adjoints of simple statements (see the module docstring)."""
 
-    def __init__(self, env, facts, parsed, subscripts, bound_of=None):
+    def __init__(self, env, facts, parsed, subscripts, bound_of=None, flowing=frozenset()):
         self.env = env
         self.facts = facts
         self.parsed = parsed
@@ -37,6 +37,9 @@ class StatementAdjoints:
         # {id(operation): (operation, rule, bound arguments)}: what rule_for and
         # bind_arguments gave for it already (reverse_facts.with_linked), read only
         self.bound_of = {} if bound_of is None else bound_of
+        # ids of the statements with_linked found to carry a derivative from an active
+        # name (ops.carries_derivative and reads_active of the same facts), read only
+        self.flowing = flowing
 
     def adjoint_of(self, stmt):
         """The adjoint block of the simple statement ``stmt`` (see the module docstring)."""
@@ -58,10 +61,11 @@ class StatementAdjoints:
             return []
         value = stmt.value
         g = self.env.adj.pop(name)  # the name's earlier value (in a loop) starts from zero
-        if not ops.carries_derivative(stmt):
-            return []   # np.zeros(...) and friends: a constant start, nothing flows back
-        if not reads_active(self.facts, stmt):
-            return []   # e.g. C.sum() of a constant, merged into an active name
+        if id(stmt) not in self.flowing:
+            if not ops.carries_derivative(stmt):
+                return []   # np.zeros(...) and friends: a constant start, nothing flows back
+            if not reads_active(self.facts, stmt):
+                return []   # e.g. C.sum() of a constant, merged into an active name
         out = []
         if id(stmt) in self.facts.in_place and isinstance(g, gast.Name):
             self.adjoint_of_append(value, g, out)
@@ -328,9 +332,31 @@ class StatementAdjoints:
 
 def _reads_name(value, name):
     """Whether the expression ``value`` loads ``name`` (``name in ops.names_in(value)``;
-    an operation of names and literals read without a walk)."""
+    an operation or a call of names and literals read without a walk)."""
     loads = operand_loads(value)
+    if loads is None:
+        loads = _call_loads(value)
     return name in (loads if loads is not None else ops.names_in(value))
+
+
+def _call_loads(value):
+    """The names ``ops.names_in(value)`` gives (a list) when ``value`` is a call of a name
+    or a dotted name (``np.tanh``) with names and literals for arguments, without
+    keywords: the name the callee's spelling starts with, and the arguments' names;
+    None for any other expression."""
+    if value.__class__ is not gast.Call or value.keywords:
+        return None
+    func = value.func
+    while func.__class__ is gast.Attribute:
+        func = func.value
+    loads = []
+    for atom in (func, *value.args):
+        kind = atom.__class__
+        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
+            loads.append(atom.id)
+        elif kind is not gast.Constant or atom is func:
+            return None   # (a nested expression, a name stored: the walk decides)
+    return loads
 
 
 def _element(g, i):
