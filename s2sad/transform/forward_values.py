@@ -54,7 +54,9 @@ def fold_zeros(node, carries_tangent):
     return _fold(node, carries_tangent)
 
 
-def _fold(node, carries_tangent):
+def _replace_children(node, visit, arg):
+    """Each child node ``c`` of ``node`` replaced in place by ``visit(c, arg)``, in field
+    order (a list's items in turn)."""
     for field in nodes.child_fields(node.__class__):
         value = getattr(node, field, None)
         if value is None:
@@ -62,9 +64,13 @@ def _fold(node, carries_tangent):
         if value.__class__ is list:
             for i, item in enumerate(value):
                 if isinstance(item, gast.AST):
-                    value[i] = _fold(item, carries_tangent)
+                    value[i] = visit(item, arg)
         elif isinstance(value, gast.AST):
-            setattr(node, field, _fold(value, carries_tangent))
+            setattr(node, field, visit(value, arg))
+
+
+def _fold(node, carries_tangent):
+    _replace_children(node, _fold, carries_tangent)
     fold = _FOLDS.get(node.__class__)
     return node if fold is None else fold(node, carries_tangent)
 
@@ -132,16 +138,7 @@ def _swap(node, table):
         if node.id in table and isinstance(node.ctx, gast.Load):
             return copy.deepcopy(table[node.id])
         return node
-    for field in nodes.child_fields(node.__class__):
-        value = getattr(node, field, None)
-        if value is None:
-            continue
-        if value.__class__ is list:
-            for i, item in enumerate(value):
-                if isinstance(item, gast.AST):
-                    value[i] = _swap(item, table)
-        elif isinstance(value, gast.AST):
-            setattr(node, field, _swap(value, table))
+    _replace_children(node, _swap, table)
     return node
 
 
