@@ -253,11 +253,11 @@ def _build_vjp(func, wrt):
         refuse_complex_arguments(args, kwargs, func.__name__)
         # (the pullback reads the arguments as they are now: see api.snapshot)
         namespace = bound.current(args, kwargs).__globals__
-        args, kwargs, kept = snapshot(
-            args, kwargs, "ensure_unshared" in namespace, params,
+        writes = "ensure_unshared" in namespace   # (its check of written arguments)
+        args, kwargs, kept = snapshot(args, kwargs, writes, params, (
             [v for k, v in namespace.items() if not k.startswith("__")]
             + list(bound.func.__defaults__ or ())
-            + list((bound.func.__kwdefaults__ or {}).values()))
+            + list((bound.func.__kwdefaults__ or {}).values())) if writes else ())
         try:
             value, pullback_impl = bound(*args, **kwargs)
         except ZeroDivisionError as exc:

@@ -2,9 +2,8 @@
 apart from one the function itself raises (Python's, passed on as it is).
 
 A Python float divided by zero raises where a numpy number gives inf: the derivative of
-``np.log(x)`` at ``x = 0.0`` is ``g / x``.  The statement that raised is a derivative's
-when it binds an adjoint or a tangent (``x_bar = ...``, ``log_dot = ...``) or sits in a
-``# grad of line N`` block; then :func:`raise_singular` raises
+``np.log(x)`` at ``x = 0.0`` is ``g / x``.  Where the statement that raised is a
+derivative's (see :func:`_in_derivative`), :func:`raise_singular` raises
 :class:`~s2sad.errors.SingularPointError` located at the user's line.
 """
 
@@ -14,6 +13,7 @@ import re
 from ..errors import ORIGIN, SingularPointError, located_in_generated_code
 
 _DERIVATIVE_TARGET = re.compile(r"^\s*\w+_(bar|dot)\w*\s*(\[.*\])?\s*[-+*/]?=")
+_TANGENT_TARGET = re.compile(r"^\s*\w+_dot\w*\s*(\[.*\])?\s*[-+*/]?=")
 _BLOCK_COMMENT = re.compile(r"^\s*# (grad of )?line \d+")
 
 
@@ -32,19 +32,27 @@ def raise_singular(exc, func_name):
 
 
 def _in_derivative(tb):
+    """Whether the innermost frame of generated code in ``tb`` ran a derivative's own
+    statement: in reverse-mode code one in a ``# grad of line N`` block (the primal
+    statements sit in ``# line N`` blocks); in forward-mode code, where both share a
+    block, one binding a tangent (``*_dot``); in second-order code, one binding an
+    adjoint or a tangent of it (``*_bar``, ``*_dot``)."""
     site = None
     while tb is not None:
         if ORIGIN in tb.tb_frame.f_globals:
-            site = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            site = tb.tb_frame.f_code, tb.tb_lineno
         tb = tb.tb_next
     if site is None:
         return False
-    lines = linecache.getlines(site[0])
-    if not lines or site[1] > len(lines):
+    code, lineno = site
+    lines = linecache.getlines(code.co_filename)
+    if not lines or lineno > len(lines):
         return False
-    if _DERIVATIVE_TARGET.match(lines[site[1] - 1]):
-        return True
-    for text in reversed(lines[:site[1] - 1]):
+    if code.co_name.endswith("_jvp"):
+        return bool(_TANGENT_TARGET.match(lines[lineno - 1]))
+    if code.co_name.endswith("_hvp"):
+        return bool(_DERIVATIVE_TARGET.match(lines[lineno - 1]))
+    for text in reversed(lines[:lineno - 1]):
         found = _BLOCK_COMMENT.match(text)
         if found:
             return bool(found.group(1))

@@ -37,9 +37,17 @@ def test_numpy_numbers_get_numpys_inf():
         assert s2sad.vjp(sp.log_of)(0.0)[1](1.0) == np.inf
 
 
-def test_the_functions_own_division_by_zero_stays_pythons():
+@pytest.mark.parametrize("call", [
+    lambda: s2sad.grad(sp.reciprocal_of)(0.0),
+    lambda: s2sad.jvp(sp.reciprocal_of)(0.0, 1.0),
+    lambda: s2sad.vjp(sp.reciprocal_of)(0.0),
+    lambda: s2sad.hvp(sp.reciprocal_of)(0.0, 1.0),
+    # (a user's name like an adjoint's, in the function's own statement)
+    lambda: s2sad.grad(sp.named_like_an_adjoint)(np.ones(2), 0.0),
+    lambda: s2sad.jvp(sp.named_like_an_adjoint)(np.ones(2), 0.0, np.ones(2))])
+def test_the_functions_own_division_by_zero_stays_pythons(call):
     with pytest.raises(ZeroDivisionError) as info:
-        s2sad.grad(sp.reciprocal_of)(0.0)
+        call()
     assert not isinstance(info.value, SingularPointError)
 
 
