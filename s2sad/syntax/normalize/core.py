@@ -458,7 +458,7 @@ def _discarded_call_error(norm, stmt):
 def _updated_parameter(func):
     """``(name, parameter, op)`` where the Python function ``func`` updates a whole
     parameter by an augmented assignment (``acc += v``), else None."""
-    if not inspect.isfunction(func):
+    if not inspect.isfunction(func) or (func.__module__ or "").split(".")[0] in _LIBRARIES:
         return None
     try:
         tree = gastify.parse(textwrap.dedent(inspect.getsource(func)))
@@ -473,3 +473,7 @@ def _updated_parameter(func):
                 and node.target.id in params:
             return func.__name__, node.target.id, op_symbol(node.op)
     return None
+
+
+#: libraries whose functions are never the user's helpers (their source is not read)
+_LIBRARIES = frozenset({"numpy", "scipy", "s2sad", "builtins", "math", "dask", "numba"})
