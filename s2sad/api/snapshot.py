@@ -15,8 +15,8 @@ what Python's call shows: where the array written shares memory with another arg
 or with a global or closure array the function reads, the write shows through that
 name too, and the run-time check that refuses it must see the sharing (so must the check
 of a default value passed as the argument, which Python's call would change).  So where the
-function writes, an array sharing memory with another argument or with such a value is
-used as given, and a copy of it is kept to tell, at each pullback call, whether the
+function writes, a list or dict argument that is such a value (or held by one) and an
+array sharing memory with another argument or with such a value are used as given, and a copy of it is kept to tell, at each pullback call, whether the
 caller changed it since (:class:`~s2sad.errors.ChangedSinceError`, naming the argument,
 never a gradient of no point); so is an array in a container of another class (an
 ``OrderedDict``), which is not rebuilt.  The output handed to the caller is a copy of
@@ -42,9 +42,22 @@ def snapshot(args, kwargs, writes, names, outside=()):
         _arrays_in(value, name, arrays, fixed, set())
     if not arrays:
         return args, kwargs, None
+    given = {}
     if writes:
+        # a list or dict that is a global's (or held by one) is passed as given: the
+        # function's run-time check must see it is the global (its arrays are compared)
+        held = set()
+        for value in outside:
+            _containers_in(value, held, 0)
+        for value in list(args) + list(kwargs.values()):
+            _given_containers(value, held, given, set())
+        for container in given.values():
+            inner = {}
+            _arrays_in(container, "", inner, set(), set())
+            fixed.update(inner)
         fixed |= _sharing(arrays, outside)
     memo = {key: array.copy() for key, (array, _) in arrays.items() if key not in fixed}
+    memo.update(given)   # (as they are)
     kept = [(name, array, array.copy()) for key, (array, name) in arrays.items()
             if key in fixed]
     return (tuple(_copied(a, memo) for a in args),
@@ -61,8 +74,9 @@ def check_unchanged(kept, func_name):
             raise ChangedSinceError(
                 f"the argument {name!r} of {func_name} was changed in place after s2sad.vjp "
                 f"was called and before its pullback: the pullback would mix the old values "
-                f"with the new ({func_name} writes into an argument, and {name!r} shares "
-                f"memory with another argument or a global, so s2sad used it as given)",
+                f"with the new ({func_name} writes into an argument, and {name!r} is or "
+                f"shares memory with another argument or a global, so s2sad used it as "
+                f"given)",
                 hint="call s2sad.vjp again at the new values, or pass a copy of it")
 
 
@@ -87,6 +101,28 @@ def _arrays_in(tree, name, found, fixed, seen):
             fixed.update(inner)
         for key, value in inner.items():
             found.setdefault(key, value)
+
+
+def _containers_in(value, out, depth):
+    """The ids of the lists, tuples and dicts ``value`` is or holds (three levels)."""
+    if isinstance(value, _REBUILT) and id(value) not in out:
+        out.add(id(value))
+        if depth < 3:
+            for item in (value.values() if isinstance(value, dict) else value):
+                _containers_in(item, out, depth + 1)
+
+
+def _given_containers(tree, held, given, seen):
+    """Into ``given`` (id -> container): the containers in ``tree`` whose ids are in
+    ``held``, each whole (the containers inside it go with it)."""
+    if not isinstance(tree, _REBUILT) or id(tree) in seen:
+        return
+    seen.add(id(tree))
+    if id(tree) in held:
+        given[id(tree)] = tree
+        return
+    for item in (tree.values() if isinstance(tree, dict) else tree):
+        _given_containers(item, held, given, seen)
 
 
 def _rebuildable(tree):

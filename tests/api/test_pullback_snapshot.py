@@ -117,3 +117,18 @@ def test_namedtuples_are_rebuilt():
     by_hand = np.exp([0.5, 1.5, -0.2]) * np.array([1.0, 2.0, 3.0]) * u
     p.w[:] -= 0.1
     np.testing.assert_allclose(pullback(u)[0], by_hand, rtol=1e-12)
+
+
+def test_a_global_list_passed_to_a_writer_is_passed_as_given():
+    # Python: xs is GLOBAL_LIST, so the append shows through it (5.0, not 3.5); the
+    # run-time check refuses that, and must see the list itself (a rebuilt copy hid it)
+    w = np.array([0.5, 1.5])
+    with pytest.raises(SharedArgumentsError):
+        s2sad.vjp(pr.appends_and_reads_a_global_list, wrt=1)(pr.GLOBAL_LIST, w)
+    assert len(pr.GLOBAL_LIST) == 1
+    xs = [np.array([1.0, 2.0])]
+    value, pullback = s2sad.vjp(pr.appends_and_reads_a_global_list, wrt=1)(xs, w)
+    assert value == 3.5
+    np.testing.assert_allclose(pullback(1.0), [1.0, 2.0])   # by hand: GLOBAL_LIST[-1]
+    w[:] = 9.0   # a local list and a new array: copies, as for a function writing nothing
+    np.testing.assert_allclose(pullback(1.0), [1.0, 2.0])
