@@ -24,7 +24,7 @@ from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
 from .singular import raise_singular
-from .snapshot import check_unchanged, output_copy, snapshot
+from .snapshot import check_outside, check_unchanged, outside_values, output_copy, snapshot
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
 
@@ -265,9 +265,11 @@ def _build_vjp(func, wrt):
             raise
         refuse_value(value, "the output", func.__name__, func)
         likes = arguments(args, kwargs)
+        outside = outside_values(namespace, _defaults(bound.func, params, args, kwargs))
 
         def pullback(cotangent):
             check_unchanged(kept, func.__name__)
+            check_outside(outside, namespace, func.__name__)
             checked = check_cotangent(cotangent, value, "", func.__name__)
             checked = checked if isinstance(value, tuple) and \
                 bound.returns_items(args, kwargs) else (checked,)
@@ -288,6 +290,17 @@ def _build_vjp(func, wrt):
     forward = with_source(forward, func, bound)
     setattr(forward, anno.DERIVATIVE, "vjp")
     return forward
+
+
+def _defaults(func, params, args, kwargs):
+    """``(parameter, default)`` of ``func``'s defaults the call ``args, kwargs`` uses
+    (``params``: the parameters the positional arguments bind)."""
+    code = func.__code__
+    names = code.co_varnames[:code.co_argcount]
+    pairs = list(zip(names[len(names) - len(func.__defaults__ or ()):], func.__defaults__ or ()))
+    pairs += list((func.__kwdefaults__ or {}).items())
+    given = set(params[:len(args)]) | set(kwargs)
+    return [(name, value) for name, value in pairs if name not in given]
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):

@@ -132,3 +132,76 @@ def test_a_global_list_passed_to_a_writer_is_passed_as_given():
     np.testing.assert_allclose(pullback(1.0), [1.0, 2.0])   # by hand: GLOBAL_LIST[-1]
     w[:] = 9.0   # a local list and a new array: copies, as for a function writing nothing
     np.testing.assert_allclose(pullback(1.0), [1.0, 2.0])
+
+
+def _by_hand_gains(x, gains, scale):   # d/dx of sum(gains * x**2) * scale
+    return 2.0 * gains * x * scale
+
+
+def test_a_global_changed_in_place_before_the_pullback_is_refused():
+    x = np.array([0.5, -1.0, 2.0])
+    old = pr.GAINS.copy()
+    _, pullback = s2sad.vjp(pr.reads_global_gains)(x)
+    np.testing.assert_allclose(pullback(1.0), _by_hand_gains(x, old, pr.SCALE), rtol=1e-12)
+    try:
+        pr.GAINS *= 2.0   # the pullback reads GAINS: it would mix new and old
+        with pytest.raises(ChangedSinceError, match="'GAINS', which reads_global_gains reads"):
+            pullback(1.0)
+    finally:
+        pr.GAINS[:] = old
+    np.testing.assert_allclose(pullback(1.0), _by_hand_gains(x, old, pr.SCALE), rtol=1e-12)
+
+
+def test_a_global_rebound_and_the_function_called_again_is_refused_in_the_old_pullback():
+    x = np.array([0.5, -1.0, 2.0])
+    old_gains, old_scale = pr.GAINS, pr.SCALE
+    vjp = s2sad.vjp(pr.reads_global_gains)
+    _, first = vjp(x)
+    try:
+        pr.GAINS, pr.SCALE = np.array([10.0, 10.0, 10.0]), 3.0
+        _, second = vjp(x)   # (refreshes what the generated code reads)
+        np.testing.assert_allclose(second(1.0), _by_hand_gains(x, pr.GAINS, 3.0), rtol=1e-12)
+        with pytest.raises(ChangedSinceError, match="call s2sad.vjp again"):
+            first(1.0)
+    finally:
+        pr.GAINS, pr.SCALE = old_gains, old_scale
+
+
+def test_a_global_rebound_without_a_new_call_keeps_the_pullback_right():
+    x = np.array([0.5, -1.0, 2.0])
+    old = pr.GAINS
+    _, pullback = s2sad.vjp(pr.reads_global_gains)(x)
+    try:
+        pr.GAINS = np.zeros(3)   # Python's f read the old array at the vjp's call
+        np.testing.assert_allclose(pullback(1.0), _by_hand_gains(x, old, pr.SCALE),
+                                   rtol=1e-12)
+    finally:
+        pr.GAINS = old
+
+
+def test_a_helper_pullback_reading_a_global_is_checked_too():
+    x = np.array([0.5, -1.0, 2.0])
+    old = pr.GAINS.copy()
+    _, pullback = s2sad.vjp(pr.helper_in_a_loop_reads_gains)(x)
+    np.testing.assert_allclose(pullback(1.0), 2 * _by_hand_gains(x, old, 1.0), rtol=1e-12)
+    try:
+        pr.GAINS[0] = 7.0
+        with pytest.raises(ChangedSinceError, match="'GAINS'"):
+            pullback(1.0)
+    finally:
+        pr.GAINS[:] = old
+
+
+def test_a_default_used_is_checked_and_one_not_used_is_not():
+    x = np.array([0.5, -1.0, 2.0])
+    old = pr.DEFAULT_GAINS.copy()
+    _, uses = s2sad.vjp(pr.reads_a_default)(x)
+    given = np.array([3.0, 3.0, 3.0])
+    _, passes = s2sad.vjp(pr.reads_a_default)(x, given)
+    try:
+        pr.DEFAULT_GAINS[1] = 5.0
+        with pytest.raises(ChangedSinceError, match="the default of 'd'"):
+            uses(1.0)
+        np.testing.assert_allclose(passes(1.0), 2.0 * 3.0 * x, rtol=1e-12)
+    finally:
+        pr.DEFAULT_GAINS[:] = old

@@ -18,7 +18,10 @@ def _rows():
     import ops_scipy_special as S
 
     # the rules load once a lookup misses after scipy.special is imported; the table's
-    # check that every rule has a row lists the rules before any lookup: load them now
+    # check that every rule has a row lists the rules before any lookup: load them now,
+    # after numpy's (scipy's rules name numpy's they share), as a lookup would
+    from s2sad.rules.loading import load_builtin_rules
+    load_builtin_rules()
     import s2sad.rules.scipy_special  # noqa: F401
     weights = "pos"
     return [
