@@ -287,7 +287,13 @@ def _same_tree(value, copy):
 
 
 def _same(array, copy):
+    """Whether ``array`` holds what ``copy`` (of its shape) does, nan as nan."""
     try:
-        return np.array_equal(array, copy, equal_nan=array.dtype.kind in "fc")
+        equal = array == copy
+        if equal.all():
+            return True
+        if array.dtype.kind not in "fc":
+            return False
+        return bool((equal | (array != array) & (copy != copy)).all())
     except TypeError:   # (an object array)
         return bool(np.all(array == copy))
