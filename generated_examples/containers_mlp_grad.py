@@ -13,6 +13,7 @@ from s2sad.runtime import (
     ensure_scalar_output,
     size_of,
     unbroadcast,
+    unpacked_bar,
     zeros_like,
 )
 
@@ -57,7 +58,7 @@ def mlp_loss_value_and_grad(layers, X, y):
     h_bar = dot_lhs_bar(dot_1_bar, h, W_2)
     W_2_bar = dot_rhs_bar(dot_1_bar, h, W_2)
     # grad of line 17: W, b = layers[-1]
-    layers_m1_bar = W_2_bar, b_2_bar
+    layers_m1_bar = unpacked_bar((W_2_bar, b_2_bar), layers_m1)
     layers_bar = zeros_like(layers)
     layers_bar = add_item(layers_bar, -1, layers_m1_bar)
     # grad of line 15: for W, b in layers[:-1]:
@@ -68,6 +69,7 @@ def mlp_loss_value_and_grad(layers, X, y):
         dot = tape.pop()
         b_1 = tape.pop()
         W_1 = tape.pop()
+        item = layers_slice[index]
         # grad of line 16: h = np.tanh(np.dot(h, W) + b)
         add_bar = h_bar * (1.0 - h_1 * h_1)
         dot_bar = unbroadcast(add_bar, dot)
@@ -75,7 +77,7 @@ def mlp_loss_value_and_grad(layers, X, y):
         h_bar = dot_lhs_bar(dot_bar, h, W_1)
         W_1_bar = dot_rhs_bar(dot_bar, h, W_1)
         # grad of line 15: for W, b in layers[:-1]:
-        item_bar_1 = W_1_bar, b_1_bar
+        item_bar_1 = unpacked_bar((W_1_bar, b_1_bar), item)
         layers_slice_bar = add_item(layers_slice_bar, index, item_bar_1)
     # grad of line 15: for W, b in layers[:-1]:
     layers_bar = add_item(layers_bar, slice(None, -1, None), layers_slice_bar)

@@ -73,7 +73,8 @@ def with_linked(facts, linked, parsed, bound_of=None, flowing=None):
     derivative from an active name (``ops.carries_derivative`` and
     :func:`reads_active`), which the sweep asks again."""
     simple = list(flatten(linked))   # (read twice below: listed once)
-    sequences = _sequence_names(simple) | {
+    # (an array may be unpacked or summed too: a name known to be one is not a sequence)
+    sequences = {n for n in _sequence_names(simple) if facts.kinds.get(n) != kinds_.LEAF} | {
         n for n, k in facts.kinds.items() if kinds_.is_container(k)}
     # names of unknown kind read out of a list, tuple or dict (v = xs[i])
     container_items = {

@@ -20,7 +20,7 @@ from ..runtime import (add_at, add_at_key, add_into, beyond_order, cast_bar, cas
                        getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar, matmul_shape,
                        mean_bar, mean_bar_bar, outer_lhs_bar, outer_rhs_bar, overwritten,
                        prod_bar, prod_bar_x_dot2, read_at, sequence_bar, snapshot, stack_bar,
-                       stack_parts, stored_part, sum_bar, sum_bar_bar, transpose_bar,
+                       stack_parts, stored_part, unpacked_bar, unpacked_parts, sum_bar, sum_bar_bar, transpose_bar,
                        unbroadcast, unbroadcast_to, written_bar, zero_at, zeros_like)
 from ..runtime.guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                               unshared)
@@ -292,6 +292,16 @@ def stack_bar_adjoint(y, y_bar, g, arrays, axis=0):
 @adjoint(stack_parts, nondiff=("arrays", "axis"))
 def stack_parts_adjoint(y, y_bar, parts, arrays, axis=0):
     return stack_bar(y_bar, arrays, axis)
+
+
+@adjoint(unpacked_bar, nondiff=("source",))
+def unpacked_bar_adjoint(y, y_bar, parts, source):
+    return unpacked_parts(y_bar, parts)
+
+
+@adjoint(unpacked_parts, nondiff=("parts",))
+def unpacked_parts_adjoint(y, y_bar, g, parts):
+    return unpacked_bar(y_bar, g)
 
 
 @adjoint(sequence_bar)

@@ -43,7 +43,7 @@ from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                      unshared)  # noqa: F401
 from .indexing import (add_at, add_at_key, add_into, cast_bar, cast_dot, concatenate_bar,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar, copy_of,
-                       stored_part, transpose_bar, zero_at)  # noqa: F401
+                       stored_part, transpose_bar, unpacked_bar, unpacked_parts, zero_at)  # noqa: F401
 from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, diag_part,
                      eigh_gaps, full_rank, inverse_of, lift, LinalgDerivativeError,
                      matrix_power_bar, matrix_power_bar_dot, matrix_power_dot, matvec_like, mT,
@@ -99,7 +99,7 @@ __all__ = [
     "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar", "matmul_lhs_bar",
     "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar", "tie_mask", "clip_mask",
     "clip_lower_mask", "clip_upper_mask", "transpose_bar", "concatenate_bar",
-    "stack_bar", "getitem_bar", "add_at", "add_at_key", "add_into", "sequence_bar", "float_like",
+    "stack_bar", "getitem_bar", "add_at", "add_at_key", "add_into", "sequence_bar", "unpacked_bar", "unpacked_parts", "float_like",
     "xlogy", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
     "list_append", "list_push", "list_push_at", "list_put", "list_remove", "list_bar",
     "list_extend", "list_insert", "list_delete", "list_set", "copy_container", "extend_bar",

@@ -13,7 +13,7 @@ from .selection import gathered
 from ..errors import ValueTypeError
 from ..rules.records import fact
 from .guards import _is_complex
-from .shapes import float_like, split_at, zeros_like
+from .shapes import float_like, split_at, unbroadcast, zeros_like
 
 _ndarray = np.ndarray
 #: the types of the adjoints add_into adds in place without asking more (the common case)
@@ -265,6 +265,25 @@ def sequence_bar(items):
     """Adjoint of a tuple or list literal, turned back into a list of adjoints."""
     return list(items)
 
+
+
+@fact(allocates=True, linear=("parts",))
+def unpacked_bar(parts, source):
+    """The adjoint of ``source`` in ``a, b = source`` from ``parts``, the adjoints of
+    ``a`` and ``b``: a tuple of them for a tuple or list (a helper's result, whose
+    pullback takes one), an array of ``source``'s shape for an array, whose rows they
+    are (what the rules of the ops that made ``source`` take)."""
+    if isinstance(source, (tuple, list)):
+        return tuple(parts)
+    rows = np.shape(source)[1:]
+    return np.stack([np.broadcast_to(part, rows) for part in parts])
+
+
+@fact(allocates=True, linear=("g",))
+def unpacked_parts(g, parts):
+    """The adjoint of ``parts`` in ``unpacked_bar(parts, source)``: the items (rows) of
+    ``g``, each reduced to its part's shape."""
+    return [unbroadcast(item, part) for item, part in zip(g, parts)]
 
 
 @fact(allocates=True, linear=("x", "value"))

@@ -50,7 +50,10 @@ def add_item(bar, key, g):
 
 @fact(allocates=True, linear=("a", "b"))
 def add_items(a, b):
-    """Elementwise sum of two adjoints of the same tuple, list or dict."""
+    """Elementwise sum of two adjoints of the same tuple, list or dict (of an array,
+    where generated code did not know which it is: their sum)."""
+    if not isinstance(a, (list, tuple, dict)):
+        return add_tree(a, b)
     if isinstance(a, dict):
         return {k: add_tree(a[k], b[k]) for k in a}
     return [add_tree(x, y) for x, y in zip(a, b)]
@@ -185,7 +188,10 @@ def repetition_bar(g, items):
 
 @fact(view=True, linear=("g",))
 def repeat_bar(g, items):
-    """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape."""
+    """Adjoint of ``sum(items)``: ``g`` for every item, reduced to the item's shape (of
+    an array, whose rows are the items: an array of its shape, ``g`` in every row)."""
+    if isinstance(items, np.ndarray) or is_duck(items):
+        return np.array(np.broadcast_to(g, np.shape(items)))
     if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
         return [g if item.__class__ in _SCALAR_TYPES else unbroadcast(g, item)
                 for item in items]

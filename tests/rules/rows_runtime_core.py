@@ -203,6 +203,12 @@ ROWS += [
         ("axis0", Arg((3,)), Arg((3,)), S(3), S(3), Const(0)),
         ("axis1", Arg((2, 3)), Arg((2, 3)), S(2, 3), S(2, 3), Const(1))),
     row("rt.sequence_bar", F.sequence_bar_call, ("vector", Arg((3,)), Arg((3,)))),
+    row("rt.unpacked_bar", F.unpacked_bar_call,
+        ("numbers", Arg(()), Arg(()), S(2)), ("rows", Arg((3,)), Arg((3,)), S(2, 3)),
+        ("row-spread", Arg(()), Arg((3,)), S(2, 3))),
+    row("rt.unpacked_parts", F.unpacked_parts_call,
+        ("numbers", Arg((2,)), S(), S()), ("rows", Arg((2, 3)), S(3), S(3)),
+        ("row-reduced", Arg((2, 3)), S(), S(3))),
 ]
 
 # the helpers of scans, differences, statistics, creation and elementwise slopes

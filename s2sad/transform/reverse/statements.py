@@ -318,7 +318,9 @@ class StatementAdjoints:
         return contribution
 
     def adjoint_of_unpack(self, stmt):
-        """``a, b = t`` backward: ``t`` gets the tuple of ``a``'s and ``b``'s adjoints."""
+        """``a, b = t`` backward: ``t`` gets the tuple of ``a``'s and ``b``'s adjoints, or,
+        unless ``t`` is known to be a container, ``unpacked_bar`` of them (an array of the
+        rows for an array)."""
         source = stmt.value
         names = [e.id for e in stmt.targets[0].elts]
         if not self.facts.is_active(source) or not any(n in self.env.adj for n in names):
@@ -326,7 +328,11 @@ class StatementAdjoints:
         parts = [self.env.adj.pop(n) if n in self.env.adj
                  else nodes.call(self.env.helper("zeros_like"), [nodes.name(n)]) for n in names]
         out = []
-        self.env.accumulate(source.id, nodes.tuple_(parts), out)
+        value = nodes.tuple_(parts)
+        if not kinds_.is_container(self.facts.kind(source)):
+            # an array's (or maybe one's): its rules take an array, not a tuple
+            value = nodes.call(self.env.helper("unpacked_bar"), [value, nodes.name(source.id)])
+        self.env.accumulate(source.id, value, out)
         return out
 
 
