@@ -124,7 +124,9 @@ def _real_callee(callee):
     if name in _BUILTINS and getattr(builtins, name, None) is callee:
         return _BUILTINS[name]
     np = registry.array_module()
-    if getattr(np, name, None) is not callee:
+    # (numpy's own names are in its dict; its module __getattr__ warns of old
+    # aliases, np.str, for a builtin of that name)
+    if vars(np).get(name) is not callee:
         return None
     if isinstance(callee, np.ufunc):
         return callee.nin   # (one more is an ``out`` array)

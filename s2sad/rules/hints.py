@@ -15,7 +15,7 @@ _LIST_METHODS = {"pop", "insert", "extend", "remove", "sort", "reverse", "index"
 
 def _numpy_rule(name):
     """``np.<name>`` when it has a derivative rule (or is declared constant), else None."""
-    target = getattr(registry.array_module(), name, None)
+    target = vars(registry.array_module()).get(name)   # (numpy's __getattr__ warns of old aliases)
     if target is None or not callable(target):
         return None
     rule = registry.lookup(target)

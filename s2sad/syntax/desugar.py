@@ -26,6 +26,7 @@ those it can lower.
 import gast
 
 from . import anno, nodes
+from .formatting import is_format_call, lowered
 from .names import Namer
 
 #: the builtins that consume an iterable whole: a generator expression given to one
@@ -35,10 +36,13 @@ CONSUMERS = ("tuple", "list", "sum", "min", "max", "sorted", "any", "all", "dict
 
 
 def needs_lowering(fn, walked=None):
-    """Whether ``fn`` holds a starred item or a generator expression; ``walked``:
-    ``nodes.walk(fn)`` when the caller has it."""
-    return any(n.__class__ is gast.Starred or n.__class__ is gast.GeneratorExp
+    """Whether ``fn`` holds a starred item, a generator expression or a format string;
+    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    return any(n.__class__ in _LOWERED or n.__class__ is gast.Call and is_format_call(n)
                for n in (walked if walked is not None else nodes.walk(fn)))
+
+
+_LOWERED = (gast.Starred, gast.GeneratorExp, gast.JoinedStr)
 
 
 def needs_desugaring(fn):
@@ -81,7 +85,9 @@ def lower(fn, namer):
       in xs])``; ``list(...)`` of one is the list comprehension, ``dict((k, v) for
       ...)`` the dict comprehension ``{k: v for ...}``; a generator unpacked by a
       starred target or item (``a, *rest = (e for x in xs)``, ``[*(e for x in
-      xs)]``) is read whole too, into the list comprehension.
+      xs)]``) is read whole too, into the list comprehension;
+    * ``f"W{i}"`` and ``"W{}".format(i)`` -> ``"W" + format(i, "")`` (see
+      :mod:`.formatting`).
     """
     fn.body = _lower_block(fn.body, namer)   # (list(value) of a generator, lowered next)
     _LowerExpressions().visit(fn)
@@ -180,7 +186,14 @@ def _negative(n):
 
 
 class _LowerExpressions(gast.NodeTransformer):
-    """Starred items of displays and calls, and generator expressions (see :func:`lower`)."""
+    """Starred items of displays and calls, generator expressions and format strings
+    (see :func:`lower`)."""
+
+    def visit_JoinedStr(self, node):
+        for value in node.values:
+            if value.__class__ is gast.FormattedValue:
+                value.value = self.visit(value.value)
+        return _located(lowered(node), node)
 
     def visit_List(self, node):
         return self.display(self.generic_visit(node), "list")
@@ -217,6 +230,10 @@ class _LowerExpressions(gast.NodeTransformer):
 
     def visit_Call(self, node):
         node = self.generic_visit(node)
+        if is_format_call(node):
+            made = lowered(node)
+            if made is not None:
+                return _located(made, node)
         args = []
         for arg in node.args:
             if isinstance(arg, gast.Starred) and isinstance(arg.value, (gast.List, gast.Tuple)) \

@@ -18,6 +18,7 @@ from ..rules import registry
 from . import nodes
 from .closure_sharing import stale_read
 from .desugar import CONSUMERS, statements_same_function
+from .formatting import builtins_named
 
 # node type -> (what it is, what to do instead)
 UNSUPPORTED = {
@@ -50,8 +51,6 @@ UNSUPPORTED = {
                      "assign to the name in a statement of its own"),
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
     gast.SetComp: ("set comprehensions cannot be differentiated", "use a list and np.array"),
-    gast.JoinedStr: ("f-strings are not supported in a differentiated function",
-                     "format strings outside the function"),
 }
 
 
@@ -88,7 +87,7 @@ def check(parsed, writes=False):
     _check_local_functions(parsed, everything)
 
 
-_STARRED_OR_GENERATOR = frozenset((gast.Starred, gast.GeneratorExp))
+_STARRED_OR_GENERATOR = frozenset((gast.Starred, gast.GeneratorExp, gast.JoinedStr))
 
 
 def _check_starred_and_generators(parsed, everything):
@@ -110,6 +109,17 @@ def _check_starred_and_generators(parsed, everything):
             _check_starred(parsed, node, parent, builtin)
         elif isinstance(node, gast.GeneratorExp):
             _check_generator(parsed, node, parent, builtin)
+        elif isinstance(node, gast.JoinedStr) and isinstance(parent.get(id(node)), gast.Expr):
+            _refuse(parsed, "an f-string as a statement is not supported: it has no effect "
+                    "on the result, but formatting its fields may call code", node,
+                    "remove the statement")
+        elif isinstance(node, gast.JoinedStr) and not isinstance(
+                parent.get(id(node)), gast.FormattedValue):   # (not a field's spec)
+            for name in sorted(builtins_named(node)):
+                if not builtin(name):
+                    _refuse(parsed, f"an f-string is formatted by the builtin {name!r}, but "
+                            f"the name {name!r} is not the builtin here", node,
+                            f"rename what is called {name!r}")
 
 
 def _builtin_test(parsed, everything):

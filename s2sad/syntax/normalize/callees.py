@@ -193,7 +193,7 @@ def returns_new_values(fn):
 def _np_function(name):
     """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
     numpy = sys.modules.get("numpy")
-    return getattr(numpy, name, None) if numpy is not None else None
+    return vars(numpy).get(name) if numpy is not None else None   # (no old-alias warning)
 
 
 def returned_globals(fn, _seen=None):

@@ -1,0 +1,109 @@
+"""Format strings, lowered to the builtin calls Python makes for them.
+
+``f"W{i}"`` and ``"W{}".format(i)`` build a string (a dict key, most often:
+``params[f"W{i}"]``); no derivative flows through one.  Python formats each field
+with ``format(value, spec)``, after ``str``, ``repr`` or ``ascii`` where the field
+asks for a conversion (``{v!r}``), and joins the pieces: so is each lowered, into
+``"W" + format(i, "")``, which later passes read as any other string expression.
+
+``lowered(node)`` gives the expression for an f-string (``gast.JoinedStr``) or for a
+``.format(...)`` call on a string literal, or None where the form is not one lowered
+here (a field reading an attribute or an item, ``{0.x}`` or ``{0[1]}``; a nested field
+in a ``.format`` spec; starred arguments): those keep their refusal.
+``builtins_named(node)``: the builtin names the lowering calls (``fence`` checks that
+the function does not rebind them).
+"""
+
+import string
+
+import gast
+
+from . import nodes
+
+#: a field's conversion (``FormattedValue.conversion``) -> the builtin applied first
+_CONVERSIONS = {115: "str", 114: "repr", 97: "ascii"}
+_LETTERS = {"s": "str", "r": "repr", "a": "ascii"}
+
+
+def is_format_call(node):
+    """Whether ``node`` is a call of ``.format`` on a string literal."""
+    return node.__class__ is gast.Call and node.func.__class__ is gast.Attribute \
+        and node.func.attr == "format" and node.func.value.__class__ is gast.Constant \
+        and isinstance(node.func.value.value, str)
+
+
+def builtins_named(node):
+    """The builtins the lowering of ``node`` (an f-string) calls."""
+    names = {"format"}
+    for sub in gast.walk(node):
+        if sub.__class__ is gast.FormattedValue and sub.conversion in _CONVERSIONS:
+            names.add(_CONVERSIONS[sub.conversion])
+    return names
+
+
+def lowered(node):
+    """The string expression ``node`` (an f-string, or a ``.format`` call on a string
+    literal) stands for, made of literals, ``+`` and builtin calls; None where it is
+    not lowered (see the module's text)."""
+    if node.__class__ is gast.JoinedStr:
+        return _joined([_piece(value) for value in node.values])
+    if is_format_call(node):
+        return _format_call(node)
+    return None
+
+
+def _piece(value):
+    if value.__class__ is gast.Constant:
+        return nodes.const(value.value)
+    field = value.value
+    if value.conversion in _CONVERSIONS:
+        field = nodes.call(_CONVERSIONS[value.conversion], [field])
+    spec = nodes.const("") if value.format_spec is None else lowered(value.format_spec)
+    return nodes.call("format", [field, spec])
+
+
+def _joined(pieces):
+    """``a + b + ...`` of the string expressions ``pieces`` ('' for none)."""
+    pieces = [p for p in pieces if not (p.__class__ is gast.Constant and p.value == "")]
+    if not pieces:
+        return nodes.const("")
+    result = pieces[0]
+    for piece in pieces[1:]:
+        result = gast.BinOp(left=result, op=gast.Add(), right=piece)
+    return result
+
+
+def _format_call(node):
+    if any(a.__class__ is gast.Starred for a in node.args) or \
+            any(k.arg is None for k in node.keywords):
+        return None
+    keywords = {k.arg: k.value for k in node.keywords}
+    try:
+        parsed = list(string.Formatter().parse(node.func.value.value))
+    except ValueError:   # (Python's call raises it too: keep the call)
+        return None
+    pieces, automatic, numbered = [], 0, False
+    for text, field, spec, conversion in parsed:
+        if text:
+            pieces.append(nodes.const(text))
+        if field is None:
+            continue
+        if "{" in (spec or "") or conversion not in (None, *_LETTERS):
+            return None
+        if field == "":
+            if numbered or automatic >= len(node.args):
+                return None
+            value, automatic = node.args[automatic], automatic + 1
+        elif field.isdigit():
+            if automatic or int(field) >= len(node.args):
+                return None
+            value, numbered = node.args[int(field)], True
+        elif field.isidentifier() and field in keywords:
+            value = keywords[field]
+        else:
+            return None   # ({0.x}, {0[1]}, a name not given: Python's error stays)
+        value = nodes.clone(value)
+        if conversion is not None:
+            value = nodes.call(_LETTERS[conversion], [value])
+        pieces.append(nodes.call("format", [value, nodes.const(spec or "")]))
+    return _joined(pieces)
