@@ -114,3 +114,21 @@ def test_the_lowered_format_call_gives_python_s_string(text, args, kwargs):
     expression = gast.Expression(body=formatting.lowered(call))
     code = compile(gast.gast_to_ast(gast.fix_missing_locations(expression)), "<t>", "eval")
     assert eval(code) == text.format(*args, **kwargs)
+
+
+def keyed_by_str(params, x):
+    s = 0.0
+    for i in range(2):
+        s = s + np.sum(params["w" + str(i)] * x)
+    return s
+
+
+def test_generation_raises_no_numpy_warning_for_builtin_names(recwarn):
+    # (s2sad's lookup of a builtin's name among numpy's touched np.str, whose
+    # FutureWarning is an error under -W error)
+    import warnings
+    params = {"w0": np.array([1.0, 2.0]), "w1": np.array([0.5, -1.0])}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = s2sad.grad(keyed_by_str, wrt=1)(params, np.array([0.3, 0.4]))
+    np.testing.assert_allclose(got, [1.5, 1.0], rtol=1e-12)   # by hand: w0 + w1
