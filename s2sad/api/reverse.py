@@ -24,7 +24,8 @@ from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
 from .singular import raise_singular
-from .snapshot import check_outside, check_unchanged, outside_values, output_copy, snapshot
+from .outside import check_outside, outside_values
+from .snapshot import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
 
@@ -269,7 +270,7 @@ def _build_vjp(func, wrt):
 
         def pullback(cotangent):
             check_unchanged(kept, func.__name__)
-            check_outside(outside, namespace, func.__name__)
+            check_outside(outside, func.__name__)
             checked = check_cotangent(cotangent, value, "", func.__name__)
             checked = checked if isinstance(value, tuple) and \
                 bound.returns_items(args, kwargs) else (checked,)

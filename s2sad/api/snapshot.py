@@ -21,13 +21,8 @@ caller changed it since (:class:`~s2sad.errors.ChangedSinceError`, naming the ar
 never a gradient of no point); so is an array in a container of another class (an
 ``OrderedDict``), which is not rebuilt.  The output handed to the caller is a copy of
 the one the pullback reads.
-
-A pullback also reads the user's globals and closure variables, through the generated
-module's namespace, which each call of the function refreshes; and the function's
-defaults.  :func:`outside_values` notes them as the forward sweep left them (arrays
-copied) and :func:`check_outside` tells, at each pullback call, whether one was changed in
-place or rebound (by a later call) since: the pullback would read the new value beside
-the old tape, so it raises :class:`~s2sad.errors.ChangedSinceError` naming it.
+(What a pullback reads outside the arguments, the globals and closure variables, is
+checked by :mod:`.outside`.)
 """
 
 import numpy as np
@@ -36,9 +31,6 @@ from ..errors import ChangedSinceError
 
 _ndarray = np.ndarray
 _REBUILT = (list, tuple, dict)
-_ModuleType = type(np)
-_CodeType = type((lambda: 0).__code__)
-_READS = "__s2sad_pullback_reads__"   # (kept in the generated module's namespace)
 
 
 def snapshot(args, kwargs, writes, names, outside=()):
@@ -88,58 +80,6 @@ def check_unchanged(kept, func_name):
                 f"shares memory with another argument or a global, so s2sad used it as "
                 f"given)",
                 hint="call s2sad.vjp again at the new values, or pass a copy of it")
-
-
-def outside_values(namespace, defaults):
-    """``[(what, name, value, copy or None)]``: the values in the generated module's
-    ``namespace`` a pullback reads (the user's globals and closure variables as the last
-    call bound them; ``name`` their key there), and the ``defaults`` used (``(parameter,
-    value)`` pairs; ``name`` None); the arrays among them copied (in lists, tuples and
-    dicts too)."""
-    noted = []
-    for name in _pullback_reads(namespace):
-        value = namespace[name]
-        if not isinstance(value, _ModuleType) and not callable(value):
-            noted.append((repr(name), name, value, _copied(value, {}, copy_new=True)
-                          if _holds_arrays(value, 0) else None))
-    for name, value in defaults:
-        if _holds_arrays(value, 0):
-            noted.append((f"the default of {name!r}", None, value,
-                          _copied(value, {}, copy_new=True)))
-    return noted
-
-
-def _pullback_reads(namespace):
-    """The global names the functions defined inside the generated module's functions
-    (its pullbacks) read, found in ``namespace`` (worked out once per module)."""
-    found = namespace.get(_READS)
-    if found is None:
-        names, todo = set(), []
-        for value in list(namespace.values()):
-            if getattr(value, "__globals__", None) is namespace:
-                todo.extend(c for c in value.__code__.co_consts if isinstance(c, _CodeType))
-        while todo:
-            code = todo.pop()
-            names.update(code.co_names)
-            todo.extend(c for c in code.co_consts if isinstance(c, _CodeType))
-        found = namespace[_READS] = tuple(sorted(n for n in names if n in namespace))
-    return found
-
-
-def check_outside(noted, namespace, func_name):
-    """Raise :class:`ChangedSinceError` where a value of ``noted`` (see
-    :func:`outside_values`) is no longer the one ``namespace`` holds, or was changed in
-    place."""
-    for what, name, value, copy in noted:
-        if name is not None and namespace.get(name, value) is not value or \
-                copy is not None and not _same_tree(value, copy):
-            raise ChangedSinceError(
-                f"{what}, which {func_name} reads and is not an argument given to it, was "
-                f"changed (in place, or rebound and {func_name} called again) after s2sad.vjp "
-                f"was called and before its pullback: the pullback would read the new value "
-                f"beside the old ones",
-                hint=f"call s2sad.vjp again after changing it, or pass it to {func_name} as "
-                     f"an argument (a pullback keeps its arguments as they were)")
 
 
 def output_copy(value):
@@ -263,27 +203,6 @@ def _copied(tree, memo, copy_new=False):
         made = memo[key] = cls(*(_copied(item, memo, copy_new) for item in tree))
         return made
     return tree   # (another container class, any other value: as given)
-
-
-def _holds_arrays(value, depth):
-    if isinstance(value, _ndarray):
-        return True
-    if depth < 3 and isinstance(value, _REBUILT):
-        return any(_holds_arrays(item, depth + 1)
-                   for item in (value.values() if isinstance(value, dict) else value))
-    return False
-
-
-def _same_tree(value, copy):
-    """Whether ``value`` holds what its copy ``copy`` (see :func:`_copied`) does."""
-    if isinstance(value, _ndarray):
-        return isinstance(copy, _ndarray) and value.shape == copy.shape and _same(value, copy)
-    if isinstance(value, dict):
-        return isinstance(copy, dict) and value.keys() == copy.keys() and \
-            all(_same_tree(value[k], copy[k]) for k in value)
-    if isinstance(value, (list, tuple)):
-        return len(value) == len(copy) and all(map(_same_tree, value, copy))
-    return value is copy
 
 
 def _same(array, copy):

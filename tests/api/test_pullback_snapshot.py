@@ -205,3 +205,67 @@ def test_a_default_used_is_checked_and_one_not_used_is_not():
         np.testing.assert_allclose(passes(1.0), 2.0 * 3.0 * x, rtol=1e-12)
     finally:
         pr.DEFAULT_GAINS[:] = old
+
+
+X2 = np.array([0.3, -0.4])
+
+
+def _assert_raises_after(func, change, restore, label):
+    value, pullback = s2sad.vjp(func)(X2)
+    expected = finite_difference_gradient(func, (X2.copy(),), 0)
+    np.testing.assert_allclose(pullback(1.0), expected, rtol=1e-6)
+    try:
+        change()
+        with pytest.raises(ChangedSinceError, match=label):
+            pullback(1.0)
+    finally:
+        restore()
+    np.testing.assert_allclose(pullback(1.0), expected, rtol=1e-6)   # (as it was again)
+
+
+def test_views_of_a_global_kept_by_the_forward_sweep_are_checked():
+    # (r0, r1 = G: the pullback reads r0, a row of G, not G by name)
+    old = pr.GAIN_ROWS.copy()
+    _assert_raises_after(pr.reads_rows_of_a_global, lambda: pr.GAIN_ROWS.__imul__(2.0),
+                         lambda: pr.GAIN_ROWS.__setitem__(Ellipsis, old), "'GAIN_ROWS'")
+
+
+def test_an_array_in_a_global_list_changed_in_place_is_checked():
+    old = pr.GAIN_LIST[0].copy()
+    _assert_raises_after(pr.reads_an_item_of_a_global_list,
+                         lambda: pr.GAIN_LIST[0].__imul__(3.0),
+                         lambda: pr.GAIN_LIST[0].__setitem__(Ellipsis, old), "'GAIN_LIST'")
+
+
+def test_a_config_object_s_attributes_are_checked():
+    def rebind(value):
+        pr.CONFIG.scale = value
+    _assert_raises_after(pr.reads_a_config_object, lambda: rebind(5.0), lambda: rebind(2.0),
+                         "'CONFIG.scale'")
+    old = pr.CONFIG.weights.copy()
+    _assert_raises_after(pr.reads_a_config_object, lambda: pr.CONFIG.weights.__imul__(2.0),
+                         lambda: pr.CONFIG.weights.__setitem__(Ellipsis, old),
+                         "'CONFIG.weights'")
+
+
+def test_a_module_attribute_rebound_or_changed_in_place_is_checked():
+    import pullback_module as m
+    old = m.W
+
+    def rebind():
+        m.W = old * 3.0
+
+    def restore():
+        m.W = old
+    _assert_raises_after(pr.reads_a_module_attribute, rebind, restore, "'pullback_module.W'")
+    kept = old.copy()
+    _assert_raises_after(pr.reads_a_module_attribute, lambda: old.__imul__(3.0),
+                         lambda: old.__setitem__(Ellipsis, kept), "'pullback_module.W'")
+
+
+def test_nothing_changed_raises_nothing_across_interleaved_calls():
+    vjp = s2sad.vjp(pr.reads_rows_of_a_global)
+    pullbacks = [vjp(X2 * k)[1] for k in (1.0, 2.0, 3.0)]
+    for k, pullback in zip((1.0, 2.0, 3.0), pullbacks):
+        expected = finite_difference_gradient(pr.reads_rows_of_a_global, (X2 * k,), 0)
+        np.testing.assert_allclose(pullback(1.0), expected, rtol=1e-6)

@@ -1,0 +1,138 @@
+"""What a ``vjp`` pullback reads outside the arguments, kept to tell a change.
+
+The forward sweep runs on copies of the arguments (:mod:`.snapshot`), but it also
+reads the user's globals and closure variables, through the generated module's
+namespace, which each call of the function refreshes: whole (``G * x``), or through
+views its locals keep for the pullback (``r0, r1 = G``, ``G[:, 0]``, ``np.asarray(G)``),
+and through the attributes of modules and objects (``cfg.W``, ``CFG.s``); and the
+defaults it uses.  Changed in place after ``vjp`` (or rebound, and the function called
+again), the pullback would read the new values beside the old tape: a gradient of no
+point.  So :func:`outside_values` notes, when the forward sweep is done, every such
+value the module's code names (the arrays among them copied, in lists, tuples and dicts
+too) and :func:`check_outside` raises :class:`~s2sad.errors.ChangedSinceError`, naming
+it, where one is no longer what was noted.  A vjp call copies these arrays: a function
+reading a large global array pays one copy of it per call.
+"""
+
+import types
+
+from ..errors import ChangedSinceError
+from .snapshot import _copied, _ndarray, _REBUILT, _same
+
+_ModuleType, _CodeType = types.ModuleType, types.CodeType
+_READS = "__s2sad_outside_reads__"   # (kept in the generated module's namespace)
+
+
+def outside_values(namespace, defaults):
+    """``[(what, holder, key, value, copy or None)]``: the values the generated
+    module's code reads from ``namespace`` (``holder`` the namespace, ``key`` the name)
+    and from the attributes of the modules and objects there (``holder`` the module or
+    object's ``__dict__``), and the ``defaults`` used (``(parameter, value)`` pairs;
+    ``holder`` None); the arrays among them copied."""
+    names, attributes = _reads(namespace)
+    noted = []
+    for name in names:
+        value = namespace[name]
+        if _is_data(value):
+            _note(noted, name, namespace, name, value)
+        _note_attributes(noted, name, value, attributes, 1)
+    for name, value in defaults:
+        if _holds_arrays(value, 0):
+            noted.append((f"the default of {name!r}", None, None, value,
+                          _copied(value, {}, copy_new=True)))
+    return noted
+
+
+def check_outside(noted, func_name):
+    """Raise :class:`ChangedSinceError` where a value of ``noted`` (see
+    :func:`outside_values`) is no longer the one its holder holds, or was changed in
+    place."""
+    for what, holder, key, value, copy in noted:
+        if holder is not None and not _same_object(holder.get(key, value), value) or \
+                copy is not None and not _same_tree(value, copy):
+            raise ChangedSinceError(
+                f"{what}, which {func_name} reads outside its arguments, was changed (in "
+                f"place, or rebound) after s2sad.vjp was called and before its pullback: "
+                f"the pullback would read the new value beside the old ones",
+                hint="call s2sad.vjp again after changing it (a pullback keeps the "
+                     "arguments as they were, not what the function reads outside them)")
+
+
+_NUMBERS = (int, float, complex, bool, str)
+#: the modules whose attributes are not the user's values (numpy's functions, s2sad's)
+_LIBRARIES = frozenset(("numpy", "scipy", "s2sad", "math", "cmath", "builtins", "dask",
+                        "numba", "functools", "operator"))
+
+
+def _same_object(live, value):
+    """Whether ``live`` is ``value``, or a number or string equal to it (rebound to the
+    same number)."""
+    return live is value or live.__class__ in _NUMBERS and live.__class__ is \
+        value.__class__ and live == value
+
+
+def _note(noted, what, holder, key, value):
+    noted.append((repr(what), holder, key, value,
+                  _copied(value, {}, copy_new=True) if _holds_arrays(value, 0) else None))
+
+
+def _note_attributes(noted, label, value, attributes, depth):
+    """The attributes named in ``attributes`` of a module or a plain object ``value``
+    (and of theirs, ``depth`` levels more)."""
+    if callable(value) or isinstance(value, (type, _ndarray) + _REBUILT) or \
+            isinstance(value, _ModuleType) and value.__name__.partition(".")[0] in _LIBRARIES:
+        return
+    own = getattr(value, "__dict__", None)
+    if not isinstance(own, dict):
+        return
+    for attribute in attributes:
+        if attribute in own:
+            found = own[attribute]
+            if _is_data(found):
+                _note(noted, f"{label}.{attribute}", own, attribute, found)
+            if depth:
+                _note_attributes(noted, f"{label}.{attribute}", found, attributes, depth - 1)
+
+
+def _is_data(value):
+    return not (isinstance(value, (_ModuleType, type)) or callable(value))
+
+
+def _reads(namespace):
+    """``(names, attributes)``: the global names the generated module's code reads that
+    ``namespace`` holds, and every other name its code objects list (the attributes it
+    reads among them), worked out once per module."""
+    found = namespace.get(_READS)
+    if found is None:
+        seen, todo = set(), []
+        for value in list(namespace.values()):
+            if getattr(value, "__globals__", None) is namespace:
+                todo.append(value.__code__)
+        while todo:
+            code = todo.pop()
+            seen.update(code.co_names)
+            todo.extend(c for c in code.co_consts if isinstance(c, _CodeType))
+        names = tuple(sorted(n for n in seen if n in namespace and not n.startswith("__")))
+        found = namespace[_READS] = (names, tuple(sorted(seen - set(names))))
+    return found
+
+
+def _holds_arrays(value, depth):
+    if isinstance(value, _ndarray):
+        return True
+    if depth < 3 and isinstance(value, _REBUILT):
+        return any(_holds_arrays(item, depth + 1)
+                   for item in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
+def _same_tree(value, copy):
+    """Whether ``value`` holds what its copy ``copy`` (see ``snapshot._copied``) does."""
+    if isinstance(value, _ndarray):
+        return isinstance(copy, _ndarray) and value.shape == copy.shape and _same(value, copy)
+    if isinstance(value, dict):
+        return isinstance(copy, dict) and value.keys() == copy.keys() and \
+            all(_same_tree(value[k], copy[k]) for k in value)
+    if isinstance(value, (list, tuple)):
+        return len(value) == len(copy) and all(map(_same_tree, value, copy))
+    return value is copy
