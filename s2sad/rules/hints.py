@@ -40,6 +40,9 @@ def method_hint(name):
     if name in _LIST_METHODS:
         return (f"lists support xs.append(v), xs.extend(ys), xs.insert(i, v), xs.pop(i), "
                 f"xs[i] = v, indexing and slicing: build a new list instead of '.{name}()'")
+    if name == "format":
+        return ("write the format string where it is called: \"W{}\".format(i) on the "
+                "string literal, or an f-string (f\"W{i}\"), or str.format(fmt, i)")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x, ...))"
     return (f"s2sad knows these array methods: {_supported(registry.METHODS)}...; compute "

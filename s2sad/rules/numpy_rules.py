@@ -433,6 +433,9 @@ nondifferentiable(
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
     builtins.isinstance,
 )
+# strings (a dict key made by an f-string of a differentiated value, f"{p[0]:.1f}")
+nondifferentiable(builtins.str, builtins.format, builtins.repr, builtins.ascii, str.format,
+                  allocates=True)
 
 # x.imag of a real x is 0
 nondifferentiable(np.imag, view=True, attributes=("imag",), spelling="np.imag")

@@ -132,3 +132,40 @@ def test_generation_raises_no_numpy_warning_for_builtin_names(recwarn):
         warnings.simplefilter("error")
         got = s2sad.grad(keyed_by_str, wrt=1)(params, np.array([0.3, 0.4]))
     np.testing.assert_allclose(got, [1.5, 1.0], rtol=1e-12)   # by hand: w0 + w1
+
+
+def key_of_a_differentiated_value(p):
+    d = {f"{p[0]:.1f}": p[0]}
+    return d["0.3"] * 3.0
+
+
+def test_a_key_formatting_a_differentiated_value_in_every_mode():
+    # (format is declared without a derivative: the key is a string; forward mode
+    # refused it for want of a tangent rule for format)
+    p = np.array([0.3, -0.7])
+    np.testing.assert_allclose(s2sad.grad(key_of_a_differentiated_value)(p), [3.0, 0.0])
+    _, tangent = s2sad.jvp(key_of_a_differentiated_value)(p, np.array([1.0, 2.0]))
+    assert tangent == 3.0
+    np.testing.assert_allclose(s2sad.hvp(key_of_a_differentiated_value)(p, np.ones(2)),
+                               [0.0, 0.0])
+
+
+def format_held_in_a_name(p):
+    fmt = "W{}"
+    d = {fmt.format(i): p[i] for i in range(2)}
+    return d["W1"] * d["W0"]
+
+
+def format_held_in_a_name_as_hinted(p):
+    fmt = "W{}"
+    d = {str.format(fmt, i): p[i] for i in range(2)}
+    return d["W1"] * d["W0"]
+
+
+def test_format_on_a_name_is_refused_with_a_hint_that_works():
+    p = np.array([0.3, -0.7])
+    with pytest.raises(UnsupportedSyntaxError, match=r"str\.format\(fmt, i\)"):
+        s2sad.grad(format_held_in_a_name)(p)
+    np.testing.assert_allclose(s2sad.grad(format_held_in_a_name_as_hinted)(p), [-0.7, 0.3])
+    _, tangent = s2sad.jvp(format_held_in_a_name_as_hinted)(p, np.array([1.0, 1.0]))
+    np.testing.assert_allclose(tangent, -0.4)
