@@ -8,6 +8,9 @@ of any pass can grep for the key to find who writes and who reads it.
 SOURCE = "s2sad_source"
 #: The Python object a callee expression resolves to (e.g. ``numpy.tanh``).
 CALLEE = "s2sad_callee"
+#: on an expression desugar made of a format string: the user's spelling of it
+#: (``f"W{i}"``), which messages show (``formatting.spelled``)
+SPELLED = "s2sad_spelled"
 
 
 def get(node, key, default=None):

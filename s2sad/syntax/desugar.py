@@ -26,7 +26,7 @@ those it can lower.
 import gast
 
 from . import anno, nodes
-from .formatting import is_format_call, lowered
+from .formatting import is_format_call, lowered, user_spelling
 from .names import Namer
 
 #: the builtins that consume an iterable whole: a generator expression given to one
@@ -190,10 +190,11 @@ class _LowerExpressions(gast.NodeTransformer):
     (see :func:`lower`)."""
 
     def visit_JoinedStr(self, node):
+        spelling = user_spelling(node)
         for value in node.values:
             if value.__class__ is gast.FormattedValue:
                 value.value = self.visit(value.value)
-        return _located(lowered(node), node)
+        return anno.set(_located(lowered(node), node), anno.SPELLED, spelling)
 
     def visit_List(self, node):
         return self.display(self.generic_visit(node), "list")
@@ -229,11 +230,12 @@ class _LowerExpressions(gast.NodeTransformer):
         return _located(result, node)
 
     def visit_Call(self, node):
+        spelling = user_spelling(node) if is_format_call(node) else None
         node = self.generic_visit(node)
-        if is_format_call(node):
+        if spelling is not None:
             made = lowered(node)
             if made is not None:
-                return _located(made, node)
+                return anno.set(_located(made, node), anno.SPELLED, spelling)
         args = []
         for arg in node.args:
             if isinstance(arg, gast.Starred) and isinstance(arg.value, (gast.List, gast.Tuple)) \

@@ -14,11 +14,12 @@ in a ``.format`` spec; starred arguments): those keep their refusal.
 the function does not rebind them).
 """
 
+import ast
 import string
 
 import gast
 
-from . import nodes
+from . import anno, nodes
 
 #: a field's conversion (``FormattedValue.conversion``) -> the builtin applied first
 _CONVERSIONS = {115: "str", 114: "repr", 97: "ascii"}
@@ -39,6 +40,31 @@ def builtins_named(node):
         if sub.__class__ is gast.FormattedValue and sub.conversion in _CONVERSIONS:
             names.add(_CONVERSIONS[sub.conversion])
     return names
+
+
+def spelled(node):
+    """The source text of the expression ``node`` as the user wrote it: the format
+    strings desugar lowered (marked ``anno.SPELLED``) in their own spelling."""
+    copy = nodes.clone(node)
+    if anno.get(copy, anno.SPELLED) is not None:
+        return anno.get(copy, anno.SPELLED)
+    for sub in gast.walk(copy):
+        for field, value in gast.iter_fields(sub):
+            if isinstance(value, gast.AST) and anno.get(value, anno.SPELLED) is not None:
+                setattr(sub, field, gast.Name(id=anno.get(value, anno.SPELLED),
+                                              ctx=gast.Load(), annotation=None,
+                                              type_comment=None))
+            elif isinstance(value, list):
+                value[:] = [gast.Name(id=anno.get(v, anno.SPELLED), ctx=gast.Load(),
+                                      annotation=None, type_comment=None)
+                            if isinstance(v, gast.AST) and anno.get(v, anno.SPELLED) is not None
+                            else v for v in value]
+    return ast.unparse(gast.gast_to_ast(copy))
+
+
+def user_spelling(node):
+    """``ast.unparse`` of the format string or ``.format`` call ``node``."""
+    return ast.unparse(gast.gast_to_ast(nodes.clone(node)))
 
 
 def lowered(node):

@@ -169,3 +169,17 @@ def test_format_on_a_name_is_refused_with_a_hint_that_works():
     np.testing.assert_allclose(s2sad.grad(format_held_in_a_name_as_hinted)(p), [-0.7, 0.3])
     _, tangent = s2sad.jvp(format_held_in_a_name_as_hinted)(p, np.array([1.0, 1.0]))
     np.testing.assert_allclose(tangent, -0.4)
+
+
+def writes_through_an_f_string_key(x):
+    p = {f"W{i}": x * (i + 1.0) for i in range(2)}
+    for i in range(2):
+        p[f"W{i}"][0] = x[1] * p[f"W{i}"][0]
+    return np.sum(p["W0"] * p["W1"])
+
+
+def test_a_message_shows_the_f_string_as_written():
+    with pytest.raises(UnsupportedSyntaxError) as caught:
+        s2sad.grad(writes_through_an_f_string_key)(np.array([0.3, -0.4, 0.7]))
+    text = str(caught.value)
+    assert "p[f'W{i}'].copy()" in text and "format(" not in text

@@ -14,13 +14,12 @@ refused, or checked when the code runs where only the values tell.
 state of its own.
 """
 
-import ast
-
 import gast
 
 from ...errors import SharedWriteError
 from ...rules import registry
 from .. import anno, nodes
+from ..formatting import spelled
 from .trees import is_atomic
 from .writes import op_symbol
 
@@ -473,7 +472,7 @@ def _copy_spelling(norm, current, name, unknown=False):
     return f"{name} = np.copy({name})"
 def _source(node):
     """The source text of an expression (an index: ``i, j`` without parentheses)."""
-    text = ast.unparse(gast.gast_to_ast(nodes.clone(node)))
+    text = spelled(node)   # (ast.unparse, format strings as the user wrote them)
     if isinstance(node, gast.Tuple) and text.startswith("(") and text.endswith(")"):
         text = text[1:-1]
     return text
