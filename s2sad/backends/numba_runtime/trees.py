@@ -1,6 +1,7 @@
 """numba versions of the helpers that add and make adjoints of values whose kind the
 generated code did not know (:mod:`s2sad.runtime.trees` and ``dicts``): ``add_tree``,
-``zeros_tree``, ``times_bar``, ``loop_items_bar``, ``loop_items_dot``, ``scalar_checked``.
+``zeros_tree``, ``times_bar``, ``loop_items_bar``, ``loop_items_dot``, ``scalar_checked``,
+``unpacked_bar``, ``add_items``.
 
 numba knows the kind when it types the call: for numbers and arrays each compiles to
 the arithmetic alone (``a + b``, ``g * n`` reduced to ``x``'s shape).  Lists and tuples
@@ -8,12 +9,14 @@ of numbers or arrays are added item by item; deeper containers and dicts are not
 ported.  Called from Python, each name runs the numpy helper.
 """
 
+import numpy as np
 from numba import types
 from numba.extending import overload
 from numba.typed import List
 
 from ...runtime import dicts as _numpy_dicts
 from ...runtime import guards as _numpy_guards
+from ...runtime import indexing as _numpy_indexing
 from ...runtime import trees as _numpy
 from .guards import ensure_scalar_output
 from .kinds import is_leaf, is_none
@@ -121,3 +124,40 @@ def _scalar_checked(value, function_name):
         ensure_scalar_output(value, function_name)
         return value
     return impl
+
+
+def unpacked_bar(parts, source):
+    """:func:`s2sad.runtime.unpacked_bar` (numba: see the module)."""
+    return _numpy_indexing.unpacked_bar(parts, source)
+
+
+@overload(unpacked_bar, inline="always")
+def _unpacked_bar(parts, source):
+    # (an array unpacked into numbers or into rows: its adjoint, an array; a tuple's
+    # adjoint, the tuple of the parts)
+    if isinstance(source, types.BaseTuple) or isinstance(source, types.List):
+        return lambda parts, source: parts
+    if not isinstance(source, types.Array) or not isinstance(parts, types.UniTuple):
+        return None
+    if isinstance(parts.dtype, types.Number):
+        def numbers(parts, source):
+            out = np.empty(len(parts))
+            for i in range(len(parts)):
+                out[i] = parts[i]
+            return out
+        return numbers
+    if isinstance(parts.dtype, types.Array) and parts.dtype.ndim == source.ndim - 1:
+        return lambda parts, source: np.stack(parts)
+    return None
+
+
+def add_items(a, b):
+    """:func:`s2sad.runtime.add_items` (numba: see the module)."""
+    return _numpy.add_items(a, b)
+
+
+@overload(add_items, inline="always")
+def _add_items(a, b):
+    # (two adjoints of one tuple or list, or of an array where the code did not know
+    # which: added as add_tree adds them)
+    return _add_tree(a, b)
