@@ -38,12 +38,13 @@ _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 
 def is_forwarding(func):
-    """Whether ``func`` takes ``*args`` and/or ``**kwargs`` (after parameters of its own,
-    maybe: ``def wrapper(x, *args, **kwargs)``) and wraps a function."""
+    """Whether ``func`` takes ``*args`` and/or ``**kwargs`` (besides parameters of its
+    own, maybe: ``def wrapper(x, c=0.5, *args, t=0.25, **kwargs)``) and wraps a
+    function."""
     code = getattr(func, "__code__", None)
     return (code is not None
             and code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-            and code.co_kwonlyargcount == 0 and not code.co_posonlyargcount
+            and not code.co_posonlyargcount
             and getattr(func, "__wrapped__", None) is not None)
 
 
@@ -69,6 +70,27 @@ def signature(func):
     return found
 
 
+def binds_calls(func):
+    """The signature a call of ``func`` must be bound with before generated code takes
+    it, or None: for a forwarding wrapper whose own parameter with a default comes
+    before a forwarded one without (``def wrapper(x, c=0.5, *args, **kwargs)`` of
+    ``f(x, w)``), which the generated ``def`` cannot spell (it takes ``c`` without its
+    default); else None (the generated ``def`` takes calls as they come)."""
+    if not is_forwarding(func):
+        return None
+    sig = signature(func)
+    P = inspect.Parameter
+    seen_default = False
+    for p in sig.parameters.values():
+        if p.kind not in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD):
+            continue
+        if p.default is not P.empty:
+            seen_default = True
+        elif seen_default:
+            return sig
+    return None
+
+
 def _key(func):
     """What decides a forwarding wrapper's effective signature: its code, and the code
     and defaults of every function along its ``__wrapped__`` chain."""
@@ -82,8 +104,12 @@ def _key(func):
 
 def _node_signature(fn, func):
     """The signature :func:`rewrite` left on the wrapper's node: the wrapped function's
-    parameters (with their current default values) that the wrapper's caller gives."""
-    return inspect.Signature(anno.get(fn, anno.EFFECTIVE))
+    parameters (with their current default values) that the wrapper's caller gives.
+    Not checked for Python's order of defaults: a wrapper's own parameter with a
+    default may come before a forwarded one without (``def wrapper(x, c=0.5, *args,
+    **kwargs)`` of ``f(x, w)`` binds ``(x, c=0.5, w)``: ``w`` by position after ``c``,
+    or by keyword with ``c`` left to its default), which binds as Python's call does."""
+    return inspect.Signature(anno.get(fn, anno.EFFECTIVE), __validate_parameters__=False)
 
 
 def parse_rewritten(func):
@@ -161,7 +187,7 @@ def rewrite(parsed):
             raise UnsupportedSyntaxError(
                 f"{_who(func)} passes {what} on twice with different arguments of its own",
                 parsed.location(call), hint=f"give {_who(func)} named parameters")
-    own, own_defaults = _own_parameters(fn, func)
+    own, own_keyword, own_defaults = _own_parameters(fn, func)
     taken = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)} - {star, dstar}
     for p in effective:
         if p.name in taken:
@@ -174,12 +200,18 @@ def rewrite(parsed):
         _pass_by_name(call, effective)
     for rec in recorders():   # its defaults are the wrapper's now
         rec.functions.append(wrapped)
-    _set_parameters(fn, own + effective, parsed, func, own_defaults)
+    # positional parameters first (the wrapper's own, then the forwarded ones), then the
+    # keyword-only ones (the wrapper's own, then the forwarded ones), as Python binds them
+    P = inspect.Parameter
+    positional = [p for p in effective if p.kind != P.KEYWORD_ONLY]
+    keyword = [p for p in effective if p.kind == P.KEYWORD_ONLY]
+    _set_parameters(fn, own + positional + own_keyword + keyword, parsed, func, own_defaults)
 
 
 def _own_parameters(fn, func):
-    """``(parameters, {name: default expression})`` of the parameters the wrapper names
-    itself, before its ``*args`` (``def wrapper(x, *args, **kwargs)``), with their
+    """``(positional, keyword-only, {name: default expression})``: the parameters the
+    wrapper names itself, before its ``*args`` (``def wrapper(x, c=0.5, *args,
+    **kwargs)``) and after it (``def wrapper(x, *args, t=0.25, **kwargs)``), with their
     current default values, and their defaults as its tree writes them."""
     P = inspect.Parameter
     args = fn.args.args
@@ -189,7 +221,14 @@ def _own_parameters(fn, func):
     for i, arg in enumerate(args):
         default = values[i - first] if i >= first else P.empty
         own.append(P(arg.id, P.POSITIONAL_OR_KEYWORD, default=default))
-    return own, {arg.id: d for arg, d in zip(args[first:], fn.args.defaults)}
+    written = {arg.id: d for arg, d in zip(args[first:], fn.args.defaults)}
+    current = func.__kwdefaults__ or {}
+    keyword = []
+    for arg, expr in zip(fn.args.kwonlyargs, fn.args.kw_defaults):
+        keyword.append(P(arg.id, P.KEYWORD_ONLY, default=current.get(arg.id, P.empty)))
+        if expr is not None:
+            written[arg.id] = expr
+    return own, keyword, written
 
 
 def _who(func):
@@ -325,16 +364,14 @@ def _set_parameters(fn, effective, parsed, func, own_defaults):
     # effective signature, which the API binds calls with, keeps them positional-only
     a.posonlyargs = []
     a.args = [param(p) for p in positional]
-    a.defaults = [default(p) for p in positional if p.default is not P.empty]
-    seen_default = False
-    for p in positional:   # Python's rule: no parameter without a default after one with
-        if p.default is not P.empty:
-            seen_default = True
-        elif seen_default:
-            raise UnsupportedSyntaxError(
-                f"{_who(func)} passes its arguments on so that {p.name}, without a "
-                f"default, follows a parameter with one", parsed.location(fn),
-                hint=f"give {_who(func)} named parameters")
+    # the text's defaults: the last run of parameters with one (a 'def' cannot give a
+    # default to a parameter followed by one without, as the wrapper's own
+    # 'c=0.5' before a forwarded 'w' has; the API binds calls with the signature,
+    # which keeps it, and passes every argument)
+    trailing = len(positional)
+    while trailing and positional[trailing - 1].default is not P.empty:
+        trailing -= 1
+    a.defaults = [default(p) for p in positional[trailing:]]
     a.kwonlyargs = [param(p) for p in keyword]
     a.kw_defaults = [default(p) for p in keyword]
     a.vararg = None

@@ -177,8 +177,11 @@ def pairwise_disjoint(sets):
 
 
 def list_item_edges(facts, written) -> FrozenSet[Any]:
-    """The holds ``(list, item)`` from the list ``written`` and the versions of it
-    it was made from (appends, item writes, copies) to the items they hold."""
+    """The holds between the list ``written`` (and the versions of it it was made
+    from: appends, item writes, copies) and its items, both ways: ``(list, item)``
+    from a list to an item put into it, ``(item, list)`` from an item read out of it
+    (``e = xs[i]``, ``a, b = xs``, ``for e in xs``) to the list.  Changing the list
+    changes neither: an item is another object than the list holding it."""
     found, seen, todo = set(), set(), [written]
     while todo:
         current = todo.pop()
@@ -191,6 +194,9 @@ def list_item_edges(facts, written) -> FrozenSet[Any]:
                 found.add((current, source))
             else:
                 todo.append(source)
+        for item in items:
+            if any(source == current for source, _ in facts.holds.get(item, ())):
+                found.add((item, current))
     return frozenset(found)
 
 
