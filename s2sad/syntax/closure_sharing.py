@@ -9,7 +9,9 @@ default ``w=ws`` of a list appended to later, would read the values from before 
 change, where Python reads the changed object.  So a local function is refused where a
 name it reads (free, or in a default) may share memory with a name the function changes
 in place anywhere (an item or slice written, ``op=``, a list or dict method that changes
-it): its values would be stale.
+it): its values would be stale.  A change is left out where the changed name holds an
+object no other name may hold there (bound to a new one, ``d = np.copy(d)``, on every
+path before the change, and not shared since): it reaches no other name's memory.
 
 Input: the function's tree and ``nodes.walk`` of it.  Output: None, or the first
 (local function, name read, name changed, node) to refuse.

@@ -18,7 +18,11 @@ rewrites the parsed wrapper that way (:func:`rewrite`), and gives its
 (``inspect.signature`` shows the same, following ``__wrapped__``).  Leading
 arguments the wrapper adds (``fn(c, *args, **kwargs)``) and keywords it passes
 itself (``fn(*args, scale=2.0, **kwargs)``) take those parameters out of the
-effective signature, as Python would refuse them from the caller.
+effective signature, as Python would refuse them from the caller.  Parameters the
+wrapper names itself come first: positional ones before ``*args`` (with defaults
+too: ``def wrapper(x, c=0.5, *args, **kwargs)``), keyword-only ones after it (``def
+wrapper(x, *args, t=0.25, **kwargs)``), after every positional one, as Python binds
+them.
 
 The rewrite holds only while ``args`` and ``kwargs`` are never looked into:
 anything else done with them (``len(args)``, ``args[0]``, ``kwargs.pop(...)``,
