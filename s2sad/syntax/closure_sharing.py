@@ -263,12 +263,17 @@ def _fresh_binding(stmt, name):
 def _shares(found, name):
     """Whether one of the nodes ``found`` may give another name, or a container, the
     object ``name`` holds: a binding from it (``w = d``, ``w = d[0:2]``, a loop over
-    it), a display holding it, or a method of a container given it."""
+    it), a local function's default, a display holding it, or a method of a container
+    given it."""
     for n in found:
         if isinstance(n, gast.Assign) and name in _shared_names(n.value):
             return True
         if isinstance(n, gast.For) and name in _shared_names(n.iter):
             return True
+        if isinstance(n, (gast.FunctionDef, gast.Lambda)) and any(
+                name in _shared_names(d) for d in n.args.defaults + n.args.kw_defaults
+                if d is not None):
+            return True   # a default keeps the object
         if isinstance(n, (gast.List, gast.Tuple, gast.Dict, gast.Set)):
             items = n.values if isinstance(n, gast.Dict) else n.elts
             if any(_base(i) == name for i in items):
