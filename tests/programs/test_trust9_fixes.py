@@ -81,7 +81,8 @@ def test_seed_31025_by_hand():
     (tf.unpacked_item_written, "e1[0] = 5.0", "ls"),
     (tf.unpacked_item_updated, "e1 += 1.0", "ls"),
     (tf.looped_item_written, "e[0] = 3.0", "ls"),
-    (tf.unpacked_inner_list_appended, "a.append(W)", "ls")])
+    (tf.unpacked_inner_list_appended, "a.append(W)", "ls"),
+    (tf.helpers_inner_list_appended, "a.append(W)", "ls")])
 def test_writes_into_the_object_an_item_holds_stay_refused(f, text, theirs):
     # Python changes the list's item too: refused where the write is, naming the list
     for mode in (s2sad.grad, s2sad.jvp):

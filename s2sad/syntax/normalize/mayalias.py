@@ -182,7 +182,7 @@ def list_item_edges(facts, written) -> FrozenSet[Any]:
     from a list to an item put into it, ``(item, list)`` from an item read out of it
     (``e = xs[i]``, ``a, b = xs``, ``for e in xs``) to the list.  Changing the list
     changes neither: an item is another object than the list holding it."""
-    found, seen, todo = set(), set(), [written]
+    found, seen, todo, read_out = set(), set(), [written], set()
     while todo:
         current = todo.pop()
         if current in seen:
@@ -196,8 +196,10 @@ def list_item_edges(facts, written) -> FrozenSet[Any]:
                 todo.append(source)
         for item in items:
             if any(source == current for source, _ in facts.holds.get(item, ())):
-                found.add((item, current))
-    return frozenset(found)
+                read_out.add((item, current))
+    # (not the written list itself, nor a list it may be: the list it was read out of
+    # holds it, and is changed with it)
+    return frozenset(found | {(item, lst) for item, lst in read_out if item not in seen})
 
 
 def list_from_outside(facts, written, user, outside):
