@@ -95,6 +95,33 @@ def binds_calls(func):
     return None
 
 
+def bound_call(func, args, keywords):
+    """``(args, keywords)`` of a call of ``func`` (atoms, and ``(name, atom)`` pairs) as
+    its generated code takes it: for a wrapper :func:`binds_calls` names, whose generated
+    ``def`` gives its own parameter no default (``c`` of ``def wrapper(x, c=0.5, *args,
+    **kwargs)``), a call leaving that parameter to its default passes it (``g(x, w=w)``
+    becomes ``g(x, 0.5, w)``); any other call as it is.  Raises ``TypeError`` where the
+    call does not bind, and ``ValueError`` for a default that is no number or string
+    (which generated code cannot spell)."""
+    sig = binds_calls(func) if keywords else None
+    if sig is None:
+        return args, keywords
+    bound = sig.bind(*args, **dict(keywords))
+    P = inspect.Parameter
+    positional, named = [], []
+    for p in sig.parameters.values():
+        if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD):
+            if p.name in bound.arguments:
+                positional.append(bound.arguments[p.name])
+            elif type(p.default) in _CONSTANT_DEFAULTS:
+                positional.append(nodes.const(p.default))
+            else:
+                raise ValueError(p.name)
+        elif p.name in bound.arguments:
+            named.append((p.name, bound.arguments[p.name]))
+    return positional, named
+
+
 def _key(func):
     """What decides a forwarding wrapper's effective signature: its code, and the code
     and defaults of every function along its ``__wrapped__`` chain."""

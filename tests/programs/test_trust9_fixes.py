@@ -170,8 +170,9 @@ def test_stacked_wrappers_with_parameters_of_their_own():
         s2sad.hvp(f)(X, 0.1, w, V)   # (stacked: README, second order)
 
 
-def test_wrappers_with_parameters_of_their_own_called_by_a_helper():
-    _every_mode(tf.calls_wrapped, (X, w), (0, 1), second=False)
+@pytest.mark.parametrize("f", [tf.calls_wrapped, tf.calls_wrapped_by_keyword])
+def test_wrappers_with_parameters_of_their_own_called_by_a_function(f):
+    _every_mode(f, (X, w), (0, 1), second=False)
 
 
 def test_wrappers_with_parameters_of_their_own_through_the_cli(tmp_path):
