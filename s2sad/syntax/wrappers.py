@@ -176,25 +176,7 @@ def rewrite(parsed):
     for node in nodes.walk(fn):
         if isinstance(node, gast.Call) and _forwards(node, star, dstar):
             calls.append(node)
-    forwarded = set()
-    for call in calls:
-        for item in call.args:
-            if isinstance(item, gast.Starred):
-                forwarded.add(id(item.value))
-        for kw in call.keywords:
-            if kw.arg is None:
-                forwarded.add(id(kw.value))
-    for node in nodes.walk(fn):
-        if isinstance(node, gast.Name) and node.id in (star, dstar) and id(node) not in forwarded \
-                and node not in (a.vararg, a.kwarg):
-            raise UnsupportedSyntaxError(
-                f"{_who(func)} uses its {'*' if node.id == star else '**'}{node.id} other "
-                f"than by passing it whole to the function it wraps: s2sad differentiates a "
-                f"wrapper taking {what} only when it forwards them unchanged",
-                parsed.location(node),
-                hint=f"give {_who(func)} named parameters (those of the function it wraps), "
-                     f"or differentiate {func.__name__}.__wrapped__ if the wrapper changes "
-                     f"no value")
+    _refuse_other_uses(parsed, calls, star, dstar, what)
     if not calls:
         raise UnsupportedSyntaxError(
             f"{_who(func)} takes {what} but never passes them to the function it wraps",
@@ -237,6 +219,31 @@ def rewrite(parsed):
     positional = [p for p in effective if p.kind != P.KEYWORD_ONLY]
     keyword = [p for p in effective if p.kind == P.KEYWORD_ONLY]
     _set_parameters(fn, own + positional + own_keyword + keyword, parsed, func, own_defaults)
+
+
+def _refuse_other_uses(parsed, calls, star, dstar, what):
+    """Refuse a use of ``*args`` or ``**kwargs`` (``star``, ``dstar``) other than passing
+    it whole in one of ``calls``."""
+    func, fn = parsed.func, parsed.node
+    forwarded = set()
+    for call in calls:
+        for item in call.args:
+            if isinstance(item, gast.Starred):
+                forwarded.add(id(item.value))
+        for kw in call.keywords:
+            if kw.arg is None:
+                forwarded.add(id(kw.value))
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Name) and node.id in (star, dstar) and id(node) not in forwarded \
+                and node not in (fn.args.vararg, fn.args.kwarg):
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} uses its {'*' if node.id == star else '**'}{node.id} other "
+                f"than by passing it whole to the function it wraps: s2sad differentiates a "
+                f"wrapper taking {what} only when it forwards them unchanged",
+                parsed.location(node),
+                hint=f"give {_who(func)} named parameters (those of the function it wraps), "
+                     f"or differentiate {func.__name__}.__wrapped__ if the wrapper changes "
+                     f"no value")
 
 
 def _own_parameters(fn, func):
