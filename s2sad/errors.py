@@ -210,6 +210,49 @@ def located_in_calling_code() -> Optional[SourceLocation]:
     return None
 
 
+def located_first_made(run, made, limit=1_000_000) -> Optional[SourceLocation]:
+    """The user's source line whose generated block first made a value for which
+    ``made(value)`` holds, found by calling ``run()`` (which runs generated code again,
+    on the arguments it ran with: for an error found in its result, such as a complex
+    output) with a trace of the frames of generated code: the locals of each such frame
+    are looked at as each line starts, and a value new there was made by the line run
+    just before.  None where no block made one (or after ``limit`` lines)."""
+    site, budget = [], [limit]
+
+    def start(frame, event, arg):
+        if site or budget[0] <= 0 or ORIGIN not in frame.f_globals:
+            return None
+        seen, last = {}, [frame.f_lineno]
+
+        def step(frame, event, arg):
+            if site or budget[0] <= 0:
+                return None
+            budget[0] -= 1
+            if event in ("line", "return"):
+                for name, value in list(frame.f_locals.items()):
+                    if seen.get(name, _UNSEEN) is not value:
+                        seen[name] = value
+                        if made(value):
+                            site.append((frame, last[0]))
+                            return None
+                last[0] = frame.f_lineno
+            return step
+        return step
+
+    previous = sys.gettrace()
+    sys.settrace(start)
+    try:
+        run()
+    except Exception:   # (the error the first run raised, or another: the site is kept)
+        pass
+    finally:
+        sys.settrace(previous)
+    return _located_at(*site[0]) if site else None
+
+
+_UNSEEN = object()
+
+
 def located_line_of(function_name, line, name) -> Optional[SourceLocation]:
     """Line ``line`` of the user's function ``function_name``, whose generated code is
     running among the callers, at the first ``name`` on it (a check made on entry,

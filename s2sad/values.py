@@ -10,7 +10,7 @@ is spelled.
 
 import numpy as np
 
-from .errors import ValueTypeError
+from .errors import ValueTypeError, located_first_made
 
 _REAL = frozenset({float, int, bool, np.float64, np.float32, np.int64, np.bool_})
 _COMPLEX_HINT = ("s2sad differentiates real-valued code only: pass the real and imaginary "
@@ -94,18 +94,28 @@ class NoneOutputError(ValueTypeError):
     where a number or an array is needed."""
 
 
-def refuse_value(value, what, function_name, func=None):
+def refuse_value(value, what, function_name, func=None, rerun=None):
     """Raise when ``value`` (``what``: "the output", "the cotangent", ...) is not real
     and numeric.  For an output of None, ``func`` (when given) lets the error name the
-    return statements that give None."""
+    return statements that give None; for a complex one, ``rerun`` (when given: a call
+    running the generated code that gave it again) lets it name the user's line whose
+    code first made a complex value."""
     found = problem(value)
     if found is None:
         return
     if value is None and what == "the output":
         raise none_output(func, function_name)
     if "complex" in found:
+        location = located_first_made(rerun, is_complex) if rerun is not None else None
+        made, hint = "", _COMPLEX_HINT
+        if location is not None:
+            made = ": the first complex value is made on this line"
+            if "**" in location.code or "pow(" in location.code:
+                hint = ("a Python float that is negative, to a fractional power, is "
+                        "complex (np.power gives nan instead); for a cube root write "
+                        "np.cbrt(x); else keep the base positive")
         raise ValueTypeError(f"{what} of {function_name} is {found}; s2sad does not "
-                             f"differentiate complex values", hint=_COMPLEX_HINT)
+                             f"differentiate complex values{made}", location, hint=hint)
     raise ValueTypeError(f"{what} of {function_name} is {found}, not a number or an array "
                          f"of numbers, so it has no derivative",
                          hint="return (and pass) floats or float arrays")

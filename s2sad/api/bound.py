@@ -82,7 +82,10 @@ def _set_forwarded_defaults(impl, sig):
     n, k = len(positional), len(keyword)
     if code.co_argcount != n or code.co_varnames[:n] != tuple(p.name for p in positional):
         return
-    defaults = tuple(p.default for p in positional if p.default is not p.empty)
+    trailing = n   # (the last run with defaults: the text's, see syntax.wrappers)
+    while trailing and positional[trailing - 1].default is not positional[0].empty:
+        trailing -= 1
+    defaults = tuple(p.default for p in positional[trailing:])
     impl.__defaults__ = defaults or None
     names = code.co_varnames[n:n + code.co_kwonlyargcount]
     if k and names[:k] == tuple(p.name for p in keyword):
@@ -278,6 +281,12 @@ class Bound:
         return self.impl
 
     def __call__(self, *args, **kwargs):
+        if kwargs:
+            sig = wrappers.binds_calls(self.func)
+            if sig is not None:   # (x, w=w) of a wrapper(x, c=0.5, *args, **kwargs)
+                bound = sig.bind(*args, **kwargs)
+                bound.apply_defaults()
+                args, kwargs = bound.args, bound.kwargs
         impl = self.current(args, kwargs)
         if kwargs:   # (Dask data among them: a numpy argument's adjoint is lazy too)
             return called_with(lambda: impl(*args, **kwargs), (*args, *kwargs.values()))

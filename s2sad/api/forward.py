@@ -64,7 +64,8 @@ def _build_jvp(func, wrt, backend="numpy"):
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
             raise
-        refuse_value(value, "the output", func.__name__, func)
+        refuse_value(value, "the output", func.__name__, func,
+                     rerun=lambda: bound(*values, *tangents))
         return value, match_derivative(tangent, value, func)
 
     pushforward = with_source(pushforward, func, bound)

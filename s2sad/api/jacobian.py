@@ -130,10 +130,11 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
     return jac
 
 
-def check_output(out, func):
+def check_output(out, func, rerun=None):
     """Refuse an output with no Jacobian: None, a string, a complex value (a list,
-    tuple or dict of numbers and arrays has one per leaf)."""
-    refuse_value(out, "the output", func.__name__, func)
+    tuple or dict of numbers and arrays has one per leaf); ``rerun``: see
+    ``values.refuse_value``."""
+    refuse_value(out, "the output", func.__name__, func, rerun)
 
 
 
@@ -149,7 +150,7 @@ def _forward_jacobian(bound, values, xs):
     for j, l, tangents in directions(xs):
         out, t = bound(*values, *tangents)
         if columns is None:
-            check_output(out, bound.func)
+            check_output(out, bound.func, rerun=lambda: bound(*values, *tangents))
             columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
         for o, to in enumerate(trees.leaves(match_derivative(t, out, bound.func))):
             columns[o][j][l].append(np.ravel(to))

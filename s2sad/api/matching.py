@@ -232,9 +232,10 @@ def in_library_of(values, tangents):
                            else t, tangent) for tangent in tangents]
 
 
-def check_scalar(value, func, what):
-    """Refuse an output ``value`` of ``func`` that is no scalar (``what`` needs one)."""
-    refuse_value(value, "the output", func.__name__, func)
+def check_scalar(value, func, what, rerun=None):
+    """Refuse an output ``value`` of ``func`` that is no scalar (``what`` needs one);
+    ``rerun``: see ``values.refuse_value``."""
+    refuse_value(value, "the output", func.__name__, func, rerun)
     if isinstance(value, tuple) or np.ndim(value) != 0:
         shape = "a tuple" if isinstance(value, tuple) else f"an array of shape {np.shape(value)}"
         raise NonScalarOutputError(

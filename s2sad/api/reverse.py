@@ -264,7 +264,8 @@ def _build_vjp(func, wrt):
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
             raise
-        refuse_value(value, "the output", func.__name__, func)
+        refuse_value(value, "the output", func.__name__, func,
+                     rerun=lambda: bound(*args, **kwargs))
         likes = arguments(args, kwargs)
         outside = outside_values(namespace, _defaults(bound.func, params, args, kwargs))
 

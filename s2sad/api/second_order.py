@@ -88,7 +88,7 @@ def _build_hvp(func, wrt, with_grad, backend="numpy"):
         tangents = in_library_of(values, [as_tangent(v, x, w, what)
                                           for v, x, w in zip(vs, xs, wrt_names)])
         (value, grads), products = _second_order_call(bound, func, *values, *tangents)
-        check_scalar(value, func, "the Hessian")
+        check_scalar(value, func, "the Hessian", rerun=lambda: bound(*values, *tangents))
         if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
             products, grads = (products,), (grads,)
         result = tuple(match_derivative(p, x, func) for p, x in zip(products, xs))
@@ -131,7 +131,8 @@ def hessian(func=None, wrt=0, backend="numpy"):
         columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
         for j, l, tangents in directions(xs):
             (value, _), products = _second_order_call(bound, func, *values, *tangents)
-            check_scalar(value, func, "the Hessian")
+            check_scalar(value, func, "the Hessian",
+                         rerun=lambda: bound(*values, *tangents))
             if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
                 products = (products,)
             for i, p in enumerate(products):
@@ -188,9 +189,9 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False, backe
                 f"{shape}, not a number, so it has no gradient",
                 hint="use s2sad.hessian, s2sad.hvp or s2sad.jacobian for the derivatives of a "
                      "gradient")
-        (value, grads), dots = _second_order_call(bound, func, *values,
-                                                  as_tangent(1.0, x_inner, inner[0]))
-        check_scalar(value, func, "the gradient")
+        direction = as_tangent(1.0, x_inner, inner[0])
+        (value, grads), dots = _second_order_call(bound, func, *values, direction)
+        check_scalar(value, func, "the gradient", rerun=lambda: bound(*values, direction))
         if len(rev) == 1:
             grads, dots = (grads,), (dots,)
         likes = [values[params.index(w)] for w in outer]

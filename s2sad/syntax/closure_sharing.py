@@ -9,7 +9,9 @@ default ``w=ws`` of a list appended to later, would read the values from before 
 change, where Python reads the changed object.  So a local function is refused where a
 name it reads (free, or in a default) may share memory with a name the function changes
 in place anywhere (an item or slice written, ``op=``, a list or dict method that changes
-it): its values would be stale.
+it): its values would be stale.  A change is left out where the changed name holds an
+object no other name may hold there (bound to a new one, ``d = np.copy(d)``, on every
+path before the change, and not shared since): it reaches no other name's memory.
 
 Input: the function's tree and ``nodes.walk`` of it.  Output: None, or the first
 (local function, name read, name changed, node) to refuse.
@@ -136,6 +138,8 @@ def stale_read(top, everything):
         # a free name is read where the function is called, as a read there would be:
         # 'v op= e' of a plain name is checked for it as for any read (changed_in_place)
         changed, read_changed = _changes(outside), _changes(outside, names_too=False)
+        changed = _shared_changes(changed, top, everything)
+        read_changed = _shared_changes(read_changed, top, everything)
         calls = None
         for default in node.args.defaults:
             for name in _shared_names(default):
@@ -150,6 +154,135 @@ def stale_read(top, everything):
                 if not _all_before(calls, read_changed[hit], top, everything):
                     return node, name, hit, reads[name]
     return None
+
+
+def _shared_changes(changes, top, everything):
+    """``changes`` (name -> the nodes changing it in place) without the changes of an
+    object no other name may hold there: the name was bound to a new object (``d =
+    np.copy(d)``, ``d = d * 1.0``) by a statement every path to the change runs, and
+    between the two (on a later trip of a loop around that statement too) it is not
+    bound again nor shared (``w = d[0:2]``, ``xs.append(d)``, ``[d]``).  The sharing of
+    names is by name; this follows which object the changed name holds at the change."""
+    parents = None
+    found = {}
+    for name, nodes_ in changes.items():
+        kept = []
+        for change in nodes_:
+            parents = _parents(top) if parents is None else parents
+            if not _private(change, name, top, parents):
+                kept.append(change)
+        if kept:
+            found[name] = kept
+    return found
+
+
+def _private(change, name, top, parents):
+    """Whether ``change`` (a node changing ``name`` in place, in ``top``'s own body)
+    changes an object only ``name`` holds (see ``_shared_changes``)."""
+    if _function_of(change, parents, top) is not top:
+        return False
+    chain, node = [], change   # the statements around the change, innermost first
+    while node is not None and node is not top:
+        if isinstance(node, gast.stmt):
+            chain.append(node)
+        node = parents.get(id(node))
+    for holder in chain:   # the statement holding it in each block around it
+        block = _block_of(holder, parents)
+        if block is None:
+            continue
+        at = next(i for i, stmt in enumerate(block) if stmt is holder)
+        for k in range(at - 1, -1, -1):
+            stmt = block[k]
+            if not _binds(nodes.walk(stmt), name):
+                continue
+            if not _fresh_binding(stmt, name):
+                return False
+            fresh = {id(n) for n in nodes.walk(stmt)}
+            region = [n for s in block[k + 1:at + 1] + _loops_around(stmt, parents, top)
+                      for n in nodes.walk(s) if id(n) not in fresh]
+            return not (_binds(region, name) or _shares(region, name))
+    return False
+
+
+def _block_of(stmt, parents):
+    """The list of statements holding ``stmt`` (a body or an ``else``), or None."""
+    parent = parents.get(id(stmt))
+    for field in ("body", "orelse"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(s is stmt for s in block):
+            return block
+    return None
+
+
+def _loops_around(stmt, parents, top):
+    """The outermost loop around ``stmt`` inside ``top``, as a list (empty if none): its
+    every statement may run after ``stmt``, on a later trip."""
+    outer, node = [], parents.get(id(stmt))
+    while node is not None and node is not top:
+        if isinstance(node, (gast.For, gast.While)):
+            outer = [node]
+        node = parents.get(id(node))
+    return outer
+
+
+def _binds(found, name):
+    """Whether one of the nodes ``found`` may bind ``name``."""
+    return any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load)
+               or isinstance(n, (gast.FunctionDef, gast.Global, gast.Nonlocal))
+               and name in getattr(n, "names", [getattr(n, "name", None)])
+               for n in found)
+
+
+#: calls whose result is a new object, never one of their arguments
+_COPIES = frozenset({"copy", "array", "list", "dict"})
+
+
+def _fresh_binding(stmt, name):
+    """Whether ``stmt`` is ``name = <a new object>``: an operator's result, a display, a
+    comprehension, ``np.copy(...)``, ``np.array(...)``, ``list(...)``, ``dict(...)``,
+    ``a.copy()``."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name):
+        return False
+    value = stmt.value
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.ListComp,
+                          gast.DictComp)):
+        return True
+    if not isinstance(value, gast.Call) or value.keywords:
+        return False
+    func = value.func
+    if isinstance(func, gast.Name):
+        return func.id in ("list", "dict")
+    if isinstance(func, gast.Attribute) and func.attr in _COPIES:
+        if isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy"):
+            return func.attr in ("copy", "array")
+        return func.attr == "copy" and not value.args
+    return False
+
+
+def _shares(found, name):
+    """Whether one of the nodes ``found`` may give another name, or a container, the
+    object ``name`` holds: a binding from it (``w = d``, ``w = d[0:2]``, a loop over
+    it), a local function's default, a display holding it, or a method of a container
+    given it."""
+    for n in found:
+        if isinstance(n, gast.Assign) and name in _shared_names(n.value):
+            return True
+        if isinstance(n, gast.For) and name in _shared_names(n.iter):
+            return True
+        if isinstance(n, (gast.FunctionDef, gast.Lambda)) and any(
+                name in _shared_names(d) for d in n.args.defaults + n.args.kw_defaults
+                if d is not None):
+            return True   # a default keeps the object
+        if isinstance(n, (gast.List, gast.Tuple, gast.Dict, gast.Set)):
+            items = n.values if isinstance(n, gast.Dict) else n.elts
+            if any(_base(i) == name for i in items):
+                return True
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in _CHANGING \
+                and any(_base(a) == name for a in list(n.args) + [k.value for k in n.keywords]):
+            return True
+    return False
 
 
 def _changed_with(name, changed, sharing, itself):

@@ -18,7 +18,11 @@ rewrites the parsed wrapper that way (:func:`rewrite`), and gives its
 (``inspect.signature`` shows the same, following ``__wrapped__``).  Leading
 arguments the wrapper adds (``fn(c, *args, **kwargs)``) and keywords it passes
 itself (``fn(*args, scale=2.0, **kwargs)``) take those parameters out of the
-effective signature, as Python would refuse them from the caller.
+effective signature, as Python would refuse them from the caller.  Parameters the
+wrapper names itself come first: positional ones before ``*args`` (with defaults
+too: ``def wrapper(x, c=0.5, *args, **kwargs)``), keyword-only ones after it (``def
+wrapper(x, *args, t=0.25, **kwargs)``), after every positional one, as Python binds
+them.
 
 The rewrite holds only while ``args`` and ``kwargs`` are never looked into:
 anything else done with them (``len(args)``, ``args[0]``, ``kwargs.pop(...)``,
@@ -38,12 +42,13 @@ _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 
 def is_forwarding(func):
-    """Whether ``func`` takes ``*args`` and/or ``**kwargs`` (after parameters of its own,
-    maybe: ``def wrapper(x, *args, **kwargs)``) and wraps a function."""
+    """Whether ``func`` takes ``*args`` and/or ``**kwargs`` (besides parameters of its
+    own, maybe: ``def wrapper(x, c=0.5, *args, t=0.25, **kwargs)``) and wraps a
+    function."""
     code = getattr(func, "__code__", None)
     return (code is not None
             and code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-            and code.co_kwonlyargcount == 0 and not code.co_posonlyargcount
+            and not code.co_posonlyargcount
             and getattr(func, "__wrapped__", None) is not None)
 
 
@@ -69,6 +74,54 @@ def signature(func):
     return found
 
 
+def binds_calls(func):
+    """The signature a call of ``func`` must be bound with before generated code takes
+    it, or None: for a forwarding wrapper whose own parameter with a default comes
+    before a forwarded one without (``def wrapper(x, c=0.5, *args, **kwargs)`` of
+    ``f(x, w)``), which the generated ``def`` cannot spell (it takes ``c`` without its
+    default); else None (the generated ``def`` takes calls as they come)."""
+    if not is_forwarding(func):
+        return None
+    sig = signature(func)
+    P = inspect.Parameter
+    seen_default = False
+    for p in sig.parameters.values():
+        if p.kind not in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD):
+            continue
+        if p.default is not P.empty:
+            seen_default = True
+        elif seen_default:
+            return sig
+    return None
+
+
+def bound_call(func, args, keywords):
+    """``(args, keywords)`` of a call of ``func`` (atoms, and ``(name, atom)`` pairs) as
+    its generated code takes it: for a wrapper :func:`binds_calls` names, whose generated
+    ``def`` gives its own parameter no default (``c`` of ``def wrapper(x, c=0.5, *args,
+    **kwargs)``), a call leaving that parameter to its default passes it (``g(x, w=w)``
+    becomes ``g(x, 0.5, w)``); any other call as it is.  Raises ``TypeError`` where the
+    call does not bind, and ``ValueError`` for a default that is no number or string
+    (which generated code cannot spell)."""
+    sig = binds_calls(func) if keywords else None
+    if sig is None:
+        return args, keywords
+    bound = sig.bind(*args, **dict(keywords))
+    P = inspect.Parameter
+    positional, named = [], []
+    for p in sig.parameters.values():
+        if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD):
+            if p.name in bound.arguments:
+                positional.append(bound.arguments[p.name])
+            elif type(p.default) in _CONSTANT_DEFAULTS:
+                positional.append(nodes.const(p.default))
+            else:
+                raise ValueError(p.name)
+        elif p.name in bound.arguments:
+            named.append((p.name, bound.arguments[p.name]))
+    return positional, named
+
+
 def _key(func):
     """What decides a forwarding wrapper's effective signature: its code, and the code
     and defaults of every function along its ``__wrapped__`` chain."""
@@ -82,8 +135,12 @@ def _key(func):
 
 def _node_signature(fn, func):
     """The signature :func:`rewrite` left on the wrapper's node: the wrapped function's
-    parameters (with their current default values) that the wrapper's caller gives."""
-    return inspect.Signature(anno.get(fn, anno.EFFECTIVE))
+    parameters (with their current default values) that the wrapper's caller gives.
+    Not checked for Python's order of defaults: a wrapper's own parameter with a
+    default may come before a forwarded one without (``def wrapper(x, c=0.5, *args,
+    **kwargs)`` of ``f(x, w)`` binds ``(x, c=0.5, w)``: ``w`` by position after ``c``,
+    or by keyword with ``c`` left to its default), which binds as Python's call does."""
+    return inspect.Signature(anno.get(fn, anno.EFFECTIVE), __validate_parameters__=False)
 
 
 def parse_rewritten(func):
@@ -119,25 +176,7 @@ def rewrite(parsed):
     for node in nodes.walk(fn):
         if isinstance(node, gast.Call) and _forwards(node, star, dstar):
             calls.append(node)
-    forwarded = set()
-    for call in calls:
-        for item in call.args:
-            if isinstance(item, gast.Starred):
-                forwarded.add(id(item.value))
-        for kw in call.keywords:
-            if kw.arg is None:
-                forwarded.add(id(kw.value))
-    for node in nodes.walk(fn):
-        if isinstance(node, gast.Name) and node.id in (star, dstar) and id(node) not in forwarded \
-                and node not in (a.vararg, a.kwarg):
-            raise UnsupportedSyntaxError(
-                f"{_who(func)} uses its {'*' if node.id == star else '**'}{node.id} other "
-                f"than by passing it whole to the function it wraps: s2sad differentiates a "
-                f"wrapper taking {what} only when it forwards them unchanged",
-                parsed.location(node),
-                hint=f"give {_who(func)} named parameters (those of the function it wraps), "
-                     f"or differentiate {func.__name__}.__wrapped__ if the wrapper changes "
-                     f"no value")
+    _refuse_other_uses(parsed, calls, star, dstar, what)
     if not calls:
         raise UnsupportedSyntaxError(
             f"{_who(func)} takes {what} but never passes them to the function it wraps",
@@ -161,7 +200,7 @@ def rewrite(parsed):
             raise UnsupportedSyntaxError(
                 f"{_who(func)} passes {what} on twice with different arguments of its own",
                 parsed.location(call), hint=f"give {_who(func)} named parameters")
-    own, own_defaults = _own_parameters(fn, func)
+    own, own_keyword, own_defaults = _own_parameters(fn, func)
     taken = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)} - {star, dstar}
     for p in effective:
         if p.name in taken:
@@ -174,12 +213,43 @@ def rewrite(parsed):
         _pass_by_name(call, effective)
     for rec in recorders():   # its defaults are the wrapper's now
         rec.functions.append(wrapped)
-    _set_parameters(fn, own + effective, parsed, func, own_defaults)
+    # positional parameters first (the wrapper's own, then the forwarded ones), then the
+    # keyword-only ones (the wrapper's own, then the forwarded ones), as Python binds them
+    P = inspect.Parameter
+    positional = [p for p in effective if p.kind != P.KEYWORD_ONLY]
+    keyword = [p for p in effective if p.kind == P.KEYWORD_ONLY]
+    _set_parameters(fn, own + positional + own_keyword + keyword, parsed, func, own_defaults)
+
+
+def _refuse_other_uses(parsed, calls, star, dstar, what):
+    """Refuse a use of ``*args`` or ``**kwargs`` (``star``, ``dstar``) other than passing
+    it whole in one of ``calls``."""
+    func, fn = parsed.func, parsed.node
+    forwarded = set()
+    for call in calls:
+        for item in call.args:
+            if isinstance(item, gast.Starred):
+                forwarded.add(id(item.value))
+        for kw in call.keywords:
+            if kw.arg is None:
+                forwarded.add(id(kw.value))
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Name) and node.id in (star, dstar) and id(node) not in forwarded \
+                and node not in (fn.args.vararg, fn.args.kwarg):
+            raise UnsupportedSyntaxError(
+                f"{_who(func)} uses its {'*' if node.id == star else '**'}{node.id} other "
+                f"than by passing it whole to the function it wraps: s2sad differentiates a "
+                f"wrapper taking {what} only when it forwards them unchanged",
+                parsed.location(node),
+                hint=f"give {_who(func)} named parameters (those of the function it wraps), "
+                     f"or differentiate {func.__name__}.__wrapped__ if the wrapper changes "
+                     f"no value")
 
 
 def _own_parameters(fn, func):
-    """``(parameters, {name: default expression})`` of the parameters the wrapper names
-    itself, before its ``*args`` (``def wrapper(x, *args, **kwargs)``), with their
+    """``(positional, keyword-only, {name: default expression})``: the parameters the
+    wrapper names itself, before its ``*args`` (``def wrapper(x, c=0.5, *args,
+    **kwargs)``) and after it (``def wrapper(x, *args, t=0.25, **kwargs)``), with their
     current default values, and their defaults as its tree writes them."""
     P = inspect.Parameter
     args = fn.args.args
@@ -189,7 +259,14 @@ def _own_parameters(fn, func):
     for i, arg in enumerate(args):
         default = values[i - first] if i >= first else P.empty
         own.append(P(arg.id, P.POSITIONAL_OR_KEYWORD, default=default))
-    return own, {arg.id: d for arg, d in zip(args[first:], fn.args.defaults)}
+    written = {arg.id: d for arg, d in zip(args[first:], fn.args.defaults)}
+    current = func.__kwdefaults__ or {}
+    keyword = []
+    for arg, expr in zip(fn.args.kwonlyargs, fn.args.kw_defaults):
+        keyword.append(P(arg.id, P.KEYWORD_ONLY, default=current.get(arg.id, P.empty)))
+        if expr is not None:
+            written[arg.id] = expr
+    return own, keyword, written
 
 
 def _who(func):
@@ -325,16 +402,14 @@ def _set_parameters(fn, effective, parsed, func, own_defaults):
     # effective signature, which the API binds calls with, keeps them positional-only
     a.posonlyargs = []
     a.args = [param(p) for p in positional]
-    a.defaults = [default(p) for p in positional if p.default is not P.empty]
-    seen_default = False
-    for p in positional:   # Python's rule: no parameter without a default after one with
-        if p.default is not P.empty:
-            seen_default = True
-        elif seen_default:
-            raise UnsupportedSyntaxError(
-                f"{_who(func)} passes its arguments on so that {p.name}, without a "
-                f"default, follows a parameter with one", parsed.location(fn),
-                hint=f"give {_who(func)} named parameters")
+    # the text's defaults: the last run of parameters with one (a 'def' cannot give a
+    # default to a parameter followed by one without, as the wrapper's own
+    # 'c=0.5' before a forwarded 'w' has; the API binds calls with the signature,
+    # which keeps it, and passes every argument)
+    trailing = len(positional)
+    while trailing and positional[trailing - 1].default is not P.empty:
+        trailing -= 1
+    a.defaults = [default(p) for p in positional[trailing:]]
     a.kwonlyargs = [param(p) for p in keyword]
     a.kw_defaults = [default(p) for p in keyword]
     a.vararg = None

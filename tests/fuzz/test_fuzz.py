@@ -375,7 +375,10 @@ CONSTRUCT_SIGNS = {
                         r"al\d+(\[\d+\])? ([-+*]?)= "],
     "alias_loop": [r"\n(\s+)al\d+ = .*\n\1for i\d+ in range\(\d\):\n(.*\n)*\1    al\d+ = ar\d+\n"],
     "decorator": [r"@functools\.wraps\(fn\)\n    def wrapper\(", r"@deco\ndef f\(",
-                  r"def wrapper\(\w+, \*args, \*\*kwargs\):"],
+                  r"def wrapper\(\w+, \*args, \*\*kwargs\):",
+                  # parameters of its own: a default before *args, a keyword-only one after
+                  r"def wrapper\(\w+, c=\d\.\d+, \*args, ",
+                  r"def wrapper\(\*args, scale=0\.75, \*\*kwargs\):"],
     "defaults": [r"def f\([^)]*\bd\d=K\d", r"def f\([^)]*\bd\d=-?\d",
                  r"def f\([^)]*\bd\d=C\d"],
     "kwonly": [r"def f\([^)]*\*, kw1=-?\d"],

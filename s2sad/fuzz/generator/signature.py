@@ -113,30 +113,46 @@ class Signature:
         return params
 
     def decorator(self):
-        """``deco``: a ``functools.wraps`` wrapper doing arithmetic around the call of f."""
+        """``deco``: a ``functools.wraps`` wrapper doing arithmetic around the call of f.
+        Where the wrapper passes ``*args, **kwargs`` on, it may name parameters of its own
+        (decided by the draws made already, never a draw of its own: the random stream
+        stays as it was): the first one before them (``def wrapper(x, *args,
+        **kwargs)``), then one with a default (``def wrapper(x, c=1.5, *args,
+        **kwargs)``, where the caller passes ``x`` only, so ``c`` keeps its default),
+        and a keyword-only one after ``*args`` (``def wrapper(*args, scale=0.75,
+        **kwargs)``): their defaults make the factor the wrapper's arithmetic takes."""
         r = self.draft.r
         c1, c2 = r.choice([2.0, -0.5, 1.5, 0.75]), r.choice([0.5, -0.25, 1.0])
         names = [p.name for p in self.draft.params]
         floats = [p.name for p in self.draft.params if p.kind == "float"]
+        factor = repr(c1)
         if r.random() < 0.5 or not floats:
             # the wrapper passes *args, **kwargs on whole; reading args[0] is refused
             # (what args holds depends on how the caller spelled the call)
             sig = call = "*args, **kwargs"
             first = "value"
-            if floats and names[0] == floats[0] and c1 == 1.5:   # (no draw of its own)
+            leading = floats and names[0] == floats[0]
+            if leading and c1 in (1.5, 0.75):   # (no draw of its own)
                 # its own first parameter before them: def wrapper(x, *args, **kwargs)
                 sig = call = f"{names[0]}, *args, **kwargs"
                 first = names[0]
+                if len(names) == 1:
+                    # and one with a default, which the call leaves to it
+                    sig, factor = f"{names[0]}, c={c1!r}, *args, **kwargs", "c"
+            if c1 == 0.75:
+                # a keyword-only parameter of its own, after *args
+                sig = sig.replace("*args, ", "*args, scale=0.75, ").replace("c=0.75", "c=1.0")
+                factor = "c * scale" if factor == "c" else "scale"
         else:
             sig = call = ", ".join(names)
             first = floats[0]
         form = r.randrange(3)
         if form == 0:
-            body = f"        return {c1} * fn({call}) + {c2}\n"
+            body = f"        return {factor} * fn({call}) + {c2}\n"
         elif form == 1:
             body = (f"        value = fn({call})\n"
-                    f"        return value * {c1} + np.sin(np.sum({first}))\n")
+                    f"        return value * {factor} + np.sin(np.sum({first}))\n")
         else:
-            body = f"        return np.tanh(fn({call})) * {c1}\n"
+            body = f"        return np.tanh(fn({call})) * {factor}\n"
         return ("def deco(fn):\n\n    @functools.wraps(fn)\n"
                 f"    def wrapper({sig}):\n{body}    return wrapper\n")

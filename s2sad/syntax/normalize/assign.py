@@ -219,12 +219,20 @@ class Assignments:
         for ssa in new:
             norm.defined.add(ssa)
             if isinstance(source, gast.Name):
-                # an item may hold what the tuple holds; whether it shares memory with
-                # another item (or with an array it was made from) only the values
-                # tell: a write they decide is checked when the code runs
-                norm.aliases.hold(ssa, source.id)
-                norm.aliases.maybe_links.add((ssa, source.id))
+                self.hold_item(ssa, source.id)
         return [nodes.name(n) for n in new]
+
+    def hold_item(self, item, container):
+        """``item`` is unpacked from ``container`` (``a, b = container``): it may hold
+        what the tuple, list or array holds (an item, a row: whether it shares memory
+        with another item, or with an array it was made from, only the values tell,
+        so a write they decide is checked when the code runs), and it is an item of
+        ``container``, not ``container`` itself: changing the list (``xs[1] = v``,
+        ``xs.append(v)``) leaves it as it is, as for ``e = xs[0]``."""
+        aliases = self.norm.aliases
+        aliases.hold(item, container)
+        aliases.maybe_links.add((item, container))
+        aliases.list_items.setdefault(container, set()).add(item)
 
     def bind_nested(self, target, value):
         """``(a, (b[i], c)), i = value`` (names and items, at any depth): the right side
@@ -284,8 +292,7 @@ class Assignments:
             atoms = [nodes.name(n) for n in fresh]
             for name in fresh:
                 if isinstance(source, gast.Name):
-                    norm.aliases.hold(name, source.id)
-                    norm.aliases.maybe_links.add((name, source.id))
+                    self.hold_item(name, source.id)
         for position, (elt, atom) in enumerate(zip(target.elts, atoms)):
             if isinstance(elt, gast.Name):
                 norm.env[elt.id] = atom

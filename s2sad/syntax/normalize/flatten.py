@@ -19,7 +19,7 @@ import builtins
 import gast
 
 from ...rules import registry
-from .. import anno, nodes
+from .. import anno, nodes, wrappers
 from ..parse import is_user_function
 from .choices import builtin_choice, builtin_power, chained_comparison, choose
 from .derivatives import made_here
@@ -361,10 +361,26 @@ class Flattener:
             else:
                 value = self.atom(value)
             keywords.append((kw.arg, value))
+        if keywords and is_user_function(target):   # (see wrappers.bound_call)
+            args, keywords = self.wrapper_call(target, args, keywords, node)
         call = nodes.call(callee_expr, args, keywords)
         anno.set(call, anno.CALLEE, target)
         anno.set(call, anno.CALL_SITE, node)
         return call
+
+    def wrapper_call(self, target, args, keywords, node):
+        """A call of a wrapper with a default of its own before ``*args``, leaving it
+        to that default, passes it (``wrappers.bound_call``)."""
+        try:
+            return wrappers.bound_call(target, args, keywords)
+        except TypeError as exc:
+            raise self.norm.error(f"cannot match the call to {target.__name__}: {exc}",
+                                  node) from None
+        except ValueError as exc:
+            raise self.norm.error(
+                f"this call leaves {exc} to the default of {target.__name__}'s wrapper, "
+                f"which s2sad cannot write into the generated call", node,
+                hint=f"pass {exc} explicitly") from None
 
 
 _BINOP_NAMES = {

@@ -30,6 +30,7 @@ import gast
 from ...errors import SharedWriteError
 from ...rules import registry
 from .. import anno, nodes
+from ..wrappers import signature
 from .argwrites import ArgumentWrites, returned_parameters
 from .inline import callee_of
 
@@ -68,7 +69,7 @@ class WritingCalls:
             if fn is None:
                 continue
             try:
-                bound = inspect.signature(fn).bind(
+                bound = signature(fn).bind(
                     *node.args, **{k.arg: k.value for k in node.keywords if k.arg})
             except TypeError:
                 continue   # (refused where the call is normalized)
@@ -157,7 +158,7 @@ class WritingCalls:
                              f"follows the names a call passes, not '*' or '**' arguments",
                              node, hint="pass each argument by position or keyword")
         try:
-            bound = inspect.signature(fn).bind(*node.args,
+            bound = signature(fn).bind(*node.args,
                                                **{k.arg: k.value for k in node.keywords})
         except TypeError as exc:
             raise walk.error(f"cannot match the call to {fn.__name__}: {exc}", node) from None
@@ -316,7 +317,7 @@ class WritingCalls:
 
 def _bound_atoms(fn, call):
     """``{parameter: atom}`` of the normalized call ``call`` of ``fn``."""
-    bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+    bound = signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
     return dict(bound.arguments)
 
 
@@ -373,5 +374,5 @@ def _loads_before(stmt, call):
 def _defaults_to_none(fn, param):
     """Whether the parameter ``param`` of ``fn`` defaults to None (a value no write
     changes: a call leaving it so passes nothing the callee's writes could reach)."""
-    found = inspect.signature(fn).parameters.get(param)
+    found = signature(fn).parameters.get(param)
     return found is not None and found.default is None

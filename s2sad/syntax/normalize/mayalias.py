@@ -177,9 +177,12 @@ def pairwise_disjoint(sets):
 
 
 def list_item_edges(facts, written) -> FrozenSet[Any]:
-    """The holds ``(list, item)`` from the list ``written`` and the versions of it
-    it was made from (appends, item writes, copies) to the items they hold."""
-    found, seen, todo = set(), set(), [written]
+    """The holds between the list ``written`` (and the versions of it it was made
+    from: appends, item writes, copies) and its items, both ways: ``(list, item)``
+    from a list to an item put into it, ``(item, list)`` from an item read out of it
+    (``e = xs[i]``, ``a, b = xs``, ``for e in xs``) to the list.  Changing the list
+    changes neither: an item is another object than the list holding it."""
+    found, seen, todo, read_out = set(), set(), [written], set()
     while todo:
         current = todo.pop()
         if current in seen:
@@ -191,7 +194,12 @@ def list_item_edges(facts, written) -> FrozenSet[Any]:
                 found.add((current, source))
             else:
                 todo.append(source)
-    return frozenset(found)
+        for item in items:
+            if any(source == current for source, _ in facts.holds.get(item, ())):
+                read_out.add((item, current))
+    # (not the written list itself, nor a list it may be: the list it was read out of
+    # holds it, and is changed with it)
+    return frozenset(found | {(item, lst) for item, lst in read_out if item not in seen})
 
 
 def list_from_outside(facts, written, user, outside):
