@@ -307,10 +307,11 @@ class NumbaBound:
         from ..backends.numba_target import njit_name, to_numba
         names = list(entry.emitted.user_names)
         reads = []   # (name, "module.attr"): a user's module's attributes, read at each call
+        checks = []   # (the Python function checking arguments before the compiled code)
         try:
             text = to_numba(entry.text, entry.emitted.function_name, names,
                             source=inspect_path(self.func), reads=reads,
-                            namespace=entry.emitted.bindings)
+                            namespace=entry.emitted.bindings, entry=checks)
         except NumbaTargetError as exc:
             message, loc = exc.message, exc.location
             if loc is not None:
@@ -321,6 +322,8 @@ class NumbaBound:
         dispatcher = serialize_compiles(
             getattr(module, njit_name(entry.emitted.function_name, names, reads=reads)),
             cache_dir())
+        if checks:   # (a function writing into a parameter: its arguments checked first)
+            dispatcher = _checked_first(getattr(module, checks[0]), dispatcher)
         namespace = impl.__globals__
         dotted = [tuple(e.split(".", 1)) for _, e in reads]   # (module's name, attribute path)
         getters = [(root, operator.attrgetter(path)) for root, path in dotted]
@@ -425,6 +428,22 @@ class NumbaBound:
         fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl
+
+
+class _checked_first:
+    """``dispatcher`` called after ``check`` (with the same arguments, in Python: see
+    ``to_numba``'s ``entry``), showing numba's dispatcher's overloads and signatures;
+    the fast path (``api.numba_fastpath``) calls it as it calls a dispatcher."""
+
+    def __init__(self, check, dispatcher):
+        self.check, self.dispatcher = check, dispatcher
+
+    def __call__(self, *args):
+        self.check(*args)
+        return self.dispatcher(*args)
+
+    def __getattr__(self, name):
+        return getattr(self.dispatcher, name)
 
 
 def inspect_path(func):

@@ -259,7 +259,9 @@ def _helper_import(names):
 
 
 class _Target:
-    def __init__(self, text, function_name, user_names, helpers, wrapper, reads=()):
+    def __init__(self, text, function_name, user_names, helpers, wrapper, reads=(),
+                 entry=None):
+        self.entry = entry   # (a list: the name of the entry check written, see to_numba)
         self.text = text
         self.reads = list(reads)   # (name, "module.attr"): the dotted reads made names
         self.lines = text.splitlines(keepends=True)
@@ -300,6 +302,8 @@ class _Target:
         missing = sorted(n for n in runtime.values()
                          if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK)
                          and n not in self.helpers)
+        if missing == ["ensure_unshared"] and self._entry_check() is not None:
+            missing = []   # (run by the wrapper, in Python: see _entry_check)
         if missing:
             found = unshared_refusal(self.tree, self.lines) \
                 if missing[0] == "ensure_unshared" else None
@@ -310,6 +314,40 @@ class _Target:
                            f"not provide", use,
                            _NUMPY + " until s2sad.backends.numba_runtime provides it")
         return runtime, statements
+
+    def _entry_check(self):
+        """The statement ``ensure_unshared(...)`` of the main function that its wrapper
+        can run instead, in Python, before the compiled code (it checks Python objects:
+        that no argument shares memory with one the function writes into, whose copy
+        the code writes into), where there is a wrapper (the CLI's modules) and it is the
+        only call of that helper, a statement of the main function's own body reading
+        only its parameters and the module's names, without ``defaults=`` (a written
+        parameter's default, which the wrapper's signature would spell by the user's
+        function); else None.  Without a wrapper, the caller asking for it (``entry``)
+        runs it, written as a function of its own (``_user_values``)."""
+        if not self.wrapper and self.entry is None:
+            return None
+        calls = [n for n in ast.walk(self.tree) if isinstance(n, ast.Call)
+                 and isinstance(n.func, ast.Name) and n.func.id == "ensure_unshared"]
+        main = next((s for s in self.tree.body if isinstance(s, ast.FunctionDef)
+                     and s.name == self.function_name), None)
+        if len(calls) != 1 or main is None or any(k.arg == "defaults" for k in calls[0].keywords):
+            return None
+        stmt = next((s for s in main.body if isinstance(s, ast.Expr) and s.value is calls[0]),
+                    None)
+        if stmt is None:
+            return None
+        params = {a.arg for a in main.args.posonlyargs + main.args.args}
+        module = set()
+        for top in self.tree.body:
+            if isinstance(top, (ast.Import, ast.ImportFrom)):
+                module |= {(a.asname or a.name).split(".")[0] for a in top.names}
+            elif isinstance(top, ast.Assign):
+                module |= {t.id for t in top.targets if isinstance(t, ast.Name)}
+            elif isinstance(top, ast.FunctionDef):
+                module.add(top.name)
+        reads = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+        return stmt if reads <= params | module else None
 
     def _imports(self, runtime, statements, first):
         """The imports rewritten to the numba runtime (and its index checks); in a module
@@ -438,6 +476,8 @@ class _Target:
             decorator = _DECORATOR if func.name not in self.unchecked else \
                 _DECORATOR_UNCHECKED + (_CHECKED_BY if func.name in self.checked else "")
             self.edits.insert(func.lineno, decorator + "\n")
+        if not self.wrapper and self._entry_check() is not None:
+            self._entry_function(main, names)
         if not names and not self.wrapper:
             return
         if not self.wrapper:
@@ -449,7 +489,7 @@ class _Target:
             raise _Refusal("a generated signature over several lines", main,
                            _NUMPY)
         signature = head[head.index("(") + 1:head.rindex(")")]
-        check = self._globals_check(main)
+        check = self._moved_checks(main)
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
@@ -475,6 +515,39 @@ class _Target:
         self.edits.delete_line(first.lineno)
         return text
 
+    def _entry_function(self, main, names):
+        """Without a wrapper: the entry check (``_entry_check``) taken out of ``main`` and
+        written as a plain Python function of ``main``'s parameters and the values passed
+        after them, ``<main>_entry``, whose name ``self.entry`` gets: the caller runs it
+        before the compiled code, with the same arguments."""
+        stmt = self._entry_check()
+        name, n = f"{main.name}_entry", 1
+        while name in self.taken:
+            name, n = f"{main.name}_entry_{n}", n + 1
+        self.taken.add(name)
+        body = ""
+        for line in range(stmt.lineno, stmt.end_lineno + 1):
+            body += "    " + self.lines[line - 1][stmt.col_offset:]
+            self.edits.delete_line(line)
+        params = [a.arg for a in main.args.posonlyargs + main.args.args] + list(names)
+        text = (f"\n\ndef {name}({', '.join(params)}):\n"
+                f"    # (run in Python before {main.name}: numba cannot compile this check)\n"
+                f"{body}")
+        self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
+        self.entry.append(name)
+
+    def _moved_checks(self, main):
+        """The lines the wrapper runs before the compiled code, taken out of ``main``:
+        the check of the user's globals, then that of the arguments a function writing
+        into one shares (``_entry_check``)."""
+        text = self._globals_check(main)
+        entry = self._entry_check() if self.wrapper else None
+        if entry is not None:
+            for line in range(entry.lineno, entry.end_lineno + 1):
+                text += self.lines[line - 1]
+                self.edits.delete_line(line)
+        return text
+
     def _drop_bindings(self, names):
         for stmt in self.tree.body:
             bound = None
@@ -492,7 +565,7 @@ class _Target:
 
 
 def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, source="",
-             reads=None, namespace=None):
+             reads=None, namespace=None, entry=None):
     """The numba module for the generated numpy module ``text`` (see the module doc).
 
     ``user_names``: the names the module binds to the user's values (they become
@@ -503,12 +576,17 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     ``(name, "module.attr")`` of each dotted read of a user's module made a trailing
     parameter after the ``user_names`` (``numba_free``): the caller passes its value;
     ``namespace``: the objects the module's names are bound to (where a module ends in
-    ``pkg.mod.W``).
+    ``pkg.mod.W``); ``entry`` (a list), when given without ``wrapper``, gets the name
+    of the plain Python function the module then holds for a function writing into a
+    parameter (the check, at each call, of arguments sharing its memory, which numba
+    cannot compile): the caller runs it before the compiled function, with the same
+    arguments; without ``entry`` such a function is refused.
     """
     text, found = free_reads(with_item_additions(text), user_names, namespace)
     if reads is not None:
         reads.extend(found)
-    target = _Target(text, function_name, user_names, helpers, wrapper, found)
+    target = _Target(text, function_name, user_names, helpers, wrapper, found,
+                     None if wrapper else entry)
     try:
         return target.run()
     except _Refusal as refusal:

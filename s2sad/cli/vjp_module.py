@@ -14,9 +14,9 @@ API's ``vjp`` does the same at each call (``runtime.arguments_kept``).
 
 import ast
 import dataclasses
+import importlib
 import re
 
-from .. import runtime
 from ..emit import _assemble, import_lines
 
 #: the runtime helpers the pass calls, by the name the runtime exports them under
@@ -26,6 +26,8 @@ _HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy")
 def with_kept_arguments(emitted):
     """``emitted`` (a vjp module, before ``with_globals_check``) whose function runs on
     copies of its array arguments and returns a copy of its output (module docstring)."""
+    # (numpy with it, only where a vjp module is written: --help starts quickly)
+    runtime = importlib.import_module("s2sad.runtime")
     parts = emitted.parts
     code = parts["code"]
     tree = ast.parse(code)
