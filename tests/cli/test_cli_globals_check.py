@@ -121,6 +121,14 @@ def test_a_source_in_a_package_is_checked_as_the_program_imports_it(tmp_path, ta
         with pytest.raises(s2sad.errors.ReboundNameError,
                            match=f"{package}.src.W0 was rebound"):
             written.energy_value_and_grad(x)
+        source.W0 = W
+        # the same file imported again by its short name (pkg/ is on sys.path): a second
+        # module, whose W0 the program may change instead: refused, never the old W0 read
+        second = importlib.import_module("src")
+        assert second is not source and second.__file__ == source.__file__
+        with pytest.raises(s2sad.errors.ReboundNameError,
+                           match=f"{package}.src is also imported as src"):
+            written.energy_value_and_grad(x)
     finally:
         sys.path.remove(str(tmp_path))
         sys.path.remove(str(tmp_path / package))
