@@ -41,6 +41,7 @@ import os
 import re
 
 from ..errors import NumbaTargetError, SourceLocation
+from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
@@ -316,38 +317,12 @@ class _Target:
         return runtime, statements
 
     def _entry_check(self):
-        """The statement ``ensure_unshared(...)`` of the main function that its wrapper
-        can run instead, in Python, before the compiled code (it checks Python objects:
-        that no argument shares memory with one the function writes into, whose copy
-        the code writes into), where there is a wrapper (the CLI's modules) and it is the
-        only call of that helper, a statement of the main function's own body reading
-        only its parameters and the module's names, without ``defaults=`` (a written
-        parameter's default, which the wrapper's signature would spell by the user's
-        function); else None.  Without a wrapper, the caller asking for it (``entry``)
-        runs it, written as a function of its own (``_user_values``)."""
+        """The ``ensure_unshared(...)`` statement a wrapper (the CLI's modules) or the
+        caller asking for it (``entry``) runs before the compiled code (``numba_entry``),
+        or None."""
         if not self.wrapper and self.entry is None:
             return None
-        calls = [n for n in ast.walk(self.tree) if isinstance(n, ast.Call)
-                 and isinstance(n.func, ast.Name) and n.func.id == "ensure_unshared"]
-        main = next((s for s in self.tree.body if isinstance(s, ast.FunctionDef)
-                     and s.name == self.function_name), None)
-        if len(calls) != 1 or main is None or any(k.arg == "defaults" for k in calls[0].keywords):
-            return None
-        stmt = next((s for s in main.body if isinstance(s, ast.Expr) and s.value is calls[0]),
-                    None)
-        if stmt is None:
-            return None
-        params = {a.arg for a in main.args.posonlyargs + main.args.args}
-        module = set()
-        for top in self.tree.body:
-            if isinstance(top, (ast.Import, ast.ImportFrom)):
-                module |= {(a.asname or a.name).split(".")[0] for a in top.names}
-            elif isinstance(top, ast.Assign):
-                module |= {t.id for t in top.targets if isinstance(t, ast.Name)}
-            elif isinstance(top, ast.FunctionDef):
-                module.add(top.name)
-        reads = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
-        return stmt if reads <= params | module else None
+        return entry_check(self.tree, self.function_name)
 
     def _imports(self, runtime, statements, first):
         """The imports rewritten to the numba runtime (and its index checks); in a module
@@ -477,7 +452,8 @@ class _Target:
                 _DECORATOR_UNCHECKED + (_CHECKED_BY if func.name in self.checked else "")
             self.edits.insert(func.lineno, decorator + "\n")
         if not self.wrapper and self._entry_check() is not None:
-            self._entry_function(main, names)
+            self.entry.append(write_entry(self.edits, self.lines, self._entry_check(), main,
+                                          names, self.taken))
         if not names and not self.wrapper:
             return
         if not self.wrapper:
@@ -514,27 +490,6 @@ class _Target:
         text = self.lines[first.lineno - 1]
         self.edits.delete_line(first.lineno)
         return text
-
-    def _entry_function(self, main, names):
-        """Without a wrapper: the entry check (``_entry_check``) taken out of ``main`` and
-        written as a plain Python function of ``main``'s parameters and the values passed
-        after them, ``<main>_entry``, whose name ``self.entry`` gets: the caller runs it
-        before the compiled code, with the same arguments."""
-        stmt = self._entry_check()
-        name, n = f"{main.name}_entry", 1
-        while name in self.taken:
-            name, n = f"{main.name}_entry_{n}", n + 1
-        self.taken.add(name)
-        body = ""
-        for line in range(stmt.lineno, stmt.end_lineno + 1):
-            body += "    " + self.lines[line - 1][stmt.col_offset:]
-            self.edits.delete_line(line)
-        params = [a.arg for a in main.args.posonlyargs + main.args.args] + list(names)
-        text = (f"\n\ndef {name}({', '.join(params)}):\n"
-                f"    # (run in Python before {main.name}: numba cannot compile this check)\n"
-                f"{body}")
-        self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
-        self.entry.append(name)
 
     def _moved_checks(self, main):
         """The lines the wrapper runs before the compiled code, taken out of ``main``:
