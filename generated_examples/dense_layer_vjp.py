@@ -5,10 +5,13 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import dot_lhs_bar, unbroadcast
+from s2sad.runtime import dot_lhs_bar, output_copy, unbroadcast, vjp_copies
 
 
 def dense_tanh_vjp(W, b, x):
+    # the forward sweep reads copies of the arrays given, so the pullback's gradients stay
+    # this call's when the caller changes its arrays in place
+    W, b, x = vjp_copies(W, b, x)
     # line 8: return np.tanh(np.dot(W, x) + b)
     dot = np.dot(W, x)
     add = dot + b
@@ -22,4 +25,4 @@ def dense_tanh_vjp(W, b, x):
         W_bar = dot_lhs_bar(dot_bar, W, x)
         return W_bar, b_bar
 
-    return dense_tanh, dense_tanh_pullback
+    return output_copy(dense_tanh), dense_tanh_pullback

@@ -172,7 +172,7 @@ class SingularPointError(S2sadError, ZeroDivisionError):
 
 class ChangedSinceError(S2sadError, ValueError):
     """An argument of ``vjp`` was changed in place before its pullback was called, where
-    s2sad could not keep a copy of it (see ``api.snapshot``)."""
+    s2sad could not keep a copy of it (see ``runtime.arguments_kept``)."""
 
 
 class UnboundVariableError(S2sadError, UnboundLocalError):

@@ -306,11 +306,11 @@ class NumbaBound:
         to ``impl`` with a warning."""
         from ..backends.numba_target import njit_name, to_numba
         names = list(entry.emitted.user_names)
-        reads = []   # (name, "module.attr"): a user's module's attributes, read at each call
+        reads, checks = [], []   # (name, "module.attr") read at each call; entry checks
         try:
             text = to_numba(entry.text, entry.emitted.function_name, names,
                             source=inspect_path(self.func), reads=reads,
-                            namespace=entry.emitted.bindings)
+                            namespace=entry.emitted.bindings, entry=checks)
         except NumbaTargetError as exc:
             message, loc = exc.message, exc.location
             if loc is not None:
@@ -318,9 +318,9 @@ class NumbaBound:
             return self._fallback(impl, _through_gradient(entry, message), exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)
-        dispatcher = serialize_compiles(
+        dispatcher = _checked_first(module, checks, serialize_compiles(
             getattr(module, njit_name(entry.emitted.function_name, names, reads=reads)),
-            cache_dir())
+            cache_dir()))
         namespace = impl.__globals__
         dotted = [tuple(e.split(".", 1)) for _, e in reads]   # (module's name, attribute path)
         getters = [(root, operator.attrgetter(path)) for root, path in dotted]
@@ -425,6 +425,29 @@ class NumbaBound:
         fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl
+
+
+def _checked_first(module, checks, dispatcher):
+    """``dispatcher``, called after the Python function of ``module`` that ``checks``
+    names where there is one (a function writing into a parameter: see ``to_numba``'s
+    ``entry``)."""
+    return _CheckedFirst(getattr(module, checks[0]), dispatcher) if checks else dispatcher
+
+
+class _CheckedFirst:
+    """``dispatcher`` called after ``check`` (with the same arguments, in Python),
+    showing numba's dispatcher's overloads and signatures; the fast path
+    (``api.numba_fastpath``) calls it as it calls a dispatcher."""
+
+    def __init__(self, check, dispatcher):
+        self.check, self.dispatcher = check, dispatcher
+
+    def __call__(self, *args):
+        self.check(*args)
+        return self.dispatcher(*args)
+
+    def __getattr__(self, name):
+        return getattr(self.dispatcher, name)
 
 
 def inspect_path(func):

@@ -1,6 +1,6 @@
 """What a ``vjp`` pullback reads outside the arguments, kept to tell a change.
 
-The forward sweep runs on copies of the arguments (:mod:`.snapshot`), but it also
+The forward sweep runs on copies of the arguments (:mod:`s2sad.runtime.arguments_kept`), but it also
 reads the user's globals and closure variables, through the generated module's
 namespace, which each call of the function refreshes: whole (``G * x``), or through
 views its locals keep for the pullback (``r0, r1 = G``, ``G[:, 0]``, ``np.asarray(G)``),
@@ -17,7 +17,7 @@ reading a large global array pays one copy of it per call.
 import types
 
 from ..errors import ChangedSinceError
-from .snapshot import _copied, _ndarray, _REBUILT, _same
+from ..runtime.arguments_kept import _copied, _ndarray, _REBUILT, _same
 
 _ModuleType, _CodeType = types.ModuleType, types.CodeType
 _READS = "__s2sad_outside_reads__"   # (kept in the generated module's namespace)
@@ -127,7 +127,7 @@ def _holds_arrays(value, depth):
 
 
 def _same_tree(value, copy):
-    """Whether ``value`` holds what its copy ``copy`` (see ``snapshot._copied``) does."""
+    """Whether ``value`` holds what its copy ``copy`` (see ``arguments_kept._copied``) does."""
     if isinstance(value, _ndarray):
         return isinstance(copy, _ndarray) and value.shape == copy.shape and _same(value, copy)
     if isinstance(value, dict):

@@ -25,7 +25,7 @@ from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
 from .singular import raise_singular
 from .outside import check_outside, outside_values
-from .snapshot import check_unchanged, output_copy, snapshot
+from ..runtime.arguments_kept import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
 
@@ -252,7 +252,7 @@ def _build_vjp(func, wrt):
 
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
-        # (the pullback reads the arguments as they are now: see api.snapshot)
+        # (the pullback reads the arguments as they are now: see runtime.arguments_kept)
         namespace = bound.current(args, kwargs).__globals__
         writes = "ensure_unshared" in namespace   # (its check of written arguments)
         args, kwargs, kept = snapshot(args, kwargs, writes, params, (

@@ -41,6 +41,7 @@ import os
 import re
 
 from ..errors import NumbaTargetError, SourceLocation
+from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
@@ -259,7 +260,9 @@ def _helper_import(names):
 
 
 class _Target:
-    def __init__(self, text, function_name, user_names, helpers, wrapper, reads=()):
+    def __init__(self, text, function_name, user_names, helpers, wrapper, reads=(),
+                 entry=None):
+        self.entry = entry   # (a list: the name of the entry check written, see to_numba)
         self.text = text
         self.reads = list(reads)   # (name, "module.attr"): the dotted reads made names
         self.lines = text.splitlines(keepends=True)
@@ -300,6 +303,8 @@ class _Target:
         missing = sorted(n for n in runtime.values()
                          if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK)
                          and n not in self.helpers)
+        if missing == ["ensure_unshared"] and self._entry_check() is not None:
+            missing = []   # (run by the wrapper, in Python: see _entry_check)
         if missing:
             found = unshared_refusal(self.tree, self.lines) \
                 if missing[0] == "ensure_unshared" else None
@@ -310,6 +315,14 @@ class _Target:
                            f"not provide", use,
                            _NUMPY + " until s2sad.backends.numba_runtime provides it")
         return runtime, statements
+
+    def _entry_check(self):
+        """The ``ensure_unshared(...)`` statement a wrapper (the CLI's modules) or the
+        caller asking for it (``entry``) runs before the compiled code (``numba_entry``),
+        or None."""
+        if not self.wrapper and self.entry is None:
+            return None
+        return entry_check(self.tree, self.function_name)
 
     def _imports(self, runtime, statements, first):
         """The imports rewritten to the numba runtime (and its index checks); in a module
@@ -438,6 +451,9 @@ class _Target:
             decorator = _DECORATOR if func.name not in self.unchecked else \
                 _DECORATOR_UNCHECKED + (_CHECKED_BY if func.name in self.checked else "")
             self.edits.insert(func.lineno, decorator + "\n")
+        if not self.wrapper and self._entry_check() is not None:
+            self.entry.append(write_entry(self.edits, self.lines, self._entry_check(), main,
+                                          names, self.taken))
         if not names and not self.wrapper:
             return
         if not self.wrapper:
@@ -449,7 +465,7 @@ class _Target:
             raise _Refusal("a generated signature over several lines", main,
                            _NUMPY)
         signature = head[head.index("(") + 1:head.rindex(")")]
-        check = self._globals_check(main)
+        check = self._moved_checks(main)
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
@@ -475,6 +491,18 @@ class _Target:
         self.edits.delete_line(first.lineno)
         return text
 
+    def _moved_checks(self, main):
+        """The lines the wrapper runs before the compiled code, taken out of ``main``:
+        the check of the user's globals, then that of the arguments a function writing
+        into one shares (``_entry_check``)."""
+        text = self._globals_check(main)
+        entry = self._entry_check() if self.wrapper else None
+        if entry is not None:
+            for line in range(entry.lineno, entry.end_lineno + 1):
+                text += self.lines[line - 1]
+                self.edits.delete_line(line)
+        return text
+
     def _drop_bindings(self, names):
         for stmt in self.tree.body:
             bound = None
@@ -492,7 +520,7 @@ class _Target:
 
 
 def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, source="",
-             reads=None, namespace=None):
+             reads=None, namespace=None, entry=None):
     """The numba module for the generated numpy module ``text`` (see the module doc).
 
     ``user_names``: the names the module binds to the user's values (they become
@@ -503,12 +531,17 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     ``(name, "module.attr")`` of each dotted read of a user's module made a trailing
     parameter after the ``user_names`` (``numba_free``): the caller passes its value;
     ``namespace``: the objects the module's names are bound to (where a module ends in
-    ``pkg.mod.W``).
+    ``pkg.mod.W``); ``entry`` (a list), when given without ``wrapper``, gets the name
+    of the plain Python function the module then holds for a function writing into a
+    parameter (the check, at each call, of arguments sharing its memory, which numba
+    cannot compile): the caller runs it before the compiled function, with the same
+    arguments; without ``entry`` such a function is refused.
     """
     text, found = free_reads(with_item_additions(text), user_names, namespace)
     if reads is not None:
         reads.extend(found)
-    target = _Target(text, function_name, user_names, helpers, wrapper, found)
+    target = _Target(text, function_name, user_names, helpers, wrapper, found,
+                     None if wrapper else entry)
     try:
         return target.run()
     except _Refusal as refusal:

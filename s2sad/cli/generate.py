@@ -17,6 +17,7 @@ from .files import check_output_path, write_atomic, write_stdout
 from .messages import CliError, shown_path
 from .parser import EXIT_OK
 from .target import get_function, parse_target, parse_wrt, user_module
+from .vjp_module import with_kept_arguments
 
 #: the flavors each mode offers; the first is its default
 FLAVORS = {"reverse": ("value_and_grad", "vjp"), "forward": ("jvp", "hvp")}
@@ -87,8 +88,12 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         if dump:
             result.stages.setdefault("activity", _activity_stage(result, wrt))
         _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))
-    # a written module imports the user's globals once: it checks them at each call
-    text = result.emitted.text if dump else with_globals_check(result.emitted)
+    # a written module imports the user's globals once: it checks them at each call;
+    # a vjp's forward sweep runs on copies of the arrays given (see cli.vjp_module)
+    emitted = result.emitted
+    if flavor == "vjp" and not dump:
+        emitted = with_kept_arguments(emitted)
+    text = emitted.text if dump else with_globals_check(emitted)
     if target == "numba" and not dump:
         from ..backends.numba_target import to_numba
         text = to_numba(text, result.emitted.function_name, result.emitted.user_names,

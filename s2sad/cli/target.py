@@ -42,9 +42,14 @@ def user_module(path):
     """Import the module at ``path`` (its directory on ``sys.path`` meanwhile).
 
     The module is registered under its file stem for the duration, so helpers
-    it defines are importable by that name (generated code imports them so);
-    afterwards ``sys.path`` and every module this import added from the
-    user's directory are restored, so several files can be loaded in turn.
+    it defines are importable by that name (generated code imports them so); a
+    file inside a package (a directory holding ``__init__.py``) is imported as the
+    user's program imports it, under its dotted name (``pkg.src``, its packages
+    first, the directory above the top package on ``sys.path``), so the written
+    module imports ``from pkg.src import W`` and checks the globals of the module
+    the program uses, not of a second copy loaded as ``src``.  Afterwards
+    ``sys.path`` and every module this import added from the user's directory are
+    restored, so several files can be loaded in turn.
     """
     shown = shown_path(path)
     path = os.path.abspath(path)
@@ -56,38 +61,44 @@ def user_module(path):
         raise CliError("not a Python source file (expected a .py file)", where=shown)
     directory = os.path.dirname(path)
     stem = os.path.splitext(os.path.basename(path))[0]
-    name = stem if stem.isidentifier() else "s2sad_user_" + "".join(
-        c if c.isalnum() else "_" for c in stem)
+    root, name = _package_name(directory, stem)
+    if root is None:
+        root = directory
+        name = stem if stem.isidentifier() else "s2sad_user_" + "".join(
+            c if c.isalnum() else "_" for c in stem)
     saved_path = list(sys.path)
     saved_modules = dict(sys.modules)
     saved_bytecode = sys.dont_write_bytecode
     sys.path.insert(0, directory)
+    if root != directory:   # (the packages' parent first: ``pkg`` is found there)
+        sys.path.insert(0, root)
     sys.dont_write_bytecode = True   # leave no __pycache__ in the user's tree
     try:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
         try:
-            spec.loader.exec_module(module)
+            module = _imported(name, path, root != directory)
         except SyntaxError as exc:
             line = exc.lineno or 0
             column = max((exc.offset or 1) - 1, 0)
+            where = shown if not exc.filename or os.path.abspath(exc.filename) == path \
+                else shown_path(exc.filename)
             raise CliError(f"invalid Python syntax: {exc.msg}",
-                           where=f"{shown}:{line}:{column + 1}",
+                           where=f"{where}:{line}:{column + 1}",
                            detail=source_detail(exc.text or "", column)) from None
         except SystemExit as exc:
             raise CliError(f"the module called sys.exit({exc.code!r}) while being imported",
                            where=shown, hint="guard that code with "
                                              "'if __name__ == \"__main__\":'") from None
         except Exception as exc:  # noqa: BLE001 - the user's module failed to import
-            entry = _frame_in(exc.__traceback__, path)
+            entry = _frame_in(exc.__traceback__, path) or _frame_under(exc.__traceback__, root)
             where, detail = shown, ""
             if entry:   # 1-based columns, as everywhere else
-                code = linecache.getline(path, entry.lineno) or entry.line or ""
+                file = os.path.abspath(entry.filename)
+                shown_file = shown if file == path else shown_path(file)
+                code = linecache.getline(file, entry.lineno) or entry.line or ""
                 column = getattr(entry, "colno", None)
                 if column is None:   # no column (Python < 3.11): the statement's start
                     column = len(code) - len(code.lstrip())
-                where = f"{shown}:{entry.lineno}:{column + 1}"
+                where = f"{shown_file}:{entry.lineno}:{column + 1}"
                 detail = source_detail(code, column) if code.strip() else ""
             raise CliError(f"importing the module raised {type(exc).__name__}: {exc}",
                            where=where, detail=detail,
@@ -102,11 +113,63 @@ def user_module(path):
             if key in saved_modules:
                 continue
             file = getattr(sys.modules[key], "__file__", None) or ""
-            if key == name or (file and os.path.abspath(file).startswith(directory + os.sep)):
+            if key == name or (file and os.path.abspath(file).startswith(root + os.sep)):
                 del sys.modules[key]
         for key, saved in saved_modules.items():
             if sys.modules.get(key) is not saved:
                 sys.modules[key] = saved
+
+
+def _package_name(directory, stem):
+    """``(the directory above the top package, the dotted name)`` of the module ``stem``
+    in ``directory`` when that directory is a package's (it holds ``__init__.py``), its
+    parents' packages too (``pkg/sub/src.py``: ``pkg.sub.src``; ``pkg/__init__.py``:
+    ``pkg``); ``(None, None)`` for a file outside a package or a name that is no
+    identifier."""
+    if not stem.isidentifier():
+        return None, None
+    parts = [] if stem == "__init__" else [stem]
+    root = directory
+    while os.path.isfile(os.path.join(root, "__init__.py")):
+        parent, package = os.path.split(root)
+        if not package.isidentifier() or parent == root:
+            break
+        parts.insert(0, package)
+        root = parent
+    if root == directory or not parts:
+        return None, None
+    return root, ".".join(parts)
+
+
+def _imported(name, path, dotted):
+    """The module ``name`` executed from ``path``: a dotted name imported as Python
+    imports it (its packages first, each ``__init__.py`` run), with any module of
+    those names s2sad's process held set aside meanwhile."""
+    if dotted:
+        for key in list(sys.modules):
+            if key == name.split(".")[0] or name.startswith(key + ".") or key == name:
+                del sys.modules[key]   # (restored by the caller afterwards)
+        module = importlib.import_module(name)
+        if os.path.abspath(getattr(module, "__file__", "") or "") != path:
+            raise CliError(f"importing {name} found {getattr(module, '__file__', None)!r}, "
+                           f"not this file", where=shown_path(path),
+                           hint="rename the package or the module: another one of that "
+                                "name comes first on sys.path")
+        return module
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _frame_under(tb, root):
+    """The last traceback entry in a file under ``root`` (a package's ``__init__.py``)."""
+    found = None
+    for entry in traceback.extract_tb(tb):
+        if os.path.abspath(entry.filename).startswith(root + os.sep):
+            found = entry
+    return found
 
 
 def get_function(module, func_name, path):

@@ -36,6 +36,9 @@ from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entri
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cross,
                           power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
 from .elementwise_more import bessel_i, finite_mask, sinc_slope  # noqa: F401
+from .arguments_kept import check_kept, output_copy, vjp_arguments, vjp_copies  # noqa: F401
+# (vjp modules the CLI writes call these, and check_globals below: not runtime helpers of
+# generated code's derivatives, no rules, not in __all__)
 from .guards import check_globals  # noqa: F401 (modules the CLI writes call it; not a
 # runtime helper of generated code's derivatives: no rules, not in __all__)
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,

@@ -319,6 +319,8 @@ def check_globals(taken):
         module = modules.get(module_name)
         if module is None:
             continue
+        if "." in module_name:   # (a package's module: loaded once, the program's)
+            _one_copy(modules, module_name, module, name)
         current = module.__dict__.get(name, _ABSENT)
         if current is value or (current.__class__ is value.__class__
                                 and value.__class__ in _COPIED and current == value):
@@ -334,13 +336,33 @@ _COPIED = (bool, int, float, complex, str)
 _ABSENT = object()
 
 
-def _rebound(module_name, name, value, current, module_file):
-    """The error of ``check_globals``: located at the line of ``module_file`` binding
-    ``name``, its hint the ``regenerate:`` command of the module's header."""
+def _one_copy(modules, module_name, module, name):
+    """Raise where the file of the package's module ``module_name`` is also loaded under
+    a shorter name (``pkg.src`` as ``src`` too, its directory on ``sys.path``): a second
+    module with its own globals, which the program may be changing instead of these."""
+    parts, file = module_name.split("."), getattr(module, "__file__", None)
+    for start in range(1, len(parts)):
+        other = modules.get(".".join(parts[start:]))
+        if file and other is not None and other is not module \
+                and getattr(other, "__file__", None) == file:
+            from ..errors import ReboundNameError
+            location, _, _ = _binding_place(name, _sys._getframe(2).f_code.co_filename)
+            raise ReboundNameError(
+                f"{module_name} is also imported as {other.__name__}, from the same file: two "
+                f"modules, each with its own {name}, and this module reads {module_name}.{name}, "
+                f"so a change the program makes to {other.__name__}.{name} would not be seen",
+                location, hint=f"import {module_name} one way only, as this module does (a "
+                               f"directory inside a package put on sys.path loads its modules "
+                               f"a second time, by their short names)")
+
+
+def _binding_place(name, module_file):
+    """``(location of the line of the written module ``module_file`` binding ``name``,
+    its header's ``regenerate:`` command, the function of its ``source:``)``."""
     import linecache
     import os
     import re
-    from ..errors import ReboundNameError, SourceLocation
+    from ..errors import SourceLocation
     lines = [line.rstrip("\n") for line in linecache.getlines(module_file)]
     command = next((line.split("regenerate:", 1)[1].strip() for line in lines
                     if line.startswith("# regenerate:")), "s2sad grad ...")
@@ -350,6 +372,14 @@ def _rebound(module_name, name, value, current, module_file):
     found = next((i for i, line in enumerate(lines) if binding.match(line)), None)
     location = None if found is None else SourceLocation(
         os.path.basename(module_file), found + 1, 1, lines[found])
+    return location, command, source
+
+
+def _rebound(module_name, name, value, current, module_file):
+    """The error of ``check_globals``: located at the line of ``module_file`` binding
+    ``name``, its hint the ``regenerate:`` command of the module's header."""
+    from ..errors import ReboundNameError
+    location, command, source = _binding_place(name, module_file)
     copied = value.__class__ in _COPIED or value is None
     what = "deleted" if current is _ABSENT else "rebound"
     if copied:

@@ -88,3 +88,49 @@ def test_a_module_without_globals_has_no_check(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
     assert "check_globals" not in proc.stdout
+
+
+@pytest.mark.parametrize("target", ["numpy", "numba"])
+def test_a_source_in_a_package_is_checked_as_the_program_imports_it(tmp_path, target):
+    """pkg/src.py was imported by its file stem, so the written module took ``from src
+    import W0``: a program importing ``pkg.src`` (with pkg/ on sys.path too) changed and
+    rebound ``pkg.src.W0`` while the module read another copy's, silently."""
+    package = f"userpkg_{target}"
+    (tmp_path / package).mkdir()
+    (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / package / "src.py").write_text(textwrap.dedent(SOURCE))
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{package}/src.py:energy",
+                           "-o", f"{package}/src_grad.py", "--target", target],
+                          cwd=tmp_path, capture_output=True, text=True, env=_ENV)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / package / "src_grad.py").read_text()
+    assert f"from {package}.src import W0\n" in text
+    assert f"('{package}.src', 'W0', W0)" in text
+    sys.path[:0] = [str(tmp_path), str(tmp_path / package)]
+    try:
+        source = importlib.import_module(f"{package}.src")
+        written = importlib.import_module(f"{package}.src_grad")
+        x = np.array([0.3, -0.7])
+        np.testing.assert_allclose(written.energy_value_and_grad(x)[1],
+                                   _gradient_by_hand(x, source.W0, 3.0))
+        source.W0[0, 0] = 2.0   # in place: read
+        W = np.array([[2.0, 0.5], [0.2, -0.3]])
+        np.testing.assert_allclose(written.energy_value_and_grad(x)[1],
+                                   _gradient_by_hand(x, W, 3.0))
+        source.W0 = 2.0 * np.eye(2)   # rebound: refused
+        with pytest.raises(s2sad.errors.ReboundNameError,
+                           match=f"{package}.src.W0 was rebound"):
+            written.energy_value_and_grad(x)
+        source.W0 = W
+        # the same file imported again by its short name (pkg/ is on sys.path): a second
+        # module, whose W0 the program may change instead: refused, never the old W0 read
+        second = importlib.import_module("src")
+        assert second is not source and second.__file__ == source.__file__
+        with pytest.raises(s2sad.errors.ReboundNameError,
+                           match=f"{package}.src is also imported as src"):
+            written.energy_value_and_grad(x)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.path.remove(str(tmp_path / package))
+        for key in (package, f"{package}.src", f"{package}.src_grad", "src"):
+            sys.modules.pop(key, None)

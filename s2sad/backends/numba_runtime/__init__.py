@@ -15,8 +15,8 @@ from .bounds import check_index, check_index_in_loop, check_indexes  # noqa: F40
 # by the numba target where it proves a function's indexes: not runtime helpers of numpy's)
 from .checks import check_bound, check_integers, ensure_same_kind  # noqa: F401 (check_integers:
 # the CLI's module wrappers call it; not a runtime helper generated code calls)
-from ...runtime.guards import check_globals  # noqa: F401 (the CLI's module wrappers call
-# it, in Python, as check_integers)
+from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the CLI's module
+# wrappers call them, in Python, as check_integers)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy

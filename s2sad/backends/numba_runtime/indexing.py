@@ -142,6 +142,8 @@ def _copy_of(a):
         return lambda a: np.copy(a)
     if is_number(a):   # (numpy's is a 0-d array of it: the same in arithmetic)
         return lambda a: a
+    if is_none(a):   # (the ``out=None`` idiom's parameter, copied before it is tested)
+        return lambda a: None
     return None
 
 

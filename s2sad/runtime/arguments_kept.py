@@ -21,11 +21,18 @@ caller changed it since (:class:`~s2sad.errors.ChangedSinceError`, naming the ar
 never a gradient of no point); so is an array in a container of another class (an
 ``OrderedDict``), which is not rebuilt.  The output handed to the caller is a copy of
 the one the pullback reads.
-(What a pullback reads outside the arguments, the globals and closure variables, is
-checked by :mod:`.outside`.)
+(What a pullback of ``s2sad.vjp`` reads outside the arguments, the globals and closure
+variables, is checked by :mod:`s2sad.api.outside`.)
+
+A vjp module the CLI writes (``s2sad grad --flavor vjp``) does the same in its own
+text: its function's first line calls :func:`vjp_copies` (a function that writes into
+no argument) or :func:`vjp_arguments` (one that does, with the module's globals and the
+function's defaults as the values outside), its pullback's first line
+:func:`check_kept` where it kept arguments as given, and it returns the
+:func:`output_copy` of its output.
 """
 
-import numpy as np
+from .numpy_view import np
 
 from ..errors import ChangedSinceError
 
@@ -80,6 +87,44 @@ def check_unchanged(kept, func_name):
                 f"shares memory with another argument or a global, so s2sad used it as "
                 f"given)",
                 hint="call s2sad.vjp again at the new values, or pass a copy of it")
+
+
+def vjp_copies(*values):
+    """``values`` (a written vjp module's arguments, in its parameters' order) with each
+    array copied, as :func:`snapshot` copies them for a function that writes into no
+    argument; given one value, its copy alone (as ``np.atleast_1d`` answers)."""
+    copied, _, _ = snapshot(values, {}, False, ("",) * len(values))
+    return copied[0] if len(copied) == 1 else copied
+
+
+def vjp_arguments(vjp_function, *values):
+    """``(*values, kept)`` for a written vjp module's function ``vjp_function`` that
+    writes into an argument: ``values`` as :func:`snapshot` passes them (the module's
+    globals and ``vjp_function``'s defaults the values outside), and what
+    :func:`check_kept` compares (None: nothing)."""
+    code = vjp_function.__code__
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    outside = ([v for k, v in vjp_function.__globals__.items() if not k.startswith("__")]
+               + list(vjp_function.__defaults__ or ())
+               + list((vjp_function.__kwdefaults__ or {}).values()))
+    args, _, kept = snapshot(values, {}, True, names, outside)
+    return (*args, kept and (vjp_function.__name__, kept))
+
+
+def check_kept(kept):
+    """Raise :class:`ChangedSinceError` where an argument a written vjp module's function
+    used as given (``kept``, from :func:`vjp_arguments`) was changed since."""
+    if kept is None:
+        return
+    called, rows = kept
+    for name, array, copy in rows:
+        if array.shape != copy.shape or not _same(array, copy):
+            raise ChangedSinceError(
+                f"the argument {name!r} given to {called} was changed in place before its "
+                f"pullback was called: the pullback would mix the old values with the new "
+                f"(the function writes into an argument, and {name!r} is or shares memory "
+                f"with another argument or a global, so {called} used it as given, not a "
+                f"copy)", hint=f"call {called} again at the new values, or pass it a copy")
 
 
 def output_copy(value):

@@ -1,0 +1,62 @@
+"""The check a function writing into a parameter makes at each call, run in Python
+before the numba-compiled code.
+
+s2sad writes into a copy of such a parameter and checks (``ensure_unshared(...)``, the
+main function's statement at its start) that no other argument, or global the function
+reads, shares its memory: a check on Python objects numba cannot compile.  It reads
+only the function's parameters and the module's names, so it can run before the
+compiled code: in the wrapper of the CLI's modules (``numba_target``), or in a plain
+function ``<main>_entry`` written beside the compiled one, which the API's dispatcher
+calls first (``to_numba``'s ``entry``).  Pure ``ast`` and text.
+"""
+
+import ast
+
+
+def entry_check(tree, function_name):
+    """The statement ``ensure_unshared(...)`` of the module ``tree``'s main function
+    ``function_name`` that can run before it: the only call of that helper in the module,
+    a statement of the function's own body reading only its parameters and the module's
+    names, without ``defaults=`` (a written parameter's default, which a wrapper's
+    signature would spell by the user's function); else None."""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Name) and n.func.id == "ensure_unshared"]
+    main = next((s for s in tree.body if isinstance(s, ast.FunctionDef)
+                 and s.name == function_name), None)
+    if len(calls) != 1 or main is None or any(k.arg == "defaults" for k in calls[0].keywords):
+        return None
+    stmt = next((s for s in main.body if isinstance(s, ast.Expr) and s.value is calls[0]),
+                None)
+    if stmt is None:
+        return None
+    params = {a.arg for a in main.args.posonlyargs + main.args.args}
+    module = set()
+    for top in tree.body:
+        if isinstance(top, (ast.Import, ast.ImportFrom)):
+            module |= {(a.asname or a.name).split(".")[0] for a in top.names}
+        elif isinstance(top, ast.Assign):
+            module |= {t.id for t in top.targets if isinstance(t, ast.Name)}
+        elif isinstance(top, ast.FunctionDef):
+            module.add(top.name)
+    reads = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    return stmt if reads <= params | module else None
+
+
+def write_entry(edits, lines, stmt, main, names, taken):
+    """Take the entry check ``stmt`` out of ``main`` and write it as a plain Python
+    function of ``main``'s parameters and the values passed after them (``names``),
+    ``<main>_entry``, at the module's end; returns its name (added to ``taken``)."""
+    name, n = f"{main.name}_entry", 1
+    while name in taken:
+        name, n = f"{main.name}_entry_{n}", n + 1
+    taken.add(name)
+    body = ""
+    for line in range(stmt.lineno, stmt.end_lineno + 1):
+        body += "    " + lines[line - 1][stmt.col_offset:]
+        edits.delete_line(line)
+    params = [a.arg for a in main.args.posonlyargs + main.args.args] + list(names)
+    text = (f"\n\ndef {name}({', '.join(params)}):\n"
+            f"    # (run in Python before {main.name}: numba cannot compile this check)\n"
+            f"{body}")
+    edits.spans.append(((len(lines) + 1, 0), (len(lines) + 1, 0), text))
+    return name

@@ -1,0 +1,106 @@
+"""The vjp module the CLI writes (``--flavor vjp``) made as safe as ``s2sad.vjp``.
+
+The generated ``f_vjp(x, W)`` returns a pullback that is a closure over its forward
+sweep: run on the caller's own arrays, it would read them as they are when it runs, and
+after an optimizer's step (``x -= lr * g``) mix old tape values with new arrays.  So the
+module's function starts with a call of ``runtime.vjp_copies`` (the arrays copied, the
+same array given twice copied once), or, where the function writes into an argument
+(its generated code calls ``ensure_unshared``), of ``runtime.vjp_arguments``, which
+passes as given an argument sharing memory with another or with a global (the run-time
+check must see the sharing) and keeps a copy its pullback compares (``check_kept``);
+it returns a copy of its output (``output_copy``), the pullback reading its own.  The
+API's ``vjp`` does the same at each call (``runtime.arguments_kept``).
+"""
+
+import ast
+import dataclasses
+import importlib
+import re
+
+from ..emit import _assemble, import_lines
+
+#: the runtime helpers the pass calls, by the name the runtime exports them under
+_HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy")
+
+
+def with_kept_arguments(emitted):
+    """``emitted`` (a vjp module, before ``with_globals_check``) whose function runs on
+    copies of its array arguments and returns a copy of its output (module docstring)."""
+    # (numpy with it, only where a vjp module is written: --help starts quickly)
+    runtime = importlib.import_module("s2sad.runtime")
+    parts = emitted.parts
+    code = parts["code"]
+    tree = ast.parse(code)
+    func = next(s for s in tree.body if isinstance(s, ast.FunctionDef)
+                and s.name == emitted.function_name)
+    params = [a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs]
+    ret = func.body[-1]
+    if not params or not (isinstance(ret, ast.Return) and isinstance(ret.value, ast.Tuple)
+                          and len(ret.value.elts) == 2
+                          and isinstance(ret.value.elts[1], ast.Name)):
+        return emitted
+    pullback = next(s for s in func.body if isinstance(s, ast.FunctionDef)
+                    and s.name == ret.value.elts[1].id)
+    writes = any(obj is runtime.ensure_unshared for obj in emitted.bindings.values())
+    used = set(emitted.bindings) | set(re.findall(r"\w+", code))
+    names = {h: _fresh(h, used) for h in _HELPERS}
+    kept = _fresh("kept", used)
+    lines = code.splitlines(keepends=True)
+    # (from the last line up: the line numbers above stay the ones ``ast`` gave)
+    value = ret.value.elts[0]
+    _wrap(lines, value, names["output_copy"])
+    given = ", ".join(params)
+    if writes:
+        _insert_first(lines, pullback, [
+            f"{names['check_kept']}({kept})  # an error if an argument used as given "
+            f"was changed since"])
+        call = f"{given}, {kept} = {names['vjp_arguments']}({func.name}, {given})"
+        note = ("# the forward sweep reads copies of the arrays given (one sharing memory "
+                "with another\n# argument or a global: as given, and the pullback checks "
+                "it is unchanged), so the\n# pullback's gradients stay this call's when "
+                "the caller changes its arrays in place")
+    else:
+        call = f"{given} = {names['vjp_copies']}({given})"
+        note = ("# the forward sweep reads copies of the arrays given, so the pullback's "
+                "gradients stay\n# this call's when the caller changes its arrays in place")
+    _insert_first(lines, func, note.split("\n") + [call])
+    code = "".join(lines)
+    taken = {names[h] for h in ("output_copy", "vjp_arguments" if writes else "vjp_copies")}
+    if writes:
+        taken.add(names["check_kept"])
+    aliases = dict(parts["aliases"])
+    bindings = dict(emitted.bindings)
+    for helper, name in names.items():
+        if name in taken:
+            bindings[name] = getattr(runtime, helper)
+            if name != helper:
+                aliases[name] = helper
+    standard, _, _ = import_lines(bindings, aliases=aliases)   # (the user's lines: as made)
+    text = _assemble(parts["header_lines"], standard, parts["user"], code)
+    return dataclasses.replace(emitted, text=text, bindings=bindings,
+                               parts={**parts, "code": code, "aliases": aliases})
+
+
+def _fresh(name, used):
+    """``name``, or the first ``name_<n>`` not in ``used``."""
+    return next(n for n in (name + (f"_{i}" if i else "") for i in range(len(used) + 1))
+                if n not in used)
+
+
+def _wrap(lines, node, helper):
+    """Write ``helper(...)`` around the expression ``node`` in ``lines``."""
+    for row, column, text in ((node.end_lineno - 1, node.end_col_offset, ")"),
+                              (node.lineno - 1, node.col_offset, f"{helper}(")):
+        data = lines[row].encode("utf-8")   # (``ast``'s columns count bytes)
+        lines[row] = (data[:column] + text.encode("utf-8") + data[column:]).decode("utf-8")
+
+
+def _insert_first(lines, func, new):
+    """Insert the lines ``new`` as the first statement of ``func`` (before the comments
+    of its first statement, which stay with it)."""
+    first = func.body[0].lineno - 1
+    while first - 1 >= func.lineno and lines[first - 1].strip().startswith("#"):
+        first -= 1
+    line = lines[func.body[0].lineno - 1]
+    indent = line[:len(line) - len(line.lstrip())]
+    lines[first:first] = [f"{indent}{text}\n" for text in new]
