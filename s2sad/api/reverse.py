@@ -24,7 +24,7 @@ from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
 from .singular import raise_singular
-from .outside import check_outside, outside_values
+from ..runtime.outside_kept import check_outside, outside_values
 from ..runtime.arguments_kept import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source

@@ -8,8 +8,11 @@ same array given twice copied once), or, where the function writes into an argum
 (its generated code calls ``ensure_unshared``), of ``runtime.vjp_arguments``, which
 passes as given an argument sharing memory with another or with a global (the run-time
 check must see the sharing) and keeps a copy its pullback compares (``check_kept``);
-it returns a copy of its output (``output_copy``), the pullback reading its own.  The
-API's ``vjp`` does the same at each call (``runtime.arguments_kept``).
+it returns a copy of its output (``output_copy``), the pullback reading its own.  Where
+the module reads the user's values (imported from the source's module), the forward sweep
+notes them (``outside_values``) and the pullback raises where one was changed since
+(``check_outside``).  The API's ``vjp`` does the same at each call
+(``runtime.arguments_kept``, ``runtime.outside_kept``).
 """
 
 import ast
@@ -20,7 +23,8 @@ import re
 from ..emit import _assemble, import_lines
 
 #: the runtime helpers the pass calls, by the name the runtime exports them under
-_HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy")
+_HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy", "outside_values",
+            "check_outside")
 
 
 def with_kept_arguments(emitted):
@@ -50,10 +54,24 @@ def with_kept_arguments(emitted):
     value = ret.value.elts[0]
     _wrap(lines, value, names["output_copy"])
     given = ", ".join(params)
+    reads_user = any(line.strip() and not line.lstrip().startswith("#")
+                     for line in parts["user"])
+    first_in_pullback = []
+    if reads_user:
+        noted = _fresh("outside", used)
+        _insert_before(lines, ret, [
+            f"{noted} = {names['outside_values']}(globals(), ())  # the user's values "
+            f"read, as they are now"])
+        first_in_pullback.append(
+            f"{names['check_outside']}({noted}, {emitted.function_name.rsplit('_', 1)[0]!r})"
+            f"  # an error if one was changed since")
     if writes:
-        _insert_first(lines, pullback, [
+        first_in_pullback.append(
             f"{names['check_kept']}({kept})  # an error if an argument used as given "
-            f"was changed since"])
+            f"was changed since")
+    if first_in_pullback:
+        _insert_first(lines, pullback, first_in_pullback)
+    if writes:
         call = f"{given}, {kept} = {names['vjp_arguments']}({func.name}, {given})"
         note = ("# the forward sweep reads copies of the arrays given (one sharing memory "
                 "with another\n# argument or a global: as given, and the pullback checks "
@@ -68,6 +86,8 @@ def with_kept_arguments(emitted):
     taken = {names[h] for h in ("output_copy", "vjp_arguments" if writes else "vjp_copies")}
     if writes:
         taken.add(names["check_kept"])
+    if reads_user:
+        taken |= {names["outside_values"], names["check_outside"]}
     aliases = dict(parts["aliases"])
     bindings = dict(emitted.bindings)
     for helper, name in names.items():
@@ -93,6 +113,13 @@ def _wrap(lines, node, helper):
                               (node.lineno - 1, node.col_offset, f"{helper}(")):
         data = lines[row].encode("utf-8")   # (``ast``'s columns count bytes)
         lines[row] = (data[:column] + text.encode("utf-8") + data[column:]).decode("utf-8")
+
+
+def _insert_before(lines, stmt, new):
+    """Insert the lines ``new`` before the statement ``stmt``, at its indentation."""
+    line = lines[stmt.lineno - 1]
+    indent = line[:len(line) - len(line.lstrip())]
+    lines[stmt.lineno - 1:stmt.lineno - 1] = [f"{indent}{text}\n" for text in new]
 
 
 def _insert_first(lines, func, new):

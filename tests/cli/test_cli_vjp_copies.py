@@ -152,3 +152,37 @@ def test_an_array_given_twice_stays_one_array(tmp_path):
     a_bar, b_bar = pullback(u)
     np.testing.assert_allclose(a_bar, _differences(source.twice, original, 0, u)[0], rtol=1e-6)
     np.testing.assert_allclose(b_bar, _differences(source.twice, original, 1, u)[0], rtol=1e-6)
+
+
+GLOBALS_SOURCE = """
+    import numpy as np
+
+    G = np.array([1.0, 2.0])
+
+    def reads_g(x):
+        return np.sin(x * G)
+    """
+
+
+def test_a_global_changed_in_place_before_the_pullback_is_refused(tmp_path):
+    from s2sad.errors import ChangedSinceError
+    (tmp_path / "gsrc.py").write_text(textwrap.dedent(GLOBALS_SOURCE))
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "gsrc.py:reads_g",
+                           "--flavor", "vjp", "-o", "gsrc_vjp.py"],
+                          cwd=tmp_path, capture_output=True, text=True, env=_ENV)
+    assert proc.returncode == 0, proc.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        source = importlib.import_module("gsrc")
+        module = importlib.import_module("gsrc_vjp")
+        x = np.array([0.3, -0.4])
+        _, pullback = module.reads_g_vjp(x)
+        by_hand = np.cos(x * source.G) * source.G   # d/dx sin(x G), u = 1
+        np.testing.assert_allclose(pullback(np.ones(2)), by_hand, rtol=1e-12)
+        source.G *= 3.0
+        with pytest.raises(ChangedSinceError, match="'G', which reads_g reads outside"):
+            pullback(np.ones(2))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("gsrc", None)
+        sys.modules.pop("gsrc_vjp", None)

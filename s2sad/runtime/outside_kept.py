@@ -17,7 +17,7 @@ reading a large global array pays one copy of it per call.
 import types
 
 from ..errors import ChangedSinceError
-from ..runtime.arguments_kept import _copied, _ndarray, _REBUILT, _same
+from .arguments_kept import _copied, _ndarray, _REBUILT, _same
 
 _ModuleType, _CodeType = types.ModuleType, types.CodeType
 _READS = "__s2sad_outside_reads__"   # (kept in the generated module's namespace)
@@ -52,9 +52,9 @@ def check_outside(noted, func_name):
                 copy is not None and not _same_tree(value, copy):
             raise ChangedSinceError(
                 f"{what}, which {func_name} reads outside its arguments, was changed (in "
-                f"place, or rebound) after s2sad.vjp was called and before its pullback: "
+                f"place, or rebound) after its vjp was called and before its pullback: "
                 f"the pullback would read the new value beside the old ones",
-                hint="call s2sad.vjp again after changing it (a pullback keeps the "
+                hint="call the vjp again after changing it (a pullback keeps the "
                      "arguments as they were, not what the function reads outside them)")
 
 
@@ -112,7 +112,8 @@ def _reads(namespace):
             code = todo.pop()
             seen.update(code.co_names)
             todo.extend(c for c in code.co_consts if isinstance(c, _CodeType))
-        names = tuple(sorted(n for n in seen if n in namespace and not n.startswith("__")))
+        names = tuple(sorted(n for n in seen if n in namespace and not n.startswith("__")
+                             and not n.startswith("S2SAD_")))   # (a CLI module's own)
         found = namespace[_READS] = (names, tuple(sorted(seen - set(names))))
     return found
 
