@@ -17,6 +17,7 @@ from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa:
                                   _grad_agrees, _hessian_agrees, _jacobian_agrees,
                                   _pulls_back_again, _unchanged)
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
+from s2sad.fuzz import outside
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
 from s2sad.runtime import OrderLimitError
@@ -161,7 +162,7 @@ def _check_second(s2sad, prog, f, wrt, rng):
     """``hvp`` along a random direction against central differences of the gradient."""
     if prog.output != "scalar":
         return None   # (probes switch the mode off for these)
-    args = prog.args()
+    args = outside.given_args(prog, f)
     v = [_random_like(args[i], rng) for i in wrt]   # a container's direction is a container
     given = [_tree_copy(d) for d in v]
     hv = s2sad.hvp(f, wrt=wrt)(*args, tuple(v))
@@ -231,7 +232,7 @@ def _refused_construct(prog, exc, table=None):
 def _check_mode(s2sad, prog, f, mode, value, jac):
     """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
     refusals = _s2sad_error_types()
-    args = prog.args()
+    args = outside.given_args(prog, f)   # (a global passed as an argument: its own object)
     wrt = tuple(prog.wrt)
     rng = np.random.default_rng(prog.seed)
     try:
@@ -289,7 +290,25 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
         return problem
     fell_back = [str(w.message) for w in caught
                  if issubclass(w.category, s2sad.NumbaFallbackWarning)]
+    own = [m for m in fell_back if _own_code_fallback(m)]
+    if own:   # numba failed on s2sad's own generated code: a bug, never a skip
+        return "numba-own-code", own[0]
     return ("numba-fallback", fell_back[0]) if fell_back else None
+
+
+#: the fallback warning's words where numba failed on a construct of s2sad's own generated
+#: code rather than on the user's values (``api/numba_backend.py``: the reversed range of
+#: last session's crash said so), and the one such construct the README lists as falling
+#: back: a value numba types as optional
+OWN_CODE_FALLBACK = "numba cannot compile the code s2sad generates for"
+LISTED_OWN_FALLBACKS = ("which numba types as optional",)
+
+
+def _own_code_fallback(message):
+    """Whether a ``NumbaFallbackWarning``'s ``message`` says numba failed on s2sad's own
+    generated code for a construct the README does not list as falling back."""
+    return OWN_CODE_FALLBACK in message and not any(listed in message
+                                                    for listed in LISTED_OWN_FALLBACKS)
 
 
 def _reverse_products(s2sad, prog, f, args, value, jac, rng):
@@ -375,6 +394,8 @@ def _refusal(prog, exc):
     construct = _refused_construct(prog, exc)
     if construct is not None:
         return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
+    if outside.global_refusal(prog, exc):
+        return "refused:global_arg", f"{type(exc).__name__}: {exc}"
     construct = _refused_construct(prog, exc, MUST_WORK)
     if construct is not None:
         return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
@@ -426,6 +447,8 @@ def check_program(prog, modes, supported, loader, only=None):
         f = module.f
     except Exception as exc:
         return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
+    if any(p.pole for p in prog.params):   # (no finite differences at a pole)
+        return _check_pole(s2sad, prog, f, applicable, na)
     with np.errstate(all="ignore"):
         try:
             with time_limit(PRIMAL_TIMEOUT):
@@ -463,7 +486,49 @@ def check_program(prog, modes, supported, loader, only=None):
         smooth, _ = _close(ahead, behind, ONE_SIDED_RTOL, ONE_SIDED_ATOL)
     if not smooth:
         return Outcome("skip", "non-smooth")
+    if outside.passes_globals(prog):
+        # the value s2sad must give: Python's f on the globals' own objects (a write
+        # through the argument shows in the global), their state restored after
+        try:
+            with time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
+                value = outside.on_same_objects(prog, f)
+        except Exception as exc:   # noqa: BLE001
+            return Outcome("skip", "invalid", message=f"on the globals: {exc}")
     return _check_modes(s2sad, prog, f, applicable, na, value, ref)
+
+
+def _check_pole(s2sad, prog, f, applicable, na):
+    """A program at a pole (``float_pole``): what the README promises there, per mode."""
+    raised, value = None, None
+    try:
+        with time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
+            value = f(*prog.args())
+    except ZeroDivisionError as exc:
+        raised = exc
+    except Exception as exc:   # noqa: BLE001
+        return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
+    modes = [m for m in applicable if m in outside.POLE_MODES
+             and (m != "second" or prog.output == "scalar")]
+    na = na + tuple(m for m in applicable if m not in modes)
+    for mode in modes:
+        api = _OnBackend(s2sad, "numba") if mode == "numba" else s2sad
+        try:
+            with time_limit(S2SAD_TIMEOUT):
+                problem = outside.check_pole(prog, f, mode, api, raised, value)
+        except Timeout:
+            problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s")
+        except _s2sad_error_types() as exc:
+            problem = _refusal(prog, exc)
+            if problem[0].startswith("refused:") or problem[0] == "order-limit":
+                return Outcome("skip", problem[0], message=problem[1])
+        except Exception as exc:   # noqa: BLE001
+            problem = (f"crash:{type(exc).__name__}",
+                       f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
+        if problem is not None:
+            return Outcome("fail", problem[0], mode, problem[1], tuple(modes), na)
+    if not modes:
+        return Outcome("skip", "unsupported", modes_na=na)
+    return Outcome("pass", modes_checked=tuple(modes), modes_na=na)
 
 
 def _check_modes(s2sad, prog, f, applicable, na, value, ref):
@@ -474,6 +539,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
         try:
             with time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
                 problem = _check_mode(s2sad, prog, f, mode, value, ref)
+                if problem is None and "module_attr" in prog.features \
+                        and mode in ("reverse", "forward", "numba"):
+                    problem = _check_module_reads(s2sad, prog, f, mode)
         except Timeout:
             problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
@@ -507,6 +575,22 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
         reason = "dask-na" if limited[0][0].startswith("dask") else "order-limit"
         return Outcome("skip", reason, message=limited[0][1], modes_na=na)
     return Outcome("pass", modes_checked=checked, modes_na=na + tuple(m for m, _ in limited))
+
+
+def _check_module_reads(s2sad, prog, f, mode):
+    """``cfg.SCALE`` and ``cfg.VEC`` rebound and changed in place between calls of one
+    derivative function (see :func:`outside.check_module_reads`)."""
+    api = _OnBackend(s2sad, "numba") if mode == "numba" else s2sad
+
+    def reference():
+        return outside._reference(prog, f, _fd_jacobian, EPS_REF, EPS_CHECK, FD_RTOL, FD_ATOL)
+    try:
+        return outside.check_module_reads(api, prog, f, mode, reference)
+    except _s2sad_error_types() as exc:
+        return _refusal(prog, exc)
+    except Exception as exc:   # noqa: BLE001
+        return (f"crash:{type(exc).__name__}",
+                f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
 
 
 def _raises_index_error(s2sad, prog, f, applicable, na, exc):
