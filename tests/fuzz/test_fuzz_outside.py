@@ -312,3 +312,34 @@ def test_an_unlocated_or_misplaced_error_at_a_pole_fails(tmp_path, monkeypatch):
     _planted(monkeypatch, "jvp", singular)
     outcome = _check(_pole("1.0 / x"), ("forward",), tmp_path)
     assert (outcome.status, outcome.reason) == ("fail", "pole-singular"), outcome
+
+
+GLOBAL_RETURNED = '''
+import numpy as np
+C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])
+GL = np.array([0.0, -1.175, 1.033])
+
+
+def f(x, prm, xs):
+    prm['W'] = xs[0]
+    return (GL * xs[1], C23)
+'''
+
+
+def test_a_pullback_may_refuse_a_global_changed_since_it_was_used_as_given(tmp_path):
+    """Seed 406 (global_arg), shrunk: f writes into an argument, so vjp uses the global
+    passed as ``x`` as given, and the checker's optimizer step (the arguments changed in
+    place before the pullback's second call) raises ChangedSinceError, as the README
+    says; the second call is then made at the arguments as they were."""
+    x = fuzz.Param("x", "float", (3,), np.array([0.0, -1.175, 1.033]), global_name="GL")
+    prm = fuzz.Param("prm", "tree", ("dict", (("W", ("leaf", (2, 3))), ("b", ("leaf", (2,))))),
+                     {"W": np.array([[0.73, -0.942, 1.458], [0.754, 0.567, -0.971]]),
+                      "b": np.array([1.32, 0.478])})
+    xs = fuzz.Param("xs", "tree", ("list", (("leaf", (3,)), ("leaf", ()))),
+                    [np.array([0.616, 1.091, 0.031]), 1.066])
+    prog = _program(GLOBAL_RETURNED, [x, prm, xs], (2,),
+                    {"global_arg", "param_dict", "param_list", "param_write", "dict_write",
+                     "mul", "tuple_output"}, "tuple")
+    outcome = _check(prog, ("reverse", "forward"), tmp_path)
+    assert (outcome.status, outcome.modes_checked) == ("pass", ("reverse", "forward")), \
+        outcome
