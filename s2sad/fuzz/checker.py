@@ -428,6 +428,15 @@ def _compare(prog, mode, args, value, got_value, actual, expected):
 
 #: seconds for the program itself (one call, then all finite differences), and for s2sad
 PRIMAL_TIMEOUT, FD_TIMEOUT, S2SAD_TIMEOUT = 1.0, 10.0, 60.0
+#: seconds for s2sad in the numba mode, whose first call compiles: numba compiles ``@`` on
+#: small matrices slowly (README: 20 s for the RNN), and a shrunk program of seed 9920008
+#: took 90 s at a load of 10 on 2 cores, which the 60 s above reported as a hang
+NUMBA_TIMEOUT = 600.0
+
+
+def _limit(mode):
+    """The seconds s2sad may take in ``mode``."""
+    return NUMBA_TIMEOUT if mode == "numba" else S2SAD_TIMEOUT
 
 
 def check_program(prog, modes, supported, loader, only=None):
@@ -513,10 +522,10 @@ def _check_pole(s2sad, prog, f, applicable, na):
     for mode in modes:
         api = _OnBackend(s2sad, "numba") if mode == "numba" else s2sad
         try:
-            with time_limit(S2SAD_TIMEOUT):
+            with time_limit(_limit(mode)):
                 problem = outside.check_pole(prog, f, mode, api, raised, value)
         except Timeout:
-            problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s")
+            problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s")
         except _s2sad_error_types() as exc:
             problem = _refusal(prog, exc)
             if problem[0].startswith("refused:") or problem[0] == "order-limit":
@@ -537,13 +546,13 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
     fell_back, limited = None, []
     for mode in applicable:
         try:
-            with time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
+            with time_limit(_limit(mode)), np.errstate(all="ignore"):
                 problem = _check_mode(s2sad, prog, f, mode, value, ref)
                 if problem is None and "module_attr" in prog.features \
                         and mode in ("reverse", "forward", "numba"):
                     problem = _check_module_reads(s2sad, prog, f, mode)
         except Timeout:
-            problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
+            problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
         if problem is not None:
             kind, message = problem
@@ -617,7 +626,7 @@ def _raises_index_error(s2sad, prog, f, applicable, na, exc):
         on = s2sad if mode == "reverse" else _OnBackend(s2sad, "numba")
         transform = on.value_and_grad if prog.output == "scalar" else on.vjp
         try:
-            with warnings.catch_warnings(), time_limit(S2SAD_TIMEOUT), \
+            with warnings.catch_warnings(), time_limit(_limit(mode)), \
                     np.errstate(all="ignore"):
                 warnings.simplefilter("ignore", s2sad.NumbaFallbackWarning)
                 transform(f, wrt=tuple(prog.wrt))(*prog.args())
@@ -626,7 +635,7 @@ def _raises_index_error(s2sad, prog, f, applicable, na, exc):
             continue
         except Timeout:
             return Outcome("fail", "hang", mode, f"s2sad did not finish within "
-                           f"{S2SAD_TIMEOUT:.0f} s", tuple(applicable), na)
+                           f"{_limit(mode):.0f} s", tuple(applicable), na)
         except _s2sad_error_types() as refusal:
             return Outcome("skip", "invalid", message=f"{exc}; s2sad: {refusal}")
         except Exception as other:   # noqa: BLE001 - any other error is a failure

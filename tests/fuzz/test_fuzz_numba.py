@@ -173,3 +173,35 @@ def test_fallbacks_the_readme_lists_stay_skips():
     assert _own_code_fallback(own)
     assert not _own_code_fallback(optional)
     assert not _own_code_fallback(users)
+
+
+def test_the_numba_mode_gives_numba_its_compile_time(tmp_path, monkeypatch):
+    """A numba gradient whose first call takes longer than the other modes may (numba
+    compiles ``@`` on small matrices slowly: 90 s under load for a program of seed
+    9920008, reported as a hang) is not a hang; a numpy one is."""
+    import time
+
+    import s2sad
+    from s2sad.fuzz import checker
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(checker, "S2SAD_TIMEOUT", 1.0)
+    monkeypatch.setattr(checker, "NUMBA_TIMEOUT", 60.0)
+    real = s2sad.value_and_grad
+
+    def slow(f, wrt=0, **kwargs):
+        g = real(f, wrt=wrt, **kwargs)
+
+        def call(*args):
+            time.sleep(1.5)
+            return g(*args)
+        return call
+    monkeypatch.setattr(s2sad, "value_and_grad", slow)
+    prog, features = _loop_program()
+    assert _check(prog, features, tmp_path).status == "fail"   # (reverse: a hang)
+    (tmp_path / "numba").mkdir()
+    loader = fuzz._Loader(str(tmp_path / "numba"))
+    try:
+        outcome = fuzz.check_program(prog, ("numba",), {"numba": features}, loader)
+    finally:
+        loader.close()
+    assert (outcome.status, outcome.modes_checked) == ("pass", ("numba",)), outcome
