@@ -20,7 +20,7 @@ from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 from s2sad.fuzz import outside
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
-from s2sad.runtime import OrderLimitError
+from s2sad.runtime import NotDifferentiableError, OrderLimitError
 from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_copy, _tree_leaves,
                                 cotangent_like)
 
@@ -391,6 +391,12 @@ def _refusal(prog, exc):
     construct, a false refusal of a line that must work, or another rejection."""
     if isinstance(exc, OrderLimitError):   # (a nested derivative beyond an op's rules)
         return "order-limit", f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, NotDifferentiableError) and _refused_line(prog, exc):
+        # a point the README lists as having no derivative ("Functions of numpy and
+        # scipy": std of equal values, a singular matrix...), refused on its line while
+        # the derivative runs; the differences see the function smooth where the op's
+        # argument does not move (np.std(y ** 0): seed 9930823)
+        return "no-derivative-here", f"{type(exc).__name__}: {exc}"
     construct = _refused_construct(prog, exc)
     if construct is not None:
         return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
@@ -528,7 +534,8 @@ def _check_pole(s2sad, prog, f, applicable, na):
             problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s")
         except _s2sad_error_types() as exc:
             problem = _refusal(prog, exc)
-            if problem[0].startswith("refused:") or problem[0] == "order-limit":
+            if problem[0].startswith("refused:") \
+                    or problem[0] in ("order-limit", "no-derivative-here"):
                 return Outcome("skip", problem[0], message=problem[1])
         except Exception as exc:   # noqa: BLE001
             problem = (f"crash:{type(exc).__name__}",
@@ -569,7 +576,7 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 continue
             if kind == "non-smooth":
                 return Outcome("skip", "non-smooth", message=message)
-            if kind.startswith("refused:"):
+            if kind.startswith("refused:") or kind == "no-derivative-here":
                 # a located refusal of a construct s2sad may refuse: deliberate, not a pass
                 return Outcome("skip", kind, message=message)
             if kind.startswith("rejected:") and any(m in message for m in ALIASING_REFUSALS):

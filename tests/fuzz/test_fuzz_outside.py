@@ -343,3 +343,25 @@ def test_a_pullback_may_refuse_a_global_changed_since_it_was_used_as_given(tmp_p
     outcome = _check(prog, ("reverse", "forward"), tmp_path)
     assert (outcome.status, outcome.modes_checked) == ("pass", ("reverse", "forward")), \
         outcome
+
+
+STD_OF_CONSTANTS = '''
+import numpy as np
+
+
+def f(y):
+    acc7 = [y ** 0]
+    return np.nanstd(acc7) + np.sum(np.sin(y))
+'''
+
+
+def test_a_point_the_readme_lists_as_having_no_derivative_is_a_skip(tmp_path):
+    """Seed 9930823, shrunk: np.nanstd of equal values (``y ** 0``), refused on its line
+    while the derivative runs (README: std of equal values has no derivative), where the
+    differences see a function smooth in ``y``: a skip, not a failure."""
+    prog = _program(STD_OF_CONSTANTS, [fuzz.Param("y", "float", (3,),
+                                                  np.array([-0.137, 0.104, 1.277]))],
+                    (0,), {"zero_pow", "list_literal", "np.nanstd", "np.sin", "np.sum", "add"})
+    outcome = _check(prog, ("reverse", "forward"), tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "no-derivative-here"), outcome
+    assert "np.nanstd has no derivative here" in outcome.message
