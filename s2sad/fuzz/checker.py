@@ -17,7 +17,8 @@ from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa:
                                   _grad_agrees, _hessian_agrees, _jacobian_agrees,
                                   _pulls_back_again, _unchanged)
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
-from s2sad.fuzz import outside
+import s2sad.fuzz.outside as outside
+from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
 from s2sad.runtime import NotDifferentiableError, OrderLimitError
@@ -256,25 +257,6 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     return _compare(prog, mode, args, value, got_value, actual, expected)
 
 
-class _OnBackend:
-    """``s2sad`` whose ``value_and_grad`` and ``jvp`` run on ``backend``."""
-
-    def __init__(self, module, backend):
-        self.module, self.backend = module, backend
-
-    def __getattr__(self, name):
-        return getattr(self.module, name)
-
-    def value_and_grad(self, f, wrt=0):
-        return self.module.value_and_grad(f, wrt=wrt, backend=self.backend)
-
-    def jvp(self, f, wrt=0):
-        return self.module.jvp(f, wrt=wrt, backend=self.backend)
-
-    def grad(self, f, wrt=0):
-        return self.module.grad(f, wrt=wrt, backend=self.backend)
-
-
 def _check_numba(s2sad, prog, f, args, value, jac, rng):
     """The ``numba`` mode: ``value_and_grad`` (a scalar output) or ``jvp`` (any other)
     with ``backend="numba"``, against the reference.  Where the function falls back to
@@ -294,21 +276,6 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
     if own:   # numba failed on s2sad's own generated code: a bug, never a skip
         return "numba-own-code", own[0]
     return ("numba-fallback", fell_back[0]) if fell_back else None
-
-
-#: the fallback warning's words where numba failed on a construct of s2sad's own generated
-#: code rather than on the user's values (``api/numba_backend.py``: the reversed range of
-#: last session's crash said so), and the one such construct the README lists as falling
-#: back: a value numba types as optional
-OWN_CODE_FALLBACK = "numba cannot compile the code s2sad generates for"
-LISTED_OWN_FALLBACKS = ("which numba types as optional",)
-
-
-def _own_code_fallback(message):
-    """Whether a ``NumbaFallbackWarning``'s ``message`` says numba failed on s2sad's own
-    generated code for a construct the README does not list as falling back."""
-    return OWN_CODE_FALLBACK in message and not any(listed in message
-                                                    for listed in LISTED_OWN_FALLBACKS)
 
 
 def _reverse_products(s2sad, prog, f, args, value, jac, rng):
@@ -434,9 +401,8 @@ def _compare(prog, mode, args, value, got_value, actual, expected):
 
 #: seconds for the program itself (one call, then all finite differences), and for s2sad
 PRIMAL_TIMEOUT, FD_TIMEOUT, S2SAD_TIMEOUT = 1.0, 10.0, 60.0
-#: seconds for s2sad in the numba mode, whose first call compiles: numba compiles ``@`` on
-#: small matrices slowly (README: 20 s for the RNN), and a shrunk program of seed 9920008
-#: took 90 s at a load of 10 on 2 cores, which the 60 s above reported as a hang
+#: seconds for the numba mode, whose first call compiles (``@`` slowly: seed 9920008's
+#: shrunk program took 90 s at a load of 10 on 2 cores, a "hang" at 60 s)
 NUMBA_TIMEOUT = 600.0
 
 
@@ -514,37 +480,11 @@ def check_program(prog, modes, supported, loader, only=None):
 
 def _check_pole(s2sad, prog, f, applicable, na):
     """A program at a pole (``float_pole``): what the README promises there, per mode."""
-    raised, value = None, None
-    try:
-        with time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
-            value = f(*prog.args())
-    except ZeroDivisionError as exc:
-        raised = exc
-    except Exception as exc:   # noqa: BLE001
-        return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
-    modes = [m for m in applicable if m in outside.POLE_MODES
-             and (m != "second" or prog.output == "scalar")]
-    na = na + tuple(m for m in applicable if m not in modes)
-    for mode in modes:
-        api = _OnBackend(s2sad, "numba") if mode == "numba" else s2sad
-        try:
-            with time_limit(_limit(mode)):
-                problem = outside.check_pole(prog, f, mode, api, raised, value)
-        except Timeout:
-            problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s")
-        except _s2sad_error_types() as exc:
-            problem = _refusal(prog, exc)
-            if problem[0].startswith("refused:") \
-                    or problem[0] in ("order-limit", "no-derivative-here"):
-                return Outcome("skip", problem[0], message=problem[1])
-        except Exception as exc:   # noqa: BLE001
-            problem = (f"crash:{type(exc).__name__}",
-                       f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
-        if problem is not None:
-            return Outcome("fail", problem[0], mode, problem[1], tuple(modes), na)
-    if not modes:
-        return Outcome("skip", "unsupported", modes_na=na)
-    return Outcome("pass", modes_checked=tuple(modes), modes_na=na)
+    return outside.check_pole_program(
+        prog, f, applicable, na, Outcome,
+        lambda mode: _OnBackend(s2sad, "numba") if mode == "numba" else s2sad,
+        _refusal, lambda mode: time_limit(_limit(mode)), _limit, time_limit(PRIMAL_TIMEOUT),
+        (Timeout, _s2sad_error_types()))
 
 
 def _check_modes(s2sad, prog, f, applicable, na, value, ref):
@@ -594,8 +534,7 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
 
 
 def _check_module_reads(s2sad, prog, f, mode):
-    """``cfg.SCALE`` and ``cfg.VEC`` rebound and changed in place between calls of one
-    derivative function (see :func:`outside.check_module_reads`)."""
+    """``cfg``'s attributes changed between calls: :func:`outside.check_module_reads`."""
     api = _OnBackend(s2sad, "numba") if mode == "numba" else s2sad
 
     def reference():

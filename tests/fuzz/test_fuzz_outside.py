@@ -365,3 +365,34 @@ def test_a_point_the_readme_lists_as_having_no_derivative_is_a_skip(tmp_path):
     outcome = _check(prog, ("reverse", "forward"), tmp_path)
     assert (outcome.status, outcome.reason) == ("skip", "no-derivative-here"), outcome
     assert "np.nanstd has no derivative here" in outcome.message
+
+
+def test_the_open_finding_at_a_log_pole_is_a_skip_of_its_own(tmp_path):
+    outcome = _check(_pole("np.log(x)"), ("second",), tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "open:hvp-log-pole"), outcome
+    assert "SingularPointError" in outcome.message
+
+
+ALIASED_AT_A_POLE = '''
+import numpy as np
+C3 = np.array([0.3, -0.7, 1.1])
+
+
+def f(x, y):
+    pl1 = np.sqrt(x)
+    g2 = y
+    for i3 in range(2):
+        g2 += C3
+    return (x + np.sum(g2)) + 0.5 * pl1
+'''
+
+
+def test_an_aliasing_refusal_at_a_pole_is_counted_as_elsewhere(tmp_path):
+    """Seed 9960351: a loop-carried ``g2 += ...`` that held ``y`` is refused by s2sad's
+    may-alias check (a deliberate skip everywhere), which the pole's check counted as a
+    failure."""
+    params = [fuzz.Param("x", "float", (), 0.0, pole=True), fuzz.Param("y", "float", (), 0.43)]
+    prog = _program(ALIASED_AT_A_POLE, params, (0,), {"float_pole", "np.sqrt", "np.sum",
+                                                      "for_range", "aug_assign", "add"})
+    outcome = _check(prog, ("reverse",), tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "refused-aliasing"), outcome

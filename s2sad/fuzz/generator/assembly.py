@@ -5,7 +5,7 @@ import re
 
 from s2sad.fuzz.constructs import ALL_FEATURES
 from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
-from s2sad.fuzz.generator import module_reads
+import s2sad.fuzz.generator.module_reads as module_reads
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
