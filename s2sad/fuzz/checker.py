@@ -367,8 +367,8 @@ def _refusal(prog, exc):
     construct = _refused_construct(prog, exc)
     if construct is not None:
         return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
-    if outside.global_refusal(prog, exc):
-        return "refused:global_arg", f"{type(exc).__name__}: {exc}"
+    if outside.documented_refusal(prog, exc):
+        return outside.documented_refusal(prog, exc), f"{type(exc).__name__}: {exc}"
     construct = _refused_construct(prog, exc, MUST_WORK)
     if construct is not None:
         return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"

@@ -77,6 +77,21 @@ def global_refusal(prog, exc):
         and getattr(getattr(exc, "location", None), "line", 0) > 0
 
 
+def documented_refusal(prog, exc):
+    """The skip reason of a located refusal the README lists that involves a global (or
+    None): a write into an argument that is a global ``f`` reads; in second order, a
+    helper's name bound to another object in another module ("Derivatives of
+    derivatives": ``from numpy import zeros_like`` beside a composed derivative, which
+    reads s2sad's own, seed 9980144)."""
+    if global_refusal(prog, exc):
+        return "refused:global_arg"
+    if "second derivatives cannot tell them apart" in str(exc) \
+            and "helper_names" in prog.features \
+            and getattr(getattr(exc, "location", None), "line", 0) > 0:
+        return "refused:helper_names"
+    return None
+
+
 # ------------------------------------------------------------------ module attributes
 
 def _reference(prog, f, fd_jacobian, eps, eps_check, fd_rtol, fd_atol):

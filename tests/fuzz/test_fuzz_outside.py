@@ -396,3 +396,56 @@ def test_an_aliasing_refusal_at_a_pole_is_counted_as_elsewhere(tmp_path):
                                                       "for_range", "aug_assign", "add"})
     outcome = _check(prog, ("reverse",), tmp_path)
     assert (outcome.status, outcome.reason) == ("skip", "refused-aliasing"), outcome
+
+
+HELPER_NAME_BESIDE_A_COMPOSED_DERIVATIVE = '''
+import numpy as np
+import s2sad
+from numpy import zeros_like
+import functools
+C3 = np.array([0.3, -0.7, 1.1])
+C2 = np.array([0.5, -1.2])
+
+
+def deco(fn):
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def h1(a, c=0.0):
+    return C2
+
+
+def h2(a):
+    v3 = h1(C3, c=a)
+    return v3
+
+
+@deco
+def f(x, y, *, kw1=0.0, kw2=0.0):
+    ls5 = [kw1, x, s2sad.jvp(h2)(y, y)]
+    p_one = 0.0
+    zl15 = zeros_like(y)
+    return p_one
+'''
+
+
+def test_a_helper_name_refused_in_second_order_as_the_readme_says_is_a_skip(tmp_path,
+                                                                            monkeypatch):
+    """Seed 9980144: ``from numpy import zeros_like`` beside a composed derivative whose
+    generated code reads s2sad's own ``zeros_like``: second derivatives refuse it on its
+    line, as "Derivatives of derivatives" says (a name bound to another object in another
+    module): a skip, where the checker counted a failure."""
+    params = [fuzz.Param("x", "float", (), -0.657),
+              fuzz.Param("y", "float", (2,), np.array([1.184, 0.174]))]
+    prog = _program(HELPER_NAME_BESIDE_A_COMPOSED_DERIVATIVE, params, (1,),
+                    {"helper_names", "helper_call", "helper_kwargs", "derivative_call",
+                     "list_literal", "decorator", "kwonly"})
+    # (its first call generates the helper's jvp: slow on a loaded machine)
+    monkeypatch.setattr(fuzz.checker, "PRIMAL_TIMEOUT", 60.0)
+    monkeypatch.setattr(fuzz.checker, "FD_TIMEOUT", 120.0)
+    outcome = _check(prog, ("second",), tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "refused:helper_names"), outcome
