@@ -83,6 +83,14 @@ is built where the function alone did not ("computes-eagerly") is a failure.
 ``nan``: ``x[lazy_mask]``), a ``LazyShapeError`` there counted as a refusal.  The modes
 (:mod:`~s2sad.fuzz.dask_mode`, which imports Dask) are loaded only when asked for.
 
+Values from outside ``f`` (:mod:`~s2sad.fuzz.generator.module_reads`, checked by
+:mod:`~s2sad.fuzz.outside`): a module global ``GL`` passed as the argument it was made
+from (Python's ``f`` on the same objects is the reference value), ``cfg.SCALE`` and
+``cfg.VEC`` of a module rebound and changed in place between calls of one derivative
+function, and a Python float at a pole (``np.log(x)`` at ``0.0``: inf or nan, or a
+``SingularPointError`` on its line).  In the numba mode, a fallback the warning blames on
+s2sad's own generated code is a failure, not a skip.
+
 ``--modes reverse,second`` also checks second derivatives (scalar programs):
 ``s2sad.hvp`` along a random direction against central differences of the
 gradient reverse mode gives (checked itself against the program's

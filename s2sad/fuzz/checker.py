@@ -17,9 +17,11 @@ from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa:
                                   _grad_agrees, _hessian_agrees, _jacobian_agrees,
                                   _pulls_back_again, _unchanged)
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
+import s2sad.fuzz.outside as outside
+from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
-from s2sad.runtime import OrderLimitError
+from s2sad.runtime import NotDifferentiableError, OrderLimitError
 from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_copy, _tree_leaves,
                                 cotangent_like)
 
@@ -161,7 +163,7 @@ def _check_second(s2sad, prog, f, wrt, rng):
     """``hvp`` along a random direction against central differences of the gradient."""
     if prog.output != "scalar":
         return None   # (probes switch the mode off for these)
-    args = prog.args()
+    args = outside.given_args(prog, f)
     v = [_random_like(args[i], rng) for i in wrt]   # a container's direction is a container
     given = [_tree_copy(d) for d in v]
     hv = s2sad.hvp(f, wrt=wrt)(*args, tuple(v))
@@ -231,7 +233,7 @@ def _refused_construct(prog, exc, table=None):
 def _check_mode(s2sad, prog, f, mode, value, jac):
     """None when s2sad agrees with the reference in ``mode``, else (kind, message)."""
     refusals = _s2sad_error_types()
-    args = prog.args()
+    args = outside.given_args(prog, f)   # (a global passed as an argument: its own object)
     wrt = tuple(prog.wrt)
     rng = np.random.default_rng(prog.seed)
     try:
@@ -255,25 +257,6 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     return _compare(prog, mode, args, value, got_value, actual, expected)
 
 
-class _OnBackend:
-    """``s2sad`` whose ``value_and_grad`` and ``jvp`` run on ``backend``."""
-
-    def __init__(self, module, backend):
-        self.module, self.backend = module, backend
-
-    def __getattr__(self, name):
-        return getattr(self.module, name)
-
-    def value_and_grad(self, f, wrt=0):
-        return self.module.value_and_grad(f, wrt=wrt, backend=self.backend)
-
-    def jvp(self, f, wrt=0):
-        return self.module.jvp(f, wrt=wrt, backend=self.backend)
-
-    def grad(self, f, wrt=0):
-        return self.module.grad(f, wrt=wrt, backend=self.backend)
-
-
 def _check_numba(s2sad, prog, f, args, value, jac, rng):
     """The ``numba`` mode: ``value_and_grad`` (a scalar output) or ``jvp`` (any other)
     with ``backend="numba"``, against the reference.  Where the function falls back to
@@ -289,6 +272,9 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
         return problem
     fell_back = [str(w.message) for w in caught
                  if issubclass(w.category, s2sad.NumbaFallbackWarning)]
+    own = [m for m in fell_back if _own_code_fallback(m)]
+    if own:   # numba failed on s2sad's own generated code: a bug, never a skip
+        return "numba-own-code", own[0]
     return ("numba-fallback", fell_back[0]) if fell_back else None
 
 
@@ -372,9 +358,17 @@ def _refusal(prog, exc):
     construct, a false refusal of a line that must work, or another rejection."""
     if isinstance(exc, OrderLimitError):   # (a nested derivative beyond an op's rules)
         return "order-limit", f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, NotDifferentiableError) and _refused_line(prog, exc):
+        # a point the README lists as having no derivative ("Functions of numpy and
+        # scipy": std of equal values, a singular matrix...), refused on its line while
+        # the derivative runs; the differences see the function smooth where the op's
+        # argument does not move (np.std(y ** 0): seed 9930823)
+        return "no-derivative-here", f"{type(exc).__name__}: {exc}"
     construct = _refused_construct(prog, exc)
     if construct is not None:
         return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
+    if outside.documented_refusal(prog, exc):
+        return outside.documented_refusal(prog, exc), f"{type(exc).__name__}: {exc}"
     construct = _refused_construct(prog, exc, MUST_WORK)
     if construct is not None:
         return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
@@ -407,6 +401,14 @@ def _compare(prog, mode, args, value, got_value, actual, expected):
 
 #: seconds for the program itself (one call, then all finite differences), and for s2sad
 PRIMAL_TIMEOUT, FD_TIMEOUT, S2SAD_TIMEOUT = 1.0, 10.0, 60.0
+#: seconds for the numba mode, whose first call compiles (``@`` slowly: seed 9920008's
+#: shrunk program took 90 s at a load of 10 on 2 cores, a "hang" at 60 s)
+NUMBA_TIMEOUT = 600.0
+
+
+def _limit(mode):
+    """The seconds s2sad may take in ``mode``."""
+    return NUMBA_TIMEOUT if mode == "numba" else S2SAD_TIMEOUT
 
 
 def check_program(prog, modes, supported, loader, only=None):
@@ -426,6 +428,8 @@ def check_program(prog, modes, supported, loader, only=None):
         f = module.f
     except Exception as exc:
         return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
+    if any(p.pole for p in prog.params):   # (no finite differences at a pole)
+        return _check_pole(s2sad, prog, f, applicable, na)
     with np.errstate(all="ignore"):
         try:
             with time_limit(PRIMAL_TIMEOUT):
@@ -463,7 +467,24 @@ def check_program(prog, modes, supported, loader, only=None):
         smooth, _ = _close(ahead, behind, ONE_SIDED_RTOL, ONE_SIDED_ATOL)
     if not smooth:
         return Outcome("skip", "non-smooth")
+    if outside.passes_globals(prog):
+        # the value s2sad must give: Python's f on the globals' own objects (a write
+        # through the argument shows in the global), their state restored after
+        try:
+            with time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
+                value = outside.on_same_objects(prog, f)
+        except Exception as exc:   # noqa: BLE001
+            return Outcome("skip", "invalid", message=f"on the globals: {exc}")
     return _check_modes(s2sad, prog, f, applicable, na, value, ref)
+
+
+def _check_pole(s2sad, prog, f, applicable, na):
+    """A program at a pole (``float_pole``): what the README promises there, per mode."""
+    return outside.check_pole_program(
+        prog, f, applicable, na, Outcome,
+        lambda mode: _OnBackend(s2sad, "numba") if mode == "numba" else s2sad,
+        _refusal, lambda mode: time_limit(_limit(mode)), _limit, time_limit(PRIMAL_TIMEOUT),
+        (Timeout, _s2sad_error_types()))
 
 
 def _check_modes(s2sad, prog, f, applicable, na, value, ref):
@@ -472,10 +493,13 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
     fell_back, limited = None, []
     for mode in applicable:
         try:
-            with time_limit(S2SAD_TIMEOUT), np.errstate(all="ignore"):
+            with time_limit(_limit(mode)), np.errstate(all="ignore"):
                 problem = _check_mode(s2sad, prog, f, mode, value, ref)
+                if problem is None and "module_attr" in prog.features \
+                        and mode in ("reverse", "forward", "numba"):
+                    problem = _check_module_reads(s2sad, prog, f, mode)
         except Timeout:
-            problem = ("hang", f"s2sad did not finish within {S2SAD_TIMEOUT:.0f} s "
+            problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
         if problem is not None:
             kind, message = problem
@@ -492,7 +516,7 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 continue
             if kind == "non-smooth":
                 return Outcome("skip", "non-smooth", message=message)
-            if kind.startswith("refused:"):
+            if kind.startswith("refused:") or kind == "no-derivative-here":
                 # a located refusal of a construct s2sad may refuse: deliberate, not a pass
                 return Outcome("skip", kind, message=message)
             if kind.startswith("rejected:") and any(m in message for m in ALIASING_REFUSALS):
@@ -507,6 +531,21 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
         reason = "dask-na" if limited[0][0].startswith("dask") else "order-limit"
         return Outcome("skip", reason, message=limited[0][1], modes_na=na)
     return Outcome("pass", modes_checked=checked, modes_na=na + tuple(m for m, _ in limited))
+
+
+def _check_module_reads(s2sad, prog, f, mode):
+    """``cfg``'s attributes changed between calls: :func:`outside.check_module_reads`."""
+    api = _OnBackend(s2sad, "numba") if mode == "numba" else s2sad
+
+    def reference():
+        return outside._reference(prog, f, _fd_jacobian, EPS_REF, EPS_CHECK, FD_RTOL, FD_ATOL)
+    try:
+        return outside.check_module_reads(api, prog, f, mode, reference)
+    except _s2sad_error_types() as exc:
+        return _refusal(prog, exc)
+    except Exception as exc:   # noqa: BLE001
+        return (f"crash:{type(exc).__name__}",
+                f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
 
 
 def _raises_index_error(s2sad, prog, f, applicable, na, exc):
@@ -533,7 +572,7 @@ def _raises_index_error(s2sad, prog, f, applicable, na, exc):
         on = s2sad if mode == "reverse" else _OnBackend(s2sad, "numba")
         transform = on.value_and_grad if prog.output == "scalar" else on.vjp
         try:
-            with warnings.catch_warnings(), time_limit(S2SAD_TIMEOUT), \
+            with warnings.catch_warnings(), time_limit(_limit(mode)), \
                     np.errstate(all="ignore"):
                 warnings.simplefilter("ignore", s2sad.NumbaFallbackWarning)
                 transform(f, wrt=tuple(prog.wrt))(*prog.args())
@@ -542,7 +581,7 @@ def _raises_index_error(s2sad, prog, f, applicable, na, exc):
             continue
         except Timeout:
             return Outcome("fail", "hang", mode, f"s2sad did not finish within "
-                           f"{S2SAD_TIMEOUT:.0f} s", tuple(applicable), na)
+                           f"{_limit(mode):.0f} s", tuple(applicable), na)
         except _s2sad_error_types() as refusal:
             return Outcome("skip", "invalid", message=f"{exc}; s2sad: {refusal}")
         except Exception as other:   # noqa: BLE001 - any other error is a failure

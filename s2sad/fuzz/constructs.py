@@ -324,6 +324,23 @@ CONSTRUCTS = {
                              "        ks = 1.0\n    ob[1] = np.sin(x[0]) * ks\n"
                              "    return np.sum(ob * x)\n",
                              (np.array([0.5, 0.1, -0.3]), None)),
+    # a module global the function reads, also passed as its argument (the checker
+    # passes the global's own object: module_reads.py)
+    "global_arg": Construct("GL = np.array([0.5, 0.1, -0.3])\n\n\ndef f(x):\n"
+                            "    gl1 = np.sum(np.sin(GL)) * 0.5\n"
+                            "    return np.sum(np.sin(x) * x) + gl1\n",
+                            (np.array([0.5, 0.1, -0.3]),)),
+    # attributes of a module the program makes, read dotted (the checker rebinds them)
+    "module_attr": Construct("import sys\nimport types\n"
+                             "cfg = types.ModuleType(__name__ + '_cfg')\n"
+                             "sys.modules[cfg.__name__] = cfg\ncfg.SCALE = 0.75\n"
+                             "cfg.VEC = np.array([0.3, -0.2, 0.5])\n\n\ndef f(x):\n"
+                             "    cm1 = np.sum(cfg.VEC * x) * cfg.SCALE\n"
+                             "    return np.sum(np.sin(x)) + cm1\n",
+                             (np.array([0.5, 0.1, -0.3]),)),
+    # a pole's formula (the generated programs are at the pole, x = 0.0; the probe is not)
+    "float_pole": Construct("def f(x):\n    pl1 = np.log(x)\n    pl2 = x ** 0.5\n"
+                            "    return np.sin(x) + 0.5 * pl1 + pl2 + 1.0 / x\n", (0.7,)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -356,7 +373,8 @@ CLAIMED = frozenset({
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
     "list_rewrite", "zero_d_write",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
-    "param_array_write", "writing_helper_rebound", "out_none", "none_buffer"}
+    "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
+    "global_arg", "module_attr", "float_pole"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -475,4 +493,7 @@ NUMBA_FEATURES = frozenset({
     "after_loop", "reversed_range", "inplace_loop", "add", "sub", "mul", "div", "neg",
     "scale", "shift", "pow2", "pow3", "np.sin", "np.cos", "np.tanh", "np.exp", "np.log",
     "np.sqrt", "np.sum", "bcast_add", "bcast_mul", "index", "matmul", "np.dot", "np.maximum",
-    "np.where"})
+    "np.where",
+    # a global passed as an argument, a module's attributes read dotted (numba takes
+    # them as arguments), a pole at a Python float
+    "global_arg", "module_attr", "float_pole"})

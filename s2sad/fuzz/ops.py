@@ -33,6 +33,8 @@ def imports_for(body):
     lines = ["import numpy as np\n"]
     if re.search(r"\bs2sad\.", body):   # a derivative called inside (derivative_call)
         lines.append("import s2sad\n")
+    if re.search(r"\btypes\.ModuleType\(", body):   # a module the program makes (module_attr)
+        lines += ["import sys\n", "import types\n"]
     for short, module in SCIPY_SPELLINGS:
         if re.search(rf"\b{short}\.", body):
             lines.append(f"import {module} as {short}\n")

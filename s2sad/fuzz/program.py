@@ -17,6 +17,10 @@ class Param:
     #                      arrays), or "none" (None, passed as is)
     shape: tuple = ()    # a tree's structure: see :func:`_spec_paths`
     value: object = None
+    #: the module global passed as this argument (``global_arg``: the very object)
+    global_name: str = ""
+    #: a Python float at a pole of the function (``float_pole``)
+    pole: bool = False
 
     def fresh(self):
         if self.kind == "tree":
@@ -152,7 +156,9 @@ class Program:
     def args_source(self):
         parts = []
         for p in self.params:
-            if p.kind == "tree":
+            if p.global_name:   # (the module's own object, which the source defines)
+                parts.append(p.global_name)
+            elif p.kind == "tree":
                 parts.append(_tree_source(p.value))
             elif p.kind in ("int", "none"):
                 parts.append(repr(p.value))

@@ -262,3 +262,22 @@ def test_a_wrong_jacobian_or_hessian_is_a_failure(name, output, mode, tmp_path, 
     outcome = _outcome(prog, (mode,), tmp_path)
     assert (outcome.status, outcome.reason) == ("fail", "wrong-gradient"), outcome
     assert name.replace("hessian", "Hessian") in outcome.message
+
+
+def test_a_parameter_a_list_holds_is_never_written_in_place():
+    """Seed 9950013 (second order): ``acc4 = [z]`` then ``z *= 0.0``, which s2sad refuses
+    by design (the list's item would change too) and the checker counted as a false
+    refusal of a write no other name holds: the generator no longer writes into a
+    parameter a list of states holds."""
+    features = FEATURES | {"list_append", "list_readback"}
+    held = 0
+    programs = [fuzz.generate(9950013, max_statements=12).source] + [
+        fuzz.generate(seed, features, max_statements=8).source for seed in range(600)]
+    for seed, source in enumerate(programs):
+        for match in re.finditer(r"\n(\s+)acc\d+ = \[([xyz])\]\n", source):
+            held += 1
+            name = match.group(2)
+            after = re.split(rf"\n\s+{name} = ", source[match.end():])[0]   # (until rebound)
+            assert not re.search(rf"\n\s+{name}(\[.*\] [-+*]?= | [-+*]= )", after), \
+                (seed, source)
+    assert held >= 3

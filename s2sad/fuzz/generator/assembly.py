@@ -5,6 +5,7 @@ import re
 
 from s2sad.fuzz.constructs import ALL_FEATURES
 from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
+import s2sad.fuzz.generator.module_reads as module_reads
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -93,6 +94,7 @@ class Generator:
         self.docstring("The function f.")
         if self.draft.none_shape is not None:
             write_buffer(self.draft, self.exprs)
+        self.draft.module_lines = module_reads.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):
@@ -106,7 +108,9 @@ class Generator:
             self.draft.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
             self.draft.env.append(_Var("p_one", S, 1.0))
         self.global_helper_name()
-        self.draft.emit(f"return {self.exprs.output_expr()}")
+        module_reads.early_returns(self.draft)
+        out = self.exprs.output_expr()
+        self.draft.emit(f"return {module_reads.finish(self.draft, out)}")
         if self.draft.exponent:
             self.draft.use("zero_pow")
 
@@ -145,8 +149,10 @@ class Generator:
         # (a decorated f is called by its wrapper: a helper writing into its argument's
         # container would change the wrapper's, which s2sad refuses, as for arrays; and a
         # wrapper reading an array argument after the call would see f's writes into it)
+        # (nor a pole: the wrapper's arithmetic around an infinite value)
         if self.draft.has("decorator") and self.draft.output in ("scalar", "array") \
-                and not {"param_write", "param_array_write", "none_buffer"} & self.draft.used \
+                and not {"param_write", "param_array_write", "none_buffer",
+                         "float_pole"} & self.draft.used \
                 and self.draft.r.random() < 0.25:
             self.draft.use("decorator")
             imports += "import functools\n"
@@ -169,11 +175,15 @@ class Generator:
         module_globals, extra, kwonly = self.signature.defaults()
         self.choose_output()
         self.body()
+        module_globals = list(module_globals) + self.draft.module_lines
         source = self.module_source(helper_texts, module_globals, extra, kwonly)
         floats = [i for i, p in enumerate(self.draft.params) if p.kind in ("float", "tree")]
         wrt = tuple(floats)
         if len(floats) > 1 and r.random() < 0.3:
             wrt = tuple(sorted(r.sample(floats, r.randint(1, len(floats) - 1))))
+        poles = [i for i, p in enumerate(self.draft.params) if p.pole]
+        if poles:   # (the pole's slope is the question: always differentiated)
+            wrt = tuple(sorted(set(wrt) | set(poles)))
         return Program(self.draft.seed, source, self.draft.params, wrt, self.draft.output,
                        frozenset(self.draft.used))
 

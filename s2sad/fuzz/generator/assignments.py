@@ -1,7 +1,7 @@
 """Straight-line statements: new names, reassignments, augmented and tuple assignments,
 in-place writes into buffers and lists built by ``append``."""
 
-from s2sad.fuzz.generator.state import _Var
+from s2sad.fuzz.generator.state import _Var, _alias_refs
 from s2sad.fuzz.ops import LIM, M, S, SHAPES, V, W, _p
 
 #: ``buf[...]`` writes by integer lists (feature ``inplace_index_list``), per buffer shape:
@@ -183,6 +183,13 @@ class Assignments:
             first, first_bound = self.exprs.expr(item, 1)
             first, first_bound = self.exprs.squash(first, first_bound, LIM)
             self.draft.emit(f"{acc} = [{first}]")
+            # the list holds that array (a name bound to it, maybe a parameter): never
+            # written in place after (s2sad refuses 'z *= ...' there, by design: the
+            # list's item would change too; seed 9950013 wrote into such a parameter)
+            byname = {v.name: v for v in self.draft.env}
+            for held in _alias_refs(first) or ():
+                if held in byname:
+                    byname[held].aliased = True
         else:
             self.draft.emit(f"{acc} = []")
         caps = self.draft.loop_caps(ctx)

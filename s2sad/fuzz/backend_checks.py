@@ -1,0 +1,36 @@
+"""The numba mode's helpers: ``s2sad`` on a backend, and which fallback warnings blame
+s2sad's own generated code."""
+
+
+class _OnBackend:
+    """``s2sad`` whose ``value_and_grad`` and ``jvp`` run on ``backend``."""
+
+    def __init__(self, module, backend):
+        self.module, self.backend = module, backend
+
+    def __getattr__(self, name):
+        return getattr(self.module, name)
+
+    def value_and_grad(self, f, wrt=0):
+        return self.module.value_and_grad(f, wrt=wrt, backend=self.backend)
+
+    def jvp(self, f, wrt=0):
+        return self.module.jvp(f, wrt=wrt, backend=self.backend)
+
+    def grad(self, f, wrt=0):
+        return self.module.grad(f, wrt=wrt, backend=self.backend)
+
+
+#: the fallback warning's words where numba failed on a construct of s2sad's own generated
+#: code rather than on the user's values (``api/numba_backend.py``: the reversed range of
+#: last session's crash said so), and the one such construct the README lists as falling
+#: back: a value numba types as optional
+OWN_CODE_FALLBACK = "numba cannot compile the code s2sad generates for"
+LISTED_OWN_FALLBACKS = ("which numba types as optional",)
+
+
+def _own_code_fallback(message):
+    """Whether a ``NumbaFallbackWarning``'s ``message`` says numba failed on s2sad's own
+    generated code for a construct the README does not list as falling back."""
+    return OWN_CODE_FALLBACK in message and not any(listed in message
+                                                    for listed in LISTED_OWN_FALLBACKS)
