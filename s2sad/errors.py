@@ -325,7 +325,8 @@ def _block_of(lines, lineno, depth=0):
             line, quoted = int(_BLOCK.search(text).group(1)), _BLOCK.search(text).group(2)
         elif line is None and depth == 0 and _THROUGH.search(text):
             found = _THROUGH.search(text)
-            inner = _generated_lines(found.group(2), int(found.group(1)), found.group(3))
+            inner = _generated_lines(found.group(2), int(found.group(1)), found.group(3),
+                                     lines)
             return (None, None, None) if inner is None else \
                 _block_of(inner, int(found.group(1)), depth + 1)
         if not text.startswith((" ", "\t")) and _DEF.match(text):
@@ -334,14 +335,39 @@ def _block_of(lines, lineno, depth=0):
     return line, quoted, function
 
 
-def _generated_lines(function, lineno, quoted):
+def gradient_line_of(lines, lineno):
+    """``(lines of the gradient code, line number there)`` of the statement at ``lineno``
+    of second-order code ``lines`` (its ``# line N of the generated f_...: ...`` block
+    comment), or None where it cannot be told."""
+    for text in reversed(lines[:lineno]):
+        if _BLOCK.search(text) and not _THROUGH.search(text):
+            return None
+        found = _THROUGH.search(text)
+        if found:
+            inner = _generated_lines(found.group(2), int(found.group(1)), found.group(3),
+                                     lines)
+            return None if inner is None else (inner, int(found.group(1)))
+        if not text.startswith((" ", "\t")) and _DEF.match(text):
+            return None
+    return None
+
+
+def _generated_lines(function, lineno, quoted, lines=()):
     """The lines of the one compiled module of generated code defining ``function``
-    whose line ``lineno`` is ``quoted``, or None (none, or more than one that differ)."""
+    whose line ``lineno`` is ``quoted`` (and which every other ``# line K of the
+    generated <function>: ...`` comment of ``lines``, the second-order code, quotes
+    too: many modules may define ``f_value_and_grad``), or None (none, or more than one
+    that differ)."""
     prefix = f"<s2sad {function} "
+    quotes = [(int(m.group(1)), m.group(3)) for m in map(_THROUGH.search, lines)
+              if m and m.group(2) == function]
     found = [entry[2] for name, entry in list(linecache.cache.items())
              if name.startswith(prefix) and len(entry) > 2 and len(entry[2]) >= lineno
-             and _quotes(quoted, entry[2][lineno - 1])]
-    return found[0] if found and all(lines == found[0] for lines in found) else None
+             and _quotes(quoted, entry[2][lineno - 1])
+             and all(k <= len(entry[2]) and _quotes(q, entry[2][k - 1]) for k, q in quotes)]
+    # (modules that differ elsewhere, a header, but hold every line quoted agree here)
+    return found[0] if found and (len(quotes) > 1 or all(
+        other == found[0] for other in found)) else None
 
 
 def _quotes(quoted, code):

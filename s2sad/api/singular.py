@@ -10,7 +10,7 @@ derivative's (see :func:`_in_derivative`), :func:`raise_singular` raises
 import linecache
 import re
 
-from ..errors import ORIGIN, SingularPointError, located_in_generated_code
+from ..errors import ORIGIN, SingularPointError, gradient_line_of, located_in_generated_code
 
 _DERIVATIVE_TARGET = re.compile(r"^\s*\w+_(bar|dot)\w*\s*(\[.*\])?\s*[-+*/]?=")
 _TANGENT_TARGET = re.compile(r"^\s*\w+_dot\w*\s*(\[.*\])?\s*[-+*/]?=")
@@ -36,7 +36,8 @@ def _in_derivative(tb):
     statement: in reverse-mode code one in a ``# grad of line N`` block (the primal
     statements sit in ``# line N`` blocks); in forward-mode code, where both share a
     block, one binding a tangent (``*_dot``); in second-order code, one binding an
-    adjoint or a tangent of it (``*_bar``, ``*_dot``)."""
+    adjoint or a tangent of it (``*_bar``, ``*_dot``), or made from a statement of a
+    ``# grad of line N`` block of the gradient code."""
     site = None
     while tb is not None:
         if ORIGIN in tb.tb_frame.f_globals:
@@ -51,7 +52,18 @@ def _in_derivative(tb):
     if code.co_name.endswith("_jvp"):
         return bool(_TANGENT_TARGET.match(lines[lineno - 1]))
     if code.co_name.endswith("_hvp"):
-        return bool(_DERIVATIVE_TARGET.match(lines[lineno - 1]))
+        if _DERIVATIVE_TARGET.match(lines[lineno - 1]):
+            return True
+        # (a temporary of a gradient statement, div = 1.0 / x of x_bar = 1.0 + 1.0 / x:
+        # the statement of the gradient code it was made from tells)
+        inner = gradient_line_of(lines, lineno)
+        return inner is not None and _in_grad_block(*inner)
+    return _in_grad_block(lines, lineno)
+
+
+def _in_grad_block(lines, lineno):
+    """Whether line ``lineno`` of reverse-mode code ``lines`` is in a ``# grad of line
+    N`` block."""
     for text in reversed(lines[:lineno - 1]):
         found = _BLOCK_COMMENT.match(text)
         if found:

@@ -188,12 +188,9 @@ def check_module_reads(api, prog, f, mode, reference):
 POLE_MODES = ("reverse", "forward", "second", "numba")
 
 #: s2sad's open findings at a pole: (mode, kind, the pole's form) -> the skip reason it is
-#: counted under (never a pass) until s2sad is fixed.  Second derivatives of ``np.log(x)``
-#: at the Python float 0.0 raise ZeroDivisionError without a location, where the README
-#: promises SingularPointError on the line: ``s2sad.hvp(lambda x: x + np.log(x))(0.0,
-#: 1.0)`` (seeds 535, 3040); tests/fuzz/test_fuzz_open_findings.py fails once it is fixed,
-#: to take the row out
-OPEN_FINDINGS = {("second", "pole-unlocated", r"np\.log\(\w+\)"): "open:hvp-log-pole"}
+#: counted under (never a pass) until s2sad is fixed; none is open (second derivatives of
+#: ``np.log(x)`` at the Python float 0.0, seeds 535 and 3040, are located since)
+OPEN_FINDINGS = {}
 
 
 def pole_line(prog):

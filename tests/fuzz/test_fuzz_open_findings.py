@@ -137,20 +137,22 @@ def test_an_order_limit_refusal_makes_the_mode_not_applicable(tmp_path):
         loader.close()
 
 
-# Open (second derivatives at a pole, seeds 535 and 3040 of the float_pole programs): the
-# hvp, hessian and grad(grad) of np.log(x) at the Python float 0.0 raise ZeroDivisionError
-# without a location, where the README ("Functions of numpy and scipy") promises a
-# SingularPointError naming the line (np.log(x * x) there gets one).  The fuzzer counts
-# it as the skip "open:hvp-log-pole" (s2sad.fuzz.outside.OPEN_FINDINGS), never a pass.
+# Fixed (second derivatives at a pole, seeds 535 and 3040 of the float_pole programs): the
+# hvp, hessian and grad(grad) of np.log(x) at the Python float 0.0 raised ZeroDivisionError
+# without a location, from a temporary of a gradient statement (div = 1.0 / x of x_bar =
+# 1.0 + 1.0 / x); the README promises a SingularPointError naming the line.
 def log_at_its_pole(x):
     return x + np.log(x)
 
 
-def test_the_fuzzers_open_finding_at_a_pole_is_still_open():
-    """A tripwire, not a specification: when this fails, s2sad locates the error (or
-    gives inf): take the row out of OPEN_FINDINGS, and the fuzzer checks it again."""
-    with pytest.raises(ZeroDivisionError) as info:
-        s2sad.hvp(log_at_its_pole)(0.0, 1.0)
-    assert not isinstance(info.value, s2sad.errors.SingularPointError)
-    assert fuzz.outside.OPEN_FINDINGS == {
-        ("second", "pole-unlocated", r"np\.log\(\w+\)"): "open:hvp-log-pole"}
+@pytest.mark.parametrize("call", [
+    lambda: s2sad.hvp(log_at_its_pole)(0.0, 1.0),
+    lambda: s2sad.hessian(log_at_its_pole)(0.0),
+    lambda: s2sad.grad(s2sad.grad(log_at_its_pole))(0.0),
+], ids=["hvp", "hessian", "grad-of-grad"])
+def test_second_derivatives_at_a_log_pole_are_located(call):
+    with np.errstate(divide="ignore"), pytest.raises(s2sad.errors.SingularPointError) as info:
+        call()
+    assert info.value.location is not None and info.value.location.line > 0
+    assert "return x + np.log(x)" in str(info.value)
+    assert fuzz.outside.OPEN_FINDINGS == {}

@@ -367,10 +367,10 @@ def test_a_point_the_readme_lists_as_having_no_derivative_is_a_skip(tmp_path):
     assert "np.nanstd has no derivative here" in outcome.message
 
 
-def test_the_open_finding_at_a_log_pole_is_a_skip_of_its_own(tmp_path):
+def test_second_derivatives_at_a_log_pole_pass(tmp_path):
+    # (seeds 535, 3040: an unlocated ZeroDivisionError once, an open finding; located now)
     outcome = _check(_pole("np.log(x)"), ("second",), tmp_path)
-    assert (outcome.status, outcome.reason) == ("skip", "open:hvp-log-pole"), outcome
-    assert "SingularPointError" in outcome.message
+    assert outcome.status == "pass", outcome
 
 
 ALIASED_AT_A_POLE = '''
