@@ -323,6 +323,12 @@ def _dead_block(body, live):
             stmt = copy.copy(stmt)
             stmt.body = body_kept
             live = at_end | live_in
+        elif stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+                and stmt.targets[0].__class__ is gast.Name:   # (the branch below, faster)
+            if stmt.targets[0].id not in live and not _has_effect(stmt):
+                continue
+            live.discard(stmt.targets[0].id)
+            reads_into(stmt.value, live)   # (its reads: the value's)
         else:
             writes = _writes(stmt)
             if writes and not (writes & live) and not _has_effect(stmt):
@@ -407,12 +413,6 @@ def tidy_blocks(body):
             stmt.body = tidy_blocks(stmt.body) or [gast.Pass()]
         out.append(stmt)
     return drop_orphan_comments(out)
-
-
-def count_reads(body, name):
-    """How many times the statements of ``body`` read ``name``."""
-    return sum(1 for n in nodes.names(body)
-               if n.id == name and not isinstance(n.ctx, gast.Store))
 
 
 def propagate_copies(body, protected=()):

@@ -67,26 +67,25 @@ def compared_only(primal, outputs):
     none of ``outputs``: a comparison has no
     derivative, so their tangents are never read."""
     compared, copies, other, names = set(), {}, set(), set()
-    name_class, compare_class, assign_class = gast.Name, gast.Compare, gast.Assign
+    compare_class, assign_class = gast.Compare, gast.Assign
     for stmt in primal:
-        # (one walk of the statement, its list read twice: the same nodes in the same
-        # order as two walks, the tree being read only)
-        walked = nodes.walk(stmt)
-        for node in walked:
-            cls = node.__class__
-            if cls is compare_class:
+        # (the statement's names, comparisons and assignments found in one walk: each
+        # statement's comparisons and copies are all seen before its names are looked
+        # at, and what is found is sets, whatever the order of the walk)
+        found_names, special = _scan(stmt)
+        for node in special:
+            if node.__class__ is compare_class:
                 compared.update(id(n) for n in [node.left] + node.comparators
                                 if isinstance(n, gast.Name))
-            elif cls is assign_class and len(node.targets) == 1 \
+            elif node.__class__ is assign_class and len(node.targets) == 1 \
                     and isinstance(node.targets[0], gast.Name):
                 for read in _flows(node.value):   # (a copy, or arithmetic: m - 1.0)
                     compared.add(id(read))
                     copies.setdefault(read.id, set()).add(node.targets[0].id)
-        for node in walked:
-            if node.__class__ is name_class:
-                names.add(node.id)
-                if isinstance(node.ctx, gast.Load) and id(node) not in compared:
-                    other.add(node.id)
+        for node in found_names:
+            names.add(node.id)
+            if isinstance(node.ctx, gast.Load) and id(node) not in compared:
+                other.add(node.id)
     found = names - other - set(outputs)
     changed = True
     while changed:   # (a copy to a name whose tangent is read is read)
@@ -97,6 +96,35 @@ def compared_only(primal, outputs):
                 changed = True
     return found
 
+
+def _scan(tree):
+    """(The ``Name`` nodes of ``tree``, its ``Compare`` and ``Assign`` nodes): the nodes of
+    those classes ``nodes.walk`` visits (``nodes.child_fields`` of each node looked into),
+    in some order."""
+    found_names, special = [], []
+    stack = [tree]
+    pop, push = stack.pop, stack.append
+    name_class, special_classes, child_fields = gast.Name, _SCANNED, nodes.child_fields
+    ast_class = gast.AST
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is name_class:
+            found_names.append(node)
+        elif cls in special_classes:
+            special.append(node)
+        for field in child_fields(cls):
+            value = getattr(node, field, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                stack.extend([item for item in value if isinstance(item, ast_class)])
+            elif isinstance(value, ast_class):
+                push(value)
+    return found_names, special
+
+
+_SCANNED = frozenset((gast.Compare, gast.Assign))
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow)
 
@@ -119,6 +147,23 @@ def elementwise(rule):
     """Does the rule's operation act elementwise, with numpy broadcasting?"""
     if rule is None:
         return False
+    # (asked once per rule while no rule is registered: registering is what changes a
+    # rule's broadcast parameters; the target's own attributes never change)
+    known = _ELEMENTWISE.get(id(rule))
+    if known is not None and known[0] is rule and known[1] == registry.version:
+        return known[2]
+    answer = _elementwise(rule)
+    if len(_ELEMENTWISE) >= 4096:
+        _ELEMENTWISE.clear()
+    _ELEMENTWISE[id(rule)] = (rule, registry.version, answer)
+    return answer
+
+
+#: id(rule) -> (the rule, the registry's version then, whether it is elementwise)
+_ELEMENTWISE = {}
+
+
+def _elementwise(rule):
     if rule.broadcast:
         return True
     target = rule.target
