@@ -1,21 +1,19 @@
 """Clean-up passes over generated code: folding, copy propagation, dead code.
 
-``fold(expr)`` simplifies one expression (``1 * e`` -> ``e``, ``e + 0`` ->
-``e``, ``2 - 1`` -> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never
-changes a value, only drops arithmetic by the identity elements.  Nor a dtype:
-``1.0 * e`` stays unless ``e`` is surely a float (``1.0 * w`` of integer or bool
-weights is an adjoint, a float array, where ``w`` would truncate what is added
-into it in place).
+``fold(expr)`` simplifies one expression (``1 * e`` -> ``e``, ``e + 0`` -> ``e``, ``2 - 1``
+-> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never changes a value, only drops
+arithmetic by the identity elements.  Nor a dtype: ``1.0 * e`` stays unless ``e`` is
+surely a float (``1.0 * w`` of integer or bool weights is an adjoint, a float array,
+where ``w`` would truncate what is added into it in place).
 
-``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of
-statements and return a new list with copies propagated and dead
-assignments removed.  A statement is live if it assigns a name read later,
-or has an effect (an expression statement, an ``assert``, an assignment into
-a subscript).
+``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of statements and
+return a new list with copies propagated and dead assignments removed.  A statement is
+live if it assigns a name read later, or has an effect (an expression statement, an
+``assert``, an assignment into a subscript).
 
 :func:`optimize` is the pass the pipeline runs after a transform: a
-:class:`~s2sad.transform.common.Generated` in, a new one out whose function
-holds no dead assignment and no comment left without its statement.
+:class:`~s2sad.transform.common.Generated` in, a new one out whose function holds no
+dead assignment and no comment left without its statement.
 """
 
 import bisect
@@ -229,8 +227,11 @@ def reads_into(node, found):
         if not isinstance(node.ctx, gast.Store):
             found.add(node.id)
     elif cls is gast.BinOp:
-        reads_into(node.left, found)
-        reads_into(node.right, found)
+        for part in (node.left, node.right):   # (a name read off here, as above)
+            if part.__class__ is not gast.Name or getattr(part, "annotation", None) is not None:
+                reads_into(part, found)
+            elif not isinstance(part.ctx, gast.Store):
+                found.add(part.id)
     elif cls is gast.Call:
         for part in [node.func] + node.args + [k.value for k in node.keywords]:
             reads_into(part, found)
@@ -365,9 +366,8 @@ def drop_orphan_comments(body):
 
 def optimize(generated):
     """The optimize pass: ``generated`` (a transform's output) with the assignments
-    nobody reads removed from its function, and then the comments that precede no
-    statement any more (:func:`tidy_blocks`).  The input is not changed; a new ``Generated`` (its function
-    a new node, its statements shared) is returned."""
+    nobody reads removed from its function, then the comments that precede no statement
+    any more (:func:`tidy_blocks`); a new ``Generated`` (its statements shared)."""
     fn = copy.copy(generated.node)
     fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body)))
     return dataclasses.replace(generated, node=fn)

@@ -101,6 +101,14 @@ def _scan(tree):
     """(The ``Name`` nodes of ``tree``, its ``Compare`` and ``Assign`` nodes): the nodes of
     those classes ``nodes.walk`` visits (``nodes.child_fields`` of each node looked into),
     in some order."""
+    if tree.__class__ is gast.Assign and len(tree.targets) == 1:
+        # (the commonest statement, a name bound to an operation on atoms: its names
+        # read off its fields, which hold no comparison nor assignment)
+        atoms = _atoms_of(tree.value)
+        target = tree.targets[0]
+        if atoms is not None and target.__class__ is gast.Name \
+                and getattr(target, "annotation", None) is None:
+            return [target] + atoms, [tree]
     found_names, special = [], []
     stack = [tree]
     pop, push = stack.pop, stack.append
@@ -125,6 +133,32 @@ def _scan(tree):
 
 
 _SCANNED = frozenset((gast.Compare, gast.Assign))
+
+
+def _atoms_of(value):
+    """The ``Name`` nodes of ``value`` (the nodes :func:`_scan` would find) when it is a
+    name, a number or an operation on them (a call's callee a name, or a name's
+    attributes, and no keyword arguments); else None."""
+    cls = value.__class__
+    if cls is gast.BinOp:
+        parts = (value.left, value.right)
+    elif cls is gast.UnaryOp:
+        parts = (value.operand,)
+    elif cls is gast.Call and not value.keywords:
+        func = value.func
+        while func.__class__ is gast.Attribute:
+            func = func.value
+        parts = [func] + value.args
+    else:
+        parts = (value,)
+    atoms = []
+    for part in parts:
+        kind = part.__class__
+        if kind is gast.Name and getattr(part, "annotation", None) is None:
+            atoms.append(part)
+        elif kind is not gast.Constant:
+            return None
+    return atoms
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow)
 
@@ -289,22 +323,43 @@ def forward_activity(primal, wrt, outputs):
     one) is varied, and the pops of a tape key are varied when a push of that
     key pushes a varied value.  Repeats until nothing changes.
     """
-    simple = list(ops.flatten(primal))
+    # (the pushes, and the statements _varied_by may find something in, picked once:
+    # every other statement adds nothing to either set, whatever is varied)
+    pushes, varying = [], []
+    for stmt in ops.flatten(primal):
+        op = tape_op(stmt)
+        if op == "push":
+            pushes.append(stmt)
+        if op == "pop" or _may_vary(stmt):
+            varying.append(stmt)
     seeds = set(wrt)
     while True:
         varied = set(analyze(primal, tuple(sorted(seeds)), outputs).varied)
         carrying = set()
-        for stmt in simple:
-            if tape_op(stmt) == "push":
-                value = stmt.value.args[1]
-                if isinstance(value, gast.Name) and value.id in varied:
-                    carrying.add(stmt.value.args[-1].value)
+        for stmt in pushes:
+            value = stmt.value.args[1]
+            if isinstance(value, gast.Name) and value.id in varied:
+                carrying.add(stmt.value.args[-1].value)
         extra = set()
-        for stmt in simple:
+        for stmt in varying:
             extra |= _varied_by(stmt, varied, carrying)
         if extra <= varied:
             return varied, carrying
         seeds |= extra
+
+
+def _may_vary(stmt):
+    """Does ``stmt`` meet the form of one of :func:`_varied_by`'s cases but the pop's (an
+    item written into a named array, ``np.add.at`` of one)?"""
+    cls = stmt.__class__
+    if cls is gast.Assign:
+        target = stmt.targets[0]
+        return isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)
+    if cls is gast.AugAssign:
+        return isinstance(stmt.target, gast.Subscript) and isinstance(stmt.target.value,
+                                                                      gast.Name)
+    return cls is gast.Expr and isinstance(stmt.value, gast.Call) \
+        and len(stmt.value.args) == 3 and isinstance(stmt.value.args[0], gast.Name)
 
 
 def _varied_by(stmt, varied, carrying):
