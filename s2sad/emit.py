@@ -304,6 +304,10 @@ def _astor_text(node):
 
 def _space_nested_defs(lines):
     """A blank line before and after each nested ``def`` block (PEP 8)."""
+    if _INDENTED_DEF.search("\n" + "\n".join(lines)) is None:
+        # (no line is indented and starts with ``def ``: none opens a nested def, so
+        # the loop below would give the lines as they are)
+        return lines
     out, open_defs = [], []
     for line in lines:
         indent = len(line) - len(line.lstrip())
@@ -318,6 +322,9 @@ def _space_nested_defs(lines):
         out.append(line)
     return out
 
+
+#: a line starting with whitespace, then ``def `` (or a false alarm spanning lines)
+_INDENTED_DEF = re.compile(r"\n\s+def ")
 
 _NOTHING = object()   # a missing global (no object is this one)
 

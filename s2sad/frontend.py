@@ -16,6 +16,7 @@ from .syntax import fence, nodes
 from .syntax.normalize import normalize
 from .syntax.normalize.argwrites import ArgumentWrites
 from .syntax.parse import parse_function
+from .transform.second_order import LEAVES_TREE
 
 
 def front_end(func, stages=None, prepare=None, **options):
@@ -30,9 +31,13 @@ def front_end(func, stages=None, prepare=None, **options):
     parsed = parse_function(func)
     if prepare is not None:
         # the tree as read, for what reads the source (which arguments it writes into):
-        # a copy costs less than reading the source again
-        as_read = dataclasses.replace(parsed, node=nodes.clone(parsed.node),
-                                      closure=dict(parsed.closure))
+        # a copy costs less than reading the source again; none is needed when
+        # ``prepare`` puts a new tree in ``parsed.node`` and changes no node of this one
+        # (``second_order.LEAVES_TREE``), which nothing changes after it either (the
+        # fence reads it, normalize reads a copy)
+        tree = parsed.node if getattr(prepare, LEAVES_TREE, False) \
+            else nodes.clone(parsed.node)
+        as_read = dataclasses.replace(parsed, node=tree, closure=dict(parsed.closure))
         prepare(parsed)
         parsed.rewritten = True
         parsed.as_read = as_read

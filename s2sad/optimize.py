@@ -1,21 +1,19 @@
 """Clean-up passes over generated code: folding, copy propagation, dead code.
 
-``fold(expr)`` simplifies one expression (``1 * e`` -> ``e``, ``e + 0`` ->
-``e``, ``2 - 1`` -> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never
-changes a value, only drops arithmetic by the identity elements.  Nor a dtype:
-``1.0 * e`` stays unless ``e`` is surely a float (``1.0 * w`` of integer or bool
-weights is an adjoint, a float array, where ``w`` would truncate what is added
-into it in place).
+``fold(expr)`` simplifies one expression (``1 * e`` -> ``e``, ``e + 0`` -> ``e``, ``2 - 1``
+-> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never changes a value, only drops
+arithmetic by the identity elements.  Nor a dtype: ``1.0 * e`` stays unless ``e`` is
+surely a float (``1.0 * w`` of integer or bool weights is an adjoint, a float array,
+where ``w`` would truncate what is added into it in place).
 
-``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of
-statements and return a new list with copies propagated and dead
-assignments removed.  A statement is live if it assigns a name read later,
-or has an effect (an expression statement, an ``assert``, an assignment into
-a subscript).
+``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of statements and
+return a new list with copies propagated and dead assignments removed.  A statement is
+live if it assigns a name read later, or has an effect (an expression statement, an
+``assert``, an assignment into a subscript).
 
 :func:`optimize` is the pass the pipeline runs after a transform: a
-:class:`~s2sad.transform.common.Generated` in, a new one out whose function
-holds no dead assignment and no comment left without its statement.
+:class:`~s2sad.transform.common.Generated` in, a new one out whose function holds no
+dead assignment and no comment left without its statement.
 """
 
 import bisect
@@ -229,8 +227,11 @@ def reads_into(node, found):
         if not isinstance(node.ctx, gast.Store):
             found.add(node.id)
     elif cls is gast.BinOp:
-        reads_into(node.left, found)
-        reads_into(node.right, found)
+        for part in (node.left, node.right):   # (a name read off here, as above)
+            if part.__class__ is not gast.Name or getattr(part, "annotation", None) is not None:
+                reads_into(part, found)
+            elif not isinstance(part.ctx, gast.Store):
+                found.add(part.id)
     elif cls is gast.Call:
         for part in [node.func] + node.args + [k.value for k in node.keywords]:
             reads_into(part, found)
@@ -323,6 +324,12 @@ def _dead_block(body, live):
             stmt = copy.copy(stmt)
             stmt.body = body_kept
             live = at_end | live_in
+        elif stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+                and stmt.targets[0].__class__ is gast.Name:   # (the branch below, faster)
+            if stmt.targets[0].id not in live and not _has_effect(stmt):
+                continue
+            live.discard(stmt.targets[0].id)
+            reads_into(stmt.value, live)   # (its reads: the value's)
         else:
             writes = _writes(stmt)
             if writes and not (writes & live) and not _has_effect(stmt):
@@ -359,9 +366,8 @@ def drop_orphan_comments(body):
 
 def optimize(generated):
     """The optimize pass: ``generated`` (a transform's output) with the assignments
-    nobody reads removed from its function, and then the comments that precede no
-    statement any more (:func:`tidy_blocks`).  The input is not changed; a new ``Generated`` (its function
-    a new node, its statements shared) is returned."""
+    nobody reads removed from its function, then the comments that precede no statement
+    any more (:func:`tidy_blocks`); a new ``Generated`` (its statements shared)."""
     fn = copy.copy(generated.node)
     fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body)))
     return dataclasses.replace(generated, node=fn)
@@ -407,12 +413,6 @@ def tidy_blocks(body):
             stmt.body = tidy_blocks(stmt.body) or [gast.Pass()]
         out.append(stmt)
     return drop_orphan_comments(out)
-
-
-def count_reads(body, name):
-    """How many times the statements of ``body`` read ``name``."""
-    return sum(1 for n in nodes.names(body)
-               if n.id == name and not isinstance(n.ctx, gast.Store))
 
 
 def propagate_copies(body, protected=()):

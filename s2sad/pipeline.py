@@ -29,7 +29,7 @@ from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
 from .transform.reverse import reverse
-from .transform.second_order import prepare_gradient_code
+from .transform.second_order import LEAVES_TREE, prepare_gradient_code
 
 PASSES = ("parse", "normalize", "activity", "reverse", "optimize")
 MODES = ("reverse", "forward")
@@ -326,6 +326,7 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
         except S2sadError as exc:
             refused.append(exc)
             raise
+    setattr(prepare, LEAVES_TREE, True)   # (as prepare_gradient_code)
 
     try:
         parsed, normal = front_end(gradient, stages if dump else None, prepare)

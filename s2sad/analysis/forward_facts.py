@@ -67,26 +67,25 @@ def compared_only(primal, outputs):
     none of ``outputs``: a comparison has no
     derivative, so their tangents are never read."""
     compared, copies, other, names = set(), {}, set(), set()
-    name_class, compare_class, assign_class = gast.Name, gast.Compare, gast.Assign
+    compare_class, assign_class = gast.Compare, gast.Assign
     for stmt in primal:
-        # (one walk of the statement, its list read twice: the same nodes in the same
-        # order as two walks, the tree being read only)
-        walked = nodes.walk(stmt)
-        for node in walked:
-            cls = node.__class__
-            if cls is compare_class:
+        # (the statement's names, comparisons and assignments found in one walk: each
+        # statement's comparisons and copies are all seen before its names are looked
+        # at, and what is found is sets, whatever the order of the walk)
+        found_names, special = _scan(stmt)
+        for node in special:
+            if node.__class__ is compare_class:
                 compared.update(id(n) for n in [node.left] + node.comparators
                                 if isinstance(n, gast.Name))
-            elif cls is assign_class and len(node.targets) == 1 \
+            elif node.__class__ is assign_class and len(node.targets) == 1 \
                     and isinstance(node.targets[0], gast.Name):
                 for read in _flows(node.value):   # (a copy, or arithmetic: m - 1.0)
                     compared.add(id(read))
                     copies.setdefault(read.id, set()).add(node.targets[0].id)
-        for node in walked:
-            if node.__class__ is name_class:
-                names.add(node.id)
-                if isinstance(node.ctx, gast.Load) and id(node) not in compared:
-                    other.add(node.id)
+        for node in found_names:
+            names.add(node.id)
+            if isinstance(node.ctx, gast.Load) and id(node) not in compared:
+                other.add(node.id)
     found = names - other - set(outputs)
     changed = True
     while changed:   # (a copy to a name whose tangent is read is read)
@@ -97,6 +96,69 @@ def compared_only(primal, outputs):
                 changed = True
     return found
 
+
+def _scan(tree):
+    """(The ``Name`` nodes of ``tree``, its ``Compare`` and ``Assign`` nodes): the nodes of
+    those classes ``nodes.walk`` visits (``nodes.child_fields`` of each node looked into),
+    in some order."""
+    if tree.__class__ is gast.Assign and len(tree.targets) == 1:
+        # (the commonest statement, a name bound to an operation on atoms: its names
+        # read off its fields, which hold no comparison nor assignment)
+        atoms = _atoms_of(tree.value)
+        target = tree.targets[0]
+        if atoms is not None and target.__class__ is gast.Name \
+                and getattr(target, "annotation", None) is None:
+            return [target] + atoms, [tree]
+    found_names, special = [], []
+    stack = [tree]
+    pop, push = stack.pop, stack.append
+    name_class, special_classes, child_fields = gast.Name, _SCANNED, nodes.child_fields
+    ast_class = gast.AST
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is name_class:
+            found_names.append(node)
+        elif cls in special_classes:
+            special.append(node)
+        for field in child_fields(cls):
+            value = getattr(node, field, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                stack.extend([item for item in value if isinstance(item, ast_class)])
+            elif isinstance(value, ast_class):
+                push(value)
+    return found_names, special
+
+
+_SCANNED = frozenset((gast.Compare, gast.Assign))
+
+
+def _atoms_of(value):
+    """The ``Name`` nodes of ``value`` (the nodes :func:`_scan` would find) when it is a
+    name, a number or an operation on them (a call's callee a name, or a name's
+    attributes, and no keyword arguments); else None."""
+    cls = value.__class__
+    if cls is gast.BinOp:
+        parts = (value.left, value.right)
+    elif cls is gast.UnaryOp:
+        parts = (value.operand,)
+    elif cls is gast.Call and not value.keywords:
+        func = value.func
+        while func.__class__ is gast.Attribute:
+            func = func.value
+        parts = [func] + value.args
+    else:
+        parts = (value,)
+    atoms = []
+    for part in parts:
+        kind = part.__class__
+        if kind is gast.Name and getattr(part, "annotation", None) is None:
+            atoms.append(part)
+        elif kind is not gast.Constant:
+            return None
+    return atoms
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow)
 
@@ -119,6 +181,23 @@ def elementwise(rule):
     """Does the rule's operation act elementwise, with numpy broadcasting?"""
     if rule is None:
         return False
+    # (asked once per rule while no rule is registered: registering is what changes a
+    # rule's broadcast parameters; the target's own attributes never change)
+    known = _ELEMENTWISE.get(id(rule))
+    if known is not None and known[0] is rule and known[1] == registry.version:
+        return known[2]
+    answer = _elementwise(rule)
+    if len(_ELEMENTWISE) >= 4096:
+        _ELEMENTWISE.clear()
+    _ELEMENTWISE[id(rule)] = (rule, registry.version, answer)
+    return answer
+
+
+#: id(rule) -> (the rule, the registry's version then, whether it is elementwise)
+_ELEMENTWISE = {}
+
+
+def _elementwise(rule):
     if rule.broadcast:
         return True
     target = rule.target
@@ -244,22 +323,43 @@ def forward_activity(primal, wrt, outputs):
     one) is varied, and the pops of a tape key are varied when a push of that
     key pushes a varied value.  Repeats until nothing changes.
     """
-    simple = list(ops.flatten(primal))
+    # (the pushes, and the statements _varied_by may find something in, picked once:
+    # every other statement adds nothing to either set, whatever is varied)
+    pushes, varying = [], []
+    for stmt in ops.flatten(primal):
+        op = tape_op(stmt)
+        if op == "push":
+            pushes.append(stmt)
+        if op == "pop" or _may_vary(stmt):
+            varying.append(stmt)
     seeds = set(wrt)
     while True:
         varied = set(analyze(primal, tuple(sorted(seeds)), outputs).varied)
         carrying = set()
-        for stmt in simple:
-            if tape_op(stmt) == "push":
-                value = stmt.value.args[1]
-                if isinstance(value, gast.Name) and value.id in varied:
-                    carrying.add(stmt.value.args[-1].value)
+        for stmt in pushes:
+            value = stmt.value.args[1]
+            if isinstance(value, gast.Name) and value.id in varied:
+                carrying.add(stmt.value.args[-1].value)
         extra = set()
-        for stmt in simple:
+        for stmt in varying:
             extra |= _varied_by(stmt, varied, carrying)
         if extra <= varied:
             return varied, carrying
         seeds |= extra
+
+
+def _may_vary(stmt):
+    """Does ``stmt`` meet the form of one of :func:`_varied_by`'s cases but the pop's (an
+    item written into a named array, ``np.add.at`` of one)?"""
+    cls = stmt.__class__
+    if cls is gast.Assign:
+        target = stmt.targets[0]
+        return isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)
+    if cls is gast.AugAssign:
+        return isinstance(stmt.target, gast.Subscript) and isinstance(stmt.target.value,
+                                                                      gast.Name)
+    return cls is gast.Expr and isinstance(stmt.value, gast.Call) \
+        and len(stmt.value.args) == 3 and isinstance(stmt.value.args[0], gast.Name)
 
 
 def _varied_by(stmt, varied, carrying):

@@ -8,6 +8,7 @@ between functions, no randomness.
 
 import builtins
 import keyword
+import re
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -69,7 +70,16 @@ class Namer:
         return self.fresh(f"{name}_dot")
 
 
+#: an ASCII identifier that neither starts nor ends with ``_`` nor starts with a digit:
+#: what :func:`_sanitize` gives back unchanged (each character is alphanumeric or ``_``,
+#: so none is replaced; nothing is stripped; the first is no digit), found without
+#: looking at each character in Python
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?")
+
+
 def _sanitize(base):
+    if _PLAIN.fullmatch(base):   # (the commonest case: a plain name, returned as it is)
+        return base
     chars = [c if (c.isalnum() or c == "_") else "_" for c in base]
     text = "".join(chars).strip("_") or "tmp"
     if text[0].isdigit():

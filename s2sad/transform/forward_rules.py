@@ -32,25 +32,29 @@ def operation(sweep, name, value, out):
     env = sweep.env
     rule = tangent_view(rule_for(value, sweep.parsed, "tangent"))
     bound = bind_arguments(rule, value, sweep.parsed.location)
-    refuse_undefined(rule, bound, lambda atom: not is_zero(env.tangent_of(atom, shared=True)),
-                     value, sweep.parsed)
+    if rule.no_derivative:   # (else refuse_undefined looks at nothing)
+        refuse_undefined(rule, bound,
+                         lambda atom: not is_zero(env.tangent_of(atom, shared=True)),
+                         value, sweep.parsed)
     template = rule.tangent
     collect_bindings(template, env.bindings, rule, value, sweep.parsed)
+    zero_in_template, call_in_result, params = _template_facts(template)
     # (splice copies what it binds: the atoms and tangents themselves are bound)
     role = {template.params[0]: nodes.name(name)}
-    for param in template.params[1:]:
+    zeros = zero_in_template or name == anno.ZERO_ID
+    for param, base in params:
         if param in bound:
-            role[param] = bound[param]
-        elif param.endswith("_dot") and param[:-4] in bound:
-            role[param] = env.tangent_of(bound[param[:-4]], shared=True)
+            atom = role[param] = bound[param]
+        elif base is not None and base in bound:
+            atom = role[param] = env.tangent_of(bound[base], shared=True)
         else:
             raise RuleDefinitionError(
                 f"the tangent rule of {rule.label} takes {param!r}, which is neither a "
                 f"parameter of {rule.label} nor the tangent ('<parameter>_dot') of one")
+        if not zeros and _has_zero(atom):
+            zeros = True
     # no zero marker bound and none in the template: none in what splice makes, so
     # there is no zero to drop (``env.simplify`` is ``fold``) and none to replace
-    zero_in_template, call_in_result = _template_facts(template)
-    zeros = zero_in_template or any(_has_zero(v) for v in role.values())
     statements, results = splice(template, role, env.namer)
     if len(results) != 1:   # an op with several outputs (np.linalg.slogdet): a tuple
         results = [gast.Tuple(elts=list(results), ctx=gast.Load())]
@@ -105,15 +109,18 @@ _TEMPLATE_FACTS = {}
 
 def _template_facts(template):
     """(Does the tangent template name the zero marker ``anno.ZERO_ID``, does its result
-    hold a call?), asked once per template so that :func:`operation` may rely on them.
-    (No rule names the marker.)"""
+    hold a call, its parameters after the output as ``(parameter, the parameter it is
+    the tangent of when it is spelled '<parameter>_dot', else None)``), asked once per
+    template so that :func:`operation` may rely on them.  (No rule names the marker.)"""
     known = _TEMPLATE_FACTS.get(id(template))
     if known is None or known[0] is not template:
         zero = any(n.id == anno.ZERO_ID for n in nodes.names(
             list(template.body) + [template.result]))
         call = template.result is not None and any(
             isinstance(n, gast.Call) for n in nodes.walk(template.result))
-        known = _TEMPLATE_FACTS[id(template)] = (template, (zero, call))
+        params = tuple((p, p[:-4] if p.endswith("_dot") else None)
+                       for p in template.params[1:])
+        known = _TEMPLATE_FACTS[id(template)] = (template, (zero, call, params))
     return known[1]
 
 

@@ -187,9 +187,7 @@ class ForwardSweep:
             if name in env.tangents:   # a name assigned again (in a loop) drops its tangent
                 env.set_zero(name)
             return
-        if not ops.carries_derivative(stmt) or isinstance(
-                value, (gast.BinOp, gast.UnaryOp, gast.Call)) and all(
-                _no_tangent(env.tangents.get(n)) for n in ops.differentiable_reads(stmt)):
+        if _constant_here(stmt, value, env.tangents):
             # np.zeros(...), comparisons, .shape; or a name varied elsewhere (a merge)
             # but constant here: C.sum(axis=0)
             env.define(name, zero(), out)
@@ -340,6 +338,31 @@ def _is_add_at(call, parsed):
         return False
     module = parsed.resolve(root.id, None)
     return getattr(module, "__name__", None) == "numpy"
+
+
+def _constant_here(stmt, value, tangents):
+    """``not ops.carries_derivative(stmt) or isinstance(value, (BinOp, UnaryOp, Call)) and
+    all(_no_tangent(tangents.get(n)) for n in ops.differentiable_reads(stmt))`` of the
+    assignment ``stmt`` to a name, ``value`` its value: the operation's rule looked up
+    once for both questions, and an operation on atoms read off its operands (the names
+    ``ops.names_in`` finds there: a name that is a load, never a constant)."""
+    cls = value.__class__
+    if cls is gast.BinOp or cls is gast.UnaryOp:
+        rule = registry.lookup(registry.operation_target(value))
+        if rule is not None and rule.nondifferentiable:
+            return True
+        for part in ((value.left, value.right) if cls is gast.BinOp else (value.operand,)):
+            kind = part.__class__
+            if kind is gast.Name and getattr(part, "annotation", None) is None:
+                if isinstance(part.ctx, gast.Load) and not _no_tangent(tangents.get(part.id)):
+                    return False
+            elif kind is not gast.Constant:   # (anything else: as ops reads it)
+                return all(_no_tangent(tangents.get(n)) for n in ops.differentiable_reads(stmt))
+        return True
+    if not ops.carries_derivative(stmt):
+        return True
+    return isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and all(
+        _no_tangent(tangents.get(n)) for n in ops.differentiable_reads(stmt))
 
 
 def _no_tangent(t):

@@ -50,7 +50,12 @@ from ..syntax import nodes
 
 
 def prepare_gradient_code(parsed, name=None, composed=False):
-    """Rewrite ``parsed.node`` (a generated gradient function) in place; see module doc."""
+    """Rewrite ``parsed.node`` (a generated gradient function); see module doc.
+
+    The rewritten function is a new node put in ``parsed.node``: no node of the tree
+    as read changes (a statement the rewrite would change in place is copied first;
+    the others are shared), so that tree serves as the code as read (see
+    :data:`LEAVES_TREE`)."""
     # the runtime's objects the rewritten gradient code calls (from the registry: the
     # runtime imports numpy, which the core never loads itself)
     helpers = {name: registry.runtime_helper(name)
@@ -58,7 +63,7 @@ def prepare_gradient_code(parsed, name=None, composed=False):
                + (("scalar_checked",) if composed else ("tape_push", "tape_pop"))}
     Stack = registry.runtime_helper("Stack")
     ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
-    fn = parsed.node
+    fn = parsed.node = copy.copy(parsed.node)   # (its body and name set below)
     scan = _Scan(nodes.walk(fn), parsed, Stack)   # (before the rewrite changes the tree)
     taken = scan.taken
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
@@ -72,6 +77,13 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     if name is not None:
         fn.name = name
     return parsed
+
+
+#: an attribute a front end's ``prepare`` function may carry: true when it puts the
+#: rewritten tree in ``parsed.node`` and changes no node of the tree it read
+#: (``frontend.front_end`` then keeps that tree as the code as read, not a copy)
+LEAVES_TREE = "leaves_tree_as_read"
+setattr(prepare_gradient_code, LEAVES_TREE, True)
 
 
 class _Scan:
@@ -157,15 +169,20 @@ def _rewrite_block(stmts, ctx):
     body = []
     for stmt in stmts:
         if isinstance(stmt, gast.If):
+            stmt = copy.copy(stmt)   # (the tree as read stays as it is: see LEAVES_TREE)
             stmt.body = _rewrite_block(stmt.body, ctx) or [gast.Pass()]
             stmt.orelse = _rewrite_block(stmt.orelse, ctx)
             new = stmt
         elif isinstance(stmt, (gast.For, gast.While)):
+            stmt = copy.copy(stmt)
             stmt.body = _rewrite_block(stmt.body, ctx) or [gast.Pass()]
             if isinstance(stmt, gast.For):
                 stmt.iter = _forward_iteration(stmt.iter, ctx.parsed)
             new = stmt
         else:
+            if ctx.composed or ctx.tapes or _calls_of_three(stmt):
+                # (a statement _rewrite may change in place: _Pops, add_into, composed)
+                stmt = nodes.clone(stmt)
             new = _rewrite(stmt, ctx)
         if new is None:
             continue
@@ -323,11 +340,17 @@ def index_expression(index):
     return copy.deepcopy(index)
 
 
+def _calls_of_three(stmt):
+    """``name = f(a, b, c)``: the form of :func:`_is_add_into`'s statement, whatever
+    ``f`` resolves to."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
+        and isinstance(stmt.value.func, gast.Name) and len(stmt.value.args) == 3
+
+
 def _is_add_into(stmt, parsed):
     """Is ``stmt`` ``x_bar = add_into(x_bar, i, g)`` (``runtime.add_into``, which adds in
     place into a numpy ``x_bar``)?"""
-    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
-            and isinstance(stmt.value.func, gast.Name) and len(stmt.value.args) == 3):
+    if not _calls_of_three(stmt):
         return False
     return parsed.resolve(stmt.value.func.id, None) is registry.runtime_helper("add_into")
 

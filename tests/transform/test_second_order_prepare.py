@@ -63,3 +63,45 @@ def test_writes_into_a_name_of_its_own_are_rewritten():
     assert "def renamed(a, b):" in text
     assert "out = index_set(out, i, a[i] * b)" in text
     assert "out = add_at(out, 0, b)" in text
+
+
+def looped(x):
+    s = 0.0
+    for i in range(3):
+        s = s + np.sin(x[i]) * s + x[i]
+    return s
+
+
+def _gradient_of(func):
+    from s2sad.api.entries import compiled_gradient, reverse_entry
+    rev = reverse_entry(func, ("x",), "value_and_grad", inline_helpers=True)
+    return compiled_gradient(func, rev)
+
+
+@pytest.mark.parametrize("func", [writes_its_own, "looped"])
+def test_the_tree_as_read_is_left_as_it_was(func):
+    # (front_end keeps that tree as the code as read, uncopied: second_order.LEAVES_TREE)
+    import gast
+    func = _gradient_of(looped) if func == "looped" else func
+    parsed = parse_function(func)
+    read = parsed.node
+    before = gast.dump(read, include_attributes=True)
+    prepare_gradient_code(parsed, name="renamed")
+    assert parsed.node is not read and parsed.node.name == "renamed"
+    assert gast.dump(read, include_attributes=True) == before
+    assert gast.dump(parse_function(func).node, include_attributes=True) == before
+
+
+def test_the_front_end_reads_the_gradient_as_read_and_differentiates_it():
+    import gast
+    from s2sad.frontend import front_end
+    gradient = _gradient_of(looped)
+    parsed, _ = front_end(gradient, prepare=prepare_gradient_code)
+    assert "tape_push" in gast.dump(parsed.node)   # (the tape rewritten for forward mode)
+    assert gast.dump(parsed.as_read.node) == gast.dump(parse_function(gradient).node)
+    import s2sad
+    x, v = np.array([0.3, -0.2, 0.5]), np.array([1.0, 0.5, -2.0])
+    g = s2sad.grad(looped)
+    eps = 1e-6
+    fd = (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
+    assert np.allclose(s2sad.hvp(looped)(x, v), fd, rtol=1e-6, atol=1e-8)
