@@ -341,6 +341,16 @@ CONSTRUCTS = {
     # a pole's formula (the generated programs are at the pole, x = 0.0; the probe is not)
     "float_pole": Construct("def f(x):\n    pl1 = np.log(x)\n    pl2 = x ** 0.5\n"
                             "    return np.sin(x) + 0.5 * pl1 + pl2 + 1.0 / x\n", (0.7,)),
+    # an array a numpy op made, unpacked into names (numbers, rows)
+    "array_unpack": Construct("def f(x, m):\n    u1, u2, u3 = np.tanh(x)\n"
+                              "    r1, r2 = np.sin(m)\n"
+                              "    return u1 * u2 - u3 + np.sum(r1 * r2)\n",
+                              (np.array([0.5, 0.1, -0.3]),
+                               np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]))),
+    # a dict keyed by format strings, read back by them
+    "format_key": Construct("def f(x):\n    fk = {f\"k{i}\": x * (i + 1.0) for i in range(2)}\n"
+                            "    return np.sum(np.sin(fk[\"k{}\".format(1)]) * fk[f\"k{0}\"])\n",
+                            (np.array([0.5, 0.1, -0.3]),)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -374,7 +384,7 @@ CLAIMED = frozenset({
     "list_rewrite", "zero_d_write",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
-    "global_arg", "module_attr", "float_pole"}
+    "global_arg", "module_attr", "float_pole", "array_unpack", "format_key"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly

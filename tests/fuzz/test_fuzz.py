@@ -547,6 +547,12 @@ CONSTRUCT_SIGNS.update({
                     r"cfg\.VEC\[0:2\]",
                     r"\n\s+for i\d+ in range\(3\):\n\s+cm\d+ = cm\d+ \+ cfg\.VEC\[i\d+\]",
                     r"= cfg\.SCALE \* np\.sum\(np\.tanh\("],
+    # an array a numpy op made, unpacked into numbers or rows (python_forms.py)
+    "array_unpack": [r"\n\s+u\d+, u\d+, u\d+ = (np\.\w+\(|0\.5 \* )\w+",
+                     r"\n\s+r\d+, r\d+ = (np\.\w+\(|0\.5 \* )\w+", r"\+ 0\.25 \* "],
+    # a dict keyed by format strings, read back by them
+    "format_key": [r"\{f'k\{i\}': ", r"\{'k\{\}'\.format\(i\): ", r"\[f'k\{1\}'\]",
+                   r"\['k\{\}'\.format\(1\)\]", r"\['k\{0:d\}'\.format\(1\)\]"],
     # a Python float at a pole, its term in the value returned
     "float_pole": [r"\n\s+pl\d+ = np\.log\(\w+\)\n", r"\n\s+pl\d+ = np\.sqrt\(\w+\)\n",
                    r"\n\s+pl\d+ = \w+ \*\* 0\.5\n", r"\n\s+pl\d+ = 1\.0 / \w+\n",
