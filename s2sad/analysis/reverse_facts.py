@@ -64,14 +64,17 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
         accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
 
 
-def with_linked(facts, linked, parsed, bound_of=None, flowing=None):
+def with_linked(facts, linked, parsed, bound_of=None, flowing=None, operations=None):
     """The complete record: ``facts`` of the body, and the facts of ``linked`` (the
     body with user calls linked).  ``bound_of``, a dict: gets ``{id(operation):
     (operation, rule, bound arguments)}`` of each operation of ``linked`` whose
     rule was found and bound here, for the sweep, which would find the same;
     ``flowing``, a set: gets the ids of the statements of ``linked`` found to carry a
     derivative from an active name (``ops.carries_derivative`` and
-    :func:`reads_active`), which the sweep asks again."""
+    :func:`reads_active`), which the sweep asks again; ``operations``, a set: gets the
+    ids of those of them :func:`_reaches_operation` finds differentiated with their
+    operation's adjoint rule (the sweep's other cases, which it asks again, ruled
+    out)."""
     simple = list(flatten(linked))   # (read twice below: listed once)
     sequences = _sequence_names(simple) | {
         n for n, k in facts.kinds.items() if kinds_.is_container(k)}
@@ -90,7 +93,8 @@ def with_linked(facts, linked, parsed, bound_of=None, flowing=None):
                       "container_items": container_items, "fused": fused})
     spread, unreduced = _reshaped_adjoints(facts, linked, parsed,
                                            {} if bound_of is None else bound_of,
-                                           set() if flowing is None else flowing)
+                                           set() if flowing is None else flowing,
+                                           set() if operations is None else operations)
     return record(**{**_fields(facts), "spread": spread, "unreduced": unreduced})
 
 
@@ -100,12 +104,14 @@ def _fields(facts):
 
 
 # ---------------------------------------------------------- spread / unreduced
-def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing):
+def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing, operations):
     """``(spread, unreduced)``: the temporaries whose one reader gives them an adjoint
     smaller than themselves (their definition spreads it, see
     ``ReverseFacts.defers_spread``) or larger (their definition reduces it, see
     ``ReverseFacts.defers_reduction``), worked out in the backward sweep's order:
-    a reader's own adjoint may be spread or unreduced, which decides its operands'."""
+    a reader's own adjoint may be spread or unreduced, which decides its operands'.
+    The id of each statement :func:`_reaches_operation` says yes to goes into
+    ``operations``."""
     spread, unreduced = set(), set()
     for block in blocks(linked):
         for stmt in reversed(block):
@@ -113,6 +119,7 @@ def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing):
             if product is not None:
                 _sum_of_products(facts, stmt, product, spread, unreduced, parsed, bound_of)
             elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt, flowing):
+                operations.add(id(stmt))
                 name = stmt.targets[0].id
                 mode = "larger" if name in unreduced else \
                     "smaller" if name in spread else None

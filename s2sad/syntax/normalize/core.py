@@ -149,7 +149,12 @@ def _desugared(parsed):
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
     mark_helper_spellings(tree, helpers, walked)
     # local functions read their scope's names: those of nested scopes renamed apart
-    view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)}
+    # (a tree without a local function, which the walk shows, rename_shadowed leaves as
+    # it is: not walked again for it)
+    nested = any(isinstance(n, (gast.FunctionDef, gast.Lambda)) and n is not tree
+                 for n in walked)
+    view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)} \
+        if nested else {}
     view.node = desugar(tree, {n.id for n in walked if n.__class__ is gast.Name}, walked)
     return view, (walked if view.node is tree else None)
 

@@ -29,7 +29,8 @@ from .resolved import resolved
 class StatementAdjoints:
     """Adjoints of simple statements (see the module docstring)."""
 
-    def __init__(self, env, facts, parsed, subscripts, bound_of=None, flowing=frozenset()):
+    def __init__(self, env, facts, parsed, subscripts, bound_of=None, flowing=frozenset(),
+                 operations=frozenset()):
         self.env = env
         self.facts = facts
         self.parsed = parsed
@@ -40,6 +41,10 @@ class StatementAdjoints:
         # ids of the statements with_linked found to carry a derivative from an active
         # name (ops.carries_derivative and reads_active of the same facts), read only
         self.flowing = flowing
+        # ids of those of them with_linked found differentiated by their operation's
+        # adjoint rule (reverse_facts._reaches_operation: the value is no item,
+        # container, copy, literal, concatenation or repetition), read only
+        self.operations = operations
 
     def adjoint_of(self, stmt):
         """The adjoint block of the simple statement ``stmt`` (see the module docstring)."""
@@ -76,7 +81,11 @@ class StatementAdjoints:
             held = self.env.namer.fresh(f"{name}_bar_out")
             out.append(nodes.assign(held, nodes.clone(g)))
             g = nodes.name(held)
-        if isinstance(value, gast.Subscript):
+        if id(stmt) in self.operations:   # (the cases below but the last ruled out)
+            spread = "larger" if name in self.facts.unreduced else \
+                "smaller" if name in self.facts.spread else None
+            self.adjoint_of_operation(name, value, g, out, consumer=stmt, spread=spread)
+        elif isinstance(value, gast.Subscript):
             self.subscripts.adjoint_of_subscript(value, g, out)
         elif isinstance(value, (gast.Tuple, gast.List)):
             for i, elt in enumerate(value.elts):
