@@ -178,8 +178,10 @@ def _item_reads(primal, stored=None):
     of the names bound once to ``np.dot(a, b)`` of two names).  ``stored``:
     :func:`_stored` of the statements of ``primal`` but loops, when known."""
     simple = [s for s in primal if s.__class__ is not gast.For and s.__class__ is not gast.While]
-    rebound = (_stored(simple) if stored is None else stored) | {s.target.id for s in primal if s.__class__ is gast.For
-                                     and isinstance(s.target, gast.Name)}
+    if stored is None:
+        stored = _stored(simple)
+    rebound = stored | {s.target.id for s in primal if s.__class__ is gast.For
+                        and isinstance(s.target, gast.Name)}
     defs = _definitions(simple)
     ints = None
     items, products = [], []

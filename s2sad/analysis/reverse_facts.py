@@ -150,13 +150,15 @@ def _sum_of_products(facts, total, product, spread, unreduced, parsed, bound_of)
 def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bound_of):
     """The operands of ``name = value`` (an operation with a rule, differentiated with
     its adjoint ``mode``) whose adjoint is left spread or unreduced; its rule and bound
-    arguments kept in ``bound_of`` (see :func:`with_linked`)."""
+    arguments kept in ``bound_of`` (see :func:`with_linked`), with the answers of
+    :func:`may_broadcast` found for its parameters (see :func:`broadcasts`)."""
     try:
         rule = rule_for(value, parsed, "adjoint")
         bound = bind_arguments(rule, value, parsed.location)
     except S2sadError:
         return   # refused when the sweep reaches it
-    bound_of[id(value)] = (value, rule, bound)
+    held = {}
+    bound_of[id(value)] = (value, rule, bound, held)
     for param in rule.diff_params:
         atom = bound[param]
         if not facts.is_active(atom):
@@ -165,8 +167,8 @@ def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bo
             whole = facts.same_shape(name, atom.id) or facts.only_array_operand(value, atom)
             if whole and facts.defers_spread(atom.id, consumer):
                 spread.add(atom.id)
-        elif param in rule.broadcast and (mode == "larger" or may_broadcast(
-                param, bound, facts.scalars, facts.same_shape)):
+        elif param in rule.broadcast and (mode == "larger" or broadcasts(
+                param, bound, facts, held)):
             if facts.defers_reduction(atom.id, consumer):
                 unreduced.add(atom.id)
 
@@ -208,6 +210,16 @@ def reads_active(facts, stmt):
     if loads is None:
         return any(is_active(n) for n in ops.differentiable_reads(stmt))
     return any(is_active(n) for n in loads)
+
+
+def broadcasts(param, bound, facts, held):
+    """``may_broadcast(param, bound, facts.scalars, facts.same_shape)``, kept in ``held``
+    (``{param: answer}`` of one operation's ``bound`` arguments: the answer reads only
+    them and facts that never change, so it is found once for the facts and the sweep)."""
+    found = held.get(param)
+    if found is None:
+        found = held[param] = may_broadcast(param, bound, facts.scalars, facts.same_shape)
+    return found
 
 
 def may_broadcast(param, bound, scalars, same_shape):

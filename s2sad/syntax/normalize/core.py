@@ -150,12 +150,19 @@ def _desugared(parsed):
     mark_helper_spellings(tree, helpers, walked)
     # local functions read their scope's names: those of nested scopes renamed apart
     # (a tree without a local function, which the walk shows, rename_shadowed leaves as
-    # it is: not walked again for it)
-    nested = any(isinstance(n, (gast.FunctionDef, gast.Lambda)) and n is not tree
-                 for n in walked)
-    view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)} \
-        if nested else {}
-    view.node = desugar(tree, {n.id for n in walked if n.__class__ is gast.Name}, walked)
+    # it is: not walked again for it; gast's classes have no subclasses)
+    names, nested = set(), False
+    for node in walked:
+        cls = node.__class__
+        if cls is gast.Name:
+            names.add(node.id)
+        elif (cls is gast.FunctionDef or cls is gast.Lambda) and node is not tree:
+            nested = True
+    view.original_names = {}
+    if nested:
+        view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)}
+        names = {n.id for n in walked if n.__class__ is gast.Name}   # (renamed: again)
+    view.node = desugar(tree, names, walked)
     return view, (walked if view.node is tree else None)
 
 

@@ -15,7 +15,7 @@ import gast
 from ...analysis import kinds as kinds_
 from ...analysis import ops
 from ...analysis.facts import USER_CALL
-from ...analysis.reverse_facts import may_broadcast, operand_loads, reads_active
+from ...analysis.reverse_facts import broadcasts, may_broadcast, operand_loads, reads_active
 from ...errors import RuleDefinitionError, UnsupportedSyntaxError
 from ...optimize import fold, is_zero
 from ...rules.template import bind_arguments, splice
@@ -261,10 +261,11 @@ class StatementAdjoints:
         """
         found = self.bound_of.get(id(value))
         if found is not None and found[0] is value:
-            _, rule, bound = found
+            _, rule, bound, held = found
         else:
             rule = rule_for(value, self.parsed, "adjoint")
             bound = bind_arguments(rule, value, self.parsed.location)
+            held = {}
         refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
         collect_bindings(template, self.env.bindings, rule, value, self.parsed)
@@ -305,7 +306,7 @@ class StatementAdjoints:
                     contribution = self.reduced(name, value, atom, contribution)
             elif param in rule.broadcast and (spread == "larger" or (
                     not isinstance(g, gast.Constant)
-                    and may_broadcast(param, bound, self.facts.scalars, self.facts.same_shape))):
+                    and broadcasts(param, bound, self.facts, held))):
                 if atom.id not in self.facts.unreduced:   # else its definition reduces it
                     contribution = self.env.unbroadcast(contribution, atom.id)
             self.env.accumulate(atom.id, contribution, out)
