@@ -43,8 +43,16 @@ def _stored(stmts):
     """Names stored anywhere in ``stmts`` (statements or loop targets), reading only
     the targets of assignments (``ops.assigned_in`` walks whole statements)."""
     found = set()
+    name_class, store = gast.Name, gast.Store
     for stmt in stmts:
         if stmt.__class__ is gast.Assign:
+            targets = stmt.targets
+            if len(targets) == 1 and targets[0].__class__ is name_class \
+                    and targets[0].annotation is None:
+                # (the commonest target, a lone name: all nodes.names finds in it)
+                if targets[0].ctx.__class__ is store:
+                    found.add(targets[0].id)
+                continue
             found.update(n.id for n in nodes.names(stmt.targets)
                          if n.ctx.__class__ is gast.Store)
         else:
@@ -164,13 +172,16 @@ def _product_rank(a, b):
     return a + b - 2
 
 
-def _item_reads(primal):
+def _item_reads(primal, stored=None):
     """(the names bound again, or by a loop; ``[(name, base, number of indices)]`` of
     the names bound once to an item of a name at integer indices; ``[(name, a, b)]``
-    of the names bound once to ``np.dot(a, b)`` of two names)."""
+    of the names bound once to ``np.dot(a, b)`` of two names).  ``stored``:
+    :func:`_stored` of the statements of ``primal`` but loops, when known."""
     simple = [s for s in primal if s.__class__ is not gast.For and s.__class__ is not gast.While]
-    rebound = _stored(simple) | {s.target.id for s in primal if s.__class__ is gast.For
-                                     and isinstance(s.target, gast.Name)}
+    if stored is None:
+        stored = _stored(simple)
+    rebound = stored | {s.target.id for s in primal if s.__class__ is gast.For
+                        and isinstance(s.target, gast.Name)}
     defs = _definitions(simple)
     ints = None
     items, products = [], []
@@ -214,10 +225,10 @@ def wanted(body, params):
     operands = set()
     for stmt in looped:
         operands |= _operands(stmt)
-    reads = _item_reads(primal)
+    rebound = _stored(simple)
+    reads = _item_reads(primal, rebound)   # (the same statements: stored read once)
     indexed = {base for _, base, _ in reads[1]}
     found = {}
-    rebound = _stored(simple)
     for p in params:
         if p in rebound:
             continue

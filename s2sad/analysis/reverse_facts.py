@@ -64,14 +64,17 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
         accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
 
 
-def with_linked(facts, linked, parsed, bound_of=None, flowing=None):
+def with_linked(facts, linked, parsed, bound_of=None, flowing=None, operations=None):
     """The complete record: ``facts`` of the body, and the facts of ``linked`` (the
     body with user calls linked).  ``bound_of``, a dict: gets ``{id(operation):
     (operation, rule, bound arguments)}`` of each operation of ``linked`` whose
     rule was found and bound here, for the sweep, which would find the same;
     ``flowing``, a set: gets the ids of the statements of ``linked`` found to carry a
     derivative from an active name (``ops.carries_derivative`` and
-    :func:`reads_active`), which the sweep asks again."""
+    :func:`reads_active`), which the sweep asks again; ``operations``, a set: gets the
+    ids of those of them :func:`_reaches_operation` finds differentiated with their
+    operation's adjoint rule (the sweep's other cases, which it asks again, ruled
+    out)."""
     simple = list(flatten(linked))   # (read twice below: listed once)
     # (an array may be unpacked or summed too: a name known to be one is not a sequence)
     sequences = {n for n in _sequence_names(simple) if facts.kinds.get(n) != kinds_.LEAF} | {
@@ -91,7 +94,8 @@ def with_linked(facts, linked, parsed, bound_of=None, flowing=None):
                       "container_items": container_items, "fused": fused})
     spread, unreduced = _reshaped_adjoints(facts, linked, parsed,
                                            {} if bound_of is None else bound_of,
-                                           set() if flowing is None else flowing)
+                                           set() if flowing is None else flowing,
+                                           set() if operations is None else operations)
     return record(**{**_fields(facts), "spread": spread, "unreduced": unreduced})
 
 
@@ -101,12 +105,14 @@ def _fields(facts):
 
 
 # ---------------------------------------------------------- spread / unreduced
-def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing):
+def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing, operations):
     """``(spread, unreduced)``: the temporaries whose one reader gives them an adjoint
     smaller than themselves (their definition spreads it, see
     ``ReverseFacts.defers_spread``) or larger (their definition reduces it, see
     ``ReverseFacts.defers_reduction``), worked out in the backward sweep's order:
-    a reader's own adjoint may be spread or unreduced, which decides its operands'."""
+    a reader's own adjoint may be spread or unreduced, which decides its operands'.
+    The id of each statement :func:`_reaches_operation` says yes to goes into
+    ``operations``."""
     spread, unreduced = set(), set()
     for block in blocks(linked):
         for stmt in reversed(block):
@@ -114,6 +120,7 @@ def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing):
             if product is not None:
                 _sum_of_products(facts, stmt, product, spread, unreduced, parsed, bound_of)
             elif id(stmt) not in facts.fused and _reaches_operation(facts, stmt, flowing):
+                operations.add(id(stmt))
                 name = stmt.targets[0].id
                 mode = "larger" if name in unreduced else \
                     "smaller" if name in spread else None
@@ -144,13 +151,15 @@ def _sum_of_products(facts, total, product, spread, unreduced, parsed, bound_of)
 def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bound_of):
     """The operands of ``name = value`` (an operation with a rule, differentiated with
     its adjoint ``mode``) whose adjoint is left spread or unreduced; its rule and bound
-    arguments kept in ``bound_of`` (see :func:`with_linked`)."""
+    arguments kept in ``bound_of`` (see :func:`with_linked`), with the answers of
+    :func:`may_broadcast` found for its parameters (see :func:`broadcasts`)."""
     try:
         rule = rule_for(value, parsed, "adjoint")
         bound = bind_arguments(rule, value, parsed.location)
     except S2sadError:
         return   # refused when the sweep reaches it
-    bound_of[id(value)] = (value, rule, bound)
+    held = {}
+    bound_of[id(value)] = (value, rule, bound, held)
     for param in rule.diff_params:
         atom = bound[param]
         if not facts.is_active(atom):
@@ -159,8 +168,8 @@ def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bo
             whole = facts.same_shape(name, atom.id) or facts.only_array_operand(value, atom)
             if whole and facts.defers_spread(atom.id, consumer):
                 spread.add(atom.id)
-        elif param in rule.broadcast and (mode == "larger" or may_broadcast(
-                param, bound, facts.scalars, facts.same_shape)):
+        elif param in rule.broadcast and (mode == "larger" or broadcasts(
+                param, bound, facts, held)):
             if facts.defers_reduction(atom.id, consumer):
                 unreduced.add(atom.id)
 
@@ -202,6 +211,16 @@ def reads_active(facts, stmt):
     if loads is None:
         return any(is_active(n) for n in ops.differentiable_reads(stmt))
     return any(is_active(n) for n in loads)
+
+
+def broadcasts(param, bound, facts, held):
+    """``may_broadcast(param, bound, facts.scalars, facts.same_shape)``, kept in ``held``
+    (``{param: answer}`` of one operation's ``bound`` arguments: the answer reads only
+    them and facts that never change, so it is found once for the facts and the sweep)."""
+    found = held.get(param)
+    if found is None:
+        found = held[param] = may_broadcast(param, bound, facts.scalars, facts.same_shape)
+    return found
 
 
 def may_broadcast(param, bound, scalars, same_shape):

@@ -28,7 +28,13 @@ _KNOWN = (3, 8) <= sys.version_info[:2] < (3, 12) and \
 
 _GENERIC, _NAME, _ARG, _HANDLER, _TYPE_PARAMS, _ABSENT = range(6)
 _MISSING = object()
-_SPECS = {}   # ast class -> (kind, gast class, its ast fields, its ast location attributes)
+#: ast class -> (kind, gast class, its ast fields, its ast location attributes, the
+#: location attributes both classes have, each with whether it is an ``end_`` one)
+_SPECS = {}
+_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+#: ast class without fields or location attributes (a context, an operator) -> gast's
+#: class of that name: what the generic case converts it to is a new node of it
+_BARE = {}
 
 
 def parse(text):
@@ -57,7 +63,12 @@ def _spec(cls):
         kind = _TYPE_PARAMS
     else:
         kind = _GENERIC
-    spec = _SPECS[cls] = (kind, target, tuple(cls._fields), tuple(cls._attributes))
+    located = () if target is None else tuple(
+        (attribute, attribute.startswith("end_")) for attribute in _LOCATION
+        if attribute in cls._attributes and attribute in target._attributes)
+    spec = _SPECS[cls] = (kind, target, tuple(cls._fields), tuple(cls._attributes), located)
+    if kind == _GENERIC and not cls._fields and not cls._attributes:
+        _BARE[cls] = target
     return spec
 
 
@@ -71,7 +82,11 @@ def _value(value):
 
 
 def _convert(node):
-    kind, target, fields, attributes = _SPECS.get(node.__class__) or _spec(node.__class__)
+    bare = _BARE.get(node.__class__)
+    if bare is not None:
+        return bare.__new__(bare)
+    kind, target, fields, attributes, located = _SPECS.get(node.__class__) or \
+        _spec(node.__class__)
     if kind == _ABSENT:
         return None
     if kind == _HANDLER and not node.name:
@@ -95,7 +110,11 @@ def _convert(node):
                 own[attribute] = value
         return new
     if kind == _NAME:
-        own.update(id=node.id, ctx=_convert(node.ctx), annotation=None, type_comment=None)
+        # (a context holds nothing: converted, a new node of gast's class, as the
+        # generic case makes it)
+        context = _BARE.get(node.ctx.__class__)
+        own.update(id=node.id, ctx=context.__new__(context) if context is not None
+                   else _convert(node.ctx), annotation=None, type_comment=None)
     elif kind == _ARG:
         own.update(id=node.arg, ctx=gast.Param(), annotation=_value(node.annotation),
                    type_comment=_value(node.type_comment))
@@ -106,16 +125,10 @@ def _convert(node):
         for field in fields:
             own[field] = _value(getattr(node, field))
         own["type_params"] = []
-    _copy_location(new, node)
+    # ``ast.copy_location(new, node)`` (gast's spells it alike for a node ``ast.parse``
+    # made, which has every location attribute), over the attributes both classes have
+    for attribute, end in located:
+        value = getattr(node, attribute, None)
+        if value is not None or (end and hasattr(node, attribute)):
+            own[attribute] = value
     return new
-
-
-def _copy_location(new, old):
-    """``ast.copy_location(new, old)`` (gast's spells it alike for a node ``ast.parse``
-    made, which has every location attribute)."""
-    shared = new._attributes
-    for attribute in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-        if attribute in old._attributes and attribute in shared:
-            value = getattr(old, attribute, None)
-            if value is not None or (attribute.startswith("end_") and hasattr(old, attribute)):
-                setattr(new, attribute, value)

@@ -149,9 +149,33 @@ def _desugared(parsed):
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
     mark_helper_spellings(tree, helpers, walked)
     # local functions read their scope's names: those of nested scopes renamed apart
-    view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)}
-    view.node = desugar(tree, {n.id for n in walked if n.__class__ is gast.Name}, walked)
+    # (a tree without a local function, which the walk shows, rename_shadowed leaves as
+    # it is: not walked again for it; gast's classes have no subclasses)
+    names, nested = set(), False
+    for node in walked:
+        cls = node.__class__
+        if cls is gast.Name:
+            names.add(node.id)
+        elif (cls is gast.FunctionDef or cls is gast.Lambda) and node is not tree:
+            nested = True
+    view.original_names = {}
+    if nested:
+        view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)}
+        names = {n.id for n in walked if n.__class__ is gast.Name}   # (renamed: again)
+    view.node = desugar(tree, names, walked)
     return view, (walked if view.node is tree else None)
+
+
+def _stored_and_mentioned(walked):
+    """(the names stored, every name), of the nodes ``walked``, in one pass: the names a
+    function stores are its body's (a parameter's context is Param)."""
+    stored, mentioned = set(), set()
+    for node in walked:
+        if node.__class__ is gast.Name:
+            mentioned.add(node.id)
+            if node.ctx.__class__ is gast.Store:
+                stored.add(node.id)
+    return stored, mentioned
 
 
 def _parameter_structure(fn, walked, params, kinds):
@@ -189,9 +213,8 @@ class _Normalizer:
         # the generated functions keep them keyword-only where the user's call reaches
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.root_params = frozenset(self.params)
-        # (the names the function stores are its body's: a parameter's context is Param)
-        self.locals = {t.id for t in self.walked if t.__class__ is gast.Name
-                       and t.ctx.__class__ is gast.Store}
+        # (nothing before the namer below is made changes a name)
+        self.locals, mentioned = _stored_and_mentioned(self.walked)
         check_local_functions(fn, self.error)
         (self.param_sequences, list_params, param_dicts,
          tuple_params) = _parameter_structure(fn, self.walked, self.params, kinds)
@@ -199,8 +222,7 @@ class _Normalizer:
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
-        self.namer = Namer({t.id for t in self.walked if t.__class__ is gast.Name}
-                           | helper_reserved | registry.helper_names())
+        self.namer = Namer(mentioned | helper_reserved | registry.helper_names())
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()

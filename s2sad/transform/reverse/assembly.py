@@ -82,7 +82,9 @@ class ReverseFunction:
                              vjp).link_user_calls(primal)
         bound_of = {}   # (each operation's rule and arguments, found once for both)
         flowing = set()   # (the statements a derivative flows through, found once)
-        self.facts = with_linked(facts, self.primal, self.parsed, bound_of, flowing)
+        operations = set()   # (those differentiated by their operation's rule)
+        self.facts = with_linked(facts, self.primal, self.parsed, bound_of, flowing,
+                                 operations)
         self.env = Adjoints(self.facts, nf.namer, bindings)
         self.tape = nf.namer.fresh("tape")
         self.tape_read = self.tape if flavor == "value_and_grad" \
@@ -90,7 +92,7 @@ class ReverseFunction:
         # (parameters of known rank: code made for numpy array arguments, see subscripts)
         ranked = frozenset(p for p in nf.params if self.facts.ranks.get(p))
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
-            self.env, self.facts, self.tape_read, ranked), bound_of, flowing)
+            self.env, self.facts, self.tape_read, ranked), bound_of, flowing, operations)
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
 
     def seed_gradient(self):

@@ -119,12 +119,9 @@ def _signature_of(fn):
 def _restored_by(backward):
     """(names the backward sweep rebinds, arrays it writes into) among primal values."""
     rebound, rewritten = set(), set()
-    # an array written through a view the sweep takes again (``row = mul[index]`` in a
-    # loop over ``mul``'s rows) is written too: the pullback needs its own copy of it
-    views = {}
-    for node in statements_in(backward):   # assignments are statements
-        if not isinstance(node, gast.Assign):
-            continue
+    assigns = [node for node in statements_in(backward)   # assignments are statements
+               if isinstance(node, gast.Assign)]
+    for node in assigns:
         if isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Attribute) \
                 and node.value.func.attr == "pop":
             target = node.targets[0]
@@ -132,6 +129,12 @@ def _restored_by(backward):
                 rebound.add(target.id)
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 rewritten.add(target.value.id)
+    if not rewritten:   # (the views below only spread what is written)
+        return rebound, rewritten
+    # an array written through a view the sweep takes again (``row = mul[index]`` in a
+    # loop over ``mul``'s rows) is written too: the pullback needs its own copy of it
+    views = {}
+    for node in assigns:
         if isinstance(node.targets[0], gast.Name):
             value = node.value
             while isinstance(value, gast.Subscript):
@@ -145,4 +148,3 @@ def _restored_by(backward):
                 rewritten.add(base)
                 todo.append(base)
     return rebound, rewritten
-

@@ -15,7 +15,7 @@ import gast
 from ...analysis import kinds as kinds_
 from ...analysis import ops
 from ...analysis.facts import USER_CALL
-from ...analysis.reverse_facts import may_broadcast, operand_loads, reads_active
+from ...analysis.reverse_facts import broadcasts, may_broadcast, operand_loads, reads_active
 from ...errors import RuleDefinitionError, UnsupportedSyntaxError
 from ...optimize import fold, is_zero
 from ...rules.template import bind_arguments, splice
@@ -29,7 +29,8 @@ from .resolved import resolved
 class StatementAdjoints:
     """Adjoints of simple statements (see the module docstring)."""
 
-    def __init__(self, env, facts, parsed, subscripts, bound_of=None, flowing=frozenset()):
+    def __init__(self, env, facts, parsed, subscripts, bound_of=None, flowing=frozenset(),
+                 operations=frozenset()):
         self.env = env
         self.facts = facts
         self.parsed = parsed
@@ -40,6 +41,10 @@ class StatementAdjoints:
         # ids of the statements with_linked found to carry a derivative from an active
         # name (ops.carries_derivative and reads_active of the same facts), read only
         self.flowing = flowing
+        # ids of those of them with_linked found differentiated by their operation's
+        # adjoint rule (reverse_facts._reaches_operation: the value is no item,
+        # container, copy, literal, concatenation or repetition), read only
+        self.operations = operations
 
     def adjoint_of(self, stmt):
         """The adjoint block of the simple statement ``stmt`` (see the module docstring)."""
@@ -76,7 +81,11 @@ class StatementAdjoints:
             held = self.env.namer.fresh(f"{name}_bar_out")
             out.append(nodes.assign(held, nodes.clone(g)))
             g = nodes.name(held)
-        if isinstance(value, gast.Subscript):
+        if id(stmt) in self.operations:   # (the cases below but the last ruled out)
+            spread = "larger" if name in self.facts.unreduced else \
+                "smaller" if name in self.facts.spread else None
+            self.adjoint_of_operation(name, value, g, out, consumer=stmt, spread=spread)
+        elif isinstance(value, gast.Subscript):
             self.subscripts.adjoint_of_subscript(value, g, out)
         elif isinstance(value, (gast.Tuple, gast.List)):
             for i, elt in enumerate(value.elts):
@@ -252,10 +261,11 @@ class StatementAdjoints:
         """
         found = self.bound_of.get(id(value))
         if found is not None and found[0] is value:
-            _, rule, bound = found
+            _, rule, bound, held = found
         else:
             rule = rule_for(value, self.parsed, "adjoint")
             bound = bind_arguments(rule, value, self.parsed.location)
+            held = {}
         refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
         collect_bindings(template, self.env.bindings, rule, value, self.parsed)
@@ -296,7 +306,7 @@ class StatementAdjoints:
                     contribution = self.reduced(name, value, atom, contribution)
             elif param in rule.broadcast and (spread == "larger" or (
                     not isinstance(g, gast.Constant)
-                    and may_broadcast(param, bound, self.facts.scalars, self.facts.same_shape))):
+                    and broadcasts(param, bound, self.facts, held))):
                 if atom.id not in self.facts.unreduced:   # else its definition reduces it
                     contribution = self.env.unbroadcast(contribution, atom.id)
             self.env.accumulate(atom.id, contribution, out)
