@@ -183,3 +183,23 @@ def test_in_place_updates_of_own_values_are_differentiated():
     from s2sad.testing import check_grads
     check_grads(accumulates_in_place, (np.array([0.5, -1.0, 2.0]), 3),
                 modes=("reverse", "forward"))
+
+
+def halved(v, /):
+    return v * 0.5
+
+
+@s2sad.adjoint(halved)   # (the rule names the positional-only parameter as it likes)
+def halved_adjoint(y, y_bar, x):
+    return y_bar * 0.5
+
+
+def uses_halved(x):
+    return np.sum(halved(x) ** 2)
+
+
+def test_a_rule_names_a_positional_only_parameter_as_it_likes():
+    # (np.float64's signature is (value=0, /): a rule taking x was accepted when
+    # registered, then refused at every call, "does not support its argument 'value'")
+    x = np.array([0.3, -1.2])
+    np.testing.assert_allclose(s2sad.grad(uses_halved)(x), 0.5 * x)   # d/dx sum(x^2/4)
