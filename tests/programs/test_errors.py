@@ -203,3 +203,30 @@ def test_a_rule_names_a_positional_only_parameter_as_it_likes():
     # registered, then refused at every call, "does not support its argument 'value'")
     x = np.array([0.3, -1.2])
     np.testing.assert_allclose(s2sad.grad(uses_halved)(x), 0.5 * x)   # d/dx sum(x^2/4)
+
+
+def lambdas_stored(x):
+    fs = []
+    for k in range(3):
+        fs.append(lambda z: z * k)
+    return np.sum(fs[1](x) + fs[2](x))
+
+
+def scaled(z, k):
+    return z * k
+
+
+def lambdas_as_the_hint_says(x):
+    ks = []
+    for k in range(3):
+        ks.append(k)
+    return np.sum(scaled(x, ks[1]) + scaled(x, ks[2]))
+
+
+def test_a_lambda_stored_as_a_value_is_refused_with_a_hint_that_works():
+    x = np.array([0.3, -0.7])
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError) as info:
+        s2sad.grad(lambdas_stored)(x)
+    assert "a lambda is supported bound to a name and called" in str(info.value)
+    assert "module-level function" in info.value.hint
+    np.testing.assert_allclose(s2sad.grad(lambdas_as_the_hint_says)(x), [3.0, 3.0])   # 1 + 2
