@@ -212,7 +212,7 @@ def lambdas_stored(x):
     return np.sum(fs[1](x) + fs[2](x))
 
 
-def scaled(z, k):
+def times(z, k):
     return z * k
 
 
@@ -220,7 +220,7 @@ def lambdas_as_the_hint_says(x):
     ks = []
     for k in range(3):
         ks.append(k)
-    return np.sum(scaled(x, ks[1]) + scaled(x, ks[2]))
+    return np.sum(times(x, ks[1]) + times(x, ks[2]))
 
 
 def test_a_lambda_stored_as_a_value_is_refused_with_a_hint_that_works():
