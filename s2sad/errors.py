@@ -8,6 +8,7 @@ caret under it, and says what to do instead.
 import copy
 import inspect
 import linecache
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -255,6 +256,24 @@ def located_from_generated(location, func, name=None) -> Optional[SourceLocation
     if found is None:
         return None
     return SourceLocation(filename, line, found.start() + 1, code.rstrip("\n"))
+
+
+def located_in_written_module(module_file, lineno) -> Optional[SourceLocation]:
+    """The user's source line whose block in the module ``s2sad grad`` wrote at
+    ``module_file`` holds line ``lineno`` (its ``# line N:`` comment; the source file
+    from its ``# source: path:function`` header, relative to the module's directory),
+    or None where it cannot be told (the source changed since, or is gone)."""
+    lines = linecache.getlines(module_file)
+    line, quoted, _ = _block_of(lines, lineno)
+    header = next((re.match(r"# source: (.+):\w+\s*$", text) for text in lines[:4]
+                   if text.startswith("# source: ")), None)
+    if line is None or header is None:
+        return None
+    filename = os.path.join(os.path.dirname(os.path.abspath(module_file)), header.group(1))
+    code = linecache.getline(filename, line)
+    if not code or not _quotes(quoted, code):
+        return None
+    return SourceLocation(filename, line, len(code) - len(code.lstrip()) + 1, code.rstrip("\n"))
 
 
 def _located_at(frame, lineno):
