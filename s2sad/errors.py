@@ -8,6 +8,7 @@ caret under it, and says what to do instead.
 import copy
 import inspect
 import linecache
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -284,17 +285,38 @@ def located_from_generated(location, func, name=None) -> Optional[SourceLocation
     on it (else where its statement starts), or None where it cannot be told."""
     if location is None:
         return None
-    line, _, _ = _block_of(linecache.getlines(location.filename), location.line)
+    line, quoted, _ = _block_of(linecache.getlines(location.filename), location.line)
     try:
         filename = inspect.getsourcefile(func) if line is not None else None
     except TypeError:
         filename = None
     code = linecache.getline(filename, line) if filename else ""
+    if filename and quoted and not _quotes(quoted, code):   # (a helper of another module)
+        filename, code = _helper_quoting(func, line, quoted)
+        code = code or ""
     found = (re.search(rf"\b{re.escape(name)}\b", code) if name else None) \
         or re.search(r"\S", code)
     if found is None:
         return None
     return SourceLocation(filename, line, found.start() + 1, code.rstrip("\n"))
+
+
+def located_in_written_module(module_file, lineno) -> Optional[SourceLocation]:
+    """The user's source line whose block in the module ``s2sad grad`` wrote at
+    ``module_file`` holds line ``lineno`` (its ``# line N:`` comment; the source file
+    from its ``# source: path:function`` header, relative to the module's directory),
+    or None where it cannot be told (the source changed since, or is gone)."""
+    lines = linecache.getlines(module_file)
+    line, quoted, _ = _block_of(lines, lineno)
+    header = next((re.match(r"# source: (.+):\w+\s*$", text) for text in lines[:4]
+                   if text.startswith("# source: ")), None)
+    if line is None or header is None:
+        return None
+    filename = os.path.join(os.path.dirname(os.path.abspath(module_file)), header.group(1))
+    code = linecache.getline(filename, line)
+    if not code or not _quotes(quoted, code):
+        return None
+    return SourceLocation(filename, line, len(code) - len(code.lstrip()) + 1, code.rstrip("\n"))
 
 
 def _located_at(frame, lineno):
@@ -309,8 +331,59 @@ def _located_at(frame, lineno):
         return None
     code = linecache.getline(filename, line) if filename else ""
     if not filename or not code or not _quotes(quoted, code):
-        return None   # (second-order code quotes the gradient code's lines, not the user's)
+        # (a helper of another module put in place of its call, as second-order code
+        # does, is quoted by its own file's line)
+        filename, code = _helper_quoting(source, line, quoted)
+        if filename is None:
+            return None
     return SourceLocation(filename, line, len(code) - len(code.lstrip()) + 1, code.rstrip("\n"))
+
+
+def _helper_quoting(function, line, quoted, limit=64):
+    """``(file, code)`` of line ``line`` of the one function among those ``function``
+    calls (by a global name or a module's attribute, and those they call, up to
+    ``limit`` functions) whose source spans that line and whose line is ``quoted``;
+    ``(None, None)`` where there is none or more than one file."""
+    if not quoted:
+        return None, None
+    seen, queue, found = set(), [function], set()
+    while queue and len(seen) < limit:
+        fn = queue.pop(0)
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        try:
+            filename = inspect.getsourcefile(fn)
+            lines, first = inspect.getsourcelines(fn)
+        except (OSError, TypeError):
+            filename = None
+        if fn is not function and filename and first <= line < first + len(lines) \
+                and _quotes(quoted, linecache.getline(filename, line)):
+            found.add((filename, linecache.getline(filename, line)))
+        queue.extend(_called_functions(fn))
+    return next(iter(found)) if len(found) == 1 else (None, None)
+
+
+def _called_functions(fn):
+    """The functions ``fn``'s code names: its globals and their attributes (``mod.f``)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return []
+    names, codes = set(), [code]
+    while codes:   # (its nested functions' code too)
+        current = codes.pop()
+        names.update(current.co_names)
+        codes.extend(c for c in current.co_consts if inspect.iscode(c))
+    space = getattr(fn, "__globals__", {})
+    out = []
+    for name in sorted(names):
+        value = space.get(name)
+        if inspect.ismodule(value):
+            out.extend(getattr(value, other) for other in sorted(names)
+                       if inspect.isfunction(getattr(value, other, None)))
+        elif inspect.isfunction(value):
+            out.append(value)
+    return out
 
 
 def _block_of(lines, lineno, depth=0):

@@ -42,7 +42,8 @@ def rule_for(value, parsed, need):
                 f"for a, b in zip(x, y):, also list(...) and reversed(list(...)) of "
                 f"them)", location,
                 hint="write the loop over it directly, as for a, b in zip(x, y): or, "
-                     "from the last pair, for a, b in reversed(list(zip(x, y))):"
+                     "from the last pair, for a, b in reversed(list(zip(x, y))): (with a "
+                     "counter: for i, (a, b) in enumerate(zip(x, y)):)"
                      + (", without strict=... (the loop stops at the shortest sequence)"
                         if target is builtins.zip else ""))
         what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"

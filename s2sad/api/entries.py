@@ -7,6 +7,7 @@ cache, generating (and storing) it when none fits the function as it is now.
 """
 
 import inspect
+import linecache
 import re
 
 import numpy as np
@@ -91,22 +92,70 @@ def second_order_error(func, exc):
     """The error for gradient code forward mode cannot differentiate.  The common
     cause is a helper whose body could not go in place of its call, so the gradient
     calls its generated pullback: say which helper, not where in generated code."""
-    found = re.search(r"calling the local value '(\w+?)(?:_\d+)?_pullback'", exc.message)
+    found = re.search(r"calling the local value '((\w+?)(?:_\d+)?_pullback)'", exc.message)
     if found:
+        # the helper as the call spells it: its name (its vjp's), else the name its
+        # result has (a closure's: 'fn' of a decorator's wrapper, whose name is g's)
+        helper = _pulled_helper(exc.location, found.group(1))
+        spelled, where = found.group(2), None
+        for name in (helper, found.group(2)):
+            where = located_from_generated(exc.location, func, name) if name else None
+            if where is not None and re.search(rf"\b{name}\s*\(", where.code):
+                spelled = name
+                break
+        obj = func.__globals__.get(spelled)
+        why, hint = _not_inlined(spelled, obj)
+        named = f"{spelled!r}" + (f" ({helper})" if helper and helper != spelled else "")
         return type(exc)(
             f"second derivatives of {func.__name__} are not available: they go through a "
-            f"helper only when its body can be put in place of its call, and "
-            f"{found.group(1)!r} cannot (a closure, such as a decorator's wrapped function "
-            f"or a nested function, or a helper taking *args or **kwargs); first "
-            f"derivatives work", located_from_generated(exc.location, func, found.group(1)),
-            hint=f"make {found.group(1)!r} a module-level function with named parameters, "
-                 f"or use finite differences of s2sad.grad")
+            f"helper only when its body can be put in place of its call, and {named}"
+            f"{_defined_at(obj)} cannot: it {why}; first derivatives work",
+            where or exc.location, hint=hint)
     written = re.search(r"writes into '(\w+)'", exc.message)
     return type(exc)(
         f"second derivatives of {func.__name__} are not available: forward mode cannot "
         f"differentiate its generated gradient code: {exc.message}",
         located_from_generated(exc.location, func, written and written.group(1))
         or exc.location, hint=exc.hint or "use finite differences of s2sad.grad")
+
+
+def _pulled_helper(location, pullback):
+    """The name of the user's helper whose pullback ``pullback`` the generated gradient
+    code (at ``location``) calls: ``out, out_pullback = hsq_vjp(t)`` names ``hsq``."""
+    if location is None:
+        return None
+    text = "".join(linecache.getlines(location.filename))
+    found = re.search(rf",\s*{re.escape(pullback)}\s*=\s*(\w+?)_vjp(?:_\d+)?\(", text)
+    return found.group(1) if found else None
+
+
+def _not_inlined(name, obj):
+    """(why the helper ``obj`` named ``name`` cannot go in place of its call, a hint
+    that works)."""
+    fallback = "or use finite differences of s2sad.grad"
+    if getattr(obj, "__wrapped__", None) is not None:
+        return ("is a decorator's wrapper (a closure around the function it wraps)",
+                f"call a plain module-level function with the body of {name} here (def "
+                f"{name}_plain(...) at module level, and {name} = decorator({name}_plain) "
+                f"where the decorated one is needed), {fallback}")
+    code = getattr(obj, "__code__", None)
+    if code is not None and code.co_flags & inspect.CO_VARKEYWORDS:
+        return ("takes **kwargs", f"list {name}'s keyword parameters explicitly, {fallback}")
+    if getattr(obj, "__closure__", None):
+        return ("is a closure (it reads names of the function that made it)",
+                f"define {name} at module level, passing what it reads as parameters, "
+                f"{fallback}")
+    return ("is a closure, such as a decorator's wrapped function or a nested function",
+            f"make {name!r} a module-level function with named parameters, {fallback}")
+
+
+def _defined_at(obj):
+    """`` (file:line)`` of the function ``obj``'s definition, or ``""``."""
+    target = inspect.unwrap(obj) if callable(obj) else None
+    try:
+        return f" ({inspect.getsourcefile(target)}:{inspect.getsourcelines(target)[1]})"
+    except (OSError, TypeError):
+        return ""
 
 
 def compiled_gradient(func, rev):

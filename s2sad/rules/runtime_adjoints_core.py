@@ -23,6 +23,7 @@ from ..runtime import (add_at, add_at_key, add_into, beyond_order, cast_bar, cas
                        stack_parts, stored_part, unpacked_bar, unpacked_parts, sum_bar, sum_bar_bar, transpose_bar,
                        unbroadcast, unbroadcast_to, written_bar, zero_at, zeros_like)
 from ..runtime.guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
+                              kept_argument,
                               unshared)
 from ..runtime.indexing import container_add_at
 from ..runtime_forward import broadcast_like, index_set, prod_bar_x_dot, writable_copy
@@ -69,6 +70,11 @@ def unshared_adjoint(y, y_bar, g, others):
 
 @adjoint(ensure_real_target, nondiff=("filename", "line", "column", "tangent"))
 def ensure_real_target_adjoint(y, y_bar, array, filename, line, column, tangent=0.0):
+    return y_bar
+
+
+@adjoint(kept_argument, nondiff=("message", "hint", "filename", "line", "column"))
+def kept_argument_adjoint(y, y_bar, a, message, hint, filename, line, column):
     return y_bar
 
 

@@ -37,7 +37,7 @@ def bind_arguments(rule, value, locate):
     if plan is not None:
         for name, slot in plan:   # (the parameters bound, in the signature's order)
             node = args[slot] if slot.__class__ is int else keywords[slot]
-            bound[rule.spellings.get(name, name)] = node
+            bound[_rule_name(rule, sig, name)] = node
     elif sig is not None and getattr(rule.target, "nin", None) is None \
             and not _variadic(sig):
         try:
@@ -46,7 +46,7 @@ def bind_arguments(rule, value, locate):
             raise NoDerivativeRuleError(f"cannot match the call to {rule.label}: {exc}",
                                         locate(site)) from None
         for name, node in ba.arguments.items():
-            bound[rule.spellings.get(name, name)] = node
+            bound[_rule_name(rule, sig, name)] = node
     else:
         if len(args) > len(params):
             raise NoDerivativeRuleError(
@@ -59,11 +59,15 @@ def bind_arguments(rule, value, locate):
         del bound[name]   # dtype=None spelled out: the default, nothing to support
         unknown.remove(name)
     if unknown:
+        named = sig is not None and unknown[0] in sig.parameters
         raise NoDerivativeRuleError(
             f"the derivative rule of {rule.label} does not support its argument "
             f"{unknown[0]!r}", locate(site),
-            hint=f"call {rule.label} without {unknown[0]!r}, or register your own rule with "
-                 f"@s2sad.adjoint")
+            hint=(f"the rule's parameters are ({', '.join(params)}) and {rule.label}'s are "
+                  f"({', '.join(sig.parameters)}): name the rule's parameter {unknown[0]!r}"
+                  if named and unknown[0] not in params else
+                  f"call {rule.label} without {unknown[0]!r}, or register your own rule with "
+                  f"@s2sad.adjoint"))
     for name in params:
         if name not in bound:
             default = rule.defaults.get(name, _NO_DEFAULT)
@@ -74,6 +78,21 @@ def bind_arguments(rule, value, locate):
             else:
                 bound[name] = nodes.const(default)
     return bound
+
+
+def _rule_name(rule, sig, name):
+    """The rule's name for the target's parameter ``name``: its spelling, or for a
+    positional-only parameter the rule's parameter at its position (only the position
+    matters: ``@adjoint(np.float64)`` may call ``float64``'s ``value`` ``x``)."""
+    spelled = rule.spellings.get(name, name)
+    if spelled in rule.params:
+        return spelled
+    parameter = sig.parameters.get(name)
+    if parameter is not None and parameter.kind is parameter.POSITIONAL_ONLY:
+        index = list(sig.parameters).index(name)
+        if index < len(rule.params):
+            return rule.params[index]
+    return spelled
 
 
 def _none_as_default(sig, rule, spelled, node):

@@ -43,8 +43,8 @@ from .outside_kept import check_outside, outside_values  # noqa: F401
 from .guards import check_globals  # noqa: F401 (modules the CLI writes call it; not a
 # runtime helper of generated code's derivatives: no rules, not in __all__)
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
-                     ensure_scalar_output, ensure_unshared, scalar_checked,
-                     unshared)  # noqa: F401
+                     ensure_scalar_output, ensure_unshared, kept_argument,
+                     scalar_checked, unshared)  # noqa: F401
 from .indexing import (add_at, add_at_key, add_into, cast_bar, cast_dot, concatenate_bar,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar, copy_of,
                        stored_part, transpose_bar, unpacked_bar, unpacked_parts, zero_at)  # noqa: F401
@@ -109,7 +109,7 @@ __all__ = [
     "list_extend", "list_insert", "list_delete", "list_set", "copy_container", "extend_bar",
     "insert_bar",
     "delete_bar", "set_bar", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
-    "unshared", "snapshot", "copy_of", "power_slope", "power_log", "ensure_real_target",
+    "unshared", "snapshot", "copy_of", "kept_argument", "power_slope", "power_log", "ensure_real_target",
     "ensure_same_kind", "ensure_unshared", "stored_part", "cast_bar", "zeros_tree",
     "add_tree", "tree_like", "repetition_bar", "adjoint_copy", "iterable_bar",
     "times_bar", "plus_bar", "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",

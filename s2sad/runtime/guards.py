@@ -228,6 +228,23 @@ def ensure_same_kind(array, value, filename, line, column):
 
 
 
+def kept_argument(a, message, hint, filename, line, column):
+    """``a`` itself, as the argument of a user's function whose pullback keeps it
+    (reverse mode passes a copy of a value this function writes into after the
+    call): a number (``s[i]`` of a 1-D ``s``), ``None`` or a tuple, which nothing
+    writes into, so what the callee returns shares memory with nothing as Python's
+    does.  Raise the refusal ``message`` when ``a`` is an array or a list, of which
+    the callee, which may return it, would return a copy: Python's result would
+    share ``a``'s memory and see the writes after the call."""
+    if a is None or isinstance(a, _KEPT_ARGUMENTS):
+        return a
+    raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
+
+
+#: what ``copy_of`` keeps as it is (``runtime.indexing._KEPT``): values nothing writes into
+_KEPT_ARGUMENTS = (bool, int, float, complex, str, bytes, tuple, np.generic)
+
+
 def unshared(g, others):
     """``g``, or a copy of it if it shares memory with one of ``others``.
 
@@ -300,6 +317,11 @@ def ensure_real_target_tangent(out, array, filename, line, column, tangent, arra
 @tangent_beside(ensure_same_kind)
 def ensure_same_kind_tangent(out, array, value, filename, line, column, array_dot):
     return array_dot
+
+
+@tangent_beside(kept_argument)
+def kept_argument_tangent(out, a, message, hint, filename, line, column, a_dot):
+    return a_dot
 
 
 @tangent_beside(unshared)

@@ -183,3 +183,50 @@ def test_in_place_updates_of_own_values_are_differentiated():
     from s2sad.testing import check_grads
     check_grads(accumulates_in_place, (np.array([0.5, -1.0, 2.0]), 3),
                 modes=("reverse", "forward"))
+
+
+def halved(v, /):
+    return v * 0.5
+
+
+@s2sad.adjoint(halved)   # (the rule names the positional-only parameter as it likes)
+def halved_adjoint(y, y_bar, x):
+    return y_bar * 0.5
+
+
+def uses_halved(x):
+    return np.sum(halved(x) ** 2)
+
+
+def test_a_rule_names_a_positional_only_parameter_as_it_likes():
+    # (np.float64's signature is (value=0, /): a rule taking x was accepted when
+    # registered, then refused at every call, "does not support its argument 'value'")
+    x = np.array([0.3, -1.2])
+    np.testing.assert_allclose(s2sad.grad(uses_halved)(x), 0.5 * x)   # d/dx sum(x^2/4)
+
+
+def lambdas_stored(x):
+    fs = []
+    for k in range(3):
+        fs.append(lambda z: z * k)
+    return np.sum(fs[1](x) + fs[2](x))
+
+
+def times(z, k):
+    return z * k
+
+
+def lambdas_as_the_hint_says(x):
+    ks = []
+    for k in range(3):
+        ks.append(k)
+    return np.sum(times(x, ks[1]) + times(x, ks[2]))
+
+
+def test_a_lambda_stored_as_a_value_is_refused_with_a_hint_that_works():
+    x = np.array([0.3, -0.7])
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError) as info:
+        s2sad.grad(lambdas_stored)(x)
+    assert "a lambda is supported bound to a name and called" in str(info.value)
+    assert "module-level function" in info.value.hint
+    np.testing.assert_allclose(s2sad.grad(lambdas_as_the_hint_says)(x), [3.0, 3.0])   # 1 + 2

@@ -636,7 +636,7 @@ def test_second_order_through_a_closure_helper_names_the_helper(load):
     assert s2sad.grad(mod.g)(0.5) == pytest.approx(4.0 * np.cos(0.5))
     with pytest.raises(s2sad.S2sadError) as info:
         s2sad.hessian(mod.g)(0.5)
-    assert "'fn' cannot (a closure" in str(info.value)
+    assert "'fn' (g) cannot: it is a closure" in str(info.value)
     assert "<s2sad" not in str(info.value)
     # located at the wrapper's call of fn (stranger7: it named no place)
     where = info.value.location

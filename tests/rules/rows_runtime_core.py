@@ -156,6 +156,7 @@ ROWS += [
     row("rt.snapshot", F.snapshot_call, ("matrix", Arg((3, 4))), ("number", Arg(()))),
     row("rt.unshared", F.unshared_call, ("vector", Arg((4,)), Arg((4,)))),
     row("rt.ensure_real_target", F.ensure_real_target_call, ("vector", Arg((4,)))),
+    row("rt.kept_argument", F.kept_argument_call, ("number", Arg(()))),
     row("rt.ensure_same_kind", F.ensure_same_kind_call, ("vector", Arg((4,)), Arg(()))),
     row("rt.cast_bar", F.cast_bar_call,
         ("float", Arg((4,)), Const(np.zeros(4)), S(4)),

@@ -69,7 +69,7 @@ def check_integers(dispatcher, module_file):
     integers numba computes differently from Python (``api.numba_integers``); the API
     runs the numpy code there instead."""
     from ...api.numba_integers import hazard
-    from ...errors import S2sadError
+    from ...errors import S2sadError, located_in_written_module
     signatures = dispatcher.signatures
     done = _SCANNED.get(id(dispatcher), 0)
     if done == len(signatures):
@@ -78,11 +78,13 @@ def check_integers(dispatcher, module_file):
         found = hazard(dispatcher, signature, module_file)
         if found is not None:
             line, symbol = found
+            where = located_in_written_module(module_file, line)
             raise S2sadError(
-                f"{module_file}, line {line}: '{symbol}' of two integers, which numba "
-                f"computes in 64 bits (a negative power of an integer is 0, and a product "
-                f"past 2**63 wraps around) where Python's integers grow: this result "
-                f"would not be Python's",
+                ("" if where is not None else f"{module_file}, line {line}: ")
+                + f"'{symbol}' of two integers, which numba computes in 64 bits (a "
+                f"negative power of an integer is 0, and a product past 2**63 wraps "
+                f"around) where Python's own integers grow: this result may not be "
+                f"Python's (line {line} of the module written for it)", where,
                 hint="make one operand a float (1.0 * k, 2.0 ** -i), or write the module "
                      "with --target numpy")
     _SCANNED[id(dispatcher)] = len(signatures)

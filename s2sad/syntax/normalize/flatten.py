@@ -114,6 +114,13 @@ class Flattener:
             return norm.scope.if_expression(node, target)
         elif isinstance(node, gast.BoolOp):
             return norm.scope.bool_operation(node, target)
+        elif isinstance(node, gast.Lambda):
+            raise norm.error(
+                "a lambda is supported bound to a name and called (g = lambda z: ...; "
+                "g(x)), as a nested def is, not as a value stored or passed on", node,
+                hint="call it where it is defined (a nested def, or g = lambda ...), or pass "
+                     "a module-level function with what it reads as parameters (def "
+                     "scaled(z, k): ..., then scaled(z, k) in place of the call)")
         else:
             raise norm.error(f"'{type(node).__name__}' expressions are not supported", node)
         name = norm.scope.new_version(target) if target else norm.namer.fresh(base)

@@ -18,6 +18,8 @@ collaborator; its state, set in its ``__init__``: those parsed helpers, and the
 stacks of the local functions and helpers being inlined now.
 """
 
+import copy
+import dataclasses
 import inspect
 from typing import Any, Dict, List
 
@@ -42,14 +44,15 @@ CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
 
 def can_inline(obj):
     """Whether the body of ``obj`` can go in place of a call to it: a plain function
-    of the user's, without a closure, ``*args`` or ``**kwargs``.  (A default that is
+    of the user's, without a closure or ``**kwargs`` (``*args`` is bound to the tuple
+    of the call's other positional arguments, as Python binds it).  (A default that is
     not a number, string or None must be passed by the call: see ``inlinable``;
     names its body reads from its module are checked where they are read: see
     ``use_global``.)"""
     if not is_python_function(obj) or obj.__closure__:
         return False
     code = obj.__code__
-    return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+    return not code.co_flags & inspect.CO_VARKEYWORDS
 
 
 def defaults_of(obj):
@@ -280,15 +283,25 @@ class Inliner:
             env[u].id in norm.aliases.list_values or env[u].id in norm.dicts
             or u in norm.dict_writes.dict_names())}
 
-    def bind_inlined_args(self, node, name, params, defaults, kwonly=(), evaluated=False):
+    def bind_inlined_args(self, node, name, params, defaults, kwonly=(), evaluated=False,
+                          vararg=None):
         """``{parameter: atom}`` for a call of an inlined function (``defaults``: the
         parameters with a default, as constants or expressions read at the call, or, with
-        ``evaluated``, atoms; ``kwonly``: its keyword-only ones)."""
+        ``evaluated``, atoms; ``kwonly``: its keyword-only ones; ``vararg``: the name of
+        its ``*args`` parameter, bound to the tuple of the other positional arguments)."""
         norm = self.norm
         args = [norm.flat.atom(a) for a in node.args]
         keywords = {kw.arg: norm.flat.atom(kw.value) for kw in node.keywords if kw.arg}
+        packed = {}
+        if vararg is not None:
+            rest = nodes.tuple_([nodes.clone(a) for a in args[len(params):]])
+            args = args[:len(params)]
+            packed[vararg] = nodes.name(norm.namer.fresh(vararg))
+            norm.emit(nodes.assign(packed[vararg].id, rest))
+            norm.defined.add(packed[vararg].id)
         bound = dict(zip(params, args))
-        spelled = ", ".join(params + (["*"] if kwonly else []) + list(kwonly))
+        spelled = ", ".join(params + ([f"*{vararg}"] if vararg else ["*"] if kwonly else [])
+                            + list(kwonly))
         if len(args) > len(params) or any(kw.arg is None for kw in node.keywords) \
                 or set(keywords) - set(params[len(args):]) - set(kwonly):
             raise norm.error(f"the call does not match {name}({spelled})", node)
@@ -300,6 +313,7 @@ class Inliner:
                     if isinstance(value, gast.AST) else nodes.const(value)
         if len(bound) != len(params) + len(kwonly):
             raise norm.error(f"the call does not match {name}({spelled})", node)
+        bound.update(packed)
         return bound
 
     def inline_body(self, fn, name):
@@ -366,8 +380,9 @@ class Inliner:
         if path is not None:   # (s2sad.grad(f)(x): its names are recorded where it is made)
             norm.module_names.use_global(path[0], node)
         helper = self.helper_sources[id(obj)]   # (parsed, its names reserved, at the start)
-        fence.check(helper, writes=bool(written))
         fn = self.renamed_tree(helper)
+        fence.check(_without_varargs(helper) if fn.args.vararg is not None else helper,
+                    writes=bool(written))
         params = [a.id for a in fn.args.args]
         kwonly = [a.id for a in fn.args.kwonlyargs]
         # a default that is not a number, string or None (an array) is read where the
@@ -388,7 +403,9 @@ class Inliner:
             if isinstance(defaults[name], gast.AST):
                 for sub in gast.walk(defaults[name]):
                     gast.copy_location(sub, node)
-        bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly)
+        vararg = fn.args.vararg.id if fn.args.vararg is not None else None
+        bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly,
+                                       vararg=vararg)
         atoms = dict(bound)
         for param, kind in (written or {}).items():
             bound[param] = self.copy_of(param, bound[param], kind)
@@ -463,6 +480,16 @@ class Inliner:
         norm.defined.add(name)
         norm.aliases.argument_copies.add(name)
         return nodes.name(name)
+
+
+def _without_varargs(helper):
+    """The parsed ``helper`` with its ``*args`` parameter left out, for the fence: a
+    helper inlined binds it to a tuple (a derivative of its own expands it the same
+    way, ``transform.calls.expand_varargs``)."""
+    node = copy.copy(helper.node)
+    node.args = copy.copy(node.args)
+    node.args.vararg = None
+    return dataclasses.replace(helper, node=node)
 
 
 def _spelled_arguments(node, params, kwonly, bound, defaults):

@@ -171,7 +171,8 @@ class Loops:
         norm = self.norm
         if self.headers.reads_an_item_dict(stmt.iter):
             return self.for_statement(self.headers.named_source(stmt), extra_carried)
-        header = self.headers.of(stmt)
+        looped, counters = self.headers.counted(stmt)
+        header = self.headers.of(looped)
         self.headers.dict_keys_of(header)
         lasts = self.headers.lengths(header) if header.kind != "range" else None
         carried = sorted(set(self.carried_names(stmt)) | set(extra_carried))
@@ -200,7 +201,11 @@ class Loops:
                     left=nodes.clone(header.trip_last), op=gast.Sub(),
                     right=nodes.name(index)), "trip").id
                 norm.env[trip] = nodes.name(trip)   # (read as the index is)
-            self.bind_targets(stmt.target, header, trip,
+            for name, start in counters:   # (enumerate around a sequence: the trip's number)
+                norm.env[name.id] = nodes.name(index) if start is None else nodes.name(
+                    norm.flat.operation(gast.BinOp(left=nodes.name(index), op=gast.Add(),
+                                                   right=nodes.clone(start))))
+            self.bind_targets(looped.target, header, trip,
                               self.items(header, trip, lasts, live))
 
         body = norm.block(stmt.body, prologue)

@@ -81,6 +81,25 @@ def listed_argument(node, env, parsed):
     return None
 
 
+def _enumerate_call(node, callee):
+    """Whether ``node`` is ``enumerate(seq)``, ``enumerate(seq, start)`` or
+    ``enumerate(seq, start=...)`` (``callee``: what it calls)."""
+    return callee is builtins.enumerate and 1 <= len(node.args) <= 2 \
+        and all(kw.arg == "start" for kw in node.keywords) \
+        and len(node.args) + len(node.keywords) <= 2
+
+
+def _counts_around(seq, env, parsed):
+    """Whether ``enumerate(seq)`` is one the loop header cannot take as it is: around
+    ``list(...)``, ``tuple(...)``, ``enumerate(...)`` or ``reversed(...)`` of a call (a
+    name, ``zip(...)`` and ``reversed(x)`` it takes)."""
+    inner = reversed_argument(seq, env, parsed)
+    if inner is not None:
+        return isinstance(inner, gast.Call)
+    return builtin_called(seq, env, parsed) in (builtins.list, builtins.tuple,
+                                                 builtins.enumerate)
+
+
 def dict_iteration(node, dict_names, loop_target=None, body=()):
     """``(d, kind)`` when ``node`` is ``d`` (a name of ``dict_names``, those the code
     shows to be dicts), ``d.keys()``, ``d.items()`` or ``d.values()`` on a name, else
@@ -130,6 +149,56 @@ class LoopHeaders:
             body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
         anno.copy(stmt, loop, anno.MAY_EXIT)
         return loop
+
+    def counted(self, stmt):
+        """``(loop, counters)``: ``stmt`` with each ``enumerate`` the loop header cannot
+        take as it is taken off (``enumerate(reversed(list(zip(a, b))))``, ``zip(
+        enumerate(a), b)``), and ``[(name, start atom or None)]`` of the names its counter
+        binds: the trip's number (plus start), as Python's enumerate counts the items
+        it hands out.  The starts are evaluated now, once, before the loop."""
+        norm, counters = self.norm, []
+        target, iterable = stmt.target, stmt.iter
+        while True:
+            callee = builtin_called(iterable, norm.env, norm.parsed)
+            if _enumerate_call(iterable, callee) and _counts_around(
+                    iterable.args[0], norm.env, norm.parsed):
+                counter, target = self.counter_target(target, iterable)
+                counters.append(counter)
+                iterable = iterable.args[0]
+                continue
+            if callee is builtins.zip and not iterable.keywords and any(
+                    _enumerate_call(a, builtin_called(a, norm.env, norm.parsed))
+                    for a in iterable.args):
+                if not (isinstance(target, gast.Tuple)
+                        and len(target.elts) == len(iterable.args)):
+                    raise norm.error("unpack zip() into one name per sequence", target)
+                elts, args = list(target.elts), list(iterable.args)
+                for k, arg in enumerate(args):
+                    if _enumerate_call(arg, builtin_called(arg, norm.env, norm.parsed)):
+                        counter, elts[k] = self.counter_target(elts[k], arg)
+                        counters.append(counter)
+                        args[k] = arg.args[0]
+                target = gast.copy_location(gast.Tuple(elts=elts, ctx=gast.Store()), target)
+                iterable = gast.copy_location(gast.Call(func=iterable.func, args=args,
+                                                        keywords=[]), iterable)
+                continue
+            break
+        if not counters:
+            return stmt, []
+        loop = gast.copy_location(gast.For(target=target, iter=iterable, body=stmt.body,
+                                           orelse=stmt.orelse, type_comment=None), stmt)
+        anno.copy(stmt, loop, anno.MAY_EXIT)
+        return loop, counters
+
+    def counter_target(self, target, call):
+        """``((counter name, start atom or None), the target of the items)`` of a target
+        unpacking ``enumerate(...)`` (``i, (p, q)``)."""
+        if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                and isinstance(target.elts[0], gast.Name)):
+            raise self.norm.error("unpack enumerate() into two names", target)
+        start = (call.args[1:] or [kw.value for kw in call.keywords] or [None])[0]
+        start = None if start is None else self.norm.flat.atom(start)
+        return (target.elts[0], start), target.elts[1]
 
     def of(self, stmt):
         """The :class:`LoopHeader` of a ``for`` loop, its sequences normalized (the

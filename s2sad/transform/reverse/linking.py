@@ -10,6 +10,7 @@ of the primal body and the facts of the body.  Output: a new block (blocks
 holding a rewritten call are new; the input is not changed).
 """
 
+import ast
 import copy
 
 import gast
@@ -93,47 +94,114 @@ class Linker:
         # normalize.functionalize)
         own = {id(atom) for param, atom in arguments.items()
                if param in (anno.get(value, anno.WRITES) or ())}
-        copied_params = []
+        copies = []   # (the part of the call, its atom, the argument as normalized)
         for part in list(call.args) + list(call.keywords):
             atom = part.value if isinstance(part, gast.keyword) else part
             original = value.keywords[call.keywords.index(part)].value \
                 if isinstance(part, gast.keyword) else value.args[call.args.index(part)]
-            if id(original) in own:
-                continue
-            if isinstance(atom, gast.Name) and (atom.id in self.facts.written
-                                                or atom.id in self.facts.shares_written):
+            if id(original) not in own and isinstance(atom, gast.Name) and (
+                    atom.id in self.facts.written or atom.id in self.facts.shares_written):
+                copies.append((part, atom, original))
+        kept = self.kept_params(callee, value, arguments, [c[2] for c in copies], site)
+        for part, atom, original in copies:
+            if id(original) in kept:
+                copied = self.kept_argument(atom, kept[id(original)], site)
+            else:
                 # (copy_of: np.copy, lazy for Dask)
                 self.bindings["copy_of"] = runtime_helper("copy_of")
                 copied = nodes.call(anno.set(nodes.name("copy_of"), anno.HELPER_NAME, True),
                                     [atom])
-                copied_params.append(original)
-                if isinstance(part, gast.keyword):
-                    part.value = copied
-                else:
-                    call.args[call.args.index(part)] = copied
+            if isinstance(part, gast.keyword):
+                part.value = copied
+            else:
+                call.args[call.args.index(part)] = copied
         new = nodes.assign(nodes.tuple_([nodes.name(target, store=True),
                                          nodes.name(pullback, store=True)], store=True), call)
         anno.copy(stmt, new, anno.SOURCE)
         anno.set(new, USER_CALL, (info, pullback, [args[p] for p in info.wrt]))
-        self.refuse_returned_copies(callee, arguments, copied_params, site)
         return new
 
     @staticmethod
-    def refuse_returned_copies(callee, arguments, copied, site):
-        """The pullback keeps its arguments as copies (this function writes into them
-        after the call): refused where the callee may return such an argument or a
-        view of it, whose result would then not share memory with the argument as
-        Python's does (``a[0], a[1] = rows(a)`` stores the changed rows)."""
+    def kept_params(callee, value, arguments, copied, site):
+        """``{id(argument atom): (refusal message, hint)}`` of the arguments among
+        ``copied`` that ``callee`` may return (or a view of them).  The pullback keeps
+        those as copies (this function writes into them after the call); a copy
+        returned would not share memory with the argument as Python's result does
+        (``a[0], a[1] = rows(a)`` stores the changed rows).  A number, which nothing
+        writes into, needs no copy (``s[i]`` of a 1-D ``s``): only the running code
+        tells, so such an argument goes in through ``kept_argument``, which refuses
+        an array or a list."""
         if not copied or returns_new_values(callee):
-            return
+            return {}
         returned = returned_parameters(callee)
-        for param, atom in arguments.items():
-            if any(atom is c for c in copied) and (returned is None or param in returned):
-                raise UnsupportedSyntaxError(
-                    f"{callee.__name__} may return its argument {param!r} (or a view of it), "
-                    f"which this function writes into after the call: in reverse mode s2sad "
-                    f"differentiates the call on a copy, whose result would not share "
-                    f"memory with {getattr(atom, 'id', param)!r} as Python's does", site,
-                    hint=f"copy what {callee.__name__} returns (np.copy(...)) before writing "
-                         f"into {getattr(atom, 'id', param)!r}, or write into a copy of it")
+        params = [param for param, atom in arguments.items()
+                  if any(atom is c for c in copied) and (returned is None or param in returned)]
+        if not params:
+            return {}
+        user_call = getattr(value, anno.CALL_SITE, None)
+        spelled = _spelled_arguments(callee, user_call, site)
+        fixed = _with_copies(callee, user_call, params, site)
+        found = {}
+        for param in params:
+            atom = arguments[param]
+            name = spelled.get(param) or getattr(atom, "id", param)
+            found[id(atom)] = (
+                f"{callee.__name__} may return its argument {param!r} (or a view of it), "
+                f"here {name!r}, an array (or a list) this function writes into after the "
+                f"call: in reverse mode s2sad differentiates the call on a copy of it, whose "
+                f"result would not share memory with {name!r} as Python's does",
+                f"pass {callee.__name__} copies of the arrays it may return, "
+                + (fixed if fixed else f"np.copy({name})")
+                + ", where what it returns is not meant to change with the writes after "
+                  "the call (Python's result sees them through the shared memory)")
+        return found
 
+    def kept_argument(self, atom, refusal, site):
+        """``kept_argument(atom, message, hint, file, line, column)``: ``atom`` itself
+        when it is a number, else the refusal (see :meth:`kept_params`)."""
+        self.bindings["kept_argument"] = runtime_helper("kept_argument")
+        message, hint = refusal
+        return nodes.call(anno.set(nodes.name("kept_argument"), anno.HELPER_NAME, True), [
+            atom, nodes.const(message), nodes.const(hint), nodes.const(site.filename),
+            nodes.const(site.line), nodes.const(site.column)])
+
+
+def _spelled_arguments(callee, call, site):
+    """``{parameter: the argument's source text}`` of the call as the user wrote it
+    (``s[i]``), or ``{}`` where it cannot be told."""
+    if not isinstance(call, gast.Call):
+        return {}
+    try:
+        arguments, _ = bind_call(callee, call, site)
+        return {param: ast.unparse(gast.gast_to_ast(node)) for param, node in arguments.items()
+                if isinstance(node, gast.AST)}
+    except Exception:   # (a form bind_call or unparse does not read: the internal names)
+        return {}
+
+
+
+def _with_copies(callee, call, params, site):
+    """The source text of the call as the user wrote it with ``np.copy(...)`` around
+    the arguments of ``params``, or None where it cannot be told."""
+    if not isinstance(call, gast.Call):
+        return None
+    try:
+        arguments, _ = bind_call(callee, call, site)
+        wrapped = {id(arguments[p]) for p in params if isinstance(arguments.get(p), gast.AST)}
+        tree = gast.gast_to_ast(call)
+        pairs = list(zip(call.args, tree.args)) + [
+            (k.value, t.value) for k, t in zip(call.keywords, tree.keywords)]
+        for node, converted in pairs:
+            if id(node) in wrapped:
+                copied = ast.Call(func=ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()),
+                                                     attr="copy", ctx=ast.Load()),
+                                  args=[converted], keywords=[])
+                if converted in tree.args:
+                    tree.args[tree.args.index(converted)] = copied
+                else:
+                    for k in tree.keywords:
+                        if k.value is converted:
+                            k.value = copied
+        return ast.unparse(tree)
+    except Exception:   # (a form bind_call or unparse does not read)
+        return None
