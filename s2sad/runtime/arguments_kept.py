@@ -76,17 +76,14 @@ def snapshot(args, kwargs, writes, names, outside=()):
 def check_unchanged(kept, func_name):
     """Raise :class:`ChangedSinceError` where an argument differs from its copy ``kept``
     at ``vjp``'s call (None: nothing to check)."""
-    if kept is None:
-        return
-    for name, array, copy in kept:
-        if array.shape != copy.shape or not _same(array, copy):
-            raise ChangedSinceError(
-                f"the argument {name!r} of {func_name} was changed in place after s2sad.vjp "
-                f"was called and before its pullback: the pullback would mix the old values "
-                f"with the new ({func_name} writes into an argument, and {name!r} is or "
-                f"shares memory with another argument or a global, so s2sad used it as "
-                f"given)",
-                hint="call s2sad.vjp again at the new values, or pass a copy of it")
+    name = _first_changed(kept)
+    if name is not None:
+        raise ChangedSinceError(
+            f"the argument {name!r} of {func_name} was changed in place after s2sad.vjp "
+            f"was called and before its pullback: the pullback would mix the old values "
+            f"with the new ({func_name} writes into an argument, and {name!r} is or "
+            f"shares memory with another argument or a global, so s2sad used it as given)",
+            hint="call s2sad.vjp again at the new values, or pass a copy of it")
 
 
 def vjp_copies(*values):
@@ -114,17 +111,24 @@ def vjp_arguments(vjp_function, *values):
 def check_kept(kept):
     """Raise :class:`ChangedSinceError` where an argument a written vjp module's function
     used as given (``kept``, from :func:`vjp_arguments`) was changed since."""
-    if kept is None:
-        return
-    called, rows = kept
-    for name, array, copy in rows:
+    called, rows = kept if kept is not None else (None, None)
+    name = _first_changed(rows)
+    if name is not None:
+        raise ChangedSinceError(
+            f"the argument {name!r} given to {called} was changed in place before its "
+            f"pullback was called: the pullback would mix the old values with the new "
+            f"(the function writes into an argument, and {name!r} is or shares memory "
+            f"with another argument or a global, so {called} used it as given, not a "
+            f"copy)", hint=f"call {called} again at the new values, or pass it a copy")
+
+
+def _first_changed(rows):
+    """The name of the first ``(name, array, copy)`` of ``rows`` whose array no longer
+    holds its copy (None: none, or no ``rows``)."""
+    for name, array, copy in rows or ():
         if array.shape != copy.shape or not _same(array, copy):
-            raise ChangedSinceError(
-                f"the argument {name!r} given to {called} was changed in place before its "
-                f"pullback was called: the pullback would mix the old values with the new "
-                f"(the function writes into an argument, and {name!r} is or shares memory "
-                f"with another argument or a global, so {called} used it as given, not a "
-                f"copy)", hint=f"call {called} again at the new values, or pass it a copy")
+            return name
+    return None
 
 
 def output_copy(value):
