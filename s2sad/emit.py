@@ -18,6 +18,7 @@ import hashlib
 import importlib
 import linecache
 import re
+import sys
 import types
 import dataclasses
 from dataclasses import dataclass, field
@@ -101,7 +102,9 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
         obj = bindings[name]
         if getattr(builtins, name, None) is obj:
             continue
-        if isinstance(obj, types.ModuleType):
+        if isinstance(obj, types.ModuleType) and sys.modules.get(obj.__name__) is obj:
+            # (a module imported by its name; one made by types.ModuleType and never
+            # registered, or a second copy, is a value of the user's, as an array is)
             if obj.__name__ == name:
                 modules.append(f"import {name}")
             else:
