@@ -18,7 +18,7 @@ from ..rules import registry
 from . import nodes
 from .closure_sharing import stale_read
 from .desugar import CONSUMERS, statements_same_function
-from .formatting import builtins_named
+from .formatting import builtins_named, is_format_call
 
 # node type -> (what it is, what to do instead)
 UNSUPPORTED = {
@@ -97,7 +97,8 @@ def _check_starred_and_generators(parsed, everything):
     display), generator expressions consumed whole by a builtin (``sum(...)``).
 
     Input: the parsed function and every node of it; raises at the first refused one."""
-    if _STARRED_OR_GENERATOR.isdisjoint(map(type, everything)):
+    if _STARRED_OR_GENERATOR.isdisjoint(map(type, everything)) and not any(
+            n.__class__ is gast.Call and is_format_call(n) for n in everything):
         return   # (gast's classes have no subclasses)
     parent = {}
     for node in everything:
@@ -114,11 +115,12 @@ def _check_starred_and_generators(parsed, everything):
                     "on the result, but formatting its fields may call code", node,
                     "remove the statement")
         elif isinstance(node, gast.JoinedStr) and not isinstance(
-                parent.get(id(node)), gast.FormattedValue):   # (not a field's spec)
+                parent.get(id(node)), gast.FormattedValue) or isinstance(
+                node, gast.Call) and is_format_call(node):   # (not a field's spec)
             for name in sorted(builtins_named(node)):
                 if not builtin(name):
-                    _refuse(parsed, f"an f-string is formatted by the builtin {name!r}, but "
-                            f"the name {name!r} is not the builtin here", node,
+                    _refuse(parsed, f"a format string is formatted by the builtin {name!r}, "
+                            f"but the name {name!r} is not the builtin here", node,
                             f"rename what is called {name!r}")
 
 

@@ -34,8 +34,15 @@ def is_format_call(node):
 
 
 def builtins_named(node):
-    """The builtins the lowering of ``node`` (an f-string) calls."""
+    """The builtins the lowering of ``node`` (an f-string, or a ``.format`` call on a
+    string literal) calls."""
     names = {"format"}
+    if node.__class__ is gast.Call:
+        try:
+            fields = list(string.Formatter().parse(node.func.value.value))
+        except ValueError:
+            return names
+        return names | {_LETTERS[c] for _, _, _, c in fields if c in _LETTERS}
     for sub in gast.walk(node):
         if sub.__class__ is gast.FormattedValue and sub.conversion in _CONVERSIONS:
             names.add(_CONVERSIONS[sub.conversion])

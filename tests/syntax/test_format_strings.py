@@ -183,3 +183,15 @@ def test_a_message_shows_the_f_string_as_written():
         s2sad.grad(writes_through_an_f_string_key)(np.array([0.3, -0.4, 0.7]))
     text = str(caught.value)
     assert "p[f'W{i}'].copy()" in text and "format(" not in text
+
+
+def format_method_with_format_shadowed(params, x):
+    format = str.upper   # noqa: F841 ("w{}".format(0) does not call it in Python)
+    return np.sum(params["w{}".format(0)] * x)
+
+
+def test_a_format_call_where_format_is_rebound_is_refused():
+    params = {"w0": np.ones(3)}
+    assert format_method_with_format_shadowed(params, np.ones(3)) == 3.0
+    with pytest.raises(UnsupportedSyntaxError, match="'format' is not the builtin here"):
+        s2sad.grad(format_method_with_format_shadowed, wrt=1)(params, np.ones(3))
