@@ -351,6 +351,11 @@ CONSTRUCTS = {
     "format_key": Construct("def f(x):\n    fk = {f\"k{i}\": x * (i + 1.0) for i in range(2)}\n"
                             "    return np.sum(np.sin(fk[\"k{}\".format(1)]) * fk[f\"k{0}\"])\n",
                             (np.array([0.5, 0.1, -0.3]),)),
+    # a function of Python's math module on a number (math_terms.py)
+    "math_scalar": Construct("import math\n\n\ndef f(x, a):\n"
+                             "    ms1 = math.log(a * a + 1.5, 3.0) + math.hypot(x[1], a)\n"
+                             "    return np.sum(np.sin(x)) + 0.25 * math.sin(ms1)\n",
+                             (np.array([0.5, 0.1, -0.3]), 0.7)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -384,7 +389,8 @@ CLAIMED = frozenset({
     "list_rewrite", "zero_d_write",
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
-    "global_arg", "module_attr", "float_pole", "array_unpack", "format_key"}
+    "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
+    "math_scalar"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly

@@ -31,6 +31,8 @@ def imports_for(body):
     """The import lines of a program whose code is ``body``: numpy, and each scipy
     module the code calls, by its short name (``import scipy.special as sps``)."""
     lines = ["import numpy as np\n"]
+    if re.search(r"\bmath\.", body):   # a function of Python's math module (math_terms)
+        lines.insert(0, "import math\n")
     if re.search(r"\bs2sad\.", body):   # a derivative called inside (derivative_call)
         lines.append("import s2sad\n")
     if re.search(r"\btypes\.ModuleType\(", body):   # a module the program makes (module_attr)
@@ -519,3 +521,49 @@ CONVERT = [
        lambda b: 0.7 * b, LIM, 0.1),
 ] if HAS_SCIPY else [])
 
+
+
+# ------------------------------------------------------------------ Python's math module
+#
+# Functions of one number, drawn as a term of ``f``'s value (generator/math_terms.py) on a
+# scalar parameter or an array's item, each kept in its domain by its format.
+
+MATH = [
+    Op("math.exp", (S,), S, "math.exp(0.5 * math.tanh({0}))", lambda b: 1.7),
+    Op("math.expm1", (S,), S, "math.expm1(math.tanh({0}))", lambda b: 1.8),
+    Op("math.log", (S,), S, "math.log({0} * {0} + 1.0)", lambda b: math.log(b * b + 1)),
+    Op("math.log", (S,), S, "math.log({0} * {0} + 1.5, 3.0)", lambda b: math.log(b * b + 2)),
+    Op("math.log", (S, S), S, "math.log({0} * {0} + 1.5, {1} * {1} + 1.5)",
+       lambda a, b: math.log(a * a + 2) / 0.4),
+    Op("math.log1p", (S,), S, "math.log1p({0} * {0})", lambda b: math.log1p(b * b)),
+    Op("math.log2", (S,), S, "math.log2({0} * {0} + 0.5)", lambda b: math.log2(b * b + 1)),
+    Op("math.log10", (S,), S, "math.log10({0} * {0} + 0.5)", lambda b: math.log10(b * b + 1)),
+    Op("math.sqrt", (S,), S, "math.sqrt({0} * {0} + 0.5)", lambda b: math.sqrt(b * b + .5)),
+    Op("math.sin", (S,), S, "math.sin({0})", lambda b: 1.0),
+    Op("math.cos", (S,), S, "math.cos({0})", lambda b: 1.0),
+    Op("math.tan", (S,), S, "math.tan(0.7 * math.tanh({0}))", lambda b: 0.9),
+    Op("math.asin", (S,), S, "math.asin(0.8 * math.tanh({0}))", lambda b: 1.0),
+    Op("math.acos", (S,), S, "math.acos(0.8 * math.tanh({0}))", lambda b: 2.5),
+    Op("math.atan", (S,), S, "math.atan({0})", lambda b: 1.6),
+    Op("math.sinh", (S,), S, "math.sinh(math.tanh({0}))", lambda b: 1.2),
+    Op("math.cosh", (S,), S, "math.cosh(math.tanh({0}))", lambda b: 1.6),
+    Op("math.tanh", (S,), S, "math.tanh({0})", lambda b: 1.0),
+    Op("math.asinh", (S,), S, "math.asinh({0})", lambda b: math.asinh(b)),
+    Op("math.acosh", (S,), S, "math.acosh({0} * {0} + 1.5)", lambda b: math.acosh(b * b + 2)),
+    Op("math.atanh", (S,), S, "math.atanh(0.8 * math.tanh({0}))", lambda b: 1.1),
+    Op("math.fabs", (S,), S, "math.fabs({0} * {0} + 0.5)", lambda b: b * b + 0.5),
+    Op("math.degrees", (S,), S, "0.01 * math.degrees({0})", lambda b: 0.6 * b),
+    Op("math.radians", (S,), S, "math.radians({0})", lambda b: 0.02 * b),
+    Op("math.atan2", (S, S), S, "math.atan2({0}, {1} * {1} + 0.5)", lambda a, b: 1.6),
+    Op("math.pow", (S, S), S, "math.pow({0} * {0} + 1.0, 0.5 * math.tanh({1}))",
+       lambda a, b: math.sqrt(a * a + 1.0)),
+    Op("math.copysign", (S, S), S, "math.copysign({0}, {1} * {1} + 0.5)", lambda a, b: a),
+    Op("math.hypot", (S, S), S, "math.hypot({0}, {1} * {1} + 0.5)",
+       lambda a, b: math.hypot(a, b * b + 0.5)),
+    Op("math.erf", (S,), S, "math.erf({0})", lambda b: 1.0),
+    Op("math.erfc", (S,), S, "math.erfc({0})", lambda b: 2.0),
+    Op("math.floor", (S,), S, "{0} * math.floor(2.0 * math.tanh({0}))", lambda b: 2 * b),
+    Op("math.isfinite", (S,), S, "{0} * math.isfinite({0})", lambda b: b),
+] + ([Op("math.exp2", (S,), S, "math.exp2(math.tanh({0}))", lambda b: 2.0),
+      Op("math.cbrt", (S,), S, "math.cbrt({0} * {0} + 0.5)", lambda b: 1.0 + b)]
+     if hasattr(math, "cbrt") else [])

@@ -39,6 +39,7 @@ def load_builtin_rules():
                    runtime_adjoints_core_scans, runtime_adjoints_linalg,
                    runtime_adjoints_linalg_signal, runtime_adjoints_linalg_stats,
                    runtime_adjoints_structure)  # (after runtime_rules)
+    from . import math_rules  # noqa: F401 (after the ufuncs' rules it shares)
     from .registry import provide
     provide((runtime, runtime_forward), numpy)
     for library, rules in OPTIONAL_RULES.items():

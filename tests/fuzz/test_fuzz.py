@@ -550,6 +550,8 @@ CONSTRUCT_SIGNS.update({
     # an array a numpy op made, unpacked into numbers or rows (python_forms.py)
     "array_unpack": [r"\n\s+u\d+, u\d+, u\d+ = (np\.\w+\(|0\.5 \* )\w+",
                      r"\n\s+r\d+, r\d+ = (np\.\w+\(|0\.5 \* )\w+", r"\+ 0\.25 \* "],
+    # a function of Python's math module on a number
+    "math_scalar": [r"\n\s+ms\d+ = math\.\w+\(", r"\+ 0\.25 \* ms\d+"],
     # a dict keyed by format strings, read back by them
     "format_key": [r"\{f'k\{i\}': ", r"\{'k\{\}'\.format\(i\): ", r"\[f'k\{1\}'\]",
                    r"\['k\{\}'\.format\(1\)\]", r"\['k\{0:d\}'\.format\(1\)\]"],

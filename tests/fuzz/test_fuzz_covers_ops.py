@@ -14,7 +14,7 @@ import make_ops  # noqa: E402  (a script of docs/, not a package)
 sys.path.remove(str(DOCS))
 
 #: how fuzz programs spell the modules they call
-SPELLED = {"np": "numpy", **dict(fuzz_ops.SCIPY_SPELLINGS)}
+SPELLED = {"np": "numpy", "math": "math", **dict(fuzz_ops.SCIPY_SPELLINGS)}
 #: operators, written as operators by the fuzz rows
 OPERATOR_SYMBOLS = {"operator.add": "+", "operator.sub": "-", "operator.mul": "*",
                     "operator.truediv": "/", "operator.pow": "**", "operator.matmul": "@",
@@ -33,7 +33,7 @@ NOT_FUZZED = {
 
 
 def _formats():
-    return [op.fmt for table in (fuzz_ops.UNARY, fuzz_ops.BINARY, fuzz_ops.CONVERT)
+    return [op.fmt for table in (fuzz_ops.UNARY, fuzz_ops.BINARY, fuzz_ops.CONVERT, fuzz_ops.MATH)
             for op in table]
 
 
