@@ -17,6 +17,7 @@ from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa:
                                   _grad_agrees, _hessian_agrees, _jacobian_agrees,
                                   _pulls_back_again, _unchanged)
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
+import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
@@ -490,7 +491,7 @@ def _check_pole(s2sad, prog, f, applicable, na):
 def _check_modes(s2sad, prog, f, applicable, na, value, ref):
     """The :class:`Outcome` of checking ``prog`` (its function ``f``, its ``value`` and
     finite-difference Jacobian ``ref``) in each of the modes ``applicable``."""
-    fell_back, limited = None, []
+    fell_back, limited, opened = None, [], None
     for mode in applicable:
         try:
             with time_limit(_limit(mode)), np.errstate(all="ignore"):
@@ -498,6 +499,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 if problem is None and "module_attr" in prog.features \
                         and mode in ("reverse", "forward", "numba"):
                     problem = _check_module_reads(s2sad, prog, f, mode)
+                if problem is None and mode == "reverse":
+                    problem = _check_changed_since(s2sad, prog, f, value, ref)
         except Timeout:
             problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
@@ -516,6 +519,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 continue
             if kind == "non-smooth":
                 return Outcome("skip", "non-smooth", message=message)
+            if kind.startswith("open:"):   # an open finding of s2sad's: never a pass, but
+                opened = opened or (kind, message)   # the other modes are checked all the same
+                continue
             if kind.startswith("refused:") or kind == "no-derivative-here":
                 # a located refusal of a construct s2sad may refuse: deliberate, not a pass
                 return Outcome("skip", kind, message=message)
@@ -524,6 +530,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 # effect on another name it cannot follow: never a wrong number
                 return Outcome("skip", "refused-aliasing", message=message)
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
+    if opened is not None:
+        return Outcome("skip", opened[0], message=opened[1])
     if fell_back is not None and applicable == ["numba"]:
         return Outcome("skip", "numba-fallback", message=fell_back)
     checked = tuple(m for m in applicable if m not in dict(limited))
@@ -542,6 +550,40 @@ def _check_module_reads(s2sad, prog, f, mode):
     try:
         return outside.check_module_reads(api, prog, f, mode, reference)
     except _s2sad_error_types() as exc:
+        return _refusal(prog, exc)
+    except Exception as exc:   # noqa: BLE001
+        return (f"crash:{type(exc).__name__}",
+                f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
+
+
+def _check_changed_since(s2sad, prog, f, value, ref):
+    """A pullback after a module value ``f`` reads changed, and interleaved ``vjp`` calls:
+    :mod:`s2sad.fuzz.changed_since` (programs reading no module value: nothing to do)."""
+    if not changed_since.targets(prog, f):
+        return None
+    args = outside.given_args(prog, f)
+
+    def reference_at(at):   # (value, Jacobian) at other arguments, None where not smooth
+        with np.errstate(all="ignore"):
+            value = f(*[_tree_copy(a) for a in at])
+            blocks = [[testing._fd_jacobian(f, at, i, eps)[1] for i in prog.wrt]
+                      for eps in (EPS_REF, EPS_CHECK)]
+        jac, chk = (np.concatenate(b, axis=1) for b in blocks)
+        flat = _flatten(list(value) if isinstance(value, tuple) else [value])
+        if not (np.all(np.isfinite(flat)) and np.all(np.isfinite(jac))
+                and _close(jac, chk, FD_RTOL, FD_ATOL)[0]):
+            return None
+        return value, jac
+    try:
+        return changed_since.check_changed(s2sad, prog, f, args, (value, ref)) \
+            or changed_since.check_interleaved(s2sad, prog, f, args, (value, ref),
+                                               reference_at)
+    except _s2sad_error_types() as exc:
+        if prog.output == "scalar" and "a pullback cannot restore both" in str(exc) \
+                and _refused_line(prog, exc):
+            # (README: a vjp refuses a write through a name for a parameter also written
+            # directly; a scalar output's gradient, which the checker took, does not)
+            return None
         return _refusal(prog, exc)
     except Exception as exc:   # noqa: BLE001
         return (f"crash:{type(exc).__name__}",
