@@ -34,6 +34,8 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
 ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
 BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
 EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
+#: the line that makes a module never put in ``sys.modules`` (``module_reads.py``)
+UNREGISTERED_MODULE = "\ncfg = types.ModuleType('cfg')\n"
 MODES = ("reverse", "forward", "second", "numba", "dask", "dask_unknown")
 
 
@@ -276,6 +278,10 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
     own = [m for m in fell_back if _own_code_fallback(m)]
     if own:   # numba failed on s2sad's own generated code: a bug, never a skip
         return "numba-own-code", own[0]
+    if UNREGISTERED_MODULE in prog.source and any("pyobject" in m for m in fell_back):
+        # s2sad's open finding: the attributes of a module absent from sys.modules, read
+        # dotted, reach numba as the module object (a registered one's are arguments)
+        return "open:numba-unregistered-module", fell_back[0]
     return ("numba-fallback", fell_back[0]) if fell_back else None
 
 

@@ -543,6 +543,7 @@ CONSTRUCT_SIGNS.update({
                    r"\n    return .*\bgl\d+\n"],
     # a module's attributes read dotted (in a loop too)
     "module_attr": [r"\ncfg = types\.ModuleType\(__name__ \+ '_cfg'\)",
+                    r"\ncfg = types\.ModuleType\('cfg'\)\ncfg\.SCALE = ",
                     r"\n\s+cm\d+ = np\.sum\(cfg\.VEC \* \w+\) \* cfg\.SCALE",
                     r"cfg\.VEC\[0:2\]",
                     r"\n\s+for i\d+ in range\(3\):\n\s+cm\d+ = cm\d+ \+ cfg\.VEC\[i\d+\]",
