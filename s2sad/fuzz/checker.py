@@ -581,7 +581,8 @@ def _check_changed_since(s2sad, prog, f, value, ref):
             return None
         return value, jac
     try:
-        return changed_since.check_changed(s2sad, prog, f, args, (value, ref)) \
+        return changed_since.check_changed(s2sad, prog, f, args, (value, ref),
+                                           lambda: reference_at(list(prog.args()))) \
             or changed_since.check_interleaved(s2sad, prog, f, args, (value, ref),
                                                reference_at)
     except _s2sad_error_types() as exc:

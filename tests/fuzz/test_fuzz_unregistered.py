@@ -100,12 +100,13 @@ def test_a_pullback_after_the_unregistered_module_changed_must_raise(tmp_path):
     loader = fuzz._Loader(str(tmp_path))
     try:
         module = loader.load(prog.source, "unreg")
-        reference = (module.f(*prog.args()),
-                     checker._fd_jacobian(module.f, prog.params, prog.wrt, checker.EPS_REF))
+        def reference():
+            return (module.f(*prog.args()),
+                    checker._fd_jacobian(module.f, prog.params, prog.wrt, checker.EPS_REF))
         for change in (("cfg.VEC", "in place", True), ("cfg.SCALE", "rebound", True),
                        ("cfg.VEC", "rebound", True)):
             problem = changed_since.check_changed(s2sad, prog, module.f, prog.args(),
-                                                  reference, [change])
+                                                  reference(), reference, [change])
             assert problem is None, (change, problem)
     finally:
         loader.close()
