@@ -25,10 +25,12 @@ program's seed): the shared stream, and so every program, is untouched."""
 import ast
 import random
 import re
+import traceback
 
 import numpy as np
 
-from s2sad import errors
+from s2sad import errors, testing
+from s2sad.fuzz.outside import given_args
 from s2sad.fuzz.agreement import ATOL, RTOL, _close, _describe_mismatch, _flatten
 from s2sad.fuzz.program import _random_like, _tree_axpy, _tree_copy, cotangent_like
 
@@ -256,3 +258,39 @@ def check_interleaved(api, prog, f, args, reference, fd_jacobian):
                 f"reverse: the pullback of vjp number {k + 1} of three interleaved", got,
                 expected)
     return None
+
+
+def check(api, prog, f, reference, steps, tolerances, refusal, refused_line, refusals):
+    """The checker's entry: :func:`check_changed`, then :func:`check_interleaved`, for a
+    program reading module values (else None).  ``reference``: (value, Jacobian) at the
+    arguments; ``steps``: the finite differences' two steps, ``tolerances``: theirs
+    against each other; ``refusal(prog, exc)``, ``refused_line(prog, exc)``: the checker's
+    reading of an s2sad error of ``refusals``."""
+    if not targets(prog, f):
+        return None
+    args = given_args(prog, f)
+
+    def reference_at(at):   # (value, Jacobian) at other arguments, None where not smooth
+        with np.errstate(all="ignore"):
+            value = f(*[_tree_copy(a) for a in at])
+            jac, chk = (np.concatenate([testing._fd_jacobian(f, at, i, eps)[1]
+                                        for i in prog.wrt], axis=1) for eps in steps)
+        flat = _flatten(list(value) if isinstance(value, tuple) else [value])
+        if not (np.all(np.isfinite(flat)) and np.all(np.isfinite(jac))
+                and _close(jac, chk, *tolerances)[0]):
+            return None
+        return value, jac
+    try:
+        return check_changed(api, prog, f, args, reference,
+                             lambda: reference_at(list(prog.args()))) \
+            or check_interleaved(api, prog, f, args, reference, reference_at)
+    except refusals as exc:
+        if prog.output == "scalar" and "a pullback cannot restore both" in str(exc) \
+                and refused_line(prog, exc):
+            # (README: a vjp refuses a write through a name for a parameter also written
+            # directly; a scalar output's gradient, which the checker took, does not)
+            return None
+        return refusal(prog, exc)
+    except Exception as exc:   # noqa: BLE001
+        return (f"crash:{type(exc).__name__}",
+                f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")

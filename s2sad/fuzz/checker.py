@@ -13,6 +13,7 @@ import numpy as np
 import s2sad
 from s2sad import testing
 from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa: F401
+                                  _check_layout, _layout_problem,
                                   _close, _describe_mismatch, _flatten, _full_jacobian_agrees,
                                   _grad_agrees, _hessian_agrees, _jacobian_agrees,
                                   _pulls_back_again, _unchanged)
@@ -80,46 +81,6 @@ def _fd_jacobian(f, params, wrt, eps, center=None):
     parts = [testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
     blocks = [np.concatenate(kind, axis=1) for kind in zip(*parts)]
     return blocks[0] if center is None else tuple(blocks)
-
-
-def _check_layout(grads, args, wrt, what="gradient"):
-    """None when each derivative has its argument's structure (containers of the same
-    types, lengths and keys in order; leaves: an ndarray of the shape, or a float)."""
-    if len(grads) != len(wrt):
-        return f"{len(grads)} derivatives for {len(wrt)} arguments"
-    for g, i in zip(grads, wrt):
-        problem = _layout_problem(g, args[i], f"{what} of argument {i}")
-        if problem:
-            return problem
-    return None
-
-
-def _layout_problem(g, a, where):
-    if isinstance(a, dict):
-        if not isinstance(g, dict):
-            return f"{where} is {type(g).__name__}, expected a dict"
-        if list(g) != list(a):
-            return f"{where} has keys {list(g)!r}, expected {list(a)!r} (in that order)"
-        for k in a:
-            problem = _layout_problem(g[k], a[k], f"{where}[{k!r}]")
-            if problem:
-                return problem
-        return None
-    if isinstance(a, (list, tuple)):
-        if type(g) is not type(a) or len(g) != len(a):
-            return f"{where} is {type(g).__name__} of {len(g) if hasattr(g, '__len__') else '?'}" \
-                   f" items, expected {type(a).__name__} of {len(a)}"
-        for k, (gk, ak) in enumerate(zip(g, a)):
-            problem = _layout_problem(gk, ak, f"{where}[{k}]")
-            if problem:
-                return problem
-        return None
-    if isinstance(a, np.ndarray):
-        if not isinstance(g, np.ndarray) or g.shape != a.shape:
-            return f"{where} is {type(g).__name__} {np.shape(g)}, expected ndarray {a.shape}"
-    elif not isinstance(g, float):
-        return f"{where} (of a float) is {type(g).__name__}"
-    return None
 
 
 def _arrays(values):
@@ -279,9 +240,7 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
     if own:   # numba failed on s2sad's own generated code: a bug, never a skip
         return "numba-own-code", own[0]
     if UNREGISTERED_MODULE in prog.source and any("pyobject" in m for m in fell_back):
-        # s2sad's open finding: the attributes of a module absent from sys.modules, read
-        # dotted, reach numba as the module object (a registered one's are arguments)
-        return "open:numba-unregistered-module", fell_back[0]
+        return "open:numba-unregistered-module", fell_back[0]   # (s2sad's: README)
     return ("numba-fallback", fell_back[0]) if fell_back else None
 
 
@@ -564,37 +523,10 @@ def _check_module_reads(s2sad, prog, f, mode):
 
 def _check_changed_since(s2sad, prog, f, value, ref):
     """A pullback after a module value ``f`` reads changed, and interleaved ``vjp`` calls:
-    :mod:`s2sad.fuzz.changed_since` (programs reading no module value: nothing to do)."""
-    if not changed_since.targets(prog, f):
-        return None
-    args = outside.given_args(prog, f)
-
-    def reference_at(at):   # (value, Jacobian) at other arguments, None where not smooth
-        with np.errstate(all="ignore"):
-            value = f(*[_tree_copy(a) for a in at])
-            blocks = [[testing._fd_jacobian(f, at, i, eps)[1] for i in prog.wrt]
-                      for eps in (EPS_REF, EPS_CHECK)]
-        jac, chk = (np.concatenate(b, axis=1) for b in blocks)
-        flat = _flatten(list(value) if isinstance(value, tuple) else [value])
-        if not (np.all(np.isfinite(flat)) and np.all(np.isfinite(jac))
-                and _close(jac, chk, FD_RTOL, FD_ATOL)[0]):
-            return None
-        return value, jac
-    try:
-        return changed_since.check_changed(s2sad, prog, f, args, (value, ref),
-                                           lambda: reference_at(list(prog.args()))) \
-            or changed_since.check_interleaved(s2sad, prog, f, args, (value, ref),
-                                               reference_at)
-    except _s2sad_error_types() as exc:
-        if prog.output == "scalar" and "a pullback cannot restore both" in str(exc) \
-                and _refused_line(prog, exc):
-            # (README: a vjp refuses a write through a name for a parameter also written
-            # directly; a scalar output's gradient, which the checker took, does not)
-            return None
-        return _refusal(prog, exc)
-    except Exception as exc:   # noqa: BLE001
-        return (f"crash:{type(exc).__name__}",
-                f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
+    :func:`changed_since.check`, with the checker's steps, tolerances and refusals."""
+    return changed_since.check(s2sad, prog, f, (value, ref), (EPS_REF, EPS_CHECK),
+                               (FD_RTOL, FD_ATOL), _refusal, _refused_line,
+                               _s2sad_error_types())
 
 
 def _raises_index_error(s2sad, prog, f, applicable, na, exc):
