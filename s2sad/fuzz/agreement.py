@@ -1,5 +1,6 @@
 """How the checker compares numbers (a result's numbers in one flat array, agreement
-within tolerances, a mismatch described, a derivative's structure against its argument's) and the calls it makes besides each mode's main
+within tolerances, a mismatch described, a derivative's structure against its
+argument's) and the calls it makes besides each mode's main
 one: ``grad``, ``jacobian``, a pullback's second call, ``hessian``, each against a
 reference, and whether a call left the caller's arguments (and the tangents, cotangents
 and directions it was given) as they were."""

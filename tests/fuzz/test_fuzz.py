@@ -561,7 +561,8 @@ CONSTRUCT_SIGNS.update({
     "shape_number": [r"\n\s+for i\d+ in range\(\w+\.shape\[0\]\):",
                      r"\n\s+n\d+ = \w+\.shape\[0\]\n", r"\) / \w+\.size \+ 0\.1 \* \w+\.ndim",
                      r"\n\s+n\d+, n\d+ = \w+\.shape\n", r"\w+\[\w+\.shape\[0\] - 1\] \* len\("],
-    "method_spelling": [r"\n\s+(mc\d+) = \w+\.copy\(\)\n\s+\1\[0\] = ", r"\.max\(\) - \w+\.min\(\)",
+    "method_spelling": [r"\n\s+(mc\d+) = \w+\.copy\(\)\n\s+\1\[0\] = ",
+                        r"\.max\(\) - \w+\.min\(\)",
                         r"\.prod\(\)", r"\.clip\(-0\.45, 0\.45\) \* \w+\.astype\(float\)",
                         r"\.transpose\(\) @ ", r"\.T\[0\]", r"\.squeeze\(\) \* \w+\.T\)"],
     # a Python float at a pole, its term in the value returned
