@@ -1,5 +1,6 @@
 """How the checker compares numbers (a result's numbers in one flat array, agreement
-within tolerances, a mismatch described) and the calls it makes besides each mode's main
+within tolerances, a mismatch described, a derivative's structure against its
+argument's) and the calls it makes besides each mode's main
 one: ``grad``, ``jacobian``, a pullback's second call, ``hessian``, each against a
 reference, and whether a call left the caller's arguments (and the tangents, cotangents
 and directions it was given) as they were."""
@@ -196,3 +197,43 @@ def _hessian_agrees(s2sad, prog, f, wrt, args, v, expected):
     ok, _ = _close(actual, expected, SECOND_RTOL, SECOND_ATOL)
     return None if ok else ("wrong-gradient", _describe_mismatch(
         "second: the Hessian times the direction", actual, expected))
+
+
+def _check_layout(grads, args, wrt, what="gradient"):
+    """None when each derivative has its argument's structure (containers of the same
+    types, lengths and keys in order; leaves: an ndarray of the shape, or a float)."""
+    if len(grads) != len(wrt):
+        return f"{len(grads)} derivatives for {len(wrt)} arguments"
+    for g, i in zip(grads, wrt):
+        problem = _layout_problem(g, args[i], f"{what} of argument {i}")
+        if problem:
+            return problem
+    return None
+
+
+def _layout_problem(g, a, where):
+    if isinstance(a, dict):
+        if not isinstance(g, dict):
+            return f"{where} is {type(g).__name__}, expected a dict"
+        if list(g) != list(a):
+            return f"{where} has keys {list(g)!r}, expected {list(a)!r} (in that order)"
+        for k in a:
+            problem = _layout_problem(g[k], a[k], f"{where}[{k!r}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, (list, tuple)):
+        if type(g) is not type(a) or len(g) != len(a):
+            return f"{where} is {type(g).__name__} of {len(g) if hasattr(g, '__len__') else '?'}" \
+                   f" items, expected {type(a).__name__} of {len(a)}"
+        for k, (gk, ak) in enumerate(zip(g, a)):
+            problem = _layout_problem(gk, ak, f"{where}[{k}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, np.ndarray):
+        if not isinstance(g, np.ndarray) or g.shape != a.shape:
+            return f"{where} is {type(g).__name__} {np.shape(g)}, expected ndarray {a.shape}"
+    elif not isinstance(g, float):
+        return f"{where} (of a float) is {type(g).__name__}"
+    return None

@@ -13,10 +13,12 @@ import numpy as np
 import s2sad
 from s2sad import testing
 from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa: F401
+                                  _check_layout, _layout_problem,
                                   _close, _describe_mismatch, _flatten, _full_jacobian_agrees,
                                   _grad_agrees, _hessian_agrees, _jacobian_agrees,
                                   _pulls_back_again, _unchanged)
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
+import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
@@ -33,6 +35,8 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-5    # finite differences vs themselves
 ONE_SIDED_RTOL, ONE_SIDED_ATOL = 1e-2, 1e-2
 BIG = 1e6          # a program whose value or derivative exceeds this is "overflow"
 EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
+#: the line that makes a module never put in ``sys.modules`` (``module_reads.py``)
+UNREGISTERED_MODULE = "\ncfg = types.ModuleType('cfg')\n"
 MODES = ("reverse", "forward", "second", "numba", "dask", "dask_unknown")
 
 
@@ -77,46 +81,6 @@ def _fd_jacobian(f, params, wrt, eps, center=None):
     parts = [testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
     blocks = [np.concatenate(kind, axis=1) for kind in zip(*parts)]
     return blocks[0] if center is None else tuple(blocks)
-
-
-def _check_layout(grads, args, wrt, what="gradient"):
-    """None when each derivative has its argument's structure (containers of the same
-    types, lengths and keys in order; leaves: an ndarray of the shape, or a float)."""
-    if len(grads) != len(wrt):
-        return f"{len(grads)} derivatives for {len(wrt)} arguments"
-    for g, i in zip(grads, wrt):
-        problem = _layout_problem(g, args[i], f"{what} of argument {i}")
-        if problem:
-            return problem
-    return None
-
-
-def _layout_problem(g, a, where):
-    if isinstance(a, dict):
-        if not isinstance(g, dict):
-            return f"{where} is {type(g).__name__}, expected a dict"
-        if list(g) != list(a):
-            return f"{where} has keys {list(g)!r}, expected {list(a)!r} (in that order)"
-        for k in a:
-            problem = _layout_problem(g[k], a[k], f"{where}[{k!r}]")
-            if problem:
-                return problem
-        return None
-    if isinstance(a, (list, tuple)):
-        if type(g) is not type(a) or len(g) != len(a):
-            return f"{where} is {type(g).__name__} of {len(g) if hasattr(g, '__len__') else '?'}" \
-                   f" items, expected {type(a).__name__} of {len(a)}"
-        for k, (gk, ak) in enumerate(zip(g, a)):
-            problem = _layout_problem(gk, ak, f"{where}[{k}]")
-            if problem:
-                return problem
-        return None
-    if isinstance(a, np.ndarray):
-        if not isinstance(g, np.ndarray) or g.shape != a.shape:
-            return f"{where} is {type(g).__name__} {np.shape(g)}, expected ndarray {a.shape}"
-    elif not isinstance(g, float):
-        return f"{where} (of a float) is {type(g).__name__}"
-    return None
 
 
 def _arrays(values):
@@ -275,6 +239,8 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
     own = [m for m in fell_back if _own_code_fallback(m)]
     if own:   # numba failed on s2sad's own generated code: a bug, never a skip
         return "numba-own-code", own[0]
+    if UNREGISTERED_MODULE in prog.source and any("pyobject" in m for m in fell_back):
+        return "open:numba-unregistered-module", fell_back[0]   # (s2sad's: README)
     return ("numba-fallback", fell_back[0]) if fell_back else None
 
 
@@ -490,7 +456,7 @@ def _check_pole(s2sad, prog, f, applicable, na):
 def _check_modes(s2sad, prog, f, applicable, na, value, ref):
     """The :class:`Outcome` of checking ``prog`` (its function ``f``, its ``value`` and
     finite-difference Jacobian ``ref``) in each of the modes ``applicable``."""
-    fell_back, limited = None, []
+    fell_back, limited, opened = None, [], None
     for mode in applicable:
         try:
             with time_limit(_limit(mode)), np.errstate(all="ignore"):
@@ -498,6 +464,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 if problem is None and "module_attr" in prog.features \
                         and mode in ("reverse", "forward", "numba"):
                     problem = _check_module_reads(s2sad, prog, f, mode)
+                if problem is None and mode == "reverse":
+                    problem = _check_changed_since(s2sad, prog, f, value, ref)
         except Timeout:
             problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
@@ -516,6 +484,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 continue
             if kind == "non-smooth":
                 return Outcome("skip", "non-smooth", message=message)
+            if kind.startswith("open:"):   # an open finding of s2sad's: never a pass, but
+                opened = opened or (kind, message)   # the other modes are checked all the same
+                continue
             if kind.startswith("refused:") or kind == "no-derivative-here":
                 # a located refusal of a construct s2sad may refuse: deliberate, not a pass
                 return Outcome("skip", kind, message=message)
@@ -524,6 +495,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 # effect on another name it cannot follow: never a wrong number
                 return Outcome("skip", "refused-aliasing", message=message)
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
+    if opened is not None:
+        return Outcome("skip", opened[0], message=opened[1])
     if fell_back is not None and applicable == ["numba"]:
         return Outcome("skip", "numba-fallback", message=fell_back)
     checked = tuple(m for m in applicable if m not in dict(limited))
@@ -546,6 +519,14 @@ def _check_module_reads(s2sad, prog, f, mode):
     except Exception as exc:   # noqa: BLE001
         return (f"crash:{type(exc).__name__}",
                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
+
+
+def _check_changed_since(s2sad, prog, f, value, ref):
+    """A pullback after a module value ``f`` reads changed, and interleaved ``vjp`` calls:
+    :func:`changed_since.check`, with the checker's steps, tolerances and refusals."""
+    return changed_since.check(s2sad, prog, f, (value, ref), (EPS_REF, EPS_CHECK),
+                               (FD_RTOL, FD_ATOL), _refusal, _refused_line,
+                               _s2sad_error_types())
 
 
 def _raises_index_error(s2sad, prog, f, applicable, na, exc):

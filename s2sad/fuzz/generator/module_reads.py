@@ -6,8 +6,9 @@
   ``f`` on the same objects is the reference (a write through the argument shows in
   ``GL``);
 - ``module_attr``: ``f`` reads ``cfg.SCALE`` and ``cfg.VEC`` of a small module ``cfg`` the
-  program makes (registered in ``sys.modules``, as an imported module is), which the
-  checker rebinds and changes in place between calls;
+  program makes (registered in ``sys.modules``, as an imported module is; or, in about half
+  of them, never registered: ``cfg = types.ModuleType("cfg")``, a namespace made by hand),
+  which the checker rebinds and changes in place between calls;
 - ``float_pole``: a number parameter that is the Python float ``0.0`` at the sample point
   goes through ``np.log``, ``np.sqrt``, ``** 0.5`` or ``1.0 /`` (the README's promise there:
   inf or nan, or a located ``SingularPointError``; Python's own ``ZeroDivisionError`` where
@@ -33,6 +34,10 @@ MODULE_LINES = ("cfg = types.ModuleType(__name__ + '_cfg')",
                 "cfg.SCALE = 0.75",
                 "cfg.VEC = np.array([0.3, -0.2, 0.5])")
 #: the pole forms, each at ``x = 0.0`` (``{}``: the parameter)
+#: ... and those of a module never put in ``sys.modules`` (a namespace made by hand)
+UNREGISTERED_LINES = ("cfg = types.ModuleType('cfg')",
+                      "cfg.SCALE = 0.75",
+                      "cfg.VEC = np.array([0.3, -0.2, 0.5])")
 POLES = ("np.log({})", "np.sqrt({})", "{} ** 0.5", "1.0 / {}", "np.log({0} * {0})")
 
 
@@ -98,6 +103,8 @@ def _module_attr(draft, r):
         draft.emit(f"{name} = cfg.SCALE * np.sum(np.tanh({param.name} * {vec}))")
     draft.return_terms.append(name)
     draft.use("module_attr")
+    if random.Random(draft.seed ^ 0x5EC1).random() < 0.5:   # (a stream of its own)
+        return list(UNREGISTERED_LINES)
     return list(MODULE_LINES)
 
 
