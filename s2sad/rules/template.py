@@ -170,14 +170,14 @@ def _trim_calls(calls, free):
     """:func:`trim_default_arguments` on each ``gast.Call`` node of ``calls``."""
     import inspect
     for node in calls:
-        if not (isinstance(node.func, gast.Name) and not node.keywords):
+        # (a call without arguments has none to drop: its callee is not looked up)
+        if not (isinstance(node.func, gast.Name) and not node.keywords and node.args):
             continue
         fn = free.get(node.func.id)
         sig = registry.signature_of(fn) if inspect.isfunction(fn) else None
         if sig is None:
             continue
-        params = [p for p in sig.parameters.values()
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        params = _positional(sig)
         while node.args and len(node.args) <= len(params):
             last, param = node.args[-1], params[len(node.args) - 1]
             if not (isinstance(last, gast.Constant) and param.default is not param.empty
@@ -185,6 +185,23 @@ def _trim_calls(calls, free):
                     and last.value == param.default):
                 break
             node.args.pop()
+
+
+#: id(a signature) -> (it, its positional parameters): a signature never changes
+_POSITIONAL = {}
+
+
+def _positional(sig):
+    """The parameters of the signature ``sig`` that a call may pass by position."""
+    found = _POSITIONAL.get(id(sig))
+    if found is not None and found[0] is sig:
+        return found[1]
+    params = [p for p in sig.parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(_POSITIONAL) >= 4096:
+        _POSITIONAL.clear()
+    _POSITIONAL[id(sig)] = (sig, params)
+    return params
 
 
 # A template's trees never change once parsed (nothing but splice reads them), so how

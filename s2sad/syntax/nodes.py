@@ -128,7 +128,20 @@ def clone(node):
     statement.
     """
     cls = node.__class__
-    if cls is list:
+    if cls is _NAME:
+        # the commonest node: a name with a bare context, nothing else set but its
+        # location (the general case below, in fewer steps)
+        old = node.__dict__
+        context = old.get("ctx")
+        kind = context.__class__
+        if kind in _MARKERS and old.get("annotation") is None and not context.__dict__ \
+                and _NAME_KEYS.issuperset(old):
+            new = cls.__new__(cls)
+            fields = new.__dict__
+            fields.update(old)
+            fields["ctx"] = kind.__new__(kind)
+            return new
+    elif cls is list:
         return [clone(item) for item in node]
     plan = _CLONE_PLANS.get(cls)
     if plan is None:
@@ -159,6 +172,11 @@ def clone(node):
                     value.__class__ is list or isinstance(value, gast.AST)):
                 fields[key] = clone(value)
     return new
+
+
+#: every field and attribute of a name: what :func:`clone` copies as they are, but ``ctx``
+#: and ``annotation``
+_NAME_KEYS = frozenset(gast.Name._fields) | frozenset(gast.Name._attributes)
 
 
 #: class of node -> (its fields that may hold nodes, contexts or operators; the keys

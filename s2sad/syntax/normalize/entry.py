@@ -180,8 +180,10 @@ class ArgumentCopies:
         tuples = walk.lists.tuple_params
         changed = mutated_lists(fn, walked=walked) & set(params) - tuples
         # b = a; b += [w] on a list argument (known from the arguments): b.extend([w])
-        changed |= mutated_lists(fn, list_extensions(fn, walked), walked) & {
-            p for p in params if walk.param_sequences.get(p) == "list"}
+        # (looked for only where an argument is known to be a list: else nothing joins)
+        list_params = {p for p in params if walk.param_sequences.get(p) == "list"}
+        if list_params:
+            changed |= mutated_lists(fn, list_extensions(fn, walked), walked) & list_params
         written = [u for u in written if u not in tuples]
         # and a list parameter written by item (xs[i] = v: list_set on the copy)
         changed |= {user for user in written if user in walk.aliases.list_values}
@@ -395,6 +397,8 @@ def _changes_through_names(walked, params, line_of):
     """``{parameter: line}`` for each of ``params`` that a statement changes in place
     through a name joined to it by ``a = b`` (``h = hist; h.append(v)``, ``h += [v]``,
     ``e = d; e.update(...)``, ``e |= ...``, ``e[k] = v``): the line of the first such change."""
+    if not params:
+        return {}   # (the copies below are read for a parameter only)
     copies = [(t.id, n.value.id) for n in walked if n.__class__ is gast.Assign
               and n.value.__class__ is gast.Name for t in n.targets if t.__class__ is gast.Name]
     found = {}
