@@ -347,8 +347,8 @@ def _effective(block):
 
 def is_comment(stmt):
     """A comment marker (see ``transform.common.comment``)."""
-    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
-            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == COMMENT_ID)
+    call = stmt.value if stmt.__class__ is gast.Expr else None   # (gast: no subclasses)
+    return call.__class__ is gast.Call and getattr(call.func, "id", None) == COMMENT_ID
 
 
 def drop_orphan_comments(body):

@@ -67,8 +67,24 @@ def compared_only(primal, outputs):
     none of ``outputs``: a comparison has no
     derivative, so their tangents are never read."""
     compared, copies, other, names = set(), {}, set(), set()
-    compare_class, assign_class = gast.Compare, gast.Assign
+    compare_class, assign_class, name_class, load_class = \
+        gast.Compare, gast.Assign, gast.Name, gast.Load
     for stmt in primal:
+        if stmt.__class__ is assign_class and len(stmt.targets) == 1:
+            # (the commonest statement, a name bound to an operation on atoms, as
+            # ``_scan`` reads it off and the loops below go over what it gives: its
+            # target and atoms, and the statement itself, the one assignment)
+            target, atoms = stmt.targets[0], _atoms_of(stmt.value)
+            if atoms is not None and target.__class__ is name_class \
+                    and getattr(target, "annotation", None) is None:
+                for read in _flows(stmt.value):
+                    compared.add(id(read))
+                    copies.setdefault(read.id, set()).add(target.id)
+                for node in [target] + atoms:
+                    names.add(node.id)
+                    if node.ctx.__class__ is load_class and id(node) not in compared:
+                        other.add(node.id)
+                continue
         # (the statement's names, comparisons and assignments found in one walk: each
         # statement's comparisons and copies are all seen before its names are looked
         # at, and what is found is sets, whatever the order of the walk)
@@ -86,14 +102,27 @@ def compared_only(primal, outputs):
             names.add(node.id)
             if isinstance(node.ctx, gast.Load) and id(node) not in compared:
                 other.add(node.id)
-    found = names - other - set(outputs)
-    changed = True
-    while changed:   # (a copy to a name whose tangent is read is read)
-        changed = False
-        for name in sorted(found):
-            if copies.get(name, set()) - found:
-                found.discard(name)
-                changed = True
+    return _closed(names - other - set(outputs), copies)
+
+
+def _closed(found, copies):
+    """The largest part of ``found`` holding, with each name, every name it is copied to
+    (``copies[name]``): a copy to a name whose tangent is read is read.  A name once out
+    stays out, so dropping them in any order gives that one set: here each name is looked
+    at again only when a name it is copied to goes out (a worklist, not repeated rounds
+    over every name, which a chain of copies needs as many times as it is long)."""
+    sources = {}   # name -> the names of ``found`` copied to it
+    for name in found:
+        for target in copies.get(name, ()):
+            sources.setdefault(target, []).append(name)
+    dropped = [name for name in found if not copies.get(name, set()) <= found]
+    found = set(found)
+    found.difference_update(dropped)
+    while dropped:
+        for source in sources.get(dropped.pop(), ()):
+            if source in found:
+                found.discard(source)
+                dropped.append(source)
     return found
 
 

@@ -330,10 +330,14 @@ def function_lines_and_names(node):
         _SEEN.names, _SEEN.defs, _SEEN.whole = saved
     if not whole:
         return lines, None
-    loads, local, local_contexts = set(), set(defs), (gast.Store, gast.Param)
-    for name in names:
-        (local if isinstance(name.ctx, local_contexts) else loads).add(name.id)
+    loads, local, local_contexts = set(), set(defs), _LOCAL_CONTEXTS
+    for name in names:   # (gast's contexts have no subclasses: their classes looked up)
+        (local if name.ctx.__class__ in local_contexts else loads).add(name.id)
     return lines, loads - local
+
+
+#: the contexts of a ``Name`` that binds it in its function
+_LOCAL_CONTEXTS = frozenset((gast.Store, gast.Param))
 
 
 def _function(node, depth, out):
