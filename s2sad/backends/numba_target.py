@@ -324,11 +324,17 @@ class _Target:
             return None
         return entry_check(self.tree, self.function_name)
 
+    def _wrapper_helpers(self):
+        """The helpers a wrapper calls: ``float64_arguments`` where the function writes
+        into no argument (a float32 array widened is a copy: see that helper)."""
+        return {"check_integers"} | ({"float64_arguments"} if self._entry_check() is None
+                                     else set())
+
     def _imports(self, runtime, statements, first):
         """The imports rewritten to the numba runtime (and its index checks); in a module
         that imports nothing, the import to write after numba's (returned)."""
         names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")}
-                       | ({"check_integers"} if self.wrapper else set()) | self.checks
+                       | (self._wrapper_helpers() if self.wrapper else set()) | self.checks
                        | self.helpers_used)
         if not statements and names and not first:
             return _helper_import(names) + "\n"
@@ -470,6 +476,8 @@ class _Target:
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
             call = ", ".join(params + self.user_names + [e for _, e in self.reads])
+            if self._entry_check() is None:   # (numba's float64 code: see float64_arguments)
+                call = f"*float64_arguments({call})"
             text = (f"\n\ndef {main.name}({signature}):\n{check}"
                     f"    result = {njit}({call})\n"
                     f"    check_integers({njit}, __file__)\n"
