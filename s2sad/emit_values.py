@@ -23,8 +23,8 @@ def is_copied(obj):
 
 def is_numpy_scalar(obj):
     """A numpy scalar (``np.float64``, ``np.int32``, ``np.bool_``...), told without numpy."""
-    cls = obj.__class__
-    return cls.__module__ == "numpy" and hasattr(obj, "dtype") and hasattr(obj, "item")
+    return any(c.__name__ == "generic" and c.__module__ == "numpy"
+               for c in obj.__class__.__mro__)
 
 
 def _float(value):
