@@ -244,3 +244,31 @@ def test_numba_module_given_float32_arrays(tmp_path):
             gradient, _finite_differences(lambda v: source.ls(v, X64, y64), w64), rtol=1e-6)
     finally:
         _forget(name, f"{name}_grad")
+
+
+def test_numba_module_writing_into_a_float32_argument(tmp_path):
+    """bug 3 where the function writes into an argument: its wrapper widens the arrays,
+    then writes back into those given (``written_back``)."""
+    name = "src_float32_writes"
+    (tmp_path / f"{name}.py").write_text(textwrap.dedent("""
+        import numpy as np
+
+        def ls(w, X, buf):
+            buf[:] = X @ w
+            return np.sum(buf ** 2)
+        """))
+    text = _grad(tmp_path, f"{name}.py:ls", f"{name}_grad.py", "--target", "numba")
+    assert "written_back((w, X, buf), given)" in text
+    try:
+        (written,) = _imported(tmp_path, f"{name}_grad")
+        w, X = np.array([0.5, -1.0, 2.0]), np.arange(12.0).reshape(4, 3) / 10
+        float64_value, float64_gradient = written.ls_value_and_grad(w, X, np.zeros(4))
+        by_hand = 2.0 * X.T @ (X @ w)
+        np.testing.assert_allclose(float64_gradient, by_hand, rtol=1e-12)
+        w32, X32 = w.astype(np.float32), X.astype(np.float32)
+        value, gradient = written.ls_value_and_grad(w32, X32, np.zeros(4, np.float32))
+        w64, X64 = w32.astype(np.float64), X32.astype(np.float64)
+        np.testing.assert_allclose(gradient, 2.0 * X64.T @ (X64 @ w64), rtol=1e-10)
+        assert value == pytest.approx(np.sum((X64 @ w64) ** 2), rel=1e-10)
+    finally:
+        _forget(f"{name}_grad")

@@ -67,8 +67,20 @@ def float64_arguments(*values):
     adjoints in float64 (``1.0 / n``): numba, unlike numpy, does not cast them down to an
     argument's float32 and refuses the mixed products (``X.T @ g``); the API runs the numpy
     code there instead.  The values are the same numbers, the results float64 arrays.  A
-    function writing into an argument is not given this (its wrapper passes them as given)."""
+    function writing into an argument gets its widened arrays written back
+    (:func:`written_back`)."""
     return tuple(_float64(value) for value in values)
+
+
+def written_back(given, widened):
+    """After the compiled code of a function writing into its arguments ran on
+    ``widened`` (:func:`float64_arguments` of ``given``): each array of ``given`` that was
+    widened gets the items the code wrote, cast back to its dtype, as numpy's code
+    writes into it."""
+    for original, value in zip(given, widened):
+        if value is not original and getattr(original, "ndim", 0) \
+                and hasattr(original, "flags") and original.flags.writeable:
+            original[...] = value
 
 
 def _float64(value):
