@@ -10,6 +10,7 @@ from s2sad.backends.numba_runtime import (
     check_indexes,
     check_integers,
     ensure_scalar_output,
+    float64_arguments,
     loop_items,
     matmul_lhs_bar,
     matmul_rhs_bar,
@@ -58,6 +59,6 @@ def loss_value_and_grad_njit(W, U, xs, h0):
 
 
 def loss_value_and_grad(W, U, xs, h0):
-    result = loss_value_and_grad_njit(W, U, xs, h0)
+    result = loss_value_and_grad_njit(*float64_arguments(W, U, xs, h0))
     check_integers(loss_value_and_grad_njit, __file__)
     return result

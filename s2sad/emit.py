@@ -30,6 +30,7 @@ import gast
 from .errors import ORIGIN, UnsupportedSyntaxError
 from .syntax import anno, nodes, printer
 from .syntax.anno import COMMENT_ID
+from .emit_values import is_copied, value_literal
 
 _NUMBER_TYPES = (bool, int, float, complex)
 _MARKER_LINE = re.compile(r"^(\s*)" + COMMENT_ID + r"\((\d+)\)\s*$")
@@ -100,7 +101,7 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
     runtime = {module: [] for module in _RUNTIME_MODULES}
     for name in sorted(bindings):
         obj = bindings[name]
-        if getattr(builtins, name, None) is obj:
+        if getattr(builtins, name, _NOTHING) is obj:   # (a global None is not a builtin)
             continue
         if isinstance(obj, types.ModuleType) and sys.modules.get(obj.__name__) is obj:
             # (a module imported by its name; one made by types.ModuleType and never
@@ -111,7 +112,8 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
                 modules.append(f"import {obj.__name__} as {name}")
             continue
         helper = (aliases or {}).get(name, name)   # (a helper imported under another name)
-        module = _runtime_module(helper, obj)
+        # (no runtime helper is None, though a missing one reads as None: a global is)
+        module = _runtime_module(helper, obj) if obj is not None else None
         if module is not None:
             runtime[module].append(name if helper == name else f"{helper} as {name}")
             continue
@@ -127,8 +129,10 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
             reader_module = None
         if source_module == "__main__":
             source_module = None
-        if obj is None or isinstance(obj, _NUMBER_TYPES + (str,)):
-            constants.append(f"{name} = {obj!r}")
+        literal = value_literal(obj, bindings)
+        if literal is not None and is_copied(obj):   # (a numpy scalar or a tuple: its
+            # module's object imported, below, where a module holds it; else copied)
+            constants.append(f"{name} = {literal}")
             if reader_module and _same_value(reader.__globals__.get(original, _NOTHING), obj):
                 origins.append((reader_module, original, name))
             elif source_module and reader is None \
@@ -149,6 +153,8 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
         elif source_module and module_globals.get(name, _NOTHING) is obj:
             user.append(f"from {source_module} import {name}")
             origins.append((source_module, name, name))
+        elif literal is not None:   # (a numpy scalar or tuple no module holds: copied)
+            constants.append(f"{name} = {literal}")
         else:
             user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")
     lines = sorted(modules)

@@ -324,11 +324,17 @@ class _Target:
             return None
         return entry_check(self.tree, self.function_name)
 
+    def _wrapper_helpers(self):
+        """The helpers a wrapper calls: ``written_back`` too where the function writes
+        into an argument (a float32 array widened is a copy: see that helper)."""
+        return {"check_integers", "float64_arguments"} | (
+            {"written_back"} if self._entry_check() is not None else set())
+
     def _imports(self, runtime, statements, first):
         """The imports rewritten to the numba runtime (and its index checks); in a module
         that imports nothing, the import to write after numba's (returned)."""
         names = sorted({n for n in runtime.values() if n not in ("Stack", "UNBOUND")}
-                       | ({"check_integers"} if self.wrapper else set()) | self.checks
+                       | (self._wrapper_helpers() if self.wrapper else set()) | self.checks
                        | self.helpers_used)
         if not statements and names and not first:
             return _helper_import(names) + "\n"
@@ -470,8 +476,14 @@ class _Target:
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
             call = ", ".join(params + self.user_names + [e for _, e in self.reads])
-            text = (f"\n\ndef {main.name}({signature}):\n{check}"
-                    f"    result = {njit}({call})\n"
+            widen = f"    result = {njit}(*float64_arguments({call}))\n"   # (see that helper)
+            if self._entry_check() is not None:   # (the arrays it writes into: written back)
+                given = _fresh("given", set(params) | set(self.user_names)
+                               | {main.name, njit, "result"})
+                widen = (f"    {given} = float64_arguments({call})\n"
+                         f"    result = {njit}(*{given})\n"
+                         f"    written_back({_tuple_text(params)}, {given})\n")
+            text = (f"\n\ndef {main.name}({signature}):\n{check}{widen}"
                     f"    check_integers({njit}, __file__)\n"
                     f"    return result\n")
             self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))
@@ -570,6 +582,17 @@ def _location(source, where, name):
     column = re.search(rf"\b{re.escape(name)}\b", text)
     start = column.start() if column else len(text) - len(text.lstrip())
     return SourceLocation(source, int(found.group(1)), start + 1, text.rstrip("\n"))
+
+
+def _tuple_text(names):
+    """``(a, b)``, ``(a,)`` or ``()``."""
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+
+def _fresh(name, taken):
+    """``name``, or the first ``name_<n>`` not in ``taken``."""
+    return next(n for n in (f"{name}_{i}" if i else name for i in range(len(taken) + 1))
+                if n not in taken)
 
 
 def njit_name(function_name, user_names, wrapper=False, reads=()):

@@ -88,8 +88,16 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         if dump:
             result.stages.setdefault("activity", _activity_stage(result, wrt))
         _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))
-    # a written module imports the user's globals once: it checks them at each call;
-    # a vjp's forward sweep runs on copies of the arrays given (see cli.vjp_module)
+        # (still inside: the modules the user's module imported, `import cfg`, are still
+        # registered, so they are written as imports again)
+        text = _finished(result, flavor, dump, target, source_rel)
+    return text, result, wrt
+
+
+def _finished(result, flavor, dump, target, source_rel):
+    """The text of the module ``result`` made: a written module imports the user's
+    globals once, so it checks them at each call; a vjp's forward sweep runs on copies
+    of the arrays given (see cli.vjp_module); ``--target numba``: made numba's."""
     emitted = result.emitted
     if flavor == "vjp" and not dump:
         emitted = with_kept_arguments(emitted)
@@ -98,7 +106,7 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         from ..backends.numba_target import to_numba
         text = to_numba(text, result.emitted.function_name, result.emitted.user_names,
                         wrapper=True, source=source_rel, namespace=result.emitted.bindings)
-    return text, result, wrt
+    return text
 
 
 def _refuse_unwritten_defaults(functions):

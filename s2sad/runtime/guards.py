@@ -345,11 +345,10 @@ def check_globals(taken):
             _one_copy(modules, module_name, module, name)
         current = module.__dict__.get(name, _ABSENT)
         if current is value or (current.__class__ is value.__class__
-                                and value.__class__ in _COPIED and current == value):
-            continue
-        if value.__class__ is float and current.__class__ is float and value != value \
-                and current != current:
-            continue   # (NaN copied in)
+                                and value.__class__ in _COPIED
+                                and (current == value or (current != current
+                                                          and value != value))):
+            continue   # (the same object, or an equal copy; NaN, float or complex, is NaN's)
         raise _rebound(module_name, name, value, current,
                        _sys._getframe(1).f_code.co_filename)   # (the written module)
 

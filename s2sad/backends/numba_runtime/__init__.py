@@ -13,8 +13,9 @@ import numba  # noqa: F401  (this package is numba's: without it, the import fai
 
 from .bounds import check_index, check_index_in_loop, check_indexes  # noqa: F401 (written
 # by the numba target where it proves a function's indexes: not runtime helpers of numpy's)
-from .checks import check_bound, check_integers, ensure_same_kind  # noqa: F401 (check_integers:
-# the CLI's module wrappers call it; not a runtime helper generated code calls)
+from .checks import (check_bound, check_integers, ensure_same_kind,  # noqa: F401
+                     float64_arguments, written_back)   # (the CLI's
+# module wrappers call them; not runtime helpers generated code calls)
 from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the CLI's module
 # wrappers call them, in Python, as check_integers)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,

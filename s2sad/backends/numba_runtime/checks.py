@@ -60,6 +60,42 @@ def _ensure_same_kind(array, value, filename, line, column):
     return refuse
 
 
+def float64_arguments(*values):
+    """In a module ``s2sad grad --target numba`` wrote: ``values`` (the arguments of the
+    compiled function) with each float32 or float16 array, or numpy scalar, as float64
+    (complex64 as complex128), in tuples too.  The code s2sad generates computes its
+    adjoints in float64 (``1.0 / n``): numba, unlike numpy, does not cast them down to an
+    argument's float32 and refuses the mixed products (``X.T @ g``); the API runs the numpy
+    code there instead.  The values are the same numbers, the results float64 arrays.  A
+    function writing into an argument gets its widened arrays written back
+    (:func:`written_back`)."""
+    return tuple(_float64(value) for value in values)
+
+
+def written_back(given, widened):
+    """After the compiled code of a function writing into its arguments ran on
+    ``widened`` (:func:`float64_arguments` of ``given``): each array of ``given`` that was
+    widened gets the items the code wrote, cast back to its dtype, as numpy's code
+    writes into it."""
+    for original, value in zip(given, widened):
+        if value is not original and getattr(original, "ndim", 0) \
+                and hasattr(original, "flags") and original.flags.writeable:
+            original[...] = value
+
+
+def _float64(value):
+    dtype = getattr(value, "dtype", None)
+    if value.__class__ is tuple:
+        return tuple(_float64(item) for item in value)
+    if dtype is None or not hasattr(value, "astype"):
+        return value
+    if dtype.kind == "f" and dtype.itemsize < 8:
+        return value.astype("float64")
+    if dtype.kind == "c" and dtype.itemsize < 16:
+        return value.astype("complex128")
+    return value
+
+
 _SCANNED = {}   # id of a dispatcher -> how many of its signatures were checked
 
 
