@@ -103,3 +103,31 @@ def test_forward(f):
     value, tangent = s2sad.jvp(f)(A.copy(), B.copy(), direction)
     assert value == pytest.approx(f(A, B))
     assert tangent == pytest.approx(float(fd(f, A, B)[0] @ direction), rel=1e-6)
+
+
+def items_one_name(p):
+    s = 0.0
+    for kv in p.items():
+        s = s + np.sum(kv[1] ** 2) * len(kv[0])
+    return s
+
+
+def enumerate_items_one_name(p):
+    s = 0.0
+    for t in enumerate(p.items()):
+        s = s + np.sum(np.sin(t[1][1])) * (t[0] + 1)
+    return s
+
+
+@pytest.mark.parametrize("f", [items_one_name, enumerate_items_one_name])
+def test_dict_items_one_name(f):
+    p = {"a": np.array([1.0, 2.0]), "bb": np.array([3.0, -4.0])}
+    got = s2sad.grad(f)({k: v.copy() for k, v in p.items()})
+    h = 1e-6
+    for k, v in p.items():
+        for j in range(v.size):
+            up = {n: w.copy() for n, w in p.items()}
+            down = {n: w.copy() for n, w in p.items()}
+            up[k][j] += h
+            down[k][j] -= h
+            assert got[k][j] == pytest.approx((f(up) - f(down)) / (2 * h), rel=1e-6)

@@ -156,10 +156,13 @@ class LoopHeaders:
 
     def item_shape(self, node):
         """How the items of ``node`` unpack: a tuple of the shapes of their parts for
-        ``enumerate(...)`` (its counter and the item) and ``zip(...)``, through
+        ``enumerate(...)`` (its counter and the item), ``d.items()`` and ``zip(...)``, through
         ``list``, ``tuple`` and ``reversed`` around them; None for an item of unknown
         shape."""
         norm = self.norm
+        if node.__class__ is gast.Call and node.func.__class__ is gast.Attribute \
+                and node.func.attr == "items" and not node.args and not node.keywords:
+            return (None, None)   # (a dict's (key, value): any other is refused later)
         callee = builtin_called(node, norm.env, norm.parsed)
         if callee is None:
             return None
