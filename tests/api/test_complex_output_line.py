@@ -53,3 +53,18 @@ def test_loop_and_default_and_keyword():
     expected = (root_in_loop(5.0 + h) - root_in_loop(5.0 - h)) / (2 * h)
     assert g(5.0) == pytest.approx(expected, rel=1e-6)
 
+
+
+def keyword_only_power(x, *, k=0.5):
+    z = x ** k
+    return z * 2.0
+
+
+def test_general_wrapper_keyword_only():
+    # (a keyword-only parameter: the gradient takes *args and **kwargs)
+    line = _line_of(keyword_only_power, "z = x ** k")
+    for call in (lambda: s2sad.grad(keyword_only_power)(-1.0, k=0.5),
+                 lambda: s2sad.value_and_grad(keyword_only_power)(-1.0)):
+        with pytest.raises(ValueTypeError) as info:
+            call()
+        assert info.value.location.line == line
