@@ -1,4 +1,4 @@
-"""The errors of a gradient's output check, as the user reads them.
+"""The errors of a gradient's generated code, as the user reads them (:func:`failure_of`).
 
 Generated gradient code checks its output where it seeds the backward sweep
 (``runtime.guards.ensure_scalar_output``); that check holds no arguments, so an
@@ -7,8 +7,9 @@ runs the call again, traced, on failure only, to name the line whose code first 
 a complex value (``z = x ** 0.5`` of a negative Python float), as ``vjp`` does.
 """
 
-from ..errors import ValueTypeError
-from ..values import complex_error
+from ..errors import NonScalarOutputError, ValueTypeError
+from ..values import NoneOutputError, complex_error, none_output
+from .singular import raise_singular
 
 #: the start of the message of a complex output (``values.refuse_value``)
 _COMPLEX_OUTPUT = "the output of "
@@ -28,3 +29,22 @@ def located_output_error(exc, function_name, rerun):
     found = message[len(prefix):].split("; s2sad does not", 1)[0]
     error = complex_error("the output", function_name, found, rerun)
     return error if error.location is not None else None
+
+
+def failure_of(func):
+    """``failed(exc, rerun=None)`` of a gradient of ``func``: raises the error of its
+    generated code ``exc`` as the user reads it (else returns); ``rerun``: runs the
+    call again (see :func:`located_output_error`)."""
+
+    def failed(exc, rerun=None):
+        located = located_output_error(exc, func.__name__, rerun)
+        if located is not None:
+            raise located from None
+        if isinstance(exc, NoneOutputError):   # (generated code knows no source lines)
+            raise none_output(func) from None
+        if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
+            raise NonScalarOutputError(str(exc)) from None
+        if isinstance(exc, ZeroDivisionError):
+            raise_singular(exc, func.__name__)
+
+    return failed

@@ -10,10 +10,10 @@ import types
 import numpy as np
 
 from .. import pipeline
-from ..errors import NonScalarOutputError, ValueTypeError
+from ..errors import ValueTypeError
 from ..runtime.duck import called_with
 from ..syntax import anno
-from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
+from ..values import refuse_complex_arguments, refuse_value
 from .arguments import Arguments, parameters
 from .bound import Bound
 from .composable import compose_gradient, differentiable
@@ -23,7 +23,7 @@ from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
-from .outputs import located_output_error
+from .outputs import failure_of
 from .singular import raise_singular
 from ..runtime.outside_kept import check_outside, outside_values
 from ..runtime.arguments_kept import check_unchanged, output_copy, snapshot
@@ -113,18 +113,7 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
             failed(exc, lambda: general(args, kwargs))
             raise
 
-    def failed(exc, rerun=None):
-        """Raise an error of generated code as the user reads it (else return);
-        ``rerun``: runs the call again (see ``outputs.located_output_error``)."""
-        located = located_output_error(exc, func.__name__, rerun)
-        if located is not None:
-            raise located from None
-        if isinstance(exc, NoneOutputError):   # (generated code knows no source lines)
-            raise none_output(func) from None
-        if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
-            raise NonScalarOutputError(str(exc)) from None
-        if isinstance(exc, ZeroDivisionError):
-            raise_singular(exc, func.__name__)
+    failed = failure_of(func)
 
     gradient = with_source(_with_parameters(func, bound, general, failed) or gradient,
                            func, bound)
