@@ -106,19 +106,26 @@ def refuse_value(value, what, function_name, func=None, rerun=None):
     if value is None and what == "the output":
         raise none_output(func, function_name)
     if "complex" in found:
-        location = located_first_made(rerun, is_complex) if rerun is not None else None
-        made, hint = "", _COMPLEX_HINT
-        if location is not None:
-            made = ": the first complex value is made on this line"
-            if "**" in location.code or "pow(" in location.code:
-                hint = ("a Python float that is negative, to a fractional power, is "
-                        "complex (np.power gives nan instead); for a cube root write "
-                        "np.cbrt(x); else keep the base positive")
-        raise ValueTypeError(f"{what} of {function_name} is {found}; s2sad does not "
-                             f"differentiate complex values{made}", location, hint=hint)
+        raise complex_error(what, function_name, found, rerun)
     raise ValueTypeError(f"{what} of {function_name} is {found}, not a number or an array "
                          f"of numbers, so it has no derivative",
                          hint="return (and pass) floats or float arrays")
+
+
+def complex_error(what, function_name, found, rerun=None):
+    """The error of a complex ``what`` of ``function_name`` (``found``: "a complex
+    number", ...), at the user's line whose code first made a complex value where
+    ``rerun`` (a call running the generated code that gave it again) finds one."""
+    location = located_first_made(rerun, is_complex) if rerun is not None else None
+    made, hint = "", _COMPLEX_HINT
+    if location is not None:
+        made = ": the first complex value is made on this line"
+        if "**" in location.code or "pow(" in location.code:
+            hint = ("a Python float that is negative, to a fractional power, is "
+                    "complex (np.power gives nan instead); for a cube root write "
+                    "np.cbrt(x); else keep the base positive")
+    return ValueTypeError(f"{what} of {function_name} is {found}; s2sad does not "
+                          f"differentiate complex values{made}", location, hint=hint)
 
 
 def complex_leak(func, what):

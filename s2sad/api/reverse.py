@@ -10,10 +10,10 @@ import types
 import numpy as np
 
 from .. import pipeline
-from ..errors import NonScalarOutputError
+from ..errors import ValueTypeError
 from ..runtime.duck import called_with
 from ..syntax import anno
-from ..values import NoneOutputError, none_output, refuse_complex_arguments, refuse_value
+from ..values import refuse_complex_arguments, refuse_value
 from .arguments import Arguments, parameters
 from .bound import Bound
 from .composable import compose_gradient, differentiable
@@ -23,6 +23,7 @@ from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
+from .outputs import failure_of
 from .singular import raise_singular
 from ..runtime.outside_kept import check_outside, outside_values
 from ..runtime.arguments_kept import check_unchanged, output_copy, snapshot
@@ -108,18 +109,11 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
             if fast and not kwargs:
                 return fast(args)
             return general(args, kwargs)
-        except (NoneOutputError, ValueError, ZeroDivisionError) as exc:
-            failed(exc)
+        except (ValueTypeError, ValueError, ZeroDivisionError) as exc:
+            failed(exc, lambda: general(args, kwargs))
             raise
 
-    def failed(exc):
-        """Raise an error of generated code as the user reads it (else return)."""
-        if isinstance(exc, NoneOutputError):   # (generated code knows no source lines)
-            raise none_output(func) from None
-        if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
-            raise NonScalarOutputError(str(exc)) from None
-        if isinstance(exc, ZeroDivisionError):
-            raise_singular(exc, func.__name__)
+    failed = failure_of(func)
 
     gradient = with_source(_with_parameters(func, bound, general, failed) or gradient,
                            func, bound)
@@ -171,7 +165,7 @@ def _with_parameters(func, bound, general, failed):
     # (each parameter may be left out: the function may be given defaults later)
     values = f"({', '.join(names)},)"
     lines = ["def make(_s2sad_bound, _s2sad_general, _s2sad_failed, _s2sad_default,",
-             "         _s2sad_left_out, _s2sad_errors):",
+             "         _s2sad_left_out, _s2sad_errors, _s2sad_rerun):",
              f"    def gradient({', '.join(f'{n}=_s2sad_default' for n in names)}):",
              "        try:",
              f"            if {' or '.join(f'{n} is _s2sad_default' for n in names)}:",
@@ -181,7 +175,7 @@ def _with_parameters(func, bound, general, failed):
              f"                return _s2sad_fast({values})",
              f"            return _s2sad_general({values}, {{}})",
              "        except _s2sad_errors as _s2sad_exc:",
-             "            _s2sad_failed(_s2sad_exc)",
+             f"            _s2sad_failed(_s2sad_exc, lambda: _s2sad_rerun({values}))",
              "            raise",
              "    return gradient"]
 
@@ -194,11 +188,17 @@ def _with_parameters(func, bound, general, failed):
             return fast(args)
         return general(args, kwargs)
 
+    def rerun(values):
+        """The call again, as the wrapper made it (on failure: see ``failed``)."""
+        if any(value is _DEFAULT for value in values):
+            return left_out(values)
+        return general(values, {})
+
     namespace = {}
     text = "\n".join(lines)
     exec(compile(text, f"<s2sad gradient of {func.__qualname__}>", "exec"), namespace)  # noqa: S102
     return namespace["make"](bound, general, failed, _DEFAULT, left_out,
-                             (NoneOutputError, ValueError, ZeroDivisionError))
+                             (ValueTypeError, ValueError, ZeroDivisionError), rerun)
 
 
 def grad(func=None, wrt=0, backend="numpy"):

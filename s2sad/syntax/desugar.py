@@ -26,7 +26,7 @@ those it can lower.
 import gast
 
 from . import anno, nodes
-from .formatting import is_format_call, lowered, user_spelling
+from .formatting import is_format_call, lowered, user_spelling, with_literal_formats
 from .names import Namer
 
 #: the builtins that consume an iterable whole: a generator expression given to one
@@ -58,10 +58,11 @@ def needs_desugaring(fn):
 def desugar(fn, user_names, walked=None):
     """Return ``fn`` itself when nothing needs desugaring, else a rewritten copy.
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
-    lowering = needs_lowering(fn, walked)
-    if not lowering and not needs_desugaring(fn):
-        return fn
-    fn = nodes.clone(fn)
+    literal = with_literal_formats(fn)   # (key.format(i) of key = "W{}": a copy)
+    lowering = needs_lowering(literal, walked if literal is fn else None)
+    if not lowering and not needs_desugaring(literal):
+        return literal
+    fn = literal if literal is not fn else nodes.clone(fn)
     namer = Namer(user_names)
     if lowering:
         lower(fn, namer)

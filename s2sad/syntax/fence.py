@@ -18,7 +18,7 @@ from ..rules import registry
 from . import nodes
 from .closure_sharing import stale_read
 from .desugar import CONSUMERS, statements_same_function
-from .formatting import builtins_named, is_format_call
+from .formatting import builtins_named, is_format_call, literal_formats
 
 # node type -> (what it is, what to do instead)
 UNSUPPORTED = {
@@ -97,7 +97,8 @@ def _check_starred_and_generators(parsed, everything):
     display), generator expressions consumed whole by a builtin (``sum(...)``).
 
     Input: the parsed function and every node of it; raises at the first refused one."""
-    if _STARRED_OR_GENERATOR.isdisjoint(map(type, everything)) and not any(
+    literal = {id(call): constant.value for call, constant in literal_formats(parsed.node)}
+    if _STARRED_OR_GENERATOR.isdisjoint(map(type, everything)) and not literal and not any(
             n.__class__ is gast.Call and is_format_call(n) for n in everything):
         return   # (gast's classes have no subclasses)
     parent = {}
@@ -116,8 +117,9 @@ def _check_starred_and_generators(parsed, everything):
                     "remove the statement")
         elif isinstance(node, gast.JoinedStr) and not isinstance(
                 parent.get(id(node)), gast.FormattedValue) or isinstance(
-                node, gast.Call) and is_format_call(node):   # (not a field's spec)
-            for name in sorted(builtins_named(node)):
+                node, gast.Call) and (is_format_call(node) or id(node) in literal):
+            # (not a field's spec; key.format(i) of key = "W{}" is lowered as the literal's)
+            for name in sorted(builtins_named(node, literal.get(id(node)))):
                 if not builtin(name):
                     _refuse(parsed, f"a format string is formatted by the builtin {name!r}, "
                             f"but the name {name!r} is not the builtin here", node,

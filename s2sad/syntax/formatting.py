@@ -11,7 +11,10 @@ asks for a conversion (``{v!r}``), and joins the pieces: so is each lowered, int
 here (a field reading an attribute or an item, ``{0.x}`` or ``{0[1]}``; a nested field
 in a ``.format`` spec; starred arguments): those keep their refusal.
 ``builtins_named(node)``: the builtin names the lowering calls (``fence`` checks that
-the function does not rebind them).
+the function does not rebind them).  ``with_literal_formats(fn)``: ``key.format(i)``
+where ``key`` is bound once, to a string literal, by a statement of the function's
+body before the one calling it, and never rebound, as ``"W{}".format(i)`` (a copy of
+``fn``; the literal keeps the name's spelling for messages).
 """
 
 import ast
@@ -33,13 +36,14 @@ def is_format_call(node):
         and isinstance(node.func.value.value, str)
 
 
-def builtins_named(node):
+def builtins_named(node, text=None):
     """The builtins the lowering of ``node`` (an f-string, or a ``.format`` call on a
-    string literal) calls."""
+    string literal, or on a name bound to the literal ``text``) calls."""
     names = {"format"}
     if node.__class__ is gast.Call:
         try:
-            fields = list(string.Formatter().parse(node.func.value.value))
+            fields = list(string.Formatter().parse(
+                node.func.value.value if text is None else text))
         except ValueError:
             return names
         return names | {_LETTERS[c] for _, _, _, c in fields if c in _LETTERS}
@@ -70,8 +74,84 @@ def spelled(node):
 
 
 def user_spelling(node):
-    """``ast.unparse`` of the format string or ``.format`` call ``node``."""
-    return ast.unparse(gast.gast_to_ast(nodes.clone(node)))
+    """``ast.unparse`` of the format string or ``.format`` call ``node`` (a literal
+    standing for a name, see :func:`with_literal_formats`, spelled as the name)."""
+    return spelled(node)
+
+
+def literal_formats(fn):
+    """``[(call, literal)]``: each ``name.format(...)`` call in ``fn``'s own scope (not
+    in a function defined in it) whose ``name`` is bound once in ``fn``, by a statement
+    of its body (not nested in a block) assigning a string literal (``key = "W{}"``),
+    before the statement holding the call, and nowhere else (no other assignment,
+    loop target, ``del``, ``global`` or ``nonlocal``, import, parameter, nested
+    definition or ``except ... as``): the call then always reads that literal."""
+    bindings = {}   # name -> (index of the statement in fn.body, the literal)
+    for index, stmt in enumerate(fn.body):
+        value = getattr(stmt, "value", None)
+        target = stmt.targets[0] if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+            else stmt.target if stmt.__class__ is gast.AnnAssign else None
+        if target.__class__ is gast.Name and value.__class__ is gast.Constant \
+                and isinstance(value.value, str):
+            bindings.setdefault(target.id, []).append((index, value))
+    if not bindings:
+        return []
+    bound = {}   # name -> how many times fn binds it (anywhere, nested scopes too)
+    for node in gast.walk(fn):
+        names = ()
+        if node.__class__ is gast.Name and node.ctx.__class__ is not gast.Load:
+            names = (node.id,)
+        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+            names = tuple(node.names) * 2   # (never once)
+        elif node.__class__ is gast.alias:
+            names = ((node.asname or node.name).split(".")[0],)
+        elif isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            names = (node.name,)
+        for name in names:
+            bound[name] = bound.get(name, 0) + 1
+    for arguments in (fn.args,):
+        for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs + [
+                a for a in (arguments.vararg, arguments.kwarg) if a is not None]:
+            bound[getattr(arg, "id", None)] = 2
+    once = {name: found[0] for name, found in bindings.items()
+            if len(found) == 1 and bound.get(name) == 1}
+    if not once:
+        return []
+    calls = []
+    for index, stmt in enumerate(fn.body):
+        for node in _same_scope(stmt):
+            if node.__class__ is gast.Call and node.func.__class__ is gast.Attribute \
+                    and node.func.attr == "format" and node.func.value.__class__ is gast.Name \
+                    and node.func.value.id in once and once[node.func.value.id][0] < index:
+                calls.append((node, once[node.func.value.id][1]))
+    return calls
+
+
+def with_literal_formats(fn):
+    """``fn`` itself where :func:`literal_formats` finds no call, else a copy of ``fn``
+    with the name each one calls ``.format`` on replaced by its literal (marked
+    ``anno.SPELLED`` with the name)."""
+    if not literal_formats(fn):
+        return fn
+    fn = nodes.clone(fn)
+    for call, literal in literal_formats(fn):
+        name = call.func.value
+        constant = gast.copy_location(nodes.const(literal.value), name)
+        call.func.value = anno.set(constant, anno.SPELLED, name.id)
+    return fn
+
+
+def _same_scope(node):
+    """The nodes under ``node`` (itself included) outside functions and classes
+    defined in it."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef,
+                             gast.Lambda)):
+            continue
+        stack.extend(gast.iter_child_nodes(node))
 
 
 def lowered(node):

@@ -162,10 +162,26 @@ def format_held_in_a_name_as_hinted(p):
     return d["W1"] * d["W0"]
 
 
-def test_format_on_a_name_is_refused_with_a_hint_that_works():
+def format_held_in_a_rebound_name(p):
+    fmt = "V{}"
+    if p[0] > 0:
+        fmt = "W{}"
+    d = {fmt.format(i): p[i] for i in range(2)}
+    return d["W1"] * d["W0"]
+
+
+def test_format_on_a_name_bound_once_is_lowered_as_the_literal():
+    # (a name bound once to a literal, before, and never rebound: see formatting)
+    p = np.array([0.3, -0.7])
+    np.testing.assert_allclose(s2sad.grad(format_held_in_a_name)(p), [-0.7, 0.3])
+    _, tangent = s2sad.jvp(format_held_in_a_name)(p, np.array([1.0, 1.0]))
+    np.testing.assert_allclose(tangent, -0.4)
+
+
+def test_format_on_a_rebound_name_is_refused_with_a_hint_that_works():
     p = np.array([0.3, -0.7])
     with pytest.raises(UnsupportedSyntaxError, match=r"str\.format\(fmt, i\)"):
-        s2sad.grad(format_held_in_a_name)(p)
+        s2sad.grad(format_held_in_a_rebound_name)(p)
     np.testing.assert_allclose(s2sad.grad(format_held_in_a_name_as_hinted)(p), [-0.7, 0.3])
     _, tangent = s2sad.jvp(format_held_in_a_name_as_hinted)(p, np.array([1.0, 1.0]))
     np.testing.assert_allclose(tangent, -0.4)

@@ -171,6 +171,7 @@ class Loops:
         norm = self.norm
         if self.headers.reads_an_item_dict(stmt.iter):
             return self.for_statement(self.headers.named_source(stmt), extra_carried)
+        stmt = self.headers.tupled(stmt)
         looped, counters = self.headers.counted(stmt)
         header = self.headers.of(looped)
         self.headers.dict_keys_of(header)

@@ -62,6 +62,13 @@ def zip_arguments(node, env, parsed):
     return None
 
 
+def _loaded(target):
+    """The expression reading the names of the target ``target`` (a name or a tuple)."""
+    if isinstance(target, gast.Tuple):
+        return gast.Tuple(elts=[_loaded(e) for e in target.elts], ctx=gast.Load())
+    return nodes.name(target.id)
+
+
 def reversed_argument(node, env, parsed):
     """``seq`` when ``node`` is ``reversed(seq)`` (the builtin), else None."""
     if isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
@@ -126,6 +133,68 @@ class LoopHeaders:
 
     def __init__(self, normalizer):
         self.norm = normalizer
+
+    def tupled(self, stmt):
+        """``stmt`` with each name of its target that takes a pair of ``enumerate`` or a
+        tuple of ``zip`` (``for t in zip(enumerate(a), b)``) unpacked into names of its
+        own, and the name bound to the tuple of those first in the body (``(t_item0_count,
+        t_item0_item), t_item1 = ...``, then ``t = ((..., ...), t_item1)``): Python's
+        value, which the loop header, unpacking its items, then takes.  ``stmt`` itself
+        where no name does."""
+        shape = self.item_shape(stmt.iter)
+        if shape is None:
+            return stmt
+        binds = []
+        target = self.unpacked(stmt.target, shape, binds)
+        if not binds:
+            return stmt
+        body = [gast.copy_location(nodes.assign(name, value), stmt) for name, value in binds]
+        loop = gast.copy_location(gast.For(target=target, iter=stmt.iter, body=body + stmt.body,
+                                           orelse=stmt.orelse, type_comment=None), stmt)
+        anno.copy(stmt, loop, anno.MAY_EXIT)
+        return loop
+
+    def item_shape(self, node):
+        """How the items of ``node`` unpack: a tuple of the shapes of their parts for
+        ``enumerate(...)`` (its counter and the item), ``d.items()`` and ``zip(...)``, through
+        ``list``, ``tuple`` and ``reversed`` around them; None for an item of unknown
+        shape."""
+        norm = self.norm
+        if node.__class__ is gast.Call and node.func.__class__ is gast.Attribute \
+                and node.func.attr == "items" and not node.args and not node.keywords:
+            return (None, None)   # (a dict's (key, value): any other is refused later)
+        callee = builtin_called(node, norm.env, norm.parsed)
+        if callee is None:
+            return None
+        if _enumerate_call(node, callee):
+            return (None, self.item_shape(node.args[0]))
+        if callee is builtins.zip and not node.keywords and node.args \
+                and not any(isinstance(a, gast.Starred) for a in node.args):
+            return tuple(self.item_shape(a) for a in node.args)
+        if callee in (builtins.list, builtins.tuple, builtins.reversed) \
+                and len(node.args) == 1 and not node.keywords:
+            return self.item_shape(node.args[0])
+        return None
+
+    def unpacked(self, target, shape, binds):
+        """``target`` with each name ``shape`` says takes a tuple made a tuple of new
+        names; ``binds`` gets ``(name, tuple of the new names)``, outer names after
+        inner ones (the order the body binds them in)."""
+        if shape is None:
+            return target
+        if isinstance(target, gast.Tuple) and len(target.elts) == len(shape):
+            elts = [self.unpacked(t, s, binds) for t, s in zip(target.elts, shape)]
+            return gast.copy_location(gast.Tuple(elts=elts, ctx=gast.Store()), target)
+        if not isinstance(target, gast.Name):
+            return target   # (refused as the header reads it)
+        parts, values = [], []
+        for k, inner in enumerate(shape):
+            name = self.norm.namer.fresh(f"{target.id}_item{k}")
+            parts.append(self.unpacked(gast.copy_location(nodes.name(name, store=True),
+                                                          target), inner, binds))
+            values.append(_loaded(parts[-1]))
+        binds.append((target.id, gast.Tuple(elts=values, ctx=gast.Load())))
+        return gast.copy_location(gast.Tuple(elts=parts, ctx=gast.Store()), target)
 
     def reads_an_item_dict(self, iterable):
         """``p["enc"].items()`` (keys, values): a method of a dict that is not a name."""

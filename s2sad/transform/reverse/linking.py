@@ -16,7 +16,10 @@ import copy
 import gast
 
 from ...analysis import kinds as kinds_
+from ...analysis.aliases import ANYWHERE, origins
 from ...analysis.facts import USER_CALL
+from ...analysis.lookup import call_predicates
+from ...analysis.ops import flatten, is_store
 from ...errors import UnsupportedSyntaxError
 from ...rules import registry
 from ...syntax import anno, nodes
@@ -41,29 +44,42 @@ class Linker:
 
     def link_user_calls(self, stmts):
         """Rewrite active calls of user functions to call their generated vjp."""
+        self.body = stmts
+        self._of_name = None
+        return self._link(stmts, frozenset())
+
+    def _link(self, stmts, after):
+        """``link_user_calls`` of the block ``stmts``; ``after``: the arrays written
+        into after the block runs (later in program order, or anywhere in a loop body
+        around it: its next trip)."""
         out = []
-        for stmt in stmts:
+        later = [after]   # later[k]: the arrays written into after stmts[k]
+        for stmt in reversed(stmts[1:]):
+            later.append(later[-1] | _stored_into([stmt]))
+        later.reverse()
+        for stmt, written_later in zip(stmts, later):
             if isinstance(stmt, gast.If):
                 stmt = copy.copy(stmt)
-                stmt.body = self.link_user_calls(stmt.body)
-                stmt.orelse = self.link_user_calls(stmt.orelse)
+                stmt.body = self._link(stmt.body, written_later)
+                stmt.orelse = self._link(stmt.orelse, written_later)
             elif isinstance(stmt, (gast.For, gast.While)):
                 stmt = copy.copy(stmt)
-                stmt.body = self.link_user_calls(stmt.body)
+                stmt.body = self._link(stmt.body, written_later | _stored_into(stmt.body))
             elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and isinstance(stmt.value, gast.Call) \
                     and self.facts.activity.is_active(stmt.targets[0].id):
                 callee = anno.get(stmt.value, anno.CALLEE)
                 if registry.lookup(callee) is None and is_user_function(callee):
-                    stmt = self.user_call(stmt, callee)
+                    stmt = self.user_call(stmt, callee, written_later)
             elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
                     and anno.get(stmt.value, anno.WRITES) is not None:
                 stmt = writing_primal(stmt, self.bindings)   # (no derivative through it)
             out.append(stmt)
         return out
 
-    def user_call(self, stmt, callee):
-        """The statement calling ``callee``'s vjp in place of ``stmt``."""
+    def user_call(self, stmt, callee, written_later=None):
+        """The statement calling ``callee``'s vjp in place of ``stmt``; ``written_later``:
+        the arrays written into after it (None: any array the function writes into)."""
         value = stmt.value
         site = self.parsed.location(getattr(value, anno.CALL_SITE, value))
         arguments, arity = bind_call(callee, value, site)
@@ -100,7 +116,8 @@ class Linker:
             original = value.keywords[call.keywords.index(part)].value \
                 if isinstance(part, gast.keyword) else value.args[call.args.index(part)]
             if id(original) not in own and isinstance(atom, gast.Name) and (
-                    atom.id in self.facts.written or atom.id in self.facts.shares_written):
+                    atom.id in self.facts.written or atom.id in self.facts.shares_written) \
+                    and self.written_after(atom.id, written_later):
                 copies.append((part, atom, original))
         kept = self.kept_params(callee, value, arguments, [c[2] for c in copies], site)
         for part, atom, original in copies:
@@ -120,6 +137,32 @@ class Linker:
         anno.copy(stmt, new, anno.SOURCE)
         anno.set(new, USER_CALL, (info, pullback, [args[p] for p in info.wrt]))
         return new
+
+    def written_after(self, name, written_later):
+        """Whether ``name`` or a name that may share its memory is among
+        ``written_later`` (the arrays written into after the call; None: any).  A write
+        before the call (and out of any loop around it) leaves the values the call's
+        pullback keeps as they were at the call."""
+        if written_later is None or name in written_later:
+            return True
+        if not written_later or name not in self.facts.shares_written:
+            return False
+        if self._of_name is None:
+            self._of_name, _ = origins(self.body, self.parsed_params(),
+                                       *call_predicates({}))
+        mine = self._of_name(name)
+        for base in written_later:
+            theirs = self._of_name(base)
+            if ANYWHERE in mine or ANYWHERE in theirs or mine & theirs:
+                return True
+        return False
+
+    def parsed_params(self):
+        """The parameters of the function linked (their values the caller holds)."""
+        args = self.parsed.node.args
+        found = list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs) + [
+            a for a in (args.vararg, args.kwarg) if a is not None]
+        return [a.id for a in found if isinstance(a, gast.Name)]
 
     @staticmethod
     def kept_params(callee, value, arguments, copied, site):
@@ -164,6 +207,11 @@ class Linker:
         return nodes.call(anno.set(nodes.name("kept_argument"), anno.HELPER_NAME, True), [
             atom, nodes.const(message), nodes.const(hint), nodes.const(site.filename),
             nodes.const(site.line), nodes.const(site.column)])
+
+
+def _stored_into(stmts):
+    """The arrays ``stmts`` (nested blocks included) write into (``b[i] = v``)."""
+    return frozenset(s.targets[0].value.id for s in flatten(stmts) if is_store(s))
 
 
 def _spelled_arguments(callee, call, site):
