@@ -379,6 +379,14 @@ CONSTRUCTS = {
                                  "    return np.sum(mc1 * x) + mc2 + mc3 + mc4\n",
                                  (np.array([0.5, 0.1, -0.3]),
                                   np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]))),
+    # a comprehension with several for clauses, the inner reading the outer's target
+    "comprehension_clauses": Construct("def f(x):\n"
+                                       "    cc1 = sum([x[i] * np.sin(x[j]) for i in range(3) "
+                                       "for j in range(i + 1, 3)])\n"
+                                       "    cd2 = {(i, j): x[i] * x[j] for i in range(3) "
+                                       "for j in range(3) if i != j}\n"
+                                       "    return np.sum(np.sin(x)) + cc1 + cd2[(0, 2)]\n",
+                                       (np.array([0.5, 0.1, -0.3]),)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -413,7 +421,7 @@ CLAIMED = frozenset({
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
-    "math_scalar", "builtin_abs", "shape_number", "method_spelling"}
+    "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly

@@ -551,6 +551,12 @@ CONSTRUCT_SIGNS.update({
     # an array a numpy op made, unpacked into numbers or rows (python_forms.py)
     "array_unpack": [r"\n\s+u\d+, u\d+, u\d+ = (np\.\w+\(|0\.5 \* )\w+",
                      r"\n\s+r\d+, r\d+ = (np\.\w+\(|0\.5 \* )\w+", r"\+ 0\.25 \* "],
+    # a comprehension with several for clauses
+    "comprehension_clauses": [r" for i in range\(3\) for j in range\(i \+ 1, 3\)\]",
+                              r" for a in \w+ for b in \w+\[1:\]\]",
+                              r" for row in \w+ for v in row if v > -5\.0\]",
+                              r" for i in range\(2\) for j in range\(3\)\]",
+                              r"\{\(i, j\): \w+\[i\] \* \w+\[j\] for i in range\(3\) for j in"],
     # a function of Python's math module on a number
     "math_scalar": [r"\n\s+ms\d+ = math\.\w+\(", r"\+ 0\.25 \* ms\d+"],
     # a dict keyed by format strings, read back by them

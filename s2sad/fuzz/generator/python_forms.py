@@ -5,7 +5,10 @@
   of the rows' adjoints (a tuple of them once reached the rules of the op: a crash in
   reverse mode, second derivatives of 0);
 - ``format_key``: a dict keyed by format strings (``f"k{i}"``, ``"k{}".format(i)``, the
-  usual MLP key ``params[f"W{i}"]``), read back by such keys.
+  usual MLP key ``params[f"W{i}"]``), read back by such keys;
+- ``comprehension_clauses``: a list or dict comprehension with several ``for`` clauses,
+  an inner one reading the outer's target (``[x[i] * x[j] for i in range(3) for j in
+  range(i + 1, 3)]``), once refused.
 
 As ``module_reads``' terms, each is bound at the top of ``f``'s body and added to what it
 returns; the draws come from streams of their own (seeded from the program's seed) and
@@ -24,16 +27,19 @@ def streams(seed):
 
 
 def choose(draft):
-    """At the top of ``f``'s body: maybe each of the two terms (to ``draft.return_terms``,
+    """At the top of ``f``'s body: maybe each of the three terms (to ``draft.return_terms``,
     which ``module_reads.choose`` made)."""
     unpack_r, key_r = streams(draft.seed)
-    roll_unpack, roll_key = unpack_r.random(), key_r.random()
+    clauses_r = random.Random(draft.seed ^ 0x6C41)
+    roll_unpack, roll_key, roll_clauses = unpack_r.random(), key_r.random(), clauses_r.random()
     if draft.output == "container":
         return
     if draft.has("array_unpack") and roll_unpack < 0.2:
         _array_unpack(draft, unpack_r)
     if draft.has("format_key") and roll_key < 0.2:
         _format_key(draft, key_r)
+    if draft.has("comprehension_clauses") and roll_clauses < 0.15:
+        _comprehension_clauses(draft, clauses_r)
 
 
 def _arrays(draft, shapes):
@@ -77,3 +83,32 @@ def _format_key(draft, r):
     draft.emit(f"{term} = 0.25 * np.sum(np.sin({keys}[{read}]) * {keys}[f\"k{{0}}\"])")
     draft.return_terms.append(term)
     draft.use("format_key")
+
+
+def _comprehension_clauses(draft, r):
+    params = _arrays(draft, (V, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x = param.name
+    term = f"cc{next(draft.counter)}"
+    form = r.randrange(3)
+    if param.shape == M:
+        if form == 0:
+            draft.emit(f"{term} = 0.25 * sum([np.sin(v) * v for row in {x} for v in row "
+                       f"if v > -5.0])")
+        else:
+            draft.emit(f"{term} = 0.25 * sum([{x}[i, j] * {x}[1 - i, 2 - j] "
+                       f"for i in range(2) for j in range(3)])")
+    elif form == 0:
+        draft.emit(f"{term} = 0.25 * sum([{x}[i] * np.sin({x}[j]) for i in range(3) "
+                   f"for j in range(i + 1, 3)])")
+    elif form == 1:
+        draft.emit(f"{term} = 0.25 * sum([a * b for a in {x} for b in {x}[1:]])")
+    else:
+        keys = f"cd{next(draft.counter)}"
+        draft.emit(f"{keys} = {{(i, j): {x}[i] * {x}[j] for i in range(3) "
+                   f"for j in range(3) if i != j}}")
+        draft.emit(f"{term} = 0.25 * ({keys}[(0, 2)] + np.tanh({keys}[(2, 1)]))")
+    draft.return_terms.append(term)
+    draft.use("comprehension_clauses")

@@ -275,10 +275,7 @@ class DictForms:
     def dict_comprehension(self, node, target=None):
         """``{k: v for x in xs if c}`` as a loop that writes items into a fresh dict
         (named after ``target``, the user's name it is bound to, when the comprehension
-        does not read that name)."""
-        if len(node.generators) != 1:
-            raise self.walk.error("dict comprehensions with several 'for' clauses are not "
-                             "supported", node, hint="nest two loops writing d[k] = v")
+        does not read that name); several ``for`` clauses are nested loops."""
         gen = node.generators[0]
         reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
         result = target if target is not None and target not in reads \
@@ -292,9 +289,11 @@ class DictForms:
                                                     slice=node.key, ctx=gast.Store())],
                             value=node.value, type_comment=None)]
         gast.copy_location(body[0], node)
+        for inner in reversed(node.generators[1:]):   # (several for clauses: nested loops)
+            body = [comprehension_for(inner, body, located)]
         loop = comprehension_for(gen, body, located)
         self.walk.dict_writes.building.add(result)
-        self.walk.loops.comprehension_loop(loop, result)
+        self.walk.loops.comprehension_loop(loop, result, node.generators[1:])
         self.walk.dict_writes.building.discard(result)
         final = self.walk.env.pop(result)
         return final.id

@@ -360,11 +360,13 @@ class Loops:
         norm.emit(loop)
 
     # ------------------------------------------------------------ comprehensions
-    def comprehension_loop(self, loop, result):
-        """Run a comprehension's loop: its target names are its own (Python 3 gives a
-        comprehension a scope), so the names keep the values they had before it."""
+    def comprehension_loop(self, loop, result, inner=()):
+        """Run a comprehension's loop: its target names, and those of the ``inner``
+        generators its body loops over, are its own (Python 3 gives a comprehension a
+        scope), so the names keep the values they had before it."""
         norm = self.norm
-        targets = {n.id for n in nodes.names(loop.target)}
+        targets = {n.id for t in [loop.target] + [g.target for g in inner]
+                   for n in nodes.names(t)}
         saved = {t: norm.env[t] for t in targets if t in norm.env}
         self.for_statement(loop, extra_carried=(result,))
         for t in targets:
@@ -374,20 +376,24 @@ class Loops:
                 norm.env.pop(t, None)
 
     def list_comprehension(self, node):
-        """``[e for x in xs if c]`` as a loop that appends to a fresh list."""
+        """``[e for x in xs if c]`` as a loop that appends to a fresh list; with several
+        ``for`` clauses, ``[e for x in xs for y in ys]``, the first clause's loop extends the
+        list by the comprehension of the others, ``[e for y in ys]`` (evaluated at each
+        trip, so ``ys`` may read ``x``, as Python's inner clauses do)."""
         norm = self.norm
-        if len(node.generators) != 1:
-            raise norm.error("list comprehensions with several 'for' clauses are not "
-                             "supported", node, hint="nest two loops with append")
         gen = node.generators[0]
         result = norm.namer.fresh("items")
 
         located = placed_at(node)
         start = norm.flat.operation(located(gast.List(elts=[], ctx=gast.Load())), target=result)
         norm.env[result] = nodes.name(start)
+        method, item = "append", node.elt
+        if len(node.generators) > 1:
+            method = "extend"
+            item = located(gast.ListComp(elt=node.elt, generators=node.generators[1:]))
         append = gast.Expr(value=gast.Call(
-            func=gast.Attribute(value=nodes.name(result), attr="append", ctx=gast.Load()),
-            args=[node.elt], keywords=[]))
+            func=gast.Attribute(value=nodes.name(result), attr=method, ctx=gast.Load()),
+            args=[item], keywords=[]))
         body = [append]
         loop = comprehension_for(gen, body, located)
         self.comprehension_loop(loop, result)
