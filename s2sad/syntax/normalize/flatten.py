@@ -342,14 +342,20 @@ class Flattener:
                 extra = []
             else:
                 extra = node.args
+            given = node.keywords
+            by_name = registry.METHOD_KEYWORDS.get(func.attr, ())
+            if any(by_name[:len(extra)]):   # x.clip(0.0) -> np.clip(x, min=0.0)
+                given = [gast.keyword(arg=name, value=arg)
+                         for arg, name in zip(extra, by_name) if name] + list(given)
+                extra = [arg for i, arg in enumerate(extra)
+                         if i >= len(by_name) or by_name[i] is None]
         else:
             target, callee_expr = self.named_callee(node, func)
             refuse_ufunc_value(norm, target, node)
-            args, extra = [], node.args
+            args, extra, given = [], node.args, node.keywords
         # a rule reads a list literal's items (np.stack([a, b])); a function of the
         # user's gets the list as a value, named like any other
         literals = not (is_user_function(target) and registry.lookup(target) is None)
-        given = node.keywords
         if not is_user_function(target):   # out=None: the default, no write
             extra, given = without_out_none(target, extra, given, method=bool(args))
         for arg in extra:
