@@ -7,7 +7,7 @@ every output along one input direction.
 from .. import pipeline
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
-from .arguments import arguments_then, parameters
+from .arguments import arguments_then, call_form, parameters
 from .bound import Bound
 from .composable import compose_jvp, differentiable
 from .entries import forward_entry
@@ -51,8 +51,8 @@ def _build_jvp(func, wrt, backend="numpy"):
 
     def pushforward(*args, **kwargs):
         if len(args) < k:
-            raise TypeError(f"the jvp of {func.__name__} takes its arguments followed by "
-                            f"{k} tangent(s) (for {', '.join(wrt_names)})")
+            raise TypeError(f"the jvp of {func.__name__} takes " + call_form(
+                bound.func, f"{k} tangent(s) (for {', '.join(wrt_names)})"))
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = arguments_then(bound.func, args, kwargs, k,
                                 f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
