@@ -63,15 +63,17 @@ class Flattener:
             node = norm.dict_forms.dict_call(node)
         if isinstance(node, gast.DictComp):
             return norm.dict_forms.dict_comprehension(node, target)
-        node = self.spelled_as(node)
+        node = self.spelled_as(node, target)
         if isinstance(node, gast.Call) and builtin_choice(norm, node) is not None:
             return choose(self, node, target, builtin_choice(norm, node))
         named = base is not None
         base = target or base or base_name(node)
-        if isinstance(node, gast.BinOp):
-            value = gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        if isinstance(node, gast.BinOp):   # (located: a refusal of it points at it)
+            value = gast.copy_location(gast.BinOp(
+                left=self.atom(node.left), op=node.op, right=self.atom(node.right)), node)
         elif isinstance(node, gast.UnaryOp):
-            value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
+            value = gast.copy_location(
+                gast.UnaryOp(op=node.op, operand=self.atom(node.operand)), node)
         elif isinstance(node, gast.Compare):
             if len(node.ops) != 1:
                 return chained_comparison(self, node, target)
@@ -136,14 +138,12 @@ class Flattener:
         norm.aliases.track_views(name, value)
         return name
 
-    def spelled_as(self, node):
+    def spelled_as(self, node, target=None):
         """``node``, or the expression it computes as s2sad differentiates it:
         ``d | {...}`` as ``{**d, **{...}}`` (a new dict with the items of both, the right
-        one's win), ``pow(a, b)`` as ``a ** b``."""
+        one's win; see ``DictWrites.merges``), ``pow(a, b)`` as ``a ** b``."""
         norm = self.norm
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
-                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
-                and side.id in norm.dict_writes.dict_names() for side in (node.left, node.right)):
+        if norm.dict_writes.merges(node, target):
             return gast.copy_location(gast.Dict(keys=[None, None],
                                                 values=[node.left, node.right]), node)
         if isinstance(node, gast.Call) and builtin_power(norm, node):
