@@ -13,7 +13,7 @@ from .composable import compose_jvp, differentiable
 from .entries import forward_entry
 from .matching import as_tangent, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
-from .singular import raise_singular
+from .singular import note_user_line, raise_singular
 from .transformed import cached_transform, with_source
 
 
@@ -63,6 +63,10 @@ def _build_jvp(func, wrt, backend="numpy"):
             value, tangent = bound(*values, *tangents)
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
+            raise
+        except ValueError as exc:   # numpy's (a shape mismatch): the user's line
+            if exc.__class__ is ValueError:
+                note_user_line(exc, func.__name__)
             raise
         refuse_value(value, "the output", func.__name__, func,
                      rerun=lambda: bound(*values, *tangents))

@@ -23,7 +23,7 @@ from .forward import forward_source
 from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
-from .singular import raise_singular
+from .singular import note_user_line, raise_singular
 from ..runtime.outside_kept import check_outside, outside_values
 from ..runtime.arguments_kept import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
@@ -118,6 +118,8 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
             raise none_output(func) from None
         if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
             raise NonScalarOutputError(str(exc)) from None
+        if exc.__class__ is ValueError:   # numpy's (a shape mismatch): the user's line
+            note_user_line(exc, func.__name__)
         if isinstance(exc, ZeroDivisionError):
             raise_singular(exc, func.__name__)
 
@@ -263,6 +265,10 @@ def _build_vjp(func, wrt):
             value, pullback_impl = bound(*args, **kwargs)
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
+            raise
+        except ValueError as exc:   # numpy's (a shape mismatch): the user's line
+            if exc.__class__ is ValueError:
+                note_user_line(exc, func.__name__)
             raise
         refuse_value(value, "the output", func.__name__, func,
                      rerun=lambda: bound(*args, **kwargs))
