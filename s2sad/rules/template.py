@@ -106,6 +106,10 @@ _INSTEAD = {
               "np.where(mask, x, fill), then the op without where="),
     "initial": "combine the result with it after the op: np.sum(x) + initial",
     ("prod", "initial"): "multiply the result by it after the op: np.prod(x) * initial",
+    ("max", "initial"): "write np.maximum(np.max(x), initial), which s2sad differentiates",
+    ("amax", "initial"): "write np.maximum(np.amax(x), initial), which s2sad differentiates",
+    ("min", "initial"): "write np.minimum(np.min(x), initial), which s2sad differentiates",
+    ("amin", "initial"): "write np.minimum(np.amin(x), initial), which s2sad differentiates",
     "order": "'C' is the default; for Fortran order write x.ravel('F') or transpose first",
     ("reshape", "order"): ("np.reshape(x, shape, order='F') is np.reshape(x.T, shape[::-1]).T, "
                            "which s2sad differentiates"),

@@ -17,7 +17,8 @@ REFUSED = {
                   "np.reshape(x.T, shape[::-1]).T"),
     "sum_dtype": ("np.sum(M * M, axis=1, dtype=np.float64).sum()", "x.astype(np.float64)"),
     "mean_dtype": ("(M * M).mean(dtype=np.float64)", "x.astype(np.float64)"),
-    "min_initial": ("np.min(M * M, initial=100.0)", "combine the result with it"),
+    "min_initial": ("np.min(M * M, initial=100.0)", "np.minimum(np.min(x), initial)"),
+    "sum_initial": ("np.sum(M * M, initial=1.0)", "np.sum(x) + initial"),
     "sum_where": ("np.sum(M * M, where=M > 1.0)", "multiply by the mask"),
     "copy_order": ("np.sum(M.copy('F') * M)", "x.copy()"),
 }
