@@ -51,5 +51,11 @@ def test_grad_vjp_jacobian_take_the_functions_own_call():
     assert np.isclose(s2sad.jacobian(kw, wrt="w")(X, w=0.5), by_hand(0.5))
 
 
+def test_jacobian_message_shows_the_functions_own_call():
+    with pytest.raises(TypeError, match=r"the jacobian of kw takes kw's own arguments, "
+                                        r"kw\(x, \*, w, c=2\.0\): too many positional"):
+        s2sad.jacobian(kw, wrt="w")(X, 0.5)
+
+
 def test_a_function_without_keyword_only_parameters_keeps_the_short_form():
     assert call_form(plain, "v") == "its arguments (x, w) followed by v"
