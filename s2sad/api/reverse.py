@@ -118,8 +118,7 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
             raise none_output(func) from None
         if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
             raise NonScalarOutputError(str(exc)) from None
-        if exc.__class__ is ValueError:   # numpy's (a shape mismatch): the user's line
-            note_user_line(exc, func.__name__)
+        if exc.__class__ is ValueError: note_user_line(exc, func.__name__)   # numpy's
         if isinstance(exc, ZeroDivisionError):
             raise_singular(exc, func.__name__)
 

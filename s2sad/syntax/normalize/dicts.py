@@ -88,6 +88,30 @@ DICT_METHODS = frozenset({"items", "keys", "values", "get", "update", "setdefaul
                            "popitem"})
 
 
+def merges(dict_writes, node, target=None):
+    """Whether ``node``, a ``left | right``, merges two dicts (it is ``{**left,
+    **right}``): a side is a dict display or comprehension, or a name certain to hold a
+    dict (``DictWrites.holds_dict``: a dict argument among them), or ``target``, the user
+    name it is assigned to, is one the code shows to be a dict (``r = p | q`` and then
+    ``r.values()``: only dicts make a dict with ``|``), or the code reads it as a dict
+    (``(p | q).values()``, ``(p | q)["key"]``)."""
+    if not (isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr)):
+        return False
+    if any(isinstance(side, (gast.Dict, gast.DictComp))
+           or isinstance(side, gast.Name) and dict_writes.holds_dict(side.id)
+           for side in (node.left, node.right)):
+        return True
+    if target is not None and target in dict_writes.dict_names():
+        return True
+    fn = dict_writes.walk.parsed.node
+    shown = dict_writes.dict_names_cache.get(("merges", id(fn)))
+    if shown is None:
+        shown = dict_writes.dict_names_cache[("merges", id(fn))] = {
+            id(owner) for owner in (_dict_owner(n) for n in nodes.walk(fn))
+            if isinstance(owner, gast.BinOp) and isinstance(owner.op, gast.BitOr)}
+    return id(node) in shown
+
+
 def _dict_owner(node):
     """The value ``node`` reads as a dict (``v`` of ``v.items()``, ``v["key"]``), or None."""
     if node.__class__ is gast.Call and isinstance(node.func, gast.Attribute) \
@@ -106,7 +130,6 @@ class DictWrites:
         self.walk = walk
         self.param_dicts = frozenset(param_dicts)
         self.dict_names_cache: Dict[int, Set[str]] = {}
-        self.merges_cache: Dict[int, Set[int]] = {}   # (see shown_merges)
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
         self.building: Set[str] = set()   # those being filled now: no other name holds them
 
@@ -175,32 +198,6 @@ class DictWrites:
         return user in self.dict_names() or user in self.built_dicts \
             or user in self.param_dicts \
             or isinstance(held, gast.Name) and self.is_dict_value(held.id)
-
-    def merges(self, node, target=None):
-        """Whether ``node``, a ``left | right``, merges two dicts (it is ``{**left,
-        **right}``): a side is a dict display or comprehension, or a name certain to hold
-        a dict (see ``holds_dict``: a dict argument among them), or ``target``, the user
-        name it is assigned to, is one the code shows to be a dict (``r = p | q`` and
-        then ``r.values()``: only dicts make a dict with ``|``)."""
-        if not (isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr)):
-            return False
-        if any(isinstance(side, (gast.Dict, gast.DictComp))
-               or isinstance(side, gast.Name) and self.holds_dict(side.id)
-               for side in (node.left, node.right)):
-            return True
-        return target is not None and target in self.dict_names() \
-            or id(node) in self.shown_merges()
-
-    def shown_merges(self):
-        """The ids of the ``a | b`` nodes the code reads as a dict: ``(p | q).values()``,
-        ``(p | q)["key"]``."""
-        fn = self.walk.parsed.node
-        found = self.merges_cache.get(id(fn))
-        if found is None:
-            found = self.merges_cache[id(fn)] = {
-                id(owner) for owner in (_dict_owner(n) for n in nodes.walk(fn))
-                if isinstance(owner, gast.BinOp) and isinstance(owner.op, gast.BitOr)}
-        return found
 
     def is_dict_value(self, ssa):
         """Is the SSA value ``ssa`` certain to be a dict (see ``holds_dict``)?"""

@@ -23,7 +23,7 @@ from .. import anno, nodes, wrappers
 from ..parse import is_user_function
 from .choices import builtin_choice, builtin_power, chained_comparison, choose
 from .derivatives import made_here
-from .dicts import constant_key
+from .dicts import constant_key, merges
 from .fields import item as field_item, record as record_fields
 from .lists import list_mutation
 from .scatter import refuse_ufunc_value
@@ -72,8 +72,7 @@ class Flattener:
             value = gast.copy_location(gast.BinOp(
                 left=self.atom(node.left), op=node.op, right=self.atom(node.right)), node)
         elif isinstance(node, gast.UnaryOp):
-            value = gast.copy_location(
-                gast.UnaryOp(op=node.op, operand=self.atom(node.operand)), node)
+            value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
         elif isinstance(node, gast.Compare):
             if len(node.ops) != 1:
                 return chained_comparison(self, node, target)
@@ -141,9 +140,9 @@ class Flattener:
     def spelled_as(self, node, target=None):
         """``node``, or the expression it computes as s2sad differentiates it:
         ``d | {...}`` as ``{**d, **{...}}`` (a new dict with the items of both, the right
-        one's win; see ``DictWrites.merges``), ``pow(a, b)`` as ``a ** b``."""
+        one's win; see ``dicts.merges``), ``pow(a, b)`` as ``a ** b``."""
         norm = self.norm
-        if norm.dict_writes.merges(node, target):
+        if merges(norm.dict_writes, node, target):
             return gast.copy_location(gast.Dict(keys=[None, None],
                                                 values=[node.left, node.right]), node)
         if isinstance(node, gast.Call) and builtin_power(norm, node):
@@ -342,13 +341,7 @@ class Flattener:
                 extra = []
             else:
                 extra = node.args
-            given = node.keywords
-            by_name = registry.METHOD_KEYWORDS.get(func.attr, ())
-            if any(by_name[:len(extra)]):   # x.clip(0.0) -> np.clip(x, min=0.0)
-                given = [gast.keyword(arg=name, value=arg)
-                         for arg, name in zip(extra, by_name) if name] + list(given)
-                extra = [arg for i, arg in enumerate(extra)
-                         if i >= len(by_name) or by_name[i] is None]
+            extra, given = _method_arguments(func.attr, extra, node.keywords)
         else:
             target, callee_expr = self.named_callee(node, func)
             refuse_ufunc_value(norm, target, node)
@@ -453,6 +446,24 @@ def attribute_base(node):
     owner = node.value
     prefix = owner.id if isinstance(owner, gast.Name) else "value"
     return f"{prefix}_{node.attr}"
+
+
+def _method_arguments(method, extra, given):
+    """``(positional, keywords)`` the function ``x.method(*extra, **given)`` becomes
+    takes after ``x``, where the method's parameters are not the function's
+    (``registry.METHOD_KEYWORDS``, ``registry.METHOD_POSITIONS``)."""
+    by_name = registry.METHOD_KEYWORDS.get(method, ())
+    if any(by_name[:len(extra)]):   # x.astype(t, 'F') -> np.array(x, t, order='F')
+        given = [gast.keyword(arg=name, value=arg)
+                 for arg, name in zip(extra, by_name) if name] + list(given)
+        extra = [arg for i, arg in enumerate(extra) if i >= len(by_name) or by_name[i] is None]
+    spelled = registry.METHOD_POSITIONS.get(method)
+    if spelled:   # x.clip(0.0) -> np.clip(x, 0.0, None) (Dask's takes no min=)
+        named = {kw.arg: kw.value for kw in given}
+        extra = list(extra) + [named.pop(name, nodes.const(None))
+                               for name in spelled[len(extra):]]
+        given = [kw for kw in given if kw.arg in named]
+    return extra, given
 
 
 def _int_literal(node):
