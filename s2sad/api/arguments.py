@@ -124,11 +124,25 @@ def arguments_then(func, args, kwargs, count, what, kind):
         try:
             arguments(func, args, kwargs)
         except TypeError:
-            names = ", ".join(signature(func)[1])
-            raise TypeError(f"the {kind} of {func.__name__} takes its arguments ({names}) "
-                            f"followed by {what}; it was given {len(args)} positional "
-                            f"value(s) ({exc} once the last {count} are taken as {what})") \
-                from None
-        raise TypeError(f"the {kind} of {func.__name__} takes its arguments followed by "
-                        f"{what}; the call passes {func.__name__}'s arguments only, so {what} "
-                        f"is missing") from None
+            raise TypeError(f"the {kind} of {func.__name__} takes {call_form(func, what)}; it "
+                            f"was given {len(args)} positional value(s) ({exc} once the last "
+                            f"{count} are taken as {what})") from None
+        raise TypeError(f"the {kind} of {func.__name__} takes {call_form(func, what)}; the "
+                        f"call passes {func.__name__}'s arguments only, so {what} is "
+                        f"missing") from None
+
+
+def call_form(func, what):
+    """How a call of a derivative of ``func`` that takes ``what`` after ``func``'s
+    arguments is written: ``func``'s positional arguments, then ``what``, with its
+    keyword-only arguments by name (``g(x, w_dot, w=0.5)``), as Python binds it."""
+    sig = signature(func)[0]
+    params = list(sig.parameters.values())
+    positional = [("*" if p.kind is p.VAR_POSITIONAL else "") + p.name for p in params
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+    named = [p.name + "=" for p in params if p.kind is p.KEYWORD_ONLY]
+    if not named:
+        return f"its arguments ({', '.join(positional)}) followed by {what}"
+    example = ", ".join(positional + [f"<{what}>"] + [n + "..." for n in named])
+    return (f"its positional arguments ({', '.join(positional)}) followed by {what}, then "
+            f"its keyword-only arguments by name: ({example})")

@@ -7,13 +7,13 @@ every output along one input direction.
 from .. import pipeline
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
-from .arguments import arguments_then, parameters
+from .arguments import arguments_then, call_form, parameters
 from .bound import Bound
 from .composable import compose_jvp, differentiable
 from .entries import forward_entry
 from .matching import as_tangent, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
-from .singular import raise_singular
+from .singular import note_user_line, raise_singular
 from .transformed import cached_transform, with_source
 
 
@@ -51,8 +51,8 @@ def _build_jvp(func, wrt, backend="numpy"):
 
     def pushforward(*args, **kwargs):
         if len(args) < k:
-            raise TypeError(f"the jvp of {func.__name__} takes its arguments followed by "
-                            f"{k} tangent(s) (for {', '.join(wrt_names)})")
+            raise TypeError(f"the jvp of {func.__name__} takes " + call_form(
+                bound.func, f"{k} tangent(s) (for {', '.join(wrt_names)})"))
         refuse_complex_arguments(args, kwargs, func.__name__)
         values = arguments_then(bound.func, args, kwargs, k,
                                 f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
@@ -63,6 +63,10 @@ def _build_jvp(func, wrt, backend="numpy"):
             value, tangent = bound(*values, *tangents)
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
+            raise
+        except ValueError as exc:   # numpy's (a shape mismatch): the user's line
+            if exc.__class__ is ValueError:
+                note_user_line(exc, func.__name__)
             raise
         refuse_value(value, "the output", func.__name__, func,
                      rerun=lambda: bound(*values, *tangents))

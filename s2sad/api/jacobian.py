@@ -99,7 +99,11 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
 
     def jac(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
-        values = arguments(func, args, kwargs)
+        try:
+            values = arguments(func, args, kwargs)
+        except TypeError as exc:   # (Python's words name no function)
+            raise TypeError(f"the jacobian of {func.__name__} takes {func.__name__}'s own "
+                            f"arguments, {func.__name__}{signature(func)[0]}: {exc}") from None
         xs = [values[p] for p in positions]
         inputs = sum(size(x) for x in xs)
         swept = refused = plan = None

@@ -9,7 +9,7 @@ a complex value (``z = x ** 0.5`` of a negative Python float), as ``vjp`` does.
 
 from ..errors import NonScalarOutputError, ValueTypeError
 from ..values import NoneOutputError, complex_error, none_output
-from .singular import raise_singular
+from .singular import note_user_line, raise_singular
 
 #: the start of the message of a complex output (``values.refuse_value``)
 _COMPLEX_OUTPUT = "the output of "
@@ -44,6 +44,8 @@ def failure_of(func):
             raise none_output(func) from None
         if isinstance(exc, ValueError) and "use s2sad.vjp" in str(exc):
             raise NonScalarOutputError(str(exc)) from None
+        if exc.__class__ is ValueError:   # numpy's (a shape mismatch): the user's line noted
+            note_user_line(exc, func.__name__)
         if isinstance(exc, ZeroDivisionError):
             raise_singular(exc, func.__name__)
 

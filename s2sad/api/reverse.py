@@ -24,7 +24,7 @@ from .matching import check_cotangent, match_gradient
 from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
 from .outputs import failure_of
-from .singular import raise_singular
+from .singular import note_user_line, raise_singular
 from ..runtime.outside_kept import check_outside, outside_values
 from ..runtime.arguments_kept import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
@@ -263,6 +263,10 @@ def _build_vjp(func, wrt):
             value, pullback_impl = bound(*args, **kwargs)
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
+            raise
+        except ValueError as exc:   # numpy's (a shape mismatch): the user's line
+            if exc.__class__ is ValueError:
+                note_user_line(exc, func.__name__)
             raise
         refuse_value(value, "the output", func.__name__, func,
                      rerun=lambda: bound(*args, **kwargs))

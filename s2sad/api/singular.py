@@ -31,6 +31,20 @@ def raise_singular(exc, func_name):
              "differentiate at another point") from None
 
 
+def note_user_line(exc, func_name):
+    """Add to ``exc`` (an error numpy raised in generated code: a shape mismatch) a note
+    naming the user's line whose code raised it, for a derivative's statement the line
+    it differentiates; the error stays the one Python raised.  Once per error."""
+    if getattr(exc, "__notes__", None) and any("s2sad:" in n for n in exc.__notes__):
+        return
+    where = located_in_generated_code(exc.__traceback__)
+    if where is None:
+        return
+    what = "the derivative of " if _in_derivative(exc.__traceback__) else ""
+    exc.add_note(f"s2sad: raised by {what}{func_name}'s line {where.filename}:{where.line}: "
+                 f"{where.code.strip()}")
+
+
 def _in_derivative(tb):
     """Whether the innermost frame of generated code in ``tb`` ran a derivative's own
     statement: in reverse-mode code one in a ``# grad of line N`` block (the primal

@@ -11,9 +11,9 @@ import numpy as np
 
 from ..runtime import (cast_bar, cast_dot, copy_of, clip_lower_mask, clip_mask, clip_upper_mask,
                        concatenate_bar,
-                       dot_lhs_bar, dot_rhs_bar, extremum_bar, mean_bar, outer_lhs_bar,
-                       outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
-from .registry import (METHODS, adjoint, declare, declare_allocating_type,
+                       dot_lhs_bar, dot_rhs_bar, extremum_bar, flatten_bar, flatten_dot, mean_bar,
+                       outer_lhs_bar, outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
+from .registry import (METHOD_KEYWORDS, METHODS, adjoint, declare, declare_allocating_type,
                        nondifferentiable, signature_for, tangent)
 
 # ------------------------------------------------------------- elementwise
@@ -333,9 +333,16 @@ def reshape_adjoint(y, y_bar, a, shape):
     return np.reshape(y_bar, np.shape(a))
 
 
-@adjoint(np.ravel, linear=True, view=True, methods=("ravel",))
-def ravel_adjoint(y, y_bar, a):
-    return np.reshape(y_bar, np.shape(a))
+# x.ravel(order) reads x in that order ('A' and 'K': in x's memory layout), as
+# x.flatten(order) does, whose adjoint and tangent it shares
+@adjoint(np.ravel, nondiff=("order",), view=True, methods=("ravel",))
+def ravel_adjoint(y, y_bar, a, order="C"):
+    return flatten_bar(y_bar, a, order)
+
+
+@tangent(np.ravel)
+def ravel_tangent(y, a, order, a_dot):
+    return flatten_dot(a, a_dot, order)
 
 
 @adjoint(np.transpose, nondiff=("axes",), linear=True, view=True, methods=("transpose",),
@@ -372,14 +379,15 @@ def stack_adjoint(y, y_bar, arrays, axis=0):
 
 # x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
 # dtypes are constant, see array_adjoint)
-@adjoint(np.array, nondiff=("dtype",), methods=("astype",))
-def array_adjoint(y, y_bar, object, dtype=None):
+# (its memory order leaves the values as they are: x.astype(float, 'F'))
+@adjoint(np.array, nondiff=("dtype", "order"), methods=("astype",))
+def array_adjoint(y, y_bar, object, dtype=None, order="K"):
     # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
     return cast_bar(y_bar, y, object)
 
 
 @tangent(np.array)
-def array_tangent(y, object, dtype, object_dot):
+def array_tangent(y, object, dtype, order, object_dot):
     return cast_dot(object_dot, y)
 
 
@@ -402,6 +410,9 @@ def copy_of_adjoint(y, y_bar, a):
 
 declare(copy_of, methods=("copy",))
 METHODS["copy"] = (copy_of, "copy_of")
+# (the methods' arguments after the first np.array and copy_of take by name, if at all)
+METHOD_KEYWORDS["astype"] = (None, "order", "casting", "subok", "copy")
+METHOD_KEYWORDS["copy"] = ("order",)
 
 
 @adjoint(float, allocates=True)

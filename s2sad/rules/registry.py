@@ -125,6 +125,14 @@ DICT_HELPERS: Dict[str, Any] = {}
 UFUNC_WRITES: Dict[Hashable, Tuple[Any, Any, str]] = {}
 #: ndarray method name -> (numpy function, the dotted name generated code calls)
 METHODS: Dict[str, Tuple[Any, str]] = {}
+#: ndarray method name -> the keyword each of its positional arguments is passed by to the
+#: function it becomes (None: positionally), where the method's positional parameters are not
+#: the function's after its first (``x.clip(0.0)`` is ``np.clip(x, min=0.0)``: numpy's
+#: ``np.clip(x, 0.0)`` wants its ``a_max``)
+METHOD_KEYWORDS: Dict[str, Tuple[Optional[str], ...]] = {}
+#: ndarray method name -> its parameters passed by position, None where not given
+#: (``x.clip(max=1.0)`` is ``np.clip(x, None, 1.0)``: Dask's np.clip takes no keywords)
+METHOD_POSITIONS: Dict[str, Tuple[str, ...]] = {}
 #: ndarray attribute name -> (numpy function, dotted name) for attributes that compute
 VIEW_ATTRIBUTES: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attributes whose value carries no derivative

@@ -176,6 +176,7 @@ nondifferentiable(sort_order)
 
 declare(np.clip, methods=("clip",))
 registry.METHODS["clip"] = (np.clip, "np.clip")
+registry.METHOD_POSITIONS["clip"] = ("min", "max")   # (np.clip's are a_min, a_max)
 nondifferentiable(np.round, methods=("round",), spelling="np.round")
 nondifferentiable(np.around)
 

@@ -43,8 +43,11 @@ def bind_arguments(rule, value, locate):
         try:
             ba = sig.bind(*args, **keywords)
         except TypeError as exc:
-            raise NoDerivativeRuleError(f"cannot match the call to {rule.label}: {exc}",
-                                        locate(site)) from None
+            extra = [k for k in keywords if k not in sig.parameters]
+            raise NoDerivativeRuleError(
+                f"cannot match the call to {rule.label}: {exc}", locate(site),
+                hint=_unsupported_hint(rule, sig, extra[0], False) if extra else None) \
+                from None
         for name, node in ba.arguments.items():
             bound[_rule_name(rule, sig, name)] = node
     else:
@@ -63,11 +66,7 @@ def bind_arguments(rule, value, locate):
         raise NoDerivativeRuleError(
             f"the derivative rule of {rule.label} does not support its argument "
             f"{unknown[0]!r}", locate(site),
-            hint=(f"the rule's parameters are ({', '.join(params)}) and {rule.label}'s are "
-                  f"({', '.join(sig.parameters)}): name the rule's parameter {unknown[0]!r}"
-                  if named and unknown[0] not in params else
-                  f"call {rule.label} without {unknown[0]!r}, or register your own rule with "
-                  f"@s2sad.adjoint"))
+            hint=_unsupported_hint(rule, sig, unknown[0], named))
     for name in params:
         if name not in bound:
             default = rule.defaults.get(name, _NO_DEFAULT)
@@ -78,6 +77,48 @@ def bind_arguments(rule, value, locate):
             else:
                 bound[name] = nodes.const(default)
     return bound
+
+
+def _unsupported_hint(rule, sig, name, named):
+    """What to write instead of passing ``name`` to ``rule``'s op: for one of s2sad's own
+    rules, the spelling that computes the same without it; for a user's rule, how to
+    make the rule take it."""
+    label, params = rule.label, rule.params
+    template = rule.adjoint or rule.tangent
+    own = (getattr(getattr(template, "fn", None), "__module__", None) or "").startswith("s2sad.")
+    if not own and named and name not in params:
+        return (f"the rule's parameters are ({', '.join(params)}) and {label}'s are "
+                f"({', '.join(sig.parameters)}): name the rule's parameter {name!r}")
+    if not own:
+        return f"call {label} without {name!r}, or register your own rule with @s2sad.adjoint"
+    short = label.rsplit(".", 1)[-1]
+    instead = _INSTEAD.get((short, name)) or _INSTEAD.get(name)
+    return (f"call {label} without {name!r}" + (f": {instead}" if instead else "")
+            + " (or register your own rule with @s2sad.adjoint)")
+
+
+#: (op, argument) or argument -> what computes the same without passing it (a refusal's hint)
+_INSTEAD = {
+    "dtype": ("a float64 array's sums and means are float64 already; to compute in "
+              "float64, convert first: x.astype(np.float64), then the op without dtype="),
+    "out": "assign its result (y = op(...)) instead of writing it into out=",
+    "where": ("multiply by the mask first (np.sum(x * mask)), or select with "
+              "np.where(mask, x, fill), then the op without where="),
+    "initial": "combine the result with it after the op: np.sum(x) + initial",
+    ("prod", "initial"): "multiply the result by it after the op: np.prod(x) * initial",
+    ("max", "initial"): "write np.maximum(np.max(x), initial), which s2sad differentiates",
+    ("amax", "initial"): "write np.maximum(np.amax(x), initial), which s2sad differentiates",
+    ("min", "initial"): "write np.minimum(np.min(x), initial), which s2sad differentiates",
+    ("amin", "initial"): "write np.minimum(np.amin(x), initial), which s2sad differentiates",
+    "order": "'C' is the default; for Fortran order write x.ravel('F') or transpose first",
+    ("reshape", "order"): ("np.reshape(x, shape, order='F') is np.reshape(x.T, shape[::-1]).T, "
+                           "which s2sad differentiates"),
+    ("copy_of", "order"): "write x.copy(), a copy in C order",
+    "casting": "convert the input first with x.astype(dtype), then call the op without it",
+    "copy": "drop copy=: the result is a new array either way",
+    "subok": "drop subok=: s2sad differentiates ndarrays",
+    "mode": "index within bounds (np.clip the indices first) and drop mode=",
+}
 
 
 def _rule_name(rule, sig, name):

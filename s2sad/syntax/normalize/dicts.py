@@ -88,6 +88,41 @@ DICT_METHODS = frozenset({"items", "keys", "values", "get", "update", "setdefaul
                            "popitem"})
 
 
+def merges(dict_writes, node, target=None):
+    """Whether ``node``, a ``left | right``, merges two dicts (it is ``{**left,
+    **right}``): a side is a dict display or comprehension, or a name certain to hold a
+    dict (``DictWrites.holds_dict``: a dict argument among them), or ``target``, the user
+    name it is assigned to, is one the code shows to be a dict (``r = p | q`` and then
+    ``r.values()``: only dicts make a dict with ``|``), or the code reads it as a dict
+    (``(p | q).values()``, ``(p | q)["key"]``)."""
+    if not (isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr)):
+        return False
+    if any(isinstance(side, (gast.Dict, gast.DictComp))
+           or isinstance(side, gast.Name) and dict_writes.holds_dict(side.id)
+           for side in (node.left, node.right)):
+        return True
+    if target is not None and target in dict_writes.dict_names():
+        return True
+    fn = dict_writes.walk.parsed.node
+    shown = dict_writes.dict_names_cache.get(("merges", id(fn)))
+    if shown is None:
+        shown = dict_writes.dict_names_cache[("merges", id(fn))] = {
+            id(owner) for owner in (_dict_owner(n) for n in nodes.walk(fn))
+            if isinstance(owner, gast.BinOp) and isinstance(owner.op, gast.BitOr)}
+    return id(node) in shown
+
+
+def _dict_owner(node):
+    """The value ``node`` reads as a dict (``v`` of ``v.items()``, ``v["key"]``), or None."""
+    if node.__class__ is gast.Call and isinstance(node.func, gast.Attribute) \
+            and node.func.attr in DICT_METHODS:
+        return node.func.value
+    if node.__class__ is gast.Subscript and isinstance(node.slice, gast.Constant) \
+            and isinstance(node.slice.value, str):
+        return node.value
+    return None
+
+
 class DictWrites:
     """The dict item writes of one function's walk (see the module docstring)."""
 

@@ -23,7 +23,7 @@ from .. import anno, nodes, wrappers
 from ..parse import is_user_function
 from .choices import builtin_choice, builtin_power, chained_comparison, choose
 from .derivatives import made_here
-from .dicts import constant_key
+from .dicts import constant_key, merges
 from .fields import item as field_item, record as record_fields
 from .lists import list_mutation
 from .scatter import refuse_ufunc_value
@@ -63,13 +63,14 @@ class Flattener:
             node = norm.dict_forms.dict_call(node)
         if isinstance(node, gast.DictComp):
             return norm.dict_forms.dict_comprehension(node, target)
-        node = self.spelled_as(node)
+        node = self.spelled_as(node, target)
         if isinstance(node, gast.Call) and builtin_choice(norm, node) is not None:
             return choose(self, node, target, builtin_choice(norm, node))
         named = base is not None
         base = target or base or base_name(node)
-        if isinstance(node, gast.BinOp):
-            value = gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        if isinstance(node, gast.BinOp):   # (located: a refusal of it points at it)
+            value = gast.copy_location(gast.BinOp(
+                left=self.atom(node.left), op=node.op, right=self.atom(node.right)), node)
         elif isinstance(node, gast.UnaryOp):
             value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
         elif isinstance(node, gast.Compare):
@@ -136,14 +137,12 @@ class Flattener:
         norm.aliases.track_views(name, value)
         return name
 
-    def spelled_as(self, node):
+    def spelled_as(self, node, target=None):
         """``node``, or the expression it computes as s2sad differentiates it:
         ``d | {...}`` as ``{**d, **{...}}`` (a new dict with the items of both, the right
-        one's win), ``pow(a, b)`` as ``a ** b``."""
+        one's win; see ``dicts.merges``), ``pow(a, b)`` as ``a ** b``."""
         norm = self.norm
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr) and any(
-                isinstance(side, (gast.Dict, gast.DictComp)) or isinstance(side, gast.Name)
-                and side.id in norm.dict_writes.dict_names() for side in (node.left, node.right)):
+        if merges(norm.dict_writes, node, target):
             return gast.copy_location(gast.Dict(keys=[None, None],
                                                 values=[node.left, node.right]), node)
         if isinstance(node, gast.Call) and builtin_power(norm, node):
@@ -342,14 +341,14 @@ class Flattener:
                 extra = []
             else:
                 extra = node.args
+            extra, given = _method_arguments(func.attr, extra, node.keywords)
         else:
             target, callee_expr = self.named_callee(node, func)
             refuse_ufunc_value(norm, target, node)
-            args, extra = [], node.args
+            args, extra, given = [], node.args, node.keywords
         # a rule reads a list literal's items (np.stack([a, b])); a function of the
         # user's gets the list as a value, named like any other
         literals = not (is_user_function(target) and registry.lookup(target) is None)
-        given = node.keywords
         if not is_user_function(target):   # out=None: the default, no write
             extra, given = without_out_none(target, extra, given, method=bool(args))
         for arg in extra:
@@ -447,6 +446,24 @@ def attribute_base(node):
     owner = node.value
     prefix = owner.id if isinstance(owner, gast.Name) else "value"
     return f"{prefix}_{node.attr}"
+
+
+def _method_arguments(method, extra, given):
+    """``(positional, keywords)`` the function ``x.method(*extra, **given)`` becomes
+    takes after ``x``, where the method's parameters are not the function's
+    (``registry.METHOD_KEYWORDS``, ``registry.METHOD_POSITIONS``)."""
+    by_name = registry.METHOD_KEYWORDS.get(method, ())
+    if any(by_name[:len(extra)]):   # x.astype(t, 'F') -> np.array(x, t, order='F')
+        given = [gast.keyword(arg=name, value=arg)
+                 for arg, name in zip(extra, by_name) if name] + list(given)
+        extra = [arg for i, arg in enumerate(extra) if i >= len(by_name) or by_name[i] is None]
+    spelled = registry.METHOD_POSITIONS.get(method)
+    if spelled:   # x.clip(0.0) -> np.clip(x, 0.0, None) (Dask's takes no min=)
+        named = {kw.arg: kw.value for kw in given}
+        extra = list(extra) + [named.pop(name, nodes.const(None))
+                               for name in spelled[len(extra):]]
+        given = [kw for kw in given if kw.arg in named]
+    return extra, given
 
 
 def _int_literal(node):
