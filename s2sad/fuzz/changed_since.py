@@ -8,9 +8,11 @@ array of the list ``GL``) or an attribute of the module ``cfg`` (``cfg.SCALE``,
 ``cfg.VEC``), the reverse mode's check goes on:
 
 - ``vjp``, then one of those values changed in place (an array) or rebound (the name, or
-  the attribute), then the pullback: it must raise ``ChangedSinceError``.  Returning the
-  numbers of the unchanged function, where its derivative changed with the change, is a
-  broken promise ("changed-since-missed"); any other numbers are a wrong derivative.  The
+  the attribute), then the pullback: after a change in place it must raise
+  ``ChangedSinceError``; returning the numbers of the unchanged function, where its
+  derivative changed with the change, is a broken promise ("changed-since-missed").  After
+  a rebinding it raises, or gives its first numbers (the gradient at the call: the
+  pullback kept the first object).  Any other numbers are a wrong derivative.  The
   value is put back after; the same pullback called again must then raise again or give
   its first numbers.  A module array read only as a
   parameter's default (``d1=C3``) and rebound is no change of ``f``'s (the default is the
@@ -124,15 +126,10 @@ def _change(namespace, label, kind):
 
 
 #: s2sad's open findings: the skip reasons (never a pass) of the changes s2sad misses,
-#: until it is fixed: a module array's name rebound between ``vjp`` and its pullback (the
-#: first array's numbers, no error); an array changed in place that a decorated ``f``
-#: reads as its parameter's default (no error; where the derivative reads it, numbers
-#: mixing the old values and the new)
-OPEN_FINDINGS = {"rebound": "open:changed-since-rebound",
-                 "decorated default": "open:changed-since-decorated-default"}
-#: the share of programs whose module array's name is rebound (the others: an attribute of
-#: ``cfg`` rebound, or an array in place only), while that finding is open
-REBIND_SHARE = 0.2
+#: until it is fixed: an array changed in place that a decorated ``f`` reads as its
+#: parameter's default (no error; where the derivative reads it, numbers mixing the old
+#: values and the new)
+OPEN_FINDINGS = {"decorated default": "open:changed-since-decorated-default"}
 
 
 def _same(a, b):
@@ -144,8 +141,6 @@ def choose(prog, found):
     r = _stream(prog.seed)
     chosen = [r.choice([t for t in found if t[1] == "in place"] or found)]
     rebinds = [t for t in found if t[1] == "rebound"]
-    if r.random() >= REBIND_SHARE:   # (a module array's name rebound: an open finding)
-        rebinds = [t for t in rebinds if t[0].startswith("cfg.") or not t[2]]
     if rebinds:
         chosen.append(r.choice(rebinds))
     return chosen
@@ -187,7 +182,8 @@ def check_changed(api, prog, f, args, reference, reference_now, chosen=None):
             return known or "wrong-gradient", _describe_mismatch(
                 f"{where}, without ChangedSinceError: its numbers against its first call's",
                 got, first)
-        if now is not None and not _close(ct_flat @ now[1], first, RTOL, ATOL)[0]:
+        if now is not None and kind != "rebound" \
+                and not _close(ct_flat @ now[1], first, RTOL, ATOL)[0]:
             # (a change f's derivative does not see leaves the first numbers right)
             return known or "changed-since-missed", (
                 f"{where} gave the numbers of the function before the change (its "
@@ -209,8 +205,6 @@ def check_changed(api, prog, f, args, reference, reference_now, chosen=None):
 def open_finding(prog, label, kind):
     """The skip reason of an open finding of s2sad's (:data:`OPEN_FINDINGS`) the change
     ``label`` ``kind`` meets in ``prog``, or None."""
-    if kind == "rebound" and not label.startswith("cfg."):
-        return OPEN_FINDINGS["rebound"]
     if re.search(rf"\n@deco\ndef f\([^)]*=\s*{label}\b", prog.source):
         return OPEN_FINDINGS["decorated default"]
     return None

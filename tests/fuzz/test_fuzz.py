@@ -1094,9 +1094,7 @@ def test_loop_grows_programs_check_in_every_mode(tmp_path):
                     forms.add(pattern)
             outcome = fuzz.check_program(prog, ("reverse", "forward", "second"), supported,
                                          loader)
-            # (or s2sad's open finding of the vjp check: a module array rebound, changed_since.py)
-            assert outcome.status == "pass" \
-                or outcome.reason == "open:changed-since-rebound", (seed, outcome, prog.source)
+            assert outcome.status == "pass", (seed, outcome, prog.source)
             checked += 1
     finally:
         loader.close()
