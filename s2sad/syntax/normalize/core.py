@@ -460,7 +460,13 @@ def _discarded_call_error(norm, stmt):
     """The refusal of ``f(...)`` as a statement (what it does besides returning a value
     s2sad cannot follow); a helper updating a whole parameter (``def add_to(acc, v):
     acc += v``) gets the spelling that works."""
-    updated = _updated_parameter(norm.parsed.resolve_callee(stmt.value.func))
+    func = stmt.value.func
+    if isinstance(func, gast.Attribute) and func.attr == "setdefault" \
+            and isinstance(func.value, gast.Name) and len(stmt.value.args) == 2:
+        d = func.value.id
+        return norm.error(f"{d}.setdefault(key, value) is not differentiated", stmt,
+                          hint=f"write 'if key not in {d}: {d}[key] = value'")
+    updated = _updated_parameter(norm.parsed.resolve_callee(func))
     if updated is not None:
         name, param, op = updated
         return norm.error(
