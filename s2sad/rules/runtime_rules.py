@@ -96,3 +96,8 @@ for _helper, _facts in declared():
 @registry.adjoint(rt.scalar_checked, nondiff=("function_name",), linear=True)
 def scalar_checked_adjoint(y, y_bar, value, function_name):
     return y_bar
+
+
+# a vjp's pullback that writes into arrays calls these (runtime.pullback_copies; no rules:
+# a pullback is never differentiated again): a user's local of one of these names is renamed
+registry.HELPER_NAMES.update({"pullback_copies", "own_copy", "repointed"})

@@ -56,7 +56,10 @@ def vjp(rf):
     rebound, rewritten = _restored_by(backward)
     env, fn = rf.env, rf.nf.node
     pull_name = env.namer.fresh(f"{fn.name}_pullback")
-    _pop_copies(backward, rewritten, env)
+    # the pullback restores into its own copies of the arrays it writes into, and points
+    # every value it takes that views them into those copies (runtime.pullback_copies)
+    copies = env.namer.fresh("copies") if rewritten else None
+    _pop_copies(backward, rewritten, env, copies, rf.tape_read)
     # a name assigned only inside a block may be unbound on some paths: start it
     # at None so the snapshot below always exists (the pullback then never uses it)
     top = top_level_targets(rf.primal) | set(rf.nf.params)
@@ -69,9 +72,13 @@ def vjp(rf):
         final = env.namer.fresh(f"{name}_final")
         finals.append(nodes.assign(final, nodes.name(name)))
         start = nodes.name(final)
-        if name in rewritten:
-            start = env.copied(start)
+        if copies is not None and name not in env.facts.scalars:
+            start = _in_copies(env, copies, start, own=name in rewritten)
         starts.append(nodes.assign(name, start))
+    if copies is not None:   # (the arrays copied first, then what may view them)
+        starts = [nodes.assign(copies, nodes.call(env.helper("pullback_copies"), []))] + [
+            s for s in starts if s.targets[0].id in rewritten] + [
+            s for s in starts if s.targets[0].id not in rewritten]
     # the pullback restores forward names it rebinds (from copies, for arrays it
     # writes into): the value returned is the one its final snapshot holds
     final_of = {a.value.id: a.targets[0].id for a in finals}
@@ -95,18 +102,37 @@ def vjp(rf):
                      flavor=rf.flavor)
 
 
-def _pop_copies(backward, rewritten, env):
+def _pop_copies(backward, rewritten, env, copies, tape):
     """An array popped from the tape is the tape's own object (the tape copy is
     shallow), and other entries may hold it too: one the pullback writes into is
-    popped as a copy, or the next call would see the values this one put back.
-    (Changes the pop statements of ``backward``, made by this sweep, in place.)"""
+    popped into the pullback's own copy of its memory, or the next call would see
+    the values this one put back; any other value popped from the tape (``tape``:
+    the pullback's copy of it) is pointed into those copies where it views their
+    memory, as it would see the values put back in ``value_and_grad``.  ``copies``:
+    the name of the pullback's :class:`~s2sad.runtime.pullback_copies.PullbackCopies`
+    (None where it writes into nothing: nothing changes); a name known to hold a
+    number is popped as it is.  (Changes the pop statements of ``backward``, made by
+    this sweep, in place.)"""
+    if copies is None:
+        return
     for node in statements_in(backward):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) \
-                and node.targets[0].id in rewritten \
                 and isinstance(node.value, gast.Call) \
                 and isinstance(node.value.func, gast.Attribute) \
-                and node.value.func.attr == "pop":
-            node.value = env.copied(node.value)
+                and node.value.func.attr == "pop" \
+                and (node.targets[0].id in rewritten or (
+                    isinstance(node.value.func.value, gast.Name)
+                    and node.value.func.value.id == tape
+                    and node.targets[0].id not in env.facts.scalars)):
+            node.value = _in_copies(env, copies, node.value,
+                                    own=node.targets[0].id in rewritten)
+
+
+def _in_copies(env, copies, value, own):
+    """``own_copy(copies, value)`` (``own``: the pullback writes into it) or
+    ``repointed(copies, value)``."""
+    return nodes.call(env.helper("own_copy" if own else "repointed"),
+                      [nodes.name(copies), value])
 
 
 def _signature_of(fn):
