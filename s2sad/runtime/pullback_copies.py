@@ -42,7 +42,7 @@ class PullbackCopies:
     __slots__ = ("buffers", "containers", "made")
 
     def __init__(self):
-        self.buffers = {}      # id(buffer) -> (buffer, copy: a uint8 array, start)
+        self.buffers = {}      # id(buffer) -> (buffer, copy: a uint8 array, shift)
         self.containers = {}   # id(list or dict) -> (it, its copy)
         self.made = set()      # the ids of the copies (memory the pullback owns already)
 
@@ -66,7 +66,7 @@ def own_copy(copies, value):
         if entry is None:
             entry = copies.buffers[id(buffer)] = _copied_buffer(buffer)
             copies.made.add(id(entry[1]))
-        return _view_in(value, buffer, entry)
+        return _view_in(value, entry)
     if isinstance(value, (list, dict)):
         held = copies.containers.get(id(value))
         if held is not None and held[0] is value:
@@ -99,7 +99,7 @@ def repointed(copies, value):
         entry = copies.buffers.get(id(base))
         if entry is None or entry[0] is not base:
             return value
-        moved = _view_in(value, base, entry)
+        moved = _view_in(value, entry)
         if not value.flags.writeable:
             moved.flags.writeable = False
         return moved
@@ -134,19 +134,18 @@ def _buffer(array):
 
 
 def _copied_buffer(buffer):
-    """``(buffer, copy, start)``: a copy of the bytes ``buffer`` spans, and where in it
-    the element ``buffer[0, ...]`` sits."""
+    """``(buffer, copy, shift)``: a copy of the bytes ``buffer`` spans, and what to add
+    to the address of a view's first element in ``buffer`` for its offset in the copy."""
     low, high = byte_bounds(buffer)
     raw = np.empty(high - low, dtype=_uint8)
-    start = buffer.__array_interface__["data"][0] - low
-    np.copyto(_ndarray(buffer.shape, buffer.dtype, buffer=raw, offset=start,
+    address = buffer.__array_interface__["data"][0]
+    np.copyto(_ndarray(buffer.shape, buffer.dtype, buffer=raw, offset=address - low,
                        strides=buffer.strides), buffer)
-    return buffer, raw, start
+    return buffer, raw, -low
 
 
-def _view_in(value, buffer, entry):
-    """``value``, a view of ``buffer``, as the same view of the copy in ``entry``."""
-    offset = entry[2] + value.__array_interface__["data"][0] \
-        - buffer.__array_interface__["data"][0]
-    return _ndarray(value.shape, value.dtype, buffer=entry[1], offset=offset,
+def _view_in(value, entry):
+    """``value``, a view of the buffer of ``entry``, as the same view of its copy."""
+    return _ndarray(value.shape, value.dtype, buffer=entry[1],
+                    offset=value.__array_interface__["data"][0] + entry[2],
                     strides=value.strides)
