@@ -110,6 +110,8 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
                 modules.append(f"import {name}")
             else:
                 modules.append(f"import {obj.__name__} as {name}")
+            _module_origin(origins, name, obj, sources.get(name), source_module,
+                           module_globals)
             continue
         helper = (aliases or {}).get(name, name)   # (a helper imported under another name)
         # (no runtime helper is None, though a missing one reads as None: a global is)
@@ -162,6 +164,27 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
         if names:
             lines.append(_wrap_from_import(module, sorted(names)))   # (aliased: by helper)
     return lines, user + constants, user_names
+
+
+#: the roots of libraries whose modules a program does not rebind (no check of them)
+_LIBRARY_ROOTS = frozenset(("numpy", "scipy", "math", "cmath", "s2sad", "numba", "dask",
+                            "builtins")) | frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+def _module_origin(origins, name, module, reader, source_module, module_globals):
+    """Note in ``origins`` a user's module the written module imports as ``name``, where
+    the reading function's module (or the source) binds it by that name: a program that
+    rebinds that name (``m.c = other``) then gets ``ReboundNameError``, not the old
+    module's values.  Libraries' modules are not noted."""
+    if module.__name__.split(".")[0] in _LIBRARY_ROOTS:
+        return
+    reader_module = getattr(reader, "__module__", None) if reader is not None else None
+    if reader_module not in (None, "__main__") \
+            and reader.__globals__.get(name, _NOTHING) is module:
+        origins.append((reader_module, name, name))
+    elif source_module not in (None, "__main__") and reader is None \
+            and module_globals.get(name, _NOTHING) is module:
+        origins.append((source_module, name, name))
 
 
 def _wrap_from_import(module, names):
@@ -363,8 +386,11 @@ def free_names_of(fn):
 
 
 def _same_value(a, b):
-    """A number or string copied in: ``b`` of ``a``'s type and equal to it."""
-    return type(a) is type(b) and (a == b or (a != a and b != b))   # (NaN: itself)
+    """A number or string copied in: ``b`` of ``a``'s type and equal to it (a float's
+    sign of zero counts, NaN is NaN's: as their ``repr`` tells)."""
+    if type(a) is not type(b):
+        return False
+    return repr(a) == repr(b) if type(a) in (float, complex) else a == b
 
 
 def _same_number(a, b):

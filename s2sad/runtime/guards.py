@@ -344,16 +344,24 @@ def check_globals(taken):
         if "." in module_name:   # (a package's module: loaded once, the program's)
             _one_copy(modules, module_name, module, name)
         current = module.__dict__.get(name, _ABSENT)
-        if current is value or (current.__class__ is value.__class__
-                                and value.__class__ in _COPIED
-                                and (current == value or (current != current
-                                                          and value != value))):
-            continue   # (the same object, or an equal copy; NaN, float or complex, is NaN's)
+        if current is value or same_number(current, value):
+            continue   # (the same object, or an equal copy)
         raise _rebound(module_name, name, value, current,
                        _sys._getframe(1).f_code.co_filename)   # (the written module)
 
 
 _COPIED = (bool, int, float, complex, str)
+
+
+def same_number(a, b):
+    """Whether ``a`` and ``b`` are numbers (or strings) of one type and the same value:
+    a float's or a complex number's sign of zero counts (``-0.0`` is not ``0.0``:
+    ``math.copysign`` and ``1 / x`` tell them apart) and NaN is NaN's, as their ``repr``
+    tells; ints, bools and strings compare equal."""
+    cls = a.__class__
+    if cls is not b.__class__ or cls not in _COPIED:
+        return False
+    return repr(a) == repr(b) if cls is float or cls is complex else a == b
 _ABSENT = object()
 
 

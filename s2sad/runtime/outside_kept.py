@@ -18,6 +18,7 @@ import types
 
 from ..errors import ChangedSinceError
 from .arguments_kept import _copied, _ndarray, _REBUILT, _same
+from .guards import same_number
 
 _ModuleType, _CodeType = types.ModuleType, types.CodeType
 _READS = "__s2sad_outside_reads__"   # (kept in the generated module's namespace)
@@ -58,7 +59,6 @@ def check_outside(noted, func_name):
                      "arguments as they were, not what the function reads outside them)")
 
 
-_NUMBERS = (int, float, complex, bool, str)
 #: the modules whose attributes are not the user's values (numpy's functions, s2sad's)
 _LIBRARIES = frozenset(("numpy", "scipy", "s2sad", "math", "cmath", "builtins", "dask",
                         "numba", "functools", "operator"))
@@ -66,9 +66,8 @@ _LIBRARIES = frozenset(("numpy", "scipy", "s2sad", "math", "cmath", "builtins", 
 
 def _same_object(live, value):
     """Whether ``live`` is ``value``, or a number or string equal to it (rebound to the
-    same number)."""
-    return live is value or live.__class__ in _NUMBERS and live.__class__ is \
-        value.__class__ and live == value
+    same number: ``-0.0`` is not ``0.0``, see :func:`~.guards.same_number`)."""
+    return live is value or same_number(live, value)
 
 
 def _note(noted, what, holder, key, value):
