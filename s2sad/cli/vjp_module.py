@@ -20,11 +20,18 @@ import dataclasses
 import importlib
 import re
 
-from ..emit import _assemble, import_lines
+from ..emit import _LIBRARY_ROOTS, _assemble, import_lines
 
 #: the runtime helpers the pass calls, by the name the runtime exports them under
 _HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy", "outside_values",
             "check_outside")
+
+
+def _is_user_module(value):
+    """A module of the user's the written module imports (``import cfg as c``): the
+    attributes its code reads (``c.SCALE``) are values read outside the arguments."""
+    return type(value).__name__ == "module" and \
+        value.__name__.partition(".")[0] not in _LIBRARY_ROOTS
 
 
 def with_kept_arguments(emitted):
@@ -55,7 +62,8 @@ def with_kept_arguments(emitted):
     _wrap(lines, value, names["output_copy"])
     given = ", ".join(params)
     reads_user = any(line.strip() and not line.lstrip().startswith("#")
-                     for line in parts["user"])
+                     for line in parts["user"]) or any(
+        _is_user_module(value) for value in emitted.bindings.values())
     first_in_pullback = []
     if reads_user:
         noted = _fresh("outside", used)

@@ -99,8 +99,8 @@ def _is_data(value):
 
 def _reads(namespace):
     """``(names, attributes)``: the global names the generated module's code reads that
-    ``namespace`` holds, and every other name its code objects list (the attributes it
-    reads among them), worked out once per module."""
+    ``namespace`` holds, and every name its code objects list (the attributes it reads
+    among them), worked out once per module."""
     found = namespace.get(_READS)
     if found is None:
         seen, todo = set(), []
@@ -113,7 +113,9 @@ def _reads(namespace):
             todo.extend(c for c in code.co_consts if isinstance(c, _CodeType))
         names = tuple(sorted(n for n in seen if n in namespace and not n.startswith("__")
                              and not n.startswith("S2SAD_")))   # (a CLI module's own)
-        found = namespace[_READS] = (names, tuple(sorted(seen - set(names))))
+        # (every name as an attribute too: ``c.SCALE`` beside a global ``SCALE`` taken
+        # ``from cfg import SCALE`` is another value, both read)
+        found = namespace[_READS] = (names, tuple(sorted(seen)))
     return found
 
 
