@@ -253,7 +253,8 @@ def _build_vjp(func, wrt):
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
         # (the pullback reads the arguments as they are now: see runtime.arguments_kept)
-        namespace = bound.current(args, kwargs).__globals__
+        impl = bound.current(args, kwargs)
+        namespace = impl.__globals__
         writes = "ensure_unshared" in namespace   # (its check of written arguments)
         args, kwargs, kept = snapshot(args, kwargs, writes, params, (
             [v for k, v in namespace.items() if not k.startswith("__")]
@@ -271,7 +272,7 @@ def _build_vjp(func, wrt):
         refuse_value(value, "the output", func.__name__, func,
                      rerun=lambda: bound(*args, **kwargs))
         likes = arguments(args, kwargs)
-        outside = outside_values(namespace, _defaults(bound.func, params, args, kwargs))
+        outside = outside_values(namespace, _defaults(bound.func, params, args, kwargs), impl)
 
         def pullback(cotangent):
             check_unchanged(kept, func.__name__)

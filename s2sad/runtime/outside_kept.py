@@ -24,13 +24,17 @@ _ModuleType, _CodeType = types.ModuleType, types.CodeType
 _READS = "__s2sad_outside_reads__"   # (kept in the generated module's namespace)
 
 
-def outside_values(namespace, defaults):
+def outside_values(namespace, defaults, entry=None):
     """``[(what, holder, key, value, copy or None)]``: the values the generated
     module's code reads from ``namespace`` (``holder`` the namespace, ``key`` the name)
     and from the attributes of the modules and objects there (``holder`` the module or
-    object's ``__dict__``), and the ``defaults`` used (``(parameter, value)`` pairs;
-    ``holder`` None); the arrays among them copied."""
+    object's ``__dict__``), the ``defaults`` used (``(parameter, value)`` pairs;
+    ``holder`` None), and the defaults of every other function the module defines (a
+    helper's, a decorated function's wrapped one's: ``def g_vjp_x(x, d1=C23)``, whose
+    default no name of the code reads; every function's but ``entry``'s, whose
+    ``defaults`` the caller gives); the arrays among them copied."""
     names, attributes = _reads(namespace)
+    defaults = list(defaults) + _helper_defaults(namespace, entry)
     noted = []
     for name in names:
         value = namespace[name]
@@ -39,7 +43,8 @@ def outside_values(namespace, defaults):
         _note_attributes(noted, name, value, attributes, 1)
     for name, value in defaults:
         if _holds_arrays(value, 0):
-            noted.append((f"the default of {name!r}", None, None, value,
+            noted.append((f"the default of {name}" if name.__class__ is _Label
+                          else f"the default of {name!r}", None, None, value,
                           _copied(value, {}, copy_new=True)))
     return noted
 
@@ -91,6 +96,27 @@ def _note_attributes(noted, label, value, attributes, depth):
                 _note(noted, f"{label}.{attribute}", own, attribute, found)
             if depth:
                 _note_attributes(noted, f"{label}.{attribute}", found, attributes, depth - 1)
+
+
+class _Label(str):
+    """A default's description already quoted (``'d1' of g``)."""
+
+
+def _helper_defaults(namespace, entry):
+    """``[(label, default)]``: the defaults of the functions the generated module
+    defines (the ones whose globals are ``namespace``), but ``entry``'s."""
+    pairs = []
+    for name in sorted(k for k in namespace if not k.startswith("__")):
+        func = namespace[name]
+        if func is entry or getattr(func, "__globals__", None) is not namespace:
+            continue
+        code, positional = func.__code__, func.__defaults__ or ()
+        owner = func.__name__.split("_vjp")[0]   # (the user's name: g of g_vjp_x)
+        params = code.co_varnames[:code.co_argcount][code.co_argcount - len(positional):]
+        for param, value in list(zip(params, positional)) + \
+                list((func.__kwdefaults__ or {}).items()):
+            pairs.append((_Label(f"{param!r} of {owner}"), value))
+    return pairs
 
 
 def _is_data(value):

@@ -1,0 +1,62 @@
+"""A default the generated vjp reads through a function of its own module (a decorated
+function's wrapped one, a helper, stacked decorators, keyword-only, a closure's array)
+changed in place between the vjp and its pullback raises ChangedSinceError, as the
+entry's own default and a global do; unchanged, the pullback matches a derivative by
+hand (d/dx sin(x * d) = d * cos(x * d))."""
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import ChangedSinceError
+import pullback_defaults as pd
+
+ONES = np.ones(3)
+ROW = pd.C23[1].copy()
+
+CASES = [  # (function, the array its default is, the factor outside sin, the label)
+    (pd.decorated, pd.C23, 1.5, "'d1' of decorated"),
+    (pd.stacked, pd.C23, 3.0, "'d1' of stacked"),
+    (pd.unwrapped_name, pd.C23, 2.0, "'d1' of unwrapped_name"),
+    (pd.keyword_only, pd.C23, 1.5, "'d1' of keyword_only"),
+    (pd.calls_a_helper, pd.C23, 2.0, "'d1' of helper"),
+]
+
+
+@pytest.mark.parametrize("func, array, factor, label", CASES,
+                         ids=[case[3].split()[-1] for case in CASES])
+def test_a_default_read_through_a_function_of_the_module_is_kept(func, array, factor, label):
+    x = 0.7
+    value, pullback = s2sad.vjp(func)(x)
+    by_hand = factor * np.sum(ROW * np.cos(x * ROW))
+    np.testing.assert_allclose(value, factor * np.sin(x * ROW), rtol=1e-12)
+    np.testing.assert_allclose(pullback(ONES), by_hand, rtol=1e-12)
+    old = array.copy()
+    try:
+        array[1, 0] += 1.0
+        with pytest.raises(ChangedSinceError, match=f"the default of {label}"):
+            pullback(ONES)
+    finally:
+        array[:] = old
+    np.testing.assert_allclose(pullback(ONES), by_hand, rtol=1e-12)
+
+
+def test_a_closure_variable_default_of_the_wrapped_function():
+    x = 0.7
+    _, pullback = s2sad.vjp(pd.closed_default)(x)
+    s = pd.SCALES
+    np.testing.assert_allclose(pullback(ONES), 1.5 * np.sum(s * np.cos(x * s)), rtol=1e-12)
+    pd.CLOSED[0] += 1.0
+    try:
+        with pytest.raises(ChangedSinceError, match="the default of 'd1' of inner"):
+            pullback(ONES)
+    finally:
+        pd.CLOSED[0] -= 1.0
+
+
+def test_a_helper_given_its_argument():
+    # (by hand: d/dx 2 sin(x^2 e) = 4 x e cos(x^2 e))
+    x, e = 0.7, pd.SCALES
+    _, pullback = s2sad.vjp(pd.calls_a_helper_giving_it)(x)
+    np.testing.assert_allclose(pullback(ONES), np.sum(4 * x * e * np.cos(x * x * e)),
+                               rtol=1e-12)
