@@ -353,8 +353,16 @@ def _optimized(generated, calls, header_lines, parsed, stages, transform):
     """The optimize pass on the ``transform``'s output ``generated``, emitted; with
     ``stages`` (a dict), the module before it (under ``transform``) and after it
     (``"optimize"``) are recorded for ``--dump-after``."""
+    # (s2sad's own name of an inlined derivative's code, spelled as a user's name bound to
+    # another object: the helper's reads aliased by the emitter, as the transform's are)
+    free, clashing = dict(calls.free), {}
+    for name, obj in calls.helpers.items():
+        (clashing if free.get(name, obj) is not obj else free)[name] = obj
+
     def emitted(result, extras):
-        return emit_module(result, {**calls.free, **calls.helpers}, header_lines,
+        if clashing:
+            result = dataclasses.replace(result, bindings={**clashing, **result.bindings})
+        return emit_module(result, free, header_lines,
                            *_source_module(parsed), extras=extras,
                            sources=calls.free_source, locate=_locator(parsed))
 

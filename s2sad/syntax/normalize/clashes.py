@@ -13,11 +13,15 @@ Python does, and the generated code's call of the helper then reaches the
 helper, not the user's value.  Parameters keep their names (the derivative takes
 them by keyword) and free names keep theirs (the user's module binds them):
 where one of those clashes with a helper the derivative calls, emitting refuses
-(``emit.name_clashes``).
+(``emit.name_clashes``).  A free name that is s2sad's own helper itself (the code s2sad
+generated for a derivative the user calls, ``s2sad.grad(h)(x)``, reads
+``zeros_like``: the runtime's) is the helper's (``anno.HELPER_NAME``), whatever the
+user's module binds under that name (``from numpy import zeros_like``).
 """
 
 import gast
 
+from ...rules import registry
 from .. import anno, nodes
 
 
@@ -45,25 +49,61 @@ def rename_helper_clashes(fn, helper_names, walked=None):
     return renames
 
 
-def mark_helper_spellings(fn, helper_names, walked=None):
+def mark_helper_spellings(fn, helper_names, walked=None, func=None):
     """Mark (``anno.USER_NAME``) the names of ``fn`` still spelled like a helper after
     :func:`rename_helper_clashes`: its parameters and free names, which the user's
-    module or caller binds (emitting imports such a helper under another name).
+    module or caller binds (emitting imports such a helper under another name); but
+    a free name the function ``func`` (``fn``'s object, when known) reads as that very
+    helper is the helper's (``anno.HELPER_NAME``, see the module's text).
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
-    for node in walked if walked is not None else nodes.walk(fn):
-        if node.__class__ is gast.Name and node.id in helper_names:
-            anno.set(node, anno.USER_NAME, True)
+    walked = walked if walked is not None else nodes.walk(fn)
+    spelled = {node.id for node in walked
+               if node.__class__ is gast.Name and node.id in helper_names}
+    if not spelled:
+        return
+    own = _own_helpers(fn, func, spelled)
+    for node in walked:
+        if node.__class__ is gast.Name and node.id in spelled:
+            anno.set(node, anno.HELPER_NAME if node.id in own else anno.USER_NAME, True)
 
 
-def without_helper_clashes(fn, helper_names):
+def _own_helpers(fn, func, names):
+    """The free ``names`` of ``fn`` that ``func`` reads as s2sad's runtime helper of the
+    same name (its globals' or closure's value is the helper itself)."""
+    if func is None or not hasattr(func, "__code__"):
+        return set()
+    params = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
+    code, cells = func.__code__, func.__closure__ or ()
+    scope = dict(func.__globals__)
+    for name, cell in zip(code.co_freevars, cells):
+        try:
+            scope[name] = cell.cell_contents
+        except ValueError:   # (a cell not bound yet: no helper)
+            scope.pop(name, None)
+    own = set()
+    for name in names - params:
+        value = scope.get(name)
+        if value is not None and callable(value) and \
+                (getattr(value, "__module__", None) or "").startswith("s2sad.runtime"):
+            try:
+                helper = registry.runtime_helper(name)
+            except AssertionError:   # (a name the rules read, not a runtime function)
+                continue
+            if value is helper:
+                own.add(name)
+    return own
+
+
+def without_helper_clashes(fn, helper_names, func=None):
     """``fn`` itself when no local of it is a helper name, else a renamed copy (a callee's
-    tree, read once and shared, is never changed)."""
+    tree, read once and shared, is never changed); ``func``: see
+    :func:`mark_helper_spellings`."""
     if not _locals(fn) & helper_names:
-        mark_helper_spellings(fn, helper_names)   # (marks only: the tree is the same)
+        mark_helper_spellings(fn, helper_names, func=func)   # (marks only: the same tree)
         return fn
     fn = nodes.clone(fn)
     rename_helper_clashes(fn, helper_names)
-    mark_helper_spellings(fn, helper_names)
+    mark_helper_spellings(fn, helper_names, func=func)
     return fn
 
 

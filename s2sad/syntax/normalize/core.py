@@ -147,7 +147,7 @@ def _desugared(parsed):
     walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
     helpers = registry.helper_names()
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
-    mark_helper_spellings(tree, helpers, walked)
+    mark_helper_spellings(tree, helpers, walked, parsed.func)
     # local functions read their scope's names: those of nested scopes renamed apart
     # (a tree without a local function, which the walk shows, rename_shadowed leaves as
     # it is: not walked again for it; gast's classes have no subclasses)

@@ -289,7 +289,7 @@ class Flattener:
             except KeyError:
                 raise norm.error(f"name {func.id!r} is not defined", node) from None
             norm.module_names.use_global(func.id, node)
-            return target, anno.copy(func, nodes.name(func.id), anno.USER_NAME)
+            return target, anno.copy(func, nodes.name(func.id), anno.USER_NAME, anno.HELPER_NAME)
         if isinstance(func, gast.Attribute):
             return norm.module_names.resolve_path(func), nodes.clone(func)
         target = made_here(norm, func)

@@ -316,16 +316,17 @@ class Inliner:
         bound.update(packed)
         return bound
 
-    def inline_body(self, fn, name):
+    def inline_body(self, fn, name, func=None):
         """Normalize the body of the function ``fn`` (its parameters bound in the
-        environment) into the current block; returns the atom of its result."""
+        environment; ``func``: its function object, when a module's) into the current
+        block; returns the atom of its result."""
         norm = self.norm
         saved_source = norm.source
         try:
             # the names the desugared body brings (loop indices, flags, renamed loop
             # targets) must be new here, and never handed out again afterwards
             # (a helper's locals named as runtime helpers are renamed, as the function's)
-            fn = without_helper_clashes(fn, registry.helper_names())
+            fn = without_helper_clashes(fn, registry.helper_names(), func)
             inner = desugar(fn, user_names(fn) | set(norm.env) | norm.namer.taken())
             for introduced in user_names(inner) - user_names(fn):
                 norm.namer.reserve(introduced)
@@ -425,7 +426,7 @@ class Inliner:
             node, params, kwonly, bound, defaults))
         self.inlined_functions.append(obj)
         try:
-            result = self.inline_body(fn, obj.__name__)
+            result = self.inline_body(fn, obj.__name__, obj)
             if written is None:
                 return result
             return result, atoms, {p: nodes.clone(norm.env[p]) for p in written}

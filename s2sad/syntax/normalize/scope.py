@@ -76,7 +76,7 @@ class Scope:
                              hint="define it at module level or pass it in as an argument"
                              ) from None
         norm.module_names.use_global(name, node)
-        return anno.copy(node, nodes.name(name), anno.USER_NAME)   # (clashes.py)
+        return anno.copy(node, nodes.name(name), anno.USER_NAME, anno.HELPER_NAME)  # (clashes.py)
 
     def check_bound(self, user, atom, node):
         """Emit the run-time check that ``user`` (now ``atom``) holds a value, where
