@@ -23,17 +23,18 @@ from ..parse import is_user_function
 from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
 
 
-def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
+def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), fresh=None):
     """``(first_lines, dict_lines, written)`` for the function tree ``fn``: the
     parameters written into as arrays (by item, or updated by ``x op= ...``) and as
     dicts (by item, ``dict_roots``: the names whose dicts it writes items into, or
     by ``d.update(...)`` and ``d |= ...`` on a name of ``dicts``, those known to hold
     a dict), each with the line of its first write (``line_of(node)``), and the
     names written by item that are not dicts, sorted.  A parameter written both
-    ways is an array's.  ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    ways is an array's.  ``walked``: ``nodes.walk(fn)`` when the caller has it;
+    ``fresh(call)``: whether a call makes a new array (see :func:`_freshly_rebound`)."""
     first_lines, dict_lines, updated_lines = {}, {}, {}
     walked = walked or nodes.walk(fn)
-    rebound = _freshly_rebound(fn, params)
+    rebound = _freshly_rebound(fn, params, fresh)
     # a name for a parameter or a view of it (pw = x, pw = x[1:], pw = x.T): a write
     # into an item through it writes into the argument, copied as for x[i] = v
     through = {}
@@ -47,6 +48,11 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=()):
                 dict_lines[root] = min(line, dict_lines.get(root, line))
             elif root not in dict_roots:
                 through[root] = min(line, through.get(root, line))
+        elif t.__class__ is gast.AugAssign and target.__class__ is gast.Name \
+                and target.id in views and views[target.id] not in dicts:
+            # v op= ... on a view made while d held the argument (v = d[:]; d = np.tanh(d))
+            root, line = views[target.id], line_of(t)
+            updated_lines[root] = min(line, updated_lines.get(root, line))
     written = set()
 
     def note(lines, user, t):
@@ -135,17 +141,20 @@ def _views_of_parameters(fn, params, walked, rebound):
     return views
 
 
-def _freshly_rebound(fn, params):
+def _freshly_rebound(fn, params, fresh=None):
     """``{parameter: ids of nodes}``: the nodes of the statements after the first
     statement of the body (not in a branch or a loop) that binds the parameter to the
-    result of an operator (``d = d * 1.0``, a new value): there the name no longer holds
-    the argument, and a write into it writes into no argument."""
+    result of an operator (``d = d * 1.0``, a new value) or of a call ``fresh`` says
+    makes a new array (``d = np.tanh(d)``, ``np.copy(d)``, ``d.copy()``): there the name
+    no longer holds the argument, and a write into it writes into no argument."""
     rebound = {}
     for k, stmt in enumerate(fn.body):
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in params \
                 and stmt.targets[0].id not in rebound \
-                and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)):
+                and (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
+                     or fresh is not None and stmt.value.__class__ is gast.Call
+                     and fresh(stmt.value)):
             rebound[stmt.targets[0].id] = {id(n) for later in fn.body[k + 1:]
                                            for n in nodes.walk(later)}
     return rebound
@@ -169,7 +178,7 @@ class ArgumentCopies:
         walked = walk.walked   # (every check below reads the whole tree, unchanged)
         first_lines, dict_lines, written = written_parameters(
             fn, params, roots, lambda t: walk.parsed.location(t).line, walked,
-            walk.dict_writes.dict_names() | walk.dict_writes.param_dicts)
+            walk.dict_writes.dict_names() | walk.dict_writes.param_dicts, self.new_array)
         outside = self.outside_values() if dict_lines else []
         defaults = self.written_defaults(dict_lines)
         if dict_lines and (len(params) > 1 or outside or defaults):
@@ -223,6 +232,23 @@ class ArgumentCopies:
                                          defaults=defaults)
         self.copy_arguments(sorted(changed), [u for u in written if u in params
                                               and u not in changed])
+
+    def new_array(self, call):
+        """Whether the user's ``call`` makes a new array, never one of its arguments: a
+        function whose rule allocates (``np.tanh``, ``np.copy``), or ``v.copy()``; not
+        with ``out=``, nor a callee spelled by a name the function binds."""
+        if any(k.arg == "out" for k in call.keywords):
+            return False
+        func, walk = call.func, self.walk
+        if func.__class__ is gast.Attribute and func.attr == "copy" and not call.args \
+                and not call.keywords and func.value.__class__ is gast.Name \
+                and func.value.id in walk.params:
+            return True   # (x.copy() of a parameter: an array's copy, a list's, a dict's)
+        spelled = nodes.dotted_parts(func)
+        if spelled is None or spelled[0] in walk.params or spelled[0] in walk.locals:
+            return False
+        callee = walk.parsed.resolve_callee(func)
+        return callee is not None and registry.allocates(callee)
 
     def copy_functionalized(self, written):
         """A callee writing into its arguments (``written``: ``{parameter: kind}``, see
