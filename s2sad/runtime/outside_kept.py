@@ -14,6 +14,8 @@ it, where one is no longer what was noted.  A vjp call copies these arrays: a fu
 reading a large global array pays one copy of it per call.
 """
 
+import ast
+import linecache
 import types
 
 from ..errors import ChangedSinceError
@@ -104,7 +106,8 @@ class _Label(str):
 
 def _helper_defaults(namespace, entry):
     """``[(label, default)]``: the defaults of the functions the generated module
-    defines (the ones whose globals are ``namespace``), but ``entry``'s."""
+    defines (the ones whose globals are ``namespace``), but ``entry``'s, that a call in
+    the module may leave out (see :func:`_left_out`)."""
     pairs = []
     for name in sorted(k for k in namespace if not k.startswith("__")):
         func = namespace[name]
@@ -115,8 +118,59 @@ def _helper_defaults(namespace, entry):
         params = code.co_varnames[:code.co_argcount][code.co_argcount - len(positional):]
         for param, value in list(zip(params, positional)) + \
                 list((func.__kwdefaults__ or {}).items()):
-            pairs.append((_Label(f"{param!r} of {owner}"), value))
+            if _holds_arrays(value, 0) and _left_out(namespace, name, func, param):
+                pairs.append((_Label(f"{param!r} of {owner}"), value))
     return pairs
+
+
+def _left_out(namespace, name, func, param):
+    """Whether a call of the module's function ``name`` may leave ``param`` to its
+    default: read from the module's text (each call's arguments), once per module; True
+    where the text is not at hand, or ``name`` is read other than as a call's callee."""
+    found = namespace.get(_CALLS)
+    if found is None:
+        found = namespace[_CALLS] = _calls(func.__code__.co_filename)
+    calls = found.get(name) if found is not _UNKNOWN else None
+    if calls is None:
+        return True
+    code = func.__code__
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    index = names.index(param)
+    for count, keywords in calls:
+        if count is None or None in keywords:   # (*args, **kwargs: not known)
+            return True
+        if not (index < min(count, code.co_argcount) or param in keywords):
+            return True
+    return False
+
+
+_CALLS = "__s2sad_default_calls__"   # (kept in the generated module's namespace)
+_UNKNOWN = {}
+
+
+def _calls(filename):
+    """``{name: [(positional count or None, keyword names)]}`` of the calls of plain
+    names in the module text ``filename`` holds (None for ``*args``; a keyword None for
+    ``**kwargs``); a name read but not called gets ``(None, ())``. ``_UNKNOWN`` when
+    the text is not at hand or does not parse."""
+    text = "".join(linecache.getlines(filename))
+    try:
+        tree = ast.parse(text) if text else None
+    except SyntaxError:
+        tree = None
+    if tree is None:
+        return _UNKNOWN
+    found, callees = {}, set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            callees.add(id(node.func))
+            starred = any(isinstance(a, ast.Starred) for a in node.args)
+            found.setdefault(node.func.id, []).append(
+                (None if starred else len(node.args), {k.arg for k in node.keywords}))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) not in callees:
+            found.setdefault(node.id, []).append((None, ()))
+    return found
 
 
 def _is_data(value):

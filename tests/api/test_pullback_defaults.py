@@ -4,6 +4,11 @@ changed in place between the vjp and its pullback raises ChangedSinceError, as t
 entry's own default and a global do; unchanged, the pullback matches a derivative by
 hand (d/dx sin(x * d) = d * cos(x * d))."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -54,9 +59,46 @@ def test_a_closure_variable_default_of_the_wrapped_function():
         pd.CLOSED[0] -= 1.0
 
 
-def test_a_helper_given_its_argument():
-    # (by hand: d/dx 2 sin(x^2 e) = 4 x e cos(x^2 e))
+def test_a_helper_given_its_argument_reads_no_default():
+    # (by hand: d/dx 2 sin(x^2 e) = 4 x e cos(x^2 e)); C23, the default no call of the
+    # helper leaves out, changed in place: no error, the same numbers
     x, e = 0.7, pd.SCALES
     _, pullback = s2sad.vjp(pd.calls_a_helper_giving_it)(x)
-    np.testing.assert_allclose(pullback(ONES), np.sum(4 * x * e * np.cos(x * x * e)),
-                               rtol=1e-12)
+    by_hand = np.sum(4 * x * e * np.cos(x * x * e))
+    np.testing.assert_allclose(pullback(ONES), by_hand, rtol=1e-12)
+    old = pd.C23.copy()
+    try:
+        pd.C23[1, 0] += 1.0
+        np.testing.assert_allclose(pullback(ONES), by_hand, rtol=1e-12)
+    finally:
+        pd.C23[:] = old
+
+
+def test_the_cli_vjp_module_checks_the_wrapped_functions_default(tmp_path):
+    source = Path(pd.__file__)
+    (tmp_path / source.name).write_text(source.read_text())
+    here = str(Path(s2sad.__file__).resolve().parents[1])   # (this s2sad, not another)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "--flavor", "vjp",
+                           f"{source.name}:decorated", "-o", "decorated_vjp.py"],
+                          cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "decorated_vjp.py"
+    namespace = {}
+    sys.path.insert(0, str(tmp_path))
+    try:
+        exec(compile(out.read_text(), str(out), "exec"), namespace)
+        x = 0.7
+        _, pullback = namespace["decorated_vjp"](x)
+        np.testing.assert_allclose(pullback(ONES), 1.5 * np.sum(ROW * np.cos(x * ROW)),
+                                   rtol=1e-12)
+        old = pd.C23.copy()
+        try:
+            pd.C23[1, 0] += 1.0
+            with pytest.raises(ChangedSinceError, match="the default of 'd1' of decorated"):
+                pullback(ONES)
+        finally:
+            pd.C23[:] = old
+    finally:
+        sys.path.remove(str(tmp_path))
