@@ -26,7 +26,6 @@ program's seed): the shared stream, and so every program, is untouched."""
 
 import ast
 import random
-import re
 import traceback
 
 import numpy as np
@@ -126,10 +125,9 @@ def _change(namespace, label, kind):
 
 
 #: s2sad's open findings: the skip reasons (never a pass) of the changes s2sad misses,
-#: until it is fixed: an array changed in place that a decorated ``f`` reads as its
-#: parameter's default (no error; where the derivative reads it, numbers mixing the old
-#: values and the new)
-OPEN_FINDINGS = {"decorated default": "open:changed-since-decorated-default"}
+#: until it is fixed (none now: a decorated ``f``'s default array changed in place, the
+#: last one, raises since)
+OPEN_FINDINGS = {}
 
 
 def _same(a, b):
@@ -205,8 +203,6 @@ def check_changed(api, prog, f, args, reference, reference_now, chosen=None):
 def open_finding(prog, label, kind):
     """The skip reason of an open finding of s2sad's (:data:`OPEN_FINDINGS`) the change
     ``label`` ``kind`` meets in ``prog``, or None."""
-    if re.search(rf"\n@deco\ndef f\([^)]*=\s*{label}\b", prog.source):
-        return OPEN_FINDINGS["decorated default"]
     return None
 
 
