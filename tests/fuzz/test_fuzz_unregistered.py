@@ -106,7 +106,7 @@ def test_a_pullback_after_the_unregistered_module_changed_must_raise(tmp_path):
         for change in (("cfg.VEC", "in place", True), ("cfg.SCALE", "rebound", True),
                        ("cfg.VEC", "rebound", True)):
             problem = changed_since.check_changed(s2sad, prog, module.f, prog.args(),
-                                                  reference(), reference, [change])
+                                                  reference(), [change])
             assert problem is None, (change, problem)
     finally:
         loader.close()
