@@ -13,10 +13,11 @@ import types
 
 import gast
 
-from ..errors import NoDerivativeRuleError, UnsupportedSyntaxError
+from ..errors import NoDerivativeRuleError, SharedWriteError, UnsupportedSyntaxError
 from ..rules import registry
 from ..syntax import anno
 from ..syntax.printer import symbol
+from ..syntax.normalize.dicts import ARGUMENT_MERGE
 
 
 def rule_for(value, parsed, need):
@@ -76,7 +77,11 @@ def rule_for(value, parsed, need):
             hint = "define it with 'def' in a module file, or " + hint
         raise NoDerivativeRuleError(message, location, hint=hint)
     if isinstance(value, (gast.BinOp, gast.UnaryOp)) and symbol(value.op) is not None:
-        raise UnsupportedSyntaxError(
+        # (p | q of arguments: refused for the arguments the code is made for; made for
+        # dict arguments, it merges them)
+        error = SharedWriteError if getattr(value, ARGUMENT_MERGE, False) \
+            else UnsupportedSyntaxError
+        raise error(
             f"the operator '{symbol(value.op)}' cannot be differentiated here", location,
             hint="bitwise operators have no derivative; to merge dicts, write "
                  "d.update(other) or d = d | other where the code shows 'd' to be a dict "

@@ -22,13 +22,38 @@ def raise_singular(exc, func_name):
     derivative's statement in generated code raised it; else return (``exc`` stands)."""
     if isinstance(exc, SingularPointError) or not _in_derivative(exc.__traceback__):
         return
+    where = located_in_generated_code(exc.__traceback__)
     raise SingularPointError(
         f"the derivative of {func_name} divides a Python float by zero here: the "
         f"derivative is infinite or undefined at this point (numpy's numbers give inf or "
-        f"nan, a Python float raises)",
-        located_in_generated_code(exc.__traceback__),
-        hint="pass the number as np.float64(...) to get numpy's inf or nan, or "
-             "differentiate at another point") from None
+        f"nan, a Python float raises)", where,
+        hint=_python_float_hint(where.code if where is not None else "")) from None
+
+
+#: a call of one of math's functions (``math.sqrt(x)``), and a float literal
+_MATH_CALL = re.compile(r"\bmath\.([a-z_0-9]+)\s*\(")
+_FLOAT_LITERAL = re.compile(r"(?<![\w.])(\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][-+]?\d+)(?![\w.])")
+
+
+def _python_float_hint(code):
+    """What makes the zero of the user's line ``code`` a numpy number: math's functions
+    return Python floats whatever they are given (numpy's own function does not); a
+    float literal is a Python float (np.float64(...) of it is not); else the argument
+    the call passed."""
+    import numpy as np
+    tail = ", or differentiate at another point"
+    called = [m for m in _MATH_CALL.findall(code) if hasattr(np, m)]
+    if called:
+        name = called[0]
+        return (f"math.{name} returns a Python float whatever it is given: write "
+                f"np.{name}(...) in its place to get numpy's inf or nan" + tail)
+    literal = _FLOAT_LITERAL.search(code)
+    if literal is not None:
+        number = literal.group(1)
+        return (f"a number literal ({number}) is a Python float: write it as "
+                f"np.float64({number}) to get numpy's inf or nan, or pass the arguments "
+                f"as np.float64(...)" + tail)
+    return "pass the number as np.float64(...) to get numpy's inf or nan" + tail
 
 
 def note_user_line(exc, func_name):

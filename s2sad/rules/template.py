@@ -45,8 +45,9 @@ def bind_arguments(rule, value, locate):
         except TypeError as exc:
             extra = [k for k in keywords if k not in sig.parameters]
             raise NoDerivativeRuleError(
-                f"cannot match the call to {rule.label}: {exc}", locate(site),
-                hint=_unsupported_hint(rule, sig, extra[0], False) if extra else None) \
+                f"cannot match the call to {_user_label(site, rule.label)}: {exc}",
+                locate(site),
+                hint=_unsupported_hint(rule, sig, extra[0], False, site) if extra else None) \
                 from None
         for name, node in ba.arguments.items():
             bound[_rule_name(rule, sig, name)] = node
@@ -64,9 +65,10 @@ def bind_arguments(rule, value, locate):
     if unknown:
         named = sig is not None and unknown[0] in sig.parameters
         raise NoDerivativeRuleError(
-            f"the derivative rule of {rule.label} does not support its argument "
+            f"the derivative rule of {_user_label(site, rule.label)} does not support its "
+            f"argument "
             f"{unknown[0]!r}", locate(site),
-            hint=_unsupported_hint(rule, sig, unknown[0], named))
+            hint=_unsupported_hint(rule, sig, unknown[0], named, site))
     for name in params:
         if name not in bound:
             default = rule.defaults.get(name, _NO_DEFAULT)
@@ -79,10 +81,16 @@ def bind_arguments(rule, value, locate):
     return bound
 
 
-def _unsupported_hint(rule, sig, name, named):
+def _user_label(site, label):
+    from .spelled_hints import user_label
+    return user_label(site, label)
+
+
+def _unsupported_hint(rule, sig, name, named, site=None):
     """What to write instead of passing ``name`` to ``rule``'s op: for one of s2sad's own
-    rules, the spelling that computes the same without it; for a user's rule, how to
-    make the rule take it."""
+    rules, the spelling that computes the same without it (spelled with the arguments of
+    the user's call ``site`` where :mod:`.spelled_hints` knows the op); for a user's
+    rule, how to make the rule take it."""
     label, params = rule.label, rule.params
     template = rule.adjoint or rule.tangent
     own = (getattr(getattr(template, "fn", None), "__module__", None) or "").startswith("s2sad.")
@@ -92,6 +100,11 @@ def _unsupported_hint(rule, sig, name, named):
     if not own:
         return f"call {label} without {name!r}, or register your own rule with @s2sad.adjoint"
     short = label.rsplit(".", 1)[-1]
+    from .spelled_hints import spelled_hint, user_label
+    label = user_label(site, label)
+    spelled = spelled_hint(site, short, rule.target, name)
+    if spelled is not None:
+        return f"call {label} without {name!r}: {spelled}"
     instead = _INSTEAD.get((short, name)) or _INSTEAD.get(name)
     return (f"call {label} without {name!r}" + (f": {instead}" if instead else "")
             + " (or register your own rule with @s2sad.adjoint)")

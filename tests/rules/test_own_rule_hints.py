@@ -17,10 +17,10 @@ REFUSED = {
                   "np.reshape(x.T, shape[::-1]).T"),
     "sum_dtype": ("np.sum(M * M, axis=1, dtype=np.float64).sum()", "x.astype(np.float64)"),
     "mean_dtype": ("(M * M).mean(dtype=np.float64)", "x.astype(np.float64)"),
-    "min_initial": ("np.min(M * M, initial=100.0)", "np.minimum(np.min(x), initial)"),
-    "sum_initial": ("np.sum(M * M, initial=1.0)", "np.sum(x) + initial"),
-    "sum_where": ("np.sum(M * M, where=M > 1.0)", "multiply by the mask"),
-    "copy_order": ("np.sum(M.copy('F') * M)", "x.copy()"),
+    "min_initial": ("np.min(M * M, initial=100.0)", "np.minimum(np.min(M * M), 100.0)"),
+    "sum_initial": ("np.sum(M * M, initial=1.0)", "np.sum(M * M) + 1.0"),
+    "sum_where": ("np.sum(M * M, where=M > 1.0)", "np.sum(np.where(M > 1.0, M * M, 0.0))"),
+    "copy_order": ("np.sum(M.copy('F') * M)", "M.copy()"),
 }
 
 

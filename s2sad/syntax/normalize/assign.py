@@ -455,12 +455,38 @@ def _nested_store_error(norm, target, base):
             f"in place, for the dict and every name holding that array: s2sad does "
             f"not follow a write into a value a dict holds", target,
             hint=f"build the new array and store it into the dict: {copied}")
+    pairs = _items_looped(norm, base.value.id)
+    if pairs is not None:   # for kv in d.items(): kv[1][0] = ... (kv: a tuple)
+        return norm.error(
+            f"{base.value.id} is a (key, value) tuple of {pairs}.items(): writing into the "
+            f"array it holds ({outer}[{inner}] = ...) changes it in place in the dict: "
+            f"s2sad does not follow a write into a value a dict holds", target,
+            hint=f"loop over the keys and store a new array: for k in {pairs}: item = "
+                 f"{pairs}[k].copy(); item[{inner}] = ...; {pairs}[k] = item")
+    if base.value.id in norm.dict_writes.dict_names():   # (d[k, 0] would be a key)
+        return norm.error(
+            f"writing into the array {outer} holds ({outer}[{inner}] = ...) changes it "
+            f"in place, for the dict and every name holding that array: s2sad does "
+            f"not follow a write into a value a dict holds", target,
+            hint=f"build the new array and store it into the dict: {copied}")
     simple = not any(isinstance(i, (gast.Slice, gast.Tuple))
                      for i in (base.slice, target.slice))
     joined = f"{base.value.id}[{_source(base.slice)}, {inner}]" if simple else "x[i, j]"
     return norm.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
                       target, hint=f"for an array, write {joined} = ...; for an array a "
                                    f"list or dict holds, store a new one: {copied}")
+
+
+def _items_looped(norm, user):
+    """The dict ``d`` (its spelling) where the user name ``user`` is the one-name target
+    of a loop ``for user in d.items():`` of the function, else None."""
+    for node in nodes.walk(norm.parsed.node):
+        if node.__class__ is gast.For and isinstance(node.target, gast.Name) \
+                and node.target.id == user and isinstance(node.iter, gast.Call) \
+                and isinstance(node.iter.func, gast.Attribute) \
+                and node.iter.func.attr == "items" and not node.iter.args:
+            return _source(node.iter.func.value)
+    return None
 
 
 def _copy_spelling(norm, current, name, unknown=False):

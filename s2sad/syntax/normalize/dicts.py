@@ -112,6 +112,27 @@ def merges(dict_writes, node, target=None):
     return id(node) in shown
 
 
+#: set on a normalized ``p | q`` a side of which is an argument the code does not show
+#: to be a dict: whether it merges dicts is the arguments' kinds' to decide (see
+#: :func:`merges_arguments`)
+ARGUMENT_MERGE = "s2sad_argument_merge"
+
+
+def merges_arguments(norm, node):
+    """Whether ``node``, a ``left | right`` that :func:`merges` did not find to merge
+    dicts, has a side that is a parameter still holding its argument: the code made for
+    arguments of unknown kinds cannot tell a merge of dict arguments from a bitwise
+    operation, so its refusal waits for the arguments (a dict argument's kind decides,
+    whatever the code does with the result later)."""
+    if not (isinstance(node, gast.BinOp) and isinstance(node.op, gast.BitOr)):
+        return False
+    params = norm.root_params
+    return any(isinstance(side, gast.Name) and side.id in params
+               and isinstance(norm.env.get(side.id), gast.Name)
+               and norm.env[side.id].id == side.id
+               for side in (node.left, node.right))
+
+
 def _dict_owner(node):
     """The value ``node`` reads as a dict (``v`` of ``v.items()``, ``v["key"]``), or None."""
     if node.__class__ is gast.Call and isinstance(node.func, gast.Attribute) \

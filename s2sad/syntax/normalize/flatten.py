@@ -23,7 +23,7 @@ from .. import anno, nodes, wrappers
 from ..parse import is_user_function
 from .choices import builtin_choice, builtin_power, chained_comparison, choose
 from .derivatives import made_here
-from .dicts import constant_key, merges
+from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
 from .lists import list_mutation
 from .scatter import refuse_ufunc_value
@@ -68,9 +68,8 @@ class Flattener:
             return choose(self, node, target, builtin_choice(norm, node))
         named = base is not None
         base = target or base or base_name(node)
-        if isinstance(node, gast.BinOp):   # (located: a refusal of it points at it)
-            value = gast.copy_location(gast.BinOp(
-                left=self.atom(node.left), op=node.op, right=self.atom(node.right)), node)
+        if isinstance(node, gast.BinOp):
+            value = self.binary(node)
         elif isinstance(node, gast.UnaryOp):
             value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
         elif isinstance(node, gast.Compare):
@@ -136,6 +135,15 @@ class Flattener:
             norm.iterators.add(name)
         norm.aliases.track_views(name, value)
         return name
+
+    def binary(self, node):
+        """The operation ``left op right`` of atoms, located (a refusal of it points at
+        it); a ``|`` of an argument marked for the arguments' kinds to decide."""
+        value = gast.copy_location(gast.BinOp(
+            left=self.atom(node.left), op=node.op, right=self.atom(node.right)), node)
+        if merges_arguments(self.norm, node):
+            anno.set(value, ARGUMENT_MERGE, True)
+        return value
 
     def spelled_as(self, node, target=None):
         """``node``, or the expression it computes as s2sad differentiates it:
