@@ -45,6 +45,7 @@ from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
+from .numba_unported import math_refusal, values_refusal
 from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
     _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
 
@@ -55,6 +56,7 @@ _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
 #: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in
 #: the wrapper, which passes them, not in the compiled function
 _GLOBALS_CHECK = "check_globals"
+_MISSING = object()
 
 
 def numba_runtime_names():
@@ -261,7 +263,8 @@ def _helper_import(names):
 
 class _Target:
     def __init__(self, text, function_name, user_names, helpers, wrapper, reads=(),
-                 entry=None):
+                 entry=None, namespace=None):
+        self.namespace = namespace   # (the objects the user's names are bound to)
         self.entry = entry   # (a list: the name of the entry check written, see to_numba)
         self.text = text
         self.reads = list(reads)   # (name, "module.attr"): the dotted reads made names
@@ -279,6 +282,7 @@ class _Target:
         self.checked = set()     # those of them that call index checks
 
     def run(self):
+        self._uncompiled()
         runtime, statements = self._runtime()
         functions = [s for s in self.tree.body if isinstance(s, ast.FunctionDef)]
         for func in functions:
@@ -290,6 +294,32 @@ class _Target:
         self.edits.insert(first.lineno if first else self.tree.body[0].lineno,
                           "import numba\n" if first else f"import numba\n{helpers}\n\n")
         return self.edits.apply()
+
+    def _uncompiled(self):
+        """Refuse what numba would fail on at the first call (``numba_unported``): a
+        ``math`` function it has no implementation of, a value of the user's it
+        cannot take as an argument."""
+        found = math_refusal(self.tree)
+        values = {n: self.namespace[n] for n in self.user_names
+                  if self.namespace and n in self.namespace}
+        for stmt in self.tree.body:   # (constants written in the module: numba freezes them)
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name):
+                try:
+                    values.setdefault(stmt.targets[0].id, ast.literal_eval(stmt.value))
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    pass
+        if found is None and values:
+            for name, dotted in self.reads:   # ("module.attr": its value, where it resolves)
+                root, *path = dotted.split(".")
+                value = (self.namespace or {}).get(root, _MISSING)
+                for attr in path:
+                    value = getattr(value, attr, _MISSING)
+                if value is not _MISSING:
+                    values[name] = value
+            found = values_refusal(self.tree, list(values), values)
+        if found is not None:
+            raise found
 
     def _runtime(self):
         """The runtime helpers imported ({name: the helper's name}) and the statements
@@ -553,7 +583,7 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     if reads is not None:
         reads.extend(found)
     target = _Target(text, function_name, user_names, helpers, wrapper, found,
-                     None if wrapper else entry)
+                     None if wrapper else entry, namespace)
     try:
         return target.run()
     except _Refusal as refusal:
