@@ -23,16 +23,15 @@ readable text (comments kept) with
 * each function decorated ``@numba.njit(cache=True, boundscheck=True)``, or without
   ``boundscheck`` where every index in it is proven in range, with checks written before
   its loops (``numba_bounds``: numba's boundscheck costs up to 1.8x in indexed loops);
-* the user's free values (globals, closure values) made trailing parameters of
-  the function (``<name>_njit``; numba would freeze them as constants, and its
-  cache would not see them change), with a plain Python ``<name>`` passing them
-  when ``wrapper`` is asked for (the CLI's modules, whose wrapper also checks,
-  once per compiled signature, that the code multiplies no integers numba would
-  compute differently from Python: ``check_integers``).
+* the user's free values (globals, closure values) made trailing parameters of the function
+  (``<name>_njit``; numba would freeze them as constants, and its cache would not see them
+  change), with a plain Python ``<name>`` passing them when ``wrapper`` is asked for (the CLI's
+  modules, whose wrapper also checks, once per compiled signature, that the code multiplies no
+  integers numba would compute differently from Python: ``check_integers``).
 
-Anything it cannot pair or port with certainty raises :class:`NumbaTargetError`
-naming the construct and the user's line; it never guesses.  Pure text and
-``ast``: it imports neither numba nor numpy.
+Anything it cannot pair or port with certainty, or numba could not compile (``numba_unported``),
+raises :class:`NumbaTargetError` naming the construct and the user's line; it never guesses.
+Pure text and ``ast``, without numba or numpy (``numba_unported`` asks numba of odd values).
 """
 
 import ast
@@ -45,7 +44,7 @@ from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
-from .numba_unported import math_refusal, values_refusal
+from .numba_unported import refuse_uncompiled
 from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
     _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
 
@@ -56,7 +55,6 @@ _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
 #: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in
 #: the wrapper, which passes them, not in the compiled function
 _GLOBALS_CHECK = "check_globals"
-_MISSING = object()
 
 
 def numba_runtime_names():
@@ -263,8 +261,7 @@ def _helper_import(names):
 
 class _Target:
     def __init__(self, text, function_name, user_names, helpers, wrapper, reads=(),
-                 entry=None, namespace=None):
-        self.namespace = namespace   # (the objects the user's names are bound to)
+                 entry=None):
         self.entry = entry   # (a list: the name of the entry check written, see to_numba)
         self.text = text
         self.reads = list(reads)   # (name, "module.attr"): the dotted reads made names
@@ -282,7 +279,6 @@ class _Target:
         self.checked = set()     # those of them that call index checks
 
     def run(self):
-        self._uncompiled()
         runtime, statements = self._runtime()
         functions = [s for s in self.tree.body if isinstance(s, ast.FunctionDef)]
         for func in functions:
@@ -294,32 +290,6 @@ class _Target:
         self.edits.insert(first.lineno if first else self.tree.body[0].lineno,
                           "import numba\n" if first else f"import numba\n{helpers}\n\n")
         return self.edits.apply()
-
-    def _uncompiled(self):
-        """Refuse what numba would fail on at the first call (``numba_unported``): a
-        ``math`` function it has no implementation of, a value of the user's it
-        cannot take as an argument."""
-        found = math_refusal(self.tree)
-        values = {n: self.namespace[n] for n in self.user_names
-                  if self.namespace and n in self.namespace}
-        for stmt in self.tree.body:   # (constants written in the module: numba freezes them)
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
-                    and isinstance(stmt.targets[0], ast.Name):
-                try:
-                    values.setdefault(stmt.targets[0].id, ast.literal_eval(stmt.value))
-                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    pass
-        if found is None and values:
-            for name, dotted in self.reads:   # ("module.attr": its value, where it resolves)
-                root, *path = dotted.split(".")
-                value = (self.namespace or {}).get(root, _MISSING)
-                for attr in path:
-                    value = getattr(value, attr, _MISSING)
-                if value is not _MISSING:
-                    values[name] = value
-            found = values_refusal(self.tree, list(values), values)
-        if found is not None:
-            raise found
 
     def _runtime(self):
         """The runtime helpers imported ({name: the helper's name}) and the statements
@@ -565,26 +535,26 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
              reads=None, namespace=None, entry=None):
     """The numba module for the generated numpy module ``text`` (see the module doc).
 
-    ``user_names``: the names the module binds to the user's values (they become
-    trailing parameters of ``<function_name>_njit``); ``helpers``: the names the
-    numba runtime provides (default: its ``__all__``); ``wrapper``: also write a
-    plain ``<function_name>`` passing those values (the CLI's modules);
-    ``source``: the user's file, for messages; ``reads`` (a list), when given, gets
-    ``(name, "module.attr")`` of each dotted read of a user's module made a trailing
-    parameter after the ``user_names`` (``numba_free``): the caller passes its value;
-    ``namespace``: the objects the module's names are bound to (where a module ends in
-    ``pkg.mod.W``); ``entry`` (a list), when given without ``wrapper``, gets the name
-    of the plain Python function the module then holds for a function writing into a
-    parameter (the check, at each call, of arguments sharing its memory, which numba
-    cannot compile): the caller runs it before the compiled function, with the same
+    ``user_names``: the names the module binds to the user's values (they become trailing
+    parameters of ``<function_name>_njit``); ``helpers``: the names the numba runtime provides
+    (default: its ``__all__``); ``wrapper``: also write a plain ``<function_name>`` passing
+    those values (the CLI's modules); ``source``: the user's file, for messages; ``reads`` (a
+    list), when given, gets ``(name, "module.attr")`` of each dotted read of a user's module
+    made a trailing parameter after the ``user_names`` (``numba_free``): the caller passes its
+    value; ``namespace``: the objects the module's names are bound to (where a module ends in
+    ``pkg.mod.W``; their values are checked, ``numba_unported``); ``entry`` (a list), when given
+    without ``wrapper``, gets the name of the plain Python function the module then holds for a
+    function writing into a parameter (the check, at each call, of arguments sharing its memory,
+    which numba cannot compile): the caller runs it before the compiled function, with the same
     arguments; without ``entry`` such a function is refused.
     """
     text, found = free_reads(with_item_additions(text), user_names, namespace)
     if reads is not None:
         reads.extend(found)
     target = _Target(text, function_name, user_names, helpers, wrapper, found,
-                     None if wrapper else entry, namespace)
+                     None if wrapper else entry)
     try:
+        refuse_uncompiled(target.tree, list(user_names), found, namespace)   # (numba_unported)
         return target.run()
     except _Refusal as refusal:
         lineno = getattr(refusal.node, "lineno", None)

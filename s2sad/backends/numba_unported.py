@@ -32,6 +32,38 @@ UNCOMPILED_MATH = {
 }
 
 
+_MISSING = object()
+
+
+def refuse_uncompiled(tree, user_names, reads, namespace):
+    """Raise the :class:`Refusal` of what numba would fail on at the first call of the module
+    ``tree``: a ``math`` function it has no implementation of, a value of the user's
+    (``user_names`` bound in ``namespace``, the dotted ``reads``, the constants the
+    module writes, which numba freezes) it cannot take."""
+    found = math_refusal(tree)
+    if found is not None:
+        raise found
+    namespace = namespace or {}
+    values = {n: namespace[n] for n in user_names if n in namespace}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            try:
+                values.setdefault(stmt.targets[0].id, ast.literal_eval(stmt.value))
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                pass
+    for name, dotted in reads:   # ("module.attr": its value, where it resolves)
+        root, *path = dotted.split(".")
+        value = namespace.get(root, _MISSING)
+        for attr in path:
+            value = getattr(value, attr, _MISSING)
+        if value is not _MISSING:
+            values[name] = value
+    found = values_refusal(tree, list(values), values)
+    if found is not None:
+        raise found
+
+
 def math_refusal(tree):
     """The :class:`Refusal` of the first call of ``tree`` to a ``math`` function numba
     does not compile, or None."""
