@@ -310,7 +310,10 @@ class NumbaBound:
         try:
             text = to_numba(entry.text, entry.emitted.function_name, names,
                             source=inspect_path(self.func), reads=reads,
-                            namespace=entry.emitted.bindings, entry=checks)
+                            namespace={**{n: impl.__globals__[n] for n in names
+                                          if n in impl.__globals__},
+                                       **entry.emitted.bindings}, entry=checks)
+            # (the user's values it passes too: numba_unported refuses one numba cannot take)
         except NumbaTargetError as exc:
             message, loc = exc.message, exc.location
             if loc is not None:

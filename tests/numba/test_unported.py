@@ -169,3 +169,31 @@ def test_domain_errors_under_numba_give_nan_and_inf_as_the_readme_says():
     assert math.isnan(value) and math.isnan(grad[0]) and math.isinf(grad[1])
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert "domain errors give nan" in readme
+
+
+DCT = {"a": 3.0}
+BIG = 10 ** 20
+
+
+def reads_a_dict(x):
+    return DCT["a"] * x[0] ** 2
+
+
+def reads_a_big_int(x):
+    return BIG * 1e-20 * x[0] ** 2
+
+
+@pytest.mark.parametrize("func,name", [(reads_a_dict, "DCT"), (reads_a_big_int, "BIG")])
+def test_the_api_falls_back_on_a_value_naming_it_and_the_line(func, name):
+    x = np.array([0.3, -0.7])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        g = s2sad.value_and_grad(func, backend="numba")
+        value, grad = g(x)
+    messages = [str(w.message) for w in caught if issubclass(w.category,
+                                                            s2sad.NumbaFallbackWarning)]
+    assert len(messages) == 1 and f"the value of {name!r}" in messages[0]
+    assert "test_unported.py:" in messages[0] and "\x1b[" not in messages[0]
+    assert g.backend_used == "numpy"
+    assert value == pytest.approx(func(x))
+    np.testing.assert_allclose(grad, fd(func, (x,)), rtol=1e-7, atol=1e-9)
