@@ -10,8 +10,9 @@
   tuples of them are checked in Python; only another kind of object is asked of
   ``numba.typeof`` (numba loaded for that, where it is installed).
 
-Checking the values costs a walk over them (microseconds); compiling the module at
-generation would cost numba's compile (seconds) and need the arguments' types.
+Checking costs a walk over the text and the values (0.1 to 7 ms a module, measured on
+the generated examples, under load); compiling the module at generation would cost numba's
+compile (seconds) and need the arguments' types.
 """
 
 import ast
