@@ -310,7 +310,7 @@ class NumbaBound:
         try:
             text = to_numba(entry.text, entry.emitted.function_name, names,
                             source=inspect_path(self.func), reads=reads,
-                            namespace=entry.emitted.bindings, entry=checks)
+                            namespace=_passed(impl, names, entry), entry=checks)
         except NumbaTargetError as exc:
             message, loc = exc.message, exc.location
             if loc is not None:
@@ -425,6 +425,14 @@ class NumbaBound:
         fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl
+
+
+def _passed(impl, names, entry):
+    """The objects the generated module's names are bound to, with the user's values
+    ``names`` its compiled function is passed (``impl``'s globals): the numba target
+    refuses one numba cannot take (``backends.numba_unported``)."""
+    return {**{n: impl.__globals__[n] for n in names if n in impl.__globals__},
+            **entry.emitted.bindings}
 
 
 def _checked_first(module, checks, dispatcher):

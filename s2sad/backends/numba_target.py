@@ -23,16 +23,15 @@ readable text (comments kept) with
 * each function decorated ``@numba.njit(cache=True, boundscheck=True)``, or without
   ``boundscheck`` where every index in it is proven in range, with checks written before
   its loops (``numba_bounds``: numba's boundscheck costs up to 1.8x in indexed loops);
-* the user's free values (globals, closure values) made trailing parameters of
-  the function (``<name>_njit``; numba would freeze them as constants, and its
-  cache would not see them change), with a plain Python ``<name>`` passing them
-  when ``wrapper`` is asked for (the CLI's modules, whose wrapper also checks,
-  once per compiled signature, that the code multiplies no integers numba would
-  compute differently from Python: ``check_integers``).
+* the user's free values (globals, closure values) made trailing parameters of the function
+  (``<name>_njit``; numba would freeze them as constants, and its cache would not see them
+  change), with a plain Python ``<name>`` passing them when ``wrapper`` is asked for (the CLI's
+  modules, whose wrapper also checks, once per compiled signature, that the code multiplies no
+  integers numba would compute differently from Python: ``check_integers``).
 
-Anything it cannot pair or port with certainty raises :class:`NumbaTargetError`
-naming the construct and the user's line; it never guesses.  Pure text and
-``ast``: it imports neither numba nor numpy.
+Anything it cannot pair or port with certainty, or numba could not compile (``numba_unported``),
+raises :class:`NumbaTargetError` naming the construct and the user's line; it never guesses.
+Pure text and ``ast``, without numba or numpy (``numba_unported`` asks numba of odd values).
 """
 
 import ast
@@ -45,6 +44,7 @@ from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
+from .numba_unported import refuse_uncompiled
 from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
     _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
 
@@ -535,18 +535,17 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
              reads=None, namespace=None, entry=None):
     """The numba module for the generated numpy module ``text`` (see the module doc).
 
-    ``user_names``: the names the module binds to the user's values (they become
-    trailing parameters of ``<function_name>_njit``); ``helpers``: the names the
-    numba runtime provides (default: its ``__all__``); ``wrapper``: also write a
-    plain ``<function_name>`` passing those values (the CLI's modules);
-    ``source``: the user's file, for messages; ``reads`` (a list), when given, gets
-    ``(name, "module.attr")`` of each dotted read of a user's module made a trailing
-    parameter after the ``user_names`` (``numba_free``): the caller passes its value;
-    ``namespace``: the objects the module's names are bound to (where a module ends in
-    ``pkg.mod.W``); ``entry`` (a list), when given without ``wrapper``, gets the name
-    of the plain Python function the module then holds for a function writing into a
-    parameter (the check, at each call, of arguments sharing its memory, which numba
-    cannot compile): the caller runs it before the compiled function, with the same
+    ``user_names``: the names the module binds to the user's values (they become trailing
+    parameters of ``<function_name>_njit``); ``helpers``: the names the numba runtime provides
+    (default: its ``__all__``); ``wrapper``: also write a plain ``<function_name>`` passing
+    those values (the CLI's modules); ``source``: the user's file, for messages; ``reads`` (a
+    list), when given, gets ``(name, "module.attr")`` of each dotted read of a user's module
+    made a trailing parameter after the ``user_names`` (``numba_free``): the caller passes its
+    value; ``namespace``: the objects the module's names are bound to (where a module ends in
+    ``pkg.mod.W``; their values are checked, ``numba_unported``); ``entry`` (a list), when given
+    without ``wrapper``, gets the name of the plain Python function the module then holds for a
+    function writing into a parameter (the check, at each call, of arguments sharing its memory,
+    which numba cannot compile): the caller runs it before the compiled function, with the same
     arguments; without ``entry`` such a function is refused.
     """
     text, found = free_reads(with_item_additions(text), user_names, namespace)
@@ -555,6 +554,7 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     target = _Target(text, function_name, user_names, helpers, wrapper, found,
                      None if wrapper else entry)
     try:
+        refuse_uncompiled(target.tree, list(user_names), found, namespace)   # (numba_unported)
         return target.run()
     except _Refusal as refusal:
         lineno = getattr(refusal.node, "lineno", None)

@@ -1,0 +1,175 @@
+"""What numba (0.68) cannot compile, found when the module is written, not at its first call.
+
+* ``math`` functions numba has no implementation of (``math.cbrt``, ``math.log`` of two
+  arguments, the integer functions ``factorial comb perm lcm isqrt``, ``isclose``...):
+  each call in the generated text is refused, with the spelling numba compiles;
+* the user's free values numba cannot take as arguments: an integer past int64
+  (numba types it as a Python object), a dict or a set (numba takes only its own typed
+  containers), an empty list or one mixing types, an array of objects, an instance of a
+  class numba has no type for.  Numbers, strings, None, numpy arrays and scalars and
+  tuples of them are checked in Python; only another kind of object is asked of
+  ``numba.typeof`` (numba loaded for that, where it is installed).
+
+Checking costs a walk over the text and the values (0.1 to 7 ms a module, measured on
+the generated examples, under load); compiling the module at generation would cost numba's
+compile (seconds) and need the arguments' types.
+"""
+
+import ast
+import importlib
+import types
+
+from .numba_unbound import NUMPY, Refusal
+
+_LOG_BASE = ("math.log(x) / math.log(base): numba 0.68 has no math.log of two arguments")
+_CONSTANT = "compute it outside the function and pass the number as an argument"
+#: math's functions numba 0.68 does not compile: what to write instead
+UNCOMPILED_MATH = {
+    "cbrt": "np.cbrt(x) (numba 0.68 has no math.cbrt; x ** (1/3) is nan for x < 0)",
+    "factorial": _CONSTANT, "comb": _CONSTANT, "perm": _CONSTANT, "lcm": _CONSTANT,
+    "isqrt": _CONSTANT, "isclose": "abs(a - b) <= tolerance, or " + _CONSTANT,
+    "fmod": "np.fmod(x, y)", "remainder": _CONSTANT, "modf": _CONSTANT, "fsum": "sum",
+    "prod": _CONSTANT, "dist": "math.hypot or np.linalg.norm", "ulp": _CONSTANT,
+}
+
+
+_MISSING = object()
+
+
+def refuse_uncompiled(tree, user_names, reads, namespace):
+    """Raise the :class:`Refusal` of what numba would fail on at the first call of the module
+    ``tree``: a ``math`` function it has no implementation of, a value of the user's
+    (``user_names`` bound in ``namespace``, the dotted ``reads``, the constants the
+    module writes, which numba freezes) it cannot take."""
+    found = math_refusal(tree)
+    if found is not None:
+        raise found
+    namespace = namespace or {}
+    values = {n: namespace[n] for n in user_names if n in namespace}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            try:
+                values.setdefault(stmt.targets[0].id, ast.literal_eval(stmt.value))
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                pass
+    for name, dotted in reads:   # ("module.attr": its value, where it resolves)
+        root, *path = dotted.split(".")
+        value = namespace.get(root, _MISSING)
+        for attr in path:
+            value = getattr(value, attr, _MISSING)
+        if value is not _MISSING:
+            values[name] = value
+    found = values_refusal(tree, list(values), values)
+    if found is not None:
+        raise found
+
+
+def math_refusal(tree):
+    """The :class:`Refusal` of the first call of ``tree`` to a ``math`` function numba
+    does not compile, or None."""
+    modules, functions = set(), {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name == "math"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "math":
+            functions.update({a.asname or a.name: a.name for a in node.names})
+    calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)),
+                   key=lambda n: (n.lineno, n.col_offset))
+    for call in calls:
+        name = None
+        if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+                and call.func.value.id in modules:
+            name = call.func.attr
+        elif isinstance(call.func, ast.Name) and call.func.id in functions:
+            name = functions[call.func.id]
+        if name == "log" and len(call.args) + len(call.keywords) > 1:
+            return _at(Refusal("math.log(x, base), which numba does not compile", call,
+                               f"write {_LOG_BASE}; or " + NUMPY), "log")
+        if name in UNCOMPILED_MATH:
+            return _at(Refusal(f"math.{name}, which numba does not compile", call,
+                               f"write {UNCOMPILED_MATH[name]}; or " + NUMPY), name)
+    return None
+
+
+def _at(refusal, name):
+    refusal.column_of = name   # (the user's line is shown at that name)
+    return refusal
+
+
+_INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
+def value_problem(value):
+    """What ``value`` is where numba cannot take it as an argument, or None."""
+    if value is None or isinstance(value, (bool, float, complex, str)):
+        return None
+    if isinstance(value, int):
+        if _INT64[0] <= value <= _INT64[1]:
+            return None
+        return "an integer past int64's range, which numba types as a Python object"
+    if isinstance(value, dict):
+        return "a dict (numba takes only its own typed dicts)"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
+    if isinstance(value, tuple):
+        return next((p for p in map(value_problem, value) if p is not None), None)
+    if isinstance(value, list):
+        if not value:
+            return "an empty list, whose items numba cannot type"
+        if len({type(v) for v in value}) > 1:
+            return "a list of items of several types"
+        return next((p for p in map(value_problem, value) if p is not None), None)
+    if type(value).__module__ == "numpy" and hasattr(value, "dtype"):
+        if value.dtype.kind == "O":
+            return "an array of Python objects"
+        return None
+    if callable(value) or isinstance(value, (type, types.ModuleType)):
+        return None   # (functions: numba's dispatchers, or refused where they are called)
+    try:
+        numba = importlib.import_module("numba")
+    except ImportError:
+        return None   # (numba decides, where the module runs)
+    try:
+        typed = numba.typeof(value)
+    except (ValueError, TypeError):
+        return f"a {type(value).__name__} object, which numba has no type for"
+    if isinstance(typed, numba.types.PyObject) or str(typed) == "pyobject":
+        return f"a {type(value).__name__} object, which numba has no type for"
+    return None
+
+
+def values_refusal(tree, names, namespace):
+    """The :class:`Refusal` of the first of the user's values ``names`` (bound in
+    ``namespace``) numba cannot take, at its first read in a function, or None."""
+    if not namespace:
+        return None
+    for name in names:
+        if name not in namespace:
+            continue
+        node = _first_read(tree, name)
+        if node is None:   # (read by no function numba compiles)
+            continue
+        problem = value_problem(namespace[name])
+        if problem is None:
+            continue
+        refusal = Refusal(f"the value of {name!r}, {problem}", node,
+                       f"make {name} a number, an array or a tuple of them (an int within "
+                       f"int64, a float for a larger one; arrays instead of dicts), pass it "
+                       f"as an argument, or " + NUMPY)
+        refusal.column_of = name
+        return refusal
+    return None
+
+
+def _first_read(tree, name):
+    found = None
+    for func in (s for s in tree.body if isinstance(s, ast.FunctionDef)):
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and node.id == name and \
+                    isinstance(node.ctx, ast.Load) and \
+                    (found is None or node.lineno < found.lineno):
+                found = node
+        if found is not None:
+            return found
+    return found
