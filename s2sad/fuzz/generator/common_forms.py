@@ -20,6 +20,7 @@ same seed without the features.
 import random
 
 from s2sad.fuzz.ops import M, S, V, W
+from s2sad.fuzz.generator.python_forms import float_params
 
 FEATURES = ("builtin_abs", "shape_number", "method_spelling")
 
@@ -45,14 +46,8 @@ def choose(draft):
         _method_spelling(draft, method_r)
 
 
-def _floats(draft, shapes):
-    names = {v.name for v in draft.env}
-    return [p for p in draft.params if p.kind == "float" and p.shape in shapes
-            and p.name in names and not getattr(p, "pole", False)]
-
-
 def _builtin_abs(draft, r):
-    params = _floats(draft, (S, V, W, M))
+    params = float_params(draft, (S, V, W, M))
     if not params:
         return
     param = r.choice(params)
@@ -70,7 +65,7 @@ def _builtin_abs(draft, r):
 
 
 def _shape_number(draft, r):
-    params = _floats(draft, (V, W, M))
+    params = float_params(draft, (V, W, M))
     if not params:
         return
     param = r.choice(params)
@@ -100,7 +95,7 @@ def _shape_number(draft, r):
 
 
 def _method_spelling(draft, r):
-    params = _floats(draft, (V, W, M))
+    params = float_params(draft, (V, W, M))
     if not params:
         return
     param = r.choice(params)

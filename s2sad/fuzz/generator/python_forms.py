@@ -42,14 +42,15 @@ def choose(draft):
         _comprehension_clauses(draft, clauses_r)
 
 
-def _arrays(draft, shapes):
+def float_params(draft, shapes):
+    """The float parameters of ``shapes`` still in scope (never a pole's)."""
     names = {v.name for v in draft.env}
     return [p for p in draft.params if p.kind == "float" and p.shape in shapes
             and p.name in names and not getattr(p, "pole", False)]
 
 
 def _array_unpack(draft, r):
-    params = _arrays(draft, (V, M))
+    params = float_params(draft, (V, M))
     if not params:
         return
     param = r.choice(params)
@@ -68,7 +69,7 @@ def _array_unpack(draft, r):
 
 
 def _format_key(draft, r):
-    params = _arrays(draft, (V, M))
+    params = float_params(draft, (V, M))
     if not params:
         return
     param = r.choice(params)
@@ -86,7 +87,7 @@ def _format_key(draft, r):
 
 
 def _comprehension_clauses(draft, r):
-    params = _arrays(draft, (V, M))
+    params = float_params(draft, (V, M))
     if not params:
         return
     param = r.choice(params)
