@@ -23,8 +23,6 @@ former behaviour (a copy of the value alone, the value itself), as do values of 
 array.
 """
 
-from numpy.lib.array_utils import byte_bounds
-
 from .indexing import copy_of
 from .numpy_view import np
 
@@ -136,12 +134,26 @@ def _buffer(array):
 def _copied_buffer(buffer):
     """``(buffer, copy, shift)``: a copy of the bytes ``buffer`` spans, and what to add
     to the address of a view's first element in ``buffer`` for its offset in the copy."""
-    low, high = byte_bounds(buffer)
+    low, high = _byte_bounds(buffer)
     raw = np.empty(high - low, dtype=_uint8)
     address = buffer.__array_interface__["data"][0]
     np.copyto(_ndarray(buffer.shape, buffer.dtype, buffer=raw, offset=address - low,
                        strides=buffer.strides), buffer)
     return buffer, raw, -low
+
+
+def _byte_bounds(array):
+    """``(low, high)``: the addresses of the first byte ``array`` spans and of the byte
+    after its last (as numpy's ``byte_bounds``, which numpy 1.x and 2.x keep in other
+    places): its first element's address moved by each axis's stride times its length
+    less one, down for a negative stride, up for a positive one."""
+    low = high = array.__array_interface__["data"][0]
+    for length, stride in zip(array.shape, array.strides):
+        if stride < 0:
+            low += (length - 1) * stride
+        else:
+            high += (length - 1) * stride
+    return low, high + array.itemsize
 
 
 def _view_in(value, entry):
