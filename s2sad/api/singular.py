@@ -66,8 +66,12 @@ def note_user_line(exc, func_name):
     if where is None:
         return
     what = "the derivative of " if _in_derivative(exc.__traceback__) else ""
-    exc.add_note(f"s2sad: raised by {what}{func_name}'s line {where.filename}:{where.line}: "
-                 f"{where.code.strip()}")
+    note = (f"s2sad: raised by {what}{func_name}'s line {where.filename}:{where.line}: "
+            f"{where.code.strip()}")
+    if hasattr(exc, "add_note"):
+        exc.add_note(note)
+    else:   # (Python before 3.11: kept where 3.11's tracebacks would print it)
+        exc.__notes__ = list(getattr(exc, "__notes__", ())) + [note]
 
 
 def _in_derivative(tb):
