@@ -66,11 +66,15 @@ def refuse_rebound_numpy(numpy):
             called = getattr(obj, "__name__", None)
             if isinstance(obj, numpy.ufunc):   # (an alias, np.abs: the ufunc it names)
                 genuine = obj is getattr(umath, name if hasattr(umath, name) else called, None)
-            else:   # from numpy, under its own name or another of numpy's (np.concat)
+            else:   # from numpy, under its own name or another of numpy's (np.concat);
+                # numpy's own utilities of a dunder module (numpy 2.0's show_config is
+                # numpy.__config__.show) are no function a rule is keyed by
                 origin = getattr(obj, "__module__", None) or ""
-                genuine = origin.split(".")[0] == "numpy" and (
+                parts = origin.split(".")
+                genuine = parts[0] == "numpy" and (
                     not isinstance(called, str) or called == name
-                    or getattr(module, called, None) is obj)
+                    or getattr(module, called, None) is obj
+                    or len(parts) > 1 and parts[1].startswith("__"))
             if not genuine:
                 dotted = f"{module.__name__}.{name}"
                 raise ReboundNameError(
