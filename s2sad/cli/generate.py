@@ -11,6 +11,7 @@ import gast
 
 from .. import pipeline
 from ..emit import with_globals_check
+from .source_paths import relative_source_paths
 from ..errors import S2sadError, UnsupportedSyntaxError
 from ..syntax.parse import parse_function
 from .files import check_output_path, write_atomic, write_stdout
@@ -91,6 +92,8 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         # (still inside: the modules the user's module imported, `import cfg`, are still
         # registered, so they are written as imports again)
         text = _finished(result, flavor, dump, target, source_rel)
+    if not dump:
+        text = relative_source_paths(text, base)
     return text, result, wrt
 
 

@@ -5,6 +5,8 @@ exports them; the code generator reaches them through the registry
 """
 
 import linecache
+import os
+import sys
 
 from .numpy_view import np
 from .duck import is_duck
@@ -29,7 +31,25 @@ UNBOUND = _Unbound()
 
 def source_location(filename, line, column):
     """The location generated code names in a refusal it makes when it runs."""
+    filename = source_file(filename)
     return SourceLocation(filename, line, column, linecache.getline(filename, line))
+
+
+def source_file(filename):
+    """The user's file a run-time check names: as given where it is absolute (code the
+    API made), else relative to the directory of the module whose code called the
+    check (a module the command line wrote names its source relative to itself, as
+    its header does, so it holds no machine path: ``cli/source_paths.py``)."""
+    if os.path.isabs(filename) or filename.startswith("<"):
+        return filename
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("s2sad."):
+        frame = frame.f_back
+    module_file = frame.f_globals.get("__file__") if frame is not None else None
+    if not module_file:
+        return filename
+    return os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(module_file)),
+                                         filename))
 
 
 def check_bound(value, name, filename, line, column):

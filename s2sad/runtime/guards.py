@@ -6,7 +6,7 @@ write into (``unshared``).  Each returns its input (or a copy) or raises an s2sa
 import sys as _sys
 
 from .numpy_view import np
-from .checks import _shares, source_location
+from .checks import _shares, source_file, source_location
 from .duck import ndim_of, shape_meta
 from ..errors import SharedArgumentsError, UnsupportedSyntaxError, ValueTypeError, located_line_of
 from ..values import refuse_value
@@ -153,7 +153,8 @@ def ensure_unshared(function_name, written, arguments, outside=None, dicts=None,
 def _refuse_read_only(filename, line, column):
     """A write into a read-only array: Python's numpy raises ValueError there, and so
     does generated code (which may compute the write as a new array)."""
-    raise ValueError(f"assignment destination is read-only ({filename}:{line}:{column}: a "
+    raise ValueError(f"assignment destination is read-only ({source_file(filename)}:{line}:"
+                     f"{column}: a "
                      f"view such as np.diagonal(a) or np.broadcast_to(a, ...) gives; write "
                      f"into np.copy(...) of it)")
 
