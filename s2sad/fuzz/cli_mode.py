@@ -133,15 +133,26 @@ class CliApi:
     def jvp(self, f, wrt=0):
         fn = self._function("jvp")
         given = len(self.prog.params)
-        # the written function takes every parameter, keyword-only ones too, positionally
-        # and without its default, then the tangents: f's defaults are passed
-        params = [p for p in inspect.signature(self.f).parameters.values()
-                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-        defaults = [p.default for p in params[given:]]
+        # the written function takes every parameter, keyword-only ones (a decorator's
+        # wrapper's too) positionally and without its default, then the tangents: the
+        # defaults f (or its wrapper) declares are passed
+        names = list(inspect.signature(fn).parameters)
+        middle = names[given:len(names) - len(self.names)]
+        defaults = [_default(self.f, name) for name in middle]
 
         def call(*args):
             return fn(*args[:given], *defaults, *args[given:])
         return call
+
+
+def _default(f, name):
+    """The default ``f``'s wrapper or ``f`` declares for parameter ``name``."""
+    for signature in (inspect.signature(f, follow_wrapped=False), inspect.signature(f)):
+        parameter = signature.parameters.get(name)
+        if parameter is not None and parameter.default is not parameter.empty:
+            return parameter.default
+    raise CliCrash(f"the forward module takes {name!r} before the tangents, and f declares "
+                   f"no default for it")
 
 
 def check_cli(prog, f, value, jac, rng, target, modes):

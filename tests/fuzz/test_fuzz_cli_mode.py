@@ -61,6 +61,18 @@ def test_tuple_outputs_and_keyword_only_defaults(tmp_path):
     assert outcome.status == "pass", (outcome.reason, outcome.message)
 
 
+def test_a_decorated_function_whose_wrapper_has_a_keyword_only_default(tmp_path):
+    """The forward module of a decorated f takes the wrapper's keyword-only parameter
+    before the tangents (seed 39 of the first campaign: passed none, a TypeError)."""
+    prog = _program("import functools\n\n\ndef deco(fn):\n    @functools.wraps(fn)\n"
+                    "    def wrapper(x, *args, scale=0.75, **kwargs):\n"
+                    "        return scale * fn(x, *args, **kwargs) + 1.0\n    return wrapper\n"
+                    "\n\n@deco\ndef f(x, y):\n    return np.sum(np.sin(x) * C3) * y\n",
+                    [X, Y], (0,))
+    outcome = _check(tmp_path, prog)
+    assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
 def test_globals_changed_in_place_and_rebound(tmp_path):
     """C3 changed in place: the written module reads its new items; C3 or K1 rebound: the
     call raises ReboundNameError; a module that skipped the check is caught."""
