@@ -28,7 +28,7 @@ import numpy as np
 import s2sad
 from s2sad import errors
 from s2sad.fuzz.agreement import _check_layout, _flatten, _layout_problem, _unchanged
-from s2sad.fuzz.program import _random_like, _tree_copy, cotangent_like
+from s2sad.fuzz.program import _ones_like, _random_like, _tree_copy, cotangent_like
 
 #: seconds for one run of the command line (a fresh interpreter importing s2sad and numpy)
 CLI_TIMEOUT = 120.0
@@ -205,8 +205,7 @@ def _cli_refusal(prog, f, flavor, args, message, target, modes):
         return "numba-fallback", f"the command line's --target numba: {message}"
     try:
         if flavor == "jvp":
-            tangents = [np.ones_like(args[i]) if isinstance(args[i], np.ndarray) else 1.0
-                        for i in prog.wrt]
+            tangents = [_ones_like(args[i]) for i in prog.wrt]   # (a container's too)
             s2sad.jvp(f, wrt=tuple(prog.wrt))(*args, *tangents)
         elif flavor == "vjp":
             s2sad.vjp(f, wrt=tuple(prog.wrt))(*args)
