@@ -207,8 +207,8 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
         if mode == "numba":
             return _check_numba(s2sad, prog, f, args, value, jac, rng)
         if mode in ("cli", "cli_numba"):
-            return cli_mode.check_cli(prog, f, value, jac, rng,
-                                      "numba" if mode == "cli_numba" else "numpy", _CliChecks)
+            target = "numba" if mode == "cli_numba" else "numpy"
+            return cli_mode.check_cli(prog, f, value, jac, rng, target, cli_mode.CHECKS)
         if mode in ("dask", "dask_unknown"):   # (it imports dask: loaded by name, as
             dask_mode = importlib.import_module("s2sad.fuzz.dask_mode")   # optional rules are)
             check = dask_mode.check_dask if mode == "dask" else dask_mode.check_dask_unknown
@@ -529,36 +529,6 @@ def _check_module_reads(s2sad, prog, f, mode):
     except Exception as exc:   # noqa: BLE001
         return (f"crash:{type(exc).__name__}",
                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
-
-
-class _CliChecks:
-    """What :func:`cli_mode.check_cli` asks of the checker (its arguments, refusals,
-    comparisons and references)."""
-
-    given_args = staticmethod(outside.given_args)
-    refusals = _s2sad_error_types()
-    refusal = staticmethod(_refusal)
-
-    @staticmethod
-    def compare(prog, mode, args, value, got_value, actual, expected, flavor):
-        problem = _compare(prog, mode, args, value, got_value, actual, expected)
-        if problem is not None:
-            kind, message = problem
-            return kind, f"{flavor}: {message}"
-        return None
-
-    @staticmethod
-    def reference(prog, f):
-        return outside._reference(prog, f, _fd_jacobian, EPS_REF, EPS_CHECK, FD_RTOL,
-                                  FD_ATOL)
-
-    @staticmethod
-    def module_reads(api, prog, f, mode):
-        try:
-            return outside.check_module_reads(api, prog, f, mode,
-                                              lambda: _CliChecks.reference(prog, f))
-        except _s2sad_error_types() as exc:
-            return _refusal(prog, exc)
 
 
 def _check_changed_since(s2sad, prog, f, value, ref):

@@ -16,6 +16,7 @@ dotted are read at each call.  Each promise is checked on the programs that read
 global.
 """
 
+import importlib
 import importlib.util
 import inspect
 import itertools
@@ -27,7 +28,9 @@ import numpy as np
 
 import s2sad
 from s2sad import errors
+import s2sad.fuzz.outside as outside
 from s2sad.fuzz.agreement import _check_layout, _flatten, _layout_problem, _unchanged
+from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.program import _ones_like, _random_like, _tree_copy, cotangent_like
 
 #: seconds for one run of the command line (a fresh interpreter importing s2sad and numpy)
@@ -65,6 +68,44 @@ def run_cli(source_path, wrt_names, flags, out_path):
         raise CliRefusal(message)
     if done.returncode != 0 or not os.path.exists(out_path):
         raise CliCrash(f"exit code {done.returncode}: {message[-1500:]}")
+
+
+class _Checks:
+    """What :func:`check_cli` asks of the checker: its arguments, refusals, comparisons and
+    references (the checker, which imports this module, is imported when they are called)."""
+
+    given_args = staticmethod(outside.given_args)
+    refusals = _s2sad_error_types()
+
+    @staticmethod
+    def _checker():
+        return importlib.import_module("s2sad.fuzz.checker")
+
+    def refusal(self, prog, exc):
+        return self._checker()._refusal(prog, exc)
+
+    def compare(self, prog, mode, args, value, got_value, actual, expected, flavor):
+        problem = self._checker()._compare(prog, mode, args, value, got_value, actual,
+                                           expected)
+        if problem is not None:
+            kind, message = problem
+            return kind, f"{flavor}: {message}"
+        return None
+
+    def reference(self, prog, f):
+        c = self._checker()
+        return outside._reference(prog, f, c._fd_jacobian, c.EPS_REF, c.EPS_CHECK,
+                                  c.FD_RTOL, c.FD_ATOL)
+
+    def module_reads(self, api, prog, f, mode):
+        try:
+            return outside.check_module_reads(api, prog, f, mode,
+                                              lambda: self.reference(prog, f))
+        except self.refusals as exc:
+            return self.refusal(prog, exc)
+
+
+CHECKS = _Checks()
 
 
 def _import(path):

@@ -11,7 +11,6 @@ import pytest
 
 from s2sad import fuzz
 from s2sad.fuzz import cli_mode
-from s2sad.fuzz.checker import _CliChecks
 from s2sad.fuzz.ops import CONST_SOURCE
 from s2sad.fuzz.program import Param, Program, _format
 
@@ -88,11 +87,11 @@ def test_globals_changed_in_place_and_rebound(tmp_path):
         rng = np.random.default_rng(0)
         names = [name for _, name, _ in cli_mode._taken(api.module("value_and_grad"), prog)]
         assert {"C3", "C23", "K1"} <= set(names), names
-        assert cli_mode._check_globals(api, prog, f, "value_and_grad", rng, _CliChecks) is None
+        checks = cli_mode.CHECKS
+        assert cli_mode._check_globals(api, prog, f, "value_and_grad", rng, checks) is None
         # a module that does not check its globals gives the old value's derivative
         api.module("value_and_grad").check_globals = lambda taken: None
-        kind, message = cli_mode._check_globals(api, prog, f, "value_and_grad", rng,
-                                                _CliChecks)
+        kind, message = cli_mode._check_globals(api, prog, f, "value_and_grad", rng, checks)
         assert kind == "cli-rebound" and "instead of ReboundNameError" in message
     finally:
         loader.close()
