@@ -19,6 +19,7 @@ from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa:
                                   _pulls_back_again, _unchanged)
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 import s2sad.fuzz.changed_since as changed_since
+import s2sad.fuzz.cli_mode as cli_mode
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
@@ -37,7 +38,7 @@ BIG = 1e6          # a program whose value or derivative exceeds this is "overfl
 EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
 #: the line that makes a module never put in ``sys.modules`` (``module_reads.py``)
 UNREGISTERED_MODULE = "\ncfg = types.ModuleType('cfg')\n"
-MODES = ("reverse", "forward", "second", "numba", "dask", "dask_unknown")
+MODES = ("reverse", "forward", "second", "numba", "dask", "dask_unknown", "cli", "cli_numba")
 
 
 # ------------------------------------------------------------------ checking
@@ -205,6 +206,9 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
             return _check_second(s2sad, prog, f, wrt, rng)
         if mode == "numba":
             return _check_numba(s2sad, prog, f, args, value, jac, rng)
+        if mode in ("cli", "cli_numba"):
+            target = "numba" if mode == "cli_numba" else "numpy"
+            return cli_mode.check_cli(prog, f, value, jac, rng, target, cli_mode.CHECKS)
         if mode in ("dask", "dask_unknown"):   # (it imports dask: loaded by name, as
             dask_mode = importlib.import_module("s2sad.fuzz.dask_mode")   # optional rules are)
             check = dask_mode.check_dask if mode == "dask" else dask_mode.check_dask_unknown
@@ -360,7 +364,7 @@ def _compare(prog, mode, args, value, got_value, actual, expected):
         what = {"reverse": "gradient" if prog.output == "scalar" else "vector-Jacobian product",
                 "forward": "Jacobian-vector product",
                 "numba": "gradient" if prog.output == "scalar"
-                else "Jacobian-vector product"}[mode]
+                else "Jacobian-vector product"}.get(mode, "derivative")
         return "wrong-gradient", _describe_mismatch(f"{mode}: the {what}", actual, expected)
     return None
 
@@ -372,9 +376,15 @@ PRIMAL_TIMEOUT, FD_TIMEOUT, S2SAD_TIMEOUT = 1.0, 10.0, 60.0
 NUMBA_TIMEOUT = 600.0
 
 
+#: seconds for the command-line modes (fresh interpreters, each importing s2sad)
+CLI_TIMEOUT = 300.0
+
+
 def _limit(mode):
     """The seconds s2sad may take in ``mode``."""
-    return NUMBA_TIMEOUT if mode == "numba" else S2SAD_TIMEOUT
+    if mode in ("numba", "cli_numba"):
+        return NUMBA_TIMEOUT
+    return CLI_TIMEOUT if mode == "cli" else S2SAD_TIMEOUT
 
 
 def check_program(prog, modes, supported, loader, only=None):

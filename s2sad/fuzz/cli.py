@@ -26,7 +26,9 @@ def _parser():
                              "value_and_grad or jvp with backend='numba', slow: a compile "
                              "per program; dask: the derivatives on Dask arrays of uneven "
                              "chunks against numpy's; dask_unknown: the same with the "
-                             "first array argument of unknown length)")
+                             "first array argument of unknown length; cli: the module "
+                             "'python -m s2sad grad' writes, in a fresh process; cli_numba: "
+                             "the same with --target numba)")
     parser.add_argument("--features", default=None,
                         help="comma-separated features to allow (default: all that probe ok)")
     parser.add_argument("--without", default=None,

@@ -387,6 +387,53 @@ CONSTRUCTS = {
                                        "for j in range(3) if i != j}\n"
                                        "    return np.sum(np.sin(x)) + cc1 + cd2[(0, 2)]\n",
                                        (np.array([0.5, 0.1, -0.3]),)),
+    # one loop name for a whole item, read by index (item_forms.py)
+    "whole_item_loop": Construct("def f(x):\n    wi1 = 0.0\n    for t1 in zip(x, C3):\n"
+                                 "        wi1 = wi1 + t1[0] * t1[1]\n"
+                                 "    for pe2 in enumerate(x):\n"
+                                 "        wi1 = wi1 + pe2[0] * np.sin(pe2[1])\n"
+                                 "    dw3 = {'a': x * 0.5, 'bb': np.tanh(x)}\n"
+                                 "    for kv3 in dw3.items():\n"
+                                 "        wi1 = wi1 + np.sum(kv3[1]) * len(kv3[0])\n"
+                                 "    return wi1\n", (np.array([0.5, 0.1, -0.3]),)),
+    # methods given fewer positional arguments than their functions; method spellings
+    "method_positional": Construct("def f(x, m):\n"
+                                   "    mp1 = np.sum(x.clip(-0.3) * x.clip(None, 0.4))\n"
+                                   "    mp2 = x.sum(0) * x.var() + np.sum(m.mean(1) * C2)\n"
+                                   "    return mp1 + mp2 + m.trace() + np.sum(x.cumsum(0))\n",
+                                   (np.array([0.5, 0.1, -0.2]),
+                                    np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]))),
+    # a helper's two dict parameters merged: dp | dq
+    "dict_union": Construct("def hu1(dp, dq):\n    r = dp | dq\n"
+                            "    return np.sum(r['a'] * r['b']) + np.sum((dq | dp)['b'])\n\n\n"
+                            "def f(x):\n"
+                            "    return hu1({'a': x * 0.5, 'b': np.sin(x)}, {'b': np.tanh(x)})\n",
+                            (np.array([0.5, 0.1, -0.3]),)),
+    # generator expressions given to sum, tuple, any, all, max
+    "generator_expr": Construct("def f(x):\n    ge1 = sum(np.sin(v) * v for v in x)\n"
+                                "    tg2 = tuple(v * 0.5 for v in x)\n"
+                                "    if any(v > 5.0 for v in x) or not all(v < 5.0 for v in x):\n"
+                                "        return ge1\n"
+                                "    return ge1 + tg2[0] * tg2[-1] * max(i * 0.5 for i in range(3))\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
+    # dicts built by {**d, k: v}, dict(d, k=v), dict(zip(...)), 'W' + str(i), sorted, copy
+    "dict_build": Construct("def f(x):\n    db1 = {'a': x * 0.5, 'b': np.tanh(x)}\n"
+                            "    de2 = {**db1, 'c': x * x}\n    de3 = dict(db1, c=x * 2.0)\n"
+                            "    de4 = dict(zip(['p', 'q'], [x * 0.5, np.sin(x)]))\n"
+                            "    de5 = {'W' + str(i): x * (i + 1.0) for i in range(2)}\n"
+                            "    dv6 = 0.0\n    for k6 in sorted(db1):\n"
+                            "        dv6 = dv6 * 0.5 + np.sum(db1[k6])\n"
+                            "    de7 = db1.copy()\n    de7['a'] = x * 3.0\n"
+                            "    return (np.sum(de2['a'] * de2['c']) + np.sum(de3['c'] * de4['q'])"
+                            " + np.sum(de5['W1']) + dv6 + np.sum(de7['a'] * db1['a'])"
+                            " * ('b' in de7))\n", (np.array([0.5, 0.1, -0.3]),)),
+    # a module's attribute read dotted and imported by name (module_reads.py)
+    "module_from_import": Construct("import sys\nimport types\n"
+                                    "cfg = types.ModuleType('s2sad_fuzz_cfg0')\n"
+                                    "sys.modules[cfg.__name__] = cfg\ncfg.SCALE = 0.75\n"
+                                    "from s2sad_fuzz_cfg0 import SCALE\n\n\ndef f(x):\n"
+                                    "    return np.sum(np.sin(x)) * SCALE + cfg.SCALE * x[0]\n",
+                                    (np.array([0.5, 0.1, -0.3]),)),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
@@ -421,7 +468,9 @@ CLAIMED = frozenset({
     "derivative_call", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
-    "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses"}
+    "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses",
+    "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
+    "module_from_import"}
     | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -494,6 +543,7 @@ REQUIRES = {
     "alias_loop": ("for_range",),
     "container_carry": ("for_range",), "loop_index": ("for_range",),
     "made_box_write": ("for_range",),
+    "module_from_import": ("module_attr",),
 }
 
 PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",

@@ -172,6 +172,14 @@ class Program:
         """The program as a self-contained script that checks it with ``check_grads``
         (mode ``dask``: on numpy, and a note of where Dask's check is)."""
         note = ""
+        if {"cli", "cli_numba"} & set(modes):   # (check_grads checks the API)
+            target = " --target numba" if "cli_numba" in modes else ""
+            modes = tuple(m for m in modes if m not in ("cli", "cli_numba")) \
+                or ("reverse", "forward")
+            names = ",".join(self.params[i].name for i in self.wrt)
+            note += (f"# the command line: python -m s2sad grad FILE.py:f --wrt {names}"
+                     f"{target} -o OUT.py (--flavor vjp, --mode forward); "
+                     f"python -m s2sad.fuzz --modes cli\n")
         if "dask" in modes:   # (check_grads takes numpy arrays only)
             modes = tuple(m for m in modes if m != "dask") or ("reverse", "forward")
             note = ("# on Dask arrays (chunks=2): s2sad.fuzz.dask_mode.check_dask, "

@@ -573,6 +573,38 @@ CONSTRUCT_SIGNS.update({
                         r"\.max\(\) - \w+\.min\(\)",
                         r"\.prod\(\)", r"\.clip\(-0\.45, 0\.45\) \* \w+\.astype\(float\)",
                         r"\.transpose\(\) @ ", r"\.T\[0\]", r"\.squeeze\(\) \* \w+\.T\)"],
+    # one loop name for a whole item, read by index (item_forms.py)
+    "whole_item_loop": [r"\n\s+for (t\d+) in zip\(\w+, C(3|2|23)\):\n\s+wi\d+ = wi\d+ \+ .*\1\[0\]",
+                        r"\n\s+for (pe\d+) in enumerate\(\w+\):\n.*\1\[1\]",
+                        r"\n\s+for (kv\d+) in dw\d+\.items\(\):\n.*len\(\1\[0\]\)",
+                        r"\n\s+for (t\d+) in zip\(enumerate\(\w+\), C\w+\):\n.*\1\[0\]\[1\]",
+                        r"for (t\d+) in zip\(\w+, C\w+\)\]\)"],
+    # methods given fewer positional arguments than their functions, method spellings
+    "method_positional": [r"\.clip\(-0\.3\) \* \w+\)", r"\.clip\(None, 0\.4\)",
+                          r"\.sum\(0\) \* \w+\.var\(\)", r"\.cumsum\(0\)",
+                          r"\.std\(\) \+ \w+\.item\(1\) \* \w+\.take\(\[1, 0\]\)",
+                          r"\.repeat\(2\)", r"\.sum\(0\) \* C3", r"\.mean\(1\) \* C2\) \+ \w+\.trace\(\)",
+                          r"\.diagonal\(1\)", r"\.swapaxes\(0, 1\) @ ", r"\.cumprod\(1\)\) \+ np\.sum\(\w+\.var\(0\)\)",
+                          r"\.clip\(-0\.3\) \* \w+\.clip\(None, 0\.4\)"],
+    # dp | dq of a helper's two dict parameters
+    "dict_union": [r"def hu\d+\(dp, dq\):\n    r = dp \| dq\n", r"\(dq \| dp\)\['b'\]",
+                   r"for v in \(dp \| dq\)\.values\(\):", r"\n\s+du\d+ = 0\.25 \* hu\d+\(\{"],
+    # generator expressions given to sum, tuple, any, all, max (ast.unparse doubles the
+    # parentheses of a sole generator argument)
+    "generator_expr": [r"sum\(\(\w+ \* k\d+ for k\d+ in range\(3\)\)\)",
+                       r"sum\(\(np\.sum\(row \* row\) for row in \w+\)\)",
+                       r"sum\(\(np\.sin\(v\) \* v for v in \w+\)\)",
+                       r"tuple\(\(v \* 0\.5 for v in \w+\)\)",
+                       r"if any\(\(v > 5\.0 for v in \w+\)\) or not all\(\(",
+                       r"max\(\(i \* 0\.5 for i in range\(3\)\)\)"],
+    # dicts built by {**d, k: v}, dict(d, k=v), dict(zip(...)), 'W' + str(i), sorted, copy
+    "dict_build": [r"\{\*\*db\d+, 'c': ", r"dict\(db\d+, c=", r"dict\(zip\(\['p', 'q'\], ",
+                   r"\{'W' \+ str\(i\): ", r"for k\d+ in sorted\(db\d+\):",
+                   r"(de\d+) = db\d+\.copy\(\)\n\s+\1\['a'\] = ", r"\('b' in de\d+\)"],
+    # cfg.SCALE read dotted beside SCALE imported by name
+    "module_from_import": [r"\ncfg = types\.ModuleType\('s2sad_fuzz_cfg\d+'\)",
+                           r"\nfrom s2sad_fuzz_cfg\d+ import SCALE\n",
+                           r"\n\s+fi\d+ = 0\.5 \* SCALE \* np\.sum\(.*\) \+ 0\.25 \* cfg\.SCALE \* SCALE"],
     # a Python float at a pole, its term in the value returned
     "float_pole": [r"\n\s+pl\d+ = np\.log\(\w+\)\n", r"\n\s+pl\d+ = np\.sqrt\(\w+\)\n",
                    r"\n\s+pl\d+ = \w+ \*\* 0\.5\n", r"\n\s+pl\d+ = 1\.0 / \w+\n",

@@ -6,6 +6,7 @@ import re
 from s2sad.fuzz.constructs import ALL_FEATURES
 from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
 import s2sad.fuzz.generator.common_forms as common_forms
+import s2sad.fuzz.generator.item_forms as item_forms
 import s2sad.fuzz.generator.module_reads as module_reads
 import s2sad.fuzz.generator.math_terms as math_terms
 import s2sad.fuzz.generator.python_forms as python_forms
@@ -101,6 +102,7 @@ class Generator:
         python_forms.choose(self.draft)
         math_terms.choose(self.draft)
         common_forms.choose(self.draft)
+        item_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

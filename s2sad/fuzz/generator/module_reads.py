@@ -38,6 +38,13 @@ MODULE_LINES = ("cfg = types.ModuleType(__name__ + '_cfg')",
 UNREGISTERED_LINES = ("cfg = types.ModuleType('cfg')",
                       "cfg.SCALE = 0.75",
                       "cfg.VEC = np.array([0.3, -0.2, 0.5])")
+#: ... and those of a module registered under a name of the program's (its seed), whose
+#: SCALE the program also imports by name
+FROM_IMPORT_LINES = ("cfg = types.ModuleType('s2sad_fuzz_cfg{}')",
+                     "sys.modules[cfg.__name__] = cfg",
+                     "cfg.SCALE = 0.75",
+                     "cfg.VEC = np.array([0.3, -0.2, 0.5])",
+                     "from s2sad_fuzz_cfg{} import SCALE")
 POLES = ("np.log({})", "np.sqrt({})", "{} ** 0.5", "1.0 / {}", "np.log({0} * {0})")
 
 
@@ -103,6 +110,15 @@ def _module_attr(draft, r):
         draft.emit(f"{name} = cfg.SCALE * np.sum(np.tanh({param.name} * {vec}))")
     draft.return_terms.append(name)
     draft.use("module_attr")
+    if draft.has("module_from_import") and random.Random(draft.seed ^ 0x2F1D).random() < 0.4:
+        # cfg's SCALE read dotted and from-imported: two values of one name once a
+        # rebinding of cfg.SCALE leaves the name as it was (a stream of its own)
+        both = f"fi{next(draft.counter)}"
+        draft.emit(f"{both} = 0.5 * SCALE * np.sum(np.sin({param.name})) + 0.25 * cfg.SCALE "
+                   f"* SCALE")
+        draft.return_terms.append(both)
+        draft.use("module_from_import")
+        return [line.format(draft.seed) for line in FROM_IMPORT_LINES]
     if random.Random(draft.seed ^ 0x5EC1).random() < 0.5:   # (a stream of its own)
         return list(UNREGISTERED_LINES)
     return list(MODULE_LINES)

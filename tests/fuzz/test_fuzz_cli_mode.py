@@ -1,0 +1,138 @@
+"""The fuzzer's command-line modes (``cli``, ``cli_numba``): the module ``python -m s2sad
+grad`` writes, run in a fresh process, imported and compared with central finite
+differences; a global it took, changed in place, read anew, and rebound, refused with
+``ReboundNameError`` (README, "Command line").  Each command line is a fresh interpreter:
+a few programs only."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from s2sad import fuzz
+from s2sad.fuzz import cli_mode
+from s2sad.fuzz.ops import CONST_SOURCE
+from s2sad.fuzz.program import Param, Program, _format
+
+HAS_NUMBA = importlib.util.find_spec("numba") is not None
+
+
+def _program(body, params, wrt=(0,), output="scalar"):
+    source = _format("import numpy as np\n" + CONST_SOURCE + "K1 = 0.5\n\n\n" + body)
+    return Program(0, source, params, wrt, output, frozenset({"straight"}))
+
+
+def _check(tmp_path, prog, mode="cli"):
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        return fuzz.check_program(prog, (mode,), {mode: prog.features}, loader)
+    finally:
+        loader.close()
+
+
+X = Param("x", "float", (3,), np.array([0.5, 0.1, -0.3]))
+Y = Param("y", "float", (), 0.7)
+READS_GLOBALS = "def f(x, y):\n    return np.sum(np.sin(x * C3)) * K1 * y + np.sum(C23 @ x)\n"
+
+
+def test_generated_programs_agree_through_the_command_line(tmp_path):
+    """The first generated programs without container parameters: none fails, two are
+    checked at least (reverse or vjp, and forward, each a module of its own); a module holding
+    the source's absolute path (a located run-time check's: s2sad's open finding) is
+    checked all the same, and counted "open:cli-machine-path", never a pass.  (A program
+    at a pole is not checked on the command line: "unsupported".)"""
+    outcomes = []
+    for seed in range(40):
+        prog = fuzz.generate(seed, max_statements=5)
+        if any(p.kind == "tree" for p in prog.params):
+            continue
+        outcome = _check(tmp_path, prog)
+        assert outcome.status != "fail", (seed, outcome.reason, outcome.message)
+        outcomes.append(outcome.status if outcome.status == "pass" else outcome.reason)
+        if len(outcomes) == 3:
+            break
+    checked = [o for o in outcomes if o in ("pass", "open:cli-machine-path")]
+    assert len(checked) >= 2, outcomes
+
+
+def test_tuple_outputs_and_keyword_only_defaults(tmp_path):
+    """A tuple output's pullback (one cotangent per item) and a forward module that takes
+    every parameter, keyword-only ones too, before the tangents."""
+    prog = _program("def f(x, y, k=K1, *, s=2.0):\n    return np.sin(x) * y * k, x * s * y\n",
+                    [X, Y], (0, 1), "tuple")
+    outcome = _check(tmp_path, prog)
+    assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
+def test_a_decorated_function_whose_wrapper_has_a_keyword_only_default(tmp_path):
+    """The forward module of a decorated f takes the wrapper's keyword-only parameter
+    before the tangents (seed 39 of the first campaign: passed none, a TypeError)."""
+    prog = _program("import functools\n\n\ndef deco(fn):\n    @functools.wraps(fn)\n"
+                    "    def wrapper(x, *args, scale=0.75, **kwargs):\n"
+                    "        return scale * fn(x, *args, **kwargs) + 1.0\n    return wrapper\n"
+                    "\n\n@deco\ndef f(x, y):\n    return np.sum(np.sin(x) * C3) * y\n",
+                    [X, Y], (0,))
+    outcome = _check(tmp_path, prog)
+    assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
+def test_globals_changed_in_place_and_rebound(tmp_path):
+    """C3 changed in place: the written module reads its new items; C3 or K1 rebound: the
+    call raises ReboundNameError; a module that skipped the check is caught."""
+    prog = _program(READS_GLOBALS, [X, Y], (0, 1))
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        f = loader.load(prog.source, "s0").f
+        api = cli_mode.CliApi(prog, f)
+        rng = np.random.default_rng(0)
+        names = [name for _, name, _ in cli_mode._taken(api.module("value_and_grad"), prog)]
+        assert {"C3", "C23", "K1"} <= set(names), names
+        checks = cli_mode.CHECKS
+        assert cli_mode._check_globals(api, prog, f, "value_and_grad", rng, checks) is None
+        # a module that does not check its globals gives the old value's derivative
+        api.module("value_and_grad").check_globals = lambda taken: None
+        kind, message = cli_mode._check_globals(api, prog, f, "value_and_grad", rng, checks)
+        assert kind == "cli-rebound" and "instead of ReboundNameError" in message
+    finally:
+        loader.close()
+
+
+def test_a_wrong_derivative_written_is_a_failure(tmp_path, monkeypatch):
+    """The mode compares numbers: a gradient off by a factor fails, in mode cli."""
+    made = cli_mode.CliApi.value_and_grad
+
+    def doubled(self, f, wrt=0):
+        fn = made(self, f, wrt)
+
+        def call(*args):
+            value, grads = fn(*args)
+            return value, tuple(2.0 * g for g in grads)
+        return call
+    monkeypatch.setattr(cli_mode.CliApi, "value_and_grad", doubled)
+    outcome = _check(tmp_path, _program(READS_GLOBALS, [X, Y], (0, 1)))
+    assert (outcome.status, outcome.reason, outcome.mode) == ("fail", "wrong-gradient", "cli")
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba is not installed")
+def test_a_loop_through_the_numba_target(tmp_path):
+    prog = _program("def f(x, y):\n    s = 0.0\n    for i in range(3):\n"
+                    "        s = s + np.sin(x[i] * C3[i]) * y\n    return s * K1\n",
+                    [X, Y], (0, 1))
+    outcome = _check(tmp_path, prog, "cli_numba")
+    assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
+def test_a_module_holding_a_machine_path_is_never_a_pass(tmp_path, monkeypatch):
+    """A module written with the source's absolute path in it (README: paths relative to
+    the module's directory; `s2sad check` elsewhere would call it stale) is never a
+    pass: the open finding "cli-machine-path", its numbers checked all the same."""
+    made = cli_mode.run_cli
+
+    def with_a_path(source_path, wrt_names, flags, out_path):
+        made(source_path, wrt_names, flags, out_path)
+        with open(out_path, "a") as fh:
+            fh.write(f"# {source_path}\n")
+    monkeypatch.setattr(cli_mode, "run_cli", with_a_path)
+    outcome = _check(tmp_path, _program(READS_GLOBALS, [X, Y], (0, 1)))
+    assert (outcome.status, outcome.reason) == ("skip", "open:cli-machine-path"), \
+        outcome.message
