@@ -83,10 +83,20 @@ class ReverseFacts:
             and not self.is_active(atom)
 
     def may_concatenate(self, name, value):
-        """``a = b + c`` of unknown kind where ``b`` or ``c`` is a list or tuple."""
-        return isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
-            and self.kinds.get(name, kinds_.UNKNOWN) == kinds_.UNKNOWN \
-            and any(kinds_.is_sequence(self.kind(o)) for o in (value.left, value.right))
+        """``a = b + c`` of unknown kind where ``b`` or ``c`` is a list or tuple, or
+        both may be and are known to have one shape (``xs + xs``: an array's adjoint
+        would be ``g`` itself, unchecked, where a list's is split): a concatenation of
+        lists or numpy's sum, as the values decide when the code runs.  (Of two names
+        of unknown shapes, ``unbroadcast`` refuses a list's adjoint as it runs.)"""
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
+                and self.kinds.get(name, kinds_.UNKNOWN) == kinds_.UNKNOWN):
+            return False
+        left, right = value.left, value.right
+        if any(kinds_.is_sequence(self.kind(o)) for o in (left, right)):
+            return True
+        return all(isinstance(o, gast.Name) and self.kind(o) == kinds_.UNKNOWN
+                   and o.id not in self.leaf_on_a_path for o in (left, right)) \
+            and self.same_shape(left.id, right.id)
 
     def may_repeat(self, name, value):
         """``a = n * b`` where ``b`` is not known to be an array or a container and ``n``

@@ -111,8 +111,10 @@ class StatementAdjoints:
                 nodes.clone(g), nodes.clone(value.left), nodes.clone(value.right)])))
             for position, operand in enumerate((value.left, value.right)):
                 if self.facts.is_active(operand):
+                    # (a list's part is a list: added to its adjoint item by item,
+                    # never concatenated, where the operand may be a list)
                     self.env.accumulate(operand.id, nodes.subscript(
-                        nodes.name(parts), nodes.const(position)), out)
+                        nodes.name(parts), nodes.const(position)), out, tree=True)
         elif self.facts.may_repeat(name, value):
             count, items = (value.left, value.right) if self.facts.is_count(value.left) \
                 else (value.right, value.left)
