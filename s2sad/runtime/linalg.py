@@ -180,16 +180,10 @@ def solve_like(a, g, b):
     if has_blocks(a, g):   # (lazily, Dask's LU wanting square blocks: the inverse's product)
         return matvec_like(inverse_of(a, "np.linalg.solve"), g, b)
     if _vector(b) and np.ndim(g) > 1:
-        return _solve_matrices(a, as_array(g)[..., None])[..., 0]
-    return _solve_matrices(a, g)
-
-
-def _solve_matrices(a, rhs):
-    """``np.linalg.solve(a, rhs)`` reading ``rhs`` as matrices on every numpy: numpy 1 reads
-    one of an axis fewer than ``a`` as vectors (a leading axis of one keeps it matrices)."""
-    if not _NUMPY2 and np.ndim(rhs) >= 2 and np.ndim(rhs) == np.ndim(a) - 1:
-        rhs = as_array(rhs)[None]
-    return np.linalg.solve(a, rhs)
+        return solve_like(a, as_array(g)[..., None], False)[..., 0]
+    if not _NUMPY2 and np.ndim(g) >= 2 and np.ndim(g) == np.ndim(a) - 1:
+        g = as_array(g)[None]   # (matrices: numpy 1 reads one axis fewer than a's as vectors)
+    return np.linalg.solve(a, g)
 
 
 @fact(allocates=True)
