@@ -5,6 +5,8 @@ Rules for optional libraries are offered here and loaded only once the user's co
 imported the library (see :mod:`.optional`): s2sad never imports scipy itself.
 """
 
+import sys
+
 from . import optional
 
 #: library module -> the module of s2sad's rules for it (one line each)
@@ -46,6 +48,18 @@ def load_builtin_rules():
         optional.offer(library, rules)
 
 
+def _numpy_umath():
+    """numpy's module of ufuncs: ``numpy._core.umath`` from numpy 2.0, ``numpy.core.umath``
+    before (numpy 1.x has no ``numpy._core``, or, from 1.26, only a stub of it)."""
+    try:
+        from numpy._core import umath
+    except ImportError:
+        umath = None
+    if umath is None or not hasattr(umath, "sin"):
+        from numpy.core import umath
+    return umath
+
+
 def refuse_rebound_numpy(numpy):
     """Raise :class:`~s2sad.errors.ReboundNameError` when a function of numpy the rule
     tables are about to be keyed by is not numpy's own: the tables read ``np.sin`` as
@@ -56,7 +70,7 @@ def refuse_rebound_numpy(numpy):
     ufunc it names); any other function must come from numpy and have its own name or be
     numpy's function of its name (``np.concat``).  (A swap of two of numpy's Python
     functions, ``np.sum = np.prod``, is not seen here.)"""
-    from numpy._core import umath
+    umath = _numpy_umath()
 
     from ..errors import ReboundNameError
     for module in (numpy, numpy.linalg):
@@ -67,6 +81,8 @@ def refuse_rebound_numpy(numpy):
             if isinstance(obj, numpy.ufunc):   # (an alias, np.abs: the ufunc it names)
                 genuine = obj is getattr(umath, name if hasattr(umath, name) else called, None)
             else:   # from numpy, under its own name or another of numpy's (np.concat);
+                # or under its own name in the module of numpy it comes from (numpy
+                # 1.22's fastCopyAndTranspose is numpy.core's _fastCopyAndTranspose);
                 # numpy's own utilities of a dunder module (numpy 2.0's show_config is
                 # numpy.__config__.show) are no function a rule is keyed by
                 origin = getattr(obj, "__module__", None) or ""
@@ -74,6 +90,7 @@ def refuse_rebound_numpy(numpy):
                 genuine = parts[0] == "numpy" and (
                     not isinstance(called, str) or called == name
                     or getattr(module, called, None) is obj
+                    or getattr(sys.modules.get(origin), called, None) is obj
                     or len(parts) > 1 and parts[1].startswith("__"))
             if not genuine:
                 dotted = f"{module.__name__}.{name}"

@@ -180,7 +180,9 @@ def solve_like(a, g, b):
     if has_blocks(a, g):   # (lazily, Dask's LU wanting square blocks: the inverse's product)
         return matvec_like(inverse_of(a, "np.linalg.solve"), g, b)
     if _vector(b) and np.ndim(g) > 1:
-        return np.linalg.solve(a, as_array(g)[..., None])[..., 0]
+        return solve_like(a, as_array(g)[..., None], False)[..., 0]
+    if not _NUMPY2 and np.ndim(g) >= 2 and np.ndim(g) == np.ndim(a) - 1:
+        g = as_array(g)[None]   # (matrices: numpy 1 reads one axis fewer than a's as vectors)
     return np.linalg.solve(a, g)
 
 

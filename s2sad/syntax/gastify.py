@@ -12,7 +12,9 @@ Where gast converts a node class specially (Python 3.8 to 3.11 with gast 0.6 or
 newer): a ``Name`` gets ``annotation`` and ``type_comment`` (both ``None``), an
 ``arg`` becomes a ``Name`` whose context is ``Param``, a named ``ExceptHandler``
 holds its name as a ``Name`` (``Store``, no location), and ``FunctionDef``,
-``AsyncFunctionDef`` and ``ClassDef`` get empty ``type_params``.  Any other Python
+``AsyncFunctionDef`` and ``ClassDef`` get empty ``type_params``, and before Python 3.10
+(whose ``alias`` has no location) an ``alias`` gets gast's four location attributes,
+``None``.  Any other Python
 or gast is left to gast itself (``tests/syntax/test_gastify.py`` compares the two
 on every module of s2sad).
 """
@@ -26,7 +28,7 @@ import gast
 _KNOWN = (3, 8) <= sys.version_info[:2] < (3, 12) and \
     gast.FunctionDef._fields[-1] == "type_params" and "type_params" not in ast.FunctionDef._fields
 
-_GENERIC, _NAME, _ARG, _HANDLER, _TYPE_PARAMS, _ABSENT = range(6)
+_GENERIC, _NAME, _ARG, _HANDLER, _TYPE_PARAMS, _ABSENT, _ALIAS = range(7)
 _MISSING = object()
 #: ast class -> (kind, gast class, its ast fields, its ast location attributes, the
 #: location attributes both classes have, each with whether it is an ``end_`` one)
@@ -61,6 +63,8 @@ def _spec(cls):
         kind = _HANDLER
     elif cls in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
         kind = _TYPE_PARAMS
+    elif cls is ast.alias and "lineno" not in cls._attributes:
+        kind = _ALIAS   # (Python 3.9)
     else:
         kind = _GENERIC
     located = () if target is None else tuple(
@@ -93,6 +97,10 @@ def _convert(node):
         kind = _GENERIC
     new = target.__new__(target)
     own = new.__dict__
+    if kind == _ALIAS:
+        own.update(name=node.name, asname=node.asname, lineno=None, col_offset=None,
+                   end_lineno=None, end_col_offset=None)
+        return new
     if kind == _GENERIC:
         for field in fields:
             value = getattr(node, field, _MISSING)

@@ -68,11 +68,13 @@ def collect_bindings(template, bindings, rule, site, parsed):
         for attr in attrs:
             now = getattr(now, attr, None)
         if now is not expected:
+            home = meant(module, attrs[:-1])   # the module whose attribute is read
             dotted = ".".join((module.__name__, *attrs))
             raise ReboundNameError(
-                f"{dotted} is {_called(now)} now, not {_called(expected)}, which the "
+                f"{dotted} is {_called(now, home=home)} now, not "
+                f"{_called(expected, home=home)}, which the "
                 f"{'adjoint' if template is rule.adjoint else 'tangent'} rule of "
-                f"{_called(rule.target, rule.label)} reads as "
+                f"{_called(rule.target, rule.label, module)} reads as "
                 f"{'.'.join((root, *attrs))} when the derivative runs",
                 parsed.location(getattr(site, anno.CALL_SITE, site)),
                 hint=f"restore {dotted} before differentiating (and before calling the "
@@ -83,12 +85,21 @@ def collect_bindings(template, bindings, rule, site, parsed):
         bindings.setdefault(name, obj)
 
 
-def _called(obj, otherwise=None):
-    """``numpy.cos`` for a function of a module, else ``otherwise`` or the object's repr."""
+def _called(obj, otherwise=None, home=None):
+    """``numpy.cos`` for a function of a module, else ``otherwise`` or the object's repr.
+    A ufunc has no ``__module__`` in numpy 2.0 and older (nor scipy.special's): it is spelled
+    by the module ``home`` the rules read, where it was found under its own name."""
     name = getattr(obj, "__name__", None)
     module = getattr(obj, "__module__", None)
     if isinstance(name, str) and isinstance(module, str):
         return f"{module}.{name}"
+    if isinstance(name, str) and home is not None:
+        try:
+            found = meant(home, (name,))
+        except AttributeError:
+            found = None
+        if found is obj:
+            return f"{home.__name__}.{name}"
     return otherwise or repr(obj)
 
 

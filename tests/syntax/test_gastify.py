@@ -3,6 +3,7 @@ values, location attributes and attribute order, on every module of s2sad and on
 constructs gast converts specially."""
 
 import ast
+import sys
 from pathlib import Path
 
 import gast
@@ -43,15 +44,6 @@ class C(Base, metaclass=Meta):
         assert key, f"{key!r:>{width}} and {1 + 2}"
         with open("f") as handle:
             handle.write(b"bytes")
-        match key:
-            case {"a": 1, **rest}:
-                pass
-            case [1, 2, *others] if others:
-                pass
-            case Point(x=0, y=yy) | None as whole:
-                pass
-            case _:
-                pass
         while (n := next(it)) is not None:
             if n > 3 and not n or n < -1:
                 break
@@ -61,6 +53,20 @@ class C(Base, metaclass=Meta):
             x[i:j:2, ..., None] = {1, 2} | {v for v in k} | {k: v for k, v in d.items()}
         x += 1; x @= m; x **= 2; x //= 3; x >>= 1
         return (yield from gen()), ~x, +x, -1j, 1e10, True, None, ...
+'''
+
+#: Python 3.10's syntax
+MATCH = '''
+def method(self, key):
+    match key:
+        case {"a": 1, **rest}:
+            pass
+        case [1, 2, *others] if others:
+            pass
+        case Point(x=0, y=yy) | None as whole:
+            pass
+        case _:
+            pass
 '''
 
 
@@ -80,6 +86,12 @@ def _same(a, b, where="tree"):
 
 def test_constructs_convert_as_gast_converts():
     tree = ast.parse(CONSTRUCTS, type_comments=True)
+    _same(gast.ast_to_gast(tree), gastify.to_gast(tree))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match statements are Python 3.10 syntax")
+def test_match_converts_as_gast_converts():
+    tree = ast.parse(MATCH)
     _same(gast.ast_to_gast(tree), gastify.to_gast(tree))
 
 
