@@ -22,8 +22,7 @@ import dataclasses
 
 import gast
 
-from .syntax import nodes
-from .syntax import anno
+from .syntax import anno, nodes
 from .syntax.anno import COMMENT_ID
 
 _NUMBER = (int, float)
@@ -38,15 +37,15 @@ def _num(node):
 def fold(node):
     """Fold identities bottom-up in an expression tree.
 
-    Works in place on ``node``, which the caller must own (a fresh tree), and
-    returns the folded tree.
+    Works in place on ``node``, which the caller must own (a fresh tree), and returns
+    the folded tree, which folds to itself (``a - -(-2.0 * b)``: ``a - 2.0 * b`` at once).
     """
     cls = node.__class__
     if cls is gast.Name or cls is gast.Constant:
         return node   # atoms: the commonest case
     if cls is gast.BinOp and isinstance(node.left, gast.AST) and isinstance(node.right, gast.AST):
         node.left, node.right = fold(node.left), fold(node.right)   # (as the loop below)
-        return _fold_binary(node)
+        return fold_binary(node)
     for field in nodes.child_fields(cls):
         value = getattr(node, field, None)
         if value.__class__ is list:
@@ -54,7 +53,7 @@ def fold(node):
         elif isinstance(value, gast.AST):
             setattr(node, field, fold(value))
     if cls is gast.BinOp:
-        return _fold_binary(node)
+        return fold_binary(node)
     if cls is gast.UnaryOp:
         return _fold_unary(node)
     return node
@@ -82,8 +81,9 @@ def _negated(operand):
     return fold(gast.UnaryOp(op=gast.USub(), operand=operand))
 
 
-def _fold_binary(node):
-    """A binary operation whose operands are folded already."""
+def fold_binary(node):
+    """A binary operation whose operands are folded already, folded (what :func:`fold`
+    gives: a tree it leaves as it is)."""
     left, right = _num(node.left), _num(node.right)
     op = node.op
     if left is not None and right is not None and isinstance(
@@ -103,12 +103,12 @@ def _fold_binary(node):
             return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
         if right is not None and left is None:
             # e * 2 -> 2 * e, and (e * 2) * f -> 2 * e * f: factors read first
-            return gast.BinOp(left=node.right, op=op, right=node.left)
+            return fold_binary(gast.BinOp(left=node.right, op=op, right=node.left))
         inner = node.left
         if isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult) \
                 and _num(inner.right) is not None and _num(inner.left) is None:
-            return gast.BinOp(left=gast.BinOp(left=inner.right, op=gast.Mult(),
-                                              right=inner.left), op=op, right=node.right)
+            return fold_binary(gast.BinOp(left=fold_binary(gast.BinOp(
+                left=inner.right, op=gast.Mult(), right=inner.left)), op=op, right=node.right))
     if isinstance(op, gast.Div):
         if right == 1 and _keeps_dtype(1.0, node.left):
             return node.left
@@ -120,18 +120,19 @@ def _fold_binary(node):
         if right == 0:
             return node.left
         if _is_neg(node.right):
-            return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
+            return fold_binary(gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand))
         if _negative_factor(node.right):   # a + -2.0 * b -> a - 2.0 * b
             factor = node.right
-            return gast.BinOp(left=node.left, op=gast.Sub(), right=gast.BinOp(
-                left=nodes.const(-_num(factor.left)), op=factor.op, right=factor.right))
+            return fold_binary(gast.BinOp(left=node.left, op=gast.Sub(), right=fold_binary(
+                gast.BinOp(left=nodes.const(-_num(factor.left)), op=factor.op,
+                           right=factor.right))))
     if isinstance(op, gast.Sub):
         if right == 0:
             return node.left
         if left == 0:
             return _negated(node.right)
-        if _is_neg(node.right):
-            return gast.BinOp(left=node.left, op=gast.Add(), right=node.right.operand)
+        if _is_neg(node.right):   # (a - -(-2.0 * b) -> a + -2.0 * b -> a - 2.0 * b)
+            return fold_binary(gast.BinOp(left=node.left, op=gast.Add(), right=node.right.operand))
     if isinstance(op, gast.Pow) and right == 1:
         return node.left
     return node
@@ -210,14 +211,12 @@ def _is_neg(node):
 
 def _negative_factor(node):
     """``-2.0 * e``: a product whose first factor is a negative number."""
-    if not (isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult)):
-        return False
-    value = _num(node.left)
-    return value is not None and not isinstance(value, complex) and value < 0
+    value = _num(node.left) if isinstance(node, gast.BinOp) and isinstance(
+        node.op, gast.Mult) else None
+    return value is not None and value < 0   # (_num: an int or a float, never complex)
 
 
 # --------------------------------------------------------------- liveness
-
 def reads_into(node, found):
     """``found`` (a set) with ``nodes.loads(node)`` added: the commonest nodes of generated
     code (names, numbers, arithmetic, calls, attributes, expression statements) read
@@ -288,18 +287,19 @@ def _stmt_reads(stmt):
     return reads_into(stmt, set())
 
 
-def eliminate_dead(body, live_out=()):
+def eliminate_dead(body, live_out=(), reads=None):
     """Drop assignments whose names nobody reads later, inside blocks too.
 
     Loops are handled with a fixpoint: what the next iteration reads is live at
     the end of the body.  Statements with effects (calls of methods such as
     ``tape.pop()``, expression statements, stores into subscripts) always stay.
+    ``reads``: ``{id(statement of body): the names it reads}``, where known.
     """
-    kept, _ = _dead_block(body, set(live_out))
+    kept, _ = _dead_block(body, set(live_out), reads or {})
     return kept
 
 
-def _dead_block(body, live):
+def _dead_block(body, live, known=None):
     live = set(live)
     kept = []
     for stmt in reversed(body):
@@ -329,7 +329,10 @@ def _dead_block(body, live):
             if stmt.targets[0].id not in live and not _has_effect(stmt):
                 continue
             live.discard(stmt.targets[0].id)
-            reads_into(stmt.value, live)   # (its reads: the value's)
+            if known and id(stmt) in known:   # (its reads, found before)
+                live.update(known[id(stmt)])
+            else:
+                reads_into(stmt.value, live)   # (its reads: the value's)
         else:
             writes = _writes(stmt)
             if writes and not (writes & live) and not _has_effect(stmt):
@@ -415,7 +418,7 @@ def tidy_blocks(body):
     return drop_orphan_comments(out)
 
 
-def propagate_copies(body, protected=()):
+def propagate_copies(body, protected=(), reads=None):
     """Remove ``a = b`` copies between names (straight-line ``body``).
 
     When ``b`` is a temporary read only by the copy, its definition is renamed
@@ -424,7 +427,8 @@ def propagate_copies(body, protected=()):
     names) are never renamed away.  Each pass looks at every statement's reads
     and writes once, and finds a name's next write or read through an index of
     where it is read and written, so the pass is linear in practice (a copy is
-    never handled by scanning the statements after it).
+    never handled by scanning the statements after it).  ``reads``, a dict: gets
+    ``{id(statement kept): the names it reads}``, read off the same table.
     """
     table = _Uses(list(body))
     changed = True
@@ -444,6 +448,8 @@ def propagate_copies(body, protected=()):
                 changed = True
         if changed:   # the next pass reads the table kept up to date, not the trees again
             table = table.compacted()
+    if reads is not None:
+        reads.update(zip(map(id, table.body), table.reads))
     return table.body
 
 
@@ -467,11 +473,9 @@ class _Uses:
                 self.written_at.setdefault(name, []).append(k)
 
     def compacted(self):
-        """The table of the body without its removed statements.  Each kept statement's
-        reads and writes are the ones kept up to date as copies were removed (what
-        ``_read_counts`` and ``_writes`` of the statement give now: :meth:`remove`,
-        ``_rename_definition`` and ``_forward_substitute`` change both together), so
-        no statement is walked again."""
+        """The table of the body without its removed statements, whose reads and writes
+        are kept up to date as copies are removed (what ``_read_counts`` and ``_writes``
+        give now): no statement is walked again."""
         kept = [k for k, stmt in enumerate(self.body) if stmt is not None]
         return _Uses([self.body[k] for k in kept], [self.reads[k] for k in kept],
                      [self.writes[k] for k in kept])
@@ -517,22 +521,18 @@ def _drop(positions, i):
 
 
 def _read_counts(stmt):
-    """{name: how many times ``stmt`` reads it}."""
-    counts = {}
-    for name in _iter_reads(stmt):
-        counts[name] = counts.get(name, 0) + 1
-    return counts
-
-
-def _iter_reads(stmt):
-    """The names ``stmt`` reads, once per read (an assignment's plain targets excluded)."""
-    roots = [stmt.value] if isinstance(stmt, gast.Assign) else [stmt]
+    """{name: how many times ``stmt`` reads it} (an assignment's plain targets excluded)."""
+    roots = [stmt]
     if isinstance(stmt, gast.Assign):
-        roots += [t for t in stmt.targets if not isinstance(t, (gast.Name, gast.Tuple))]
-    reads = [n.id for n in nodes.names(roots) if not isinstance(n.ctx, gast.Store)]
+        roots = [stmt.value] + [t for t in stmt.targets
+                                if not isinstance(t, (gast.Name, gast.Tuple))]
+    counts, store = {}, gast.Store
+    for name in nodes.names(roots):
+        if not isinstance(name.ctx, store):
+            counts[name.id] = counts.get(name.id, 0) + 1
     if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
-        reads.append(stmt.target.id)   # (x += v reads x)
-    return reads
+        counts[stmt.target.id] = counts.get(stmt.target.id, 0) + 1   # (x += v reads x)
+    return counts
 
 
 def _rename_definition(table, i, a, b, protected):

@@ -36,6 +36,8 @@ def in_place_appends(primal, sets=False):
     of its names until the outermost loop around the changes ends (so neither sweep
     needs one of its earlier versions), and no item put in is the list itself.
     """
+    if not _holds_loop(primal):
+        return {}   # (only a change inside a loop is made in place: none without one)
     order, last = _in_order(primal)
     paired = _paired_reads(order)
     reads = {id(r) for r in paired.values()}
@@ -62,6 +64,12 @@ def in_place_appends(primal, sets=False):
                 if id(a) in paired:
                     found[id(paired[id(a)])] = chain
     return found
+
+
+def _holds_loop(stmts):
+    """Whether ``stmts`` hold a ``for`` or ``while`` loop (at any depth of their ``if``s)."""
+    return any(s.__class__ is gast.For or s.__class__ is gast.While or s.__class__ is gast.If
+               and (_holds_loop(s.body) or _holds_loop(s.orelse)) for s in stmts)
 
 
 def changes_end_before(primal, in_place, chain, loop_ids):

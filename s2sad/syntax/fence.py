@@ -69,7 +69,7 @@ def check(parsed, writes=False):
         raise UnsupportedSyntaxError(
             "positional-only parameters are not supported",
             parsed.location(args.posonlyargs[0]), hint="drop the '/' marker")
-    everything = nodes.walk(fn)   # in gast.walk's order, for the checks below
+    everything = parsed.walked()   # nodes.walk(fn), in gast.walk's order, for the checks below
     if not set(map(type, everything)).isdisjoint(UNSUPPORTED):
         # report the first one statement by statement, as before the fast check
         for stmt in fn.body:

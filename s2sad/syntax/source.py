@@ -65,6 +65,15 @@ class ParsedFunction:
     def globals(self):
         return getattr(self.func, "__globals__", {})
 
+    def walked(self):
+        """``nodes.walk(self.node)``, made once per tree for the passes reading the whole
+        function as it is (the fence, the scan of the arguments it writes into): a pass
+        rewriting the tree does so before they run, or puts a new tree in ``node``."""
+        found = self.__dict__.get("_walk_of_node")   # (no field: a copy checks its node)
+        if found is None or found[0] is not self.node:
+            found = self.__dict__["_walk_of_node"] = (self.node, nodes.walk(self.node))
+        return found[1]
+
     def location(self, node) -> SourceLocation:
         line = getattr(node, "lineno", None) or self.node.lineno
         col = getattr(node, "col_offset", 0) or 0

@@ -37,3 +37,20 @@ def test_a_term_added_to_an_adjoint_loses_its_float_unit():
                         ).strip() == "w"
     assert gast.unparse(without_float_unit(fold(gast.parse("-1.0 * w", mode="eval").body))
                         ).strip() == "-w"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a - -(-2.0 * b)", "a - 2.0 * b"),   # (three folds before: a + -2.0 * b, then this)
+    ("a + -(-2.0 * b)", "a - -2.0 * b"),
+    ("a - -(b * -2.0)", "a - 2.0 * b"),
+    ("(-a) * 2.0", "-(2.0 * a)"),
+    ("(-np.cos(x)) / 1", "-np.cos(x)"),
+    ("a + -(-(-1 * b))", "a - b"),
+    ("(x * 3.0) * 1", "3.0 * x"),
+])
+def test_fold_reaches_its_fixed_point_in_one_call(text, expected):
+    """What fold gives folds to itself, so a caller folding a folded tree again (the
+    reverse sweep adding a folded contribution to an adjoint) may skip it."""
+    once = fold(gast.parse(text, mode="eval").body)
+    assert gast.unparse(once).strip() == expected
+    assert gast.unparse(fold(once)).strip() == expected

@@ -62,7 +62,7 @@ class _Scan:
             parsed = parse_function(fn) if parsed is None else parsed
         except Exception:   # no source: nothing is known to be written
             return
-        self._walked = nodes.walk(parsed.node)
+        self._walked = parsed.walked()   # (the fence's walk of the same tree)
         visit, params, rebound = self.visit, self.params, self.rebound
         made = _made_when_none(self._walked, params)
         for node in self._walked:

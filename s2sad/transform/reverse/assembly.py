@@ -173,8 +173,10 @@ class ReverseFunction:
         marked = []   # (the copies without_alias_copies drops, found on the same walk)
         if not self.writes_in_place(forward + backward, marked):
             backward = without_alias_copies(backward, marked)
-        backward = propagate_copies(backward, protected=returned | set(seed_params))
-        backward = eliminate_dead(backward, live_out=returned)
+        reads = {}   # (each statement's reads, found by the first, read by the second)
+        backward = propagate_copies(backward, protected=returned | set(seed_params),
+                                    reads=reads)
+        backward = eliminate_dead(backward, live_out=returned, reads=reads)
         return forward, drop_orphan_comments(backward), grads
 
     def writes_in_place(self, stmts, marked=None):

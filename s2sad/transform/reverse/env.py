@@ -13,7 +13,7 @@ change.
 import gast
 
 from ...analysis import kinds as kinds_
-from ...optimize import fold, without_float_unit
+from ...optimize import fold, fold_binary, without_float_unit
 from ...syntax import anno, nodes
 from ..common import numpy_module, runtime_helper
 
@@ -79,10 +79,12 @@ class Adjoints:
         for name in [n for n in self.adj if n in names]:
             del self.adj[name]
 
-    def accumulate(self, primal, contribution, out, tree=False):
+    def accumulate(self, primal, contribution, out, tree=False, folded=False):
         """Add ``contribution`` to the adjoint of ``primal``; ``tree``: it comes from a
-        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one."""
-        contribution = fold(contribution)
+        helper's pullback, a list, tuple or dict adjoint where ``primal`` may be one;
+        ``folded``: ``contribution`` is folded already (``fold`` would leave it)."""
+        if not folded:
+            contribution = fold(contribution)
         if primal not in self.adj and isinstance(contribution, gast.Constant):
             self.adj[primal] = contribution   # a constant adjoint stays symbolic and folds
             return
@@ -115,8 +117,9 @@ class Adjoints:
                                                   and type(current.value) is float):
                 # (an adjoint is a float: the sum promotes, no 1.0 factor needed)
                 contribution = without_float_unit(contribution)
-            total = fold(gast.BinOp(left=nodes.clone(current), op=gast.Add(),
-                                    right=contribution))
+            # (the contribution is folded: only the sum and the current adjoint are)
+            total = fold_binary(gast.BinOp(left=fold(nodes.clone(current)), op=gast.Add(),
+                                          right=contribution))
             if self.in_place(primal, current, total):
                 self.adds_in_place.add(primal)
                 if primal in self.facts.float64:

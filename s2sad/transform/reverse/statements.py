@@ -300,7 +300,10 @@ class StatementAdjoints:
                 continue
             if not self.facts.is_active(atom):
                 continue
-            contribution = resolved(fold(contribution), template.free, self.facts.ranks)
+            contribution = fold(contribution)
+            written = resolved(contribution, template.free, self.facts.ranks)
+            if written is not contribution:   # (a helper's call written as what it is)
+                contribution = fold(written)
             if is_zero(contribution):
                 continue
             if spread == "smaller":
@@ -311,7 +314,9 @@ class StatementAdjoints:
                     and broadcasts(param, bound, self.facts, held))):
                 if atom.id not in self.facts.unreduced:   # else its definition reduces it
                     contribution = self.env.unbroadcast(contribution, atom.id)
-            self.env.accumulate(atom.id, contribution, out)
+            # (folded: unbroadcast and the copy of ``reduced`` call, or negate, a
+            # folded tree, which fold leaves as it is)
+            self.env.accumulate(atom.id, contribution, out, folded=True)
 
     def reduced(self, name, value, atom, contribution):
         """A ``contribution`` to ``atom`` of ``name = value`` made from an adjoint lacking
