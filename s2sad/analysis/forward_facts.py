@@ -44,6 +44,8 @@ class ForwardFacts:
     loops: Mapping[int, LoopFacts]   # id(loop statement) -> its facts
     # names only ever compared (if max(x) > 0:), never returned: no tangent is read
     compared_only: FrozenSet[str] = frozenset()
+    # straight-line code: no ``if``, ``for`` or ``while`` at any depth
+    straight: bool = False
 
 
 def forward_facts(primal, wrt, out_atoms, param_kinds, params):
@@ -51,14 +53,28 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
     (returning ``out_atoms``, parameters ``params`` of kinds ``param_kinds``)."""
     outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
     varied, carrying = forward_activity(primal, wrt, outputs)
+    straight = is_straight(primal)
     return ForwardFacts(
         varied=frozenset(varied), carrying=frozenset(carrying),
         kinds=MappingProxyType(kinds_.infer(primal, dict(param_kinds))),
-        scalars=frozenset(known_scalars(list(ops.with_loops(primal)), derived=False)),
-        sensitive=frozenset(shape_sensitive(primal, out_atoms)),
+        scalars=frozenset(known_scalars(primal if straight else list(ops.with_loops(primal)),
+                                        derived=False)),
+        sensitive=frozenset(shape_sensitive(primal, out_atoms, straight)),
         writes_in_place=bool(store_bases(primal)),
-        loops=MappingProxyType(loop_facts(primal, params, varied)),
-        compared_only=frozenset(compared_only(primal, outputs)))
+        # (a loop's facts: none in straight-line code)
+        loops=MappingProxyType({} if straight else loop_facts(primal, params, varied)),
+        compared_only=frozenset(compared_only(primal, outputs)),
+        straight=straight)
+
+
+_BLOCKS = (gast.If, gast.For, gast.While)
+
+
+def is_straight(primal):
+    """Is the normalized body ``primal`` straight-line code (no ``if``, ``for`` or
+    ``while``: a block statement stands at its top level when one stands anywhere)?"""
+    blocks = _BLOCKS
+    return not any(stmt.__class__ in blocks for stmt in primal)   # (no subclasses in gast)
 
 
 def compared_only(primal, outputs):
@@ -281,18 +297,19 @@ def _one_loop(stmt, seen, varied):
     return LoopFacts(assigned=frozenset(assigned), head=head, owned=frozenset(set(head) & kept))
 
 
-def shape_sensitive(primal, out_atoms):
+def shape_sensitive(primal, out_atoms, straight=False):
     """Names whose tangent must have exactly the primal's shape where it is read.
 
     Everything read by an operation that is not elementwise (reductions,
     products of matrices, indexing, literals, calls, tape pushes), the
     outputs, and the names that meet at control-flow joins: names carried by
     loops, names both branches of an ``if`` assign, arrays written into.
+    ``straight``: ``primal`` is straight-line code (:func:`is_straight`): no join.
     """
     sensitive = set()
-    for stmt in ops.flatten(primal):
+    for stmt in primal if straight else ops.flatten(primal):
         sensitive |= _read_whole(stmt)
-    for sub in nodes.statements(primal):   # (loops and ifs are statements, at every depth)
+    for sub in () if straight else nodes.statements(primal):   # (loops and ifs are statements, at every depth)
         if isinstance(sub, (gast.For, gast.While)):
             sensitive |= set(anno.get(sub, anno.CARRIED, ()))
             sensitive |= ops.assigned_in(sub.body) & store_bases(sub.body)

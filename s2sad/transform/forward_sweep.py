@@ -51,7 +51,8 @@ class ForwardSweep:
         self.calls = calls if calls is not None else CallGraph()
         self.jvp = jvp
         self.comments = comments
-        self.in_place = in_place_appends(primal, sets=True)
+        # (a list changed in place is changed in a loop: none in straight-line code)
+        self.in_place = {} if facts.straight else in_place_appends(primal, sets=True)
 
     # ------------------------------------------------------------ questions
     def location(self, stmt):
