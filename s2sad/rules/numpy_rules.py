@@ -266,38 +266,38 @@ def outer_tangent(y, a, b, a_dot, b_dot):
 # ------------------------------------------------------------------ reductions
 
 
-@adjoint(np.sum, nondiff=("axis", "keepdims"), shape_only=("a",), allocates=True,
-         reduction="sum", methods=("sum",))
-def sum_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.sum, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
+         reduction="sum", methods=("sum",), float_dtype="dtype")
+def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return sum_bar(y_bar, a, axis, keepdims)
 
 
 @tangent(np.sum)
-def sum_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(a_dot, axis=axis, keepdims=keepdims)
+def sum_tangent(y, a, axis, dtype, keepdims, a_dot):
+    return np.sum(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.mean, nondiff=("axis", "keepdims"), shape_only=("a",), allocates=True,
-         reduction="mean", methods=("mean",))
-def mean_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.mean, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
+         reduction="mean", methods=("mean",), float_dtype="dtype")
+def mean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return mean_bar(y_bar, a, axis, keepdims)
 
 
 @tangent(np.mean)
-def mean_tangent(y, a, axis, keepdims, a_dot):
-    return np.mean(a_dot, axis=axis, keepdims=keepdims)
+def mean_tangent(y, a, axis, dtype, keepdims, a_dot):
+    return np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.prod, nondiff=("axis", "keepdims"), allocates=True, reduction="prod",
-         methods=("prod",))
-def prod_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.prod, nondiff=("axis", "dtype", "keepdims"), allocates=True, reduction="prod",
+         methods=("prod",), float_dtype="dtype")
+def prod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return prod_bar(y_bar, a, axis, keepdims)
 
 
 @tangent(np.prod)
-def prod_tangent(y, a, axis, keepdims, a_dot):
+def prod_tangent(y, a, axis, dtype, keepdims, a_dot):
     return np.sum(a_dot * prod_bar(np.ones_like(y), a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+                  dtype=dtype, keepdims=keepdims)
 
 
 @adjoint(np.max, nondiff=("axis", "keepdims"), aliases=(np.amax,), reduction="max",

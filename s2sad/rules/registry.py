@@ -68,6 +68,10 @@ class Rule:
     #: the op returns a tuple of outputs (declared, or told by a tangent rule that
     #: returns a tuple display)
     tuple_output: bool = False
+    #: the parameter naming the dtype the op computes in (``np.sum(x, dtype=...)``): a
+    #: call passing an integer, bool or complex dtype there is refused where it is written,
+    #: as is one whose dtype is not written as a literal (see ``template.float_dtype``)
+    float_dtype: Optional[str] = None
 
 
 #: gast operator node type -> the function it calls (rules are keyed by these)
@@ -441,7 +445,8 @@ def linear_template(target, params, diff_params, namespace, fn, spelled=None):
 
 def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
             spellings=None, linear=False, view=False, allocates=False, reduction=None,
-            methods=(), attributes=(), no_derivative=None, tuple_output=False):
+            methods=(), attributes=(), no_derivative=None, tuple_output=False,
+            float_dtype=None):
     """Register the decorated function as the adjoint (reverse) rule of ``target``,
     with the facts about ``target`` (see :class:`.records.Facts`).
 
@@ -457,6 +462,8 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
     of the differentiable parameters.  ``no_derivative={"a": "why"}`` names
     parameters without a derivative (they are ``nondiff`` too) whose argument must
     not carry one: such a call is refused where it is written, in both modes.
+    ``float_dtype="dtype"`` names the parameter that is the dtype the op computes in:
+    only a float dtype written as a literal is taken there (see ``template``).
     ``tuple_output=True``: the op returns a tuple (its adjoints add item by item).  ``view``, ``allocates``, ``reduction``,
     ``methods`` and ``attributes`` are facts the passes read.
     """
@@ -490,6 +497,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             rule.spellings = dict(spellings or {})
             rule.no_derivative = undefined
             rule.tuple_output = tuple_output
+            rule.float_dtype = float_dtype
             _install(tgt, lbl, template, "adjoint")
             if derived is not None:
                 _install(tgt, lbl, derived, "tangent")
@@ -536,7 +544,8 @@ def same_rule(target, like, label=None):
     lbl = label or _label(target)
     _check_signature(target, lbl, source.params, source.spellings)
     rule = _rule_for(target, lbl)
-    for name in ("params", "diff_params", "broadcast", "shape_only", "tuple_output"):
+    for name in ("params", "diff_params", "broadcast", "shape_only", "tuple_output",
+                 "float_dtype"):
         setattr(rule, name, getattr(source, name))
     for name in ("defaults", "spellings", "no_derivative"):
         setattr(rule, name, dict(getattr(source, name)))

@@ -69,6 +69,8 @@ def bind_arguments(rule, value, locate):
             f"argument "
             f"{unknown[0]!r}", locate(site),
             hint=_unsupported_hint(rule, sig, unknown[0], named, site))
+    if rule.float_dtype is not None and rule.float_dtype in bound:
+        _check_float_dtype(rule, bound[rule.float_dtype], site, locate)
     for name in params:
         if name not in bound:
             default = rule.defaults.get(name, _NO_DEFAULT)
@@ -79,6 +81,72 @@ def bind_arguments(rule, value, locate):
             else:
                 bound[name] = nodes.const(default)
     return bound
+
+
+#: the names of numpy's float types a call may pass as a dtype (np.float64, numpy.single)
+_FLOAT_TYPES = frozenset(("float64", "float32", "float16", "double", "single", "half",
+                          "longdouble", "float_"))
+
+
+def float_dtype_kind(node):
+    """The kind of the dtype the literal ``node`` names: ``'f'`` for ``float``,
+    ``np.float64``, ``'float32'``...; ``'i'``, ``'u'``, ``'b'`` or ``'c'`` for an integer,
+    bool or complex one; None where ``node`` is no literal dtype (a name holding one)."""
+    if isinstance(node, gast.Constant) and isinstance(node.value, str):
+        try:
+            return registry.array_module().dtype(node.value).kind
+        except TypeError:
+            return None
+    if isinstance(node, gast.Name):
+        return {"float": "f", "int": "i", "bool": "b", "complex": "c"}.get(node.id)
+    if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name):
+        if node.attr in _FLOAT_TYPES:
+            return "f"
+        found = getattr(registry.array_module(), node.attr, None)
+        try:
+            return registry.array_module().dtype(found).kind if isinstance(found, type) \
+                else None
+        except TypeError:
+            return None
+    return None
+
+
+def _check_float_dtype(rule, node, site, locate):
+    """Refuse ``op(..., dtype=<node>)`` unless ``node`` is the literal ``None`` or names a
+    float dtype: an integer or bool dtype truncates the values (a result piecewise constant,
+    whose derivative s2sad does not give as 0 in silence), a complex one makes complex values,
+    and a dtype held by a name cannot be checked where the call is written."""
+    if isinstance(node, gast.Constant) and node.value is None:
+        return
+    kind = float_dtype_kind(node)
+    if kind == "f":
+        return
+    label = ast_text(site.func) if isinstance(site, gast.Call) else rule.label
+    written = ast_text(node)
+    if kind in ("i", "u", "b"):
+        raise NoDerivativeRuleError(
+            f"{label}(..., {rule.float_dtype}={written}) converts the values to "
+            f"{'bool' if kind == 'b' else 'integers'} before it computes: its result is "
+            f"piecewise constant and has no derivative s2sad gives", locate(site),
+            hint=(f"pass a float dtype ({rule.float_dtype}=np.float64), or convert first, "
+                  f"x.astype({written}), whose derivative s2sad takes as 0 (a cast to an "
+                  f"integer is constant), then call {label} without {rule.float_dtype}="))
+    if kind == "c":
+        raise NoDerivativeRuleError(
+            f"{label}(..., {rule.float_dtype}={written}) computes complex values, which "
+            f"s2sad does not differentiate", locate(site),
+            hint=f"pass a float dtype ({rule.float_dtype}=np.float64) or leave it out")
+    raise NoDerivativeRuleError(
+        f"{label}(..., {rule.float_dtype}={written}): s2sad checks that the dtype is a float "
+        f"one only where it is written as one", locate(site),
+        hint=(f"write the dtype where {label} is called ({rule.float_dtype}=np.float64, "
+              f"{rule.float_dtype}=np.float32, {rule.float_dtype}=float or "
+              f"{rule.float_dtype}='float32')"))
+
+
+def ast_text(node):
+    import ast
+    return ast.unparse(gast.gast_to_ast(node))
 
 
 def _user_label(site, label):
