@@ -300,28 +300,35 @@ def prod_tangent(y, a, axis, dtype, keepdims, a_dot):
                   dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.max, nondiff=("axis", "keepdims"), aliases=(np.amax,), reduction="max",
-         methods=("max",))
-def max_adjoint(y, y_bar, a, axis=None, keepdims=False):
-    return extremum_bar(y_bar, y, a, axis, keepdims)
+# initial= is one more candidate, a constant (the derivative goes to the elements of a that
+# are the result, shared equally with initial where they tie); where= selects the candidates
+_INITIAL = {"initial": "the initial value of np.max and np.min is taken as a constant: "
+                       "write np.maximum(np.max(x), v) (np.minimum(np.min(x), v)) to "
+                       "differentiate in v too"}
+
+
+@adjoint(np.max, nondiff=("axis", "keepdims", "where"), aliases=(np.amax,),
+         reduction="max", methods=("max",), no_derivative=_INITIAL)
+def max_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
+    return extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
 
 
 @tangent(np.max, aliases=(np.amax,))
-def max_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+def max_tangent(y, a, axis, keepdims, initial, where, a_dot):
+    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
+                  axis=axis, keepdims=keepdims)
 
 
-@adjoint(np.min, nondiff=("axis", "keepdims"), aliases=(np.amin,), reduction="min",
-         methods=("min",))
-def min_adjoint(y, y_bar, a, axis=None, keepdims=False):
-    return extremum_bar(y_bar, y, a, axis, keepdims)
+@adjoint(np.min, nondiff=("axis", "keepdims", "where"), aliases=(np.amin,),
+         reduction="min", methods=("min",), no_derivative=_INITIAL)
+def min_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
+    return extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
 
 
 @tangent(np.min, aliases=(np.amin,))
-def min_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+def min_tangent(y, a, axis, keepdims, initial, where, a_dot):
+    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
+                  axis=axis, keepdims=keepdims)
 
 
 # ------------------------------------------------------------- shape changes
