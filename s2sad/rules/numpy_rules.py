@@ -334,10 +334,12 @@ def min_tangent(y, a, axis, keepdims, initial, where, a_dot):
 # ------------------------------------------------------------- shape changes
 
 
-@adjoint(np.reshape, nondiff=("shape",), spellings={"newshape": "shape"},  # numpy < 2.1
-         linear=True, view=True, methods=("reshape",))
-def reshape_adjoint(y, y_bar, a, shape):
-    return np.reshape(y_bar, np.shape(a))
+# order 'F' reads and writes both in Fortran order, so does its adjoint ('A', which
+# depends on a's memory layout, is refused where it is written)
+@adjoint(np.reshape, nondiff=("shape", "order"), spellings={"newshape": "shape"},  # numpy < 2.1
+         linear=True, view=True, methods=("reshape",), choices={"order": ("C", "F")})
+def reshape_adjoint(y, y_bar, a, shape, order="C"):
+    return np.reshape(y_bar, np.shape(a), order=order)
 
 
 # x.ravel(order) reads x in that order ('A' and 'K': in x's memory layout), as
@@ -398,20 +400,28 @@ def array_tangent(y, object, dtype, order, object_dot):
     return cast_dot(object_dot, y)
 
 
-@adjoint(np.asarray, linear=True, view=True)
-def asarray_adjoint(y, y_bar, a):
+# (the memory order of a copy leaves its values as they are)
+@adjoint(np.asarray, nondiff=("dtype", "order"), linear=True, view=True,
+         float_dtype="dtype")
+def asarray_adjoint(y, y_bar, a, dtype=None, order=None):
     return y_bar
 
 
-@adjoint(np.copy, linear=True, allocates=True, methods=("copy",))
-def copy_adjoint(y, y_bar, a):
+# a itself where it is contiguous already
+@adjoint(np.ascontiguousarray, linear=True, view=True, aliases=(np.asfortranarray,))
+def ascontiguousarray_adjoint(y, y_bar, a):
+    return y_bar
+
+
+@adjoint(np.copy, nondiff=("order",), linear=True, allocates=True, methods=("copy",))
+def copy_adjoint(y, y_bar, a, order="K"):
     return y_bar
 
 
 # x.copy() is s2sad's copy_of(x), as are the copies generated code makes: np.copy is no
 # function Dask implements (numpy would compute the array), copy_of is Dask's own copy
-@adjoint(copy_of, linear=True, allocates=True)
-def copy_of_adjoint(y, y_bar, a):
+@adjoint(copy_of, nondiff=("order",), linear=True, allocates=True)
+def copy_of_adjoint(y, y_bar, a, order=None):
     return y_bar
 
 

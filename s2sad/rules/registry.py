@@ -72,6 +72,9 @@ class Rule:
     #: call passing an integer, bool or complex dtype there is refused where it is written,
     #: as is one whose dtype is not written as a literal (see ``template.float_dtype``)
     float_dtype: Optional[str] = None
+    #: parameter -> the literal values a call may pass there (``np.reshape``'s order 'C'
+    #: or 'F'): any other, or one held by a name, is refused where it is written
+    choices: Dict[str, Tuple[Any, ...]] = field(default_factory=dict)
 
 
 #: gast operator node type -> the function it calls (rules are keyed by these)
@@ -446,7 +449,7 @@ def linear_template(target, params, diff_params, namespace, fn, spelled=None):
 def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
             spellings=None, linear=False, view=False, allocates=False, reduction=None,
             methods=(), attributes=(), no_derivative=None, tuple_output=False,
-            float_dtype=None):
+            float_dtype=None, choices=None):
     """Register the decorated function as the adjoint (reverse) rule of ``target``,
     with the facts about ``target`` (see :class:`.records.Facts`).
 
@@ -464,6 +467,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
     not carry one: such a call is refused where it is written, in both modes.
     ``float_dtype="dtype"`` names the parameter that is the dtype the op computes in:
     only a float dtype written as a literal is taken there (see ``template``).
+    ``choices={"order": ("C", "F")}``: the literal values a call may pass there.
     ``tuple_output=True``: the op returns a tuple (its adjoints add item by item).  ``view``, ``allocates``, ``reduction``,
     ``methods`` and ``attributes`` are facts the passes read.
     """
@@ -498,6 +502,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             rule.no_derivative = undefined
             rule.tuple_output = tuple_output
             rule.float_dtype = float_dtype
+            rule.choices = dict(choices or {})
             _install(tgt, lbl, template, "adjoint")
             if derived is not None:
                 _install(tgt, lbl, derived, "tangent")
@@ -547,7 +552,7 @@ def same_rule(target, like, label=None):
     for name in ("params", "diff_params", "broadcast", "shape_only", "tuple_output",
                  "float_dtype"):
         setattr(rule, name, getattr(source, name))
-    for name in ("defaults", "spellings", "no_derivative"):
+    for name in ("defaults", "spellings", "no_derivative", "choices"):
         setattr(rule, name, dict(getattr(source, name)))
     for kind in ("adjoint", "tangent"):
         if getattr(source, kind) is not None:

@@ -14,6 +14,10 @@ from ..syntax import anno, nodes
 from . import registry
 
 _NO_DEFAULT = object()
+#: marks the default a call left out of a parameter its rule names in ``float_dtype`` or
+#: ``choices``: a splice leaves a keyword argument holding it out of a call whose callee
+#: has that default (``np.reshape(y_bar, np.shape(x))``, not ``..., order='C')``)
+_UNWRITTEN = anno.PREFIX + "unwritten_default"
 #: classes of the leaf values of syntax trees (identifiers, numbers, None)
 _LEAF_CLASSES = frozenset((str, int, float, bool, type(None)))
 
@@ -71,6 +75,9 @@ def bind_arguments(rule, value, locate):
             hint=_unsupported_hint(rule, sig, unknown[0], named, site))
     if rule.float_dtype is not None and rule.float_dtype in bound:
         _check_float_dtype(rule, bound[rule.float_dtype], site, locate)
+    for name, allowed in rule.choices.items():
+        if name in bound:
+            _check_choice(rule, name, allowed, bound[name], site, locate)
     for name in params:
         if name not in bound:
             default = rule.defaults.get(name, _NO_DEFAULT)
@@ -80,6 +87,10 @@ def bind_arguments(rule, value, locate):
                     f"derivative rule needs", locate(site), hint=f"pass {name!r} explicitly")
             else:
                 bound[name] = nodes.const(default)
+                if name == rule.float_dtype or name in rule.choices:
+                    # (a keyword these rules took later: not written where the call does
+                    # not write it, see _trim_calls)
+                    anno.set(bound[name], _UNWRITTEN, True)
     return bound
 
 
@@ -144,6 +155,19 @@ def _check_float_dtype(rule, node, site, locate):
               f"{rule.float_dtype}='float32')"))
 
 
+def _check_choice(rule, name, allowed, node, site, locate):
+    """Refuse ``op(..., name=<node>)`` unless ``node`` is one of the literals ``allowed``."""
+    if isinstance(node, gast.Constant) and node.value in allowed:
+        return
+    label = ast_text(site.func) if isinstance(site, gast.Call) else rule.label
+    spelled = " or ".join(repr(value) for value in allowed)
+    literal = isinstance(node, gast.Constant)
+    raise NoDerivativeRuleError(
+        f"{label}(..., {name}={ast_text(node)}): s2sad differentiates {label} with {name}= "
+        f"{spelled}" + ("" if literal else ", written where it is called"), locate(site),
+        hint=f"pass {name}={spelled} where {label} is called")
+
+
 def ast_text(node):
     import ast
     return ast.unparse(gast.gast_to_ast(node))
@@ -187,14 +211,7 @@ _INSTEAD = {
               "np.where(mask, x, fill), then the op without where="),
     "initial": "combine the result with it after the op: np.sum(x) + initial",
     ("prod", "initial"): "multiply the result by it after the op: np.prod(x) * initial",
-    ("max", "initial"): "write np.maximum(np.max(x), initial), which s2sad differentiates",
-    ("amax", "initial"): "write np.maximum(np.amax(x), initial), which s2sad differentiates",
-    ("min", "initial"): "write np.minimum(np.min(x), initial), which s2sad differentiates",
-    ("amin", "initial"): "write np.minimum(np.amin(x), initial), which s2sad differentiates",
     "order": "'C' is the default; for Fortran order write x.ravel('F') or transpose first",
-    ("reshape", "order"): ("np.reshape(x, shape, order='F') is np.reshape(x.T, shape[::-1]).T, "
-                           "which s2sad differentiates"),
-    ("copy_of", "order"): "write x.copy(), a copy in C order",
     "casting": "convert the input first with x.astype(dtype), then call the op without it",
     "copy": "drop copy=: the result is a new array either way",
     "subok": "drop subok=: s2sad differentiates ndarrays",
@@ -292,6 +309,8 @@ def _trim_calls(calls, free):
     """:func:`trim_default_arguments` on each ``gast.Call`` node of ``calls``."""
     import inspect
     for node in calls:
+        if node.keywords and any(anno.get(k.value, _UNWRITTEN) for k in node.keywords):
+            _drop_unwritten(node, free)
         # (a call without arguments has none to drop: its callee is not looked up)
         if not (isinstance(node.func, gast.Name) and not node.keywords and node.args):
             continue
@@ -307,6 +326,33 @@ def _trim_calls(calls, free):
                     and last.value == param.default):
                 break
             node.args.pop()
+
+
+def _drop_unwritten(node, free):
+    """Leave out of the call ``node`` its keyword arguments holding a default marked
+    :data:`_UNWRITTEN` that is the callee's own default for that keyword."""
+    func, path = node.func, []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    target = free.get(func.id) if isinstance(func, gast.Name) else None
+    for attr in reversed(path):
+        target = getattr(target, attr, None)
+    try:
+        sig = registry.signature_of(target) if target is not None else None
+    except (TypeError, ValueError):
+        sig = None
+    if sig is None:
+        return
+    kept = []
+    for kw in node.keywords:
+        param = sig.parameters.get(kw.arg)
+        if anno.get(kw.value, _UNWRITTEN) and param is not None \
+                and type(param.default) is type(kw.value.value) \
+                and param.default == kw.value.value:
+            continue
+        kept.append(kw)
+    node.keywords = kept
 
 
 #: id(a signature) -> (it, its positional parameters): a signature never changes
