@@ -140,6 +140,26 @@ METHOD_KEYWORDS: Dict[str, Tuple[Optional[str], ...]] = {}
 #: ndarray method name -> its parameters passed by position, None where not given
 #: (``x.clip(max=1.0)`` is ``np.clip(x, None, 1.0)``: Dask's np.clip takes no keywords)
 METHOD_POSITIONS: Dict[str, Tuple[str, ...]] = {}
+#: (ndarray method name, keyword, literal value) -> (numpy function, dotted name) the call
+#: becomes instead, without that keyword, where passing it changes which function computes
+#: the same (``x.astype(t, copy=False)`` is ``np.asarray(x, t)``: x itself where its dtype
+#: is t already)
+METHOD_VARIANTS: Dict[Tuple[str, str, Any], Tuple[Any, str]] = {}
+
+
+def method_variant(method, keywords):
+    """``((function, dotted name), keyword)`` the method call ``x.<method>(...,
+    **keywords)`` (gast keywords) becomes by :data:`METHOD_VARIANTS`, or None."""
+    for kw in keywords:
+        value = getattr(kw.value, "value", _NO_VALUE) if isinstance(kw.value, gast.Constant) \
+            else _NO_VALUE
+        if value is not _NO_VALUE and (method, kw.arg, value) in METHOD_VARIANTS \
+                and type(value) is bool:
+            return METHOD_VARIANTS[(method, kw.arg, value)], kw.arg
+    return None
+
+
+_NO_VALUE = object()
 #: ndarray attribute name -> (numpy function, dotted name) for attributes that compute
 VIEW_ATTRIBUTES: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attributes whose value carries no derivative
