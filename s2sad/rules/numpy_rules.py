@@ -266,14 +266,17 @@ def outer_tangent(y, a, b, a_dot, b_dot):
 # ------------------------------------------------------------------ reductions
 
 
+# initial= adds a constant to each sum
 @adjoint(np.sum, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
-         reduction="sum", methods=("sum",), float_dtype="dtype")
-def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
+         reduction="sum", methods=("sum",), float_dtype="dtype",
+         no_derivative={"initial": "the initial value of np.sum is taken as a constant: "
+                                   "write np.sum(x) + v to differentiate in v too"})
+def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None):
     return sum_bar(y_bar, a, axis, keepdims)
 
 
 @tangent(np.sum)
-def sum_tangent(y, a, axis, dtype, keepdims, a_dot):
+def sum_tangent(y, a, axis, dtype, keepdims, initial, a_dot):
     return np.sum(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
 
 

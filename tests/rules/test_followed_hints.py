@@ -22,7 +22,6 @@ REFUSED = {
     "var_where_axis": "np.var(X, 1, where=X > -1.0)",
     "prod_where_axis": "X.prod(1, where=X > 0)",
     "sum_where_keepdims": "np.sum(X, axis=0, keepdims=True, where=X < 0.6)",
-    "sum_initial_axis": "X.sum(0, initial=2.0)",
     "prod_initial_axis": "np.prod(X, axis=1, initial=3.0)",
     "astype_order_casting": "X.astype(float, 'C', 'unsafe')",
 }
@@ -34,6 +33,7 @@ TAKEN = {
     "max_where_initial": "np.max(X, axis=1, where=X < 0.6, initial=-2.0)",
     "copy_order": "X.copy('F')",
     "astype_copy": "X.astype(float, copy=False)",
+    "sum_initial_axis": "X.sum(0, initial=2.0)",
 }
 
 
