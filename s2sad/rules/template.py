@@ -62,6 +62,11 @@ def bind_arguments(rule, value, locate):
                 f"rule knows {len(params)}", locate(site))
         bound.update(zip(params, args))
         bound.update((rule.spellings.get(k, k), v) for k, v in keywords.items())
+    if "dtype" in bound and "dtype" not in params \
+            and getattr(rule.target, "nin", None) is not None:
+        # a ufunc's dtype= (np.add(x, y, dtype=np.float64)): the values computed in that
+        # float dtype, the derivative the same
+        _check_float_dtype(rule, bound.pop("dtype"), site, locate, "dtype")
     unknown = sorted(k for k in bound if k not in params)
     for name in [k for k in unknown if _none_as_default(sig, rule, k, bound[k])]:
         del bound[name]   # dtype=None spelled out: the default, nothing to support
@@ -74,7 +79,7 @@ def bind_arguments(rule, value, locate):
             f"{unknown[0]!r}", locate(site),
             hint=_unsupported_hint(rule, sig, unknown[0], named, site))
     if rule.float_dtype is not None and rule.float_dtype in bound:
-        _check_float_dtype(rule, bound[rule.float_dtype], site, locate)
+        _check_float_dtype(rule, bound[rule.float_dtype], site, locate, rule.float_dtype)
     for name, allowed in rule.choices.items():
         if name in bound:
             _check_choice(rule, name, allowed, bound[name], site, locate)
@@ -122,7 +127,7 @@ def float_dtype_kind(node):
     return None
 
 
-def _check_float_dtype(rule, node, site, locate):
+def _check_float_dtype(rule, node, site, locate, param):
     """Refuse ``op(..., dtype=<node>)`` unless ``node`` is the literal ``None`` or names a
     float dtype: an integer or bool dtype truncates the values (a result piecewise constant,
     whose derivative s2sad does not give as 0 in silence), a complex one makes complex values,
@@ -136,23 +141,23 @@ def _check_float_dtype(rule, node, site, locate):
     written = ast_text(node)
     if kind in ("i", "u", "b"):
         raise NoDerivativeRuleError(
-            f"{label}(..., {rule.float_dtype}={written}) converts the values to "
+            f"{label}(..., {param}={written}) converts the values to "
             f"{'bool' if kind == 'b' else 'integers'} before it computes: its result is "
             f"piecewise constant and has no derivative s2sad gives", locate(site),
-            hint=(f"pass a float dtype ({rule.float_dtype}=np.float64), or convert first, "
+            hint=(f"pass a float dtype ({param}=np.float64), or convert first, "
                   f"x.astype({written}), whose derivative s2sad takes as 0 (a cast to an "
-                  f"integer is constant), then call {label} without {rule.float_dtype}="))
+                  f"integer is constant), then call {label} without {param}="))
     if kind == "c":
         raise NoDerivativeRuleError(
-            f"{label}(..., {rule.float_dtype}={written}) computes complex values, which "
+            f"{label}(..., {param}={written}) computes complex values, which "
             f"s2sad does not differentiate", locate(site),
-            hint=f"pass a float dtype ({rule.float_dtype}=np.float64) or leave it out")
+            hint=f"pass a float dtype ({param}=np.float64) or leave it out")
     raise NoDerivativeRuleError(
-        f"{label}(..., {rule.float_dtype}={written}): s2sad checks that the dtype is a float "
+        f"{label}(..., {param}={written}): s2sad checks that the dtype is a float "
         f"one only where it is written as one", locate(site),
-        hint=(f"write the dtype where {label} is called ({rule.float_dtype}=np.float64, "
-              f"{rule.float_dtype}=np.float32, {rule.float_dtype}=float or "
-              f"{rule.float_dtype}='float32')"))
+        hint=(f"write the dtype where {label} is called ({param}=np.float64, "
+              f"{param}=np.float32, {param}=float or "
+              f"{param}='float32')"))
 
 
 def _check_choice(rule, name, allowed, node, site, locate):

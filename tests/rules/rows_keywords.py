@@ -59,4 +59,8 @@ ROWS = [
     row("ascontiguousarray-asfortranarray", K.contiguous, ("matrix", Arg((3, 4))),
         ("matrix-b", Arg((4, 2)))),
     row("astype-copy=False", K.astype_no_copy, ("vector", Arg((4,))), ("matrix", Arg((3, 4)))),
+    row("ufunc-dtype", K.ufuncs_dtype, ("vector", Arg((4,)), Arg((4,))),
+        ("bcast-row", Arg((3, 4)), Arg((4,)))),
+    row("power-maximum-dtype", K.ufunc_power_maximum_dtype, ("vector", Arg((4,), _wide)),
+        ("matrix", Arg((3, 4), _wide))),
 ]

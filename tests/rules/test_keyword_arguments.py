@@ -184,3 +184,20 @@ def test_the_third_derivative_of_lstsq_through_its_singular_values_is_refused(lo
     with pytest.raises(OrderLimitError, match=r"np\.linalg\.lstsq") as info:
         s2sad.grad(module.third_s)(A.copy())
     assert "svd_tangent" not in str(info.value) and "r[0], r[1]" in str(info.value)
+
+
+def test_a_ufuncs_dtype_is_taken_when_float_and_refused_when_held_by_a_name(load):
+    module = load("kw_ufunc", """
+        import numpy as np
+
+        def f(x):
+            return np.sum(np.sin(x, dtype=np.float32) + np.multiply(x, x, dtype=float))
+
+        def g(x, t):
+            return np.sum(np.exp(x, dtype=t))
+        """)
+    x = np.linspace(0.1, 1.0, 4)
+    np.testing.assert_allclose(s2sad.grad(module.f)(x.copy()), np.cos(x) + 2.0 * x, rtol=1e-6)
+    with pytest.raises(NoDerivativeRuleError, match=r"np\.exp\(\.\.\., dtype=t\)") as info:
+        s2sad.grad(module.g)(x.copy(), np.float64)
+    assert info.value.location.line == 8
