@@ -392,14 +392,16 @@ def stack_adjoint(y, y_bar, arrays, axis=0):
 # x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
 # dtypes are constant, see array_adjoint)
 # (its memory order leaves the values as they are: x.astype(float, 'F'))
-@adjoint(np.array, nondiff=("dtype", "order"), methods=("astype",))
-def array_adjoint(y, y_bar, object, dtype=None, order="K"):
+# (copy=True, np.array's default: np.array(x, copy=False) may be x itself)
+@adjoint(np.array, nondiff=("dtype", "copy", "order"), methods=("astype",),
+         choices={"copy": (True,)})
+def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K"):
     # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
     return cast_bar(y_bar, y, object)
 
 
 @tangent(np.array)
-def array_tangent(y, object, dtype, order, object_dot):
+def array_tangent(y, object, dtype, copy, order, object_dot):
     return cast_dot(object_dot, y)
 
 

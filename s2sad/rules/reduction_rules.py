@@ -229,9 +229,9 @@ def nanmean_tangent(y, a, axis, dtype, keepdims, a_dot):
             / notnan_count(a, axis, 0, keepdims))
 
 
-@adjoint(np.nanvar, nondiff=("axis", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION)
-def nanvar_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+@adjoint(np.nanvar, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, float_dtype="dtype")
+def nanvar_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
     # (the deviations are 0 where a is NaN, never NaN: no NaN reaches the derivatives of
     # this code either, reverse over reverse included)
     return (2.0 * sum_bar(y_bar, a, axis, keepdims)
@@ -240,15 +240,16 @@ def nanvar_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
 
 
 @tangent(np.nanvar)
-def nanvar_tangent(y, a, axis, ddof, keepdims, a_dot):
+def nanvar_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
     return (2.0 * np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                         * np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+                         * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+                         keepdims=keepdims)
             / notnan_count(a, axis, ddof, keepdims))
 
 
-@adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION)
-def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+@adjoint(np.nanstd, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, float_dtype="dtype")
+def nanstd_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
     return (sum_bar(y_bar / nonzero_checked(
                 y, "np.nanstd", y_bar * (notnan_count(a, axis, 0, keepdims) > 1)),
                     a, axis, keepdims)
@@ -257,9 +258,10 @@ def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
 
 
 @tangent(np.nanstd)
-def nanstd_tangent(y, a, axis, ddof, keepdims, a_dot):
+def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
     return (np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                   * np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+                   * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+                   keepdims=keepdims)
             / (notnan_count(a, axis, ddof, keepdims)
                * nonzero_checked(y, "np.nanstd", notnan_count(a, axis, 0, keepdims) > 1)))
 
@@ -277,36 +279,37 @@ def nanmax_tangent(y, a, axis, keepdims, a_dot):
                   keepdims=keepdims)
 
 
-@adjoint(np.nanprod, nondiff=("axis", "keepdims"), allocates=True)
-def nanprod_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims"), allocates=True,
+         float_dtype="dtype")
+def nanprod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return np.where(np.isnan(a), 0.0,
                     prod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis, keepdims))
 
 
 @tangent(np.nanprod)
-def nanprod_tangent(y, a, axis, keepdims, a_dot):
+def nanprod_tangent(y, a, axis, dtype, keepdims, a_dot):
     return np.sum(np.where(np.isnan(a), 0.0, a_dot)
                   * prod_bar(np.ones_like(y), np.where(np.isnan(a), 1.0, a), axis, keepdims),
-                  axis=axis, keepdims=keepdims)
+                  axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.nancumsum, nondiff=("axis",), allocates=True)
-def nancumsum_adjoint(y, y_bar, a, axis=None):
+@adjoint(np.nancumsum, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
+def nancumsum_adjoint(y, y_bar, a, axis=None, dtype=None):
     return np.where(np.isnan(a), 0.0, cumsum_bar(y_bar, a, axis))
 
 
 @tangent(np.nancumsum)
-def nancumsum_tangent(y, a, axis, a_dot):
-    return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis)
+def nancumsum_tangent(y, a, axis, dtype, a_dot):
+    return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype)
 
 
-@adjoint(np.nancumprod, nondiff=("axis",), allocates=True)
-def nancumprod_adjoint(y, y_bar, a, axis=None):
+@adjoint(np.nancumprod, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
+def nancumprod_adjoint(y, y_bar, a, axis=None, dtype=None):
     return np.where(np.isnan(a), 0.0, cumprod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis))
 
 
 @tangent(np.nancumprod)
-def nancumprod_tangent(y, a, axis, a_dot):
+def nancumprod_tangent(y, a, axis, dtype, a_dot):
     return cumprod_dot(np.where(np.isnan(a), 1.0, a), np.where(np.isnan(a), 0.0, a_dot), axis)
 
 
@@ -382,13 +385,15 @@ def percentile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
 
 
 # the mean of the middle two values of an even count
-@adjoint(np.median, nondiff=("axis", "keepdims"), allocates=True)
-def median_adjoint(y, y_bar, a, axis=None, keepdims=False):
+# (overwrite_input=True would sort a in place: refused where it is written)
+@adjoint(np.median, nondiff=("axis", "overwrite_input", "keepdims"), allocates=True,
+         choices={"overwrite_input": (False,)})
+def median_adjoint(y, y_bar, a, axis=None, overwrite_input=False, keepdims=False):
     return quantile_bar(y_bar, a, 0.5, axis, "linear", keepdims)
 
 
 @tangent(np.median)
-def median_tangent(y, a, axis, keepdims, a_dot):
+def median_tangent(y, a, axis, overwrite_input, keepdims, a_dot):
     return quantile_dot(a, a_dot, 0.5, axis, "linear", keepdims)
 
 

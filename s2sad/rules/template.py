@@ -165,12 +165,12 @@ def _check_choice(rule, name, allowed, node, site, locate):
     if isinstance(node, gast.Constant) and node.value in allowed:
         return
     label = ast_text(site.func) if isinstance(site, gast.Call) else rule.label
-    spelled = " or ".join(repr(value) for value in allowed)
+    spelled = " or ".join(f"{name}={value!r}" for value in allowed)
     literal = isinstance(node, gast.Constant)
     raise NoDerivativeRuleError(
-        f"{label}(..., {name}={ast_text(node)}): s2sad differentiates {label} with {name}= "
+        f"{label}(..., {name}={ast_text(node)}): s2sad differentiates {label} with "
         f"{spelled}" + ("" if literal else ", written where it is called"), locate(site),
-        hint=f"pass {name}={spelled} where {label} is called")
+        hint=f"pass {spelled} where {label} is called")
 
 
 def ast_text(node):

@@ -102,7 +102,7 @@ def test_a_reshape_order_other_than_c_or_f_is_refused_where_it_is_written(load, 
         def f(x, o='A'):
             return np.sum(np.reshape(x, (9,), order={order}) * np.arange(9.0))
         """)
-    with pytest.raises(NoDerivativeRuleError, match=r"order= 'C' or 'F'") as info:
+    with pytest.raises(NoDerivativeRuleError, match=r"order='C' or order='F'") as info:
         s2sad.grad(module.f)(M.copy())
     assert info.value.location.line == 5
 
@@ -201,3 +201,47 @@ def test_a_ufuncs_dtype_is_taken_when_float_and_refused_when_held_by_a_name(load
     with pytest.raises(NoDerivativeRuleError, match=r"np\.exp\(\.\.\., dtype=t\)") as info:
         s2sad.grad(module.g)(x.copy(), np.float64)
     assert info.value.location.line == 8
+
+
+def test_median_overwrite_input_and_array_copy_take_only_what_keeps_the_values(load):
+    module = load("kw_choices", """
+        import numpy as np
+
+        def kept(x):
+            return np.sum(np.median(x, axis=0, overwrite_input=False) * np.array(x, copy=True))
+
+        def sorts_in_place(x):
+            return np.median(x * 1.0, overwrite_input=True)
+
+        def may_be_x(x):
+            return np.sum(np.array(x, copy=False))
+        """)
+    x = np.array([[0.3, 1.0, -0.2], [0.5, -1.0, 0.8], [0.1, 0.4, 2.0]])
+    check_grads(module.kept, (x,), modes=("reverse", "forward"))
+    for name, line in (("sorts_in_place", 8), ("may_be_x", 11)):
+        with pytest.raises(NoDerivativeRuleError, match=r"with (overwrite_input=False|copy=True)") \
+                as info:
+            s2sad.grad(getattr(module, name))(x.copy())
+        assert info.value.location.line == line
+
+
+def test_the_nan_reductions_take_a_float_dtype(load):
+    module = load("kw_nan_dtype", """
+        import numpy as np
+
+        def f(x):
+            return (np.sum(np.nanvar(x, axis=0, dtype=np.float64)) + np.nanstd(x, dtype=float)
+                    + np.nanprod(x, dtype=np.float64) + np.sum(np.nancumsum(x, dtype=float))
+                    + np.sum(np.nancumprod(x, axis=1, dtype='float64')))
+        """)
+    x = np.array([[0.3, np.nan, -0.2], [0.5, -1.0, 0.8], [np.nan, 0.4, 2.0]])
+    grad = s2sad.grad(module.f)(x.copy())
+    finite = ~np.isnan(x)
+    numeric = np.zeros_like(x)
+    for i in zip(*np.nonzero(finite)):
+        hi, lo = x.copy(), x.copy()
+        hi[i] += 1e-6
+        lo[i] -= 1e-6
+        numeric[i] = (module.f(hi) - module.f(lo)) / 2e-6
+    np.testing.assert_allclose(grad[finite], numeric[finite], rtol=1e-5, atol=1e-7)
+    assert np.all(grad[~finite] == 0.0)   # (NaN entries: a zero derivative)
