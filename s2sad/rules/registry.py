@@ -29,6 +29,7 @@ The registry stores rules keyed by the identity of the callable they serve;
 it imports neither numpy nor any pass.
 """
 
+import copy
 import functools
 import inspect
 import operator
@@ -140,23 +141,21 @@ METHOD_KEYWORDS: Dict[str, Tuple[Optional[str], ...]] = {}
 #: ndarray method name -> its parameters passed by position, None where not given
 #: (``x.clip(max=1.0)`` is ``np.clip(x, None, 1.0)``: Dask's np.clip takes no keywords)
 METHOD_POSITIONS: Dict[str, Tuple[str, ...]] = {}
-#: (ndarray method name, keyword, literal value) -> (numpy function, dotted name) the call
-#: becomes instead, without that keyword, where passing it changes which function computes
-#: the same (``x.astype(t, copy=False)`` is ``np.asarray(x, t)``: x itself where its dtype
-#: is t already)
+#: (method, keyword, literal) -> (numpy function, dotted name) the call becomes, without
+#: that keyword (``x.astype(t, copy=False)`` is ``np.asarray(x, t)``)
 METHOD_VARIANTS: Dict[Tuple[str, str, Any], Tuple[Any, str]] = {}
 
 
-def method_variant(method, keywords):
-    """``((function, dotted name), keyword)`` the method call ``x.<method>(...,
-    **keywords)`` (gast keywords) becomes by :data:`METHOD_VARIANTS`, or None."""
-    for kw in keywords:
-        value = getattr(kw.value, "value", _NO_VALUE) if isinstance(kw.value, gast.Constant) \
-            else _NO_VALUE
-        if value is not _NO_VALUE and (method, kw.arg, value) in METHOD_VARIANTS \
-                and type(value) is bool:
-            return METHOD_VARIANTS[(method, kw.arg, value)], kw.arg
-    return None
+def method_variant(method, call, entry):
+    """``(entry, call)`` for ``x.<method>(...)``: by :data:`METHOD_VARIANTS`, the call
+    without the keyword that chose it; else ``entry`` (of METHODS) and ``call``."""
+    for kw in call.keywords:
+        value = kw.value.value if isinstance(kw.value, gast.Constant) else _NO_VALUE
+        if type(value) is bool and (method, kw.arg, value) in METHOD_VARIANTS:
+            shorter = copy.copy(call)   # (its place in the source kept)
+            shorter.keywords = [k for k in call.keywords if k is not kw]
+            return METHOD_VARIANTS[(method, kw.arg, value)], shorter
+    return entry, call
 
 
 _NO_VALUE = object()

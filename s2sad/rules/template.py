@@ -62,11 +62,7 @@ def bind_arguments(rule, value, locate):
                 f"rule knows {len(params)}", locate(site))
         bound.update(zip(params, args))
         bound.update((rule.spellings.get(k, k), v) for k, v in keywords.items())
-    if "dtype" in bound and "dtype" not in params \
-            and getattr(rule.target, "nin", None) is not None:
-        # a ufunc's dtype= (np.add(x, y, dtype=np.float64)): the values computed in that
-        # float dtype, the derivative the same
-        _check_float_dtype(rule, bound.pop("dtype"), site, locate, "dtype")
+    _check_literals(rule, bound, site, locate)
     unknown = sorted(k for k in bound if k not in params)
     for name in [k for k in unknown if _none_as_default(sig, rule, k, bound[k])]:
         del bound[name]   # dtype=None spelled out: the default, nothing to support
@@ -78,11 +74,6 @@ def bind_arguments(rule, value, locate):
             f"argument "
             f"{unknown[0]!r}", locate(site),
             hint=_unsupported_hint(rule, sig, unknown[0], named, site))
-    if rule.float_dtype is not None and rule.float_dtype in bound:
-        _check_float_dtype(rule, bound[rule.float_dtype], site, locate, rule.float_dtype)
-    for name, allowed in rule.choices.items():
-        if name in bound:
-            _check_choice(rule, name, allowed, bound[name], site, locate)
     for name in params:
         if name not in bound:
             default = rule.defaults.get(name, _NO_DEFAULT)
@@ -125,6 +116,21 @@ def float_dtype_kind(node):
         except TypeError:
             return None
     return None
+
+
+def _check_literals(rule, bound, site, locate):
+    """Refuse what the rule's ``float_dtype`` and ``choices`` do not take (``bound``: the
+    call's arguments by parameter), and take a ufunc's float ``dtype=`` out of ``bound``
+    (``np.add(x, y, dtype=np.float64)``: the values in that dtype, the derivative the
+    same)."""
+    if "dtype" in bound and "dtype" not in rule.params \
+            and getattr(rule.target, "nin", None) is not None:
+        _check_float_dtype(rule, bound.pop("dtype"), site, locate, "dtype")
+    if rule.float_dtype is not None and rule.float_dtype in bound:
+        _check_float_dtype(rule, bound[rule.float_dtype], site, locate, rule.float_dtype)
+    for name, allowed in rule.choices.items():
+        if name in bound:
+            _check_choice(rule, name, allowed, bound[name], site, locate)
 
 
 def _check_float_dtype(rule, node, site, locate, param):

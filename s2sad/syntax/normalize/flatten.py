@@ -327,11 +327,7 @@ class Flattener:
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)
-            variant = registry.method_variant(func.attr, node.keywords)
-            if variant is not None:   # x.astype(t, copy=False) -> np.asarray(x, t)
-                entry = variant[0]
-                node = gast.Call(func=func, args=node.args, keywords=[
-                    kw for kw in node.keywords if kw.arg != variant[1]])
+            entry, node = registry.method_variant(func.attr, node, entry)   # (copy=False)
             if entry is None:
                 self.refuse_frozen_method(func, node)
                 # (rules.hints reads numpy, which the core never imports: only to word
