@@ -13,7 +13,7 @@ from ..runtime import (cast_bar, cast_dot, copy_of, clip_lower_mask, clip_mask, 
                        concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, flatten_bar, flatten_dot, mean_bar,
                        outer_lhs_bar, outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
-from .registry import (METHOD_KEYWORDS, METHODS, adjoint, declare, declare_allocating_type,
+from .registry import (METHOD_KEYWORDS, METHOD_VARIANTS, METHODS, adjoint, declare, declare_allocating_type,
                        nondifferentiable, signature_for, tangent)
 
 # ------------------------------------------------------------- elementwise
@@ -266,71 +266,83 @@ def outer_tangent(y, a, b, a_dot, b_dot):
 # ------------------------------------------------------------------ reductions
 
 
-@adjoint(np.sum, nondiff=("axis", "keepdims"), shape_only=("a",), allocates=True,
-         reduction="sum", methods=("sum",))
-def sum_adjoint(y, y_bar, a, axis=None, keepdims=False):
+# initial= adds a constant to each sum
+@adjoint(np.sum, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
+         reduction="sum", methods=("sum",), float_dtype="dtype",
+         no_derivative={"initial": "the initial value of np.sum is taken as a constant: "
+                                   "write np.sum(x) + v to differentiate in v too"})
+def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None):
     return sum_bar(y_bar, a, axis, keepdims)
 
 
 @tangent(np.sum)
-def sum_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(a_dot, axis=axis, keepdims=keepdims)
+def sum_tangent(y, a, axis, dtype, keepdims, initial, a_dot):
+    return np.sum(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.mean, nondiff=("axis", "keepdims"), shape_only=("a",), allocates=True,
-         reduction="mean", methods=("mean",))
-def mean_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.mean, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
+         reduction="mean", methods=("mean",), float_dtype="dtype")
+def mean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return mean_bar(y_bar, a, axis, keepdims)
 
 
 @tangent(np.mean)
-def mean_tangent(y, a, axis, keepdims, a_dot):
-    return np.mean(a_dot, axis=axis, keepdims=keepdims)
+def mean_tangent(y, a, axis, dtype, keepdims, a_dot):
+    return np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.prod, nondiff=("axis", "keepdims"), allocates=True, reduction="prod",
-         methods=("prod",))
-def prod_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.prod, nondiff=("axis", "dtype", "keepdims"), allocates=True, reduction="prod",
+         methods=("prod",), float_dtype="dtype")
+def prod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return prod_bar(y_bar, a, axis, keepdims)
 
 
 @tangent(np.prod)
-def prod_tangent(y, a, axis, keepdims, a_dot):
+def prod_tangent(y, a, axis, dtype, keepdims, a_dot):
     return np.sum(a_dot * prod_bar(np.ones_like(y), a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+                  dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.max, nondiff=("axis", "keepdims"), aliases=(np.amax,), reduction="max",
-         methods=("max",))
-def max_adjoint(y, y_bar, a, axis=None, keepdims=False):
-    return extremum_bar(y_bar, y, a, axis, keepdims)
+# initial= is one more candidate, a constant (the derivative goes to the elements of a that
+# are the result, shared equally with initial where they tie); where= selects the candidates
+_INITIAL = {"initial": "the initial value of np.max and np.min is taken as a constant: "
+                       "write np.maximum(np.max(x), v) (np.minimum(np.min(x), v)) to "
+                       "differentiate in v too"}
+
+
+@adjoint(np.max, nondiff=("axis", "keepdims", "where"), aliases=(np.amax,),
+         reduction="max", methods=("max",), no_derivative=_INITIAL)
+def max_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
+    return extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
 
 
 @tangent(np.max, aliases=(np.amax,))
-def max_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+def max_tangent(y, a, axis, keepdims, initial, where, a_dot):
+    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
+                  axis=axis, keepdims=keepdims)
 
 
-@adjoint(np.min, nondiff=("axis", "keepdims"), aliases=(np.amin,), reduction="min",
-         methods=("min",))
-def min_adjoint(y, y_bar, a, axis=None, keepdims=False):
-    return extremum_bar(y_bar, y, a, axis, keepdims)
+@adjoint(np.min, nondiff=("axis", "keepdims", "where"), aliases=(np.amin,),
+         reduction="min", methods=("min",), no_derivative=_INITIAL)
+def min_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
+    return extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
 
 
 @tangent(np.min, aliases=(np.amin,))
-def min_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+def min_tangent(y, a, axis, keepdims, initial, where, a_dot):
+    return np.sum(a_dot * extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
+                  axis=axis, keepdims=keepdims)
 
 
 # ------------------------------------------------------------- shape changes
 
 
-@adjoint(np.reshape, nondiff=("shape",), spellings={"newshape": "shape"},  # numpy < 2.1
-         linear=True, view=True, methods=("reshape",))
-def reshape_adjoint(y, y_bar, a, shape):
-    return np.reshape(y_bar, np.shape(a))
+# order 'F' reads and writes both in Fortran order, so does its adjoint ('A', which
+# depends on a's memory layout, is refused where it is written)
+@adjoint(np.reshape, nondiff=("shape", "order"), spellings={"newshape": "shape"},  # numpy < 2.1
+         linear=True, view=True, methods=("reshape",), choices={"order": ("C", "F")})
+def reshape_adjoint(y, y_bar, a, shape, order="C"):
+    return np.reshape(y_bar, np.shape(a), order=order)
 
 
 # x.ravel(order) reads x in that order ('A' and 'K': in x's memory layout), as
@@ -380,31 +392,41 @@ def stack_adjoint(y, y_bar, arrays, axis=0):
 # x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
 # dtypes are constant, see array_adjoint)
 # (its memory order leaves the values as they are: x.astype(float, 'F'))
-@adjoint(np.array, nondiff=("dtype", "order"), methods=("astype",))
-def array_adjoint(y, y_bar, object, dtype=None, order="K"):
+# (copy=True, np.array's default: np.array(x, copy=False) may be x itself)
+@adjoint(np.array, nondiff=("dtype", "copy", "order"), methods=("astype",),
+         choices={"copy": (True,)})
+def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K"):
     # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
     return cast_bar(y_bar, y, object)
 
 
 @tangent(np.array)
-def array_tangent(y, object, dtype, order, object_dot):
+def array_tangent(y, object, dtype, copy, order, object_dot):
     return cast_dot(object_dot, y)
 
 
-@adjoint(np.asarray, linear=True, view=True)
-def asarray_adjoint(y, y_bar, a):
+# (the memory order of a copy leaves its values as they are)
+@adjoint(np.asarray, nondiff=("dtype", "order"), linear=True, view=True,
+         float_dtype="dtype")
+def asarray_adjoint(y, y_bar, a, dtype=None, order=None):
     return y_bar
 
 
-@adjoint(np.copy, linear=True, allocates=True, methods=("copy",))
-def copy_adjoint(y, y_bar, a):
+# a itself where it is contiguous already
+@adjoint(np.ascontiguousarray, linear=True, view=True, aliases=(np.asfortranarray,))
+def ascontiguousarray_adjoint(y, y_bar, a):
+    return y_bar
+
+
+@adjoint(np.copy, nondiff=("order",), linear=True, allocates=True, methods=("copy",))
+def copy_adjoint(y, y_bar, a, order="K"):
     return y_bar
 
 
 # x.copy() is s2sad's copy_of(x), as are the copies generated code makes: np.copy is no
 # function Dask implements (numpy would compute the array), copy_of is Dask's own copy
-@adjoint(copy_of, linear=True, allocates=True)
-def copy_of_adjoint(y, y_bar, a):
+@adjoint(copy_of, nondiff=("order",), linear=True, allocates=True)
+def copy_of_adjoint(y, y_bar, a, order=None):
     return y_bar
 
 
@@ -413,6 +435,10 @@ METHODS["copy"] = (copy_of, "copy_of")
 # (the methods' arguments after the first np.array and copy_of take by name, if at all)
 METHOD_KEYWORDS["astype"] = (None, "order", "casting", "subok", "copy")
 METHOD_KEYWORDS["copy"] = ("order",)
+# x.astype(t, copy=False) may be x itself (a float64 x, t float64): np.asarray's rule, a
+# view whose writes are checked as those of any view
+METHOD_VARIANTS[("astype", "copy", False)] = (np.asarray, "np.asarray")
+METHOD_VARIANTS[("astype", "copy", True)] = (np.array, "np.array")   # (astype's default)
 
 
 @adjoint(float, allocates=True)

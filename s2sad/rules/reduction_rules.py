@@ -34,33 +34,33 @@ CORRECTION = {"correction": "ddof"}
 
 
 
-@adjoint(np.var, nondiff=("axis", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION, methods=("var",))
-def var_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+@adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, methods=("var",), float_dtype="dtype")
+def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
     return (2.0 * sum_bar(y_bar, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
             / reduced_count(a, axis, ddof))
 
 
 @tangent(np.var)
-def var_tangent(y, a, axis, ddof, keepdims, a_dot):
+def var_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
     return (2.0 * np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
-                         keepdims=keepdims) / reduced_count(a, axis, ddof))
+                         dtype=dtype, keepdims=keepdims) / reduced_count(a, axis, ddof))
 
 
 # the derivative of a standard deviation of 0 (equal values) does not exist: refused, but
 # where each result reduces one value the function is 0 near the point: its derivative is 0
-@adjoint(np.std, nondiff=("axis", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION, methods=("std",))
-def std_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+@adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, methods=("std",), float_dtype="dtype")
+def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
     return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar * (reduced_count(a, axis) > 1)),
                     a, axis, keepdims)
             * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
 
 
 @tangent(np.std)
-def std_tangent(y, a, axis, ddof, keepdims, a_dot):
+def std_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
     return (np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
-                   keepdims=keepdims) / (reduced_count(a, axis, ddof)
+                   dtype=dtype, keepdims=keepdims) / (reduced_count(a, axis, ddof)
                                          * nonzero_checked(y, "np.std",
                                                            reduced_count(a, axis) > 1)))
 
@@ -121,19 +121,21 @@ def ptp_tangent(y, a, axis, keepdims, a_dot):
 # ------------------------------------------------------------------- scans
 
 
-@adjoint(np.cumsum, nondiff=("axis",), linear=True, allocates=True, methods=("cumsum",))
-def cumsum_adjoint(y, y_bar, a, axis=None):
+@adjoint(np.cumsum, nondiff=("axis", "dtype"), linear=True, allocates=True,
+         methods=("cumsum",), float_dtype="dtype")
+def cumsum_adjoint(y, y_bar, a, axis=None, dtype=None):
     return cumsum_bar(y_bar, a, axis)
 
 
 # exact where elements are 0 (products of the other elements, never a division)
-@adjoint(np.cumprod, nondiff=("axis",), allocates=True, methods=("cumprod",))
-def cumprod_adjoint(y, y_bar, a, axis=None):
+@adjoint(np.cumprod, nondiff=("axis", "dtype"), allocates=True, methods=("cumprod",),
+         float_dtype="dtype")
+def cumprod_adjoint(y, y_bar, a, axis=None, dtype=None):
     return cumprod_bar(y_bar, a, axis)
 
 
 @tangent(np.cumprod)
-def cumprod_tangent(y, a, axis, a_dot):
+def cumprod_tangent(y, a, axis, dtype, a_dot):
     return cumprod_dot(a, a_dot, axis)
 
 
@@ -201,31 +203,35 @@ def trapezoid_tangent(out, y, x, dx, axis, y_dot, x_dot, dx_dot):
 # ------------------------------------------------------- ignoring NaN entries
 
 
-@adjoint(np.nansum, nondiff=("axis", "keepdims"), allocates=True)
-def nansum_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.nansum, nondiff=("axis", "dtype", "keepdims"), allocates=True,
+         float_dtype="dtype")
+def nansum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
 
 
 @tangent(np.nansum)
-def nansum_tangent(y, a, axis, keepdims, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+def nansum_tangent(y, a, axis, dtype, keepdims, a_dot):
+    return np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+                  keepdims=keepdims)
 
 
-@adjoint(np.nanmean, nondiff=("axis", "keepdims"), allocates=True)
-def nanmean_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.nanmean, nondiff=("axis", "dtype", "keepdims"), allocates=True,
+         float_dtype="dtype")
+def nanmean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return (np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
             / notnan_count(a, axis, 0, True))
 
 
 @tangent(np.nanmean)
-def nanmean_tangent(y, a, axis, keepdims, a_dot):
-    return (np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+def nanmean_tangent(y, a, axis, dtype, keepdims, a_dot):
+    return (np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+                   keepdims=keepdims)
             / notnan_count(a, axis, 0, keepdims))
 
 
-@adjoint(np.nanvar, nondiff=("axis", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION)
-def nanvar_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+@adjoint(np.nanvar, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, float_dtype="dtype")
+def nanvar_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
     # (the deviations are 0 where a is NaN, never NaN: no NaN reaches the derivatives of
     # this code either, reverse over reverse included)
     return (2.0 * sum_bar(y_bar, a, axis, keepdims)
@@ -234,15 +240,16 @@ def nanvar_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
 
 
 @tangent(np.nanvar)
-def nanvar_tangent(y, a, axis, ddof, keepdims, a_dot):
+def nanvar_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
     return (2.0 * np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                         * np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+                         * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+                         keepdims=keepdims)
             / notnan_count(a, axis, ddof, keepdims))
 
 
-@adjoint(np.nanstd, nondiff=("axis", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION)
-def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
+@adjoint(np.nanstd, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+         spellings=CORRECTION, float_dtype="dtype")
+def nanstd_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
     return (sum_bar(y_bar / nonzero_checked(
                 y, "np.nanstd", y_bar * (notnan_count(a, axis, 0, keepdims) > 1)),
                     a, axis, keepdims)
@@ -251,9 +258,10 @@ def nanstd_adjoint(y, y_bar, a, axis=None, ddof=0, keepdims=False):
 
 
 @tangent(np.nanstd)
-def nanstd_tangent(y, a, axis, ddof, keepdims, a_dot):
+def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
     return (np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                   * np.where(np.isnan(a), 0.0, a_dot), axis=axis, keepdims=keepdims)
+                   * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+                   keepdims=keepdims)
             / (notnan_count(a, axis, ddof, keepdims)
                * nonzero_checked(y, "np.nanstd", notnan_count(a, axis, 0, keepdims) > 1)))
 
@@ -271,45 +279,46 @@ def nanmax_tangent(y, a, axis, keepdims, a_dot):
                   keepdims=keepdims)
 
 
-@adjoint(np.nanprod, nondiff=("axis", "keepdims"), allocates=True)
-def nanprod_adjoint(y, y_bar, a, axis=None, keepdims=False):
+@adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims"), allocates=True,
+         float_dtype="dtype")
+def nanprod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
     return np.where(np.isnan(a), 0.0,
                     prod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis, keepdims))
 
 
 @tangent(np.nanprod)
-def nanprod_tangent(y, a, axis, keepdims, a_dot):
+def nanprod_tangent(y, a, axis, dtype, keepdims, a_dot):
     return np.sum(np.where(np.isnan(a), 0.0, a_dot)
                   * prod_bar(np.ones_like(y), np.where(np.isnan(a), 1.0, a), axis, keepdims),
-                  axis=axis, keepdims=keepdims)
+                  axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@adjoint(np.nancumsum, nondiff=("axis",), allocates=True)
-def nancumsum_adjoint(y, y_bar, a, axis=None):
+@adjoint(np.nancumsum, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
+def nancumsum_adjoint(y, y_bar, a, axis=None, dtype=None):
     return np.where(np.isnan(a), 0.0, cumsum_bar(y_bar, a, axis))
 
 
 @tangent(np.nancumsum)
-def nancumsum_tangent(y, a, axis, a_dot):
-    return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis)
+def nancumsum_tangent(y, a, axis, dtype, a_dot):
+    return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype)
 
 
-@adjoint(np.nancumprod, nondiff=("axis",), allocates=True)
-def nancumprod_adjoint(y, y_bar, a, axis=None):
+@adjoint(np.nancumprod, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
+def nancumprod_adjoint(y, y_bar, a, axis=None, dtype=None):
     return np.where(np.isnan(a), 0.0, cumprod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis))
 
 
 @tangent(np.nancumprod)
-def nancumprod_tangent(y, a, axis, a_dot):
+def nancumprod_tangent(y, a, axis, dtype, a_dot):
     return cumprod_dot(np.where(np.isnan(a), 1.0, a), np.where(np.isnan(a), 0.0, a_dot), axis)
 
 
 # ------------------------------------------------------------------- trace
 
 
-@adjoint(np.trace, nondiff=("offset", "axis1", "axis2"), linear=True, allocates=True,
-         methods=("trace",))
-def trace_adjoint(y, y_bar, a, offset=0, axis1=0, axis2=1):
+@adjoint(np.trace, nondiff=("offset", "axis1", "axis2", "dtype"), linear=True,
+         allocates=True, methods=("trace",), float_dtype="dtype")
+def trace_adjoint(y, y_bar, a, offset=0, axis1=0, axis2=1, dtype=None):
     return trace_bar(y_bar, a, offset, axis1, axis2)
 
 
@@ -376,13 +385,15 @@ def percentile_tangent(y, a, q, axis, method, keepdims, a_dot, q_dot):
 
 
 # the mean of the middle two values of an even count
-@adjoint(np.median, nondiff=("axis", "keepdims"), allocates=True)
-def median_adjoint(y, y_bar, a, axis=None, keepdims=False):
+# (overwrite_input=True would sort a in place: refused where it is written)
+@adjoint(np.median, nondiff=("axis", "overwrite_input", "keepdims"), allocates=True,
+         choices={"overwrite_input": (False,)})
+def median_adjoint(y, y_bar, a, axis=None, overwrite_input=False, keepdims=False):
     return quantile_bar(y_bar, a, 0.5, axis, "linear", keepdims)
 
 
 @tangent(np.median)
-def median_tangent(y, a, axis, keepdims, a_dot):
+def median_tangent(y, a, axis, overwrite_input, keepdims, a_dot):
     return quantile_dot(a, a_dot, 0.5, axis, "linear", keepdims)
 
 

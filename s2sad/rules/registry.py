@@ -29,6 +29,7 @@ The registry stores rules keyed by the identity of the callable they serve;
 it imports neither numpy nor any pass.
 """
 
+import copy
 import functools
 import inspect
 import operator
@@ -68,6 +69,13 @@ class Rule:
     #: the op returns a tuple of outputs (declared, or told by a tangent rule that
     #: returns a tuple display)
     tuple_output: bool = False
+    #: the parameter naming the dtype the op computes in (``np.sum(x, dtype=...)``): a
+    #: call passing an integer, bool or complex dtype there is refused where it is written,
+    #: as is one whose dtype is not written as a literal (see ``template.float_dtype``)
+    float_dtype: Optional[str] = None
+    #: parameter -> the literal values a call may pass there (``np.reshape``'s order 'C'
+    #: or 'F'): any other, or one held by a name, is refused where it is written
+    choices: Dict[str, Tuple[Any, ...]] = field(default_factory=dict)
 
 
 #: gast operator node type -> the function it calls (rules are keyed by these)
@@ -133,6 +141,24 @@ METHOD_KEYWORDS: Dict[str, Tuple[Optional[str], ...]] = {}
 #: ndarray method name -> its parameters passed by position, None where not given
 #: (``x.clip(max=1.0)`` is ``np.clip(x, None, 1.0)``: Dask's np.clip takes no keywords)
 METHOD_POSITIONS: Dict[str, Tuple[str, ...]] = {}
+#: (method, keyword, literal) -> (numpy function, dotted name) the call becomes, without
+#: that keyword (``x.astype(t, copy=False)`` is ``np.asarray(x, t)``)
+METHOD_VARIANTS: Dict[Tuple[str, str, Any], Tuple[Any, str]] = {}
+
+
+def method_variant(method, call, entry):
+    """``(entry, call)`` for ``x.<method>(...)``: by :data:`METHOD_VARIANTS`, the call
+    without the keyword that chose it; else ``entry`` (of METHODS) and ``call``."""
+    for kw in call.keywords:
+        value = kw.value.value if isinstance(kw.value, gast.Constant) else _NO_VALUE
+        if type(value) is bool and (method, kw.arg, value) in METHOD_VARIANTS:
+            shorter = copy.copy(call)   # (its place in the source kept)
+            shorter.keywords = [k for k in call.keywords if k is not kw]
+            return METHOD_VARIANTS[(method, kw.arg, value)], shorter
+    return entry, call
+
+
+_NO_VALUE = object()
 #: ndarray attribute name -> (numpy function, dotted name) for attributes that compute
 VIEW_ATTRIBUTES: Dict[str, Tuple[Any, str]] = {}
 #: ndarray attributes whose value carries no derivative
@@ -441,7 +467,8 @@ def linear_template(target, params, diff_params, namespace, fn, spelled=None):
 
 def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shape_only=(),
             spellings=None, linear=False, view=False, allocates=False, reduction=None,
-            methods=(), attributes=(), no_derivative=None, tuple_output=False):
+            methods=(), attributes=(), no_derivative=None, tuple_output=False,
+            float_dtype=None, choices=None):
     """Register the decorated function as the adjoint (reverse) rule of ``target``,
     with the facts about ``target`` (see :class:`.records.Facts`).
 
@@ -457,6 +484,9 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
     of the differentiable parameters.  ``no_derivative={"a": "why"}`` names
     parameters without a derivative (they are ``nondiff`` too) whose argument must
     not carry one: such a call is refused where it is written, in both modes.
+    ``float_dtype="dtype"`` names the parameter that is the dtype the op computes in:
+    only a float dtype written as a literal is taken there (see ``template``).
+    ``choices={"order": ("C", "F")}``: the literal values a call may pass there.
     ``tuple_output=True``: the op returns a tuple (its adjoints add item by item).  ``view``, ``allocates``, ``reduction``,
     ``methods`` and ``attributes`` are facts the passes read.
     """
@@ -490,6 +520,8 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             rule.spellings = dict(spellings or {})
             rule.no_derivative = undefined
             rule.tuple_output = tuple_output
+            rule.float_dtype = float_dtype
+            rule.choices = dict(choices or {})
             _install(tgt, lbl, template, "adjoint")
             if derived is not None:
                 _install(tgt, lbl, derived, "tangent")
@@ -536,9 +568,10 @@ def same_rule(target, like, label=None):
     lbl = label or _label(target)
     _check_signature(target, lbl, source.params, source.spellings)
     rule = _rule_for(target, lbl)
-    for name in ("params", "diff_params", "broadcast", "shape_only", "tuple_output"):
+    for name in ("params", "diff_params", "broadcast", "shape_only", "tuple_output",
+                 "float_dtype"):
         setattr(rule, name, getattr(source, name))
-    for name in ("defaults", "spellings", "no_derivative"):
+    for name in ("defaults", "spellings", "no_derivative", "choices"):
         setattr(rule, name, dict(getattr(source, name)))
     for kind in ("adjoint", "tangent"):
         if getattr(source, kind) is not None:

@@ -124,9 +124,11 @@ def mean_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False):
 
 # which elements are extremal is piecewise constant in y and x: the adjoint in g is the
 # sum of y_bar over the extrema, shared as extremum_bar shares g among ties
-@adjoint(extremum_bar, nondiff=("y", "x", "axis", "keepdims"))
-def extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False):
-    return sum_bar_bar(out_bar * extremum_bar(np.ones(np.shape(g)), y, x, axis, keepdims),
+@adjoint(extremum_bar, nondiff=("y", "x", "axis", "keepdims", "initial", "where"))
+def extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False, initial=None,
+                         where=True):
+    return sum_bar_bar(out_bar * extremum_bar(np.ones(np.shape(g)), y, x, axis, keepdims,
+                                              initial, where),
                        np.shape(g), axis, keepdims)
 
 

@@ -18,10 +18,10 @@ from ..runtime.linalg import (as_col, as_row, cholesky_lower, constant_dot, diag
                               matvec_like, mT, multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff, phi, qr_checked,
                               residuals_bar, residuals_dot, residuals_pair, skew_lower,
                               solve_like, svd_cotangents, svd_factors, svd_gaps, svd_inverse,
-                              triangle_bar, triangle_sym)
+                              svd_tangent, triangle_bar, triangle_sym)
 from ..runtime.adjoints_linalg import (block_corner, block_diagonal_sum, block_in_corner,
                                        block_pair, list_sum, multi_dot_dot2, svd_expand, svd_factors_y_bar,
-                                       svd_factors_y_part, svd_recomputed_bar, svd_reduce, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
+                                       svd_factors_y_part, svd_recomputed_bar, svd_reduce, svd_tangent_refused, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
                                        norm_spread, norm_third)
 from ..runtime.norms import norm_bar, norm_bar_dot, norm_dot
 from ..runtime.shapes import unbroadcast
@@ -31,6 +31,19 @@ from .registry import adjoint, nondifferentiable, tangent
 nondifferentiable(norm_fourth)   # (zeros, or a refusal)
 nondifferentiable(multi_dot_third, svd_recomputed_bar)   # (zeros, or a refusal)
 nondifferentiable(constant_dot)   # (zeros: the tangent of a piecewise constant output)
+
+# svd_tangent (np.linalg.svd's tangent; np.linalg.lstsq's adjoint reads the singular
+# values through it): its derivatives are not computed. Zero where nothing reads the
+# tangent (the cotangent is 0: lstsq's singular values unused, so lstsq's third derivative
+# in reverse mode), refused otherwise; y, the factors, carries no derivative beyond that.
+@adjoint(svd_tangent, nondiff=("y", "full_matrices", "compute_uv", "hermitian"),
+         tuple_output=True)
+def svd_tangent_adjoint(out, out_bar, y, a, a_dot, full_matrices, compute_uv, hermitian):
+    return svd_tangent_refused(out_bar, a), svd_tangent_refused(out_bar, a_dot)
+
+
+nondifferentiable(svd_tangent_refused)   # (zeros, or a refusal)
+
 
 # ------------------------------------------------ linear maps of matrices
 

@@ -14,6 +14,10 @@ from ..syntax import anno, nodes
 from . import registry
 
 _NO_DEFAULT = object()
+#: marks the default a call left out of a parameter its rule names in ``float_dtype`` or
+#: ``choices``: a splice leaves a keyword argument holding it out of a call whose callee
+#: has that default (``np.reshape(y_bar, np.shape(x))``, not ``..., order='C')``)
+_UNWRITTEN = anno.PREFIX + "unwritten_default"
 #: classes of the leaf values of syntax trees (identifiers, numbers, None)
 _LEAF_CLASSES = frozenset((str, int, float, bool, type(None)))
 
@@ -58,6 +62,7 @@ def bind_arguments(rule, value, locate):
                 f"rule knows {len(params)}", locate(site))
         bound.update(zip(params, args))
         bound.update((rule.spellings.get(k, k), v) for k, v in keywords.items())
+    _check_literals(rule, bound, site, locate)
     unknown = sorted(k for k in bound if k not in params)
     for name in [k for k in unknown if _none_as_default(sig, rule, k, bound[k])]:
         del bound[name]   # dtype=None spelled out: the default, nothing to support
@@ -78,7 +83,105 @@ def bind_arguments(rule, value, locate):
                     f"derivative rule needs", locate(site), hint=f"pass {name!r} explicitly")
             else:
                 bound[name] = nodes.const(default)
+                if name == rule.float_dtype or name in rule.choices:
+                    # (a keyword these rules took later: not written where the call does
+                    # not write it, see _trim_calls)
+                    anno.set(bound[name], _UNWRITTEN, True)
     return bound
+
+
+#: the names of numpy's float types a call may pass as a dtype (np.float64, numpy.single)
+_FLOAT_TYPES = frozenset(("float64", "float32", "float16", "double", "single", "half",
+                          "longdouble", "float_"))
+
+
+def float_dtype_kind(node):
+    """The kind of the dtype the literal ``node`` names: ``'f'`` for ``float``,
+    ``np.float64``, ``'float32'``...; ``'i'``, ``'u'``, ``'b'`` or ``'c'`` for an integer,
+    bool or complex one; None where ``node`` is no literal dtype (a name holding one)."""
+    if isinstance(node, gast.Constant) and isinstance(node.value, str):
+        try:
+            return registry.array_module().dtype(node.value).kind
+        except TypeError:
+            return None
+    if isinstance(node, gast.Name):
+        return {"float": "f", "int": "i", "bool": "b", "complex": "c"}.get(node.id)
+    if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name):
+        if node.attr in _FLOAT_TYPES:
+            return "f"
+        found = getattr(registry.array_module(), node.attr, None)
+        try:
+            return registry.array_module().dtype(found).kind if isinstance(found, type) \
+                else None
+        except TypeError:
+            return None
+    return None
+
+
+def _check_literals(rule, bound, site, locate):
+    """Refuse what the rule's ``float_dtype`` and ``choices`` do not take (``bound``: the
+    call's arguments by parameter), and take a ufunc's float ``dtype=`` out of ``bound``
+    (``np.add(x, y, dtype=np.float64)``: the values in that dtype, the derivative the
+    same)."""
+    if "dtype" in bound and "dtype" not in rule.params \
+            and getattr(rule.target, "nin", None) is not None:
+        _check_float_dtype(rule, bound.pop("dtype"), site, locate, "dtype")
+    if rule.float_dtype is not None and rule.float_dtype in bound:
+        _check_float_dtype(rule, bound[rule.float_dtype], site, locate, rule.float_dtype)
+    for name, allowed in rule.choices.items():
+        if name in bound:
+            _check_choice(rule, name, allowed, bound[name], site, locate)
+
+
+def _check_float_dtype(rule, node, site, locate, param):
+    """Refuse ``op(..., dtype=<node>)`` unless ``node`` is the literal ``None`` or names a
+    float dtype: an integer or bool dtype truncates the values (a result piecewise constant,
+    whose derivative s2sad does not give as 0 in silence), a complex one makes complex values,
+    and a dtype held by a name cannot be checked where the call is written."""
+    if isinstance(node, gast.Constant) and node.value is None:
+        return
+    kind = float_dtype_kind(node)
+    if kind == "f":
+        return
+    label = ast_text(site.func) if isinstance(site, gast.Call) else rule.label
+    written = ast_text(node)
+    if kind in ("i", "u", "b"):
+        raise NoDerivativeRuleError(
+            f"{label}(..., {param}={written}) converts the values to "
+            f"{'bool' if kind == 'b' else 'integers'} before it computes: its result is "
+            f"piecewise constant and has no derivative s2sad gives", locate(site),
+            hint=(f"pass a float dtype ({param}=np.float64), or convert first, "
+                  f"x.astype({written}), whose derivative s2sad takes as 0 (a cast to an "
+                  f"integer is constant), then call {label} without {param}="))
+    if kind == "c":
+        raise NoDerivativeRuleError(
+            f"{label}(..., {param}={written}) computes complex values, which "
+            f"s2sad does not differentiate", locate(site),
+            hint=f"pass a float dtype ({param}=np.float64) or leave it out")
+    raise NoDerivativeRuleError(
+        f"{label}(..., {param}={written}): s2sad checks that the dtype is a float "
+        f"one only where it is written as one", locate(site),
+        hint=(f"write the dtype where {label} is called ({param}=np.float64, "
+              f"{param}=np.float32, {param}=float or "
+              f"{param}='float32')"))
+
+
+def _check_choice(rule, name, allowed, node, site, locate):
+    """Refuse ``op(..., name=<node>)`` unless ``node`` is one of the literals ``allowed``."""
+    if isinstance(node, gast.Constant) and node.value in allowed:
+        return
+    label = ast_text(site.func) if isinstance(site, gast.Call) else rule.label
+    spelled = " or ".join(f"{name}={value!r}" for value in allowed)
+    literal = isinstance(node, gast.Constant)
+    raise NoDerivativeRuleError(
+        f"{label}(..., {name}={ast_text(node)}): s2sad differentiates {label} with "
+        f"{spelled}" + ("" if literal else ", written where it is called"), locate(site),
+        hint=f"pass {spelled} where {label} is called")
+
+
+def ast_text(node):
+    import ast
+    return ast.unparse(gast.gast_to_ast(node))
 
 
 def _user_label(site, label):
@@ -119,14 +222,7 @@ _INSTEAD = {
               "np.where(mask, x, fill), then the op without where="),
     "initial": "combine the result with it after the op: np.sum(x) + initial",
     ("prod", "initial"): "multiply the result by it after the op: np.prod(x) * initial",
-    ("max", "initial"): "write np.maximum(np.max(x), initial), which s2sad differentiates",
-    ("amax", "initial"): "write np.maximum(np.amax(x), initial), which s2sad differentiates",
-    ("min", "initial"): "write np.minimum(np.min(x), initial), which s2sad differentiates",
-    ("amin", "initial"): "write np.minimum(np.amin(x), initial), which s2sad differentiates",
     "order": "'C' is the default; for Fortran order write x.ravel('F') or transpose first",
-    ("reshape", "order"): ("np.reshape(x, shape, order='F') is np.reshape(x.T, shape[::-1]).T, "
-                           "which s2sad differentiates"),
-    ("copy_of", "order"): "write x.copy(), a copy in C order",
     "casting": "convert the input first with x.astype(dtype), then call the op without it",
     "copy": "drop copy=: the result is a new array either way",
     "subok": "drop subok=: s2sad differentiates ndarrays",
@@ -224,6 +320,8 @@ def _trim_calls(calls, free):
     """:func:`trim_default_arguments` on each ``gast.Call`` node of ``calls``."""
     import inspect
     for node in calls:
+        if node.keywords and any(anno.get(k.value, _UNWRITTEN) for k in node.keywords):
+            _drop_unwritten(node, free)
         # (a call without arguments has none to drop: its callee is not looked up)
         if not (isinstance(node.func, gast.Name) and not node.keywords and node.args):
             continue
@@ -239,6 +337,33 @@ def _trim_calls(calls, free):
                     and last.value == param.default):
                 break
             node.args.pop()
+
+
+def _drop_unwritten(node, free):
+    """Leave out of the call ``node`` its keyword arguments holding a default marked
+    :data:`_UNWRITTEN` that is the callee's own default for that keyword."""
+    func, path = node.func, []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    target = free.get(func.id) if isinstance(func, gast.Name) else None
+    for attr in reversed(path):
+        target = getattr(target, attr, None)
+    try:
+        sig = registry.signature_of(target) if target is not None else None
+    except (TypeError, ValueError):
+        sig = None
+    if sig is None:
+        return
+    kept = []
+    for kw in node.keywords:
+        param = sig.parameters.get(kw.arg)
+        if anno.get(kw.value, _UNWRITTEN) and param is not None \
+                and type(param.default) is type(kw.value.value) \
+                and param.default == kw.value.value:
+            continue
+        kept.append(kw)
+    node.keywords = kept
 
 
 #: id(a signature) -> (it, its positional parameters): a signature never changes

@@ -318,6 +318,25 @@ def svd_factors_y_part(z, a, full_matrices, compute_uv):
 
 
 @fact(allocates=True)
+def svd_tangent_refused(t, like, forward=False):
+    """The derivative of the SVD's tangent (:func:`.linalg.svd_tangent`), not computed:
+    zeros shaped like ``like`` where ``t`` (the cotangent, or in ``forward`` mode the
+    tangent, reaching it) is zero, as where ``np.linalg.lstsq``'s singular values are not
+    read; refused otherwise."""
+    if not _nonzero(t):
+        return np.zeros(np.shape(like))
+    raise OrderLimitError(
+        "the tangent of np.linalg.svd (made by s2sad.jvp or s2sad.hvp of code calling "
+        "np.linalg.svd, or np.linalg.lstsq, whose derivatives read the singular values of "
+        "its matrix) is not differentiated again" + (" in forward mode" if forward else
+                                                      " in reverse mode"),
+        hint=("take a second derivative of np.linalg.svd forward over reverse "
+              "(s2sad.hvp, s2sad.hessian); of np.linalg.lstsq read only the solution and the "
+              "residuals (r[0], r[1]): its third derivative in the matrix (s2sad.grad of "
+              "s2sad.hvp) is computed then"))
+
+
+@fact(allocates=True)
 def svd_recomputed_bar(t, a, compute_uv):
     """The adjoint in ``a`` of the factors :func:`.linalg.svd_factors` recomputes when
     ``compute_uv`` is False (svd's second derivative): not computed, refused unless the

@@ -39,8 +39,8 @@ def overwritten(x, index):
 
 
 @fact(allocates=True, linear=("a",))
-def copy_of(a):
-    """``np.copy(a)``: a new array of ``a``'s values (of a list or a number too), which
+def copy_of(a, order=None):
+    """``np.copy(a)`` (``x.copy(order)``: that memory order): a new array of ``a``'s values (of a list or a number too), which
     generated code copies with (an array it writes into or restores, an argument the
     function writes into, ``x.copy()``); a duck array's own copy, lazy for Dask (numpy's
     ``np.copy``, which Dask does not implement, would compute it).  It keeps the type of
@@ -49,7 +49,7 @@ def copy_of(a):
     would be a 0-d object array: ``a is None`` after the copy of an ``a=None`` default
     would be false)."""
     if a.__class__ is _ndarray:
-        return np.copy(a)
+        return np.copy(a) if order is None else a.copy(order)
     if a is None or isinstance(a, _KEPT):
         return a
     if isinstance(a, list):
@@ -58,7 +58,7 @@ def copy_of(a):
         return {key: copy_of(item) for key, item in a.items()}
     if is_duck(a):
         return fresh(a)
-    return np.copy(a)
+    return np.copy(a) if order is None else np.copy(a, order=order)
 
 
 

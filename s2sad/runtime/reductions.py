@@ -57,14 +57,25 @@ def mean_bar(g, x, axis=None, keepdims=False):
 
 # which elements are extremal is piecewise constant in y and x: only g varies it
 @fact(allocates=True, linear=("g",))
-def extremum_bar(g, y, x, axis=None, keepdims=False):
-    """Adjoint of ``np.max``/``np.min``: ``g`` shared equally among the tied extrema."""
+def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
+    """Adjoint of ``np.max``/``np.min``: ``g`` shared equally among the tied extrema.
+
+    With ``initial`` (``np.max(x, initial=v)``) that value is one more candidate, a
+    constant: where it is the result alone ``x`` gets nothing, and where it ties with
+    elements of ``x`` it takes its equal share; with ``where`` only the elements it
+    selects are candidates."""
     shape = np.shape(x)
     axes = _normalize_axes(axis, len(shape))
     if not keepdims:
         y = np.reshape(y, _keepdims_shape(shape, axes))
         g = np.reshape(g, _keepdims_shape(shape, axes))
     mask = as_array(x) == y
+    if initial is not None or where is not True:
+        mask = mask & np.broadcast_to(where, shape)
+        count = np.sum(mask, axis=axes, keepdims=True)
+        if initial is not None:
+            count = count + np.equal(y, initial)
+        return g * mask / np.maximum(count, 1)
     if is_duck(mask):   # no look at the values (a Dask mask is lazy): share among ties
         return g * mask / np.sum(mask, axis=axes, keepdims=True)
     if np.count_nonzero(mask) == np.size(y) and not np.isnan(y).any():

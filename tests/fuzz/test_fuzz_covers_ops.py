@@ -29,6 +29,9 @@ NOT_FUZZED = {
     "builtins.abs": "abs(x) is the np.abs row's rule",
     "operator.pos": "unary + is never written by the generator (an identity)",
     "numpy.row_stack": "np.vstack's alias, deprecated in numpy 2 (it warns); np.vstack is fuzzed",
+    "numpy.ascontiguousarray": "a copy in another memory order, the values as they are: "
+                               "the op table's rows (rows_keywords.py) check it",
+    "numpy.asfortranarray": "np.ascontiguousarray's rule: the op table's rows check it",
 }
 
 

@@ -23,7 +23,23 @@ def average_returned(x, w):
 
 
 def var_with_dtype(x):
-    return np.var(x, dtype=np.float32)
+    return np.var(x, dtype=np.int64)
+
+
+def sum_with_int_dtype(x):
+    return x.sum(dtype=int)
+
+
+def cumsum_with_bool_dtype(x):
+    return np.cumsum(x, dtype='bool')[-1]
+
+
+def mean_with_complex_dtype(x):
+    return np.mean(x, dtype=np.complex128).real
+
+
+def prod_with_dtype_held_by_a_name(x, t):
+    return np.prod(x, dtype=t)
 
 
 def test_std_of_equal_values_is_refused_in_both_modes():
@@ -87,8 +103,33 @@ def test_average_returned_and_var_dtype_are_refused_by_name():
     x, w = np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 1.0])
     with pytest.raises(s2sad.errors.NoDerivativeRuleError, match="average.*'returned'"):
         s2sad.grad(average_returned)(x, w)
-    with pytest.raises(s2sad.errors.NoDerivativeRuleError, match="var.*'dtype'"):
+    with pytest.raises(s2sad.errors.NoDerivativeRuleError, match=r"var\(\.\.\., dtype=np.int64\)"
+                       r" converts the values to integers"):
         s2sad.grad(var_with_dtype)(x)
+
+
+@pytest.mark.parametrize("func, said", [
+    (var_with_dtype, r"var\(\.\.\., dtype=np\.int64\) converts the values to integers"),
+    (sum_with_int_dtype, r"x\.sum\(\.\.\., dtype=int\) converts the values to integers"),
+    (cumsum_with_bool_dtype, r"cumsum\(\.\.\., dtype='bool'\) converts the values to bool"),
+    (mean_with_complex_dtype, r"complex128 cannot be differentiated"),
+])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_an_integer_bool_or_complex_dtype_is_refused_where_it_is_written(func, said, mode):
+    x = np.array([1.5, 2.25, 4.0])
+    with pytest.raises(s2sad.errors.S2sadError, match=said) as info:
+        if mode == "reverse":
+            s2sad.grad(func)(x)
+        else:
+            s2sad.jvp(func)(x, np.ones(3))
+    assert info.value.location.line > 0 and "hint:" in str(info.value)
+
+
+def test_a_dtype_held_by_a_name_is_refused_with_what_to_write():
+    with pytest.raises(s2sad.errors.NoDerivativeRuleError,
+                       match=r"prod\(\.\.\., dtype=t\).*written as one") as info:
+        s2sad.grad(prod_with_dtype_held_by_a_name)(np.array([1.5, 2.0]), np.float64)
+    assert "dtype=np.float64" in str(info.value)
 
 
 def norm_of(x):

@@ -327,6 +327,7 @@ class Flattener:
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None:
             # a method call on a local value: x.sum(axis=0) -> np.sum(x, axis=0)
             entry = registry.METHODS.get(func.attr)
+            entry, node = registry.method_variant(func.attr, node, entry)   # (copy=False)
             if entry is None:
                 self.refuse_frozen_method(func, node)
                 # (rules.hints reads numpy, which the core never imports: only to word
