@@ -1,0 +1,323 @@
+"""Statements run for their effect: print, logging, warnings.warn, helpers that only call
+these, and raise.  Each runs in every transform where Python runs it, on the values
+Python sees; the derivatives are checked against ones written by hand."""
+
+import logging
+import os
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad import cli
+from s2sad.errors import UnsupportedSyntaxError
+
+log = logging.getLogger("s2sad.tests.effects")
+
+# (test_warning checks the warning; the other tests see it too)
+pytestmark = pytest.mark.filterwarnings("ignore:negative entries:RuntimeWarning")
+
+
+class ShortError(ValueError):
+    pass
+
+
+def printing(x):
+    print("x", x.shape, np.sum(x))
+    y = np.sin(x) * x
+    print(f"y0={y[0]:.3f}", "last", y[-1])
+    return np.sum(y)
+
+
+def logging_(x):
+    log.debug("x=%s", x)
+    y = np.sin(x) * x
+    logging.getLogger("s2sad.tests.effects").info("ignored name")  # noqa (refused: see below)
+    return np.sum(y)
+
+
+def logging_ok(x):
+    log.debug("x=%s", x)
+    y = np.sin(x) * x
+    log.warning("sum %.4f", np.sum(y))
+    return np.sum(y)
+
+
+def warning(x):
+    if np.any(x < 0):
+        warnings.warn("negative entries", RuntimeWarning)
+    y = np.sin(x) * x
+    return np.sum(y)
+
+
+def report(a, label):
+    total = float(np.sum(a))
+    print(label, round(total, 6))
+    log.info("%s: %s", label, a.shape)
+    return total * 2.0
+
+
+def pure(a):
+    return a * 2.0
+
+
+def helper_effects(x):
+    buf = np.sin(x) * 1.0
+    report(buf, "buf")
+    pure(buf)
+    return np.sum(buf * x)
+
+
+def validated(x):
+    if x.shape[0] < 2:
+        raise ValueError("short")
+    y = np.sin(x) * x
+    return np.sum(y)
+
+
+def raises_in_loop(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 10.0:
+            raise ShortError(f"too big at {i}", i) from ValueError("inner")
+        s = s + np.sin(x[i]) * x[i]
+    return s
+
+
+def raises_in_else(x):
+    if np.sum(x) > -100.0:
+        y = np.sin(x) * x
+    else:
+        raise ShortError
+    return np.sum(y)
+
+
+def grad_ref(x):
+    return np.cos(x) * x + np.sin(x)
+
+
+def hess_ref(x):
+    return np.diag(2.0 * np.cos(x) - np.sin(x) * x)
+
+
+X = np.array([0.3, -1.2, 2.0])
+V = np.array([1.0, 0.5, -2.0])
+
+TRANSFORMS = {
+    "grad": (lambda f: s2sad.grad(f)(X), lambda: grad_ref(X)),
+    "value_and_grad": (lambda f: s2sad.value_and_grad(f)(X)[1], lambda: grad_ref(X)),
+    "vjp": (lambda f: s2sad.vjp(f)(X)[1](1.0), lambda: grad_ref(X)),
+    "jvp": (lambda f: s2sad.jvp(f)(X, V)[1], lambda: grad_ref(X) @ V),
+    "hvp": (lambda f: s2sad.hvp(f)(X, V), lambda: hess_ref(X) @ V),
+    "jacobian": (lambda f: s2sad.jacobian(f)(X), lambda: grad_ref(X)),
+}
+
+#: times each transform runs the function's statements per call
+RUNS = {"hessian": len(X)}   # one Hessian-vector product per column
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFORMS))
+@pytest.mark.parametrize("func", [printing, helper_effects, warning, validated,
+                                  raises_in_else, raises_in_loop])
+def test_values_and_output_equal_pythons(func, name, capsys):
+    func(X)
+    expected = capsys.readouterr().out
+    run, ref = TRANSFORMS[name]
+    got = run(func)
+    out = capsys.readouterr().out
+    np.testing.assert_allclose(got, ref(), rtol=1e-12, atol=1e-12)   # (each: sum(sin(x) x))
+    assert out == expected
+
+
+@pytest.mark.parametrize("func", [printing, helper_effects, validated])
+def test_hessian(func, capsys):
+    func(X)
+    expected = capsys.readouterr().out
+    np.testing.assert_allclose(s2sad.hessian(func)(X), hess_ref(X), rtol=1e-12, atol=1e-12)
+    assert capsys.readouterr().out == expected * RUNS["hessian"]
+
+
+def test_printed_values_are_the_primal_values(capsys):
+    def f(x):
+        y = x * 2.0
+        print(y)
+        y[0] = 5.0
+        print(y)
+        return np.sum(y * x)
+    g = s2sad.grad(f)(np.array([1.0, 2.0]))
+    assert capsys.readouterr().out == "[2. 4.]\n[5. 4.]\n"
+    np.testing.assert_allclose(g, [5.0, 8.0])   # d/dx (5 x0 + 2 x1 x1)
+
+
+def test_generated_code_shows_the_calls():
+    text = s2sad.grad(printing).source
+    assert "print('x', x_shape, sum_x)" in text
+    assert "# line" in text and 'print("x", x.shape, np.sum(x))' in text
+    assert "raise ValueError('short')" in s2sad.grad(validated).source
+    assert "report(buf, 'buf')" in s2sad.jvp(helper_effects).source
+
+
+@pytest.mark.parametrize("name", ["grad", "jvp", "hvp", "vjp"])
+def test_logging(name, caplog):
+    caplog.set_level(logging.DEBUG, logger="s2sad.tests.effects")
+    logging_ok(X)
+    expected = [(r.levelname, r.getMessage()) for r in caplog.records]
+    caplog.clear()
+    run, ref = TRANSFORMS[name]
+    np.testing.assert_allclose(run(logging_ok), ref(), rtol=1e-12, atol=1e-12)
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == expected
+    assert len(expected) == 2
+
+
+def test_a_logger_got_by_a_call_stays_refused():
+    with pytest.raises(UnsupportedSyntaxError, match="discards the result of a call"):
+        s2sad.grad(logging_)
+
+
+@pytest.mark.parametrize("name", ["grad", "jvp", "hvp"])
+def test_warning(name):
+    run, ref = TRANSFORMS[name]
+    with pytest.warns(RuntimeWarning, match="negative entries"):
+        np.testing.assert_allclose(run(warning), ref(), rtol=1e-12, atol=1e-12)
+
+
+EXCEPTIONS = {
+    "grad": lambda f, x: s2sad.grad(f)(x),
+    "value_and_grad": lambda f, x: s2sad.value_and_grad(f)(x),
+    "vjp": lambda f, x: s2sad.vjp(f)(x),
+    "jvp": lambda f, x: s2sad.jvp(f)(x, np.ones_like(x)),
+    "hessian": lambda f, x: s2sad.hessian(f)(x),
+    "hvp": lambda f, x: s2sad.hvp(f)(x, np.ones_like(x)),
+    "jacobian": lambda f, x: s2sad.jacobian(f)(x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXCEPTIONS))
+@pytest.mark.parametrize("func, bad", [(validated, np.array([1.0])),
+                                       (raises_in_loop, np.array([1.0, 11.0, 2.0])),
+                                       (raises_in_else, np.array([-200.0, 1.0]))])
+def test_raise_the_same_exception(func, bad, name, capsys):
+    with pytest.raises(Exception) as python:
+        func(bad)
+    call = EXCEPTIONS[name]
+    with pytest.raises(type(python.value)) as got:
+        call(func, bad)
+    assert got.value.args == python.value.args
+    assert type(got.value.__cause__) is type(python.value.__cause__)
+    if python.value.__cause__ is not None:
+        assert got.value.__cause__.args == python.value.__cause__.args
+    # the same derivative works after it raised (nothing left half done)
+    np.testing.assert_allclose(s2sad.grad(func)(X), grad_ref(X), rtol=1e-12)
+    call(func, X)
+
+
+def test_bare_raise_refused():
+    def f(x):
+        if x > 0:
+            raise
+        return x * x
+    with pytest.raises(UnsupportedSyntaxError, match="bare 'raise'"):
+        s2sad.grad(f)
+
+
+def test_raise_of_a_computed_exception_refused():
+    def make(msg):
+        return ValueError(msg)
+
+    def f(x):
+        if x > 0:
+            raise make("no")
+        return x * x
+    with pytest.raises(UnsupportedSyntaxError, match="exception class"):
+        s2sad.grad(f)
+
+
+def sorts(a):
+    a.sort()
+
+
+def writes_global(a):
+    CONFIG["last"] = a
+
+
+CONFIG = {}
+
+
+@pytest.mark.parametrize("stmt, fragment", [
+    ("y.sort()", ".sort()"),
+    ("np.random.shuffle(y)", ".shuffle()"),
+    ("np.cos(y)", "discards the result"),
+    ("sorts(y)", ""),
+    ("writes_global(y)", "discards the result"),
+])
+def test_calls_that_may_write_stay_refused(stmt, fragment, tmp_path, monkeypatch):
+    source = textwrap.dedent(f"""
+        import numpy as np
+        from test_effects import sorts, writes_global
+
+        def f(x):
+            y = x * 1.0
+            {stmt}
+            return np.sum(y * x)
+        """)
+    (tmp_path / "refused_mod.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(os.path.dirname(__file__))
+    import importlib
+    mod = importlib.import_module("refused_mod")
+    try:
+        with pytest.raises(Exception) as info:
+            s2sad.grad(mod.f)(X)
+        assert fragment in str(info.value)
+        assert "refused_mod.py:7" in str(info.value) or stmt == "sorts(y)"
+    finally:
+        sys.modules.pop("refused_mod", None)
+
+
+def test_numba_backend(capfd):
+    pytest.importorskip("numba")
+    validated(X)
+    expected = capfd.readouterr().out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", s2sad.NumbaFallbackWarning)
+        g = s2sad.grad(validated, backend="numba")
+        np.testing.assert_allclose(g(X), grad_ref(X), rtol=1e-12)
+        with pytest.raises(ValueError, match="short"):
+            g(np.array([1.0]))
+        np.testing.assert_allclose(g(X), grad_ref(X), rtol=1e-12)
+        with pytest.warns(s2sad.NumbaFallbackWarning):
+            gp = s2sad.grad(printing, backend="numba")
+            np.testing.assert_allclose(gp(X), grad_ref(X), rtol=1e-12)
+    assert expected == ""
+    printing(X)
+    assert capfd.readouterr().out.count("x (3,)") == 2
+
+
+def test_cli_module_runs_the_effects(tmp_path, monkeypatch, capsys):
+    (tmp_path / "effmod.py").write_text(textwrap.dedent("""
+        import numpy as np
+
+        def f(x):
+            if x.shape[0] < 2:
+                raise ValueError("short")
+            print("x", x.shape)
+            return np.sum(np.sin(x) * x)
+        """))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert cli.main(["grad", "effmod.py:f", "-o", "effmod_grad.py"]) == 0
+    capsys.readouterr()
+    import importlib
+    try:
+        mod = importlib.import_module("effmod_grad")
+        value, g = mod.f_value_and_grad(X)
+        np.testing.assert_allclose(g, grad_ref(X), rtol=1e-12)
+        assert capsys.readouterr().out == "x (3,)\n"
+        with pytest.raises(ValueError, match="short"):
+            mod.f_value_and_grad(np.array([1.0]))
+    finally:
+        sys.modules.pop("effmod_grad", None)
+        sys.modules.pop("effmod", None)
