@@ -320,3 +320,60 @@ def test_cli_module_runs_the_effects(tmp_path, monkeypatch, capsys):
     finally:
         sys.modules.pop("effmod_grad", None)
         sys.modules.pop("effmod", None)
+
+
+def scale_(a, c):
+    a *= c
+
+
+def add_twice(a, v):
+    a += v
+    a += v
+
+
+def scaled(x):
+    buf = np.sin(x) * 1.0
+    scale_(buf, 3.0)
+    return np.sum(buf * x)
+
+
+def accumulated(x):
+    acc = np.zeros(3)
+    for i in range(2):
+        add_twice(acc, x * x)
+    view = acc   # the same array: sees the writes, as in Python
+    return np.sum(view * x)
+
+
+def scaled_number(x):
+    s = np.sum(x)
+    scale_(s, 3.0)
+    return s * x[0]
+
+
+AUGMENTED = {
+    # f, gradient, Hessian (by hand)
+    scaled: (lambda x: 3.0 * (np.cos(x) * x + np.sin(x)),
+             lambda x: np.diag(3.0 * (2.0 * np.cos(x) - np.sin(x) * x))),
+    accumulated: (lambda x: 12.0 * x * x, lambda x: np.diag(24.0 * x)),   # sum(4 x^3)
+}
+
+
+@pytest.mark.parametrize("func", sorted(AUGMENTED, key=lambda f: f.__name__))
+def test_a_helpers_augmented_assignment_changes_the_callers_array(func):
+    grad, hess = AUGMENTED[func]
+    value = func(X.copy())
+    v, g = s2sad.value_and_grad(func)(X)
+    assert v == pytest.approx(value, rel=1e-12)
+    np.testing.assert_allclose(g, grad(X), rtol=1e-12)
+    np.testing.assert_allclose(s2sad.vjp(func)(X)[1](1.0), grad(X), rtol=1e-12)
+    np.testing.assert_allclose(s2sad.jvp(func)(X, V)[1], grad(X) @ V, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hvp(func)(X, V), hess(X) @ V, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(s2sad.hessian(func)(X), hess(X), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(s2sad.jacobian(func)(X), grad(X), rtol=1e-12)
+
+
+def test_a_helpers_augmented_assignment_of_a_number_is_refused():
+    with pytest.raises(UnsupportedSyntaxError, match="here 's' is a number") as info:
+        s2sad.grad(scaled_number)(X)
+    assert info.value.location.line == scaled_number.__code__.co_firstlineno + 2
