@@ -35,10 +35,10 @@ def _second_order_call(bound, func, *args):
         raise
 
 
-def _second_order(func, wrt, backend="numpy"):
+def _second_order(func, wrt, backend="numpy", quiet=False):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = backend_bound(Bound(func, lambda kinds, ranks=None: second_order_entry(
-        func, wrt_names, wrt_names, kinds=kinds, ranks=ranks)), backend)
+        func, wrt_names, wrt_names, kinds=kinds, ranks=ranks, quiet=quiet)), backend)
     params = parameters(bound.func)
     positions = [params.index(w) for w in wrt_names]
     return wrt_names, many, bound, positions
@@ -120,6 +120,8 @@ def hessian(func=None, wrt=0, backend="numpy"):
         return lambda f: hessian(f, wrt, backend)
     func = differentiable(func)
     wrt_names, many, bound, positions = _second_order(func, wrt, backend)
+    # the later columns' products: without print(...) and the like, which run once
+    quiet = _second_order(func, wrt, backend, quiet=True)[2]
 
     def hess(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
@@ -129,8 +131,9 @@ def hessian(func=None, wrt=0, backend="numpy"):
         # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
         # (rows) and leaf l of xs[j] (columns), one per element of leaf l
         columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
-        for j, l, tangents in directions(xs):
-            (value, _), products = _second_order_call(bound, func, *values, *tangents)
+        for column, (j, l, tangents) in enumerate(directions(xs)):
+            (value, _), products = _second_order_call(bound if column == 0 else quiet, func,
+                                                      *values, *tangents)
             check_scalar(value, func, "the Hessian",
                          rerun=lambda: bound(*values, *tangents))
             if len(xs) == 1:   # the gradient code returns a tuple for several wrt only

@@ -22,6 +22,7 @@ write into something s2sad does not see (``x.sort()``, ``np.random.shuffle(x)``)
 """
 
 import builtins
+import copy
 import inspect
 import logging
 import textwrap
@@ -225,3 +226,39 @@ class Effects:
                          "exception object named directly", node,
                          hint="write raise SomeError(...) with SomeError a class "
                               "defined at module level")
+
+
+def has_effects(fn):
+    """Whether the normalized function ``fn`` (a ``gast.FunctionDef``) runs a statement
+    for its effect (``anno.EFFECT``)."""
+    todo = [fn.body]
+    while todo:
+        for stmt in todo.pop():
+            if anno.get(stmt, anno.EFFECT) is not None:
+                return True
+            for block in ("body", "orelse"):
+                if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                    todo.append(getattr(stmt, block))
+    return False
+
+
+def without_effects(body, lookup):
+    """The statements ``body`` without the calls run for their effect (see the module
+    docstring), ``lookup(name)`` giving a free name's object: the code a Hessian's
+    later columns run, where Python's function ran once.  Compound statements holding
+    one are copied; no node of ``body`` changes."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            obj = resolve(stmt.value.func, lookup)
+            if obj is not None and effect_only(obj):
+                continue
+        elif isinstance(stmt, (gast.If, gast.For, gast.While)):
+            then, orelse = without_effects(stmt.body, lookup), \
+                without_effects(stmt.orelse, lookup)
+            if len(then) != len(stmt.body) or len(orelse) != len(stmt.orelse):
+                stmt, old = copy.copy(stmt), stmt
+                stmt.body = then or [gast.copy_location(gast.Pass(), old)]
+                stmt.orelse = orelse
+        out.append(stmt)
+    return out
