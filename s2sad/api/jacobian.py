@@ -89,10 +89,8 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
 
     def transform(kind):
         if kind not in transforms:
-            if kind == "forward":   # the generated jvp itself: no per-sweep argument binding
-                transforms[kind] = forward_bound(func, wrt_names)
-            elif kind == "forward quiet":   # the later columns: print(...) runs once
-                transforms[kind] = forward_bound(func, wrt_names, quiet=True)
+            if kind.startswith("forward"):   # the generated jvp itself (quiet: see below)
+                transforms[kind] = forward_bound(func, wrt_names, quiet=kind != "forward")
             else:
                 # a 1-tuple wrt would make vjp expect a tuple of gradients: pass the name
                 spec = wrt_names if len(wrt_names) > 1 else wrt_names[0]
@@ -113,10 +111,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
             swept, refused, plan = _auto(lambda: transform("reverse"), values, func, inputs)
         kind = "forward" if refused is not None else plan.mode if plan is not None else mode
         if kind == "forward":
-            # (after auto's reverse sweep ran the calls made for their effect: none again)
-            blocks, out = _forward_jacobian(
-                transform("forward" if swept is None else "forward quiet"), values, xs,
-                lambda: transform("forward quiet"))
+            blocks, out = _forward_jacobian(transform, values, xs, ran=swept is not None)
         else:
             blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func, swept)
         if refused is not None:
@@ -148,18 +143,22 @@ def check_output(out, func, rerun=None):
 
 
 
-def _forward_jacobian(bound, values, xs, quiet=None):
+def _forward_jacobian(transform, values, xs, ran=False):
     """One jvp sweep per input element: ``(blocks, out)``, ``blocks[o][j]`` the
     Jacobian of leaf ``o`` of the output with respect to ``xs[j]``, with that
     argument's structure: for a container argument, a container of the same
-    structure whose leaf ``l`` is the block ``o.shape + l.shape``.  ``quiet()``:
-    the bound of the code without the calls run for their effect, which the sweeps
-    after the first run (Python's function runs them once)."""
+    structure whose leaf ``l`` is the block ``o.shape + l.shape``.  ``transform(kind)``
+    gives the jvp's bound; the sweeps after the first (all of them where auto's reverse
+    sweep ``ran``) run its "forward quiet" code, without the calls made for their
+    effect (print...), which Python's function runs once."""
+    bound = transform("forward quiet" if ran else "forward")
     flat = [trees.leaves(x) for x in xs]
     columns = None   # columns[o][j][l]: raveled columns, one per element of leaf l
     out = None
     for j, l, tangents in directions(xs):
-        out, t = (bound if columns is None or quiet is None else quiet())(*values, *tangents)
+        if columns is not None:
+            bound = transform("forward quiet")
+        out, t = bound(*values, *tangents)
         if columns is None:
             check_output(out, bound.func, rerun=lambda: bound(*values, *tangents))
             columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
