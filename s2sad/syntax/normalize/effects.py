@@ -201,6 +201,21 @@ class Effects:
         cause = None if stmt.cause is None else self.exception(stmt.cause, stmt)
         norm.emit(gast.Raise(exc=exc, cause=cause))
 
+    def assert_with_message(self, stmt):
+        """``assert test, msg`` as ``if not test: raise AssertionError(msg)``: Python
+        makes the message only where the test fails."""
+        def at(node):
+            for sub in gast.walk(node):
+                gast.copy_location(sub, stmt)
+            return node
+        raising = at(gast.Raise(exc=gast.Call(func=gast.Name(
+            id="AssertionError", ctx=gast.Load(), annotation=None, type_comment=None),
+            args=[], keywords=[]), cause=None))
+        raising.exc.args = [stmt.msg]   # (the user's nodes keep their places)
+        test = at(gast.UnaryOp(op=gast.Not(), operand=gast.Constant(value=None, kind=None)))
+        test.operand = stmt.test
+        self.norm.scope.if_statement(at(gast.If(test=test, body=[raising], orelse=[])))
+
     def exception(self, node, stmt):
         """The exception expression ``node``: a name or path of an exception class or
         object, or such a class called on arguments (made atoms); None as a cause."""
