@@ -397,3 +397,44 @@ def test_a_hessian_with_a_warning_in_a_branch_warns_once():
     np.testing.assert_allclose(H, hess_ref(X), rtol=1e-12, atol=1e-12)
     assert [str(w.message) for w in record if w.category is RuntimeWarning] == \
         ["negative entries"]
+
+
+def check_length(a, n):
+    if a.shape[0] < n:
+        raise ShortError(f"need {n} values, got {a.shape[0]}")
+    if np.any(np.isnan(a)):
+        warnings.warn("nan in input", RuntimeWarning)
+
+
+def checked(x):
+    check_length(x, 2)
+    return np.sum(np.sin(x) * x)
+
+
+@pytest.mark.parametrize("name", sorted(EXCEPTIONS))
+def test_a_validating_helper_raises_where_python_does(name):
+    np.testing.assert_allclose(s2sad.grad(checked)(X), grad_ref(X), rtol=1e-12)
+    with pytest.raises(ShortError) as python:
+        checked(np.array([1.0]))
+    with pytest.raises(ShortError) as got:
+        EXCEPTIONS[name](checked, np.array([1.0]))
+    assert got.value.args == python.value.args == ("need 2 values, got 1",)
+
+
+def shuffles(a):
+    np.random.shuffle(a)
+
+
+def copies_into(a, b):
+    np.copyto(a, b)
+
+
+def outs(a):
+    np.sin(a, out=a)
+
+
+@pytest.mark.parametrize("helper", [shuffles, copies_into, outs, sorts])
+def test_a_helper_calling_a_numpy_writer_is_no_effect_only_helper(helper):
+    from s2sad.syntax.normalize.effects import effect_only
+    assert not effect_only(helper)
+    assert effect_only(check_length) and effect_only(report) and effect_only(pure)

@@ -14,8 +14,10 @@ A call is run for its effect when its callee is
   (``log.debug`` of a module's ``log = logging.getLogger(...)``);
 * a user's function whose source shows it writes nothing (no item, attribute or
   global, no ``p += v`` of a parameter that may be an array), defines no function, and
-  calls only such callees, numpy's functions with a rule, the pure builtins below and
-  the pure methods below (a discarded ``helper(buf)`` runs as Python runs it).
+  calls only such callees, numpy's functions (save those writing into an argument,
+  ``np.copyto``..., or given ``out=``), exception classes, the pure
+  builtins below and the pure methods below (a discarded ``helper(buf)`` runs as
+  Python runs it; ``check(x)`` raising on a bad ``x`` raises there).
 
 Anything else stays refused by the caller (``core._discarded_call_error``): it may
 write into something s2sad does not see (``x.sort()``, ``np.random.shuffle(x)``).
@@ -143,9 +145,29 @@ def _pure_call(call, lookup, seen):
     if obj is None:   # a method of a value: one known to change nothing
         return isinstance(func, gast.Attribute) and func.attr in PURE_METHODS \
             and resolve(func.value, lookup) is None
-    if registry.lookup(obj) is not None:   # (numpy's: out= writes into its argument)
-        return not any(k.arg == "out" for k in call.keywords)
+    if isinstance(obj, type) and issubclass(obj, BaseException):
+        return True   # raise ValueError(...): the exception made
+    if registry.lookup(obj) is not None or _numpy_function(obj):
+        return not any(k.arg == "out" for k in call.keywords)   # (out= writes into it)
     return effect_only(obj, seen)
+
+
+#: numpy's functions that write into an argument or numpy's state
+NUMPY_WRITERS = frozenset({
+    "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis", "shuffle",
+    "seed", "set_state", "setbufsize", "seterr", "seterrcall", "set_printoptions",
+    "set_string_function", "setflags", "resize"})
+
+
+def _numpy_function(obj):
+    """Whether ``obj`` is a function or ufunc of numpy's own (``np.any``, ``np.isnan``)
+    that writes into none of its arguments (save by ``out=``)."""
+    module = getattr(obj, "__module__", None) or ""
+    if module != "numpy" and not module.startswith("numpy.") \
+            or module.startswith("numpy.random"):   # (a draw changes the random state)
+        return False
+    name = getattr(obj, "__name__", "")
+    return callable(obj) and name not in NUMPY_WRITERS
 
 
 class Effects:
