@@ -44,8 +44,8 @@ LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception
 PURE_BUILTINS = frozenset({
     "abs", "all", "any", "bool", "complex", "dict", "divmod", "enumerate", "float",
     "format", "int", "isinstance", "len", "list", "max", "min", "pow", "range", "repr",
-    "reversed", "round", "sorted", "str", "sum", "tuple", "type", "zip", "hasattr",
-    "getattr", "callable", "id", "hash", "ascii", "bin", "hex", "oct", "chr", "ord"})
+    "reversed", "round", "sorted", "str", "sum", "tuple", "type", "zip", "callable",
+    "ascii", "bin", "hex", "oct", "chr", "ord"})
 
 #: methods of arrays, numbers and strings that return a value and change nothing
 PURE_METHODS = frozenset({
@@ -147,7 +147,8 @@ def _pure_call(call, lookup, seen):
             and resolve(func.value, lookup) is None
     if isinstance(obj, type) and issubclass(obj, BaseException):
         return True   # raise ValueError(...): the exception made
-    if registry.lookup(obj) is not None or _numpy_function(obj):
+    if registry.lookup(obj) is not None and not is_user_function(obj) \
+            or _numpy_function(obj):
         return not any(k.arg == "out" for k in call.keywords)   # (out= writes into it)
     return effect_only(obj, seen)
 
