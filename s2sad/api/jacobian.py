@@ -16,7 +16,7 @@ from ..values import refuse_complex_arguments, refuse_value
 from ..runtime.duck import size_of
 from .arguments import arguments, parameters, signature
 from .composable import differentiable
-from .directions import block, directions, one_hot, size, zero
+from .directions import block, directions, one_hot, runs_effects, size, zero
 from .forward import forward_bound
 from .matching import match_derivative
 from .numba_backend import check_backend, refuse_numba
@@ -151,12 +151,15 @@ def _forward_jacobian(transform, values, xs, ran=False):
     gives the jvp's bound; the sweeps after the first (all of them where auto's reverse
     sweep ``ran``) run its "forward quiet" code, without the calls made for their
     effect (print...), which Python's function runs once."""
-    bound = transform("forward quiet" if ran else "forward")
+    bound = transform("forward")
+    noisy = runs_effects(bound)
+    if ran and noisy:
+        bound = transform("forward quiet")
     flat = [trees.leaves(x) for x in xs]
     columns = None   # columns[o][j][l]: raveled columns, one per element of leaf l
     out = None
     for j, l, tangents in directions(xs):
-        if columns is not None:
+        if columns is not None and noisy:
             bound = transform("forward quiet")
         out, t = bound(*values, *tangents)
         if columns is None:
