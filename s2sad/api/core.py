@@ -22,6 +22,7 @@ import weakref
 from ..errors import S2sadError
 from ..rules import registry as _registry
 from ..syntax import anno
+from ..syntax.normalize.effects import has_effects
 from ..transform.calls import reading_as
 
 _ModuleType = types.ModuleType
@@ -278,6 +279,9 @@ class Entry:
         normal = getattr(result, "normal", None)
         returns = normal.node.body[-1] if normal is not None else None
         self.returns_items = type(getattr(returns, "value", None)).__name__ == "Tuple"
+        #: the code runs statements for their effect (print...): a Hessian's later columns
+        #: run code without them (``entries.second_order_entry``)
+        self.effects = normal is not None and has_effects(normal.node)
 
     def current(self, func, name):
         """The value of the free ``name`` now (``func``: the user's function)."""

@@ -69,3 +69,10 @@ def directions(xs):
                 moved[l] = one_hot(leaf, index)
                 tangents[j] = trees.unflatten(xj, moved)
                 yield j, l, tangents
+
+
+def runs_effects(bound):
+    """Whether the code ``bound`` runs (for numbers and arrays; any, where that was
+    refused) runs statements for their effect (``print``...): the directions after the
+    first then run code without them (Python's function runs them once)."""
+    return bound.entry is None or bound.entry.effects

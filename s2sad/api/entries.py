@@ -6,10 +6,12 @@ cache, generating (and storing) it when none fits the function as it is now.
 ``generate_hvp`` builds the Hessian-vector-product module the CLI writes.
 """
 
+import copy
 import inspect
 import linecache
 import re
 
+import gast
 import numpy as np
 
 from .. import pipeline
@@ -17,7 +19,8 @@ from ..analysis.dtypes import FLOAT64
 from ..emit import compile_module
 from ..errors import S2sadError, located_from_generated
 from ..rules.loading import load_builtin_rules
-from ..transform.second_order import prepare_gradient_code
+from ..syntax.normalize.effects import without_effects
+from ..transform.second_order import LEAVES_TREE, prepare_gradient_code
 from .core import CACHE, Entry, Held, cache_key
 from .ranked import wanted, without_float64
 
@@ -74,18 +77,41 @@ def guard_arrays(entry, free):
         entry.free = {k: entry.guards.get(k) for k in entry.free}
 
 
-def forward_entry(func, wrt, kinds=None):
+def forward_entry(func, wrt, kinds=None, quiet=False):
     """The generated forward-mode (jvp) module for ``func`` (cached as
-    :func:`reverse_entry`); ``kinds``: the structure of the arguments, or None."""
+    :func:`reverse_entry`); ``kinds``: the structure of the arguments, or None.
+    ``quiet``: without the statements run for their effect (``print``...), for a
+    forward Jacobian's columns after its first."""
+    if quiet:
+        loud = forward_entry(func, wrt, kinds)
+        if not loud.effects:
+            return loud
+
     @pipeline._collector_paused
     def build():
         header = pipeline.header(func.__name__, _source_path(func), "forward", "jvp", wrt,
                                  f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
         result = pipeline.generate_forward(func, wrt, header,
-                                           kinds=dict(kinds) if kinds else None)
+                                           kinds=dict(kinds) if kinds else None,
+                                           prepare=quiet_user_code if quiet else None)
         return Entry(func, result)
 
-    return CACHE.get(cache_key(func, "jvp", wrt, kinds), func, build)
+    return CACHE.get(cache_key(func, "jvp quiet" if quiet else "jvp", wrt, kinds), func,
+                     build)
+
+
+def quiet_user_code(parsed):
+    """The user's function ``parsed`` without its calls run for their effect (a new
+    tree in ``parsed.node``; the tree read is not changed)."""
+    fn = parsed.node = copy.copy(parsed.node)
+    local = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)
+             and not isinstance(n.ctx, gast.Load)}
+    fn.body = without_effects(fn.body,
+                              lambda n: None if n in local else parsed.resolve(n, None))
+    return parsed
+
+
+setattr(quiet_user_code, LEAVES_TREE, True)
 
 
 def second_order_error(func, exc):
@@ -165,11 +191,17 @@ def compiled_gradient(func, rev):
     return compile_module(rev.emitted, values)
 
 
-def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, ranks=None):
+def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, ranks=None,
+                       quiet=False):
     """Forward mode (along ``fwd_wrt``) over the reverse-mode gradient (wrt ``rev_wrt``),
-    made for the argument ranks ``ranks`` when given (see :func:`reverse_entry`)."""
+    made for the argument ranks ``ranks`` when given (see :func:`reverse_entry`).
+    ``quiet``: without the statements run for their effect (``print``...), for a
+    Hessian's columns after its first, which run them once per call as Python does."""
     rev = reverse_entry(func, rev_wrt, "value_and_grad", inline_helpers=True, kinds=kinds,
                         ranks=ranks)
+    if quiet and not rev.effects:
+        quiet = False   # (the same code)
+    prepare = quiet_gradient_code if quiet else prepare_gradient_code
 
     @pipeline._collector_paused   # (the gradient compiled, then read by the passes)
     def build():
@@ -182,7 +214,7 @@ def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, rank
         try:
             result = pipeline.generate_forward(
                 gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
-                prepare=prepare_gradient_code, kinds=dict(kinds) if kinds else None)
+                prepare=prepare, kinds=dict(kinds) if kinds else None)
         except S2sadError as exc:
             raise second_order_error(func, exc) from None
         entry = Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,
@@ -190,8 +222,20 @@ def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, rank
         entry.wanted = rev.wanted
         return entry
 
-    key = cache_key(func, "hvp", (rev_wrt, fwd_wrt), kinds, regenerate, ranks)
+    key = cache_key(func, "hvp quiet" if quiet else "hvp", (rev_wrt, fwd_wrt), kinds,
+                    regenerate, ranks)
     return CACHE.get(key, func, build, depends_on=rev)
+
+
+def quiet_gradient_code(parsed, name=None, composed=False):
+    """``prepare_gradient_code``, then the calls run for their effect taken out."""
+    parsed = prepare_gradient_code(parsed, name=name, composed=composed)
+    parsed.node.body = without_effects(parsed.node.body,
+                                       lambda n: parsed.resolve(n, None))
+    return parsed
+
+
+setattr(quiet_gradient_code, LEAVES_TREE, True)   # (as prepare_gradient_code)
 
 
 @pipeline._collector_paused

@@ -17,9 +17,10 @@ from .singular import note_user_line, raise_singular
 from .transformed import cached_transform, with_source
 
 
-def forward_bound(func, wrt_names):
-    """A :class:`Bound` of ``func``'s forward-mode (jvp) code along ``wrt_names``."""
-    return Bound(func, lambda kinds: forward_entry(func, wrt_names, kinds))
+def forward_bound(func, wrt_names, quiet=False):
+    """A :class:`Bound` of ``func``'s forward-mode (jvp) code along ``wrt_names``
+    (``quiet``: without the calls run for their effect, see ``forward_entry``)."""
+    return Bound(func, lambda kinds: forward_entry(func, wrt_names, kinds, quiet=quiet))
 
 
 def jvp(func=None, wrt=0, backend="numpy"):

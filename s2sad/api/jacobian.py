@@ -16,7 +16,7 @@ from ..values import refuse_complex_arguments, refuse_value
 from ..runtime.duck import size_of
 from .arguments import arguments, parameters, signature
 from .composable import differentiable
-from .directions import block, directions, one_hot, size, zero
+from .directions import block, directions, one_hot, runs_effects, size, zero
 from .forward import forward_bound
 from .matching import match_derivative
 from .numba_backend import check_backend, refuse_numba
@@ -89,8 +89,8 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
 
     def transform(kind):
         if kind not in transforms:
-            if kind == "forward":   # the generated jvp itself: no per-sweep argument binding
-                transforms[kind] = forward_bound(func, wrt_names)
+            if kind.startswith("forward"):   # the generated jvp itself (quiet: see below)
+                transforms[kind] = forward_bound(func, wrt_names, quiet=kind != "forward")
             else:
                 # a 1-tuple wrt would make vjp expect a tuple of gradients: pass the name
                 spec = wrt_names if len(wrt_names) > 1 else wrt_names[0]
@@ -111,7 +111,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
             swept, refused, plan = _auto(lambda: transform("reverse"), values, func, inputs)
         kind = "forward" if refused is not None else plan.mode if plan is not None else mode
         if kind == "forward":
-            blocks, out = _forward_jacobian(transform("forward"), values, xs)
+            blocks, out = _forward_jacobian(transform, values, xs, ran=swept is not None)
         else:
             blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func, swept)
         if refused is not None:
@@ -143,15 +143,24 @@ def check_output(out, func, rerun=None):
 
 
 
-def _forward_jacobian(bound, values, xs):
+def _forward_jacobian(transform, values, xs, ran=False):
     """One jvp sweep per input element: ``(blocks, out)``, ``blocks[o][j]`` the
     Jacobian of leaf ``o`` of the output with respect to ``xs[j]``, with that
     argument's structure: for a container argument, a container of the same
-    structure whose leaf ``l`` is the block ``o.shape + l.shape``."""
+    structure whose leaf ``l`` is the block ``o.shape + l.shape``.  ``transform(kind)``
+    gives the jvp's bound; the sweeps after the first (all of them where auto's reverse
+    sweep ``ran``) run its "forward quiet" code, without the calls made for their
+    effect (print...), which Python's function runs once."""
+    bound = transform("forward")
+    noisy = runs_effects(bound)
+    if ran and noisy:
+        bound = transform("forward quiet")
     flat = [trees.leaves(x) for x in xs]
     columns = None   # columns[o][j][l]: raveled columns, one per element of leaf l
     out = None
     for j, l, tangents in directions(xs):
+        if columns is not None and noisy:
+            bound = transform("forward quiet")
         out, t = bound(*values, *tangents)
         if columns is None:
             check_output(out, bound.func, rerun=lambda: bound(*values, *tangents))

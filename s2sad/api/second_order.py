@@ -14,7 +14,7 @@ from .arguments import arguments, arguments_then, parameters
 from .bound import Bound
 from .composable import (compose_gradient_of_gradient, compose_hvp, differentiable,
                          gradient_of_gradient_output)
-from .directions import block, directions
+from .directions import block, directions, runs_effects
 from .entries import second_order_entry
 from .matching import as_tangent, check_scalar, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
@@ -35,10 +35,10 @@ def _second_order_call(bound, func, *args):
         raise
 
 
-def _second_order(func, wrt, backend="numpy"):
+def _second_order(func, wrt, backend="numpy", quiet=False):
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = backend_bound(Bound(func, lambda kinds, ranks=None: second_order_entry(
-        func, wrt_names, wrt_names, kinds=kinds, ranks=ranks)), backend)
+        func, wrt_names, wrt_names, kinds=kinds, ranks=ranks, quiet=quiet)), backend)
     params = parameters(bound.func)
     positions = [params.index(w) for w in wrt_names]
     return wrt_names, many, bound, positions
@@ -120,6 +120,15 @@ def hessian(func=None, wrt=0, backend="numpy"):
         return lambda f: hessian(f, wrt, backend)
     func = differentiable(func)
     wrt_names, many, bound, positions = _second_order(func, wrt, backend)
+    quiet = []   # the later columns' products: without print(...) and the like (made
+    # where the code has such calls), which Python's function runs once
+
+    def later(column):
+        if column == 0 or not runs_effects(bound):
+            return bound
+        if not quiet:
+            quiet.append(_second_order(func, wrt, backend, quiet=True)[2])
+        return quiet[0]
 
     def hess(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
@@ -129,8 +138,9 @@ def hessian(func=None, wrt=0, backend="numpy"):
         # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
         # (rows) and leaf l of xs[j] (columns), one per element of leaf l
         columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
-        for j, l, tangents in directions(xs):
-            (value, _), products = _second_order_call(bound, func, *values, *tangents)
+        for column, (j, l, tangents) in enumerate(directions(xs)):
+            (value, _), products = _second_order_call(later(column), func, *values,
+                                                      *tangents)
             check_scalar(value, func, "the Hessian",
                          rerun=lambda: bound(*values, *tangents))
             if len(xs) == 1:   # the gradient code returns a tuple for several wrt only

@@ -41,7 +41,7 @@ def refuse_uncompiled(tree, user_names, reads, namespace):
     ``tree``: a ``math`` function it has no implementation of, a value of the user's
     (``user_names`` bound in ``namespace``, the dotted ``reads``, the constants the
     module writes, which numba freezes) it cannot take."""
-    found = math_refusal(tree)
+    found = math_refusal(tree) or print_refusal(tree)
     if found is not None:
         raise found
     namespace = namespace or {}
@@ -89,6 +89,19 @@ def math_refusal(tree):
         if name in UNCOMPILED_MATH:
             return _at(Refusal(f"math.{name}, which numba does not compile", call,
                                f"write {UNCOMPILED_MATH[name]}; or " + NUMPY), name)
+    return None
+
+
+def print_refusal(tree):
+    """The :class:`Refusal` of the first ``print(...)`` statement of ``tree`` (the user's,
+    run for its effect): numba prints to its own stream, which ``sys.stdout`` does not
+    see, and a compiled call that fails is run again by the numpy code, printing twice."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
+                and isinstance(node.value.func, ast.Name) and node.value.func.id == "print":
+            return _at(Refusal("print(...): numba prints to its own stream, not to "
+                               "sys.stdout, and a compiled call that fails runs again in "
+                               "numpy", node, NUMPY), "print")
     return None
 
 

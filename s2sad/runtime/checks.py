@@ -85,6 +85,16 @@ def check_not_inplace(value, message, hint, filename, line, column):
     raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
 
 
+def check_in_place(value, message, hint, filename, line, column):
+    """``True`` when an augmented assignment (``p *= c``) of ``value`` in a helper
+    updates it in place (an array), so the caller's value changes, as s2sad follows;
+    raise the refusal ``message`` when it makes a new value (a number)."""
+    kind = type(value)
+    if any(hasattr(kind, method) for method in _IN_PLACE_METHODS):
+        return True
+    raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
+
+
 _IN_PLACE_METHODS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",
                      "__imatmul__", "__ifloordiv__", "__imod__",
                      # (a dict's or a set's |=, a set's &=, ^=: in place too)

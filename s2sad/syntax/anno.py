@@ -72,6 +72,10 @@ MAY_EXIT = "s2sad_may_exit"
 #: on the ``if not broke:`` that desugaring wraps such a ``for`` loop's body in: the body
 #: as written, run on every trip until one stops the loop
 TRIP_GUARD = "s2sad_trip_guard"
+#: on a normalized ``Expr`` call run only for its effect (``print(...)``, a logger's method,
+#: ``warnings.warn``, a user's helper that only does such calls, see ``normalize.effects``):
+#: every sweep runs it where Python does, once, on the primal values; it has no derivative
+EFFECT = "s2sad_effect"
 #: on the ``UNBOUND`` name the normalizer gives a name bound on some paths only
 UNBOUND = "s2sad_unbound"
 #: on a ``Name`` of the user's code spelled like a helper of the generated code's (a

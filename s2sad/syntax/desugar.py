@@ -25,7 +25,7 @@ those it can lower.
 
 import gast
 
-from . import anno, nodes
+from . import anno, nodes, raises
 from .formatting import is_format_call, lowered, user_spelling, with_literal_formats
 from .names import Namer
 
@@ -60,9 +60,12 @@ def desugar(fn, user_names, walked=None):
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     literal = with_literal_formats(fn)   # (key.format(i) of key = "W{}": a copy)
     lowering = needs_lowering(literal, walked if literal is fn else None)
-    if not lowering and not needs_desugaring(literal):
+    hoisting = any(isinstance(n, gast.Raise) for n in statements_same_function(literal))
+    if not lowering and not hoisting and not needs_desugaring(literal):
         return literal
     fn = literal if literal is not fn else nodes.clone(fn)
+    if hoisting:   # (a branch that raises: the code after its if is the other branch's)
+        raises.hoist(fn.body)
     namer = Namer(user_names)
     if lowering:
         lower(fn, namer)

@@ -45,8 +45,6 @@ UNSUPPORTED = {
     gast.ImportFrom: ("imports inside a differentiated function are not supported",
                       "import at module level"),
     gast.Delete: ("'del' statements are not supported", "drop the 'del'; names go out of scope"),
-    gast.Raise: ("'raise' statements are not supported in a differentiated function",
-                 "validate inputs before calling the differentiated function"),
     gast.NamedExpr: ("assignment expressions (':=') are not supported",
                      "assign to the name in a statement of its own"),
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),

@@ -126,7 +126,7 @@ class ForwardSweep:
             data.store(self, stmt, stmt.target, stmt.value, out, add=True)
         elif isinstance(stmt, gast.Expr):
             self.expression_statement(stmt, out)
-        elif not isinstance(stmt, gast.Assert):
+        elif not isinstance(stmt, (gast.Assert, gast.Raise)):   # (no tangent)
             raise UnsupportedSyntaxError(
                 f"forward mode does not support '{type(stmt).__name__}' statements yet",
                 self.location(stmt), hint="use mode='reverse'")
@@ -232,6 +232,8 @@ class ForwardSweep:
     def expression_statement(self, stmt, out):
         """``np.add.at(x, i, v)``, or a call whose effect has no tangent."""
         call = stmt.value
+        if anno.get(stmt, anno.EFFECT) is not None:
+            return   # print(...): run as it is, on the primal values (normalize.effects)
         if isinstance(call, gast.Call) and _is_add_at(call, self.parsed) and len(call.args) == 3:
             data.add_at(self, stmt, out)
             return

@@ -25,7 +25,7 @@ def _line_of(func, needle):
     (cf.with_generator, "yield", "generators"),
     (cf.with_global, "global SCALE", "'global' statements"),
     (cf.with_with, "with open", "'with' statements"),
-    (cf.prints, "print(x)", "expression statement"),
+    (cf.discards_call, "np.cos(x)", "expression statement"),
     (cf.undefined_name, "not_defined_anywhere", "not defined"),
     (cf.appended_then_updated, "v *= 0.5", "the list or tuple that holds 'v'"),
 ])

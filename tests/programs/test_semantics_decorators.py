@@ -407,7 +407,6 @@ REFUSED = """\
     ("counted", 10, "uses its *args other than by passing it whole"),
     ("mutated", 19, "uses its **kwargs other than by passing it whole"),
     ("passed_on", 27, "to another function than the one it wraps"),
-    ("timed", 36, "print"),
     ("bare", 42, "takes *args or **kwargs parameters"),
 ])
 def test_wrappers_that_cannot_be_read_right_are_refused_with_their_location(
@@ -420,6 +419,17 @@ def test_wrappers_that_cannot_be_read_right_are_refused_with_their_location(
         message = str(info.value)
         assert f"deco_refused_{name}.py:{line}:" in message, message
         assert words in message, message
+
+
+def test_a_wrapper_that_prints_runs_its_print_once_per_call(load, capsys):
+    # (print runs for its effect, effects14; it was refused)
+    m = load("deco_printing", REFUSED)
+    for transform, expected in ((s2sad.grad, 2.0 * X), (s2sad.hessian, 2.0 * np.eye(3))):
+        np.testing.assert_allclose(transform(m.timed)(X), expected, rtol=1e-12)
+        printed = capsys.readouterr().out.splitlines()
+        assert len(printed) == 1 and float(printed[0]) >= 0.0
+    np.testing.assert_allclose(s2sad.jvp(m.timed)(X, X)[1], 2.0 * X @ X, rtol=1e-12)
+    assert len(capsys.readouterr().out.splitlines()) == 1
 
 
 def test_second_derivatives_through_a_helper_whose_loop_target_is_read_after_break(load):

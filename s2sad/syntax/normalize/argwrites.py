@@ -56,7 +56,8 @@ class _Scan:
         self.params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
         self.rebound, self.direct, self.calls, self.given = set(), {}, [], []
         self._walked, self._flows = [], None
-        self._merged = set()   # ids of the names 'p |= {...}' updates (not rebinds)
+        self._merged = set()   # ids of the names 'p |= {...}', 'p *= c' update (not rebinds)
+        self.augmented = set()   # the parameters 'p op= v' updates (in place for an array)
         self._dicts = None   # the names the code shows to hold a dict, when first asked
         try:
             parsed = parse_function(fn) if parsed is None else parsed
@@ -117,6 +118,13 @@ class _Scan:
                 and isinstance(node.op, gast.BitOr) and node.target.id in params \
                 and self.a_dict(node.value, parsed):
             self.direct[node.target.id] = "list"   # p |= {...}: p.update({...})
+            self._merged.add(id(node.target))   # (walked after this node)
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
+                and node.target.id in params:
+            # p *= c: for an array, the caller's array changes in place, as by p[...] *= c
+            # (the call checks the argument is one: .functionalize)
+            self.direct.setdefault(node.target.id, "item")
+            self.augmented.add(node.target.id)
             self._merged.add(id(node.target))   # (walked after this node)
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             self.rebound.add(node.target.id)

@@ -64,6 +64,7 @@ from .clashes import mark_helper_spellings, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
+from .effects import Effects
 from .entry import ArgumentCopies, check_local_functions
 from .flatten import Flattener
 from .functionalize import WritingCalls
@@ -277,6 +278,7 @@ class _Normalizer:
         # calls of functions writing into their arguments; a callee's own such
         # parameters (copied on entry, their new values returned after its result)
         self.writing = WritingCalls(self)
+        self.effects = Effects(self)   # print, logging, warnings.warn, raise
         self.functionalized = self.writing.scan.written(parsed.func) if callee else {}
 
     # ------------------------------------------------------------ driver
@@ -400,6 +402,8 @@ class _Normalizer:
             self.loops.for_statement(stmt)
         elif isinstance(stmt, gast.While):
             self.loops.while_statement(stmt)
+        elif isinstance(stmt, gast.Assert) and stmt.msg is not None:
+            self.effects.assert_with_message(stmt)   # if not test: raise AssertionError(msg)
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.flat.atom(stmt.test), msg=None))
         elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
@@ -432,6 +436,11 @@ class _Normalizer:
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and (writer := self.writing.writer(stmt.value)) is not None:
             self.writing.call(stmt.value, None, writer)   # relink(r, i): its writes
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and self.effects.call(stmt):
+            return   # print(...), log.debug(...), a helper that only prints: run as is
+        elif isinstance(stmt, gast.Raise):
+            self.effects.raise_statement(stmt)
         elif isinstance(stmt, gast.Expr):
             in_place = writes_in_place(stmt.value)
             if in_place is not None:
@@ -477,10 +486,12 @@ def _discarded_call_error(norm, stmt):
                  f"as {op}= does for an array, and is differentiated), or return "
                  f"'{param} {op} ...' and assign it")
     return norm.error("an expression statement discards the result of a call: s2sad "
-                      "cannot differentiate what a call does besides returning a value "
-                      "(print, logging, a write into an argument)", stmt,
-                      hint="remove the call if it only prints or logs; if it changes an "
-                           "array, compute the new array and assign it (a = f(a))")
+                      "cannot tell what this call does besides returning a value (it "
+                      "runs print, logging, warnings.warn and helpers of yours that only "
+                      "call these; another call may write into an argument)", stmt,
+                      hint="assign the result to a name if you need it, or remove the "
+                           "call; if it changes an array, compute the new array and "
+                           "assign it (a = f(a))")
 
 
 def _updated_parameter(func):

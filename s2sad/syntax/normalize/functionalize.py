@@ -129,6 +129,8 @@ class WritingCalls:
             return
         is_dict = self.holds_dict(user, current)
         if current.id not in walk.aliases.list_values and not is_dict:
+            if param in self.scan.scan(fn).augmented:   # p *= c: in place for an array only
+                walk.writes.check_in_place(current, *_augmented_refusal(fn, param, user), node)
             target = gast.Subscript(value=nodes.name(user), slice=nodes.const(Ellipsis),
                                     ctx=gast.Store())
             for sub in gast.walk(target):
@@ -376,3 +378,14 @@ def _defaults_to_none(fn, param):
     changes: a call leaving it so passes nothing the callee's writes could reach)."""
     found = signature(fn).parameters.get(param)
     return found is not None and found.default is None
+
+
+def _augmented_refusal(fn, param, user):
+    """The message and hint of the run-time refusal of a number passed as ``user`` to
+    ``fn``'s parameter ``param``, which ``fn`` updates with ``param op= ...``."""
+    return (f"{fn.__name__} updates its parameter {param!r} with an augmented assignment "
+            f"({param} += ..., {param} *= ...), which changes the caller's {user!r} in place when it is "
+            f"an array, as s2sad follows, but here {user!r} is a number, for which it makes "
+            f"a new value the caller never sees",
+            f"pass an array, or return the new value from {fn.__name__} and assign it "
+            f"({user} = {fn.__name__}(...))")

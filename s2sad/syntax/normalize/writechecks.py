@@ -278,6 +278,20 @@ class WriteChecks:
         self.walk.defined.add(ok)
         return text, emitted
 
+    def check_in_place(self, atom, message, hint, node):
+        """Emit the run-time refusal of ``atom`` unless an augmented assignment updates
+        what it holds in place (an array)."""
+        helper = registry.runtime_helper("check_in_place")
+        self.walk.helpers["check_in_place"] = helper
+        where = self.walk.parsed.location(node)
+        ok = self.walk.namer.fresh("in_place")
+        call = nodes.call("check_in_place", [
+            nodes.clone(atom), nodes.const(message), nodes.const(hint),
+            nodes.const(where.filename), nodes.const(where.line), nodes.const(where.column)])
+        self.walk.emit(nodes.assign(ok, anno.set(call, anno.CALLEE, helper)))
+        self.walk.defined.add(ok)
+        self.walk.emit(gast.Assert(test=nodes.name(ok), msg=None))
+
     def check_unpacked(self, stmt):
         """Emit the run-time check of a starred assignment (see ``desugar``): Python's
         ``ValueError`` when the unpacked list holds fewer values than the targets."""

@@ -1,0 +1,302 @@
+"""Statements run for their effect alone: calls that print, log or warn, and ``raise``.
+
+Input: one statement of the function being normalized (a ``gast.Expr`` of a call, or a
+``gast.Raise``).
+Output: the statement with its arguments made atoms, emitted where Python runs it; an
+``Expr`` carries ``anno.EFFECT``.  The transforms copy such a statement into the primal
+(forward) sweep and give it no derivative: what it does cannot change a differentiated
+value, and it runs once per call of the derivative, on the values Python would see.
+
+A call is run for its effect when its callee is
+
+* ``print``, ``warnings.warn``, one of ``logging``'s functions (``logging.info``...),
+  or that method of a ``logging.Logger`` or ``LoggerAdapter`` the code reads by name
+  (``log.debug`` of a module's ``log = logging.getLogger(...)``);
+* a user's function whose source shows it writes nothing (no item, attribute or
+  global, no ``p += v`` of a parameter that may be an array), defines no function, and
+  calls only such callees, numpy's functions (save those writing into an argument,
+  ``np.copyto``..., or given ``out=``), exception classes, the pure
+  builtins below and the pure methods below (a discarded ``helper(buf)`` runs as
+  Python runs it; ``check(x)`` raising on a bad ``x`` raises there).
+
+Anything else stays refused by the caller (``core._discarded_call_error``): it may
+write into something s2sad does not see (``x.sort()``, ``np.random.shuffle(x)``).
+"""
+
+import builtins
+import copy
+import inspect
+import logging
+import textwrap
+import warnings
+
+import gast
+
+from ...rules import registry
+from .. import anno, gastify, nodes
+from ..parse import is_user_function
+
+#: the methods of a logger that log a message
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
+                         "critical", "fatal", "log"})
+
+#: builtins that return a value and change nothing
+PURE_BUILTINS = frozenset({
+    "abs", "all", "any", "bool", "complex", "dict", "divmod", "enumerate", "float",
+    "format", "int", "isinstance", "len", "list", "max", "min", "pow", "range", "repr",
+    "reversed", "round", "sorted", "str", "sum", "tuple", "type", "zip", "callable",
+    "ascii", "bin", "hex", "oct", "chr", "ord"})
+
+#: methods of arrays, numbers and strings that return a value and change nothing
+PURE_METHODS = frozenset({
+    "sum", "mean", "std", "var", "min", "max", "prod", "any", "all", "argmax", "argmin",
+    "reshape", "copy", "astype", "item", "tolist", "ravel", "flatten", "transpose",
+    "dot", "conj", "round", "clip", "cumsum", "cumprod", "nonzero", "squeeze",
+    "format", "join", "upper", "lower", "strip", "split", "replace", "startswith",
+    "endswith", "keys", "values", "items", "get", "count", "index", "real", "imag"})
+
+
+def effect_callee(obj):
+    """Whether the object ``obj`` is a callee run only to print, log or warn."""
+    if obj is builtins.print or obj is warnings.warn:
+        return True
+    if inspect.ismethod(obj) and isinstance(
+            obj.__self__, (logging.Logger, logging.LoggerAdapter)):
+        return obj.__func__.__name__ in LOG_METHODS
+    return inspect.isfunction(obj) and obj.__module__ == "logging" \
+        and obj.__name__ in LOG_METHODS and getattr(logging, obj.__name__, None) is obj
+
+
+def resolve(func, lookup):
+    """The object the callee ``func`` (``print``, ``warnings.warn``, ``log.debug``)
+    denotes, ``lookup(name)`` giving a free name's object (or None); None when it is
+    not such a path, or a step of it is no module or logger."""
+    spelled = nodes.dotted_parts(func)
+    if spelled is None:
+        return None
+    obj = lookup(spelled[0])
+    for part in spelled[1]:
+        if inspect.ismodule(obj):
+            obj = getattr(obj, part, None)
+        elif isinstance(obj, (logging.Logger, logging.LoggerAdapter)) and part in LOG_METHODS:
+            obj = getattr(obj, part)
+        else:
+            return None
+    return obj
+
+
+def effect_only(obj, _seen=None):
+    """Whether ``obj`` is a callee whose call, its result unused, does nothing s2sad
+    must follow: an effect callee, or a user's function writing nothing (module
+    docstring)."""
+    if effect_callee(obj):
+        return True
+    if not is_user_function(obj) or registry.lookup(obj) is not None \
+            or hasattr(obj, "__wrapped__"):
+        return False
+    seen = set() if _seen is None else _seen
+    if obj in seen:
+        return True   # (recursion: decided by the other calls)
+    seen.add(obj)
+    try:
+        tree = gastify.parse(textwrap.dedent(inspect.getsource(obj)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    fn = tree.body[0] if tree.body else None
+    if not isinstance(fn, gast.FunctionDef) or fn.args.vararg or fn.args.kwarg:
+        return False
+    params = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    local = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
+             and isinstance(n.ctx, gast.Store)} | params
+    closure = inspect.getclosurevars(obj)
+
+    def lookup(name):
+        if name in local:
+            return None
+        for space in (closure.nonlocals, obj.__globals__, vars(builtins)):
+            if name in space:
+                return space[name]
+        return None
+
+    for node in nodes.walk(fn):
+        if node is fn:
+            continue
+        if isinstance(node, (gast.Global, gast.Nonlocal, gast.Delete, gast.FunctionDef,
+                             gast.Lambda, gast.ClassDef, gast.Yield, gast.YieldFrom,
+                             gast.AsyncFunctionDef, gast.Await, gast.NamedExpr)):
+            return False
+        if isinstance(node, (gast.Subscript, gast.Attribute)) \
+                and not isinstance(node.ctx, gast.Load):
+            return False
+        if isinstance(node, gast.AugAssign) and not (
+                isinstance(node.target, gast.Name) and node.target.id not in params):
+            return False   # p += v writes the caller's array
+        if isinstance(node, gast.Call) and not _pure_call(node, lookup, seen):
+            return False
+    return True
+
+
+def _pure_call(call, lookup, seen):
+    func = call.func
+    if isinstance(func, gast.Name) and func.id in PURE_BUILTINS \
+            and lookup(func.id) is getattr(builtins, func.id):
+        return True
+    obj = resolve(func, lookup)
+    if obj is None:   # a method of a value: one known to change nothing
+        return isinstance(func, gast.Attribute) and func.attr in PURE_METHODS \
+            and resolve(func.value, lookup) is None
+    if isinstance(obj, type) and issubclass(obj, BaseException):
+        return True   # raise ValueError(...): the exception made
+    if registry.lookup(obj) is not None and not is_user_function(obj) \
+            or _numpy_function(obj):
+        return not any(k.arg == "out" for k in call.keywords)   # (out= writes into it)
+    return effect_only(obj, seen)
+
+
+#: numpy's functions that write into an argument or numpy's state
+NUMPY_WRITERS = frozenset({
+    "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis", "shuffle",
+    "seed", "set_state", "setbufsize", "seterr", "seterrcall", "set_printoptions",
+    "set_string_function", "setflags", "resize"})
+
+
+def _numpy_function(obj):
+    """Whether ``obj`` is a function or ufunc of numpy's own (``np.any``, ``np.isnan``)
+    that writes into none of its arguments (save by ``out=``)."""
+    module = getattr(obj, "__module__", None) or ""
+    if module != "numpy" and not module.startswith("numpy.") \
+            or module.startswith("numpy.random"):   # (a draw changes the random state)
+        return False
+    name = getattr(obj, "__name__", "")
+    return callable(obj) and name not in NUMPY_WRITERS
+
+
+class Effects:
+    """Emits the statements run for their effect (see the module docstring)."""
+
+    def __init__(self, normalizer):
+        self.norm = normalizer
+
+    def lookup(self, name):
+        norm = self.norm
+        if name in norm.env or name in norm.locals or name in norm.local_functions:
+            return None
+        return norm.parsed.resolve(name, None)
+
+    def call(self, stmt):
+        """Emit the call statement ``stmt`` if it runs for its effect alone; whether it
+        did."""
+        call = stmt.value
+        obj = resolve(call.func, self.lookup)
+        if obj is None or not effect_only(obj):
+            return False
+        if any(isinstance(a, gast.Starred) for a in call.args) \
+                or any(k.arg is None for k in call.keywords):
+            return False
+        norm = self.norm
+        func = self.callee(call.func)
+        args = [norm.flat.atom(a) for a in call.args]
+        keywords = [gast.keyword(arg=k.arg, value=norm.flat.atom(k.value))
+                    for k in call.keywords]
+        out = gast.Expr(value=gast.Call(func=func, args=args, keywords=keywords))
+        anno.set(out, anno.EFFECT, obj)
+        norm.emit(out)
+        return True
+
+    def callee(self, func):
+        """The callee path ``func`` read from the module (its root recorded)."""
+        norm = self.norm
+        root = func
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        norm.module_names.use_global(root.id, root)
+        return nodes.clone(func)
+
+    def raise_statement(self, stmt):
+        """``raise E(args)`` / ``raise E`` / ``raise E(...) from C``: raised where Python
+        raises it, with the same exception."""
+        norm = self.norm
+        if stmt.exc is None:
+            raise norm.error("a bare 'raise' re-raises the exception being handled, and a "
+                             "differentiated function handles none ('try' is refused)",
+                             stmt, hint="raise an exception: raise ValueError('...')")
+        exc = self.exception(stmt.exc, stmt)
+        cause = None if stmt.cause is None else self.exception(stmt.cause, stmt)
+        norm.emit(gast.Raise(exc=exc, cause=cause))
+
+    def assert_with_message(self, stmt):
+        """``assert test, msg`` as ``if not test: raise AssertionError(msg)``: Python
+        makes the message only where the test fails."""
+        def at(node):
+            for sub in gast.walk(node):
+                gast.copy_location(sub, stmt)
+            return node
+        raising = at(gast.Raise(exc=gast.Call(func=gast.Name(
+            id="AssertionError", ctx=gast.Load(), annotation=None, type_comment=None),
+            args=[], keywords=[]), cause=None))
+        raising.exc.args = [stmt.msg]   # (the user's nodes keep their places)
+        test = at(gast.UnaryOp(op=gast.Not(), operand=gast.Constant(value=None, kind=None)))
+        test.operand = stmt.test
+        self.norm.scope.if_statement(at(gast.If(test=test, body=[raising], orelse=[])))
+
+    def exception(self, node, stmt):
+        """The exception expression ``node``: a name or path of an exception class or
+        object, or such a class called on arguments (made atoms); None as a cause."""
+        norm = self.norm
+        if isinstance(node, gast.Constant) and node.value is None:
+            return nodes.const(None)
+        target = node.func if isinstance(node, gast.Call) else node
+        obj = resolve(target, self.lookup)
+        if isinstance(node, gast.Call) and isinstance(obj, type) \
+                and issubclass(obj, BaseException) \
+                and not any(isinstance(a, gast.Starred) for a in node.args) \
+                and not any(k.arg is None for k in node.keywords):
+            return gast.Call(func=self.callee(node.func),
+                             args=[norm.flat.atom(a) for a in node.args],
+                             keywords=[gast.keyword(arg=k.arg, value=norm.flat.atom(k.value))
+                                       for k in node.keywords])
+        if not isinstance(node, gast.Call) and (
+                isinstance(obj, BaseException) or isinstance(obj, type)
+                and issubclass(obj, BaseException)):
+            return self.callee(node)
+        raise norm.error("s2sad raises an exception class of the module or the builtins, "
+                         "called on arguments (raise ValueError(msg)), or such a class or "
+                         "exception object named directly", node,
+                         hint="write raise SomeError(...) with SomeError a class "
+                              "defined at module level")
+
+
+def has_effects(fn):
+    """Whether the normalized function ``fn`` (a ``gast.FunctionDef``) runs a statement
+    for its effect (``anno.EFFECT``)."""
+    todo = [fn.body]
+    while todo:
+        for stmt in todo.pop():
+            if anno.get(stmt, anno.EFFECT) is not None:
+                return True
+            for block in ("body", "orelse"):
+                if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                    todo.append(getattr(stmt, block))
+    return False
+
+
+def without_effects(body, lookup):
+    """The statements ``body`` without the calls run for their effect (see the module
+    docstring), ``lookup(name)`` giving a free name's object: the code a Hessian's
+    later columns run, where Python's function ran once.  Compound statements holding
+    one are copied; no node of ``body`` changes."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            obj = resolve(stmt.value.func, lookup)
+            if obj is not None and effect_only(obj):
+                continue
+        elif isinstance(stmt, (gast.If, gast.For, gast.While)):
+            then, orelse = without_effects(stmt.body, lookup), \
+                without_effects(stmt.orelse, lookup)
+            if len(then) != len(stmt.body) or len(orelse) != len(stmt.orelse):
+                stmt, old = copy.copy(stmt), stmt
+                stmt.body = then or [gast.copy_location(gast.Pass(), old)]
+                stmt.orelse = orelse
+        out.append(stmt)
+    return out
