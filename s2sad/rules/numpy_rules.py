@@ -13,7 +13,8 @@ from ..runtime import (cast_bar, cast_dot, copy_of, clip_lower_mask, clip_mask, 
                        concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, flatten_bar, flatten_dot, mean_bar,
                        outer_lhs_bar, outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
-from .registry import (METHOD_KEYWORDS, METHOD_VARIANTS, METHODS, adjoint, declare, declare_allocating_type,
+from .registry import (METHOD_DEFAULTS, METHOD_KEYWORDS, METHOD_VARIANTS, METHODS, adjoint, declare,
+                       declare_allocating_type,
                        nondifferentiable, signature_for, tangent)
 
 # ------------------------------------------------------------- elementwise
@@ -435,6 +436,7 @@ METHODS["copy"] = (copy_of, "copy_of")
 # (the methods' arguments after the first np.array and copy_of take by name, if at all)
 METHOD_KEYWORDS["astype"] = (None, "order", "casting", "subok", "copy")
 METHOD_KEYWORDS["copy"] = ("order",)
+METHOD_DEFAULTS["copy"] = (("order", "C"),)   # (np.copy's order is 'K': a Fortran x stays F)
 # x.astype(t, copy=False) may be x itself (a float64 x, t float64): np.asarray's rule, a
 # view whose writes are checked as those of any view
 METHOD_VARIANTS[("astype", "copy", False)] = (np.asarray, "np.asarray")

@@ -142,6 +142,10 @@ METHOD_KEYWORDS: Dict[str, Tuple[Optional[str], ...]] = {}
 #: ndarray method name -> its parameters passed by position, None where not given
 #: (``x.clip(max=1.0)`` is ``np.clip(x, None, 1.0)``: Dask's np.clip takes no keywords)
 METHOD_POSITIONS: Dict[str, Tuple[str, ...]] = {}
+#: ndarray method name -> ``((keyword, value), ...)`` it passes where the call leaves the
+#: keyword out, the method's default not the function's (``x.copy()`` is C order, where
+#: ``copy_of``, which also makes generated code's own copies, keeps the layout)
+METHOD_DEFAULTS: Dict[str, Tuple[Tuple[str, Any], ...]] = {}
 #: (method, keyword, literal) -> (numpy function, dotted name) the call becomes, without
 #: that keyword (``x.astype(t, copy=False)`` is ``np.asarray(x, t)``)
 METHOD_VARIANTS: Dict[Tuple[str, str, Any], Tuple[Any, str]] = {}

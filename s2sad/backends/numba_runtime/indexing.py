@@ -28,9 +28,9 @@ def snapshot(x):
     return _numpy.snapshot(x)
 
 
-def copy_of(a):
+def copy_of(a, order=None):
     """:func:`s2sad.runtime.copy_of` (numba: see the module)."""
-    return _numpy.copy_of(a)
+    return _numpy.copy_of(a, order)
 
 
 def stored_part(g, index):
@@ -137,13 +137,18 @@ def _snapshot(x):
 
 
 @overload(copy_of, inline="always")
-def _copy_of(a):
+def _copy_of(a, order=None):
+    # (numba's np.copy makes a C-ordered array: x.copy()'s order 'C'; numba's arrays
+    # given to generated code are copied only to be written into, where order is None)
+    if not (is_none(order) or isinstance(order, (types.Omitted, types.NoneType))
+            or getattr(order, "literal_value", "C") == "C"):
+        return None
     if is_array(a):
-        return lambda a: np.copy(a)
+        return lambda a, order=None: np.copy(a)
     if is_number(a):   # (numpy's is a 0-d array of it: the same in arithmetic)
-        return lambda a: a
+        return lambda a, order=None: a
     if is_none(a):   # (the ``out=None`` idiom's parameter, copied before it is tested)
-        return lambda a: None
+        return lambda a, order=None: None
     return None
 
 

@@ -472,6 +472,11 @@ def _method_arguments(method, extra, given):
         extra = list(extra) + [named.pop(name, nodes.const(None))
                                for name in spelled[len(extra):]]
         given = [kw for kw in given if kw.arg in named]
+    by_default = registry.METHOD_DEFAULTS.get(method, ())
+    if by_default:   # x.copy() -> copy_of(x, order='C'): numpy's method copies to C order
+        taken = set(by_name[:len(extra)]) | {kw.arg for kw in given}
+        given = list(given) + [gast.keyword(arg=name, value=nodes.const(value))
+                               for name, value in by_default if name not in taken]
     return extra, given
 
 
