@@ -134,20 +134,15 @@ DICT_HELPERS: Dict[str, Any] = {}
 UFUNC_WRITES: Dict[Hashable, Tuple[Any, Any, str]] = {}
 #: ndarray method name -> (numpy function, the dotted name generated code calls)
 METHODS: Dict[str, Tuple[Any, str]] = {}
-#: ndarray method name -> the keyword each of its positional arguments is passed by to the
-#: function it becomes (None: positionally), where the method's positional parameters are not
-#: the function's after its first (``x.clip(0.0)`` is ``np.clip(x, min=0.0)``: numpy's
-#: ``np.clip(x, 0.0)`` wants its ``a_max``)
+#: method -> the keyword each positional argument is passed by to its function (None: by
+#: position), where the parameters differ (``x.clip(0.0)`` is ``np.clip(x, min=0.0)``)
 METHOD_KEYWORDS: Dict[str, Tuple[Optional[str], ...]] = {}
 #: ndarray method name -> its parameters passed by position, None where not given
 #: (``x.clip(max=1.0)`` is ``np.clip(x, None, 1.0)``: Dask's np.clip takes no keywords)
 METHOD_POSITIONS: Dict[str, Tuple[str, ...]] = {}
-#: ndarray method name -> ``((keyword, value), ...)`` it passes where the call leaves the
-#: keyword out, the method's default not the function's (``x.copy()`` is C order, where
-#: ``copy_of``, which also makes generated code's own copies, keeps the layout)
+#: method -> ``((keyword, value), ...)`` where its default is not its function's (x.copy(): 'C')
 METHOD_DEFAULTS: Dict[str, Tuple[Tuple[str, Any], ...]] = {}
-#: (method, keyword, literal) -> (numpy function, dotted name) the call becomes, without
-#: that keyword (``x.astype(t, copy=False)`` is ``np.asarray(x, t)``)
+#: (method, keyword, literal) -> (function, dotted name) of the call without that keyword
 METHOD_VARIANTS: Dict[Tuple[str, str, Any], Tuple[Any, str]] = {}
 
 

@@ -23,7 +23,6 @@ class LinalgDerivativeError(S2sadError, ValueError):
 
 # ------------------------------------------------------------ matrix shapes
 
-
 @fact(linear=("x",))
 def mT(x):
     """The transpose of the last two axes (of every matrix of a batch): a view, left
@@ -152,7 +151,6 @@ def inverse_of_tangent(out, a, op, a_dot):
 
 # --------------------------------------------------------- np.linalg.solve
 
-
 def _vector(b):
     """Whether the right-hand side ``b`` is a vector per matrix (``b`` may be that flag
     itself, from :func:`solve_vector`)."""
@@ -219,7 +217,6 @@ def outer_like_tangent(out, s, x, b, s_dot, x_dot):
 
 
 # ---------------------------------------------------------- spectral gaps
-
 
 def _refuse_close(gaps, scale, what, hint):
     tol = 1e-9 * max(1.0, float(np.max(np.abs(scale))) if size_of(scale) else 1.0)
@@ -379,7 +376,6 @@ def svd_tangent(y, a, a_dot, full_matrices, compute_uv, hermitian):
 
 # ------------------------------------------------------------- qr, pinv, lstsq
 
-
 @fact(linear=("y",))
 def qr_checked(y, a, mode):
     """``y`` (the ``(Q, R)`` of ``np.linalg.qr(a, mode)``), after refusing what has no
@@ -400,7 +396,12 @@ def qr_checked(y, a, mode):
 def full_rank(x, a, op):
     """``x``, after refusing a rank-deficient ``a`` (``op`` has no derivative there:
     numpy's cutoff of small singular values changes the rank)."""
-    k = min(np.shape(a)[-2:])
+    m, n = np.shape(a)[-2:]
+    if op == "np.linalg.lstsq" and m < n:   # (its derivative below is a tall matrix's)
+        raise LinalgDerivativeError(f"{op} of a matrix with more columns than rows ({m} x {n}) "
+                                    f"gives the minimum-norm solution, not differentiated",
+                                    hint="write np.linalg.pinv(a) @ b, the same solution")
+    k = min(m, n)
     if np.any(np.linalg.matrix_rank(a) < k):
         raise LinalgDerivativeError(
             f"{op} of a rank-deficient matrix has no derivative (its rank changes under "
@@ -447,7 +448,6 @@ def constant_dot(x):
 
 
 # ------------------------------------------------------ matrix_power, multi_dot
-
 
 def _powers(a, a_dot, n):
     """``[a^0 .. a^n]`` and their tangents along ``a_dot`` (None: no tangents)."""
