@@ -138,6 +138,10 @@ def hessian(func=None, wrt=0, backend="numpy"):
         # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
         # (rows) and leaf l of xs[j] (columns), one per element of leaf l
         columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
+        if not any(np.size(leaf) for leaves in flat for leaf in leaves):
+            # (no column: the function still runs once, its prints and raises, as Python's)
+            check_scalar(bound.func(*values), func, "the Hessian",
+                         rerun=lambda: bound.func(*values))
         for column, (j, l, tangents) in enumerate(directions(xs)):
             (value, _), products = _second_order_call(later(column), func, *values,
                                                       *tangents)
