@@ -490,3 +490,9 @@ nondifferentiable(np.any, methods=("any",), spelling="np.any")
 nondifferentiable(np.all, methods=("all",), spelling="np.all")
 nondifferentiable(np.nonzero, methods=("nonzero",), spelling="np.nonzero")
 nondifferentiable(np.searchsorted, methods=("searchsorted",), spelling="np.searchsorted")
+
+# np.finfo(float).eps, np.iinfo(np.int64).max: facts of a dtype, constants
+nondifferentiable(np.finfo, constant_fields=(
+    "eps", "epsneg", "tiny", "smallest_normal", "smallest_subnormal", "resolution", "max",
+    "min", "bits", "precision", "maxexp", "minexp", "dtype"))
+nondifferentiable(np.iinfo, constant_fields=("min", "max", "bits", "dtype"))

@@ -166,3 +166,57 @@ def test_a_fresh_method_copy_passed_to_a_writing_helper():
     check_grads(R.rows_of_a_method_copy, (X2,), modes=("reverse", "forward"))
     np.testing.assert_allclose(s2sad.grad(R.rows_of_a_method_copy)(X2),
                                s2sad.grad(R.rows_of_a_named_copy)(X2), rtol=1e-12)
+
+
+# ----------------------------------------------- 4. values that are not arrays
+def test_finfo_fields_are_constants():
+    x = np.array([0.5, -1.0])
+    eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
+    np.testing.assert_allclose(s2sad.grad(R.log_with_eps)(x),
+                               2 * x / (x ** 2 + eps) + [tiny, 0.0], rtol=1e-14)
+    check_grads(R.log_with_eps, (x,), modes=("reverse", "forward"))
+
+
+def test_a_string_method_is_named_as_one_and_its_hint_works():
+    params = {"W0": np.array([1.0, -2.0]), "b0": np.ones(2)}
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(R.l2_of_startswith)(params)
+    assert "'.startswith()' is a method of strings" in str(info.value)
+    assert 'k[:1] == "W" for k.startswith("W")' in str(info.value)
+    got = s2sad.grad(R.l2_as_hinted)(params)
+    np.testing.assert_allclose(got["W0"], [2.0, -4.0])
+    np.testing.assert_allclose(got["b0"], [0.0, 0.0])
+
+
+def test_a_field_of_an_object_names_the_namedtuple_spelling_that_works():
+    from collections import namedtuple
+    Params = namedtuple("Params", ["W", "b"])
+    p = Params(np.ones((3, 2)), np.array([0.5, -0.5]))
+    X = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(R.loss_of_fields)(p, X)
+    assert "a namedtuple argument is read by unpacking it (W, b = p)" in str(info.value)
+    got = s2sad.grad(R.loss_unpacked)(p, X)
+    r = X @ p.W + p.b   # by hand: d/dW = 2 X^T r, d/db = 2 sum of r's rows
+    np.testing.assert_allclose(got.W, 2 * X.T @ r)
+    np.testing.assert_allclose(got.b, 2 * r.sum(axis=0))
+
+
+def test_a_write_through_a_transpose_names_the_write_that_works():
+    X2 = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(R.transposed_write)(X2)
+    text = str(info.value)
+    assert "a write through the view Y.T (Y.T[0] = ...) is not supported" in text
+    assert "Y.T[0] = v is Y[:, 0] = v" in text
+    def python(X):   # what Y.T[0] = ... does, run by Python
+        Y = X.copy()
+        Y.T[0] = Y[0] * 2.0
+        return np.sum(Y ** 2)
+    np.testing.assert_allclose(s2sad.grad(R.transposed_as_hinted)(X2), _fd(python, (X2,)),
+                               rtol=1e-6)
+
+
+def test_a_derivative_of_a_derivative_made_inside_a_differentiated_function():
+    got = s2sad.grad(R.newton_nested)(1.2, 0.3)
+    np.testing.assert_allclose(got, _fd(R.newton_nested, (1.2, 0.3)), rtol=1e-5)
