@@ -54,7 +54,8 @@ def rule_for(value, parsed, need):
                 f"inputs (an integer, an index, a flag), declare it constant with "
                 f"s2sad.nondifferentiable({label})")
         message = f"no {what} for {label}"
-        carried = _carries_through(target, value, parsed)
+        carried = None if target in (builtins.max, builtins.min) \
+            else _carries_through(target, value, parsed)
         if carried is not None:
             # (its output may depend differentiably on its inputs: declaring it constant
             # would give zeros, so that is never offered)

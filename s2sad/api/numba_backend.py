@@ -421,7 +421,7 @@ class NumbaBound:
             return self._fallback(
                 impl, f"numba cannot take {name!r} ({kind}), the value of the global "
                       f"{name!r} your code reads ({where}), which the compiled code is "
-                      f"passed", f"numba takes numbers, arrays and the numpy functions it "
+                      f"passed ({construct})", f"numba takes numbers, arrays and the numpy functions it "
                                 f"knows: compute what {name!r} gives outside the function "
                                 f"and pass it as an argument, or use backend='numpy' for "
                                 f"this function")

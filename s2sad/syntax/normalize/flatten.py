@@ -60,10 +60,8 @@ class Flattener:
     def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
         norm = self.norm
-        if isinstance(node, gast.Call):
-            node = maps_read_whole(norm, node)   # (list(map(f, xs)): a comprehension)
-        if isinstance(node, gast.Call):
-            node = norm.dict_forms.dict_call(node)
+        if isinstance(node, gast.Call):   # (list(map(f, xs)): a comprehension; dict(...))
+            node = maps_read_whole(norm, node, norm.dict_forms.dict_call)
         if isinstance(node, gast.DictComp):
             return norm.dict_forms.dict_comprehension(node, target)
         node = self.spelled_as(node, target)

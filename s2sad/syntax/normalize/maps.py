@@ -26,20 +26,20 @@ def _builtin(norm, func, expected):
         and func.id not in norm.locals and norm.parsed.resolve(func.id, None) in expected
 
 
-def maps_read_whole(norm, node):
+def maps_read_whole(norm, node, otherwise):
     """``node`` with a ``map(...)`` it reads whole as its first argument made the list
-    comprehension (see the module docstring); any other call as it is."""
+    comprehension (see the module docstring); any other call ``otherwise(node)``."""
     if not (isinstance(node, gast.Call) and node.args
             and _builtin(norm, node.func, _READ_WHOLE)):
-        return node
+        return otherwise(node)
     inner = node.args[0]
     if not (isinstance(inner, gast.Call) and len(inner.args) >= 2 and not inner.keywords
             and not any(isinstance(a, gast.Starred) for a in inner.args)
             and _builtin(norm, inner.func, (builtins.map,))):
-        return node
+        return otherwise(node)
     comprehension = _comprehension(norm, inner)
     if comprehension is None:
-        return node
+        return otherwise(node)
     args = list(node.args)
     if _builtin(norm, node.func, (builtins.list,)) and len(args) == 1 and not node.keywords:
         return comprehension
