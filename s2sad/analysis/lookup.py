@@ -48,10 +48,20 @@ def rule_for(value, parsed, need):
                      + (", without strict=... (the loop stops at the shortest sequence)"
                         if target is builtins.zip else ""))
         what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"
-        hint = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for forward "
-                f"mode), or declare its output constant with s2sad.nondifferentiable({label})")
+        register = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for "
+                    f"forward mode)")
+        hint = (f"{register}, or, only if its output carries no derivative whatever the "
+                f"inputs (an integer, an index, a flag), declare it constant with "
+                f"s2sad.nondifferentiable({label})")
         message = f"no {what} for {label}"
-        if rule is not None and need == "tangent" and rule.adjoint is not None:
+        carried = None if target in (builtins.max, builtins.min) \
+            else _carries_through(target, value, parsed)
+        if carried is not None:
+            # (its output may depend differentiably on its inputs: declaring it constant
+            # would give zeros, so that is never offered)
+            message += f": {carried[0]}"
+            hint = carried[1].format(register=register)
+        elif rule is not None and need == "tangent" and rule.adjoint is not None:
             # a rule replaces the function's own source in both modes
             message += (", which has an adjoint rule: a registered rule replaces the "
                         "function's source, so forward mode needs its tangent rule too")
@@ -88,6 +98,63 @@ def rule_for(value, parsed, need):
                  "(d['key'], a dict literal, dict(...))")
     raise UnsupportedSyntaxError(
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
+
+
+#: what to write for a builtin that applies a function or reads an iterator
+_HIGHER_ORDER = {
+    "map": "read it whole: list(map(f, xs)) (also tuple, sum, sorted, min, max, any or all "
+           "of map(...)) is differentiated as the list comprehension [f(v) for v in xs]; "
+           "a map object bound to a name is an iterator, which s2sad does not follow",
+    "filter": "write the list comprehension [v for v in xs if keep(v)]",
+    "reduce": "write the loop: acc = xs[0], then for v in xs[1:]: acc = f(acc, v)",
+    "iter": "index the sequence (xs[0], xs[1:]) or loop over it with for",
+    "next": "index the sequence (xs[0], xs[1:]) or loop over it with for",
+}
+
+
+def _carries_through(target, value, parsed):
+    """``(what the callee is, a hint with a {register} field)`` when a call of
+    ``target`` without a rule may give an output that depends differentiably on its
+    inputs though s2sad cannot see how: a builtin applying a function or reading an
+    iterator, a call given a function, a class (a numeric type's constructor); else
+    None (for those only, declaring the output constant is offered)."""
+    import functools
+    name = getattr(target, "__name__", "")
+    if target in (builtins.map, builtins.filter, builtins.iter, builtins.next,
+                  functools.reduce):
+        return (f"its output may carry the derivatives of what it reads, through the "
+                f"function it applies", _HIGHER_ORDER[name])
+    given = [a for a in list(value.args) + [k.value for k in value.keywords]
+             if _names_function(a, parsed)]
+    if given:
+        return ("it is given a function, whose results may carry derivatives",
+                "call the function given in the differentiated code itself (a loop, "
+                "a comprehension), or {register}")
+    if isinstance(target, type):
+        numeric = getattr(target, "__module__", "") == "numpy"
+        return (f"{label_of(target)} is a class, whose instances may carry the derivatives "
+                f"of what it is made from",
+                (f"convert with np.array(v, dtype=np.{target.__name__}) or "
+                 f"v.astype(np.{target.__name__}), which are differentiated, or "
+                 "{register}") if numeric else
+                "make the value outside the differentiated function and pass its "
+                "numbers as arguments, or {register}")
+    return None
+
+
+def label_of(target):
+    return getattr(target, "__qualname__", None) or getattr(target, "__name__", repr(target))
+
+
+def _names_function(atom, parsed):
+    """Whether the atom ``atom`` (a global name, ``np.tanh``) names a function."""
+    if not isinstance(atom, (gast.Name, gast.Attribute)):
+        return False
+    try:
+        obj = parsed.resolve_callee(atom)
+    except Exception:   # (a local name: no object)
+        return False
+    return callable(obj) and not isinstance(obj, type) and not inspect.ismodule(obj)
 
 
 def _frozen_of(target):

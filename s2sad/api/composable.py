@@ -246,6 +246,10 @@ def differentiable(func):
     The function is written once per derivative, with the derivative's own name and
     parameters; its call of the derivative is differentiated through as any call is,
     so it follows the user's function when that changes."""
+    if func.__class__ is functools.partial:
+        return _partial_caller(func)
+    if func.__class__ is _FunctionType and func.__name__ == "<lambda>":
+        return _lambda_caller(func)
     if func.__class__ is not _FunctionType or anno.COMPOSE not in func.__dict__:
         return func
     made = func.__dict__.get(_CALLER)
@@ -281,6 +285,80 @@ def _caller(derivative):
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     defaults = tuple(p.default for p in positional if p.default is not p.empty)
     caller.__defaults__ = defaults or None
+    caller.__kwdefaults__ = {p.name: p.default for p in params
+                             if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
+    return caller
+
+
+def _partial_caller(made):
+    """``functools.partial(quad, A=A, b=b)`` as the function ``def quad(x, *, A=A, b=b):
+    return quad_(x, A=A, b=b)`` calling ``quad``: the arguments the partial holds are the
+    defaults of its keywords (as the partial takes them) and, given by position, values
+    of the caller's module (named after the parameters they fill), read as constants
+    are; what the partial calls is differentiated through as any call is.  Made once
+    per partial; a partial whose parts cannot be spelled so is given back as it is (and
+    refused as not a function)."""
+    found = made.__dict__.get(_CALLER)
+    if found is not None:
+        return found
+    func = made.func
+    name = getattr(func, "__name__", None)
+    try:
+        params = list(inspect.signature(made).parameters.values())
+        filled = list(inspect.signature(func).bind_partial(*made.args).arguments)
+    except (TypeError, ValueError):
+        return made
+    # the parameters left to give, and the keywords the partial holds (another optional
+    # parameter keeps the function's default: a numpy function's out=, where=...)
+    params = [p.replace(kind=p.POSITIONAL_OR_KEYWORD) if p.kind == p.POSITIONAL_ONLY else p
+              for p in params if p.default is p.empty or p.name in made.keywords
+              or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    names = [p.name for p in params] + filled
+    if not isinstance(name, str) or not name.isidentifier() or name == "<lambda>" \
+            or len(set(names + [name, f"{name}_"])) != len(names) + 2 \
+            or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return made
+    made.__dict__[_CALLER] = caller = _calling(name, params, func, filled, made.args)
+    return caller
+
+
+def _lambda_caller(func):
+    """A lambda as a plain function calling it, named after the name it is bound to
+    (``objective = lambda x: ...``: ``def objective(x): return objective_(x)``), which
+    the API's names and generated code take; its body is read as a callee's is."""
+    found = func.__dict__.get(_CALLER)
+    if found is not None:
+        return found
+    from ..syntax.source import read_function
+    from ..errors import SourceUnavailableError
+    try:
+        name = read_function(func).node.name
+        params = list(inspect.signature(func).parameters.values())
+    except (SourceUnavailableError, TypeError, ValueError):
+        return func   # (refused where it is read, with its reason)
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params) \
+            or name in [p.name for p in params] or f"{name}_" in [p.name for p in params]:
+        return func
+    func.__dict__[_CALLER] = caller = _calling(name, params, func, [], ())
+    return caller
+
+
+def _calling(name, params, func, filled, values):
+    """``def name(params): return name_(filled..., params...)`` calling ``func``, with
+    ``filled`` bound to ``values`` in its module, and ``params``' defaults."""
+    callee = f"{name}_"
+    passed = ", ".join(filled + [p.name if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                                 else f"{p.name}={p.name}" for p in params])
+    bare = inspect.Signature([p.replace(default=p.empty) for p in params])
+    text = f"def {name}{bare}:\n    return {callee}({passed})\n"
+    filename = f"<s2sad {name} caller {hashlib.sha1(text.encode()).hexdigest()[:12]}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    namespace = {callee: func, **dict(zip(filled, values))}
+    exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own two lines
+    caller = namespace[name]
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    caller.__defaults__ = tuple(p.default for p in positional
+                                if p.default is not p.empty) or None
     caller.__kwdefaults__ = {p.name: p.default for p in params
                              if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
     return caller

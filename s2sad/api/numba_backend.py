@@ -190,6 +190,10 @@ _OWN_ERRORS = (
      "the global {} it reads, which numba cannot freeze as a constant"),
     (re.compile(r"Untyped global name '(\w+)'"), "the global {} it reads, which numba cannot type"),
     (re.compile(r"(OptionalType\(|Optional\()"), _OPTIONAL_VALUE),
+    (re.compile(r"BoundFunction\(list\.append for list\([^\n]*\n(?:.*\n)*?\s*"
+                r"(\w+_tape(?:_\d+)?)\.append\("),
+     "the tape {} of the values it saves: one list, which numba types by the first value "
+     "it is given, here given values of another type"),
     (re.compile(r">>> getitem\((range_state\w*)"),
      "an item of a range ({}: its reversed() lowered to positions), which numba cannot index"),
 )
@@ -409,8 +413,19 @@ class NumbaBound:
         lines_ = [line.strip() for line in message.splitlines() if line.strip()
                   and not line.startswith("Failed in ")]
         construct = (lines_[0] if lines_ else "this code")[:300]
-        place = _numba_place(message, module, entry, lines, self.func) \
-            or inspect_path(self.func)
+        place = _numba_place(message, module, entry, lines, self.func)
+        argument = _untyped_argument(message, module, self.func)
+        if argument is not None:   # (a free value of the user's numba cannot type)
+            self.compiled[impl] = impl
+            name, kind, where = argument
+            return self._fallback(
+                impl, f"numba cannot take {name!r} ({kind}), the value of the global "
+                      f"{name!r} your code reads ({where}), which the compiled code is "
+                      f"passed ({construct})", f"numba takes numbers, arrays and the numpy functions it "
+                                f"knows: compute what {name!r} gives outside the function "
+                                f"and pass it as an argument, or use backend='numpy' for "
+                                f"this function")
+        place = place or inspect_path(self.func)
         self.compiled[impl] = impl
         own = own_construct(message, entry.emitted.user_names)
         if own is not None or isinstance(exc, TypeError):   # (TypeError: a None it typed)
@@ -456,6 +471,40 @@ class _CheckedFirst:
 
     def __getattr__(self, name):
         return getattr(self.dispatcher, name)
+
+
+_UNTYPED_ARGUMENT = re.compile(r"- argument (\d+): Cannot determine Numba type of (.+)")
+_TYPING_AT = re.compile(r"typing of argument at (.+?) \((\d+)\)")
+
+
+def _untyped_argument(message, module, func):
+    """``(name, what numba says it is, the user's file and line reading it)`` where
+    numba's ``message`` says it cannot type an argument of the compiled function (one
+    of the user's free values passed to it), else None."""
+    found, at = _UNTYPED_ARGUMENT.search(message), _TYPING_AT.search(message)
+    if found is None or at is None or os.path.abspath(at.group(1)) != os.path.abspath(
+            getattr(module, "__file__", "") or ""):
+        return None
+    text = _read(module.__file__).splitlines()
+    header = " ".join(text[int(at.group(2)) - 1:int(at.group(2)) + 40])
+    params = re.search(r"def \w+\((.*?)\)\s*:", header)
+    if params is None:
+        return None
+    names = [p.strip().split("=")[0].strip() for p in params.group(1).split(",")]
+    index = int(found.group(1))
+    if not 0 <= index < len(names) or not names[index].isidentifier():
+        return None
+    name = names[index]
+    where = inspect_path(func)
+    try:
+        source, first = inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        source, first = [], 0
+    for k, line in enumerate(source):
+        if re.search(rf"\b{re.escape(name)}\b", line) and k > 0:
+            where = f"{where}, line {first + k}: {line.strip()}"
+            break
+    return name, found.group(2).strip(), where
 
 
 def inspect_path(func):

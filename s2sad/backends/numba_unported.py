@@ -87,8 +87,10 @@ def math_refusal(tree):
             return _at(Refusal("math.log(x, base), which numba does not compile", call,
                                f"write {_LOG_BASE}; or " + NUMPY), "log")
         if name in UNCOMPILED_MATH:
+            advice = UNCOMPILED_MATH[name]
+            advice = advice if advice == _CONSTANT else f"write {advice}"
             return _at(Refusal(f"math.{name}, which numba does not compile", call,
-                               f"write {UNCOMPILED_MATH[name]}; or " + NUMPY), name)
+                               f"{advice}; or " + NUMPY), name)
     return None
 
 
@@ -137,6 +139,17 @@ def value_problem(value):
         if value.dtype.kind == "O":
             return "an array of Python objects"
         return None
+    if type(value).__name__ == "ufunc" and type(value).__module__ == "numpy":
+        # numpy's own ufuncs numba knows; another library's (scipy.special.gammaln) it
+        # cannot take as an argument
+        try:
+            importlib.import_module("numba").typeof(value)
+        except ImportError:
+            return None
+        except (ValueError, TypeError):
+            return (f"{getattr(value, '__name__', 'a ufunc')}, a ufunc of a library numba "
+                    f"does not compile (not one of numpy's own)")
+        return None
     if callable(value) or isinstance(value, (type, types.ModuleType)):
         return None   # (functions: numba's dispatchers, or refused where they are called)
     try:
@@ -166,10 +179,12 @@ def values_refusal(tree, names, namespace):
         problem = value_problem(namespace[name])
         if problem is None:
             continue
-        refusal = Refusal(f"the value of {name!r}, {problem}", node,
-                       f"make {name} a number, an array or a tuple of them (an int within "
-                       f"int64, a float for a larger one; arrays instead of dicts), pass it "
-                       f"as an argument, or " + NUMPY)
+        todo = (f"compute what {name}(...) gives outside the function and pass it as an "
+                f"argument, or " + NUMPY) if callable(namespace[name]) else \
+            (f"make {name} a number, an array or a tuple of them (an int within "
+             f"int64, a float for a larger one; arrays instead of dicts), pass it "
+             f"as an argument, or " + NUMPY)
+        refusal = Refusal(f"the value of {name!r}, {problem}", node, todo)
         refusal.column_of = name
         return refusal
     return None

@@ -9,6 +9,10 @@ from . import registry
 from .records import declared
 
 _DICT_METHODS = {"items", "keys", "values", "get", "update", "setdefault", "popitem"}
+_STRING_METHODS = {"startswith", "endswith", "lower", "upper", "strip", "lstrip", "rstrip",
+                   "split", "rsplit", "join", "replace", "find", "rfind", "isdigit",
+                   "isalpha", "isnumeric", "partition", "rpartition", "casefold",
+                   "removeprefix", "removesuffix", "zfill", "title", "capitalize"}
 _LIST_METHODS = {"pop", "insert", "extend", "remove", "sort", "reverse", "index", "count",
                  "clear", "copy"}
 
@@ -45,6 +49,11 @@ def method_hint(name):
                 "string literal, or an f-string (f\"W{i}\"), or str.format(fmt, i)")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x, ...))"
+    if name in _STRING_METHODS:
+        return (f"'.{name}()' is a method of strings, which s2sad does not call in the "
+                f"differentiated code; compare strings with ==, in and slices instead "
+                f"(k[:1] == \"W\" for k.startswith(\"W\"), k in WEIGHT_KEYS with a "
+                f"module-level tuple of keys), or compute it outside and pass the result")
     return (f"s2sad knows these array methods: {_supported(registry.METHODS)}...; compute "
             f"'.{name}()' outside the differentiated function, or with numpy functions")
 
@@ -57,7 +66,9 @@ def attribute_hint(name):
                 f"by position (r[0], r[1])")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x))"
-    return (f"s2sad reads only these attributes of arrays: "
-            f"{', '.join('.' + a for a in sorted(registry.CONSTANT_ATTRIBUTES | set(registry.VIEW_ATTRIBUTES)))}; "
-            f"pass the value of '.{name}' as an argument (f(x, k=obj.{name})) or make it a "
-            f"module-level constant")
+    return (f"s2sad reads these attributes of arrays: "
+            f"{', '.join('.' + a for a in sorted(registry.CONSTANT_ATTRIBUTES | set(registry.VIEW_ATTRIBUTES)))}, "
+            f"and not the attributes of other objects: a namedtuple argument is read by "
+            f"unpacking it (W, b = p) or by position (p[0]); for another object pass the value "
+            f"of '.{name}' as an argument (f(x, k=obj.{name})) or make it a module-level "
+            f"constant")

@@ -489,3 +489,38 @@ nondifferentiable(np.zeros_like, np.ones_like, np.zeros, np.ones, np.shape, np.s
                   builtins.len, builtins.range, builtins.int, allocates=True)
 # every ufunc (np.sin, np.add...) makes a new array
 declare_allocating_type(np.ufunc)
+
+
+# ------------------------------------ numpy's scalar types called, and integer results
+
+# np.float64(x) converts as float(x) does (of an array, an array in float64): the
+# derivative is the cast's, in the argument's float dtype (np.float32(x) has no rule: its
+# refusal names np.array(x, dtype=np.float32), which has one)
+@adjoint(np.float64)
+def float64_adjoint(y, y_bar, x):
+    return cast_bar(y_bar, y, x)
+
+
+@tangent(np.float64)
+def float64_tangent(y, x, x_dot):
+    return cast_dot(x_dot, y)
+
+
+# integer and bool types, counts, positions and tests: outputs without a derivative
+nondifferentiable(np.int64, np.int32, np.int16, np.int8, np.uint64, np.uint32, np.uint8,
+                  np.bool_, np.searchsorted, np.digitize, np.count_nonzero, np.flatnonzero,
+                  np.argwhere, np.isclose, np.allclose, np.array_equal)
+# (and their ndarray spellings: x.argmax(), x.any()...: numpy's functions of x)
+nondifferentiable(np.argmax, methods=("argmax",), spelling="np.argmax")
+nondifferentiable(np.argmin, methods=("argmin",), spelling="np.argmin")
+nondifferentiable(np.argsort, methods=("argsort",), spelling="np.argsort")
+nondifferentiable(np.any, methods=("any",), spelling="np.any")
+nondifferentiable(np.all, methods=("all",), spelling="np.all")
+nondifferentiable(np.nonzero, methods=("nonzero",), spelling="np.nonzero")
+nondifferentiable(np.searchsorted, methods=("searchsorted",), spelling="np.searchsorted")
+
+# np.finfo(float).eps, np.iinfo(np.int64).max: facts of a dtype, constants
+nondifferentiable(np.finfo, constant_fields=(
+    "eps", "epsneg", "tiny", "smallest_normal", "smallest_subnormal", "resolution", "max",
+    "min", "bits", "precision", "maxexp", "minexp", "dtype"))
+nondifferentiable(np.iinfo, constant_fields=("min", "max", "bits", "dtype"))

@@ -36,12 +36,40 @@ class Template:
         snapshot_modules(self.free)
 
 
+def _is_running_code(source, fn):
+    """Whether ``source`` (the rule's text as read from its file now, which is read when
+    the rule is first used) compiles to ``fn``'s code: a file edited or replaced since
+    the import (a checkout, a merge) gives another function's lines.  A rule with free
+    variables of an enclosing function is not compared (its text alone compiles to
+    other instructions)."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_freevars:
+        return True
+    try:
+        module = compile(source, code.co_filename, "exec", dont_inherit=True)
+    except SyntaxError:
+        return False
+    for const in module.co_consts:
+        if inspect.iscode(const) and const.co_name == code.co_name:
+            # (not the bytecode, which compile flags change: the names and constants)
+            return const.co_names == code.co_names and const.co_varnames == code.co_varnames \
+                and const.co_argcount == code.co_argcount \
+                and [repr(c) for c in const.co_consts if not inspect.iscode(c)] \
+                == [repr(c) for c in code.co_consts if not inspect.iscode(c)]
+    return False
+
+
 def parse_template(fn) -> Template:
     """Parse a rule function into a :class:`Template` (checked, reusable)."""
     try:
         source = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError) as exc:
         raise RuleDefinitionError(f"cannot read the source of rule {fn.__name__}: {exc}") from None
+    if not _is_running_code(source, fn):
+        raise RuleDefinitionError(
+            f"the source of rule {fn.__name__} changed on disk since "
+            f"{getattr(fn, '__module__', 'its module')} was imported: its file no longer "
+            f"defines the code that runs; restart Python (or reload the module)")
     node = gast.parse(source).body[0]
     if not isinstance(node, gast.FunctionDef):
         raise RuleDefinitionError(f"rule {fn.__name__} must be defined with 'def'")

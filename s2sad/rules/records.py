@@ -55,6 +55,9 @@ class Facts:
     #: parameter is left out or passed as that constant (``np.linalg.svd``'s
     #: ``compute_uv=True``); elsewhere its fields are not read by name
     fields_when: Tuple[Tuple[str, Any], ...] = ()
+    #: the op's result is a constant whose attributes of these names are read as they
+    #: are (``np.finfo(float).eps``): ``t.eps`` on a name that holds its result
+    constant_fields: Tuple[str, ...] = ()
     #: the result's rank is that of ``np.dot``'s of its two arguments: ``p + q - 2`` of
     #: arrays of ranks ``p, q >= 1`` (two vectors give one number), the other
     #: argument's rank when one is a number (``analysis.ranks``)
@@ -85,7 +88,8 @@ def declare(target, **given):
     if given.get("reduction") not in (None,) + REDUCTIONS:
         raise RuleDefinitionError(
             f"reduction must be one of {REDUCTIONS}, not {given['reduction']!r}")
-    for key in ("methods", "attributes", "fields", "fields_when", "by_ranks") + (("linear",) if isinstance(
+    for key in ("methods", "attributes", "fields", "fields_when", "constant_fields",
+                "by_ranks") + (("linear",) if isinstance(
             given.get("linear"), (list, tuple)) else ()):
         if key in given:
             given[key] = tuple(given[key])

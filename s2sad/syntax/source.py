@@ -14,6 +14,7 @@ function's globals, then builtins).
 
 import ast
 import builtins
+import functools
 import inspect
 import os
 import sys
@@ -186,9 +187,27 @@ def not_a_function_error(func):
         return SourceUnavailableError(
             f"s2sad differentiates Python functions written with 'def'; got an instance of "
             f"{owner}, a callable object", hint=_method_hint(call, f"{owner}.__call__"))
+    if isinstance(func, functools.partial):
+        inner = getattr(func.func, "__qualname__", None) or type(func.func).__name__
+        return SourceUnavailableError(
+            f"s2sad differentiates a functools.partial of a function whose parameters it "
+            f"can name; got a partial of {inner}, which it cannot call so",
+            hint="write a def calling the function with the fixed values as globals or "
+                 "defaults (def obj(x): return f(x, A, b)), or a lambda on a line of its "
+                 "own (obj = lambda x: f(x, A, b))")
     return SourceUnavailableError(
-        f"s2sad differentiates Python functions written with 'def'; got {func!r}",
+        f"s2sad differentiates Python functions written with 'def'; got "
+        f"{_short_repr(func)}",
         hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
+
+
+def _short_repr(obj, limit=80):
+    """``repr(obj)`` on one line, cut at ``limit`` characters (never a whole array)."""
+    try:
+        text = " ".join(repr(obj).split())
+    except Exception:   # pragma: no cover - a broken __repr__
+        text = f"an instance of {type(obj).__name__}"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _method_hint(function, spelled):
@@ -363,9 +382,7 @@ def read_function(func) -> ParsedFunction:
     if not inspect.isfunction(func):
         raise not_a_function_error(func)
     if func.__name__ == "<lambda>":
-        raise SourceUnavailableError(
-            "s2sad cannot read the source of a lambda passed directly",
-            hint="define the function with 'def' and pass that")
+        return _read_lambda(func)
     try:
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
         all_lines, start = inspect.findsource(func)
@@ -395,9 +412,7 @@ def read_function(func) -> ParsedFunction:
             f"runs",
             hint="reload the module (importlib.reload, or restart Python), then "
                  "differentiate again")
-    for rec in recorders():
-        rec.functions.append(func)
-        rec.functions.extend(func.__dict__.get(anno.COMPOSED_FROM, ()))
+    _record(func)
     text = "".join(raw_lines)
     dedented = textwrap.dedent(text)
     first_code = next((ln for ln in raw_lines if ln.strip()), "")
@@ -414,6 +429,22 @@ def read_function(func) -> ParsedFunction:
             hint="define the function with 'def'")
     node = defs[0]
     node.decorator_list = []
+    parsed = ParsedFunction(func=func, node=node, filename=filename,
+                            line_offset=first_line - 1, column_offset=column_offset,
+                            lines=dedented.splitlines(), closure=_closure_of(func))
+    if isinstance(node, gast.AsyncFunctionDef):  # pragma: no cover - defs filter
+        raise UnsupportedSyntaxError("async functions cannot be differentiated",
+                                     parsed.location(node))
+    return parsed
+
+
+def _record(func):
+    for rec in recorders():
+        rec.functions.append(func)
+        rec.functions.extend(func.__dict__.get(anno.COMPOSED_FROM, ()))
+
+
+def _closure_of(func):
     closure = {}
     if func.__closure__:
         for name, cell in zip(func.__code__.co_freevars, func.__closure__):
@@ -421,13 +452,64 @@ def read_function(func) -> ParsedFunction:
                 closure[name] = cell.cell_contents
             except ValueError:  # empty cell: not yet bound
                 pass
-    parsed = ParsedFunction(func=func, node=node, filename=filename,
-                            line_offset=first_line - 1, column_offset=column_offset,
-                            lines=dedented.splitlines(), closure=closure)
-    if isinstance(node, gast.AsyncFunctionDef):  # pragma: no cover - defs filter
-        raise UnsupportedSyntaxError("async functions cannot be differentiated",
-                                     parsed.location(node))
-    return parsed
+    return closure
+
+
+def _read_lambda(func) -> ParsedFunction:
+    """A lambda's source as the ``def`` it is (``obj = lambda x: quad(x, A, b)`` is
+    ``def obj(x): return quad(x, A, b)``), named after the name a plain assignment binds
+    it to (``lambda_`` otherwise): the one lambda of its file starting on its code's
+    first line, its file compiled to the code that runs (an edit since is refused)."""
+    code = func.__code__
+    try:
+        filename = inspect.getsourcefile(func) or inspect.getfile(func)
+        all_lines, _ = inspect.findsource(func)
+    except (OSError, TypeError, IndexError) as exc:
+        message, hint = _why_no_source(func, exc)
+        raise SourceUnavailableError(message, hint=hint) from None
+    line = code.co_firstlineno
+    if not _source_is_running_code(func, filename, all_lines):
+        raise SourceUnavailableError(
+            f"the source of the lambda at {filename} line {line} changed on disk since it "
+            f"was compiled", hint="reload the module (importlib.reload, or restart "
+                                  "Python), then differentiate again")
+    try:
+        module = gastify.parse("".join(all_lines))
+    except SyntaxError as exc:   # pragma: no cover - the file compiled just above
+        raise SourceUnavailableError(f"cannot parse {filename}: {exc.msg}") from None
+    parent = {}
+    found = []
+    for node in gast.walk(module):
+        for child in gast.iter_child_nodes(node):
+            parent[id(child)] = node
+        if isinstance(node, gast.Lambda) and node.lineno == line \
+                and [a.id for a in node.args.args] == list(
+                    code.co_varnames[:code.co_argcount]):
+            found.append(node)
+    if len(found) != 1:
+        raise SourceUnavailableError(
+            f"s2sad cannot tell which lambda of {filename} line {line} is the function "
+            f"given: {len(found)} lambdas there take its arguments",
+            hint="write the lambda on a line of its own (obj = lambda x: ...), or define "
+                 "the function with 'def'")
+    lam = found[0]
+    owner = parent.get(id(lam))
+    name = owner.targets[0].id if isinstance(owner, gast.Assign) and owner.value is lam \
+        and len(owner.targets) == 1 and isinstance(owner.targets[0], gast.Name) \
+        else "lambda_"
+    body = gast.Return(value=lam.body)
+    gast.copy_location(body, lam.body)
+    body.end_lineno, body.end_col_offset = lam.body.end_lineno, lam.body.end_col_offset
+    fields = dict(name=name, args=lam.args, body=[body], decorator_list=[], returns=None,
+                  type_comment=None, type_params=[])
+    node = gast.FunctionDef(**{k: v for k, v in fields.items()
+                               if k in gast.FunctionDef._fields})
+    gast.copy_location(node, lam)
+    node.end_lineno, node.end_col_offset = lam.end_lineno, lam.end_col_offset
+    _record(func)
+    return ParsedFunction(func=func, node=node, filename=filename, line_offset=0,
+                          column_offset=0, lines="".join(all_lines).splitlines(),
+                          closure=_closure_of(func))
 
 
 def _why_no_source(func, exc):
@@ -487,5 +569,4 @@ def is_user_function(obj):
     functions (``np.sort``...) are Python functions, and scipy's are
     (``scipy.special.logsumexp``): a call to one without a rule must say so, not
     differentiate the library's internals."""
-    return (inspect.isfunction(obj) and obj.__name__ != "<lambda>"
-            and not is_library_function(obj))
+    return inspect.isfunction(obj) and not is_library_function(obj)

@@ -78,7 +78,7 @@ def _derivative_for(calls, func, wrt, location, arity, kinds, derivative):
     parsed, normal = front_end(func, prepare=prepare, callee=True, kinds=dict(kinds))
     params = expanded.get("params", params)
     suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
-    name = calls.fresh(f"{func.__name__}_{derivative.kind}{suffix}")
+    name = calls.fresh(f"{parsed.node.name}_{derivative.kind}{suffix}")   # (a lambda: its name)
     ret = normal.node.body[-1]
     callee = derivative.record(name, tuple(wrt), normal, isinstance(ret.value, gast.Tuple))
     calls.callees[key] = callee

@@ -26,6 +26,7 @@ NOT_FUZZED = {
     "builtins.sorted": "container rule: sorting lists of values (fuzzer's containers)",
     "builtins.sum": "container rule: sum(xs) of the fuzzer's container programs",
     "builtins.float": "float(x) of a number: the fuzzer's scalar programs",
+    "numpy.float64": "np.float64(x), float(x)'s cast: rows_casts.py checks it (no fuzz row yet)",
     "builtins.abs": "abs(x) is the np.abs row's rule",
     "operator.pos": "unary + is never written by the generator (an identity)",
     "numpy.row_stack": "np.vstack's alias, deprecated in numpy 2 (it warns); np.vstack is fuzzed",

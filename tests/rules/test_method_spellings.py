@@ -14,6 +14,13 @@ from s2sad.testing import check_grads
 
 #: method -> calls of it on ``x`` (a 2x3 float64 array), its required arguments only first
 CALLS = {
+    "all": ["x * (x > -9.0).all()"],
+    "any": ["x * (x > 0.0).any()"],
+    "argmax": ["x * x.argmax()", "x * x.argmax(0)"],
+    "argmin": ["x * x.argmin()"],
+    "argsort": ["x * x.argsort()"],
+    "nonzero": ["x[(x > 0.0).nonzero()]"],
+    "searchsorted": ["x * np.array([0.1, 0.5, 0.9]).searchsorted(0.4)"],
     "astype": ["x.astype(np.float64)", "x.astype(np.float64, 'C')"],
     "choose": ["np.array([[0, 1, 0], [1, 0, 1]]).choose([x, x * x])"],
     "clip": ["x.clip()", "x.clip(0.0)", "x.clip(None, 1.0)", "x.clip(0.0, 1.0)",

@@ -445,9 +445,27 @@ def _nested_store_error(norm, target, base):
                  f"{root.id}[i].copy(); item[j] = ...; {root.id}[i] = item")
     outer, inner = _source(base), _source(target.slice)
     copied = f"item = {outer}.copy(); item[{inner}] = ...; {outer} = item"
+    if isinstance(base, gast.Attribute) and isinstance(base.value, gast.Name) \
+            and base.attr == "T" and not isinstance(target.slice, gast.Tuple):
+        # Y.T[i] = v: a write through the transposed view
+        name = base.value.id
+        return norm.error(
+            f"a write through the view {name}.T ({name}.T[{inner}] = ...) is not "
+            f"supported: s2sad follows writes into an array by its own name", target,
+            hint=f"of a matrix, {name}.T[{inner}] = v is {name}[:, {inner}] = v: write "
+                 f"that (of a vector, {name}[{inner}] = v)")
+    if isinstance(base, gast.Attribute) and isinstance(base.value, gast.Name):
+        name = base.value.id
+        return norm.error(
+            f"a write through {outer} ({outer}[{inner}] = ...) is not supported: s2sad "
+            f"follows writes into an array by its own name", target,
+            hint=f"write into {name} itself, indexed where {outer} reads it, or bind a "
+                 f"new array: item = {outer}.copy(); item[{inner}] = ...")
     if not (isinstance(base, gast.Subscript) and isinstance(base.value, gast.Name)):
         return norm.error("write into one array at a time: x[i, j] = ..., not "
-                          "x[i][j] = ...", target)
+                          "x[i][j] = ...", target,
+                          hint=f"index the array by its name in one subscript "
+                               f"(x[i, j] = ...), or bind a new array: {copied}")
     if isinstance(base.slice, gast.Constant) and isinstance(base.slice.value, str):
         # (a key: the item of a dict, whose array is written into in place)
         return norm.error(

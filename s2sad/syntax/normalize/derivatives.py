@@ -20,6 +20,23 @@ from ..source import composable
 
 def made_here(norm, func):
     """The composable form the callee expression ``func`` makes, or None (see above)."""
+    derivative = _derivative(norm, func)
+    if derivative is None:
+        return None
+    made = composable(derivative)
+    if made is derivative:
+        raise norm.error(
+            f"{_spelled(func)} is called inside a function being differentiated, and s2sad "
+            f"differentiates through grad, value_and_grad, jvp and hvp only", func,
+            hint="make the derivative of the inner function with one of those (a Hessian as "
+                 "hvp along each axis, a vjp as the grad of np.sum(f(x) * u))")
+    return made
+
+
+def _derivative(norm, func):
+    """The derivative the API makes of the callee expression ``func`` (a call of one of
+    s2sad's transforms, of a named function or of such a call, s2sad.grad(s2sad.grad(f))),
+    or None for any other expression."""
     if not isinstance(func, gast.Call):
         return None
     names = norm.module_names
@@ -43,14 +60,7 @@ def made_here(norm, func):
         raise norm.error(exc.message, func, hint=exc.hint) from None
     except TypeError as exc:
         raise norm.error(f"{_spelled(func)}: {exc}", func) from None
-    made = composable(derivative)
-    if made is derivative:
-        raise norm.error(
-            f"{_spelled(func)} is called inside a function being differentiated, and s2sad "
-            f"differentiates through grad, value_and_grad, jvp and hvp only", func,
-            hint="make the derivative of the inner function with one of those (a Hessian as "
-                 "hvp along each axis, a vjp as the grad of np.sum(f(x) * u))")
-    return made
+    return derivative
 
 
 def _spelled(call):
@@ -60,6 +70,9 @@ def _spelled(call):
 
 def _function(norm, node, call):
     names = norm.module_names
+    inner = _derivative(norm, node)   # s2sad.grad(s2sad.grad(f)): the inner derivative
+    if inner is not None:
+        return inner
     root = node
     while isinstance(root, gast.Attribute):
         root = root.value
@@ -68,8 +81,10 @@ def _function(norm, node, call):
                          f"a module-level function, and {root.id!r} is defined in the function",
                          node, hint=f"define {root.id!r} at module level")
     if names.global_path(node) is None:
+        what = "a local value" if isinstance(node, gast.Name) else "an expression"
         raise norm.error(f"{_spelled(call)} inside a function being differentiated must name "
-                         f"a module-level function (not a local value)", node,
+                         f"a module-level function (or a derivative of one made here, "
+                         f"s2sad.grad(s2sad.grad(f))), not {what}", node,
                          hint="define the function at module level and name it here")
     if isinstance(node, gast.Attribute):
         return names.resolve_path(node)
@@ -114,7 +129,8 @@ def made_here_quietly(parsed, func):
     if isinstance(root, gast.Name) and root.id in _defined_in(parsed.node):
         return None   # a local function: refused where the call is normalized
     try:
-        differentiated = _resolved(parsed, func.args[0])
+        differentiated = _quiet_derivative(parsed, func.args[0]) \
+            or _resolved(parsed, func.args[0])
         options = [_literal(a) for a in func.args[1:]]
         keywords = {k.arg: _literal(k.value) for k in func.keywords}
         derivative = transform(differentiated, *options, **keywords)
@@ -122,6 +138,20 @@ def made_here_quietly(parsed, func):
         return None
     made = composable(derivative)
     return None if made is derivative else made
+
+
+def _quiet_derivative(parsed, node):
+    """The derivative the call ``node`` of a transform makes (before normalizing), else
+    None."""
+    if not (isinstance(node, gast.Call) and node.args):
+        return None
+    transform = _resolved(parsed, node.func)
+    if not getattr(transform, "_s2sad_transform", False):
+        return None
+    differentiated = _quiet_derivative(parsed, node.args[0]) or _resolved(parsed, node.args[0])
+    options = [_literal(a) for a in node.args[1:]]
+    keywords = {k.arg: _literal(k.value) for k in node.keywords}
+    return transform(differentiated, *options, **keywords)
 
 
 def _resolved(parsed, node):

@@ -20,6 +20,11 @@ from .. import anno, nodes
 _UNSET = object()
 
 
+class ConstantFields(tuple):
+    """The attributes of a constant result read as they are (``Facts.constant_fields``),
+    where the fields of other results are items."""
+
+
 def record(norm, name, value):
     """Record the fields of ``value``'s result under ``name`` when ``value`` calls an
     op that declares them, with arguments that make its result that named tuple."""
@@ -29,7 +34,9 @@ def record(norm, name, value):
     if target is None:
         return
     facts = registry.facts(target)
-    if facts.fields and all(_passed(target, value, param) in (_UNSET, wanted)
+    if facts.constant_fields:
+        norm.fields[name] = ConstantFields(facts.constant_fields)
+    elif facts.fields and all(_passed(target, value, param) in (_UNSET, wanted)
                             for param, wanted in facts.fields_when):
         norm.fields[name] = facts.fields
 
@@ -58,4 +65,6 @@ def item(norm, owner, attr):
     fields = norm.fields.get(owner.id, ())
     if attr not in fields:
         return None
+    if isinstance(fields, ConstantFields):   # (np.finfo(float).eps: read as it is)
+        return gast.Attribute(value=owner, attr=attr, ctx=gast.Load())
     return gast.Subscript(value=owner, slice=nodes.const(fields.index(attr)), ctx=gast.Load())

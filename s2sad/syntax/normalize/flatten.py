@@ -26,6 +26,7 @@ from .derivatives import made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
 from .lists import list_mutation
+from .maps import maps_read_whole
 from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
@@ -59,8 +60,8 @@ class Flattener:
     def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
         norm = self.norm
-        if isinstance(node, gast.Call):
-            node = norm.dict_forms.dict_call(node)
+        if isinstance(node, gast.Call):   # (list(map(f, xs)): a comprehension; dict(...))
+            node = maps_read_whole(norm, node, norm.dict_forms.dict_call)
         if isinstance(node, gast.DictComp):
             return norm.dict_forms.dict_comprehension(node, target)
         node = self.spelled_as(node, target)

@@ -219,8 +219,11 @@ class WritingCalls:
             f"{what}, and the call passes {text}, an item or a view of another value "
             f"(or a value the function did not make): Python's write would change that "
             f"value too, which s2sad does not follow into it", node,
-            hint=f"bind a copy to a name first (part = np.copy({text}), or list(...)), "
-                 f"pass the name, and store it back if the values are needed")
+            hint=(f"bind a copy to a name first (part = np.copy({text}), or list(...)), "
+                  f"pass the name, and store it back if the values are needed")
+            if not isinstance(expr, gast.Call) else
+            f"bind its result to a name first (part = {text}), pass the name, and store "
+            f"it back if the values are needed")
 
     def check_earlier_reads(self, fn, followed, node):
         """Refuse a name holding a followed value read earlier in the same statement
@@ -331,6 +334,10 @@ def _new_value(call, walk):
     """Whether the user's call expression ``call`` makes a new value: a function whose
     rule allocates, or a user's function that returns none of its arguments."""
     func = call.func
+    if isinstance(func, gast.Attribute) and walk.module_names.global_path(func) is None:
+        # a method of a local value (x.copy()): new where its function's rule allocates
+        entry = registry.METHODS.get(func.attr)
+        return entry is not None and registry.allocates(entry[0])
     if walk.module_names.global_path(func) is None:
         return False
     obj = callee_of(func, walk.parsed)

@@ -1,0 +1,93 @@
+"""``map(f, xs)`` read whole, as the list comprehension it computes.
+
+Input: a user call, before it is flattened.
+Output: the same call where each ``map(f, a, ...)`` (the builtin) given as the one
+iterable of a builtin that reads it whole (``list``, ``tuple``, ``sum``, ``sorted``,
+``min``, ``max``, ``any``, ``all``) is ``[f(v) for v in a]`` (of several sequences,
+``[f(v, w) for v, w in zip(a, b)]``); of ``f`` a lambda, its body with its parameters
+as the comprehension's names (``map(lambda v: v * v, xs)`` -> ``[v * v for v in xs]``).
+A map object read elsewhere (bound to a name, then iterated twice) is an iterator
+Python empties once: it is left as it is, and refused with a hint naming this form.
+"""
+
+import builtins
+
+import gast
+
+from .. import nodes
+
+#: the builtins whose first argument, an iterable, is read whole, once
+_READ_WHOLE = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
+               builtins.max, builtins.any, builtins.all)
+
+
+def _builtin(norm, func, expected):
+    return isinstance(func, gast.Name) and func.id not in norm.env \
+        and func.id not in norm.locals and norm.parsed.resolve(func.id, None) in expected
+
+
+def maps_read_whole(norm, node, otherwise):
+    """``node`` with a ``map(...)`` it reads whole as its first argument made the list
+    comprehension (see the module docstring); any other call ``otherwise(node)``."""
+    if not (isinstance(node, gast.Call) and node.args
+            and _builtin(norm, node.func, _READ_WHOLE)):
+        return otherwise(node)
+    inner = node.args[0]
+    if not (isinstance(inner, gast.Call) and len(inner.args) >= 2 and not inner.keywords
+            and not any(isinstance(a, gast.Starred) for a in inner.args)
+            and _builtin(norm, inner.func, (builtins.map,))):
+        return otherwise(node)
+    comprehension = _comprehension(norm, inner)
+    if comprehension is None:
+        return otherwise(node)
+    args = list(node.args)
+    if _builtin(norm, node.func, (builtins.list,)) and len(args) == 1 and not node.keywords:
+        return comprehension
+    args[0] = comprehension
+    return gast.copy_location(gast.Call(func=node.func, args=args, keywords=node.keywords),
+                              node)
+
+
+def _comprehension(norm, call):
+    """``[f(v, ...) for v, ... in zip(a, ...)]`` of ``map(f, a, ...)``, or None where
+    ``f`` is a lambda taking other than as many plain parameters as sequences."""
+    fn, sequences = call.args[0], call.args[1:]
+    if isinstance(fn, gast.Lambda):
+        params = fn.args
+        if params.vararg or params.kwarg or params.kwonlyargs or params.defaults \
+                or getattr(params, "posonlyargs", None) \
+                or len(params.args) != len(sequences):
+            return None
+        names = [a.id for a in params.args]
+        element = fn.body
+    else:
+        names = [norm.namer.fresh("item") for _ in sequences]
+        element = gast.Call(func=fn, args=[nodes.name(n) for n in names], keywords=[])
+        for new in [element] + element.args:
+            _place(new, call)
+    stores = [gast.Name(id=n, ctx=gast.Store(), annotation=None, type_comment=None)
+              for n in names]
+    if len(sequences) == 1:
+        target, iterable = stores[0], sequences[0]
+    else:
+        target = gast.Tuple(elts=stores, ctx=gast.Store())
+        iterable = gast.Call(func=gast.Name(id="zip", ctx=gast.Load(), annotation=None,
+                                            type_comment=None),
+                             args=list(sequences), keywords=[])
+        if "zip" in norm.env or "zip" in norm.locals \
+                or norm.parsed.resolve("zip", None) is not builtins.zip:
+            return None
+    generator = gast.comprehension(target=target, iter=iterable, ifs=[], is_async=0)
+    made = gast.ListComp(elt=element, generators=[generator])
+    for new in (made, generator, target, *stores) + ((iterable,) if len(sequences) > 1
+                                                     else ()):
+        _place(new, call)
+    if len(sequences) > 1:
+        _place(iterable.func, call)
+    return made
+
+
+def _place(new, call):
+    """Put the node ``new`` (not its children) at ``call``'s place."""
+    gast.copy_location(new, call)
+    new.end_lineno, new.end_col_offset = call.end_lineno, call.end_col_offset

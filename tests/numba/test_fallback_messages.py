@@ -1,0 +1,61 @@
+"""Numba fallback warnings that named no line, blamed the user's line for s2sad's own
+tape, or held a typo (stranger13's bug6, bug9, bug7): each names the user's line and
+what to do, and the numpy code that runs instead gives the right numbers."""
+
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+
+numba = pytest.importorskip("numba", reason="numba is an optional extra: pip install "
+                                            "'s2sad[numba]'")
+pytest.importorskip("scipy")
+
+import numba_messages as M  # noqa: E402
+import s2sad  # noqa: E402
+from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+
+
+def _fallback(func, *args):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        g = s2sad.value_and_grad(func, backend="numba")
+        value, grad = g(*args)
+    messages = [str(w.message) for w in caught
+                if issubclass(w.category, s2sad.NumbaFallbackWarning)]
+    assert len(messages) == 1 and g.backend_used == "numpy"
+    return messages[0], value, grad
+
+
+def _line(func, text):
+    lines, first = inspect.getsourcelines(func)
+    return first + next(k for k, line in enumerate(lines) if text in line)
+
+
+def test_a_library_ufunc_is_named_at_the_line_reading_it():
+    X = np.ones((3, 2))
+    y = np.array([1.0, 2.0, 0.0])
+    beta = np.array([0.1, 0.2])
+    message, value, grad = _fallback(M.poisson_ll, beta, X, y)
+    line = _line(M.poisson_ll, "gammaln(y + 1)")
+    assert f"numba_messages.py:{line}:" in message
+    assert "'gammaln', gammaln, a ufunc of a library numba does not compile" in message
+    assert "compute what gammaln(...) gives outside the function" in message
+    np.testing.assert_allclose(grad, fd(M.poisson_ll, (beta, X, y)), rtol=1e-6)
+
+
+def test_a_math_function_hint_reads_as_english():
+    message, value, grad = _fallback(M.factorial_series, 0.7)
+    assert "write compute" not in message
+    assert "; compute it outside the function and pass the number as an argument;" in message
+    assert grad == pytest.approx(1 + 0.7 + 0.7 ** 2 / 2, rel=1e-12)   # by hand
+
+
+def test_s2sads_own_tape_is_named_as_its_own():
+    u0 = np.ones((4, 4)) + np.eye(4)
+    message, value, grad = _fallback(M.heat2d, u0, 0.1)
+    assert "numba cannot compile the code s2sad generates for the tape" in message
+    assert "this is a limitation of s2sad's numba target, not of your code's types" in message
+    assert "rewrite that line" not in message
+    np.testing.assert_allclose(grad, fd(M.heat2d, (u0, 0.1)), rtol=1e-6)
