@@ -70,6 +70,7 @@ from .functionalize import WritingCalls
 from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .lists import ListChanges, list_mutation
+from .objects import refuse_foreign_methods
 from .loops import Loops
 from .scatter import ufunc_write
 from .scope import Scope
@@ -216,6 +217,7 @@ class _Normalizer:
         # (nothing before the namer below is made changes a name)
         self.locals, mentioned = _stored_and_mentioned(self.walked)
         check_local_functions(fn, self.error)
+        refuse_foreign_methods(self)   # w = deque(maxlen=2); w.append(v): not a list's
         (self.param_sequences, list_params, param_dicts,
          tuple_params) = _parameter_structure(fn, self.walked, self.params, kinds)
         helpers = reachable_helpers(parsed, self.walked) if inline_helpers else {}
