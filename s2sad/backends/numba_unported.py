@@ -3,7 +3,8 @@
 * ``math`` functions numba has no implementation of (``math.cbrt``, ``math.log`` of two
   arguments, the integer functions ``factorial comb perm lcm isqrt``, ``isclose``...):
   each call in the generated text is refused, with the spelling numba compiles;
-* the user's free values numba cannot take as arguments: an integer past int64
+* the user's free values numba cannot take as arguments: a class it has no type for
+  (``itertools.combinations``), an integer past int64
   (numba types it as a Python object), a dict or a set (numba takes only its own typed
   containers), an empty list or one mixing types, an array of objects, an instance of a
   class numba has no type for.  Numbers, strings, None, numpy arrays and scalars and
@@ -124,6 +125,8 @@ def value_problem(value):
         if value.dtype.kind == "O":
             return "an array of Python objects"
         return None
+    if isinstance(value, type) and value.__module__ != "builtins":
+        return _class_problem(value)
     if callable(value) or isinstance(value, (type, types.ModuleType)):
         return None   # (functions: numba's dispatchers, or refused where they are called)
     try:
@@ -136,6 +139,23 @@ def value_problem(value):
         return f"a {type(value).__name__} object, which numba has no type for"
     if isinstance(typed, numba.types.PyObject) or str(typed) == "pyobject":
         return f"a {type(value).__name__} object, which numba has no type for"
+    return None
+
+
+def _class_problem(cls):
+    """What a class read by the generated code is where numba has no type for it
+    (``itertools.combinations``, ``collections.deque``, a class of the user's), or None
+    (``np.float64``: numba calls it)."""
+    try:
+        numba = importlib.import_module("numba")
+    except ImportError:
+        return None
+    try:
+        numba.typeof(cls)
+    except (ValueError, TypeError):
+        return (f"the class {cls.__module__}.{cls.__qualname__}, which numba cannot call "
+                f"(it compiles no iterator of itertools, no class of the standard library "
+                f"or of the user's)")
     return None
 
 
@@ -153,6 +173,15 @@ def values_refusal(tree, names, namespace):
         problem = value_problem(namespace[name])
         if problem is None:
             continue
+        if isinstance(namespace[name], type):
+            cls = namespace[name].__name__
+            refusal = Refusal(f"the value of {name!r}, {problem}", node,
+                              f"make what {cls}(...) gives outside the function and pass "
+                              f"it as an array argument (pairs = np.array(list(itertools."
+                              f"combinations(range(n), 2))) for a loop over index pairs), "
+                              f"or " + NUMPY)
+            refusal.column_of = name
+            return refusal
         refusal = Refusal(f"the value of {name!r}, {problem}", node,
                        f"make {name} a number, an array or a tuple of them (an int within "
                        f"int64, a float for a larger one; arrays instead of dicts), pass it "
