@@ -62,6 +62,7 @@ from ..names import Namer
 from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
+from .defaultdicts import lower_default_dicts
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .entry import ArgumentCopies, check_local_functions
@@ -146,6 +147,11 @@ def _desugared(parsed):
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
+    if any(n.__class__ is gast.Call and getattr(n.func, "id", getattr(n.func, "attr", None))
+           in ("defaultdict", "Counter") for n in walked) and lower_default_dicts(
+               tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
+                   message, parsed.location(node), hint=hint)):
+        walked = nodes.walk(tree)   # (d = defaultdict(float) became d = {}: see there)
     helpers = registry.helper_names()
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
     mark_helper_spellings(tree, helpers, walked, parsed.func)
