@@ -62,6 +62,7 @@ from ..names import Namer
 from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
+from .concat import lower_concatenating_sums
 from .defaultdicts import lower_default_dicts
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
@@ -152,6 +153,10 @@ def _desugared(parsed):
                tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
                    message, parsed.location(node), hint=hint)):
         walked = nodes.walk(tree)   # (d = defaultdict(float) became d = {}: see there)
+    if any(n.__class__ is gast.Call and getattr(n.func, "id", None) == "sum"
+           and len(n.args) + len(n.keywords) == 2 for n in walked) \
+            and lower_concatenating_sums(tree, parsed):
+        walked = nodes.walk(tree)   # (sum(groups, []): a comprehension, see there)
     helpers = registry.helper_names()
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
     mark_helper_spellings(tree, helpers, walked, parsed.func)
