@@ -125,7 +125,8 @@ def _refuse_other_methods(walked, found, error):
             cls = getattr(collections, kind)
             mine, plain = getattr(cls, method, None), getattr(dict, method, None)
             if plain is None or mine is not plain:
-                raise error(f"{kind}.{method}() is not differentiated: s2sad lowers a local "
+                raise error(f"collections.{kind}.{method}() is not differentiated: s2sad "
+                            f"lowers a local "
                             f"{kind} to a dict with its default written out, and this "
                             f"method is the {kind}'s own", node,
                             hint=f"write it with items: {node.func.value.id}[k] += value "

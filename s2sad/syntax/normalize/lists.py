@@ -19,7 +19,6 @@ import gast
 
 from ...rules import registry
 from .. import nodes
-from .objects import refuse_foreign_method
 
 
 def list_mutation(node):
@@ -154,7 +153,6 @@ class ListChanges:
         version of the list (``xs_1 = list_append(xs, v)``...) that every name holding
         the list follows; ``xs.pop(i)`` reads ``xs[i]`` first and returns its name."""
         owner, method = call.func.value.id, call.func.attr
-        refuse_foreign_method(self.walk, call)   # w = deque(maxlen=2); w.append(v)
         if owner not in self.walk.env and owner not in self.walk.locals:
             what = "appending to" if method == "append" else f"calling .{method}() on"
             raise self.walk.error(
