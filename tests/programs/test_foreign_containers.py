@@ -218,7 +218,8 @@ def test_what_a_dict_would_do_differently_is_refused():
 
 
 # ------------------------------------------------------------- 4. sum(groups, [])
-@pytest.mark.parametrize("f", [fc.sum_of_lists, fc.sum_of_pairs, fc.sum_of_rows])
+@pytest.mark.parametrize("f", [fc.sum_of_lists, fc.sum_of_pairs, fc.sum_of_rows,
+                               fc.sum_from_a_named_start])
 def test_sum_with_a_list_or_tuple_start_concatenates(f):
     _check_all(f, X4)
 

@@ -2,9 +2,10 @@
 
 Python's ``sum`` with a list (tuple) start joins the sequences it is given; s2sad's
 rule for ``sum`` adds numbers and arrays, so before the walk ``sum(groups, start)``
-whose start is a list or tuple display becomes ``start + [item for group in groups for
+whose start is a list or tuple display (or a name the function binds only to list
+displays, only to tuple displays) becomes ``start + [item for group in groups for
 item in group]`` (``start + tuple([...])`` for a tuple), which the comprehension's
-lowering differentiates in every mode.  (A start that is a name is left to the rule.)
+lowering differentiates in every mode.  (Any other start is left to the rule.)
 """
 
 import builtins
@@ -17,13 +18,15 @@ from .. import nodes
 def lower_concatenating_sums(tree, parsed):
     """Rewrite, in place, each ``sum(iterable, start)`` of ``tree`` (the builtin, its
     start a list or tuple display, positional or ``start=``); returns whether any was."""
-    taken = {n.id for n in nodes.walk(tree) if n.__class__ is gast.Name}
+    walked = nodes.walk(tree)
+    taken = {n.id for n in walked if n.__class__ is gast.Name}
+    displays = _display_names(walked)
     changed = False
-    for node in nodes.walk(tree):
+    for node in walked:
         for field, value in gast.iter_fields(node):
             values = value if isinstance(value, list) else [value]
             for k, child in enumerate(values):
-                new = _lowered(child, parsed, taken)
+                new = _lowered(child, parsed, taken, displays)
                 if new is None:
                     continue
                 changed = True
@@ -43,15 +46,33 @@ def _fresh(base, taken):
     return name
 
 
-def _lowered(call, parsed, taken):
+def _display_names(walked):
+    """``{name: gast.List or gast.Tuple}`` of the names the function binds only by
+    ``name = [...]`` (only by ``name = (...)``): certain to hold a list (a tuple)."""
+    stores, displays = {}, {}
+    for node in walked:
+        if node.__class__ is gast.Name and isinstance(node.ctx, gast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif node.__class__ is gast.Assign and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) \
+                and isinstance(node.value, (gast.List, gast.Tuple)):
+            displays.setdefault(node.targets[0].id, []).append(node.value.__class__)
+    return {name: found[0] for name, found in displays.items()
+            if len(set(found)) == 1 and len(found) == stores.get(name)}
+
+
+def _lowered(call, parsed, taken, displays):
     if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
             and call.func.id == "sum" and parsed.resolve("sum", None) is builtins.sum):
         return None
     start = call.args[1:2] + [k.value for k in call.keywords if k.arg == "start"]
-    if len(call.args) + len(call.keywords) != 2 or len(call.args) < 1 or not start \
-            or not isinstance(start[0], (gast.List, gast.Tuple)):
+    if len(call.args) + len(call.keywords) != 2 or len(call.args) < 1 or not start:
         return None
     start = start[0]
+    kind = start.__class__ if isinstance(start, (gast.List, gast.Tuple)) else \
+        displays.get(start.id) if isinstance(start, gast.Name) else None
+    if kind is None:
+        return None
     group, item = _fresh("group", taken), _fresh("item", taken)
     joined = gast.ListComp(
         elt=nodes.name(item),
@@ -59,7 +80,7 @@ def _lowered(call, parsed, taken):
                                        iter=call.args[0], ifs=[], is_async=0),
                     gast.comprehension(target=nodes.name(item, store=True),
                                        iter=nodes.name(group), ifs=[], is_async=0)])
-    if isinstance(start, gast.Tuple):
+    if kind is gast.Tuple:
         joined = gast.Call(func=nodes.name("tuple"), args=[joined], keywords=[])
     new = gast.BinOp(left=start, op=gast.Add(), right=joined)
     for n in nodes.walk(new):
