@@ -35,7 +35,6 @@ Pure text and ``ast``, without numba or numpy (``numba_unported`` asks numba of 
 """
 
 import ast
-import copy
 import linecache
 import os
 import re
@@ -43,10 +42,11 @@ import re
 from ..errors import NumbaTargetError, SourceLocation
 from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
+from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unported import refuse_uncompiled
-from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
+from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
     _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
 
 NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
@@ -95,88 +95,6 @@ def _pop_key(target):
         return target.id
     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
         return f"{target.value.id}[]"
-    return None
-
-
-def _index_text(index):
-    """The index of ``overwritten(x, index)`` or of ``x[index] = ...`` as one text:
-    ``slice(a, b, c)`` written ``a:b:c``, so that both spellings of one index agree."""
-    class Slices(ast.NodeTransformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            if isinstance(node.func, ast.Name) and node.func.id == "slice" \
-                    and not node.keywords and 1 <= len(node.args) <= 3:
-                parts = [None if isinstance(a, ast.Constant) and a.value is None else a
-                         for a in node.args]
-                if len(parts) == 1:
-                    parts = [None] + parts
-                parts += [None] * (3 - len(parts))
-                return ast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
-            return node
-
-        def visit_Slice(self, node):
-            self.generic_visit(node)
-            for field in ("lower", "upper", "step"):
-                part = getattr(node, field)
-                if isinstance(part, ast.Constant) and part.value is None:
-                    setattr(node, field, None)
-            return node
-    copied = Slices().visit(copy.deepcopy(index))
-    if isinstance(copied, ast.Tuple):
-        return ", ".join(ast.unparse(e) for e in copied.elts)
-    return ast.unparse(copied)
-
-
-def _written_index(stmt, kind):
-    """The index text of the push ``tape.push(overwritten(x, index))`` or of the pop
-    ``x[index] = tape.pop()`` ``stmt`` (``kind``), or None."""
-    if kind == "push":
-        value = stmt.value.args[0] if isinstance(stmt, ast.Expr) \
-            and isinstance(stmt.value, ast.Call) and stmt.value.args else None
-        index = value.args[1] if isinstance(value, ast.Call) and len(value.args) == 2 \
-            else None
-    else:
-        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
-        index = target.slice if isinstance(target, ast.Subscript) else None
-    return None if index is None else _index_text(index)
-
-
-def _split_overwritten(ops, texts):
-    """Key the pushes ``overwritten(x, index)`` and pops ``x[index] = tape.pop()`` of an
-    array ``x`` written at several indices by ``x[index]`` (``texts``: id of an op -> its
-    index text), where each index pushed is popped by the same index: a list each (a row
-    and a block of a 2-D array are arrays of different ranks, which one numba list cannot
-    hold).  Left as ``x[]`` where the indices pushed and popped do not agree."""
-    keyed = {}   # "x[]" (or "x[] tangent") -> {"push": index texts, "pop": ...}
-    for op in ops:
-        if op[2] is None or "[]" not in op[2]:
-            continue
-        found = keyed.setdefault(op[2], {})
-        if texts.get(id(op)) is None:
-            found["bad"] = True
-            continue
-        found.setdefault(op[1], set()).add(texts[id(op)])
-    for key, found in keyed.items():
-        if found.get("bad") or found.get("push", set()) != found.get("pop", set()) \
-                or len(found.get("push", ())) < 2:
-            continue
-        for op in ops:
-            if op[2] == key:
-                op[2] = key.replace("[]", f"[{texts[id(op)]}]", 1)
-
-
-def _comment_statement(lines, lineno):
-    """``(comment line index, gradient statement)`` of a second-order block: the
-    statement of ``# line N of the generated G: <statement>`` above ``lineno``."""
-    for index in range(lineno - 2, -1, -1):
-        found = _LINE_COMMENT.match(lines[index])
-        if found:
-            if not found.group(2):
-                return None
-            try:
-                return index, ast.parse(found.group(3)).body[0]
-            except (SyntaxError, IndexError):
-                return None
     return None
 
 
@@ -260,7 +178,7 @@ class _Tape:
             if isinstance(node, ast.Name) and node.id == self.tape and id(node) not in handled:
                 raise _Refusal(f"the tape {self.tape!r} used other than by push and pop", node,
                                _NUMPY)
-        self.texts = {id(op): _written_index(op[3], op[1]) for op in self.ops}
+        self.texts = {id(op): written_index(op[3], op[1]) for op in self.ops}
         self._group_second_order()
         self._pair()
 
@@ -268,7 +186,7 @@ class _Tape:
         """Second-order code: keys from the gradient line each group comes from."""
         groups = {}
         for op in self.ops:
-            found = _comment_statement(self.lines, op[3].lineno)
+            found = comment_statement(self.lines, op[3].lineno)
             if found is None:
                 continue
             index, stmt = found
@@ -290,10 +208,10 @@ class _Tape:
                                ops[0][3], _NUMPY)
             for position, op in enumerate(order):
                 op[2] = base if position == 0 else f"{base} tangent"
-                self.texts[id(op)] = _written_index(stmt, kind)   # (the gradient line's)
+                self.texts[id(op)] = written_index(stmt, kind)   # (the gradient line's)
 
     def _pair(self):
-        _split_overwritten(self.ops, self.texts)
+        split_overwritten(self.ops, self.texts)
         pushed = {op[2] for op in self.ops if op[1] == "push"}
         for op in self.ops:
             if op[2] is None:
@@ -307,9 +225,7 @@ class _Tape:
                 self.lists[op[2]] = self._fresh(op[2])
 
     def _fresh(self, key):
-        base = key.replace(" tangent", "_dot")
-        base = base.split("[", 1)[0] + "_overwritten" + base[base.index("]") + 1:] \
-            if "[" in base else base
+        base = list_base(key)
         name, n = f"{base}_tape", 1
         while name in self.taken:
             name, n = f"{base}_tape_{n}", n + 1
