@@ -42,10 +42,11 @@ import re
 from ..errors import NumbaTargetError, SourceLocation
 from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
+from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unported import refuse_uncompiled
-from .numba_unbound import _LINE_COMMENT, NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
+from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
     _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
 
 NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
@@ -94,21 +95,6 @@ def _pop_key(target):
         return target.id
     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
         return f"{target.value.id}[]"
-    return None
-
-
-def _comment_statement(lines, lineno):
-    """``(comment line index, gradient statement)`` of a second-order block: the
-    statement of ``# line N of the generated G: <statement>`` above ``lineno``."""
-    for index in range(lineno - 2, -1, -1):
-        found = _LINE_COMMENT.match(lines[index])
-        if found:
-            if not found.group(2):
-                return None
-            try:
-                return index, ast.parse(found.group(3)).body[0]
-            except (SyntaxError, IndexError):
-                return None
     return None
 
 
@@ -192,6 +178,7 @@ class _Tape:
             if isinstance(node, ast.Name) and node.id == self.tape and id(node) not in handled:
                 raise _Refusal(f"the tape {self.tape!r} used other than by push and pop", node,
                                _NUMPY)
+        self.texts = {id(op): written_index(op[3], op[1]) for op in self.ops}
         self._group_second_order()
         self._pair()
 
@@ -199,7 +186,7 @@ class _Tape:
         """Second-order code: keys from the gradient line each group comes from."""
         groups = {}
         for op in self.ops:
-            found = _comment_statement(self.lines, op[3].lineno)
+            found = comment_statement(self.lines, op[3].lineno)
             if found is None:
                 continue
             index, stmt = found
@@ -221,8 +208,10 @@ class _Tape:
                                ops[0][3], _NUMPY)
             for position, op in enumerate(order):
                 op[2] = base if position == 0 else f"{base} tangent"
+                self.texts[id(op)] = written_index(stmt, kind)   # (the gradient line's)
 
     def _pair(self):
+        split_overwritten(self.ops, self.texts)
         pushed = {op[2] for op in self.ops if op[1] == "push"}
         for op in self.ops:
             if op[2] is None:
@@ -236,7 +225,7 @@ class _Tape:
                 self.lists[op[2]] = self._fresh(op[2])
 
     def _fresh(self, key):
-        base = key.replace(" tangent", "_dot").replace("[]", "_overwritten")
+        base = list_base(key)
         name, n = f"{base}_tape", 1
         while name in self.taken:
             name, n = f"{base}_tape_{n}", n + 1

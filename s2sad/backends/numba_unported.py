@@ -3,7 +3,8 @@
 * ``math`` functions numba has no implementation of (``math.cbrt``, ``math.log`` of two
   arguments, the integer functions ``factorial comb perm lcm isqrt``, ``isclose``...):
   each call in the generated text is refused, with the spelling numba compiles;
-* the user's free values numba cannot take as arguments: an integer past int64
+* the user's free values numba cannot take as arguments: a class it has no type for
+  (``itertools.combinations``), an integer past int64
   (numba types it as a Python object), a dict or a set (numba takes only its own typed
   containers), an empty list or one mixing types, an array of objects, an instance of a
   class numba has no type for.  Numbers, strings, None, numpy arrays and scalars and
@@ -139,6 +140,8 @@ def value_problem(value):
         if value.dtype.kind == "O":
             return "an array of Python objects"
         return None
+    if isinstance(value, type) and value.__module__ != "builtins":
+        return _class_problem(value)
     if type(value).__name__ == "ufunc" and type(value).__module__ == "numpy":
         # numpy's own ufuncs numba knows; another library's (scipy.special.gammaln) it
         # cannot take as an argument
@@ -165,6 +168,23 @@ def value_problem(value):
     return None
 
 
+def _class_problem(cls):
+    """What a class read by the generated code is where numba has no type for it
+    (``itertools.combinations``, ``collections.deque``, a class of the user's), or None
+    (``np.float64``: numba calls it)."""
+    try:
+        numba = importlib.import_module("numba")
+    except ImportError:
+        return None
+    try:
+        numba.typeof(cls)
+    except (ValueError, TypeError):
+        return (f"the class {cls.__module__}.{cls.__qualname__}, which numba cannot call "
+                f"(it compiles no iterator of itertools, no class of the standard library "
+                f"or of the user's)")
+    return None
+
+
 def values_refusal(tree, names, namespace):
     """The :class:`Refusal` of the first of the user's values ``names`` (bound in
     ``namespace``) numba cannot take, at its first read in a function, or None."""
@@ -179,6 +199,15 @@ def values_refusal(tree, names, namespace):
         problem = value_problem(namespace[name])
         if problem is None:
             continue
+        if isinstance(namespace[name], type):
+            cls = namespace[name].__name__
+            refusal = Refusal(f"the value of {name!r}, {problem}", node,
+                              f"make what {cls}(...) gives outside the function and pass "
+                              f"it as an array argument (pairs = np.array(list(itertools."
+                              f"combinations(range(n), 2))) for a loop over index pairs), "
+                              f"or " + NUMPY)
+            refusal.column_of = name
+            return refusal
         todo = (f"compute what {name}(...) gives outside the function and pass it as an "
                 f"argument, or " + NUMPY) if callable(namespace[name]) else \
             (f"make {name} a number, an array or a tuple of them (an int within "

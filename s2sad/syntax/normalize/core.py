@@ -62,6 +62,8 @@ from ..names import Namer
 from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
+from .concat import lower_concatenating_sums
+from .defaultdicts import lower_default_dicts
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .effects import Effects
@@ -71,6 +73,7 @@ from .functionalize import WritingCalls
 from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .lists import ListChanges, list_mutation
+from .objects import refuse_foreign_methods
 from .loops import Loops
 from .scatter import ufunc_write
 from .scope import Scope
@@ -146,6 +149,15 @@ def _desugared(parsed):
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
+    if any(n.__class__ is gast.Call and getattr(n.func, "id", getattr(n.func, "attr", None))
+           in ("defaultdict", "Counter") for n in walked) and lower_default_dicts(
+               tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
+                   message, parsed.location(node), hint=hint)):
+        walked = nodes.walk(tree)   # (d = defaultdict(float) became d = {}: see there)
+    if any(n.__class__ is gast.Call and getattr(n.func, "id", None) == "sum"
+           and len(n.args) + len(n.keywords) == 2 for n in walked) \
+            and lower_concatenating_sums(tree, parsed):
+        walked = nodes.walk(tree)   # (sum(groups, []): a comprehension, see there)
     helpers = registry.helper_names()
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
     mark_helper_spellings(tree, helpers, walked, parsed.func)
@@ -217,6 +229,7 @@ class _Normalizer:
         # (nothing before the namer below is made changes a name)
         self.locals, mentioned = _stored_and_mentioned(self.walked)
         check_local_functions(fn, self.error)
+        refuse_foreign_methods(self)   # w = deque(maxlen=2); w.append(v): not a list's
         (self.param_sequences, list_params, param_dicts,
          tuple_params) = _parameter_structure(fn, self.walked, self.params, kinds)
         helpers = reachable_helpers(parsed, self.walked) if inline_helpers else {}

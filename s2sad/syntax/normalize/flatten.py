@@ -25,6 +25,7 @@ from .choices import builtin_choice, builtin_power, chained_comparison, choose
 from .derivatives import made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
+from .iterables import makes_iterator, refuse_endless
 from .lists import list_mutation
 from .maps import maps_read_whole
 from .scatter import refuse_ufunc_value
@@ -130,9 +131,7 @@ class Flattener:
         if isinstance(value, gast.Dict):
             norm.dicts.add(name)
         record_fields(norm, name, value)   # (np.linalg.slogdet(a).logabsdet)
-        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
-                and value.func.id not in norm.env \
-                and norm.parsed.resolve(value.func.id, None) in _ITERATOR_BUILTINS:
+        if isinstance(value, gast.Call) and _iterator_call(norm, value, node):
             norm.iterators.add(name)
         norm.aliases.track_views(name, value)
         return name
@@ -411,9 +410,18 @@ _UNARY_NAMES = {gast.USub: "neg", gast.UAdd: "pos", gast.Not: "negation", gast.I
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
-#: builtins whose result is an iterator (no len(), no items by position)
-_ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
-                      builtins.iter, builtins.reversed)
+def _iterator_call(norm, value, node):
+    """Whether the call ``value`` (of atoms) makes an iterator (``zip(...)``,
+    ``itertools.combinations(...)``: see .iterables); an endless one is refused."""
+    func = value.func
+    root = func
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if not isinstance(root, gast.Name) or root.id in norm.env:
+        return False
+    fn = norm.parsed.resolve_callee(func)
+    refuse_endless(norm, value, fn, node)
+    return makes_iterator(fn)
 
 
 def base_name(node):

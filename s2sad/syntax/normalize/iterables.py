@@ -1,0 +1,46 @@
+"""Calls whose result is an iterator: no len(), no items by position.
+
+A loop over such a result (``for i, j in itertools.combinations(range(n), 2)``) runs
+over the list of its items, taken once before the loop as Python's loop takes them
+(``sequences.LoopHeaders.dict_keys_of``); :func:`makes_iterator` tells the flattener
+which calls those are: the builtins that make iterators (``zip``, ``map``, ``iter``...)
+and any class whose instances are iterators (``itertools.product``, a generator
+class of the user's).  An endless one (``itertools.count()``, ``cycle``, ``repeat``
+without a count) has no list of items: :func:`refuse_endless` refuses it, located.
+"""
+
+import builtins
+import itertools
+
+import gast
+
+#: builtins whose result is an iterator (no len(), no items by position)
+ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
+                     builtins.iter, builtins.reversed)
+
+_ENDLESS = (itertools.count, itertools.cycle)
+
+
+def makes_iterator(fn):
+    """Whether a call of ``fn`` (the object a callee names) returns an iterator."""
+    if fn is None:
+        return False
+    if any(fn is b for b in ITERATOR_BUILTINS):
+        return True
+    return isinstance(fn, type) and hasattr(fn, "__next__") and hasattr(fn, "__iter__") \
+        and not hasattr(fn, "__len__") and not hasattr(fn, "__getitem__")
+
+
+def refuse_endless(norm, call, fn, where):
+    """Refuse ``itertools.count()``, ``itertools.cycle(...)`` and ``itertools.repeat(v)``
+    (no count): the iterator never ends, so no list of its items is taken."""
+    endless = any(fn is e for e in _ENDLESS) or (
+        fn is itertools.repeat and len(call.args) < 2
+        and not any(k.arg == "times" for k in call.keywords))
+    if endless:
+        name = getattr(fn, "__name__", "iterator")
+        raise norm.error(
+            f"itertools.{name}(...) never ends: s2sad takes the items of an iterator as "
+            f"a list before the loop that runs over it, and this one has no last item",
+            where, hint=f"give it an end: enumerate(x) for zip(itertools.count(), x), "
+                       f"itertools.repeat(v, n), or itertools.islice(..., n)")
