@@ -39,7 +39,8 @@ def source_file(filename):
     """The user's file a run-time check names: as given where it is absolute (code the
     API made), else relative to the directory of the module whose code called the
     check (a module the command line wrote names its source relative to itself, as
-    its header does, so it holds no machine path: ``cli/source_paths.py``)."""
+    its header does, so it holds no machine path: ``cli/source_paths.py``), where a
+    file is there (else as given: the module was moved away from its source)."""
     if os.path.isabs(filename) or filename.startswith("<"):
         return filename
     frame = sys._getframe(1)
@@ -48,8 +49,9 @@ def source_file(filename):
     module_file = frame.f_globals.get("__file__") if frame is not None else None
     if not module_file:
         return filename
-    return os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(module_file)),
-                                         filename))
+    beside = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(module_file)),
+                                           filename))
+    return beside if os.path.exists(beside) else filename   # (as given: moved since)
 
 
 def check_bound(value, name, filename, line, column):
