@@ -94,6 +94,19 @@ def _set_forwarded_defaults(impl, sig):
         impl.__kwdefaults__ = kw
 
 
+def _defaults_of(func):
+    """``func``'s defaults as :meth:`Bound.current` compares them each call: the tuple and
+    dict objects, and the objects the dict holds (a partial's keywords are its caller's
+    ``__kwdefaults__`` dict itself, set anew item by item: ``api.composable``)."""
+    kw = func.__kwdefaults__
+    return (func.__defaults__, kw, tuple(kw.items()) if kw else ())
+
+
+def _same_objects(kw, items):
+    """Whether the dict ``kw`` holds ``items`` (the objects themselves, kept alive here)."""
+    return len(kw) == len(items) and all(kw.get(k, items) is v for k, v in items)
+
+
 class _Checks:
     """What :meth:`Bound.current` checks per call, from an entry's dependencies:
     the code object, the registry version, the dotted names read in the function's
@@ -213,7 +226,7 @@ class Bound:
         for name, helper in entry.callees:   # helpers' current defaults
             if helper() is not None:
                 set_defaults(self.impl.__globals__[name], helper())
-        self.defaults = (self.func.__defaults__, self.func.__kwdefaults__)
+        self.defaults = _defaults_of(self.func)
         self.namespace = self.impl.__globals__
         self.readers = tuple(_reader(sources.get(name, self.func), name)
                              for name in entry.free)
@@ -271,12 +284,13 @@ class Bound:
             self._rebuild()
             return self.impl
         defaults = self.defaults
-        if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1]:
+        if func.__defaults__ is not defaults[0] or func.__kwdefaults__ is not defaults[1] \
+                or defaults[2] and not _same_objects(defaults[1], defaults[2]):
             if defaults_kinds(func) != self.deps.kinds:
                 self._rebuild()
                 return self.impl
             set_defaults(self.impl, func)
-            self.defaults = (func.__defaults__, func.__kwdefaults__)
+            self.defaults = _defaults_of(func)
             self.drop_fast()
         return self.impl
 

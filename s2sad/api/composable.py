@@ -318,7 +318,14 @@ def _partial_caller(made):
             or len(set(names + [name, f"{name}_"])) != len(names) + 2 \
             or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
         return made
-    made.__dict__[_CALLER] = caller = _calling(name, params, func, filled, made.args)
+    caller = _calling(name, params, func, filled, made.args)
+    if set(caller.__kwdefaults__ or {}) != set(made.keywords):
+        return made
+    if made.keywords:
+        # the partial's own dict: a keyword set anew (p.keywords["A"] = ...) is the default
+        # the derivative reads at its next call, as any function's current defaults are
+        caller.__kwdefaults__ = made.keywords
+    made.__dict__[_CALLER] = caller
     return caller
 
 
