@@ -29,9 +29,9 @@ def mean_bar(g, x, axis=None, keepdims=False):
     return _numpy.mean_bar(g, x, axis, keepdims)
 
 
-def extremum_bar(g, y, x, axis=None, keepdims=False):
+def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
     """:func:`s2sad.runtime.extremum_bar` (numba: see the module)."""
-    return _numpy.extremum_bar(g, y, x, axis, keepdims)
+    return _numpy.extremum_bar(g, y, x, axis, keepdims, initial, where)
 
 
 def prod_bar(g, x, axis=None, keepdims=False):
@@ -111,21 +111,34 @@ def _mean_bar(g, x, axis=None, keepdims=False):
 
 
 @overload(extremum_bar)
-def _extremum_bar(g, y, x, axis=None, keepdims=False):
-    if not (_operands_ok(g, x, axis) and (is_number(y) or is_array(y))):
+def _extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
+    # (initial= and where= not ported: np.max(x, initial=v) runs numpy's code)
+    if not (_operands_ok(g, x, axis) and (is_number(y) or is_array(y))
+            and _omitted_or_none(initial) and _omitted_or(where, True)):
         return None
     if is_number(x):
-        def number(g, y, x, axis=None, keepdims=False):
+        def number(g, y, x, axis=None, keepdims=False, initial=None, where=True):
             return g * 1.0 if x == y else np.nan
         return number
 
-    def array(g, y, x, axis=None, keepdims=False):
+    def array(g, y, x, axis=None, keepdims=False, initial=None, where=True):
         kept = _kept(x.shape, axis)
         mask = x == _spread_any(y, kept, x.shape)
         counts = np.zeros(np.prod(kept))
         _accumulate(mask.astype(np.float64).reshape(-1), counts, _lengths(x.shape), kept)
         return _spread_any(g, kept, x.shape) * mask / spread(counts, kept, x.shape)
     return array
+
+
+def _omitted_or_none(t):
+    return t is None or isinstance(t, (types.Omitted, types.NoneType)) and \
+        getattr(t, "value", None) is None
+
+
+def _omitted_or(t, value):
+    """An argument left out (numba's Omitted of its default) or the literal ``value``."""
+    return t is value or isinstance(t, types.Omitted) and t.value is value or \
+        getattr(t, "literal_value", None) is value
 
 
 def _spread_any(v, kept, shape):
