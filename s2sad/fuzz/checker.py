@@ -392,14 +392,10 @@ def check_program(prog, modes, supported, loader, only=None):
     """Check one program in every mode that supports it; returns an :class:`Outcome`.
 
     ``only`` = (mode, kind): stop after that mode and report whether it fails
-    in that way (the shrinker's question).  A program that prints or warns
-    (``effect_forms``) is checked with those of its calls the effects check does not
-    capture kept quiet.
+    in that way (the shrinker's question); a program that prints is kept quiet.
     """
-    if effects.uses_effects(prog):
-        with effects.quiet():
-            return _check_program(prog, modes, supported, loader, only)
-    return _check_program(prog, modes, supported, loader, only)
+    with effects.quiet(prog):
+        return _check_program(prog, modes, supported, loader, only)
 
 
 def _check_program(prog, modes, supported, loader, only=None):
@@ -486,9 +482,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                     problem = _check_module_reads(s2sad, prog, f, mode)
                 if problem is None and mode == "reverse":
                     problem = _check_changed_since(s2sad, prog, f, value, ref)
-                if problem is None and effects.uses_effects(prog) \
-                        and mode in ("reverse", "forward", "second"):
-                    problem = _check_effects(s2sad, prog, f, mode)
+                if problem is None and effects.uses_effects(prog):
+                    problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
+                                            _refusal)
         except Timeout:
             problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
@@ -539,16 +535,6 @@ def _check_module_reads(s2sad, prog, f, mode):
         return outside.check_module_reads(api, prog, f, mode, reference)
     except _s2sad_error_types() as exc:
         return _refusal(prog, exc)
-    except Exception as exc:   # noqa: BLE001
-        return (f"crash:{type(exc).__name__}",
-                f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
-
-
-def _check_effects(s2sad, prog, f, mode):
-    """What ``f`` prints, logs, warns and raises, each derivative does once per call:
-    :func:`effects.check`."""
-    try:
-        return effects.check(s2sad, prog, f, mode, _s2sad_error_types(), _refusal)
     except Exception as exc:   # noqa: BLE001
         return (f"crash:{type(exc).__name__}",
                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from s2sad.fuzz.effect_probes import EFFECT_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -434,55 +435,13 @@ CONSTRUCTS = {
                                     "from s2sad_fuzz_cfg0 import SCALE\n\n\ndef f(x):\n"
                                     "    return np.sum(np.sin(x)) * SCALE + cfg.SCALE * x[0]\n",
                                     (np.array([0.5, 0.1, -0.3]),)),
-    # statements run for their effect, guards, keyword arguments (effect_forms.py)
-    "effect_print": Construct("def f(x):\n    print('f: x', x.shape)\n    for i in range(2):\n"
-                              "        print('step', i, np.sum(x) * i)\n"
-                              "    return np.sum(np.sin(x))\n", (np.array([0.5, 0.1, -0.3]),)),
-    "effect_log": Construct("import logging\nlog = logging.getLogger('s2sad_fuzz_effects')\n\n\n"
-                            "def f(x):\n    log.info('f: %s', x.shape)\n"
-                            "    log.debug('sum %.6f', np.sum(x))\n"
-                            "    return np.sum(np.sin(x))\n", (np.array([0.5, 0.1, -0.3]),)),
-    "effect_warn": Construct("import warnings\n\n\ndef f(x):\n"
-                             "    warnings.warn('f: x has shape ' + str(np.shape(x)))\n"
-                             "    warnings.warn('f: x read', RuntimeWarning)\n"
-                             "    return np.sum(np.sin(x))\n", (np.array([0.5, 0.1, -0.3]),)),
-    "effect_helper": Construct("def rp1(a, label):\n    if np.max(a) > 10.0:\n"
-                               "        print(label, 'is large')\n    else:\n"
-                               "        print(label, 'ok', np.shape(a))\n\n\n"
-                               "def f(x):\n    rp1(x, 'x')\n    return np.sum(np.sin(x))\n",
-                               (np.array([0.5, 0.1, -0.3]),)),
-    "guard_raise": Construct("def f(x):\n    if np.max(x) > 40.0:\n"
-                             "        raise ValueError('x is out of range') from KeyError('limit')\n"
-                             "    for i in range(3):\n        if x[i] > 40.0:\n"
-                             "            raise ArithmeticError('item too large', i)\n"
-                             "    if np.max(x) > 40.0:\n        raise OverflowError('x')\n"
-                             "    else:\n        gr = np.sum(np.sin(x))\n    return gr\n",
-                             (np.array([0.5, 0.1, -0.3]),)),
-    "assert_msg": Construct("def f(x):\n    assert np.max(x) < 40.0, 'x must stay below 40.0'\n"
-                            "    return np.sum(np.sin(x))\n", (np.array([0.5, 0.1, -0.3]),)),
-    "helper_accumulate": Construct("def ac1(p, v):\n    p *= v\n\n\n"
-                                   "def f(x):\n    bf = x * 0.5 + 0.25\n    ac1(bf, np.tanh(x))\n"
-                                   "    return np.sum(bf * x)\n", (np.array([0.5, 0.1, -0.3]),)),
-    "kw_dtype": Construct("def f(x):\n    return np.sum(x, dtype=np.float64) * np.mean(np.sin(x), "
-                          "dtype=float) + np.sum(np.add(x, x * x, dtype=np.float64))\n",
-                          (np.array([0.5, 0.1, -0.3]),)),
-    "kw_initial_where": Construct("def f(x):\n    return np.max(x, initial=-5.0) + "
-                                  "np.amin(x * x, where=np.array([True, False, True]), "
-                                  "initial=5.0) + np.sum(x, initial=1.0)\n",
-                                  (np.array([0.5, 0.1, -0.3]),)),
-    "memory_order": Construct("def f(m):\n    return np.sum(m.reshape((3, 2), order='F') @ C2) + "
-                              "np.sum(m.copy('F') * np.asfortranarray(m)) + "
-                              "np.sum(m.astype(float, copy=False) * np.ascontiguousarray(m))\n",
-                              (np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
-    "list_param_add": Construct("def f(x, xs):\n    la = [x] + xs\n    lb = xs + xs\n"
-                                "    return np.sum(la[0] * la[1]) + np.sum(lb[-1] * lb[0])\n",
-                                (np.array([0.5, 0.1, -0.3]),
-                                 [np.array([0.2, -0.4, 0.3]), np.array([0.1, 0.7, -0.2])])),
     "docstring": Construct("def h(a):\n    \"\"\"A helper.\"\"\"\n    if a > 0.0:\n"
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
                            "        return x\n    return h(x) * x\n", (0.7,)),
 }
+# statements run for their effect, guards, keyword arguments (effect_probes.py)
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -514,10 +473,8 @@ CLAIMED = frozenset({
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
     "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses",
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
-    "module_from_import", "effect_print", "effect_log", "effect_warn", "effect_helper",
-    "guard_raise", "assert_msg", "helper_accumulate", "kw_dtype", "kw_initial_where",
-    "memory_order", "list_param_add"}
-    | CONTAINER_FEATURES)
+    "module_from_import"}
+    | frozenset(EFFECT_PROBES) | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
 #: or refused with a location"): a located s2sad error on a line of such a construct (a line

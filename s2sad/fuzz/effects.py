@@ -16,6 +16,7 @@ pullback called twice, ``jacobian``; forward: ``jvp``; second: ``hvp``, ``hessia
 import contextlib
 import io
 import logging
+import traceback
 import warnings
 
 import numpy as np
@@ -35,8 +36,12 @@ def uses_effects(prog):
 
 
 @contextlib.contextmanager
-def quiet():
-    """The finite differences' many calls of ``f``: their prints and warnings dropped."""
+def quiet(prog=None):
+    """The finite differences' many calls of ``f`` (of ``prog``, if it uses the effect
+    forms; given None, any): their prints and warnings dropped."""
+    if prog is not None and not uses_effects(prog):
+        yield
+        return
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -136,8 +141,18 @@ def _differ(what, want, got):
 
 def check(s2sad, prog, f, mode, refusals, refusal):
     """None, or (kind, message): ``effects`` (what is printed, logged, warned differs),
-    ``guard`` (a different exception, or none, where ``f`` raises), or ``guard-after``
-    (a call after the raise fails)."""
+    ``guard`` (a different exception, or none, where ``f`` raises), ``guard-after``
+    (a call after the raise fails), or a crash of the check."""
+    if mode not in ("reverse", "forward", "second"):
+        return None
+    try:
+        return _check(s2sad, prog, f, mode, refusals, refusal)
+    except Exception as exc:   # noqa: BLE001
+        return (f"crash:{type(exc).__name__}",
+                f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
+
+
+def _check(s2sad, prog, f, mode, refusals, refusal):
     rng = np.random.default_rng(prog.seed + 7)
     with np.errstate(all="ignore"):
         want, _, failed = capture(lambda: f(*prog.args()))
