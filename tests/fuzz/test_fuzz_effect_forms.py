@@ -148,3 +148,19 @@ def test_the_effects_check_compares_the_guard_raise(tmp_path):
         loader.close()
     assert good is None
     assert bad is not None and bad[0] == "guard", bad
+
+
+def test_the_accumulated_term_is_bound_before_any_write_into_the_parameter():
+    """The term of ``helper_accumulate`` reads the parameter where it is written, at the
+    top, never in the return (after a write through a name said to leave the parameter
+    unread: campaign seed 113's false refusal, a generator's bug)."""
+    found = 0
+    for seed in range(300):
+        prog = fuzz.generate(seed, max_statements=6)
+        if "helper_accumulate" not in prog.features:
+            continue
+        found += 1
+        returned = [line for line in prog.source.splitlines()
+                    if line.startswith("    return ")][-1]
+        assert "np.sum(bf" not in returned and "ha" in returned, (seed, returned)
+    assert found >= 5

@@ -215,7 +215,10 @@ def _accumulate(draft, r):
     else:
         draft.emit(f"for i{n} in range(2):")
         draft.emit(f"    {name}({buf}, 0.5 * np.sin({x}))")
-    draft.return_terms.append(f"0.25 * np.sum({buf} * {x})")
+    # (bound here: a later write into the parameter must not change the term; campaign
+    # seed 113, a parameter read after a write through a name said not to be)
+    draft.emit(f"ha{n} = 0.25 * np.sum({buf} * {x})")
+    draft.return_terms.append(f"ha{n}")
     draft.use("helper_accumulate")
 
 
