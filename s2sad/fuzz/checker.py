@@ -20,6 +20,7 @@ from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa:
 from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
 import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
+import s2sad.fuzz.effects as effects
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
@@ -391,8 +392,13 @@ def check_program(prog, modes, supported, loader, only=None):
     """Check one program in every mode that supports it; returns an :class:`Outcome`.
 
     ``only`` = (mode, kind): stop after that mode and report whether it fails
-    in that way (the shrinker's question).
+    in that way (the shrinker's question); a program that prints is kept quiet.
     """
+    with effects.quiet(prog):
+        return _check_program(prog, modes, supported, loader, only)
+
+
+def _check_program(prog, modes, supported, loader, only=None):
     applicable = [m for m in modes if prog.features <= supported.get(m, frozenset())]
     na = tuple(m for m in modes if m not in applicable)
     if only is not None:
@@ -476,6 +482,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                     problem = _check_module_reads(s2sad, prog, f, mode)
                 if problem is None and mode == "reverse":
                     problem = _check_changed_since(s2sad, prog, f, value, ref)
+                if problem is None and effects.uses_effects(prog):
+                    problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
+                                            _refusal)
         except Timeout:
             problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from s2sad.fuzz.effect_probes import EFFECT_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -439,6 +440,8 @@ CONSTRUCTS = {
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
                            "        return x\n    return h(x) * x\n", (0.7,)),
 }
+# statements run for their effect, guards, keyword arguments (effect_probes.py)
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -471,7 +474,7 @@ CLAIMED = frozenset({
     "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses",
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
     "module_from_import"}
-    | CONTAINER_FEATURES)
+    | frozenset(EFFECT_PROBES) | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
 #: or refused with a location"): a located s2sad error on a line of such a construct (a line

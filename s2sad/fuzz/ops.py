@@ -33,6 +33,10 @@ def imports_for(body):
     lines = ["import numpy as np\n"]
     if re.search(r"\bmath\.", body):   # a function of Python's math module (math_terms)
         lines.insert(0, "import math\n")
+    if re.search(r"\blogging\.", body):   # the module logger (effect_forms)
+        lines.insert(0, "import logging\n")
+    if re.search(r"\bwarnings\.", body):   # warnings.warn (effect_forms)
+        lines.insert(0, "import warnings\n")
     if re.search(r"\bs2sad\.", body):   # a derivative called inside (derivative_call)
         lines.append("import s2sad\n")
     if re.search(r"\btypes\.ModuleType\(", body):   # a module the program makes (module_attr)

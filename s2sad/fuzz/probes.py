@@ -8,6 +8,7 @@ import numpy as np
 
 import s2sad
 from s2sad.fuzz.checker import check_program
+import s2sad.fuzz.effects as effects
 from s2sad.fuzz.constructs import CONSTRUCTS, REQUIRES, PROBE_SHAPES, _op_probe_terms
 from s2sad.fuzz.loader import _Loader, _run_mode, _s2sad_error_types
 from s2sad.fuzz.ops import BINARY, CONST_SOURCE, CONVERT, SHAPES, UNARY, imports_for
@@ -34,7 +35,8 @@ def probe_features(modes=("reverse", "forward"), loader=None):
                 module = loader.load(imports_for(source) + "\n" + CONST_SOURCE + "\n\n" + source,
                                      stem)
                 try:
-                    _run_mode(s2sad, module.f, args, [0], mode, output)
+                    with effects.quiet():   # (the probes that print and warn)
+                        _run_mode(s2sad, module.f, args, [0], mode, output)
                 except refusals:
                     return False
                 except Exception:

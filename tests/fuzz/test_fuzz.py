@@ -21,6 +21,7 @@ import numpy as np
 
 import s2sad
 from s2sad import fuzz
+from s2sad.fuzz import effects
 
 CAMPAIGN_SEEDS = (0, 200)          # first seed, number of programs
 CAMPAIGN_STATEMENTS = 6
@@ -605,6 +606,38 @@ CONSTRUCT_SIGNS.update({
     "module_from_import": [r"\ncfg = types\.ModuleType\('s2sad_fuzz_cfg\d+'\)",
                            r"\nfrom s2sad_fuzz_cfg\d+ import SCALE\n",
                            r"\n\s+fi\d+ = 0\.5 \* SCALE \* np\.sum\(.*\) \+ 0\.25 \* cfg\.SCALE \* SCALE"],
+    # statements run for their effect, guards, keyword arguments (effect_forms.py)
+    "effect_print": [r"\n\s+print\('f: \w+', ", r"\n\s+print\('sum of \w+', np\.sum\(",
+                     r"\n\s+print\('step', i\d+, ", r"sep=' \| '\)"],
+    "effect_log": [r"\nlog = logging\.getLogger\('s2sad_fuzz_effects'\)",
+                   r"\n\s+log\.info\('f: %s', ", r"\n\s+log\.debug\('sum %\.6f', ",
+                   r"\n\s+log\.warning\('f: %s of %d', "],
+    "effect_warn": [r"\n\s+warnings\.warn\('f: \w+ has shape ' \+ str\(",
+                    r"\n\s+warnings\.warn\('f: \w+ read', RuntimeWarning\)",
+                    r"UserWarning, stacklevel=2\)"],
+    "effect_helper": [r"def rp\d+\(a, label\):\n    print\(label, ",
+                      r"def rp\d+\(a, label\):\n    if np\.any\(np\.isnan\(a\)\):",
+                      r"\n\s+rp\d+\((\w+), '\1'\)\n", r"\n\s+rp\d+\(np\.sin\(\w+\) \* 2\.0, 'sin'\)"],
+    "guard_raise": [r"\n\s+raise ValueError\('\w+ is too large', 40\.0\)",
+                    r"raise ValueError\('\w+ is out of range'\) from KeyError\('limit'\)",
+                    r"\n\s+raise ArithmeticError\('item too large', i\d+\)",
+                    r"raise OverflowError\('\w+'\)\n\s+else:\n\s+gr\d+ = "],
+    "assert_msg": [r"\n\s+assert (np\.max\()?\w+\)? < 40\.0, '\w+ must stay below 40\.0'",
+                   r"\n\s+assert np\.all\(np\.isfinite\(\w+\)\) and np\.sum\(\w+\) < 400\.0, "],
+    "helper_accumulate": [r"def ac\d+\(p, v\):\n    p \*= v\n", r"def ac\d+\(p, v\):\n    p \+= v\n",
+                          r"p \+= 0\.5 \* v\n    p \*= v", r"\n\s+ac\d+\(bf\d+, np\.tanh\(",
+                          r"\n\s+for i\d+ in range\(2\):\n\s+ac\d+\(bf\d+, "],
+    "kw_dtype": [r"np\.sum\(\w+, dtype=np\.float64\)", r"dtype=float\)", r"dtype='float64'\)",
+                 r"np\.add\(\w+, np\.sin\(\w+\), dtype=np\.float64\)",
+                 r"np\.asarray\(\w+, dtype=np\.float64\)", r"np\.trace\(\w+, dtype=float\)"],
+    "kw_initial_where": [r"np\.max\(\w+, initial=-5\.0\)", r"np\.min\(np\.sin\(\w+\), initial=5\.0\)",
+                         r"np\.amax\(\w+, where=np\.array\(", r"np\.amin\(\w+ \* \w+, where=",
+                         r"np\.sum\(\w+, initial=1\.0\)"],
+    "memory_order": [r"\.reshape\(-1, order='F'\)", r"\.ravel\(order='F'\)", r"\.copy\('F'\)",
+                     r"np\.asfortranarray\(", r"np\.ascontiguousarray\(\w+\.T\)",
+                     r"\.astype\(float, copy=False\)", r"\.reshape\(\(3, 2\), order='F'\) @ C2"],
+    "list_param_add": [r"\n\s+la\d+ = \[[^\]]+\] \+ \w+\n", r"\n\s+la\d+ = (\w+) \+ \1\n",
+                       r"\n\s+la\d+ = \w+ \+ \[.* \* 0\.5\]\n"],
     # a Python float at a pole, its term in the value returned
     "float_pole": [r"\n\s+pl\d+ = np\.log\(\w+\)\n", r"\n\s+pl\d+ = np\.sqrt\(\w+\)\n",
                    r"\n\s+pl\d+ = \w+ \*\* 0\.5\n", r"\n\s+pl\d+ = 1\.0 / \w+\n",
@@ -654,7 +687,7 @@ def test_each_new_construct_appears_in_generated_programs(tmp_path):
                     missing.append((feature, pattern))
         for prog in progs[:15]:
             module = loader.load(prog.source, "new")
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), effects.quiet():   # (the effect forms)
                 _run(module, prog)
         loader.forget()
     assert missing == []

@@ -136,3 +136,30 @@ def test_a_module_holding_a_machine_path_is_never_a_pass(tmp_path, monkeypatch):
     outcome = _check(tmp_path, _program(READS_GLOBALS, [X, Y], (0, 1)))
     assert (outcome.status, outcome.reason) == ("skip", "open:cli-machine-path"), \
         outcome.message
+
+
+def _tree(name, kind, value):
+    spec = (kind, tuple(("leaf", np.shape(v)) for v in value))
+    return Param(name, "tree", spec, value)
+
+
+def test_a_tuple_parameter_s_derivative_comes_back_as_a_list(tmp_path):
+    """README, "Command line": the derivative of a tuple parameter (and of a tuple in a
+    list parameter) comes back as a list of its items' derivatives; the check takes it
+    for the tuple (campaign seeds 1220024 and 50258: "wrong-type", a checker's bug)."""
+    tp = _tree("tp", "tuple", (np.array([0.2, -0.4, 0.3]), np.array([0.1, 0.7, -0.2])))
+    prog = _program("def f(x, tp):\n    return np.sum(np.sin(x) * tp[0]) + np.sum(tp[1] * x)\n",
+                    [X, tp], wrt=(0, 1))
+    outcome = _check(tmp_path, prog)
+    assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
+def test_list_parameters_added_to_a_list_or_to_themselves(tmp_path):
+    """``[x] + xs`` and ``xs + xs`` of a list parameter (README, "Command line"), the
+    generator's ``list_param_add``."""
+    xs = _tree("xs", "list", [np.array([0.2, -0.4, 0.3]), np.array([0.1, 0.7, -0.2])])
+    prog = _program("def f(x, xs):\n    la = [x] + xs\n    lb = xs + xs\n"
+                    "    return np.sum(la[0] * la[1]) + np.sum(np.sin(lb[-1]) * lb[0])\n",
+                    [X, xs], wrt=(0, 1))
+    outcome = _check(tmp_path, prog)
+    assert outcome.status == "pass", (outcome.reason, outcome.message)

@@ -6,6 +6,7 @@ import re
 from s2sad.fuzz.constructs import ALL_FEATURES
 from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
 import s2sad.fuzz.generator.common_forms as common_forms
+import s2sad.fuzz.generator.effect_forms as effect_forms
 import s2sad.fuzz.generator.item_forms as item_forms
 import s2sad.fuzz.generator.module_reads as module_reads
 import s2sad.fuzz.generator.math_terms as math_terms
@@ -99,6 +100,7 @@ class Generator:
         if self.draft.none_shape is not None:
             write_buffer(self.draft, self.exprs)
         self.draft.module_lines = module_reads.choose(self.draft)
+        effect_forms.choose(self.draft)
         python_forms.choose(self.draft)
         math_terms.choose(self.draft)
         common_forms.choose(self.draft)
