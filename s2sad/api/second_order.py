@@ -10,6 +10,7 @@ from .. import pipeline, trees
 from ..errors import NonScalarOutputError, TangentError
 from ..syntax import anno
 from ..values import PowerDivergesError, located_power_error, refuse_complex_arguments
+from ..runtime.duck import size_of
 from .arguments import arguments, arguments_then, parameters
 from .bound import Bound
 from .composable import (compose_gradient_of_gradient, compose_hvp, differentiable,
@@ -138,7 +139,7 @@ def hessian(func=None, wrt=0, backend="numpy"):
         # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
         # (rows) and leaf l of xs[j] (columns), one per element of leaf l
         columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
-        if not any(np.size(leaf) for leaves in flat for leaf in leaves):
+        if not any(size_of(leaf) for leaves in flat for leaf in leaves):
             # (no column: the function still runs once, its prints and raises, as Python's)
             check_scalar(bound.func(*values), func, "the Hessian",
                          rerun=lambda: bound.func(*values))
