@@ -44,6 +44,14 @@ _VALUE_RTOL = 1e-10  # the value a derivative function returns is the primal's
 
 
 # ------------------------------------------------------------------ structure
+
+def _axes_in_memory(array):
+    """The axes of ``array`` from the slowest-varying in memory to the fastest:
+    ``(0, 1)`` for a C-ordered matrix, ``(1, 0)`` for a Fortran-ordered one or a
+    transpose (ties, as of length-1 axes, keep C order)."""
+    strides = [abs(s) for s in array.strides]
+    return tuple(sorted(range(array.ndim), key=lambda axis: -strides[axis]))
+
 #
 # A differentiated argument is a float, an ndarray, or a list/tuple/dict of them
 # (nested freely; a dict's values in its key order).  ``_flatten`` turns it into one float64 vector and
@@ -67,6 +75,7 @@ class _Layout:
         else:
             if isinstance(value, np.ndarray):
                 self.kind = "array"
+                self.axes_in_memory = _axes_in_memory(value)
             elif isinstance(value, np.generic):
                 self.kind = "numpy scalar"
             else:
@@ -83,7 +92,11 @@ class _Layout:
                 start += child.size
             return dict(zip(self.keys, parts)) if self.kind is dict else self.kind(parts)
         if self.kind == "array":
-            return np.array(vector, dtype=np.float64).reshape(self.shape)
+            # the argument's memory order: a function may read it (ravel('K'), a
+            # Fortran-ordered copy), so its derivative at another layout may differ
+            order = self.axes_in_memory
+            stored = np.array(vector, dtype=np.float64).reshape(self.shape).transpose(order)
+            return stored.copy(order="C").transpose(tuple(np.argsort(order)))
         if self.kind == "numpy scalar":
             return np.float64(vector[0])
         return float(vector[0])

@@ -9,7 +9,7 @@ then read new values beside old ones and return a gradient of no point at all.
 So the forward sweep runs on a snapshot of the arguments: every numpy array among them
 (in lists, tuples, namedtuples and dicts too) copied once, the same object given twice
 copied once (so ``f(a, a)`` still passes one array twice), each container rebuilt once.
-A copy is invisible to a function that writes into no argument (its values are the
+A copy keeps the array's memory order (``x.ravel('K')`` reads it), so it is invisible to a function that writes into no argument (its values are the
 same).  One that writes into an argument (into s2sad's own copy of it) must still see
 what Python's call shows: where the array written shares memory with another argument
 or with a global or closure array the function reads, the write shows through that
@@ -65,9 +65,9 @@ def snapshot(args, kwargs, writes, names, outside=()):
             _arrays_in(container, "", inner, set(), set())
             fixed.update(inner)
         fixed |= _sharing(arrays, outside)
-    memo = {key: array.copy() for key, (array, _) in arrays.items() if key not in fixed}
+    memo = {key: array.copy(order="K") for key, (array, _) in arrays.items() if key not in fixed}
     memo.update(given)   # (as they are)
-    kept = [(name, array, array.copy()) for key, (array, name) in arrays.items()
+    kept = [(name, array, array.copy(order="K")) for key, (array, name) in arrays.items()
             if key in fixed]
     return (tuple(_copied(a, memo) for a in args),
             {k: _copied(v, memo) for k, v in kwargs.items()}, kept or None)
@@ -234,7 +234,7 @@ def _copied(tree, memo, copy_new=False):
     if isinstance(tree, _ndarray):
         if not copy_new:
             return tree
-        made = memo[key] = tree.copy()
+        made = memo[key] = tree.copy(order="K")
         return made
     cls = tree.__class__
     if cls is list:

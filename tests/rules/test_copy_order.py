@@ -2,8 +2,8 @@
 (numpy's defaults differ).  s2sad made ``x.copy()`` its ``copy_of(x)``, which keeps the
 layout, so ``x.copy().ravel('K')`` of a Fortran array read its elements in another order:
 55.0 where Python gives 50.0, silently (found by fixrules14's probe).  The method now
-passes ``order='C'``.  References: central differences that keep the argument's layout
-(``s2sad.testing``'s copy their argument to C order), and derivatives by hand."""
+passes ``order='C'``.  References: central differences that keep the argument's layout, and
+derivatives by hand."""
 
 import warnings
 
