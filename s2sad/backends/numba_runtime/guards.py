@@ -32,16 +32,16 @@ def add_item(bar, key, g):
     return _numpy_trees.add_item(bar, key, g)
 
 
-@overload(ensure_scalar_output, prefer_literal=True, inline="always")
+@overload(ensure_scalar_output, prefer_literal=True)
 def _ensure_scalar_output(value, function_name):
     if is_real_number(value) or (is_array(value, 0) and is_real_number(value.dtype)):
         return lambda value, function_name: None
     if is_array(value) and is_real_number(value.dtype):
         def refuse_array(value, function_name):
-            raise ValueError("the gradient of " + function_name + " is only defined for a "
-                             "scalar output, but it returned an array of shape "
-                             + shape_text(value.shape)
-                             + "; use s2sad.vjp for non-scalar outputs")
+            # (not inlined: numba < 0.62 cannot lower a raise whose message is made
+            # when the code runs in an overload inlined with inline="always")
+            message = array_output_message(function_name, value.shape)
+            raise ValueError(message)
         return refuse_array
     name = getattr(function_name, "literal_value", "the function")
     kind, message, hint = _refusal(_sample(value), name)
@@ -79,6 +79,14 @@ def _refusal(sample, name):
     except S2sadError as error:
         return type(error), error.message, error.hint
     return None, None, None
+
+
+@register_jitable
+def array_output_message(function_name, shape):
+    """numpy's ``ensure_scalar_output`` message for an array output of ``shape``."""
+    return ("the gradient of " + function_name + " is only defined for a scalar output, but "
+            "it returned an array of shape " + shape_text(shape)
+            + "; use s2sad.vjp for non-scalar outputs")
 
 
 @register_jitable
