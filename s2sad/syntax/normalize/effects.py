@@ -294,9 +294,16 @@ def without_effects(body, lookup):
         elif isinstance(stmt, (gast.If, gast.For, gast.While)):
             then, orelse = without_effects(stmt.body, lookup), \
                 without_effects(stmt.orelse, lookup)
-            if len(then) != len(stmt.body) or len(orelse) != len(stmt.orelse):
+            if _changed(then, stmt.body) or _changed(orelse, stmt.orelse):
                 stmt, old = copy.copy(stmt), stmt
                 stmt.body = then or [gast.copy_location(gast.Pass(), old)]
                 stmt.orelse = orelse
         out.append(stmt)
     return out
+
+
+def _changed(statements, original):
+    """Whether ``without_effects`` took a statement out of ``original`` or copied one
+    (an ``if`` printing in a loop: the loop's body is as long, its ``if`` new)."""
+    return len(statements) != len(original) or \
+        any(new is not old for new, old in zip(statements, original))
