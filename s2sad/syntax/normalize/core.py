@@ -63,7 +63,7 @@ from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
 from .concat import lower_concatenating_sums
-from .defaultdicts import lower_default_dicts
+from .defaultdicts import lower_default_dicts, makes_default_dict
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .effects import Effects
@@ -149,8 +149,8 @@ def _desugared(parsed):
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
-    if any(n.__class__ is gast.Call and getattr(n.func, "id", getattr(n.func, "attr", None))
-           in ("defaultdict", "Counter") for n in walked) and lower_default_dicts(
+    if any(n.__class__ is gast.Call and makes_default_dict(n.func, parsed)
+           for n in walked) and lower_default_dicts(
                tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
                    message, parsed.location(node), hint=hint)):
         walked = nodes.walk(tree)   # (d = defaultdict(float) became d = {}: see there)

@@ -35,6 +35,7 @@ import gast
 from ...rules import registry
 from .. import anno, gastify, nodes
 from ..parse import is_user_function
+from .loggers import local_loggers
 
 #: the methods of a logger that log a message
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
@@ -176,11 +177,23 @@ class Effects:
 
     def __init__(self, normalizer):
         self.norm = normalizer
+        self._loggers = None
+
+    def loggers(self):
+        """``{local name: logger}`` of the function's ``lg = logging.getLogger(...)``
+        and ``lg = log`` (``loggers.local_loggers``), found once."""
+        if self._loggers is None:
+            norm = self.norm
+            self._loggers = local_loggers(
+                norm.parsed.node.body,
+                lambda n: None if n in norm.locals or n in norm.local_functions
+                else norm.parsed.resolve(n, None))
+        return self._loggers
 
     def lookup(self, name):
         norm = self.norm
         if name in norm.env or name in norm.locals or name in norm.local_functions:
-            return None
+            return self.loggers().get(name)
         return norm.parsed.resolve(name, None)
 
     def call(self, stmt):
@@ -209,6 +222,10 @@ class Effects:
         root = func
         while isinstance(root, gast.Attribute):
             root = root.value
+        if root.id in self.loggers() and (root.id in norm.env or root.id in norm.locals):
+            # lg.info of a local lg = logging.getLogger(...): the name's value now
+            return gast.Attribute(value=norm.flat.atom(root), attr=func.attr,
+                                  ctx=gast.Load())
         norm.module_names.use_global(root.id, root)
         return nodes.clone(func)
 
@@ -285,6 +302,10 @@ def without_effects(body, lookup):
     docstring), ``lookup(name)`` giving a free name's object: the code a Hessian's
     later columns run, where Python's function ran once.  Compound statements holding
     one are copied; no node of ``body`` changes."""
+    loggers = local_loggers(body, lookup)
+    if loggers:   # (lg.info(...) of a local lg = logging.getLogger(...))
+        def lookup(name, free=lookup):
+            return loggers.get(name) or free(name)
     out = []
     for stmt in body:
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
