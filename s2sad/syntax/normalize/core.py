@@ -66,7 +66,7 @@ from .concat import lower_concatenating_sums
 from .defaultdicts import lower_default_dicts, makes_default_dict
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
-from .effects import Effects
+from .effects import Effects, fresh_updates
 from .entry import ArgumentCopies, check_local_functions
 from .flatten import Flattener
 from .functionalize import WritingCalls
@@ -520,9 +520,10 @@ def _updated_parameter(func):
     if not isinstance(fn, gast.FunctionDef):
         return None
     params = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    fresh = fresh_updates(fn, params)   # (a = a * 2; a += v: the function's own value)
     for node in nodes.walk(fn):
         if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
-                and node.target.id in params:
+                and node.target.id in params and node not in fresh:
             return func.__name__, node.target.id, op_symbol(node.op)
     return None
 

@@ -110,6 +110,7 @@ def effect_only(obj, _seen=None):
     local = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
              and isinstance(n.ctx, gast.Store)} | params
     closure = inspect.getclosurevars(obj)
+    fresh = set(fresh_updates(fn, params))   # (a = a * 2; a += v: a value of its own)
 
     def lookup(name):
         if name in local:
@@ -130,11 +131,48 @@ def effect_only(obj, _seen=None):
                 and not isinstance(node.ctx, gast.Load):
             return False
         if isinstance(node, gast.AugAssign) and not (
-                isinstance(node.target, gast.Name) and node.target.id not in params):
+                isinstance(node.target, gast.Name) and (node.target.id not in params
+                                                        or node in fresh)):
             return False   # p += v writes the caller's array
         if isinstance(node, gast.Call) and not _pure_call(node, lookup, seen):
             return False
     return True
+
+
+def fresh_updates(fn, params):
+    """The augmented assignments ``p op= v`` of a parameter ``p`` of ``fn`` (a
+    ``FunctionDef``) that act on a new value of the function's own: ``p`` bound before,
+    in a statement of the body itself, to an operator's result or a copy (``a = a * 2``,
+    ``a = np.copy(a)``), and bound nowhere else before (``def h(a, v): a = a * 2; a +=
+    v`` changes no argument of the caller's)."""
+    fresh, found = set(), []
+    for stmt in fn.body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in params:
+            name = stmt.targets[0].id
+            if _allocates(stmt.value):
+                fresh.add(name)
+            else:
+                fresh.discard(name)
+            continue
+        walked = nodes.walk(stmt)
+        for node in walked:   # (a store in a branch or a loop: it may hold anything)
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load) \
+                    and node.id in fresh and not any(
+                        isinstance(a, gast.AugAssign) and a.target is node for a in walked):
+                fresh.discard(node.id)
+        found.extend(node for node in walked if isinstance(node, gast.AugAssign)
+                     and isinstance(node.target, gast.Name) and node.target.id in fresh)
+    return found
+
+
+def _allocates(value):
+    """Whether the expression ``value`` makes a new object: an arithmetic operator's
+    result, or a copy (``np.copy(a)``, ``a.copy()``)."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        return True
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+        and value.func.attr == "copy"
 
 
 def _pure_call(call, lookup, seen):
