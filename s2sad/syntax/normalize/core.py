@@ -67,6 +67,7 @@ from .defaultdicts import lower_default_dicts, makes_default_dict
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .effects import Effects, fresh_updates
+from .itertools_items import lower_item_tuples, names_item_tuples
 from .entry import ArgumentCopies, check_local_functions
 from .flatten import Flattener
 from .functionalize import WritingCalls
@@ -154,6 +155,9 @@ def _desugared(parsed):
                tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
                    message, parsed.location(node), hint=hint)):
         walked = nodes.walk(tree)   # (d = defaultdict(float) became d = {}: see there)
+    if any(n.__class__ is gast.Call and names_item_tuples(n.func, parsed) for n in walked) \
+            and lower_item_tuples(tree, parsed):
+        walked = nodes.walk(tree)   # (combinations(xs, 2): tuples of items, see there)
     if any(n.__class__ is gast.Call and getattr(n.func, "id", None) == "sum"
            and len(n.args) + len(n.keywords) == 2 for n in walked) \
             and lower_concatenating_sums(tree, parsed):
