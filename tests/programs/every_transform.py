@@ -64,11 +64,11 @@ def every_transform(f, args, second_order=True, numba=True):
     np.testing.assert_allclose(_flat(grad), _flat(expected), rtol=1e-5, atol=1e-7)
     if second_order:
         hessian = _fd_hessian(plain, args)
-        np.testing.assert_allclose(s2sad.hessian(f)(*args), hessian, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(s2sad.hessian(f)(*args), hessian, rtol=1e-4, atol=1e-4)
         v = np.linspace(-1.0, 1.0, np.size(args[0])).reshape(np.shape(args[0]))
         np.testing.assert_allclose(s2sad.hvp(f)(*args, v),
                                    np.tensordot(hessian, v, axes=np.ndim(v)),
-                                   rtol=1e-4, atol=1e-5)
+                                   rtol=1e-4, atol=1e-4)
     if numba:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", s2sad.NumbaFallbackWarning)
