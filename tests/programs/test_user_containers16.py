@@ -106,3 +106,12 @@ def test_a_dicts_items_loop_in_every_transform(make):
     grads = s2sad.grad(uc.dict_values_loop)(p, X.copy())
     np.testing.assert_allclose(grads["W"], -np.sin(W) * X[0])
     assert type(grads) is make
+
+
+@pytest.mark.parametrize("name", [
+    "concat_and_repeat", "list_methods", "slice_assign", "dict_ops", "dict_comprehension",
+    "nested", "starred", "loops", "comprehensions", "join_groups", "helper_tuples",
+    "comp_filters"])
+def test_the_readmes_container_claims_in_every_transform(name):
+    import readme_containers16
+    every_transform(getattr(readme_containers16, name), (np.array([0.7, -1.3, 0.4]),))
