@@ -15,6 +15,9 @@ _STRING_METHODS = {"startswith", "endswith", "lower", "upper", "strip", "lstrip"
                    "removeprefix", "removesuffix", "zfill", "title", "capitalize"}
 _LIST_METHODS = {"pop", "insert", "extend", "remove", "sort", "reverse", "index", "count",
                  "clear", "copy"}
+#: a logger's methods (``syntax.normalize.effects.LOG_METHODS``)
+_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal",
+                "log"}
 #: methods of a deque or a set: the list spelling of each
 _DEQUE_AND_SET_METHODS = {
     "popleft": "q.pop(0) for q.popleft()", "appendleft": "q.insert(0, v) for q.appendleft(v)",
@@ -59,6 +62,12 @@ def method_hint(name):
                 "string literal, or an f-string (f\"W{i}\"), or str.format(fmt, i)")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x, ...))"
+    if name in _LOG_METHODS:
+        return (f"if this is a logger's '.{name}()' (its result is None): call it as a "
+                f"statement, lg.{name}(...), with lg a module's logger or bound once in "
+                f"the function (lg = logging.getLogger(__name__)): s2sad runs it in the "
+                f"derivative; otherwise compute '.{name}()' outside the differentiated "
+                f"function")
     if name in _STRING_METHODS:
         return (f"'.{name}()' is a method of strings, which s2sad does not call in the "
                 f"differentiated code; compare strings with ==, in and slices instead "

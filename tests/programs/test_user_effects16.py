@@ -91,3 +91,12 @@ def test_a_discarded_helper_adding_into_its_argument_is_still_followed():
     every_transform(ue.calls_a_helper_adding_into_its_argument, (X.copy(),))
     np.testing.assert_allclose(s2sad.grad(ue.calls_a_helper_adding_into_its_argument)(X.copy()),
                                2 * X + 2)
+
+
+def test_a_local_loggers_result_kept_gets_the_hint_that_works():
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="info") as info:
+        s2sad.grad(ue.keeps_a_local_loggers_result)(X.copy())
+    assert "call it as a statement, lg.info(...)" in info.value.hint
+    # the hint followed: logs_through_an_alias_of_the_modules_logger
+    np.testing.assert_allclose(s2sad.grad(ue.logs_through_an_alias_of_the_modules_logger)(X.copy()),
+                               3 * X ** 2)
