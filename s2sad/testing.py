@@ -90,7 +90,11 @@ class _Layout:
             for child in self.children:
                 parts.append(child.unflatten(vector[start:start + child.size]))
                 start += child.size
-            return dict(zip(self.keys, parts)) if self.kind is dict else self.kind(parts)
+            if self.kind is dict:
+                return dict(zip(self.keys, parts))
+            if hasattr(self.kind, "_fields"):   # a namedtuple takes its fields as arguments
+                return self.kind(*parts)
+            return self.kind(parts)
         if self.kind == "array":
             # the argument's memory order: a function may read it (ravel('K'), a
             # Fortran-ordered copy), so its derivative at another layout may differ
@@ -334,7 +338,9 @@ def _same_containers(value, expected):
 def _random_like(value, rng):
     """A random float64 value with ``value``'s layout (a float for a scalar)."""
     if isinstance(value, (list, tuple)):
-        return type(value)(_random_like(v, rng) for v in value)
+        items = [_random_like(v, rng) for v in value]
+        # (a namedtuple takes its fields as arguments)
+        return type(value)(*items) if hasattr(type(value), "_fields") else type(value)(items)
     if isinstance(value, dict):
         return {k: _random_like(v, rng) for k, v in value.items()}
     if isinstance(value, np.ndarray):

@@ -73,10 +73,11 @@ def rule_for(value, parsed, need):
                     f"with: scipy.stats.{dist}.{method}(x, ...), which has a rule")
         elif target is builtins.max or target is builtins.min:
             numpy_name = "maximum" if target is builtins.max else "minimum"
-            hint = (f"{target.__name__}(a, b, ...) of values given one by one, without key= "
-                    f"or default=, is differentiated (the first of equal values is kept, "
-                    f"as Python keeps it); so are np.{numpy_name}(a, b) and "
-                    f"np.{target.__name__}(x) of an array (ties share the derivative)")
+            hint = (f"{target.__name__}(a, b, ...) of values given one by one and "
+                    f"{target.__name__}(xs) of one iterable, without key= or default=, are "
+                    f"differentiated (the first of equal values is kept, as Python keeps "
+                    f"it); so are np.{numpy_name}(a, b) and np.{target.__name__}(x) of an "
+                    f"array (ties share the derivative)")
         elif callable(target) and getattr(target, "__name__", "") == "<lambda>":
             message += (": a lambda is differentiated only where it is bound to a name "
                         "inside the function; s2sad reads module-level functions from "

@@ -22,6 +22,7 @@ from ..runtime.duck import called_with, duck_among
 from ..syntax import wrappers
 from .arguments import CONTAINER_CLASSES, argument_kinds, has_containers
 from .core import defaults_kinds, global_name, same
+from .foreign import refuse_foreign_arguments
 from .ranked import Ranked
 
 _BUILTINS = vars(builtins)
@@ -247,6 +248,7 @@ class Bound:
         """The generated function, its globals refreshed from the user's current values
         (regenerated when the code, a helper, a rule or a name that chose a rule changed);
         the one made for the structure of ``args`` and ``kwargs`` when one is a container."""
+        refuse_foreign_arguments(self.func, args, kwargs)   # (a deque, a set: see foreign)
         for value in args:
             if value.__class__ in CONTAINER_CLASSES:
                 return self.specialized(args, kwargs).current()

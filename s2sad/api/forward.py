@@ -11,6 +11,7 @@ from .arguments import arguments_then, call_form, parameters
 from .bound import Bound
 from .composable import compose_jvp, differentiable
 from .entries import forward_entry
+from .foreign import refuse_foreign_arguments
 from .matching import as_tangent, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
 from .singular import note_user_line, raise_singular
@@ -55,6 +56,7 @@ def _build_jvp(func, wrt, backend="numpy"):
             raise TypeError(f"the jvp of {func.__name__} takes " + call_form(
                 bound.func, f"{k} tangent(s) (for {', '.join(wrt_names)})"))
         refuse_complex_arguments(args, kwargs, func.__name__)
+        refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
         values = arguments_then(bound.func, args, kwargs, k,
                                 f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")
         tangents = in_library_of(values, [

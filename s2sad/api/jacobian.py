@@ -17,6 +17,7 @@ from ..runtime.duck import size_of
 from .arguments import arguments, parameters, signature
 from .composable import differentiable
 from .directions import block, directions, one_hot, runs_effects, size, zero
+from .foreign import refuse_foreign_arguments
 from .forward import forward_bound
 from .matching import match_derivative
 from .numba_backend import check_backend, refuse_numba
@@ -99,6 +100,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
 
     def jac(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
+        refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
         try:
             values = arguments(func, args, kwargs)
         except TypeError as exc:   # (Python's words name no function)

@@ -17,6 +17,7 @@ from .composable import (compose_gradient_of_gradient, compose_hvp, differentiab
                          gradient_of_gradient_output)
 from .directions import block, directions, runs_effects
 from .entries import second_order_entry
+from .foreign import refuse_foreign_arguments
 from .matching import as_tangent, check_scalar, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
 from .singular import raise_singular
@@ -75,6 +76,7 @@ def _build_hvp(func, wrt, with_grad, backend="numpy"):
         if not args:
             raise TypeError(f"the hvp of {func.__name__} takes its arguments followed by v")
         refuse_complex_arguments(args, kwargs, func.__name__)
+        refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
         values = arguments_then(bound.func, args, kwargs, 1,
                                 f"the direction v (shaped like {', '.join(wrt_names)})", "hvp")
         vs = args[-1]
@@ -133,6 +135,7 @@ def hessian(func=None, wrt=0, backend="numpy"):
 
     def hess(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
+        refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
         values = arguments(bound.func, args, kwargs)
         xs = [values[p] for p in positions]
         flat = [trees.leaves(x) for x in xs]
@@ -194,6 +197,7 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False, backe
 
     def gradient(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
+        refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
         values = arguments(bound.func, args, kwargs)
         x_inner = values[params.index(inner[0])]
         if trees.is_container(x_inner) or np.ndim(x_inner) != 0:

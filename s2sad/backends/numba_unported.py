@@ -105,7 +105,21 @@ def print_refusal(tree):
             return _at(Refusal("print(...): numba prints to its own stream, not to "
                                "sys.stdout, and a compiled call that fails runs again in "
                                "numpy", node, NUMPY), "print")
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
+                and isinstance(node.value.func, ast.Attribute) \
+                and node.value.func.attr in _LOGGING_CALLS:
+            # (generated code discards no other call of these names: the user's
+            # log.info(...), logging.warning(...), warnings.warn(...))
+            name = node.value.func.attr
+            return _at(Refusal(f"a call that logs or warns, .{name}(...): numba compiles "
+                               f"no call of Python's logging or warnings", node, NUMPY), name)
     return None
+
+
+#: the methods a call run for its effect that logs or warns is spelled with
+#: (``syntax.normalize.effects.LOG_METHODS``)
+_LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
+                            "critical", "fatal", "log"})
 
 
 def _at(refusal, name):

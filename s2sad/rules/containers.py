@@ -8,7 +8,8 @@ import builtins
 
 from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_get_bar, dict_item_bar, dict_keys, dict_set, dict_set_bar,
-                       dict_size_kept, extend_bar, insert_bar, iterable_bar, list_append,
+                       dict_size_kept, extend_bar, first_extreme, insert_bar, iterable_bar,
+                       list_append,
                        list_delete, list_extend, list_insert, list_push, list_push_at, list_put,
                        list_remove, list_set, loop_items, loop_items_bar, loop_items_dot,
                        repeat_bar, set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
@@ -24,6 +25,7 @@ LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_inser
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
 DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
                     dict_size_kept=dict_size_kept, loop_items=loop_items,
+                    first_extreme=first_extreme,
                     dict_entries=dict_entries)
 
 
@@ -184,7 +186,7 @@ def dict_get_tangent(y, d, key, default, d_dot, default_dot):
     return dict_get(d_dot, key, default_dot)
 
 
-nondifferentiable(dict_keys, dict_size_kept)
+nondifferentiable(dict_keys, dict_size_kept, first_extreme)
 
 
 @adjoint(dict_entries)

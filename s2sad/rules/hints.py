@@ -15,6 +15,15 @@ _STRING_METHODS = {"startswith", "endswith", "lower", "upper", "strip", "lstrip"
                    "removeprefix", "removesuffix", "zfill", "title", "capitalize"}
 _LIST_METHODS = {"pop", "insert", "extend", "remove", "sort", "reverse", "index", "count",
                  "clear", "copy"}
+#: a logger's methods (``syntax.normalize.effects.LOG_METHODS``)
+_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal",
+                "log"}
+#: methods of a deque or a set: the list spelling of each
+_DEQUE_AND_SET_METHODS = {
+    "popleft": "q.pop(0) for q.popleft()", "appendleft": "q.insert(0, v) for q.appendleft(v)",
+    "extendleft": "q = ys[::-1] + q for q.extendleft(ys)",
+    "rotate": "q = q[-k:] + q[:-k] for q.rotate(k)", "add": "xs.append(v) for s.add(v)",
+    "discard": "a list without the item ([v for v in xs if v != item]) for s.discard(item)"}
 
 
 def _numpy_rule(name):
@@ -44,11 +53,21 @@ def method_hint(name):
     if name in _LIST_METHODS:
         return (f"lists support xs.append(v), xs.extend(ys), xs.insert(i, v), xs.pop(i), "
                 f"xs[i] = v, indexing and slicing: build a new list instead of '.{name}()'")
+    if name in _DEQUE_AND_SET_METHODS:
+        return (f"'.{name}()' is a method of collections.deque or of a set, which s2sad "
+                f"does not differentiate: keep a list (pass list(q) for a deque argument) "
+                f"and write {_DEQUE_AND_SET_METHODS[name]}")
     if name == "format":
         return ("write the format string where it is called: \"W{}\".format(i) on the "
                 "string literal, or an f-string (f\"W{i}\"), or str.format(fmt, i)")
     if _numpy_rule(name) is not None:
         return f"call the numpy function instead (np.{name}(x, ...))"
+    if name in _LOG_METHODS:
+        return (f"if this is a logger's '.{name}()' (its result is None): call it as a "
+                f"statement, lg.{name}(...), with lg a module's logger or bound once in "
+                f"the function (lg = logging.getLogger(__name__)): s2sad runs it in the "
+                f"derivative; otherwise compute '.{name}()' outside the differentiated "
+                f"function")
     if name in _STRING_METHODS:
         return (f"'.{name}()' is a method of strings, which s2sad does not call in the "
                 f"differentiated code; compare strings with ==, in and slices instead "

@@ -31,7 +31,7 @@ from .creation import arange_bar, arange_dot, float_only, linspace_bar, linspace
 from .duck import size_of  # noqa: F401
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
                     dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,
-                    dict_set_bar, dict_size_kept, loop_items, loop_items_bar,
+                    dict_set_bar, dict_size_kept, first_extreme, loop_items, loop_items_bar,
                     loop_items_dot, sorted_bar, sorted_dot)  # noqa: F401
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cross,
                           power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
@@ -117,8 +117,8 @@ __all__ = [
     "add_tree", "tree_like", "repetition_bar", "adjoint_copy", "iterable_bar",
     "times_bar", "plus_bar", "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept", "loop_items",
-    "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot", "dict_entries",
-    "dict_entries_bar", "dict_entries_dot", "UNBOUND", "check_bound",
+    "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot", "first_extreme",
+    "dict_entries", "dict_entries_bar", "dict_entries_dot", "UNBOUND", "check_bound",
     "check_not_inplace", "check_in_place", "check_not_shared", "check_unpacked",
     "check_item_alone",
     "check_item_update", "size_of",

@@ -155,6 +155,13 @@ def sorted_dot(items, tangent):
 
 
 
+def first_extreme(items, largest):
+    """The position of the item ``max(items)`` (``largest``) or ``min(items)`` keeps, as
+    Python compares them: the first one no later item is strictly greater (less) than
+    (a NaN first is kept, as Python keeps it); Python's own error for no items."""
+    return (max if largest else min)(range(len(items)), key=items.__getitem__)
+
+
 def loop_items(sequence):
     """What a ``for`` loop over ``sequence`` visits, by position: the keys of a dict
     (in insertion order), ``sequence`` itself for anything else (a list, a tuple, an

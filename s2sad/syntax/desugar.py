@@ -65,7 +65,8 @@ def desugar(fn, user_names, walked=None):
         return literal
     fn = literal if literal is not fn else nodes.clone(fn)
     if hoisting:   # (a branch that raises: the code after its if is the other branch's)
-        raises.hoist(fn.body)
+        raises.hoist(fn.body, function=True)
+        raises.return_after_raising(fn)
     namer = Namer(user_names)
     if lowering:
         lower(fn, namer)

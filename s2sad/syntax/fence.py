@@ -15,7 +15,7 @@ import gast
 
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
-from . import nodes
+from . import nodes, raises
 from .closure_sharing import stale_read
 from .desugar import CONSUMERS, statements_same_function
 from .formatting import builtins_named, is_format_call, literal_formats
@@ -267,6 +267,8 @@ def _check_returns(parsed):
     body = parsed.node.body
     returns = [n for stmt in body for n in statements_same_function(stmt)
                if n.__class__ is gast.Return]
+    if not returns and raises.raises(body):
+        return   # (every path raises: the derivative raises it, see desugar.desugar)
     if not returns:
         raise UnsupportedSyntaxError(
             f"{parsed.name} returns nothing, so there is nothing to differentiate",

@@ -7,13 +7,17 @@ met by the :class:`~.flatten.Flattener`.
 Output, emitted through the normalizer: ``a < b < c`` as ``a < b and b < c`` with
 ``b`` computed once and ``c`` only where ``a < b`` holds; ``max(a, b)`` as the if
 statement ``b if b > a else a`` (the first of equal values kept, as Python keeps it,
-so the derivative follows the value kept); ``pow(a, b)`` as ``a ** b``.
+so the derivative follows the value kept); ``max(xs)`` of one iterable (a list, a
+tuple, an array, a comprehension, ``map(f, xs)``) as the item Python keeps, ``items =
+list(xs)`` then ``items[first_extreme(items, True)]`` (the position has no
+derivative: the derivative follows the item kept); ``pow(a, b)`` as ``a ** b``.
 """
 
 import builtins
 
 import gast
 
+from ...rules import registry
 from .. import nodes
 
 
@@ -62,6 +66,46 @@ def builtin_choice(norm, node):
     (two or more values given by position); None for any other call."""
     found = _builtin_call(norm, node, ("max", "min"), lambda n: n >= 2)
     return {builtins.max: gast.Gt, builtins.min: gast.Lt}.get(found)
+
+
+def iterable_choice(norm, node):
+    """True for the builtin ``max(xs)`` of one iterable given by position (no ``key=``,
+    no ``default=``), False for ``min(xs)``, None for any other call; None too where
+    ``list`` is not the builtin (the lowering calls it)."""
+    found = _builtin_call(norm, node, ("max", "min"), lambda n: n == 1)
+    if found is None or norm.parsed.resolve("list", None) is not builtins.list \
+            or "list" in norm.env or "list" in norm.locals:
+        return None
+    return {builtins.max: True, builtins.min: False}.get(found)
+
+
+def choose_item(flat, node, target, largest):
+    """The name of ``max(xs)`` (``largest``) or ``min(xs)`` of one iterable: the item
+    of ``list(xs)`` at the position Python's comparison keeps (see the module
+    docstring)."""
+    norm = flat.norm
+    sequence = node.args[0]
+    if isinstance(sequence, (gast.List, gast.ListComp)):
+        items = flat.atom(sequence)
+    else:
+        made = gast.Call(func=gast.Name(id="list", ctx=gast.Load(), annotation=None,
+                                        type_comment=None), args=[sequence], keywords=[])
+        for new in (made, made.func):
+            gast.copy_location(new, node)
+            new.end_lineno, new.end_col_offset = node.end_lineno, node.end_col_offset
+        items = flat.atom(made)
+    helper = registry.DICT_HELPERS["first_extreme"]
+    norm.helpers["first_extreme"] = helper
+    position = flat.operation_value(
+        nodes.call("first_extreme", [nodes.clone(items), nodes.const(largest)]),
+        "kept", helper)
+    read = gast.Subscript(value=nodes.clone(items), slice=position, ctx=gast.Load())
+    name = norm.scope.new_version(target) if target else norm.namer.fresh(
+        "max" if largest else "min")
+    norm.emit(gast.copy_location(nodes.assign(name, read), node))
+    norm.defined.add(name)
+    norm.aliases.track_views(name, read)
+    return name
 
 
 def choose(flat, node, target, better):

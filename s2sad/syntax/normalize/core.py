@@ -63,10 +63,11 @@ from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
 from .concat import lower_concatenating_sums
-from .defaultdicts import lower_default_dicts
+from .defaultdicts import lower_default_dicts, makes_default_dict
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
-from .effects import Effects
+from .effects import Effects, fresh_updates
+from .itertools_items import lower_item_tuples, names_item_tuples
 from .entry import ArgumentCopies, check_local_functions
 from .flatten import Flattener
 from .functionalize import WritingCalls
@@ -149,11 +150,14 @@ def _desugared(parsed):
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
-    if any(n.__class__ is gast.Call and getattr(n.func, "id", getattr(n.func, "attr", None))
-           in ("defaultdict", "Counter") for n in walked) and lower_default_dicts(
+    if any(n.__class__ is gast.Call and makes_default_dict(n.func, parsed)
+           for n in walked) and lower_default_dicts(
                tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
                    message, parsed.location(node), hint=hint)):
         walked = nodes.walk(tree)   # (d = defaultdict(float) became d = {}: see there)
+    if any(n.__class__ is gast.Call and names_item_tuples(n.func, parsed) for n in walked) \
+            and lower_item_tuples(tree, parsed):
+        walked = nodes.walk(tree)   # (combinations(xs, 2): tuples of items, see there)
     if any(n.__class__ is gast.Call and getattr(n.func, "id", None) == "sum"
            and len(n.args) + len(n.keywords) == 2 for n in walked) \
             and lower_concatenating_sums(tree, parsed):
@@ -520,9 +524,10 @@ def _updated_parameter(func):
     if not isinstance(fn, gast.FunctionDef):
         return None
     params = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    fresh = fresh_updates(fn, params)   # (a = a * 2; a += v: the function's own value)
     for node in nodes.walk(fn):
         if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
-                and node.target.id in params:
+                and node.target.id in params and node not in fresh:
             return func.__name__, node.target.id, op_symbol(node.op)
     return None
 

@@ -36,6 +36,19 @@ _SIMPLE = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return,
            gast.If, gast.Assert)
 
 
+def makes_default_dict(func, parsed):
+    """Whether the callee ``func`` (a gast node) may name ``defaultdict`` or ``Counter``:
+    spelled so (``collections.Counter``, ``co.defaultdict``), or a name the function's
+    scope binds to one of them (``from collections import defaultdict as dd``)."""
+    spelled = func.id if func.__class__ is gast.Name else getattr(func, "attr", None)
+    if spelled in ("defaultdict", "Counter"):
+        return True
+    if func.__class__ is not gast.Name:
+        return False
+    found = parsed.resolve(spelled, None, compose=False)
+    return found is collections.defaultdict or found is collections.Counter
+
+
 def lower_default_dicts(tree, parsed, error):
     """Rewrite ``tree`` (a copy of the user's function) in place as the module docstring
     says; returns whether it changed anything.  ``parsed`` resolves names, ``error(

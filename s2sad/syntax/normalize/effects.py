@@ -35,6 +35,7 @@ import gast
 from ...rules import registry
 from .. import anno, gastify, nodes
 from ..parse import is_user_function
+from .loggers import local_loggers
 
 #: the methods of a logger that log a message
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
@@ -109,6 +110,7 @@ def effect_only(obj, _seen=None):
     local = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
              and isinstance(n.ctx, gast.Store)} | params
     closure = inspect.getclosurevars(obj)
+    fresh = set(fresh_updates(fn, params))   # (a = a * 2; a += v: a value of its own)
 
     def lookup(name):
         if name in local:
@@ -129,11 +131,48 @@ def effect_only(obj, _seen=None):
                 and not isinstance(node.ctx, gast.Load):
             return False
         if isinstance(node, gast.AugAssign) and not (
-                isinstance(node.target, gast.Name) and node.target.id not in params):
+                isinstance(node.target, gast.Name) and (node.target.id not in params
+                                                        or node in fresh)):
             return False   # p += v writes the caller's array
         if isinstance(node, gast.Call) and not _pure_call(node, lookup, seen):
             return False
     return True
+
+
+def fresh_updates(fn, params):
+    """The augmented assignments ``p op= v`` of a parameter ``p`` of ``fn`` (a
+    ``FunctionDef``) that act on a new value of the function's own: ``p`` bound before,
+    in a statement of the body itself, to an operator's result or a copy (``a = a * 2``,
+    ``a = np.copy(a)``), and bound nowhere else before (``def h(a, v): a = a * 2; a +=
+    v`` changes no argument of the caller's)."""
+    fresh, found = set(), []
+    for stmt in fn.body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in params:
+            name = stmt.targets[0].id
+            if _allocates(stmt.value):
+                fresh.add(name)
+            else:
+                fresh.discard(name)
+            continue
+        walked = nodes.walk(stmt)
+        for node in walked:   # (a store in a branch or a loop: it may hold anything)
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load) \
+                    and node.id in fresh and not any(
+                        isinstance(a, gast.AugAssign) and a.target is node for a in walked):
+                fresh.discard(node.id)
+        found.extend(node for node in walked if isinstance(node, gast.AugAssign)
+                     and isinstance(node.target, gast.Name) and node.target.id in fresh)
+    return found
+
+
+def _allocates(value):
+    """Whether the expression ``value`` makes a new object: an arithmetic operator's
+    result, or a copy (``np.copy(a)``, ``a.copy()``)."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        return True
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+        and value.func.attr == "copy"
 
 
 def _pure_call(call, lookup, seen):
@@ -176,11 +215,23 @@ class Effects:
 
     def __init__(self, normalizer):
         self.norm = normalizer
+        self._loggers = None
+
+    def loggers(self):
+        """``{local name: logger}`` of the function's ``lg = logging.getLogger(...)``
+        and ``lg = log`` (``loggers.local_loggers``), found once."""
+        if self._loggers is None:
+            norm = self.norm
+            self._loggers = local_loggers(
+                norm.parsed.node.body,
+                lambda n: None if n in norm.locals or n in norm.local_functions
+                else norm.parsed.resolve(n, None))
+        return self._loggers
 
     def lookup(self, name):
         norm = self.norm
         if name in norm.env or name in norm.locals or name in norm.local_functions:
-            return None
+            return self.loggers().get(name)
         return norm.parsed.resolve(name, None)
 
     def call(self, stmt):
@@ -209,6 +260,10 @@ class Effects:
         root = func
         while isinstance(root, gast.Attribute):
             root = root.value
+        if root.id in self.loggers() and (root.id in norm.env or root.id in norm.locals):
+            # lg.info of a local lg = logging.getLogger(...): the name's value now
+            return gast.Attribute(value=norm.flat.atom(root), attr=func.attr,
+                                  ctx=gast.Load())
         norm.module_names.use_global(root.id, root)
         return nodes.clone(func)
 
@@ -285,6 +340,10 @@ def without_effects(body, lookup):
     docstring), ``lookup(name)`` giving a free name's object: the code a Hessian's
     later columns run, where Python's function ran once.  Compound statements holding
     one are copied; no node of ``body`` changes."""
+    loggers = local_loggers(body, lookup)
+    if loggers:   # (lg.info(...) of a local lg = logging.getLogger(...))
+        def lookup(name, free=lookup):
+            return loggers.get(name) or free(name)
     out = []
     for stmt in body:
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):

@@ -21,7 +21,8 @@ import gast
 from ...rules import registry
 from .. import anno, nodes, wrappers
 from ..parse import is_user_function
-from .choices import builtin_choice, builtin_power, chained_comparison, choose
+from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
+                      iterable_choice)
 from .derivatives import made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
@@ -68,6 +69,8 @@ class Flattener:
         node = self.spelled_as(node, target)
         if isinstance(node, gast.Call) and builtin_choice(norm, node) is not None:
             return choose(self, node, target, builtin_choice(norm, node))
+        if isinstance(node, gast.Call) and iterable_choice(norm, node) is not None:
+            return choose_item(self, node, target, iterable_choice(norm, node))   # max(xs)
         named = base is not None
         base = target or base or base_name(node)
         if isinstance(node, gast.BinOp):

@@ -18,6 +18,7 @@ collaborator; its state, set in its ``__init__``: those parsed helpers, and the
 stacks of the local functions and helpers being inlined now.
 """
 
+import builtins
 import copy
 import dataclasses
 import inspect
@@ -89,6 +90,8 @@ def reachable_helpers(parsed, walked=None):
         for node in everything:
             if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
                 obj = callee_of(node.func, current) or made_here_quietly(current, node.func)
+                if obj is builtins.map and node.args:   # map(f, xs): f(v) is called
+                    obj = callee_of(node.args[0], current)
                 if id(obj) not in found and can_inline(obj):
                     found[id(obj)] = parse_function(obj)
                     todo.append(found[id(obj)])
