@@ -415,16 +415,10 @@ class NumbaBound:
         construct = (lines_[0] if lines_ else "this code")[:300]
         place = _numba_place(message, module, entry, lines, self.func)
         argument = _untyped_argument(message, module, self.func)
-        if argument is not None:   # (a free value of the user's numba cannot type)
+        if argument is not None:   # (an argument, or a free value of the user's, numba cannot type)
             self.compiled[impl] = impl
-            name, kind, where = argument
-            return self._fallback(
-                impl, f"numba cannot take {name!r} ({kind}), the value of the global "
-                      f"{name!r} your code reads ({where}), which the compiled code is "
-                      f"passed ({construct})", f"numba takes numbers, arrays and the numpy functions it "
-                                f"knows: compute what {name!r} gives outside the function "
-                                f"and pass it as an argument, or use backend='numpy' for "
-                                f"this function")
+            return self._fallback(impl, *_untyped_message(argument, construct, self.func,
+                                                          entry.emitted.user_names))
         place = place or inspect_path(self.func)
         self.compiled[impl] = impl
         own = own_construct(message, entry.emitted.user_names)
@@ -475,6 +469,62 @@ class _CheckedFirst:
 
 _UNTYPED_ARGUMENT = re.compile(r"- argument (\d+): Cannot determine Numba type of (.+)")
 _TYPING_AT = re.compile(r"typing of argument at (.+?) \((\d+)\)")
+
+
+def _parameters(func):
+    """The names of ``func``'s parameters (empty where it has no signature)."""
+    try:
+        return list(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+_KINDS = {
+    "<class 'dict'>": ("a Python dict, which numba takes as no argument",
+                       "pass each of its values as a parameter of its own (a number or an "
+                       "array: one parameter per key of {name!r}); where the function "
+                       "is not differentiated with respect to it, a numba.typed.Dict of one "
+                       "key type and one value type works too"),
+    "<class 'list'>": ("a list numba cannot type (empty, or of values of several types)",
+                       "pass an array, or a tuple of its values"),
+    "<class 'set'>": ("a set, which numba takes as no argument",
+                      "pass an array of its values"),
+}
+
+
+def _untyped_message(argument, construct, func, free_names):
+    """The fallback's ``(what, todo)`` for an ``argument`` (``_untyped_argument``) of
+    the compiled function numba cannot type: a parameter of the user's function (or its
+    tangent), or a value the code reads from the user's globals (``free_names``)."""
+    name, kind, where = argument
+    what_kind, todo = _KINDS.get(kind, (f"a value numba cannot type: {kind}",
+                                        "pass numbers, arrays, or tuples of them"))
+    params = _parameters(func)
+    base = re.sub(r"_(dot|bar)$", "", name)
+    if name in params or (name not in free_names and base in params):
+        where = _defined_at(func, where)
+        role = f"the parameter {name!r}" if name in params else \
+            f"the tangent {name!r} of the parameter {base!r}"
+        return (f"numba cannot take {role} of {func.__name__} ({what_kind}; {where}), "
+                f"which the compiled code is passed ({construct})",
+                todo.format(name=base) + ", or use backend='numpy' for this function")
+    return (f"numba cannot take {name!r} ({what_kind}), the value of the global {name!r} "
+            f"your code reads ({where}), which the compiled code is passed ({construct})",
+            f"numba takes numbers, arrays and the numpy functions it knows: compute what "
+            f"{name!r} gives outside the function and pass it as an argument, or use "
+            f"backend='numpy' for this function")
+
+
+def _defined_at(func, where):
+    """``file, line N: def f(...)`` of ``func``'s ``def`` line; ``where`` where it has none."""
+    try:
+        source, first = inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        return where
+    for k, line in enumerate(source):
+        if line.lstrip().startswith(("def ", "async def ")):
+            return f"{inspect_path(func)}, line {first + k}: {line.strip()}"
+    return where
 
 
 def _untyped_argument(message, module, func):
