@@ -13,6 +13,8 @@ readable text (comments kept) with
 * ``reversed(range(...))`` made a descending ``range``, and an item of a range
   (``i = r[last - index]``: the normalizer's ``reversed()`` of a range object) the
   number it is (``range_item(r, position)``: numba cannot index a range);
+* a helper's keyword-only parameters (its tangents) made positional, as each call passes
+  them (``numba_keywords``: numba compiles no keyword-only parameter);
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
   the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
@@ -44,6 +46,7 @@ from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
+from .numba_keywords import positional_keywords
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unported import refuse_uncompiled
 from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
@@ -345,8 +348,10 @@ class _Target:
 
     def _function(self, func, runtime):
         if func.args.vararg or func.args.kwarg or func.args.kwonlyargs:
-            raise _Refusal("a generated function taking *args, **kwargs or keyword-only "
-                           "parameters", func, _NUMPY)
+            raise _Refusal(f"the generated function {func.name!r}, which takes *args, "
+                           f"**kwargs or keyword-only parameters numba cannot compile and "
+                           f"that cannot be passed by position at each of its calls here "
+                           f"(s2sad's own code, not yours)", func, _NUMPY)
         tapes = []
         for stmt in ast.walk(func):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
@@ -366,6 +371,8 @@ class _Target:
             check = next((n for n, o in runtime.items() if o == "check_bound"), "check_bound")
             zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
             _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
+        self._none_tangents(func)
+        self._dotted_runtime(func, runtime)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         self._range_items(func)
         for creation in tapes:
@@ -395,6 +402,55 @@ class _Target:
             elif isinstance(node, ast.Name) and node.id == "reversed" and id(node) not in handled:
                 raise _Refusal("reversed() of other than a range", node,
                                _NUMPY)
+
+    def _dotted_runtime(self, func, runtime):
+        """``rt.helper(...)`` (``import s2sad.runtime as rt``: a linear helper's tangent, in
+        forward code) made the numba runtime's ``helper``; one it does not provide is
+        refused, as an imported one is (``_runtime``)."""
+        aliases = {a.asname for s in self.tree.body if isinstance(s, ast.Import)
+                   for a in s.names if a.name in _RUNTIMES and a.asname}
+        local = {original: name for name, original in runtime.items()}
+        for node in ast.walk(func):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases):
+                continue
+            if node.attr not in self.helpers:
+                raise _Refusal(f"the runtime helper {node.attr!r}, which the numba runtime "
+                               f"does not provide", node,
+                               _NUMPY + " until s2sad.backends.numba_runtime provides it")
+            name = local.get(node.attr)
+            if name is None and node.attr in self.taken:
+                raise _Refusal(f"the runtime helper {node.attr!r}, read as "
+                               f"{node.value.id}.{node.attr} where its name is taken",
+                               node, _NUMPY)
+            if name is None:
+                name = node.attr
+                self.helpers_used.add(name)
+            self.edits.replace(node, name)
+
+    def _none_tangents(self, func):
+        """``x_dot = 0.0`` beside ``x = None`` in one block (second-order code: the tangent
+        of a value the gradient saves from a loop that may run no trip, the constant
+        ``None``'s tangent a zero) made ``x_dot = None``: numba types ``x`` as an optional
+        array where the loop makes it an array, and ``x_dot`` could not be both a float
+        and an array.  ``x_dot`` is read only where ``x`` is, so never as that zero."""
+        for node in ast.walk(func):
+            for field in ("body", "orelse"):
+                block = getattr(node, field, None)
+                if not isinstance(block, list):
+                    continue
+                nones = set()
+                for stmt in block:
+                    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                            and isinstance(stmt.targets[0], ast.Name)
+                            and isinstance(stmt.value, ast.Constant)):
+                        continue
+                    name = stmt.targets[0].id
+                    if stmt.value.value is None:
+                        nones.add(name)
+                    elif name.endswith("_dot") and name[:-4] in nones \
+                            and stmt.value.value == 0.0 and type(stmt.value.value) is float:
+                        self.edits.replace(stmt.value, "None")
 
     def _range_items(self, func):
         """``r[position]`` of a ``r = range(...)`` (the normalizer's ``reversed()`` of a
@@ -537,7 +593,8 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     which numba cannot compile): the caller runs it before the compiled function, with the same
     arguments; without ``entry`` such a function is refused.
     """
-    text, found = free_reads(with_item_additions(text), user_names, namespace)
+    text = positional_keywords(with_item_additions(text), function_name)
+    text, found = free_reads(text, user_names, namespace)
     if reads is not None:
         reads.extend(found)
     target = _Target(text, function_name, user_names, helpers, wrapper, found,
