@@ -194,9 +194,18 @@ _OWN_ERRORS = (
                 r"(\w+_tape(?:_\d+)?)\.append\("),
      "the tape {} of the values it saves: one list, which numba types by the first value "
      "it is given, here given values of another type"),
+    (re.compile(r"No implementation of function Function\(<function (\w+) at 0x[0-9a-fA-F]+>\)"),
+     "its runtime helper {} (s2sad.backends.numba_runtime), whose numba version does not "
+     "take these argument types"),
     (re.compile(r">>> getitem\((range_state\w*)"),
      "an item of a range ({}: its reversed() lowered to positions), which numba cannot index"),
 )
+
+
+_HELPER = "its runtime helper"
+_HELPER_TODO = ("the numba runtime has no version of it for these types (an index of "
+                "booleans, for one): use backend='numpy' for this function (the numpy code "
+                "runs, and is right)")
 
 
 def own_construct(message, user_names=()):
@@ -205,6 +214,12 @@ def own_construct(message, user_names=()):
     ``user_names``, that numba cannot type is the user's)."""
     for pattern, what in _OWN_ERRORS:
         found = pattern.search(message)
+        if found is not None and what.startswith(_HELPER):
+            from ..backends.numba_target import numba_runtime_names
+            if found.group(1) not in numba_runtime_names():
+                continue   # (a function of the user's)
+            call = re.search(rf">>> ({re.escape(found.group(1))}\(.*\))", message)
+            return what.format(repr(found.group(1))) + (f": {call.group(1)}" if call else "")
         if found is not None and not (what.startswith("the global")
                                       and found.group(1) in user_names):
             return what.format(repr(found.group(1))) if "{}" in what else what
@@ -335,6 +350,7 @@ class NumbaBound:
         # gradient never imports (tests/test_architecture.py)
         NumbaError = importlib.import_module("numba.core.errors").NumbaError  # noqa: N806
         owner = self
+        quiet = _reflected_filter(module)
 
         def call(*args, **kwargs):
             if kwargs or len(args) != count:   # (the defaults impl has now: see bound)
@@ -344,7 +360,12 @@ class NumbaBound:
             if state["first"]:
                 start = time.perf_counter()
             try:
-                if getters:
+                if reflected(args, names, namespace):   # (a list numba compiles for anew)
+                    with warnings.catch_warnings():
+                        quiet()
+                        result = dispatcher(*args, *[namespace[n] for n in names],
+                                            *[get(namespace[root]) for root, get in getters])
+                elif getters:
                     result = dispatcher(*args, *[namespace[n] for n in names],
                                         *[get(namespace[root]) for root, get in getters])
                 elif names:
@@ -412,7 +433,8 @@ class NumbaBound:
         message = re.sub(r"\x1b\[[0-9;]*m", "", message)
         lines_ = [line.strip() for line in message.splitlines() if line.strip()
                   and not line.startswith("Failed in ")]
-        construct = (lines_[0] if lines_ else "this code")[:300]
+        construct = re.sub(r" at 0x[0-9a-fA-F]+", "", lines_[0] if lines_ else "this code")[:300]
+        construct = re.sub(r"found for signature:$", "found for these argument types", construct)
         place = _numba_place(message, module, entry, lines, self.func)
         argument = _untyped_argument(message, module, self.func)
         if argument is not None:   # (an argument, or a free value of the user's, numba cannot type)
@@ -421,7 +443,13 @@ class NumbaBound:
                                                           entry.emitted.user_names))
         place = place or inspect_path(self.func)
         self.compiled[impl] = impl
+        unify = _UNIFY.search(message)
+        if unify is not None:
+            return self._fallback(impl, *_two_types(unify, entry, lines, self.func, place))
         own = own_construct(message, entry.emitted.user_names)
+        if own is not None and own.startswith(_HELPER):   # (a listed fallback: README)
+            return self._fallback(impl, f"numba cannot compile the generated code's call "
+                                        f"of {own[len('its '):]} ({place})", _HELPER_TODO)
         if own is not None or isinstance(exc, TypeError):   # (TypeError: a None it typed)
             own = own or _OPTIONAL_VALUE
             return self._fallback(impl, f"numba cannot compile the code s2sad generates for "
@@ -434,6 +462,87 @@ class NumbaBound:
         fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl
+
+
+_UNIFY = re.compile(r"Cannot unify (.+?) and (.+?) for '(\w+)(?:\.\d+)?', defined at (.+?) "
+                    r"\((\d+)\)")
+
+
+def _two_types(found, entry, lines, func, place):
+    """The fallback's ``(what, todo)`` where numba gives a variable two types (``found``:
+    numba's "Cannot unify A and B for 'v.2', defined at FILE (N)"): a variable of the
+    user's is named at its assignments, with what to pass instead of a 0-d array; a name
+    of s2sad's own code (a tangent, an adjoint) is named as s2sad's."""
+    first, second, name, lineno = found.group(1), found.group(2), found.group(3), \
+        int(found.group(5))
+    types = f"{first} on one path and {second} on another"
+    try:
+        source, start = inspect.getsourcelines(func)
+    except (OSError, TypeError):
+        source, start = [], 0
+    user = name
+    while user and not _assigns(source, user):
+        stripped = re.sub(r"_\d+$", "", user)
+        user = stripped if stripped != user else None
+    zero_d = "0d" in first or "0d" in second
+    if user is None:
+        generated = _user_place(entry, lines, lineno, func)
+        role = "the tangent" if re.search(r"_dot(_\d+)?$", name) else \
+            "the adjoint" if re.search(r"_bar(_\d+)?$", name) else "the value"
+        return (f"numba cannot compile the code s2sad generates for {role} {name!r}, "
+                f"{types} ({generated or place}), where numba gives a variable one type",
+                _OWN_LIMITATION + ("; or pass a number where you pass a 0-d array "
+                                   "(float(a) for np.array(0.7)), which numba compiles"
+                                   if zero_d else ""))
+    at = [f"line {start + k}: {line.strip()}" for k, line in enumerate(source)
+          if _assigns([line], user)]
+    todo = ("pass a number where you pass a 0-d array (float(a) for np.array(0.7)): numba "
+            "computes a 0-d array's arithmetic as numbers" if zero_d else
+            "give it values of one type on every path (a float where an int is also "
+            "assigned: 0.0, not 0)")
+    return (f"numba gives each variable one type, and your variable {user!r} is {types} "
+            f"({inspect_path(func)}, {'; '.join(at[:3]) or place})",
+            todo + ", or use backend='numpy' for this function")
+
+
+def _assigns(source, name):
+    """Whether a line of ``source`` assigns ``name`` (a target, a loop's, a parameter)."""
+    n = re.escape(name)
+    pattern = re.compile(rf"^\s*(\w+\s*,\s*)*{n}\s*(,\s*\w+\s*)*(=(?!=)|[-+*/%@]=)"
+                         rf"|^\s*for\s+(\w+\s*,\s*)*{n}\b[\w\s,]*\bin\b"
+                         rf"|^\s*def \w+\(.*\b{n}\b")
+    return any(pattern.search(line) for line in source)
+
+
+def reflected(args, names, namespace):
+    """Whether the compiled code is passed a list (an argument, or a free value of the
+    user's), which numba types as a "reflected list"."""
+    for value in args:
+        if value.__class__ is list:
+            return True
+    for name in names:
+        if namespace[name].__class__ is list:
+            return True
+    return False
+
+
+def _reflected_filter(module):
+    """A function adding a warnings filter of numba's ``NumbaPendingDeprecationWarning``
+    about the reflected list s2sad passes it (the user's list argument, given to the
+    generated function as it is, then to the runtime's overloads): s2sad's choice, not
+    the user's code; numba's other warnings, and this one about any function not of
+    ``module`` or of s2sad's numba runtime, pass."""
+    category = importlib.import_module("numba.core.errors").NumbaPendingDeprecationWarning
+    functions = sorted(n for n, v in vars(module).items() if hasattr(v, "py_func"))
+    names = "|".join([re.escape(n) for n in functions] + [r"[\w.]*<locals>\.impl", "impl",
+                                                         "<lambda>"])
+    pattern = (r"(?s)(\x1b\[[0-9;]*m|\s)*Encountered the use of a type that is scheduled "
+               r"for deprecation: type 'reflected (list|set)' found for argument '\w+' of "
+               rf"function '({names})'")
+
+    def quiet():
+        warnings.filterwarnings("ignore", pattern, category)
+    return quiet
 
 
 def _passed(impl, names, entry):
