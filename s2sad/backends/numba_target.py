@@ -14,7 +14,7 @@ readable text (comments kept) with
   (``i = r[last - index]``: the normalizer's ``reversed()`` of a range object) the
   number it is (``range_item(r, position)``: numba cannot index a range);
 * a helper's keyword-only parameters (its tangents) made positional, as each call passes
-  them (``numba_keywords``: numba compiles no keyword-only parameter);
+  them (``numba_tangents``: numba compiles no keyword-only parameter);
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
   the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
@@ -46,7 +46,7 @@ from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
-from .numba_keywords import positional_keywords
+from .numba_tangents import dotted_runtime, none_tangents, positional_keywords
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unported import refuse_uncompiled
 from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
@@ -371,8 +371,9 @@ class _Target:
             check = next((n for n, o in runtime.items() if o == "check_bound"), "check_bound")
             zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
             _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
-        self._none_tangents(func)
-        self._dotted_runtime(func, runtime)
+        none_tangents(func, self.edits)
+        self.helpers_used |= dotted_runtime(self.tree, func, runtime, self.helpers, self.taken,
+                                            self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         self._range_items(func)
         for creation in tapes:
@@ -402,55 +403,6 @@ class _Target:
             elif isinstance(node, ast.Name) and node.id == "reversed" and id(node) not in handled:
                 raise _Refusal("reversed() of other than a range", node,
                                _NUMPY)
-
-    def _dotted_runtime(self, func, runtime):
-        """``rt.helper(...)`` (``import s2sad.runtime as rt``: a linear helper's tangent, in
-        forward code) made the numba runtime's ``helper``; one it does not provide is
-        refused, as an imported one is (``_runtime``)."""
-        aliases = {a.asname for s in self.tree.body if isinstance(s, ast.Import)
-                   for a in s.names if a.name in _RUNTIMES and a.asname}
-        local = {original: name for name, original in runtime.items()}
-        for node in ast.walk(func):
-            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id in aliases):
-                continue
-            if node.attr not in self.helpers:
-                raise _Refusal(f"the runtime helper {node.attr!r}, which the numba runtime "
-                               f"does not provide", node,
-                               _NUMPY + " until s2sad.backends.numba_runtime provides it")
-            name = local.get(node.attr)
-            if name is None and node.attr in self.taken:
-                raise _Refusal(f"the runtime helper {node.attr!r}, read as "
-                               f"{node.value.id}.{node.attr} where its name is taken",
-                               node, _NUMPY)
-            if name is None:
-                name = node.attr
-                self.helpers_used.add(name)
-            self.edits.replace(node, name)
-
-    def _none_tangents(self, func):
-        """``x_dot = 0.0`` beside ``x = None`` in one block (second-order code: the tangent
-        of a value the gradient saves from a loop that may run no trip, the constant
-        ``None``'s tangent a zero) made ``x_dot = None``: numba types ``x`` as an optional
-        array where the loop makes it an array, and ``x_dot`` could not be both a float
-        and an array.  ``x_dot`` is read only where ``x`` is, so never as that zero."""
-        for node in ast.walk(func):
-            for field in ("body", "orelse"):
-                block = getattr(node, field, None)
-                if not isinstance(block, list):
-                    continue
-                nones = set()
-                for stmt in block:
-                    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-                            and isinstance(stmt.targets[0], ast.Name)
-                            and isinstance(stmt.value, ast.Constant)):
-                        continue
-                    name = stmt.targets[0].id
-                    if stmt.value.value is None:
-                        nones.add(name)
-                    elif name.endswith("_dot") and name[:-4] in nones \
-                            and stmt.value.value == 0.0 and type(stmt.value.value) is float:
-                        self.edits.replace(stmt.value, "None")
 
     def _range_items(self, func):
         """``r[position]`` of a ``r = range(...)`` (the normalizer's ``reversed()`` of a

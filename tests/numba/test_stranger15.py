@@ -158,7 +158,7 @@ def test_s2sads_own_adjoint_of_a_0d_argument_is_named_as_its_own():
 
 
 def test_s2sads_own_tangent_typed_two_ways_is_named_as_its_own():
-    from s2sad.api.numba_backend import _OWN_LIMITATION, _UNIFY, _two_types
+    from s2sad.api.numba_messages import _OWN_LIMITATION, UNIFY, two_types
 
     class Entry:
         depends_on = None
@@ -166,7 +166,7 @@ def test_s2sads_own_tangent_typed_two_ways_is_named_as_its_own():
             "/somewhere/coulomb_hvp_1.py (3)")
     lines = ["def coulomb_hvp(pos, q, pos_dot):", "    # line 7: rij = pos[i] - pos[j]",
              "    rij_1_dot = rij_2_dot"]
-    what, todo = _two_types(_UNIFY.search(text), Entry(), lines, M.coulomb, "?")
+    what, todo = two_types(UNIFY.search(text), Entry(), lines, M.coulomb, "?")
     assert "the code s2sad generates for the tangent 'rij_1_dot'" in what
     assert "line 7: rij = pos[i] - pos[j]" in what and "/somewhere" not in what
     assert todo == _OWN_LIMITATION
@@ -254,7 +254,7 @@ def test_the_numba_target_passes_keyword_only_tangents_by_position():
 
 
 def test_keyword_calls_left_as_they_are_where_they_cannot_be_made_positional():
-    from s2sad.backends.numba_keywords import positional_keywords
+    from s2sad.backends.numba_tangents import positional_keywords
     text = ("def h(v, *, v_dot):\n    return v + v_dot\n\n\n"
             "def f(x, x_dot):\n    g = h\n    return h(x, v_dot=x_dot)\n")
     assert positional_keywords(text, "f") == text   # (h used other than called)
@@ -275,17 +275,18 @@ def test_a_list_argument_shows_no_numba_deprecation_of_s2sads_code():
 
 
 def test_the_filter_keeps_numbas_warning_about_other_functions():
-    from s2sad.api.numba_backend import _reflected_filter
+    from s2sad.api.numba_messages import reflected_filter
     import types as pytypes
     module = pytypes.ModuleType("generated")
     module.f_value_and_grad = numba.njit(lambda xs: 0.0)
-    quiet = _reflected_filter(module)
+    quiet = reflected_filter(module)
     category = numba.core.errors.NumbaPendingDeprecationWarning
     text = ("\x1b[1m\nEncountered the use of a type that is scheduled for deprecation: type "
             "'reflected list' found for argument 'xs' of function '{}'.\n")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        quiet()
+    def warn_each():
         for name in ("f_value_and_grad", "_check_indexes.<locals>.impl", "users_own"):
             warnings.warn(text.format(name), category)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        quiet(warn_each)
     assert len(caught) == 1 and "of function 'users_own'" in str(caught[0].message)

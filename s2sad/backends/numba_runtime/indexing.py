@@ -4,8 +4,9 @@ write overwrites, ``ensure_real_target``, ``unshared``, ``mT`` and ``transpose_b
 
 Indices are numbers, slices and tuples of them (numba's basic indexing), where no
 position is named twice, so ``np.add.at`` is ``out[index] += g``.  Integer-array
-indices are ported in ``add_into`` and ``add_at_key`` only (1-d integer arrays of the first axes, added one
-position at a time as ``np.add.at`` adds them).  Called from Python, each name runs the numpy helper.
+indices are ported in ``add_into`` and ``add_at_key`` only (1-d integer arrays of the
+first axes, added one position at a time as ``np.add.at`` adds them).  Called from
+Python, each name runs the numpy helper.
 """
 
 import numpy as np

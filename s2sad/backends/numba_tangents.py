@@ -1,4 +1,5 @@
-"""Keyword-only parameters of generated helpers made positional, for numba.
+"""Forward and second-order code made numba's: keyword-only tangents passed by position,
+runtime helpers read dotted (``rt.add_item``) imported, the tangent of ``None`` left None.
 
 A helper's tangent takes its tangents by keyword (``def helper_jvp_v(v, k, *, v_dot)``,
 called ``helper_jvp_v(x_item, 2.0, v_dot=x_item_dot)``); numba compiles no function
@@ -12,6 +13,9 @@ Text and ``ast`` only.
 """
 
 import ast
+
+from .numba_items import RUNTIMES
+from .numba_unbound import NUMPY, Refusal
 
 
 def _simple(node):
@@ -80,3 +84,57 @@ def positional_keywords(text, main=None):
         a, b = starts[l1 - 1] + c1, starts[l2 - 1] + c2
         text = text[:a] + new + text[b:]
     return text
+
+
+def dotted_runtime(tree, func, runtime, helpers, taken, edits):
+    """``rt.helper(...)`` in ``func`` (``import s2sad.runtime as rt``: a linear helper's
+    tangent, in forward code) made the numba runtime's ``helper`` (``runtime``: the
+    helpers the module imports, by their names there; ``helpers``: those the numba
+    runtime provides); one it does not provide is refused, as an imported one is.
+    Returns the helpers to import besides."""
+    aliases = {a.asname for s in tree.body if isinstance(s, ast.Import)
+               for a in s.names if a.name in RUNTIMES and a.asname}
+    local = {original: name for name, original in runtime.items()}
+    imported = set()
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in aliases):
+            continue
+        if node.attr not in helpers:
+            raise Refusal(f"the runtime helper {node.attr!r}, which the numba runtime "
+                          f"does not provide", node,
+                          NUMPY + " until s2sad.backends.numba_runtime provides it")
+        name = local.get(node.attr)
+        if name is None and node.attr in taken:
+            raise Refusal(f"the runtime helper {node.attr!r}, read as "
+                          f"{node.value.id}.{node.attr} where its name is taken", node, NUMPY)
+        if name is None:
+            name = node.attr
+            imported.add(name)
+        edits.replace(node, name)
+    return imported
+
+
+def none_tangents(func, edits):
+    """``x_dot = 0.0`` beside ``x = None`` in one block of ``func`` (second-order code:
+    the tangent of a value the gradient saves from a loop that may run no trip, the
+    constant ``None``'s tangent a zero) made ``x_dot = None``: numba types ``x`` as an
+    optional array where the loop makes it an array, and ``x_dot`` could not be both a
+    float and an array.  ``x_dot`` is read only where ``x`` is, so never as that zero."""
+    for node in ast.walk(func):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            nones = set()
+            for stmt in block:
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                        and isinstance(stmt.targets[0], ast.Name)
+                        and isinstance(stmt.value, ast.Constant)):
+                    continue
+                name = stmt.targets[0].id
+                if stmt.value.value is None:
+                    nones.add(name)
+                elif name.endswith("_dot") and name[:-4] in nones \
+                        and type(stmt.value.value) is float and stmt.value.value == 0.0:
+                    edits.replace(stmt.value, "None")
