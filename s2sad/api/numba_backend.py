@@ -42,6 +42,9 @@ from ..errors import NumbaFallbackWarning, NumbaTargetError, S2sadError
 from .arguments import CONTAINER_CLASSES, has_containers
 from .compile_lock import serialize_compiles
 from .numba_integers import hazard as integer_hazard
+from .numba_messages import (_HELPER, _HELPER_TODO, _OPTIONAL_VALUE, _OWN_LIMITATION,  # noqa: F401
+                             UNIFY, inspect_path, own_construct, reflected, reflected_filter,
+                             two_types, untyped_argument, untyped_message, user_place)
 
 BACKENDS = ("numpy", "numba")
 _LOADED = {}   # module name -> module (imported once per process)
@@ -154,61 +157,12 @@ def _numba_place(message, module, entry, lines, func):
     place = None
     for path, line in _NUMBA_PLACE.findall(message):
         if os.path.abspath(path) == os.path.abspath(module.__file__):
-            place = _user_place(entry, lines, int(line), func)
+            place = user_place(entry, lines, int(line), func)
     return place
-
-
-def _user_place(entry, lines, lineno, func):
-    """``file, line N: code`` of the user's source for the generated line ``lineno``;
-    through the reverse code a second-order module was made from."""
-    from ..backends.numba_target import user_line
-    where = user_line(lines, lineno)
-    found = re.match(r"line (\d+) of the generated \w+", where or "")
-    if found and entry.depends_on is not None:
-        where = user_line(entry.depends_on.text.splitlines(), int(found.group(1))) or where
-    try:
-        path = inspect.getsourcefile(func) or "?"
-    except TypeError:
-        path = "?"
-    return f"{path}, {where}" if where else path
 
 
 _REWRITE = ("rewrite that line with numbers and arrays of one type (no dicts, no lists of "
             "mixed types, no helpers numba rejects), or use backend='numpy'")
-
-
-#: what to do where numba fails on a construct of s2sad's own code, not on the user's types
-_OWN_LIMITATION = ("this is a limitation of s2sad's numba target, not of your code's types: "
-                   "use backend='numpy' for this function (the numpy code runs, and is right)")
-_OPTIONAL_VALUE = ("a value saved from a branch that may not run (None where it did not), "
-                   "which numba types as optional")
-#: numba's messages about s2sad's generated code, not the user's values: what each means
-_OWN_ERRORS = (
-    (re.compile(r"Variable '(\w+)' is not defined"),
-     "a name ({}) it reads before numba sees it assigned"),
-    (re.compile(r"Cannot capture the non-constant value associated with variable '(\w+)'"),
-     "the global {} it reads, which numba cannot freeze as a constant"),
-    (re.compile(r"Untyped global name '(\w+)'"), "the global {} it reads, which numba cannot type"),
-    (re.compile(r"(OptionalType\(|Optional\()"), _OPTIONAL_VALUE),
-    (re.compile(r"BoundFunction\(list\.append for list\([^\n]*\n(?:.*\n)*?\s*"
-                r"(\w+_tape(?:_\d+)?)\.append\("),
-     "the tape {} of the values it saves: one list, which numba types by the first value "
-     "it is given, here given values of another type"),
-    (re.compile(r">>> getitem\((range_state\w*)"),
-     "an item of a range ({}: its reversed() lowered to positions), which numba cannot index"),
-)
-
-
-def own_construct(message, user_names=()):
-    """The construct of s2sad's own generated code numba's ``message`` is about (its
-    reading), or None where it is about the user's values (a global of the user's,
-    ``user_names``, that numba cannot type is the user's)."""
-    for pattern, what in _OWN_ERRORS:
-        found = pattern.search(message)
-        if found is not None and not (what.startswith("the global")
-                                      and found.group(1) in user_names):
-            return what.format(repr(found.group(1))) if "{}" in what else what
-    return None
 
 
 def fallback_warning(func, what, todo=_REWRITE):
@@ -334,7 +288,7 @@ class NumbaBound:
         # numba is loaded only here, by name: it stays an optional extra that a numpy
         # gradient never imports (tests/test_architecture.py)
         NumbaError = importlib.import_module("numba.core.errors").NumbaError  # noqa: N806
-        owner = self
+        owner, quiet = self, reflected_filter(module)
 
         def call(*args, **kwargs):
             if kwargs or len(args) != count:   # (the defaults impl has now: see bound)
@@ -344,7 +298,10 @@ class NumbaBound:
             if state["first"]:
                 start = time.perf_counter()
             try:
-                if getters:
+                if reflected(args, names, namespace):   # (numba warns of the lists it is passed)
+                    result = quiet(dispatcher, *args, *[namespace[n] for n in names],
+                                   *[get(namespace[root]) for root, get in getters])
+                elif getters:
                     result = dispatcher(*args, *[namespace[n] for n in names],
                                         *[get(namespace[root]) for root, get in getters])
                 elif names:
@@ -379,10 +336,8 @@ class NumbaBound:
                 owner._report(time.perf_counter() - start, "numba")
             return result
 
-        call.numba_text = text
-        call.dispatcher = dispatcher
-        call.state, call.user_names = state, names   # (what a fast path reads)
-        call.dotted = dotted
+        call.numba_text, call.dispatcher = text, dispatcher
+        call.state, call.user_names, call.dotted = state, names, dotted   # (a fast path's)
         return call
 
     def _integers(self, found, impl, entry, lines):
@@ -392,7 +347,7 @@ class NumbaBound:
         self._fallback(impl, f"numba's integers are 64 bits wide and a negative power of an "
                              f"integer is 0 in numba, but Python's integers grow and "
                              f"2 ** -1 is 0.5: '{symbol}' of two integers "
-                             f"({_user_place(entry, lines, line, self.func)})",
+                             f"({user_place(entry, lines, line, self.func)})",
                        "make one operand a float (1.0 * k, 2.0 ** -i) where the value is not "
                        "an integer, or use backend='numpy'")
 
@@ -412,22 +367,24 @@ class NumbaBound:
         message = re.sub(r"\x1b\[[0-9;]*m", "", message)
         lines_ = [line.strip() for line in message.splitlines() if line.strip()
                   and not line.startswith("Failed in ")]
-        construct = (lines_[0] if lines_ else "this code")[:300]
+        construct = re.sub(r" at 0x[0-9a-fA-F]+", "", lines_[0] if lines_ else "this code")[:300]
+        construct = re.sub(r"found for signature:$", "found for these argument types", construct)
+        construct = re.sub(r", defined at .+? \(\d+\)", "", construct)   # (numba's cache path)
         place = _numba_place(message, module, entry, lines, self.func)
-        argument = _untyped_argument(message, module, self.func)
-        if argument is not None:   # (a free value of the user's numba cannot type)
+        argument = untyped_argument(message, module, self.func)
+        if argument is not None:   # (an argument, or a free value of the user's, numba cannot type)
             self.compiled[impl] = impl
-            name, kind, where = argument
-            return self._fallback(
-                impl, f"numba cannot take {name!r} ({kind}), the value of the global "
-                      f"{name!r} your code reads ({where}), which the compiled code is "
-                      f"passed ({construct})", f"numba takes numbers, arrays and the numpy functions it "
-                                f"knows: compute what {name!r} gives outside the function "
-                                f"and pass it as an argument, or use backend='numpy' for "
-                                f"this function")
+            return self._fallback(impl, *untyped_message(argument, construct, self.func,
+                                                          entry.emitted.user_names))
         place = place or inspect_path(self.func)
         self.compiled[impl] = impl
+        unify = UNIFY.search(message)
+        if unify is not None:
+            return self._fallback(impl, *two_types(unify, entry, lines, self.func, place))
         own = own_construct(message, entry.emitted.user_names)
+        if own is not None and own.startswith(_HELPER):   # (a listed fallback: README)
+            return self._fallback(impl, f"numba cannot compile the generated code's call "
+                                        f"of {own[len('its '):]} ({place})", _HELPER_TODO)
         if own is not None or isinstance(exc, TypeError):   # (TypeError: a None it typed)
             own = own or _OPTIONAL_VALUE
             return self._fallback(impl, f"numba cannot compile the code s2sad generates for "
@@ -471,47 +428,6 @@ class _CheckedFirst:
 
     def __getattr__(self, name):
         return getattr(self.dispatcher, name)
-
-
-_UNTYPED_ARGUMENT = re.compile(r"- argument (\d+): Cannot determine Numba type of (.+)")
-_TYPING_AT = re.compile(r"typing of argument at (.+?) \((\d+)\)")
-
-
-def _untyped_argument(message, module, func):
-    """``(name, what numba says it is, the user's file and line reading it)`` where
-    numba's ``message`` says it cannot type an argument of the compiled function (one
-    of the user's free values passed to it), else None."""
-    found, at = _UNTYPED_ARGUMENT.search(message), _TYPING_AT.search(message)
-    if found is None or at is None or os.path.abspath(at.group(1)) != os.path.abspath(
-            getattr(module, "__file__", "") or ""):
-        return None
-    text = _read(module.__file__).splitlines()
-    header = " ".join(text[int(at.group(2)) - 1:int(at.group(2)) + 40])
-    params = re.search(r"def \w+\((.*?)\)\s*:", header)
-    if params is None:
-        return None
-    names = [p.strip().split("=")[0].strip() for p in params.group(1).split(",")]
-    index = int(found.group(1))
-    if not 0 <= index < len(names) or not names[index].isidentifier():
-        return None
-    name = names[index]
-    where = inspect_path(func)
-    try:
-        source, first = inspect.getsourcelines(func)
-    except (OSError, TypeError):
-        source, first = [], 0
-    for k, line in enumerate(source):
-        if re.search(rf"\b{re.escape(name)}\b", line) and k > 0:
-            where = f"{where}, line {first + k}: {line.strip()}"
-            break
-    return name, found.group(2).strip(), where
-
-
-def inspect_path(func):
-    try:
-        return inspect.getsourcefile(func) or "?"
-    except TypeError:
-        return "?"
 
 
 def backend_bound(bound, backend):

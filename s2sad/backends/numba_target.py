@@ -13,6 +13,8 @@ readable text (comments kept) with
 * ``reversed(range(...))`` made a descending ``range``, and an item of a range
   (``i = r[last - index]``: the normalizer's ``reversed()`` of a range object) the
   number it is (``range_item(r, position)``: numba cannot index a range);
+* a helper's keyword-only parameters (its tangents) made positional, as each call passes
+  them (``numba_tangents``: numba compiles no keyword-only parameter);
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
   the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
@@ -44,6 +46,7 @@ from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
+from .numba_tangents import dotted_runtime, none_tangents, positional_keywords
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
 from .numba_unported import refuse_uncompiled
 from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
@@ -345,8 +348,10 @@ class _Target:
 
     def _function(self, func, runtime):
         if func.args.vararg or func.args.kwarg or func.args.kwonlyargs:
-            raise _Refusal("a generated function taking *args, **kwargs or keyword-only "
-                           "parameters", func, _NUMPY)
+            raise _Refusal(f"the generated function {func.name!r}, which takes *args, "
+                           f"**kwargs or keyword-only parameters numba cannot compile and "
+                           f"that cannot be passed by position at each of its calls here "
+                           f"(s2sad's own code, not yours)", func, _NUMPY)
         tapes = []
         for stmt in ast.walk(func):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
@@ -366,6 +371,9 @@ class _Target:
             check = next((n for n, o in runtime.items() if o == "check_bound"), "check_bound")
             zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
             _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
+        none_tangents(func, self.edits)
+        self.helpers_used |= dotted_runtime(self.tree, func, runtime, self.helpers, self.taken,
+                                            self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         self._range_items(func)
         for creation in tapes:
@@ -537,7 +545,8 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     which numba cannot compile): the caller runs it before the compiled function, with the same
     arguments; without ``entry`` such a function is refused.
     """
-    text, found = free_reads(with_item_additions(text), user_names, namespace)
+    text = positional_keywords(with_item_additions(text), function_name)
+    text, found = free_reads(text, user_names, namespace)
     if reads is not None:
         reads.extend(found)
     target = _Target(text, function_name, user_names, helpers, wrapper, found,

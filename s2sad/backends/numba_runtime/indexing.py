@@ -4,7 +4,9 @@ write overwrites, ``ensure_real_target``, ``unshared``, ``mT`` and ``transpose_b
 
 Indices are numbers, slices and tuples of them (numba's basic indexing), where no
 position is named twice, so ``np.add.at`` is ``out[index] += g``.  Integer-array
-indices are not ported.  Called from Python, each name runs the numpy helper.
+indices are ported in ``add_into`` and ``add_at_key`` only (1-d integer arrays of the
+first axes, added one position at a time as ``np.add.at`` adds them).  Called from
+Python, each name runs the numpy helper.
 """
 
 import numpy as np
@@ -188,7 +190,7 @@ def _add_at_key(x_bar, index, g):
             x_bar[index] += g
             return x_bar
         return impl
-    return None
+    return _integer_arrays(x_bar, index, g)
 
 
 @overload(add_into)
@@ -200,7 +202,45 @@ def _add_into(x_bar, index, g):
             x_bar[index] += g
             return x_bar
         return impl
+    return _integer_arrays(x_bar, index, g)
+
+
+def _integer_arrays(x_bar, index, g):
+    """The impl adding ``g`` into the array ``x_bar`` at an index of 1-d integer arrays
+    (one, or a tuple of them), else None."""
+    parts = index.types if isinstance(index, types.BaseTuple) else (index,)
+    if is_array(x_bar) and (is_leaf(g) or is_number(g)) and 0 < len(parts) <= x_bar.ndim \
+            and all(is_array(p, 1) and isinstance(p.dtype, types.Integer) for p in parts):
+        return _add_into_arrays(len(parts), isinstance(index, types.BaseTuple), x_bar.ndim, g)
     return None
+
+
+def _add_into_arrays(count, tupled, ndim, g):
+    """``add_into``'s impl for ``count`` 1-d integer arrays as the index (of the first
+    ``count`` axes: ``np.triu_indices``' pair, ``tupled``, or one array): ``np.add.at``,
+    a position named twice getting both, one position at a time (an index array of one
+    item broadcast, as numpy's).  ``g`` is a number or an array of the indexed shape
+    (its first axis one per position, or 1) or of fewer axes (the same at each)."""
+    rank = ndim - count + 1   # (the rank of x_bar[index]: one axis for the positions)
+    arrays = [f"index[{k}]" for k in range(count)] if tupled else ["index"]
+    item = ", ".join(f"{a}[n if {a}.shape[0] != 1 else 0]" for a in arrays)
+    if is_number(g):
+        value = "g"
+    elif g.ndim == rank:
+        value = "g[n if g.shape[0] != 1 else 0]"
+    elif g.ndim < rank:
+        value = "g[()]" if g.ndim == 0 else "g"
+    else:
+        return None
+    size = "max(" + ", ".join(f"{a}.shape[0]" for a in arrays) + ")" if count > 1 else \
+        f"{arrays[0]}.shape[0]"
+    code = (f"def impl(x_bar, index, g):\n"
+            f"    for n in range({size}):\n"
+            f"        x_bar[{item}] += {value}\n"
+            f"    return x_bar\n")
+    scope = {}
+    exec(code, scope)   # (one impl per number of index arrays: numba takes no star index)
+    return scope["impl"]
 
 
 @overload(getitem_bar)
