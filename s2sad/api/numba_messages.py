@@ -182,9 +182,7 @@ def _parameters(func):
 _KINDS = {
     "<class 'dict'>": ("a Python dict, which numba takes as no argument",
                        "pass each of its values as a parameter of its own (a number or an "
-                       "array: one parameter per key of {name!r}); where the function "
-                       "is not differentiated with respect to it, a numba.typed.Dict of one "
-                       "key type and one value type works too"),
+                       "array: one parameter per key of {name!r})"),
     "<class 'list'>": ("a list numba cannot type (empty, or of values of several types)",
                        "pass an array, or a tuple of its values"),
     "<class 'set'>": ("a set, which numba takes as no argument",
