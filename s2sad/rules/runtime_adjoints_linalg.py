@@ -18,10 +18,10 @@ from ..runtime.linalg import (as_col, as_row, cholesky_lower, constant_dot, diag
                               matvec_like, mT, multi_dot_bar, multi_dot_bar_dot, multi_dot_dot, outer_like, pair_diff, phi, qr_checked,
                               residuals_bar, residuals_dot, residuals_pair, skew_lower,
                               solve_like, svd_cotangents, svd_factors, svd_gaps, svd_inverse,
-                              svd_tangent, svd_tangent_dot, triangle_bar, triangle_sym)
+                              svd_tangent, triangle_bar, triangle_sym)
 from ..runtime.adjoints_linalg import (block_corner, block_diagonal_sum, block_in_corner,
                                        block_pair, list_sum, multi_dot_dot2, svd_expand, svd_factors_y_bar,
-                                       svd_factors_y_part, svd_recomputed_bar, svd_reduce, svd_tangent_refused, svd_third_refused, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
+                                       svd_factors_y_part, svd_recomputed_bar, svd_reduce, svd_tangent_refused, multi_dot_third, norm_fourth, norm_hvp, norm_reduce,
                                        norm_spread, norm_third)
 from ..runtime.norms import norm_bar, norm_bar_dot, norm_dot
 from ..runtime.shapes import unbroadcast
@@ -43,25 +43,6 @@ def svd_tangent_adjoint(out, out_bar, y, a, t, full_matrices, compute_uv, hermit
 
 
 nondifferentiable(svd_tangent_refused)   # (zeros, or a refusal)
-
-
-# svd_tangent_dot (svd_tangent's tangent, the second derivative forward over forward): its
-# derivatives, the third, are not computed (zero where nothing reaches them, else refused)
-@adjoint(svd_tangent_dot, nondiff=("y", "full_matrices", "compute_uv", "hermitian", "dy"))
-def svd_tangent_dot_adjoint(r, r_bar, out, y, a, t, full_matrices, compute_uv, hermitian,
-                            dy, da, dt):
-    return (svd_third_refused(r_bar, out), svd_third_refused(r_bar, a),
-            svd_third_refused(r_bar, t), svd_third_refused(r_bar, da),
-            svd_third_refused(r_bar, dt))
-
-
-@tangent(svd_tangent_dot)
-def svd_tangent_dot_tangent(r, out, y, a, t, full_matrices, compute_uv, hermitian, dy, da, dt,
-                            out_dot, y_dot, a_dot, t_dot, dy_dot, da_dot, dt_dot):
-    return svd_third_refused((out_dot, y_dot, a_dot, t_dot, dy_dot, da_dot, dt_dot), r)
-
-
-nondifferentiable(svd_third_refused)   # (zeros, or a refusal)
 
 
 # ------------------------------------------------ linear maps of matrices

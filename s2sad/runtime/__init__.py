@@ -59,7 +59,7 @@ from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, d
                      phi, qr_checked, residuals_bar, residuals_dot, residuals_pair, skew_lower,
                      solve_like,
                      solve_vector, svd_cotangents, svd_factors, svd_factors_dot, svd_gaps,
-                     svd_inverse, svd_tangent, svd_tangent_dot, triangle_bar,
+                     svd_inverse, svd_tangent, svd_tangent_dot, svd_third_refused, triangle_bar,
                      triangle_sym)  # noqa: F401
 from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert_bar,
                     list_append, list_bar, list_delete, list_extend, list_insert, list_push,

@@ -22,7 +22,7 @@ from .norms import _matrix_hvp, _reading, _safe_div, _vector_hvp
 from .reductions import _keepdims_shape
 from .scans import OrderLimitError
 from .linalg import chain_product
-from .shapes import unbroadcast_to, zeros_like
+from .shapes import unbroadcast_to
 from .signal import (full_window, poly_derivative, poly_derivative_increasing,
                      signal_window)
 
@@ -334,20 +334,6 @@ def svd_tangent_refused(t, like, forward=False):
               "(s2sad.hvp, s2sad.hessian); of np.linalg.lstsq read only the solution and the "
               "residuals (r[0], r[1]): its third derivative in the matrix (s2sad.grad of "
               "s2sad.hvp) is computed then"))
-
-
-@fact(allocates=True)
-def svd_third_refused(t, like):
-    """A third derivative of ``np.linalg.svd`` (a derivative of
-    :func:`.linalg.svd_tangent_dot`), not computed: zeros like ``like`` (a tuple like a
-    tuple) where ``t`` (the cotangent or tangent reaching it) is zero; refused otherwise."""
-    if not _nonzero(t):
-        return zeros_like(like)
-    raise OrderLimitError(
-        "np.linalg.svd: derivatives beyond the second are not computed (the second "
-        "derivative s2sad.jvp of a jvp or of an hvp computes, differentiated again)",
-        hint="take at most two derivatives of code calling np.linalg.svd, or of "
-             "np.linalg.lstsq (whose derivatives read the singular values of its matrix)")
 
 
 @fact(allocates=True)

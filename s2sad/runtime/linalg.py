@@ -422,6 +422,40 @@ def svd_tangent_dot(out, y, a, t, full_matrices, compute_uv, hermitian, dy, da, 
     return du, diag_part(dp1), mT(dv)
 
 
+def svd_third_refused(t, like):
+    """A third derivative of ``np.linalg.svd`` (a derivative of :func:`svd_tangent_dot`),
+    not computed: zeros like ``like`` (a tuple like a tuple) where ``t``, the tangent or
+    cotangent reaching it, is zero; refused otherwise."""
+    if not _reaches(t):
+        return _zeros_like(like)
+    from .scans import OrderLimitError
+    raise OrderLimitError(
+        "np.linalg.svd: derivatives beyond the second are not computed (the second "
+        "derivative s2sad.jvp of a jvp, or of an hvp, computes, differentiated again)",
+        hint="take at most two derivatives of code calling np.linalg.svd, or of "
+             "np.linalg.lstsq (whose derivatives read the singular values of its matrix)")
+
+
+def _reaches(t):
+    if t is None:
+        return False
+    if isinstance(t, (list, tuple)):
+        return any(_reaches(e) for e in t)
+    return bool(np.any(t))
+
+
+def _zeros_like(x):
+    if isinstance(x, (list, tuple)):
+        return tuple(_zeros_like(e) for e in x)
+    return np.zeros(np.shape(x))
+
+
+@tangent_beside(svd_tangent_dot)
+def svd_tangent_dot_tangent(r, out, y, a, t, full_matrices, compute_uv, hermitian, dy, da, dt,
+                            out_dot, y_dot, a_dot, t_dot, dy_dot, da_dot, dt_dot):
+    return svd_third_refused((out_dot, y_dot, a_dot, t_dot, dy_dot, da_dot, dt_dot), r)
+
+
 @tangent_beside(svd_tangent)
 def svd_tangent_tangent(out, y, a, t, full_matrices, compute_uv, hermitian, y_dot, a_dot,
                         t_dot):
