@@ -9,7 +9,7 @@ import builtins
 
 import numpy as np
 
-from ..runtime import (cast_bar, cast_dot, copy_of, clip_lower_mask, clip_mask, clip_upper_mask,
+from ..runtime import (cast_bar, cast_dot, copy_of, kept_or_cast_dot, clip_lower_mask, clip_mask, clip_upper_mask,
                        concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, flatten_bar, flatten_dot, mean_bar,
                        outer_lhs_bar, outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
@@ -406,17 +406,33 @@ def array_tangent(y, object, dtype, copy, order, object_dot):
     return cast_dot(object_dot, y)
 
 
-# (the memory order of a copy leaves its values as they are)
-@adjoint(np.asarray, nondiff=("dtype", "order"), linear=True, view=True,
-         float_dtype="dtype")
+# a itself where its dtype and memory order fit already, else a new array (view="maybe":
+# a write that may reach the other is decided when the code runs); the memory order
+# leaves the values as they are; an integer or bool dtype is constant, as for np.array
+# (x.astype(np.int32, copy=False) is this op)
+@adjoint(np.asarray, nondiff=("dtype", "order"), view="maybe")
 def asarray_adjoint(y, y_bar, a, dtype=None, order=None):
-    return y_bar
+    return cast_bar(y_bar, y, a)
 
 
-# a itself where it is contiguous already
-@adjoint(np.ascontiguousarray, linear=True, view=True, aliases=(np.asfortranarray,))
+@tangent(np.asarray)
+def asarray_tangent(y, a, dtype, order, a_dot):
+    return kept_or_cast_dot(a_dot, y, a)
+
+
+@adjoint(np.ascontiguousarray, view="maybe", aliases=(np.asfortranarray,))
 def ascontiguousarray_adjoint(y, y_bar, a):
     return y_bar
+
+
+@tangent(np.ascontiguousarray)
+def ascontiguousarray_tangent(y, a, a_dot):
+    return kept_or_cast_dot(a_dot, y, a)
+
+
+@tangent(np.asfortranarray)
+def asfortranarray_tangent(y, a, a_dot):
+    return kept_or_cast_dot(a_dot, y, a)
 
 
 @adjoint(np.copy, nondiff=("order",), linear=True, allocates=True, methods=("copy",))

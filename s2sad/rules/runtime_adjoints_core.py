@@ -15,6 +15,7 @@ them.  Arguments read for their shape, axes and indices carry no derivative.
 import numpy as np
 
 from ..runtime import (add_at, add_at_key, add_into, beyond_order, cast_bar, cast_dot,
+                       kept_or_cast_dot,
                        concatenate_bar, concatenate_parts, dot_lhs_bar, dot_rhs_bar,
                        extremum_bar, float_only,
                        getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar, matmul_shape,
@@ -94,6 +95,12 @@ def cast_bar_adjoint(out, out_bar, g, y, x):
 
 @adjoint(cast_dot, nondiff=("y",), linear=True)
 def cast_dot_adjoint(out, out_bar, t, y):
+    return float_only(out_bar, y)
+
+
+# (t itself, or a new array of its values in y's dtype: the same adjoint either way)
+@adjoint(kept_or_cast_dot, nondiff=("y", "a"), linear=True)
+def kept_or_cast_dot_adjoint(out, out_bar, t, y, a):
     return float_only(out_bar, y)
 
 

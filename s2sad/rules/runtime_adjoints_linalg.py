@@ -36,10 +36,10 @@ nondifferentiable(constant_dot)   # (zeros: the tangent of a piecewise constant 
 # values through it): its derivatives are not computed. Zero where nothing reads the
 # tangent (the cotangent is 0: lstsq's singular values unused, so lstsq's third derivative
 # in reverse mode), refused otherwise; y, the factors, carries no derivative beyond that.
-@adjoint(svd_tangent, nondiff=("y", "full_matrices", "compute_uv", "hermitian"),
-         tuple_output=True)
-def svd_tangent_adjoint(out, out_bar, y, a, a_dot, full_matrices, compute_uv, hermitian):
-    return svd_tangent_refused(out_bar, a), svd_tangent_refused(out_bar, a_dot)
+# (no tuple_output: the tangent of S alone, compute_uv=False, is an array)
+@adjoint(svd_tangent, nondiff=("y", "full_matrices", "compute_uv", "hermitian"))
+def svd_tangent_adjoint(out, out_bar, y, a, t, full_matrices, compute_uv, hermitian):
+    return svd_tangent_refused(out_bar, a), svd_tangent_refused(out_bar, t)
 
 
 nondifferentiable(svd_tangent_refused)   # (zeros, or a refusal)

@@ -98,6 +98,21 @@ def scalar_checked_adjoint(y, y_bar, value, function_name):
     return y_bar
 
 
+# the SVD's second derivative forward over forward (svd_tangent's tangent): its own
+# derivatives, the third, are not computed: zeros where nothing reaches them, else refused
+# (its tangent is written beside it, runtime.linalg)
+@registry.adjoint(rt.svd_tangent_dot,
+                  nondiff=("y", "full_matrices", "compute_uv", "hermitian", "dy"))
+def svd_tangent_dot_adjoint(r, r_bar, out, y, a, t, full_matrices, compute_uv, hermitian,
+                            dy, da, dt):
+    return (rt.svd_third_refused(r_bar, out), rt.svd_third_refused(r_bar, a),
+            rt.svd_third_refused(r_bar, t), rt.svd_third_refused(r_bar, da),
+            rt.svd_third_refused(r_bar, dt))
+
+
+nondifferentiable(rt.svd_third_refused)   # (zeros, or a refusal)
+
+
 # a vjp's pullback that writes into arrays calls these (runtime.pullback_copies; no rules:
 # a pullback is never differentiated again): a user's local of one of these names is renamed
 registry.HELPER_NAMES.update({"pullback_copies", "own_copy", "repointed"})

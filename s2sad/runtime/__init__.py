@@ -49,6 +49,7 @@ from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                      ensure_scalar_output, ensure_unshared, kept_argument,
                      scalar_checked, unshared)  # noqa: F401
 from .indexing import (add_at, add_at_key, add_into, cast_bar, cast_dot, concatenate_bar,
+                       kept_or_cast_dot,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar, copy_of,
                        stored_part, transpose_bar, unpacked_bar, unpacked_parts, zero_at)  # noqa: F401
 from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, diag_part,
@@ -58,7 +59,8 @@ from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, d
                      phi, qr_checked, residuals_bar, residuals_dot, residuals_pair, skew_lower,
                      solve_like,
                      solve_vector, svd_cotangents, svd_factors, svd_factors_dot, svd_gaps,
-                     svd_inverse, svd_tangent, triangle_bar, triangle_sym)  # noqa: F401
+                     svd_inverse, svd_tangent, triangle_bar,
+                     triangle_sym)  # noqa: F401
 from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert_bar,
                     list_append, list_bar, list_delete, list_extend, list_insert, list_push,
                     list_push_at, list_put, list_remove, list_set, set_bar)  # noqa: F401
@@ -91,6 +93,7 @@ from .scans import (NotDifferentiableError, OrderLimitError,  # noqa: F401
 from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa: F401
                      zeros_like)
 from .tape import Stack  # noqa: F401
+from .svd_second import svd_tangent_dot, svd_third_refused  # noqa: F401
 from .contractions import (cross_lhs_bar, cross_rhs_bar, einsum_bar, einsum_check,  # noqa: F401
                            einsum_of, einsum_refused, kron_lhs_bar, kron_rhs_bar)
 from .structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, flatten_of,  # noqa: F401

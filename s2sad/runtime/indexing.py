@@ -125,6 +125,18 @@ def cast_dot(t, y):
 
 
 
+@fact(linear=("t",))
+def kept_or_cast_dot(t, y, a):
+    """The tangent of ``y = np.asarray(a, dtype, order)`` (``np.ascontiguousarray(a)``,
+    ``np.asfortranarray(a)``, ``a.astype(dtype, copy=False)``), which is ``a`` itself
+    where its layout and dtype fit already, else a new array: ``t`` itself where ``y``
+    is ``a`` (a write into either changes both, the tangents as the values), else as
+    ``cast_dot`` gives it, a new array (zeros for an integer or bool ``y``)."""
+    if y is a:
+        return t
+    return cast_dot(t, y)
+
+
 @fact(allocates=True, linear=("x",))
 def snapshot(x):
     """A copy of the array ``x`` (a number as it is): its values now, before a write

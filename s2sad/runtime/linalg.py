@@ -349,15 +349,15 @@ def svd_factors_tangent(out, y, a, full_matrices, compute_uv, hermitian, y_dot, 
     return svd_factors_dot(out, y, a, full_matrices, compute_uv, hermitian, y_dot, a_dot)
 
 
-def svd_tangent(y, a, a_dot, full_matrices, compute_uv, hermitian):
-    """The tangent of ``np.linalg.svd(a, ...)`` along ``a_dot`` (``dS = diag(U^T dA V)``,
+def svd_tangent(y, a, t, full_matrices, compute_uv, hermitian):
+    """The tangent of ``np.linalg.svd(a, ...)`` (``y``) along ``t`` (``dS = diag(U^T dA V)``,
     ``dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V / S``, and so for ``V``)."""
     extra = _svd_refuse(a, full_matrices, hermitian) and compute_uv
     u, s, vh = y if compute_uv else np.linalg.svd(a, full_matrices=False)
     k = min(np.shape(a)[-2:])
     u, vh = u[..., :k], vh[..., :k, :]
     v = mT(vh)
-    dp = mT(u) @ a_dot @ v
+    dp = mT(u) @ t @ v
     s_dot = diag_part(dp)
     if not compute_uv:
         return s_dot
@@ -365,16 +365,14 @@ def svd_tangent(y, a, a_dot, full_matrices, compute_uv, hermitian):
     inv_s = svd_inverse(s, True)
     s_row, s_col = s[..., None, :], s[..., :, None]
     du = u @ (f * (dp * s_row + s_col * mT(dp)))
-    du = du + (a_dot @ v - u @ dp) * inv_s[..., None, :]
+    du = du + (t @ v - u @ dp) * inv_s[..., None, :]
     dv = v @ (f * (s_col * dp + mT(dp) * s_row))
-    dv = dv + (mT(a_dot) @ u - v @ mT(dp)) * inv_s[..., None, :]
+    dv = dv + (mT(t) @ u - v @ mT(dp)) * inv_s[..., None, :]
     if extra:   # full_matrices=True, not square: the columns beyond k have no tangent
         du = np.concatenate([du, np.full(du.shape[:-1] + (y[0].shape[-1] - k,), np.nan)], -1)
         dv = np.concatenate([dv, np.full(dv.shape[:-1] + (y[2].shape[-1] - k,), np.nan)], -1)
     return du, s_dot, mT(dv)
 
-
-# ------------------------------------------------------------- qr, pinv, lstsq
 
 @fact(linear=("y",))
 def qr_checked(y, a, mode):

@@ -244,22 +244,47 @@ def pad_dot(array_dot, pad_width, mode="constant", constant_values_dot=0.0):
 
 
 def _memory_order(a, order):
-    """The order 'C' or 'F' that ``a.flatten(order)`` reads ``a`` in (a duck array
-    has no memory layout to read: 'C' or 'F' only)."""
+    """How ``a.flatten(order)`` reads ``a``: 'C' or 'F', or, for order 'K' of an array
+    that is neither C- nor Fortran-contiguous, the positions in ``a.flatten('C')`` of
+    the items it reads, in turn (:func:`_k_positions`).  A duck array has no memory
+    layout to read: 'C' or 'F' only."""
     if order in ("C", "F", None):
         return order or "C"
     if is_duck(a):
         raise NoDerivativeRuleError(
             f"x.flatten({order!r}) of a {type(a).__name__} (a Dask array...) reads its memory "
             f"layout, which it does not have", hint="flatten in order 'C' or 'F'")
-    flags = as_array(a).flags
-    if order == "A":
+    a = as_array(a)
+    flags = a.flags
+    if order == "A" or flags.c_contiguous or flags.f_contiguous:
         return "F" if flags.f_contiguous and not flags.c_contiguous else "C"
-    if order == "K" and (flags.c_contiguous or flags.f_contiguous):
-        return "C" if flags.c_contiguous else "F"
-    raise NoDerivativeRuleError(
-        f"x.flatten({order!r}) of an array that is neither C- nor Fortran-contiguous is "
-        f"not differentiated", hint="flatten in order 'C' or 'F'")
+    return _k_positions(a)
+
+
+#: an integer dtype of each item size, to lay out positions as an array's items are
+_POSITION_TYPES = {8: np.int64, 4: np.int32, 2: np.int16, 1: np.int8}
+
+
+def _k_positions(a):
+    """The positions in ``a.flatten('C')`` of the items ``a.flatten('K')`` reads, in
+    turn, for an array ``a`` that is neither C- nor Fortran-contiguous (a strided or
+    reversed view).  numpy reads them in an order its strides decide: this asks numpy,
+    flattening in order 'K' an array of the positions laid out in memory with ``a``'s
+    very strides."""
+    size, itemsize = a.size, a.itemsize
+    kind = _POSITION_TYPES.get(itemsize)
+    if kind is None or size >= np.iinfo(kind).max or any(
+            stride % itemsize for stride in a.strides):
+        raise NoDerivativeRuleError(
+            f"x.flatten('K') of an array of {a.dtype} items laid out with strides "
+            f"{a.strides} is not differentiated", hint="flatten in order 'C' or 'F'")
+    steps = [stride // itemsize for stride in a.strides]
+    low = sum(step * (n - 1) for step, n in zip(steps, a.shape) if step < 0)
+    high = sum(step * (n - 1) for step, n in zip(steps, a.shape) if step > 0)
+    memory = np.zeros(high - low + 1, dtype=kind)
+    laid = np.lib.stride_tricks.as_strided(memory[-low:], a.shape, a.strides)
+    laid[...] = np.arange(size, dtype=kind).reshape(a.shape)
+    return np.ravel(laid, order="K").astype(np.intp)
 
 
 @fact(allocates=True)
@@ -280,6 +305,10 @@ def _raveled(a, order):
 def flatten_bar(g, a, order="C"):
     """Adjoint of ``a.flatten(order)``: ``g`` reshaped to ``a``'s shape in that order."""
     order = _memory_order(a, order)
+    if not isinstance(order, str):   # ('K' of a strided view: positions, in turn)
+        out = np.zeros(np.size(a), dtype=np.result_type(g))
+        out[order] = np.ravel(g)
+        return np.reshape(out, np.shape(a))
     if duck_among(g, a) is not None and order == "F":   # (Dask's reshape takes no order)
         return np.transpose(np.reshape(g, shape_meta(a)[::-1]))
     if duck_among(g, a) is not None:
@@ -290,6 +319,8 @@ def flatten_bar(g, a, order="C"):
 def flatten_dot(a, a_dot, order="C"):
     """The tangent of ``a.flatten(order)``: ``a_dot`` read in the order ``a`` is read."""
     order = _memory_order(a, order)
+    if not isinstance(order, str):   # ('K' of a strided view: positions, in turn)
+        return np.ravel(a_dot, order="C")[order]
     if is_duck(a_dot):
         return _raveled(a_dot, order)
     return np.array(np.ravel(a_dot, order=order))

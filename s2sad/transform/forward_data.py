@@ -130,6 +130,32 @@ def container_operation(sweep, name, value, out):
     env.define(name, gast.BinOp(left=t, op=gast.Mult(), right=copy.deepcopy(count)), out)
 
 
+def may_concatenate(sweep, name, value):
+    """``a = b + c`` of unknown kind where ``b`` or ``c`` is a list or tuple and the other
+    may be one (a parameter whose kind the code was not made for: the command line's
+    module, ``s2sad.source``): a concatenation or numpy's sum, as the values decide."""
+    if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)) \
+            or sweep.facts.kinds.get(name, kinds_.UNKNOWN) != kinds_.UNKNOWN:
+        return False
+    found = [sweep.kind(o) for o in (value.left, value.right)]
+    return any(kinds_.is_sequence(k) for k in found) \
+        and all(kinds_.is_sequence(k) or k == kinds_.UNKNOWN for k in found)
+
+
+def unknown_sum(sweep, name, value, out):
+    """``a = b + c`` that may concatenate (see :func:`may_concatenate`): the tangents
+    added the same way, a zero one made real (``zeros_like`` of a list is a list of
+    zeros), never dropped: ``[x] + xs`` keeps the places of ``xs``'s items, and numpy's
+    sum gets its full shape."""
+    env = sweep.env
+    parts = [env.tangent_of(o) for o in (value.left, value.right)]
+    if all(is_zero(t) for t in parts):
+        env.define(name, zero(), out)
+        return
+    parts = [env.materialize(t) for t in parts]
+    env.define(name, gast.BinOp(left=parts[0], op=gast.Add(), right=parts[1]), out)
+
+
 def store(sweep, stmt, target, value, out, add):
     """``x[i] = v`` and ``x[i] += v``: the tangent array is written the same way."""
     env = sweep.env

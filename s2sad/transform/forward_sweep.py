@@ -209,6 +209,8 @@ class ForwardSweep:
             rules.user_call(self, name, value, _user_callee(value), out)
         elif isinstance(value, gast.BinOp) and kinds_.is_sequence(self.facts.kinds.get(name)):
             data.container_operation(self, name, value, out)
+        elif data.may_concatenate(self, name, value):
+            data.unknown_sum(self, name, value, out)
         elif isinstance(value, (gast.Call, gast.BinOp, gast.UnaryOp)) \
                 and name in self.facts.compared_only \
                 and id(stmt) not in self.in_place and anno.get(value, anno.WRITES) is None:

@@ -13,7 +13,8 @@ import numba  # noqa: F401  (this package is numba's: without it, the import fai
 
 from .bounds import check_index, check_index_in_loop, check_indexes  # noqa: F401 (written
 # by the numba target where it proves a function's indexes: not runtime helpers of numpy's)
-from .checks import (check_bound, check_integers, ensure_same_kind,  # noqa: F401
+from .checks import (check_bound, check_integers, check_not_shared,  # noqa: F401
+                     ensure_same_kind,
                      float64_arguments, written_back)   # (the CLI's
 # module wrappers call them; not runtime helpers generated code calls)
 from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the CLI's module
@@ -22,7 +23,8 @@ from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_ma
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy
 from .guards import add_item, ensure_scalar_output, loop_items
-from .indexing import (add_at, add_at_key, add_into, copy_of, ensure_real_target, getitem_bar,
+from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_real_target,
+                       getitem_bar,
                        mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (extremum_bar, mean_bar, nonzero_checked, prod_bar, reduced_count,
@@ -32,10 +34,10 @@ from .trees import (add_items, add_tree, loop_items_bar, loop_items_dot, scalar_
                     times_bar, unpacked_bar, zeros_tree)
 
 __all__ = [
-    "check_bound", "ensure_same_kind",
+    "check_bound", "check_not_shared", "ensure_same_kind",
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
     "xlogy",
-    "add_at", "add_at_key", "add_into", "copy_of", "ensure_real_target", "getitem_bar", "mT",
+    "add_at", "add_at_key", "add_into", "cast_bar", "copy_of", "ensure_real_target", "getitem_bar", "mT",
     "overwritten", "snapshot", "stored_part", "transpose_bar", "unshared", "zero_at",
     "broadcast_like", "index_set", "writable_copy", "xdivy",
     "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "zeros_tree",

@@ -15,12 +15,20 @@ from numba.extending import overload
 
 from ...runtime import checks as _numpy_checks
 from ...runtime import guards as _numpy_guards
-from .kinds import is_array
+from .indexing import may_share
+from .kinds import is_array, is_leaf
 
 
 def check_bound(value, name, filename, line, column):
     """:func:`s2sad.runtime.check_bound` (numba: the name's flag; see the module)."""
     return _numpy_checks.check_bound(value, name, filename, line, column)
+
+
+def check_not_shared(written, other, message, hint, filename, line, column):
+    """:func:`s2sad.runtime.check_not_shared` (numba: two arrays whose memory may overlap
+    fail, and the numpy code, run then, tells whether they share it)."""
+    return _numpy_checks.check_not_shared(written, other, message, hint, filename, line,
+                                          column)
 
 
 def ensure_same_kind(array, value, filename, line, column):
@@ -36,6 +44,21 @@ def _check_bound(value, name, filename, line, column):
     def check(value, name, filename, line, column):
         if not value:
             raise UnboundLocalError("a local variable is read where it holds no value")
+        return True
+    return check
+
+
+@overload(check_not_shared, inline="always")
+def _check_not_shared(written, other, message, hint, filename, line, column):
+    if is_leaf(written) and is_leaf(other) and not (is_array(written) and is_array(other)):
+        return lambda written, other, message, hint, filename, line, column: True   # a number
+    if not (is_array(written) and is_array(other)):
+        return None   # (containers: the numpy code)
+
+    def check(written, other, message, hint, filename, line, column):
+        if may_share(written, other):
+            raise ValueError("a write into an array whose memory another array read later "
+                             "may share")
         return True
     return check
 

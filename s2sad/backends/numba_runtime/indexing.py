@@ -16,7 +16,7 @@ from numba.extending import overload, register_jitable
 from ...runtime import guards as _numpy_guards
 from ...runtime import indexing as _numpy
 from ...runtime import linalg as _numpy_linalg
-from .kinds import is_array, is_leaf, is_none, is_number
+from .kinds import is_array, is_leaf, is_none, is_number, is_real_number
 from .refusals import literal, raiser, refusal, refusal_unknown
 
 
@@ -33,6 +33,12 @@ def snapshot(x):
 def copy_of(a, order=None):
     """:func:`s2sad.runtime.copy_of` (numba: see the module)."""
     return _numpy.copy_of(a, order)
+
+
+def cast_bar(g, y, x):
+    """:func:`s2sad.runtime.cast_bar` (numba: an array ``x`` and a float or integer ``y``,
+    each decided by its type when it compiles)."""
+    return _numpy.cast_bar(g, y, x)
 
 
 def stored_part(g, index):
@@ -264,6 +270,20 @@ def _transpose_bar(g, axes=None):
     if is_number(g) and is_none(axes):
         return lambda g, axes=None: g
     return None
+
+
+@overload(cast_bar, inline="always")
+def _cast_bar(g, y, x):
+    kind = y.dtype if is_array(y) else y
+    if not (is_array(x) and is_array(g) and is_real_number(kind)):
+        return None   # (numbers, lists: the numpy code)
+    if isinstance(kind, (types.Integer, types.Boolean)):   # a constant: zeros
+        return lambda g, y, x: np.zeros(x.shape)
+    if not isinstance(x.dtype, types.Float):
+        return lambda g, y, x: g.astype(np.float64)   # (an integer x's adjoint: float64)
+    if g.dtype == x.dtype:
+        return lambda g, y, x: g
+    return lambda g, y, x: g.astype(x.dtype)
 
 
 @overload(mT, inline="always")

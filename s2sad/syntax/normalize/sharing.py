@@ -106,12 +106,25 @@ class AliasRecorder:
             if self.call_result(name, value, fn) or \
                     getattr(fn, "__name__", "") not in registry.view_names():
                 return
+            if registry.view_of(fn) == "maybe":
+                # the argument itself where its layout and dtype match, else a new array
+                # (np.asfortranarray, x.astype(t, copy=False)): decided when the code runs
+                self.maybe_view(name, value.args[:1])
+                return
             # (view="any": a view of the one operand after the first argument, if one)
             viewed = (value.args[1:] if len(value.args) == 2 else []) \
                 if registry.view_of(fn) == "any" else value.args[:1]
             for arg in viewed:
                 if isinstance(arg, gast.Name):
                     self.link(name, arg.id)
+
+    def maybe_view(self, name, args):
+        """``name`` is a view of each name among ``args`` or a new array, which only the
+        values tell: a write one of them decides is checked when the code runs."""
+        for arg in args:
+            if isinstance(arg, gast.Name):
+                self.hold(name, arg.id)
+                self.maybe_links.add((name, arg.id))
 
     def displayed(self, name, value):
         """A tuple, list or dict display, or a list's ``+``/``*``: record what ``name``
