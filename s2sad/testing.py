@@ -55,23 +55,38 @@ def _axes_in_memory(array):
 #
 # A differentiated argument is a float, an ndarray, or a list/tuple/dict of them
 # (nested freely; a dict's values in its key order).  ``_flatten`` turns it into one float64 vector and
-# ``_Layout`` remembers how to turn a vector back and how to name an element.
+# ``_Layout`` remembers how to turn a vector back and how to name an element.  Integer and
+# bool leaves of a differentiated argument (the index pairs of a force field beside its
+# constants) are held as they are (``kept``): never perturbed, never made floats, and
+# their derivatives not compared (s2sad gives them one as if they were real numbers).
+
+
+def _is_integral(value):
+    """An int or bool, numpy's too, or an array of them: a leaf held as it is."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biu"
+    return isinstance(value, (bool, int, np.integer, np.bool_))
+
 
 class _Layout:
     """The structure of one value: leaves (shape, kind) in order, inside
-    lists/tuples/dicts."""
+    lists/tuples/dicts.  With ``keep_integers`` (a differentiated argument), an integer
+    or bool leaf is of kind ``"kept"``: it holds no element of the flat vector."""
 
-    def __init__(self, value):
+    def __init__(self, value, keep_integers=False):
         self.kind, self.shape, self.children, self.keys = None, (), [], None
         if isinstance(value, dict):
             self.kind = dict
             self.keys = list(value)
-            self.children = [_Layout(v) for v in value.values()]
+            self.children = [_Layout(v, keep_integers) for v in value.values()]
             self.size = sum(c.size for c in self.children)
         elif isinstance(value, (list, tuple)):
             self.kind = type(value)
-            self.children = [_Layout(v) for v in value]
+            self.children = [_Layout(v, keep_integers) for v in value]
             self.size = sum(c.size for c in self.children)
+        elif keep_integers and _is_integral(value):
+            self.kind, self.value = "kept", copy.deepcopy(value)
+            self.shape, self.size = np.shape(value), 0
         else:
             if isinstance(value, np.ndarray):
                 self.kind = "array"
@@ -83,14 +98,18 @@ class _Layout:
             self.shape = np.shape(value)
             self.size = int(np.prod(self.shape, dtype=int))
 
-    def unflatten(self, vector):
-        """A value of this layout holding ``vector`` (float64)."""
+    def unflatten(self, vector, kept_as_none=False):
+        """A value of this layout holding ``vector`` (float64); a kept leaf is the
+        argument's own value (a copy), or None with ``kept_as_none``
+        (``finite_difference_gradient``: no derivative was taken there)."""
         if self.children or self.kind in (list, tuple, dict):
             parts, start = [], 0
             for child in self.children:
-                parts.append(child.unflatten(vector[start:start + child.size]))
+                parts.append(child.unflatten(vector[start:start + child.size], kept_as_none))
                 start += child.size
             return dict(zip(self.keys, parts)) if self.kind is dict else self.kind(parts)
+        if self.kind == "kept":
+            return None if kept_as_none else copy.deepcopy(self.value)
         if self.kind == "array":
             # the argument's memory order: a function may read it (ravel('K'), a
             # Fortran-ordered copy), so its derivative at another layout may differ
@@ -100,6 +119,28 @@ class _Layout:
         if self.kind == "numpy scalar":
             return np.float64(vector[0])
         return float(vector[0])
+
+    def flatten(self, value):
+        """The float leaves of ``value`` (of this layout: an argument, a derivative or a
+        tangent of it) as one float64 vector, without the kept leaves' places."""
+        if self.kind == "kept":
+            return np.zeros(0)
+        if self.children or self.kind in (list, tuple, dict):
+            items = list(value.values()) if isinstance(value, dict) else list(value)
+            parts = [c.flatten(v) for c, v in zip(self.children, items)]
+            return np.concatenate(parts) if parts else np.zeros(0)
+        return np.array(value, dtype=np.float64).reshape(-1)
+
+    def zeros_at_kept(self, value):
+        """``value`` (a tangent of this layout) with 0.0, or float zeros of the leaf's
+        shape, at the kept leaves: they are held fixed."""
+        if self.kind == "kept":
+            return np.zeros(self.shape) if isinstance(self.value, np.ndarray) else 0.0
+        if self.kind is dict:
+            return {k: c.zeros_at_kept(value[k]) for k, c in zip(self.keys, self.children)}
+        if self.children or self.kind in (list, tuple):
+            return self.kind(c.zeros_at_kept(v) for c, v in zip(self.children, value))
+        return value
 
     def describe(self, flat_index):
         """The element at ``flat_index`` as an indexing expression, e.g. ``[1][2, 0]``
@@ -136,6 +177,14 @@ class _Layout:
                 problem = child.matches(item)
                 if problem:
                     return f"item {i}: {problem}"
+            return None
+        if self.kind == "kept":   # its derivative: a number, or floats of its shape
+            if isinstance(value, (list, tuple, dict, str)) or value is None \
+                    or np.shape(value) != self.shape:
+                return (f"expected a number or an array of shape {self.shape} (the "
+                        f"derivative of an integer or bool value), got {_summary(value)}")
+            if np.result_type(value).kind not in "fc":
+                return f"expected floats (an integer value's derivative), got {_summary(value)}"
             return None
         if self.kind == "array":
             if not isinstance(value, np.ndarray) or value.shape != self.shape:
@@ -177,8 +226,10 @@ def _fresh(args):
 
 
 def _as_float64(value):
-    """A float64 copy of a differentiated argument, keeping its layout."""
-    return _Layout(value).unflatten(_flatten(value))
+    """A float64 copy of a differentiated argument, keeping its layout (its integer and
+    bool leaves as they are)."""
+    layout = _Layout(value, keep_integers=True)
+    return layout.unflatten(layout.flatten(value))
 
 
 def _is_differentiable(value):
@@ -208,8 +259,8 @@ def _fd_jacobian(f, args, index, eps, center=None):
     element.  Given ``center`` (the outputs at ``args``, raveled), returns
     ``(layout, columns, forward, backward)`` with the one-sided differences too.
     """
-    layout = _Layout(args[index])
-    x = _flatten(args[index])
+    layout = _Layout(args[index], keep_integers=True)
+    x = layout.flatten(args[index])
     columns, forward, backward = [], [], []
     for k in range(x.size):
         hi, lo = x.copy(), x.copy()
@@ -238,18 +289,20 @@ def finite_difference_gradient(f, args, argnum=0, eps=1e-6):
     """Central finite-difference derivative of ``f(*args)`` w.r.t. ``args[argnum]``, in float64.
 
     Every element of the argument is perturbed by ``+eps`` and ``-eps`` in
-    turn.  For a scalar output the result has the argument's layout (a float
-    for a float, an ndarray of its shape, a list for a list), i.e. it is the
-    gradient.  For an array output and an array (or scalar) argument it is
+    turn; integer and bool leaves of a container (indices beside constants) are held
+    as they are, and None stands in their place in the result.  For a scalar output the
+    result has the argument's layout (a float for a float, an ndarray of its shape, a
+    list for a list), i.e. it is the gradient.  For an array output and an array (or scalar) argument it is
     the Jacobian, of shape ``output.shape + argument.shape``; for a tuple of
     outputs, a tuple of those.
     """
     args = list(args)
+    _refuse_integers_only(args[argnum], f"argument {argnum}", "finite_difference_gradient")
     args[argnum] = _as_float64(args[argnum])
     value = f(*_fresh(args))
     layout, jac = _fd_jacobian(f, args, argnum, eps)
     if not isinstance(value, (tuple, list, dict)) and np.ndim(value) == 0:
-        return layout.unflatten(jac[0])
+        return layout.unflatten(jac[0], kept_as_none=True)
     if layout.kind in (list, tuple, dict):
         raise ValueError("finite_difference_gradient: a list, tuple or dict argument needs a "
                          "scalar output")
@@ -399,9 +452,10 @@ def _check_reverse(s2sad, case):
         grads = _as_tuple(grads, wrt)
         _check_unmodified(args, before, what)
         _check_value(value, case.value, what)
-        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt)), f"{what}'s gradient")
+        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt), keep_integers=True),
+                      f"{what}'s gradient")
         for i, g in zip(wrt, grads):
-            _assert_close(_flatten(g), case.jacobians[i][0],
+            _assert_close(case.layouts[i].flatten(g), case.jacobians[i][0],
                           f"{what}: the gradient with respect to {case.label(i)}",
                           case.layouts[i], case.rtol, case.atol)
     what = f"s2sad.vjp({name})"
@@ -422,11 +476,11 @@ def _check_reverse(s2sad, case):
                                      f"from an earlier call")
         earlier.extend((g, _flatten(g).copy()) for g in grads)
         _check_unmodified(list(_outputs(cotangent)), seen, f"{what}'s pullback")
-        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt)),
+        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt), keep_integers=True),
                       f"{what}'s pullback result")
         v = _flatten(list(_outputs(cotangent)))
         for i, g in zip(wrt, grads):
-            _assert_close(_flatten(g), v @ case.jacobians[i],
+            _assert_close(case.layouts[i].flatten(g), v @ case.jacobians[i],
                           f"{what}: pullback call {call + 1}, the cotangent's pullback onto "
                           f"{case.label(i)}", case.layouts[i], case.rtol, case.atol)
     _check_unmodified(args, before, f"{what}'s pullback")
@@ -441,13 +495,15 @@ def _check_forward(s2sad, case):
     f, wrt = case.f, tuple(case.indices)
     what = f"s2sad.jvp({getattr(f, '__name__', 'f')})"
     rng = np.random.default_rng(_SEED + 1)
-    tangents = [_random_like(case.args[i], rng) for i in wrt]
+    # (0 for the integer and bool leaves, held fixed as the finite differences hold them)
+    tangents = [case.layouts[i].zeros_at_kept(_random_like(case.args[i], rng)) for i in wrt]
     args = case.fresh_args()
     before = _snapshot(args + tangents)
     value, out_tangent = jvp(f, wrt=_wrt_argument(wrt))(*args, *tangents)
     _check_unmodified(args + tangents, before, what)
     _check_value(value, case.value, what)
-    expected = sum(case.jacobians[i] @ _flatten(t) for i, t in zip(wrt, tangents))
+    expected = sum(case.jacobians[i] @ case.layouts[i].flatten(t)
+                   for i, t in zip(wrt, tangents))
     if isinstance(case.value, tuple):
         _check_layout(out_tangent, _Layout(case.outputs), f"{what}'s output tangent")
     else:
@@ -485,6 +541,16 @@ def _refuse_duck_arrays(args, names):
                 f"array, its .compute()). The generated code is the same for numpy and "
                 f"Dask inputs; to check its result on Dask inputs, compute it "
                 f"(s2sad.dask.compute) and compare it with the numpy inputs' gradient")
+
+
+def _refuse_integers_only(value, label, who):
+    """Refuse a differentiated argument with no float in it: its integer and bool leaves
+    are held as they are, so nothing would be perturbed, and nothing checked."""
+    if _Layout(value, keep_integers=True).size == 0 and _Layout(value).size:
+        raise ValueError(
+            f"{who}: {label} holds integers or bools only, which finite differences hold "
+            f"as they are (an index stays an index): nothing to differentiate; pass it as "
+            f"floats (3.0, x.astype(float)) to differentiate it as a real number")
 
 
 def _resolve_wrt(f, args, wrt):
@@ -529,7 +595,10 @@ def check_grads(f, args, wrt=None, *, modes=("reverse",), eps=1e-6, rtol=1e-5, a
     arguments to differentiate: an index, a parameter name, or a tuple of
     them; ``None`` (the default) means every argument that is a float, a
     floating ndarray, or a list/tuple/dict of those.  Differentiated arguments are
-    converted to float64 first; the others are passed as given.
+    converted to float64 first, but for their integer and bool leaves (index pairs in a
+    dict beside its constants), which are passed as they are, never perturbed, and whose
+    derivatives are not compared (only their shape: s2sad gives floats there); the
+    other arguments are passed as given.
 
     ``modes`` is a tuple drawn from ``MODES``:
 
@@ -558,6 +627,8 @@ def check_grads(f, args, wrt=None, *, modes=("reverse",), eps=1e-6, rtol=1e-5, a
     args = tuple(args)
     indices, names = _resolve_wrt(f, args, wrt)
     _refuse_duck_arrays(args, names)
+    for i in indices:
+        _refuse_integers_only(args[i], f"the argument {names[i]!r}", "check_grads")
     args = tuple(_as_float64(a) if i in indices else a for i, a in enumerate(args))
     case = _Case(f, args, indices, names, eps, rtol, atol)
     for mode in MODES:
