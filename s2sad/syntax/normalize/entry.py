@@ -23,7 +23,8 @@ from ..parse import is_user_function
 from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
 
 
-def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), fresh=None):
+def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), fresh=None,
+                       sequences=()):
     """``(first_lines, dict_lines, written)`` for the function tree ``fn``: the
     parameters written into as arrays (by item, or updated by ``x op= ...``) and as
     dicts (by item, ``dict_roots``: the names whose dicts it writes items into, or
@@ -31,14 +32,16 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
     a dict), each with the line of its first write (``line_of(node)``), and the
     names written by item that are not dicts, sorted.  A parameter written both
     ways is an array's.  ``walked``: ``nodes.walk(fn)`` when the caller has it;
-    ``fresh(call)``: whether a call makes a new array (see :func:`_freshly_rebound`)."""
+    ``fresh(call)``: whether a call makes a new array (see :func:`_freshly_rebound`);
+    ``sequences``: the parameters known to hold lists or tuples (their items, which a
+    loop over them gives, are not views of them)."""
     first_lines, dict_lines, updated_lines = {}, {}, {}
     walked = walked or nodes.walk(fn)
     rebound = _freshly_rebound(fn, params, fresh)
     # a name for a parameter or a view of it (pw = x, pw = x[1:], pw = x.T): a write
     # into an item through it writes into the argument, copied as for x[i] = v
     through = {}
-    views = _views_of_parameters(fn, params, walked, rebound) if params else {}
+    views = _views_of_parameters(fn, params, walked, rebound, sequences) if params else {}
     for t in walked if views else ():
         target = t.target if isinstance(t, gast.AugAssign) else t
         if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
@@ -109,9 +112,11 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
 _VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
 
 
-def _views_of_parameters(fn, params, walked, rebound):
+def _views_of_parameters(fn, params, walked, rebound, sequences=()):
     """``{name: parameter}``: the local names bound to a parameter or to a view of one
-    (``pw = x``, ``pw = x[1:]``, ``pw = x.T``, ``pw = x.reshape(...)``, and names for
+    (``pw = x``, ``pw = x[1:]``, ``pw = x.T``, ``pw = x.reshape(...)``, a loop's rows
+    ``for row in x:``, ``for i, row in enumerate(x):``, of an array: not of a list or
+    tuple of ``sequences``, whose items are the caller's own values, and names for
     those), where that parameter still holds the argument (not after ``x = x * 1.0``)."""
     def root_of(expr):
         while True:
@@ -127,15 +132,29 @@ def _views_of_parameters(fn, params, walked, rebound):
                 return None
 
     views, grew = {}, True
-    bindings = [(t.targets[0].id, t) for t in walked if isinstance(t, gast.Assign)
-                and len(t.targets) == 1 and isinstance(t.targets[0], gast.Name)]
+    bindings = [(t.targets[0].id, t, t.value, False) for t in walked
+                if isinstance(t, gast.Assign) and len(t.targets) == 1
+                and isinstance(t.targets[0], gast.Name)]
+    # a loop's row (for row in X: each trip's row is a view of X's row)
+    for t in walked:
+        if t.__class__ is not gast.For:
+            continue
+        target, rows = t.target, t.iter
+        if isinstance(target, gast.Tuple) and len(target.elts) == 2 \
+                and isinstance(rows, gast.Call) and isinstance(rows.func, gast.Name) \
+                and rows.func.id == "enumerate" and len(rows.args) == 1:
+            target, rows = target.elts[1], rows.args[0]   # for i, row in enumerate(X)
+        if isinstance(target, gast.Name):
+            bindings.append((target.id, t, rows, True))
     while grew:
         grew = False
-        for name, t in bindings:
+        for name, t, value, row in bindings:
             if name in params or name in views:
                 continue
-            root = root_of(t.value)
+            root = root_of(value)
             root = views.get(root, root)
+            if row and root in sequences:
+                continue   # an item of a list or tuple argument: not a view of it
             if root in params and id(t) not in rebound.get(root, ()):
                 views[name], grew = root, True
     return views
@@ -178,7 +197,8 @@ class ArgumentCopies:
         walked = walk.walked   # (every check below reads the whole tree, unchanged)
         first_lines, dict_lines, written = written_parameters(
             fn, params, roots, lambda t: walk.parsed.location(t).line, walked,
-            walk.dict_writes.dict_names() | walk.dict_writes.param_dicts, self.new_array)
+            walk.dict_writes.dict_names() | walk.dict_writes.param_dicts, self.new_array,
+            set(walk.param_sequences))
         outside = self.outside_values() if dict_lines else []
         defaults = self.written_defaults(dict_lines)
         if dict_lines and (len(params) > 1 or outside or defaults):
