@@ -21,6 +21,7 @@ from ...rules import registry
 from .. import anno, nodes, printer
 from ..parse import is_user_function
 from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
+from .paramviews import views_of_parameters
 
 
 def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), fresh=None,
@@ -29,19 +30,16 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
     parameters written into as arrays (by item, or updated by ``x op= ...``) and as
     dicts (by item, ``dict_roots``: the names whose dicts it writes items into, or
     by ``d.update(...)`` and ``d |= ...`` on a name of ``dicts``, those known to hold
-    a dict), each with the line of its first write (``line_of(node)``), and the
-    names written by item that are not dicts, sorted.  A parameter written both
-    ways is an array's.  ``walked``: ``nodes.walk(fn)`` when the caller has it;
-    ``fresh(call)``: whether a call makes a new array (see :func:`_freshly_rebound`);
-    ``sequences``: the parameters known to hold lists or tuples (their items, which a
-    loop over them gives, are not views of them)."""
+    a dict), each with the line of its first write (``line_of(node)``), and the names
+    written by item that are not dicts, sorted.  A parameter written both ways is an
+    array's.  ``walked``: ``nodes.walk(fn)``; ``fresh``, ``sequences``: see the callees."""
     first_lines, dict_lines, updated_lines = {}, {}, {}
     walked = walked or nodes.walk(fn)
     rebound = _freshly_rebound(fn, params, fresh)
     # a name for a parameter or a view of it (pw = x, pw = x[1:], pw = x.T): a write
     # into an item through it writes into the argument, copied as for x[i] = v
     through = {}
-    views = _views_of_parameters(fn, params, walked, rebound, sequences) if params else {}
+    views = views_of_parameters(params, walked, rebound, sequences) if params else {}
     for t in walked if views else ():
         target = t.target if isinstance(t, gast.AugAssign) else t
         if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
@@ -106,58 +104,6 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
     for user, line in updated_lines.items():
         first_lines[user] = min(line, first_lines.get(user, line))
     return first_lines, dict_lines, written
-
-
-#: the methods whose result is a view of the array they are called on
-_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
-
-
-def _views_of_parameters(fn, params, walked, rebound, sequences=()):
-    """``{name: parameter}``: the local names bound to a parameter or to a view of one
-    (``pw = x``, ``pw = x[1:]``, ``pw = x.T``, ``pw = x.reshape(...)``, a loop's rows
-    ``for row in x:``, ``for i, row in enumerate(x):``, of an array: not of a list or
-    tuple of ``sequences``, whose items are the caller's own values, and names for
-    those), where that parameter still holds the argument (not after ``x = x * 1.0``)."""
-    def root_of(expr):
-        while True:
-            if isinstance(expr, gast.Name):
-                return expr.id
-            if isinstance(expr, gast.Subscript) or isinstance(expr, gast.Attribute) \
-                    and expr.attr == "T":
-                expr = expr.value
-            elif isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) \
-                    and expr.func.attr in _VIEW_METHODS:
-                expr = expr.func.value
-            else:
-                return None
-
-    views, grew = {}, True
-    bindings = [(t.targets[0].id, t, t.value, False) for t in walked
-                if isinstance(t, gast.Assign) and len(t.targets) == 1
-                and isinstance(t.targets[0], gast.Name)]
-    # a loop's row (for row in X: each trip's row is a view of X's row)
-    for t in walked:
-        if t.__class__ is not gast.For:
-            continue
-        target, rows = t.target, t.iter
-        if isinstance(target, gast.Tuple) and len(target.elts) == 2 \
-                and isinstance(rows, gast.Call) and isinstance(rows.func, gast.Name) \
-                and rows.func.id == "enumerate" and len(rows.args) == 1:
-            target, rows = target.elts[1], rows.args[0]   # for i, row in enumerate(X)
-        if isinstance(target, gast.Name):
-            bindings.append((target.id, t, rows, True))
-    while grew:
-        grew = False
-        for name, t, value, row in bindings:
-            if name in params or name in views:
-                continue
-            root = root_of(value)
-            root = views.get(root, root)
-            if row and root in sequences:
-                continue   # an item of a list or tuple argument: not a view of it
-            if root in params and id(t) not in rebound.get(root, ()):
-                views[name], grew = root, True
-    return views
 
 
 def _freshly_rebound(fn, params, fresh=None):
