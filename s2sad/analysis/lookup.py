@@ -20,6 +20,16 @@ from ..syntax.printer import symbol
 from ..syntax.normalize.dicts import ARGUMENT_MERGE
 
 
+def _complex_results(message, label):
+    """The refusal of an FFT: a rule for the FFT itself would let complex values into
+    rules written for real ones, which take no conjugate (wrong gradients, not refused)."""
+    return (message + ": its results are complex, and s2sad differentiates real values",
+            f"register a rule for a function of your own that takes and returns real arrays "
+            f"and calls {label} inside (def power(x): return np.abs({label}(x)) ** 2, then "
+            f"@s2sad.adjoint(power)), or compute the transform with real arrays (np.cos and "
+            f"np.sin matrices)")
+
+
 def rule_for(value, parsed, need):
     """The rule of a normalized operation, or a located error naming the callee.
 
@@ -78,13 +88,7 @@ def rule_for(value, parsed, need):
                     f"as Python keeps it); so are np.{numpy_name}(a, b) and "
                     f"np.{target.__name__}(x) of an array (ties share the derivative)")
         elif str(getattr(target, "__module__", "")).startswith(("numpy.fft", "scipy.fft")):
-            # (a rule for the FFT itself would let complex values into rules written for
-            # real ones, which take no conjugate: wrong gradients, not refused)
-            message += ": its results are complex, and s2sad differentiates real values"
-            hint = (f"register a rule for a function of your own that takes and returns real "
-                    f"arrays and calls {label} inside (def power(x): return "
-                    f"np.abs({label}(x)) ** 2, then @s2sad.adjoint(power)), or compute the "
-                    f"transform with real arrays (np.cos and np.sin matrices)")
+            message, hint = _complex_results(message, label)
         elif callable(target) and getattr(target, "__name__", "") == "<lambda>":
             message += (": a lambda is differentiated only where it is bound to a name "
                         "inside the function; s2sad reads module-level functions from "
