@@ -30,9 +30,10 @@ is one more entry in ``_CHECKERS``.
 
 import copy
 import inspect
-import numbers
 
 import numpy as np
+
+from .testing_layout import _Layout, _summary
 
 __all__ = ["check_grads", "finite_difference_gradient", "MODES"]
 
@@ -44,127 +45,7 @@ _VALUE_RTOL = 1e-10  # the value a derivative function returns is the primal's
 
 
 # ------------------------------------------------------------------ structure
-
-def _axes_in_memory(array):
-    """The axes of ``array`` from the slowest-varying in memory to the fastest:
-    ``(0, 1)`` for a C-ordered matrix, ``(1, 0)`` for a Fortran-ordered one or a
-    transpose (ties, as of length-1 axes, keep C order)."""
-    strides = [abs(s) for s in array.strides]
-    return tuple(sorted(range(array.ndim), key=lambda axis: -strides[axis]))
-
-#
-# A differentiated argument is a float, an ndarray, or a list/tuple/dict of them
-# (nested freely; a dict's values in its key order).  ``_flatten`` turns it into one float64 vector and
-# ``_Layout`` remembers how to turn a vector back and how to name an element.
-
-class _Layout:
-    """The structure of one value: leaves (shape, kind) in order, inside
-    lists/tuples/dicts."""
-
-    def __init__(self, value):
-        self.kind, self.shape, self.children, self.keys = None, (), [], None
-        if isinstance(value, dict):
-            self.kind = dict
-            self.keys = list(value)
-            self.children = [_Layout(v) for v in value.values()]
-            self.size = sum(c.size for c in self.children)
-        elif isinstance(value, (list, tuple)):
-            self.kind = type(value)
-            self.children = [_Layout(v) for v in value]
-            self.size = sum(c.size for c in self.children)
-        else:
-            if isinstance(value, np.ndarray):
-                self.kind = "array"
-                self.axes_in_memory = _axes_in_memory(value)
-            elif isinstance(value, np.generic):
-                self.kind = "numpy scalar"
-            else:
-                self.kind = "scalar"
-            self.shape = np.shape(value)
-            self.size = int(np.prod(self.shape, dtype=int))
-
-    def unflatten(self, vector):
-        """A value of this layout holding ``vector`` (float64)."""
-        if self.children or self.kind in (list, tuple, dict):
-            parts, start = [], 0
-            for child in self.children:
-                parts.append(child.unflatten(vector[start:start + child.size]))
-                start += child.size
-            if self.kind is dict:
-                return dict(zip(self.keys, parts))
-            if hasattr(self.kind, "_fields"):   # a namedtuple takes its fields as arguments
-                return self.kind(*parts)
-            return self.kind(parts)
-        if self.kind == "array":
-            # the argument's memory order: a function may read it (ravel('K'), a
-            # Fortran-ordered copy), so its derivative at another layout may differ
-            order = self.axes_in_memory
-            stored = np.array(vector, dtype=np.float64).reshape(self.shape).transpose(order)
-            return stored.copy(order="C").transpose(tuple(np.argsort(order)))
-        if self.kind == "numpy scalar":
-            return np.float64(vector[0])
-        return float(vector[0])
-
-    def describe(self, flat_index):
-        """The element at ``flat_index`` as an indexing expression, e.g. ``[1][2, 0]``
-        (``['W'][2, 0]`` in a dict)."""
-        if self.children or self.kind in (list, tuple, dict):
-            start = 0
-            for i, child in enumerate(self.children):
-                if flat_index < start + child.size:
-                    key = self.keys[i] if self.kind is dict else i
-                    return f"[{key!r}]" + child.describe(flat_index - start)
-                start += child.size
-            raise IndexError(flat_index)
-        if not self.shape:
-            return ""
-        index = np.unravel_index(flat_index, self.shape)
-        return "[" + ", ".join(str(int(i)) for i in index) + "]"
-
-    def matches(self, value):
-        """None if ``value`` has this layout, else a sentence saying how it differs."""
-        if self.kind is dict:
-            if not isinstance(value, dict) or list(value) != self.keys:
-                return f"expected a dict with the keys {self.keys!r} in order, got " \
-                       f"{_summary(value)}"
-            for key, child in zip(self.keys, self.children):
-                problem = child.matches(value[key])
-                if problem:
-                    return f"item {key!r}: {problem}"
-            return None
-        if self.children or self.kind in (list, tuple):
-            if not isinstance(value, (list, tuple)) or len(value) != len(self.children):
-                return (f"expected a {self.kind.__name__} of {len(self.children)} items, "
-                        f"got {_summary(value)}")
-            for i, (child, item) in enumerate(zip(self.children, value)):
-                problem = child.matches(item)
-                if problem:
-                    return f"item {i}: {problem}"
-            return None
-        if self.kind == "array":
-            if not isinstance(value, np.ndarray) or value.shape != self.shape:
-                return f"expected an ndarray of shape {self.shape}, got {_summary(value)}"
-            if value.dtype.kind not in "fc":
-                return f"expected a floating array, got dtype {value.dtype}"
-            return None
-        if isinstance(value, (list, tuple)) or np.ndim(value) != 0:
-            return f"expected a scalar, got {_summary(value)}"
-        if self.kind == "scalar" and not isinstance(value, float):
-            return f"expected a float (the argument is a Python number), got {_summary(value)}"
-        if not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, bool):
-            return f"expected a number, got {_summary(value)}"
-        return None
-
-
-def _summary(value):
-    if isinstance(value, np.ndarray):
-        return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
-    if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
-    if isinstance(value, dict):
-        return f"a dict with the keys {list(value)!r}"
-    return f"{type(value).__name__} {value!r}"
-
+# (a value's leaves, kinds and shapes, inside lists, tuples and dicts: .testing_layout)
 
 def _flatten(value):
     """``value`` (float, array, or nested list/tuple/dict of them) as a float64 vector."""
@@ -181,8 +62,10 @@ def _fresh(args):
 
 
 def _as_float64(value):
-    """A float64 copy of a differentiated argument, keeping its layout."""
-    return _Layout(value).unflatten(_flatten(value))
+    """A float64 copy of a differentiated argument, keeping its layout (its integer and
+    bool leaves as they are)."""
+    layout = _Layout(value, keep_integers=True)
+    return layout.unflatten(layout.flatten(value))
 
 
 def _is_differentiable(value):
@@ -204,16 +87,18 @@ def _outputs(value):
 
 # ----------------------------------------------------------- finite differences
 
-def _fd_jacobian(f, args, index, eps, center=None):
+def _fd_jacobian(f, args, index, eps, center=None, keep_integers=False):
     """Central finite differences of every output with respect to ``args[index]``.
 
     Returns ``(layout, columns)`` where ``columns`` has one row per output
     element (all outputs raveled and concatenated) and one column per input
     element.  Given ``center`` (the outputs at ``args``, raveled), returns
     ``(layout, columns, forward, backward)`` with the one-sided differences too.
+    ``keep_integers``: the integer and bool leaves of the argument are held as they are
+    (no column; ``check_grads``), else perturbed as floats (the fuzzer's programs).
     """
-    layout = _Layout(args[index])
-    x = _flatten(args[index])
+    layout = _Layout(args[index], keep_integers=keep_integers)
+    x = layout.flatten(args[index])
     columns, forward, backward = [], [], []
     for k in range(x.size):
         hi, lo = x.copy(), x.copy()
@@ -242,18 +127,20 @@ def finite_difference_gradient(f, args, argnum=0, eps=1e-6):
     """Central finite-difference derivative of ``f(*args)`` w.r.t. ``args[argnum]``, in float64.
 
     Every element of the argument is perturbed by ``+eps`` and ``-eps`` in
-    turn.  For a scalar output the result has the argument's layout (a float
-    for a float, an ndarray of its shape, a list for a list), i.e. it is the
-    gradient.  For an array output and an array (or scalar) argument it is
+    turn; integer and bool leaves of a container (indices beside constants) are held
+    as they are, and None stands in their place in the result.  For a scalar output the
+    result has the argument's layout (a float for a float, an ndarray of its shape, a
+    list for a list), i.e. it is the gradient.  For an array output and an array (or scalar) argument it is
     the Jacobian, of shape ``output.shape + argument.shape``; for a tuple of
     outputs, a tuple of those.
     """
     args = list(args)
+    _refuse_integers_only(args[argnum], f"argument {argnum}", "finite_difference_gradient")
     args[argnum] = _as_float64(args[argnum])
     value = f(*_fresh(args))
-    layout, jac = _fd_jacobian(f, args, argnum, eps)
+    layout, jac = _fd_jacobian(f, args, argnum, eps, keep_integers=True)
     if not isinstance(value, (tuple, list, dict)) and np.ndim(value) == 0:
-        return layout.unflatten(jac[0])
+        return layout.unflatten(jac[0], kept_as_none=True)
     if layout.kind in (list, tuple, dict):
         raise ValueError("finite_difference_gradient: a list, tuple or dict argument needs a "
                          "scalar output")
@@ -375,7 +262,8 @@ class _Case:
         self.jacobians = {}
         self.layouts = {}
         for i in indices:
-            self.layouts[i], self.jacobians[i] = _fd_jacobian(f, args, i, eps)
+            self.layouts[i], self.jacobians[i] = _fd_jacobian(f, args, i, eps,
+                                                              keep_integers=True)
 
     def label(self, i):
         return f"argument {self.names[i]!r} (index {i})"
@@ -405,9 +293,10 @@ def _check_reverse(s2sad, case):
         grads = _as_tuple(grads, wrt)
         _check_unmodified(args, before, what)
         _check_value(value, case.value, what)
-        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt)), f"{what}'s gradient")
+        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt), keep_integers=True),
+                      f"{what}'s gradient")
         for i, g in zip(wrt, grads):
-            _assert_close(_flatten(g), case.jacobians[i][0],
+            _assert_close(case.layouts[i].flatten(g), case.jacobians[i][0],
                           f"{what}: the gradient with respect to {case.label(i)}",
                           case.layouts[i], case.rtol, case.atol)
     what = f"s2sad.vjp({name})"
@@ -428,11 +317,11 @@ def _check_reverse(s2sad, case):
                                      f"from an earlier call")
         earlier.extend((g, _flatten(g).copy()) for g in grads)
         _check_unmodified(list(_outputs(cotangent)), seen, f"{what}'s pullback")
-        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt)),
+        _check_layout(grads, _Layout(tuple(case.args[i] for i in wrt), keep_integers=True),
                       f"{what}'s pullback result")
         v = _flatten(list(_outputs(cotangent)))
         for i, g in zip(wrt, grads):
-            _assert_close(_flatten(g), v @ case.jacobians[i],
+            _assert_close(case.layouts[i].flatten(g), v @ case.jacobians[i],
                           f"{what}: pullback call {call + 1}, the cotangent's pullback onto "
                           f"{case.label(i)}", case.layouts[i], case.rtol, case.atol)
     _check_unmodified(args, before, f"{what}'s pullback")
@@ -447,13 +336,15 @@ def _check_forward(s2sad, case):
     f, wrt = case.f, tuple(case.indices)
     what = f"s2sad.jvp({getattr(f, '__name__', 'f')})"
     rng = np.random.default_rng(_SEED + 1)
-    tangents = [_random_like(case.args[i], rng) for i in wrt]
+    # (0 for the integer and bool leaves, held fixed as the finite differences hold them)
+    tangents = [case.layouts[i].zeros_at_kept(_random_like(case.args[i], rng)) for i in wrt]
     args = case.fresh_args()
     before = _snapshot(args + tangents)
     value, out_tangent = jvp(f, wrt=_wrt_argument(wrt))(*args, *tangents)
     _check_unmodified(args + tangents, before, what)
     _check_value(value, case.value, what)
-    expected = sum(case.jacobians[i] @ _flatten(t) for i, t in zip(wrt, tangents))
+    expected = sum(case.jacobians[i] @ case.layouts[i].flatten(t)
+                   for i, t in zip(wrt, tangents))
     if isinstance(case.value, tuple):
         _check_layout(out_tangent, _Layout(case.outputs), f"{what}'s output tangent")
     else:
@@ -491,6 +382,16 @@ def _refuse_duck_arrays(args, names):
                 f"array, its .compute()). The generated code is the same for numpy and "
                 f"Dask inputs; to check its result on Dask inputs, compute it "
                 f"(s2sad.dask.compute) and compare it with the numpy inputs' gradient")
+
+
+def _refuse_integers_only(value, label, who):
+    """Refuse a differentiated argument with no float in it: its integer and bool leaves
+    are held as they are, so nothing would be perturbed, and nothing checked."""
+    if _Layout(value, keep_integers=True).size == 0 and _Layout(value).size:
+        raise ValueError(
+            f"{who}: {label} holds integers or bools only, which finite differences hold "
+            f"as they are (an index stays an index): nothing to differentiate; pass it as "
+            f"floats (3.0, x.astype(float)) to differentiate it as a real number")
 
 
 def _resolve_wrt(f, args, wrt):
@@ -535,7 +436,10 @@ def check_grads(f, args, wrt=None, *, modes=("reverse",), eps=1e-6, rtol=1e-5, a
     arguments to differentiate: an index, a parameter name, or a tuple of
     them; ``None`` (the default) means every argument that is a float, a
     floating ndarray, or a list/tuple/dict of those.  Differentiated arguments are
-    converted to float64 first; the others are passed as given.
+    converted to float64 first, but for their integer and bool leaves (index pairs in a
+    dict beside its constants), which are passed as they are, never perturbed, and whose
+    derivatives are not compared (only their shape: s2sad gives floats there); the
+    other arguments are passed as given.
 
     ``modes`` is a tuple drawn from ``MODES``:
 
@@ -564,6 +468,8 @@ def check_grads(f, args, wrt=None, *, modes=("reverse",), eps=1e-6, rtol=1e-5, a
     args = tuple(args)
     indices, names = _resolve_wrt(f, args, wrt)
     _refuse_duck_arrays(args, names)
+    for i in indices:
+        _refuse_integers_only(args[i], f"the argument {names[i]!r}", "check_grads")
     args = tuple(_as_float64(a) if i in indices else a for i, a in enumerate(args))
     case = _Case(f, args, indices, names, eps, rtol, atol)
     for mode in MODES:

@@ -20,6 +20,16 @@ from ..syntax.printer import symbol
 from ..syntax.normalize.dicts import ARGUMENT_MERGE
 
 
+def _complex_results(message, label):
+    """The refusal of an FFT: a rule for the FFT itself would let complex values into
+    rules written for real ones, which take no conjugate (wrong gradients, not refused)."""
+    return (message + ": its results are complex, and s2sad differentiates real values",
+            f"register a rule for a function of your own that takes and returns real arrays "
+            f"and calls {label} inside (def power(x): return np.abs({label}(x)) ** 2, then "
+            f"@s2sad.adjoint(power)), or compute the transform with real arrays (np.cos and "
+            f"np.sin matrices)")
+
+
 def rule_for(value, parsed, need):
     """The rule of a normalized operation, or a located error naming the callee.
 
@@ -78,6 +88,8 @@ def rule_for(value, parsed, need):
                     f"differentiated (the first of equal values is kept, as Python keeps "
                     f"it); so are np.{numpy_name}(a, b) and np.{target.__name__}(x) of an "
                     f"array (ties share the derivative)")
+        elif str(getattr(target, "__module__", "")).startswith(("numpy.fft", "scipy.fft")):
+            message, hint = _complex_results(message, label)
         elif callable(target) and getattr(target, "__name__", "") == "<lambda>":
             message += (": a lambda is differentiated only where it is bound to a name "
                         "inside the function; s2sad reads module-level functions from "

@@ -41,6 +41,9 @@ def match_gradient(g, like, func=None):
                              f"an argument of shape {like.shape}; please report this")
         return g
     if isinstance(like, np.generic):
+        if np.ndim(g) != 0:   # (np.float64 of an array of one element is that array)
+            raise S2sadError(f"internal error: a gradient of shape {np.shape(g)} was computed "
+                             f"for a scalar argument; please report this")
         dtype = float_like(like)
         return dtype.type(g)
     if isinstance(like, complex):

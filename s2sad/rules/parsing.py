@@ -83,7 +83,10 @@ def parse_template(fn) -> Template:
         if not isinstance(stmt, gast.Assign) or not all(
                 isinstance(t, gast.Name) for t in stmt.targets):
             raise RuleDefinitionError(
-                f"rule {fn.__name__}: only 'name = expression' statements may precede the return")
+                f"rule {fn.__name__}: only 'name = expression' statements may precede the "
+                f"return (its body is spliced into the generated code as expressions)",
+                hint="put the loop or the other statements in a function of your own and "
+                     "call it in the rule: return my_adjoint(y_bar, x, ...)")
         assigned.extend(t.id for t in stmt.targets)
     loaded = sorted({n.id for s in body for n in gast.walk(s)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)})

@@ -17,7 +17,7 @@ import numpy as np
 from ..runtime import (add_at, add_at_key, add_into, beyond_order, cast_bar, cast_dot,
                        kept_or_cast_dot,
                        concatenate_bar, concatenate_parts, dot_lhs_bar, dot_rhs_bar,
-                       extremum_bar, float_only,
+                       expand_summed, extremum_bar, float_only,
                        getitem_bar, item_bar, matmul_lhs_bar, matmul_rhs_bar, matmul_shape,
                        mean_bar, mean_bar_bar, outer_lhs_bar, outer_rhs_bar, overwritten,
                        prod_bar, prod_bar_x_dot2, read_at, sequence_bar, snapshot, stack_bar,
@@ -49,6 +49,12 @@ def unbroadcast_adjoint(y, y_bar, g, like):
 @adjoint(unbroadcast_to, nondiff=("target",))
 def unbroadcast_to_adjoint(y, y_bar, g, target):
     return unbroadcast_to(y_bar, np.shape(g))
+
+
+# (the summed axes of length 1 taken out again: y_bar has y's shape, g's size)
+@adjoint(expand_summed, nondiff=("axis",))
+def expand_summed_adjoint(y, y_bar, g, axis):
+    return np.reshape(y_bar, np.shape(g))
 
 
 @adjoint(broadcast_like, nondiff=("like",))

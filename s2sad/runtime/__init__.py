@@ -66,7 +66,7 @@ from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert
                     list_push_at, list_put, list_remove, list_set, set_bar)  # noqa: F401
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
-from .reductions import extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
+from .reductions import expand_summed, extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
 from .selection import (append_bar, block_bar, choose_bar, choose_of,  # noqa: F401
                         column_stack_bar, dsplit_bar, select_of, dstack_bar, extract_bar,
                         hsplit_bar, hstack_bar, hstack_of, item_of, item_value_bar,
@@ -105,6 +105,7 @@ from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_
 
 __all__ = [
     "Stack", "unbroadcast", "zeros_like", "ensure_scalar_output", "scalar_checked", "sum_bar",
+    "expand_summed",
     "mean_bar",
     "extremum_bar", "prod_bar", "dot_lhs_bar", "dot_rhs_bar", "matmul_lhs_bar",
     "matmul_rhs_bar", "outer_lhs_bar", "outer_rhs_bar", "tie_mask", "clip_mask",

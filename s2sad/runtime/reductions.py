@@ -12,7 +12,10 @@ from .shapes import float_like
 
 
 def _normalize_axes(axis, ndim):
-    if axis is None:
+    """``axis`` as a sorted tuple of axes of an array of ``ndim`` axes (None: all).  A
+    0-d array has none: numpy reduces it over ``axis=0`` or ``axis=-1`` as over no axis
+    (and refuses any other axis in the primal code, before an adjoint runs)."""
+    if axis is None or not ndim:
         return tuple(range(ndim))
     if isinstance(axis, (tuple, list)):
         return tuple(sorted(a % ndim for a in axis))
@@ -38,6 +41,20 @@ def sum_bar(g, x, axis=None, keepdims=False):
     # a fresh array, not a broadcast view: the adjoint may reach the user, who may
     # write into it (of x's library: a Dask x's adjoint is a lazy Dask array)
     return filled(shape, g, x)
+
+
+
+@fact(view=True, linear=("g",))
+def expand_summed(g, axis):
+    """``g``, the adjoint of ``np.sum(x, axis)``, with the summed axes put back with
+    length 1, so that it broadcasts against ``x`` (the adjoint of a product summed
+    along axes, ``2.0 * expand_summed(s_bar, -1) * x``).  A number or 0-d ``g`` stays
+    as it is: it broadcasts against any shape, and a 0-d ``x``, which numpy sums over
+    ``axis=0`` or ``-1``, takes an adjoint of its own shape ``()`` (np.expand_dims would
+    make it ``(1,)``)."""
+    if not np.ndim(g):
+        return g
+    return np.expand_dims(g, axis)
 
 
 

@@ -28,7 +28,7 @@ class OrderLimitError(NotDifferentiableError):
 
 
 def _axes(axis, ndim):
-    return _normalize_axes(axis, ndim) if ndim else ()
+    return _normalize_axes(axis, ndim)
 
 
 @fact(allocates=True)
@@ -141,24 +141,27 @@ def _flip_cumsum(g, axis):
 
 @fact(allocates=True, linear=("g",))
 def cumsum_bar(g, a, axis=None):
-    """Adjoint of ``np.cumsum(a, axis)``: the sums of ``g`` from each position to the end."""
-    if axis is None:
+    """Adjoint of ``np.cumsum(a, axis)``: the sums of ``g`` from each position to the end
+    (a 0-d ``a`` is scanned as one element whatever ``axis``, as numpy does: ``g`` has
+    shape (1,) and ``a``'s adjoint shape ())."""
+    if axis is None or not np.ndim(a):
         a_bar = _flip_cumsum(np.ravel(g), 0)
         return a_bar if np.ndim(a) == 1 else np.reshape(a_bar, np.shape(a))
     return _flip_cumsum(as_array(g), axis)
 
 
 def _to_front(a, axis):
-    """``a`` as floats with ``axis`` first (flattened when ``axis`` is None)."""
+    """``a`` as floats with ``axis`` first (flattened when ``axis`` is None, or ``a`` is
+    0-d: numpy scans a 0-d array as one element along ``axis=0`` or ``-1``)."""
     a = as_array(a, dtype=float)
-    if axis is None:
+    if axis is None or not a.ndim:
         return np.ravel(a), 0
     return np.moveaxis(a, axis, 0), axis
 
 
 def _scan_shape(a, axis):
-    """The shape of ``np.cumsum(a, axis)``."""
-    return (size_of(a),) if axis is None else np.shape(a)
+    """The shape of ``np.cumsum(a, axis)`` (of a 0-d ``a``: (1,))."""
+    return (size_of(a),) if axis is None or not np.ndim(a) else np.shape(a)
 
 
 def _from_front(x, axis, shape):

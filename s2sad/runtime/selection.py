@@ -148,9 +148,12 @@ def _wrapped(indices, n, mode):
 @fact(allocates=True, linear=("g",))
 def take_bar(g, a, indices, axis=None, mode="raise"):
     """Adjoint of ``np.take(a, indices, axis, mode=mode)``: ``g`` added back where each
-    element was taken from; an element taken twice receives both adjoints."""
+    element was taken from; an element taken twice receives both adjoints (a 0-d ``a``
+    is read as one element whatever ``axis``, as numpy reads it)."""
     out = _zeros(a, g)
     g = as_array(g)
+    if not np.ndim(out):
+        axis = None
     if is_duck(out):   # (no ufunc.at on a Dask array: runtime.scatter, lazily)
         if axis is None:
             return np.reshape(added_at(np.ravel(out), _wrapped(indices, size_of(out), mode),

@@ -27,8 +27,8 @@ from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_r
                        getitem_bar,
                        mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
-from .reductions import (extremum_bar, mean_bar, nonzero_checked, prod_bar, reduced_count,
-                         sum_bar)
+from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked, prod_bar,
+                         reduced_count, sum_bar)
 from .shapes import range_item, shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
 from .trees import (add_items, add_tree, loop_items_bar, loop_items_dot, scalar_checked,
                     times_bar, unpacked_bar, zeros_tree)
@@ -42,7 +42,7 @@ __all__ = [
     "broadcast_like", "index_set", "writable_copy", "xdivy",
     "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "zeros_tree",
     "unpacked_bar", "add_items",
-    "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
+    "expand_summed", "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
     "finite_mask", "sinc_slope",
     "add_item", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",

@@ -39,6 +39,20 @@ def prod_bar(g, x, axis=None, keepdims=False):
     return _numpy.prod_bar(g, x, axis, keepdims)
 
 
+def expand_summed(g, axis):
+    """:func:`s2sad.runtime.expand_summed` (numba: see the module)."""
+    return _numpy.expand_summed(g, axis)
+
+
+@overload(expand_summed)
+def _expand_summed(g, axis):
+    if is_number(g) or is_array(g, 0):   # as it is: it broadcasts against any shape
+        return lambda g, axis: g
+    if is_array(g) and isinstance(default_type(axis), types.Integer):   # (one axis only)
+        return lambda g, axis: np.expand_dims(g, axis)
+    return None
+
+
 def _axis_ok(axis):
     """None, an int, or a tuple of ints."""
     axis = default_type(axis)
@@ -55,6 +69,8 @@ def _kept(shape, axis):
     """``shape`` with length 1 at the reduced axes (``axis``: None for all), as an array."""
     kept = _lengths(shape)
     nd = len(shape)
+    if nd == 0:   # a 0-d array, reduced over axis 0 or -1 as over no axis (numpy's reading)
+        return kept
     if axis is None:
         kept[:] = 1
     elif isinstance(axis, int):

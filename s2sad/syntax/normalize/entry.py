@@ -21,24 +21,25 @@ from ...rules import registry
 from .. import anno, nodes, printer
 from ..parse import is_user_function
 from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
+from .paramviews import views_of_parameters
 
 
-def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), fresh=None):
+def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), fresh=None,
+                       sequences=()):
     """``(first_lines, dict_lines, written)`` for the function tree ``fn``: the
     parameters written into as arrays (by item, or updated by ``x op= ...``) and as
     dicts (by item, ``dict_roots``: the names whose dicts it writes items into, or
     by ``d.update(...)`` and ``d |= ...`` on a name of ``dicts``, those known to hold
-    a dict), each with the line of its first write (``line_of(node)``), and the
-    names written by item that are not dicts, sorted.  A parameter written both
-    ways is an array's.  ``walked``: ``nodes.walk(fn)`` when the caller has it;
-    ``fresh(call)``: whether a call makes a new array (see :func:`_freshly_rebound`)."""
+    a dict), each with the line of its first write (``line_of(node)``), and the names
+    written by item that are not dicts, sorted.  A parameter written both ways is an
+    array's.  ``walked``: ``nodes.walk(fn)``; ``fresh``, ``sequences``: see the callees."""
     first_lines, dict_lines, updated_lines = {}, {}, {}
     walked = walked or nodes.walk(fn)
     rebound = _freshly_rebound(fn, params, fresh)
     # a name for a parameter or a view of it (pw = x, pw = x[1:], pw = x.T): a write
     # into an item through it writes into the argument, copied as for x[i] = v
     through = {}
-    views = _views_of_parameters(fn, params, walked, rebound) if params else {}
+    views = views_of_parameters(params, walked, rebound, sequences) if params else {}
     for t in walked if views else ():
         target = t.target if isinstance(t, gast.AugAssign) else t
         if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
@@ -105,42 +106,6 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
     return first_lines, dict_lines, written
 
 
-#: the methods whose result is a view of the array they are called on
-_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
-
-
-def _views_of_parameters(fn, params, walked, rebound):
-    """``{name: parameter}``: the local names bound to a parameter or to a view of one
-    (``pw = x``, ``pw = x[1:]``, ``pw = x.T``, ``pw = x.reshape(...)``, and names for
-    those), where that parameter still holds the argument (not after ``x = x * 1.0``)."""
-    def root_of(expr):
-        while True:
-            if isinstance(expr, gast.Name):
-                return expr.id
-            if isinstance(expr, gast.Subscript) or isinstance(expr, gast.Attribute) \
-                    and expr.attr == "T":
-                expr = expr.value
-            elif isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) \
-                    and expr.func.attr in _VIEW_METHODS:
-                expr = expr.func.value
-            else:
-                return None
-
-    views, grew = {}, True
-    bindings = [(t.targets[0].id, t) for t in walked if isinstance(t, gast.Assign)
-                and len(t.targets) == 1 and isinstance(t.targets[0], gast.Name)]
-    while grew:
-        grew = False
-        for name, t in bindings:
-            if name in params or name in views:
-                continue
-            root = root_of(t.value)
-            root = views.get(root, root)
-            if root in params and id(t) not in rebound.get(root, ()):
-                views[name], grew = root, True
-    return views
-
-
 def _freshly_rebound(fn, params, fresh=None):
     """``{parameter: ids of nodes}``: the nodes of the statements after the first
     statement of the body (not in a branch or a loop) that binds the parameter to the
@@ -178,7 +143,8 @@ class ArgumentCopies:
         walked = walk.walked   # (every check below reads the whole tree, unchanged)
         first_lines, dict_lines, written = written_parameters(
             fn, params, roots, lambda t: walk.parsed.location(t).line, walked,
-            walk.dict_writes.dict_names() | walk.dict_writes.param_dicts, self.new_array)
+            walk.dict_writes.dict_names() | walk.dict_writes.param_dicts, self.new_array,
+            set(walk.param_sequences))
         outside = self.outside_values() if dict_lines else []
         defaults = self.written_defaults(dict_lines)
         if dict_lines and (len(params) > 1 or outside or defaults):

@@ -32,6 +32,7 @@ from .maps import maps_read_whole
 from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
+from .unnamed import unnamed_call_error
 from .views import without_out_none
 
 
@@ -294,7 +295,9 @@ class Flattener:
         if isinstance(func, gast.Name):
             if func.id in norm.env or func.id in norm.locals:
                 raise norm.error(f"calling the local value {func.id!r} is not supported", node,
-                                 hint="call the function by its global name")
+                                 hint="call the function by its global name (one chosen from a "
+                                      "dict or list: an if/elif on the key calling each by "
+                                      "its name)")
             try:
                 target = norm.parsed.resolve(func.id)
             except KeyError:
@@ -305,7 +308,7 @@ class Flattener:
             return norm.module_names.resolve_path(func), nodes.clone(func)
         target = made_here(norm, func)
         if target is None:
-            raise norm.error("only calls of named functions are supported", node)
+            raise unnamed_call_error(norm, node, func)
         return target, nodes.clone(func)
 
     def call(self, node):

@@ -77,9 +77,9 @@ class BackwardSweep:
             return []
         g = self.env.adj.pop(name)
         axis, keepdims, mean = summed_axes(stmt.value)
-        if axis is not None and not keepdims:   # the summed axes back, of length 1
-            self.env.numpy()
-            g = nodes.call("np.expand_dims", [nodes.clone(g), nodes.clone(axis)])
+        if axis is not None and not keepdims:   # the summed axes back, of length 1 (a
+            # 0-d s_bar, of a 0-d x summed over axis 0 or -1, as it is)
+            g = nodes.call(self.env.helper("expand_summed"), [nodes.clone(g), nodes.clone(axis)])
         out = []
         x = product.targets[0].id
         if mean:   # each element's share: s_bar over the count averaged, named x_bar

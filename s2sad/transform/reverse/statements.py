@@ -324,7 +324,7 @@ class StatementAdjoints:
         adjoint itself or a value)."""
         whole = self.facts.same_shape(name, atom.id) or self.facts.only_array_operand(
             value, atom)
-        if isinstance(contribution, gast.Name) or is_call_of(contribution, "np.expand_dims"):
+        if isinstance(contribution, gast.Name) or is_call_of(contribution, "expand_summed"):
             # never alias g or a value
             return self.env.unbroadcast(self.env.alias_copy(contribution), atom.id)
         if not (whole and any(self.facts.same_shape(n, atom.id) or n == name
