@@ -36,6 +36,8 @@ from s2sad.fuzz.loader import _run_mode, _s2sad_error_types
 from s2sad.fuzz.program import _format
 
 MAX_STEPS = 4
+#: the refusals that must stay refusals, by what shows them in the source
+GONE = {"deque_maxlen": "deque(maxlen=", "class_append": "class Ua"}
 #: the modes whose refusal is followed (the first that refuses)
 REFUSING = ("reverse", "forward")
 
@@ -235,7 +237,9 @@ def follow_hints(prog, modes, supported, loader):
             unapplied = f"(no change: {rule})"
             break
         steps.append(rule)
-        current = replace(current, source=result)
+        # (a refusal that must stay one, followed: its construct is gone)
+        gone = {f for f, marker in GONE.items() if marker not in result}
+        current = replace(current, source=result, features=current.features - gone)
     if not steps:
         return ("not-refused" if unapplied is None else "unapplied"), unapplied, current, steps
     outcome = check_program(current, modes, supported, loader)

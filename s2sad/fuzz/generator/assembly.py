@@ -120,6 +120,7 @@ class Generator:
             self.draft.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
             self.draft.env.append(_Var("p_one", S, 1.0))
         self.global_helper_name()
+        gap_forms.before_return(self.draft)
         module_reads.early_returns(self.draft)
         out = self.exprs.output_expr()
         self.draft.emit(f"return {module_reads.finish(self.draft, out)}")

@@ -79,6 +79,19 @@ def choose(draft):
             MAKERS[feature](draft, rs[feature])
     if draft.has("empty_arg") and rolls["empty_arg"] < RATE["empty_arg"]:
         _empty_arg(draft, rs["empty_arg"])
+
+
+#: what makes f a helper of its entry point s2sad cannot follow as it follows f's own
+#: parameters (README: a helper writing into its argument, a view of it...)
+WRITES_PARAMETERS = frozenset({"param_array_write", "param_write", "none_buffer"})
+
+
+def before_return(draft):
+    """Before ``f``'s return: ``entry_partial``'s term reading ``kq`` (never where ``f``
+    writes into its parameters)."""
+    rs, rolls = getattr(draft, "gap_streams", None), getattr(draft, "gap_rolls", None)
+    if rs is None or draft.output == "container" or WRITES_PARAMETERS & draft.used:
+        return
     if draft.has("entry_partial") and rolls["entry_partial"] < RATE["entry_partial"]:
         draft.gap_kwonly = [f"kq={PARTIAL_VALUES[0]}"]
         draft.return_terms.append(_partial_term(draft))
@@ -100,7 +113,8 @@ def finish(draft):
     rebinds = any(re.match(rf"\s*{name} \S?\S?= ", line) and " = " not in line
                   for name in numbers for line in draft.lines)
     if "entry_partial" not in draft.used and draft.has("entry_lambda") \
-            and rolls["entry_lambda"] < RATE["entry_lambda"] and not rebinds:
+            and rolls["entry_lambda"] < RATE["entry_lambda"] and not rebinds \
+            and not WRITES_PARAMETERS & draft.used:
         names = [p.name + ("=None" if p.name == "ob" else "") for p in draft.params]
         passed = [p.name for p in draft.params]
         lines.append(f"fe = lambda {', '.join(names)}: f({', '.join(passed)})")
