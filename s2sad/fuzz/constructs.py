@@ -534,8 +534,7 @@ CLAIMED = frozenset({
     "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses",
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
     "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
-    "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append",
-    "input_layout", "empty_arg", "entry_lambda", "entry_partial"}
+    "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append"}
     | frozenset(EFFECT_PROBES) | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
