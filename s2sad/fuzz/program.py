@@ -209,10 +209,15 @@ class Program:
             modes = tuple(m for m in modes if m != "dask") or ("reverse", "forward")
             note = ("# on Dask arrays (chunks=2): s2sad.fuzz.dask_mode.check_dask, "
                     "python -m s2sad.fuzz --modes dask\n")
-        return (f"{self.source.rstrip()}\n\n\n"
+        entry, made = "f", ""
+        if "entry_lambda" in self.features:   # (the checker differentiates the lambda)
+            entry = "fe"
+        elif "entry_partial" in self.features:   # (... or a partial of f)
+            entry, made = "entry", "import functools\nentry = functools.partial(f, kq=0.5)\n"
+        return (f"{self.source.rstrip()}\n\n\n{made}"
                 f"args = {self.args_source()}\n"
-                f"# import s2sad.testing; s2sad.testing.check_grads(f, args, wrt={self.wrt!r}, "
-                f"modes={tuple(modes)!r})\n" + note)
+                f"# import s2sad.testing; s2sad.testing.check_grads({entry}, args, "
+                f"wrt={self.wrt!r}, modes={tuple(modes)!r})\n" + note)
 
 
 def _count_statements(tree):
