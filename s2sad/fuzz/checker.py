@@ -643,6 +643,12 @@ OPEN_FINDINGS = (
     # a defaultdict accumulator in f made a helper: second derivatives refused
     ("dict_accumulator", "second", "rejected:UnsupportedSyntaxError", "holds a defaultdict",
      "open:defaultdict-helper-second-order"),
+    # a Counter() accumulator in a helper (or a decorated f): its second derivatives
+    # read a key of the Counter never written (its keys 'u' and 'w')
+    ("dict_accumulator", "second", "crash:KeyError", "KeyError: 'u'",
+     "open:counter-helper-second-order"),
+    ("dict_accumulator", "second", "crash:KeyError", "KeyError: 'w'",
+     "open:counter-helper-second-order"),
     # hessian with respect to an empty array only: f runs on the caller's own arrays,
     # and a write into one (ob[0] = ...) changes it
     ("empty_arg", "second", "mutated-input", "in place: hessian",
