@@ -15,7 +15,9 @@ A refusal is an s2sad error with a location and a ``hint``; the rewrites this mo
 - "write 'NAME = NAME op ...'": the located ``NAME op= EXPR`` so written;
 - "keep a list and cut it to its last K items" (a ``deque(maxlen=K)``): a list, cut
   after each ``append``;
-- ``s2sad.nondifferentiable(NAME)``: that declaration at the end of the module.
+- ``s2sad.nondifferentiable(NAME)``: that declaration at the end of the module;
+- "pass the number as np.float64(...)" (a Python float at a pole): the program's pole
+  arguments passed as ``np.float64``.
 
 A program followed is checked again (its finite differences are those of the rewritten
 program); a refusal again is followed again, up to :data:`MAX_STEPS`. A hint that,
@@ -36,6 +38,9 @@ from s2sad.fuzz.loader import _run_mode, _s2sad_error_types
 from s2sad.fuzz.program import _format
 
 MAX_STEPS = 4
+#: the hint of a Python float at a pole (a ``SingularPointError``): followed by passing
+#: the program's pole arguments as ``np.float64``
+FLOAT64_HINT = "pass the number as np.float64(...)"
 #: the refusals that must stay refusals, by what shows them in the source
 GONE = {"deque_maxlen": "deque(maxlen=", "class_append": "class Ua"}
 #: the modes whose refusal is followed (the first that refuses)
@@ -181,6 +186,8 @@ RULES = (
      _copy_before),
     ("copy-where-bound", re.compile(r"make '(\w+)' a copy where it is bound"),
      _copy_where_bound),
+    ("copy-where-bound", re.compile(r"make one of them a copy \((\w+) = np\.copy\(\.\.\.\)\)"),
+     _copy_where_bound),
     ("pass-copies", re.compile(r"pass (?:\S+) copies of the arrays it may return, "
                                r"(\w+)\(np\.copy\((.+?)\)\)(?:, where|$)"), _pass_copies),
     ("float-dtype", re.compile(r"make the array a float array"), _float_dtype),
@@ -200,6 +207,8 @@ def follow(exc, source):
     location = getattr(exc, "location", None)
     line = getattr(location, "line", 0) or 0
     words = " ".join(hint.split()[:4]) or f"(no hint: {type(exc).__name__})"
+    if FLOAT64_HINT in hint:   # (an argument's type, not the source: follow_hints)
+        return "float64-argument", source
     lines = source.splitlines()
     filename = str(getattr(location, "filename", "") or "")
     if not re.search(r"s2sad_fuzz_\w+\.py$", filename):
@@ -233,6 +242,16 @@ def follow_hints(prog, modes, supported, loader):
         if rule is None:
             unapplied = result
             break
+        if rule == "float64-argument":
+            floats = [p.pole and not isinstance(p.value, np.float64) for p in current.params]
+            params = [replace(p, value=np.float64(p.value)) if change else p
+                      for p, change in zip(current.params, floats)]
+            if not any(floats):
+                unapplied = f"(no change: {rule})"
+                break
+            steps.append(rule)
+            current = replace(current, params=params)
+            continue
         if result == current.source:
             unapplied = f"(no change: {rule})"
             break

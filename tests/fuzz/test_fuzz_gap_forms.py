@@ -224,6 +224,8 @@ def _line(source, text):
     ("make the array a float array (np.zeros(n) or dtype=float), or write a value",
      "ia[1] = x[0]", "    ia = np.zeros(3, dtype=float)"),
     ("write 'b = b + ...' to make a new array", "b += x", "    b = b + x"),
+    ("make one of them a copy (a = np.copy(...)), or use s2sad.grad / value_and_grad",
+     "b[0] = x[1]", "    a = np.copy(x * 1.0)"),
     ("keep a list and cut it to its last 2 items after each change: w = []; ...; "
      "w.append(v); w = w[-2:]", "w.append(x[i])",
      "    w = []\n    for i in range(3):\n        w.append(x[i])\n        w = w[-2:]"),
@@ -293,3 +295,20 @@ def test_the_follower_on_generated_programs(tmp_path):
     finally:
         loader.close()
     assert "followed-pass" in seen
+
+
+def test_the_float64_hint_passes_the_pole_as_a_numpy_float(tmp_path):
+    """A Python float at a pole (``1.0 / x`` at 0.0: ``SingularPointError``, "pass the
+    number as np.float64(...)"): followed, the pole argument is an ``np.float64`` and the
+    program is checked against the README's promise there (inf or nan)."""
+    prog = fuzz.generate(10, max_statements=4)
+    assert "float_pole" in prog.features
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        what, outcome, program, steps = hints.follow_hints(
+            prog, ("reverse", "forward"), {m: prog.features for m in MODES}, loader)
+    finally:
+        loader.close()
+    assert steps == ["float64-argument"] and program.source == prog.source
+    assert any(isinstance(p.value, np.float64) for p in program.params if p.pole)
+    assert what == "followed-pass", (what, outcome)
