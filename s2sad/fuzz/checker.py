@@ -539,6 +539,15 @@ def _check_program(prog, modes, supported, loader, only=None):
 
 def _check_pole(s2sad, prog, f, applicable, na):
     """A program at a pole (``float_pole``): what the README promises there, per mode."""
+    outcome = _check_pole_modes(s2sad, prog, f, applicable, na)
+    if outcome.status == "fail":
+        kind = _open_finding(prog, outcome.mode, outcome.reason, outcome.message)
+        if kind.startswith("open:"):
+            return Outcome("skip", kind, message=outcome.message)
+    return outcome
+
+
+def _check_pole_modes(s2sad, prog, f, applicable, na):
     return outside.check_pole_program(
         prog, f, applicable, na, Outcome,
         lambda mode: _OnBackend(s2sad, "numba") if mode == "numba" else s2sad,
@@ -653,6 +662,14 @@ OPEN_FINDINGS = (
     # and a write into one (ob[0] = ...) changes it
     ("empty_arg", "second", "mutated-input", "in place: hessian",
      "open:hessian-empty-writes-argument"),
+    # a pole's Python float divided by zero in the derivative of f reached through the
+    # module's lambda: unlocated (a SingularPointError without a location, or numpy's
+    # ZeroDivisionError itself), where f's own derivative names the line
+    ("entry_lambda", None, "pole-unlocated", "", "open:lambda-pole-unlocated"),
+    # ravel('K') of a strided (non-contiguous) argument: refused at run time with the
+    # place in its message but no location on the error (REFUSABLE once located)
+    ("input_layout", None, "rejected:NoDerivativeRuleError",
+     "neither C- nor Fortran-contiguous is not differentiated", "open:flatten-k-unlocated"),
     # jacobian of f through the partial or the lambda: f's prints and warnings once per
     # sweep (of f itself: once)
     ("entry_partial", None, "effects", "jacobian: its", "open:entry-jacobian-effects"),

@@ -566,6 +566,9 @@ REFUSABLE = {
     # must be refused (MUST_REFUSE), on the name of the object
     "deque_maxlen": r"\bdq\d+\b",
     "class_append": r"\bua\d+\b",
+    # ravel('K') of an array argument given as a strided view (neither C- nor
+    # Fortran-contiguous): refused, "flatten in order 'C' or 'F'"
+    "input_layout": r"\blk\d+\b",
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode

@@ -77,6 +77,8 @@ def choose(draft):
     for feature in TERM_FEATURES + REFUSAL_FEATURES:
         if draft.has(feature) and rolls[feature] < RATE.get(feature, 0.12):
             MAKERS[feature](draft, rs[feature])
+    if draft.has("input_layout") and rolls["input_layout"] < RATE["input_layout"]:
+        _input_layout(draft, rs["input_layout"])
     if draft.has("empty_arg") and rolls["empty_arg"] < RATE["empty_arg"]:
         _empty_arg(draft, rs["empty_arg"])
 
@@ -105,8 +107,6 @@ def finish(draft):
     if rs is None:
         return []
     lines = []
-    if draft.has("input_layout") and rolls["input_layout"] < RATE["input_layout"]:
-        _input_layout(draft, rs["input_layout"])
     numbers = [p.name for p in draft.params if p.kind == "float" and p.shape == S]
     # (called by the lambda, f is a helper: an augmented assignment of a number
     # parameter there is refused, as the README says, "return the new value")
@@ -355,15 +355,27 @@ MAKERS = {"index_tuples": _index_tuples, "dict_accumulator": _dict_accumulator,
 
 
 def _input_layout(draft, r):
-    """Array parameters given in another memory layout (never a global's own object)."""
-    drawn = False
+    """Array parameters given in another memory layout (never a global's own object);
+    now and then a term that reads the layout (``m.ravel('K')``: the items in memory
+    order, another value for a Fortran-ordered ``m``)."""
+    drawn = []
     for p in draft.params:
-        if p.kind == "float" and p.shape and p.name != "ze" and not p.global_name \
-                and r.random() < 0.6:
+        if p.kind == "float" and p.shape and not p.global_name and r.random() < 0.6:
             p.layout = r.choice(LAYOUTS if p.shape == M else ("S",))
-            drawn = True
-    if drawn:
-        draft.use("input_layout")
+            drawn.append(p)
+    if not drawn:
+        return
+    draft.use("input_layout")
+    names = {v.name for v in draft.env}
+    matrices = [p for p in drawn if p.shape == M and p.name in names]
+    if matrices and r.random() < 0.5:
+        m = r.choice(matrices).name
+        form = r.choice((f"np.sum(np.sin({m}.ravel('K')[:3]) * C3)",
+                         f"np.sum(np.copy({m}, order='K').ravel('K')[1:3] * C2)",
+                         f"np.sum({m}.ravel(order='K')[::2] * C3)"))
+        name = f"lk{next(draft.counter)}"
+        draft.emit(f"{name} = 0.25 * {form}")
+        draft.return_terms.append(name)
 
 
 def _empty_arg(draft, r):
