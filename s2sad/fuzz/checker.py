@@ -666,6 +666,8 @@ OPEN_FINDINGS = (
     # module's lambda: unlocated (a SingularPointError without a location, or numpy's
     # ZeroDivisionError itself), where f's own derivative names the line
     ("entry_lambda", None, "pole-unlocated", "", "open:lambda-pole-unlocated"),
+    ("entry_lambda", None, "pole-misplaced", "SingularPointError at line 0",
+     "open:lambda-pole-unlocated"),
     # ravel('K') of a strided (non-contiguous) argument: refused at run time with the
     # place in its message but no location on the error (REFUSABLE once located)
     ("input_layout", None, "rejected:NoDerivativeRuleError",
