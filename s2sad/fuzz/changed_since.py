@@ -75,7 +75,7 @@ def _reads(source):
 def targets(prog, f):
     """The values the check may change: ``(label, kind, raises)`` with kind "in place" or
     "rebound", and whether the pullback must raise after it."""
-    namespace = getattr(f, "__globals__", {})
+    namespace = getattr(getattr(f, "func", f), "__globals__", {})
     body, defaults_only, attrs = _reads(prog.source)
     found = []
     for name in sorted(body | defaults_only):
@@ -152,7 +152,7 @@ def check_changed(api, prog, f, args, reference, chosen=None):
     found = targets(prog, f)
     if not found:
         return None
-    namespace = f.__globals__
+    namespace = getattr(f, "func", f).__globals__
     wrt = tuple(prog.wrt)
     value, jac = reference
     chosen = choose(prog, found) if chosen is None else chosen

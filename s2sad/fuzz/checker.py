@@ -1,5 +1,6 @@
 """The checker: one program's derivatives in each mode against finite differences."""
 
+import functools
 import importlib
 import os
 import re
@@ -17,7 +18,8 @@ from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa:
                                   _close, _describe_mismatch, _flatten, _full_jacobian_agrees,
                                   _grad_agrees, _hessian_agrees, _jacobian_agrees,
                                   _pulls_back_again, _unchanged)
-from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
+from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_REFUSE, MUST_WORK, REFUSABLE
+from s2sad.fuzz.generator.gap_forms import PARTIAL_VALUES
 import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
 import s2sad.fuzz.effects as effects
@@ -80,9 +82,84 @@ def _fd_jacobian(f, params, wrt, eps, center=None):
     of ``max`` between two linear pieces).
     """
     args = [p.fresh() for p in params]
-    parts = [testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
+    parts = [_fd_in_layout(f, params, index, eps, center)
+             if params[index].kind == "float" and params[index].layout != "C"
+             else testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
     blocks = [np.concatenate(kind, axis=1) for kind in zip(*parts)]
     return blocks[0] if center is None else tuple(blocks)
+
+
+def _fd_in_layout(f, params, index, eps, center=None):
+    """:func:`s2sad.testing._fd_jacobian`'s columns (and one-sided differences) for an
+    array argument given in another memory layout (``input_layout``): each point is the
+    argument in its own layout, one item moved (``testing`` copies to C order)."""
+    shape = params[index].fresh().shape
+    columns, forward, backward = [], [], []
+    for k in range(int(np.prod(shape, dtype=int))):
+        at = np.unravel_index(k, shape)
+        points = []
+        for step in (eps, -eps):
+            args = [p.fresh() for p in params]   # (f may write into its arguments)
+            args[index][at] += step
+            points.append(_flatten(list(testing._outputs(f(*args)))))
+        columns.append((points[0] - points[1]) / (2.0 * eps))
+        if center is not None:
+            forward.append((points[0] - center) / eps)
+            backward.append((center - points[1]) / eps)
+    jac = np.stack(columns, axis=1)
+    if center is None:
+        return (jac,)
+    return jac, np.stack(forward, axis=1), np.stack(backward, axis=1)
+
+
+def entry_point(module, prog):
+    """The function the checker differentiates: ``f``, or the module's lambda ``fe``
+    around it (``entry_lambda``), or ``functools.partial(f, kq=...)``
+    (``entry_partial``)."""
+    if "entry_lambda" in prog.features:
+        return module.fe
+    if "entry_partial" in prog.features:
+        return functools.partial(module.f, kq=PARTIAL_VALUES[0])
+    return module.f
+
+
+def _check_partial_anew(s2sad, prog, f, applicable):
+    """``entry_partial``: ``kq`` set anew in the partial between calls, the derivatives
+    made anew and one made before the change, each against the differences of the
+    function as it then is; None, or the (kind, message) of the first mismatch."""
+    modes = [m for m in applicable if m in ("reverse", "forward", "second")]
+    wrt = tuple(prog.wrt)
+    scalar = prog.output == "scalar"
+    kept = s2sad.value_and_grad(f, wrt=wrt) if scalar else s2sad.jvp(f, wrt=wrt)
+    rng = np.random.default_rng(prog.seed)
+    try:
+        for v in PARTIAL_VALUES[1:]:
+            f.keywords["kq"] = v
+            value = f(*prog.args())
+            ref = _fd_jacobian(f, prog.params, wrt, EPS_REF)
+            for mode in modes:
+                problem = _check_mode(s2sad, prog, f, mode, value, ref)
+                if problem is not None:
+                    return (_open_finding(prog, mode, *problem),
+                            f"with kq set anew to {v}: {problem[1]}")
+            args = outside.given_args(prog, f)
+            if scalar:
+                got_value, grads = kept(*args)
+                actual, expected = _flatten(list(grads)), ref[0]
+            else:
+                tangents = [_random_like(args[i], rng) for i in wrt]
+                got_value, out_tangent = kept(*args, *tangents)
+                actual = _flatten([out_tangent])
+                expected = ref @ np.concatenate([_flatten([t]) for t in tangents]) \
+                    if ref.size else np.zeros(actual.shape)
+            problem = _compare(prog, "reverse" if scalar else "forward", args, value,
+                               got_value, actual, expected)
+            if problem is not None:
+                return problem[0], (f"a derivative made before kq was set anew to {v}: "
+                                    f"{problem[1]}")
+    finally:
+        f.keywords["kq"] = PARTIAL_VALUES[0]
+    return None
 
 
 def _arrays(values):
@@ -407,7 +484,7 @@ def _check_program(prog, modes, supported, loader, only=None):
         return Outcome("skip", "unsupported", modes_na=na)
     try:
         module = loader.load(prog.source, f"s{prog.seed}")
-        f = module.f
+        f = entry_point(module, prog)
     except Exception as exc:
         return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
     if any(p.pole for p in prog.params):   # (no finite differences at a pole)
@@ -462,10 +539,20 @@ def _check_program(prog, modes, supported, loader, only=None):
 
 def _check_pole(s2sad, prog, f, applicable, na):
     """A program at a pole (``float_pole``): what the README promises there, per mode."""
+    outcome = _check_pole_modes(s2sad, prog, f, applicable, na)
+    if outcome.status == "fail":
+        kind = _open_finding(prog, outcome.mode, outcome.reason, outcome.message)
+        if kind.startswith("open:"):
+            return Outcome("skip", kind, message=outcome.message)
+    return outcome
+
+
+def _check_pole_modes(s2sad, prog, f, applicable, na):
     return outside.check_pole_program(
         prog, f, applicable, na, Outcome,
         lambda mode: _OnBackend(s2sad, "numba") if mode == "numba" else s2sad,
-        _refusal, lambda mode: time_limit(_limit(mode)), _limit, time_limit(PRIMAL_TIMEOUT),
+        _opened_refusal, lambda mode: time_limit(_limit(mode)), _limit,
+        time_limit(PRIMAL_TIMEOUT),
         (Timeout, _s2sad_error_types()))
 
 
@@ -485,11 +572,17 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 if problem is None and effects.uses_effects(prog):
                     problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
                                             _refusal)
+                if problem is None and MUST_REFUSE & prog.features \
+                        and mode in ("reverse", "forward"):
+                    problem = ("missing-refusal", f"{mode}: differentiated a program using "
+                               f"{', '.join(sorted(MUST_REFUSE & prog.features))}, which "
+                               f"s2sad must refuse at its line")
         except Timeout:
             problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
                                f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
         if problem is not None:
             kind, message = problem
+            kind = _open_finding(prog, mode, kind, message)
             if kind == "numba-fallback":   # checked on numpy: right, but not on numba
                 fell_back = message
                 continue
@@ -514,6 +607,18 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 # effect on another name it cannot follow: never a wrong number
                 return Outcome("skip", "refused-aliasing", message=message)
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
+    if "entry_partial" in prog.features:
+        try:
+            with time_limit(S2SAD_TIMEOUT * 2), np.errstate(all="ignore"):
+                problem = _check_partial_anew(s2sad, prog, f, applicable)
+        except Timeout:
+            problem = ("hang", "s2sad did not finish with kq set anew")
+        if problem is not None:
+            kind = problem[0]
+            if kind.startswith(("open:", "refused:")):
+                opened = opened or (kind, problem[1])
+            else:
+                return Outcome("fail", kind, "partial", problem[1], tuple(applicable), na)
     if opened is not None:
         return Outcome("skip", opened[0], message=opened[1])
     if fell_back is not None and applicable == ["numba"]:
@@ -523,6 +628,71 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
         reason = "dask-na" if limited[0][0].startswith("dask") else "order-limit"
         return Outcome("skip", reason, message=limited[0][1], modes_na=na)
     return Outcome("pass", modes_checked=checked, modes_na=na + tuple(m for m, _ in limited))
+
+
+#: s2sad's open findings of gap_forms' features (README, "Trust and speed, measured"):
+#: (feature, mode or None, kind of failure, words of the message, the open kind)
+OPEN_FINDINGS = (
+    # the second derivatives of list(map(h, xs)), a helper of the user's: s2sad's inliner
+    # looks up a helper it never parsed
+    ("map_call", "second", "crash:KeyError", "helper_sources", "open:map-helper-second-order"),
+    # functools.partial(f, kq=...) called with an argument of a parameter that has a
+    # default (f(x, ob=None, *, kq), partial(f, kq=0.5)(x, ob)): the generated function
+    # takes only the parameters without one
+    ("entry_partial", None, "crash:TypeError", "positional argument",
+     "open:partial-default-parameter"),
+    # a module-level lambda that never returns its argument taken for one that may: a
+    # false refusal where f writes into the array after the call
+    ("module_lambda", None, "rejected:UnsupportedSyntaxError",
+     "<lambda> may return its argument", "open:lambda-may-return-argument"),
+    # sum(list_of_lists, []) in f made a helper (by the partial or the lambda around it):
+    # its second derivatives crash (or are wrong: test_fuzz_gap_forms's reproducer)
+    ("sum_lists", "second", "crash:ValueError", "cannot be reduced to shape",
+     "open:sum-lists-helper-second-order"),
+    # a defaultdict accumulator in f made a helper: second derivatives refused
+    ("dict_accumulator", "second", "rejected:UnsupportedSyntaxError", "holds a defaultdict",
+     "open:defaultdict-helper-second-order"),
+    # a Counter() accumulator in a helper (or a decorated f): its second derivatives
+    # read a key of the Counter never written (its keys 'u' and 'w')
+    ("dict_accumulator", "second", "crash:KeyError", "KeyError: 'u'",
+     "open:counter-helper-second-order"),
+    ("dict_accumulator", "second", "crash:KeyError", "KeyError: 'w'",
+     "open:counter-helper-second-order"),
+    # hessian with respect to an empty array only: f runs on the caller's own arrays,
+    # and a write into one (ob[0] = ...) changes it
+    ("empty_arg", "second", "mutated-input", "in place: hessian",
+     "open:hessian-empty-writes-argument"),
+    # a pole's Python float divided by zero in the derivative of f reached through the
+    # module's lambda: unlocated (a SingularPointError without a location, or numpy's
+    # ZeroDivisionError itself), where f's own derivative names the line
+    ("entry_lambda", None, "pole-unlocated", "", "open:lambda-pole-unlocated"),
+    ("entry_lambda", None, "pole-misplaced", "SingularPointError at line 0",
+     "open:lambda-pole-unlocated"),
+    # ravel('K') of a strided (non-contiguous) argument: refused at run time with the
+    # place in its message but no location on the error (REFUSABLE once located)
+    ("input_layout", None, "rejected:NoDerivativeRuleError",
+     "neither C- nor Fortran-contiguous is not differentiated", "open:flatten-k-unlocated"),
+    # jacobian of f through the partial or the lambda: f's prints and warnings once per
+    # sweep (of f itself: once)
+    ("entry_partial", None, "effects", "jacobian: its", "open:entry-jacobian-effects"),
+    ("entry_lambda", None, "effects", "jacobian: its", "open:entry-jacobian-effects"),
+)
+
+
+def _opened_refusal(prog, exc):
+    """:func:`_refusal`'s (kind, message), the kind that of an open finding where it is
+    one (any mode's)."""
+    kind, message = _refusal(prog, exc)
+    return _open_finding(prog, None, kind, message), message
+
+
+def _open_finding(prog, mode, kind, message):
+    """``kind``, or the open kind of a known finding of s2sad's it is (never a pass)."""
+    for feature, at, was, words, opened in OPEN_FINDINGS:
+        if feature in prog.features and at in (None, mode) and kind == was \
+                and words in message:
+            return opened
+    return kind
 
 
 def _check_module_reads(s2sad, prog, f, mode):

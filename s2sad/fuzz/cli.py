@@ -44,6 +44,12 @@ def _parser():
                         help="print which features each mode supports and exit")
     parser.add_argument("--progress", type=int, default=0, metavar="N",
                         help="print a summary line every N programs")
+    parser.add_argument("--follow-hints", action="store_true",
+                        help="for each program s2sad refuses, rewrite it as the refusal's "
+                             "hint says (where that is mechanical: a copy before a write, "
+                             "a float dtype, a nondifferentiable declaration...) and check "
+                             "it again; a hint that, followed, gives a wrong derivative "
+                             "fails")
     parser.add_argument("--verbose", action="store_true")
     return parser
 
@@ -101,6 +107,15 @@ def main(argv=None):
                 print(f"# seed {s}, wrt {prog.wrt}, output {prog.output}, "
                       f"args {prog.args_source()}")
                 print(prog.source)
+        if opts.follow_hints:
+            hints = importlib.import_module("s2sad.fuzz.hints")
+            t1 = time.perf_counter()
+            followed = hints.run_hints(range(opts.seed, opts.seed + opts.count), modes,
+                                       fuzzer.supported, fuzzer.loader, fuzzer.features,
+                                       opts.max_statements, out)
+            print(followed.summary())
+            print(f"probes {probe_time:.1f} s, programs {time.perf_counter() - t1:.1f} s")
+            return 1 if followed.failures else 0
         report = fuzzer.run(range(opts.seed, opts.seed + opts.count))
     finally:
         fuzzer.close()

@@ -125,7 +125,7 @@ class CliApi:
 
     def __init__(self, prog, f, target="numpy"):
         self.prog, self.f, self.target = prog, f, target
-        self.source = os.path.abspath(f.__globals__["__file__"])
+        self.source = os.path.abspath(getattr(f, "func", f).__globals__["__file__"])
         self.stem = os.path.splitext(os.path.basename(self.source))[0]
         self.names = [prog.params[i].name for i in prog.wrt]
         self.modules = {}

@@ -439,6 +439,66 @@ CONSTRUCTS = {
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
                            "        return x\n    return h(x) * x\n", (0.7,)),
+    # the forms of gap_forms.py: index tuples of itertools, accumulators, sum of lists,
+    # map, a module-level lambda, numpy's constants and casts, lstsq and pinv
+    "index_tuples": Construct("import itertools\n\n\ndef f(x):\n    s = 0.0\n"
+                              "    for i, j in itertools.combinations(range(3), 2):\n"
+                              "        s = s + x[i] * np.sin(x[j])\n"
+                              "    for i, j in itertools.product(range(3), repeat=2):\n"
+                              "        s = s + 0.1 * x[i] * x[j] / (i + j + 1)\n"
+                              "    for i, j in itertools.permutations(range(3), 2):\n"
+                              "        s = s + 0.2 * x[i] * x[j] * x[j]\n    return s\n",
+                              (np.array([0.5, 0.1, -0.3]),)),
+    "dict_accumulator": Construct("from collections import Counter, defaultdict\n\n\n"
+                                  "def f(x):\n    d = defaultdict(float)\n    c = Counter()\n"
+                                  "    for i in range(3):\n        d[i % 2] += x[i] * x[i]\n"
+                                  "        c['a'] += np.sin(x[i])\n"
+                                  "    return d[0] * d[1] + c['a'] + d[5] + c['zz']\n",
+                                  (np.array([0.5, 0.1, -0.3]),)),
+    "sum_lists": Construct("def f(x):\n    ls = sum([[x[0], x[1] * 2.0], [np.sin(x[2])]], [])\n"
+                           "    tp = sum(((x[0],), (x[2] * x[1],)), ())\n"
+                           "    return ls[0] * ls[2] + ls[1] * len(ls) + tp[1]\n",
+                           (np.array([0.5, 0.1, -0.3]),)),
+    "map_call": Construct("def hm(v):\n    return np.sin(v) * v\n\n\ndef f(x):\n"
+                          "    a = list(map(hm, x))\n    b = list(map(lambda v: v * v, x))\n"
+                          "    return sum(a) + b[0] * b[2] + sum(map(hm, x))\n",
+                          (np.array([0.5, 0.1, -0.3]),)),
+    "module_lambda": Construct("lam = lambda u, c=0.5: np.sin(u) * c\n\n\ndef f(x):\n"
+                               "    return np.sum(lam(x)) + np.sum(lam(x, c=1.5) * x)\n",
+                               (np.array([0.5, 0.1, -0.3]),)),
+    "numpy_constants": Construct("def f(x):\n"
+                                 "    k = np.searchsorted(np.array([-0.5, 0.0, 0.5]), x[0]) % 3\n"
+                                 "    j = np.digitize(x[1], np.array([-0.5, 0.0, 0.5])) % 3\n"
+                                 "    n = np.count_nonzero(x > 0.0)\n"
+                                 "    return (np.float64(x[0]) * x[k] + x[j] * n\n"
+                                 "            + np.finfo(float).eps * x[1])\n",
+                                 (np.array([0.5, 0.1, -0.3]),)),
+    "lstsq_pinv": Construct("def f(m):\n"
+                            "    s = np.linalg.lstsq(m.T + C23.T, C3, rcond=None)[0]\n"
+                            "    return np.sum(np.tanh(s)) + np.sum(np.linalg.pinv(m + C23) @ C2)\n",
+                            (np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
+    # refusals that must stay refusals (located s2sad errors: a deque with maxlen, a class
+    # of the user's with .append)
+    "deque_maxlen": Construct("from collections import deque\n\n\ndef f(x):\n"
+                              "    dq1 = deque(maxlen=2)\n    for i in range(3):\n"
+                              "        dq1.append(x * i)\n    return sum(dq1)\n", (0.7,)),
+    "class_append": Construct("class Ua1:\n\n    def __init__(self):\n"
+                              "        self.items = []\n\n    def append(self, v):\n"
+                              "        self.items.append(v)\n\n\ndef f(x):\n"
+                              "    ua1 = Ua1()\n    ua1.append(np.sin(x))\n"
+                              "    return np.sum(ua1.items[0])\n", (0.7,)),
+    # what the checker does around f: layouts of its array arguments, an empty argument,
+    # an entry point that is a lambda or a functools.partial (gap_forms.py)
+    "input_layout": Construct("def f(m):\n    return np.sum(np.sin(m) * m[0])\n",
+                              (np.asfortranarray([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
+    "empty_arg": Construct("def f(x, ze):\n    return np.sum(x * x) + np.sum(np.sin(ze))\n",
+                           (np.array([0.5, 0.1, -0.3]), np.zeros(0))),
+    "entry_lambda": Construct("def q(x):\n    return np.sum(np.sin(x) * x)\n\n\n"
+                              "f = lambda x: q(x)\n", (np.array([0.5, 0.1, -0.3]),)),
+    "entry_partial": Construct("import functools\n\n\ndef q(x, *, kq=0.5):\n"
+                               "    return np.sum(np.sin(x)) * kq\n\n\n"
+                               "f = functools.partial(q, kq=1.25)\n",
+                               (np.array([0.5, 0.1, -0.3]),)),
 }
 # statements run for their effect, guards, keyword arguments (effect_probes.py)
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.items()})
@@ -473,7 +533,8 @@ CLAIMED = frozenset({
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
     "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses",
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
-    "module_from_import"}
+    "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
+    "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append"}
     | frozenset(EFFECT_PROBES) | CONTAINER_FEATURES)
 
 #: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
@@ -501,7 +562,18 @@ REFUSABLE = {
     "container_alias": r"\b(co|ca|hold)\d+\b",
     # ... or through a name that holds it on one path only (a conditional expression)
     "container_maybe_alias": r"\b(mo|ma|mm)\d+\b",
+    # .append of a deque with maxlen, or of an object of the program's own class: these
+    # must be refused (MUST_REFUSE), on the name of the object
+    "deque_maxlen": r"\bdq\d+\b",
+    "class_append": r"\bua\d+\b",
+    # ravel('K') of an array argument given as a strided view (neither C- nor
+    # Fortran-contiguous): refused, "flatten in order 'C' or 'F'"
+    "input_layout": r"\blk\d+\b",
 }
+
+#: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
+#: that differentiates a program using one is a failure, "missing-refusal"
+MUST_REFUSE = frozenset({"deque_maxlen", "class_append"})
 
 #: lines of claimed constructs that must never be refused, whatever the message says
 #: (an int counter's ``c += 1`` is not an in-place write into an array)

@@ -39,6 +39,11 @@ def imports_for(body):
         lines.insert(0, "import warnings\n")
     if re.search(r"\bs2sad\.", body):   # a derivative called inside (derivative_call)
         lines.append("import s2sad\n")
+    if re.search(r"\bitertools\.", body):   # index tuples (gap_forms)
+        lines.insert(0, "import itertools\n")
+    made = [c for c in ("Counter", "defaultdict", "deque") if re.search(rf"\b{c}\(", body)]
+    if made:   # accumulators and a deque (gap_forms)
+        lines.insert(0, f"from collections import {', '.join(made)}\n")
     if re.search(r"\btypes\.ModuleType\(", body):   # a module the program makes (module_attr)
         lines += ["import sys\n", "import types\n"]
     for short, module in SCIPY_SPELLINGS:

@@ -29,7 +29,7 @@ from s2sad.fuzz.program import _random_like, _tree_copy, cotangent_like
 
 def given_args(prog, f):
     """The arguments s2sad is given: fresh copies, except a global's own object."""
-    namespace = getattr(f, "__globals__", {})
+    namespace = getattr(getattr(f, "func", f), "__globals__", {})   # (a partial's)
     return tuple(namespace[p.global_name] if p.global_name else p.fresh()
                  for p in prog.params)
 
@@ -113,7 +113,7 @@ def check_module_reads(api, prog, f, mode, reference):
     """None when one derivative function of ``f`` follows ``cfg.SCALE`` and ``cfg.VEC``
     through rebinding and in-place changes between its calls; else (kind, message).
     ``api``: s2sad, on the mode's backend; ``reference()``: (value, Jacobian) or None."""
-    cfg = getattr(f, "__globals__", {}).get("cfg")
+    cfg = getattr(getattr(f, "func", f), "__globals__", {}).get("cfg")
     if cfg is None or not hasattr(cfg, "VEC"):
         return None
     wrt = tuple(prog.wrt)
@@ -304,7 +304,7 @@ def check_pole_program(prog, f, applicable, na, outcome, api_for, refusal, limit
             problem = ("hang", f"s2sad did not finish within {seconds(mode):.0f} s")
         except refusals as exc:
             problem = refusal(prog, exc)
-            if problem[0].startswith("refused:") \
+            if problem[0].startswith(("refused:", "open:")) \
                     or problem[0] in ("order-limit", "no-derivative-here"):
                 return outcome("skip", problem[0], message=problem[1])
             if problem[0].startswith("rejected:") and any(m in problem[1]

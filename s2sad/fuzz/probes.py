@@ -83,7 +83,12 @@ def construct_program(feature):
     c = CONSTRUCTS[feature]
     source = imports_for(c.source) + "\n" + CONST_SOURCE + "\n\n" + c.source
     tree = ast.parse(source)
-    f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+    defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    f = defs.get("f")
+    if f is None:   # an entry point bound to f: a lambda, or a partial of a def
+        made = next(n.value for n in tree.body if isinstance(n, ast.Assign)
+                    and any(getattr(t, "id", None) == "f" for t in n.targets))
+        f = made if isinstance(made, ast.Lambda) else defs[made.args[0].id]
     params = []
     for arg, value in zip(f.args.args, c.args):
         if isinstance(value, (list, tuple, dict)):

@@ -21,11 +21,34 @@ class Param:
     global_name: str = ""
     #: a Python float at a pole of the function (``float_pole``)
     pole: bool = False
+    #: the memory layout the argument is given in (``input_layout``): "C", "F"
+    #: (Fortran-ordered), "T" (a transposed view of a C-ordered array) or "S" (a strided,
+    #: non-contiguous view)
+    layout: str = "C"
 
     def fresh(self):
         if self.kind == "tree":
             return _tree_copy(self.value)
-        return np.array(self.value, dtype=np.float64) if self.shape else self.value
+        if not self.shape:
+            return self.value
+        return in_layout(np.array(self.value, dtype=np.float64), self.layout)
+
+
+def in_layout(array, layout):
+    """A float64 array of ``array``'s values in ``layout`` (see :attr:`Param.layout`)."""
+    if layout == "F":
+        return np.asfortranarray(array)
+    if layout == "T":
+        return np.array(array.T, order="C").T
+    if layout == "S":
+        wide = np.zeros(array.shape[:-1] + (2 * array.shape[-1],))[..., ::2]
+        wide[...] = array
+        return wide
+    return array
+
+
+LAYOUT_SOURCE = {"F": "np.asfortranarray({})", "T": "np.array({}.T, order='C').T",
+                 "S": "np.repeat({}, 2, axis=-1)[..., ::2]"}
 
 
 # ------------------------------------------------------------------ containers (pytrees)
@@ -163,7 +186,9 @@ class Program:
             elif p.kind in ("int", "none"):
                 parts.append(repr(p.value))
             elif p.shape:
-                parts.append(f"np.array({np.asarray(p.value).tolist()!r})")
+                made = f"np.array({np.asarray(p.value).tolist()!r})"
+                parts.append(LAYOUT_SOURCE[p.layout].format(made) if p.layout in LAYOUT_SOURCE
+                             else made)
             else:
                 parts.append(repr(float(p.value)))
         return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
@@ -184,10 +209,15 @@ class Program:
             modes = tuple(m for m in modes if m != "dask") or ("reverse", "forward")
             note = ("# on Dask arrays (chunks=2): s2sad.fuzz.dask_mode.check_dask, "
                     "python -m s2sad.fuzz --modes dask\n")
-        return (f"{self.source.rstrip()}\n\n\n"
+        entry, made = "f", ""
+        if "entry_lambda" in self.features:   # (the checker differentiates the lambda)
+            entry = "fe"
+        elif "entry_partial" in self.features:   # (... or a partial of f)
+            entry, made = "entry", "import functools\nentry = functools.partial(f, kq=0.5)\n"
+        return (f"{self.source.rstrip()}\n\n\n{made}"
                 f"args = {self.args_source()}\n"
-                f"# import s2sad.testing; s2sad.testing.check_grads(f, args, wrt={self.wrt!r}, "
-                f"modes={tuple(modes)!r})\n" + note)
+                f"# import s2sad.testing; s2sad.testing.check_grads({entry}, args, "
+                f"wrt={self.wrt!r}, modes={tuple(modes)!r})\n" + note)
 
 
 def _count_statements(tree):

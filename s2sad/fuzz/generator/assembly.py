@@ -7,6 +7,7 @@ from s2sad.fuzz.constructs import ALL_FEATURES
 from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
 import s2sad.fuzz.generator.common_forms as common_forms
 import s2sad.fuzz.generator.effect_forms as effect_forms
+import s2sad.fuzz.generator.gap_forms as gap_forms
 import s2sad.fuzz.generator.item_forms as item_forms
 import s2sad.fuzz.generator.module_reads as module_reads
 import s2sad.fuzz.generator.math_terms as math_terms
@@ -105,6 +106,7 @@ class Generator:
         math_terms.choose(self.draft)
         common_forms.choose(self.draft)
         item_forms.choose(self.draft)
+        gap_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):
@@ -118,6 +120,7 @@ class Generator:
             self.draft.emit(f"p_one = np.power(0.0 * np.sum({first}), p)")
             self.draft.env.append(_Var("p_one", S, 1.0))
         self.global_helper_name()
+        gap_forms.before_return(self.draft)
         module_reads.early_returns(self.draft)
         out = self.exprs.output_expr()
         self.draft.emit(f"return {module_reads.finish(self.draft, out)}")
@@ -162,7 +165,7 @@ class Generator:
         # (nor a pole: the wrapper's arithmetic around an infinite value)
         if self.draft.has("decorator") and self.draft.output in ("scalar", "array") \
                 and not {"param_write", "param_array_write", "none_buffer",
-                         "float_pole"} & self.draft.used \
+                         "float_pole", "entry_partial", "entry_lambda"} & self.draft.used \
                 and self.draft.r.random() < 0.25:
             self.draft.use("decorator")
             imports += "import functools\n"
@@ -185,13 +188,15 @@ class Generator:
         module_globals, extra, kwonly = self.signature.defaults()
         self.choose_output()
         self.body()
-        module_globals = list(module_globals) + self.draft.module_lines
+        module_globals = list(module_globals) + self.draft.module_lines \
+            + gap_forms.finish(self.draft)
+        kwonly = list(kwonly) + getattr(self.draft, "gap_kwonly", [])
         source = self.module_source(helper_texts, module_globals, extra, kwonly)
         floats = [i for i, p in enumerate(self.draft.params) if p.kind in ("float", "tree")]
         wrt = tuple(floats)
         if len(floats) > 1 and r.random() < 0.3:
             wrt = tuple(sorted(r.sample(floats, r.randint(1, len(floats) - 1))))
-        poles = [i for i, p in enumerate(self.draft.params) if p.pole]
+        poles = [i for i, p in enumerate(self.draft.params) if p.pole or p.name == "ze"]
         if poles:   # (the pole's slope is the question: always differentiated)
             wrt = tuple(sorted(set(wrt) | set(poles)))
         return Program(self.draft.seed, source, self.draft.params, wrt, self.draft.output,
