@@ -30,6 +30,15 @@ def _complex_results(message, label):
             f"np.sin matrices)")
 
 
+def _extreme_hint(name):
+    """The hint of a ``max``/``min`` call s2sad does not differentiate (key=, default=)."""
+    numpy_name = "maximum" if name == "max" else "minimum"
+    return (f"{name}(a, b, ...) of values given one by one and {name}(xs) of one "
+            f"iterable, without key= or default=, are differentiated (the first of equal "
+            f"values is kept, as Python keeps it); so are np.{numpy_name}(a, b) and "
+            f"np.{name}(x) of an array (ties share the derivative)")
+
+
 def rule_for(value, parsed, need):
     """The rule of a normalized operation, or a located error naming the callee.
 
@@ -82,12 +91,7 @@ def rule_for(value, parsed, need):
             hint = (f"call the distribution's own method with the parameters it was frozen "
                     f"with: scipy.stats.{dist}.{method}(x, ...), which has a rule")
         elif target is builtins.max or target is builtins.min:
-            numpy_name = "maximum" if target is builtins.max else "minimum"
-            hint = (f"{target.__name__}(a, b, ...) of values given one by one and "
-                    f"{target.__name__}(xs) of one iterable, without key= or default=, are "
-                    f"differentiated (the first of equal values is kept, as Python keeps "
-                    f"it); so are np.{numpy_name}(a, b) and np.{target.__name__}(x) of an "
-                    f"array (ties share the derivative)")
+            hint = _extreme_hint(target.__name__)
         elif str(getattr(target, "__module__", "")).startswith(("numpy.fft", "scipy.fft")):
             message, hint = _complex_results(message, label)
         elif callable(target) and getattr(target, "__name__", "") == "<lambda>":
