@@ -168,12 +168,17 @@ def _folded_builder(template, role, call_in_result):
     found = patterns.get(pattern)
     if found is None:
         found = patterns[pattern] = _folded(template, role, call_in_result, zeros)
+    if found.__class__ is tuple:
+        for target in found[1]:   # (the rules drop_defaults looked up, looked up again:
+            registry.lookup(target)   # what generating a function reads is the same)
+        return found[0]
     return None if found is _UNFOLDED else found
 
 
 def _folded(template, role, call_in_result, zeros):
-    """What :func:`_folded_builder` gives for the pattern of ``role`` (``zeros``: a
-    parameter is bound to a zero marker), or :data:`_UNFOLDED`."""
+    """``(the builder, the targets whose rules drop_defaults looked up)`` for the pattern
+    of ``role`` (``zeros``: a parameter is bound to a zero marker), or what
+    :func:`_folded_builder` gives for it: :data:`ZERO_TANGENT`, :data:`_UNFOLDED`."""
     stand_ins = {param: nodes.name(param) if node.__class__ is gast.Name
                  and node.id != anno.ZERO_ID else node for param, node in role.items()}
     _, results = splice(template, stand_ins, None)   # (no name of its own to rename)
@@ -186,9 +191,13 @@ def _folded(template, role, call_in_result, zeros):
         if asked or any(n.id == anno.ZERO_ID for n in nodes.names(expr)):
             return _UNFOLDED
     expr = fold(expr)
+    looked_up = ()
     if zeros or call_in_result:
+        looked_up = tuple(target for target in (
+            _resolve(node.func, template.free) for node in nodes.walk(expr)
+            if isinstance(node, gast.Call)) if target is not None)
         expr = drop_defaults(expr, template.free)
-    return template_builder(expr)
+    return template_builder(expr), looked_up
 
 
 def _calls_a_parameter(template):
