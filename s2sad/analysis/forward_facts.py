@@ -52,19 +52,67 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
     """The :class:`ForwardFacts` of ``primal`` differentiated with respect to ``wrt``
     (returning ``out_atoms``, parameters ``params`` of kinds ``param_kinds``)."""
     outputs = [a.id for a in out_atoms if isinstance(a, gast.Name)]
-    varied, carrying = forward_activity(primal, wrt, outputs)
     straight = is_straight(primal)
+    if straight:   # (what the four reads of the statements below find, in one pass)
+        scan = _StraightScan(primal)
+        picked, sensitive, writes = (scan.pushes, scan.varying), scan.sensitive, scan.writes
+        compared = scan.compared_only(outputs)
+        for atom in out_atoms:
+            sensitive |= nodes.loads(atom)
+    else:
+        picked, sensitive = None, shape_sensitive(primal, out_atoms)
+        writes, compared = bool(store_bases(primal)), compared_only(primal, outputs)
+    varied, carrying = forward_activity(primal, wrt, outputs, picked)
     return ForwardFacts(
         varied=frozenset(varied), carrying=frozenset(carrying),
         kinds=MappingProxyType(kinds_.infer(primal, dict(param_kinds))),
         scalars=frozenset(known_scalars(primal if straight else list(ops.with_loops(primal)),
                                         derived=False)),
-        sensitive=frozenset(shape_sensitive(primal, out_atoms, straight)),
-        writes_in_place=bool(store_bases(primal)),
+        sensitive=frozenset(sensitive), writes_in_place=writes,
         # (a loop's facts: none in straight-line code)
         loops=MappingProxyType({} if straight else loop_facts(primal, params, varied)),
-        compared_only=frozenset(compared_only(primal, outputs)),
-        straight=straight)
+        compared_only=frozenset(compared), straight=straight)
+
+
+class _StraightScan:
+    """What :func:`forward_activity` picks (``pushes``, ``varying``), what
+    :func:`shape_sensitive` finds read other than elementwise (``sensitive``, the outputs
+    left out), whether :func:`store_bases` finds any array written (``writes``) and what
+    :func:`compared_only` gathers, for straight-line code ``primal`` (every statement a
+    simple one: :func:`is_straight`), read off each statement once."""
+
+    def __init__(self, primal):
+        self.pushes, self.varying, self.sensitive, self.writes = [], [], set(), False
+        self.compared, self.copies, self.other, self.names = set(), {}, set(), set()
+        assign_class, name_class, call_class = gast.Assign, gast.Name, gast.Call
+        for stmt in primal:
+            if stmt.__class__ is assign_class and len(stmt.targets) == 1 \
+                    and stmt.targets[0].__class__ is name_class:
+                # (the commonest statement: no array written, only a pop may vary it)
+                value = stmt.value
+                if value.__class__ is call_class:
+                    op = getattr(anno.get(value, anno.CALLEE), anno.TAPE_OP, None)
+                    if op == "push":
+                        self.pushes.append(stmt)
+                    elif op == "pop":
+                        self.varying.append(stmt)
+            else:
+                self._other_statement(stmt)
+            self.sensitive |= _read_whole(stmt)
+            _compared_in(stmt, self.compared, self.copies, self.other, self.names)
+
+    def _other_statement(self, stmt):
+        op = tape_op(stmt)
+        if op == "push":
+            self.pushes.append(stmt)
+        if op == "pop" or _may_vary(stmt):
+            self.varying.append(stmt)
+        if not self.writes and store_bases([stmt]):
+            self.writes = True
+
+    def compared_only(self, outputs):
+        """:func:`compared_only` of the statements read, returning ``outputs``."""
+        return _closed(self.names - self.other - set(outputs), self.copies)
 
 
 _BLOCKS = (gast.If, gast.For, gast.While)
@@ -83,42 +131,49 @@ def compared_only(primal, outputs):
     none of ``outputs``: a comparison has no
     derivative, so their tangents are never read."""
     compared, copies, other, names = set(), {}, set(), set()
-    compare_class, assign_class, name_class, load_class = \
-        gast.Compare, gast.Assign, gast.Name, gast.Load
     for stmt in primal:
-        if stmt.__class__ is assign_class and len(stmt.targets) == 1:
-            # (the commonest statement, a name bound to an operation on atoms, as
-            # ``_scan`` reads it off and the loops below go over what it gives: its
-            # target and atoms, and the statement itself, the one assignment)
-            target, atoms = stmt.targets[0], _atoms_of(stmt.value)
-            if atoms is not None and target.__class__ is name_class \
-                    and getattr(target, "annotation", None) is None:
-                for read in _flows(stmt.value):
-                    compared.add(id(read))
-                    copies.setdefault(read.id, set()).add(target.id)
-                for node in [target] + atoms:
-                    names.add(node.id)
-                    if node.ctx.__class__ is load_class and id(node) not in compared:
-                        other.add(node.id)
-                continue
-        # (the statement's names, comparisons and assignments found in one walk: each
-        # statement's comparisons and copies are all seen before its names are looked
-        # at, and what is found is sets, whatever the order of the walk)
-        found_names, special = _scan(stmt)
-        for node in special:
-            if node.__class__ is compare_class:
-                compared.update(id(n) for n in [node.left] + node.comparators
-                                if isinstance(n, gast.Name))
-            elif node.__class__ is assign_class and len(node.targets) == 1 \
-                    and isinstance(node.targets[0], gast.Name):
-                for read in _flows(node.value):   # (a copy, or arithmetic: m - 1.0)
-                    compared.add(id(read))
-                    copies.setdefault(read.id, set()).add(node.targets[0].id)
-        for node in found_names:
-            names.add(node.id)
-            if isinstance(node.ctx, gast.Load) and id(node) not in compared:
-                other.add(node.id)
+        _compared_in(stmt, compared, copies, other, names)
     return _closed(names - other - set(outputs), copies)
+
+
+def _compared_in(stmt, compared, copies, other, names):
+    """What :func:`compared_only` gathers of the statement ``stmt`` (its ``Name`` nodes
+    at any depth): into ``compared`` the ids of the names a comparison reads or a copy
+    (or arithmetic) flows from, into ``copies`` each such name's targets, into ``names``
+    every name, into ``other`` the names read otherwise."""
+    if stmt.__class__ is gast.Assign and len(stmt.targets) == 1:
+        # (the commonest statement, a name bound to an operation on atoms, as
+        # ``_scan`` reads it off and the loops below go over what it gives: its
+        # target and atoms, and the statement itself, the one assignment)
+        target, atoms = stmt.targets[0], _atoms_of(stmt.value)
+        if atoms is not None and target.__class__ is gast.Name \
+                and getattr(target, "annotation", None) is None:
+            for read in _flows(stmt.value):
+                compared.add(id(read))
+                copies.setdefault(read.id, set()).add(target.id)
+            load_class = gast.Load
+            for node in [target] + atoms:
+                names.add(node.id)
+                if node.ctx.__class__ is load_class and id(node) not in compared:
+                    other.add(node.id)
+            return
+    # (the statement's names, comparisons and assignments found in one walk: each
+    # statement's comparisons and copies are all seen before its names are looked
+    # at, and what is found is sets, whatever the order of the walk)
+    found_names, special = _scan(stmt)
+    for node in special:
+        if node.__class__ is gast.Compare:
+            compared.update(id(n) for n in [node.left] + node.comparators
+                            if isinstance(n, gast.Name))
+        elif node.__class__ is gast.Assign and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name):
+            for read in _flows(node.value):   # (a copy, or arithmetic: m - 1.0)
+                compared.add(id(read))
+                copies.setdefault(read.id, set()).add(node.targets[0].id)
+    for node in found_names:
+        names.add(node.id)
+        if isinstance(node.ctx, gast.Load) and id(node) not in compared:
+            other.add(node.id)
 
 
 def _closed(found, copies):
@@ -361,23 +416,27 @@ def store_bases(body):
     return bases
 
 
-def forward_activity(primal, wrt, outputs):
+def forward_activity(primal, wrt, outputs, picked=None):
     """(varied names, tape keys that carry tangents): the activity fixpoint.
 
     ``analysis.activity`` gives the names that depend on ``wrt``, loops
     included; on top of it, an array written with a varied value (or holding
     one) is varied, and the pops of a tape key are varied when a push of that
-    key pushes a varied value.  Repeats until nothing changes.
+    key pushes a varied value.  Repeats until nothing changes.  ``picked``: the
+    ``(pushes, varying)`` statements below, when already picked.
     """
     # (the pushes, and the statements _varied_by may find something in, picked once:
     # every other statement adds nothing to either set, whatever is varied)
-    pushes, varying = [], []
-    for stmt in ops.flatten(primal):
-        op = tape_op(stmt)
-        if op == "push":
-            pushes.append(stmt)
-        if op == "pop" or _may_vary(stmt):
-            varying.append(stmt)
+    if picked is not None:
+        pushes, varying = picked
+    else:
+        pushes, varying = [], []
+        for stmt in ops.flatten(primal):
+            op = tape_op(stmt)
+            if op == "push":
+                pushes.append(stmt)
+            if op == "pop" or _may_vary(stmt):
+                varying.append(stmt)
     seeds = set(wrt)
     while True:
         varied = set(analyze(primal, tuple(sorted(seeds)), outputs).varied)

@@ -18,13 +18,14 @@ from ..analysis import kinds as kinds_
 from ..analysis.forward_facts import elementwise
 from ..errors import RuleDefinitionError, UnsupportedSyntaxError
 from ..rules import registry
-from ..rules.template import bind_arguments, splice
+from ..rules.template import _UNWRITTEN, bind_arguments, splice
+from ..rules.template import _builder_of as template_builder
 from ..syntax import anno, nodes
 from .calls import bind_call
 from ..analysis.lookup import refuse_undefined, rule_for
 from .common import collect_bindings
 from ..optimize import fold, reads_into
-from .forward_values import is_zero, replace_names, zero
+from .forward_values import fold_zeros, is_zero, replace_names, zero
 
 
 def operation(sweep, name, value, out):
@@ -55,6 +56,14 @@ def operation(sweep, name, value, out):
             zeros = True
     # no zero marker bound and none in the template: none in what splice makes, so
     # there is no zero to drop (``env.simplify`` is ``fold``) and none to replace
+    build = None if zero_in_template or name == anno.ZERO_ID \
+        else _folded_builder(template, role, call_in_result)
+    if build is ZERO_TANGENT:
+        env.define(name, zero(), out)
+        return
+    if build is not None:   # (a one-expression template on atoms: folded once per pattern)
+        _tangent_of_operation(sweep, name, build(role, _NO_RENAMES, []), rule, bound, out)
+        return
     statements, results = splice(template, role, env.namer)
     if len(results) != 1:   # an op with several outputs (np.linalg.slogdet): a tuple
         results = [gast.Tuple(elts=list(results), ctx=gast.Load())]
@@ -77,6 +86,13 @@ def operation(sweep, name, value, out):
         expr = drop_defaults(expr, template.free)
     # (else expr holds no call: the template's result has none, the atoms and tangents
     # bound are names and constants, no zero was made real, and fold makes no call)
+    _tangent_of_operation(sweep, name, expr, rule, bound, out)
+
+
+def _tangent_of_operation(sweep, name, expr, rule, bound, out):
+    """Record ``expr``, the folded tangent of ``name`` (not a zero), in the sweep's
+    environment, emitting its statement where one is needed."""
+    env = sweep.env
     if isinstance(expr, gast.Name) and sweep.facts.writes_in_place:
         # ``y = x * 1.0``: the primal makes a new array, but the folded tangent only
         # names another tangent array, which a later write may change in place
@@ -85,6 +101,117 @@ def operation(sweep, name, value, out):
     if elementwise(rule):
         exact = covers(sweep, name, expr, bound)
     env.define(name, expr, out, exact=exact)
+
+
+#: id(template) -> (the template, the registry's version then, {pattern: what
+#: _folded_builder gives for it}, or None where the template has none)
+_FOLDED = {}
+_NO_RENAMES = {}
+#: a pattern whose tangent is a zero, and one whose tangent depends on more than the
+#: pattern (see _folded_builder)
+ZERO_TANGENT, _UNFOLDED = object(), object()
+
+
+def _folded_builder(template, role, call_in_result):
+    """``build(role, renames, calls)``: the tangent of the template ``template`` spliced
+    with ``role``, zeros dropped and folded (``drop_defaults`` too where the operation
+    does that), made by a function written once per pattern of ``role``;
+    :data:`ZERO_TANGENT` where that tangent is a zero; None where neither applies.
+
+    It applies to a template of one expression (no statement, no name of its own) whose
+    parameters are bound to names, numbers and zero markers, none of them the callee of a
+    call: what ``fold_zeros``, :func:`optimize.fold` and :func:`drop_defaults` make of
+    such a splice depends on the template, the numbers bound (their types and values,
+    and whether each is a default the call does not write, which splice reads) and which
+    parameters are zeros, never on which names are bound (each is a leaf they only carry
+    along), as long as no zero is left to be made real and no call's arguments are asked
+    whether they carry a tangent (both read the sweep's state: such a pattern is left to
+    :func:`operation`).  So the template is spliced once per pattern with each name bound
+    to a stand-in (the parameter's own name) and folded, and that tree is the plan of the
+    copies: each stand-in becomes a copy of the node bound to it, as a splice copies it;
+    a number is the first splice's copy (its value; no pass reads where it stood)."""
+    known = _FOLDED.get(id(template))
+    if known is None or known[0] is not template or known[1] != registry.version:
+        usable = not template.assigned and template.result.__class__ is not gast.Tuple \
+            and not _calls_a_parameter(template)
+        if len(_FOLDED) >= 4096:
+            _FOLDED.clear()
+        known = _FOLDED[id(template)] = (template, registry.version,
+                                         {} if usable else None)
+    patterns = known[2]
+    if patterns is None:
+        return None
+    pattern, zeros = [], False
+    for node in role.values():
+        cls = node.__class__
+        if cls is gast.Name:
+            if getattr(node, "annotation", None) is not None or _UNWRITTEN in node.__dict__:
+                return None
+            if node.id == anno.ZERO_ID:
+                zeros = True
+                pattern.append(True)
+            else:
+                pattern.append(None)
+        elif cls is gast.Constant:
+            # (the number's annotations are copied with it: only a default's mark, which
+            # splice reads, is known to be harmless to share)
+            notes = [key for key in node.__dict__ if key.startswith(anno.PREFIX)]
+            if notes and notes != [_UNWRITTEN]:
+                return None
+            value = node.value
+            # (0.0 and -0.0 are equal: a float by its text)
+            pattern.append((value.__class__, repr(value) if value.__class__ is float
+                            else value, getattr(node, "kind", None), bool(notes)))
+        else:
+            return None
+    pattern = tuple(pattern)
+    found = patterns.get(pattern)
+    if found is None:
+        found = patterns[pattern] = _folded(template, role, call_in_result, zeros)
+    if found.__class__ is tuple:
+        for target in found[1]:   # (the rules drop_defaults looked up, looked up again:
+            registry.lookup(target)   # what generating a function reads is the same)
+        return found[0]
+    return None if found is _UNFOLDED else found
+
+
+def _folded(template, role, call_in_result, zeros):
+    """``(the builder, the targets whose rules drop_defaults looked up)`` for the pattern
+    of ``role`` (``zeros``: a parameter is bound to a zero marker), or what
+    :func:`_folded_builder` gives for it: :data:`ZERO_TANGENT`, :data:`_UNFOLDED`."""
+    stand_ins = {param: nodes.name(param) if node.__class__ is gast.Name
+                 and node.id != anno.ZERO_ID else node for param, node in role.items()}
+    _, results = splice(template, stand_ins, None)   # (no name of its own to rename)
+    expr = results[0]
+    if zeros:
+        asked = []
+        expr = fold_zeros(expr, lambda node: asked.append(node))
+        if is_zero(expr):
+            return _UNFOLDED if asked else ZERO_TANGENT
+        if asked or any(n.id == anno.ZERO_ID for n in nodes.names(expr)):
+            return _UNFOLDED
+    expr = fold(expr)
+    looked_up = ()
+    if zeros or call_in_result:
+        looked_up = tuple(target for target in (
+            _resolve(node.func, template.free) for node in nodes.walk(expr)
+            if isinstance(node, gast.Call)) if target is not None)
+        expr = drop_defaults(expr, template.free)
+    return template_builder(expr), looked_up
+
+
+def _calls_a_parameter(template):
+    """Does a call in the template's result call one of its parameters (or an attribute
+    of one)?"""
+    params = set(template.params)
+    for node in nodes.walk(template.result):
+        if isinstance(node, gast.Call):
+            func = node.func
+            while isinstance(func, gast.Attribute):
+                func = func.value
+            if isinstance(func, gast.Name) and func.id in params:
+                return True
+    return False
 
 
 def _has_zero(node):

@@ -64,19 +64,37 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     Stack = registry.runtime_helper("Stack")
     ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
     fn = parsed.node = copy.copy(parsed.node)   # (its body and name set below)
-    scan = _Scan(nodes.walk(fn), parsed, Stack)   # (before the rewrite changes the tree)
+    everything = nodes.walk(fn)
+    scan = _Scan(everything, parsed, Stack)   # (before the rewrite changes the tree)
     taken = scan.taken
     pushed = next(f"pushed_{i}" if i else "pushed" for i in range(len(taken) + 1)
                   if (f"pushed_{i}" if i else "pushed") not in taken)
     _refuse_writes_through_views(scan, parsed)
-    fn.body = _rewrite_block(fn.body, _Context(parsed, ensure_scalar_output, scan.tapes,
-                                               pushed, composed, scan.stored))
+    read = fn.body
+    fn.body = _rewrite_block(read, _Context(parsed, ensure_scalar_output, scan.tapes,
+                                            pushed, composed, scan.stored))
+    _keep_walk(parsed, fn, read, everything)
     for key, obj in helpers.items():
         if parsed.resolve(key, None) is not obj:
             parsed.closure[key] = obj
     if name is not None:
         fn.name = name
     return parsed
+
+
+def _keep_walk(parsed, fn, read, everything):
+    """Where the rewrite of the body ``read`` of ``fn`` only left statements out (every
+    other one kept as it was, the commonest case: no tape, no write by item), the walk of
+    the rewritten function is ``everything`` (``nodes.walk(fn)`` before the rewrite)
+    without the nodes of those statements, in the same (breadth-first) order: kept as
+    ``parsed.walked()``, which the passes reading the whole tree (the fence, the scan of
+    the arguments written) would otherwise make again."""
+    kept = {id(stmt) for stmt in fn.body}
+    if len(kept) != len(fn.body) or not kept <= {id(stmt) for stmt in read}:
+        return
+    left = {id(node) for stmt in read if id(stmt) not in kept for node in nodes.walk(stmt)}
+    walk = [node for node in everything if id(node) not in left] if left else everything
+    parsed.__dict__["_walk_of_node"] = (fn, walk)   # (see ParsedFunction.walked)
 
 
 #: an attribute a front end's ``prepare`` function may carry: true when it puts the

@@ -33,6 +33,17 @@ def sized(x):
     return x * m + u
 
 
+def patterned(x, c):
+    a = x * 1.0
+    b = x * 2
+    d0 = x * 0.0
+    d = x * -0.0
+    e = x * c
+    f = c * x
+    g = c * c
+    return a + b + d0 + d + e + f + g
+
+
 def with_pairs(xs):
     total = sum(a for a in xs)
     return total
@@ -298,6 +309,54 @@ def test_jvp_keeps_sizes_constant():
             sized_dot = mul_dot + u_dot
             return sized, sized_dot
         """)
+
+
+def test_jvp_of_one_operation_with_other_numbers_and_zero_tangents():
+    # one product's tangent is folded once per pattern of what it is applied to
+    # (transform.forward_rules._folded_builder): the numbers (1.0 and 2, 0.0 and -0.0)
+    # and which tangents are zeros (c has none) make the pattern, the names do not
+    assert jvp_text(patterned, ("x",)) == textwrap.dedent("""\
+        def patterned_jvp(x, c, x_dot):
+            # line 37: a = x * 1.0
+            a = x * 1.0
+            a_dot = 1.0 * x_dot
+            # line 38: b = x * 2
+            b = x * 2
+            b_dot = 2 * x_dot
+            # line 39: d0 = x * 0.0
+            d0 = x * 0.0
+            d0_dot = 0.0 * x_dot
+            # line 40: d = x * -0.0
+            d = x * -0.0
+            d_dot = -0.0 * x_dot
+            # line 41: e = x * c
+            e = x * c
+            e_dot = x_dot * c
+            # line 42: f = c * x
+            f = c * x
+            f_dot = c * x_dot
+            # line 43: g = c * c
+            g = c * c
+            # line 44: return a + b + d0 + d + e + f + g
+            add = a + b
+            add_dot = a_dot + b_dot
+            add_1 = add + d0
+            add_1_dot = add_dot + d0_dot
+            add_2 = add_1 + d
+            add_2_dot = add_1_dot + d_dot
+            add_3 = add_2 + e
+            add_3_dot = add_2_dot + e_dot
+            add_4 = add_3 + f
+            add_4_dot = add_3_dot + f_dot
+            patterned = add_4 + g
+            patterned_dot = broadcast_like(add_4_dot, patterned)
+            return patterned, patterned_dot
+        """)
+    x, c, v = np.array([0.5, -1.0]), 1.5, np.array([1.0, 2.0])
+    _, tangent = s2sad.jvp(patterned, wrt="x")(x, c, v)
+    h = 1e-6
+    central = (patterned(x + h * v, c) - patterned(x - h * v, c)) / (2 * h)
+    np.testing.assert_allclose(tangent, central, rtol=1e-7, atol=1e-9)
 
 
 # ---------------------------------------------------------------- front end pieces

@@ -105,3 +105,20 @@ def test_the_front_end_reads_the_gradient_as_read_and_differentiates_it():
     eps = 1e-6
     fd = (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
     assert np.allclose(s2sad.hvp(looped)(x, v), fd, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("func", ["scalar", "looped"])
+def test_the_walk_kept_for_the_passes_after_is_the_rewritten_trees(func):
+    # (where the rewrite only leaves statements out, the walk of the tree read without
+    # them is kept as parsed.walked(): the nodes of a new walk, in its order)
+    from s2sad.syntax import nodes
+    gradient = _gradient_of(looped if func == "looped" else scalar)
+    parsed = prepare_gradient_code(parse_function(gradient), name="renamed")
+    walked = parsed.walked()
+    assert [id(n) for n in walked] == [id(n) for n in nodes.walk(parsed.node)]
+    assert not any(getattr(n, "id", None) == "ensure_scalar_output" for n in walked)
+
+
+def scalar(x):
+    y = np.sin(x) * x
+    return np.sum(y * y)
