@@ -100,7 +100,9 @@ def eliminate_dead(body, live_out=(), reads=None):
     Loops are handled with a fixpoint: what the next iteration reads is live at
     the end of the body.  Statements with effects (calls of methods such as
     ``tape.pop()``, expression statements, stores into subscripts) always stay.
-    ``reads``: ``{id(statement of body): the names it reads}``, where known.
+    ``reads``: ``{id(statement of body): (the statement, the names it reads)}``, where
+    known (an entry of another statement, or of one whose value is no longer the one
+    read, is passed over).
     """
     kept, _ = _dead_block(body, set(live_out), reads or {})
     return kept
@@ -136,8 +138,9 @@ def _dead_block(body, live, known=None):
             if stmt.targets[0].id not in live and not _has_effect(stmt):
                 continue
             live.discard(stmt.targets[0].id)
-            if known and id(stmt) in known:   # (its reads, found before)
-                live.update(known[id(stmt)])
+            entry = known.get(id(stmt)) if known else None
+            if entry is not None and entry[0] is stmt and entry[1] is stmt.value:
+                live.update(entry[2])   # (its reads, found before)
             else:
                 reads_into(stmt.value, live)   # (its reads: the value's)
         else:
@@ -179,8 +182,9 @@ def optimize(generated):
     nobody reads removed from its function, then the comments that precede no statement
     any more (:func:`tidy_blocks`); a new ``Generated`` (its statements shared)."""
     fn = copy.copy(generated.node)
-    fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body)))
-    return dataclasses.replace(generated, node=fn)
+    fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body,
+                                                        reads=generated.reads)))
+    return dataclasses.replace(generated, node=fn, reads={})
 
 
 def added_in_place(body):
@@ -235,7 +239,8 @@ def propagate_copies(body, protected=(), reads=None):
     and writes once, and finds a name's next write or read through an index of
     where it is read and written, so the pass is linear in practice (a copy is
     never handled by scanning the statements after it).  ``reads``, a dict: gets
-    ``{id(statement kept): the names it reads}``, read off the same table.
+    ``{id(statement kept): (it, its value, the names it reads)}``, read off the same
+    table (see :func:`eliminate_dead`).
     """
     table = _Uses(list(body))
     changed = True
@@ -254,7 +259,8 @@ def propagate_copies(body, protected=(), reads=None):
         if changed:   # the next pass reads the table kept up to date, not the trees again
             table = table.compacted()
     if reads is not None:
-        reads.update(zip(map(id, table.body), table.reads))
+        reads.update((id(stmt), (stmt, getattr(stmt, "value", None), names))
+                     for stmt, names in zip(table.body, table.reads))
     return table.body
 
 
