@@ -1,10 +1,7 @@
 """Clean-up passes over generated code: folding, copy propagation, dead code.
 
-``fold(expr)`` simplifies one expression (``1 * e`` -> ``e``, ``e + 0`` -> ``e``, ``2 - 1``
--> ``1``, ``e ** 1`` -> ``e``, ``-(-e)`` -> ``e``); it never changes a value, only drops
-arithmetic by the identity elements.  Nor a dtype: ``1.0 * e`` stays unless ``e`` is
-surely a float (``1.0 * w`` of integer or bool weights is an adjoint, a float array,
-where ``w`` would truncate what is added into it in place).
+``fold(expr)`` simplifies one expression (:mod:`s2sad.optimize_fold`, whose names this
+module gives too).
 
 ``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of statements and
 return a new list with copies propagated and dead assignments removed.  A statement is
@@ -22,199 +19,9 @@ import dataclasses
 
 import gast
 
+from .optimize_fold import fold, fold_binary, is_zero, without_float_unit  # noqa: F401
 from .syntax import anno, nodes
 from .syntax.anno import COMMENT_ID
-
-_NUMBER = (int, float)
-
-
-def _num(node):
-    if isinstance(node, gast.Constant) and type(node.value) in _NUMBER:
-        return node.value
-    return None
-
-
-def fold(node):
-    """Fold identities bottom-up in an expression tree.
-
-    Works in place on ``node``, which the caller must own (a fresh tree), and returns
-    the folded tree, which folds to itself (``a - -(-2.0 * b)``: ``a - 2.0 * b`` at once).
-    """
-    cls = node.__class__
-    if cls is gast.Name or cls is gast.Constant:
-        return node   # atoms: the commonest case
-    if cls is gast.BinOp and isinstance(node.left, gast.AST) and isinstance(node.right, gast.AST):
-        node.left, node.right = fold(node.left), fold(node.right)   # (as the loop below)
-        return fold_binary(node)
-    for field in nodes.child_fields(cls):
-        value = getattr(node, field, None)
-        if value.__class__ is list:
-            value[:] = [fold(item) if isinstance(item, gast.AST) else item for item in value]
-        elif isinstance(value, gast.AST):
-            setattr(node, field, fold(value))
-    if cls is gast.BinOp:
-        return fold_binary(node)
-    if cls is gast.UnaryOp:
-        return _fold_unary(node)
-    return node
-
-
-def is_zero(node):
-    return _num(node) == 0
-
-
-def _fold_unary(node):
-    """A unary operation whose operand is folded already."""
-    value = _num(node.operand)
-    if isinstance(node.op, gast.USub):
-        if value is not None:
-            return nodes.const(-value)
-        if isinstance(node.operand, gast.UnaryOp) and isinstance(node.operand.op, gast.USub):
-            return node.operand.operand
-    if isinstance(node.op, gast.UAdd):
-        return node.operand
-    return node
-
-
-def _negated(operand):
-    """``-operand``, folded."""
-    return fold(gast.UnaryOp(op=gast.USub(), operand=operand))
-
-
-def fold_binary(node):
-    """A binary operation whose operands are folded already, folded (what :func:`fold`
-    gives: a tree it leaves as it is)."""
-    left, right = _num(node.left), _num(node.right)
-    op = node.op
-    if left is not None and right is not None and isinstance(
-            op, (gast.Add, gast.Sub, gast.Mult)):
-        result = {gast.Add: left + right, gast.Sub: left - right,
-                  gast.Mult: left * right}[type(op)]
-        return nodes.const(result)
-    if isinstance(op, gast.Mult):
-        slope = _constant_power_slope(node.right)
-        if slope is not None:
-            return slope(node.left)
-        if left in (1, -1) and _keeps_dtype(left, node.right):
-            return node.right if left == 1 else _negated(node.right)
-        if right in (1, -1) and _keeps_dtype(right, node.left):
-            return node.left if right == 1 else _negated(node.left)
-        if _is_neg(node.left):
-            return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
-        if right is not None and left is None:
-            # e * 2 -> 2 * e, and (e * 2) * f -> 2 * e * f: factors read first
-            return fold_binary(gast.BinOp(left=node.right, op=op, right=node.left))
-        inner = node.left
-        if isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult) \
-                and _num(inner.right) is not None and _num(inner.left) is None:
-            return fold_binary(gast.BinOp(left=fold_binary(gast.BinOp(
-                left=inner.right, op=gast.Mult(), right=inner.left)), op=op, right=node.right))
-    if isinstance(op, gast.Div):
-        if right == 1 and _keeps_dtype(1.0, node.left):
-            return node.left
-        if _is_neg(node.left):
-            return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
-    if isinstance(op, gast.Add):
-        if left == 0:
-            return node.right
-        if right == 0:
-            return node.left
-        if _is_neg(node.right):
-            return fold_binary(gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand))
-        if _negative_factor(node.right):   # a + -2.0 * b -> a - 2.0 * b
-            factor = node.right
-            return fold_binary(gast.BinOp(left=node.left, op=gast.Sub(), right=fold_binary(
-                gast.BinOp(left=nodes.const(-_num(factor.left)), op=factor.op,
-                           right=factor.right))))
-    if isinstance(op, gast.Sub):
-        if right == 0:
-            return node.left
-        if left == 0:
-            return _negated(node.right)
-        if _is_neg(node.right):   # (a - -(-2.0 * b) -> a + -2.0 * b -> a - 2.0 * b)
-            return fold_binary(gast.BinOp(left=node.left, op=gast.Add(), right=node.right.operand))
-    if isinstance(op, gast.Pow) and right == 1:
-        return node.left
-    return node
-
-
-def _constant_power_slope(node):
-    """For ``power_slope(a, c)`` with a number ``c`` other than 0 (the rule of ``a ** c``):
-    a function taking ``g`` to the folded ``g * c * a ** (c - 1)``, the formula as a
-    reader writes it (``2.0 * x`` for ``x ** 2``); None otherwise.  At ``c == 0`` the
-    call stays: it is 0 even at ``a == 0``, where ``0 * a ** -1`` is not; so it does for
-    ``0 < c < 1`` (``x ** 0.5``): defined at ``a == 0`` where its slope is a pole, inf
-    from the call, where ``0.0 ** -0.5`` of a Python float raises ZeroDivisionError.  (For
-    ``c < 0`` the function itself raises there first.)"""
-    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
-            and node.func.id == "power_slope" and len(node.args) == 2 and not node.keywords):
-        return None
-    base, exponent = node.args
-    c = _num(exponent)
-    if c is None or 0 <= c < 1:
-        return None
-
-    def build(g):
-        scaled = fold(gast.BinOp(left=g, op=gast.Mult(), right=nodes.const(c)))
-        power = fold(gast.BinOp(left=base, op=gast.Pow(), right=nodes.const(c - 1)))
-        return fold(gast.BinOp(left=scaled, op=gast.Mult(), right=power))
-    return build
-
-
-#: numpy functions whose result is a float (or complex) array or number for any
-#: number or array argument, integer or bool ones too
-_FLOAT_FUNCTIONS = frozenset((
-    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh",
-    "arcsinh", "arccosh", "arctanh", "exp", "exp2", "expm1", "log", "log2", "log10",
-    "log1p", "sqrt", "cbrt", "hypot", "logaddexp", "logaddexp2", "deg2rad", "rad2deg",
-    "true_divide", "divide", "mean", "average", "std", "var"))
-
-
-def without_float_unit(node):
-    """``node`` without a factor ``1.0`` (``-1.0``) that :func:`fold` kept for its dtype:
-    for a term added to an adjoint, a float already, where the sum promotes anyway."""
-    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult) \
-            and type(_num(node.left)) is float and _num(node.left) in (1.0, -1.0):
-        return node.right if _num(node.left) == 1.0 else _negated(node.right)
-    return node
-
-
-def _keeps_dtype(factor, node):
-    """Whether dropping the factor ``factor`` (1 or -1, or 1.0, -1.0) from ``factor * node``
-    keeps its dtype: always for an int ``factor``; for a float one only when ``node`` is a
-    float already (``1.0 * w`` of an integer or bool array ``w`` is a float array, an
-    adjoint: never ``w`` itself, which in-place accumulation would truncate)."""
-    return type(factor) is int or _surely_float(node)
-
-
-def _surely_float(node):
-    """Whether the expression ``node`` has a float (or complex) value whatever the
-    dtypes of the names it reads: a float number, a true division, arithmetic with such
-    an operand, a call of a numpy function whose result is a float."""
-    if isinstance(node, gast.Constant):
-        return isinstance(node.value, (float, complex))
-    if isinstance(node, gast.UnaryOp):
-        return _surely_float(node.operand)
-    if isinstance(node, gast.BinOp):
-        return isinstance(node.op, gast.Div) or _surely_float(node.left) \
-            or _surely_float(node.right)
-    if isinstance(node, gast.Call):
-        func = node.func
-        name = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", None)
-        return name in _FLOAT_FUNCTIONS
-    return False
-
-
-def _is_neg(node):
-    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
-
-
-def _negative_factor(node):
-    """``-2.0 * e``: a product whose first factor is a negative number."""
-    value = _num(node.left) if isinstance(node, gast.BinOp) and isinstance(
-        node.op, gast.Mult) else None
-    return value is not None and value < 0   # (_num: an int or a float, never complex)
-
 
 # --------------------------------------------------------------- liveness
 def reads_into(node, found):
@@ -293,7 +100,9 @@ def eliminate_dead(body, live_out=(), reads=None):
     Loops are handled with a fixpoint: what the next iteration reads is live at
     the end of the body.  Statements with effects (calls of methods such as
     ``tape.pop()``, expression statements, stores into subscripts) always stay.
-    ``reads``: ``{id(statement of body): the names it reads}``, where known.
+    ``reads``: ``{id(statement of body): (the statement, the names it reads)}``, where
+    known (an entry of another statement, or of one whose value is no longer the one
+    read, is passed over).
     """
     kept, _ = _dead_block(body, set(live_out), reads or {})
     return kept
@@ -329,8 +138,9 @@ def _dead_block(body, live, known=None):
             if stmt.targets[0].id not in live and not _has_effect(stmt):
                 continue
             live.discard(stmt.targets[0].id)
-            if known and id(stmt) in known:   # (its reads, found before)
-                live.update(known[id(stmt)])
+            entry = known.get(id(stmt)) if known else None
+            if entry is not None and entry[0] is stmt and entry[1] is stmt.value:
+                live.update(entry[2])   # (its reads, found before)
             else:
                 reads_into(stmt.value, live)   # (its reads: the value's)
         else:
@@ -372,8 +182,9 @@ def optimize(generated):
     nobody reads removed from its function, then the comments that precede no statement
     any more (:func:`tidy_blocks`); a new ``Generated`` (its statements shared)."""
     fn = copy.copy(generated.node)
-    fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body)))
-    return dataclasses.replace(generated, node=fn)
+    fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body,
+                                                        reads=generated.reads)))
+    return dataclasses.replace(generated, node=fn, reads={})
 
 
 def added_in_place(body):
@@ -428,7 +239,8 @@ def propagate_copies(body, protected=(), reads=None):
     and writes once, and finds a name's next write or read through an index of
     where it is read and written, so the pass is linear in practice (a copy is
     never handled by scanning the statements after it).  ``reads``, a dict: gets
-    ``{id(statement kept): the names it reads}``, read off the same table.
+    ``{id(statement kept): (it, its value, the names it reads)}``, read off the same
+    table (see :func:`eliminate_dead`).
     """
     table = _Uses(list(body))
     changed = True
@@ -436,12 +248,10 @@ def propagate_copies(body, protected=(), reads=None):
         changed = False
         body = table.body
         for i in range(len(body)):
-            stmt = body[i]
-            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                    and isinstance(stmt.targets[0], gast.Name)
-                    and isinstance(stmt.value, gast.Name)):
+            copied = _copied(body[i])
+            if copied is None:
                 continue
-            a, b = stmt.targets[0].id, stmt.value.id
+            a, b = copied
             if a == b or _rename_definition(table, i, a, b, protected) \
                     or (a not in protected and _forward_substitute(table, i, a, b)):
                 table.remove(i)
@@ -449,44 +259,51 @@ def propagate_copies(body, protected=(), reads=None):
         if changed:   # the next pass reads the table kept up to date, not the trees again
             table = table.compacted()
     if reads is not None:
-        reads.update(zip(map(id, table.body), table.reads))
+        reads.update((id(stmt), (stmt, getattr(stmt, "value", None), names))
+                     for stmt, names in zip(table.body, table.reads))
     return table.body
 
 
 class _Uses:
     """The statements of a body (a removed one becomes None, keeping every position),
-    with each one's reads and writes and, for each name, the sorted positions of the
-    statements that read it and that write it.  ``total``: each name's reads in the
-    whole body."""
+    with the names each one reads (:func:`_stmt_reads`) and writes and, for each name,
+    the sorted positions of the statements that read it and that write it."""
 
     def __init__(self, body, reads=None, writes=None):
         self.body = body
-        self.reads = [_read_counts(s) for s in body] if reads is None else reads
+        self.reads = [_stmt_reads(s) for s in body] if reads is None else reads
         self.writes = [_writes(s) for s in body] if writes is None else writes
-        self.read_at, self.written_at, self.total = {}, {}, {}
-        for k, counts in enumerate(self.reads):
-            for name, count in counts.items():
-                self.total[name] = self.total.get(name, 0) + count
-                self.read_at.setdefault(name, []).append(k)
-        for k, names in enumerate(self.writes):
-            for name in names:
-                self.written_at.setdefault(name, []).append(k)
+        self.read_at, self.written_at = {}, {}
+        for positions, of_statement in ((self.read_at, self.reads),
+                                        (self.written_at, self.writes)):
+            for k, names in enumerate(of_statement):
+                for name in names:
+                    at = positions.get(name)
+                    if at is None:
+                        positions[name] = [k]
+                    else:
+                        at.append(k)
 
     def compacted(self):
         """The table of the body without its removed statements, whose reads and writes
-        are kept up to date as copies are removed (what ``_read_counts`` and ``_writes``
+        are kept up to date as copies are removed (what ``_stmt_reads`` and ``_writes``
         give now): no statement is walked again."""
         kept = [k for k, stmt in enumerate(self.body) if stmt is not None]
         return _Uses([self.body[k] for k in kept], [self.reads[k] for k in kept],
                      [self.writes[k] for k in kept])
 
     def remove(self, i):
-        for name, count in self.reads[i].items():
-            self.total[name] -= count
+        for name in self.reads[i]:
             _drop(self.read_at[name], i)
         for name in self.writes[i]:
             _drop(self.written_at[name], i)
-        self.body[i], self.reads[i], self.writes[i] = None, {}, set()
+        self.body[i], self.reads[i], self.writes[i] = None, set(), set()
+
+    def read_once(self, name):
+        """Whether the body reads ``name`` exactly once: one statement reads it (the
+        statements are kept as the table says), once."""
+        at = self.read_at.get(name, ())
+        return len(at) == 1 and _read_counts(self.body[at[0]]).get(name) == 1
 
     def next_write(self, names, i):
         """The first position after ``i`` writing one of ``names`` (None: none does)."""
@@ -508,6 +325,16 @@ class _Uses:
     def read_after(self, name, i):
         at = self.read_at.get(name, ())
         return bool(at) and at[-1] > i
+
+
+def _copied(stmt):
+    """``(a, b)`` of the copy ``a = b`` between names ``stmt`` is, else None."""
+    if stmt is None or stmt.__class__ is not gast.Assign or len(stmt.targets) != 1:
+        return None
+    target, value = stmt.targets[0], stmt.value
+    if target.__class__ is gast.Name and value.__class__ is gast.Name:
+        return target.id, value.id
+    return None
 
 
 def _after(positions, i):
@@ -537,7 +364,7 @@ def _read_counts(stmt):
 
 def _rename_definition(table, i, a, b, protected):
     """``t = <op>; ...; a = t`` with t read only here -> ``a = <op>; ...``."""
-    if b in protected or table.total.get(b, 0) != 1:
+    if b in protected or not table.read_once(b):
         return False
     j = table.last_write_before(b, i)
     if j is None:
@@ -571,25 +398,28 @@ def _forward_substitute(table, i, a, b):
     at = table.read_at.get(a, [])
     first = bisect.bisect_right(at, i)
     last = len(at) if end is None else bisect.bisect_right(at, end)
-    if any(_renamable_reads(body[k], a) != reads[k][a] for k in at[first:last]):
+    if any(_reads_beside_value(body[k], a) for k in at[first:last]):
         return False  # a[k] = v, a += v: a write into a's object through a: keep the copy
+    read_at_b = table.read_at.setdefault(b, [])
     for k in at[first:last]:
         _rename_reads(body[k], a, b)
-        moved = reads[k].pop(a)
-        if b not in reads[k]:
-            bisect.insort(table.read_at.setdefault(b, []), k)
-        reads[k][b] = reads[k].get(b, 0) + moved
-        table.total[a] -= moved
-        table.total[b] = table.total.get(b, 0) + moved
+        names = reads[k]
+        names.discard(a)
+        if b not in names:
+            names.add(b)
+            bisect.insort(read_at_b, k)
     del at[first:last]
     return True
 
 
-def _renamable_reads(stmt, name):
-    """How many reads of ``name`` :func:`_rename_reads` would rename in ``stmt``."""
-    root = stmt.value if isinstance(stmt, gast.Assign) else stmt
-    return sum(1 for n in nodes.names(root)
-               if n.id == name and not isinstance(n.ctx, gast.Store))
+def _reads_beside_value(stmt, name):
+    """Whether ``stmt`` reads ``name`` where :func:`_rename_reads` would not rename it: in
+    an assignment's item or attribute target, or as the name ``+=`` updates."""
+    if stmt.__class__ is gast.Assign:
+        return any(name in nodes.loads(t) for t in stmt.targets
+                   if not isinstance(t, (gast.Name, gast.Tuple)))
+    return isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) \
+        and stmt.target.id == name
 
 
 def _rename_reads(stmt, old, new):

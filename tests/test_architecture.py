@@ -18,7 +18,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "s2sad"
 MODULE_LINES, CLASS_LINES, FUNCTION_LINES = 600, 400, 80
 #: the modules that make up the transform core (a package name covers its modules)
-CORE = ("s2sad.syntax", "s2sad.analysis", "s2sad.transform", "s2sad.optimize", "s2sad.emit")
+CORE = ("s2sad.syntax", "s2sad.analysis", "s2sad.transform", "s2sad.optimize",
+        "s2sad.optimize_fold", "s2sad.emit")
 
 
 def _modules():

@@ -42,3 +42,20 @@ def test_a_temporary_read_once_is_renamed_to_the_copy():
     # t is read only by the copy: its definition becomes a's, and the write goes to a
     source = "t = f(x)\na = t\na[0] = g\nc = a"
     assert _run(source, protected=("c",)) == "a = f(x)\na[0] = g\nc = a"
+
+
+def test_the_reads_handed_to_the_dead_code_pass_are_used_only_for_the_same_value():
+    """propagate_copies hands each statement's reads to eliminate_dead (and, through
+    ``Generated.reads``, to the optimize pass); an entry whose statement's value was
+    replaced since (a later step rewrote it) is passed over: the new value's reads
+    keep what it reads alive."""
+    from s2sad.optimize import eliminate_dead
+    module = gast.parse("t = f(x)\nu = g(y)\nc = u * 2.0")
+    reads = {}
+    body = propagate_copies(module.body, ("c",), reads)
+    assert [reads[id(s)][2] for s in body] == [{"f", "x"}, {"g", "y"}, {"u"}]
+    kept = eliminate_dead(body, live_out=("c",), reads=reads)
+    assert [s.targets[0].id for s in kept] == ["u", "c"]
+    body[2].value = gast.parse("t + u", mode="eval").body   # (c = t + u, rewritten)
+    kept = eliminate_dead(body, live_out=("c",), reads=reads)
+    assert [s.targets[0].id for s in kept] == ["t", "u", "c"]

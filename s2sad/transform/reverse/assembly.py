@@ -94,6 +94,7 @@ class ReverseFunction:
         statements = StatementAdjoints(self.env, self.facts, self.parsed, SubscriptAdjoints(
             self.env, self.facts, self.tape_read, ranked), bound_of, flowing, operations)
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
+        self.reads = {}   # (the backward sweep's reads, once made: see sweeps)
 
     def seed_gradient(self):
         """value_and_grad: the output's adjoint is 1 (when it is active); returns the
@@ -173,7 +174,9 @@ class ReverseFunction:
         marked = []   # (the copies without_alias_copies drops, found on the same walk)
         if not self.writes_in_place(forward + backward, marked):
             backward = without_alias_copies(backward, marked)
-        reads = {}   # (each statement's reads, found by the first, read by the second)
+        # (each statement's reads, found by the first, read by the second and by the
+        # optimize pass: see Generated.reads)
+        reads = self.reads = {}
         backward = propagate_copies(backward, protected=returned | set(seed_params),
                                     reads=reads)
         backward = eliminate_dead(backward, live_out=returned, reads=reads)

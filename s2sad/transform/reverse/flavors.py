@@ -45,7 +45,8 @@ def value_and_grad(rf):
     new = nodes.function(rf.name or f"{fn.name}_value_and_grad", [a.id for a in fn.args.args],
                          body, **_signature_of(fn))
     return Generated(node=new, comments=env.comments, bindings=env.bindings, wrt=rf.wrt,
-                     flavor=rf.flavor, adds_in_place=frozenset(env.adds_in_place))
+                     flavor=rf.flavor, adds_in_place=frozenset(env.adds_in_place),
+                     reads=rf.reads)
 
 
 def vjp(rf):

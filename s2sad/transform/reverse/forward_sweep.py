@@ -99,7 +99,10 @@ class ForwardSweep:
                         nodes.attr(nodes.clone(items), "append"), [nodes.clone(item)])))
                     out.append(nodes.assign(stmt.targets[0].id, nodes.clone(items)))
                     continue
-                out.append(nodes.clone(stmt))
+                # (the primal statement itself, not a copy: the primal body is this
+                # transform's, every later pass makes new nodes where it changes one, and
+                # the backward sweep copies whatever it takes from the primal)
+                out.append(stmt)
         return out
 
     def real_target_check(self, stmt, helper="ensure_real_target"):
