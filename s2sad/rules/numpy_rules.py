@@ -267,29 +267,32 @@ def outer_tangent(y, a, b, a_dot, b_dot):
 # ------------------------------------------------------------------ reductions
 
 
-# initial= adds a constant to each sum
-@adjoint(np.sum, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
+# initial= adds a constant to each sum; where= (a mask that broadcasts to a's shape)
+# selects the elements summed
+@adjoint(np.sum, nondiff=("axis", "dtype", "keepdims", "where"), shape_only=("a",), allocates=True,
          reduction="sum", methods=("sum",), float_dtype="dtype",
          no_derivative={"initial": "the initial value of np.sum is taken as a constant: "
                                    "write np.sum(x) + v to differentiate in v too"})
-def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None):
-    return sum_bar(y_bar, a, axis, keepdims)
+def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None, where=True):
+    return sum_bar(y_bar, a, axis, keepdims, where)
 
 
 @tangent(np.sum)
-def sum_tangent(y, a, axis, dtype, keepdims, initial, a_dot):
-    return np.sum(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
+def sum_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
+    return np.sum(a_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
 
 
-@adjoint(np.mean, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
-         reduction="mean", methods=("mean",), float_dtype="dtype")
-def mean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return mean_bar(y_bar, a, axis, keepdims)
+# where= (a mask that broadcasts to a's shape) averages the elements it selects: a mean of
+# none is numpy's nan (with its warning), whose elements get no adjoint
+@adjoint(np.mean, nondiff=("axis", "dtype", "keepdims", "where"), shape_only=("a",),
+         allocates=True, reduction="mean", methods=("mean",), float_dtype="dtype")
+def mean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, where=True):
+    return mean_bar(y_bar, a, axis, keepdims, where)
 
 
 @tangent(np.mean)
-def mean_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
+def mean_tangent(y, a, axis, dtype, keepdims, where, a_dot):
+    return np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
 
 
 @adjoint(np.prod, nondiff=("axis", "dtype", "keepdims"), allocates=True, reduction="prod",

@@ -203,16 +203,20 @@ def trapezoid_tangent(out, y, x, dx, axis, y_dot, x_dot, dx_dot):
 # ------------------------------------------------------- ignoring NaN entries
 
 
-@adjoint(np.nansum, nondiff=("axis", "dtype", "keepdims"), allocates=True,
-         float_dtype="dtype")
-def nansum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
+# (initial= a constant added to each sum, as np.sum's; where= selects the elements)
+@adjoint(np.nansum, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
+         float_dtype="dtype",
+         no_derivative={"initial": "the initial value of np.nansum is taken as a constant: "
+                                   "write np.nansum(x) + v to differentiate in v too"})
+def nansum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None,
+                   where=True):
+    return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims, where))
 
 
 @tangent(np.nansum)
-def nansum_tangent(y, a, axis, dtype, keepdims, a_dot):
+def nansum_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
     return np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
-                  keepdims=keepdims)
+                  keepdims=keepdims, where=where)
 
 
 @adjoint(np.nanmean, nondiff=("axis", "dtype", "keepdims"), allocates=True,

@@ -105,24 +105,25 @@ def float_only_adjoint(out, out_bar, g, y):
 # ------------------------------------------------------------------ reductions
 
 
-@adjoint(sum_bar, nondiff=("x", "axis", "keepdims"))
-def sum_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False):
-    return sum_bar_bar(y_bar, np.shape(g), axis, keepdims)
+# (where: the mask of np.sum(x, where=m), a constant)
+@adjoint(sum_bar, nondiff=("x", "axis", "keepdims", "where"))
+def sum_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False, where=True):
+    return sum_bar_bar(y_bar, np.shape(g), axis, keepdims, where)
 
 
-@adjoint(sum_bar_bar, nondiff=("g_shape", "axis", "keepdims"))
-def sum_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False):
-    return sum_bar(y_bar, t, axis, keepdims)
+@adjoint(sum_bar_bar, nondiff=("g_shape", "axis", "keepdims", "where"))
+def sum_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False, where=True):
+    return sum_bar(y_bar, t, axis, keepdims, where)
 
 
-@adjoint(mean_bar, nondiff=("x", "axis", "keepdims"))
-def mean_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False):
-    return mean_bar_bar(y_bar, np.shape(g), axis, keepdims)
+@adjoint(mean_bar, nondiff=("x", "axis", "keepdims", "where"))
+def mean_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False, where=True):
+    return mean_bar_bar(y_bar, np.shape(g), axis, keepdims, where)
 
 
-@adjoint(mean_bar_bar, nondiff=("g_shape", "axis", "keepdims"))
-def mean_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False):
-    return mean_bar(y_bar, t, axis, keepdims)
+@adjoint(mean_bar_bar, nondiff=("g_shape", "axis", "keepdims", "where"))
+def mean_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False, where=True):
+    return mean_bar(y_bar, t, axis, keepdims, where)
 
 
 # which elements are extremal is piecewise constant in y and x: the adjoint in g is the

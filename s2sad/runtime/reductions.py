@@ -26,8 +26,12 @@ def _keepdims_shape(shape, axes):
 
 
 @fact(allocates=True, linear=("g",))
-def sum_bar(g, x, axis=None, keepdims=False):
-    """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
+def sum_bar(g, x, axis=None, keepdims=False, where=True):
+    """Adjoint of ``np.sum(x, axis, keepdims, where=where)``: spread ``g`` back over the
+    summed axes (0 where ``where``, a mask that broadcasts to ``x``'s shape, leaves an
+    element out)."""
+    if where is not True:
+        return _selected(sum_bar(g, x, axis, keepdims), where)
     shape = np.shape(x)
     if axis is not None and not keepdims:
         axes = _normalize_axes(axis, len(shape))
@@ -42,8 +46,14 @@ def sum_bar(g, x, axis=None, keepdims=False):
 
 
 @fact(allocates=True, linear=("g",))
-def mean_bar(g, x, axis=None, keepdims=False):
-    """Adjoint of ``np.mean(x, axis, keepdims)``."""
+def mean_bar(g, x, axis=None, keepdims=False, where=True):
+    """Adjoint of ``np.mean(x, axis, keepdims, where=where)``: with ``where``, each
+    selected element's share of its mean (a mean of no element, numpy's nan, gives its
+    elements nothing: none of them is read)."""
+    if where is not True:
+        spread = sum_bar(g, x, axis, keepdims)
+        count = _where_count(np.shape(x), where, axis, True, as_array(spread).dtype)
+        return _selected(spread / np.maximum(count, 1), where)
     shape = np.shape(x)
     axes = _normalize_axes(axis, len(shape))
     count = 1
@@ -53,6 +63,20 @@ def mean_bar(g, x, axis=None, keepdims=False):
         count = np.sum(np.ones_like(x, dtype=np.float64), axis=axes, keepdims=True)
     return sum_bar(g, x, axis, keepdims) / count
 
+
+
+def _selected(t, where):
+    """``t`` where the mask ``where`` (broadcast to ``t``'s shape) holds, 0 elsewhere: a
+    new array of ``t``'s shape and dtype."""
+    return np.where(np.broadcast_to(where, np.shape(t)), t, np.zeros((), as_array(t).dtype))
+
+
+def _where_count(shape, where, axis=None, keepdims=False, dtype=np.float64):
+    """How many elements of an array of ``shape`` the mask ``where`` selects in each
+    reduction over ``axis``, in the float ``dtype``."""
+    mask = np.broadcast_to(as_array(where), shape)
+    return np.sum(mask, axis=_normalize_axes(axis, len(shape)), keepdims=keepdims,
+                  dtype=dtype)
 
 
 # which elements are extremal is piecewise constant in y and x: only g varies it

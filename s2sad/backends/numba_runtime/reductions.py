@@ -19,14 +19,14 @@ from .refusals import literal, raiser, refusal, refusal_unknown
 from .shapes import _accumulate, _lengths
 
 
-def sum_bar(g, x, axis=None, keepdims=False):
+def sum_bar(g, x, axis=None, keepdims=False, where=True):
     """:func:`s2sad.runtime.sum_bar` (numba: see the module)."""
-    return _numpy.sum_bar(g, x, axis, keepdims)
+    return _numpy.sum_bar(g, x, axis, keepdims, where)
 
 
-def mean_bar(g, x, axis=None, keepdims=False):
+def mean_bar(g, x, axis=None, keepdims=False, where=True):
     """:func:`s2sad.runtime.mean_bar` (numba: see the module)."""
-    return _numpy.mean_bar(g, x, axis, keepdims)
+    return _numpy.mean_bar(g, x, axis, keepdims, where)
 
 
 def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
@@ -87,27 +87,29 @@ def spread(g, kept, shape):
     return out
 
 
+# (where= not ported: numba compiles no np.sum(x, where=m), so code taking it runs numpy's)
 @overload(sum_bar)
-def _sum_bar(g, x, axis=None, keepdims=False):
-    if not _operands_ok(g, x, axis):
+def _sum_bar(g, x, axis=None, keepdims=False, where=True):
+    if not (_operands_ok(g, x, axis) and _omitted_or(where, True)):
         return None
     if is_number(x):
-        return lambda g, x, axis=None, keepdims=False: g
+        return lambda g, x, axis=None, keepdims=False, where=True: g
     if is_number(g):
-        return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g)
+        return lambda g, x, axis=None, keepdims=False, where=True: np.full(x.shape, g)
     if g.ndim == 0:
-        return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g[()])
-    return lambda g, x, axis=None, keepdims=False: spread(g, _kept(x.shape, axis), x.shape)
+        return lambda g, x, axis=None, keepdims=False, where=True: np.full(x.shape, g[()])
+    return lambda g, x, axis=None, keepdims=False, where=True: spread(
+        g, _kept(x.shape, axis), x.shape)
 
 
 @overload(mean_bar)
-def _mean_bar(g, x, axis=None, keepdims=False):
-    if not _operands_ok(g, x, axis):
+def _mean_bar(g, x, axis=None, keepdims=False, where=True):
+    if not (_operands_ok(g, x, axis) and _omitted_or(where, True)):
         return None
     if is_number(x):
-        return lambda g, x, axis=None, keepdims=False: g / 1
-    return lambda g, x, axis=None, keepdims=False: (sum_bar(g, x, axis, keepdims)
-                                                    / _count(x.shape, axis))
+        return lambda g, x, axis=None, keepdims=False, where=True: g / 1
+    return lambda g, x, axis=None, keepdims=False, where=True: (
+        sum_bar(g, x, axis, keepdims) / _count(x.shape, axis))
 
 
 @overload(extremum_bar)

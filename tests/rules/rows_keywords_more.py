@@ -1,0 +1,45 @@
+"""Op-table rows of the keyword arguments taken since issue 16: where= of the sums and
+means (masks computed from the values, constant masks that broadcast), initial= with
+them, and the runtime helpers' where= (functions in ``tests/fixtures/ops_keywords_more.py``;
+second order reads each row's second case)."""
+
+import numpy as np
+
+import ops_keywords_more as K
+from optable import Arg, Const, row
+from rows_keywords import _wide, _with_nans
+
+
+def S(*shape):
+    """An argument read for its shape only."""
+    return Const(np.zeros(shape, dtype=np.int64))
+
+
+ROWS = [
+    row("sum-where", K.sum_where, ("matrix", Arg((3, 4), _wide)),
+        ("matrix-b", Arg((4, 3), _wide))),
+    row("x.sum(where=row)", K.sum_method_where_row, ("matrix", Arg((3, 4))),
+        ("matrix-b", Arg((2, 4)))),
+    row("sum-keepdims-where-initial", K.sum_keepdims_where_initial,
+        ("tensor3", Arg((2, 3, 4), _wide)), ("tensor3-b", Arg((3, 2, 4), _wide))),
+    row("sum-where-all", K.sum_where_all, ("matrix", Arg((3, 4))), ("matrix-b", Arg((3, 4)))),
+    row("mean-where-row", K.mean_where_row, ("matrix", Arg((3, 4))), ("matrix-b", Arg((5, 4)))),
+    row("x.mean(where=column, keepdims)", K.mean_method_where_keepdims,
+        ("matrix", Arg((3, 4))), ("matrix-b", Arg((3, 5)))),
+    row("mean-where-all", K.mean_where_all, ("matrix", Arg((3, 4))), ("matrix-b", Arg((3, 4)))),
+    row("nansum-where-initial", K.nansum_where_initial, ("matrix", Arg((3, 4), _with_nans)),
+        ("matrix-b", Arg((4, 3), _with_nans))),
+    row("rt.sum_bar-where", K.sum_bar_where_call,
+        ("axis1", Arg((3,)), S(3, 4), Const(1), Const(False), Const(K.CHECKER)),
+        ("all-row", Arg(()), S(3, 4), Const(None), Const(False), Const(K.ROW_MASK)),
+        ("keepdims", Arg((3, 1)), S(3, 4), Const(1), Const(True), Const(K.COLUMN_MASK))),
+    row("rt.sum_bar_bar-where", K.sum_bar_bar_where_call,
+        ("axis1", Arg((3, 4)), S(3), Const(1), Const(False), Const(K.CHECKER)),
+        ("all-row", Arg((3, 4)), S(), Const(None), Const(False), Const(K.ROW_MASK))),
+    row("rt.mean_bar-where", K.mean_bar_where_call,
+        ("axis1", Arg((3,)), S(3, 4), Const(1), Const(False), Const(K.CHECKER)),
+        ("all-row", Arg(()), S(3, 4), Const(None), Const(False), Const(K.ROW_MASK))),
+    row("rt.mean_bar_bar-where", K.mean_bar_bar_where_call,
+        ("axis0-keepdims", Arg((3, 4)), S(1, 4), Const(0), Const(True), Const(K.CHECKER)),
+        ("all-row", Arg((3, 4)), S(), Const(None), Const(False), Const(K.ROW_MASK))),
+]
