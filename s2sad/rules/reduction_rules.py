@@ -439,3 +439,98 @@ def nanmedian_tangent(y, a, axis, keepdims, a_dot):
 # ------------------------------------------------------------ no derivative
 
 nondifferentiable(reduced_count, notnan_count, constant_q, constant_q_dot)
+
+
+# ------------------------------------------------------------- ufunc methods
+# np.add.reduce is np.sum along axis 0 (axis=None: every axis), np.multiply.reduce
+# np.prod's, np.maximum.reduce (np.minimum.reduce) np.max's (initial= a constant, where= its
+# candidates), np.add.accumulate np.cumsum's, np.multiply.accumulate np.cumprod's.  (out=,
+# which writes, is refused where it is written: by keyword in the fence, by position here,
+# where the parameter binds, out=None the only choice)
+
+_NO_OUT = {"out": (None,)}
+
+
+@adjoint(np.add.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.add.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative={"initial": "the initial value of np.add.reduce is taken as a "
+                                   "constant: write np.add.reduce(x) + v to differentiate "
+                                   "in v too"})
+def add_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                       initial=None, where=True):
+    return sum_bar(y_bar, array, axis, keepdims, where)
+
+
+@tangent(np.add.reduce)
+def add_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+
+
+@adjoint(np.multiply.reduce, nondiff=("axis", "dtype", "out", "keepdims"),
+         label="np.multiply.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT)
+def multiply_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False):
+    return prod_bar(y_bar, array, axis, keepdims)
+
+
+@tangent(np.multiply.reduce)
+def multiply_reduce_tangent(y, array, axis, dtype, out, keepdims, array_dot):
+    return np.add.reduce(array_dot * prod_bar(np.ones_like(y), array, axis, keepdims),
+                         axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+_REDUCE_INITIAL = {"initial": "the initial value of np.maximum.reduce and np.minimum.reduce "
+                              "is taken as a constant: write np.maximum(np.maximum.reduce(x), "
+                              "v) to differentiate in v too"}
+
+
+# (ties share the adjoint equally, as np.max's do)
+@adjoint(np.maximum.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.maximum.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative=_REDUCE_INITIAL)
+def maximum_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                           initial=None, where=True):
+    return extremum_bar(y_bar, y, array, axis, keepdims, initial, where)
+
+
+@tangent(np.maximum.reduce)
+def maximum_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot * extremum_bar(np.ones_like(y), y, array, axis, keepdims,
+                                                  initial, where),
+                         axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.minimum.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.minimum.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative=_REDUCE_INITIAL)
+def minimum_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                           initial=None, where=True):
+    return extremum_bar(y_bar, y, array, axis, keepdims, initial, where)
+
+
+@tangent(np.minimum.reduce)
+def minimum_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot * extremum_bar(np.ones_like(y), y, array, axis, keepdims,
+                                                  initial, where),
+                         axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.add.accumulate, nondiff=("axis", "dtype", "out"), label="np.add.accumulate",
+         allocates=True, float_dtype="dtype", choices=_NO_OUT)
+def add_accumulate_adjoint(y, y_bar, array, axis=0, dtype=None, out=None):
+    return cumsum_bar(y_bar, array, axis)
+
+
+@tangent(np.add.accumulate)
+def add_accumulate_tangent(y, array, axis, dtype, out, array_dot):
+    return np.add.accumulate(array_dot, axis=axis, dtype=dtype)
+
+
+@adjoint(np.multiply.accumulate, nondiff=("axis", "dtype", "out"),
+         label="np.multiply.accumulate", allocates=True, float_dtype="dtype", choices=_NO_OUT)
+def multiply_accumulate_adjoint(y, y_bar, array, axis=0, dtype=None, out=None):
+    return cumprod_bar(y_bar, array, axis)
+
+
+@tangent(np.multiply.accumulate)
+def multiply_accumulate_tangent(y, array, axis, dtype, out, array_dot):
+    return cumprod_dot(array, array_dot, axis)
