@@ -6,6 +6,7 @@ the transformer reduces them to each argument's shape.
 """
 
 import builtins
+import inspect
 
 import numpy as np
 
@@ -383,14 +384,22 @@ def concatenate_signature(arrays, /, axis=0, out=None, *, dtype=None, casting="s
     read ``np.concatenate(arrays_dot, 0)`` there, and calls bind differently)."""
 
 
-@adjoint(np.concatenate, nondiff=("axis",), linear=True, allocates=True)
-def concatenate_adjoint(y, y_bar, arrays, axis=0):
+# (a float dtype= computes in that dtype: the derivative is the same, as a ufunc's)
+@adjoint(np.concatenate, nondiff=("axis", "dtype"), linear=True, allocates=True,
+         float_dtype="dtype")
+def concatenate_adjoint(y, y_bar, arrays, axis=0, dtype=None):
     return concatenate_bar(y_bar, arrays, axis)
 
 
-@adjoint(np.stack, nondiff=("axis",), linear=True, allocates=True)
-def stack_adjoint(y, y_bar, arrays, axis=0):
-    return stack_bar(y_bar, arrays, axis)
+if "dtype" in inspect.signature(np.stack).parameters:   # numpy >= 1.24
+    @adjoint(np.stack, nondiff=("axis", "dtype"), linear=True, allocates=True,
+             float_dtype="dtype")
+    def stack_adjoint(y, y_bar, arrays, axis=0, dtype=None):
+        return stack_bar(y_bar, arrays, axis)
+else:  # pragma: no cover - numpy < 1.24
+    @adjoint(np.stack, nondiff=("axis",), linear=True, allocates=True)
+    def stack_adjoint(y, y_bar, arrays, axis=0):
+        return stack_bar(y_bar, arrays, axis)
 
 
 # x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool

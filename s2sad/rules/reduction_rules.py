@@ -270,17 +270,22 @@ def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
                * nonzero_checked(y, "np.nanstd", notnan_count(a, axis, 0, keepdims) > 1)))
 
 
-# (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y)
-@adjoint(np.nanmax, nondiff=("axis", "keepdims"), allocates=True, aliases=(np.nanmin,))
-def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False):
-    return nan_extremum_bar(y_bar, y, a, axis, keepdims)
+# (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y; initial= is
+# one more candidate, a constant, as np.max's; where= selects the candidates)
+@adjoint(np.nanmax, nondiff=("axis", "keepdims", "where"), allocates=True,
+         aliases=(np.nanmin,),
+         no_derivative={"initial": "the initial value of np.nanmax and np.nanmin is taken as "
+                                   "a constant: write np.maximum(np.nanmax(x), v) "
+                                   "(np.minimum(np.nanmin(x), v)) to differentiate in v too"})
+def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
+    return nan_extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
 
 
 @tangent(np.nanmax, aliases=(np.nanmin,))
-def nanmax_tangent(y, a, axis, keepdims, a_dot):
+def nanmax_tangent(y, a, axis, keepdims, initial, where, a_dot):
     return np.sum(np.where(np.isnan(a), 0.0, a_dot)
-                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
+                  axis=axis, keepdims=keepdims)
 
 
 @adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims"), allocates=True,

@@ -455,6 +455,11 @@ def linear_template(target, params, diff_params, namespace, fn, spelled=None):
     binds), else as ``namespace`` names the op (an operator as its operator)."""
     out = "y" if "y" not in params else "out"
     args = [f"{p}_dot" if p in diff_params else p for p in params]
+    sig = None if target in _OPERATOR_SIGNS else signature_of(target)
+    if sig is not None:   # (a keyword-only parameter by keyword: np.concatenate's dtype)
+        args = [f"{p}={a}" if p in sig.parameters
+                and sig.parameters[p].kind is sig.parameters[p].KEYWORD_ONLY else a
+                for p, a in zip(params, args)]
     if target in _OPERATOR_SIGNS:
         text = _OPERATOR_SIGNS[target].format(*args)
     else:

@@ -31,9 +31,11 @@ from .registry import adjoint, tangent
 # ------------------------------------------------------------------ statistics
 
 
-@adjoint(nan_extremum_bar, nondiff=("y", "x", "axis", "keepdims"))
-def nan_extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False):
-    return sum_bar_bar(out_bar * nan_extremum_bar(np.ones(np.shape(g)), y, x, axis, keepdims),
+@adjoint(nan_extremum_bar, nondiff=("y", "x", "axis", "keepdims", "initial", "where"))
+def nan_extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False, initial=None,
+                             where=True):
+    return sum_bar_bar(out_bar * nan_extremum_bar(np.ones(np.shape(g)), y, x, axis, keepdims,
+                                                  initial, where),
                        np.shape(g), axis, keepdims)
 
 

@@ -482,17 +482,23 @@ def trapezoid_dx_bar_tangent(out, g, y, x, dx, axis, g_dot, y_dot):
 
 
 @fact(allocates=True, linear=("g",))
-def nan_extremum_bar(g, y, x, axis=None, keepdims=False):
+def nan_extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
     """Adjoint of ``np.nanmax``/``np.nanmin``: ``g`` shared equally among the tied
-    extrema of each slot, 0 at NaN entries (and in slots of NaN only)."""
+    extrema of each slot, 0 at NaN entries (and in slots of NaN only).  With ``initial``
+    (a constant) that value is one more candidate, which takes its equal share where it
+    ties; with ``where`` only the elements it selects are candidates."""
     x = as_array(x)
     axes = _axes(axis, x.ndim)
     if not keepdims:
         y = np.reshape(y, _keepdims_shape(x.shape, axes))
         g = np.reshape(g, _keepdims_shape(x.shape, axes))
     mask = x == y
-    count = np.maximum(np.sum(mask, axis=axes, keepdims=True), 1)
-    return g * mask / count
+    if where is not True:
+        mask = mask & np.broadcast_to(where, x.shape)
+    count = np.sum(mask, axis=axes, keepdims=True)
+    if initial is not None:
+        count = count + np.equal(y, initial)
+    return g * mask / np.maximum(count, 1)
 
 
 # ------------------------------------------------------------------ trace

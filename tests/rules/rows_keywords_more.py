@@ -15,6 +15,18 @@ def S(*shape):
     return Const(np.zeros(shape, dtype=np.int64))
 
 
+def _wide_nans(rng, shape):
+    """:func:`_wide` values with a NaN (never the result: NaN entries are left out)."""
+    x = _wide(rng, shape)
+    x[0, -1] = float("nan")
+    return x
+
+
+#: a (3, 4) array with a NaN, ties, and slots whose extremum is the initial value 0.1
+TIED = np.array([[0.5, 0.1, -0.2, np.nan], [-1.0, -0.4, -0.3, -0.6], [0.7, 0.7, 0.2, 0.1]])
+TIED_MAX = np.nanmax(TIED, axis=1, initial=0.1)
+
+
 ROWS = [
     row("sum-where", K.sum_where, ("matrix", Arg((3, 4), _wide)),
         ("matrix-b", Arg((4, 3), _wide))),
@@ -29,6 +41,10 @@ ROWS = [
     row("mean-where-all", K.mean_where_all, ("matrix", Arg((3, 4))), ("matrix-b", Arg((3, 4)))),
     row("nansum-where-initial", K.nansum_where_initial, ("matrix", Arg((3, 4), _with_nans)),
         ("matrix-b", Arg((4, 3), _with_nans))),
+    row("nanmax-initial", K.nanmax_initial, ("matrix", Arg((3, 4), _wide_nans)),
+        ("matrix-b", Arg((4, 3), _wide_nans))),
+    row("nanmin-initial-where-keepdims", K.nanmin_initial_where_keepdims,
+        ("matrix", Arg((3, 4), _wide_nans)), ("matrix-b", Arg((4, 3), _wide_nans))),
     row("np.add.reduce", K.add_reduce_axis, ("matrix", Arg((3, 4))),
         ("tensor3", Arg((2, 3, 2)))),
     row("np.add.reduce-axis0", K.add_reduce_default_axis, ("vector", Arg((4,))),
@@ -45,6 +61,14 @@ ROWS = [
         ("tensor3", Arg((2, 3, 2)))),
     row("np.multiply.accumulate", K.multiply_accumulate, ("vector", Arg((4,), "nonzero")),
         ("matrix", Arg((3, 4), "nonzero"))),
+    row("concatenate-dtype", K.concatenate_dtype, ("vector", Arg((4,)), Arg((3,))),
+        ("matrix", Arg((2, 3)), Arg((3, 3)))),
+    row("stack-dtype", K.stack_dtype, ("vector", Arg((4,)), Arg((4,))),
+        ("matrix", Arg((2, 3)), Arg((2, 3)))),
+    row("hstack-vstack-dtype", K.hstack_vstack_dtype, ("vector", Arg((3,)), Arg((3,))),
+        ("vector-b", Arg((2,)), Arg((2,)))),
+    row("einsum-dtype", K.einsum_dtype, ("matrix", Arg((2, 3)), Arg((4, 3))),
+        ("matrix-b", Arg((3, 2)), Arg((2, 2)))),
     row("rt.sum_bar-where", K.sum_bar_where_call,
         ("axis1", Arg((3,)), S(3, 4), Const(1), Const(False), Const(K.CHECKER)),
         ("all-row", Arg(()), S(3, 4), Const(None), Const(False), Const(K.ROW_MASK)),
@@ -58,4 +82,9 @@ ROWS = [
     row("rt.mean_bar_bar-where", K.mean_bar_bar_where_call,
         ("axis0-keepdims", Arg((3, 4)), S(1, 4), Const(0), Const(True), Const(K.CHECKER)),
         ("all-row", Arg((3, 4)), S(), Const(None), Const(False), Const(K.ROW_MASK))),
+    row("rt.nan_extremum_bar-initial", K.nan_extremum_bar_initial_call,
+        ("axis1", Arg((3,)), Const(TIED_MAX), Const(TIED), Const(1), Const(False),
+         Const(0.1), Const(True)),
+        ("axis1-where", Arg((3,)), Const(np.nanmax(TIED, axis=1, initial=0.1, where=K.CHECKER)),
+         Const(TIED), Const(1), Const(False), Const(0.1), Const(K.CHECKER))),
 ]
