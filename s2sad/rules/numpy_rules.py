@@ -296,16 +296,21 @@ def mean_tangent(y, a, axis, dtype, keepdims, where, a_dot):
     return np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
 
 
-@adjoint(np.prod, nondiff=("axis", "dtype", "keepdims"), allocates=True, reduction="prod",
-         methods=("prod",), float_dtype="dtype")
-def prod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return prod_bar(y_bar, a, axis, keepdims)
+# initial= multiplies each product by a constant; where= (a mask that broadcasts to a's
+# shape) selects the elements multiplied
+@adjoint(np.prod, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
+         reduction="prod", methods=("prod",), float_dtype="dtype",
+         no_derivative={"initial": "the initial value of np.prod is taken as a constant: "
+                                   "write np.prod(x) * v to differentiate in v too"})
+def prod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None,
+                 where=True):
+    return prod_bar(y_bar, a, axis, keepdims, where, initial)
 
 
 @tangent(np.prod)
-def prod_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return np.sum(a_dot * prod_bar(np.ones_like(y), a, axis, keepdims), axis=axis,
-                  dtype=dtype, keepdims=keepdims)
+def prod_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
+    return np.sum(a_dot * prod_bar(np.ones_like(y), a, axis, keepdims, where, initial),
+                  axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # initial= is one more candidate, a constant (the derivative goes to the elements of a that

@@ -471,15 +471,20 @@ def add_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, arr
     return np.add.reduce(array_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
 
 
-@adjoint(np.multiply.reduce, nondiff=("axis", "dtype", "out", "keepdims"),
-         label="np.multiply.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT)
-def multiply_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False):
-    return prod_bar(y_bar, array, axis, keepdims)
+@adjoint(np.multiply.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.multiply.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative={"initial": "the initial value of np.multiply.reduce is taken as a "
+                                   "constant: write np.multiply.reduce(x) * v to "
+                                   "differentiate in v too"})
+def multiply_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                            initial=None, where=True):
+    return prod_bar(y_bar, array, axis, keepdims, where, initial)
 
 
 @tangent(np.multiply.reduce)
-def multiply_reduce_tangent(y, array, axis, dtype, out, keepdims, array_dot):
-    return np.add.reduce(array_dot * prod_bar(np.ones_like(y), array, axis, keepdims),
+def multiply_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot * prod_bar(np.ones_like(y), array, axis, keepdims, where,
+                                              initial),
                          axis=axis, dtype=dtype, keepdims=keepdims)
 
 

@@ -22,7 +22,8 @@ from ..rules.records import fact
 from ..values import PowerDivergesError
 from .elementwise import xdivy
 from .indexing import stored_part
-from .reductions import _keepdims_shape, _normalize_axes, _selected, _where_count
+from .reductions import (_keepdims_shape, _masked_products, _normalize_axes, _selected,
+                         _where_count)
 from .scans import _from_front, _scan_shape, _to_front, diff_dot, ediff1d_dot
 from .shapes import float_like, unbroadcast_to
 
@@ -249,10 +250,13 @@ def sinc_derivative(n, x):
 # ------------------------------------------------ np.prod's third derivative
 
 @fact(allocates=True)
-def prod_bar_x_dot2(g, x, u, v, axis=None, keepdims=False):
-    """The derivative of ``prod_bar_x_dot(g, x, u, axis, keepdims)`` in ``x`` along ``v``:
-    ``g`` times the products of all elements but three, summed over the two others
-    weighted by ``u`` and ``v`` (exact with zeros, without dividing)."""
+def prod_bar_x_dot2(g, x, u, v, axis=None, keepdims=False, where=True, initial=None):
+    """The derivative of ``prod_bar_x_dot(g, x, u, axis, keepdims, where, initial)`` in
+    ``x`` along ``v``: ``g`` times the products of all elements but three, summed over the
+    two others weighted by ``u`` and ``v`` (exact with zeros, without dividing)."""
+    if where is not True or initial is not None:
+        return _masked_products(prod_bar_x_dot2, g, x, (u, v), axis, keepdims, where,
+                                initial)
     x = as_array(x, dtype=float_like(x))
     u, v = (np.broadcast_to(as_array(s, dtype=x.dtype), x.shape) for s in (u, v))
     shape = x.shape

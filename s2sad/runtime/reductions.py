@@ -109,9 +109,25 @@ def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
 
 
 
+def _masked_products(helper, g, x, steps, axis, keepdims, where, initial):
+    """``helper(g, x, *steps, axis, keepdims)`` for ``np.prod(x, where=where,
+    initial=initial)``: ``x`` is 1 where the mask leaves it out (those elements read by
+    no product), the steps 0 there, the result 0 there and times the constant
+    ``initial``."""
+    mask = np.broadcast_to(as_array(True if where is None else where), np.shape(x))
+    x = as_array(x)
+    x = np.where(mask, x, np.ones((), x.dtype))
+    steps = [_selected(np.broadcast_to(as_array(s), np.shape(x)), mask) for s in steps]
+    out = _selected(helper(g, x, *steps, axis, keepdims), mask)
+    return out if initial is None else out * initial
+
+
 @fact(allocates=True)
-def prod_bar(g, x, axis=None, keepdims=False):
-    """Adjoint of ``np.prod``: the product of all *other* elements, exact with zeros."""
+def prod_bar(g, x, axis=None, keepdims=False, where=True, initial=None):
+    """Adjoint of ``np.prod(x, axis, keepdims=keepdims, where=where, initial=initial)``:
+    the product of all *other* (selected) elements, exact with zeros."""
+    if where is not True or initial is not None:
+        return _masked_products(prod_bar, g, x, (), axis, keepdims, where, initial)
     x = as_array(x)
     shape = x.shape
     if axis is None:
@@ -165,9 +181,11 @@ def _exclusive_products_dot(x, x_dot):
 
 
 @fact(allocates=True)
-def prod_bar_x_dot(g, x, v, axis=None, keepdims=False):
-    """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``v`` (a step of ``x``; ``g``
-    held fixed)."""
+def prod_bar_x_dot(g, x, v, axis=None, keepdims=False, where=True, initial=None):
+    """Tangent of ``prod_bar(g, x, axis, keepdims, where, initial)`` along ``v`` (a step
+    of ``x``; ``g`` held fixed)."""
+    if where is not True or initial is not None:
+        return _masked_products(prod_bar_x_dot, g, x, (v,), axis, keepdims, where, initial)
     x = as_array(x, dtype=float_like(x))
     v = np.broadcast_to(as_array(v, dtype=x.dtype), x.shape)
     shape = x.shape
@@ -190,6 +208,7 @@ def prod_bar_x_dot(g, x, v, axis=None, keepdims=False):
 
 
 @tangent_beside(prod_bar)
-def prod_bar_tangent(out, g, x, axis, keepdims, g_dot, x_dot):
-    return prod_bar(g_dot, x, axis, keepdims) + prod_bar_x_dot(g, x, x_dot, axis, keepdims)
+def prod_bar_tangent(out, g, x, axis, keepdims, where, initial, g_dot, x_dot):
+    return (prod_bar(g_dot, x, axis, keepdims, where, initial)
+            + prod_bar_x_dot(g, x, x_dot, axis, keepdims, where, initial))
 

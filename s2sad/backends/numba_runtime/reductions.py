@@ -34,9 +34,9 @@ def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
     return _numpy.extremum_bar(g, y, x, axis, keepdims, initial, where)
 
 
-def prod_bar(g, x, axis=None, keepdims=False):
+def prod_bar(g, x, axis=None, keepdims=False, where=True, initial=None):
     """:func:`s2sad.runtime.prod_bar` (numba: see the module)."""
-    return _numpy.prod_bar(g, x, axis, keepdims)
+    return _numpy.prod_bar(g, x, axis, keepdims, where, initial)
 
 
 def _axis_ok(axis):
@@ -158,16 +158,19 @@ def _spread_any_overload(v, kept, shape):
     return None
 
 
+# (where= and initial= not ported: numba compiles no np.prod(x, where=m, initial=v))
 @overload(prod_bar)
-def _prod_bar(g, x, axis=None, keepdims=False):
-    if not (_operands_ok(g, x, axis) and is_none(axis)):
+def _prod_bar(g, x, axis=None, keepdims=False, where=True, initial=None):
+    if not (_operands_ok(g, x, axis) and is_none(axis) and _omitted_or(where, True)
+            and _omitted_or_none(initial)):
         return None
     if is_number(x):
-        return lambda g, x, axis=None, keepdims=False: g * 1.0
+        return lambda g, x, axis=None, keepdims=False, where=True, initial=None: g * 1.0
     if is_array(g) and g.ndim:
-        return lambda g, x, axis=None, keepdims=False: (g.reshape(-1)[0]
-                                                        * _exclusive_products(x))
-    return lambda g, x, axis=None, keepdims=False: g * _exclusive_products(x)
+        return lambda g, x, axis=None, keepdims=False, where=True, initial=None: (
+            g.reshape(-1)[0] * _exclusive_products(x))
+    return lambda g, x, axis=None, keepdims=False, where=True, initial=None: (
+        g * _exclusive_products(x))
 
 
 @register_jitable
