@@ -21,7 +21,7 @@ from ..runtime import extremum_bar, prod_bar, sum_bar
 from ..runtime.norms import norm_bar, norm_dot
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
-                             cumsum_bar, diff_bar, diff_dot, drop_initial, ediff1d_bar,
+                             cumsum_bar, deviations, diff_bar, diff_dot, drop_initial, ediff1d_bar,
                              ediff1d_dot, nan_extremum_bar, nonzero_checked, notnan_count,
                              reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
                              trapezoid_x_bar, trapezoid_y_bar, with_initial)
@@ -34,35 +34,37 @@ CORRECTION = {"correction": "ddof"}
 
 
 
-@adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+# where= (a mask that broadcasts to a's shape) takes the deviations of the elements it
+# selects from their mean, divided by their count (less ddof)
+@adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
          spellings=CORRECTION, methods=("var",), float_dtype="dtype")
-def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
-    return (2.0 * sum_bar(y_bar, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
-            / reduced_count(a, axis, ddof))
+def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+    return (2.0 * sum_bar(y_bar, a, axis, keepdims, where) * deviations(a, axis, where)
+            / reduced_count(a, axis, ddof, where))
 
 
 @tangent(np.var)
-def var_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (2.0 * np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
-                         dtype=dtype, keepdims=keepdims) / reduced_count(a, axis, ddof))
+def var_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+    return 2.0 * np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
+                        axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # the derivative of a standard deviation of 0 (equal values) does not exist: refused, but
 # where each result reduces one value the function is 0 near the point: its derivative is 0
-@adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+# (with where=, a slot selecting one value of several is refused: a false refusal)
+@adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
          spellings=CORRECTION, methods=("std",), float_dtype="dtype")
-def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
+def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
     return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar * (reduced_count(a, axis) > 1)),
-                    a, axis, keepdims)
-            * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
+                    a, axis, keepdims, where)
+            * deviations(a, axis, where) / reduced_count(a, axis, ddof, where))
 
 
 @tangent(np.std)
-def std_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
-                   dtype=dtype, keepdims=keepdims) / (reduced_count(a, axis, ddof)
-                                         * nonzero_checked(y, "np.std",
-                                                           reduced_count(a, axis) > 1)))
+def std_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+    return (np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
+                   axis=axis, dtype=dtype, keepdims=keepdims)
+            / nonzero_checked(y, "np.std", reduced_count(a, axis) > 1))
 
 
 # returned=True (the sum of the weights too) has no rule: the call is refused by name;

@@ -191,9 +191,9 @@ def _exclusive_products(x):
     return out.reshape(x.shape)
 
 
-def reduced_count(a, axis=None, ddof=0):
+def reduced_count(a, axis=None, ddof=0, where=True):
     """:func:`s2sad.runtime.reduced_count` (numba: see the module)."""
-    return _numpy_scans.reduced_count(a, axis, ddof)
+    return _numpy_scans.reduced_count(a, axis, ddof, where)
 
 
 def nonzero_checked(y, what, needed=None):
@@ -201,14 +201,16 @@ def nonzero_checked(y, what, needed=None):
     return _numpy_scans.nonzero_checked(y, what, needed)
 
 
+# (where= not ported: numba compiles no np.var(x, where=m))
 @overload(reduced_count, inline="always")
-def _reduced_count(a, axis=None, ddof=0):
-    if not (_axis_ok(axis) and isinstance(default_type(ddof), types.Number)):
+def _reduced_count(a, axis=None, ddof=0, where=True):
+    if not (_axis_ok(axis) and isinstance(default_type(ddof), types.Number)
+            and _omitted_or(where, True)):
         return None
     if is_number(a):
-        return lambda a, axis=None, ddof=0: np.float64(1 - ddof)
+        return lambda a, axis=None, ddof=0, where=True: np.float64(1 - ddof)
     if is_array(a):
-        return lambda a, axis=None, ddof=0: np.float64(_count(a.shape, axis) - ddof)
+        return lambda a, axis=None, ddof=0, where=True: np.float64(_count(a.shape, axis) - ddof)
     return None
 
 
