@@ -411,15 +411,16 @@ else:  # pragma: no cover - numpy < 1.24
 # dtypes are constant, see array_adjoint)
 # (its memory order leaves the values as they are: x.astype(float, 'F'))
 # (copy=True, np.array's default: np.array(x, copy=False) may be x itself)
-@adjoint(np.array, nondiff=("dtype", "copy", "order"), methods=("astype",),
+# (ndmin=k adds leading axes of length 1: cast_bar and cast_dot reshape between the shapes)
+@adjoint(np.array, nondiff=("dtype", "copy", "order", "ndmin"), methods=("astype",),
          choices={"copy": (True,)})
-def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K"):
+def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K", ndmin=0):
     # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
     return cast_bar(y_bar, y, object)
 
 
 @tangent(np.array)
-def array_tangent(y, object, dtype, copy, order, object_dot):
+def array_tangent(y, object, dtype, copy, order, ndmin, object_dot):
     return cast_dot(object_dot, y)
 
 

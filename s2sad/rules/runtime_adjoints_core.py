@@ -86,15 +86,16 @@ def ensure_same_kind_adjoint(y, y_bar, array, value, filename, line, column):
     return y_bar
 
 
-# (a cast to an integer or bool dtype is constant: float_only gives zeros for it)
+# (a cast to an integer or bool dtype is constant: cast_dot and cast_bar give zeros for it;
+# each is the other's transpose, between y's shape and x's: np.array(x, ndmin=2))
 @adjoint(cast_bar, nondiff=("y", "x"))
 def cast_bar_adjoint(out, out_bar, g, y, x):
-    return float_only(out_bar, y)
+    return cast_dot(out_bar, y)
 
 
 @adjoint(cast_dot, nondiff=("y",), linear=True)
 def cast_dot_adjoint(out, out_bar, t, y):
-    return float_only(out_bar, y)
+    return cast_bar(out_bar, y, t)
 
 
 @adjoint(float_only, nondiff=("y",))
