@@ -74,3 +74,16 @@ def test_numba_runs_numpys_code_naming_the_line_it_cannot_compile(func, text):
     assert g.backend_used == "numpy" and len(messages) == 1
     assert f"keywords_more_programs.py, line {line}" in messages[0]
     np.testing.assert_allclose(grad, fd(func, (x,)), rtol=1e-6)
+
+
+def test_an_integer_dtype_of_a_join_is_refused_where_it_is_written():
+    with pytest.raises(NoDerivativeRuleError) as caught:
+        s2sad.grad(P.concatenate_to_integers)(np.ones((2, 3)))
+    assert "piecewise constant" in str(caught.value)
+    assert "keywords_more_programs.py" in str(caught.value)
+
+
+def test_an_initial_value_carrying_a_derivative_is_refused_with_what_to_write():
+    with pytest.raises(NoDerivativeRuleError) as caught:
+        s2sad.grad(P.prod_initial_of_x)(np.full((2, 3), 0.5))
+    assert "np.prod(x) * v" in str(caught.value)
