@@ -546,3 +546,26 @@ def multiply_accumulate_adjoint(y, y_bar, array, axis=0, dtype=None, out=None):
 @tangent(np.multiply.accumulate)
 def multiply_accumulate_tangent(y, array, axis, dtype, out, array_dot):
     return cumprod_dot(array, array_dot, axis)
+
+
+# np.multiply.outer(A, B) (np.add.outer): every element of A with every element of B, of
+# shape A's + B's: the adjoints contract the cotangent over the other's axes
+@adjoint(np.multiply.outer, label="np.multiply.outer", allocates=True)
+def multiply_outer_adjoint(y, y_bar, A, B):
+    return np.tensordot(y_bar, B, np.ndim(B)), np.tensordot(A, y_bar, np.ndim(A))
+
+
+@tangent(np.multiply.outer)
+def multiply_outer_tangent(y, A, B, A_dot, B_dot):
+    return np.multiply.outer(A_dot, B) + np.multiply.outer(A, B_dot)
+
+
+@adjoint(np.add.outer, label="np.add.outer", allocates=True)
+def add_outer_adjoint(y, y_bar, A, B):
+    return (np.tensordot(y_bar, np.ones_like(B), np.ndim(B)),
+            np.tensordot(np.ones_like(A), y_bar, np.ndim(A)))
+
+
+@tangent(np.add.outer)
+def add_outer_tangent(y, A, B, A_dot, B_dot):
+    return np.add.outer(A_dot, np.zeros_like(B)) + np.add.outer(np.zeros_like(A), B_dot)
