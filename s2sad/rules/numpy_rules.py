@@ -6,6 +6,7 @@ the transformer reduces them to each argument's shape.
 """
 
 import builtins
+import inspect
 
 import numpy as np
 
@@ -267,41 +268,49 @@ def outer_tangent(y, a, b, a_dot, b_dot):
 # ------------------------------------------------------------------ reductions
 
 
-# initial= adds a constant to each sum
-@adjoint(np.sum, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
+# initial= adds a constant to each sum; where= (a mask that broadcasts to a's shape)
+# selects the elements summed
+@adjoint(np.sum, nondiff=("axis", "dtype", "keepdims", "where"), shape_only=("a",), allocates=True,
          reduction="sum", methods=("sum",), float_dtype="dtype",
          no_derivative={"initial": "the initial value of np.sum is taken as a constant: "
                                    "write np.sum(x) + v to differentiate in v too"})
-def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None):
-    return sum_bar(y_bar, a, axis, keepdims)
+def sum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None, where=True):
+    return sum_bar(y_bar, a, axis, keepdims, where)
 
 
 @tangent(np.sum)
-def sum_tangent(y, a, axis, dtype, keepdims, initial, a_dot):
-    return np.sum(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
+def sum_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
+    return np.sum(a_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
 
 
-@adjoint(np.mean, nondiff=("axis", "dtype", "keepdims"), shape_only=("a",), allocates=True,
-         reduction="mean", methods=("mean",), float_dtype="dtype")
-def mean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return mean_bar(y_bar, a, axis, keepdims)
+# where= (a mask that broadcasts to a's shape) averages the elements it selects: a mean of
+# none is numpy's nan (with its warning), whose elements get no adjoint
+@adjoint(np.mean, nondiff=("axis", "dtype", "keepdims", "where"), shape_only=("a",),
+         allocates=True, reduction="mean", methods=("mean",), float_dtype="dtype")
+def mean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, where=True):
+    return mean_bar(y_bar, a, axis, keepdims, where)
 
 
 @tangent(np.mean)
-def mean_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)
+def mean_tangent(y, a, axis, dtype, keepdims, where, a_dot):
+    return np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
 
 
-@adjoint(np.prod, nondiff=("axis", "dtype", "keepdims"), allocates=True, reduction="prod",
-         methods=("prod",), float_dtype="dtype")
-def prod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return prod_bar(y_bar, a, axis, keepdims)
+# initial= multiplies each product by a constant; where= (a mask that broadcasts to a's
+# shape) selects the elements multiplied
+@adjoint(np.prod, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
+         reduction="prod", methods=("prod",), float_dtype="dtype",
+         no_derivative={"initial": "the initial value of np.prod is taken as a constant: "
+                                   "write np.prod(x) * v to differentiate in v too"})
+def prod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None,
+                 where=True):
+    return prod_bar(y_bar, a, axis, keepdims, where, initial)
 
 
 @tangent(np.prod)
-def prod_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return np.sum(a_dot * prod_bar(np.ones_like(y), a, axis, keepdims), axis=axis,
-                  dtype=dtype, keepdims=keepdims)
+def prod_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
+    return np.sum(a_dot * prod_bar(np.ones_like(y), a, axis, keepdims, where, initial),
+                  axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # initial= is one more candidate, a constant (the derivative goes to the elements of a that
@@ -380,29 +389,38 @@ def concatenate_signature(arrays, /, axis=0, out=None, *, dtype=None, casting="s
     read ``np.concatenate(arrays_dot, 0)`` there, and calls bind differently)."""
 
 
-@adjoint(np.concatenate, nondiff=("axis",), linear=True, allocates=True)
-def concatenate_adjoint(y, y_bar, arrays, axis=0):
+# (a float dtype= computes in that dtype: the derivative is the same, as a ufunc's)
+@adjoint(np.concatenate, nondiff=("axis", "dtype"), linear=True, allocates=True,
+         float_dtype="dtype")
+def concatenate_adjoint(y, y_bar, arrays, axis=0, dtype=None):
     return concatenate_bar(y_bar, arrays, axis)
 
 
-@adjoint(np.stack, nondiff=("axis",), linear=True, allocates=True)
-def stack_adjoint(y, y_bar, arrays, axis=0):
-    return stack_bar(y_bar, arrays, axis)
+if "dtype" in inspect.signature(np.stack).parameters:   # numpy >= 1.24
+    @adjoint(np.stack, nondiff=("axis", "dtype"), linear=True, allocates=True,
+             float_dtype="dtype")
+    def stack_adjoint(y, y_bar, arrays, axis=0, dtype=None):
+        return stack_bar(y_bar, arrays, axis)
+else:  # pragma: no cover - numpy < 1.24
+    @adjoint(np.stack, nondiff=("axis",), linear=True, allocates=True)
+    def stack_adjoint(y, y_bar, arrays, axis=0):
+        return stack_bar(y_bar, arrays, axis)
 
 
 # x.astype(dtype) is a copy in that dtype: np.array(x, dtype) (integer and bool
 # dtypes are constant, see array_adjoint)
 # (its memory order leaves the values as they are: x.astype(float, 'F'))
 # (copy=True, np.array's default: np.array(x, copy=False) may be x itself)
-@adjoint(np.array, nondiff=("dtype", "copy", "order"), methods=("astype",),
+# (ndmin=k adds leading axes of length 1: cast_bar and cast_dot reshape between the shapes)
+@adjoint(np.array, nondiff=("dtype", "copy", "order", "ndmin"), methods=("astype",),
          choices={"copy": (True,)})
-def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K"):
+def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K", ndmin=0):
     # a cast to an integer or bool dtype is constant (cast_bar gives zeros)
     return cast_bar(y_bar, y, object)
 
 
 @tangent(np.array)
-def array_tangent(y, object, dtype, copy, order, object_dot):
+def array_tangent(y, object, dtype, copy, order, ndmin, object_dot):
     return cast_dot(object_dot, y)
 
 

@@ -251,6 +251,17 @@ def _dotted_reads(template):
                 attrs.append(base.attr)
                 base = base.value
             if isinstance(base, gast.Name) and base.id in modules:
-                found.append((base.id, tuple(attrs[::-1])))
+                found.append((base.id, _to_object(template.free[base.id],
+                                                  tuple(attrs[::-1]))))
     # (an inner np.linalg of np.linalg.inv is read on the way: its own check is implied)
     return tuple(dict.fromkeys(found))
+
+
+def _to_object(module, attrs):
+    """``attrs`` up to the first that names no module: ``np.add.reduce`` reads the ufunc
+    ``np.add``, whose method ``reduce`` (a new bound method at each read) no one can
+    rebind; what is checked is ``np.add``."""
+    for end in range(1, len(attrs)):
+        if not isinstance(meant(module, attrs[:end]), types.ModuleType):
+            return attrs[:end]
+    return attrs

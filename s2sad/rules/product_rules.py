@@ -26,9 +26,10 @@ nondifferentiable(einsum_check, einsum_refused, tensordot_subscripts, inner_subs
 # (subscripts is differentiable only to refuse the interleaved form whose first
 # argument is an array: einsum_refused raises)
 # (the result may be a view of an operand: 'ii->i' and 'ij->ji' of one operand are)
-@adjoint(np.einsum, nondiff=("optimize",), view="any")
+# (a float dtype= computes in that dtype: the derivative is the same, as a ufunc's)
+@adjoint(np.einsum, nondiff=("optimize", "dtype"), view="any", float_dtype="dtype")
 def einsum_adjoint(y, y_bar, subscripts, op0=None, op1=None, op2=None, op3=None, op4=None,
-                   op5=None, op6=None, op7=None, optimize=False):
+                   op5=None, op6=None, op7=None, optimize=False, dtype=None):
     s = einsum_check(subscripts)
     return (einsum_refused(subscripts),
             einsum_bar(y_bar, s, 0, np.shape(op0), op1, op2, op3, op4, op5, op6, op7,
@@ -50,7 +51,7 @@ def einsum_adjoint(y, y_bar, subscripts, op0=None, op1=None, op2=None, op3=None,
 
 
 @tangent(np.einsum)
-def einsum_tangent(y, subscripts, op0, op1, op2, op3, op4, op5, op6, op7, optimize,
+def einsum_tangent(y, subscripts, op0, op1, op2, op3, op4, op5, op6, op7, optimize, dtype,
                    subscripts_dot, op0_dot, op1_dot, op2_dot, op3_dot, op4_dot, op5_dot,
                    op6_dot, op7_dot):
     s = einsum_check(subscripts)

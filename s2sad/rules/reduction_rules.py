@@ -21,7 +21,7 @@ from ..runtime import extremum_bar, prod_bar, sum_bar
 from ..runtime.norms import norm_bar, norm_dot
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
-                             cumsum_bar, diff_bar, diff_dot, drop_initial, ediff1d_bar,
+                             cumsum_bar, deviations, diff_bar, diff_dot, drop_initial, ediff1d_bar,
                              ediff1d_dot, nan_extremum_bar, nonzero_checked, notnan_count,
                              reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
                              trapezoid_x_bar, trapezoid_y_bar, with_initial)
@@ -34,35 +34,37 @@ CORRECTION = {"correction": "ddof"}
 
 
 
-@adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+# where= (a mask that broadcasts to a's shape) takes the deviations of the elements it
+# selects from their mean, divided by their count (less ddof)
+@adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
          spellings=CORRECTION, methods=("var",), float_dtype="dtype")
-def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
-    return (2.0 * sum_bar(y_bar, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
-            / reduced_count(a, axis, ddof))
+def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+    return (2.0 * sum_bar(y_bar, a, axis, keepdims, where) * deviations(a, axis, where)
+            / reduced_count(a, axis, ddof, where))
 
 
 @tangent(np.var)
-def var_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (2.0 * np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
-                         dtype=dtype, keepdims=keepdims) / reduced_count(a, axis, ddof))
+def var_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+    return 2.0 * np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
+                        axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # the derivative of a standard deviation of 0 (equal values) does not exist: refused, but
 # where each result reduces one value the function is 0 near the point: its derivative is 0
-@adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+# (with where=, a slot selecting one value of several is refused: a false refusal)
+@adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
          spellings=CORRECTION, methods=("std",), float_dtype="dtype")
-def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
+def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
     return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar * (reduced_count(a, axis) > 1)),
-                    a, axis, keepdims)
-            * (a - np.mean(a, axis=axis, keepdims=True)) / reduced_count(a, axis, ddof))
+                    a, axis, keepdims, where)
+            * deviations(a, axis, where) / reduced_count(a, axis, ddof, where))
 
 
 @tangent(np.std)
-def std_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (np.sum((a - np.mean(a, axis=axis, keepdims=True)) * a_dot, axis=axis,
-                   dtype=dtype, keepdims=keepdims) / (reduced_count(a, axis, ddof)
-                                         * nonzero_checked(y, "np.std",
-                                                           reduced_count(a, axis) > 1)))
+def std_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+    return (np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
+                   axis=axis, dtype=dtype, keepdims=keepdims)
+            / nonzero_checked(y, "np.std", reduced_count(a, axis) > 1))
 
 
 # returned=True (the sum of the weights too) has no rule: the call is refused by name;
@@ -203,16 +205,20 @@ def trapezoid_tangent(out, y, x, dx, axis, y_dot, x_dot, dx_dot):
 # ------------------------------------------------------- ignoring NaN entries
 
 
-@adjoint(np.nansum, nondiff=("axis", "dtype", "keepdims"), allocates=True,
-         float_dtype="dtype")
-def nansum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
+# (initial= a constant added to each sum, as np.sum's; where= selects the elements)
+@adjoint(np.nansum, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
+         float_dtype="dtype",
+         no_derivative={"initial": "the initial value of np.nansum is taken as a constant: "
+                                   "write np.nansum(x) + v to differentiate in v too"})
+def nansum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None,
+                   where=True):
+    return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims, where))
 
 
 @tangent(np.nansum)
-def nansum_tangent(y, a, axis, dtype, keepdims, a_dot):
+def nansum_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
     return np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
-                  keepdims=keepdims)
+                  keepdims=keepdims, where=where)
 
 
 @adjoint(np.nanmean, nondiff=("axis", "dtype", "keepdims"), allocates=True,
@@ -266,17 +272,22 @@ def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
                * nonzero_checked(y, "np.nanstd", notnan_count(a, axis, 0, keepdims) > 1)))
 
 
-# (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y)
-@adjoint(np.nanmax, nondiff=("axis", "keepdims"), allocates=True, aliases=(np.nanmin,))
-def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False):
-    return nan_extremum_bar(y_bar, y, a, axis, keepdims)
+# (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y; initial= is
+# one more candidate, a constant, as np.max's; where= selects the candidates)
+@adjoint(np.nanmax, nondiff=("axis", "keepdims", "where"), allocates=True,
+         aliases=(np.nanmin,),
+         no_derivative={"initial": "the initial value of np.nanmax and np.nanmin is taken as "
+                                   "a constant: write np.maximum(np.nanmax(x), v) "
+                                   "(np.minimum(np.nanmin(x), v)) to differentiate in v too"})
+def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
+    return nan_extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
 
 
 @tangent(np.nanmax, aliases=(np.nanmin,))
-def nanmax_tangent(y, a, axis, keepdims, a_dot):
+def nanmax_tangent(y, a, axis, keepdims, initial, where, a_dot):
     return np.sum(np.where(np.isnan(a), 0.0, a_dot)
-                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims), axis=axis,
-                  keepdims=keepdims)
+                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
+                  axis=axis, keepdims=keepdims)
 
 
 @adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims"), allocates=True,
@@ -435,3 +446,126 @@ def nanmedian_tangent(y, a, axis, keepdims, a_dot):
 # ------------------------------------------------------------ no derivative
 
 nondifferentiable(reduced_count, notnan_count, constant_q, constant_q_dot)
+
+
+# ------------------------------------------------------------- ufunc methods
+# np.add.reduce is np.sum along axis 0 (axis=None: every axis), np.multiply.reduce
+# np.prod's, np.maximum.reduce (np.minimum.reduce) np.max's (initial= a constant, where= its
+# candidates), np.add.accumulate np.cumsum's, np.multiply.accumulate np.cumprod's.  (out=,
+# which writes, is refused where it is written: by keyword in the fence, by position here,
+# where the parameter binds, out=None the only choice)
+
+_NO_OUT = {"out": (None,)}
+
+
+@adjoint(np.add.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.add.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative={"initial": "the initial value of np.add.reduce is taken as a "
+                                   "constant: write np.add.reduce(x) + v to differentiate "
+                                   "in v too"})
+def add_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                       initial=None, where=True):
+    return sum_bar(y_bar, array, axis, keepdims, where)
+
+
+@tangent(np.add.reduce)
+def add_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+
+
+@adjoint(np.multiply.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.multiply.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative={"initial": "the initial value of np.multiply.reduce is taken as a "
+                                   "constant: write np.multiply.reduce(x) * v to "
+                                   "differentiate in v too"})
+def multiply_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                            initial=None, where=True):
+    return prod_bar(y_bar, array, axis, keepdims, where, initial)
+
+
+@tangent(np.multiply.reduce)
+def multiply_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot * prod_bar(np.ones_like(y), array, axis, keepdims, where,
+                                              initial),
+                         axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+_REDUCE_INITIAL = {"initial": "the initial value of np.maximum.reduce and np.minimum.reduce "
+                              "is taken as a constant: write np.maximum(np.maximum.reduce(x), "
+                              "v) to differentiate in v too"}
+
+
+# (ties share the adjoint equally, as np.max's do)
+@adjoint(np.maximum.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.maximum.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative=_REDUCE_INITIAL)
+def maximum_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                           initial=None, where=True):
+    return extremum_bar(y_bar, y, array, axis, keepdims, initial, where)
+
+
+@tangent(np.maximum.reduce)
+def maximum_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot * extremum_bar(np.ones_like(y), y, array, axis, keepdims,
+                                                  initial, where),
+                         axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.minimum.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.minimum.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative=_REDUCE_INITIAL)
+def minimum_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                           initial=None, where=True):
+    return extremum_bar(y_bar, y, array, axis, keepdims, initial, where)
+
+
+@tangent(np.minimum.reduce)
+def minimum_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot * extremum_bar(np.ones_like(y), y, array, axis, keepdims,
+                                                  initial, where),
+                         axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.add.accumulate, nondiff=("axis", "dtype", "out"), label="np.add.accumulate",
+         allocates=True, float_dtype="dtype", choices=_NO_OUT)
+def add_accumulate_adjoint(y, y_bar, array, axis=0, dtype=None, out=None):
+    return cumsum_bar(y_bar, array, axis)
+
+
+@tangent(np.add.accumulate)
+def add_accumulate_tangent(y, array, axis, dtype, out, array_dot):
+    return np.add.accumulate(array_dot, axis=axis, dtype=dtype)
+
+
+@adjoint(np.multiply.accumulate, nondiff=("axis", "dtype", "out"),
+         label="np.multiply.accumulate", allocates=True, float_dtype="dtype", choices=_NO_OUT)
+def multiply_accumulate_adjoint(y, y_bar, array, axis=0, dtype=None, out=None):
+    return cumprod_bar(y_bar, array, axis)
+
+
+@tangent(np.multiply.accumulate)
+def multiply_accumulate_tangent(y, array, axis, dtype, out, array_dot):
+    return cumprod_dot(array, array_dot, axis)
+
+
+# np.multiply.outer(A, B) (np.add.outer): every element of A with every element of B, of
+# shape A's + B's: the adjoints contract the cotangent over the other's axes
+@adjoint(np.multiply.outer, label="np.multiply.outer", allocates=True)
+def multiply_outer_adjoint(y, y_bar, A, B):
+    return np.tensordot(y_bar, B, np.ndim(B)), np.tensordot(A, y_bar, np.ndim(A))
+
+
+@tangent(np.multiply.outer)
+def multiply_outer_tangent(y, A, B, A_dot, B_dot):
+    return np.multiply.outer(A_dot, B) + np.multiply.outer(A, B_dot)
+
+
+@adjoint(np.add.outer, label="np.add.outer", allocates=True)
+def add_outer_adjoint(y, y_bar, A, B):
+    return (np.tensordot(y_bar, np.ones_like(B), np.ndim(B)),
+            np.tensordot(np.ones_like(A), y_bar, np.ndim(A)))
+
+
+@tangent(np.add.outer)
+def add_outer_tangent(y, A, B, A_dot, B_dot):
+    return np.add.outer(A_dot, np.zeros_like(B)) + np.add.outer(np.zeros_like(A), B_dot)

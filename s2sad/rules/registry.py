@@ -449,17 +449,17 @@ _OPERATOR_SIGNS = {operator.add: "{0} + {1}", operator.sub: "{0} - {1}",
 
 
 def linear_template(target, params, diff_params, namespace, fn, spelled=None):
-    """The tangent :class:`Template` of an op linear in ``diff_params``: the op applied
-    to their tangents (``<p>_dot``) and to its other parameters as they are, called
-    positionally, spelled ``spelled`` (a dotted name whose first part ``namespace``
-    binds), else as ``namespace`` names the op (an operator as its operator)."""
-    out = "y" if "y" not in params else "out"
-    args = [f"{p}_dot" if p in diff_params else p for p in params]
-    if target in _OPERATOR_SIGNS:
-        text = _OPERATOR_SIGNS[target].format(*args)
-    else:
-        text = f"{spelled or spelling(target, namespace)}({', '.join(args)})"
-    root = text.split(".")[0].split("(")[0] if target not in _OPERATOR_SIGNS else None
+    """The tangent :class:`Template` of an op linear in ``diff_params``: the op applied to
+    their tangents (``<p>_dot``) and its other parameters, by position (keyword-only ones by
+    keyword), spelled ``spelled`` (a dotted name ``namespace`` binds) or as ``namespace``
+    names the op (an operator as its operator)."""
+    out, operator_sign = "y" if "y" not in params else "out", _OPERATOR_SIGNS.get(target)
+    named = () if operator_sign else [p.name for p in getattr(
+        signature_of(target), "parameters", {}).values() if p.kind is p.KEYWORD_ONLY]
+    args = [f"{p}=" * (p in named) + (f"{p}_dot" if p in diff_params else p) for p in params]
+    text = operator_sign.format(*args) if operator_sign else \
+        f"{spelled or spelling(target, namespace)}({', '.join(args)})"
+    root = None if operator_sign else text.split(".")[0].split("(")[0]
     free = {root: namespace[root]} if root else {}
     return DerivedTemplate(fn, (out,) + tuple(params) + tuple(f"{p}_dot" for p in diff_params),
                            free, text)

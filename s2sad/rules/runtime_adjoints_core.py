@@ -93,15 +93,16 @@ def ensure_same_kind_adjoint(y, y_bar, array, value, filename, line, column):
     return y_bar
 
 
-# (a cast to an integer or bool dtype is constant: float_only gives zeros for it)
+# (a cast to an integer or bool dtype is constant: cast_dot and cast_bar give zeros for it;
+# each is the other's transpose, between y's shape and x's: np.array(x, ndmin=2))
 @adjoint(cast_bar, nondiff=("y", "x"))
 def cast_bar_adjoint(out, out_bar, g, y, x):
-    return float_only(out_bar, y)
+    return cast_dot(out_bar, y)
 
 
 @adjoint(cast_dot, nondiff=("y",), linear=True)
 def cast_dot_adjoint(out, out_bar, t, y):
-    return float_only(out_bar, y)
+    return cast_bar(out_bar, y, t)
 
 
 # (t itself, or a new array of its values in y's dtype: the same adjoint either way)
@@ -118,24 +119,25 @@ def float_only_adjoint(out, out_bar, g, y):
 # ------------------------------------------------------------------ reductions
 
 
-@adjoint(sum_bar, nondiff=("x", "axis", "keepdims"))
-def sum_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False):
-    return sum_bar_bar(y_bar, np.shape(g), axis, keepdims)
+# (where: the mask of np.sum(x, where=m), a constant)
+@adjoint(sum_bar, nondiff=("x", "axis", "keepdims", "where"))
+def sum_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False, where=True):
+    return sum_bar_bar(y_bar, np.shape(g), axis, keepdims, where)
 
 
-@adjoint(sum_bar_bar, nondiff=("g_shape", "axis", "keepdims"))
-def sum_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False):
-    return sum_bar(y_bar, t, axis, keepdims)
+@adjoint(sum_bar_bar, nondiff=("g_shape", "axis", "keepdims", "where"))
+def sum_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False, where=True):
+    return sum_bar(y_bar, t, axis, keepdims, where)
 
 
-@adjoint(mean_bar, nondiff=("x", "axis", "keepdims"))
-def mean_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False):
-    return mean_bar_bar(y_bar, np.shape(g), axis, keepdims)
+@adjoint(mean_bar, nondiff=("x", "axis", "keepdims", "where"))
+def mean_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False, where=True):
+    return mean_bar_bar(y_bar, np.shape(g), axis, keepdims, where)
 
 
-@adjoint(mean_bar_bar, nondiff=("g_shape", "axis", "keepdims"))
-def mean_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False):
-    return mean_bar(y_bar, t, axis, keepdims)
+@adjoint(mean_bar_bar, nondiff=("g_shape", "axis", "keepdims", "where"))
+def mean_bar_bar_adjoint(y, y_bar, t, g_shape, axis=None, keepdims=False, where=True):
+    return mean_bar(y_bar, t, axis, keepdims, where)
 
 
 # which elements are extremal is piecewise constant in y and x: the adjoint in g is the
@@ -149,44 +151,54 @@ def extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False, initi
 
 
 # prod_bar(g, x) is g times the products of the other elements: its derivative in x is
-# the symmetric second derivative of the product, prod_bar_x_dot along y_bar
-@adjoint(prod_bar, nondiff=("axis", "keepdims"))
-def prod_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False):
-    return (sum_bar_bar(y_bar * prod_bar(np.ones(np.shape(g)), x, axis, keepdims),
+# the symmetric second derivative of the product, prod_bar_x_dot along y_bar (where, the
+# mask of np.prod(x, where=m), and initial, its constant factor, passed on as they are)
+@adjoint(prod_bar, nondiff=("axis", "keepdims", "where", "initial"))
+def prod_bar_adjoint(y, y_bar, g, x, axis=None, keepdims=False, where=True, initial=None):
+    return (sum_bar_bar(y_bar * prod_bar(np.ones(np.shape(g)), x, axis, keepdims, where,
+                                         initial),
                         np.shape(g), axis, keepdims),
-            prod_bar_x_dot(g, x, y_bar, axis, keepdims))
+            prod_bar_x_dot(g, x, y_bar, axis, keepdims, where, initial))
 
 
-@adjoint(prod_bar_x_dot, nondiff=("axis", "keepdims"))
-def prod_bar_x_dot_adjoint(y, y_bar, g, x, v, axis=None, keepdims=False):
-    return (sum_bar_bar(y_bar * prod_bar_x_dot(np.ones(np.shape(g)), x, v, axis, keepdims),
+@adjoint(prod_bar_x_dot, nondiff=("axis", "keepdims", "where", "initial"))
+def prod_bar_x_dot_adjoint(y, y_bar, g, x, v, axis=None, keepdims=False, where=True,
+                           initial=None):
+    return (sum_bar_bar(y_bar * prod_bar_x_dot(np.ones(np.shape(g)), x, v, axis, keepdims,
+                                               where, initial),
                         np.shape(g), axis, keepdims),
-            prod_bar_x_dot2(g, x, v, y_bar, axis, keepdims),
-            unbroadcast_to(prod_bar_x_dot(g, x, y_bar, axis, keepdims), np.shape(v)))
+            prod_bar_x_dot2(g, x, v, y_bar, axis, keepdims, where, initial),
+            unbroadcast_to(prod_bar_x_dot(g, x, y_bar, axis, keepdims, where, initial),
+                           np.shape(v)))
 
 
 @tangent(prod_bar_x_dot)
-def prod_bar_x_dot_tangent(y, g, x, v, axis, keepdims, g_dot, x_dot, v_dot):
-    return (prod_bar_x_dot(g_dot, x, v, axis, keepdims)
-            + prod_bar_x_dot2(g, x, v, x_dot, axis, keepdims)
-            + prod_bar_x_dot(g, x, v_dot, axis, keepdims))
+def prod_bar_x_dot_tangent(y, g, x, v, axis, keepdims, where, initial, g_dot, x_dot, v_dot):
+    return (prod_bar_x_dot(g_dot, x, v, axis, keepdims, where, initial)
+            + prod_bar_x_dot2(g, x, v, x_dot, axis, keepdims, where, initial)
+            + prod_bar_x_dot(g, x, v_dot, axis, keepdims, where, initial))
 
 
 # (np.prod's fourth derivative, in x here, is refused by beyond_order)
-@adjoint(prod_bar_x_dot2, nondiff=("axis", "keepdims"))
-def prod_bar_x_dot2_adjoint(y, y_bar, g, x, u, v, axis=None, keepdims=False):
-    return (sum_bar_bar(y_bar * prod_bar_x_dot2(np.ones(np.shape(g)), x, u, v, axis, keepdims),
+@adjoint(prod_bar_x_dot2, nondiff=("axis", "keepdims", "where", "initial"))
+def prod_bar_x_dot2_adjoint(y, y_bar, g, x, u, v, axis=None, keepdims=False, where=True,
+                            initial=None):
+    return (sum_bar_bar(y_bar * prod_bar_x_dot2(np.ones(np.shape(g)), x, u, v, axis, keepdims,
+                                                where, initial),
                         np.shape(g), axis, keepdims),
             beyond_order(y_bar, x, "np.prod", 3),
-            unbroadcast_to(prod_bar_x_dot2(g, x, y_bar, v, axis, keepdims), np.shape(u)),
-            unbroadcast_to(prod_bar_x_dot2(g, x, u, y_bar, axis, keepdims), np.shape(v)))
+            unbroadcast_to(prod_bar_x_dot2(g, x, y_bar, v, axis, keepdims, where, initial),
+                           np.shape(u)),
+            unbroadcast_to(prod_bar_x_dot2(g, x, u, y_bar, axis, keepdims, where, initial),
+                           np.shape(v)))
 
 
 @tangent(prod_bar_x_dot2)
-def prod_bar_x_dot2_tangent(y, g, x, u, v, axis, keepdims, g_dot, x_dot, u_dot, v_dot):
-    return (prod_bar_x_dot2(g_dot, x, u, v, axis, keepdims)
-            + prod_bar_x_dot2(g, x, u_dot, v, axis, keepdims)
-            + prod_bar_x_dot2(g, x, u, v_dot, axis, keepdims)
+def prod_bar_x_dot2_tangent(y, g, x, u, v, axis, keepdims, where, initial, g_dot, x_dot,
+                            u_dot, v_dot):
+    return (prod_bar_x_dot2(g_dot, x, u, v, axis, keepdims, where, initial)
+            + prod_bar_x_dot2(g, x, u_dot, v, axis, keepdims, where, initial)
+            + prod_bar_x_dot2(g, x, u, v_dot, axis, keepdims, where, initial)
             + beyond_order(x_dot, x, "np.prod", 3))
 
 

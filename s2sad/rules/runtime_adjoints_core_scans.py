@@ -15,7 +15,7 @@ import numpy as np
 
 from ..runtime import (arange_bar, arange_dot, average_weights, average_weights_bar,
                        beyond_order, bessel_i, cumprod_bar, cumprod_bar_dot, cumprod_bar_dot2,
-                       cumprod_dot, cumprod_dot2, cumprod_dot3, cumsum_bar, diff_bar, diff_dot,
+                       cumprod_dot, cumprod_dot2, cumprod_dot3, cumsum_bar, deviations, diff_bar, diff_dot,
                        diff_slot, drop_initial, ediff1d_bar, ediff1d_dot, ediff1d_slot,
                        float_only, linspace_bar, linspace_of, nan_extremum_bar, nonzero_checked, power_cross,
                        power_cross_da, power_cross_db, power_log, power_log_cross,
@@ -31,10 +31,18 @@ from .registry import adjoint, tangent
 # ------------------------------------------------------------------ statistics
 
 
-@adjoint(nan_extremum_bar, nondiff=("y", "x", "axis", "keepdims"))
-def nan_extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False):
-    return sum_bar_bar(out_bar * nan_extremum_bar(np.ones(np.shape(g)), y, x, axis, keepdims),
+@adjoint(nan_extremum_bar, nondiff=("y", "x", "axis", "keepdims", "initial", "where"))
+def nan_extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False, initial=None,
+                             where=True):
+    return sum_bar_bar(out_bar * nan_extremum_bar(np.ones(np.shape(g)), y, x, axis, keepdims,
+                                                  initial, where),
                        np.shape(g), axis, keepdims)
+
+
+# (a projection: its own transpose)
+@adjoint(deviations, nondiff=("axis", "where"))
+def deviations_adjoint(y, y_bar, a, axis=None, where=True):
+    return deviations(y_bar, axis, where)
 
 
 @adjoint(trace_bar, nondiff=("a", "offset", "axis1", "axis2"))

@@ -13,6 +13,8 @@ axis=0)``); ``x.sort()`` and ``x.partition()`` sort in place and are refused
 (``syntax.normalize.views``), as are ``np.put_along_axis`` and the other ufuncs' ``.at``.
 """
 
+import inspect
+
 import numpy as np
 
 from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack_bar,
@@ -31,23 +33,41 @@ from .registry import adjoint, nondifferentiable, tangent
 # ------------------------------------------------------------------- joining
 
 
-@adjoint(np.hstack, allocates=True)
-def hstack_adjoint(y, y_bar, tup):
-    return hstack_bar(y_bar, tup)
+#: numpy >= 1.24: np.hstack and np.vstack take a dtype (a float one computes in that dtype:
+#: the derivative is the same, as a ufunc's)
+_JOIN_DTYPE = "dtype" in inspect.signature(np.vstack).parameters
 
+if _JOIN_DTYPE:
+    @adjoint(np.hstack, nondiff=("dtype",), allocates=True, float_dtype="dtype")
+    def hstack_adjoint(y, y_bar, tup, dtype=None):
+        return hstack_bar(y_bar, tup)
 
-@tangent(np.hstack)   # (linear: np.hstack of the tangents, 0-d Dask ones too)
-def hstack_tangent(y, tup, tup_dot):
-    return hstack_of(tup_dot)
+    @tangent(np.hstack)   # (linear: np.hstack of the tangents, 0-d Dask ones too)
+    def hstack_tangent(y, tup, dtype, tup_dot):
+        return hstack_of(tup_dot)
+else:  # pragma: no cover - numpy < 1.24
+    @adjoint(np.hstack, allocates=True)
+    def hstack_adjoint(y, y_bar, tup):
+        return hstack_bar(y_bar, tup)
+
+    @tangent(np.hstack)
+    def hstack_tangent(y, tup, tup_dot):
+        return hstack_of(tup_dot)
 
 
 # np.row_stack is vstack under its old name (deprecated in numpy 2.0, gone later)
-_ROW_STACK = tuple(f for f in (getattr(np, "row_stack", None),) if f is not None)
+_ROW_STACK = tuple(f for f in (getattr(np, "row_stack", None),) if f is not None
+                   and ("dtype" in inspect.signature(f).parameters) == _JOIN_DTYPE)
 
-
-@adjoint(np.vstack, linear=True, allocates=True, aliases=_ROW_STACK)
-def vstack_adjoint(y, y_bar, tup):
-    return vstack_bar(y_bar, tup)
+if _JOIN_DTYPE:
+    @adjoint(np.vstack, nondiff=("dtype",), linear=True, allocates=True, aliases=_ROW_STACK,
+             float_dtype="dtype")
+    def vstack_adjoint(y, y_bar, tup, dtype=None):
+        return vstack_bar(y_bar, tup)
+else:  # pragma: no cover - numpy < 1.24
+    @adjoint(np.vstack, linear=True, allocates=True, aliases=_ROW_STACK)
+    def vstack_adjoint(y, y_bar, tup):
+        return vstack_bar(y_bar, tup)
 
 
 @adjoint(np.dstack, linear=True, allocates=True)

@@ -86,7 +86,7 @@ from .norms import norm_bar, norm_bar_dot, norm_dot  # noqa: F401
 from .quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot  # noqa: F401
 from .scans import (NotDifferentiableError, OrderLimitError,  # noqa: F401
                     average_weights, average_weights_bar, cumprod_bar, cumprod_bar_dot,
-                    cumprod_dot, cumsum_bar, diff_bar, diff_dot,
+                    cumprod_dot, cumsum_bar, deviations, diff_bar, diff_dot,
                     drop_initial, ediff1d_bar, ediff1d_dot, nan_extremum_bar, nonzero_checked,
                     notnan_count, reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
                     trapezoid_x_bar, trapezoid_y_bar, trapezoid_y_bar_dot, with_initial)

@@ -22,15 +22,18 @@ from ..rules.records import fact
 from ..values import PowerDivergesError
 from .elementwise import xdivy
 from .indexing import stored_part
-from .reductions import _keepdims_shape, _normalize_axes
+from .reductions import (_keepdims_shape, _masked_products, _normalize_axes, _selected,
+                         _where_count)
 from .scans import _from_front, _scan_shape, _to_front, diff_dot, ediff1d_dot
 from .shapes import float_like, unbroadcast_to
 
 
 @fact(view=True, linear=("t",))
-def sum_bar_bar(t, g_shape, axis=None, keepdims=False):
-    """The adjoint of ``g`` in ``sum_bar(g, x, axis, keepdims)``: ``t`` (of ``x``'s
-    shape) summed over ``axis`` back to ``g``'s shape ``g_shape``."""
+def sum_bar_bar(t, g_shape, axis=None, keepdims=False, where=True):
+    """The adjoint of ``g`` in ``sum_bar(g, x, axis, keepdims, where)``: ``t`` (of ``x``'s
+    shape) summed over ``axis`` (where ``where`` holds) back to ``g``'s shape ``g_shape``."""
+    if where is not True:
+        t = _selected(t, where)
     if axis is not None and not keepdims:
         kept = _keepdims_shape(np.shape(t), _normalize_axes(axis, np.ndim(t)))
         return np.reshape(unbroadcast_to(t, kept), g_shape)
@@ -39,10 +42,14 @@ def sum_bar_bar(t, g_shape, axis=None, keepdims=False):
 
 
 @fact(allocates=True, linear=("t",))
-def mean_bar_bar(t, g_shape, axis=None, keepdims=False):
-    """The adjoint of ``g`` in ``mean_bar(g, x, axis, keepdims)``: :func:`sum_bar_bar`
+def mean_bar_bar(t, g_shape, axis=None, keepdims=False, where=True):
+    """The adjoint of ``g`` in ``mean_bar(g, x, axis, keepdims, where)``: :func:`sum_bar_bar`
     divided by the number of elements each mean took."""
     shape = np.shape(t)
+    if where is not True:
+        count = _where_count(shape, where, axis, True, as_array(t).dtype)
+        return sum_bar_bar(_selected(t, where) / np.maximum(count, 1), g_shape, axis,
+                           keepdims)
     axes = _normalize_axes(axis, len(shape))
     count = 1
     for a in axes:
@@ -243,10 +250,13 @@ def sinc_derivative(n, x):
 # ------------------------------------------------ np.prod's third derivative
 
 @fact(allocates=True)
-def prod_bar_x_dot2(g, x, u, v, axis=None, keepdims=False):
-    """The derivative of ``prod_bar_x_dot(g, x, u, axis, keepdims)`` in ``x`` along ``v``:
-    ``g`` times the products of all elements but three, summed over the two others
-    weighted by ``u`` and ``v`` (exact with zeros, without dividing)."""
+def prod_bar_x_dot2(g, x, u, v, axis=None, keepdims=False, where=True, initial=None):
+    """The derivative of ``prod_bar_x_dot(g, x, u, axis, keepdims, where, initial)`` in
+    ``x`` along ``v``: ``g`` times the products of all elements but three, summed over the
+    two others weighted by ``u`` and ``v`` (exact with zeros, without dividing)."""
+    if where is not True or initial is not None:
+        return _masked_products(prod_bar_x_dot2, g, x, (u, v), axis, keepdims, where,
+                                initial)
     x = as_array(x, dtype=float_like(x))
     u, v = (np.broadcast_to(as_array(s, dtype=x.dtype), x.shape) for s in (u, v))
     shape = x.shape

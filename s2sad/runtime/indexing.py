@@ -107,8 +107,12 @@ def _may_repeat(index):
 def cast_bar(g, y, x):
     """The adjoint of ``x`` in ``y = np.array(x, dtype)`` (``x.astype(dtype)``): ``g``
     in ``x``'s float dtype for a float ``y``, and zeros for an integer or bool ``y``
-    (numpy truncates, or keeps only whether the value is nonzero: a constant)."""
+    (numpy truncates, or keeps only whether the value is nonzero: a constant).  A ``y``
+    of more axes, ``np.array(x, ndmin=k)``'s leading axes of length 1, gives ``g`` in
+    ``x``'s shape."""
     if np.result_type(y).kind in "fc":
+        if np.ndim(g) > np.ndim(x):
+            g = np.reshape(g, np.shape(x))
         if isinstance(x, (list, tuple)):
             return g
         return as_array(g, dtype=float_like(x)) if np.ndim(g) else float_like(x).type(g)
@@ -118,8 +122,11 @@ def cast_bar(g, y, x):
 
 def cast_dot(t, y):
     """The tangent of ``y = np.array(x, dtype)``: ``t`` in ``y``'s dtype for a float
-    ``y``, zeros for an integer or bool ``y``."""
+    ``y`` (in ``y``'s shape: ``np.array(x, ndmin=k)`` adds leading axes of length 1),
+    zeros for an integer or bool ``y``."""
     if np.result_type(y).kind in "fc":
+        if np.ndim(t) < np.ndim(y):
+            t = np.reshape(t, np.shape(y))
         return fresh(t, np.result_type(y))
     return np.zeros(np.shape(y))
 

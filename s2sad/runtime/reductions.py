@@ -29,8 +29,12 @@ def _keepdims_shape(shape, axes):
 
 
 @fact(allocates=True, linear=("g",))
-def sum_bar(g, x, axis=None, keepdims=False):
-    """Adjoint of ``np.sum(x, axis, keepdims)``: spread ``g`` back over the summed axes."""
+def sum_bar(g, x, axis=None, keepdims=False, where=True):
+    """Adjoint of ``np.sum(x, axis, keepdims, where=where)``: spread ``g`` back over the
+    summed axes (0 where ``where``, a mask that broadcasts to ``x``'s shape, leaves an
+    element out)."""
+    if where is not True:
+        return _selected(sum_bar(g, x, axis, keepdims), where)
     shape = np.shape(x)
     if axis is not None and not keepdims:
         axes = _normalize_axes(axis, len(shape))
@@ -59,8 +63,14 @@ def expand_summed(g, axis):
 
 
 @fact(allocates=True, linear=("g",))
-def mean_bar(g, x, axis=None, keepdims=False):
-    """Adjoint of ``np.mean(x, axis, keepdims)``."""
+def mean_bar(g, x, axis=None, keepdims=False, where=True):
+    """Adjoint of ``np.mean(x, axis, keepdims, where=where)``: with ``where``, each
+    selected element's share of its mean (a mean of no element, numpy's nan, gives its
+    elements nothing: none of them is read)."""
+    if where is not True:
+        spread = sum_bar(g, x, axis, keepdims)
+        count = _where_count(np.shape(x), where, axis, True, as_array(spread).dtype)
+        return _selected(spread / np.maximum(count, 1), where)
     shape = np.shape(x)
     axes = _normalize_axes(axis, len(shape))
     count = 1
@@ -70,6 +80,20 @@ def mean_bar(g, x, axis=None, keepdims=False):
         count = np.sum(np.ones_like(x, dtype=np.float64), axis=axes, keepdims=True)
     return sum_bar(g, x, axis, keepdims) / count
 
+
+
+def _selected(t, where):
+    """``t`` where the mask ``where`` (broadcast to ``t``'s shape) holds, 0 elsewhere: a
+    new array of ``t``'s shape and dtype."""
+    return np.where(np.broadcast_to(where, np.shape(t)), t, np.zeros((), as_array(t).dtype))
+
+
+def _where_count(shape, where, axis=None, keepdims=False, dtype=np.float64):
+    """How many elements of an array of ``shape`` the mask ``where`` selects in each
+    reduction over ``axis``, in the float ``dtype``."""
+    mask = np.broadcast_to(as_array(where), shape)
+    return np.sum(mask, axis=_normalize_axes(axis, len(shape)), keepdims=keepdims,
+                  dtype=dtype)
 
 
 # which elements are extremal is piecewise constant in y and x: only g varies it
@@ -102,9 +126,25 @@ def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
 
 
 
+def _masked_products(helper, g, x, steps, axis, keepdims, where, initial):
+    """``helper(g, x, *steps, axis, keepdims)`` for ``np.prod(x, where=where,
+    initial=initial)``: ``x`` is 1 where the mask leaves it out (those elements read by
+    no product), the steps 0 there, the result 0 there and times the constant
+    ``initial``."""
+    mask = np.broadcast_to(as_array(True if where is None else where), np.shape(x))
+    x = as_array(x)
+    x = np.where(mask, x, np.ones((), x.dtype))
+    steps = [_selected(np.broadcast_to(as_array(s), np.shape(x)), mask) for s in steps]
+    out = _selected(helper(g, x, *steps, axis, keepdims), mask)
+    return out if initial is None else out * initial
+
+
 @fact(allocates=True)
-def prod_bar(g, x, axis=None, keepdims=False):
-    """Adjoint of ``np.prod``: the product of all *other* elements, exact with zeros."""
+def prod_bar(g, x, axis=None, keepdims=False, where=True, initial=None):
+    """Adjoint of ``np.prod(x, axis, keepdims=keepdims, where=where, initial=initial)``:
+    the product of all *other* (selected) elements, exact with zeros."""
+    if where is not True or initial is not None:
+        return _masked_products(prod_bar, g, x, (), axis, keepdims, where, initial)
     x = as_array(x)
     shape = x.shape
     if axis is None:
@@ -158,9 +198,11 @@ def _exclusive_products_dot(x, x_dot):
 
 
 @fact(allocates=True)
-def prod_bar_x_dot(g, x, v, axis=None, keepdims=False):
-    """Tangent of ``prod_bar(g, x, axis, keepdims)`` along ``v`` (a step of ``x``; ``g``
-    held fixed)."""
+def prod_bar_x_dot(g, x, v, axis=None, keepdims=False, where=True, initial=None):
+    """Tangent of ``prod_bar(g, x, axis, keepdims, where, initial)`` along ``v`` (a step
+    of ``x``; ``g`` held fixed)."""
+    if where is not True or initial is not None:
+        return _masked_products(prod_bar_x_dot, g, x, (v,), axis, keepdims, where, initial)
     x = as_array(x, dtype=float_like(x))
     v = np.broadcast_to(as_array(v, dtype=x.dtype), x.shape)
     shape = x.shape
@@ -183,6 +225,7 @@ def prod_bar_x_dot(g, x, v, axis=None, keepdims=False):
 
 
 @tangent_beside(prod_bar)
-def prod_bar_tangent(out, g, x, axis, keepdims, g_dot, x_dot):
-    return prod_bar(g_dot, x, axis, keepdims) + prod_bar_x_dot(g, x, x_dot, axis, keepdims)
+def prod_bar_tangent(out, g, x, axis, keepdims, where, initial, g_dot, x_dot):
+    return (prod_bar(g_dot, x, axis, keepdims, where, initial)
+            + prod_bar_x_dot(g, x, x_dot, axis, keepdims, where, initial))
 

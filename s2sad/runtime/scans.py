@@ -32,14 +32,38 @@ def _axes(axis, ndim):
 
 
 @fact(allocates=True)
-def reduced_count(a, axis=None, ddof=0):
+def reduced_count(a, axis=None, ddof=0, where=True):
     """How many values each result of a reduction of ``a`` along ``axis`` combines, less
-    ``ddof`` (a float; the divisor of ``np.var``)."""
+    ``ddof`` (a float; the divisor of ``np.var``).  With ``where`` (``np.var(a,
+    where=m)``), the values the mask selects, an array with the reduced axes kept (of
+    length 1), 1 in a slot selecting none (whose deviations are 0: no division of 0 by
+    0)."""
+    if where is not True:
+        mask = np.broadcast_to(as_array(where), np.shape(a))
+        count = np.sum(mask, axis=_axes(axis, np.ndim(a)), keepdims=True, dtype=np.float64)
+        return np.where(count > 0, count - ddof, 1.0)
     shape = np.shape(a)
     count = 1
     for i in _axes(axis, len(shape)):
         count *= shape[i]
     return float(count - ddof)
+
+
+@fact(allocates=True, linear=("a",))
+def deviations(a, axis=None, where=True):
+    """``a`` less its mean along ``axis``: the deviations ``np.var`` and ``np.std`` square.
+    With ``where`` (a mask that broadcasts to ``a``'s shape) those of the elements it
+    selects from their own mean, 0 at the others.  A projection, its own transpose: the
+    adjoint of ``a`` is ``deviations`` of the cotangent."""
+    if where is True:
+        return a - np.mean(a, axis=axis, keepdims=True)
+    a = as_array(a)
+    mask = np.broadcast_to(as_array(where), a.shape)
+    axes = _axes(axis, a.ndim)
+    count = np.maximum(np.sum(mask, axis=axes, keepdims=True), 1)
+    zero = np.zeros((), a.dtype)
+    mean = np.sum(np.where(mask, a, zero), axis=axes, keepdims=True) / count
+    return np.where(mask, a - mean, zero)
 
 
 @fact(allocates=True)
@@ -485,17 +509,23 @@ def trapezoid_dx_bar_tangent(out, g, y, x, dx, axis, g_dot, y_dot):
 
 
 @fact(allocates=True, linear=("g",))
-def nan_extremum_bar(g, y, x, axis=None, keepdims=False):
+def nan_extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
     """Adjoint of ``np.nanmax``/``np.nanmin``: ``g`` shared equally among the tied
-    extrema of each slot, 0 at NaN entries (and in slots of NaN only)."""
+    extrema of each slot, 0 at NaN entries (and in slots of NaN only).  With ``initial``
+    (a constant) that value is one more candidate, which takes its equal share where it
+    ties; with ``where`` only the elements it selects are candidates."""
     x = as_array(x)
     axes = _axes(axis, x.ndim)
     if not keepdims:
         y = np.reshape(y, _keepdims_shape(x.shape, axes))
         g = np.reshape(g, _keepdims_shape(x.shape, axes))
     mask = x == y
-    count = np.maximum(np.sum(mask, axis=axes, keepdims=True), 1)
-    return g * mask / count
+    if where is not True:
+        mask = mask & np.broadcast_to(where, x.shape)
+    count = np.sum(mask, axis=axes, keepdims=True)
+    if initial is not None:
+        count = count + np.equal(y, initial)
+    return g * mask / np.maximum(count, 1)
 
 
 # ------------------------------------------------------------------ trace

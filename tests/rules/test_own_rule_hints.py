@@ -13,7 +13,8 @@ from s2sad.testing import check_grads
 M = np.arange(6.0).reshape(2, 3) + 0.5
 
 REFUSED = {
-    "sum_where": ("np.sum(M * M, where=M > 1.0)", "np.sum(np.where(M > 1.0, M * M, 0.0))"),
+    "nanmean_where": ("np.nanmean(M * M, where=M > 1.0)",
+                      "select with np.where(mask, x, fill), then the op without where="),
 }
 #: refused once, with a hint: differentiated now (the op table has their rows too)
 TAKEN = {
@@ -23,6 +24,7 @@ TAKEN = {
     "min_initial": "np.min(M * M, initial=100.0) + np.min(M * M, initial=1.0)",
     "copy_order": "np.sum(M.copy('F') * M) + np.sum(M.copy(order='F').ravel('K') * M.ravel())",
     "sum_initial": "np.sum(M * M, initial=1.0)",
+    "sum_where": "np.sum(M * M, where=M > 1.0)",
 }
 
 

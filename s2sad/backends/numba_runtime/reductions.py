@@ -19,14 +19,14 @@ from .refusals import literal, raiser, refusal, refusal_unknown
 from .shapes import _accumulate, _lengths
 
 
-def sum_bar(g, x, axis=None, keepdims=False):
+def sum_bar(g, x, axis=None, keepdims=False, where=True):
     """:func:`s2sad.runtime.sum_bar` (numba: see the module)."""
-    return _numpy.sum_bar(g, x, axis, keepdims)
+    return _numpy.sum_bar(g, x, axis, keepdims, where)
 
 
-def mean_bar(g, x, axis=None, keepdims=False):
+def mean_bar(g, x, axis=None, keepdims=False, where=True):
     """:func:`s2sad.runtime.mean_bar` (numba: see the module)."""
-    return _numpy.mean_bar(g, x, axis, keepdims)
+    return _numpy.mean_bar(g, x, axis, keepdims, where)
 
 
 def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
@@ -34,9 +34,9 @@ def extremum_bar(g, y, x, axis=None, keepdims=False, initial=None, where=True):
     return _numpy.extremum_bar(g, y, x, axis, keepdims, initial, where)
 
 
-def prod_bar(g, x, axis=None, keepdims=False):
+def prod_bar(g, x, axis=None, keepdims=False, where=True, initial=None):
     """:func:`s2sad.runtime.prod_bar` (numba: see the module)."""
-    return _numpy.prod_bar(g, x, axis, keepdims)
+    return _numpy.prod_bar(g, x, axis, keepdims, where, initial)
 
 
 def expand_summed(g, axis):
@@ -103,27 +103,29 @@ def spread(g, kept, shape):
     return out
 
 
+# (where= not ported: numba compiles no np.sum(x, where=m), so code taking it runs numpy's)
 @overload(sum_bar)
-def _sum_bar(g, x, axis=None, keepdims=False):
-    if not _operands_ok(g, x, axis):
+def _sum_bar(g, x, axis=None, keepdims=False, where=True):
+    if not (_operands_ok(g, x, axis) and _omitted_or(where, True)):
         return None
     if is_number(x):
-        return lambda g, x, axis=None, keepdims=False: g
+        return lambda g, x, axis=None, keepdims=False, where=True: g
     if is_number(g):
-        return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g)
+        return lambda g, x, axis=None, keepdims=False, where=True: np.full(x.shape, g)
     if g.ndim == 0:
-        return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g[()])
-    return lambda g, x, axis=None, keepdims=False: spread(g, _kept(x.shape, axis), x.shape)
+        return lambda g, x, axis=None, keepdims=False, where=True: np.full(x.shape, g[()])
+    return lambda g, x, axis=None, keepdims=False, where=True: spread(
+        g, _kept(x.shape, axis), x.shape)
 
 
 @overload(mean_bar)
-def _mean_bar(g, x, axis=None, keepdims=False):
-    if not _operands_ok(g, x, axis):
+def _mean_bar(g, x, axis=None, keepdims=False, where=True):
+    if not (_operands_ok(g, x, axis) and _omitted_or(where, True)):
         return None
     if is_number(x):
-        return lambda g, x, axis=None, keepdims=False: g / 1
-    return lambda g, x, axis=None, keepdims=False: (sum_bar(g, x, axis, keepdims)
-                                                    / _count(x.shape, axis))
+        return lambda g, x, axis=None, keepdims=False, where=True: g / 1
+    return lambda g, x, axis=None, keepdims=False, where=True: (
+        sum_bar(g, x, axis, keepdims) / _count(x.shape, axis))
 
 
 @overload(extremum_bar)
@@ -172,16 +174,19 @@ def _spread_any_overload(v, kept, shape):
     return None
 
 
+# (where= and initial= not ported: numba compiles no np.prod(x, where=m, initial=v))
 @overload(prod_bar)
-def _prod_bar(g, x, axis=None, keepdims=False):
-    if not (_operands_ok(g, x, axis) and is_none(axis)):
+def _prod_bar(g, x, axis=None, keepdims=False, where=True, initial=None):
+    if not (_operands_ok(g, x, axis) and is_none(axis) and _omitted_or(where, True)
+            and _omitted_or_none(initial)):
         return None
     if is_number(x):
-        return lambda g, x, axis=None, keepdims=False: g * 1.0
+        return lambda g, x, axis=None, keepdims=False, where=True, initial=None: g * 1.0
     if is_array(g) and g.ndim:
-        return lambda g, x, axis=None, keepdims=False: (g.reshape(-1)[0]
-                                                        * _exclusive_products(x))
-    return lambda g, x, axis=None, keepdims=False: g * _exclusive_products(x)
+        return lambda g, x, axis=None, keepdims=False, where=True, initial=None: (
+            g.reshape(-1)[0] * _exclusive_products(x))
+    return lambda g, x, axis=None, keepdims=False, where=True, initial=None: (
+        g * _exclusive_products(x))
 
 
 @register_jitable
@@ -202,9 +207,9 @@ def _exclusive_products(x):
     return out.reshape(x.shape)
 
 
-def reduced_count(a, axis=None, ddof=0):
+def reduced_count(a, axis=None, ddof=0, where=True):
     """:func:`s2sad.runtime.reduced_count` (numba: see the module)."""
-    return _numpy_scans.reduced_count(a, axis, ddof)
+    return _numpy_scans.reduced_count(a, axis, ddof, where)
 
 
 def nonzero_checked(y, what, needed=None):
@@ -212,14 +217,16 @@ def nonzero_checked(y, what, needed=None):
     return _numpy_scans.nonzero_checked(y, what, needed)
 
 
+# (where= not ported: numba compiles no np.var(x, where=m))
 @overload(reduced_count, inline="always")
-def _reduced_count(a, axis=None, ddof=0):
-    if not (_axis_ok(axis) and isinstance(default_type(ddof), types.Number)):
+def _reduced_count(a, axis=None, ddof=0, where=True):
+    if not (_axis_ok(axis) and isinstance(default_type(ddof), types.Number)
+            and _omitted_or(where, True)):
         return None
     if is_number(a):
-        return lambda a, axis=None, ddof=0: np.float64(1 - ddof)
+        return lambda a, axis=None, ddof=0, where=True: np.float64(1 - ddof)
     if is_array(a):
-        return lambda a, axis=None, ddof=0: np.float64(_count(a.shape, axis) - ddof)
+        return lambda a, axis=None, ddof=0, where=True: np.float64(_count(a.shape, axis) - ddof)
     return None
 
 
