@@ -33,6 +33,13 @@ NOT_FUZZED = {
     "numpy.ascontiguousarray": "a copy in another memory order, the values as they are: "
                                "the op table's rows (rows_keywords.py) check it",
     "numpy.asfortranarray": "np.ascontiguousarray's rule: the op table's rows check it",
+    **{f"numpy.{ufunc}.{method}": "a ufunc method's spelling of a fuzzed reduction, scan or "
+                                  "outer product: rows_keywords_more.py checks it in both "
+                                  "modes and second order (no fuzz row yet)"
+       for ufunc, method in (("add", "reduce"), ("multiply", "reduce"), ("maximum", "reduce"),
+                             ("minimum", "reduce"), ("add", "accumulate"),
+                             ("multiply", "accumulate"), ("add", "outer"),
+                             ("multiply", "outer"))},
 }
 
 
