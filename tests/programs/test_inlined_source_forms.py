@@ -92,3 +92,27 @@ def test_joined_product_hessian_by_hand():
     np.testing.assert_allclose(s2sad.hessian(caller)(Y.copy()), expected, atol=1e-12)
     np.testing.assert_allclose(s2sad.hvp(caller)(Y.copy(), np.array([1.0, 0.0, 0.0])),
                                [0.0, 1.0, 0.0], atol=1e-12)
+
+
+def rebound_accumulator(x):
+    ac = defaultdict(float)
+    ac[0] += x[0]
+    ac = 2.0
+    return ac * x[1]
+
+
+def calls_rebound_accumulator(x):
+    return rebound_accumulator(x)
+
+
+@pytest.mark.parametrize("f", [rebound_accumulator, calls_rebound_accumulator],
+                         ids=["direct", "inlined"])
+def test_rebound_defaultdict_refusal_names_the_file_lines(f):
+    import inspect
+    first = inspect.getsourcelines(rebound_accumulator)[1]
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as caught:
+        s2sad.hvp(f)(Y.copy(), np.ones(3))
+    message = str(caught.value)
+    assert f"'ac' holds a defaultdict (line {first + 1})" in message, message
+    assert caught.value.location.line == first + 3
+    assert caught.value.location.filename.endswith("test_inlined_source_forms.py")

@@ -28,7 +28,8 @@ def lower_source_forms(tree, parsed, walked=None):
     if any(n.__class__ is gast.Call and makes_default_dict(n.func, parsed)
            for n in walked) and lower_default_dicts(
                tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
-                   message, parsed.location(node), hint=hint)):
+                   message, parsed.location(node), hint=hint),
+               lambda node: parsed.location(node).line):
         walked, changed = nodes.walk(tree), True   # (d = defaultdict(float): d = {})
     if any(n.__class__ is gast.Call and names_item_tuples(n.func, parsed) for n in walked) \
             and lower_item_tuples(tree, parsed):
