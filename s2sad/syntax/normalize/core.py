@@ -62,12 +62,9 @@ from ..names import Namer
 from .assign import Assignments
 from .clashes import mark_helper_spellings, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
-from .concat import lower_concatenating_sums
-from .defaultdicts import lower_default_dicts, makes_default_dict
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
 from .effects import Effects, fresh_updates
-from .itertools_items import lower_item_tuples, names_item_tuples
 from .entry import ArgumentCopies, check_local_functions
 from .flatten import Flattener
 from .functionalize import WritingCalls
@@ -77,6 +74,7 @@ from .lists import ListChanges, list_mutation
 from .objects import refuse_foreign_methods
 from .loops import Loops
 from .scatter import ufunc_write
+from .sourceforms import lower_source_forms
 from .scope import Scope
 from .sharing import AliasRecorder
 from .trees import containers_and_loops, is_atomic
@@ -150,18 +148,9 @@ def _desugared(parsed):
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
     walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
-    if any(n.__class__ is gast.Call and makes_default_dict(n.func, parsed)
-           for n in walked) and lower_default_dicts(
-               tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
-                   message, parsed.location(node), hint=hint)):
-        walked = nodes.walk(tree)   # (d = defaultdict(float) became d = {}: see there)
-    if any(n.__class__ is gast.Call and names_item_tuples(n.func, parsed) for n in walked) \
-            and lower_item_tuples(tree, parsed):
-        walked = nodes.walk(tree)   # (combinations(xs, 2): tuples of items, see there)
-    if any(n.__class__ is gast.Call and getattr(n.func, "id", None) == "sum"
-           and len(n.args) + len(n.keywords) == 2 for n in walked) \
-            and lower_concatenating_sums(tree, parsed):
-        walked = nodes.walk(tree)   # (sum(groups, []): a comprehension, see there)
+    lowered = lower_source_forms(tree, parsed, walked)   # (see .sourceforms)
+    if lowered is not None:
+        walked = lowered
     helpers = registry.helper_names()
     rename_helper_clashes(tree, helpers, walked)   # (the copy, in place)
     mark_helper_spellings(tree, helpers, walked, parsed.func)

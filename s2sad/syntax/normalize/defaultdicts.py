@@ -49,10 +49,11 @@ def makes_default_dict(func, parsed):
     return found is collections.defaultdict or found is collections.Counter
 
 
-def lower_default_dicts(tree, parsed, error):
+def lower_default_dicts(tree, parsed, error, line_of=None):
     """Rewrite ``tree`` (a copy of the user's function) in place as the module docstring
     says; returns whether it changed anything.  ``parsed`` resolves names, ``error(
-    message, node, hint)`` makes a located refusal."""
+    message, node, hint)`` makes a located refusal, ``line_of(node)`` the line of the
+    source file a message names (the tree's own line numbers by default)."""
     walked = nodes.walk(tree)
     found = {}   # name -> (kind, default, the assignment)
     for node in walked:
@@ -72,7 +73,8 @@ def lower_default_dicts(tree, parsed, error):
                 found[names[0]] = (kind, default, node)
     if not found:
         return False
-    _refuse_other_bindings(walked, found, error)
+    _refuse_other_bindings(walked, found, error,
+                           line_of or (lambda node: node.lineno))
     _refuse_other_methods(walked, found, error)
     for name, (kind, default, assign) in found.items():
         assign.value = gast.copy_location(gast.Dict(keys=[], values=[]), assign.value)
@@ -111,7 +113,7 @@ def _default(call, cls, parsed, error):
                      "d[k] = []' (a list, then d[k] = d[k] + [v])")
 
 
-def _refuse_other_bindings(walked, found, error):
+def _refuse_other_bindings(walked, found, error, line_of):
     for node in walked:
         targets = []
         if node.__class__ in (gast.Assign, gast.AnnAssign, gast.AugAssign, gast.For,
@@ -124,7 +126,7 @@ def _refuse_other_bindings(walked, found, error):
                         and isinstance(name.ctx, gast.Store):
                     kind = found[name.id][0]
                     raise error(f"{name.id!r} holds a {kind} (line "
-                                f"{found[name.id][2].lineno}) and is bound to another "
+                                f"{line_of(found[name.id][2])}) and is bound to another "
                                 f"value here: s2sad lowers a {kind} to a dict with its "
                                 f"default written out only where the name holds nothing "
                                 f"else", node, hint="use another name for the other value")

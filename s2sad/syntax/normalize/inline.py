@@ -37,6 +37,7 @@ from .clashes import without_helper_clashes
 from .derivatives import made_here, made_here_quietly
 from .entry import check_local_functions, default_hint
 from .hygiene import local_function_names, rename_shadowed
+from .sourceforms import lower_source_forms
 from .trees import containers_and_loops, user_names
 
 
@@ -456,6 +457,14 @@ class Inliner:
                 tree = nodes.clone(tree)
                 self.original.update((new, old) for old, new in rename_shadowed(
                     tree, registry.helper_names()))
+            # the rewrites the function itself went through before its walk (a
+            # defaultdict, sum(groups, []), ...), on a copy: an inlined body means what
+            # the helper's own code means
+            lowered = nodes.clone(tree) if tree is helper.node else tree
+            if lower_source_forms(lowered, helper) is not None:
+                tree = lowered
+                for introduced in user_names(tree) - user_names(helper.node):
+                    self.norm.namer.reserve(introduced)
             self.renamed[id(helper)] = tree
         return tree
 

@@ -1,0 +1,41 @@
+"""The rewrites of a function's own source made before it is desugared, in one place.
+
+``defaultdict``/``Counter`` accumulators (:mod:`.defaultdicts`), the tuples of items of
+``itertools.combinations`` and its kin (:mod:`.itertools_items`) and ``sum(groups, [])``
+concatenations (:mod:`.concat`) are rewritten in the user's tree before the walk.  The
+function being differentiated goes through them in ``core._desugared``; a helper whose
+body is put in place of a call (second derivatives, :mod:`.inline`) goes through the
+same ones, on its own copy, so an inlined body means what the helper itself does.
+"""
+
+import gast
+
+from ...errors import UnsupportedSyntaxError
+from .. import nodes
+from .concat import lower_concatenating_sums
+from .defaultdicts import lower_default_dicts, makes_default_dict
+from .itertools_items import lower_item_tuples, names_item_tuples
+
+
+def lower_source_forms(tree, parsed, walked=None):
+    """Rewrite, in place, the forms the module docstring names in ``tree`` (a copy of
+    ``parsed``'s function; ``parsed`` resolves its names and locates a refusal);
+    ``walked``: ``nodes.walk(tree)`` when the caller has it.  Returns ``nodes.walk``
+    of the tree when anything changed, else None."""
+    if walked is None:
+        walked = nodes.walk(tree)
+    changed = False
+    if any(n.__class__ is gast.Call and makes_default_dict(n.func, parsed)
+           for n in walked) and lower_default_dicts(
+               tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
+                   message, parsed.location(node), hint=hint),
+               lambda node: parsed.location(node).line):
+        walked, changed = nodes.walk(tree), True   # (d = defaultdict(float): d = {})
+    if any(n.__class__ is gast.Call and names_item_tuples(n.func, parsed) for n in walked) \
+            and lower_item_tuples(tree, parsed):
+        walked, changed = nodes.walk(tree), True   # (combinations(xs, 2): tuples of items)
+    if any(n.__class__ is gast.Call and getattr(n.func, "id", None) == "sum"
+           and len(n.args) + len(n.keywords) == 2 for n in walked) \
+            and lower_concatenating_sums(tree, parsed):
+        walked, changed = nodes.walk(tree), True   # (sum(groups, []): a comprehension)
+    return walked if changed else None
