@@ -52,6 +52,9 @@ class Result:
     #: reverse mode: the parameters whose adjoints float64 arrays let the code add into
     #: in place (``analysis.dtypes``)
     adds_in_place: frozenset = frozenset()
+    #: a callee's code runs a statement for its effect (``print``...; see
+    #: ``CallGraph.quiet``)
+    callee_effects: bool = False
 
 
 _SIGNATURES = {}
@@ -274,38 +277,41 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
         raise
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=free, stages=stages,
                   free_source=free_source, callees=_callee_functions(calls),
-                  adds_in_place=generated.adds_in_place)
+                  adds_in_place=generated.adds_in_place, callee_effects=calls.effects)
 
 
 @_collector_paused
 def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
-                     tangent_outputs=None, kinds=None):
+                     tangent_outputs=None, kinds=None, quiet=False):
     """Forward mode: parse -> fence -> normalize -> forward -> emit; returns a :class:`Result`.
 
     ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
     (second-order derivatives use it on generated gradient code);
-    ``name`` and ``tangent_outputs`` are passed to the forward transform.
+    ``name`` and ``tangent_outputs`` are passed to the forward transform;
+    ``quiet``: the callees' code is made without its statements run for their effect
+    (``print``...; ``prepare`` takes them out of the function's own).
     """
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
-                                   tangent_outputs, forward, kinds)
+                                   tangent_outputs, forward, kinds, quiet)
     result.dependencies = deps
     return result
 
 
 def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
-                      forward, kinds=None):
+                      forward, kinds=None, quiet=False):
     stages = {}
     parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
+    calls.quiet = quiet
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
                         calls=calls, kinds=kinds)
     emitted = _optimized(generated, calls, header_lines, parsed, stages if dump else None,
                          "forward")
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
                   stages=stages, free_source=calls.free_source,
-                  callees=_callee_functions(calls))
+                  callees=_callee_functions(calls), callee_effects=calls.effects)
 
 
 def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain=None):

@@ -31,6 +31,7 @@ import gast
 
 from ..emit import compile_module
 from ..syntax import anno
+from ..syntax.source import is_user_function
 from ..transform.second_order import prepare_gradient_code
 from .bound import set_defaults
 from .entries import forward_entry, reverse_entry, second_order_entry
@@ -309,10 +310,13 @@ def _partial_caller(made):
     except (TypeError, ValueError):
         return made
     # the parameters left to give, and the keywords the partial holds (another optional
-    # parameter keeps the function's default: a numpy function's out=, where=...)
+    # parameter keeps the function's default: a numpy function's out=, where=...; of a
+    # user's function, one given by position keeps its place and default, g(x, y=1.0))
+    user = is_user_function(func)
     params = [p.replace(kind=p.POSITIONAL_OR_KEYWORD) if p.kind == p.POSITIONAL_ONLY else p
               for p in params if p.default is p.empty or p.name in made.keywords
-              or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+              or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+              or user and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     names = [p.name for p in params] + filled
     if not isinstance(name, str) or not name.isidentifier() or name == "<lambda>" \
             or len(set(names + [name, f"{name}_"])) != len(names) + 2 \

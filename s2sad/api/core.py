@@ -281,7 +281,8 @@ class Entry:
         self.returns_items = type(getattr(returns, "value", None)).__name__ == "Tuple"
         #: the code runs statements for their effect (print...): a Hessian's later columns
         #: run code without them (``entries.second_order_entry``)
-        self.effects = normal is not None and has_effects(normal.node)
+        self.effects = normal is not None and has_effects(normal.node) \
+            or getattr(result, "callee_effects", False)   # (a callee's print...)
 
     def current(self, func, name):
         """The value of the free ``name`` now (``func``: the user's function)."""

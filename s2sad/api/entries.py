@@ -93,7 +93,8 @@ def forward_entry(func, wrt, kinds=None, quiet=False):
                                  f"s2sad.jvp({func.__name__}, wrt={wrt!r}).source")
         result = pipeline.generate_forward(func, wrt, header,
                                            kinds=dict(kinds) if kinds else None,
-                                           prepare=quiet_user_code if quiet else None)
+                                           prepare=quiet_user_code if quiet else None,
+                                           quiet=quiet)
         return Entry(func, result)
 
     return CACHE.get(cache_key(func, "jvp quiet" if quiet else "jvp", wrt, kinds), func,
@@ -214,7 +215,7 @@ def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, rank
         try:
             result = pipeline.generate_forward(
                 gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
-                prepare=prepare, kinds=dict(kinds) if kinds else None)
+                prepare=prepare, kinds=dict(kinds) if kinds else None, quiet=quiet)
         except S2sadError as exc:
             raise second_order_error(func, exc) from None
         entry = Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,

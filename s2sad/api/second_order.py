@@ -143,9 +143,11 @@ def hessian(func=None, wrt=0, backend="numpy"):
         # (rows) and leaf l of xs[j] (columns), one per element of leaf l
         columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
         if not any(size_of(leaf) for leaves in flat for leaf in leaves):
-            # (no column: the function still runs once, its prints and raises, as Python's)
-            check_scalar(bound.func(*values), func, "the Hessian",
-                         rerun=lambda: bound.func(*values))
+            # (no column: the function still runs once, its prints and raises, as Python's,
+            # through the derivative's code, which writes into copies of the arguments)
+            zeros = [trees.zeros_like(x) for x in xs]
+            (value, _), _ = _second_order_call(bound, func, *values, *zeros)
+            check_scalar(value, func, "the Hessian", rerun=lambda: bound(*values, *zeros))
         for column, (j, l, tangents) in enumerate(directions(xs)):
             (value, _), products = _second_order_call(later(column), func, *values,
                                                       *tangents)

@@ -12,6 +12,7 @@ A callee already being generated is found by its key, so recursion refers to
 it by name.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +21,7 @@ import gast
 from ..errors import S2sadError, UnsupportedSyntaxError, seen_from_call
 from ..frontend import front_end
 from ..syntax import anno
+from ..syntax.normalize.effects import has_effects, without_effect_statements
 from ..syntax.source import free_source
 from ..syntax.wrappers import signature
 from .calls import expand_varargs
@@ -76,6 +78,10 @@ def _derivative_for(calls, func, wrt, location, arity, kinds, derivative):
             expanded["params"] = expand_varargs(parsed.node, arity or 0)
 
     parsed, normal = front_end(func, prepare=prepare, callee=True, kinds=dict(kinds))
+    if has_effects(normal.node):   # (print...: see CallGraph.quiet)
+        calls.effects = True
+        if calls.quiet:
+            normal = dataclasses.replace(normal, node=without_effect_statements(normal.node))
     params = expanded.get("params", params)
     suffix = "" if len(wrt) == len(params) else "_" + "_".join(wrt)
     name = calls.fresh(f"{parsed.node.name}_{derivative.kind}{suffix}")   # (a lambda: its name)

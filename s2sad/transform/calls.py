@@ -39,6 +39,11 @@ class CallGraph:
         self.helpers: Dict[str, Any] = {}      # s2sad's names (numpy, runtime) -> objects
         self.free_source: Dict[str, Any] = {}  # free name -> function whose scope binds it
         self.namer = Namer(reserved)           # every name the module holds
+        #: the callees' code is made without its statements run for their effect
+        #: (``print``...): a Jacobian's later columns, where Python's function ran them once
+        self.quiet = False
+        #: some callee's code runs a statement for its effect (``print``...)
+        self.effects = False
 
     def fresh(self, base):
         """``base`` when no name of the module holds it, else ``base_1``, ``base_2``...

@@ -44,3 +44,33 @@ def test_other_derivatives_follow_too(transform):
     else:
         assert got[0] == pytest.approx(quad(X, 3.0 * A, B))
         np.testing.assert_allclose(got[1], 3.0 * A @ X - B)
+
+
+# A partial holding a keyword of a function with another optional parameter
+# (``g(x, y=1.0, *, kq=0.5)``): the parameter given by position or by its name was
+# dropped from the derivative's signature, a TypeError "takes 1 positional argument"
+# (fixfz13b).  Reference: the gradient by hand.
+
+def scaled(x, y=1.0, *, kq=0.5):
+    return np.sum(np.sin(x)) * y * kq
+
+
+def mixed(x, a=1.0, b=0.5):
+    return np.sum(np.sin(x)) * a + b * np.sum(x * x)
+
+
+@pytest.mark.parametrize("args, kwargs, y", [((2.0,), {}, 2.0), ((), {}, 1.0),
+                                             ((), {"y": 3.0}, 3.0)])
+def test_an_optional_parameter_beside_the_partials_keyword_is_taken(args, kwargs, y):
+    p = functools.partial(scaled, kq=0.5)
+    np.testing.assert_allclose(s2sad.grad(p)(X, *args, **kwargs), np.cos(X) * y * 0.5)
+    np.testing.assert_allclose(s2sad.grad(p, wrt=1)(X, *args, **kwargs),
+                               np.sum(np.sin(X)) * 0.5)
+
+
+@pytest.mark.parametrize("args, kwargs", [((3.0,), {}), ((), {"a": 3.0})])
+def test_an_optional_parameter_before_the_partials_keyword_is_taken(args, kwargs):
+    p = functools.partial(mixed, b=0.25)
+    np.testing.assert_allclose(s2sad.grad(p)(X, *args, **kwargs), np.cos(X) * 3.0 + 0.5 * X)
+    np.testing.assert_allclose(s2sad.hessian(p)(X, *args, **kwargs),
+                               np.diag(-3.0 * np.sin(X) + 0.5))

@@ -32,6 +32,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function, parse_function
+from .callees import lambda_definition
 from .dicts import dict_names
 
 #: the methods that change a list or dict in place
@@ -324,11 +325,14 @@ def returned_parameters(fn, _active=()):
         return frozenset()
     if getattr(fn, "__wrapped__", None) is not None:
         return None   # (inspect would read the wrapped function's source, not fn's)
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    node = tree.body[0] if tree.body else None
+    if getattr(fn, "__name__", None) == "<lambda>":
+        node = lambda_definition(fn)   # (its source line is an assignment, a call...)
+    else:
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        except (OSError, TypeError, SyntaxError):
+            return None
+        node = tree.body[0] if tree.body else None
     if not isinstance(node, ast.FunctionDef) or fn in _active:
         return None
     found = frozenset()

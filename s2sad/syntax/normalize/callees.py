@@ -16,9 +16,13 @@ import numbers
 import sys
 import textwrap
 
+import gast
+
+from ...errors import SourceUnavailableError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno
 from ..parse import is_user_function
+from ..source import read_function
 
 
 def returns_displays(fn):
@@ -130,10 +134,16 @@ def returns_new_values(fn):
     """
     if getattr(fn, "__dict__", {}).get(anno.RETURNS_NEW):   # a derivative's code
         return True
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return False
+    if getattr(fn, "__name__", None) == "<lambda>":   # (its line: an assignment, a call...)
+        node = lambda_definition(fn)
+        if node is None:
+            return False
+        tree = ast.Module(body=[node], type_ignores=[])
+    else:
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        except (OSError, TypeError, SyntaxError):
+            return False
 
     def resolve(node):
         if isinstance(node, ast.Name):
@@ -188,6 +198,15 @@ def returns_new_values(fn):
 
     returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
     return bool(returns) and all(r.value is not None and new(r.value) for r in returns)
+
+
+def lambda_definition(fn):
+    """The lambda ``fn`` as an ``ast.FunctionDef`` returning its expression (read as
+    s2sad reads a lambda it differentiates), or None where its source is not readable."""
+    try:
+        return gast.gast_to_ast(read_function(fn).node)
+    except (SourceUnavailableError, UnsupportedSyntaxError, TypeError):
+        return None
 
 
 def _np_function(name):

@@ -335,6 +335,30 @@ def has_effects(fn):
     return False
 
 
+def without_effect_statements(fn):
+    """A copy of the normalized function ``fn`` (a ``gast.FunctionDef``) without its
+    statements run for their effect (``anno.EFFECT``): a callee's code in the quiet
+    columns of a Jacobian, where Python's function ran them once.  Compound statements
+    holding one are copied; no node of ``fn`` changes."""
+    def strip(body):
+        out = []
+        for stmt in body:
+            if anno.get(stmt, anno.EFFECT) is not None:
+                continue
+            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                then, orelse = strip(stmt.body), strip(stmt.orelse)
+                if _changed(then, stmt.body) or _changed(orelse, stmt.orelse):
+                    stmt, old = copy.copy(stmt), stmt
+                    stmt.body = then or [gast.copy_location(gast.Pass(), old)]
+                    stmt.orelse = orelse
+            out.append(stmt)
+        return out
+
+    new = copy.copy(fn)
+    new.body = strip(fn.body)
+    return new
+
+
 def without_effects(body, lookup):
     """The statements ``body`` without the calls run for their effect (see the module
     docstring), ``lookup(name)`` giving a free name's object: the code a Hessian's
