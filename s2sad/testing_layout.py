@@ -107,7 +107,9 @@ class _Layout:
         if self.kind is dict:
             return {k: c.zeros_at_kept(value[k]) for k, c in zip(self.keys, self.children)}
         if self.children or self.kind in (list, tuple):
-            return self.kind(c.zeros_at_kept(v) for c, v in zip(self.children, value))
+            parts = [c.zeros_at_kept(v) for c, v in zip(self.children, value)]
+            # (a namedtuple takes its fields as arguments)
+            return self.kind(*parts) if hasattr(self.kind, "_fields") else self.kind(parts)
         return value
 
     def describe(self, flat_index):

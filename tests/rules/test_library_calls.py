@@ -88,10 +88,11 @@ def test_a_frozen_distribution_is_refused_with_the_call_to_write(load):
     check_grads(module.h, (x, 0.1, 1.3), modes=("reverse", "forward"))
 
 
-def test_the_builtin_max_of_an_iterable_points_to_what_works(load):
+def test_the_builtin_max_of_an_iterable_with_a_key_points_to_what_works(load):
+    # (max(xs) of one iterable is differentiated: tests/programs/test_user_extremes16.py)
     module = load("builtin_max", """
         def best(xs):
-            return max(xs)
+            return max(xs, key=abs)
         """)
     with pytest.raises(s2sad.NoDerivativeRuleError, match="no derivative rule for max") as info:
         s2sad.grad(module.best)([3.0, 1.0])
