@@ -113,28 +113,33 @@ that reproduces it with ``s2sad.testing.check_grads``.
 
 The package has a module per job: :mod:`~s2sad.fuzz.ops` (with
 :mod:`~s2sad.fuzz.op_record`, a row, and :mod:`~s2sad.fuzz.ops_scipy`, scipy's
-elementwise rows) and :mod:`~s2sad.fuzz.constructs` (what can be emitted, and the probes),
-:mod:`~s2sad.fuzz.program` (a generated program), :mod:`~s2sad.fuzz.generator`
-(programs from seeds), :mod:`~s2sad.fuzz.loader` and :mod:`~s2sad.fuzz.probes`
-(what s2sad supports), :mod:`~s2sad.fuzz.checker` (one program against finite
-differences), :mod:`~s2sad.fuzz.shrinker`, :mod:`~s2sad.fuzz.campaign` (many
-programs) and :mod:`~s2sad.fuzz.cli` (``python -m s2sad.fuzz``).
+elementwise rows) and :mod:`~s2sad.fuzz.constructs` (what can be emitted, and the
+probes, with :mod:`~s2sad.fuzz.effect_probes`, :mod:`~s2sad.fuzz.gap_probes` and
+:mod:`~s2sad.fuzz.refusal_tables`), :mod:`~s2sad.fuzz.program` (a generated program),
+:mod:`~s2sad.fuzz.generator` (programs from seeds), :mod:`~s2sad.fuzz.loader` and
+:mod:`~s2sad.fuzz.probes` (what s2sad supports), :mod:`~s2sad.fuzz.checker` (one
+program against finite differences, with :mod:`~s2sad.fuzz.finite_differences`,
+:mod:`~s2sad.fuzz.derivative_products`, :mod:`~s2sad.fuzz.refusals` and
+:mod:`~s2sad.fuzz.open_findings`), :mod:`~s2sad.fuzz.shrinker`,
+:mod:`~s2sad.fuzz.campaign` (many programs) and :mod:`~s2sad.fuzz.cli` (``python -m
+s2sad.fuzz``).
 """
 
 from s2sad.fuzz.campaign import Fuzzer, Report, run_campaign
-from s2sad.fuzz.checker import (ALIASING_REFUSALS, MODES, MUST_WORK, Outcome, _check_mode,
-                                _fd_jacobian, _refused_construct, _shared_leaves,
-                                check_program)
+from s2sad.fuzz.checker import MODES, Outcome, _check_mode, check_program
 from s2sad.fuzz.cli import main
 from s2sad.fuzz.constructs import (AFTER_FEATURES, ALIAS_FEATURES, ALL_FEATURES, CLAIMED,
                                    CONSTRUCTS, CONTAINER_FEATURES, CONTAINER_PROGRAM_FEATURES,
-                                   CONTAINER_SHARE, NUMBA_FEATURES, REFUSABLE, REQUIRES,
-                                   Construct)
+                                   CONTAINER_SHARE, NUMBA_FEATURES, REQUIRES, Construct)
+from s2sad.fuzz.derivative_products import _shared_leaves
+from s2sad.fuzz.finite_differences import _fd_jacobian
 from s2sad.fuzz.generator import Generator, generate
 from s2sad.fuzz.loader import _Loader
 from s2sad.fuzz.ops import BINARY, CONST, CONVERT, LIM, SHAPES, UNARY, Op
 from s2sad.fuzz.probes import check_constructs, construct_program, probe_features
 from s2sad.fuzz.program import Param, Program, _tree_equal
+from s2sad.fuzz.refusal_tables import ALIASING_REFUSALS, MUST_WORK, REFUSABLE
+from s2sad.fuzz.refusals import _refused_construct
 from s2sad.fuzz.shrinker import _Candidates, shrink
 
 __all__ = ["generate", "Program", "Fuzzer", "probe_features", "shrink", "check_program",

@@ -1,8 +1,13 @@
-"""The checker: one program's derivatives in each mode against finite differences."""
+"""The checker: one program's derivatives in each mode against finite differences.
+
+Its parts, each a module of its own: the finite differences
+(:mod:`~s2sad.fuzz.finite_differences`), the reverse and forward products
+(:mod:`~s2sad.fuzz.derivative_products`), the reading of a refusal
+(:mod:`~s2sad.fuzz.refusals`) and s2sad's open findings
+(:mod:`~s2sad.fuzz.open_findings`)."""
 
 import functools
 import importlib
-import os
 import re
 import traceback
 import warnings
@@ -12,14 +17,15 @@ from typing import Tuple
 import numpy as np
 
 import s2sad
-from s2sad import testing
 from s2sad.fuzz.agreement import (ATOL, RTOL, SECOND_ATOL, SECOND_RTOL,  # noqa: F401
-                                  _check_layout, _layout_problem,
-                                  _close, _describe_mismatch, _flatten, _full_jacobian_agrees,
-                                  _grad_agrees, _hessian_agrees, _jacobian_agrees,
-                                  _pulls_back_again, _unchanged)
-from s2sad.fuzz.constructs import ALIASING_REFUSALS, MUST_REFUSE, MUST_WORK, REFUSABLE
+                                  _check_layout, _close, _describe_mismatch, _flatten,
+                                  _hessian_agrees, _layout_problem, _unchanged)
+from s2sad.fuzz.derivative_products import _forward_products, _reverse_products
+from s2sad.fuzz.finite_differences import _fd_jacobian
 from s2sad.fuzz.generator.gap_forms import PARTIAL_VALUES
+from s2sad.fuzz.open_findings import _open_finding
+from s2sad.fuzz.refusal_tables import ALIASING_REFUSALS, MUST_REFUSE
+from s2sad.fuzz.refusals import _opened_refusal, _refusal, _refused_line
 import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
 import s2sad.fuzz.effects as effects
@@ -27,9 +33,7 @@ import s2sad.fuzz.outside as outside
 from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
-from s2sad.runtime import NotDifferentiableError, OrderLimitError
-from s2sad.fuzz.program import (_random_like, _tree_axpy, _tree_copy, _tree_leaves,
-                                cotangent_like)
+from s2sad.fuzz.program import _random_like, _tree_axpy, _tree_copy
 
 EPS_REF = 1e-6     # finite-difference step of the reference
 EPS_CHECK = 1e-4   # second step: the reference must agree with it (smoothness)
@@ -70,46 +74,6 @@ def _fingerprint(reason, message):
     first = re.sub(r"<s2sad [^>]*>", "<s2sad>", first)
     first = re.sub(r"'[^']*'", "'_'", first)
     return re.sub(r"\d+", "#", first)
-
-
-def _fd_jacobian(f, params, wrt, eps, center=None):
-    """Central differences: (n_outputs, n_inputs) over the wrt arguments, in float64
-    (:mod:`s2sad.testing`'s, one argument at a time, side by side).
-
-    Given ``center`` (the flattened output at the sample point), also the
-    one-sided differences ``(forward, backward)``: at a kink they differ by the
-    jump in slope even where central differences of every step agree (a tie
-    of ``max`` between two linear pieces).
-    """
-    args = [p.fresh() for p in params]
-    parts = [_fd_in_layout(f, params, index, eps, center)
-             if params[index].kind == "float" and params[index].layout != "C"
-             else testing._fd_jacobian(f, args, index, eps, center)[1:] for index in wrt]
-    blocks = [np.concatenate(kind, axis=1) for kind in zip(*parts)]
-    return blocks[0] if center is None else tuple(blocks)
-
-
-def _fd_in_layout(f, params, index, eps, center=None):
-    """:func:`s2sad.testing._fd_jacobian`'s columns (and one-sided differences) for an
-    array argument given in another memory layout (``input_layout``): each point is the
-    argument in its own layout, one item moved (``testing`` copies to C order)."""
-    shape = params[index].fresh().shape
-    columns, forward, backward = [], [], []
-    for k in range(int(np.prod(shape, dtype=int))):
-        at = np.unravel_index(k, shape)
-        points = []
-        for step in (eps, -eps):
-            args = [p.fresh() for p in params]   # (f may write into its arguments)
-            args[index][at] += step
-            points.append(_flatten(list(testing._outputs(f(*args)))))
-        columns.append((points[0] - points[1]) / (2.0 * eps))
-        if center is not None:
-            forward.append((points[0] - center) / eps)
-            backward.append((center - points[1]) / eps)
-    jac = np.stack(columns, axis=1)
-    if center is None:
-        return (jac,)
-    return jac, np.stack(forward, axis=1), np.stack(backward, axis=1)
 
 
 def entry_point(module, prog):
@@ -162,46 +126,6 @@ def _check_partial_anew(s2sad, prog, f, applicable):
     return None
 
 
-def _arrays(values):
-    found = []
-    for v in values:
-        if isinstance(v, np.ndarray):
-            found.append(v)
-        elif isinstance(v, dict):
-            found.extend(_arrays(list(v.values())))
-        elif isinstance(v, (list, tuple)):
-            found.extend(_arrays(v))
-    return found
-
-
-def _check_unshared(results, inputs, among=True):
-    """A derivative handed back must be an array of its own: never (a view of) an
-    argument, a cotangent or tangent given, the returned value, or (``among``) another
-    result."""
-    results, held = _arrays(results), _arrays(inputs)
-    for i, r in enumerate(results):
-        for other in held + (results[:i] if among else []):
-            if np.shares_memory(r, other):
-                return "a returned derivative shares memory with an input, the value or " \
-                       "another derivative"
-    return None
-
-
-def _shared_leaves(tangent, value):
-    """Two leaves of an output tangent may share memory only where those of the output
-    do (one array twice, ``[v, [w, v]]``, or two views of one, ``[v[0], v[:, -1]]``):
-    elsewhere they must not."""
-    t, v = _tree_leaves(tangent), _tree_leaves(value)
-    for i in range(len(t)):
-        for j in range(i):
-            if isinstance(t[i], np.ndarray) and isinstance(t[j], np.ndarray) \
-                    and np.shares_memory(t[i], t[j]) and v[i] is not v[j] \
-                    and not (isinstance(v[i], np.ndarray) and isinstance(v[j], np.ndarray)
-                             and np.shares_memory(v[i], v[j])):
-                return f"leaves {j} and {i} of the output tangent share memory"
-    return None
-
-
 def _check_second(s2sad, prog, f, wrt, rng):
     """``hvp`` along a random direction against central differences of the gradient."""
     if prog.output != "scalar":
@@ -237,40 +161,6 @@ def _check_second(s2sad, prog, f, wrt, rng):
         return "wrong-gradient", _describe_mismatch(
             "second: the Hessian-vector product", actual, expected)
     return _hessian_agrees(s2sad, prog, f, wrt, args, v, expected)
-
-
-def _refused_line(prog, exc):
-    """The source line a located s2sad error points at ("" without a location)."""
-    location = getattr(exc, "location", None)
-    if location is None or not getattr(location, "line", 0):
-        return ""
-    lines = prog.source.splitlines()
-    code = location.code or ""
-    if not code and os.path.basename(str(location.filename)).startswith("s2sad_fuzz_") \
-            and 0 < location.line <= len(lines):
-        code = lines[location.line - 1]
-    return code
-
-
-def _refused_construct(prog, exc, table=None):
-    """The refusable construct (see REFUSABLE) a located s2sad error points at, else None.
-
-    The error must carry a location in the program's source, and its column
-    must fall on a name of a construct that may be refused (``al3`` of
-    ``al3 += ...``, not ``kw1`` of ``ia4[0] = 2.5 * kw1``): a refusal of
-    anything else (or one without a location) stays a failure.  With
-    ``table`` (:data:`MUST_WORK`), any refusal on a line of the construct.
-    """
-    code = _refused_line(prog, exc)
-    if not code:
-        return None
-    column = getattr(exc.location, "column", 0) - 1
-    for feature in sorted(prog.features & set(table or REFUSABLE)):
-        for match in re.finditer((table or REFUSABLE)[feature], code):
-            if table is not None or match.start() <= column < max(match.end(),
-                                                                  match.start() + 1):
-                return feature
-    return None
 
 
 def _check_mode(s2sad, prog, f, mode, value, jac):
@@ -324,103 +214,6 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
     if UNREGISTERED_MODULE in prog.source and any("pyobject" in m for m in fell_back):
         return "open:numba-unregistered-module", fell_back[0]   # (s2sad's: README)
     return ("numba-fallback", fell_back[0]) if fell_back else None
-
-
-def _reverse_products(s2sad, prog, f, args, value, jac, rng):
-    """Reverse mode on ``args``: the gradient (scalar output) or a vector-Jacobian product
-    along a random cotangent of the output's structure, and its reference ``ct @ jac``.
-    Returns (problem or None, s2sad's value, s2sad's flat product, the reference)."""
-    wrt = tuple(prog.wrt)
-    if prog.output == "scalar":
-        got_value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
-        expected = jac[0]
-        problem = _unchanged(prog, args, "value_and_grad")
-        if problem:
-            return problem, got_value, None, None
-    else:
-        got_value, pullback = s2sad.vjp(f, wrt=wrt)(*args)
-        problem = _unchanged(prog, args, "vjp")
-        if problem:
-            return problem, got_value, None, None
-        ct_flat = rng.standard_normal(jac.shape[0])
-        # a cotangent of the output's structure (a container's leaves in order)
-        cotangent = cotangent_like(ct_flat, value)
-        given = _tree_copy(cotangent)
-        grads = pullback(cotangent)
-        problem = _unchanged(prog, args, "the pullback", [("cotangent", cotangent, given)])
-        if problem:
-            return problem, got_value, None, None
-        expected = ct_flat @ jac
-    # against the arguments as given (s2sad must not have changed them: see _compare)
-    problem = _check_layout(grads, prog.args(), wrt)
-    if problem:
-        return ("wrong-type", problem), got_value, None, None
-    given = list(args) + ([] if prog.output == "scalar" else [cotangent]) + [got_value]
-    problem = _check_unshared(list(grads), given)
-    if problem:
-        return ("shared-result", problem), got_value, None, None
-    if prog.output == "scalar":   # (grad and jacobian give the gradient too)
-        problem = _grad_agrees(s2sad, prog, f, wrt, args, grads) \
-            or _jacobian_agrees(s2sad, prog, f, wrt, args, grads)
-    else:   # (a pullback may run many times; jacobian's sweeps run it, or jvp's)
-        problem = _pulls_back_again(prog, args, pullback, cotangent, grads, got_value) \
-            or _full_jacobian_agrees(s2sad, prog, f, wrt, args, value, jac)
-    if problem:
-        return problem, got_value, None, None
-    return None, got_value, _flatten(list(grads)), expected
-
-
-def _forward_products(s2sad, prog, f, args, value, jac, rng):
-    """Forward mode on ``args`` along random tangents of the arguments' structures, and its
-    reference ``jac @ tangent``.  Returns (problem or None, s2sad's value, s2sad's flat
-    output tangent, the reference)."""
-    wrt = tuple(prog.wrt)
-    # tangents of the arguments' structure (a container's tangent is a container)
-    tangents = [_random_like(args[i], rng) for i in wrt]
-    given = [_tree_copy(t) for t in tangents]
-    got_value, out_tangent = s2sad.jvp(f, wrt=wrt)(*args, *tangents)
-    problem = _unchanged(prog, args, "jvp", [("tangents", tangents, given)])
-    if problem:
-        return problem, got_value, None, None
-    container = prog.output == "container"
-    if container:
-        problem = _layout_problem(out_tangent, value, "the output tangent")
-        if problem:
-            return ("wrong-type", problem), got_value, None, None
-    problem = _check_unshared([out_tangent], list(args) + tangents + [got_value],
-                              among=not container)
-    if problem is None and container:
-        problem = _shared_leaves(out_tangent, got_value)
-    if problem:
-        return ("shared-result", problem), got_value, None, None
-    actual = _flatten(out_tangent if isinstance(out_tangent, tuple) else [out_tangent])
-    expected = jac @ _flatten(tangents)
-    if actual.shape != expected.shape:
-        return ("wrong-type", (f"output tangent has {actual.size} elements, expected "
-                               f"{expected.size}")), got_value, None, None
-    return None, got_value, actual, expected
-
-
-def _refusal(prog, exc):
-    """(kind, message) of a deliberate s2sad error: a located refusal of a refusable
-    construct, a false refusal of a line that must work, or another rejection."""
-    if isinstance(exc, OrderLimitError):   # (a nested derivative beyond an op's rules)
-        return "order-limit", f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, NotDifferentiableError) and _refused_line(prog, exc):
-        # a point the README lists as having no derivative ("Functions of numpy and
-        # scipy": std of equal values, a singular matrix...), refused on its line while
-        # the derivative runs; the differences see the function smooth where the op's
-        # argument does not move (np.std(y ** 0): seed 9930823)
-        return "no-derivative-here", f"{type(exc).__name__}: {exc}"
-    construct = _refused_construct(prog, exc)
-    if construct is not None:
-        return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
-    if outside.documented_refusal(prog, exc):
-        return outside.documented_refusal(prog, exc), f"{type(exc).__name__}: {exc}"
-    construct = _refused_construct(prog, exc, MUST_WORK)
-    if construct is not None:
-        return f"false-refusal:{construct}", f"{type(exc).__name__}: {exc}"
-    return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
 
 
 def _compare(prog, mode, args, value, got_value, actual, expected):
@@ -628,71 +421,6 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
         reason = "dask-na" if limited[0][0].startswith("dask") else "order-limit"
         return Outcome("skip", reason, message=limited[0][1], modes_na=na)
     return Outcome("pass", modes_checked=checked, modes_na=na + tuple(m for m, _ in limited))
-
-
-#: s2sad's open findings of gap_forms' features (README, "Trust and speed, measured"):
-#: (feature, mode or None, kind of failure, words of the message, the open kind)
-OPEN_FINDINGS = (
-    # the second derivatives of list(map(h, xs)), a helper of the user's: s2sad's inliner
-    # looks up a helper it never parsed
-    ("map_call", "second", "crash:KeyError", "helper_sources", "open:map-helper-second-order"),
-    # functools.partial(f, kq=...) called with an argument of a parameter that has a
-    # default (f(x, ob=None, *, kq), partial(f, kq=0.5)(x, ob)): the generated function
-    # takes only the parameters without one
-    ("entry_partial", None, "crash:TypeError", "positional argument",
-     "open:partial-default-parameter"),
-    # a module-level lambda that never returns its argument taken for one that may: a
-    # false refusal where f writes into the array after the call
-    ("module_lambda", None, "rejected:UnsupportedSyntaxError",
-     "<lambda> may return its argument", "open:lambda-may-return-argument"),
-    # sum(list_of_lists, []) in f made a helper (by the partial or the lambda around it):
-    # its second derivatives crash (or are wrong: test_fuzz_gap_forms's reproducer)
-    ("sum_lists", "second", "crash:ValueError", "cannot be reduced to shape",
-     "open:sum-lists-helper-second-order"),
-    # a defaultdict accumulator in f made a helper: second derivatives refused
-    ("dict_accumulator", "second", "rejected:UnsupportedSyntaxError", "holds a defaultdict",
-     "open:defaultdict-helper-second-order"),
-    # a Counter() accumulator in a helper (or a decorated f): its second derivatives
-    # read a key of the Counter never written (its keys 'u' and 'w')
-    ("dict_accumulator", "second", "crash:KeyError", "KeyError: 'u'",
-     "open:counter-helper-second-order"),
-    ("dict_accumulator", "second", "crash:KeyError", "KeyError: 'w'",
-     "open:counter-helper-second-order"),
-    # hessian with respect to an empty array only: f runs on the caller's own arrays,
-    # and a write into one (ob[0] = ...) changes it
-    ("empty_arg", "second", "mutated-input", "in place: hessian",
-     "open:hessian-empty-writes-argument"),
-    # a pole's Python float divided by zero in the derivative of f reached through the
-    # module's lambda: unlocated (a SingularPointError without a location, or numpy's
-    # ZeroDivisionError itself), where f's own derivative names the line
-    ("entry_lambda", None, "pole-unlocated", "", "open:lambda-pole-unlocated"),
-    ("entry_lambda", None, "pole-misplaced", "SingularPointError at line 0",
-     "open:lambda-pole-unlocated"),
-    # ravel('K') of a strided (non-contiguous) argument: refused at run time with the
-    # place in its message but no location on the error (REFUSABLE once located)
-    ("input_layout", None, "rejected:NoDerivativeRuleError",
-     "neither C- nor Fortran-contiguous is not differentiated", "open:flatten-k-unlocated"),
-    # jacobian of f through the partial or the lambda: f's prints and warnings once per
-    # sweep (of f itself: once)
-    ("entry_partial", None, "effects", "jacobian: its", "open:entry-jacobian-effects"),
-    ("entry_lambda", None, "effects", "jacobian: its", "open:entry-jacobian-effects"),
-)
-
-
-def _opened_refusal(prog, exc):
-    """:func:`_refusal`'s (kind, message), the kind that of an open finding where it is
-    one (any mode's)."""
-    kind, message = _refusal(prog, exc)
-    return _open_finding(prog, None, kind, message), message
-
-
-def _open_finding(prog, mode, kind, message):
-    """``kind``, or the open kind of a known finding of s2sad's it is (never a pass)."""
-    for feature, at, was, words, opened in OPEN_FINDINGS:
-        if feature in prog.features and at in (None, mode) and kind == was \
-                and words in message:
-            return opened
-    return kind
 
 
 def _check_module_reads(s2sad, prog, f, mode):

@@ -1,10 +1,15 @@
-"""The constructs the generator can emit, each with its probe, and the feature tables."""
+"""The constructs the generator can emit, each with its probe, and the feature tables.
+
+Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
+:mod:`~s2sad.fuzz.gap_probes`); what s2sad may or must refuse is
+:mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
 
 import numpy as np
 
 from s2sad.fuzz.effect_probes import EFFECT_PROBES
+from s2sad.fuzz.gap_probes import GAP_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -439,67 +444,9 @@ CONSTRUCTS = {
                            "        return a * a\n    return a\n\n\n"
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
                            "        return x\n    return h(x) * x\n", (0.7,)),
-    # the forms of gap_forms.py: index tuples of itertools, accumulators, sum of lists,
-    # map, a module-level lambda, numpy's constants and casts, lstsq and pinv
-    "index_tuples": Construct("import itertools\n\n\ndef f(x):\n    s = 0.0\n"
-                              "    for i, j in itertools.combinations(range(3), 2):\n"
-                              "        s = s + x[i] * np.sin(x[j])\n"
-                              "    for i, j in itertools.product(range(3), repeat=2):\n"
-                              "        s = s + 0.1 * x[i] * x[j] / (i + j + 1)\n"
-                              "    for i, j in itertools.permutations(range(3), 2):\n"
-                              "        s = s + 0.2 * x[i] * x[j] * x[j]\n    return s\n",
-                              (np.array([0.5, 0.1, -0.3]),)),
-    "dict_accumulator": Construct("from collections import Counter, defaultdict\n\n\n"
-                                  "def f(x):\n    d = defaultdict(float)\n    c = Counter()\n"
-                                  "    for i in range(3):\n        d[i % 2] += x[i] * x[i]\n"
-                                  "        c['a'] += np.sin(x[i])\n"
-                                  "    return d[0] * d[1] + c['a'] + d[5] + c['zz']\n",
-                                  (np.array([0.5, 0.1, -0.3]),)),
-    "sum_lists": Construct("def f(x):\n    ls = sum([[x[0], x[1] * 2.0], [np.sin(x[2])]], [])\n"
-                           "    tp = sum(((x[0],), (x[2] * x[1],)), ())\n"
-                           "    return ls[0] * ls[2] + ls[1] * len(ls) + tp[1]\n",
-                           (np.array([0.5, 0.1, -0.3]),)),
-    "map_call": Construct("def hm(v):\n    return np.sin(v) * v\n\n\ndef f(x):\n"
-                          "    a = list(map(hm, x))\n    b = list(map(lambda v: v * v, x))\n"
-                          "    return sum(a) + b[0] * b[2] + sum(map(hm, x))\n",
-                          (np.array([0.5, 0.1, -0.3]),)),
-    "module_lambda": Construct("lam = lambda u, c=0.5: np.sin(u) * c\n\n\ndef f(x):\n"
-                               "    return np.sum(lam(x)) + np.sum(lam(x, c=1.5) * x)\n",
-                               (np.array([0.5, 0.1, -0.3]),)),
-    "numpy_constants": Construct("def f(x):\n"
-                                 "    k = np.searchsorted(np.array([-0.5, 0.0, 0.5]), x[0]) % 3\n"
-                                 "    j = np.digitize(x[1], np.array([-0.5, 0.0, 0.5])) % 3\n"
-                                 "    n = np.count_nonzero(x > 0.0)\n"
-                                 "    return (np.float64(x[0]) * x[k] + x[j] * n\n"
-                                 "            + np.finfo(float).eps * x[1])\n",
-                                 (np.array([0.5, 0.1, -0.3]),)),
-    "lstsq_pinv": Construct("def f(m):\n"
-                            "    s = np.linalg.lstsq(m.T + C23.T, C3, rcond=None)[0]\n"
-                            "    return np.sum(np.tanh(s)) + np.sum(np.linalg.pinv(m + C23) @ C2)\n",
-                            (np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
-    # refusals that must stay refusals (located s2sad errors: a deque with maxlen, a class
-    # of the user's with .append)
-    "deque_maxlen": Construct("from collections import deque\n\n\ndef f(x):\n"
-                              "    dq1 = deque(maxlen=2)\n    for i in range(3):\n"
-                              "        dq1.append(x * i)\n    return sum(dq1)\n", (0.7,)),
-    "class_append": Construct("class Ua1:\n\n    def __init__(self):\n"
-                              "        self.items = []\n\n    def append(self, v):\n"
-                              "        self.items.append(v)\n\n\ndef f(x):\n"
-                              "    ua1 = Ua1()\n    ua1.append(np.sin(x))\n"
-                              "    return np.sum(ua1.items[0])\n", (0.7,)),
-    # what the checker does around f: layouts of its array arguments, an empty argument,
-    # an entry point that is a lambda or a functools.partial (gap_forms.py)
-    "input_layout": Construct("def f(m):\n    return np.sum(np.sin(m) * m[0])\n",
-                              (np.asfortranarray([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
-    "empty_arg": Construct("def f(x, ze):\n    return np.sum(x * x) + np.sum(np.sin(ze))\n",
-                           (np.array([0.5, 0.1, -0.3]), np.zeros(0))),
-    "entry_lambda": Construct("def q(x):\n    return np.sum(np.sin(x) * x)\n\n\n"
-                              "f = lambda x: q(x)\n", (np.array([0.5, 0.1, -0.3]),)),
-    "entry_partial": Construct("import functools\n\n\ndef q(x, *, kq=0.5):\n"
-                               "    return np.sum(np.sin(x)) * kq\n\n\n"
-                               "f = functools.partial(q, kq=1.25)\n",
-                               (np.array([0.5, 0.1, -0.3]),)),
 }
+# the forms of gap_forms.py and what the checker does around f (gap_probes.py)
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in GAP_PROBES.items()})
 # statements run for their effect, guards, keyword arguments (effect_probes.py)
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.items()})
 
@@ -536,68 +483,6 @@ CLAIMED = frozenset({
     "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
     "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append"}
     | frozenset(EFFECT_PROBES) | CONTAINER_FEATURES)
-
-#: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
-#: or refused with a location"): a located s2sad error on a line of such a construct (a line
-#: naming one of its names) is a deliberate skip, "refused:<feature>", never a pass.  The
-#: names are the generator's: arrays ``arN``/``alN`` and containers ``boxN`` of the may-alias
-#: constructs, ``iaN``/``baN`` integer and bool arrays.  The error's column must fall on such
-#: a name.  (The decorator is not refusable: its wrapper, with named parameters or
-#: ``*args, **kwargs`` passed on whole, is differentiated in every mode.)
-REFUSABLE = {
-    "alias_branch": r"\b(ar|al)\d+\b",
-    "alias_ifexp": r"\b(ar|al)\d+\b",
-    "alias_helper": r"\b(ar|al)\d+\b|\bsame\b",
-    "alias_container": r"\b(ar|al|box)\d+\b",
-    "alias_loop": r"\b(ar|al)\d+\b",
-    "int_array_write": r"\bia\d+\b",
-    "bool_array_write": r"\bba\d+\b",
-    # a local function chosen by the path: which body a call means depends on it
-    "local_function_branch": r"\bg\d+\b",
-    # a local function reading a view of an array written into before the call
-    "closure_view": r"\bsc[bwf]\d+\b",
-    # a write through a name for (a view of) a parameter read again after it
-    "param_array_write": r"\bpv\d+\b",
-    # a container mutated through a second name (issue 12: followed exactly or refused)
-    "container_alias": r"\b(co|ca|hold)\d+\b",
-    # ... or through a name that holds it on one path only (a conditional expression)
-    "container_maybe_alias": r"\b(mo|ma|mm)\d+\b",
-    # .append of a deque with maxlen, or of an object of the program's own class: these
-    # must be refused (MUST_REFUSE), on the name of the object
-    "deque_maxlen": r"\bdq\d+\b",
-    "class_append": r"\bua\d+\b",
-    # ravel('K') of an array argument given as a strided view (neither C- nor
-    # Fortran-contiguous): refused, "flatten in order 'C' or 'F'"
-    "input_layout": r"\blk\d+\b",
-}
-
-#: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
-#: that differentiates a program using one is a failure, "missing-refusal"
-MUST_REFUSE = frozenset({"deque_maxlen", "class_append"})
-
-#: lines of claimed constructs that must never be refused, whatever the message says
-#: (an int counter's ``c += 1`` is not an in-place write into an array)
-MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
-             # a write into a container only one name holds (issue 12): no aliasing to
-             # refuse, whatever the message says
-             "dict_write": r"\b(dc\d+|prm|pa\d+)(\[('\w+'|k\d+)\] = | \|= \{|\.update\(\{)|^\s*pa\d+ = prm$",
-             "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
-             "container_carry": r"\bst\d+\b",
-             # a write into a parameter no other name holds, a number parameter rebound,
-             # a write through a name for it where the parameter is not read again
-             "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) ",
-             # the out=None idiom (in f, or in the helper hnb): never refused on its lines
-             "none_buffer": r"^\s*(if ob is None:|ob = |ob\[[\d:]+\] = |hvb = hnb\()"}
-
-#: the located refusals of in-place updates that may change another name (by design)
-ALIASING_REFUSALS = ("would also change the list or tuple that holds",
-                     "since the two may share memory", "which shares its memory",
-                     "may write into an array another name holds",
-                     "writes into its argument", "which a function call made from it",
-                     "and is written into too",
-                     # the may-alias check over every path (branches, loops, helpers...)
-                     "may hold the same array as", "may hold that array", "may hold that list",
-                     "another name holds in place")
 
 #: constructs and the ones they need besides themselves
 REQUIRES = {

@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 
 from s2sad import errors
-from s2sad.fuzz.constructs import ALIASING_REFUSALS
+from s2sad.fuzz.refusal_tables import ALIASING_REFUSALS
 from s2sad.fuzz.agreement import ATOL, RTOL, _close, _describe_mismatch, _flatten
 from s2sad.fuzz.program import _random_like, _tree_copy, cotangent_like
 

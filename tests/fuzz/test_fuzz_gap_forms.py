@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from s2sad import fuzz
-from s2sad.fuzz import checker, hints
+from s2sad.fuzz import checker, finite_differences, hints
 from s2sad.fuzz.generator import gap_forms
 from s2sad.fuzz.program import Param, Program, in_layout
 
@@ -145,7 +145,7 @@ def test_an_argument_keeps_its_layout_and_the_differences_keep_it(layout):
         seen.append(m.flags.c_contiguous)
         return np.sum(np.sin(m) * m[0])
 
-    (jac,) = checker._fd_in_layout(f, [param], 0, 1e-6)
+    (jac,) = finite_differences._fd_in_layout(f, [param], 0, 1e-6)
     expected = np.cos(value) * value[0]
     expected[0] += np.sum(np.sin(value), axis=0)
     np.testing.assert_allclose(jac[0], expected.ravel(), rtol=1e-6, atol=1e-8)

@@ -1,0 +1,68 @@
+"""What s2sad may refuse, must refuse and must never refuse in a generated program, as
+tables the checker reads an s2sad error against: the refusable constructs and the names
+their refusals must point at (``REFUSABLE``), the constructs whose refusal is required
+(``MUST_REFUSE``), the lines of claimed constructs that must never be refused
+(``MUST_WORK``), and the words of the located refusals of in-place updates that may change
+another name (``ALIASING_REFUSALS``, deliberate skips, never wrong numbers)."""
+
+#: constructs s2sad may refuse instead of differentiating (issue 11: "differentiated exactly
+#: or refused with a location"): a located s2sad error on a line of such a construct (a line
+#: naming one of its names) is a deliberate skip, "refused:<feature>", never a pass.  The
+#: names are the generator's: arrays ``arN``/``alN`` and containers ``boxN`` of the may-alias
+#: constructs, ``iaN``/``baN`` integer and bool arrays.  The error's column must fall on such
+#: a name.  (The decorator is not refusable: its wrapper, with named parameters or
+#: ``*args, **kwargs`` passed on whole, is differentiated in every mode.)
+REFUSABLE = {
+    "alias_branch": r"\b(ar|al)\d+\b",
+    "alias_ifexp": r"\b(ar|al)\d+\b",
+    "alias_helper": r"\b(ar|al)\d+\b|\bsame\b",
+    "alias_container": r"\b(ar|al|box)\d+\b",
+    "alias_loop": r"\b(ar|al)\d+\b",
+    "int_array_write": r"\bia\d+\b",
+    "bool_array_write": r"\bba\d+\b",
+    # a local function chosen by the path: which body a call means depends on it
+    "local_function_branch": r"\bg\d+\b",
+    # a local function reading a view of an array written into before the call
+    "closure_view": r"\bsc[bwf]\d+\b",
+    # a write through a name for (a view of) a parameter read again after it
+    "param_array_write": r"\bpv\d+\b",
+    # a container mutated through a second name (issue 12: followed exactly or refused)
+    "container_alias": r"\b(co|ca|hold)\d+\b",
+    # ... or through a name that holds it on one path only (a conditional expression)
+    "container_maybe_alias": r"\b(mo|ma|mm)\d+\b",
+    # .append of a deque with maxlen, or of an object of the program's own class: these
+    # must be refused (MUST_REFUSE), on the name of the object
+    "deque_maxlen": r"\bdq\d+\b",
+    "class_append": r"\bua\d+\b",
+    # ravel('K') of an array argument given as a strided view (neither C- nor
+    # Fortran-contiguous): refused, "flatten in order 'C' or 'F'"
+    "input_layout": r"\blk\d+\b",
+}
+
+#: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
+#: that differentiates a program using one is a failure, "missing-refusal"
+MUST_REFUSE = frozenset({"deque_maxlen", "class_append"})
+
+#: lines of claimed constructs that must never be refused, whatever the message says
+#: (an int counter's ``c += 1`` is not an in-place write into an array)
+MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
+             # a write into a container only one name holds (issue 12): no aliasing to
+             # refuse, whatever the message says
+             "dict_write": r"\b(dc\d+|prm|pa\d+)(\[('\w+'|k\d+)\] = | \|= \{|\.update\(\{)|^\s*pa\d+ = prm$",
+             "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
+             "container_carry": r"\bst\d+\b",
+             # a write into a parameter no other name holds, a number parameter rebound,
+             # a write through a name for it where the parameter is not read again
+             "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) ",
+             # the out=None idiom (in f, or in the helper hnb): never refused on its lines
+             "none_buffer": r"^\s*(if ob is None:|ob = |ob\[[\d:]+\] = |hvb = hnb\()"}
+
+#: the located refusals of in-place updates that may change another name (by design)
+ALIASING_REFUSALS = ("would also change the list or tuple that holds",
+                     "since the two may share memory", "which shares its memory",
+                     "may write into an array another name holds",
+                     "writes into its argument", "which a function call made from it",
+                     "and is written into too",
+                     # the may-alias check over every path (branches, loops, helpers...)
+                     "may hold the same array as", "may hold that array", "may hold that list",
+                     "another name holds in place")
