@@ -86,10 +86,6 @@ ROWS = [
         ("matrix", Arg((2, 3)))),
     row("concatenate-dtype", K.concatenate_dtype, ("vector", Arg((4,)), Arg((3,))),
         ("matrix", Arg((2, 3)), Arg((3, 3)))),
-    row("stack-dtype", K.stack_dtype, ("vector", Arg((4,)), Arg((4,))),
-        ("matrix", Arg((2, 3)), Arg((2, 3)))),
-    row("hstack-vstack-dtype", K.hstack_vstack_dtype, ("vector", Arg((3,)), Arg((3,))),
-        ("vector-b", Arg((2,)), Arg((2,)))),
     row("einsum-dtype", K.einsum_dtype, ("matrix", Arg((2, 3)), Arg((4, 3))),
         ("matrix-b", Arg((3, 2)), Arg((2, 2)))),
     row("rt.sum_bar-where", K.sum_bar_where_call,
@@ -130,3 +126,12 @@ ROWS = [
         ("axis0-row", Arg((3, 4)), Const(0), Const(K.ROW_MASK)),
         ("axes-where", Arg((2, 3, 4)), Const((0, 2)), Const(K.ROW_MASK))),
 ]
+
+# dtype= of np.stack, np.hstack and np.vstack: numpy >= 1.24
+if np.lib.NumpyVersion(np.__version__) >= "1.24.0":
+    ROWS += [
+        row("stack-dtype", K.stack_dtype, ("vector", Arg((4,)), Arg((4,))),
+            ("matrix", Arg((2, 3)), Arg((2, 3)))),
+        row("hstack-vstack-dtype", K.hstack_vstack_dtype, ("vector", Arg((3,)), Arg((3,))),
+            ("vector-b", Arg((2,)), Arg((2,)))),
+    ]
