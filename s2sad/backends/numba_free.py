@@ -23,7 +23,7 @@ import types
 from .numba_unbound import NUMPY, Refusal
 
 #: modules whose functions and constants stay as they are (numba knows them)
-LIBRARIES = frozenset({"numpy", "math", "cmath", "scipy", "numba", "s2sad"})
+LIBRARIES = frozenset({"numpy", "math", "cmath", "scipy", "numba", "s2sad", "builtins"})
 
 
 def _modules(tree):

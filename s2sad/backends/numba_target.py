@@ -48,6 +48,7 @@ from .numba_tapes import comment_statement, list_base, split_overwritten, writte
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_tangents import dotted_runtime, none_tangents, positional_keywords
 from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
+from .numba_lists import list_forms
 from .numba_unported import refuse_uncompiled
 from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
     _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
@@ -376,6 +377,7 @@ class _Target:
                                             self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         self._range_items(func)
+        list_forms(func, self.tree, runtime, self.edits)
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()

@@ -61,9 +61,68 @@ def refuse_uncompiled(tree, user_names, reads, namespace):
             value = getattr(value, attr, _MISSING)
         if value is not _MISSING:
             values[name] = value
-    found = values_refusal(tree, list(values), values)
+    found = values_refusal(tree, list(values), values) or library_reads_refusal(tree, namespace)
     if found is not None:
         raise found
+
+
+#: libraries whose dotted reads (``np.sin``, ``math.pi``) numba compiles: any other
+#: library's are checked (``sc.expit`` of ``import scipy.special as sc``)
+_COMPILED_LIBRARIES = frozenset({"numpy", "math", "cmath", "numba", "s2sad", "builtins"})
+
+
+def library_reads_refusal(tree, namespace):
+    """The :class:`Refusal` of the first dotted read, in a function of ``tree``, of a value
+    of a library numba does not compile (``sc.expit`` after ``import scipy.special as
+    sc``: numba has no type for scipy's ufuncs), as the same value imported by name is
+    refused (:func:`values_refusal`); None where there is none."""
+    bound = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name.split(".")[0] not in _COMPILED_LIBRARIES:
+                    bound[alias.asname or alias.name.split(".")[0]] = \
+                        alias.name if alias.asname else alias.name.split(".")[0]
+    if not bound:
+        return None
+    reads = []
+    for func in (s for s in tree.body if isinstance(s, ast.FunctionDef)):
+        for node in ast.walk(func):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                chain = _dotted(node)
+                if chain is not None and chain[0] in bound:
+                    reads.append((node.lineno, node.col_offset, node, chain))
+    for _, _, node, (root, *path) in sorted(reads, key=lambda r: r[:2]):
+        value = (namespace or {}).get(root, _MISSING)
+        if value is _MISSING:
+            try:
+                value = importlib.import_module(bound[root])
+            except ImportError:
+                continue
+        for attr in path:
+            value = getattr(value, attr, _MISSING)
+        if value is _MISSING or isinstance(value, types.ModuleType):
+            continue   # (a module itself: its attribute is read further out)
+        problem = value_problem(value)
+        if problem is None:
+            continue
+        dotted = ".".join([root] + path)
+        refusal = Refusal(f"the value of {dotted!r}, {problem}", node,
+                          f"compute what {dotted}(...) gives outside the function and pass it "
+                          f"as an argument, or " + NUMPY if callable(value) else
+                          f"pass {dotted} as an argument, or " + NUMPY)
+        refusal.column_of = path[-1]
+        return refusal
+    return None
+
+
+def _dotted(node):
+    """``(root, attr, ...)`` of ``a.b.c`` read whole (not ``a.b`` of ``a.b.c``), or None."""
+    attrs = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    return (node.id, *attrs[::-1]) if isinstance(node, ast.Name) else None
 
 
 def math_refusal(tree):

@@ -3,7 +3,10 @@ tape, or held a typo (stranger13's bug6, bug9, bug7): each names the user's line
 what to do, and the numpy code that runs instead gives the right numbers."""
 
 import inspect
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -43,6 +46,31 @@ def test_a_library_ufunc_is_named_at_the_line_reading_it():
     assert "'gammaln', gammaln, a ufunc of a library numba does not compile" in message
     assert "compute what gammaln(...) gives outside the function" in message
     np.testing.assert_allclose(grad, fd(M.poisson_ll, (beta, X, y)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name, read, dotted", [
+    ("soft_product", "sc.expit(x[i] / sigma)", "sc.expit"),
+    ("soft_sum", "scipy.special.expit(x / sigma)", "scipy.special.expit")])
+def test_a_library_ufunc_read_dotted_is_named_too(name, read, dotted, tmp_path):
+    """``sc.expit`` of ``import scipy.special as sc`` is refused as ``expit`` imported by
+    name is (stranger17: the API blamed s2sad's generated code, and the CLI wrote a
+    module that failed at its first call)."""
+    func = getattr(M, name)
+    x, sigma = np.array([0.3, -0.2, 1.0]), 0.5
+    message, value, grad = _fallback(func, x, sigma)
+    line = _line(func, read)
+    assert f"numba_messages.py:{line}:" in message
+    assert f"the value of '{dotted}', expit, a ufunc of a library numba does not compile" \
+        in message and "the generated code" not in message
+    assert f"compute what {dotted}(...) gives outside the function" in message
+    np.testing.assert_allclose(grad, fd(lambda x: func(x, sigma), (x,)), rtol=1e-6)
+    source = Path(M.__file__)
+    (tmp_path / source.name).write_text(source.read_text())
+    done = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{source.name}:{name}",
+                           "--wrt", "x", "--target", "numba", "-o", "out.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 2 and not (tmp_path / "out.py").exists()
+    assert f"numba_messages.py:{line}:" in done.stderr and dotted in done.stderr
 
 
 def test_a_math_function_hint_reads_as_english():

@@ -22,7 +22,7 @@ from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the 
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy
-from .guards import add_item, ensure_scalar_output, loop_items
+from .guards import add_item, ensure_scalar_output, first_extreme, loop_items
 from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_real_target,
                        getitem_bar,
                        mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
@@ -30,7 +30,7 @@ from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked, prod_bar,
                          reduced_count, sum_bar)
 from .shapes import range_item, shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
-from .trees import (add_items, add_tree, loop_items_bar, loop_items_dot, scalar_checked,
+from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar, loop_items_dot, scalar_checked,
                     times_bar, unpacked_bar, zeros_tree)
 
 __all__ = [
@@ -41,10 +41,10 @@ __all__ = [
     "overwritten", "snapshot", "stored_part", "transpose_bar", "unshared", "zero_at",
     "broadcast_like", "index_set", "writable_copy", "xdivy",
     "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "zeros_tree",
-    "unpacked_bar", "add_items",
+    "unpacked_bar", "add_items", "item_bar", "iterable_bar",
     "expand_summed", "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
     "finite_mask", "sinc_slope",
-    "add_item", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
+    "add_item", "first_extreme", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
 ]
 # (not in __all__, the ports of s2sad.runtime's helpers: range_item is the numba target's

@@ -1,5 +1,6 @@
 """numba versions of the checks and container helpers generated loops call:
-``ensure_scalar_output``, ``loop_items`` and ``add_item`` (of :mod:`s2sad.runtime`).
+``ensure_scalar_output``, ``loop_items``, ``add_item`` and ``first_extreme`` (of
+:mod:`s2sad.runtime`).
 
 A refusal that the types alone decide (a complex, None or string output) raises the
 numpy helper's own error, made when numba types the call; an array output raises
@@ -25,6 +26,11 @@ def ensure_scalar_output(value, function_name):
 def loop_items(sequence):
     """:func:`s2sad.runtime.loop_items` (numba: see the module)."""
     return _numpy_dicts.loop_items(sequence)
+
+
+def first_extreme(items, largest):
+    """:func:`s2sad.runtime.first_extreme` (numba: see the module)."""
+    return _numpy_dicts.first_extreme(items, largest)
 
 
 def add_item(bar, key, g):
@@ -141,3 +147,27 @@ def _add_item(bar, key, g):
             return items
         return add_to_tuple
     return None
+
+
+@overload(first_extreme)
+def _first_extreme(items, largest):
+    if not isinstance(items, (types.Array, types.List, types.ListType, types.UniTuple)):
+        return None
+    item = items.dtype
+    if not (is_real_number(item) and (not isinstance(items, types.Array) or items.ndim == 1)):
+        return None   # arrays of rows, lists of arrays: Python's comparison is not a number's
+
+    def position(items, largest):
+        # Python's max/min: the first item no later one is strictly greater (less) than;
+        # a NaN first stays (every comparison with it is False), as Python keeps it
+        if len(items) == 0:
+            raise ValueError(("max" if largest else "min") + "() arg is an empty sequence")
+        best = 0
+        for i in range(1, len(items)):
+            if largest:
+                if items[i] > items[best]:
+                    best = i
+            elif items[i] < items[best]:
+                best = i
+        return best
+    return position

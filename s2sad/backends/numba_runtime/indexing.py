@@ -97,6 +97,13 @@ def basic_index(t):
     return all(isinstance(p, (types.Integer, types.SliceType)) for p in parts)
 
 
+def read_index(t):
+    """An index reading, saving or zeroing the same items in numba as in numpy: a basic
+    one, or one 1-d integer array (``[0, 0, 2]``, made an array by the numba target:
+    repeats read twice, zeroed once, as numpy's fancy index)."""
+    return basic_index(t) or (is_array(t, 1) and isinstance(t.dtype, types.Integer))
+
+
 def _float_array(t):
     return is_array(t) and isinstance(t.dtype, (types.Float, types.Integer, types.Boolean))
 
@@ -132,7 +139,7 @@ def _as_float(v):
 
 @overload(overwritten, inline="always")
 def _overwritten(x, index):
-    if is_array(x) and basic_index(index):
+    if is_array(x) and read_index(index):
         return lambda x, index: copied(x[index])
     return None
 
@@ -164,12 +171,25 @@ def _copy_of(a, order=None):
 def _stored_part(g, index):
     if is_array(g) and basic_index(index):
         return lambda g, index: as_float(g[index])
+    if is_array(g) and read_index(index):
+        def kept_writes(g, index):
+            # numpy keeps one write per position, the last: the earlier elements of v
+            # written there get no adjoint (as the numpy helper's)
+            part = as_float(g[index])
+            last = np.full(g.shape[0], -1, np.int64)
+            for n in range(index.shape[0]):
+                last[index[n] % g.shape[0]] = n
+            for n in range(index.shape[0]):
+                if last[index[n] % g.shape[0]] != n:
+                    part[n] = 0.0
+            return part
+        return kept_writes
     return None
 
 
 @overload(zero_at)
 def _zero_at(g, index):
-    if _float_array(g) and basic_index(index):
+    if _float_array(g) and read_index(index):
         def impl(g, index):
             out = as_float(g)
             out[index] = 0.0

@@ -1,7 +1,7 @@
 """numba versions of the helpers that add and make adjoints of values whose kind the
 generated code did not know (:mod:`s2sad.runtime.trees` and ``dicts``): ``add_tree``,
 ``zeros_tree``, ``times_bar``, ``loop_items_bar``, ``loop_items_dot``, ``scalar_checked``,
-``unpacked_bar``, ``add_items``.
+``unpacked_bar``, ``add_items``, ``item_bar``, ``iterable_bar``.
 
 numba knows the kind when it types the call: for numbers and arrays each compiles to
 the arithmetic alone (``a + b``, ``g * n`` reduced to ``x``'s shape).  Lists and tuples
@@ -36,6 +36,16 @@ def zeros_tree(x):
 def times_bar(g, x, n):
     """:func:`s2sad.runtime.times_bar` (numba: see the module)."""
     return _numpy.times_bar(g, x, n)
+
+
+def item_bar(container, key, g):
+    """:func:`s2sad.runtime.item_bar` (numba: see the module)."""
+    return _numpy.item_bar(container, key, g)
+
+
+def iterable_bar(g, items):
+    """:func:`s2sad.runtime.iterable_bar` (numba: see the module)."""
+    return _numpy.iterable_bar(g, items)
 
 
 def loop_items_bar(g, sequence):
@@ -161,3 +171,35 @@ def _add_items(a, b):
     # (two adjoints of one tuple or list, or of an array where the code did not know
     # which: added as add_tree adds them)
     return _add_tree(a, b)
+
+
+@overload(item_bar, inline="always")
+def _item_bar(container, key, g):
+    # (a list or a tuple of numbers or of one kind of arrays, at an integer position: a
+    # list of zeros with g at key; slices, dicts and nested containers are not ported)
+    if not (isinstance(container, (types.List, types.UniTuple)) and is_leaf(container.dtype)
+            and isinstance(key, types.Integer) and is_leaf(g)):
+        return None
+
+    def at_key(container, key, g):
+        parts = [zeros_like(item) for item in container]
+        parts[key] = parts[key] + g
+        return parts
+    return at_key
+
+
+@overload(iterable_bar, inline="always")
+def _iterable_bar(g, items):
+    # (the items' adjoints of list(items): a list, or the rows of an array stacked)
+    if not (isinstance(g, types.List) and is_leaf(g.dtype)):
+        return None
+    if isinstance(items, (types.List, types.UniTuple)):
+        return lambda g, items: g
+    if isinstance(items, types.Array) and items.ndim == 1 and isinstance(g.dtype, types.Number):
+        def rows(g, items):
+            out = np.zeros(items.shape)
+            for i in range(len(g)):
+                out[i] = g[i]
+            return out
+        return rows
+    return None
