@@ -16,7 +16,11 @@ _TREES = {}   # filename -> (the lines parsed, their module tree)
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _tree(filename, lines):
+def module_tree(filename, lines):
+    """The ``ast`` tree of the text ``lines`` of ``filename`` (None where it does not
+    parse), parsed once per version of the file (``lines`` is linecache's list, the same
+    object until the file changes): what finds a definition's lines also checks that the
+    file is the code that runs, and gives the definition's own tree (``source``)."""
     cached = _TREES.get(filename)
     if cached is not None and cached[0] is lines:
         return cached[1]
@@ -51,10 +55,17 @@ def _definition_at(tree, line):
 
 def definition_lines(filename, lines, start):
     """``inspect.getblock(lines[start:])`` for the definition at line ``start`` (from 0)."""
-    tree = _tree(filename, lines)
+    return definition(filename, lines, start)[0]
+
+
+def definition(filename, lines, start):
+    """``(definition_lines(filename, lines, start), its ast node)``: the node of the
+    file's tree (:func:`module_tree`) whose lines they are, or None where
+    ``inspect.getblock`` found them."""
+    tree = module_tree(filename, lines)
     node = _definition_at(tree, start + 1) if tree is not None else None
     if node is None or not node.body or node.body[0].lineno <= node.lineno:
-        return inspect.getblock(lines[start:])
+        return inspect.getblock(lines[start:]), None
     end = node.end_lineno   # (1-based: the index of the line after it)
     body_column = node.body[0].col_offset
     for index in range(end, len(lines)):   # comment lines after it, as getblock keeps
@@ -66,4 +77,4 @@ def definition_lines(filename, lines, start):
             break
         if len(text) - len(stripped) >= body_column:
             end = index + 1
-    return lines[start:end]
+    return lines[start:end], node
