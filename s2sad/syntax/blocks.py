@@ -6,7 +6,8 @@ body), without tokenizing the text in Python: ``ast.parse`` (C) gives each
 statement's last line.  A long function (a generated gradient of thousands of
 lines, read back for second order) is read many times faster.  Anything this
 does not find as plainly (a body on the ``def`` line, a text that does not parse)
-is left to ``inspect.getblock``.
+is left to ``inspect.getblock``.  :func:`plain_margin` tells when the definition's
+node in that tree is the one its dedented text parses to (then it is not parsed again).
 """
 
 import ast
@@ -78,3 +79,26 @@ def definition(filename, lines, start):
         if len(text) - len(stripped) >= body_column:
             end = index + 1
     return lines[start:end], node
+
+
+def plain_margin(raw_lines, text, margin):
+    """Whether ``textwrap.dedent(text)`` (``text`` is ``raw_lines`` joined) takes the
+    spaces ``margin`` off the front of every line of ``text`` and changes nothing else
+    that parsing reads: every line holding more than spaces and tabs starts with it (the
+    first line of code starts with exactly these), and no string literal runs over two
+    lines, whose value would lose them: no line ends in a backslash, and each holds an
+    even number of triple quotes of each kind (a docstring of one line: a string opened
+    and closed there).  Then the definition's node in its file's tree is the one its
+    dedented text parses to, every location ``margin`` columns further right (and
+    ``len(margin)`` bytes: spaces); anything else is parsed from the dedented text."""
+    if margin.strip(" "):
+        return False
+    quoted = '"""' in text or "'''" in text
+    for line in raw_lines:
+        if not line.startswith(margin) and line.strip(" \t\n"):
+            return False
+        if line.rstrip("\n").endswith("\\"):
+            return False
+        if quoted and (line.count('"""') % 2 or line.count("'''") % 2):
+            return False
+    return True

@@ -29,7 +29,7 @@ from typing import Any, Dict, List
 import gast
 
 from . import anno, gastify, nodes
-from .blocks import definition
+from .blocks import definition, plain_margin
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
 _MISSING = object()
@@ -419,9 +419,9 @@ def read_function(func) -> ParsedFunction:
     first_code = next((ln for ln in raw_lines if ln.strip()), "")
     column_offset = len(first_code) - len(first_code.lstrip())
     if defined is not None and isinstance(defined, ast.FunctionDef) \
-            and _plain_margin(raw_lines, text, first_code[:column_offset]):
+            and plain_margin(raw_lines, text, first_code[:column_offset]):
         # the file's tree holds the definition as its dedented text parses: not parsed
-        # again, its locations moved to that text's (see _plain_margin)
+        # again, its locations moved to that text's (see blocks.plain_margin)
         node = gastify.to_gast(defined, lines=start, columns=column_offset)
     else:
         try:
@@ -443,29 +443,6 @@ def read_function(func) -> ParsedFunction:
         raise UnsupportedSyntaxError("async functions cannot be differentiated",
                                      parsed.location(node))
     return parsed
-
-
-def _plain_margin(raw_lines, text, margin):
-    """Whether ``textwrap.dedent(text)`` (``text`` is ``raw_lines`` joined) takes the
-    spaces ``margin`` off the front of every line of ``text`` and changes nothing else
-    that parsing reads: every line holding more than spaces and tabs starts with it (the
-    first line of code starts with exactly these), and no string literal runs over two
-    lines, whose value would lose them: no line ends in a backslash, and each holds an
-    even number of triple quotes of each kind (a docstring of one line: a string opened
-    and closed there).  Then the definition's node in its file's tree is the one its
-    dedented text parses to, every location ``margin`` columns further right (and
-    ``len(margin)`` bytes: spaces); anything else is parsed from the dedented text."""
-    if margin.strip(" "):
-        return False
-    quoted = '"""' in text or "'''" in text
-    for line in raw_lines:
-        if not line.startswith(margin) and line.strip(" \t\n"):
-            return False
-        if line.rstrip("\n").endswith("\\"):
-            return False
-        if quoted and (line.count('"""') % 2 or line.count("'''") % 2):
-            return False
-    return True
 
 
 def _record(func):
