@@ -44,11 +44,27 @@ def parse(text):
     return to_gast(ast.parse(text))
 
 
-def to_gast(tree):
-    """``gast.ast_to_gast(tree)`` for the ``ast`` tree ``tree`` (a module, a statement...)."""
+def to_gast(tree, lines=0, columns=0):
+    """``gast.ast_to_gast(tree)`` for the ``ast`` tree ``tree`` (a module, a statement...),
+    each location moved ``lines`` lines up and ``columns`` columns left: a definition
+    taken from its file's tree, located as in its own dedented text (whose margin,
+    ``columns`` wide, is on every line of it)."""
     if not _KNOWN:   # pragma: no cover - another Python or gast
-        return gast.ast_to_gast(tree)
-    return _convert(tree)
+        return _moved(gast.ast_to_gast(tree), lines, columns)
+    if not lines and not columns:
+        return _convert(tree)
+    return _converter({"lineno": lines, "end_lineno": lines, "col_offset": columns,
+                       "end_col_offset": columns})[0](tree)
+
+
+def _moved(tree, lines, columns):   # pragma: no cover - another Python or gast
+    for node in gast.walk(tree) if lines or columns else ():
+        for attribute, by in (("lineno", lines), ("end_lineno", lines),
+                              ("col_offset", columns), ("end_col_offset", columns)):
+            value = getattr(node, attribute, None)
+            if value is not None:
+                setattr(node, attribute, value - by)
+    return tree
 
 
 def _spec(cls):
@@ -76,67 +92,79 @@ def _spec(cls):
     return spec
 
 
-def _value(value):
-    """A field's value converted: a node, a list of them (or of anything), or as it is."""
-    if isinstance(value, ast.AST):
-        return _convert(value)
-    if isinstance(value, list):
-        return [_value(item) for item in value]
-    return value
+def _converter(moves):
+    """``(convert, value)``: the conversion of a node and of a field's value, each
+    location attribute named in ``moves`` (a dict) lessened by its number there; no
+    location changes when ``moves`` is None."""
 
+    def value_of(value):
+        """A field's value converted: a node, a list of them (or of anything), or as it is."""
+        if isinstance(value, ast.AST):
+            return convert(value)
+        if isinstance(value, list):
+            return [value_of(item) for item in value]
+        return value
 
-def _convert(node):
-    bare = _BARE.get(node.__class__)
-    if bare is not None:
-        return bare.__new__(bare)
-    kind, target, fields, attributes, located = _SPECS.get(node.__class__) or \
-        _spec(node.__class__)
-    if kind == _ABSENT:
-        return None
-    if kind == _HANDLER and not node.name:
-        kind = _GENERIC
-    new = target.__new__(target)
-    own = new.__dict__
-    if kind == _ALIAS:
-        own.update(name=node.name, asname=node.asname, lineno=None, col_offset=None,
-                   end_lineno=None, end_col_offset=None)
-        return new
-    if kind == _GENERIC:
-        for field in fields:
-            value = getattr(node, field, _MISSING)
-            if value is _MISSING:
-                continue
-            if isinstance(value, ast.AST):
-                value = _convert(value)
-            elif isinstance(value, list):
-                value = [_convert(item) if isinstance(item, ast.AST) else _value(item)
-                         for item in value]
-            own[field] = value
-        for attribute in attributes:
-            value = getattr(node, attribute, _MISSING)
-            if value is not _MISSING:
+    def convert(node):
+        bare = _BARE.get(node.__class__)
+        if bare is not None:
+            return bare.__new__(bare)
+        kind, target, fields, attributes, located = _SPECS.get(node.__class__) or \
+            _spec(node.__class__)
+        if kind == _ABSENT:
+            return None
+        if kind == _HANDLER and not node.name:
+            kind = _GENERIC
+        new = target.__new__(target)
+        own = new.__dict__
+        if kind == _ALIAS:
+            own.update(name=node.name, asname=node.asname, lineno=None, col_offset=None,
+                       end_lineno=None, end_col_offset=None)
+            return new
+        if kind == _GENERIC:
+            for field in fields:
+                value = getattr(node, field, _MISSING)
+                if value is _MISSING:
+                    continue
+                if isinstance(value, ast.AST):
+                    value = convert(value)
+                elif isinstance(value, list):
+                    value = [convert(item) if isinstance(item, ast.AST) else value_of(item)
+                             for item in value]
+                own[field] = value
+            for attribute in attributes:
+                value = getattr(node, attribute, _MISSING)
+                if value is not _MISSING:
+                    own[attribute] = value if moves is None or value.__class__ is not int \
+                        else value - moves.get(attribute, 0)
+            return new
+        if kind == _NAME:
+            # (a context holds nothing: converted, a new node of gast's class, as the
+            # generic case makes it)
+            context = _BARE.get(node.ctx.__class__)
+            own.update(id=node.id, ctx=context.__new__(context) if context is not None
+                       else convert(node.ctx), annotation=None, type_comment=None)
+        elif kind == _ARG:
+            own.update(id=node.arg, ctx=gast.Param(), annotation=value_of(node.annotation),
+                       type_comment=value_of(node.type_comment))
+        elif kind == _HANDLER:
+            name = gast.Name(node.name, gast.Store(), None, None)
+            own.update(type=value_of(node.type), name=name, body=value_of(node.body))
+        else:   # FunctionDef, AsyncFunctionDef, ClassDef: gast's fields, in its order
+            for field in fields:
+                own[field] = value_of(getattr(node, field))
+            own["type_params"] = []
+        # ``ast.copy_location(new, node)`` (gast's spells it alike for a node ``ast.parse``
+        # made, which has every location attribute), over the attributes both classes have
+        for attribute, end in located:
+            value = getattr(node, attribute, None)
+            if value is not None:
+                own[attribute] = value if moves is None else value - moves[attribute]
+            elif end and hasattr(node, attribute):
                 own[attribute] = value
         return new
-    if kind == _NAME:
-        # (a context holds nothing: converted, a new node of gast's class, as the
-        # generic case makes it)
-        context = _BARE.get(node.ctx.__class__)
-        own.update(id=node.id, ctx=context.__new__(context) if context is not None
-                   else _convert(node.ctx), annotation=None, type_comment=None)
-    elif kind == _ARG:
-        own.update(id=node.arg, ctx=gast.Param(), annotation=_value(node.annotation),
-                   type_comment=_value(node.type_comment))
-    elif kind == _HANDLER:
-        name = gast.Name(node.name, gast.Store(), None, None)
-        own.update(type=_value(node.type), name=name, body=_value(node.body))
-    else:   # FunctionDef, AsyncFunctionDef, ClassDef: gast's fields, in its order
-        for field in fields:
-            own[field] = _value(getattr(node, field))
-        own["type_params"] = []
-    # ``ast.copy_location(new, node)`` (gast's spells it alike for a node ``ast.parse``
-    # made, which has every location attribute), over the attributes both classes have
-    for attribute, end in located:
-        value = getattr(node, attribute, None)
-        if value is not None or (end and hasattr(node, attribute)):
-            own[attribute] = value
-    return new
+
+    return convert, value_of
+
+
+_convert, _value = _converter(None)

@@ -29,7 +29,7 @@ from typing import Any, Dict, List
 import gast
 
 from . import anno, gastify, nodes
-from .blocks import definition_lines
+from .blocks import definition, plain_margin
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
 _MISSING = object()
@@ -386,8 +386,9 @@ def read_function(func) -> ParsedFunction:
     try:
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
         all_lines, start = inspect.findsource(func)
-        raw_lines = _last_definition_lines(filename, all_lines, start) \
-            or definition_lines(filename, all_lines, start)
+        raw_lines, defined = _last_definition_lines(filename, all_lines, start), None
+        if raw_lines is None:
+            raw_lines, defined = definition(filename, all_lines, start)
         first_line = start + 1
     except (OSError, TypeError, IndexError) as exc:
         message, hint = _why_no_source(func, exc)
@@ -417,17 +418,23 @@ def read_function(func) -> ParsedFunction:
     dedented = textwrap.dedent(text)
     first_code = next((ln for ln in raw_lines if ln.strip()), "")
     column_offset = len(first_code) - len(first_code.lstrip())
-    try:
-        module = gastify.parse(dedented)   # (gast.parse, faster)
-    except SyntaxError as exc:
-        raise SourceUnavailableError(
-            f"cannot parse the source of {func.__qualname__}: {exc.msg}") from None
-    defs = [n for n in module.body if isinstance(n, gast.FunctionDef)]
-    if not defs:
-        raise SourceUnavailableError(
-            f"the source of {func.__qualname__} holds no 'def' statement",
-            hint="define the function with 'def'")
-    node = defs[0]
+    if defined is not None and isinstance(defined, ast.FunctionDef) \
+            and plain_margin(raw_lines, text, first_code[:column_offset]):
+        # the file's tree holds the definition as its dedented text parses: not parsed
+        # again, its locations moved to that text's (see blocks.plain_margin)
+        node = gastify.to_gast(defined, lines=start, columns=column_offset)
+    else:
+        try:
+            module = gastify.parse(dedented)   # (gast.parse, faster)
+        except SyntaxError as exc:
+            raise SourceUnavailableError(
+                f"cannot parse the source of {func.__qualname__}: {exc.msg}") from None
+        defs = [n for n in module.body if isinstance(n, gast.FunctionDef)]
+        if not defs:
+            raise SourceUnavailableError(
+                f"the source of {func.__qualname__} holds no 'def' statement",
+                hint="define the function with 'def'")
+        node = defs[0]
     node.decorator_list = []
     parsed = ParsedFunction(func=func, node=node, filename=filename,
                             line_offset=first_line - 1, column_offset=column_offset,
