@@ -11,6 +11,9 @@ from ..syntax import anno
 
 #: the nodes whose direct operands are read whole
 _WHOLE_READERS = (gast.BinOp, gast.UnaryOp, gast.Compare)
+#: attributes only an array (or a number) has
+_ARRAY_ATTRIBUTES = frozenset(("shape", "ndim", "dtype", "size", "T", "mT", "real", "imag",
+                               "flat", "itemsize", "nbytes"))
 #: the functions of a module (``np.stack``...) that read a list or tuple argument's items
 _SEQUENCE_TAKERS = frozenset((
     "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack", "concatenate",
@@ -21,7 +24,8 @@ _SEQUENCE_TAKERS = frozenset((
 def read_only_whole(body, name, _seen=None):
     """Whether every read of ``name`` in the statements ``body`` is an operand of
     arithmetic or of a comparison, an argument of a module's function that reads no
-    sequence's items (``np.sin``, not ``np.stack``), or of a call of a user function
+    sequence's items (``np.sin``, not ``np.stack``), the object of an attribute only
+    arrays have (``x.shape``), or of a call of a user function
     (``anno.USER_CALL``: its own pullback returns the adjoint in the argument's
     structure), or the value of a name it is copied to (``y = y0``) read so."""
     seen = {name} if _seen is None else _seen | {name}
@@ -42,6 +46,8 @@ def read_only_whole(body, name, _seen=None):
             elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
                     and node.func.attr not in _SEQUENCE_TAKERS:   # np.sin(x), np.dot(X, w)
                 whole.update(id(a) for a in node.args if isinstance(a, gast.Name))
+            elif isinstance(node, gast.Attribute) and node.attr in _ARRAY_ATTRIBUTES:
+                whole.add(id(node.value))   # (x.shape: no list or tuple has it)
             elif isinstance(node, gast.stmt) and anno.get(node, anno.USER_CALL) is not None:
                 whole.update(id(n) for n in gast.walk(node) if isinstance(n, gast.Name))
     for node in reads:
