@@ -39,10 +39,11 @@ def partial_function(made, name, module, path):
                        f"cannot read as a Python function", **located,
                        hint=f"write a def calling it with the fixed values "
                             f"(def {_last(name)}(x): return f(x, ...)) and name that def")
-    variadic = [p.name for p in params if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    variadic = [("*" if p.kind == p.VAR_POSITIONAL else "**") + p.name for p in params
+                if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     if variadic:
         raise CliError(f"{name} is a functools.partial of {_shown(made.func)}, which takes "
-                       f"*{variadic[0]}: a written module names each parameter it passes",
+                       f"{variadic[0]}: a written module names each parameter it passes",
                        **located, hint=f"write a def taking the parameters to give "
                                          f"(def {_last(name)}(x): return ...) and name that def")
     # (a parameter with a default that is not a Python function's, a numpy function's
