@@ -20,6 +20,7 @@ from s2sad.runtime import (
     item_bar,
     mean_bar,
     size_of,
+    tree_like,
     unbroadcast,
     unshared,
     zeros_like,
@@ -315,4 +316,4 @@ def adam_loss_value_and_grad(params, X, y, steps):
     params_item_1_bar = p_1_bar['b']
     params_bar = add_item(params_bar, 'b', params_item_1_bar)
     params_bar = add_item(params_bar, 'w', params_item_bar)
-    return adam_loss, unshared(params_bar, (params,))
+    return adam_loss, tree_like(unshared(params_bar, (params,)), params)

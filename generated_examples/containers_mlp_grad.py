@@ -12,6 +12,7 @@ from s2sad.runtime import (
     dot_rhs_bar,
     ensure_scalar_output,
     size_of,
+    tree_like,
     unbroadcast,
     unpacked_bar,
     zeros_like,
@@ -81,4 +82,4 @@ def mlp_loss_value_and_grad(layers, X, y):
         layers_slice_bar = add_item(layers_slice_bar, index, item_bar_1)
     # grad of line 15: for W, b in layers[:-1]:
     layers_bar = add_item(layers_bar, slice(None, -1, None), layers_slice_bar)
-    return mlp_loss, layers_bar
+    return mlp_loss, tree_like(layers_bar, layers)

@@ -83,6 +83,8 @@ def _build_jvp(func, wrt, backend="numpy"):
 
 
 def forward_source(func, wrt=0):
-    """The generated forward-mode module text for ``func``."""
+    """The generated forward-mode module text for ``func`` (a partial, a lambda...: as
+    :func:`jvp` takes it)."""
+    func = differentiable(func)
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
     return forward_entry(func, wrt_names).text

@@ -311,7 +311,9 @@ def _defaults(func, params, args, kwargs):
 
 
 def source(func, wrt=0, mode="reverse", flavor="value_and_grad"):
-    """The generated module text for ``func`` (what ``grad(func).source`` holds)."""
+    """The generated module text for ``func`` (what ``grad(func).source`` holds): of
+    whatever the derivatives take, a partial, a lambda, a derivative the API made."""
+    func = differentiable(func)
     wrt_names, _ = pipeline.resolve_wrt(func, wrt)
     if mode == "forward":
         return forward_source(func, wrt_names)

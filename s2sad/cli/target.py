@@ -5,6 +5,7 @@ is a located :class:`CliError`.
 """
 
 import contextlib
+import functools
 import importlib.util
 import inspect
 import linecache
@@ -15,6 +16,7 @@ import traceback
 from ..errors import S2sadError, WrtError
 from ..pipeline import resolve_wrt
 from .messages import CliError, shown_path, source_detail
+from .partials import FROZEN, partial_function
 
 
 def parse_target(spec):
@@ -192,6 +194,8 @@ def get_function(module, func_name, path):
                 else "the module defines no functions")
         what = "no function" if obj is None else "no callable"
         raise CliError(f"{what} named {func_name!r} in the module", where=shown_path(path), hint=hint)
+    if isinstance(obj, functools.partial):   # (read from the module when the code runs)
+        return partial_function(obj, func_name, module, path)
     return obj
 
 
@@ -212,9 +216,21 @@ def parse_wrt(text, func, path):
             raise
         if not isinstance(exc, WrtError):   # about the function, not about --wrt
             raise CliError(exc.message, hint=exc.hint, **_def_line(func, path)) from None
-        raise CliError(f"bad --wrt: {exc.message}", hint=exc.hint,
+        raise CliError(f"bad --wrt: {exc.message}", hint=_frozen_hint(func, items) or exc.hint,
                        **_def_line(func, path)) from None
     return names
+
+
+def _frozen_hint(func, items):
+    """For the function standing for a partial, a --wrt naming a value the partial holds:
+    what to do instead (None otherwise)."""
+    partial_name, frozen = getattr(func, "__dict__", {}).get(FROZEN, (None, ()))
+    held = [item for item in items if item in frozen]
+    if not held:
+        return None
+    return (f"{held[0]} is a value the partial {partial_name} holds, not a parameter it "
+            f"leaves to give: differentiate the function it calls (--wrt {held[0]} of "
+            f"that function), or leave {held[0]} out of the partial")
 
 
 def _def_line(func, path):
@@ -225,6 +241,8 @@ def _def_line(func, path):
         return {"where": shown_path(path)}
     index = next((i for i, line in enumerate(lines) if line.lstrip().startswith("def ")), 0)
     text = lines[index].rstrip("\n")
+    if FROZEN in getattr(func, "__dict__", {}):   # (a partial: its assignment's line)
+        text = linecache.getline(os.path.abspath(path), first + index).rstrip("\n") or text
     column = len(text) - len(text.lstrip())
     return {"where": f"{shown_path(path)}:{first + index}:{column + 1}",
             "detail": source_detail(text, column)}

@@ -190,8 +190,9 @@ def not_a_function_error(func):
     if isinstance(func, functools.partial):
         inner = getattr(func.func, "__qualname__", None) or type(func.func).__name__
         return SourceUnavailableError(
-            f"s2sad differentiates a functools.partial of a function whose parameters it "
-            f"can name; got a partial of {inner}, which it cannot call so",
+            f"s2sad differentiates a functools.partial by writing a def that calls its "
+            f"function with the values it holds; got a partial of {inner}, "
+            f"{_partial_obstacle(func)}",
             hint="write a def calling the function with the fixed values as globals or "
                  "defaults (def obj(x): return f(x, A, b)), or a lambda on a line of its "
                  "own (obj = lambda x: f(x, A, b))")
@@ -199,6 +200,24 @@ def not_a_function_error(func):
         f"s2sad differentiates Python functions written with 'def'; got "
         f"{_short_repr(func)}",
         hint="wrap the computation in a def, or register a rule with @s2sad.adjoint")
+
+
+def _partial_obstacle(made):
+    """Why no def calls the function of the partial ``made`` (see
+    ``api.composable._partial_caller``), in words."""
+    name = getattr(made.func, "__name__", None)
+    if name == "<lambda>":
+        return "a lambda: such a def needs a name to call it by"
+    if not isinstance(name, str) or not name.isidentifier():
+        return "which has no name such a def could call it by"
+    try:
+        params = inspect.signature(made).parameters.values()
+    except (TypeError, ValueError):
+        return "whose parameters Python's inspect cannot tell"
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return "which takes *args or **kwargs: such a def names each parameter it passes"
+    return (f"whose parameter names clash with {name!r} or {name + '_'!r}, the names "
+            f"such a def uses, or which takes keywords it has no parameter for")
 
 
 def _short_repr(obj, limit=80):

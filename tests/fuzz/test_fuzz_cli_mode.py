@@ -143,13 +143,23 @@ def _tree(name, kind, value):
     return Param(name, "tree", spec, value)
 
 
-def test_a_tuple_parameter_s_derivative_comes_back_as_a_list(tmp_path):
-    """README, "Command line": the derivative of a tuple parameter (and of a tuple in a
-    list parameter) comes back as a list of its items' derivatives; the check takes it
-    for the tuple (campaign seeds 1220024 and 50258: "wrong-type", a checker's bug)."""
+TUPLE_READS = {
+    "index": "def f(x, tp):\n    return np.sum(np.sin(x) * tp[0]) + np.sum(tp[1] * x)\n",
+    "unpack": "def f(x, tp):\n    a, b = tp\n    return np.sum(np.sin(x) * a) + np.sum(b * x)\n",
+    "loop": "def f(x, tp):\n    s = 0.0\n    for v in tp:\n        s = s + np.sum(v * x)\n"
+            "    return s\n",
+    "slice": "def f(x, tp):\n    q = tp[1:]\n    return np.sum(np.sin(x) * q[0]) * len(tp)\n",
+}
+
+
+@pytest.mark.parametrize("form", sorted(TUPLE_READS))
+def test_a_tuple_parameter_s_derivative_comes_back_as_a_tuple(tmp_path, form):
+    """README, "Which values are containers": the derivative of a tuple parameter comes
+    back as a tuple, however the code reads it (it was a list after an index, a slice or
+    a loop and a tuple after unpacking, while the check took a list for a tuple:
+    campaign seeds 1220024 and 50258).  The check is strict now: a list is wrong-type."""
     tp = _tree("tp", "tuple", (np.array([0.2, -0.4, 0.3]), np.array([0.1, 0.7, -0.2])))
-    prog = _program("def f(x, tp):\n    return np.sum(np.sin(x) * tp[0]) + np.sum(tp[1] * x)\n",
-                    [X, tp], wrt=(0, 1))
+    prog = _program(TUPLE_READS[form], [X, tp], wrt=(0, 1))
     outcome = _check(tmp_path, prog)
     assert outcome.status == "pass", (outcome.reason, outcome.message)
 

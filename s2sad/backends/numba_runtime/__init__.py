@@ -30,8 +30,8 @@ from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked, prod_bar,
                          reduced_count, sum_bar)
 from .shapes import range_item, shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
-from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar, loop_items_dot, scalar_checked,
-                    times_bar, unpacked_bar, zeros_tree)
+from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar, loop_items_dot,
+                    scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
 
 __all__ = [
     "check_bound", "check_not_shared", "ensure_same_kind",
@@ -41,7 +41,7 @@ __all__ = [
     "overwritten", "snapshot", "stored_part", "transpose_bar", "unshared", "zero_at",
     "broadcast_like", "index_set", "writable_copy", "xdivy",
     "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "zeros_tree",
-    "unpacked_bar", "add_items", "item_bar", "iterable_bar",
+    "unpacked_bar", "add_items", "item_bar", "iterable_bar", "tree_like",
     "expand_summed", "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
     "finite_mask", "sinc_slope",
     "add_item", "first_extreme", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",

@@ -1,7 +1,7 @@
 """numba versions of the helpers that add and make adjoints of values whose kind the
 generated code did not know (:mod:`s2sad.runtime.trees` and ``dicts``): ``add_tree``,
 ``zeros_tree``, ``times_bar``, ``loop_items_bar``, ``loop_items_dot``, ``scalar_checked``,
-``unpacked_bar``, ``add_items``, ``item_bar``, ``iterable_bar``.
+``unpacked_bar``, ``add_items``, ``item_bar``, ``iterable_bar``, ``tree_like``.
 
 numba knows the kind when it types the call: for numbers and arrays each compiles to
 the arithmetic alone (``a + b``, ``g * n`` reduced to ``x``'s shape).  Lists and tuples
@@ -111,6 +111,20 @@ def _zeros_tree(x):
 def _times_bar(g, x, n):
     if is_leaf(g) and is_leaf(x) and isinstance(n, (types.Number, types.Boolean)):
         return lambda g, x, n: unbroadcast(g * n, x)
+    return None
+
+
+def tree_like(g, x):
+    """:func:`s2sad.runtime.tree_like` (numba: see the module)."""
+    return _numpy.tree_like(g, x)
+
+
+@overload(tree_like, inline="always")
+def _tree_like(g, x):
+    # (numba's adjoint of a list or tuple is its list: the API gives it the argument's
+    # structure, as the numpy helper would)
+    if is_leaf(x) or isinstance(x, (types.List, types.ListType, types.BaseTuple)):
+        return lambda g, x: g
     return None
 
 

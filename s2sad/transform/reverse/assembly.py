@@ -21,6 +21,7 @@ from ...analysis.lists import changes_end_before
 from ...analysis.ops import with_loops
 from ...analysis.ranks import numbers, real_numbers
 from ...analysis.reverse_facts import primal_facts, with_linked
+from ...analysis.whole_reads import read_only_whole
 from ...errors import NonScalarOutputError, RuleDefinitionError, ValueTypeError
 from ...optimize import drop_orphan_comments, eliminate_dead, propagate_copies
 from ...analysis.facts import USER_CALL
@@ -204,8 +205,16 @@ class ReverseFunction:
         """The returned adjoints of list, tuple and dict parameters in the parameter's
         own structure (the sweep builds them as lists: tuples come back as tuples)."""
         return [nodes.call(self.env.helper("tree_like"), [g, nodes.name(p)])
-                if p in self.env.adj and kinds_.is_container(self.facts.kinds.get(p)) else g
+                if p in self.env.adj and self._may_be_container(p) else g
                 for g, p in zip(grads, self.wrt)]
+
+    def _may_be_container(self, param):
+        """Whether the parameter ``param`` is, or may be, a list, tuple or dict: its kind
+        says so, or (code made without the arguments: a module the CLI writes) it is
+        not known and its adjoint was built by reading it as a container."""
+        kind = self.facts.kinds.get(param, kinds_.UNKNOWN)
+        return kinds_.is_container(kind) or kind == kinds_.UNKNOWN and not read_only_whole(
+            self.primal, param)
 
     def refuse_constant_output(self, value):
         """``return None`` (or a string, or a complex number) in a function asked for its
