@@ -50,21 +50,26 @@ def var_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
 
 
 # the derivative of a standard deviation of 0 (equal values) does not exist: refused, but
-# where each result reduces one value the function is 0 near the point: its derivative is 0
-# (with where=, a slot selecting one value of several is refused: a false refusal)
+# where a result reduces one value (one element along the axes, or one selected by where=)
+# the function is 0 near the point: its derivative is 0.  The check runs in a's shape
+# (sum_bar spreads y over the elements it reduces), where where='s count lines up.
 @adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
          spellings=CORRECTION, methods=("std",), float_dtype="dtype")
 def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
-    return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar * (reduced_count(a, axis) > 1)),
-                    a, axis, keepdims, where)
+    g = sum_bar(y_bar, a, axis, keepdims, where)
+    return (g / nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                g * (reduced_count(a, axis, 0, where) > 1))
             * deviations(a, axis, where) / reduced_count(a, axis, ddof, where))
 
 
 @tangent(np.std)
 def std_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
-    return (np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
-                   axis=axis, dtype=dtype, keepdims=keepdims)
-            / nonzero_checked(y, "np.std", reduced_count(a, axis) > 1))
+    return np.sum(deviations(a, axis, where) * a_dot
+                  / (reduced_count(a, axis, ddof, where)
+                     * nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                       sum_bar(np.ones_like(y), a, axis, keepdims, where)
+                                       * (reduced_count(a, axis, 0, where) > 1))),
+                  axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # returned=True (the sum of the weights too) has no rule: the call is refused by name;

@@ -94,17 +94,36 @@ def _nonzero_checked(y, what, needed=None):
         return y
     if needed is not None and not np.any(zero & (as_array(needed) != 0)):
         return np.where(zero, 1.0, y)
+    if needed is not None:
+        zero = zero & (as_array(needed) != 0)
     raise NotDifferentiableError(
         f"{what} has no derivative here: the derivative divides by a value that is 0 "
-        f"({_why(what)})",
-        hint=f"keep the argument of {what} away from that point (add a small constant, "
-             f"or leave the argument out of wrt)")
+        f"({_why(what, zero)})",
+        hint=_hint(what))
 
 
-def _why(what):
+def _hint(what):
+    if "std" in what:   # (a constant added to the values leaves their deviation as it is)
+        var = what.replace("std", "var")
+        return (f"differentiate a smoothed standard deviation, "
+                f"np.sqrt({var}(...) + eps) with a small eps, or leave the argument out of wrt")
+    return (f"keep the argument of {what} away from that point (add a small constant, "
+            f"or leave the argument out of wrt)")
+
+
+def _why(what, zero):
+    """Why ``what`` has no derivative, naming the first place of ``zero`` (a 0 that
+    matters): for ``np.std``, checked in its argument's shape, the slot of an element of
+    the argument; for the others, an index of the result."""
+    place = ""
+    if np.ndim(zero):
+        index = tuple(int(i) for i in np.argwhere(zero)[0])
+        place = (f" in the reduction that takes the argument's element {index}" if what == "np.std"
+                 else f" at index {index} of the result")
     if "std" in what:
-        return "the standard deviation is 0: all the values reduced together are equal"
-    return "the value is 0"
+        return (f"the standard deviation is 0{place}: the values reduced together there are "
+                f"equal (of two or more values: one value alone has derivative 0)")
+    return f"the value is 0{place}"
 
 
 @tangent_beside(nonzero_checked)
