@@ -23,8 +23,8 @@ from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quanti
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
                              cumsum_bar, deviations, diff_bar, diff_dot, drop_initial, ediff1d_bar,
                              ediff1d_dot, nan_extremum_bar, nonzero_checked, notnan_count,
-                             reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
-                             trapezoid_x_bar, trapezoid_y_bar, with_initial)
+                             reduced_count, selected_or_nan, trace_bar, trapezoid_dot,
+                             trapezoid_dx_bar, trapezoid_x_bar, trapezoid_y_bar, with_initial)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---------------------------------------------------------------- statistics
@@ -226,55 +226,63 @@ def nansum_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
                   keepdims=keepdims, where=where)
 
 
-@adjoint(np.nanmean, nondiff=("axis", "dtype", "keepdims"), allocates=True,
+# where= (a mask) leaves elements out as a NaN would: each rule reads a with NaN at them
+# (selected_or_nan: a itself without where=)
+@adjoint(np.nanmean, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
          float_dtype="dtype")
-def nanmean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return (np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
-            / notnan_count(a, axis, 0, True))
+def nanmean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, where=True):
+    b = selected_or_nan(a, where)
+    return (np.where(np.isnan(b), 0.0, sum_bar(y_bar, a, axis, keepdims))
+            / notnan_count(b, axis, 0, True))
 
 
 @tangent(np.nanmean)
-def nanmean_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return (np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+def nanmean_tangent(y, a, axis, dtype, keepdims, where, a_dot):
+    b = selected_or_nan(a, where)
+    return (np.sum(np.where(np.isnan(b), 0.0, a_dot), axis=axis, dtype=dtype,
                    keepdims=keepdims)
-            / notnan_count(a, axis, 0, keepdims))
+            / notnan_count(b, axis, 0, keepdims))
 
 
-@adjoint(np.nanvar, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+@adjoint(np.nanvar, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
          spellings=CORRECTION, float_dtype="dtype")
-def nanvar_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
-    # (the deviations are 0 where a is NaN, never NaN: no NaN reaches the derivatives of
+def nanvar_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+    # (the deviations are 0 where b is NaN, never NaN: no NaN reaches the derivatives of
     # this code either, reverse over reverse included)
+    b = selected_or_nan(a, where)
     return (2.0 * sum_bar(y_bar, a, axis, keepdims)
-            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-            / notnan_count(a, axis, ddof, True))
+            * np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
+            / notnan_count(b, axis, ddof, True))
 
 
 @tangent(np.nanvar)
-def nanvar_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (2.0 * np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                         * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+def nanvar_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+    b = selected_or_nan(a, where)
+    return (2.0 * np.sum(np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
+                         * np.where(np.isnan(b), 0.0, a_dot), axis=axis, dtype=dtype,
                          keepdims=keepdims)
-            / notnan_count(a, axis, ddof, keepdims))
+            / notnan_count(b, axis, ddof, keepdims))
 
 
-@adjoint(np.nanstd, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
+@adjoint(np.nanstd, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
          spellings=CORRECTION, float_dtype="dtype")
-def nanstd_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
+def nanstd_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+    b = selected_or_nan(a, where)
     return (sum_bar(y_bar / nonzero_checked(
-                y, "np.nanstd", y_bar * (notnan_count(a, axis, 0, keepdims) > 1)),
+                y, "np.nanstd", y_bar * (notnan_count(b, axis, 0, keepdims) > 1)),
                     a, axis, keepdims)
-            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-            / notnan_count(a, axis, ddof, True))
+            * np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
+            / notnan_count(b, axis, ddof, True))
 
 
 @tangent(np.nanstd)
-def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                   * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
+def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+    b = selected_or_nan(a, where)
+    return (np.sum(np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
+                   * np.where(np.isnan(b), 0.0, a_dot), axis=axis, dtype=dtype,
                    keepdims=keepdims)
-            / (notnan_count(a, axis, ddof, keepdims)
-               * nonzero_checked(y, "np.nanstd", notnan_count(a, axis, 0, keepdims) > 1)))
+            / (notnan_count(b, axis, ddof, keepdims)
+               * nonzero_checked(y, "np.nanstd", notnan_count(b, axis, 0, keepdims) > 1)))
 
 
 # (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y; initial= is
@@ -295,17 +303,19 @@ def nanmax_tangent(y, a, axis, keepdims, initial, where, a_dot):
                   axis=axis, keepdims=keepdims)
 
 
-@adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims"), allocates=True,
+@adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
          float_dtype="dtype")
-def nanprod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return np.where(np.isnan(a), 0.0,
-                    prod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis, keepdims))
+def nanprod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, where=True):
+    b = selected_or_nan(a, where)
+    return np.where(np.isnan(b), 0.0,
+                    prod_bar(y_bar, np.where(np.isnan(b), 1.0, b), axis, keepdims))
 
 
 @tangent(np.nanprod)
-def nanprod_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
-                  * prod_bar(np.ones_like(y), np.where(np.isnan(a), 1.0, a), axis, keepdims),
+def nanprod_tangent(y, a, axis, dtype, keepdims, where, a_dot):
+    b = selected_or_nan(a, where)
+    return np.sum(np.where(np.isnan(b), 0.0, a_dot)
+                  * prod_bar(np.ones_like(y), np.where(np.isnan(b), 1.0, b), axis, keepdims),
                   axis=axis, dtype=dtype, keepdims=keepdims)
 
 

@@ -88,8 +88,8 @@ from .scans import (NotDifferentiableError, OrderLimitError,  # noqa: F401
                     average_weights, average_weights_bar, cumprod_bar, cumprod_bar_dot,
                     cumprod_dot, cumsum_bar, deviations, diff_bar, diff_dot,
                     drop_initial, ediff1d_bar, ediff1d_dot, nan_extremum_bar, nonzero_checked,
-                    notnan_count, reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
-                    trapezoid_x_bar, trapezoid_y_bar, trapezoid_y_bar_dot, with_initial)
+                    notnan_count, reduced_count, selected_or_nan, trace_bar, trapezoid_dot,
+                    trapezoid_dx_bar, trapezoid_x_bar, trapezoid_y_bar, trapezoid_y_bar_dot, with_initial)
 from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa: F401
                      zeros_like)
 from .tape import Stack  # noqa: F401

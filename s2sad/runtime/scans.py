@@ -66,6 +66,21 @@ def deviations(a, axis=None, where=True):
     return np.where(mask, a - mean, zero)
 
 
+@fact(view=True)
+def selected_or_nan(a, where=True):
+    """``a`` with NaN where ``where`` (a mask that broadcasts to ``a``'s shape) leaves an
+    element out: ``np.nanmean(a, where=m)`` is ``np.nanmean(selected_or_nan(a, m))``, and
+    so for each NaN-ignoring reduction.  ``a`` itself where the mask is ``True``."""
+    if where is True:
+        return a
+    return np.where(where, a, np.nan)
+
+
+@tangent_beside(selected_or_nan)
+def selected_or_nan_tangent(out, a, where, a_dot):
+    return np.where(where, a_dot, 0.0)
+
+
 @fact(allocates=True)
 def notnan_count(a, axis=None, ddof=0, keepdims=False):
     """How many values that are not NaN each reduction of ``a`` combines, less ``ddof``

@@ -1,0 +1,22 @@
+"""Op-table rows of keyword forms refused before (functions in
+``tests/fixtures/ops_keywords_late.py``; second order reads each row's second case)."""
+
+from rows_keywords import _wide, _with_nans
+
+import ops_keywords_late as K
+from optable import Arg, row
+
+ROWS = [
+    row("nanmean-where", K.nanmean_where, ("matrix", Arg((3, 4), _with_nans)),
+        ("matrix-b", Arg((3, 4), _with_nans))),
+    row("nanvar-nanstd-where", K.nanvar_nanstd_where, ("matrix", Arg((3, 4), _with_nans)),
+        ("matrix-b", Arg((3, 4), _with_nans))),
+    row("nanprod-where", K.nanprod_where, ("matrix", Arg((3, 4), _with_nans)),
+        ("matrix-b", Arg((3, 4), _with_nans))),
+    row("nanstd-nanmean-where-all", K.nanstd_where_all, ("matrix", Arg((3, 4), _with_nans)),
+        ("matrix-b", Arg((3, 4), _with_nans))),
+    row("std-where-one-value", K.std_where_one_value, ("matrix", Arg((3, 4), _wide)),
+        ("matrix-b", Arg((3, 4), _wide))),
+    row("x.std(where=)-one-value-keepdims", K.std_method_where_one_value_keepdims,
+        ("matrix", Arg((3, 4), _wide)), ("matrix-b", Arg((3, 4), _wide))),
+]
