@@ -48,8 +48,8 @@ from .guards import check_globals  # noqa: F401 (modules the CLI writes call it;
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                      ensure_scalar_output, ensure_unshared, kept_argument,
                      scalar_checked, unshared)  # noqa: F401
-from .indexing import (add_at, add_at_key, add_into, cast_bar, cast_dot, concatenate_bar,
-                       kept_or_cast_dot,
+from .indexing import (add_at, add_at_key, add_into, astype_of, cast_bar, cast_dot,
+                       concatenate_bar, kept_or_cast_dot,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar, copy_of,
                        stored_part, transpose_bar, unpacked_bar, unpacked_parts, zero_at)  # noqa: F401
 from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, diag_part,

@@ -19,4 +19,8 @@ ROWS = [
         ("matrix-b", Arg((3, 4), _wide))),
     row("x.std(where=)-one-value-keepdims", K.std_method_where_one_value_keepdims,
         ("matrix", Arg((3, 4), _wide)), ("matrix-b", Arg((3, 4), _wide))),
+    row("x.astype(casting=)", K.astype_castings, ("matrix", Arg((3, 4))),
+        ("vector", Arg((5,)))),
+    row("x.astype(int, casting=)", K.astype_casting_int_and_back, ("matrix", Arg((3, 4), _wide)),
+        ("vector", Arg((5,), _wide))),
 ]
