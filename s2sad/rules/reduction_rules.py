@@ -21,9 +21,10 @@ from ..runtime import extremum_bar, prod_bar, sum_bar
 from ..runtime.norms import norm_bar, norm_dot
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
-                             cumsum_bar, deviations, diff_bar, diff_dot, drop_initial, ediff1d_bar,
-                             ediff1d_dot, nan_extremum_bar, nonzero_checked, notnan_count,
-                             reduced_count, selected_or_nan, trace_bar, trapezoid_dot,
+                             cumsum_bar, deviations, deviations_from, diff_bar, diff_dot,
+                             drop_initial, ediff1d_bar, ediff1d_dot, given_mean_bar,
+                             nan_extremum_bar, nonzero_checked, notnan_count, reduced_count,
+                             selected_or_nan, singular_at_zero, trace_bar, trapezoid_dot,
                              trapezoid_dx_bar, trapezoid_x_bar, trapezoid_y_bar, with_initial)
 from .registry import adjoint, nondifferentiable, tangent
 
@@ -35,41 +36,76 @@ CORRECTION = {"correction": "ddof"}
 
 
 # where= (a mask that broadcasts to a's shape) takes the deviations of the elements it
-# selects from their mean, divided by their count (less ddof)
-@adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
-         spellings=CORRECTION, methods=("var",), float_dtype="dtype")
-def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
-    return (2.0 * sum_bar(y_bar, a, axis, keepdims, where) * deviations(a, axis, where)
-            / reduced_count(a, axis, ddof, where))
+# selects from their mean, divided by their count (less ddof); numpy >= 2.0's mean= is
+# the mean the deviations are taken from (differentiated: the var reads a - mean)
+if "mean" in inspect.signature(np.var).parameters:
+    @adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("var",), float_dtype="dtype")
+    def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True,
+                    mean=None):
+        a_bar = (2.0 * sum_bar(y_bar, a, axis, keepdims, where)
+                 * deviations_from(a, mean, axis, where) / reduced_count(a, axis, ddof, where))
+        return a_bar, given_mean_bar(a_bar, mean)
 
+    @tangent(np.var)
+    def var_tangent(y, a, axis, dtype, ddof, keepdims, where, mean, a_dot, mean_dot):
+        return 2.0 * np.sum(deviations_from(a, mean, axis, where) * (a_dot - mean_dot)
+                            / reduced_count(a, axis, ddof, where),
+                            axis=axis, dtype=dtype, keepdims=keepdims)
+else:  # pragma: no cover - numpy < 2.0
+    @adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("var",), float_dtype="dtype")
+    def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+        return (2.0 * sum_bar(y_bar, a, axis, keepdims, where) * deviations(a, axis, where)
+                / reduced_count(a, axis, ddof, where))
 
-@tangent(np.var)
-def var_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
-    return 2.0 * np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
-                        axis=axis, dtype=dtype, keepdims=keepdims)
+    @tangent(np.var)
+    def var_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+        return 2.0 * np.sum(deviations(a, axis, where) * a_dot
+                            / reduced_count(a, axis, ddof, where),
+                            axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # the derivative of a standard deviation of 0 (equal values) does not exist: refused, but
 # where a result reduces one value (one element along the axes, or one selected by where=)
 # the function is 0 near the point: its derivative is 0.  The check runs in a's shape
 # (sum_bar spreads y over the elements it reduces), where where='s count lines up.
-@adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
-         spellings=CORRECTION, methods=("std",), float_dtype="dtype")
-def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
-    g = sum_bar(y_bar, a, axis, keepdims, where)
-    return (g / nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
-                                g * (reduced_count(a, axis, 0, where) > 1))
-            * deviations(a, axis, where) / reduced_count(a, axis, ddof, where))
+if "mean" in inspect.signature(np.std).parameters:
+    @adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("std",), float_dtype="dtype")
+    def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True,
+                    mean=None):
+        g = sum_bar(y_bar, a, axis, keepdims, where)
+        a_bar = (g / nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                     g * singular_at_zero(a, axis, where, mean))
+                 * deviations_from(a, mean, axis, where) / reduced_count(a, axis, ddof, where))
+        return a_bar, given_mean_bar(a_bar, mean)
 
+    @tangent(np.std)
+    def std_tangent(y, a, axis, dtype, ddof, keepdims, where, mean, a_dot, mean_dot):
+        return np.sum(deviations_from(a, mean, axis, where) * (a_dot - mean_dot)
+                      / (reduced_count(a, axis, ddof, where)
+                         * nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                           sum_bar(np.ones_like(y), a, axis, keepdims, where)
+                                           * singular_at_zero(a, axis, where, mean))),
+                      axis=axis, dtype=dtype, keepdims=keepdims)
+else:  # pragma: no cover - numpy < 2.0
+    @adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("std",), float_dtype="dtype")
+    def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+        g = sum_bar(y_bar, a, axis, keepdims, where)
+        return (g / nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                    g * (reduced_count(a, axis, 0, where) > 1))
+                * deviations(a, axis, where) / reduced_count(a, axis, ddof, where))
 
-@tangent(np.std)
-def std_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
-    return np.sum(deviations(a, axis, where) * a_dot
-                  / (reduced_count(a, axis, ddof, where)
-                     * nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
-                                       sum_bar(np.ones_like(y), a, axis, keepdims, where)
-                                       * (reduced_count(a, axis, 0, where) > 1))),
-                  axis=axis, dtype=dtype, keepdims=keepdims)
+    @tangent(np.std)
+    def std_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+        return np.sum(deviations(a, axis, where) * a_dot
+                      / (reduced_count(a, axis, ddof, where)
+                         * nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                           sum_bar(np.ones_like(y), a, axis, keepdims, where)
+                                           * (reduced_count(a, axis, 0, where) > 1))),
+                      axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # returned=True (the sum of the weights too) has no rule: the call is refused by name;
@@ -460,7 +496,7 @@ def nanmedian_tangent(y, a, axis, keepdims, a_dot):
 
 # ------------------------------------------------------------ no derivative
 
-nondifferentiable(reduced_count, notnan_count, constant_q, constant_q_dot)
+nondifferentiable(reduced_count, notnan_count, singular_at_zero, constant_q, constant_q_dot)
 
 
 # ------------------------------------------------------------- ufunc methods

@@ -14,6 +14,7 @@ from .duck import as_array, as_like, deferred, fresh, is_duck, size_of, stacked,
 from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
 from .reductions import _keepdims_shape, _normalize_axes
+from .shapes import unbroadcast
 
 
 class NotDifferentiableError(S2sadError, ValueError):
@@ -82,6 +83,51 @@ def selected_or_nan_tangent(out, a, where, a_dot):
 
 
 @fact(allocates=True)
+def deviations_from(a, mean=None, axis=None, where=True):
+    """``a`` less ``mean``, the deviations ``np.var(a, mean=m)`` squares (numpy >= 2.0),
+    0 where ``where`` leaves an element out; without ``mean``, ``a`` less its own mean
+    (:func:`deviations`)."""
+    if mean is None:
+        return deviations(a, axis, where)
+    d = as_array(a) - mean
+    if where is True:
+        return d
+    return np.where(np.broadcast_to(as_array(where), np.shape(d)), d, np.zeros((), d.dtype))
+
+
+@fact(allocates=True)
+def singular_at_zero(a, axis=None, where=True, mean=None):
+    """Where (in ``a``'s shape, reduced axes kept) a standard deviation of 0 has no
+    derivative: a slot of two values or more; not one of one value, its own mean, whose
+    standard deviation is 0 near the point too (derivative 0), unless ``mean`` is given
+    (``np.std(a, mean=m)`` of one value is ``|a - m|``)."""
+    count = reduced_count(a, axis, 0, where)
+    return count > (1 if mean is None else 0)
+
+
+@fact(allocates=True, linear=("a_dot", "mean_dot"))
+def deviations_from_dot(a_dot, mean_dot, mean=None, axis=None, where=True):
+    """The tangent of :func:`deviations_from`: linear in ``a`` and ``mean`` together
+    (``mean_dot``, a 0 where ``mean`` is None, is not read then: the deviations from
+    ``a``'s own mean)."""
+    return deviations_from(a_dot, None if mean is None else mean_dot, axis, where)
+
+
+@tangent_beside(deviations_from)
+def deviations_from_tangent(out, a, mean, axis, where, a_dot, mean_dot):
+    return deviations_from_dot(a_dot, mean_dot, mean, axis, where)
+
+
+@fact(allocates=True, linear=("g",))
+def given_mean_bar(g, mean=None):
+    """The adjoint of ``np.var(a, mean=m)``'s ``m`` from ``g``, that of ``a``: ``-g``
+    summed to ``m``'s shape (the var reads ``a - m``); None without ``mean``."""
+    if mean is None:
+        return None
+    return -unbroadcast(g, mean)
+
+
+@fact(allocates=True)
 def notnan_count(a, axis=None, ddof=0, keepdims=False):
     """How many values that are not NaN each reduction of ``a`` combines, less ``ddof``
     (1 where all are NaN: the derivative is 0 there, not 0 / 0)."""
@@ -137,7 +183,7 @@ def _why(what, zero):
                  else f" at index {index} of the result")
     if "std" in what:
         return (f"the standard deviation is 0{place}: the values reduced together there are "
-                f"equal (of two or more values: one value alone has derivative 0)")
+                f"all equal to their mean")
     return f"the value is 0{place}"
 
 

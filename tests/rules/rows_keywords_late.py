@@ -1,6 +1,7 @@
 """Op-table rows of keyword forms refused before (functions in
 ``tests/fixtures/ops_keywords_late.py``; second order reads each row's second case)."""
 
+import numpy as np
 from rows_keywords import _wide, _with_nans
 
 import ops_keywords_late as K
@@ -24,3 +25,14 @@ ROWS = [
     row("x.astype(int, casting=)", K.astype_casting_int_and_back, ("matrix", Arg((3, 4), _wide)),
         ("vector", Arg((5,), _wide))),
 ]
+
+# mean= of np.var and np.std: numpy >= 2.0
+if np.lib.NumpyVersion(np.__version__) >= "2.0.0":
+    ROWS += [
+        row("var-mean-own-where", K.var_mean_own, ("matrix", Arg((3, 4))),
+            ("matrix-b", Arg((3, 4)))),
+        row("x.var(mean=)-ddof-keepdims", K.var_mean_other, ("matrix", Arg((3, 4))),
+            ("matrix-b", Arg((2, 5)))),
+        row("std-mean-where-one-value", K.std_mean_other, ("matrix", Arg((3, 4), _wide)),
+            ("matrix-b", Arg((3, 4), _wide))),
+    ]

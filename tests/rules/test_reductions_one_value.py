@@ -95,3 +95,20 @@ def test_a_slot_of_two_equal_values_is_refused_naming_it_and_its_hint_gives_righ
         return np.sum(np.sqrt(np.var(x, axis=1, where=MASK)[:2] + 1e-3)
                       * np.array([1.5, 2.0])) + np.sum(x ** 3)
     assert np.allclose(s2sad.grad(smoothed)(x.copy()), _fd_grad(smoothed, x), atol=1e-6)
+
+
+@pytest.mark.skipif(np.lib.NumpyVersion(np.__version__) < "2.0.0",
+                    reason="mean= of np.std is numpy >= 2.0's")
+def test_with_mean_given_one_value_equal_to_it_is_a_true_singular_point():
+    """np.std(x, mean=m) of one value is |x - m|: no derivative where x == m (refused,
+    naming the slot), derivative sign(x - m) elsewhere (not the 0 of its own mean)."""
+    means = np.array([[0.3], [0.1], [0.2]])
+
+    def std_of_one_given_mean(x):
+        return np.sum(np.std(x, axis=1, mean=means, where=ONE_EACH) * np.array([1.0, 2.0, 3.0]))
+    x = X.copy()
+    assert np.allclose(s2sad.grad(std_of_one_given_mean)(x.copy()),
+                       _fd_grad(std_of_one_given_mean, x), atol=1e-6)
+    x[2, 3] = 0.2
+    with pytest.raises(NotDifferentiableError, match=r"element \(2, 3\)"):
+        s2sad.grad(std_of_one_given_mean)(x)
