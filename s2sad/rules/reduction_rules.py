@@ -1,16 +1,17 @@
 """Rules for numpy's statistics, scans and differences (issue 14): ``np.var``,
 ``np.std``, ``np.average``, ``np.ptp``, ``np.cumsum``, ``np.cumprod``, ``np.diff``,
-``np.ediff1d``, ``np.trapezoid`` (``np.trapz``), the NaN-ignoring reductions,
-``np.trace``, the norms of ``np.linalg`` and ``np.median``, ``np.quantile`` and
-``np.percentile`` (and their NaN-ignoring forms), with their ndarray method spellings.
+``np.ediff1d``, ``np.trapezoid`` (``np.trapz``), ``np.trace``, the norms of
+``np.linalg`` and ``np.median``, ``np.quantile`` and ``np.percentile`` (and their
+NaN-ignoring forms), with their ndarray method spellings (the other NaN-ignoring
+reductions: :mod:`.nan_reduction_rules`).
 
 The conventions of ``numpy_rules``: one adjoint and one tangent per function, side by
 side.  The adjoints are made of ops that have rules and of runtime helpers (in
-:mod:`s2sad.runtime.scans`, ``norms``, ``quantiles``) that declare their own tangents,
-so second order needs nothing more.  Where a derivative does not exist the helpers raise
-``NotDifferentiableError`` (a standard deviation of equal values; a quantile in ``q``).
-Ties of ``np.ptp``, ``np.nanmax`` and ``np.nanmin`` share the adjoint equally, as
-``np.max``'s rule does; NaN entries of the ``np.nan*`` reductions get a zero derivative.
+:mod:`s2sad.runtime.scans`, ``spread``, ``norms``, ``quantiles``) that declare their own
+tangents, so second order needs nothing more.  Where a derivative does not exist the
+helpers raise ``NotDifferentiableError`` (a standard deviation of equal values; a
+quantile in ``q``).  Ties of ``np.ptp`` share the adjoint equally, as ``np.max``'s rule
+does.
 """
 
 import inspect
@@ -23,9 +24,9 @@ from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quanti
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
                              cumsum_bar, deviations, deviations_from, diff_bar, diff_dot,
                              drop_initial, ediff1d_bar, ediff1d_dot, given_mean_bar,
-                             nan_extremum_bar, nonzero_checked, notnan_count, reduced_count,
-                             selected_or_nan, singular_at_zero, trace_bar, trapezoid_dot,
-                             trapezoid_dx_bar, trapezoid_x_bar, trapezoid_y_bar, with_initial)
+                             nonzero_checked, notnan_count, reduced_count, singular_at_zero,
+                             trace_bar, trapezoid_dot, trapezoid_dx_bar, trapezoid_x_bar,
+                             trapezoid_y_bar, with_initial)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---------------------------------------------------------------- statistics
@@ -241,138 +242,6 @@ def trapezoid_adjoint(out, out_bar, y, x=None, dx=1.0, axis=-1):
 @tangent(_TRAPEZOIDS[0], aliases=_TRAPEZOIDS[1:])
 def trapezoid_tangent(out, y, x, dx, axis, y_dot, x_dot, dx_dot):
     return trapezoid_dot(y, x, dx, axis, y_dot, x_dot, dx_dot)
-
-
-# ------------------------------------------------------- ignoring NaN entries
-
-
-# (initial= a constant added to each sum, as np.sum's; where= selects the elements)
-@adjoint(np.nansum, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
-         float_dtype="dtype",
-         no_derivative={"initial": "the initial value of np.nansum is taken as a constant: "
-                                   "write np.nansum(x) + v to differentiate in v too"})
-def nansum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None,
-                   where=True):
-    return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims, where))
-
-
-@tangent(np.nansum)
-def nansum_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
-                  keepdims=keepdims, where=where)
-
-
-# where= (a mask) leaves elements out as a NaN would: each rule reads a with NaN at them
-# (selected_or_nan: a itself without where=)
-@adjoint(np.nanmean, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
-         float_dtype="dtype")
-def nanmean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, where=True):
-    b = selected_or_nan(a, where)
-    return (np.where(np.isnan(b), 0.0, sum_bar(y_bar, a, axis, keepdims))
-            / notnan_count(b, axis, 0, True))
-
-
-@tangent(np.nanmean)
-def nanmean_tangent(y, a, axis, dtype, keepdims, where, a_dot):
-    b = selected_or_nan(a, where)
-    return (np.sum(np.where(np.isnan(b), 0.0, a_dot), axis=axis, dtype=dtype,
-                   keepdims=keepdims)
-            / notnan_count(b, axis, 0, keepdims))
-
-
-@adjoint(np.nanvar, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
-         spellings=CORRECTION, float_dtype="dtype")
-def nanvar_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
-    # (the deviations are 0 where b is NaN, never NaN: no NaN reaches the derivatives of
-    # this code either, reverse over reverse included)
-    b = selected_or_nan(a, where)
-    return (2.0 * sum_bar(y_bar, a, axis, keepdims)
-            * np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
-            / notnan_count(b, axis, ddof, True))
-
-
-@tangent(np.nanvar)
-def nanvar_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
-    b = selected_or_nan(a, where)
-    return (2.0 * np.sum(np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
-                         * np.where(np.isnan(b), 0.0, a_dot), axis=axis, dtype=dtype,
-                         keepdims=keepdims)
-            / notnan_count(b, axis, ddof, keepdims))
-
-
-@adjoint(np.nanstd, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
-         spellings=CORRECTION, float_dtype="dtype")
-def nanstd_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
-    b = selected_or_nan(a, where)
-    return (sum_bar(y_bar / nonzero_checked(
-                y, "np.nanstd", y_bar * (notnan_count(b, axis, 0, keepdims) > 1)),
-                    a, axis, keepdims)
-            * np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
-            / notnan_count(b, axis, ddof, True))
-
-
-@tangent(np.nanstd)
-def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
-    b = selected_or_nan(a, where)
-    return (np.sum(np.where(np.isnan(b), 0.0, b - np.nanmean(b, axis=axis, keepdims=True))
-                   * np.where(np.isnan(b), 0.0, a_dot), axis=axis, dtype=dtype,
-                   keepdims=keepdims)
-            / (notnan_count(b, axis, ddof, keepdims)
-               * nonzero_checked(y, "np.nanstd", notnan_count(b, axis, 0, keepdims) > 1)))
-
-
-# (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y; initial= is
-# one more candidate, a constant, as np.max's; where= selects the candidates)
-@adjoint(np.nanmax, nondiff=("axis", "keepdims", "where"), allocates=True,
-         aliases=(np.nanmin,),
-         no_derivative={"initial": "the initial value of np.nanmax and np.nanmin is taken as "
-                                   "a constant: write np.maximum(np.nanmax(x), v) "
-                                   "(np.minimum(np.nanmin(x), v)) to differentiate in v too"})
-def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
-    return nan_extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
-
-
-@tangent(np.nanmax, aliases=(np.nanmin,))
-def nanmax_tangent(y, a, axis, keepdims, initial, where, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
-                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
-                  axis=axis, keepdims=keepdims)
-
-
-@adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
-         float_dtype="dtype")
-def nanprod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, where=True):
-    b = selected_or_nan(a, where)
-    return np.where(np.isnan(b), 0.0,
-                    prod_bar(y_bar, np.where(np.isnan(b), 1.0, b), axis, keepdims))
-
-
-@tangent(np.nanprod)
-def nanprod_tangent(y, a, axis, dtype, keepdims, where, a_dot):
-    b = selected_or_nan(a, where)
-    return np.sum(np.where(np.isnan(b), 0.0, a_dot)
-                  * prod_bar(np.ones_like(y), np.where(np.isnan(b), 1.0, b), axis, keepdims),
-                  axis=axis, dtype=dtype, keepdims=keepdims)
-
-
-@adjoint(np.nancumsum, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
-def nancumsum_adjoint(y, y_bar, a, axis=None, dtype=None):
-    return np.where(np.isnan(a), 0.0, cumsum_bar(y_bar, a, axis))
-
-
-@tangent(np.nancumsum)
-def nancumsum_tangent(y, a, axis, dtype, a_dot):
-    return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype)
-
-
-@adjoint(np.nancumprod, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
-def nancumprod_adjoint(y, y_bar, a, axis=None, dtype=None):
-    return np.where(np.isnan(a), 0.0, cumprod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis))
-
-
-@tangent(np.nancumprod)
-def nancumprod_tangent(y, a, axis, dtype, a_dot):
-    return cumprod_dot(np.where(np.isnan(a), 1.0, a), np.where(np.isnan(a), 0.0, a_dot), axis)
 
 
 # ------------------------------------------------------------------- trace
