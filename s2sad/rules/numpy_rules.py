@@ -348,7 +348,7 @@ def min_tangent(y, a, axis, keepdims, initial, where, a_dot):
 
 
 # order 'F' reads and writes both in Fortran order, so does its adjoint ('A', which
-# depends on a's memory layout, is refused where it is written)
+# depends on a's memory layout, is s2sad's reshape_laid_out: structure_rules)
 @adjoint(np.reshape, nondiff=("shape", "order"), spellings={"newshape": "shape"},  # numpy < 2.1
          linear=True, view=True, methods=("reshape",), choices={"order": ("C", "F")})
 def reshape_adjoint(y, y_bar, a, shape, order="C"):

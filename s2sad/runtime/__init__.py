@@ -97,8 +97,8 @@ from .svd_second import svd_tangent_dot, svd_third_refused  # noqa: F401
 from .contractions import (cross_lhs_bar, cross_rhs_bar, einsum_bar, einsum_check,  # noqa: F401
                            einsum_of, einsum_refused, kron_lhs_bar, kron_rhs_bar)
 from .structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, flatten_of,  # noqa: F401
-                        pad_bar, pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
-                        rollaxis_bar, tile_bar)
+                        pad_bar, pad_constant_bar, pad_dot, repeat_array_bar, reshape_laid_out,
+                        roll_bar, rollaxis_bar, tile_bar)
 from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_bar,
                     iterable_bar, plus_bar, repeat_bar, repetition_bar, times_bar,
                     tree_like, zeros_tree)  # noqa: F401

@@ -24,6 +24,10 @@ ROWS = [
         ("vector", Arg((5,)))),
     row("x.astype(int, casting=)", K.astype_casting_int_and_back, ("matrix", Arg((3, 4), _wide)),
         ("vector", Arg((5,), _wide))),
+    row("x.reshape(order='A')", K.reshape_order_a, ("matrix", Arg((3, 4))),
+        ("matrix-b", Arg((4, 3)))),
+    row("np.reshape(order='A')-fortran", K.reshape_order_a_of_fortran, ("matrix", Arg((3, 4))),
+        ("matrix-b", Arg((6, 2)))),
 ]
 
 # mean= of np.var and np.std: numpy >= 2.0
