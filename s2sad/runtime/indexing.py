@@ -110,7 +110,10 @@ def astype_of(a, dtype, order="K", casting="unsafe", subok=True, copy=True):
     number's (or a list's) cast is that of its array."""
     if not hasattr(a, "astype"):
         a = as_array(a)
-    return a.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
+    given = {name: value for name, value, default in (
+        ("order", order, "K"), ("subok", subok, True), ("copy", copy, True))
+        if value is not default}   # (Dask's astype takes casting=, not subok=)
+    return a.astype(dtype, casting=casting, **given)
 
 
 @fact(linear=("g",), spelling="rt.cast_bar")
