@@ -34,9 +34,9 @@ def load_builtin_rules():
 
     from .. import runtime, runtime_forward
     from . import (containers, creation_rules, elementwise_more,  # noqa: F401
-                   elementwise_rules, linalg_rules, numpy_rules, operators, product_rules,
-                   reduction_rules, runtime_rules, selection_rules, signal_rules,
-                   structure_rules)  # (registration)
+                   elementwise_rules, linalg_rules, nan_reduction_rules, numpy_rules,
+                   operators, product_rules, reduction_rules, runtime_rules, selection_rules,
+                   signal_rules, structure_rules)  # (registration)
     from . import (runtime_adjoints_arrays, runtime_adjoints_core,  # noqa: F401
                    runtime_adjoints_core_scans, runtime_adjoints_linalg,
                    runtime_adjoints_linalg_signal, runtime_adjoints_linalg_stats,

@@ -10,7 +10,7 @@ import inspect
 
 import numpy as np
 
-from ..runtime import (cast_bar, cast_dot, copy_of, kept_or_cast_dot, clip_lower_mask, clip_mask, clip_upper_mask,
+from ..runtime import (astype_of, cast_bar, cast_dot, copy_of, kept_or_cast_dot, clip_lower_mask, clip_mask, clip_upper_mask,
                        concatenate_bar,
                        dot_lhs_bar, dot_rhs_bar, extremum_bar, flatten_bar, flatten_dot, mean_bar,
                        outer_lhs_bar, outer_rhs_bar, prod_bar, stack_bar, sum_bar, tie_mask, transpose_bar)
@@ -348,7 +348,7 @@ def min_tangent(y, a, axis, keepdims, initial, where, a_dot):
 
 
 # order 'F' reads and writes both in Fortran order, so does its adjoint ('A', which
-# depends on a's memory layout, is refused where it is written)
+# depends on a's memory layout, is s2sad's reshape_laid_out: structure_rules)
 @adjoint(np.reshape, nondiff=("shape", "order"), spellings={"newshape": "shape"},  # numpy < 2.1
          linear=True, view=True, methods=("reshape",), choices={"order": ("C", "F")})
 def reshape_adjoint(y, y_bar, a, shape, order="C"):
@@ -422,6 +422,22 @@ def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K", ndmin=0):
 @tangent(np.array)
 def array_tangent(y, object, dtype, copy, order, ndmin, object_dot):
     return cast_dot(object_dot, y)
+
+
+# x.astype(dtype, casting=...): numpy's check of the cast kept (runtime.astype_of), the
+# values np.array(x, dtype)'s
+@adjoint(astype_of, nondiff=("dtype", "order", "casting", "subok", "copy"), allocates=True,
+         choices={"copy": (True,), "subok": (True,)})
+def astype_of_adjoint(y, y_bar, a, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    return cast_bar(y_bar, y, a)
+
+
+@tangent(astype_of)
+def astype_of_tangent(y, a, dtype, order, casting, subok, copy, a_dot):
+    return cast_dot(a_dot, y)
+
+
+METHOD_VARIANTS[("astype", "casting", ...)] = (astype_of, "astype_of")
 
 
 # a itself where its dtype and memory order fit already, else a new array (view="maybe":

@@ -1,16 +1,17 @@
 """Rules for numpy's statistics, scans and differences (issue 14): ``np.var``,
 ``np.std``, ``np.average``, ``np.ptp``, ``np.cumsum``, ``np.cumprod``, ``np.diff``,
-``np.ediff1d``, ``np.trapezoid`` (``np.trapz``), the NaN-ignoring reductions,
-``np.trace``, the norms of ``np.linalg`` and ``np.median``, ``np.quantile`` and
-``np.percentile`` (and their NaN-ignoring forms), with their ndarray method spellings.
+``np.ediff1d``, ``np.trapezoid`` (``np.trapz``), ``np.trace``, the norms of
+``np.linalg`` and ``np.median``, ``np.quantile`` and ``np.percentile`` (and their
+NaN-ignoring forms), with their ndarray method spellings (the other NaN-ignoring
+reductions: :mod:`.nan_reduction_rules`).
 
 The conventions of ``numpy_rules``: one adjoint and one tangent per function, side by
 side.  The adjoints are made of ops that have rules and of runtime helpers (in
-:mod:`s2sad.runtime.scans`, ``norms``, ``quantiles``) that declare their own tangents,
-so second order needs nothing more.  Where a derivative does not exist the helpers raise
-``NotDifferentiableError`` (a standard deviation of equal values; a quantile in ``q``).
-Ties of ``np.ptp``, ``np.nanmax`` and ``np.nanmin`` share the adjoint equally, as
-``np.max``'s rule does; NaN entries of the ``np.nan*`` reductions get a zero derivative.
+:mod:`s2sad.runtime.scans`, ``spread``, ``norms``, ``quantiles``) that declare their own
+tangents, so second order needs nothing more.  Where a derivative does not exist the
+helpers raise ``NotDifferentiableError`` (a standard deviation of equal values; a
+quantile in ``q``).  Ties of ``np.ptp`` share the adjoint equally, as ``np.max``'s rule
+does.
 """
 
 import inspect
@@ -21,10 +22,11 @@ from ..runtime import extremum_bar, prod_bar, sum_bar
 from ..runtime.norms import norm_bar, norm_dot
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.scans import (average_weights, average_weights_bar, cumprod_bar, cumprod_dot,
-                             cumsum_bar, deviations, diff_bar, diff_dot, drop_initial, ediff1d_bar,
-                             ediff1d_dot, nan_extremum_bar, nonzero_checked, notnan_count,
-                             reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
-                             trapezoid_x_bar, trapezoid_y_bar, with_initial)
+                             cumsum_bar, deviations, deviations_from, diff_bar, diff_dot,
+                             drop_initial, ediff1d_bar, ediff1d_dot, given_mean_bar,
+                             nonzero_checked, notnan_count, reduced_count, singular_at_zero,
+                             trace_bar, trapezoid_dot, trapezoid_dx_bar, trapezoid_x_bar,
+                             trapezoid_y_bar, with_initial)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---------------------------------------------------------------- statistics
@@ -35,36 +37,76 @@ CORRECTION = {"correction": "ddof"}
 
 
 # where= (a mask that broadcasts to a's shape) takes the deviations of the elements it
-# selects from their mean, divided by their count (less ddof)
-@adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
-         spellings=CORRECTION, methods=("var",), float_dtype="dtype")
-def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
-    return (2.0 * sum_bar(y_bar, a, axis, keepdims, where) * deviations(a, axis, where)
-            / reduced_count(a, axis, ddof, where))
+# selects from their mean, divided by their count (less ddof); numpy >= 2.0's mean= is
+# the mean the deviations are taken from (differentiated: the var reads a - mean)
+if "mean" in inspect.signature(np.var).parameters:
+    @adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("var",), float_dtype="dtype")
+    def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True,
+                    mean=None):
+        a_bar = (2.0 * sum_bar(y_bar, a, axis, keepdims, where)
+                 * deviations_from(a, mean, axis, where) / reduced_count(a, axis, ddof, where))
+        return a_bar, given_mean_bar(a_bar, mean)
 
+    @tangent(np.var)
+    def var_tangent(y, a, axis, dtype, ddof, keepdims, where, mean, a_dot, mean_dot):
+        return 2.0 * np.sum(deviations_from(a, mean, axis, where) * (a_dot - mean_dot)
+                            / reduced_count(a, axis, ddof, where),
+                            axis=axis, dtype=dtype, keepdims=keepdims)
+else:  # pragma: no cover - numpy < 2.0
+    @adjoint(np.var, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("var",), float_dtype="dtype")
+    def var_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+        return (2.0 * sum_bar(y_bar, a, axis, keepdims, where) * deviations(a, axis, where)
+                / reduced_count(a, axis, ddof, where))
 
-@tangent(np.var)
-def var_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
-    return 2.0 * np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
-                        axis=axis, dtype=dtype, keepdims=keepdims)
+    @tangent(np.var)
+    def var_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+        return 2.0 * np.sum(deviations(a, axis, where) * a_dot
+                            / reduced_count(a, axis, ddof, where),
+                            axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # the derivative of a standard deviation of 0 (equal values) does not exist: refused, but
-# where each result reduces one value the function is 0 near the point: its derivative is 0
-# (with where=, a slot selecting one value of several is refused: a false refusal)
-@adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
-         spellings=CORRECTION, methods=("std",), float_dtype="dtype")
-def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
-    return (sum_bar(y_bar / nonzero_checked(y, "np.std", y_bar * (reduced_count(a, axis) > 1)),
-                    a, axis, keepdims, where)
-            * deviations(a, axis, where) / reduced_count(a, axis, ddof, where))
+# where a result reduces one value (one element along the axes, or one selected by where=)
+# the function is 0 near the point: its derivative is 0.  The check runs in a's shape
+# (sum_bar spreads y over the elements it reduces), where where='s count lines up.
+if "mean" in inspect.signature(np.std).parameters:
+    @adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("std",), float_dtype="dtype")
+    def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True,
+                    mean=None):
+        g = sum_bar(y_bar, a, axis, keepdims, where)
+        a_bar = (g / nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                     g * singular_at_zero(a, axis, where, mean))
+                 * deviations_from(a, mean, axis, where) / reduced_count(a, axis, ddof, where))
+        return a_bar, given_mean_bar(a_bar, mean)
 
+    @tangent(np.std)
+    def std_tangent(y, a, axis, dtype, ddof, keepdims, where, mean, a_dot, mean_dot):
+        return np.sum(deviations_from(a, mean, axis, where) * (a_dot - mean_dot)
+                      / (reduced_count(a, axis, ddof, where)
+                         * nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                           sum_bar(np.ones_like(y), a, axis, keepdims, where)
+                                           * singular_at_zero(a, axis, where, mean))),
+                      axis=axis, dtype=dtype, keepdims=keepdims)
+else:  # pragma: no cover - numpy < 2.0
+    @adjoint(np.std, nondiff=("axis", "dtype", "ddof", "keepdims", "where"), allocates=True,
+             spellings=CORRECTION, methods=("std",), float_dtype="dtype")
+    def std_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False, where=True):
+        g = sum_bar(y_bar, a, axis, keepdims, where)
+        return (g / nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                    g * (reduced_count(a, axis, 0, where) > 1))
+                * deviations(a, axis, where) / reduced_count(a, axis, ddof, where))
 
-@tangent(np.std)
-def std_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
-    return (np.sum(deviations(a, axis, where) * a_dot / reduced_count(a, axis, ddof, where),
-                   axis=axis, dtype=dtype, keepdims=keepdims)
-            / nonzero_checked(y, "np.std", reduced_count(a, axis) > 1))
+    @tangent(np.std)
+    def std_tangent(y, a, axis, dtype, ddof, keepdims, where, a_dot):
+        return np.sum(deviations(a, axis, where) * a_dot
+                      / (reduced_count(a, axis, ddof, where)
+                         * nonzero_checked(sum_bar(y, a, axis, keepdims, where), "np.std",
+                                           sum_bar(np.ones_like(y), a, axis, keepdims, where)
+                                           * (reduced_count(a, axis, 0, where) > 1))),
+                      axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 # returned=True (the sum of the weights too) has no rule: the call is refused by name;
@@ -202,128 +244,6 @@ def trapezoid_tangent(out, y, x, dx, axis, y_dot, x_dot, dx_dot):
     return trapezoid_dot(y, x, dx, axis, y_dot, x_dot, dx_dot)
 
 
-# ------------------------------------------------------- ignoring NaN entries
-
-
-# (initial= a constant added to each sum, as np.sum's; where= selects the elements)
-@adjoint(np.nansum, nondiff=("axis", "dtype", "keepdims", "where"), allocates=True,
-         float_dtype="dtype",
-         no_derivative={"initial": "the initial value of np.nansum is taken as a constant: "
-                                   "write np.nansum(x) + v to differentiate in v too"})
-def nansum_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False, initial=None,
-                   where=True):
-    return np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims, where))
-
-
-@tangent(np.nansum)
-def nansum_tangent(y, a, axis, dtype, keepdims, initial, where, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
-                  keepdims=keepdims, where=where)
-
-
-@adjoint(np.nanmean, nondiff=("axis", "dtype", "keepdims"), allocates=True,
-         float_dtype="dtype")
-def nanmean_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return (np.where(np.isnan(a), 0.0, sum_bar(y_bar, a, axis, keepdims))
-            / notnan_count(a, axis, 0, True))
-
-
-@tangent(np.nanmean)
-def nanmean_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return (np.sum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
-                   keepdims=keepdims)
-            / notnan_count(a, axis, 0, keepdims))
-
-
-@adjoint(np.nanvar, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION, float_dtype="dtype")
-def nanvar_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
-    # (the deviations are 0 where a is NaN, never NaN: no NaN reaches the derivatives of
-    # this code either, reverse over reverse included)
-    return (2.0 * sum_bar(y_bar, a, axis, keepdims)
-            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-            / notnan_count(a, axis, ddof, True))
-
-
-@tangent(np.nanvar)
-def nanvar_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (2.0 * np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                         * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
-                         keepdims=keepdims)
-            / notnan_count(a, axis, ddof, keepdims))
-
-
-@adjoint(np.nanstd, nondiff=("axis", "dtype", "ddof", "keepdims"), allocates=True,
-         spellings=CORRECTION, float_dtype="dtype")
-def nanstd_adjoint(y, y_bar, a, axis=None, dtype=None, ddof=0, keepdims=False):
-    return (sum_bar(y_bar / nonzero_checked(
-                y, "np.nanstd", y_bar * (notnan_count(a, axis, 0, keepdims) > 1)),
-                    a, axis, keepdims)
-            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-            / notnan_count(a, axis, ddof, True))
-
-
-@tangent(np.nanstd)
-def nanstd_tangent(y, a, axis, dtype, ddof, keepdims, a_dot):
-    return (np.sum(np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-                   * np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype,
-                   keepdims=keepdims)
-            / (notnan_count(a, axis, ddof, keepdims)
-               * nonzero_checked(y, "np.nanstd", notnan_count(a, axis, 0, keepdims) > 1)))
-
-
-# (np.nanmin's rule is the same: nan_extremum_bar finds the places equal to y; initial= is
-# one more candidate, a constant, as np.max's; where= selects the candidates)
-@adjoint(np.nanmax, nondiff=("axis", "keepdims", "where"), allocates=True,
-         aliases=(np.nanmin,),
-         no_derivative={"initial": "the initial value of np.nanmax and np.nanmin is taken as "
-                                   "a constant: write np.maximum(np.nanmax(x), v) "
-                                   "(np.minimum(np.nanmin(x), v)) to differentiate in v too"})
-def nanmax_adjoint(y, y_bar, a, axis=None, keepdims=False, initial=None, where=True):
-    return nan_extremum_bar(y_bar, y, a, axis, keepdims, initial, where)
-
-
-@tangent(np.nanmax, aliases=(np.nanmin,))
-def nanmax_tangent(y, a, axis, keepdims, initial, where, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
-                  * nan_extremum_bar(np.ones_like(y), y, a, axis, keepdims, initial, where),
-                  axis=axis, keepdims=keepdims)
-
-
-@adjoint(np.nanprod, nondiff=("axis", "dtype", "keepdims"), allocates=True,
-         float_dtype="dtype")
-def nanprod_adjoint(y, y_bar, a, axis=None, dtype=None, keepdims=False):
-    return np.where(np.isnan(a), 0.0,
-                    prod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis, keepdims))
-
-
-@tangent(np.nanprod)
-def nanprod_tangent(y, a, axis, dtype, keepdims, a_dot):
-    return np.sum(np.where(np.isnan(a), 0.0, a_dot)
-                  * prod_bar(np.ones_like(y), np.where(np.isnan(a), 1.0, a), axis, keepdims),
-                  axis=axis, dtype=dtype, keepdims=keepdims)
-
-
-@adjoint(np.nancumsum, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
-def nancumsum_adjoint(y, y_bar, a, axis=None, dtype=None):
-    return np.where(np.isnan(a), 0.0, cumsum_bar(y_bar, a, axis))
-
-
-@tangent(np.nancumsum)
-def nancumsum_tangent(y, a, axis, dtype, a_dot):
-    return np.cumsum(np.where(np.isnan(a), 0.0, a_dot), axis=axis, dtype=dtype)
-
-
-@adjoint(np.nancumprod, nondiff=("axis", "dtype"), allocates=True, float_dtype="dtype")
-def nancumprod_adjoint(y, y_bar, a, axis=None, dtype=None):
-    return np.where(np.isnan(a), 0.0, cumprod_bar(y_bar, np.where(np.isnan(a), 1.0, a), axis))
-
-
-@tangent(np.nancumprod)
-def nancumprod_tangent(y, a, axis, dtype, a_dot):
-    return cumprod_dot(np.where(np.isnan(a), 1.0, a), np.where(np.isnan(a), 0.0, a_dot), axis)
-
-
 # ------------------------------------------------------------------- trace
 
 
@@ -445,7 +365,7 @@ def nanmedian_tangent(y, a, axis, keepdims, a_dot):
 
 # ------------------------------------------------------------ no derivative
 
-nondifferentiable(reduced_count, notnan_count, constant_q, constant_q_dot)
+nondifferentiable(reduced_count, notnan_count, singular_at_zero, constant_q, constant_q_dot)
 
 
 # ------------------------------------------------------------- ufunc methods

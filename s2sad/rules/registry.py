@@ -2,9 +2,8 @@
 
 A rule is a plain Python function whose body is spliced into generated code.
 
-Adjoint templates take ``(y, y_bar, <the call's parameters>)`` and return the
-contribution to the adjoint of each differentiable parameter, in order (a
-single expression when there is one)::
+Adjoint templates take ``(y, y_bar, <the call's parameters>)`` and return the contribution
+to the adjoint of each differentiable parameter, in order (one expression for one)::
 
     @adjoint(np.tanh)
     def tanh_adjoint(y, y_bar, x):
@@ -104,9 +103,7 @@ def _changed():
 #: call, and the free names of every registered template (added when a rule is
 #: registered, see :func:`_install`).  The namer never hands these out.
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
-                "scalar_checked",
-                "Stack",
-                "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
+                "scalar_checked", "Stack", "astype_of", "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
                 "stored_part", "list_append", "list_push", "list_push_at", "list_put",
                 "list_remove", "list_bar", "list_extend", "list_insert", "list_delete", "list_set",
                 "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
@@ -143,19 +140,22 @@ METHOD_POSITIONS: Dict[str, Tuple[str, ...]] = {}
 #: method -> ``((keyword, value), ...)`` where its default is not its function's (x.copy(): 'C')
 METHOD_DEFAULTS: Dict[str, Tuple[Tuple[str, Any], ...]] = {}
 #: (method, keyword, literal) -> (function, dotted name) of the call without that keyword
+#: ((method, keyword, ...): of the call with it kept, whatever its value)
 METHOD_VARIANTS: Dict[Tuple[str, str, Any], Tuple[Any, str]] = {}
 
 
 def method_variant(method, call, entry):
-    """``(entry, call)`` for ``x.<method>(...)``: by :data:`METHOD_VARIANTS`, the call
-    without the keyword that chose it; else ``entry`` (of METHODS) and ``call``."""
+    """``(entry, call)`` for ``x.<method>(...)`` by :data:`METHOD_VARIANTS` (the call without
+    the keyword that chose it, or with it, by name or position); else METHODS' ``entry``."""
     for kw in call.keywords:
         value = kw.value.value if isinstance(kw.value, gast.Constant) else _NO_VALUE
         if type(value) is bool and (method, kw.arg, value) in METHOD_VARIANTS:
             shorter = copy.copy(call)   # (its place in the source kept)
             shorter.keywords = [k for k in call.keywords if k is not kw]
             return METHOD_VARIANTS[(method, kw.arg, value)], shorter
-    return entry, call
+    given = [kw.arg for kw in call.keywords] + [*METHOD_KEYWORDS.get(method, ())][:len(call.args)]
+    kept = [METHOD_VARIANTS[(method, n, ...)] for n in given if (method, n, ...) in METHOD_VARIANTS]
+    return (kept[0], call) if kept else (entry, call)
 
 
 _NO_VALUE = object()

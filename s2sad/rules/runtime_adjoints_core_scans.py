@@ -25,6 +25,7 @@ from ..runtime import (arange_bar, arange_dot, average_weights, average_weights_
                        xlogy,
                        zeros_like)
 from ..runtime.elementwise_more import sinc_curve
+from ..runtime.spread import deviations_from, deviations_from_dot, given_mean_bar, selected_or_nan
 from ..runtime_forward import broadcast_like, xdivy
 from .registry import adjoint, tangent
 
@@ -43,6 +44,30 @@ def nan_extremum_bar_adjoint(out, out_bar, g, y, x, axis=None, keepdims=False, i
 @adjoint(deviations, nondiff=("axis", "where"))
 def deviations_adjoint(y, y_bar, a, axis=None, where=True):
     return deviations(y_bar, axis, where)
+
+
+# (a - mean, masked: the transpose spreads g back to a and, less, to mean's shape)
+@adjoint(deviations_from, nondiff=("axis", "where"))
+def deviations_from_adjoint(y, y_bar, a, mean=None, axis=None, where=True):
+    a_bar = deviations_from_dot(y_bar, 0.0, mean, axis, where)
+    return a_bar, given_mean_bar(a_bar, mean)
+
+
+@adjoint(deviations_from_dot, nondiff=("mean", "axis", "where"))
+def deviations_from_dot_adjoint(y, y_bar, a_dot, mean_dot, mean=None, axis=None, where=True):
+    a_bar = deviations_from_dot(y_bar, 0.0, mean, axis, where)
+    return a_bar, given_mean_bar(a_bar, mean)
+
+
+# (-g summed to mean's shape: its transpose spreads back, as unbroadcast's)
+@adjoint(given_mean_bar, nondiff=("mean",))
+def given_mean_bar_adjoint(y, y_bar, g, mean=None):
+    return -unbroadcast_to(y_bar, np.shape(g))
+
+
+@adjoint(selected_or_nan, nondiff=("where",))
+def selected_or_nan_adjoint(y, y_bar, a, where=True):
+    return np.where(where, y_bar, 0.0)
 
 
 @adjoint(trace_bar, nondiff=("a", "offset", "axis1", "axis2"))

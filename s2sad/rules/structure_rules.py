@@ -11,11 +11,10 @@ import numpy as np
 
 from ..runtime.shapes import unbroadcast_to
 from ..runtime.structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, flatten_of,
-                                 pad_bar,
-                                 pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
-                                 rollaxis_bar, tile_bar)
+                                 pad_bar, pad_constant_bar, pad_dot, repeat_array_bar,
+                                 reshape_laid_out, roll_bar, rollaxis_bar, tile_bar)
 from .records import declare
-from .registry import METHODS, adjoint, tangent
+from .registry import METHOD_VARIANTS, METHODS, adjoint, tangent
 
 # ------------------------------------------------------------ diagonals, triangles
 
@@ -171,3 +170,15 @@ def flatten_of_tangent(y, a, order, a_dot):
 
 declare(flatten_of, methods=("flatten",))
 METHODS["flatten"] = (flatten_of, "flatten_of")
+
+
+# x.reshape(shape, order='A') (np.reshape(x, shape, order='A')) is reshape_laid_out(x,
+# shape, x): the order x's layout decides when the code runs; the adjoint and the tangent
+# read x's layout too (never that of y_bar or a_dot)
+@adjoint(reshape_laid_out, nondiff=("shape", "like"), linear=True, view=True)
+def reshape_laid_out_adjoint(y, y_bar, a, shape, like):
+    return reshape_laid_out(y_bar, np.shape(a), like)
+
+
+# (read by the normalizer, syntax.normalize.flatten: a call, never a method variant)
+METHOD_VARIANTS[("reshape", "order", "A")] = (reshape_laid_out, "reshape_laid_out")

@@ -48,8 +48,8 @@ from .guards import check_globals  # noqa: F401 (modules the CLI writes call it;
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                      ensure_scalar_output, ensure_unshared, kept_argument,
                      scalar_checked, unshared)  # noqa: F401
-from .indexing import (add_at, add_at_key, add_into, cast_bar, cast_dot, concatenate_bar,
-                       kept_or_cast_dot,
+from .indexing import (add_at, add_at_key, add_into, astype_of, cast_bar, cast_dot,
+                       concatenate_bar, kept_or_cast_dot,
                        getitem_bar, overwritten, sequence_bar, snapshot, stack_bar, copy_of,
                        stored_part, transpose_bar, unpacked_bar, unpacked_parts, zero_at)  # noqa: F401
 from .linalg import (as_col, as_row, cholesky_lower, constant_dot, diag_embed, diag_part,
@@ -88,8 +88,8 @@ from .scans import (NotDifferentiableError, OrderLimitError,  # noqa: F401
                     average_weights, average_weights_bar, cumprod_bar, cumprod_bar_dot,
                     cumprod_dot, cumsum_bar, deviations, diff_bar, diff_dot,
                     drop_initial, ediff1d_bar, ediff1d_dot, nan_extremum_bar, nonzero_checked,
-                    notnan_count, reduced_count, trace_bar, trapezoid_dot, trapezoid_dx_bar,
-                    trapezoid_x_bar, trapezoid_y_bar, trapezoid_y_bar_dot, with_initial)
+                    notnan_count, reduced_count, selected_or_nan, trace_bar, trapezoid_dot,
+                    trapezoid_dx_bar, trapezoid_x_bar, trapezoid_y_bar, trapezoid_y_bar_dot, with_initial)
 from .shapes import (float_like, shape_of, unbroadcast, unbroadcast_to,  # noqa: F401
                      zeros_like)
 from .tape import Stack  # noqa: F401
@@ -97,8 +97,8 @@ from .svd_second import svd_tangent_dot, svd_third_refused  # noqa: F401
 from .contractions import (cross_lhs_bar, cross_rhs_bar, einsum_bar, einsum_check,  # noqa: F401
                            einsum_of, einsum_refused, kron_lhs_bar, kron_rhs_bar)
 from .structure import (diag_bar, diagonal_bar, flatten_bar, flatten_dot, flatten_of,  # noqa: F401
-                        pad_bar, pad_constant_bar, pad_dot, repeat_array_bar, roll_bar,
-                        rollaxis_bar, tile_bar)
+                        pad_bar, pad_constant_bar, pad_dot, repeat_array_bar, reshape_laid_out,
+                        roll_bar, rollaxis_bar, tile_bar)
 from .trees import (add_item, add_items, add_tree, adjoint_copy, dict_bar, item_bar,
                     iterable_bar, plus_bar, repeat_bar, repetition_bar, times_bar,
                     tree_like, zeros_tree)  # noqa: F401

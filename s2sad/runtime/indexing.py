@@ -103,6 +103,19 @@ def _may_repeat(index):
 
 
 
+def astype_of(a, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """``a.astype(dtype, order, casting, ...)``: the call of ``x.astype`` given
+    ``casting=`` (numpy's check of the cast kept: a cast ``casting`` does not allow
+    raises numpy's TypeError); a new array (``copy=False`` is np.asarray's rule).  A
+    number's (or a list's) cast is that of its array."""
+    if not hasattr(a, "astype"):
+        a = as_array(a)
+    given = {name: value for name, value, default in (
+        ("order", order, "K"), ("subok", subok, True), ("copy", copy, True))
+        if value is not default}   # (Dask's astype takes casting=, not subok=)
+    return a.astype(dtype, casting=casting, **given)
+
+
 @fact(linear=("g",), spelling="rt.cast_bar")
 def cast_bar(g, y, x):
     """The adjoint of ``x`` in ``y = np.array(x, dtype)`` (``x.astype(dtype)``): ``g``

@@ -9,107 +9,18 @@ second order (forward over reverse) differentiates the code that calls it.
 """
 
 from .numpy_view import np
-from .duck import as_array, as_like, deferred, fresh, is_duck, size_of, stacked, unknown_shape
+from .duck import as_array, fresh, is_duck, size_of, stacked, unknown_shape
 
-from ..errors import S2sadError
 from ..rules.records import fact, tangent_beside
 from .reductions import _keepdims_shape, _normalize_axes
-
-
-class NotDifferentiableError(S2sadError, ValueError):
-    """An op was differentiated at a point where its derivative does not exist (a
-    standard deviation of equal values, a norm whose derivative is not unique...)."""
-
-
-class OrderLimitError(NotDifferentiableError):
-    """A derivative of an order s2sad does not compute for an op (the third derivative
-    of ``np.linalg.norm(x, 2)`` of a vector...): a limit of s2sad's rules, not of the
-    function, reached when derivatives are nested (``hvp`` over a ``jvp``...)."""
+from .spread import (NotDifferentiableError, OrderLimitError,  # noqa: F401 (re-exported)
+                     deviations, deviations_from, deviations_from_dot, given_mean_bar,
+                     nonzero_checked, notnan_count, reduced_count, selected_or_nan,
+                     singular_at_zero)
 
 
 def _axes(axis, ndim):
     return _normalize_axes(axis, ndim)
-
-
-@fact(allocates=True)
-def reduced_count(a, axis=None, ddof=0, where=True):
-    """How many values each result of a reduction of ``a`` along ``axis`` combines, less
-    ``ddof`` (a float; the divisor of ``np.var``).  With ``where`` (``np.var(a,
-    where=m)``), the values the mask selects, an array with the reduced axes kept (of
-    length 1), 1 in a slot selecting none (whose deviations are 0: no division of 0 by
-    0)."""
-    if where is not True:
-        mask = np.broadcast_to(as_array(where), np.shape(a))
-        count = np.sum(mask, axis=_axes(axis, np.ndim(a)), keepdims=True, dtype=np.float64)
-        return np.where(count > 0, count - ddof, 1.0)
-    shape = np.shape(a)
-    count = 1
-    for i in _axes(axis, len(shape)):
-        count *= shape[i]
-    return float(count - ddof)
-
-
-@fact(allocates=True, linear=("a",))
-def deviations(a, axis=None, where=True):
-    """``a`` less its mean along ``axis``: the deviations ``np.var`` and ``np.std`` square.
-    With ``where`` (a mask that broadcasts to ``a``'s shape) those of the elements it
-    selects from their own mean, 0 at the others.  A projection, its own transpose: the
-    adjoint of ``a`` is ``deviations`` of the cotangent."""
-    if where is True:
-        return a - np.mean(a, axis=axis, keepdims=True)
-    a = as_array(a)
-    mask = np.broadcast_to(as_array(where), a.shape)
-    axes = _axes(axis, a.ndim)
-    count = np.maximum(np.sum(mask, axis=axes, keepdims=True), 1)
-    zero = np.zeros((), a.dtype)
-    mean = np.sum(np.where(mask, a, zero), axis=axes, keepdims=True) / count
-    return np.where(mask, a - mean, zero)
-
-
-@fact(allocates=True)
-def notnan_count(a, axis=None, ddof=0, keepdims=False):
-    """How many values that are not NaN each reduction of ``a`` combines, less ``ddof``
-    (1 where all are NaN: the derivative is 0 there, not 0 / 0)."""
-    count = np.sum(~np.isnan(a), axis=axis, keepdims=keepdims)
-    return np.where(count == 0, 1, count - ddof)
-
-
-def nonzero_checked(y, what, needed=None):
-    """``y``, after checking none of its values is 0 (where ``what``'s derivative, which
-    divides by ``y``, does not exist).  ``needed``: the cotangent an adjoint divides by
-    ``y``; where it is 0 nothing flows, so a 0 of ``y`` there is given as 1, not refused
-    (the standard deviation of values that are equal but whose result is not used).
-    On a Dask array the check runs when the values are computed (``duck.deferred``)."""
-    if is_duck(y) or is_duck(needed):
-        if needed is None:
-            return deferred(lambda block: _nonzero_checked(block, what), y)
-        return deferred(lambda block, part: _nonzero_checked(block, what, part),
-                        as_like(y, needed), needed)
-    return _nonzero_checked(y, what, needed)
-
-
-def _nonzero_checked(y, what, needed=None):
-    zero = as_array(y) == 0
-    if not np.any(zero):
-        return y
-    if needed is not None and not np.any(zero & (as_array(needed) != 0)):
-        return np.where(zero, 1.0, y)
-    raise NotDifferentiableError(
-        f"{what} has no derivative here: the derivative divides by a value that is 0 "
-        f"({_why(what)})",
-        hint=f"keep the argument of {what} away from that point (add a small constant, "
-             f"or leave the argument out of wrt)")
-
-
-def _why(what):
-    if "std" in what:
-        return "the standard deviation is 0: all the values reduced together are equal"
-    return "the value is 0"
-
-
-@tangent_beside(nonzero_checked)
-def nonzero_checked_tangent(out, y, what, needed, y_dot):
-    return y_dot
 
 
 # ------------------------------------------------------------------ averages

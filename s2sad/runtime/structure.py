@@ -287,6 +287,18 @@ def _k_positions(a):
     return np.ravel(laid, order="K").astype(np.intp)
 
 
+@fact(view=True, linear=("a",))
+def reshape_laid_out(a, shape, like):
+    """``np.reshape(a, shape, order='A')`` of ``like`` (``x.reshape(3, 4, order='A')`` is
+    ``reshape_laid_out(x, (3, 4), x)``): in Fortran order where ``like`` is Fortran- and
+    not C-contiguous (``np.isfortran``), else in C order; ``like``'s layout, not ``a``'s,
+    so that the adjoint and tangent of a reshape of ``x`` read ``x``'s.  A duck array has
+    no layout to read: C order (Dask's reshape takes no ``order``)."""
+    if duck_among(a, like) is not None:
+        return np.reshape(a, shape)
+    return np.reshape(a, shape, order="F" if np.isfortran(as_array(like)) else "C")
+
+
 @fact(allocates=True)
 def flatten_of(a, order="C"):
     """``a.flatten(order)``, what generated code computes ``x.flatten()`` with: a new

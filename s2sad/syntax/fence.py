@@ -308,11 +308,21 @@ def _check_out_arguments(parsed, everything):
             raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
         position = _positional_out(parsed, node, positions) if node.args else None
         if position is not None:
-            # worded as the keyword's: the same write
+            # worded as the keyword's: the same write (the arguments after out= kept)
+            later = [gast.keyword(arg=name, value=value) for name, value in zip(
+                _LATER_BY_NAME.get(getattr(node.func, "attr", None), ()),
+                node.args[position + 1:])]
             rest = gast.Call(func=node.func, args=node.args[:position], keywords=list(
-                node.keywords) + [gast.keyword(arg="out", value=node.args[position])])
+                node.keywords) + later + [gast.keyword(arg="out", value=node.args[position])])
             message, hint = writes_in_place(rest)
-            raise UnsupportedSyntaxError(message, parsed.location(node), hint=hint)
+            raise UnsupportedSyntaxError(
+                f"{message} (its argument {position + 1} is out, given by position)",
+                parsed.location(node), hint=hint)
+
+
+#: a ufunc method's parameters after its out (np.add.reduce(x, 0, None, o, True): the
+#: refusal's hint gives True by name, keepdims=True)
+_LATER_BY_NAME = {"reduce": ("keepdims", "initial", "where")}
 
 
 def _positional_out(parsed, call, known=None):
@@ -343,6 +353,10 @@ def _out_positions(parsed, func):
     position (``views.out_positions``); none for a helper of the user's."""
     from .normalize.views import out_positions
     target, method = parsed.resolve_callee(func), False
+    if target is None and isinstance(func, gast.Attribute):   # np.add.reduce(x, 0, None, o)
+        owner = parsed.resolve_callee(func.value)
+        if type(getattr(owner, "nin", None)) is int:
+            target = getattr(owner, func.attr, None)
     root = func
     while isinstance(root, gast.Attribute):
         root = root.value

@@ -15,7 +15,7 @@ from s2sad.testing import check_grads
 X = np.array([[0.3, -1.2, 0.5], [0.7, 0.2, -0.4]])
 
 REFUSED = {
-    "astype_order_casting": "X.astype(float, 'C', 'unsafe')",
+    "astype_subok": "X.astype(float, subok=False)",
 }
 #: refused once, with a hint these tests followed: differentiated now
 TAKEN = {
@@ -33,6 +33,8 @@ TAKEN = {
     "max_where_initial": "np.max(X, axis=1, where=X < 0.6, initial=-2.0)",
     "copy_order": "X.copy('F')",
     "astype_copy": "X.astype(float, copy=False)",
+    "astype_order_casting": "X.astype(float, 'C', 'unsafe')",
+    "astype_casting_safe": "X.astype(np.float64, casting='safe')",
     "sum_initial_axis": "X.sum(0, initial=2.0)",
 }
 

@@ -545,7 +545,10 @@ def test_the_facts_the_passes_read():
         # issue 17, np.split's pieces by slicing (views of the array, lazy on Dask)
         "split_of",
         # a summed adjoint's axis put back (np.expand_dims, a 0-d value left alone)
-        "expand_summed"}
+        "expand_summed",
+        # the argument itself without where= (the NaN-ignoring reductions' where=), and
+        # reshape order 'A' (a view where the layout allows, as np.reshape)
+        "selected_or_nan", "reshape_laid_out"}
     assert {name: registry.reduction(getattr(np, name))
             for name in ("sum", "mean", "prod", "max", "min", "amax", "amin")} == {
         "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min",

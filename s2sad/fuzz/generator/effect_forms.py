@@ -14,9 +14,12 @@ reductions", "Method spellings", the command line's list parameters):
 - ``helper_accumulate``: a helper's ``p *= v`` / ``p += v`` on an array parameter,
   called as a statement on a fresh array of ``f``'s;
 - ``kw_dtype``: a float ``dtype=`` of reductions, ufuncs and ``asarray``;
-  ``kw_initial_where``: ``initial=`` and ``where=`` of max and min, ``initial=`` of sum;
-  ``memory_order``: ``reshape(..., order='F')``, ``x.copy('F')``, ``np.asfortranarray``,
-  ``np.ascontiguousarray``, ``x.astype(float, copy=False)``, ``ravel(order='F')``;
+  ``kw_initial_where``: ``initial=`` and ``where=`` of max and min, ``initial=`` of sum,
+  ``where=`` of the NaN-ignoring reductions and of std (a slot of one value too), mean=
+  of var and std (numpy >= 2.0);
+  ``memory_order``: ``reshape(..., order='F')`` and ``order='A'``, ``x.copy('F')``,
+  ``np.asfortranarray``, ``np.ascontiguousarray``, ``x.astype(float, copy=False)``,
+  ``x.astype(np.float64, casting='same_kind')``, ``ravel(order='F')``;
 - ``list_param_add``: a list parameter added to a list or to itself (``[x] + xs``,
   ``xs + xs``), which a command-line module decides when it runs.
 
@@ -27,6 +30,8 @@ without them is the program of the same seed without the features.
 """
 
 import random
+
+import numpy as np
 
 from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
@@ -246,6 +251,13 @@ def _dtype(draft, r):
     draft.use("kw_dtype")
 
 
+def _mean_forms(x):
+    """mean= of np.var and np.std: numpy >= 2.0's (none before)."""
+    if np.lib.NumpyVersion(np.__version__) < "2.0.0":
+        return ()
+    return (f"np.var({x}, mean=np.mean({x}, keepdims=True)) + np.std({x}, mean=0.25)",)
+
+
 def _initial_where(draft, r):
     p = _pick(draft, r, (V, W, M))
     if p is None:
@@ -255,7 +267,10 @@ def _initial_where(draft, r):
              f"np.max({x}, initial=5.0) + np.sum({x})",
              f"np.amax({x}, where={mask}, initial=-5.0)",
              f"np.amin({x} * {x}, where={mask}, initial=5.0)",
-             f"np.sum({x}, initial=1.0)")
+             f"np.sum({x}, initial=1.0)",
+             f"np.nanmean({x}, where={mask}) + np.nanvar(np.sin({x}), where={mask})",
+             f"np.nanstd({x}, where={mask}) + np.std({x}, where={mask})",
+             f"np.nanprod(np.cos({x}), where={mask})") + _mean_forms(x)
     name = f"ki{next(draft.counter)}"
     draft.emit(f"{name} = 0.25 * {r.choice(forms)}")
     draft.return_terms.append(name)
@@ -273,7 +288,10 @@ def _memory_order(draft, r):
              f"np.sum({x}.copy('F') * np.sin({x}))",
              f"np.sum(np.asfortranarray({x}) * {x})",
              f"np.sum(np.ascontiguousarray({x}.T) ** 2)",
-             f"np.sum({x}.astype(float, copy=False) * np.tanh({x}))"]
+             f"np.sum({x}.astype(float, copy=False) * np.tanh({x}))",
+             f"np.sum({x}.reshape(-1, order='A') * {weights})",
+             f"np.sum(np.reshape(np.asfortranarray({x}), -1, order='A') * {weights})",
+             f"np.sum({x}.astype(np.float64, casting='same_kind') * {x})"]
     if p.shape == M:
         forms.append(f"np.sum({x}.reshape((3, 2), order='F') @ C2)")
     name = f"mo{next(draft.counter)}"

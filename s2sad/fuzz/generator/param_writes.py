@@ -1,6 +1,7 @@
 """Writes into ``f``'s own array parameters (feature ``param_array_write``): item, slice,
 integer-list and ``op=`` writes, in loops and branches, after the parameter was read (its
-adjoint must see the old values), through a name ``pwN = x`` or a view ``pwN = x[0:2]``
+adjoint must see the old values), through a name ``pwN = x``, a view ``pwN = x[0:2]`` or a
+maybe-view (``np.asarray(x, order='F')``, ``np.asfortranarray(x)``, ``np.reshape(x, ...)``)
 (the parameter not read again) or ``pvN`` (the parameter read again: followed or refused
 on that name), then reads of the parameter; and number parameters rebound
 (``y = y * 2.0``, ``y += ...``).  The caller's arrays must never change (the checker
@@ -28,10 +29,18 @@ _SLICES = {
 #: (view, shape of the view, item subscripts of the view with their shapes) of the
 #: views ``pwN = x...`` written through
 _VIEWS = {
-    V: (("", V), ("[0:2]", W), ("[1:]", W)),
+    V: (("", V), ("[0:2]", W), ("[1:]", W), ("np.asarray({}, order='F')", V)),
     W: (("", W), ("[:]", W)),
-    M: (("", M), ("[1]", V), ("[0:2]", M), ("[:, 1:]", M[:1] + (2,))),
+    M: (("", M), ("[1]", V), ("[0:2]", M), ("[:, 1:]", M[:1] + (2,)),
+        ("np.asfortranarray({})", M), (".astype(np.float64, copy=False)", M),
+        ("np.reshape({}, (3, 2))", (3, 2))),
 }
+
+
+def _viewed(name, sub):
+    """The view ``sub`` of ``name``: a suffix (``x[1:]``), or a call around it
+    (``np.asarray(x, order='F')``: a maybe-view, the argument itself or a copy)."""
+    return sub.format(name) if "{}" in sub else f"{name}{sub}"
 
 
 def _rebinds(lines, name):
@@ -304,7 +313,7 @@ class ParamWrites:
         r = self.draft.r
         sub, shape = r.choice([v for v in _VIEWS[var.shape] if v[0] and v[1] in SHAPES])
         view, out = self.draft.new_name("pw"), self.draft.new_name()
-        self.draft.emit(f"{view} = {var.name}{sub}")
+        self.draft.emit(f"{view} = {_viewed(var.name, sub)}")
         self.viewed.add(var.name)
         code, bound = self.value(shape, 1)
         self.draft.emit(f"{out} = np.tanh({view}) * {_p(code)}")
@@ -328,7 +337,7 @@ class ParamWrites:
         # pullback cannot restore both; a scalar output's gradient takes it)
         refusable = read_again or self.draft.output != "scalar"
         alias = self.draft.new_name("pv" if refusable else "pw")
-        self.draft.emit(f"{alias} = {var.name}{sub}")
+        self.draft.emit(f"{alias} = {_viewed(var.name, sub)}")
         k = r.randrange(shape[0])
         code, bound = self.value(shape[1:])
         op = r.choice(["=", "=", "+="])

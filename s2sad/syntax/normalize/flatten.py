@@ -384,10 +384,24 @@ class Flattener:
             keywords.append((kw.arg, value))
         if keywords and is_user_function(target):   # (see wrappers.bound_call)
             args, keywords = self.wrapper_call(target, args, keywords, node)
+        target, callee_expr, keywords = self.laid_out(target, callee_expr, args, keywords)
         call = nodes.call(callee_expr, args, keywords)
         anno.set(call, anno.CALLEE, target)
         anno.set(call, anno.CALL_SITE, node)
         return call
+
+    def laid_out(self, target, callee_expr, args, keywords):
+        """``(target, callee, keywords)`` of ``np.reshape(x, shape, order='A')``: s2sad's
+        ``reshape_laid_out(x, shape, like=x)``, whose order ``x``'s memory layout decides
+        when the code runs (its adjoint and tangent read ``x``'s too); else as given."""
+        laid = registry.METHOD_VARIANTS.get(("reshape", "order", "A"))
+        if laid is None or target is not registry.METHODS["reshape"][0] or len(args) != 2 \
+                or not any(name == "order" and isinstance(v, gast.Constant) and v.value == "A"
+                           for name, v in keywords):
+            return target, callee_expr, keywords
+        self.norm.helpers[laid[1]] = laid[0]
+        return laid[0], nodes.name(laid[1]), [
+            (name, v) for name, v in keywords if name != "order"] + [("like", args[0])]
 
     def wrapper_call(self, target, args, keywords, node):
         """A call of a wrapper with a default of its own before ``*args``, leaving it

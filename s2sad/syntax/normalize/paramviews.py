@@ -7,7 +7,15 @@ import gast
 
 
 #: the methods whose result is a view of the array they are called on
-_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
+_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes",
+                           "astype"})
+#: the functions whose result may be their first argument itself (a maybe-view: when the
+#: code runs, the argument where its layout and dtype fit, else a copy); read by name
+#: (np.asarray, numpy.asarray...): a function of the user's of that name only costs the
+#: argument's copy
+_MAYBE_VIEW_FUNCTIONS = frozenset({"asarray", "asanyarray", "ascontiguousarray",
+                                   "asfortranarray", "reshape", "ravel", "transpose",
+                                   "squeeze", "swapaxes"})
 
 
 def views_of_parameters(params, walked, rebound, sequences=()):
@@ -23,9 +31,8 @@ def views_of_parameters(params, walked, rebound, sequences=()):
             if isinstance(expr, gast.Subscript) or isinstance(expr, gast.Attribute) \
                     and expr.attr == "T":
                 expr = expr.value
-            elif isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) \
-                    and expr.func.attr in _VIEW_METHODS:
-                expr = expr.func.value
+            elif isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute):
+                return _call_root(expr, root_of, lambda name: name in params or name in views)
             else:
                 return None
 
@@ -56,3 +63,18 @@ def views_of_parameters(params, walked, rebound, sequences=()):
             if root in params and id(t) not in rebound.get(root, ()):
                 views[name], grew = root, True
     return views
+
+
+def _call_root(call, root_of, held):
+    """The name ``call`` may be a view of: its owner's for a view method
+    (``x.reshape(-1)``), its first argument's for a function whose result may be that
+    argument (``np.reshape(x, -1)``, ``np.asarray(x, order='F')``: x itself or a copy),
+    the one of the two that ``held`` says holds a parameter; else None."""
+    attr = call.func.attr
+    owner = root_of(call.func.value) if attr in _VIEW_METHODS else None
+    if owner is not None and held(owner):
+        return owner
+    if attr in _MAYBE_VIEW_FUNCTIONS and call.args:
+        return root_of(call.args[0])
+    return owner
+

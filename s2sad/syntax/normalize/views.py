@@ -36,6 +36,11 @@ IN_PLACE_FUNCTIONS = {
 }
 
 
+#: a ufunc's method -> the position of its ``out`` (reduce(array, axis, dtype, out),
+#: reduceat(array, indices, axis, dtype, out)); outer and at take none by position
+_UFUNC_METHOD_OUT = {"reduce": (3,), "accumulate": (3,), "reduceat": (4,)}
+
+
 def out_positions(target, method=False):
     """The positions at which a library function ``target`` takes its ``out`` array(s)
     as positional arguments (a ufunc's outputs follow its inputs; a function with an
@@ -43,6 +48,9 @@ def out_positions(target, method=False):
     ndarray method (``x.sum(0, None, None)``: the array is its first argument); empty
     when none is known."""
     shift = 1 if method else 0
+    ufunc = getattr(target, "__self__", None)
+    if type(getattr(ufunc, "nin", None)) is int and not method:   # np.add.reduce...
+        return _UFUNC_METHOD_OUT.get(getattr(target, "__name__", None), ())
     nin, nout = getattr(target, "nin", None), getattr(target, "nout", None)
     if type(nin) is int and type(nout) is int:   # (a ufunc, numpy's or scipy's)
         return tuple(p - shift for p in range(nin, nin + nout) if p >= shift)
@@ -112,7 +120,8 @@ def writes_in_place(call):
             written = f"{spelled}(...)"
         return (f"'{spelled}(..., out=...)' writes its result into an array in place; s2sad "
                 f"differentiates values, not writes through out=",
-                f"assign the result instead: {target} = {written}")
+                f"assign the result instead: {target}[...] = {written} (it writes into the "
+                f"same array)")
     owner = func.value if isinstance(func, gast.Attribute) else None
     on_numpy = isinstance(owner, gast.Name) and owner.id in ("np", "numpy")
     if owner is not None and on_numpy and name in IN_PLACE_FUNCTIONS:
