@@ -557,3 +557,6 @@ NUMBA_FEATURES = frozenset({
     # a global passed as an argument, a module's attributes read dotted (numba takes
     # them as arguments), a pole at a Python float
     "global_arg", "module_attr", "float_pole"})
+#: the numba mode's programs with dict parameters too (``--modes numba``): numba compiles
+#: no dict, so such a program falls back to numpy (checked all the same) or is refused
+NUMBA_DICT_FEATURES = NUMBA_FEATURES | {"param_dict", "dict_get", "iter_dict"}
