@@ -89,6 +89,26 @@ def test_a_maybe_view_is_not_read_after_its_term():
     assert found >= 3
 
 
+def test_a_parameter_with_a_maybe_view_is_not_written_again():
+    """After ``mvN = np.asarray(x, ...)`` of a parameter, nothing writes into ``x`` (which
+    s2sad refuses by design: "a pullback cannot restore both"; seed 133 of the default
+    campaign, a false "false-refusal:param_array_write" of the fuzzer's own)."""
+    found = 0
+    for prog in _some() + [fuzz.generate(133)]:
+        names = {p.name for p in prog.params}
+        for match in re.finditer(r"\bmv\d+ = (np\.\w+\((\w+)[,)]|(\w+)\.astype\()",
+                                 prog.source):
+            x = match.group(2) or match.group(3)
+            if x not in names:
+                continue
+            found += 1
+            after = prog.source[match.end():].split("\n", 2)[-1]
+            # (a write into it: an item's, or an augmented assignment; a rebinding is none)
+            assert not re.search(rf"(?m)^\s*{x}(\[.*\] [-+*/]?= | [-+*/]= )", after), \
+                prog.source
+    assert found >= 2
+
+
 def _outcome(tmp_path, prog, modes=("reverse", "forward")):
     tmp_path.mkdir(exist_ok=True)
     loader = fuzz._Loader(str(tmp_path))

@@ -63,6 +63,11 @@ def _maybe_view_write(draft, r):
     of_parameter = r.random() < 0.4 and not param.global_name
     if of_parameter:
         source = x
+        # (a second name for the parameter: no later write into it, which s2sad refuses
+        # by design, "a pullback cannot restore both": param_writes reads this flag)
+        for var in draft.env:
+            if var.name == x:
+                var.aliased = True
     else:
         source = f"ma{n}"
         draft.emit(f"{source} = np.sin({x}) * 1.0")
