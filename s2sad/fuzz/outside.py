@@ -293,6 +293,8 @@ def check_pole_program(prog, f, applicable, na, outcome, api_for, refusal, limit
     try:
         with primal_limit, np.errstate(all="ignore"):
             value = f(*prog.args())
+    except timeout:   # (a BaseException: the program itself ran too long, as elsewhere)
+        return outcome("skip", "timeout")
     except ZeroDivisionError as exc:
         raised = exc
     except Exception as exc:   # noqa: BLE001

@@ -41,8 +41,8 @@ REFUSABLE = {
     # where numpy returns the array itself, or refused on the write's name
     "maybe_view_write": r"\bmv\d+\b",
     # a deque or an object of the program's own class given as an argument: refused
-    # (MUST_REFUSE) on the argument's name
-    "foreign_arg": r"\bf[qb]\b",
+    # (MUST_REFUSE) on the argument's name, or on the len() or sum() reading it
+    "foreign_arg": r"\b(len|sum)\(.*\bf[qb]\b.*\)|\bf[qb]\b",
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode

@@ -131,11 +131,13 @@ def test_each_probe_is_differentiated_right(tmp_path, feature):
     assert outcome.status == "pass", (outcome.reason, outcome.message)
 
 
-def test_a_foreign_argument_is_refused_where_it_is_read(tmp_path):
-    """A deque given as an argument (a module global) is refused, located on its name:
-    "refused:foreign_arg"; a program marked with it that s2sad differentiates fails."""
+@pytest.mark.parametrize("read", ["fq[0]", "len(fq) * 0.5", "sum(v for v in fq)"])
+def test_a_foreign_argument_is_refused_where_it_is_read(tmp_path, read):
+    """A deque given as an argument (a module global) is refused, located on its name or
+    on the ``len()`` reading it (seed 20007): "refused:foreign_arg"; a program marked with
+    it that s2sad differentiates fails."""
     source = ("import numpy as np\nfrom collections import deque\n\n"
-              "FQ = deque([0.5, -0.25])\n\n\ndef f(x, fq):\n    fl1 = fq[0]\n"
+              f"FQ = deque([0.5, -0.25])\n\n\ndef f(x, fq):\n    fl1 = {read}\n"
               "    return 0.25 * fl1 * np.sum(np.sin(x))\n")
     params = [Param("x", "float", (3,), np.array([0.5, 0.1, -0.3])),
               Param("fq", "none", (), deque([0.5, -0.25]), global_name="FQ")]
@@ -143,7 +145,7 @@ def test_a_foreign_argument_is_refused_where_it_is_read(tmp_path):
                    frozenset({"straight", "foreign_arg"}))
     outcome = _outcome(tmp_path / "a", prog)
     assert (outcome.status, outcome.reason) == ("skip", "refused:foreign_arg"), outcome.message
-    plain = Program(0, source.replace("fl1 = fq[0]", "fl1 = 0.5"), params, (0,), "scalar",
+    plain = Program(0, source.replace(f"fl1 = {read}", "fl1 = 0.5"), params, (0,), "scalar",
                     frozenset({"straight", "foreign_arg"}))
     outcome = _outcome(tmp_path / "b", plain)
     assert (outcome.status, outcome.reason) == ("fail", "missing-refusal")
