@@ -69,7 +69,9 @@ skipped as "overflow".
 ``--modes numba`` checks the numba backend: ``value_and_grad`` (scalar programs) or
 ``jvp`` with ``backend="numba"`` against the same reference; a program numba cannot
 compile falls back to numpy (checked all the same) and counts as a
-"numba-fallback" skip.  ``--features`` with ``NUMBA_FEATURES`` (loops over numbers
+"numba-fallback" skip.  ``--modes numba_second`` checks ``hvp`` and ``hessian`` with
+``backend="numba"`` (scalar programs) as ``second`` checks them, a fallback likewise a
+skip.  ``--features`` with ``NUMBA_FEATURES`` (loops over numbers
 and small arrays) keeps to the programs the backend is for.
 
 ``--modes dask`` runs each program's derivatives (``value_and_grad`` and ``hvp`` of a

@@ -3,7 +3,8 @@ s2sad's own generated code."""
 
 
 class _OnBackend:
-    """``s2sad`` whose ``value_and_grad`` and ``jvp`` run on ``backend``."""
+    """``s2sad`` whose ``value_and_grad``, ``jvp``, ``grad``, ``hvp`` and ``hessian`` run
+    on ``backend``."""
 
     def __init__(self, module, backend):
         self.module, self.backend = module, backend
@@ -19,6 +20,20 @@ class _OnBackend:
 
     def grad(self, f, wrt=0):
         return self.module.grad(f, wrt=wrt, backend=self.backend)
+
+    def hvp(self, f, wrt=0, with_grad=False):
+        return self.module.hvp(f, wrt=wrt, with_grad=with_grad, backend=self.backend)
+
+    def hessian(self, f, wrt=0):
+        return self.module.hessian(f, wrt=wrt, backend=self.backend)
+
+
+class _SecondOnBackend(_OnBackend):
+    """``s2sad`` whose ``hvp`` and ``hessian`` run on ``backend``, its gradients on numpy
+    (the reference of the second derivatives: the differences of numpy's gradient)."""
+
+    def value_and_grad(self, f, wrt=0):
+        return self.module.value_and_grad(f, wrt=wrt)
 
 
 #: the fallback warning's words where numba failed on a construct of s2sad's own generated

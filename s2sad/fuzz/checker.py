@@ -30,7 +30,7 @@ import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
 import s2sad.fuzz.effects as effects
 import s2sad.fuzz.outside as outside
-from s2sad.fuzz.backend_checks import _OnBackend, _own_code_fallback
+from s2sad.fuzz.backend_checks import _OnBackend, _SecondOnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.fuzz.timing import Timeout, time_limit
 from s2sad.fuzz.program import _random_like, _tree_axpy, _tree_copy
@@ -45,7 +45,8 @@ BIG = 1e6          # a program whose value or derivative exceeds this is "overfl
 EPS_SECOND = 1e-5  # step of the differences of the gradient (second mode)
 #: the line that makes a module never put in ``sys.modules`` (``module_reads.py``)
 UNREGISTERED_MODULE = "\ncfg = types.ModuleType('cfg')\n"
-MODES = ("reverse", "forward", "second", "numba", "dask", "dask_unknown", "cli", "cli_numba")
+MODES = ("reverse", "forward", "second", "numba", "numba_second", "dask", "dask_unknown", "cli",
+         "cli_numba")
 
 
 # ------------------------------------------------------------------ checking
@@ -172,6 +173,8 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     try:
         if mode == "second":
             return _check_second(s2sad, prog, f, wrt, rng)
+        if mode == "numba_second":
+            return _check_numba_second(s2sad, prog, f, wrt, rng)
         if mode == "numba":
             return _check_numba(s2sad, prog, f, args, value, jac, rng)
         if mode in ("cli", "cli_numba"):
@@ -206,6 +209,23 @@ def _check_numba(s2sad, prog, f, args, value, jac, rng):
     problem = problem or _compare(prog, "numba", args, value, got_value, actual, expected)
     if problem is not None:
         return problem
+    return _numba_fell_back(s2sad, prog, caught)
+
+
+def _check_numba_second(s2sad, prog, f, wrt, rng):
+    """The ``numba_second`` mode: ``hvp`` and ``hessian`` with ``backend="numba"`` of a
+    scalar output, checked as the second mode checks them (against the differences of
+    numpy's gradient); a fallback to numpy is checked all the same, ``numba-fallback``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", s2sad.NumbaFallbackWarning)
+        problem = _check_second(_SecondOnBackend(s2sad, "numba"), prog, f, wrt, rng)
+    if problem is not None:
+        return problem
+    return _numba_fell_back(s2sad, prog, caught)
+
+
+def _numba_fell_back(s2sad, prog, caught):
+    """None, or the (kind, message) of the ``NumbaFallbackWarning``s ``caught``."""
     fell_back = [str(w.message) for w in caught
                  if issubclass(w.category, s2sad.NumbaFallbackWarning)]
     own = [m for m in fell_back if _own_code_fallback(m)]
@@ -253,7 +273,7 @@ CLI_TIMEOUT = 300.0
 
 def _limit(mode):
     """The seconds s2sad may take in ``mode``."""
-    if mode in ("numba", "cli_numba"):
+    if mode in ("numba", "numba_second", "cli_numba"):
         return NUMBA_TIMEOUT
     return CLI_TIMEOUT if mode == "cli" else S2SAD_TIMEOUT
 
@@ -414,7 +434,7 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 return Outcome("fail", kind, "partial", problem[1], tuple(applicable), na)
     if opened is not None:
         return Outcome("skip", opened[0], message=opened[1])
-    if fell_back is not None and applicable == ["numba"]:
+    if fell_back is not None and set(applicable) <= {"numba", "numba_second"}:
         return Outcome("skip", "numba-fallback", message=fell_back)
     checked = tuple(m for m in applicable if m not in dict(limited))
     if not checked:

@@ -24,7 +24,8 @@ def _parser():
     parser.add_argument("--modes", default="reverse,forward",
                         help="comma-separated modes to check (reverse, forward, second, numba: "
                              "value_and_grad or jvp with backend='numba', slow: a compile "
-                             "per program; dask: the derivatives on Dask arrays of uneven "
+                             "per program; numba_second: hvp and hessian with "
+                             "backend='numba' (scalar programs); dask: the derivatives on Dask arrays of uneven "
                              "chunks against numpy's; dask_unknown: the same with the "
                              "first array argument of unknown length; cli: the module "
                              "'python -m s2sad grad' writes, in a fresh process; cli_numba: "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from s2sad.fuzz.claim_probes import CLAIM_PROBES
 from s2sad.fuzz.effect_probes import EFFECT_PROBES
 from s2sad.fuzz.gap_probes import GAP_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
@@ -449,6 +450,8 @@ CONSTRUCTS = {
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in GAP_PROBES.items()})
 # statements run for their effect, guards, keyword arguments (effect_probes.py)
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.items()})
+# forms the README claims that no generator wrote (claim_probes.py)
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLAIM_PROBES.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -482,7 +485,7 @@ CLAIMED = frozenset({
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
     "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
     "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append"}
-    | frozenset(EFFECT_PROBES) | CONTAINER_FEATURES)
+    | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | CONTAINER_FEATURES)
 
 #: constructs and the ones they need besides themselves
 REQUIRES = {
@@ -554,3 +557,6 @@ NUMBA_FEATURES = frozenset({
     # a global passed as an argument, a module's attributes read dotted (numba takes
     # them as arguments), a pole at a Python float
     "global_arg", "module_attr", "float_pole"})
+#: the numba mode's programs with dict parameters too (``--modes numba``): numba compiles
+#: no dict, so such a program falls back to numpy (checked all the same) or is refused
+NUMBA_DICT_FEATURES = NUMBA_FEATURES | {"param_dict", "dict_get", "iter_dict"}

@@ -31,8 +31,12 @@ logging.getLogger(LOGGER).addHandler(logging.NullHandler())
 logging.getLogger(LOGGER).propagate = False
 
 
+#: the features whose programs print or log (``claim_effects``' print in a branch too)
+PRINTING_FEATURES = frozenset(EFFECT_FEATURES) | {"print_in_branch"}
+
+
 def uses_effects(prog):
-    return bool(prog.features & set(EFFECT_FEATURES))
+    return bool(prog.features & PRINTING_FEATURES)
 
 
 @contextlib.contextmanager

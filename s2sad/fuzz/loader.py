@@ -60,6 +60,8 @@ def _s2sad_error_types():
 def _run_mode(s2sad, f, args, wrt, mode, output):
     """Call s2sad in ``mode`` once (used by probes); returns nothing, raises what it raises."""
     wrt = tuple(wrt)
+    if mode == "numba_second":   # (probed on numpy: numba falls back)
+        mode = "second"
     if mode in ("numba", "dask", "cli", "cli_numba"):
         # (probed on numpy: numba falls back, dask is n/a; the command line's modules are
         # made by the same passes: no fresh interpreter per probe)

@@ -39,9 +39,12 @@ def passes_globals(prog):
 
 
 def _saved(value):
-    """What restores ``value`` (an array, or a list of arrays) in place."""
+    """What restores ``value`` (an array, or a list of arrays) in place; nothing for
+    another object (``foreign_arg``'s deque or object, which ``f`` only reads)."""
     if isinstance(value, np.ndarray):
         return value, value.copy()
+    if not isinstance(value, list):
+        return value, None
     return value, (list(value), [(a, a.copy()) for a in value if isinstance(a, np.ndarray)])
 
 
@@ -49,6 +52,8 @@ def _restore(saved):
     value, before = saved
     if isinstance(value, np.ndarray):
         value[...] = before
+        return
+    if before is None:
         return
     items, arrays = before
     value[:] = items
@@ -288,6 +293,8 @@ def check_pole_program(prog, f, applicable, na, outcome, api_for, refusal, limit
     try:
         with primal_limit, np.errstate(all="ignore"):
             value = f(*prog.args())
+    except timeout:   # (a BaseException: the program itself ran too long, as elsewhere)
+        return outcome("skip", "timeout")
     except ZeroDivisionError as exc:
         raised = exc
     except Exception as exc:   # noqa: BLE001

@@ -37,11 +37,17 @@ REFUSABLE = {
     # ravel('K') of an array argument given as a strided view (neither C- nor
     # Fortran-contiguous): refused, "flatten in order 'C' or 'F'"
     "input_layout": r"\blk\d+\b",
+    # a write through a maybe-view (np.asfortranarray, astype(copy=False)...): followed
+    # where numpy returns the array itself, or refused on the write's name
+    "maybe_view_write": r"\bmv\d+\b",
+    # a deque or an object of the program's own class given as an argument: refused
+    # (MUST_REFUSE) on the argument's name, or on the len() or sum() reading it
+    "foreign_arg": r"\b(len|sum)\(.*\bf[qb]\b.*\)|\bf[qb]\b",
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
 #: that differentiates a program using one is a failure, "missing-refusal"
-MUST_REFUSE = frozenset({"deque_maxlen", "class_append"})
+MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg"})
 
 #: lines of claimed constructs that must never be refused, whatever the message says
 #: (an int counter's ``c += 1`` is not an in-place write into an array)

@@ -22,6 +22,7 @@ import numpy as np
 import s2sad
 from s2sad import fuzz
 from s2sad.fuzz import effects
+from s2sad.fuzz.generator.claim_forms import JOINS_TAKE_DTYPE
 
 CAMPAIGN_SEEDS = (0, 200)          # first seed, number of programs
 CAMPAIGN_STATEMENTS = 6
@@ -677,6 +678,31 @@ CONSTRUCT_SIGNS.update({
     "lstsq_pinv": [r"lq\d+ = np\.linalg\.lstsq\(", r"lq\d+ = np\.linalg\.pinv\("],
     "deque_maxlen": [r"\n\s+dq\d+ = deque\(maxlen=2\)\n", r"\n\s+dq\d+\.append\("],
     "class_append": [r"\nclass Ua\d+:", r"\n\s+ua\d+ = Ua\d+\(\)\n", r"\n\s+ua\d+\.append\("],
+    # the forms of claim_forms.py and claim_effects.py
+    "ufunc_method": [rf"uf\d+ = .*np\.{u}\.{m}\(" for u, m in (
+        ("add", "reduce"), ("multiply", "reduce"), ("maximum", "reduce"), ("minimum", "reduce"),
+        ("add", "accumulate"), ("multiply", "accumulate"), ("add", "outer"),
+        ("multiply", "outer"))],
+    "reduce_keywords": [r"rk\d+ = .*where=", r"rk\d+ = .*initial=", r"rk\d+ = .*ndmin=",
+                        r"rk\d+ = .*\.(sum|mean|var|std|max)\(where="]
+    + ([r"rk\d+ = .*np\.(stack|hstack|vstack)\(.*dtype="] if JOINS_TAKE_DTYPE else []),
+    "zero_d_reduce": [r"\n\s+zd\d+ = np\.array\(", r"\n\s+zd\d+ = np\.float64\(",
+                      r"\(zd\d+, axis=0\)", r"\(zd\d+, axis=\(\)\)", r"zd\d+\.\w+\(axis="],
+    "item_iterators": [r"in itertools\.combinations\((\w+|\[.*\]), 2\):",
+                       r"in itertools\.product\((\w+|\[.*\]), C(2|23)\):",
+                       r"in itertools\.permutations\((\w+|\[.*\]), 2\):",
+                       r"mx\d+ = (max|min)\(map\(", r"mx\d+ = (max|min)\(\(v\d+ \* v\d+"]
+    + ([r"in itertools\.pairwise\("] if sys.version_info >= (3, 10) else []),
+    "triu_pairs": [r"\[np\.triu_indices\(\d, 1\)\]", r"\[np\.tril_indices\(\d, -1\)\]",
+                   r"iu\d+ = np\.triu_indices\(\d, 1\)", r"in range\(i\d+ \+ 1, \d\):"],
+    "maybe_view_write": [r"mv\d+ = np\.asfortranarray\(", r"mv\d+ = np\.ascontiguousarray\(",
+                         r"mv\d+ = np\.asarray\(\w+, order='F'\)",
+                         r"mv\d+ = \w+\.astype\(float, copy=False\)",
+                         r"mv\d+ = np\.asarray\([xyz], order="],
+    "print_in_branch": [r"\n {12}print\('step', i\d+, ", r"\n {12}log\.info\('step ",
+                        r"\n {12}print\('skip', i\d+\)"],
+    "foreign_arg": [r"\nFQ = deque\(\[0\.5, -0\.25\]\)", r"\nFB = Bag\(\[0\.5, -0\.25\]\)",
+                    r"def f\(.*\bfq\b", r"def f\(.*\bfb\b"],
 })
 
 @functools.lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from s2sad.fuzz import ops as fuzz_ops
+from s2sad.fuzz.generator import claim_effects, claim_forms
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 sys.path.insert(0, str(DOCS))
@@ -30,22 +31,14 @@ NOT_FUZZED = {
     "builtins.abs": "abs(x) is the np.abs row's rule",
     "operator.pos": "unary + is never written by the generator (an identity)",
     "numpy.row_stack": "np.vstack's alias, deprecated in numpy 2 (it warns); np.vstack is fuzzed",
-    "numpy.ascontiguousarray": "a copy in another memory order, the values as they are: "
-                               "the op table's rows (rows_keywords.py) check it",
-    "numpy.asfortranarray": "np.ascontiguousarray's rule: the op table's rows check it",
-    **{f"numpy.{ufunc}.{method}": "a ufunc method's spelling of a fuzzed reduction, scan or "
-                                  "outer product: rows_keywords_more.py checks it in both "
-                                  "modes and second order (no fuzz row yet)"
-       for ufunc, method in (("add", "reduce"), ("multiply", "reduce"), ("maximum", "reduce"),
-                             ("minimum", "reduce"), ("add", "accumulate"),
-                             ("multiply", "accumulate"), ("add", "outer"),
-                             ("multiply", "outer"))},
 }
 
 
 def _formats():
+    """The op rows' formats, the ufunc methods' (drawn by ``claim_forms``) and the
+    maybe-views' (``claim_effects``)."""
     return [op.fmt for table in (fuzz_ops.UNARY, fuzz_ops.BINARY, fuzz_ops.CONVERT, fuzz_ops.MATH)
-            for op in table]
+            for op in table] + list(claim_forms.FORMATS) + list(claim_effects.MAYBE_VIEWS)
 
 
 def _called(formats):

@@ -96,7 +96,9 @@ def test_programs_with_the_feature_are_differentiated_in_every_mode(tmp_path, fe
     """The first programs using each feature: reverse, forward and second order against
     finite differences; none fails, most pass.  (The forms are drawn without the entry
     points, whose findings of s2sad's are open: see the checker's OPEN_FINDINGS.)"""
-    without = () if feature in ENTRY else ENTRY
+    # (nor claim_effects' foreign argument, a refusal of the whole program: seeds 44 and
+    # 104 drew it beside an empty argument)
+    without = ("foreign_arg",) + (() if feature in ENTRY else tuple(ENTRY))
     outcomes = _first_outcomes(tmp_path, feature, 4, without)
     for seed, outcome in outcomes:
         assert outcome.status != "fail", (seed, outcome.reason, outcome.message)

@@ -205,3 +205,55 @@ def test_the_numba_mode_gives_numba_its_compile_time(tmp_path, monkeypatch):
     finally:
         loader.close()
     assert (outcome.status, outcome.modes_checked) == ("pass", ("numba",)), outcome
+
+
+def test_the_numba_second_mode_checks_hvp_and_hessian_on_numba(tmp_path, monkeypatch):
+    """``numba_second``: ``hvp`` and ``hessian`` with ``backend="numba"`` of a loop
+    program, against the differences of numpy's gradient: a pass; and a Hessian-vector
+    product planted wrong on numba only is a failure of that mode.  (With respect to
+    ``x`` alone: of ``(x, y)`` numba falls back, its runtime's ``unshared`` taking no
+    tuple of an array and a number, a fallback the README lists.)"""
+    import dataclasses
+
+    import s2sad
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    prog, features = _loop_program()
+    prog = dataclasses.replace(prog, wrt=(0,))
+    (tmp_path / "programs").mkdir()
+    loader = fuzz._Loader(str(tmp_path / "programs"))
+    try:
+        outcome = fuzz.check_program(prog, ("numba_second",), {"numba_second": features},
+                                     loader)
+        assert (outcome.status, outcome.modes_checked) == ("pass", ("numba_second",)), outcome
+        real = s2sad.hvp
+
+        def planted(f, wrt=0, with_grad=False, backend="numpy"):
+            made = real(f, wrt=wrt, with_grad=with_grad, backend=backend)
+            if backend != "numba":
+                return made
+            return lambda *args: tuple(1.5 * p for p in made(*args))
+
+        monkeypatch.setattr(s2sad, "hvp", planted)
+        outcome = fuzz.check_program(prog, ("numba_second",), {"numba_second": features},
+                                     loader)
+        assert (outcome.status, outcome.reason, outcome.mode) == \
+            ("fail", "wrong-gradient", "numba_second"), outcome
+    finally:
+        loader.close()
+
+
+def test_a_dict_parameter_under_numba_falls_back_or_is_refused(tmp_path, monkeypatch):
+    """The numba mode's programs with dict parameters (``NUMBA_DICT_FEATURES``): numba
+    compiles no dict, so the first such programs are checked on numpy after the fallback
+    (or refused, located), never failed."""
+    from s2sad.fuzz.constructs import NUMBA_DICT_FEATURES
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    seeds = [s for s in range(40) if "param_dict" in
+             fuzz.generate(s, NUMBA_DICT_FEATURES, max_statements=4).features][:2]
+    assert len(seeds) == 2
+    for seed in seeds:
+        prog = fuzz.generate(seed, NUMBA_DICT_FEATURES, max_statements=4)
+        outcome = _check(prog, prog.features, tmp_path)
+        assert outcome.status != "fail", (seed, outcome.reason, outcome.message)
+        assert outcome.status == "pass" or outcome.reason == "numba-fallback" \
+            or outcome.reason.startswith("refused"), (seed, outcome.reason)

@@ -264,6 +264,19 @@ def test_a_pole_at_a_python_float_gives_what_the_readme_promises(tmp_path, form)
         outcome
 
 
+def test_a_pole_program_running_too_long_is_a_timeout_skip(tmp_path, monkeypatch):
+    """A program at a pole that runs past the primal time limit (a derivative built
+    inside it under a heavy load: seed 20011) is a "timeout" skip, as elsewhere, never a
+    Timeout escaping the campaign."""
+    monkeypatch.setattr(fuzz.checker, "PRIMAL_TIMEOUT", 0.2)
+    prog = _pole("np.log(x)")
+    prog.source = prog.source.replace("import numpy as np\n", "import time\n\nimport numpy "
+                                      "as np\n").replace("    pl1 = ", "    time.sleep(0.6)\n"
+                                                          "    pl1 = ")
+    outcome = _check(prog, ("reverse",), tmp_path)
+    assert (outcome.status, outcome.reason) == ("skip", "timeout"), outcome
+
+
 @pytest.mark.parametrize("form", ["np.sqrt(x)", "x ** 0.5", "1.0 / x"])
 def test_second_derivatives_at_a_pole(tmp_path, form):
     outcome = _check(_pole(form), ("second",), tmp_path)

@@ -5,6 +5,8 @@ import re
 
 from s2sad.fuzz.constructs import ALL_FEATURES
 from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
+import s2sad.fuzz.generator.claim_effects as claim_effects
+import s2sad.fuzz.generator.claim_forms as claim_forms
 import s2sad.fuzz.generator.common_forms as common_forms
 import s2sad.fuzz.generator.effect_forms as effect_forms
 import s2sad.fuzz.generator.gap_forms as gap_forms
@@ -107,6 +109,8 @@ class Generator:
         common_forms.choose(self.draft)
         item_forms.choose(self.draft)
         gap_forms.choose(self.draft)
+        claim_forms.choose(self.draft)
+        claim_effects.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

@@ -1,0 +1,39 @@
+"""The probes of ``generator/claim_forms.py``'s and ``claim_effects.py``'s constructs
+(forms the README claims that no generator wrote): (source, args) of a tiny function
+using each, made :class:`~s2sad.fuzz.constructs.Construct` rows there."""
+
+import numpy as np
+
+X3 = np.array([0.5, 0.1, -0.3])
+M23 = np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]])
+
+CLAIM_PROBES = {
+    "ufunc_method": ("def f(m):\n    s = np.sum(np.add.reduce(m, axis=1)) * np.sum(np.maximum.reduce(m))\n"
+                     "    s = s + np.sum(np.multiply.accumulate(np.tanh(m), axis=1))\n"
+                     "    return s + np.sum(np.multiply.outer(m[0], C2)) "
+                     "+ np.sum(np.minimum.reduce(m, 1))\n", (M23,)),
+    "reduce_keywords": ("def f(x):\n    mk = np.array([True, False, True])\n"
+                        "    s = np.sum(x, where=mk, initial=0.5) + np.mean(x, where=mk)\n"
+                        "    s = s + x.prod(initial=0.5) + np.max(x, where=mk, initial=-5.0)\n"
+                        "    return s + np.sum(np.array(x, ndmin=2) * C3)\n", (X3,)),
+    "zero_d_reduce": ("def f(x):\n    z = np.array(x[1] * 0.5)\n"
+                      "    return np.sum(z, axis=0) + np.max(x[2], axis=0) + z.mean(axis=())\n",
+                      (X3,)),
+    "item_iterators": ("import itertools\n\n\ndef f(x):\n    s = 0.0\n"
+                       "    for a, b in itertools.combinations(x, 2):\n"
+                       "        s = s + a * np.sin(b)\n"
+                       "    for a, b in itertools.product(x, C2):\n        s = s + a * b\n"
+                       "    return s + max(x) + min(v * v for v in x)\n", (X3,)),
+    "triu_pairs": ("def f(x):\n    r2 = (x[:, None] - x[None, :]) ** 2 + 0.5\n"
+                   "    s = np.sum(np.sqrt(r2[np.triu_indices(3, 1)]))\n"
+                   "    for i in range(3):\n        for j in range(i + 1, 3):\n"
+                   "            s = s + 1.0 / r2[i, j]\n    return s\n", (X3,)),
+    "maybe_view_write": ("def f(x):\n    a = np.sin(x) * 1.0\n    v = np.asfortranarray(a)\n"
+                         "    v[0] = v[0] * 0.5 + x[1]\n    return np.sum(v * x)\n", (X3,)),
+    "print_in_branch": ("def f(x):\n    s = 0.0\n    for i in range(3):\n"
+                        "        s = s + np.sin(x[i])\n        if x[i] > 0.0:\n"
+                        "            print('step', i)\n    return s\n", (X3,)),
+    # a refusal that must stay one: a deque (a module global) given as an argument
+    "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
+                    "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
+}

@@ -1,0 +1,233 @@
+"""Terms of ``f``'s value in forms the README claims that no generator wrote (a construct
+the fuzzer cannot write is untested):
+
+- ``ufunc_method``: ``np.add.reduce``, ``np.multiply.reduce``, ``np.maximum.reduce``,
+  ``np.minimum.reduce`` (with ``axis``), ``np.add.accumulate``, ``np.multiply.accumulate``,
+  ``np.add.outer``, ``np.multiply.outer`` (:data:`UFUNC_FORMS`);
+- ``reduce_keywords``: ``where=`` and ``initial=`` of ``sum mean prod var std nansum max
+  min``, as functions and as methods; ``dtype=`` of ``np.stack``, ``np.hstack`` and
+  ``np.vstack`` (numpy 1.24 and newer); ``np.array(x, ndmin=k)``;
+- ``zero_d_reduce``: reductions given an ``axis`` (``0``, ``-1``, ``()``) of a 0-d array
+  and of an ``np.float64`` (an array's item);
+- ``item_iterators``: ``itertools.combinations(xs, 2)``, ``product(xs, ys)``,
+  ``pairwise(xs)`` (Python 3.10 and newer) and ``permutations(xs, 2)`` over the items of a
+  list or an array (the rows of a matrix); ``max(xs)`` and ``min(xs)`` of a list, an array,
+  a generator expression, a ``map``;
+- ``triu_pairs``: the pairs of a distance matrix, ``r2[np.triu_indices(n, 1)]``,
+  ``np.tril_indices(n, -1)``, the index arrays read apart, and the pair loop ``for i in
+  range(n): for j in range(i + 1, n)``.
+
+Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
+from a stream of its own (seeded from the program's seed), and the names bound are not put
+in scope, so a program without them is the program of the same seed without the features.
+The statements of ``claim_effects`` (writes after maybe-views, a print in a branch in a
+loop, foreign containers as arguments) are the same module's other half.
+"""
+
+import random
+import sys
+
+import numpy as np
+
+from s2sad.fuzz.ops import M, S, V, W
+from s2sad.fuzz.generator.python_forms import float_params
+
+TERM_FEATURES = ("ufunc_method", "reduce_keywords", "zero_d_reduce", "item_iterators",
+                 "triu_pairs")
+SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299)
+RATE = 0.12
+#: the ufunc methods, by the shapes of the array they are given (``{0}``)
+UFUNC_FORMS = {
+    (V, W): ("np.add.reduce({0})", "np.multiply.reduce({0})", "np.maximum.reduce({0})",
+             "np.minimum.reduce({0}, axis=0)", "np.add.accumulate({0})",
+             "np.multiply.accumulate(np.tanh({0}) + 0.5)", "np.add.outer({0}, C3)",
+             "np.multiply.outer({0}, {0})"),
+    (M,): ("np.add.reduce({0}, axis=1)", "np.multiply.reduce(0.5 * {0}, axis=0)",
+           "np.maximum.reduce({0})", "np.minimum.reduce({0}, axis=1)",
+           "np.add.reduce({0}, axis=None)", "np.add.accumulate({0}, axis=1)",
+           "np.multiply.accumulate(np.tanh({0}))", "np.add.outer({0}[0], C2)",
+           "np.multiply.outer({0}, C2)"),
+}
+#: every ufunc method's format (tests/fuzz/test_fuzz_covers_ops.py reads them)
+FORMATS = tuple(fmt for forms in UFUNC_FORMS.values() for fmt in forms)
+#: a mask of each shape (``where=``), each choosing two elements or more
+MASK = {V: "np.array([True, False, True])", W: "np.array([True, True])",
+        M: "(C23 > 0.0)"}
+PARTNER = {V: "C3", W: "C2", M: "C23"}
+#: ``where=`` and ``initial=`` forms (``{0}`` the array, ``{1}`` a mask, ``{2}`` the
+#: constant of its shape); std and var of the array plus the constant (never equal values)
+KEYWORD_FORMS = (
+    "np.sum({0}, where={1})", "np.sum({0}, where={1}, initial=0.5)",
+    "np.mean({0}, where={1})", "np.prod(np.tanh({0}) + 1.0, where={1})",
+    "np.prod({0}, initial=0.5)", "np.var({0} + {2}, where={1})",
+    "np.std({0} + {2}, where={1})", "np.nansum({0}, where={1}, initial=-0.25)",
+    "np.max({0}, where={1}, initial=-5.0)", "np.min({0}, where={1}, initial=5.0)",
+    "{0}.sum(where={1})", "{0}.mean(where={1})", "{0}.prod(initial=0.5)",
+    "({0} + {2}).var(where={1})", "({0} + {2}).std(where={1})",
+    "{0}.max(where={1}, initial=-5.0)", "{0}.min(initial=5.0)",
+    "np.nansum({0}, initial=1.5)")
+#: with an axis (a matrix: each row and each column has an element of the mask)
+AXIS_FORMS = ("np.sum({0}, axis=1, where={1})", "np.mean({0}, axis=0, where={1})",
+              "{0}.max(axis=1, where={1}, initial=-5.0)", "np.prod({0}, axis=0, initial=0.5)")
+#: joins with ``dtype=`` (numpy 1.24 and newer takes it)
+JOINS_TAKE_DTYPE = np.lib.NumpyVersion(np.__version__) >= "1.24.0"
+JOIN_FORMS = ("np.stack([{0}, {2}], dtype=np.float64)", "np.hstack([{0}, {2}], dtype=float)",
+              "np.vstack(({0}, {2}), dtype='float64')")
+#: reductions given an axis, of a 0-d array or an np.float64
+#: (numpy's mean takes no axis 0 or -1 of a 0-d array, only ``()``)
+ZERO_D_FORMS = ("np.sum({0}, axis=0)", "np.mean({0}, axis=())", "np.max({0}, axis=0)",
+                "np.min({0}, axis=-1)", "np.min({0}, axis=())", "np.prod({0}, axis=0)",
+                "np.nansum({0}, axis=-1)", "{0}.sum(axis=0)", "{0}.mean(axis=())",
+                "{0}.max(axis=0)", "{0}.prod(axis=-1)", "np.amax({0}, axis=-1)",
+                "np.sum({0}, axis=0, keepdims=True)", "np.cumsum({0}, axis=0)")
+HAS_PAIRWISE = sys.version_info >= (3, 10)
+
+
+def streams(seed):
+    """Each feature's own random stream, by feature."""
+    return {feature: random.Random(seed ^ salt) for feature, salt in zip(TERM_FEATURES, SALTS)}
+
+
+def choose(draft):
+    """At the top of ``f``'s body: maybe each term (to ``draft.return_terms``)."""
+    rs = streams(draft.seed)
+    rolls = {feature: r.random() for feature, r in rs.items()}
+    if draft.output == "container":
+        return
+    for feature in TERM_FEATURES:
+        if draft.has(feature) and rolls[feature] < RATE:
+            MAKERS[feature](draft, rs[feature])
+
+
+def _bind(draft, prefix, expr, feature):
+    """``prefixN = 0.25 * np.sum(np.tanh(expr))``, added to what ``f`` returns."""
+    name = f"{prefix}{next(draft.counter)}"
+    draft.emit(f"{name} = 0.25 * np.sum(np.tanh({expr}))")
+    draft.return_terms.append(name)
+    draft.use(feature)
+
+
+def _ufunc_method(draft, r):
+    params = float_params(draft, (V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    forms = UFUNC_FORMS[(M,) if param.shape == M else (V, W)]
+    _bind(draft, "uf", r.choice(forms).format(param.name), "ufunc_method")
+
+
+def _reduce_keywords(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x = param.name
+    if param.shape == S:
+        _bind(draft, "rk", f"np.array({x}, ndmin={r.choice((1, 2))}) * C2", "reduce_keywords")
+        return
+    forms = list(KEYWORD_FORMS) + ["np.array({0}, ndmin=3) * 0.5"]
+    if param.shape == M:
+        forms += AXIS_FORMS
+    if JOINS_TAKE_DTYPE:
+        forms += JOIN_FORMS
+    form = r.choice(forms)
+    _bind(draft, "rk", form.format(x, MASK[param.shape], PARTNER[param.shape]),
+          "reduce_keywords")
+
+
+def _zero_d_reduce(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    z = f"zd{n}"
+    if param.shape == S:
+        made = r.choice((f"np.array({x} * 0.5)", f"np.float64({x})", f"np.asarray(np.sin({x}))"))
+    else:
+        item = f"{x}[1, 2]" if param.shape == M else f"{x}[1]"
+        made = r.choice((item, f"np.array({item})", f"np.float64({item} * {item})"))
+    draft.emit(f"{z} = {made}")
+    _bind(draft, "zr", r.choice(ZERO_D_FORMS).format(z), "zero_d_reduce")
+
+
+def _items(param):
+    """A list or array expression whose items carry ``param``'s derivative, and the
+    items' shape."""
+    x = param.name
+    if param.shape == S:
+        return f"[{x}, {x} * {x}, np.sin({x})]", S
+    return x, (V if param.shape == M else S)
+
+
+def _item_iterators(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    xs, item = _items(param)
+    if r.random() < 0.35 and item == S:
+        _extremum_of_items(draft, r, param, xs)
+        return
+    n = next(draft.counter)
+    acc, a, b = f"ii{n}", f"a{n}", f"b{n}"
+    ys = "C2" if item == S else "C23"
+    forms = [f"itertools.combinations({xs}, 2)", f"itertools.product({xs}, {ys})",
+             f"itertools.permutations({xs}, 2)"]
+    if HAS_PAIRWISE:
+        forms.append(f"itertools.pairwise({xs})")
+    draft.emit(f"{acc} = 0.0")
+    draft.emit(f"for {a}, {b} in {r.choice(forms)}:")
+    term = f"{a} * np.sin({b})" if item == S else f"np.sum({a} * np.sin({b}))"
+    draft.emit(f"    {acc} = {acc} + 0.25 * {term}")
+    draft.return_terms.append(f"0.5 * np.tanh({acc})")
+    draft.use("item_iterators")
+
+
+def _extremum_of_items(draft, r, param, xs):
+    """``max(xs)`` / ``min(xs)`` of a list, an array, a generator expression, a map."""
+    n = next(draft.counter)
+    pick, v = r.choice(("max", "min")), f"v{n}"
+    form = r.choice((xs, f"list({xs})" if param.shape != S else xs,
+                     f"({v} * {v} - 0.5 * {v} for {v} in {xs})",
+                     f"map(np.sin, {xs})", f"map(lambda {v}: {v} * 0.5, {xs})"))
+    name = f"mx{n}"
+    draft.emit(f"{name} = {pick}({form})")
+    draft.return_terms.append(f"0.25 * {name}")
+    draft.use("item_iterators")
+
+
+def _triu_pairs(draft, r):
+    params = float_params(draft, (V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    size = {V: 3, W: 2, M: 2}[param.shape]
+    r2, acc = f"dm{n}", f"tp{n}"
+    if param.shape == M:
+        draft.emit(f"{r2} = np.sum(({x}[:, None, :] - {x}[None, :, :]) ** 2, axis=-1) + 0.5")
+    else:
+        draft.emit(f"{r2} = ({x}[:, None] - {x}[None, :]) ** 2 + 0.5")
+    form = r.randrange(4)
+    if form == 0:
+        draft.emit(f"{acc} = np.sum(np.sqrt({r2}[np.triu_indices({size}, 1)]))")
+    elif form == 1:
+        draft.emit(f"{acc} = np.sum(1.0 / {r2}[np.tril_indices({size}, -1)])")
+    elif form == 2:
+        iu = f"iu{n}"
+        draft.emit(f"{iu} = np.triu_indices({size}, 1)")
+        draft.emit(f"{acc} = np.sum({r2}[{iu}[0], {iu}[1]] * {x}[{iu}[0]].sum())")
+    else:
+        i, j = f"i{n}", f"j{n}"
+        draft.emit(f"{acc} = 0.0")
+        draft.emit(f"for {i} in range({size}):")
+        draft.emit(f"    for {j} in range({i} + 1, {size}):")
+        draft.emit(f"        {acc} = {acc} + 1.0 / {r2}[{i}, {j}]")
+    draft.return_terms.append(f"0.25 * np.tanh({acc})")
+    draft.use("triu_pairs")
+
+
+MAKERS = {"ufunc_method": _ufunc_method, "reduce_keywords": _reduce_keywords,
+          "zero_d_reduce": _zero_d_reduce, "item_iterators": _item_iterators,
+          "triu_pairs": _triu_pairs}
