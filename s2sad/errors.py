@@ -458,6 +458,35 @@ def _source_function(origin, generated_name):
         return None
     if generated_name.startswith(getattr(origin, "__name__", "") + "_"):
         return origin
-    stem = generated_name.rsplit("_", 1)[0]
-    found = getattr(origin, "__globals__", {}).get(stem)
-    return found if inspect.isfunction(found) else None
+    stems = [generated_name.rsplit("_", 1)[0]]
+    named = _GENERATED_NAME.match(generated_name)
+    if named is not None:   # (a callee's derivative: helper_vjp_x, helper_jvp_x)
+        stems.insert(0, named.group(1))
+    for stem in stems:
+        found = getattr(origin, "__globals__", {}).get(stem)
+        if inspect.isfunction(found):
+            return found
+    # ``origin`` may be a function s2sad wrote calling the user's (a lambda's or a
+    # partial's, whose globals hold only it): the callee is among the functions it calls
+    return _called_by_name(origin, stems[0])
+
+
+#: a generated function's name: the user function's, then the derivative's kind and wrt
+_GENERATED_NAME = re.compile(r"^(\w+?)_(?:vjp|jvp|hvp|value_and_grad|grad)(?:_\w+)?$")
+
+
+def _called_by_name(function, name, limit=64):
+    """The one function the global ``name`` holds (a def, or a module's lambda) in the
+    module of a function ``function`` calls (as :func:`_called_functions` finds them, and
+    those they call, up to ``limit``)."""
+    seen, queue, found = set(), [function], set()
+    while queue and len(seen) < limit:
+        fn = queue.pop(0)
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        held = getattr(fn, "__globals__", {}).get(name) if fn is not function else None
+        if inspect.isfunction(held):
+            found.add(held)
+        queue.extend(_called_functions(fn))
+    return next(iter(found)) if len(found) == 1 else None

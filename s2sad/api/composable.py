@@ -317,12 +317,15 @@ def _partial_caller(made):
               for p in params if p.default is p.empty or p.name in made.keywords
               or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
               or user and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if user:
+        params = _with_later_keywords(params, made)
     names = [p.name for p in params] + filled
     if not isinstance(name, str) or not name.isidentifier() or name == "<lambda>" \
             or len(set(names + [name, f"{name}_"])) != len(names) + 2 \
             or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
         return made
-    caller = _calling(name, params, func, filled, made.args)
+    later = {p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD} & _later_names(made)
+    caller = _calling(name, params, func, filled, made.args, by_name=later)
     if set(caller.__kwdefaults__ or {}) != set(made.keywords):
         return made
     if made.keywords:
@@ -331,6 +334,28 @@ def _partial_caller(made):
         caller.__kwdefaults__ = made.keywords
     made.__dict__[_CALLER] = caller
     return caller
+
+
+def _later_names(made):
+    """The keyword-only parameters with defaults of the partial ``made``'s signature that
+    its keywords leave to the function: those after a keyword the partial holds
+    (``partial(q, a=2.0)`` of ``q(x, a=1.0, b=2.0)``: ``b``), or the function's own."""
+    return {p.name for p in inspect.signature(made).parameters.values()
+            if p.kind == p.KEYWORD_ONLY and p.default is not p.empty
+            and p.name not in made.keywords}
+
+
+def _with_later_keywords(params, made):
+    """``params`` with the partial's :func:`_later_names` kept, after the positional
+    parameters, as parameters with their function's defaults (``__defaults__``): the
+    caller's ``__kwdefaults__`` stays the partial's own keywords dict, read at each call
+    (a call of ``partial(q, a=2.0)`` giving ``b=3.0`` by name then passes it on)."""
+    later = _later_names(made)
+    positional = [p for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
+    rest = [p for p in params if p.kind != p.POSITIONAL_OR_KEYWORD and p.name not in later]
+    moved = [p.replace(kind=p.POSITIONAL_OR_KEYWORD) for p in inspect.signature(
+        made).parameters.values() if p.name in later]
+    return positional + moved + rest
 
 
 def _lambda_caller(func):
@@ -354,12 +379,15 @@ def _lambda_caller(func):
     return caller
 
 
-def _calling(name, params, func, filled, values):
+def _calling(name, params, func, filled, values, by_name=()):
     """``def name(params): return name_(filled..., params...)`` calling ``func``, with
-    ``filled`` bound to ``values`` in its module, and ``params``' defaults."""
+    ``filled`` bound to ``values`` in its module, and ``params``' defaults; the
+    parameters ``by_name`` are passed on by name."""
     callee = f"{name}_"
-    passed = ", ".join(filled + [p.name if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                                 else f"{p.name}={p.name}" for p in params])
+    by_position = [p.name for p in params if p.name not in by_name
+                   and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    passed = ", ".join(filled + by_position + [f"{p.name}={p.name}" for p in params
+                                               if p.name not in by_position])
     bare = inspect.Signature([p.replace(default=p.empty) for p in params])
     text = f"def {name}{bare}:\n    return {callee}({passed})\n"
     filename = f"<s2sad {name} caller {hashlib.sha1(text.encode()).hexdigest()[:12]}>"

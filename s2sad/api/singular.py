@@ -15,6 +15,8 @@ from ..errors import ORIGIN, SingularPointError, gradient_line_of, located_in_ge
 _DERIVATIVE_TARGET = re.compile(r"^\s*\w+_(bar|dot)\w*\s*(\[.*\])?\s*[-+*/]?=")
 _TANGENT_TARGET = re.compile(r"^\s*\w+_dot\w*\s*(\[.*\])?\s*[-+*/]?=")
 _BLOCK_COMMENT = re.compile(r"^\s*# (grad of )?line \d+")
+#: the kind of derivative a generated function's name ends with (f_jvp, helper_jvp_x)
+_KIND = re.compile(r"_(vjp|jvp|hvp|value_and_grad)(?=_|$)")
 
 
 def raise_singular(exc, func_name):
@@ -92,9 +94,10 @@ def _in_derivative(tb):
     lines = linecache.getlines(code.co_filename)
     if not lines or lineno > len(lines):
         return False
-    if code.co_name.endswith("_jvp"):
+    kinds = _KIND.findall(code.co_name)   # (a callee's: helper_jvp_x)
+    if kinds and kinds[-1] == "jvp":
         return bool(_TANGENT_TARGET.match(lines[lineno - 1]))
-    if code.co_name.endswith("_hvp"):
+    if kinds and kinds[-1] == "hvp":
         if _DERIVATIVE_TARGET.match(lines[lineno - 1]):
             return True
         # (a temporary of a gradient statement, div = 1.0 / x of x_bar = 1.0 + 1.0 / x:

@@ -60,8 +60,8 @@ MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
              # a write into a parameter no other name holds, a number parameter rebound,
              # a write through a name for it where the parameter is not read again
              "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) ",
-             # the out=None idiom (in f, or in the helper hnb): never refused on its lines
-             "none_buffer": r"^\s*(if ob is None:|ob = |ob\[[\d:]+\] = |hvb = hnb\()"}
+             # the out=None idiom (in f, in the helper hnb or its wrapper wnb): never refused on its lines
+             "none_buffer": r"^\s*(if ob is None:|ob = |ob\[[\d:]+\] = |hvb = [hw]nb\(|    return hnb\()"}
 
 #: the located refusals of in-place updates that may change another name (by design)
 ALIASING_REFUSALS = ("would also change the list or tuple that holds",

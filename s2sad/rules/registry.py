@@ -109,7 +109,7 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
                 "repeat_bar", "dict_bar", "shape_of", "size_of", "unbroadcast_to",
                 "UNBOUND", "check_bound", "check_not_inplace", "check_in_place",
-                "check_not_shared",
+                "check_not_shared", "check_real_result",
                 "check_unpacked", "check_item_alone", "check_item_update",
                 "zeros_tree", "add_tree", "tree_like", "repetition_bar", "adjoint_copy",
                 "iterable_bar", "times_bar", "len",

@@ -23,7 +23,7 @@ from ..runtime import (add_at, add_at_key, add_into, beyond_order, cast_bar, cas
                        prod_bar, prod_bar_x_dot2, read_at, sequence_bar, snapshot, stack_bar,
                        stack_parts, stored_part, unpacked_bar, unpacked_parts, sum_bar, sum_bar_bar, transpose_bar,
                        unbroadcast, unbroadcast_to, written_bar, zero_at, zeros_like)
-from ..runtime.checks import check_in_place
+from ..runtime.checks import check_in_place, check_real_result
 from ..runtime.guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                               kept_argument,
                               unshared)
@@ -35,6 +35,8 @@ from .registry import adjoint, nondifferentiable, tangent
 nondifferentiable(matmul_shape, ensure_own_dicts, beyond_order)
 # a helper's 'p *= c' updates the caller's array (refused for a number): no derivative
 nondifferentiable(check_in_place)
+# a complex value out of a user's rule (refused): no derivative
+nondifferentiable(check_real_result)
 
 # ------------------------------------------------------------------ shapes
 

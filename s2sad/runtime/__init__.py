@@ -22,7 +22,8 @@ from .adjoints_linalg import (full_length_part, norm_fourth, norm_hvp,  # noqa: 
                               list_sum, multi_dot_dot2, multi_dot_third, svd_expand,
                               svd_factors_y_bar, svd_factors_y_part, svd_recomputed_bar, svd_reduce)
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
-                      check_in_place, check_not_inplace, check_not_shared, check_unpacked, source_location)
+                      check_in_place, check_not_inplace, check_not_shared, check_real_result,
+                      check_unpacked, source_location)
 from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  # noqa: F401
                             cumprod_dot2, cumprod_dot3, diff_slot, ediff1d_slot, mean_bar_bar,
                             power_cross_da, power_cross_db, power_log_cross_da, prod_bar_x_dot2,
@@ -124,6 +125,7 @@ __all__ = [
     "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot", "first_extreme",
     "dict_entries", "dict_entries_bar", "dict_entries_dot", "UNBOUND", "check_bound",
     "check_not_inplace", "check_in_place", "check_not_shared", "check_unpacked",
+    "check_real_result",
     "check_item_alone",
     "check_item_update", "size_of",
 ]

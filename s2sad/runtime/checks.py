@@ -10,7 +10,8 @@ import sys
 
 from .numpy_view import np
 from .duck import is_duck
-from ..errors import SourceLocation, UnboundVariableError, UnsupportedSyntaxError
+from ..errors import (SourceLocation, UnboundVariableError, UnsupportedSyntaxError,
+                      ValueTypeError)
 
 
 class _Unbound:
@@ -95,6 +96,28 @@ def check_in_place(value, message, hint, filename, line, column):
     if any(hasattr(kind, method) for method in _IN_PLACE_METHODS):
         return True
     raise UnsupportedSyntaxError(message, source_location(filename, line, column), hint=hint)
+
+
+def check_real_result(value, rule, filename, line, column):
+    """``True`` when ``value``, what the function ``rule`` names returned where a rule of
+    the user's stands in for its code, holds no complex number; else refuse it: s2sad's
+    rules take and return real values (they take no conjugate), so a complex value
+    reaching them would give a wrong derivative.  Only the dtype is read."""
+    kind = value.__class__
+    if kind is float or kind is np.ndarray and value.dtype.kind != "c":
+        return True   # (the common cases)
+    if kind in (tuple, list):
+        return all(check_real_result(v, rule, filename, line, column) for v in value)
+    if kind is not complex and getattr(getattr(value, "dtype", None), "kind", "f") != "c":
+        return True
+    raise ValueTypeError(
+        f"{rule} returned a complex value here, and its derivative is a rule of yours: "
+        f"the rules the value reaches next are written for real values (they take no "
+        f"conjugate), so the derivative would be wrong",
+        source_location(filename, line, column),
+        hint=f"register the rule for a function that takes and returns real arrays, "
+             f"keeping the complex values inside it (def power(x): return "
+             f"np.abs(np.fft.rfft(x)) ** 2, then @s2sad.adjoint(power))")
 
 
 _IN_PLACE_METHODS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",

@@ -61,18 +61,29 @@ def write_buffer(draft, exprs):
 
 
 def _helper_with_the_idiom(draft, exprs, size):
-    """The idiom in a module-level helper ``hnb(v, out=None)``, called from ``f`` with its
-    default (the array made in the helper) or with a new array of ``f``'s: ``hvb =
-    hnb(e)`` or ``hvb = hnb(e, np.zeros(n) + 0.25)``."""
+    """The idiom in a module-level helper ``hnb(v, out=None)`` (its write an item's, maybe
+    then ``out += ...`` too), called from ``f`` directly or through a wrapper forwarding
+    its own ``out=None`` (``wnb(v, out=None): return hnb(v, out)`` or ``out=out``), with
+    the default, an explicit None, or a new array of ``f``'s: ``hvb = hnb(e)``, ``hvb =
+    wnb(e, None)`` or ``hvb = wnb(e, np.zeros(n) + 0.25)``."""
     r = draft.none_r
     k = r.randrange(size)
+    augmented = r.random() < 0.4
+    update = "    out += v * 0.25\n" if augmented else ""
     draft.box_helpers.append(
         f"def hnb(v, out=None):\n    if out is None:\n        out = np.zeros({size})\n"
-        f"    out[{k}] = v * 0.5\n    return np.sum(out) * 0.25 + out[{k}]\n")
+        f"    out[{k}] = v * 0.5\n{update}    return np.sum(out) * 0.25 + out[{k}]\n")
+    called = "hnb"
+    if r.random() < 0.5:
+        forwarded = r.choice(["out", "out=out"])
+        draft.box_helpers.append(f"def wnb(v, out=None):\n    return hnb(v, {forwarded})\n")
+        called = "wnb"
     code, bound = exprs.expr((), 1)
     code, bound = exprs.squash(code, bound, LIM)
-    passed = f", np.zeros({size}) + 0.25" if r.random() < 0.5 else ""
-    draft.emit(f"hvb = hnb({code}{passed})")
-    # |sum(out)| / 4 + |out[k]| <= (size * max(|v| / 2, 0.25)) / 4 + |v| / 2
-    draft.env.append(_Var("hvb", (), min(LIM, (size / 4 + 1) * max(bound * 0.5, 0.25))))
+    passed = r.choice(["", ", None", ", out=None", f", np.zeros({size}) + 0.25"])
+    draft.emit(f"hvb = {called}({code}{passed})")
+    # each |out[i]| <= 0.25 + 0.75 |v| (max(|v| / 2, 0.25) without the update), and
+    # |sum(out)| / 4 + |out[k]| <= (size / 4 + 1) times that
+    item = 0.25 + 0.75 * bound if augmented else max(bound * 0.5, 0.25)
+    draft.env.append(_Var("hvb", (), min(LIM, (size / 4 + 1) * item)))
     draft.count += 1

@@ -72,6 +72,7 @@ from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .lists import ListChanges, list_mutation
 from .objects import refuse_foreign_methods
+from .rule_results import with_result_checks
 from .loops import Loops
 from .scatter import ufunc_write
 from .sourceforms import lower_source_forms
@@ -308,6 +309,7 @@ class _Normalizer:
             self.emit(nodes.ret(self.returned(nodes.const(None))))   # (None, new values)
         self.writes.check_writes()
         self.writes.check_dict_writes()
+        self.out = with_result_checks(self.out, self)
         positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
         defaults = [self.default(a.id, d) for a, d in zip(positional, fn.args.defaults)]
         kw_defaults = [d if d is None else self.default(a.id, d)

@@ -129,13 +129,19 @@ class WritingCalls:
             return
         is_dict = self.holds_dict(user, current)
         if current.id not in walk.aliases.list_values and not is_dict:
-            if param in self.scan.scan(fn).augmented:   # p *= c: in place for an array only
-                walk.writes.check_in_place(current, *_augmented_refusal(fn, param, user), node)
-            target = gast.Subscript(value=nodes.name(user), slice=nodes.const(Ellipsis),
-                                    ctx=gast.Store())
-            for sub in gast.walk(target):
-                gast.copy_location(sub, node)
-            walk.assigns.store(target, new)
+            def write_back():
+                if param in self.scan.scan(fn).augmented:   # p *= c: in place for an array only
+                    walk.writes.check_in_place(walk.env[user],
+                                               *_augmented_refusal(fn, param, user), node)
+                target = gast.Subscript(value=nodes.name(user), slice=nodes.const(Ellipsis),
+                                        ctx=gast.Store())
+                for sub in gast.walk(target):
+                    gast.copy_location(sub, node)
+                walk.assigns.store(target, new)
+            if _may_hold_none(walk.parsed.node, user):
+                self.write_back_unless_none(user, write_back, node)
+            else:
+                write_back()
             return
         self.check_write(fn, param, user, current, node, is_dict)
         for other, atom in list(walk.env.items()):
@@ -148,6 +154,25 @@ class WritingCalls:
                     walk.aliases.list_items.get(current.id, ()))
             if is_dict:
                 walk.dicts.add(new.id)   # (a new dict: the callee's copy, written into)
+
+    def write_back_unless_none(self, user, write_back, node):
+        """``if user is not None: write_back()``: a caller's name that may hold None
+        (``def w(x, ob=None): h(x, ob)``) passes nothing the callee writes into (the
+        callee makes its own value, ``if ob is None: ob = ...``), and keeps its None."""
+        walk = self.walk
+        test = gast.Compare(left=nodes.name(user), ops=[gast.IsNot()],
+                            comparators=[nodes.const(None)])
+        for sub in gast.walk(test):
+            gast.copy_location(sub, node)
+        atom = walk.flat.atom(test)
+
+        def then():
+            saved, walk.out = walk.out, []
+            write_back()
+            body, walk.out = walk.out, saved
+            return body
+
+        walk.scope.branch(atom, then, lambda: [])
 
     def check_call(self, node, fn, written):
         """Refuse what the functionalized call cannot follow (see the module docstring);
@@ -396,3 +421,35 @@ def _augmented_refusal(fn, param, user):
             f"a new value the caller never sees",
             f"pass an array, or return the new value from {fn.__name__} and assign it "
             f"({user} = {fn.__name__}(...))")
+
+
+def _may_hold_none(fn_node, user):
+    """Whether the name ``user`` of the function ``fn_node`` may hold None where a call
+    passes it: a parameter (any caller may pass None), or a name some binding gives an
+    expression holding the constant None or another such name (``ob = None``, ``ob =
+    None if c else a``, ``b = ob``)."""
+    params = {a.id for a in fn_node.args.args + fn_node.args.kwonlyargs
+              if isinstance(a, gast.Name)}
+    bound = {}
+    for node in gast.walk(fn_node):
+        if isinstance(node, (gast.Assign, gast.AnnAssign)) and node.value is not None:
+            for target in getattr(node, "targets", None) or [node.target]:
+                if isinstance(target, gast.Name):
+                    bound.setdefault(target.id, []).append(node.value)
+    seen = set()
+
+    def may(name):
+        if name in params:
+            return True
+        if name in seen:
+            return False
+        seen.add(name)
+        for value in bound.get(name, ()):
+            for sub in gast.walk(value):
+                if isinstance(sub, gast.Constant) and sub.value is None:
+                    return True
+            if isinstance(value, gast.Name) and may(value.id):
+                return True
+        return False
+
+    return may(user)
