@@ -271,3 +271,30 @@ def test_a_mean_in_a_loop_is_not_fused_and_stays_right():
                 modes=("reverse", "forward"))
     text = s2sad.source(mean_in_a_loop)
     assert "mean_bar" in text and "size_of" not in text
+
+
+# ------------------------------------------------ the copy that keeps an adjoint apart
+def reaches_twice(w, X):
+    z = X @ w
+    return np.sum(z * (z + 1.0))
+
+
+def reaches_twice_with_a_write(w, X):
+    z = X @ w
+    v = w * 3.0
+    v[0] = 0.0
+    return np.sum(z * (z + 1.0)) + np.sum(v * z[0])
+
+
+@pytest.mark.parametrize("func, copied", [(reaches_twice, False),
+                                          (reaches_twice_with_a_write, True)])
+def test_the_copy_of_an_adjoint_stays_only_where_something_is_written(func, copied):
+    """``add_bar = 1.0 * z`` of the fused sum is copied (``copy_of``) before it is added
+    to ``z_bar``, unless the function writes nothing in place (then nobody can change
+    it): the copy is dropped only after a walk of both sweeps finds no write, and a
+    function whose sweep made no such copy skips that walk."""
+    text = s2sad.source(func, wrt=(0, 1))
+    assert ("copy_of(" in text) == copied
+    rng = np.random.default_rng(5)
+    w, X = rng.normal(size=3), rng.normal(size=(4, 3))
+    check_grads(func, (w, X), wrt=(0, 1))

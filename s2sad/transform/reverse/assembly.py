@@ -173,7 +173,9 @@ class ReverseFunction:
                  nodes.call(self.env.helper("zeros_like"), [nodes.name(p)]) for p in self.wrt]
         returned = {g.id for g in grads if isinstance(g, gast.Name)}
         marked = []   # (the copies without_alias_copies drops, found on the same walk)
-        if not self.writes_in_place(forward + backward, marked):
+        # (only a copy the sweep made is marked: without one there is nothing to drop,
+        # and the walk of both sweeps that looks for writes is not needed)
+        if self.env.alias_copies and not self.writes_in_place(forward + backward, marked):
             backward = without_alias_copies(backward, marked)
         # (each statement's reads, found by the first, read by the second and by the
         # optimize pass: see Generated.reads)

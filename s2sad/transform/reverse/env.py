@@ -32,6 +32,7 @@ class Adjoints:
         self.adds_in_place = set()
         self.loop_depth = 0    # how many reversed loops the sweep is inside
         self._helpers = {}     # runtime helper name -> the helper (see helper)
+        self.alias_copies = 0  # how many copies alias_copy made (none: none to drop)
 
     def helper(self, name):
         """A runtime helper's name, bound for the generated code."""
@@ -48,7 +49,9 @@ class Adjoints:
     def alias_copy(self, value):
         """``copy_of(value)`` (``np.copy``, lazy for Dask), marked (``anno.ALIAS_COPY``)
         as a copy that only keeps an adjoint apart from ``value``: the sweep drops it
-        when nothing is written in place (see ``assembly.without_alias_copies``)."""
+        when nothing is written in place (see ``assembly.without_alias_copies``); counted
+        in ``alias_copies`` (a marked node is one of these or a clone of one)."""
+        self.alias_copies += 1
         return anno.set(self.copied(value), anno.ALIAS_COPY, True)
 
     def copied(self, value):

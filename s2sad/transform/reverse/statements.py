@@ -45,6 +45,10 @@ class StatementAdjoints:
         # adjoint rule (reverse_facts._reaches_operation: the value is no item,
         # container, copy, literal, concatenation or repetition), read only
         self.operations = operations
+        # {id(template): template} of the rules whose free names are bound and whose
+        # dotted reads are checked and recorded (collect_bindings: once a sweep, as
+        # neither the bindings it adds nor the objects it checks change during one)
+        self.collected = {}
 
     def adjoint_of(self, stmt):
         """The adjoint block of the simple statement ``stmt`` (see the module docstring)."""
@@ -270,7 +274,9 @@ class StatementAdjoints:
             held = {}
         refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
-        collect_bindings(template, self.env.bindings, rule, value, self.parsed)
+        if self.collected.get(id(template)) is not template:
+            collect_bindings(template, self.env.bindings, rule, value, self.parsed)
+            self.collected[id(template)] = template
         # (splice copies what it binds: g itself is bound)
         role = {template.params[0]: nodes.name(name), template.params[1]: g}
         role.update(bound)
