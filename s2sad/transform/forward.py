@@ -81,6 +81,7 @@ from dataclasses import dataclass
 import gast
 
 from ..analysis.forward_facts import forward_facts
+from ..analysis.sequence_products import refuse_products_of_sequences
 from ..syntax import nodes
 from .callees import Derivative, derivative_for
 from .common import Generated, unshared_results
@@ -108,6 +109,7 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     primal = nf.node.body[:-1]
     out_atoms = list(ret.value.elts) if isinstance(ret.value, gast.Tuple) else [ret.value]
     facts = forward_facts(primal, wrt, out_atoms, dict(kinds or {}), nf.params)
+    refuse_products_of_sequences(primal, facts.kinds, facts.varied.__contains__, nf.parsed)
     env = TangentEnv(nf.namer, facts.sensitive, dict(getattr(nf, "helpers", None) or {}))
     params = _seed(env, wrt, tangent_params)
     comments = []

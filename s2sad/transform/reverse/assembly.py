@@ -21,6 +21,7 @@ from ...analysis.lists import changes_end_before
 from ...analysis.ops import with_loops
 from ...analysis.ranks import numbers, real_numbers
 from ...analysis.reverse_facts import primal_facts, with_linked
+from ...analysis.sequence_products import refuse_products_of_sequences
 from ...analysis.whole_reads import read_only_whole
 from ...errors import NonScalarOutputError, RuleDefinitionError, ValueTypeError
 from ...optimize import drop_orphan_comments, eliminate_dead, propagate_copies
@@ -76,6 +77,8 @@ class ReverseFunction:
             fn.body = primal + [self.ret]
             facts = primal_facts(fn, primal, nf.params, wrt, outputs, flavor,
                                  dict(kinds or {}), self.parsed, ranks, accumulators, float64)
+        refuse_products_of_sequences(primal, facts.kinds, facts.activity.is_active,
+                                     self.parsed)
         # (an output these are needs no check that it is one number)
         self.reals = real_numbers(list(with_loops(primal)), ranks) if ranks else set()
         bindings = {}
