@@ -31,7 +31,7 @@ from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked,
                          reduced_count, sum_bar)
 from .shapes import range_item, shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
 from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar, loop_items_dot,
-                    plus_bar, scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
+                    scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
 
 __all__ = [
     "check_bound", "check_not_shared", "ensure_same_kind",
@@ -40,7 +40,7 @@ __all__ = [
     "add_at", "add_at_key", "add_into", "cast_bar", "copy_of", "ensure_real_target", "getitem_bar", "mT",
     "overwritten", "snapshot", "stored_part", "transpose_bar", "unshared", "zero_at",
     "broadcast_like", "index_set", "writable_copy", "xdivy",
-    "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "plus_bar", "zeros_tree",
+    "add_tree", "loop_items_bar", "loop_items_dot", "scalar_checked", "times_bar", "zeros_tree",
     "unpacked_bar", "add_items", "item_bar", "iterable_bar", "tree_like",
     "expand_summed", "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
     "finite_mask", "sinc_slope",

@@ -1,8 +1,7 @@
 """numba versions of the helpers that add and make adjoints of values whose kind the
 generated code did not know (:mod:`s2sad.runtime.trees` and ``dicts``): ``add_tree``,
-``zeros_tree``, ``times_bar``, ``plus_bar``, ``loop_items_bar``, ``loop_items_dot``,
-``scalar_checked``, ``unpacked_bar``, ``add_items``, ``item_bar``, ``iterable_bar``,
-``tree_like``.
+``zeros_tree``, ``times_bar``, ``loop_items_bar``, ``loop_items_dot``, ``scalar_checked``,
+``unpacked_bar``, ``add_items``, ``item_bar``, ``iterable_bar``, ``tree_like``.
 
 numba knows the kind when it types the call: for numbers and arrays each compiles to
 the arithmetic alone (``a + b``, ``g * n`` reduced to ``x``'s shape).  Lists and tuples
@@ -105,18 +104,6 @@ def _zeros_tree(x):
         return lambda x: [zeros_like(item) for item in x]
     if isinstance(x, types.UniTuple) and is_leaf(x.dtype):
         return lambda x: [zeros_like(item) for item in x]
-    return None
-
-
-def plus_bar(g, a, b):
-    """:func:`s2sad.runtime.plus_bar` (numba: see the module; two numbers or arrays)."""
-    return _numpy.plus_bar(g, a, b)
-
-
-@overload(plus_bar, inline="always")
-def _plus_bar(g, a, b):
-    if is_leaf(g) and is_leaf(a) and is_leaf(b):   # numpy's sum: g reduced to each
-        return lambda g, a, b: (unbroadcast(g, a), unbroadcast(g, b))
     return None
 
 
