@@ -95,7 +95,8 @@ class ReverseFacts:
         if any(kinds_.is_sequence(self.kind(o)) for o in (left, right)):
             return True
         return all(isinstance(o, gast.Name) and self.kind(o) == kinds_.UNKNOWN
-                   and o.id not in self.leaf_on_a_path for o in (left, right))
+                   and o.id not in self.leaf_on_a_path for o in (left, right)) \
+            and self.same_shape(left.id, right.id)
 
     def may_repeat(self, name, value):
         """``a = n * b`` where ``b`` is not known to be an array or a container and ``n``

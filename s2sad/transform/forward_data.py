@@ -132,16 +132,12 @@ def container_operation(sweep, name, value, out):
 
 def may_concatenate(sweep, name, value):
     """``a = b + c`` of unknown kind where ``b`` or ``c`` is a list or tuple and the other
-    may be one, or both are names of unknown kind (parameters whose kind the code was
-    not made for: the command line's module, ``s2sad.source``): a concatenation or
-    numpy's sum, as the values decide."""
+    may be one (a parameter whose kind the code was not made for: the command line's
+    module, ``s2sad.source``): a concatenation or numpy's sum, as the values decide."""
     if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)) \
             or sweep.facts.kinds.get(name, kinds_.UNKNOWN) != kinds_.UNKNOWN:
         return False
     found = [sweep.kind(o) for o in (value.left, value.right)]
-    if all(isinstance(o, gast.Name) for o in (value.left, value.right)) \
-            and found == [kinds_.UNKNOWN, kinds_.UNKNOWN]:
-        return True   # (two parameters of unknown kind: two lists, or two arrays)
     return any(kinds_.is_sequence(k) for k in found) \
         and all(kinds_.is_sequence(k) or k == kinds_.UNKNOWN for k in found)
 
