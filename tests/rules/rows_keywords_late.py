@@ -30,6 +30,15 @@ ROWS = [
         ("matrix-b", Arg((6, 2)))),
 ]
 
+# the spread helpers the rows above generate, by themselves (their adjoints: reverse over
+# reverse)
+ROWS += [
+    row("rt.deviations_from_dot", K.deviations_from_dot_call,
+        ("rows", Arg((3, 4)), Arg((3, 1)))),
+    row("rt.given_mean_bar", K.given_mean_bar_call, ("rows", Arg((3, 4)))),
+    row("rt.selected_or_nan", K.selected_or_nan_call, ("matrix", Arg((3, 4)))),
+]
+
 # mean= of np.var and np.std: numpy >= 2.0
 if np.lib.NumpyVersion(np.__version__) >= "2.0.0":
     ROWS += [

@@ -94,7 +94,7 @@ def test_an_initial_that_carries_a_derivative_is_refused_where_it_is_written(loa
     assert info.value.location.line == 5
 
 
-@pytest.mark.parametrize("order", ["'A'", "'K'", "o"])
+@pytest.mark.parametrize("order", ["'K'", "o"])   # ('A': differentiated, test_reshape_order_a)
 def test_a_reshape_order_other_than_c_or_f_is_refused_where_it_is_written(load, order):
     module = load("kw_reshape_a", f"""
         import numpy as np
@@ -143,7 +143,8 @@ def test_astype_copy_false_is_a_view_whose_writes_are_checked(load):
     np.testing.assert_allclose(s2sad.grad(module.reads)(x.copy()), 3.0 * x ** 2)
     for transform in (lambda f: s2sad.grad(f)(x.copy()),
                       lambda f: s2sad.jvp(f)(x.copy(), np.ones(3))):
-        with pytest.raises(S2sadError, match="may change the caller's array 'x'"):
+        with pytest.raises(S2sadError, match="writing into 'y' may also change 'x', which "
+                                             "is read later"):
             transform(module.writes)   # (x itself: a float64 x is already float)
     # y is a copy: x * y's gradient is y + x where y follows x
     np.testing.assert_allclose(s2sad.grad(module.writes_a_copy)(x.copy()), [0.0, 4.0, 6.0])
