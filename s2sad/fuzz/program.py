@@ -2,6 +2,7 @@
 parameters may be: copies, flattening, random directions, equality."""
 
 import ast
+import types
 from dataclasses import dataclass
 from typing import List, Tuple
 
@@ -147,7 +148,10 @@ def _tree_axpy(x, t, d):
 
 
 def _tree_equal(a, b):
-    """Same structure, same types of leaves, equal values."""
+    """Same structure, same types of leaves, equal values (an object the program's own
+    class makes, such as ``foreign_arg``'s, stands as a namespace of its attributes)."""
+    if isinstance(b, types.SimpleNamespace):
+        return _tree_equal(getattr(a, "__dict__", None), vars(b))
     if isinstance(b, dict):
         return isinstance(a, dict) and list(a) == list(b) and all(
             _tree_equal(a[k], b[k]) for k in b)

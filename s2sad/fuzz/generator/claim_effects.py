@@ -26,7 +26,7 @@ from s2sad.fuzz.program import Param
 
 FEATURES = ("maybe_view_write", "print_in_branch", "foreign_arg")
 SALTS = (0x53AB, 0x65BD, 0x77CF)
-RATE = {"maybe_view_write": 0.12, "print_in_branch": 0.1, "foreign_arg": 0.03}
+RATE = {"maybe_view_write": 0.06, "print_in_branch": 0.1, "foreign_arg": 0.03}
 #: the maybe-views of an array (``{0}``)
 MAYBE_VIEWS = ("np.asfortranarray({0})", "np.ascontiguousarray({0})",
                "np.asarray({0}, order='F')", "{0}.astype(float, copy=False)",

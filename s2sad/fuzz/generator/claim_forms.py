@@ -204,7 +204,7 @@ def _triu_pairs(draft, r):
     param = r.choice(params)
     x, n = param.name, next(draft.counter)
     size = {V: 3, W: 2, M: 2}[param.shape]
-    r2, acc = f"dm{n}", f"tp{n}"
+    r2, acc = f"dm{n}", f"pr{n}"
     if param.shape == M:
         draft.emit(f"{r2} = np.sum(({x}[:, None, :] - {x}[None, :, :]) ** 2, axis=-1) + 0.5")
     else:
