@@ -294,8 +294,8 @@ def reshape_laid_out(a, shape, like):
     not C-contiguous (``np.isfortran``), else in C order; ``like``'s layout, not ``a``'s,
     so that the adjoint and tangent of a reshape of ``x`` read ``x``'s.  A duck array has
     no layout to read: C order (Dask's reshape takes no ``order``)."""
-    if duck_among(a, like) is not None:
-        return np.reshape(a, shape)
+    if duck_among(a, like) is not None:   # (Dask's reshape takes no int for a shape)
+        return np.reshape(a, tuple(shape) if hasattr(shape, "__len__") else (shape,))
     return np.reshape(a, shape, order="F" if np.isfortran(as_array(like)) else "C")
 
 
