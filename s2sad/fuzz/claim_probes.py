@@ -34,6 +34,8 @@ CLAIM_PROBES = {
                         "        s = s + np.sin(x[i])\n        if x[i] > 0.0:\n"
                         "            print('step', i)\n    return s\n", (X3,)),
     # a refusal that must stay one: a deque (a module global) given as an argument
+    # a refusal that must stay one: a list in arithmetic with a differentiated array
+    "list_arith": ("def f(x):\n    sl0 = [0.5, -1.0, 2.0]\n    return np.sum(sl0 * x)\n", (X3,)),
     "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
                     "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
 }

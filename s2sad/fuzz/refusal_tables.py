@@ -43,11 +43,13 @@ REFUSABLE = {
     # a deque or an object of the program's own class given as an argument: refused
     # (MUST_REFUSE) on the argument's name, or on the len() or sum() reading it
     "foreign_arg": r"\b(len|sum)\(.*\bf[qb]\b.*\)|\bf[qb]\b",
+    # a list in * or / with a differentiated array: refused (MUST_REFUSE) on the list's name
+    "list_arith": r"\bsl\d+\b",
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
 #: that differentiates a program using one is a failure, "missing-refusal"
-MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg"})
+MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg", "list_arith"})
 
 #: lines of claimed constructs that must never be refused, whatever the message says
 #: (an int counter's ``c += 1`` is not an in-place write into an array)

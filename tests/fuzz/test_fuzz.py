@@ -705,6 +705,8 @@ CONSTRUCT_SIGNS.update({
                          r"mv\d+ = np\.asarray\([xyz], order="],
     "print_in_branch": [r"\n {12}print\('step', i\d+, ", r"\n {12}log\.info\('step ",
                         r"\n {12}print\('skip', i\d+\)"],
+    "list_arith": [r"\n\s+sl\d+ = \[", r"la\d+ = .*\(sl\d+ \* [xyz]\)",
+                   r"la\d+ = .*\(sl\d+ / \(1\.0 \+ "],
     "foreign_arg": [r"\nFQ = deque\(\[0\.5, -0\.25\]\)", r"\nFB = Bag\(\[0\.5, -0\.25\]\)",
                     r"def f\(.*\bfq\b", r"def f\(.*\bfb\b"],
 })

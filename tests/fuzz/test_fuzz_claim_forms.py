@@ -24,7 +24,8 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "triu_pairs": r"np\.(triu|tril)_indices\(|range\(i\d+ \+ 1, ",
          "maybe_view_write": r"mv\d+ = (np\.as\w+\(|\w+\.astype\(float, copy=False\))",
          "print_in_branch": r"\n {12}(print|log\.info)\(",
-         "foreign_arg": r"\bf[qb]\b"}
+         "foreign_arg": r"\bf[qb]\b",
+         "list_arith": r"\n\s+sl\d+ = \[.*\]\n\s+la\d+ = .*sl\d+ (\*|/) "}
 
 
 def _programs(count=300):
@@ -121,7 +122,8 @@ def _outcome(tmp_path, prog, modes=("reverse", "forward")):
 PROBE_SOURCE = {name: fuzz.CONSTRUCTS[name].source for name in FEATURES}
 
 
-@pytest.mark.parametrize("feature", [f for f in FEATURES if f != "foreign_arg"])
+@pytest.mark.parametrize("feature", [f for f in FEATURES
+                                     if f not in ("foreign_arg", "list_arith")])
 def test_each_probe_is_differentiated_right(tmp_path, feature):
     """The probe of each construct, in reverse and forward mode against finite
     differences (a maybe-view of an array the function made: followed, numpy's
@@ -129,6 +131,14 @@ def test_each_probe_is_differentiated_right(tmp_path, feature):
     from s2sad.fuzz.probes import construct_program
     outcome = _outcome(tmp_path, construct_program(feature))
     assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
+def test_a_list_in_arithmetic_is_refused_on_its_name(tmp_path):
+    """``slN * x`` of a list literal and a differentiated array: refused where written
+    ("refused:list_arith"), never differentiated (MUST_REFUSE)."""
+    from s2sad.fuzz.probes import construct_program
+    outcome = _outcome(tmp_path, construct_program("list_arith"))
+    assert (outcome.status, outcome.reason) == ("skip", "refused:list_arith"), outcome.message
 
 
 @pytest.mark.parametrize("read", ["fq[0]", "len(fq) * 0.5", "sum(v for v in fq)"])

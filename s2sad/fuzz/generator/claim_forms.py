@@ -15,7 +15,10 @@ the fuzzer cannot write is untested):
   a generator expression, a ``map``;
 - ``triu_pairs``: the pairs of a distance matrix, ``r2[np.triu_indices(n, 1)]``,
   ``np.tril_indices(n, -1)``, the index arrays read apart, and the pair loop ``for i in
-  range(n): for j in range(i + 1, n)``.
+  range(n): for j in range(i + 1, n)``;
+- ``list_arith``: a list of numbers in ``*`` or ``/`` with a differentiated array
+  (``slN = [0.5, -1.0, 2.0]``, ``slN * x``), which s2sad must refuse on the list's name
+  (MUST_REFUSE; README: write ``np.array([...])``).
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -33,9 +36,11 @@ from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 
 TERM_FEATURES = ("ufunc_method", "reduce_keywords", "zero_d_reduce", "item_iterators",
-                 "triu_pairs")
-SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299)
+                 "triu_pairs", "list_arith")
+SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299, 0x54AB)
 RATE = 0.12
+#: features drawn less often (a refusal checks one thing: few programs given to it)
+RATES = {"list_arith": 0.04}
 #: the ufunc methods, by the shapes of the array they are given (``{0}``)
 UFUNC_FORMS = {
     (V, W): ("np.add.reduce({0})", "np.multiply.reduce({0})", "np.maximum.reduce({0})",
@@ -95,7 +100,7 @@ def choose(draft):
     if draft.output == "container":
         return
     for feature in TERM_FEATURES:
-        if draft.has(feature) and rolls[feature] < RATE:
+        if draft.has(feature) and rolls[feature] < RATES.get(feature, RATE):
             MAKERS[feature](draft, rs[feature])
 
 
@@ -228,6 +233,19 @@ def _triu_pairs(draft, r):
     draft.use("triu_pairs")
 
 
+def _list_arith(draft, r):
+    params = float_params(draft, (V, W))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    items = ", ".join(str(r.choice((0.5, -1.0, 2.0, 1.5, -0.25)))
+                      for _ in range(3 if param.shape == V else 2))
+    draft.emit(f"sl{n} = [{items}]")
+    term = f"sl{n} * {x}" if r.random() < 0.5 else f"sl{n} / (1.0 + {x} * {x})"
+    _bind(draft, "la", term, "list_arith")
+
+
 MAKERS = {"ufunc_method": _ufunc_method, "reduce_keywords": _reduce_keywords,
           "zero_d_reduce": _zero_d_reduce, "item_iterators": _item_iterators,
-          "triu_pairs": _triu_pairs}
+          "triu_pairs": _triu_pairs, "list_arith": _list_arith}
