@@ -33,6 +33,7 @@ ROWS = [
 # the spread helpers the rows above generate, by themselves (their adjoints: reverse over
 # reverse)
 ROWS += [
+    row("rt.deviations_from", K.deviations_from_call, ("rows", Arg((3, 4)), Arg((3, 1)))),
     row("rt.deviations_from_dot", K.deviations_from_dot_call,
         ("rows", Arg((3, 4)), Arg((3, 1)))),
     row("rt.given_mean_bar", K.given_mean_bar_call, ("rows", Arg((3, 4)))),
