@@ -59,9 +59,8 @@ _OWN_ERRORS = (
 _HELPER = "its runtime helper"
 
 
-_HELPER_TODO = ("the numba runtime has no version of it for these types (an index of "
-                "booleans, for one): use backend='numpy' for this function (the numpy code "
-                "runs, and is right)")
+_HELPER_TODO = ("the numba runtime has no version of it for these argument types: use "
+                "backend='numpy' for this function (the numpy code runs, and is right)")
 
 
 def own_construct(message, user_names=()):
