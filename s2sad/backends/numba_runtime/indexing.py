@@ -345,6 +345,8 @@ def _unshared(g, others):
         return None
     if is_number(g):
         return lambda g, others: g
+    if isinstance(g, types.List) and is_number(g.dtype):
+        return lambda g, others: list(g)   # (a list the caller owns, as the numpy helper's)
     if is_array(g):
         return _compiled(f"def impl(g, others):\n{_copy_if_shared('g', held)}    return g\n")
     if isinstance(g, types.BaseTuple) and all(is_leaf(t) for t in g):
@@ -357,8 +359,8 @@ def _arrays_held(t, path):
     nested), or None where it holds something else."""
     if is_array(t):
         return [path]
-    if is_number(t) or is_none(t):
-        return []
+    if is_number(t) or is_none(t) or (isinstance(t, types.List) and is_number(t.dtype)):
+        return []   # (numbers, and lists of them, hold no memory a derivative could share)
     if not isinstance(t, types.BaseTuple):
         return None
     found = []

@@ -12,7 +12,7 @@ import pytest
 numba = pytest.importorskip("numba", reason="numba is an optional extra: pip install "
                                             "'s2sad[numba]'")
 
-import numba_mixed_wrt as M  # noqa: E402
+import numba_unshared as M  # noqa: E402
 import s2sad  # noqa: E402
 
 X = np.linspace(0.1, 0.5, 4)
@@ -97,3 +97,24 @@ def test_derivatives_never_share_memory_with_arguments_or_each_other():
     np.testing.assert_allclose(hy, v[0], rtol=0)
     assert not np.may_share_memory(hx, hy)
     assert not any(np.may_share_memory(h, t) for h in (hx, hy) for t in v)
+
+
+def _central_list(f, xs, h=1e-6):
+    out = []
+    for i in range(len(xs)):
+        up, down = list(xs), list(xs)
+        up[i] += h
+        down[i] -= h
+        out.append((f(up) - f(down)) / (2 * h))
+    return out
+
+
+@pytest.mark.parametrize("f", [M.of_list_items, M.max_of_items_in_loop],
+                         ids=lambda f: f.__name__)
+def test_gradient_of_a_list_of_numbers_is_a_new_list(f):
+    xs = [1.0, 3.0, 2.0]
+    g = _compiled(lambda: s2sad.grad(f, backend="numba"))
+    result = _call_compiled(g, xs)
+    assert type(result) is list and result is not xs
+    np.testing.assert_allclose(result, _central_list(f, xs), rtol=1e-7, atol=1e-9)
+    assert xs == [1.0, 3.0, 2.0]
