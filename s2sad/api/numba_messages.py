@@ -59,9 +59,8 @@ _OWN_ERRORS = (
 _HELPER = "its runtime helper"
 
 
-_HELPER_TODO = ("the numba runtime has no version of it for these types (an index of "
-                "booleans, for one): use backend='numpy' for this function (the numpy code "
-                "runs, and is right)")
+_HELPER_TODO = ("the numba runtime has no version of it for these argument types: use "
+                "backend='numpy' for this function (the numpy code runs, and is right)")
 
 
 def own_construct(message, user_names=()):
@@ -147,13 +146,14 @@ def reflected(args, names, namespace):
 def reflected_filter(module):
     """A function calling ``call(*values)`` (numba's dispatcher) under a warnings filter
     of numba's ``NumbaPendingDeprecationWarning`` about the reflected list s2sad passes it (the user's list argument, given to the
-    generated function as it is, then to the runtime's overloads): s2sad's choice, not
-    the user's code; numba's other warnings, and this one about any function not of
-    ``module`` or of s2sad's numba runtime, pass."""
+    generated function as it is, then to the runtime's overloads and numba's own
+    implementations, closures named ``outer.<locals>.inner``): s2sad's choice, not
+    the user's code; numba's other warnings, and this one about a top-level function
+    not of ``module`` (the user's own njit functions), pass."""
     category = importlib.import_module("numba.core.errors").NumbaPendingDeprecationWarning
     functions = sorted(n for n, v in vars(module).items() if hasattr(v, "py_func"))
     names = "|".join([re.escape(n) for n in functions] + [r"[\w.]*<locals>\.impl", "impl",
-                                                         "<lambda>"])
+                                                         r"[\w.]*<locals>\.[\w<>]+", "<lambda>"])
     pattern = (r"(?s)(\x1b\[[0-9;]*m|\s)*Encountered the use of a type that is scheduled "
                r"for deprecation: type 'reflected (list|set)' found for argument '\w+' of "
                rf"function '({names})'")

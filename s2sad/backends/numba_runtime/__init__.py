@@ -29,6 +29,7 @@ from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_r
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked, prod_bar,
                          reduced_count, sum_bar)
+from .scans import cumsum_bar
 from .shapes import range_item, shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
 from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar, loop_items_dot,
                     scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
@@ -46,6 +47,7 @@ __all__ = [
     "finite_mask", "sinc_slope",
     "add_item", "first_extreme", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
+    "cumsum_bar",
 ]
 # (not in __all__, the ports of s2sad.runtime's helpers: range_item is the numba target's
 # own, written where numpy code indexes a range, which numba cannot: numba_target)

@@ -340,15 +340,62 @@ def may_share(a, b):
 
 @overload(unshared, inline="always")
 def _unshared(g, others):
-    if is_number(g) and isinstance(others, types.BaseTuple):
-        return lambda g, others: g
-    if not (is_array(g) and isinstance(others, types.BaseTuple)
-            and all(is_leaf(t) or is_none(t) for t in others)):
+    held = _arrays_held(others, "others")
+    if held is None:
         return None
-    checks = "".join(f"    if may_share(g, others[{i}]):\n        return g.copy()\n"
-                     for i, t in enumerate(others) if is_array(t))
+    if is_number(g):
+        return lambda g, others: g
+    if isinstance(g, types.List) and is_number(g.dtype):
+        return lambda g, others: list(g)   # (a list the caller owns, as the numpy helper's)
+    if is_array(g):
+        return _compiled(f"def impl(g, others):\n{_copy_if_shared('g', held)}    return g\n")
+    if isinstance(g, types.BaseTuple) and all(is_leaf(t) for t in g):
+        return _unshared_items(g, held)
+    return None
+
+
+def _arrays_held(t, path):
+    """The expressions naming every array in ``t`` (tuples of arrays, numbers and None,
+    nested), or None where it holds something else."""
+    if is_array(t):
+        return [path]
+    if is_number(t) or is_none(t) or (isinstance(t, types.List) and is_number(t.dtype)):
+        return []   # (numbers, and lists of them, hold no memory a derivative could share)
+    if not isinstance(t, types.BaseTuple):
+        return None
+    found = []
+    for i, item in enumerate(t):
+        inner = _arrays_held(item, f"{path}[{i}]")
+        if inner is None:
+            return None
+        found.extend(inner)
+    return found
+
+
+def _copy_if_shared(name, arrays):
+    """Lines making ``name`` a copy where it may share memory with one of ``arrays``."""
+    return "".join(f"    if may_share({name}, {other}):\n        {name} = {name}.copy()\n"
+                   for other in arrays)
+
+
+def _unshared_items(g, held):
+    """A tuple of arrays and numbers (the derivatives of ``wrt=(0, 1)``): each array
+    copied where it may share memory with ``others`` or an item kept before it, as the
+    numpy helper's ``_own`` does."""
+    held, lines, items = list(held), [], []
+    for i, t in enumerate(g):
+        lines.append(f"    item{i} = g[{i}]\n")
+        if is_array(t):
+            lines.append(_copy_if_shared(f"item{i}", held))
+            held.append(f"item{i}")
+        items.append(f"item{i}")
+    result = "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    return _compiled(f"def impl(g, others):\n{''.join(lines)}    return {result}\n")
+
+
+def _compiled(source):
     scope = {"may_share": may_share}
-    exec(f"def impl(g, others):\n{checks}    return g\n", scope)
+    exec(source, scope)
     return scope["impl"]
 
 
