@@ -1,18 +1,17 @@
 """The numba target: a generated numpy module made into one numba compiles.
 
-Input: the text ``emit`` produces for the numpy backend.  Output: the same
-readable text (comments kept) with
+Input: the text ``emit`` produces for the numpy backend.  Output: the same readable
+text (comments kept) with
 
-* the tape (``tape = Stack()``, ``tape.push(v)``, ``v = tape.pop()``) made one
-  plain list per pushed value (``h_tape = []``, ``h_tape.append(h)``,
-  ``h = h_tape.pop()``): numba lists hold one type.  A push is paired with its
-  pops by the name pushed and popped (``overwritten(x, i)`` with
-  ``x[i] = tape.pop()``), as ``transform.second_order`` pairs them; in
-  second-order code, by the gradient line a group of pushes and pops comes from
+* the tape (``tape = Stack()``, ``tape.push(v)``, ``v = tape.pop()``) made one plain list
+  per pushed value (``h_tape = []``, ``h_tape.append(h)``, ``h = h_tape.pop()``): numba
+  lists hold one type.  A push is paired with its pops by the name pushed and popped
+  (``overwritten(x, i)`` with ``x[i] = tape.pop()``), as ``transform.second_order`` pairs
+  them; in second-order code, by the gradient line a group of pushes and pops comes from
   (its comment: value then tangent pushed, tangent then value popped);
-* ``reversed(range(...))`` made a descending ``range``, and an item of a range
-  (``i = r[last - index]``: the normalizer's ``reversed()`` of a range object) the
-  number it is (``range_item(r, position)``: numba cannot index a range);
+* ``reversed(range(...))`` made a descending ``range``, and an item of a range (``i =
+  r[last - index]``: the normalizer's ``reversed()`` of a range object) the number it is
+  (``range_item(r, position)``: numba cannot index a range);
 * a helper's keyword-only parameters (its tangents) made positional, as each call passes
   them (``numba_tangents``: numba compiles no keyword-only parameter);
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
@@ -57,9 +56,10 @@ NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
 _DECORATOR_UNCHECKED = "@numba.njit(cache=True)"   # every index proven (numba_bounds)
 _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
-#: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in
-#: the wrapper, which passes them, not in the compiled function
+#: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in the
+#: wrapper, which passes them, not in the compiled function
 _GLOBALS_CHECK = "check_globals"
+_CLOSURE_VALUE = "closure_value"   # (binds a closure's value at module level: cli.closures)
 
 
 def numba_runtime_names():
@@ -294,7 +294,7 @@ class _Target:
                 for alias in stmt.names:
                     runtime[alias.asname or alias.name] = alias.name
         missing = sorted(n for n in runtime.values()
-                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK)
+                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK, _CLOSURE_VALUE)
                          and n not in self.helpers)
         if missing == ["ensure_unshared"] and self._entry_check() is not None:
             missing = []   # (run by the wrapper, in Python: see _entry_check)

@@ -14,6 +14,7 @@ from ..emit import with_globals_check
 from .source_paths import relative_source_paths
 from ..errors import S2sadError, UnsupportedSyntaxError
 from ..syntax.parse import parse_function
+from .closures import with_closure_values
 from .files import check_output_path, write_atomic, write_stdout
 from .messages import CliError, shown_path
 from .parser import EXIT_OK
@@ -91,24 +92,27 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))
         # (still inside: the modules the user's module imported, `import cfg`, are still
         # registered, so they are written as imports again)
-        text = _finished(result, flavor, dump, target, source_rel)
+        emitted = result.emitted if dump else with_closure_values(
+            result.emitted, func, getattr(result, "free_source", None) or {}, module)
+        text = _finished(emitted, flavor, dump, target, source_rel)
     if not dump:
         text = relative_source_paths(text, base)
     return text, result, wrt
 
 
-def _finished(result, flavor, dump, target, source_rel):
-    """The text of the module ``result`` made: a written module imports the user's
-    globals once, so it checks them at each call; a vjp's forward sweep runs on copies
-    of the arrays given (see cli.vjp_module); ``--target numba``: made numba's."""
-    emitted = result.emitted
+def _finished(emitted, flavor, dump, target, source_rel):
+    """The text of the module ``emitted``: a written module imports the user's globals
+    (and closures' values: cli.closures) once, so it checks them at each call; a vjp's
+    forward sweep runs on copies of the arrays given (see cli.vjp_module); ``--target
+    numba``: made numba's."""
+    made = emitted
     if flavor == "vjp" and not dump:
         emitted = with_kept_arguments(emitted)
     text = emitted.text if dump else with_globals_check(emitted)
     if target == "numba" and not dump:
         from ..backends.numba_target import to_numba
-        text = to_numba(text, result.emitted.function_name, result.emitted.user_names,
-                        wrapper=True, source=source_rel, namespace=result.emitted.bindings)
+        text = to_numba(text, made.function_name, made.user_names,
+                        wrapper=True, source=source_rel, namespace=made.bindings)
     return text
 
 
