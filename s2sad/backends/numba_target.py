@@ -12,8 +12,8 @@ text (comments kept) with
 * ``reversed(range(...))`` made a descending ``range``, and an item of a range (``i =
   r[last - index]``: the normalizer's ``reversed()`` of a range object) the number it is
   (``range_item(r, position)``: numba cannot index a range);
-* a helper's keyword-only parameters (its tangents) made positional, as each call passes
-  them (``numba_tangents``: numba compiles no keyword-only parameter);
+* keyword-only parameters made positional (numba compiles none): a helper's (its tangents),
+  as each call passes them (``numba_tangents``); the function's, as the wrapper passes them;
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
   the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
@@ -348,7 +348,8 @@ class _Target:
         return None
 
     def _function(self, func, runtime):
-        if func.args.vararg or func.args.kwarg or func.args.kwonlyargs:
+        if func.args.vararg or func.args.kwarg or func.args.kwonlyargs \
+                and func.name != self.function_name:   # (the main one's: by position)
             raise _Refusal(f"the generated function {func.name!r}, which takes *args, "
                            f"**kwargs or keyword-only parameters numba cannot compile and "
                            f"that cannot be passed by position at each of its calls here "
@@ -459,17 +460,17 @@ class _Target:
         if not self.wrapper and self._entry_check() is not None:
             self.entry.append(write_entry(self.edits, self.lines, self._entry_check(), main,
                                           names, self.taken))
-        if not names and not self.wrapper:
-            return
         if not self.wrapper:
             self._drop_bindings(self.user_names)
-        params = [a.arg for a in main.args.posonlyargs + main.args.args]
-        njit = f"{main.name}_njit"
+        # (keyword-only ones by position: from the wrapper, or the API binding the call)
+        params = [a.arg for a in main.args.posonlyargs + main.args.args + main.args.kwonlyargs]
+        njit = f"{main.name}_njit" if names or self.wrapper else main.name
         head = self.lines[main.lineno - 1]
         if not head.rstrip().endswith("):"):
-            raise _Refusal("a generated signature over several lines", main,
-                           _NUMPY)
+            raise _Refusal("a generated signature over several lines", main, _NUMPY)
         signature = head[head.index("(") + 1:head.rindex(")")]
+        if njit == main.name and not main.args.kwonlyargs:
+            return
         check = self._moved_checks(main)
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))

@@ -18,7 +18,9 @@ from .closures import with_closure_values
 from .files import check_output_path, write_atomic, write_stdout
 from .messages import CliError, shown_path
 from .parser import EXIT_OK
-from .target import get_function, parse_target, parse_wrt, user_module
+from .partials import FROZEN
+from .target import (get_function, parse_target, parse_wrt, refuse_numba_partial,
+                     user_module)
 from .vjp_module import with_kept_arguments
 
 #: the flavors each mode offers; the first is its default
@@ -70,6 +72,8 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         base = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
     with user_module(source) as module:
         func = get_function(module, func_name, source)
+        if target == "numba" and FROZEN in getattr(func, "__dict__", {}):
+            refuse_numba_partial(func, module, source)
         wrt = parse_wrt(wrt_text, func, source)
         source_rel = pipeline.display_path(os.path.abspath(source), base)
         output_rel = (pipeline.display_path(os.path.abspath(output), base)
