@@ -290,12 +290,10 @@ class NumbaBound:
         dispatcher = _checked_first(module, checks, serialize_compiles(
             getattr(module, njit_name(entry.emitted.function_name, names, reads=reads)),
             cache_dir()))
-        namespace = impl.__globals__
+        namespace, lines = impl.__globals__, text.splitlines()
         dotted = [tuple(e.split(".", 1)) for _, e in reads]   # (module's name, attribute path)
         getters = [(root, operator.attrgetter(path)) for root, path in dotted]
-        lines = text.splitlines()
-        count = len(inspect.signature(impl).parameters)
-        keywords = impl.__code__.co_kwonlyargcount
+        count, keywords = len(inspect.signature(impl).parameters), impl.__code__.co_kwonlyargcount
         state = {"first": True, "scanned": 0}
         # numba is loaded only here, by name: it stays an optional extra that a numpy
         # gradient never imports (tests/test_architecture.py)
@@ -322,8 +320,8 @@ class NumbaBound:
                     result = dispatcher(*args)
             except Exception as exc:  # noqa: BLE001 - numba's, or the running code's
                 if numba_failure(exc, NumbaError):
-                    return _as_called(owner._compile_failed(exc, impl, entry, lines, module),
-                                      impl, args)
+                    return _as_called(owner._compile_failed(exc, impl, entry, lines,
+                                                            module), impl, args)
                 failed = exc
             else:
                 failed = None

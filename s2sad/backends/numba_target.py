@@ -462,7 +462,6 @@ class _Target:
                                           names, self.taken))
         if not self.wrapper:
             self._drop_bindings(self.user_names)
-        # (keyword-only ones by position: from the wrapper, or the API binding the call)
         params = [a.arg for a in main.args.posonlyargs + main.args.args + main.args.kwonlyargs]
         njit = f"{main.name}_njit" if names or self.wrapper else main.name
         head = self.lines[main.lineno - 1]

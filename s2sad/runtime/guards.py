@@ -3,6 +3,7 @@ share memory with one the function writes, real dtypes, and results the caller m
 write into (``unshared``).  Each returns its input (or a copy) or raises an s2sad error.
 """
 
+import importlib
 import sys as _sys
 
 from .numpy_view import np
@@ -351,6 +352,22 @@ def check_globals(taken):
             continue   # (the same object, or an equal copy)
         raise _rebound(module_name, name, value, current,
                        _sys._getframe(1).f_code.co_filename)   # (the written module)
+
+
+def closure_value(module_name, path):
+    """In a module ``s2sad grad`` wrote: the value of a closure of the user's module
+    ``module_name`` that ``path`` names (imported if it is not yet); a located s2sad error
+    where that module no longer holds it."""
+    module = _sys.modules.get(module_name) or importlib.import_module(module_name)
+    absent = object()
+    value = held_value(module, path, absent)
+    if value is absent:
+        from ..errors import ReboundNameError
+        location, command, _ = _binding_place(path[-1], _sys._getframe(1).f_code.co_filename)
+        raise ReboundNameError(f"{shown_path(module_name, path)} is not there: the module "
+                               f"was changed since this one was written", location,
+                               hint=f"regenerate this module ({command})")
+    return value
 
 
 _COPIED = (bool, int, float, complex, str)
