@@ -169,7 +169,18 @@ def fallback_warning(func, what, todo=_REWRITE):
     warnings.warn(
         f"s2sad: backend='numba' runs the numpy backend for {func.__name__}: {what}; "
         f"{todo} (warnings.simplefilter('error', s2sad.NumbaFallbackWarning) makes this an "
-        f"error)", NumbaFallbackWarning, stacklevel=2)
+        f"error)", NumbaFallbackWarning, stacklevel=_user_level())
+
+
+def _user_level():
+    """The ``stacklevel`` of a warning ``fallback_warning`` gives: the first frame out of
+    s2sad's package and of the code it compiles (``<s2sad gradient of f>``...), the user's
+    call of the gradient (not a line of s2sad's)."""
+    ours = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep, "<s2sad ")
+    frame, level = sys._getframe(2), 2   # (the caller of fallback_warning: level 2)
+    while frame is not None and frame.f_code.co_filename.startswith(ours):
+        frame, level = frame.f_back, level + 1
+    return level if frame is not None else 2
 
 
 def numba_failure(exc, numba_error):
@@ -279,11 +290,10 @@ class NumbaBound:
         dispatcher = _checked_first(module, checks, serialize_compiles(
             getattr(module, njit_name(entry.emitted.function_name, names, reads=reads)),
             cache_dir()))
-        namespace = impl.__globals__
+        namespace, lines = impl.__globals__, text.splitlines()
         dotted = [tuple(e.split(".", 1)) for _, e in reads]   # (module's name, attribute path)
         getters = [(root, operator.attrgetter(path)) for root, path in dotted]
-        lines = text.splitlines()
-        count = len(inspect.signature(impl).parameters)
+        count, keywords = len(inspect.signature(impl).parameters), impl.__code__.co_kwonlyargcount
         state = {"first": True, "scanned": 0}
         # numba is loaded only here, by name: it stays an optional extra that a numpy
         # gradient never imports (tests/test_architecture.py)
@@ -291,10 +301,10 @@ class NumbaBound:
         owner, quiet = self, reflected_filter(module)
 
         def call(*args, **kwargs):
-            if kwargs or len(args) != count:   # (the defaults impl has now: see bound)
+            if kwargs or len(args) != count or keywords:   # (impl's defaults now: see bound)
                 bound_args = inspect.signature(impl).bind(*args, **kwargs)
-                bound_args.apply_defaults()
-                args = bound_args.args
+                bound_args.apply_defaults()   # (keyword-only ones by position: to_numba)
+                args = bound_args.args + tuple(bound_args.kwargs.values())
             if state["first"]:
                 start = time.perf_counter()
             try:
@@ -310,7 +320,8 @@ class NumbaBound:
                     result = dispatcher(*args)
             except Exception as exc:  # noqa: BLE001 - numba's, or the running code's
                 if numba_failure(exc, NumbaError):
-                    return owner._compile_failed(exc, impl, entry, lines, module)(*args)
+                    return _as_called(owner._compile_failed(exc, impl, entry, lines,
+                                                            module), impl, args)
                 failed = exc
             else:
                 failed = None
@@ -319,7 +330,7 @@ class NumbaBound:
                 # too, its error propagates (as with backend="numpy"); where it does not,
                 # numba's semantics differ from numpy's (np.take of a 2-d index along an
                 # axis): numpy from now on, with the warning
-                result = impl(*args)
+                result = _as_called(impl, impl, args)
                 owner._diverged(failed, impl, entry, lines, module)
                 return result
             if len(dispatcher.overloads) != state["scanned"]:   # a new compile (overloads:
@@ -327,7 +338,7 @@ class NumbaBound:
                 for compiled in dispatcher.signatures[state["scanned"]:]:
                     found = integer_hazard(dispatcher, compiled, module.__file__)
                     if found is not None:   # numba's integers differ from Python's here
-                        result = impl(*args)
+                        result = _as_called(impl, impl, args)
                         owner._integers(found, impl, entry, lines)
                         return result
                 state["scanned"] = len(dispatcher.signatures)
@@ -397,6 +408,15 @@ class NumbaBound:
         fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl
+
+
+def _as_called(target, impl, args):
+    """``target`` (``impl`` or its stand-in) called with ``args`` as the compiled code is:
+    ``impl``'s keyword-only parameters last, by position, given by name again."""
+    code = impl.__code__
+    last = len(args) - code.co_kwonlyargcount
+    names = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    return target(*args[:last], **dict(zip(names, args[last:])))
 
 
 def _passed(impl, names, entry):

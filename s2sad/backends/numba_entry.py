@@ -29,7 +29,7 @@ def entry_check(tree, function_name):
                 None)
     if stmt is None:
         return None
-    params = {a.arg for a in main.args.posonlyargs + main.args.args}
+    params = {a.arg for a in main.args.posonlyargs + main.args.args + main.args.kwonlyargs}
     module = set()
     for top in tree.body:
         if isinstance(top, (ast.Import, ast.ImportFrom)):
@@ -54,7 +54,8 @@ def write_entry(edits, lines, stmt, main, names, taken):
     for line in range(stmt.lineno, stmt.end_lineno + 1):
         body += "    " + lines[line - 1][stmt.col_offset:]
         edits.delete_line(line)
-    params = [a.arg for a in main.args.posonlyargs + main.args.args] + list(names)
+    params = [a.arg for a in main.args.posonlyargs + main.args.args  # (keyword-only ones
+              + main.args.kwonlyargs] + list(names)   # by position, as to_numba's)
     text = (f"\n\ndef {name}({', '.join(params)}):\n"
             f"    # (run in Python before {main.name}: numba cannot compile this check)\n"
             f"{body}")

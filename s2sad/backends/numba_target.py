@@ -1,20 +1,19 @@
 """The numba target: a generated numpy module made into one numba compiles.
 
-Input: the text ``emit`` produces for the numpy backend.  Output: the same
-readable text (comments kept) with
+Input: the text ``emit`` produces for the numpy backend.  Output: the same readable
+text (comments kept) with
 
-* the tape (``tape = Stack()``, ``tape.push(v)``, ``v = tape.pop()``) made one
-  plain list per pushed value (``h_tape = []``, ``h_tape.append(h)``,
-  ``h = h_tape.pop()``): numba lists hold one type.  A push is paired with its
-  pops by the name pushed and popped (``overwritten(x, i)`` with
-  ``x[i] = tape.pop()``), as ``transform.second_order`` pairs them; in
-  second-order code, by the gradient line a group of pushes and pops comes from
+* the tape (``tape = Stack()``, ``tape.push(v)``, ``v = tape.pop()``) made one plain list
+  per pushed value (``h_tape = []``, ``h_tape.append(h)``, ``h = h_tape.pop()``): numba
+  lists hold one type.  A push is paired with its pops by the name pushed and popped
+  (``overwritten(x, i)`` with ``x[i] = tape.pop()``), as ``transform.second_order`` pairs
+  them; in second-order code, by the gradient line a group of pushes and pops comes from
   (its comment: value then tangent pushed, tangent then value popped);
-* ``reversed(range(...))`` made a descending ``range``, and an item of a range
-  (``i = r[last - index]``: the normalizer's ``reversed()`` of a range object) the
-  number it is (``range_item(r, position)``: numba cannot index a range);
-* a helper's keyword-only parameters (its tangents) made positional, as each call passes
-  them (``numba_tangents``: numba compiles no keyword-only parameter);
+* ``reversed(range(...))`` made a descending ``range``, and an item of a range (``i =
+  r[last - index]``: the normalizer's ``reversed()`` of a range object) the number it is
+  (``range_item(r, position)``: numba cannot index a range);
+* keyword-only parameters made positional (numba compiles none): a helper's (its tangents),
+  as each call passes them (``numba_tangents``); the function's, as the wrapper passes them;
 * ``x = add_into(x, i, g)`` of a basic index written ``x[i] += g`` (``numba_items``:
   the helper's lazy case is Dask's, which numba never sees);
 * a name that may hold no value (``i = UNBOUND`` before a loop that may run no
@@ -57,9 +56,10 @@ NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
 _DECORATOR_UNCHECKED = "@numba.njit(cache=True)"   # every index proven (numba_bounds)
 _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
-#: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in
-#: the wrapper, which passes them, not in the compiled function
+#: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in the
+#: wrapper, which passes them, not in the compiled function
 _GLOBALS_CHECK = "check_globals"
+_CLOSURE_VALUE = "closure_value"   # (binds a closure's value at module level: cli.closures)
 
 
 def numba_runtime_names():
@@ -294,7 +294,7 @@ class _Target:
                 for alias in stmt.names:
                     runtime[alias.asname or alias.name] = alias.name
         missing = sorted(n for n in runtime.values()
-                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK)
+                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK, _CLOSURE_VALUE)
                          and n not in self.helpers)
         if missing == ["ensure_unshared"] and self._entry_check() is not None:
             missing = []   # (run by the wrapper, in Python: see _entry_check)
@@ -348,7 +348,8 @@ class _Target:
         return None
 
     def _function(self, func, runtime):
-        if func.args.vararg or func.args.kwarg or func.args.kwonlyargs:
+        if func.args.vararg or func.args.kwarg or func.args.kwonlyargs \
+                and func.name != self.function_name:   # (the main one's: by position)
             raise _Refusal(f"the generated function {func.name!r}, which takes *args, "
                            f"**kwargs or keyword-only parameters numba cannot compile and "
                            f"that cannot be passed by position at each of its calls here "
@@ -459,17 +460,16 @@ class _Target:
         if not self.wrapper and self._entry_check() is not None:
             self.entry.append(write_entry(self.edits, self.lines, self._entry_check(), main,
                                           names, self.taken))
-        if not names and not self.wrapper:
-            return
         if not self.wrapper:
             self._drop_bindings(self.user_names)
-        params = [a.arg for a in main.args.posonlyargs + main.args.args]
-        njit = f"{main.name}_njit"
+        params = [a.arg for a in main.args.posonlyargs + main.args.args + main.args.kwonlyargs]
+        njit = f"{main.name}_njit" if names or self.wrapper else main.name
         head = self.lines[main.lineno - 1]
         if not head.rstrip().endswith("):"):
-            raise _Refusal("a generated signature over several lines", main,
-                           _NUMPY)
+            raise _Refusal("a generated signature over several lines", main, _NUMPY)
         signature = head[head.index("(") + 1:head.rindex(")")]
+        if njit == main.name and not main.args.kwonlyargs:
+            return
         check = self._moved_checks(main)
         self.edits.spans.append(((main.lineno, 0), (main.lineno, len(head.rstrip("\n"))),
                                  f"def {njit}({', '.join(params + names)}):"))

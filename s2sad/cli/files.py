@@ -31,14 +31,18 @@ def _written_by_s2sad(path):
     return any(line.startswith(marks) for line in _head_lines(path, 3))
 
 
-def check_output_path(out, source, force):
-    """Refuse to write ``out`` if it is the source, a directory, or not written by s2sad."""
+def check_output_path(out, source, force, ending="_grad.py"):
+    """Refuse to write ``out`` if it is the source, a directory, or not written by s2sad
+    (``ending``: of the file name a hint offers, after the source's stem)."""
     if os.path.exists(source) and os.path.exists(out) and os.path.samefile(out, source):
         raise CliError("refusing to write the output into the source file itself",
                        where=shown_path(out), hint="choose another file with -o")
-    if os.path.isdir(out):
-        raise CliError("the output path is a directory", where=shown_path(out),
-                       hint="give a file name, e.g. -o loss_grad.py")
+    if os.path.isdir(out):   # (named as given: "." or a path made relative is no name)
+        full = os.path.abspath(out)
+        stem = os.path.splitext(os.path.basename(source))[0] or "loss"
+        raise CliError(f"-o {out}: the output path is a directory"
+                       + (f" ({full})" if full != out.rstrip(os.sep) else ""),
+                       hint=f"give a file name, e.g. -o {os.path.join(out, stem + ending)}")
     if os.path.exists(out) and not force and not _written_by_s2sad(out):
         raise CliError("refusing to overwrite a file that s2sad did not write "
                        "(it has no s2sad header)", where=shown_path(out),

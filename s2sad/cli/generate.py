@@ -14,10 +14,13 @@ from ..emit import with_globals_check
 from .source_paths import relative_source_paths
 from ..errors import S2sadError, UnsupportedSyntaxError
 from ..syntax.parse import parse_function
+from .closures import with_closure_values
 from .files import check_output_path, write_atomic, write_stdout
 from .messages import CliError, shown_path
 from .parser import EXIT_OK
-from .target import get_function, parse_target, parse_wrt, user_module
+from .partials import FROZEN
+from .target import (get_function, parse_target, parse_wrt, refuse_numba_partial,
+                     user_module)
 from .vjp_module import with_kept_arguments
 
 #: the flavors each mode offers; the first is its default
@@ -69,6 +72,8 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         base = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
     with user_module(source) as module:
         func = get_function(module, func_name, source)
+        if target == "numba" and FROZEN in getattr(func, "__dict__", {}):
+            refuse_numba_partial(func, module, source)
         wrt = parse_wrt(wrt_text, func, source)
         source_rel = pipeline.display_path(os.path.abspath(source), base)
         output_rel = (pipeline.display_path(os.path.abspath(output), base)
@@ -91,24 +96,27 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))
         # (still inside: the modules the user's module imported, `import cfg`, are still
         # registered, so they are written as imports again)
-        text = _finished(result, flavor, dump, target, source_rel)
+        emitted = result.emitted if dump else with_closure_values(
+            result.emitted, func, getattr(result, "free_source", None) or {}, module)
+        text = _finished(emitted, flavor, dump, target, source_rel)
     if not dump:
         text = relative_source_paths(text, base)
     return text, result, wrt
 
 
-def _finished(result, flavor, dump, target, source_rel):
-    """The text of the module ``result`` made: a written module imports the user's
-    globals once, so it checks them at each call; a vjp's forward sweep runs on copies
-    of the arrays given (see cli.vjp_module); ``--target numba``: made numba's."""
-    emitted = result.emitted
+def _finished(emitted, flavor, dump, target, source_rel):
+    """The text of the module ``emitted``: a written module imports the user's globals
+    (and closures' values: cli.closures) once, so it checks them at each call; a vjp's
+    forward sweep runs on copies of the arrays given (see cli.vjp_module); ``--target
+    numba``: made numba's."""
+    made = emitted
     if flavor == "vjp" and not dump:
         emitted = with_kept_arguments(emitted)
     text = emitted.text if dump else with_globals_check(emitted)
     if target == "numba" and not dump:
         from ..backends.numba_target import to_numba
-        text = to_numba(text, result.emitted.function_name, result.emitted.user_names,
-                        wrapper=True, source=source_rel, namespace=result.emitted.bindings)
+        text = to_numba(text, made.function_name, made.user_names,
+                        wrapper=True, source=source_rel, namespace=made.bindings)
     return text
 
 

@@ -29,7 +29,7 @@ def cmd_graph(args):
                            where=shown_path(args.output),
                            hint=f"use one of {', '.join(sorted(GRAPH_FORMATS))}")
         fmt = GRAPH_FORMATS[ext]
-        check_output_path(args.output, source, args.force)
+        check_output_path(args.output, source, args.force, ending=f"_graph{ext}")
         dot_program = shutil.which("dot") if fmt else None
         if fmt and dot_program is None:
             raise CliError(f"writing .{fmt} needs the Graphviz 'dot' program, which is not "

@@ -246,3 +246,23 @@ def _def_line(func, path):
     column = len(text) - len(text.lstrip())
     return {"where": f"{shown_path(path)}:{first + index}:{column + 1}",
             "detail": source_detail(text, column)}
+
+
+def refuse_numba_partial(func, module, path):
+    """``--target numba`` of a module-level ``functools.partial`` (``func`` stands for it):
+    refused at the partial's line, since numba-compiled code cannot read the values the
+    partial holds at each call, as the written module does (``cli.partials``)."""
+    name, _ = func.__dict__[FROZEN]
+    made = functools.reduce(getattr, name.split("."), module)
+    callee = getattr(made.func, "__name__", "")
+    if callee.isidentifier() and getattr(module, callee, None) is made.func:
+        todo = (f"name the function it calls ({shown_path(path)}:{callee} --target numba) "
+                f"and pass that module's function the values the partial holds "
+                f"({name}.args, {name}.keywords) as arguments")
+    else:
+        todo = ("write the function it calls as a module-level def, name that one "
+                "(--target numba) and pass it the values the partial holds as arguments")
+    raise CliError(f"--target numba cannot take the functools.partial {name}: the values "
+                   f"it holds, which the written module reads from it at each call, are no "
+                   f"values numba-compiled code can read", **_def_line(func, path),
+                   hint=f"{todo}, or use --target numpy for {name}")

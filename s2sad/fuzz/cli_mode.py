@@ -31,6 +31,7 @@ from s2sad import errors
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.agreement import _check_layout, _flatten, _layout_problem, _unchanged
 from s2sad.fuzz.loader import _s2sad_error_types
+from s2sad.runtime.closures import held_value
 from s2sad.fuzz.program import _ones_like, _random_like, _tree_copy, cotangent_like
 
 #: seconds for one run of the command line (a fresh interpreter importing s2sad and numpy)
@@ -320,7 +321,9 @@ def _taken(module, prog):
     found = []
     for where, name, value in getattr(module, "S2SAD_GLOBALS", ()):
         owner = sys.modules.get(where)
-        now = getattr(owner, name, None) if owner is not None else None
+        # (a tuple: a value of a closure, ``module_closure``, read from its cell)
+        now = None if owner is None else held_value(owner, name, None) \
+            if isinstance(name, tuple) else getattr(owner, name, None)
         if now is value or (isinstance(value, (int, float, str)) and type(now) is type(value)
                             and now == value):   # (a number copied in)
             found.append((owner, name, now))
@@ -339,6 +342,7 @@ def _check_globals(api, prog, f, flavor, rng, modes):
     taken = _taken(api.module(flavor), prog)
     arrays = [t for t in taken if isinstance(t[2], np.ndarray) and t[2].dtype == np.float64
               and t[2].size and t[1] != "GL"]   # (GL: passed as an argument too)
+    arrays.sort(key=lambda t: not isinstance(t[1], tuple))   # (a closure's first)
     if arrays:
         owner, name, array = arrays[0]
         before = array.copy()
@@ -354,6 +358,7 @@ def _check_globals(api, prog, f, flavor, rng, modes):
                     return kind, f"after {name} was changed in place: {message}"
         finally:
             array[...] = before
+    taken = [t for t in taken if isinstance(t[1], str)]   # (a closure's cell: not set here)
     if taken:
         owner, name, old = taken[0]
         new = old.copy() if isinstance(old, np.ndarray) else (

@@ -345,6 +345,13 @@ CONSTRUCTS = {
                              "    cm1 = np.sum(cfg.VEC * x) * cfg.SCALE\n"
                              "    return np.sum(np.sin(x)) + cm1\n",
                              (np.array([0.5, 0.1, -0.3]),)),
+    # a closure of the module over an array and a number, called by f (module_reads.py)
+    "module_closure": Construct("def make_cl(B, k):\n    def cl(v):\n"
+                                "        return np.tanh(np.sum(v * B)) * k\n    return cl\n"
+                                "clf = make_cl(np.array([0.4, -0.3, 0.2]), 1.5)\n\n\n"
+                                "def f(x):\n    cc1 = clf(x)\n"
+                                "    return np.sum(np.sin(x)) + cc1\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
     # a pole's formula (the generated programs are at the pole, x = 0.0; the probe is not)
     "float_pole": Construct("def f(x):\n    pl1 = np.log(x)\n    pl2 = x ** 0.5\n"
                             "    return np.sin(x) + 0.5 * pl1 + pl2 + 1.0 / x\n", (0.7,)),
@@ -484,7 +491,8 @@ CLAIMED = frozenset({
     "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses",
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
     "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
-    "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append"}
+    "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append",
+    "module_closure"}
     | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | CONTAINER_FEATURES)
 
 #: constructs and the ones they need besides themselves

@@ -3,10 +3,12 @@ share memory with one the function writes, real dtypes, and results the caller m
 write into (``unshared``).  Each returns its input (or a copy) or raises an s2sad error.
 """
 
+import importlib
 import sys as _sys
 
 from .numpy_view import np
 from .checks import _shares, source_file, source_location
+from .closures import held_value, shown_path
 from .duck import ndim_of, shape_meta
 from ..errors import SharedArgumentsError, UnsupportedSyntaxError, ValueTypeError, located_line_of
 from ..values import refuse_value
@@ -344,11 +346,28 @@ def check_globals(taken):
             continue
         if "." in module_name:   # (a package's module: loaded once, the program's)
             _one_copy(modules, module_name, module, name)
-        current = module.__dict__.get(name, _ABSENT)
+        current = held_value(module, name, _ABSENT) if isinstance(name, tuple) \
+            else module.__dict__.get(name, _ABSENT)   # (a tuple: a closure's value)
         if current is value or same_number(current, value):
             continue   # (the same object, or an equal copy)
         raise _rebound(module_name, name, value, current,
                        _sys._getframe(1).f_code.co_filename)   # (the written module)
+
+
+def closure_value(module_name, path):
+    """In a module ``s2sad grad`` wrote: the value of a closure of the user's module
+    ``module_name`` that ``path`` names (imported if it is not yet); a located s2sad error
+    where that module no longer holds it."""
+    module = _sys.modules.get(module_name) or importlib.import_module(module_name)
+    absent = object()
+    value = held_value(module, path, absent)
+    if value is absent:
+        from ..errors import ReboundNameError
+        location, command, _ = _binding_place(path[-1], _sys._getframe(1).f_code.co_filename)
+        raise ReboundNameError(f"{shown_path(module_name, path)} is not there: the module "
+                               f"was changed since this one was written", location,
+                               hint=f"regenerate this module ({command})")
+    return value
 
 
 _COPIED = (bool, int, float, complex, str)
@@ -409,6 +428,8 @@ def _rebound(module_name, name, value, current, module_file):
     """The error of ``check_globals``: located at the line of ``module_file`` binding
     ``name``, its hint the ``regenerate:`` command of the module's header."""
     from ..errors import ReboundNameError
+    if isinstance(name, tuple):
+        return _rebound_in_closure(module_name, name, value, current, module_file)
     location, command, source = _binding_place(name, module_file)
     copied = value.__class__ in _COPIED or value is None
     what = "deleted" if current is _ABSENT else "rebound"
@@ -425,3 +446,19 @@ def _rebound(module_name, name, value, current, module_file):
                 f"(importlib.reload), or make {name} a parameter of {source} and regenerate "
                 f"the module ({command})")
     return ReboundNameError(message, location, hint=hint)
+
+
+def _rebound_in_closure(module_name, path, value, current, module_file):
+    """The error of ``check_globals`` for a closure's value (``runtime.closures``)."""
+    from ..errors import ReboundNameError
+    name, shown = path[-1], shown_path(module_name, path)
+    location, command, source = _binding_place(name, module_file)
+    old = f"{value!r}, the value this module copied in" if value.__class__ in _COPIED \
+        else "the object this module took"
+    what = "no longer there" if current is _ABSENT else f"no longer {old}"
+    return ReboundNameError(
+        f"{shown} is {what} when it was written: its gradient would be for the old {name}",
+        location, hint=f"if the program sets {name} while it runs (nonlocal), make it a "
+                       f"parameter of {source} (or an array it changes in place) and "
+                       f"regenerate the module ({command}); else regenerate it, or import "
+                       f"it after the program made the function again")

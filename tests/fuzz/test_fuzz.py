@@ -549,6 +549,8 @@ CONSTRUCT_SIGNS.update({
                    r"\n\s+gl\d+ = np\.sum\(np\.tanh\(GL\[-1\]\)\)",
                    r"\n    return .*\bgl\d+\n"],
     # a module's attributes read dotted (in a loop too)
+    "module_closure": [r"\nclf = make_cl\(np\.array\(", r"\n\s+cc\d+ = clf\(",
+                       r"\n\s+cc\d+ = 0\.5 \* clf\(np\.sin\("],
     "module_attr": [r"\ncfg = types\.ModuleType\(__name__ \+ '_cfg'\)",
                     r"\ncfg = types\.ModuleType\('cfg'\)\ncfg\.SCALE = ",
                     r"\n\s+cm\d+ = np\.sum\(cfg\.VEC \* \w+\) \* cfg\.SCALE",

@@ -173,3 +173,35 @@ def test_list_parameters_added_to_a_list_or_to_themselves(tmp_path):
                     [X, xs], wrt=(0, 1))
     outcome = _check(tmp_path, prog)
     assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
+CLOSURE = ("def make_cl(B, k):\n    def cl(v):\n        return np.tanh(np.sum(v * B)) * k\n"
+           "    return cl\n\n\nclf = make_cl(np.array([0.4, -0.3, 0.2]), 1.5)\n\n\n"
+           "def f(x, y):\n    cc1 = clf(x)\n    return np.sum(np.sin(x)) * y + cc1\n")
+
+
+def test_a_closure_of_the_module_through_the_command_line(tmp_path):
+    """``module_closure``: f calls a closure the module's factory made; the written module
+    reads its array and number from the closure (a NameError at its first call before),
+    and the array, changed in place, is read anew (against the finite differences)."""
+    prog = _program(CLOSURE, [X, Y], (0, 1))
+    outcome = _check(tmp_path, prog)
+    assert outcome.status == "pass", (outcome.reason, outcome.message)
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        f = loader.load(prog.source, "s1").f
+        api = cli_mode.CliApi(prog, f)
+        names = [name for _, name, _ in cli_mode._taken(api.module("value_and_grad"), prog)]
+        assert ("clf", "B") in names and ("clf", "k") in names, names
+        rng = np.random.default_rng(0)
+        assert cli_mode._check_globals(api, prog, f, "value_and_grad", rng,
+                                       cli_mode.CHECKS) is None
+    finally:
+        loader.close()
+
+
+def test_the_generator_writes_module_closures():
+    found = [seed for seed in range(200)
+             if "module_closure" in fuzz.generate(seed, max_statements=5).features]
+    assert found
+    assert "clf = make_cl(np.array(" in fuzz.generate(found[0], max_statements=5).source

@@ -19,6 +19,8 @@ from .checks import (check_bound, check_integers, check_not_shared,  # noqa: F40
 # module wrappers call them; not runtime helpers generated code calls)
 from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the CLI's module
 # wrappers call them, in Python, as check_integers)
+from ...runtime.guards import closure_value  # noqa: F401 (the CLI's modules call it at
+# module level, in Python)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy

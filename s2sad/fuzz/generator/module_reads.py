@@ -9,6 +9,10 @@
   program makes (registered in ``sys.modules``, as an imported module is; or, in about half
   of them, never registered: ``cfg = types.ModuleType("cfg")``, a namespace made by hand),
   which the checker rebinds and changes in place between calls;
+- ``module_closure``: ``f`` calls a closure a factory of the module made, ``clf =
+  make_cl(np.array([...]), 1.5)``, reading an array and a number from its closure (a
+  written module reads them from ``clf``'s closure: ``cli.closures``), which the cli
+  checker changes in place between calls;
 - ``float_pole``: a number parameter that is the Python float ``0.0`` at the sample point
   goes through ``np.log``, ``np.sqrt``, ``** 0.5`` or ``1.0 /`` (the README's promise there:
   inf or nan, or a located ``SingularPointError``; Python's own ``ZeroDivisionError`` where
@@ -66,6 +70,9 @@ def choose(draft):
             _pole(draft, pole_r)
         if draft.has("module_attr") and roll_attr < 0.14:
             module_lines += _module_attr(draft, attr_r)
+        closure_r = random.Random(draft.seed ^ 0xC10C)   # (a stream of its own)
+        if draft.has("module_closure") and closure_r.random() < 0.05:
+            module_lines += _module_closure(draft, closure_r)
     if draft.has("global_arg") and roll_glob < 0.18:
         module_lines += _global_arg(draft, glob_r)
     return module_lines
@@ -122,6 +129,28 @@ def _module_attr(draft, r):
     if random.Random(draft.seed ^ 0x5EC1).random() < 0.5:   # (a stream of its own)
         return list(UNREGISTERED_LINES)
     return list(MODULE_LINES)
+
+
+#: the module-level lines of ``module_closure`` (``{}``: the closure's array)
+CLOSURE_LINES = ("def make_cl(B, k):", "    def cl(v):",
+                 "        return np.tanh(np.sum(v * B)) * k", "    return cl",
+                 "clf = make_cl(np.array({}), 1.5)")
+
+
+def _module_closure(draft, r):
+    """``cc = clf(param)``: a closure of the module over an array and a number."""
+    params = _float_params(draft, (S, V, W, M))
+    params = [p for p in params if not getattr(p, "pole", False)]
+    if not params:
+        return []
+    param = r.choice(params)
+    values = [0.4, -0.3, 0.2][:2 if param.shape == W else 3]
+    name = f"cc{next(draft.counter)}"
+    draft.emit(f"{name} = clf({param.name})" if r.random() < 0.5 else
+               f"{name} = 0.5 * clf(np.sin({param.name}))")
+    draft.return_terms.append(name)
+    draft.use("module_closure")
+    return [line.format(values) for line in CLOSURE_LINES]
 
 
 def _global_arg(draft, r):
