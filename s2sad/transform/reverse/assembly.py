@@ -22,7 +22,7 @@ from ...analysis.ops import with_loops
 from ...analysis.ranks import numbers, real_numbers
 from ...analysis.reverse_facts import primal_facts, with_linked
 from ...analysis.sequence_products import refuse_products_of_sequences
-from ...analysis.whole_reads import read_only_whole
+from ...analysis.whole_reads import WholeReads
 from ...errors import NonScalarOutputError, RuleDefinitionError, ValueTypeError
 from ...optimize import drop_orphan_comments, eliminate_dead, propagate_copies
 from ...analysis.facts import USER_CALL
@@ -99,6 +99,7 @@ class ReverseFunction:
             self.env, self.facts, self.tape_read, ranked), bound_of, flowing, operations)
         self.backward = BackwardSweep(self.env, self.facts, statements, self.tape_read)
         self.reads = {}   # (the backward sweep's reads, once made: see sweeps)
+        self.whole_reads = None   # (analysis.whole_reads, made when a parameter asks)
 
     def seed_gradient(self):
         """value_and_grad: the output's adjoint is 1 (when it is active); returns the
@@ -218,8 +219,11 @@ class ReverseFunction:
         says so, or (code made without the arguments: a module the CLI writes) it is
         not known and its adjoint was built by reading it as a container."""
         kind = self.facts.kinds.get(param, kinds_.UNKNOWN)
-        return kinds_.is_container(kind) or kind == kinds_.UNKNOWN and not read_only_whole(
-            self.primal, param)
+        if kind != kinds_.UNKNOWN:
+            return kinds_.is_container(kind)
+        if self.whole_reads is None:   # (one walk, for every parameter)
+            self.whole_reads = WholeReads(self.primal)
+        return not self.whole_reads.only_whole(param)
 
     def refuse_constant_output(self, value):
         """``return None`` (or a string, or a complex number) in a function asked for its
