@@ -63,21 +63,46 @@ def note_spliced(template):
 
 
 def reserving_used(generate):
-    """``generate`` (a function making one module) run until the free names of every rule
-    it splices are reserved: once with none of the per-use names, then, when it spliced a
-    rule whose names were not reserved, again with them (the same result however the
-    process got here: the reserved names follow from the function and its rules)."""
+    """``generate`` (a function making one module, its first argument the user's function)
+    run until the free names of every rule it splices are reserved: once with none of the
+    per-use names, then, when it spliced a rule whose names were not reserved, again with
+    them (the same result however the process got here: the reserved names follow from
+    the function and its rules).  The names the last generation of the same code
+    reserved are tried first: taken when exactly those are the ones it splices (the
+    result then is the one the rounds from none give), which saves the second round."""
     @functools.wraps(generate)
-    def run(*args, **kwargs):
+    def run(func, *args, **kwargs):
+        key = (run, getattr(func, "__code__", None))
+        hint = _HINTS.get(key)
+        if hint:
+            result, used = _generated(generate, hint, func, args, kwargs)
+            if used == hint:
+                return result
         reserved = frozenset()
         while True:
-            generation = _Generation(reserved)
-            token = _CURRENT.set(generation)
-            try:
-                result = generate(*args, **kwargs)
-            finally:
-                _CURRENT.reset(token)
-            if generation.used <= reserved:
-                return result
-            reserved = reserved | generation.used
+            result, used = _generated(generate, reserved, func, args, kwargs)
+            if used <= reserved:
+                break
+            reserved = reserved | used
+        if key[1] is not None:
+            if len(_HINTS) >= 1024:
+                _HINTS.clear()
+            _HINTS[key] = reserved
+        return result
     return run
+
+
+#: (reserving_used's function, a user function's code) -> the names its last generation
+#: reserved for the rules it spliced (a first guess only: see reserving_used)
+_HINTS = {}
+
+
+def _generated(generate, reserved, func, args, kwargs):
+    """``generate(func, *args, **kwargs)`` reserving ``reserved``; with the names of the
+    rules it spliced that are reserved per use."""
+    generation = _Generation(reserved)
+    token = _CURRENT.set(generation)
+    try:
+        return generate(func, *args, **kwargs), frozenset(generation.used)
+    finally:
+        _CURRENT.reset(token)

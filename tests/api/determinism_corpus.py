@@ -14,7 +14,6 @@ import json
 import math
 import os
 import sys
-import types
 
 import numpy as np
 
@@ -74,20 +73,23 @@ def norms(a):
     return n * prod + np.sum(np.diff(a) ** 2) + np.trace(np.outer(a, a))
 
 
-def _programs():
-    """(key, function, wrt) of the user's functions above and of tests/fixtures."""
-    import core_functions
-    import helper_functions
-    import container_functions
-    import complex_rules
-    found = [("powers", powers, (0, 1)), ("gammas", gammas, 0),
-             ("uses_own_rule", uses_own_rule, 0), ("norms", norms, 0),
-             ("seed", core_functions.seed, (0, 1)),
-             ("helper_loss", helper_functions.loss, 0),
-             ("collides", helper_functions.collides, 0),
-             ("append_loop", container_functions.append_loop, 0),
-             ("spectrum_loss", complex_rules.spectrum_loss, 0)]
-    return found
+#: (key, module, function, wrt) of the user's functions above and of tests/fixtures (their
+#: modules imported when their turn comes: scipy's only then, in either order)
+PROGRAMS = [("powers", __name__, "powers", (0, 1)), ("gammas", __name__, "gammas", 0),
+            ("uses_own_rule", __name__, "uses_own_rule", 0), ("norms", __name__, "norms", 0),
+            ("seed", "core_functions", "seed", (0, 1)),
+            ("helper_loss", "helper_functions", "loss", 0),
+            ("collides", "helper_functions", "collides", 0),
+            ("append_loop", "container_functions", "append_loop", 0),
+            ("spectrum_loss", "complex_rules", "spectrum_loss", 0),
+            ("gamma_terms", "scipy_named_locals", "gamma_terms", 0),
+            ("exponential_row", "scipy_named_locals", "exponential_row", 0),
+            ("numpy_only", "scipy_named_locals", "numpy_only", 0),
+            ("local_named_as_helper", "scipy_named_locals", "local_named_as_helper", 0)]
+
+
+def _program(module, name, wrt, key):
+    return lambda: dict(_texts(key, getattr(importlib.import_module(module), name), wrt))
 
 
 def _texts(key, func, wrt):
@@ -167,24 +169,20 @@ def _busy_history(tmp):
     sys.path.insert(0, tmp)
     module = importlib.import_module("unrelated_rules")
     importlib.reload(module)
-    import scipy.linalg
     import scipy.signal  # noqa: F401
-    import scipy.special
     import scipy.stats  # noqa: F401
     for optional in ("dask.array", "numba"):
         try:
             importlib.import_module(optional)
         except ImportError:
             pass
-    scipy_module = types.ModuleType("scipy_user")
-    source = os.path.join(tmp, "scipy_user.py")
-    with open(source, "w", encoding="utf-8") as handle:
-        handle.write("import numpy as np\nimport scipy.special as sps\nimport scipy.linalg\n\n"
-                     "def f(x):\n    kept = sps.gammaln(x) + sps.digamma(x)\n"
-                     "    return np.sum(kept * scipy.linalg.expm(np.diag(x))[0])\n")
-    scipy_module = importlib.import_module("scipy_user")
-    s2sad.grad(scipy_module.f).source   # (s2sad's scipy rules loaded)
+    import scipy_named_locals   # (s2sad's scipy rules loaded)
+    s2sad.grad(scipy_named_locals.gamma_terms).source
     s2sad.grad(module.tripled).source   # (the unrelated rule used once)
+    import helper_functions   # (made once, then its module reloaded: new function objects)
+    s2sad.grad(helper_functions.loss).source
+    importlib.reload(helper_functions)
+    importlib.reload(scipy_named_locals)
 
 
 def _unrelated(x):
@@ -192,8 +190,7 @@ def _unrelated(x):
 
 
 def main(order, history):
-    items = [(key, (lambda key=key, func=func, wrt=wrt: dict(_texts(key, func, wrt))))
-             for key, func, wrt in _programs()]
+    items = [(key, _program(module, name, wrt, key)) for key, module, name, wrt in PROGRAMS]
     items += list(_examples())
     if order == "backward":
         items.reverse()

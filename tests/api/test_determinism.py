@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import s2sad
 from s2sad import pipeline
 from s2sad.rules import loading, optional, registry, reserved
@@ -69,6 +70,7 @@ def _generated(func, mode="reverse"):
 
 LOSS = """
 import numpy as np
+import pytest
 
 
 def loss(x):
@@ -111,6 +113,7 @@ def test_the_same_function_made_twice_in_one_process_is_the_same_text(load):
 
 USES_RULE = """
 import numpy as np
+import pytest
 import s2sad
 
 
@@ -219,3 +222,19 @@ def test_a_user_rule_s_names_are_reserved_only_where_it_is_used(load):
     template = registry.lookup(mod.op).adjoint
     assert not reserved.always_loaded(template)
     assert "only_here_bar" not in registry.helper_names()
+
+
+@pytest.mark.parametrize("name", ["gamma_terms", "exponential_row", "numpy_only",
+                                  "local_named_as_helper"])
+def test_scipy_functions_with_locals_named_as_its_rules_helpers_are_right(name):
+    pytest.importorskip("scipy", reason="scipy is optional")
+    import scipy_named_locals
+    func = getattr(scipy_named_locals, name)
+    x = np.linspace(0.6, 1.4, 4)
+    expected = finite_difference_gradient(func, (x,))
+    np.testing.assert_allclose(s2sad.grad(func)(x), expected, rtol=1e-6, atol=1e-9)
+    direction = np.linspace(-1.0, 1.0, 4)
+    np.testing.assert_allclose(s2sad.jvp(func)(x, direction)[1], expected @ direction,
+                               rtol=1e-6, atol=1e-9)
+    if name == "local_named_as_helper":
+        assert "polygamma_of_1 = np.sin(x)" in s2sad.source(func)
