@@ -29,6 +29,7 @@ from s2sad.fuzz.refusals import _opened_refusal, _refusal, _refused_line
 import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
 import s2sad.fuzz.effects as effects
+import s2sad.fuzz.history as history
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.backend_checks import _OnBackend, _SecondOnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
@@ -382,6 +383,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                     problem = _check_module_reads(s2sad, prog, f, mode)
                 if problem is None and mode == "reverse":
                     problem = _check_changed_since(s2sad, prog, f, value, ref)
+                if problem is None and mode == "reverse":   # (its text, another rule since)
+                    problem = history.check(s2sad, prog, f, _s2sad_error_types())
                 if problem is None and effects.uses_effects(prog):
                     problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
                                             _refusal)

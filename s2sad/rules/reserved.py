@@ -32,17 +32,17 @@ class _Generation:
 
 
 _CURRENT = contextvars.ContextVar("s2sad_generation", default=None)
-#: (the size of registry.HELPER_NAMES, which only grows, and a frozen copy of it)
-_FROZEN = [(-1, frozenset())]
+#: (registry.HELPER_NAMES, which only grows, its size then, and a frozen copy of it)
+_FROZEN = [(None, -1, frozenset())]
 
 
 def helper_names(always):
     """The names the current generation reserves: ``always`` (``registry.HELPER_NAMES``)
     and those of the rules it uses that are not s2sad's always-loaded ones."""
-    size, frozen = _FROZEN[0]
-    if size != len(always):
+    held, size, frozen = _FROZEN[0]
+    if held is not always or size != len(always):
         frozen = frozenset(always)
-        _FROZEN[0] = (len(always), frozen)
+        _FROZEN[0] = (always, len(always), frozen)
     generation = _CURRENT.get()
     return frozen | generation.reserved if generation is not None and generation.reserved \
         else frozen

@@ -182,6 +182,9 @@ def _busy_history(tmp):
     import helper_functions   # (made once, then its module reloaded: new function objects)
     s2sad.grad(helper_functions.loss).source
     importlib.reload(helper_functions)
+    import complex_rules   # (a module of rules in use, reloaded: its rules registered again)
+    s2sad.grad(complex_rules.spectrum_loss).source
+    importlib.reload(complex_rules)
     importlib.reload(scipy_named_locals)
 
 

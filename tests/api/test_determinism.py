@@ -152,6 +152,7 @@ def test_a_rule_used_keeps_its_helpers_names_from_the_values_and_is_right(load):
     expected = finite_difference_gradient(mod.loss, (x,))
     text = _generated(mod.loss)
     assert "power_bar(" in text and "    power_bar = " not in text, text
+    assert "    power_bar_1 = 2.0 * power" in text, text
     np.testing.assert_allclose(s2sad.grad(mod.loss)(x), expected, rtol=1e-6)
     forward = _generated(mod.loss, "forward")
     assert "power_dot(" in forward and "    power_dot = " not in forward, forward
