@@ -69,13 +69,17 @@ def reserving_used(generate):
     them (the same result however the process got here: the reserved names follow from
     the function and its rules).  The names the last generation of the same code
     reserved are tried first: taken when exactly those are the ones it splices (the
-    result then is the one the rounds from none give), which saves the second round."""
+    result then is the one the rounds from none give, as which rules a generation splices
+    never depends on the names it reserves), which saves the second round."""
     @functools.wraps(generate)
     def run(func, *args, **kwargs):
         key = (run, getattr(func, "__code__", None))
         hint = _HINTS.get(key)
         if hint:
-            result, used = _generated(generate, hint, func, args, kwargs)
+            try:
+                result, used = _generated(generate, hint, func, args, kwargs)
+            except Exception:   # noqa: BLE001 (a refusal is raised by the rounds from none:
+                used = None     # its message names what they name)
             if used == hint:
                 return result
         reserved = frozenset()
