@@ -73,7 +73,8 @@ def check(s2sad, prog, f, error_types, share=SHARE):
     if not names:
         return None
     chosen = sorted(stream.sample(names, min(MAX_HELPERS, len(names))))
-    _loader().load(rule_module(chosen), "unrelated_rule")
+    _loader().load(rule_module(chosen), "unrelated_rule")   # (its rule registered: parsed)
+    _loader().forget()   # (a campaign's modules do not pile up in sys.modules)
     again = s2sad.source(f, wrt=tuple(prog.wrt))
     if again == text:
         return None
