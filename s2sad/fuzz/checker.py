@@ -383,8 +383,6 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                     problem = _check_module_reads(s2sad, prog, f, mode)
                 if problem is None and mode == "reverse":
                     problem = _check_changed_since(s2sad, prog, f, value, ref)
-                if problem is None and mode == "reverse":   # (its text, another rule since)
-                    problem = history.check(s2sad, prog, f, _s2sad_error_types())
                 if problem is None and effects.uses_effects(prog):
                     problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
                                             _refusal)
@@ -435,6 +433,14 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 opened = opened or (kind, problem[1])
             else:
                 return Outcome("fail", kind, "partial", problem[1], tuple(applicable), na)
+    if opened is None and "reverse" in applicable:   # (last: its rule makes the code anew)
+        try:
+            with time_limit(_limit("reverse")), np.errstate(all="ignore"):
+                problem = history.check(s2sad, prog, f, _s2sad_error_types())
+        except Timeout:
+            problem = None
+        if problem is not None:
+            return Outcome("fail", problem[0], "reverse", problem[1], tuple(applicable), na)
     if opened is not None:
         return Outcome("skip", opened[0], message=opened[1])
     if fell_back is not None and set(applicable) <= {"numba", "numba_second"}:
