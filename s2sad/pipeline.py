@@ -24,6 +24,7 @@ from .errors import S2sadError, SourceLocation, UnsupportedSyntaxError, WrtError
 from .frontend import front_end
 from .optimize import optimize
 from .rules.loading import load_builtin_rules
+from .rules.reserved import reserving_used
 from .syntax import anno, nodes, wrappers
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
@@ -238,6 +239,7 @@ DEEP_RECURSION_LIMIT = 20000
 
 
 @_collector_paused
+@reserving_used
 def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_lines=(),
              dump=False, inline_helpers=False, kinds=None, ranks=None):
     """Run every pass on ``func``; return a :class:`Result`.
@@ -281,6 +283,7 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
 
 
 @_collector_paused
+@reserving_used
 def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
                      tangent_outputs=None, kinds=None, quiet=False):
     """Forward mode: parse -> fence -> normalize -> forward -> emit; returns a :class:`Result`.
@@ -314,6 +317,7 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
                   callees=_callee_functions(calls), callee_effects=calls.effects)
 
 
+@reserving_used
 def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain=None):
     """Forward mode over ``gradient``, the compiled reverse code of ``func`` (its helpers
     inlined): the Hessian-vector-product module ``<f>_hvp`` as a :class:`Result`.

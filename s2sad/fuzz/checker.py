@@ -29,6 +29,7 @@ from s2sad.fuzz.refusals import _opened_refusal, _refusal, _refused_line
 import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
 import s2sad.fuzz.effects as effects
+import s2sad.fuzz.history as history
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.backend_checks import _OnBackend, _SecondOnBackend, _own_code_fallback
 from s2sad.fuzz.loader import _s2sad_error_types
@@ -432,6 +433,14 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 opened = opened or (kind, problem[1])
             else:
                 return Outcome("fail", kind, "partial", problem[1], tuple(applicable), na)
+    if opened is None and "reverse" in applicable:   # (last: its rule makes the code anew)
+        try:
+            with time_limit(_limit("reverse")), np.errstate(all="ignore"):
+                problem = history.check(s2sad, prog, f, _s2sad_error_types())
+        except Timeout:
+            problem = None
+        if problem is not None:
+            return Outcome("fail", problem[0], "reverse", problem[1], tuple(applicable), na)
     if opened is not None:
         return Outcome("skip", opened[0], message=opened[1])
     if fell_back is not None and set(applicable) <= {"numba", "numba_second"}:

@@ -32,3 +32,14 @@ def load_pending():
     for rules_module in ready:
         importlib.import_module(rules_module)
     return bool(ready)
+
+
+#: the optional libraries s2sad has rules for: each of s2sad's modules for one holds its
+#: name (``s2sad.rules.scipy_special``, ``s2sad.runtime.scipy_linalg``...)
+LIBRARIES = ("scipy",)
+
+
+def for_optional_library(module_name):
+    """Whether ``module_name`` is one of s2sad's modules for an optional library (its rules
+    load when the user's code imports the library: not in every process)."""
+    return any(part.startswith(LIBRARIES) for part in module_name.split("."))

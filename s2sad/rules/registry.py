@@ -40,7 +40,7 @@ import gast
 
 from ..errors import RuleDefinitionError
 from ..syntax import anno
-from . import identity, optional
+from . import identity, optional, reserved
 from .parsing import DerivedTemplate, LazyTemplate, Template, parse_template  # noqa: F401
 from .records import (Facts, allocates, any_view_names, declare,  # noqa: F401
                       declare_allocating_type, facts, linear, reduction, view_names, view_of)
@@ -99,9 +99,9 @@ version = 0
 def _changed():
     global version
     version += 1
-#: every name generated code may read besides the user's: the helpers the transforms
-#: call, and the free names of every registered template (added when a rule is
-#: registered, see :func:`_install`).  The namer never hands these out.
+#: the names every generation reserves (the namer never hands them out): the helpers the
+#: transforms call, and the free names of s2sad's always-loaded rules (see :mod:`.reserved`:
+#: those of a user's rule or an optional library's only where it is used).
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
                 "scalar_checked", "Stack", "astype_of", "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
                 "stored_part", "list_append", "list_push", "list_push_at", "list_put",
@@ -390,16 +390,16 @@ def array_module():
 
 
 def helper_names():
-    """Every name generated code may read besides the user's (see :data:`HELPER_NAMES`)."""
-    return frozenset(HELPER_NAMES)
+    """The names the generation's code may read besides the user's (see :mod:`.reserved`)."""
+    return reserved.helper_names(HELPER_NAMES)
 
 
 def _install(target, label, template, kind):
-    """Set ``template`` as the ``kind`` ("adjoint" or "tangent") of ``target``'s rule and
-    reserve the names it reads.  Returns the rule."""
+    """Set ``template`` as the ``kind`` ("adjoint" or "tangent") of ``target``'s rule;
+    an always-loaded rule's names reserved for good (see :mod:`.reserved`).  Returns it."""
     rule = _rule_for(target, label)
     setattr(rule, kind, template)
-    HELPER_NAMES.update(template.free)
+    HELPER_NAMES.update(template.free if reserved.always_loaded(template) else ())
     return rule
 
 

@@ -11,6 +11,7 @@ from ..analysis.lookup import call_predicates
 from ..errors import ReboundNameError
 from ..rules import registry
 from ..rules.parsing import dotted_reads, meant
+from ..rules.reserved import note_spliced
 from ..syntax import anno, nodes
 from ..syntax.parse import record_path
 
@@ -88,6 +89,7 @@ def collect_bindings(template, bindings, rule, site, parsed):
         record_path(root, module, attrs, expected)
     for name, obj in template.free.items():
         bindings.setdefault(name, obj)
+    note_spliced(template)   # (its names reserved where it is not s2sad's always-loaded)
 
 
 def _called(obj, otherwise=None, home=None):
