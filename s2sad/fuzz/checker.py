@@ -109,15 +109,18 @@ def _check_partial_anew(s2sad, prog, f, applicable):
                     return (_open_finding(prog, mode, *problem),
                             f"with kq set anew to {v}: {problem[1]}")
             args = outside.given_args(prog, f)
-            if scalar:
-                got_value, grads = kept(*args)
-                actual, expected = _flatten(list(grads)), ref[0]
-            else:
-                tangents = [_random_like(args[i], rng) for i in wrt]
-                got_value, out_tangent = kept(*args, *tangents)
-                actual = _flatten([out_tangent])
-                expected = ref @ np.concatenate([_flatten([t]) for t in tangents]) \
-                    if ref.size else np.zeros(actual.shape)
+            try:   # (a refusal when the code runs, as in _check_mode: the derivative's)
+                if scalar:
+                    got_value, grads = kept(*args)
+                    actual, expected = _flatten(list(grads)), ref[0]
+                else:
+                    tangents = [_random_like(args[i], rng) for i in wrt]
+                    got_value, out_tangent = kept(*args, *tangents)
+                    actual = _flatten([out_tangent])
+                    expected = ref @ np.concatenate([_flatten([t]) for t in tangents]) \
+                        if ref.size else np.zeros(actual.shape)
+            except _s2sad_error_types() as exc:
+                return _refusal(prog, exc)
             problem = _compare(prog, "reverse" if scalar else "forward", args, value,
                                got_value, actual, expected)
             if problem is not None:

@@ -314,3 +314,15 @@ def test_the_float64_hint_passes_the_pole_as_a_numpy_float(tmp_path):
     assert steps == ["float64-argument"] and program.source == prog.source
     assert any(isinstance(p.value, np.float64) for p in program.params if p.pole)
     assert what == "followed-pass", (what, outcome)
+
+
+def test_a_refusal_of_the_derivative_made_before_kq_changed_is_a_refusal(tmp_path):
+    # seed 1897: an entry partial whose jvp, made before kq was set anew, refuses a write of
+    # a differentiated value into a bool array when it runs (ValueTypeError): a located
+    # refusal, as in every other mode, where the checker crashed with the error
+    prog = fuzz.generate(1897)
+    assert "entry_partial" in prog.features and "ba15[2] = np.sin(" in prog.source
+    loader = fuzz._Loader(str(tmp_path))
+    outcome = fuzz.check_program(prog, ("reverse",), {"reverse": prog.features}, loader)
+    loader.close()
+    assert (outcome.status, outcome.reason) == ("skip", "refused:bool_array_write")
