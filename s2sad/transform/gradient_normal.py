@@ -23,11 +23,12 @@ fails it returns None and the caller takes the general path):
   them and of tuples of them (the value and the gradients);
 * an expression is built of names read after they are bound (parameters, names bound
   before, or free names the function resolves that it never binds), constants that are
-  no complex numbers, numeric operators (no ``|``, ``&``, ``^``, shifts),
-  ``-``/``+``/``~``, and calls of a free name or dotted global path (``np.tanh``) with
-  positional and named arguments (no ``*``/``**``, no ``out=``) of a function with a
-  derivative rule (a library function or s2sad's runtime helper; no function of the
-  user's, no builtin, no ``reshape``), and items of a name (``g[0]``, ``g[i, 1:]``);
+  no complex numbers (nor spellings of a complex type, which the fence refuses),
+  numeric operators (no ``|``, ``&``, ``^``, shifts), ``-``/``+``/``~``, and calls of a
+  free name or dotted global path (``np.tanh``) with positional and named arguments (no
+  ``*``/``**``, no ``out`` argument) of a function with a derivative rule (a library
+  function or s2sad's runtime helper; no function of the user's, no builtin, no
+  ``reshape``), and items of a name (``g[0]``, ``g[i, 1:]``);
 * no statement the front end's ``prepare`` puts before the function's body
   (``entry_checks``).
 
@@ -54,7 +55,7 @@ from ..syntax.normalize.inline import helper_names
 from ..syntax.normalize.rule_results import with_result_checks
 from ..syntax.normalize.scatter import refuse_ufunc_value
 from ..syntax.normalize.temps import subscript_base
-from ..syntax.normalize.views import without_out_none
+from ..syntax.normalize.views import out_positions, without_out_none
 from ..syntax.parse import is_user_function
 
 #: operators whose normalized form is the general one's ``BinOp`` of two atoms
@@ -128,9 +129,10 @@ class _Reads:
     def expression(self, node):
         cls = node.__class__
         if cls is gast.Name:
-            return self.name(node.id)
+            return node.id != "complex" and self.name(node.id)
         if cls is gast.Constant:
-            return not isinstance(node.value, complex)
+            return not isinstance(node.value, complex) and not (
+                isinstance(node.value, str) and _complex_spelling(node.value))
         if cls is gast.BinOp:
             return isinstance(node.op, _NUMERIC_OPERATORS) and self.expression(node.left) \
                 and self.expression(node.right)
@@ -166,8 +168,8 @@ class _Reads:
         while node.__class__ is gast.Attribute:
             parts.append(node.attr)
             node = node.value
-        if node.__class__ is not gast.Name:
-            return None
+        if node.__class__ is not gast.Name or any(_complex_spelling(p) for p in parts):
+            return None   # (np.complex128: the fence refuses it, the general path words it)
         self.read.add(node.id)
         if node.id in self.bound or node.id in self.stored:
             return None
@@ -192,6 +194,8 @@ class _Reads:
             return False
         if _lookup(target) is None:
             return False   # (no rule: what the general path makes of it, it says)
+        if any(p < len(node.args) for p in out_positions(target)):
+            return False   # (np.exp(x, o), a write the fence refuses; o None: dropped)
         for arg in node.args:
             if isinstance(arg, (gast.List, gast.Tuple)):
                 if not all(self.expression(e) for e in arg.elts):
@@ -206,6 +210,17 @@ class _Reads:
             if not all(self.expression(e) for e in elts):
                 return False
         return True
+
+
+def _complex_spelling(text):
+    """Whether ``text`` (an attribute, a string) may spell a complex type, which the fence
+    refuses (``np.complex128``, ``dtype="c16"``): such code takes the general path."""
+    return "complex" in text or text in _COMPLEX_SPELLED
+
+
+#: spellings of complex types besides those holding "complex" (as the fence's)
+_COMPLEX_SPELLED = frozenset(("csingle", "cdouble", "clongdouble", "cfloat", "clongfloat",
+                              "c8", "c16", "c32", "F", "D", "G"))
 
 
 def _builtin(obj):

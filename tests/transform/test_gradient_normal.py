@@ -6,6 +6,7 @@ match finite differences of gradients written by hand."""
 
 import dataclasses
 
+import gast
 import numpy as np
 import pytest
 
@@ -144,3 +145,21 @@ def test_hvp_of_reductions_matches_finite_differences_of_its_gradient():
     expected = (gradient(x + eps * v) - gradient(x - eps * v)) / (2 * eps)
     np.testing.assert_allclose(s2sad.hvp(reductions)(x, w, v), expected, rtol=1e-5,
                                atol=1e-7)
+
+
+def test_the_gradient_read_through_its_header_is_the_compiled_one():
+    """``emit_readable``: the function second order reads the gradient through (its body
+    never compiled) reads as the compiled module's: the same tree, lines and names."""
+    from s2sad.emit import compile_module
+    from s2sad.emit_readable import readable_function
+    rev = reverse_entry(reductions, ("x",), "value_and_grad", inline_helpers=True)
+    values = {name: rev.current(reductions, name) for name in rev.free}
+    read, run = readable_function(rev.emitted, values), compile_module(rev.emitted, values)
+    assert read is not run and read.__code__.co_filename == run.__code__.co_filename
+    a, b = parse_function(read), parse_function(run)
+    assert gast.dump(a.node) == gast.dump(b.node)
+    assert [(n.lineno, n.col_offset) for n in a.node.body] == \
+        [(n.lineno, n.col_offset) for n in b.node.body]
+    assert (a.lines, a.line_offset, a.filename) == (b.lines, b.line_offset, b.filename)
+    names = {n.id for n in nodes.walk(a.node) if isinstance(n, gast.Name)}
+    assert all(a.resolve(n, None) is b.resolve(n, None) for n in names)
