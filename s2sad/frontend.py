@@ -19,14 +19,17 @@ from .syntax.parse import parse_function
 from .transform.second_order import LEAVES_TREE
 
 
-def front_end(func, stages=None, prepare=None, **options):
+def front_end(func, stages=None, prepare=None, narrow=None, **options):
     """``(parsed, normal)`` of ``func``.
 
     ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
     (a ``*args`` callee's expansion, second order's tape markers); ``stages``,
     when a dict, receives the ``"parse"`` and ``"normalize"`` code for
     ``--dump-after``; ``options`` go to ``normalize`` (``inline_helpers``,
-    ``kinds``, ``callee``).
+    ``kinds``, ``callee``).  ``narrow(parsed, kinds)``, when given, is tried first
+    (after ``prepare``): the normal form of code it knows meets its preconditions
+    (s2sad's own gradient code: ``transform.gradient_normal``), made without the fence
+    and the general normalizer, else None, and they run.
     """
     parsed = parse_function(func)
     if prepare is not None:
@@ -43,9 +46,11 @@ def front_end(func, stages=None, prepare=None, **options):
         parsed.as_read = as_read
     if stages is not None:
         stages["parse"] = render_function(parsed.node, [])
-    writes = options.get("callee") and ArgumentWrites().written(func)
-    fence.check(parsed, writes=bool(writes))
-    normal = normalize(parsed, **options)
+    normal = narrow(parsed, options.get("kinds")) if narrow is not None else None
+    if normal is None:
+        writes = options.get("callee") and ArgumentWrites().written(func)
+        fence.check(parsed, writes=bool(writes))
+        normal = normalize(parsed, **options)
     if stages is not None:
         stages["normalize"] = render_function(normal.node, [])
     return parsed, normal

@@ -29,6 +29,7 @@ from .syntax import anno, nodes, wrappers
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
+from .transform.gradient_normal import normalize_gradient
 from .transform.reverse import reverse
 from .transform.second_order import LEAVES_TREE, prepare_gradient_code
 
@@ -285,27 +286,28 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
 @_collector_paused
 @reserving_used
 def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
-                     tangent_outputs=None, kinds=None, quiet=False):
+                     tangent_outputs=None, kinds=None, quiet=False, narrow=None):
     """Forward mode: parse -> fence -> normalize -> forward -> emit; returns a :class:`Result`.
 
     ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
     (second-order derivatives use it on generated gradient code);
     ``name`` and ``tangent_outputs`` are passed to the forward transform;
     ``quiet``: the callees' code is made without its statements run for their effect
-    (``print``...; ``prepare`` takes them out of the function's own).
+    (``print``...; ``prepare`` takes them out of the function's own);
+    ``narrow``: see ``frontend.front_end`` (second order's gradient code).
     """
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
-                                   tangent_outputs, forward, kinds, quiet)
+                                   tangent_outputs, forward, kinds, quiet, narrow)
     result.dependencies = deps
     return result
 
 
 def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
-                      forward, kinds=None, quiet=False):
+                      forward, kinds=None, quiet=False, narrow=None):
     stages = {}
-    parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds)
+    parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds, narrow=narrow)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     calls.quiet = quiet
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
@@ -339,7 +341,8 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
     setattr(prepare, LEAVES_TREE, True)   # (as prepare_gradient_code)
 
     try:
-        parsed, normal = front_end(gradient, stages if dump else None, prepare)
+        parsed, normal = front_end(gradient, stages if dump else None, prepare,
+                                   narrow=normalize_gradient)
     except S2sadError as exc:
         if refused or explain is None:
             raise
@@ -410,11 +413,12 @@ def _callee_functions(calls):
     return found
 
 
-def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=None):
+def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=None,
+               narrow=None):
     """:func:`s2sad.frontend.front_end`, and the free names the code reads; returns
     (parsed, normal, free names).  ``kinds``: the structure of the arguments (see
-    ``normalize``), when known."""
-    parsed, normal = front_end(func, stages if dump else None, prepare,
+    ``normalize``), when known; ``narrow``: see ``front_end``."""
+    parsed, normal = front_end(func, stages if dump else None, prepare, narrow=narrow,
                                inline_helpers=inline_helpers, kinds=kinds)
     free = {name: normal.free_objects[name] if name in normal.free_objects
             else parsed.resolve(name, compose=False) for name in sorted(normal.free_names)}

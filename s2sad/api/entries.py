@@ -16,10 +16,11 @@ import numpy as np
 
 from .. import pipeline
 from ..analysis.dtypes import FLOAT64
-from ..emit import compile_module
+from ..emit_readable import readable_function
 from ..errors import S2sadError, located_from_generated
 from ..rules.loading import load_builtin_rules
 from ..syntax.normalize.effects import without_effects
+from ..transform.gradient_normal import normalize_gradient
 from ..transform.second_order import LEAVES_TREE, prepare_gradient_code
 from .core import CACHE, Entry, Held, cache_key
 from .ranked import wanted, without_float64
@@ -186,10 +187,11 @@ def _defined_at(obj):
 
 
 def compiled_gradient(func, rev):
-    """The reverse entry ``rev`` of ``func`` compiled with the user's current values:
-    the gradient code forward mode differentiates for second derivatives."""
+    """The reverse entry ``rev`` of ``func`` with the user's current values, as a
+    function to read (never run): the gradient code forward mode differentiates for
+    second derivatives (see ``emit_readable``)."""
     values = {name: rev.current(func, name) for name in rev.free}
-    return compile_module(rev.emitted, values)
+    return readable_function(rev.emitted, values)
 
 
 def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, ranks=None,
@@ -215,7 +217,8 @@ def second_order_entry(func, rev_wrt, fwd_wrt, regenerate=None, kinds=None, rank
         try:
             result = pipeline.generate_forward(
                 gradient, fwd_wrt, header, name=f"{func.__name__}_hvp", tangent_outputs=1,
-                prepare=prepare, kinds=dict(kinds) if kinds else None, quiet=quiet)
+                prepare=prepare, kinds=dict(kinds) if kinds else None, quiet=quiet,
+                narrow=normalize_gradient)
         except S2sadError as exc:
             raise second_order_error(func, exc) from None
         entry = Entry(func, result, rev.free, free_source=rev.free_source, deps=rev.deps,
