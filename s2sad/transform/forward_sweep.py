@@ -53,6 +53,10 @@ class ForwardSweep:
         self.comments = comments
         # (a list changed in place is changed in a loop: none in straight-line code)
         self.in_place = {} if facts.straight else in_place_appends(primal, sets=True)
+        # {id(template): template} of the tangent rules whose free names are bound and
+        # whose dotted reads are checked and recorded (collect_bindings: once a sweep, as
+        # neither the bindings it adds nor the objects it checks change during one)
+        self.collected = {}
 
     # ------------------------------------------------------------ questions
     def location(self, stmt):
