@@ -268,6 +268,21 @@ def walk(tree):
     return found
 
 
+def by_class(walked):
+    """``{class: [the nodes of walked of that class, in walked's order]}``: what a pass
+    looking for a few classes of node reads instead of testing every node (gast's
+    classes have no subclasses).  Plain data, made once and only read."""
+    index = {}
+    get = index.get
+    for node in walked:
+        found = get(node.__class__)
+        if found is None:
+            index[node.__class__] = [node]
+        else:
+            found.append(node)
+    return index
+
+
 def names(tree):
     """The list of every ``gast.Name`` node in ``tree`` (a node or an iterable of nodes).
 
