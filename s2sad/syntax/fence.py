@@ -68,7 +68,9 @@ def check(parsed, writes=False):
             "positional-only parameters are not supported",
             parsed.location(args.posonlyargs[0]), hint="drop the '/' marker")
     everything = parsed.walked()   # nodes.walk(fn), in gast.walk's order, for the checks below
-    classes = nodes.by_class(everything)   # (a check of a few classes reads those)
+    # (its nodes by class, which a check of a few classes reads: nodes.indexed_walk's, or
+    # made here for a walk kept without them, as second order keeps one)
+    classes = getattr(everything, "classes", None) or nodes.by_class(everything)
     if not classes.keys().isdisjoint(UNSUPPORTED):
         # report the first one statement by statement, as before the fast check
         for stmt in fn.body:
