@@ -13,6 +13,7 @@ from typing import FrozenSet
 
 import gast
 
+from ..syntax import anno
 from . import ops
 
 
@@ -29,12 +30,24 @@ class Activity:
         return name in self.varied and name in self.useful
 
 
-def analyze(body, wrt, outputs) -> Activity:
-    """Loops feed values back, so both sweeps repeat until nothing changes."""
+def analyze(body, wrt, outputs, reads=None) -> Activity:
+    """Loops feed values back, so both sweeps repeat until nothing changes.
+    ``reads``, when a dict, receives ``{id(statement): ops.differentiable_reads of it}``
+    for each simple statement of ``body`` that carries a derivative (not a call writing
+    into its arguments, whose flows are its own), and ``{id(statement): None}`` for
+    each that carries none (``ops.carries_derivative``)."""
     # (targets, differentiable reads) of each simple statement that carries a
     # derivative, worked out once for all the passes of both sweeps
-    flows = [flow for stmt in ops.flatten(body) if ops.carries_derivative(stmt)
-             for flow in _flows(stmt)]
+    flows = []
+    for stmt in ops.flatten(body):
+        if not ops.carries_derivative(stmt):
+            if reads is not None:
+                reads[id(stmt)] = None
+            continue
+        found = _flows(stmt)
+        flows.extend(found)
+        if reads is not None and len(found) == 1 and anno.get(stmt, anno.WRITES) is None:
+            reads[id(stmt)] = found[0][1]
     varied = set(wrt)
     changed = True
     while changed:

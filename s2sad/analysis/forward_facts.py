@@ -8,7 +8,7 @@ reads these and keeps no set of its own that grows as it goes.
 """
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, FrozenSet, Mapping, Tuple
 
@@ -46,6 +46,10 @@ class ForwardFacts:
     compared_only: FrozenSet[str] = frozenset()
     # straight-line code: no ``if``, ``for`` or ``while`` at any depth
     straight: bool = False
+    # id(simple statement) -> the names a derivative flows from into it
+    # (``ops.differentiable_reads``), None where it carries none (``ops.carries_derivative``),
+    # as the activity analysis found them; a statement not in it is asked directly
+    reads: Mapping[int, Any] = field(default_factory=dict)
 
 
 def forward_facts(primal, wrt, out_atoms, param_kinds, params):
@@ -62,7 +66,8 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
     else:
         picked, sensitive = None, shape_sensitive(primal, out_atoms)
         writes, compared = bool(store_bases(primal)), compared_only(primal, outputs)
-    varied, carrying = forward_activity(primal, wrt, outputs, picked)
+    reads = {}
+    varied, carrying = forward_activity(primal, wrt, outputs, picked, reads)
     return ForwardFacts(
         varied=frozenset(varied), carrying=frozenset(carrying),
         kinds=MappingProxyType(kinds_.infer(primal, dict(param_kinds))),
@@ -71,7 +76,7 @@ def forward_facts(primal, wrt, out_atoms, param_kinds, params):
         sensitive=frozenset(sensitive), writes_in_place=writes,
         # (a loop's facts: none in straight-line code)
         loops=MappingProxyType({} if straight else loop_facts(primal, params, varied)),
-        compared_only=frozenset(compared), straight=straight)
+        compared_only=frozenset(compared), straight=straight, reads=MappingProxyType(reads))
 
 
 class _StraightScan:
@@ -416,14 +421,15 @@ def store_bases(body):
     return bases
 
 
-def forward_activity(primal, wrt, outputs, picked=None):
+def forward_activity(primal, wrt, outputs, picked=None, reads=None):
     """(varied names, tape keys that carry tangents): the activity fixpoint.
 
     ``analysis.activity`` gives the names that depend on ``wrt``, loops
     included; on top of it, an array written with a varied value (or holding
     one) is varied, and the pops of a tape key are varied when a push of that
     key pushes a varied value.  Repeats until nothing changes.  ``picked``: the
-    ``(pushes, varying)`` statements below, when already picked.
+    ``(pushes, varying)`` statements below, when already picked; ``reads``: see
+    ``activity.analyze`` (filled by its first round).
     """
     # (the pushes, and the statements _varied_by may find something in, picked once:
     # every other statement adds nothing to either set, whatever is varied)
@@ -439,7 +445,8 @@ def forward_activity(primal, wrt, outputs, picked=None):
                 varying.append(stmt)
     seeds = set(wrt)
     while True:
-        varied = set(analyze(primal, tuple(sorted(seeds)), outputs).varied)
+        varied = set(analyze(primal, tuple(sorted(seeds)), outputs, reads).varied)
+        reads = None   # (the statements' reads are the same in every round)
         carrying = set()
         for stmt in pushes:
             value = stmt.value.args[1]

@@ -62,15 +62,18 @@ def known_scalars(primal, derived=True, seeds=()):
     ``seeds``: names known to hold one number besides (``ranks.numbers``).
     """
     simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
-    once = _defined_once(simple) if derived else _written_once(simple)
+    written = _written_counts(simple)
+    once = _defined_once(simple) if derived else {n for n, c in written.items() if c == 1}
     defs = {}
     for stmt in simple:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
     shape_names = shapes_of(simple) if derived else shapes_of(simple) & once
-    loop_targets = _counters(primal, derived, set(defs) | _store_names(simple))
+    loop_targets = _counters(primal, derived, set(defs) | written.keys())
     candidates = {n for n in defs if n not in once} if derived else set()
     singles = [n for n in defs if n in once]   # (in the order of their statements)
+    if not derived and not seeds and not _any_number_alone(singles, defs, shape_names):
+        return loop_targets   # (the narrower set grows from those: none, nothing joins)
     holds = set.__contains__   # (asks ``known`` without noting a miss)
     while True:
         # (the narrower coverage counts a counter itself, not arithmetic on it)
@@ -159,18 +162,33 @@ def _counters(primal, derived, assigned):
                  and s.iter.func.id == "range" and s.target.id not in assigned)}
 
 
-def _written_once(stmts):
-    """Names one statement of ``stmts`` binds or writes into (``ops.targets``), once."""
+def _written_counts(stmts):
+    """``{name: how many statements of stmts bind or write into it (ops.targets)}``."""
     counts = {}
     for stmt in stmts:
         for t in targets(stmt):
             counts[t] = counts.get(t, 0) + 1
-    return {n for n, c in counts.items() if c == 1}
+    return counts
 
 
-def _store_names(stmts):
-    """Names ``stmts`` bind or write into (``ops.targets``)."""
-    return {t for stmt in stmts for t in targets(stmt)}
+def _any_number_alone(singles, defs, shape_names):
+    """Whether the single definition ``defs[n][0]`` of a name of ``singles`` is a number
+    with no name known to be one (``_is_number(value, set(), shape_names, False, True)``),
+    what the narrower set of :func:`known_scalars` grows from; the commonest definitions,
+    an operation reading a name, a name, a literal or a unary operation (neither defines
+    a counter there), are passed over without a call."""
+    binop, skipped, name = gast.BinOp, (gast.Name, gast.Constant, gast.UnaryOp), gast.Name
+    for n in singles:
+        value = defs[n][0]
+        cls = value.__class__
+        if cls is binop:
+            if value.left.__class__ is name or value.right.__class__ is name:
+                continue
+        elif cls in skipped:
+            continue
+        if _is_number(value, frozenset(), shape_names, False, True):
+            return True
+    return False
 
 
 def shapes_of(primal):

@@ -38,6 +38,10 @@ CONSUMERS = ("tuple", "list", "sum", "min", "max", "sorted", "any", "all", "dict
 def needs_lowering(fn, walked=None):
     """Whether ``fn`` holds a starred item, a generator expression or a format string;
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    classes = getattr(walked, "classes", None)   # (a nodes.Walk: read off its index)
+    if classes is not None:
+        return not classes.keys().isdisjoint(_LOWERED) or any(
+            is_format_call(n) for n in classes.get(gast.Call, ()))
     return any(n.__class__ in _LOWERED or n.__class__ is gast.Call and is_format_call(n)
                for n in (walked if walked is not None else nodes.walk(fn)))
 

@@ -68,7 +68,10 @@ def check(parsed, writes=False):
             "positional-only parameters are not supported",
             parsed.location(args.posonlyargs[0]), hint="drop the '/' marker")
     everything = parsed.walked()   # nodes.walk(fn), in gast.walk's order, for the checks below
-    if not set(map(type, everything)).isdisjoint(UNSUPPORTED):
+    # (its nodes by class, which a check of a few classes reads: nodes.indexed_walk's, or
+    # made here for a walk kept without them, as second order keeps one)
+    classes = getattr(everything, "classes", None) or nodes.by_class(everything)
+    if not classes.keys().isdisjoint(UNSUPPORTED):
         # report the first one statement by statement, as before the fast check
         for stmt in fn.body:
             for node in nodes.walk(stmt):
@@ -76,28 +79,32 @@ def check(parsed, writes=False):
                 if entry is not None:
                     raise UnsupportedSyntaxError(entry[0], parsed.location(node),
                                                  hint=entry[1])
-    _check_complex(parsed, everything)
-    _check_out_arguments(parsed, everything)
-    _check_starred_and_generators(parsed, everything)
+    _check_complex(parsed, everything, classes)
+    _check_out_arguments(parsed, classes.get(gast.Call, ()))
+    _check_starred_and_generators(parsed, everything, classes)
     if not writes:
         _check_returns(parsed)
-    _check_loops(parsed, everything)
-    _check_local_functions(parsed, everything)
+    if gast.For in classes or gast.While in classes:
+        _check_loops(parsed, everything)
+    if gast.Lambda in classes or len(classes.get(gast.FunctionDef, ())) > 1 \
+            or parsed.node.__class__ is not gast.FunctionDef:   # (a local function)
+        _check_local_functions(parsed, everything)
 
 
 _STARRED_OR_GENERATOR = frozenset((gast.Starred, gast.GeneratorExp, gast.JoinedStr))
 
 
-def _check_starred_and_generators(parsed, everything):
+def _check_starred_and_generators(parsed, everything, classes):
     """Starred items and generator expressions where ``desugar.lower`` gives them
     Python's meaning: starred targets of an assignment or a ``for`` loop, starred
     items of list and tuple displays (and of a call, when what is starred is a
     display), generator expressions consumed whole by a builtin (``sum(...)``).
 
-    Input: the parsed function and every node of it; raises at the first refused one."""
+    Input: the parsed function, every node of it and its nodes by class
+    (``nodes.by_class``); raises at the first refused one."""
     literal = {id(call): constant.value for call, constant in literal_formats(parsed.node)}
-    if _STARRED_OR_GENERATOR.isdisjoint(map(type, everything)) and not literal and not any(
-            n.__class__ is gast.Call and is_format_call(n) for n in everything):
+    if _STARRED_OR_GENERATOR.isdisjoint(classes) and not literal and not any(
+            is_format_call(n) for n in classes.get(gast.Call, ())):
         return   # (gast's classes have no subclasses)
     parent = {}
     for node in everything:
@@ -287,7 +294,7 @@ _COMPLEX_ATTRIBUTES = {"complex64", "complex128", "complex256", "complex_", "csi
 _COMPLEX_STRINGS = {"c8", "c16", "c32", "F", "D", "G"}
 
 
-def _check_out_arguments(parsed, everything):
+def _check_out_arguments(parsed, calls):
     """A call of a library function (numpy's, a ufunc, a method) with ``out=``: it writes
     its result into the ``out`` array, and every name holding that array sees the new
     values.  s2sad differentiates values, not such writes: refused wherever the call
@@ -295,12 +302,11 @@ def _check_out_arguments(parsed, everything):
     one, ``y = np.floor(x, out=o)``, read ``o`` as it was before), by keyword or by
     position (``np.exp(x, o)``).  ``out=None``, a literal, writes nothing: let through
     (``normalize`` drops it, see ``views.without_out_none``).  A helper of the user's
-    taking an ``out`` parameter is inlined, its writes followed: not refused."""
+    taking an ``out`` parameter is inlined, its writes followed: not refused.  ``calls``:
+    the function's ``Call`` nodes, in ``nodes.walk``'s order."""
     from .normalize.views import is_none, writes_in_place   # (the words of the refusal)
     positions = {}   # a dotted callee's spelling -> where it takes ``out`` (see below)
-    for node in everything:
-        if node.__class__ is not gast.Call:   # (gast's classes have no subclasses)
-            continue
+    for node in calls:
         if any(kw.arg == "out" and not is_none(kw.value) for kw in node.keywords):
             if _users_helper(parsed, node.func):
                 continue
@@ -388,10 +394,14 @@ _LIBRARIES = frozenset({"numpy", "scipy", "dask", "cupy", "numba", "jax", "torch
 _COMPLEX_SPELLINGS = frozenset((gast.Constant, gast.Name, gast.Attribute, gast.Call))
 
 
-def _check_complex(parsed, everything):
+def _check_complex(parsed, everything, classes):
     """Complex literals and complex types: s2sad has no complex convention (conjugation),
     so a complex intermediate would give a gradient whose sign depends on the spelling
-    (``abs(1j * z)`` against ``abs(z)``).  Refused where they are written."""
+    (``abs(1j * z)`` against ``abs(z)``).  Refused where they are written (the first in
+    ``everything``'s order); ``classes``: its nodes by class, which tell first whether
+    any node may spell one."""
+    if not _may_spell_complex(classes):
+        return
     hint = ("s2sad differentiates real-valued code only: carry the real and imaginary "
             "parts as two real values")
     for node in everything:
@@ -417,3 +427,15 @@ def _check_complex(parsed, everything):
             raise UnsupportedSyntaxError(
                 f"{what} cannot be differentiated: s2sad does not differentiate complex values",
                 parsed.location(node), hint=hint)
+
+
+def _may_spell_complex(classes):
+    """Whether a node of ``classes`` (``nodes.by_class``) may be one ``_check_complex``
+    refuses: a complex literal, a name ``complex``, a complex type's attribute, a call
+    with ``dtype=`` or of ``.astype`` (a wider test than the refusal's)."""
+    return any(isinstance(n.value, complex) for n in classes.get(gast.Constant, ())) \
+        or any(n.id == "complex" for n in classes.get(gast.Name, ())) \
+        or any(n.attr in _COMPLEX_ATTRIBUTES for n in classes.get(gast.Attribute, ())) \
+        or any(n.keywords and any(kw.arg == "dtype" for kw in n.keywords)
+               or n.func.__class__ is gast.Attribute and n.func.attr == "astype"
+               for n in classes.get(gast.Call, ()))

@@ -268,6 +268,46 @@ def walk(tree):
     return found
 
 
+def by_class(walked):
+    """``{class: [the nodes of walked of that class, in walked's order]}``: what a pass
+    looking for a few classes of node reads instead of testing every node (gast's
+    classes have no subclasses).  Plain data, made once and only read."""
+    index = {}
+    get = index.get
+    for node in walked:
+        found = get(node.__class__)
+        if found is None:
+            index[node.__class__] = [node]
+        else:
+            found.append(node)
+    return index
+
+
+class Walk(list):
+    """The nodes of a tree as :func:`walk` lists them (:func:`indexed_walk`), with
+    ``classes``, the same nodes by class (:func:`by_class`): a pass reading a few
+    classes of node reads them with :func:`of_class`.  Valid while the tree keeps its
+    shape (a pass renaming names may run; one adding or moving nodes walks again)."""
+
+    __slots__ = ("classes",)
+
+
+def indexed_walk(tree):
+    """``walk(tree)`` as a :class:`Walk`."""
+    found = Walk(walk(tree))
+    found.classes = by_class(found)
+    return found
+
+
+def of_class(walked, cls):
+    """The nodes of ``walked`` (a list of nodes, such as :func:`walk` gives) of class
+    ``cls``, in its order: read off the index of a :class:`Walk`."""
+    classes = getattr(walked, "classes", None)
+    if classes is not None:
+        return classes.get(cls, ())
+    return [node for node in walked if node.__class__ is cls]
+
+
 def names(tree):
     """The list of every ``gast.Name`` node in ``tree`` (a node or an iterable of nodes).
 

@@ -67,12 +67,12 @@ class ParsedFunction:
         return getattr(self.func, "__globals__", {})
 
     def walked(self):
-        """``nodes.walk(self.node)``, made once per tree for the passes reading the whole
-        function as it is (the fence, the scan of the arguments it writes into): a pass
-        rewriting the tree does so before they run, or puts a new tree in ``node``."""
+        """``nodes.indexed_walk(self.node)``, made once per tree for the passes reading the
+        whole function as it is (the fence, the scan of the arguments it writes into): a
+        pass rewriting the tree does so before they run, or puts a new tree in ``node``."""
         found = self.__dict__.get("_walk_of_node")   # (no field: a copy checks its node)
         if found is None or found[0] is not self.node:
-            found = self.__dict__["_walk_of_node"] = (self.node, nodes.walk(self.node))
+            found = self.__dict__["_walk_of_node"] = (self.node, nodes.indexed_walk(self.node))
         return found[1]
 
     def location(self, node) -> SourceLocation:

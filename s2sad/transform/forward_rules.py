@@ -38,7 +38,9 @@ def operation(sweep, name, value, out):
                          lambda atom: not is_zero(env.tangent_of(atom, shared=True)),
                          value, sweep.parsed)
     template = rule.tangent
-    collect_bindings(template, env.bindings, rule, value, sweep.parsed)
+    if sweep.collected.get(id(template)) is not template:   # (once a sweep: see there)
+        collect_bindings(template, env.bindings, rule, value, sweep.parsed)
+        sweep.collected[id(template)] = template
     zero_in_template, call_in_result, params = _template_facts(template)
     # (splice copies what it binds: the atoms and tangents themselves are bound)
     role = {template.params[0]: nodes.name(name)}

@@ -53,6 +53,10 @@ class ForwardSweep:
         self.comments = comments
         # (a list changed in place is changed in a loop: none in straight-line code)
         self.in_place = {} if facts.straight else in_place_appends(primal, sets=True)
+        # {id(template): template} of the tangent rules whose free names are bound and
+        # whose dotted reads are checked and recorded (collect_bindings: once a sweep, as
+        # neither the bindings it adds nor the objects it checks change during one)
+        self.collected = {}
 
     # ------------------------------------------------------------ questions
     def location(self, stmt):
@@ -188,7 +192,7 @@ class ForwardSweep:
             if name in env.tangents:   # a name assigned again (in a loop) drops its tangent
                 env.set_zero(name)
             return
-        if _constant_here(stmt, value, env.tangents):
+        if _constant_here(stmt, value, env.tangents, self.facts.reads):
             # np.zeros(...), comparisons, .shape; or a name varied elsewhere (a merge)
             # but constant here: C.sum(axis=0)
             env.define(name, zero(), out)
@@ -345,12 +349,13 @@ def _is_add_at(call, parsed):
     return getattr(module, "__name__", None) == "numpy"
 
 
-def _constant_here(stmt, value, tangents):
+def _constant_here(stmt, value, tangents, reads):
     """``not ops.carries_derivative(stmt) or isinstance(value, (BinOp, UnaryOp, Call)) and
     all(_no_tangent(tangents.get(n)) for n in ops.differentiable_reads(stmt))`` of the
     assignment ``stmt`` to a name, ``value`` its value: the operation's rule looked up
     once for both questions, and an operation on atoms read off its operands (the names
-    ``ops.names_in`` finds there: a name that is a load, never a constant)."""
+    ``ops.names_in`` finds there: a name that is a load, never a constant); anything else
+    read off ``reads`` (``ForwardFacts.reads``) where it holds the statement."""
     cls = value.__class__
     if cls is gast.BinOp or cls is gast.UnaryOp:
         rule = registry.lookup(registry.operation_target(value))
@@ -364,10 +369,16 @@ def _constant_here(stmt, value, tangents):
             elif kind is not gast.Constant:   # (anything else: as ops reads it)
                 return all(_no_tangent(tangents.get(n)) for n in ops.differentiable_reads(stmt))
         return True
-    if not ops.carries_derivative(stmt):
+    found = reads.get(id(stmt), _UNKNOWN)
+    if found is None or found is _UNKNOWN and not ops.carries_derivative(stmt):
         return True
-    return isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and all(
-        _no_tangent(tangents.get(n)) for n in ops.differentiable_reads(stmt))
+    if cls is not gast.Call:   # (nor a BinOp nor a UnaryOp: see above)
+        return False
+    return all(_no_tangent(tangents.get(n)) for n in (
+        ops.differentiable_reads(stmt) if found is _UNKNOWN else found))
+
+
+_UNKNOWN = object()   # (a statement ``ForwardFacts.reads`` does not hold)
 
 
 def _no_tangent(t):

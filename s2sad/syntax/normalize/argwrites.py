@@ -182,8 +182,8 @@ def _made_when_none(walked, params):
     (the ``out=None`` idiom): a value made there only when the call passes none, so a
     write into ``p`` after it is still a write into what a call passes."""
     found = set()
-    for node in walked:
-        test = node.test if node.__class__ is gast.If else None
+    for node in nodes.of_class(walked, gast.If):
+        test = node.test
         if isinstance(test, gast.Compare) and isinstance(test.left, gast.Name) \
                 and test.left.id in params and len(test.ops) == 1 \
                 and isinstance(test.ops[0], gast.Is) and isinstance(test.comparators[0], gast.Constant) \

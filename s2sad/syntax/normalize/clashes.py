@@ -33,7 +33,7 @@ def rename_helper_clashes(fn, helper_names, walked=None):
     clashing = _locals(fn, walked) & helper_names
     if not clashing:
         return {}
-    mentioned = {n.id for n in walked if n.__class__ is gast.Name} | set(helper_names)
+    mentioned = {n.id for n in nodes.of_class(walked, gast.Name)} | set(helper_names)
     renames = {}
     for old in sorted(clashing):
         count = 1
@@ -41,10 +41,11 @@ def rename_helper_clashes(fn, helper_names, walked=None):
             count += 1
         renames[old] = f"{old}_{count}"
         mentioned.add(renames[old])
-    for node in walked:
-        if isinstance(node, gast.Name) and node.id in renames:
+    for node in nodes.of_class(walked, gast.Name):
+        if node.id in renames:
             node.id = renames[node.id]
-        elif isinstance(node, gast.FunctionDef) and node is not fn and node.name in renames:
+    for node in nodes.of_class(walked, gast.FunctionDef):
+        if node is not fn and node.name in renames:
             node.name = renames[node.name]
     return renames
 
@@ -56,14 +57,13 @@ def mark_helper_spellings(fn, helper_names, walked=None, func=None):
     a free name the function ``func`` (``fn``'s object, when known) reads as that very
     helper is the helper's (``anno.HELPER_NAME``, see the module's text).
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
-    walked = walked if walked is not None else nodes.walk(fn)
-    spelled = {node.id for node in walked
-               if node.__class__ is gast.Name and node.id in helper_names}
+    named = nodes.of_class(walked if walked is not None else nodes.walk(fn), gast.Name)
+    spelled = {node.id for node in named if node.id in helper_names}
     if not spelled:
         return
     own = _own_helpers(fn, func, spelled)
-    for node in walked:
-        if node.__class__ is gast.Name and node.id in spelled:
+    for node in named:
+        if node.id in spelled:
             anno.set(node, anno.HELPER_NAME if node.id in own else anno.USER_NAME, True)
 
 
@@ -115,16 +115,15 @@ def _locals(fn, walked=None):
     for extra in (fn.args.vararg, fn.args.kwarg):
         if extra is not None:
             params.add(extra.id)
-    bound, declared = set(), set()
-    for node in walked if walked is not None else nodes.walk(fn):
-        cls = node.__class__
-        if cls is gast.Name:
-            if node.ctx.__class__ in _BINDING:
-                bound.add(node.id)
-        elif cls is gast.FunctionDef and node is not fn:
-            bound.add(node.name)
-        elif cls is gast.Global or cls is gast.Nonlocal:
-            declared.update(node.names)
+    walked = walked if walked is not None else nodes.walk(fn)
+    bound = {node.id for node in nodes.of_class(walked, gast.Name)
+             if node.ctx.__class__ in _BINDING}
+    bound.update(node.name for node in nodes.of_class(walked, gast.FunctionDef)
+                 if node is not fn)
+    declared = set()
+    for node in list(nodes.of_class(walked, gast.Global)) + list(
+            nodes.of_class(walked, gast.Nonlocal)):
+        declared.update(node.names)
     return bound - params - declared
 
 

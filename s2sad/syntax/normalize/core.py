@@ -148,7 +148,7 @@ def _desugared(parsed):
     view.rewritten = True
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
     tree = nodes.clone(parsed.node)
-    walked = nodes.walk(tree)   # (renaming changes names, never the tree's shape)
+    walked = nodes.indexed_walk(tree)   # (renaming changes names, never the tree's shape)
     lowered = lower_source_forms(tree, parsed, walked)   # (see .sourceforms)
     if lowered is not None:
         walked = lowered
@@ -158,17 +158,13 @@ def _desugared(parsed):
     # local functions read their scope's names: those of nested scopes renamed apart
     # (a tree without a local function, which the walk shows, rename_shadowed leaves as
     # it is: not walked again for it; gast's classes have no subclasses)
-    names, nested = set(), False
-    for node in walked:
-        cls = node.__class__
-        if cls is gast.Name:
-            names.add(node.id)
-        elif (cls is gast.FunctionDef or cls is gast.Lambda) and node is not tree:
-            nested = True
+    names = {node.id for node in nodes.of_class(walked, gast.Name)}
+    nested = bool(nodes.of_class(walked, gast.Lambda)) or any(
+        node is not tree for node in nodes.of_class(walked, gast.FunctionDef))
     view.original_names = {}
     if nested:
         view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)}
-        names = {n.id for n in walked if n.__class__ is gast.Name}   # (renamed: again)
+        names = {n.id for n in nodes.of_class(walked, gast.Name)}   # (renamed: again)
     view.node = desugar(tree, names, walked)
     return view, (walked if view.node is tree else None)
 
@@ -211,7 +207,7 @@ class _Normalizer:
         self.parsed = parsed
         # nodes.walk(parsed.node) (made here when not given), read by the checks made
         # before the walk changes the tree, then dropped
-        self.walked = walked if walked is not None else nodes.walk(parsed.node)
+        self.walked = walked if walked is not None else nodes.indexed_walk(parsed.node)
         self.callee = callee
         self.inline_helpers = inline_helpers
         fn = parsed.node
@@ -221,7 +217,7 @@ class _Normalizer:
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.root_params = frozenset(self.params)
         # (nothing before the namer below is made changes a name)
-        self.locals, mentioned = _stored_and_mentioned(self.walked)
+        self.locals, mentioned = _stored_and_mentioned(nodes.of_class(self.walked, gast.Name))
         check_local_functions(fn, self.error)
         refuse_foreign_methods(self)   # w = deque(maxlen=2); w.append(v): not a list's
         (self.param_sequences, list_params, param_dicts,

@@ -56,31 +56,29 @@ def dict_names(fn, walked=None):
     walked = nodes.walk(fn) if walked is None else walked
     found = set()
     # the targets of loops over a literal list or tuple of strings: string keys too
-    string_keys = {node.target.id for node in walked
-                   if node.__class__ is gast.For and isinstance(node.target, gast.Name)
+    string_keys = {node.target.id for node in nodes.of_class(walked, gast.For)
+                   if isinstance(node.target, gast.Name)
                    and isinstance(node.iter, (gast.List, gast.Tuple)) and node.iter.elts
                    and all(isinstance(e, gast.Constant) and isinstance(e.value, str)
                            for e in node.iter.elts)}
-    # (one look at each node's class: gast's classes have no subclasses)
-    for node in walked:
-        cls = node.__class__
-        if cls is gast.Subscript:
-            if isinstance(node.value, gast.Name) and (
-                    isinstance(node.slice, gast.Name) and node.slice.id in string_keys
-                    or isinstance(node.slice, gast.Constant)
-                    and isinstance(node.slice.value, str)):
-                found.add(node.value.id)
-        elif cls is gast.Assign:
-            if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) and (
-                    isinstance(node.value, (gast.Dict, gast.DictComp))
-                    or isinstance(node.value, gast.Call)
-                    and isinstance(node.value.func, gast.Name)
-                    and node.value.func.id == "dict"):
-                found.add(node.targets[0].id)
-        elif cls is gast.Call:
-            if isinstance(node.func, gast.Attribute) and node.func.attr in DICT_METHODS \
-                    and isinstance(node.func.value, gast.Name):
-                found.add(node.func.value.id)
+    # (the nodes of each class looked at: gast's classes have no subclasses)
+    for node in nodes.of_class(walked, gast.Subscript):
+        if isinstance(node.value, gast.Name) and (
+                isinstance(node.slice, gast.Name) and node.slice.id in string_keys
+                or isinstance(node.slice, gast.Constant)
+                and isinstance(node.slice.value, str)):
+            found.add(node.value.id)
+    for node in nodes.of_class(walked, gast.Assign):
+        if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) and (
+                isinstance(node.value, (gast.Dict, gast.DictComp))
+                or isinstance(node.value, gast.Call)
+                and isinstance(node.value.func, gast.Name)
+                and node.value.func.id == "dict"):
+            found.add(node.targets[0].id)
+    for node in nodes.of_class(walked, gast.Call):
+        if isinstance(node.func, gast.Attribute) and node.func.attr in DICT_METHODS \
+                and isinstance(node.func.value, gast.Name):
+            found.add(node.func.value.id)
     return found
 
 
@@ -193,9 +191,8 @@ class DictWrites:
         ``nodes.walk(fn)`` when the caller has it."""
         walk, found = self.walk, set()
         answers = {}   # the callee's spelling (a name, its attributes) -> returns a dict?
-        for node in nodes.walk(fn) if walked is None else walked:
-            if node.__class__ is gast.Assign and len(node.targets) == 1 \
-                    and isinstance(node.targets[0], gast.Name) \
+        for node in nodes.of_class(nodes.walk(fn) if walked is None else walked, gast.Assign):
+            if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
                     and isinstance(node.value, gast.Call):
                 func = node.value.func
                 spelled = nodes.dotted_parts(func)

@@ -40,7 +40,8 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
     # into an item through it writes into the argument, copied as for x[i] = v
     through = {}
     views = views_of_parameters(params, walked, rebound, sequences) if params else {}
-    for t in walked if views else ():
+    for t in list(nodes.of_class(walked, gast.Subscript)) + list(
+            nodes.of_class(walked, gast.AugAssign)) if views else ():
         target = t.target if isinstance(t, gast.AugAssign) else t
         if isinstance(target, gast.Subscript) and isinstance(target.ctx, gast.Store) \
                 and isinstance(target.value, gast.Name) and target.value.id in views:
@@ -60,41 +61,40 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
         line = line_of(t)
         lines[user] = min(line, lines.get(user, line))
 
-    # (one pass, each node looked at by its class: gast's classes have no subclasses)
-    for t in walked:
-        cls = t.__class__
-        if cls is gast.Subscript:
-            if t.ctx.__class__ is not gast.Store:
-                continue
-            value = t.value
-            if value.__class__ is gast.Name:
-                if id(t) in rebound.get(value.id, ()):
-                    continue   # a write into the new array, not the argument
-                written.add(value.id)
-                if value.id in params:
-                    note(dict_lines if value.id in dict_roots else first_lines, value.id, t)
-            elif value.__class__ is gast.Subscript:   # d[a][b] = v on a parameter d
-                root = value
-                while isinstance(root, gast.Subscript):
-                    root = root.value
-                if isinstance(root, gast.Name) and root.id in params and root.id in dict_roots:
-                    note(dict_lines, root.id, t)
-        elif cls is gast.Call:   # d.update(...) on a dict parameter: its items written
-            if isinstance(t.func, gast.Attribute) and t.func.attr == "update":
-                owner = t.func.value
-                if isinstance(owner, gast.Name) and owner.id in params and owner.id in dicts:
-                    note(dict_lines, owner.id, t)
-        elif cls is gast.AugAssign:
-            target, merge = t.target, isinstance(t.op, gast.BitOr)
-            if not isinstance(target, gast.Name) or target.id not in params:
-                continue
-            if merge and target.id in dicts:   # d |= ... on a dict parameter
-                note(dict_lines, target.id, t)
-            # 'x op= ...' on an argument: computed into a new value (the caller's array
-            # stays as it is, as with the copies), so the other arguments and the
-            # module's arrays sharing its memory would not see the update either
-            if id(t) not in rebound.get(target.id, ()) and not (merge and target.id in dicts):
-                note(updated_lines, target.id, t)
+    # (the nodes of each class looked at: gast's classes have no subclasses; what is
+    # noted is the first line of each, whatever the order)
+    for t in nodes.of_class(walked, gast.Subscript):
+        if t.ctx.__class__ is not gast.Store:
+            continue
+        value = t.value
+        if value.__class__ is gast.Name:
+            if id(t) in rebound.get(value.id, ()):
+                continue   # a write into the new array, not the argument
+            written.add(value.id)
+            if value.id in params:
+                note(dict_lines if value.id in dict_roots else first_lines, value.id, t)
+        elif value.__class__ is gast.Subscript:   # d[a][b] = v on a parameter d
+            root = value
+            while isinstance(root, gast.Subscript):
+                root = root.value
+            if isinstance(root, gast.Name) and root.id in params and root.id in dict_roots:
+                note(dict_lines, root.id, t)
+    for t in nodes.of_class(walked, gast.Call):   # d.update(...) on a dict parameter
+        if isinstance(t.func, gast.Attribute) and t.func.attr == "update":
+            owner = t.func.value
+            if isinstance(owner, gast.Name) and owner.id in params and owner.id in dicts:
+                note(dict_lines, owner.id, t)
+    for t in nodes.of_class(walked, gast.AugAssign):
+        target, merge = t.target, isinstance(t.op, gast.BitOr)
+        if not isinstance(target, gast.Name) or target.id not in params:
+            continue
+        if merge and target.id in dicts:   # d |= ... on a dict parameter
+            note(dict_lines, target.id, t)
+        # 'x op= ...' on an argument: computed into a new value (the caller's array
+        # stays as it is, as with the copies), so the other arguments and the
+        # module's arrays sharing its memory would not see the update either
+        if id(t) not in rebound.get(target.id, ()) and not (merge and target.id in dicts):
+            note(updated_lines, target.id, t)
     for user in sorted(dict_lines):
         if user in first_lines:   # written as a dict and as an array: not one kind
             dict_lines.pop(user)
@@ -391,12 +391,18 @@ def _changes_through_names(walked, params, line_of):
     ``e = d; e.update(...)``, ``e |= ...``, ``e[k] = v``): the line of the first such change."""
     if not params:
         return {}   # (the copies below are read for a parameter only)
-    copies = [(t.id, n.value.id) for n in walked if n.__class__ is gast.Assign
-              and n.value.__class__ is gast.Name for t in n.targets if t.__class__ is gast.Name]
+    copies = [(t.id, n.value.id) for n in nodes.of_class(walked, gast.Assign)
+              if n.value.__class__ is gast.Name for t in n.targets if t.__class__ is gast.Name]
     found = {}
+    # (the nodes of the classes below, when first needed: the first line of a change is
+    # noted, whatever their order)
+    changing = None
     for param in sorted(params):
         names = closed_under_copies({param}, copies) - {param}
-        for t in walked if names else ():
+        if names and changing is None:
+            changing = [t for cls in (gast.Call, gast.AugAssign, gast.Subscript)
+                        for t in nodes.of_class(walked, cls)]
+        for t in changing if names else ():
             if t.__class__ is gast.Call and isinstance(t.func, gast.Attribute):
                 owner = t.func.value
                 hit = (list_mutation(t) or t.func.attr in ("update", "setdefault")) \

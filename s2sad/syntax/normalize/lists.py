@@ -44,10 +44,10 @@ def mutated_lists(tree, extra=(), walked=None):
     copied to or from them (``b = a``), which hold the same list; ``walked``:
     ``nodes.walk(tree)`` when the caller has it."""
     walked = walked or nodes.walk(tree)
-    found = {n.func.value.id for n in walked
-             if n.__class__ is gast.Call and list_mutation(n)} | set(extra)
-    copies = [(t.id, n.value.id) for n in walked if n.__class__ is gast.Assign
-              and n.value.__class__ is gast.Name
+    found = {n.func.value.id for n in nodes.of_class(walked, gast.Call)
+             if list_mutation(n)} | set(extra)
+    copies = [(t.id, n.value.id) for n in nodes.of_class(walked, gast.Assign)
+              if n.value.__class__ is gast.Name
               for t in n.targets if t.__class__ is gast.Name]
     return closed_under_copies(found, copies)
 

@@ -88,8 +88,8 @@ def refuse_foreign_methods(walk):
     """Refuse the first call in the function of a list's or dict's method spelling on
     an object of another class (see :func:`refuse_foreign_method`): every place that
     matches these spellings then sees lists and dicts only."""
-    calls = [node for node in walk.walked if node.__class__ is gast.Call
-             and isinstance(node.func, gast.Attribute) and node.func.attr in _MODELLED
+    calls = [node for node in nodes.of_class(walk.walked, gast.Call)
+             if isinstance(node.func, gast.Attribute) and node.func.attr in _MODELLED
              and isinstance(node.func.value, gast.Name)]
     if calls:
         bound = _bound_calls(walk)

@@ -5,6 +5,8 @@ caller's own items, which are not views of it."""
 
 import gast
 
+from .. import nodes
+
 
 #: the methods whose result is a view of the array they are called on
 _VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes",
@@ -37,13 +39,11 @@ def views_of_parameters(params, walked, rebound, sequences=()):
                 return None
 
     views, grew = {}, True
-    bindings = [(t.targets[0].id, t, t.value, False) for t in walked
-                if isinstance(t, gast.Assign) and len(t.targets) == 1
-                and isinstance(t.targets[0], gast.Name)]
+    bindings = [(t.targets[0].id, t, t.value, False)
+                for t in nodes.of_class(walked, gast.Assign)
+                if len(t.targets) == 1 and isinstance(t.targets[0], gast.Name)]
     # a loop's row (for row in X: each trip's row is a view of X's row)
-    for t in walked:
-        if t.__class__ is not gast.For:
-            continue
+    for t in nodes.of_class(walked, gast.For):
         target, rows = t.target, t.iter
         if isinstance(target, gast.Tuple) and len(target.elts) == 2 \
                 and isinstance(rows, gast.Call) and isinstance(rows.func, gast.Name) \

@@ -20,22 +20,22 @@ from .itertools_items import lower_item_tuples, names_item_tuples
 def lower_source_forms(tree, parsed, walked=None):
     """Rewrite, in place, the forms the module docstring names in ``tree`` (a copy of
     ``parsed``'s function; ``parsed`` resolves its names and locates a refusal);
-    ``walked``: ``nodes.walk(tree)`` when the caller has it.  Returns ``nodes.walk``
-    of the tree when anything changed, else None."""
+    ``walked``: ``nodes.walk(tree)`` when the caller has it.  Returns
+    ``nodes.indexed_walk`` of the tree when anything changed, else None."""
     if walked is None:
         walked = nodes.walk(tree)
     changed = False
-    if any(n.__class__ is gast.Call and makes_default_dict(n.func, parsed)
-           for n in walked) and lower_default_dicts(
+    if any(makes_default_dict(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
+            and lower_default_dicts(
                tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(
                    message, parsed.location(node), hint=hint),
                lambda node: parsed.location(node).line):
-        walked, changed = nodes.walk(tree), True   # (d = defaultdict(float): d = {})
-    if any(n.__class__ is gast.Call and names_item_tuples(n.func, parsed) for n in walked) \
+        walked, changed = nodes.indexed_walk(tree), True   # (d = defaultdict(float): d = {})
+    if any(names_item_tuples(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
             and lower_item_tuples(tree, parsed):
-        walked, changed = nodes.walk(tree), True   # (combinations(xs, 2): tuples of items)
-    if any(n.__class__ is gast.Call and getattr(n.func, "id", None) == "sum"
-           and len(n.args) + len(n.keywords) == 2 for n in walked) \
+        walked, changed = nodes.indexed_walk(tree), True   # (combinations(xs, 2): tuples)
+    if any(getattr(n.func, "id", None) == "sum" and len(n.args) + len(n.keywords) == 2
+           for n in nodes.of_class(walked, gast.Call)) \
             and lower_concatenating_sums(tree, parsed):
-        walked, changed = nodes.walk(tree), True   # (sum(groups, []): a comprehension)
+        walked, changed = nodes.indexed_walk(tree), True   # (sum(groups, []): a comprehension)
     return walked if changed else None
