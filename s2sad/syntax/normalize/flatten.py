@@ -20,6 +20,7 @@ import gast
 
 from ...rules import registry
 from .. import anno, nodes, wrappers
+from ..callers import called_partial
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
@@ -299,13 +300,15 @@ class Flattener:
                                       "dict or list: an if/elif on the key calling each by "
                                       "its name)")
             try:
-                target = norm.parsed.resolve(func.id)
+                target = called_partial(norm.parsed.resolve(func.id), lambda e: norm.error(
+                    e.message, node, hint=e.hint), given=_positions(node))
             except KeyError:
                 raise norm.error(f"name {func.id!r} is not defined", node) from None
             norm.module_names.use_global(func.id, node)
             return target, anno.copy(func, nodes.name(func.id), anno.USER_NAME, anno.HELPER_NAME)
         if isinstance(func, gast.Attribute):
-            return norm.module_names.resolve_path(func), nodes.clone(func)
+            return called_partial(norm.module_names.resolve_path(func), lambda e: norm.error(
+                e.message, node, hint=e.hint), given=_positions(node)), nodes.clone(func)
         target = made_here(norm, func)
         if target is None:
             raise unnamed_call_error(norm, node, func)
@@ -514,3 +517,8 @@ def _int_literal(node):
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
         node = node.operand
     return isinstance(node, gast.Constant) and type(node.value) is int
+
+
+def _positions(call):
+    """How many arguments ``call`` gives by position (None with a ``*xs`` among them)."""
+    return None if any(isinstance(a, gast.Starred) for a in call.args) else len(call.args)
