@@ -396,15 +396,18 @@ class Flattener:
     def laid_out(self, target, callee_expr, args, keywords):
         """``(target, callee, keywords)`` of ``np.reshape(x, shape, order='A')``: s2sad's
         ``reshape_laid_out(x, shape, like=x)``, whose order ``x``'s memory layout decides
-        when the code runs (its adjoint and tangent read ``x``'s too); else as given."""
+        when the code runs (its adjoint and tangent read ``x``'s too); of an order a name
+        holds (``order=o``), ``reshape_laid_out(x, shape, like=x, order=o)``, the order
+        read when the code runs; else as given."""
         laid = registry.METHOD_VARIANTS.get(("reshape", "order", "A"))
+        order = next((v for name, v in keywords if name == "order"), None)
         if laid is None or target is not registry.METHODS["reshape"][0] or len(args) != 2 \
-                or not any(name == "order" and isinstance(v, gast.Constant) and v.value == "A"
-                           for name, v in keywords):
+                or order is None or isinstance(order, gast.Constant) and order.value != "A":
             return target, callee_expr, keywords
         self.norm.helpers[laid[1]] = laid[0]
+        held = [] if isinstance(order, gast.Constant) else [("order", order)]
         return laid[0], nodes.name(laid[1]), [
-            (name, v) for name, v in keywords if name != "order"] + [("like", args[0])]
+            (name, v) for name, v in keywords if name != "order"] + [("like", args[0])] + held
 
     def wrapper_call(self, target, args, keywords, node):
         """A call of a wrapper with a default of its own before ``*args``, leaving it
