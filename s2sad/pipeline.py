@@ -251,8 +251,9 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
     load_builtin_rules()
     if mode not in MODES:
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
-    if mode == "forward":
-        return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds)
+    if mode == "forward":   # (a written module: called as the user's function is)
+        return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds,
+                                signature=True)
     with recording() as deps:
         result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers,
                                    kinds, ranks)
@@ -282,31 +283,32 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
 
 @_collector_paused
 def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
-                     tangent_outputs=None, kinds=None, quiet=False):
+                     tangent_outputs=None, kinds=None, quiet=False, signature=False):
     """Forward mode: parse -> fence -> normalize -> forward -> emit; returns a :class:`Result`.
 
     ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
     (second-order derivatives use it on generated gradient code);
     ``name`` and ``tangent_outputs`` are passed to the forward transform;
     ``quiet``: the callees' code is made without its statements run for their effect
-    (``print``...; ``prepare`` takes them out of the function's own).
+    (``print``...; ``prepare`` takes them out of the function's own); ``signature``: the
+    function keeps the user's parameters' kinds and defaults (a written module).
     """
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
-                                   tangent_outputs, forward, kinds, quiet)
+                                   tangent_outputs, forward, kinds, quiet, signature)
     result.dependencies = deps
     return result
 
 
 def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
-                      forward, kinds=None, quiet=False):
+                      forward, kinds=None, quiet=False, signature=False):
     stages = {}
     parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     calls.quiet = quiet
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
-                        calls=calls, kinds=kinds)
+                        calls=calls, kinds=kinds, signature=signature)
     emitted = _optimized(generated, calls, header_lines, parsed, stages if dump else None,
                          "forward")
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
@@ -340,7 +342,8 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
         if refused or explain is None:
             raise
         raise explain(exc) from None
-    generated = forward(normal, wrt, tangent_outputs=1, name=f"{func.__name__}_hvp")
+    generated = forward(normal, wrt, tangent_outputs=1, name=f"{func.__name__}_hvp",
+                        signature=True)   # (the written module: the user's signature)
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
 
     def emitted(result):
