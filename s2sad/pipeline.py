@@ -239,7 +239,7 @@ DEEP_RECURSION_LIMIT = 20000
 
 @_collector_paused
 def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_lines=(),
-             dump=False, inline_helpers=False, kinds=None, ranks=None):
+             dump=False, inline_helpers=False, kinds=None, ranks=None, signature=True):
     """Run every pass on ``func``; return a :class:`Result`.
 
     ``inline_helpers=True`` (reverse mode, for second derivatives) puts the bodies
@@ -247,13 +247,15 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
     ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``), the structure of the
     arguments the code is generated for (the API's specialization); none: unknown.
     ``ranks``: ``{parameter: ndim}`` (reverse mode; see ``analysis.ranks``).
+    ``signature``: forward mode's function keeps the user's signature (see
+    ``transform.forward``); else it takes every parameter by position, then the tangents.
     """
     load_builtin_rules()
     if mode not in MODES:
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
     if mode == "forward":   # (a written module: called as the user's function is)
         return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds,
-                                signature=True)
+                                signature=signature)
     with recording() as deps:
         result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers,
                                    kinds, ranks)
@@ -316,7 +318,8 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
                   callees=_callee_functions(calls), callee_effects=calls.effects)
 
 
-def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain=None):
+def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain=None,
+                 signature=True):
     """Forward mode over ``gradient``, the compiled reverse code of ``func`` (its helpers
     inlined): the Hessian-vector-product module ``<f>_hvp`` as a :class:`Result`.
 
@@ -324,6 +327,7 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
     (``second_order.prepare_gradient_code``, whose refusals go out as they are);
     ``explain(exc)`` gives the error to raise for a refusal of the rest of the front end.
     Global data is imported from ``func``'s module; ``sources`` are the reverse code's.
+    ``signature``: as :func:`generate`'s.
     """
     stages = {}
     refused = []   # a refusal of prepare_gradient_code goes out as it is
@@ -343,7 +347,7 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
             raise
         raise explain(exc) from None
     generated = forward(normal, wrt, tangent_outputs=1, name=f"{func.__name__}_hvp",
-                        signature=True)   # (the written module: the user's signature)
+                        signature=signature)
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
 
     def emitted(result):

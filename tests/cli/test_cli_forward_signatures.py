@@ -120,3 +120,25 @@ def test_a_missing_tangent_is_python_s_type_error_not_a_misbinding(written):
     _, modules = written
     with pytest.raises(TypeError, match="x_dot"):
         modules["with_defaults", "jvp"].with_defaults_jvp(X, np.ones(2))
+
+
+def test_the_numba_target_takes_every_parameter_by_position(tmp_path):
+    """(numba compiles no keyword-only parameter: the numba module keeps the positional
+    convention it had, rather than refusing the function)"""
+    pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
+    (tmp_path / "sig_numba_source.py").write_text(textwrap.dedent(SOURCE))
+    subprocess.run([sys.executable, "-m", "s2sad", "grad", "sig_numba_source.py:with_defaults",
+                    "--mode", "forward", "--target", "numba", "-o", "sig_numba_jvp.py"],
+                   check=True, cwd=tmp_path, env=_ENV)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        source = importlib.import_module("sig_numba_source")
+        module = importlib.import_module("sig_numba_jvp")
+        v = np.array([0.4, -1.1])
+        _, tangent = module.with_defaults_jvp(X, 2.0, 3.0, 1, v)
+        grad = finite_difference_gradient(source.with_defaults, (X,))
+        assert tangent == pytest.approx(grad @ v, rel=1e-6)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("sig_numba_source", None)
+        sys.modules.pop("sig_numba_jvp", None)
