@@ -58,6 +58,15 @@ def partial_of_lambda(x):
     return np.sum(p(x))
 
 
+def two_partials_of_lambdas(x):   # (the same parameter names: renamed apart)
+    p = partial(lambda u, c: c * np.sin(u) + u * u, c=0.5 * np.sum(x))
+    s = np.sum(p(x))
+    for k in range(2):
+        q = partial(lambda u, c: c * np.tanh(u), c=k + 0.5)
+        s = s + np.sum(q(x))
+    return s
+
+
 def made_in_a_loop(x):
     s = 0.0
     for i in range(3):
@@ -101,7 +110,8 @@ def _fd_hessian(f, args, h=1e-4):
 
 X = np.array([0.3, -0.5, 1.1])
 ONE_ARGUMENT = [local_keyword, positional_made_and_called, global_partials,
-                partial_of_partial, partial_of_lambda, made_in_a_loop]
+                partial_of_partial, partial_of_lambda, two_partials_of_lambdas,
+                made_in_a_loop]
 
 
 @pytest.mark.parametrize("func", ONE_ARGUMENT, ids=lambda f: f.__name__)
