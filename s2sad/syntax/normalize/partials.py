@@ -33,8 +33,10 @@ from .. import nodes, printer
 
 
 def makes_partial(func, parsed):
-    """Whether the callee ``func`` (a gast node) is ``functools.partial``."""
-    return parsed.resolve_callee(func) is functools.partial
+    """Whether the callee ``func`` (a gast node) is ``functools.partial`` (its spelling
+    looked at first: most calls are not resolved)."""
+    spelled = func.id if func.__class__ is gast.Name else getattr(func, "attr", None)
+    return spelled == "partial" and parsed.resolve_callee(func) is functools.partial
 
 
 def lower_partial_calls(tree, parsed):
