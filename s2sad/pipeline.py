@@ -242,7 +242,7 @@ DEEP_RECURSION_LIMIT = 20000
 @_collector_paused
 @reserving_used
 def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_lines=(),
-             dump=False, inline_helpers=False, kinds=None, ranks=None):
+             dump=False, inline_helpers=False, kinds=None, ranks=None, signature=True):
     """Run every pass on ``func``; return a :class:`Result`.
 
     ``inline_helpers=True`` (reverse mode, for second derivatives) puts the bodies
@@ -250,12 +250,15 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
     ``kinds``: ``{parameter: kind}`` (see ``analysis.kinds``), the structure of the
     arguments the code is generated for (the API's specialization); none: unknown.
     ``ranks``: ``{parameter: ndim}`` (reverse mode; see ``analysis.ranks``).
+    ``signature``: forward mode's function keeps the user's signature (see
+    ``transform.forward``); else it takes every parameter by position, then the tangents.
     """
     load_builtin_rules()
     if mode not in MODES:
         raise S2sadError(f"unknown mode {mode!r}", hint=f"choose one of {MODES}")
-    if mode == "forward":
-        return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds)
+    if mode == "forward":   # (a written module: called as the user's function is)
+        return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds,
+                                signature=signature)
     with recording() as deps:
         result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers,
                                    kinds, ranks)
@@ -286,7 +289,8 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
 @_collector_paused
 @reserving_used
 def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None, name=None,
-                     tangent_outputs=None, kinds=None, quiet=False, narrow=None):
+                     tangent_outputs=None, kinds=None, quiet=False, narrow=None,
+                     signature=False):
     """Forward mode: parse -> fence -> normalize -> forward -> emit; returns a :class:`Result`.
 
     ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
@@ -294,24 +298,25 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     ``name`` and ``tangent_outputs`` are passed to the forward transform;
     ``quiet``: the callees' code is made without its statements run for their effect
     (``print``...; ``prepare`` takes them out of the function's own);
-    ``narrow``: see ``frontend.front_end`` (second order's gradient code).
+    ``narrow``: see ``frontend.front_end`` (second order's gradient code); ``signature``:
+    the function keeps the user's parameters' kinds and defaults (a written module).
     """
     load_builtin_rules()
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
-                                   tangent_outputs, forward, kinds, quiet, narrow)
+                                   tangent_outputs, forward, kinds, quiet, narrow, signature)
     result.dependencies = deps
     return result
 
 
 def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
-                      forward, kinds=None, quiet=False, narrow=None):
+                      forward, kinds=None, quiet=False, narrow=None, signature=False):
     stages = {}
     parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds, narrow=narrow)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     calls.quiet = quiet
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
-                        calls=calls, kinds=kinds)
+                        calls=calls, kinds=kinds, signature=signature)
     emitted = _optimized(generated, calls, header_lines, parsed, stages if dump else None,
                          "forward")
     return Result(emitted=emitted, parsed=parsed, normal=normal, free=calls.free,
@@ -320,7 +325,8 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
 
 
 @reserving_used
-def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain=None):
+def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain=None,
+                 signature=True):
     """Forward mode over ``gradient``, the compiled reverse code of ``func`` (its helpers
     inlined): the Hessian-vector-product module ``<f>_hvp`` as a :class:`Result`.
 
@@ -328,6 +334,7 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
     (``second_order.prepare_gradient_code``, whose refusals go out as they are);
     ``explain(exc)`` gives the error to raise for a refusal of the rest of the front end.
     Global data is imported from ``func``'s module; ``sources`` are the reverse code's.
+    ``signature``: as :func:`generate`'s.
     """
     stages = {}
     refused = []   # a refusal of prepare_gradient_code goes out as it is
@@ -347,7 +354,8 @@ def generate_hvp(func, gradient, wrt, header_lines, sources, dump=False, explain
         if refused or explain is None:
             raise
         raise explain(exc) from None
-    generated = forward(normal, wrt, tangent_outputs=1, name=f"{func.__name__}_hvp")
+    generated = forward(normal, wrt, tangent_outputs=1, name=f"{func.__name__}_hvp",
+                        signature=signature)
     free = {name: parsed.resolve(name) for name in sorted(normal.free_names)}
 
     def emitted(result):

@@ -31,7 +31,7 @@ import gast
 
 from ..emit import compile_module
 from ..syntax import anno
-from ..syntax.source import is_user_function
+from ..syntax.callers import CALLER as _CALLER, lambda_caller, partial_caller
 from ..transform.second_order import prepare_gradient_code
 from .bound import set_defaults
 from .entries import forward_entry, reverse_entry, second_order_entry
@@ -248,9 +248,9 @@ def differentiable(func):
     parameters; its call of the derivative is differentiated through as any call is,
     so it follows the user's function when that changes."""
     if func.__class__ is functools.partial:
-        return _partial_caller(func)
+        return partial_caller(func)
     if func.__class__ is _FunctionType and func.__name__ == "<lambda>":
-        return _lambda_caller(func)
+        return lambda_caller(func)
     if func.__class__ is not _FunctionType or anno.COMPOSE not in func.__dict__:
         return func
     made = func.__dict__.get(_CALLER)
@@ -260,8 +260,6 @@ def differentiable(func):
 
 
 _FunctionType = type(differentiable)
-#: attribute of a derivative holding the plain function that calls it (see differentiable)
-_CALLER = "_s2sad_caller"
 
 
 def _caller(derivative):
@@ -286,118 +284,6 @@ def _caller(derivative):
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     defaults = tuple(p.default for p in positional if p.default is not p.empty)
     caller.__defaults__ = defaults or None
-    caller.__kwdefaults__ = {p.name: p.default for p in params
-                             if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
-    return caller
-
-
-def _partial_caller(made):
-    """``functools.partial(quad, A=A, b=b)`` as the function ``def quad(x, *, A=A, b=b):
-    return quad_(x, A=A, b=b)`` calling ``quad``: the arguments the partial holds are the
-    defaults of its keywords (as the partial takes them) and, given by position, values
-    of the caller's module (named after the parameters they fill), read as constants
-    are; what the partial calls is differentiated through as any call is.  Made once
-    per partial; a partial whose parts cannot be spelled so is given back as it is (and
-    refused as not a function)."""
-    found = made.__dict__.get(_CALLER)
-    if found is not None:
-        return found
-    func = made.func
-    name = getattr(func, "__name__", None)
-    try:
-        params = list(inspect.signature(made).parameters.values())
-        filled = list(inspect.signature(func).bind_partial(*made.args).arguments)
-    except (TypeError, ValueError):
-        return made
-    # the parameters left to give, and the keywords the partial holds (another optional
-    # parameter keeps the function's default: a numpy function's out=, where=...; of a
-    # user's function, one given by position keeps its place and default, g(x, y=1.0))
-    user = is_user_function(func)
-    params = [p.replace(kind=p.POSITIONAL_OR_KEYWORD) if p.kind == p.POSITIONAL_ONLY else p
-              for p in params if p.default is p.empty or p.name in made.keywords
-              or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-              or user and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if user:
-        params = _with_later_keywords(params, made)
-    names = [p.name for p in params] + filled
-    if not isinstance(name, str) or not name.isidentifier() or name == "<lambda>" \
-            or len(set(names + [name, f"{name}_"])) != len(names) + 2 \
-            or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
-        return made
-    later = {p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD} & _later_names(made)
-    caller = _calling(name, params, func, filled, made.args, by_name=later)
-    if set(caller.__kwdefaults__ or {}) != set(made.keywords):
-        return made
-    if made.keywords:
-        # the partial's own dict: a keyword set anew (p.keywords["A"] = ...) is the default
-        # the derivative reads at its next call, as any function's current defaults are
-        caller.__kwdefaults__ = made.keywords
-    made.__dict__[_CALLER] = caller
-    return caller
-
-
-def _later_names(made):
-    """The keyword-only parameters with defaults of the partial ``made``'s signature that
-    its keywords leave to the function: those after a keyword the partial holds
-    (``partial(q, a=2.0)`` of ``q(x, a=1.0, b=2.0)``: ``b``), or the function's own."""
-    return {p.name for p in inspect.signature(made).parameters.values()
-            if p.kind == p.KEYWORD_ONLY and p.default is not p.empty
-            and p.name not in made.keywords}
-
-
-def _with_later_keywords(params, made):
-    """``params`` with the partial's :func:`_later_names` kept, after the positional
-    parameters, as parameters with their function's defaults (``__defaults__``): the
-    caller's ``__kwdefaults__`` stays the partial's own keywords dict, read at each call
-    (a call of ``partial(q, a=2.0)`` giving ``b=3.0`` by name then passes it on)."""
-    later = _later_names(made)
-    positional = [p for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
-    rest = [p for p in params if p.kind != p.POSITIONAL_OR_KEYWORD and p.name not in later]
-    moved = [p.replace(kind=p.POSITIONAL_OR_KEYWORD) for p in inspect.signature(
-        made).parameters.values() if p.name in later]
-    return positional + moved + rest
-
-
-def _lambda_caller(func):
-    """A lambda as a plain function calling it, named after the name it is bound to
-    (``objective = lambda x: ...``: ``def objective(x): return objective_(x)``), which
-    the API's names and generated code take; its body is read as a callee's is."""
-    found = func.__dict__.get(_CALLER)
-    if found is not None:
-        return found
-    from ..syntax.source import read_function
-    from ..errors import SourceUnavailableError
-    try:
-        name = read_function(func).node.name
-        params = list(inspect.signature(func).parameters.values())
-    except (SourceUnavailableError, TypeError, ValueError):
-        return func   # (refused where it is read, with its reason)
-    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params) \
-            or name in [p.name for p in params] or f"{name}_" in [p.name for p in params]:
-        return func
-    func.__dict__[_CALLER] = caller = _calling(name, params, func, [], ())
-    return caller
-
-
-def _calling(name, params, func, filled, values, by_name=()):
-    """``def name(params): return name_(filled..., params...)`` calling ``func``, with
-    ``filled`` bound to ``values`` in its module, and ``params``' defaults; the
-    parameters ``by_name`` are passed on by name."""
-    callee = f"{name}_"
-    by_position = [p.name for p in params if p.name not in by_name
-                   and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    passed = ", ".join(filled + by_position + [f"{p.name}={p.name}" for p in params
-                                               if p.name not in by_position])
-    bare = inspect.Signature([p.replace(default=p.empty) for p in params])
-    text = f"def {name}{bare}:\n    return {callee}({passed})\n"
-    filename = f"<s2sad {name} caller {hashlib.sha1(text.encode()).hexdigest()[:12]}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
-    namespace = {callee: func, **dict(zip(filled, values))}
-    exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own two lines
-    caller = namespace[name]
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    caller.__defaults__ = tuple(p.default for p in positional
-                                if p.default is not p.empty) or None
     caller.__kwdefaults__ = {p.name: p.default for p in params
                              if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
     return caller

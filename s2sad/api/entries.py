@@ -243,7 +243,7 @@ setattr(quiet_gradient_code, LEAVES_TREE, True)   # (as prepare_gradient_code)
 
 
 @pipeline._collector_paused
-def generate_hvp(func, wrt, header_lines, dump=False):
+def generate_hvp(func, wrt, header_lines, dump=False, signature=True):
     """The Hessian-vector-product module of ``func`` as a :class:`pipeline.Result`.
 
     For ``s2sad grad --mode forward --flavor hvp``: the function is
@@ -255,4 +255,5 @@ def generate_hvp(func, wrt, header_lines, dump=False):
     rev = reverse_entry(func, tuple(wrt), "value_and_grad", inline_helpers=True)
     gradient = compiled_gradient(func, rev)
     return pipeline.generate_hvp(func, gradient, tuple(wrt), header_lines, rev.free_source,
-                                 dump, explain=lambda exc: second_order_error(func, exc))
+                                 dump, explain=lambda exc: second_order_error(func, exc),
+                                 signature=signature)

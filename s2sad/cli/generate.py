@@ -83,14 +83,17 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         shown_mode = "forward over reverse" if flavor == "hvp" else mode
         lines = pipeline.header(func_name, source_rel, shown_mode, flavor, wrt, command,
                                 relative_paths=True)
+        # (a forward module keeps the user's signature; numba compiles no keyword-only
+        # parameters: there, every parameter by position, then the tangents)
+        signature = target != "numba"
         if flavor == "hvp":   # Hessian-vector products: forward mode over the gradient code
             # imported here: the API (and numpy with it) loads only for this flavor, so
             # that --help, argument errors and the graph command start quickly
             from ..api import generate_hvp
-            result = generate_hvp(func, wrt, lines, dump=dump)
+            result = generate_hvp(func, wrt, lines, dump=dump, signature=signature)
         else:
             result = pipeline.generate(func, wrt, mode=mode, flavor=flavor, header_lines=lines,
-                                       dump=dump)
+                                       dump=dump, signature=signature)
         if dump:
             result.stages.setdefault("activity", _activity_stage(result, wrt))
         _refuse_unwritten_defaults([func] + list(getattr(result, "callees", {}).values()))

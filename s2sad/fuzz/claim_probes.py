@@ -36,6 +36,14 @@ CLAIM_PROBES = {
     # a refusal that must stay one: a deque (a module global) given as an argument
     # a refusal that must stay one: a list in arithmetic with a differentiated array
     "list_arith": ("def f(x):\n    sl0 = [0.5, -1.0, 2.0]\n    return np.sum(sl0 * x)\n", (X3,)),
+    "called_partial": ("import functools\n\nPQ0 = functools.partial(np.sum, axis=0)\n\n\n"
+                       "def f(x):\n    p = functools.partial(lambda u, c: c * np.sin(u) + u * u, "
+                       "c=0.5 * np.sum(x))\n    pp = functools.partial(p, c=1.5)\n"
+                       "    s = np.sum(p(x)) + np.sum(pp(x)) + PQ0(x * x)\n"
+                       "    for k in range(2):\n"
+                       "        q = functools.partial(lambda u, c: c * np.tanh(u), c=k + 0.5)\n"
+                       "        s = s + np.sum(q(x))\n"
+                       "    return s + np.sum(functools.partial(np.multiply, 0.5)(x))\n", (X3,)),
     "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
                     "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
 }

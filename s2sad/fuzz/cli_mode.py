@@ -186,16 +186,27 @@ class CliApi:
 
     def jvp(self, f, wrt=0):
         fn = self._function("jvp")
-        given = len(self.prog.params)
-        # the written function takes every parameter, keyword-only ones (a decorator's
-        # wrapper's too) positionally and without its default, then the tangents: the
-        # defaults f (or its wrapper) declares are passed
-        names = list(inspect.signature(fn).parameters)
-        middle = names[given:len(names) - len(self.names)]
+        given, count = len(self.prog.params), len(self.names)
+        params = list(inspect.signature(fn).parameters.values())
+        positional = [p for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
+        if any(p.default is not p.empty for p in positional):
+            # f's signature, a positional default kept: the tangents are the first
+            # keyword-only parameters, passed by name (the others keep their defaults)
+            tangents = [p.name for p in params if p.kind == p.KEYWORD_ONLY][:count]
+
+            def by_name(*args):
+                return fn(*args[:given], **dict(zip(tangents, args[given:])))
+            return by_name
+        # the tangents after the positional parameters (f's signature, or --target numba:
+        # every parameter by position, keyword-only ones too, without its default): the
+        # defaults f (or a decorator's wrapper) declares are passed to those between
+        middle = [p.name for p in positional[given:len(positional) - count]]
         defaults = [_default(self.f, name) for name in middle]
+        required = {p.name: _default(self.f, p.name) for p in params
+                    if p.kind == p.KEYWORD_ONLY and p.default is p.empty}
 
         def call(*args):
-            return fn(*args[:given], *defaults, *args[given:])
+            return fn(*args[:given], *defaults, *args[given:], **required)
         return call
 
 

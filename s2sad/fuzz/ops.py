@@ -41,6 +41,8 @@ def imports_for(body):
         lines.append("import s2sad\n")
     if re.search(r"\bitertools\.", body):   # index tuples (gap_forms)
         lines.insert(0, "import itertools\n")
+    if re.search(r"\bfunctools\.", body):   # partials called in f (claim_forms)
+        lines.insert(0, "import functools\n")
     made = [c for c in ("Counter", "defaultdict", "deque") if re.search(rf"\b{c}\(", body)]
     if made:   # accumulators and a deque (gap_forms)
         lines.insert(0, f"from collections import {', '.join(made)}\n")

@@ -68,3 +68,12 @@ def nan_to_num_tangent(y, x, copy, nan, posinf, neginf, x_dot, nan_dot, posinf_d
 # is its second argument, a constant too)
 nondifferentiable(np.heaviside, np.around, np.isposinf, np.isneginf)
 nondifferentiable(finite_mask)
+
+# array predicates and inspectors: bool, dtype and integer results about an array (its
+# layout, its dtype, whether two arrays share memory), no derivative in either mode
+nondifferentiable(np.isfortran, np.iscomplexobj, np.isrealobj, np.isscalar, np.iscomplex,
+                  np.isreal, np.signbit, np.may_share_memory, np.shares_memory, np.can_cast,
+                  np.array_equiv, np.iterable, np.result_type, np.min_scalar_type,
+                  np.issubdtype)
+if hasattr(np, "isdtype"):   # numpy >= 2.0
+    nondifferentiable(np.isdtype)

@@ -175,9 +175,11 @@ METHODS["flatten"] = (flatten_of, "flatten_of")
 # x.reshape(shape, order='A') (np.reshape(x, shape, order='A')) is reshape_laid_out(x,
 # shape, x): the order x's layout decides when the code runs; the adjoint and the tangent
 # read x's layout too (never that of y_bar or a_dot)
-@adjoint(reshape_laid_out, nondiff=("shape", "like"), linear=True, view=True)
-def reshape_laid_out_adjoint(y, y_bar, a, shape, like):
-    return reshape_laid_out(y_bar, np.shape(a), like)
+# (an order a name holds, x.reshape(shape, order=o), is reshape_laid_out(x, shape, x, o):
+# 'C', 'F' or 'A' known when the code runs, the adjoint reading the same one)
+@adjoint(reshape_laid_out, nondiff=("shape", "like", "order"), linear=True, view=True)
+def reshape_laid_out_adjoint(y, y_bar, a, shape, like, order="A"):
+    return reshape_laid_out(y_bar, np.shape(a), like, order)
 
 
 # (read by the normalizer, syntax.normalize.flatten: a call, never a method variant)

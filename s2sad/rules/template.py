@@ -171,12 +171,19 @@ def _check_choice(rule, name, allowed, node, site, locate):
     if isinstance(node, gast.Constant) and node.value in allowed:
         return
     label = ast_text(site.func) if isinstance(site, gast.Call) else rule.label
-    spelled = " or ".join(f"{name}={value!r}" for value in allowed)
+    # (and the values the normalizer reads as another op: x.reshape(..., order='A'))
+    allowed = tuple(allowed) + tuple(
+        value for method, param, value in registry.METHOD_VARIANTS
+        if param == name and value is not ... and value not in allowed
+        and registry.METHODS.get(method, (None,))[0] is rule.target)
+    spelled = ", ".join(f"{name}={value!r}" for value in allowed[:-1]) \
+        + f" or {name}={allowed[-1]!r}" if len(allowed) > 1 else f"{name}={allowed[0]!r}"
     literal = isinstance(node, gast.Constant)
     raise NoDerivativeRuleError(
         f"{label}(..., {name}={ast_text(node)}): s2sad differentiates {label} with "
-        f"{spelled}" + ("" if literal else ", written where it is called"), locate(site),
-        hint=f"pass {spelled} where {label} is called")
+        f"{spelled}" + ("" if literal else ", written where it is called (a literal: the "
+                        "value a name holds is not read where the code is made)"),
+        locate(site), hint=f"pass {spelled} where {label} is called")
 
 
 def ast_text(node):

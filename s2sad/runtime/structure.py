@@ -288,15 +288,20 @@ def _k_positions(a):
 
 
 @fact(view=True, linear=("a",))
-def reshape_laid_out(a, shape, like):
+def reshape_laid_out(a, shape, like, order="A"):
     """``np.reshape(a, shape, order='A')`` of ``like`` (``x.reshape(3, 4, order='A')`` is
     ``reshape_laid_out(x, (3, 4), x)``): in Fortran order where ``like`` is Fortran- and
     not C-contiguous (``np.isfortran``), else in C order; ``like``'s layout, not ``a``'s,
     so that the adjoint and tangent of a reshape of ``x`` read ``x``'s.  A duck array has
-    no layout to read: C order (Dask's reshape takes no ``order``)."""
-    if duck_among(a, like) is not None:   # (Dask's reshape takes no int for a shape)
+    no layout to read: C order (Dask's reshape takes no ``order``).  ``order`` is the
+    order a name holds (``x.reshape(s, order=o)``), known when the code runs: 'A' as
+    above, any other as numpy reads it ('C', 'F'; numpy's error for another)."""
+    duck = duck_among(a, like) is not None
+    if order == "A":
+        order = "F" if not duck and np.isfortran(as_array(like)) else "C"
+    if duck and order == "C":   # (Dask's reshape takes no int for a shape, and no order)
         return np.reshape(a, tuple(shape) if hasattr(shape, "__len__") else (shape,))
-    return np.reshape(a, shape, order="F" if np.isfortran(as_array(like)) else "C")
+    return np.reshape(a, shape, order=order)
 
 
 @fact(allocates=True)

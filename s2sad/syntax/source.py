@@ -204,7 +204,7 @@ def not_a_function_error(func):
 
 def _partial_obstacle(made):
     """Why no def calls the function of the partial ``made`` (see
-    ``api.composable._partial_caller``), in words."""
+    ``syntax.callers.partial_caller``), in words."""
     name = getattr(made.func, "__name__", None)
     if name == "<lambda>":
         return "a lambda: such a def needs a name to call it by"

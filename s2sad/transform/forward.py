@@ -90,7 +90,7 @@ from .forward_sweep import ForwardSweep
 
 
 def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params=None,
-            kinds=None):
+            kinds=None, signature=False):
     """Generate the forward-mode function of ``nf`` with respect to ``wrt``.
 
     ``tangent_outputs``: indices of the returned tuple whose tangents are
@@ -99,7 +99,9 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     :class:`~s2sad.transform.calls.CallGraph`, which receives the jvp of every
     user function called with varied arguments (see :func:`jvp_for`);
     ``tangent_params``: names for the tangent parameters (wrt name -> name);
-    ``kinds``: the parameters' kinds when known (see ``analysis.kinds``).
+    ``kinds``: the parameters' kinds when known (see ``analysis.kinds``);
+    ``signature``: the function keeps the user's signature (a written module, see
+    :func:`_function`).
     Returns a :class:`Generated` (flavor ``"jvp"``); ``nf`` is not changed.
     """
     wrt, tangent_params = tuple(wrt), dict(tangent_params or {})
@@ -115,7 +117,8 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     comments = []
     out = ForwardSweep(nf.parsed, primal, env, facts, calls, jvp_for, comments).block(primal)
     body = _finish(nf, env, out, out_atoms, tangent_outputs, params, comments)
-    return Generated(node=_function(nf, name, body, params, tangent_params), comments=comments,
+    return Generated(node=_function(nf, name, body, params, tangent_params, signature),
+                     comments=comments,
                      bindings=env.bindings, wrt=wrt, flavor="jvp")
 
 
@@ -156,10 +159,23 @@ def _finish(nf, env, out, out_atoms, tangent_outputs, params, comments):
     return body   # the optimize pass removes what nothing reads (see pipeline)
 
 
-def _function(nf, name, body, params, tangent_params):
+def _function(nf, name, body, params, tangent_params, signature=False):
     """The jvp's ``FunctionDef``: a callee's keeps its parameters' kinds and defaults,
-    its tangents keyword-only; a top-level one takes everything by position."""
+    its tangents keyword-only; a top-level one takes everything by position, or, with
+    ``signature`` (a written module, called as the user's function is), keeps the user's
+    kinds and defaults, the tangents after the positional parameters (keyword-only where
+    one of those has a default: ``f_jvp(x, w=2.0, *, x_dot, scale=3.0)``)."""
     fn = nf.node
+    if signature and not tangent_params:
+        args, kwonly = [a.id for a in fn.args.args], [a.id for a in fn.args.kwonlyargs]
+        kw_defaults = copy.deepcopy(fn.args.kw_defaults)
+        if fn.args.defaults:
+            return nodes.function(name or f"{fn.name}_jvp", args, body,
+                                  defaults=copy.deepcopy(fn.args.defaults),
+                                  kwonly=params + kwonly,
+                                  kw_defaults=[None] * len(params) + kw_defaults)
+        return nodes.function(name or f"{fn.name}_jvp", args + params, body, kwonly=kwonly,
+                              kw_defaults=kw_defaults)
     if tangent_params:
         # a callee's jvp, called from generated code: its parameters keep their
         # kinds and defaults, and the tangents are keyword-only (passed by name)

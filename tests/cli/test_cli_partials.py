@@ -138,6 +138,18 @@ def _reference(source, name, args, positions):
     return [finite_difference_gradient(call, full, argnum=p) for p in positions]
 
 
+def _forward_call(fn, full, tangents):
+    """The written jvp or hvp ``fn`` called as the function is: its keyword-only
+    parameters by name, the tangents (``*_dot``, keyword-only after a default) by name."""
+    params = list(inspect.signature(fn).parameters.values())
+    dots = [p.name for p in params if p.name.endswith("_dot")]
+    kwargs = dict(zip(dots, tangents))
+    given = [p for p in params if p.name not in kwargs]
+    positional = [v for p, v in zip(given, full) if p.kind != p.KEYWORD_ONLY]
+    kwargs.update({p.name: v for p, v in zip(given, full) if p.kind == p.KEYWORD_ONLY})
+    return fn(*positional, **kwargs)
+
+
 @pytest.mark.parametrize("case", CASES, ids=_name)
 def test_a_partial_s_written_module_gives_the_finite_differences(written, case):
     root, source = written
@@ -157,12 +169,13 @@ def test_a_partial_s_written_module_gives_the_finite_differences(written, case):
         grads = grads if len(positions) > 1 else (grads,)
     elif flavor == "jvp":
         directions = [np.ones_like(np.asarray(full[p], dtype=float)) for p in positions]
-        got_value, tangent = fn(*full, *[d if np.ndim(d) else 1.0 for d in directions])
+        got_value, tangent = _forward_call(fn, full,
+                                           [d if np.ndim(d) else 1.0 for d in directions])
         assert tangent == pytest.approx(sum(np.sum(e * d) for e, d in zip(expected, directions)))
         grads = None
     else:   # hvp: the gradient, and the Hessian times a direction against FD of the gradient
         direction = np.array([1.0, -2.0])
-        (got_value, grad), product = fn(*full, direction)
+        (got_value, grad), product = _forward_call(fn, full, [direction])
         np.testing.assert_allclose(grad, expected[0], rtol=1e-6, atol=1e-8)
         p = positions[0]
 

@@ -37,3 +37,21 @@ def test_derivatives_on_dask_match_finite_differences():
     v = np.full((2, 3), 0.5)
     _, tangent = s2sad.jvp(flat_a)(lazy, da.from_array(v, chunks=(1, 3)))
     assert float(tangent) == pytest.approx(np.sum(expected * v), rel=1e-7)
+
+
+def flat_held(x, o='C'):
+    return np.sum(np.sin(x.reshape(-1, order=o)) * np.arange(6.0))
+
+
+@pytest.mark.parametrize("order", ["C", "A"])
+def test_an_order_a_name_holds_on_dask_matches_finite_differences(order):
+    x = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    h = 1e-6
+    expected = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = h
+        expected[i] = (flat_held(x + step, order) - flat_held(x - step, order)) / (2 * h)
+    lazy = da.from_array(x, chunks=(1, 3))
+    grad = s2sad.grad(flat_held)(lazy, order)
+    np.testing.assert_allclose(np.asarray(grad), expected, rtol=1e-7, atol=1e-9)

@@ -709,6 +709,13 @@ CONSTRUCT_SIGNS.update({
                         r"\n {12}print\('skip', i\d+\)"],
     "list_arith": [r"\n\s+sl\d+ = \[", r"la\d+ = .*\(sl\d+ \* [xyz]\)",
                    r"la\d+ = .*\(sl\d+ / \(1\.0 \+ "],
+    "called_partial": [r"\n\s+pt\d+ = functools\.partial\(lambda ",
+                       r"functools\.partial\(np\.multiply, 0\.5\)\(",
+                       r"functools\.partial\(np\.sum, axis=0\)\(",
+                       r"\n\s+pp\d+ = functools\.partial\(pt\d+, ",
+                       r"\n {8}pt\d+ = functools\.partial\(lambda ",
+                       r"\nPQ\d+ = functools\.partial\(np\.sum, axis=0\)",
+                       r"c\d+=0\.5 \* np\.sum\("],
     "foreign_arg": [r"\nFQ = deque\(\[0\.5, -0\.25\]\)", r"\nFB = Bag\(\[0\.5, -0\.25\]\)",
                     r"def f\(.*\bfq\b", r"def f\(.*\bfb\b"],
 })

@@ -25,7 +25,8 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "maybe_view_write": r"mv\d+ = (np\.as\w+\(|\w+\.astype\(float, copy=False\))",
          "print_in_branch": r"\n {12}(print|log\.info)\(",
          "foreign_arg": r"\bf[qb]\b",
-         "list_arith": r"\n\s+sl\d+ = \[.*\]\n\s+la\d+ = .*sl\d+ (\*|/) "}
+         "list_arith": r"\n\s+sl\d+ = \[.*\]\n\s+la\d+ = .*sl\d+ (\*|/) ",
+         "called_partial": r"functools\.partial\("}
 
 
 def _programs(count=300):

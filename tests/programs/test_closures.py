@@ -28,7 +28,8 @@ PROGRAMS = [cf.shadowed_by_local, cf.shadowed_by_parameter, cf.lambda_shadowed,
             cf.sibling_defined_after, cf.three_levels, cf.loop_variable_late,
             cf.rebound_before_call, cf.comprehension_shadows, cf.calls_helper,
             cf.lambda_in_loop, cf.closure_list_in_callers_loop, cf.sibling_in_any_order,
-            cf.comprehension_in_a_caller_shadows, cf.local_defaults]
+            cf.comprehension_in_a_caller_shadows, cf.local_defaults,
+            cf.siblings_called_by_keyword]
 
 
 def _located_refusal(f, offset, text):

@@ -28,6 +28,8 @@ ROWS = [
         ("matrix-b", Arg((4, 3)))),
     row("np.reshape(order='A')-fortran", K.reshape_order_a_of_fortran, ("matrix", Arg((3, 4))),
         ("matrix-b", Arg((6, 2)))),
+    row("np.reshape(order=o)", K.reshape_order_held, ("matrix", Arg((3, 4))),
+        ("matrix-b", Arg((6, 2)))),
 ]
 
 # the spread helpers the rows above generate, by themselves (their adjoints: reverse over

@@ -172,7 +172,8 @@ class Generator:
                          "float_pole", "entry_partial", "entry_lambda"} & self.draft.used \
                 and self.draft.r.random() < 0.25:
             self.draft.use("decorator")
-            imports += "import functools\n"
+            if "import functools\n" not in imports:   # (called_partial's may be there)
+                imports += "import functools\n"
             defs += "\n\n" + self.signature.decorator()
             decorated = "@deco\n"
         source = (imports + "\n" + CONST_SOURCE + defs + "\n\n"

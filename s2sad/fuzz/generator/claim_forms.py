@@ -18,7 +18,11 @@ the fuzzer cannot write is untested):
   range(n): for j in range(i + 1, n)``;
 - ``list_arith``: a list of numbers in ``*`` or ``/`` with a differentiated array
   (``slN = [0.5, -1.0, 2.0]``, ``slN * x``), which s2sad must refuse on the list's name
-  (MUST_REFUSE; README: write ``np.array([...])``).
+  (MUST_REFUSE; README: write ``np.array([...])``);
+- ``called_partial``: a ``functools.partial`` called inside ``f``: made there and called
+  (of a lambda, holding a constant or a value computed from a parameter), made and called
+  at once (of a numpy function), a partial of a partial, one made anew in a loop, or a
+  module global's (``PQN = functools.partial(np.sum, axis=0)``).
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -36,8 +40,8 @@ from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 
 TERM_FEATURES = ("ufunc_method", "reduce_keywords", "zero_d_reduce", "item_iterators",
-                 "triu_pairs", "list_arith")
-SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299, 0x54AB)
+                 "triu_pairs", "list_arith", "called_partial")
+SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299, 0x54AB, 0x66BD)
 RATE = 0.12
 #: features drawn less often (a refusal checks one thing: few programs given to it)
 RATES = {"list_arith": 0.04}
@@ -246,6 +250,41 @@ def _list_arith(draft, r):
     _bind(draft, "la", term, "list_arith")
 
 
+def _called_partial(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    p, u, c = f"pt{n}", f"u{n}", f"c{n}"
+    held = r.choice(("0.5", f"0.5 * np.sum({x})", f"np.tanh(np.sum({x}))"))
+    lam = f"lambda {u}, {c}: {c} * np.sin({u}) + {u} * {u}"
+    form = r.randrange(5)
+    if form == 0:     # made, then called
+        draft.emit(f"{p} = functools.partial({lam}, {c}={held})")
+        term = f"{p}({x})"
+    elif form == 1:   # made and called at once
+        term = r.choice((f"functools.partial(np.multiply, 0.5)({x})",
+                         f"functools.partial(np.sum, axis=0)({x} * {x})"))
+    elif form == 2:   # a partial of a partial, its keyword given anew
+        draft.emit(f"{p} = functools.partial({lam}, {c}=1.5)")
+        draft.emit(f"pp{n} = functools.partial({p}, {c}={held})")
+        term = f"{p}({x}) + pp{n}({x})"
+    elif form == 3:   # made anew in a loop
+        k, acc = f"k{n}", f"pa{n}"
+        draft.emit(f"{acc} = 0.0")
+        draft.emit(f"for {k} in range(2):")
+        draft.emit(f"    {p} = functools.partial(lambda {u}, {c}: {c} * np.tanh({u}), "
+                   f"{c}={k} + 0.5)")
+        draft.emit(f"    {acc} = {acc} + np.sum({p}({x}))")
+        term = acc
+    else:             # a module global's
+        draft.module_lines.append(f"PQ{n} = functools.partial(np.sum, axis=0)")
+        term = f"PQ{n}({x} * {x})"
+    _bind(draft, "cp", term, "called_partial")
+
+
 MAKERS = {"ufunc_method": _ufunc_method, "reduce_keywords": _reduce_keywords,
           "zero_d_reduce": _zero_d_reduce, "item_iterators": _item_iterators,
-          "triu_pairs": _triu_pairs, "list_arith": _list_arith}
+          "triu_pairs": _triu_pairs, "list_arith": _list_arith,
+          "called_partial": _called_partial}

@@ -20,6 +20,7 @@ import gast
 
 from ...rules import registry
 from .. import anno, nodes, wrappers
+from ..callers import called_partial
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
@@ -299,13 +300,15 @@ class Flattener:
                                       "dict or list: an if/elif on the key calling each by "
                                       "its name)")
             try:
-                target = norm.parsed.resolve(func.id)
+                target = called_partial(norm.parsed.resolve(func.id), lambda e: norm.error(
+                    e.message, node, hint=e.hint), given=_positions(node))
             except KeyError:
                 raise norm.error(f"name {func.id!r} is not defined", node) from None
             norm.module_names.use_global(func.id, node)
             return target, anno.copy(func, nodes.name(func.id), anno.USER_NAME, anno.HELPER_NAME)
         if isinstance(func, gast.Attribute):
-            return norm.module_names.resolve_path(func), nodes.clone(func)
+            return called_partial(norm.module_names.resolve_path(func), lambda e: norm.error(
+                e.message, node, hint=e.hint), given=_positions(node)), nodes.clone(func)
         target = made_here(norm, func)
         if target is None:
             raise unnamed_call_error(norm, node, func)
@@ -393,15 +396,18 @@ class Flattener:
     def laid_out(self, target, callee_expr, args, keywords):
         """``(target, callee, keywords)`` of ``np.reshape(x, shape, order='A')``: s2sad's
         ``reshape_laid_out(x, shape, like=x)``, whose order ``x``'s memory layout decides
-        when the code runs (its adjoint and tangent read ``x``'s too); else as given."""
+        when the code runs (its adjoint and tangent read ``x``'s too); of an order a name
+        holds (``order=o``), ``reshape_laid_out(x, shape, like=x, order=o)``, the order
+        read when the code runs; else as given."""
         laid = registry.METHOD_VARIANTS.get(("reshape", "order", "A"))
+        order = next((v for name, v in keywords if name == "order"), None)
         if laid is None or target is not registry.METHODS["reshape"][0] or len(args) != 2 \
-                or not any(name == "order" and isinstance(v, gast.Constant) and v.value == "A"
-                           for name, v in keywords):
+                or order is None or isinstance(order, gast.Constant) and order.value != "A":
             return target, callee_expr, keywords
         self.norm.helpers[laid[1]] = laid[0]
+        held = [] if isinstance(order, gast.Constant) else [("order", order)]
         return laid[0], nodes.name(laid[1]), [
-            (name, v) for name, v in keywords if name != "order"] + [("like", args[0])]
+            (name, v) for name, v in keywords if name != "order"] + [("like", args[0])] + held
 
     def wrapper_call(self, target, args, keywords, node):
         """A call of a wrapper with a default of its own before ``*args``, leaving it
@@ -514,3 +520,8 @@ def _int_literal(node):
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
         node = node.operand
     return isinstance(node, gast.Constant) and type(node.value) is int
+
+
+def _positions(call):
+    """How many arguments ``call`` gives by position (None with a ``*xs`` among them)."""
+    return None if any(isinstance(a, gast.Starred) for a in call.args) else len(call.args)

@@ -94,8 +94,34 @@ def rename_shadowed(fn, reserved=()):
         binder = binder_of[index]
         if binder is not None and (id(binder), name) in renames:
             rename(renames[(id(binder), name)])
+    _rename_keywords(fn, scopes, renames)
     return [(old, renames[(id(s), old)]) for s in scopes for old in sorted(s.bound)
             if (id(s), old) in renames]
+
+
+def _rename_keywords(fn, scopes, renames):
+    """The keywords of the calls of a local function whose parameters were renamed,
+    renamed with them (``q(x, c=1.5)`` of ``q = lambda u, c: ...`` whose ``c`` is now
+    ``c_q``: the call matched no parameter before)."""
+    walked = nodes.walk(fn)
+    bound_to = {id(n.value): n.targets[0].id for n in walked
+                if isinstance(n, gast.Assign) and isinstance(n.value, gast.Lambda)
+                and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)}
+    by_function = {}
+    for scope in scopes:
+        node = scope.node
+        name = node.name if isinstance(node, gast.FunctionDef) and node is not fn \
+            else bound_to.get(id(node))
+        params = {a.id for a in _params(node.args)} if name is not None else ()
+        renamed = {old: renames[(id(scope), old)] for old in scope.bound
+                   if (id(scope), old) in renames and renames[(id(scope), old)] in params}
+        if renamed:
+            by_function[name] = renamed
+    for node in walked if by_function else ():
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id in by_function:
+            for keyword in node.keywords:
+                keyword.arg = by_function[node.func.id].get(keyword.arg, keyword.arg)
 
 
 def _label(node, parent_node):

@@ -29,6 +29,7 @@ import gast
 from ...errors import S2sadError, seen_from_call
 from ...rules import registry
 from .. import anno, fence, nodes, printer
+from ..callers import called_partial
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
@@ -76,7 +77,7 @@ def callee_of(func, parsed):
             parsed.resolve_callee(func.value))):
         record_path(spelled[0], parsed.func, spelled[1], obj)
         obj = composable(obj)   # (a name alone is resolved to it already)
-    return obj
+    return called_partial(obj)
 
 
 def reachable_helpers(parsed, walked=None):

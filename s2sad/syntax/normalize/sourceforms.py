@@ -1,8 +1,9 @@
 """The rewrites of a function's own source made before it is desugared, in one place.
 
 ``defaultdict``/``Counter`` accumulators (:mod:`.defaultdicts`), the tuples of items of
-``itertools.combinations`` and its kin (:mod:`.itertools_items`) and ``sum(groups, [])``
-concatenations (:mod:`.concat`) are rewritten in the user's tree before the walk.  The
+``itertools.combinations`` and its kin (:mod:`.itertools_items`), ``sum(groups, [])``
+concatenations (:mod:`.concat`) and the calls of partials the function makes
+(:mod:`.partials`) are rewritten in the user's tree before the walk.  The
 function being differentiated goes through them in ``core._desugared``; a helper whose
 body is put in place of a call (second derivatives, :mod:`.inline`) goes through the
 same ones, on its own copy, so an inlined body means what the helper itself does.
@@ -15,6 +16,7 @@ from .. import nodes
 from .concat import lower_concatenating_sums
 from .defaultdicts import lower_default_dicts, makes_default_dict
 from .itertools_items import lower_item_tuples, names_item_tuples
+from .partials import lower_partial_calls, makes_partial
 
 
 def lower_source_forms(tree, parsed, walked=None):
@@ -38,4 +40,7 @@ def lower_source_forms(tree, parsed, walked=None):
            for n in nodes.of_class(walked, gast.Call)) \
             and lower_concatenating_sums(tree, parsed):
         walked, changed = nodes.indexed_walk(tree), True   # (sum(groups, []): a comprehension)
+    if any(makes_partial(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
+            and lower_partial_calls(tree, parsed):
+        walked, changed = nodes.indexed_walk(tree), True   # (p = partial(q, a=w); p(x): q(x, a=..))
     return walked if changed else None
