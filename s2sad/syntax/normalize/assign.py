@@ -103,7 +103,8 @@ class Assignments:
                              f"function created", target, hint=f"make a copy first: {copied}")
         line = getattr(target, "lineno", 0)
         for user, atom in sorted(norm.env.items()):
-            if user == base.id or not isinstance(atom, gast.Name):
+            if user == base.id or not isinstance(atom, gast.Name) \
+                    or atom.id == current.id and norm.inliner.passed_in(base.id, user):
                 continue
             # (a container holding the array is the precise analysis's: check_writes)
             if norm.writes.may_hold(atom.id, current.id) \
@@ -111,10 +112,15 @@ class Assignments:
                     and norm.writes.read_after(user, line, target):
                 hint = (f"to leave {user!r} as it is, make {base.id!r} an array of its own "
                         f"right before the write: {base.id} = np.copy({base.id})")
-                if norm.inliner.enclosing_name(base.id):   # (rebinding would make it local)
+                if norm.inliner.enclosing_name(base.id) \
+                        or norm.inliner.local_parameter(base.id):   # (see the hints)
                     hint = (f"to leave {user!r} as it is, make it a copy where it is taken "
-                            f"({user} = np.copy(...)): {base.id!r} is the enclosing "
-                            f"function's, and assigning it here would make it local")
+                            f"({user} = np.copy(...)): " + (
+                                f"{base.id!r} is the enclosing function's, and assigning "
+                                f"it here would make it local"
+                                if norm.inliner.enclosing_name(base.id) else
+                                f"a copy of {base.id!r} here would leave the caller's "
+                                f"array as it is, which Python's write changes"))
                 raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
                     f"memory and is read later", norm.parsed.location(target), hint=hint)
@@ -418,6 +424,10 @@ class Assignments:
         sharing = sorted(u for u, a in norm.env.items()
                          if u != target.id and isinstance(a, gast.Name)
                          and (a.id == current.id or a.id in norm.aliases.shares.get(current.id, ())))
+        if any(norm.inliner.passed_in(target.id, user) for user in sharing):
+            hint = (f"write '{target.id}[...] {op}= ...' to change the caller's array in "
+                    f"place, as Python's {op}= on an array does (or '{target.id} = "
+                    f"{target.id} {op} ...' to leave it as it is)")
         if sharing and not checked:
             norm.writes.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
                                    f"{sharing[0]!r} too, since the two may share memory",
