@@ -30,7 +30,9 @@ def _hessian_fd(f, x):
 @pytest.mark.parametrize("f", [nh.add_at_nested, nh.item_write_nested,
                                nh.whole_update_nested, nh.written_and_returned_nested,
                                nh.two_levels_in_a_loop, nh.view_read_later_hint_followed,
-                               nh.augmented_number_parameter])
+                               nh.augmented_number_parameter,
+                               nh.helper_dict_then_module_writer,
+                               nh.helper_dict_then_local_writer])
 def test_a_local_function_writing_into_its_argument_in_every_mode(f):
     check_grads(f, (X.copy(),), modes=("reverse", "forward"))
     hessian = _hessian_fd(f, X)

@@ -216,9 +216,11 @@ class DictWrites:
         dict parameter, or one of those on every path (``g = d``, ``g = d if c else
         dict(d)``)?"""
         held = self.walk.env.get(user)
-        return user in self.dict_names() or user in self.built_dicts \
-            or user in self.param_dicts \
-            or isinstance(held, gast.Name) and self.is_dict_value(held.id)
+        # (built_dicts holds SSA values: the name's value now, not another scope's
+        # variable of the same spelling, an inlined helper's local dict 'r')
+        return user in self.dict_names() or user in self.param_dicts \
+            or isinstance(held, gast.Name) and (held.id in self.built_dicts
+                                                or self.is_dict_value(held.id))
 
     def is_dict_value(self, ssa):
         """Is the SSA value ``ssa`` certain to be a dict (see ``holds_dict``)?"""
@@ -244,9 +246,9 @@ class DictWrites:
         held = self.walk.env.get(target.value.id) if isinstance(target.value, gast.Name) \
             else None
         return isinstance(target.value, gast.Name) and (
-            target.value.id in self.dict_names() or target.value.id in self.built_dicts
-            or target.value.id in self.param_dicts
-            or isinstance(held, gast.Name) and self.is_dict_value(held.id))
+            target.value.id in self.dict_names() or target.value.id in self.param_dicts
+            or isinstance(held, gast.Name) and (held.id in self.built_dicts
+                                                or self.is_dict_value(held.id)))
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""
