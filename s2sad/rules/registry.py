@@ -399,7 +399,7 @@ def _install(target, label, template, kind):
     reserve the names it reads.  Returns the rule."""
     rule = _rule_for(target, label)
     setattr(rule, kind, template)
-    HELPER_NAMES.update(template.free)
+    HELPER_NAMES.update(getattr(template, "free_names", None) or template.free)   # (see LateTemplate)
     return rule
 
 
