@@ -140,7 +140,11 @@ _MISSING_SENTINEL = object()
 def composable(obj):
     """``obj``, or, for a derivative the API made (``s2sad.grad(f)``...), the generated
     function that computes the same thing: what a function being differentiated
-    calls in its place, so that it is differentiated through (``anno.COMPOSE``)."""
+    calls in its place, so that it is differentiated through (``anno.COMPOSE``); for a
+    function cached by ``functools.lru_cache`` or ``functools.cache``, the function it
+    caches (``__wrapped__``): a cached pure function's derivative is the function's."""
+    if obj.__class__ is _LRU_WRAPPER:
+        return composable(uncached(obj))
     if obj.__class__ is _FunctionType:
         make = obj.__dict__.get(anno.COMPOSE)
         if make is not None:
@@ -156,7 +160,18 @@ def composable(obj):
     return obj
 
 
+def uncached(obj):
+    """The function ``functools.lru_cache`` (or ``functools.cache``) made ``obj`` of, the
+    one it caches (``__wrapped__``), else ``obj``: a cached pure function computes what
+    that function computes, and its derivative is that function's."""
+    while obj.__class__ is _LRU_WRAPPER:
+        obj = obj.__wrapped__
+    return obj
+
+
 _FunctionType = type(composable)
+#: the type of what functools.lru_cache (and functools.cache) make of a function
+_LRU_WRAPPER = type(functools.lru_cache(maxsize=None)(composable))
 
 
 def free_source(func, name):
