@@ -31,7 +31,8 @@ import gast
 
 from ..emit import compile_module
 from ..syntax import anno
-from ..syntax.source import is_user_function, uncached
+from ..syntax.cached import uncached
+from ..syntax.source import is_user_function
 from ..transform.second_order import prepare_gradient_code
 from .bound import set_defaults
 from .entries import forward_entry, reverse_entry, second_order_entry

@@ -15,7 +15,7 @@ import traceback
 
 from ..errors import S2sadError, WrtError
 from ..pipeline import resolve_wrt
-from ..syntax.source import uncached
+from ..syntax.cached import uncached
 from .messages import CliError, shown_path, source_detail
 from .partials import FROZEN, partial_function
 

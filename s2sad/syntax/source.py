@@ -29,6 +29,7 @@ from typing import Any, Dict, List
 import gast
 
 from . import anno, gastify, nodes
+from .cached import uncached
 from .blocks import definition, plain_margin
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
@@ -138,13 +139,10 @@ _MISSING_SENTINEL = object()
 
 
 def composable(obj):
-    """``obj``, or, for a derivative the API made (``s2sad.grad(f)``...), the generated
-    function that computes the same thing: what a function being differentiated
-    calls in its place, so that it is differentiated through (``anno.COMPOSE``); for a
-    function cached by ``functools.lru_cache`` or ``functools.cache``, the function it
-    caches (``__wrapped__``): a cached pure function's derivative is the function's."""
-    if obj.__class__ is _LRU_WRAPPER:
-        return composable(uncached(obj))
+    """``obj`` (a cached one: the function it caches, see ``.cached``), or, for a derivative
+    the API made (``s2sad.grad(f)``...), the generated function computing the same: what a
+    function being differentiated calls in its place (``anno.COMPOSE``)."""
+    obj = uncached(obj)
     if obj.__class__ is _FunctionType:
         make = obj.__dict__.get(anno.COMPOSE)
         if make is not None:
@@ -160,18 +158,7 @@ def composable(obj):
     return obj
 
 
-def uncached(obj):
-    """The function ``functools.lru_cache`` (or ``functools.cache``) made ``obj`` of, the
-    one it caches (``__wrapped__``), else ``obj``: a cached pure function computes what
-    that function computes, and its derivative is that function's."""
-    while obj.__class__ is _LRU_WRAPPER:
-        obj = obj.__wrapped__
-    return obj
-
-
 _FunctionType = type(composable)
-#: the type of what functools.lru_cache (and functools.cache) make of a function
-_LRU_WRAPPER = type(functools.lru_cache(maxsize=None)(composable))
 
 
 def free_source(func, name):

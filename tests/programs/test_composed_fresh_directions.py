@@ -28,14 +28,22 @@ def _hessian_fd(f, x):
     return np.array(rows)
 
 
+def _every_mode(f, q):
+    check_grads(f, (q.copy(),), modes=("reverse", "forward"))
+    hessian = _hessian_fd(f, q)
+    np.testing.assert_allclose(s2sad.hessian(f)(q.copy()), hessian, rtol=1e-4, atol=1e-4)
+    v = np.linspace(0.7, -1.3, q.size)
+    np.testing.assert_allclose(s2sad.hvp(f)(q.copy(), v), hessian @ v, rtol=1e-4, atol=1e-4)
+
+
 @pytest.mark.parametrize("f", [cf.columns_of_fk, cf.columns_of_fk_while,
                                cf.identity_fresh_direction])
 def test_a_fresh_direction_each_trip_in_every_mode(f):
-    check_grads(f, (Q.copy(),), modes=("reverse", "forward"))
-    hessian = _hessian_fd(f, Q)
-    np.testing.assert_allclose(s2sad.hessian(f)(Q.copy()), hessian, rtol=1e-4, atol=1e-4)
-    v = np.array([0.7, -1.3])
-    np.testing.assert_allclose(s2sad.hvp(f)(Q.copy(), v), hessian @ v, rtol=1e-4, atol=1e-4)
+    _every_mode(f, Q)
+
+
+def test_the_reverse_sweep_of_a_jvp_appending_to_a_list_in_a_loop():
+    _every_mode(cf.jvp_of_rows_built_in_a_loop, np.array([-1.282, 0.398, 0.317]))
 
 
 def test_the_reported_columns_by_hand():

@@ -110,20 +110,10 @@ class Assignments:
             if norm.writes.may_hold(atom.id, current.id) \
                     and norm.writes.through_values(atom.id, current.id) \
                     and norm.writes.read_after(user, line, target):
-                hint = (f"to leave {user!r} as it is, make {base.id!r} an array of its own "
-                        f"right before the write: {base.id} = np.copy({base.id})")
-                if norm.inliner.enclosing_name(base.id) \
-                        or norm.inliner.local_parameter(base.id):   # (see the hints)
-                    hint = (f"to leave {user!r} as it is, make it a copy where it is taken "
-                            f"({user} = np.copy(...)): " + (
-                                f"{base.id!r} is the enclosing function's, and assigning "
-                                f"it here would make it local"
-                                if norm.inliner.enclosing_name(base.id) else
-                                f"a copy of {base.id!r} here would leave the caller's "
-                                f"array as it is, which Python's write changes"))
                 raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
-                    f"memory and is read later", norm.parsed.location(target), hint=hint)
+                    f"memory and is read later", norm.parsed.location(target),
+                    hint=_shared_write_hint(norm.inliner, user, base.id))
         for user, atom in sorted(norm.env.items()):
             if isinstance(atom, gast.Name) and current.id in norm.aliases.call_holds.get(atom.id, ()) \
                     and norm.writes.read_after(user, line, target):
@@ -425,9 +415,7 @@ class Assignments:
                          if u != target.id and isinstance(a, gast.Name)
                          and (a.id == current.id or a.id in norm.aliases.shares.get(current.id, ())))
         if any(norm.inliner.passed_in(target.id, user) for user in sharing):
-            hint = (f"write '{target.id}[...] {op}= ...' to change the caller's array in "
-                    f"place, as Python's {op}= on an array does (or '{target.id} = "
-                    f"{target.id} {op} ...' to leave it as it is)")
+            hint = _callers_array_hint(target.id, op)
         if sharing and not checked:
             norm.writes.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
                                    f"{sharing[0]!r} too, since the two may share memory",
@@ -437,6 +425,33 @@ class Assignments:
         # check's message, or drops it where no other array can be reached
         pending = None if checked else norm.writes.check_not_inplace(current, "", hint, stmt)
         norm.writes.record_write(current.id, stmt, target.id, stmt.op, pending)
+
+
+def _shared_write_hint(inliner, user, written):
+    """The hint of a write into ``written`` that would also change ``user``'s array:
+    a copy of ``written`` right before the write, or, where that copy would not do
+    (``written`` is an enclosing function's variable, which assigning makes local, or
+    a local function's parameter, whose copy would leave the caller's array as it
+    is), a copy of ``user``'s where it is taken."""
+    if inliner.enclosing_name(written):
+        why = (f"{written!r} is the enclosing function's, and assigning it here would make "
+               f"it local")
+    elif inliner.local_parameter(written):
+        why = (f"a copy of {written!r} here would leave the caller's array as it is, "
+               f"which Python's write changes")
+    else:
+        return (f"to leave {user!r} as it is, make {written!r} an array of its own right "
+                f"before the write: {written} = np.copy({written})")
+    return (f"to leave {user!r} as it is, make it a copy where it is taken "
+            f"({user} = np.copy(...)): {why}")
+
+
+def _callers_array_hint(name, op):
+    """The hint of ``name op= ...`` on a local function's parameter holding the caller's
+    array: Python changes that array in place."""
+    return (f"write '{name}[...] {op}= ...' to change the caller's array in place, as "
+            f"Python's {op}= on an array does (or '{name} = {name} {op} ...' to leave it "
+            f"as it is)")
 
 
 def _nested_store_error(norm, target, base):

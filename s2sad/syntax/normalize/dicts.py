@@ -216,18 +216,17 @@ class DictWrites:
         dict parameter, or one of those on every path (``g = d``, ``g = d if c else
         dict(d)``)?"""
         held = self.walk.env.get(user)
-        # (built_dicts holds SSA values: the name's value now, not another scope's
-        # variable of the same spelling, an inlined helper's local dict 'r')
         return user in self.dict_names() or user in self.param_dicts \
-            or isinstance(held, gast.Name) and (held.id in self.built_dicts
-                                                or self.is_dict_value(held.id))
+            or isinstance(held, gast.Name) and self.is_dict_value(held.id)
 
     def is_dict_value(self, ssa):
         """Is the SSA value ``ssa`` certain to be a dict (see ``holds_dict``)?"""
         walk, seen = self.walk, set()
         while ssa not in seen:
             seen.add(ssa)
-            if ssa in walk.dicts or ssa in walk.params and (
+            # (built_dicts: SSA values, never a user's name, which another scope's
+            # variable of that spelling may share: an inlined helper's dict 'r')
+            if ssa in walk.dicts or ssa in self.built_dicts or ssa in walk.params and (
                     ssa in self.param_dicts or ssa in self.dict_names()
                     and ssa not in walk.locals):
                 return True
@@ -247,8 +246,7 @@ class DictWrites:
             else None
         return isinstance(target.value, gast.Name) and (
             target.value.id in self.dict_names() or target.value.id in self.param_dicts
-            or isinstance(held, gast.Name) and (held.id in self.built_dicts
-                                                or self.is_dict_value(held.id)))
+            or isinstance(held, gast.Name) and self.is_dict_value(held.id))
 
     def dict_roots(self, stmts):
         """The names whose dicts the statements write items into (rebinding the name)."""
