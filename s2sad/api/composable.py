@@ -32,6 +32,7 @@ import gast
 from ..emit import compile_module
 from ..syntax import anno
 from ..syntax.callers import CALLER as _CALLER, lambda_caller, partial_caller
+from ..syntax.cached import uncached
 from ..transform.second_order import prepare_gradient_code
 from .bound import set_defaults
 from .entries import forward_entry, reverse_entry, second_order_entry
@@ -246,7 +247,11 @@ def differentiable(func):
 
     The function is written once per derivative, with the derivative's own name and
     parameters; its call of the derivative is differentiated through as any call is,
-    so it follows the user's function when that changes."""
+    so it follows the user's function when that changes.  A function cached by
+    ``functools.lru_cache`` or ``functools.cache``: the function it caches, whose
+    derivative is the cached function's (see ``syntax.source.composable``)."""
+    if uncached(func) is not func:
+        return differentiable(uncached(func))
     if func.__class__ is functools.partial:
         return partial_caller(func)
     if func.__class__ is _FunctionType and func.__name__ == "<lambda>":

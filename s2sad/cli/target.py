@@ -15,6 +15,7 @@ import traceback
 
 from ..errors import S2sadError, WrtError
 from ..pipeline import resolve_wrt
+from ..syntax.cached import uncached
 from .messages import CliError, shown_path, source_detail
 from .partials import FROZEN, partial_function
 
@@ -196,7 +197,7 @@ def get_function(module, func_name, path):
         raise CliError(f"{what} named {func_name!r} in the module", where=shown_path(path), hint=hint)
     if isinstance(obj, functools.partial):   # (read from the module when the code runs)
         return partial_function(obj, func_name, module, path)
-    return obj
+    return uncached(obj)   # (functools.lru_cache: the function it caches)
 
 
 def parse_wrt(text, func, path):

@@ -35,6 +35,15 @@ CLAIM_PROBES = {
                         "            print('step', i)\n    return s\n", (X3,)),
     # a refusal that must stay one: a deque (a module global) given as an argument
     # a refusal that must stay one: a list in arithmetic with a differentiated array
+    "nested_writer": ("def f(x):\n    def nw0(r, v):\n"
+                      "        np.add.at(r, np.array([0, 0, 2]), v)\n"
+                      "    bw0 = np.zeros(3)\n    nw0(bw0, x)\n    return np.sum(bw0 ** 2)\n",
+                      (X3,)),
+    "fresh_direction": ("def fk0(q):\n    return np.array([np.sin(q[0]), q[1] * q[0], q[2]])"
+                        "\n\n\ndef f(x):\n    cl0 = []\n    for i0 in range(3):\n"
+                        "        e0 = np.zeros(3)\n        e0[i0] = 1.0\n"
+                        "        cl0.append(s2sad.jvp(fk0)(x, e0)[1])\n"
+                        "    return np.sum(np.stack(cl0) ** 2)\n", (X3,)),
     "list_arith": ("def f(x):\n    sl0 = [0.5, -1.0, 2.0]\n    return np.sum(sl0 * x)\n", (X3,)),
     "called_partial": ("import functools\n\nPQ0 = functools.partial(np.sum, axis=0)\n\n\n"
                        "def f(x):\n    p = functools.partial(lambda u, c: c * np.sin(u) + u * u, "

@@ -17,7 +17,7 @@ from typing import Any, Dict, Tuple
 
 import gast
 
-from ..errors import RuleDefinitionError
+from ..errors import RuleDefinitionError, SourceLocation
 from ..syntax.anno import VIEW_OF
 
 
@@ -90,7 +90,7 @@ def parse_template(fn) -> Template:
         assigned.extend(t.id for t in stmt.targets)
     loaded = sorted({n.id for s in body for n in gast.walk(s)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)})
-    free = {}
+    free, late = {}, {}
     for name in loaded:
         if name in params or name in assigned:
             continue
@@ -98,10 +98,73 @@ def parse_template(fn) -> Template:
             free[name] = _module_of(fn.__globals__[name])
         elif hasattr(builtins, name):
             free[name] = getattr(builtins, name)
-        else:
-            raise RuleDefinitionError(f"rule {fn.__name__} uses the undefined name {name!r}")
-    return Template(fn=fn, params=params, body=body[:-1], result=body[-1].value,
-                    assigned=tuple(assigned), free=free)
+        else:   # (a helper defined below the rule: Python looks it up when it runs)
+            late[name] = next(n for s in body for n in gast.walk(s)
+                              if isinstance(n, gast.Name) and n.id == name)
+    template = Template(fn=fn, params=params, body=body[:-1], result=body[-1].value,
+                        assigned=tuple(assigned), free=free)
+    return LateTemplate(template, late, source) if late else template
+
+
+class LateTemplate:
+    """A user's rule reading a name its module does not define yet when the rule is
+    registered (``spread``, a helper defined below the rule, as Python allows: it looks
+    the name up when the rule runs).  Its free names are known (``free_names``, the
+    names the registry reserves); their objects are looked up in the rule's module
+    when the rule is first spliced (``free``), and a name still undefined then is a
+    located :class:`RuleDefinitionError`."""
+
+    __slots__ = ("template", "late", "source", "_free")
+
+    def __init__(self, template, late, source):
+        self.template = template
+        self.late = late        # name -> its first read (a gast node of the rule's source)
+        self.source = source    # the rule's source, dedented (for the located error)
+        self._free = None
+
+    fn = property(lambda self: self.template.fn)
+    params = property(lambda self: self.template.params)
+    body = property(lambda self: self.template.body)
+    result = property(lambda self: self.template.result)
+    assigned = property(lambda self: self.template.assigned)
+
+    @property
+    def free_names(self):
+        return set(self.template.free) | set(self.late)
+
+    @property
+    def free(self):
+        if self._free is None:
+            fn, found = self.template.fn, {}
+            for name, node in self.late.items():
+                if name in fn.__globals__:
+                    found[name] = _module_of(fn.__globals__[name])
+                elif hasattr(builtins, name):
+                    found[name] = getattr(builtins, name)
+                else:
+                    raise RuleDefinitionError(
+                        f"rule {fn.__name__} uses the name {name!r}, which its module "
+                        f"does not define (not when the rule was registered, nor now that "
+                        f"it is used)", self._location(node),
+                        hint=f"define {name} in {fn.__module__} (or import it there) "
+                             f"before differentiating code the rule serves")
+            snapshot_modules(found)
+            self._free = {**self.template.free, **found}
+        return self._free
+
+    def _location(self, node):
+        """Where ``node`` (read in the dedented source) stands in the rule's file."""
+        fn = self.template.fn
+        code = fn.__code__
+        lines = self.source.splitlines()
+        text = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        try:
+            original = inspect.getsourcelines(fn)[0][node.lineno - 1]
+        except (OSError, TypeError, IndexError):
+            original = text
+        shift = len(original) - len(original.lstrip()) - (len(text) - len(text.lstrip()))
+        return SourceLocation(code.co_filename, code.co_firstlineno + node.lineno - 1,
+                              node.col_offset + 1 + max(shift, 0), original)
 
 
 def _module_of(obj):

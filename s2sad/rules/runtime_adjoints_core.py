@@ -102,7 +102,7 @@ def cast_bar_adjoint(out, out_bar, g, y, x):
     return cast_dot(out_bar, y)
 
 
-@adjoint(cast_dot, nondiff=("y",), linear=True)
+@adjoint(cast_dot, nondiff=("y",), linear=True, allocates=True)   # (fresh, or zeros)
 def cast_dot_adjoint(out, out_bar, t, y):
     return cast_bar(out_bar, y, t)
 

@@ -29,6 +29,7 @@ from typing import Any, Dict, List
 import gast
 
 from . import anno, gastify, nodes
+from .cached import uncached
 from .blocks import definition, plain_margin
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
@@ -138,9 +139,10 @@ _MISSING_SENTINEL = object()
 
 
 def composable(obj):
-    """``obj``, or, for a derivative the API made (``s2sad.grad(f)``...), the generated
-    function that computes the same thing: what a function being differentiated
-    calls in its place, so that it is differentiated through (``anno.COMPOSE``)."""
+    """``obj`` (a cached one: the function it caches, see ``.cached``), or, for a derivative
+    the API made (``s2sad.grad(f)``...), the generated function computing the same: what a
+    function being differentiated calls in its place (``anno.COMPOSE``)."""
+    obj = uncached(obj)
     if obj.__class__ is _FunctionType:
         make = obj.__dict__.get(anno.COMPOSE)
         if make is not None:

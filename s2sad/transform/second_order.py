@@ -60,7 +60,8 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     # runtime imports numpy, which the core never loads itself)
     helpers = {name: registry.runtime_helper(name)
                for name in ("index_set", "add_at", "reversed_range")
-               + (("scalar_checked",) if composed else ("tape_push", "tape_pop"))}
+               + (("scalar_checked",) + tuple(_COPYING.values()) if composed
+                  else ("tape_push", "tape_pop"))}
     Stack = registry.runtime_helper("Stack")
     ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
     fn = parsed.node = copy.copy(parsed.node)   # (its body and name set below)
@@ -325,6 +326,15 @@ def _rewrite_composed(stmt, ctx):
         return _functional("index_set", stmt.targets[0], stmt.value, ctx.parsed, stmt)
     if isinstance(stmt, gast.Assign) and _is_tape_method(stmt.value, ctx, "pop"):
         return stmt   # v = tape.pop(): a list's pop
+    value = stmt.value if isinstance(stmt, gast.Assign) else None
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+            and value.func.id in _COPYING \
+            and ctx.parsed.resolve(value.func.id, None) is registry.LIST_HELPERS[value.func.id]:
+        # forward mode's list helpers change the list in place (list_push): a reverse
+        # sweep of this code would keep that one list, changed by the later trips, as
+        # each trip's value; their copying forms make a new list each time
+        value.func = nodes.name(_COPYING[value.func.id])
+        return stmt
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
             and isinstance(stmt.value.func, gast.Name) and stmt.value.args \
             and isinstance(stmt.value.args[0], gast.Name) \
@@ -336,6 +346,9 @@ def _rewrite_composed(stmt, ctx):
 
 
 _NOT_TAPE = object()
+#: forward mode's in-place list helpers -> the copying ones they stand for
+_COPYING = {"list_push": "list_append", "list_push_at": "list_insert",
+            "list_remove": "list_delete"}
 
 
 def _functional(helper, target, value, parsed, stmt):

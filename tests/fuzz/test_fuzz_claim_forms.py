@@ -1,7 +1,8 @@
 """Forms the README claims that no generator wrote (``generator/claim_forms.py`` and
 ``claim_effects.py``): ufunc methods, ``where=``/``initial=``/``dtype=``/``ndmin=``,
 reductions of 0-d values given an axis, itertools over items and ``max``/``min`` of
-iterables, the pairs of ``np.triu_indices``, writes after maybe-views, a print in a branch
+iterables, the pairs of ``np.triu_indices``, local functions writing into an array argument,
+jvp calls given a new direction each trip, writes after maybe-views, a print in a branch
 in a loop, and foreign containers given as arguments (refusals that must stay ones)."""
 
 import random
@@ -26,7 +27,10 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "print_in_branch": r"\n {12}(print|log\.info)\(",
          "foreign_arg": r"\bf[qb]\b",
          "list_arith": r"\n\s+sl\d+ = \[.*\]\n\s+la\d+ = .*sl\d+ (\*|/) ",
-         "called_partial": r"functools\.partial\("}
+         "called_partial": r"functools\.partial\(",
+         "nested_writer": r"\n\s+def nw\d+\(r, v\):\n(.|\n)*\n\s+nw\d+\(bw\d+, \w+\)",
+         "fresh_direction": r"\n\s+e\d+ = np\.zeros\(\d\)\n\s+e\d+\[i\d+\] = 1\.0\n"
+                            r"\s+cl\d+\.append\(s2sad\.jvp\(fk\d+\)\(\w+, e\d+\)\[1\]"}
 
 
 def _programs(count=300):

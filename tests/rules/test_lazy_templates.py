@@ -30,10 +30,33 @@ def test_a_users_rule_is_parsed_when_registered():
     def opaque(x):
         return x
 
-    with pytest.raises(RuleDefinitionError, match="undefined name"):
+    with pytest.raises(RuleDefinitionError, match="only 'name = expression'"):
         @registry.adjoint(opaque)
         def opaque_adjoint(y, y_bar, x):
-            return y_bar * not_defined_anywhere  # noqa: F821
+            for _ in range(2):
+                y_bar = y_bar * 2.0
+            return y_bar
+
+
+def test_a_name_its_module_does_not_define_yet_is_read_when_the_rule_is_used():
+    """(as Python reads a function's globals when it runs: a helper defined below the
+    rule; see tests/rules/test_late_rule_names.py)"""
+    import pytest
+
+    from s2sad.errors import RuleDefinitionError
+
+    def opaque(x):
+        return x
+
+    @registry.adjoint(opaque)
+    def opaque_adjoint(y, y_bar, x):
+        return y_bar * not_defined_anywhere  # noqa: F821
+
+    template = registry.lookup(opaque).adjoint
+    assert "not_defined_anywhere" in template.free_names
+    with pytest.raises(RuleDefinitionError, match="'not_defined_anywhere'") as info:
+        template.free
+    assert info.value.location.filename == __file__
 
 
 def test_rule_defaults_are_those_inspect_gives():

@@ -22,7 +22,14 @@ the fuzzer cannot write is untested):
 - ``called_partial``: a ``functools.partial`` called inside ``f``: made there and called
   (of a lambda, holding a constant or a value computed from a parameter), made and called
   at once (of a numpy function), a partial of a partial, one made anew in a loop, or a
-  module global's (``PQN = functools.partial(np.sum, axis=0)``).
+  module global's (``PQN = functools.partial(np.sum, axis=0)``);
+- ``nested_writer``: a local ``def`` writing into the array argument it is given
+  (``np.add.at(r, idx, v)``, ``r[0] = r[0] * 3.0 + v[1]``, ``r[...] += v * v``,
+  ``r[1:] = r[:-1] * v[0]``, or through a local function of its own), called once or in
+  a loop, the caller's array read after (README: helpers writing into their arguments);
+- ``fresh_direction``: ``s2sad.jvp(h)(x, e)[1]`` of a module-level helper returning a new
+  array (or its argument), in a loop binding the direction ``e = np.zeros(n); e[i] =
+  1.0`` anew each trip, the columns kept in a list and stacked.
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -40,8 +47,9 @@ from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 
 TERM_FEATURES = ("ufunc_method", "reduce_keywords", "zero_d_reduce", "item_iterators",
-                 "triu_pairs", "list_arith", "called_partial")
-SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299, 0x54AB, 0x66BD)
+                 "triu_pairs", "list_arith", "called_partial", "nested_writer",
+                 "fresh_direction")
+SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299, 0x54AB, 0x66BD, 0x78CF, 0x8AE1)
 RATE = 0.12
 #: features drawn less often (a refusal checks one thing: few programs given to it)
 RATES = {"list_arith": 0.04}
@@ -284,7 +292,62 @@ def _called_partial(draft, r):
     _bind(draft, "cp", term, "called_partial")
 
 
-MAKERS = {"ufunc_method": _ufunc_method, "reduce_keywords": _reduce_keywords,
+#: the writes of ``nested_writer``'s local function into ``r`` (its argument ``v``: an
+#: array of ``r``'s length; ``{last}``: its last index, ``{idx}`` one index per item of v)
+NESTED_WRITES = ("np.add.at(r, np.array([{idx}]), v)", "r[0] = r[0] * 3.0 + v[1]",
+                 "r[...] += v * v", "r[1:] = r[:-1] * v[0]", "np.subtract.at(r, [{last}], v[0])")
+#: ``fresh_direction``'s helpers of ``q`` (``{n}`` items): a new array, or ``q`` itself
+FRESH_HELPERS = ("np.array([np.sin(q[0])] + [q[i] * q[0] for i in range(1, {n})])",
+                 "np.tanh(q) * q[0]", "np.cumsum(q * q)", "q")
+
+
+def _nested_writer(draft, r):
+    params = float_params(draft, (V, W))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    size = 3 if param.shape == V else 2
+    write = r.choice(NESTED_WRITES).format(last=size - 1,
+                                           idx="0, 0, 2" if size == 3 else "0, 0")
+    fn, buf = f"nw{n}", f"bw{n}"
+    draft.emit(f"def {fn}(r, v):")
+    if r.random() < 0.25:   # through a local function of its own
+        draft.emit("    def inner(r, v):")
+        draft.emit(f"        {write}")
+        draft.emit("    inner(r, v)")
+    else:
+        draft.emit(f"    {write}")
+    draft.emit(f"{buf} = " + r.choice((f"np.zeros({size})", f"{x} * 0.5", f"np.ones({size})")))
+    if r.random() < 0.4:
+        i = f"i{n}"
+        draft.emit(f"for {i} in range(2):")
+        draft.emit(f"    {fn}({buf}, {x})")
+    else:
+        draft.emit(f"{fn}({buf}, {x})")
+    _bind(draft, "nb", f"{buf} * {x}", "nested_writer")
+
+
+def _fresh_direction(draft, r):
+    params = float_params(draft, (V, W))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    size = 3 if param.shape == V else 2
+    helper, e, i, cols = f"fk{n}", f"e{n}", f"i{n}", f"cl{n}"
+    body = r.choice(FRESH_HELPERS).format(n=size)
+    draft.box_helpers.append(f"def {helper}(q):\n    return {body}")
+    draft.emit(f"{cols} = []")
+    draft.emit(f"for {i} in range({size}):")
+    draft.emit(f"    {e} = np.zeros({size})")
+    draft.emit(f"    {e}[{i}] = 1.0")
+    draft.emit(f"    {cols}.append(s2sad.jvp({helper})({x}, {e})[1] * {x}[{i}])")
+    _bind(draft, "fd", f"np.stack({cols})", "fresh_direction")
+
+
+MAKERS = {"nested_writer": _nested_writer, "fresh_direction": _fresh_direction,
+          "ufunc_method": _ufunc_method, "reduce_keywords": _reduce_keywords,
           "zero_d_reduce": _zero_d_reduce, "item_iterators": _item_iterators,
           "triu_pairs": _triu_pairs, "list_arith": _list_arith,
           "called_partial": _called_partial}

@@ -32,7 +32,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function, parse_function
-from .callees import lambda_definition
+from .callees import lambda_definition, np_function
 from .dicts import dict_names
 
 #: the methods that change a list or dict in place
@@ -376,8 +376,9 @@ def _returned(fn, node, assumed, active):
 
     def call_holds(call):
         callee = _resolve_ast(call.func, fn)
-        if callee is not None and registry.allocates(callee):
-            return set()
+        if callee is not None and registry.allocates(callee) or callee is np_function("array") \
+                and not any(k.arg == "copy" for k in call.keywords):
+            return set()   # (np.array copies unless told not to, as returns_new_values)
         if call.args and _first_argument_only(callee):
             return holds(call.args[0])
         returned = assumed if callee is fn else returned_parameters(callee, active) \

@@ -103,21 +103,17 @@ class Assignments:
                              f"function created", target, hint=f"make a copy first: {copied}")
         line = getattr(target, "lineno", 0)
         for user, atom in sorted(norm.env.items()):
-            if user == base.id or not isinstance(atom, gast.Name):
+            if user == base.id or not isinstance(atom, gast.Name) \
+                    or atom.id == current.id and norm.inliner.passed_in(base.id, user):
                 continue
             # (a container holding the array is the precise analysis's: check_writes)
             if norm.writes.may_hold(atom.id, current.id) \
                     and norm.writes.through_values(atom.id, current.id) \
                     and norm.writes.read_after(user, line, target):
-                hint = (f"to leave {user!r} as it is, make {base.id!r} an array of its own "
-                        f"right before the write: {base.id} = np.copy({base.id})")
-                if norm.inliner.enclosing_name(base.id):   # (rebinding would make it local)
-                    hint = (f"to leave {user!r} as it is, make it a copy where it is taken "
-                            f"({user} = np.copy(...)): {base.id!r} is the enclosing "
-                            f"function's, and assigning it here would make it local")
                 raise SharedWriteError(
                     f"writing into {base.id!r} would also change {user!r}, which shares its "
-                    f"memory and is read later", norm.parsed.location(target), hint=hint)
+                    f"memory and is read later", norm.parsed.location(target),
+                    hint=_shared_write_hint(norm.inliner, user, base.id))
         for user, atom in sorted(norm.env.items()):
             if isinstance(atom, gast.Name) and current.id in norm.aliases.call_holds.get(atom.id, ()) \
                     and norm.writes.read_after(user, line, target):
@@ -418,6 +414,8 @@ class Assignments:
         sharing = sorted(u for u, a in norm.env.items()
                          if u != target.id and isinstance(a, gast.Name)
                          and (a.id == current.id or a.id in norm.aliases.shares.get(current.id, ())))
+        if any(norm.inliner.passed_in(target.id, user) for user in sharing):
+            hint = _callers_array_hint(target.id, op)
         if sharing and not checked:
             norm.writes.check_not_inplace(current, f"'{target.id} {op}= ...' may change "
                                    f"{sharing[0]!r} too, since the two may share memory",
@@ -427,6 +425,33 @@ class Assignments:
         # check's message, or drops it where no other array can be reached
         pending = None if checked else norm.writes.check_not_inplace(current, "", hint, stmt)
         norm.writes.record_write(current.id, stmt, target.id, stmt.op, pending)
+
+
+def _shared_write_hint(inliner, user, written):
+    """The hint of a write into ``written`` that would also change ``user``'s array:
+    a copy of ``written`` right before the write, or, where that copy would not do
+    (``written`` is an enclosing function's variable, which assigning makes local, or
+    a local function's parameter, whose copy would leave the caller's array as it
+    is), a copy of ``user``'s where it is taken."""
+    if inliner.enclosing_name(written):
+        why = (f"{written!r} is the enclosing function's, and assigning it here would make "
+               f"it local")
+    elif inliner.local_parameter(written):
+        why = (f"a copy of {written!r} here would leave the caller's array as it is, "
+               f"which Python's write changes")
+    else:
+        return (f"to leave {user!r} as it is, make {written!r} an array of its own right "
+                f"before the write: {written} = np.copy({written})")
+    return (f"to leave {user!r} as it is, make it a copy where it is taken "
+            f"({user} = np.copy(...)): {why}")
+
+
+def _callers_array_hint(name, op):
+    """The hint of ``name op= ...`` on a local function's parameter holding the caller's
+    array: Python changes that array in place."""
+    return (f"write '{name}[...] {op}= ...' to change the caller's array in place, as "
+            f"Python's {op}= on an array does (or '{name} = {name} {op} ...' to leave it "
+            f"as it is)")
 
 
 def _nested_store_error(norm, target, base):

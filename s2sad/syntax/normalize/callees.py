@@ -185,7 +185,7 @@ def returns_new_values(fn):
                     and not inspect.ismodule(resolve(node.func.value)):
                 return True   # v.copy(): a new array (numpy's copy() always is one)
             callee = resolve(node.func)
-            if callee is _np_function("array") or callee is _np_function("clip"):
+            if callee is np_function("array") or callee is np_function("clip"):
                 # np.array copies unless told not to; np.clip makes a new array
                 return not any(k.arg == "copy" for k in node.keywords)
             return registry.allocates(callee)
@@ -209,7 +209,7 @@ def lambda_definition(fn):
         return None
 
 
-def _np_function(name):
+def np_function(name):
     """numpy's function ``name``, if numpy is loaded (the core never imports it)."""
     numpy = sys.modules.get("numpy")
     return vars(numpy).get(name) if numpy is not None else None   # (no old-alias warning)

@@ -213,8 +213,7 @@ class DictWrites:
         dict parameter, or one of those on every path (``g = d``, ``g = d if c else
         dict(d)``)?"""
         held = self.walk.env.get(user)
-        return user in self.dict_names() or user in self.built_dicts \
-            or user in self.param_dicts \
+        return user in self.dict_names() or user in self.param_dicts \
             or isinstance(held, gast.Name) and self.is_dict_value(held.id)
 
     def is_dict_value(self, ssa):
@@ -222,7 +221,9 @@ class DictWrites:
         walk, seen = self.walk, set()
         while ssa not in seen:
             seen.add(ssa)
-            if ssa in walk.dicts or ssa in walk.params and (
+            # (built_dicts: SSA values, never a user's name, which another scope's
+            # variable of that spelling may share: an inlined helper's dict 'r')
+            if ssa in walk.dicts or ssa in self.built_dicts or ssa in walk.params and (
                     ssa in self.param_dicts or ssa in self.dict_names()
                     and ssa not in walk.locals):
                 return True
@@ -241,8 +242,7 @@ class DictWrites:
         held = self.walk.env.get(target.value.id) if isinstance(target.value, gast.Name) \
             else None
         return isinstance(target.value, gast.Name) and (
-            target.value.id in self.dict_names() or target.value.id in self.built_dicts
-            or target.value.id in self.param_dicts
+            target.value.id in self.dict_names() or target.value.id in self.param_dicts
             or isinstance(held, gast.Name) and self.is_dict_value(held.id))
 
     def dict_roots(self, stmts):

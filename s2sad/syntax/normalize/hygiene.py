@@ -220,9 +220,24 @@ def user_spelled(text, original):
     the tree has, so where it stands as a word it is that variable."""
     if not original or not text:
         return text
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, original), key=len,
-                                                   reverse=True)) + r")\b")
+    words = "|".join(sorted(map(re.escape, original), key=len, reverse=True))
+    # a renamed name quoted beside another variable the user spells the same way
+    # ('r' of a local function and the caller's 'r'): named with its function, so
+    # that a message never reads as one array sharing memory with itself
+    quoted = set(re.findall(r"'(\w+)'", text))
+    pattern = re.compile(r"'(" + words + r")'")
+    text = pattern.sub(lambda m: _qualified(m.group(1), original[m.group(1)], quoted)
+                       if original[m.group(1)] in quoted else m.group(0), text)
+    pattern = re.compile(r"\b(" + words + r")\b")
     return pattern.sub(lambda m: original[m.group(1)], text)
+
+
+def _qualified(new, old, quoted):
+    """``'old' in <function>`` for the name ``new`` that renaming apart gave the
+    user's ``old`` in a local function (``<old>_<function>``, see the module
+    docstring), quoted; ``'old'`` when the function cannot be read off the name."""
+    label = new[len(old) + 1:].rstrip("0123456789") if new.startswith(old + "_") else ""
+    return f"{old!r} in {label}" if label else repr(old)
 
 
 def user_spelled_error(error, original):

@@ -227,6 +227,23 @@ class Inliner:
         own.update(n.id for n in nodes.names(fn.body) if isinstance(n.ctx, gast.Store))
         return name not in own
 
+    def passed_in(self, name, user):
+        """Whether ``name`` is a parameter of a local function being inlined now whose
+        call bound it to the value the caller's name ``user`` holds: a write through it
+        is a write into that very array, as Python's call writes into the caller's
+        object (the inlined body writes into it in place, and ``user`` reads it)."""
+        norm = self.norm
+        atom, held = norm.env.get(name), norm.env.get(user)
+        return isinstance(atom, gast.Name) and isinstance(held, gast.Name) \
+            and atom.id == held.id and self.local_parameter(name)
+
+    def local_parameter(self, name):
+        """Whether ``name`` is a parameter of a local function being inlined now (a
+        copy it makes, ``name = np.copy(name)``, would leave the caller's array as it
+        is, which Python's write changes)."""
+        return any(not isinstance(fn, gast.Lambda) and name in {
+            a.id for a in fn.args.args + fn.args.kwonlyargs} for fn in self.inlined_defs)
+
     def check_defaults_unchanged(self, fn, name, defaulted, bound, node):
         """Refuse a change (``acc.append(v)``, ``d[k] = v``) of a default value the call
         left to its default: Python keeps it for the later calls, inlined bodies do not."""

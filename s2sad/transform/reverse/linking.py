@@ -64,7 +64,11 @@ class Linker:
                 stmt.orelse = self._link(stmt.orelse, written_later)
             elif isinstance(stmt, (gast.For, gast.While)):
                 stmt = copy.copy(stmt)
-                stmt.body = self._link(stmt.body, written_later | _stored_into(stmt.body))
+                # the next trips' writes, but into a name bound to a new array each trip
+                # before them (e = np.zeros(2); e[i] = 1.0): the array this trip gave a
+                # call is not the one they write into
+                next_trips = _stored_into(stmt.body) - _new_each_trip(stmt.body, self.body)
+                stmt.body = self._link(stmt.body, written_later | next_trips)
             elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and isinstance(stmt.value, gast.Call) \
                     and self.facts.activity.is_active(stmt.targets[0].id):
@@ -212,6 +216,34 @@ class Linker:
 def _stored_into(stmts):
     """The arrays ``stmts`` (nested blocks included) write into (``b[i] = v``)."""
     return frozenset(s.targets[0].value.id for s in flatten(stmts) if is_store(s))
+
+
+def _new_each_trip(body, whole):
+    """The names a loop's ``body`` binds to a new array on every trip before any write
+    into them: bound once in the function ``whole``, by a top-level statement of
+    ``body`` that allocates (a call declared ``allocates``, without ``out=``), which
+    comes before every statement of ``body`` writing into them."""
+    bound = {}
+    for stmt in flatten(whole):
+        if isinstance(stmt, gast.Assign):
+            for target in stmt.targets:
+                for name in nodes.names(target):
+                    if isinstance(name.ctx, gast.Store) and isinstance(target, (
+                            gast.Name, gast.Tuple, gast.List)):
+                        bound[name.id] = bound.get(name.id, 0) + 1
+    loop_targets = {n.id for loop in nodes.walk(gast.Module(body=whole, type_ignores=[]))
+                    if isinstance(loop, gast.For) for n in nodes.names(loop.target)}
+    found, written = set(), set()
+    for stmt in body:
+        written |= _stored_into([stmt])
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.Call) \
+                and not any(k.arg == "out" for k in stmt.value.keywords) \
+                and registry.allocates(anno.get(stmt.value, anno.CALLEE, None)):
+            name = stmt.targets[0].id
+            if bound.get(name) == 1 and name not in written and name not in loop_targets:
+                found.add(name)
+    return frozenset(found)
 
 
 def _spelled_arguments(callee, call, site):
