@@ -263,7 +263,7 @@ class NumbaBound:
         """The callable for the numpy ``impl`` of ``entry``: its njit form, falling back
         to ``impl`` with a warning."""
         from ..backends.numba_target import njit_name, to_numba
-        names = list(entry.emitted.user_names)
+        names = _user_values(entry)
         reads, checks = [], []   # (name, "module.attr") read at each call; entry checks
         try:
             text = to_numba(entry.text, entry.emitted.function_name, names,
@@ -397,6 +397,14 @@ class NumbaBound:
         fallback_warning(self.func, what, todo)
         self._report(None, "numpy")
         return impl
+
+
+def _user_values(entry):
+    """The names of ``entry``'s module bound to the user's values (not to s2sad's own
+    helpers of a runtime submodule, which the numba target ports or refuses)."""
+    from ..backends.numba_own import own_names
+    own = own_names(entry.text)
+    return [n for n in entry.emitted.user_names if n not in own]
 
 
 def _passed(impl, names, entry):
