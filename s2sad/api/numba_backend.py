@@ -348,8 +348,10 @@ class NumbaBound:
                              f"integer is 0 in numba, but Python's integers grow and "
                              f"2 ** -1 is 0.5: '{symbol}' of two integers "
                              f"({user_place(entry, lines, line, self.func)})",
-                       "make one operand a float (1.0 * k, 2.0 ** -i) where the value is not "
-                       "an integer, or use backend='numpy'")
+                       "where the value is a number, not an index, make one operand a float "
+                       "(1.0 * k, 2.0 ** -i); an index must stay an integer: there use "
+                       "backend='numpy' (products of a size and a small constant, "
+                       "x[m:2 * m] with m = x.shape[0] // 2, are not flagged)")
 
     def _diverged(self, exc, impl, entry, lines, module):
         """Fall back to ``impl``, which ran where numba's code raised ``exc``."""
