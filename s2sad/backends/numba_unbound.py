@@ -134,14 +134,18 @@ class Unbound:
                 name = stmt.targets[0].id
                 if name in early and not self._counts(name, set()):
                     loop = self._loop_of(name, copies) or stmt
-                    mine = re.search(rf"\b{name}\b", user_line(self.lines, loop.lineno) or "")
-                    raise Refusal(f"the name {name!r}, which holds no value until a loop "
+                    where = user_line(self.lines, loop.lineno) or ""
+                    mine = " of the generated " not in where and re.search(rf"\b{name}\b",
+                                                                            where)
+                    whose = "the name" if mine else "s2sad's own name"
+                    raise Refusal(f"{whose} {name!r}, which holds no value until a loop "
                                    f"assigns it, and which the generated code copies before "
                                    f"numba sees it assigned: "
                                    f"numba needs a value of its type there, and s2sad knows "
                                    f"that type only for the count of a range() loop", loop,
                                    NUMPY + (f", or assign {name} a value of its type before "
-                                             f"the loop" if mine else ""))
+                                             f"the loop" if mine else
+                                             " (not a name of your code: nothing to assign)"))
                 text = f"{flags[name]} = False"
                 if name in early:   # (numba needs a value: never read while the flag is False)
                     text = f"{name} = 0\n{' ' * stmt.col_offset}{text}"
