@@ -298,8 +298,7 @@ class NumbaBound:
             if state["first"]:
                 start = time.perf_counter()
             try:
-                if state["first"] or reflected(args, names, namespace):   # (numba warns of
-                    # the lists it is passed, and of its runtime's closures when compiling)
+                if state["first"] or reflected(args, names, namespace):   # (see quiet)
                     result = quiet(dispatcher, *args, *[namespace[n] for n in names],
                                    *[get(namespace[root]) for root, get in getters])
                 elif getters:

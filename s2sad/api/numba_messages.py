@@ -159,7 +159,7 @@ def reflected_filter(module):
                r"for deprecation: type 'reflected (list|set)' found for argument '\w+' of "
                rf"function '({names})'")
 
-    def quiet(call, *values):
+    def quiet(call, *values):   # (at a first call, the compile's; at any, a list passed)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", pattern, category)
             runtime_ir_filter()

@@ -50,3 +50,21 @@ def test_a_name_of_s2sads_own_code_is_not_the_users_to_assign(tmp_path):
     expected = (m.edit_soft(c, gamma + step) - 2 * m.edit_soft(c, gamma)
                 + m.edit_soft(c, gamma - step)) / step ** 2
     assert float(got) == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_cli_names_a_dict_parameter_not_a_runtime_helper(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "m.py").write_text("import numpy as np\n\n\ndef dict_params(p, x):\n"
+                                   "    return np.sum((p['w'] * x + p['b']) ** 2)\n")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "m.py:dict_params",
+                           "--target", "numba", "-o", "out.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and not (tmp_path / "out.py").exists()
+    assert "m.py:5:20: error:" in proc.stderr
+    assert "the dict parameter 'p'" in proc.stderr and "item_bar" not in proc.stderr
