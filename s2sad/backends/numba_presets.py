@@ -45,7 +45,7 @@ def _is_save(load, parents):
     """Whether the read ``load`` is the argument of a save (``tape.push(name)``)."""
     call = parents.get(id(load))
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
-        and call.func.attr in ("push", "append") and call.args == [load] \
+        and call.func.attr == "push" and call.args == [load] \
         and not call.keywords and isinstance(parents.get(id(call)), ast.Expr)
 
 
