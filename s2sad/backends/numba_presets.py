@@ -137,9 +137,10 @@ def optional_index_refusal(text, index_helpers):
                 where = min(presets[preset], key=lambda s: s.lineno)
                 refusal = Refusal(
                     f"the index {read.id!r} of s2sad's own code, which holds None before a "
-                    f"loop until an inner loop assigns it (s2sad's placeholder for an inner "
-                    f"loop that may run no trip): numba types it as optional, and indexes "
-                    f"with no optional value", _next_statement(func, where),
+                    f"loop until the loop assigns it (s2sad's placeholder for a value a loop "
+                    f"may not assign: an inner loop that runs no trip, a loop ending early): "
+                    f"numba types it as optional, and indexes with no optional value",
+                    _next_statement(func, where),
                     NUMPY + " (nothing to change in your code)")
                 refusal.lines = text.splitlines()
                 return refusal
