@@ -274,7 +274,7 @@ class NumbaBound:
         """The callable for the numpy ``impl`` of ``entry``: its njit form, falling back
         to ``impl`` with a warning."""
         from ..backends.numba_target import njit_name, to_numba
-        names = list(entry.emitted.user_names)
+        names = _user_values(entry)
         reads, checks = [], []   # (name, "module.attr") read at each call; entry checks
         try:
             text = to_numba(entry.text, entry.emitted.function_name, names,
@@ -283,7 +283,7 @@ class NumbaBound:
         except NumbaTargetError as exc:
             message, loc = exc.message, exc.location
             if loc is not None:
-                message += f" ({loc.filename}:{loc.line}:{loc.column}: {loc.code.strip()})"
+                message += f" ({loc.filename}, line {loc.line}: {loc.code.strip()})"
             return self._fallback(impl, _through_gradient(entry, message), exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)
@@ -308,7 +308,7 @@ class NumbaBound:
             if state["first"]:
                 start = time.perf_counter()
             try:
-                if reflected(args, names, namespace):   # (numba warns of the lists it is passed)
+                if state["first"] or reflected(args, names, namespace):   # (see quiet)
                     result = quiet(dispatcher, *args, *[namespace[n] for n in names],
                                    *[get(namespace[root]) for root, get in getters])
                 elif getters:
@@ -359,8 +359,10 @@ class NumbaBound:
                              f"integer is 0 in numba, but Python's integers grow and "
                              f"2 ** -1 is 0.5: '{symbol}' of two integers "
                              f"({user_place(entry, lines, line, self.func)})",
-                       "make one operand a float (1.0 * k, 2.0 ** -i) where the value is not "
-                       "an integer, or use backend='numpy'")
+                       "where the value is a number, not an index, make one operand a float "
+                       "(1.0 * k, 2.0 ** -i); an index must stay an integer: there use "
+                       "backend='numpy' (products of a size and a small constant, "
+                       "x[m:2 * m] with m = x.shape[0] // 2, are not flagged)")
 
     def _diverged(self, exc, impl, entry, lines, module):
         """Fall back to ``impl``, which ran where numba's code raised ``exc``."""
@@ -417,6 +419,14 @@ def _as_called(target, impl, args):
     last = len(args) - code.co_kwonlyargcount
     names = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
     return target(*args[:last], **dict(zip(names, args[last:])))
+
+
+def _user_values(entry):
+    """The names of ``entry``'s module bound to the user's values (not to s2sad's own
+    helpers of a runtime submodule, which the numba target ports or refuses)."""
+    from ..backends.numba_own import own_names
+    own = own_names(entry.text)
+    return [n for n in entry.emitted.user_names if n not in own]
 
 
 def _passed(impl, names, entry):

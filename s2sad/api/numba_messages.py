@@ -3,7 +3,8 @@ compile errors read as the construct they are about, a parameter or a global of 
 numba cannot take, a variable numba types two ways (the user's, or s2sad's own tangent or
 adjoint), a runtime helper's call numba's version does not take, each named at the user's
 line, without numba's paths and addresses; and the filter keeping numba's deprecation of
-the reflected lists s2sad passes it from the user.
+the reflected lists s2sad passes it from the user, and its pedantic IR warnings about the
+runtime's own closures.
 """
 
 import importlib
@@ -158,11 +159,24 @@ def reflected_filter(module):
                r"for deprecation: type 'reflected (list|set)' found for argument '\w+' of "
                rf"function '({names})'")
 
-    def quiet(call, *values):
+    def quiet(call, *values):   # (at a first call, the compile's; at any, a list passed)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", pattern, category)
+            runtime_ir_filter()
             return call(*values)
     return quiet
+
+
+def runtime_ir_filter():
+    """Ignore numba's ``NumbaIRAssumptionWarning`` about a variable of a closure of the
+    numba runtime's own helpers (``tie_mask.<locals>.<lambda>``, which numba names
+    ``_tie_mask__locals___lambda__...``): a pedantic check of numba's about s2sad's code,
+    not the user's; the warning about any other code passes."""
+    from ..backends.numba_target import numba_runtime_names
+    category = importlib.import_module("numba.core.errors").NumbaIRAssumptionWarning
+    names = "|".join(sorted(map(re.escape, numba_runtime_names())))
+    warnings.filterwarnings("ignore", rf"(?s)(\x1b\[[0-9;]*m|\s)*variable '_({names})"
+                                      rf"__locals__\w*(\.\d+)?' is not in scope", category)
 
 
 _UNTYPED_ARGUMENT = re.compile(r"- argument (\d+): Cannot determine Numba type of (.+)")

@@ -117,7 +117,24 @@ def extreme_items_only(func, runtime):
                 and isinstance(node.args[0], ast.Name) and kept.args[0].id == node.args[0].id
         else:
             ok = len(node.args) == 2 and made_by(node.args[0], "item_bar") is not None
+        if not ok and helper == "item_bar" and len(node.args) == 3 \
+                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            raise _dict_refusal(func, node)
         if not ok:
             raise Refusal(f"the runtime helper {helper!r}, which the numba runtime provides "
                           f"only for the items of max(xs) and min(xs)", node,
                           NUMPY + " until s2sad.backends.numba_runtime provides it")
+
+
+def _dict_refusal(func, node):
+    """The refusal of ``item_bar(d, 'key', g)``: the adjoint of an item of a dict by its
+    key (``p["w"]``), which numba cannot take (a Python dict is no argument of numba's)."""
+    holder = node.args[0].id if isinstance(node.args[0], ast.Name) else None
+    params = {a.arg for a in func.args.posonlyargs + func.args.args}
+    what = f"the dict parameter {holder!r}" if holder in params else "a dict"
+    refusal = Refusal(f"{what}, read by key ({holder or 'd'}[{node.args[1].value!r}]): "
+                      f"numba takes no Python dict", node,
+                      f"pass each of its values as a parameter of its own (a number or an "
+                      f"array), or " + NUMPY)
+    refusal.column_of = holder
+    return refusal

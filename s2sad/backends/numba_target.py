@@ -36,23 +36,23 @@ Pure text and ``ast``, without numba or numpy (``numba_unported`` asks numba of 
 """
 
 import ast
-import linecache
 import os
 import re
 
-from ..errors import NumbaTargetError, SourceLocation
+from ..errors import NumbaTargetError
 from .numba_entry import entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_tangents import dotted_runtime, none_tangents, positional_keywords
-from .numba_items import RUNTIMES as _RUNTIMES, with_item_additions
+from .numba_items import with_item_additions
 from .numba_lists import list_forms
+from .numba_own import NUMBA_RUNTIME, is_own_module, own_names
+from .numba_presets import dropped_presets, optional_index_refusal
 from .numba_unported import refuse_uncompiled
 from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
-    _Unbound, unshared_refusal, user_line  # noqa: F401 (user_line: the API reads it here)
+    _Unbound, unshared_refusal, user_line, user_location  # noqa: F401 (user_line: the API's)
 
-NUMBA_RUNTIME = "s2sad.backends.numba_runtime"
 _DECORATOR = "@numba.njit(cache=True, boundscheck=True)"
 _DECORATOR_UNCHECKED = "@numba.njit(cache=True)"   # every index proven (numba_bounds)
 _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
@@ -282,15 +282,20 @@ class _Target:
         self._user_values(functions)
         self.edits.insert(first.lineno if first else self.tree.body[0].lineno,
                           "import numba\n" if first else f"import numba\n{helpers}\n\n")
-        return self.edits.apply()
+        text = self.edits.apply()
+        found = optional_index_refusal(text, _INDEX_HELPERS | {n for n, o in runtime.items()
+                                              if o in _INDEX_HELPERS})
+        if found is not None:
+            raise found
+        return text
 
     def _runtime(self):
         """The runtime helpers imported ({name: the helper's name}) and the statements
         importing them; a helper the numba runtime does not provide is refused."""
         runtime, statements = {}, []
         for stmt in self.tree.body:
-            if isinstance(stmt, ast.ImportFrom) and stmt.module in _RUNTIMES:
-                statements.append(stmt)
+            if isinstance(stmt, ast.ImportFrom) and is_own_module(stmt.module):
+                statements.append(stmt)   # (s2sad.runtime's, or a submodule's of it)
                 for alias in stmt.names:
                     runtime[alias.asname or alias.name] = alias.name
         missing = sorted(n for n in runtime.values()
@@ -374,6 +379,7 @@ class _Target:
             zeros = next((n for n, o in runtime.items() if o == "zeros_like"), None)
             _Unbound(func, unbound[0], check, self.lines, self.taken, zeros).rewrite(self.edits)
         none_tangents(func, self.edits)
+        dropped_presets(func, self.edits)   # (the others: optional_index_refusal)
         self.helpers_used |= dotted_runtime(self.tree, func, runtime, self.helpers, self.taken,
                                             self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
@@ -519,7 +525,7 @@ class _Target:
             bound = None
             if isinstance(stmt, ast.Assign):
                 bound = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-            elif isinstance(stmt, ast.ImportFrom) and stmt.module not in _RUNTIMES:
+            elif isinstance(stmt, ast.ImportFrom) and not is_own_module(stmt.module):
                 bound = [a.asname or a.name for a in stmt.names]
             if bound and set(bound) <= set(names):
                 for line in range(stmt.lineno, stmt.end_lineno + 1):
@@ -548,6 +554,8 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     arguments; without ``entry`` such a function is refused.
     """
     text = positional_keywords(with_item_additions(text), function_name)
+    own = own_names(text)   # (s2sad's helpers: ported, or refused at their first use)
+    user_names = [n for n in user_names if n not in own]
     text, found = free_reads(text, user_names, namespace)
     if reads is not None:
         reads.extend(found)
@@ -558,8 +566,8 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
         return target.run()
     except _Refusal as refusal:
         lineno = getattr(refusal.node, "lineno", None)
-        where = user_line(target.lines, lineno) if lineno else None
-        location = _location(source, where, getattr(refusal, "column_of", None))
+        where = user_line(getattr(refusal, "lines", target.lines), lineno) if lineno else None
+        location = user_location(source, where, getattr(refusal, "column_of", None))
         if location is not None:
             place = ""   # (the error's location says it)
         else:
@@ -567,21 +575,6 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
                 f" ({where})" if where else ""
         raise NumbaTargetError(f"the numba target cannot take {refusal.what}{place}",
                                location=location, hint=refusal.hint) from None
-
-
-def _location(source, where, name):
-    """The :class:`SourceLocation` of the user's line ``where`` (``line N: code``) in the
-    file ``source``, at the name ``name`` in it; None where the file's line N is not that
-    code (a helper of another file, a line of generated code)."""
-    found = re.match(r"line (\d+): (.*)$", where or "")
-    if not found or not source or not name:
-        return None
-    text = linecache.getline(source, int(found.group(1)))
-    if not text.strip() or text.strip() != found.group(2).strip():
-        return None
-    column = re.search(rf"\b{re.escape(name)}\b", text)
-    start = column.start() if column else len(text) - len(text.lstrip())
-    return SourceLocation(source, int(found.group(1)), start + 1, text.rstrip("\n"))
 
 
 def _tuple_text(names):

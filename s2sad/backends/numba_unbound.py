@@ -1,12 +1,14 @@
 """The numba target's names that may hold no value (``i = UNBOUND`` before a loop that
 may run no trip, see ``numba_target``): a flag beside each, a placeholder where numba
 must see a value before the loop assigns one; and the pieces both modules share
-(``user_line``, the refusal).  Pure text and ``ast``: no numba, no numpy.
+(``user_line``, ``user_location``, the refusal).  Pure text and ``ast``: no numba, no numpy.
 """
 
 import ast
+import linecache
 import re
 
+from ..errors import SourceLocation
 from .numba_bounds import is_reversed_range
 
 _LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
@@ -22,6 +24,22 @@ def user_line(lines, lineno):
         if found:
             return found.group(0).strip().lstrip("# ")
     return None
+
+
+def user_location(source, where, name):
+    """The :class:`SourceLocation` of the user's line ``where`` (``line N: code``, ``grad
+    of line N: code``) in the file ``source``, at the name ``name`` in it (at its statement
+    where no name is given: a runtime helper stands for no name of the user's); None where
+    the file's line N is not that code (a helper of another file, generated code)."""
+    found = re.match(r"(?:(?:grad|tangent) of )?line (\d+): (.*)$", where or "")
+    if not found or not source:
+        return None
+    text = linecache.getline(source, int(found.group(1)))
+    if not text.strip() or text.strip() != found.group(2).strip():
+        return None
+    column = re.search(rf"\b{re.escape(name)}\b", text) if name else None
+    start = column.start() if column else len(text) - len(text.lstrip())
+    return SourceLocation(source, int(found.group(1)), start + 1, text.rstrip("\n"))
 
 
 class Refusal(Exception):
@@ -116,14 +134,18 @@ class Unbound:
                 name = stmt.targets[0].id
                 if name in early and not self._counts(name, set()):
                     loop = self._loop_of(name, copies) or stmt
-                    mine = re.search(rf"\b{name}\b", user_line(self.lines, loop.lineno) or "")
-                    raise Refusal(f"the name {name!r}, which holds no value until a loop "
+                    where = user_line(self.lines, loop.lineno) or ""
+                    mine = " of the generated " not in where and re.search(rf"\b{name}\b",
+                                                                            where)
+                    whose = "the name" if mine else "s2sad's own name"
+                    raise Refusal(f"{whose} {name!r}, which holds no value until a loop "
                                    f"assigns it, and which the generated code copies before "
                                    f"numba sees it assigned: "
                                    f"numba needs a value of its type there, and s2sad knows "
                                    f"that type only for the count of a range() loop", loop,
                                    NUMPY + (f", or assign {name} a value of its type before "
-                                             f"the loop" if mine else ""))
+                                             f"the loop" if mine else
+                                             " (not a name of your code: nothing to assign)"))
                 text = f"{flags[name]} = False"
                 if name in early:   # (numba needs a value: never read while the flag is False)
                     text = f"{name} = 0\n{' ' * stmt.col_offset}{text}"

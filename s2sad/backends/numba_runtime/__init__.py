@@ -54,3 +54,20 @@ __all__ = [
 # (not in __all__, the ports of s2sad.runtime's helpers: range_item is the numba target's
 # own, written where numpy code indexes a range, which numba cannot: numba_target)
 NUMBA_ONLY = ("range_item",)
+
+
+def _quiet_own_closures():
+    """numba's pedantic ``NumbaIRAssumptionWarning`` about a variable of a closure of these
+    helpers (``tie_mask.<locals>.<lambda>``, named ``_tie_mask__locals___lambda__...``) is
+    about s2sad's code, not the user's: ignored, for the modules ``--target numba`` writes
+    too (``api.numba_messages.runtime_ir_filter``: under the API's own filters)."""
+    import re
+    import warnings
+    from numba.core.errors import NumbaIRAssumptionWarning
+    names = "|".join(sorted(map(re.escape, __all__)))
+    warnings.filterwarnings("ignore", rf"(?s)(\x1b\[[0-9;]*m|\s)*variable '_({names})"
+                                      rf"__locals__\w*(\.\d+)?' is not in scope",
+                            NumbaIRAssumptionWarning)
+
+
+_quiet_own_closures()

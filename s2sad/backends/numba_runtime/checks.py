@@ -144,6 +144,7 @@ def check_integers(dispatcher, module_file):
                 f"negative power of an integer is 0, and a product past 2**63 wraps "
                 f"around) where Python's own integers grow: this result may not be "
                 f"Python's (line {line} of the module written for it)", where,
-                hint="make one operand a float (1.0 * k, 2.0 ** -i), or write the module "
-                     "with --target numpy")
+                hint="where the value is a number, not an index, make one operand a float "
+                     "(1.0 * k, 2.0 ** -i); an index must stay an integer: there write the "
+                     "module with --target numpy")
     _SCANNED[id(dispatcher)] = len(signatures)
