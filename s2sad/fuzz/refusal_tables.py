@@ -20,6 +20,8 @@ REFUSABLE = {
     "alias_loop": r"\b(ar|al)\d+\b",
     "int_array_write": r"\bia\d+\b",
     "bool_array_write": r"\bba\d+\b",
+    # the jvp of the identity, whose tangent output is its argument, read after a write
+    "fresh_direction": r"s2sad\.jvp\(fi\d+\)",
     # a local function chosen by the path: which body a call means depends on it
     "local_function_branch": r"\bg\d+\b",
     # a local function reading a view of an array written into before the call

@@ -399,8 +399,7 @@ def _install(target, label, template, kind):
     an always-loaded rule's names reserved for good (see :mod:`.reserved`).  Returns it."""
     rule = _rule_for(target, label)
     setattr(rule, kind, template)
-    HELPER_NAMES.update((getattr(template, "free_names", None) or template.free)   # (LateTemplate)
-                        if reserved.always_loaded(template) else ())
+    HELPER_NAMES.update(reserved.always_loaded(template) and template.free or ())
     return rule
 
 

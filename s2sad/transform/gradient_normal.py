@@ -287,6 +287,7 @@ class _GradientWalk:
         new = nodes.function(fn.name, list(self.params), self.out, defaults=[], kwonly=[],
                              kw_defaults=[])
         names = self.module_names
+        names.norm = self.module_names = None   # (a cycle otherwise: trees freed only by gc)
         return NormalFunction(self.parsed, new, self.params, self.namer, names.free_names,
                               self.helpers, names.free_objects, names.free_sources, [], [])
 

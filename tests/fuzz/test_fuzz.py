@@ -721,8 +721,8 @@ CONSTRUCT_SIGNS.update({
                       r"\n\s+r\[1:\] = r\[:-1\] \* v\[0\]", r"\n\s+np\.subtract\.at\(r, ",
                       r"\n\s+def inner\(r, v\):", r"\n\s+for i\d+ in range\(2\):\n\s+nw\d+\("],
     "fresh_direction": [r"\n    return np\.array\(\[np\.sin\(q\[0\]\)\]", r"\n    return np\.tanh\(q\)",
-                        r"\n    return np\.cumsum\(q \* q\)", r"\ndef fk\d+\(q\):\n    return q\n",
-                        r"cl\d+\.append\(s2sad\.jvp\(fk\d+\)\(\w+, e\d+\)\[1\]"],
+                        r"\n    return np\.cumsum\(q \* q\)", r"\ndef fi\d+\(q\):\n    return q\n",
+                        r"cl\d+\.append\(s2sad\.jvp\(f[ki]\d+\)\(\w+, e\d+\)\[1\]"],
     "foreign_arg": [r"\nFQ = deque\(\[0\.5, -0\.25\]\)", r"\nFB = Bag\(\[0\.5, -0\.25\]\)",
                     r"def f\(.*\bfq\b", r"def f\(.*\bfb\b"],
 })

@@ -30,7 +30,7 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "called_partial": r"functools\.partial\(",
          "nested_writer": r"\n\s+def nw\d+\(r, v\):\n(.|\n)*\n\s+nw\d+\(bw\d+, \w+\)",
          "fresh_direction": r"\n\s+e\d+ = np\.zeros\(\d\)\n\s+e\d+\[i\d+\] = 1\.0\n"
-                            r"\s+cl\d+\.append\(s2sad\.jvp\(fk\d+\)\(\w+, e\d+\)\[1\]"}
+                            r"\s+cl\d+\.append\(s2sad\.jvp\(f[ki]\d+\)\(\w+, e\d+\)\[1\]"}
 
 
 def _programs(count=300):

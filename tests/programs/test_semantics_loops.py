@@ -532,8 +532,10 @@ def test_keyword_only_parameters_in_cli_modules(tmp_path):
     # f = x^2 k + m x at x = 2, k = 2, m = 3
     assert modules["rev"].keyword_only_two_value_and_grad(2.0) == (14.0, 4.0)
     assert modules["rev"].keyword_only_two_value_and_grad(2.0, k=1.0) == (10.0, 4.0)
-    assert modules["fwd"].keyword_only_two_jvp(2.0, 2.0, 3.0, 1.0) == (14.0, 11.0)
-    (value, g), hv = modules["hvp"].keyword_only_two_hvp(2.0, 2.0, 3.0, 1.0)
+    # (forward and hvp modules keep the signature: the tangent after x, k and m by keyword)
+    assert modules["fwd"].keyword_only_two_jvp(2.0, 1.0, k=2.0, m=3.0) == (14.0, 11.0)
+    assert modules["fwd"].keyword_only_two_jvp(2.0, 1.0) == (14.0, 11.0)
+    (value, g), hv = modules["hvp"].keyword_only_two_hvp(2.0, 1.0, k=2.0, m=3.0)
     assert (value, g, hv) == (14.0, 11.0, 4.0)
 
 

@@ -335,8 +335,10 @@ def _fresh_direction(draft, r):
     param = r.choice(params)
     x, n = param.name, next(draft.counter)
     size = 3 if param.shape == V else 2
-    helper, e, i, cols = f"fk{n}", f"e{n}", f"i{n}", f"cl{n}"
     body = r.choice(FRESH_HELPERS).format(n=size)
+    # (the identity named fiN: its jvp returns its argument, refused where that is written
+    # after the call, REFUSABLE; a helper returning a new array, fkN, must work)
+    helper, e, i, cols = f"fi{n}" if body == "q" else f"fk{n}", f"e{n}", f"i{n}", f"cl{n}"
     draft.box_helpers.append(f"def {helper}(q):\n    return {body}")
     draft.emit(f"{cols} = []")
     draft.emit(f"for {i} in range({size}):")
