@@ -169,6 +169,11 @@ def _desugared(parsed):
     return view, (walked if view.node is tree else None)
 
 
+def _read_by_checks(checks):
+    """The names the entry checks ``checks`` (statements) read."""
+    return {n.id for check in checks for n in gast.walk(check) if isinstance(n, gast.Name)}
+
+
 def _stored_and_mentioned(walked):
     """(the names stored, every name), of the nodes ``walked``, in one pass: the names a
     function stores are its body's (a parameter's context is Param)."""
@@ -226,7 +231,9 @@ class _Normalizer:
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
-        self.namer = Namer(mentioned | helper_reserved | registry.helper_names())
+        # (an entry check set aside by second order reads names too: never a temp's)
+        checked = _read_by_checks(getattr(parsed, "entry_checks", ()))
+        self.namer = Namer(mentioned | checked | helper_reserved | registry.helper_names())
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
