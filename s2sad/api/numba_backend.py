@@ -283,7 +283,7 @@ class NumbaBound:
         except NumbaTargetError as exc:
             message, loc = exc.message, exc.location
             if loc is not None:
-                message += f" ({loc.filename}, line {loc.line}: {loc.code.strip()})"
+                message += f" ({loc.filename}:{loc.line}:{loc.column}: {loc.code.strip()})"
             return self._fallback(impl, _through_gradient(entry, message), exc.hint)
         text = text.replace("# mode: ", "# target: numba\n# mode: ", 1)
         module = load_module(text, entry.emitted.function_name)

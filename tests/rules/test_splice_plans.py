@@ -66,8 +66,9 @@ def test_every_builtin_template_splices_as_a_substitution_does():
     seen = 0
     for rule in list(registry._RULES.values()):
         for tmpl in (rule.adjoint, rule.tangent):
-            if tmpl is None or not tmpl.params:
-                continue
+            if tmpl is None or not tmpl.params \
+                    or not tmpl.fn.__module__.startswith("s2sad."):   # (s2sad's own: not
+                continue   # a test's rule, which may read a name on purpose undefined)
             before = _dump(list(tmpl.body) + [tmpl.result])
             bindings = _bindings(tmpl.params)
             copies = []
