@@ -231,8 +231,7 @@ class _Normalizer:
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
-        # (an entry check set aside by second order reads names too: never a temp's)
-        checked = _read_by_checks(getattr(parsed, "entry_checks", ()))
+        checked = _read_by_checks(getattr(parsed, "entry_checks", ()))   # (never temps')
         self.namer = Namer(mentioned | checked | helper_reserved | registry.helper_names())
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
