@@ -217,8 +217,7 @@ class _Normalizer:
         self.inline_helpers = inline_helpers
         fn = parsed.node
         self.function_name = fn.name
-        # keyword-only parameters (def f(x, *, k=2.0)) are parameters like the others;
-        # the generated functions keep them keyword-only where the user's call reaches
+        # keyword-only parameters are parameters like the others (kept keyword-only outside)
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
         self.root_params = frozenset(self.params)
         # (nothing before the namer below is made changes a name)
@@ -231,8 +230,8 @@ class _Normalizer:
         # (the names of inlined helpers are never handed out as temps; see helper_names)
         helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
         self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
-        checked = _read_by_checks(getattr(parsed, "entry_checks", ()))   # (never temps')
-        self.namer = Namer(mentioned | checked | helper_reserved | registry.helper_names())
+        self.namer = Namer(mentioned | _read_by_checks(getattr(parsed, "entry_checks", ()))
+                           | helper_reserved | registry.helper_names())   # (checks': not temps)
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads
         # while a helper's body is inlined: the caller's values bound to its parameters
         self.inlined_args: Set[str] = set()
