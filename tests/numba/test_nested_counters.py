@@ -64,4 +64,4 @@ def test_refusal_of_an_inner_loop_value_names_the_inner_loop(tmp_path):
                                rtol=1e-12)
     text = " ".join(str(w.message) for w in caught
                     if issubclass(w.category, s2sad.NumbaFallbackWarning))
-    assert "line 4: for j in x:" in text and "end early" not in text, text
+    assert "nested_items.py:4:9: for j in x:" in text and "end early" not in text, text
