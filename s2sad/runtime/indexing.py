@@ -136,8 +136,12 @@ def cast_bar(g, y, x):
 def cast_dot(t, y):
     """The tangent of ``y = np.array(x, dtype)``: ``t`` in ``y``'s dtype for a float
     ``y`` (in ``y``'s shape: ``np.array(x, ndmin=k)`` adds leading axes of length 1),
-    zeros for an integer or bool ``y``."""
+    zeros for an integer or bool ``y``.  A numpy number ``y`` (``np.float64(x)``) gets a
+    number of its type: of a Dask ``t`` too, whose value the primal computed already
+    (a 0-d Dask array would refuse ``axis=0``, which numpy's number takes)."""
     if np.result_type(y).kind in "fc":
+        if isinstance(y, np.generic) and np.ndim(t) == 0:
+            return y.dtype.type(t)
         if np.ndim(t) < np.ndim(y):
             t = np.reshape(t, np.shape(y))
         return fresh(t, np.result_type(y))
