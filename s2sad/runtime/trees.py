@@ -6,6 +6,7 @@ returns a new list, tuple, dict or array and never changes its arguments.
 from .numpy_view import np
 from .duck import as_array, fresh, is_duck
 
+from ..errors import UnsupportedSyntaxError
 from ..rules.records import fact
 
 from .indexing import getitem_bar
@@ -195,6 +196,12 @@ def repeat_bar(g, items):
     if g.__class__ in _SCALAR_TYPES:   # a number for every number (a long list of them)
         return [g if item.__class__ in _SCALAR_TYPES else unbroadcast(g, item)
                 for item in items]
+    if isinstance(g, (list, tuple)):   # (a number or array start never sums to a list)
+        raise UnsupportedSyntaxError(
+            "sum(groups, start) concatenating lists or tuples is differentiated only with "
+            "its start [], (), list(), tuple() or a name bound only to list (tuple) displays: "
+            "with this start it was read as a sum of numbers",
+            hint="write sum(groups, []) (or the comprehension [v for g in groups for v in g])")
     parts = []
     for item in items:   # each item its own array: never one array for two items
         part = unbroadcast(g, item)

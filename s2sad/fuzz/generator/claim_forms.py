@@ -22,7 +22,8 @@ the fuzzer cannot write is untested):
 - ``called_partial``: a ``functools.partial`` called inside ``f``: made there and called
   (of a lambda, holding a constant or a value computed from a parameter), made and called
   at once (of a numpy function), a partial of a partial, one made anew in a loop, or a
-  module global's (``PQN = functools.partial(np.sum, axis=0)``);
+  module global's (``PQN = functools.partial(np.sum, axis=0)``); every other one spelled
+  ``PAN`` (``from functools import partial as PAN``: recognized by its value);
 - ``nested_writer``: a local ``def`` writing into the array argument it is given
   (``np.add.at(r, idx, v)``, ``r[0] = r[0] * 3.0 + v[1]``, ``r[...] += v * v``,
   ``r[1:] = r[:-1] * v[0]``, or through a local function of its own), called once or in
@@ -268,21 +269,24 @@ def _called_partial(draft, r):
     held = r.choice(("0.5", f"0.5 * np.sum({x})", f"np.tanh(np.sum({x}))"))
     lam = f"lambda {u}, {c}: {c} * np.sin({u}) + {u} * {u}"
     form = r.randrange(5)
+    if n % 2 and form != 4:   # (partial under another name: resolved by its value)
+        draft.module_lines.append(f"from functools import partial as PA{n}")
+    spell = f"PA{n}" if n % 2 and form != 4 else "functools.partial"
     if form == 0:     # made, then called
-        draft.emit(f"{p} = functools.partial({lam}, {c}={held})")
+        draft.emit(f"{p} = {spell}({lam}, {c}={held})")
         term = f"{p}({x})"
     elif form == 1:   # made and called at once
-        term = r.choice((f"functools.partial(np.multiply, 0.5)({x})",
-                         f"functools.partial(np.sum, axis=0)({x} * {x})"))
+        term = r.choice((f"{spell}(np.multiply, 0.5)({x})",
+                         f"{spell}(np.sum, axis=0)({x} * {x})"))
     elif form == 2:   # a partial of a partial, its keyword given anew
-        draft.emit(f"{p} = functools.partial({lam}, {c}=1.5)")
-        draft.emit(f"pp{n} = functools.partial({p}, {c}={held})")
+        draft.emit(f"{p} = {spell}({lam}, {c}=1.5)")
+        draft.emit(f"pp{n} = {spell}({p}, {c}={held})")
         term = f"{p}({x}) + pp{n}({x})"
     elif form == 3:   # made anew in a loop
         k, acc = f"k{n}", f"pa{n}"
         draft.emit(f"{acc} = 0.0")
         draft.emit(f"for {k} in range(2):")
-        draft.emit(f"    {p} = functools.partial(lambda {u}, {c}: {c} * np.tanh({u}), "
+        draft.emit(f"    {p} = {spell}(lambda {u}, {c}: {c} * np.tanh({u}), "
                    f"{c}={k} + 0.5)")
         draft.emit(f"    {acc} = {acc} + np.sum({p}({x}))")
         term = acc

@@ -7,7 +7,8 @@ point that is a lambda or a ``functools.partial``):
   ``product``, ``permutations`` and ``combinations_with_replacement`` of ``range(n)``;
 - ``dict_accumulator``: a ``defaultdict(float)`` or ``Counter()`` accumulator, ``d[k] +=
   v`` in a loop, read back (a key never written too: its default);
-- ``sum_lists``: ``sum(list_of_lists, [])`` (and of tuples, ``()``);
+- ``sum_lists``: ``sum(list_of_lists, [])`` (and of tuples, ``()``); every other one
+  spelled ``SUN(..., list())`` (``from builtins import sum as SUN``, a start made by a call);
 - ``map_call``: ``list(map(h, xs))`` of a helper, of a lambda, ``sum(map(h, xs, C3))``,
   ``tuple(map(...))``;
 - ``module_lambda``: a lambda bound to a name at module level, called by ``f``;
@@ -200,11 +201,15 @@ def _sum_lists(draft, r):
         return
     param = r.choice(params)
     a, b, c = _items(param)
-    name = f"sl{next(draft.counter)}"
+    n = next(draft.counter)
+    name, total = f"sl{n}", "sum"
+    if n % 2:   # (sum under another name, its start made by a call: read by their values)
+        total = f"SU{n}"
+        draft.module_lines.append(f"from builtins import sum as {total}")
     if r.random() < 0.5:
-        draft.emit(f"{name} = sum([[{a}, {b}], [{c}]], [])")
+        draft.emit(f"{name} = {total}([[{a}, {b}], [{c}]], {'list()' if n % 2 else '[]'})")
     else:
-        draft.emit(f"{name} = sum((({a}, {b}), ({c},)), ())")
+        draft.emit(f"{name} = {total}((({a}, {b}), ({c},)), {'tuple()' if n % 2 else '()'})")
     draft.return_terms.append(f"0.25 * ({name}[0] * {name}[-1] + {name}[1] * len({name}))")
     draft.use("sum_lists")
 

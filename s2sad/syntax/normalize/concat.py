@@ -2,10 +2,12 @@
 
 Python's ``sum`` with a list (tuple) start joins the sequences it is given; s2sad's
 rule for ``sum`` adds numbers and arrays, so before the walk ``sum(groups, start)``
-whose start is a list or tuple display (or a name the function binds only to list
-displays, only to tuple displays) becomes ``start + [item for group in groups for
+(``sum`` the builtin by its value: ``builtins.sum`` or a name bound to it too) whose
+start is a list or tuple display, ``list()`` or ``tuple()`` (or a name the function binds
+only to list displays, only to tuple displays) becomes ``start + [item for group in groups for
 item in group]`` (``start + tuple([...])`` for a tuple), which the comprehension's
-lowering differentiates in every mode.  (Any other start is left to the rule.)
+lowering differentiates in every mode.  (Any other start is left to the rule, which refuses a
+concatenation when it runs: ``runtime.trees.repeat_bar``.)
 """
 
 import builtins
@@ -61,16 +63,36 @@ def _display_names(walked):
             if len(set(found)) == 1 and len(found) == stores.get(name)}
 
 
+def concatenates_maybe(call, parsed):
+    """Whether the call ``call`` may be a ``sum(groups, start)`` this module rewrites: two
+    arguments, the callee the builtin ``sum`` by its value (``sum``, ``builtins.sum``,
+    ``from builtins import sum as total``)."""
+    if len(call.args) + len(call.keywords) != 2:
+        return False
+    func = call.func
+    if func.__class__ is gast.Name:
+        return parsed.resolve(func.id, None, compose=False) is builtins.sum
+    return getattr(func, "attr", None) == "sum" and parsed.resolve_callee(func) is builtins.sum
+
+
+def _empty_made(start, parsed):
+    """``gast.List`` (``gast.Tuple``) for the start ``list()`` (``tuple()``), else None."""
+    if start.__class__ is gast.Call and not start.args and not start.keywords \
+            and start.func.__class__ is gast.Name:
+        made = parsed.resolve(start.func.id, None, compose=False)
+        return gast.List if made is list else gast.Tuple if made is tuple else None
+    return None
+
+
 def _lowered(call, parsed, taken, displays):
-    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
-            and call.func.id == "sum" and parsed.resolve("sum", None) is builtins.sum):
+    if not (isinstance(call, gast.Call) and concatenates_maybe(call, parsed)):
         return None
     start = call.args[1:2] + [k.value for k in call.keywords if k.arg == "start"]
     if len(call.args) + len(call.keywords) != 2 or len(call.args) < 1 or not start:
         return None
     start = start[0]
     kind = start.__class__ if isinstance(start, (gast.List, gast.Tuple)) else \
-        displays.get(start.id) if isinstance(start, gast.Name) else None
+        displays.get(start.id) if isinstance(start, gast.Name) else _empty_made(start, parsed)
     if kind is None:
         return None
     group, item = _fresh("group", taken), _fresh("item", taken)

@@ -33,10 +33,13 @@ from .. import nodes, printer
 
 
 def makes_partial(func, parsed):
-    """Whether the callee ``func`` (a gast node) is ``functools.partial`` (its spelling
-    looked at first: most calls are not resolved)."""
-    spelled = func.id if func.__class__ is gast.Name else getattr(func, "attr", None)
-    return spelled == "partial" and parsed.resolve_callee(func) is functools.partial
+    """Whether the callee ``func`` (a gast node) is ``functools.partial``, by its value:
+    ``partial``, ``functools.partial``, ``ft.partial``, or any name bound to it (``from
+    functools import partial as P``; an attribute spelled otherwise is not resolved)."""
+    if func.__class__ is gast.Name:
+        return parsed.resolve(func.id, None, compose=False) is functools.partial
+    return getattr(func, "attr", None) == "partial" \
+        and parsed.resolve_callee(func) is functools.partial
 
 
 def lower_partial_calls(tree, parsed):

@@ -13,7 +13,7 @@ import gast
 
 from ...errors import UnsupportedSyntaxError
 from .. import nodes
-from .concat import lower_concatenating_sums
+from .concat import concatenates_maybe, lower_concatenating_sums
 from .defaultdicts import lower_default_dicts, makes_default_dict
 from .itertools_items import lower_item_tuples, names_item_tuples
 from .partials import lower_partial_calls, makes_partial
@@ -36,8 +36,7 @@ def lower_source_forms(tree, parsed, walked=None):
     if any(names_item_tuples(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
             and lower_item_tuples(tree, parsed):
         walked, changed = nodes.indexed_walk(tree), True   # (combinations(xs, 2): tuples)
-    if any(getattr(n.func, "id", None) == "sum" and len(n.args) + len(n.keywords) == 2
-           for n in nodes.of_class(walked, gast.Call)) \
+    if any(concatenates_maybe(n, parsed) for n in nodes.of_class(walked, gast.Call)) \
             and lower_concatenating_sums(tree, parsed):
         walked, changed = nodes.indexed_walk(tree), True   # (sum(groups, []): a comprehension)
     if any(makes_partial(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
