@@ -16,6 +16,7 @@ from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import Arguments, parameters
 from .bound import Bound
+from .call_errors import python_call_error
 from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
 from .fastpath import fast_path
@@ -55,7 +56,7 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
     inner = getattr(func, anno.GRADIENT_OF, None)
     if inner is not None:   # grad(grad(f)): forward mode over the reverse gradient code
         return gradient_of_gradient(inner[0], inner[1], wrt, with_value, backend=backend)
-    func = differentiable(func)   # grad(jvp(f)), grad(hvp(f))...: through its code
+    user, func = func, differentiable(func)   # grad(jvp(f)), grad(hvp(f))...: its code
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = backend_bound(reverse_bound(func, wrt_names, "value_and_grad"), backend)
     arguments = Arguments(bound.func, wrt_names)
@@ -100,7 +101,13 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
                 break
         if kwargs:
             refuse_complex_arguments((), kwargs, func.__name__)
-        value, grads = bound(*args, **kwargs)
+        try:
+            value, grads = bound(*args, **kwargs)
+        except TypeError:   # (Python's own words where the user's call is wrong)
+            own = python_call_error(user, args, kwargs)
+            if own is None:
+                raise
+            raise own from None
         return finish(value, grads, args, kwargs)
 
     def gradient(*args, **kwargs):
@@ -244,7 +251,7 @@ def vjp(func=None, wrt=0, backend="numpy"):
 
 
 def _build_vjp(func, wrt):
-    func = differentiable(func)
+    user, func = func, differentiable(func)
     wrt_names, many = pipeline.resolve_wrt(func, wrt)
     bound = reverse_bound(func, wrt_names, "vjp")
     arguments = Arguments(bound.func, wrt_names)
@@ -262,6 +269,11 @@ def _build_vjp(func, wrt):
             + list((bound.func.__kwdefaults__ or {}).values())) if writes else ())
         try:
             value, pullback_impl = bound(*args, **kwargs)
+        except TypeError:   # (Python's own words where the user's call is wrong)
+            own = python_call_error(user, args, kwargs)
+            if own is None:
+                raise
+            raise own from None
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
             raise

@@ -22,6 +22,7 @@ from .matching import as_tangent, check_scalar, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
 from .singular import raise_singular
 from .transformed import cached_transform, with_source
+from .call_errors import python_call_error
 
 
 def _second_order_call(bound, func, *args):
@@ -121,7 +122,7 @@ def hessian(func=None, wrt=0, backend="numpy"):
     check_backend(backend, "hessian")
     if func is None:
         return lambda f: hessian(f, wrt, backend)
-    func = differentiable(func)
+    user, func = func, differentiable(func)
     wrt_names, many, bound, positions = _second_order(func, wrt, backend)
     quiet = []   # the later columns' products: without print(...) and the like (made
     # where the code has such calls), which Python's function runs once
@@ -136,7 +137,13 @@ def hessian(func=None, wrt=0, backend="numpy"):
     def hess(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
         refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
-        values = arguments(bound.func, args, kwargs)
+        try:
+            values = arguments(bound.func, args, kwargs)
+        except TypeError:   # (Python's own words, naming the user's function)
+            own = python_call_error(user, args, kwargs)
+            if own is None:
+                raise
+            raise own from None
         xs = [values[p] for p in positions]
         flat = [trees.leaves(x) for x in xs]
         # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
