@@ -27,7 +27,7 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "print_in_branch": r"\n {12}(print|log\.info)\(",
          "foreign_arg": r"\bf[qb]\b",
          "list_arith": r"\n\s+sl\d+ = \[.*\]\n\s+la\d+ = .*sl\d+ (\*|/) ",
-         "called_partial": r"functools\.partial\(",
+         "called_partial": r"(functools\.partial|PA\d+)\(",
          "nested_writer": r"\n\s+def nw\d+\(r, v\):\n(.|\n)*\n\s+nw\d+\(bw\d+, \w+\)",
          "fresh_direction": r"\n\s+e\d+ = np\.zeros\(\d\)\n\s+e\d+\[i\d+\] = 1\.0\n"
                             r"\s+cl\d+\.append\(s2sad\.jvp\(f[ki]\d+\)\(\w+, e\d+\)\[1\]"}

@@ -54,7 +54,7 @@ def test_the_features_leave_the_shared_stream_alone():
 def test_the_feature_appears(feature):
     """Every feature is written, and its construct shows in the program."""
     shows = {"index_tuples": "itertools.", "dict_accumulator": "defaultdict(float)|Counter()",
-             "sum_lists": "], [])|), ())", "map_call": "(map(", "module_lambda": "= lambda u",
+             "sum_lists": "], [])|), ())|], list())|), tuple())", "map_call": "(map(", "module_lambda": "= lambda u",
              "numpy_constants": "np.float64(|np.searchsorted(|np.digitize(|"
                                 "np.count_nonzero(|np.finfo(",
              "lstsq_pinv": "np.linalg.lstsq(|np.linalg.pinv(", "deque_maxlen": "deque(maxlen=2)",
