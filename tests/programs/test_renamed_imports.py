@@ -2,7 +2,8 @@
 ``functools.partial`` spelled ``P`` (``from functools import partial as P``) or
 ``ft.partial`` (refused before as "calling the local value 'h'"), ``sum`` spelled
 ``total`` or ``bi.sum`` concatenating lists (before: a wrong gradient, every item given
-the whole adjoint), ``numpy``/``math``/``itertools``/``collections`` names renamed.
+the whole adjoint), ``numpy``/``math``/``itertools``/``collections`` names renamed, a
+``defaultdict`` and a ``Counter`` bound in one tuple assignment (hvp: KeyError before).
 Checked against central finite differences in reverse and forward mode and to second
 order; a concatenating ``sum`` s2sad cannot read as one is refused when it runs."""
 
@@ -66,9 +67,18 @@ def renamed_library_names(x):
     return s + d["a"] * c["b"]
 
 
+def accumulators_bound_at_once(x):
+    # (hvp raised KeyError: a Counter bound in a tuple was not lowered to a plain dict)
+    d, c, k = dd(float), Ctr(), 2.0
+    for i in range(3):
+        d[i % 2] += x[i] * x[0]
+        c["u"] += onp.sin(x[i])
+    return d[0] * d[1] + c["u"] * c["v"] + k * c["u"] * d[0]
+
+
 X = onp.array([0.3, -0.5, 1.1])
 FUNCS = [renamed_partial, module_alias_partial, renamed_partial_in_a_loop,
-         renamed_sum_concatenating, renamed_library_names]
+         renamed_sum_concatenating, renamed_library_names, accumulators_bound_at_once]
 
 
 def _fd_hessian(f, x, h=1e-4):

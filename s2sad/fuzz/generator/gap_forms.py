@@ -6,7 +6,8 @@ point that is a lambda or a ``functools.partial``):
 - ``index_tuples``: loops over the index tuples of ``itertools.combinations``,
   ``product``, ``permutations`` and ``combinations_with_replacement`` of ``range(n)``;
 - ``dict_accumulator``: a ``defaultdict(float)`` or ``Counter()`` accumulator, ``d[k] +=
-  v`` in a loop, read back (a key never written too: its default);
+  v`` in a loop, read back (a key never written too: its default); one in three bound
+  beside another name (``acN, adN = Counter(), 0.5``);
 - ``sum_lists``: ``sum(list_of_lists, [])`` (and of tuples, ``()``); every other one
   spelled ``SUN(..., list())`` (``from builtins import sum as SUN``, a start made by a call);
 - ``map_call``: ``list(map(h, xs))`` of a helper, of a lambda, ``sum(map(h, xs, C3))``,
@@ -167,7 +168,12 @@ def _dict_accumulator(draft, r):
     x, n = param.name, next(draft.counter)
     acc, i = f"ac{n}", f"i{n}"
     counter = r.random() < 0.5
-    draft.emit(f"{acc} = {'Counter()' if counter else 'defaultdict(float)'}")
+    made = 'Counter()' if counter else 'defaultdict(float)'
+    if n % 3 == 1:   # (bound beside another name at once: split before it is lowered)
+        draft.emit(f"{acc}, ad{n} = {made}, 0.5")
+        draft.return_terms.append(f"ad{n}")
+    else:
+        draft.emit(f"{acc} = {made}")
     keys = ("'u'", "'w'") if counter else ("0", "1")
     if param.shape == S:
         draft.emit(f"{acc}[{keys[0]}] += {x} * 0.5")

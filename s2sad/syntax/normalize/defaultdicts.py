@@ -49,11 +49,46 @@ def makes_default_dict(func, parsed):
     return found is collections.defaultdict or found is collections.Counter
 
 
+def _split_bindings(node, parsed):
+    """``d, c = defaultdict(float), Counter()`` (names bound to a display of as many
+    values, one made by either, none reading a name bound there) as one assignment per
+    name, in place, so each is lowered as ``d = defaultdict(float)`` is."""
+    for field in ("body", "orelse", "finalbody", "handlers"):
+        block = getattr(node, field, None)
+        if not isinstance(block, list):
+            continue
+        out = []
+        for stmt in block:
+            _split_bindings(stmt, parsed)
+            target, value = (stmt.targets[0], stmt.value) if stmt.__class__ is gast.Assign \
+                and len(stmt.targets) == 1 else (None, None)
+            names = [t.id for t in getattr(target, "elts", ()) if t.__class__ is gast.Name]
+            if target.__class__ in (gast.Tuple, gast.List) \
+                    and value.__class__ in (gast.Tuple, gast.List) \
+                    and len(names) == len(target.elts) == len(value.elts) \
+                    and len(set(names)) == len(names) \
+                    and any(v.__class__ is gast.Call and _made_by_either(v.func, parsed)
+                            for v in value.elts) \
+                    and not any(n.__class__ is gast.Name and n.id in names
+                                for n in nodes.walk(value)):
+                out.extend(gast.copy_location(nodes.assign(name, v), stmt)
+                           for name, v in zip(names, value.elts))
+            else:
+                out.append(stmt)
+        block[:] = out
+
+
+def _made_by_either(func, parsed):
+    made = parsed.resolve_callee(func)
+    return made is collections.defaultdict or made is collections.Counter
+
+
 def lower_default_dicts(tree, parsed, error, line_of=None):
     """Rewrite ``tree`` (a copy of the user's function) in place as the module docstring
     says; returns whether it changed anything.  ``parsed`` resolves names, ``error(
     message, node, hint)`` makes a located refusal, ``line_of(node)`` the line of the
     source file a message names (the tree's own line numbers by default)."""
+    _split_bindings(tree, parsed)
     walked = nodes.walk(tree)
     found = {}   # name -> (kind, default, the assignment)
     for node in walked:
