@@ -96,9 +96,61 @@ def dropped_presets(func, edits):
                          (_is_save(n, parents) or _covered(n, name, parents)) for n in loads):
             for stmt in stmts:
                 edits.delete_line(stmt.lineno)
+        elif _int_only(func, name, parents):
+            for stmt in stmts:   # (an int placeholder: numba types the name as an int)
+                edits.replace(stmt.value, "0")
         else:
             kept.add(name)
     return kept
+
+
+_INT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)
+
+
+def _int_only(func, name, parents):
+    """Whether each value the preset ``name`` and its copies (``a = name``, ``name = a``)
+    are given is an int (a ``range`` loop's target, an int constant, ``len(...)``, or
+    these combined by ``+ - * // %``) and none of them is tested against None: the
+    preset's value is then only copied and saved (numpy code reading it would fail on
+    None), and 0 in its place gives the same numbers."""
+    ranges = {n.target.id for n in ast.walk(func) if isinstance(n, ast.For)
+              and isinstance(n.target, ast.Name) and isinstance(n.iter, ast.Call)
+              and isinstance(n.iter.func, ast.Name) and n.iter.func.id == "range"}
+    copies = [(n.targets[0].id, n.value) for n in ast.walk(func) if isinstance(n, ast.Assign)
+              and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
+    group, grown = {name}, True
+    while grown:
+        grown = False
+        for target, value in copies:
+            if isinstance(value, ast.Name) and (target in group) != (value.id in group):
+                group |= {target, value.id}
+                grown = True
+    if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in group
+           and not (isinstance(parents.get(id(n)), ast.Assign)
+                    and parents[id(n)].targets == [n]) for n in ast.walk(func)):
+        return False   # (given a value otherwise: unpacked, a loop's target, op=)
+    for target, value in copies:
+        if target in group and not (isinstance(value, ast.Name) and value.id in group) \
+                and not _is_none(value) and not _is_int(value, ranges):
+            return False
+    return not any(isinstance(n, ast.Compare) and any(_is_none(c) for c in
+                                                      [n.left, *n.comparators])
+                   and any(isinstance(c, ast.Name) and c.id in group
+                           for c in [n.left, *n.comparators]) for n in ast.walk(func))
+
+
+def _is_int(node, ranges):
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.Name):
+        return node.id in ranges
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, _INT_OPS) and _is_int(node.left, ranges) \
+            and _is_int(node.right, ranges)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.USub) and _is_int(node.operand, ranges)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+        and node.func.id == "len"
 
 
 def _index_reads(func, index_helpers):
