@@ -53,6 +53,9 @@ _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)
 
 def _writes(stmt):
     """Names a statement binds (all stores inside a compound statement)."""
+    if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+            and stmt.targets[0].__class__ is gast.Name:   # (the commonest: name = value)
+        return {stmt.targets[0].id}
     if isinstance(stmt, _COMPOUND):
         return {n.id for n in nodes.names(stmt) if isinstance(n.ctx, gast.Store)}
     if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
@@ -82,6 +85,9 @@ def _has_effect(stmt):
 
 
 def _stmt_reads(stmt):
+    if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+            and stmt.targets[0].__class__ is gast.Name:   # (the commonest: name = value)
+        return reads_into(stmt.value, set())
     if isinstance(stmt, gast.Assign):
         reads = reads_into(stmt.value, set())
         for target in stmt.targets:
@@ -243,25 +249,28 @@ def propagate_copies(body, protected=(), reads=None):
     table (see :func:`eliminate_dead`).
     """
     table = _Uses(list(body))
+    body = table.body
+    # (no pass makes a copy of a statement that is none, or the reverse: each pass looks
+    # at the copies the one before kept, in order; a removed statement leaves None)
+    copies = [i for i, stmt in enumerate(body) if _copied(stmt) is not None]
     changed = True
     while changed:
         changed = False
-        body = table.body
-        for i in range(len(body)):
-            copied = _copied(body[i])
-            if copied is None:
-                continue
-            a, b = copied
+        kept = []
+        for i in copies:
+            a, b = _copied(body[i])
             if a == b or _rename_definition(table, i, a, b, protected) \
                     or (a not in protected and _forward_substitute(table, i, a, b)):
                 table.remove(i)
                 changed = True
-        if changed:   # the next pass reads the table kept up to date, not the trees again
-            table = table.compacted()
+            else:
+                kept.append(i)
+        copies = kept
+    kept = [k for k, stmt in enumerate(body) if stmt is not None]
     if reads is not None:
-        reads.update((id(stmt), (stmt, getattr(stmt, "value", None), names))
-                     for stmt, names in zip(table.body, table.reads))
-    return table.body
+        reads.update((id(body[k]), (body[k], getattr(body[k], "value", None), table.reads[k]))
+                     for k in kept)
+    return [body[k] for k in kept]
 
 
 class _Uses:
@@ -269,10 +278,10 @@ class _Uses:
     with the names each one reads (:func:`_stmt_reads`) and writes and, for each name,
     the sorted positions of the statements that read it and that write it."""
 
-    def __init__(self, body, reads=None, writes=None):
+    def __init__(self, body):
         self.body = body
-        self.reads = [_stmt_reads(s) for s in body] if reads is None else reads
-        self.writes = [_writes(s) for s in body] if writes is None else writes
+        self.reads = [_stmt_reads(s) for s in body]
+        self.writes = [_writes(s) for s in body]
         self.read_at, self.written_at = {}, {}
         for positions, of_statement in ((self.read_at, self.reads),
                                         (self.written_at, self.writes)):
@@ -283,14 +292,6 @@ class _Uses:
                         positions[name] = [k]
                     else:
                         at.append(k)
-
-    def compacted(self):
-        """The table of the body without its removed statements, whose reads and writes
-        are kept up to date as copies are removed (what ``_stmt_reads`` and ``_writes``
-        give now): no statement is walked again."""
-        kept = [k for k, stmt in enumerate(self.body) if stmt is not None]
-        return _Uses([self.body[k] for k in kept], [self.reads[k] for k in kept],
-                     [self.writes[k] for k in kept])
 
     def remove(self, i):
         for name in self.reads[i]:
