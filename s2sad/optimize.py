@@ -40,7 +40,15 @@ def reads_into(node, found):
                 found.add(part.id)
     elif cls is gast.Call:
         for part in [node.func] + node.args + [k.value for k in node.keywords]:
-            reads_into(part, found)
+            kind = part.__class__   # (a name read off here, a literal passed over)
+            if kind is gast.Attribute:   # (np.tanh: its name, read off here too)
+                part = part.value
+                kind = part.__class__
+            if kind is gast.Name and getattr(part, "annotation", None) is None:
+                if not isinstance(part.ctx, gast.Store):
+                    found.add(part.id)
+            elif kind is not gast.Constant:
+                reads_into(part, found)
     elif cls is gast.UnaryOp or cls is gast.Attribute or cls is gast.Expr:
         reads_into(node.operand if cls is gast.UnaryOp else node.value, found)
     elif cls is not gast.Constant and (cls is list or isinstance(node, gast.AST)):
@@ -149,6 +157,8 @@ def _dead_block(body, live, known=None):
                 live.update(entry[2])   # (its reads, found before)
             else:
                 reads_into(stmt.value, live)   # (its reads: the value's)
+        elif stmt.__class__ is gast.Expr:   # (a comment, a call: kept, writes nothing)
+            reads_into(stmt.value, live)
         else:
             writes = _writes(stmt)
             if writes and not (writes & live) and not _has_effect(stmt):
@@ -173,11 +183,13 @@ def is_comment(stmt):
 def drop_orphan_comments(body):
     """Remove comment markers that no longer precede a statement of their block."""
     kept = []
+    after_comment = False   # (whether kept[-1] is a comment)
     for stmt in body:
-        if kept and is_comment(kept[-1]) and (
-                is_comment(stmt) or isinstance(stmt, (gast.Return, gast.FunctionDef))):
+        comment = stmt.__class__ is gast.Expr and is_comment(stmt)
+        if after_comment and (comment or isinstance(stmt, (gast.Return, gast.FunctionDef))):
             kept.pop()
         kept.append(stmt)
+        after_comment = comment
     while kept and is_comment(kept[-1]):
         kept.pop()
     return kept
@@ -200,10 +212,14 @@ def added_in_place(body):
     statement some pass changed into another form stays as it is."""
     out = []
     for stmt in body:
-        if isinstance(stmt, gast.If):
+        cls = stmt.__class__
+        if cls is gast.Assign and not getattr(stmt, anno.ADD_IN_PLACE, None) \
+                or cls is gast.Expr:   # (the commonest statements: nothing to write)
+            pass
+        elif cls is gast.If:
             stmt = copy.copy(stmt)
             stmt.body, stmt.orelse = added_in_place(stmt.body), added_in_place(stmt.orelse)
-        elif isinstance(stmt, (gast.For, gast.While)):
+        elif cls is gast.For or cls is gast.While:
             stmt = copy.copy(stmt)
             stmt.body = added_in_place(stmt.body)
         elif anno.get(stmt, anno.ADD_IN_PLACE) and len(stmt.targets) == 1 \
