@@ -126,7 +126,17 @@ def _dead_block(body, live, known=None):
     live = set(live)
     kept = []
     for stmt in reversed(body):
-        if isinstance(stmt, gast.If):
+        if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+                and stmt.targets[0].__class__ is gast.Name:   # (the commonest statement)
+            if stmt.targets[0].id not in live and not _has_effect(stmt):
+                continue
+            live.discard(stmt.targets[0].id)
+            entry = known.get(id(stmt)) if known else None
+            if entry is not None and entry[0] is stmt and entry[1] is stmt.value:
+                live.update(entry[2])   # (its reads, found before)
+            else:
+                reads_into(stmt.value, live)   # (its reads: the value's)
+        elif isinstance(stmt, gast.If):
             then, live_then = _dead_block(stmt.body, live)
             orelse, live_else = _dead_block(stmt.orelse, live)
             if not _effective(then) and not _effective(orelse):
@@ -147,16 +157,6 @@ def _dead_block(body, live, known=None):
             stmt = copy.copy(stmt)
             stmt.body = body_kept
             live = at_end | live_in
-        elif stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
-                and stmt.targets[0].__class__ is gast.Name:   # (the branch below, faster)
-            if stmt.targets[0].id not in live and not _has_effect(stmt):
-                continue
-            live.discard(stmt.targets[0].id)
-            entry = known.get(id(stmt)) if known else None
-            if entry is not None and entry[0] is stmt and entry[1] is stmt.value:
-                live.update(entry[2])   # (its reads, found before)
-            else:
-                reads_into(stmt.value, live)   # (its reads: the value's)
         elif stmt.__class__ is gast.Expr:   # (a comment, a call: kept, writes nothing)
             reads_into(stmt.value, live)
         else:
