@@ -201,12 +201,18 @@ def _fill_empty_blocks(stmts):
     Walks statements only, never into expressions.
     """
     for stmt in stmts:
+        if stmt.__class__ in _NO_BLOCK:
+            continue
         for name in ("body", "orelse"):
             block = getattr(stmt, name, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
                 _fill_empty_blocks(block)
                 if all(_is_marker(s) for s in block):
                     block.append(gast.Pass())
+
+
+#: the commonest statements of generated code, which hold no block
+_NO_BLOCK = frozenset((gast.Assign, gast.AugAssign, gast.Expr, gast.Return))
 
 
 def _is_marker(stmt):

@@ -40,7 +40,15 @@ def reads_into(node, found):
                 found.add(part.id)
     elif cls is gast.Call:
         for part in [node.func] + node.args + [k.value for k in node.keywords]:
-            reads_into(part, found)
+            kind = part.__class__   # (a name read off here, a literal passed over)
+            if kind is gast.Attribute:   # (np.tanh: its name, read off here too)
+                part = part.value
+                kind = part.__class__
+            if kind is gast.Name and getattr(part, "annotation", None) is None:
+                if not isinstance(part.ctx, gast.Store):
+                    found.add(part.id)
+            elif kind is not gast.Constant:
+                reads_into(part, found)
     elif cls is gast.UnaryOp or cls is gast.Attribute or cls is gast.Expr:
         reads_into(node.operand if cls is gast.UnaryOp else node.value, found)
     elif cls is not gast.Constant and (cls is list or isinstance(node, gast.AST)):
@@ -53,6 +61,9 @@ _COMPOUND = (gast.If, gast.For, gast.While, gast.FunctionDef)
 
 def _writes(stmt):
     """Names a statement binds (all stores inside a compound statement)."""
+    if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+            and stmt.targets[0].__class__ is gast.Name:   # (the commonest: name = value)
+        return {stmt.targets[0].id}
     if isinstance(stmt, _COMPOUND):
         return {n.id for n in nodes.names(stmt) if isinstance(n.ctx, gast.Store)}
     if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
@@ -82,6 +93,9 @@ def _has_effect(stmt):
 
 
 def _stmt_reads(stmt):
+    if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+            and stmt.targets[0].__class__ is gast.Name:   # (the commonest: name = value)
+        return reads_into(stmt.value, set())
     if isinstance(stmt, gast.Assign):
         reads = reads_into(stmt.value, set())
         for target in stmt.targets:
@@ -112,7 +126,17 @@ def _dead_block(body, live, known=None):
     live = set(live)
     kept = []
     for stmt in reversed(body):
-        if isinstance(stmt, gast.If):
+        if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+                and stmt.targets[0].__class__ is gast.Name:   # (the commonest statement)
+            if stmt.targets[0].id not in live and not _has_effect(stmt):
+                continue
+            live.discard(stmt.targets[0].id)
+            entry = known.get(id(stmt)) if known else None
+            if entry is not None and entry[0] is stmt and entry[1] is stmt.value:
+                live.update(entry[2])   # (its reads, found before)
+            else:
+                reads_into(stmt.value, live)   # (its reads: the value's)
+        elif isinstance(stmt, gast.If):
             then, live_then = _dead_block(stmt.body, live)
             orelse, live_else = _dead_block(stmt.orelse, live)
             if not _effective(then) and not _effective(orelse):
@@ -133,16 +157,8 @@ def _dead_block(body, live, known=None):
             stmt = copy.copy(stmt)
             stmt.body = body_kept
             live = at_end | live_in
-        elif stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
-                and stmt.targets[0].__class__ is gast.Name:   # (the branch below, faster)
-            if stmt.targets[0].id not in live and not _has_effect(stmt):
-                continue
-            live.discard(stmt.targets[0].id)
-            entry = known.get(id(stmt)) if known else None
-            if entry is not None and entry[0] is stmt and entry[1] is stmt.value:
-                live.update(entry[2])   # (its reads, found before)
-            else:
-                reads_into(stmt.value, live)   # (its reads: the value's)
+        elif stmt.__class__ is gast.Expr:   # (a comment, a call: kept, writes nothing)
+            reads_into(stmt.value, live)
         else:
             writes = _writes(stmt)
             if writes and not (writes & live) and not _has_effect(stmt):
@@ -167,11 +183,13 @@ def is_comment(stmt):
 def drop_orphan_comments(body):
     """Remove comment markers that no longer precede a statement of their block."""
     kept = []
+    after_comment = False   # (whether kept[-1] is a comment)
     for stmt in body:
-        if kept and is_comment(kept[-1]) and (
-                is_comment(stmt) or isinstance(stmt, (gast.Return, gast.FunctionDef))):
+        comment = stmt.__class__ is gast.Expr and is_comment(stmt)
+        if after_comment and (comment or isinstance(stmt, (gast.Return, gast.FunctionDef))):
             kept.pop()
         kept.append(stmt)
+        after_comment = comment
     while kept and is_comment(kept[-1]):
         kept.pop()
     return kept
@@ -194,10 +212,14 @@ def added_in_place(body):
     statement some pass changed into another form stays as it is."""
     out = []
     for stmt in body:
-        if isinstance(stmt, gast.If):
+        cls = stmt.__class__
+        if cls is gast.Assign and not getattr(stmt, anno.ADD_IN_PLACE, None) \
+                or cls is gast.Expr:   # (the commonest statements: nothing to write)
+            pass
+        elif cls is gast.If:
             stmt = copy.copy(stmt)
             stmt.body, stmt.orelse = added_in_place(stmt.body), added_in_place(stmt.orelse)
-        elif isinstance(stmt, (gast.For, gast.While)):
+        elif cls is gast.For or cls is gast.While:
             stmt = copy.copy(stmt)
             stmt.body = added_in_place(stmt.body)
         elif anno.get(stmt, anno.ADD_IN_PLACE) and len(stmt.targets) == 1 \
@@ -243,25 +265,28 @@ def propagate_copies(body, protected=(), reads=None):
     table (see :func:`eliminate_dead`).
     """
     table = _Uses(list(body))
+    body = table.body
+    # (no pass makes a copy of a statement that is none, or the reverse: each pass looks
+    # at the copies the one before kept, in order; a removed statement leaves None)
+    copies = [i for i, stmt in enumerate(body) if _copied(stmt) is not None]
     changed = True
     while changed:
         changed = False
-        body = table.body
-        for i in range(len(body)):
-            copied = _copied(body[i])
-            if copied is None:
-                continue
-            a, b = copied
+        kept = []
+        for i in copies:
+            a, b = _copied(body[i])
             if a == b or _rename_definition(table, i, a, b, protected) \
                     or (a not in protected and _forward_substitute(table, i, a, b)):
                 table.remove(i)
                 changed = True
-        if changed:   # the next pass reads the table kept up to date, not the trees again
-            table = table.compacted()
+            else:
+                kept.append(i)
+        copies = kept
+    kept = [k for k, stmt in enumerate(body) if stmt is not None]
     if reads is not None:
-        reads.update((id(stmt), (stmt, getattr(stmt, "value", None), names))
-                     for stmt, names in zip(table.body, table.reads))
-    return table.body
+        reads.update((id(body[k]), (body[k], getattr(body[k], "value", None), table.reads[k]))
+                     for k in kept)
+    return [body[k] for k in kept]
 
 
 class _Uses:
@@ -269,10 +294,10 @@ class _Uses:
     with the names each one reads (:func:`_stmt_reads`) and writes and, for each name,
     the sorted positions of the statements that read it and that write it."""
 
-    def __init__(self, body, reads=None, writes=None):
+    def __init__(self, body):
         self.body = body
-        self.reads = [_stmt_reads(s) for s in body] if reads is None else reads
-        self.writes = [_writes(s) for s in body] if writes is None else writes
+        self.reads = [_stmt_reads(s) for s in body]
+        self.writes = [_writes(s) for s in body]
         self.read_at, self.written_at = {}, {}
         for positions, of_statement in ((self.read_at, self.reads),
                                         (self.written_at, self.writes)):
@@ -283,14 +308,6 @@ class _Uses:
                         positions[name] = [k]
                     else:
                         at.append(k)
-
-    def compacted(self):
-        """The table of the body without its removed statements, whose reads and writes
-        are kept up to date as copies are removed (what ``_stmt_reads`` and ``_writes``
-        give now): no statement is walked again."""
-        kept = [k for k, stmt in enumerate(self.body) if stmt is not None]
-        return _Uses([self.body[k] for k in kept], [self.reads[k] for k in kept],
-                     [self.writes[k] for k in kept])
 
     def remove(self, i):
         for name in self.reads[i]:

@@ -70,14 +70,18 @@ def _negated(operand):
 def fold_binary(node):
     """A binary operation whose operands are folded already, folded (what :func:`fold`
     gives: a tree it leaves as it is)."""
-    left, right = _num(node.left), _num(node.right)
+    left, right = node.left, node.right   # (their numbers, as _num reads them)
+    left = left.value if left.__class__ is gast.Constant and type(left.value) in _NUMBER \
+        else None
+    right = right.value if right.__class__ is gast.Constant \
+        and type(right.value) in _NUMBER else None
     op = node.op
-    if left is not None and right is not None and isinstance(
-            op, (gast.Add, gast.Sub, gast.Mult)):
+    kind = op.__class__   # (gast's classes have no subclasses: one branch below applies)
+    if left is not None and right is not None and kind in _ARITHMETIC:
         result = {gast.Add: left + right, gast.Sub: left - right,
-                  gast.Mult: left * right}[type(op)]
+                  gast.Mult: left * right}[kind]
         return nodes.const(result)
-    if isinstance(op, gast.Mult):
+    if kind is gast.Mult:
         slope = _constant_power_slope(node.right)
         if slope is not None:
             return slope(node.left)
@@ -95,12 +99,12 @@ def fold_binary(node):
                 and _num(inner.right) is not None and _num(inner.left) is None:
             return fold_binary(gast.BinOp(left=fold_binary(gast.BinOp(
                 left=inner.right, op=gast.Mult(), right=inner.left)), op=op, right=node.right))
-    if isinstance(op, gast.Div):
+    elif kind is gast.Div:
         if right == 1 and _keeps_dtype(1.0, node.left):
             return node.left
         if _is_neg(node.left):
             return _negated(gast.BinOp(left=node.left.operand, op=op, right=node.right))
-    if isinstance(op, gast.Add):
+    elif kind is gast.Add:
         if left == 0:
             return node.right
         if right == 0:
@@ -112,16 +116,19 @@ def fold_binary(node):
             return fold_binary(gast.BinOp(left=node.left, op=gast.Sub(), right=fold_binary(
                 gast.BinOp(left=nodes.const(-_num(factor.left)), op=factor.op,
                            right=factor.right))))
-    if isinstance(op, gast.Sub):
+    elif kind is gast.Sub:
         if right == 0:
             return node.left
         if left == 0:
             return _negated(node.right)
         if _is_neg(node.right):   # (a - -(-2.0 * b) -> a + -2.0 * b -> a - 2.0 * b)
             return fold_binary(gast.BinOp(left=node.left, op=gast.Add(), right=node.right.operand))
-    if isinstance(op, gast.Pow) and right == 1:
+    elif kind is gast.Pow and right == 1:
         return node.left
     return node
+
+
+_ARITHMETIC = frozenset((gast.Add, gast.Sub, gast.Mult))
 
 
 def _constant_power_slope(node):
@@ -132,7 +139,7 @@ def _constant_power_slope(node):
     ``0 < c < 1`` (``x ** 0.5``): defined at ``a == 0`` where its slope is a pole, inf
     from the call, where ``0.0 ** -0.5`` of a Python float raises ZeroDivisionError.  (For
     ``c < 0`` the function itself raises there first.)"""
-    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+    if not (node.__class__ is gast.Call and node.func.__class__ is gast.Name
             and node.func.id == "power_slope" and len(node.args) == 2 and not node.keywords):
         return None
     base, exponent = node.args
@@ -192,7 +199,7 @@ def _surely_float(node):
 
 
 def _is_neg(node):
-    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
+    return node.__class__ is gast.UnaryOp and node.op.__class__ is gast.USub
 
 
 def _negative_factor(node):

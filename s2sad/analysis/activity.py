@@ -101,3 +101,23 @@ def operand_loads(value):
         elif kind is not gast.Constant:
             return None   # (a nested expression, or a name stored: the walk decides)
     return loads
+
+
+def call_loads(value):
+    """The names ``ops.names_in(value)`` gives (a list) when ``value`` is a call of a name
+    or a dotted name (``np.tanh``) with names and literals for arguments, without
+    keywords: the name the callee's spelling starts with, and the arguments' names;
+    None for any other expression."""
+    if value.__class__ is not gast.Call or value.keywords:
+        return None
+    func = value.func
+    while func.__class__ is gast.Attribute:
+        func = func.value
+    loads = []
+    for atom in (func, *value.args):
+        kind = atom.__class__
+        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
+            loads.append(atom.id)
+        elif kind is not gast.Constant or atom is func:
+            return None   # (a nested expression, a name stored: the walk decides)
+    return loads

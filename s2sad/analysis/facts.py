@@ -325,12 +325,14 @@ def fused_products(facts, stmts):
                 and isinstance(total.targets[0], gast.Name)):
             continue
         x, value, reduction = product.targets[0].id, product.value, total.value
-        axes = summed_axes(reduction) if isinstance(reduction, gast.Call) else None
-        if not (facts.spreads_exactly(value)
-                and axes is not None
+        # (a sum of the product's name, first: most pairs of statements are none)
+        if not (reduction.__class__ is gast.Call and reduction.args
+                and reduction.args[0].__class__ is gast.Name and reduction.args[0].id == x):
+            continue
+        axes = summed_axes(reduction)
+        if not (axes is not None
+                and facts.spreads_exactly(value)
                 and not (axes[2] and x in facts.loop_temps)   # a mean reads x's size
-                and isinstance(reduction.args[0], gast.Name)
-                and reduction.args[0].id == x
                 and facts.read_counts.get(x) == 1 and x in facts.single_defs
                 and anno.get(product, anno.SOURCE) == anno.get(total, anno.SOURCE)
                 and anno.get(product, USER_CALL) is None

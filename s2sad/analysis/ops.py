@@ -65,7 +65,8 @@ def flows(stmt):
 
 def is_store(stmt):
     """``x[index] = value``: a write into an array."""
-    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
+    # (gast's classes have no subclasses: the class itself tells)
+    return stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Subscript
 
 
 def names_in(node):
@@ -102,14 +103,13 @@ def differentiable_reads(stmt):
 
 def carries_derivative(stmt):
     """False for statements whose result is constant whatever their inputs."""
-    if not isinstance(stmt, gast.Assign):
+    if stmt.__class__ is not gast.Assign:
         return False
     value = stmt.value
-    if isinstance(value, gast.Compare):
-        return False
-    if isinstance(value, gast.Attribute):
+    kind = value.__class__
+    if kind is gast.Compare or kind is gast.Attribute:
         return False  # .shape, .ndim and friends
-    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)):
+    if kind is gast.BinOp or kind is gast.UnaryOp or kind is gast.Call:
         rule = registry.lookup(registry.operation_target(value))
         return not (rule is not None and rule.nondifferentiable)
     return True

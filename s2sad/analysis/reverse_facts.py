@@ -16,7 +16,7 @@ import gast
 
 from . import kinds as kinds_
 from . import ops
-from .activity import analyze, operand_loads
+from .activity import analyze, call_loads, operand_loads
 from .aliases import ANYWHERE, origins, statements_in
 from .facts import USER_CALL, blocks, fused_products, record
 from .lists import in_place_appends
@@ -179,13 +179,11 @@ def _reaches_operation(facts, stmt, flowing):
     (when it has an adjoint: without one, its operands get nothing from it); the id of
     a statement found to carry a derivative from an active name goes into
     ``flowing``."""
-    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+    if not (stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name):
         return False
     name, value = stmt.targets[0].id, stmt.value
-    if isinstance(value, (gast.Subscript, gast.Tuple, gast.List, gast.Dict, gast.Name,
-                          gast.Constant, gast.Attribute)) \
-            or not facts.activity.is_active(name) or id(stmt) in facts.in_place \
-            or anno.get(stmt, USER_CALL) is not None:
+    if value.__class__ in _NO_OPERATIONS or not facts.activity.is_active(name) \
+            or id(stmt) in facts.in_place or getattr(stmt, USER_CALL, None) is not None:
         return False
     if not ops.carries_derivative(stmt) or not reads_active(facts, stmt):
         return False
@@ -199,6 +197,11 @@ def _reaches_operation(facts, stmt, flowing):
     if isinstance(value, gast.BinOp) and kinds_.is_sequence(facts.kinds.get(name)):
         return False
     return not facts.may_concatenate(name, value) and not facts.may_repeat(name, value)
+
+
+#: values the sweep differentiates otherwise than by their operation's rule
+_NO_OPERATIONS = frozenset((gast.Subscript, gast.Tuple, gast.List, gast.Dict, gast.Name,
+                            gast.Constant, gast.Attribute))
 
 
 def reads_active(facts, stmt):
@@ -340,7 +343,7 @@ def _sequence_names(simple):
         if not isinstance(stmt, gast.Assign):
             continue
         target, value = stmt.targets[0], stmt.value
-        info = anno.get(stmt, USER_CALL)
+        info = getattr(stmt, USER_CALL, None)
         if info is None and value.__class__ in _OPERATIONS:
             continue   # (the commonest value, an operation: none of the cases below)
         if info is not None and info[0].returns_tuple:
@@ -408,7 +411,8 @@ def _read_counts(fn):
     """How many times each name is read anywhere in the function ``fn`` (read with
     ``.get``: its order is no fact).  ``name = <operation of names and literals>``, the
     commonest statement, is read off its operands (``operand_loads``: the names its
-    value loads, each read once; its target is a store); the rest is walked."""
+    value loads, each read once; its target is a store), and so is a call of names and
+    literals (``call_loads``); the rest is walked."""
     counts = {}
     walked = [getattr(fn, f, None) for f in nodes.child_fields(fn.__class__) if f != "body"]
     for stmt in fn.body:
@@ -417,6 +421,8 @@ def _read_counts(fn):
             if target.__class__ is gast.Name and target.annotation is None \
                     and target.ctx.__class__ is gast.Store:
                 loads = operand_loads(stmt.value)
+                if loads is None:   # (a call of a name and atoms: read off it too)
+                    loads = call_loads(stmt.value)
                 if loads is not None:
                     for name in loads:
                         counts[name] = counts.get(name, 0) + 1

@@ -118,23 +118,24 @@ def _is_number(value, known, shape_names, derived, whole):
     """Whether the expression ``value`` is certainly one number, given the names
     ``known`` to be numbers (``whole``: ``value`` is a definition's whole value,
     else an operand of arithmetic)."""
-    if isinstance(value, gast.Constant):
+    cls = value.__class__   # (gast's classes have no subclasses)
+    if cls is gast.Name:   # (a copy defines no counter unless derived)
+        return value.id in known and (derived or not whole)
+    if cls is gast.Constant:
         if not derived:   # any literal operand; a literal alone defines no counter
             return not whole
         return type(value.value) in (int, float, bool)
-    if isinstance(value, gast.Name):   # (a copy defines no counter unless derived)
-        return value.id in known and (derived or not whole)
-    if isinstance(value, gast.Attribute):
-        return value.attr in ("ndim", "size")
-    if isinstance(value, gast.Subscript):
-        return isinstance(value.value, gast.Name) and value.value.id in shape_names \
-            and isinstance(value.slice, gast.Constant)
-    if isinstance(value, gast.BinOp):
+    if cls is gast.BinOp:
         return _is_number(value.left, known, shape_names, derived, False) \
             and _is_number(value.right, known, shape_names, derived, False)
-    if isinstance(value, gast.UnaryOp):
+    if cls is gast.Attribute:
+        return value.attr in ("ndim", "size")
+    if cls is gast.Subscript:
+        return isinstance(value.value, gast.Name) and value.value.id in shape_names \
+            and isinstance(value.slice, gast.Constant)
+    if cls is gast.UnaryOp:
         return derived and _is_number(value.operand, known, shape_names, derived, False)
-    if isinstance(value, gast.Call):
+    if cls is gast.Call:
         if not derived:
             return getattr(anno.get(value, anno.CALLEE), "__name__", "") == "len"
         return _reduces_to_scalar(value) or _elementwise_of_numbers(value, known, shape_names)
@@ -243,21 +244,19 @@ def _classes(simple, scalars, trusted, assigned, defs, carried):
         parent[find(a)] = find(b)
 
     def scalar_like(atom):
-        return isinstance(atom, gast.Constant) or (
-            isinstance(atom, gast.Name) and atom.id in scalars)
-
-    def usable(name):
-        return name in trusted or name not in assigned
+        cls = atom.__class__   # (gast's classes have no subclasses)
+        return cls is gast.Constant or (cls is gast.Name and atom.id in scalars)
 
     def operands_of(value):
-        if isinstance(value, gast.Name):
+        cls = value.__class__
+        if cls is gast.BinOp:
+            return None if value.op.__class__ is gast.MatMult else [value.left, value.right]
+        if cls is gast.Name:
             return [value]
-        if isinstance(value, gast.UnaryOp):
+        if cls is gast.UnaryOp:
             return [value.operand]
-        if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
-            return [value.left, value.right]
-        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
-                and getattr(anno.get(value, anno.CALLEE), "nin", None) == 1:
+        if cls is gast.Call and len(value.args) == 1 and not value.keywords \
+                and getattr(getattr(value, anno.CALLEE, None), "nin", None) == 1:
             return [value.args[0]]
         return None
 
@@ -267,7 +266,9 @@ def _classes(simple, scalars, trusted, assigned, defs, carried):
         if operands is None:
             return None
         arrays = [a for a in operands if not scalar_like(a)]
-        if not arrays or not all(isinstance(a, gast.Name) and usable(a.id) for a in arrays):
+        # (a usable name: trusted, or never assigned)
+        if not arrays or not all(a.__class__ is gast.Name and (
+                a.id in trusted or a.id not in assigned) for a in arrays):
             return None
         roots = {find(a.id) for a in arrays}
         return roots.pop() if len(roots) == 1 else None

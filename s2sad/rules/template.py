@@ -7,6 +7,8 @@ fresh.  Neither mutates its inputs.
 """
 
 
+import inspect
+
 import gast
 
 from ..errors import NoDerivativeRuleError
@@ -325,7 +327,6 @@ def trim_default_arguments(tree, free):
 
 def _trim_calls(calls, free):
     """:func:`trim_default_arguments` on each ``gast.Call`` node of ``calls``."""
-    import inspect
     for node in calls:
         if node.keywords and any(anno.get(k.value, _UNWRITTEN) for k in node.keywords):
             _drop_unwritten(node, free)

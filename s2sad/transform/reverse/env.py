@@ -121,8 +121,7 @@ class Adjoints:
                 # (an adjoint is a float: the sum promotes, no 1.0 factor needed)
                 contribution = without_float_unit(contribution)
             # (the contribution is folded: only the sum and the current adjoint are)
-            total = fold_binary(gast.BinOp(left=fold(nodes.clone(current)), op=gast.Add(),
-                                          right=contribution))
+            total = fold_binary(_sum(fold(nodes.clone(current)), contribution))
             if self.in_place(primal, current, total):
                 self.adds_in_place.add(primal)
                 if primal in self.facts.float64:
@@ -251,6 +250,17 @@ def _container_adjoint(node):
     except AssertionError:
         return False
     return (getattr(helper, "__module__", None) or "") in _CONTAINER_MODULES
+
+
+def _sum(left, right):
+    """``left + right`` (the node ``gast.BinOp(left=..., op=gast.Add(), right=...)`` makes,
+    without gast's constructor: the sweep makes one per contribution added)."""
+    node = _BINOP.__new__(_BINOP)
+    node.__dict__.update(left=left, op=_ADD.__new__(_ADD), right=right)
+    return node
+
+
+_BINOP, _ADD = gast.BinOp, gast.Add
 
 
 def is_call_of(node, dotted):

@@ -15,6 +15,7 @@ import gast
 from ...analysis import kinds as kinds_
 from ...analysis import ops
 from ...analysis.facts import USER_CALL
+from ...analysis.activity import call_loads
 from ...analysis.reverse_facts import broadcasts, may_broadcast, operand_loads, reads_active
 from ...errors import RuleDefinitionError, UnsupportedSyntaxError
 from ...optimize import fold, is_zero
@@ -52,18 +53,19 @@ class StatementAdjoints:
 
     def adjoint_of(self, stmt):
         """The adjoint block of the simple statement ``stmt`` (see the module docstring)."""
-        if not isinstance(stmt, gast.Assign):
+        if stmt.__class__ is not gast.Assign:   # (gast's classes have no subclasses)
             return []
         target = stmt.targets[0]
-        if anno.get(stmt, USER_CALL) is not None:
+        if getattr(stmt, USER_CALL, None) is not None:
             return self.adjoint_of_user_call(stmt)
-        if ops.is_store(stmt):
+        if target.__class__ is gast.Subscript:   # (ops.is_store)
             return self.subscripts.adjoint_of_store(stmt)
-        if isinstance(target, gast.Tuple):
+        if target.__class__ is gast.Tuple:
             return self.adjoint_of_unpack(stmt)
-        if id(stmt) in self.facts.in_place and isinstance(stmt.value, gast.Subscript):
+        in_place = id(stmt) in self.facts.in_place
+        if in_place and isinstance(stmt.value, gast.Subscript):
             return []   # v = items.pop(i): its adjoint goes back with the pop's
-        if id(stmt) in self.facts.in_place and len(stmt.value.args) == 3:
+        if in_place and len(stmt.value.args) == 3:
             return self.adjoint_of_pop(stmt)
         name = target.id
         if not self.facts.activity.is_active(name) or name not in self.env.adj:
@@ -76,7 +78,7 @@ class StatementAdjoints:
             if not reads_active(self.facts, stmt):
                 return []   # e.g. C.sum() of a constant, merged into an active name
         out = []
-        if id(stmt) in self.facts.in_place and isinstance(g, gast.Name):
+        if in_place and isinstance(g, gast.Name):
             self.adjoint_of_append(value, g, out)
             return out
         if self.accumulator(name, value, g, out):
@@ -272,7 +274,8 @@ class StatementAdjoints:
             rule = rule_for(value, self.parsed, "adjoint")
             bound = bind_arguments(rule, value, self.parsed.location)
             held = {}
-        refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
+        if rule.no_derivative:
+            refuse_undefined(rule, bound, self.facts.is_active, value, self.parsed)
         template = rule.adjoint
         if self.collected.get(id(template)) is not template:
             collect_bindings(template, self.env.bindings, rule, value, self.parsed)
@@ -307,7 +310,8 @@ class StatementAdjoints:
             if not self.facts.is_active(atom):
                 continue
             contribution = fold(contribution)
-            written = resolved(contribution, template.free, self.facts.ranks)
+            written = resolved(contribution, template.free, self.facts.ranks) \
+                if self.facts.ranks else contribution
             if written is not contribution:   # (a helper's call written as what it is)
                 contribution = fold(written)
             if is_zero(contribution):
@@ -364,28 +368,8 @@ def _reads_name(value, name):
     an operation or a call of names and literals read without a walk)."""
     loads = operand_loads(value)
     if loads is None:
-        loads = _call_loads(value)
+        loads = call_loads(value)
     return name in (loads if loads is not None else ops.names_in(value))
-
-
-def _call_loads(value):
-    """The names ``ops.names_in(value)`` gives (a list) when ``value`` is a call of a name
-    or a dotted name (``np.tanh``) with names and literals for arguments, without
-    keywords: the name the callee's spelling starts with, and the arguments' names;
-    None for any other expression."""
-    if value.__class__ is not gast.Call or value.keywords:
-        return None
-    func = value.func
-    while func.__class__ is gast.Attribute:
-        func = func.value
-    loads = []
-    for atom in (func, *value.args):
-        kind = atom.__class__
-        if kind is gast.Name and atom.annotation is None and atom.ctx.__class__ is gast.Load:
-            loads.append(atom.id)
-        elif kind is not gast.Constant or atom is func:
-            return None   # (a nested expression, a name stored: the walk decides)
-    return loads
 
 
 def _element(g, i):
