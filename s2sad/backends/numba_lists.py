@@ -155,22 +155,22 @@ def _list_names(func, runtime):
             values[node.targets[0].id].remove(None)
     for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs:
         values.setdefault(arg.arg, []).append(None)
-    lists, grown = set(), True
 
-    def is_list(value):
-        if isinstance(value, (ast.List, ast.ListComp)):
+    def is_list(value):   # (a name: one of the candidates, kept while they all are)
+        if isinstance(value, (ast.List, ast.ListComp, ast.Name)):
             return True
-        if isinstance(value, ast.Name):
-            return value.id in lists
         return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
             and (value.func.id == "list" and "list" not in values
                  or runtime.get(value.func.id) in LIST_MAKERS)
-    while grown:
-        grown = False
-        for name, bound in values.items():
-            if name not in lists and all(v is not None and is_list(v) for v in bound):
-                lists.add(name)
-                grown = True
+    lists = {n for n, bound in values.items() if all(v is not None and is_list(v)
+                                                     for v in bound)}
+    shrunk = True
+    while shrunk:   # (the largest set whose names take lists or names of the set only)
+        shrunk = False
+        for name in sorted(lists):
+            if any(isinstance(v, ast.Name) and v.id not in lists for v in values[name]):
+                lists.discard(name)
+                shrunk = True
     return lists
 
 
@@ -189,7 +189,8 @@ def list_calls(func, tree, runtime, edits, taken=()):
     lists = _list_names(func, runtime)
     used = set()
     for node in ast.walk(func):
-        if not (isinstance(node, ast.Call) and node.args and not node.keywords
+        if not (isinstance(node, ast.Call) and node.args
+                and all(_first_axis(k) for k in node.keywords)
                 and isinstance(node.args[0], ast.Name) and node.args[0].id in lists):
             continue
         if isinstance(node.func, ast.Name) and node.func.id == "sum" \
@@ -204,11 +205,20 @@ def list_calls(func, tree, runtime, edits, taken=()):
         if len(node.args) > (2 if key[1] == "sum" else 1):
             continue   # (sum(xs, start); np.stack(xs) and np.array(xs) alone)
         helper = LIST_CALLS.get(key)
-        if helper is None or helper in taken:
+        if helper is None or helper in taken or node.keywords and helper != "list_stack":
             continue
-        edits.replace(node.func, helper)
+        if node.keywords:   # (np.stack(xs, axis=0): the default axis, said)
+            edits.replace(node, f"{helper}({node.args[0].id})")
+        else:
+            edits.replace(node.func, helper)
         used.add(helper)
     return used
+
+
+def _first_axis(keyword):
+    """Whether ``keyword`` is ``axis=0``."""
+    return keyword.arg == "axis" and isinstance(keyword.value, ast.Constant) \
+        and type(keyword.value.value) is int and keyword.value.value == 0
 
 
 def _stored(func, name):

@@ -247,3 +247,29 @@ def f(x):
     return t
 '''
     assert "zeros_like(xs)" in with_list_aliases_merged(text)
+
+
+# ---- the fuzzer's list-building loops under numba (NUMBA_LIST_FEATURES) ----
+
+def test_fuzzed_list_loops_compile_on_numba_and_are_right(tmp_path, monkeypatch):
+    """The first generated programs appending to a list in a loop (then ``sum``,
+    ``acc[-1]``, ``np.array``, ``np.stack``) are checked on numba itself: not a fallback."""
+    from s2sad import fuzz
+    from s2sad.fuzz.constructs import NUMBA_LIST_FEATURES
+    monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
+    seeds = [s for s in range(200) if ".append(" in
+             fuzz.generate(s, NUMBA_LIST_FEATURES, max_statements=4).source][:3]
+    assert len(seeds) == 3
+    (tmp_path / "programs").mkdir()
+    loader = fuzz._Loader(str(tmp_path / "programs"))
+    try:
+        for seed in seeds:
+            prog = fuzz.generate(seed, NUMBA_LIST_FEATURES, max_statements=4)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", s2sad.NumbaFallbackWarning)
+                outcome = fuzz.check_program(prog, ("numba",), {"numba": prog.features},
+                                             loader)
+            assert (outcome.status, outcome.modes_checked) == ("pass", ("numba",)), \
+                (seed, outcome.reason, outcome.message)
+    finally:
+        loader.close()
