@@ -7,6 +7,13 @@
   ``item_bar(items, kept, g)``, ``iterable_bar(that, xs)``), are refused elsewhere (a
   dict's item, a list parameter's), as helpers the numba runtime does not provide.
 
+* ``sum(xs)``, ``np.stack(xs)`` and ``np.array(xs)`` of a name only ever bound to a
+  list are written with the numba runtime's ``list_sum``, ``list_stack`` and
+  ``list_array``, which take a list of arrays (numba's own take only numbers).
+* A list made empty that s2sad's code passes to a runtime helper before anything is
+  appended to it (``list_extend``, the adjoint form of ``xs.extend``) is refused as
+  s2sad's code: numba types an empty list only by what the function appends to it.
+
 numba indexes an array with an integer array but not with a list (``getitem(array,
 list(int64))`` has no implementation): a list bound once to a name, of integer
 constants only, whose every read is an index (the whole index of a subscript, or the
@@ -72,10 +79,151 @@ def index_lists(func, tree, runtime, edits):
             edits.replace(node.value, f"{numpy}.array({items})")
 
 
-def list_forms(func, tree, runtime, edits):
-    """:func:`index_lists`, then :func:`extreme_items_only` (see the module)."""
+def list_forms(func, tree, runtime, edits, taken=()):
+    """:func:`index_lists`, :func:`extreme_items_only`, then :func:`list_calls` (see the
+    module); the numba runtime's helpers the rewrites call (to import)."""
     index_lists(func, tree, runtime, edits)
     extreme_items_only(func, runtime)
+    untyped_empty_lists(func, runtime)
+    return list_calls(func, tree, runtime, edits, taken)
+
+
+def untyped_empty_lists(func, runtime):
+    """Refuse a list made empty (``xs = []``) that no name of it (``xs`` and its copies,
+    ``xs_1 = xs``) appends to in place, passed to a runtime helper (``list_extend(xs_1,
+    more)``: a copy, the adjoint of ``xs.extend(more)``): numba types an empty list only
+    by what the function appends to it, so it cannot compile that call; the code is
+    s2sad's, not the user's (``numba_aliases`` makes one name of the copies it can)."""
+    copies = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Name):
+            copies.setdefault(node.value.id, set()).add(node.targets[0].id)
+    grown = set()
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.List)
+                and not node.value.elts):
+            continue
+        names, todo = set(), [node.targets[0].id]
+        while todo:
+            name = todo.pop()
+            if name not in names:
+                names.add(name)
+                todo.extend(copies.get(name, ()))
+        if names & grown or any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                                and isinstance(n.func.value, ast.Name)
+                                and n.func.value.id in names for n in ast.walk(func)):
+            grown |= names
+            continue   # (appended to, or given items otherwise: numba types it)
+        for call in ast.walk(func):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) \
+                    and call.func.id in runtime and call.args \
+                    and isinstance(call.args[0], ast.Name) and call.args[0].id in names:
+                raise Refusal(f"the list {node.targets[0].id!r}, made empty, which s2sad's "
+                              f"generated code passes to its runtime helper "
+                              f"{runtime[call.func.id]!r} before anything is appended to it "
+                              f"in place: numba types an empty list only by what the "
+                              f"function appends to it (s2sad's code, not yours)", call,
+                              NUMPY)
+
+
+#: the runtime helpers that make a new list (or change one in place and return it)
+LIST_MAKERS = frozenset({"list_append", "list_extend", "list_insert", "list_delete",
+                         "list_set", "list_push", "list_remove", "list_put", "list_push_at"})
+
+#: the calls of a list the numba target writes as its runtime's (numba has no version
+#: of them for a list of arrays): builtins' sum and numpy's stack and array
+LIST_CALLS = {("", "sum"): "list_sum", ("builtins", "sum"): "list_sum",
+              ("np", "stack"): "list_stack", ("np", "array"): "list_array"}
+
+
+def _list_names(func, runtime):
+    """The names of ``func`` only ever bound to a list: a list display or comprehension,
+    ``list(...)``, a runtime helper making one (``list_append``...) or another such name
+    (``xs_1 = xs``)."""
+    values = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            values.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, (ast.Name,)) and not isinstance(node.ctx, ast.Load):
+            values.setdefault(node.id, []).append(None)   # (a loop's target, augmented...)
+    for node in ast.walk(func):   # (the Assign's own targets counted twice: drop them)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id].remove(None)
+    for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs:
+        values.setdefault(arg.arg, []).append(None)
+
+    def is_list(value):   # (a name: one of the candidates, kept while they all are)
+        if isinstance(value, (ast.List, ast.ListComp, ast.Name)):
+            return True
+        return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+            and (value.func.id == "list" and "list" not in values
+                 or runtime.get(value.func.id) in LIST_MAKERS)
+    lists = {n for n, bound in values.items() if all(v is not None and is_list(v)
+                                                     for v in bound)}
+    shrunk = True
+    while shrunk:   # (the largest set whose names take lists or names of the set only)
+        shrunk = False
+        for name in sorted(lists):
+            if any(isinstance(v, ast.Name) and v.id not in lists for v in values[name]):
+                lists.discard(name)
+                shrunk = True
+    return lists
+
+
+def list_calls(func, tree, runtime, edits, taken=()):
+    """``sum(xs)``, ``np.stack(xs)`` and ``np.array(xs)`` of a name only ever bound to a
+    list (:func:`_list_names`) written ``list_sum(xs)``, ``list_stack(xs)`` and
+    ``list_array(xs)``: the numba runtime's, which take a list of arrays numba's own do
+    not (and run numba's own call for a list of numbers).  Returns the helpers written."""
+    modules = {a.asname or a.name: a.name for s in tree.body if isinstance(s, ast.Import)
+               for a in s.names if a.name in ("numpy", "builtins")}
+    bound = {a.asname or a.name.split(".")[0] for s in tree.body
+             if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names} \
+        | {t.id for s in tree.body if isinstance(s, ast.Assign) for t in s.targets
+           if isinstance(t, ast.Name)} \
+        | {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
+    lists = _list_names(func, runtime)
+    used = set()
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Call) and node.args
+                and all(_first_axis(k) for k in node.keywords)
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in lists):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id == "sum" \
+                and "sum" not in bound and not _stored(func, "sum"):
+            key = ("", "sum")
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id in modules:
+            key = ({"numpy": "np"}.get(modules[node.func.value.id], "builtins"),
+                   node.func.attr)
+        else:
+            continue
+        if len(node.args) > (2 if key[1] == "sum" else 1):
+            continue   # (sum(xs, start); np.stack(xs) and np.array(xs) alone)
+        helper = LIST_CALLS.get(key)
+        if helper is None or helper in taken or node.keywords and helper != "list_stack":
+            continue
+        if node.keywords:   # (np.stack(xs, axis=0): the default axis, said)
+            edits.replace(node, f"{helper}({node.args[0].id})")
+        else:
+            edits.replace(node.func, helper)
+        used.add(helper)
+    return used
+
+
+def _first_axis(keyword):
+    """Whether ``keyword`` is ``axis=0``."""
+    return keyword.arg == "axis" and isinstance(keyword.value, ast.Constant) \
+        and type(keyword.value.value) is int and keyword.value.value == 0
+
+
+def _stored(func, name):
+    return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+               for n in ast.walk(func))
 
 
 def _bindings(func):

@@ -9,6 +9,8 @@ text (comments kept) with
   (``overwritten(x, i)`` with ``x[i] = tape.pop()``), as ``transform.second_order`` pairs
   them; in second-order code, by the gradient line a group of pushes and pops comes from
   (its comment: value then tangent pushed, tangent then value popped);
+* the copies of a list made empty (``xs_1 = xs``, carried round a loop) made its one
+  name, which numba can type by its appends (``numba_aliases``);
 * ``reversed(range(...))`` made a descending ``range``, and an item of a range (``i =
   r[last - index]``: the normalizer's ``reversed()`` of a range object) the number it is
   (``range_item(r, position)``: numba cannot index a range);
@@ -45,6 +47,7 @@ from .numba_free import free_reads, helper_values
 from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
 from .numba_tangents import dotted_runtime, none_tangents, positional_keywords
+from .numba_aliases import with_list_aliases_merged
 from .numba_items import with_item_additions
 from .numba_lists import list_forms
 from .numba_own import NUMBA_RUNTIME, is_own_module, own_names
@@ -384,7 +387,7 @@ class _Target:
                                             self.edits)
         self._bounds(func, runtime, [t.targets[0].id for t in tapes])
         self._range_items(func)
-        list_forms(func, self.tree, runtime, self.edits)
+        self.helpers_used |= list_forms(func, self.tree, runtime, self.edits, self.taken)
         for creation in tapes:
             tape = _Tape(func, creation.targets[0].id, self.lines, self.taken)
             tape.collect()
@@ -553,7 +556,8 @@ def to_numba(text, function_name, user_names=(), helpers=None, wrapper=False, so
     which numba cannot compile): the caller runs it before the compiled function, with the same
     arguments; without ``entry`` such a function is refused.
     """
-    text = positional_keywords(with_item_additions(text), function_name)
+    text = positional_keywords(with_list_aliases_merged(with_item_additions(text)),
+                               function_name)
     own = own_names(text)   # (s2sad's helpers: ported, or refused at their first use)
     user_names = [n for n in user_names if n not in own]
     text, found = free_reads(text, user_names, namespace)

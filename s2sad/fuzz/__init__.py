@@ -72,7 +72,8 @@ compile falls back to numpy (checked all the same) and counts as a
 "numba-fallback" skip.  ``--modes numba_second`` checks ``hvp`` and ``hessian`` with
 ``backend="numba"`` (scalar programs) as ``second`` checks them, a fallback likewise a
 skip.  ``--features`` with ``NUMBA_FEATURES`` (loops over numbers
-and small arrays) keeps to the programs the backend is for.
+and small arrays) keeps to the programs the backend is for; ``constructs.NUMBA_LIST_FEATURES``
+adds lists built in loops (``acc.append(v)``, then ``sum(acc)``, ``np.stack(acc)``...).
 
 ``--modes dask`` runs each program's derivatives (``value_and_grad`` and ``hvp`` of a
 scalar output, ``vjp`` of another, ``jvp``) with its arrays as Dask arrays of uneven

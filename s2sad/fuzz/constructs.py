@@ -568,3 +568,7 @@ NUMBA_FEATURES = frozenset({
 #: the numba mode's programs with dict parameters too (``--modes numba``): numba compiles
 #: no dict, so such a program falls back to numpy (checked all the same) or is refused
 NUMBA_DICT_FEATURES = NUMBA_FEATURES | {"param_dict", "dict_get", "iter_dict"}
+#: the numba mode's programs building lists in loops too (``acc.append(v)``, then
+#: ``sum(acc)``, ``acc[-1]``, ``np.array(acc)``, ``np.stack(acc)``; ``acc[i]`` read back):
+#: the list adjoints of the numba runtime (a fallback blaming s2sad's code: a failure)
+NUMBA_LIST_FEATURES = NUMBA_FEATURES | {"list_append", "list_readback"}

@@ -28,6 +28,8 @@ from .guards import add_item, ensure_scalar_output, first_extreme, loop_items
 from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_real_target,
                        getitem_bar,
                        mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
+from .lists import (cast_dot, extend_bar, list_append, list_array, list_bar, list_extend, list_push,
+                    list_put, list_remove, list_stack, list_sum, repeat_bar, stack_bar)
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked, prod_bar,
                          reduced_count, sum_bar)
@@ -50,10 +52,14 @@ __all__ = [
     "add_item", "first_extreme", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
     "cumsum_bar",
+    "cast_dot", "extend_bar", "list_append", "list_bar", "list_extend", "list_push", "list_put", "list_remove",
+    "repeat_bar",
+    "stack_bar",
 ]
 # (not in __all__, the ports of s2sad.runtime's helpers: range_item is the numba target's
-# own, written where numpy code indexes a range, which numba cannot: numba_target)
-NUMBA_ONLY = ("range_item",)
+# own, written where numpy code indexes a range, which numba cannot: numba_target; list_sum,
+# list_stack and list_array, written for sum(xs), np.stack(xs) and np.array(xs): numba_lists)
+NUMBA_ONLY = ("range_item", "list_sum", "list_stack", "list_array")
 
 
 def _quiet_own_closures():

@@ -52,8 +52,19 @@ def _check_bound(value, name, filename, line, column):
 def _check_not_shared(written, other, message, hint, filename, line, column):
     if is_leaf(written) and is_leaf(other) and not (is_array(written) and is_array(other)):
         return lambda written, other, message, hint, filename, line, column: True   # a number
+    if isinstance(written, types.List) and is_leaf(other):
+        # (a list changed in place: no number or array changes with it)
+        return lambda written, other, message, hint, filename, line, column: True
+    if is_array(written) and isinstance(other, types.List) and is_array(other.dtype):
+        def items(written, other, message, hint, filename, line, column):
+            for item in other:   # (an array of a list read later: a view of written?)
+                if may_share(written, item):
+                    raise ValueError("a write into an array whose memory an array of a "
+                                     "list read later may share")
+            return True
+        return items
     if not (is_array(written) and is_array(other)):
-        return None   # (containers: the numpy code)
+        return None   # (other containers: the numpy code)
 
     def check(written, other, message, hint, filename, line, column):
         if may_share(written, other):

@@ -18,6 +18,7 @@ from ...runtime import indexing as _numpy
 from ...runtime import linalg as _numpy_linalg
 from .kinds import is_array, is_leaf, is_none, is_number, is_real_number
 from .refusals import literal, raiser, refusal, refusal_unknown
+from .shapes import zeros_like
 
 
 def overwritten(x, index):
@@ -295,8 +296,14 @@ def _transpose_bar(g, axes=None):
 @overload(cast_bar, inline="always")
 def _cast_bar(g, y, x):
     kind = y.dtype if is_array(y) else y
+    if isinstance(x, types.List) and is_leaf(x.dtype) and is_array(g) \
+            and is_real_number(kind):   # (np.array(xs) of a list: its adjoint as an array,
+        # which the list's own adjoint takes the items of, list_bar; ints: a constant)
+        if isinstance(kind, (types.Integer, types.Boolean)):
+            return lambda g, y, x: zeros_like(x)
+        return lambda g, y, x: g
     if not (is_array(x) and is_array(g) and is_real_number(kind)):
-        return None   # (numbers, lists: the numpy code)
+        return None   # (numbers, tuples: not ported)
     if isinstance(kind, (types.Integer, types.Boolean)):   # a constant: zeros
         return lambda g, y, x: np.zeros(x.shape)
     if not isinstance(x.dtype, types.Float):
