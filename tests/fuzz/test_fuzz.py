@@ -476,6 +476,9 @@ CONSTRUCT_SIGNS = {
     # a list built by appending, its items written in a later loop
     "list_rewrite": [r"\bacc\d*\[j\d* % \d\] = 0\.5 \* acc", r"\bacc\d*\[-1 - j\d* % \d\] = ",
                      r"\bacc\d*\[0\] = 0\.5 \* acc\d*\[0\]"],
+    # a list changed inside the call changing it again (a queue, a rotation)
+    "list_queue": [r"\bacc\d*\.append\(acc\d*\.pop\(0\) \* 0\.5\)\n",
+                   r"\bacc\d*\.insert\(0, acc\d*\.pop\(\) \* 0\.5\)\n"],
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
                     r"\n\s+hvb = hnb\([^,]*\)\n", r"\n\s+hvb = hnb\(.*, np\.zeros\(\d\) \+ 0\.25\)",

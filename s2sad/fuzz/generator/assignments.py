@@ -222,6 +222,10 @@ class Assignments:
         self.draft.indent -= 1
         if self.draft.has("list_rewrite") and r.random() < 0.5:
             bound = max(bound, self._list_rewrite(acc, item, n + 1 if readback else n))
+        if self.draft.has("list_queue") and r.random() < 0.5:   # the same length after
+            self.draft.use("list_queue")
+            self.draft.emit(r.choice([f"{acc}.append({acc}.pop(0) * 0.5)",
+                                      f"{acc}.insert(0, {acc}.pop() * 0.5)"]))
         name = self.draft.new_name()
         total = (n + 1) * max(bound, first_bound) if readback else n * bound
         if item == S:

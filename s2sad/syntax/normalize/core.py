@@ -345,6 +345,8 @@ class _Normalizer:
 
     def emit(self, stmt):
         anno.set(stmt, anno.SOURCE, self.source)
+        if self.lists.superseded:   # (a list changed in place earlier in this statement)
+            self.lists.refuse_stale_read(stmt)
         self.out.append(stmt)
         return stmt
 

@@ -72,6 +72,9 @@ class ListChanges:
     def __init__(self, walk, tuple_params):
         self.walk = walk
         self.tuple_params = frozenset(tuple_params)
+        #: a list's version a change in place replaced -> (the statement, the change):
+        #: read later in that statement, it would be the list as it was (refused)
+        self.superseded = {}
 
     def list_stores(self, tree):
         """User names written by subscript in ``tree`` (xs[i] = v), or extended by
@@ -161,10 +164,12 @@ class ListChanges:
                 f"follow it)", call,
                 hint=f"build a local list (items = list({owner}); items.{method}(...)), "
                      f"or move the call outside the function you differentiate")
+        # the arguments first: a change of the list in them (xs.append(xs.pop(0))) is
+        # one the method sees, as in Python (its object is read first, but it is the same)
+        args = [self.walk.flat.atom(a) for a in call.args]
         items = self.walk.scope.read_name(owner, call.func.value)
         self.refuse_tuple_change(owner, items, call, f"has no .{method}() method",
                                  "AttributeError")
-        args = [self.walk.flat.atom(a) for a in call.args]
         popped = None
         if method == "append":
             helper, args = "list_append", [items] + args
@@ -198,6 +203,31 @@ class ListChanges:
             if isinstance(held, gast.Name) and method != "pop":
                 self.walk.aliases.link(new, held.id)
         return None if popped is None else popped.id
+
+    def refuse_stale_read(self, stmt):
+        """Refuse ``stmt`` (about to be emitted) where it reads a version of a list that a
+        change in place made earlier in the same statement replaced: an expression holding
+        the list while a later part of it changes the list (``h(xs, xs.pop())``,
+        ``[xs, xs.pop()]``): Python's holds the changed list."""
+        statement = self.walk.writing.statement
+        stale = {k: v for k, v in self.superseded.items() if v[0] is statement}
+        self.superseded = stale
+        value = getattr(stmt, "value", None)
+        if not stale or value is None:
+            return
+        for node in nodes.names(value):
+            if node.id in stale and isinstance(node.ctx, gast.Load):
+                change = stale[node.id][1]
+                owner, method = (change.func.value.id, change.func.attr) if isinstance(
+                    change, gast.Call) and isinstance(change.func, gast.Attribute) \
+                    and isinstance(change.func.value, gast.Name) else ("xs", "pop")
+                raise self.walk.error(
+                    f"this statement holds the list {owner!r} while a later part of it "
+                    f"changes the list in place: Python's value is the changed list, which "
+                    f"s2sad does not follow within one expression", change,
+                    hint=f"make the change a statement of its own before the expression "
+                         f"(v = {owner}.{method}(...), then the expression reading {owner} "
+                         f"and v): Python reads that the same way")
 
     def list_slice_store(self, target, current, value_atom):
         """``xs[i:j] = ys`` on a list: the list becomes ``xs[:i] + list(ys) + xs[j:]``
@@ -269,6 +299,10 @@ class ListChanges:
                     todo.extend(self.walk.same_object.get(current, ()))
             # (checked before the names holding the same list follow it: those are fine)
             self.walk.writes.record_write(old.id, node, owner, kind="list", same=same)
+            statement = self.walk.writing.statement
+            self.superseded.update((version.id, (statement, node)) for version in
+                                   [old] + [a for a in self.walk.env.values()
+                                            if isinstance(a, gast.Name) and a.id in same])
             for user, atom in list(self.walk.env.items()):
                 if user != owner and isinstance(atom, gast.Name) and atom.id in same:
                     self.walk.env[user] = nodes.name(new)
