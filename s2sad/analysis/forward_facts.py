@@ -96,15 +96,37 @@ class _StraightScan:
                 # (the commonest statement: no array written, only a pop may vary it)
                 value = stmt.value
                 if value.__class__ is call_class:
-                    op = getattr(anno.get(value, anno.CALLEE), anno.TAPE_OP, None)
+                    op = getattr(getattr(value, anno.CALLEE, None), anno.TAPE_OP, None)
                     if op == "push":
                         self.pushes.append(stmt)
                     elif op == "pop":
                         self.varying.append(stmt)
+                atoms = _atoms_of(value)
+                if atoms is not None and getattr(stmt.targets[0], "annotation", None) is None:
+                    self._operation(stmt.targets[0], value, atoms)
+                    continue
             else:
                 self._other_statement(stmt)
             self.sensitive |= _read_whole(stmt)
             _compared_in(stmt, self.compared, self.copies, self.other, self.names)
+
+    def _operation(self, target, value, atoms):
+        """``_read_whole`` and ``_compared_in`` of the statement ``target = value``, a name
+        bound to an atom or an operation on atoms (``atoms``, its ``Name`` nodes: what
+        ``nodes.loads`` reads of it, what ``_compared_in`` reads off it)."""
+        cls = value.__class__
+        if cls is gast.Name or ((cls is gast.BinOp or cls is gast.UnaryOp or cls is gast.Call)
+                                and not elementwise(registry.lookup(
+                                    registry.operation_target(value)))):
+            self.sensitive.update(a.id for a in atoms if not isinstance(a.ctx, gast.Store))
+        compared, names, other, load_class = self.compared, self.names, self.other, gast.Load
+        for read in _flows(value):
+            compared.add(id(read))
+            self.copies.setdefault(read.id, set()).add(target.id)
+        for node in [target] + atoms:
+            names.add(node.id)
+            if node.ctx.__class__ is load_class and id(node) not in compared:
+                other.add(node.id)
 
     def _other_statement(self, stmt):
         op = tape_op(stmt)

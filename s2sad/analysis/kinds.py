@@ -133,22 +133,6 @@ def kind_of_value(value):
     return LEAF
 
 
-def describe(kind):
-    """Readable text for a kind (for messages and dumps)."""
-    if kind == LEAF:
-        return "leaf"
-    if kind == UNKNOWN:
-        return "unknown"
-    if kind[0] == "list":
-        return f"list of {describe(kind[1])}"
-    if kind[1] is None:
-        return f"{kind[0]} of {describe(kind[2])}"
-    if kind[0] == "tuple":
-        return "(" + ", ".join(describe(k) for k in kind[1]) + ("," if len(kind[1]) == 1
-                                                               else "") + ")"
-    return "{" + ", ".join(f"{k!r}: {describe(v)}" for k, v in kind[1]) + "}"
-
-
 # ----------------------------------------------------------------- inference
 
 _LEAF_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow, gast.MatMult, gast.Mod,
@@ -194,20 +178,29 @@ _CONTAINER_RESULTS = frozenset(("hstack_bar", "vstack_bar", "dstack_bar", "colum
                                 "block_bar", "choose_bar", "select_bar", "svd_tangent", "svd_tangent_dot", "svd_factors_dot"))
 
 
-def _passing_through(kind_of=None):
-    """Runtime helpers whose result has their first argument's structure (guards, zeros);
-    kept on ``kind_of`` (infer's: looked up once an inference, the runtime stays)."""
-    found = getattr(kind_of, "passing", None)
+def _tables(kind_of=None):
+    """(The runtime helpers whose result has their first argument's structure: guards,
+    zeros; ``{id(f): (f, name)}`` of the container helpers; ``{id(callee): callee}`` of
+    the callees found to return a ``LEAF`` whatever their arguments): kept on ``kind_of``
+    (infer's: made once an inference, while neither the registry nor the runtime change)."""
+    found = getattr(kind_of, "tables", None)
     if found is None:
-        found = tuple(registry.runtime_helper(n) for n in (
-            "unshared", "scalar_checked", "zeros_like", "index_set", "add_at", "zero_at"))
-        if hasattr(kind_of, "passing"):
-            kind_of.passing = found
+        found = (tuple(registry.runtime_helper(n) for n in (
+            "unshared", "scalar_checked", "zeros_like", "index_set", "add_at", "zero_at")),
+                 {}, {})
+        for table in (registry.LIST_HELPERS, registry.DICT_HELPERS):   # (the first name)
+            for name, f in table.items():
+                found[1].setdefault(id(f), (f, name))
+        if hasattr(kind_of, "tables"):
+            kind_of.tables = found
     return found
 
 
 def _callee_kind(callee, args, kind_of):
     """The kind of a call's result, from what is called."""
+    passing, helpers, leaves = _tables(kind_of)
+    if leaves.get(id(callee)) is callee:
+        return LEAF
     if callee is builtins.list or callee is builtins.sorted:
         return ("list", element(kind_of(args[0])) if args else LEAF)
     if callee is builtins.tuple:
@@ -222,7 +215,7 @@ def _callee_kind(callee, args, kind_of):
             source = kind_of(args[0])
             return source if source[0:1] == ("dict",) else ("dict", None, UNKNOWN)
         return ("dict", None, UNKNOWN)
-    if args and callee in _passing_through(kind_of):   # unshared(x, ...): x's structure
+    if args and callee in passing:   # unshared(x, ...): x's structure
         return kind_of(args[0])
     if callee in (builtins.min, builtins.max):
         if len(args) == 1:
@@ -237,7 +230,7 @@ def _callee_kind(callee, args, kind_of):
         items, new = (kind_of(a) for a in args[:2])
         return ("list", join(element(items) if is_container(items) else _BOTTOM, new)) \
             if is_container(items) or items is _BOTTOM else UNKNOWN
-    helper = _container_helper_kind(callee, args, kind_of, registry)
+    helper = _container_helper_kind(callee, args, kind_of, helpers)
     if helper is not None:
         return helper
     module = getattr(callee, "__module__", None) or ""
@@ -248,9 +241,10 @@ def _callee_kind(callee, args, kind_of):
         return ("tuple", None, LEAF)   # a rule's op with several outputs (cho_factor...)
     if getattr(callee, "__name__", None) in _NUMPY_SEQUENCES or getattr(callee, "nout", 1) > 1:
         return UNKNOWN   # np.split, np.linalg.svd, np.modf...: a list or tuple of arrays
-    if module.split(".")[0] == "numpy" or type(callee).__name__ == "ufunc":
-        return LEAF
-    if module.startswith("s2sad.runtime") or module == "math":
+    if module.split(".")[0] == "numpy" or type(callee).__name__ == "ufunc" \
+            or module.startswith("s2sad.runtime") or module == "math":
+        if callee not in passing:   # (else its kind depends on its arguments)
+            leaves[id(callee)] = callee
         return LEAF
     code = getattr(callee, "__code__", None)
     position = returns.returned_parameter(code)
@@ -288,13 +282,14 @@ def _list_result(kinds):
     return ("list", elem)
 
 
-def _container_helper_kind(callee, args, kind_of, registry):
+def _container_helper_kind(callee, args, kind_of, helpers):
     """The kind of what an s2sad helper standing for a container operation returns
-    (``xs.extend(ys)`` is ``list_extend(xs, ys)``...), or None for other callees."""
-    name = next((n for n, f in list(registry.LIST_HELPERS.items())
-                 + list(registry.DICT_HELPERS.items()) if f is callee), None)
-    if name is None:
+    (``xs.extend(ys)`` is ``list_extend(xs, ys)``...), or None for other callees
+    (``helpers``: ``{id(f): (f, name)}`` of those helpers)."""
+    found = helpers.get(id(callee))
+    if found is None or found[0] is not callee:
         return None
+    name = found[1]
     kinds = [kind_of(a) for a in args]
     if name == "copy_container":
         return kinds[0] if kinds else UNKNOWN
@@ -351,7 +346,7 @@ def infer(body, params=None):
             return _BOTTOM if atom.id in assigned else UNKNOWN
         return value_kind(atom, kind_of)
 
-    kind_of.passing = None   # (see _passing_through)
+    kind_of.tables = None   # (see _tables)
     _settle(simple, loops, kinds, params, kind_of, read)
     for name in assigned:
         kinds[name] = _finished(kinds.get(name, _BOTTOM))
@@ -364,8 +359,10 @@ def _assigned_names(simple, loops):
     """The names the simple statements ``simple`` and the loops ``loops`` bind."""
     assigned = set()
     for stmt in simple:
-        if isinstance(stmt, gast.Assign):
-            for node in nodes.names(stmt.targets):
+        if stmt.__class__ is gast.Assign:
+            targets = stmt.targets   # (the commonest, one name: its only Name node)
+            for node in targets if len(targets) == 1 and targets[0].__class__ is gast.Name \
+                    and getattr(targets[0], "annotation", None) is None else nodes.names(targets):
                 if isinstance(node.ctx, gast.Store):
                     assigned.add(node.id)
     for loop in loops:
@@ -520,9 +517,9 @@ def _subscript_kind(value, kind_of):
 def _binop_kind(value, kind_of):
     """The kind of ``left <op> right``: arithmetic is a LEAF, ``+`` of two sequences a
     concatenation, ``*`` of a sequence and a count a repetition."""
-    left, right = kind_of(value.left), kind_of(value.right)
-    if isinstance(value.op, _LEAF_OPS):
+    if isinstance(value.op, _LEAF_OPS):   # (whatever the operands' kinds)
         return LEAF
+    left, right = kind_of(value.left), kind_of(value.right)
     if isinstance(value.op, gast.Add):
         if is_sequence(left) and is_sequence(right) and left[0] == right[0]:
             if left[0] == "list":

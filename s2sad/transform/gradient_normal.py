@@ -55,7 +55,7 @@ from ..syntax.normalize.inline import helper_names
 from ..syntax.normalize.rule_results import with_result_checks
 from ..syntax.normalize.scatter import refuse_ufunc_value
 from ..syntax.normalize.temps import subscript_base
-from ..syntax.normalize.views import out_positions, without_out_none
+from ..syntax.normalize.views import out_positions
 from ..syntax.parse import is_user_function
 
 #: operators whose normalized form is the general one's ``BinOp`` of two atoms
@@ -125,6 +125,7 @@ class _Reads:
     def __init__(self, parsed, bound, stored):
         self.parsed, self.bound, self.stored = parsed, bound, stored
         self.read = set()   # every name read (a callee's, a dotted path's root too)
+        self.outs = {}      # id(callee) -> (callee, its out positions)
 
     def expression(self, node):
         cls = node.__class__
@@ -194,7 +195,10 @@ class _Reads:
             return False
         if _lookup(target) is None:
             return False   # (no rule: what the general path makes of it, it says)
-        if any(p < len(node.args) for p in out_positions(target)):
+        outs = self.outs.get(id(target))   # (asked once per callee)
+        if outs is None or outs[0] is not target:
+            outs = self.outs[id(target)] = (target, out_positions(target))
+        if any(p < len(node.args) for p in outs[1]):
             return False   # (np.exp(x, o), a write the fence refuses; o None: dropped)
         for arg in node.args:
             if isinstance(arg, (gast.List, gast.Tuple)):
@@ -334,8 +338,11 @@ class _GradientWalk:
         base = target or base_name(node)
         cls = node.__class__
         if cls is gast.BinOp:
-            value = gast.copy_location(gast.BinOp(
-                left=self.atom(node.left), op=node.op, right=self.atom(node.right)), node)
+            value = gast.BinOp(left=self.atom(node.left), op=node.op,
+                               right=self.atom(node.right))
+            for attr in _LOCATION:   # (gast.copy_location's, of one BinOp to another)
+                if hasattr(node, attr):
+                    setattr(value, attr, getattr(node, attr))
         elif cls is gast.UnaryOp:
             value = gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
         elif cls is gast.Tuple:   # (an item of the returned tuple: the gradients)
@@ -364,9 +371,10 @@ class _GradientWalk:
             target = self.module_names.resolve_path(func)
             callee = self._marked_path(func)
         refuse_ufunc_value(self, target, node)
-        extra, given = without_out_none(target, node.args, node.keywords)
-        args = [self.atoms(arg) for arg in extra]
-        keywords = [(kw.arg, self.atoms(kw.value)) for kw in given]
+        # (no out=None to drop, which ``without_out_none`` does: the preconditions let
+        # no call give its ``out`` by keyword nor by position)
+        args = [self.atoms(arg) for arg in node.args]
+        keywords = [(kw.arg, self.atoms(kw.value)) for kw in node.keywords]
         call = nodes.call(callee, args, keywords)
         anno.set(call, anno.CALLEE, target)
         anno.set(call, anno.CALL_SITE, node)
@@ -408,6 +416,9 @@ class _GradientWalk:
         if mark is not None:
             anno.set(root, mark, True)
         return path
+
+
+_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
 def _is_atomic(node):

@@ -38,3 +38,36 @@ def test_a_jvp_through_calls_against_finite_differences():
     eps = 1e-6
     fd = (calls(x + eps * dx, y + eps * dy) - calls(x - eps * dx, y - eps * dy)) / (2 * eps)
     np.testing.assert_allclose(tangent, fd, rtol=1e-6, atol=1e-8)
+
+
+def mixed(x, y):
+    a = -x
+    b = a
+    c = np.sum(b * y)
+    d = np.tanh(x) * 2.0
+    e = np.dot(d, y)
+    m = np.max(e)
+    f = m - 1.0
+    g = x[0]
+    h = np.where(m > 0, x, y)
+    return c + g + np.sum(h) + (f > 0) + np.exp(d)
+
+
+def test_the_straight_scan_finds_what_the_general_functions_find():
+    """The scan of straight-line code (its commonest statements read off their atoms)
+    gives the whole-read names and the compared-only names the general functions give:
+    on a user's function and on gradient code (second order's input)."""
+    load_builtin_rules()
+    from s2sad.api.entries import compiled_gradient, reverse_entry
+    from s2sad.transform.second_order import prepare_gradient_code
+    rev = reverse_entry(mixed, ("x", "y"), "value_and_grad", inline_helpers=True)
+    gradient = front_end(compiled_gradient(mixed, rev), None, prepare_gradient_code)[1]
+    bodies = [front_end(calls)[1], front_end(mixed)[1], gradient]
+    for normal in bodies:
+        primal = normal.node.body[:-1]
+        assert facts_.is_straight(primal)
+        scan = facts_._StraightScan(primal)
+        outputs = sorted(n.id for n in primal[-1].targets if hasattr(n, "id"))
+        assert scan.sensitive == facts_.shape_sensitive(primal, [], straight=True)
+        assert scan.compared_only(outputs) == facts_.compared_only(primal, outputs)
+        assert scan.writes == bool(facts_.store_bases(primal))
