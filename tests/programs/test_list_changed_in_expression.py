@@ -22,6 +22,7 @@ def fd(f, x, *rest):
 CASES = [(m.append_popped, (0.3,)), (m.append_popped_loop, (0.3, 3)),
          (m.queue_mix, (0.3, 4)), (m.rotate, (0.3, 5)), (m.through_alias, (0.3,)),
          (m.extend_popped, (0.3,)), (m.popped_first, (0.3,)),
+         (m.extended_in_place, (0.3,)), (m.item_of_popped, (0.3,)),
          (m.arrays, (np.array([0.3, 0.7]),))]
 
 
@@ -51,7 +52,8 @@ def test_second_derivative(f, args):
                                atol=1e-3)   # (values near 100: differences of differences)
 
 
-@pytest.mark.parametrize("f, col", [(m.held_then_popped, 22), (m.held_in_display, 14)])
+@pytest.mark.parametrize("f, col", [(m.held_then_popped, 22), (m.held_in_display, 14),
+                                    (m.joined_with_popped, 16)])
 def test_a_list_held_while_a_later_part_changes_it_is_refused_at_the_change(f, col):
     with pytest.raises(s2sad.errors.UnsupportedSyntaxError) as caught:
         s2sad.grad(f)(0.3)
