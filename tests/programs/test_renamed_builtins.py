@@ -128,3 +128,25 @@ def test_a_local_named_like_a_builtin_is_not_the_builtin():
         bmax = lambda u, v: u * v   # noqa: E731 (a local lambda, called: not max)
         return bmax(a, a + 1.0)
     assert s2sad.grad(f)(0.7) == pytest.approx(2 * 0.7 + 1.0, rel=1e-12)
+
+
+def test_map_of_partial_made_in_place_of_arithmetic_by_hand():
+    # sum(map(partial(sq, s=2w), x)): d/dw = 2 sum x^2
+    def f(x, w):
+        return sum(map(ft.partial(sq, s=w * 2.0), x))
+    assert s2sad.grad(f, wrt=1)(X, 0.7) == pytest.approx(2 * np.sum(X * X), rel=1e-12)
+
+
+def test_map_of_partial_made_in_place_of_a_call_hints_a_name_in_the_function():
+    def made_in_place(x, w):
+        return sum(map(ft.partial(sq, s=np.tanh(w)), x))
+
+    def as_hinted(x, w):
+        p = ft.partial(sq, s=np.tanh(w))
+        return sum(map(p, x))
+    with pytest.raises(s2sad.UnsupportedSyntaxError,
+                       match=r"hint: bind it to a name in the function \(p = ft\.partial\("):
+        s2sad.grad(made_in_place, wrt=1)(X, 0.7)
+    # d/dw tanh(w) sum x^2
+    assert s2sad.grad(as_hinted, wrt=1)(X, 0.7) \
+        == pytest.approx((1 - np.tanh(0.7) ** 2) * np.sum(X * X), rel=1e-12)

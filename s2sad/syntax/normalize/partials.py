@@ -61,8 +61,8 @@ def lower_partial_calls(tree, parsed):
 
 def _maps_of_partials(walked, parsed, taken):
     """Rewrite each ``map(p, xs, ...)`` a builtin reads whole (``sum(map(p, xs))``, see
-    ``.maps``) of a partial ``p`` bound in the function, or made in place of names and
-    constants (``map(partial(q, s=w), xs)``), as ``map(lambda v: p(v), xs)``: ``.maps``
+    ``.maps``) of a partial ``p`` bound in the function, or made in place of values read
+    alike each time (``map(partial(q, s=2.0 * w), xs)``), as ``map(lambda v: p(v), xs)``: ``.maps``
     makes it the comprehension ``[p(v) for v in xs]``, whose call of ``p`` is lowered
     here.  Whether any."""
     stores = {n.id for n in walked if n.__class__ is gast.Name and n.ctx.__class__ is not
@@ -86,12 +86,20 @@ def _maps_of_partials(walked, parsed, taken):
                 or fn.__class__ is gast.Call and fn.args and _plain(fn)
                 and makes_partial(fn.func, parsed)
                 and fn.args[0].__class__ in (gast.Name, gast.Attribute)
-                and all(a.__class__ in (gast.Name, gast.Constant)
-                        for a in fn.args[1:] + [k.value for k in fn.keywords])):
+                and all(_unchanging(a) for a in fn.args[1:] + [k.value for k in fn.keywords])):
             continue
         inner.args[0] = _lambda_calling(fn, len(inner.args) - 1, inner, taken)
         changed = True
     return changed
+
+
+def _unchanging(expr):
+    """Whether ``expr`` computes the same value each time it is read in a comprehension
+    (names, constants, arithmetic and items of them: nothing called)."""
+    return all(n.__class__ in (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
+                               gast.Subscript, gast.Attribute, gast.Slice, gast.Tuple,
+                               gast.Load) or isinstance(n, (gast.operator, gast.unaryop))
+               for n in nodes.walk(expr))
 
 
 def _builtin_of(func, parsed, stores, expected):
