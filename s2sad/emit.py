@@ -427,9 +427,7 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
                              for g in functions]
             alias = _helper_alias(name, functions, set(bindings) | set(generated.bindings))
             if alias is None:
-                raise _clash(name, "reads", locate,
-                             f"bind it under another name (`from ... import {name} as "
-                             f"my_{name}`)")
+                raise _clash(name, "reads", locate, _rename_hint(name, bindings[name]))
             aliases[alias] = name
             bindings[alias] = obj
             continue
@@ -523,6 +521,17 @@ def _helper_alias(name, functions, taken):
         if not anno.get(n, anno.USER_NAME):
             n.id = alias
     return alias
+
+
+def _rename_hint(name, obj):
+    """How to bind the user's ``obj``, read as ``name``, under another name."""
+    if isinstance(obj, types.ModuleType):
+        return f"import it under another name (`import {obj.__name__} as my_{name}`)"
+    module, own = getattr(obj, "__module__", None), getattr(obj, "__name__", None)
+    if isinstance(module, str) and isinstance(own, str) and module != "__main__" \
+            and own.isidentifier():
+        return f"import it under another name (`from {module} import {own} as my_{name}`)"
+    return f"give `{name}` another name where it is bound and read (`my_{name} = ...`)"
 
 
 def _clash(name, what, locate, fix):

@@ -19,11 +19,13 @@ CLAIM_PROBES = {
     "zero_d_reduce": ("def f(x):\n    z = np.array(x[1] * 0.5)\n"
                       "    return np.sum(z, axis=0) + np.max(x[2], axis=0) + z.mean(axis=())\n",
                       (X3,)),
-    "item_iterators": ("import itertools\n\n\ndef f(x):\n    s = 0.0\n"
+    "item_iterators": ("import builtins\nimport itertools\nfrom builtins import max as MX, "
+                       "pow as PW\n\n\ndef f(x):\n    s = 0.0\n"
                        "    for a, b in itertools.combinations(x, 2):\n"
                        "        s = s + a * np.sin(b)\n"
                        "    for a, b in itertools.product(x, C2):\n        s = s + a * b\n"
-                       "    return s + max(x) + min(v * v for v in x)\n", (X3,)),
+                       "    return s + max(x) + min(v * v for v in x) + builtins.max(x[0], x[1])"
+                       " + MX(x) + PW(x[2] * x[2] + 1.0, 0.5)\n", (X3,)),
     "triu_pairs": ("def f(x):\n    r2 = (x[:, None] - x[None, :]) ** 2 + 0.5\n"
                    "    s = np.sum(np.sqrt(r2[np.triu_indices(3, 1)]))\n"
                    "    for i in range(3):\n        for j in range(i + 1, 3):\n"
@@ -52,7 +54,8 @@ CLAIM_PROBES = {
                        "    for k in range(2):\n"
                        "        q = functools.partial(lambda u, c: c * np.tanh(u), c=k + 0.5)\n"
                        "        s = s + np.sum(q(x))\n"
-                       "    return s + np.sum(functools.partial(np.multiply, 0.5)(x))\n", (X3,)),
+                       "    return s + np.sum(functools.partial(np.multiply, 0.5)(x)) + sum(map(p, x))"
+                       " + sum(map(functools.partial(np.multiply, 0.5), x))\n", (X3,)),
     "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
                     "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
 }

@@ -492,6 +492,6 @@ def _name_copy(tree, load, bindings, renames, calls):
     new = nodes.clone(tree)
     if new.id in renames:
         new.id = renames[new.id]
-    elif new.id != "np":   # a free name of the rule's: a helper (see anno.HELPER_NAME)
+    else:   # a free name of the rule's (np too): a helper (see anno.HELPER_NAME)
         anno.set(new, anno.HELPER_NAME, True)
     return new

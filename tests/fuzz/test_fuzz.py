@@ -700,7 +700,10 @@ CONSTRUCT_SIGNS.update({
     "item_iterators": [r"in itertools\.combinations\((\w+|\[.*\]), 2\):",
                        r"in itertools\.product\((\w+|\[.*\]), C(2|23)\):",
                        r"in itertools\.permutations\((\w+|\[.*\]), 2\):",
-                       r"mx\d+ = (max|min)\(map\(", r"mx\d+ = (max|min)\(\(v\d+ \* v\d+"]
+                       r"mx\d+ = (max|min)\(map\(", r"mx\d+ = (max|min)\(\(v\d+ \* v\d+",
+                       r"mx\d+ = MX\d+\(", r"mx\d+ = builtins\.(max|min)\(",
+                       r"\) \+ (PW\d+|builtins\.pow)\(\w+(\[0\])? \* ",
+                       r"mx\d+ = (MX\d+|builtins\.(max|min))\(\w+(\[0\]| \* 0\.5), "]
     + ([r"in itertools\.pairwise\("] if sys.version_info >= (3, 10) else []),
     "triu_pairs": [r"\[np\.triu_indices\(\d, 1\)\]", r"\[np\.tril_indices\(\d, -1\)\]",
                    r"iu\d+ = np\.triu_indices\(\d, 1\)", r"in range\(i\d+ \+ 1, \d\):"],
@@ -718,7 +721,9 @@ CONSTRUCT_SIGNS.update({
                        r"\n\s+pp\d+ = functools\.partial\(pt\d+, ",
                        r"\n {8}pt\d+ = functools\.partial\(lambda ",
                        r"\nPQ\d+ = functools\.partial\(np\.sum, axis=0\)",
-                       r"c\d+=0\.5 \* np\.sum\("],
+                       r"c\d+=0\.5 \* np\.sum\(",
+                       r"np\.tanh\(sum\(map\(pt\d+, (\w+|\[\w+, \w+ \* 2\.0\])\)\)\)",
+                       r"sum\(map\((functools\.partial|PA\d+)\(np\.multiply, 0\.5\), "],
     "nested_writer": [r"\n\s+np\.add\.at\(r, np\.array\(\[0, 0(, 2)?\]\), v\)",
                       r"\n\s+r\[0\] = r\[0\] \* 3\.0 \+ v\[1\]", r"\n\s+r\[\.\.\.\] \+= v \* v",
                       r"\n\s+r\[1:\] = r\[:-1\] \* v\[0\]", r"\n\s+np\.subtract\.at\(r, ",

@@ -21,7 +21,7 @@ FEATURES = claim_forms.TERM_FEATURES + claim_effects.FEATURES
 SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulate|outer)\(",
          "reduce_keywords": r"where=|initial=|dtype=|ndmin=",
          "zero_d_reduce": r"zd\d+ = .*\n.*\(zd\d+, axis=|zd\d+\.\w+\(axis=",
-         "item_iterators": r"itertools\.\w+\((x|y|z|\[)|= (max|min)\(",
+         "item_iterators": r"itertools\.\w+\((x|y|z|\[)|= (max|min|MX\d+|builtins\.(max|min))\(",
          "triu_pairs": r"np\.(triu|tril)_indices\(|range\(i\d+ \+ 1, ",
          "maybe_view_write": r"mv\d+ = (np\.as\w+\(|\w+\.astype\(float, copy=False\))",
          "print_in_branch": r"\n {12}(print|log\.info)\(",

@@ -12,7 +12,8 @@ the fuzzer cannot write is untested):
 - ``item_iterators``: ``itertools.combinations(xs, 2)``, ``product(xs, ys)``,
   ``pairwise(xs)`` (Python 3.10 and newer) and ``permutations(xs, 2)`` over the items of a
   list or an array (the rows of a matrix); ``max(xs)`` and ``min(xs)`` of a list, an array,
-  a generator expression, a ``map``;
+  a generator expression, a ``map``, every other one (of two numbers too, beside ``pow``)
+  spelled ``MXN``/``PWN`` (``from builtins import max as MXN``) or ``builtins.max``;
 - ``triu_pairs``: the pairs of a distance matrix, ``r2[np.triu_indices(n, 1)]``,
   ``np.tril_indices(n, -1)``, the index arrays read apart, and the pair loop ``for i in
   range(n): for j in range(i + 1, n)``;
@@ -22,7 +23,9 @@ the fuzzer cannot write is untested):
 - ``called_partial``: a ``functools.partial`` called inside ``f``: made there and called
   (of a lambda, holding a constant or a value computed from a parameter), made and called
   at once (of a numpy function), a partial of a partial, one made anew in a loop, or a
-  module global's (``PQN = functools.partial(np.sum, axis=0)``); every other one spelled
+  module global's (``PQN = functools.partial(np.sum, axis=0)``), one given to ``map``
+  (``sum(map(ptN, xs))``, ``sum(map(functools.partial(np.multiply, 0.5), xs))``); every
+  other one spelled
   ``PAN`` (``from functools import partial as PAN``: recognized by its value);
 - ``nested_writer``: a local ``def`` writing into the array argument it is given
   (``np.add.at(r, idx, v)``, ``r[0] = r[0] * 3.0 + v[1]``, ``r[...] += v * v``,
@@ -203,16 +206,37 @@ def _item_iterators(draft, r):
 
 
 def _extremum_of_items(draft, r, param, xs):
-    """``max(xs)`` / ``min(xs)`` of a list, an array, a generator expression, a map."""
+    """``max(xs)`` / ``min(xs)`` of a list, an array, a generator expression, a map; every
+    other one spelled ``MXN`` (``from builtins import max as MXN``) or ``builtins.max``,
+    of the items or of two numbers, beside ``pow`` spelled so too (see :func:`_renamed`)."""
     n = next(draft.counter)
     pick, v = r.choice(("max", "min")), f"v{n}"
     form = r.choice((xs, f"list({xs})" if param.shape != S else xs,
                      f"({v} * {v} - 0.5 * {v} for {v} in {xs})",
                      f"map(np.sin, {xs})", f"map(lambda {v}: {v} * 0.5, {xs})"))
     name = f"mx{n}"
-    draft.emit(f"{name} = {pick}({form})")
+    if n % 2:   # (the builtins under other names: recognized by their values)
+        x = param.name
+        a, b = (f"{x} * 0.5", f"np.sin({x})") if param.shape == S else (f"{x}[0]", f"{x}[-1]")
+        spelled = _renamed(draft, r, pick, f"MX{n}")
+        form = form if r.random() < 0.5 else f"{a}, {b}"
+        power = _renamed(draft, r, "pow", f"PW{n}")
+        draft.emit(f"{name} = {spelled}({form}) + {power}({a} * {a} + 1.0, 0.5 * np.tanh({b}))")
+    else:
+        draft.emit(f"{name} = {pick}({form})")
     draft.return_terms.append(f"0.25 * {name}")
     draft.use("item_iterators")
+
+
+def _renamed(draft, r, builtin, alias):
+    """``builtin`` spelled ``alias`` (``from builtins import max as MX3``) or
+    ``builtins.max``, its import added to the module."""
+    if r.random() < 0.5:
+        draft.module_lines.append(f"from builtins import {builtin} as {alias}")
+        return alias
+    if "import builtins" not in draft.module_lines:
+        draft.module_lines.append("import builtins")
+    return f"builtins.{builtin}"
 
 
 def _triu_pairs(draft, r):
@@ -268,7 +292,7 @@ def _called_partial(draft, r):
     p, u, c = f"pt{n}", f"u{n}", f"c{n}"
     held = r.choice(("0.5", f"0.5 * np.sum({x})", f"np.tanh(np.sum({x}))"))
     lam = f"lambda {u}, {c}: {c} * np.sin({u}) + {u} * {u}"
-    form = r.randrange(5)
+    form = r.randrange(6)
     if n % 2 and form != 4:   # (partial under another name: resolved by its value)
         draft.module_lines.append(f"from functools import partial as PA{n}")
     spell = f"PA{n}" if n % 2 and form != 4 else "functools.partial"
@@ -290,9 +314,14 @@ def _called_partial(draft, r):
                    f"{c}={k} + 0.5)")
         draft.emit(f"    {acc} = {acc} + np.sum({p}({x}))")
         term = acc
-    else:             # a module global's
+    elif form == 4:   # a module global's
         draft.module_lines.append(f"PQ{n} = functools.partial(np.sum, axis=0)")
         term = f"PQ{n}({x} * {x})"
+    else:             # given to map, bound to a name or made in place: a comprehension
+        items = f"[{x}, {x} * 2.0]" if param.shape == S else x
+        draft.emit(f"{p} = {spell}({lam}, {c}={held})")
+        term = r.choice((f"sum(map({p}, {items}))",
+                         f"sum(map({spell}(np.multiply, 0.5), {items})) + {p}({x})"))
     _bind(draft, "cp", term, "called_partial")
 
 

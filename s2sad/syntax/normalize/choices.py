@@ -51,14 +51,28 @@ def _compared(norm, left, op, right, node, target):
 
 def _builtin_call(norm, node, names, counts):
     """The builtin ``node`` calls (one of ``names``, given ``counts`` values by position,
-    no keywords, no ``*``), or None."""
+    no keywords, no ``*``), or None.  The callee is recognized by its value: ``max``,
+    ``builtins.max``, ``B.max`` (``import builtins as B``), ``from builtins import max
+    as bmax`` alike; a local name is never the builtin."""
     func = node.func
-    if not (isinstance(func, gast.Name) and func.id in names and counts(len(node.args))
-            and not node.keywords and not any(isinstance(a, gast.Starred) for a in node.args)
-            and func.id not in norm.env and func.id not in norm.locals):
+    if not (counts(len(node.args)) and not node.keywords
+            and not any(isinstance(a, gast.Starred) for a in node.args)):
         return None
-    found = norm.parsed.resolve(func.id, None)
-    return found if getattr(builtins, func.id, None) is found else None
+    if isinstance(func, gast.Name):
+        if func.id in norm.env or func.id in norm.locals:
+            return None
+        found = norm.parsed.resolve(func.id, None, compose=False)
+    elif isinstance(func, gast.Attribute) and func.attr in names:
+        head = func
+        while isinstance(head, gast.Attribute):
+            head = head.value
+        if isinstance(head, gast.Name) and (head.id in norm.env or head.id in norm.locals):
+            return None
+        found = norm.parsed.resolve_callee(func)
+    else:
+        return None
+    wanted = [getattr(builtins, name) for name in names]
+    return found if any(found is obj for obj in wanted) else None
 
 
 def builtin_choice(norm, node):
@@ -121,7 +135,7 @@ def choose(flat, node, target, better):
         last = i == len(values) - 1
         kept = nodes.name(norm.scope.choice(
             test, lambda value=value: nodes.clone(value), lambda kept=kept: nodes.clone(kept),
-            target if last else None, node.func.id))
+            target if last else None, "max" if better is gast.Gt else "min"))
     return kept.id
 
 

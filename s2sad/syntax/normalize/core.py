@@ -453,9 +453,6 @@ class _Normalizer:
         elif isinstance(stmt, gast.Raise):
             self.effects.raise_statement(stmt)
         elif isinstance(stmt, gast.Expr):
-            in_place = writes_in_place(stmt.value)
-            if in_place is not None:
-                raise self.error(in_place[0], stmt, hint=in_place[1])
             if isinstance(stmt.value, gast.Call):
                 raise _discarded_call_error(self, stmt)
             raise self.error("an expression statement has no effect on the result", stmt,
@@ -479,7 +476,14 @@ def _argument_structure(params, locals_, kinds):
 def _discarded_call_error(norm, stmt):
     """The refusal of ``f(...)`` as a statement (what it does besides returning a value
     s2sad cannot follow); a helper updating a whole parameter (``def add_to(acc, v):
-    acc += v``) gets the spelling that works."""
+    acc += v``) gets the spelling that works, a list reordered in place or an array
+    written in place (``xs.sort()``, ``np.copyto(a, b)``) the spelling of a new value."""
+    reordered = norm.lists.reorder_error(stmt)
+    if reordered is not None:
+        return reordered
+    in_place = writes_in_place(stmt.value)
+    if in_place is not None:
+        return norm.error(in_place[0], stmt, hint=in_place[1])
     func = stmt.value.func
     if isinstance(func, gast.Attribute) and func.attr == "setdefault" \
             and isinstance(func.value, gast.Name) and len(stmt.value.args) == 2:

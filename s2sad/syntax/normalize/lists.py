@@ -274,6 +274,33 @@ class ListChanges:
         self.walk.aliases.list_copies.add((new, current.id))
         self.follow_list(base, current, new, target)
 
+    def reorder_error(self, stmt):
+        """The refusal of ``xs.reverse()`` or ``xs.sort(...)`` on a list ``xs`` (a
+        statement), with a spelling s2sad differentiates, or None for any other."""
+        call = stmt.value
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and func.attr in ("reverse", "sort")
+                and isinstance(func.value, gast.Name) and not call.args):
+            return None
+        name = func.value.id
+        current = self.walk.env.get(name)
+        if not (isinstance(current, gast.Name) and current.id in self.walk.aliases.list_values
+                or func.attr == "reverse" and not call.keywords):   # (no array has .reverse)
+            return None   # (an array's a.sort(): see views.writes_in_place)
+        words = {kw.arg: kw.value for kw in call.keywords}
+        if func.attr == "reverse" and not words:
+            hint = f"write {name} = {name}[::-1]: a new list, reversed"
+        elif func.attr == "sort" and not words:
+            hint = f"write {name} = sorted({name}): a new list, sorted"
+        elif func.attr == "sort" and set(words) == {"reverse"} \
+                and isinstance(words["reverse"], gast.Constant) and words["reverse"].value is True:
+            hint = f"write {name} = sorted({name})[::-1]: a new list, sorted largest first"
+        else:
+            hint = (f"sort the list outside the differentiated function, or write {name} = "
+                    f"sorted({name}) (s2sad differentiates sorted without key=/reverse=)")
+        return self.walk.error(f"'{name}.{func.attr}()' changes the list {name!r} in place, "
+                               f"which s2sad does not follow", stmt, hint=hint)
+
     def refuse_tuple_change(self, user, current, node, what, python_error):
         """Refuse a change of a tuple argument (known from the arguments' structure):
         Python raises ``python_error`` there, so there is nothing to differentiate."""

@@ -17,20 +17,27 @@ import gast
 from .. import nodes
 
 #: the builtins whose first argument, an iterable, is read whole, once
-_READ_WHOLE = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
+READ_WHOLE = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
                builtins.max, builtins.any, builtins.all)
 
 
 def _builtin(norm, func, expected):
-    return isinstance(func, gast.Name) and func.id not in norm.env \
-        and func.id not in norm.locals and norm.parsed.resolve(func.id, None) in expected
+    """Whether the callee ``func`` is one of the builtins ``expected``, by its value
+    (``map``, ``builtins.map``, ``from builtins import map as bmap``); a local never."""
+    head = func
+    while isinstance(head, gast.Attribute):
+        head = head.value
+    if not isinstance(head, gast.Name) or head.id in norm.env or head.id in norm.locals:
+        return False
+    found = norm.parsed.resolve_callee(func)
+    return any(found is obj for obj in expected)
 
 
 def maps_read_whole(norm, node, otherwise):
     """``node`` with a ``map(...)`` it reads whole as its first argument made the list
     comprehension (see the module docstring); any other call ``otherwise(node)``."""
     if not (isinstance(node, gast.Call) and node.args
-            and _builtin(norm, node.func, _READ_WHOLE)):
+            and _builtin(norm, node.func, READ_WHOLE)):
         return otherwise(node)
     inner = node.args[0]
     if not (isinstance(inner, gast.Call) and len(inner.args) >= 2 and not inner.keywords

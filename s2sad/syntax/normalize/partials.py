@@ -23,6 +23,7 @@ raises ``TypeError`` there.  (A partial a module global holds is read as a funct
 its own, see ``syntax.callers``.)
 """
 
+import builtins
 import functools
 import inspect
 
@@ -30,6 +31,7 @@ import gast
 
 from ...errors import UnsupportedSyntaxError
 from .. import nodes, printer
+from .maps import READ_WHOLE as _READ_WHOLE
 
 
 def makes_partial(func, parsed):
@@ -46,6 +48,8 @@ def lower_partial_calls(tree, parsed):
     """Rewrite the partials of ``tree`` the module docstring describes; whether any."""
     walked = nodes.walk(tree)
     taken = {n.id for n in walked if n.__class__ is gast.Name}
+    if _maps_of_partials(walked, parsed, taken):
+        walked = nodes.walk(tree)
     bindings = _bindings(tree, walked, parsed)
     lowering = _Lowering(parsed, taken, bindings, _local_signatures(walked))
     tree.body = lowering.block(tree.body)
@@ -53,6 +57,81 @@ def lower_partial_calls(tree, parsed):
         if node.__class__ is gast.Call:
             lowering.call(node)
     return lowering.changed
+
+
+def _maps_of_partials(walked, parsed, taken):
+    """Rewrite each ``map(p, xs, ...)`` a builtin reads whole (``sum(map(p, xs))``, see
+    ``.maps``) of a partial ``p`` bound in the function, or made in place of values read
+    alike each time (``map(partial(q, s=2.0 * w), xs)``), as ``map(lambda v: p(v), xs)``: ``.maps``
+    makes it the comprehension ``[p(v) for v in xs]``, whose call of ``p`` is lowered
+    here.  Whether any."""
+    stores = {n.id for n in walked if n.__class__ is gast.Name and n.ctx.__class__ is not
+              gast.Load}
+    bound = {n.targets[0].id for n in walked if n.__class__ is gast.Assign
+             and len(n.targets) == 1 and n.targets[0].__class__ is gast.Name
+             and n.value.__class__ is gast.Call and n.value.args
+             and makes_partial(n.value.func, parsed)}
+    changed = False
+    for outer in walked:
+        if not (outer.__class__ is gast.Call and outer.args
+                and outer.args[0].__class__ is gast.Call
+                and _builtin_of(outer.func, parsed, stores, _READ_WHOLE)):
+            continue
+        inner = outer.args[0]
+        if not (len(inner.args) >= 2 and not inner.keywords and _plain(inner)
+                and _builtin_of(inner.func, parsed, stores, (builtins.map,))):
+            continue
+        fn = inner.args[0]
+        if not (fn.__class__ is gast.Name and fn.id in bound
+                or fn.__class__ is gast.Call and fn.args and _plain(fn)
+                and makes_partial(fn.func, parsed)
+                and fn.args[0].__class__ in (gast.Name, gast.Attribute)
+                and all(_unchanging(a) for a in fn.args[1:] + [k.value for k in fn.keywords])):
+            continue
+        inner.args[0] = _lambda_calling(fn, len(inner.args) - 1, inner, taken)
+        changed = True
+    return changed
+
+
+def _unchanging(expr):
+    """Whether ``expr`` computes the same value each time it is read in a comprehension
+    (names, constants, arithmetic and items of them: nothing called)."""
+    return all(n.__class__ in (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
+                               gast.Subscript, gast.Attribute, gast.Slice, gast.Tuple,
+                               gast.Load) or isinstance(n, (gast.operator, gast.unaryop))
+               for n in nodes.walk(expr))
+
+
+def _builtin_of(func, parsed, stores, expected):
+    """Whether the callee ``func`` is one of the builtins ``expected`` by its value, its
+    first name not one the function binds."""
+    head = func
+    while head.__class__ is gast.Attribute:
+        head = head.value
+    return head.__class__ is gast.Name and head.id not in stores \
+        and any(parsed.resolve_callee(func) is obj for obj in expected)
+
+
+def _lambda_calling(fn, count, place, taken):
+    """``lambda v, ...: fn(v, ...)`` of ``count`` fresh parameters, at ``place``."""
+    names = []
+    for _ in range(count):
+        name, k = "item", 0
+        while name in taken:
+            k += 1
+            name = f"item_{k}"
+        taken.add(name)
+        names.append(name)
+    params = [gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None)
+              for n in names]
+    body = gast.Call(func=fn, args=[nodes.name(n) for n in names], keywords=[])
+    made = gast.Lambda(args=gast.arguments(
+        args=params, posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+        defaults=[]), body=body)
+    for new in [made, body] + params + body.args:
+        gast.copy_location(new, place)
+        new.end_lineno, new.end_col_offset = place.end_lineno, place.end_col_offset
+    return made
 
 
 def _plain(call):

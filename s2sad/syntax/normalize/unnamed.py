@@ -29,11 +29,15 @@ def unnamed_call_error(norm, node, func):
                 hint="write the function with numpy's elementwise operations on the whole "
                      "array (np.where(condition, a, b) for an if, np.maximum, np.abs...): "
                      "numpy applies them to every element, and s2sad differentiates them")
+        made = getattr(maker, "__name__", "") == "partial" \
+            and getattr(maker, "__module__", "") == "functools"
         return norm.error(
             f"calling the function that {_text(func)} returns is not supported: s2sad "
             f"differentiates calls of functions it can name", node,
-            hint=f"bind it to a name at module level (model = {_text(func)}, outside the "
-                 f"function) and call model(...) in the function")
+            hint=f"bind it to a name in the function (p = {_text(func)}) and call p(...) or "
+                 f"read map(p, xs) whole" if made else
+            f"bind it to a name at module level (model = {_text(func)}, outside the "
+            f"function) and call model(...) in the function")
     if isinstance(func, gast.Lambda):
         return norm.error("a lambda called where it is written is not supported", node,
                           hint="write its expression in place, the arguments substituted, or "

@@ -18,7 +18,7 @@ from ...rules import registry
 
 #: ndarray methods that change the array they are called on -> what to write instead
 IN_PLACE_METHODS = {
-    "fill": "a = np.full_like(a, value)", "sort": "a = np.sort(a)",
+    "fill": "a = np.full_like(a, value)", "sort": "a = np.sort(a) (of a list: a = sorted(a))",
     "put": "a = a.copy(); a[indices] = values", "resize": "a = np.resize(a, shape)",
     "itemset": "a[index] = value", "setfield": "build the new array",
     "partition": "a = np.partition(a, k)", "setflags": "drop the call",

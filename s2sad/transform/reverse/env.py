@@ -212,10 +212,16 @@ class Adjoints:
             if witness != (name,):
                 if len(witness) == 1:
                     return nodes.call(self.helper("unbroadcast"),
-                                      [contribution, nodes.name(witness[0])])
-                shape = nodes.call(self.helper("shape_of"), [nodes.name(w) for w in witness])
+                                      [contribution, data_name(witness[0])])
+                shape = nodes.call(self.helper("shape_of"), [data_name(w) for w in witness])
                 return nodes.call(self.helper("unbroadcast_to"), [contribution, shape])
         return nodes.call(self.helper("unbroadcast"), [contribution, nodes.name(name)])
+
+
+def data_name(name):
+    """A read of the value ``name`` (a shape witness: the user's, never a helper, even
+    spelled like one, ``np = 3.0``: see ``emit._helper_alias``)."""
+    return anno.set(nodes.name(name), anno.USER_NAME, True)
 
 
 #: the modules of the runtime helpers whose results may be lists, tuples or dicts

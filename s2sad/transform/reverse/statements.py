@@ -23,7 +23,7 @@ from ...rules.template import bind_arguments, splice
 from ...syntax import anno, nodes
 from ...analysis.lookup import refuse_undefined, rule_for
 from ..common import collect_bindings
-from .env import is_call_of
+from .env import data_name, is_call_of
 from .resolved import resolved
 
 
@@ -288,7 +288,7 @@ class StatementAdjoints:
             if isinstance(atom, gast.Name) and atom.id in self.facts.loop_temps:
                 witness = self.facts.shape_witness(atom.id)
                 if len(witness) == 1:
-                    role[param] = nodes.name(witness[0])
+                    role[param] = data_name(witness[0])
         statements, results = splice(template, role, self.env.namer)
         if len(results) != len(rule.diff_params):
             raise RuleDefinitionError(
