@@ -14,7 +14,7 @@ from ..errors import ValueTypeError
 from ..runtime.duck import called_with
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
-from .arguments import Arguments, parameters
+from .arguments import Arguments, check_positions, parameters
 from .bound import Bound
 from .call_errors import python_call_error
 from .composable import compose_gradient, differentiable
@@ -101,6 +101,7 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
                 break
         if kwargs:
             refuse_complex_arguments((), kwargs, func.__name__)
+        check_positions(func, args, kwargs)   # (a partial's keyword-only parameters)
         try:
             value, grads = bound(*args, **kwargs)
         except TypeError:   # (Python's own words where the user's call is wrong)
@@ -259,6 +260,7 @@ def _build_vjp(func, wrt):
 
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
+        check_positions(func, args, kwargs)   # (a partial's keyword-only parameters)
         # (the pullback reads the arguments as they are now: see runtime.arguments_kept)
         impl = bound.current(args, kwargs)
         namespace = impl.__globals__
