@@ -125,7 +125,14 @@ def arguments(func, args, kwargs):
     if plain and not kwargs and len(args) == len(names):
         return list(args)          # the common call: every argument by position
     check_positions(func, args, kwargs)
-    ba = sig.bind(*args, **kwargs)
+    try:
+        ba = sig.bind(*args, **kwargs)
+    except TypeError:   # (the signature's words name no function: Python's do)
+        own = python_call_error(func, args, kwargs) if func.__class__ is _FunctionType \
+            else None
+        if own is None:
+            raise
+        raise own from None
     ba.apply_defaults()
     return [ba.arguments[name] for name in names]
 
