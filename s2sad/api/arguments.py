@@ -11,7 +11,7 @@ from .. import pipeline
 from ..analysis.kinds import kind_of_value
 from ..syntax import wrappers
 from ..syntax.callers import POSITIONS
-from .call_errors import python_call_error
+from ..syntax.call_errors import python_call_error
 
 CONTAINER_CLASSES = (list, tuple, dict)
 

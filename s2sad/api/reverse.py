@@ -17,7 +17,7 @@ from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import Arguments, check_positions, parameters
 from .bound import Bound
-from .call_errors import python_call_error
+from ..syntax.call_errors import python_call_error
 from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
 from .fastpath import fast_path
