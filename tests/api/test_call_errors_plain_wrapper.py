@@ -95,3 +95,18 @@ def test_the_signature_shown_is_the_users():
     assert inspect.signature(s2sad.value_and_grad(s)) == inspect.signature(s)
     made = functools.partial(f, X)
     assert inspect.signature(s2sad.grad(made)) == inspect.signature(made)
+
+
+def e2(x, w, c=2.0):
+    return np.sum(np.tanh(x * w) ** 2) * c
+
+
+def test_a_direction_by_keyword_is_named_not_a_given_argument_called_missing():
+    """(the jvp and hvp take their directions by position; the message said ``w``, which
+    was given, was missing)"""
+    for call, keyword in ((lambda: s2sad.jvp(e2)(X, W, x_dot=X), "x_dot"),
+                          (lambda: s2sad.hvp(e2)(X, W, v=X), "v")):
+        with pytest.raises(TypeError) as caught:
+            call()
+        assert f"e2() got an unexpected keyword argument '{keyword}'" in str(caught.value)
+        assert "missing" not in str(caught.value)
