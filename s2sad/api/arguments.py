@@ -10,6 +10,8 @@ function alive: signatures are cached per (code, defaults).
 from .. import pipeline
 from ..analysis.kinds import kind_of_value
 from ..syntax import wrappers
+from ..syntax.callers import POSITIONS
+from ..syntax.call_errors import python_call_error
 
 CONTAINER_CLASSES = (list, tuple, dict)
 
@@ -103,12 +105,34 @@ def parameters(func):
     return list(signature(func)[1])
 
 
+def check_positions(func, args, kwargs):
+    """Raise Python's ``TypeError`` where ``func``, the function calling a partial, takes
+    more arguments by position than the partial (``partial(q, A=A)`` of ``q(x, A, c=0.0)``:
+    its ``c`` is keyword-only, as Python's signature of the partial says)."""
+    held = func.__dict__.get(POSITIONS) if func.__class__ is _FunctionType else None
+    if held is not None and len(args) > held[0]:
+        raise python_call_error(held[1], args, kwargs) or TypeError(
+            f"{func.__name__}() takes {held[0]} positional argument(s) but {len(args)} "
+            f"were given")
+
+
+_FunctionType = type(check_positions)
+
+
 def arguments(func, args, kwargs):
     """Every parameter's value, in order (keyword-only ones last), defaults applied."""
     sig, names, plain = signature(func)
     if plain and not kwargs and len(args) == len(names):
         return list(args)          # the common call: every argument by position
-    ba = sig.bind(*args, **kwargs)
+    check_positions(func, args, kwargs)
+    try:
+        ba = sig.bind(*args, **kwargs)
+    except TypeError:   # (the signature's words name no function: Python's do)
+        own = python_call_error(func, args, kwargs) if func.__class__ is _FunctionType \
+            else None
+        if own is None:
+            raise
+        raise own from None
     ba.apply_defaults()
     return [ba.arguments[name] for name in names]
 
@@ -118,6 +142,7 @@ def arguments_then(func, args, kwargs, count, what, kind):
     ``count`` directions (``what``).  A call that leaves the directions out gets a message
     that says so, not "missing a required argument" about one of ``func``'s own."""
     head = args[:len(args) - count] if count else args
+    check_positions(func, head, kwargs)
     try:
         return arguments(func, head, kwargs)
     except TypeError as exc:

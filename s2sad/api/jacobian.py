@@ -14,7 +14,8 @@ from ..syntax import wrappers
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from ..runtime.duck import size_of
-from .arguments import arguments, parameters, signature
+from ..syntax.callers import POSITIONS
+from .arguments import arguments, check_positions, parameters, signature
 from .composable import differentiable
 from .directions import block, directions, one_hot, runs_effects, size, zero
 from .foreign import refuse_foreign_arguments
@@ -101,6 +102,7 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
     def jac(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
         refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
+        check_positions(func, args, kwargs)   # (Python's words: the partial's own)
         try:
             values = arguments(func, args, kwargs)
         except TypeError as exc:   # (Python's words name no function)
@@ -200,6 +202,9 @@ def _swept(vjp_fn, values, func):
     sig, names, _ = signature(func if wrappers.is_forwarding(func) else inspect.unwrap(func))
     count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                 for p in sig.parameters.values())
+    held = func.__dict__.get(POSITIONS) if inspect.isfunction(func) else None
+    if held is not None:   # (a partial's: see syntax.callers)
+        count = min(count, held[0])
     # the vjp takes the user's arguments as the user does: keyword-only ones by name
     return vjp_fn(*values[:count], **dict(zip(names[count:], values[count:])))
 

@@ -5,6 +5,7 @@ the user's function as it is now; the gradient of each argument is given the
 argument's type, shape and containers (see ``matching``).
 """
 
+import inspect
 import types
 
 import numpy as np
@@ -14,9 +15,9 @@ from ..errors import ValueTypeError
 from ..runtime.duck import called_with
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
-from .arguments import Arguments, parameters
+from .arguments import Arguments, check_positions, parameters
 from .bound import Bound
-from .call_errors import python_call_error
+from ..syntax.call_errors import python_call_error
 from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
 from .fastpath import fast_path
@@ -101,6 +102,7 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
                 break
         if kwargs:
             refuse_complex_arguments((), kwargs, func.__name__)
+        check_positions(func, args, kwargs)   # (a partial's keyword-only parameters)
         try:
             value, grads = bound(*args, **kwargs)
         except TypeError:   # (Python's own words where the user's call is wrong)
@@ -122,14 +124,32 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
 
     failed = failure_of(func)
 
-    gradient = with_source(_with_parameters(func, bound, general, failed) or gradient,
-                           func, bound)
+    plain = _with_parameters(func, bound, general, failed, user)
+    gradient = with_source(plain or gradient, func, bound)
     compose_gradient(gradient, func, wrt_names, many, with_value)
     if not with_value:
         setattr(gradient, anno.GRADIENT_OF, (func, wrt))
-    gradient.__name__ = f"{func.__name__}_{'value_and_grad' if with_value else 'grad'}"
-    gradient.__qualname__ = gradient.__name__
+    return _named(gradient, func, user, plain, "value_and_grad" if with_value else "grad")
+
+
+def _named(gradient, func, user, plain, kind):
+    """``gradient`` named ``k_grad``; one taking ``func``'s parameters (``plain``) with
+    the qualified name Python words a call they do not bind with, the user's function's
+    ("k() got multiple values for argument 'x'", as calling it says), and the user's
+    signature, not the sentinel defaults it takes."""
+    gradient.__name__ = f"{func.__name__}_{kind}"
+    gradient.__qualname__ = func.__qualname__ if plain else gradient.__name__
+    if plain:
+        gradient.__signature__ = _signature_of(user)
     return gradient
+
+
+def _signature_of(user):
+    """``inspect.signature(user)`` (a partial's: Python's), None where it has none."""
+    try:
+        return inspect.signature(user)
+    except (TypeError, ValueError):
+        return None
 
 
 class _Default:
@@ -147,19 +167,21 @@ _DEFAULT = _Default()
 def _passed(names, values):
     """``(args, kwargs)`` of a call that gave ``values`` (``_DEFAULT``: none given) to
     the parameters ``names``: by position up to the first left out, then by name."""
-    first = next(i for i, value in enumerate(values) if value is _DEFAULT)
+    first = next((i for i, value in enumerate(values) if value is _DEFAULT), len(values))
     return values[:first], {name: value for name, value in zip(names[first:], values[first:])
                             if value is not _DEFAULT}
 
 
-def _with_parameters(func, bound, general, failed):
+def _with_parameters(func, bound, general, failed, user):
     """The gradient function taking ``func``'s own parameters, where they are plain
     (positional or keyword, no ``*args``, keyword-only or positional-only ones): a
     call then reaches the fast path without packing ``*args`` and ``**kwargs``
     (about 0.1 µs, on the seed example 5% of the gradient), whether it gives the
     arguments by position or by name.  A parameter left to its default holds
     ``_DEFAULT``: the call is then passed on as the user wrote it, as the general
-    wrapper passes it on.  None where the parameters are not plain."""
+    wrapper passes it on.  Arguments beyond the parameters (and, for a partial ``user``,
+    keywords besides them) raise the ``TypeError`` calling ``user`` raises.  None where
+    the parameters are not plain."""
     if type(func) is not _FunctionType:   # (a plain function's parameters only)
         return None
     code = func.__code__
@@ -171,12 +193,14 @@ def _with_parameters(func, bound, general, failed):
         return None
     # (each parameter may be left out: the function may be given defaults later)
     values = f"({', '.join(names)},)"
+    more = ["_s2sad_more"] + (["_s2sad_named"] if user is not func else [])
     lines = ["def make(_s2sad_bound, _s2sad_general, _s2sad_failed, _s2sad_default,",
              "         _s2sad_left_out, _s2sad_errors, _s2sad_rerun):",
-             f"    def gradient({', '.join(f'{n}=_s2sad_default' for n in names)}):",
+             f"    def gradient({', '.join(f'{n}=_s2sad_default' for n in names)}, "
+             f"*{', **'.join(more)}):",
              "        try:",
-             f"            if {' or '.join(f'{n} is _s2sad_default' for n in names)}:",
-             f"                return _s2sad_left_out({values})",
+             f"            if {' or '.join([f'{n} is _s2sad_default' for n in names] + more)}:",
+             f"                return _s2sad_left_out({values}, {', '.join(more)})",
              "            _s2sad_fast = _s2sad_bound.fast",
              "            if _s2sad_fast:",
              f"                return _s2sad_fast({values})",
@@ -186,10 +210,17 @@ def _with_parameters(func, bound, general, failed):
              "            raise",
              "    return gradient"]
 
-    def left_out(values):
+    def left_out(values, more=(), named=None):
         """A call leaving parameters to their defaults, as the general wrapper takes it
-        (the positional arguments given: the fast path, which may bind the defaults)."""
-        args, kwargs = _passed(names, values)
+        (the positional arguments given: the fast path, which may bind the defaults);
+        one giving ``more`` arguments or keywords ``named`` besides: Python's error."""
+        args, kwargs = _passed(names, values) if not more else (values + more, {})
+        if more or named:
+            own = python_call_error(user, args, {**kwargs, **(named or {})})
+            if own is not None:
+                raise own
+            kwargs.update(named or {})
+            return general(args, kwargs)
         fast = bound.fast
         if fast and not kwargs:
             return fast(args)
@@ -259,6 +290,7 @@ def _build_vjp(func, wrt):
 
     def forward(*args, **kwargs):
         refuse_complex_arguments(args, kwargs, func.__name__)
+        check_positions(func, args, kwargs)   # (a partial's keyword-only parameters)
         # (the pullback reads the arguments as they are now: see runtime.arguments_kept)
         impl = bound.current(args, kwargs)
         namespace = impl.__globals__

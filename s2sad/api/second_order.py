@@ -22,7 +22,7 @@ from .matching import as_tangent, check_scalar, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
 from .singular import raise_singular
 from .transformed import cached_transform, with_source
-from .call_errors import python_call_error
+from ..syntax.call_errors import python_call_error
 
 
 def _second_order_call(bound, func, *args):

@@ -18,6 +18,9 @@ from .source import is_user_function, not_a_function_error, read_function
 
 #: attribute of a partial, lambda or derivative holding the plain function that calls it
 CALLER = "_s2sad_caller"
+#: attribute of a partial's caller taking more arguments by position than the partial:
+#: (how many the partial takes, the partial) -- see :func:`partial_caller`
+POSITIONS = "_s2sad_partial_positions"
 
 
 def called_partial(obj, located=None, given=None):
@@ -108,8 +111,22 @@ def partial_caller(made):
         # the partial's own dict: a keyword set anew (p.keywords["A"] = ...) is the default
         # the derivative reads at its next call, as any function's current defaults are
         caller.__kwdefaults__ = made.keywords
+    takes = _positional_count(made)
+    if takes is not None and takes < caller.__code__.co_argcount:
+        # (a derivative's call giving the parameters moved there by position raises
+        # Python's TypeError: see api.bound)
+        caller.__dict__[POSITIONS] = (takes, made)
     made.__dict__[CALLER] = caller
     return caller
+
+
+def _positional_count(made):
+    """How many arguments the partial ``made`` takes by position (Python's signature of
+    it: a parameter after one it holds by keyword is keyword-only), None for ``*args``."""
+    params = inspect.signature(made).parameters.values()
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return None
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
 def _later_names(made):

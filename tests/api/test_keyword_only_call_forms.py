@@ -53,7 +53,8 @@ def test_grad_vjp_jacobian_take_the_functions_own_call():
 
 def test_jacobian_message_shows_the_functions_own_call():
     with pytest.raises(TypeError, match=r"the jacobian of kw takes kw's own arguments, "
-                                        r"kw\(x, \*, w, c=2\.0\): too many positional"):
+                                        r"kw\(x, \*, w, c=2\.0\): kw\(\) takes 1 "
+                                        r"positional argument but 2 were given"):
         s2sad.jacobian(kw, wrt="w")(X, 0.5)
 
 

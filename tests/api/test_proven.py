@@ -178,4 +178,7 @@ def test_errors_read_as_before_and_other_signatures_take_the_general_wrapper():
     assert g.__code__.co_flags & 0x0C   # (a keyword-only parameter: the general wrapper)
     np.testing.assert_allclose(_warm(g, x), 4.0 * x)
     np.testing.assert_allclose(g(x, c=3.0), 6.0 * x)
-    assert not s2sad.grad(seed_default).__code__.co_flags & 0x0C   # (its own parameters)
+    code = s2sad.grad(seed_default).__code__   # (its own parameters; *args: extras' error)
+    assert not code.co_flags & 0x08 and code.co_kwonlyargcount == 0
+    assert code.co_varnames[:code.co_argcount] == \
+        seed_default.__code__.co_varnames[:seed_default.__code__.co_argcount]

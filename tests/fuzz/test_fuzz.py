@@ -470,6 +470,10 @@ CONSTRUCT_SIGNS = {
     # issue 15: a helper's derivative made where it is called, in each form
     "derivative_call": [r"s2sad\.grad\(h\d", r"s2sad\.value_and_grad\(h\d", r"s2sad\.jvp\(h\d",
                         r"s2sad\.hvp\(h\d", r"s2sad\.\w+\(h\d, wrt=1\)"],
+    # a derivative of a helper with a default made where it is called: c by name after
+    # the direction, as at top level (or left out)
+    "derivative_default": [r"s2sad\.(jvp|hvp)\(h\d(, wrt=1)?\)\(.*, c=",
+                           r"s2sad\.(grad|value_and_grad)\(h\d(, wrt=1)?\)\(.*, c="],
     # a list of states read back in the loop appending to it (acc[i] or acc[-1])
     "list_readback": [r"\bacc\d* = \[.+\]\n", r"\bprev\d* = acc\d*\[i\d*\]\n",
                       r"\bprev\d* = acc\d*\[-1\]\n", r"\bacc\d*\.append\(.*\bprev\d*\b"],

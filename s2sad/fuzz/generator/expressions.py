@@ -188,17 +188,24 @@ class Expressions:
             c, _ = self.squash(c, b, 1.0)
             args.append(f"c={c}")
         code, bound = f"{name}({', '.join(args)})", self.draft.helper_bounds[name]
-        if self.draft.has("derivative_call") and not default and r.random() < 0.35:
-            code, bound, out = self.derivative_call(name, pshapes, out, args, depth)
+        if self.draft.has("derivative_call") and r.random() < 0.35 if not default else \
+                self.draft.has("derivative_default") and r.random() < 0.35:
+            code, bound, out = self.derivative_call(name, pshapes, out, args, depth, default)
         if out != shape:
             return self.convert(code, bound, out, shape, depth)
         return code, bound
 
-    def derivative_call(self, name, pshapes, out, args, depth):
+    def derivative_call(self, name, pshapes, out, args, depth, default=False):
         """A derivative of the helper ``name`` made where it is called (``s2sad.grad(h)(a)``,
         ``s2sad.jvp(h, wrt=1)(a, b, t)[1]``...): (code, bound, its shape), squashed."""
         r = self.draft.r
         self.draft.use("derivative_call")
+        # (a helper's default c left out or given by name: bound as at top level, the
+        # direction after the positional arguments)
+        if default:
+            self.draft.use("derivative_default")
+        named = [a for a in args if a.startswith("c=")]
+        args = [a for a in args if a not in named]
         wrt = r.randrange(len(pshapes))
         option = "" if wrt == 0 else ", wrt=1"
         forms = ["jvp"] + (["grad", "value_and_grad", "hvp"] if out == S else [])
@@ -206,13 +213,13 @@ class Expressions:
         if form in ("jvp", "hvp"):
             direction, b = self.expr(pshapes[wrt], depth - 1)
             direction, _ = self.squash(direction, b, LIM)
-            call = f"s2sad.{form}({name}{option})({', '.join(args + [direction])})"
+            call = f"s2sad.{form}({name}{option})({', '.join(args + [direction] + named)})"
             code, shape = (f"{call}[1]", out) if form == "jvp" else (call, pshapes[wrt])
         elif form == "grad":
-            code, shape = f"s2sad.grad({name}{option})({', '.join(args)})", pshapes[wrt]
+            code, shape = f"s2sad.grad({name}{option})({', '.join(args + named)})", pshapes[wrt]
         else:
             item = r.randrange(2)
-            code = f"s2sad.value_and_grad({name}{option})({', '.join(args)})[{item}]"
+            code = f"s2sad.value_and_grad({name}{option})({', '.join(args + named)})[{item}]"
             shape = S if item == 0 else pshapes[wrt]
         code, bound = self.squash(code, 1e9, LIM)
         return code, bound, shape

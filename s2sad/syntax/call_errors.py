@@ -11,7 +11,7 @@ words the error, and nothing of the user's code runs.  Only reached once a call 
 import functools
 import types
 
-from ..syntax.cached import uncached
+from .cached import uncached
 
 
 def python_call_error(obj, args, kwargs):
