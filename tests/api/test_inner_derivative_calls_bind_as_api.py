@@ -97,3 +97,26 @@ def test_an_inner_call_without_its_direction_is_refused_truly():
     with pytest.raises(UnsupportedSyntaxError) as caught:
         s2sad.grad(hvp_without_direction)(X, W)
     assert "1 direction(s)" in str(caught.value)
+
+
+def jvp_keyword_default_after_direction(x, w):
+    value, tangent = s2sad.jvp(e2, wrt=1)(x, w, x, c=np.sum(w))
+    return value + tangent
+
+
+def jvp_default_left_out(x, w):
+    return s2sad.jvp(e2)(x, w, w)[1] * 1.5
+
+
+@pytest.mark.parametrize("f", [jvp_keyword_default_after_direction, jvp_default_left_out])
+def test_second_order_of_a_derivative_called_inside_binds_as_the_api(f):
+    """hvp inlines the derivative's code (fuzz seed 524: refused "the call does not match
+    h1_jvp(a, b, c, b_dot)" where grad and jvp worked): against differences of grad."""
+    v = np.array([0.7, -0.4])
+    grad = s2sad.grad(f)
+    h = 1e-5
+    by_differences = (grad(X + h * v, W) - grad(X - h * v, W)) / (2 * h)
+    np.testing.assert_allclose(s2sad.hvp(f)(X, W, v), by_differences, rtol=1e-6, atol=1e-9)
+    eps = 1e-6   # and grad itself against differences of f
+    fd = np.array([(f(X + eps * e, W) - f(X - eps * e, W)) / (2 * eps) for e in np.eye(2)])
+    np.testing.assert_allclose(grad(X, W), fd, rtol=1e-6, atol=1e-9)

@@ -34,14 +34,15 @@ def _bindings(params):
 def _by_substitution(tmpl, bindings, renames):
     """What splice gives, made another way: a deep copy of the template with each
     parameter read replaced by a deep copy of its binding, locals renamed, free names
-    but ``np`` marked as helpers, then default arguments trimmed."""
+    (``np`` too: generated reads of it are told from a user's global ``np``) marked as
+    helpers, then default arguments trimmed."""
     class Substitute(gast.NodeTransformer):
         def visit_Name(self, node):
             if node.id in bindings and isinstance(node.ctx, gast.Load):
                 return copy.deepcopy(bindings[node.id])
             if node.id in renames:
                 node.id = renames[node.id]
-            elif node.id != "np":
+            else:
                 anno.set(node, anno.HELPER_NAME, True)
             return node
 

@@ -30,6 +30,7 @@ from ...errors import S2sadError, seen_from_call
 from ...rules import registry
 from .. import anno, fence, nodes, printer
 from ..callers import called_partial
+from ..composed_calls import rebind_composed_call
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
@@ -427,6 +428,8 @@ class Inliner:
                 for sub in gast.walk(defaults[name]):
                     gast.copy_location(sub, node)
         vararg = fn.args.vararg.id if fn.args.vararg is not None else None
+        if anno.COMPOSED_AS in obj.__dict__:   # (a derivative called inside: bound as the API)
+            rebind_composed_call(obj, node, norm.parsed.location(node))
         bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly,
                                        vararg=vararg)
         atoms = dict(bound)
