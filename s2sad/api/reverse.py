@@ -17,7 +17,7 @@ from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import Arguments, check_positions, parameters
 from .bound import Bound
-from ..syntax.call_errors import python_call_error
+from ..syntax.call_errors import python_call_error, raise_python_call_error
 from .composable import compose_gradient, differentiable
 from .entries import reverse_entry
 from .fastpath import fast_path
@@ -106,10 +106,8 @@ def _build_gradient(func, wrt, with_value, backend="numpy"):
         try:
             value, grads = bound(*args, **kwargs)
         except TypeError:   # (Python's own words where the user's call is wrong)
-            own = python_call_error(user, args, kwargs)
-            if own is None:
-                raise
-            raise own from None
+            raise_python_call_error(user, args, kwargs)
+            raise
         return finish(value, grads, args, kwargs)
 
     def gradient(*args, **kwargs):
@@ -302,10 +300,8 @@ def _build_vjp(func, wrt):
         try:
             value, pullback_impl = bound(*args, **kwargs)
         except TypeError:   # (Python's own words where the user's call is wrong)
-            own = python_call_error(user, args, kwargs)
-            if own is None:
-                raise
-            raise own from None
+            raise_python_call_error(user, args, kwargs)
+            raise
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
             raise

@@ -29,6 +29,15 @@ def python_call_error(obj, args, kwargs):
     return None
 
 
+def raise_python_call_error(obj, args, kwargs):
+    """Raise Python's own ``TypeError`` for ``obj(*args, **kwargs)`` where the arguments do
+    not bind (call it in an ``except TypeError:`` block, then re-raise: nothing happens
+    where they bind, the error was another)."""
+    own = python_call_error(obj, args, kwargs)
+    if own is not None:
+        raise own from None
+
+
 def _stub(obj):
     if obj.__class__ is functools.partial:
         inner = _stub(uncached(obj.func))
