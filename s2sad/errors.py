@@ -11,6 +11,7 @@ import linecache
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass
 from typing import Optional
 
@@ -379,8 +380,10 @@ def _called_functions(fn):
     for name in sorted(names):
         value = space.get(name)
         if inspect.ismodule(value):
-            out.extend(getattr(value, other) for other in sorted(names)
-                       if inspect.isfunction(getattr(value, other, None)))
+            with warnings.catch_warnings():   # (np.str and the like warn when read)
+                warnings.simplefilter("ignore")
+                found = [getattr(value, other, None) for other in sorted(names)]
+            out.extend(f for f in found if inspect.isfunction(f))
         elif inspect.isfunction(value):
             out.append(value)
     return out

@@ -88,15 +88,16 @@ def documented_refusal(prog, exc):
     helper's name bound to another object in another module ("Derivatives of
     derivatives": ``from numpy import zeros_like`` beside a composed derivative, which
     reads s2sad's own, seed 9980144); in second order, a call of the module's closure
-    (``module_closure``: "it is a closure ... first derivatives work")."""
+    (``module_closure``: "it is a closure ... first derivatives work"; of ``f`` or of the
+    entry wrapping it, ``fe``: seed 20261213)."""
     if global_refusal(prog, exc):
         return "refused:global_arg"
     if "second derivatives cannot tell them apart" in str(exc) \
             and "helper_names" in prog.features \
             and getattr(getattr(exc, "location", None), "line", 0) > 0:
         return "refused:helper_names"
-    if "second derivatives of f are not available" in str(exc) and "it is a closure" \
-            in str(exc) and "module_closure" in prog.features \
+    if re.search(r"second derivatives of \w+ are not available", str(exc)) \
+            and "it is a closure" in str(exc) and "module_closure" in prog.features \
             and re.search(r"\bclf\(", getattr(getattr(exc, "location", None), "code", "") or ""):
         # ("Derivatives of derivatives": a helper that is a closure, first order only)
         return "refused:module_closure"
