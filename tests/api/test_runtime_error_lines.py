@@ -36,3 +36,20 @@ def test_shape_error_names_the_users_line(shapes, call):
         assert len(notes) == 1
         assert "shape_mismatch.py:5: h = np.tanh(W @ x)" in notes[0]
         assert "layer's line" in notes[0]
+
+
+def _names_str_and_bytes(x):
+    return np.sin(x) + len(str(x)) + len(bytes(2))
+
+
+def test_finding_the_functions_a_function_calls_reads_modules_without_warnings():
+    # (locating an error raised in generated code looks through the functions the user's
+    # function calls, its modules' attributes of the names its code holds: np.str and
+    # np.bytes warned, a FutureWarning Python's own function never gives; fuzz seed
+    # 20261233)
+    from s2sad.errors import _called_functions
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = _called_functions(_names_str_and_bytes)
+    assert np.sin not in found and all(callable(f) for f in found)
