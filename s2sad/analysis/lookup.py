@@ -55,17 +55,8 @@ def rule_for(value, parsed, need):
                              parsed)
         if rule is not None and rule.nondifferentiable:  # pragma: no cover - activity skips
             raise AssertionError("nondifferentiable call reached the transform")
-        if target is builtins.zip or target is builtins.enumerate:
-            raise UnsupportedSyntaxError(
-                f"{label}(...) is supported only as the iterable of a for loop, over "
-                f"sequences given by position (for i, v in enumerate(x, start):, "
-                f"for a, b in zip(x, y):, also list(...) and reversed(list(...)) of "
-                f"them)", location,
-                hint="write the loop over it directly, as for a, b in zip(x, y): or, "
-                     "from the last pair, for a, b in reversed(list(zip(x, y))): (with a "
-                     "counter: for i, (a, b) in enumerate(zip(x, y)):)"
-                     + (", without strict=... (the loop stops at the shortest sequence)"
-                        if target is builtins.zip else ""))
+        if target in (builtins.zip, builtins.enumerate, builtins.reversed):
+            raise _iterator_error(target, label, site, location)
         what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"
         register = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for "
                     f"forward mode)")
@@ -267,3 +258,24 @@ def _resolve(func, bindings):
         if isinstance(base, types.ModuleType):
             return getattr(base, func.attr, None)
     return None
+
+
+def _iterator_error(target, label, site, location):
+    """The refusal of ``zip``, ``enumerate`` or ``reversed`` where s2sad does not read
+    it: kept under a name (an iterator Python empties once), or ``zip(..., strict=...)``."""
+    example = {builtins.zip: "zip(x, y)", builtins.enumerate: "enumerate(x)",
+               builtins.reversed: "reversed(x)"}[target]
+    read = ("as the iterable of a for loop or a comprehension, given to list(), tuple(), "
+            "sum(), min(), max(), sorted(), any() or all(), or unpacked (a, b = ...)")
+    if target is builtins.zip and isinstance(site, gast.Call) and site.keywords:
+        return UnsupportedSyntaxError(
+            f"{label}(...) is supported over sequences given by position, as in for a, b "
+            f"in zip(x, y):, read {read}; not with keywords", location,
+            hint="write zip(x, y) without strict=... (the loop stops at the shortest "
+                 "sequence; check the lengths yourself where they must match)")
+    return UnsupportedSyntaxError(
+        f"{label}(...) is supported read whole where it is made: {read}; not as an "
+        f"iterator kept under a name, which Python empties once", location,
+        hint=f"read it where you make it: items = list({example}), or loop directly over "
+             f"{example}")
+

@@ -20,6 +20,7 @@ from ...errors import SharedWriteError
 from ...rules import registry
 from .. import anno, nodes
 from ..formatting import spelled
+from .maps import iterator_read_whole
 from .trees import is_atomic
 from .writes import op_symbol
 
@@ -50,7 +51,8 @@ class Assignments:
         if isinstance(target, gast.Name):
             self.bind_name(target.id, value)
         elif isinstance(target, (gast.Tuple, gast.List)):
-            self.bind_tuple(target, value)
+            # a, b = zip(...), reversed(xs), map(f, xs): the iterator's items, read whole
+            self.bind_tuple(target, iterator_read_whole(norm, value) or value)
         elif isinstance(target, gast.Subscript):
             self.store(target, norm.flat.atom(value))
         else:

@@ -18,7 +18,10 @@ Each sequence is read once, as Python reads it, into a list (``list(xs)``: a dic
 keys, an array's rows): ``[(xs_items[indices[0]], xs_items[indices[1]]) for xs_items in
 [list(xs)] for indices in itertools.combinations(range(len(xs_items)), 2)]``.  A tuple
 whose length is not a constant (``permutations(xs)``, ``combinations(xs, r)``) is
-``tuple([xs_items[i] for i in indices])``.
+``tuple([xs_items[i] for i in indices])``.  Only a call whose iterator is read once,
+whole, where it is made is rewritten (:mod:`.read_once`): any other read (twice, in a
+later trip of a loop, by a function it is given to) would get the items again from the
+list where Python's iterator gives none, and is refused.
 """
 
 import builtins
@@ -27,6 +30,7 @@ import itertools
 import gast
 
 from .. import nodes
+from .read_once import ReadOnce
 
 #: the itertools functions of one sequence: (how many items a tuple holds, from the
 #: call: an int, or None where that is not a constant)
@@ -35,13 +39,16 @@ _ONE_SEQUENCE = {itertools.combinations, itertools.combinations_with_replacement
 _PAIRWISE = getattr(itertools, "pairwise", None)
 
 
-def lower_item_tuples(tree, parsed):
-    """Rewrite the calls of ``tree`` the module docstring describes; whether any."""
+def lower_item_tuples(tree, parsed, error):
+    """Rewrite the calls of ``tree`` the module docstring describes; whether any.
+    A call whose iterator is not read once, whole, where it is made (see .read_once)
+    is refused (``error(message, node, hint)`` makes the exception): Python's iterator
+    gives its items once, the list of them to every read."""
     if parsed.resolve("range", None) is not builtins.range \
             or parsed.resolve("len", None) is not builtins.len:
         return False
     used = {n.id for n in nodes.walk(tree) if isinstance(n, gast.Name)}
-    rewriter = _Rewriter(parsed, used)
+    rewriter = _Rewriter(parsed, used, ReadOnce(tree, parsed), error)
     rewriter.visit(tree)
     return rewriter.changed
 
@@ -70,8 +77,9 @@ def _kind(fn):
 
 
 class _Rewriter(gast.NodeTransformer):
-    def __init__(self, parsed, used):
+    def __init__(self, parsed, used, read_once, error):
         self.parsed, self.used, self.changed = parsed, used, False
+        self.read_once, self.error = read_once, error
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -82,6 +90,17 @@ class _Rewriter(gast.NodeTransformer):
         made = self.items(node, kind)
         if made is None:
             return node
+        if not self.read_once.reads_whole_once(node):
+            name = getattr(node.func, "attr", getattr(node.func, "id", "itertools"))
+            raise self.error(
+                f"the iterator {name}(...) makes here is not read once, whole, where it is "
+                f"made (a loop over it, list(...), sum(...), a, b = ...): s2sad takes its items "
+                f"as a list, which gives them to every read, where Python's iterator gives them "
+                f"once (a second read, or a read at a later trip of a loop, gets none), and a "
+                f"function of yours given it may read it more than once", node,
+                hint=f"loop over it where you make it (for a, b in {name}(...):), or make "
+                     f"the list of its items once, pairs = list({name}(...)), and read or "
+                     f"pass that list")
         self.changed = True
         for new in nodes.walk(made):
             if not hasattr(new, "lineno") or new.lineno is None or new not in self.kept:

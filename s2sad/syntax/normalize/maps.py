@@ -1,4 +1,5 @@
-"""``map(f, xs)`` read whole, as the list comprehension it computes.
+"""``map(f, xs)``, ``zip``, ``enumerate`` and ``reversed`` read whole, as the list
+comprehensions they compute.
 
 Input: a user call, before it is flattened.
 Output: the same call where each ``map(f, a, ...)`` (the builtin) given as the one
@@ -6,8 +7,11 @@ iterable of a builtin that reads it whole (``list``, ``tuple``, ``sum``, ``sorte
 ``min``, ``max``, ``any``, ``all``) is ``[f(v) for v in a]`` (of several sequences,
 ``[f(v, w) for v, w in zip(a, b)]``); of ``f`` a lambda, its body with its parameters
 as the comprehension's names (``map(lambda v: v * v, xs)`` -> ``[v * v for v in xs]``).
-A map object read elsewhere (bound to a name, then iterated twice) is an iterator
-Python empties once: it is left as it is, and refused with a hint naming this form.
+``zip(...)``, ``enumerate(...)`` and ``reversed(...)`` given so are ``[item for item in
+zip(...)]`` (``list(zip(a, b))``, ``sum(reversed(xs))``): a loop header over them is
+one s2sad differentiates.  An iterator read elsewhere (bound to a name, then iterated
+twice) is one Python empties once: it is left as it is, and refused with a hint naming
+this form.
 """
 
 import builtins
@@ -19,6 +23,9 @@ from .. import nodes
 #: the builtins whose first argument, an iterable, is read whole, once
 READ_WHOLE = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
                builtins.max, builtins.any, builtins.all)
+
+#: the builtins making an iterator a loop header takes as it is (see .sequences)
+_LOOPED = (builtins.zip, builtins.enumerate, builtins.reversed)
 
 
 def _builtin(norm, func, expected):
@@ -39,12 +46,7 @@ def maps_read_whole(norm, node, otherwise):
     if not (isinstance(node, gast.Call) and node.args
             and _builtin(norm, node.func, READ_WHOLE)):
         return otherwise(node)
-    inner = node.args[0]
-    if not (isinstance(inner, gast.Call) and len(inner.args) >= 2 and not inner.keywords
-            and not any(isinstance(a, gast.Starred) for a in inner.args)
-            and _builtin(norm, inner.func, (builtins.map,))):
-        return otherwise(node)
-    comprehension = _comprehension(norm, inner)
+    comprehension = iterator_read_whole(norm, node.args[0])
     if comprehension is None:
         return otherwise(node)
     args = list(node.args)
@@ -53,6 +55,22 @@ def maps_read_whole(norm, node, otherwise):
     args[0] = comprehension
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=node.keywords),
                               node)
+
+
+def iterator_read_whole(norm, node):
+    """The list comprehension computing the items of ``node`` where it is ``map(f, a,
+    ...)``, ``zip(...)``, ``enumerate(...)`` or ``reversed(...)`` of the builtins, read
+    whole where it stands (given to a builtin of :data:`READ_WHOLE`, unpacked by a tuple
+    target); else None."""
+    if not (isinstance(node, gast.Call) and node.args
+            and not any(isinstance(a, gast.Starred) for a in node.args)):
+        return None
+    if len(node.args) >= 2 and not node.keywords \
+            and _builtin(norm, node.func, (builtins.map,)):
+        return _comprehension(norm, node)
+    if _builtin(norm, node.func, _LOOPED):
+        return _items(norm, node)
+    return None
 
 
 def _comprehension(norm, call):
@@ -91,6 +109,17 @@ def _comprehension(norm, call):
         _place(new, call)
     if len(sequences) > 1:
         _place(iterable.func, call)
+    return made
+
+
+def _items(norm, call):
+    """``[item for item in call]`` of ``call``, a ``zip``, ``enumerate`` or ``reversed``."""
+    item = norm.namer.fresh("item")
+    target = gast.Name(id=item, ctx=gast.Store(), annotation=None, type_comment=None)
+    generator = gast.comprehension(target=target, iter=call, ifs=[], is_async=0)
+    made = gast.ListComp(elt=nodes.name(item), generators=[generator])
+    for new in (made, generator, target, made.elt):
+        _place(new, call)
     return made
 
 

@@ -34,7 +34,9 @@ def lower_source_forms(tree, parsed, walked=None):
                lambda node: parsed.location(node).line):
         walked, changed = nodes.indexed_walk(tree), True   # (d = defaultdict(float): d = {})
     if any(names_item_tuples(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
-            and lower_item_tuples(tree, parsed):
+            and lower_item_tuples(tree, parsed, lambda message, node, hint="":
+                                  UnsupportedSyntaxError(message, parsed.location(node),
+                                                         hint=hint)):
         walked, changed = nodes.indexed_walk(tree), True   # (combinations(xs, 2): tuples)
     if any(concatenates_maybe(n, parsed) for n in nodes.of_class(walked, gast.Call)) \
             and lower_concatenating_sums(tree, parsed):
