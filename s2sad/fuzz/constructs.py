@@ -123,6 +123,11 @@ CONSTRUCTS = {
                             "        acc.append(acc.pop(0) * 0.5 + np.sin(x))\n"
                             "    acc.insert(0, acc.pop() * 1.5)\n    return acc[0] + 3.0 * acc[1]\n",
                             (0.7,)),
+    # a list read whole through an iterator made where it is read (reversed, zip, enumerate)
+    "iter_whole": Construct("def f(x):\n    acc = [x, 2.0 * x, np.sin(x)]\n"
+                            "    a, b, c = reversed(acc)\n    ps = list(zip(acc, reversed(acc)))\n"
+                            "    return sum(reversed(acc)) + a * c + ps[0][1] * b + "
+                            "sum([k * v for k, v in list(enumerate(acc))])\n", (0.7,)),
     # a list built by appending in one loop, its items written in a later loop
     "list_rewrite": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
                               "        acc.append(x * i)\n    for j in range(2):\n"
@@ -494,7 +499,7 @@ CLAIMED = frozenset({
     "closure_view", "max_test",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "list_rewrite", "zero_d_write", "list_queue",
+    "list_rewrite", "zero_d_write", "list_queue", "iter_whole",
     "derivative_call", "derivative_default", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
@@ -515,6 +520,7 @@ REQUIRES = {
     "list_readback": ("list_append", "for_range"),
     "list_rewrite": ("list_append", "for_range"),
     "list_queue": ("list_append", "for_range"),
+    "iter_whole": ("list_append", "for_range"),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
     "for_index": ("for_range",), "matrix_item": ("for_range",),

@@ -483,6 +483,12 @@ CONSTRUCT_SIGNS = {
     # a list changed inside the call changing it again (a queue, a rotation)
     "list_queue": [r"\bacc\d*\.append\(acc\d*\.pop\(0\) \* 0\.5\)\n",
                    r"\bacc\d*\.insert\(0, acc\d*\.pop\(\) \* 0\.5\)\n"],
+    # a list read whole through an iterator made where it is read
+    "iter_whole": [r"= sum\(reversed\(acc\d*\)\)\n", r"= list\(reversed\(acc\d*\)\)\[0\]",
+                   r"= tuple\(zip\(acc\d*, reversed\(acc\d*\)\)\)",
+                   r"\)\[0\] \+ 0\.5 \* sum\(\[v for k, v in list\(enumerate\(acc\d*\)\)\]\)",
+                   r"np\.stack\(list\(reversed\(acc\d*\)\)\)",
+                   r"np\.array\(tuple\(zip\(acc\d*, acc\d*\)\)\)\[0\]\[1\]"],
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
                     r"\n\s+hvb = hnb\([^,]*\)\n", r"\n\s+hvb = hnb\(.*, np\.zeros\(\d\) \+ 0\.25\)",
@@ -702,6 +708,7 @@ CONSTRUCT_SIGNS.update({
     "zero_d_reduce": [r"\n\s+zd\d+ = np\.array\(", r"\n\s+zd\d+ = np\.float64\(",
                       r"\(zd\d+, axis=0\)", r"\(zd\d+, axis=\(\)\)", r"zd\d+\.\w+\(axis="],
     "item_iterators": [r"in itertools\.combinations\((\w+|\[.*\]), 2\):",
+                       r"\bpr\d+ = itertools\.\w+\(.*\)\n\s+ii\d+ = 0\.0\n\s+for a\d+, b\d+ in pr\d+:",
                        r"in itertools\.product\((\w+|\[.*\]), C(2|23)\):",
                        r"in itertools\.permutations\((\w+|\[.*\]), 2\):",
                        r"mx\d+ = (max|min)\(map\(", r"mx\d+ = (max|min)\(\(v\d+ \* v\d+",

@@ -228,11 +228,20 @@ class Assignments:
                                       f"{acc}.insert(0, {acc}.pop() * 0.5)"]))
         name = self.draft.new_name()
         total = (n + 1) * max(bound, first_bound) if readback else n * bound
+        whole = self.draft.has("iter_whole") and r.random() < 0.5   # (an iterator read
+        if whole:   # whole where it is made: reversed, zip, enumerate of the list)
+            self.draft.use("iter_whole")
         if item == S:
-            form = r.choice([f"sum({acc})", f"np.sum(np.array({acc}))", f"{acc}[-1] * 2.0"])
+            form = r.choice([f"sum(reversed({acc}))",
+                             f"list(reversed({acc}))[0] + 0.5 * sum([v for k, v in "
+                             f"list(enumerate({acc}))])",
+                             f"tuple(zip({acc}, reversed({acc})))[-1][1] * 2.0"] if whole else
+                            [f"sum({acc})", f"np.sum(np.array({acc}))", f"{acc}[-1] * 2.0"])
             self.draft.emit(f"{name} = {form}")
             self.draft.env.append(_Var(name, S, total))
         else:
-            form = r.choice([f"np.sum(np.stack({acc}), axis=0)", f"np.array({acc})[0]"])
+            form = r.choice([f"np.sum(np.stack(list(reversed({acc}))), axis=0)",
+                             f"np.array(tuple(zip({acc}, {acc})))[0][1]"] if whole else
+                            [f"np.sum(np.stack({acc}), axis=0)", f"np.array({acc})[0]"])
             self.draft.emit(f"{name} = {form}")
             self.draft.env.append(_Var(name, V, total))

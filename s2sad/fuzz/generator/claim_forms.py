@@ -197,8 +197,12 @@ def _item_iterators(draft, r):
              f"itertools.permutations({xs}, 2)"]
     if HAS_PAIRWISE:
         forms.append(f"itertools.pairwise({xs})")
+    form = r.choice(forms)
+    if r.random() < 0.4:   # bound to a name, read once after: as the loop over it
+        draft.emit(f"pr{n} = {form}")
+        form = f"pr{n}"
     draft.emit(f"{acc} = 0.0")
-    draft.emit(f"for {a}, {b} in {r.choice(forms)}:")
+    draft.emit(f"for {a}, {b} in {form}:")
     term = f"{a} * np.sin({b})" if item == S else f"np.sum({a} * np.sin({b}))"
     draft.emit(f"    {acc} = {acc} + 0.25 * {term}")
     draft.return_terms.append(f"0.5 * np.tanh({acc})")
