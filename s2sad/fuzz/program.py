@@ -139,11 +139,17 @@ def _ones_like(value):
 
 
 def _tree_axpy(x, t, d):
-    """``x + t * d`` leaf by leaf (same structures)."""
+    """``x + t * d`` leaf by leaf (same structures), an array in ``x``'s memory order (a
+    function may read it, ``x.ravel('K')``: seed 20261488's reference differentiated
+    another function where ``x + t * d`` came out in C order)."""
     if isinstance(x, dict):
         return {k: _tree_axpy(x[k], t, d[k]) for k in x}
     if isinstance(x, (list, tuple)):
         return type(x)(_tree_axpy(a, t, b) for a, b in zip(x, d))
+    if isinstance(x, np.ndarray):
+        step = t * np.asarray(d)
+        out = np.empty_like(x, dtype=np.result_type(x, step))   # (order='K': x's layout)
+        return np.add(x, step, out=out)
     return x + t * d
 
 

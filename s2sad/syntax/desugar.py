@@ -23,6 +23,8 @@ those it can lower.
 """
 
 
+import builtins
+
 import gast
 
 from . import anno, nodes, raises
@@ -33,6 +35,12 @@ from .names import Namer
 #: (as its first argument) behaves as the list comprehension (fence.py checks that
 #: the name is the builtin's)
 CONSUMERS = ("tuple", "list", "sum", "min", "max", "sorted", "any", "all", "dict")
+
+
+def consumer_named(obj):
+    """The name in :data:`CONSUMERS` of the builtin ``obj`` is, or None (``builtins.min``
+    and ``from builtins import min as MX`` call the builtin by value)."""
+    return next((name for name in CONSUMERS if obj is getattr(builtins, name)), None)
 
 
 def needs_lowering(fn, walked=None):

@@ -17,7 +17,7 @@ from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import nodes, raises
 from .closure_sharing import stale_read
-from .desugar import CONSUMERS, statements_same_function
+from .desugar import CONSUMERS, consumer_named, statements_same_function
 from .formatting import builtins_named, is_format_call, literal_formats
 
 # node type -> (what it is, what to do instead)
@@ -144,6 +144,7 @@ def _builtin_test(parsed, everything):
     def builtin(name):
         return name not in bound and parsed.resolve(name, None) is getattr(builtins, name)
 
+    builtin.free = lambda name: name not in bound   # (not a name the function binds)
     return builtin
 
 
@@ -194,6 +195,10 @@ def _check_generator(parsed, node, parent, builtin):
     consumer = up.func.id if isinstance(up, gast.Call) and up.args \
         and up.args[0] is node and isinstance(up.func, gast.Name) \
         and up.func.id in CONSUMERS and builtin(up.func.id) else None
+    if consumer is None and isinstance(up, gast.Call) and up.args and up.args[0] is node \
+            and not (isinstance(up.func, gast.Name) and not builtin.free(up.func.id)):
+        # builtins.min(...), MX(...) of 'from builtins import min as MX': by value
+        consumer = consumer_named(parsed.resolve_callee(up.func))
     if consumer is None and (
             isinstance(up, gast.Starred) and isinstance(parent.get(id(up)), (
                 gast.List, gast.Tuple))

@@ -13,6 +13,7 @@ import gast
 
 from ...errors import UnsupportedSyntaxError
 from .. import nodes
+from ..desugar import CONSUMERS, consumer_named
 from .concat import concatenates_maybe, lower_concatenating_sums
 from .defaultdicts import lower_default_dicts, makes_default_dict
 from .itertools_items import lower_item_tuples, names_item_tuples
@@ -44,4 +45,35 @@ def lower_source_forms(tree, parsed, walked=None):
     if any(makes_partial(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
             and lower_partial_calls(tree, parsed):
         walked, changed = nodes.indexed_walk(tree), True   # (p = partial(q, a=w); p(x): q(x, a=..))
+    if nodes.of_class(walked, gast.GeneratorExp) and _consumers_by_value(tree, parsed, walked):
+        walked, changed = nodes.indexed_walk(tree), True   # (builtins.min(e for ...))
     return walked if changed else None
+
+
+def _consumers_by_value(tree, parsed, walked):
+    """Give a generator expression that a builtin consuming it whole takes, called by value
+    (``builtins.min(e for v in xs)``, ``MX(...)`` of ``from builtins import min as MX``:
+    the fence checked it), the list comprehension (``dict``'s: the dict comprehension),
+    as desugar does for the builtins' own names; whether any."""
+    bound = {n.id for n in nodes.of_class(walked, gast.Name)
+             if n.ctx.__class__ is not gast.Load}
+    changed = False
+    for call in nodes.of_class(walked, gast.Call):
+        gen = call.args[0] if call.args else None
+        if gen.__class__ is not gast.GeneratorExp or (
+                call.func.__class__ is gast.Name and (call.func.id in CONSUMERS
+                                                      or call.func.id in bound)):
+            continue
+        kind = consumer_named(parsed.resolve_callee(call.func))
+        if kind is None:
+            continue
+        if kind == "dict":   # (a (key, value) display: the fence checked it)
+            made = gast.DictComp(key=gen.elt.elts[0], value=gen.elt.elts[1],
+                                 generators=gen.generators)
+        else:
+            made = gast.ListComp(elt=gen.elt, generators=gen.generators)
+        gast.copy_location(made, gen)
+        made.end_lineno, made.end_col_offset = gen.end_lineno, gen.end_col_offset
+        call.args[0] = made   # (MX([...]); L([...]) and D({...}) copy: the same value)
+        changed = True
+    return changed
