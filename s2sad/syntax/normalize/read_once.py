@@ -27,15 +27,11 @@ import builtins
 import gast
 
 from .. import nodes
-
-#: the builtins that read their first argument, an iterable, whole
-_WHOLE = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
-          builtins.max, builtins.any, builtins.all)
+from .maps import READ_WHOLE
 
 #: the builtins whose iterator reads its arguments' items along with its own
 _ALONG = (builtins.zip, builtins.enumerate, builtins.map)
 
-_LOOPS = (gast.For, gast.While)
 _COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
 
@@ -58,7 +54,6 @@ class ReadOnce:
             if node.__class__ is gast.Name:
                 kind = self.loads if node.ctx.__class__ is gast.Load else self.stores
                 kind.setdefault(node.id, []).append(node)
-        self.function = tree
 
     def reads_whole_once(self, node):
         """Whether the value of ``node`` (an expression of the tree) is read once, whole,
@@ -69,7 +64,7 @@ class ReadOnce:
             return True
         if cls is gast.Call and node is not up.func:
             callee = self.parsed.resolve_callee(up.func)
-            if any(callee is b for b in _WHOLE):
+            if any(callee is b for b in READ_WHOLE):
                 return bool(up.args) and up.args[0] is node
             if any(callee is b for b in _ALONG) and any(a is node for a in up.args) \
                     and not (callee is builtins.map and up.args[0] is node) \
@@ -87,9 +82,8 @@ class ReadOnce:
     def _name_read_once(self, name, assign):
         """Whether ``name``, bound by the statement ``assign`` only, is read once, whole,
         after it in its block, in no loop or comprehension ``assign`` is not in."""
-        loads = self.loads.get(name, [])
-        if len(self.stores.get(name, [])) != 1 or len(loads) != 1 \
-                or name in {a.id for a in self.function.args.args}:
+        loads = self.loads.get(name, [])   # (a parameter's name is a store too: gast's Param)
+        if len(self.stores.get(name, [])) != 1 or len(loads) != 1:
             return False
         load = loads[0]
         block, position = self.blocks.get(id(assign), (None, None))
