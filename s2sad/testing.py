@@ -389,9 +389,10 @@ def _refuse_integers_only(value, label, who):
     are held as they are, so nothing would be perturbed, and nothing checked."""
     if _Layout(value, keep_integers=True).size == 0 and _Layout(value).size:
         raise ValueError(
-            f"{who}: {label} holds integers or bools only, which finite differences hold "
-            f"as they are (an index stays an index): nothing to differentiate; pass it as "
-            f"floats (3.0, x.astype(float)) to differentiate it as a real number")
+            f"{who}: {label} holds integers or bools only (or values that are no numbers), "
+            f"which finite differences hold as they are (an index stays an index): nothing "
+            f"to differentiate; pass it as floats (3.0, x.astype(float)) to differentiate "
+            f"it as a real number")
 
 
 def _resolve_wrt(f, args, wrt):
@@ -438,8 +439,9 @@ def check_grads(f, args, wrt=None, *, modes=("reverse",), eps=1e-6, rtol=1e-5, a
     floating ndarray, or a list/tuple/dict of those.  Differentiated arguments are
     converted to float64 first, but for their integer and bool leaves (index pairs in a
     dict beside its constants), which are passed as they are, never perturbed, and whose
-    derivatives are not compared (only their shape: s2sad gives floats there); the
-    other arguments are passed as given.
+    derivatives are not compared (only their shape: s2sad gives floats there), and so
+    for leaves that are no numbers (a string switch, None: s2sad.grad holds them fixed
+    too); the other arguments are passed as given.
 
     ``modes`` is a tuple drawn from ``MODES``:
 

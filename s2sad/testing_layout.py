@@ -21,15 +21,20 @@ def _axes_in_memory(array):
 # (nested freely; a dict's values in its key order).  ``_flatten`` turns it into one float64 vector and
 # ``_Layout`` remembers how to turn a vector back and how to name an element.  Integer and
 # bool leaves of a differentiated argument (the index pairs of a force field beside its
-# constants) are held as they are (``kept``): never perturbed, never made floats, and
-# their derivatives not compared (s2sad gives them one as if they were real numbers).
+# constants), and leaves that are no numbers (a string switch, None), are held as they
+# are (``kept``): never perturbed, never made floats, and their derivatives not compared
+# (s2sad gives an integer one as if it were a real number, a string 0.0).
 
 
 def _is_integral(value):
-    """An int or bool, numpy's too, or an array of them: a leaf held as it is."""
+    """A leaf held as it is: an int or bool, numpy's too, or an array of them; or a value
+    that is no number (a string, bytes, None, an array of strings: a configuration
+    switch beside the numbers), which ``s2sad.grad`` holds fixed too."""
     if isinstance(value, np.ndarray):
-        return value.dtype.kind in "biu"
-    return isinstance(value, (bool, int, np.integer, np.bool_))
+        return value.dtype.kind not in "fcO"
+    if isinstance(value, (bool, int, np.integer, np.bool_)):
+        return True
+    return not isinstance(value, (numbers.Number, np.generic))
 
 
 class _Layout:
@@ -152,7 +157,8 @@ class _Layout:
             if isinstance(value, (list, tuple, dict, str)) or value is None \
                     or np.shape(value) != self.shape:
                 return (f"expected a number or an array of shape {self.shape} (the "
-                        f"derivative of an integer or bool value), got {_summary(value)}")
+                        f"derivative of a value held fixed: an integer, a bool, a string), "
+                        f"got {_summary(value)}")
             if np.result_type(value).kind not in "fc":
                 return f"expected floats (an integer value's derivative), got {_summary(value)}"
             return None

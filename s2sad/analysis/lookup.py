@@ -15,6 +15,7 @@ import gast
 
 from ..errors import NoDerivativeRuleError, SharedWriteError, UnsupportedSyntaxError
 from ..rules import registry
+from ..rules.helper_owners import owners, runtime_helper_of
 from ..syntax import anno
 from ..syntax.printer import symbol
 from ..syntax.normalize.dicts import ARGUMENT_MERGE
@@ -57,6 +58,9 @@ def rule_for(value, parsed, need):
             raise AssertionError("nondifferentiable call reached the transform")
         if target in (builtins.zip, builtins.enumerate, builtins.reversed):
             raise _iterator_error(target, label, site, location)
+        if runtime_helper_of(target) and location is not None \
+                and location.filename.startswith("<s2sad "):
+            raise _beyond_rules(target, label, need, location)
         what = "derivative rule" if need == "adjoint" else "tangent (forward-mode) rule"
         register = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for "
                     f"forward mode)")
@@ -108,6 +112,22 @@ def rule_for(value, parsed, need):
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
 
 
+def _beyond_rules(helper, label, need, location):
+    """The refusal of a call, in code s2sad generated for a derivative, of a helper of
+    s2sad's rules that has no rule of its own in the mode ``need``: a derivative of the
+    op(s) whose rule calls it (:func:`~s2sad.rules.helper_owners.owners`) of an order
+    s2sad does not compute."""
+    ops = owners(helper)
+    what = " and ".join(ops) if ops else "an op of the differentiated code"
+    mode = "reverse" if need == "adjoint" else "forward"
+    return registry.runtime_helper("OrderLimitError")(
+        f"{what}: a derivative of this order is not computed (s2sad's derivative of "
+        f"{'it' if ops else 'the op'}, differentiated again in {mode} mode, calls "
+        f"{label}, which has no rule of its own in {mode} mode)", location,
+        hint=f"nest fewer derivatives (s2sad.grad, jvp, hvp...) of the code calling "
+             f"{' or '.join(ops) if ops else 'it'}")
+
+
 #: what to write for a builtin that applies a function or reads an iterator
 _HIGHER_ORDER = {
     "map": "read it whole: list(map(f, xs)) (also tuple, sum, sorted, min, max, any or all "
@@ -132,8 +152,14 @@ def _carries_through(target, value, parsed):
                   functools.reduce):
         return (f"its output may carry the derivatives of what it reads, through the "
                 f"function it applies", _HIGHER_ORDER[name])
-    given = [a for a in list(value.args) + [k.value for k in value.keywords]
-             if _names_function(a, parsed)]
+    given = _takes_functions(target) or [
+        a for a in list(value.args) + [k.value for k in value.keywords]
+        if _gives_function(a, parsed)]
+    if given and name == "piecewise" and getattr(target, "__module__", "") == "numpy":
+        return ("it is given functions, whose results may carry derivatives",
+                "call each function on the whole array and select: np.select(condlist, "
+                "[f(x), g(x)]) (np.where(cond, f(x), g(x)) for two pieces), which is "
+                "differentiated, or {register}")
     if given:
         return ("it is given a function, whose results may carry derivatives",
                 "call the function given in the differentiated code itself (a loop, "
@@ -152,6 +178,34 @@ def _carries_through(target, value, parsed):
 
 def label_of(target):
     return getattr(target, "__qualname__", None) or getattr(target, "__name__", repr(target))
+
+
+#: the parameters by which a library function takes functions to call
+_FUNCTION_PARAMETERS = frozenset(("func", "fun", "function", "funclist", "pyfunc", "func1d",
+                                  "callback", "callable"))
+
+
+def _takes_functions(target):
+    """Whether ``target`` takes functions by a parameter so named (``np.piecewise``'s
+    ``funclist``, ``np.apply_along_axis``'s ``func1d``): whatever the argument looks
+    like at the call (a local name bound to a list of functions)."""
+    try:
+        params = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return False
+    return any(p in _FUNCTION_PARAMETERS for p in params)
+
+
+def _gives_function(atom, parsed):
+    """Whether the argument ``atom`` is a function, or a literal container holding one
+    (``np.piecewise(x, conds, [neg, sqr])``), or a lambda."""
+    if isinstance(atom, (gast.List, gast.Tuple, gast.Set)):
+        return any(_gives_function(e, parsed) for e in atom.elts)
+    if isinstance(atom, gast.Dict):
+        return any(_gives_function(e, parsed) for e in atom.values if e is not None)
+    if isinstance(atom, gast.Starred):
+        return _gives_function(atom.value, parsed)
+    return isinstance(atom, gast.Lambda) or _names_function(atom, parsed)
 
 
 def _names_function(atom, parsed):

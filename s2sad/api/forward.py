@@ -6,6 +6,7 @@ every output along one input direction.
 
 from .. import pipeline
 from ..syntax import anno
+from ..runtime.undetermined import refuse_undetermined, watching
 from ..values import refuse_complex_arguments, refuse_value
 from .arguments import arguments_then, call_form, parameters
 from .bound import Bound
@@ -63,7 +64,9 @@ def _build_jvp(func, wrt, backend="numpy"):
             as_tangent(t, values[p], w, what)
             for t, p, w in zip(args[len(args) - k:], positions, wrt_names)])
         try:
-            value, tangent = bound(*values, *tangents)
+            with watching() as undetermined:
+                value, tangent = bound(*values, *tangents)
+            refuse_undetermined(undetermined, tangent)
         except ZeroDivisionError as exc:
             raise_singular(exc, func.__name__)
             raise

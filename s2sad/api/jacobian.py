@@ -14,6 +14,7 @@ from ..syntax import wrappers
 from ..syntax import anno
 from ..values import refuse_complex_arguments, refuse_value
 from ..runtime.duck import size_of
+from ..runtime.undetermined import refuse_undetermined, watching
 from ..syntax.callers import POSITIONS
 from .arguments import arguments, check_positions, parameters, signature
 from .composable import differentiable
@@ -165,7 +166,9 @@ def _forward_jacobian(transform, values, xs, ran=False):
     for j, l, tangents in directions(xs):
         if columns is not None and noisy:
             bound = transform("forward quiet")
-        out, t = bound(*values, *tangents)
+        with watching() as undetermined:
+            out, t = bound(*values, *tangents)
+        refuse_undetermined(undetermined, t)
         if columns is None:
             check_output(out, bound.func, rerun=lambda: bound(*values, *tangents))
             columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]

@@ -16,7 +16,8 @@ CONST = {V: "C3", W: "C2", M: "C23"}
 CONST_SOURCE = ("C3 = np.array([0.3, -0.7, 1.1])\n"
                 "C2 = np.array([0.5, -1.2])\n"
                 "C23 = np.array([[0.2, -0.4, 0.9], [1.1, 0.6, -0.3]])\n"
-                "I3 = np.array([1, -2, 3])\n")
+                "I3 = np.array([1, -2, 3])\n"
+                "C3D = np.array([[3.0, 0.0, 0.0], [0.0, 1.0, 0.0]])\n")
 #: scipy is optional: its rows (``sps.``) are drawn only when it is installed (found,
 #: not imported: the fuzzer's own process imports it only by running such a program)
 HAS_SCIPY = importlib.util.find_spec("scipy") is not None
@@ -351,6 +352,11 @@ CONVERT = [
        lambda b: 3 * b * b + 2.5, LIM, 0.1),
     Op("np.linalg.svd", (M,), W, "np.linalg.svd({0} + np.array([[2.0, 0, 0], [0, 1.0, 0]]), "
        "compute_uv=False)", lambda b: 3 * b + 2.0, LIM, 0.1),
+    # full_matrices=True (the default) of a wide matrix: its determined parts only (U S
+    # Vh[:2], the matrix itself); the row of Vh beyond min(m, n) has no derivative, and
+    # forward mode refuses where its tangent reaches the output, as reverse mode does
+    Op("np.linalg.svd", (M,), M, "(np.linalg.svd({0} + C3D)[0] * np.linalg.svd({0} + C3D)[1]) "
+       "@ np.linalg.svd({0} + C3D)[2][:2]", lambda b: b + 3.0, 0.3, 0.1),
     Op("np.linalg.qr", (M,), M, "np.linalg.qr({0}.T + np.array([[2.0, 0], [0, 1.0], [0, 0]]))"
        "[1] @ C23", lambda b: 4 * b + 4.0, LIM, 0.1),
     Op("np.linalg.pinv", (M,), M, "np.linalg.pinv({0} + np.array([[2.0, 0, 0], [0, 1.5, 0]]))"

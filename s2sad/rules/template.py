@@ -255,13 +255,24 @@ def _rule_name(rule, sig, name):
 
 
 def _none_as_default(sig, rule, spelled, node):
-    """Whether ``node``, bound to the parameter the rule spells ``spelled``, is the
-    literal ``None`` and the target's signature gives that parameter the default
-    ``None``: the call is the same without it."""
-    if sig is None or not (isinstance(node, gast.Constant) and node.value is None):
+    """Whether ``node``, bound to the parameter the rule spells ``spelled``, is a literal
+    the target's signature gives that parameter as its default (``dtype=None``,
+    ``returned=False`` of ``np.average``: of the same type, equal): the call is the same
+    without it."""
+    if sig is None or not isinstance(node, gast.Constant):
         return False
     names = [n for n, s in rule.spellings.items() if s == spelled] or [spelled]
-    return any(n in sig.parameters and sig.parameters[n].default is None for n in names)
+    return any(n in sig.parameters and _same_literal(sig.parameters[n].default, node.value)
+               for n in names)
+
+
+def _same_literal(default, value):
+    """Whether the literal ``value`` is the default ``default`` (None, a bool, a number,
+    a string: the same type and equal; True is not 1)."""
+    if default is None or value is None:
+        return default is value
+    return type(default) is type(value) and isinstance(value, (bool, int, float, str)) \
+        and default == value
 
 
 def _variadic(sig):

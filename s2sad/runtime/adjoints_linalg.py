@@ -67,6 +67,27 @@ def _piecewise_linear(kind, order):
     return order in _LINEAR_ORDS
 
 
+_MATRIX_NORMS = {2: "the matrix norm ord=2 (the spectral norm: the largest singular value)",
+                 -2: "the matrix norm ord=-2 (the smallest singular value)",
+                 "nuc": "the matrix norm ord='nuc' (the sum of the singular values)"}
+
+
+def _refuse_third(kind, order):
+    """The refusal of a third derivative of the norm ``order`` (of a ``kind`` of
+    "vector" or "matrix"), which :func:`norm_third` does not compute."""
+    if kind == "matrix":
+        what = _MATRIX_NORMS.get(order, f"the matrix norm ord={order!r}")
+        instead = "the Frobenius norm (np.linalg.norm(a), or ord='fro') has one"
+    else:
+        what = f"the vector norm ord={order!r}"
+        instead = "the vector 2-norm (np.linalg.norm(x), or ord=2) has one"
+    raise OrderLimitError(
+        f"np.linalg.norm: the third derivative of {what} is not computed (only of the "
+        f"vector 2-norm, the matrix Frobenius norm, and the norms ord=1, -1, inf, -inf, "
+        f"whose second derivative is 0)",
+        hint=f"differentiate it to second order at most; {instead}")
+
+
 @fact(allocates=True)
 def norm_third(x, v, u, ord=None, axis=None, keepdims=False, how="norm"):
     """The norm's third derivative at ``x`` applied to ``v`` and ``u`` (an array of
@@ -79,10 +100,7 @@ def norm_third(x, v, u, ord=None, axis=None, keepdims=False, how="norm"):
         norm_hvp(x, v, ord, axis, keepdims, how)   # (the refusals of the norm's own rule)
         return np.zeros_like(x)
     if order not in (2, "fro") or (kind == "matrix" and order == 2):
-        raise OrderLimitError(
-            f"np.linalg.norm: the third derivative of the norm ord={order!r} is not computed "
-            f"(only of the 2-norm, the Frobenius norm and the piecewise linear norms)",
-            hint="differentiate it to second order at most, or use the 2-norm")
+        _refuse_third(kind, order)
     f = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
     a = np.sum(x * v, axis=axes, keepdims=True)
     b = np.sum(x * u, axis=axes, keepdims=True)

@@ -10,15 +10,11 @@ differentiable in forward mode (second order).  Where a derivative does not exis
 
 from .numpy_view import np
 from .duck import as_array, has_blocks, inverse_blocks, is_duck, size_of
+from .undetermined import SVD_BEYOND, SVD_BEYOND_HINT, undetermined_columns
 
-from ..errors import S2sadError, ValueTypeError
+from ..errors import ValueTypeError
 from ..rules.records import fact, tangent_beside
-
-
-class LinalgDerivativeError(S2sadError, ValueError):
-    """A linear-algebra derivative that does not exist (or is not unique) at the
-    value reached: eigenvectors at a repeated eigenvalue, singular vectors at a
-    repeated or zero singular value."""
+from .undetermined import LinalgDerivativeError  # noqa: F401 (defined beside its use there)
 
 
 # ------------------------------------------------------------ matrix shapes
@@ -327,10 +323,7 @@ def svd_cotangents(y_bar, a, full_matrices, compute_uv):
     u_bar, s_bar, vh_bar = y_bar
     if full_matrices and m != n:
         if np.any(as_array(u_bar)[..., k:]) or np.any(as_array(vh_bar)[..., k:, :]):
-            raise LinalgDerivativeError(
-                "np.linalg.svd(a, full_matrices=True) of a non-square matrix: the columns "
-                "of U (rows of Vh) beyond min(m, n) are not unique and have no derivative",
-                hint="pass full_matrices=False")
+            raise LinalgDerivativeError(SVD_BEYOND, hint=SVD_BEYOND_HINT)
         return as_array(u_bar)[..., :k], s_bar, as_array(vh_bar)[..., :k, :]
     return y_bar
 
@@ -369,8 +362,7 @@ def svd_tangent(y, a, t, full_matrices, compute_uv, hermitian):
     dv = v @ (f * (s_col * dp + mT(dp) * s_row))
     dv = dv + (mT(t) @ u - v @ mT(dp)) * inv_s[..., None, :]
     if extra:   # full_matrices=True, not square: the columns beyond k have no tangent
-        du = np.concatenate([du, np.full(du.shape[:-1] + (y[0].shape[-1] - k,), np.nan)], -1)
-        dv = np.concatenate([dv, np.full(dv.shape[:-1] + (y[2].shape[-1] - k,), np.nan)], -1)
+        du, dv = undetermined_columns(du, y[0].shape[-1]), undetermined_columns(dv, y[2].shape[-1])
     return du, s_dot, mT(dv)
 
 

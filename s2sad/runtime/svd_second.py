@@ -5,15 +5,16 @@
 from .numpy_view import np
 
 from ..rules.records import fact, tangent_beside
+from .undetermined import undetermined_columns
 from .linalg import (_svd_refuse, diag_part, mT, pair_diff, svd_gaps, svd_inverse,
                      svd_tangent)
 
 
 def _beyond_k(d, full):
     """The tangent ``d`` of the first ``k`` columns of a full ``U`` (``V``) with NaN for the
-    columns beyond them, which are not unique (a cotangent reaching them is refused)."""
-    return np.concatenate([d, np.full(d.shape[:-1] + (full.shape[-1] - d.shape[-1],),
-                                      np.nan)], -1)
+    columns beyond them, which are not unique (refused where they reach the output:
+    :mod:`.undetermined`)."""
+    return undetermined_columns(d, full.shape[-1])
 
 
 # ------------------------------------------------------------- qr, pinv, lstsq

@@ -15,7 +15,8 @@ from s2sad.testing import check_grads
 X = np.array([[0.3, -1.2, 0.5], [0.7, 0.2, -0.4]])
 
 REFUSED = {
-    "astype_subok": "X.astype(float, subok=False)",
+    # (subok=True, astype's own default, is np.array's subok=False: refused, a hint)
+    "astype_subok": "X.astype(float, subok=True)",
 }
 #: refused once, with a hint these tests followed: differentiated now
 TAKEN = {
@@ -36,6 +37,8 @@ TAKEN = {
     "astype_order_casting": "X.astype(float, 'C', 'unsafe')",
     "astype_casting_safe": "X.astype(np.float64, casting='safe')",
     "sum_initial_axis": "X.sum(0, initial=2.0)",
+    # the default of np.array (the rule of astype), spelled: issue 20
+    "astype_subok_false": "X.astype(float, subok=False)",
 }
 
 

@@ -42,9 +42,9 @@ def test_the_fourth_derivative_of_the_norm_is_refused_in_both_modes(load):
 
 def test_the_third_derivative_of_a_p_norm_is_refused(load):
     module = load("norm_third_p", SOURCE)
-    with pytest.raises(NotDifferentiableError, match=r"third derivative of the norm ord=3"):
+    with pytest.raises(NotDifferentiableError, match=r"third derivative of the vector norm ord=3"):
         module.third_p(V, U)
-    with pytest.raises(NotDifferentiableError, match=r"third derivative of the norm ord=3"):
+    with pytest.raises(NotDifferentiableError, match=r"third derivative of the vector norm ord=3"):
         s2sad.grad(module.hvp_3)(X, V)
 
 

@@ -183,6 +183,31 @@ def _refuse_other_methods(walked, found, error):
                                  f"to add, {node.func.value.id}[k] to read one")
 
 
+_LOOPS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+
+
+def _skipping(skipped, n):
+    """What may skip a read inside ``n`` (in a part ``skipped`` already): False, a
+    comprehension (it runs a loop the statement cannot be put in: the strongest), a
+    lambda, or True (a branch of 'and'/'or', 'a if c else b', a while test)."""
+    if isinstance(n, _LOOPS) or isinstance(skipped, _LOOPS):
+        return n if isinstance(n, _LOOPS) and not isinstance(skipped, _LOOPS) else skipped
+    if isinstance(n, gast.Lambda):
+        return n
+    return skipped or isinstance(n, _SKIPPED)
+
+
+def _skipped_hint(skipped, name):
+    """How to read the defaultdict ``name`` where the read ``skipped`` may not run."""
+    if isinstance(skipped, _LOOPS):
+        return (f"write the loop as statements, reading it under a name of its own in "
+                f"the loop's body: for k in keys: v = {name}[k], then use v (a "
+                f"comprehension has no place for that statement)")
+    if isinstance(skipped, gast.Lambda):
+        return f"write a def in place of the lambda, reading it as v = {name}[key] in its body"
+    return f"read it first under a name of its own: v = {name}[key], then use v"
+
+
 def _reads(node, found):
     """The ``d[key]`` reads of the lowered names in ``node`` (a statement's own
     expressions: not the bodies of a compound statement), each with whether Python may
@@ -193,7 +218,7 @@ def _reads(node, found):
         if n.__class__ is gast.Subscript and isinstance(n.value, gast.Name) \
                 and n.value.id in found:
             out.append((n, skipped))
-        inner = skipped or isinstance(n, _SKIPPED)
+        inner = _skipping(skipped, n)
         for child in gast.iter_child_nodes(n):
             if isinstance(child, gast.AST):
                 visit(child, inner)
@@ -245,8 +270,7 @@ def _guarded(block, found, error):
                 raise error(f"this read of the {kind} {name!r} may not run (it stands in "
                             f"'and'/'or', 'a if c else b', a comprehension, a lambda or a "
                             f"while test), and it adds the key where it runs", read,
-                            hint=f"read it first under a name of its own: v = "
-                                 f"{name}[key], then use v")
+                            hint=_skipped_hint(skipped, name))
             guard = gast.If(
                 test=gast.Compare(left=nodes.clone(key), ops=[gast.NotIn()],
                                   comparators=[nodes.name(name)]),
