@@ -299,6 +299,16 @@ def indexed_walk(tree):
     return found
 
 
+def indexed(walked):
+    """``walked`` (nodes as :func:`walk` lists them) as a :class:`Walk`: itself when it
+    is one."""
+    if walked.__class__ is Walk:
+        return walked
+    found = Walk(walked)
+    found.classes = by_class(found)
+    return found
+
+
 def of_class(walked, cls):
     """The nodes of ``walked`` (a list of nodes, such as :func:`walk` gives) of class
     ``cls``, in its order: read off the index of a :class:`Walk`."""

@@ -50,6 +50,11 @@ def rename_helper_clashes(fn, helper_names, walked=None):
     return renames
 
 
+def has_clashes(fn, helper_names, walked=None):
+    """Whether :func:`rename_helper_clashes` renames a local of ``fn``."""
+    return not _locals(fn, walked).isdisjoint(helper_names)
+
+
 def mark_helper_spellings(fn, helper_names, walked=None, func=None):
     """Mark (``anno.USER_NAME``) the names of ``fn`` still spelled like a helper after
     :func:`rename_helper_clashes`: its parameters and free names, which the user's
@@ -58,13 +63,34 @@ def mark_helper_spellings(fn, helper_names, walked=None, func=None):
     helper is the helper's (``anno.HELPER_NAME``, see the module's text).
     ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     named = nodes.of_class(walked if walked is not None else nodes.walk(fn), gast.Name)
+    marks = helper_spellings(fn, helper_names, named, func)
+    for node in named if marks else ():
+        key = marks.get(node.id)
+        if key is not None:
+            anno.set(node, key, True)
+
+
+def helper_spellings(fn, helper_names, walked=None, func=None):
+    """``{name: anno.USER_NAME or anno.HELPER_NAME}``: the mark
+    :func:`mark_helper_spellings` puts on every name of ``fn`` spelled ``name``."""
+    named = nodes.of_class(walked if walked is not None else nodes.walk(fn), gast.Name)
     spelled = {node.id for node in named if node.id in helper_names}
     if not spelled:
-        return
+        return {}
     own = _own_helpers(fn, func, spelled)
-    for node in named:
-        if node.id in spelled:
-            anno.set(node, anno.HELPER_NAME if node.id in own else anno.USER_NAME, True)
+    return {name: anno.HELPER_NAME if name in own else anno.USER_NAME for name in spelled}
+
+
+def marked(new, marks):
+    """``new``, a copy of a part of a function's tree (or a name made from one), its names
+    marked as :func:`mark_helper_spellings` marks the tree's (``marks``: of
+    :func:`helper_spellings`; None: the tree itself is marked, so is its copy): for the
+    walk reading the tree as read, which nothing marks (see .shared)."""
+    for node in nodes.names(new) if marks else ():
+        key = marks.get(node.id)
+        if key is not None:
+            anno.set(node, key, True)
+    return new
 
 
 def _own_helpers(fn, func, names):

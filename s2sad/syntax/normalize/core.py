@@ -31,7 +31,8 @@ came from, for the comments of the generated code.
 The caller's tree is never changed: the walk reads a desugared copy of it, in
 which the variables of nested scopes that share a name with another variable are
 renamed apart (:mod:`.hygiene`), so a local function's body inlined at a call reads
-the names of the scope defining it.
+the names of the scope defining it; a straight-line function, which nothing before or
+in the walk changes, is read as it is (:mod:`.shared`).
 :class:`_Normalizer` walks the statements and hands each job to a collaborator
 made in its ``__init__``: :mod:`.flatten` (expressions, one operation per
 statement), :mod:`.assign` (names bound, items written), :mod:`.scope` (SSA
@@ -60,7 +61,7 @@ from .. import anno, gastify, nodes
 from ..desugar import desugar
 from ..names import Namer
 from .assign import Assignments
-from .clashes import mark_helper_spellings, rename_helper_clashes
+from .clashes import mark_helper_spellings, marked, rename_helper_clashes
 from .hygiene import rename_shadowed, user_spelled_checks, user_spelled_error
 from .dictforms import DictForms
 from .dicts import DictWrites, kind_name
@@ -75,6 +76,7 @@ from .objects import refuse_foreign_methods
 from .rule_results import with_result_checks
 from .loops import Loops
 from .scatter import ufunc_write
+from .shared import shared_marks
 from .sourceforms import lower_source_forms
 from .scope import Scope
 from .sharing import AliasRecorder
@@ -124,7 +126,7 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     an array's (``np.copy`` of a list makes an array of it).
     A tuple argument's changes are refused (Python raises there).
     """
-    view, walked = _desugared(parsed)
+    view, walked = _desugared(parsed, callee)
     walk = _Normalizer(view, callee, inline_helpers, kinds, walked)
     try:
         normal = walk.run()
@@ -138,15 +140,23 @@ def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalF
     return normal
 
 
-def _desugared(parsed):
+def _desugared(parsed, callee=False):
     """``(view, walked)``: a shallow copy of ``parsed`` (its annotations, such as
     ``entry_checks``, kept) whose ``node`` is a desugared copy of the tree (the
     normalizer may annotate and relocate the nodes it reads, and the caller's tree must
-    stay as it was), and ``nodes.walk`` of that tree when desugaring left it as it was
-    (else None): every check made before the walk reads it, not a walk of its own."""
+    stay as it was), or the tree itself where nothing changes it (``view.marks``, see
+    .shared), and ``nodes.walk`` of that tree when desugaring left it as it was (else
+    None): every check made before the walk reads it, not a walk of its own."""
     view = copy.copy(parsed)
     view.rewritten = True
     view.as_read = parsed if not parsed.rewritten else parsed.as_read
+    view.original_names = {}
+    # the tree as read, when nothing below changes it (see .shared), not copied: the marks
+    # of its names spelled like a helper (else None: the copy read is marked)
+    walked = None if callee else nodes.indexed(parsed.walked())
+    view.marks = None if callee else shared_marks(parsed, walked)
+    if view.marks is not None:
+        return view, walked
     tree = nodes.clone(parsed.node)
     walked = nodes.indexed_walk(tree)   # (renaming changes names, never the tree's shape)
     lowered = lower_source_forms(tree, parsed, walked)   # (see .sourceforms)
@@ -161,7 +171,6 @@ def _desugared(parsed):
     names = {node.id for node in nodes.of_class(walked, gast.Name)}
     nested = bool(nodes.of_class(walked, gast.Lambda)) or any(
         node is not tree for node in nodes.of_class(walked, gast.FunctionDef))
-    view.original_names = {}
     if nested:
         view.original_names = {new: old for old, new in rename_shadowed(tree, helpers)}
         names = {n.id for n in nodes.of_class(walked, gast.Name)}   # (renamed: again)
@@ -338,7 +347,14 @@ class _Normalizer:
             return nodes.const(None)
         for name in names:
             self.module_names.use_global(name.id, name)
-        return nodes.clone(default)
+        return marked(nodes.clone(default), self.marks)
+
+    @property
+    def marks(self):
+        """The marks of the names spelled like a helper in the tree the walk reads, when
+        it reads it as read (see .shared), else None (that tree is marked itself; while a
+        helper's body is inlined, ``parsed`` is the helper's)."""
+        return getattr(self.parsed, "marks", None)
 
     def error(self, message, node, hint=""):
         return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)

@@ -24,6 +24,7 @@ from ..callers import called_partial
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
+from .clashes import marked
 from .derivatives import made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
@@ -58,7 +59,7 @@ class Flattener:
             return nodes.const(-value if isinstance(node.op, gast.USub) else value)
         if isinstance(node, gast.Attribute) and norm.module_names.global_path(node) is not None:
             norm.module_names.resolve_path(node)
-            return nodes.clone(node)
+            return marked(nodes.clone(node), norm.marks)
         return nodes.name(self.operation(node))
 
     def operation(self, node, target=None, base=None):
@@ -305,10 +306,12 @@ class Flattener:
             except KeyError:
                 raise norm.error(f"name {func.id!r} is not defined", node) from None
             norm.module_names.use_global(func.id, node)
-            return target, anno.copy(func, nodes.name(func.id), anno.USER_NAME, anno.HELPER_NAME)
+            return target, marked(anno.copy(func, nodes.name(func.id), anno.USER_NAME,
+                                            anno.HELPER_NAME), norm.marks)
         if isinstance(func, gast.Attribute):
             return called_partial(norm.module_names.resolve_path(func), lambda e: norm.error(
-                e.message, node, hint=e.hint), given=_positions(node)), nodes.clone(func)
+                e.message, node, hint=e.hint), given=_positions(node)), \
+                marked(nodes.clone(func), norm.marks)
         target = made_here(norm, func)
         if target is None:
             raise unnamed_call_error(norm, node, func)

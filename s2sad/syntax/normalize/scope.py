@@ -22,6 +22,7 @@ import gast
 
 from ...rules import registry
 from .. import anno, nodes
+from .clashes import marked
 from .trees import atom_key, same_atom
 
 
@@ -76,7 +77,8 @@ class Scope:
                              hint="define it at module level or pass it in as an argument"
                              ) from None
         norm.module_names.use_global(name, node)
-        return anno.copy(node, nodes.name(name), anno.USER_NAME, anno.HELPER_NAME)  # (clashes.py)
+        return marked(anno.copy(node, nodes.name(name), anno.USER_NAME, anno.HELPER_NAME),
+                      norm.marks)   # (clashes.py)
 
     def check_bound(self, user, atom, node):
         """Emit the run-time check that ``user`` (now ``atom``) holds a value, where

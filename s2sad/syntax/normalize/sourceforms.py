@@ -20,6 +20,14 @@ from .itertools_items import lower_item_tuples, names_item_tuples
 from .partials import lower_partial_calls, makes_partial
 
 
+def has_source_forms(parsed, walked):
+    """Whether :func:`lower_source_forms` may rewrite ``parsed``'s tree (``walked``:
+    ``nodes.walk`` of it)."""
+    return any(makes_default_dict(n.func, parsed) or names_item_tuples(n.func, parsed)
+               or concatenates_maybe(n, parsed) or makes_partial(n.func, parsed)
+               for n in nodes.of_class(walked, gast.Call))
+
+
 def lower_source_forms(tree, parsed, walked=None):
     """Rewrite, in place, the forms the module docstring names in ``tree`` (a copy of
     ``parsed``'s function; ``parsed`` resolves its names and locates a refusal);
