@@ -3,7 +3,6 @@ command that regenerates it, written atomically or to stdout; ``--dump-after``
 prints the program after one pass instead.
 """
 
-import inspect
 import os
 import shlex
 import sys
@@ -104,7 +103,7 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         emitted = result.emitted if dump else with_closure_values(
             result.emitted, func, getattr(result, "free_source", None) or {}, module)
         text = _finished(emitted, flavor, dump, target, source_rel,
-                         (wrt, set(inspect.signature(func).parameters)))
+                         (wrt, _parameters(result)))
     if not dump:
         text = relative_source_paths(text, base)
     return text, result, wrt
@@ -128,6 +127,17 @@ def _finished(emitted, flavor, dump, target, source_rel, params):
         text = to_numba(text, made.function_name, made.user_names,
                         wrapper=True, source=source_rel, namespace=made.bindings)
     return text
+
+
+def _parameters(result):
+    """The names of the parameters of the function differentiated (a decorator's wrapper
+    taking ``*args``: the wrapped function's, as the written function takes them)."""
+    node = getattr(result.parsed, "node", None)
+    if node is None:
+        return None
+    args = node.args
+    return {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+            + [a for a in (args.vararg, args.kwarg) if a is not None]}
 
 
 def _refuse_unwritten_defaults(functions):

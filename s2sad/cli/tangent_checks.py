@@ -31,7 +31,7 @@ def with_checked_tangents(emitted, wrt, user_params):
     tree = ast.parse(code)
     func = next((s for s in tree.body if isinstance(s, ast.FunctionDef)
                  and s.name == emitted.function_name), None)
-    if func is None or not func.body:
+    if func is None or not func.body or user_params is None:
         return emitted
     params = [a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs]
     tangents = [p for p in params if p not in user_params]

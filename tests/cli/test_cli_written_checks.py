@@ -23,6 +23,8 @@ from s2sad.testing import finite_difference_gradient
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
 SOURCE = """
+    import functools
+
     import numpy as np
 
     def dout(x):
@@ -50,6 +52,16 @@ SOURCE = """
 
     def cubic(x):
         return np.sum(x ** 3) + x[0] * x[1]
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(x, *args, scale=0.75, **kwargs):
+            return scale * fn(x, *args, **kwargs) + 1.0
+        return wrapper
+
+    @deco
+    def wrapped(x, y):
+        return np.sum(np.sin(x)) * y
     """
 
 
@@ -159,3 +171,15 @@ def test_an_hvp_module_refuses_a_direction_of_another_shape(written):
     v = np.array([1.0, 0.5, -2.0])
     hessian = np.diag(6.0 * x) + np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0.0]])   # by hand
     np.testing.assert_allclose(module.cubic_hvp(x, v)[-1], hessian @ v, rtol=1e-12)
+
+
+def test_a_decorated_function_s_forward_module_checks_its_tangents(written):
+    """The written function takes the wrapper's keyword-only parameter after the tangents
+    (``f_jvp(x, y, x_dot, *, scale=0.75)``): the tangent is still told from the parameters."""
+    module, _ = written("wrapped", "--mode", "forward", "--wrt", "x")
+    x, y = np.array([0.3, -0.6]), 1.5
+    with pytest.raises(TangentError, match=r"expected shape \(2,\), got \(2, 2\)"):
+        module.wrapped_jvp(x, y, np.ones((2, 2)))
+    v = np.array([1.0, 2.0])
+    _, tangent = module.wrapped_jvp(x, y, v)
+    assert tangent == pytest.approx(0.75 * y * np.dot(np.cos(x), v))   # by hand
