@@ -5,7 +5,13 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import dot_lhs_bar, output_copy, unbroadcast, vjp_copies
+from s2sad.runtime import (
+    check_cotangent,
+    dot_lhs_bar,
+    output_copy,
+    unbroadcast,
+    vjp_copies,
+)
 
 
 def dense_tanh_vjp(W, b, x):
@@ -18,6 +24,7 @@ def dense_tanh_vjp(W, b, x):
     dense_tanh = np.tanh(add)
 
     def dense_tanh_pullback(dense_tanh_bar):
+        dense_tanh_bar = check_cotangent(dense_tanh_bar, output, 'output', 'dense_tanh')  # a CotangentError where it does not fit
         # grad of line 8: return np.tanh(np.dot(W, x) + b)
         add_bar = dense_tanh_bar * (1.0 - dense_tanh * dense_tanh)
         dot_bar = unbroadcast(add_bar, dot)
@@ -25,4 +32,5 @@ def dense_tanh_vjp(W, b, x):
         W_bar = dot_lhs_bar(dot_bar, W, x)
         return W_bar, b_bar
 
-    return output_copy(dense_tanh), dense_tanh_pullback
+    output = dense_tanh
+    return output_copy(output), dense_tanh_pullback

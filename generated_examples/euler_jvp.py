@@ -5,10 +5,13 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import zeros_like
+from s2sad.runtime import as_tangent, zeros_like
 
 
 def final_state_jvp(k, y0, steps, k_dot):
+    # each tangent checked against its parameter, as s2sad.jvp does: a TangentError
+    # naming where it does not fit (its shape, its containers)
+    k_dot = as_tangent(k_dot, k, 'k', 'the tangent given to final_state_jvp')
     # line 9: for step in range(steps):
     y = y0
     y_dot = zeros_like(y)

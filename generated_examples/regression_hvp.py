@@ -5,11 +5,14 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import matmul_rhs_bar, unbroadcast
+from s2sad.runtime import as_tangent, matmul_rhs_bar, unbroadcast
 from s2sad.runtime_forward import broadcast_like
 
 
 def loss_hvp(w, X, y, w_dot):
+    # each tangent checked against its parameter, as s2sad.jvp does: a TangentError
+    # naming where it does not fit (its shape, its containers)
+    w_dot = as_tangent(w_dot, w, 'w', 'the tangent given to loss_hvp')
     # line 12 of the generated loss_value_and_grad: matmul = X @ w
     matmul = X @ w
     matmul_dot = X @ w_dot

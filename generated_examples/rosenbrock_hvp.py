@@ -5,10 +5,13 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import add_at, sum_bar, unbroadcast, zeros_like
+from s2sad.runtime import add_at, as_tangent, sum_bar, unbroadcast, zeros_like
 
 
 def rosenbrock_hvp(x, x_dot):
+    # each tangent checked against its parameter, as s2sad.jvp does: a TangentError
+    # naming where it does not fit (its shape, its containers)
+    x_dot = as_tangent(x_dot, x, 'x', 'the tangent given to rosenbrock_hvp')
     # line 18 of the generated rosenbrock_value_and_grad: x_slice = x[1:]
     x_slice = x[1:]
     x_slice_dot = x_dot[1:]

@@ -5,9 +5,13 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
+from s2sad.runtime import as_tangent
 
 
 def loss_jvp(x, w, y, w_dot):
+    # each tangent checked against its parameter, as s2sad.jvp does: a TangentError
+    # naming where it does not fit (its shape, its containers)
+    w_dot = as_tangent(w_dot, w, 'w', 'the tangent given to loss_jvp')
     # line 7: z = (np.dot(x, w) - y) ** 2
     dot = np.dot(x, w)
     dot_dot = np.dot(x, w_dot)

@@ -14,7 +14,6 @@ so tracebacks and ``inspect.getsource`` show the generated code.
 
 import ast
 import builtins
-import hashlib
 import importlib
 import linecache
 import re
@@ -30,6 +29,7 @@ import gast
 from .errors import ORIGIN, UnsupportedSyntaxError
 from .syntax import anno, nodes, printer
 from .syntax.anno import COMMENT_ID
+from .emit_names import generated_filename
 from .emit_values import is_copied, value_literal
 
 _NUMBER_TYPES = (bool, int, float, complex)
@@ -553,8 +553,7 @@ def compile_module(emitted, values=None, origin=None):
     """
     compiled = emitted.__dict__.get("_compiled")
     if compiled is None or compiled[0] != emitted.text:   # compiled once per module text
-        digest = hashlib.sha1(emitted.text.encode()).hexdigest()[:12]
-        filename = f"<s2sad {emitted.function_name} {digest}>"
+        filename = generated_filename(emitted.function_name, emitted.text)
         lines = emitted.text.splitlines(keepends=True)
         linecache.cache[filename] = (len(emitted.text), None, lines, filename)
         text = _without_bindings(emitted.text, lines, set(emitted.user_names), filename)

@@ -12,11 +12,11 @@ more than one function (a callee's derivative beside it), or whose ``def`` line 
 whole header, is compiled whole.
 """
 
-import hashlib
 import linecache
 import re
 
 from .emit import _without_bindings, compile_module
+from .emit_names import generated_filename
 
 #: a line opening a top-level definition (as ``emit``'s)
 _DEFINITION = re.compile(r"^(?:@|def |async def |class )", re.MULTILINE)
@@ -32,8 +32,7 @@ def readable_function(emitted, values=None):
             or not text[first.start():end].rstrip().endswith(":") \
             or _DEFINITION.search(text, end) is not None:
         return compile_module(emitted, values)
-    digest = hashlib.sha1(text.encode()).hexdigest()[:12]
-    filename = f"<s2sad {name} {digest}>"   # (compile_module's)
+    filename = generated_filename(name, text)   # (compile_module's)
     lines = text.splitlines(keepends=True)
     linecache.cache[filename] = (len(text), None, lines, filename)
     head = text[:first.start()]

@@ -21,6 +21,7 @@ from .parser import EXIT_OK
 from .partials import FROZEN
 from .target import (get_function, parse_target, parse_wrt, refuse_numba_partial,
                      user_module)
+from .tangent_checks import with_checked_tangents
 from .vjp_module import with_kept_arguments
 
 #: the flavors each mode offers; the first is its default
@@ -101,26 +102,42 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         # registered, so they are written as imports again)
         emitted = result.emitted if dump else with_closure_values(
             result.emitted, func, getattr(result, "free_source", None) or {}, module)
-        text = _finished(emitted, flavor, dump, target, source_rel)
+        text = _finished(emitted, flavor, dump, target, source_rel,
+                         (wrt, _parameters(result)))
     if not dump:
         text = relative_source_paths(text, base)
     return text, result, wrt
 
 
-def _finished(emitted, flavor, dump, target, source_rel):
+def _finished(emitted, flavor, dump, target, source_rel, params):
     """The text of the module ``emitted``: a written module imports the user's globals
     (and closures' values: cli.closures) once, so it checks them at each call; a vjp's
-    forward sweep runs on copies of the arrays given (see cli.vjp_module); ``--target
-    numba``: made numba's."""
+    forward sweep runs on copies of the arrays given and its pullback checks its
+    cotangent (see cli.vjp_module); a forward module checks its tangents (see
+    cli.tangent_checks; ``params``: the wrt names and the user's parameters);
+    ``--target numba``: made numba's."""
     made = emitted
     if flavor == "vjp" and not dump:
         emitted = with_kept_arguments(emitted)
+    if flavor in ("jvp", "hvp") and not dump and target != "numba":
+        emitted = with_checked_tangents(emitted, *params)
     text = emitted.text if dump else with_globals_check(emitted)
     if target == "numba" and not dump:
         from ..backends.numba_target import to_numba
         text = to_numba(text, made.function_name, made.user_names,
                         wrapper=True, source=source_rel, namespace=made.bindings)
     return text
+
+
+def _parameters(result):
+    """The names of the parameters of the function differentiated (a decorator's wrapper
+    taking ``*args``: the wrapped function's, as the written function takes them)."""
+    node = getattr(result.parsed, "node", None)
+    if node is None:
+        return None
+    args = node.args
+    return {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+            + [a for a in (args.vararg, args.kwarg) if a is not None]}
 
 
 def _refuse_unwritten_defaults(functions):

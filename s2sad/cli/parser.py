@@ -46,6 +46,12 @@ def build_parser():
     return parser
 
 
+def _output_path(text):
+    """``-o``'s path; ``-`` (the usual name of standard output) is stdout, as no ``-o``
+    is: None.  A file named ``-`` is ``./-``."""
+    return None if text == "-" else text
+
+
 def _add_grad(sub, formatter):
     """The ``grad`` command's arguments."""
     grad = sub.add_parser(
@@ -72,8 +78,9 @@ def _add_grad(sub, formatter):
                            "with a numba tape and helpers, each function @numba.njit "
                            "(needs numba to run: pip install 's2sad[numba]'); what numba "
                            "cannot take is refused here, naming the line")
-    grad.add_argument("-o", "--output", metavar="OUT.py",
-                      help="write here (atomically) instead of stdout; never the source file")
+    grad.add_argument("-o", "--output", metavar="OUT.py", type=_output_path,
+                      help="write here (atomically) instead of stdout; never the source "
+                           "file; '-o -' is stdout (a file named '-': -o ./-)")
     grad.add_argument("--force", action="store_true",
                       help="overwrite OUT.py even if s2sad did not write it")
     passes = tuple(PASSES) + tuple(p for p in ("forward",) if p not in PASSES)
@@ -115,9 +122,9 @@ def _add_graph(sub, formatter):
     graph.add_argument("target", metavar="PATH.py:FUNCTION", help="the function to draw")
     graph.add_argument("--wrt", metavar="NAMES",
                        help="parameters activity is computed for (default: the first)")
-    graph.add_argument("-o", "--output", metavar="GRAPH",
+    graph.add_argument("-o", "--output", metavar="GRAPH", type=_output_path,
                        help="graph.dot (or .gv), graph.svg, graph.png or graph.pdf; "
-                            "default: DOT on stdout")
+                            "default (or '-o -'): DOT on stdout")
     graph.add_argument("--force", action="store_true",
                        help="overwrite GRAPH even if s2sad did not write it")
     graph.add_argument("--traceback", action="store_true",

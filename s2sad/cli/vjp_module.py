@@ -11,8 +11,11 @@ check must see the sharing) and keeps a copy its pullback compares (``check_kept
 it returns a copy of its output (``output_copy``), the pullback reading its own.  Where
 the module reads the user's values (imported from the source's module), the forward sweep
 notes them (``outside_values``) and the pullback raises where one was changed since
-(``check_outside``).  The API's ``vjp`` does the same at each call
-(``runtime.arguments_kept``, ``runtime.outside_kept``).
+(``check_outside``).  The pullback checks its cotangent against the output, kept as
+``output`` (``runtime.check_cotangent``: a CotangentError naming the path where it does
+not fit, never a list read as a dict, a key left out taken as zero, or a raw
+IndexError).  The API's ``vjp`` does the same at each call
+(``runtime.arguments_kept``, ``runtime.outside_kept``, ``runtime.given``).
 """
 
 import ast
@@ -24,7 +27,7 @@ from ..emit import _LIBRARY_ROOTS, _assemble, import_lines
 
 #: the runtime helpers the pass calls, by the name the runtime exports them under
 _HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy", "outside_values",
-            "check_outside")
+            "check_outside", "check_cotangent")
 
 
 def _is_user_module(value):
@@ -55,11 +58,14 @@ def with_kept_arguments(emitted):
     writes = any(obj is runtime.ensure_unshared for obj in emitted.bindings.values())
     used = set(emitted.bindings) | set(re.findall(r"\w+", code))
     names = {h: _fresh(h, used) for h in _HELPERS}
-    kept = _fresh("kept", used)
+    kept, output = _fresh("kept", used), _fresh("output", used)
+    user = emitted.function_name.rsplit('_', 1)[0]
     lines = code.splitlines(keepends=True)
     # (from the last line up: the line numbers above stay the ones ``ast`` gave)
     value = ret.value.elts[0]
-    _wrap(lines, value, names["output_copy"])
+    segment = ast.get_source_segment(code, value)
+    _replace(lines, value, f"{names['output_copy']}({output})")
+    _insert_before(lines, ret, [f"{output} = {segment}"])
     given = ", ".join(params)
     reads_user = any(line.strip() and not line.lstrip().startswith("#")
                      for line in parts["user"]) or any(
@@ -71,14 +77,13 @@ def with_kept_arguments(emitted):
             f"{noted} = {names['outside_values']}(globals(), ())  # the user's values "
             f"read, as they are now"])
         first_in_pullback.append(
-            f"{names['check_outside']}({noted}, {emitted.function_name.rsplit('_', 1)[0]!r})"
-            f"  # an error if one was changed since")
+            f"{names['check_outside']}({noted}, {user!r})  # an error if one was changed since")
     if writes:
         first_in_pullback.append(
             f"{names['check_kept']}({kept})  # an error if an argument used as given "
             f"was changed since")
-    if first_in_pullback:
-        _insert_first(lines, pullback, first_in_pullback)
+    first_in_pullback.extend(_cotangent_check(pullback, output, names["check_cotangent"], user))
+    _insert_first(lines, pullback, first_in_pullback)
     if writes:
         call = f"{given}, {kept} = {names['vjp_arguments']}({func.name}, {given})"
         note = ("# the forward sweep reads copies of the arrays given (one sharing memory "
@@ -91,7 +96,8 @@ def with_kept_arguments(emitted):
                 "gradients stay\n# this call's when the caller changes its arrays in place")
     _insert_first(lines, func, note.split("\n") + [call])
     code = "".join(lines)
-    taken = {names[h] for h in ("output_copy", "vjp_arguments" if writes else "vjp_copies")}
+    taken = {names[h] for h in ("output_copy", "vjp_arguments" if writes else "vjp_copies",
+                                "check_cotangent")}
     if writes:
         taken.add(names["check_kept"])
     if reads_user:
@@ -115,12 +121,28 @@ def _fresh(name, used):
                 if n not in used)
 
 
-def _wrap(lines, node, helper):
-    """Write ``helper(...)`` around the expression ``node`` in ``lines``."""
-    for row, column, text in ((node.end_lineno - 1, node.end_col_offset, ")"),
-                              (node.lineno - 1, node.col_offset, f"{helper}(")):
-        data = lines[row].encode("utf-8")   # (``ast``'s columns count bytes)
-        lines[row] = (data[:column] + text.encode("utf-8") + data[column:]).decode("utf-8")
+def _cotangent_check(pullback, output, helper, user):
+    """The pullback's first line checking its cotangent (its parameter, or one per item
+    of a tuple output) against the ``output`` it stands for, as ``s2sad.vjp``'s does: a
+    CotangentError naming the path where it differs (a list for a dict output, a key
+    left out, an item too few), else the cotangent given the output's containers."""
+    params = [a.arg for a in pullback.args.args]
+    if not params:
+        return []
+    given = params[0] if len(params) == 1 else f"({', '.join(params)})"
+    return [f"{', '.join(params)} = {helper}({given}, {output}, 'output', {user!r})"
+            f"  # a CotangentError where it does not fit"]
+
+
+def _replace(lines, node, text):
+    """Write ``text`` in place of the expression ``node`` in ``lines`` (the rows it
+    spans after its first emptied: the rows below keep their indices)."""
+    first, last = node.lineno - 1, node.end_lineno - 1
+    head = lines[first].encode("utf-8")[:node.col_offset]   # (``ast``'s columns count bytes)
+    tail = lines[last].encode("utf-8")[node.end_col_offset:]
+    lines[first] = (head + text.encode("utf-8") + tail).decode("utf-8")
+    for row in range(first + 1, last + 1):
+        lines[row] = ""
 
 
 def _insert_before(lines, stmt, new):

@@ -285,7 +285,8 @@ def _products(api, prog, f, flavor, args, value, jac, rng):
         given = _tree_copy(cotangent)
         grads = pullback(cotangent)
         problem = _unchanged(prog, args, "the command line's pullback",
-                             [("cotangent", cotangent, given)])
+                             [("cotangent", cotangent, given)]) or _refused(
+            lambda: pullback(_misfit(cotangent)), errors.CotangentError, "pullback", cotangent)
         if problem:
             return problem, got, None, None
         expected = flat @ jac
@@ -295,6 +296,10 @@ def _products(api, prog, f, flavor, args, value, jac, rng):
         got, out_tangent = api.jvp(f, wrt)(*args, *tangents)
         problem = _unchanged(prog, args, "the command line's jvp",
                              [("tangents", tangents, given)])
+        if problem is None and api.target != "numba" and tangents:   # (numba's: unchecked)
+            problem = _refused(lambda: api.jvp(f, wrt)(*args, _misfit(tangents[0]),
+                                                       *tangents[1:]),
+                               errors.TangentError, "jvp", tangents[0])
         if problem:
             return problem, got, None, None
         if prog.output == "container":
@@ -312,6 +317,32 @@ def _products(api, prog, f, flavor, args, value, jac, rng):
     if problem:
         return ("wrong-type", problem), got, None, None
     return None, got, _flatten(list(grads)), expected
+
+
+def _misfit(tree):
+    """``tree`` (a cotangent or tangent) with its first leaf given a leading axis of 2:
+    a shape its value has not there."""
+    if isinstance(tree, dict) and tree:
+        first = next(iter(tree))
+        return {**tree, first: _misfit(tree[first])}
+    if isinstance(tree, (list, tuple)) and tree:
+        return type(tree)([_misfit(tree[0]), *tree[1:]])
+    return np.stack([np.asarray(tree, dtype=float)] * 2)
+
+
+def _refused(call, error, what, given):
+    """None when ``call`` (a written module given a misfit cotangent or tangent) raises
+    ``error`` as the API's would (README: "any mismatch raises CotangentError naming
+    the path"), else (kind, message): taken silently, it gave numbers of no point."""
+    try:
+        call()
+    except error:
+        return None
+    except Exception as exc:   # noqa: BLE001 - any other error is the finding
+        return "unchecked:cli", (f"{what}: a misfit {type(given).__name__} raised "
+                                 f"{type(exc).__name__}: {str(exc)[:200]}, not {error.__name__}")
+    return "unchecked:cli", (f"{what}: a misfit {type(given).__name__} (its first leaf "
+                             f"given a leading axis) was taken, not refused")
 
 
 def _check_flavor(api, prog, f, flavor, args, value, jac, rng, modes):

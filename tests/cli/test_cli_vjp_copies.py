@@ -113,7 +113,7 @@ def test_pullback_is_at_the_call_after_an_in_place_change(tmp_path, change):
 
 def test_output_changed_in_place(tmp_path):
     source, written, text = _written(tmp_path, "src_vjp_output", "act", "x")
-    assert "x = vjp_copies(x)" in text and "return output_copy(act), act_pullback" in text
+    assert "x = vjp_copies(x)" in text and "output = act\n    return output_copy(output), act_pullback" in text
     x = np.array([0.3, -0.7, 1.1])
     u = np.array([1.0, -2.0, 0.5])
     value, pullback = written.act_vjp(x)

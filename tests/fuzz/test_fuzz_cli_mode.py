@@ -205,3 +205,30 @@ def test_the_generator_writes_module_closures():
              if "module_closure" in fuzz.generate(seed, max_statements=5).features]
     assert found
     assert "clf = make_cl(np.array(" in fuzz.generate(found[0], max_statements=5).source
+
+
+def test_a_written_module_taking_a_misfit_cotangent_or_tangent_is_a_failure(tmp_path):
+    """The vjp module's pullback and the forward module refuse a cotangent or tangent
+    whose first leaf has an extra axis (CotangentError, TangentError, as the API's do);
+    one that took it (its check removed here, as before stranger report r10) is
+    "unchecked:cli"."""
+    prog = _program("def f(x, y):\n    return np.sin(x) * y, x * y\n", [X, Y], (0, 1), "tuple")
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        f = loader.load(prog.source, "s0").f
+        api = cli_mode.CliApi(prog, f)
+        args = prog.args()
+        value = f(*args)
+        jac = np.zeros((6, 4))   # (the numbers are not compared here)
+        for flavor in ("vjp", "jvp"):
+            problem = cli_mode._products(api, prog, f, flavor, args, value, jac,
+                                         np.random.default_rng(0))[0]
+            assert problem is None, problem
+        api.module("vjp").check_cotangent = lambda ct, out, where, name: ct
+        api.module("jvp").as_tangent = lambda t, like, label, what: t
+        for flavor in ("vjp", "jvp"):
+            problem = cli_mode._products(api, prog, f, flavor, args, value, jac,
+                                         np.random.default_rng(0))[0]
+            assert problem is not None and problem[0] == "unchecked:cli", (flavor, problem)
+    finally:
+        loader.close()
