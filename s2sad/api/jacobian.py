@@ -68,7 +68,10 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
 
     ``mode`` is ``"forward"`` (one jvp sweep per input element), ``"reverse"``
     (one pullback per output element) or ``"auto"`` (forward when the inputs
-    have fewer elements than the output).  The returned function records its
+    have fewer elements than the output, reverse otherwise; it learns the output's
+    size from one reverse sweep; where one mode cannot differentiate ``func``, a rule
+    with an adjoint and no tangent, or a construct reverse mode refuses, it takes the
+    other).  The returned function records its
     last choice as ``.last_plan`` (a :class:`JacobianPlan`); with
     ``explain=True`` it returns ``(jacobian, plan)``.  ``backend="numba"`` is refused
     (reverse-mode Jacobians go through vjp's pullback closures; use s2sad.jvp with
@@ -114,6 +117,9 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
         if mode == "auto":
             swept, refused, plan = _auto(lambda: transform("reverse"), values, func, inputs)
         kind = "forward" if refused is not None else plan.mode if plan is not None else mode
+        if kind == "forward" and swept is not None:
+            plan = _forward_or_reverse(transform, plan)   # (the mode that has the rules)
+            kind = plan.mode
         if kind == "forward":
             blocks, out = _forward_jacobian(transform, values, xs, ran=swept is not None)
         else:
@@ -195,6 +201,19 @@ def _auto(make_vjp, values, func, inputs):
         return None, exc, None
     check_output(swept[0], func)
     return swept, None, choose_mode(inputs, size(swept[0]), "auto")
+
+
+def _forward_or_reverse(transform, plan):
+    """``plan`` (auto's choice of forward mode) where forward mode's code can be made,
+    else reverse mode's plan, whose sweep already ran: a rule with an adjoint and no
+    tangent (``@s2sad.adjoint`` alone) leaves reverse mode the only one."""
+    try:
+        transform("forward")
+    except S2sadError as exc:
+        return JacobianPlan("reverse", plan.outputs, plan.inputs, plan.outputs,
+                            f"forward mode cannot differentiate it ({type(exc).__name__}): "
+                            f"one reverse sweep per output element")
+    return plan
 
 
 def _swept(vjp_fn, values, func):
