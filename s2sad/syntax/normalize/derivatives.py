@@ -11,10 +11,14 @@ function must be named (a global, or a dotted path to one) and the options must 
 constants; anything else is refused where it is written.
 """
 
+import copy
+
 import gast
 
 from ...errors import S2sadError
 from .. import nodes
+from .. import anno
+from ..composed_calls import owner_of, rebind_composed_call
 from ..source import composable
 
 
@@ -152,6 +156,36 @@ def _quiet_derivative(parsed, node):
     options = [_literal(a) for a in node.args[1:]]
     keywords = {k.arg: _literal(k.value) for k in node.keywords}
     return transform(differentiated, *options, **keywords)
+
+
+def bound_as_the_api(norm, node, func, target):
+    """The call ``node`` (of ``func``) as the function it calls takes it: for a derivative
+    called inside (``target`` its composable form), a copy taking its arguments as the
+    form does, bound as the API binds them (defaults left out read where the call runs,
+    see ``composed_calls``); else ``node`` itself."""
+    if anno.COMPOSED_AS not in getattr(target, "__dict__", {}):
+        return node
+    node = copy.copy(node)
+    node.args, node.keywords = list(node.args), list(node.keywords)
+    rebind_composed_call(target, node, norm.parsed.location(node),
+                         default_owner(norm, func, target))
+    return node
+
+
+def default_owner(norm, func, obj):
+    """An expression giving the function whose defaults a call of ``obj`` through the
+    callee expression ``func`` leaves out, read where the call runs (see
+    ``composed_calls.owner_of``), or None."""
+    def resolve(node):   # (the object itself: a derivative, not its composable form)
+        path = norm.module_names.global_path(node)
+        if path is None:
+            return None
+        obj = norm.parsed.resolve(path[0], None, compose=False)
+        for part in path[1:]:
+            obj = getattr(obj, part, None)
+        return obj
+
+    return owner_of(func, resolve, obj)
 
 
 def _resolved(parsed, node):
