@@ -132,9 +132,10 @@ def _keyword_only(form):
 def owner_of(func, resolve, obj):
     """An expression giving the function whose defaults the call of ``obj`` through the
     callee expression ``func`` leaves out, or None: ``func`` itself where it names ``obj``;
-    ``P._s2sad_caller`` for a partial ``P`` (the function calling it, see ``.callers``);
+    ``P.keywords`` for a partial ``P`` (the dict the function calling it reads its
+    defaults from, see ``.callers``);
     for a derivative called inside (``obj`` its composable form), the user's function, as
-    the derivative's own name reaches it (``G._s2sad_compose.func`` of ``G = grad(P)``)
+    the derivative's own name reaches it (``G._s2sad_compose.func`` of ``G = grad(f)``)
     or as the call that makes it names it (``s2sad.grad(P)(x)``).  ``resolve``: the object
     a global path names (None for any other expression)."""
     target = obj.__dict__.get(anno.COMPOSED_FROM, (obj,))[0] \
@@ -150,9 +151,14 @@ def owner_of(func, resolve, obj):
         return nodes.attr(nodes.attr(nodes.clone(func), anno.COMPOSE), "func")
     if named is target:
         return nodes.clone(func)
-    if held.get(CALLER) is target:
-        return nodes.attr(nodes.clone(func), CALLER)
+    if held.get(CALLER) is target and named.keywords is target.__kwdefaults__:
+        # (the function calling the partial reads the partial's own dict of keywords)
+        return anno.set(nodes.attr(nodes.clone(func), "keywords"), _KEYWORDS, True)
     return None
+
+
+#: marks the expression giving a partial's ``keywords`` (see :func:`owner_of`)
+_KEYWORDS = "s2sad_partial_keywords"
 
 
 def default_read(owner, user, name):
@@ -161,6 +167,9 @@ def default_read(owner, user, name):
     ``user``; None where ``user`` holds no such default itself (a forwarding wrapper's
     function's)."""
     kw = getattr(user, "__kwdefaults__", None) or {}
+    if anno.get(owner, _KEYWORDS):   # (P.keywords[name], of a partial P)
+        return gast.Subscript(value=nodes.clone(owner), slice=nodes.const(name),
+                              ctx=gast.Load()) if name in kw else None
     if name in kw:
         field, key = "__kwdefaults__", name
     else:
