@@ -255,3 +255,30 @@ def test_a_default_s2sad_cannot_read_is_refused_with_a_hint_that_works():
     ref = lambda x: (0.25 * np.sum(np.cos(x) * B0 * w)) ** 2   # noqa: E731
     np.testing.assert_allclose(s2sad.grad(jvp_wrapped_array_given)(x, w), _fd(ref, x),
                                rtol=1e-6, atol=1e-9)
+
+
+def h_np_default(a, b, *, c=np.float64(0.5)):
+    return np.sum(np.sin(a * b)) * c
+
+
+def hvp_of_h_left_out(x):
+    g = s2sad.hvp(h_np_default)(x, 2.0, x)   # (its generated code has a local h_np_default)
+    return np.sum(g * x) + s2sad.grad(h_np_default)(x, 1.5)[0]
+
+
+def _hvp_of_h_ref(x):
+    g = -0.5 * 4.0 * np.sin(2.0 * x) * x
+    return np.sum(g * x) + 0.5 * 1.5 * np.cos(1.5 * x[0])
+
+
+def test_a_default_read_through_the_functions_name_is_not_captured_by_an_inlined_local():
+    """The default is read as h_np_default.__kwdefaults__['c']; the hvp's code put in
+    place of the call names its result after the function: it takes another name (the
+    third-order code read the local and refused '.__kwdefaults__')."""
+    x, v = np.array([0.5, 0.1, -0.3]), np.array([1.0, -0.5, 0.2])
+    assert hvp_of_h_left_out(x) == pytest.approx(_hvp_of_h_ref(x), rel=1e-12)
+    grad = lambda x: _fd(_hvp_of_h_ref, x)   # noqa: E731
+    np.testing.assert_allclose(s2sad.grad(hvp_of_h_left_out)(x), grad(x), rtol=1e-6, atol=1e-8)
+    by_differences = (grad(x + 1e-4 * v) - grad(x - 1e-4 * v)) / 2e-4
+    np.testing.assert_allclose(s2sad.hvp(hvp_of_h_left_out)(x, v), by_differences,
+                               rtol=1e-4, atol=1e-6)

@@ -36,7 +36,7 @@ from ..parse import parse_function, record_path
 from ..source import composable
 from .callees import is_python_function
 from .clashes import without_helper_clashes
-from .derivatives import default_owner, made_here, made_here_quietly
+from .derivatives import default_owner, default_roots, made_here, made_here_quietly
 from .entry import check_local_functions, default_hint
 from .hygiene import local_function_names, rename_shadowed
 from .sourceforms import lower_source_forms
@@ -103,9 +103,10 @@ def reachable_helpers(parsed, walked=None):
 
 def helper_names(parsed, helpers):
     """(every name the parsed ``helpers`` mention, those of them that helpers of
-    another module than ``parsed``'s read as their module's globals): a local of the
-    function never takes one of the latter (see ``Scope.new_version``)."""
-    reserved, foreign = set(), set()
+    another module than ``parsed``'s read as their module's globals, and the names a
+    default read where a call runs is read through, see ``default_roots``): a local of
+    the function never takes one of the latter (see ``Scope.new_version``)."""
+    reserved, foreign = set(), default_roots(parsed)
     for helper in helpers.values():
         names = user_names(helper.node)
         reserved |= names
