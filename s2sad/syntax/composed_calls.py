@@ -151,7 +151,12 @@ def owner_of(func, resolve, obj):
         return nodes.attr(nodes.attr(nodes.clone(func), anno.COMPOSE), "func")
     if named is target:
         return nodes.clone(func)
-    if held.get(CALLER) is target and named.keywords is target.__kwdefaults__:
+    if held.get(CALLER) is not target:
+        return None
+    if named.__class__ is target.__class__:   # (a lambda: its caller has its defaults)
+        return nodes.clone(func)
+    if target.__kwdefaults__ is not None \
+            and getattr(named, "keywords", None) is target.__kwdefaults__:
         # (the function calling the partial reads the partial's own dict of keywords)
         return anno.set(nodes.attr(nodes.clone(func), "keywords"), _KEYWORDS, True)
     return None
@@ -172,6 +177,8 @@ def default_read(owner, user, name):
                               ctx=gast.Load()) if name in kw else None
     if name in kw:
         field, key = "__kwdefaults__", name
+    elif getattr(user, "__code__", None) is None:
+        return None
     else:
         code = user.__code__
         positional = code.co_varnames[:code.co_argcount]

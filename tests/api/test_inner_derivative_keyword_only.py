@@ -282,3 +282,19 @@ def test_a_default_read_through_the_functions_name_is_not_captured_by_an_inlined
     by_differences = (grad(x + 1e-4 * v) - grad(x - 1e-4 * v)) / 2e-4
     np.testing.assert_allclose(s2sad.hvp(hvp_of_h_left_out)(x, v), by_differences,
                                rtol=1e-4, atol=1e-6)
+
+
+LAMBDA_WITH_ARRAY = lambda a, c=B0: np.sum(np.sin(a) * c)   # noqa: E731
+
+
+def grad_of_lambda(x):
+    return np.sum(s2sad.grad(LAMBDA_WITH_ARRAY)(x) ** 2)
+
+
+def test_an_inner_derivative_of_a_lambda_reads_its_array_default():
+    x, v = np.array([0.3, -0.4]), np.array([1.0, 0.5])
+    ref = lambda x: np.sum((np.cos(x) * B0) ** 2)   # noqa: E731
+    np.testing.assert_allclose(s2sad.grad(grad_of_lambda)(x), _fd(ref, x), rtol=1e-6, atol=1e-9)
+    by_differences = (_fd(ref, x + 1e-4 * v) - _fd(ref, x - 1e-4 * v)) / 2e-4
+    np.testing.assert_allclose(s2sad.hvp(grad_of_lambda)(x, v), by_differences,
+                               rtol=1e-4, atol=1e-6)
