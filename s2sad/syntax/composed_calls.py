@@ -4,6 +4,7 @@ arguments (defaults left out or given by name), then the directions by position.
 the transforms (``transform.calls``) and by the normalizer where it inlines the
 derivative's code (second order).  Plain syntax: a gast call in, its arguments out."""
 
+import functools
 import inspect
 
 import gast
@@ -155,15 +156,13 @@ def owner_of(func, resolve, obj):
         return None
     if named.__class__ is target.__class__:   # (a lambda: its caller has its defaults)
         return nodes.clone(func)
-    if target.__kwdefaults__ is not None \
-            and getattr(named, "keywords", None) is target.__kwdefaults__:
-        # (the function calling the partial reads the partial's own dict of keywords)
-        return anno.set(nodes.attr(nodes.clone(func), "keywords"), _KEYWORDS, True)
+    if named.__class__ is functools.partial:   # (its keywords, or its function's defaults)
+        return anno.set(nodes.clone(func), _PARTIAL, named)
     return None
 
 
-#: marks the expression giving a partial's ``keywords`` (see :func:`owner_of`)
-_KEYWORDS = "s2sad_partial_keywords"
+#: on the expression giving a partial (see :func:`owner_of`): the partial
+_PARTIAL = "s2sad_partial_owner"
 
 
 def default_read(owner, user, name):
@@ -171,10 +170,17 @@ def default_read(owner, user, name):
     ``user``'s parameter ``name`` read where the call runs, ``owner`` the expression giving
     ``user``; None where ``user`` holds no such default itself (a forwarding wrapper's
     function's)."""
+    made = anno.get(owner, _PARTIAL)
+    if made is not None:   # P.keywords[name], else what P.func's own default is
+        plain = nodes.attr(nodes.clone(owner.value), owner.attr) \
+            if isinstance(owner, gast.Attribute) \
+            else nodes.name(owner.id)
+        if name in made.keywords:
+            return gast.Subscript(value=nodes.attr(plain, "keywords"), slice=nodes.const(name),
+                                  ctx=gast.Load())
+        return default_read(nodes.attr(plain, "func"), made.func, name) \
+            if made.func.__class__ is user.__class__ else None
     kw = getattr(user, "__kwdefaults__", None) or {}
-    if anno.get(owner, _KEYWORDS):   # (P.keywords[name], of a partial P)
-        return gast.Subscript(value=nodes.clone(owner), slice=nodes.const(name),
-                              ctx=gast.Load()) if name in kw else None
     if name in kw:
         field, key = "__kwdefaults__", name
     elif getattr(user, "__code__", None) is None:

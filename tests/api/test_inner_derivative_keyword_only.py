@@ -298,3 +298,34 @@ def test_an_inner_derivative_of_a_lambda_reads_its_array_default():
     by_differences = (_fd(ref, x + 1e-4 * v) - _fd(ref, x - 1e-4 * v)) / 2e-4
     np.testing.assert_allclose(s2sad.hvp(grad_of_lambda)(x, v), by_differences,
                                rtol=1e-4, atol=1e-6)
+
+
+def scaled_sines(s, x, A=B0):
+    return s * np.sum(np.sin(x) * A)
+
+
+HOLDS_A_POSITION = functools.partial(scaled_sines, 2.0)
+
+
+def partial_leaving_its_functions_default(x):
+    return HOLDS_A_POSITION(x) * np.sum(x)
+
+
+def grad_of_partial_leaving_its_functions_default(x):
+    return np.sum(s2sad.grad(HOLDS_A_POSITION)(x) ** 2)
+
+
+@pytest.mark.parametrize("f, ref", [
+    (partial_leaving_its_functions_default,
+     lambda x: 2.0 * np.sum(np.sin(x) * B0) * np.sum(x)),
+    (grad_of_partial_leaving_its_functions_default,
+     lambda x: np.sum((2.0 * np.cos(x) * B0) ** 2)),
+])
+def test_a_partial_leaving_its_functions_array_default_reads_it_where_it_runs(f, ref):
+    """``P.func.__defaults__[0]``: Python's call of the partial reads the function's own
+    default (``P.__defaults__ does not exist`` was said; under a derivative made inside,
+    "the attribute '.__defaults__' is not supported")."""
+    x, v = np.array([0.3, -0.4]), np.array([1.0, 0.5])
+    np.testing.assert_allclose(s2sad.grad(f)(x), _fd(ref, x), rtol=1e-6, atol=1e-9)
+    by_differences = (_fd(ref, x + 1e-4 * v) - _fd(ref, x - 1e-4 * v)) / 2e-4
+    np.testing.assert_allclose(s2sad.hvp(f)(x, v), by_differences, rtol=1e-4, atol=1e-6)
