@@ -120,6 +120,31 @@ def rebind_composed_call(form, call, site, owner=None):
             raise unbound_default_error(form, sig, call, site, composed) from None
 
 
+def complete_composed_call(form, call, site, owner):
+    """``call`` of the composed derivative ``form`` as the API takes it (the code runs it as
+    written where no derivative goes through it), checked as the API binds it, with the
+    defaults it leaves out that no constant spells given by name, read where it runs
+    (``s2sad.jvp(P)(x, w, A=P.keywords['A'])``): what differentiates it binds the rest."""
+    sig = signature(form)
+    composed = form.__dict__[anno.COMPOSED_AS]
+    if not _keyword_only(form):
+        try:
+            sig.bind(*call.args, **{k.arg: k.value for k in call.keywords if k.arg})
+            return
+        except TypeError:
+            pass
+    trial = gast.Call(func=call.func, args=list(call.args), keywords=list(call.keywords))
+    found = bind_as_the_api(form, sig, trial, site, composed, owner)
+    if found is None:
+        if _keyword_only(form):
+            return   # (the form's own binding tells, where the code is differentiated)
+        raise unbound_default_error(form, sig, call, site, composed)
+    given = {id(a) for a in call.args} | {id(k.value) for k in call.keywords}
+    call.keywords = list(call.keywords) + [
+        gast.keyword(arg=n, value=v) for n, v in found.items()
+        if id(v) not in given and not isinstance(v, gast.Constant)]
+
+
 def _keyword_only(form):
     """Whether the user's function of the composed derivative ``form`` has keyword-only
     parameters (a jvp's or hvp's form takes them by position, before the directions)."""

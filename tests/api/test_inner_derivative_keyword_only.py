@@ -329,3 +329,22 @@ def test_a_partial_leaving_its_functions_array_default_reads_it_where_it_runs(f,
     np.testing.assert_allclose(s2sad.grad(f)(x), _fd(ref, x), rtol=1e-6, atol=1e-9)
     by_differences = (_fd(ref, x + 1e-4 * v) - _fd(ref, x - 1e-4 * v)) / 2e-4
     np.testing.assert_allclose(s2sad.hvp(f)(x, v), by_differences, rtol=1e-4, atol=1e-6)
+
+
+def kwonly_jvp_not_differentiated(W0, W1):
+    t = s2sad.jvp(inner_req)(W1, X, W1, lam=0.5)[1]   # (no derivative goes through it)
+    return np.sum(W0 ** 2) * t
+
+
+def test_an_inner_jvp_no_derivative_goes_through_runs_as_the_api_takes_it():
+    """Its call stays in the generated code as written: keyword-only parameters by name
+    (fuzz seed 138: it ran with them by position, as the jvp's generated code takes them,
+    and the API raised TypeError)."""
+    W1, v = W * 0.5, np.ones_like(W)
+    t = _jvp_required_ref(W1, X)
+    np.testing.assert_allclose(s2sad.grad(kwonly_jvp_not_differentiated)(W, W1), 2.0 * W * t,
+                               rtol=1e-10)
+    assert s2sad.jvp(kwonly_jvp_not_differentiated)(W, W1, v)[1] == pytest.approx(
+        np.sum(2.0 * W * t * v), rel=1e-10)
+    np.testing.assert_allclose(s2sad.hvp(kwonly_jvp_not_differentiated)(W, W1, v),
+                               2.0 * t * v, rtol=1e-10)

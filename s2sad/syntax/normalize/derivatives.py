@@ -19,7 +19,7 @@ import gast
 from ...errors import S2sadError
 from .. import nodes
 from .. import anno
-from ..composed_calls import owner_of, rebind_composed_call
+from ..composed_calls import complete_composed_call, owner_of
 from ..source import composable
 
 
@@ -160,16 +160,16 @@ def _quiet_derivative(parsed, node):
 
 
 def bound_as_the_api(norm, node, func, target):
-    """The call ``node`` (of ``func``) as the function it calls takes it: for a derivative
-    called inside (``target`` its composable form), a copy taking its arguments as the
-    form does, bound as the API binds them (defaults left out read where the call runs,
-    see ``composed_calls``); else ``node`` itself."""
+    """The call ``node`` (of ``func``) checked as the API binds it: for a derivative called
+    inside (``target`` its composable form), a copy giving by name the defaults it leaves
+    out that no constant spells, read where the call runs (see ``composed_calls``); else
+    ``node`` itself."""
     if anno.COMPOSED_AS not in getattr(target, "__dict__", {}):
         return node
     node = copy.copy(node)
     node.args, node.keywords = list(node.args), list(node.keywords)
-    rebind_composed_call(target, node, norm.parsed.location(node),
-                         default_owner(norm, func, target))
+    complete_composed_call(target, node, norm.parsed.location(node),
+                           default_owner(norm, func, target))
     return node
 
 
