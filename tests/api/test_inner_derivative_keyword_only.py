@@ -348,3 +348,33 @@ def test_an_inner_jvp_no_derivative_goes_through_runs_as_the_api_takes_it():
         np.sum(2.0 * W * t * v), rel=1e-10)
     np.testing.assert_allclose(s2sad.hvp(kwonly_jvp_not_differentiated)(W, W1, v),
                                2.0 * t * v, rtol=1e-10)
+
+
+def _tanh_scaled(fn):
+    @functools.wraps(fn)
+    def wrapper(x, *args, scale=0.75, **kwargs):
+        return np.tanh(fn(x, *args, **kwargs)) * scale
+    return wrapper
+
+
+@_tanh_scaled
+def wrapped_calling_a_jvp(x):
+    return np.sum(s2sad.jvp(h_np_default)(x[1], x, np.tanh(np.sum(x)))[1])
+
+
+def _wrapped_calling_a_jvp_ref(x):
+    inner = np.sum(np.cos(x[1] * x) * x[1] * 0.5 * np.tanh(np.sum(x)))
+    return np.tanh(inner) * 0.75
+
+
+def test_a_default_read_in_a_function_a_wrapper_calls_keeps_its_name_too():
+    """The body of f under functools.wraps is put in place of the wrapper's call: the
+    name its default read goes through is kept from inlined locals there too (fuzz seed
+    781: hvp refused '.__kwdefaults__')."""
+    x, v = np.array([0.3, -0.4, 0.2]), np.array([1.0, 0.5, -0.2])
+    grad = lambda x: _fd(_wrapped_calling_a_jvp_ref, x)   # noqa: E731
+    np.testing.assert_allclose(s2sad.grad(wrapped_calling_a_jvp)(x), grad(x),
+                               rtol=1e-6, atol=1e-9)
+    by_differences = (grad(x + 1e-4 * v) - grad(x - 1e-4 * v)) / 2e-4
+    np.testing.assert_allclose(s2sad.hvp(wrapped_calling_a_jvp)(x, v), by_differences,
+                               rtol=1e-4, atol=1e-6)

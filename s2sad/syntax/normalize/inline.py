@@ -110,6 +110,7 @@ def helper_names(parsed, helpers):
     for helper in helpers.values():
         names = user_names(helper.node)
         reserved |= names
+        foreign |= default_roots(helper)
         if helper.globals is not parsed.globals:
             foreign |= {n for n in names if n in helper.globals}
     return reserved, foreign
