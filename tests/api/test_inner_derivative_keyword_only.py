@@ -363,7 +363,7 @@ def wrapped_calling_a_jvp(x):
 
 
 def _wrapped_calling_a_jvp_ref(x):
-    inner = np.sum(np.cos(x[1] * x) * x[1] * 0.5 * np.tanh(np.sum(x)))
+    inner = np.sum(np.cos(x[1] * x) * x) * 0.5 * np.tanh(np.sum(x))
     return np.tanh(inner) * 0.75
 
 
