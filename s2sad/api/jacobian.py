@@ -68,8 +68,10 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
     Jacobian of that leaf alone would be.
 
     ``mode`` is ``"forward"`` (one jvp sweep per input element), ``"reverse"``
-    (one pullback per output element) or ``"auto"`` (forward when the inputs
-    have fewer elements than the output).  The returned function records its
+    (one pullback per output element) or ``"auto"``: forward when the inputs have
+    fewer elements than the output (learnt from one reverse sweep), else reverse; where
+    one mode cannot differentiate ``func`` (an adjoint rule without a tangent rule), the
+    other.  The returned function records its
     last choice as ``.last_plan`` (a :class:`JacobianPlan`); with
     ``explain=True`` it returns ``(jacobian, plan)``.  ``backend="numba"`` is refused
     (reverse-mode Jacobians go through vjp's pullback closures; use s2sad.jvp with
@@ -114,19 +116,14 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
         swept = refused = plan = None
         if mode == "auto":
             swept, refused, plan = _auto(lambda: transform("reverse"), values, func, inputs)
+        if swept is not None and plan.mode == "forward":   # (the mode that has the rules)
+            plan = _forward_or_reverse(transform, plan)
         kind = "forward" if refused is not None else plan.mode if plan is not None else mode
         if kind == "forward":
             blocks, out = _forward_jacobian(transform, values, xs, ran=swept is not None)
         else:
             blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func, swept)
-        if refused is not None:
-            plan = JacobianPlan("forward", inputs, inputs, size(out),
-                                f"reverse mode cannot differentiate it "
-                                f"({type(refused).__name__}): one forward sweep per input "
-                                f"element")
-        elif plan is None:
-            plan = choose_mode(inputs, size(out), mode)
-        jac.last_plan = plan
+        jac.last_plan = plan = _final_plan(plan, refused, inputs, size(out), mode)
         # per output leaf: a tuple over the wrt arguments (several) or the one Jacobian
         result = trees.unflatten(out, [tuple(per_wrt) if many else per_wrt[0]
                                        for per_wrt in blocks])
@@ -198,6 +195,29 @@ def _auto(make_vjp, values, func, inputs):
         return None, exc, None
     check_output(swept[0], func)
     return swept, None, choose_mode(inputs, size(swept[0]), "auto")
+
+
+def _final_plan(plan, refused, inputs, outputs, mode):
+    """The plan the Jacobian was computed by: forward mode where reverse mode ``refused``
+    it, else auto's ``plan``, else the requested ``mode``'s."""
+    if refused is not None:
+        return JacobianPlan("forward", inputs, inputs, outputs,
+                            f"reverse mode cannot differentiate it ({type(refused).__name__}): "
+                            f"one forward sweep per input element")
+    return plan if plan is not None else choose_mode(inputs, outputs, mode)
+
+
+def _forward_or_reverse(transform, plan):
+    """``plan`` (auto's choice of forward mode) where forward mode's code can be made,
+    else reverse mode's plan, whose sweep already ran: a rule with an adjoint and no
+    tangent (``@s2sad.adjoint`` alone) leaves reverse mode the only one."""
+    try:
+        transform("forward")
+    except S2sadError as exc:
+        return JacobianPlan("reverse", plan.outputs, plan.inputs, plan.outputs,
+                            f"forward mode cannot differentiate it ({type(exc).__name__}): "
+                            f"one reverse sweep per output element")
+    return plan
 
 
 def _swept(vjp_fn, values, func):

@@ -95,6 +95,12 @@ CONSTRUCTS = {
                                     "    t = s2sad.jvp(h)(x, x, g, c=0.3)[1]\n"
                                     "    return np.sum(g * x) + t * s2sad.grad(h)(x, 1.5)[0]\n",
                                     (np.array([0.5, 0.1, -0.3]),)),
+    # the helper's default keyword-only (a numpy number: read where the call runs)
+    "derivative_kwonly": Construct("def h(a, b, *, c=np.float64(0.5)):\n    return np.sum(np.sin("
+                                   "a * b)) * c\n\n\ndef f(x):\n    g = s2sad.hvp(h)(x, 2.0, x)\n"
+                                   "    t = s2sad.jvp(h, wrt=1)(x, x, g, c=0.3)[1]\n"
+                                   "    return np.sum(g * x) + t * s2sad.grad(h)(x, 1.5)[0]\n",
+                                   (np.array([0.5, 0.1, -0.3]),)),
     "helper_kwargs": Construct("def h(a, b=0.5):\n    return a * b\n\n\n"
                                "def f(x):\n    return h(x) + h(x, b=x)\n", (0.7,)),
     "helper_control": Construct("def h(a):\n    s = a\n    for i in range(2):\n"
@@ -500,7 +506,7 @@ CLAIMED = frozenset({
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
     "list_rewrite", "zero_d_write", "list_queue", "iter_whole",
-    "derivative_call", "derivative_default", "writing_helper", "helper_names", "inplace_index_list",
+    "derivative_call", "derivative_default", "derivative_kwonly", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
     "math_scalar", "builtin_abs", "shape_number", "method_spelling", "comprehension_clauses",
@@ -515,6 +521,7 @@ REQUIRES = {
     "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
     "derivative_call": ("helper_call",),
     "derivative_default": ("derivative_call", "helper_kwargs", "helper_call"),
+    "derivative_kwonly": ("derivative_default", "derivative_call", "helper_kwargs", "helper_call"),
     "inplace_loop": ("inplace", "for_range"), "inplace_index_list": ("inplace",),
     "list_append": ("for_range",),
     "list_readback": ("list_append", "for_range"),

@@ -18,7 +18,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from ..syntax import anno, nodes
-from ..syntax.composed_calls import bind_as_the_api
+from ..syntax.composed_calls import bind_as_the_api, unbound_default_error
 from ..syntax.names import Namer
 from ..syntax.wrappers import signature
 
@@ -163,11 +163,7 @@ def bind_call(callee, call, site):
             found = bind_as_the_api(callee, sig, call, site, composed)
             if found is not None:
                 return found, arity
-            raise UnsupportedSyntaxError(
-                f"cannot match the call to {composed}: called inside a function being "
-                f"differentiated, it takes every parameter of the function, defaults "
-                f"included, then the directions ({', '.join(sig.parameters)})", site,
-                hint="pass the parameters that have defaults too, by position") from None
+            raise unbound_default_error(callee, sig, call, site, composed) from None
         raise UnsupportedSyntaxError(f"cannot match the call to {callee.__name__}: {exc}",
                                      site) from None
     return bound.arguments, arity

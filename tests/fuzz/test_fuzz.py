@@ -474,6 +474,9 @@ CONSTRUCT_SIGNS = {
     # the direction, as at top level (or left out)
     "derivative_default": [r"s2sad\.(jvp|hvp)\(h\d(, wrt=1)?\)\(.*, c=",
                            r"s2sad\.(grad|value_and_grad)\(h\d(, wrt=1)?\)\(.*, c="],
+    # the helper's default keyword-only (0.5 or a numpy number, read where the call runs)
+    "derivative_kwonly": [r"def h\d\(.*\*, c=0\.5\)", r"def h\d\(.*\*, c=np\.float64\(0\.5\)\)",
+                          r"s2sad\.(jvp|hvp)\(h\d(, wrt=1)?\)\(.*, c="],
     # a list of states read back in the loop appending to it (acc[i] or acc[-1])
     "list_readback": [r"\bacc\d* = \[.+\]\n", r"\bprev\d* = acc\d*\[i\d*\]\n",
                       r"\bprev\d* = acc\d*\[-1\]\n", r"\bacc\d*\.append\(.*\bprev\d*\b"],

@@ -54,7 +54,13 @@ class Generator:
             self.draft.env.append(_Var("c", S, 1.0))
         self.draft.lines, self.draft.indent, self.draft.count = [], 1, 0
         self.draft.max_statements = r.randint(1, 3)
-        sig = ", ".join(names + (["c=0.5"] if default else []))
+        own = self.draft.kwonly_r   # (the program is otherwise the one without it)
+        if default and self.draft.has("derivative_kwonly") and own.random() < 0.5:
+            # keyword-only, its default 0.5 or a numpy number (no constant spells it)
+            default = "kwonly"
+            sig = ", ".join(names + [f"*, c={own.choice(['0.5', 'np.float64(0.5)'])}"])
+        else:
+            sig = ", ".join(names + (["c=0.5"] if default else []))
         documented = self.docstring(f"The helper {name}.")
         self.stmts.block(self.draft.max_statements, _Context(in_helper=True))
         if documented and self.draft.doc_r.random() < 0.5:

@@ -204,6 +204,8 @@ class Expressions:
         # direction after the positional arguments)
         if default:
             self.draft.use("derivative_default")
+        if default == "kwonly":   # (def h(a, b, *, c=...): c by name, or left out)
+            self.draft.use("derivative_kwonly")
         named = [a for a in args if a.startswith("c=")]
         args = [a for a in args if a not in named]
         wrt = r.randrange(len(pshapes))

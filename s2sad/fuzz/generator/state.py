@@ -123,6 +123,8 @@ class Draft:
         self.param_r = random.Random(seed ^ 0xA29E)
         #: a None default written into (``none_buffer``): its own stream too
         self.none_r = random.Random(seed ^ 0x0B0F)
+        #: a helper's default keyword-only (``derivative_kwonly``): its own stream too
+        self.kwonly_r = random.Random(seed ^ 0x3C0D)
         self.none_shape = None
         self.helper_names_left = list(HELPER_LIKE_NAMES)
         self.features = frozenset(features)

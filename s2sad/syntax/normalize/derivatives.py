@@ -11,10 +11,15 @@ function must be named (a global, or a dotted path to one) and the options must 
 constants; anything else is refused where it is written.
 """
 
+import copy
+import functools
+
 import gast
 
 from ...errors import S2sadError
 from .. import nodes
+from .. import anno
+from ..composed_calls import complete_composed_call, owner_of
 from ..source import composable
 
 
@@ -152,6 +157,75 @@ def _quiet_derivative(parsed, node):
     options = [_literal(a) for a in node.args[1:]]
     keywords = {k.arg: _literal(k.value) for k in node.keywords}
     return transform(differentiated, *options, **keywords)
+
+
+def bound_as_the_api(norm, node, func, target):
+    """The call ``node`` (of ``func``) checked as the API binds it: for a derivative called
+    inside (``target`` its composable form), a copy giving by name the defaults it leaves
+    out that no constant spells, read where the call runs (see ``composed_calls``); else
+    ``node`` itself."""
+    if anno.COMPOSED_AS not in getattr(target, "__dict__", {}):
+        return node
+    node = copy.copy(node)
+    node.args, node.keywords = list(node.args), list(node.keywords)
+    complete_composed_call(target, node, norm.parsed.location(node),
+                           default_owner(norm, func, target))
+    return node
+
+
+def default_roots(parsed):
+    """The module names the calls of ``parsed`` that may leave out a default no constant
+    spells start from (``h`` of ``s2sad.hvp(h)(x)``, ``G`` of ``G(x)``, ``P`` of ``P(x)``
+    for a partial): the default is read through that name where the call runs
+    (``h.__kwdefaults__['c']``), so no local of a body put in place of a call may take it
+    (the generated h_hvp's ``h``)."""
+    found = set()
+    for node in gast.walk(parsed.node):
+        if node.__class__ is not gast.Call:
+            continue
+        func = node.func.args[0] if isinstance(node.func, gast.Call) and node.func.args \
+            else node.func
+        spelled = nodes.dotted_parts(func)
+        if spelled is not None and spelled[0] in parsed.globals and (
+                func is not node.func or _holds_defaults(_resolved_object(parsed, spelled))):
+            found.add(spelled[0])
+    return found
+
+
+def _resolved_object(parsed, spelled):
+    obj = parsed.resolve(spelled[0], None, compose=False)
+    for part in spelled[1]:
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _holds_defaults(obj):
+    """Whether calling ``obj`` may leave out a default: a derivative, a partial, a function
+    with a default that is not a number, string or None."""
+    if obj.__class__ is functools.partial or anno.COMPOSE in getattr(obj, "__dict__", {}):
+        return True
+    kw = getattr(obj, "__kwdefaults__", None) or {}
+    return any(v.__class__ not in _CONSTANTS for v in
+               tuple(getattr(obj, "__defaults__", None) or ()) + tuple(kw.values()))
+
+
+_CONSTANTS = (bool, int, float, complex, str, type(None))
+
+
+def default_owner(norm, func, obj):
+    """An expression giving the function whose defaults a call of ``obj`` through the
+    callee expression ``func`` leaves out, read where the call runs (see
+    ``composed_calls.owner_of``), or None."""
+    def resolve(node):   # (the object itself: a derivative, not its composable form)
+        path = norm.module_names.global_path(node)
+        if path is None:
+            return None
+        obj = norm.parsed.resolve(path[0], None, compose=False)
+        for part in path[1:]:
+            obj = getattr(obj, part, None)
+        return obj
+
+    return owner_of(func, resolve, obj)
 
 
 def _resolved(parsed, node):

@@ -25,7 +25,7 @@ from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
 from .clashes import marked
-from .derivatives import made_here
+from .derivatives import bound_as_the_api, made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
 from .iterables import makes_iterator, refuse_endless
@@ -366,6 +366,7 @@ class Flattener:
         else:
             target, callee_expr = self.named_callee(node, func)
             refuse_ufunc_value(norm, target, node)
+            node = bound_as_the_api(norm, node, func, target)   # (a derivative called here)
             args, extra, given = [], node.args, node.keywords
         # a rule reads a list literal's items (np.stack([a, b])); a function of the
         # user's gets the list as a value, named like any other

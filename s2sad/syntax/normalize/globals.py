@@ -97,8 +97,8 @@ class GlobalNames:
         norm = self.norm
         path = self.global_path(node)
         root = path[0]
-        try:
-            obj = norm.parsed.resolve(root)
+        try:   # (an attribute's owner as the code reads it: a derivative, not its form)
+            obj = norm.parsed.resolve(root, compose=len(path) == 1)
         except KeyError:
             raise norm.error(f"name {root!r} is not defined", node) from None
         self.use_global(root, node)

@@ -30,13 +30,13 @@ from ...errors import S2sadError, seen_from_call
 from ...rules import registry
 from .. import anno, fence, nodes, printer
 from ..callers import called_partial
-from ..composed_calls import rebind_composed_call
+from ..composed_calls import default_read, rebind_composed_call, refuse_unread_defaults
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
 from .callees import is_python_function
 from .clashes import without_helper_clashes
-from .derivatives import made_here, made_here_quietly
+from .derivatives import default_owner, default_roots, made_here, made_here_quietly
 from .entry import check_local_functions, default_hint
 from .hygiene import local_function_names, rename_shadowed
 from .sourceforms import lower_source_forms
@@ -103,15 +103,54 @@ def reachable_helpers(parsed, walked=None):
 
 def helper_names(parsed, helpers):
     """(every name the parsed ``helpers`` mention, those of them that helpers of
-    another module than ``parsed``'s read as their module's globals): a local of the
-    function never takes one of the latter (see ``Scope.new_version``)."""
-    reserved, foreign = set(), set()
+    another module than ``parsed``'s read as their module's globals, and the names a
+    default read where a call runs is read through, see ``default_roots``): a local of
+    the function never takes one of the latter (see ``Scope.new_version``)."""
+    reserved, foreign = set(), default_roots(parsed)
     for helper in helpers.values():
         names = user_names(helper.node)
         reserved |= names
+        foreign |= default_roots(helper)
         if helper.globals is not parsed.globals:
             foreign |= {n for n in names if n in helper.globals}
     return reserved, foreign
+
+
+def _default_reads(norm, node, obj):
+    """``(defaults, unread, owner)`` of the call ``node`` of ``obj`` put in place of it:
+    ``{parameter: default}``, a default that is not a number, string or None (an array)
+    read where the call runs, as Python does (``helper.__defaults__[i]``,
+    ``helper.__kwdefaults__[name]``, through the expression ``owner`` giving the function
+    that holds them: a partial's caller, a derivative's function); ``unread``: those of a
+    derivative called inside no expression reads."""
+    defaults = {}
+    positional = len(obj.__defaults__ or ())
+    composed = anno.COMPOSED_AS in obj.__dict__
+    owner = default_owner(norm, node.func, obj)   # (the function holding them)
+    user = obj.__dict__[anno.COMPOSED_FROM][0] if composed else obj
+    unread = set()   # (of a derivative called inside: refused if left out)
+    for index, (name, value) in enumerate(defaults_of(obj).items()):
+        read = None if owner is None or type(value) in CONSTANT_DEFAULTS \
+            else default_read(owner, user, name)
+        if type(value) in CONSTANT_DEFAULTS:
+            defaults[name] = value
+        elif read is not None:
+            defaults[name] = read
+        elif composed:
+            unread.add(name)
+            continue
+        elif index < positional:
+            defaults[name] = gast.Subscript(
+                value=nodes.attr(nodes.clone(node.func), "__defaults__"),
+                slice=nodes.const(index), ctx=gast.Load())
+        else:
+            defaults[name] = gast.Subscript(
+                value=nodes.attr(nodes.clone(node.func), "__kwdefaults__"),
+                slice=nodes.const(name), ctx=gast.Load())
+        if isinstance(defaults[name], gast.AST):
+            for sub in gast.walk(defaults[name]):
+                gast.copy_location(sub, node)
+    return defaults, unread, owner
 
 
 class Inliner:
@@ -409,27 +448,12 @@ class Inliner:
                     writes=bool(written))
         params = [a.id for a in fn.args.args]
         kwonly = [a.id for a in fn.args.kwonlyargs]
-        # a default that is not a number, string or None (an array) is read where the
-        # call runs, as Python does: helper.__defaults__[i], helper.__kwdefaults__[name]
-        defaults = {}
-        positional = len(obj.__defaults__ or ())
-        for index, (name, value) in enumerate(defaults_of(obj).items()):
-            if type(value) in CONSTANT_DEFAULTS:
-                defaults[name] = value
-            elif index < positional:
-                defaults[name] = gast.Subscript(
-                    value=nodes.attr(nodes.clone(node.func), "__defaults__"),
-                    slice=nodes.const(index), ctx=gast.Load())
-            else:
-                defaults[name] = gast.Subscript(
-                    value=nodes.attr(nodes.clone(node.func), "__kwdefaults__"),
-                    slice=nodes.const(name), ctx=gast.Load())
-            if isinstance(defaults[name], gast.AST):
-                for sub in gast.walk(defaults[name]):
-                    gast.copy_location(sub, node)
+        defaults, unread, owner = _default_reads(norm, node, obj)
+        composed = anno.COMPOSED_AS in obj.__dict__
         vararg = fn.args.vararg.id if fn.args.vararg is not None else None
-        if anno.COMPOSED_AS in obj.__dict__:   # (a derivative called inside: bound as the API)
-            rebind_composed_call(obj, node, norm.parsed.location(node))
+        if composed:   # (a derivative called inside: bound as the API)
+            rebind_composed_call(obj, node, norm.parsed.location(node), owner)
+            refuse_unread_defaults(obj, node, unread, norm.parsed.location(node))
         bound = self.bind_inlined_args(node, obj.__name__, params, defaults, kwonly,
                                        vararg=vararg)
         atoms = dict(bound)
