@@ -123,6 +123,17 @@ CONSTRUCTS = {
                             "        acc.append(acc.pop(0) * 0.5 + np.sin(x))\n"
                             "    acc.insert(0, acc.pop() * 1.5)\n    return acc[0] + 3.0 * acc[1]\n",
                             (0.7,)),
+    # a number summed in a loop, appended after each sum; a list grown through a second name
+    # in nested loops; displays with computed keys merged into a dict in a loop
+    "list_running": Construct("def f(x):\n    acc = []\n    rt1 = 0.0\n    for i in range(3):\n"
+                              "        rt1 += np.sin(x) * (i + 1.0)\n        acc.append(rt1)\n"
+                              "    return sum(acc) * acc[-1]\n", (0.7,)),
+    "list_alias_nested": Construct("def f(x):\n    acc = [x]\n    lg1 = acc\n    for i in range(2):\n"
+                                   "        for j in range(2):\n            lg1.append(x * (i + j))\n"
+                                   "    return sum(acc) * acc[-1]\n", (0.7,)),
+    "dict_merge_computed": Construct("def f(x):\n    d = {'a': x}\n    for i in range(2):\n"
+                                     "        d.update({f'k{i}': x * x})\n        d |= {'m' + str(i):"
+                                     " d['a']}\n    return sum(d.values()) * d['k1']\n", (0.7,)),
     # a list built by appending in one loop, its items written in a later loop
     "list_rewrite": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
                               "        acc.append(x * i)\n    for j in range(2):\n"
@@ -494,7 +505,8 @@ CLAIMED = frozenset({
     "closure_view", "max_test",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "list_rewrite", "zero_d_write", "list_queue",
+    "list_rewrite", "zero_d_write", "list_queue", "list_running", "list_alias_nested",
+    "dict_merge_computed",
     "derivative_call", "derivative_default", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
@@ -515,6 +527,8 @@ REQUIRES = {
     "list_readback": ("list_append", "for_range"),
     "list_rewrite": ("list_append", "for_range"),
     "list_queue": ("list_append", "for_range"),
+    "list_running": ("list_append", "for_range"), "list_alias_nested": ("list_append", "for_range"),
+    "dict_merge_computed": ("dict_write", "for_range"),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
     "for_index": ("for_range",), "matrix_item": ("for_range",),
