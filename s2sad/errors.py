@@ -411,6 +411,12 @@ def _block_of(lines, lineno, depth=0):
     return line, quoted, function
 
 
+def quoted_source_line(lines, lineno):
+    """The user's source line quoted by the ``# line N: code`` comment of the block of
+    generated code ``lines`` holding line ``lineno``, or None where it cannot be told."""
+    return _block_of(lines, lineno)[1]
+
+
 def gradient_line_of(lines, lineno):
     """``(lines of the gradient code, line number there)`` of the statement at ``lineno``
     of second-order code ``lines`` (its ``# line N of the generated f_...: ...`` block

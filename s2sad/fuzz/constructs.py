@@ -1,7 +1,7 @@
 """The constructs the generator can emit, each with its probe, and the feature tables.
 
 Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
-:mod:`~s2sad.fuzz.gap_probes`); what s2sad may or must refuse is
+:mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`); what s2sad may or must refuse is
 :mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
@@ -11,6 +11,7 @@ import numpy as np
 from s2sad.fuzz.claim_probes import CLAIM_PROBES
 from s2sad.fuzz.effect_probes import EFFECT_PROBES
 from s2sad.fuzz.gap_probes import GAP_PROBES
+from s2sad.fuzz.list_probes import LIST_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -120,25 +121,6 @@ CONSTRUCTS = {
     "list_append": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
                              "        acc.append(x * i)\n    return np.sum(np.array(acc)) + sum(acc)\n",
                              (0.7,)),
-    # a list of states: an item read back in the loop that appends to the list
-    "list_readback": Construct("def f(x):\n    acc = [x]\n    for i in range(3):\n"
-                               "        prev = acc[i]\n        acc.append(np.sin(prev) * x)\n"
-                               "    return acc[-1] + sum(acc)\n", (0.7,)),
-    # a list changed in place inside the call that changes it again (a queue, a rotation)
-    "list_queue": Construct("def f(x):\n    acc = [x, 2.0 * x]\n    for i in range(3):\n"
-                            "        acc.append(acc.pop(0) * 0.5 + np.sin(x))\n"
-                            "    acc.insert(0, acc.pop() * 1.5)\n    return acc[0] + 3.0 * acc[1]\n",
-                            (0.7,)),
-    # a list read whole through an iterator made where it is read (reversed, zip, enumerate)
-    "iter_whole": Construct("def f(x):\n    acc = [x, 2.0 * x, np.sin(x)]\n"
-                            "    a, b, c = reversed(acc)\n    ps = list(zip(acc, reversed(acc)))\n"
-                            "    return sum(reversed(acc)) + a * c + ps[0][1] * b + "
-                            "sum([k * v for k, v in list(enumerate(acc))])\n", (0.7,)),
-    # a list built by appending in one loop, its items written in a later loop
-    "list_rewrite": Construct("def f(x):\n    acc = []\n    for i in range(3):\n"
-                              "        acc.append(x * i)\n    for j in range(2):\n"
-                              "        acc[j % 3] = 0.5 * acc[j % 3] + 0.5 * np.sin(x)\n"
-                              "    return acc[0] * acc[1] + sum(acc)\n", (0.7,)),
     # a 0-d array written whole (its adjoint may be a number, which takes no index)
     "zero_d_write": Construct("def f(x):\n    zd = np.zeros(())\n    zd[...] = x ** 2\n"
                               "    zd[()] += np.sin(x)\n    for i in range(2):\n"
@@ -480,6 +462,7 @@ CONSTRUCTS.update({name: Construct(*probe) for name, probe in GAP_PROBES.items()
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.items()})
 # forms the README claims that no generator wrote (claim_probes.py)
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLAIM_PROBES.items()})
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in LIST_PROBES.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -505,7 +488,8 @@ CLAIMED = frozenset({
     "closure_view", "max_test",
     "kwonly", "int_counter", "int_array_write", "bool_array_write", "zero_pow",
     "tuple_item_targets", "pair_write", "starred_display", "docstring", "list_readback",
-    "list_rewrite", "zero_d_write", "list_queue", "iter_whole",
+    "list_rewrite", "zero_d_write", "list_queue", "iter_whole", "list_running",
+    "list_alias_nested", "dict_merge_computed",
     "derivative_call", "derivative_default", "derivative_kwonly", "writing_helper", "helper_names", "inplace_index_list",
     "param_array_write", "writing_helper_rebound", "out_none", "none_buffer",
     "global_arg", "module_attr", "float_pole", "array_unpack", "format_key",
@@ -528,6 +512,8 @@ REQUIRES = {
     "list_rewrite": ("list_append", "for_range"),
     "list_queue": ("list_append", "for_range"),
     "iter_whole": ("list_append", "for_range"),
+    "list_running": ("list_append", "for_range"), "list_alias_nested": ("list_append", "for_range"),
+    "dict_merge_computed": ("dict_write", "for_range"),
     "break": ("for_range",), "continue": ("for_range",), "return_in_loop": ("for_range",),
     "nested_loop": ("for_range",), "if_in_loop": ("if", "for_range"),
     "for_index": ("for_range",), "matrix_item": ("for_range",),

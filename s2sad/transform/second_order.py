@@ -39,12 +39,13 @@ keeps the line of the statement it replaces, so comments quote the gradient
 code.
 """
 
+import ast
 import builtins
 import copy
 
 import gast
 
-from ..errors import UnsupportedSyntaxError
+from ..errors import UnsupportedSyntaxError, quoted_source_line
 from ..rules import registry
 from ..syntax import nodes
 
@@ -111,7 +112,8 @@ class _Scan:
     ``Stack()``, resolved as the pass meets them), every name (``taken``) and every name
     stored into (``stored``), the ``for`` loops' counters, and, for
     :func:`_refuse_writes_through_views`, the names assigned an item of an array indexed by
-    a name (``(name, array, index)``) and the targets written by item (``(node, target)``)."""
+    a name (``(name, array, index, assignment)``) and the targets written by item
+    (``(node, target)``)."""
 
     def __init__(self, everything, parsed, Stack):
         self.tapes, self.taken, self.stored, self.counters = set(), set(), set(), set()
@@ -138,7 +140,7 @@ class _Scan:
             if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                     and isinstance(value.slice, gast.Name) \
                     and not target.id.endswith("_bar"):   # (adjoints are fresh)
-                self.items.append((target.id, value.value.id, value.slice.id))
+                self.items.append((target.id, value.value.id, value.slice.id, node))
         for written in node.targets:
             self._written(node, written)
 
@@ -154,9 +156,10 @@ def _refuse_writes_through_views(scan, parsed):
     refused, rather than differentiated as a write into a copy.  ``scan``: the
     :class:`_Scan` of the function's nodes."""
     parts = {}
-    for name, array, index in scan.items:   # (indexed by a loop's counter)
+    for name, array, index, assignment in scan.items:   # (indexed by a loop's counter)
         if index in scan.counters:
-            parts[name] = array
+            quoted = quoted_source_line(parsed.lines, assignment.lineno)
+            parts[name] = quoted and _users_sequence(name, quoted) or array
     for node, target in scan.item_writes:
         if target.value.id in parts:
             name = target.value.id
@@ -166,6 +169,25 @@ def _refuse_writes_through_views(scan, parsed):
                 f"over it would write into a copy", parsed.location(target),
                 hint=f"write into the array by index in the loop "
                      f"({parts[name]}[i, ...] = ...), not through its row")
+
+
+def _users_sequence(name, header):
+    """The name of the array the user's loop header ``header`` (the source line the
+    gradient code quotes where it binds ``name`` to a part of an array: ``for i, row in
+    enumerate(X):``) runs over, as the user spells it, or None: the gradient code's name
+    for it may be s2sad's copy or version of it (``X_1``)."""
+    try:
+        loop = ast.parse(header.strip() + "\n    pass").body[0]
+    except SyntaxError:
+        return None
+    if not isinstance(loop, ast.For) or name not in {
+            n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}:
+        return None
+    sequence = loop.iter
+    if isinstance(sequence, ast.Call) and isinstance(sequence.func, ast.Name) \
+            and sequence.func.id == "enumerate" and len(sequence.args) == 1:
+        sequence = sequence.args[0]
+    return sequence.id if isinstance(sequence, ast.Name) else None
 
 
 class _Context:

@@ -492,6 +492,14 @@ CONSTRUCT_SIGNS = {
                    r"\)\[0\] \+ 0\.5 \* sum\(\[v for k, v in list\(enumerate\(acc\d*\)\)\]\)",
                    r"np\.stack\(list\(reversed\(acc\d*\)\)\)",
                    r"np\.array\(tuple\(zip\(acc\d*, acc\d*\)\)\)\[0\]\[1\]"],
+    # a number summed in a loop and appended after each sum; a list grown through a second
+    # name in nested loops; displays with computed keys merged into a dict in a loop
+    "list_running": [r"\n\s+rt\d+ = 0\.0\n", r"\n\s+rt\d+ \+= .*\n\s+\w+\.append\(rt\d+\)\n"],
+    "list_alias_nested": [r"\n\s+lg\d+ = acc\d+\n",
+                          r"\n\s+for j\d+ in range\(2\):\n\s+lg\d+\.append\("],
+    "dict_merge_computed": [r"\n\s+\w+ \|= \{(f'\w\{i\d+\}'|'\w' \+ str\(i\d+\)): ",
+                            r"\n\s+\w+\.update\(\{(f'\w\{i\d+\}'|'\w' \+ str\(i\d+\)): ",
+                            r"\{f'\w\{i\d+\}': ", r"\{'\w' \+ str\(i\d+\): "],
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
                     r"\n\s+hvb = hnb\([^,]*\)\n", r"\n\s+hvb = hnb\(.*, np\.zeros\(\d\) \+ 0\.25\)",

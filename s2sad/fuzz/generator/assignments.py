@@ -168,6 +168,40 @@ class Assignments:
         self.draft.indent -= 1
         return bound
 
+    def _list_ways(self, acc, item):
+        """(the name the loop appends to ``acc`` through, the running number's name or
+        None): (feature ``list_running``) a number summed in the loop and appended after
+        each sum, ``rt += v`` making a new number while the list keeps the old one;
+        (``list_alias_nested``) the list grown through a second name ``lg = acc``, in a
+        loop nested in the loop."""
+        r = self.draft.r
+        through, total_name = acc, None
+        if item == S and self.draft.has("list_running"):   # (no draw: rarely met)
+            self.draft.use("list_running")
+            total_name = self.draft.new_name("rt")
+            self.draft.emit(f"{total_name} = 0.0")
+        if self.draft.has("list_alias_nested") and r.random() < 0.5:
+            self.draft.use("list_alias_nested")
+            through = self.draft.new_name("lg")
+            self.draft.emit(f"{through} = {acc}")
+        return through, total_name
+
+    def _list_append(self, acc, through, total_name, code, bound, n):
+        """The append of ``code`` (bound ``bound``) to ``acc`` in a loop of ``n`` trips, as
+        :meth:`_list_ways` chose; returns (the items appended, their bound)."""
+        grown = through != acc
+        count = 2 * n if grown else n
+        if grown:
+            self.draft.emit(f"for {self.draft.new_name('j')} in range(2):")
+            self.draft.indent += 1
+        if total_name is not None:
+            self.draft.emit(f"{total_name} += {code}")
+            code, bound = total_name, count * bound
+        self.draft.emit(f"{through}.append({code})")
+        if grown:
+            self.draft.indent -= 1
+        return count, bound
+
     def stmt_list(self, ctx):
         """``acc = []``, a loop appending to it, then a read of the list; or (feature
         ``list_readback``) ``acc = [v]``, a loop reading an item back (``acc[i]``,
@@ -192,6 +226,7 @@ class Assignments:
                     byname[held].aliased = True
         else:
             self.draft.emit(f"{acc} = []")
+        through, total_name = (acc, None) if readback else self._list_ways(acc, item)
         caps = self.draft.loop_caps(ctx)
         i = self.draft.new_name("i")
         n = r.randint(1, 4)
@@ -216,18 +251,18 @@ class Assignments:
             code, bound = f"{_p(code)} + 0.5 * {prev}", bound + 0.5 * pv.bound
         code, bound = self.exprs.squash(code, bound, LIM)
         code, _ = self.exprs.bind(code)
-        self.draft.emit(f"{acc}.append({code})")
+        count, bound = self._list_append(acc, through, total_name, code, bound, n)
+        self.draft.indent -= 1
         self.draft.count += 1
         del self.draft.env[size:]
-        self.draft.indent -= 1
         if self.draft.has("list_rewrite") and r.random() < 0.5:
-            bound = max(bound, self._list_rewrite(acc, item, n + 1 if readback else n))
+            bound = max(bound, self._list_rewrite(acc, item, n + 1 if readback else count))
         if self.draft.has("list_queue") and r.random() < 0.5:   # the same length after
             self.draft.use("list_queue")
             self.draft.emit(r.choice([f"{acc}.append({acc}.pop(0) * 0.5)",
                                       f"{acc}.insert(0, {acc}.pop() * 0.5)"]))
         name = self.draft.new_name()
-        total = (n + 1) * max(bound, first_bound) if readback else n * bound
+        total = (n + 1) * max(bound, first_bound) if readback else count * bound
         whole = self.draft.has("iter_whole") and r.random() < 0.5   # (an iterator read
         if whole:   # whole where it is made: reversed, zip, enumerate of the list)
             self.draft.use("iter_whole")

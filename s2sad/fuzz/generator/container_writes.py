@@ -137,6 +137,30 @@ class ContainerWrites:
         return items, b
 
 
+    def _merge_computed_keys(self, name, entries, item):
+        """(feature ``dict_merge_computed``) a loop merging into the dict ``name`` a
+        display whose key is computed from the counter, ``d.update({f"k{i}": v})`` or
+        ``d |= {"k" + str(i): v}``; ``entries`` (its ``(key, spec)`` pairs) take the keys
+        written.  Returns the bound of the values written."""
+        r = self.draft.r
+        self.draft.use("dict_merge_computed")
+        self.draft.use("for_range")
+        i, trips, prefix = self.draft.new_name("i"), r.randint(1, 3), r.choice("km")
+        code, b = self.kit.literal(item)
+        key = r.choice([f'f"{prefix}{{{i}}}"', f"{prefix!r} + str({i})"])
+        self.draft.emit(f"for {i} in range({trips}):")
+        self.draft.emit(f"    {name} |= {{{key}: {code}}}" if r.random() < 0.5
+                        else f"    {name}.update({{{key}: {code}}})")
+        keys = [k for k, _ in entries]
+        for trip in range(trips):
+            written = f"{prefix}{trip}"
+            if written in keys:
+                entries[keys.index(written)] = (written, item)
+            else:
+                entries.append((written, item))
+                keys.append(written)
+        return b
+
     def stmt_dict_write(self, ctx):
         """``d[k] = ...`` on a dict (a key it has, or a new one; maybe a parameter)."""
         r = self.draft.r
@@ -159,7 +183,10 @@ class ContainerWrites:
                                    and _item_spec(box.spec)[0] == "leaf"):
             form = "update"
         fresh = [k for k in KEYS if k not in keys]
-        if form == "new" and fresh:
+        if form in ("merge", "new") and self.draft.has("dict_merge_computed") \
+                and r.random() < 0.6:   # (new keys, or a merge: computed in a loop)
+            b = self._merge_computed_keys(box.name, entries, item)
+        elif form == "new" and fresh:
             key = r.choice(fresh)
             code, b = self.kit.literal(item)
             self.draft.emit(f"{name}[{key!r}] = {code}")

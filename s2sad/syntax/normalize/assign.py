@@ -349,13 +349,9 @@ class Assignments:
                 gast.copy_location(sub, stmt)
             norm.dict_forms.dict_update(gast.copy_location(gast.Expr(value=call), stmt))
             return
-        if norm.writes.held_before(target.id, stmt.lineno):
-            raise norm.error(
-                f"'{target.id} {op_symbol(stmt.op)}= ...' would also change the list or tuple "
-                f"that holds {target.id!r} (for arrays, += writes in place)", stmt,
-                hint=f"write '{target.id} = {target.id} {op_symbol(stmt.op)} ...' to make a "
-                     f"new value")
         current = norm.scope.read_name(target.id, target)
+        if norm.writes.held_before(target.id, stmt.lineno):
+            norm.writes.check_not_held(stmt, target, current)
         if isinstance(current, gast.Name) and current.id in norm.aliases.list_values \
                 and isinstance(stmt.op, gast.Add):
             # xs += ys on a list is xs.extend(ys): every name holding the list sees it

@@ -50,7 +50,10 @@ class DictForms:
                              hint="pass one dict, or the new items as keywords")
         listed = call.args and isinstance(call.args[0], (gast.List, gast.Tuple)) \
             and all(isinstance(e, gast.Tuple) and len(e.elts) == 2 for e in call.args[0].elts)
-        if call.args and isinstance(call.args[0], gast.Dict):
+        if call.args and isinstance(call.args[0], gast.Dict) \
+                and all(isinstance(k, gast.Constant) for k in call.args[0].keys):
+            # (a display with computed keys, {f"k{i}": v}, is built as a dict first:
+            # the branch below merges it as any other dict)
             pairs = list(zip(call.args[0].keys, call.args[0].values)) + pairs
         elif listed and all(isinstance(e.elts[0], gast.Constant) for e in call.args[0].elts):
             # d.update([(k, v), ...]): the pairs' items written in order, as a dict's
@@ -107,9 +110,7 @@ class DictForms:
             self.walk.loops.for_statement(loop)
             return
         values = [(key, self.walk.flat.atom(value)) for key, value in pairs]
-        for key, value in values:
-            if not isinstance(key, gast.Constant):
-                raise self.walk.error("the keys of d.update({...}) must be constants", key)
+        for key, value in values:   # (constants all: the displays' and keywords')
             self.walk.dict_writes.dict_store(item(nodes.const(key.value)), value)
 
     def dict_call(self, node):

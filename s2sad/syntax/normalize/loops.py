@@ -101,6 +101,7 @@ class Loops:
                     and isinstance(n.value, (gast.List, gast.ListComp))}
         stored = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
                   and id(n) not in extended and id(n) not in to_lists}
+        stored -= copied_lists(loop, norm.env, norm.aliases.list_values)
         # (a dict the loop only merges into, d |= e, or writes items into stays a dict)
         merges = {id(n.target) for n in nodes.walk(loop) if isinstance(n, gast.AugAssign)
                   and isinstance(n.op, gast.BitOr)}
@@ -399,3 +400,37 @@ class Loops:
         self.comprehension_loop(loop, result)
         final = norm.env.pop(result)
         return final.id
+
+
+def copied_lists(loop, env, list_values):
+    """The names a loop binds only to names that hold a list all along (``b = b_1``
+    after ``b_1 = b``, ``b_1.append(v)``): they hold a list after every trip too.
+    Each such name holds a list as the loop starts (``env``'s value is among
+    ``list_values``) or nothing yet, and every binding of it in the loop reads
+    another such name or a list-holding name the loop never binds (the greatest
+    such set)."""
+    binds = {}
+    for node in nodes.walk(loop):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name):
+            source = node.value.id if isinstance(node.value, gast.Name) else None
+            binds.setdefault(node.targets[0].id, []).append(source)
+
+    def holds_list(name):
+        value = env.get(name)
+        return isinstance(value, gast.Name) and value.id in list_values
+
+    others = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)}
+    kept = {u for u, sources in binds.items() if None not in sources
+            and (u not in env or holds_list(u))}
+    others -= kept
+    changed = True
+    while changed:
+        changed = False
+        for user in sorted(kept):
+            if not all(w in kept if w in binds or w in others else holds_list(w)
+                       for w in binds[user]):
+                kept.discard(user)
+                others.add(user)
+                changed = True
+    return {u for u in kept if holds_list(u)}

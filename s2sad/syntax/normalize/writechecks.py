@@ -153,6 +153,22 @@ class WriteChecks:
                 return True
         return False
 
+    def check_not_held(self, stmt, target, current):
+        """``v op= e`` where ``v`` was put into a list or tuple: Python updates an array
+        (or a list) in place, changing the container's item too, which s2sad does not
+        follow; a number gets a new value and the container keeps the old one.  Known
+        lists are refused now, anything else when the code runs (check_not_inplace)."""
+        norm = self.walk
+        op = op_symbol(stmt.op)
+        message = (f"'{target.id} {op}= ...' would also change the list or tuple that "
+                   f"holds {target.id!r} (for arrays, {op}= writes in place)")
+        hint = f"write '{target.id} = {target.id} {op} ...' to make a new value"
+        if not isinstance(current, gast.Name):
+            return   # (a constant: a number)
+        if current.id in norm.aliases.list_values:
+            raise norm.error(message, stmt, hint=hint)
+        self.check_not_inplace(current, message, hint, stmt)
+
     def may_hold(self, ssa, array):
         """Whether the SSA name ``ssa`` may hold the array ``array`` or a view of it:
         the same value, a value linked to it, or (a loop-carried name, after a loop
