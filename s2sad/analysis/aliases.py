@@ -67,18 +67,9 @@ def origins(stmts, params, allocates, is_function=lambda call: False):
     it: the answers are those of solving for every name, at a fraction of the cost
     where the results read few names (a gradient's sums and products read none).
     """
-    of_name, at_end, _ = origins_and_displays(stmts, params, allocates, is_function)
-    return of_name, at_end
-
-
-def origins_and_displays(stmts, params, allocates, is_function=lambda call: False):
-    """:func:`origins`, and ``display(name)``: the items of the list, tuple or dict
-    display (``[a, b]``, ``(a,)``, ``{"k": a}``: the values of a dict) the last
-    ``name = <display>`` among ``stmts`` assigns, or None where none does."""
     statements = statements_in(stmts)
     definitions = _definitions(statements)
-    # (the statements outside blocks: all of them where none holds a block)
-    top = {id(stmt) for stmt in stmts} if len(statements) != len(stmts) else None
+    top = {id(stmt) for stmt in stmts}
     solver = _Solver(statements, definitions, set(params), allocates, is_function)
 
     def of_name(name):
@@ -90,25 +81,13 @@ def origins_and_displays(stmts, params, allocates, is_function=lambda call: Fals
     def at_end(name):
         """The origins of the value ``name`` holds after the last statement."""
         defs = definitions.get(name, ())
-        if defs and (top is None or defs[-1][2] in top):   # the last assignment is not
-            site, value, _ = defs[-1]                       # inside a block: it alone
-            solver.demand([(site, value)], [])              # reaches the end
+        if defs and defs[-1][2] in top:   # the last assignment is not inside a block:
+            site, value, _ = defs[-1]     # it alone reaches the end
+            solver.demand([(site, value)], [])
             return frozenset(_of_expr(value, site, solver.reading))
         return of_name(name)
 
-    def display(name):
-        for site, value, _ in reversed(definitions.get(name, ())):
-            if value.__class__ in _DISPLAYS and site.__class__ is int:
-                stmt = statements[site]   # (a plain assignment to the name alone)
-                if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
-                        and stmt.targets[0].__class__ is gast.Name:
-                    return value.values if value.__class__ is gast.Dict else value.elts
-        return None
-
-    return of_name, at_end, display
-
-
-_DISPLAYS = frozenset((gast.List, gast.Tuple, gast.Dict))
+    return of_name, at_end
 
 
 def _unassigned(name):

@@ -6,7 +6,7 @@ from typing import Any, Dict, List
 
 import gast
 
-from ..analysis.aliases import ANYWHERE, origins_and_displays
+from ..analysis.aliases import ANYWHERE, origins, statements_in
 from ..analysis.lookup import call_predicates
 from ..errors import ReboundNameError
 from ..rules import registry
@@ -148,7 +148,7 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     result built by a display of several items is guarded too, its items against each
     other.
     """
-    of_name, at_end, display = origins_and_displays(stmts, params, *call_predicates(bindings))
+    of_name, at_end = origins(stmts, params, *call_predicates(bindings))
     assigned = []   # the names ``stmts`` store into: a walk of it all, made when first needed
 
     def is_assigned(name):
@@ -160,7 +160,7 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     # the caller holds the given values of the parameters: a token of their own
     visible = [(p, frozenset({f"name:{p}"}), True) for p in params]
     visible += [(n, at_end(n), False) for n in value_names if n not in params]
-    out, earlier, entries = [], [], {}
+    out, earlier, entries, displays = [], [], {}, None
     for result in results:
         if not isinstance(result, gast.Name):
             out.append(result)   # a call of zeros_like: fresh
@@ -181,7 +181,9 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
                 name = entries[name]
             others.append(name)
         earlier.append(result.id)
-        if others or (items_apart and _display_of_several(result.id, display)):
+        if items_apart and not others and displays is None:
+            displays = _displays(stmts)   # (once: every result reads the same statements)
+        if others or (items_apart and _display_of_several(result.id, displays)):
             result = nodes.call(helper("unshared"), [
                 nodes.name(result.id), nodes.tuple_([nodes.name(n) for n in others])])
         out.append(result)
@@ -193,16 +195,27 @@ def unshared_results(results, stmts, params, values, bindings, helper, fresh_nam
     return out, kept
 
 
-def _display_of_several(name, display):
-    """Whether ``name`` is built by list, tuple and dict displays (nested through the
-    names they assign) that hold two items or more in all; ``display(name)`` gives the
-    items of the display the statements assign to ``name`` last (None: none does)."""
+def _displays(stmts):
+    """``{name: the items of the list, tuple or dict display assigned to it}`` in ``stmts``."""
+    displays = {}
+    for node in statements_in(stmts):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) \
+                and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict)):
+            value = node.value
+            displays[node.targets[0].id] = value.values if isinstance(value, gast.Dict) \
+                else value.elts
+    return displays
+
+
+def _display_of_several(name, displays):
+    """Whether the statements whose ``_displays`` are ``displays`` build ``name`` by list,
+    tuple and dict displays (nested through the names they assign) that hold two items
+    or more in all."""
 
     def leaves(item, depth):
-        if isinstance(item, gast.Name) and depth < 8:
-            items = display(item.id)
-            if items is not None:
-                return sum(leaves(inner, depth + 1) for inner in items)
+        if isinstance(item, gast.Name) and item.id in displays and depth < 8:
+            return sum(leaves(inner, depth + 1) for inner in displays[item.id])
         return 1
 
-    return display(name) is not None and leaves(nodes.name(name), 0) > 1
+    return name in displays and leaves(nodes.name(name), 0) > 1
