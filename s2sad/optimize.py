@@ -109,7 +109,9 @@ def _stmt_reads(stmt):
 
 
 def eliminate_dead(body, live_out=(), reads=None):
-    """Drop assignments whose names nobody reads later, inside blocks too.
+    """Drop assignments whose names nobody reads later, inside blocks too, and the
+    comments left before no statement of their block (before another comment, a
+    ``return``, a ``def`` or the block's end).
 
     Loops are handled with a fixpoint: what the next iteration reads is live at
     the end of the body.  Statements with effects (calls of methods such as
@@ -158,7 +160,10 @@ def _dead_block(body, live, known=None):
             stmt.body = body_kept
             live = at_end | live_in
         elif stmt.__class__ is gast.Expr:   # (a comment, a call: kept, writes nothing)
-            reads_into(stmt.value, live)
+            if not is_comment(stmt):
+                reads_into(stmt.value, live)
+            elif not kept or _ends_comment(kept[-1]):
+                continue   # (a comment before no statement of its block: dropped)
         else:
             writes = _writes(stmt)
             if writes and not (writes & live) and not _has_effect(stmt):
@@ -168,6 +173,14 @@ def _dead_block(body, live, known=None):
         kept.append(stmt)
     kept.reverse()
     return kept, live
+
+
+def _ends_comment(stmt):
+    """Whether a comment just before ``stmt`` (in its block) is left before no statement:
+    ``stmt`` is another comment, a ``return`` or a ``def``."""
+    cls = stmt.__class__
+    return cls is gast.Return or cls is gast.FunctionDef or (cls is gast.Expr
+                                                             and is_comment(stmt))
 
 
 def _effective(block):
@@ -180,28 +193,13 @@ def is_comment(stmt):
     return call.__class__ is gast.Call and getattr(call.func, "id", None) == COMMENT_ID
 
 
-def drop_orphan_comments(body):
-    """Remove comment markers that no longer precede a statement of their block."""
-    kept = []
-    after_comment = False   # (whether kept[-1] is a comment)
-    for stmt in body:
-        comment = stmt.__class__ is gast.Expr and is_comment(stmt)
-        if after_comment and (comment or isinstance(stmt, (gast.Return, gast.FunctionDef))):
-            kept.pop()
-        kept.append(stmt)
-        after_comment = comment
-    while kept and is_comment(kept[-1]):
-        kept.pop()
-    return kept
-
-
 def optimize(generated):
     """The optimize pass: ``generated`` (a transform's output) with the assignments
     nobody reads removed from its function, then the comments that precede no statement
-    any more (:func:`tidy_blocks`); a new ``Generated`` (its statements shared)."""
+    any more (both by :func:`eliminate_dead`); a new ``Generated`` (its statements
+    shared)."""
     fn = copy.copy(generated.node)
-    fn.body = added_in_place(tidy_blocks(eliminate_dead(generated.node.body,
-                                                        reads=generated.reads)))
+    fn.body = added_in_place(eliminate_dead(generated.node.body, reads=generated.reads))
     return dataclasses.replace(generated, node=fn, reads={})
 
 
@@ -232,23 +230,6 @@ def added_in_place(body):
                 value=stmt.value.right), anno.SOURCE)
         out.append(stmt)
     return out
-
-
-def tidy_blocks(body):
-    """``body`` without the comments that precede no statement of their block, at every
-    depth; a block emptied by the clean-up holds ``pass``.  Returns new statements for
-    the blocks it changes (the input is not changed)."""
-    out = []
-    for stmt in body:
-        if isinstance(stmt, gast.If):
-            stmt = copy.copy(stmt)
-            stmt.body = tidy_blocks(stmt.body) or [gast.Pass()]
-            stmt.orelse = tidy_blocks(stmt.orelse)
-        elif isinstance(stmt, (gast.For, gast.While)):
-            stmt = copy.copy(stmt)
-            stmt.body = tidy_blocks(stmt.body) or [gast.Pass()]
-        out.append(stmt)
-    return drop_orphan_comments(out)
 
 
 def propagate_copies(body, protected=(), reads=None):

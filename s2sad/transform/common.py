@@ -33,9 +33,10 @@ class Generated:
     #: added into in place (``analysis.dtypes``)
     adds_in_place: frozenset = frozenset()
     #: ``{id(statement): (it, its value, the names it reads)}`` for statements of ``node``
-    #: whose reads the transform found (its own clean-up of the backward sweep): the
-    #: optimize pass reads them there instead of walking the statements again (an entry
-    #: whose statement or value is no longer the one read is passed over)
+    #: whose reads the transform found (its own clean-up of the backward sweep; the
+    #: forward sweep's tangents of elementwise operations): the optimize pass reads them
+    #: there instead of walking the statements again (an entry whose statement or value
+    #: is no longer the one read is passed over)
     reads: Dict[int, Any] = field(default_factory=dict)
 
 

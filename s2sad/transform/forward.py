@@ -119,7 +119,7 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     body = _finish(nf, env, out, out_atoms, tangent_outputs, params, comments)
     return Generated(node=_function(nf, name, body, params, tangent_params, signature),
                      comments=comments,
-                     bindings=env.bindings, wrt=wrt, flavor="jvp")
+                     bindings=env.bindings, wrt=wrt, flavor="jvp", reads=env.reads)
 
 
 def _seed(env, wrt, tangent_params):

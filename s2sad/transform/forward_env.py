@@ -63,6 +63,9 @@ class TangentEnv:
         self.vars = {}              # primal name -> its canonical tangent variable
         self.bound = set()          # canonical variables assigned somewhere already
         self.constants = {}         # name -> the Python number (or None) it holds now
+        #: {id(statement): (it, its value, the names it reads)} for the tangent statements
+        #: whose reads the sweep found (see ``Generated.reads``)
+        self.reads = {}
 
     # ------------------------------------------------------------ flow state
     def state(self):
@@ -208,8 +211,11 @@ class TangentEnv:
         """``name``'s tangent is (a copy of) ``tangent``, whose array it does not own."""
         self.tangents[name] = dataclasses.replace(tangent, owned=False)
 
-    def define(self, name, expr, out, exact=True, items=None):
-        """Record ``expr`` as the tangent of ``name``; emit ``name_dot = expr`` if needed."""
+    def define(self, name, expr, out, exact=True, items=None, reads=None):
+        """Record ``expr`` as the tangent of ``name``; emit ``name_dot = expr`` if needed.
+        ``reads``, where given: the names ``expr`` reads (``optimize.reads_into``), noted
+        for the statement that assigns it (:attr:`reads`)."""
+        given = expr
         if is_zero(expr):
             self.set_zero(name)
             return
@@ -226,6 +232,8 @@ class TangentEnv:
             return
         var = self.tangent_var(name)
         self.bind(var, name, expr, out)
+        if reads is not None and expr is given:   # (its statement: the last one made)
+            self.reads[id(out[-1])] = (out[-1], expr, reads)
         # numpy arithmetic always returns a new array: it may be written in place later
         owned = isinstance(expr, (gast.BinOp, gast.UnaryOp))
         self.tangents[name] = Tangent(nodes.name(var), exact, items, owned)

@@ -99,10 +99,11 @@ def _tangent_of_operation(sweep, name, expr, rule, bound, out):
         # ``y = x * 1.0``: the primal makes a new array, but the folded tangent only
         # names another tangent array, which a later write may change in place
         expr = nodes.call(env.helper("writable_copy"), [expr])
-    exact = True
+    exact, reads = True, None
     if elementwise(rule):
-        exact = covers(sweep, name, expr, bound)
-    env.define(name, expr, out, exact=exact)
+        reads = reads_into(expr, set())   # (nodes.loads, faster; the clean-up reads it too)
+        exact = covers(sweep, name, expr, bound, reads)
+    env.define(name, expr, out, exact=exact, reads=reads)
 
 
 #: id(template) -> (the template, the registry's version then, {pattern: what
@@ -253,10 +254,12 @@ def _template_facts(template):
     return known[1]
 
 
-def covers(sweep, name, expr, bound):
+def covers(sweep, name, expr, bound, reads=None):
     """Has an elementwise tangent ``expr`` of ``name`` (the operation's arguments
-    ``bound``) the full broadcast shape of its output?"""
-    reads = reads_into(expr, set())   # (nodes.loads, faster)
+    ``bound``; ``reads``, the names it reads where known) the full broadcast shape of its
+    output?"""
+    if reads is None:
+        reads = reads_into(expr, set())   # (nodes.loads, faster)
     if name in reads:
         return True
     for atom in bound.values():

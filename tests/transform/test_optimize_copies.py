@@ -59,3 +59,31 @@ def test_the_reads_handed_to_the_dead_code_pass_are_used_only_for_the_same_value
     body[2].value = gast.parse("t + u", mode="eval").body   # (c = t + u, rewritten)
     kept = eliminate_dead(body, live_out=("c",), reads=reads)
     assert [s.targets[0].id for s in kept] == ["t", "u", "c"]
+
+
+def test_eliminate_dead_drops_the_comments_left_before_no_statement():
+    """A comment whose statement was removed, one before another comment, a ``return``
+    or the end of its block goes with the dead code (one pass: the optimize pass has no
+    other); a comment before a statement kept stays, inside blocks too."""
+    from s2sad.optimize import eliminate_dead, is_comment
+    from s2sad.syntax import nodes
+    from s2sad.transform.common import comment
+    texts = []
+
+    def note(text):
+        return comment(texts, text)
+
+    body = [note("c0"), note("c1"), nodes.assign("a", nodes.name("x")), note("c2"),
+            nodes.assign("y", gast.BinOp(left=nodes.name("x"), op=gast.Add(),
+                                         right=nodes.const(1.0))),
+            gast.If(test=nodes.name("t"), orelse=[], body=[
+                note("c3"), nodes.assign("w", nodes.name("y")), note("c4")]),
+            note("c5"), nodes.ret(nodes.tuple_([nodes.name("y"), nodes.name("w")]))]
+    kept = eliminate_dead(body)
+
+    def spelled(stmts):
+        return [texts[s.value.args[0].value] if is_comment(s) else type(s).__name__
+                for s in stmts]
+
+    assert spelled(kept) == ["c2", "Assign", "If", "Return"]
+    assert spelled(kept[2].body) == ["c3", "Assign"]

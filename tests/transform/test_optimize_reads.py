@@ -52,3 +52,40 @@ def f(a, *b, c=d, **e):
         assert reads_into(node, set()) == nodes.loads(node), gast.dump(node)
     assert reads_into(annotated, set()) == {"n", "ann"}
     assert reads_into(gast.Constant(1.0, None), {"kept"}) == {"kept"}
+
+
+def tangent_model(x, w):
+    h = np.tanh(x * w + 1.0)
+    y = h * h - np.sin(w) / (1.0 + x * x)
+    return np.sum(y * h) + np.exp(-np.sum(x))
+
+
+def test_reads_the_forward_sweep_notes_are_the_loads_of_what_is_optimized(monkeypatch):
+    """The reads the forward sweep notes for its tangent statements (``Generated.reads``)
+    are the loads of those statements' values when the optimize pass reads them, in
+    ``jvp`` and in ``hvp`` (forward mode over the gradient's code)."""
+    import s2sad.pipeline as pipeline
+    from s2sad.api.core import CACHE
+    seen = []
+    plain = pipeline.optimize
+
+    def checking(generated):
+        for stmt, value, reads in generated.reads.values():
+            if generated.flavor == "jvp":
+                assert value is stmt.value and reads == nodes.loads(value), gast.dump(stmt)
+                seen.append(stmt)
+        return plain(generated)
+
+    monkeypatch.setattr(pipeline, "optimize", checking)
+    CACHE.clear()
+    x, w, v = np.array([0.3, -0.2]), np.array([1.5, 0.5]), np.array([0.7, -1.1])
+    _, tangent = s2sad.jvp(tangent_model)(x, w, v)
+    hvp = s2sad.hvp(tangent_model)(x, w, v)
+    assert len(seen) > 10
+    # (the derivatives: against central differences of the function and of its gradient)
+    step = 1e-6
+    assert abs(tangent - (tangent_model(x + step * v, w) - tangent_model(x - step * v, w))
+               / (2 * step)) < 1e-6
+    grad = s2sad.grad(tangent_model)
+    expected = (grad(x + step * v, w) - grad(x - step * v, w)) / (2 * step)
+    assert np.allclose(hvp, expected, atol=1e-6)

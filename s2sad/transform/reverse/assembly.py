@@ -24,7 +24,7 @@ from ...analysis.reverse_facts import primal_facts, with_linked
 from ...analysis.sequence_products import refuse_products_of_sequences
 from ...analysis.whole_reads import WholeReads
 from ...errors import NonScalarOutputError, RuleDefinitionError, ValueTypeError
-from ...optimize import drop_orphan_comments, eliminate_dead, propagate_copies
+from ...optimize import eliminate_dead, propagate_copies
 from ...analysis.facts import USER_CALL
 from ...syntax import anno, nodes
 from .backward import BackwardSweep
@@ -186,8 +186,9 @@ class ReverseFunction:
         reads = self.reads = {}
         backward = propagate_copies(backward, protected=returned | set(seed_params),
                                     reads=reads)
+        # (which drops the comments left before no statement too)
         backward = eliminate_dead(backward, live_out=returned, reads=reads)
-        return forward, drop_orphan_comments(backward), grads
+        return forward, backward, grads
 
     def writes_in_place(self, stmts, marked=None):
         """Whether the function (its sweeps ``stmts``) may write into an array or a
