@@ -69,8 +69,10 @@ def test_a_users_rule_still_gets_the_advice_for_its_author(load):
             return y_bar * 2.0
 
         def f(x):
-            return np.sum(scaled(x, k=2.0))
+            return np.sum(scaled(x, k=3.0))
         """)
+    # (k=3.0, not its default: a keyword given its default value is taken, which is what
+    # a rule that does not name it computes)
     with pytest.raises(NoDerivativeRuleError, match="name the rule's parameter 'k'"):
         s2sad.grad(module.f)(M.copy())
 
