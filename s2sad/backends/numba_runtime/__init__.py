@@ -27,6 +27,7 @@ from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_ma
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy
 from .guards import add_item, ensure_scalar_output, first_extreme, loop_items
+from .inplace import check_in_place, check_not_inplace
 from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_real_target,
                        getitem_bar,
                        mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
@@ -43,7 +44,7 @@ from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar,
                     scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
 
 __all__ = [
-    "check_bound", "check_not_shared", "ensure_same_kind",
+    "check_bound", "check_not_shared", "ensure_same_kind", "check_in_place", "check_not_inplace",
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
     "xlogy",
     "add_at", "add_at_key", "add_into", "cast_bar", "copy_of", "ensure_real_target", "getitem_bar", "mT",
