@@ -31,7 +31,7 @@ from .inplace import check_in_place, check_not_inplace
 from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_real_target,
                        getitem_bar,
                        mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
-from .lists import (cast_dot, extend_bar, list_append, list_array, list_bar, list_extend, list_push,
+from .lists import (adjoint_copy, cast_dot, extend_bar, list_append, list_array, list_bar, list_extend, list_push,
                     list_put, list_remove, list_stack, list_sum, repeat_bar, stack_bar)
 from .positions import integer_position, slice_position  # noqa: F401 (written by the
 # numba target at a range's bounds, a slice's, round's digits: numba_positions)
@@ -57,7 +57,7 @@ __all__ = [
     "add_item", "first_extreme", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
     "cumsum_bar",
-    "cast_dot", "extend_bar", "list_append", "list_bar", "list_extend", "list_push", "list_put", "list_remove",
+    "adjoint_copy", "cast_dot", "extend_bar", "list_append", "list_bar", "list_extend", "list_push", "list_put", "list_remove",
     "repeat_bar",
     "stack_bar",
 ]
