@@ -46,3 +46,40 @@ def test_hvp_names_the_users_loop_variable_with_a_hint_that_works(tmp_path):
     assert value == pytest.approx(2 * 0.9 ** 2 + 1.7)
     np.testing.assert_allclose(grad, [1.0, 1.0, 1.0 + 4 * 0.9], rtol=1e-12)
     np.testing.assert_allclose(hvp, [0.0, 0.0, 4.0 * 3.0], rtol=1e-12)
+
+
+DERIVATIVE = ("import numpy as np\nimport s2sad\n\n\ndef energy(x, w):\n"
+              "    return np.sum(np.tanh(x * w) ** 2)\n\n\nforce = s2sad.grad(energy)\n\n\n"
+              "def descend(x, w):\n    for step in range(5):\n"
+              "        x = x - 0.1 * force(x, w)\n    return np.sum(x * x)\n")
+DECORATED = ("import functools\nimport numpy as np\n\nW = 0.5\n\n\ndef deco(fn):\n"
+             "    @functools.wraps(fn)\n    def inner(x, w=W):\n"
+             "        return fn(x, w) * 2.0\n    return inner\n\n\n@deco\ndef dec(x, w=W):\n"
+             "    return np.sum(np.sin(x) * w)\n")
+
+
+def _cli(tmp_path, name, text, func):
+    (tmp_path / f"{name}.py").write_text(text)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:{func}",
+                           "--wrt", "x", "--target", "numba", "-o", f"{name}_nb.py"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+
+
+def test_a_derivative_object_called_inside_is_not_called_your_helper(tmp_path):
+    run = _cli(tmp_path, "dd", DERIVATIVE, "descend")
+    assert run.returncode != 0
+    assert "dd.py:14:" in run.stderr and "force(x, w)" in run.stderr
+    assert "a call of a derivative s2sad made of your function 'energy'" in run.stderr
+    assert "your helper" not in run.stderr and "define the helper inside" not in run.stderr
+    assert "use the numpy backend" in run.stderr
+
+
+def test_a_decorated_function_is_not_called_a_helper_to_define_inside(tmp_path):
+    run = _cli(tmp_path, "src", DECORATED, "dec")
+    assert run.returncode != 0
+    assert "a call of 'dec', the function you differentiate, through a decorator" \
+        in run.stderr
+    assert "your helper" not in run.stderr and "define the helper inside" not in run.stderr
+    assert "use the numpy backend" in run.stderr
