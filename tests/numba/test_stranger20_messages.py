@@ -83,3 +83,26 @@ def test_a_decorated_function_is_not_called_a_helper_to_define_inside(tmp_path):
         in run.stderr
     assert "your helper" not in run.stderr and "define the helper inside" not in run.stderr
     assert "use the numpy backend" in run.stderr
+
+
+UNBOUND = ("import numpy as np\n\n\ndef last(x, n):\n    s = 0.0\n    for i in range(n):\n"
+           "        s = s + x[i] * x[i]\n    return s * x[i]\n")
+
+
+def test_cli_module_names_the_unbound_loop_variable_and_its_line(tmp_path):
+    run = _cli(tmp_path, "ub", UNBOUND, "last")
+    assert run.returncode == 0, run.stderr
+    spec = importlib.util.spec_from_file_location("ub_nb_unbound", tmp_path / "ub_nb.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = np.array([0.1, 0.55, 1.0])
+    value, grad = module.last_value_and_grad(x, 2)
+    # (x0**2 + x1**2) * x1: by hand
+    assert value == pytest.approx((0.1 ** 2 + 0.55 ** 2) * 0.55)
+    np.testing.assert_allclose(grad, [2 * 0.1 * 0.55, 3 * 0.55 ** 2 + 0.1 ** 2, 0.0],
+                               rtol=1e-12)
+    with pytest.raises(UnboundLocalError) as error:
+        module.last_value_and_grad(x, 0)
+    text = str(error.value)
+    assert "local variable 'i' is read here" in text and "ub.py:8:" in text
+    assert "give 'i' a value on every path" in text

@@ -8,7 +8,7 @@ has.  The classes here rebuild an s2sad error's location from constants (numba f
 strings and numbers, not a :class:`~s2sad.errors.SourceLocation`).
 """
 
-from ...errors import S2sadError, UnsupportedSyntaxError, ValueTypeError
+from ...errors import S2sadError, UnboundVariableError, UnsupportedSyntaxError, ValueTypeError
 from ...runtime.checks import source_location
 
 
@@ -26,8 +26,16 @@ class LocatedUnsupportedSyntaxError(UnsupportedSyntaxError):
         super().__init__(message, source_location(filename, line, column), hint=hint)
 
 
+class LocatedUnboundVariableError(UnboundVariableError):
+    """:class:`s2sad.errors.UnboundVariableError` at ``filename:line:column``."""
+
+    def __init__(self, message, filename, line, column, hint=""):
+        super().__init__(message, source_location(filename, line, column), hint=hint)
+
+
 _LOCATED = {ValueTypeError: LocatedValueTypeError,
-            UnsupportedSyntaxError: LocatedUnsupportedSyntaxError}
+            UnsupportedSyntaxError: LocatedUnsupportedSyntaxError,
+            UnboundVariableError: LocatedUnboundVariableError}
 
 
 def refusal(helper, *args):
