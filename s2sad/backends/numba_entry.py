@@ -61,3 +61,14 @@ def write_entry(edits, lines, stmt, main, names, taken):
             f"{body}")
     edits.spans.append(((len(lines) + 1, 0), (len(lines) + 1, 0), text))
     return name
+
+
+def complex_check(text, main, params):
+    """The wrapper's line refusing complex arguments as the API does (``s2sad.values``):
+    numba would refuse to compile the code for them, with its own error; named by the
+    user's function the header of ``text`` names (``# source: file:name``), else ``main``."""
+    import re
+    found = re.search(r"^# source: .*:([\w.]+)$", text, re.M)
+    name = found.group(1).rsplit(".", 1)[-1] if found else main
+    values = f"({params[0]},)" if len(params) == 1 else f"({', '.join(params)})"
+    return f"    refuse_complex_arguments({values}, {{}}, {name!r})\n"

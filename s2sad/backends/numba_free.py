@@ -222,9 +222,23 @@ def _escaping_pullback(name, func, functions):
     if call is None:
         return   # (never called: numba never compiles it)
     helper = name.split("_vjp")[0] if "_vjp" in name else name
+    why = ("returns its pullback, a nested function (numba compiles no function that "
+           "escapes with the values it captured)")
+    if helper.endswith("_value_and_grad"):   # (an s2sad.grad(f) object called inside)
+        made = helper[:-len("_value_and_grad")]
+        refusal = Refusal(f"a call of a derivative s2sad made of your function {made!r} (an "
+                           f"s2sad.grad/vjp/... object called inside), whose generated code "
+                           f"{why}", call, NUMPY)
+        refusal.column_of = None
+        raise refusal
+    if any(f.name.startswith(helper + "_") and "_vjp" not in f.name for f in functions):
+        refusal = Refusal(f"a call of {helper!r}, the function you differentiate, through a "
+                           f"decorator wrapping it: its generated derivative {why}", call,
+                           NUMPY)
+        refusal.column_of = None
+        raise refusal
     refusal = Refusal(f"a call of your helper {helper!r}, whose generated derivative "
-                       f"returns its pullback, a nested function (numba compiles no "
-                       f"function that escapes with the values it captured)", call,
+                       f"{why}", call,
                        "define the helper inside the function you differentiate (a nested "
                        "def is inlined where it is called), or " + NUMPY)
     refusal.column_of = helper

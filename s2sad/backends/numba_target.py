@@ -42,7 +42,7 @@ import os
 import re
 
 from ..errors import NumbaTargetError
-from .numba_entry import entry_check, write_entry
+from .numba_entry import complex_check, entry_check, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
@@ -51,6 +51,7 @@ from .numba_aliases import with_list_aliases_merged
 from .numba_items import with_item_additions
 from .numba_lists import list_forms
 from .numba_own import NUMBA_RUNTIME, is_own_module, own_names
+from .numba_positions import with_integer_positions
 from .numba_presets import dropped_presets, optional_index_refusal
 from .numba_unported import refuse_uncompiled
 from .numba_unbound import NUMPY as _NUMPY, Refusal as _Refusal, Unbound as \
@@ -285,7 +286,7 @@ class _Target:
         self._user_values(functions)
         self.edits.insert(first.lineno if first else self.tree.body[0].lineno,
                           "import numba\n" if first else f"import numba\n{helpers}\n\n")
-        text = self.edits.apply()
+        text = with_integer_positions(self.edits.apply(), self.taken, _helper_import)
         found = optional_index_refusal(text, _INDEX_HELPERS | {n for n, o in runtime.items()
                                               if o in _INDEX_HELPERS})
         if found is not None:
@@ -328,7 +329,7 @@ class _Target:
     def _wrapper_helpers(self):
         """The helpers a wrapper calls: ``written_back`` too where the function writes
         into an argument (a float32 array widened is a copy: see that helper)."""
-        return {"check_integers", "float64_arguments"} | (
+        return {"check_integers", "float64_arguments", "refuse_complex_arguments"} | (
             {"written_back"} if self._entry_check() is not None else set())
 
     def _imports(self, runtime, statements, first):
@@ -491,7 +492,8 @@ class _Target:
                 widen = (f"    {given} = float64_arguments({call})\n"
                          f"    result = {njit}(*{given})\n"
                          f"    written_back({_tuple_text(params)}, {given})\n")
-            text = (f"\n\ndef {main.name}({signature}):\n{check}{widen}"
+            text = (f"\n\ndef {main.name}({signature}):\n{check}"
+                    f"{complex_check(self.text, main.name, params) if params else ''}{widen}"
                     f"    check_integers({njit}, __file__)\n"
                     f"    return result\n")
             self.edits.spans.append(((len(self.lines) + 1, 0), (len(self.lines) + 1, 0), text))

@@ -136,7 +136,8 @@ class Unbound:
                     loop = self._loop_of(name, copies) or stmt
                     where = user_line(self.lines, loop.lineno) or ""
                     mine = " of the generated " not in where and re.search(rf"\b{name}\b",
-                                                                            where)
+                                                                            where) \
+                        or name in self._checked_names()   # (second order: generated lines)
                     whose = "the name" if mine else "s2sad's own name"
                     raise Refusal(f"{whose} {name!r}, which holds no value until a loop "
                                    f"assigns it, and which the generated code copies before "
@@ -167,6 +168,22 @@ class Unbound:
                     and isinstance(stmt.value.func, ast.Attribute) \
                     and any(_is_unbound(a, names) for a in stmt.value.args):
                 raise Refusal("a name that may hold no value saved on the tape", stmt, NUMPY)
+
+    def _checked_names(self):
+        """The user's names ``check_bound`` calls name (``check_bound(v, 'v', file, line,
+        column)``) where the user's file holds that name at that place (s2sad's own
+        values are checked under their names too, in its generated code: ``<s2sad ...>``)."""
+        found = set()
+        for n in ast.walk(self.func):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) \
+                    and n.func.id == self.check_name and len(n.args) >= 5 \
+                    and all(isinstance(a, ast.Constant) for a in n.args[1:5]):
+                name, filename, line, column = (a.value for a in n.args[1:5])
+                if isinstance(line, int) and isinstance(column, int) and isinstance(name, str) \
+                        and not str(filename).startswith("<") and re.match(rf"{re.escape(name)}\b", linecache.getline(
+                            str(filename), line)[max(column - 1, 0):]):
+                    found.add(name)
+        return found
 
     def _loop_of(self, name, copies):
         """The first loop (or statement) whose value flows into ``name`` through copies

@@ -19,17 +19,22 @@ from .checks import (check_bound, check_integers, check_not_shared,  # noqa: F40
 # module wrappers call them; not runtime helpers generated code calls)
 from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the CLI's module
 # wrappers call them, in Python, as check_integers)
+from ...values import refuse_complex_arguments  # noqa: F401 (the CLI's module wrappers
+# call it, in Python, as the API does)
 from ...runtime.guards import closure_value  # noqa: F401 (the CLI's modules call it at
 # module level, in Python)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
                           power_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy
 from .guards import add_item, ensure_scalar_output, first_extreme, loop_items
+from .inplace import check_in_place, check_not_inplace
 from .indexing import (add_at, add_at_key, add_into, cast_bar, copy_of, ensure_real_target,
                        getitem_bar,
                        mT, overwritten, snapshot, stored_part, transpose_bar, unshared, zero_at)
-from .lists import (cast_dot, extend_bar, list_append, list_array, list_bar, list_extend, list_push,
+from .lists import (adjoint_copy, cast_dot, extend_bar, list_append, list_array, list_bar, list_extend, list_push,
                     list_put, list_remove, list_stack, list_sum, repeat_bar, stack_bar)
+from .positions import integer_position, slice_position  # noqa: F401 (written by the
+# numba target at a range's bounds, a slice's, round's digits: numba_positions)
 from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked, prod_bar,
                          reduced_count, sum_bar)
@@ -39,7 +44,7 @@ from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar,
                     scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
 
 __all__ = [
-    "check_bound", "check_not_shared", "ensure_same_kind",
+    "check_bound", "check_not_shared", "ensure_same_kind", "check_in_place", "check_not_inplace",
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
     "xlogy",
     "add_at", "add_at_key", "add_into", "cast_bar", "copy_of", "ensure_real_target", "getitem_bar", "mT",
@@ -52,14 +57,15 @@ __all__ = [
     "add_item", "first_extreme", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
     "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
     "cumsum_bar",
-    "cast_dot", "extend_bar", "list_append", "list_bar", "list_extend", "list_push", "list_put", "list_remove",
+    "adjoint_copy", "cast_dot", "extend_bar", "list_append", "list_bar", "list_extend", "list_push", "list_put", "list_remove",
     "repeat_bar",
     "stack_bar",
 ]
 # (not in __all__, the ports of s2sad.runtime's helpers: range_item is the numba target's
 # own, written where numpy code indexes a range, which numba cannot: numba_target; list_sum,
 # list_stack and list_array, written for sum(xs), np.stack(xs) and np.array(xs): numba_lists)
-NUMBA_ONLY = ("range_item", "list_sum", "list_stack", "list_array")
+NUMBA_ONLY = ("range_item", "integer_position", "slice_position", "list_sum", "list_stack",
+              "list_array")
 
 
 def _quiet_own_closures():

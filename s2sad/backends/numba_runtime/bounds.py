@@ -104,6 +104,12 @@ def _integers(*values):
     return all(isinstance(v, types.Integer) for v in values)
 
 
+def _floats(*values):
+    """Whether a bound of the range is a float: nothing to check, the range itself raises
+    Python's TypeError when the code reaches it (``numba_positions``)."""
+    return any(isinstance(v, types.Float) for v in values)
+
+
 @overload(check_index, prefer_literal=True, inline="always")
 def _check_index(x, axis, index):
     if isinstance(x, types.DictType):
@@ -121,6 +127,8 @@ def _check_index(x, axis, index):
 def _check_indexes(x, axis, offset, start, stop, step):
     if isinstance(x, types.DictType):
         return lambda x, axis, offset, start, stop, step: None   # a missing key raises KeyError anyway
+    if _floats(start, stop, step):
+        return lambda x, axis, offset, start, stop, step: None
     size = _size_of(x, axis)
     if size is None or not _integers(offset, start, stop, step):
         return None
@@ -134,6 +142,8 @@ def _check_indexes(x, axis, offset, start, stop, step):
 def _check_index_in_loop(x, axis, index, start, stop, step):
     if isinstance(x, types.DictType):
         return lambda x, axis, index, start, stop, step: None   # a missing key raises KeyError anyway
+    if _floats(start, stop, step):
+        return lambda x, axis, index, start, stop, step: None
     size = _size_of(x, axis)
     if size is None or not _integers(index, start, stop, step):
         return None

@@ -4,9 +4,12 @@ read after a loop that may have run no trip) and ``ensure_same_kind`` (``x *= v`
 
 ``check_bound`` takes, in numba code, the *flag* the numba target keeps beside a name
 that may hold no value (``i_set``; see ``backends.numba_target``), where the numpy code
-passes the name's value and compares it with ``UNBOUND``.  When either check fails,
-the compiled code raises a plain error; the numba backend then runs the numpy code,
-which raises s2sad's located error (see ``api.numba_backend``).  Called from Python,
+passes the name's value and compares it with ``UNBOUND``.  A failed ``check_bound``
+raises the numpy helper's own error (``UnboundVariableError``, an ``UnboundLocalError``
+naming the variable, its file and line: ``refusals``), where its arguments are constants,
+as generated code writes them; else, and for ``ensure_same_kind``, the compiled code raises
+a plain error; the numba backend then runs the numpy code, which raises s2sad's located
+error (see ``api.numba_backend``).  Called from Python,
 each name runs the numpy helper.
 """
 
@@ -17,6 +20,7 @@ from ...runtime import checks as _numpy_checks
 from ...runtime import guards as _numpy_guards
 from .indexing import may_share
 from .kinds import is_array, is_leaf
+from .refusals import literal, refusal, refusal_unknown
 
 
 def check_bound(value, name, filename, line, column):
@@ -36,10 +40,20 @@ def ensure_same_kind(array, value, filename, line, column):
     return _numpy_guards.ensure_same_kind(array, value, filename, line, column)
 
 
-@overload(check_bound, inline="always")
+@overload(check_bound, prefer_literal=True, inline="always")
 def _check_bound(value, name, filename, line, column):
     if not isinstance(value, types.Boolean):
         return None   # only the flag the numba target writes
+    constants = [literal(t) for t in (name, filename, line, column)]
+    kind, raised = None, None
+    if not any(c is refusal_unknown for c in constants):   # (the numpy helper's error)
+        kind, raised = refusal(_numpy_checks.check_bound, _numpy_checks.UNBOUND, *constants)
+    if kind is not None:
+        names = ", ".join(f"c{i}" for i in range(len(raised)))
+        scope = {"kind": kind, **{f"c{i}": c for i, c in enumerate(raised)}}
+        exec(f"def check(value, name, filename, line, column):\n    if not value:\n"
+             f"        raise kind({names})\n    return True\n", scope)
+        return scope["check"]
 
     def check(value, name, filename, line, column):
         if not value:

@@ -1,5 +1,6 @@
 """numba versions of the list helpers of :mod:`s2sad.runtime.lists`, ``trees`` and
 ``indexing`` that gradients of list-building code call: ``list_bar``, ``repeat_bar``,
+``adjoint_copy`` (of a list's adjoint, or a float array's),
 ``stack_bar``, ``extend_bar``, ``list_extend``, and forward code's ``list_push``,
 ``list_append``, ``list_remove`` and ``list_put``; and the numba target's own
 ``list_sum``, ``list_stack`` and ``list_array``, which it writes for ``sum(xs)``,
@@ -27,6 +28,11 @@ from .shapes import unbroadcast, zeros_like
 def list_bar(g):
     """:func:`s2sad.runtime.list_bar` (numba: see the module)."""
     return _numpy_lists.list_bar(g)
+
+
+def adjoint_copy(g):
+    """:func:`s2sad.runtime.adjoint_copy` (numba: see the module)."""
+    return _numpy_trees.adjoint_copy(g)
 
 
 def repeat_bar(g, items):
@@ -108,6 +114,18 @@ def _list_bar(g):
     if is_array(g) and g.ndim >= 1:
         return lambda g: [g[i] for i in range(len(g))]
     return None
+
+
+@overload(adjoint_copy, inline="always")
+def _adjoint_copy(g):
+    # (a shallow copy the backward sweep writes items into: leaves replaced, not changed)
+    if _list_of(g):
+        return lambda g: list(g)
+    if isinstance(g, types.UniTuple) and is_leaf(g.dtype):   # (a list for a tuple)
+        return lambda g: [item for item in g]
+    if is_array(g) and g.ndim >= 1 and isinstance(g.dtype, types.Float):
+        return lambda g: g.copy()
+    return None   # (a dict's, a number's 0-d array, an integer array's: not ported)
 
 
 @overload(repeat_bar, inline="always")

@@ -8,7 +8,7 @@ has.  The classes here rebuild an s2sad error's location from constants (numba f
 strings and numbers, not a :class:`~s2sad.errors.SourceLocation`).
 """
 
-from ...errors import S2sadError, ValueTypeError
+from ...errors import S2sadError, UnboundVariableError, UnsupportedSyntaxError, ValueTypeError
 from ...runtime.checks import source_location
 
 
@@ -19,7 +19,23 @@ class LocatedValueTypeError(ValueTypeError):
         super().__init__(message, source_location(filename, line, column), hint=hint)
 
 
-_LOCATED = {ValueTypeError: LocatedValueTypeError}
+class LocatedUnsupportedSyntaxError(UnsupportedSyntaxError):
+    """:class:`s2sad.errors.UnsupportedSyntaxError` at ``filename:line:column``."""
+
+    def __init__(self, message, filename, line, column, hint=""):
+        super().__init__(message, source_location(filename, line, column), hint=hint)
+
+
+class LocatedUnboundVariableError(UnboundVariableError):
+    """:class:`s2sad.errors.UnboundVariableError` at ``filename:line:column``."""
+
+    def __init__(self, message, filename, line, column, hint=""):
+        super().__init__(message, source_location(filename, line, column), hint=hint)
+
+
+_LOCATED = {ValueTypeError: LocatedValueTypeError,
+            UnsupportedSyntaxError: LocatedUnsupportedSyntaxError,
+            UnboundVariableError: LocatedUnboundVariableError}
 
 
 def refusal(helper, *args):
