@@ -14,6 +14,7 @@ from s2sad.backends.numba_runtime import (
     loop_items,
     matmul_lhs_bar,
     matmul_rhs_bar,
+    refuse_complex_arguments,
     zeros_like,
 )
 
@@ -59,6 +60,7 @@ def loss_value_and_grad_njit(W, U, xs, h0):
 
 
 def loss_value_and_grad(W, U, xs, h0):
+    refuse_complex_arguments((W, U, xs, h0), {}, 'loss')
     result = loss_value_and_grad_njit(*float64_arguments(W, U, xs, h0))
     check_integers(loss_value_and_grad_njit, __file__)
     return result
