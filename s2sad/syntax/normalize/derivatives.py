@@ -179,16 +179,20 @@ def default_roots(parsed):
     for a partial): the default is read through that name where the call runs
     (``h.__kwdefaults__['c']``), so no local of a body put in place of a call may take it
     (the generated h_hvp's ``h``)."""
-    found = set()
-    for node in gast.walk(parsed.node):
-        if node.__class__ is not gast.Call:
-            continue
+    found, holds = set(), {}   # (holds: whether the object a dotted path names holds some)
+    for node in nodes.of_class(parsed.walked(), gast.Call):
         func = node.func.args[0] if isinstance(node.func, gast.Call) and node.func.args \
             else node.func
         spelled = nodes.dotted_parts(func)
-        if spelled is not None and spelled[0] in parsed.globals and (
-                func is not node.func or _holds_defaults(_resolved_object(parsed, spelled))):
-            found.add(spelled[0])
+        if spelled is None or spelled[0] not in parsed.globals or spelled[0] in found:
+            continue
+        if func is node.func:
+            path = (spelled[0], *spelled[1])
+            if path not in holds:
+                holds[path] = _holds_defaults(_resolved_object(parsed, spelled))
+            if not holds[path]:
+                continue
+        found.add(spelled[0])
     return found
 
 
