@@ -11,11 +11,9 @@ path where the tangent does not fit its parameter (``x: expected shape (2,), got
 """
 
 import ast
-import dataclasses
-import importlib
 import re
 
-from ..emit import _assemble, import_lines
+from .module_edit import fresh, insert_first, reassembled
 
 _HELPER = "as_tangent"
 
@@ -25,9 +23,7 @@ def with_checked_tangents(emitted, wrt, user_params):
     checks the tangent of each parameter in ``wrt`` (module docstring).  The tangent
     parameters are the function's parameters that are not the user's
     (``user_params``), in the order of ``wrt``."""
-    runtime = importlib.import_module("s2sad.runtime")   # (numpy: only when writing one)
-    parts = emitted.parts
-    code = parts["code"]
+    code = emitted.parts["code"]
     tree = ast.parse(code)
     func = next((s for s in tree.body if isinstance(s, ast.FunctionDef)
                  and s.name == emitted.function_name), None)
@@ -38,26 +34,11 @@ def with_checked_tangents(emitted, wrt, user_params):
     if len(tangents) != len(wrt) or not set(wrt) <= set(params):
         return emitted   # (not the signature this pass knows: left as it is)
     used = set(emitted.bindings) | set(re.findall(r"\w+", code))
-    name = next(n for n in (_HELPER + (f"_{i}" if i else "") for i in range(len(used) + 1))
-                if n not in used)
+    name = fresh(_HELPER, used)
     what = f"the tangent given to {emitted.function_name}"
     checks = [f"{t} = {name}({t}, {w}, {w!r}, {what!r})" for t, w in zip(tangents, wrt)]
     lines = code.splitlines(keepends=True)
-    first = func.body[0].lineno - 1
-    while first - 1 >= func.lineno and lines[first - 1].strip().startswith("#"):
-        first -= 1   # (before the comments of the first statement, which stay with it)
-    line = lines[func.body[0].lineno - 1]
-    indent = line[:len(line) - len(line.lstrip())]
-    note = (f"{indent}# each tangent checked against its parameter, as s2sad.jvp does: a "
-            f"TangentError\n{indent}# naming where it does not fit (its shape, its "
-            f"containers)\n")
-    lines[first:first] = [note] + [f"{indent}{text}\n" for text in checks]
-    code = "".join(lines)
-    aliases = dict(parts["aliases"])
-    bindings = {**emitted.bindings, name: getattr(runtime, _HELPER)}
-    if name != _HELPER:
-        aliases[name] = _HELPER
-    standard, _, _ = import_lines(bindings, aliases=aliases)   # (the user's lines: as made)
-    text = _assemble(parts["header_lines"], standard, parts["user"], code)
-    return dataclasses.replace(emitted, text=text, bindings=bindings,
-                               parts={**parts, "code": code, "aliases": aliases})
+    note = ("# each tangent checked against its parameter, as s2sad.jvp does: a TangentError\n"
+            "# naming where it does not fit (its shape, its containers)")
+    insert_first(lines, func, note.split("\n") + checks)
+    return reassembled(emitted, lines, {name: _HELPER})

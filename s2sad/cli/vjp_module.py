@@ -19,11 +19,12 @@ IndexError).  The API's ``vjp`` does the same at each call
 """
 
 import ast
-import dataclasses
 import importlib
 import re
 
-from ..emit import _LIBRARY_ROOTS, _assemble, import_lines
+from ..emit import _LIBRARY_ROOTS
+from .module_edit import fresh as _fresh, insert_before as _insert_before, \
+    insert_first as _insert_first, reassembled, replace as _replace
 
 #: the runtime helpers the pass calls, by the name the runtime exports them under
 _HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy", "outside_values",
@@ -95,30 +96,14 @@ def with_kept_arguments(emitted):
         note = ("# the forward sweep reads copies of the arrays given, so the pullback's "
                 "gradients stay\n# this call's when the caller changes its arrays in place")
     _insert_first(lines, func, note.split("\n") + [call])
-    code = "".join(lines)
     taken = {names[h] for h in ("output_copy", "vjp_arguments" if writes else "vjp_copies",
                                 "check_cotangent")}
     if writes:
         taken.add(names["check_kept"])
     if reads_user:
         taken |= {names["outside_values"], names["check_outside"]}
-    aliases = dict(parts["aliases"])
-    bindings = dict(emitted.bindings)
-    for helper, name in names.items():
-        if name in taken:
-            bindings[name] = getattr(runtime, helper)
-            if name != helper:
-                aliases[name] = helper
-    standard, _, _ = import_lines(bindings, aliases=aliases)   # (the user's lines: as made)
-    text = _assemble(parts["header_lines"], standard, parts["user"], code)
-    return dataclasses.replace(emitted, text=text, bindings=bindings,
-                               parts={**parts, "code": code, "aliases": aliases})
-
-
-def _fresh(name, used):
-    """``name``, or the first ``name_<n>`` not in ``used``."""
-    return next(n for n in (name + (f"_{i}" if i else "") for i in range(len(used) + 1))
-                if n not in used)
+    return reassembled(emitted, lines, {name: helper for helper, name in names.items()
+                                        if name in taken})
 
 
 def _cotangent_check(pullback, output, helper, user):
@@ -132,32 +117,3 @@ def _cotangent_check(pullback, output, helper, user):
     given = params[0] if len(params) == 1 else f"({', '.join(params)})"
     return [f"{', '.join(params)} = {helper}({given}, {output}, 'output', {user!r})"
             f"  # a CotangentError where it does not fit"]
-
-
-def _replace(lines, node, text):
-    """Write ``text`` in place of the expression ``node`` in ``lines`` (the rows it
-    spans after its first emptied: the rows below keep their indices)."""
-    first, last = node.lineno - 1, node.end_lineno - 1
-    head = lines[first].encode("utf-8")[:node.col_offset]   # (``ast``'s columns count bytes)
-    tail = lines[last].encode("utf-8")[node.end_col_offset:]
-    lines[first] = (head + text.encode("utf-8") + tail).decode("utf-8")
-    for row in range(first + 1, last + 1):
-        lines[row] = ""
-
-
-def _insert_before(lines, stmt, new):
-    """Insert the lines ``new`` before the statement ``stmt``, at its indentation."""
-    line = lines[stmt.lineno - 1]
-    indent = line[:len(line) - len(line.lstrip())]
-    lines[stmt.lineno - 1:stmt.lineno - 1] = [f"{indent}{text}\n" for text in new]
-
-
-def _insert_first(lines, func, new):
-    """Insert the lines ``new`` as the first statement of ``func`` (before the comments
-    of its first statement, which stay with it)."""
-    first = func.body[0].lineno - 1
-    while first - 1 >= func.lineno and lines[first - 1].strip().startswith("#"):
-        first -= 1
-    line = lines[func.body[0].lineno - 1]
-    indent = line[:len(line) - len(line.lstrip())]
-    lines[first:first] = [f"{indent}{text}\n" for text in new]
