@@ -164,3 +164,18 @@ def test_a_foreign_argument_is_refused_where_it_is_read(tmp_path, read):
                     frozenset({"straight", "foreign_arg"}))
     outcome = _outcome(tmp_path / "b", plain)
     assert (outcome.status, outcome.reason) == ("fail", "missing-refusal")
+
+
+BRANCH_READ = r"\n(\s+)pr\d+ = itertools\.\w+\(.*\n\1if np\.sum\(\w+\) > 0\.0:\n\s+ii\d+ = sum\(\[0\.5 \*"
+
+
+@pytest.mark.parametrize("seed", [153, 314, 353])
+def test_an_iterator_read_in_one_branch_or_the_other_is_differentiated(tmp_path, seed):
+    """``pr = itertools.combinations(xs, 2)`` read in one branch of an ``if`` or the
+    other (once, whichever runs) was refused as read twice; now each program with it
+    (seeds found by the regex over the first 1,500 seeds) is checked against finite
+    differences in reverse, forward and second order."""
+    prog = fuzz.generate(seed, max_statements=4)
+    assert re.search(BRANCH_READ, prog.source), prog.source
+    outcome = _outcome(tmp_path, prog, modes=("reverse", "forward", "second"))
+    assert outcome.status == "pass", (outcome.reason, outcome.message)

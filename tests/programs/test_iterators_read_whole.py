@@ -55,7 +55,8 @@ def test_hessian_vector_product(f):
 
 TWICE = [(m.pairs_read_twice, 99), (m.pairs_read_in_a_loop, 109),
          (m.pairs_listed_twice, 118), (m.pairs_given_to_a_function, 129),
-         (m.pairs_named_then_given, 133)]
+         (m.pairs_named_then_given, 133), (m.pairs_read_in_a_branch_then_after, 184),
+         (m.pairs_read_in_the_test_and_a_branch, 195)]
 
 
 @pytest.mark.parametrize("f, line", TWICE, ids=[f.__name__ for f, _ in TWICE])
@@ -86,3 +87,21 @@ def test_a_builtin_iterator_kept_under_a_name_says_how_to_read_it(f, example):
     text = str(caught.value)
     assert "not as an iterator kept under a name" in text and example in text, text
     assert "no derivative rule" not in text, text
+
+
+BRANCHES = [m.pairs_read_in_one_branch_or_the_other, m.pairs_read_in_nested_branches,
+            m.pairs_read_by_a_conditional_expression]
+POINTS = [np.array([1.1, 2.0, 2.9]), np.array([-1.1, 2.0, 6.0]), np.array([0.7, -2.0, -1.5])]
+
+
+@pytest.mark.parametrize("x", POINTS, ids=["first", "second", "third"])
+@pytest.mark.parametrize("f", BRANCHES, ids=[f.__name__ for f in BRANCHES])
+def test_an_iterator_read_once_in_either_branch_is_read_once(f, x):
+    # (was refused: a read in each branch of an if counted as two reads; one branch runs)
+    value, grad = s2sad.value_and_grad(f)(x)
+    np.testing.assert_allclose(value, f(x), rtol=1e-13)
+    np.testing.assert_allclose(grad, fd(f, x), rtol=1e-6, atol=1e-8)
+    value, tangent = s2sad.jvp(f)(x, V)
+    along = (f(x + H * V) - f(x - H * V)) / (2 * H)
+    np.testing.assert_allclose(tangent, along, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(s2sad.hvp(f)(x, V), fd_hvp(f, x, V), rtol=1e-5, atol=1e-5)

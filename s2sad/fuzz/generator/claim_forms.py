@@ -13,7 +13,8 @@ the fuzzer cannot write is untested):
   ``pairwise(xs)`` (Python 3.10 and newer) and ``permutations(xs, 2)`` over the items of a
   list or an array (the rows of a matrix); ``max(xs)`` and ``min(xs)`` of a list, an array,
   a generator expression, a ``map``, every other one (of two numbers too, beside ``pow``)
-  spelled ``MXN``/``PWN`` (``from builtins import max as MXN``) or ``builtins.max``;
+  spelled ``MXN``/``PWN`` (``from builtins import max as MXN``) or ``builtins.max``; the
+  iterator bound to a name read after, or read in one branch of an ``if`` or the other;
 - ``triu_pairs``: the pairs of a distance matrix, ``r2[np.triu_indices(n, 1)]``,
   ``np.tril_indices(n, -1)``, the index arrays read apart, and the pair loop ``for i in
   range(n): for j in range(i + 1, n)``;
@@ -198,13 +199,22 @@ def _item_iterators(draft, r):
     if HAS_PAIRWISE:
         forms.append(f"itertools.pairwise({xs})")
     form = r.choice(forms)
+    term = f"{a} * np.sin({b})" if item == S else f"np.sum({a} * np.sin({b}))"
+    branched = False
     if r.random() < 0.4:   # bound to a name, read once after: as the loop over it
         draft.emit(f"pr{n} = {form}")
         form = f"pr{n}"
+        branched = r.random() < 0.5   # or read in one branch of an if or the other: once
+    if branched:
+        draft.emit(f"if np.sum({param.name}) > 0.0:")
+        draft.emit(f"    {acc} = sum([0.5 * {term} for {a}, {b} in {form}])")
+        draft.emit("else:")
+        draft.indent += 1
     draft.emit(f"{acc} = 0.0")
     draft.emit(f"for {a}, {b} in {form}:")
-    term = f"{a} * np.sin({b})" if item == S else f"np.sum({a} * np.sin({b}))"
     draft.emit(f"    {acc} = {acc} + 0.25 * {term}")
+    if branched:
+        draft.indent -= 1
     draft.return_terms.append(f"0.5 * np.tanh({acc})")
     draft.use("item_iterators")
 

@@ -16,7 +16,8 @@ once, whole, where it is made:
 * the value of an unpacking assignment (``a, b = ...``);
 * a name bound to it by its one assignment, read once, so (the read after the
   assignment in the same block, outside any loop or comprehension the assignment is
-  not in: each iterator made is read once at most).
+  not in: each iterator made is read once at most); reads in the two branches of an
+  ``if`` (or of a conditional expression) count as one, since one of them runs.
 
 Anything else (passed to a function of the user's, stored in a container, read twice,
 read in a loop it was made before) is not.
@@ -81,11 +82,18 @@ class ReadOnce:
 
     def _name_read_once(self, name, assign):
         """Whether ``name``, bound by the statement ``assign`` only, is read once, whole,
-        after it in its block, in no loop or comprehension ``assign`` is not in."""
+        after it in its block, in no loop or comprehension ``assign`` is not in (reads in
+        branches of which one runs count as one)."""
         loads = self.loads.get(name, [])   # (a parameter's name is a store too: gast's Param)
-        if len(self.stores.get(name, [])) != 1 or len(loads) != 1:
+        if len(self.stores.get(name, [])) != 1 or not loads:
             return False
-        load = loads[0]
+        if any(not self._exclusive(a, b) for k, a in enumerate(loads) for b in loads[k + 1:]):
+            return False
+        return all(self._read_after_once(load, assign) for load in loads)
+
+    def _read_after_once(self, load, assign):
+        """Whether the read ``load`` is after ``assign`` in its block, in no loop or
+        comprehension ``assign`` is not in, and reads the iterator whole."""
         block, position = self.blocks.get(id(assign), (None, None))
         statement = load
         while statement is not None and self.blocks.get(id(statement), (None,))[0] != block:
@@ -95,6 +103,24 @@ class ReadOnce:
         if statement is None or self.blocks[id(statement)][1] <= position:
             return False
         return self.reads_whole_once(load)
+
+    def _exclusive(self, first, second):
+        """Whether at most one of the nodes ``first`` and ``second`` runs: they lie in the
+        two branches of one ``if`` or conditional expression."""
+        above = {}
+        node, child = first, None
+        while node is not None:
+            above[id(node)] = child
+            node, child = self.parent.get(id(node)), node
+        node, child = second, None
+        while id(node) not in above:
+            node, child = self.parent.get(id(node)), node
+        if node.__class__ not in (gast.If, gast.IfExp):
+            return False
+        sides = (above[id(node)], child)
+        in_body = [_within(node.body, side) for side in sides]
+        in_orelse = [_within(node.orelse, side) for side in sides]
+        return in_body[0] and in_orelse[1] or in_orelse[0] and in_body[1]
 
     def _repeats(self, node):
         """Whether ``node`` runs more than once each time its parent does: a loop's body
@@ -111,3 +137,11 @@ class ReadOnce:
             outer = self.parent.get(id(up))
             return node is not up.iter or outer.generators[0] is not up
         return False
+
+
+def _within(branch, child):
+    """Whether ``child`` (a child of an ``if`` or conditional expression) is its branch
+    ``branch`` (a list of statements, or an expression)."""
+    if isinstance(branch, list):
+        return any(statement is child for statement in branch)
+    return branch is child
