@@ -33,6 +33,7 @@ from ..emit import compile_module
 from ..syntax import anno
 from ..syntax.callers import CALLER as _CALLER, lambda_caller, partial_caller
 from ..syntax.cached import uncached
+from ..syntax.normalize.argwrites import returned_parameters
 from ..transform.second_order import prepare_gradient_code
 from .bound import set_defaults
 from .entries import forward_entry, reverse_entry, second_order_entry
@@ -95,8 +96,9 @@ def _form(func, entry, output, what):
     for helper in _generated_helpers(form):   # (a helper's jvp the form calls: its checks)
         helper.__dict__[anno.PREPARE] = _prepare_helper
     form.__dict__[anno.COMPOSED_AS] = what
-    if getattr(output, "derivatives_only", False):   # (gradients are new arrays: unshared)
-        form.__dict__[anno.RETURNS_NEW] = True
+    if getattr(output, "derivatives_only", False) or (   # (gradients are new arrays)
+            getattr(output, "value_first", False) and returned_parameters(func) == frozenset()):
+        form.__dict__[anno.RETURNS_NEW] = True   # (the value: new where func's result is)
     form.__dict__[anno.FREE_SOURCES] = {name: entry.free_source.get(name, func)
                                         for name in entry.free}
     made_from = [ref() for ref, *_ in entry.deps.functions]
@@ -167,6 +169,7 @@ def gradient_output(lone_in_tuple, with_value):
         return gast.Tuple(elts=[_item(value, 0), grads], ctx=gast.Load()) if with_value \
             else grads
     output.derivatives_only = not with_value
+    output.value_first = with_value   # (the value: func's result, maybe an argument)
     return output
 
 
