@@ -118,6 +118,14 @@ class SharedWriteError(UnsupportedSyntaxError):
     an array a view), so the Python API raises it for the arguments it was made for."""
 
 
+class UndefinedNameError(UnsupportedSyntaxError, NameError):
+    """A name the function reads is not defined.  Python looks names up when the code
+    runs, so the Python API, which makes a derivative when it is asked for
+    (``@s2sad.grad`` above helpers and globals the module defines lower down), makes it
+    again when the derivative is called, and raises this only if the name is still
+    not defined then (a NameError, as Python's)."""
+
+
 class NoDerivativeRuleError(S2sadError):
     """A call has no derivative rule and no Python source to differentiate."""
 

@@ -16,7 +16,7 @@ import types
 import weakref
 
 from ..emit import compile_module
-from ..errors import SharedWriteError
+from ..errors import SharedWriteError, UndefinedNameError
 from ..rules import registry as _registry
 from ..runtime.duck import called_with, duck_among
 from ..syntax import wrappers
@@ -177,7 +177,7 @@ class Bound:
         self.shown_by = []   # weak references to the functions whose .source is this text
         try:
             self._rebuild()
-        except SharedWriteError as exc:
+        except (SharedWriteError, UndefinedNameError) as exc:
             if kinds is not None or ranks is not None:
                 raise
             self.refusal, self.entry = exc, None
@@ -238,6 +238,19 @@ class Bound:
             if shown() is not None:
                 shown().source = entry.text
 
+    def _refused_before(self):
+        """Raise the refusal of the code for numbers and arrays, made when the derivative
+        was; a name not defined then is looked up again now, as Python would (the module
+        may have defined it since: UndefinedNameError), and the code made if it is."""
+        if not isinstance(self.refusal, UndefinedNameError):
+            raise self.refusal.with_traceback(None)
+        try:
+            self._rebuild()
+        except (SharedWriteError, UndefinedNameError) as exc:
+            self.refusal, self.entry = exc, None
+            raise exc.with_traceback(None)
+        self.refusal = None
+
     def show_source(self, wrapper):
         """Give ``wrapper`` this code as ``.source``, kept up to date when it is made again."""
         wrapper.source = self.text()
@@ -262,7 +275,7 @@ class Bound:
                 found = self.by_rank.get(key)
                 return (found if found is not None else self.for_ranks(key)).current()
         if self.refusal is not None:
-            raise self.refusal.with_traceback(None)
+            self._refused_before()
         func, namespace, checks = self.func, self.namespace, self.checks
         try:
             for name, key, scope, cell in self.readers:

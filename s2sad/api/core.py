@@ -19,7 +19,7 @@ import threading
 import types
 import weakref
 
-from ..errors import S2sadError
+from ..errors import S2sadError, UndefinedNameError
 from ..rules import registry as _registry
 from ..syntax import anno
 from ..syntax.normalize.effects import has_effects
@@ -140,7 +140,12 @@ def current(func, name):
     name = global_name(func, name)
     if name in g:
         return g[name]
-    return getattr(builtins, name)
+    try:
+        return getattr(builtins, name)
+    except AttributeError:   # (deleted since the code was made: Python's NameError)
+        raise UndefinedNameError(f"name {name!r} is not defined (read by {func.__name__})",
+                                 hint="define it at module level or pass it in as an "
+                                      "argument") from None
 
 
 def _held_scope(scope):

@@ -55,7 +55,7 @@ from typing import Any, Dict, List, Set, Tuple
 
 import gast
 
-from ...errors import S2sadError, UnsupportedSyntaxError
+from ...errors import S2sadError, UndefinedNameError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, gastify, nodes
 from ..desugar import desugar
@@ -356,8 +356,14 @@ class _Normalizer:
         helper's body is inlined, ``parsed`` is the helper's)."""
         return getattr(self.parsed, "marks", None)
 
-    def error(self, message, node, hint=""):
-        return UnsupportedSyntaxError(message, self.parsed.location(node), hint=hint)
+    def error(self, message, node, hint="", kind=UnsupportedSyntaxError):
+        return kind(message, self.parsed.location(node), hint=hint)
+
+    def undefined(self, name, node):
+        """The error for the name ``name``, not defined (module, builtins), read at ``node``."""
+        return self.error(f"name {name!r} is not defined", node, kind=UndefinedNameError,
+                          hint="define it at module level (before the derivative is called) "
+                               "or pass it in as an argument")
 
     def emit(self, stmt):
         anno.set(stmt, anno.SOURCE, self.source)

@@ -304,7 +304,7 @@ class Flattener:
                 target = called_partial(norm.parsed.resolve(func.id), lambda e: norm.error(
                     e.message, node, hint=e.hint), given=_positions(node))
             except KeyError:
-                raise norm.error(f"name {func.id!r} is not defined", node) from None
+                raise norm.undefined(func.id, node) from None
             norm.module_names.use_global(func.id, node)
             return target, marked(anno.copy(func, nodes.name(func.id), anno.USER_NAME,
                                             anno.HELPER_NAME), norm.marks)

@@ -100,7 +100,7 @@ class GlobalNames:
         try:   # (an attribute's owner as the code reads it: a derivative, not its form)
             obj = norm.parsed.resolve(root, compose=len(path) == 1)
         except KeyError:
-            raise norm.error(f"name {root!r} is not defined", node) from None
+            raise norm.undefined(root, node) from None
         self.use_global(root, node)
         for part in path[1:]:
             try:

@@ -73,9 +73,7 @@ class Scope:
         try:
             norm.parsed.resolve(name)
         except KeyError:
-            raise norm.error(f"name {name!r} is not defined", node,
-                             hint="define it at module level or pass it in as an argument"
-                             ) from None
+            raise norm.undefined(name, node) from None
         norm.module_names.use_global(name, node)
         return marked(anno.copy(node, nodes.name(name), anno.USER_NAME, anno.HELPER_NAME),
                       norm.marks)   # (clashes.py)
