@@ -18,7 +18,7 @@ _PUBLIC = {
     "NoDerivativeRuleError": "errors", "NonScalarOutputError": "errors",
     "SourceUnavailableError": "errors", "WrtError": "errors", "RuleDefinitionError": "errors",
     "NumbaFallbackWarning": "errors", "ReboundNameError": "errors",
-    "testing": None,
+    "testing": None, "errors": None,
 }
 
 __all__ = sorted(_PUBLIC) + ["__version__"]

@@ -22,42 +22,84 @@ _PRODUCTS = {gast.Mult: "product", gast.Div: "quotient", gast.FloorDiv: "floor d
              gast.Mod: "remainder", gast.Pow: "power", gast.MatMult: "matrix product"}
 
 
-def product_of_sequence(primal, kinds, active):
+def product_of_sequence(primal, kinds, active, parsed=None):
     """The first ``a <op> b`` of ``primal`` (op one of ``* / // % ** @``) where one operand
-    is a list or tuple (``kinds``) and the other a name that is not one and carries a
-    derivative (``active(name)``), as ``(the statement's value, "list" or "tuple")``; or
-    None."""
+    is a list or tuple (``kinds``; or a global name, or a copy of one, holding a list or
+    tuple now: ``parsed`` resolves the names ``primal`` does not bind) and the other a
+    name that is not one and carries a derivative (``active(name)``), as ``(the
+    statement's value, "list" or "tuple", the name of the global operand that is one
+    or None)``; or None."""
+    outside = _outside_sequences(primal, parsed)
     for stmt in flatten(primal):
         value = getattr(stmt, "value", None)
         if not (isinstance(value, gast.BinOp) and type(value.op) in _PRODUCTS):
             continue
         for seq, other in ((value.left, value.right), (value.right, value.left)):
-            what = _sequence(seq, kinds)
-            if what and isinstance(other, gast.Name) and not _sequence(other, kinds) \
+            what = _sequence(seq, kinds, outside)
+            if what and isinstance(other, gast.Name) and not _sequence(other, kinds, outside) \
                     and active(other.id):
-                return value, what
+                return value, what, (seq.id if isinstance(seq, gast.Name)
+                                     and seq.id in outside else None)
     return None
 
 
-def _sequence(atom, kinds):
+def _outside_sequences(primal, parsed):
+    """``{name: "list" or "tuple"}`` of the names ``primal`` reads but does not bind
+    (nor are parameters) whose value is a list or tuple now (a global: the code is made
+    again when one is rebound to a value of another type), and of the names bound to a
+    copy of one (``w = L``)."""
+    found = {}
+    node = getattr(parsed, "node", None)
+    if node is None:
+        return found
+    args = node.args
+    bound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+             + [a for a in (args.vararg, args.kwarg) if a is not None]
+             if isinstance(a, gast.Name)}
+    for stmt in flatten(primal):
+        bound.update(n.id for n in gast.walk(stmt)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    for stmt in flatten(primal):
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and node.id not in bound and node.id not in found:
+                try:
+                    held = parsed.resolve(node.id)
+                except KeyError:
+                    continue
+                if held.__class__ in (list, tuple):
+                    found[node.id] = held.__class__.__name__
+        value = getattr(stmt, "value", None)
+        if isinstance(stmt, gast.Assign) and isinstance(value, gast.Name) \
+                and value.id in found and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name):
+            found[stmt.targets[0].id] = found[value.id]
+    return found
+
+
+def _sequence(atom, kinds, outside):
     """"list" or "tuple" where ``atom`` is one, else None."""
     if isinstance(atom, (gast.List, gast.Tuple)):
         return "list" if isinstance(atom, gast.List) else "tuple"
-    kind = kinds.get(atom.id) if isinstance(atom, gast.Name) else None
-    return kind[0] if kinds_.is_sequence(kind) else None
+    if not isinstance(atom, gast.Name):
+        return None
+    kind = kinds.get(atom.id)
+    return kind[0] if kinds_.is_sequence(kind) else outside.get(atom.id)
 
 
 def refuse_products_of_sequences(primal, kinds, active, parsed):
     """Raise the refusal of the first :func:`product_of_sequence` of ``primal``, located
     in the user's source (``parsed``)."""
-    found = product_of_sequence(primal, kinds, active)
+    found = product_of_sequence(primal, kinds, active, parsed)
     if found is None:
         return
-    value, what = found
+    value, what, name = found
     raise UnsupportedSyntaxError(
         f"a {what} in arithmetic with a differentiated value (numpy's "
         f"{_PRODUCTS[type(value.op)]} with an array made from the {what}, which s2sad's "
         f"derivatives would read as a {what})",
         parsed.location(value),
-        hint=f"make the {what} an array where it is written: np.array([1.0, 2.0]) "
+        hint=f"make {name!r} an array where it is defined ({name} = np.array(...)) or read "
+             f"it as one here: np.asarray({name})" if name else
+             f"make the {what} an array where it is written: np.array([1.0, 2.0]) "
              f"instead of [1.0, 2.0]")
