@@ -26,7 +26,7 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "maybe_view_write": r"mv\d+ = (np\.as\w+\(|\w+\.astype\(float, copy=False\))",
          "print_in_branch": r"\n {12}(print|log\.info)\(",
          "foreign_arg": r"\bf[qb]\b",
-         "list_arith": r"\n\s+sl\d+ = \[.*\]\n\s+la\d+ = .*sl\d+ (\*|/) ",
+         "list_arith": r"\n\s+sl\d+ = (\[.*\]|GL\d+)\n\s+la\d+ = .*sl\d+ (\*|/) ",
          "called_partial": r"(functools\.partial|PA\d+)\(",
          "nested_writer": r"\n\s+def nw\d+\(r, v\):\n(.|\n)*\n\s+nw\d+\(bw\d+, \w+\)",
          "fresh_direction": r"\n\s+e\d+ = np\.zeros\(\d\)\n\s+e\d+\[i\d+\] = 1\.0\n"
@@ -179,3 +179,14 @@ def test_an_iterator_read_in_one_branch_or_the_other_is_differentiated(tmp_path,
     assert re.search(BRANCH_READ, prog.source), prog.source
     outcome = _outcome(tmp_path, prog, modes=("reverse", "forward", "second"))
     assert outcome.status == "pass", (outcome.reason, outcome.message)
+
+
+@pytest.mark.parametrize("seed", [254, 321])
+def test_a_global_list_in_arithmetic_is_refused_on_its_name(tmp_path, seed):
+    """``slN = GLN`` (a global list or tuple), then ``slN * x``: it crashed inside the
+    generated code (TypeError, stranger21b r1); refused as the literal is."""
+    prog = fuzz.generate(seed, max_statements=4)
+    assert re.search(r"\n\s+sl\d+ = GL\d+\n", prog.source), prog.source
+    outcome = _outcome(tmp_path, prog)
+    assert (outcome.status, outcome.reason) == ("skip", "refused:list_arith"), \
+        (outcome.reason, outcome.message)

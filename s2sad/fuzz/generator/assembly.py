@@ -207,8 +207,10 @@ class Generator:
         wrt = tuple(floats)
         if len(floats) > 1 and r.random() < 0.3:
             wrt = tuple(sorted(r.sample(floats, r.randint(1, len(floats) - 1))))
-        poles = [i for i, p in enumerate(self.draft.params) if p.pole or p.name == "ze"]
-        if poles:   # (the pole's slope is the question: always differentiated)
+        poles = [i for i, p in enumerate(self.draft.params) if p.pole or p.name == "ze"
+                 or p.name in self.draft.always_wrt]
+        if poles:   # (the pole's slope is the question: always differentiated; so is
+            # the array a refusal is about: list_arith)
             wrt = tuple(sorted(set(wrt) | set(poles)))
         return Program(self.draft.seed, source, self.draft.params, wrt, self.draft.output,
                        frozenset(self.draft.used))

@@ -19,7 +19,8 @@ the fuzzer cannot write is untested):
   ``np.tril_indices(n, -1)``, the index arrays read apart, and the pair loop ``for i in
   range(n): for j in range(i + 1, n)``;
 - ``list_arith``: a list of numbers in ``*`` or ``/`` with a differentiated array
-  (``slN = [0.5, -1.0, 2.0]``, ``slN * x``), which s2sad must refuse on the list's name
+  (``slN = [0.5, -1.0, 2.0]``, or a global list or tuple ``slN = GLN``, ``slN * x``),
+  which s2sad must refuse on the list's name
   (MUST_REFUSE; README: write ``np.array([...])``);
 - ``called_partial``: a ``functools.partial`` called inside ``f``: made there and called
   (of a lambda, holding a constant or a value computed from a parameter), made and called
@@ -292,8 +293,14 @@ def _list_arith(draft, r):
     x, n = param.name, next(draft.counter)
     items = ", ".join(str(r.choice((0.5, -1.0, 2.0, 1.5, -0.25)))
                       for _ in range(3 if param.shape == V else 2))
-    draft.emit(f"sl{n} = [{items}]")
+    if r.random() < 0.3:   # (a global list, or tuple, read by the function)
+        shown = f"[{items}]" if r.random() < 0.5 else f"({items})"
+        draft.module_lines.append(f"GL{n} = {shown}")
+        draft.emit(f"sl{n} = GL{n}")
+    else:
+        draft.emit(f"sl{n} = [{items}]")
     term = f"sl{n} * {x}" if r.random() < 0.5 else f"sl{n} / (1.0 + {x} * {x})"
+    draft.always_wrt.add(x)   # (refused where x carries a derivative: so it must)
     _bind(draft, "la", term, "list_arith")
 
 

@@ -148,6 +148,7 @@ class Draft:
         self.output = "scalar"     # what f returns: "scalar", "array", "tuple", "container"
         self.array_out = None      # the shape of an array output
         self.out_spec = None       # the structure of a container output, once chosen
+        self.always_wrt = set()    # parameters the program must differentiate (see wrt)
 
     def has(self, *features):
         """Whether every one of ``features`` is enabled."""
