@@ -72,3 +72,36 @@ def complex_check(text, main, params):
     name = found.group(1).rsplit(".", 1)[-1] if found else main
     values = f"({params[0]},)" if len(params) == 1 else f"({', '.join(params)})"
     return f"    refuse_complex_arguments({values}, {{}}, {name!r})\n"
+
+
+def tangent_check_lines(lines, main):
+    """The first and last line of ``main``'s checks of its tangents (the lines
+    ``cli.tangent_checks`` writes first in a forward module's function, after the check
+    of the user's globals if any: its note, then ``x_dot = as_tangent(x_dot, x, ...)``
+    per tangent), which a wrapper runs in Python before the compiled code; None where
+    there are none."""
+    body = main.body
+    start = next((k for k, stmt in enumerate(body[:3]) if _checks_tangent(stmt)), None)
+    if start is None:
+        return None
+    end = start
+    while end + 1 < len(body) and _checks_tangent(body[end + 1]):
+        end += 1
+    before = body[start - 1].end_lineno if start else main.lineno
+    if any(not lines[k].strip().startswith("#") for k in range(before, body[start].lineno - 1)):
+        return None
+    return before + 1, body[end].end_lineno
+
+
+def _checks_tangent(stmt):
+    return isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+        and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id.startswith("as_tangent")
+
+
+def taken_out(edits, lines, first, last):
+    """The text of the lines ``first`` to ``last``, deleted where they were."""
+    text = ""
+    for line in range(first, last + 1):
+        text += lines[line - 1]
+        edits.delete_line(line)
+    return text

@@ -42,7 +42,7 @@ import os
 import re
 
 from ..errors import NumbaTargetError
-from .numba_entry import complex_check, entry_check, write_entry
+from .numba_entry import complex_check, entry_check, taken_out, tangent_check_lines, write_entry
 from .numba_free import free_reads, helper_values
 from .numba_tapes import comment_statement, list_base, split_overwritten, written_index
 from .numba_bounds import CHECKS, is_reversed_range, prove, reversed_range
@@ -305,8 +305,9 @@ class _Target:
         missing = sorted(n for n in runtime.values()
                          if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK, _CLOSURE_VALUE)
                          and n not in self.helpers)
-        if missing == ["ensure_unshared"] and self._entry_check() is not None:
-            missing = []   # (run by the wrapper, in Python: see _entry_check)
+        moved = ({"ensure_unshared"} if self._entry_check() is not None else set()) | (
+            {"as_tangent"} if self.wrapper else set())   # (run by the wrapper: _moved_checks)
+        missing = [n for n in missing if n not in moved]
         if missing:
             found = unshared_refusal(self.tree, self.lines) \
                 if missing[0] == "ensure_unshared" else None
@@ -516,14 +517,13 @@ class _Target:
     def _moved_checks(self, main):
         """The lines the wrapper runs before the compiled code, taken out of ``main``:
         the check of the user's globals, then that of the arguments a function writing
-        into one shares (``_entry_check``)."""
+        into one shares (``_entry_check``), then the tangents' (``tangent_check_lines``)."""
         text = self._globals_check(main)
         entry = self._entry_check() if self.wrapper else None
         if entry is not None:
-            for line in range(entry.lineno, entry.end_lineno + 1):
-                text += self.lines[line - 1]
-                self.edits.delete_line(line)
-        return text
+            text += taken_out(self.edits, self.lines, entry.lineno, entry.end_lineno)
+        tangents = tangent_check_lines(self.lines, main) if self.wrapper else None
+        return text + (taken_out(self.edits, self.lines, *tangents) if tangents else "")
 
     def _drop_bindings(self, names):
         for stmt in self.tree.body:

@@ -119,7 +119,7 @@ def _finished(emitted, flavor, dump, target, source_rel, params):
     made = emitted
     if flavor == "vjp" and not dump:
         emitted = with_kept_arguments(emitted)
-    if flavor in ("jvp", "hvp") and not dump and target != "numba":
+    if flavor in ("jvp", "hvp") and not dump:
         emitted = with_checked_tangents(emitted, *params)
     text = emitted.text if dump else with_globals_check(emitted)
     if target == "numba" and not dump:

@@ -183,3 +183,36 @@ def test_a_decorated_function_s_forward_module_checks_its_tangents(written):
     v = np.array([1.0, 2.0])
     _, tangent = module.wrapped_jvp(x, y, v)
     assert tangent == pytest.approx(0.75 * y * np.dot(np.cos(x), v))   # by hand
+
+
+def test_a_numba_forward_module_checks_its_tangents_in_its_wrapper(written):
+    # (a --target numba forward module compiled no check: a (2, 2) tangent for a (2,)
+    # parameter gave a wrong number, a list one numba's typing error; its wrapper, plain
+    # Python, now runs the API's check before the compiled code)
+    pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
+    module, source = written("wave", "--mode", "forward", "--wrt", "x,k", "--target", "numba")
+    assert "as_tangent" not in module.wave_jvp_njit.py_func.__code__.co_names
+    x, k = np.array([0.3, 0.7]), 2.0
+    with pytest.raises(TangentError, match=r"'x'.*expected shape \(2,\), got \(2, 2\)"):
+        module.wave_jvp(x, k, np.ones((2, 2)), 0.0)
+    with pytest.raises(TangentError, match=r"'x'.*expected an array of shape \(2,\), got a list"):
+        module.wave_jvp(x, k, [1.0, 1.0], 0.0)
+    with pytest.raises(TangentError, match=r"'k'.*expected shape \(\), got \(2,\)"):
+        module.wave_jvp(x, k, np.ones(2), np.ones(2))
+    v = np.array([1.0, -2.0])
+    value, tangent = module.wave_jvp(x, k, v, 0.5)
+    h = 1e-6
+    expected = (source.wave(x + h * v, k + h * 0.5) - source.wave(x - h * v, k - h * 0.5)) / (2 * h)
+    np.testing.assert_allclose(tangent, expected, rtol=1e-6)
+    np.testing.assert_allclose(value, source.wave(x, k))
+
+
+def test_a_numba_hvp_module_checks_its_direction_in_its_wrapper(written):
+    pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
+    module, source = written("cubic", "--mode", "forward", "--flavor", "hvp", "--target", "numba")
+    x = np.array([0.3, 0.7, -0.4])
+    with pytest.raises(TangentError, match=r"expected shape \(3,\), got \(3, 3\)"):
+        module.cubic_hvp(x, np.ones((3, 3)))
+    v = np.array([1.0, 0.5, -2.0])
+    by_hand = 6.0 * x * v + np.array([v[1], v[0], 0.0])   # Hessian of sum(x^3) + x0 x1, by v
+    np.testing.assert_allclose(module.cubic_hvp(x, v)[-1], by_hand, rtol=1e-10)

@@ -21,6 +21,8 @@ from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the 
 # wrappers call them, in Python, as check_integers)
 from ...values import refuse_complex_arguments  # noqa: F401 (the CLI's module wrappers
 # call it, in Python, as the API does)
+from ...runtime.given import as_tangent  # noqa: F401 (a forward module's wrapper checks its
+# tangents with it, in Python, as the API does: cli.tangent_checks)
 from ...runtime.guards import closure_value  # noqa: F401 (the CLI's modules call it at
 # module level, in Python)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
