@@ -44,37 +44,52 @@ def product_of_sequence(primal, kinds, active, parsed=None):
 
 
 def _outside_sequences(primal, parsed):
-    """``{name: "list" or "tuple"}`` of the names ``primal`` reads but does not bind
-    (nor are parameters) whose value is a list or tuple now (a global: the code is made
-    again when one is rebound to a value of another type), and of the names bound to a
-    copy of one (``w = L``)."""
-    found = {}
+    """``{name: "list" or "tuple"}`` of the operands of products in ``primal`` that are
+    not its parameters nor bound in it and whose value is a list or tuple now (a global:
+    the code is made again when one is rebound to a value of another type), and of the
+    names bound to a copy of one (``w = L``)."""
     node = getattr(parsed, "node", None)
     if node is None:
-        return found
+        return {}
+    copies, operands = {}, set()
+    for stmt in flatten(primal):
+        value = getattr(stmt, "value", None)
+        if value.__class__ is gast.BinOp and type(value.op) in _PRODUCTS:
+            operands.update(side.id for side in (value.left, value.right)
+                            if side.__class__ is gast.Name)
+        elif value.__class__ is gast.Name and stmt.__class__ is gast.Assign \
+                and len(stmt.targets) == 1 and stmt.targets[0].__class__ is gast.Name:
+            copies[stmt.targets[0].id] = value.id
+    found, bound = {}, None
+    for name in operands:
+        source = name
+        for _ in range(len(copies)):   # (w = L: the name it copies, SSA: no cycle)
+            if source not in copies:
+                break
+            source = copies[source]
+        try:
+            held = parsed.resolve(source)
+        except KeyError:
+            continue
+        if held.__class__ not in (list, tuple):
+            continue
+        if bound is None:   # (rare: a list or tuple global of a name read in a product)
+            bound = _bound_names(node, primal)
+        if source not in bound:
+            found[name] = held.__class__.__name__
+    return found
+
+
+def _bound_names(node, primal):
+    """The parameters of the function ``node`` and the names ``primal`` binds."""
     args = node.args
     bound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
              + [a for a in (args.vararg, args.kwarg) if a is not None]
              if isinstance(a, gast.Name)}
-    for stmt in flatten(primal):
+    for stmt in primal:
         bound.update(n.id for n in gast.walk(stmt)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
-    for stmt in flatten(primal):
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                    and node.id not in bound and node.id not in found:
-                try:
-                    held = parsed.resolve(node.id)
-                except KeyError:
-                    continue
-                if held.__class__ in (list, tuple):
-                    found[node.id] = held.__class__.__name__
-        value = getattr(stmt, "value", None)
-        if isinstance(stmt, gast.Assign) and isinstance(value, gast.Name) \
-                and value.id in found and len(stmt.targets) == 1 \
-                and isinstance(stmt.targets[0], gast.Name):
-            found[stmt.targets[0].id] = found[value.id]
-    return found
+    return bound
 
 
 def _sequence(atom, kinds, outside):
