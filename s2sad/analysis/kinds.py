@@ -35,108 +35,16 @@ from ..syntax import anno, nodes
 from . import returns
 from .ops import flatten
 
-LEAF = "leaf"
-UNKNOWN = "?"
-_BOTTOM = None   # not assigned yet (internal to the fixed point)
-
-_CONTAINERS = ("list", "tuple", "dict")
-
-
-def is_container(kind):
-    """A list, tuple or dict kind."""
-    return isinstance(kind, tuple) and kind[0] in _CONTAINERS
-
-
-def is_sequence(kind):
-    """A list or tuple kind."""
-    return isinstance(kind, tuple) and kind[0] in ("list", "tuple")
-
-
-def element(kind):
-    """The joined kind of a container's items (``UNKNOWN`` for anything else)."""
-    if not is_container(kind):
-        return UNKNOWN
-    return kind[1] if kind[0] == "list" else kind[2]
-
-
-def item(kind, key):
-    """The kind of ``container[key]`` for a constant ``key`` (an int or a str)."""
-    if not is_container(kind):
-        return LEAF if kind == LEAF else UNKNOWN
-    if kind[0] == "tuple" and kind[1] is not None and isinstance(key, int) \
-            and not isinstance(key, bool) and -len(kind[1]) <= key < len(kind[1]):
-        return kind[1][key]
-    if kind[0] == "dict" and kind[1] is not None:
-        for k, v in kind[1]:
-            if k == key:
-                return v
-        return UNKNOWN
-    return element(kind)
-
-
-def list_of(elem):
-    return ("list", elem)
-
-
-def tuple_of(items):
-    items = tuple(items)
-    return ("tuple", items, _join_all(items))
-
-
-def dict_of(pairs):
-    pairs = tuple(pairs)
-    return ("dict", pairs, _join_all(v for _, v in pairs))
-
-
-def _join_all(kinds):
-    found = _BOTTOM
-    for k in kinds:
-        found = join(found, k)
-    return LEAF if found is _BOTTOM else found
-
-
-def join(a, b):
-    """The kind of a value that may be of kind ``a`` or of kind ``b``."""
-    if a is _BOTTOM:
-        return b
-    if b is _BOTTOM or a == b:
-        return a
-    if not (is_container(a) and is_container(b)) or a[0] != b[0]:
-        return UNKNOWN
-    if a[0] == "list":
-        return ("list", join(a[1], b[1]))
-    elem = join(a[2], b[2])
-    if a[1] is None or b[1] is None or len(a[1]) != len(b[1]):
-        return (a[0], None, elem)
-    if a[0] == "tuple":
-        return ("tuple", tuple(join(x, y) for x, y in zip(a[1], b[1])), elem)
-    if [k for k, _ in a[1]] != [k for k, _ in b[1]]:
-        return ("dict", None, elem)
-    return ("dict", tuple((k, join(x, y)) for (k, x), (_, y) in zip(a[1], b[1])), elem)
-
-
-def kind_of_value(value):
-    """The kind of an actual value: containers by their items (a list by the join of
-    its items' kinds, so lists of any length share one kind), anything else ``LEAF``."""
-    cls = value.__class__
-    if cls is list:
-        return ("list", _join_all(kind_of_value(v) for v in value))
-    if cls is tuple:
-        return tuple_of(kind_of_value(v) for v in value)
-    if cls is dict:
-        keys = list(value)
-        if all(isinstance(k, (str, int)) and not isinstance(k, bool) for k in keys):
-            return dict_of((k, kind_of_value(value[k])) for k in keys)
-        return ("dict", None, _join_all(kind_of_value(v) for v in value.values()))
-    if isinstance(value, (list, tuple, dict)):   # subclasses (a namedtuple...): not known
-        return UNKNOWN
-    return LEAF
-
+from .kind_lattice import (  # noqa: F401 - the lattice, given here too
+    _BOTTOM, LEAF, UNKNOWN, _join_all, dict_of, element, is_container, is_sequence, item,
+    join, kind_of_value, list_of, tuple_of)
 
 # ----------------------------------------------------------------- inference
 
 _LEAF_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow, gast.MatMult, gast.Mod,
              gast.BitAnd, gast.BitOr, gast.BitXor, gast.LShift, gast.RShift)
+_LEAF_OP_CLASSES = frozenset(_LEAF_OPS)   # (gast's classes have no subclasses)
+_BLOCKS = frozenset((gast.If, gast.For, gast.While))
 
 
 def _loop_targets(body):
@@ -331,8 +239,11 @@ def _container_helper_kind(callee, args, kind_of, helpers):
 def infer(body, params=None):
     """``{name: kind}`` for the names ``body`` assigns and the parameters ``params``."""
     params = dict(params or {})
-    simple = list(flatten(body))
-    loops = list(_loop_targets(body))
+    simple, loops = list(body), []   # (straight-line code: its statements, no loop)
+    for stmt in body:
+        if stmt.__class__ in _BLOCKS:
+            simple, loops = list(flatten(body)), list(_loop_targets(body))
+            break
     kinds = dict(params)
     assigned = _assigned_names(simple, loops) - set(params)
 
@@ -349,7 +260,9 @@ def infer(body, params=None):
     kind_of.tables = None   # (see _tables)
     _settle(simple, loops, kinds, params, kind_of, read)
     for name in assigned:
-        kinds[name] = _finished(kinds.get(name, _BOTTOM))
+        kind = kinds.get(name, _BOTTOM)
+        if kind.__class__ is not str:   # (LEAF and UNKNOWN are finished)
+            kinds[name] = _finished(kind)
     _leaves_by_use(simple, kinds, params)
     del kind_of   # (a recursive closure is a cycle: broken, the tree it reads is freed at once)
     return kinds
@@ -392,15 +305,24 @@ def _settle(simple, loops, kinds, params, kind_of, read):
                     (LEAF if k == LEAF else UNKNOWN)
                 changed |= _join_into(kinds, params, loop.target.id, k) \
                     and loop.target.id in read
+        leaves = _tables(kind_of)[2]
         for stmt in simple:
-            if not isinstance(stmt, gast.Assign):
+            if stmt.__class__ is not gast.Assign:   # (gast's classes have no subclasses)
                 continue
             target, value = stmt.targets[0], stmt.value
-            if isinstance(target, gast.Name):
-                if isinstance(value, gast.Name) and value.id == "UNBOUND":
+            if target.__class__ is gast.Name:
+                if value.__class__ is gast.Name and value.id == "UNBOUND":
                     continue
-                changed |= _join_into(kinds, params, target.id, value_kind(value, kind_of)) \
-                    and target.id in read
+                name = target.id
+                if _leaf_value(value, kinds, read, leaves):
+                    if kinds.get(name, _BOTTOM) is _BOTTOM and name not in params:
+                        kinds[name] = LEAF   # (_join_into's first join, in fewer steps)
+                        changed |= name in read
+                        continue
+                    kind = LEAF
+                else:
+                    kind = value_kind(value, kind_of)
+                changed |= _join_into(kinds, params, name, kind) and name in read
             elif isinstance(target, gast.Tuple):
                 source = value_kind(value, kind_of)
                 if source is _BOTTOM:
@@ -411,6 +333,38 @@ def _settle(simple, loops, kinds, params, kind_of, read):
                         changed |= _join_into(kinds, params, elt.id, k) and elt.id in read
         if not changed:
             break
+
+
+def _leaf_value(value, kinds, read, leaves):
+    """Whether :func:`value_kind` gives ``LEAF`` for ``value``, answered without it where
+    that is quick (else False: ``value_kind`` decides), reading into ``read`` what its
+    ``kind_of`` would read (``kinds``: the working table; ``leaves``: ``_tables``'s third
+    table): a number, a unary operation or a comparison; arithmetic ``_binop_kind`` calls
+    a ``LEAF`` by its operator, or ``+`` or ``*`` of two atoms both of kind ``LEAF``; a
+    call of a callee in ``leaves`` writing into no argument."""
+    cls = value.__class__
+    if cls is gast.BinOp:
+        op = value.op.__class__
+        if op in _LEAF_OP_CLASSES:
+            return True
+        if op is not gast.Add and op is not gast.Mult:
+            return False
+        names = []
+        for atom in (value.left, value.right):
+            kind = atom.__class__
+            if kind is gast.Name:
+                if kinds.get(atom.id) != LEAF:
+                    return False
+                names.append(atom.id)
+            elif kind is not gast.Constant:
+                return False
+        read.update(names)
+        return True
+    if cls is gast.Call:
+        callee = getattr(value, anno.CALLEE, None)
+        return callee is not None and leaves.get(id(callee)) is callee \
+            and getattr(value, anno.WRITES, None) is None
+    return cls is gast.Constant or cls is gast.UnaryOp or cls is gast.Compare
 
 
 def _join_into(kinds, params, name, kind):
@@ -572,20 +526,23 @@ def _leaves_by_use(simple, kinds, params):
     slices = {}
     copies = {}
     used = set()
+    name_class = gast.Name   # (gast's classes have no subclasses: compared)
     for stmt in simple:
-        if not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
+        if stmt.__class__ is not gast.Assign or stmt.targets[0].__class__ is not name_class:
             continue
-        value, name = stmt.value, stmt.targets[0].id
-        if isinstance(value, gast.BinOp) and isinstance(value.op, _LEAF_OPS):
-            used |= {a.id for a in (value.left, value.right) if isinstance(a, gast.Name)}
-        elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
-                and isinstance(value.operand, gast.Name):
-            used.add(value.operand.id)
-        elif isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice) \
-                and isinstance(value.value, gast.Name):
-            slices.setdefault(name, set()).add(value.value.id)
-        elif isinstance(value, gast.Name):
-            copies.setdefault(name, set()).add(value.id)
+        value = stmt.value
+        cls = value.__class__
+        if cls is gast.BinOp:
+            if value.op.__class__ in _LEAF_OP_CLASSES:
+                used |= {a.id for a in (value.left, value.right) if a.__class__ is name_class}
+        elif cls is gast.UnaryOp:
+            if value.op.__class__ is gast.USub and value.operand.__class__ is name_class:
+                used.add(value.operand.id)
+        elif cls is gast.Subscript:
+            if value.slice.__class__ is gast.Slice and value.value.__class__ is name_class:
+                slices.setdefault(stmt.targets[0].id, set()).add(value.value.id)
+        elif cls is name_class:
+            copies.setdefault(stmt.targets[0].id, set()).add(value.id)
     work = [n for n in used if kinds.get(n, UNKNOWN) == UNKNOWN]
     while work:
         name = work.pop()

@@ -1,0 +1,102 @@
+"""The lattice of kinds (see :mod:`.kinds`, which infers them and gives these names too):
+the kinds, the questions asked of one, their join, and the kind of an actual value.
+
+Plain data in, plain data out (no numpy).
+"""
+
+LEAF = "leaf"
+UNKNOWN = "?"
+_BOTTOM = None   # not assigned yet (internal to the fixed point)
+
+_CONTAINERS = ("list", "tuple", "dict")
+
+
+def is_container(kind):
+    """A list, tuple or dict kind."""
+    return isinstance(kind, tuple) and kind[0] in _CONTAINERS
+
+
+def is_sequence(kind):
+    """A list or tuple kind."""
+    return isinstance(kind, tuple) and kind[0] in ("list", "tuple")
+
+
+def element(kind):
+    """The joined kind of a container's items (``UNKNOWN`` for anything else)."""
+    if not is_container(kind):
+        return UNKNOWN
+    return kind[1] if kind[0] == "list" else kind[2]
+
+
+def item(kind, key):
+    """The kind of ``container[key]`` for a constant ``key`` (an int or a str)."""
+    if not is_container(kind):
+        return LEAF if kind == LEAF else UNKNOWN
+    if kind[0] == "tuple" and kind[1] is not None and isinstance(key, int) \
+            and not isinstance(key, bool) and -len(kind[1]) <= key < len(kind[1]):
+        return kind[1][key]
+    if kind[0] == "dict" and kind[1] is not None:
+        for k, v in kind[1]:
+            if k == key:
+                return v
+        return UNKNOWN
+    return element(kind)
+
+
+def list_of(elem):
+    return ("list", elem)
+
+
+def tuple_of(items):
+    items = tuple(items)
+    return ("tuple", items, _join_all(items))
+
+
+def dict_of(pairs):
+    pairs = tuple(pairs)
+    return ("dict", pairs, _join_all(v for _, v in pairs))
+
+
+def _join_all(kinds):
+    found = _BOTTOM
+    for k in kinds:
+        found = join(found, k)
+    return LEAF if found is _BOTTOM else found
+
+
+def join(a, b):
+    """The kind of a value that may be of kind ``a`` or of kind ``b``."""
+    if a is _BOTTOM:
+        return b
+    if b is _BOTTOM or a == b:
+        return a
+    if not (is_container(a) and is_container(b)) or a[0] != b[0]:
+        return UNKNOWN
+    if a[0] == "list":
+        return ("list", join(a[1], b[1]))
+    elem = join(a[2], b[2])
+    if a[1] is None or b[1] is None or len(a[1]) != len(b[1]):
+        return (a[0], None, elem)
+    if a[0] == "tuple":
+        return ("tuple", tuple(join(x, y) for x, y in zip(a[1], b[1])), elem)
+    if [k for k, _ in a[1]] != [k for k, _ in b[1]]:
+        return ("dict", None, elem)
+    return ("dict", tuple((k, join(x, y)) for (k, x), (_, y) in zip(a[1], b[1])), elem)
+
+
+def kind_of_value(value):
+    """The kind of an actual value: containers by their items (a list by the join of
+    its items' kinds, so lists of any length share one kind), anything else ``LEAF``."""
+    cls = value.__class__
+    if cls is list:
+        return ("list", _join_all(kind_of_value(v) for v in value))
+    if cls is tuple:
+        return tuple_of(kind_of_value(v) for v in value)
+    if cls is dict:
+        keys = list(value)
+        if all(isinstance(k, (str, int)) and not isinstance(k, bool) for k in keys):
+            return dict_of((k, kind_of_value(value[k])) for k in keys)
+        return ("dict", None, _join_all(kind_of_value(v) for v in value.values()))
+    if isinstance(value, (list, tuple, dict)):   # subclasses (a namedtuple...): not known
+        return UNKNOWN
+    return LEAF
