@@ -16,8 +16,9 @@ import gast
 from ...rules import registry
 from .. import anno
 from .argwrites import returned_parameters
-from .callees import (may_return_argument, returned_display, returned_globals,
-                      returns_displays, returns_item_of, returns_new_values, unread_parameters)
+from .callees import (is_user_function, may_return_argument, returned_display,
+                      returned_globals, returns_displays, returns_item_of, returns_new_values,
+                      unread_parameters)
 from .dicts import key_of
 from .mayalias import CONTENTS, AliasFacts
 from .views import is_view_index
@@ -103,8 +104,14 @@ class AliasRecorder:
             self.item_read(name, value)
         elif isinstance(value, gast.Call):
             fn = anno.get(value, anno.CALLEE)
-            if self.call_result(name, value, fn) or \
-                    getattr(fn, "__name__", "") not in registry.view_names():
+            if self.call_result(name, value, fn):
+                return
+            if getattr(fn, "__name__", "") not in registry.view_names():
+                if self.copy_kept(value, fn) or undeclared(fn):
+                    # np.array(y, copy=False), np.broadcast_arrays(y, z), a function
+                    # nobody declared: it may return an argument (or views of them)
+                    self.maybe_view(name, value.args[:1] if self.copy_kept(value, fn)
+                                    else value.args + [k.value for k in value.keywords])
                 return
             if registry.view_of(fn) == "maybe":
                 # the argument itself where its layout and dtype match, else a new array
@@ -117,6 +124,15 @@ class AliasRecorder:
             for arg in viewed:
                 if isinstance(arg, gast.Name):
                     self.link(name, arg.id)
+
+    @staticmethod
+    def copy_kept(call, fn):
+        """Whether ``call`` passes a parameter of ``fn``'s ``view_unless`` facts as
+        anything but the value that makes a new array (``np.array(y, copy=False)``)."""
+        unless = dict(registry.facts(fn).view_unless) if fn is not None else {}
+        return any(k.arg in unless and not (isinstance(k.value, gast.Constant)
+                                            and k.value.value is unless[k.arg])
+                   for k in call.keywords)
 
     def maybe_view(self, name, args):
         """``name`` is a view of each name among ``args`` or a new array, which only the
@@ -272,3 +288,15 @@ class AliasRecorder:
                     # (as an item, or items of it: a change of the new list leaves it)
                     self.list_items.setdefault(name, set()).add(held)
         return False
+
+
+def undeclared(fn):
+    """Whether ``fn`` is a callable nobody declared anything of (no rule, not known to
+    allocate, not the user's own function, which ``helper_result`` reads, nor a builtin
+    or one of s2sad's helpers): its result may be one of its arguments or a view of one
+    (np.broadcast_arrays, np.lib.stride_tricks.as_strided...)."""
+    if fn is None or is_user_function(fn) or registry.lookup(fn) is not None \
+            or registry.allocates(fn) or isinstance(fn, type):
+        return False
+    module = getattr(fn, "__module__", None) or ""
+    return module not in ("builtins", "math") and not module.startswith("s2sad")
