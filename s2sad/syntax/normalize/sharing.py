@@ -52,6 +52,8 @@ class AliasRecorder:
         self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
         self.item_edges: Dict[str, Any] = {}
         self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
+        # SSA name of a slice x[a:b] with constant bounds (a, b >= 0 or None) -> (x, a, b)
+        self.slice_bounds: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
         self.call_holds: Dict[str, Set[str]] = {}
         # a value defined outside the function that a helper's result may be (or hold):
@@ -134,6 +136,16 @@ class AliasRecorder:
                                             and k.value.value is unless[k.arg])
                    for k in call.keywords)
 
+    def disjoint_slices(self, a, b):
+        """Whether the SSA values ``a`` and ``b`` are slices of one array along its first
+        axis with constant bounds that do not meet (``s[:2]``, ``s[2:]``): no memory in
+        common, whatever the values."""
+        first, second = self.slice_bounds.get(a), self.slice_bounds.get(b)
+        if first is None or second is None or first[0] != second[0]:
+            return False
+        (_, lo1, hi1), (_, lo2, hi2) = first, second
+        return hi1 is not None and hi1 <= (lo2 or 0) or hi2 is not None and hi2 <= (lo1 or 0)
+
     def maybe_view(self, name, args):
         """``name`` is a view of each name among ``args`` or a new array, which only the
         values tell: a write one of them decides is checked when the code runs."""
@@ -183,6 +195,9 @@ class AliasRecorder:
         self.item_edges[name] = (value.value.id, key)
         if is_view_index(value.slice):
             self.slices.add(name)   # (a dict has no slices)
+            bounds = constant_bounds(value.slice)
+            if bounds is not None:
+                self.slice_bounds[name] = (value.value.id,) + bounds
         if value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
             # a slice of a list is a new list holding some of the same items: a change
             # of it leaves the list it was cut from as it is
@@ -300,3 +315,17 @@ def undeclared(fn):
         return False
     module = getattr(fn, "__module__", None) or ""
     return module not in ("builtins", "math") and not module.startswith("s2sad")
+
+
+def constant_bounds(index):
+    """``(a, b)`` of a slice ``a:b`` (step 1) whose bounds are integer literals >= 0 or
+    left out (None), else None."""
+    if not isinstance(index, gast.Slice) or index.step is not None:
+        return None
+    bounds = []
+    for bound in (index.lower, index.upper):
+        if bound is not None and not (isinstance(bound, gast.Constant)
+                                      and type(bound.value) is int and bound.value >= 0):
+            return None
+        bounds.append(None if bound is None else bound.value)
+    return tuple(bounds)
