@@ -56,6 +56,11 @@ CLAIM_PROBES = {
                        "        s = s + np.sum(q(x))\n"
                        "    return s + np.sum(functools.partial(np.multiply, 0.5)(x)) + sum(map(p, x))"
                        " + sum(map(functools.partial(np.multiply, 0.5), x))\n", (X3,)),
+    # a refusal that must stay one: a write through np.asanyarray(a), a itself
+    "unseen_view_write": ("def f(x):\n    ub1 = np.cos(x) * 1.0\n    uw1 = np.asanyarray(ub1)\n"
+                          "    uw1 *= 0.5\n    return np.sum(ub1)\n", (X3,)),
+    "slice_update": ("def f(x):\n    s = np.sin(x) * 1.0\n    a = s[:1]\n    b = s[1:]\n"
+                     "    b -= 0.5 * a\n    return np.sum(np.tanh(b)) + np.sum(a)\n", (X3,)),
     "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
                     "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
 }

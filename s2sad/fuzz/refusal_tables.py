@@ -47,11 +47,15 @@ REFUSABLE = {
     "foreign_arg": r"\b(len|sum)\(.*\bf[qb]\b.*\)|\bf[qb]\b",
     # a list in * or / with a differentiated array: refused (MUST_REFUSE) on the list's name
     "list_arith": r"\bsl\d+\b",
+    # a write through np.asanyarray(a) (a itself) where a is read later: refused
+    # (MUST_REFUSE) on the view's name
+    "unseen_view_write": r"\buw\d+\b",
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
 #: that differentiates a program using one is a failure, "missing-refusal"
-MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg", "list_arith"})
+MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg", "list_arith",
+                         "unseen_view_write"})
 
 #: lines of claimed constructs that must never be refused, whatever the message says
 #: (an int counter's ``c += 1`` is not an in-place write into an array)
@@ -61,6 +65,9 @@ MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
              "dict_write": r"\b(dc\d+|prm|pa\d+)(\[('\w+'|k\d+)\] = | \|= \{|\.update\(\{)|^\s*pa\d+ = prm$",
              "list_mutate": r"\b(ls\d+|xs)(\.(append|extend|insert|pop)\(|\[\w+\] = )",
              "container_carry": r"\bst\d+\b",
+             # an update through a slice of an array beside another slice sharing no
+             # memory with it (vb = vs[1:], va = vs[:1])
+             "slice_update": r"\bvb\d+ [-+*]= ",
              # a write into a parameter no other name holds, a number parameter rebound,
              # a write through a name for it where the parameter is not read again
              "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) ",

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..runtime import power_log, power_slope
 from ..runtime.elementwise_more import bessel_i, finite_mask, sinc_slope
-from .registry import adjoint, nondifferentiable, tangent
+from .registry import adjoint, declare, nondifferentiable, tangent
 
 
 @adjoint(np.sinc)
@@ -55,6 +55,10 @@ def float_power_tangent(y, a, b, a_dot, b_dot):
 def nan_to_num_adjoint(y, y_bar, x, copy=True, nan=0.0, posinf=None, neginf=None):
     return (y_bar * finite_mask(x, copy), y_bar * np.isnan(x), y_bar * np.isposinf(x),
             y_bar * np.isneginf(x))
+
+
+# (copy=False returns x itself, changed in place: a write through the result is followed)
+declare(np.nan_to_num, view_unless=(("copy", True),))
 
 
 @tangent(np.nan_to_num)

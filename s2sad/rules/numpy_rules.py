@@ -419,6 +419,10 @@ def array_adjoint(y, y_bar, object, dtype=None, copy=True, order="K", ndmin=0):
     return cast_bar(y_bar, y, object)
 
 
+# (np.array(x, copy=False) and copy=None may be x itself: a write through it is followed)
+declare(np.array, view_unless=(("copy", True),))
+
+
 @tangent(np.array)
 def array_tangent(y, object, dtype, copy, order, ndmin, object_dot):
     return cast_dot(object_dot, y)
@@ -546,7 +550,7 @@ declare_allocating_type(np.ufunc)
 # np.float64(x) converts as float(x) does (of an array, an array in float64): the
 # derivative is the cast's, in the argument's float dtype (np.float32(x) has no rule: its
 # refusal names np.array(x, dtype=np.float32), which has one)
-@adjoint(np.float64)
+@adjoint(np.float64, view="maybe")   # (np.float64(x) of a float64 array is x itself)
 def float64_adjoint(y, y_bar, x):
     return cast_bar(y_bar, y, x)
 

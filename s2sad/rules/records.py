@@ -35,6 +35,11 @@ class Facts:
     #: (``"any"``: ``np.einsum('ii->i', a)`` is a view of ``a``, which comes after the
     #: subscripts; with several operands the result is new)
     view: Any = False
+    #: ``(parameter, value)`` pairs: a call that passes such a parameter as anything
+    #: but that value (or as a name) may return its first argument itself, as
+    #: ``view="maybe"`` says (``np.array(x, copy=False)``, ``copy=None``); left out,
+    #: the op's other facts hold
+    view_unless: Tuple[Tuple[str, Any], ...] = ()
     #: the result is always a new object holding none of the arguments (without ``out=``)
     allocates: bool = False
     #: a reduction (whole, or along ``axis`` with ``keepdims``): how it combines the
@@ -88,8 +93,8 @@ def declare(target, **given):
     if given.get("reduction") not in (None,) + REDUCTIONS:
         raise RuleDefinitionError(
             f"reduction must be one of {REDUCTIONS}, not {given['reduction']!r}")
-    for key in ("methods", "attributes", "fields", "fields_when", "constant_fields",
-                "by_ranks") + (("linear",) if isinstance(
+    for key in ("methods", "attributes", "fields", "fields_when", "view_unless",
+                "constant_fields", "by_ranks") + (("linear",) if isinstance(
             given.get("linear"), (list, tuple)) else ()):
         if key in given:
             given[key] = tuple(given[key])

@@ -29,7 +29,11 @@ from ..runtime.scipy_linalg import (kept, check_real_sqrtm, cho_embed, cho_facto
                                     sylvester_sym_tangent_rule, transposed_if, triangle_part)
 
 # (the ops with overwrite_a/overwrite_b are not declared allocates: their result may be
-# the memory of an argument the user lets them overwrite)
+# the memory of an argument the user lets them overwrite).  overwrite_a=True or
+# overwrite_b=True lets scipy write into the argument, or not, as it sees fit: a later
+# read of that array would see values s2sad cannot follow, so only False is taken
+NOT_OVERWRITTEN_A = {"overwrite_a": (False,)}
+NOT_OVERWRITTEN_B = {"overwrite_b": (False,)}
 
 # -------------------------------------------------- the helpers' derivatives
 
@@ -54,7 +58,8 @@ linear_helper(pair_first, ("pair",))
 
 
 @adjoint(scipy.linalg.solve_triangular,
-         nondiff=("trans", "lower", "unit_diagonal", "overwrite_b", "check_finite"))
+         nondiff=("trans", "lower", "unit_diagonal", "overwrite_b", "check_finite"),
+         choices=NOT_OVERWRITTEN_B)
 def solve_triangular_adjoint(y, y_bar, a, b, trans=0, lower=False, unit_diagonal=False,
                              overwrite_b=False, check_finite=True):
     s = scipy.linalg.solve_triangular(a, y_bar, other_trans(trans), lower, unit_diagonal)
@@ -73,7 +78,7 @@ def solve_triangular_tangent(y, a, b, trans, lower, unit_diagonal, overwrite_b,
 # ------------------------------------------------- scipy's inv, det, cholesky
 
 
-@adjoint(scipy.linalg.inv, nondiff=("overwrite_a", "check_finite"))
+@adjoint(scipy.linalg.inv, nondiff=("overwrite_a", "check_finite"), choices=NOT_OVERWRITTEN_A)
 def scipy_inv_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
     yT = mT(y)
     return -(yT @ y_bar @ yT)
@@ -84,7 +89,8 @@ def scipy_inv_tangent(y, a, overwrite_a, check_finite, a_dot):
     return -(y @ a_dot @ y)
 
 
-@adjoint(scipy.linalg.det, nondiff=("overwrite_a", "check_finite"), allocates=True)
+@adjoint(scipy.linalg.det, nondiff=("overwrite_a", "check_finite"), allocates=True,
+         choices=NOT_OVERWRITTEN_A)
 def scipy_det_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
     return lift(y_bar * y) * mT(inverse_of(a, "scipy.linalg.det"))
 
@@ -98,7 +104,8 @@ def scipy_det_tangent(y, a, overwrite_a, check_finite, a_dot):
 # default, reading the upper triangle
 
 
-@adjoint(scipy.linalg.cholesky, nondiff=("lower", "overwrite_a", "check_finite"))
+@adjoint(scipy.linalg.cholesky, nondiff=("lower", "overwrite_a", "check_finite"),
+         choices=NOT_OVERWRITTEN_A)
 def scipy_cholesky_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
     low = cholesky_lower(y, not_(lower))
     p = phi(mT(low) @ cholesky_lower(y_bar, not_(lower)))
@@ -119,7 +126,8 @@ def scipy_cholesky_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
 
 
 @adjoint(scipy.linalg.solve, nondiff=("lower", "overwrite_a", "overwrite_b", "check_finite",
-                                      "assume_a", "transposed"))
+                                      "assume_a", "transposed"),
+         choices={**NOT_OVERWRITTEN_A, **NOT_OVERWRITTEN_B})
 def scipy_solve_adjoint(y, y_bar, a, b, lower=False, overwrite_a=False, overwrite_b=False,
                         check_finite=True, assume_a=None, transposed=False):
     s = solve_like(mT(solve_matrix(kept(a, overwrite_a), assume_a, lower, transposed)), y_bar, b)
@@ -143,7 +151,7 @@ def scipy_solve_tangent(y, a, b, lower, overwrite_a, overwrite_b, check_finite, 
 
 
 @adjoint(scipy.linalg.cho_factor, nondiff=("lower", "overwrite_a", "check_finite"),
-         tuple_output=True)
+         tuple_output=True, choices=NOT_OVERWRITTEN_A)
 def cho_factor_adjoint(y, y_bar, a, lower=False, overwrite_a=False, check_finite=True):
     low = cho_lower_of(y[0], lower)
     p = phi(mT(low) @ cho_factor_cotangent(pair_first(y_bar), lower))
@@ -160,7 +168,8 @@ def cho_factor_tangent(y, a, lower, overwrite_a, check_finite, a_dot):
     return cho_pair(cho_tangent_embed(l_dot, lower, a_dot), y)
 
 
-@adjoint(scipy.linalg.cho_solve, nondiff=("overwrite_b", "check_finite"))
+@adjoint(scipy.linalg.cho_solve, nondiff=("overwrite_b", "check_finite"),
+         choices=NOT_OVERWRITTEN_B)
 def cho_solve_adjoint(y, y_bar, c_and_lower, b, overwrite_b=False, check_finite=True):
     s = scipy.linalg.cho_solve(c_and_lower, y_bar)
     g = outer_like(s, y, b)
@@ -183,7 +192,8 @@ def cho_solve_tangent(y, c_and_lower, b, overwrite_b, check_finite, c_and_lower_
 # upper (L^T P^T a_bar); back: a_bar = P L^-T (tril(L^T L_bar, -1) + triu(U_bar U^T)) U^-T
 
 
-@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"), tuple_output=True)
+@adjoint(scipy.linalg.lu_factor, nondiff=("overwrite_a", "check_finite"), tuple_output=True,
+         choices=NOT_OVERWRITTEN_A)
 def lu_factor_adjoint(y, y_bar, a, overwrite_a=False, check_finite=True):
     low = lu_strict(y[0]) + identity_like(y[0])
     up = lu_upper(y[0])
@@ -200,7 +210,8 @@ def lu_factor_tangent(y, a, overwrite_a, check_finite, a_dot):
     return cho_pair(low @ lu_strict(x) + lu_upper(x) @ up, y)
 
 
-@adjoint(scipy.linalg.lu_solve, nondiff=("trans", "overwrite_b", "check_finite"))
+@adjoint(scipy.linalg.lu_solve, nondiff=("trans", "overwrite_b", "check_finite"),
+         choices=NOT_OVERWRITTEN_B)
 def lu_solve_adjoint(y, y_bar, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     s = scipy.linalg.lu_solve(lu_and_piv, y_bar, other_trans(trans))
     low = lu_strict(lu_and_piv[0]) + identity_like(lu_and_piv[0])

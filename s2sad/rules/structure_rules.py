@@ -184,3 +184,15 @@ def reshape_laid_out_adjoint(y, y_bar, a, shape, like, order="A"):
 
 # (read by the normalizer, syntax.normalize.flatten: a call, never a method variant)
 METHOD_VARIANTS[("reshape", "order", "A")] = (reshape_laid_out, "reshape_laid_out")
+
+
+# ------------------------------------------ facts of ops without a rule that share memory
+# (a write through their result is followed or refused as one through np.asarray's:
+# syntax.normalize.sharing): the argument itself where its dtype and layout fit
+for _op in (np.asanyarray, np.require, np.asarray_chkfinite, np.real_if_close, np.asmatrix):
+    declare(_op, view="maybe")
+# views of the first argument (np.unstack's items and np.trim_zeros's slice too)
+for _op in (np.trim_zeros, getattr(np, "unstack", None), getattr(np, "matrix_transpose", None),
+            np.lib.stride_tricks.as_strided, np.lib.stride_tricks.sliding_window_view):
+    if _op is not None:
+        declare(_op, view=True)

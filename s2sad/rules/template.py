@@ -173,11 +173,15 @@ def _check_choice(rule, name, allowed, node, site, locate):
     if isinstance(node, gast.Constant) and node.value in allowed:
         return
     label = ast_text(site.func) if isinstance(site, gast.Call) else rule.label
-    # (and the values the normalizer reads as another op: x.reshape(..., order='A'))
+    # (and the values the normalizer reads as another op where the call is that method:
+    # x.reshape(..., order='A'); np.array(x, copy=False) is no x.astype(copy=False))
+    called = site.func.attr if isinstance(site, gast.Call) \
+        and isinstance(site.func, gast.Attribute) else None
     allowed = tuple(allowed) + tuple(
         value for method, param, value in registry.METHOD_VARIANTS
         if param == name and value is not ... and value not in allowed
-        and registry.METHODS.get(method, (None,))[0] is rule.target)
+        and registry.METHODS.get(method, (None,))[0] is rule.target
+        and (method == called or method == rule.target.__name__))
     spelled = ", ".join(f"{name}={value!r}" for value in allowed[:-1]) \
         + f" or {name}={allowed[-1]!r}" if len(allowed) > 1 else f"{name}={allowed[0]!r}"
     literal = isinstance(node, gast.Constant)

@@ -755,6 +755,13 @@ CONSTRUCT_SIGNS.update({
                         r"cl\d+\.append\(s2sad\.jvp\(f[ki]\d+\)\(\w+, e\d+\)\[1\]"],
     "foreign_arg": [r"\nFQ = deque\(\[0\.5, -0\.25\]\)", r"\nFB = Bag\(\[0\.5, -0\.25\]\)",
                     r"def f\(.*\bfq\b", r"def f\(.*\bfb\b"],
+    "unseen_view_write": [r"uw\d+ = np\.asanyarray\(ub\d+\)", r"uw\d+ = np\.require\(",
+                          r"uw\d+ = np\.asarray_chkfinite\(",
+                          r"uw\d+ = np\.array\(ub\d+, copy=None\)",
+                          r"uw\d+ = np\.float64\(", r"uw\d+ = np\.trim_zeros\(",
+                          r"uw\d+\[[\d, ]+\] = uw\d+", r"uw\d+ \*= 0\.5", r"uw\d+ \+= np\.sin\("],
+    "slice_update": [r"va\d+ = vs\d+\[:1\]\n\s+vb\d+ = vs\d+\[1:\]", r"vb\d+ -= 0\.5 \* va\d+",
+                     r"vb\d+ \+= 0\.5 \* va\d+", r"vb\d+ \*= 0\.5 \* va\d+"],
 })
 
 @functools.lru_cache(maxsize=1)

@@ -26,6 +26,8 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "maybe_view_write": r"mv\d+ = (np\.as\w+\(|\w+\.astype\(float, copy=False\))",
          "print_in_branch": r"\n {12}(print|log\.info)\(",
          "foreign_arg": r"\bf[qb]\b",
+         "unseen_view_write": r"uw\d+ = np\.\w+\(ub\d+",
+         "slice_update": r"vb\d+ = vs\d+\[1:\]\n\s+vb\d+ [-+*]= 0\.5 \* va\d+",
          "list_arith": r"\n\s+sl\d+ = (\[.*\]|GL\d+)\n\s+la\d+ = .*sl\d+ (\*|/) ",
          "called_partial": r"(functools\.partial|PA\d+)\(",
          "nested_writer": r"\n\s+def nw\d+\(r, v\):\n(.|\n)*\n\s+nw\d+\(bw\d+, \w+\)",
@@ -128,7 +130,8 @@ PROBE_SOURCE = {name: fuzz.CONSTRUCTS[name].source for name in FEATURES}
 
 
 @pytest.mark.parametrize("feature", [f for f in FEATURES
-                                     if f not in ("foreign_arg", "list_arith")])
+                                     if f not in ("foreign_arg", "list_arith",
+                                                  "unseen_view_write")])
 def test_each_probe_is_differentiated_right(tmp_path, feature):
     """The probe of each construct, in reverse and forward mode against finite
     differences (a maybe-view of an array the function made: followed, numpy's
@@ -144,6 +147,21 @@ def test_a_list_in_arithmetic_is_refused_on_its_name(tmp_path):
     from s2sad.fuzz.probes import construct_program
     outcome = _outcome(tmp_path, construct_program("list_arith"))
     assert (outcome.status, outcome.reason) == ("skip", "refused:list_arith"), outcome.message
+
+
+def test_a_write_through_an_unseen_view_is_refused_on_its_name(tmp_path):
+    """``uwN *= 0.5`` of ``uwN = np.asanyarray(ubN)`` (``ubN`` itself), ``ubN`` read later:
+    refused on the view's name ("refused:unseen_view_write"), never differentiated (it was
+    dropped as dead code: wrong numbers); the same with a copy (np.copy) is differentiated."""
+    from s2sad.fuzz.probes import construct_program
+    prog = construct_program("unseen_view_write")
+    outcome = _outcome(tmp_path / "a", prog)
+    assert (outcome.status, outcome.reason) == ("skip", "refused:unseen_view_write"), \
+        outcome.message
+    copied = Program(0, prog.source.replace("np.asanyarray(", "np.copy("), prog.params,
+                     prog.wrt, prog.output, prog.features - {"unseen_view_write"})
+    outcome = _outcome(tmp_path / "b", copied)
+    assert outcome.status == "pass", (outcome.reason, outcome.message)
 
 
 @pytest.mark.parametrize("read", ["fq[0]", "len(fq) * 0.5", "sum(v for v in fq)"])

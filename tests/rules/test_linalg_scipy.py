@@ -35,9 +35,6 @@ SOURCE = """
     def solve_transposed(a, b):
         return np.sum(scipy.linalg.solve(a, b, transposed=True))
 
-    def solve_overwrite(a, b):
-        return np.sum(scipy.linalg.solve(a, b, overwrite_a=True))
-
     def solve_banded_kind(a, b):
         return np.sum(scipy.linalg.solve(a, b, assume_a="tridiagonal"))
 
@@ -91,7 +88,6 @@ RANK1 = np.outer([1.0, 2.0, 3.0], [1.0, -1.0])
 
 @pytest.mark.parametrize("name, args, words", [
     ("solve_transposed", (SPD, B), ["transposed=True", "a.T"]),
-    ("solve_overwrite", (SPD, B), ["overwrite_a=True", "overwrite_a False"]),
     # (scipy 1.15 and newer know the matrix structures beyond gen, sym, her and pos)
     *([("solve_banded_kind", (SPD, B), ["assume_a='tridiagonal'"])] if _STRUCTURES else []),
     ("svd_full_u", (TALL,), ["full_matrices=True", "full_matrices=False"]),

@@ -12,7 +12,13 @@ the same seed without the features):
   derivative call prints with what ``f`` prints);
 - ``foreign_arg``: a ``collections.deque`` or an instance of the program's own class
   passed as an argument (a module global, ``fq``/``fb``), read by ``f``: s2sad must
-  refuse it, located (``MUST_REFUSE``).
+  refuse it, located (``MUST_REFUSE``);
+- ``unseen_view_write``: a write through ``uwN = np.asanyarray(ubN)`` (np.require,
+  np.asarray_chkfinite, np.array(copy=None), np.float64...: ``ubN`` itself) where only
+  ``ubN`` is read afterwards: s2sad must refuse it, located on ``uwN`` (it was dropped as
+  dead code: wrong numbers);
+- ``slice_update``: ``vbN op= ...`` on ``vbN = vsN[1:]`` beside ``vaN = vsN[:1]``, views
+  of one array that share no memory, both read afterwards: right numbers (``MUST_WORK``).
 """
 
 import random
@@ -24,9 +30,14 @@ from s2sad.fuzz.generator.effect_forms import LOGGER
 from s2sad.fuzz.generator.python_forms import float_params
 from s2sad.fuzz.program import Param
 
-FEATURES = ("maybe_view_write", "print_in_branch", "foreign_arg")
-SALTS = (0x53AB, 0x65BD, 0x77CF)
-RATE = {"maybe_view_write": 0.06, "print_in_branch": 0.1, "foreign_arg": 0.03}
+FEATURES = ("maybe_view_write", "print_in_branch", "foreign_arg", "unseen_view_write",
+            "slice_update")
+SALTS = (0x53AB, 0x65BD, 0x77CF, 0x89E1, 0x9BF3)
+RATE = {"maybe_view_write": 0.06, "print_in_branch": 0.1, "foreign_arg": 0.03,
+        "unseen_view_write": 0.03, "slice_update": 0.06}
+#: calls that return their argument itself (a float64 array) without a rule of s2sad's
+UNSEEN_VIEWS = ("np.asanyarray({0})", "np.require({0})", "np.asarray_chkfinite({0})",
+                "np.array({0}, copy=None)", "np.float64({0})", "np.trim_zeros({0})")
 #: the maybe-views of an array (``{0}``)
 MAYBE_VIEWS = ("np.asfortranarray({0})", "np.ascontiguousarray({0})",
                "np.asarray({0}, order='F')", "{0}.astype(float, copy=False)",
@@ -138,5 +149,35 @@ def _foreign_arg(draft, r):
     draft.use("foreign_arg")
 
 
+def _unseen_view_write(draft, r):
+    params = float_params(draft, (V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    base, view, at = f"ub{n}", f"uw{n}", FIRST[param.shape]
+    draft.emit(f"{base} = np.cos({x}) * 1.0")
+    draft.emit(f"{view} = {r.choice(UNSEEN_VIEWS).format(base)}")
+    draft.emit(r.choice((f"{view}{at} = {view}{at} * 0.5", f"{view} *= 0.5",
+                         f"{view} += np.sin({x})")))
+    draft.return_terms.append(f"0.25 * np.sum(np.tanh({base}))")
+    draft.use("unseen_view_write")
+
+
+def _slice_update(draft, r):
+    params = float_params(draft, (V, W, M))
+    if not params:
+        return
+    x, n = r.choice(params).name, next(draft.counter)
+    whole, head, tail = f"vs{n}", f"va{n}", f"vb{n}"
+    draft.emit(f"{whole} = np.sin({x}) * 1.0")
+    draft.emit(f"{head} = {whole}[:1]")
+    draft.emit(f"{tail} = {whole}[1:]")
+    draft.emit(f"{tail} {r.choice(('-', '+', '*'))}= 0.5 * {head}")
+    draft.return_terms.append(f"0.25 * np.sum(np.tanh({tail})) + 0.5 * np.sum({head})")
+    draft.use("slice_update")
+
+
 MAKERS = {"maybe_view_write": _maybe_view_write, "print_in_branch": _print_in_branch,
-          "foreign_arg": _foreign_arg}
+          "foreign_arg": _foreign_arg, "unseen_view_write": _unseen_view_write,
+          "slice_update": _slice_update}

@@ -22,6 +22,7 @@ from .. import anno, nodes
 from ..formatting import spelled
 from .maps import iterator_read_whole
 from .trees import is_atomic
+from .views import is_whole_index, slice_bound
 from .writes import op_symbol
 
 #: values whose ``op=`` makes a new value: a global holding one is never written in place
@@ -59,8 +60,9 @@ class Assignments:
             raise norm.error(f"cannot assign to a {type(target).__name__}", target)
 
     # ------------------------------------------------------ array writes
-    def store(self, target, value_atom):
-        """``x[index] = value`` on an array this function owns."""
+    def store(self, target, value_atom, update=None):
+        """``x[index] = value`` on an array this function owns (``update``: the operator
+        of the ``x op= e`` it stands for, ``x`` a slice)."""
         norm = self.norm
         if norm.dict_writes.dict_store(target, value_atom):
             return
@@ -111,11 +113,9 @@ class Assignments:
             # (a container holding the array is the precise analysis's: check_writes)
             if norm.writes.may_hold(atom.id, current.id) \
                     and norm.writes.through_values(atom.id, current.id) \
+                    and not norm.aliases.disjoint_slices(atom.id, current.id) \
                     and norm.writes.read_after(user, line, target):
-                raise SharedWriteError(
-                    f"writing into {base.id!r} would also change {user!r}, which shares its "
-                    f"memory and is read later", norm.parsed.location(target),
-                    hint=_shared_write_hint(norm.inliner, user, base.id))
+                raise _shared_write_error(norm, user, base.id, target, update)
         for user, atom in sorted(norm.env.items()):
             if isinstance(atom, gast.Name) and current.id in norm.aliases.call_holds.get(atom.id, ()) \
                     and norm.writes.read_after(user, line, target):
@@ -371,6 +371,8 @@ class Assignments:
             new = norm.flat.operation(times, base=f"{target.id}_new")
             norm.lists.follow_list(target.id, current, new, stmt)
             return
+        if _update_through_view(self, stmt, target, current):
+            return
         if isinstance(current, gast.Name):
             self.check_in_place(stmt, target, current)
         right = norm.flat.atom(stmt.value)
@@ -425,12 +427,53 @@ class Assignments:
         norm.writes.record_write(current.id, stmt, target.id, stmt.op, pending)
 
 
-def _shared_write_hint(inliner, user, written):
+def _update_through_view(assigns, stmt, target, current):
+    """``p op= e`` where ``p`` holds a slice of an array the function made (``p =
+    s[2:]``): Python writes into that array's memory, as ``p[...] = p op e`` does,
+    which is followed as that write is (a name sharing the memory and read later
+    refused there, one that shares none, ``q = s[:2]``, not).  True when done."""
+    norm = assigns.norm
+    if not isinstance(current, gast.Name) or current.id not in norm.aliases.slices \
+            or current.id in norm.aliases.list_values \
+            or norm.writes.outside_owner(current.id, target.id) is not None:
+        return False
+    total = gast.copy_location(gast.BinOp(left=nodes.name(target.id), op=stmt.op,
+                                          right=stmt.value), stmt)
+    whole = gast.copy_location(gast.Subscript(
+        value=gast.copy_location(nodes.name(target.id), target),
+        slice=gast.copy_location(gast.Constant(value=Ellipsis, kind=None), target),
+        ctx=gast.Store()), target)
+    assigns.store(whole, nodes.name(norm.flat.operation(total)), op_symbol(stmt.op))
+    return True
+
+
+def _shared_write_error(norm, user, written, target, update):
+    """The refusal of a write into ``written`` (``target``; ``update``: the operator of
+    the ``written op= ...`` it stands for) that would also change ``user``, read later."""
+    what = f"writing into {written!r}" if update is None else \
+        f"'{written} {update}= ...' writes into {written!r} in place, which"
+    return SharedWriteError(
+        f"{what} would also change {user!r}, which shares its memory and is read later",
+        norm.parsed.location(target), hint=_shared_write_hint(norm, user, written, target,
+                                                               update))
+
+
+def _shared_write_hint(norm, user, written, target=None, update=None):
     """The hint of a write into ``written`` that would also change ``user``'s array:
-    a copy of ``written`` right before the write, or, where that copy would not do
-    (``written`` is an enclosing function's variable, which assigning makes local, or
-    a local function's parameter, whose copy would leave the caller's array as it
-    is), a copy of ``user``'s where it is taken."""
+    where ``written`` is a slice of ``user`` (``p = s[2:]``) and the write is a whole
+    one (``p -= ...``, ``p[:] = ...``), the write into that slice of ``user``, which
+    keeps the meaning (``s[2:] -= ...``); else a copy of ``written`` right before the
+    write, or, where that copy would not do (``written`` is an enclosing function's
+    variable, which assigning makes local, or a local function's parameter, whose copy
+    would leave the caller's array as it is), a copy of ``user``'s where it is taken."""
+    inliner = norm.inliner
+    whole = target is not None and (update is not None or is_whole_index(target.slice))
+    cut = slice_bound(norm.parsed.walked(), user, written) if whole else None
+    if cut is not None:
+        write = f"{cut} {update}= ..." if update is not None else f"{cut} = ..."
+        return (f"to change {user!r} as Python does, write into {user!r} itself: {write} "
+                f"(or, to leave {user!r} as it is, make {written!r} an array of its own "
+                f"first: {written} = np.copy({written}))")
     if inliner.enclosing_name(written):
         why = (f"{written!r} is the enclosing function's, and assigning it here would make "
                f"it local")

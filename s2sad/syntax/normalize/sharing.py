@@ -16,8 +16,9 @@ import gast
 from ...rules import registry
 from .. import anno
 from .argwrites import returned_parameters
-from .callees import (may_return_argument, returned_display, returned_globals,
-                      returns_displays, returns_item_of, returns_new_values, unread_parameters)
+from .callees import (is_user_function, may_return_argument, returned_display,
+                      returned_globals, returns_displays, returns_item_of, returns_new_values,
+                      unread_parameters)
 from .dicts import key_of
 from .mayalias import CONTENTS, AliasFacts
 from .views import is_view_index
@@ -51,6 +52,8 @@ class AliasRecorder:
         self.container_keys: Dict[Any, Any] = {}    # (dict, value) -> its key (None: unknown)
         self.item_edges: Dict[str, Any] = {}
         self.slices: Set[str] = set()   # SSA names of slices (xs[1:], x[:, 0])
+        # SSA name of a slice x[a:b] with constant bounds (a, b >= 0 or None) -> (x, a, b)
+        self.slice_bounds: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
         self.call_holds: Dict[str, Set[str]] = {}
         # a value defined outside the function that a helper's result may be (or hold):
@@ -103,8 +106,14 @@ class AliasRecorder:
             self.item_read(name, value)
         elif isinstance(value, gast.Call):
             fn = anno.get(value, anno.CALLEE)
-            if self.call_result(name, value, fn) or \
-                    getattr(fn, "__name__", "") not in registry.view_names():
+            if self.call_result(name, value, fn):
+                return
+            if getattr(fn, "__name__", "") not in registry.view_names():
+                if self.copy_kept(value, fn) or undeclared(fn):
+                    # np.array(y, copy=False), np.broadcast_arrays(y, z), a function
+                    # nobody declared: it may return an argument (or views of them)
+                    self.maybe_view(name, value.args[:1] if self.copy_kept(value, fn)
+                                    else value.args + [k.value for k in value.keywords])
                 return
             if registry.view_of(fn) == "maybe":
                 # the argument itself where its layout and dtype match, else a new array
@@ -117,6 +126,25 @@ class AliasRecorder:
             for arg in viewed:
                 if isinstance(arg, gast.Name):
                     self.link(name, arg.id)
+
+    @staticmethod
+    def copy_kept(call, fn):
+        """Whether ``call`` passes a parameter of ``fn``'s ``view_unless`` facts as
+        anything but the value that makes a new array (``np.array(y, copy=False)``)."""
+        unless = dict(registry.facts(fn).view_unless) if fn is not None else {}
+        return any(k.arg in unless and not (isinstance(k.value, gast.Constant)
+                                            and k.value.value is unless[k.arg])
+                   for k in call.keywords)
+
+    def disjoint_slices(self, a, b):
+        """Whether the SSA values ``a`` and ``b`` are slices of one array along its first
+        axis with constant bounds that do not meet (``s[:2]``, ``s[2:]``): no memory in
+        common, whatever the values."""
+        first, second = self.slice_bounds.get(a), self.slice_bounds.get(b)
+        if first is None or second is None or first[0] != second[0]:
+            return False
+        (_, lo1, hi1), (_, lo2, hi2) = first, second
+        return hi1 is not None and hi1 <= (lo2 or 0) or hi2 is not None and hi2 <= (lo1 or 0)
 
     def maybe_view(self, name, args):
         """``name`` is a view of each name among ``args`` or a new array, which only the
@@ -167,6 +195,9 @@ class AliasRecorder:
         self.item_edges[name] = (value.value.id, key)
         if is_view_index(value.slice):
             self.slices.add(name)   # (a dict has no slices)
+            bounds = constant_bounds(value.slice)
+            if bounds is not None:
+                self.slice_bounds[name] = (value.value.id,) + bounds
         if value.value.id in self.list_values and isinstance(value.slice, gast.Slice):
             # a slice of a list is a new list holding some of the same items: a change
             # of it leaves the list it was cut from as it is
@@ -272,3 +303,29 @@ class AliasRecorder:
                     # (as an item, or items of it: a change of the new list leaves it)
                     self.list_items.setdefault(name, set()).add(held)
         return False
+
+
+def undeclared(fn):
+    """Whether ``fn`` is a callable nobody declared anything of (no rule, not known to
+    allocate, not the user's own function, which ``helper_result`` reads, nor a builtin
+    or one of s2sad's helpers): its result may be one of its arguments or a view of one
+    (np.broadcast_arrays, np.lib.stride_tricks.as_strided...)."""
+    if fn is None or is_user_function(fn) or registry.lookup(fn) is not None \
+            or registry.allocates(fn) or isinstance(fn, type):
+        return False
+    module = getattr(fn, "__module__", None) or ""
+    return module not in ("builtins", "math") and not module.startswith("s2sad")
+
+
+def constant_bounds(index):
+    """``(a, b)`` of a slice ``a:b`` (step 1) whose bounds are integer literals >= 0 or
+    left out (None), else None."""
+    if not isinstance(index, gast.Slice) or index.step is not None:
+        return None
+    bounds = []
+    for bound in (index.lower, index.upper):
+        if bound is not None and not (isinstance(bound, gast.Constant)
+                                      and type(bound.value) is int and bound.value >= 0):
+            return None
+        bounds.append(None if bound is None else bound.value)
+    return tuple(bounds)

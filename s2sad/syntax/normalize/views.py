@@ -14,6 +14,7 @@ import ast
 import gast
 
 from ...rules import registry
+from .. import nodes
 
 
 #: ndarray methods that change the array they are called on -> what to write instead
@@ -196,3 +197,24 @@ def held_names(expr):
             return set()   # np.sin(v), np.concatenate(...): a new array
         return set().union(set(), *(held_names(a) for a in expr.args))
     return set()
+
+
+
+def slice_bound(walked, user, written):
+    """``s[2:]`` (the source text) where ``written`` is bound once in the function, to a
+    slice of ``user`` (``p = s[2:]``): a write through ``p`` is one into that slice of
+    ``s``, which the function may write instead; else None."""
+    bound = [a.value for a in nodes.of_class(walked, gast.Assign)
+             if any(isinstance(t, gast.Name) and t.id == written for t in a.targets)]
+    if len(bound) != 1 or not isinstance(bound[0], gast.Subscript) \
+            or not isinstance(bound[0].value, gast.Name) or bound[0].value.id != user \
+            or not is_view_index(bound[0].slice):
+        return None
+    return ast.unparse(gast.gast_to_ast(bound[0]))
+
+
+def is_whole_index(index):
+    """Whether ``x[index]`` is all of ``x``: ``x[...]``, ``x[:]``."""
+    return isinstance(index, gast.Constant) and index.value is Ellipsis \
+        or isinstance(index, gast.Slice) and index.lower is None and index.upper is None \
+        and index.step is None
