@@ -30,7 +30,8 @@ def _line_of(func, needle):
 ])
 def test_unsupported_syntax_is_located(func, needle, fragment):
     with pytest.raises(UnsupportedSyntaxError) as info:
-        s2sad.grad(func)
+        # (refused when made; a name not defined, when called: Python looks it up then)
+        s2sad.grad(func)(np.array([0.5, 1.5]))
     err = info.value
     line, code = _line_of(func, needle)
     assert fragment in str(err)
