@@ -50,6 +50,11 @@ UNSUPPORTED = {
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
     gast.SetComp: ("set comprehensions cannot be differentiated", "use a list and np.array"),
 }
+if hasattr(gast, "Match"):   # (Python 3.10 and newer)
+    UNSUPPORTED[gast.Match] = (
+        "'match' statements are not supported",
+        "write the cases as if/elif/else: if v == \"sq\": ... elif v in (\"a\", "
+        "\"b\"): ... else: ... (for case _), unpacking a sequence pattern with a, b = v")
 
 
 def check(parsed, writes=False):

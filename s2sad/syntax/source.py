@@ -99,13 +99,16 @@ class ParsedFunction:
                          stmt.col_offset + self.column_offset, text)
 
     def resolve_callee(self, func):
-        """The object the callee expression ``func`` (``f`` or ``module.f``, a gast node)
-        names, or None (an attribute of a value that is not a module, a call's result)."""
+        """The object the callee expression ``func`` (``f``, ``module.f``, or ``Cls.f`` of
+        a plain function or staticmethod ``f`` of a class, a gast node) names, or None (an
+        attribute of a value that is neither a module nor a class, a call's result)."""
         spelled = nodes.dotted_parts(func)
         if spelled is None:
             return None
         obj = self.resolve(spelled[0], None)
         for part in spelled[1]:
+            if inspect.isclass(obj):
+                return class_function(obj, part) if part == spelled[1][-1] else None
             if not inspect.ismodule(obj):
                 return None
             obj = getattr(obj, part, None)
@@ -136,6 +139,20 @@ class ParsedFunction:
 
 
 _MISSING_SENTINEL = object()
+
+
+def class_function(cls, name):
+    """The plain Python function ``cls.name`` is, read without running a descriptor: a
+    function defined in the class (or a base) or a staticmethod of it, which a call
+    ``Cls.name(...)`` calls as it stands (a class attribute, not an array's method);
+    None for anything else (a classmethod, a property, a builtin type's method)."""
+    try:
+        found = inspect.getattr_static(cls, name)
+    except AttributeError:
+        return None
+    if isinstance(found, staticmethod):
+        found = found.__func__
+    return found if found.__class__ is _FunctionType else None
 
 
 def composable(obj):

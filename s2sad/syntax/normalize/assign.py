@@ -164,12 +164,20 @@ class Assignments:
         norm.env[user_name] = nodes.name(result)
 
     def bind_atom(self, target, atom):
-        """Bind a target of a chained assignment (a name) to an atom."""
+        """Bind a target of a chained assignment to an atom, as Python does, left to
+        right: a name, an item written (``y[0] = y[1] = v``), or the unpacking of the
+        value (``a, b = c, d = t``: through a name of s2sad's holding it)."""
         norm = self.norm
         if isinstance(target, gast.Name):
             norm.env[target.id] = nodes.clone(atom)
+        elif isinstance(target, gast.Subscript):
+            self.store(target, nodes.clone(atom))
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            held = norm.namer.fresh("chained")
+            norm.env[held] = nodes.clone(atom)
+            self.bind_tuple(target, nodes.name(held))
         else:
-            raise norm.error("chained assignment to non-names is not supported", target)
+            raise norm.error(f"cannot assign to a {type(target).__name__}", target)
 
     def bind_tuple(self, target, value):
         """``a, b = value``: a parallel assignment from a display, else the unpacking

@@ -24,6 +24,7 @@ from ..callers import called_partial
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
+from .bound_methods import self_method_refusal
 from .clashes import marked
 from .derivatives import bound_as_the_api, made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
@@ -345,8 +346,11 @@ class Flattener:
                 # (rules.hints reads numpy, which the core never imports: only to word
                 # a refusal)
                 from ...rules.hints import method_hint
+                through = self_method_refusal(norm.parsed, func)   # (self.act(x))
+                if through is not None:
+                    raise norm.error(through[0], node, hint=through[1])
                 raise norm.error(f"the method '.{func.attr}()' is not supported", node,
-                                 hint=method_hint(func.attr))
+                                 hint=method_hint(func.attr, func.value))
             target, dotted = entry
             owner = self.atom(func.value)
             if registry.runtime_method(target):   # (x.flatten(): s2sad's flatten_of)

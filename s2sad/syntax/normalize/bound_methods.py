@@ -1,0 +1,145 @@
+"""Methods called through an object or a class of the user's.
+
+``MODEL.pure(x)``, ``MODEL`` a module-level object of the user's class ``Model``,
+calls ``Model.pure(MODEL, x)``: :func:`lower_bound_method_calls` writes it so (a
+staticmethod, ``MODEL.st(x)``, as ``Model.st(x)``) where the class has a global
+name, and the function is then differentiated as any helper called through its
+class (``Model.pure`` names the ``def``; the object is an argument).  A name
+rebound to an object of another class regenerates the code (the type of a global
+is part of what the cache checks).
+
+:func:`self_method_refusal` words the refusal of ``self.act(x)`` in a method: the
+class of ``self`` is the one of the object passed at each call (a subclass may
+override ``act``), which s2sad does not specialize on: it names the class and the
+spelling that works, ``Model.act(self, x)``.
+"""
+
+import inspect
+
+import gast
+
+from .. import nodes
+from ..source import class_function, record_path
+
+
+def _global_object(func, parsed, bound):
+    """``(the object, the method's name)`` for a callee ``G.m`` or ``mod.G.m`` whose
+    root is a global (not a name the function binds) naming an object that is neither
+    a module nor a class, else None."""
+    spelled = nodes.dotted_parts(func)
+    if spelled is None or not spelled[1] or spelled[0] in bound:
+        return None
+    obj = parsed.resolve(spelled[0], None)
+    for part in spelled[1][:-1]:
+        if not inspect.ismodule(obj):
+            return None
+        obj = getattr(obj, part, None)
+    if obj is None or inspect.ismodule(obj) or inspect.isclass(obj):
+        return None
+    return obj, spelled[1][-1]
+
+
+def _read(parsed, root, attrs):
+    obj = parsed.resolve(root, None)
+    for attr in attrs:
+        obj = getattr(obj, attr, None)
+    return obj
+
+
+def method_of_object(func, parsed, bound=frozenset()):
+    """``(class, name, static)`` when the callee ``func`` is ``G.m`` of a global object
+    ``G`` whose class defines ``m`` as a plain function (``static``: a staticmethod),
+    not shadowed by an attribute of the object itself; else None."""
+    found = _global_object(func, parsed, bound)
+    if found is None:
+        return None
+    obj, name = found
+    cls = type(obj)
+    if name in getattr(obj, "__dict__", {}) or class_function(cls, name) is None:
+        return None
+    static = isinstance(inspect.getattr_static(cls, name), staticmethod)
+    return cls, name, static
+
+
+def class_spelling(cls, parsed):
+    """A global name of the function ``parsed`` bound to the class ``cls`` (its own
+    name first, else the first in sorted order), or None."""
+    if parsed.resolve(cls.__name__, None) is cls:
+        return cls.__name__
+    names = sorted(n for n, v in parsed.globals.items() if v is cls)
+    return names[0] if names else None
+
+
+def _bound_names(walked):
+    return {n.id for n in walked if n.__class__ is gast.Name
+            and n.ctx.__class__ is not gast.Load}
+
+
+def calls_bound_methods(parsed, walked):
+    """Whether :func:`lower_bound_method_calls` may rewrite a call of ``parsed``."""
+    calls = [n for n in nodes.of_class(walked, gast.Call)
+             if n.func.__class__ is gast.Attribute]
+    if not calls:
+        return False
+    bound = _bound_names(walked)
+    return any(_rewritable(n.func, parsed, bound) for n in calls)
+
+
+def _rewritable(func, parsed, bound):
+    found = method_of_object(func, parsed, bound)
+    return found is not None and class_spelling(found[0], parsed) is not None
+
+
+def lower_bound_method_calls(tree, parsed, walked):
+    """Rewrite, in place, in ``tree`` (a copy of ``parsed``'s function), each call
+    ``G.m(a, ...)`` of a method of a global object as ``Cls.m(G, a, ...)``
+    (``Cls.m(a, ...)`` for a staticmethod); whether any."""
+    bound = _bound_names(walked)
+    changed = False
+    for call in nodes.of_class(walked, gast.Call):
+        func = call.func
+        if func.__class__ is not gast.Attribute:
+            continue
+        found = method_of_object(func, parsed, bound)
+        spelled = found and class_spelling(found[0], parsed)
+        if spelled is None:
+            continue
+        _, name, static = found
+        # (regenerated when G.m is no longer that function bound to that object: G
+        # rebound, m replaced in the class or set on the object)
+        root, attrs = nodes.dotted_parts(func)
+        record_path(root, parsed.func, attrs, _read(parsed, root, attrs))
+        owner = gast.Name(id=spelled, ctx=gast.Load(), annotation=None, type_comment=None)
+        method = gast.Attribute(value=owner, attr=name, ctx=gast.Load())
+        for node in (owner, method):
+            gast.copy_location(node, func)
+            node.end_lineno, node.end_col_offset = func.end_lineno, func.end_col_offset
+        if not static:
+            call.args.insert(0, func.value)
+        call.func = method
+        changed = True
+    return changed
+
+
+def self_method_refusal(parsed, func):
+    """``(message, hint)`` for ``owner.m(...)`` in a method ``C.f`` of the user's class
+    ``C`` whose first parameter is ``owner`` and where ``C`` defines ``m`` as a plain
+    function, else None."""
+    if not isinstance(func.value, gast.Name):
+        return None
+    fn = getattr(parsed, "func", None)
+    qual = getattr(fn, "__qualname__", "") or ""
+    args = parsed.node.args.posonlyargs + parsed.node.args.args
+    if "<locals>" in qual or qual.count(".") != 1 or not args \
+            or args[0].id != func.value.id:
+        return None
+    cls = parsed.resolve(qual.split(".")[0], None)
+    if not inspect.isclass(cls) or class_function(cls, func.attr) is None:
+        return None
+    owner, name, cname = func.value.id, func.attr, cls.__name__
+    return (f"'{owner}.{name}(...)' calls the method {cname}.{name} through the object "
+            f"{owner!r}: s2sad does not look methods up through objects (the class of "
+            f"{owner!r} is the one of the object passed at each call, and a subclass may "
+            f"define its own {name})",
+            f"call it through the class: {cname}.{name}({owner}, ...), which s2sad "
+            f"differentiates as a helper (it then runs {cname}'s own {name})")
