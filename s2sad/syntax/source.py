@@ -28,7 +28,7 @@ from typing import Any, Dict, List
 
 import gast
 
-from . import anno, gastify, nodes
+from . import anno, class_attributes, gastify, nodes
 from .cached import uncached
 from .blocks import definition, plain_margin
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
@@ -99,18 +99,15 @@ class ParsedFunction:
                          stmt.col_offset + self.column_offset, text)
 
     def resolve_callee(self, func):
-        """The object the callee expression ``func`` (``f``, ``module.f``, or ``Cls.f`` of
-        a plain function or staticmethod ``f`` of a class, a gast node) names, or None (an
-        attribute of a value that is neither a module nor a class, a call's result)."""
+        """The object the callee ``func`` (``f``, ``module.f``, ``Cls.f``) names, or None."""
         spelled = nodes.dotted_parts(func)
         if spelled is None:
             return None
-        obj = self.resolve(spelled[0], None)
-        for part in spelled[1]:
-            if inspect.isclass(obj):
-                return class_function(obj, part) if part == spelled[1][-1] else None
-            if not inspect.ismodule(obj):
-                return None
+        obj, attrs = self.resolve(spelled[0], None), spelled[1]
+        for k, part in enumerate(attrs):
+            if not inspect.ismodule(obj):   # (of a class: a def or staticmethod of it)
+                return class_attributes.class_function(obj, part) \
+                    if inspect.isclass(obj) and k == len(attrs) - 1 else None
             obj = getattr(obj, part, None)
         return obj
 
@@ -139,20 +136,6 @@ class ParsedFunction:
 
 
 _MISSING_SENTINEL = object()
-
-
-def class_function(cls, name):
-    """The plain Python function ``cls.name`` is, read without running a descriptor: a
-    function defined in the class (or a base) or a staticmethod of it, which a call
-    ``Cls.name(...)`` calls as it stands (a class attribute, not an array's method);
-    None for anything else (a classmethod, a property, a builtin type's method)."""
-    try:
-        found = inspect.getattr_static(cls, name)
-    except AttributeError:
-        return None
-    if isinstance(found, staticmethod):
-        found = found.__func__
-    return found if found.__class__ is _FunctionType else None
 
 
 def composable(obj):

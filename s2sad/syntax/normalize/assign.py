@@ -164,20 +164,15 @@ class Assignments:
         norm.env[user_name] = nodes.name(result)
 
     def bind_atom(self, target, atom):
-        """Bind a target of a chained assignment to an atom, as Python does, left to
-        right: a name, an item written (``y[0] = y[1] = v``), or the unpacking of the
-        value (``a, b = c, d = t``: through a name of s2sad's holding it)."""
-        norm = self.norm
+        """Bind a target of a chained assignment to an atom, left to right as Python
+        does: a name, an item (``y[0] = y[1] = v``), or the unpacking of the value
+        (``a, b = c, d = t``: ``bind_target`` of a name of s2sad's holding it)."""
         if isinstance(target, gast.Name):
-            norm.env[target.id] = nodes.clone(atom)
-        elif isinstance(target, gast.Subscript):
-            self.store(target, nodes.clone(atom))
-        elif isinstance(target, (gast.Tuple, gast.List)):
-            held = norm.namer.fresh("chained")
-            norm.env[held] = nodes.clone(atom)
-            self.bind_tuple(target, nodes.name(held))
-        else:
-            raise norm.error(f"cannot assign to a {type(target).__name__}", target)
+            self.norm.env[target.id] = nodes.clone(atom)
+            return
+        held = self.norm.namer.fresh("chained")
+        self.norm.env[held] = nodes.clone(atom)
+        self.bind_target(target, nodes.name(held))
 
     def bind_tuple(self, target, value):
         """``a, b = value``: a parallel assignment from a display, else the unpacking

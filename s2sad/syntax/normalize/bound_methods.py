@@ -19,7 +19,8 @@ import inspect
 import gast
 
 from .. import nodes
-from ..source import class_function, record_path
+from ..class_attributes import class_function
+from ..source import record_path
 
 
 def _global_object(func, parsed, bound):

@@ -343,14 +343,7 @@ class Flattener:
             entry, node = registry.method_variant(func.attr, node, entry)   # (copy=False)
             if entry is None:
                 self.refuse_frozen_method(func, node)
-                # (rules.hints reads numpy, which the core never imports: only to word
-                # a refusal)
-                from ...rules.hints import method_hint
-                through = self_method_refusal(norm.parsed, func)   # (self.act(x))
-                if through is not None:
-                    raise norm.error(through[0], node, hint=through[1])
-                raise norm.error(f"the method '.{func.attr}()' is not supported", node,
-                                 hint=method_hint(func.attr, func.value))
+                raise _unknown_method_error(norm, func, node)
             target, dotted = entry
             owner = self.atom(func.value)
             if registry.runtime_method(target):   # (x.flatten(): s2sad's flatten_of)
@@ -533,3 +526,15 @@ def _int_literal(node):
 def _positions(call):
     """How many arguments ``call`` gives by position (None with a ``*xs`` among them)."""
     return None if any(isinstance(a, gast.Starred) for a in call.args) else len(call.args)
+
+
+def _unknown_method_error(norm, func, node):
+    """The refusal of ``owner.name(...)`` of a method s2sad does not know: a method of
+    the user's class called through ``self`` names the class spelling that works."""
+    through = self_method_refusal(norm.parsed, func)   # (self.act(x))
+    if through is not None:
+        return norm.error(through[0], node, hint=through[1])
+    # (rules.hints reads numpy, which the core never imports: only to word a refusal)
+    from ...rules.hints import method_hint
+    return norm.error(f"the method '.{func.attr}()' is not supported", node,
+                      hint=method_hint(func.attr, func.value))
