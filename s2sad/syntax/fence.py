@@ -404,11 +404,23 @@ def _out_positions(parsed, func):
     if target is None and isinstance(func, gast.Attribute) and not (
             isinstance(root, gast.Name) and isinstance(parsed.resolve(root.id, None),
                                                        types.ModuleType)):
+        if _users_method(parsed, func):
+            return ()   # (MODEL.dot(a, b), self.dot(a, b): the user's, not ndarray.dot)
         entry = registry.METHODS.get(func.attr)   # a method of a value: x.sum(...)
         target, method = (entry[0] if entry is not None else None), True
     if target is None or _users_helper(parsed, func):
         return ()
     return tuple(out_positions(target, method))
+
+
+def _users_method(parsed, func):
+    """Whether ``func`` (``G.m``, ``self.m``) is a method of the user's class called
+    through a module-level object or through a method's first parameter."""
+    from .normalize.bound_methods import method_of_object, self_method_refusal
+    bound = {n.id for n in parsed.walked() if n.__class__ is gast.Name
+             and n.ctx.__class__ is not gast.Load}
+    return method_of_object(func, parsed, bound) is not None \
+        or self_method_refusal(parsed, func) is not None
 
 
 def _users_helper(parsed, func):

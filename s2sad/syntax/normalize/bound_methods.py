@@ -62,6 +62,13 @@ def method_of_object(func, parsed, bound=frozenset()):
     return cls, name, static
 
 
+def object_method(func, parsed):
+    """The function of the class a call ``G.m(...)`` of :func:`method_of_object` runs
+    (what :func:`lower_bound_method_calls` writes it as calling), else None."""
+    found = method_of_object(func, parsed)
+    return class_function(found[0], found[1]) if found is not None else None
+
+
 def class_spelling(cls, parsed):
     """A global name of the function ``parsed`` bound to the class ``cls`` (its own
     name first, else the first in sorted order), or None."""
