@@ -1,5 +1,5 @@
 """The probes of ``generator/class_forms.py``'s constructs (methods of the program's own
-classes, chained assignments): (source, args) of a tiny function using each, made
+classes, chained assignments, sets of constants tested for membership): (source, args) of a tiny function using each, made
 :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
 import numpy as np
@@ -18,4 +18,8 @@ CLASS_PROBES = {
                         "    y = x * 1.0\n    y[0] = y[-1] = np.sin(x[1])\n"
                         "    z = y[1] = np.tanh(x[2])\n"
                         "    return a * d + b * c * c + np.sum(y * y) * z\n", (X3,)),
+    "set_membership": ("def f(x):\n    s = 0.0\n    for i, k in enumerate(('a', 'b', 'c')):\n"
+                       "        s = s + x[i] ** 2 * (1.0 if k in {'a', 'c'} else 2.0)\n"
+                       "        s = s + x[i] * (0.5 if i not in {0, 2} else 1.5)\n"
+                       "    return s\n", (X3,)),
 }

@@ -77,11 +77,13 @@ def check(parsed, writes=False):
     # made here for a walk kept without them, as second order keeps one)
     classes = getattr(everything, "classes", None) or nodes.by_class(everything)
     if not classes.keys().isdisjoint(UNSUPPORTED):
-        # report the first one statement by statement, as before the fast check
+        # report the first one statement by statement, as before the fast check (a set
+        # of constants tested for membership, k in {"a", "b"}, is read as a tuple)
+        tested = {id(s) for s in membership_sets(classes.get(gast.Compare, ()))}
         for stmt in fn.body:
             for node in nodes.walk(stmt):
                 entry = UNSUPPORTED.get(type(node))
-                if entry is not None:
+                if entry is not None and id(node) not in tested:
                     raise UnsupportedSyntaxError(entry[0], parsed.location(node),
                                                  hint=entry[1])
     _check_complex(parsed, everything, classes)
@@ -95,6 +97,16 @@ def check(parsed, writes=False):
     if gast.Lambda in classes or len(classes.get(gast.FunctionDef, ())) > 1 \
             or parsed.node.__class__ is not gast.FunctionDef:   # (a local function)
         _check_local_functions(parsed, everything)
+
+
+def membership_sets(compares):
+    """The set displays of constants (numbers, strings, None) that the comparisons
+    ``compares`` test membership in (``k in {"a", "c"}``, ``k not in {1, 2}``): the
+    same test as of the tuple of those constants, which ``sourceforms`` writes."""
+    return [right for node in compares for op, right in zip(node.ops, node.comparators)
+            if op.__class__ in (gast.In, gast.NotIn) and right.__class__ is gast.Set
+            and all(e.__class__ is gast.Constant and e.value.__class__ in (
+                int, float, str, bool, type(None)) for e in right.elts)]
 
 
 _STARRED_OR_GENERATOR = frozenset((gast.Starred, gast.GeneratorExp, gast.JoinedStr))

@@ -15,7 +15,8 @@ from s2sad.fuzz.generator import class_forms
 MODES = ("reverse", "forward", "second")
 SHOWS = {"class_methods": r"class Cm\d+:(.|\n)*CM\d+ = Cm\d+\(\)",
          "chained_targets": r", cb\d+ = cc\d+, cd\d+ = |cy\d+y\[0\] = cy\d+y\[-1\] = |"
-                            r"cy\d+z = cy\d+y\[0\] = "}
+                            r"cy\d+z = cy\d+y\[0\] = ",
+         "set_membership": r" in \{"}
 
 
 def _first_outcomes(tmp_path, feature, count):

@@ -30,7 +30,7 @@ def fd_hessian(grad, x, h=1e-5):
 @pytest.mark.parametrize("f", [cm.ops_dot, cm.ops_put, cm.ops_clip, cm.through_object,
                                cm.static_through_object, cm.chain_items, cm.chain_tuples,
                                cm.chain_mixed, cm.appended_count, cm.words_literal,
-                               cm.ravel_loop])
+                               cm.ravel_loop, cm.membership])
 def test_first_derivatives_match_finite_differences(f):
     check_grads(f, (X,), modes=("reverse", "forward"))
 
@@ -123,3 +123,9 @@ def test_hessian_of_chained_assignments():
     # chain_tuples = x0 x1 + x1 x0^2
     grad = lambda x: np.array([x[1] + 2 * x[0] * x[1], x[0] + x[0] ** 2, 0.0])
     assert np.allclose(s2sad.hessian(cm.chain_tuples)(X), fd_hessian(grad, X), atol=1e-6)
+
+
+def test_a_set_of_constants_tested_for_membership_is_a_constant():
+    w = np.array([1.0, 2.0, 1.0])   # k in {"a", "c"}: 1, else 2
+    assert np.allclose(s2sad.grad(cm.membership)(X), 2 * w * X + [1.5, 0.5, 1.5])
+    assert np.allclose(s2sad.hessian(cm.membership)(X), np.diag(2 * w))

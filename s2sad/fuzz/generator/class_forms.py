@@ -9,7 +9,9 @@ assignments (README: "Methods and classes"; stranger 21 found each refused or mi
   ndarray method of that name, and second derivatives go through it as through a
   module-level helper;
 - ``chained_targets``: chained assignments to items (``cyN[0] = cyN[-1] = v``), to
-  tuples (``ca, cb = cc, cd = v, w``) and to a name and an item at once.
+  tuples (``ca, cb = cc, cd = v, w``) and to a name and an item at once;
+- ``set_membership``: a set of constants tested for membership (``k in {"a", "c"}``,
+  ``i not in {0, 2}``) choosing a factor in a loop.
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -21,8 +23,8 @@ import random
 from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 
-TERM_FEATURES = ("class_methods", "chained_targets")
-SALTS = (0x2B17, 0x6D29)
+TERM_FEATURES = ("class_methods", "chained_targets", "set_membership")
+SALTS = (0x2B17, 0x6D29, 0x3E4B)
 RATE = 0.12
 
 #: the class each ``class_methods`` term defines (``{n}``: its number)
@@ -101,4 +103,23 @@ def _chained_targets(draft, r):
     draft.use("chained_targets")
 
 
-MAKERS = {"class_methods": _class_methods, "chained_targets": _chained_targets}
+def _set_membership(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    name, i, k = f"sm{n}", f"i{n}", f"k{n}"
+    test = r.choice((f"{k} in {{'a', 'c'}}", f"{k} not in {{'b'}}", f"{i} in {{0, 2}}",
+                     f"{i} not in {{1, 5}}"))
+    item = {S: f"{x} * ({i} + 1.0)", V: f"{x}[{i}]", W: f"{x}[{i} % 2]",
+            M: f"np.sum({x}[{i} % 2])"}[param.shape]
+    draft.emit(f"{name} = 0.0")
+    draft.emit(f"for {i}, {k} in enumerate(('a', 'b', 'c')):")
+    draft.emit(f"    {name} = {name} + {item} ** 2 * (1.0 if {test} else 2.0)")
+    draft.return_terms.append(f"0.25 * {name}")
+    draft.use("set_membership")
+
+
+MAKERS = {"class_methods": _class_methods, "chained_targets": _chained_targets,
+          "set_membership": _set_membership}
