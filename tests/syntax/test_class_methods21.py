@@ -129,3 +129,10 @@ def test_a_set_of_constants_tested_for_membership_is_a_constant():
     w = np.array([1.0, 2.0, 1.0])   # k in {"a", "c"}: 1, else 2
     assert np.allclose(s2sad.grad(cm.membership)(X), 2 * w * X + [1.5, 0.5, 1.5])
     assert np.allclose(s2sad.hessian(cm.membership)(X), np.diag(2 * w))
+
+
+def test_a_method_of_a_parameter_is_refused_naming_the_class_that_defines_it():
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(cm.loss_of_model, wrt=1)(cm.Model(), X)
+    assert HERE in str(info.value).splitlines()[0] and "Model.act" in str(info.value)
+    assert "Model.act(model, ...)" in info.value.hint

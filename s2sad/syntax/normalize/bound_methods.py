@@ -151,3 +151,22 @@ def self_method_refusal(parsed, func):
             f"define its own {name})",
             f"call it through the class: {cname}.{name}({owner}, ...), which s2sad "
             f"differentiates as a helper (it then runs {cname}'s own {name})")
+
+
+def class_method_hint(parsed, func):
+    """``(message, hint)`` for ``v.m(...)`` of an unknown method ``m`` that classes of
+    the function's module define as plain functions (``def loss(model, x): ...
+    model.act(x)``): the object's class is not known, the spelling through a class is;
+    else None."""
+    module = getattr(parsed.func, "__module__", None)
+    owners = sorted(n for n, v in parsed.globals.items() if inspect.isclass(v)
+                    and v.__module__ == module and v.__name__ == n
+                    and class_function(v, func.attr) is not None)
+    if not owners or not isinstance(func.value, gast.Name):
+        return None
+    owner, name = func.value.id, func.attr
+    spelled = " or ".join(f"{c}.{name}" for c in owners[:3])
+    return (f"the method '.{name}()' is not supported: s2sad does not look methods up "
+            f"through objects ({spelled} of your module is one)",
+            f"if {owner!r} is an object of your class, call the method through the class: "
+            f"{owners[0]}.{name}({owner}, ...), which s2sad differentiates as a helper")

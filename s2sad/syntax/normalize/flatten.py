@@ -24,7 +24,7 @@ from ..callers import called_partial
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
-from .bound_methods import self_method_refusal
+from .bound_methods import class_method_hint, self_method_refusal
 from .clashes import marked
 from .derivatives import bound_as_the_api, made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
@@ -531,7 +531,8 @@ def _positions(call):
 def _unknown_method_error(norm, func, node):
     """The refusal of ``owner.name(...)`` of a method s2sad does not know: a method of
     the user's class called through ``self`` names the class spelling that works."""
-    through = self_method_refusal(norm.parsed, func)   # (self.act(x))
+    through = self_method_refusal(norm.parsed, func) \
+        or class_method_hint(norm.parsed, func)   # (self.act(x), model.act(x))
     if through is not None:
         return norm.error(through[0], node, hint=through[1])
     # (rules.hints reads numpy, which the core never imports: only to word a refusal)
