@@ -136,3 +136,13 @@ def test_a_method_of_a_parameter_is_refused_naming_the_class_that_defines_it():
         s2sad.grad(cm.loss_of_model, wrt=1)(cm.Model(), X)
     assert HERE in str(info.value).splitlines()[0] and "Model.act" in str(info.value)
     assert "Model.act(model, ...)" in info.value.hint
+
+
+@pytest.mark.parametrize("method", ["loss", "loss_get"])
+def test_self_method_named_like_an_array_or_dict_method_is_the_classes(method):
+    # (it crashed in numpy: self.sum(x) was read as np.sum(self, x))
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(getattr(cm.Shadow, method), wrt=1)(cm.Shadow(), X)
+    assert HERE in str(info.value).splitlines()[0]
+    assert "Shadow." in info.value.hint and "(self, ...)" in info.value.hint
+    assert np.allclose(s2sad.grad(cm.Shadow.loss_ok, wrt=1)(cm.Shadow(), X), 3 * X ** 2 + 2)

@@ -324,6 +324,7 @@ class Flattener:
         function (``x.sum()`` -> ``np.sum(x)``), ``d.get(k)`` ``dict_get``."""
         norm = self.norm
         func = node.func
+        _refuse_self_method(norm, func, node)   # (self.sum(x) of a class defining sum)
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None \
                 and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
             # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
@@ -539,3 +540,14 @@ def _unknown_method_error(norm, func, node):
     from ...rules.hints import method_hint
     return norm.error(f"the method '.{func.attr}()' is not supported", node,
                       hint=method_hint(func.attr, func.value))
+
+
+def _refuse_self_method(norm, func, node):
+    """Refuse ``self.m(...)`` in a method of the user's class that defines ``m`` (even
+    one named like an array's or a dict's method, ``self.sum(x)``, ``self.get(k)``): see
+    ``bound_methods.self_method_refusal``."""
+    if func.__class__ is gast.Attribute and func.value.__class__ is gast.Name \
+            and func.value.id in norm.root_params:
+        through = self_method_refusal(norm.parsed, func)
+        if through is not None:
+            raise norm.error(through[0], node, hint=through[1])
