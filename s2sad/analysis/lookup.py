@@ -94,6 +94,16 @@ def rule_for(value, parsed, need):
                         "inside the function; s2sad reads module-level functions from "
                         "their 'def'")
             hint = "define it with 'def' (def name(v): return ...), or " + hint
+        elif inspect.ismethod(target) and inspect.isfunction(target.__func__) \
+                and not inspect.isclass(target.__self__):
+            cls = type(target.__self__).__name__
+            name = target.__func__.__name__
+            message += (f": a method bound to an object of the class {cls}, which has no "
+                        f"name in the module of the code calling it")
+            obj = label.rpartition(".")[0] or "obj"
+            hint = (f"bind the class to a module-level name ({cls} = type({obj})): s2sad "
+                    f"then differentiates the method's def, called as {cls}.{name}({obj}, "
+                    f"...); or " + hint)
         elif callable(target) and hasattr(target, "__code__") and not _has_source(target):
             message += ": s2sad cannot read this function's source"
             hint = "define it with 'def' in a module file, or " + hint

@@ -146,3 +146,13 @@ def test_self_method_named_like_an_array_or_dict_method_is_the_classes(method):
     assert HERE in str(info.value).splitlines()[0]
     assert "Shadow." in info.value.hint and "(self, ...)" in info.value.hint
     assert np.allclose(s2sad.grad(cm.Shadow.loss_ok, wrt=1)(cm.Shadow(), X), 3 * X ** 2 + 2)
+
+
+def test_a_method_of_an_object_whose_class_has_no_name_says_to_name_it(monkeypatch):
+    with pytest.raises(s2sad.NoDerivativeRuleError) as info:
+        s2sad.grad(cm.through_hidden)(X)
+    assert HERE in str(info.value).splitlines()[0] and "class Hidden" in str(info.value)
+    assert "Hidden = type(HIDDEN)" in info.value.hint
+    monkeypatch.setattr(cm, "Hidden", type(cm.HIDDEN), raising=False)   # the hint, followed
+    assert np.allclose(s2sad.grad(cm.through_hidden)(X),
+                       np.tanh(X) + X * (1 - np.tanh(X) ** 2))

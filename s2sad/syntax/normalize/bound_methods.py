@@ -23,6 +23,10 @@ from ..class_attributes import class_function
 from ..source import record_path
 
 
+#: the packages whose objects' methods are theirs to define (rules, refusals)
+_LIBRARIES = frozenset({"numpy", "scipy", "dask", "numba", "builtins", "collections"})
+
+
 def _global_object(func, parsed, bound):
     """``(the object, the method's name)`` for a callee ``G.m`` or ``mod.G.m`` whose
     root is a global (not a name the function binds) naming an object that is neither
@@ -56,8 +60,10 @@ def method_of_object(func, parsed, bound=frozenset()):
         return None
     obj, name = found
     cls = type(obj)
-    if name in getattr(obj, "__dict__", {}) or class_function(cls, name) is None:
-        return None
+    if name in getattr(obj, "__dict__", {}) or class_function(cls, name) is None \
+            or cls.__getattribute__ is not object.__getattribute__ \
+            or (cls.__module__ or "").split(".")[0] in _LIBRARIES:
+        return None   # (a library's object: its rules, e.g. a frozen distribution's)
     static = isinstance(inspect.getattr_static(cls, name), staticmethod)
     return cls, name, static
 
@@ -66,7 +72,8 @@ def object_method(func, parsed):
     """The function of the class a call ``G.m(...)`` of :func:`method_of_object` runs
     (what :func:`lower_bound_method_calls` writes it as calling), else None."""
     found = method_of_object(func, parsed)
-    return class_function(found[0], found[1]) if found is not None else None
+    return class_function(found[0], found[1]) if found is not None \
+        and class_spelling(found[0], parsed) is not None else None
 
 
 def class_spelling(cls, parsed):
