@@ -156,3 +156,14 @@ def test_a_method_of_an_object_whose_class_has_no_name_says_to_name_it(monkeypat
     monkeypatch.setattr(cm, "Hidden", type(cm.HIDDEN), raising=False)   # the hint, followed
     assert np.allclose(s2sad.grad(cm.through_hidden)(X),
                        np.tanh(X) + X * (1 - np.tanh(X) ** 2))
+
+
+def test_a_second_order_refusal_names_the_class_attribute_and_its_line():
+    # W.e is a decorator's wrapper; the module-level e (another function) is not the one
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.hessian(cm.W.outer)(X)
+    text = str(info.value)
+    assert "'W.e'" in text and "decorator's wrapper" in text
+    line = next(i for i, t in enumerate(open(cm.__file__), 1) if "@_wrapping" in t) - 1
+    assert f"class_methods21.py:{line})" in text   # (its def, from its first decorator)
+    assert np.allclose(s2sad.grad(cm.W.outer)(X), 2 * (np.cos(X) * X ** 2 + 2 * X * np.sin(X)))
