@@ -167,3 +167,10 @@ def test_a_second_order_refusal_names_the_class_attribute_and_its_line():
     line = next(i for i, t in enumerate(open(cm.__file__), 1) if "@_wrapping" in t) - 1
     assert f"class_methods21.py:{line})" in text   # (its def, from its first decorator)
     assert np.allclose(s2sad.grad(cm.W.outer)(X), 2 * (np.cos(X) * X ** 2 + 2 * X * np.sin(X)))
+
+
+def test_a_bound_method_calling_its_class_method_through_self_gets_the_class_spelling():
+    with pytest.raises(s2sad.SourceUnavailableError) as info:
+        s2sad.grad(cm.Model().loss)(X)
+    assert "reads attributes" not in info.value.hint
+    assert "wrt=1" in info.value.hint and "Model.act(self, ...)" in info.value.hint
