@@ -30,7 +30,8 @@ def fd_hessian(grad, x, h=1e-5):
 @pytest.mark.parametrize("f", [cm.ops_dot, cm.ops_put, cm.ops_clip, cm.through_object,
                                cm.static_through_object, cm.chain_items, cm.chain_tuples,
                                cm.chain_mixed, cm.appended_count, cm.words_literal,
-                               cm.ravel_loop, cm.membership])
+                               cm.ravel_loop, cm.membership, cm.chain_row,
+                               cm.chain_slice])
 def test_first_derivatives_match_finite_differences(f):
     check_grads(f, (X,), modes=("reverse", "forward"))
 
@@ -174,3 +175,9 @@ def test_a_bound_method_calling_its_class_method_through_self_gets_the_class_spe
         s2sad.grad(cm.Model().loss)(X)
     assert "reads attributes" not in info.value.hint
     assert "wrt=1" in info.value.hint and "Model.act(self, ...)" in info.value.hint
+
+
+def test_a_chained_assignment_of_one_list_to_a_name_and_an_item_is_one_list():
+    with pytest.raises(s2sad.S2sadError) as info:
+        s2sad.grad(cm.chain_shared_list)(X)
+    assert HERE in str(info.value).splitlines()[0] and "'ys'" in str(info.value)
