@@ -94,6 +94,16 @@ def rule_for(value, parsed, need):
                         "inside the function; s2sad reads module-level functions from "
                         "their 'def'")
             hint = "define it with 'def' (def name(v): return ...), or " + hint
+        elif inspect.ismethod(target) and inspect.isfunction(target.__func__) \
+                and not inspect.isclass(target.__self__):
+            cls = type(target.__self__).__name__
+            name = target.__func__.__name__
+            message += (f": a method bound to an object of the class {cls}, which has no "
+                        f"name in the module of the code calling it")
+            obj = label.rpartition(".")[0] or "obj"
+            hint = (f"bind the class to a module-level name ({cls} = type({obj})): s2sad "
+                    f"then differentiates the method's def, called as {cls}.{name}({obj}, "
+                    f"...); or " + hint)
         elif callable(target) and hasattr(target, "__code__") and not _has_source(target):
             message += ": s2sad cannot read this function's source"
             hint = "define it with 'def' in a module file, or " + hint
@@ -152,7 +162,7 @@ def _carries_through(target, value, parsed):
                   functools.reduce):
         return (f"its output may carry the derivatives of what it reads, through the "
                 f"function it applies", _HIGHER_ORDER[name])
-    given = _takes_functions(target) or [
+    given = _takes_functions(target, value) or [
         a for a in list(value.args) + [k.value for k in value.keywords]
         if _gives_function(a, parsed)]
     if given and name == "piecewise" and getattr(target, "__module__", "") == "numpy":
@@ -164,8 +174,19 @@ def _carries_through(target, value, parsed):
         return ("it is given a function, whose results may carry derivatives",
                 "call the function given in the differentiated code itself (a loop, "
                 "a comprehension), or {register}")
+    if target is _accumulate():
+        return ("its output, the running sums of what it reads, carries their derivatives",
+                "write np.cumsum(x) of an array, or the loop: acc = xs[0]; sums = [acc]; "
+                "for v in xs[1:]: acc = acc + v; sums.append(acc); or {register}")
     if isinstance(target, type):
-        numeric = getattr(target, "__module__", "") == "numpy"
+        numpy = sys.modules.get("numpy")
+        numeric = getattr(target, "__module__", "") == "numpy" and numpy is not None \
+            and issubclass(target, numpy.generic)   # (a scalar type: np.float32...)
+        if getattr(target, "__module__", "") == "numpy" and name in _ARRAY_ITERATORS:
+            return (f"{label_of(target)} is a class, whose instances iterate over an "
+                    f"array's items and may carry their derivatives",
+                    f"loop over the array itself: {_ARRAY_ITERATORS[name]}, which is "
+                    "differentiated, or {register}")
         return (f"{label_of(target)} is a class, whose instances may carry the derivatives "
                 f"of what it is made from",
                 (f"convert with np.array(v, dtype=np.{target.__name__}) or "
@@ -174,6 +195,19 @@ def _carries_through(target, value, parsed):
                 "make the value outside the differentiated function and pass its "
                 "numbers as arguments, or {register}")
     return None
+
+
+#: numpy's classes iterating over an array -> the loop that reads the same items
+_ARRAY_ITERATORS = {
+    "nditer": "for v in x.ravel() (of a 1-d array: for v in x)",
+    "ndenumerate": "for i, v in enumerate(x.ravel()) (of a 1-d array: enumerate(x); the "
+                   "index of a 2-d array is (i // n, i % n))",
+}
+
+
+def _accumulate():
+    itertools = sys.modules.get("itertools")
+    return getattr(itertools, "accumulate", None)
 
 
 def label_of(target):
@@ -185,15 +219,19 @@ _FUNCTION_PARAMETERS = frozenset(("func", "fun", "function", "funclist", "pyfunc
                                   "callback", "callable"))
 
 
-def _takes_functions(target):
+def _takes_functions(target, call):
     """Whether ``target`` takes functions by a parameter so named (``np.piecewise``'s
-    ``funclist``, ``np.apply_along_axis``'s ``func1d``): whatever the argument looks
-    like at the call (a local name bound to a list of functions)."""
+    ``funclist``, ``np.apply_along_axis``'s ``func1d``) and the call ``call`` gives it,
+    by position or by name: whatever the argument looks like at the call (a local name
+    bound to a list of functions).  (``itertools.accumulate(xs)`` gives none: it adds.)"""
     try:
-        params = inspect.signature(target).parameters
+        params = list(inspect.signature(target).parameters.values())
     except (TypeError, ValueError):
         return False
-    return any(p in _FUNCTION_PARAMETERS for p in params)
+    named = {kw.arg for kw in call.keywords}
+    return any(p.name in _FUNCTION_PARAMETERS and (
+        p.name in named or p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and k < len(call.args)) for k, p in enumerate(params))
 
 
 def _gives_function(atom, parsed):

@@ -131,9 +131,10 @@ def second_order_error(func, exc):
             if where is not None and re.search(rf"\b{name}\s*\(", where.code):
                 spelled = name
                 break
-        obj = func.__globals__.get(spelled)
-        why, hint = _not_inlined(spelled, obj)
-        named = f"{spelled!r}" + (f" ({helper})" if helper and helper != spelled else "")
+        spelled, obj = _called_helper(func, where, spelled)
+        why, hint = _not_inlined(spelled.rpartition(".")[2], obj)
+        named = f"{spelled!r}" + (f" ({helper})" if helper and helper != spelled
+                                  and not spelled.endswith("." + helper) else "")
         return type(exc)(
             f"second derivatives of {func.__name__} are not available: they go through a "
             f"helper only when its body can be put in place of its call, and {named}"
@@ -145,6 +146,20 @@ def second_order_error(func, exc):
         f"differentiate its generated gradient code: {exc.message}",
         located_from_generated(exc.location, func, written and written.group(1))
         or exc.location, hint=exc.hint or "use finite differences of s2sad.grad")
+
+
+def _called_helper(func, where, name):
+    """``(spelling, object)`` of the helper ``name`` the line ``where`` calls, read from
+    ``func``'s globals as the call spells it: ``K.e(x)`` names the class attribute
+    ``K.e`` (through modules and classes), not a module-level ``e``."""
+    found = re.search(rf"((?:\w+\.)*){re.escape(name)}\s*\(", where.code) \
+        if where is not None else None
+    path = found.group(1).split(".")[:-1] if found else []
+    obj = func.__globals__.get(path[0] if path else name)
+    for part in path[1:] + [name] if path else []:
+        obj = inspect.getattr_static(obj, part, None)
+        obj = obj.__func__ if isinstance(obj, staticmethod) else obj
+    return ".".join(path + [name]), obj
 
 
 def _pulled_helper(location, pullback):

@@ -1,14 +1,15 @@
 """The constructs the generator can emit, each with its probe, and the feature tables.
 
 Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
-:mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`); what s2sad may or must refuse is
-:mod:`~s2sad.fuzz.refusal_tables`."""
+:mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`, :mod:`~s2sad.fuzz.class_probes`);
+what s2sad may or must refuse is :mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
 
 import numpy as np
 
 from s2sad.fuzz.claim_probes import CLAIM_PROBES
+from s2sad.fuzz.class_probes import CLASS_PROBES
 from s2sad.fuzz.effect_probes import EFFECT_PROBES
 from s2sad.fuzz.gap_probes import GAP_PROBES
 from s2sad.fuzz.list_probes import LIST_PROBES
@@ -463,6 +464,7 @@ CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.item
 # forms the README claims that no generator wrote (claim_probes.py)
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLAIM_PROBES.items()})
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in LIST_PROBES.items()})
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLASS_PROBES.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -498,7 +500,8 @@ CLAIMED = frozenset({
     "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
     "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append",
     "module_closure"}
-    | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | CONTAINER_FEATURES)
+    | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | frozenset(CLASS_PROBES)
+    | CONTAINER_FEATURES)
 
 #: constructs and the ones they need besides themselves
 REQUIRES = {

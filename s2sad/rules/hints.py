@@ -40,8 +40,12 @@ def _supported(table):
                      for name in sorted(table)[:12])
 
 
-def method_hint(name):
-    """The hint for ``x.<name>(...)`` on a local value, which s2sad does not support."""
+def method_hint(name, owner=None):
+    """The hint for ``x.<name>(...)`` on a local value, which s2sad does not support;
+    ``owner``, the expression ``x`` (a gast node), when known: a string literal's
+    method gets the string hint, whatever numpy has of that name."""
+    if _is_string(owner):
+        return _string_hint(name)
     if name in _DICT_METHODS:
         return ("dicts support d[k], d[k] = v, d.get(k, default), d.update(...), len(d), "
                 f"k in d and loops (for k in d, for k, v in d.items(), d.keys(), d.values()): "
@@ -69,12 +73,23 @@ def method_hint(name):
                 f"derivative; otherwise compute '.{name}()' outside the differentiated "
                 f"function")
     if name in _STRING_METHODS:
-        return (f"'.{name}()' is a method of strings, which s2sad does not call in the "
-                f"differentiated code; compare strings with ==, in and slices instead "
-                f"(k[:1] == \"W\" for k.startswith(\"W\"), k in WEIGHT_KEYS with a "
-                f"module-level tuple of keys), or compute it outside and pass the result")
+        return _string_hint(name)
     return (f"s2sad knows these array methods: {_supported(registry.METHODS)}...; compute "
             f"'.{name}()' outside the differentiated function, or with numpy functions")
+
+
+def _is_string(node):
+    """Whether the gast node ``node`` is a string literal."""
+    return getattr(node, "value", None).__class__ is str and \
+        node.__class__.__name__ == "Constant"
+
+
+def _string_hint(name):
+    return (f"'.{name}()' is a method of strings, which s2sad does not call in the "
+            f"differentiated code; write its result as a literal (\"a b\".split() is the "
+            f"list [\"a\", \"b\"]), compare strings with ==, in and slices instead "
+            f"(k[:1] == \"W\" for k.startswith(\"W\"), k in WEIGHT_KEYS with a "
+            f"module-level tuple of keys), or compute it outside and pass the result")
 
 
 def attribute_hint(name):

@@ -50,6 +50,11 @@ UNSUPPORTED = {
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
     gast.SetComp: ("set comprehensions cannot be differentiated", "use a list and np.array"),
 }
+if hasattr(gast, "Match"):   # (Python 3.10 and newer)
+    UNSUPPORTED[gast.Match] = (
+        "'match' statements are not supported",
+        "write the cases as if/elif/else: if v == \"sq\": ... elif v in (\"a\", "
+        "\"b\"): ... else: ... (for case _), unpacking a sequence pattern with a, b = v")
 
 
 def check(parsed, writes=False):
@@ -72,11 +77,13 @@ def check(parsed, writes=False):
     # made here for a walk kept without them, as second order keeps one)
     classes = getattr(everything, "classes", None) or nodes.by_class(everything)
     if not classes.keys().isdisjoint(UNSUPPORTED):
-        # report the first one statement by statement, as before the fast check
+        # report the first one statement by statement, as before the fast check (a set
+        # of constants tested for membership, k in {"a", "b"}, is read as a tuple)
+        tested = {id(s) for s in membership_sets(classes.get(gast.Compare, ()))}
         for stmt in fn.body:
             for node in nodes.walk(stmt):
                 entry = UNSUPPORTED.get(type(node))
-                if entry is not None:
+                if entry is not None and id(node) not in tested:
                     raise UnsupportedSyntaxError(entry[0], parsed.location(node),
                                                  hint=entry[1])
     _check_complex(parsed, everything, classes)
@@ -90,6 +97,16 @@ def check(parsed, writes=False):
     if gast.Lambda in classes or len(classes.get(gast.FunctionDef, ())) > 1 \
             or parsed.node.__class__ is not gast.FunctionDef:   # (a local function)
         _check_local_functions(parsed, everything)
+
+
+def membership_sets(compares):
+    """The set displays of constants (numbers, strings, None) that the comparisons
+    ``compares`` test membership in (``k in {"a", "c"}``, ``k not in {1, 2}``): the
+    same test as of the tuple of those constants, which ``sourceforms`` writes."""
+    return [right for node in compares for op, right in zip(node.ops, node.comparators)
+            if op.__class__ in (gast.In, gast.NotIn) and right.__class__ is gast.Set
+            and all(e.__class__ is gast.Constant and e.value.__class__ in (
+                int, float, str, bool, type(None)) for e in right.elts)]
 
 
 _STARRED_OR_GENERATOR = frozenset((gast.Starred, gast.GeneratorExp, gast.JoinedStr))
@@ -399,11 +416,23 @@ def _out_positions(parsed, func):
     if target is None and isinstance(func, gast.Attribute) and not (
             isinstance(root, gast.Name) and isinstance(parsed.resolve(root.id, None),
                                                        types.ModuleType)):
+        if _users_method(parsed, func):
+            return ()   # (MODEL.dot(a, b), self.dot(a, b): the user's, not ndarray.dot)
         entry = registry.METHODS.get(func.attr)   # a method of a value: x.sum(...)
         target, method = (entry[0] if entry is not None else None), True
     if target is None or _users_helper(parsed, func):
         return ()
     return tuple(out_positions(target, method))
+
+
+def _users_method(parsed, func):
+    """Whether ``func`` (``G.m``, ``self.m``) is a method of the user's class called
+    through a module-level object or through a method's first parameter."""
+    from .normalize.bound_methods import method_of_object, self_method_refusal
+    bound = {n.id for n in parsed.walked() if n.__class__ is gast.Name
+             and n.ctx.__class__ is not gast.Load}
+    return method_of_object(func, parsed, bound) is not None \
+        or self_method_refusal(parsed, func) is not None
 
 
 def _users_helper(parsed, func):

@@ -28,7 +28,7 @@ from typing import Any, Dict, List
 
 import gast
 
-from . import anno, gastify, nodes
+from . import anno, class_attributes, gastify, nodes
 from .cached import uncached
 from .blocks import definition, plain_margin
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
@@ -99,15 +99,15 @@ class ParsedFunction:
                          stmt.col_offset + self.column_offset, text)
 
     def resolve_callee(self, func):
-        """The object the callee expression ``func`` (``f`` or ``module.f``, a gast node)
-        names, or None (an attribute of a value that is not a module, a call's result)."""
+        """The object the callee ``func`` (``f``, ``module.f``, ``Cls.f``) names, or None."""
         spelled = nodes.dotted_parts(func)
         if spelled is None:
             return None
-        obj = self.resolve(spelled[0], None)
-        for part in spelled[1]:
-            if not inspect.ismodule(obj):
-                return None
+        obj, attrs = self.resolve(spelled[0], None), spelled[1]
+        for k, part in enumerate(attrs):
+            if not inspect.ismodule(obj):   # (of a class: a def or staticmethod of it)
+                return class_attributes.class_function(obj, part) \
+                    if inspect.isclass(obj) and k == len(attrs) - 1 else None
             obj = getattr(obj, part, None)
         return obj
 
@@ -181,14 +181,14 @@ def not_a_function_error(func):
         return SourceUnavailableError(
             f"s2sad differentiates Python functions written with 'def'; got the bound method "
             f"{owner}.{name} (a function with its first argument already given)",
-            hint=_method_hint(func.__func__, spelled))
+            hint=class_attributes.method_hint(func.__func__, spelled))
     call = getattr(type(func), "__call__", None)
     if not inspect.isclass(func) and not inspect.isbuiltin(func) \
             and inspect.isfunction(call):
         owner = type(func).__name__
         return SourceUnavailableError(
             f"s2sad differentiates Python functions written with 'def'; got an instance of "
-            f"{owner}, a callable object", hint=_method_hint(call, f"{owner}.__call__"))
+            f"{owner}, a callable object", hint=class_attributes.method_hint(call, f"{owner}.__call__"))
     if isinstance(func, functools.partial):
         inner = getattr(func.func, "__qualname__", None) or type(func.func).__name__
         return SourceUnavailableError(
@@ -229,26 +229,6 @@ def _short_repr(obj, limit=80):
     except Exception:   # pragma: no cover - a broken __repr__
         text = f"an instance of {type(obj).__name__}"
     return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _method_hint(function, spelled):
-    """How to differentiate a method: through the plain function with the instance as
-    its first argument, when its body does not read the instance's attributes (s2sad
-    does not differentiate attribute reads of objects); else with the arrays as
-    arguments of a function of their own."""
-    first = function.__code__.co_varnames[:1]
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-        reads_self = any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-                         and n.value.id in first for n in ast.walk(tree))
-    except (OSError, TypeError, SyntaxError):
-        reads_self = True
-    if reads_self:
-        return (f"{spelled} reads attributes of {first[0] if first else 'self'}, which s2sad "
-                f"does not differentiate: write a function that takes the arrays it uses as "
-                f"arguments (def loss(W, b, x): ...), and call it with obj.W, obj.b")
-    return (f"differentiate the function itself with the instance as its first argument "
-            f"and wrt counted from it: s2sad.grad({spelled}, wrt=1)(obj, x)")
 
 
 # ------------------------------------------------------------ what generation read

@@ -762,6 +762,16 @@ CONSTRUCT_SIGNS.update({
                           r"uw\d+\[[\d, ]+\] = uw\d+", r"uw\d+ \*= 0\.5", r"uw\d+ \+= np\.sin\("],
     "slice_update": [r"va\d+ = vs\d+\[:1\]\n\s+vb\d+ = vs\d+\[1:\]", r"vb\d+ -= 0\.5 \* va\d+",
                      r"vb\d+ \+= 0\.5 \* va\d+", r"vb\d+ \*= 0\.5 \* va\d+"],
+    # methods of the program's own class, chained assignments, sets of constants in a
+    # membership test (class_forms.py)
+    "class_methods": [r"\nCM\d+ = Cm\d+\(\)", r"= Cm\d+\.dot\(\w+, np\.sin\(\w+\)\)",
+                      r"= CM\d+\.dot\(\w+, np\.sin\(\w+\)\)",
+                      r"np\.sum\((Cm|CM)\d+\.clip\(\w+, 0\.5\)\)", r"Cm\d+\.h\(CM\d+, \w+\)",
+                      r"CM\d+\.h\(\w+\)", r"\n\s+(Cm|CM)\d+\.put\(cm\d+b, "],
+    "chained_targets": [r", cb\d+ = cc\d+, cd\d+ = ", r"cy\d+y\[0\] = cy\d+y\[-1\] = np\.sin\(",
+                        r"cy\d+z = cy\d+y\[0\] = np\.tanh\("],
+    "set_membership": [r"k\d+ in \{'a', 'c'\}", r"k\d+ not in \{'b'\}", r"i\d+ in \{0, 2\}",
+                       r"i\d+ not in \{1, 5\}"],
 })
 
 @functools.lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from s2sad.fuzz.constructs import ALL_FEATURES
 from s2sad.fuzz.generator.none_buffer import choose_parameter, write_buffer
 import s2sad.fuzz.generator.claim_effects as claim_effects
 import s2sad.fuzz.generator.claim_forms as claim_forms
+import s2sad.fuzz.generator.class_forms as class_forms
 import s2sad.fuzz.generator.common_forms as common_forms
 import s2sad.fuzz.generator.effect_forms as effect_forms
 import s2sad.fuzz.generator.gap_forms as gap_forms
@@ -117,6 +118,7 @@ class Generator:
         gap_forms.choose(self.draft)
         claim_forms.choose(self.draft)
         claim_effects.choose(self.draft)
+        class_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

@@ -23,6 +23,7 @@ made with ``functools.wraps``, writes into nothing here.
 """
 
 import ast
+import builtins
 import inspect
 import textwrap
 from typing import Dict, Tuple
@@ -377,7 +378,8 @@ def _returned(fn, node, assumed, active):
     def call_holds(call):
         callee = _resolve_ast(call.func, fn)
         if callee is not None and registry.allocates(callee) or callee is np_function("array") \
-                and not any(k.arg == "copy" for k in call.keywords):
+                and not any(k.arg == "copy" for k in call.keywords) \
+                or _new_value_builtin(call.func, fn, bound, params):
             return set()   # (np.array copies unless told not to, as returns_new_values)
         if call.args and _first_argument_only(callee):
             return holds(call.args[0])
@@ -417,6 +419,21 @@ def _returned(fn, node, assumed, active):
                 return None
             found |= held
     return frozenset(found & params)
+
+
+#: builtins whose result is a new number, bool or string, never an argument (len(xs))
+_NEW_VALUE_BUILTINS = (builtins.len, builtins.isinstance, builtins.bool, builtins.int,
+                       builtins.float, builtins.str, builtins.id, builtins.hash)
+
+
+def _new_value_builtin(func, fn, bound, params):
+    """Whether the ``ast`` callee ``func`` names, in ``fn``, one of the builtins
+    ``_NEW_VALUE_BUILTINS`` (not a local, parameter or global of that name)."""
+    if not isinstance(func, ast.Name) or func.id in bound or func.id in params \
+            or func.id in fn.__globals__:
+        return False
+    found = getattr(builtins, func.id, None)
+    return any(found is b for b in _NEW_VALUE_BUILTINS)
 
 
 def _first_argument_only(callee):

@@ -164,12 +164,15 @@ class Assignments:
         norm.env[user_name] = nodes.name(result)
 
     def bind_atom(self, target, atom):
-        """Bind a target of a chained assignment (a name) to an atom."""
-        norm = self.norm
+        """Bind a target of a chained assignment to an atom, left to right as Python
+        does: a name, an item (``y[0] = y[1] = v``), or the unpacking of the value
+        (``a, b = c, d = t``: ``bind_target`` of a name of s2sad's holding it)."""
         if isinstance(target, gast.Name):
-            norm.env[target.id] = nodes.clone(atom)
-        else:
-            raise norm.error("chained assignment to non-names is not supported", target)
+            self.norm.env[target.id] = nodes.clone(atom)
+            return
+        held = self.norm.namer.fresh("chained")
+        self.norm.env[held] = nodes.clone(atom)
+        self.bind_target(target, nodes.name(held))
 
     def bind_tuple(self, target, value):
         """``a, b = value``: a parallel assignment from a display, else the unpacking

@@ -24,6 +24,7 @@ from ..callers import called_partial
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
+from .bound_methods import class_method_hint, self_method_refusal
 from .clashes import marked
 from .derivatives import bound_as_the_api, made_here
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
@@ -323,6 +324,7 @@ class Flattener:
         function (``x.sum()`` -> ``np.sum(x)``), ``d.get(k)`` ``dict_get``."""
         norm = self.norm
         func = node.func
+        _refuse_self_method(norm, func, node)   # (self.sum(x) of a class defining sum)
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None \
                 and func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
             # d.get(key), d.get(key, default): a dict's (ndarrays have no .get)
@@ -342,11 +344,7 @@ class Flattener:
             entry, node = registry.method_variant(func.attr, node, entry)   # (copy=False)
             if entry is None:
                 self.refuse_frozen_method(func, node)
-                # (rules.hints reads numpy, which the core never imports: only to word
-                # a refusal)
-                from ...rules.hints import method_hint
-                raise norm.error(f"the method '.{func.attr}()' is not supported", node,
-                                 hint=method_hint(func.attr))
+                raise _unknown_method_error(norm, func, node)
             target, dotted = entry
             owner = self.atom(func.value)
             if registry.runtime_method(target):   # (x.flatten(): s2sad's flatten_of)
@@ -529,3 +527,27 @@ def _int_literal(node):
 def _positions(call):
     """How many arguments ``call`` gives by position (None with a ``*xs`` among them)."""
     return None if any(isinstance(a, gast.Starred) for a in call.args) else len(call.args)
+
+
+def _unknown_method_error(norm, func, node):
+    """The refusal of ``owner.name(...)`` of a method s2sad does not know: a method of
+    the user's class called through ``self`` names the class spelling that works."""
+    through = self_method_refusal(norm.parsed, func) \
+        or class_method_hint(norm.parsed, func)   # (self.act(x), model.act(x))
+    if through is not None:
+        return norm.error(through[0], node, hint=through[1])
+    # (rules.hints reads numpy, which the core never imports: only to word a refusal)
+    from ...rules.hints import method_hint
+    return norm.error(f"the method '.{func.attr}()' is not supported", node,
+                      hint=method_hint(func.attr, func.value))
+
+
+def _refuse_self_method(norm, func, node):
+    """Refuse ``self.m(...)`` in a method of the user's class that defines ``m`` (even
+    one named like an array's or a dict's method, ``self.sum(x)``, ``self.get(k)``): see
+    ``bound_methods.self_method_refusal``."""
+    if func.__class__ is gast.Attribute and func.value.__class__ is gast.Name \
+            and func.value.id in norm.root_params:
+        through = self_method_refusal(norm.parsed, func)
+        if through is not None:
+            raise norm.error(through[0], node, hint=through[1])

@@ -34,6 +34,7 @@ from ..composed_calls import default_read, rebind_composed_call, refuse_unread_d
 from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
+from .bound_methods import object_method
 from .callees import is_python_function
 from .clashes import without_helper_clashes
 from .derivatives import default_owner, default_roots, made_here, made_here_quietly
@@ -92,7 +93,8 @@ def reachable_helpers(parsed, walked=None):
             else nodes.walk(current.node)
         for node in everything:
             if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
-                obj = callee_of(node.func, current) or made_here_quietly(current, node.func)
+                obj = callee_of(node.func, current) or made_here_quietly(current, node.func) \
+                    or object_method(node.func, current)   # (MODEL.f(x): Model.f, lowered)
                 if obj is builtins.map and node.args:   # map(f, xs): f(v) is called
                     obj = callee_of(node.args[0], current)
                 if id(obj) not in found and can_inline(obj):

@@ -2,7 +2,9 @@
 
 ``defaultdict``/``Counter`` accumulators (:mod:`.defaultdicts`), the tuples of items of
 ``itertools.combinations`` and its kin (:mod:`.itertools_items`), ``sum(groups, [])``
-concatenations (:mod:`.concat`) and the calls of partials the function makes
+concatenations (:mod:`.concat`), methods of module-level objects (:mod:`.bound_methods`),
+sets of constants tested for membership (read as tuples)
+and the calls of partials the function makes
 (:mod:`.partials`) are rewritten in the user's tree before the walk.  The
 function being differentiated goes through them in ``core._desugared``; a helper whose
 body is put in place of a call (second derivatives, :mod:`.inline`) goes through the
@@ -14,6 +16,8 @@ import gast
 from ...errors import UnsupportedSyntaxError
 from .. import nodes
 from ..desugar import CONSUMERS, consumer_named
+from ..fence import membership_sets
+from .bound_methods import calls_bound_methods, lower_bound_method_calls
 from .concat import concatenates_maybe, lower_concatenating_sums
 from .defaultdicts import lower_default_dicts, makes_default_dict
 from .itertools_items import lower_item_tuples, names_item_tuples
@@ -25,7 +29,9 @@ def has_source_forms(parsed, walked):
     ``nodes.walk`` of it)."""
     return any(makes_default_dict(n.func, parsed) or names_item_tuples(n.func, parsed)
                or concatenates_maybe(n, parsed) or makes_partial(n.func, parsed)
-               for n in nodes.of_class(walked, gast.Call))
+               for n in nodes.of_class(walked, gast.Call)) \
+        or calls_bound_methods(parsed, walked) \
+        or bool(membership_sets(nodes.of_class(walked, gast.Compare)))
 
 
 def lower_source_forms(tree, parsed, walked=None):
@@ -36,6 +42,11 @@ def lower_source_forms(tree, parsed, walked=None):
     if walked is None:
         walked = nodes.walk(tree)
     changed = False
+    if calls_bound_methods(parsed, walked) and lower_bound_method_calls(tree, parsed, walked):
+        walked, changed = nodes.indexed_walk(tree), True   # (MODEL.f(x): Model.f(MODEL, x))
+    for shown in membership_sets(nodes.of_class(walked, gast.Compare)):
+        shown.__class__, shown.ctx = gast.Tuple, gast.Load()   # (k in {"a"}: k in ("a",))
+        changed = True
     if any(makes_default_dict(n.func, parsed) for n in nodes.of_class(walked, gast.Call)) \
             and lower_default_dicts(
                tree, parsed, lambda message, node, hint="": UnsupportedSyntaxError(

@@ -1,0 +1,179 @@
+"""Methods called through an object or a class of the user's.
+
+``MODEL.pure(x)``, ``MODEL`` a module-level object of the user's class ``Model``,
+calls ``Model.pure(MODEL, x)``: :func:`lower_bound_method_calls` writes it so (a
+staticmethod, ``MODEL.st(x)``, as ``Model.st(x)``) where the class has a global
+name, and the function is then differentiated as any helper called through its
+class (``Model.pure`` names the ``def``; the object is an argument).  A name
+rebound to an object of another class regenerates the code (the type of a global
+is part of what the cache checks).
+
+:func:`self_method_refusal` words the refusal of ``self.act(x)`` in a method: the
+class of ``self`` is the one of the object passed at each call (a subclass may
+override ``act``), which s2sad does not specialize on: it names the class and the
+spelling that works, ``Model.act(self, x)``.
+"""
+
+import inspect
+
+import gast
+
+from .. import nodes
+from ..class_attributes import class_function
+from ..source import record_path
+
+
+#: the packages whose objects' methods are theirs to define (rules, refusals)
+_LIBRARIES = frozenset({"numpy", "scipy", "dask", "numba", "builtins", "collections"})
+
+
+def _global_object(func, parsed, bound):
+    """``(the object, the method's name)`` for a callee ``G.m`` or ``mod.G.m`` whose
+    root is a global (not a name the function binds) naming an object that is neither
+    a module nor a class, else None."""
+    spelled = nodes.dotted_parts(func)
+    if spelled is None or not spelled[1] or spelled[0] in bound:
+        return None
+    obj = parsed.resolve(spelled[0], None)
+    for part in spelled[1][:-1]:
+        if not inspect.ismodule(obj):
+            return None
+        obj = getattr(obj, part, None)
+    if obj is None or inspect.ismodule(obj) or inspect.isclass(obj):
+        return None
+    return obj, spelled[1][-1]
+
+
+def _read(parsed, root, attrs):
+    obj = parsed.resolve(root, None)
+    for attr in attrs:
+        obj = getattr(obj, attr, None)
+    return obj
+
+
+def method_of_object(func, parsed, bound=frozenset()):
+    """``(class, name, static)`` when the callee ``func`` is ``G.m`` of a global object
+    ``G`` whose class defines ``m`` as a plain function (``static``: a staticmethod),
+    not shadowed by an attribute of the object itself; else None."""
+    found = _global_object(func, parsed, bound)
+    if found is None:
+        return None
+    obj, name = found
+    cls = type(obj)
+    if name in getattr(obj, "__dict__", {}) or class_function(cls, name) is None \
+            or cls.__getattribute__ is not object.__getattribute__ \
+            or (cls.__module__ or "").split(".")[0] in _LIBRARIES:
+        return None   # (a library's object: its rules, e.g. a frozen distribution's)
+    static = isinstance(inspect.getattr_static(cls, name), staticmethod)
+    return cls, name, static
+
+
+def object_method(func, parsed):
+    """The function of the class a call ``G.m(...)`` of :func:`method_of_object` runs
+    (what :func:`lower_bound_method_calls` writes it as calling), else None."""
+    found = method_of_object(func, parsed)
+    return class_function(found[0], found[1]) if found is not None \
+        and class_spelling(found[0], parsed) is not None else None
+
+
+def class_spelling(cls, parsed):
+    """A global name of the function ``parsed`` bound to the class ``cls`` (its own
+    name first, else the first in sorted order), or None."""
+    if parsed.resolve(cls.__name__, None) is cls:
+        return cls.__name__
+    names = sorted(n for n, v in parsed.globals.items() if v is cls)
+    return names[0] if names else None
+
+
+def _bound_names(walked):
+    return {n.id for n in walked if n.__class__ is gast.Name
+            and n.ctx.__class__ is not gast.Load}
+
+
+def calls_bound_methods(parsed, walked):
+    """Whether :func:`lower_bound_method_calls` may rewrite a call of ``parsed``."""
+    calls = [n for n in nodes.of_class(walked, gast.Call)
+             if n.func.__class__ is gast.Attribute]
+    if not calls:
+        return False
+    bound = _bound_names(walked)
+    return any(_rewritable(n.func, parsed, bound) for n in calls)
+
+
+def _rewritable(func, parsed, bound):
+    found = method_of_object(func, parsed, bound)
+    return found is not None and class_spelling(found[0], parsed) is not None
+
+
+def lower_bound_method_calls(tree, parsed, walked):
+    """Rewrite, in place, in ``tree`` (a copy of ``parsed``'s function), each call
+    ``G.m(a, ...)`` of a method of a global object as ``Cls.m(G, a, ...)``
+    (``Cls.m(a, ...)`` for a staticmethod); whether any."""
+    bound = _bound_names(walked)
+    changed = False
+    for call in nodes.of_class(walked, gast.Call):
+        func = call.func
+        if func.__class__ is not gast.Attribute:
+            continue
+        found = method_of_object(func, parsed, bound)
+        spelled = found and class_spelling(found[0], parsed)
+        if spelled is None:
+            continue
+        _, name, static = found
+        # (regenerated when G.m is no longer that function bound to that object: G
+        # rebound, m replaced in the class or set on the object)
+        root, attrs = nodes.dotted_parts(func)
+        record_path(root, parsed.func, attrs, _read(parsed, root, attrs))
+        owner = gast.Name(id=spelled, ctx=gast.Load(), annotation=None, type_comment=None)
+        method = gast.Attribute(value=owner, attr=name, ctx=gast.Load())
+        for node in (owner, method):
+            gast.copy_location(node, func)
+            node.end_lineno, node.end_col_offset = func.end_lineno, func.end_col_offset
+        if not static:
+            call.args.insert(0, func.value)
+        call.func = method
+        changed = True
+    return changed
+
+
+def self_method_refusal(parsed, func):
+    """``(message, hint)`` for ``owner.m(...)`` in a method ``C.f`` of the user's class
+    ``C`` whose first parameter is ``owner`` and where ``C`` defines ``m`` as a plain
+    function, else None."""
+    if not isinstance(func.value, gast.Name):
+        return None
+    fn = getattr(parsed, "func", None)
+    qual = getattr(fn, "__qualname__", "") or ""
+    args = parsed.node.args.posonlyargs + parsed.node.args.args
+    if "<locals>" in qual or qual.count(".") != 1 or not args \
+            or args[0].id != func.value.id:
+        return None
+    cls = parsed.resolve(qual.split(".")[0], None)
+    if not inspect.isclass(cls) or class_function(cls, func.attr) is None:
+        return None
+    owner, name, cname = func.value.id, func.attr, cls.__name__
+    return (f"'{owner}.{name}(...)' calls the method {cname}.{name} through the object "
+            f"{owner!r}: s2sad does not look methods up through objects (the class of "
+            f"{owner!r} is the one of the object passed at each call, and a subclass may "
+            f"define its own {name})",
+            f"call it through the class: {cname}.{name}({owner}, ...), which s2sad "
+            f"differentiates as a helper (it then runs {cname}'s own {name})")
+
+
+def class_method_hint(parsed, func):
+    """``(message, hint)`` for ``v.m(...)`` of an unknown method ``m`` that classes of
+    the function's module define as plain functions (``def loss(model, x): ...
+    model.act(x)``): the object's class is not known, the spelling through a class is;
+    else None."""
+    module = getattr(parsed.func, "__module__", None)
+    owners = sorted(n for n, v in parsed.globals.items() if inspect.isclass(v)
+                    and v.__module__ == module and v.__name__ == n
+                    and class_function(v, func.attr) is not None)
+    if not owners or not isinstance(func.value, gast.Name):
+        return None
+    owner, name = func.value.id, func.attr
+    spelled = " or ".join(f"{c}.{name}" for c in owners[:3])
+    return (f"the method '.{name}()' is not supported: s2sad does not look methods up "
+            f"through objects ({spelled} of your module is one)",
+            f"if {owner!r} is an object of your class, call the method through the class: "
+            f"{owners[0]}.{name}({owner}, ...), which s2sad differentiates as a helper")
