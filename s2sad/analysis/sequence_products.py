@@ -51,14 +51,17 @@ def _outside_sequences(primal, parsed):
     node = getattr(parsed, "node", None)
     if node is None:
         return {}
-    copies, operands = {}, set()
+    copies, operands, assigned = {}, set(), set()
     for stmt in flatten(primal):
         value = getattr(stmt, "value", None)
+        one = stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
+            and stmt.targets[0].__class__ is gast.Name
+        if one:
+            assigned.add(stmt.targets[0].id)
         if value.__class__ is gast.BinOp and type(value.op) in _PRODUCTS:
             operands.update(side.id for side in (value.left, value.right)
                             if side.__class__ is gast.Name)
-        elif value.__class__ is gast.Name and stmt.__class__ is gast.Assign \
-                and len(stmt.targets) == 1 and stmt.targets[0].__class__ is gast.Name:
+        elif value.__class__ is gast.Name and one:
             copies[stmt.targets[0].id] = value.id
     found, bound = {}, None
     for name in operands:
@@ -67,6 +70,8 @@ def _outside_sequences(primal, parsed):
             if source not in copies:
                 break
             source = copies[source]
+        if source in assigned:   # (a value of the function's own: not a global)
+            continue
         try:
             held = parsed.resolve(source)
         except KeyError:
