@@ -34,6 +34,7 @@ from ..rules import registry
 from ..syntax import anno, nodes
 from . import returns
 from .ops import flatten
+from .type_tests import copies_closure, type_tested
 
 LEAF = "leaf"
 UNKNOWN = "?"
@@ -568,14 +569,13 @@ def _is_float(atom):
 def _leaves_by_use(simple, kinds, params):
     """Names still ``UNKNOWN`` that an operation containers do not support reads are
     ``LEAF``, and so is what such a name is a slice or a copy of (slicing a list gives
-    a list)."""
-    slices = {}
-    copies = {}
-    used = set()
+    a list); not a name whose type is tested, nor a copy of one (``type_tests``)."""
+    slices, copies, used, tested = {}, {}, set(), set()
     for stmt in simple:
         if not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
             continue
         value, name = stmt.value, stmt.targets[0].id
+        tested |= type_tested(value)
         if isinstance(value, gast.BinOp) and isinstance(value.op, _LEAF_OPS):
             used |= {a.id for a in (value.left, value.right) if isinstance(a, gast.Name)}
         elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
@@ -586,12 +586,13 @@ def _leaves_by_use(simple, kinds, params):
             slices.setdefault(name, set()).add(value.value.id)
         elif isinstance(value, gast.Name):
             copies.setdefault(name, set()).add(value.id)
-    work = [n for n in used if kinds.get(n, UNKNOWN) == UNKNOWN]
+    tested = copies_closure(tested, copies)
+    work = [n for n in used if kinds.get(n, UNKNOWN) == UNKNOWN and n not in tested]
     while work:
         name = work.pop()
         if kinds.get(name, UNKNOWN) != UNKNOWN:
             continue
         kinds[name] = LEAF
         for source in slices.get(name, set()) | copies.get(name, set()):
-            if kinds.get(source, UNKNOWN) == UNKNOWN:
+            if kinds.get(source, UNKNOWN) == UNKNOWN and source not in tested:
                 work.append(source)
