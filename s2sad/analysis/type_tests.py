@@ -24,14 +24,20 @@ from ..syntax import anno
 _TYPES = {"list": "list", "tuple": "tuple", "dict": "dict"}
 
 
+#: the builtins that look at what kind of object their first argument is
+TYPE_TESTS = (builtins.isinstance, builtins.type, builtins.hasattr, builtins.callable)
+#: their names, as the user's source spells them (``normalize.dicts``)
+TYPE_TEST_NAMES = frozenset(f.__name__ for f in TYPE_TESTS)
+
+
 def type_tested(value):
     """The names whose type the expression ``value`` tests: the first argument of
-    ``isinstance(...)`` or ``type(...)``."""
+    ``isinstance(...)``, ``type(...)``, ``hasattr(...)`` or ``callable(...)``."""
     if not isinstance(value, gast.Call) or not value.args \
             or not isinstance(value.args[0], gast.Name):
         return set()
     callee = anno.get(value, anno.CALLEE)
-    if callee is builtins.isinstance or callee is builtins.type:
+    if any(callee is test for test in TYPE_TESTS):
         return {value.args[0].id}
     return set()
 

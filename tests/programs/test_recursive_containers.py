@@ -6,7 +6,8 @@ Before: reverse mode dropped the gradient of one kind of item of a list mixing l
 numbers (``tree_sum([x[0], [x[1]]])`` gave ``[0.66, 0]``), and crashed over nested
 tuples (tuple + list) and dicts (``add_into`` of a number): the copy of the helper made
 for an item of unknown kind took its parameter for a number because the base case
-squares it (``t ** 2``), and so added adjoints with ``+`` (a list's concatenation).  A
+squares it (``t ** 2``), and so added adjoints with ``+`` (a list's concatenation);
+so with ``hasattr`` for the test (which forward mode refused, having no rule).  A
 helper specialized on a list argument was refused for the base case it never runs
 (``np.sin(t) * t``), and a helper over both lists and dicts read every argument as a
 dict.  Second derivatives of a recursive helper stay refused, located, as the README
@@ -30,7 +31,8 @@ X = np.array([0.33, -1.21, 0.7])
 ENTRIES = ["mixed_list", "mixed_list_swapped", "mixed_generator", "nested_tuple",
            "tuple_and_list", "nested_dict", "everything", "everything_list",
            "with_constants", "base_case_first", "weighted_by_depth", "switched_on_type",
-           "mapped_then_totalled", "mapped_item", "flattened", "built_then_passed"]
+           "mapped_then_totalled", "mapped_item", "flattened", "built_then_passed",
+           "tested_by_attributes", "tested_as_arrays", "tested_as_mapping"]
 
 
 @pytest.mark.parametrize("name", ENTRIES)

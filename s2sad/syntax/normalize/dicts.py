@@ -23,6 +23,7 @@ from typing import Dict, Set
 
 import gast
 
+from ...analysis.type_tests import TYPE_TEST_NAMES
 from ...rules import registry
 from .. import anno, nodes
 from .callees import returns_dict
@@ -52,13 +53,13 @@ def kind_name(kind):
 def dict_names(fn, walked=None):
     """Names ``fn``'s code shows to hold a dict: bound to a dict literal, a dict
     comprehension or ``dict(...)``, indexed by a string, or with a dict method called,
-    but for a name whose type the code tests (``isinstance(t, dict)``: a recursive
-    helper's argument may be a dict, a list or a number, its dict methods called where
-    it is a dict).  ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    but for a name whose type the code tests (``isinstance(t, dict)``, ``hasattr``: a
+    recursive helper's argument may be a dict, a list or a number, its dict methods
+    called where it is a dict).  ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     walked = nodes.walk(fn) if walked is None else walked
     found = set()
     tested = {node.args[0].id for node in nodes.of_class(walked, gast.Call)
-              if isinstance(node.func, gast.Name) and node.func.id in ("isinstance", "type")
+              if isinstance(node.func, gast.Name) and node.func.id in TYPE_TEST_NAMES
               and node.args and isinstance(node.args[0], gast.Name)}
     # the targets of loops over a literal list or tuple of strings: string keys too
     string_keys = {node.target.id for node in nodes.of_class(walked, gast.For)
