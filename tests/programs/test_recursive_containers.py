@@ -161,3 +161,12 @@ def _moved(tree, path, i, h):
         return {k: _moved(v, rest, i, h) if k == head else v for k, v in tree.items()}
     items = [_moved(c, rest, i, h) if j == head else c for j, c in enumerate(tree)]
     return tuple(items) if isinstance(tree, tuple) else items
+
+
+@pytest.mark.parametrize("name", ["written_after_a_tuple_call", "written_after_a_recursive_call"])
+def test_an_array_in_a_tuple_written_after_the_call(name):
+    """An array held in a tuple passed to a helper, written into after the call: the
+    helper's pullback reads the values it was called with (the argument's copy copied
+    the tuple's arrays too; before, the vjp read the written array: a wrong pullback)."""
+    f = getattr(rc, name)
+    check_grads(f, (X,), modes=("reverse", "forward"))
