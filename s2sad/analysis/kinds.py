@@ -34,6 +34,7 @@ from ..rules import registry
 from ..syntax import anno, nodes
 from . import returns
 from .ops import flatten
+from .type_tests import copies_closure, type_tested
 
 from .kind_lattice import (  # noqa: F401 - the lattice, given here too
     _BOTTOM, LEAF, UNKNOWN, _join_all, dict_of, element, is_container, is_sequence, item,
@@ -522,15 +523,14 @@ def _is_float(atom):
 def _leaves_by_use(simple, kinds, params):
     """Names still ``UNKNOWN`` that an operation containers do not support reads are
     ``LEAF``, and so is what such a name is a slice or a copy of (slicing a list gives
-    a list)."""
-    slices = {}
-    copies = {}
-    used = set()
+    a list); not a name whose type is tested, nor a copy of one (``type_tests``)."""
+    slices, copies, used, tested = {}, {}, set(), set()
     name_class = gast.Name   # (gast's classes have no subclasses: compared)
     for stmt in simple:
         if stmt.__class__ is not gast.Assign or stmt.targets[0].__class__ is not name_class:
             continue
         value = stmt.value
+        tested |= type_tested(value)
         cls = value.__class__
         if cls is gast.BinOp:
             if value.op.__class__ in _LEAF_OP_CLASSES:
@@ -543,12 +543,13 @@ def _leaves_by_use(simple, kinds, params):
                 slices.setdefault(stmt.targets[0].id, set()).add(value.value.id)
         elif cls is name_class:
             copies.setdefault(stmt.targets[0].id, set()).add(value.id)
-    work = [n for n in used if kinds.get(n, UNKNOWN) == UNKNOWN]
+    tested = copies_closure(tested, copies)
+    work = [n for n in used if kinds.get(n, UNKNOWN) == UNKNOWN and n not in tested]
     while work:
         name = work.pop()
         if kinds.get(name, UNKNOWN) != UNKNOWN:
             continue
         kinds[name] = LEAF
         for source in slices.get(name, set()) | copies.get(name, set()):
-            if kinds.get(source, UNKNOWN) == UNKNOWN:
+            if kinds.get(source, UNKNOWN) == UNKNOWN and source not in tested:
                 work.append(source)

@@ -16,6 +16,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from . import kinds as kinds_
 from .ops import flatten
+from .type_tests import live_statements
 
 #: the operations refused, as the message names them
 _PRODUCTS = {gast.Mult: "product", gast.Div: "quotient", gast.FloorDiv: "floor division",
@@ -28,9 +29,13 @@ def product_of_sequence(primal, kinds, active, parsed=None):
     tuple now: ``parsed`` resolves the names ``primal`` does not bind) and the other a
     name that is not one and carries a derivative (``active(name)``), as ``(the
     statement's value, "list" or "tuple", the name of the global operand that is one
-    or None)``; or None."""
+    or None)``; or None.  A statement that never runs for these kinds is not looked at
+    (the base case of a recursive helper's copy for a list: ``type_tests.live_statements``)."""
     outside = _outside_sequences(primal, parsed)
+    live = live_statements(primal, kinds)
     for stmt in flatten(primal):
+        if id(stmt) not in live:
+            continue
         value = getattr(stmt, "value", None)
         if not (isinstance(value, gast.BinOp) and type(value.op) in _PRODUCTS):
             continue

@@ -89,7 +89,8 @@ def documented_refusal(prog, exc):
     derivatives": ``from numpy import zeros_like`` beside a composed derivative, which
     reads s2sad's own, seed 9980144); in second order, a call of the module's closure
     (``module_closure``: "it is a closure ... first derivatives work"; of ``f`` or of the
-    entry wrapping it, ``fe``: seed 20261213)."""
+    entry wrapping it, ``fe``: seed 20261213); in second order, a recursive helper
+    (``recursive_containers``: "second derivatives of a recursive helper are refused")."""
     if global_refusal(prog, exc):
         return "refused:global_arg"
     if "second derivatives cannot tell them apart" in str(exc) \
@@ -101,6 +102,13 @@ def documented_refusal(prog, exc):
             and re.search(r"\bclf\(", getattr(getattr(exc, "location", None), "code", "") or ""):
         # ("Derivatives of derivatives": a helper that is a closure, first order only)
         return "refused:module_closure"
+    if "calls itself, so its body cannot be put in place of the call for second " \
+            "derivatives" in str(exc) and "recursive_containers" in prog.features \
+            and re.search(r"\br[cm]\d+s?\(", getattr(getattr(exc, "location", None), "code",
+                                                "") or ""):
+        # ("Calls of your own Python functions": second derivatives of a recursive helper
+        # are refused, write the recursion as a loop)
+        return "refused:recursive_containers"
     return None
 
 

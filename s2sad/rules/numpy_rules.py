@@ -524,7 +524,7 @@ nondifferentiable(
     np.less, np.less_equal, np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
     np.logical_not, np.eye, np.floor_divide,
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
-    builtins.isinstance,
+    builtins.isinstance, builtins.hasattr, builtins.callable,
 )
 # strings (a dict key made by an f-string of a differentiated value, f"{p[0]:.1f}")
 nondifferentiable(builtins.str, builtins.format, builtins.repr, builtins.ascii, str.format,

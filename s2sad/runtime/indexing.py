@@ -44,12 +44,19 @@ def copy_of(a, order=None):
     generated code copies with (an array it writes into or restores, an argument the
     function writes into, ``x.copy()``); a duck array's own copy, lazy for Dask (numpy's
     ``np.copy``, which Dask does not implement, would compute it).  It keeps the type of
-    what it copies: ``None``, a number and a tuple are kept as they are (nothing writes
-    into them), a list or a dict is a new one of copies of its items (``np.copy(None)``
+    what it copies: ``None``, a number and a tuple of those are kept as they are (nothing
+    writes into them), a list, a dict or a tuple holding arrays is a new one of copies of
+    its items (``np.copy(None)``
     would be a 0-d object array: ``a is None`` after the copy of an ``a=None`` default
     would be false)."""
     if a.__class__ is _ndarray:
         return np.copy(a) if order is None else a.copy(order)
+    if isinstance(a, tuple) and not all(item is None or isinstance(item, _KEPT)
+                                        for item in a):
+        # (a tuple holding an array or a list: the array may be written into later)
+        items = [copy_of(item) for item in a]
+        return tuple(items) if a.__class__ is tuple else a._make(items) \
+            if hasattr(a, "_make") else a
     if a is None or isinstance(a, _KEPT):
         return a
     if isinstance(a, list):

@@ -572,6 +572,13 @@ CONSTRUCT_SIGNS.update({
                    r"\n\s+gl\d+ = np\.sum\(np\.sin\(GL\)\)", r"\n\s+gl\d+ = len\(GL\)",
                    r"\n\s+gl\d+ = np\.sum\(np\.tanh\(GL\[-1\]\)\)",
                    r"\n    return .*\bgl\d+\n"],
+    # a recursive helper over a nested mix of lists, tuples, dicts, numbers and arrays
+    # built in f (recursive_forms.py): each helper's shape, the tree bound to a name first
+    "recursive_containers": [r"\n\s+rv\d+ = rc\d+\(.*, 1\.0\)\n", r"\n\s+rv\d+ = rm\d+s\(rm\d+\(",
+                             r"return sum\(\(rc\d+\(v\) for v in t\.values\(\)\)\)",
+                             r"total = total \+ \(i \+ 1\.0\) \* rc\d+\(t\[i\]\)",
+                             r"return np\.sum\(t \*\* 2\)", r"\n\s+rn\d+ = [\[\(\{]",
+                             r"\(rn\d+(, 1\.0)?\)\)?\n", r"\n    return .*\brv\d+\b"],
     # a module's attributes read dotted (in a loop too)
     "module_closure": [r"\nclf = make_cl\(np\.array\(", r"\n\s+cc\d+ = clf\(",
                        r"\n\s+cc\d+ = 0\.5 \* clf\(np\.sin\("],

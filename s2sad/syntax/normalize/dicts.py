@@ -23,6 +23,7 @@ from typing import Dict, Set
 
 import gast
 
+from ...analysis.type_tests import TYPE_TEST_NAMES
 from ...rules import registry
 from .. import anno, nodes
 from .callees import returns_dict
@@ -51,10 +52,15 @@ def kind_name(kind):
 
 def dict_names(fn, walked=None):
     """Names ``fn``'s code shows to hold a dict: bound to a dict literal, a dict
-    comprehension or ``dict(...)``, indexed by a string, or with a dict method called.
-    ``walked``: ``nodes.walk(fn)`` when the caller has it."""
+    comprehension or ``dict(...)``, indexed by a string, or with a dict method called,
+    but for a name whose type the code tests (``isinstance(t, dict)``, ``hasattr``: a
+    recursive helper's argument may be a dict, a list or a number, its dict methods
+    called where it is a dict).  ``walked``: ``nodes.walk(fn)`` when the caller has it."""
     walked = nodes.walk(fn) if walked is None else walked
     found = set()
+    tested = {node.args[0].id for node in nodes.of_class(walked, gast.Call)
+              if isinstance(node.func, gast.Name) and node.func.id in TYPE_TEST_NAMES
+              and node.args and isinstance(node.args[0], gast.Name)}
     # the targets of loops over a literal list or tuple of strings: string keys too
     string_keys = {node.target.id for node in nodes.of_class(walked, gast.For)
                    if isinstance(node.target, gast.Name)
@@ -68,6 +74,7 @@ def dict_names(fn, walked=None):
                 or isinstance(node.slice, gast.Constant)
                 and isinstance(node.slice.value, str)):
             found.add(node.value.id)
+    found -= tested
     for node in nodes.of_class(walked, gast.Assign):
         if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) and (
                 isinstance(node.value, (gast.Dict, gast.DictComp))
@@ -77,7 +84,8 @@ def dict_names(fn, walked=None):
             found.add(node.targets[0].id)
     for node in nodes.of_class(walked, gast.Call):
         if isinstance(node.func, gast.Attribute) and node.func.attr in DICT_METHODS \
-                and isinstance(node.func.value, gast.Name):
+                and isinstance(node.func.value, gast.Name) \
+                and node.func.value.id not in tested:
             found.add(node.func.value.id)
     return found
 
