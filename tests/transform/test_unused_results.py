@@ -126,3 +126,17 @@ def test_an_assigned_list_or_dict_method_works_as_the_statement(f):
     hv = s2sad.hvp(f, wrt=1)(x, 1.3, 1.0)
     second = central(lambda k: s2sad.grad(f, wrt=1)(x, k), 1.3, 1.0)
     assert np.isclose(hv, second, rtol=1e-5)
+
+
+def test_an_assigned_print_runs_as_the_statement_once_per_call(capsys):
+    x = np.array([0.5, -0.3])
+    U.printed(x)
+    once = capsys.readouterr().out
+    assert once == "f at 0.5\n"
+    h = s2sad.hessian(U.printed)(x)
+    assert capsys.readouterr().out == once   # (once, as Python: not once per column)
+    assert np.allclose(h, np.diag(6.0 * x))
+    value, tangent = s2sad.jvp(U.printed)(x, np.ones(2))
+    assert capsys.readouterr().out == once and np.isclose(tangent, np.sum(3.0 * x ** 2))
+    assert np.allclose(s2sad.grad(U.printed)(x), 3.0 * x ** 2)
+    assert capsys.readouterr().out == once

@@ -38,9 +38,8 @@ class Assignments:
     def assign(self, stmt):
         """``t = e`` (one target), or ``a = b = e`` (every target bound to one atom)."""
         norm = self.norm
-        norm.effects.unused_result(stmt)   # (a helper writing a global, result unused)
-        if _assigned_none_method(self, stmt):
-            return
+        if norm.effects.unused_result(stmt) or _assigned_none_method(self, stmt):
+            return   # (_ = print(...), _ = xs.append(v): as the statements)
         if len(stmt.targets) == 1:
             self.bind_target(stmt.targets[0], stmt.value)
             return

@@ -309,26 +309,36 @@ class Effects:
         return True
 
     def unused_result(self, stmt):
-        """Refuse ``t = helper(...)`` (``stmt``), nothing reading ``t`` after it, where
-        the user's ``helper`` writes into a global, as the call as a statement is: the
+        """``t = call(...)`` (``stmt``), nothing reading ``t`` after it, handled as the
+        call as a statement is; whether it emitted ``stmt``.  A callee run for its
+        effect (``_ = print(...)``, a helper that only prints or checks) runs as the
+        statement runs (once per call of a Hessian too), ``t`` bound to None; a
+        user's helper writing into a global is refused, as the statement is: the
         derivative would run the write (once per sweep), which s2sad does not follow.
-        A call whose result is read is refused where its callee's code is read."""
+        (A call whose result is read is refused where its callee's code is read.)"""
         norm, call = self.norm, stmt.value
-        if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Name) \
-                or call.func.id in norm.local_functions:
-            return
+        spelled = nodes.dotted_parts(call.func) if isinstance(call, gast.Call) else None
+        if spelled is None or spelled[0] in norm.local_functions and not spelled[1]:
+            return False
         obj = resolve(call.func, self.lookup)
-        what = None if obj is None or effect_only(obj) else global_write(obj)
-        if what is None:
-            return
+        quiet = obj is not None and effect_only(obj)
+        what = None if obj is None or quiet else global_write(obj)
+        if not quiet and what is None or quiet and not (
+                len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+            return False
         names = [n.id for t in stmt.targets for n in nodes.walk(t)
                  if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)]
         if any(norm.writes.read_after(n, getattr(stmt, "lineno", 0), stmt) for n in names):
-            return
+            return False
+        if quiet:
+            if not self.call(gast.copy_location(gast.Expr(value=call), stmt)):
+                return False
+            norm.assigns.bind_name(names[0], gast.copy_location(nodes.const(None), stmt))
+            return True
         raise norm.error(
-            f"{call.func.id} writes outside itself ({what}), and its result here is "
-            f"unused: s2sad does not follow such a write (the call as a statement is "
-            f"refused too)", stmt.value,
+            f"{'.'.join([spelled[0]] + spelled[1])} writes outside itself ({what}), and its "
+            f"result here is unused: s2sad does not follow such a write (the call as a "
+            f"statement is refused too)", stmt.value,
             hint="return the new value and assign it, or make the call outside the "
                  "differentiated function")
 
