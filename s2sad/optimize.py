@@ -6,7 +6,8 @@ module gives too).
 ``propagate_copies(body)`` and ``eliminate_dead(body)`` take a list of statements and
 return a new list with copies propagated and dead assignments removed.  A statement is
 live if it assigns a name read later, or has an effect (an expression statement, an
-``assert``, an assignment into a subscript).
+``assert``, an assignment into a subscript, an assignment of the user's whose result
+is unused: :func:`mark_unused_results`).
 
 :func:`optimize` is the pass the pipeline runs after a transform: a
 :class:`~s2sad.transform.common.Generated` in, a new one out whose function holds no
@@ -83,6 +84,8 @@ def _has_effect(stmt):
     if isinstance(stmt, _COMPOUND):
         return True
     if isinstance(stmt, gast.Assign):
+        if getattr(stmt, anno.RUN_UNUSED, False):
+            return True   # the user's statement, its result unused: Python runs it
         if any(not isinstance(t, (gast.Name, gast.Tuple)) for t in stmt.targets):
             return True
         # a method call (tape.pop()) changes its object
@@ -122,6 +125,35 @@ def eliminate_dead(body, live_out=(), reads=None):
     """
     kept, _ = _dead_block(body, set(live_out), reads or {})
     return kept
+
+
+def mark_unused_results(body):
+    """Mark (``anno.RUN_UNUSED``) the assignments of the normalized user's function
+    ``body`` whose names nothing reads after them, so that no clean-up drops them: the
+    derivative raises where the user's function raises (``L = np.linalg.cholesky(A)`` as
+    a check of ``A``, ``r = 1.0 / x``, ``t = x[5]``, ``checked = validate(x)``), since
+    its forward sweep runs what the user's code runs, in order.  A name bound to a name
+    or a literal runs nothing (not marked).  The transforms' own dead code (adjoints and
+    tangents nobody reads, temporaries they made) still goes: only these statements
+    carry the mark.  ``body`` changes in place (its statements get the mark)."""
+    kept, _ = _dead_block(body, set())
+    alive = {id(stmt) for stmt in _simple_statements(kept)}
+    for stmt in _simple_statements(body):
+        if id(stmt) not in alive and stmt.__class__ is gast.Assign \
+                and stmt.value.__class__ not in (gast.Name, gast.Constant):
+            setattr(stmt, anno.RUN_UNUSED, True)
+
+
+def _simple_statements(body):
+    """The statements of ``body`` that are no ``if`` or loop, at every depth."""
+    todo = [body]
+    while todo:
+        for stmt in todo.pop():
+            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                todo.append(stmt.body)
+                todo.append(stmt.orelse)
+            else:
+                yield stmt
 
 
 def _dead_block(body, live, known=None):

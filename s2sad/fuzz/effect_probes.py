@@ -48,4 +48,9 @@ EFFECT_PROBES = {
                        "    return np.sum(la[0] * la[1]) + np.sum(lb[-1] * lb[0])\n",
                        (np.array([0.5, 0.1, -0.3]),
                         [np.array([0.2, -0.4, 0.3]), np.array([0.1, 0.7, -0.2])])),
+    "unused_check": ("def ck1(a):\n    if np.max(a) > 40.0:\n"
+                     "        raise ValueError('a is too large')\n    return a * 1.0\n\n\n"
+                     "def f(x):\n    uc1 = ck1(x)\n"
+                     "    uc2 = np.linalg.cholesky(np.eye(2) * (40.0 - np.max(x)))\n"
+                     "    return np.sum(np.sin(x))\n", (np.array([0.5, 0.1, -0.3]),)),
 }

@@ -32,7 +32,7 @@ logging.getLogger(LOGGER).propagate = False
 
 
 #: the features whose programs print or log (``claim_effects``' print in a branch too)
-PRINTING_FEATURES = frozenset(EFFECT_FEATURES) | {"print_in_branch"}
+PRINTING_FEATURES = frozenset(EFFECT_FEATURES) | {"print_in_branch", "unused_check"}
 
 
 def uses_effects(prog):

@@ -28,6 +28,10 @@ def copy(src, dst, *keys):
             setattr(dst, key, getattr(src, key))
     return dst
 
+#: on a normalized assignment of the user's whose names nothing reads (``L =
+#: np.linalg.cholesky(A)`` as a check, ``checked = validate(x)``): Python runs it, and may
+#: raise there, so the clean-up keeps it (``optimize.mark_unused_results``)
+RUN_UNUSED = "s2sad_run_unused"
 #: on a normalized For/While: the names carried from one iteration to the next
 CARRIED = "s2sad_carried"
 #: on a normalized While: the name counting its iterations

@@ -89,6 +89,7 @@ def check(parsed, writes=False):
     _check_complex(parsed, everything, classes)
     _check_out_arguments(parsed, classes.get(gast.Call, ()))
     _check_overwrite_arguments(parsed, classes.get(gast.Call, ()))
+    _check_in_place_values(parsed, classes)
     _check_starred_and_generators(parsed, everything, classes)
     if not writes:
         _check_returns(parsed)
@@ -371,6 +372,43 @@ def _check_overwrite_arguments(parsed, calls):
                 f"(the library decides when): s2sad differentiates values, not such writes, "
                 f"and differentiates {spelled} with {kw.arg}=False",
                 parsed.location(node), hint=f"pass {kw.arg}=False where {spelled} is called")
+
+
+def _check_in_place_values(parsed, classes):
+    """A numpy function writing into its first argument (``np.copyto``, ``np.put``,
+    ``np.place``, ``np.putmask``, ``np.fill_diagonal``, ``np.put_along_axis``) or a
+    ufunc's ``.at`` (but ``np.add.at``/``np.subtract.at``, which ``normalize`` reads as
+    statements and refuses as values) whose result, None, is used (``_ = np.copyto(a,
+    b)``, ``[np.put(a, i, v)]``): refused with the words of the discarded call's
+    refusal, where the call stands.  What such a call does is its write, whatever its
+    result becomes: s2sad follows none of these writes (a call as a statement is
+    refused in ``normalize``)."""
+    calls = classes.get(gast.Call, ())
+    if not calls:
+        return
+    from .normalize.views import IN_PLACE_FUNCTIONS, writes_in_place   # (the words)
+    bare = {id(stmt.value) for stmt in classes.get(gast.Expr, ())}
+    for node in calls:
+        if id(node) in bare or not isinstance(node.func, (gast.Attribute, gast.Name)):
+            continue
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr == "at":
+            owner = parsed.resolve_callee(func.value)
+            if type(owner).__name__ != "ufunc" or owner.__name__ in ("add", "subtract"):
+                continue
+            spelled = f"np.{owner.__name__}.at"
+        else:
+            obj = parsed.resolve_callee(func)
+            name = getattr(obj, "__name__", None)
+            if name not in IN_PLACE_FUNCTIONS or not (
+                    getattr(obj, "__module__", None) or "").startswith("numpy"):
+                continue
+            spelled = f"np.{name}"
+        message, hint = writes_in_place(gast.Call(func=nodes.dotted(spelled), args=node.args,
+                                                  keywords=node.keywords))
+        raise UnsupportedSyntaxError(
+            f"{message} (its result, None, is used here: the write is what the call does, "
+            f"wherever its result goes)", parsed.location(node), hint=hint)
 
 
 #: a ufunc method's parameters after its out (np.add.reduce(x, 0, None, o, True): the

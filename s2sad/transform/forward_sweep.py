@@ -134,6 +134,8 @@ class ForwardSweep:
             raise UnsupportedSyntaxError(
                 f"forward mode does not support '{type(stmt).__name__}' statements yet",
                 self.location(stmt), hint="use mode='reverse'")
+        if anno.get(stmt, anno.RUN_UNUSED):   # (y, y_dot = g_jvp(...) runs g as y = g(...))
+            _run_unused(out, stmt)
         return out
 
     def assignment(self, stmt, out):
@@ -393,3 +395,15 @@ def _user_callee(call):
     if registry.lookup(target) is None and is_user_function(target):
         return target
     return None
+
+
+def _run_unused(out, stmt):
+    """Mark (``anno.RUN_UNUSED``) the statements of ``out`` binding a name the user's
+    statement ``stmt``, whose result nothing reads, binds: the call of a helper's
+    ``_jvp`` that stands for it runs the helper, which Python runs (and may raise)."""
+    names = {n.id for t in stmt.targets for n in nodes.walk(t) if isinstance(n, gast.Name)}
+    for new in out:
+        if new.__class__ is gast.Assign and any(
+                isinstance(n, gast.Name) and n.id in names
+                for t in new.targets for n in nodes.walk(t)):
+            anno.set(new, anno.RUN_UNUSED, True)

@@ -43,6 +43,7 @@ import inspect
 import gast
 
 from ..errors import S2sadError, UnsupportedSyntaxError
+from ..optimize import mark_unused_results
 from ..rules import registry
 from ..syntax import anno, nodes
 from ..syntax.names import Namer
@@ -288,6 +289,7 @@ class _GradientWalk:
             if isinstance(value, gast.Tuple) else self.atom(value)
         self.emit(nodes.ret(atom))
         self.out = with_result_checks(self.out, self)
+        mark_unused_results(self.out)   # (the user's results unused: see the general one)
         new = nodes.function(fn.name, list(self.params), self.out, defaults=[], kwonly=[],
                              kw_defaults=[])
         names = self.module_names

@@ -683,6 +683,10 @@ CONSTRUCT_SIGNS.update({
                      r"\.astype\(np\.float64, casting='same_kind'\)"],
     "list_param_add": [r"\n\s+la\d+ = \[[^\]]+\] \+ \w+\n", r"\n\s+la\d+ = (\w+) \+ \1\n",
                        r"\n\s+la\d+ = \w+ \+ \[.* \* 0\.5\]\n"],
+    "unused_check": [r"def ck\d+\(a\):\n    if np\.max\(a\) > 40\.0:\n",
+                     r"def ck\d+\(a\):\n    assert np\.all\(a < 40\.0\)",
+                     r"\n\s+uc\d+ = ck\d+\(\w+\)\n",
+                     r"\n\s+uc\d+ = np\.linalg\.cholesky\(np\.eye\(2\) \* \(40\.0 - np\.max\("],
     # a Python float at a pole, its term in the value returned
     "float_pole": [r"\n\s+pl\d+ = np\.log\(\w+\)\n", r"\n\s+pl\d+ = np\.sqrt\(\w+\)\n",
                    r"\n\s+pl\d+ = \w+ \*\* 0\.5\n", r"\n\s+pl\d+ = 1\.0 / \w+\n",

@@ -21,7 +21,11 @@ reductions", "Method spellings", the command line's list parameters):
   ``np.asfortranarray``, ``np.ascontiguousarray``, ``x.astype(float, copy=False)``,
   ``x.astype(np.float64, casting='same_kind')``, ``ravel(order='F')``;
 - ``list_param_add``: a list parameter added to a list or to itself (``[x] + xs``,
-  ``xs + xs``), which a command-line module decides when it runs.
+  ``xs + xs``), which a command-line module decides when it runs;
+- ``unused_check``: a check whose result nothing reads (``uc = ck(x)`` of a helper
+  raising or asserting past ``GUARD``, ``uc = np.linalg.cholesky(np.eye(2) * (GUARD -
+  np.max(x)))``): Python runs it, and so must every derivative (raising at the trigger
+  point what ``f`` raises).
 
 As ``python_forms``' terms, they are written at the top of ``f``'s body (the guards
 before any other term reads the parameters); each feature draws from a stream of its own
@@ -39,13 +43,14 @@ from s2sad.fuzz.generator.python_forms import float_params
 EFFECT_FEATURES = ("effect_print", "effect_log", "effect_warn", "effect_helper",
                    "guard_raise", "assert_msg", "helper_accumulate")
 KEYWORD_FEATURES = ("kw_dtype", "kw_initial_where", "memory_order")
-FEATURES = EFFECT_FEATURES + KEYWORD_FEATURES + ("list_param_add",)
+#: (after the others: their streams, by position, stay the ones they had)
+FEATURES = EFFECT_FEATURES + KEYWORD_FEATURES + ("list_param_add", "unused_check")
 #: the limit every guard tests (the sample point's values are within 1.5 of 0)
 GUARD = 40.0
 #: the logger the programs log to (the checker listens to it)
 LOGGER = "s2sad_fuzz_effects"
 _SALTS = (0x3E11, 0x1A7B, 0x52C9, 0x6F03, 0x0D5D, 0x47A1, 0x2C8F, 0x7B35, 0x15E7, 0x6A4B,
-          0x39D3)
+          0x39D3, 0x5E4D)
 SIZE = {V: 3, W: 2, M: 6}
 MASK = {V: "np.array([True, False, True])", W: "np.array([False, True])",
         M: "np.array([[True, False, True], [False, True, True]])"}
@@ -63,7 +68,7 @@ def choose(draft):
     if draft.output == "container":
         return
     makers = (_print, _log, _warn, _helper, _guard, _assert, _accumulate, _dtype,
-              _initial_where, _memory_order, _list_add)
+              _initial_where, _memory_order, _list_add, _unused_check)
     # (the guards first: nothing before them reads a tripped parameter)
     order = (4, 5) + tuple(i for i in range(len(makers)) if i not in (4, 5))
     for i in order:
@@ -324,3 +329,27 @@ def _list_add(draft, r):
     draft.emit(f"    ls{n} = ls{n} + 0.25 * np.sum(np.sin(e{n}) * {name}[0])")
     draft.return_terms.append(f"ls{n}")
     draft.use("list_param_add")
+
+
+#: helpers checking their argument, whose result the caller leaves unused (``{0}``
+#: their name)
+CHECK_HELPERS = (
+    "def {0}(a):\n    if np.max(a) > %s:\n        raise ValueError('a is too large')\n"
+    "    return a * 1.0\n" % GUARD,
+    "def {0}(a):\n    assert np.all(a < %s), 'a must stay below %s'\n"
+    "    return np.sum(a)\n" % (GUARD, GUARD),
+)
+
+
+def _unused_check(draft, r):
+    p = _pick(draft, r)
+    if p is None:
+        return
+    x, n = p.name, next(draft.counter)
+    if r.random() < 0.7:
+        name = f"ck{len(draft.box_helpers) + 1}"
+        draft.box_helpers.append(r.choice(CHECK_HELPERS).format(name).rstrip("\n"))
+        draft.emit(f"uc{n} = {name}({x})")
+    else:
+        draft.emit(f"uc{n} = np.linalg.cholesky(np.eye(2) * ({GUARD} - np.max({x})))")
+    draft.use("unused_check")

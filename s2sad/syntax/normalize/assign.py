@@ -20,6 +20,7 @@ from ...errors import SharedWriteError
 from ...rules import registry
 from .. import anno, nodes
 from ..formatting import spelled
+from .lists import list_mutation
 from .maps import iterator_read_whole
 from .trees import is_atomic
 from .views import is_whole_index, slice_bound
@@ -38,6 +39,8 @@ class Assignments:
     def assign(self, stmt):
         """``t = e`` (one target), or ``a = b = e`` (every target bound to one atom)."""
         norm = self.norm
+        if norm.effects.unused_result(stmt) or _assigned_none_method(self, stmt):
+            return   # (_ = print(...), _ = xs.append(v): as the statements)
         if len(stmt.targets) == 1:
             self.bind_target(stmt.targets[0], stmt.value)
             return
@@ -596,3 +599,20 @@ def _source(node):
     if isinstance(node, gast.Tuple) and text.startswith("(") and text.endswith(")"):
         text = text[1:-1]
     return text
+
+
+def _assigned_none_method(assigns, stmt):
+    """``t = xs.append(v)`` (``.extend``, ``.insert``) on a list, ``t = d.update(...)``
+    on a dict: the call as a statement, then ``t`` bound to its result, None, as
+    Python does; whether ``stmt`` was one."""
+    norm, call = assigns.norm, stmt.value
+    if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], gast.Name) \
+            or not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute) \
+            or not isinstance(call.func.value, gast.Name):
+        return False
+    if not (list_mutation(call) and call.func.attr != "pop" or call.func.attr == "update"
+            and call.func.value.id in norm.dict_writes.dict_names()):
+        return False
+    norm.one_statement(gast.copy_location(gast.Expr(value=call), stmt))
+    assigns.bind_name(stmt.targets[0].id, gast.copy_location(nodes.const(None), stmt))
+    return True

@@ -56,6 +56,7 @@ from typing import Any, Dict, List, Set, Tuple
 import gast
 
 from ...errors import S2sadError, UndefinedNameError, UnsupportedSyntaxError
+from ...optimize import mark_unused_results
 from ...rules import registry
 from .. import anno, gastify, nodes
 from ..desugar import desugar
@@ -320,6 +321,7 @@ class _Normalizer:
         self.writes.check_writes()
         self.writes.check_dict_writes()
         self.out = with_result_checks(self.out, self)
+        mark_unused_results(self.out)   # (Python runs them, and may raise there)
         positional = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
         defaults = [self.default(a.id, d) for a, d in zip(positional, fn.args.defaults)]
         kw_defaults = [d if d is None else self.default(a.id, d)

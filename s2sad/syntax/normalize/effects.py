@@ -210,6 +210,60 @@ def _numpy_function(obj):
     return callable(obj) and name not in NUMPY_WRITERS
 
 
+#: methods that change the object they are called on (a list's, a dict's, a set's, an
+#: array's)
+CHANGING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault",
+    "popitem", "add", "discard", "sort", "reverse", "fill", "put", "resize", "itemset"})
+
+
+def global_write(obj, _seen=None):
+    """What the user's function ``obj`` writes outside itself and its arguments, as
+    words (``"global COUNT"``, ``"LOG.append(...)"``), or None: a ``global`` or
+    ``nonlocal`` statement, an item or attribute written, or a changing method called,
+    on a name it neither binds nor takes, a numpy function writing into an argument,
+    or such a write in a user's function it calls."""
+    seen = set() if _seen is None else _seen
+    if not is_user_function(obj) or obj in seen:
+        return None
+    seen.add(obj)
+    try:
+        fn = gastify.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return None
+    local = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
+             and not isinstance(n.ctx, gast.Load)} | {
+        a.id for a in fn.args.args + fn.args.kwonlyargs}
+
+    def outside(node):
+        while isinstance(node, (gast.Subscript, gast.Attribute)):
+            node = node.value
+        return isinstance(node, gast.Name) and node.id not in local and node.id
+
+    for node in nodes.walk(fn):
+        if isinstance(node, (gast.Global, gast.Nonlocal)):
+            return f"{type(node).__name__.lower()} {', '.join(node.names)}"
+        if isinstance(node, (gast.Subscript, gast.Attribute)) \
+                and not isinstance(node.ctx, gast.Load) and outside(node.value):
+            return f"{outside(node.value)}[...] = ..."
+        if not isinstance(node, gast.Call):
+            continue
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr in CHANGING_METHODS \
+                and outside(func.value) and not inspect.ismodule(
+                    obj.__globals__.get(outside(func.value))):
+            return f"{outside(func.value)}.{func.attr}(...)"
+        callee = resolve(func, lambda n: None if n in local else obj.__globals__.get(
+            n, getattr(builtins, n, None)))
+        if getattr(callee, "__name__", None) in NUMPY_WRITERS \
+                and (getattr(callee, "__module__", None) or "").startswith("numpy"):
+            return f"np.{callee.__name__}(...)"
+        inner = global_write(callee, seen) if callee is not None else None
+        if inner is not None:
+            return inner
+    return None
+
+
 class Effects:
     """Emits the statements run for their effect (see the module docstring)."""
 
@@ -253,6 +307,40 @@ class Effects:
         anno.set(out, anno.EFFECT, obj)
         norm.emit(out)
         return True
+
+    def unused_result(self, stmt):
+        """``t = call(...)`` (``stmt``), nothing reading ``t`` after it, handled as the
+        call as a statement is; whether it emitted ``stmt``.  A callee run for its
+        effect (``_ = print(...)``, a helper that only prints or checks) runs as the
+        statement runs (once per call of a Hessian too), ``t`` bound to None; a
+        user's helper writing into a global is refused, as the statement is: the
+        derivative would run the write (once per sweep), which s2sad does not follow.
+        (A call whose result is read is refused where its callee's code is read.)"""
+        norm, call = self.norm, stmt.value
+        spelled = nodes.dotted_parts(call.func) if isinstance(call, gast.Call) else None
+        if spelled is None or spelled[0] in norm.local_functions and not spelled[1]:
+            return False
+        obj = resolve(call.func, self.lookup)
+        quiet = obj is not None and effect_only(obj)
+        what = None if obj is None or quiet else global_write(obj)
+        if not quiet and what is None or quiet and not (
+                len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+            return False
+        names = [n.id for t in stmt.targets for n in nodes.walk(t)
+                 if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)]
+        if any(norm.writes.read_after(n, getattr(stmt, "lineno", 0), stmt) for n in names):
+            return False
+        if quiet:
+            if not self.call(gast.copy_location(gast.Expr(value=call), stmt)):
+                return False
+            norm.assigns.bind_name(names[0], gast.copy_location(nodes.const(None), stmt))
+            return True
+        raise norm.error(
+            f"{'.'.join([spelled[0]] + spelled[1])} writes outside itself ({what}), and its "
+            f"result here is unused: s2sad does not follow such a write (the call as a "
+            f"statement is refused too)", stmt.value,
+            hint="return the new value and assign it, or make the call outside the "
+                 "differentiated function")
 
     def callee(self, func):
         """The callee path ``func`` read from the module (its root recorded)."""
