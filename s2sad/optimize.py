@@ -80,6 +80,11 @@ def _writes(stmt):
     return set()
 
 
+#: the modules whose functions s2sad's own code calls as ``module.f(...)`` and that
+#: change nothing (the names generated code gives them)
+_PURE_MODULES = frozenset({"np", "builtins", "math"})
+
+
 def _has_effect(stmt):
     if isinstance(stmt, _COMPOUND):
         return True
@@ -88,9 +93,11 @@ def _has_effect(stmt):
             return True   # the user's statement, its result unused: Python runs it
         if any(not isinstance(t, (gast.Name, gast.Tuple)) for t in stmt.targets):
             return True
-        # a method call (tape.pop()) changes its object
+        # a method call (tape.pop()) changes its object; numpy's, math's and the
+        # builtins' functions (builtins.sum of tangents in forward code) do not
         return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
-                   and isinstance(n.func.value, gast.Name) and n.func.value.id != "np"
+                   and isinstance(n.func.value, gast.Name)
+                   and n.func.value.id not in _PURE_MODULES
                    for n in nodes.walk(stmt.value))
     return not isinstance(stmt, gast.Pass)
 
