@@ -23,7 +23,7 @@ from .lists import in_place_appends
 from .lookup import call_predicates, rule_for
 from .ops import flatten
 from .ranks import known_ranks
-from .shapes import known_scalars, shape_classes
+from .shapes import definitions, known_scalars, shape_classes
 from ..errors import S2sadError, SourceLocation, UnsupportedSyntaxError
 from ..rules import registry
 from ..rules.template import bind_arguments
@@ -44,7 +44,12 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
     with_loops = list(ops.with_loops(primal))
     simple = list(flatten(primal))   # (read by three facts below: listed once)
     ranked = known_ranks(with_loops, ranks)
-    scalars = known_scalars(with_loops, seeds={n for n, r in ranked.items() if r == 0})
+    # (the assignments both shape facts read, found once: the simple statements of
+    # ``with_loops`` are ``simple`` unless a loop has an ``else``, never in normal form)
+    found = definitions(simple)
+    same = len(simple) + sum(s.__class__ in _LOOPS for s in with_loops) == len(with_loops)
+    scalars = known_scalars(with_loops, seeds={n for n, r in ranked.items() if r == 0},
+                            found=found if same else None)
     single_defs, loop_temps = _definitions(primal)
     written = {s.targets[0].value.id for s in simple if ops.is_store(s)}
     at_stores, shares_written = _aliases_at_stores(primal, params, scalars, written,
@@ -59,9 +64,13 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
                         and kinds.get(s.value.id) == kinds_.LEAF},
         single_defs=single_defs, loop_temps=loop_temps, written=written,
         store_aliases=at_stores if flavor == "vjp" else {}, shares_written=shares_written,
-        same_shape=shape_classes(simple, scalars), ranks=ranked,
+        same_shape=shape_classes(simple, scalars, found), ranks=ranked,
         read_counts=_read_counts(fn), positions=_positions(primal),
         accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
+
+
+#: the loop headers ``ops.with_loops`` lists with the simple statements
+_LOOPS = frozenset((gast.For, gast.While))
 
 
 def with_linked(facts, linked, parsed, bound_of=None, flowing=None, operations=None):
