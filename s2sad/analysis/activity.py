@@ -13,6 +13,7 @@ from typing import FrozenSet
 
 import gast
 
+from ..rules import registry
 from ..syntax import anno
 from . import ops
 
@@ -39,32 +40,82 @@ def analyze(body, wrt, outputs, reads=None) -> Activity:
     # (targets, differentiable reads) of each simple statement that carries a
     # derivative, worked out once for all the passes of both sweeps
     flows = []
+    known = {}   # (each operator's or callee's rule, asked once: see _flow)
     for stmt in ops.flatten(body):
-        if not ops.carries_derivative(stmt):
+        found = _flow(stmt, known)
+        if found is None:
+            if not ops.carries_derivative(stmt):
+                if reads is not None:
+                    reads[id(stmt)] = None
+                continue
+            found = _flows(stmt)
+        elif not found:
             if reads is not None:
                 reads[id(stmt)] = None
             continue
-        found = _flows(stmt)
         flows.extend(found)
         if reads is not None and len(found) == 1 and anno.get(stmt, anno.WRITES) is None:
             reads[id(stmt)] = found[0][1]
+    # (sets compared without making new ones: the test of each flow, each pass)
     varied = set(wrt)
     changed = True
     while changed:
         changed = False
         for targets, reads, _ in flows:
-            if targets - varied and reads & varied:
-                varied.update(targets)
+            if not targets <= varied and not reads.isdisjoint(varied):
+                varied |= targets
                 changed = True
     useful = set(outputs)
     changed = True
     while changed:
         changed = False
         for targets, _, reads in reversed(flows):
-            if targets & useful and reads - useful:
+            if not reads <= useful and not targets.isdisjoint(useful):
                 useful |= reads
                 changed = True
     return Activity(frozenset(varied), frozenset(useful))
+
+
+def _flow(stmt, known):
+    """The flows of ``name = <operation or call of names and literals>``, the commonest
+    statement, read off its atoms (what ``_flows`` gives; ``[]`` where it carries no
+    derivative, ``ops.carries_derivative``); None for any other statement.  ``known``:
+    ``{id(operator class or callee): (target, its rule, the names of its parameters
+    without a derivative)}``, filled as rules are asked (the registry does not change
+    during one analysis)."""
+    if stmt.__class__ is not gast.Assign or stmt.targets[0].__class__ is not gast.Name:
+        return None
+    value = stmt.value
+    cls = value.__class__
+    if cls is gast.BinOp or cls is gast.UnaryOp:
+        loads = operand_loads(value)
+        target = value.op.__class__
+    elif cls is gast.Call:
+        loads = call_loads(value)
+        target = getattr(value, anno.CALLEE, None)
+    else:
+        return None
+    if loads is None:
+        return None
+    entry = known.get(id(target))
+    if entry is None or entry[0] is not target:
+        rule = registry.lookup(registry.operation_target(value))
+        nondiff = None if rule is None or not rule.params else \
+            set(rule.params) - set(rule.diff_params) - set(rule.no_derivative)
+        entry = known[id(target)] = (target, rule, nondiff)
+    _, rule, nondiff = entry
+    if rule is not None and rule.nondifferentiable:
+        return []
+    if cls is gast.Call and nondiff is not None:
+        # (ops.differentiable_reads: the arguments' names, but those of parameters
+        # without a derivative; never the callee's name)
+        params = rule.params
+        reads = {arg.id for index, arg in enumerate(value.args)
+                 if arg.__class__ is gast.Name
+                 and (params[index] if index < len(params) else None) not in nondiff}
+    else:
+        reads = set(loads)
+    return [({stmt.targets[0].id}, reads, reads)]
 
 
 def _flows(stmt):

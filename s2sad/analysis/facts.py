@@ -59,6 +59,10 @@ class ReverseFacts:
     # the code is made for as float64 arrays (analysis.dtypes)
     accumulators: FrozenSet[str] = frozenset()
     float64: FrozenSet[str] = frozenset()
+    # id(stmt) -> the differentiable reads of a simple statement of the body that
+    # carries a derivative, None for one that carries none (analysis.activity's
+    # ``reads``); a statement left out (several flows, or made by the linking) is asked
+    flow_reads: Mapping[int, Any] = field(default_factory=dict)
 
     def is_active(self, atom):
         """Whether ``atom`` is a name with an adjoint (see ``analysis.activity``)."""

@@ -23,7 +23,7 @@ from .lists import in_place_appends
 from .lookup import call_predicates, rule_for
 from .ops import flatten
 from .ranks import known_ranks
-from .shapes import known_scalars, shape_classes
+from .shapes import definitions, known_scalars, shape_classes
 from ..errors import S2sadError, SourceLocation, UnsupportedSyntaxError
 from ..rules import registry
 from ..rules.template import bind_arguments
@@ -44,13 +44,19 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
     with_loops = list(ops.with_loops(primal))
     simple = list(flatten(primal))   # (read by three facts below: listed once)
     ranked = known_ranks(with_loops, ranks)
-    scalars = known_scalars(with_loops, seeds={n for n, r in ranked.items() if r == 0})
+    # (the assignments both shape facts read, found once: the simple statements of
+    # ``with_loops`` are ``simple`` unless a loop has an ``else``, never in normal form)
+    found = definitions(simple)
+    same = len(simple) + sum(s.__class__ in _LOOPS for s in with_loops) == len(with_loops)
+    scalars = known_scalars(with_loops, seeds={n for n, r in ranked.items() if r == 0},
+                            found=found if same else None)
     single_defs, loop_temps = _definitions(primal)
     written = {s.targets[0].value.id for s in simple if ops.is_store(s)}
     at_stores, shares_written = _aliases_at_stores(primal, params, scalars, written,
                                                    flavor, parsed)
+    flow_reads = {}   # (the reads the activity analysis finds: with_linked asks them again)
     return record(
-        activity=analyze(primal, wrt, outputs), kinds=kinds, scalars=scalars,
+        activity=analyze(primal, wrt, outputs, flow_reads), kinds=kinds, scalars=scalars,
         # names of unknown kind that are copies of a number or an array on some path
         # (a loop-carried value): ``n * v`` of those keeps its arithmetic adjoint
         leaf_on_a_path={s.targets[0].id for s in simple
@@ -59,9 +65,14 @@ def primal_facts(fn, primal, params, wrt, outputs, flavor, param_kinds, parsed, 
                         and kinds.get(s.value.id) == kinds_.LEAF},
         single_defs=single_defs, loop_temps=loop_temps, written=written,
         store_aliases=at_stores if flavor == "vjp" else {}, shares_written=shares_written,
-        same_shape=shape_classes(simple, scalars), ranks=ranked,
+        same_shape=shape_classes(simple, scalars, found), ranks=ranked,
         read_counts=_read_counts(fn), positions=_positions(primal),
-        accumulators=frozenset(accumulators) - written - shares_written, float64=float64)
+        accumulators=frozenset(accumulators) - written - shares_written, float64=float64,
+        flow_reads=flow_reads)
+
+
+#: the loop headers ``ops.with_loops`` lists with the simple statements
+_LOOPS = frozenset((gast.For, gast.While))
 
 
 def with_linked(facts, linked, parsed, bound_of=None, flowing=None, operations=None):
@@ -185,8 +196,12 @@ def _reaches_operation(facts, stmt, flowing):
     if value.__class__ in _NO_OPERATIONS or not facts.activity.is_active(name) \
             or id(stmt) in facts.in_place or getattr(stmt, USER_CALL, None) is not None:
         return False
-    if not ops.carries_derivative(stmt) or not reads_active(facts, stmt):
-        return False
+    reads = facts.flow_reads.get(id(stmt), _ASK)
+    if reads is _ASK:   # (a statement the activity analysis did not note)
+        if not ops.carries_derivative(stmt) or not reads_active(facts, stmt):
+            return False
+    elif reads is None or not any(map(facts.activity.is_active, reads)):
+        return False   # (ops.carries_derivative and reads_active, as they answer)
     flowing.add(id(stmt))
     if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
             and isinstance(value.left, gast.Name) and value.left.id == name \
@@ -198,6 +213,9 @@ def _reaches_operation(facts, stmt, flowing):
         return False
     return not facts.may_concatenate(name, value) and not facts.may_repeat(name, value)
 
+
+#: what ``flow_reads`` gives for a statement it does not know
+_ASK = object()
 
 #: values the sweep differentiates otherwise than by their operation's rule
 _NO_OPERATIONS = frozenset((gast.Subscript, gast.Tuple, gast.List, gast.Dict, gast.Name,

@@ -17,21 +17,33 @@ from ..syntax import anno, nodes
 from .ops import targets
 
 
-def _defined_once(stmts):
-    """Names assigned by exactly one statement: only they have one shape to speak of
-    (a loop-carried name may change its shape from one trip to the next)."""
-    counts = {}
-    for stmt in stmts:
-        if isinstance(stmt, gast.Assign):
-            for target in stmt.targets:
-                if target.__class__ is gast.Name and target.annotation is None:
-                    if target.ctx.__class__ is gast.Store:   # (a name alone: its own store)
-                        counts[target.id] = counts.get(target.id, 0) + 1
-                    continue
-                for node in nodes.names(target):
-                    if isinstance(node.ctx, gast.Store):
-                        counts[node.id] = counts.get(node.id, 0) + 1
-    return {n for n, c in counts.items() if c == 1}
+def definitions(simple):
+    """``(once, defs, assigned)`` of the simple statements ``simple``, in one pass: the
+    names assigned by exactly one statement (only they have one shape to speak of: a
+    loop-carried name may change its shape from one trip to the next), ``{name: [the
+    value of each assignment to the name alone, in order]}``, and every name a target
+    of an assignment holds (stored or not: ``x`` and ``i`` of ``x[i] = v``).  What
+    :func:`known_scalars` and :func:`shape_classes` read, found once for both when they
+    read the same statements."""
+    counts, defs, assigned = {}, {}, set()
+    name_class, store = gast.Name, gast.Store
+    for stmt in simple:
+        if stmt.__class__ is not gast.Assign:   # (gast's classes have no subclasses)
+            continue
+        first = stmt.targets[0]
+        if first.__class__ is name_class:
+            defs.setdefault(first.id, []).append(stmt.value)
+        for target in stmt.targets:
+            if target.__class__ is name_class and target.annotation is None:
+                assigned.add(target.id)
+                if target.ctx.__class__ is store:   # (a name alone: its own store)
+                    counts[target.id] = counts.get(target.id, 0) + 1
+                continue
+            for node in nodes.names(target):
+                assigned.add(node.id)
+                if isinstance(node.ctx, store):
+                    counts[node.id] = counts.get(node.id, 0) + 1
+    return {n for n, c in counts.items() if c == 1}, defs, assigned
 
 
 def _reduces_to_scalar(value):
@@ -44,7 +56,7 @@ def _reduces_to_scalar(value):
             and not value.keywords)
 
 
-def known_scalars(primal, derived=True, seeds=()):
+def known_scalars(primal, derived=True, seeds=(), found=None):
     """Names that certainly hold a single number (shape ``()``).
 
     Input: normalized simple statements and loop headers, in source order
@@ -60,16 +72,23 @@ def known_scalars(primal, derived=True, seeds=()):
     checks ``x *= v`` on every other name, and its tangents are broadcast to
     their primal's shape unless all other operands are counters or sizes.
     ``seeds``: names known to hold one number besides (``ranks.numbers``).
+    ``found``: :func:`definitions` of the simple statements of ``primal``, when known
+    (read by the derived set only).
     """
     simple = [s for s in primal if not isinstance(s, (gast.For, gast.While))]
-    written = _written_counts(simple)
-    once = _defined_once(simple) if derived else {n for n, c in written.items() if c == 1}
-    defs = {}
-    for stmt in simple:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
-    shape_names = shapes_of(simple) if derived else shapes_of(simple) & once
-    loop_targets = _counters(primal, derived, set(defs) | written.keys())
+    if derived:   # (the names written into count for the narrower set only)
+        once, defs, _ = definitions(simple) if found is None else found
+        shape_names = shapes_of(simple)
+        loop_targets = _counters(primal, derived, ())
+    else:
+        written = _written_counts(simple)
+        once = {n for n, c in written.items() if c == 1}
+        defs = {}
+        for stmt in simple:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        shape_names = shapes_of(simple) & once
+        loop_targets = _counters(primal, derived, set(defs) | written.keys())
     candidates = {n for n in defs if n not in once} if derived else set()
     singles = [n for n in defs if n in once]   # (in the order of their statements)
     if not derived and not seeds and not _any_number_alone(singles, defs, shape_names):
@@ -198,7 +217,7 @@ def shapes_of(primal):
             and isinstance(stmt.value, gast.Attribute) and stmt.value.attr == "shape"}
 
 
-def shape_classes(simple, scalars):
+def shape_classes(simple, scalars, found=None):
     """A predicate ``same(a, b)``: names certain to have equal shapes.
 
     Elementwise functions of one array (ufuncs with one input) and arithmetic
@@ -210,15 +229,9 @@ def shape_classes(simple, scalars):
     induction: its first value has some shape, and if every later assignment
     provably keeps the shape the name has, every value has that shape.  Names
     for which that cannot be shown are left out, and the classes computed again.
+    ``found``: :func:`definitions` of ``simple``, when known.
     """
-    once = _defined_once(simple)
-    assigned = {n.id for s in simple if isinstance(s, gast.Assign) for t in s.targets
-                for n in ((t,) if t.__class__ is gast.Name and t.annotation is None
-                          else nodes.names(t))}   # (a name alone: itself)
-    defs = {}
-    for stmt in simple:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            defs.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    once, defs, assigned = definitions(simple) if found is None else found
     candidates = {n for n in defs if n not in once}
     while True:
         find, same_as_name = _classes(simple, scalars, once | candidates, assigned, defs,

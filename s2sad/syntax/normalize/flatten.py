@@ -146,8 +146,7 @@ class Flattener:
     def binary(self, node):
         """The operation ``left op right`` of atoms, located (a refusal of it points at
         it); a ``|`` of an argument marked for the arguments' kinds to decide."""
-        value = gast.copy_location(gast.BinOp(
-            left=self.atom(node.left), op=node.op, right=self.atom(node.right)), node)
+        value = _located_binop(self.atom(node.left), node.op, self.atom(node.right), node)
         if merges_arguments(self.norm, node):
             anno.set(value, ARGUMENT_MERGE, True)
         return value
@@ -426,6 +425,26 @@ class Flattener:
                 hint=f"pass {exc} explicitly") from None
 
 
+def _located_binop(left, op, right, node):
+    """``gast.copy_location(gast.BinOp(left=left, op=op, right=right), node)`` of the
+    expression ``node``, without gast's constructor and the loop of ``copy_location``
+    (the normalizer makes one per operator): the same fields, and each of the four
+    location attributes ``node`` has (``end_lineno`` and ``end_col_offset`` have a
+    class default, None)."""
+    value = _BINOP.__new__(_BINOP)
+    fields = value.__dict__
+    fields.update(left=left, op=op, right=right)
+    for attr in _LOCATION:
+        found = getattr(node, attr, _LOCATION)
+        if found is not _LOCATION:
+            fields[attr] = found
+    return value
+
+
+_BINOP = gast.BinOp
+_LOCATION = gast.BinOp._attributes   # (lineno, col_offset, end_lineno, end_col_offset)
+
+
 _BINOP_NAMES = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
     gast.Pow: "power", gast.MatMult: "matmul", gast.FloorDiv: "floordiv",
@@ -478,10 +497,9 @@ def call_base(call):
         label = named.attr if isinstance(named, gast.Attribute) else getattr(named, "id", "")
         return f"{made}_{label}" if label else made
     name = func.attr if isinstance(func, gast.Attribute) else func.id
-    method = next((m for m, (target, dotted) in registry.METHODS.items()
-                   if dotted == name and registry.runtime_method(target)), None)
-    if method is not None:   # x.flatten() -> flatten_of(x), named flatten
-        return method
+    for method, (target, dotted) in registry.METHODS.items():
+        if dotted == name and registry.runtime_method(target):
+            return method   # x.flatten() -> flatten_of(x), named flatten
     if name in _BUILTIN_NAMES and call.args and isinstance(call.args[0], gast.Name):
         return f"{name}_{call.args[0].id}"   # np.sum(x) -> sum_x, never shadowing sum
     return name

@@ -18,15 +18,17 @@ import gast
 ITERATOR_BUILTINS = (builtins.zip, builtins.enumerate, builtins.map, builtins.filter,
                      builtins.iter, builtins.reversed)
 
-_ENDLESS = (itertools.count, itertools.cycle)
+#: the iterators that never end (whatever their arguments)
+_COUNT, _CYCLE = itertools.count, itertools.cycle
 
 
 def makes_iterator(fn):
     """Whether a call of ``fn`` (the object a callee names) returns an iterator."""
     if fn is None:
         return False
-    if any(fn is b for b in ITERATOR_BUILTINS):
-        return True
+    for made in ITERATOR_BUILTINS:   # (a loop: asked of every call the normalizer makes)
+        if fn is made:
+            return True
     return isinstance(fn, type) and hasattr(fn, "__next__") and hasattr(fn, "__iter__") \
         and not hasattr(fn, "__len__") and not hasattr(fn, "__getitem__")
 
@@ -34,7 +36,7 @@ def makes_iterator(fn):
 def refuse_endless(norm, call, fn, where):
     """Refuse ``itertools.count()``, ``itertools.cycle(...)`` and ``itertools.repeat(v)``
     (no count): the iterator never ends, so no list of its items is taken."""
-    endless = any(fn is e for e in _ENDLESS) or (
+    endless = fn is _COUNT or fn is _CYCLE or (
         fn is itertools.repeat and len(call.args) < 2
         and not any(k.arg == "times" for k in call.keywords))
     if endless:

@@ -167,7 +167,7 @@ class AliasRecorder:
                     self.container_edges.add((name, elt.id))
             return True
         if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Mult)) \
-                and any(isinstance(o, gast.Name) and o.id in self.list_values
+                and self.list_values and any(isinstance(o, gast.Name) and o.id in self.list_values
                         for o in (value.left, value.right)):
             # a + b, [v] * n of lists: a new list holding the very items of its operands
             self.list_values.add(name)
