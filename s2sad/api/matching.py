@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import trees
 from ..errors import NonScalarOutputError, S2sadError
+from ..rules import users as user_rules
 from ..runtime import float_like
 from ..runtime.duck import as_like, is_duck, shape_meta
 # (the checks of a user's cotangent or tangent: the runtime's, as written modules call them)
@@ -37,23 +38,39 @@ def match_gradient(g, like, func=None):
     if isinstance(like, np.ndarray):
         g = np.asarray(g, dtype=float_like(like))
         if g.shape != like.shape:
-            raise S2sadError(f"internal error: a gradient of shape {g.shape} was computed for "
-                             f"an argument of shape {like.shape}; please report this")
+            raise _wrong_shape("a gradient", g.shape, f"an argument of shape {like.shape}")
         return g
     if isinstance(like, np.generic):
         if np.ndim(g) != 0:   # (np.float64 of an array of one element is that array)
-            raise S2sadError(f"internal error: a gradient of shape {np.shape(g)} was computed "
-                             f"for a scalar argument; please report this")
+            raise _wrong_shape("a gradient", np.shape(g), "a scalar argument")
         dtype = float_like(like)
         return dtype.type(g)
     if isinstance(like, complex):
         return complex(g)
     if isinstance(like, (int, float)):
         if np.ndim(g) != 0:
-            raise S2sadError(f"internal error: a gradient of shape {np.shape(g)} was computed "
-                             f"for a scalar argument; please report this")
+            raise _wrong_shape("a gradient", np.shape(g), "a scalar argument")
         return float(g)
     return g
+
+
+def _wrong_shape(what, shape, belongs):
+    """The error for a derivative of the shape ``shape`` computed for ``belongs``: a rule
+    of the user's that returns an adjoint of another shape than its parameter's (without
+    ``broadcast=True``) makes one; else it is s2sad's mistake."""
+    rules = user_rules.unbroadcast_adjoints()
+    if not rules:
+        return S2sadError(f"internal error: {what} of shape {shape} was computed for "
+                          f"{belongs}; please report this")
+    named = ", ".join(f"{fn} (of {label})" for fn, label in rules)
+    return S2sadError(
+        f"{what} of shape {shape} was computed for {belongs}: an adjoint rule of yours "
+        f"may return an adjoint of another shape than its parameter's (rules taken at the "
+        f"shape they return, without broadcast=True: {named})",
+        hint="give each adjoint its parameter's shape (reduce it: np.sum(..., axis=...), "
+             "or the sum of all for a number), or declare the rule with broadcast=True if "
+             "its parameters combine by numpy broadcasting; if no rule of yours is "
+             "involved, this is an internal error: please report it")
 
 
 def match_tree(g, like, func, match=None):
@@ -81,8 +98,7 @@ def match_derivative(t, like, func=None):
         raise complex_leak(func, "derivative")
     shape = np.shape(like)
     if np.shape(t) != shape:
-        raise S2sadError(f"internal error: a derivative of shape {np.shape(t)} was computed for "
-                         f"a value of shape {shape}; please report this")
+        raise _wrong_shape("a derivative", np.shape(t), f"a value of shape {shape}")
     if isinstance(like, np.ndarray):
         return np.asarray(t, dtype=np.result_type(float_like(like), float_like(t)))
     if isinstance(like, np.generic):
