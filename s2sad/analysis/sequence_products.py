@@ -32,10 +32,8 @@ def product_of_sequence(primal, kinds, active, parsed=None):
     or None)``; or None.  A statement that never runs for these kinds is not looked at
     (the base case of a recursive helper's copy for a list: ``type_tests.live_statements``)."""
     outside = _outside_sequences(primal, parsed)
-    live = live_statements(primal, kinds)
+    live = None   # (asked only where a product of a sequence is found: rare)
     for stmt in flatten(primal):
-        if id(stmt) not in live:
-            continue
         value = getattr(stmt, "value", None)
         if not (isinstance(value, gast.BinOp) and type(value.op) in _PRODUCTS):
             continue
@@ -43,8 +41,11 @@ def product_of_sequence(primal, kinds, active, parsed=None):
             what = _sequence(seq, kinds, outside)
             if what and isinstance(other, gast.Name) and not _sequence(other, kinds, outside) \
                     and active(other.id):
-                return value, what, (seq.id if isinstance(seq, gast.Name)
-                                     and seq.id in outside else None)
+                if live is None:
+                    live = live_statements(primal, kinds)
+                if id(stmt) in live:
+                    return value, what, (seq.id if isinstance(seq, gast.Name)
+                                         and seq.id in outside else None)
     return None
 
 
