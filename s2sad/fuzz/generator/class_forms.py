@@ -131,7 +131,8 @@ def _fresh_dict_loop(draft, r):
     x, n = r.choice(params).name, next(draft.counter)
     d, m, q, out = f"frd{n}", f"frm{n}", f"frq{n}", f"fro{n}"
     t, k, i = f"frt{n}", f"frk{n}", f"fri{n}"
-    draft.emit(f"{d} = {{'a': {x}, 'b': np.sin({x})}}")
+    # (no dict holds the parameter itself: a write into it later would change the dict)
+    draft.emit(f"{d} = {{'a': 0.5 * {x}, 'b': np.sin({x})}}")
     new = r.choice(("{}", f"dict({d})", f"{d}.copy()", f"{{**{d}}}"))
     form = r.randrange(3)
     if form == 0:   # a momentum step: the new state made each step, then carried
@@ -150,7 +151,7 @@ def _fresh_dict_loop(draft, r):
         draft.emit(f"    {out}.append({q})")
         term = f"np.sum({out}[0]['w'] * {out}[1]['w'])"
     else:   # a copy of an item written, then stored back by index
-        draft.emit(f"{out} = [{d}, {{'a': np.cos({x}), 'b': {x}}}]")
+        draft.emit(f"{out} = [{d}, {{'a': np.cos({x}), 'b': 0.5 * {x}}}]")
         draft.emit(f"for {i} in range(len({out})):")
         # (not fro[i].copy(): an item of a list is not known to be a dict, and its
         # .copy() is taken for an array's, a crash in reverse mode left for its own fix)
