@@ -113,7 +113,8 @@ def test_a_dict_item_write_seen_by_a_copy_is_refused():
         "writing an item into 'd' would also change 'e', which is read later: 'e' may "
         "hold that dict (through a copy, a branch, an earlier loop trip or a container), "
         "and s2sad writes dict items into a new dict", "here",
-        "make 'd' a dict of its own before the write (d = dict(d)), or read 'e' before it")
+        "make 'd' a dict of its own before the write (d = dict(d)), which leaves 'e' as it "
+        "was, or read 'e' before it; to change 'e' too, bind it again after the write (e = d)")
     assert dict_write_refusal([("d", "d", [("f", "f")], "here")], dict_facts) is None
     assert dict_write_refusal([], dict_facts) is None
 

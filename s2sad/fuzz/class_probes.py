@@ -1,5 +1,6 @@
 """The probes of ``generator/class_forms.py``'s constructs (methods of the program's own
-classes, chained assignments, sets of constants tested for membership): (source, args) of a tiny function using each, made
+classes, chained assignments, sets of constants tested for membership, dicts made anew
+each trip of a loop): (source, args) of a tiny function using each, made
 :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
 import numpy as np
@@ -22,4 +23,9 @@ CLASS_PROBES = {
                        "        s = s + x[i] ** 2 * (1.0 if k in {'a', 'c'} else 2.0)\n"
                        "        s = s + x[i] * (0.5 if i not in {0, 2} else 1.5)\n"
                        "    return s\n", (X3,)),
+    "fresh_dict_loop": ("def f(x):\n    d = {'a': x, 'b': np.sin(x)}\n"
+                        "    m = {k: x * 0.0 for k in d}\n    for t in range(2):\n"
+                        "        q = {}\n        for k in d:\n"
+                        "            q[k] = 0.9 * m[k] + d[k] * x\n        m = q\n"
+                        "    return np.sum(m['a'] * m['b'])\n", (X3,)),
 }

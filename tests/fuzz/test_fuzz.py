@@ -774,7 +774,7 @@ CONSTRUCT_SIGNS.update({
     "slice_update": [r"va\d+ = vs\d+\[:1\]\n\s+vb\d+ = vs\d+\[1:\]", r"vb\d+ -= 0\.5 \* va\d+",
                      r"vb\d+ \+= 0\.5 \* va\d+", r"vb\d+ \*= 0\.5 \* va\d+"],
     # methods of the program's own class, chained assignments, sets of constants in a
-    # membership test (class_forms.py)
+    # membership test, dicts made anew each trip (class_forms.py)
     "class_methods": [r"\nCM\d+ = Cm\d+\(\)", r"= Cm\d+\.dot\(\w+, np\.sin\(\w+\)\)",
                       r"= CM\d+\.dot\(\w+, np\.sin\(\w+\)\)",
                       r"np\.sum\((Cm|CM)\d+\.clip\(\w+, 0\.5\)\)", r"Cm\d+\.h\(CM\d+, \w+\)",
@@ -783,6 +783,12 @@ CONSTRUCT_SIGNS.update({
                         r"cy\d+z = cy\d+y\[0\] = np\.tanh\("],
     "set_membership": [r"k\d+ in \{'a', 'c'\}", r"k\d+ not in \{'b'\}", r"i\d+ in \{0, 2\}",
                        r"i\d+ not in \{1, 5\}"],
+    # a dict made anew each trip of a loop, written by item and kept (class_forms.py)
+    "fresh_dict_loop": [r"frq\d+ = \{\}", r"frq\d+ = dict\(frd\d+\)",
+                        r"frq\d+ = frd\d+\.copy\(\)", r"frq\d+ = \{\*\*frd\d+\}",
+                        r"\n\s+frm\d+ = frq\d+",
+                        r"fro\d+\.append\(frq\d+\)", r"frq\d+ = dict\(fro\d+\[fri\d+\]\)",
+                        r"frq\d+ = \{\*\*fro\d+\[fri\d+\]\}", r"fro\d+\[fri\d+\] = frq\d+"],
 })
 
 @functools.lru_cache(maxsize=1)

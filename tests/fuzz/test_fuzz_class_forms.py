@@ -1,8 +1,9 @@
 """Methods of the program's own classes and chained assignments (``generator/
 class_forms.py``): staticmethods named like ndarray methods, a method called through the
 class with a module-level instance or through that instance, chained assignments to items
-and tuples.  Each is written, leaves other programs alone, and is differentiated right in
-reverse, forward and second order against finite differences."""
+and tuples, dicts made anew each trip of a loop and written by item.  Each is written,
+leaves other programs alone, and is differentiated right in reverse, forward and second
+order against finite differences."""
 
 import random
 import re
@@ -16,7 +17,8 @@ MODES = ("reverse", "forward", "second")
 SHOWS = {"class_methods": r"class Cm\d+:(.|\n)*CM\d+ = Cm\d+\(\)",
          "chained_targets": r", cb\d+ = cc\d+, cd\d+ = |cy\d+y\[0\] = cy\d+y\[-1\] = |"
                             r"cy\d+z = cy\d+y\[0\] = ",
-         "set_membership": r" in \{"}
+         "set_membership": r" in \{",
+         "fresh_dict_loop": r"frq\d+\[[^]]+\] = "}
 
 
 def _first_outcomes(tmp_path, feature, count):

@@ -11,7 +11,10 @@ assignments (README: "Methods and classes"; stranger 21 found each refused or mi
 - ``chained_targets``: chained assignments to items (``cyN[0] = cyN[-1] = v``), to
   tuples (``ca, cb = cc, cd = v, w``) and to a name and an item at once;
 - ``set_membership``: a set of constants tested for membership (``k in {"a", "c"}``,
-  ``i not in {0, 2}``) choosing a factor in a loop.
+  ``i not in {0, 2}``) choosing a factor in a loop;
+- ``fresh_dict_loop``: a dict made anew at the top of each trip of a loop (``{}``,
+  ``dict(d)``, ``d.copy()``, ``{**d}``), written by item and kept past the trip (a
+  momentum step's new state, a list of dicts, a copy stored back by index).
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -23,8 +26,8 @@ import random
 from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 
-TERM_FEATURES = ("class_methods", "chained_targets", "set_membership")
-SALTS = (0x2B17, 0x6D29, 0x3E4B)
+TERM_FEATURES = ("class_methods", "chained_targets", "set_membership", "fresh_dict_loop")
+SALTS = (0x2B17, 0x6D29, 0x3E4B, 0x51C7)
 RATE = 0.12
 
 #: the class each ``class_methods`` term defines (``{n}``: its number)
@@ -121,5 +124,44 @@ def _set_membership(draft, r):
     draft.use("set_membership")
 
 
+def _fresh_dict_loop(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    x, n = r.choice(params).name, next(draft.counter)
+    d, m, q, out = f"frd{n}", f"frm{n}", f"frq{n}", f"fro{n}"
+    t, k, i = f"frt{n}", f"frk{n}", f"fri{n}"
+    # (no dict holds the parameter itself: a write into it later would change the dict)
+    draft.emit(f"{d} = {{'a': 0.5 * {x}, 'b': np.sin({x})}}")
+    new = r.choice(("{}", f"dict({d})", f"{d}.copy()", f"{{**{d}}}"))
+    form = r.randrange(3)
+    if form == 0:   # a momentum step: the new state made each step, then carried
+        draft.emit(f"{m} = {{{k}: {x} * 0.0 for {k} in {d}}}")
+        draft.emit(f"for {t} in range(2):")
+        draft.emit(f"    {q} = {new}")
+        draft.emit(f"    for {k} in {d}:")
+        draft.emit(f"        {q}[{k}] = 0.9 * {m}[{k}] + {d}[{k}] * {x}")
+        draft.emit(f"    {m} = {q}")
+        term = f"np.sum({m}['a'] * {m}['b'])"
+    elif form == 1:   # a list of the dicts made in the loop
+        draft.emit(f"{out} = []")
+        draft.emit(f"for {k} in ('a', 'b'):")
+        draft.emit(f"    {q} = {new}")
+        draft.emit(f"    {q}['w'] = {d}[{k}] * {x}")
+        draft.emit(f"    {out}.append({q})")
+        term = f"np.sum({out}[0]['w'] * {out}[1]['w'])"
+    else:   # a copy of an item written, then stored back by index
+        draft.emit(f"{out} = [{d}, {{'a': np.cos({x}), 'b': 0.5 * {x}}}]")
+        draft.emit(f"for {i} in range(len({out})):")
+        # (not fro[i].copy(): an item of a list is not known to be a dict, and its
+        # .copy() is taken for an array's, a crash in reverse mode left for its own fix)
+        draft.emit(f"    {q} = " + r.choice((f"dict({out}[{i}])", f"{{**{out}[{i}]}}")))
+        draft.emit(f"    {q}['a'] = {q}['a'] * {q}['b']")
+        draft.emit(f"    {out}[{i}] = {q}")
+        term = f"np.sum({out}[0]['a'] * {out}[1]['a'] + {d}['a'])"
+    draft.return_terms.append(f"0.25 * {term}")
+    draft.use("fresh_dict_loop")
+
+
 MAKERS = {"class_methods": _class_methods, "chained_targets": _chained_targets,
-          "set_membership": _set_membership}
+          "set_membership": _set_membership, "fresh_dict_loop": _fresh_dict_loop}

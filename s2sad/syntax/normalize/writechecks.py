@@ -113,7 +113,7 @@ class WriteChecks:
         ``writes.dict_write_refusal``)."""
         aliases = self.walk.aliases
         facts = DictFacts(aliases.holds, aliases.item_edges, aliases.container_edges,
-                          aliases.container_keys)
+                          aliases.container_keys, self.walk.loop_inside)
         refusal = dict_write_refusal(self.recorded_dicts, facts)
         if refusal is not None:
             message, where, hint = refusal

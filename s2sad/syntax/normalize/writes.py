@@ -179,11 +179,13 @@ class DictFacts:
     """What the walk found about dicts: the holds (see ``AliasFacts``), the item reads
     (``name -> (dict, key)``), the holds that put a value into a container
     (``(container, value)``), and the key of each ``(dict, value)`` (None: unknown;
-    ``CONTENTS``: the old dict whose items a ``dict_set`` keeps)."""
+    ``CONTENTS``: the old dict whose items a ``dict_set`` keeps), and the SSA names
+    each loop defines (``loop key -> names``)."""
     holds: Any
     item_edges: Any
     container_edges: Any
     container_keys: Any
+    loop_inside: Any = None
 
 
 def dict_write_refusal(dict_writes, facts):
@@ -201,12 +203,18 @@ def dict_write_refusal(dict_writes, facts):
     for written, user, others, where in dict_writes:
         found = _dict_write_reader(facts, closure, written, others)
         if found is not None:
-            other, reason = found
+            other, reason, alias = found
+            # the copy leaves the other name as it was: say so, and how to change both
+            both = (f"bind it again after the write ({other} = {user})" if alias else
+                    f"store the new dict back into it after the write (e.g. "
+                    f"{other}[i] = {user} or {other}[i] = {{**{user}, key: value}}, in a "
+                    f"loop over the indices i)")
             return (f"writing an item into {user!r} would also change {other!r}, which "
                     f"is read later: {reason} (through a copy, a branch, an earlier loop "
                     f"trip or a container), and s2sad writes dict items into a new dict",
                     where, f"make {user!r} a dict of its own before the write "
-                           f"({user} = dict({user})), or read {other!r} before it")
+                           f"({user} = dict({user})), which leaves {other!r} as it was, or "
+                           f"read {other!r} before it; to change {other!r} too, {both}")
     return None
 
 
@@ -226,6 +234,38 @@ class _Closures:
                 if (name, source) not in facts.container_edges:
                     self.same.setdefault(name, set()).add(source)
         self.cache = {}
+        self.back = {(name, source): back for name, sources in facts.holds.items()
+                     for source, back in sources if back is not None}
+        # a dict made anew each time its statement runs, holding only the values it
+        # was built from (a display, dict_set); names holding nothing are made by an
+        # operation ({}), but an item read (e = xs[i], a for target) is not made
+        self.fresh = {name for name, sources in facts.holds.items()
+                      if all((name, s) in facts.container_edges for s, _ in sources)}
+        self.held = frozenset(facts.holds)
+        self.inside = {}
+        for key, names in (facts.loop_inside or {}).items():
+            for name in names:
+                self.inside.setdefault(name, set()).add(key)
+
+    def instances(self, start, edges):
+        """The values ``start`` may hold over ``edges``, as ``(name, loops)``: the SSA
+        name and, for a value made anew each time (see ``fresh``), the loops defining
+        it whose earlier trips made it (reached back over a loop-carried value).  A
+        fresh dict of an earlier trip is not this trip's (``q = {}`` at the top of
+        each trip); any other value may be the same on every trip."""
+        found, seen, todo = set(), set(), [(start, frozenset())]
+        while todo:
+            name, crossed = todo.pop()
+            if (name, crossed) in seen:
+                continue
+            seen.add((name, crossed))
+            made = name in self.fresh or name not in self.held
+            found.add((name, crossed & frozenset(self.inside.get(name, ())) if made
+                       else frozenset()))
+            for source in edges.get(name, ()):
+                back = self.back.get((name, source))
+                todo.append((source, crossed | {back} if back is not None else crossed))
+        return found
 
     def __call__(self, start, edges):
         found = self.cache.get((start, id(edges)))
@@ -242,10 +282,14 @@ class _Closures:
 
 
 def _dict_write_reader(facts, closure, written, others):
-    """``(other, reason)``: a name of ``others`` read after the write into the dict
-    ``written`` that may hold that dict, or (for a dict that is an item of another)
-    the same inner dict; else None."""
+    """``(other, reason, alias)``: a name of ``others`` read after the write into the
+    dict ``written`` that may hold that dict, or (for a dict that is an item of
+    another) the same inner dict, and whether it may be that very dict (not a
+    container holding it); else None.  The written dict's own check counts a dict
+    made anew on each trip of a loop apart from the one an earlier trip made."""
     same, reach = closure.same, closure.reach
+    # the written dict itself: the values it may be, each of this trip or an earlier one
+    mine = {(n, loops) for n, loops in closure.instances(written, same) if n not in same}
     todo, done = [(frozenset(closure(written, same)), None)], []
     while todo:
         objects, key = todo.pop()
@@ -253,11 +297,17 @@ def _dict_write_reader(facts, closure, written, others):
             continue
         done.append((objects, key))
         for other, atom in others:
-            if atom == written or closure(atom, reach) & objects:
-                return other, f"{other!r} may hold that dict"
+            if atom == written or (closure.instances(atom, reach) & mine if not done[1:]
+                                   else closure(atom, reach) & objects):
+                # (a dict read out of a container ``other`` holds: stored back into it)
+                held = closure(atom, reach)
+                alias = not any(m in facts.item_edges
+                                and held & closure(facts.item_edges[m][0], same)
+                                for m in objects)
+                return other, f"{other!r} may hold that dict", alias
             if key is not None and any(
                     _sibling(facts, m, key, closure, same) for m in closure(atom, reach)):
-                return other, f"{other!r} may hold the same inner dict"
+                return other, f"{other!r} may hold the same inner dict", False
         for m in objects:
             if m in facts.item_edges:   # an item of another dict: protect that one
                 parent, item_key = facts.item_edges[m]
