@@ -139,3 +139,15 @@ def test_a_dict_written_as_an_array_is_refused_located_not_a_raw_error():
         s2sad.grad(fx.copy_of_got_item)({"a": np.array([0.5, -1.0])})
     text = str(info.value)
     assert "the value is a dict" in text and "item = dict(item)" in text
+
+
+def test_a_dict_argument_holding_a_dict_is_written_by_a_loop_key():
+    state = {"m": {"a": np.array([0.2, -0.4]), "b": np.array([1.0, 0.5])}}
+    check_grads(fx.state_argument_loop_key, (state, _params()), wrt=(0, 1),
+                modes=("reverse", "forward"))
+
+
+def test_a_dict_argument_holding_an_array_there_is_refused():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(fx.array_argument_item_write, wrt=1)({"m": np.ones(2)}, 1.5)
+    assert "writing into the value state['m'] holds" in str(info.value)

@@ -22,7 +22,7 @@ import gast
 
 from ...rules import registry
 from .. import nodes
-from .dictpaths import item_dicts, key_path
+from .dictpaths import item_dicts, key_path, waits_for_arguments
 from .mayalias import CONTENTS
 from .sequences import zip_arguments
 from .trees import comprehension_for, placed_at
@@ -164,6 +164,11 @@ class DictForms:
         self.walk.env[source] = item
         func.value = gast.copy_location(nodes.name(source), func.value)
         return func.value if shown or writes.is_dict_value(item.id) else None
+
+    def refusal_kind(self, base):
+        """The error class of a refused write into ``base``'s item (``d["m"][k] = v``; see
+        :func:`.dictpaths.waits_for_arguments`)."""
+        return waits_for_arguments(self.walk, base)
 
     def view_list(self, node):
         """``d.values()`` / ``d.keys()`` / ``d.items()`` as a value (``sum(d.values())``,

@@ -101,8 +101,35 @@ def item_dicts(writes):
     if found is None:
         walked = nodes.walk(node)
         found = writes.dict_names_cache[("paths", id(node))] = dict_paths(walked) | {
-            (p, None) for p in param_item_dicts(walked, writes.param_dicts, writes.kinds)}
+            (p, None) for p in param_item_dicts(walked, writes.param_dicts, writes.kinds)
+        } | argument_paths(writes.param_dicts, writes.kinds)
     return found
+
+
+def argument_paths(param_dicts, kinds):
+    """``(p, keys)`` for the items under constant keys of the dict arguments (``p``
+    never rebound) that are dicts (``state["m"]`` of ``state={"m": {...}}``): what an
+    item write puts there later is checked by ``dict_set`` when it runs."""
+    found, todo = set(), [(p, (), kinds.get(p)) for p in sorted(param_dicts)]
+    while todo:
+        p, keys, kind = todo.pop()
+        if not (isinstance(kind, tuple) and kind[:1] == ("dict",) and kind[1]):
+            continue
+        if keys:
+            found.add((p, keys))
+        todo += [(p, keys + (k,), v) for k, v in kind[1] if isinstance(k, str)]
+    return found
+
+
+def waits_for_arguments(norm, base):
+    """The error class of a refused write into ``base``'s item (``d["m"][k] = v``):
+    ``SharedWriteError`` where ``d`` is a parameter never rebound in code made for
+    arguments of unknown kinds (a dict argument holding a dict there is written as a
+    dict: the refusal waits for the arguments), else ``UnsupportedSyntaxError``."""
+    path = key_path(base)
+    waits = path is not None and path[0] in norm.root_params \
+        and path[0] not in norm.dict_writes.kinds and path[0] not in norm.locals
+    return SharedWriteError if waits else UnsupportedSyntaxError
 
 
 def refuse_unknown_holder(walk, kinds, target, root):
