@@ -24,6 +24,13 @@ GAP_PROBES = {
                          "        c['a'] += np.sin(x[i])\n"
                          "    return d[0] * d[1] + c['a'] + d[5] + c['zz']\n",
                          (np.array([0.5, 0.1, -0.3]),)),
+    "nested_dict_state": ("def f(x):\n    ns = {'m': {'a': x * 0.5, 'b': np.sin(x)}}\n"
+                          "    for k in ns['m']:\n"
+                          "        ns['m'][k] = 0.9 * ns['m'][k] + np.sin(x) * x\n"
+                          "    cp = ns['m'].copy()\n    for k in cp:\n"
+                          "        cp[k] = cp[k] * np.cos(x)\n    ns['m'] = cp\n"
+                          "    return np.sum(ns['m']['a']) + np.sum(ns['m']['b'] ** 2)\n",
+                          (np.array([0.5, 0.1, -0.3]),)),
     "sum_lists": ("def f(x):\n    ls = sum([[x[0], x[1] * 2.0], [np.sin(x[2])]], [])\n"
                   "    tp = sum(((x[0],), (x[2] * x[1],)), ())\n"
                   "    return ls[0] * ls[2] + ls[1] * len(ls) + tp[1]\n",

@@ -14,6 +14,12 @@ def dict_set(d, key, value):
     """``d`` with ``d[key] = value``, as a new dict (``d`` stays as it is): what the
     item write ``d[key] = value`` on a dict means in generated code.  A new key goes
     last, an existing one keeps its place, as in Python."""
+    if not isinstance(d, dict):   # (an item the code showed to be a dict elsewhere)
+        raise ValueTypeError(f"s2sad reads the target of this item write as a dict (the "
+                             f"code indexes it by a string or fills it with a dict "
+                             f"elsewhere), but the value is a {type(d).__name__}",
+                             hint="keep one kind of value under a dict's key, or give the "
+                                  "array another key or name")
     out = dict(d)
     out[key] = value
     return out

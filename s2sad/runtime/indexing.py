@@ -25,6 +25,14 @@ _KEPT = (bool, int, float, complex, str, bytes, tuple, np.generic)
 @fact(allocates=True, linear=("x",))
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
+    if isinstance(x, dict):   # (a dict the code did not show to be one)
+        from ..errors import ValueTypeError
+        raise ValueTypeError(
+            "s2sad reads the target of an item write as an array (the code does not show "
+            "it to be a dict: no string key, dict method or dict display on it), but the "
+            "value is a dict; its gradient would index the dict as an array",
+            hint="make it a dict the code shows before the write (item = dict(item)), "
+                 "or read it by a string key")
     part = x[index]
     if is_duck(part) and any(math.isnan(n) for n in part.shape):
         from ..errors import LazyShapeError

@@ -8,6 +8,9 @@ point that is a lambda or a ``functools.partial``):
 - ``dict_accumulator``: a ``defaultdict(float)`` or ``Counter()`` accumulator, ``d[k] +=
   v`` in a loop, read back (a key never written too: its default); one in three bound
   beside another name (``acN, adN = Counter(), 0.5``);
+- ``nested_dict_state``: optimizer state as a dict of dicts written by a loop key
+  (``ns["m"][k] = ...``, a copy ``ns["m"].copy()`` written and stored back, two dicts
+  deep);
 - ``sum_lists``: ``sum(list_of_lists, [])`` (and of tuples, ``()``); every other one
   spelled ``SUN(..., list())`` (``from builtins import sum as SUN``, a start made by a call);
 - ``map_call``: ``list(map(h, xs))`` of a helper, of a lambda, ``sum(map(h, xs, C3))``,
@@ -45,11 +48,15 @@ from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 from s2sad.fuzz.program import Param
 
-TERM_FEATURES = ("index_tuples", "dict_accumulator", "sum_lists", "map_call",
-                 "module_lambda", "numpy_constants", "lstsq_pinv")
+FIRST_TERMS = ("index_tuples", "dict_accumulator", "sum_lists", "map_call",
+               "module_lambda", "numpy_constants", "lstsq_pinv")
+TERM_FEATURES = FIRST_TERMS + ("nested_dict_state",)
 REFUSAL_FEATURES = ("deque_maxlen", "class_append")
 CHECKER_FEATURES = ("input_layout", "empty_arg", "entry_lambda", "entry_partial")
 FEATURES = TERM_FEATURES + REFUSAL_FEATURES + CHECKER_FEATURES
+#: the features in the order their salts were given (a new one last: the others'
+#: streams, and so the programs of a seed without it, stay as they were)
+SALTED = FIRST_TERMS + REFUSAL_FEATURES + CHECKER_FEATURES + ("nested_dict_state",)
 #: how often each feature's term is written (a refusal's program is refused whole)
 RATE = {"deque_maxlen": 0.03, "class_append": 0.03, "input_layout": 0.3,
         "empty_arg": 0.08, "entry_lambda": 0.08, "entry_partial": 0.08}
@@ -58,12 +65,12 @@ PARTIAL_VALUES = (0.5, 1.25, -0.75)
 #: the layouts an array argument may be given in (``Param.layout``)
 LAYOUTS = ("F", "T", "S")
 SALTS = (0x1D7A, 0x2C19, 0x5B33, 0x6E05, 0x7A4F, 0x0F6D, 0x3B91, 0x48C2, 0x5D0E, 0x61F7,
-         0x7C2B, 0x0E9A, 0x19B4)
+         0x7C2B, 0x0E9A, 0x19B4, 0x2A5D)
 
 
 def streams(seed):
     """Each feature's own random stream, by feature."""
-    return {feature: random.Random(seed ^ salt) for feature, salt in zip(FEATURES, SALTS)}
+    return {feature: random.Random(seed ^ salt) for feature, salt in zip(SALTED, SALTS)}
 
 
 def choose(draft):
@@ -188,6 +195,36 @@ def _dict_accumulator(draft, r):
     missing = "'zz'" if counter else "7"
     draft.return_terms.append(f"0.25 * ({acc}[{keys[0]}] * {acc}[{keys[1]}] + {acc}[{missing}])")
     draft.use("dict_accumulator")
+
+
+def _nested_dict_state(draft, r):
+    """Optimizer state kept as a dict of dicts, written by a loop key (stranger21c r3,
+    r7, r8): ``ns["m"][k] = ...`` in a loop over ``ns["m"]``, a copy of the item
+    (``ns["m"].copy()``) written by a loop key and stored back, or a write two dicts
+    deep (``ns["o"]["m"][k] = ...``) in a loop over a tuple of keys."""
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    x, n = r.choice(params).name, next(draft.counter)
+    ns, k = f"ns{n}", f"k{n}"
+    form = r.randrange(3)
+    if form == 2:
+        draft.emit(f"{ns} = {{'o': {{'m': {{'a': {x} * 0.5, 'b': np.sin({x})}}}}}}")
+        draft.emit(f"for {k} in ('a', 'b'):")
+        draft.emit(f"    {ns}['o']['m'][{k}] = np.tanh({ns}['o']['m'][{k}]) * {x}")
+        draft.emit(f"{ns} = {ns}['o']")
+    else:
+        draft.emit(f"{ns} = {{'m': {{'a': {x} * 0.5, 'b': np.sin({x})}}}}")
+    if form == 0:
+        draft.emit(f"for {k} in {ns}['m']:")
+        draft.emit(f"    {ns}['m'][{k}] = 0.9 * {ns}['m'][{k}] + np.sin({x}) * {x}")
+    elif form == 1:
+        draft.emit(f"cp{n} = {ns}['m'].copy()")
+        draft.emit(f"for {k} in cp{n}:")
+        draft.emit(f"    cp{n}[{k}] = cp{n}[{k}] * np.cos({x})")
+        draft.emit(f"{ns}['m'] = cp{n}")
+    draft.return_terms.append(f"0.25 * (np.sum({ns}['m']['a']) + np.sum({ns}['m']['b'] ** 2))")
+    draft.use("nested_dict_state")
 
 
 def _items(param):
@@ -362,7 +399,8 @@ def _class_append(draft, r):
 MAKERS = {"index_tuples": _index_tuples, "dict_accumulator": _dict_accumulator,
           "sum_lists": _sum_lists, "map_call": _map_call, "module_lambda": _module_lambda,
           "numpy_constants": _numpy_constants, "lstsq_pinv": _lstsq_pinv,
-          "deque_maxlen": _deque_maxlen, "class_append": _class_append}
+          "deque_maxlen": _deque_maxlen, "class_append": _class_append,
+          "nested_dict_state": _nested_dict_state}
 
 
 def _input_layout(draft, r):

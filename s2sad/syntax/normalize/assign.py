@@ -539,12 +539,12 @@ def _nested_store_error(norm, target, base):
                           hint=f"index the array by its name in one subscript "
                                f"(x[i, j] = ...), or bind a new array: {copied}")
     if isinstance(base.slice, gast.Constant) and isinstance(base.slice.value, str):
-        # (a key: the item of a dict, whose array is written into in place)
-        return norm.error(
-            f"writing into the array {outer} holds ({outer}[{inner}] = ...) changes it "
-            f"in place, for the dict and every name holding that array: s2sad does "
-            f"not follow a write into a value a dict holds", target,
-            hint=f"build the new array and store it into the dict: {copied}")
+        return norm.error(   # (a key: the item of a dict, an array written in place?)
+            f"writing into the value {outer} holds ({outer}[{inner}] = ...) changes it "
+            f"in place if it is an array (no string key or dict method shows a dict "
+            f"there): s2sad does not follow a write into a value a dict holds", target,
+            hint=f"build the new array and store it into the dict: {copied}",
+            kind=norm.dict_forms.refusal_kind(base))
     pairs = _items_looped(norm, base.value.id)
     if pairs is not None:   # for kv in d.items(): kv[1][0] = ... (kv: a tuple)
         return norm.error(
@@ -555,9 +555,9 @@ def _nested_store_error(norm, target, base):
                  f"{pairs}[k].copy(); item[{inner}] = ...; {pairs}[k] = item")
     if base.value.id in norm.dict_writes.dict_names():   # (d[k, 0] would be a key)
         return norm.error(
-            f"writing into the array {outer} holds ({outer}[{inner}] = ...) changes it "
-            f"in place, for the dict and every name holding that array: s2sad does "
-            f"not follow a write into a value a dict holds", target,
+            f"writing into the value {outer} holds ({outer}[{inner}] = ...) changes it "
+            f"in place if it is an array (no string key or dict method shows a dict "
+            f"there): s2sad does not follow a write into a value a dict holds", target,
             hint=f"build the new array and store it into the dict: {copied}")
     simple = not any(isinstance(i, (gast.Slice, gast.Tuple))
                      for i in (base.slice, target.slice))

@@ -275,7 +275,7 @@ class _Normalizer:
         # what may hold what (views, copies, containers, helpers' results)
         self.aliases = AliasRecorder(list_params)
         # dict item writes, and the dict parameters never rebound
-        self.dict_writes = DictWrites(self, param_dicts)
+        self.dict_writes = DictWrites(self, param_dicts, kinds)
         self.dict_forms = DictForms(self)   # dict(...), {**a}, {k: v for ...}, d.update
         self.entry = ArgumentCopies(self)   # the copies of written arguments
         # list changes; the parameters known to hold a tuple (a change of one is refused)

@@ -22,6 +22,7 @@ import gast
 
 from ...rules import registry
 from .. import nodes
+from .dictpaths import item_dicts, key_path, waits_for_arguments
 from .mayalias import CONTENTS
 from .sequences import zip_arguments
 from .trees import comprehension_for, placed_at
@@ -122,13 +123,12 @@ class DictForms:
         if isinstance(func, gast.Attribute) and func.attr in ("keys", "values", "items") \
                 and not node.args and not node.keywords and self.walk.module_names.global_path(func) is None:
             return self.view_list(node)
-        if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args \
-                and not node.keywords and isinstance(func.value, gast.Name) \
-                and func.value.id in self.walk.dict_writes.dict_names():
+        copied = self.copied_dict(node)
+        if copied is not None:
             node = gast.copy_location(gast.Call(   # d.copy() is dict(d)
                 func=gast.copy_location(gast.Name(id="dict", ctx=gast.Load(), annotation=None,
                                                   type_comment=None), func),
-                args=[func.value], keywords=[]), node)
+                args=[copied], keywords=[]), node)
             node.end_lineno, node.end_col_offset = func.end_lineno, func.end_col_offset
             if "dict" in self.walk.env or "dict" in self.walk.locals \
                     or self.walk.parsed.resolve("dict", None) is not builtins.dict:
@@ -139,6 +139,36 @@ class DictForms:
                 and self.walk.parsed.resolve(func.id, None) is builtins.dict):
             return node
         return self.dict_constructor(node, placed_at(node))
+
+    def copied_dict(self, node):
+        """The dict ``node``, a ``d.copy()``, copies: ``d`` where the code shows it to be
+        a dict (a literal, a string key, a dict method), or an item read from a dict that
+        certainly holds a dict there (``state["m"].copy()``, read once, under a name of
+        its own: a dict's copy must write its items as a dict's, never as an array's);
+        else None (an array's copy)."""
+        func = node.func
+        if not (isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args
+                and not node.keywords):
+            return None
+        writes = self.walk.dict_writes
+        if isinstance(func.value, gast.Name):
+            return func.value if func.value.id in writes.dict_names() \
+                or writes.holds_dict(func.value.id) else None
+        if key_path(func.value) is None:   # (x[i].copy(): no string key, no dict here)
+            return None
+        shown = key_path(func.value) in item_dicts(writes)
+        item = self.walk.flat.atom(func.value)
+        if not isinstance(item, gast.Name):
+            return None
+        source = self.walk.namer.fresh("source")   # (read once, whatever it is)
+        self.walk.env[source] = item
+        func.value = gast.copy_location(nodes.name(source), func.value)
+        return func.value if shown or writes.is_dict_value(item.id) else None
+
+    def refusal_kind(self, base):
+        """The error class of a refused write into ``base``'s item (``d["m"][k] = v``; see
+        :func:`.dictpaths.waits_for_arguments`)."""
+        return waits_for_arguments(self.walk, base)
 
     def view_list(self, node):
         """``d.values()`` / ``d.keys()`` / ``d.items()`` as a value (``sum(d.values())``,

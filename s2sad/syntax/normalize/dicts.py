@@ -27,6 +27,8 @@ from ...analysis.type_tests import TYPE_TEST_NAMES
 from ...rules import registry
 from .. import anno, nodes
 from .callees import returns_dict
+from .dictpaths import (DICT_METHODS, dict_owner, item_dicts, key_path,
+                        refuse_unknown_holder)
 from .mayalias import CONTENTS
 from .temps import subscript_base
 from .writes import op_symbol
@@ -90,10 +92,6 @@ def dict_names(fn, walked=None):
     return found
 
 
-DICT_METHODS = frozenset({"items", "keys", "values", "get", "update", "setdefault",
-                           "popitem"})
-
-
 def merges(dict_writes, node, target=None):
     """Whether ``node``, a ``left | right``, merges two dicts (it is ``{**left,
     **right}``): a side is a dict display or comprehension, or a name certain to hold a
@@ -113,7 +111,7 @@ def merges(dict_writes, node, target=None):
     shown = dict_writes.dict_names_cache.get(("merges", id(fn)))
     if shown is None:
         shown = dict_writes.dict_names_cache[("merges", id(fn))] = {
-            id(owner) for owner in (_dict_owner(n) for n in nodes.walk(fn))
+            id(owner) for owner in (dict_owner(n) for n in nodes.walk(fn))
             if isinstance(owner, gast.BinOp) and isinstance(owner.op, gast.BitOr)}
     return id(node) in shown
 
@@ -139,23 +137,13 @@ def merges_arguments(norm, node):
                for side in (node.left, node.right))
 
 
-def _dict_owner(node):
-    """The value ``node`` reads as a dict (``v`` of ``v.items()``, ``v["key"]``), or None."""
-    if node.__class__ is gast.Call and isinstance(node.func, gast.Attribute) \
-            and node.func.attr in DICT_METHODS:
-        return node.func.value
-    if node.__class__ is gast.Subscript and isinstance(node.slice, gast.Constant) \
-            and isinstance(node.slice.value, str):
-        return node.value
-    return None
-
-
 class DictWrites:
     """The dict item writes of one function's walk (see the module docstring)."""
 
-    def __init__(self, walk, param_dicts):
+    def __init__(self, walk, param_dicts, kinds=None):
         self.walk = walk
         self.param_dicts = frozenset(param_dicts)
+        self.kinds = kinds or {}   # the arguments' kinds (see analysis.kinds)
         self.dict_names_cache: Dict[int, Set[str]] = {}
         self.built_dicts: Set[str] = set()   # the dicts comprehensions fill
         self.building: Set[str] = set()   # those being filled now: no other name holds them
@@ -249,6 +237,10 @@ class DictWrites:
             return True
         held = self.walk.env.get(target.value.id) if isinstance(target.value, gast.Name) \
             else None
+        if isinstance(target.value, gast.Subscript):   # state["m"][k]: a dict's item?
+            inner = target.value
+            return key_path(inner) in item_dicts(self) or isinstance(inner.value, gast.Name) \
+                and (inner.value.id, None) in item_dicts(self)
         return isinstance(target.value, gast.Name) and (
             target.value.id in self.dict_names() or target.value.id in self.param_dicts
             or isinstance(held, gast.Name) and self.is_dict_value(held.id))
@@ -334,11 +326,7 @@ class DictWrites:
         version, which is stored into ``d[a]`` in turn."""
         base = target.value
         if not self.is_dict_target(base):
-            raise self.walk.error(
-                "an item write into a dict held by a list, tuple or array is not "
-                "supported", target,
-                hint="write into a copy (inner = dict(xs[i]); inner[k] = v) and build "
-                     "a new list or tuple holding it")
+            refuse_unknown_holder(self.walk, self.kinds, target, root)
         inner = self.walk.flat.atom(base)   # the inner dict, read from the outer one
         key = self.walk.flat.index(target.slice)
         dict_set = registry.DICT_HELPERS["dict_set"]
