@@ -77,9 +77,11 @@ def test_campaign_finds_no_wrong_derivative():
 
 def test_second_order_campaign_finds_no_wrong_hessian_vector_product():
     out = io.StringIO()
+    # (recursive helpers are refused in second order by design, README: left out so
+    # that the campaign's programs are checked there)
     report = fuzz.run_campaign(60, seed=500, modes=("reverse", "second"),
-                               max_statements=CAMPAIGN_STATEMENTS, out=out,
-                               max_shrinks=2)
+                               max_statements=CAMPAIGN_STATEMENTS, out=out, max_shrinks=2,
+                               features=fuzz.ALL_FEATURES - {"recursive_containers"})
     counted, passed, failed, refused = _counted(report)
     assert failed == [], f"{report.summary()}\n{out.getvalue()}"
     assert report.checked.get("second", 0) >= 0.5 * 60, report.summary()

@@ -41,10 +41,16 @@ def test_a_write_after_rebinding_to_a_new_array(func):
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_a_write_into_the_default_is_refused(func, line):
     before = rd.C2.copy()
-    with pytest.raises(UnsupportedSyntaxError, match="leaves it to its default") as info:
+    # (a view's write is refused as one that may change the caller's array, d2's
+    # default here, since slice updates are writes through the view: fixalias21)
+    with pytest.raises(UnsupportedSyntaxError,
+                       match="leaves it to its default|may change the caller's array 'd2'") \
+            as info:
         s2sad.grad(func)(X)
     assert line in str(info.value)
     np.testing.assert_array_equal(rd.C2, before)
+    if func is rd.view_before_rebinding:
+        return   # (a write through a view of the argument: refused given it too)
     # given the argument, the call is differentiated (on a copy of it)
     given = before.copy()
     expected = finite_difference_gradient(lambda x: func(x, before.copy()), (X,), 0)

@@ -379,8 +379,11 @@ def _returned(fn, node, assumed, active):
         callee = _resolve_ast(call.func, fn)
         if callee is not None and registry.allocates(callee) or callee is np_function("array") \
                 and not any(k.arg == "copy" for k in call.keywords) \
-                or _new_value_builtin(call.func, fn, bound, params):
-            return set()   # (np.array copies unless told not to, as returns_new_values)
+                or _new_value_builtin(call.func, fn, bound, params) \
+                or len(call.args) == 1 and not call.keywords \
+                and _new_value_builtin(call.func, fn, bound, params, (builtins.sum,)):
+            return set()   # (np.array copies unless told not to, as returns_new_values;
+            # sum(xs) is 0 + the items: a new value, where sum(xs, start) may be start)
         if call.args and _first_argument_only(callee):
             return holds(call.args[0])
         returned = assumed if callee is fn else returned_parameters(callee, active) \
@@ -426,14 +429,14 @@ _NEW_VALUE_BUILTINS = (builtins.len, builtins.isinstance, builtins.bool, builtin
                        builtins.float, builtins.str, builtins.id, builtins.hash)
 
 
-def _new_value_builtin(func, fn, bound, params):
+def _new_value_builtin(func, fn, bound, params, among=_NEW_VALUE_BUILTINS):
     """Whether the ``ast`` callee ``func`` names, in ``fn``, one of the builtins
-    ``_NEW_VALUE_BUILTINS`` (not a local, parameter or global of that name)."""
+    ``among`` (not a local, parameter or global of that name)."""
     if not isinstance(func, ast.Name) or func.id in bound or func.id in params \
             or func.id in fn.__globals__:
         return False
     found = getattr(builtins, func.id, None)
-    return any(found is b for b in _NEW_VALUE_BUILTINS)
+    return any(found is b for b in among)
 
 
 def _first_argument_only(callee):

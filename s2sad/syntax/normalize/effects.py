@@ -231,6 +231,11 @@ def global_write(obj, _seen=None):
         fn = gastify.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
     except (OSError, TypeError, SyntaxError, IndexError):
         return None
+    if not isinstance(fn, gast.FunctionDef):   # (a lambda's line: ``f = lambda x: ...``)
+        lambdas = [n for n in nodes.walk(fn) if isinstance(n, gast.Lambda)]
+        if len(lambdas) != 1:
+            return None
+        fn = lambdas[0]
     local = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
              and not isinstance(n.ctx, gast.Load)} | {
         a.id for a in fn.args.args + fn.args.kwonlyargs}
