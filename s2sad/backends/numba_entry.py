@@ -94,8 +94,16 @@ def tangent_check_lines(lines, main):
 
 
 def _checks_tangent(stmt):
-    return isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
-        and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id.startswith("as_tangent")
+    """``t = as_tangent(t, ...)`` (or ``as_tangent_<n>``, the name cli.tangent_checks
+    takes where the user's code holds ``as_tangent``): the tangent checked and rebound."""
+    value = stmt.value if isinstance(stmt, ast.Assign) else None
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.args
+            and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(value.args[0], ast.Name)
+            and value.args[0].id == stmt.targets[0].id):
+        return False
+    name = value.func.id
+    return name == "as_tangent" or name.startswith("as_tangent_") and name[11:].isdigit()
 
 
 def taken_out(edits, lines, first, last):
