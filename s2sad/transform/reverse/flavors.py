@@ -14,7 +14,7 @@ import gast
 from ...analysis.aliases import statements_in
 from ...syntax import nodes
 from ..common import Generated, unshared_results
-from .loops import top_level_targets
+from .loops import read_before_assigned, top_level_targets
 
 
 def value_and_grad(rf):
@@ -61,15 +61,19 @@ def vjp(rf):
     # every value it takes that views them into those copies (runtime.pullback_copies)
     copies = env.namer.fresh("copies") if rewritten else None
     _pop_copies(backward, rewritten, env, copies, rf.tape_read)
+    # the pullback restores earlier values into names and arrays of the forward
+    # sweep: it works on its own copies, so it can run any number of times; a name it
+    # rebinds before any read of it (a value popped from the tape) needs no copy
+    restored = rewritten | (rebound & (read_before_assigned(
+        backward + [nodes.ret(nodes.tuple_([nodes.clone(g) for g in grads]))])
+        | set(rf.nf.params)))
     # a name assigned only inside a block may be unbound on some paths: start it
     # at None so the snapshot below always exists (the pullback then never uses it)
     top = top_level_targets(rf.primal) | set(rf.nf.params)
     forward = [nodes.assign(n, nodes.const(None))
-               for n in sorted((rebound | rewritten) - top)] + forward
-    # the pullback restores earlier values into names and arrays of the forward
-    # sweep: it works on its own copies, so it can run any number of times
+               for n in sorted(restored - top)] + forward
     finals, starts = [], []
-    for name in sorted(rebound | rewritten):
+    for name in sorted(restored):
         final = env.namer.fresh(f"{name}_final")
         finals.append(nodes.assign(final, nodes.name(name)))
         start = nodes.name(final)

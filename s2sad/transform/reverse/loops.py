@@ -98,6 +98,45 @@ def upward_exposed(body):
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     return exposed
 
+def read_before_assigned(body):
+    """Names ``body`` may read, on some path, before it assigns them (their values come
+    from before it).  Sure to be assigned after a statement: its targets; after an
+    ``if``, what both branches assign; after a loop, nothing (it may run no trip), and
+    each trip starts from what was assigned before the loop.  Anything else (a nested
+    function, ``try``, ``with``, a loop's ``else``) counts every name it reads."""
+    exposed = set()
+    _reads_before(body, exposed, set())
+    return exposed
+
+def _reads_before(body, exposed, assigned):
+    """Add to ``exposed`` the names ``body`` may read before assigning them, given the
+    names ``assigned`` before it; add to ``assigned`` what ``body`` surely assigns."""
+    for stmt in body:
+        if isinstance(stmt, gast.If):
+            exposed |= nodes.loads(stmt.test) - assigned
+            then, other = set(assigned), set(assigned)
+            _reads_before(stmt.body, exposed, then)
+            _reads_before(stmt.orelse, exposed, other)
+            assigned |= then & other
+        elif isinstance(stmt, (gast.For, gast.While)) and not stmt.orelse:
+            head = stmt.iter if isinstance(stmt, gast.For) else stmt.test
+            exposed |= nodes.loads(head) - assigned
+            trip = set(assigned)
+            if isinstance(stmt, gast.For):
+                trip |= {n.id for n in nodes.names(stmt.target)
+                         if isinstance(n.ctx, gast.Store)}
+            _reads_before(stmt.body, exposed, trip)
+        elif isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr,
+                               gast.Return)):
+            exposed |= nodes.loads(stmt) - assigned
+            if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) \
+                    and stmt.target.id not in assigned:
+                exposed.add(stmt.target.id)   # (x += 1 reads x)
+            assigned |= {n.id for n in nodes.names(stmt)
+                         if isinstance(n.ctx, gast.Store)}
+        else:
+            exposed |= nodes.loads(stmt) - assigned
+
 def carried_copies(loop):
     """``(carried, value)`` for the copies ``carried = value`` that end a loop body."""
     carried = set(anno.get(loop, anno.CARRIED, ()))
