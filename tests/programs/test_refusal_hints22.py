@@ -114,6 +114,19 @@ def test_put_along_axis_hints_the_recipe_of_its_axis(refused, hinted, words):
     _same_function(refused, hinted, X2.copy())
 
 
+@pytest.mark.parametrize("refused, hinted, words, args", [
+    (rh.putmask_by_position, rh.putmask_hint,
+     "a = np.where(mask, values, a) (values: of a's shape, or one value)", (V3.copy(),)),
+    (rh.diagonal_filled, rh.diagonal_hint,
+     "a[np.arange(n), np.arange(n)] = value, n = min(a.shape)",
+     (np.array([[0.3, 0.8, 0.1], [1.2, 0.5, 0.7]]),)),
+])
+def test_putmask_and_fill_diagonal_hints_hold(refused, hinted, words, args):
+    _, hint = _refusal(refused, *args)
+    assert words in hint
+    _same_function(refused, hinted, *args)
+
+
 # ----------------------------------------------------------- 3. Y.flat[k] = v
 def test_a_write_through_flat_hints_code_that_is_not_refused():
     message, hint = _refusal(rh.flat_write, X2.copy())
@@ -207,6 +220,13 @@ def test_min_of_two_with_a_lambda_key_gets_the_key_hint():
         fd = [finite_difference_gradient(rh.min_key_lambda, (a, b), argnum=k)
               for k in (0, 1)]
         np.testing.assert_allclose(grads, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_max_with_a_default_gets_its_hint():
+    x = np.array([0.3, 0.8])
+    _, hint = _refusal(rh.max_default, x.copy(), kind=NoDerivativeRuleError)
+    assert "max(xs, default=d) is max(xs) if len(xs) else d" in hint
+    _same_function(rh.max_default, rh.max_default_hint, x.copy())
 
 
 # ----------------------------------------------------------- 8. np.float32, wrt
